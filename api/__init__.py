@@ -1,0 +1,1 @@
+"""The interfaces: the ``cairn`` CLI, the FastAPI service, the web page and the agent tools."""

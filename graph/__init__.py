@@ -1,0 +1,7 @@
+"""The graph model and its stores.
+
+``graph.model`` defines the node and edge vocabulary with their keys;
+``graph.store`` is the port (the ``GraphStore`` interface) every analysis reads
+through; ``graph.embedded`` and ``graph.neo4j_store`` are its two adapters.
+Nothing here imports ``ingest``, ``queries`` or ``api``.
+"""

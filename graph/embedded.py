@@ -1,0 +1,162 @@
+"""The embedded adapter: graphs persisted as files under a store directory.
+
+Layout of a store directory (default ``.cairn/``)::
+
+    store.json            index: repository name -> graph file, summary properties
+    graphs/<slug>.json    one repository's whole graph
+    cache/                ingest's parse cache (owned by ingest, not by this module)
+
+Every write goes to a temporary file in the same directory, is fsynced and then
+renamed over the old file, and the index is replaced the same way afterwards:
+a crash at any point leaves the previous version readable, and readers never
+see a half-written graph. Writers take an exclusive ``flock`` on ``.lock``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from graph.model import Edge, Label, Node, Rel, RepoGraph
+from graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
+
+FORMAT_VERSION = 1
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is always either old or new, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _slug(repo: str) -> str:
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", repo)[:60].strip("._") or "repo"
+    return f"{readable}-{hashlib.sha1(repo.encode()).hexdigest()[:10]}"
+
+
+class EmbeddedStore(GraphStore):
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.location = str(self.root)
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"store {self.root} is a file, not a directory")
+
+    # -- internals ------------------------------------------------------------
+    @property
+    def _index_path(self) -> Path:
+        return self.root / "store.json"
+
+    def _read_index(self) -> dict[str, Any]:
+        try:
+            raw = self._index_path.read_bytes()
+        except FileNotFoundError:
+            return {"format": FORMAT_VERSION, "repositories": {}}
+        try:
+            index = json.loads(raw)
+        except ValueError as exc:
+            raise StoreError(f"store index {self._index_path} is unreadable ({exc}); re-ingest to rebuild it") from exc
+        if index.get("format") != FORMAT_VERSION:
+            raise StoreError(
+                f"store {self.root} was written by an incompatible Cairn (format {index.get('format')}); re-ingest into a new store"
+            )
+        return index
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # -- GraphStore -----------------------------------------------------------
+    def save(self, graph: RepoGraph, progress: Progress | None = None) -> None:
+        total = len(graph)
+        payload = {
+            "format": FORMAT_VERSION,
+            "repo": graph.repo,
+            "nodes": [[n.label.value, n.key, n.props] for n in graph.nodes.values()],
+            "edges": [[e.type.value, e.source, e.target, e.props] for e in graph.edges.values()],
+        }
+        try:
+            data = json.dumps(payload, separators=(",", ":"), default=_json_default).encode()
+        except (TypeError, ValueError) as exc:  # a programming error, but say what failed
+            raise StoreError(f"cannot serialise the graph of {graph.repo}: {exc}") from exc
+        with self._locked():
+            index = self._read_index()
+            filename = f"graphs/{_slug(graph.repo)}.json"
+            atomic_write_bytes(self.root / filename, data)
+            repo_node = graph.repository
+            index["repositories"][graph.repo] = {
+                "file": filename,
+                "props": dict(repo_node.props) if repo_node else {"repo": graph.repo},
+            }
+            atomic_write_bytes(self._index_path, json.dumps(index, indent=1, default=_json_default).encode())
+        if progress:
+            progress(total, total)
+
+    def load(self, repo: str) -> RepoGraph:
+        entry = self._read_index()["repositories"].get(repo)
+        if entry is None:
+            raise UnknownRepository(f"repository {repo!r} is not in store {self.root}")
+        path = self.root / entry["file"]
+        try:
+            payload = json.loads(path.read_bytes())
+        except FileNotFoundError as exc:
+            raise StoreError(f"graph file {path} is missing; re-ingest {repo}") from exc
+        except ValueError as exc:
+            raise StoreError(f"graph file {path} is unreadable ({exc}); re-ingest {repo}") from exc
+        graph = RepoGraph(payload["repo"])
+        for label, key, props in payload["nodes"]:
+            node = Node(Label(label), repo, key, props)
+            graph.nodes[node.id] = node
+        for type_, source, target, props in payload["edges"]:
+            edge = Edge(Rel(type_), source, target, props)
+            graph.edges[edge.key] = edge
+        return graph
+
+    def repositories(self) -> list[RepositorySummary]:
+        index = self._read_index()
+        return [RepositorySummary(name, dict(entry.get("props", {}))) for name, entry in sorted(index["repositories"].items())]
+
+    def delete(self, repo: str) -> None:
+        with self._locked():
+            index = self._read_index()
+            entry = index["repositories"].pop(repo, None)
+            if entry is None:
+                raise UnknownRepository(f"repository {repo!r} is not in store {self.root}")
+            atomic_write_bytes(self._index_path, json.dumps(index, indent=1).encode())
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / entry["file"]).unlink()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not storable")

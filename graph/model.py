@@ -1,0 +1,211 @@
+"""Node and edge vocabulary of the Cairn graph, with the keys that make it idempotent.
+
+Every node belongs to exactly one repository and is identified by a key that
+includes that repository, so re-ingesting the same repository replaces (MERGE)
+rather than duplicates, and several repositories in one store never leak into
+each other.
+
+Node labels and their keys (besides ``repo``):
+
+=================  ==================  ==============================================
+label              key                 notes
+=================  ==================  ==============================================
+Repository         (repo)              head commit, ingested_at, history facts
+Component          name                from configuration or inferred; derived bus factor
+Module             name                a unit of the dependency graph: Python dotted
+                                       module, Go package import path, Java FQN,
+                                       JS/TS repository-relative file path
+File               path                a source file present at the analysed commit:
+                                       the unit of authorship (Avelino et al. count files)
+ExternalPackage    name                third-party import squashed to its top-level name
+Person             id                  canonical identity; kind human/bot/agent
+Team               name                from CODEOWNERS
+Decision           path                an ADR, keyed by path (numbers repeat in practice)
+Rule               id                  a boundary rule from cairn.toml or a Decision
+=================  ==================  ==============================================
+
+Modules and files are kept apart on purpose: the dependency graph speaks in the
+language's units (a Go package spans several files), while knowledge is measured
+per file, for every source language, imported or not.
+
+Edge types: IMPORTS (Module -> Module/ExternalPackage), PART_OF (Module/File ->
+Component), DEPENDS_ON (Component -> Component, derived), KNOWS (Person -> File),
+OWNS (Person/Team -> File/Component, declared by CODEOWNERS), GOVERNS (Decision ->
+Component), SUPERSEDES / AMENDS (Decision -> Decision), DECLARED_BY (Rule -> Decision).
+An edge is identified by (type, source, target): there is at most one of each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Iterable, Iterator
+
+
+class Label(str, Enum):
+    REPOSITORY = "Repository"
+    COMPONENT = "Component"
+    MODULE = "Module"
+    FILE = "File"
+    EXTERNAL = "ExternalPackage"
+    PERSON = "Person"
+    TEAM = "Team"
+    DECISION = "Decision"
+    RULE = "Rule"
+
+
+class Rel(str, Enum):
+    IMPORTS = "IMPORTS"
+    PART_OF = "PART_OF"
+    DEPENDS_ON = "DEPENDS_ON"
+    KNOWS = "KNOWS"
+    OWNS = "OWNS"
+    GOVERNS = "GOVERNS"
+    SUPERSEDES = "SUPERSEDES"
+    AMENDS = "AMENDS"
+    DECLARED_BY = "DECLARED_BY"
+
+
+#: The property that holds each label's key (besides ``repo``).
+KEY_PROPERTY: dict[Label, str] = {
+    Label.REPOSITORY: "repo",
+    Label.COMPONENT: "name",
+    Label.MODULE: "name",
+    Label.FILE: "path",
+    Label.EXTERNAL: "name",
+    Label.PERSON: "id",
+    Label.TEAM: "name",
+    Label.DECISION: "path",
+    Label.RULE: "id",
+}
+
+# Import kinds, from strongest to weakest: an edge carrying several kinds of
+# import takes the strongest, so "type_only" means *every* import is type-only.
+IMPORT_KINDS = ("runtime", "dynamic", "type_only")
+
+
+def node_id(label: Label | str, repo: str, key: str) -> str:
+    """The store-wide identity of a node: label, repository and key."""
+    label = Label(label)
+    if label is Label.REPOSITORY:
+        return f"Repository|{repo}"
+    return f"{label.value}|{repo}|{key}"
+
+
+@dataclass
+class Node:
+    label: Label
+    repo: str
+    key: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return node_id(self.label, self.repo, self.key)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.props.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.props[name]
+
+
+@dataclass
+class Edge:
+    type: Rel
+    source: str
+    target: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.type.value, self.source, self.target)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.props.get(name, default)
+
+
+class RepoGraph:
+    """The whole graph of one repository, in memory.
+
+    This is what ingest produces, what a store persists and what analyses read:
+    queries compute on it in Python, so every analysis has one implementation
+    whatever the store.
+    """
+
+    def __init__(self, repo: str):
+        self.repo = repo
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[tuple[str, str, str], Edge] = {}
+
+    # -- building -------------------------------------------------------------
+    def add_node(self, label: Label, key: str, **props: Any) -> Node:
+        """Add a node, or merge ``props`` into the existing node with that key."""
+        label = Label(label)
+        nid = node_id(label, self.repo, key)
+        node = self.nodes.get(nid)
+        if node is None:
+            props.setdefault(KEY_PROPERTY[label], key if label is not Label.REPOSITORY else self.repo)
+            node = Node(label, self.repo, key, props)
+            self.nodes[nid] = node
+        else:
+            node.props.update(props)
+        return node
+
+    def add_edge(self, type: Rel, source: Node | str, target: Node | str, **props: Any) -> Edge:
+        """Add an edge, or merge ``props`` into the existing edge of that type between the two."""
+        s = source.id if isinstance(source, Node) else source
+        t = target.id if isinstance(target, Node) else target
+        if s not in self.nodes or t not in self.nodes:
+            raise KeyError(f"edge {type.value} {s} -> {t}: both ends must be nodes of the graph")
+        key = (Rel(type).value, s, t)
+        edge = self.edges.get(key)
+        if edge is None:
+            edge = Edge(Rel(type), s, t, props)
+            self.edges[key] = edge
+        else:
+            edge.props.update(props)
+        return edge
+
+    def remove_node(self, nid: str) -> None:
+        self.nodes.pop(nid, None)
+        for key in [k for k in self.edges if k[1] == nid or k[2] == nid]:
+            del self.edges[key]
+
+    # -- reading --------------------------------------------------------------
+    @property
+    def repository(self) -> Node | None:
+        return self.nodes.get(node_id(Label.REPOSITORY, self.repo, self.repo))
+
+    def node(self, label: Label, key: str) -> Node | None:
+        return self.nodes.get(node_id(label, self.repo, key))
+
+    def of_label(self, label: Label) -> list[Node]:
+        label = Label(label)
+        return [n for n in self.nodes.values() if n.label is label]
+
+    def of_type(self, type: Rel) -> list[Edge]:
+        type = Rel(type)
+        return [e for e in self.edges.values() if e.type is type]
+
+    def out_edges(self, nid: str, type: Rel | None = None) -> Iterator[Edge]:
+        for e in self.edges.values():
+            if e.source == nid and (type is None or e.type is type):
+                yield e
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for n in self.nodes.values():
+            out[n.label.value] = out.get(n.label.value, 0) + 1
+        for e in self.edges.values():
+            out[e.type.value] = out.get(e.type.value, 0) + 1
+        return out
+
+    def extend(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
+        for n in nodes:
+            self.nodes[n.id] = n
+        for e in edges:
+            self.edges[e.key] = e
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)

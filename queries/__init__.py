@@ -1,0 +1,5 @@
+"""The analyses: ownership and bus factor, boundary rules, PR check, exploration.
+
+Each analysis reads a ``RepoGraph`` (loaded from any ``GraphStore``) and computes
+in Python, so it has one implementation whatever the store.
+"""
