@@ -1,0 +1,50 @@
+"""The ``cairn`` command line: one typer app, one module per command group in ``api.commands``.
+
+Exit codes everywhere: 0 success / nothing blocking, 1 blocking findings,
+2 bad input or usage. Errors are one line on stderr, never a traceback
+(set ``CAIRN_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="cairn",
+    help="Cairn: a system-knowledge graph of components, dependencies, decisions and the people who know them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: Command modules; each defines ``register(app)``.
+COMMAND_MODULES = [
+    "api.commands.ingest",
+    "api.commands.deps",
+    "api.commands.ownership",
+    "api.commands.decisions",
+    "api.commands.query",
+    "api.commands.pr",
+    "api.commands.explore",
+    "api.commands.serve",
+]
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as exc:  # a command group not built yet
+        if exc.name != _name:
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    from api.common import run_app
+
+    run_app(app, debug=bool(os.environ.get("CAIRN_DEBUG")))
+    sys.exit(0)

@@ -1,0 +1,98 @@
+"""What every CLI command shares: store and repository options, output formats, error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+
+from graph.model import RepoGraph
+from graph.store import GraphStore, StoreError, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_OK = 0
+EXIT_BLOCKING = 1
+EXIT_BAD_INPUT = 2
+
+
+class OutputFormat(str, Enum):
+    json = "json"
+    table = "table"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+StoreOption = typer.Option(
+    None, "--store", help="Store directory or bolt:// / neo4j:// URI (default: $CAIRN_STORE, else .cairn)", show_default=False
+)
+RepoOption = typer.Option(None, "--repo", help="Repository name in the store (default: the only one, or the checkout you are in)")
+
+
+class CairnError(Exception):
+    """An error for a person: printed as one line, exit code 2 unless given."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def fail(message: str, exit_code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(exit_code)
+
+
+@contextmanager
+def opened_store(location: Optional[str]) -> Iterator[GraphStore]:
+    store = open_store(location)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def load_repo_graph(store: GraphStore, repo: Optional[str]) -> RepoGraph:
+    return store.load(store.resolve_repo(repo))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def run_app(app: typer.Typer, debug: bool = False) -> None:
+    """Run the typer app, turning known errors into one line and exit code 2."""
+    from ingest.config import ConfigError
+
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (CairnError, StoreError, ConfigError) as exc:
+        if debug:
+            raise
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(getattr(exc, "exit_code", EXIT_BAD_INPUT))
+    except Exception as exc:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            err_console.print("aborted")
+            sys.exit(130)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(EXIT_BAD_INPUT)
+        if debug:
+            raise
+        err_console.print(
+            f"[bold red]error:[/] {type(exc).__name__}: {exc} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)

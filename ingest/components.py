@@ -1,0 +1,139 @@
+"""Assigning files and modules to components.
+
+Declared components (``[components]`` in cairn.toml) map a name to path globs
+(gitignore-style, via pathspec). A path belongs to the component whose matching
+pattern is most specific (the longest literal prefix before any wildcard);
+ties go to the component declared first. Paths matching no declared component
+belong to none.
+
+Without configuration, components are inferred from the layout of the source
+files: container directories (``src``, ``lib``, ``packages``, ``apps``,
+``services``, ``main``/``java`` …) and the prefix common to every source file
+are looked through, and each remaining top-level directory is a component. When
+one directory holds most of the code (≥ 80 % of source files) it is split into
+its own subdirectories, so a repository with a single top-level package still
+gets useful components. Files directly in the looked-through prefix belong to
+no component.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pathspec
+
+from ingest.config import ComponentSpec
+
+CONTAINER_DIRS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin", "scala", "python", "source", "sources", "pkg"})
+DOMINANT_SHARE = 0.8
+
+
+@dataclass
+class ComponentDef:
+    name: str
+    paths: list[str]
+    system: str | None = None
+    domain: str | None = None
+    description: str | None = None
+    inferred: bool = False
+    _patterns: list[tuple[int, pathspec.PathSpec]] = field(default_factory=list, repr=False)
+
+    def compile(self) -> None:
+        self._patterns = [(_specificity(p), pathspec.PathSpec.from_lines("gitwildmatch", [_as_dir_pattern(p)])) for p in self.paths]
+
+    def match(self, path: str) -> int | None:
+        """The specificity of the best pattern matching ``path``, or None."""
+        best = None
+        for spec_len, spec in self._patterns:
+            if spec.match_file(path) and (best is None or spec_len > best):
+                best = spec_len
+        return best
+
+
+def _as_dir_pattern(pattern: str) -> str:
+    # "graph" and "graph/" mean the directory and everything under it, as a person would expect.
+    if not any(ch in pattern for ch in "*?[") and "." not in pattern.rsplit("/", 1)[-1]:
+        return pattern.rstrip("/") + "/"
+    return pattern
+
+
+def _specificity(pattern: str) -> int:
+    return len(re.split(r"[*?\[]", pattern, maxsplit=1)[0])
+
+
+class ComponentMap:
+    def __init__(self, components: list[ComponentDef]):
+        self.components = components
+        for c in components:
+            c.compile()
+        self._cache: dict[str, str | None] = {}
+
+    def component_of(self, path: str) -> str | None:
+        if path in self._cache:
+            return self._cache[path]
+        best_name, best_score = None, -1
+        for c in self.components:
+            score = c.match(path)
+            if score is not None and score > best_score:
+                best_name, best_score = c.name, score
+        self._cache[path] = best_name
+        return best_name
+
+
+def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
+    return [ComponentDef(name, list(s.paths), s.system, s.domain, s.description) for name, s in spec.items()]
+
+
+def infer_components(source_paths: list[str]) -> list[ComponentDef]:
+    """Components from the directory layout of the source files (see module docstring)."""
+    dirs = [p.split("/")[:-1] for p in source_paths]
+    if not dirs:
+        return []
+    prefix = _common_prefix(dirs)
+    # look through container directories at the start of what remains
+    while True:
+        heads = {d[len(prefix)] for d in dirs if len(d) > len(prefix)}
+        if len(heads) == 1 and (next(iter(heads)) in CONTAINER_DIRS or all(len(d) > len(prefix) for d in dirs)):
+            prefix = prefix + [next(iter(heads))]
+            continue
+        break
+    groups = {name: ([*prefix, name], members) for name, members in _group(dirs, prefix).items()}
+    if groups:
+        top, (top_path, members) = max(groups.items(), key=lambda kv: len(kv[1][1]))
+        if len(members) >= DOMINANT_SHARE * len(dirs):
+            path, sub = top_path, _group(members, top_path)
+            while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
+                only = next(iter(sub))
+                path = [*path, only]
+                sub = _group(sub[only], path)
+            if len(sub) >= 2:
+                del groups[top]
+                for name, sub_members in sub.items():
+                    key = name if name not in groups else ".".join([*path[len(prefix):], name])
+                    groups[key] = ([*path, name], sub_members)
+    defs = []
+    for name in sorted(groups):
+        path = "/".join(groups[name][0])
+        defs.append(ComponentDef(name=name, paths=[f"{path}/**"], inferred=True))
+    return defs
+
+
+def _common_prefix(dirs: list[list[str]]) -> list[str]:
+    shortest = min(dirs, key=len)
+    prefix: list[str] = []
+    for i, part in enumerate(shortest):
+        if all(d[i] == part for d in dirs):
+            prefix.append(part)
+        else:
+            break
+    return prefix
+
+
+def _group(dirs: list[list[str]], prefix: list[str]) -> dict[str, list[list[str]]]:
+    groups: dict[str, list[list[str]]] = {}
+    n = len(prefix)
+    for d in dirs:
+        if len(d) > n and d[:n] == prefix:
+            groups.setdefault(d[n], []).append(d)
+    return groups

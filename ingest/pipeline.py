@@ -1,0 +1,257 @@
+"""One ingest run: a checkout in, one ``RepoGraph`` out.
+
+The steps, in order: list and classify files; extract code dependencies;
+assign components; mine history for knowledge; read CODEOWNERS; read decisions
+and rules. Each step adds to the same graph (see ``graph.model`` for the
+vocabulary). Derived results (bus factor) are computed by ``queries`` over
+this graph afterwards; storing it is the caller's business.
+
+A step that cannot run (no git history, no ADRs) is noted in the summary and
+the rest still runs; bad input inside the repository (a syntax error, a
+binary file, a malformed ADR) is counted or reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from graph.model import IMPORT_KINDS, Label, Rel, RepoGraph
+from ingest.code.extract import CodeResult, ParseCache, SourceFile, extract_code
+from ingest.components import ComponentMap, declared_components, infer_components
+from ingest.config import CairnConfig, load_config
+from ingest.files import CODE_LANGUAGES, Listing, list_files
+
+#: ``progress(stage, done, total)``
+StageProgress = Callable[[str, int, int], None]
+
+ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "go", "java": "maven"}
+
+
+class IngestError(Exception):
+    """The repository cannot be ingested at all (missing path, not a directory)."""
+
+
+@dataclass
+class IngestSummary:
+    repo: str
+    path: str
+    head: str | None
+    files_by_language: dict[str, int] = field(default_factory=dict)
+    modules: int = 0
+    edges: int = 0
+    external_packages: int = 0
+    components: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    syntax_errors: int = 0
+    parsed: int = 0
+    cached: int = 0
+    commits: int = 0
+    people: int = 0
+    decisions: int = 0
+    rules: int = 0
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestResult:
+    graph: RepoGraph
+    summary: IngestSummary
+    config: CairnConfig
+
+
+def _git(root: Path, *args: str) -> str | None:
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def default_repo_name(root: Path) -> str:
+    return root.resolve().name
+
+
+def ingest_repository(
+    root: Path,
+    config: CairnConfig | None = None,
+    *,
+    repo_name: str | None = None,
+    cache_dir: Path | None = None,
+    progress: StageProgress | None = None,
+    config_file: Path | None = None,
+) -> IngestResult:
+    started = time.perf_counter()
+    root = Path(root)
+    if not root.exists():
+        raise IngestError(f"{root}: no such directory")
+    if not root.is_dir():
+        raise IngestError(f"{root}: not a directory")
+    root = root.resolve()
+    config = config if config is not None else load_config(root, config_file)
+    repo = repo_name or default_repo_name(root)
+    graph = RepoGraph(repo)
+    notify = progress or (lambda stage, done, total: None)
+
+    notify("listing files", 0, 1)
+    listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
+    notify("listing files", 1, 1)
+    head = _git(root, "rev-parse", "HEAD") if listing.is_git else None
+    summary = IngestSummary(repo=repo, path=str(root), head=head)
+    summary.notes.extend(listing.notes)
+    if not listing.is_git:
+        summary.warnings.append(f"{root} is not the top of a git repository: code is ingested, but ownership and bus factor need git history")
+    elif head is None:
+        summary.warnings.append("the repository has no commits yet: ownership and bus factor need history")
+
+    repo_node = graph.add_node(
+        Label.REPOSITORY, repo, path=str(root), head=head,
+        branch=_git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None,
+        remote=_git(root, "config", "--get", "remote.origin.url") if listing.is_git else None,
+        ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        thresholds=config.thresholds.model_dump(), departed=list(config.identities.departed),
+        config_source=config.source, baseline=config.baseline,
+    )
+
+    # -- code ------------------------------------------------------------------
+    code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
+    cache = ParseCache(cache_dir)
+    code = extract_code(
+        code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
+        cache=cache, progress=lambda d, t: notify("parsing code", d, t),
+    )
+    try:
+        cache.save()
+    except OSError as exc:
+        summary.notes.append(f"parse cache not saved ({exc})")
+    summary.notes.extend(code.notes)
+
+    source_paths = sorted(f.path for f in listing.kept if f.language is not None)
+    build_code_graph(graph, code, source_paths, config, {f.path: f.language for f in listing.kept})
+    summary.parsed, summary.cached = code.parsed, code.cached
+    summary.syntax_errors = len(code.syntax_errors)
+    if code.syntax_errors:
+        worst = sorted(code.syntax_errors, key=code.syntax_errors.get, reverse=True)[:3]
+        summary.notes.append(f"{len(code.syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
+
+    # -- history, ownership, decisions ---------------------------------------------
+    _add_history(graph, root, config, listing, head, summary, notify)
+    _add_codeowners(graph, root, summary)
+    _add_decisions(graph, root, config, summary)
+
+    summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
+    summary.skipped = dict(sorted(listing.skipped.items()))
+    counts = graph.counts()
+    summary.modules = counts.get(Label.MODULE.value, 0)
+    summary.external_packages = counts.get(Label.EXTERNAL.value, 0)
+    summary.edges = counts.get(Rel.IMPORTS.value, 0)
+    summary.components = counts.get(Label.COMPONENT.value, 0)
+    summary.people = counts.get(Label.PERSON.value, 0)
+    summary.decisions = counts.get(Label.DECISION.value, 0)
+    summary.rules = counts.get(Label.RULE.value, 0)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
+    return IngestResult(graph, summary, config)
+
+
+def build_code_graph(
+    graph: RepoGraph, code: CodeResult, source_paths: list[str], config: CairnConfig, file_languages: dict[str, str | None]
+) -> ComponentMap:
+    """Add components, files, modules, imports and component dependencies to ``graph``."""
+    defs = declared_components(config.components) if config.components else infer_components(source_paths)
+    components = ComponentMap(defs)
+    component_nodes = {}
+    for d in defs:
+        component_nodes[d.name] = graph.add_node(
+            Label.COMPONENT, d.name, paths=d.paths, system=d.system, domain=d.domain, description=d.description,
+            inferred=d.inferred, modules=0, files=0,
+        )
+    for path in source_paths:
+        comp = components.component_of(path)
+        node = graph.add_node(Label.FILE, path, language=file_languages.get(path), module=code.file_module.get(path), component=comp)
+        if comp:
+            graph.add_edge(Rel.PART_OF, node, component_nodes[comp])
+            component_nodes[comp].props["files"] += 1
+
+    module_component: dict[str, str | None] = {}
+    for name, (path, language, files) in code.modules.items():
+        comp = components.component_of(files[0] if files else path)
+        if comp is None and path and not files:  # Go package dir / namespace package: match the dir itself
+            comp = components.component_of(path.rstrip("/") + "/")
+        module_component[name] = comp
+        node = graph.add_node(Label.MODULE, name, path=path, language=language, component=comp, files=sorted(files))
+        if comp:
+            graph.add_edge(Rel.PART_OF, node, component_nodes[comp])
+            component_nodes[comp].props["modules"] += 1
+
+    coupling: dict[tuple[str, str], Counter] = {}
+    for source, imports in code.imports.items():
+        src_node = graph.node(Label.MODULE, source)
+        grouped: dict[tuple[str, bool], dict[str, set[int]]] = {}
+        for imp in imports:
+            if not imp.external and (imp.target == source or imp.target not in code.modules):
+                continue
+            grouped.setdefault((imp.target, imp.external), {}).setdefault(imp.kind, set()).add(imp.line)
+        for (target, external), kinds in grouped.items():
+            if external:
+                language = src_node.get("language")
+                tgt = graph.add_node(Label.EXTERNAL, target, ecosystem=ECOSYSTEM.get(language, language))
+            else:
+                tgt = graph.node(Label.MODULE, target)
+            kind = next(k for k in IMPORT_KINDS if k in kinds)
+            lines = sorted(set().union(*kinds.values()))
+            graph.add_edge(
+                Rel.IMPORTS, src_node, tgt, kind=kind, lines=lines,
+                kinds={k: sorted(v) for k, v in kinds.items()}, file=(src_node.get("files") or [src_node.get("path")])[0],
+            )
+            if not external:
+                a, b = module_component.get(source), module_component.get(target)
+                if a and b and a != b:
+                    coupling.setdefault((a, b), Counter())[kind] += 1
+    for (a, b), kinds in sorted(coupling.items()):
+        graph.add_edge(Rel.DEPENDS_ON, component_nodes[a], component_nodes[b], count=sum(kinds.values()), kinds=dict(kinds))
+    return components
+
+
+def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
+                 summary: IngestSummary, notify: StageProgress) -> None:
+    if not listing.is_git or head is None:
+        return
+    try:
+        from ingest.history import add_knowledge, mine_history
+    except ImportError:
+        summary.notes.append("history ingest is not available in this build")
+        return
+    history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t))
+    add_knowledge(graph, history)
+    summary.commits = int(graph.repository.get("commits") or 0)
+    summary.notes.extend(graph.repository.get("history_notes") or [])
+
+
+def _add_codeowners(graph: RepoGraph, root: Path, summary: IngestSummary) -> None:
+    try:
+        from ingest.codeowners import add_ownership, read_codeowners
+    except ImportError:
+        return
+    owners = read_codeowners(root)
+    add_ownership(graph, owners)
+    summary.notes.extend(getattr(owners, "notes", []) or [])
+
+
+def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary) -> None:
+    try:
+        from ingest.adrs import add_decisions, read_decisions
+        from ingest.rules import add_rules, collect_rules
+    except ImportError:
+        return
+    components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
+    decisions = read_decisions(root, config.adr, components)
+    add_decisions(graph, decisions)
+    rules, problems = collect_rules(config, decisions, root)
+    add_rules(graph, rules)
+    for problem in list(getattr(decisions, "problems", [])) + list(problems):
+        summary.notes.append(str(problem if isinstance(problem, str) else getattr(problem, "message", problem)))

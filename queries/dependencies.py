@@ -1,0 +1,91 @@
+"""The dependency graph as data: modules and import edges, components and their couplings.
+
+Module ids are the language's natural names (Python dotted module, Go package
+import path, Java FQN, JS/TS repository-relative path); external targets are
+``external:<top-level name>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from graph.model import Label, Node, Rel, RepoGraph
+
+EXTERNAL_PREFIX = "external:"
+
+
+def module_id(node: Node) -> str:
+    return EXTERNAL_PREFIX + node.key if node.label is Label.EXTERNAL else node.key
+
+
+def module_dependencies(graph: RepoGraph) -> dict[str, Any]:
+    modules = sorted(graph.of_label(Label.MODULE), key=lambda n: n.key)
+    edges = []
+    for e in graph.of_type(Rel.IMPORTS):
+        src, tgt = graph.nodes[e.source], graph.nodes[e.target]
+        edges.append({
+            "source": module_id(src), "target": module_id(tgt), "kind": e.get("kind"),
+            "language": src.get("language"), "lines": list(e.get("lines") or []),
+        })
+    edges.sort(key=lambda e: (e["source"], e["target"]))
+    return {
+        "modules": [{"id": m.key, "path": m.get("path"), "language": m.get("language"), "component": m.get("component")} for m in modules],
+        "edges": edges,
+    }
+
+
+def component_dependencies(graph: RepoGraph) -> dict[str, Any]:
+    comps = sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)
+    edges = []
+    for e in graph.of_type(Rel.DEPENDS_ON):
+        kinds = e.get("kinds") or {}
+        kind = next((k for k in ("runtime", "dynamic", "type_only") if kinds.get(k)), "runtime")
+        edges.append({"source": graph.nodes[e.source].key, "target": graph.nodes[e.target].key, "kind": kind,
+                      "count": e.get("count", 0), "kinds": kinds})
+    edges.sort(key=lambda e: (e["source"], e["target"]))
+    return {"components": [c.key for c in comps], "edges": edges}
+
+
+def component_list(graph: RepoGraph) -> dict[str, Any]:
+    out: dict[str, dict[str, Any]] = {}
+    for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key):
+        out[c.key] = {
+            "name": c.key, "paths": list(c.get("paths") or []), "system": c.get("system"), "domain": c.get("domain"),
+            "description": c.get("description"), "inferred": bool(c.get("inferred")), "modules": c.get("modules", 0),
+            "files": c.get("files", 0), "depends_on": [], "used_by": [], "truck_factor": c.get("truck_factor"),
+            "at_risk": c.get("at_risk"),
+        }
+    for e in graph.of_type(Rel.DEPENDS_ON):
+        a, b = graph.nodes[e.source].key, graph.nodes[e.target].key
+        out[a]["depends_on"].append(b)
+        out[b]["used_by"].append(a)
+    for c in out.values():
+        c["depends_on"].sort()
+        c["used_by"].sort()
+    return {"components": list(out.values())}
+
+
+def module_digraph(graph: RepoGraph, *, include_type_only: bool = True, include_external: bool = False) -> nx.DiGraph:
+    """Module-level import graph (nodes are module ids) for path and centrality queries."""
+    g = nx.DiGraph()
+    for m in graph.of_label(Label.MODULE):
+        g.add_node(m.key, component=m.get("component"))
+    for e in graph.of_type(Rel.IMPORTS):
+        if not include_type_only and e.get("kind") == "type_only":
+            continue
+        tgt = graph.nodes[e.target]
+        if tgt.label is Label.EXTERNAL and not include_external:
+            continue
+        g.add_edge(module_id(graph.nodes[e.source]), module_id(tgt), kind=e.get("kind"), lines=e.get("lines"))
+    return g
+
+
+def component_digraph(graph: RepoGraph) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for c in graph.of_label(Label.COMPONENT):
+        g.add_node(c.key)
+    for e in graph.of_type(Rel.DEPENDS_ON):
+        g.add_edge(graph.nodes[e.source].key, graph.nodes[e.target].key, count=e.get("count", 0))
+    return g
