@@ -164,19 +164,9 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
     attributes = _git_attributes(root, paths) if is_git else {}
 
     for path in paths:
-        parts = path.split("/")
-        if excluded.match_file(path):
-            listing.skip(path, "excluded")
-            continue
-        dirs = parts[:-1]
-        if any(d in VENDORED_DIRS for d in dirs) or "linguist-vendored" in attributes.get(path, ()):
-            listing.skip(path, "vendored")
-            continue
-        if any(d in BUILD_DIRS for d in dirs) or (dirs and dirs[0] in TOP_BUILD_DIRS):
-            listing.skip(path, "build output")
-            continue
-        if path.endswith(GENERATED_SUFFIXES) or "linguist-generated" in attributes.get(path, ()):
-            listing.skip(path, "generated")
+        reason = path_skip_reason(path, excluded, attributes.get(path, ()))
+        if reason:
+            listing.skip(path, reason)
             continue
         full = root / path
         try:
@@ -200,11 +190,32 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
                 listing.skip(path, "unreadable")
                 listing.notes.append(f"{path}: cannot read ({exc.strerror})")
                 continue
-            if b"\0" in head:
-                listing.skip(path, "binary")
-                continue
-            if _looks_generated(head):
-                listing.skip(path, "generated")
+            reason = content_skip_reason(head)
+            if reason:
+                listing.skip(path, reason)
                 continue
         listing.kept.append(ListedFile(path, st.st_size, st.st_mtime_ns, language))
     return listing
+
+
+def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: set[str] | tuple = ()) -> str | None:
+    """Why a path is skipped by its name alone (None: keep it)."""
+    if excluded.match_file(path):
+        return "excluded"
+    dirs = path.split("/")[:-1]
+    if any(d in VENDORED_DIRS for d in dirs) or "linguist-vendored" in attributes:
+        return "vendored"
+    if any(d in BUILD_DIRS for d in dirs) or (dirs and dirs[0] in TOP_BUILD_DIRS):
+        return "build output"
+    if path.endswith(GENERATED_SUFFIXES) or "linguist-generated" in attributes:
+        return "generated"
+    return None
+
+
+def content_skip_reason(head: bytes) -> str | None:
+    """Why a source file is skipped by its first bytes (None: keep it)."""
+    if b"\0" in head:
+        return "binary"
+    if _looks_generated(head):
+        return "generated"
+    return None

@@ -23,7 +23,8 @@ from typing import Callable
 
 from graph.model import IMPORT_KINDS, Label, Rel, RepoGraph
 from ingest.code.extract import CodeResult, ParseCache, SourceFile, extract_code
-from ingest.components import ComponentMap, declared_components, infer_components
+from ingest.gittree import GitTree
+from ingest.components import ComponentDef, ComponentMap, declared_components, infer_components
 from ingest.config import CairnConfig, load_config
 from ingest.files import CODE_LANGUAGES, Listing, list_files
 
@@ -114,7 +115,8 @@ def ingest_repository(
         remote=_git(root, "config", "--get", "remote.origin.url") if listing.is_git else None,
         ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         thresholds=config.thresholds.model_dump(), departed=list(config.identities.departed),
-        config_source=config.source, baseline=config.baseline,
+        config_source=config.source, baseline=config.baseline, ingest_settings=config.ingest.model_dump(),
+        identity_patterns=config.identities.model_dump(),
     )
 
     # -- code ------------------------------------------------------------------
@@ -131,7 +133,8 @@ def ingest_repository(
     summary.notes.extend(code.notes)
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
-    build_code_graph(graph, code, source_paths, config, {f.path: f.language for f in listing.kept})
+    defs = declared_components(config.components) if config.components else infer_components(source_paths)
+    build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
     summary.parsed, summary.cached = code.parsed, code.cached
     summary.syntax_errors = len(code.syntax_errors)
     if code.syntax_errors:
@@ -159,10 +162,9 @@ def ingest_repository(
 
 
 def build_code_graph(
-    graph: RepoGraph, code: CodeResult, source_paths: list[str], config: CairnConfig, file_languages: dict[str, str | None]
+    graph: RepoGraph, code: CodeResult, source_paths: list[str], defs: list[ComponentDef], file_languages: dict[str, str | None]
 ) -> ComponentMap:
     """Add components, files, modules, imports and component dependencies to ``graph``."""
-    defs = declared_components(config.components) if config.components else infer_components(source_paths)
     components = ComponentMap(defs)
     component_nodes = {}
     for d in defs:
@@ -215,6 +217,56 @@ def build_code_graph(
     for (a, b), kinds in sorted(coupling.items()):
         graph.add_edge(Rel.DEPENDS_ON, component_nodes[a], component_nodes[b], count=sum(kinds.values()), kinds=dict(kinds))
     return components
+
+
+def code_graph_at(
+    root: Path, ref: str, repo: str, defs: list[ComponentDef], *, config: CairnConfig | None = None,
+    cache: ParseCache | None = None, overrides: dict[str, bytes | None] | None = None,
+) -> RepoGraph:
+    """The code part of the graph (components, files, modules, imports) of the repository at ``ref``.
+
+    ``overrides`` replaces file contents (``None`` deletes the file): the PR
+    check uses it to apply a diff's post-change contents over a base commit.
+    Files come from git objects; cached parses are reused by blob id.
+    """
+    config = config or CairnConfig()
+    with GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes) as tree:
+        contents: dict[str, bytes] = {}
+        files: list[SourceFile] = []
+        languages: dict[str, str | None] = {}
+        for path, entry in tree.entries.items():
+            if overrides and path in overrides:
+                continue
+            languages[path] = entry.language
+            if entry.language in CODE_LANGUAGES:
+                files.append(SourceFile(path, entry.size, 0, entry.blob))
+        from ingest.files import content_skip_reason, language_of
+
+        for path, data in (overrides or {}).items():
+            if data is None or len(data) > config.ingest.max_file_bytes or content_skip_reason(data[:8192]):
+                continue
+            languages[path] = language_of(path)
+            contents[path] = data
+            if languages[path] in CODE_LANGUAGES:
+                files.append(SourceFile(path, len(data), 0, None))
+        all_paths = frozenset(p for p in tree.all_paths if not (overrides and overrides.get(p, b"") is None)) | frozenset(contents)
+
+        def read(path: str) -> bytes:
+            return contents[path] if path in contents else tree.read(path)
+
+        def read_text(path: str) -> str | None:
+            if path in contents:
+                return contents[path].decode("utf-8", errors="replace")
+            if overrides and path in overrides:
+                return None
+            return tree.read_text(path)
+
+        code = extract_code(files, read, all_paths=all_paths, read_text=read_text, cache=cache)
+    graph = RepoGraph(repo)
+    graph.add_node(Label.REPOSITORY, repo, head=tree.commit)
+    source_paths = sorted(p for p, lang in languages.items() if lang)
+    build_code_graph(graph, code, source_paths, defs, languages)
+    return graph
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
