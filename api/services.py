@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from graph.model import RepoGraph
 from graph.store import GraphStore, is_neo4j_uri
 from ingest.config import CairnConfig
 from ingest.pipeline import IngestResult, ingest_repository
@@ -51,3 +52,16 @@ def ingest_into_store(
         progress("saving", 0, 1)
     store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
     return result
+
+
+def graph_for_checkout(store: GraphStore, root: Path) -> "RepoGraph":
+    """The stored graph of the repository checked out at ``root``.
+
+    When the store does not know that checkout yet, it is ingested first (and
+    saved), so a CI job can run ``cairn pr-check`` without a separate ingest step.
+    """
+    root = Path(root).resolve()
+    for summary in store.repositories():
+        if summary.props.get("path") and Path(summary.props["path"]) == root:
+            return store.load(summary.repo)
+    return ingest_into_store(store, root).graph
