@@ -1,0 +1,68 @@
+"""Unified diff parsing for the API's PR check."""
+
+import pytest
+
+from queries.diffs import MalformedDiff, parse_unified_diff
+
+GIT_DIFF = """\
+diff --git a/shop/a.py b/shop/a.py
+index 1111111..2222222 100644
+--- a/shop/a.py
++++ b/shop/a.py
+@@ -1,2 +1,3 @@
+ import x
+-import y
++import z
++import w
+diff --git a/shop/new.py b/shop/new.py
+new file mode 100644
+index 0000000..3333333
+--- /dev/null
++++ b/shop/new.py
+@@ -0,0 +1 @@
++import q
+diff --git a/shop/gone.py b/shop/gone.py
+deleted file mode 100644
+--- a/shop/gone.py
++++ /dev/null
+@@ -1 +0,0 @@
+-x = 1
+diff --git a/old/name.py b/new/name.py
+similarity index 100%
+rename from old/name.py
+rename to new/name.py
+diff --git a/logo.png b/logo.png
+Binary files a/logo.png and b/logo.png differ
+"""
+
+
+def test_git_diff_statuses():
+    changes = {c.path: c for c in parse_unified_diff(GIT_DIFF).changes}
+    assert changes["shop/a.py"].status == "modified"
+    assert changes["shop/new.py"].status == "added"
+    assert changes["shop/gone.py"].status == "deleted"
+    assert changes["new/name.py"].status == "renamed" and changes["new/name.py"].old_path == "old/name.py"
+    assert changes["logo.png"].binary
+
+
+def test_plain_unified_diff():
+    text = "--- a.py\t2024-01-01\n+++ a.py\t2024-01-02\n@@ -1 +1 @@\n-a\n+b\n"
+    (change,) = parse_unified_diff(text).changes
+    assert change.path == "a.py" and change.status == "modified"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("hello\nworld\n", "no file headers"),
+        ("--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n x\n", "truncated"),
+        ("--- a/x\n@@ -1 +1 @@\n", "without a following"),
+        ("@@ -1 +1 @@\n-a\n+b\n", "before any file header"),
+        ("--- a/x\n+++ b/x\n@@ nonsense @@\n", "malformed"),
+        ("--- a/../etc/passwd\n+++ b/../etc/passwd\n@@ -1 +1 @@\n-a\n+b\n", "unsafe"),
+    ],
+)
+def test_malformed_diffs_are_refused_with_a_reason(text, message):
+    with pytest.raises(MalformedDiff, match=message):
+        parse_unified_diff(text)
