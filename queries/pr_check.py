@@ -342,25 +342,25 @@ def _touched_components(stored: RepoGraph, changes: list[FileChange], components
 
 # -- agents, rationale, reviewers ------------------------------------------------------
 
-def _identity_kind(name: str, email: str, stored: RepoGraph) -> tuple[str, str | None]:
-    """(kind, why) of an identity: human, bot or agent."""
-    from ingest.identities import classify_identity
+def _classifier(stored: RepoGraph):
+    from ingest.config import IdentitySettings
+    from ingest.identities import Classifier
 
-    patterns = stored.repository.get("identity_patterns") if stored.repository else None
-    return classify_identity(name, email, patterns)
+    patterns = (stored.repository.get("identity_patterns") if stored.repository else None) or {}
+    return Classifier.from_settings(IdentitySettings(**patterns))
 
 
 def detect_agent(identities: list[Identity], description: str | None, stored: RepoGraph) -> dict[str, Any]:
     evidence: list[str] = []
     seen = set()
+    classifier = _classifier(stored)
     for ident in identities:
         key = (ident.name, ident.email, ident.role)
         if key in seen:
             continue
         seen.add(key)
-        kind, why = _identity_kind(ident.name, ident.email, stored)
-        if kind == "agent":
-            evidence.append(f"{ident.role} {ident.name} <{ident.email}> is a coding agent" + (f" ({why})" if why else ""))
+        if classifier.kind(ident.name, ident.email) == "agent":
+            evidence.append(f"{ident.role} {ident.name} <{ident.email}> is a coding agent")
     for pattern, why in AGENT_DESCRIPTION_MARKERS:
         if description and pattern.search(description):
             evidence.append(why)

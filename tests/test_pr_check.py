@@ -1,0 +1,211 @@
+"""End to end: `cairn pr-check` on real git repositories with real history, rules and decisions."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from gitrepo import GitRepo
+from graph.store import open_store
+from queries.pr_check import PRCheckError, check_diff
+
+ADA = ("Ada Lovelace", "ada@example.com")
+BOB = ("Bob Builder", "bob@example.com")
+CAROL = ("Carol Coder", "carol@example.com")
+CLAUDE = "Claude <noreply@anthropic.com>"
+
+CONFIG = """
+[components]
+api = ["shop/api/**"]
+core = ["shop/core/**"]
+db = ["shop/db/**"]
+
+[[rules]]
+id = "core-stays-pure"
+kind = "forbidden"
+severity = "warn"
+from = ["core"]
+to = ["api"]
+because = "docs/adr/0002-keep-the-core-independent.md"
+
+[[rules]]
+id = "core-no-db"
+kind = "forbidden"
+severity = "block"
+from = ["core"]
+to = ["db"]
+"""
+
+ADR = """# 2. Keep the core independent
+
+## Status
+
+Accepted
+
+## Context
+
+The core holds pricing rules; the API and the database change for other reasons.
+
+## Decision
+
+The core imports neither the API nor the database layer.
+"""
+
+
+@pytest.fixture()
+def shop(tmp_path):
+    """Ada wrote the core alone (truck factor 1); Bob and Carol share the API and the database layer."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"cairn.toml": CONFIG, "docs/adr/0002-keep-the-core-independent.md": ADR,
+                 "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "", "shop/db/__init__.py": ""},
+                author=BOB, message="skeleton")
+    repo.commit({"shop/core/prices.py": "def price(x):\n    return x * 2\n",
+                 "shop/core/rules.py": "from shop.core import prices\n",
+                 "shop/core/legacy.py": "import shop.db.tables\n"}, author=ADA, message="core")
+    for i in range(3):
+        repo.commit({f"shop/core/prices.py": f"def price(x):\n    return x * {i + 3}\n"}, author=ADA, message="tune")
+    repo.commit({"shop/api/routes.py": "from shop.core.prices import price\n", "shop/db/tables.py": "TABLES = []\n"}, author=BOB, message="api")
+    repo.commit({"shop/api/views.py": "from shop.api import routes\n", "shop/db/queries.py": "from shop.db import tables\n"}, author=CAROL, message="more")
+    repo.git("branch", "base-point")
+    return repo
+
+
+def run(args, store):
+    result = CliRunner().invoke(app, [*args, "--store", str(store)], catch_exceptions=False)
+    return result
+
+
+def pr(repo: GitRepo, store: Path, *extra: str, fmt: str = "json"):
+    result = run(["pr-check", "--repo", str(repo.root), "--base", "main", "--head", "HEAD", "--format", fmt, *extra], store)
+    return result
+
+
+def test_agent_pr_crossing_a_boundary_into_an_at_risk_component_is_blocked(shop, tmp_path):
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "agent-change")
+    shop.commit({"shop/core/rules.py": "from shop.core import prices\nfrom shop.api.routes import price\n"},
+                author=BOB, message="use the route helper", trailers=[f"Co-authored-by: {CLAUDE}"])
+    result = pr(shop, store)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert report["verdict"] == "block"
+    assert report["agent"]["detected"] and any("Claude" in e for e in report["agent"]["evidence"])
+    (violation,) = [f for f in report["findings"] if f["rule"] == "core-stays-pure"]
+    assert violation["severity"] == "block"  # warn, raised one step: agent PR without rationale
+    assert violation["source"] == "shop.core.rules" and violation["target"] == "shop.api.routes"
+    assert violation["file"] == "shop/core/rules.py" and violation["line"] == 2
+    assert violation["decision"] == "docs/adr/0002-keep-the-core-independent.md"
+    assert violation["new"] is True
+    risk = [f for f in report["findings"] if f["kind"] == "knowledge_risk"]
+    assert risk and risk[0]["source_component"] == "core" and risk[0]["severity"] == "warn"
+    (core,) = [c for c in report["touched_components"] if c["name"] == "core"]
+    assert core["truck_factor"] == 1 and core["at_risk"]
+    assert core["knowledge_holders"][0]["person"] == "Ada Lovelace"
+    assert report["suggested_reviewers"][0] == "Ada Lovelace"
+    assert "Bob Builder" not in report["suggested_reviewers"]  # the author never reviews their own PR
+    assert {"source": "shop.core.rules", "target": "shop.api.routes"}.items() <= report["new_edges"][0].items()
+    # the pre-existing core -> db violation is not reported as new
+    assert not [f for f in report["findings"] if f["rule"] == "core-no-db"]
+
+
+def test_a_rationale_keeps_the_severity(shop, tmp_path):
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    shop.git("checkout", "-q", "-b", "agent-change")
+    shop.commit({"shop/core/rules.py": "from shop.core import prices\nfrom shop.api.routes import price\n"},
+                author=BOB, message="x", trailers=[f"Co-authored-by: {CLAUDE}"])
+    description = tmp_path / "pr.md"
+    description.write_text("Reuse the helper. See ADR-0002 for why this exception is acceptable for one release.\n")
+    report = json.loads(pr(shop, store, "--description-file", str(description)).output)
+    assert report["rationale"]["present"]
+    (violation,) = [f for f in report["findings"] if f["rule"] == "core-stays-pure"]
+    assert violation["severity"] == "warn" and report["verdict"] == "warn"
+
+
+def test_pre_existing_violation_in_a_touched_file_is_not_new(shop, tmp_path):
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    shop.git("checkout", "-q", "-b", "touch-legacy")
+    shop.commit({"shop/core/legacy.py": "# still legacy\nimport shop.db.tables\n"}, author=ADA, message="comment")
+    result = pr(shop, store)
+    report = json.loads(result.output)
+    assert not [f for f in report["findings"] if f["rule"] in ("core-no-db", "core-stays-pure")]
+    assert report["new_edges"] == []
+    assert result.exit_code == 0
+
+
+def test_clean_human_pr_passes_and_markdown_names_reviewers(shop, tmp_path):
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    shop.git("checkout", "-q", "-b", "clean")
+    shop.commit({"shop/db/queries.py": "from shop.db import tables\n\nALL = tables.TABLES\n"}, author=CAROL, message="x")
+    result = pr(shop, store)
+    report = json.loads(result.output)
+    assert report["verdict"] == "pass" and result.exit_code == 0
+    assert not report["agent"]["detected"]
+    md = pr(shop, store, fmt="markdown").output
+    assert md.startswith("<!-- cairn-pr-check -->") and "Suggested reviewers" in md
+    assert "Carol Coder" not in report["suggested_reviewers"]
+
+
+def test_new_component_coupling_and_cycle_are_reported(shop, tmp_path):
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    shop.git("checkout", "-q", "-b", "cycle")
+    shop.commit({"shop/db/tables.py": "from shop.api import views\nTABLES = []\n"}, author=CAROL, message="x")
+    report = json.loads(pr(shop, store).output)
+    kinds = {f["kind"] for f in report["findings"]}
+    assert "new_dependency" in kinds
+    coupling = [f for f in report["findings"] if f["kind"] == "new_dependency"][0]
+    assert (coupling["source_component"], coupling["target_component"]) == ("db", "api")
+
+
+def test_sarif_output_is_valid_shape(shop, tmp_path):
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    shop.git("checkout", "-q", "-b", "agent-change")
+    shop.commit({"shop/core/rules.py": "from shop.api.routes import price\n"}, author=BOB, message="x",
+                trailers=[f"Co-authored-by: {CLAUDE}"])
+    sarif = json.loads(pr(shop, store, fmt="sarif").output)
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert any(r["ruleId"] == "core-stays-pure" for r in results)
+    assert all(r.get("partialFingerprints") for r in results)
+
+
+def test_bad_refs_and_paths_exit_2(shop, tmp_path):
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    result = run(["pr-check", "--repo", str(shop.root), "--base", "main", "--head", "no-such-branch"], store)
+    assert result.exit_code == 2
+    cli = Path(sys.executable).parent / "cairn"
+    proc = subprocess.run([str(cli), "pr-check", "--repo", str(tmp_path / "nope"), "--base", "a", "--head", "b",
+                           "--store", str(store)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "not a directory" in proc.stderr and "Traceback" not in proc.stderr
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    proc = subprocess.run([str(cli), "pr-check", "--repo", str(plain), "--base", "a", "--head", "b",
+                           "--store", str(tmp_path / "s2")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_check_diff_applies_post_change_contents(shop, tmp_path):
+    store = open_store(str(tmp_path / "store"))
+    run(["ingest", str(shop.root)], tmp_path / "store")
+    graph = store.load("shop")
+    diff = (
+        "diff --git a/shop/core/rules.py b/shop/core/rules.py\n--- a/shop/core/rules.py\n+++ b/shop/core/rules.py\n"
+        "@@ -1 +1,2 @@\n from shop.core import prices\n+from shop.api.routes import price\n"
+    )
+    report = check_diff(graph, diff, {"shop/core/rules.py": "from shop.core import prices\nfrom shop.api.routes import price\n"},
+                        author=CLAUDE, description=None)
+    assert report["agent"]["detected"] and report["verdict"] == "block"
+    with pytest.raises(PRCheckError, match="post-change contents"):
+        check_diff(graph, diff, {}, author=None, description=None)
+    with pytest.raises(PRCheckError, match="malformed diff"):
+        check_diff(graph, "not a diff", {}, author=None, description=None)
