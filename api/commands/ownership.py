@@ -1,0 +1,80 @@
+"""``cairn bus-factor``: truck factor, human-knowledge truck factor and knowledge holders, per component."""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+import typer
+from rich.table import Table
+
+from api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
+from queries.ownership import UnknownComponent, UnknownPerson, bus_factor as compute_bus_factor
+
+
+def register(app: typer.Typer) -> None:
+    app.command("bus-factor")(bus_factor)
+
+
+def bus_factor(
+    store: Optional[str] = StoreOption,
+    repo: Optional[str] = RepoOption,
+    component: Optional[str] = typer.Option(None, "--component", help="Only this component"),
+    leaving: Optional[List[str]] = typer.Option(
+        None, "--leaving", help="Recompute as if this person left (name, e-mail, id or alias; repeatable)"
+    ),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+) -> None:
+    """Who holds the knowledge: truck factor (Avelino et al.) per component and for the repository."""
+    if format not in (OutputFormat.json, OutputFormat.table):
+        raise CairnError(f"--format {format.value} is not available for bus-factor (use json or table)")
+    with opened_store(store) as st:
+        graph = load_repo_graph(st, repo)
+    try:
+        report = compute_bus_factor(graph, component=component, leaving=leaving or ())
+    except (UnknownPerson, UnknownComponent) as exc:
+        raise CairnError(str(exc)) from None
+    if format is OutputFormat.json:
+        print_json(report)
+        return
+    _print_tables(report)
+
+
+def _names(people: list[str], limit: int = 4) -> str:
+    shown = ", ".join(people[:limit])
+    return shown + (f" +{len(people) - limit}" if len(people) > limit else "")
+
+
+def _print_tables(report: dict[str, Any]) -> None:
+    r = report["repository"]
+    leaving = f"  (as if {', '.join(r['leaving'])} left)" if r["leaving"] else ""
+    console.print(
+        f"[bold]{r['name']}[/]: truck factor [bold]{r['truck_factor']}[/] ({_names(r['truck_factor_people']) or 'nobody'}), "
+        f"human-knowledge truck factor [bold]{r['human_truck_factor']}[/], "
+        f"{r['orphaned_files']} of {r['files']} files orphaned{leaving}",
+        highlight=False,
+    )
+    for note in r["notes"]:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+
+    if report["components"]:
+        table = Table(title="Components by risk", title_justify="left")
+        for col in ("component", "TF", "human TF", "files", "orphaned", "at risk", "truck factor people", "owners without knowledge"):
+            table.add_column(col, justify="right" if col in ("TF", "human TF", "files", "orphaned") else "left")
+        for c in report["components"]:
+            table.add_row(
+                c["name"], str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
+                "[bold red]yes[/]" if c["at_risk"] else "no", _names(c["truck_factor_people"]),
+                _names(c["declared_owners_without_knowledge"]),
+            )
+        console.print(table)
+
+        holders = Table(title="Knowledge holders (DOA authors)", title_justify="left")
+        for col in ("component", "person", "files authored", "share", "active"):
+            holders.add_column(col, justify="right" if col in ("files authored", "share") else "left")
+        for c in report["components"]:
+            for i, h in enumerate(c["knowledge_holders"][:5]):
+                holders.add_row(
+                    c["name"] if i == 0 else "", h["person"], str(h["files_authored"]), f"{h['share']:.0%}",
+                    "yes" if h["active"] else "[yellow]gone[/]",
+                )
+        console.print(holders)

@@ -1,0 +1,237 @@
+"""Declared ownership from CODEOWNERS, with GitHub's semantics, as Team/Person -OWNS-> File/Component edges.
+
+Where: the first of ``.github/CODEOWNERS``, ``CODEOWNERS``, ``docs/CODEOWNERS``
+that exists is the one GitHub uses; the others are ignored (a note says so).
+
+Syntax (GitHub's): one rule per line, ``pattern owner…``; ``#`` starts a
+comment (``\\#`` is a literal hash); patterns are gitignore-style (via
+``pathspec``), except that ``!`` negation and ``[…]`` ranges are not supported
+and ``dir/*`` matches only files directly in ``dir``. Owners are ``@user``,
+``@org/team`` or an e-mail address. The **last** matching rule decides, and a
+rule without owners leaves the files it matches unowned. A line with invalid
+syntax is skipped, as GitHub does, and reported as a note.
+
+Graph: a Team node per ``@org/team``; ``@user`` and e-mail owners are matched to
+Person nodes from history (GitHub login from noreply addresses, then exact
+name, then a unique e-mail local part; e-mails by address) or else get a
+Person node of their own with ``declared_only = true``. OWNS edges go to every
+File node an owner is declared for (props ``codeowners`` (the file), ``line``, ``pattern``),
+and to a Component when the owner is declared for *every* file of it (a
+component with no files gets none).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pathspec.patterns import GitWildMatchPattern
+
+from graph.model import Label, Node, Rel, RepoGraph
+
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores larger files
+
+_USER_RE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+_TEAM_RE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DESCENDANTS = "(?:(?P<ps_d>/).*)?$"
+
+
+@dataclass(frozen=True)
+class OwnerRule:
+    pattern: str
+    owners: tuple[str, ...]
+    line: int
+    regex: re.Pattern[str]
+
+    def matches(self, path: str) -> bool:
+        return self.regex.match(path) is not None
+
+
+@dataclass
+class CodeOwners:
+    source: str | None = None  # repository-relative path of the file used
+    rules: list[OwnerRule] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def rule_for(self, path: str) -> OwnerRule | None:
+        """The rule that decides ``path`` (the last one matching), or None."""
+        for rule in reversed(self.rules):
+            if rule.matches(path):
+                return rule
+        return None
+
+    def owners_of(self, path: str) -> tuple[str, ...]:
+        rule = self.rule_for(path)
+        return rule.owners if rule else ()
+
+
+def owner_kind(owner: str) -> str | None:
+    """"team", "user", "email", or None when GitHub would reject it."""
+    if _TEAM_RE.match(owner):
+        return "team"
+    if _USER_RE.match(owner):
+        return "user"
+    if _EMAIL_RE.match(owner):
+        return "email"
+    return None
+
+
+def _split(line: str) -> list[str]:
+    """Whitespace-separated tokens, honouring ``\\ `` and ``\\#`` escapes, stopping at a comment."""
+    tokens: list[str] = []
+    current = []
+    escaped = False
+    for ch in line:
+        if escaped:
+            current.append("\\" + ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "#" and not current:
+            break
+        elif ch.isspace():
+            if current:
+                tokens.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+    if current:
+        tokens.append("".join(current))
+    return tokens
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A CODEOWNERS pattern as a regex over repository-relative paths; ValueError if unsupported."""
+    if pattern.startswith("!"):
+        raise ValueError("negation (!) is not supported in CODEOWNERS")
+    if re.search(r"(?<!\\)\[", pattern):
+        raise ValueError("character ranges ([...]) are not supported in CODEOWNERS")
+    compiled = GitWildMatchPattern(pattern)
+    if compiled.regex is None or not compiled.include:
+        raise ValueError("pattern matches nothing")
+    source = compiled.regex.pattern
+    # GitHub: "docs/*" owns files directly in docs/, not deeper ones (unlike gitignore).
+    if pattern.endswith("/*") and not pattern.endswith("/**") and source.endswith(_DESCENDANTS):
+        source = source[: -len(_DESCENDANTS)] + "$"
+    return re.compile(source)
+
+
+def parse_codeowners(text: str, source: str) -> CodeOwners:
+    result = CodeOwners(source=source)
+    for number, raw_line in enumerate(text.splitlines(), 1):
+        tokens = _split(raw_line.strip())
+        if not tokens:
+            continue
+        pattern, owners = tokens[0], tokens[1:]
+        bad = [o for o in owners if owner_kind(o) is None]
+        if bad:
+            result.notes.append(f"{source} line {number}: invalid owner {bad[0]!r}, line skipped (as GitHub does)")
+            continue
+        try:
+            regex = compile_pattern(pattern)
+        except (ValueError, re.error) as exc:
+            result.notes.append(f"{source} line {number}: {exc}, line skipped")
+            continue
+        result.rules.append(OwnerRule(pattern, tuple(owners), number, regex))
+    return result
+
+
+def read_codeowners(root: Path) -> CodeOwners:
+    """The CODEOWNERS file GitHub would use for the checkout at ``root`` (empty if there is none)."""
+    root = Path(root)
+    found = [loc for loc in LOCATIONS if (root / loc).is_file()]
+    if not found:
+        return CodeOwners()
+    source = found[0]
+    path = root / source
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return CodeOwners(notes=[f"{source}: larger than 3 MB, which GitHub ignores; not read"])
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return CodeOwners(notes=[f"{source}: cannot be read ({exc.strerror or exc})"])
+    owners = parse_codeowners(text, source)
+    for other in found[1:]:
+        owners.notes.append(f"{other} is ignored: GitHub uses {source}, found first")
+    return owners
+
+
+class _PersonIndex:
+    def __init__(self, graph: RepoGraph):
+        self.by_login: dict[str, Node] = {}
+        self.by_name: dict[str, Node] = {}
+        self.by_email: dict[str, Node] = {}
+        local: dict[str, list[Node]] = {}
+        for person in sorted(graph.of_label(Label.PERSON), key=lambda n: n.key):
+            if person.get("github"):
+                self.by_login.setdefault(str(person["github"]).lower(), person)
+            if person.get("name"):
+                self.by_name.setdefault(str(person["name"]).casefold(), person)
+            for email in person.get("emails") or []:
+                self.by_email.setdefault(email.lower(), person)
+                local.setdefault(email.lower().split("@", 1)[0], []).append(person)
+        self.by_local = {k: v[0] for k, v in local.items() if len({n.key for n in v}) == 1}
+
+    def find(self, owner: str, kind: str) -> Node | None:
+        if kind == "email":
+            return self.by_email.get(owner.lower())
+        login = owner[1:].lower()
+        return self.by_login.get(login) or self.by_name.get(login) or self.by_local.get(login)
+
+
+def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
+    """Team nodes, matched or declared-only Person nodes, OWNS edges to File and Component nodes."""
+    repo = graph.repository
+    if repo is not None:
+        repo.props.update(codeowners=codeowners.source, codeowners_rules=len(codeowners.rules))
+    if not codeowners.rules:
+        return
+    people = _PersonIndex(graph)
+    owner_nodes: dict[str, Node] = {}
+
+    def node_for(owner: str) -> Node:
+        node = owner_nodes.get(owner)
+        if node is not None:
+            return node
+        kind = owner_kind(owner)
+        if kind == "team":
+            node = graph.add_node(Label.TEAM, owner, handle=owner)
+        else:
+            node = people.find(owner, kind)
+            if node is None:
+                node = graph.add_node(
+                    Label.PERSON, owner.lower() if kind == "email" else owner, name=owner, kind="human",
+                    emails=[owner.lower()] if kind == "email" else [], aliases=[owner],
+                    github=owner[1:].lower() if kind == "user" else None, last_active=None, commits=0,
+                    declared_only=True,
+                )
+            handles = list(node.get("owner_handles") or [])
+            if owner not in handles:
+                node.props["owner_handles"] = handles + [owner]
+        owner_nodes[owner] = node
+        return node
+
+    files_of_owner: dict[str, set[str]] = {}
+    for file_node in graph.of_label(Label.FILE):
+        rule = codeowners.rule_for(file_node.key)
+        if rule is None:
+            continue
+        for owner in rule.owners:
+            node = node_for(owner)
+            graph.add_edge(Rel.OWNS, node, file_node, codeowners=codeowners.source, line=rule.line, pattern=rule.pattern)
+            files_of_owner.setdefault(node.id, set()).add(file_node.key)
+
+    component_files: dict[str, set[str]] = {}
+    for file_node in graph.of_label(Label.FILE):
+        if file_node.get("component"):
+            component_files.setdefault(file_node["component"], set()).add(file_node.key)
+    for component in graph.of_label(Label.COMPONENT):
+        files = component_files.get(component.key)
+        if not files:
+            continue
+        for owner_id, owned in files_of_owner.items():
+            if files <= owned:
+                graph.add_edge(Rel.OWNS, owner_id, component, codeowners=codeowners.source, rule="owns every file")

@@ -1,0 +1,303 @@
+"""Who is who in a repository's history: identity resolution and human/bot/agent classification.
+
+Resolution, in order (the first three are what ``git log --use-mailmap`` and
+``git check-mailmap`` already do for us):
+
+1. ``.mailmap`` (git applies it to authors and committers; trailer identities
+   such as ``Co-authored-by`` are passed through ``git check-mailmap``). Cairn
+   also reads ``.mailmap`` itself, only to report lines git silently ignores.
+2. the same e-mail address (case-insensitive) is the same person;
+3. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
+   ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
+   the numeric id;
+4. the same normalised name (case, accents, punctuation and spacing ignored) is
+   the same person, except for placeholder names such as "root" or "unknown".
+
+Identities are only merged with identities of the same kind, so an agent that
+happens to share a name with a person never absorbs that person.
+
+Classification. Every raw identity is matched against patterns over the string
+``"Name <email>"``; a pattern matches when it matches that whole string, the
+name alone or the e-mail alone, case-insensitively. Patterns are fnmatch-like:
+``*`` is any run of characters, ``?`` one character, everything else is
+literal (so ``dependabot[bot]`` means exactly that, unlike fnmatch). Order:
+configured ``humans`` patterns win, then configured ``agents``, configured
+``bots``, built-in agents, built-in bots; anything else is a human. In
+``cairn.toml``::
+
+    [identities]
+    agents = ["*@my-agent.example", "Release Copilot"]
+    bots = ["release-robot*"]
+    humans = ["Bot Botterson <*>"]     # a person whose name looks like a bot
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ingest.config import IdentitySettings
+
+HUMAN, BOT, AGENT = "human", "bot", "agent"
+
+#: Coding agents. Copilot's and Devin's GitHub apps end in ``[bot]`` but are agents.
+BUILTIN_AGENTS: tuple[str, ...] = (
+    # Anthropic Claude (Claude Code trailer, Claude GitHub app)
+    "noreply@anthropic.com", "claude[bot]", "claude code*",
+    # Cursor
+    "cursoragent@cursor.com", "cursor agent*", "cursor[bot]",
+    # GitHub Copilot coding agent
+    "copilot", "*+copilot@users.noreply.github.com", "copilot-swe-agent*", "copilot[bot]", "github copilot*",
+    # Devin
+    "devin-ai-integration*", "devin ai*", "devin[bot]",
+    # OpenAI Codex
+    "chatgpt-codex-connector*", "codex <*@openai.com>", "openai codex*", "codex[bot]", "*codex@openai.com",
+    # Google Jules and Gemini
+    "google-labs-jules*", "jules[bot]", "jules <*@google.com>", "gemini-code-assist*", "gemini-cli*", "gemini[bot]",
+    # Amazon Q Developer
+    "amazon-q-developer*", "amazon q developer*", "amazonq*",
+    # Aider (trailer author "aider (model)", or "Name (aider)" when it commits as the user)
+    "aider (*", "* (aider)", "aider <*", "noreply@aider.chat",
+    # Others that commit as themselves
+    "openhands*", "openhands@all-hands.dev", "sweep-ai*", "sweepai*", "windsurf*", "codegen-sh*",
+    "tabnine*", "roo code*", "coderabbitai*", "factory-droid*",
+)
+
+BUILTIN_BOTS: tuple[str, ...] = (
+    "*[bot]", "*[bot]@users.noreply.github.com", "dependabot*", "renovate*", "github-actions*",
+    "actions@github.com", "noreply@github.com", "web-flow", "github <noreply@github.com>", "greenkeeper*",
+    "snyk-bot*", "pre-commit-ci*", "mergify*", "semantic-release-bot*", "allcontributors*", "all-contributors*",
+    "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
+    "*-bot", "*-bot@*", "*-robot", "gitlab-bot*", "bors", "bors[bot]", "bors-ng*", "k8s-ci-robot*", "transifex*",
+    "weblate <*", "translate-bot*", "crowdin*", "autofix-ci*", "stale[bot]", "sourcery-ai*", "depfu*",
+)
+
+#: Names that many different people use; never merged by name.
+PLACEHOLDER_NAMES = frozenset({
+    "", "root", "unknown", "admin", "administrator", "user", "ubuntu", "ec2user", "vagrant", "git", "github",
+    "none", "null", "nobody", "localhost", "test", "your name", "yourname", "name", "me", "dev", "developer",
+})
+
+NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+_CONTACT_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for ch in pattern:
+        if ch == "*":
+            parts.append(".*")
+        elif ch == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class Classifier:
+    """Decides human / bot / agent for a raw identity; see the module docstring for the order."""
+
+    ordered: list[tuple[str, list[re.Pattern[str]]]]
+
+    @classmethod
+    def from_settings(cls, settings: IdentitySettings | None = None) -> "Classifier":
+        settings = settings or IdentitySettings()
+        groups = [
+            (HUMAN, settings.humans), (AGENT, settings.agents), (BOT, settings.bots),
+            (AGENT, list(BUILTIN_AGENTS)), (BOT, list(BUILTIN_BOTS)),
+        ]
+        return cls([(kind, [_compile(p) for p in patterns]) for kind, patterns in groups if patterns])
+
+    def kind(self, name: str, email: str) -> str:
+        name, email = name.strip(), email.strip()
+        subjects = (f"{name} <{email}>", name, email) if email else (name,)
+        for kind, patterns in self.ordered:
+            for pattern in patterns:
+                for subject in subjects:
+                    if subject and pattern.fullmatch(subject):
+                        return kind
+        return HUMAN
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().strip("<>").strip().lower()
+
+
+def is_valid_email(email: str) -> bool:
+    return bool(_EMAIL_RE.match(email))
+
+
+def github_login(email: str) -> str | None:
+    """The GitHub login behind a noreply address, lower-cased; None for any other address."""
+    match = NOREPLY_RE.match(email.strip())
+    return match.group(1).lower() if match else None
+
+
+def normalise_name(name: str) -> str:
+    """Case, accents, punctuation and spacing folded away: "José  O'Neil" -> "jose oneil"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = re.findall(r"\w+", stripped.casefold())
+    return " ".join(words)
+
+
+def parse_contact(value: str) -> tuple[str, str] | None:
+    """``"Name <email>"`` -> (name, email); None when there is no ``<…>`` part."""
+    match = _CONTACT_RE.match(value)
+    if not match:
+        return None
+    return match.group(1).strip().strip('"').strip(), match.group(2).strip()
+
+
+@dataclass
+class Person:
+    """A resolved person: one or more raw identities of the same kind."""
+
+    id: str
+    name: str
+    kind: str
+    emails: list[str]
+    aliases: list[str]
+    github: str | None
+    members: list[int] = field(default_factory=list)  # indexes of raw identities
+
+
+def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: list[int]) -> tuple[list[Person], list[int]]:
+    """Group raw (name, email) identities into people.
+
+    ``weights`` (commits per identity) pick each person's display name and id:
+    the most used name and e-mail win, ties by the alphabet, so the result is
+    deterministic. Returns the people and, for each raw identity, the index of
+    its person.
+    """
+    parent = list(range(len(raw)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first_by_key: dict[tuple[str, str, str], int] = {}
+    for index, (name, email) in enumerate(raw):
+        kind = kinds[index]
+        keys = []
+        address = normalise_email(email)
+        login = github_login(address)
+        if login:
+            keys.append(("github", login))
+        elif is_valid_email(address):
+            keys.append(("email", address))
+        norm = normalise_name(name)
+        if norm not in PLACEHOLDER_NAMES:
+            keys.append(("name", norm))
+        for key_kind, value in keys:
+            key = (kind, key_kind, value)
+            other = first_by_key.setdefault(key, index)
+            if other != index:
+                union(index, other)
+
+    groups: dict[int, list[int]] = {}
+    for index in range(len(raw)):
+        groups.setdefault(find(index), []).append(index)
+
+    people: list[Person] = []
+    person_of = [0] * len(raw)
+    used_ids: set[str] = set()
+    for members in groups.values():
+        name_weight: dict[str, int] = {}
+        email_weight: dict[str, int] = {}
+        logins: set[str] = set()
+        for m in members:
+            name, email = raw[m]
+            if name.strip():
+                name_weight[name.strip()] = name_weight.get(name.strip(), 0) + weights[m]
+            address = normalise_email(email)
+            if address:
+                email_weight[address] = email_weight.get(address, 0) + weights[m]
+            login = github_login(address)
+            if login:
+                logins.add(login)
+
+        def best(counts: dict[str, int]) -> str | None:
+            return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+        display = best(name_weight) or best(email_weight) or "(unknown)"
+        valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not github_login(e)}
+        github = min(logins) if logins else None
+        if valid:
+            pid = best(valid)
+        elif github:
+            pid = f"github:{github}"
+        else:
+            pid = f"name:{normalise_name(display) or display}"
+        base, n = pid, 2
+        while pid in used_ids:  # two groups of different kinds may share an address
+            pid, n = f"{base}#{n}", n + 1
+        used_ids.add(pid)
+        aliases = sorted({f"{raw[m][0].strip()} <{raw[m][1].strip()}>" for m in members})
+        person = Person(
+            id=pid, name=display, kind=kinds[members[0]], emails=sorted(email_weight), aliases=aliases,
+            github=github, members=sorted(members),
+        )
+        for m in members:
+            person_of[m] = len(people)
+        people.append(person)
+    return people, person_of
+
+
+def mailmap_problems(root: Path) -> list[str]:
+    """Lines of ``.mailmap`` that git ignores without a word (no ``<email>`` in them)."""
+    path = root / ".mailmap"
+    try:
+        if not path.is_file():
+            return []
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return [f".mailmap: cannot be read ({exc.strerror or exc})"]
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        content = line.strip()
+        if not content or content.startswith("#"):
+            continue
+        if not re.search(r"<[^<>]*>", content):
+            problems.append(f".mailmap line {number} is malformed and ignored by git: {line.strip()[:80]!r}")
+    return problems
+
+
+def check_mailmap(root: Path, contacts: Iterable[str]) -> dict[str, str]:
+    """Map ``"Name <email>"`` contacts through the repository's mailmap (``git check-mailmap``).
+
+    Trailers such as ``Co-authored-by`` bypass ``--use-mailmap``, so they are
+    canonicalised here. Contacts git cannot parse are left as they are.
+    """
+    todo = sorted({c for c in contacts if parse_contact(c) is not None})
+    mapped: dict[str, str] = {}
+    for start in range(0, len(todo), 200):
+        batch = todo[start:start + 200]
+        try:
+            proc = subprocess.run(
+                ["git", "-C", str(root), "check-mailmap", *batch], capture_output=True, check=False,
+            )
+        except OSError:
+            return mapped
+        lines = proc.stdout.decode("utf-8", errors="replace").splitlines()
+        if proc.returncode == 0 and len(lines) == len(batch):
+            mapped.update(zip(batch, lines))
+        else:  # one bad contact fails the whole call: fall back to one at a time
+            for contact in batch:
+                one = subprocess.run(["git", "-C", str(root), "check-mailmap", contact], capture_output=True, check=False)
+                if one.returncode == 0:
+                    mapped[contact] = one.stdout.decode("utf-8", errors="replace").strip()
+    return mapped

@@ -1,0 +1,363 @@
+"""Ownership and bus factor: Avelino et al.'s truck factor, and Cairn's human-knowledge view beside it.
+
+Paper-comparable truck factor (Avelino, Passos, Hora, Valente, ICPC 2016;
+reference implementation aserg-ufmg/Truck-Factor, ``GreedyTruckFactor``):
+
+* A person is an **author** of a file when ``DOA / max DOA of the file > 0.75``
+  and (``DOA ≥ 3.293`` or they added the file). DOA comes from the KNOWS edge
+  (see ``ingest.history``); only people with an authorship record (an add or a
+  delivery) are candidates, and only humans have one (bots and agents never
+  hold authorship).
+* **Truck factor**: while at least 50 % of the files still have an author,
+  remove the author of the most files; TF = number removed. So a scope that
+  sits exactly on 50 % after a removal needs one more removal. Ties between
+  people authoring equally many files go to the one with more commits, then to
+  the smaller id, so the result is deterministic (the reference uses hash-map
+  order). The count of files each person "covers" is the files they author in
+  the scope, as in the reference (not the files still uncovered).
+* Scope: every File node (source files at HEAD, as Linguist would classify
+  them) for the repository; the component's File nodes for a component.
+  Files without any history count in the denominator, as in the reference.
+
+Beside it, kept separate so the paper's number stays comparable:
+
+* **gone** people: listed as departed in ``cairn.toml``, inactive (last
+  activity more than ``thresholds.inactive_days`` before the newest commit),
+  or named in ``leaving``;
+* **human truck factor**: the same greedy algorithm where a person knows a
+  file if they are its author *or* have review credit on it (``reviews ≥ 1``:
+  ``Reviewed-by``, co-author trailers, committing an agent's commit), counting
+  only people who are not gone. It answers "how many of the people still here
+  must leave before most files have nobody who wrote or reviewed them";
+* **orphaned files**: files with no author left once gone people are removed
+  (files that never had an author, e.g. written only by agents, included);
+* **at risk**: a scope with files whose TF ≤ ``thresholds.at_risk_truck_factor``
+  or whose orphaned share exceeds ``thresholds.orphaned_share``;
+* ``--leaving`` (``leaving=``) recomputes everything as if those people had
+  left: they are removed before the greedy removal starts.
+* declared-vs-actual ownership drift: per component, the CODEOWNERS owners of
+  its files (``declared_owners``) and the people among them who neither
+  author nor reviewed any of its files (``declared_owners_without_knowledge``;
+  teams are listed as owners but cannot be checked, their members are unknown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Mapping
+
+from graph.model import Label, Node, Rel, RepoGraph
+from ingest.config import Thresholds
+
+NORMALISED_DOA = 0.75
+ABSOLUTE_DOA = 3.293
+COVERAGE = 0.5
+
+
+class UnknownPerson(ValueError):
+    """A name given with ``--leaving`` matches nobody (or several people)."""
+
+
+class UnknownComponent(ValueError):
+    """``--component`` names no component."""
+
+
+def is_author(doa: float, max_doa: float, first_authorship: bool) -> bool:
+    """Avelino et al.'s authorship rule for one person and one file."""
+    return max_doa > 0 and doa / max_doa > NORMALISED_DOA and (doa >= ABSOLUTE_DOA or first_authorship)
+
+
+def file_authors(candidates: Mapping[str, tuple[float, bool]]) -> list[str]:
+    """Authors among ``{person: (doa, first_authorship)}`` for one file."""
+    if not candidates:
+        return []
+    best = max(doa for doa, _ in candidates.values())
+    return sorted(p for p, (doa, fa) in candidates.items() if is_author(doa, best, fa))
+
+
+def greedy_truck_factor(
+    files: Iterable[str], knowers: Mapping[str, Iterable[str]], rank: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """The people removed by the greedy algorithm, in order; the truck factor is their number.
+
+    ``knowers`` maps each file to the people who know it (files outside
+    ``files`` are ignored). ``rank`` breaks ties (higher first; default: none),
+    then the smaller person id wins.
+    """
+    scope = set(files)
+    if not scope:
+        return []
+    files_of: dict[str, set[str]] = {}
+    count: dict[str, int] = {}
+    for f in scope:
+        people = set(knowers.get(f, ()))
+        count[f] = len(people)
+        for p in people:
+            files_of.setdefault(p, set()).add(f)
+    covered = sum(1 for n in count.values() if n)
+    rank = rank or {}
+    removed: list[str] = []
+    total = len(scope)
+    while files_of:
+        if covered < COVERAGE * total:  # more than half of the files have nobody left
+            break
+        pick = min(files_of, key=lambda p: (-len(files_of[p]), _neg(rank.get(p)), p))
+        removed.append(pick)
+        for f in files_of.pop(pick):
+            count[f] -= 1
+            if count[f] == 0:
+                covered -= 1
+    return removed
+
+
+def _neg(value: Any) -> Any:
+    return -value if isinstance(value, (int, float)) else 0
+
+
+@dataclass
+class _PersonInfo:
+    node: Node
+    aliases: list[str]
+    gone_reason: str | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.node.get("name") or self.node.key)
+
+
+@dataclass
+class _Knowledge:
+    """Everything the analyses need, read once from the graph."""
+
+    files: list[str]
+    component_of: dict[str, str | None]
+    authors: dict[str, list[str]]  # file -> person ids
+    holders: dict[str, set[str]]  # file -> human authors and reviewers
+    people: dict[str, _PersonInfo]
+    rank: dict[str, int]
+    thresholds: Thresholds
+    newest: datetime | None
+    owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _load(graph: RepoGraph) -> _Knowledge:
+    repo = graph.repository
+    thresholds = Thresholds(**(repo.get("thresholds") or {})) if repo is not None else Thresholds()
+    files = sorted(n.key for n in graph.of_label(Label.FILE))
+    component_of = {n.key: n.get("component") for n in graph.of_label(Label.FILE)}
+    people: dict[str, _PersonInfo] = {}
+    for node in graph.of_label(Label.PERSON):
+        aliases = [node.key, str(node.get("name") or "")] + list(node.get("aliases") or []) + list(node.get("emails") or [])
+        if node.get("github"):
+            aliases += [node["github"], "@" + node["github"]]
+        aliases += list(node.get("owner_handles") or [])
+        people[node.id] = _PersonInfo(node, [a for a in aliases if a])
+    candidates: dict[str, dict[str, tuple[float, bool]]] = {}
+    reviewers: dict[str, set[str]] = {}
+    for edge in graph.of_type(Rel.KNOWS):
+        path = graph.nodes[edge.target].key
+        if edge.get("doa") is not None:
+            candidates.setdefault(path, {})[edge.source] = (float(edge.get("doa")), bool(edge.get("first_authorship")))
+        if (edge.get("reviews") or 0) > 0:
+            reviewers.setdefault(path, set()).add(edge.source)
+    authors = {path: file_authors(c) for path, c in candidates.items()}
+    holders = {f: set(authors.get(f, ())) | reviewers.get(f, set()) for f in set(authors) | set(reviewers)}
+    owners: dict[str, set[str]] = {}
+    for edge in graph.of_type(Rel.OWNS):
+        target = graph.nodes[edge.target]
+        if target.label is Label.FILE:
+            owners.setdefault(target.key, set()).add(edge.source)
+    newest = _parse_time(repo.get("newest_commit_at")) if repo is not None else None
+    knowledge = _Knowledge(
+        files, component_of, authors, holders, people,
+        rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
+        thresholds=thresholds, newest=newest, owners_of_file=owners,
+    )
+    departed = list(repo.get("departed") or []) if repo is not None else []
+    for name in departed:
+        for pid in _match(knowledge, name):
+            knowledge.people[pid].gone_reason = "departed"
+    if newest is not None:
+        cutoff = newest - timedelta(days=thresholds.inactive_days)
+        for info in people.values():
+            if info.gone_reason or info.node.get("declared_only"):
+                continue
+            last = _parse_time(info.node.get("last_active"))
+            if last is None or last < cutoff:
+                info.gone_reason = "inactive"
+    return knowledge
+
+
+def _match(knowledge: _Knowledge, name: str) -> list[str]:
+    wanted = name.strip().casefold()
+    return sorted(pid for pid, info in knowledge.people.items() if any(a.casefold() == wanted for a in info.aliases))
+
+
+def resolve_people(graph: RepoGraph, names: Iterable[str]) -> list[str]:
+    """Person node ids for names given as display name, id, alias, e-mail or @login; UnknownPerson otherwise."""
+    return _resolve(_load(graph), names)
+
+
+def _resolve(knowledge: _Knowledge, names: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        found = _match(knowledge, name)
+        if not found:
+            raise UnknownPerson(f"no person matches {name!r} (use a name, e-mail, id or alias from `cairn bus-factor`'s people)")
+        if len(found) > 1:
+            ids = ", ".join(knowledge.people[p].node.key for p in found)
+            raise UnknownPerson(f"{name!r} matches several people ({ids}); name one by its id")
+        out.extend(p for p in found if p not in out)
+    return out
+
+
+def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) -> dict[str, Any]:
+    people = knowledge.people
+    gone = leaving | {pid for pid, info in people.items() if info.gone_reason}
+    authors = {f: [p for p in knowledge.authors.get(f, ()) if p not in leaving] for f in files}
+    tf_people = greedy_truck_factor(files, authors, knowledge.rank)
+    present = {f: [p for p in knowledge.holders.get(f, ()) if p not in gone and people[p].node.get("kind") == "human"]
+               for f in files}
+    human_people = greedy_truck_factor(files, present, knowledge.rank)
+    orphaned = sum(1 for f in files if not any(p not in gone for p in authors[f]))
+    authored: dict[str, int] = {}
+    for f in files:
+        for p in authors[f]:
+            authored[p] = authored.get(p, 0) + 1
+    holders = [
+        {"person": people[p].name, "id": people[p].node.key, "files_authored": n,
+         "share": round(n / len(files), 4), "active": p not in gone}
+        for p, n in sorted(authored.items(), key=lambda item: (-item[1], people[item[0]].name, item[0]))
+    ]
+    t = knowledge.thresholds
+    at_risk = bool(files) and (len(tf_people) <= t.at_risk_truck_factor or orphaned / len(files) > t.orphaned_share)
+    return {
+        "truck_factor": len(tf_people),
+        "truck_factor_people": [people[p].name for p in tf_people],
+        "human_truck_factor": len(human_people),
+        "human_truck_factor_people": [people[p].name for p in human_people],
+        "files": len(files),
+        "orphaned_files": orphaned,
+        "knowledge_holders": holders,
+        "at_risk": at_risk,
+    }
+
+
+def _owner_handle(graph: RepoGraph, node_id: str) -> str:
+    node = graph.nodes[node_id]
+    if node.label is Label.TEAM:
+        return node.key
+    handles = node.get("owner_handles") or []
+    return str(handles[0]) if handles else str(node.get("name") or node.key)
+
+
+def _risk_order(component: dict[str, Any]) -> tuple:
+    files = component["files"] or 1
+    return (not component["at_risk"], component["truck_factor"], -component["orphaned_files"] / files, component["name"])
+
+
+def bus_factor(graph: RepoGraph, *, component: str | None = None, leaving: Iterable[str] = ()) -> dict[str, Any]:
+    """The bus-factor report: ``{"repository": {...}, "components": [...], "people": [...]}``.
+
+    Components are sorted by risk (at risk first, then lowest truck factor,
+    then highest orphaned share, then name). ``component`` restricts the
+    component list to one; ``leaving`` recomputes as if those people had left.
+    """
+    return _bus_factor(graph, _load(graph), component, leaving)
+
+
+def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, leaving: Iterable[str]) -> dict[str, Any]:
+    leaving_ids = set(_resolve(knowledge, leaving))
+    repo = graph.repository
+    components = sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)
+    if component is not None:
+        components = [c for c in components if c.key == component]
+        if not components:
+            known = ", ".join(c.key for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)) or "none"
+            raise UnknownComponent(f"no component named {component!r} (components: {known})")
+
+    whole = _scope_report(knowledge, knowledge.files, leaving_ids)
+    repository = {
+        "name": graph.repo,
+        **{k: whole[k] for k in ("truck_factor", "truck_factor_people", "human_truck_factor",
+                                 "human_truck_factor_people", "files", "orphaned_files", "at_risk")},
+        "knowledge_holders": whole["knowledge_holders"],
+        "commits": repo.get("commits") if repo is not None else None,
+        "newest_commit_at": repo.get("newest_commit_at") if repo is not None else None,
+        "shallow": bool(repo.get("shallow")) if repo is not None else False,
+        "leaving": [knowledge.people[p].name for p in sorted(leaving_ids)],
+        "notes": list(repo.get("history_notes") or []) if repo is not None else [],
+    }
+    if repository["shallow"]:
+        repository["notes"] = ["shallow clone: history incomplete, knowledge and truck factors are underestimated"] + [
+            n for n in repository["notes"] if not n.startswith("shallow clone")
+        ]
+
+    files_of: dict[str, list[str]] = {}
+    for f in knowledge.files:
+        comp = knowledge.component_of.get(f)
+        if comp:
+            files_of.setdefault(comp, []).append(f)
+    out_components = []
+    for comp in components:
+        files = files_of.get(comp.key, [])
+        report = _scope_report(knowledge, files, leaving_ids)
+        owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
+        knowers = set().union(*(knowledge.holders.get(f, set()) for f in files)) if files else set()
+        declared = sorted({_owner_handle(graph, o) for o in owner_ids})
+        without = sorted({_owner_handle(graph, o) for o in owner_ids
+                          if graph.nodes[o].label is Label.PERSON and o not in knowers})
+        out_components.append({"name": comp.key, **report, "declared_owners": declared,
+                               "declared_owners_without_knowledge": without})
+    out_components.sort(key=_risk_order)
+
+    people = []
+    for pid, info in sorted(knowledge.people.items(), key=lambda item: (-knowledge.rank[item[0]], item[1].node.key)):
+        node = info.node
+        people.append({
+            "id": node.key, "name": info.name, "kind": node.get("kind"), "aliases": list(node.get("aliases") or []),
+            "last_active": node.get("last_active"), "commits": int(node.get("commits") or 0),
+            "active": pid not in leaving_ids and info.gone_reason is None,
+            "gone": "leaving" if pid in leaving_ids else info.gone_reason,
+        })
+    return {"repository": repository, "components": out_components, "people": people}
+
+
+def annotate_bus_factor(graph: RepoGraph) -> None:
+    """Store the derived results as properties, so a Neo4j user can query them with Cypher.
+
+    Component and Repository: ``truck_factor``, ``truck_factor_people``,
+    ``human_truck_factor`` (and on components ``knowledge_holders``,
+    ``orphaned_files``, ``at_risk``, ``declared_owners_without_knowledge``);
+    KNOWS edges: ``author`` (whether the person is a DOA author of the file).
+    """
+    knowledge = _load(graph)
+    report = _bus_factor(graph, knowledge, None, ())
+    for edge in graph.of_type(Rel.KNOWS):
+        edge.props["author"] = edge.source in knowledge.authors.get(graph.nodes[edge.target].key, ())
+    repo = graph.repository
+    if repo is not None:
+        r = report["repository"]
+        repo.props.update(
+            truck_factor=r["truck_factor"], truck_factor_people=r["truck_factor_people"],
+            human_truck_factor=r["human_truck_factor"], orphaned_files=r["orphaned_files"],
+        )
+    for c in report["components"]:
+        node = graph.node(Label.COMPONENT, c["name"])
+        node.props.update(
+            truck_factor=c["truck_factor"], truck_factor_people=c["truck_factor_people"],
+            human_truck_factor=c["human_truck_factor"],
+            knowledge_holders=[{k: h[k] for k in ("person", "files_authored", "share")} for h in c["knowledge_holders"]],
+            orphaned_files=c["orphaned_files"], at_risk=c["at_risk"],
+            declared_owners_without_knowledge=c["declared_owners_without_knowledge"],
+        )

@@ -1,0 +1,215 @@
+"""History mining on real git repositories: authorship records, renames, merges, agents, bots, odd input."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+
+import pytest
+
+from gitrepo import GitRepo
+from graph.model import Label, Rel
+from ingest.config import IdentitySettings
+from ingest.history import add_knowledge, degree_of_authorship, mine_history
+from ownership_fixtures import build_team_repo, hand_built_graph
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory):
+    root = tmp_path_factory.mktemp("team")
+    build_team_repo(root)
+    return root, mine_history(root, IdentitySettings())
+
+
+def person(history, name):
+    found = [i for i, ph in enumerate(history.people) if ph.person.name == name]
+    assert len(found) == 1, f"{name}: {found}"
+    return found[0]
+
+
+def test_doa_formula_matches_the_paper():
+    assert degree_of_authorship(True, 0, 0) == pytest.approx(4.391)
+    assert degree_of_authorship(False, 1, 1) == pytest.approx(3.293 + 0.164 - 0.321 * math.log(2))
+    assert degree_of_authorship(True, 3, 7) == pytest.approx(3.293 + 1.098 + 0.492 - 0.321 * math.log(8))
+
+
+def test_people_are_resolved_through_mailmap_noreply_and_name(team):
+    _, history = team
+    names = sorted(ph.person.name for ph in history.people)
+    # Claude (agent co-author) and Erin (reviewer) exist; alice@old.example was mailmapped to Alice.
+    assert names == ["Alice", "Bob", "Carol", "Claude", "Dave", "Erin", "Mallory", "copilot-swe-agent[bot]", "dependabot[bot]"]
+    alice = history.people[person(history, "Alice")]
+    assert alice.person.id == "alice@example.com"
+    assert alice.person.github == "alice-gh"
+    assert set(alice.person.emails) == {"alice@example.com", "1234+alice-gh@users.noreply.github.com"}
+    assert alice.commits == 4  # commit 2 (through .mailmap), 7, 9, 13
+    kinds = {ph.person.name: ph.person.kind for ph in history.people}
+    assert kinds["copilot-swe-agent[bot]"] == "agent" and kinds["Claude"] == "agent"
+    assert kinds["dependabot[bot]"] == "bot" and kinds["Bob"] == "human"
+
+
+def test_commit_counts_merges_and_agents(team):
+    _, history = team
+    assert history.commits == 14 and history.merges == 1
+    assert history.agent_commits == 1 and history.bot_commits == 1
+    assert history.people[person(history, "Mallory")].commits == 0  # merge only
+    assert any(".mailmap line 2" in note for note in history.notes)
+
+
+def test_rename_chain_credits_the_file_at_head(team):
+    _, history = team
+    k = history.file_knowledge("core/c4.py")  # a.py -> b.py (Bob) -> c4.py (Carol)
+    bob, carol = person(history, "Bob"), person(history, "Carol")
+    assert set(k) == {bob, carol}
+    assert (k[bob].first_authorship, k[bob].deliveries, k[bob].acceptances) == (True, 1, 1)
+    assert (k[carol].first_authorship, k[carol].deliveries, k[carol].acceptances) == (False, 1, 1)
+    assert k[bob].doa == pytest.approx(4.3325, abs=1e-4)
+    assert k[carol].doa == pytest.approx(3.2345, abs=1e-4)
+    assert history.file_knowledge("core/a.py")[bob].first_authorship  # the old name keeps its own record
+
+
+def test_bots_count_as_others_and_merge_branch_work_is_credited(team):
+    _, history = team
+    k = history.file_knowledge("web/w1.py")
+    alice, carol, bot = person(history, "Alice"), person(history, "Carol"), person(history, "dependabot[bot]")
+    assert k[carol].first_authorship and k[carol].deliveries == 1 and k[carol].acceptances == 2
+    assert k[alice].deliveries == 1 and k[alice].acceptances == 2
+    assert k[bot].deliveries == 1
+    assert bot not in history.human_knowledge("web/w1.py")
+    assert person(history, "Mallory") not in k
+
+
+def test_agent_commit_gives_review_credit_to_committer_and_co_author(team):
+    _, history = team
+    k = history.human_knowledge("web/w3.py")
+    bob, carol = person(history, "Bob"), person(history, "Carol")
+    assert set(k) == {bob, carol}
+    assert all(not v.is_candidate and v.reviews == 1 and v.doa is None for v in k.values())
+    agent = person(history, "copilot-swe-agent[bot]")
+    assert history.file_knowledge("web/w3.py")[agent].first_authorship  # recorded, but never a human author
+
+
+def test_agent_co_author_on_human_commit_gets_nothing(team):
+    _, history = team
+    claude = person(history, "Claude")
+    assert claude not in history.human_knowledge("web/w2.py")
+    k = history.human_knowledge("web/w2.py")
+    assert k[person(history, "Alice")].deliveries == 1
+
+
+def test_reviewed_by_trailer(team):
+    _, history = team
+    k = history.human_knowledge("core/c3.py")
+    erin = person(history, "Erin")
+    assert k[erin].reviews == 1 and not k[erin].is_candidate
+    assert history.people[erin].last_active is not None
+
+
+def test_add_knowledge_only_for_file_nodes(team):
+    _, history = team
+    graph = hand_built_graph()
+    add_knowledge(graph, history)
+    knows = graph.of_type(Rel.KNOWS)
+    targets = {graph.nodes[e.target].key for e in knows}
+    assert targets <= set(n.key for n in graph.of_label(Label.FILE))
+    kinds = {graph.nodes[e.source].get("kind") for e in knows}
+    assert kinds == {"human"}
+    edge = graph.edges[(Rel.KNOWS.value, graph.node(Label.PERSON, "carol@example.com").id,
+                        graph.node(Label.FILE, "web/w1.py").id)]
+    assert edge.props["first_authorship"] is True and edge.props["deliveries"] == 1
+    assert edge.props["acceptances"] == 2 and edge.props["doa"] == pytest.approx(4.2024, abs=1e-4)
+    assert edge.props["last_touch"] == "2024-06-11T12:00:00+00:00"
+    repo = graph.repository
+    assert repo["commits"] == 14 and repo["shallow"] is False
+    assert repo["newest_commit_at"] == "2024-09-01T12:00:00+00:00"
+    alice = graph.node(Label.PERSON, "alice@example.com")
+    assert alice["kind"] == "human" and alice["last_active"] == "2024-06-12T12:00:00+00:00"
+    assert "alice <alice@example.com>" not in alice["aliases"] and "Alice <alice@example.com>" in alice["aliases"]
+
+
+def test_shallow_clone_is_noted(team, tmp_path):
+    root, _ = team
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True, capture_output=True)
+    history = mine_history(clone, IdentitySettings())
+    assert history.shallow is True
+    assert history.commits == 1
+    assert any("shallow" in note for note in history.notes)
+    graph = hand_built_graph()
+    add_knowledge(graph, history)
+    assert graph.repository["shallow"] is True
+
+
+def test_empty_repository_and_non_repository(tmp_path):
+    GitRepo(tmp_path / "empty")
+    history = mine_history(tmp_path / "empty", IdentitySettings())
+    assert history.commits == 0 and history.people == []
+    assert any("no commits" in note for note in history.notes)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert any("not a git repository" in note for note in mine_history(plain).notes)
+
+
+def _raw_commit(repo: GitRepo, author_line: bytes, parent: str | None, tree_files: dict[str, str]) -> str:
+    repo.write(tree_files)
+    repo.git("add", "-A")
+    tree = repo.git("write-tree")
+    body = b"tree " + tree.encode() + b"\n"
+    if parent:
+        body += b"parent " + parent.encode() + b"\n"
+    body += b"author " + author_line + b" 1717243200 +0000\n"
+    body += b"committer " + author_line + b" 1717243200 +0000\n\nraw commit\n"
+    proc = subprocess.run(["git", "-C", str(repo.root), "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+                          input=body, capture_output=True, check=True)
+    sha = proc.stdout.decode().strip()
+    repo.git("update-ref", "refs/heads/main", sha)
+    return sha
+
+
+def test_empty_email_malformed_email_and_non_utf8_name(tmp_path):
+    repo = GitRepo(tmp_path / "odd")
+    first = _raw_commit(repo, b"Nomail <>", None, {"a.py": "a = 1\n"})
+    second = _raw_commit(repo, b"Jos\xe9 Latin <jose@example.com>", first, {"b.py": "b = 1\n"})
+    _raw_commit(repo, b"Broken <not-an-email>", second, {"c.py": "c = 1\n"})
+    history = mine_history(repo.root, IdentitySettings())
+    assert history.commits == 3
+    names = {ph.person.name for ph in history.people}
+    assert "Nomail" in names and "Broken" in names
+    latin = [ph.person for ph in history.people if ph.person.name.startswith("Jos")]
+    assert latin and "\ufffd" in latin[0].name
+    assert any("empty or malformed author e-mail" in n for n in history.notes)
+    assert any("non-UTF-8" in n for n in history.notes)
+    nomail = next(i for i, ph in enumerate(history.people) if ph.person.name == "Nomail")
+    assert history.people[nomail].person.id == "name:nomail"
+    assert history.file_knowledge("a.py")[nomail].first_authorship
+    graph = hand_built_graph(files={"a.py": "x", "b.py": "x", "c.py": "x"})
+    add_knowledge(graph, history)
+    import json
+    json.dumps([n.props for n in graph.nodes.values()])  # everything stored is serialisable
+
+
+def test_rename_then_path_reuse_and_modify_on_parallel_branch(tmp_path):
+    repo = GitRepo(tmp_path / "par")
+    ann, ben = ("Ann", "ann@example.com"), ("Ben", "ben@example.com")
+    repo.commit({"pkg/old.py": "x = 1\n" * 30}, author=ann)
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit({"pkg/old.py": "x = 1\n" * 30 + "y = 2\n"}, author=ben)  # modifies the old name on a branch
+    repo.git("checkout", "-q", "main")
+    repo.rename("pkg/old.py", "pkg/new.py", author=ann)
+    repo.git("merge", "-q", "--no-edit", "side")
+    history = mine_history(repo.root)
+    k = history.file_knowledge("pkg/new.py")
+    ann_i = next(i for i, ph in enumerate(history.people) if ph.person.name == "Ann")
+    ben_i = next(i for i, ph in enumerate(history.people) if ph.person.name == "Ben")
+    assert k[ann_i].first_authorship and k[ann_i].deliveries == 1  # the rename is a delivery
+    assert k[ben_i].deliveries == 1  # branch work on the old name follows the file
+    assert repo.git("ls-files") == "pkg/new.py"
+
+
+def test_progress_is_reported(tmp_path):
+    repo = GitRepo(tmp_path / "p")
+    for i in range(3):
+        repo.commit({f"f{i}.py": "x\n"})
+    calls = []
+    mine_history(repo.root, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 3) and calls[-1] == (3, 3)

@@ -1,0 +1,108 @@
+"""Identity classification (human / bot / agent) and resolution (e-mail, GitHub noreply, name, .mailmap)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gitrepo import GitRepo
+from ingest.config import IdentitySettings
+from ingest.identities import (
+    Classifier, check_mailmap, github_login, mailmap_problems, normalise_name, parse_contact, resolve_identities,
+)
+
+
+@pytest.mark.parametrize(
+    "name, email, kind",
+    [
+        ("Claude", "noreply@anthropic.com", "agent"),
+        ("claude[bot]", "209825114+claude[bot]@users.noreply.github.com", "agent"),
+        ("Cursor Agent", "cursoragent@cursor.com", "agent"),
+        ("Copilot", "198982749+Copilot@users.noreply.github.com", "agent"),
+        ("copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com", "agent"),
+        ("devin-ai-integration[bot]", "158243242+devin-ai-integration[bot]@users.noreply.github.com", "agent"),
+        ("chatgpt-codex-connector[bot]", "199175422+chatgpt-codex-connector[bot]@users.noreply.github.com", "agent"),
+        ("google-labs-jules[bot]", "161369871+google-labs-jules[bot]@users.noreply.github.com", "agent"),
+        ("gemini-code-assist[bot]", "176961590+gemini-code-assist[bot]@users.noreply.github.com", "agent"),
+        ("amazon-q-developer[bot]", "208079219+amazon-q-developer[bot]@users.noreply.github.com", "agent"),
+        ("aider (gpt-4o)", "noreply@aider.chat", "agent"),
+        ("Paul Gauthier (aider)", "paul@example.com", "agent"),
+        ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", "bot"),
+        ("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com", "bot"),
+        ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com", "bot"),
+        ("GitHub", "noreply@github.com", "bot"),
+        ("some-app[bot]", "1+some-app[bot]@users.noreply.github.com", "bot"),
+        ("release-bot", "ci@example.com", "bot"),
+        ("Claude Paroz", "claude@2xlibre.net", "human"),
+        ("Abbot Smith", "abbot@example.com", "human"),
+        ("Alice", "alice@example.com", "human"),
+        ("", "", "human"),
+    ],
+)
+def test_builtin_classification(name, email, kind):
+    assert Classifier.from_settings().kind(name, email) == kind
+
+
+def test_configured_patterns_extend_and_override():
+    settings = IdentitySettings(agents=["*@my-agent.example"], bots=["release-robot*"], humans=["Bot Botterson <*>", "mybot-*"])
+    c = Classifier.from_settings(settings)
+    assert c.kind("Helper", "helper@my-agent.example") == "agent"  # pattern on the e-mail alone
+    assert c.kind("release-robot 2", "r@example.com") == "bot"  # pattern on the name alone
+    assert c.kind("Bot Botterson", "bb@example.com") == "human"  # pattern on "name <email>"
+    assert c.kind("mybot-bot", "m@example.com") == "human"  # humans win over the built-in "*-bot"
+    assert c.kind("HELPER", "HELPER@MY-AGENT.EXAMPLE") == "agent"  # case-insensitive
+
+
+def test_brackets_are_literal_in_patterns():
+    c = Classifier.from_settings(IdentitySettings(bots=["tool[x]"]))
+    assert c.kind("tool[x]", "t@example.com") == "bot"
+    assert c.kind("toolx", "t@example.com") == "human"
+
+
+def test_noreply_and_name_normalisation():
+    assert github_login("12345+Octo-Cat@users.noreply.github.com") == "octo-cat"
+    assert github_login("octocat@users.noreply.github.com") == "octocat"
+    assert github_login("octocat@example.com") is None
+    assert normalise_name("  José   O'Neil ") == normalise_name("jose o neil") == "jose o neil"
+    assert parse_contact("Jane Doe <jane@example.com>") == ("Jane Doe", "jane@example.com")
+    assert parse_contact("just a name") is None
+
+
+def test_resolution_merges_email_noreply_and_name_but_not_across_kinds():
+    raw = [
+        ("Jane Doe", "jane@example.com"),  # 0
+        ("jane doe", "JANE@example.com"),  # 1 same e-mail, case differs
+        ("J. Doe", "1+janed@users.noreply.github.com"),  # 2 noreply
+        ("Janie", "janed@users.noreply.github.com"),  # 3 same login, other noreply form
+        ("Jane Doe", "jane@work.example"),  # 4 same name
+        ("root", "root@host1"),  # 5 placeholder name: not merged by name
+        ("root", "root@host2"),  # 6
+        ("Copilot", "198982749+Copilot@users.noreply.github.com"),  # 7 agent
+        ("Copilot", "copilot@example.com"),  # 8 a human who calls themself Copilot? classified agent by name
+        ("Nomail", ""),  # 9
+        ("Nomail", ""),  # 10 (same raw identity twice is merged by name)
+    ]
+    c = Classifier.from_settings()
+    kinds = [c.kind(n, e) for n, e in raw]
+    people, person_of = resolve_identities(raw, kinds, [5, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1])
+    assert person_of[0] == person_of[1] == person_of[4]
+    assert person_of[2] == person_of[3] and person_of[2] != person_of[0]
+    assert person_of[5] != person_of[6]
+    assert person_of[9] == person_of[10]
+    jane = people[person_of[0]]
+    assert jane.id == "jane@example.com" and jane.name == "Jane Doe" and jane.kind == "human"
+    assert people[person_of[2]].id == "github:janed" and people[person_of[2]].github == "janed"
+    assert people[person_of[9]].id == "name:nomail"
+    assert len({p.id for p in people}) == len(people)
+
+
+def test_mailmap_problems_and_check_mailmap(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    repo.write({".mailmap": "# comment\n\nJane <jane@example.com> <jd@old.example>\nbroken line without address\nA <\n"})
+    repo.commit({"a.py": "x\n"})
+    problems = mailmap_problems(repo.root)
+    assert len(problems) == 2 and "line 4" in problems[0] and "line 5" in problems[1]
+    mapped = check_mailmap(repo.root, ["Someone <jd@old.example>", "Other <other@example.com>", "not a contact"])
+    assert mapped["Someone <jd@old.example>"] == "Jane <jane@example.com>"
+    assert mapped["Other <other@example.com>"] == "Other <other@example.com>"
+    assert "not a contact" not in mapped
+    assert mailmap_problems(tmp_path) == []
