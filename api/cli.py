@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 
 import typer
 
@@ -42,9 +41,13 @@ for _name in COMMAND_MODULES:
         continue
     _module.register(app)
 
+for _command in app.registered_commands:
+    from api.common import handle_errors
+
+    _command.callback = handle_errors(_command.callback)
+
 
 def main() -> None:
     from api.common import run_app
 
     run_app(app, debug=bool(os.environ.get("CAIRN_DEBUG")))
-    sys.exit(0)

@@ -66,12 +66,37 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def handle_errors(fn):
+    """Turn the errors a person can act on into one line on stderr and exit code 2.
+
+    Applied to every command, so the CLI behaves the same whether run as the
+    console script or through typer's test runner.
+    """
+    import functools
+    import os
+
+    from ingest.config import ConfigError
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (CairnError, StoreError, ConfigError) as exc:
+            if os.environ.get("CAIRN_DEBUG"):
+                raise
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(getattr(exc, "exit_code", EXIT_BAD_INPUT)) from None
+
+    return wrapper
+
+
 def run_app(app: typer.Typer, debug: bool = False) -> None:
     """Run the typer app, turning known errors into one line and exit code 2."""
     from ingest.config import ConfigError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (CairnError, StoreError, ConfigError) as exc:
@@ -80,12 +105,11 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
+        # typer may vendor its own click, so recognise click's exceptions by behaviour, not class.
+        if type(exc).__name__ == "Abort":
             err_console.print("aborted")
             sys.exit(130)
-        if isinstance(exc, click.ClickException):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             sys.exit(EXIT_BAD_INPUT)
         if debug:
