@@ -1,0 +1,468 @@
+"""ADR discovery and parsing: every common format, messy real-world variants, broken files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.model import Label, Rel, RepoGraph
+from ingest.adrs import add_decisions, clean_title, parse_date, read_decisions, status_word
+from ingest.config import AdrSettings
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for path, content in files.items():
+        full = root / path
+        full.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            full.write_bytes(content)
+        else:
+            full.write_text(content, encoding="utf-8")
+
+
+def by_path(decision_set):
+    return {d.path: d for d in decision_set.decisions}
+
+
+# -- adr-tools / Nygard -------------------------------------------------------------------
+
+ADR_TOOLS = {
+    "doc/adr/0001-record-architecture-decisions.md": """# 1. Record architecture decisions
+
+Date: 2016-02-12
+
+## Status
+
+Superceded by [2. Use MADR instead](0002-use-madr-instead.md)
+
+## Context
+
+We need to record the architectural decisions made on this project.
+
+## Decision
+
+We will use Architecture Decision Records, as described by Michael Nygard.
+
+## Consequences
+
+See Michael Nygard's article.
+""",
+    "doc/adr/0002-use-madr-instead.md": """# 2. Use MADR instead
+
+Date: 2017-03-01
+
+## Status
+
+Accepted
+
+Supercedes [1. Record architecture decisions](0001-record-architecture-decisions.md)
+
+## Context
+
+MADR has more structure.
+""",
+    "doc/adr/0003-clarify-numbering.md": """# 3. Clarify numbering
+
+Date: 2018-01-05
+
+## Status
+
+Accepted
+
+Amends [2. Use MADR instead](0002-use-madr-instead.md)
+""",
+    # Nygard's original section order, status after the decision, and no Date line
+    "doc/adr/0004-original-order.md": """# ADR 4: Deployment on Ruby on Rails
+
+## Context
+
+Rails is what the team knows.
+
+## Decision
+
+We will deploy on Rails 3.0.10.
+
+## Status
+
+Proposed
+""",
+    "doc/adr/README.md": "# Decisions\n\nAn index, not a decision.\n",
+}
+
+
+def test_adr_tools_format_with_misspelled_links_resolved_from_both_sides(tmp_path):
+    write(tmp_path, ADR_TOOLS)
+    result = read_decisions(tmp_path, AdrSettings(), {})
+    assert result.folders == ["doc/adr"]
+    assert result.problems == []
+    d = by_path(result)
+    assert sorted(d) == [
+        "doc/adr/0001-record-architecture-decisions.md", "doc/adr/0002-use-madr-instead.md",
+        "doc/adr/0003-clarify-numbering.md", "doc/adr/0004-original-order.md",
+    ]
+    first = d["doc/adr/0001-record-architecture-decisions.md"]
+    assert (first.number, first.title, first.date) == (1, "Record architecture decisions", "2016-02-12")
+    assert first.status == "superseded"
+    assert first.status_raw == "Superceded by [2. Use MADR instead](0002-use-madr-instead.md)"
+    assert first.superseded_by == ["doc/adr/0002-use-madr-instead.md"]
+    assert first.amended_by == []
+    assert first.summary == "We need to record the architectural decisions made on this project."
+    assert first.format == "nygard"
+
+    second = d["doc/adr/0002-use-madr-instead.md"]
+    assert second.status == "amended"  # "Accepted" and amended by 0003 (said only by 0003)
+    assert second.status_raw == "Accepted\nSupercedes [1. Record architecture decisions](0001-record-architecture-decisions.md)"
+    assert second.supersedes == ["doc/adr/0001-record-architecture-decisions.md"]
+    assert second.amended_by == ["doc/adr/0003-clarify-numbering.md"]
+
+    third = d["doc/adr/0003-clarify-numbering.md"]
+    assert third.status == "accepted" and third.amends == ["doc/adr/0002-use-madr-instead.md"]
+
+    fourth = d["doc/adr/0004-original-order.md"]
+    assert (fourth.number, fourth.title, fourth.status, fourth.date) == (4, "Deployment on Ruby on Rails", "proposed", None)
+
+
+def test_supersession_written_only_on_the_new_side_marks_the_old_one(tmp_path):
+    write(tmp_path, {
+        "docs/adr/0001-use-mysql.md": "# 1. Use MySQL\n\n## Status\n\nAccepted\n",
+        "docs/adr/0002-use-postgres.md": "# 2. Use Postgres\n\n## Status\n\nAccepted\n\nSupersedes [1. Use MySQL](0001-use-mysql.md)\n",
+    })
+    d = by_path(read_decisions(tmp_path, AdrSettings(), {}))
+    old = d["docs/adr/0001-use-mysql.md"]
+    assert old.status == "superseded" and old.status_inferred is True
+    assert old.status_raw == "Accepted"
+    assert old.superseded_by == ["docs/adr/0002-use-postgres.md"]
+
+
+# -- MADR 2 bullets, log4brains ----------------------------------------------------------
+
+
+def test_madr2_bullets_with_status_given_as_a_link_and_non_iso_dates(tmp_path):
+    write(tmp_path, {
+        "docs/adr/0001-use-markdown-architectural-decision-records.md": """# Use Markdown Architectural Decision Records
+
+* Status: [Accepted](https://adr.github.io/madr/#status)
+* Deciders: Oliver Kopp, [Stefan Kapferer](https://github.com/stefan-kapferer) and @koppor
+* Date: Oct 21, 2022
+
+Technical Story: <https://github.com/adr/madr/issues/1>
+
+## Context and Problem Statement
+
+We want to record architectural decisions made in this project.
+Which format and structure should these records follow?
+
+## Decision Outcome
+
+Chosen option: "MADR 2.1.2", because it is lean.
+""",
+        "docs/adr/0002-something-later.md": """# Something later
+
+* Status: superseded by [ADR-0005](0005-the-replacement.md)
+* Date: 21/10/2022 <!-- day first, as adr-tools wrote it -->
+
+## Context and Problem Statement
+
+Later.
+""",
+        "docs/adr/0005-the-replacement.md": """# The replacement
+
+- Status: accepted
+- Deciders: Dana
+- Date: sometime soon
+
+## Context and Problem Statement
+
+It replaces 0002.
+""",
+    })
+    result = read_decisions(tmp_path, AdrSettings(), {})
+    d = by_path(result)
+    madr = d["docs/adr/0001-use-markdown-architectural-decision-records.md"]
+    assert madr.status == "accepted"
+    assert madr.status_raw == "[Accepted](https://adr.github.io/madr/#status)"
+    assert madr.deciders == ["Oliver Kopp", "Stefan Kapferer", "@koppor"]
+    assert madr.date == "2022-10-21" and madr.date_raw == "Oct 21, 2022"
+    assert madr.number == 1 and madr.format == "madr-2"
+    assert madr.summary.startswith("We want to record architectural decisions made in this project. Which format")
+
+    later = d["docs/adr/0002-something-later.md"]
+    assert later.status == "superseded" and later.date == "2022-10-21"
+    assert later.superseded_by == ["docs/adr/0005-the-replacement.md"]
+    replacement = d["docs/adr/0005-the-replacement.md"]
+    assert replacement.supersedes == ["docs/adr/0002-something-later.md"]
+    assert replacement.date is None and replacement.date_raw == "sometime soon"
+    assert replacement.deciders == ["Dana"]
+
+
+def test_log4brains_date_slug_names_default_to_accepted(tmp_path):
+    write(tmp_path, {
+        ".log4brains.yml": "project:\n  name: demo\n  adrFolder: ./architecture/adr\n",
+        "architecture/adr/20200926-use-the-adr-number-as-its-unique-id.md": """# Use the ADR number as its unique ID
+
+- Status: superseded by [20201016-use-the-adr-slug-as-its-unique-id](20201016-use-the-adr-slug-as-its-unique-id.md)
+- Date: 2020-09-26
+
+## Context and Problem Statement
+
+Numbers are simple.
+""",
+        "architecture/adr/20201016-use-the-adr-slug-as-its-unique-id.md": """# Use the ADR slug as its unique ID
+
+- Deciders: Thomas Vaillant
+- Tags: adr, log4brains
+
+## Context and Problem Statement
+
+Numbers conflict on merge.
+""",
+        "architecture/adr/index.md": "# Architecture knowledge base\n",
+        "architecture/adr/template.md": "# [short title]\n\n- Status: [draft | proposed]\n",
+    })
+    result = read_decisions(tmp_path, AdrSettings(), {})
+    assert result.folders == ["architecture/adr"]
+    d = by_path(result)
+    assert len(d) == 2
+    new = d["architecture/adr/20201016-use-the-adr-slug-as-its-unique-id.md"]
+    assert (new.number, new.status, new.status_raw, new.date) == (None, "accepted", None, "2020-10-16")
+    assert new.tags == ["adr", "log4brains"] and new.deciders == ["Thomas Vaillant"]
+    assert new.supersedes == ["architecture/adr/20200926-use-the-adr-number-as-its-unique-id.md"]
+    old = d["architecture/adr/20200926-use-the-adr-number-as-its-unique-id.md"]
+    assert old.status == "superseded" and old.number is None and old.date == "2020-09-26"
+
+
+# -- MADR 3 / 4 front matter -------------------------------------------------------------
+
+
+def test_madr3_and_madr4_front_matter(tmp_path):
+    write(tmp_path, {
+        "docs/decisions/0001-use-postgres.md": """---
+status: accepted
+date: 2022-10-09
+deciders: [Alice, Bob]
+consulted: Carol
+informed:
+  - Dave
+  - Erin
+---
+# Use Postgres
+
+## Context and Problem Statement
+
+We need a relational store for orders.
+""",
+        "docs/decisions/0002-use-sqlite-for-tests.md": """---
+status: "superseded by ADR-0003"
+date: 2023-01-15
+decision-makers: Alice, Frank
+components: [orders, billing]
+---
+# ADR-0002: Use SQLite for tests
+
+## Context and Problem Statement
+
+Tests must be fast.
+""",
+        "docs/decisions/0003-use-testcontainers.md": """---
+status: "accepted"
+date: 2024-02-01
+decision-makers:
+  - Frank
+nav_order: 3
+parent: Decisions
+---
+# Use Testcontainers
+
+## Context and Problem Statement
+
+Tests should use the real database.
+""",
+        "docs/decisions/adr-template.md": "---\nstatus: \"{proposed | rejected}\"\n---\n# {short title}\n",
+    })
+    result = read_decisions(tmp_path, AdrSettings(), {"orders": ["shop/orders/**"], "billing": ["shop/billing/**"]})
+    assert result.problems == []
+    d = by_path(result)
+    assert sorted(d) == ["docs/decisions/0001-use-postgres.md", "docs/decisions/0002-use-sqlite-for-tests.md",
+                         "docs/decisions/0003-use-testcontainers.md"]
+    pg = d["docs/decisions/0001-use-postgres.md"]
+    assert (pg.status, pg.date, pg.deciders, pg.consulted, pg.informed) == ("accepted", "2022-10-09", ["Alice", "Bob"], ["Carol"], ["Dave", "Erin"])
+    assert pg.format == "madr-front-matter"
+    sqlite = d["docs/decisions/0002-use-sqlite-for-tests.md"]
+    assert (sqlite.number, sqlite.title, sqlite.status, sqlite.status_raw) == (2, "Use SQLite for tests", "superseded", "superseded by ADR-0003")
+    assert sqlite.deciders == ["Alice", "Frank"]
+    assert sqlite.superseded_by == ["docs/decisions/0003-use-testcontainers.md"]
+    assert [(c.name, c.inferred, c.score) for c in sqlite.components] == [("orders", False, 1.0), ("billing", False, 1.0)]
+    tc = d["docs/decisions/0003-use-testcontainers.md"]
+    assert tc.supersedes == ["docs/decisions/0002-use-sqlite-for-tests.md"] and tc.deciders == ["Frank"]
+
+
+# -- discovery ------------------------------------------------------------------------------
+
+
+def test_adr_dir_file_and_configured_paths(tmp_path):
+    write(tmp_path, {
+        ".adr-dir": "architecture/records\n",
+        "architecture/records/0001-first.md": "# 1. First\n\n## Status\n\nAccepted\n",
+        "docs/adr/0001-default.md": "# 1. Default folder\n\n## Status\n\nAccepted\n",
+        "elsewhere/0007-configured.md": "# 7. Configured\n\n## Status\n\nRejected\n",
+        "docs/adr/backend/0001-category.md": "# 1. In a MADR category subfolder\n",
+    })
+    found = read_decisions(tmp_path, AdrSettings(), {})
+    assert found.folders == ["architecture/records", "docs/adr"]
+    assert sorted(by_path(found)) == ["architecture/records/0001-first.md", "docs/adr/0001-default.md",
+                                      "docs/adr/backend/0001-category.md"]
+    configured = read_decisions(tmp_path, AdrSettings(paths=["elsewhere", "missing/folder"]), {})
+    assert [d.path for d in configured.decisions] == ["elsewhere/0007-configured.md"]
+    assert configured.decisions[0].status == "rejected"
+    assert [(p.path, p.message) for p in configured.problems] == [("missing/folder", "configured ADR folder does not exist")]
+
+
+def test_no_adr_folder_is_not_a_problem(tmp_path):
+    result = read_decisions(tmp_path, AdrSettings(), {})
+    assert (result.decisions, result.problems, result.folders) == ([], [], [])
+
+
+# -- bad input --------------------------------------------------------------------------
+
+
+def test_broken_files_are_problems_and_the_others_survive(tmp_path):
+    write(tmp_path, {
+        "docs/adr/0001-good.md": "# 1. Good\n\n## Status\n\nAccepted\n",
+        "docs/adr/0002-unterminated.md": "---\nstatus: accepted\ndate: 2020-01-01\n\n# 2. Never closed\n",
+        "docs/adr/0003-bad-yaml.md": "---\nstatus: [accepted\n---\n# 3. Bad YAML\n",
+        "docs/adr/0004-binary.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "docs/adr/0005-latin1.md": "# 5. Caf\xe9 decision\n".encode("latin-1"),
+        "docs/adr/0006-list-front-matter.md": "---\n- a\n- b\n---\n# 6. List\n",
+        "docs/adr/0007-crlf-bom.md": "\ufeff# 7. Windows line endings\r\n\r\n## Status\r\n\r\nApproved\r\n",
+    })
+    result = read_decisions(tmp_path, AdrSettings(), {})
+    assert sorted(by_path(result)) == ["docs/adr/0001-good.md", "docs/adr/0007-crlf-bom.md"]
+    assert by_path(result)["docs/adr/0007-crlf-bom.md"].status == "accepted"
+    problems = {p.path: p.message for p in result.problems}
+    assert set(problems) == {"docs/adr/0002-unterminated.md", "docs/adr/0003-bad-yaml.md", "docs/adr/0004-binary.md",
+                             "docs/adr/0005-latin1.md", "docs/adr/0006-list-front-matter.md"}
+    assert problems["docs/adr/0002-unterminated.md"] == "front matter starts with '---' but is never closed"
+    assert problems["docs/adr/0003-bad-yaml.md"].startswith("front matter is not valid YAML")
+    assert problems["docs/adr/0004-binary.md"] == "binary file, not Markdown"
+    assert problems["docs/adr/0005-latin1.md"].startswith("not UTF-8")
+    assert all(p.skipped for p in result.problems)
+
+
+def test_unresolvable_reference_is_reported_but_the_decision_kept(tmp_path):
+    write(tmp_path, {"docs/adr/0001-a.md": "# 1. A\n\n## Status\n\nSuperseded by [9. Gone](0009-gone.md)\n"})
+    result = read_decisions(tmp_path, AdrSettings(), {})
+    assert [d.status for d in result.decisions] == ["superseded"]
+    assert [(p.path, p.skipped) for p in result.problems] == [("docs/adr/0001-a.md", False)]
+    assert "names no known decision" in result.problems[0].message
+
+
+# -- field readers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, title, number", [
+    ("2. Use Postgres", "Use Postgres", 2),
+    ("ADR-0002: Use Postgres", "Use Postgres", 2),
+    ("[ADR-0002] Use Postgres", "Use Postgres", 2),
+    ("ADR 12 — Split the monolith", "Split the monolith", 12),
+    ("Architecture Decision Record: Use Kafka", "Use Kafka", None),
+    ("2FA for admins", "2FA for admins", None),
+    ("Use Postgres", "Use Postgres", None),
+])
+def test_title_without_number(raw, title, number):
+    assert clean_title(raw) == (title, number)
+
+
+@pytest.mark.parametrize("raw, iso", [
+    ("2022-10-21", "2022-10-21"), ("Oct 21, 2022", "2022-10-21"), ("21 October 2022", "2022-10-21"),
+    ("21/10/2022", "2022-10-21"), ("2022-10-21 # updated 2023", "2022-10-21"), ("2022-10-21, updated 2023-01-01", "2022-10-21"),
+    ("TBD", None), ("", None),
+])
+def test_dates(raw, iso):
+    assert parse_date(raw) == iso
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Accepted", "accepted"), ("Approved", "accepted"), ("PROPOSED", "proposed"), ("Draft", "proposed"),
+    ("on hold", "proposed"), ("Pending", "proposed"), ("Rejected", "rejected"), ("Deprecated", "deprecated"),
+    ("Reverted by 0009", "deprecated"), ("Partly superseded by 0004", "amended"), ("Superseded", "superseded"),
+    ("Lorem", None),
+])
+def test_status_words(text, status):
+    assert status_word(text) == status
+
+
+def test_multi_line_status_takes_the_latest_state(tmp_path):
+    write(tmp_path, {
+        "docs/adr/0001-x.md": "# 1. X\n\n## Status\n\nProposed 2020-01-01\n\nAccepted 2020-02-01\n\nDeprecated 2021-05-05: no longer supported\n",
+        "docs/adr/0002-y.md": "# 2. Y\n\n## Status\n\nExperimental\n",
+        "docs/adr/0003-z.md": "# 3. Z\n\n**Status:** Accepted\n\n## Context\n\nBold key lines.\n",
+    })
+    d = by_path(read_decisions(tmp_path, AdrSettings(), {}))
+    assert d["docs/adr/0001-x.md"].status == "deprecated"
+    assert d["docs/adr/0001-x.md"].status_raw.count("\n") == 2
+    assert d["docs/adr/0002-y.md"].status == "experimental"
+    assert d["docs/adr/0003-z.md"].status == "accepted"
+
+
+# -- components -------------------------------------------------------------------------------
+
+
+def test_component_links_inferred_with_scores(tmp_path):
+    write(tmp_path, {
+        "docs/adr/0001-billing-owns-invoices.md": """# 1. Billing owns invoices
+
+## Status
+
+Accepted
+
+## Context
+
+Invoices live in `shop/billing/invoices.py`; shipping only reads them. The catalog is unrelated.
+""",
+        "docs/adr/0002-shipping-api.md": """# 2. A narrow API
+
+## Status
+
+Accepted
+
+## Context
+
+The `shipping` package exposes shop.shipping.api only. Shipping calls stay small; shipping is async.
+""",
+    })
+    components = {"billing": ["shop/billing/**"], "shipping": ["shop/shipping/**"], "catalog": ["shop/catalog/**"]}
+    d = by_path(read_decisions(tmp_path, AdrSettings(), components))
+    first = {c.name: c for c in d["docs/adr/0001-billing-owns-invoices.md"].components}
+    assert set(first) == {"billing"}  # shipping and catalog are mentioned once in prose only: 0.3 < 0.5
+    assert first["billing"].inferred and first["billing"].score == 0.98  # 1 - (1-0.9)(1-0.7)(1-0.3): path, title, one prose mention (the title)
+    assert first["billing"].evidence[0] == "mentions shop/billing/invoices.py"
+    second = {c.name: c for c in d["docs/adr/0002-shipping-api.md"].components}
+    assert set(second) == {"shipping"}
+    assert second["shipping"].score == pytest.approx(1 - (1 - 0.9) * (1 - 0.6) * (1 - 0.5), abs=0.01)
+
+
+def test_add_decisions_builds_nodes_and_edges(tmp_path):
+    write(tmp_path, {
+        **{k: v for k, v in ADR_TOOLS.items() if "0001" in k or "0002" in k or "0003" in k},
+        "doc/adr/0005-broken.md": "---\nstatus: x\n",
+        "doc/adr/0006-orders.md": "---\nstatus: accepted\ncomponents: [orders, ghost]\n---\n# 6. Orders\n",
+    })
+    graph = RepoGraph("demo")
+    graph.add_node(Label.REPOSITORY, "demo", path=str(tmp_path))
+    graph.add_node(Label.COMPONENT, "orders", paths=["orders/**"])
+    result = read_decisions(tmp_path, AdrSettings(), {"orders": ["orders/**"]})
+    add_decisions(graph, result)
+    node = graph.node(Label.DECISION, "doc/adr/0001-record-architecture-decisions.md")
+    assert node["status"] == "superseded" and node["number"] == 1 and node["superseded_by"] == ["doc/adr/0002-use-madr-instead.md"]
+    assert node["summary"] == "We need to record the architectural decisions made on this project."
+    supersedes = {(graph.nodes[e.source].key, graph.nodes[e.target].key) for e in graph.of_type(Rel.SUPERSEDES)}
+    assert supersedes == {("doc/adr/0002-use-madr-instead.md", "doc/adr/0001-record-architecture-decisions.md")}
+    amends = {(graph.nodes[e.source].key, graph.nodes[e.target].key) for e in graph.of_type(Rel.AMENDS)}
+    assert amends == {("doc/adr/0003-clarify-numbering.md", "doc/adr/0002-use-madr-instead.md")}
+    governs = [(graph.nodes[e.source].key, graph.nodes[e.target].key, e.props) for e in graph.of_type(Rel.GOVERNS)]
+    assert governs == [("doc/adr/0006-orders.md", "orders", {"inferred": False, "score": 1.0})]
+    assert graph.node(Label.DECISION, "doc/adr/0006-orders.md")["components"] == ["orders", "ghost"]
+    assert graph.repository["decision_problems"] == [
+        {"path": "doc/adr/0005-broken.md", "message": "front matter starts with '---' but is never closed", "skipped": True}
+    ]
