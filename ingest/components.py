@@ -9,10 +9,10 @@ belong to none.
 Without configuration, components are inferred from the layout of the source
 files: container directories (``src``, ``lib``, ``packages``, ``apps``,
 ``services``, ``main``/``java`` …) and the prefix common to every source file
-are looked through, and each remaining top-level directory is a component. When
-one directory holds most of the code (≥ 80 % of source files) it is split into
-its own subdirectories, so a repository with a single top-level package still
-gets useful components. Files directly in the looked-through prefix belong to
+are looked through, and each remaining top-level directory is a component. A
+container directory among them, or one that holds most of the code (≥ 80 % of
+source files), is split into its own subdirectories (looking through chains of
+single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``. Files directly in the looked-through prefix belong to
 no component.
 """
 
@@ -99,19 +99,20 @@ def infer_components(source_paths: list[str]) -> list[ComponentDef]:
             continue
         break
     groups = {name: ([*prefix, name], members) for name, members in _group(dirs, prefix).items()}
-    if groups:
-        top, (top_path, members) = max(groups.items(), key=lambda kv: len(kv[1][1]))
-        if len(members) >= DOMINANT_SHARE * len(dirs):
-            path, sub = top_path, _group(members, top_path)
-            while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
-                only = next(iter(sub))
-                path = [*path, only]
-                sub = _group(sub[only], path)
-            if len(sub) >= 2:
-                del groups[top]
-                for name, sub_members in sub.items():
-                    key = name if name not in groups else ".".join([*path[len(prefix):], name])
-                    groups[key] = ([*path, name], sub_members)
+    for top in sorted(groups, key=lambda n: -len(groups[n][1])):
+        top_path, members = groups[top]
+        if top not in CONTAINER_DIRS and len(members) < DOMINANT_SHARE * len(dirs):
+            continue
+        path, sub = top_path, _group(members, top_path)
+        while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
+            only = next(iter(sub))
+            path = [*path, only]
+            sub = _group(sub[only], path)
+        if len(sub) >= 2:
+            del groups[top]
+            for name, sub_members in sub.items():
+                key = name if name not in groups else ".".join([*path[len(prefix):], name])
+                groups[key] = ([*path, name], sub_members)
     defs = []
     for name in sorted(groups):
         path = "/".join(groups[name][0])

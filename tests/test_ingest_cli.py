@@ -1,0 +1,144 @@
+"""`cairn ingest`, `cairn deps` and `cairn components` end to end, including bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from api.cli import app
+from gitrepo import GitRepo
+from graph.store import open_store
+
+CLI = str(Path(sys.executable).parent / "cairn")
+
+
+def cairn(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, cwd=cwd)
+
+
+def make_shop(root: Path) -> GitRepo:
+    repo = GitRepo(root)
+    repo.commit({
+        "src/shop/__init__.py": "",
+        "src/shop/core/__init__.py": "",
+        "src/shop/core/models.py": "import dataclasses\n\nclass Order: ...\n",
+        "src/shop/api/__init__.py": "",
+        "src/shop/api/views.py": "from shop.core import models\nfrom ..core.models import Order\nimport requests.adapters\n",
+        "src/shop/api/broken.py": "def oops(:\n    import shop.core.models\n",
+        "src/shop/api/latin.py": "# caf\xe9 au lait\nimport shop.core\n".encode("latin-1"),
+        "web/src/index.ts": "import { x } from './util';\nimport type { T } from './types';\n",
+        "web/src/util.ts": "export const x = 1;\n",
+        "web/src/types.ts": "export type T = number;\n",
+        "README.md": "# shop\n",
+    }, message="initial")
+    return repo
+
+
+def test_ingest_then_deps_json(tmp_path):
+    repo = make_shop(tmp_path / "shop")
+    store = tmp_path / "store"
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["files_by_language"] == {"python": 7, "typescript": 3}
+    assert summary["syntax_errors"] == 1 and summary["commits"] == 1
+
+    proc = cairn("deps", "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    modules = {m["id"]: m for m in data["modules"]}
+    assert modules["shop.api.views"] == {"id": "shop.api.views", "path": "src/shop/api/views.py", "language": "python", "component": "api"}
+    assert modules["web/src/index.ts"]["language"] == "typescript"
+    edges = {(e["source"], e["target"]): e for e in data["edges"]}
+    assert edges[("shop.api.views", "shop.core.models")]["lines"] == [1, 2]
+    assert edges[("shop.api.views", "shop.core.models")]["kind"] == "runtime"
+    assert ("shop.api.views", "external:requests") in edges
+    assert ("shop.api.broken", "shop.core.models") in edges  # a syntax error does not hide the import
+    assert ("shop.api.latin", "shop.core") in edges  # nor does a Latin-1 comment
+    assert edges[("web/src/index.ts", "web/src/types.ts")]["kind"] == "type_only"
+    assert edges[("web/src/index.ts", "web/src/util.ts")]["language"] == "typescript"
+    assert all(set(e) == {"source", "target", "kind", "language", "lines"} for e in data["edges"])
+
+    proc = cairn("deps", "--store", str(store), "--format", "json", "--level", "component")
+    comp = json.loads(proc.stdout)
+    assert {"source": "api", "target": "core"}.items() <= comp["edges"][0].items()
+
+    proc = cairn("components", "--store", str(store), "--format", "json")
+    names = {c["name"] for c in json.loads(proc.stdout)["components"]}
+    assert {"api", "core"} <= names
+
+
+def test_reingest_is_idempotent_and_uses_the_cache(tmp_path):
+    repo = make_shop(tmp_path / "shop")
+    store = tmp_path / "store"
+    first = json.loads(cairn("ingest", str(repo.root), "--store", str(store), "--format", "json").stdout)
+    second = json.loads(cairn("ingest", str(repo.root), "--store", str(store), "--format", "json").stdout)
+    assert second["parsed"] == 0 and second["cached"] == first["parsed"]
+    assert (first["modules"], first["edges"]) == (second["modules"], second["edges"])
+    repo.commit({"src/shop/core/models.py": "import shop.api.views\n"}, message="change one file")
+    third = json.loads(cairn("ingest", str(repo.root), "--store", str(store), "--format", "json").stdout)
+    assert third["parsed"] == 1
+    graph = open_store(str(store)).load("shop")
+    assert graph.counts()["Module"] == first["modules"]
+
+
+def test_missing_path_and_file_path(tmp_path):
+    proc = cairn("ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s"))
+    assert proc.returncode == 2 and "no such directory" in proc.stderr and "Traceback" not in proc.stderr
+    f = tmp_path / "f.txt"
+    f.write_text("x")
+    proc = cairn("ingest", str(f), "--store", str(tmp_path / "s"))
+    assert proc.returncode == 2 and "not a directory" in proc.stderr
+
+
+def test_broken_config_is_one_line_and_writes_nothing(tmp_path):
+    repo = make_shop(tmp_path / "shop")
+    store = tmp_path / "store"
+    assert cairn("ingest", str(repo.root), "--store", str(store)).returncode == 0
+    before = (store / "store.json").read_bytes()
+    (repo.root / "cairn.toml").write_text("[components\napi = 1\n")
+    proc = cairn("ingest", str(repo.root), "--store", str(store))
+    assert proc.returncode == 2 and "cairn.toml" in proc.stderr and "Traceback" not in proc.stderr
+    (repo.root / "cairn.toml").write_text("[components]\napi = 1\n[unknown]\nx = 1\n")
+    proc = cairn("ingest", str(repo.root), "--store", str(store))
+    assert proc.returncode == 2 and "cairn.toml" in proc.stderr and "unknown" in proc.stderr
+    assert (store / "store.json").read_bytes() == before
+
+
+def test_folder_without_git_is_ingested_with_a_warning(tmp_path):
+    root = tmp_path / "plain"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "a.py").write_text("from pkg import b\n")
+    (root / "pkg" / "b.py").write_text("")
+    result = CliRunner().invoke(app, ["ingest", str(root), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert "ownership needs history" in result.output.replace("\n", " ") or "history" in result.stderr if hasattr(result, "stderr") else True
+    proc = cairn("deps", "--store", str(tmp_path / "s"), "--format", "json")
+    assert {"source": "pkg.a", "target": "pkg.b", "kind": "runtime", "language": "python", "lines": [1]} in json.loads(proc.stdout)["edges"]
+
+
+def test_empty_repository(tmp_path):
+    repo = GitRepo(tmp_path / "empty")
+    proc = cairn("ingest", str(repo.root), "--store", str(tmp_path / "s"), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["modules"] == 0 and summary["head"] is None
+    assert any("no commits" in w for w in summary["warnings"])
+
+
+def test_several_repositories_and_repo_selection(tmp_path):
+    a = make_shop(tmp_path / "a")
+    b = GitRepo(tmp_path / "b")
+    b.commit({"lib/x.py": "import lib.y\n", "lib/y.py": "", "lib/__init__.py": ""})
+    store = str(tmp_path / "store")
+    assert cairn("ingest", str(a.root), "--store", store).returncode == 0
+    assert cairn("ingest", str(b.root), "--store", store).returncode == 0
+    proc = cairn("deps", "--store", store, "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 2 and "--repo" in proc.stderr
+    proc = cairn("deps", "--store", store, "--format", "json", cwd=b.root / "lib")
+    assert proc.returncode == 0 and [m["id"] for m in json.loads(proc.stdout)["modules"]] == ["lib", "lib.x", "lib.y"]
+    proc = cairn("deps", "--store", store, "--repo", "a", "--format", "json", cwd=tmp_path)
+    assert any(m["id"] == "shop.core.models" for m in json.loads(proc.stdout)["modules"])
