@@ -125,6 +125,8 @@ class History:
     newest_commit_at: int | None = None
     shallow: bool = False
     notes: list[str] = field(default_factory=list)
+    #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
+    identity_patterns: dict[str, list[str]] = field(default_factory=dict)
 
     def lineage(self, path: str) -> list[str]:
         """The path and every path renamed into it, transitively."""
@@ -218,7 +220,9 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
     failing ``git``): they become notes on the returned ``History``.
     """
     root = Path(root)
-    history = History()
+    settings = identities or IdentitySettings()
+    history = History(identity_patterns={"agents": list(settings.agents), "bots": list(settings.bots),
+                                         "humans": list(settings.humans)})
     try:
         inside = _git(root, "rev-parse", "--is-inside-work-tree")
     except OSError as exc:
@@ -244,7 +248,7 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
         total = int(counted.stdout.strip() or 0) if counted.returncode == 0 else 0
         progress(0, total)
 
-    ids = _Identities(Classifier.from_settings(identities))
+    ids = _Identities(Classifier.from_settings(settings))
     records: dict[str, dict[int, list[int]]] = {}
     renames: set[tuple[str, str]] = set()
     committer_seen: dict[tuple[str, str], int] = {}
@@ -504,7 +508,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
     repo.props.update(
         commits=history.commits, merges=history.merges, agent_commits=history.agent_commits,
         bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=_iso(history.newest_commit_at),
-        history_notes=existing + list(history.notes),
+        history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
     )
 
 

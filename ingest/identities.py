@@ -87,7 +87,7 @@ _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _CONTACT_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _translate(pattern: str) -> str:
     parts = []
     for ch in pattern:
         if ch == "*":
@@ -96,14 +96,19 @@ def _compile(pattern: str) -> re.Pattern[str]:
             parts.append(".")
         else:
             parts.append(re.escape(ch))
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+    return "".join(parts)
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    """One regex for a group of patterns (one match per subject instead of one per pattern)."""
+    return re.compile("|".join(f"(?:{_translate(p)})" for p in patterns), re.IGNORECASE | re.DOTALL)
 
 
 @dataclass
 class Classifier:
     """Decides human / bot / agent for a raw identity; see the module docstring for the order."""
 
-    ordered: list[tuple[str, list[re.Pattern[str]]]]
+    ordered: list[tuple[str, re.Pattern[str]]]
 
     @classmethod
     def from_settings(cls, settings: IdentitySettings | None = None) -> "Classifier":
@@ -112,16 +117,15 @@ class Classifier:
             (HUMAN, settings.humans), (AGENT, settings.agents), (BOT, settings.bots),
             (AGENT, list(BUILTIN_AGENTS)), (BOT, list(BUILTIN_BOTS)),
         ]
-        return cls([(kind, [_compile(p) for p in patterns]) for kind, patterns in groups if patterns])
+        return cls([(kind, _compile(patterns)) for kind, patterns in groups if patterns])
 
     def kind(self, name: str, email: str) -> str:
         name, email = name.strip(), email.strip()
-        subjects = (f"{name} <{email}>", name, email) if email else (name,)
-        for kind, patterns in self.ordered:
-            for pattern in patterns:
-                for subject in subjects:
-                    if subject and pattern.fullmatch(subject):
-                        return kind
+        subjects = [s for s in ((f"{name} <{email}>", name, email) if email else (name,)) if s]
+        for kind, pattern in self.ordered:
+            for subject in subjects:
+                if pattern.fullmatch(subject):
+                    return kind
         return HUMAN
 
 

@@ -213,3 +213,18 @@ def test_progress_is_reported(tmp_path):
     calls = []
     mine_history(repo.root, progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 3) and calls[-1] == (3, 3)
+
+
+def test_configured_patterns_apply_while_mining_and_are_stored(team):
+    root, _ = team
+    history = mine_history(root, IdentitySettings(agents=["bob@example.com"], humans=["dependabot*"]))
+    kinds = {ph.person.name: ph.person.kind for ph in history.people}
+    assert kinds["Bob"] == "agent" and kinds["dependabot[bot]"] == "human"
+    graph = hand_built_graph()
+    add_knowledge(graph, history)
+    bob = graph.node(Label.PERSON, "bob@example.com")
+    assert not any(e.source == bob.id for e in graph.of_type(Rel.KNOWS))  # an agent knows nothing
+    # w3 was committed by Bob: as an agent he gets no review credit, Carol (co-author) keeps hers
+    w3 = [graph.nodes[e.source]["name"] for e in graph.of_type(Rel.KNOWS) if graph.nodes[e.target].key == "web/w3.py"]
+    assert w3 == ["Carol"]
+    assert graph.repository["identity_patterns"] == {"agents": ["bob@example.com"], "bots": [], "humans": ["dependabot*"]}
