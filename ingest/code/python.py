@@ -1,0 +1,497 @@
+"""Python module dependencies with tree-sitter, with grimp's semantics.
+
+``PythonLanguage.parse`` finds every import in a file (at any depth: inside
+functions, classes, ``try``, ``if``), marks those in the body of an
+``if TYPE_CHECKING:`` / ``if <x>.TYPE_CHECKING:`` as ``type_only`` (not the
+``else`` branch, which runs), and records ``importlib.import_module("lit")``,
+``import_module("lit")`` and ``__import__("lit")`` with a literal string as
+``dynamic``. ``from __future__ import …`` is a compiler directive, not a
+dependency, and is left out.
+
+``PythonResolver`` names the modules of a repository and resolves imports the
+way grimp does (seddonym/grimp ``import_scanning.rs``):
+
+* ``import a.b.c`` → ``a.b.c``; ``from a.b import c`` → ``a.b.c`` if that is a
+  module, else ``a.b`` (one level of fallback only, as grimp); the same for
+  ``from a.b import *`` (``a.b``) and for dynamic imports.
+* Relative imports are resolved against the importer; a package's
+  ``__init__`` is its own base. Imports that climb above the source root, or
+  that name a missing module of an internal package, are dropped.
+* Anything else is external, squashed to its top-level name (``requests``),
+  or, below an internal namespace package, to the first name that is not one
+  (``google.auth`` when the repository holds the namespace ``google``).
+
+One deliberate difference: grimp lets ``from ns import x`` fall back to a
+namespace package ``ns``; a namespace package has no attributes, and in a whole
+repository that rule would turn every ``import google.auth`` into an edge to a
+local ``google`` namespace, so Cairn only falls back to modules with a file.
+
+Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
+
+* A directory holding ``__init__.py`` is a regular package. Like grimp, a
+  directory without ``__init__.py`` (or whose name is not an identifier)
+  inside a regular package is not descended into: files there belong to no
+  module. An ``__init__.py`` at the repository root is ignored.
+* Outside regular packages, a directory is a *source root* by default if it is
+  the repository root, is named ``src``, directly contains a regular package
+  (``tests/`` holding ``tests/unit/__init__.py``), or has a name that is not an
+  identifier (nothing can be imported through it). A file's module name is its
+  path below the deepest source root above it; directories in between are
+  namespace packages (``extra_modules``).
+* A default source root is demoted to a namespace package when the repository's
+  own absolute imports name its contents through a shallower source root more
+  often than directly: ``src/google/cloud/storage/__init__.py`` is
+  ``google.cloud.storage`` (not ``storage``) when the code says
+  ``from google.cloud.storage import …``; a project importing ``src.app``
+  gets modules ``src.app…``.
+* Two files with the same module name (``foo.py`` next to ``foo/__init__.py``,
+  or one top-level name under two source roots): the one under the shallower
+  source root wins, then the package, then the lexically first path. The
+  others get no module and are listed in ``PythonResolver.duplicates``.
+* Like grimp, only ``.py`` files count, and file names with more than one dot
+  or a leading dot are not modules.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from pathlib import PurePosixPath
+
+from ingest.code.base import (
+    DYNAMIC,
+    RUNTIME,
+    TYPE_ONLY,
+    Language,
+    Layout,
+    ParsedFile,
+    RawImport,
+    ResolvedImport,
+    Resolver,
+    count_syntax_errors,
+)
+
+# Marker in RawImport.names of a dynamic relative import whose package argument
+# is ``__name__``: relative to the importing module itself rather than to its
+# package (they differ for a module that is not a package's ``__init__``).
+RELATIVE_TO_NAME = "__name__"
+
+_QUERY_SOURCE = """
+(import_statement) @import
+(import_from_statement) @from
+(if_statement
+  condition: [(identifier) @tc_name (attribute attribute: (identifier) @tc_name)]
+  consequence: (block) @type_checking
+  (#eq? @tc_name "TYPE_CHECKING"))
+(call
+  function: [(identifier) @dyn_fn (attribute attribute: (identifier) @dyn_fn)]
+  arguments: (argument_list . (string))
+  (#any-of? @dyn_fn "import_module" "__import__")) @dynamic
+"""
+
+_tree_sitter = threading.local()
+
+
+def _machinery():
+    """Parser and compiled query, built once per thread (tree-sitter parsers are not thread-safe)."""
+    m = getattr(_tree_sitter, "machinery", None)
+    if m is None:
+        import tree_sitter_python
+        from tree_sitter import Language as TSLanguage, Parser, Query, QueryCursor
+
+        lang = TSLanguage(tree_sitter_python.language())
+        query = Query(lang, _QUERY_SOURCE)
+        m = (Parser(lang), QueryCursor(query))
+        _tree_sitter.machinery = m
+    return m
+
+
+_AWKWARD = (b" ", b"\t", b"\\", b"\n", b"\r", b"#")
+
+
+def _dotted(node) -> str:
+    """The text of a dotted_name, without any whitespace, comments or line continuations inside it."""
+    text = node.text
+    if any(c in text for c in _AWKWARD):
+        return ".".join(child.text.decode("utf-8", "replace") for child in node.named_children if child.type == "identifier")
+    return text.decode("utf-8", "replace")
+
+
+def _imported_name(node) -> str | None:
+    """The module/name of an ``import`` or ``from … import`` name child (``a.b`` of ``a.b as c``)."""
+    if node.type == "aliased_import":
+        node = node.child_by_field_name("name")
+    if node is None or node.type != "dotted_name":
+        return None
+    return _dotted(node)
+
+
+def _string_literal(node) -> str | None:
+    """The value of a plain string literal (no f-string, no escapes), else None."""
+    if node.type != "string":
+        return None
+    parts = node.named_children
+    if len(parts) != 3 or parts[1].type != "string_content":
+        return None
+    prefix = parts[0].text.lower()
+    if b"f" in prefix or b"t" in prefix or b"b" in prefix:
+        return None
+    return parts[1].text.decode("utf-8", "replace")
+
+
+def _dynamic_import(call) -> RawImport | None:
+    function = call.child_by_field_name("function")
+    if function.type == "attribute":
+        owner = function.child_by_field_name("object")
+        if owner is None or owner.type != "identifier" or owner.text != b"importlib":
+            return None
+        name = b"import_module"
+        if function.child_by_field_name("attribute").text != name:
+            return None
+    else:
+        name = function.text
+    arguments = call.child_by_field_name("arguments").named_children
+    spec = _string_literal(arguments[0])
+    if not spec:
+        return None
+    line = call.start_point[0] + 1
+    level = len(spec) - len(spec.lstrip("."))
+    if level == 0:
+        return RawImport(spec, line, DYNAMIC)
+    if name != b"import_module":  # __import__ takes no relative names
+        return None
+    package = None
+    if len(arguments) > 1:
+        second = arguments[1]
+        if second.type == "keyword_argument":
+            if second.child_by_field_name("name").text == b"package":
+                package = second.child_by_field_name("value")
+        else:
+            package = second
+    if package is None or package.type != "identifier" or package.text not in (b"__name__", b"__package__"):
+        return None
+    names = (RELATIVE_TO_NAME,) if package.text == b"__name__" else ()
+    return RawImport(spec[level:], line, DYNAMIC, level=level, names=names)
+
+
+_IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_MAX_STATEMENT_LINES = 200
+
+
+def _import_region_end(source: bytes) -> int:
+    """Where the text that can hold imports ends: the end of the statement holding the
+    last ``import`` keyword (or ``import_module``/``__import__``) that is not in a comment or
+    a doctest line. An over-estimate is harmless; 0 means there is no import at all."""
+    pos = len(source)
+    while True:
+        pos = source.rfind(b"import", 0, pos)
+        if pos < 0:
+            return 0
+        before = source[pos - 1] if pos else 32
+        after = source[pos + 6] if pos + 6 < len(source) else 32
+        if before in _IDENTIFIER_BYTES and not source.startswith(b"__", pos - 2):
+            continue
+        if after in _IDENTIFIER_BYTES and not source.startswith(b"import_module", pos) and not source.startswith(b"import__", pos):
+            continue
+        line_start = source.rfind(b"\n", 0, pos) + 1
+        lead = source[line_start:pos].lstrip()
+        if lead.startswith((b"#", b">>>", b"...")):
+            continue
+        break
+    # Extend to the end of the statement: balanced brackets, no trailing backslash.
+    depth = 0
+    start = line_start
+    for _ in range(_MAX_STATEMENT_LINES):
+        end = source.find(b"\n", start)
+        if end < 0:
+            return len(source)
+        line = source[start:end]
+        depth += line.count(b"(") + line.count(b"[") + line.count(b"{")
+        depth -= line.count(b")") + line.count(b"]") + line.count(b"}")
+        start = end + 1
+        if depth <= 0 and not line.rstrip(b"\r").endswith(b"\\"):
+            return start
+    return len(source)
+
+
+def extract_imports(source: bytes) -> tuple[list[RawImport], int]:
+    """Every import in ``source`` (a Python file's bytes) and the number of syntax errors.
+
+    Only the text up to the end of the last statement that may be an import is
+    parsed, which skips most of many files. If that prefix does not parse
+    cleanly (it may end inside a string or a bracket), the whole file is
+    parsed. So imports are exact, and syntax errors are counted whenever they
+    come before the last import; errors after it go unnoticed.
+    """
+    parser, cursor = _machinery()
+    end = _import_region_end(source)
+    tree = parser.parse(source[:end] if end < len(source) else source)
+    if end < len(source) and tree.root_node.has_error:
+        tree = parser.parse(source)
+    root = tree.root_node
+    captures = cursor.captures(root)
+    type_checking = [(b.start_byte, b.end_byte) for b in captures.get("type_checking", ())]
+
+    def kind_at(node) -> str:
+        if type_checking:
+            start = node.start_byte
+            for lo, hi in type_checking:
+                if lo <= start < hi:
+                    return TYPE_ONLY
+        return RUNTIME
+
+    imports: list[RawImport] = []
+    for statement in captures.get("import", ()):
+        line = statement.start_point[0] + 1
+        kind = kind_at(statement)
+        for child in statement.children_by_field_name("name"):
+            name = _imported_name(child)
+            if name:
+                imports.append(RawImport(name, line, kind))
+    for statement in captures.get("from", ()):
+        module = statement.child_by_field_name("module_name")
+        if module is None:
+            continue
+        level = 0
+        if module.type == "relative_import":
+            prefix = module.named_children[0]
+            level = prefix.text.count(b".")
+            dotted = module.named_children[1] if module.named_child_count > 1 else None
+            spec = _dotted(dotted) if dotted is not None else ""
+        else:
+            spec = _dotted(module)
+        names: tuple[str, ...]
+        if any(child.type == "wildcard_import" for child in statement.named_children):
+            names = ("*",)
+        else:
+            names = tuple(n for n in map(_imported_name, statement.children_by_field_name("name")) if n)
+            if not names:
+                continue
+        imports.append(RawImport(spec, statement.start_point[0] + 1, kind_at(statement), level=level, names=names))
+    for call in captures.get("dynamic", ()):
+        found = _dynamic_import(call)
+        if found is not None:
+            imports.append(found)
+    imports.sort(key=lambda i: i.line)
+    return imports, count_syntax_errors(root)
+
+
+class PythonLanguage(Language):
+    name = "python"
+    extensions = (".py",)  # grimp reads .py only; stubs would duplicate module names
+    version = "1"
+
+    def parse(self, path: str, source: bytes) -> ParsedFile:
+        imports, errors = extract_imports(source)
+        return ParsedFile(path, self.name, imports, syntax_errors=errors)
+
+    def resolver(self, layout: Layout) -> "PythonResolver":
+        return PythonResolver(layout)
+
+
+def _is_module_file(filename: str) -> bool:
+    return filename.endswith(".py") and not filename.startswith(".") and filename.count(".") == 1
+
+
+class PythonResolver(Resolver):
+    """Module names and import resolution for one repository's Python files (see the module docstring)."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.duplicates: list[tuple[str, str, str]] = []  # (skipped path, module, path chosen instead)
+        init_dirs = {str(PurePosixPath(p).parent) for p in layout.all_files if PurePosixPath(p).name == "__init__.py"}
+        init_dirs |= {str(PurePosixPath(p).parent) for p in layout.files if PurePosixPath(p).name == "__init__.py"}
+        init_dirs.discard(".")
+        self._init_dirs = init_dirs
+
+        # Each candidate file's outer directory: the first directory outside
+        # regular packages on the way up (the package's container, or the file's own directory).
+        placed: list[tuple[str, list[str], str]] = []  # (path, parts below the outer dir, outer dir)
+        for path in layout.files:
+            p = PurePosixPath(path)
+            if not _is_module_file(p.name):
+                continue
+            parts = list(p.parent.parts)
+            below: list[str] = []
+            while parts and "/".join(parts) in init_dirs:
+                below.insert(0, parts.pop())
+            if any("/".join(parts[:i]) in init_dirs for i in range(1, len(parts) + 1)):
+                continue  # below a directory without __init__.py inside a package: grimp ignores it
+            if not all(d.isidentifier() for d in below):
+                continue
+            stem = p.stem
+            placed.append((path, below + ([] if stem == "__init__" else [stem]), "/".join(parts)))
+
+        roots = self._choose_source_roots(placed)
+
+        candidates: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
+        namespaces: dict[str, str] = {}
+        for path, below, outer in placed:
+            outer_parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
+            between = outer_parts[depth:]
+            name_parts = between + below
+            if not name_parts:
+                continue  # an __init__.py directly in a source root names no module
+            for i in range(1, len(between) + 1):
+                namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
+            is_package = PurePosixPath(path).name == "__init__.py"
+            candidates.setdefault(".".join(name_parts), []).append(((depth, 0 if is_package else 1, path), path))
+
+        self._module_of: dict[str, str] = {}
+        self._path_of: dict[str, str] = {}
+        for module, options in candidates.items():
+            options.sort()
+            chosen = options[0][1]
+            self._module_of[chosen] = module
+            self._path_of[module] = chosen
+            for _, other in options[1:]:
+                self.duplicates.append((other, module, chosen))
+        self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
+        self._top_level = {m.partition(".")[0] for m in self._path_of} | {n.partition(".")[0] for n in self._namespaces}
+
+    # -- source roots -------------------------------------------------------
+
+    def _choose_source_roots(self, placed: list[tuple[str, list[str], str]]) -> set[str]:
+        defaults = {""}
+        outers = {outer for _, _, outer in placed}
+        for outer in outers:
+            parts = outer.split("/") if outer else []
+            for i in range(1, len(parts) + 1):
+                if parts[i - 1] == "src" or not parts[i - 1].isidentifier():
+                    defaults.add("/".join(parts[:i]))
+        for path, below, outer in placed:
+            if len(below) > 1 or (below and PurePosixPath(path).name == "__init__.py"):
+                defaults.add(outer)  # it directly contains a regular package
+        demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
+        if not demotable:
+            return defaults
+
+        # What each default root directly contains, as first module-name components.
+        heads: dict[str, set[str]] = {}
+        for path, below, outer in placed:
+            outer_parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in defaults)
+            rest = outer_parts[depth:] + below
+            if rest:
+                heads.setdefault("/".join(outer_parts[:depth]), set()).add(rest[0])
+
+        mentioned = self._absolute_import_prefixes()
+        roots = set(defaults)
+        for root in demotable:
+            names = heads.get(root)
+            if not names:
+                continue
+            direct = sum(mentioned[n] for n in names)
+            parts = root.split("/")
+            for i in range(len(parts) - 1, -1, -1):  # nearest shallower default root first
+                above = "/".join(parts[:i])
+                if above not in defaults:
+                    continue
+                through = parts[i:]
+                if not all(p.isidentifier() for p in through):
+                    break
+                prefix = ".".join(through)
+                via = sum(mentioned[f"{prefix}.{n}"] for n in names)
+                if via > direct:
+                    roots.discard(root)
+                    break
+        return roots
+
+    def _absolute_import_prefixes(self) -> Counter:
+        """How many absolute imports in the repository name each dotted prefix."""
+        counts: Counter = Counter()
+        for parsed in self.layout.parsed.values():
+            for imp in parsed.imports:
+                if imp.level or not imp.spec:
+                    continue
+                prefixes = set()
+                for full in _full_names(imp):
+                    parts = full.split(".")
+                    for i in range(1, len(parts) + 1):
+                        prefixes.add(".".join(parts[:i]))
+                counts.update(prefixes)
+        return counts
+
+    # -- Resolver -----------------------------------------------------------
+
+    def module_of(self, path: str) -> str | None:
+        return self._module_of.get(path)
+
+    def module_path(self, module: str) -> str:
+        return self._path_of.get(module) or self._namespaces[module]
+
+    def extra_modules(self) -> dict[str, str]:
+        return dict(self._namespaces)
+
+    @property
+    def modules(self) -> set[str]:
+        """Every module name: those with a file and the namespace packages."""
+        return set(self._path_of) | set(self._namespaces)
+
+    def resolve(self, parsed: ParsedFile) -> list[ResolvedImport]:
+        importer = self._module_of.get(parsed.path)
+        if importer is None:
+            return []
+        is_package = PurePosixPath(parsed.path).name == "__init__.py"
+        seen: set[tuple[str, int, str, bool]] = set()
+        resolved: list[ResolvedImport] = []
+        for imp in parsed.imports:
+            if imp.level:
+                package_like = is_package or RELATIVE_TO_NAME in imp.names
+                base = _relative_base(importer, package_like, imp.level)
+                if base is None:
+                    continue
+                spec = f"{base}.{imp.spec}" if imp.spec else base
+            else:
+                spec = imp.spec
+            if imp.kind == DYNAMIC or not imp.names:
+                full_names = [spec]
+            else:
+                full_names = [spec if n == "*" else f"{spec}.{n}" if spec else n for n in imp.names]
+            for full in full_names:
+                target = self._resolve_name(full)
+                if target is None:
+                    continue
+                name, external = target
+                if not external and name == importer:
+                    continue
+                key = (name, imp.line, imp.kind, external)
+                if key not in seen:
+                    seen.add(key)
+                    resolved.append(ResolvedImport(name, imp.line, imp.kind, external))
+        return resolved
+
+    def _resolve_name(self, name: str) -> tuple[str, bool] | None:
+        """(module, external) for an absolute imported name; None for a missing internal module."""
+        if name in self._path_of or name in self._namespaces:
+            return name, False
+        parent = name.rpartition(".")[0]
+        if parent and parent in self._path_of:
+            return parent, False
+        parts = name.split(".")
+        if parts[0] not in self._top_level:
+            return parts[0], True
+        i = 1
+        while i < len(parts) and ".".join(parts[:i]) in self._namespaces:
+            i += 1
+        # parts[:i] is the shortest prefix that is not a namespace package here.
+        prefix = ".".join(parts[:i])
+        if prefix in self._path_of:
+            return None  # a missing module inside one of the repository's packages
+        return prefix, True  # a portion of the namespace package that lives elsewhere
+
+
+def _full_names(imp: RawImport) -> list[str]:
+    if imp.kind == DYNAMIC or not imp.names:
+        return [imp.spec]
+    return [imp.spec if n == "*" else f"{imp.spec}.{n}" for n in imp.names]
+
+
+def _relative_base(importer: str, is_package: bool, level: int) -> str | None:
+    """grimp's base package for a relative import of ``level`` dots (None: above the source root)."""
+    parts = importer.split(".")
+    keep = len(parts) - level + (1 if is_package else 0)
+    if keep <= 0:
+        return None
+    return ".".join(parts[:keep])

@@ -1,0 +1,390 @@
+"""Python import extraction and resolution, on real git repositories built here.
+
+The language is driven through its contract directly: the repository's files
+are listed with ``git ls-files``, parsed with ``PythonLanguage.parse`` and
+resolved by the resolver over a ``Layout`` of the whole checkout.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gitrepo import GitRepo
+from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, Layout, ParsedFile
+from ingest.code.python import PythonLanguage, PythonResolver
+
+EXT = True  # readability of expected edge tuples: (source, target, kind, external)
+INT = False
+
+
+def load(root: Path) -> tuple[PythonResolver, dict[str, ParsedFile]]:
+    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True).stdout
+    every = [p for p in listed.decode().split("\0") if p]
+    language = PythonLanguage()
+    files = [p for p in every if language.handles(p)]
+    parsed = {p: language.parse(p, (root / p).read_bytes()) for p in files}
+
+    def read_text(path: str) -> str | None:
+        try:
+            return (root / path).read_text()
+        except OSError:
+            return None
+
+    return language.resolver(Layout(files, frozenset(every), parsed, read_text)), parsed
+
+
+def edges(resolver: PythonResolver, parsed: dict[str, ParsedFile]) -> set[tuple[str, str, str, bool]]:
+    found = set()
+    for path, pf in parsed.items():
+        source = resolver.module_of(path)
+        if source is not None:
+            found |= {(source, imp.target, imp.kind, imp.external) for imp in resolver.resolve(pf)}
+    return found
+
+
+def edges_from(resolver, parsed, path) -> set[tuple[str, str, bool]]:
+    return {(imp.target, imp.kind, imp.external) for imp in resolver.resolve(parsed[path])}
+
+
+SHOP = {
+    "pyproject.toml": "[project]\nname = 'shop'\n",
+    "setup.py": "from setuptools import setup\nfrom . import nothing\nsetup()\n",
+    "src/shop/__init__.py": (
+        "from . import models\n"
+        "from .version import VERSION\n"
+        "from . import not_a_module\n"  # an attribute of the package itself: no self-edge
+    ),
+    "src/shop/version.py": "VERSION = '1.0'\n",
+    "src/shop/models.py": (
+        "import os.path\n"
+        "import requests.adapters\n"
+        "import shop.core.db\n"
+        "from shop.core import db as database, helper\n"  # submodule and attribute on one line
+        "from acme.notify import email\n"
+        "from shop.missing.deeper import thing\n"  # nothing there: dropped, not external
+        "class Model:\n"
+        "    pass\n"
+    ),
+    "src/shop/core/__init__.py": "from .. import version\nfrom . import db\n\ndef helper():\n    pass\n",
+    "src/shop/core/db.py": "from ..models import Model\nfrom ...outside import x\nfrom .. import *\n",
+    "src/shop/core/service.py": (
+        "import sys\n"
+        "import typing\n"
+        "import importlib\n"
+        "from importlib import import_module\n"
+        "from typing import TYPE_CHECKING\n"
+        "\n"
+        "def load():\n"
+        "    import shop.slow\n"
+        "\n"
+        "try:\n"
+        "    import shop.fast as impl\n"  # no shop/fast.py: grimp falls back to the parent, shop
+        "except ImportError:\n"
+        "    from shop import slow as impl\n"
+        "\n"
+        "if sys.version_info >= (3, 11):\n"
+        "    import tomllib\n"
+        "else:\n"
+        "    import tomli as tomllib\n"
+        "\n"
+        "class Registry:\n"
+        "    from shop.core import db\n"
+        "\n"
+        "if TYPE_CHECKING:\n"
+        "    from shop.billing.invoice import Invoice\n"
+        "else:\n"
+        "    from shop import version\n"
+        "\n"
+        "if typing.TYPE_CHECKING:\n"
+        "    import shop.api\n"
+        "\n"
+        "def plugins(name):\n"
+        "    importlib.import_module('shop.plugins.alpha')\n"
+        "    importlib.import_module(name)\n"
+        "    import_module('.db', package=__package__)\n"
+        "    import_module('.db', package=name)\n"
+        "    __import__(\"json\")\n"
+        "    importlib.import_module(f'shop.{name}')\n"
+    ),
+    "src/shop/billing/__init__.py": "",
+    "src/shop/billing/invoice.py": "from shop.core.service import *\nfrom ..models import Model\n",
+    "src/shop/api.py": "from fastapi import FastAPI\n",
+    "src/shop/slow.py": "",
+    "src/shop/plugins/__init__.py": "from importlib import import_module\nimport_module('.alpha', package=__name__)\n",
+    "src/shop/plugins/alpha.py": "from ..models import Model\n",
+    "src/shop/broken.py": "import shop.api\ndef oops(:\n    pass\nfrom shop import slow\n",
+    "src/shop/legacy.py": b"# -*- coding: latin-1 -*-\n# Jos\xe9 wrote this\nNAME = 'caf\xe9'\nfrom .core import db\n",
+    "src/shop/data/loader.py": "import shop.models\n",  # no __init__.py inside a package: not a module (grimp)
+    "src/acme/notify/__init__.py": "",
+    "src/acme/notify/email.py": "from shop.models import Model\nfrom . import templates\n",
+    "src/acme/notify/templates.py": "import acme.notify\n",
+    "tests/unit/__init__.py": "",
+    "tests/unit/helpers.py": "",
+    "tests/unit/test_models.py": "import pytest\nfrom shop.models import Model\nfrom unit.helpers import make\nfrom .helpers import make\n",
+    "scripts/release.py": "from shop.version import VERSION\nimport release_tools\n",
+    "README.md": "# shop\n",
+}
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shop")
+    repo = GitRepo(root)
+    repo.commit(SHOP, message="shop: src layout, namespace package, tests, scripts")
+    return load(root)
+
+
+def test_module_names_follow_source_roots(shop):
+    resolver, parsed = shop
+    named = {path: resolver.module_of(path) for path in parsed}
+    assert named == {
+        "setup.py": "setup",
+        "src/shop/__init__.py": "shop",
+        "src/shop/version.py": "shop.version",
+        "src/shop/models.py": "shop.models",
+        "src/shop/core/__init__.py": "shop.core",
+        "src/shop/core/db.py": "shop.core.db",
+        "src/shop/core/service.py": "shop.core.service",
+        "src/shop/billing/__init__.py": "shop.billing",
+        "src/shop/billing/invoice.py": "shop.billing.invoice",
+        "src/shop/api.py": "shop.api",
+        "src/shop/slow.py": "shop.slow",
+        "src/shop/plugins/__init__.py": "shop.plugins",
+        "src/shop/plugins/alpha.py": "shop.plugins.alpha",
+        "src/shop/broken.py": "shop.broken",
+        "src/shop/legacy.py": "shop.legacy",
+        "src/shop/data/loader.py": None,
+        # src/acme has a package but the code imports it as acme.notify: a namespace package, not a source root
+        "src/acme/notify/__init__.py": "acme.notify",
+        "src/acme/notify/email.py": "acme.notify.email",
+        "src/acme/notify/templates.py": "acme.notify.templates",
+        # tests/ directly holds a package, so it is a source root (as pytest's rootdir insertion makes it)
+        "tests/unit/__init__.py": "unit",
+        "tests/unit/helpers.py": "unit.helpers",
+        "tests/unit/test_models.py": "unit.test_models",
+        "scripts/release.py": "scripts.release",
+    }
+    assert resolver.extra_modules() == {"acme": "src/acme", "scripts": "scripts"}
+    assert resolver.module_path("shop.core") == "src/shop/core/__init__.py"
+    assert resolver.module_path("acme") == "src/acme"
+    assert resolver.duplicates == []
+
+
+def test_every_import_form_resolves_like_grimp(shop):
+    resolver, parsed = shop
+    R, T, D = RUNTIME, TYPE_ONLY, DYNAMIC
+    assert edges(resolver, parsed) == {
+        ("setup", "setuptools", R, EXT),  # `from . import nothing` climbs above the source root: dropped
+        ("shop", "shop.models", R, INT),
+        ("shop", "shop.version", R, INT),
+        ("shop.models", "os", R, EXT),
+        ("shop.models", "requests", R, EXT),
+        ("shop.models", "shop.core.db", R, INT),
+        ("shop.models", "shop.core", R, INT),  # `helper` is an attribute of shop.core
+        ("shop.models", "acme.notify.email", R, INT),
+        ("shop.core", "shop.version", R, INT),
+        ("shop.core", "shop.core.db", R, INT),
+        ("shop.core.db", "shop.models", R, INT),
+        ("shop.core.db", "shop", R, INT),  # from .. import *
+        ("shop.core.service", "sys", R, EXT),
+        ("shop.core.service", "typing", R, EXT),
+        ("shop.core.service", "importlib", R, EXT),
+        ("shop.core.service", "shop.slow", R, INT),
+        ("shop.core.service", "shop", R, INT),  # import shop.fast (missing) falls back to shop
+        ("shop.core.service", "tomllib", R, EXT),
+        ("shop.core.service", "tomli", R, EXT),
+        ("shop.core.service", "shop.core.db", R, INT),
+        ("shop.core.service", "shop.billing.invoice", T, INT),
+        ("shop.core.service", "shop.version", R, INT),  # the else branch of TYPE_CHECKING runs
+        ("shop.core.service", "shop.api", T, INT),
+        ("shop.core.service", "shop.plugins.alpha", D, INT),
+        ("shop.core.service", "shop.core.db", D, INT),
+        ("shop.core.service", "json", D, EXT),
+        ("shop.billing.invoice", "shop.core.service", R, INT),
+        ("shop.billing.invoice", "shop.models", R, INT),
+        ("shop.api", "fastapi", R, EXT),
+        ("shop.plugins", "importlib", R, EXT),
+        ("shop.plugins", "shop.plugins.alpha", D, INT),
+        ("shop.plugins.alpha", "shop.models", R, INT),
+        ("shop.broken", "shop.api", R, INT),
+        ("shop.broken", "shop.slow", R, INT),
+        ("shop.legacy", "shop.core.db", R, INT),
+        ("acme.notify.email", "shop.models", R, INT),
+        ("acme.notify.email", "acme.notify.templates", R, INT),
+        ("acme.notify.templates", "acme.notify", R, INT),
+        ("unit.test_models", "pytest", R, EXT),
+        ("unit.test_models", "shop.models", R, INT),
+        ("unit.test_models", "unit.helpers", R, INT),
+        ("scripts.release", "shop.version", R, INT),
+        ("scripts.release", "release_tools", R, EXT),
+    }
+
+
+def test_line_numbers_are_one_based_and_kept_per_statement(shop):
+    resolver, parsed = shop
+    lines = {(imp.target, imp.line, imp.kind) for imp in resolver.resolve(parsed["src/shop/core/service.py"])}
+    assert ("shop.slow", 8, RUNTIME) in lines and ("shop.slow", 13, RUNTIME) in lines
+    assert ("shop.core.db", 21, RUNTIME) in lines and ("shop.core.db", 34, DYNAMIC) in lines
+    assert ("shop.billing.invoice", 24, TYPE_ONLY) in lines
+    assert ("shop.version", 26, RUNTIME) in lines
+    models = resolver.resolve(parsed["src/shop/models.py"])
+    assert sorted((i.target, i.line) for i in models if not i.external) == [
+        ("acme.notify.email", 5), ("shop.core", 4), ("shop.core.db", 3), ("shop.core.db", 4),
+    ]
+
+
+def test_syntax_errors_are_counted_and_imports_after_them_kept(shop):
+    resolver, parsed = shop
+    assert parsed["src/shop/broken.py"].syntax_errors >= 1
+    assert parsed["src/shop/models.py"].syntax_errors == 0
+    assert edges_from(resolver, parsed, "src/shop/broken.py") == {("shop.api", RUNTIME, False), ("shop.slow", RUNTIME, False)}
+
+
+def test_latin1_bytes_do_not_break_parsing():
+    language = PythonLanguage()
+    source = b"# caf\xe9\nNAME = 'Jos\xe9'\nimport os\nfrom .core import db\n"
+    pf = language.parse("pkg/legacy.py", source)
+    assert [(i.spec, i.line, i.level, i.names) for i in pf.imports] == [("os", 3, 0, ()), ("core", 4, 1, ("db",))]
+    # Invalid bytes inside the import itself: garbage names, but no exception and the rest kept.
+    pf = language.parse("pkg/worse.py", b"import caf\xe9_mod\nfrom \xff\xfe import x\nimport os\n")
+    assert all(isinstance(i.spec, str) for i in pf.imports) and pf.imports[-1].spec == "os"
+
+
+def test_raw_imports_as_written():
+    pf = PythonLanguage().parse("m.py", (
+        b"import a.b.c as abc, d\n"
+        b"from .. import (x,\n    y as why)\n"
+        b"from .pkg.sub import *\n"
+        b"from __future__ import annotations\n"
+        b"from a . b import c\n"
+        b"from e \\\n    import f\n"
+        b"s = '''\nimport not_an_import\n'''\n"
+        b"# import commented_out\n"
+        b"x = 1; import after_semicolon\n"
+        b"__import__('dyn.amic')\n"
+    ))
+    assert [(i.spec, i.line, i.level, i.names, i.kind) for i in pf.imports] == [
+        ("a.b.c", 1, 0, (), RUNTIME),
+        ("d", 1, 0, (), RUNTIME),
+        ("", 2, 2, ("x", "y"), RUNTIME),
+        ("pkg.sub", 4, 1, ("*",), RUNTIME),
+        ("a.b", 6, 0, ("c",), RUNTIME),
+        ("e", 7, 0, ("f",), RUNTIME),
+        ("after_semicolon", 13, 0, (), RUNTIME),
+        ("dyn.amic", 14, 0, (), DYNAMIC),
+    ]
+
+
+def test_imports_far_down_a_long_file_and_in_docstrings():
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(400))
+    source = (
+        '"""Module docstring.\n\n>>> import doctest_only\n"""\n'
+        "import top\n" + body +
+        "def late():\n    from deep.down import thing\n    return thing\n" + body +
+        'TEXT = """\nimport inside_a_string\n"""\n' + body
+    ).encode()
+    pf = PythonLanguage().parse("m.py", source)
+    assert [i.spec for i in pf.imports] == ["top", "deep.down"]
+
+
+def test_else_branch_and_nested_type_checking():
+    pf = PythonLanguage().parse("m.py", (
+        b"if TYPE_CHECKING:\n"
+        b"    import a\n"
+        b"    if sys.platform == 'win32':\n"
+        b"        import b\n"
+        b"elif other:\n"
+        b"    import c\n"
+        b"else:\n"
+        b"    import d\n"
+        b"def f():\n"
+        b"    if t.TYPE_CHECKING:\n"
+        b"        from x import y\n"
+        b"if not TYPE_CHECKING:\n"  # grimp does not recognise this form either
+        b"    import e\n"
+    ))
+    assert [(i.spec, i.kind) for i in pf.imports] == [
+        ("a", TYPE_ONLY), ("b", TYPE_ONLY), ("c", RUNTIME), ("d", RUNTIME), ("x", TYPE_ONLY), ("e", RUNTIME),
+    ]
+
+
+def test_plain_layout_with_src_prefix_imports_and_duplicates(tmp_path):
+    """A project that imports `src.app…` keeps `src` in its module names; duplicates resolve deterministically."""
+    repo = GitRepo(tmp_path / "flat")
+    repo.commit({
+        "src/app/__init__.py": "",
+        "src/app/main.py": "from src.app import util\nfrom src.app.util import helper\n",
+        "src/app/util.py": "def helper():\n    pass\n",
+        "tests/test_main.py": "from src.app.main import run\n",
+        "tool.py": "import tool_lib\n",
+        "tool/__init__.py": "from . import tool_lib\n",
+        "tool/tool_lib.py": "",
+        "lib/tool/__init__.py": "",  # lib/ directly holds a package: a second source root, and a clash with tool/
+    }, message="flat layout")
+    resolver, parsed = load(repo.root)
+    assert resolver.module_of("src/app/main.py") == "src.app.main"
+    assert resolver.module_of("tests/test_main.py") == "tests.test_main"
+    assert resolver.module_of("tool/__init__.py") == "tool"  # a package beats a module of the same name
+    assert resolver.module_of("tool.py") is None
+    assert resolver.module_of("lib/tool/__init__.py") is None  # the shallower source root wins
+    assert sorted(resolver.duplicates) == [("lib/tool/__init__.py", "tool", "tool/__init__.py"), ("tool.py", "tool", "tool/__init__.py")]
+    assert resolver.extra_modules() == {"src": "src", "tests": "tests"}
+    assert edges(resolver, parsed) == {
+        ("src.app.main", "src.app.util", RUNTIME, False),
+        ("tests.test_main", "src.app.main", RUNTIME, False),
+        ("tool", "tool.tool_lib", RUNTIME, False),
+    }
+
+
+def test_namespace_portions_elsewhere_are_external(tmp_path):
+    repo = GitRepo(tmp_path / "ns")
+    repo.commit({
+        "google/cloud/storage/__init__.py": "from google.cloud.storage import blob\n",
+        "google/cloud/storage/blob.py": (
+            "import google.auth.transport\n"  # another distribution's portion of the namespace
+            "from google.cloud import exceptions\n"
+            "from google.cloud.storage import missing_attr\n"
+            "from google import cloud\n"
+        ),
+        "app-scripts/run.py": "import helpers\n",  # a directory that cannot be imported through is a source root
+        "app-scripts/helpers.py": "",
+    }, message="namespace")
+    resolver, parsed = load(repo.root)
+    assert resolver.module_of("google/cloud/storage/blob.py") == "google.cloud.storage.blob"
+    assert resolver.module_of("app-scripts/run.py") == "run"
+    assert resolver.extra_modules() == {"google": "google", "google.cloud": "google/cloud"}
+    assert edges(resolver, parsed) == {
+        ("google.cloud.storage", "google.cloud.storage.blob", RUNTIME, False),
+        ("google.cloud.storage.blob", "google.auth", RUNTIME, True),
+        ("google.cloud.storage.blob", "google.cloud.exceptions", RUNTIME, True),
+        ("google.cloud.storage.blob", "google.cloud.storage", RUNTIME, False),
+        ("google.cloud.storage.blob", "google.cloud", RUNTIME, False),
+        ("run", "helpers", RUNTIME, False),
+    }
+
+
+# A package holding every import form grimp understands, without the files grimp refuses
+# (syntax errors, Latin-1): Cairn's internal edges must equal grimp's on it.
+GRIMP_PROBE = {path.removeprefix("src/"): text for path, text in SHOP.items()
+               if path.startswith("src/shop/") and path not in {"src/shop/broken.py", "src/shop/legacy.py"}}
+
+
+def test_internal_edges_equal_grimps_on_the_probe_package(tmp_path):
+    grimp = pytest.importorskip("grimp")
+    repo = GitRepo(tmp_path / "probe")
+    repo.commit(GRIMP_PROBE, message="probe")
+    resolver, parsed = load(repo.root)
+    # grimp does not see importlib/__import__ calls; Cairn's other edges must be exactly grimp's
+    cairn = {(s, t) for s, t, kind, external in edges(resolver, parsed) if not external and kind != DYNAMIC}
+    sys.path.insert(0, str(repo.root))
+    try:
+        graph = grimp.build_graph("shop", include_external_packages=False, cache_dir=None)
+    finally:
+        sys.path.remove(str(repo.root))
+    theirs = {(m, i) for m in graph.modules for i in graph.find_modules_directly_imported_by(m) if i != m}
+    assert cairn == theirs
+    assert len(theirs) >= 17
