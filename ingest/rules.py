@@ -33,7 +33,7 @@ Kinds and their parameters:
                 name is relative to (the check runs once per container).
 ``independence`` ``components``: none imports another
 ``allowed_only``  ``from`` may import only ``to`` (and itself); external packages
-                  are not restricted
+                  are restricted only when ``to`` names one (``external:NAME``)
 ``acyclic``     ``components`` (default: every component): no import cycle
                 among them
 ``interface``   ``component``, ``modules``: from outside the component only the
