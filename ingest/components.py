@@ -40,13 +40,18 @@ class ComponentDef:
     _patterns: list[tuple[int, pathspec.PathSpec]] = field(default_factory=list, repr=False)
 
     def compile(self) -> None:
-        self._patterns = [(_specificity(p), pathspec.PathSpec.from_lines("gitwildmatch", [_as_dir_pattern(p)])) for p in self.paths]
+        self._patterns = []
+        for pattern in self.paths:
+            prefix = _directory_prefix(pattern)
+            matcher = prefix if prefix is not None else pathspec.PathSpec.from_lines("gitwildmatch", [_as_dir_pattern(pattern)])
+            self._patterns.append((_specificity(pattern), matcher))
 
     def match(self, path: str) -> int | None:
         """The specificity of the best pattern matching ``path``, or None."""
         best = None
-        for spec_len, spec in self._patterns:
-            if spec.match_file(path) and (best is None or spec_len > best):
+        for spec_len, matcher in self._patterns:
+            hit = path.startswith(matcher) if isinstance(matcher, str) else matcher.match_file(path)
+            if hit and (best is None or spec_len > best):
                 best = spec_len
         return best
 
@@ -56,6 +61,17 @@ def _as_dir_pattern(pattern: str) -> str:
     if not any(ch in pattern for ch in "*?[") and "." not in pattern.rsplit("/", 1)[-1]:
         return pattern.rstrip("/") + "/"
     return pattern
+
+
+def _directory_prefix(pattern: str) -> str | None:
+    """``"a/b/**"``, ``"a/b/"`` or ``"a/b"`` (a plain directory) as the prefix ``"a/b/"``: matched
+    with a string comparison instead of a regular expression, which matters on large repositories."""
+    body = pattern[:-3] if pattern.endswith("/**") else pattern
+    if not body or body.startswith(("/", "!")) or any(ch in body for ch in "*?[\\"):
+        return None
+    if pattern.endswith("/**") or pattern.endswith("/") or _as_dir_pattern(pattern) != pattern:
+        return body.rstrip("/") + "/"
+    return None
 
 
 def _specificity(pattern: str) -> int:

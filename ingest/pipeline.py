@@ -21,17 +21,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from graph.model import IMPORT_KINDS, Label, Rel, RepoGraph
-from ingest.code.extract import CodeResult, ParseCache, SourceFile, extract_code
-from ingest.gittree import GitTree
-from ingest.components import ComponentDef, ComponentMap, declared_components, infer_components
+from graph.model import Label, Rel, RepoGraph
+from ingest.code.extract import ParseCache, SourceFile, extract_code
+from ingest.code_graph import build_code_graph
+from ingest.components import declared_components, infer_components
 from ingest.config import CairnConfig, load_config
 from ingest.files import CODE_LANGUAGES, Listing, list_files
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
-
-ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "go", "java": "maven"}
 
 
 class IngestError(Exception):
@@ -102,6 +100,9 @@ def ingest_repository(
     listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     notify("listing files", 1, 1)
     head = _git(root, "rev-parse", "HEAD") if listing.is_git else None
+    # Whether the checkout differs from HEAD (Cairn's own store directory aside): a clean ingest
+    # of a commit can stand in for that commit's code graph in a PR check.
+    dirty = any(not line[3:].startswith(".cairn/") for line in (_git(root, "status", "--porcelain") or "").splitlines()) if head else None
     summary = IngestSummary(repo=repo, path=str(root), head=head)
     summary.notes.extend(listing.notes)
     if not listing.is_git:
@@ -110,7 +111,7 @@ def ingest_repository(
         summary.warnings.append("the repository has no commits yet: ownership and bus factor need history")
 
     repo_node = graph.add_node(
-        Label.REPOSITORY, repo, path=str(root), head=head,
+        Label.REPOSITORY, repo, path=str(root), head=head, dirty=dirty,
         branch=_git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None,
         remote=_git(root, "config", "--get", "remote.origin.url") if listing.is_git else None,
         ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -159,114 +160,6 @@ def ingest_repository(
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
     return IngestResult(graph, summary, config)
-
-
-def build_code_graph(
-    graph: RepoGraph, code: CodeResult, source_paths: list[str], defs: list[ComponentDef], file_languages: dict[str, str | None]
-) -> ComponentMap:
-    """Add components, files, modules, imports and component dependencies to ``graph``."""
-    components = ComponentMap(defs)
-    component_nodes = {}
-    for d in defs:
-        component_nodes[d.name] = graph.add_node(
-            Label.COMPONENT, d.name, paths=d.paths, system=d.system, domain=d.domain, description=d.description,
-            inferred=d.inferred, modules=0, files=0,
-        )
-    for path in source_paths:
-        comp = components.component_of(path)
-        node = graph.add_node(Label.FILE, path, language=file_languages.get(path), module=code.file_module.get(path), component=comp)
-        if comp:
-            graph.add_edge(Rel.PART_OF, node, component_nodes[comp])
-            component_nodes[comp].props["files"] += 1
-
-    module_component: dict[str, str | None] = {}
-    for name, (path, language, files) in code.modules.items():
-        comp = components.component_of(files[0] if files else path)
-        if comp is None and path and not files:  # Go package dir / namespace package: match the dir itself
-            comp = components.component_of(path.rstrip("/") + "/")
-        module_component[name] = comp
-        node = graph.add_node(Label.MODULE, name, path=path, language=language, component=comp, files=sorted(files))
-        if comp:
-            graph.add_edge(Rel.PART_OF, node, component_nodes[comp])
-            component_nodes[comp].props["modules"] += 1
-
-    coupling: dict[tuple[str, str], Counter] = {}
-    for source, imports in code.imports.items():
-        src_node = graph.node(Label.MODULE, source)
-        grouped: dict[tuple[str, bool], dict[str, set[int]]] = {}
-        for imp in imports:
-            if not imp.external and (imp.target == source or imp.target not in code.modules):
-                continue
-            grouped.setdefault((imp.target, imp.external), {}).setdefault(imp.kind, set()).add(imp.line)
-        for (target, external), kinds in grouped.items():
-            if external:
-                language = src_node.get("language")
-                tgt = graph.add_node(Label.EXTERNAL, target, ecosystem=ECOSYSTEM.get(language, language))
-            else:
-                tgt = graph.node(Label.MODULE, target)
-            kind = next(k for k in IMPORT_KINDS if k in kinds)
-            lines = sorted(set().union(*kinds.values()))
-            graph.add_edge(
-                Rel.IMPORTS, src_node, tgt, kind=kind, lines=lines,
-                kinds={k: sorted(v) for k, v in kinds.items()}, file=(src_node.get("files") or [src_node.get("path")])[0],
-            )
-            if not external:
-                a, b = module_component.get(source), module_component.get(target)
-                if a and b and a != b:
-                    coupling.setdefault((a, b), Counter())[kind] += 1
-    for (a, b), kinds in sorted(coupling.items()):
-        graph.add_edge(Rel.DEPENDS_ON, component_nodes[a], component_nodes[b], count=sum(kinds.values()), kinds=dict(kinds))
-    return components
-
-
-def code_graph_at(
-    root: Path, ref: str, repo: str, defs: list[ComponentDef], *, config: CairnConfig | None = None,
-    cache: ParseCache | None = None, overrides: dict[str, bytes | None] | None = None,
-) -> RepoGraph:
-    """The code part of the graph (components, files, modules, imports) of the repository at ``ref``.
-
-    ``overrides`` replaces file contents (``None`` deletes the file): the PR
-    check uses it to apply a diff's post-change contents over a base commit.
-    Files come from git objects; cached parses are reused by blob id.
-    """
-    config = config or CairnConfig()
-    with GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes) as tree:
-        contents: dict[str, bytes] = {}
-        files: list[SourceFile] = []
-        languages: dict[str, str | None] = {}
-        for path, entry in tree.entries.items():
-            if overrides and path in overrides:
-                continue
-            languages[path] = entry.language
-            if entry.language in CODE_LANGUAGES:
-                files.append(SourceFile(path, entry.size, 0, entry.blob))
-        from ingest.files import content_skip_reason, language_of
-
-        for path, data in (overrides or {}).items():
-            if data is None or len(data) > config.ingest.max_file_bytes or content_skip_reason(data[:8192]):
-                continue
-            languages[path] = language_of(path)
-            contents[path] = data
-            if languages[path] in CODE_LANGUAGES:
-                files.append(SourceFile(path, len(data), 0, None))
-        all_paths = frozenset(p for p in tree.all_paths if not (overrides and overrides.get(p, b"") is None)) | frozenset(contents)
-
-        def read(path: str) -> bytes:
-            return contents[path] if path in contents else tree.read(path)
-
-        def read_text(path: str) -> str | None:
-            if path in contents:
-                return contents[path].decode("utf-8", errors="replace")
-            if overrides and path in overrides:
-                return None
-            return tree.read_text(path)
-
-        code = extract_code(files, read, all_paths=all_paths, read_text=read_text, cache=cache)
-    graph = RepoGraph(repo)
-    graph.add_node(Label.REPOSITORY, repo, head=tree.commit)
-    source_paths = sorted(p for p, lang in languages.items() if lang)
-    build_code_graph(graph, code, source_paths, defs, languages)
-    return graph
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,

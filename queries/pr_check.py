@@ -44,7 +44,7 @@ from ingest.code.extract import ParseCache
 from ingest.components import ComponentDef, ComponentMap
 from ingest.config import CairnConfig, IngestSettings
 from ingest.gittree import GitTreeError, resolve_commit
-from ingest.pipeline import code_graph_at
+from ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
 from queries.dependencies import module_id
 from queries.diffs import FileChange, MalformedDiff, parse_unified_diff
 
@@ -85,6 +85,7 @@ class ChangeSet:
     identities: list[Identity] = field(default_factory=list)
     base: str | None = None
     head: str | None = None
+    changed_modules: set[str] | None = None  # modules whose imports changed; None: compare everything
 
 
 # -- entry points ---------------------------------------------------------------------
@@ -106,13 +107,24 @@ def check_refs(
     config = _config_of(graph)
     defs = _component_defs(graph)
     cache = ParseCache(cache_dir)
-    base_graph = code_graph_at(root, merge_base, graph.repo, defs, config=config, cache=cache)
-    head_graph = code_graph_at(root, head_sha, graph.repo, defs, config=config, cache=cache)
+    changed_paths = {p for c in changes for p in (c.path, c.old_path) if p}
+    if _stored_at(graph, merge_base):
+        base_graph = graph  # ingested from a clean checkout of the merge base: no need to rebuild it
+    else:
+        base_graph = code_graph_at(root, merge_base, graph.repo, defs, config=config, cache=cache)
+    head_graph, changed_modules = patch_code_graph(
+        base_graph, snapshot_at(root, head_sha, config=config, cache=cache), changed_paths, defs
+    )
     _save_quietly(cache)
     identities = _commit_identities(root, merge_base, head_sha)
-    change = ChangeSet(base_graph, head_graph, changes, identities, base=merge_base, head=head_sha)
+    change = ChangeSet(base_graph, head_graph, changes, identities, base=merge_base, head=head_sha, changed_modules=changed_modules)
     baseline = _read_baseline_at(root, merge_base, graph)
     return analyse(graph, change, description=description, baseline=baseline)
+
+
+def _stored_at(graph: RepoGraph, commit: str) -> bool:
+    repo = graph.repository
+    return bool(repo and repo.get("head") == commit and repo.get("dirty") is False)
 
 
 def check_diff(
@@ -157,13 +169,15 @@ def check_diff(
     defs = _component_defs(graph)
     cache = ParseCache(cache_dir)
     try:
-        base_graph = code_graph_at(root, base, graph.repo, defs, config=config, cache=cache)
-        head_graph = code_graph_at(root, base, graph.repo, defs, config=config, cache=cache, overrides=overrides)
+        base_graph = graph if _stored_at(graph, base) else code_graph_at(root, base, graph.repo, defs, config=config, cache=cache)
+        head_graph, changed_modules = patch_code_graph(
+            base_graph, snapshot_at(root, base, config=config, cache=cache, overrides=overrides), set(overrides), defs
+        )
     except GitTreeError as exc:
         raise PRCheckError(f"{exc}; re-ingest the repository") from None
     _save_quietly(cache)
     identities = [Identity(*_split_identity(author), "pr-author")] if author else []
-    change = ChangeSet(base_graph, head_graph, parsed.changes, identities, base=base, head=None)
+    change = ChangeSet(base_graph, head_graph, parsed.changes, identities, base=base, head=None, changed_modules=changed_modules)
     return analyse(graph, change, description=description, baseline=_read_baseline_at(root, base, graph))
 
 
@@ -171,10 +185,11 @@ def check_diff(
 
 def analyse(stored: RepoGraph, change: ChangeSet, *, description: str | None, baseline: Any = None) -> dict[str, Any]:
     for g in (change.base_graph, change.head_graph):
-        _copy_governance(stored, g)
+        if g is not stored:
+            _copy_governance(stored, g)
     components = ComponentMap(_component_defs(stored))
 
-    new_edges = _new_edges(change.base_graph, change.head_graph)
+    new_edges = _new_edges(change.base_graph, change.head_graph, change.changed_modules)
     findings: list[dict[str, Any]] = []
     findings += _new_violations(change.base_graph, change.head_graph, baseline)
     findings += _new_component_dependencies(change.base_graph, change.head_graph, new_edges)
@@ -236,21 +251,30 @@ def _raise(severity: str) -> str:
     return SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)] if severity in SEVERITIES else severity
 
 
-def _edge_map(graph: RepoGraph) -> dict[tuple[str, str], dict[str, Any]]:
+def _edge_map(graph: RepoGraph, sources: set[str] | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    ids: dict[str, str] = {}
     out = {}
-    for e in graph.of_type(Rel.IMPORTS):
-        src, tgt = graph.nodes[e.source], graph.nodes[e.target]
-        out[(module_id(src), module_id(tgt))] = {
-            "source": module_id(src), "target": module_id(tgt), "kind": e.get("kind"), "file": e.get("file"),
-            "lines": list(e.get("lines") or []), "source_component": src.get("component"),
-            "target_component": tgt.get("component"), "external": tgt.label is Label.EXTERNAL,
+    nodes = graph.nodes
+    for e in graph.edges.values():
+        if e.type is not Rel.IMPORTS:
+            continue
+        src = nodes[e.source]
+        if sources is not None and src.key not in sources:
+            continue
+        tgt = nodes[e.target]
+        s_id = ids.get(e.source) or ids.setdefault(e.source, module_id(src))
+        t_id = ids.get(e.target) or ids.setdefault(e.target, module_id(tgt))
+        out[(s_id, t_id)] = {
+            "source": s_id, "target": t_id, "kind": e.props.get("kind"), "file": e.props.get("file"),
+            "lines": list(e.props.get("lines") or []), "source_component": src.props.get("component"),
+            "target_component": tgt.props.get("component"), "external": tgt.label is Label.EXTERNAL,
         }
     return out
 
 
-def _new_edges(base: RepoGraph, head: RepoGraph) -> list[dict[str, Any]]:
-    before = _edge_map(base)
-    return [e for key, e in sorted(_edge_map(head).items()) if key not in before]
+def _new_edges(base: RepoGraph, head: RepoGraph, sources: set[str] | None = None) -> list[dict[str, Any]]:
+    before = _edge_map(base, sources)
+    return [e for key, e in sorted(_edge_map(head, sources).items()) if key not in before]
 
 
 def _new_violations(base: RepoGraph, head: RepoGraph, baseline: Any) -> list[dict[str, Any]]:

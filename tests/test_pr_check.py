@@ -209,3 +209,29 @@ def test_check_diff_applies_post_change_contents(shop, tmp_path):
         check_diff(graph, diff, {}, author=None, description=None)
     with pytest.raises(PRCheckError, match="malformed diff"):
         check_diff(graph, "not a diff", {}, author=None, description=None)
+
+
+def test_store_ingested_at_another_commit_and_added_files(shop, tmp_path):
+    """The base is rebuilt from git when the store is not at the merge base; added files are analysed."""
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    shop.commit({"shop/db/extra.py": "X = 1\n"}, author=CAROL, message="main moves on")  # store is now behind main
+    shop.git("checkout", "-q", "-b", "feature")
+    shop.commit({"shop/core/fresh.py": "import shop.db.extra\n"}, author=ADA, message="new module")
+    report = json.loads(pr(shop, store).output)
+    assert report["base"] == shop.git("rev-parse", "main")
+    (violation,) = [f for f in report["findings"] if f["rule"] == "core-no-db"]
+    assert (violation["source"], violation["target"], violation["file"]) == ("shop.core.fresh", "shop.db.extra", "shop/core/fresh.py")
+    assert violation["severity"] == "block" and report["verdict"] == "block"
+    assert report["changed_files"] == [{"path": "shop/core/fresh.py", "status": "added"}]
+
+
+def test_deleting_a_module_drops_its_edges(shop, tmp_path):
+    store = tmp_path / "store"
+    run(["ingest", str(shop.root)], store)
+    shop.git("checkout", "-q", "-b", "cleanup")
+    shop.git("rm", "-q", "shop/core/legacy.py")
+    shop.commit(author=ADA, message="remove legacy")
+    report = json.loads(pr(shop, store).output)
+    assert report["verdict"] == "pass" and report["new_edges"] == []
+    assert report["changed_files"] == [{"path": "shop/core/legacy.py", "status": "deleted"}]

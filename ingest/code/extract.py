@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from ingest.code.base import Language, Layout, ParsedFile, ResolvedImport
+from ingest.files import SNIFF_BYTES, content_skip_reason
 
 PARALLEL_THRESHOLD = 150  # files to parse before a process pool pays for itself
 CHUNK = 64
@@ -64,21 +65,22 @@ class ParseCache:
     holds only Cairn's dataclasses. A corrupt or foreign cache is ignored.
     """
 
-    FORMAT = 2
+    FORMAT = 3
 
     def __init__(self, directory: Path | None):
         self.path = directory / "parse-cache.pickle" if directory else None
         self.entries: dict[tuple[str, str, str, str], ParsedFile] = {}
         self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob hash)
+        self.skips: dict[str, str] = {}  # blob hash -> why its content is not parsed (binary, generated)
         self.dirty = False
         if self.path and self.path.is_file():
             try:
                 with open(self.path, "rb") as fh:
                     data = pickle.load(fh)
                 if data.get("format") == self.FORMAT:
-                    self.entries, self.stats = data["entries"], data["stats"]
+                    self.entries, self.stats, self.skips = data["entries"], data["stats"], data["skips"]
             except Exception:  # unreadable cache: start afresh
-                self.entries, self.stats = {}, {}
+                self.entries, self.stats, self.skips = {}, {}, {}
 
     def save(self) -> None:
         if not self.path or not self.dirty:
@@ -86,7 +88,7 @@ class ParseCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".parse-cache.")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump({"format": self.FORMAT, "entries": self.entries, "stats": self.stats}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"format": self.FORMAT, "entries": self.entries, "stats": self.stats, "skips": self.skips}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
         self.dirty = False
 
@@ -108,6 +110,7 @@ class CodeResult:
     imports: dict[str, list[ResolvedImport]] = field(default_factory=dict)  # module name -> imports
     languages: Counter = field(default_factory=Counter)
     syntax_errors: dict[str, int] = field(default_factory=dict)
+    skipped_content: dict[str, str] = field(default_factory=dict)  # path -> binary / generated
     parsed: int = 0
     cached: int = 0
     notes: list[str] = field(default_factory=list)
@@ -180,6 +183,9 @@ def extract_code(
                 if f.mtime_ns:
                     cache.stats[f.path] = (f.size, f.mtime_ns, blob)
                     cache.dirty = True
+            if blob in cache.skips:
+                result.skipped_content[f.path] = cache.skips[blob]
+                continue
             key = (lang.name, lang.version, suffix, blob)
             hit = cache.entries.get(key)
             if hit is not None:
@@ -193,6 +199,12 @@ def extract_code(
                 except OSError as exc:
                     result.notes.append(f"{f.path}: cannot read ({exc})")
                     continue
+            reason = content_skip_reason(data[:SNIFF_BYTES])
+            if reason:
+                cache.skips[blob] = reason
+                cache.dirty = True
+                result.skipped_content[f.path] = reason
+                continue
             todo.append((lang.name, f.path, data, key))
     if progress:
         progress(done, total)
