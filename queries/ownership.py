@@ -139,6 +139,7 @@ class _Knowledge:
     thresholds: Thresholds
     newest: datetime | None
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
+    notes: list[str] = field(default_factory=list)
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -185,7 +186,10 @@ def _load(graph: RepoGraph) -> _Knowledge:
     )
     departed = list(repo.get("departed") or []) if repo is not None else []
     for name in departed:
-        for pid in _match(knowledge, name):
+        found = _match(knowledge, name)
+        if not found:
+            knowledge.notes.append(f"departed person {name!r} (cairn.toml) matches nobody in the history")
+        for pid in found:
             knowledge.people[pid].gone_reason = "departed"
     if newest is not None:
         cutoff = newest - timedelta(days=thresholds.inactive_days)
@@ -296,7 +300,7 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
         "newest_commit_at": repo.get("newest_commit_at") if repo is not None else None,
         "shallow": bool(repo.get("shallow")) if repo is not None else False,
         "leaving": [knowledge.people[p].name for p in sorted(leaving_ids)],
-        "notes": list(repo.get("history_notes") or []) if repo is not None else [],
+        "notes": (list(repo.get("history_notes") or []) if repo is not None else []) + knowledge.notes,
     }
     if repository["shallow"]:
         repository["notes"] = ["shallow clone: history incomplete, knowledge and truck factors are underestimated"] + [

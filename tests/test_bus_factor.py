@@ -155,7 +155,8 @@ def test_inactive_threshold_and_departed(team_root):
     assert report["repository"]["truck_factor"] == 2  # the paper's number ignores recency
     assert report["repository"]["human_truck_factor"] == 0
     assert all(c["at_risk"] for c in report["components"])
-    departed = bus_factor(team_graph(team_root, departed=["Bob"]))
+    departed = bus_factor(team_graph(team_root, departed=["Bob", "Zoe Typo"]))
+    assert any("'Zoe Typo'" in n and "matches nobody" in n for n in departed["repository"]["notes"])
     assert departed["repository"]["orphaned_files"] == 3  # c3, c4 (Bob's) and w3
     assert next(p for p in departed["people"] if p["name"] == "Bob")["gone"] == "departed"
 
