@@ -1,0 +1,23 @@
+"""Cairn passes its own boundary check: data flows api -> queries -> ingest -> graph."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = str(Path(sys.executable).parent / "cairn")
+
+
+def test_cairn_keeps_its_own_one_way_flow(tmp_path):
+    store = str(tmp_path / "store")
+    proc = subprocess.run([CLI, "ingest", str(ROOT), "--store", store, "--name", "cairn"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([CLI, "check", "--store", store, "--format", "json"], capture_output=True, text=True)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["verdict"] == "pass", report["findings"]
+    deps = json.loads(subprocess.run([CLI, "deps", "--store", store, "--level", "component", "--format", "json"],
+                                     capture_output=True, text=True).stdout)
+    pairs = {(e["source"], e["target"]) for e in deps["edges"]}
+    assert ("queries", "ingest") in pairs and ("ingest", "graph") in pairs  # the rule has something to check
+    assert not {("graph", "ingest"), ("graph", "queries"), ("graph", "api"), ("ingest", "api"), ("queries", "api")} & pairs
