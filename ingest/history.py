@@ -55,7 +55,7 @@ from typing import Callable, Iterable
 from graph.model import Label, Rel, RepoGraph
 from ingest.config import IdentitySettings
 from ingest.identities import (
-    AGENT, BOT, HUMAN, Classifier, Person, check_mailmap, is_valid_email, mailmap_problems, normalise_email,
+    AGENT, BOT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
     parse_contact, resolve_identities,
 )
 
@@ -240,7 +240,8 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
             "shallow clone: history is incomplete, so first authorship and knowledge are missing for older work "
             "(run `git fetch --unshallow` for a full picture)"
         )
-    history.notes.extend(mailmap_problems(root))
+    mailmap = read_mailmap(root)
+    history.notes.extend(mailmap.problems)
 
     total = 0
     if progress is not None:
@@ -399,7 +400,7 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
     if progress is not None:
         progress(commits, max(total, commits))
 
-    _finish(root, history, ids, records, renames, committer_seen, last_active, commits_by)
+    _finish(root, history, ids, records, renames, committer_seen, last_active, commits_by, mailmap)
     history.commits = commits
     history.merges = merges
     history.agent_commits = agent_commits
@@ -414,7 +415,7 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
 def _finish(
     root: Path, history: History, ids: _Identities, records: dict[str, dict[int, list[int]]],
     renames: set[tuple[str, str]], committer_seen: dict[tuple[str, str], int], last_active: dict[int, int],
-    commits_by: dict[int, int],
+    commits_by: dict[int, int], mailmap: Mailmap,
 ) -> None:
     """Resolve raw identities into people and re-key every record by person."""
     # Trailers bypass --use-mailmap: map them now, as authors were.
@@ -441,6 +442,10 @@ def _finish(
         if idx is not None and when > committer_time.get(idx, -1):
             committer_time[idx] = when
     people, person_of = resolve_identities(ids.raw, ids.kinds, ids.weights)
+    for p in people:  # old identities .mailmap folded into this person are aliases too (for --leaving)
+        extra = set().union(*(mailmap.old_identities.get(e, set()) for e in p.emails)) if p.emails else set()
+        if extra:
+            p.aliases = sorted(set(p.aliases) | extra)
     history.people = [PersonHistory(p) for p in people]
     for raw_idx, person_idx in enumerate(person_of):
         ph = history.people[person_idx]

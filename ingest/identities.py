@@ -261,23 +261,46 @@ def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: li
     return people, person_of
 
 
-def mailmap_problems(root: Path) -> list[str]:
-    """Lines of ``.mailmap`` that git ignores without a word (no ``<email>`` in them)."""
+_MAILMAP_RE = re.compile(r"^\s*([^<#]*?)\s*<([^<>]*)>(?:\s*([^<#]*?)\s*<([^<>]*)>)?")
+
+
+@dataclass
+class Mailmap:
+    """What ``.mailmap`` says, for the two things git does not tell us: broken lines, and old addresses."""
+
+    #: canonical e-mail (lower-cased) -> the old "Name <email>" / e-mails mapped onto it
+    old_identities: dict[str, set[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_mailmap(root: Path) -> Mailmap:
+    """Parse ``.mailmap`` at ``root``: lines git ignores without a word (no ``<email>``) become problems."""
+    result = Mailmap()
     path = root / ".mailmap"
     try:
         if not path.is_file():
-            return []
+            return result
         text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
-        return [f".mailmap: cannot be read ({exc.strerror or exc})"]
-    problems = []
+        result.problems.append(f".mailmap: cannot be read ({exc.strerror or exc})")
+        return result
     for number, line in enumerate(text.splitlines(), 1):
         content = line.strip()
         if not content or content.startswith("#"):
             continue
-        if not re.search(r"<[^<>]*>", content):
-            problems.append(f".mailmap line {number} is malformed and ignored by git: {line.strip()[:80]!r}")
-    return problems
+        match = _MAILMAP_RE.match(content)
+        if not match:
+            result.problems.append(f".mailmap line {number} is malformed and ignored by git: {content[:80]!r}")
+            continue
+        _, proper_email, old_name, old_email = match.groups()
+        if old_email is not None and proper_email.strip():
+            old = f"{old_name} <{old_email}>" if old_name else old_email
+            result.old_identities.setdefault(normalise_email(proper_email), set()).update({old, old_email.strip()})
+    return result
+
+
+def mailmap_problems(root: Path) -> list[str]:
+    return read_mailmap(root).problems
 
 
 def check_mailmap(root: Path, contacts: Iterable[str]) -> dict[str, str]:

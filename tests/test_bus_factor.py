@@ -134,6 +134,7 @@ def test_leaving(team_root):
     assert all(h["person"] != "Alice" for c in report["components"] for h in c["knowledge_holders"])
     assert next(p for p in report["people"] if p["name"] == "Alice")["gone"] == "leaving"
     assert bus_factor(graph, leaving=["ALICE", "Bob"])["repository"]["leaving"] == ["Alice", "Bob"]
+    assert bus_factor(graph, leaving=["alice@old.example"])["repository"]["leaving"] == ["Alice"]  # known via .mailmap
 
 
 def test_unknown_names_are_clear_errors(team_root):

@@ -125,6 +125,7 @@ def test_add_knowledge_only_for_file_nodes(team):
     alice = graph.node(Label.PERSON, "alice@example.com")
     assert alice["kind"] == "human" and alice["last_active"] == "2024-06-12T12:00:00+00:00"
     assert "alice <alice@example.com>" not in alice["aliases"] and "Alice <alice@example.com>" in alice["aliases"]
+    assert "alice@old.example" in alice["aliases"]  # the address .mailmap folded into hers
 
 
 def test_shallow_clone_is_noted(team, tmp_path):
