@@ -290,6 +290,18 @@ def test_imports_far_down_a_long_file_and_in_docstrings():
     pf = PythonLanguage().parse("m.py", source)
     assert [i.spec for i in pf.imports] == ["top", "deep.down"]
 
+    tails = {
+        "x = importlib.import_module(\n    'late.mod')\n": [("late.mod", DYNAMIC)],
+        "if ready: import late_one\n": [("late_one", RUNTIME)],
+        "from late import (\n    a,\n    b,\n)\n": [("late", RUNTIME)],
+        "KEYWORDS = ['import', 'from']\nimportant = reimport = 1\n": [],
+        "def f():\n    return __import__ ('late.dunder')\n": [("late.dunder", DYNAMIC)],
+    }
+    for tail, expected in tails.items():
+        pf = PythonLanguage().parse("m.py", ("import top\n" + body + tail + body).encode())
+        assert [(i.spec, i.kind) for i in pf.imports] == [("top", RUNTIME), *expected], tail
+        assert pf.syntax_errors == 0
+
 
 def test_else_branch_and_nested_type_checking():
     pf = PythonLanguage().parse("m.py", (

@@ -54,9 +54,9 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
-from pathlib import PurePosixPath
 
 from ingest.code.base import (
     DYNAMIC,
@@ -106,13 +106,13 @@ def _machinery():
     return m
 
 
-_AWKWARD = (b" ", b"\t", b"\\", b"\n", b"\r", b"#")
+_AWKWARD = re.compile(rb"[\s\\#]")
 
 
 def _dotted(node) -> str:
     """The text of a dotted_name, without any whitespace, comments or line continuations inside it."""
     text = node.text
-    if any(c in text for c in _AWKWARD):
+    if _AWKWARD.search(text):
         return ".".join(child.text.decode("utf-8", "replace") for child in node.named_children if child.type == "identifier")
     return text.decode("utf-8", "replace")
 
@@ -176,6 +176,10 @@ def _dynamic_import(call) -> RawImport | None:
 
 _IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _MAX_STATEMENT_LINES = 200
+# What may precede the keyword `import` on its line in an import statement: nothing,
+# `from <module>`, or a `;` / `:` of a one-line compound statement.
+_STATEMENT_LEAD = re.compile(rb"(?:.*[;:])?[ \t\f]*(?:from[ \t\f]+[\w. \t\f\\]*)?")
+_CALL_OPEN = re.compile(rb"[ \t]*\(")
 
 
 def _import_region_end(source: bytes) -> int:
@@ -187,17 +191,19 @@ def _import_region_end(source: bytes) -> int:
         pos = source.rfind(b"import", 0, pos)
         if pos < 0:
             return 0
+        line_start = source.rfind(b"\n", 0, pos) + 1
+        if (source.startswith(b"import_module", pos) and _CALL_OPEN.match(source, pos + 13)) or (
+            source.startswith(b"__import__", pos - 2) and _CALL_OPEN.match(source, pos + 8)
+        ):
+            if source[line_start:pos].lstrip().startswith(b"#"):
+                continue
+            break
         before = source[pos - 1] if pos else 32
         after = source[pos + 6] if pos + 6 < len(source) else 32
-        if before in _IDENTIFIER_BYTES and not source.startswith(b"__", pos - 2):
+        if before in _IDENTIFIER_BYTES or after in _IDENTIFIER_BYTES:
             continue
-        if after in _IDENTIFIER_BYTES and not source.startswith(b"import_module", pos) and not source.startswith(b"import__", pos):
-            continue
-        line_start = source.rfind(b"\n", 0, pos) + 1
-        lead = source[line_start:pos].lstrip()
-        if lead.startswith((b"#", b">>>", b"...")):
-            continue
-        break
+        if _STATEMENT_LEAD.fullmatch(source, line_start, pos):
+            break
     # Extend to the end of the statement: balanced brackets, no trailing backslash.
     depth = 0
     start = line_start
@@ -299,28 +305,26 @@ class PythonResolver(Resolver):
     def __init__(self, layout: Layout):
         self.layout = layout
         self.duplicates: list[tuple[str, str, str]] = []  # (skipped path, module, path chosen instead)
-        init_dirs = {str(PurePosixPath(p).parent) for p in layout.all_files if PurePosixPath(p).name == "__init__.py"}
-        init_dirs |= {str(PurePosixPath(p).parent) for p in layout.files if PurePosixPath(p).name == "__init__.py"}
-        init_dirs.discard(".")
+        init_dirs = {p[:-12] for p in layout.all_files if p.endswith("/__init__.py")}
+        init_dirs |= {p[:-12] for p in layout.files if p.endswith("/__init__.py")}
         self._init_dirs = init_dirs
 
         # Each candidate file's outer directory: the first directory outside
         # regular packages on the way up (the package's container, or the file's own directory).
         placed: list[tuple[str, list[str], str]] = []  # (path, parts below the outer dir, outer dir)
+        by_dir: dict[str, tuple[list[str], str] | None] = {}
         for path in layout.files:
-            p = PurePosixPath(path)
-            if not _is_module_file(p.name):
+            directory, _, filename = path.rpartition("/")
+            if not _is_module_file(filename):
                 continue
-            parts = list(p.parent.parts)
-            below: list[str] = []
-            while parts and "/".join(parts) in init_dirs:
-                below.insert(0, parts.pop())
-            if any("/".join(parts[:i]) in init_dirs for i in range(1, len(parts) + 1)):
-                continue  # below a directory without __init__.py inside a package: grimp ignores it
-            if not all(d.isidentifier() for d in below):
+            if directory not in by_dir:
+                by_dir[directory] = self._place_directory(directory)
+            where = by_dir[directory]
+            if where is None:
                 continue
-            stem = p.stem
-            placed.append((path, below + ([] if stem == "__init__" else [stem]), "/".join(parts)))
+            below, outer = where
+            stem = filename[:-3]
+            placed.append((path, below if stem == "__init__" else [*below, stem], outer))
 
         roots = self._choose_source_roots(placed)
 
@@ -335,7 +339,7 @@ class PythonResolver(Resolver):
                 continue  # an __init__.py directly in a source root names no module
             for i in range(1, len(between) + 1):
                 namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
-            is_package = PurePosixPath(path).name == "__init__.py"
+            is_package = path == "__init__.py" or path.endswith("/__init__.py")
             candidates.setdefault(".".join(name_parts), []).append(((depth, 0 if is_package else 1, path), path))
 
         self._module_of: dict[str, str] = {}
@@ -348,7 +352,24 @@ class PythonResolver(Resolver):
             for _, other in options[1:]:
                 self.duplicates.append((other, module, chosen))
         self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
+        self._memo: dict[str, tuple[str, bool] | None] = {}
         self._top_level = {m.partition(".")[0] for m in self._path_of} | {n.partition(".")[0] for n in self._namespaces}
+
+    def _place_directory(self, directory: str) -> tuple[list[str], str] | None:
+        """(package directories from the outer directory down, outer directory), or None if excluded."""
+        below: list[str] = []
+        outer = directory
+        while outer in self._init_dirs:
+            outer, _, name = outer.rpartition("/")
+            below.insert(0, name)
+        ancestor = outer
+        while ancestor:
+            if ancestor in self._init_dirs:
+                return None  # below a directory without __init__.py inside a package: grimp ignores it
+            ancestor = ancestor.rpartition("/")[0]
+        if not all(d.isidentifier() for d in below):
+            return None
+        return below, outer
 
     # -- source roots -------------------------------------------------------
 
@@ -361,7 +382,7 @@ class PythonResolver(Resolver):
                 if parts[i - 1] == "src" or not parts[i - 1].isidentifier():
                     defaults.add("/".join(parts[:i]))
         for path, below, outer in placed:
-            if len(below) > 1 or (below and PurePosixPath(path).name == "__init__.py"):
+            if len(below) > 1 or (below and path.endswith("/__init__.py")):
                 defaults.add(outer)  # it directly contains a regular package
         demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
         if not demotable:
@@ -433,7 +454,8 @@ class PythonResolver(Resolver):
         importer = self._module_of.get(parsed.path)
         if importer is None:
             return []
-        is_package = PurePosixPath(parsed.path).name == "__init__.py"
+        is_package = parsed.path.endswith("/__init__.py")
+        memo = self._memo
         seen: set[tuple[str, int, str, bool]] = set()
         resolved: list[ResolvedImport] = []
         for imp in parsed.imports:
@@ -450,7 +472,9 @@ class PythonResolver(Resolver):
             else:
                 full_names = [spec if n == "*" else f"{spec}.{n}" if spec else n for n in imp.names]
             for full in full_names:
-                target = self._resolve_name(full)
+                target = memo.get(full, memo)
+                if target is memo:
+                    target = memo[full] = self._resolve_name(full)
                 if target is None:
                     continue
                 name, external = target
