@@ -53,13 +53,16 @@ print(json.dumps({"truck_factor": int(tf), "people": [str(a) for a in authors]})
 """
 
 
-def best_of(repeat: int, fn):
-    times, result = [], None
+def interleaved_best(repeat: int, **runs):
+    """Best time of each run over ``repeat`` rounds, the runs alternating so they see the same machine load."""
+    best = {name: float("inf") for name in runs}
+    results = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            results[name] = fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best, results
 
 
 def bare_git_log(root: Path) -> None:
@@ -198,9 +201,10 @@ def bench(root: Path, repeat: int, tf_timeout: float, with_truckfactor: bool) ->
     start = time.perf_counter()
     files = source_files(root)
     listing_s = time.perf_counter() - start
-    git_s, _ = best_of(repeat, lambda: bare_git_log(root))
-    mine_s, _ = best_of(repeat, lambda: mine_history(root))
-    cairn_s, report = best_of(repeat, lambda: cairn_run(root, files))
+    best, results = interleaved_best(
+        repeat, git=lambda: bare_git_log(root), mine=lambda: mine_history(root), cairn=lambda: cairn_run(root, files),
+    )
+    git_s, mine_s, cairn_s, report = best["git"], best["mine"], best["cairn"], results["cairn"]
     result = {
         "repository": str(root), "commits": commits, "source_files": len(files), "listing_s": round(listing_s, 3),
         "git_log_s": round(git_s, 3), "cairn_history_s": round(mine_s, 3), "cairn_s": round(cairn_s, 3),
