@@ -1,6 +1,7 @@
 """Which files of a checkout Cairn reads, and what kind each one is.
 
-A file is listed from git (tracked plus untracked-but-not-ignored files) or,
+A file is listed from git (the tracked files, as they are in the working tree:
+untracked files are not part of the repository and have no history) or,
 outside a git repository, by walking the directory without following links.
 Each listed file is either *kept* with its language, or *skipped* with one
 reason: vendored, generated, binary, oversized, symlink, excluded (by
@@ -108,7 +109,7 @@ def git_toplevel(path: Path) -> Path | None:
 
 def _git_paths(root: Path) -> list[str]:
     out = subprocess.run(
-        ["git", "-C", str(root), "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "-C", str(root), "-c", "core.quotepath=off", "ls-files", "-z", "--cached"],
         capture_output=True, check=True,
     )
     return sorted({p for p in out.stdout.decode("utf-8", errors="surrogateescape").split("\0") if p})
