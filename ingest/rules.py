@@ -364,6 +364,8 @@ def read_importlinter(root: Path) -> tuple[list[Rule], list[str]]:
             continue
         spec = validate_rule(data, where)
         rules.append(Rule(spec, found.source, f"import-linter contract {contract_id}", None))
+        if ctype == "layers" and _truthy(contract.get("exhaustive")):
+            problems.append(f"{where}: 'exhaustive' (every child of a container is a layer) is not checked by Cairn; the layers are")
     return rules, problems
 
 
@@ -380,18 +382,19 @@ def _contract_as_rule(contract: dict[str, Any], ctype: str, contract_id: str, ex
     }
     if ctype == "forbidden":
         return {
-            **base, "kind": "forbidden", "from": _il_list(contract.get("source_modules")),
-            "to": _il_list(contract.get("forbidden_modules")),
+            **base, "kind": "forbidden", "from": _modules(contract.get("source_modules")),
+            "to": _modules(contract.get("forbidden_modules")),
             "transitive": not _truthy(contract.get("allow_indirect_imports")),
             "as_packages": _truthy(contract.get("as_packages", "true")),
         }
     if ctype == "layers":
+        containers = _il_list(contract.get("containers"))
         return {
-            **base, "kind": "layers", "layers": [_il_layer(v) for v in _il_list(contract.get("layers"))],
-            "containers": _il_list(contract.get("containers")), "transitive": True,
+            **base, "kind": "layers", "containers": containers, "transitive": True,
+            "layers": [_il_layer(v, relative=bool(containers)) for v in _il_list(contract.get("layers"))],
         }
     if ctype == "independence":
-        return {**base, "kind": "independence", "components": _il_list(contract.get("modules")), "transitive": True}
+        return {**base, "kind": "independence", "components": _modules(contract.get("modules")), "transitive": True}
     if ctype == "acyclic_siblings":
         if contract.get("skip_descendants"):
             raise _Unsupported("acyclic_siblings with skip_descendants is not supported")
@@ -400,13 +403,23 @@ def _contract_as_rule(contract: dict[str, Any], ctype: str, contract_id: str, ex
             depth = int(str(contract.get("depth", ACYCLIC_SIBLINGS_DEPTH)).strip())
         except ValueError:
             raise ConfigError(f"{where}: depth must be a whole number") from None
-        return {**base, "kind": "acyclic", "components": [a.rstrip(".") + ".*" for a in ancestors], "depth": depth}
+        return {**base, "kind": "acyclic", "components": ["module:" + a.rstrip(".") + ".*" for a in ancestors], "depth": depth}
     raise _Unsupported(f"contract type {ctype!r} is not supported" if ctype else "contract has no type")
 
 
-def _il_layer(value: str) -> str:
-    # import-linter writes siblings as "a | b" / "a : b", the same notation Cairn uses
-    return value.strip()
+def _modules(value: Any) -> list[str]:
+    """import-linter subjects are modules (or external packages), never Cairn component names."""
+    return ["module:" + m for m in _il_list(value)]
+
+
+def _il_layer(value: str, *, relative: bool) -> str:
+    # import-linter writes siblings as "a | b" / "a : b" and optional layers as "(a)", as Cairn does;
+    # names relative to containers are made absolute when the check runs
+    if relative:
+        return value.strip()
+    layer = parse_layer(value.strip())
+    parts = [f"(module:{n})" if opt else f"module:{n}" for n, opt in zip(layer.names, layer.optional)]
+    return (" | " if layer.independent else " : ").join(parts)
 
 
 def _ignore_as_exception(expression: str, where: str) -> dict[str, Any]:

@@ -305,7 +305,7 @@ class _Index:
             rx = _wildcard(subject)
             return [(name, self.under(name, as_packages)) for name in self.prefix_names() if rx.fullmatch(name)]
         modules = self.under(subject, as_packages)
-        if not modules and not explicit_module and subject in self.externals:
+        if not modules and subject in self.externals:
             return [(EXTERNAL + subject, {EXTERNAL + subject})]
         return [(subject, modules)]
 
@@ -518,7 +518,7 @@ class _RuleCheck:
                     groups = self.ix.resolve(subject, self.as_packages)
                     groups = [(label, mods) for label, mods in groups if mods]
                     if not groups and not optional:
-                        self.problems.append(f"rule {self.id!r}: layer {subject!r} matches no component or module")
+                        self.problems.append(f"rule {self.id!r}: layer {subject.removeprefix('module:')!r} matches no component or module")
                     parts += groups
                 levels.append((parts, layer.independent, any(n in closed for n in layer.names)))
             everything = set().union(*(mods for parts, _, _ in levels for _, mods in parts)) if levels else set()
@@ -654,10 +654,11 @@ def _via(a: str, b: str, chain: list[str], why: str, target_label: str) -> _Viol
 
 
 def _in_container(container: str | None, name: str) -> str:
+    """A layer name relative to a container, as an absolute module subject."""
     if not container:
         return name
     sep = "/" if "/" in container else "."
-    return f"{container}{sep}{name}"
+    return f"module:{container}{sep}{name.removeprefix('module:')}"
 
 
 def _q(label: str) -> str:

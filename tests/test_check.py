@@ -389,3 +389,16 @@ def test_a_large_graph_is_checked_with_every_rule_kind():
     for f in found.values():
         assert all(g.has_edge(x, y) for x, y in zip(f.chain, f.chain[1:]))
         assert f.target in c9 and f.importer == f.source and f.imported == "c9"
+
+
+def test_module_and_component_subjects_are_told_apart():
+    # "web" is a component here; "module:web" asks for a module named web, of which there is none
+    imports = [("shop.web.views", "shop.db.models"), ("shop.core.service", "external:requests")]
+    component_rule = {"id": "c", "kind": "forbidden", "from": ["web"], "to": ["db"]}
+    module_rule = {"id": "m", "kind": "forbidden", "from": ["module:web"], "to": ["db"]}
+    prefix_rule = {"id": "p", "kind": "forbidden", "from": ["module:shop.web"], "to": ["component:db"]}
+    external_rule = {"id": "e", "kind": "forbidden", "from": ["module:shop.core"], "to": ["module:requests"]}
+    report = check(build(SHOP, imports, [component_rule, module_rule, prefix_rule, external_rule]))
+    assert sorted(pairs(report)) == [("c", "shop.web.views", "shop.db.models"), ("e", "shop.core.service", "external:requests"),
+                                     ("p", "shop.web.views", "shop.db.models")]
+    assert report.problems == ["rule 'm': 'module:web' matches no component, module or external package"]

@@ -225,17 +225,19 @@ def test_importlinter_ini_contracts_read_as_rules(tmp_path):
     assert problems == [".importlinter [importlinter:contract:protected]: contract type 'protected' is not supported; not checked by Cairn"]
     layers = rules["importlinter:layers"].spec
     assert layers.kind == "layers" and layers.transitive and layers.severity == "block"
-    assert layers.layers == ["shop.web", "shop.orders | shop.billing", "shop.core : shop.util", "(shop.legacy)"]
+    # import-linter subjects are modules, never component names
+    assert layers.layers == ["module:shop.web", "module:shop.orders | module:shop.billing", "module:shop.core : module:shop.util",
+                             "(module:shop.legacy)"]
     assert layers.description == "Shop layers"
     assert not layers.include_type_only and not layers.include_dynamic  # exclude_type_checking_imports = True
     assert [(e.importer, e.imported, e.reason) for e in layers.exceptions] == [
         ("shop.core.models", "shop.web.forms", "import-linter ignore_imports"), ("shop.*.admin", "shop.web.**", "import-linter ignore_imports")]
     forbidden = rules["importlinter:no-requests"].spec
-    assert (forbidden.kind, forbidden.from_, forbidden.to, forbidden.transitive) == ("forbidden", ["shop.core"], ["requests"], False)
+    assert (forbidden.kind, forbidden.from_, forbidden.to, forbidden.transitive) == ("forbidden", ["module:shop.core"], ["module:requests"], False)
     independence = rules["importlinter:independent"].spec
-    assert (independence.kind, independence.components, independence.transitive) == ("independence", ["shop.orders", "shop.billing"], True)
+    assert (independence.kind, independence.components, independence.transitive) == ("independence", ["module:shop.orders", "module:shop.billing"], True)
     acyclic = rules["importlinter:acyclic"].spec
-    assert (acyclic.kind, acyclic.components, acyclic.depth) == ("acyclic", ["shop.*"], 1)
+    assert (acyclic.kind, acyclic.components, acyclic.depth) == ("acyclic", ["module:shop.*"], 1)
     assert rules["importlinter:layers"].source == ".importlinter"
 
 
