@@ -1,0 +1,26 @@
+"""The problem responses routes declare in OpenAPI, so clients see the error contract too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.schemas import Problem
+
+_CONTENT = {"application/problem+json": {"schema": Problem.model_json_schema()}}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "Bad request (for example: several repositories and none named)",
+        401: "Missing or invalid bearer token",
+        403: "Forbidden",
+        404: "Unknown repository, component, module or job",
+        409: "Conflict with work in progress",
+        422: "Invalid request: the detail says which field and why",
+        501: "Not available in this build",
+        503: "The store cannot be read",
+    }
+    return {s: {"description": descriptions.get(s, "Problem"), "content": _CONTENT} for s in statuses}
+
+
+READ = problems(400, 404, 422, 503)

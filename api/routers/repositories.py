@@ -1,0 +1,66 @@
+"""Repositories in the store, and re-ingesting one in the background (``/jobs/{id}`` reports progress)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path as PathParam
+from fastapi.responses import JSONResponse
+
+from api.deps import ProblemError, State, Store, require_token, resolve_repository
+from api.jobs import JobConflict
+from api.routers._problems import problems
+from api.schemas import IngestJob, Repository
+
+router = APIRouter(tags=["repositories"])
+
+
+def repository_view(name: str, props: dict) -> Repository:
+    languages = props.get("languages") if isinstance(props.get("languages"), dict) else {}
+    return Repository(
+        name=name, path=props.get("path"), head=props.get("head"), branch=props.get("branch"), remote=props.get("remote"),
+        ingested_at=props.get("ingested_at"), languages={str(k): int(v) for k, v in languages.items()},
+        config_source=props.get("config_source"),
+    )
+
+
+@router.get("/repositories", response_model=list[Repository], responses=problems(503))
+def list_repositories(store: Store) -> list[Repository]:
+    """Every repository registered in the store by an ingest."""
+    return [repository_view(r.repo, r.props) for r in store.repositories()]
+
+
+@router.post(
+    "/repositories/{repository}/ingest",
+    status_code=202,
+    response_model=IngestJob,
+    responses=problems(401, 404, 409, 422, 503),
+    dependencies=[Depends(require_token)],
+)
+def ingest_repository(state: State, repository: Annotated[str, PathParam(max_length=300)]) -> JSONResponse:
+    """Re-ingest a registered repository from the checkout recorded at its last ingest; poll the job for progress.
+
+    The checkout path always comes from the store, never from the request.
+    """
+    summary = resolve_repository(state.store, repository)
+    root = summary.props.get("path")
+    if not root or not Path(root).is_dir():
+        raise ProblemError(422, "Checkout missing",
+                           f"the checkout of {summary.repo} recorded at its last ingest ({root or 'no path'}) is not a directory any more; "
+                           "ingest it again from its new place with `cairn ingest PATH --name NAME`", slug="checkout-missing")
+    try:
+        job = state.jobs.start_ingest(state.store, summary.repo, Path(root), on_done=lambda: state.forget(summary.repo))
+    except JobConflict as exc:
+        raise ProblemError(409, "Ingest in progress", str(exc), slug="ingest-in-progress") from None
+    return JSONResponse(IngestJob(**job).model_dump(), status_code=202, headers={"Location": f"/api/v1/jobs/{job['id']}"})
+
+
+@router.get("/jobs/{job_id}", response_model=IngestJob, responses=problems(404, 422))
+def get_job(state: State, job_id: Annotated[str, PathParam(max_length=64)]) -> IngestJob:
+    """The status of an ingest job and the progress of each of its stages."""
+    job = state.jobs.get(job_id)
+    if job is None:
+        raise ProblemError(404, "Unknown job", f"no ingest job {job_id!r} on this server (jobs are kept in memory until it restarts)",
+                           slug="unknown-job")
+    return IngestJob(**job)

@@ -1,0 +1,131 @@
+"""``POST /webhooks/github``: GitHub ``pull_request`` events, verified by HMAC, checked against a registered checkout.
+
+The signature (``X-Hub-Signature-256: sha256=<hex>``) is the HMAC-SHA256 of
+the raw body with the configured secret, compared in constant time before
+anything in the body is read. The event names its repository; Cairn checks
+only a repository already in the store whose remote (or name) matches, on the
+checkout registered at ingest. Cairn does not fetch from GitHub: both commits
+must already be in that checkout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ProblemError, State
+from api.routers._problems import problems
+from api.routers.pr_checks import checkout_of, run_check_refs
+from api.schemas import WebhookResult
+from graph.store import RepositorySummary
+
+router = APIRouter(tags=["pull requests"])
+
+CHECKED_ACTIONS = ("opened", "synchronize", "reopened", "edited")
+SHA = re.compile(r"^[0-9a-f]{7,64}$")
+MAX_BODY_BYTES = 25_000_000  # GitHub caps webhook payloads at 25 MB
+
+
+def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
+    if not header or not header.startswith("sha256="):
+        return False
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), header.strip().encode())
+
+
+def remote_slug(url: str | None) -> str | None:
+    """``owner/name`` of a GitHub remote in any of its spellings (https, ssh, scp-like), lower-cased."""
+    if not url:
+        return None
+    text = url.strip().lower()
+    text = re.sub(r"^(?:https?|ssh|git)://(?:[^@/]+@)?[^/]+/", "", text)
+    text = re.sub(r"^[^@/]+@[^:/]+:", "", text)
+    text = text.removesuffix("/").removesuffix(".git")
+    return text if text.count("/") == 1 else None
+
+
+def match_repository(known: list[RepositorySummary], event_repo: dict[str, Any]) -> RepositorySummary | None:
+    wanted = {s for s in (remote_slug(event_repo.get("clone_url")), remote_slug(event_repo.get("ssh_url")),
+                          remote_slug(event_repo.get("html_url")), str(event_repo.get("full_name") or "").lower() or None) if s}
+    for r in known:
+        if remote_slug(r.props.get("remote")) in wanted:
+            return r
+    name = event_repo.get("name")
+    for r in known:
+        if name and r.repo == name:
+            return r
+    return None
+
+
+def _commit_present(root: Path, sha: str) -> bool:
+    proc = subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{sha}^{{commit}}"], capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+@router.post("/webhooks/github", response_model=WebhookResult, responses=problems(401, 403, 404, 413, 422, 501, 503),
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}})
+async def github_webhook(
+    request: Request,
+    state: State,
+    x_hub_signature_256: Annotated[str | None, Header(max_length=200)] = None,
+    x_github_event: Annotated[str | None, Header(max_length=100)] = None,
+) -> dict[str, Any]:
+    """Run the PR check for a `pull_request` event (opened, synchronize, reopened, edited); answer `ping`."""
+    if state.webhook_secret is None:
+        raise ProblemError(403, "Webhooks disabled", "this server has no webhook secret: start it with `cairn serve --webhook-secret SECRET`",
+                           slug="webhooks-disabled")
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise ProblemError(413, "Request too large", "webhook payloads are limited to 25 MB", slug="request-too-large")
+    if not signature_ok(state.webhook_secret, body, x_hub_signature_256):
+        raise ProblemError(401, "Invalid signature",
+                           "X-Hub-Signature-256 is missing or does not match the body: check the webhook secret configured on GitHub",
+                           slug="invalid-signature")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ProblemError(422, "Invalid payload", "the webhook body is not JSON; set the webhook content type to application/json",
+                           slug="invalid-payload") from None
+    event = x_github_event or ""
+    if event == "ping":
+        zen = payload.get("zen") if isinstance(payload, dict) else None
+        return {"event": "ping", "status": "pong", "reason": zen if isinstance(zen, str) else None}
+    if event != "pull_request":
+        return {"event": event or "unknown", "status": "ignored", "reason": "Cairn checks pull_request events only"}
+    if not isinstance(payload, dict):
+        raise ProblemError(422, "Invalid payload", "a pull_request event is a JSON object", slug="invalid-payload")
+    action = payload.get("action")
+    if action not in CHECKED_ACTIONS:
+        return {"event": event, "action": str(action), "status": "ignored", "reason": f"action {action!r} does not change the code"}
+    pull, event_repo = payload.get("pull_request"), payload.get("repository")
+    if not isinstance(pull, dict) or not isinstance(event_repo, dict):
+        raise ProblemError(422, "Invalid payload", "a pull_request event needs pull_request and repository objects", slug="invalid-payload")
+    base = (pull.get("base") or {}).get("sha") if isinstance(pull.get("base"), dict) else None
+    head = (pull.get("head") or {}).get("sha") if isinstance(pull.get("head"), dict) else None
+    if not isinstance(base, str) or not isinstance(head, str) or not SHA.match(base) or not SHA.match(head):
+        raise ProblemError(422, "Invalid payload", "pull_request.base.sha and pull_request.head.sha must be commit ids", slug="invalid-payload")
+
+    summary = match_repository(state.store.repositories(), event_repo)
+    if summary is None:
+        raise ProblemError(404, "Unknown repository",
+                           f"no repository in the store matches {event_repo.get('full_name') or event_repo.get('name')!r}: "
+                           "ingest its checkout first (its origin remote or directory name must match)", slug="unknown-repository")
+    root = checkout_of(summary)
+    missing = [sha for sha in (base, head) if not await run_in_threadpool(_commit_present, root, sha)]
+    if missing:
+        raise ProblemError(422, "Commits not available",
+                           f"commit(s) {', '.join(m[:12] for m in missing)} are not in the checkout of {summary.repo} at {root}: "
+                           "Cairn does not fetch from GitHub; fetch them into that checkout (git fetch origin) and redeliver the event",
+                           slug="commits-not-available")
+    description = pull.get("body") if isinstance(pull.get("body"), str) else None
+    graph = await run_in_threadpool(state.graph, summary)
+    report = await run_in_threadpool(run_check_refs, state, summary, graph, base, head, description)
+    return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report}

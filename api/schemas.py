@@ -1,0 +1,290 @@
+"""The HTTP API's contract: pydantic v2 models for every request and response body.
+
+Responses that other analyses define (bus factor, decisions, rule check) are
+passed through as the same JSON the CLI prints; their models are open
+(``extra="allow"``) so the contract names the fields clients rely on without
+freezing the rest. Errors are RFC 9457 problem details (``Problem``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Git refs from a request reach ``git`` as arguments: no leading dash (no option injection), no spaces or control characters.
+GIT_REF_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]{0,199}$"
+MAX_DIFF_CHARS = 5_000_000
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: what went wrong and what to do about it."""
+
+    type: str = Field(description="A URI naming the kind of problem")
+    title: str = Field(description="Short summary of the kind of problem")
+    status: int = Field(description="HTTP status code")
+    detail: str = Field(description="What went wrong in this request, and how to fix it")
+    instance: str | None = Field(None, description="The request path")
+    errors: list[dict[str, Any]] | None = Field(None, description="Validation errors, one per bad field")
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+    store: str = Field(description="embedded or neo4j")
+    repositories: int
+
+
+class Repository(BaseModel):
+    name: str
+    path: str | None = None
+    head: str | None = None
+    branch: str | None = None
+    remote: str | None = None
+    ingested_at: str | None = None
+    languages: dict[str, int] = Field(default_factory=dict)
+    config_source: str | None = None
+
+
+class JobStage(BaseModel):
+    stage: str
+    done: int
+    total: int
+
+
+class IngestJob(BaseModel):
+    id: str
+    repository: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    stage: str | None = Field(None, description="The stage running now (or last run)")
+    stages: list[JobStage] = Field(default_factory=list, description="Progress of every stage seen so far, in order")
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    error: str | None = None
+    summary: dict[str, Any] | None = Field(None, description="The ingest summary, once it succeeded")
+
+
+class ComponentSummary(BaseModel):
+    name: str
+    modules: int
+    files: int
+    truck_factor: int | None = None
+    human_truck_factor: int | None = None
+    at_risk: bool | None = None
+    inferred: bool = False
+    description: str | None = None
+
+
+class ModuleRef(BaseModel):
+    name: str
+    path: str | None = None
+    language: str | None = None
+
+
+class ComponentDependency(BaseModel):
+    component: str
+    count: int = Field(description="Module import edges behind the dependency")
+    kinds: dict[str, int] = Field(default_factory=dict)
+
+
+class ExternalUse(BaseModel):
+    name: str
+    imports: int
+
+
+class DecisionRef(Open):
+    path: str
+    number: Any = None
+    title: str
+    status: str | None = None
+    date: str | None = None
+    inferred: bool | None = None
+    confidence: float | None = None
+
+
+class BusFactor(BaseModel):
+    truck_factor: int | None = None
+    human_truck_factor: int | None = None
+    at_risk: bool | None = None
+    knowledge_holders: list[Any] = Field(default_factory=list)
+
+
+class Owner(BaseModel):
+    owner: str
+    name: str
+    kind: Literal["person", "team"]
+    component: bool = Field(description="Declared owner of the component as a whole")
+    files: int = Field(description="Files of the component it is declared owner of")
+
+
+class Activity(BaseModel):
+    person: str
+    name: str
+    kind: str | None = None
+    file: str
+    last_touch: str
+
+
+class ComponentCard(BaseModel):
+    repository: str
+    name: str
+    description: str | None = None
+    purpose_source: str | None = Field(None, description="configuration, decision <path> or <dir>/README")
+    paths: list[str]
+    system: str | None = None
+    domain: str | None = None
+    inferred: bool
+    files: int
+    module_count: int
+    modules: list[ModuleRef]
+    depends_on: list[ComponentDependency]
+    used_by: list[ComponentDependency]
+    external_packages: list[ExternalUse]
+    decisions: list[DecisionRef]
+    bus_factor: BusFactor
+    owners: list[Owner]
+    recent_activity: list[Activity]
+
+
+class PathEdge(Open):
+    source: str
+    target: str
+
+
+class DependencyPath(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    from_kind: Literal["component", "module"]
+    to_kind: Literal["component", "module"]
+    level: Literal["component", "module"]
+    found: bool
+    path: list[str]
+    length: int | None
+    edges: list[PathEdge]
+    reverse_path: list[str] = Field(description="When there is no path, the path the other way round, if any")
+    message: str
+
+
+class SearchHit(Open):
+    kind: Literal["component", "module", "person", "decision"]
+    name: str
+    title: str
+    match: Literal["exact", "prefix", "word", "substring"]
+
+
+class SearchResults(BaseModel):
+    query: str
+    total: int
+    results: list[SearchHit]
+
+
+class CentralModule(BaseModel):
+    module: str
+    component: str | None = None
+    path: str | None = None
+    score: float = Field(description="PageRank on the module import graph")
+    imported_by: int
+    imports: int
+
+
+class ReadingItem(BaseModel):
+    kind: Literal["decision", "module", "person"]
+    title: str
+    ref: str
+    why: str
+
+
+class ReadingList(BaseModel):
+    repository: str
+    component: str | None = None
+    decisions: list[DecisionRef]
+    modules: list[CentralModule]
+    people: list[dict[str, Any]]
+    items: list[ReadingItem] = Field(description="Everything above, in reading order")
+
+
+class PRCheckRequest(BaseModel):
+    """Either ``base`` and ``head`` refs of the registered checkout, or a unified ``diff`` with post-change ``files``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    repository: str | None = Field(None, max_length=300, description="A repository already in the store; optional when it holds only one")
+    base: str | None = Field(None, pattern=GIT_REF_PATTERN, description="Branch or commit the change goes into")
+    head: str | None = Field(None, pattern=GIT_REF_PATTERN, description="Branch or commit of the change")
+    diff: str | None = Field(None, max_length=MAX_DIFF_CHARS, description="A unified diff (git diff output)")
+    files: dict[str, str] = Field(default_factory=dict, description="Post-change contents of every added or modified file, by path")
+    author: str | None = Field(None, max_length=500, description="'Name <email>' of the PR author")
+    description: str | None = Field(None, max_length=200_000, description="The PR description: rationale, ADR references, agent markers")
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> "PRCheckRequest":
+        refs = self.base is not None or self.head is not None
+        if refs and self.diff is not None:
+            raise ValueError("give either base and head, or diff (with files), not both")
+        if refs and (self.base is None or self.head is None):
+            raise ValueError("give both base and head")
+        if not refs and self.diff is None:
+            raise ValueError("give base and head refs, or a unified diff with the post-change files")
+        if refs and (self.files or self.author):
+            raise ValueError("files and author go with a diff; with base and head they come from git")
+        if sum(len(v) for v in self.files.values()) > MAX_DIFF_CHARS * 4:
+            raise ValueError("files are too large for one request")
+        return self
+
+
+class Finding(Open):
+    rule: str
+    kind: str
+    severity: str
+    message: str
+
+
+class AgentDetection(Open):
+    detected: bool
+    evidence: list[Any] = Field(default_factory=list)
+
+
+class PRCheckReport(Open):
+    verdict: Literal["pass", "warn", "block"]
+    findings: list[Finding]
+    new_edges: list[dict[str, Any]]
+    touched_components: list[dict[str, Any]]
+    suggested_reviewers: list[Any]
+    agent: AgentDetection
+
+
+class WebhookResult(Open):
+    event: str
+    action: str | None = None
+    status: Literal["checked", "ignored", "pong"]
+    repository: str | None = None
+    report: PRCheckReport | None = None
+    reason: str | None = None
+
+
+class CypherRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cypher: str = Field(min_length=1, max_length=20_000, description="A read-only Cypher query; use $parameters for values")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class CypherResult(BaseModel):
+    rows: list[dict[str, Any]]
+
+
+class ModuleDependencies(Open):
+    modules: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+
+
+class ComponentDependencies(Open):
+    components: list[str]
+    edges: list[dict[str, Any]]

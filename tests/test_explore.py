@@ -1,0 +1,241 @@
+"""Exploration queries and their CLI on a real ingested repository (tests/explore_fixtures.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from explore_fixtures import ingest_shop
+from graph.store import open_store
+from queries.explore import (
+    UnknownName,
+    central_modules,
+    component_card,
+    component_summaries,
+    first_paragraph,
+    reading_list,
+    search,
+    shortest_path,
+)
+
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    store_dir, root = ingest_shop(tmp_path_factory.mktemp("explore"))
+    graph = open_store(str(store_dir)).load("shop")
+    return store_dir, root, graph
+
+
+# -- the component card -------------------------------------------------------------
+
+
+def test_card_of_core_has_purpose_decisions_dependents_and_risk(shop):
+    _, _, graph = shop
+    card = component_card(graph, "core")
+    assert card["description"] == "The domain model: orders, customers and prices."
+    assert card["purpose_source"] == "configuration"
+    assert [m["name"] for m in card["modules"]] == ["shop.core", "shop.core.models", "shop.core.prices"]
+    assert card["module_count"] == 3
+    assert card["depends_on"] == []
+    used_by = {d["component"]: d["count"] for d in card["used_by"]}
+    # billing: invoices -> models, invoices -> prices, tax -> models; api: routes -> models; reports: monthly -> models
+    assert used_by == {"billing": 3, "api": 1, "reports": 1}
+    assert card["used_by"][0]["component"] == "billing"  # most coupled first
+    assert [d["path"] for d in card["decisions"]] == ["docs/adr/0001-core-free-of-framework.md"]
+    assert card["decisions"][0]["status"] == "accepted"
+    # Ada alone wrote the core: one person to lose.
+    assert card["bus_factor"]["truck_factor"] == 1
+    assert card["bus_factor"]["at_risk"] is True
+    assert "Ada Lovelace" in json.dumps(card["bus_factor"]["knowledge_holders"])
+    # CODEOWNERS names @ada; she is the same person as the author Ada Lovelace.
+    assert [(o["name"], o["kind"], o["files"]) for o in card["owners"]] == [("Ada Lovelace", "person", 3)]
+    activity = card["recent_activity"]
+    assert activity and all(a["name"] == "Ada Lovelace" for a in activity)
+    assert [a["last_touch"] for a in activity] == sorted((a["last_touch"] for a in activity), reverse=True)
+
+
+def test_card_purpose_falls_back_to_the_governing_decision_then_the_readme(shop):
+    _, _, graph = shop
+    billing = component_card(graph, "billing")
+    # The accepted decision (0003) wins over the superseded one (0002), and is listed first.
+    assert billing["purpose_source"] == "decision docs/adr/0003-invoices-in-billing.md"
+    assert billing["description"].startswith("Billing owns invoices")
+    assert [d["path"] for d in billing["decisions"]] == ["docs/adr/0003-invoices-in-billing.md", "docs/adr/0002-invoices-in-api.md"]
+    assert {d["component"] for d in billing["depends_on"]} == {"core"}
+    assert {d["component"] for d in billing["used_by"]} == {"api"}
+
+    reports = component_card(graph, "reports")
+    assert reports["purpose_source"] == "src/shop/reports/README.md"
+    # The heading and the badge are skipped; Markdown emphasis is dropped.
+    assert reports["description"] == "Monthly sales reports for the finance team, built from the core's orders."
+
+
+def test_card_external_packages_and_unknown_component(shop):
+    _, _, graph = shop
+    api = component_card(graph, "api")
+    assert api["external_packages"] == [{"name": "requests", "imports": 1}]
+    with pytest.raises(UnknownName) as err:
+        component_card(graph, "cor")
+    assert isinstance(err.value, LookupError)
+    assert "did you mean 'core'" in str(err.value)
+
+
+def test_readme_outside_the_checkout_is_never_read(tmp_path):
+    store_dir, root = ingest_shop(tmp_path)
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\n\nThis text lives outside the repository.\n")
+    readme = root / "src/shop/reports/README.md"
+    readme.unlink()
+    readme.symlink_to(secret)
+    graph = open_store(str(store_dir)).load("shop")
+    card = component_card(graph, "reports")
+    assert card["description"] is None and card["purpose_source"] is None
+
+
+def test_first_paragraph_skips_front_matter_headings_and_code():
+    text = "---\ntitle: x\n---\n# Title\n\n```\ncode\n```\n\nThe **real** [text](http://x) here\ncontinues.\n\nNext."
+    assert first_paragraph(text) == "The real text here continues."
+    assert first_paragraph("# Only a heading\n") is None
+
+
+# -- paths ---------------------------------------------------------------------------
+
+
+def test_shortest_path_between_components_and_modules(shop):
+    _, _, graph = shop
+    direct = shortest_path(graph, "api", "core")
+    assert direct["found"] and direct["level"] == "component" and direct["path"] == ["api", "core"] and direct["length"] == 1
+
+    modules = shortest_path(graph, "shop.api.routes", "shop.core.prices")
+    assert modules["level"] == "module"
+    assert modules["path"] == ["shop.api.routes", "shop.billing.invoices", "shop.core.prices"]
+    assert modules["edges"][0]["kind"] == "runtime" and modules["edges"][0]["lines"] == [2]
+
+    mixed = shortest_path(graph, "module:shop.reports.monthly", "component:core")
+    # "from shop.core import models" imports the module shop.core.models (grimp's semantics).
+    assert mixed["found"] and mixed["path"] == ["shop.reports.monthly", "shop.core.models"]
+
+
+def test_no_path_says_so_and_gives_the_reverse(shop):
+    _, _, graph = shop
+    result = shortest_path(graph, "core", "api")
+    assert result["found"] is False and result["path"] == [] and result["length"] is None
+    assert result["reverse_path"] == ["api", "core"]
+    assert "core does not depend on api" in result["message"]
+    unrelated = shortest_path(graph, "reports", "billing")
+    assert unrelated["found"] is False and unrelated["reverse_path"] == []
+    with pytest.raises(UnknownName, match="did you mean 'billing'"):
+        shortest_path(graph, "biling", "core")
+
+
+# -- centrality, reading list, search ------------------------------------------------------
+
+
+def test_central_modules_rank_the_foundations_first(shop):
+    _, _, graph = shop
+    top = central_modules(graph, 3)
+    assert top[0]["module"] == "shop.core.models"
+    assert top[0]["imported_by"] == 5  # prices, invoices, tax, routes, monthly
+    assert len(top) == 3 and top[0]["score"] >= top[1]["score"] >= top[2]["score"]
+    billing_only = central_modules(graph, 10, component="billing")
+    assert {m["component"] for m in billing_only} == {"billing"}
+    with pytest.raises(ValueError):
+        central_modules(graph, 0)
+
+
+def test_reading_list_orders_decisions_modules_people(shop):
+    _, _, graph = shop
+    whole = reading_list(graph)
+    # Accepted decisions newest first; the superseded one is not on a newcomer's list.
+    assert [d["path"] for d in whole["decisions"]] == ["docs/adr/0003-invoices-in-billing.md", "docs/adr/0001-core-free-of-framework.md"]
+    assert whole["modules"][0]["module"] == "shop.core.models"
+    kinds = [i["kind"] for i in whole["items"]]
+    assert kinds == sorted(kinds, key=["decision", "module", "person"].index)
+    assert whole["people"], "knowledge holders of the components are the people to ask"
+
+    billing = reading_list(graph, "billing")
+    assert [d["path"] for d in billing["decisions"]] == ["docs/adr/0003-invoices-in-billing.md"]
+    assert all(m["component"] == "billing" for m in billing["modules"])
+    people = {p["person"]: p for p in billing["people"]}
+    # Grace holds the knowledge and is the declared owner: one entry, both reasons, first.
+    assert billing["people"][0]["person"] == "grace@example.com"
+    assert people["grace@example.com"]["why"] == "declared owner of billing; knows billing"
+    assert len(people) == len(billing["people"])
+
+
+def test_search_is_case_insensitive_and_ranked(shop):
+    _, _, graph = shop
+    result = search(graph, "CORE")
+    assert result["results"][0] == {**result["results"][0], "kind": "component", "name": "core", "match": "exact"}
+    assert {"shop.core.models", "shop.core.prices"} <= {r["name"] for r in result["results"] if r["kind"] == "module"}
+    invoices = search(graph, "invoice")
+    kinds = {(r["kind"], r["name"]) for r in invoices["results"]}
+    assert ("module", "shop.billing.invoices") in kinds
+    assert ("decision", "docs/adr/0003-invoices-in-billing.md") in kinds
+    people = search(graph, "grace")["results"]
+    assert people[0]["kind"] == "person" and people[0]["title"] == "Grace Hopper"
+    assert search(graph, "zzz-nothing")["results"] == []
+    with pytest.raises(ValueError, match="empty"):
+        search(graph, "   ")
+
+
+def test_component_summaries(shop):
+    _, _, graph = shop
+    rows = {r["name"]: r for r in component_summaries(graph)}
+    assert set(rows) == {"core", "billing", "api", "reports"}
+    assert rows["core"]["modules"] == 3 and rows["core"]["at_risk"] is True
+    assert rows["reports"]["description"] is None  # the README is the card's business, not the listing's
+
+
+# -- CLI ---------------------------------------------------------------------------------------
+
+
+def test_cli_explore_path_reading_list_search(shop):
+    store_dir, _, _ = shop
+    runner = CliRunner()
+    result = runner.invoke(app, ["explore", "core", "--store", str(store_dir), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["name"] == "core"
+
+    table = runner.invoke(app, ["explore", "billing", "--store", str(store_dir)])
+    assert table.exit_code == 0 and "Invoices live in billing" in table.stdout
+
+    md = runner.invoke(app, ["explore", "core", "--store", str(store_dir), "--format", "markdown"])
+    assert md.stdout.startswith("# core\n") and "## Decisions" in md.stdout
+
+    path = runner.invoke(app, ["path", "api", "core", "--store", str(store_dir), "--format", "json"])
+    assert json.loads(path.stdout)["path"] == ["api", "core"]
+
+    rl = runner.invoke(app, ["reading-list", "billing", "--store", str(store_dir), "--format", "markdown"])
+    assert rl.exit_code == 0 and "Invoices live in billing" in rl.stdout and "Invoices live in the api" not in rl.stdout
+
+    found = runner.invoke(app, ["search", "invoice", "--store", str(store_dir), "--format", "json"])
+    assert any(r["name"] == "shop.billing.invoices" for r in json.loads(found.stdout)["results"])
+
+
+def test_cli_bad_names_are_one_line_errors(shop):
+    store_dir, _, _ = shop
+    env = {**os.environ, "CAIRN_STORE": str(store_dir)}
+    env.pop("CAIRN_DEBUG", None)
+    proc = subprocess.run([str(VENV_BIN / "cairn"), "explore", "cor"], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 2
+    assert "did you mean 'core'" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+    ok = subprocess.run([str(VENV_BIN / "cairn"), "path", "core", "api", "--format", "json"], capture_output=True, text=True, env=env, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["found"] is False
+
+    runner = CliRunner()
+    empty = runner.invoke(app, ["search", " ", "--store", str(store_dir)])
+    assert empty.exit_code == 2
+    assert "the search query is empty" in empty.output and "Traceback" not in empty.output

@@ -1,0 +1,140 @@
+"""The web page in a real headless Chromium (Playwright) against a real server and an ingested repository.
+
+Needs Chromium at /usr/bin/chromium (Debian package ``chromium``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.services import ingest_into_store
+from explore_fixtures import ADA, CLAUDE, LiveServer, build_shop
+from graph.store import open_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("web")
+    repo = build_shop(base / "shop")
+    store_dir = base / "store"
+    ingest_into_store(open_store(str(store_dir)), base / "shop")
+    repo.git("checkout", "-q", "-b", "agent-change")
+    repo.commit({"src/shop/core/prices.py": "from shop.api.routes import get\n\n\ndef price(order) -> int:\n    return 1\n"},
+                message="price via the api", author=CLAUDE, committer=ADA)
+    repo.git("checkout", "-q", "main")
+    with LiveServer(store_dir) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A 4xx answer to a deliberately bad request is logged by Chromium too; the page shows it as a message.
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 4" not in msg.text else None)
+    page.base = server.url
+    yield page
+    context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def test_map_renders_components_and_a_click_opens_the_card(page):
+    page.goto(page.base + "/#/map")
+    page.wait_for_function("window.cairn.cy && window.cairn.cy.nodes().length > 0")
+    assert page.evaluate("window.cairn.cy.nodes().map(n => n.id()).sort()") == ["api", "billing", "core", "reports"]
+    assert page.evaluate("window.cairn.cy.edges().length") == 4
+    assert page.evaluate("window.cairn.cy.getElementById('core').data('risk')") == "risk"
+    # Click the node where it is drawn on the canvas.
+    box = page.locator("#cy").bounding_box()
+    x, y = page.evaluate("(() => { const p = window.cairn.cy.getElementById('billing').renderedPosition(); return [p.x, p.y]; })()")
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    card = page.locator("#side article.component-card")
+    card.wait_for()
+    assert card.locator("h2").inner_text() == "billing"
+    assert "Invoices live in billing" in card.inner_text()
+    assert card.locator("[data-testid=card-truck-factor]").inner_text() == "1"
+    assert page.url.endswith("#/map/billing")
+    # A dependency in the card leads to that component's own card.
+    card.get_by_role("link", name="core").first.click()
+    page.locator("article.component-card[data-component=core]").wait_for()
+    assert "The domain model" in page.locator("article.component-card").inner_text()
+
+
+def test_what_if_someone_leaves_changes_the_truck_factor(page):
+    page.goto(page.base + "/#/bus-factor")
+    tf = page.locator("[data-testid=repo-truck-factor]")
+    tf.wait_for()
+    before = int(tf.inner_text())
+    page.fill("#leaving-input", "Ada Lovelace")
+    page.click("#whatif-add")
+    page.locator("[data-testid=tf-delta]").wait_for()
+    after = int(tf.inner_text())
+    assert after < before
+    assert page.locator("[data-testid=tf-delta]").inner_text() == f"{before} → {after} without them"
+    assert "Ada Lovelace" in page.locator(".leaving-chips").inner_text()
+    # Without Ada nobody knows the core any more.
+    assert "nobody left who knows it" in page.locator("tr[data-component=core]").inner_text()
+    # An unknown name is an error message, and the previous result stays.
+    page.fill("#leaving-input", "Nobody Known")
+    page.click("#whatif-add")
+    page.locator("[role=alert]").wait_for()
+    assert "Nobody Known" in page.locator("[role=alert]").inner_text()
+    assert int(tf.inner_text()) == after
+
+
+def test_decisions_timeline(page):
+    page.goto(page.base + "/#/decisions")
+    items = page.locator("ol.timeline > li")
+    items.first.wait_for()
+    assert items.count() == 3
+    assert "retired" in (items.nth(1).get_attribute("class") or "")
+    assert "superseded" in items.nth(1).inner_text()
+    assert "Invoices live in billing" in items.nth(2).inner_text()
+
+
+def test_pr_check_view_shows_the_blocking_finding(page):
+    page.goto(page.base + "/#/pr-check")
+    page.fill("input[name=head]", "agent-change")
+    page.click("#pr-form button[type=submit]")
+    verdict = page.locator("[data-testid=verdict]")
+    verdict.wait_for()
+    assert "block" in verdict.inner_text()
+    assert page.locator("tr[data-rule=layers]").count() == 1
+    assert "Agent-authored change" in page.locator("#pr-result").inner_text()
+    # A bad ref is a readable error, not a broken page.
+    page.fill("input[name=head]", "no-such-branch")
+    page.click("#pr-form button[type=submit]")
+    page.locator("#pr-result [role=alert]").wait_for()
+    assert "no-such-branch" in page.locator("#pr-result").inner_text()
+
+
+def test_search_from_the_header(page):
+    page.goto(page.base + "/")
+    page.fill("#search-input", "invoice")
+    page.press("#search-input", "Enter")
+    page.locator("ul.results li").first.wait_for()
+    text = page.locator("ul.results").inner_text()
+    assert "shop.billing.invoices" in text and "Invoices live in billing" in text
