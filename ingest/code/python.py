@@ -76,34 +76,18 @@ from ingest.code.base import (
 # package (they differ for a module that is not a package's ``__init__``).
 RELATIVE_TO_NAME = "__name__"
 
-_QUERY_SOURCE = """
-(import_statement) @import
-(import_from_statement) @from
-(if_statement
-  condition: [(identifier) @tc_name (attribute attribute: (identifier) @tc_name)]
-  consequence: (block) @type_checking
-  (#eq? @tc_name "TYPE_CHECKING"))
-(call
-  function: [(identifier) @dyn_fn (attribute attribute: (identifier) @dyn_fn)]
-  arguments: (argument_list . (string))
-  (#any-of? @dyn_fn "import_module" "__import__")) @dynamic
-"""
-
 _tree_sitter = threading.local()
 
 
-def _machinery():
-    """Parser and compiled query, built once per thread (tree-sitter parsers are not thread-safe)."""
-    m = getattr(_tree_sitter, "machinery", None)
-    if m is None:
+def _parser():
+    """A tree-sitter parser, built once per thread (parsers are not thread-safe)."""
+    parser = getattr(_tree_sitter, "parser", None)
+    if parser is None:
         import tree_sitter_python
-        from tree_sitter import Language as TSLanguage, Parser, Query, QueryCursor
+        from tree_sitter import Language as TSLanguage, Parser
 
-        lang = TSLanguage(tree_sitter_python.language())
-        query = Query(lang, _QUERY_SOURCE)
-        m = (Parser(lang), QueryCursor(query))
-        _tree_sitter.machinery = m
-    return m
+        parser = _tree_sitter.parser = Parser(TSLanguage(tree_sitter_python.language()))
+    return parser
 
 
 _AWKWARD = re.compile(rb"[\s\\#]")
@@ -141,6 +125,8 @@ def _string_literal(node) -> str | None:
 
 def _dynamic_import(call) -> RawImport | None:
     function = call.child_by_field_name("function")
+    if function is None:
+        return None
     if function.type == "attribute":
         owner = function.child_by_field_name("object")
         if owner is None or owner.type != "identifier" or owner.text != b"importlib":
@@ -148,9 +134,14 @@ def _dynamic_import(call) -> RawImport | None:
         name = b"import_module"
         if function.child_by_field_name("attribute").text != name:
             return None
-    else:
+    elif function.type == "identifier" and function.text in (b"import_module", b"__import__"):
         name = function.text
-    arguments = call.child_by_field_name("arguments").named_children
+    else:
+        return None
+    arguments = call.child_by_field_name("arguments")
+    arguments = arguments.named_children if arguments is not None and arguments.type == "argument_list" else ()
+    if not arguments:
+        return None
     spec = _string_literal(arguments[0])
     if not spec:
         return None
@@ -176,37 +167,46 @@ def _dynamic_import(call) -> RawImport | None:
 
 _IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _MAX_STATEMENT_LINES = 200
-# What may precede the keyword `import` on its line in an import statement: nothing,
-# `from <module>`, or a `;` / `:` of a one-line compound statement.
-_STATEMENT_LEAD = re.compile(rb"(?:.*[;:])?[ \t\f]*(?:from[ \t\f]+[\w. \t\f\\]*)?")
+# What may precede the keyword `import` on its line in an import statement: after the
+# last `;` or `:` (one-line compound statements), only names, dots, blanks and
+# backslashes (`from pkg.mod `, `from . `, the tail of a continued line).
+_STATEMENT_LEAD = re.compile(rb"(?:.*[;:])?[^;:\"'#=()\[\]{},<>+\-*/%@!&|^~`$?]*")
 _CALL_OPEN = re.compile(rb"[ \t]*\(")
+_WHOLE_FILE_ABOVE = 0.6  # parse the whole file at once when the import region is most of it
 
 
-def _import_region_end(source: bytes) -> int:
-    """Where the text that can hold imports ends: the end of the statement holding the
-    last ``import`` keyword (or ``import_module``/``__import__``) that is not in a comment or
-    a doctest line. An over-estimate is harmless; 0 means there is no import at all."""
-    pos = len(source)
-    while True:
-        pos = source.rfind(b"import", 0, pos)
-        if pos < 0:
-            return 0
-        line_start = source.rfind(b"\n", 0, pos) + 1
-        if (source.startswith(b"import_module", pos) and _CALL_OPEN.match(source, pos + 13)) or (
-            source.startswith(b"__import__", pos - 2) and _CALL_OPEN.match(source, pos + 8)
-        ):
-            if source[line_start:pos].lstrip().startswith(b"#"):
-                continue
-            break
-        before = source[pos - 1] if pos else 32
-        after = source[pos + 6] if pos + 6 < len(source) else 32
-        if before in _IDENTIFIER_BYTES or after in _IDENTIFIER_BYTES:
-            continue
-        if _STATEMENT_LEAD.fullmatch(source, line_start, pos):
-            break
-    # Extend to the end of the statement: balanced brackets, no trailing backslash.
+def _line_start(source: bytes, pos: int) -> int:
+    start = source.rfind(b"\n", 0, pos) + 1
+    return max(start, source.rfind(b"\r", start, pos) + 1)  # a lone \r also ends a line
+
+
+def import_candidates(source: bytes) -> list[int]:
+    """Offsets of every ``import`` keyword that may start or continue an import statement,
+    and of every ``import_module(`` / ``__import__(`` call name, in order.
+
+    A superset of the real ones (a docstring line reading ``import x`` is a
+    candidate); tree-sitter decides. Doctest lines (``>>> import x``), comments
+    and words such as ``important`` are not candidates.
+    """
+    found: list[int] = []
+    pos = source.find(b"import")
+    while pos >= 0:
+        if source.startswith(b"import_module", pos) and _CALL_OPEN.match(source, pos + 13):
+            found.append(pos)
+        elif pos >= 2 and source.startswith(b"__import__", pos - 2) and _CALL_OPEN.match(source, pos + 8):
+            found.append(pos)
+        elif (pos == 0 or source[pos - 1] not in _IDENTIFIER_BYTES) and (
+            pos + 6 >= len(source) or source[pos + 6] not in _IDENTIFIER_BYTES
+        ) and _STATEMENT_LEAD.fullmatch(source, _line_start(source, pos), pos):
+            found.append(pos)
+        pos = source.find(b"import", pos + 6)
+    return found
+
+
+def _statement_end(source: bytes, pos: int) -> int:
+    """The end of the logical line holding ``pos``: brackets balanced, no trailing backslash."""
     depth = 0
-    start = line_start
+    start = _line_start(source, pos)
     for _ in range(_MAX_STATEMENT_LINES):
         end = source.find(b"\n", start)
         if end < 0:
@@ -220,66 +220,107 @@ def _import_region_end(source: bytes) -> int:
     return len(source)
 
 
+def _is_type_checking_body(block) -> bool:
+    parent = block.parent
+    if parent is None or parent.type != "if_statement":
+        return False
+    consequence = parent.child_by_field_name("consequence")
+    if consequence is None or consequence.start_byte != block.start_byte:
+        return False
+    condition = parent.child_by_field_name("condition")
+    if condition.type == "attribute":
+        condition = condition.child_by_field_name("attribute")
+    return condition is not None and condition.type == "identifier" and condition.text == b"TYPE_CHECKING"
+
+
+def _kind_of(statement) -> str:
+    """type_only inside the body of ``if TYPE_CHECKING:`` / ``if <x>.TYPE_CHECKING:`` (at any depth)."""
+    node = statement.parent
+    while node is not None:
+        if node.type == "block" and _is_type_checking_body(node):
+            return TYPE_ONLY
+        node = node.parent
+    return RUNTIME
+
+
+def _from_import(statement, kind: str) -> RawImport | None:
+    module = statement.child_by_field_name("module_name")
+    if module is None:
+        return None
+    level = 0
+    if module.type == "relative_import":
+        level = module.named_children[0].text.count(b".")
+        spec = _dotted(module.named_children[1]) if module.named_child_count > 1 else ""
+    else:
+        spec = _dotted(module)
+    if any(child.type == "wildcard_import" for child in statement.named_children):
+        names: tuple[str, ...] = ("*",)
+    else:
+        names = tuple(n for n in map(_imported_name, statement.children_by_field_name("name")) if n)
+        if not names:
+            return None
+    return RawImport(spec, statement.start_point[0] + 1, kind, level=level, names=names)
+
+
 def extract_imports(source: bytes) -> tuple[list[RawImport], int]:
     """Every import in ``source`` (a Python file's bytes) and the number of syntax errors.
 
-    Only the text up to the end of the last statement that may be an import is
-    parsed, which skips most of many files. If that prefix does not parse
-    cleanly (it may end inside a string or a bracket), the whole file is
-    parsed. So imports are exact, and syntax errors are counted whenever they
-    come before the last import; errors after it go unnoticed.
+    A text scan finds where imports can be (``import_candidates``); tree-sitter
+    parses the file up to the end of the last candidate's statement, which
+    skips the rest of many files, and each candidate is looked up in the tree
+    (a candidate inside a string or a comment is no import). If that prefix
+    does not parse cleanly (it may end inside a string or a bracket), the
+    whole file is parsed. So imports are exact, and syntax errors are counted
+    whenever they come before the last import; errors after it go unnoticed.
     """
-    parser, cursor = _machinery()
-    end = _import_region_end(source)
-    tree = parser.parse(source[:end] if end < len(source) else source)
-    if end < len(source) and tree.root_node.has_error:
-        tree = parser.parse(source)
-    root = tree.root_node
-    captures = cursor.captures(root)
-    type_checking = [(b.start_byte, b.end_byte) for b in captures.get("type_checking", ())]
-
-    def kind_at(node) -> str:
-        if type_checking:
-            start = node.start_byte
-            for lo, hi in type_checking:
-                if lo <= start < hi:
-                    return TYPE_ONLY
-        return RUNTIME
+    candidates = import_candidates(source)
+    parser = _parser()
+    end = _statement_end(source, candidates[-1]) if candidates else 0
+    if end < _WHOLE_FILE_ABOVE * len(source):
+        root = parser.parse(source[:end]).root_node
+        if root.has_error:
+            root = parser.parse(source).root_node
+    else:
+        root = parser.parse(source).root_node
 
     imports: list[RawImport] = []
-    for statement in captures.get("import", ()):
-        line = statement.start_point[0] + 1
-        kind = kind_at(statement)
-        for child in statement.children_by_field_name("name"):
-            name = _imported_name(child)
-            if name:
-                imports.append(RawImport(name, line, kind))
-    for statement in captures.get("from", ()):
-        module = statement.child_by_field_name("module_name")
-        if module is None:
+    seen_statements: set[int] = set()
+    for pos in candidates:
+        node = root.descendant_for_byte_range(pos, pos + 6)
+        for _ in range(3):  # keyword → statement; name → attribute → call
+            if node is None or node.type in _IMPORT_CONTAINERS:
+                break
+            node = node.parent
+        if node is None:
             continue
-        level = 0
-        if module.type == "relative_import":
-            prefix = module.named_children[0]
-            level = prefix.text.count(b".")
-            dotted = module.named_children[1] if module.named_child_count > 1 else None
-            spec = _dotted(dotted) if dotted is not None else ""
+        kind = node.type
+        if kind == "call":
+            found = _dynamic_import(node)
+            if found is not None:
+                imports.append(found)
+            continue
+        if kind not in ("import_statement", "import_from_statement") or node.start_byte in seen_statements:
+            continue
+        seen_statements.add(node.start_byte)
+        if kind == "import_statement":
+            line = node.start_point[0] + 1
+            statement_kind = _kind_of(node)
+            for child in node.children_by_field_name("name"):
+                name = _imported_name(child)
+                if name:
+                    imports.append(RawImport(name, line, statement_kind))
         else:
-            spec = _dotted(module)
-        names: tuple[str, ...]
-        if any(child.type == "wildcard_import" for child in statement.named_children):
-            names = ("*",)
-        else:
-            names = tuple(n for n in map(_imported_name, statement.children_by_field_name("name")) if n)
-            if not names:
-                continue
-        imports.append(RawImport(spec, statement.start_point[0] + 1, kind_at(statement), level=level, names=names))
-    for call in captures.get("dynamic", ()):
-        found = _dynamic_import(call)
-        if found is not None:
-            imports.append(found)
+            found = _from_import(node, _kind_of(node))
+            if found is not None:
+                imports.append(found)
     imports.sort(key=lambda i: i.line)
     return imports, count_syntax_errors(root)
+
+
+_IMPORT_CONTAINERS = frozenset({
+    "import_statement", "import_from_statement", "future_import_statement", "call",
+    "string", "comment", "block", "module", "expression_statement",
+})
 
 
 class PythonLanguage(Language):
