@@ -15,7 +15,7 @@ import pytest
 
 from gitrepo import GitRepo
 from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, Layout, ParsedFile
-from ingest.code.python import PythonLanguage, PythonResolver
+from ingest.code.python import PythonLanguage, PythonResolver, _parse_import_text, _parser, import_candidates
 
 EXT = True  # readability of expected edge tuples: (source, target, kind, external)
 INT = False
@@ -301,6 +301,28 @@ def test_imports_far_down_a_long_file_and_in_docstrings():
         pf = PythonLanguage().parse("m.py", ("import top\n" + body + tail + body).encode())
         assert [(i.spec, i.kind) for i in pf.imports] == [("top", RUNTIME), *expected], tail
         assert pf.syntax_errors == 0
+
+
+@pytest.mark.parametrize("stray", ["", "X = 1  # a stray \"\"\" in a comment\n"])
+def test_code_examples_inside_strings_are_not_imports(stray):
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(50))
+    source = (
+        "import real_one\n" + body +
+        'EXAMPLE = """\nimport fake_one\n' + body + 'def g():\n    from fake import two\n"""\n' + body +
+        stray + body +
+        "def h():\n    import real_two\n" + body +
+        "HELP = \'\'\'\nclass C:\n    import fake_three\n\'\'\'\n" + body +
+        "class D:\n    def m(self):\n        import real_three\n" + body
+    ).encode()
+    pf = PythonLanguage().parse("m.py", source)
+    assert [(i.spec, i.line) for i in pf.imports] == [
+        ("real_one", 1),
+        ("real_two", source[: source.index(b"import real_two")].count(b"\n") + 1),
+        ("real_three", source[: source.index(b"import real_three")].count(b"\n") + 1),
+    ]
+    if not stray:  # the fast path (only the statements holding imports) was taken, not a whole-file parse
+        _, windows = _parse_import_text(_parser(), source, import_candidates(source))
+        assert len(windows) > 1 and sum(b - a for a, b, _ in windows) < len(source) / 2
 
 
 def test_else_branch_and_nested_type_checking():

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections import Counter
 
 from ingest.code.base import (
@@ -262,31 +263,127 @@ def _from_import(statement, kind: str) -> RawImport | None:
     return RawImport(spec, statement.start_point[0] + 1, kind, level=level, names=names)
 
 
+_TOP_LEVEL_LINE = re.compile(rb"\n(?=[^ \t\f\r\n#)\]}])")
+_CLAUSE = re.compile(rb"(?:else|elif|except|finally)\b")
+_TRIPLE_QUOTE = re.compile(rb'"""|\'\'\'')
+
+
+class _StringTracker:
+    """Whether a position is inside a triple-quoted string, judged by scanning the triple
+    quotes forward from the start of the file (positions must be asked in increasing order).
+    Single-quoted strings cannot span lines, so they do not matter to where a line starts."""
+
+    def __init__(self, source: bytes):
+        self.source = source
+        self.position = 0
+        self.open_quote: bytes | None = None
+
+    def advance(self, to: int) -> bytes | None:
+        if to > self.position:
+            for match in _TRIPLE_QUOTE.finditer(self.source, self.position, to):
+                quote = match.group()
+                if self.open_quote is None:
+                    self.open_quote = quote
+                elif self.open_quote == quote:
+                    self.open_quote = None
+            self.position = to
+        return self.open_quote
+
+
+def _import_windows(source: bytes, candidates: list[int]) -> list[tuple[int, int]]:
+    """Stretches of ``source`` that hold every candidate: from the start of the enclosing
+    top-level statement to the end of the candidate's statement. Stretches that touch are
+    merged, a stretch that would start inside a string is merged with the one before, and
+    one that would end inside a string runs on to the string's end."""
+    limit = _statement_end(source, candidates[-1])
+    starts = [0, *(m.end() for m in _TOP_LEVEL_LINE.finditer(source, 0, limit))]
+    strings = _StringTracker(source)
+    windows: list[list[int]] = []
+    for pos in candidates:
+        if windows and pos < windows[-1][1]:
+            continue  # already inside the current stretch
+        i = bisect_right(starts, pos) - 1
+        while i > 0:
+            start = starts[i]
+            before = start - 2  # the byte before the line break
+            if before >= 0 and source[before] == 13:
+                before -= 1
+            if _CLAUSE.match(source, start) or (before >= 0 and source[before] == 92):
+                i -= 1  # an else/except clause or a continued line: its statement starts further up
+            else:
+                break
+        start, end = starts[i], _statement_end(source, pos)
+        if windows and (start <= windows[-1][1] or strings.advance(start) is not None):
+            windows[-1][1] = max(windows[-1][1], end)
+        elif strings.advance(start) is not None:
+            windows.append([0, end])
+        else:
+            windows.append([start, end])
+        while (quote := strings.advance(windows[-1][1])) is not None:
+            close = source.find(quote, strings.position)
+            if close < 0:
+                windows[-1][1] = len(source)
+                break
+            windows[-1][1] = _statement_end(source, close + 3)
+    return [(a, b) for a, b in windows]
+
+
+def _parse_import_text(parser, source: bytes, candidates: list[int]):
+    """Parse as little of ``source`` as gives every candidate its true meaning.
+
+    Returns the tree's root and the windows that were parsed, as (start in
+    ``source``, end in ``source``, start in the parsed text). The text between
+    windows is replaced by its line breaks, so rows (line numbers) are those
+    of the file. A parse with errors is retried on the prefix up to the last
+    import, then on the whole file, so that an error is never blamed on the cut.
+    """
+    whole = [(0, len(source), 0)]
+    windows = _import_windows(source, candidates)
+    covered = sum(b - a for a, b in windows)
+    if covered < _WHOLE_FILE_ABOVE * len(source):
+        pieces, mapping, offset, previous = [], [], 0, 0
+        for a, b in windows:
+            gap = b"\n" * source.count(b"\n", previous, a)
+            pieces.append(gap)
+            offset += len(gap)
+            pieces.append(source[a:b])
+            mapping.append((a, b, offset))
+            offset += b - a
+            previous = b
+        root = parser.parse(b"".join(pieces)).root_node
+        if not root.has_error:
+            return root, mapping
+    end = windows[-1][1]
+    if end < _WHOLE_FILE_ABOVE * len(source):
+        root = parser.parse(source[:end]).root_node
+        if not root.has_error:
+            return root, [(0, end, 0)]
+    return parser.parse(source).root_node, whole
+
+
 def extract_imports(source: bytes) -> tuple[list[RawImport], int]:
     """Every import in ``source`` (a Python file's bytes) and the number of syntax errors.
 
     A text scan finds where imports can be (``import_candidates``); tree-sitter
-    parses the file up to the end of the last candidate's statement, which
-    skips the rest of many files, and each candidate is looked up in the tree
-    (a candidate inside a string or a comment is no import). If that prefix
-    does not parse cleanly (it may end inside a string or a bracket), the
-    whole file is parsed. So imports are exact, and syntax errors are counted
-    whenever they come before the last import; errors after it go unnoticed.
+    parses only the top-level statements that hold them (``_parse_import_text``),
+    and each candidate is looked up in the tree (one inside a string or a
+    comment is no import). Imports are exact; syntax errors are counted in the
+    text that was parsed, which is the whole file whenever an error shows up in
+    the windows, and otherwise leaves out the statements without imports.
     """
     candidates = import_candidates(source)
-    parser = _parser()
-    end = _statement_end(source, candidates[-1]) if candidates else 0
-    if end < _WHOLE_FILE_ABOVE * len(source):
-        root = parser.parse(source[:end]).root_node
-        if root.has_error:
-            root = parser.parse(source).root_node
-    else:
-        root = parser.parse(source).root_node
+    if not candidates:
+        return [], 0
+    root, windows = _parse_import_text(_parser(), source, candidates)
 
     imports: list[RawImport] = []
     seen_statements: set[int] = set()
+    w = 0
     for pos in candidates:
-        node = root.descendant_for_byte_range(pos, pos + 6)
+        while windows[w][1] <= pos:
+            w += 1
+        shifted = pos - windows[w][0] + windows[w][2]
+        node = root.descendant_for_byte_range(shifted, shifted + 6)
         for _ in range(3):  # keyword → statement; name → attribute → call
             if node is None or node.type in _IMPORT_CONTAINERS:
                 break
