@@ -10,8 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import shutil
 import subprocess
+import sys
 import time
+import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -356,3 +361,91 @@ def test_openapi_fuzzing_finds_no_server_error(server):
             except Unsatisfiable:  # no invalid input exists for this operation (e.g. GET /health)
                 assert mode is GenerationMode.NEGATIVE
     assert not failures, "\n".join(failures[:10])
+
+
+# -- the same API on a Neo4j store ------------------------------------------------------------------------
+
+NEO4J_SERVER = Path(__file__).parent / "neo4j" / "server.sh"
+
+
+if not (Path(__file__).parent / "neo4j_fixtures.py").exists():
+    # Until the shared Neo4j fixtures exist (tests/neo4j_fixtures.py, loaded by conftest), start one here.
+    @pytest.fixture(scope="module")
+    def neo4j_uri(tmp_path_factory):
+        """$CAIRN_TEST_NEO4J_URI when given, else a real Neo4j started by tests/neo4j/server.sh for this module."""
+        given = os.environ.get("CAIRN_TEST_NEO4J_URI")
+        if given:
+            yield given
+            return
+        if not shutil.which("java") or not shutil.which("mvn"):
+            pytest.skip("Neo4j needs Java 17+ and Maven (tests/neo4j/server.sh)")
+        env = {**os.environ, "NEO4J_TEST_HOME": str(tmp_path_factory.mktemp("neo4j-home"))}
+        started = subprocess.run(["bash", str(NEO4J_SERVER), "start"], capture_output=True, text=True, env=env, timeout=600)
+        assert started.returncode == 0, started.stderr[-2000:]
+        try:
+            yield started.stdout.strip().splitlines()[-1]
+        finally:
+            subprocess.run(["bash", str(NEO4J_SERVER), "stop"], capture_output=True, env=env, timeout=120)
+
+
+@pytest.mark.neo4j
+def test_the_api_on_neo4j_with_read_only_cypher(neo4j_uri, shop):
+    name = f"shop-{uuid.uuid4().hex[:8]}"  # the database may be shared with other tests
+    store = open_store(neo4j_uri)
+    try:
+        ingest_into_store(store, shop["root"], repo_name=name)
+    finally:
+        store.close()
+    with LiveServer(neo4j_uri) as live, httpx.Client(base_url=live.url + "/api/v1", timeout=60) as c:
+        assert c.get("/health").json()["store"] == "neo4j"
+        params = {"repository": name}
+        card = c.get("/components/core", params=params).json()
+        assert {d["component"] for d in card["used_by"]} == {"api", "billing", "reports"}
+        assert c.get("/paths", params={**params, "from": "api", "to": "core"}).json()["path"] == ["api", "core"]
+        rows = c.post("/query", json={"cypher": "MATCH (c:Component {_repo: $repo}) RETURN c.name AS name ORDER BY name",
+                                      "params": {"repo": name}}).json()["rows"]
+        assert [r["name"] for r in rows] == ["api", "billing", "core", "reports"]
+        assert_problem(c.post("/query", json={"cypher": "CREATE (n:Intruder) RETURN n"}), 400, "read-only")
+        assert_problem(c.post("/query", json={"cypher": "MATCH (n RETURN n"}), 400, "Cypher query failed")
+        assert c.post("/query", json={"cypher": "MATCH (n:Intruder) RETURN count(n) AS n"}).json()["rows"] == [{"n": 0}]
+
+
+# -- cairn serve, as a user starts it -------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cairn_serve_console_script(shop):
+    cairn = Path(sys.executable).parent / "cairn"
+    port = _free_port()
+    env = {**os.environ, "CAIRN_API_TOKEN": "from-the-environment"}
+    proc = subprocess.Popen([str(cairn), "serve", "--store", str(shop["store"]), "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(base + "/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() is not None else "no answer"
+                time.sleep(0.1)
+        assert health.json()["repositories"] == 1
+        assert_problem(httpx.post(base + "/repositories/shop/ingest"), 401)
+        accepted = httpx.post(base + "/repositories/shop/ingest", headers={"Authorization": "Bearer from-the-environment"})
+        assert accepted.status_code == 202
+
+        # A second server on the same port fails with one line and exit code 2.
+        busy = subprocess.run([str(cairn), "serve", "--store", str(shop["store"]), "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+        assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr and "Traceback" not in busy.stderr
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

@@ -7,32 +7,29 @@ from fastapi import APIRouter
 from api.deps import ProblemError, Store
 from api.routers._problems import problems
 from api.schemas import CypherRequest, CypherResult
+from graph.store import CypherNotSupported, StoreError
 
 router = APIRouter(tags=["query"])
 
 
 @router.post("/query", response_model=CypherResult, responses=problems(400, 422, 503))
 def cypher(store: Store, request: CypherRequest) -> CypherResult:
-    """Run a read-only Cypher query with parameters. Needs a Neo4j store; writes are refused by the server."""
+    """Run a read-only Cypher query with parameters. Needs a Neo4j store; the server refuses writes."""
     try:
         rows = store.cypher(request.cypher, request.params)
-    except Exception as exc:
-        neo4j_error = _neo4j_client_error(exc)
-        if neo4j_error is None:
-            raise
-        raise ProblemError(400, "Query refused", f"Neo4j refused the query: {neo4j_error}", slug="cypher-error") from None
+    except CypherNotSupported:
+        raise
+    except StoreError as exc:
+        if not _is_query_error(exc):
+            raise  # the store itself is unreachable: a 503
+        raise ProblemError(400, "Query refused", str(exc), slug="cypher-error") from None
     return CypherResult(rows=rows)
 
 
-def _neo4j_client_error(exc: Exception) -> str | None:
-    """The message of a Neo4j client-side error (syntax, write in a read transaction), else None."""
+def _is_query_error(exc: StoreError) -> bool:
+    """A syntax error or a write in the query: the client's to fix, not the server's."""
     try:
-        from neo4j.exceptions import ClientError
+        from graph.neo4j_store import CypherQueryError
     except ImportError:
-        return None
-    if isinstance(exc, ClientError):
-        return exc.message or str(exc)
-    cause = exc.__cause__
-    if isinstance(cause, ClientError):
-        return cause.message or str(cause)
-    return None
+        return False
+    return isinstance(exc, CypherQueryError)
