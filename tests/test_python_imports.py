@@ -374,6 +374,40 @@ def test_plain_layout_with_src_prefix_imports_and_duplicates(tmp_path):
     }
 
 
+def test_directories_whose_modules_import_each_other_by_bare_name_are_source_roots(tmp_path):
+    repo = GitRepo(tmp_path / "scripts")
+    repo.commit({
+        "app/__init__.py": "",
+        "tests/conftest.py": "import sys\n",
+        "tests/helpers.py": "import app\n",
+        "tests/test_app.py": "from helpers import make\nimport conftest\n",  # pytest's rootdir insertion
+        "tools/a.py": "import os\n",  # nothing imported by bare name: stays tools.a
+        "tools/b.py": "from tools import a\n",
+        "bin/utils.py": "",
+        "bin/run.py": "import utils\n",
+        "scripts/utils.py": "",  # would clash with bin/utils.py once bin/ is a root: stays scripts.utils
+        "scripts/run.py": "import utils\n",
+    }, message="scripts")
+    resolver, parsed = load(repo.root)
+    assert {p: resolver.module_of(p) for p in parsed} == {
+        "app/__init__.py": "app",
+        "tests/conftest.py": "conftest",
+        "tests/helpers.py": "helpers",
+        "tests/test_app.py": "test_app",
+        "tools/a.py": "tools.a",
+        "tools/b.py": "tools.b",
+        "bin/utils.py": "utils",
+        "bin/run.py": "run",
+        "scripts/utils.py": "scripts.utils",
+        "scripts/run.py": "scripts.run",
+    }
+    assert {(s, t) for s, t, _, external in edges(resolver, parsed) if not external} == {
+        ("helpers", "app"), ("test_app", "helpers"), ("test_app", "conftest"), ("tools.b", "tools.a"),
+        # scripts/run.py's bare `utils` is ambiguous: one top-level name, two files; the root that won it gets it
+        ("run", "utils"), ("scripts.run", "utils"),
+    }
+
+
 def test_namespace_portions_elsewhere_are_external(tmp_path):
     repo = GitRepo(tmp_path / "ns")
     repo.commit({

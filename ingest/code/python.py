@@ -60,6 +60,10 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
   ``google.cloud.storage`` (not ``storage``) when the code says
   ``from google.cloud.storage import …``; a project importing ``src.app``
   gets modules ``src.app…``.
+* Conversely, a directory of plain modules (no package) whose files import
+  each other by bare name (``from helpers import x`` in ``tests/test_a.py``, as
+  pytest's rootdir insertion or running a script makes work) is promoted to a
+  source root, unless a module of one of its names exists already.
 * Two files with the same module name (``foo.py`` next to ``foo/__init__.py``,
   or one top-level name under two source roots): the one under the shallower
   source root wins, then the package, then the lexically first path. The
@@ -539,9 +543,14 @@ class PythonResolver(Resolver):
             if len(below) > 1 or (below and path.endswith("/__init__.py")):
                 defaults.add(outer)  # it directly contains a regular package
         demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
-        if not demotable:
-            return defaults
+        mentioned = self._absolute_import_prefixes()
+        roots = self._demote_namespace_roots(placed, defaults, demotable, mentioned)
+        return self._promote_script_directories(placed, roots, mentioned)
 
+    def _demote_namespace_roots(self, placed, defaults: set[str], demotable: list[str], mentioned: Counter) -> set[str]:
+        """Default roots whose contents the code imports through a shallower root become namespace packages."""
+        if not demotable:
+            return set(defaults)
         # What each default root directly contains, as first module-name components.
         heads: dict[str, set[str]] = {}
         for path, below, outer in placed:
@@ -551,7 +560,6 @@ class PythonResolver(Resolver):
             if rest:
                 heads.setdefault("/".join(outer_parts[:depth]), set()).add(rest[0])
 
-        mentioned = self._absolute_import_prefixes()
         roots = set(defaults)
         for root in demotable:
             names = heads.get(root)
@@ -572,6 +580,42 @@ class PythonResolver(Resolver):
                     roots.discard(root)
                     break
         return roots
+
+    def _promote_script_directories(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+        """A directory of plain modules whose files import each other by bare name
+        (``from helpers import x`` in ``tests/test_a.py``, as pytest's rootdir
+        insertion or running a script makes work) becomes a source root, unless that
+        would give a module the name of one that exists already."""
+        plain: dict[str, set[str]] = {}
+        for path, names, outer in placed:
+            if len(names) == 1 and outer not in roots and outer.rpartition("/")[2].isidentifier():
+                plain.setdefault(outer, set()).add(names[0])
+        if not plain:
+            return roots
+        taken = set()
+        for _, names, outer in placed:
+            outer_parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
+            taken.add((outer_parts[depth:] + names)[0])
+        promoted = set(roots)
+        for directory, heads in sorted(plain.items()):
+            if heads & taken:
+                continue
+            bare = 0
+            for path, names, outer in placed:
+                if outer == directory and len(names) == 1:
+                    for imp in self.layout.parsed[path].imports:
+                        if not imp.level and imp.spec.partition(".")[0] in heads:
+                            bare += 1
+            if not bare:
+                continue
+            parts = directory.split("/")
+            depth = max(i for i in range(len(parts)) if "/".join(parts[:i]) in roots)
+            prefix = ".".join(parts[depth:])
+            if bare > sum(mentioned[f"{prefix}.{h}"] for h in heads):
+                promoted.add(directory)
+                taken |= heads
+        return promoted
 
     def _absolute_import_prefixes(self) -> Counter:
         """How many absolute imports in the repository name each dotted prefix."""
