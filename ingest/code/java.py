@@ -1,0 +1,295 @@
+"""Java class dependencies with tree-sitter: package declarations, imports and type references.
+
+``JavaLanguage.parse`` records the package declaration and every import:
+``import a.b.C;`` (spec ``a.b.C``), ``import a.b.*;`` (spec ``a.b.*``) and the
+static forms (``static=True``, spec ``a.b.C.m`` or ``a.b.C.*``). It also
+records, once per name with the line of its first use, the type names the
+code refers to without importing them — simple type identifiers, capitalised
+receivers of method calls, field accesses and method references
+(``Util.go()``, ``Consts.MAX``, ``Tool::make``), annotation names, and
+fully-qualified type names (``com.acme.other.Thing``) — as RawImports marked
+``names=(REFERENCE,)``. Names declared in the file itself and names brought in
+by single-type imports are left out, because they cannot mean a class of the
+file's own package.
+
+``JavaResolver``:
+
+* Module name = the file's package + ``.`` + file stem (the FQN of its
+  top-level type; no package: the stem). ``package-info.java`` and
+  ``module-info.java`` hold no type and are no module. Two files with one FQN
+  (say, in two Maven modules) form one module whose path is the first.
+* ``import a.b.C;`` → ``a.b.C`` if that class is in the repository; a nested
+  class (``a.b.C.Inner``) → its top-level class ``a.b.C``.
+* ``import a.b.*;`` → an edge to **every class** of package ``a.b`` in the
+  repository (not to the package: packages are no modules here, and this keeps
+  class-level edges comparable with single imports); ``import a.b.C.*;``
+  (nested classes of a class) → ``a.b.C``.
+* ``import static a.b.C.m;`` / ``import static a.b.C.*;`` → ``a.b.C``.
+* Same-package references: Java needs no import for a class of the same
+  package, and tree-sitter has no type resolution, so a referenced name is
+  taken to mean the same-package class of that name when the repository has
+  one (an edge of kind runtime). This can be fooled by a local variable
+  spelled like a class, and misses same-package classes reached only through
+  inheritance of nested types or wildcard-imported names that shadow them.
+  Fully-qualified references give an edge only to a repository class.
+* An import naming a missing class of a repository package (generated code
+  such as ``R`` or ``BuildConfig``) is dropped, not made external.
+* External names are squashed to the first two segments (``org.slf4j``,
+  ``java.util``, ``jakarta.persistence``), or three below umbrella
+  organisations that publish many unrelated libraries (``org.apache.kafka``,
+  ``com.google.common``, ``com.fasterxml.jackson``, ``org.springframework.boot``;
+  the list is ``UMBRELLA_PREFIXES``).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import PurePosixPath
+
+from ingest.code.base import (
+    RUNTIME,
+    Language,
+    Layout,
+    ParsedFile,
+    RawImport,
+    ResolvedImport,
+    Resolver,
+    count_syntax_errors,
+)
+
+#: Marks a RawImport that is a type name used in the code, not an import statement.
+REFERENCE = "<reference>"
+
+UMBRELLA_PREFIXES = frozenset(
+    {
+        "org.apache",
+        "com.google",
+        "org.eclipse",
+        "com.fasterxml",
+        "org.springframework",
+        "software.amazon",
+        "com.amazonaws",
+        "org.jetbrains",
+        "com.microsoft",
+        "io.github",
+        "com.github",
+    }
+)
+NOT_MODULES = frozenset({"package-info", "module-info"})
+
+_QUERY_SOURCE = """
+(package_declaration [(scoped_identifier) (identifier)] @package)
+(import_declaration) @import
+(type_identifier) @type
+(scoped_type_identifier) @qualified
+(method_invocation object: (identifier) @receiver)
+(field_access object: (identifier) @receiver)
+(method_reference . (identifier) @receiver)
+(marker_annotation name: (identifier) @type)
+(annotation name: (identifier) @type)
+(class_declaration name: (identifier) @declared)
+(interface_declaration name: (identifier) @declared)
+(enum_declaration name: (identifier) @declared)
+(record_declaration name: (identifier) @declared)
+(annotation_type_declaration name: (identifier) @declared)
+(type_parameter (type_identifier) @declared)
+"""
+
+_tree_sitter = threading.local()
+
+
+def _machinery():
+    m = getattr(_tree_sitter, "machinery", None)
+    if m is None:
+        import tree_sitter_java
+        from tree_sitter import Language as TSLanguage, Parser, Query, QueryCursor
+
+        lang = TSLanguage(tree_sitter_java.language())
+        m = _tree_sitter.machinery = (Parser(lang), QueryCursor(Query(lang, _QUERY_SOURCE)))
+    return m
+
+
+def _dotted(node) -> str:
+    """A (scoped) identifier's text without whitespace or comments inside it."""
+    text = node.text.decode("utf-8", "replace")
+    if "/" in text:  # a comment between the parts: keep only the identifiers
+        return ".".join(n.text.decode("utf-8", "replace") for n in _identifiers(node))
+    return "".join(text.split())
+
+
+def _identifiers(node):
+    if node.type in ("identifier", "type_identifier"):
+        yield node
+        return
+    for child in node.named_children:
+        yield from _identifiers(child)
+
+
+def extract_imports(source: bytes) -> tuple[list[RawImport], str | None, int]:
+    """(imports and type references, package declaration, syntax errors) of a Java file's bytes."""
+    parser, cursor = _machinery()
+    root = parser.parse(source).root_node
+    captures = cursor.captures(root)
+    package = None
+    if captures.get("package"):
+        package = _dotted(min(captures["package"], key=lambda n: n.start_byte))
+
+    imports: list[RawImport] = []
+    imported_simple_names: set[str] = set()
+    for declaration in captures.get("import", ()):
+        name = next((c for c in declaration.named_children if c.type in ("scoped_identifier", "identifier")), None)
+        if name is None:
+            continue
+        spec = _dotted(name)
+        static = any(c.type == "static" for c in declaration.children)
+        if any(c.type == "asterisk" for c in declaration.named_children):
+            spec += ".*"
+        elif not static:
+            imported_simple_names.add(spec.rpartition(".")[2])
+        imports.append(RawImport(spec, declaration.start_point[0] + 1, RUNTIME, static=static))
+
+    excluded = imported_simple_names | {n.text.decode("utf-8", "replace") for n in captures.get("declared", ())}
+    first_use: dict[str, int] = {}
+
+    def note(name: str, node) -> None:
+        line = node.start_point[0] + 1
+        if name not in excluded and first_use.get(name, line + 1) > line:
+            first_use[name] = line
+
+    for node in captures.get("type", ()):
+        if node.parent is not None and node.parent.type == "scoped_type_identifier" and node.prev_named_sibling is not None:
+            continue  # the inner part of `Outer.Inner`: only the outer name can mean a same-package class
+        note(node.text.decode("utf-8", "replace"), node)
+    for node in captures.get("receiver", ()):
+        text = node.text.decode("utf-8", "replace")
+        if text[:1].isupper():
+            note(text, node)
+    for node in captures.get("qualified", ()):
+        if node.parent is not None and node.parent.type == "scoped_type_identifier":
+            continue
+        text = _dotted(node)
+        if text.count(".") >= 2:  # `a.b.C`: a package-qualified name, not just `Outer.Inner`
+            note(text, node)
+    imports.extend(RawImport(name, line, RUNTIME, names=(REFERENCE,)) for name, line in first_use.items())
+    imports.sort(key=lambda i: i.line)
+    return imports, package, count_syntax_errors(root)
+
+
+class JavaLanguage(Language):
+    name = "java"
+    extensions = (".java",)
+    version = "1"
+
+    def parse(self, path: str, source: bytes) -> ParsedFile:
+        imports, package, errors = extract_imports(source)
+        return ParsedFile(path, self.name, imports, package=package, syntax_errors=errors)
+
+    def resolver(self, layout: Layout) -> "JavaResolver":
+        return JavaResolver(layout)
+
+
+def external_group(spec: str) -> str:
+    """The squashed external name of an imported FQN (see the module docstring)."""
+    parts = [p for p in spec.split(".") if p and p != "*"]
+    keep = 3 if ".".join(parts[:2]) in UMBRELLA_PREFIXES else 2
+    return ".".join(parts[:keep])
+
+
+class JavaResolver(Resolver):
+    """Class names and import resolution for one repository's Java files (see the module docstring)."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self._module_of: dict[str, str] = {}
+        self._path_of: dict[str, str] = {}
+        self.packages: dict[str, list[str]] = {}  # package -> its classes' FQNs, sorted
+        for path in sorted(layout.files):
+            stem = PurePosixPath(path).stem
+            if stem in NOT_MODULES or not stem.isidentifier():
+                continue
+            parsed = layout.parsed.get(path)
+            package = parsed.package if parsed is not None else None
+            fqn = f"{package}.{stem}" if package else stem
+            self._module_of[path] = fqn
+            if fqn not in self._path_of:
+                self._path_of[fqn] = path
+                self.packages.setdefault(package or "", []).append(fqn)
+        self._memo: dict[tuple[str, bool], list[str] | str | None] = {}
+
+    # -- Resolver -----------------------------------------------------------
+
+    def module_of(self, path: str) -> str | None:
+        return self._module_of.get(path)
+
+    def module_path(self, module: str) -> str:
+        return self._path_of[module]
+
+    def resolve(self, parsed: ParsedFile) -> list[ResolvedImport]:
+        importer = self._module_of.get(parsed.path)
+        if importer is None:
+            return []
+        package = parsed.package or ""
+        seen: set[tuple[str, int, bool]] = set()
+        resolved: list[ResolvedImport] = []
+
+        def add(target: str, line: int, external: bool) -> None:
+            if (not external and target == importer) or (target, line, external) in seen:
+                return
+            seen.add((target, line, external))
+            resolved.append(ResolvedImport(target, line, RUNTIME, external))
+
+        for imp in parsed.imports:
+            if REFERENCE in imp.names:
+                if "." in imp.spec:
+                    target = self._class_prefix(imp.spec.split("."))
+                else:
+                    target = f"{package}.{imp.spec}" if package else imp.spec
+                    target = target if target in self._path_of else None
+                if target:
+                    add(target, imp.line, False)
+                continue
+            key = (imp.spec, imp.static)
+            found = self._memo.get(key, self._memo)
+            if found is self._memo:
+                found = self._memo[key] = self._resolve_import(imp.spec, imp.static)
+            if found is None:
+                continue
+            if isinstance(found, str):
+                add(found, imp.line, True)
+            else:
+                for target in found:
+                    add(target, imp.line, False)
+        return resolved
+
+    # -- imports -------------------------------------------------------------
+
+    def _class_prefix(self, parts: list[str]) -> str | None:
+        """The longest leading part of a dotted name that is a repository class (a nested class's owner).
+
+        At least two parts: a class of the unnamed package cannot be imported or qualified."""
+        for end in range(len(parts), 1, -1):
+            name = ".".join(parts[:end])
+            if name in self._path_of:
+                return name
+        return None
+
+    def _resolve_import(self, spec: str, static: bool) -> list[str] | str | None:
+        """Internal targets (a list), an external name (a str), or None (a missing internal class)."""
+        parts = spec.split(".")
+        wildcard = parts[-1] == "*"
+        if wildcard:
+            parts = parts[:-1]
+        if static and not wildcard:
+            parts = parts[:-1]  # the member name
+        if not parts:
+            return None
+        if wildcard and not static:
+            classes = self.packages.get(".".join(parts))
+            if classes:
+                return list(classes)
+        owner = self._class_prefix(parts)
+        if owner is not None:
+            return [owner]
+        if any(".".join(parts[:end]) in self.packages for end in range(2, len(parts) + 1)):
+            return None
+        return external_group(spec)
