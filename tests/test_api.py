@@ -24,6 +24,7 @@ import pytest
 from api.routers.webhooks import remote_slug
 from api.services import ingest_into_store
 from explore_fixtures import ADA, CLAUDE, LiveServer, build_shop
+from gitrepo import GitRepo
 from graph.store import open_store
 
 TOKEN = "t0ken-for-tests"
@@ -172,6 +173,15 @@ def test_several_repositories_need_a_name(tmp_path):
     with LiveServer(empty) as live, httpx.Client(base_url=live.url + "/api/v1") as c:
         assert c.get("/repositories").json() == []
         assert_problem(c.get("/components"), 404, "cairn ingest")
+
+
+def test_component_names_with_slashes(tmp_path):
+    repo = GitRepo(tmp_path / "mono")
+    repo.commit({"cairn.toml": '[components]\n"packages/web" = ["packages/web/**"]\n', "packages/web/app.py": "x = 1\n"})
+    ingest_into_store(open_store(str(tmp_path / "store")), tmp_path / "mono")
+    with LiveServer(tmp_path / "store") as live:
+        for url in ("/api/v1/components/packages%2Fweb", "/api/v1/components/packages/web"):
+            assert httpx.get(live.url + url).json()["name"] == "packages/web"
 
 
 # -- PR checks --------------------------------------------------------------------------------

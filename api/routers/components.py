@@ -20,7 +20,7 @@ def list_components(graph: Graph) -> list[dict[str, Any]]:
     return component_summaries(graph)
 
 
-@router.get("/components/{name}", response_model=ComponentCard, responses=READ)
+@router.get("/components/{name:path}", response_model=ComponentCard, responses=READ)
 def get_component(graph: Graph, name: Annotated[str, PathParam(max_length=300)]) -> dict[str, Any]:
     """The component card: purpose, modules, dependencies in and out, decisions, knowledge holders, bus factor, activity."""
     return component_card(graph, name)
