@@ -190,3 +190,67 @@ def test_repository_without_go_mod_and_bad_input(tmp_path):
     assert [(i.target, i.line) for i in resolver.resolve(parsed["latin1.go"])] == [("strings", 4)]
     assert parsed["empty/empty.go"].imports == [] and parsed["empty/empty.go"].package is None
     assert [i.target for i in resolver.resolve(parsed["bad/x.go"])] == ["github.com/a/b"]
+
+
+TRICKY_HEADS = {
+    # `func` at a line start inside a block comment before the imports: the head
+    # does not parse cleanly, so the whole file is parsed.
+    "comment.go": 'package x\n\n/*\nfunc is mentioned here\n*/\nimport "os"\n\nfunc f() {}\n',
+    "none.go": "package x\n\nfunc f() {}\n",
+    "only.go": 'package x\nimport "strings"\n',
+    "late_error.go": 'package x\n\nimport "fmt"\n\nfunc f( {\n',
+}
+
+
+def _goroot_sources(step: int) -> list[Path]:
+    import shutil
+
+    go = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None)
+    if go is None:
+        return []
+    goroot = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True).stdout.strip()
+    return sorted(Path(goroot, "src").rglob("*.go"))[::step] if goroot else []
+
+
+def test_head_only_parse_finds_what_a_whole_file_parse_finds(monkeypatch):
+    """Go requires imports before other declarations, so parsing only the head must change no
+    import, line or package clause; checked on tricky heads and, when a Go toolchain is
+    installed, on its standard library sources."""
+    import re
+
+    from ingest.code import go as go_language
+
+    sources = [s.encode() for s in TRICKY_HEADS.values()] + [p.read_bytes() for p in _goroot_sources(10)]
+    head = [go_language.extract_imports(s) for s in sources]
+    monkeypatch.setattr(go_language, "_FIRST_DECLARATION", re.compile(rb"(?!)"))
+    whole = [go_language.extract_imports(s) for s in sources]
+    assert [(imports, package) for imports, package, _ in head] == [(imports, package) for imports, package, _ in whole]
+    assert [[i.spec for i in imports] for imports, _, _ in head[: len(TRICKY_HEADS)]] == [["os"], [], ["strings"], ["fmt"]]
+    assert head[3][2] == 0 and whole[3][2] > 0  # an error below the imports goes unnoticed (documented)
+
+
+def test_the_go_distributions_own_std_module_has_unprefixed_package_names(tmp_path):
+    repo = GitRepo(tmp_path / "go")
+    repo.commit(
+        {
+            "src/go.mod": "module std\n\ngo 1.26\n",
+            "src/fmt/print.go": 'package fmt\n\nimport (\n\t"io"\n\t"golang.org/x/text/width"\n)\n',
+            "src/io/io.go": "package io\n",
+            "src/cmd/go.mod": "module cmd\n",
+            "src/cmd/go/main.go": 'package main\n\nimport (\n\t"fmt"\n\t"cmd/internal/base"\n)\n',
+            "src/cmd/internal/base/base.go": "package base\n",
+        }
+    )
+    resolver, parsed = load(repo.root)
+    assert {p: resolver.module_of(p) for p in parsed} == {
+        "src/fmt/print.go": "fmt",
+        "src/io/io.go": "io",
+        "src/cmd/go/main.go": "cmd/go",
+        "src/cmd/internal/base/base.go": "cmd/internal/base",
+    }
+    assert edges(resolver, parsed) == {
+        ("fmt", "io", INT),
+        ("fmt", "golang.org/x/text", EXT),
+        ("cmd/go", "fmt", INT),
+        ("cmd/go", "cmd/internal/base", INT),
+    }

@@ -2,7 +2,8 @@
 
 ``GoLanguage.parse`` records the package clause and every import spec (plain,
 grouped, aliased, blank ``_`` and dot ``.`` imports all count; line = the
-spec's line, 1-based).
+spec's line, 1-based). It parses only the file's head, where Go requires the
+imports to be (see ``extract_imports``).
 
 ``GoResolver``:
 
@@ -13,7 +14,8 @@ spec's line, 1-based).
   go.mod>`` (the module root directory is the module path itself) and
   ``module_path`` is the directory (``"."`` for the repository root). A file
   with no ``go.mod`` above it (a GOPATH-era layout) gets its directory path
-  as the package name. As the go tool does, files under ``testdata``,
+  as the package name. The Go distribution's own ``src/go.mod`` (``module
+  std``) names its packages without a prefix (``fmt``, ``net/http``), as Go does. As the go tool does, files under ``testdata``,
   ``vendor`` or a directory starting with ``_`` or ``.`` belong to no package.
 * ``_test.go`` files are kept and belong to their directory's package; an
   external test package (``package foo_test``) is folded into the same
@@ -55,6 +57,7 @@ _QUERY_SOURCE = """
 (import_spec path: _ @path) @spec
 """
 
+STANDARD_LIBRARY_MODULE = "std"  # go.mod of the Go distribution's src/: its packages carry no module prefix
 THREE_ELEMENT_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht"})
 _MAJOR_VERSION = re.compile(r"v[0-9]+\Z")
 
@@ -72,10 +75,24 @@ def _machinery():
     return m
 
 
+# Go puts every import before the first other top-level declaration.
+_FIRST_DECLARATION = re.compile(rb"^(?:func|type|var|const)\b", re.MULTILINE)
+
+
 def extract_imports(source: bytes) -> tuple[list[RawImport], str | None, int]:
-    """(imports, package clause name, syntax errors) of a Go file's bytes."""
+    """(imports, package clause name, syntax errors) of a Go file's bytes.
+
+    Only the text before the first ``func``/``type``/``var``/``const`` line is
+    parsed, unless that prefix does not parse cleanly (say, the keyword was
+    inside a block comment), in which case the whole file is. So imports are
+    exact, and syntax errors are counted when they come before the first
+    declaration; errors further down go unnoticed.
+    """
     parser, cursor = _machinery()
-    root = parser.parse(source).root_node
+    first = _FIRST_DECLARATION.search(source)
+    root = parser.parse(source[: first.start()] if first else source).root_node
+    if first and root.has_error:
+        root = parser.parse(source).root_node
     captures = cursor.captures(root)
     package = None
     if captures.get("package"):
@@ -95,7 +112,7 @@ def extract_imports(source: bytes) -> tuple[list[RawImport], str | None, int]:
 class GoLanguage(Language):
     name = "go"
     extensions = (".go",)
-    version = "1"
+    version = "2"  # 2: only the head of a file is parsed
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         imports, package, errors = extract_imports(source)
@@ -183,6 +200,8 @@ class GoResolver(Resolver):
         while True:
             if ancestor in self.modules:
                 below = directory[len(ancestor) :].lstrip("/")
+                if self.modules[ancestor] == STANDARD_LIBRARY_MODULE:
+                    return below or None  # the go toolchain's own src/: `fmt`, not `std/fmt`
                 return f"{self.modules[ancestor]}/{below}" if below else self.modules[ancestor]
             if not ancestor:
                 return directory or "."

@@ -443,9 +443,7 @@ class JavaScriptResolver(Resolver):
                 if (path == name or path.endswith("/" + name)) and "node_modules/" not in path:
                     config_dirs[_parent(path)] = path
         self._config_dirs = config_dirs
-        self._package_dirs = {
-            _parent(p) for p in self.all_files if (p == "package.json" or p.endswith("/package.json")) and "node_modules/" not in p
-        }
+        self._package_dirs = {_parent(p) for p in self.all_files if p == "package.json" or p.endswith("/package.json")}
         self.workspaces = self._find_workspaces()
 
     # -- Resolver -----------------------------------------------------------
@@ -754,7 +752,9 @@ class JavaScriptResolver(Resolver):
             (exclude if negated else include).append(_glob_regex(cleaned))
         found: dict[str, str] = {}
         for directory in sorted(self._package_dirs):
-            if not directory or not any(r.match(directory) for r in include) or any(r.match(directory) for r in exclude):
+            if not directory or "node_modules" in directory.split("/"):
+                continue
+            if not any(r.match(directory) for r in include) or any(r.match(directory) for r in exclude):
                 continue
             package = self._json(f"{directory}/package.json")
             name = package.get("name") if isinstance(package, dict) else None
