@@ -376,3 +376,20 @@ def test_bad_input_is_counted_not_fatal(tmp_path):
     assert parsed["empty.ts"].imports == [] and parsed["empty.ts"].syntax_errors == 0
     assert {i.target for i in resolver.resolve(parsed["bundle.min.js"])} == {f"m{i}" for i in range(7)}
     assert len(parsed["bundle.min.js"].imports) == 20000
+
+
+def test_extends_list_later_entries_win_and_paths_follow_their_own_file(tmp_path):
+    root = committed(
+        tmp_path,
+        {
+            "tsconfig.json": '{"extends": ["./cfg/a.json", "./cfg/b"]}\n',
+            "cfg/a.json": '{"compilerOptions": {"paths": {"@lib/*": ["../nowhere/*"]}, "baseUrl": "../src"}}\n',
+            # b's paths replace a's and, with a's baseUrl inherited, are relative to it.
+            "cfg/b.json": '{"compilerOptions": {"paths": {"@lib/*": ["../lib/*"]}}}\n',
+            "src/main.ts": "import { x } from '@lib/x';\nimport y from 'y';\n",
+            "src/y.ts": "export default 1;\n",
+            "lib/x.ts": "export const x = 1;\n",
+        },
+    )
+    resolver, parsed = load(root)
+    assert {(i.target, i.line) for i in resolver.resolve(parsed["src/main.ts"])} == {("lib/x.ts", 1), ("src/y.ts", 2)}

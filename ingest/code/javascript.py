@@ -621,7 +621,7 @@ class JavaScriptResolver(Resolver):
         if cached is not None:
             return cached
         directory = _parent(path)
-        data = self._json(path, lenient=True)
+        data = self._json(path)
         options = _CompilerOptions()
         if isinstance(data, dict):
             extends = data.get("extends")
@@ -695,7 +695,7 @@ class JavaScriptResolver(Resolver):
 
     # -- package.json and workspaces -----------------------------------------
 
-    def _json(self, path: str, *, lenient: bool = False):
+    def _json(self, path: str):
         """A repository JSON file's content (json5 for configs that allow comments); None if absent or broken."""
         if path in self._json_cache:
             return self._json_cache[path]
