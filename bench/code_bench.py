@@ -80,7 +80,8 @@ def grimp_edges(package: str, pkg_root: Path, cache_dir: Path | None) -> tuple[s
     edges = set()
     for module in graph.modules:
         for imported in graph.find_modules_directly_imported_by(module):
-            edges.add((module, imported))
+            if imported != module:  # grimp records `from . import x` in a package's __init__ as a self-edge; Cairn does not
+                edges.add((module, imported))
     return edges, elapsed
 
 

@@ -17,7 +17,7 @@ import stat
 import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pathspec
 
@@ -53,7 +53,7 @@ SNIFF_BYTES = 8192
 
 
 def language_of(path: str) -> str | None:
-    suffix = PurePosixPath(path).suffix
+    suffix = os.path.splitext(path)[1]
     return SOURCE_EXTENSIONS.get(suffix) or SOURCE_EXTENSIONS.get(suffix.lower())
 
 
@@ -98,6 +98,8 @@ class Listing:
 
 
 def git_toplevel(path: Path) -> Path | None:
+    if not any((p / ".git").exists() for p in (path, *path.parents)):
+        return None  # not in a repository: spare the subprocess
     try:
         out = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
     except FileNotFoundError:
@@ -117,11 +119,13 @@ def _git_paths(root: Path) -> list[str]:
 
 def _walk_paths(root: Path) -> list[str]:
     paths = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    base = str(root)
+    cut = len(base) + 1
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         dirnames[:] = [d for d in dirnames if d != ".git"]
-        rel = Path(dirpath).relative_to(root)
-        for name in filenames:
-            paths.append((rel / name).as_posix() if rel.parts else name)
+        rel = dirpath[cut:].replace(os.sep, "/")
+        prefix = rel + "/" if rel else ""
+        paths.extend(prefix + name for name in filenames)
     return sorted(paths)
 
 
@@ -150,7 +154,13 @@ def _looks_generated(head: bytes) -> bool:
 
 
 def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: int = 1_000_000) -> Listing:
-    """List and classify the files of the checkout at ``root``."""
+    """List and classify the files of the checkout at ``root``.
+
+    Files of the languages Cairn parses (``CODE_LANGUAGES``) are not opened
+    here: the extraction driver reads them anyway (or knows them from its
+    cache) and reports binary or generated content itself, so a warm ingest
+    opens no file at all.
+    """
     root = root.resolve()
     top = git_toplevel(root)
     is_git = top is not None and top.resolve() == root
@@ -163,15 +173,16 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
     listing.all_paths = frozenset(paths)
     excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude or [])
     attributes = _git_attributes(root, paths) if is_git else {}
+    base = str(root)
 
     for path in paths:
         reason = path_skip_reason(path, excluded, attributes.get(path, ()))
         if reason:
             listing.skip(path, reason)
             continue
-        full = root / path
+        full = f"{base}/{path}"
         try:
-            st = full.lstat()
+            st = os.lstat(full)
         except OSError:
             continue  # deleted in the working tree but still in the index: not part of the checkout
         if stat.S_ISLNK(st.st_mode):
@@ -183,7 +194,7 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
         if st.st_size > max_file_bytes:
             listing.skip(path, "oversized")
             continue
-        if language is not None:
+        if language is not None and language not in CODE_LANGUAGES:
             try:
                 with open(full, "rb") as fh:
                     head = fh.read(SNIFF_BYTES)

@@ -132,6 +132,10 @@ def ingest_repository(
     except OSError as exc:
         summary.notes.append(f"parse cache not saved ({exc})")
     summary.notes.extend(code.notes)
+    if code.skipped_content:  # binary or generated content the driver found in code files
+        listing.kept = [f for f in listing.kept if f.path not in code.skipped_content]
+        for path, reason in code.skipped_content.items():
+            listing.skip(path, reason)
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
     defs = declared_components(config.components) if config.components else infer_components(source_paths)

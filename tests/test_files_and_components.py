@@ -5,7 +5,9 @@ import os
 from gitrepo import GitRepo
 from ingest.components import ComponentMap, declared_components, infer_components
 from ingest.config import parse_config
+from graph.model import Label
 from ingest.files import is_source_file, list_files
+from ingest.pipeline import ingest_repository
 
 
 def test_listing_skips_with_reasons(tmp_path):
@@ -26,13 +28,21 @@ def test_listing_skips_with_reasons(tmp_path):
         "app/build/inner.py": "x = 3\n",  # a package called build is not build output
     })
     os.symlink("main.py", tmp_path / "r/app/link.py")
+    repo.write({"app/vendored.c": b"\x00\x00binary C", "cairn.toml": '[ingest]\nexclude = ["examples/**"]\n'})
     repo.commit(message="init")
     listing = list_files(repo.root, exclude=["examples/**"])
     kept = {f.path for f in listing.kept}
     assert "app/main.py" in kept and "docs/readme.md" in kept and "app/build/inner.py" in kept
+    # by name and size here; the content of code files is judged when the driver reads them
     assert listing.skipped == {
-        "oversized": 1, "binary": 1, "generated": 3, "vendored": 2, "build output": 1, "excluded": 1, "symlink": 1,
+        "oversized": 1, "binary": 1, "generated": 2, "vendored": 2, "build output": 1, "excluded": 1, "symlink": 1,
     }
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    assert result.summary.skipped == {
+        "oversized": 1, "binary": 2, "generated": 3, "vendored": 2, "build output": 1, "excluded": 1, "symlink": 1,
+    }
+    files = {n.key for n in result.graph.of_label(Label.FILE)}
+    assert "app/blob.py" not in files and "app/gen.go" not in files and "app/main.py" in files
     assert not is_source_file("docs/readme.md") and is_source_file("app/main.py")
 
 

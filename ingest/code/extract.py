@@ -17,13 +17,15 @@ import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable
 
 from ingest.code.base import Language, Layout, ParsedFile, ResolvedImport
 from ingest.files import SNIFF_BYTES, content_skip_reason
 
-PARALLEL_THRESHOLD = 150  # files to parse before a process pool pays for itself
+# Starting a process pool (forking, loading the grammars in each worker) costs about 0.1 s on
+# this kind of machine, more than parsing a few megabytes; below this much source, parse in-process.
+PARALLEL_MIN_BYTES = 6_000_000
 CHUNK = 64
 
 
@@ -59,38 +61,78 @@ def blob_hash(data: bytes) -> str:
 
 
 class ParseCache:
-    """Parsed files by (language, version, extension, blob hash), persisted as one pickle.
+    """What extraction remembers between runs, in Cairn's own cache directory (never in a repository).
 
-    The file lives in Cairn's own cache directory, never in a repository, and
-    holds only Cairn's dataclasses. A corrupt or foreign cache is ignored.
+    Two files: ``parse-cache.pickle`` holds parsed files by (language, parser
+    version, extension, blob hash) and is loaded only when something must be
+    looked up; ``parse-state.pickle`` holds the small things a warm run needs
+    first: each path's (size, mtime) -> blob hash, blobs whose content is not
+    parsed (binary, generated), and the last few whole results with the
+    fingerprint of their inputs, so a run in which nothing changed neither
+    parses nor resolves. Both hold only Cairn's own data; a corrupt or foreign
+    cache is ignored.
     """
 
-    FORMAT = 3
+    FORMAT = 4
+    KEEP_RESULTS = 2
 
     def __init__(self, directory: Path | None):
-        self.path = directory / "parse-cache.pickle" if directory else None
-        self.entries: dict[tuple[str, str, str, str], ParsedFile] = {}
+        self.directory = directory
+        self._entries: dict[tuple[str, str, str, str], ParsedFile] | None = None if directory else {}
         self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob hash)
         self.skips: dict[str, str] = {}  # blob hash -> why its content is not parsed (binary, generated)
-        self.dirty = False
-        if self.path and self.path.is_file():
-            try:
-                with open(self.path, "rb") as fh:
-                    data = pickle.load(fh)
-                if data.get("format") == self.FORMAT:
-                    self.entries, self.stats, self.skips = data["entries"], data["stats"], data["skips"]
-            except Exception:  # unreadable cache: start afresh
-                self.entries, self.stats, self.skips = {}, {}, {}
+        self.results: dict[str, tuple[dict[str, str | None], "CodeResult"]] = {}  # fingerprint -> (reads, result)
+        self.dirty = False  # state changed
+        self.entries_dirty = False
+        state = self._load("parse-state.pickle")
+        if state is not None:
+            self.stats, self.skips, self.results = state["stats"], state["skips"], state["results"]
+
+    def _load(self, name: str) -> dict | None:
+        if not self.directory or not (self.directory / name).is_file():
+            return None
+        try:
+            with open(self.directory / name, "rb") as fh:
+                data = pickle.load(fh)
+            return data if data.get("format") == self.FORMAT else None
+        except Exception:  # unreadable cache: start afresh
+            return None
+
+    @property
+    def entries(self) -> dict[tuple[str, str, str, str], ParsedFile]:
+        if self._entries is None:
+            data = self._load("parse-cache.pickle")
+            self._entries = data["entries"] if data else {}
+        return self._entries
+
+    def remember(self, fingerprint: str, reads: dict[str, str | None], result: "CodeResult") -> None:
+        self.results.pop(fingerprint, None)
+        self.results[fingerprint] = (reads, result)
+        while len(self.results) > self.KEEP_RESULTS:
+            self.results.pop(next(iter(self.results)))
+        self.dirty = True
+
+    def _dump(self, name: str, payload: dict) -> None:
+        assert self.directory is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump({"format": self.FORMAT, **payload}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.directory / name)
 
     def save(self) -> None:
-        if not self.path or not self.dirty:
+        if not self.directory:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".parse-cache.")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump({"format": self.FORMAT, "entries": self.entries, "stats": self.stats, "skips": self.skips}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
-        self.dirty = False
+        if self.entries_dirty and self._entries is not None:
+            self._dump("parse-cache.pickle", {"entries": self._entries})
+            self.entries_dirty = False
+        if self.dirty:
+            self._dump("parse-state.pickle", {"stats": self.stats, "skips": self.skips, "results": self.results})
+            self.dirty = False
+
+
+def _digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha1(text.encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
 @dataclass
@@ -160,19 +202,18 @@ def extract_code(
                 by_language[lang.name].append(f)
                 break
 
-    parsed: dict[str, ParsedFile] = {}
-    todo: list[tuple[str, str, bytes, tuple]] = []
     total = sum(len(v) for v in by_language.values())
-    done = 0
+
+    # 1. every file's blob hash: from git, from the (size, mtime) record, or by reading it
+    blobs: dict[str, str] = {}
+    contents: dict[str, bytes] = {}
     for lang in languages:
         for f in by_language[lang.name]:
-            suffix = PurePosixPath(f.path).suffix
             blob = f.blob
             if blob is None:
                 known = cache.stats.get(f.path)
                 if known and known[0] == f.size and known[1] == f.mtime_ns and f.mtime_ns:
                     blob = known[2]
-            data = None
             if blob is None:
                 try:
                     data = read(f.path)
@@ -180,19 +221,43 @@ def extract_code(
                     result.notes.append(f"{f.path}: cannot read ({exc})")
                     continue
                 blob = blob_hash(data)
+                contents[f.path] = data
                 if f.mtime_ns:
                     cache.stats[f.path] = (f.size, f.mtime_ns, blob)
                     cache.dirty = True
+            blobs[f.path] = blob
+
+    # 2. nothing changed since a previous run: its result stands
+    fingerprint = hashlib.sha1(repr((
+        [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), sorted(all_paths),
+    )).encode("utf-8", errors="surrogateescape")).hexdigest()
+    remembered = cache.results.get(fingerprint)
+    if remembered is not None and all(_digest(read_text(p)) == d for p, d in remembered[0].items()):
+        previous = remembered[1]
+        if progress:
+            progress(total, total)
+        return replace(previous, parsed=0, cached=sum(previous.languages.values()), notes=list(result.notes))
+
+    # 3. parse what the cache does not hold
+    parsed: dict[str, ParsedFile] = {}
+    todo: list[tuple[str, str, bytes, tuple]] = []
+    done = 0
+    for lang in languages:
+        for f in by_language[lang.name]:
+            blob = blobs.get(f.path)
+            if blob is None:
+                continue
             if blob in cache.skips:
                 result.skipped_content[f.path] = cache.skips[blob]
                 continue
-            key = (lang.name, lang.version, suffix, blob)
+            key = (lang.name, lang.version, os.path.splitext(f.path)[1], blob)
             hit = cache.entries.get(key)
             if hit is not None:
                 parsed[f.path] = hit if hit.path == f.path else replace(hit, path=f.path)
                 result.cached += 1
                 done += 1
                 continue
+            data = contents.pop(f.path, None)
             if data is None:
                 try:
                     data = read(f.path)
@@ -211,7 +276,7 @@ def extract_code(
 
     workers = workers or os.cpu_count() or 1
     fresh: list[ParsedFile] = []
-    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+    if workers > 1 and sum(len(data) for _, _, data, _ in todo) >= PARALLEL_MIN_BYTES:
         batches = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for batch_result in pool.map(_worker_parse, [[(n, p, d) for n, p, d, _ in b] for b in batches]):
@@ -229,16 +294,24 @@ def extract_code(
     for (_, path, _, key), pf in zip(todo, fresh):
         parsed[path] = pf
         cache.entries[key] = pf
-        cache.dirty = True
+        cache.entries_dirty = True
     result.parsed = len(todo)
     if progress:
         progress(total, total)
+
+    # 4. resolve over the whole repository, remembering which other files resolution read
+    reads: dict[str, str | None] = {}
+
+    def recorded_read_text(path: str) -> str | None:
+        text = read_text(path)
+        reads[path] = _digest(text)
+        return text
 
     for lang in languages:
         paths = [f.path for f in by_language[lang.name] if f.path in parsed]
         if not paths:
             continue
-        layout = Layout(files=paths, all_files=all_paths, parsed={p: parsed[p] for p in paths}, read_text=read_text)
+        layout = Layout(files=paths, all_files=all_paths, parsed={p: parsed[p] for p in paths}, read_text=recorded_read_text)
         resolver = lang.resolver(layout)
         for path in paths:
             pf = parsed[path]
@@ -257,4 +330,6 @@ def extract_code(
         for name, path in resolver.extra_modules().items():
             if name not in result.modules:
                 result.modules[name] = (path, lang.name, [])
+    if not result.notes:  # a result with read errors is not one to repeat
+        cache.remember(fingerprint, reads, result)
     return result
