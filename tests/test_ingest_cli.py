@@ -142,3 +142,13 @@ def test_several_repositories_and_repo_selection(tmp_path):
     assert proc.returncode == 0 and [m["id"] for m in json.loads(proc.stdout)["modules"]] == ["lib", "lib.x", "lib.y"]
     proc = cairn("deps", "--store", store, "--repo", "a", "--format", "json", cwd=tmp_path)
     assert any(m["id"] == "shop.core.models" for m in json.loads(proc.stdout)["modules"])
+
+
+def test_resolver_problems_reach_the_summary_warm_and_cold(tmp_path):
+    repo = GitRepo(tmp_path / "web")
+    repo.commit({"tsconfig.json": "{ this is not json", "src/a.ts": "import { b } from './b';\nimport { c } from 'lib/c';\n", "src/b.ts": "export const b = 1;\n"})
+    store = str(tmp_path / "store")
+    for _ in range(2):  # the second run reuses the remembered result and must still say it
+        summary = json.loads(cairn("ingest", str(repo.root), "--store", store, "--format", "json").stdout)
+        assert any("tsconfig.json" in note for note in summary["notes"]), summary["notes"]
+    assert summary["parsed"] == 0

@@ -108,6 +108,10 @@ class Resolver(ABC):
     def resolve(self, parsed: ParsedFile) -> list[ResolvedImport]:
         """Resolve a file's raw imports. Unresolvable relative imports are dropped."""
 
+    #: One-line notes on repository files the resolver could not use (a broken tsconfig, a go.mod
+    #: without a module line); the driver reports them in the ingest summary.
+    problems: list[str] = []
+
     def extra_modules(self) -> dict[str, str]:
         """Modules that exist without a source file of their own (e.g. Python
         namespace packages), as name → representative path. Default: none."""

@@ -236,7 +236,7 @@ def extract_code(
         previous = remembered[1]
         if progress:
             progress(total, total)
-        return replace(previous, parsed=0, cached=sum(previous.languages.values()), notes=list(result.notes))
+        return replace(previous, parsed=0, cached=sum(previous.languages.values()), notes=list(previous.notes))
 
     # 3. parse what the cache does not hold
     parsed: dict[str, ParsedFile] = {}
@@ -301,6 +301,7 @@ def extract_code(
 
     # 4. resolve over the whole repository, remembering which other files resolution read
     reads: dict[str, str | None] = {}
+    resolver_notes: list[str] = []
 
     def recorded_read_text(path: str) -> str | None:
         text = read_text(path)
@@ -330,6 +331,8 @@ def extract_code(
         for name, path in resolver.extra_modules().items():
             if name not in result.modules:
                 result.modules[name] = (path, lang.name, [])
+        resolver_notes += list(getattr(resolver, "problems", None) or [])
     if not result.notes:  # a result with read errors is not one to repeat
         cache.remember(fingerprint, reads, result)
+    result.notes += resolver_notes
     return result
