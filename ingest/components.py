@@ -12,7 +12,10 @@ files: container directories (``src``, ``lib``, ``packages``, ``apps``,
 are looked through, and each remaining top-level directory is a component. A
 container directory among them, or one that holds most of the code (≥ 80 % of
 source files), is split into its own subdirectories (looking through chains of
-single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``. Files directly in the looked-through prefix belong to
+single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``;
+modules directly in the split directory form a component named after it
+(``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``). Hidden
+directories (``.github``) are tooling, not components. Files directly in the looked-through prefix belong to
 no component.
 """
 
@@ -124,15 +127,24 @@ def infer_components(source_paths: list[str]) -> list[ComponentDef]:
             only = next(iter(sub))
             path = [*path, only]
             sub = _group(sub[only], path)
-        if len(sub) >= 2:
+        direct = [d for d in members if len(d) == len(path) and d == path]
+        if len(direct) < 2:  # a lone __init__.py or index.ts is glue, not a component
+            direct = []
+        if len(sub) >= 2 or (sub and direct):
             del groups[top]
             for name, sub_members in sub.items():
                 key = name if name not in groups else ".".join([*path[len(prefix):], name])
                 groups[key] = ([*path, name], sub_members)
+            if direct:  # the package's own top-level modules (flask/app.py beside flask/json/)
+                key = path[-1] if path[-1] not in groups else ".".join(path[len(prefix):])
+                groups[key] = ([*path, "*"], direct)
     defs = []
     for name in sorted(groups):
-        path = "/".join(groups[name][0])
-        defs.append(ComponentDef(name=name, paths=[f"{path}/**"], inferred=True))
+        if name.startswith("."):  # .github, .devcontainer: tooling, not a part of the system
+            continue
+        parts = groups[name][0]
+        pattern = "/".join(parts) if parts[-1] == "*" else "/".join(parts) + "/**"
+        defs.append(ComponentDef(name=name, paths=[pattern], inferred=True))
     return defs
 
 

@@ -70,6 +70,10 @@ def test_inferred_components_look_through_containers_and_single_packages():
     assert names(["src/shop/__init__.py", "src/shop/core/a.py", "src/shop/api/b.py", "src/shop/db/c.py", "tests/t.py"]) == [
         ("api", ["src/shop/api/**"]), ("core", ["src/shop/core/**"]), ("db", ["src/shop/db/**"]), ("tests", ["tests/**"]),
     ]
+    assert names(["src/flask/app.py", "src/flask/cli.py", "src/flask/json/a.py", "src/flask/sansio/b.py",
+                  ".github/workflows/x.sh", "tests/t.py"]) == [
+        ("flask", ["src/flask/*"]), ("json", ["src/flask/json/**"]), ("sansio", ["src/flask/sansio/**"]), ("tests", ["tests/**"]),
+    ]
     assert names(["packages/ui/src/x.ts", "packages/core/src/y.ts"]) == [("core", ["packages/core/**"]), ("ui", ["packages/ui/**"])]
     assert names(["src/main/java/com/acme/a/X.java", "src/main/java/com/acme/b/Y.java"]) == [
         ("a", ["src/main/java/com/acme/a/**"]), ("b", ["src/main/java/com/acme/b/**"]),
