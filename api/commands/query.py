@@ -1,0 +1,51 @@
+"""``cairn query``: read-only Cypher against a Neo4j store."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from api.common import CairnError, OutputFormat, StoreOption, console, opened_store, print_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("query")(query)
+
+
+def parse_params(pairs: list[str]) -> dict:
+    """``k=v`` pairs; a value that reads as JSON (numbers, true, lists…) is taken as such, else as text."""
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CairnError(f"--param {pair!r}: expected NAME=VALUE")
+        try:
+            params[key.strip()] = json.loads(value)
+        except ValueError:
+            params[key.strip()] = value
+    return params
+
+
+def query(
+    cypher: str = typer.Argument(..., help="A read-only Cypher query; use $name for parameters"),
+    param: list[str] = typer.Option([], "--param", help="A query parameter NAME=VALUE (repeatable)"),
+    store: Optional[str] = StoreOption,
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+) -> None:
+    """Run read-only Cypher on a Neo4j store (the server refuses writes). Parameters are passed, never pasted."""
+    params = parse_params(param)
+    with opened_store(store) as st:
+        rows = st.cypher(cypher, params)
+    if format is OutputFormat.json:
+        print_json(rows)
+        return
+    columns = list(rows[0]) if rows else []
+    table = Table(title=f"{len(rows)} row(s)", title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*(json.dumps(row[c], ensure_ascii=False, default=str) if not isinstance(row[c], str) else row[c] for c in columns))
+    console.print(table)
