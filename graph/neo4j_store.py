@@ -41,6 +41,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -210,19 +211,20 @@ class Neo4jStore(GraphStore):
         Credentials in the URI win; else ``$CAIRN_NEO4J_USER``/``$CAIRN_NEO4J_PASSWORD``;
         else none (a server with authentication disabled). ``options`` go to the constructor.
         """
-        parts = urlsplit(uri)
+        try:
+            parts = urlsplit(uri)
+            host = parts.hostname or ""
+            port = parts.port
+        except ValueError as exc:
+            without_credentials = re.sub(r"//[^@/]*@", "//", uri)
+            raise StoreError(f"invalid Neo4j URI {without_credentials}: {exc}") from exc
         user = unquote(parts.username) if parts.username else os.environ.get(USER_ENV)
         if parts.password is not None:
             password = unquote(parts.password)
         else:
             password = os.environ.get(PASSWORD_ENV, "")
-        host = parts.hostname or ""
         if ":" in host:  # IPv6 literal
             host = f"[{host}]"
-        try:
-            port = parts.port
-        except ValueError as exc:
-            raise StoreError(f"invalid Neo4j URI {parts.scheme}://{host}: {exc}") from exc
         netloc = host + (f":{port}" if port is not None else "")
         plain = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
         shown = urlunsplit((parts.scheme, (f"{user}@" if user else "") + netloc, parts.path, parts.query, ""))

@@ -290,9 +290,11 @@ def test_an_unreachable_server_is_a_one_line_error_without_the_password():
     assert isinstance(err.value, StoreError)
 
 
-def test_a_malformed_uri_is_a_store_error():
-    with pytest.raises(StoreError, match="invalid Neo4j URI"):
-        open_store("bolt://127.0.0.1:notaport")
+def test_a_malformed_uri_is_a_store_error_without_the_password():
+    for uri in ("bolt://ada:pw-secret@127.0.0.1:notaport", "neo4j://ada:pw-secret@[::1", "bolt://ada:pw-secret@:7687"):
+        with pytest.raises(StoreError, match="invalid Neo4j URI") as err:
+            open_store(uri)
+        assert "pw-secret" not in str(err.value), uri
 
 
 @pytest.mark.neo4j
