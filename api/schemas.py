@@ -220,7 +220,7 @@ class PRCheckRequest(BaseModel):
     head: str | None = Field(None, pattern=GIT_REF_PATTERN, description="Branch or commit of the change")
     diff: str | None = Field(None, max_length=MAX_DIFF_CHARS, description="A unified diff (git diff output)")
     files: dict[str, str] = Field(default_factory=dict, description="Post-change contents of every added or modified file, by path")
-    author: str | None = Field(None, max_length=500, description="'Name <email>' of the PR author")
+    author: str | None = Field(None, max_length=500, description="The PR's author as the forge reports it ('Name <email>' or a login such as copilot-swe-agent[bot]); counts for agent detection")
     description: str | None = Field(None, max_length=200_000, description="The PR description: rationale, ADR references, agent markers")
 
     @model_validator(mode="after")
@@ -232,8 +232,8 @@ class PRCheckRequest(BaseModel):
             raise ValueError("give both base and head")
         if not refs and self.diff is None:
             raise ValueError("give base and head refs, or a unified diff with the post-change files")
-        if refs and (self.files or self.author):
-            raise ValueError("files and author go with a diff; with base and head they come from git")
+        if refs and self.files:
+            raise ValueError("files go with a diff; with base and head the contents come from git")
         if sum(len(v) for v in self.files.values()) > MAX_DIFF_CHARS * 4:
             raise ValueError("files are too large for one request")
         return self

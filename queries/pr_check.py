@@ -91,9 +91,15 @@ class ChangeSet:
 # -- entry points ---------------------------------------------------------------------
 
 def check_refs(
-    graph: RepoGraph, root: Path, base: str, head: str, *, description: str | None = None, cache_dir: Path | None = None
+    graph: RepoGraph, root: Path, base: str, head: str, *, description: str | None = None, cache_dir: Path | None = None,
+    author: str | None = None,
 ) -> dict[str, Any]:
-    """Check the change from ``base`` to ``head`` in the checkout at ``root``."""
+    """Check the change from ``base`` to ``head`` in the checkout at ``root``.
+
+    ``author`` is the pull request's author as the forge reports it (a login
+    such as ``copilot-swe-agent[bot]``, or ``Name <email>``): PR metadata that
+    counts for agent detection beside the commits' identities.
+    """
     root = Path(root)
     if not root.is_dir():
         raise PRCheckError(f"{root}: not a directory")
@@ -117,6 +123,8 @@ def check_refs(
     )
     _save_quietly(cache)
     identities = _commit_identities(root, merge_base, head_sha)
+    if author:
+        identities.append(Identity(*_split_identity(author), "pr-author"))
     change = ChangeSet(base_graph, head_graph, changes, identities, base=merge_base, head=head_sha, changed_modules=changed_modules)
     baseline = _read_baseline_at(root, merge_base, graph)
     return analyse(graph, change, description=description, baseline=baseline)

@@ -235,3 +235,18 @@ def test_deleting_a_module_drops_its_edges(shop, tmp_path):
     report = json.loads(pr(shop, store).output)
     assert report["verdict"] == "pass" and report["new_edges"] == []
     assert report["changed_files"] == [{"path": "shop/core/legacy.py", "status": "deleted"}]
+
+
+def test_pr_metadata_author_counts_for_agent_detection(shop, tmp_path):
+    """A PR opened by an agent account (GitHub's PR author) is agent-authored even if the commits look human."""
+    store = open_store(str(tmp_path / "store"))
+    run(["ingest", str(shop.root)], tmp_path / "store")
+    shop.git("checkout", "-q", "-b", "copilot/fix")
+    shop.commit({"shop/api/views.py": "from shop.api import routes\nX = 1\n"}, author=BOB, message="x")
+    from queries.pr_check import check_refs
+
+    report = check_refs(store.load("shop"), shop.root, "main", "HEAD", author="copilot-swe-agent[bot]")
+    assert report["agent"]["detected"]
+    assert any("pr-author copilot-swe-agent[bot]" in e for e in report["agent"]["evidence"])
+    human = check_refs(store.load("shop"), shop.root, "main", "HEAD", author="bob-the-builder")
+    assert not human["agent"]["detected"]

@@ -25,12 +25,14 @@ def checkout_of(summary: RepositorySummary) -> Path:
     return Path(root)
 
 
-def run_check_refs(state: State, summary: RepositorySummary, graph: RepoGraph, base: str, head: str, description: str | None) -> dict[str, Any]:
+def run_check_refs(state: State, summary: RepositorySummary, graph: RepoGraph, base: str, head: str, description: str | None,
+                   author: str | None = None) -> dict[str, Any]:
     from api.services import cache_dir_for
 
     pr_check = lazy_import("queries.pr_check", "the PR check")
     try:
-        return pr_check.check_refs(graph, checkout_of(summary), base, head, description=description, cache_dir=cache_dir_for(state.store))
+        return pr_check.check_refs(graph, checkout_of(summary), base, head, description=description,
+                                   cache_dir=cache_dir_for(state.store), author=author)
     except pr_check.PRCheckError as exc:
         raise ProblemError(422, "Invalid change", str(exc), slug="invalid-change") from None
 
@@ -48,7 +50,7 @@ def pr_check(state: State, request: PRCheckRequest) -> dict[str, Any]:
     summary = resolve_repository(state.store, request.repository)
     graph = state.graph(summary)
     if request.diff is None:
-        return run_check_refs(state, summary, graph, request.base, request.head, request.description)
+        return run_check_refs(state, summary, graph, request.base, request.head, request.description, request.author)
     pr = lazy_import("queries.pr_check", "the PR check")
     try:
         return pr.check_diff(graph, request.diff, request.files, author=request.author, description=request.description,

@@ -126,6 +126,8 @@ async def github_webhook(
                            "Cairn does not fetch from GitHub; fetch them into that checkout (git fetch origin) and redeliver the event",
                            slug="commits-not-available")
     description = pull.get("body") if isinstance(pull.get("body"), str) else None
+    user = pull.get("user") if isinstance(pull.get("user"), dict) else {}
+    author = user.get("login") if isinstance(user.get("login"), str) else None  # PR metadata: an agent may open the PR
     graph = await run_in_threadpool(state.graph, summary)
-    report = await run_in_threadpool(run_check_refs, state, summary, graph, base, head, description)
+    report = await run_in_threadpool(run_check_refs, state, summary, graph, base, head, description, author)
     return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report}
