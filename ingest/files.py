@@ -22,8 +22,10 @@ from pathlib import Path
 import pathspec
 
 VENDORED_DIRS = frozenset(
+    # Names that mean someone else's code wherever they appear. Not "external" or "deps": real packages
+    # use those names (sympy.external).
     {"node_modules", "vendor", "third_party", "third-party", "thirdparty", "bower_components", "jspm_packages",
-     "site-packages", ".venv", "venv", "Pods", "Carthage", "external", "deps"}
+     "site-packages", ".venv", "venv", "Pods", "Carthage"}
 )
 #: Build output: anywhere in the tree, and at the top level only (a package may well be called ``build``).
 BUILD_DIRS = frozenset({"__pycache__", ".next", ".nuxt", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".git", ".gradle"})
@@ -180,6 +182,10 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
         if reason:
             listing.skip(path, reason)
             continue
+        language = language_of(path)
+        if language is None:  # documentation, configuration, data: listed, never read here
+            listing.kept.append(ListedFile(path, 0, 0, None))
+            continue
         full = f"{base}/{path}"
         try:
             st = os.lstat(full)
@@ -190,11 +196,10 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
-        language = language_of(path)
         if st.st_size > max_file_bytes:
             listing.skip(path, "oversized")
             continue
-        if language is not None and language not in CODE_LANGUAGES:
+        if language not in CODE_LANGUAGES:
             try:
                 with open(full, "rb") as fh:
                     head = fh.read(SNIFF_BYTES)
@@ -212,7 +217,7 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
 
 def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: set[str] | tuple = ()) -> str | None:
     """Why a path is skipped by its name alone (None: keep it)."""
-    if excluded.match_file(path):
+    if excluded.patterns and excluded.match_file(path):
         return "excluded"
     dirs = path.split("/")[:-1]
     if any(d in VENDORED_DIRS for d in dirs) or "linguist-vendored" in attributes:
