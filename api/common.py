@@ -6,7 +6,6 @@ import json
 import sys
 from contextlib import contextmanager
 from enum import Enum
-from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import typer

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import RUNTIME, Layout, ParsedFile
+from ingest.code.base import RUNTIME, ParsedFile
 from ingest.code.go import GoLanguage, GoResolver, parse_go_mod
 
 EXT = True
@@ -21,28 +22,11 @@ INT = False
 
 
 def load(root: Path) -> tuple[GoResolver, dict[str, ParsedFile]]:
-    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True).stdout
-    every = [p for p in listed.decode().split("\0") if p]
-    language = GoLanguage()
-    files = [p for p in every if language.handles(p)]
-    parsed = {p: language.parse(p, (root / p).read_bytes()) for p in files}
-
-    def read_text(path: str) -> str | None:
-        try:
-            return (root / path).read_text()
-        except OSError:
-            return None
-
-    return language.resolver(Layout(files, frozenset(every), parsed, read_text)), parsed
+    return language_harness.load(root, GoLanguage())
 
 
 def edges(resolver: GoResolver, parsed: dict[str, ParsedFile]) -> set[tuple[str, str, bool]]:
-    found = set()
-    for path, pf in parsed.items():
-        source = resolver.module_of(path)
-        if source is not None:
-            found |= {(source, imp.target, imp.external) for imp in resolver.resolve(pf)}
-    return found
+    return language_harness.edges(resolver, parsed, with_kind=False)
 
 
 REPO = {

@@ -7,13 +7,13 @@ resolved by the resolver over a ``Layout`` of the whole checkout.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
+import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import RUNTIME, Layout, ParsedFile
+from ingest.code.base import RUNTIME, ParsedFile
 from ingest.code.java import JavaLanguage, JavaResolver, external_group
 
 EXT = True
@@ -23,28 +23,11 @@ TEST = "app/src/test/java/com/acme"
 
 
 def load(root: Path) -> tuple[JavaResolver, dict[str, ParsedFile]]:
-    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True).stdout
-    every = [p for p in listed.decode().split("\0") if p]
-    language = JavaLanguage()
-    files = [p for p in every if language.handles(p)]
-    parsed = {p: language.parse(p, (root / p).read_bytes()) for p in files}
-
-    def read_text(path: str) -> str | None:
-        try:
-            return (root / path).read_text()
-        except OSError:
-            return None
-
-    return language.resolver(Layout(files, frozenset(every), parsed, read_text)), parsed
+    return language_harness.load(root, JavaLanguage())
 
 
 def edges(resolver: JavaResolver, parsed: dict[str, ParsedFile]) -> set[tuple[str, str, bool]]:
-    found = set()
-    for path, pf in parsed.items():
-        source = resolver.module_of(path)
-        if source is not None:
-            found |= {(source, imp.target, imp.external) for imp in resolver.resolve(pf)}
-    return found
+    return language_harness.edges(resolver, parsed, with_kind=False)
 
 
 REPO = {

@@ -7,13 +7,13 @@ resolved by the resolver over a ``Layout`` of the whole checkout.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
+import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, Layout, ParsedFile
+from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
 from ingest.code.javascript import JavaScriptLanguage, JavaScriptResolver, external_package
 
 EXT = True  # readability of expected edge tuples: (source, target, kind, external)
@@ -21,19 +21,7 @@ INT = False
 
 
 def load(root: Path) -> tuple[JavaScriptResolver, dict[str, ParsedFile]]:
-    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True).stdout
-    every = [p for p in listed.decode().split("\0") if p]
-    language = JavaScriptLanguage()
-    files = [p for p in every if language.handles(p)]
-    parsed = {p: language.parse(p, (root / p).read_bytes()) for p in files}
-
-    def read_text(path: str) -> str | None:
-        try:
-            return (root / path).read_text()
-        except OSError:
-            return None
-
-    return language.resolver(Layout(files, frozenset(every), parsed, read_text)), parsed
+    return language_harness.load(root, JavaScriptLanguage())
 
 
 def edges(resolver: JavaScriptResolver, parsed: dict[str, ParsedFile]) -> set[tuple[str, str, str, bool]]:

@@ -67,7 +67,7 @@ def shop(tmp_path):
                  "shop/core/rules.py": "from shop.core import prices\n",
                  "shop/core/legacy.py": "import shop.db.tables\n"}, author=ADA, message="core")
     for i in range(3):
-        repo.commit({f"shop/core/prices.py": f"def price(x):\n    return x * {i + 3}\n"}, author=ADA, message="tune")
+        repo.commit({"shop/core/prices.py": f"def price(x):\n    return x * {i + 3}\n"}, author=ADA, message="tune")
     repo.commit({"shop/api/routes.py": "from shop.core.prices import price\n", "shop/db/tables.py": "TABLES = []\n"}, author=BOB, message="api")
     repo.commit({"shop/api/views.py": "from shop.api import routes\n", "shop/db/queries.py": "from shop.db import tables\n"}, author=CAROL, message="more")
     repo.git("branch", "base-point")

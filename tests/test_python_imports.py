@@ -7,14 +7,14 @@ resolved by the resolver over a ``Layout`` of the whole checkout.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, Layout, ParsedFile
+from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
 from ingest.code.python import PythonLanguage, PythonResolver, _parse_import_text, _parser, import_candidates
 
 EXT = True  # readability of expected edge tuples: (source, target, kind, external)
@@ -22,28 +22,11 @@ INT = False
 
 
 def load(root: Path) -> tuple[PythonResolver, dict[str, ParsedFile]]:
-    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True).stdout
-    every = [p for p in listed.decode().split("\0") if p]
-    language = PythonLanguage()
-    files = [p for p in every if language.handles(p)]
-    parsed = {p: language.parse(p, (root / p).read_bytes()) for p in files}
-
-    def read_text(path: str) -> str | None:
-        try:
-            return (root / path).read_text()
-        except OSError:
-            return None
-
-    return language.resolver(Layout(files, frozenset(every), parsed, read_text)), parsed
+    return language_harness.load(root, PythonLanguage())
 
 
 def edges(resolver: PythonResolver, parsed: dict[str, ParsedFile]) -> set[tuple[str, str, str, bool]]:
-    found = set()
-    for path, pf in parsed.items():
-        source = resolver.module_of(path)
-        if source is not None:
-            found |= {(source, imp.target, imp.kind, imp.external) for imp in resolver.resolve(pf)}
-    return found
+    return language_harness.edges(resolver, parsed, with_kind=True)
 
 
 def edges_from(resolver, parsed, path) -> set[tuple[str, str, bool]]:

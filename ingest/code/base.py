@@ -20,6 +20,7 @@ not dataclasses: a warm ingest unpickles tens of thousands of them.
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, NamedTuple
@@ -131,6 +132,29 @@ class Language(ABC):
 
     def handles(self, path: str) -> bool:
         return os.path.splitext(path)[1] in self.extensions
+
+
+_THREAD = threading.local()
+
+
+def parser_and_cursor(key: str, grammar: Callable[[], object], query_source: str | None = None):
+    """A tree-sitter ``(Parser, QueryCursor | None)`` for ``grammar``, built once per thread and key.
+
+    Parsers and query cursors keep state between calls and are not safe to
+    share between threads, so each thread (and each process of the parse
+    pool) gets its own. ``grammar`` returns the grammar wheel's language
+    pointer (``tree_sitter_go.language``); tree-sitter is imported here, on
+    first use, so importing a language module stays cheap.
+    """
+    cache = _THREAD.__dict__.setdefault("machinery", {})
+    found = cache.get(key)
+    if found is None:
+        from tree_sitter import Language as TSLanguage, Parser, Query, QueryCursor
+
+        language = TSLanguage(grammar())
+        cursor = QueryCursor(Query(language, query_source)) if query_source is not None else None
+        found = cache[key] = (Parser(language), cursor)
+    return found
 
 
 def count_syntax_errors(root_node) -> int:  # tree_sitter.Node

@@ -39,7 +39,6 @@ imports to be (see ``extract_imports``).
 from __future__ import annotations
 
 import re
-import threading
 
 from ingest.code.base import (
     RUNTIME,
@@ -50,6 +49,7 @@ from ingest.code.base import (
     ResolvedImport,
     Resolver,
     count_syntax_errors,
+    parser_and_cursor,
 )
 
 _QUERY_SOURCE = """
@@ -61,18 +61,10 @@ STANDARD_LIBRARY_MODULE = "std"  # go.mod of the Go distribution's src/: its pac
 THREE_ELEMENT_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht"})
 _MAJOR_VERSION = re.compile(r"v[0-9]+\Z")
 
-_tree_sitter = threading.local()
-
-
 def _machinery():
-    m = getattr(_tree_sitter, "machinery", None)
-    if m is None:
-        import tree_sitter_go
-        from tree_sitter import Language as TSLanguage, Parser, Query, QueryCursor
+    import tree_sitter_go
 
-        lang = TSLanguage(tree_sitter_go.language())
-        m = _tree_sitter.machinery = (Parser(lang), QueryCursor(Query(lang, _QUERY_SOURCE)))
-    return m
+    return parser_and_cursor("go", tree_sitter_go.language, _QUERY_SOURCE)
 
 
 # Go puts every import before the first other top-level declaration.

@@ -43,7 +43,6 @@ file's own package.
 
 from __future__ import annotations
 
-import threading
 from pathlib import PurePosixPath
 
 from ingest.code.base import (
@@ -55,6 +54,7 @@ from ingest.code.base import (
     ResolvedImport,
     Resolver,
     count_syntax_errors,
+    parser_and_cursor,
 )
 
 #: Marks a RawImport that is a type name used in the code, not an import statement.
@@ -95,18 +95,10 @@ _QUERY_SOURCE = """
 (type_parameter (type_identifier) @declared)
 """
 
-_tree_sitter = threading.local()
-
-
 def _machinery():
-    m = getattr(_tree_sitter, "machinery", None)
-    if m is None:
-        import tree_sitter_java
-        from tree_sitter import Language as TSLanguage, Parser, Query, QueryCursor
+    import tree_sitter_java
 
-        lang = TSLanguage(tree_sitter_java.language())
-        m = _tree_sitter.machinery = (Parser(lang), QueryCursor(Query(lang, _QUERY_SOURCE)))
-    return m
+    return parser_and_cursor("java", tree_sitter_java.language, _QUERY_SOURCE)
 
 
 def _dotted(node) -> str:

@@ -74,7 +74,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -89,6 +88,7 @@ from ingest.code.base import (
     ResolvedImport,
     Resolver,
     count_syntax_errors,
+    parser_and_cursor,
 )
 
 JS_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs")
@@ -151,29 +151,16 @@ _TYPE_CONTEXTS = frozenset(
 )
 _TYPE_CONTEXT_DEPTH = 40
 
-_tree_sitter = threading.local()
-
-
 def _machinery(grammar: str):
-    """(parser, query cursor) for "javascript", "typescript" or "tsx", built once per thread."""
-    cache = getattr(_tree_sitter, "machinery", None)
-    if cache is None:
-        cache = _tree_sitter.machinery = {}
-    m = cache.get(grammar)
-    if m is None:
-        from tree_sitter import Language as TSLanguage, Parser, Query, QueryCursor
+    """(parser, query cursor) for "javascript", "typescript" or "tsx"."""
+    if grammar == "javascript":
+        import tree_sitter_javascript
 
-        if grammar == "javascript":
-            import tree_sitter_javascript
+        return parser_and_cursor("javascript", tree_sitter_javascript.language, _COMMON_QUERY)
+    import tree_sitter_typescript
 
-            lang, source = TSLanguage(tree_sitter_javascript.language()), _COMMON_QUERY
-        else:
-            import tree_sitter_typescript
-
-            raw = tree_sitter_typescript.language_tsx() if grammar == "tsx" else tree_sitter_typescript.language_typescript()
-            lang, source = TSLanguage(raw), _TS_QUERY
-        m = cache[grammar] = (Parser(lang), QueryCursor(Query(lang, source)))
-    return m
+    raw = tree_sitter_typescript.language_tsx if grammar == "tsx" else tree_sitter_typescript.language_typescript
+    return parser_and_cursor(grammar, raw, _TS_QUERY)
 
 
 def _grammar_for(path: str) -> str:

@@ -75,7 +75,6 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
 from __future__ import annotations
 
 import re
-import threading
 from bisect import bisect_right
 from collections import Counter
 
@@ -90,6 +89,7 @@ from ingest.code.base import (
     ResolvedImport,
     Resolver,
     count_syntax_errors,
+    parser_and_cursor,
 )
 
 # Marker in RawImport.names of a dynamic relative import whose package argument
@@ -97,18 +97,11 @@ from ingest.code.base import (
 # package (they differ for a module that is not a package's ``__init__``).
 RELATIVE_TO_NAME = "__name__"
 
-_tree_sitter = threading.local()
-
-
 def _parser():
-    """A tree-sitter parser, built once per thread (parsers are not thread-safe)."""
-    parser = getattr(_tree_sitter, "parser", None)
-    if parser is None:
-        import tree_sitter_python
-        from tree_sitter import Language as TSLanguage, Parser
+    """A tree-sitter parser for Python (one per thread: parsers are not thread-safe)."""
+    import tree_sitter_python
 
-        parser = _tree_sitter.parser = Parser(TSLanguage(tree_sitter_python.language()))
-    return parser
+    return parser_and_cursor("python", tree_sitter_python.language)[0]
 
 
 _AWKWARD = re.compile(rb"[\s\\#]")
