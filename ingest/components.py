@@ -15,7 +15,12 @@ source files), is split into its own subdirectories (looking through chains of
 single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``;
 modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``). Hidden
-directories (``.github``) are tooling, not components. Files directly in the looked-through prefix belong to
+directories (``.github``) are tooling, not components. Files directly at the
+top (a Go module's root package) form a component named after the repository
+when there are at least three of them and they are a tenth of the code. Maven
+and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are roots:
+the package path decides, so ``owner`` holds ``src/main/java/…/owner/`` and its
+tests in ``src/test/java/…/owner/``. Files directly in the looked-through prefix belong to
 no component.
 """
 
@@ -45,15 +50,27 @@ class ComponentDef:
     def compile(self) -> None:
         self._patterns = []
         for pattern in self.paths:
+            files_in = _files_directly_in(pattern)
             prefix = _directory_prefix(pattern)
-            matcher = prefix if prefix is not None else pathspec.PathSpec.from_lines("gitwildmatch", [_as_dir_pattern(pattern)])
+            if files_in is not None:
+                matcher: object = ("files", files_in)
+            elif prefix is not None:
+                matcher = prefix
+            else:
+                matcher = pathspec.PathSpec.from_lines("gitwildmatch", [_as_dir_pattern(pattern)])
             self._patterns.append((_specificity(pattern), matcher))
 
     def match(self, path: str) -> int | None:
         """The specificity of the best pattern matching ``path``, or None."""
         best = None
         for spec_len, matcher in self._patterns:
-            hit = path.startswith(matcher) if isinstance(matcher, str) else matcher.match_file(path)
+            if isinstance(matcher, tuple):
+                directory = matcher[1]
+                hit = path.startswith(directory) and "/" not in path[len(directory):]
+            elif isinstance(matcher, str):
+                hit = path.startswith(matcher)
+            else:
+                hit = matcher.match_file(path)
             if hit and (best is None or spec_len > best):
                 best = spec_len
         return best
@@ -64,6 +81,21 @@ def _as_dir_pattern(pattern: str) -> str:
     if not any(ch in pattern for ch in "*?[") and "." not in pattern.rsplit("/", 1)[-1]:
         return pattern.rstrip("/") + "/"
     return pattern
+
+
+def _files_directly_in(pattern: str) -> str | None:
+    """``"a/b/*"`` (or ``"*"`` at the top) as the directory ``"a/b/"`` whose files, and only those, it means.
+
+    In gitignore syntax ``a/b/*`` would also take every subdirectory's contents;
+    for a component "the files in this directory" is what a person means.
+    """
+    if pattern == "*":
+        return ""
+    if pattern.endswith("/*"):
+        body = pattern[:-2]
+        if body and not body.startswith(("/", "!")) and not any(ch in body for ch in "*?[\\"):
+            return body + "/"
+    return None
 
 
 def _directory_prefix(pattern: str) -> str | None:
@@ -104,9 +136,22 @@ def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
     return [ComponentDef(name, list(s.paths), s.system, s.domain, s.description) for name, s in spec.items()]
 
 
-def infer_components(source_paths: list[str]) -> list[ComponentDef]:
+#: Maven/Gradle source sets: ``src/main/java/`` and friends are roots, so the package path decides.
+SOURCE_SET = re.compile(r"^(?P<root>(?:.*/)?src/[A-Za-z0-9_-]+/(?:java|kotlin|scala|groovy|resources)/)")
+ROOT_SHARE = 0.1  # files directly at the top form a component when they are at least this share (and 3 or more)
+
+
+def _logical(path: str) -> tuple[str, list[str]]:
+    """(physical source-set root, directories below it) of a path."""
+    m = SOURCE_SET.match(path)
+    root = m.group("root") if m else ""
+    return root, path[len(root):].split("/")[:-1]
+
+
+def infer_components(source_paths: list[str], root_name: str = "root") -> list[ComponentDef]:
     """Components from the directory layout of the source files (see module docstring)."""
-    dirs = [p.split("/")[:-1] for p in source_paths]
+    located = [_logical(p) for p in source_paths]
+    dirs = [d for _, d in located]
     if not dirs:
         return []
     prefix = _common_prefix(dirs)
@@ -138,14 +183,25 @@ def infer_components(source_paths: list[str]) -> list[ComponentDef]:
             if direct:  # the package's own top-level modules (flask/app.py beside flask/json/)
                 key = path[-1] if path[-1] not in groups else ".".join(path[len(prefix):])
                 groups[key] = ([*path, "*"], direct)
+    top_files = [d for d in dirs if d == prefix]
+    if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs):  # a Go module's root package, say
+        key = root_name if root_name not in groups else f"{root_name}.root"
+        groups[key] = ([*prefix, "*"], top_files)
     defs = []
     for name in sorted(groups):
         if name.startswith("."):  # .github, .devcontainer: tooling, not a part of the system
             continue
         parts = groups[name][0]
-        pattern = "/".join(parts) if parts[-1] == "*" else "/".join(parts) + "/**"
-        defs.append(ComponentDef(name=name, paths=[pattern], inferred=True))
+        logical = "/".join(parts) if parts[-1] == "*" else "/".join(parts) + "/**"
+        roots = sorted({root for root, d in located if _under(d, parts)})
+        defs.append(ComponentDef(name=name, paths=[root + logical for root in roots] or [logical], inferred=True))
     return defs
+
+
+def _under(dirs: list[str], parts: list[str]) -> bool:
+    if parts[-1] == "*":
+        return dirs == parts[:-1]
+    return dirs[: len(parts)] == parts
 
 
 def _common_prefix(dirs: list[list[str]]) -> list[str]:

@@ -138,7 +138,7 @@ def ingest_repository(
             listing.skip(path, reason)
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
-    defs = declared_components(config.components) if config.components else infer_components(source_paths)
+    defs = declared_components(config.components) if config.components else infer_components(source_paths, repo)
     build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
     summary.parsed, summary.cached = code.parsed, code.cached
     summary.syntax_errors = len(code.syntax_errors)

@@ -74,6 +74,19 @@ def test_inferred_components_look_through_containers_and_single_packages():
                   ".github/workflows/x.sh", "tests/t.py"]) == [
         ("flask", ["src/flask/*"]), ("json", ["src/flask/json/**"]), ("sansio", ["src/flask/sansio/**"]), ("tests", ["tests/**"]),
     ]
+    go = ["gin.go", "context.go", "routes.go", "render/json.go", "render/xml.go", "binding/form.go", "binding/json.go"]
+    assert [(c.name, c.paths) for c in infer_components(go, "gin")] == [
+        ("binding", ["binding/**"]), ("gin", ["*"]), ("render", ["render/**"]),
+    ]
+    cmap = ComponentMap(infer_components(go, "gin"))
+    assert [cmap.component_of(p) for p in ("gin.go", "render/json.go", ".github/tool.go")] == ["gin", "render", None]
+    java = [f"src/{s}/java/org/acme/shop/{pkg}/{cls}.java" for s in ("main", "test") for pkg in ("owner", "vet") for cls in ("A", "B")]
+    java += ["src/main/java/org/acme/shop/App.java", "src/main/resources/db/schema.sql"]
+    assert names(java) == [
+        ("db", ["src/main/resources/db/**"]),
+        ("owner", ["src/main/java/org/acme/shop/owner/**", "src/test/java/org/acme/shop/owner/**"]),
+        ("vet", ["src/main/java/org/acme/shop/vet/**", "src/test/java/org/acme/shop/vet/**"]),
+    ]
     assert names(["packages/ui/src/x.ts", "packages/core/src/y.ts"]) == [("core", ["packages/core/**"]), ("ui", ["packages/ui/**"])]
     assert names(["src/main/java/com/acme/a/X.java", "src/main/java/com/acme/b/Y.java"]) == [
         ("a", ["src/main/java/com/acme/a/**"]), ("b", ["src/main/java/com/acme/b/**"]),
