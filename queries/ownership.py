@@ -202,6 +202,12 @@ def _load(graph: RepoGraph) -> _Knowledge:
     return knowledge
 
 
+def gone_people(graph: RepoGraph) -> dict[str, str]:
+    """Person node id -> why they count as gone ("departed", "inactive"), by the same rules as the truck factor."""
+    knowledge = _load(graph)
+    return {info.node.id: info.gone_reason for info in knowledge.people.values() if info.gone_reason}
+
+
 def _match(knowledge: _Knowledge, name: str) -> list[str]:
     wanted = name.strip().casefold()
     return sorted(pid for pid, info in knowledge.people.items() if any(a.casefold() == wanted for a in info.aliases))

@@ -436,23 +436,24 @@ def suggest_reviewers(stored: RepoGraph, touched: list[dict[str, Any]], changes:
                 excluded.add(people[alias.lower()].key)
             if alias:
                 excluded.add(alias.lower())
-    departed = {str(d).lower() for d in (stored.repository.get("departed") if stored.repository else None) or []}
+    from queries.ownership import gone_people
 
-    def usable(name: str) -> str | None:
+    gone = gone_people(stored)  # departed or inactive: they cannot review
+
+    def usable(name: str, active: bool | None = None) -> str | None:
+        if active is False:
+            return None
         person = people.get(name.lower())
-        if person is not None:
-            if person.key in excluded or person.get("kind", "human") != "human":
-                return None
-            names = {str(x).lower() for x in [person.key, person.get("name"), *(person.get("emails") or [])] if x}
-            if names & departed or person.get("gone"):
-                return None
-            return person.get("name") or person.key
-        return None if name.lower() in excluded or name.lower() in departed else name
+        if person is None:
+            return None if name.lower() in excluded else name
+        if person.key in excluded or person.get("kind", "human") != "human" or person.id in gone:
+            return None
+        return person.get("name") or person.key
 
     ranked: list[str] = []
     for comp in touched:
         for holder in sorted(comp["knowledge_holders"], key=lambda h: -(h.get("share") or 0)):
-            name = usable(str(holder.get("person", "")))
+            name = usable(str(holder.get("person", "")), holder.get("active"))
             if name and name not in ranked:
                 ranked.append(name)
     touched_files = {p for c in changes for p in (c.path, c.old_path) if p}

@@ -250,3 +250,28 @@ def test_pr_metadata_author_counts_for_agent_detection(shop, tmp_path):
     assert any("pr-author copilot-swe-agent[bot]" in e for e in report["agent"]["evidence"])
     human = check_refs(store.load("shop"), shop.root, "main", "HEAD", author="bob-the-builder")
     assert not human["agent"]["detected"]
+
+
+def test_people_who_left_or_went_quiet_are_not_suggested(shop, tmp_path):
+    store = tmp_path / "store"
+    shop.commit({"cairn.toml": CONFIG + '\n[identities]\ndeparted = ["Ada Lovelace"]\n'}, author=BOB, message="Ada left")
+    run(["ingest", str(shop.root)], store)
+    shop.git("checkout", "-q", "-b", "core-change")
+    shop.commit({"shop/core/prices.py": "def price(x):\n    return x * 7\n"}, author=CAROL, message="x")
+    report = json.loads(pr(shop, store).output)
+    assert "Ada Lovelace" not in report["suggested_reviewers"]
+    (core,) = [c for c in report["touched_components"] if c["name"] == "core"]
+    assert core["at_risk"]  # nobody left who knows it
+
+
+def test_inactive_holders_are_not_suggested(tmp_path):
+    repo = GitRepo(tmp_path / "old")
+    repo.commit({"cairn.toml": '[components]\nlib = ["lib/**"]\n', "lib/__init__.py": "", "lib/a.py": "A = 1\n"},
+                author=ADA, date="2019-01-01T00:00:00+00:00", message="old work")
+    repo.commit({"lib/b.py": "B = 1\n"}, author=BOB, date="2024-06-01T00:00:00+00:00", message="recent work")
+    store = tmp_path / "store"
+    run(["ingest", str(repo.root)], store)
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit({"lib/a.py": "A = 2\n"}, author=CAROL, date="2024-06-02T00:00:00+00:00", message="x")
+    report = json.loads(pr(repo, store).output)
+    assert report["suggested_reviewers"] == ["Bob Builder"]  # Ada wrote lib/a.py but has been gone five years
