@@ -7,7 +7,9 @@ COPY graph graph
 COPY ingest ingest
 COPY queries queries
 COPY api api
-RUN pip install --no-cache-dir -c constraints.txt .
+RUN pip install --no-cache-dir -c constraints.txt . \
+    && mkdir -p /cache && chown nobody /cache
+ENV CAIRN_CACHE_DIR=/cache
 USER nobody
 EXPOSE 8000
 CMD ["cairn", "serve", "--host", "0.0.0.0", "--port", "8000"]
