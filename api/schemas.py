@@ -8,6 +8,7 @@ freezing the rest. Errors are RFC 9457 problem details (``Problem``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -288,3 +289,28 @@ class ModuleDependencies(Open):
 class ComponentDependencies(Open):
     components: list[str]
     edges: list[dict[str, Any]]
+
+
+class ReviewRecord(BaseModel):
+    """A review from the forge: who reviewed which files of the repository (see ingest.reviews)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reviewer: str = Field(..., min_length=1, max_length=500, description="'Name <email>' or a forge login")
+    files: list[str] = Field(..., min_length=1, max_length=5000, description="Repository-relative paths the review covered")
+    pull_request: str | None = Field(None, max_length=300, description="The pull request, e.g. '#123' or its URL")
+    submitted_at: datetime | None = Field(None, description="When the review was submitted (ISO 8601)")
+
+
+class ReviewBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reviews: list[ReviewRecord] = Field(..., min_length=1, max_length=10_000)
+
+
+class ReviewsAccepted(BaseModel):
+    repository: str
+    accepted: int
+    duplicates: int
+    total: int
+    notes: list[str]

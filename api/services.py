@@ -14,6 +14,8 @@ from graph.model import RepoGraph
 from graph.store import GraphStore, is_neo4j_uri
 from ingest.config import CairnConfig
 from ingest.pipeline import IngestResult, ingest_repository
+from ingest.reviews import add_review_records, record_key
+from queries.ownership import annotate_bus_factor
 
 
 def cache_dir_for(store: GraphStore) -> Path:
@@ -28,10 +30,6 @@ def cache_dir_for(store: GraphStore) -> Path:
 
 def annotate_derived(result: IngestResult) -> None:
     """Store derived results (bus factor per component) on the graph before it is saved."""
-    try:
-        from queries.ownership import annotate_bus_factor
-    except ImportError:
-        return
     annotate_bus_factor(result.graph)
 
 
@@ -47,6 +45,9 @@ def ingest_into_store(
     result = ingest_repository(
         root, config, repo_name=repo_name, cache_dir=cache_dir_for(store), progress=progress, config_file=config_file
     )
+    reviews = store.load_reviews(result.graph.repo)
+    if reviews:
+        result.summary.notes.extend(add_review_records(result.graph, reviews))
     annotate_derived(result)
     if progress:
         progress("saving", 0, 1)
@@ -65,3 +66,23 @@ def graph_for_checkout(store: GraphStore, root: Path) -> "RepoGraph":
         if summary.props.get("path") and Path(summary.props["path"]) == root:
             return store.load(summary.repo)
     return ingest_into_store(store, root).graph
+
+
+def add_reviews(store: GraphStore, repo: str, records: list[dict]) -> dict:
+    """Keep new review records for ``repo`` and apply them to its stored graph at once.
+
+    Records already kept (same reviewer, pull request, files and time) are not
+    counted twice, so a forge may resend them.
+    """
+    kept = store.load_reviews(repo)
+    known = {record_key(r) for r in kept}
+    new = [r for r in records if record_key(r) not in known and not known.add(record_key(r))]
+    if new:
+        graph = store.load(repo)
+        notes = add_review_records(graph, new)
+        annotate_bus_factor(graph)
+        store.save_reviews(repo, kept + new)
+        store.save(graph)
+    else:
+        notes = []
+    return {"repository": repo, "accepted": len(new), "duplicates": len(records) - len(new), "total": len(kept) + len(new), "notes": notes}

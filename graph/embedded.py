@@ -4,6 +4,7 @@ Layout of a store directory (default ``.cairn/``)::
 
     store.json            index: repository name -> graph file, summary properties
     graphs/<slug>.json    one repository's whole graph
+    reviews/<slug>.json   review records kept for a repository across ingests
     cache/                ingest's parse cache (owned by ingest, not by this module)
 
 Every write goes to a temporary file in the same directory, is fsynced and then
@@ -143,6 +144,21 @@ class EmbeddedStore(GraphStore):
         index = self._read_index()
         return [RepositorySummary(name, dict(entry.get("props", {}))) for name, entry in sorted(index["repositories"].items())]
 
+    def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
+        with self._locked():
+            atomic_write_bytes(self.root / "reviews" / f"{_slug(repo)}.json",
+                               json.dumps({"format": FORMAT_VERSION, "repo": repo, "records": records}, default=_json_default).encode())
+
+    def load_reviews(self, repo: str) -> list[dict[str, Any]]:
+        path = self.root / "reviews" / f"{_slug(repo)}.json"
+        try:
+            payload = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return []
+        except ValueError as exc:
+            raise StoreError(f"review records {path} are unreadable ({exc})") from exc
+        return list(payload.get("records") or [])
+
     def delete(self, repo: str) -> None:
         with self._locked():
             index = self._read_index()
@@ -152,6 +168,8 @@ class EmbeddedStore(GraphStore):
             atomic_write_bytes(self._index_path, json.dumps(index, indent=1).encode())
             with contextlib.suppress(FileNotFoundError):
                 (self.root / entry["file"]).unlink()
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / "reviews" / f"{_slug(repo)}.json").unlink()
 
 
 def _json_default(value: Any) -> Any:

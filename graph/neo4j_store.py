@@ -12,7 +12,9 @@ Layout in the database:
   ``_`` in front;
 * edges are relationships of their ``Rel`` type with their properties and ``_run``;
 * one ``:CairnState {repo}`` node per repository holds ``complete_run``, the run
-  readers see, and the node and edge counts of that run.
+  readers see, and the node and edge counts of that run;
+* one ``:CairnReviews {repo}`` node per repository holds its review records
+  (``ingest.reviews``) as JSON text; saves of the graph leave it alone.
 
 Saving writes the whole graph as a new run (``CREATE`` in batches, under a
 uniqueness constraint on ``(_id, _run)`` per label, so a node exists at most once per
@@ -64,6 +66,7 @@ DEFAULT_DATABASE = "neo4j"
 
 NODE_LABEL = "CairnNode"
 STATE_LABEL = "CairnState"
+REVIEWS_LABEL = "CairnReviews"  # one node per repository: its review records, as JSON text
 INTERNAL = ("_id", "_repo", "_key", "_run", "_json", "_null")
 
 _INT64 = (-(2**63), 2**63 - 1)
@@ -271,6 +274,7 @@ class Neo4jStore(GraphStore):
             name = f"cairn_{label.value.lower()}_id_run"
             wanted[name] = f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:`{label.value}`) REQUIRE (n._id, n._run) IS UNIQUE"
         wanted["cairn_state_repo"] = f"CREATE CONSTRAINT cairn_state_repo IF NOT EXISTS FOR (s:{STATE_LABEL}) REQUIRE s.repo IS UNIQUE"
+        wanted["cairn_reviews_repo"] = f"CREATE CONSTRAINT cairn_reviews_repo IF NOT EXISTS FOR (r:{REVIEWS_LABEL}) REQUIRE r.repo IS UNIQUE"
         wanted["cairn_node_repo"] = f"CREATE INDEX cairn_node_repo IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n._repo)"
         wanted["cairn_node_run"] = f"CREATE INDEX cairn_node_run IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n._run)"
         with self._errors("read the schema of"):
@@ -461,8 +465,19 @@ class Neo4jStore(GraphStore):
             for row in rows
         ]
 
+    def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
+        with self._errors(f"save review records of {repo} to"):
+            self._write(f"MERGE (r:{REVIEWS_LABEL} {{repo: $repo}}) SET r.records = $records",
+                        repo=repo, records=json.dumps(records, ensure_ascii=False))
+
+    def load_reviews(self, repo: str) -> list[dict[str, Any]]:
+        with self._errors(f"read review records of {repo} from"):
+            rows = self._read(f"MATCH (r:{REVIEWS_LABEL} {{repo: $repo}}) RETURN r.records AS records", repo=repo)
+        return list(json.loads(rows[0]["records"])) if rows and rows[0]["records"] else []
+
     def delete(self, repo: str) -> None:
         with self._errors(f"delete {repo} from"):
+            self._write(f"MATCH (r:{REVIEWS_LABEL} {{repo: $repo}}) DELETE r", repo=repo)
             rows = self._write(
                 f"OPTIONAL MATCH (s:{STATE_LABEL} {{repo: $repo}}) "
                 "WITH s, s.complete_run IS NOT NULL AS known DETACH DELETE s RETURN known",

@@ -66,6 +66,18 @@ class GraphStore(ABC):
     def delete(self, repo: str) -> None:
         """Remove a repository and everything of it."""
 
+    @abstractmethod
+    def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
+        """Replace the review records kept for ``repo`` (see ``ingest.reviews``).
+
+        They live beside the graph, not in it, so a re-ingest (which replaces
+        the graph) applies them again instead of losing them.
+        """
+
+    @abstractmethod
+    def load_reviews(self, repo: str) -> list[dict[str, Any]]:
+        """The review records kept for ``repo``; empty when there are none."""
+
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a read-only Cypher query. Only the Neo4j store can."""
         raise CypherNotSupported(

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from api.deps import ProblemError, State, Store, require_token, resolve_repository
 from api.jobs import JobConflict
 from api.routers._problems import problems
-from api.schemas import IngestJob, Repository
+from api.schemas import IngestJob, Repository, ReviewBatch, ReviewsAccepted
+from api.services import add_reviews as add_reviews_to_store
 
 router = APIRouter(tags=["repositories"])
 
@@ -64,3 +65,23 @@ def get_job(state: State, job_id: Annotated[str, PathParam(max_length=64)]) -> I
         raise ProblemError(404, "Unknown job", f"no ingest job {job_id!r} on this server (jobs are kept in memory until it restarts)",
                            slug="unknown-job")
     return IngestJob(**job)
+
+
+@router.post(
+    "/repositories/{repository}/reviews",
+    response_model=ReviewsAccepted,
+    responses=problems(401, 404, 422, 503),
+    dependencies=[Depends(require_token)],
+)
+def add_reviews(state: State, repository: Annotated[str, PathParam(max_length=300)], batch: ReviewBatch) -> ReviewsAccepted:
+    """Review records from the forge (who reviewed which files), as review credit for the human-knowledge truck factor.
+
+    Agents write much of the code now; the people who review it are the ones who keep the knowledge.
+    Records are kept beside the graph (a re-ingest applies them again) and take effect at once; a record
+    sent twice counts once. Reviews by bots and agents give no credit.
+    """
+    summary = resolve_repository(state.store, repository)
+    records = [r.model_dump(mode="json") for r in batch.reviews]
+    result = add_reviews_to_store(state.store, summary.repo, records)
+    state.forget(summary.repo)
+    return ReviewsAccepted(**result)

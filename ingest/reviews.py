@@ -1,0 +1,111 @@
+"""Review records supplied from outside git (a forge's pull-request reviews), as review credit.
+
+Authorship statistics stop telling who knows what once agents commit the code:
+the humans who *review* agent work are the ones who keep the knowledge. Git
+records some of that (co-author trailers, ``Reviewed-by``); a forge records the
+rest. A review record says that a reviewer reviewed some files::
+
+    {"reviewer": "Ada Lovelace <ada@example.com>" | "ada-gh-login",
+     "files": ["src/shop/core/prices.py", ...],
+     "pull_request": "#123", "submitted_at": "2026-11-20T10:00:00Z"}
+
+``add_review_records`` resolves the reviewer to a Person of the graph (by
+e-mail, GitHub login, alias or normalised name; a new human Person when
+nobody matches), adds one review to their KNOWS edge of each named File that
+exists (creating a review-only edge, ``doa`` None, where they had none), and
+moves their ``last_active`` forward. Bots and agents get no credit. The
+records are kept by the store beside the graph, so every re-ingest applies
+them again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from graph.model import Label, Rel, RepoGraph
+from ingest.config import IdentitySettings
+from ingest.identities import Classifier, github_login, normalise_email, normalise_name, parse_contact
+
+
+def record_key(record: dict[str, Any]) -> tuple:
+    """Two records with this key are the same review (submitted twice)."""
+    return (record.get("reviewer"), record.get("pull_request"), tuple(sorted(record.get("files") or ())), record.get("submitted_at"))
+
+
+def _iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat()
+
+
+def _person_index(graph: RepoGraph) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for person in graph.of_label(Label.PERSON):
+        keys = [person.key, *(person.get("emails") or [])]
+        keys += [normalise_name(str(person.get("name") or ""))]
+        if person.get("github"):
+            keys += [str(person["github"]).lower()]
+        for alias in person.get("aliases") or []:
+            contact = parse_contact(str(alias))
+            if contact:
+                keys += [normalise_email(contact[1]), normalise_name(contact[0])]
+        for key in keys:
+            if key:
+                index.setdefault(str(key).lower(), person)
+    return index
+
+
+def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> list[str]:
+    """Apply review records to ``graph``; returns notes on what could not be applied."""
+    notes: list[str] = []
+    repo = graph.repository
+    patterns = (repo.get("identity_patterns") if repo is not None else None) or {}
+    classifier = Classifier.from_settings(IdentitySettings(**patterns))
+    people = _person_index(graph)
+    missing_files: set[str] = set()
+    for record in records:
+        raw = str(record.get("reviewer") or "").strip()
+        if not raw:
+            notes.append("a review record without a reviewer was ignored")
+            continue
+        contact = parse_contact(raw)
+        name, email = contact if contact else (raw.lstrip("@"), "")
+        if classifier.kind(name, email) != "human":
+            continue  # bots and agents hold no knowledge, reviewing or not
+        candidates = [normalise_email(email), github_login(email) or "", name.lower(), normalise_name(name)]
+        person = next((people[c] for c in candidates if c and c in people), None)
+        when = _iso(record.get("submitted_at"))
+        if person is None:
+            key = normalise_email(email) if email else f"review:{name.lower()}"
+            person = graph.add_node(Label.PERSON, key, name=name, emails=[normalise_email(email)] if email else [],
+                                    aliases=[raw], kind="human", github=None if email else name.lower(),
+                                    last_active=when, commits=0)
+            for c in candidates:
+                if c:
+                    people[c] = person
+        if when and (person.get("last_active") is None or when > person.get("last_active")):
+            person.props["last_active"] = when
+        for path in record.get("files") or []:
+            file_node = graph.node(Label.FILE, path)
+            if file_node is None:
+                missing_files.add(path)
+                continue
+            edge = graph.edges.get((Rel.KNOWS.value, person.id, file_node.id))
+            if edge is None:
+                graph.add_edge(Rel.KNOWS, person, file_node, first_authorship=False, deliveries=0, acceptances=0,
+                               doa=None, reviews=1, last_touch=when)
+            else:
+                edge.props["reviews"] = int(edge.props.get("reviews") or 0) + 1
+                if when and (edge.props.get("last_touch") is None or when > edge.props["last_touch"]):
+                    edge.props["last_touch"] = when
+    if missing_files:
+        shown = ", ".join(sorted(missing_files)[:5])
+        notes.append(f"review records name {len(missing_files)} file(s) that are not source files of the repository: {shown}")
+    return notes
