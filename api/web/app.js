@@ -73,13 +73,20 @@ function statusPill(status) {
 
 function holderName(h) { return typeof h === "string" ? h : h.person || h.name || h.id || "?"; }
 
+const HOLDERS_SHOWN = 15;
+
 function holderRows(holders) {
   if (!holders || !holders.length) return el("p", { class: "muted" }, "Nobody holds recorded knowledge of it.");
-  return el("div", { class: "holders" }, holders.map((h) =>
-    el("div", { class: "holder" },
-      el("span", { class: "name", title: holderName(h) }, holderName(h)),
-      el("span", { class: "bar", role: "img", "aria-label": `${pct(h.share)} of files` }, el("i", { style: `width:${Math.round((h.share || 0) * 100)}%` })),
-      el("span", { class: "count" }, pct(h.share)))));
+  // People who left or went quiet still hold knowledge on paper; show them, marked, since their files are at risk.
+  const row = (h) => el("div", { class: h.active === false ? "holder gone" : "holder" },
+    el("span", { class: "name", title: holderName(h) + (h.active === false ? " (gone: departed or inactive)" : "") },
+      holderName(h), h.active === false ? el("span", { class: "muted" }, " · gone") : null),
+    el("span", { class: "bar", role: "img", "aria-label": `${pct(h.share)} of files` }, el("i", { style: `width:${Math.round((h.share || 0) * 100)}%` })),
+    el("span", { class: "count" }, pct(h.share)));
+  const first = holders.slice(0, HOLDERS_SHOWN).map(row);
+  const rest = holders.slice(HOLDERS_SHOWN);
+  return el("div", { class: "holders" }, first,
+    rest.length ? el("details", {}, el("summary", {}, `${rest.length} more`), rest.map(row)) : null);
 }
 
 function componentLink(name) { return el("a", { href: `#/components/${encodeURIComponent(name)}` }, name); }
