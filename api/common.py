@@ -43,11 +43,6 @@ class CairnError(Exception):
         self.exit_code = exit_code
 
 
-def fail(message: str, exit_code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(exit_code)
-
-
 @contextmanager
 def opened_store(location: Optional[str]) -> Iterator[GraphStore]:
     store = open_store(location)

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 
 class Label(str, Enum):
@@ -168,6 +168,7 @@ class RepoGraph:
         return edge
 
     def remove_node(self, nid: str) -> None:
+        """Remove a node and every edge at it."""
         self.nodes.pop(nid, None)
         for key in [k for k in self.edges if k[1] == nid or k[2] == nid]:
             del self.edges[key]
@@ -187,11 +188,6 @@ class RepoGraph:
     def of_type(self, type: Rel) -> list[Edge]:
         type = Rel(type)
         return [e for e in self.edges.values() if e.type is type]
-
-    def out_edges(self, nid: str, type: Rel | None = None) -> Iterator[Edge]:
-        for e in self.edges.values():
-            if e.source == nid and (type is None or e.type is type):
-                yield e
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -68,7 +68,6 @@ class Thresholds(_Strict):
     inactive_days: int = Field(180, ge=0)
     at_risk_truck_factor: int = Field(1, ge=0)
     orphaned_share: float = Field(0.5, ge=0, le=1)
-    large_pr_files: int = Field(20, ge=1)
 
 
 class AdrSettings(_Strict):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pathspec
 
-from ingest.files import SNIFF_BYTES, content_skip_reason, language_of, path_skip_reason
+from ingest.files import language_of, path_skip_reason
 
 
 class GitTreeError(Exception):
@@ -110,9 +110,6 @@ class GitTree:
             return self.read(path).decode("utf-8", errors="replace")
         except OSError:
             return None
-
-    def is_binary_or_generated(self, path: str) -> str | None:
-        return content_skip_reason(self.read(path)[:SNIFF_BYTES])
 
     def close(self) -> None:
         if self._cat is not None:

@@ -50,12 +50,12 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from graph.model import Label, Rel, RepoGraph
 from ingest.config import IdentitySettings
 from ingest.identities import (
-    AGENT, BOT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
+    AGENT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
     parse_contact, resolve_identities,
 )
 
@@ -516,18 +516,3 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
         history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
     )
 
-
-def people_by_kind(history: History) -> dict[str, int]:
-    counts = {HUMAN: 0, BOT: 0, AGENT: 0}
-    for ph in history.people:
-        counts[ph.person.kind] = counts.get(ph.person.kind, 0) + 1
-    return counts
-
-
-def source_paths_at_head(root: Path, keep: Callable[[str], bool] | None = None) -> list[str]:
-    """Tracked paths at HEAD (``git ls-files``), optionally filtered; for callers without a graph (benchmarks)."""
-    proc = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=False)
-    if proc.returncode != 0:
-        return []
-    paths: Iterable[str] = (p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
-    return sorted(p for p in paths if keep is None or keep(p))

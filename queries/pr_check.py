@@ -35,7 +35,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -579,6 +579,3 @@ def _save_quietly(cache: ParseCache) -> None:
 def is_blocking(report: dict[str, Any]) -> bool:
     return report.get("verdict") == "block"
 
-
-def iter_findings(report: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    return iter(report.get("findings", []))
