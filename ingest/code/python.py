@@ -341,6 +341,47 @@ def _import_windows(source: bytes, candidates: list[int]) -> list[tuple[int, int
     return [(a, b) for a, b in windows]
 
 
+_STRING_PREFIX = re.compile(rb"[rRbBuUfF]{0,2}\Z")
+
+
+def _outside_docstrings(source: bytes, candidates: list[int]) -> list[int]:
+    """Candidates that are not inside a triple-quoted string, when that can be told for sure.
+
+    Docstrings full of examples (``from fastapi import FastAPI``) otherwise
+    force parsing whole classes. The triple quotes are paired in order; the
+    pairing is trusted only if every opening quote stands where a string can
+    start (no quote character or ``#`` before it on its line) and no closing
+    quote is escaped. Otherwise every candidate is kept and tree-sitter
+    decides, as always.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        match = _TRIPLE_QUOTE.search(source, pos)
+        if match is None:
+            break
+        opening = match.start()
+        before = source[_line_start(source, opening):opening]
+        before = before[: len(before) - len(_STRING_PREFIX.search(before).group())]
+        if b"#" in before or b'"' in before or b"'" in before:
+            return candidates
+        close = source.find(match.group(), opening + 3)
+        if close < 0 or source[close - 1] == 92:  # unterminated, or an escaped quote: not sure
+            return candidates
+        spans.append((opening, close + 3))
+        pos = close + 3
+    if not spans:
+        return candidates
+    kept, i = [], 0
+    for c in candidates:
+        while i < len(spans) and spans[i][1] <= c:
+            i += 1
+        if i < len(spans) and spans[i][0] <= c < spans[i][1]:
+            continue
+        kept.append(c)
+    return kept
+
+
 def _parse_import_text(parser, source: bytes, candidates: list[int]):
     """Parse as little of ``source`` as gives every candidate its true meaning.
 
@@ -384,7 +425,7 @@ def extract_imports(source: bytes) -> tuple[list[RawImport], int]:
     text that was parsed, which is the whole file whenever an error shows up in
     the windows, and otherwise leaves out the statements without imports.
     """
-    candidates = import_candidates(source)
+    candidates = _outside_docstrings(source, import_candidates(source))
     if not candidates:
         return [], 0
     root, windows = _parse_import_text(_parser(), source, candidates)
@@ -436,7 +477,7 @@ _IMPORT_CONTAINERS = frozenset({
 class PythonLanguage(Language):
     name = "python"
     extensions = (".py",)  # grimp reads .py only; stubs would duplicate module names
-    version = "1"
+    version = "2"
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         imports, errors = extract_imports(source)
