@@ -21,9 +21,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import ProblemError, ServiceState
-from api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
-from graph.store import CypherNotSupported, StoreError, UnknownRepository, open_store
+from cairn.api.deps import ProblemError, ServiceState
+from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
+from cairn.graph.store import CypherNotSupported, StoreError, UnknownRepository, open_store
 
 API_PREFIX = "/api/v1"
 WEB_DIR = Path(__file__).parent / "web"

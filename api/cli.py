@@ -22,14 +22,14 @@ app = typer.Typer(
 
 #: Command modules; each defines ``register(app)``.
 COMMAND_MODULES = [
-    "api.commands.ingest",
-    "api.commands.deps",
-    "api.commands.ownership",
-    "api.commands.decisions",
-    "api.commands.query",
-    "api.commands.pr",
-    "api.commands.explore",
-    "api.commands.serve",
+    "cairn.api.commands.ingest",
+    "cairn.api.commands.deps",
+    "cairn.api.commands.ownership",
+    "cairn.api.commands.decisions",
+    "cairn.api.commands.query",
+    "cairn.api.commands.pr",
+    "cairn.api.commands.explore",
+    "cairn.api.commands.serve",
 ]
 
 for _name in COMMAND_MODULES:
@@ -42,12 +42,12 @@ for _name in COMMAND_MODULES:
     _module.register(app)
 
 for _command in app.registered_commands:
-    from api.common import handle_errors
+    from cairn.api.common import handle_errors
 
     _command.callback = handle_errors(_command.callback)
 
 
 def main() -> None:
-    from api.common import run_app
+    from cairn.api.common import run_app
 
     run_app(app, debug=bool(os.environ.get("CAIRN_DEBUG")))

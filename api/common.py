@@ -11,8 +11,8 @@ from typing import Any, Iterator, Optional
 import typer
 from rich.console import Console
 
-from graph.model import RepoGraph
-from graph.store import GraphStore, StoreError, open_store
+from cairn.graph.model import RepoGraph
+from cairn.graph.store import GraphStore, StoreError, open_store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -69,7 +69,7 @@ def handle_errors(fn):
     import functools
     import os
 
-    from ingest.config import ConfigError
+    from cairn.ingest.config import ConfigError
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -86,7 +86,7 @@ def handle_errors(fn):
 
 def run_app(app: typer.Typer, debug: bool = False) -> None:
     """Run the typer app, turning known errors into one line and exit code 2."""
-    from ingest.config import ConfigError
+    from cairn.ingest.config import ConfigError
 
     try:
         code = app(standalone_mode=False)  # click returns the code of a typer.Exit here

@@ -15,9 +15,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.jobs import JobRegistry
-from graph.model import RepoGraph
-from graph.store import GraphStore, RepositorySummary, UnknownRepository
+from cairn.api.jobs import JobRegistry
+from cairn.graph.model import RepoGraph
+from cairn.graph.store import GraphStore, RepositorySummary, UnknownRepository
 
 
 class ProblemError(Exception):

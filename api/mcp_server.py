@@ -19,8 +19,8 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
-from graph.model import Label, Rel, RepoGraph
-from graph.store import GraphStore, StoreError, open_store
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.store import GraphStore, StoreError, open_store
 
 INSTRUCTIONS = (
     "Cairn knows this system's components, their dependencies, the architecture decisions (ADRs) and boundary rules "
@@ -95,8 +95,8 @@ def _colleague(module: str, what: str) -> Any:
 
 def build_server(store_location: str, repo: str | None = None) -> MCPServer:
     """The MCP server over the store at ``store_location``; ``repo`` is the default repository."""
-    from queries import explore
-    from queries.dependencies import component_list
+    from cairn.queries import explore
+    from cairn.queries.dependencies import component_list
 
     graphs = _Graphs(store_location, repo)
     server = MCPServer(name="cairn", title="Cairn system-knowledge graph", instructions=INSTRUCTIONS, log_level="WARNING")
@@ -131,13 +131,13 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
     def bus_factor(component: str | None = None, leaving: list[str] | None = None, repository: str | None = None) -> dict[str, Any]:
         """Truck factor of the repository (or one component), knowledge holders, and what happens if the people in
         `leaving` (ids, names or e-mails) leave."""
-        ownership = _colleague("queries.ownership", "the bus factor analysis")
+        ownership = _colleague("cairn.queries.ownership", "the bus factor analysis")
         return _call(ownership.bus_factor, graphs.get(repository), component=component, leaving=list(leaving or []))
 
     @tool
     def decisions(repository: str | None = None) -> dict[str, Any]:
         """The architecture decision records: status, date, deciders, governed components, supersession links."""
-        from api.commands.decisions import decisions_data
+        from cairn.api.commands.decisions import decisions_data
 
         graph = graphs.get(repository)
         return {"repository": graph.repo, **decisions_data(graph)}
@@ -161,9 +161,9 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
     @tool
     def check_rules(repository: str | None = None) -> dict[str, Any]:
         """Check the boundary rules on the ingested code: current violations with rule, decision and evidence."""
-        from api.routers.decisions import read_baseline
+        from cairn.api.routers.decisions import read_baseline
 
-        boundaries = _colleague("queries.boundaries", "the boundary rule check")
+        boundaries = _colleague("cairn.queries.boundaries", "the boundary rule check")
         graph = graphs.get(repository)
         return _call(lambda: boundaries.check(graph, baseline=read_baseline(graph, boundaries)).to_dict())
 
@@ -173,8 +173,8 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
         """Check a proposed change before opening a PR: a unified diff plus the full post-change contents of every
         added or modified file (path -> text). Reports new boundary violations, couplings and cycles, at-risk
         components touched, and who should review. Put your rationale or the ADR you follow in `description`."""
-        pr_check = _colleague("queries.pr_check", "the PR check")
-        from api.services import cache_dir_for
+        pr_check = _colleague("cairn.queries.pr_check", "the PR check")
+        from cairn.api.services import cache_dir_for
 
         graph = graphs.get(repository)
         try:

@@ -10,12 +10,12 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from graph.model import RepoGraph
-from graph.store import GraphStore, is_neo4j_uri
-from ingest.config import CairnConfig
-from ingest.pipeline import IngestResult, ingest_repository
-from ingest.reviews import add_review_records, record_key
-from queries.ownership import annotate_bus_factor
+from cairn.graph.model import RepoGraph
+from cairn.graph.store import GraphStore, is_neo4j_uri
+from cairn.ingest.config import CairnConfig
+from cairn.ingest.pipeline import IngestResult, ingest_repository
+from cairn.ingest.reviews import add_review_records, record_key
+from cairn.queries.ownership import annotate_bus_factor
 
 
 def cache_dir_for(store: GraphStore) -> Path:

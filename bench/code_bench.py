@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.code.extract import ParseCache, SourceFile, extract_code  # noqa: E402
-from ingest.code.python import PythonLanguage  # noqa: E402
-from ingest.files import list_files  # noqa: E402
+from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code  # noqa: E402
+from cairn.ingest.code.python import PythonLanguage  # noqa: E402
+from cairn.ingest.files import list_files  # noqa: E402
 
 
 def package_dir(name_or_path: str) -> tuple[str, Path]:

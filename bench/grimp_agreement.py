@@ -33,8 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.code.base import DYNAMIC, Layout  # noqa: E402
-from ingest.code.python import PythonLanguage  # noqa: E402
+from cairn.ingest.code.base import DYNAMIC, Layout  # noqa: E402
+from cairn.ingest.code.python import PythonLanguage  # noqa: E402
 
 DEFAULT_PACKAGES = ["rich", "pydantic", "networkx", "fastapi", "starlette", "httpx", "typer"]
 
@@ -86,7 +86,7 @@ def cairn_in_process(root: Path) -> tuple[tuple[set, set], float, object]:
 def cairn_driver(root: Path) -> float | None:
     """Cold extraction through the shared driver (parallel, empty cache); None if it is unavailable."""
     try:
-        from ingest.code.extract import ParseCache, SourceFile, extract_code
+        from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
     except ImportError:
         return None
     files, every = list_package(root)

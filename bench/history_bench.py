@@ -39,11 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.model import Label  # noqa: E402
-from ingest.files import list_files  # noqa: E402
-from ingest.history import add_knowledge, mine_history  # noqa: E402
-from ingest.identities import Classifier  # noqa: E402
-from queries.ownership import bus_factor  # noqa: E402
+from cairn.graph.model import Label  # noqa: E402
+from cairn.ingest.files import list_files  # noqa: E402
+from cairn.ingest.history import add_knowledge, mine_history  # noqa: E402
+from cairn.ingest.identities import Classifier  # noqa: E402
+from cairn.queries.ownership import bus_factor  # noqa: E402
 
 TRUCKFACTOR_SNIPPET = """
 import json, sys
@@ -75,7 +75,7 @@ def source_files(root: Path) -> list[str]:
 
 
 def cairn_run(root: Path, files: list[str]) -> dict:
-    from graph.model import RepoGraph
+    from cairn.graph.model import RepoGraph
 
     history = mine_history(root)
     graph = RepoGraph(root.name)

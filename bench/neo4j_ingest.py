@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.model import Label, Rel, RepoGraph  # noqa: E402
-from graph.neo4j_store import Neo4jStore  # noqa: E402
-from graph.store import UnknownRepository  # noqa: E402
+from cairn.graph.model import Label, Rel, RepoGraph  # noqa: E402
+from cairn.graph.neo4j_store import Neo4jStore  # noqa: E402
+from cairn.graph.store import UnknownRepository  # noqa: E402
 
 SERVER = ROOT / "tests" / "neo4j" / "server.sh"
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.services import cache_dir_for, ingest_into_store  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from queries.pr_check import check_refs  # noqa: E402
+from cairn.api.services import cache_dir_for, ingest_into_store  # noqa: E402
+from cairn.graph.store import open_store  # noqa: E402
+from cairn.queries.pr_check import check_refs  # noqa: E402
 
 AUTHORS = [("Ada", "ada@example.com"), ("Bob", "bob@example.com"), ("Cy", "cy@example.com"), ("Di", "di@example.com")]
 

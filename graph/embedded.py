@@ -25,8 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from graph.model import Edge, Label, Node, Rel, RepoGraph
-from graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
+from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
+from cairn.graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
 
 FORMAT_VERSION = 1
 

@@ -55,9 +55,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from graph.embedded import _json_default  # the embedded store's value normalisation, for parity
-from graph.model import Edge, Label, Node, Rel, RepoGraph
-from graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
+from cairn.graph.embedded import _json_default  # the embedded store's value normalisation, for parity
+from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
+from cairn.graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
 
 USER_ENV = "CAIRN_NEO4J_USER"
 PASSWORD_ENV = "CAIRN_NEO4J_PASSWORD"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from graph.model import RepoGraph
+from cairn.graph.model import RepoGraph
 
 DEFAULT_STORE = ".cairn"
 STORE_ENV = "CAIRN_STORE"
@@ -136,9 +136,9 @@ def open_store(location: str | None = None) -> GraphStore:
     """Open the store at ``location``: a Neo4j URI or an embedded store directory."""
     location = store_location(location)
     if is_neo4j_uri(location):
-        from graph.neo4j_store import Neo4jStore
+        from cairn.graph.neo4j_store import Neo4jStore
 
         return Neo4jStore.from_uri(location)
-    from graph.embedded import EmbeddedStore
+    from cairn.graph.embedded import EmbeddedStore
 
     return EmbeddedStore(Path(location))

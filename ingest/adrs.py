@@ -65,8 +65,8 @@ from dateutil import parser as date_parser
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.config import AdrSettings
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.config import AdrSettings
 
 DEFAULT_FOLDERS = (
     "doc/adr", "docs/adr", "docs/adrs", "docs/decisions", "docs/architecture/decisions",

@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
-from ingest.code.extract import CodeResult, ParseCache, SourceFile, extract_code
-from ingest.components import ComponentDef, ComponentMap
-from ingest.config import CairnConfig
-from ingest.files import CODE_LANGUAGES, SNIFF_BYTES, content_skip_reason, language_of
-from ingest.gittree import GitTree
+from cairn.graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
+from cairn.ingest.code.extract import CodeResult, ParseCache, SourceFile, extract_code
+from cairn.ingest.components import ComponentDef, ComponentMap
+from cairn.ingest.config import CairnConfig
+from cairn.ingest.files import CODE_LANGUAGES, SNIFF_BYTES, content_skip_reason, language_of
+from cairn.ingest.gittree import GitTree
 
 ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "go", "java": "maven"}
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pathspec.patterns import GitWildMatchPattern
 
-from graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import Label, Node, Rel, RepoGraph
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores larger files

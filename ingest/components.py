@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import pathspec
 
-from ingest.config import ComponentSpec
+from cairn.ingest.config import ComponentSpec
 
 CONTAINER_DIRS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin", "scala", "python", "source", "sources", "pkg"})
 DOMINANT_SHARE = 0.8

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pathspec
 
-from ingest.files import language_of, path_skip_reason
+from cairn.ingest.files import language_of, path_skip_reason
 
 
 class GitTreeError(Exception):

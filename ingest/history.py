@@ -52,9 +52,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.config import IdentitySettings
-from ingest.identities import (
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.config import IdentitySettings
+from cairn.ingest.identities import (
     AGENT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
     parse_contact, resolve_identities,
 )

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ingest.config import IdentitySettings
+from cairn.ingest.config import IdentitySettings
 
 HUMAN, BOT, AGENT = "human", "bot", "agent"
 

@@ -21,12 +21,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.code.extract import ParseCache, SourceFile, extract_code
-from ingest.code_graph import build_code_graph
-from ingest.components import declared_components, infer_components
-from ingest.config import CairnConfig, load_config
-from ingest.files import CODE_LANGUAGES, Listing, list_files
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
+from cairn.ingest.code_graph import build_code_graph
+from cairn.ingest.components import declared_components, infer_components
+from cairn.ingest.config import CairnConfig, load_config
+from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
@@ -171,7 +171,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
     if not listing.is_git or head is None:
         return
     try:
-        from ingest.history import add_knowledge, mine_history
+        from cairn.ingest.history import add_knowledge, mine_history
     except ImportError:
         summary.notes.append("history ingest is not available in this build")
         return
@@ -183,7 +183,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
 
 def _add_codeowners(graph: RepoGraph, root: Path, summary: IngestSummary) -> None:
     try:
-        from ingest.codeowners import add_ownership, read_codeowners
+        from cairn.ingest.codeowners import add_ownership, read_codeowners
     except ImportError:
         return
     owners = read_codeowners(root)
@@ -193,8 +193,8 @@ def _add_codeowners(graph: RepoGraph, root: Path, summary: IngestSummary) -> Non
 
 def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary) -> None:
     try:
-        from ingest.adrs import add_decisions, read_decisions
-        from ingest.rules import add_rules, collect_rules
+        from cairn.ingest.adrs import add_decisions, read_decisions
+        from cairn.ingest.rules import add_rules, collect_rules
     except ImportError:
         return
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}

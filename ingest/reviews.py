@@ -23,9 +23,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.config import IdentitySettings
-from ingest.identities import Classifier, github_login, normalise_email, normalise_name, parse_contact
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.config import IdentitySettings
+from cairn.ingest.identities import Classifier, github_login, normalise_email, normalise_name, parse_contact
 
 
 def record_key(record: dict[str, Any]) -> tuple:

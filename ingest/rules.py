@@ -82,9 +82,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.adrs import DecisionSet
-from ingest.config import CairnConfig, ConfigError
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.adrs import DecisionSet
+from cairn.ingest.config import CairnConfig, ConfigError
 
 KINDS = ("forbidden", "layers", "independence", "allowed_only", "acyclic", "interface")
 SEVERITIES = ("block", "warn", "info")

@@ -60,9 +60,9 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from graph.model import Label, Node, Rel, RepoGraph
-from ingest.rules import enforcement, parse_layer
-from queries.reports import fingerprint
+from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.ingest.rules import enforcement, parse_layer
+from cairn.queries.reports import fingerprint
 
 SEVERITY_ORDER = {"info": 0, "warn": 1, "block": 2}
 BASELINE_VERSION = 1

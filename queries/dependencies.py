@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import Label, Node, Rel, RepoGraph
 
 EXTERNAL_PREFIX = "external:"
 

@@ -30,8 +30,8 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from graph.model import Label, Node, Rel, RepoGraph
-from queries.dependencies import component_digraph, module_digraph
+from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.queries.dependencies import component_digraph, module_digraph
 
 #: Decision statuses that no longer guide the code; left out of reading lists.
 RETIRED_STATUSES = ("superseded", "deprecated", "rejected", "reverted", "obsolete")

@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
-from graph.model import Label, Node, Rel, RepoGraph
-from ingest.config import Thresholds
+from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.ingest.config import Thresholds
 
 NORMALISED_DOA = 0.75
 ABSOLUTE_DOA = 3.293

@@ -39,14 +39,14 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.code.extract import ParseCache
-from ingest.components import ComponentDef, ComponentMap
-from ingest.config import CairnConfig, IngestSettings
-from ingest.gittree import GitTreeError, resolve_commit
-from ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
-from queries.dependencies import module_id
-from queries.diffs import FileChange, MalformedDiff, parse_unified_diff
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.code.extract import ParseCache
+from cairn.ingest.components import ComponentDef, ComponentMap
+from cairn.ingest.config import CairnConfig, IngestSettings
+from cairn.ingest.gittree import GitTreeError, resolve_commit
+from cairn.ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
+from cairn.queries.dependencies import module_id
+from cairn.queries.diffs import FileChange, MalformedDiff, parse_unified_diff
 
 SEVERITIES = ("info", "warn", "block")
 GOVERNANCE_FILES = ("cairn.toml", ".importlinter", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
@@ -287,7 +287,7 @@ def _new_edges(base: RepoGraph, head: RepoGraph, sources: set[str] | None = None
 
 def _new_violations(base: RepoGraph, head: RepoGraph, baseline: Any) -> list[dict[str, Any]]:
     try:
-        from queries.boundaries import check
+        from cairn.queries.boundaries import check
     except ImportError:
         return []
     before = {_finding_key(f) for f in _findings_of(check(base, baseline=baseline))}
@@ -332,7 +332,7 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
 
 
 def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[dict[str, Any]]:
-    from queries.dependencies import component_digraph
+    from cairn.queries.dependencies import component_digraph
 
     g_base, g_head = component_digraph(base), component_digraph(head)
     base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
@@ -375,8 +375,8 @@ def _touched_components(stored: RepoGraph, changes: list[FileChange], components
 # -- agents, rationale, reviewers ------------------------------------------------------
 
 def _classifier(stored: RepoGraph):
-    from ingest.config import IdentitySettings
-    from ingest.identities import Classifier
+    from cairn.ingest.config import IdentitySettings
+    from cairn.ingest.identities import Classifier
 
     patterns = (stored.repository.get("identity_patterns") if stored.repository else None) or {}
     return Classifier.from_settings(IdentitySettings(**patterns))
@@ -436,7 +436,7 @@ def suggest_reviewers(stored: RepoGraph, touched: list[dict[str, Any]], changes:
                 excluded.add(people[alias.lower()].key)
             if alias:
                 excluded.add(alias.lower())
-    from queries.ownership import gone_people
+    from cairn.queries.ownership import gone_people
 
     gone = gone_people(stored)  # departed or inactive: they cannot review
 
@@ -560,7 +560,7 @@ def _read_baseline_at(root: Path, commit: str, stored: RepoGraph) -> Any:
     if text is None:
         return None
     try:
-        from queries.boundaries import Baseline
+        from cairn.queries.boundaries import Baseline
     except ImportError:
         return None
     try:

@@ -139,8 +139,8 @@ def build_shop(root: Path, *, codeowners: bool = True) -> GitRepo:
 
 def ingest_shop(tmp_path: Path, *, codeowners: bool = True) -> tuple[Path, Path]:
     """Build the shop repository and ingest it into a fresh embedded store; returns (store dir, checkout)."""
-    from api.services import ingest_into_store
-    from graph.store import open_store
+    from cairn.api.services import ingest_into_store
+    from cairn.graph.store import open_store
 
     root = tmp_path / "shop"
     build_shop(root, codeowners=codeowners)
@@ -159,7 +159,7 @@ class LiveServer:
 
         import uvicorn
 
-        from api.app import create_app
+        from cairn.api.app import create_app
 
         self.app = create_app(str(store_dir), token=token, webhook_secret=webhook_secret)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

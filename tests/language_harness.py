@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from ingest.code.base import Language, Layout, ParsedFile, Resolver
+from cairn.ingest.code.base import Language, Layout, ParsedFile, Resolver
 
 
 def load(root: Path, language: Language) -> tuple[Resolver, dict[str, ParsedFile]]:

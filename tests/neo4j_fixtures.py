@@ -33,9 +33,9 @@ from typing import Iterator
 
 import pytest
 
-from graph.embedded import EmbeddedStore
-from graph.neo4j_store import Neo4jStore
-from graph.store import GraphStore
+from cairn.graph.embedded import EmbeddedStore
+from cairn.graph.neo4j_store import Neo4jStore
+from cairn.graph.store import GraphStore
 
 SERVER_SCRIPT = Path(__file__).resolve().parent / "neo4j" / "server.sh"
 EXTERNAL_URI_ENV = "CAIRN_TEST_NEO4J_URI"

@@ -37,7 +37,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitrepo import GitRepo
-from graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Label, Rel, RepoGraph
 
 ALICE = ("Alice", "alice@example.com")
 ALICE_OLD = ("alice", "alice@old.example")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.adrs import add_decisions, clean_title, parse_date, read_decisions, status_word
-from ingest.config import AdrSettings
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.adrs import add_decisions, clean_title, parse_date, read_decisions, status_word
+from cairn.ingest.config import AdrSettings
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:

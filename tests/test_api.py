@@ -21,11 +21,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.routers.webhooks import remote_slug
-from api.services import ingest_into_store
+from cairn.api.routers.webhooks import remote_slug
+from cairn.api.services import ingest_into_store
 from explore_fixtures import ADA, CLAUDE, LiveServer, build_shop
 from gitrepo import GitRepo
-from graph.store import open_store
+from cairn.graph.store import open_store
 
 TOKEN = "t0ken-for-tests"
 HOOK_SECRET = "hook-secret"

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.model import Label, Rel
-from ingest.codeowners import add_ownership, read_codeowners
-from ingest.config import IdentitySettings
-from ingest.history import add_knowledge, mine_history
+from cairn.graph.model import Label, Rel
+from cairn.ingest.codeowners import add_ownership, read_codeowners
+from cairn.ingest.config import IdentitySettings
+from cairn.ingest.history import add_knowledge, mine_history
 from ownership_fixtures import build_team_repo, hand_built_graph
-from queries.ownership import (
+from cairn.queries.ownership import (
     UnknownComponent, UnknownPerson, annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor, is_author,
 )
 
@@ -205,7 +205,7 @@ def test_empty_history_gives_zero_without_error(tmp_path):
 
 
 def test_cli_end_to_end(team_root, tmp_path):
-    from api.cli import app
+    from cairn.api.cli import app
 
     store = str(tmp_path / "store")
     runner = CliRunner()

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.rules import Rule, add_rules, validate_rule
-from queries.boundaries import Baseline, BaselineError, check, load_baseline, update_baseline, write_baseline
-from queries.reports import markdown_report, sarif_report
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.rules import Rule, add_rules, validate_rule
+from cairn.queries.boundaries import Baseline, BaselineError, check, load_baseline, update_baseline, write_baseline
+from cairn.queries.reports import markdown_report, sarif_report
 
 SHOP = {
     "shop": None, "shop.web": "web", "shop.web.views": "web", "shop.web.forms": "web",

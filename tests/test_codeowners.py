@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.model import Label, Rel
-from ingest.codeowners import add_ownership, parse_codeowners, read_codeowners
-from ingest.config import IdentitySettings
-from ingest.history import add_knowledge, mine_history
+from cairn.graph.model import Label, Rel
+from cairn.ingest.codeowners import add_ownership, parse_codeowners, read_codeowners
+from cairn.ingest.config import IdentitySettings
+from cairn.ingest.history import add_knowledge, mine_history
 from ownership_fixtures import build_team_repo, hand_built_graph
 
 

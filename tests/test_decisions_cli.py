@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from cairn.api.cli import app
 from gitrepo import GitRepo
 
 CLI = str(Path(sys.executable).parent / "cairn")

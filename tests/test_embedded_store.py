@@ -8,9 +8,9 @@ import textwrap
 
 import pytest
 
-from graph.embedded import EmbeddedStore
-from graph.model import Label, Rel, RepoGraph
-from graph.store import StoreError, UnknownRepository, open_store
+from cairn.graph.embedded import EmbeddedStore
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.store import StoreError, UnknownRepository, open_store
 
 
 def small_graph(repo: str, modules: int = 3) -> RepoGraph:
@@ -74,7 +74,7 @@ def test_crash_during_save_leaves_previous_version(tmp_path):
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {os.getcwd()!r})
-        import graph.embedded as emb
+        import cairn.graph.embedded as emb
         from tests_helper import small_graph
         real = emb.os.replace
         def die(*a, **k):

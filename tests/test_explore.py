@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from cairn.api.cli import app
 from explore_fixtures import ingest_shop
-from graph.store import open_store
-from queries.explore import (
+from cairn.graph.store import open_store
+from cairn.queries.explore import (
     UnknownName,
     central_modules,
     component_card,

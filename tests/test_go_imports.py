@@ -14,8 +14,8 @@ import pytest
 
 import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import RUNTIME, ParsedFile
-from ingest.code.go import GoLanguage, GoResolver, parse_go_mod
+from cairn.ingest.code.base import RUNTIME, ParsedFile
+from cairn.ingest.code.go import GoLanguage, GoResolver, parse_go_mod
 
 EXT = True
 INT = False
@@ -202,7 +202,7 @@ def test_head_only_parse_finds_what_a_whole_file_parse_finds(monkeypatch):
     installed, on its standard library sources."""
     import re
 
-    from ingest.code import go as go_language
+    from cairn.ingest.code import go as go_language
 
     sources = [s.encode() for s in TRICKY_HEADS.values()] + [p.read_bytes() for p in _goroot_sources(10)]
     head = [go_language.extract_imports(s) for s in sources]

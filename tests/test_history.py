@@ -8,9 +8,9 @@ import subprocess
 import pytest
 
 from gitrepo import GitRepo
-from graph.model import Label, Rel
-from ingest.config import IdentitySettings
-from ingest.history import add_knowledge, degree_of_authorship, mine_history
+from cairn.graph.model import Label, Rel
+from cairn.ingest.config import IdentitySettings
+from cairn.ingest.history import add_knowledge, degree_of_authorship, mine_history
 from ownership_fixtures import build_team_repo, hand_built_graph
 
 

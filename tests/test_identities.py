@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gitrepo import GitRepo
-from ingest.config import IdentitySettings
-from ingest.identities import (
+from cairn.ingest.config import IdentitySettings
+from cairn.ingest.identities import (
     Classifier, check_mailmap, github_login, mailmap_problems, normalise_name, parse_contact, resolve_identities,
 )
 

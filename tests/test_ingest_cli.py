@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from api.cli import app
+from cairn.api.cli import app
 from gitrepo import GitRepo
-from graph.store import open_store
+from cairn.graph.store import open_store
 
 CLI = str(Path(sys.executable).parent / "cairn")
 

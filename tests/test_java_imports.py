@@ -13,8 +13,8 @@ import pytest
 
 import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import RUNTIME, ParsedFile
-from ingest.code.java import JavaLanguage, JavaResolver, external_group
+from cairn.ingest.code.base import RUNTIME, ParsedFile
+from cairn.ingest.code.java import JavaLanguage, JavaResolver, external_group
 
 EXT = True
 INT = False

@@ -13,8 +13,8 @@ import pytest
 
 import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
-from ingest.code.javascript import JavaScriptLanguage, JavaScriptResolver, external_package
+from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
+from cairn.ingest.code.javascript import JavaScriptLanguage, JavaScriptResolver, external_package
 
 EXT = True  # readability of expected edge tuples: (source, target, kind, external)
 INT = False

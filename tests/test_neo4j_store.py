@@ -14,9 +14,9 @@ import socket
 
 import pytest
 
-from graph.embedded import EmbeddedStore, _json_default
-from graph.model import Label, Rel, RepoGraph
-from graph.neo4j_store import (
+from cairn.graph.embedded import EmbeddedStore, _json_default
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.neo4j_store import (
     CypherQueryError,
     CypherWriteRefused,
     Neo4jStore,
@@ -24,7 +24,7 @@ from graph.neo4j_store import (
     decode_props,
     encode_props,
 )
-from graph.store import StoreError, UnknownRepository, open_store
+from cairn.graph.store import StoreError, UnknownRepository, open_store
 
 # -- graphs ----------------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from cairn.api.cli import app
 from gitrepo import GitRepo
-from graph.store import open_store
-from queries.pr_check import PRCheckError, check_diff
+from cairn.graph.store import open_store
+from cairn.queries.pr_check import PRCheckError, check_diff
 
 ADA = ("Ada Lovelace", "ada@example.com")
 BOB = ("Bob Builder", "bob@example.com")
@@ -243,7 +243,7 @@ def test_pr_metadata_author_counts_for_agent_detection(shop, tmp_path):
     run(["ingest", str(shop.root)], tmp_path / "store")
     shop.git("checkout", "-q", "-b", "copilot/fix")
     shop.commit({"shop/api/views.py": "from shop.api import routes\nX = 1\n"}, author=BOB, message="x")
-    from queries.pr_check import check_refs
+    from cairn.queries.pr_check import check_refs
 
     report = check_refs(store.load("shop"), shop.root, "main", "HEAD", author="copilot-swe-agent[bot]")
     assert report["agent"]["detected"]

@@ -14,8 +14,8 @@ import pytest
 
 import language_harness
 from gitrepo import GitRepo
-from ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
-from ingest.code.python import PythonLanguage, PythonResolver, _parse_import_text, _parser, import_candidates
+from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
+from cairn.ingest.code.python import PythonLanguage, PythonResolver, _parse_import_text, _parser, import_candidates
 
 EXT = True  # readability of expected edge tuples: (source, target, kind, external)
 INT = False
@@ -446,7 +446,7 @@ def test_partial_parse_equals_whole_file_parse_on_the_standard_library(monkeypat
     lines and syntax-error counts equal those of a whole-file parse, on real code."""
     import sysconfig
 
-    from ingest.code import python as python_language
+    from cairn.ingest.code import python as python_language
 
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(p for p in stdlib.rglob("*.py") if "site-packages" not in p.parts)[:1500]

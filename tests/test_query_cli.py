@@ -6,7 +6,7 @@ import uuid
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from cairn.api.cli import app
 from gitrepo import GitRepo
 
 

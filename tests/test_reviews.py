@@ -6,11 +6,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from api.services import add_reviews
+from cairn.api.cli import app
+from cairn.api.services import add_reviews
 from explore_fixtures import LiveServer
 from gitrepo import GitRepo
-from graph.store import open_store
+from cairn.graph.store import open_store
 
 ADA = ("Ada Lovelace", "ada@example.com")
 CLAUDE = ("Claude", "noreply@anthropic.com")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.model import Label, Rel, RepoGraph
-from ingest.adrs import add_decisions, read_decisions
-from ingest.config import AdrSettings, ConfigError, load_config
-from ingest.rules import add_rules, collect_rules, parse_layer, validate_rule
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.adrs import add_decisions, read_decisions
+from cairn.ingest.config import AdrSettings, ConfigError, load_config
+from cairn.ingest.rules import add_rules, collect_rules, parse_layer, validate_rule
 
 
 def write(root: Path, files: dict[str, str]) -> None:

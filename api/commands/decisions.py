@@ -8,13 +8,13 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from api.common import (
+from cairn.api.common import (
     EXIT_BLOCKING, EXIT_OK, CairnError, OutputFormat, RepoOption, StoreOption, console, err_console,
     load_repo_graph, opened_store, print_json,
 )
-from graph.model import Label, Rel, RepoGraph
-from queries.boundaries import BaselineError, check as run_check, load_baseline, update_baseline
-from queries.reports import markdown_report, sarif_report
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.queries.boundaries import BaselineError, check as run_check, load_baseline, update_baseline
+from cairn.queries.reports import markdown_report, sarif_report
 
 DECISION_FIELDS = ("path", "number", "title", "status", "status_raw", "date", "deciders", "supersedes", "superseded_by",
                    "amends", "amended_by", "components")

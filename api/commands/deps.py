@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from api.common import OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
-from queries.dependencies import component_dependencies, component_list, module_dependencies
+from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
+from cairn.queries.dependencies import component_dependencies, component_list, module_dependencies
 
 
 class Level(str, Enum):

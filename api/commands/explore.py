@@ -11,9 +11,9 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
-from graph.model import RepoGraph
-from queries.explore import component_card, reading_list, search, shortest_path
+from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
+from cairn.graph.model import RepoGraph
+from cairn.queries.explore import component_card, reading_list, search, shortest_path
 
 FormatOption = typer.Option(OutputFormat.table, "--format", help="json, table or markdown")
 

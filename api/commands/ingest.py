@@ -10,9 +10,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.common import CairnError, OutputFormat, StoreOption, console, err_console, opened_store, print_json
-from api.services import ingest_into_store
-from ingest.pipeline import IngestError
+from cairn.api.common import CairnError, OutputFormat, StoreOption, console, err_console, opened_store, print_json
+from cairn.api.services import ingest_into_store
+from cairn.ingest.pipeline import IngestError
 
 
 def register(app: typer.Typer) -> None:

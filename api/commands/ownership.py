@@ -7,8 +7,8 @@ from typing import Any, List, Optional
 import typer
 from rich.table import Table
 
-from api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
-from queries.ownership import UnknownComponent, UnknownPerson, bus_factor as compute_bus_factor
+from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
+from cairn.queries.ownership import UnknownComponent, UnknownPerson, bus_factor as compute_bus_factor
 
 
 def register(app: typer.Typer) -> None:

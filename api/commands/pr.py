@@ -7,10 +7,10 @@ from typing import Optional
 
 import typer
 
-from api.common import EXIT_BLOCKING, CairnError, OutputFormat, StoreOption, opened_store, print_json
-from api.services import cache_dir_for, graph_for_checkout
-from queries.pr_check import PRCheckError, check_refs, is_blocking
-from queries.pr_report import pr_markdown
+from cairn.api.common import EXIT_BLOCKING, CairnError, OutputFormat, StoreOption, opened_store, print_json
+from cairn.api.services import cache_dir_for, graph_for_checkout
+from cairn.queries.pr_check import PRCheckError, check_refs, is_blocking
+from cairn.queries.pr_report import pr_markdown
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +46,7 @@ def pr_check(
     if format is OutputFormat.json:
         print_json(report)
     elif format is OutputFormat.sarif:
-        from queries.reports import sarif_report
+        from cairn.queries.reports import sarif_report
 
         print_json(sarif_report(report["findings"], tool_rules=None))
     else:

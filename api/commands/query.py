@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from api.common import CairnError, OutputFormat, StoreOption, console, opened_store, print_json
+from cairn.api.common import CairnError, OutputFormat, StoreOption, console, opened_store, print_json
 
 
 def register(app: typer.Typer) -> None:

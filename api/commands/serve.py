@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from api.common import CairnError, RepoOption, StoreOption, err_console
-from graph.store import store_location
+from cairn.api.common import CairnError, RepoOption, StoreOption, err_console
+from cairn.graph.store import store_location
 
 TOKEN_ENV = "CAIRN_API_TOKEN"
 WEBHOOK_SECRET_ENV = "CAIRN_WEBHOOK_SECRET"
@@ -32,7 +32,7 @@ def serve(
     """Serve the HTTP API (under /api/v1, OpenAPI at /docs) and the web page (at /)."""
     import uvicorn
 
-    from api.app import create_app
+    from cairn.api.app import create_app
 
     token = token or os.environ.get(TOKEN_ENV) or None
     webhook_secret = webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or None
@@ -65,6 +65,6 @@ def _check_port_free(host: str, port: int) -> None:
 
 def mcp(store: Optional[str] = StoreOption, repo: Optional[str] = RepoOption) -> None:
     """Serve Cairn's read queries to a coding agent as MCP tools over stdio."""
-    from api.mcp_server import run_stdio
+    from cairn.api.mcp_server import run_stdio
 
     run_stdio(store_location(store), repo)

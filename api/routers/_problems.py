@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.schemas import Problem
+from cairn.api.schemas import Problem
 
 _CONTENT = {"application/problem+json": {"schema": Problem.model_json_schema()}}
 

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path as PathParam, Query
 
-from api.deps import Graph, lazy_import
-from api.routers._problems import READ, problems
-from api.schemas import ComponentCard, ComponentSummary
-from queries.explore import component_card, component_summaries
+from cairn.api.deps import Graph, lazy_import
+from cairn.api.routers._problems import READ, problems
+from cairn.api.schemas import ComponentCard, ComponentSummary
+from cairn.queries.explore import component_card, component_summaries
 
 router = APIRouter(tags=["components"])
 
@@ -36,5 +36,5 @@ def bus_factor(
 
     The same JSON as `cairn bus-factor --format json`.
     """
-    ownership = lazy_import("queries.ownership", "the bus factor analysis")
+    ownership = lazy_import("cairn.queries.ownership", "the bus factor analysis")
     return ownership.bus_factor(graph, component=component, leaving=list(leaving))

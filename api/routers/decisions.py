@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import Graph, lazy_import
-from api.routers._problems import problems
-from graph.model import RepoGraph
+from cairn.api.deps import Graph, lazy_import
+from cairn.api.routers._problems import problems
+from cairn.graph.model import RepoGraph
 
 router = APIRouter(tags=["decisions and rules"])
 
@@ -18,7 +18,7 @@ router = APIRouter(tags=["decisions and rules"])
 def list_decisions(graph: Graph) -> dict[str, Any]:
     """Every decision record: status, date, deciders, supersession, governed components, the rules it declares,
     and the problems met reading the records. The same JSON as `cairn adrs --format json`."""
-    decisions = lazy_import("api.commands.decisions", "the decision listing")
+    decisions = lazy_import("cairn.api.commands.decisions", "the decision listing")
     return decisions.decisions_data(graph)
 
 
@@ -49,5 +49,5 @@ def read_baseline(graph: RepoGraph, boundaries: Any) -> Any:
 def check_rules(graph: Graph) -> dict[str, Any]:
     """Check the repository's boundary rules on its stored graph, with its baseline: the same JSON as
     `cairn check --format json`."""
-    boundaries = lazy_import("queries.boundaries", "the boundary rule check")
+    boundaries = lazy_import("cairn.queries.boundaries", "the boundary rule check")
     return boundaries.check(graph, baseline=read_baseline(graph, boundaries)).to_dict()

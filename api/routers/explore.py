@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import Graph
-from api.routers._problems import READ
-from api.schemas import CentralModule, ComponentDependencies, DependencyPath, ModuleDependencies, ReadingList, SearchResults
-from queries.dependencies import component_dependencies, module_dependencies
-from queries.explore import central_modules, reading_list, search, shortest_path
+from cairn.api.deps import Graph
+from cairn.api.routers._problems import READ
+from cairn.api.schemas import CentralModule, ComponentDependencies, DependencyPath, ModuleDependencies, ReadingList, SearchResults
+from cairn.queries.dependencies import component_dependencies, module_dependencies
+from cairn.queries.explore import central_modules, reading_list, search, shortest_path
 
 router = APIRouter(tags=["exploration"])
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import ProblemError, State, lazy_import, resolve_repository
-from api.routers._problems import problems
-from api.schemas import PRCheckReport, PRCheckRequest
-from graph.model import RepoGraph
-from graph.store import RepositorySummary
+from cairn.api.deps import ProblemError, State, lazy_import, resolve_repository
+from cairn.api.routers._problems import problems
+from cairn.api.schemas import PRCheckReport, PRCheckRequest
+from cairn.graph.model import RepoGraph
+from cairn.graph.store import RepositorySummary
 
 router = APIRouter(tags=["pull requests"])
 
@@ -27,9 +27,9 @@ def checkout_of(summary: RepositorySummary) -> Path:
 
 def run_check_refs(state: State, summary: RepositorySummary, graph: RepoGraph, base: str, head: str, description: str | None,
                    author: str | None = None) -> dict[str, Any]:
-    from api.services import cache_dir_for
+    from cairn.api.services import cache_dir_for
 
-    pr_check = lazy_import("queries.pr_check", "the PR check")
+    pr_check = lazy_import("cairn.queries.pr_check", "the PR check")
     try:
         return pr_check.check_refs(graph, checkout_of(summary), base, head, description=description,
                                    cache_dir=cache_dir_for(state.store), author=author)
@@ -45,13 +45,13 @@ def pr_check(state: State, request: PRCheckRequest) -> dict[str, Any]:
     Refs are resolved in the checkout registered for the repository at ingest; a diff is applied to the commit
     the repository was ingested at, with `files` giving the post-change contents of each added or modified file.
     """
-    from api.services import cache_dir_for
+    from cairn.api.services import cache_dir_for
 
     summary = resolve_repository(state.store, request.repository)
     graph = state.graph(summary)
     if request.diff is None:
         return run_check_refs(state, summary, graph, request.base, request.head, request.description, request.author)
-    pr = lazy_import("queries.pr_check", "the PR check")
+    pr = lazy_import("cairn.queries.pr_check", "the PR check")
     try:
         return pr.check_diff(graph, request.diff, request.files, author=request.author, description=request.description,
                              cache_dir=cache_dir_for(state.store))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ProblemError, Store
-from api.routers._problems import problems
-from api.schemas import CypherRequest, CypherResult
-from graph.store import CypherNotSupported, StoreError
+from cairn.api.deps import ProblemError, Store
+from cairn.api.routers._problems import problems
+from cairn.api.schemas import CypherRequest, CypherResult
+from cairn.graph.store import CypherNotSupported, StoreError
 
 router = APIRouter(tags=["query"])
 
@@ -29,7 +29,7 @@ def cypher(store: Store, request: CypherRequest) -> CypherResult:
 def _is_query_error(exc: StoreError) -> bool:
     """A syntax error or a write in the query: the client's to fix, not the server's."""
     try:
-        from graph.neo4j_store import CypherQueryError
+        from cairn.graph.neo4j_store import CypherQueryError
     except ImportError:
         return False
     return isinstance(exc, CypherQueryError)

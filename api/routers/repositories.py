@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path as PathParam
 from fastapi.responses import JSONResponse
 
-from api.deps import ProblemError, State, Store, require_token, resolve_repository
-from api.jobs import JobConflict
-from api.routers._problems import problems
-from api.schemas import IngestJob, Repository, ReviewBatch, ReviewsAccepted
-from api.services import add_reviews as add_reviews_to_store
+from cairn.api.deps import ProblemError, State, Store, require_token, resolve_repository
+from cairn.api.jobs import JobConflict
+from cairn.api.routers._problems import problems
+from cairn.api.schemas import IngestJob, Repository, ReviewBatch, ReviewsAccepted
+from cairn.api.services import add_reviews as add_reviews_to_store
 
 router = APIRouter(tags=["repositories"])
 

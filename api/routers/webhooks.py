@@ -21,11 +21,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ProblemError, State
-from api.routers._problems import problems
-from api.routers.pr_checks import checkout_of, run_check_refs
-from api.schemas import WebhookResult
-from graph.store import RepositorySummary
+from cairn.api.deps import ProblemError, State
+from cairn.api.routers._problems import problems
+from cairn.api.routers.pr_checks import checkout_of, run_check_refs
+from cairn.api.schemas import WebhookResult
+from cairn.graph.store import RepositorySummary
 
 router = APIRouter(tags=["pull requests"])
 

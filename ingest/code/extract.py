@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ingest.code.base import Language, Layout, ParsedFile, ResolvedImport
-from ingest.files import SNIFF_BYTES, content_skip_reason
+from cairn.ingest.code.base import Language, Layout, ParsedFile, ResolvedImport
+from cairn.ingest.files import SNIFF_BYTES, content_skip_reason
 
 # Starting a process pool (forking, loading the grammars in each worker) costs about 0.1 s on
 # this kind of machine, more than parsing a few megabytes; below this much source, parse in-process.
@@ -30,10 +30,10 @@ CHUNK = 64
 
 
 LANGUAGE_CLASSES = (
-    ("ingest.code.python", "PythonLanguage"),
-    ("ingest.code.javascript", "JavaScriptLanguage"),
-    ("ingest.code.go", "GoLanguage"),
-    ("ingest.code.java", "JavaLanguage"),
+    ("cairn.ingest.code.python", "PythonLanguage"),
+    ("cairn.ingest.code.javascript", "JavaScriptLanguage"),
+    ("cairn.ingest.code.go", "GoLanguage"),
+    ("cairn.ingest.code.java", "JavaLanguage"),
 )
 
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.code.base import (
+from cairn.ingest.code.base import (
     RUNTIME,
     Language,
     Layout,

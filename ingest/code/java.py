@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from ingest.code.base import (
+from cairn.ingest.code.base import (
     RUNTIME,
     Language,
     Layout,

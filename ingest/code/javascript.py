@@ -77,7 +77,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ingest.code.base import (
+from cairn.ingest.code.base import (
     DYNAMIC,
     RUNTIME,
     TYPE_ONLY,

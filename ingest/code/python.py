@@ -75,10 +75,11 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
 from __future__ import annotations
 
 import re
+import tomllib
 from bisect import bisect_right
 from collections import Counter
 
-from ingest.code.base import (
+from cairn.ingest.code.base import (
     DYNAMIC,
     RUNTIME,
     TYPE_ONLY,
@@ -522,7 +523,12 @@ class PythonResolver(Resolver):
 
         candidates: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
         namespaces: dict[str, str] = {}
+        package_dirs = declared_package_dirs(layout.read_text)
         for path, below, outer in placed:
+            mapped = _mapped_module(path, package_dirs) if package_dirs else None
+            if mapped:
+                candidates.setdefault(mapped, []).append(((0, 0 if path.endswith("__init__.py") else 1, path), path))
+                continue
             outer_parts = outer.split("/") if outer else []
             depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
             between = outer_parts[depth:]
@@ -736,6 +742,52 @@ class PythonResolver(Resolver):
         if prefix in self._path_of:
             return None  # a missing module inside one of the repository's packages
         return prefix, True  # a portion of the namespace package that lives elsewhere
+
+
+def declared_package_dirs(read_text) -> dict[str, str]:
+    """setuptools' ``package-dir`` of pyproject.toml: directory -> package name.
+
+    A project that installs ``graph/`` as ``cairn.graph`` imports it as
+    ``cairn.graph``; its modules are named that way so those imports resolve.
+    The ``""`` key (a ``src``-style root) is left to the source-root inference.
+    """
+    text = read_text("pyproject.toml")
+    if not text or "package-dir" not in text:
+        return {}
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return {}
+    mapping = data.get("tool", {}).get("setuptools", {}).get("package-dir", {})
+    if not isinstance(mapping, dict):
+        return {}
+    dirs: dict[str, str] = {}
+    for package, directory in mapping.items():
+        if not (isinstance(package, str) and isinstance(directory, str)) or not package:
+            continue
+        directory = directory.strip().removeprefix("./").strip("/")
+        directory = "" if directory == "." else directory
+        if all(part.isidentifier() for part in package.split(".")) and ".." not in directory.split("/"):
+            dirs[directory] = package
+    return dirs
+
+
+def _mapped_module(path: str, package_dirs: dict[str, str]) -> str | None:
+    """The module name of ``path`` under the deepest declared package directory, if any."""
+    directory, _, filename = path.rpartition("/")
+    probe = directory
+    while True:
+        package = package_dirs.get(probe)
+        if package is not None:
+            rest = directory[len(probe):].strip("/")
+            parts = [*package.split("."), *(rest.split("/") if rest else [])]
+            if not all(part.isidentifier() for part in parts):
+                return None
+            stem = filename[:-3]
+            return ".".join(parts if stem == "__init__" else [*parts, stem])
+        if not probe:
+            return None
+        probe = probe.rpartition("/")[0]
 
 
 def _full_names(imp: RawImport) -> list[str]:
