@@ -1,0 +1,140 @@
+"""The one way Cairn runs git: read-only plumbing that a checkout cannot hijack.
+
+A repository Cairn reads may be a stranger's. Its ``.git/config`` can name
+commands that ordinary git runs on its own: ``core.fsmonitor`` (run by
+``ls-files``, ``status`` …), hooks, clean/smudge filters and textconv drivers,
+an external diff, a pager. Every git process Cairn starts goes through this
+module, which switches all of them off:
+
+* ``-c core.fsmonitor=false -c core.hooksPath=/dev/null`` and no system config
+  (``GIT_CONFIG_NOSYSTEM=1``);
+* ``--no-optional-locks``, no pager, no terminal prompts, no external diff or
+  textconv (``--no-ext-diff --no-textconv`` where a command diffs);
+* only plumbing and ``log``/``diff`` with explicit formats; never the porcelain
+  ``status``, which applies clean filters to the work tree.
+
+``git(root, *args)`` runs a command to completion; ``git_stream(root, *args)``
+yields its standard output line by line for commands whose output is large
+(``log`` of a long history); ``GitProcess`` keeps a long-running command such
+as ``cat-file --batch`` open.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+#: Prepended to every git command line: nothing configured in the repository runs.
+SAFE_OPTIONS = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.untrackedCache=false",
+    "-c", "diff.external=",
+    "-c", "core.pager=cat",
+    "--no-optional-locks",
+    "--no-pager",
+)
+
+
+class GitError(Exception):
+    """git failed; ``stderr`` holds its last words."""
+
+    def __init__(self, message: str, *, returncode: int = 1, stderr: str = ""):
+        super().__init__(message)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+def git_env() -> dict[str, str]:
+    """The environment for git: no system config, no prompts, no pager, C locale."""
+    env = dict(os.environ)
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR"):
+        env.pop(name, None)
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        LC_ALL="C",
+        GIT_ATTR_NOSYSTEM="1",
+    )
+    return env
+
+
+def command(root: str | Path, *args: str) -> list[str]:
+    """The full argument vector for ``git args`` in ``root``, with the safety options."""
+    return ["git", "-C", str(root), *SAFE_OPTIONS, *args]
+
+
+def git(root: str | Path, *args: str, text: bool = True, input: bytes | str | None = None,
+        check: bool = False) -> subprocess.CompletedProcess:
+    """Run ``git args`` in ``root`` to completion and return the finished process.
+
+    With ``check=True`` a non-zero exit raises ``GitError`` carrying git's stderr.
+    """
+    try:
+        proc = subprocess.run(
+            command(root, *args), capture_output=True, input=input, env=git_env(), check=False,
+            text=text, **({"errors": "replace"} if text else {}),
+        )
+    except FileNotFoundError as exc:  # no git on PATH
+        raise GitError("git is not installed or not on PATH") from exc
+    if check and proc.returncode != 0:
+        stderr = proc.stderr if text else proc.stderr.decode("utf-8", "replace")
+        raise GitError(f"git {args[0] if args else ''} failed: {last_line(stderr)}", returncode=proc.returncode, stderr=stderr)
+    return proc
+
+
+def git_stream(root: str | Path, *args: str) -> Iterator[bytes]:
+    """Yield the raw lines (with their newline) of ``git args``; raises ``GitError`` if it fails."""
+    try:
+        proc = subprocess.Popen(command(root, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git_env())
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH") from exc
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        yield from proc.stdout
+        stderr = proc.stderr.read().decode("utf-8", "replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    if proc.returncode != 0:
+        raise GitError(f"git {args[0] if args else ''} failed: {last_line(stderr)}", returncode=proc.returncode, stderr=stderr)
+
+
+class GitProcess:
+    """A long-running git command (``cat-file --batch``) with pipes to talk to it."""
+
+    def __init__(self, root: str | Path, *args: str):
+        try:
+            self.proc = subprocess.Popen(command(root, *args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, env=git_env())
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+
+    @property
+    def stdin(self):
+        return self.proc.stdin
+
+    @property
+    def stdout(self):
+        return self.proc.stdout
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                if self.proc.stdin:
+                    self.proc.stdin.close()
+            except OSError:
+                pass
+            self.proc.kill()
+        self.proc.wait()
+
+
+def last_line(stderr: str) -> str:
+    lines = [line.strip() for line in (stderr or "").strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
