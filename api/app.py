@@ -1,17 +1,18 @@
 """The FastAPI application: routers under ``/api/v1``, problem+json errors, the web page at ``/``.
 
-``create_app`` opens the store once for the app's lifetime and keeps it, with
-the token, the webhook secret, the job registry and a graph cache, on
-``app.state.cairn`` (see ``api.deps``). Every error leaves as an RFC 9457
-problem (``application/problem+json``): 4xx for anything a client can fix,
-with a message saying how; 5xx only for a broken store or a bug.
+``create_app`` opens the store once for the app's lifetime and keeps it, as a
+``Workspace`` (repository resolution and graph cache), with the token, the
+webhook secret and the job registry, on ``app.state.cairn`` (see
+``api.deps``). Every error leaves as an RFC 9457 problem
+(``application/problem+json``): a ``CairnError`` is mapped once, by its class
+(``PROBLEMS``), to a 4xx a client can fix, with a message saying how — or a
+503 for a store that cannot be read; anything else is a bug and a 500.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +22,38 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cairn.api.bootstrap import open_store
 from cairn.api.deps import ProblemError, ServiceState
 from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
-from cairn.graph.store import CypherNotSupported, StoreError, UnknownRepository, open_store
+from cairn.api.services.about import CAIRN_VERSION
+from cairn.api.services.workspace import Workspace
+from cairn.graph.errors import (
+    AmbiguousName, CairnError, CheckoutMissing, CypherNotSupported, CypherQueryError, InvalidChange, RepositoryRequired,
+    StoreError, UnknownName, UnknownRepository,
+)
 
 API_PREFIX = "/api/v1"
 WEB_DIR = Path(__file__).parent / "web"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("cairn.api")
 
-try:
-    CAIRN_VERSION = version("cairn")
-except PackageNotFoundError:  # running from a checkout without installing
-    CAIRN_VERSION = "0.0.0"
+#: How each kind of ``CairnError`` is answered: the first class that matches wins; ``CairnError`` itself is last.
+PROBLEMS: tuple[tuple[type[CairnError], int, str, str], ...] = (
+    (UnknownRepository, 404, "Unknown repository", "unknown-repository"),
+    (RepositoryRequired, 400, "Repository required", "repository-required"),
+    (CypherNotSupported, 400, "Cypher needs Neo4j", "cypher-not-supported"),
+    (CypherQueryError, 400, "Query refused", "cypher-error"),
+    (StoreError, 503, "Store unavailable", "store-unavailable"),  # not the client's fault: the store cannot be read
+    (UnknownName, 404, "Not found", "not-found"),
+    (AmbiguousName, 422, "Ambiguous name", "ambiguous-name"),
+    (CheckoutMissing, 422, "Checkout missing", "checkout-missing"),
+    (InvalidChange, 422, "Invalid change", "invalid-change"),
+    (CairnError, 422, "Invalid request", "invalid-request"),
+)
 
 HTTP_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
                406: "Not acceptable", 409: "Conflict", 413: "Request too large", 415: "Unsupported media type",
-               422: "Invalid request", 501: "Not implemented", 503: "Service unavailable"}
+               422: "Invalid request", 503: "Service unavailable"}
 
 
 def problem(request: Request, status: int, title: str, detail: str, *, slug: str, headers: dict[str, str] | None = None,
@@ -77,28 +93,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             detail = f"{request.method} is not allowed on {request.url.path} (see /docs)"
         return problem(request, exc.status_code, title, detail, slug=title.lower().replace(" ", "-"), headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(UnknownRepository)
-    async def _unknown_repo(request: Request, exc: UnknownRepository) -> JSONResponse:
-        return problem(request, 404, "Unknown repository", str(exc), slug="unknown-repository")
-
-    @app.exception_handler(CypherNotSupported)
-    async def _no_cypher(request: Request, exc: CypherNotSupported) -> JSONResponse:
-        return problem(request, 400, "Cypher needs Neo4j", str(exc), slug="cypher-not-supported")
-
-    @app.exception_handler(StoreError)
-    async def _store(request: Request, exc: StoreError) -> JSONResponse:
-        # The store itself is unreadable: not the client's fault, so a 503 that names the fix.
-        return problem(request, 503, "Store unavailable", str(exc), slug="store-unavailable")
-
-    @app.exception_handler(LookupError)
-    async def _lookup(request: Request, exc: LookupError) -> JSONResponse:
-        if type(exc) in (KeyError, IndexError):  # a bare KeyError is a bug, not an unknown name
-            return await _bug(request, exc)
-        return problem(request, 404, "Not found", str(exc.args[0] if exc.args else exc), slug="not-found")
-
-    @app.exception_handler(ValueError)
-    async def _value(request: Request, exc: ValueError) -> JSONResponse:
-        return problem(request, 422, "Invalid request", str(exc), slug="invalid-request")
+    @app.exception_handler(CairnError)
+    async def _cairn(request: Request, exc: CairnError) -> JSONResponse:
+        status, title, slug = next((status, title, slug) for kind, status, title, slug in PROBLEMS if isinstance(exc, kind))
+        return problem(request, status, title, str(exc), slug=slug)
 
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -129,7 +127,8 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
         ),
         lifespan=lifespan,
     )
-    app.state.cairn = ServiceState(store=store, token=token or None, webhook_secret=webhook_secret or None)
+    workspace = Workspace(store, naming_hint="name one with ?repository=NAME")
+    app.state.cairn = ServiceState(workspace=workspace, token=token or None, webhook_secret=webhook_secret or None)
     _install_error_handlers(app)
     for router in (health.router, repositories.router, components.router, decisions.router, explore.router,
                    pr_checks.router, webhooks.router, query.router):

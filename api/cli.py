@@ -7,10 +7,12 @@ Exit codes everywhere: 0 success / nothing blocking, 1 blocking findings,
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import typer
+
+from cairn.api.commands import decisions, deps, explore, ingest, ownership, pr, query, serve
+from cairn.api.common import handle_errors, run_app
 
 app = typer.Typer(
     name="cairn",
@@ -20,34 +22,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-#: Command modules; each defines ``register(app)``.
-COMMAND_MODULES = [
-    "cairn.api.commands.ingest",
-    "cairn.api.commands.deps",
-    "cairn.api.commands.ownership",
-    "cairn.api.commands.decisions",
-    "cairn.api.commands.query",
-    "cairn.api.commands.pr",
-    "cairn.api.commands.explore",
-    "cairn.api.commands.serve",
-]
-
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # a command group not built yet
-        if exc.name != _name:
-            raise
-        continue
-    _module.register(app)
+for _commands in (ingest, deps, ownership, decisions, query, pr, explore, serve):
+    _commands.register(app)
 
 for _command in app.registered_commands:
-    from cairn.api.common import handle_errors
-
     _command.callback = handle_errors(_command.callback)
 
 
 def main() -> None:
-    from cairn.api.common import run_app
-
     run_app(app, debug=bool(os.environ.get("CAIRN_DEBUG")))

@@ -1,18 +1,30 @@
-"""What every CLI command shares: store and repository options, output formats, error handling."""
+"""What every CLI command shares: store and repository options, output formats, error handling.
+
+Errors: every ``CairnError`` (``graph.errors``) is printed as one line on
+stderr with exit code 2, here and only here; anything else is a bug and says
+so (``CAIRN_DEBUG=1`` shows the traceback).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import typer
 from rich.console import Console
 
-from cairn.graph.model import RepoGraph
-from cairn.graph.store import GraphStore, StoreError, open_store
+from cairn.api.bootstrap import open_store
+from cairn.api.services.workspace import Workspace
+from cairn.graph.errors import CairnError
+
+__all__ = ["CairnError", "EXIT_BAD_INPUT", "EXIT_BLOCKING", "EXIT_OK", "OutputFormat", "RepoOption", "StoreOption", "console",
+           "err_console", "handle_errors", "opened_workspace", "print_json", "run_app"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,25 +47,12 @@ StoreOption = typer.Option(
 RepoOption = typer.Option(None, "--repo", help="Repository name in the store (default: the only one, or the checkout you are in)")
 
 
-class CairnError(Exception):
-    """An error for a person: printed as one line, exit code 2 unless given."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
 @contextmanager
-def opened_store(location: Optional[str]) -> Iterator[GraphStore]:
+def opened_workspace(location: Optional[str]) -> Iterator[Workspace]:
+    """The store at ``--store`` (or its default) as a workspace; inside a checkout, its repository is the default."""
     store = open_store(location)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def load_repo_graph(store: GraphStore, repo: Optional[str]) -> RepoGraph:
-    return store.load(store.resolve_repo(repo))
+    with Workspace(store, naming_hint="choose one with --repo", cwd=Path.cwd(), label=store.location) as ws:
+        yield ws
 
 
 def print_json(data: Any) -> None:
@@ -66,38 +65,31 @@ def handle_errors(fn):
     Applied to every command, so the CLI behaves the same whether run as the
     console script or through typer's test runner.
     """
-    import functools
-    import os
-
-    from cairn.ingest.config import ConfigError
-
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (CairnError, StoreError, ConfigError) as exc:
+        except CairnError as exc:
             if os.environ.get("CAIRN_DEBUG"):
                 raise
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(getattr(exc, "exit_code", EXIT_BAD_INPUT)) from None
+            _print_error(exc)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper
 
 
 def run_app(app: typer.Typer, debug: bool = False) -> None:
     """Run the typer app, turning known errors into one line and exit code 2."""
-    from cairn.ingest.config import ConfigError
-
     try:
         code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (CairnError, StoreError, ConfigError) as exc:
+    except CairnError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(getattr(exc, "exit_code", EXIT_BAD_INPUT))
+        _print_error(exc)
+        sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:  # click usage errors and anything unexpected
         # typer may vendor its own click, so recognise click's exceptions by behaviour, not class.
         if type(exc).__name__ == "Abort":
@@ -114,3 +106,7 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
             soft_wrap=True,
         )
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _print_error(exc: CairnError) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the store from app state, the repository a request names, its graph, auth.
+"""FastAPI dependencies: the workspace from app state, the repository parameter, auth.
 
 Nothing here is global: ``create_app`` puts a ``ServiceState`` on
 ``app.state``, and every route reaches it through these dependencies, so two
@@ -8,20 +8,18 @@ apps (or two test servers) never share a store, a token or a cache.
 from __future__ import annotations
 
 import hmac
-import threading
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cairn.api.jobs import JobRegistry
-from cairn.graph.model import RepoGraph
-from cairn.graph.store import GraphStore, RepositorySummary, UnknownRepository
+from cairn.api.services.workspace import Workspace
 
 
 class ProblemError(Exception):
-    """An error answered as ``application/problem+json``."""
+    """An HTTP-only error (authentication, a webhook's signature, a job id), answered as ``application/problem+json``."""
 
     def __init__(self, status: int, title: str, detail: str, *, slug: str | None = None, headers: dict[str, str] | None = None):
         super().__init__(detail)
@@ -31,28 +29,10 @@ class ProblemError(Exception):
 
 @dataclass
 class ServiceState:
-    store: GraphStore
+    workspace: Workspace
     token: str | None
     webhook_secret: str | None
     jobs: JobRegistry = field(default_factory=JobRegistry)
-    _graphs: dict[str, tuple[tuple, RepoGraph]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def graph(self, summary: RepositorySummary) -> RepoGraph:
-        """The repository's graph, loaded once per ingest (keyed by its ingest time and head)."""
-        version = (summary.props.get("ingested_at"), summary.props.get("head"))
-        with self._lock:
-            cached = self._graphs.get(summary.repo)
-        if cached and cached[0] == version:
-            return cached[1]
-        graph = self.store.load(summary.repo)
-        with self._lock:
-            self._graphs[summary.repo] = (version, graph)
-        return graph
-
-    def forget(self, repo: str) -> None:
-        with self._lock:
-            self._graphs.pop(repo, None)
 
 
 def get_state(request: Request) -> ServiceState:
@@ -62,54 +42,16 @@ def get_state(request: Request) -> ServiceState:
 State = Annotated[ServiceState, Depends(get_state)]
 
 
-def get_store(state: State) -> GraphStore:
-    return state.store
+def get_workspace(state: State) -> Workspace:
+    return state.workspace
 
 
-Store = Annotated[GraphStore, Depends(get_store)]
-
-
-def resolve_repository(store: GraphStore, name: str | None) -> RepositorySummary:
-    """The named repository, or the only one; never a path, never guessed from the server's directory."""
-    known = store.repositories()
-    if name:
-        for r in known:
-            if r.repo == name:
-                return r
-        names = ", ".join(sorted(r.repo for r in known))
-        raise UnknownRepository(
-            f"repository {name!r} is not in the store"
-            + (f"; it holds: {names}" if names else "; it is empty: ingest a repository with `cairn ingest PATH` first")
-        )
-    if not known:
-        raise UnknownRepository("the store holds no repository yet: ingest one with `cairn ingest PATH` first")
-    if len(known) > 1:
-        raise ProblemError(
-            400, "Repository required",
-            f"the store holds several repositories ({', '.join(sorted(r.repo for r in known))}): name one with ?repository=NAME",
-            slug="repository-required",
-        )
-    return known[0]
-
+WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
 
 RepositoryParam = Annotated[
     str | None,
     Query(max_length=300, description="A repository in the store; may be omitted when the store holds only one"),
 ]
-
-
-def get_repository(store: Store, repository: RepositoryParam = None) -> RepositorySummary:
-    return resolve_repository(store, repository)
-
-
-RepositoryDep = Annotated[RepositorySummary, Depends(get_repository)]
-
-
-def get_graph(state: State, summary: RepositoryDep) -> RepoGraph:
-    return state.graph(summary)
-
-
-Graph = Annotated[RepoGraph, Depends(get_graph)]
 
 _bearer = HTTPBearer(auto_error=False, description="The API token (`cairn serve --token` or $CAIRN_API_TOKEN)")
 
@@ -124,16 +66,3 @@ def require_token(state: State, credentials: Annotated[HTTPAuthorizationCredenti
                            slug="authentication-required", headers=challenge)
     if not hmac.compare_digest(credentials.credentials.encode(), state.token.encode()):
         raise ProblemError(401, "Invalid token", "the bearer token does not match the server's token", slug="invalid-token", headers=challenge)
-
-
-def lazy_import(module: str, what: str) -> Any:
-    """A module from another part of Cairn, or a 501 problem when this build lacks it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise ProblemError(501, "Not available", f"{what} is not available in this build of Cairn ({module} is missing)",
-                               slug="not-implemented") from None
-        raise

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph.store import GraphStore
 
 MAX_KEPT_JOBS = 200
@@ -77,8 +78,6 @@ class JobRegistry:
             del self._jobs[job.id]
 
     def _run(self, job: Job, store: GraphStore, root: Path, on_done: Callable[[], None] | None) -> None:
-        from cairn.api.services import ingest_into_store
-
         def progress(stage: str, done: int, total: int) -> None:
             with self._lock:
                 job.stage = stage

@@ -4,23 +4,27 @@ An agent can ask before it writes: which components exist and how risky they
 are, what a component is for and who knows it, which rules and decisions
 apply, whether a diff it is about to propose crosses a boundary, how two parts
 depend on each other, what to read first. Built on the official MCP Python SDK
-(``mcp.server.mcpserver.MCPServer``); every tool returns the same JSON as the
-CLI and the HTTP API. Failures a caller can fix (an unknown name, a malformed
-diff) come back as tool errors with a message, never as a crash.
+(``mcp.server.mcpserver.MCPServer``); every tool calls the same service as the
+CLI and the HTTP API and returns the same JSON. A ``CairnError`` (an unknown
+name, a malformed diff, an empty store) comes back as a tool error with its
+message, never as a crash.
 
 Nothing goes to stdout except the protocol: logs go to stderr.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+import functools
+from typing import Any, Callable, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
-from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.graph.store import GraphStore, StoreError, open_store
+from cairn.api.services import reads
+from cairn.api.services.changes import pr_check_diff as check_diff
+from cairn.api.services.checks import check_boundaries
+from cairn.api.services.workspace import Workspace
+from cairn.graph.errors import CairnError
 
 INSTRUCTIONS = (
     "Cairn knows this system's components, their dependencies, the architecture decisions (ADRs) and boundary rules "
@@ -29,143 +33,71 @@ INSTRUCTIONS = (
     "your diff; cite the decision or give a rationale when you cross a boundary."
 )
 
-
-class _Graphs:
-    """The store and each repository's graph, reloaded only when the repository was re-ingested."""
-
-    def __init__(self, location: str, default_repo: str | None):
-        self.location, self.default_repo = location, default_repo
-        self._store: GraphStore | None = None
-        self._cache: dict[str, tuple[tuple, RepoGraph]] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def store(self) -> GraphStore:
-        if self._store is None:
-            self._store = open_store(self.location)
-        return self._store
-
-    def repository_names(self) -> list[str]:
-        return [r.repo for r in self.store.repositories()]
-
-    def get(self, repository: str | None) -> RepoGraph:
-        known = {r.repo: r for r in self.store.repositories()}
-        name = repository or self.default_repo
-        if name is None:
-            if len(known) != 1:
-                raise ToolError(
-                    "the store holds no repository yet: run `cairn ingest PATH`" if not known
-                    else f"the store holds several repositories ({', '.join(sorted(known))}): pass repository"
-                )
-            name = next(iter(known))
-        if name not in known:
-            raise ToolError(f"repository {name!r} is not in the store (it holds: {', '.join(sorted(known)) or 'nothing'})")
-        props = known[name].props
-        version = (props.get("ingested_at"), props.get("head"))
-        with self._lock:
-            cached = self._cache.get(name)
-            if cached and cached[0] == version:
-                return cached[1]
-        graph = self.store.load(name)
-        with self._lock:
-            self._cache[name] = (version, graph)
-        return graph
+T = TypeVar("T")
 
 
-def _call(fn, *args: Any, **kwargs: Any) -> Any:
-    """Run a query, turning what a caller can fix into a tool error with the query's own message."""
-    try:
-        return fn(*args, **kwargs)
-    except ToolError:
-        raise
-    except (LookupError, ValueError, StoreError) as exc:
-        raise ToolError(str(exc.args[0] if exc.args else exc)) from None
+def _tool_errors(fn: Callable[..., T]) -> Callable[..., T]:
+    """Every ``CairnError`` a tool meets becomes a tool error carrying its message."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except CairnError as exc:
+            raise ToolError(str(exc)) from None
 
-
-def _colleague(module: str, what: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise ToolError(f"{what} is not available in this build of Cairn") from None
-        raise
+    return wrapper
 
 
 def build_server(store_location: str, repo: str | None = None) -> MCPServer:
     """The MCP server over the store at ``store_location``; ``repo`` is the default repository."""
-    from cairn.queries import explore
-    from cairn.queries.dependencies import component_list
-
-    graphs = _Graphs(store_location, repo)
+    ws = Workspace(store_location, naming_hint="pass repository", default_repo=repo)
     server = MCPServer(name="cairn", title="Cairn system-knowledge graph", instructions=INSTRUCTIONS, log_level="WARNING")
 
     def tool(fn):
         # The docstring, unwrapped, is what the agent reads.
-        return server.tool(description=" ".join((fn.__doc__ or "").split()))(fn)
+        return server.tool(description=" ".join((fn.__doc__ or "").split()))(_tool_errors(fn))
 
     @tool
     def list_repositories() -> dict[str, Any]:
         """The repositories Cairn has ingested, with their checkout path and head commit."""
         rows = [{"name": r.repo, "path": r.props.get("path"), "head": r.props.get("head"), "ingested_at": r.props.get("ingested_at")}
-                for r in _call(lambda: graphs.store.repositories())]
+                for r in reads.repositories(ws)]
         return {"repositories": rows}
 
     @tool
     def list_components(repository: str | None = None) -> dict[str, Any]:
         """Every component: module count, truck factor, whether its knowledge is at risk, what it depends on."""
-        graph = graphs.get(repository)
-        summaries = {c["name"]: c for c in explore.component_summaries(graph)}
-        for c in component_list(graph)["components"]:
-            summaries[c["name"]].update(depends_on=c["depends_on"], used_by=c["used_by"], paths=c["paths"])
-        return {"repository": graph.repo, "components": list(summaries.values())}
+        name = ws.repository(repository).repo
+        return {"repository": name, **reads.components(ws, name)}
 
     @tool
     def component_card(component: str, repository: str | None = None) -> dict[str, Any]:
         """What a component is for, its modules, dependencies in and out, governing decisions, knowledge holders,
         bus factor, declared owners and recent activity. Ask this before changing a component."""
-        return _call(explore.component_card, graphs.get(repository), component)
+        return reads.component_card(ws, repository, component)
 
     @tool
     def bus_factor(component: str | None = None, leaving: list[str] | None = None, repository: str | None = None) -> dict[str, Any]:
         """Truck factor of the repository (or one component), knowledge holders, and what happens if the people in
         `leaving` (ids, names or e-mails) leave."""
-        ownership = _colleague("cairn.queries.ownership", "the bus factor analysis")
-        return _call(ownership.bus_factor, graphs.get(repository), component=component, leaving=list(leaving or []))
+        return reads.bus_factor(ws, repository, component=component, leaving=leaving or [])
 
     @tool
     def decisions(repository: str | None = None) -> dict[str, Any]:
         """The architecture decision records: status, date, deciders, governed components, supersession links."""
-        from cairn.api.commands.decisions import decisions_data
-
-        graph = graphs.get(repository)
-        return {"repository": graph.repo, **decisions_data(graph)}
+        name = ws.repository(repository).repo
+        return {"repository": name, **reads.decisions(ws, name)}
 
     @tool
     def rules(component: str | None = None, repository: str | None = None) -> dict[str, Any]:
         """The boundary rules (layers, forbidden imports, independence, allowed-only, acyclic, interfaces) with the
         decision behind each; with `component`, only the rules that name it."""
-        graph = graphs.get(repository)
-        if component is not None:
-            _call(explore.component_card, graph, component)  # an unknown name is an error, with suggestions
-        declared_by = {e.source: graph.nodes[e.target].key for e in graph.of_type(Rel.DECLARED_BY)}
-        rows = []
-        for rule in sorted(graph.of_label(Label.RULE), key=lambda n: n.key):
-            props = {k: v for k, v in rule.props.items() if k != "repo"}
-            if component is not None and not _mentions(props, component):
-                continue
-            rows.append({**props, "id": rule.key, "decision": declared_by.get(rule.id, props.get("because"))})
-        return {"repository": graph.repo, "component": component, "rules": rows}
+        return reads.rules(ws, repository, component)
 
     @tool
     def check_rules(repository: str | None = None) -> dict[str, Any]:
         """Check the boundary rules on the ingested code: current violations with rule, decision and evidence."""
-        from cairn.api.routers.decisions import read_baseline
-
-        boundaries = _colleague("cairn.queries.boundaries", "the boundary rule check")
-        graph = graphs.get(repository)
-        return _call(lambda: boundaries.check(graph, baseline=read_baseline(graph, boundaries)).to_dict())
+        return check_boundaries(ws, repository).report.to_json()
 
     @tool
     def pr_check_diff(diff: str, files: dict[str, str], author: str | None = None, description: str | None = None,
@@ -173,42 +105,25 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
         """Check a proposed change before opening a PR: a unified diff plus the full post-change contents of every
         added or modified file (path -> text). Reports new boundary violations, couplings and cycles, at-risk
         components touched, and who should review. Put your rationale or the ADR you follow in `description`."""
-        pr_check = _colleague("cairn.queries.pr_check", "the PR check")
-        from cairn.api.services import cache_dir_for
-
-        graph = graphs.get(repository)
-        try:
-            return pr_check.check_diff(graph, diff, files, author=author, description=description, cache_dir=cache_dir_for(graphs.store))
-        except pr_check.PRCheckError as exc:
-            raise ToolError(str(exc)) from None
+        return check_diff(ws, repository, diff, files, description=description, author=author).to_json()
 
     @tool
     def dependency_path(source: str, target: str, repository: str | None = None) -> dict[str, Any]:
         """The shortest chain by which `source` depends on `target` (components or modules; prefix `component:` or
         `module:` to disambiguate). Says so when there is none."""
-        return _call(explore.shortest_path, graphs.get(repository), source, target)
+        return reads.shortest_path(ws, repository, source, target)
 
     @tool
     def search(query: str, repository: str | None = None) -> dict[str, Any]:
         """Find components, modules, people and decisions whose name or title contains `query`."""
-        return _call(explore.search, graphs.get(repository), query)
+        return reads.search(ws, repository, query)
 
     @tool
     def reading_list(component: str | None = None, repository: str | None = None) -> dict[str, Any]:
         """What to read first about the repository (or one component): decisions in force, central modules, people."""
-        return _call(explore.reading_list, graphs.get(repository), component)
+        return reads.reading_list(ws, repository, component)
 
     return server
-
-
-def _mentions(value: Any, name: str) -> bool:
-    if isinstance(value, str):
-        return value == name or value.startswith(name + ".") or value.startswith(name + "/")
-    if isinstance(value, dict):
-        return any(_mentions(v, name) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_mentions(v, name) for v in value)
-    return False
 
 
 def run_stdio(store_location: str, repo: str | None = None) -> None:

@@ -3,7 +3,8 @@
 Responses that other analyses define (bus factor, decisions, rule check) are
 passed through as the same JSON the CLI prints; their models are open
 (``extra="allow"``) so the contract names the fields clients rely on without
-freezing the rest. Errors are RFC 9457 problem details (``Problem``).
+freezing the rest. A finding is ``graph.findings.Finding`` itself, the type
+every analysis reports. Errors are RFC 9457 problem details (``Problem``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cairn.graph.findings import Finding
 
 # Git refs from a request reach ``git`` as arguments: no leading dash (no option injection), no spaces or control characters.
 GIT_REF_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]{0,199}$"
@@ -238,13 +241,6 @@ class PRCheckRequest(BaseModel):
         if sum(len(v) for v in self.files.values()) > MAX_DIFF_CHARS * 4:
             raise ValueError("files are too large for one request")
         return self
-
-
-class Finding(Open):
-    rule: str
-    kind: str
-    severity: str
-    message: str
 
 
 class AgentDetection(Open):

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from cairn.graph.model import Label, Rel, RepoGraph  # noqa: E402
 from cairn.graph.neo4j_store import Neo4jStore  # noqa: E402
-from cairn.graph.store import UnknownRepository  # noqa: E402
+from cairn.graph.errors import UnknownRepository  # noqa: E402
 
 SERVER = ROOT / "tests" / "neo4j" / "server.sh"
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cairn.api.services import cache_dir_for, ingest_into_store  # noqa: E402
-from cairn.graph.store import open_store  # noqa: E402
-from cairn.queries.pr_check import check_refs  # noqa: E402
+from cairn.api.bootstrap import open_store  # noqa: E402
+from cairn.api.services.changes import pr_check_refs  # noqa: E402
+from cairn.api.services.ingesting import ingest_into_store  # noqa: E402
+from cairn.api.services.workspace import Workspace  # noqa: E402
 
 AUTHORS = [("Ada", "ada@example.com"), ("Bob", "bob@example.com"), ("Cy", "cy@example.com"), ("Di", "di@example.com")]
 
@@ -96,7 +97,7 @@ def main() -> None:
         path = root / (name.replace(".", "/") + ".py")
         path.write_text(path.read_text() + f"import {rng.choice(names)}\n")
     git(root, "commit", "-qam", "twenty files")
-    graph = store.load(result.graph.repo)
+    ws = Workspace(store, naming_hint="")
 
     def timed(fn):
         times = []
@@ -106,11 +107,11 @@ def main() -> None:
             times.append(time.perf_counter() - t)
         return out, min(times)
 
-    report, cairn_s = timed(lambda: check_refs(graph, root, "main", "change", cache_dir=cache_dir_for(store)))
+    report, cairn_s = timed(lambda: pr_check_refs(ws, result.graph.repo, "main", "change"))
     _, git_s = timed(lambda: git(root, "diff", "--name-status", "-M", "main", "change"))
     print(f"pr-check ({args.files} files, {len(names)} modules): {cairn_s:.3f}s; bare git diff: {git_s:.3f}s; "
-          f"ratio {cairn_s / git_s:.1f}x; verdict {report['verdict']}, {len(report['new_edges'])} new edges, "
-          f"{len(report['findings'])} findings")
+          f"ratio {cairn_s / git_s:.1f}x; verdict {report.verdict.value}, {len(report.new_edges)} new edges, "
+          f"{len(report.findings)} findings")
     print(f"target: under 1 s -> {'met' if cairn_s < 1 else 'NOT met'}")
     if not args.keep:
         shutil.rmtree(work)

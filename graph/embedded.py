@@ -7,8 +7,9 @@ Layout of a store directory (default ``.cairn/``)::
     reviews/<slug>.json   review records kept for a repository across ingests
     cache/                ingest's parse cache (owned by ingest, not by this module)
 
-Every write goes to a temporary file in the same directory, is fsynced and then
-renamed over the old file, and the index is replaced the same way afterwards:
+Every write goes through ``graph.atomic.write_atomic`` (a temporary file in the
+same directory, fsynced, renamed over the old file), and the index is replaced
+the same way afterwards:
 a crash at any point leaves the previous version readable, and readers never
 see a half-written graph. Writers take an exclusive ``flock`` on ``.lock``.
 """
@@ -19,37 +20,17 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from cairn.graph.atomic import write_atomic
+from cairn.graph.errors import StoreError, UnknownRepository
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
-from cairn.graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
+from cairn.graph.store import GraphStore, Progress, RepositorySummary
+from cairn.graph.values import json_default
 
 FORMAT_VERSION = 1
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is always either old or new, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _slug(repo: str) -> str:
@@ -104,26 +85,26 @@ class EmbeddedStore(GraphStore):
             "edges": [[e.type.value, e.source, e.target, e.props] for e in graph.edges.values()],
         }
         try:
-            data = json.dumps(payload, separators=(",", ":"), default=_json_default).encode()
+            data = json.dumps(payload, separators=(",", ":"), default=json_default).encode()
         except (TypeError, ValueError) as exc:  # a programming error, but say what failed
             raise StoreError(f"cannot serialise the graph of {graph.repo}: {exc}") from exc
         with self._locked():
             index = self._read_index()
             filename = f"graphs/{_slug(graph.repo)}.json"
-            atomic_write_bytes(self.root / filename, data)
+            write_atomic(self.root / filename, data)
             repo_node = graph.repository
             index["repositories"][graph.repo] = {
                 "file": filename,
                 "props": dict(repo_node.props) if repo_node else {"repo": graph.repo},
             }
-            atomic_write_bytes(self._index_path, json.dumps(index, indent=1, default=_json_default).encode())
+            write_atomic(self._index_path, json.dumps(index, indent=1, default=json_default).encode())
         if progress:
             progress(total, total)
 
     def load(self, repo: str) -> RepoGraph:
         entry = self._read_index()["repositories"].get(repo)
         if entry is None:
-            raise UnknownRepository(f"repository {repo!r} is not in store {self.root}")
+            raise UnknownRepository(f"repository {repo!r} is not in store {self.root}", repository=repo)
         path = self.root / entry["file"]
         try:
             payload = json.loads(path.read_bytes())
@@ -146,8 +127,8 @@ class EmbeddedStore(GraphStore):
 
     def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
         with self._locked():
-            atomic_write_bytes(self.root / "reviews" / f"{_slug(repo)}.json",
-                               json.dumps({"format": FORMAT_VERSION, "repo": repo, "records": records}, default=_json_default).encode())
+            write_atomic(self.root / "reviews" / f"{_slug(repo)}.json",
+                               json.dumps({"format": FORMAT_VERSION, "repo": repo, "records": records}, default=json_default).encode())
 
     def load_reviews(self, repo: str) -> list[dict[str, Any]]:
         path = self.root / "reviews" / f"{_slug(repo)}.json"
@@ -164,17 +145,9 @@ class EmbeddedStore(GraphStore):
             index = self._read_index()
             entry = index["repositories"].pop(repo, None)
             if entry is None:
-                raise UnknownRepository(f"repository {repo!r} is not in store {self.root}")
-            atomic_write_bytes(self._index_path, json.dumps(index, indent=1).encode())
+                raise UnknownRepository(f"repository {repo!r} is not in store {self.root}", repository=repo)
+            write_atomic(self._index_path, json.dumps(index, indent=1).encode())
             with contextlib.suppress(FileNotFoundError):
                 (self.root / entry["file"]).unlink()
             with contextlib.suppress(FileNotFoundError):
                 (self.root / "reviews" / f"{_slug(repo)}.json").unlink()
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not storable")

@@ -31,7 +31,8 @@ lists, integers beyond 64 bits) are stored as JSON text and their names listed i
 ``_json``; None values are listed in ``_null`` (Neo4j has no null properties; to
 Cypher they read as null, as absent properties do). Values are first normalised as
 the embedded store's JSON does (tuples and sets become lists, dates ISO strings),
-so ``load`` returns exactly what the embedded store returns for the same graph.
+so ``load`` returns exactly what the embedded store returns for the same graph
+(``graph.values.json_default`` is that normalisation, shared by both).
 
 Read-only Cypher (``cypher``) runs in READ access mode; the server refuses any
 write, which surfaces as ``CypherWriteRefused``.
@@ -55,9 +56,10 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from cairn.graph.embedded import _json_default  # the embedded store's value normalisation, for parity
+from cairn.graph.errors import CypherQueryError, CypherWriteRefused, Neo4jUnavailable, StoreError, UnknownRepository
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
-from cairn.graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
+from cairn.graph.store import GraphStore, Progress, RepositorySummary
+from cairn.graph.values import json_default
 
 USER_ENV = "CAIRN_NEO4J_USER"
 PASSWORD_ENV = "CAIRN_NEO4J_PASSWORD"
@@ -75,18 +77,6 @@ _INT64 = (-(2**63), 2**63 - 1)
 # as a warning; without a handler Python would print those to stderr of the CLI.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 _LOAD_ATTEMPTS = 5
-
-
-class Neo4jUnavailable(StoreError):
-    """The Neo4j server cannot be reached, or refused the credentials."""
-
-
-class CypherQueryError(StoreError):
-    """A Cypher query given to ``cypher`` is invalid or failed."""
-
-
-class CypherWriteRefused(CypherQueryError):
-    """A query given to ``cypher`` tried to write; the server refused it (READ access mode)."""
 
 
 # -- property encoding -----------------------------------------------------------
@@ -124,7 +114,7 @@ def encode_props(props: dict[str, Any]) -> dict[str, Any]:
             out[stored] = value
             continue
         try:
-            text = json.dumps(value, separators=(",", ":"), default=_json_default)
+            text = json.dumps(value, separators=(",", ":"), default=json_default)
         except (TypeError, ValueError) as exc:
             raise StoreError(f"cannot store property {name!r}: {exc}") from exc
         normal = json.loads(text)
@@ -488,7 +478,7 @@ class Neo4jStore(GraphStore):
             if leftovers and leftovers[0]["any"]:
                 self._delete_stale(repo, everything=True)
         if not known:
-            raise UnknownRepository(f"repository {repo!r} is not in store {self.location}")
+            raise UnknownRepository(f"repository {repo!r} is not in store {self.location}", repository=repo)
 
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run ``query`` in READ access mode: the server refuses any write."""
@@ -521,7 +511,7 @@ def _read_graph(tx: neo4j.ManagedTransaction, repo: str, location: str) -> RepoG
         repo=repo,
     ).single()
     if state is None or state["run"] is None:
-        raise UnknownRepository(f"repository {repo!r} is not in store {location}")
+        raise UnknownRepository(f"repository {repo!r} is not in store {location}", repository=repo)
     run = state["run"]
     graph = RepoGraph(repo)
     for record in tx.run(f"MATCH (n:{NODE_LABEL} {{_run: $run}}) RETURN properties(n) AS p", run=run):
@@ -545,11 +535,4 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(message).split())[:300]
 
 
-__all__ = [
-    "Neo4jStore",
-    "Neo4jUnavailable",
-    "CypherQueryError",
-    "CypherWriteRefused",
-    "encode_props",
-    "decode_props",
-]
+__all__ = ["Neo4jStore", "encode_props", "decode_props"]

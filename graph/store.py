@@ -1,42 +1,30 @@
-"""The port: the ``GraphStore`` interface, and how a store is chosen from a location.
+"""The port: the ``GraphStore`` interface every adapter implements.
 
 Analyses never know which adapter they run on. They ask a store for a
 repository's whole graph (``load``) and compute on it in Python; ingest hands a
 store a freshly built graph (``save``), which replaces that repository's previous
-graph as a whole and leaves every other repository untouched.
+graph as a whole and leaves every other repository untouched. Which adapter a
+location means is decided in one place, the composition root
+(``api.bootstrap``); nothing here knows the adapters.
 """
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
+from cairn.graph.errors import CypherNotSupported
 from cairn.graph.model import RepoGraph
-
-DEFAULT_STORE = ".cairn"
-STORE_ENV = "CAIRN_STORE"
 
 #: ``progress(done, total)`` callbacks let long writes drive a progress bar.
 Progress = Callable[[int, int], None]
 
 
-class StoreError(Exception):
-    """A store cannot be opened, read or written; the message is for a person."""
-
-
-class UnknownRepository(StoreError):
-    pass
-
-
-class CypherNotSupported(StoreError):
-    pass
-
-
 @dataclass(frozen=True)
 class RepositorySummary:
+    """A repository in a store: its name and its Repository node's properties (path, head, ingested_at …)."""
+
     repo: str
     props: dict[str, Any]
 
@@ -92,53 +80,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # Convenience shared by both adapters --------------------------------------
-    def resolve_repo(self, repo: str | None, cwd: Path | None = None) -> str:
-        """Pick the repository a command is about.
-
-        An explicit name wins; else the only repository in the store; else the
-        repository whose checkout contains ``cwd``.
-        """
-        known = self.repositories()
-        names = [r.repo for r in known]
-        if repo:
-            if repo in names:
-                return repo
-            raise UnknownRepository(
-                f"repository {repo!r} is not in store {self.location}"
-                + (f" (it holds: {', '.join(sorted(names))})" if names else " (it is empty: run `cairn ingest PATH` first)")
-            )
-        if not names:
-            raise UnknownRepository(f"store {self.location} holds no repository yet: run `cairn ingest PATH` first")
-        if len(names) == 1:
-            return names[0]
-        here = (cwd or Path.cwd()).resolve()
-        for r in known:
-            root = r.props.get("path")
-            if root and (here == Path(root) or Path(root) in here.parents):
-                return r.repo
-        raise UnknownRepository(
-            f"store {self.location} holds several repositories ({', '.join(sorted(names))}): choose one with --repo"
-        )
-
-
-def is_neo4j_uri(location: str) -> bool:
-    return location.split("://", 1)[0] in {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"} and "://" in location
-
-
-def store_location(explicit: str | None = None) -> str:
-    """``--store`` if given, else ``$CAIRN_STORE``, else ``.cairn`` in the current directory."""
-    return explicit or os.environ.get(STORE_ENV) or DEFAULT_STORE
-
-
-def open_store(location: str | None = None) -> GraphStore:
-    """Open the store at ``location``: a Neo4j URI or an embedded store directory."""
-    location = store_location(location)
-    if is_neo4j_uri(location):
-        from cairn.graph.neo4j_store import Neo4jStore
-
-        return Neo4jStore.from_uri(location)
-    from cairn.graph.embedded import EmbeddedStore
-
-    return EmbeddedStore(Path(location))

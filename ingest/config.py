@@ -10,7 +10,7 @@ Example::
     graph = ["graph/**"]                                # shorthand: path globs
     api = { paths = ["api/**"], system = "cairn", description = "Interfaces" }
 
-    [[rules]]                                           # see ingest.rules
+    [[rules]]                                           # see graph.rules
     id = "one-way"
     kind = "layers"
     layers = ["api", "queries", "ingest", "graph"]
@@ -20,7 +20,7 @@ Example::
     bots = ["release-robot*"]
     departed = ["Alice Example", "alice@example.com"]
 
-    [thresholds]
+    [thresholds]                                        # see graph.thresholds
     inactive_days = 180
     at_risk_truck_factor = 1
     orphaned_share = 0.5
@@ -41,9 +41,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cairn.graph.baseline import DEFAULT_BASELINE, baseline_name
+from cairn.graph.errors import BaselineError, ConfigError
+from cairn.graph.thresholds import Thresholds
 
-class ConfigError(Exception):
-    """The configuration cannot be used; the message names the file and the problem."""
+__all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "Thresholds",
+           "load_config", "parse_config"]
 
 
 class _Strict(BaseModel):
@@ -64,12 +67,6 @@ class IdentitySettings(_Strict):
     departed: list[str] = Field(default_factory=list)
 
 
-class Thresholds(_Strict):
-    inactive_days: int = Field(180, ge=0)
-    at_risk_truck_factor: int = Field(1, ge=0)
-    orphaned_share: float = Field(0.5, ge=0, le=1)
-
-
 class AdrSettings(_Strict):
     paths: list[str] = Field(default_factory=list)
 
@@ -86,7 +83,7 @@ class CairnConfig(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     adr: AdrSettings = Field(default_factory=AdrSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
-    baseline: str = ".cairn-baseline.json"
+    baseline: str = DEFAULT_BASELINE
     source: str | None = Field(None, description="where this configuration was read from (repository-relative)")
 
     @field_validator("components", mode="before")
@@ -95,6 +92,14 @@ class CairnConfig(_Strict):
         if isinstance(value, dict):
             return {name: ({"paths": spec} if isinstance(spec, (list, str)) else spec) for name, spec in value.items()}
         return value
+
+    @field_validator("baseline")
+    @classmethod
+    def _baseline_inside(cls, value: str) -> str:
+        try:
+            return baseline_name(value)
+        except BaselineError as exc:
+            raise ValueError(exc.reason) from None
 
     @field_validator("components")
     @classmethod
@@ -109,7 +114,7 @@ def _format_validation(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
-        parts.append(f"{where}: {err['msg']}")
+        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
 
 

@@ -26,6 +26,8 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from cairn.graph.errors import CairnError
+
 #: Prepended to every git command line: nothing configured in the repository runs.
 SAFE_OPTIONS = (
     "-c", "core.fsmonitor=false",
@@ -38,7 +40,7 @@ SAFE_OPTIONS = (
 )
 
 
-class GitError(Exception):
+class GitError(CairnError):
     """git failed; ``stderr`` holds its last words."""
 
     def __init__(self, message: str, *, returncode: int = 1, stderr: str = ""):

@@ -21,19 +21,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from cairn.graph.errors import IngestError
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.adrs import read_decisions
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code_graph import build_code_graph
+from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
+from cairn.ingest.decision_graph import add_decisions
 from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files
+from cairn.ingest.history import add_knowledge, mine_history
+from cairn.ingest.rules import add_rules, collect_rules
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
-
-
-class IngestError(Exception):
-    """The repository cannot be ingested at all (missing path, not a directory)."""
 
 
 @dataclass
@@ -170,11 +172,6 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  summary: IngestSummary, notify: StageProgress) -> None:
     if not listing.is_git or head is None:
         return
-    try:
-        from cairn.ingest.history import add_knowledge, mine_history
-    except ImportError:
-        summary.notes.append("history ingest is not available in this build")
-        return
     history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t))
     add_knowledge(graph, history)
     summary.commits = int(graph.repository.get("commits") or 0)
@@ -182,25 +179,16 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
 
 
 def _add_codeowners(graph: RepoGraph, root: Path, summary: IngestSummary) -> None:
-    try:
-        from cairn.ingest.codeowners import add_ownership, read_codeowners
-    except ImportError:
-        return
     owners = read_codeowners(root)
     add_ownership(graph, owners)
-    summary.notes.extend(getattr(owners, "notes", []) or [])
+    summary.notes.extend(owners.notes)
 
 
 def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary) -> None:
-    try:
-        from cairn.ingest.adrs import add_decisions, read_decisions
-        from cairn.ingest.rules import add_rules, collect_rules
-    except ImportError:
-        return
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
     decisions = read_decisions(root, config.adr, components)
     add_decisions(graph, decisions)
     rules, problems = collect_rules(config, decisions, root)
     add_rules(graph, rules)
-    for problem in list(getattr(decisions, "problems", [])) + list(problems):
-        summary.notes.append(str(problem if isinstance(problem, str) else getattr(problem, "message", problem)))
+    summary.notes.extend(str(problem) for problem in decisions.problems)
+    summary.notes.extend(problems)

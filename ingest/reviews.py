@@ -10,8 +10,8 @@ rest. A review record says that a reviewer reviewed some files::
      "pull_request": "#123", "submitted_at": "2026-11-20T10:00:00Z"}
 
 ``add_review_records`` resolves the reviewer to a Person of the graph (by
-e-mail, GitHub login, alias or normalised name; a new human Person when
-nobody matches), adds one review to their KNOWS edge of each named File that
+``graph.people.PersonIndex``: e-mail, GitHub login, alias or normalised name;
+a new human Person when nobody matches), adds one review to their KNOWS edge of each named File that
 exists (creating a review-only edge, ``doa`` None, where they had none), and
 moves their ``last_active`` forward. Bots and agents get no credit. The
 records are kept by the store beside the graph, so every re-ingest applies
@@ -24,8 +24,9 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.people import PersonIndex, fold_email, split_contact
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.identities import Classifier, github_login, normalise_email, normalise_name, parse_contact
+from cairn.ingest.identities import Classifier
 
 
 def record_key(record: dict[str, Any]) -> tuple:
@@ -45,51 +46,31 @@ def _iso(value: str | None) -> str | None:
     return moment.isoformat()
 
 
-def _person_index(graph: RepoGraph) -> dict[str, Any]:
-    index: dict[str, Any] = {}
-    for person in graph.of_label(Label.PERSON):
-        keys = [person.key, *(person.get("emails") or [])]
-        keys += [normalise_name(str(person.get("name") or ""))]
-        if person.get("github"):
-            keys += [str(person["github"]).lower()]
-        for alias in person.get("aliases") or []:
-            contact = parse_contact(str(alias))
-            if contact:
-                keys += [normalise_email(contact[1]), normalise_name(contact[0])]
-        for key in keys:
-            if key:
-                index.setdefault(str(key).lower(), person)
-    return index
-
-
 def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> list[str]:
     """Apply review records to ``graph``; returns notes on what could not be applied."""
     notes: list[str] = []
     repo = graph.repository
     patterns = (repo.get("identity_patterns") if repo is not None else None) or {}
     classifier = Classifier.from_settings(IdentitySettings(**patterns))
-    people = _person_index(graph)
+    people = PersonIndex.of(graph)
     missing_files: set[str] = set()
     for record in records:
         raw = str(record.get("reviewer") or "").strip()
         if not raw:
             notes.append("a review record without a reviewer was ignored")
             continue
-        contact = parse_contact(raw)
-        name, email = contact if contact else (raw.lstrip("@"), "")
+        name, email = split_contact(raw)
+        name = name.lstrip("@") if not email else name
         if classifier.kind(name, email) != "human":
             continue  # bots and agents hold no knowledge, reviewing or not
-        candidates = [normalise_email(email), github_login(email) or "", name.lower(), normalise_name(name)]
-        person = next((people[c] for c in candidates if c and c in people), None)
+        person = people.one(raw if email else "@" + name) or people.one(name)
         when = _iso(record.get("submitted_at"))
         if person is None:
-            key = normalise_email(email) if email else f"review:{name.lower()}"
-            person = graph.add_node(Label.PERSON, key, name=name, emails=[normalise_email(email)] if email else [],
-                                    aliases=[raw], kind="human", github=None if email else name.lower(),
-                                    last_active=when, commits=0)
-            for c in candidates:
-                if c:
-                    people[c] = person
+            key = fold_email(email) if email else f"review:{name.lower()}"
+            person = graph.node(Label.PERSON, key) or graph.add_node(
+                Label.PERSON, key, name=name, emails=[fold_email(email)] if email else [], aliases=[raw], kind="human",
+                github=None if email else name.lower(), last_active=when, commits=0)
+            people.add(person)
         if when and (person.get("last_active") is None or when > person.get("last_active")):
             person.props["last_active"] = when
         for path in record.get("files") or []:

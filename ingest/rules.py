@@ -1,59 +1,16 @@
-"""Boundary rules: one schema, read from cairn.toml, from decisions, and from import-linter contracts.
+"""Boundary rules of a checkout: read from cairn.toml, from decisions, and from import-linter contracts.
 
-The same table is accepted in three places:
+The rule language itself (fields, kinds, subjects) is ``graph.rules``; this
+module finds the rules a repository declares and validates them. The same
+table is accepted in three places:
 
 * ``[[rules]]`` in ``cairn.toml`` (or ``[[tool.cairn.rules]]``);
 * a ``rules:`` list in an ADR's YAML front matter;
 * a fenced ```` ```cairn ```` block (TOML with ``[[rules]]``) inside an ADR.
 
-Fields (every rule):
-
-``id`` (required, unique), ``kind``, ``severity`` (``block`` | ``warn`` |
-``info``, default ``block``: a declared boundary is meant to hold, and the
-baseline is how a team adopts a rule on code that breaks it today),
-``because`` (the decision that declares it: a repository-relative ADR path, file
-name or number; implicit and fixed for rules written inside an ADR),
-``description``, ``exceptions`` (a list of ``{importer, imported, reason,
-expires}``: module patterns, a required reason and an optional date after which
-the exception no longer applies), ``transitive`` (default false: direct imports
-only), ``include_type_only`` (default false: imports made only for type
-checking do not count), ``include_dynamic`` (default true), ``as_packages``
-(default true: a module subject includes its descendants).
-
-Kinds and their parameters:
-
-==============  =================================================================
-``forbidden``   ``from``, ``to``: no module of ``from`` imports a module of ``to``
-``layers``      ``layers`` top to bottom: a lower layer imports no higher one.
-                A layer is one subject, or siblings ``"a | b"`` (independent of
-                each other) / ``"a : b"`` (free to import each other), or a list
-                (= ``|``); ``"(x)"`` marks an optional layer. ``closed``: layers
-                that may not be skipped (a layer above a closed one imports
-                nothing below it). ``containers``: module prefixes each layer
-                name is relative to (the check runs once per container).
-``independence`` ``components``: none imports another
-``allowed_only``  ``from`` may import only ``to`` (and itself); external packages
-                  are restricted only when ``to`` names one (``external:NAME``)
-``acyclic``     ``components`` (default: every component): no import cycle
-                among them
-``interface``   ``component``, ``modules``: from outside the component only the
-                listed modules (and their descendants) may be imported
-==============  =================================================================
-
-Subjects. A subject is resolved against the graph when the check runs:
-``component:NAME`` is that component's modules; ``module:NAME`` is the module
-``NAME`` and, with ``as_packages``, every module below it (``NAME.x`` or, for
-path-named modules, ``NAME/x``); ``external:NAME`` is a third-party package. A
-bare word is a component when a component of that name exists, else a module
-prefix, else an external package. ``*`` stands for one name segment and ``**``
-for one or more (import-linter's wildcards); in ``independence``, ``acyclic``
-and layer siblings a wildcard subject stands for each module it matches
-separately. Exception patterns match module names exactly, with the same
-wildcards.
-
-Rules whose decision is superseded, deprecated or rejected are not enforced;
-those of a proposed decision report at most ``info``. ``queries.boundaries``
-evaluates them.
+Rules whose decision is retired (superseded, deprecated, rejected …) are not enforced;
+those of a proposed decision report at most ``info`` (``graph.decisions``);
+``queries.contracts`` evaluates them.
 
 Import-linter contracts (``setup.cfg`` / ``.importlinter`` ``[importlinter]``
 sections, else ``[tool.importlinter]`` in ``pyproject.toml``, the order
@@ -73,178 +30,21 @@ An invalid rule anywhere raises ``ConfigError`` naming the file and the rule.
 from __future__ import annotations
 
 import configparser
-import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
+from cairn.graph.errors import ConfigError
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.rules import DeclaredRule, RuleSpec, parse_layer
 from cairn.ingest.adrs import DecisionSet
-from cairn.ingest.config import CairnConfig, ConfigError
+from cairn.ingest.config import CairnConfig
 
-KINDS = ("forbidden", "layers", "independence", "allowed_only", "acyclic", "interface")
-SEVERITIES = ("block", "warn", "info")
-#: Decision statuses whose rules are not enforced / are capped at info.
-NOT_ENFORCED_STATUSES = frozenset({"superseded", "deprecated", "rejected"})
-ADVISORY_STATUSES = frozenset({"proposed"})
 IMPORTLINTER_PREFIX = "importlinter:"
 ACYCLIC_SIBLINGS_DEPTH = 10  # import-linter's default
-
-
-class RuleException(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    importer: str = Field(min_length=1)
-    imported: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
-    expires: date | None = None
-
-    @field_validator("reason")
-    @classmethod
-    def _real_reason(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("an exception needs a reason")
-        return value.strip()
-
-
-class RuleSpec(BaseModel):
-    """One boundary rule as written (see the module docstring for the fields)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    id: str = Field(min_length=1)
-    kind: Literal["forbidden", "layers", "independence", "allowed_only", "acyclic", "interface"]
-    severity: Literal["block", "warn", "info"] = "block"
-    because: str | None = None
-    description: str | None = None
-    exceptions: list[RuleException] = Field(default_factory=list)
-    transitive: bool = False
-    include_type_only: bool = False
-    include_dynamic: bool = True
-    as_packages: bool = True
-    from_: list[str] = Field(default_factory=list, alias="from")
-    to: list[str] = Field(default_factory=list)
-    layers: list[str] = Field(default_factory=list)
-    closed: list[str] = Field(default_factory=list)
-    containers: list[str] = Field(default_factory=list)
-    components: list[str] = Field(default_factory=list)
-    component: str | None = None
-    modules: list[str] = Field(default_factory=list)
-    depth: int = Field(0, ge=0, le=50)
-
-    @field_validator("from_", "to", "closed", "containers", "components", "modules", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("layers", mode="before")
-    @classmethod
-    def _layer_entries(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [" | ".join(map(str, v)) if isinstance(v, list) else v for v in value]
-        return value
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if value != value.strip() or any(ch.isspace() for ch in value):
-            raise ValueError("rule ids contain no spaces")
-        return value
-
-    @model_validator(mode="after")
-    def _kind_parameters(self) -> "RuleSpec":
-        needs: dict[str, tuple[str, ...]] = {
-            "forbidden": ("from_", "to"), "layers": ("layers",), "independence": ("components",),
-            "allowed_only": ("from_", "to"), "acyclic": (), "interface": ("component", "modules"),
-        }
-        allowed: dict[str, tuple[str, ...]] = {
-            "forbidden": ("from_", "to"), "layers": ("layers", "closed", "containers"), "independence": ("components",),
-            "allowed_only": ("from_", "to"), "acyclic": ("components", "depth"), "interface": ("component", "modules"),
-        }
-        for name in needs[self.kind]:
-            if not getattr(self, name):
-                raise ValueError(f"a {self.kind} rule needs '{name.rstrip('_')}'")
-        for name in ("from_", "to", "layers", "closed", "containers", "components", "component", "modules", "depth"):
-            if getattr(self, name) and name not in allowed[self.kind]:
-                raise ValueError(f"'{name.rstrip('_')}' does not apply to a {self.kind} rule")
-        if self.transitive and self.kind in ("allowed_only", "acyclic", "interface"):
-            raise ValueError(f"'transitive' does not apply to a {self.kind} rule")
-        if self.kind == "layers":
-            parsed = [parse_layer(entry) for entry in self.layers]
-            names = [name for layer in parsed for name in layer.names]
-            if len(names) != len(set(names)):
-                raise ValueError("a module or component appears in more than one layer")
-            unknown = [c for c in self.closed if c not in names]
-            if unknown:
-                raise ValueError(f"closed layer {unknown[0]!r} is not one of the layers")
-        if self.kind == "independence" and len(self.components) < 2 and not any("*" in c for c in self.components):
-            raise ValueError("an independence rule needs at least two components")
-        return self
-
-
-@dataclass(frozen=True)
-class Layer:
-    names: tuple[str, ...]
-    optional: tuple[bool, ...]
-    independent: bool = True
-
-
-def parse_layer(entry: str) -> Layer:
-    """``"a | b"`` → independent siblings, ``"a : b"`` → siblings that may import each other, ``"(a)"`` optional.
-
-    A colon directly after ``component``, ``module`` or ``external`` is a subject
-    prefix, not a separator.
-    """
-    colon_parts = _COLON_SEPARATOR.split(entry)
-    if "|" in entry and len(colon_parts) > 1:
-        raise ValueError(f"layer {entry!r} mixes '|' and ':'")
-    independent = len(colon_parts) == 1
-    parts = [p.strip() for p in (entry.split("|") if "|" in entry else colon_parts)]
-    if not all(parts):
-        raise ValueError(f"layer {entry!r} has an empty name")
-    names, optional = [], []
-    for p in parts:
-        is_optional = p.startswith("(") and p.endswith(")")
-        names.append(p[1:-1].strip() if is_optional else p)
-        optional.append(is_optional)
-    return Layer(tuple(names), tuple(optional), independent)
-
-
-_COLON_SEPARATOR = re.compile(r"(?<!component)(?<!module)(?<!external):")
-
-
-@dataclass
-class Rule:
-    """A validated rule and where it came from."""
-
-    spec: RuleSpec
-    source: str  # "cairn.toml", an ADR path, ".importlinter", …
-    origin: str  # human-readable place inside the source
-    because: str | None = None  # resolved decision path
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    def props(self) -> dict[str, Any]:
-        s = self.spec
-        return {
-            "id": s.id, "kind": s.kind, "severity": s.severity, "because": self.because, "source": self.source,
-            "origin": self.origin, "description": s.description, "transitive": s.transitive,
-            "include_type_only": s.include_type_only, "include_dynamic": s.include_dynamic, "as_packages": s.as_packages,
-            "from": list(s.from_), "to": list(s.to), "layers": list(s.layers), "closed": list(s.closed),
-            "containers": list(s.containers), "components": list(s.components), "component": s.component,
-            "modules": list(s.modules), "depth": s.depth,
-            "exceptions": [
-                {"importer": e.importer, "imported": e.imported, "reason": e.reason,
-                 "expires": e.expires.isoformat() if e.expires else None}
-                for e in s.exceptions
-            ],
-        }
 
 
 def validate_rule(data: dict[str, Any], where: str) -> RuleSpec:
@@ -269,14 +69,14 @@ def validate_rule(data: dict[str, Any], where: str) -> RuleSpec:
 # -- collecting -------------------------------------------------------------------------
 
 
-def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) -> tuple[list[Rule], list[str]]:
+def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) -> tuple[list[DeclaredRule], list[str]]:
     """Every rule of the checkout: cairn.toml, then decisions, then import-linter contracts.
 
     Returns the rules and non-fatal problems (skipped import-linter contract
     types). Raises ``ConfigError`` for an invalid rule, an unknown ``because``
     or a duplicate id.
     """
-    rules: list[Rule] = []
+    rules: list[DeclaredRule] = []
     problems: list[str] = []
     source = config.source or "cairn.toml"
     for i, data in enumerate(config.rules):
@@ -286,7 +86,7 @@ def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) ->
             because = decision_set.resolve(spec.because)
             if because is None:
                 raise ConfigError(f"{source}: rule {spec.id!r}: because = {spec.because!r} names no decision record")
-        rules.append(Rule(spec, source, f"{source} rule {i + 1}", because))
+        rules.append(DeclaredRule(spec, source, f"{source} rule {i + 1}", because))
 
     for decision in decision_set.decisions:
         for raw in decision.rules:
@@ -296,14 +96,14 @@ def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) ->
                 spec = validate_rule(data, where)
                 if spec.because and decision_set.resolve(spec.because, relative_to=decision.path) != decision.path:
                     raise ConfigError(f"{where}: rule {spec.id!r}: a rule inside a decision is declared by that decision; drop 'because'")
-                spec.because = decision.path
-                rules.append(Rule(spec, decision.path, raw.origin, decision.path))
+                spec = spec.model_copy(update={"because": decision.path})
+                rules.append(DeclaredRule(spec, decision.path, raw.origin, decision.path))
 
     il_rules, il_problems = read_importlinter(root)
     rules += il_rules
     problems += il_problems
 
-    seen: dict[str, Rule] = {}
+    seen: dict[str, DeclaredRule] = {}
     for rule in rules:
         if rule.id in seen:
             raise ConfigError(f"{rule.source}: rule id {rule.id!r} is already used in {seen[rule.id].source}")
@@ -325,10 +125,10 @@ def _cairn_block_rules(text: str, where: str) -> list[dict[str, Any]]:
     return tables
 
 
-def add_rules(graph: RepoGraph, rules: list[Rule]) -> None:
+def add_rules(graph: RepoGraph, rules: list[DeclaredRule]) -> None:
     """Rule nodes (key: id) and DECLARED_BY edges to the decisions behind them."""
     for rule in rules:
-        node = graph.add_node(Label.RULE, rule.id, **rule.props())
+        node = graph.add_node(Label.RULE, rule.id, **rule.to_props())
         if rule.because:
             decision = graph.node(Label.DECISION, rule.because)
             if decision is not None:
@@ -345,12 +145,12 @@ class _Contracts:
     contracts: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_importlinter(root: Path) -> tuple[list[Rule], list[str]]:
+def read_importlinter(root: Path) -> tuple[list[DeclaredRule], list[str]]:
     """import-linter contracts of the checkout as rules, and problems (skipped contracts)."""
     found = _find_importlinter(root)
     if found is None:
         return [], []
-    rules: list[Rule] = []
+    rules: list[DeclaredRule] = []
     problems: list[str] = []
     exclude_type_checking = _truthy(found.session.get("exclude_type_checking_imports"))
     for index, contract in enumerate(found.contracts):
@@ -363,7 +163,7 @@ def read_importlinter(root: Path) -> tuple[list[Rule], list[str]]:
             problems.append(f"{where}: {exc}; not checked by Cairn")
             continue
         spec = validate_rule(data, where)
-        rules.append(Rule(spec, found.source, f"import-linter contract {contract_id}", None))
+        rules.append(DeclaredRule(spec, found.source, f"import-linter contract {contract_id}", None))
         if ctype == "layers" and _truthy(contract.get("exhaustive")):
             problems.append(f"{where}: 'exhaustive' (every child of a container is a layer) is not checked by Cairn; the layers are")
     return rules, problems
@@ -485,12 +285,3 @@ def _ini_section(section: configparser.SectionProxy) -> dict[str, Any]:
     for key, value in section.items():
         out[key] = value.strip().split("\n") if "\n" in value else value
     return out
-
-
-def enforcement(status: str | None) -> tuple[bool, str | None]:
-    """(enforced, severity cap) for a rule declared by a decision with ``status``."""
-    if status in NOT_ENFORCED_STATUSES:
-        return False, None
-    if status in ADVISORY_STATUSES:
-        return True, "info"
-    return True, None

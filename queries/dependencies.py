@@ -7,6 +7,7 @@ import path, Java FQN, JS/TS repository-relative path); external targets are
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import networkx as nx
@@ -49,13 +50,15 @@ def component_dependencies(graph: RepoGraph) -> dict[str, Any]:
 
 
 def component_list(graph: RepoGraph) -> dict[str, Any]:
+    """``{"components": [...]}``: every component with its paths, size, couplings and knowledge risk."""
+    module_counts = Counter(m.get("component") for m in graph.of_label(Label.MODULE))
     out: dict[str, dict[str, Any]] = {}
     for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key):
         out[c.key] = {
             "name": c.key, "paths": list(c.get("paths") or []), "system": c.get("system"), "domain": c.get("domain"),
-            "description": c.get("description"), "inferred": bool(c.get("inferred")), "modules": c.get("modules", 0),
-            "files": c.get("files", 0), "depends_on": [], "used_by": [], "truck_factor": c.get("truck_factor"),
-            "at_risk": c.get("at_risk"),
+            "description": c.get("description"), "inferred": bool(c.get("inferred")), "modules": module_counts.get(c.key, 0),
+            "files": int(c.get("files") or 0), "depends_on": [], "used_by": [], "truck_factor": c.get("truck_factor"),
+            "human_truck_factor": c.get("human_truck_factor"), "at_risk": c.get("at_risk"),
         }
     for e in graph.of_type(Rel.DEPENDS_ON):
         a, b = graph.nodes[e.source].key, graph.nodes[e.target].key

@@ -47,20 +47,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
+from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
-from cairn.ingest.config import Thresholds
+from cairn.graph.people import KnowledgeHolder, PersonIndex
+from cairn.graph.thresholds import Thresholds
 
 NORMALISED_DOA = 0.75
 ABSOLUTE_DOA = 3.293
 COVERAGE = 0.5
-
-
-class UnknownPerson(ValueError):
-    """A name given with ``--leaving`` matches nobody (or several people)."""
-
-
-class UnknownComponent(ValueError):
-    """``--component`` names no component."""
 
 
 def is_author(doa: float, max_doa: float, first_authorship: bool) -> bool:
@@ -118,7 +112,6 @@ def _neg(value: Any) -> Any:
 @dataclass
 class _PersonInfo:
     node: Node
-    aliases: list[str]
     gone_reason: str | None = None
 
     @property
@@ -135,9 +128,9 @@ class _Knowledge:
     authors: dict[str, list[str]]  # file -> person ids
     holders: dict[str, set[str]]  # file -> human authors and reviewers
     people: dict[str, _PersonInfo]
+    index: PersonIndex
     rank: dict[str, int]
     thresholds: Thresholds
-    newest: datetime | None
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
     notes: list[str] = field(default_factory=list)
 
@@ -151,18 +144,42 @@ def _parse_time(value: Any) -> datetime | None:
         return None
 
 
-def _load(graph: RepoGraph) -> _Knowledge:
+def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dict[str, str], list[str]]:
+    """Person node id -> why they count as gone ("departed", "inactive"), and notes on departed names matching nobody.
+
+    Departed: named in ``[identities] departed`` (matched like every name, by
+    ``PersonIndex``). Inactive: last active more than ``thresholds.inactive_days``
+    before the newest commit (people only declared in CODEOWNERS are never
+    inactive: they have no history to be judged by).
+    """
     repo = graph.repository
-    thresholds = Thresholds(**(repo.get("thresholds") or {})) if repo is not None else Thresholds()
+    index = index or PersonIndex.of(graph)
+    gone: dict[str, str] = {}
+    notes: list[str] = []
+    for name in (list(repo.get("departed") or []) if repo is not None else []):
+        found = index.find(name)
+        if not found:
+            notes.append(f"departed person {name!r} (cairn.toml) matches nobody in the history")
+        for person in found:
+            gone[person.id] = "departed"
+    newest = _parse_time(repo.get("newest_commit_at")) if repo is not None else None
+    if newest is not None:
+        cutoff = newest - timedelta(days=Thresholds.of(graph).inactive_days)
+        for person in graph.of_label(Label.PERSON):
+            if person.id in gone or person.get("declared_only"):
+                continue
+            last = _parse_time(person.get("last_active"))
+            if last is None or last < cutoff:
+                gone[person.id] = "inactive"
+    return gone, notes
+
+
+def _load(graph: RepoGraph) -> _Knowledge:
     files = sorted(n.key for n in graph.of_label(Label.FILE))
     component_of = {n.key: n.get("component") for n in graph.of_label(Label.FILE)}
-    people: dict[str, _PersonInfo] = {}
-    for node in graph.of_label(Label.PERSON):
-        aliases = [node.key, str(node.get("name") or "")] + list(node.get("aliases") or []) + list(node.get("emails") or [])
-        if node.get("github"):
-            aliases += [node["github"], "@" + node["github"]]
-        aliases += list(node.get("owner_handles") or [])
-        people[node.id] = _PersonInfo(node, [a for a in aliases if a])
+    index = PersonIndex.of(graph)
+    gone, notes = gone_people(graph, index)
+    people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
     candidates: dict[str, dict[str, tuple[float, bool]]] = {}
     reviewers: dict[str, set[str]] = {}
     for edge in graph.of_type(Rel.KNOWS):
@@ -178,55 +195,28 @@ def _load(graph: RepoGraph) -> _Knowledge:
         target = graph.nodes[edge.target]
         if target.label is Label.FILE:
             owners.setdefault(target.key, set()).add(edge.source)
-    newest = _parse_time(repo.get("newest_commit_at")) if repo is not None else None
-    knowledge = _Knowledge(
-        files, component_of, authors, holders, people,
+    return _Knowledge(
+        files, component_of, authors, holders, people, index,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=thresholds, newest=newest, owners_of_file=owners,
+        thresholds=Thresholds.of(graph), owners_of_file=owners, notes=notes,
     )
-    departed = list(repo.get("departed") or []) if repo is not None else []
-    for name in departed:
-        found = _match(knowledge, name)
-        if not found:
-            knowledge.notes.append(f"departed person {name!r} (cairn.toml) matches nobody in the history")
-        for pid in found:
-            knowledge.people[pid].gone_reason = "departed"
-    if newest is not None:
-        cutoff = newest - timedelta(days=thresholds.inactive_days)
-        for info in people.values():
-            if info.gone_reason or info.node.get("declared_only"):
-                continue
-            last = _parse_time(info.node.get("last_active"))
-            if last is None or last < cutoff:
-                info.gone_reason = "inactive"
-    return knowledge
-
-
-def gone_people(graph: RepoGraph) -> dict[str, str]:
-    """Person node id -> why they count as gone ("departed", "inactive"), by the same rules as the truck factor."""
-    knowledge = _load(graph)
-    return {info.node.id: info.gone_reason for info in knowledge.people.values() if info.gone_reason}
-
-
-def _match(knowledge: _Knowledge, name: str) -> list[str]:
-    wanted = name.strip().casefold()
-    return sorted(pid for pid, info in knowledge.people.items() if any(a.casefold() == wanted for a in info.aliases))
 
 
 def resolve_people(graph: RepoGraph, names: Iterable[str]) -> list[str]:
-    """Person node ids for names given as display name, id, alias, e-mail or @login; UnknownPerson otherwise."""
+    """Person node ids for names given as display name, id, alias, e-mail or @login (``PersonIndex``)."""
     return _resolve(_load(graph), names)
 
 
 def _resolve(knowledge: _Knowledge, names: Iterable[str]) -> list[str]:
     out: list[str] = []
     for name in names:
-        found = _match(knowledge, name)
+        found = [p.id for p in knowledge.index.find(name)]
         if not found:
-            raise UnknownPerson(f"no person matches {name!r} (use a name, e-mail, id or alias from `cairn bus-factor`'s people)")
+            raise UnknownName(f"no person matches {name!r} (use a name, e-mail, id or alias from `cairn bus-factor`'s people)",
+                              kind="person", name=name)
         if len(found) > 1:
             ids = ", ".join(knowledge.people[p].node.key for p in found)
-            raise UnknownPerson(f"{name!r} matches several people ({ids}); name one by its id")
+            raise AmbiguousName(f"{name!r} matches several people ({ids}); name one by its id", name=name, matches=found)
         out.extend(p for p in found if p not in out)
     return out
 
@@ -293,8 +283,9 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
     if component is not None:
         components = [c for c in components if c.key == component]
         if not components:
-            known = ", ".join(c.key for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)) or "none"
-            raise UnknownComponent(f"no component named {component!r} (components: {known})")
+            names = [c.key for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)]
+            raise UnknownName(f"no component named {component!r} (components: {', '.join(names) or 'none'})",
+                              kind="component", name=component, suggestions=names)
 
     whole = _scope_report(knowledge, knowledge.files, leaving_ids)
     repository = {
@@ -367,7 +358,8 @@ def annotate_bus_factor(graph: RepoGraph) -> None:
         node.props.update(
             truck_factor=c["truck_factor"], truck_factor_people=c["truck_factor_people"],
             human_truck_factor=c["human_truck_factor"],
-            knowledge_holders=[{k: h[k] for k in ("person", "files_authored", "share")} for h in c["knowledge_holders"]],
+            knowledge_holders=[KnowledgeHolder(h["person"], h["id"], h["files_authored"], h["share"]).to_props()
+                               for h in c["knowledge_holders"]],
             orphaned_files=c["orphaned_files"], at_risk=c["at_risk"],
             declared_owners_without_knowledge=c["declared_owners_without_knowledge"],
         )

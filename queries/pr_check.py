@@ -1,56 +1,51 @@
-"""The PR check: what a pull request introduces, and who should look at it.
+"""The PR check's judgement: what a change introduces, and who should look at it.
 
-Given the stored graph of a repository and a change — base and head refs, or a
-unified diff with the post-change contents of the changed files — Cairn builds
-the code graph at the base and at the head (from git objects, reusing cached
-parses, so only changed files are parsed) and reports only what the change
-introduces:
+``analyse(stored, change)`` is a pure function of the stored graph of a
+repository and a ``ChangeSet`` (built by ``ingest.change`` from refs or a
+diff). It reports only what the change introduces:
 
 * new module import edges;
 * new rule violations: findings of the repository's rules on the head graph
   that the base graph does not have and the baseline does not hold;
 * new component dependencies (a first coupling between two components);
-* new cycles between components;
+* new cycles between components (unless an ``acyclic`` rule already judges them);
 * the components it touches, with their bus factor and knowledge holders;
-  touching an at-risk component is a finding of its own (``knowledge-risk``).
+  touching an at-risk component is a finding of its own (``knowledge-risk``);
+* a change to ``cairn.toml``, CODEOWNERS, import-linter contracts or an ADR
+  (``governance``): the change's graphs are judged by the stored rules, so a
+  pull request cannot relax the rules that judge it, and the architecture
+  change itself is pointed at instead.
 
-Rules, decisions and component definitions come from the stored graph (what
-the team ingested), not from the head: a pull request cannot relax the rules
-that judge it. A change to ``cairn.toml`` or to an ADR is reported instead.
-
-Agent authorship is read from commit identities (author, committer,
-co-author trailers) and from the description. For an agent PR whose
-description neither references a decision (an ADR path, number or title) nor
-gives a written rationale, boundary findings and knowledge-risk findings are
+Agent authorship comes from the change's identities (already classified
+human / bot / agent) and from markers in the description. For an agent PR
+whose description neither references a decision (an ADR path, number or
+title) nor gives a written rationale, every finding but a governance one is
 raised one severity step (info → warn → block).
 
 Suggested reviewers are the top human knowledge holders of the touched
-components, then their declared owners, never an author of the change nor a
-departed person.
+components, then their declared owners — never an author of the change, a bot,
+an agent or someone gone (departed, or inactive by the repository's
+thresholds; ``queries.ownership.gone_people``).
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.code.extract import ParseCache
-from cairn.ingest.components import ComponentDef, ComponentMap
-from cairn.ingest.config import CairnConfig, IngestSettings
-from cairn.ingest.gittree import GitTreeError, resolve_commit
-from cairn.ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
-from cairn.queries.dependencies import module_id
-from cairn.queries.diffs import FileChange, MalformedDiff, parse_unified_diff
+from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
+from cairn.graph.findings import Finding
+from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.people import KnowledgeHolder, PersonIndex, fold_name
+from cairn.graph.severity import Severity, Verdict
+from cairn.queries.contracts import check
+from cairn.queries.dependencies import component_digraph, module_id
+from cairn.queries.ownership import gone_people
 
-SEVERITIES = ("info", "warn", "block")
 GOVERNANCE_FILES = ("cairn.toml", ".importlinter", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
-
 AGENT_DESCRIPTION_MARKERS = [
     (re.compile(r"generated with \[?claude code", re.I), "description says it was generated with Claude Code"),
     (re.compile(r"co-authored-by:\s*claude", re.I), "description carries a Claude co-author trailer"),
@@ -64,202 +59,130 @@ AGENT_DESCRIPTION_MARKERS = [
 ADR_REFERENCE = re.compile(r"\bADR[-\s#_]?0*\d+\b|\b(?:docs?/)?(?:adr|decisions)/[\w./-]+", re.I)
 RATIONALE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)?(why|rationale|motivation|reasoning|justification|context)\b[:*\s]*$|^\s*(why|rationale|motivation)\s*:", re.I | re.M)
 MIN_RATIONALE_WORDS = 15
+RAISED_BECAUSE = "agent-authored change without a rationale or ADR reference"
 
 
-class PRCheckError(ValueError):
-    """Bad input to a PR check: an unknown ref, a path that is not a repository, a malformed diff."""
+# -- the report -----------------------------------------------------------------------
 
 
-@dataclass
-class Identity:
+@dataclass(frozen=True)
+class NewEdge:
+    """A module import edge the change adds."""
+
+    source: str
+    target: str
+    kind: str | None
+    file: str | None
+    lines: tuple[int, ...]
+    source_component: str | None
+    target_component: str | None
+    external: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target, "kind": self.kind, "file": self.file, "lines": list(self.lines),
+                "source_component": self.source_component, "target_component": self.target_component, "external": self.external}
+
+
+@dataclass(frozen=True)
+class TouchedComponent:
+    """A component the change touches, with its stored bus factor; ``gone`` holds the Person keys of holders who left."""
+
     name: str
-    email: str
-    role: str  # author | committer | co-author | reviewer | pr-author
+    truck_factor: int | None
+    human_truck_factor: int | None
+    knowledge_holders: tuple[KnowledgeHolder, ...]
+    at_risk: bool
+    files: tuple[FileChange, ...]
+    gone: frozenset[str] = frozenset()
+
+    def to_json(self) -> dict[str, Any]:
+        holders = [{**h.to_props(), "active": h.id not in self.gone} for h in self.knowledge_holders]
+        return {"name": self.name, "truck_factor": self.truck_factor, "human_truck_factor": self.human_truck_factor,
+                "knowledge_holders": holders, "at_risk": self.at_risk}
 
 
-@dataclass
-class ChangeSet:
-    base_graph: RepoGraph
-    head_graph: RepoGraph
-    changes: list[FileChange]
-    identities: list[Identity] = field(default_factory=list)
-    base: str | None = None
-    head: str | None = None
-    changed_modules: set[str] | None = None  # modules whose imports changed; None: compare everything
+@dataclass(frozen=True)
+class AgentDetection:
+    detected: bool
+    evidence: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"detected": self.detected, "evidence": list(self.evidence)}
 
 
-# -- entry points ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rationale:
+    """Whether a PR description references a decision or argues for the change in writing."""
 
-def check_refs(
-    graph: RepoGraph, root: Path, base: str, head: str, *, description: str | None = None, cache_dir: Path | None = None,
-    author: str | None = None,
-) -> dict[str, Any]:
-    """Check the change from ``base`` to ``head`` in the checkout at ``root``.
+    present: bool
+    decision_references: tuple[str, ...]
+    written_rationale: bool
 
-    ``author`` is the pull request's author as the forge reports it (a login
-    such as ``copilot-swe-agent[bot]``, or ``Name <email>``): PR metadata that
-    counts for agent detection beside the commits' identities.
-    """
-    root = Path(root)
-    if not root.is_dir():
-        raise PRCheckError(f"{root}: not a directory")
-    try:
-        base_sha, head_sha = resolve_commit(root, base), resolve_commit(root, head)
-    except GitTreeError as exc:
-        raise PRCheckError(str(exc)) from None
-    # The merge base is what the PR is compared with, as on GitHub ("three dots").
-    merge_base = _git(root, "merge-base", base_sha, head_sha) or base_sha
-    changes = _changed_files(root, merge_base, head_sha)
-    config = _config_of(graph)
-    defs = _component_defs(graph)
-    cache = ParseCache(cache_dir)
-    changed_paths = {p for c in changes for p in (c.path, c.old_path) if p}
-    if _stored_at(graph, merge_base):
-        base_graph = graph  # ingested from a clean checkout of the merge base: no need to rebuild it
-    else:
-        base_graph = code_graph_at(root, merge_base, graph.repo, defs, config=config, cache=cache)
-    head_graph, changed_modules = patch_code_graph(
-        base_graph, snapshot_at(root, head_sha, config=config, cache=cache), changed_paths, defs
-    )
-    _save_quietly(cache)
-    identities = _commit_identities(root, merge_base, head_sha)
-    if author:
-        identities.append(Identity(*_split_identity(author), "pr-author"))
-    change = ChangeSet(base_graph, head_graph, changes, identities, base=merge_base, head=head_sha, changed_modules=changed_modules)
-    baseline = _read_baseline_at(root, merge_base, graph)
-    return analyse(graph, change, description=description, baseline=baseline)
+    def to_json(self) -> dict[str, Any]:
+        return {"present": self.present, "decision_references": list(self.decision_references),
+                "written_rationale": self.written_rationale}
 
 
-def _stored_at(graph: RepoGraph, commit: str) -> bool:
-    repo = graph.repository
-    return bool(repo and repo.get("head") == commit and repo.get("dirty") is False)
+@dataclass(frozen=True)
+class PRReport:
+    """The judgement of one change (see the module docstring)."""
 
+    verdict: Verdict
+    base: str | None
+    head: str | None
+    findings: tuple[Finding, ...]
+    new_edges: tuple[NewEdge, ...]
+    touched_components: tuple[TouchedComponent, ...]
+    suggested_reviewers: tuple[str, ...]
+    agent: AgentDetection
+    rationale: Rationale
+    changed_files: tuple[FileChange, ...]
 
-def check_diff(
-    graph: RepoGraph, diff: str, files: dict[str, str], *, author: str | None = None, description: str | None = None,
-    cache_dir: Path | None = None,
-) -> dict[str, Any]:
-    """Check a unified diff against the stored state of the repository.
+    @property
+    def blocking(self) -> bool:
+        return self.verdict.blocking
 
-    ``files`` maps each added, modified or renamed path to its post-change
-    contents. The base is the commit the repository was ingested at.
-    """
-    try:
-        parsed = parse_unified_diff(diff)
-    except MalformedDiff as exc:
-        raise PRCheckError(f"malformed diff: {exc}") from None
-    repo_node = graph.repository
-    root = Path(repo_node.get("path") or "") if repo_node else None
-    base = repo_node.get("head") if repo_node else None
-    if not root or not root.is_dir() or not base:
-        raise PRCheckError(f"repository {graph.repo} has no readable checkout or commit to apply a diff to; re-ingest it")
-    overrides: dict[str, bytes | None] = {}
-    for change in parsed.changes:
-        if change.status == "deleted":
-            overrides[change.path] = None
-            continue
-        if change.old_path:
-            overrides[change.old_path] = None
-        if change.binary:
-            continue
-        if change.path not in files:
-            if change.status == "renamed":
-                content = _git(root, "show", f"{base}:{change.old_path}", text=False)
-                if content is not None:
-                    overrides[change.path] = content
-                    continue
-            raise PRCheckError(f"files must include the post-change contents of {change.path}")
-        overrides[change.path] = files[change.path].encode("utf-8")
-    unknown = set(files) - parsed.paths
-    if unknown:
-        raise PRCheckError(f"files given that the diff does not change: {', '.join(sorted(unknown)[:5])}")
-    config = _config_of(graph)
-    defs = _component_defs(graph)
-    cache = ParseCache(cache_dir)
-    try:
-        base_graph = graph if _stored_at(graph, base) else code_graph_at(root, base, graph.repo, defs, config=config, cache=cache)
-        head_graph, changed_modules = patch_code_graph(
-            base_graph, snapshot_at(root, base, config=config, cache=cache, overrides=overrides), set(overrides), defs
-        )
-    except GitTreeError as exc:
-        raise PRCheckError(f"{exc}; re-ingest the repository") from None
-    _save_quietly(cache)
-    identities = [Identity(*_split_identity(author), "pr-author")] if author else []
-    change = ChangeSet(base_graph, head_graph, parsed.changes, identities, base=base, head=None, changed_modules=changed_modules)
-    return analyse(graph, change, description=description, baseline=_read_baseline_at(root, base, graph))
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict.value, "base": self.base, "head": self.head,
+            "findings": [f.to_json() for f in self.findings],
+            "new_edges": [e.to_json() for e in self.new_edges],
+            "touched_components": [c.to_json() for c in self.touched_components],
+            "suggested_reviewers": list(self.suggested_reviewers),
+            "agent": self.agent.to_json(), "rationale": self.rationale.to_json(),
+            "changed_files": [f.to_json() for f in self.changed_files],
+        }
 
 
 # -- the analysis ----------------------------------------------------------------------
 
-def analyse(stored: RepoGraph, change: ChangeSet, *, description: str | None, baseline: Any = None) -> dict[str, Any]:
-    for g in (change.base_graph, change.head_graph):
-        if g is not stored:
-            _copy_governance(stored, g)
-    components = ComponentMap(_component_defs(stored))
 
+def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
+    """Judge ``change`` against the repository as stored (see the module docstring)."""
     new_edges = _new_edges(change.base_graph, change.head_graph, change.changed_modules)
-    findings: list[dict[str, Any]] = []
-    findings += _new_violations(change.base_graph, change.head_graph, baseline)
+    findings: list[Finding] = _new_violations(change)
     findings += _new_component_dependencies(change.base_graph, change.head_graph, new_edges)
     if not any(r.get("kind") == "acyclic" for r in stored.of_label(Label.RULE)):
         findings += _new_cycles(change.base_graph, change.head_graph)
+    people = PersonIndex.of(stored)
+    gone, _ = gone_people(stored, people)
+    touched = _touched_components(stored, change, frozenset(stored.nodes[nid].key for nid in gone))
+    findings += _knowledge_risks(touched)
+    findings += _governance_changes(stored, change)
 
-    touched = _touched_components(stored, change.changes, components)
-    for comp in touched:
-        if comp["at_risk"]:
-            holders = ", ".join(h["person"] for h in comp["knowledge_holders"][:3]) or "nobody active"
-            findings.append(_finding(
-                "cairn/knowledge-risk", "knowledge_risk", "info",
-                message=(f"touches component {comp['name']}, whose knowledge sits with too few people "
-                         f"(truck factor {comp['truck_factor']}, human {comp['human_truck_factor']}; knowledge with {holders})"),
-                source_component=comp["name"], file=comp["files"][0] if comp["files"] else None,
-            ))
-    for c in change.changes:
-        if c.path in GOVERNANCE_FILES or c.path.endswith("pyproject.toml") or _is_decision(stored, c.path):
-            findings.append(_finding(
-                "cairn/governance-change", "governance", "info", file=c.path,
-                message=f"changes {c.path}, which declares components, rules, owners or decisions: review the architecture change itself",
-            ))
-
-    agent = detect_agent(change.identities, description, stored)
-    rationale = find_rationale(description, stored)
-    if agent["detected"] and not rationale["present"]:
-        for f in findings:
-            if f["kind"] not in ("governance",):
-                raised = _raise(f["severity"])
-                if raised != f["severity"]:
-                    f["message"] += f" [severity raised from {f['severity']}: agent-authored change without a rationale or ADR reference]"
-                    f["severity"] = raised
-    authors = [i for i in change.identities if i.role in ("author", "co-author", "pr-author", "committer")]
-    reviewers = suggest_reviewers(stored, touched, change.changes, components, authors)
-    verdict = "block" if any(f["severity"] == "block" for f in findings) else "warn" if any(f["severity"] == "warn" for f in findings) else "pass"
-    return {
-        "verdict": verdict,
-        "base": change.base,
-        "head": change.head,
-        "findings": findings,
-        "new_edges": new_edges,
-        "touched_components": [{k: v for k, v in c.items() if k != "files"} for c in touched],
-        "suggested_reviewers": reviewers,
-        "agent": agent,
-        "rationale": rationale,
-        "changed_files": [{"path": c.path, "status": c.status, **({"old_path": c.old_path} if c.old_path else {})} for c in change.changes],
-    }
+    agent = detect_agent(change.identities, change.description)
+    rationale = find_rationale(change.description, stored)
+    if agent.detected and not rationale.present:
+        findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
+    reviewers = suggest_reviewers(stored, touched, change, people, gone)
+    return PRReport(
+        verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),
+        new_edges=tuple(new_edges), touched_components=tuple(touched), suggested_reviewers=tuple(reviewers),
+        agent=agent, rationale=rationale, changed_files=change.files,
+    )
 
 
-def _finding(rule: str, kind: str, severity: str, *, message: str, source: str | None = None, target: str | None = None,
-             source_component: str | None = None, target_component: str | None = None, file: str | None = None,
-             line: int | None = None, decision: str | None = None) -> dict[str, Any]:
-    return {"rule": rule, "kind": kind, "severity": severity, "source": source, "target": target,
-            "source_component": source_component, "target_component": target_component, "file": file, "line": line,
-            "decision": decision, "message": message, "new": True}
-
-
-def _raise(severity: str) -> str:
-    return SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)] if severity in SEVERITIES else severity
-
-
-def _edge_map(graph: RepoGraph, sources: set[str] | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[tuple[str, str], NewEdge]:
     ids: dict[str, str] = {}
     out = {}
     nodes = graph.nodes
@@ -272,68 +195,40 @@ def _edge_map(graph: RepoGraph, sources: set[str] | None = None) -> dict[tuple[s
         tgt = nodes[e.target]
         s_id = ids.get(e.source) or ids.setdefault(e.source, module_id(src))
         t_id = ids.get(e.target) or ids.setdefault(e.target, module_id(tgt))
-        out[(s_id, t_id)] = {
-            "source": s_id, "target": t_id, "kind": e.props.get("kind"), "file": e.props.get("file"),
-            "lines": list(e.props.get("lines") or []), "source_component": src.props.get("component"),
-            "target_component": tgt.props.get("component"), "external": tgt.label is Label.EXTERNAL,
-        }
+        out[(s_id, t_id)] = NewEdge(s_id, t_id, e.props.get("kind"), e.props.get("file"), tuple(e.props.get("lines") or ()),
+                                    src.props.get("component"), tgt.props.get("component"), tgt.label is Label.EXTERNAL)
     return out
 
 
-def _new_edges(base: RepoGraph, head: RepoGraph, sources: set[str] | None = None) -> list[dict[str, Any]]:
+def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None) -> list[NewEdge]:
     before = _edge_map(base, sources)
     return [e for key, e in sorted(_edge_map(head, sources).items()) if key not in before]
 
 
-def _new_violations(base: RepoGraph, head: RepoGraph, baseline: Any) -> list[dict[str, Any]]:
-    try:
-        from cairn.queries.boundaries import check
-    except ImportError:
-        return []
-    before = {_finding_key(f) for f in _findings_of(check(base, baseline=baseline))}
-    out = []
-    for f in _findings_of(check(head, baseline=baseline)):
-        if _finding_key(f) not in before:
-            f = dict(f)
-            f["new"] = True
-            out.append(f)
-    return out
+def _new_violations(change: ChangeSet) -> list[Finding]:
+    before = {f.key for f in check(change.base_graph, baseline=change.baseline).findings}
+    return [f.as_new() for f in check(change.head_graph, baseline=change.baseline).findings if f.key not in before]
 
 
-def _findings_of(report: Any) -> list[dict[str, Any]]:
-    if hasattr(report, "model_dump"):
-        report = report.model_dump()
-    elif hasattr(report, "to_dict"):
-        report = report.to_dict()
-    findings = report["findings"] if isinstance(report, dict) else report.findings
-    return [f if isinstance(f, dict) else (f.model_dump() if hasattr(f, "model_dump") else dict(vars(f))) for f in findings]
-
-
-def _finding_key(f: dict[str, Any]) -> tuple:
-    return (f.get("rule"), f.get("source"), f.get("target"))
-
-
-def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: list[NewEdge]) -> list[Finding]:
     def pairs(g: RepoGraph) -> set[tuple[str, str]]:
         return {(g.nodes[e.source].key, g.nodes[e.target].key) for e in g.of_type(Rel.DEPENDS_ON)}
 
     out = []
     for a, b in sorted(pairs(head) - pairs(base)):
-        evidence = [e for e in new_edges if e["source_component"] == a and e["target_component"] == b]
-        first = evidence[0] if evidence else {}
-        where = f" ({first['source']} imports {first['target']} at {first.get('file')}:{(first.get('lines') or ['?'])[0]})" if first else ""
-        out.append(_finding(
-            "cairn/new-component-dependency", "new_dependency", "info",
+        first = next((e for e in new_edges if e.source_component == a and e.target_component == b), None)
+        line = first.lines[0] if first and first.lines else None
+        where = f" ({first.source} imports {first.target} at {first.file}:{line if line is not None else '?'})" if first else ""
+        out.append(Finding(
+            rule="cairn/new-component-dependency", kind="new_dependency", severity=Severity.INFO, new=True,
             message=f"creates the first dependency of component {a} on component {b}{where}",
-            source=first.get("source"), target=first.get("target"), source_component=a, target_component=b,
-            file=first.get("file"), line=(first.get("lines") or [None])[0],
+            source=first.source if first else None, target=first.target if first else None,
+            source_component=a, target_component=b, file=first.file if first else None, line=line,
         ))
     return out
 
 
-def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[dict[str, Any]]:
-    from cairn.queries.dependencies import component_digraph
-
+def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
     g_base, g_head = component_digraph(base), component_digraph(head)
     base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
     out = []
@@ -341,65 +236,69 @@ def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[dict[str, Any]]:
         if len(scc) < 2 or any(scc <= b for b in base_sccs):
             continue
         cycle = [u for u, _ in nx.find_cycle(g_head.subgraph(scc))]
-        out.append(_finding(
-            "cairn/new-cycle", "cycle", "warn",
+        out.append(Finding(
+            rule="cairn/new-cycle", kind="cycle", severity=Severity.WARN, new=True,
             message=f"creates a dependency cycle between components: {' -> '.join(cycle + [cycle[0]])}",
-            source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0],
+            source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
         ))
     return out
 
 
-def _touched_components(stored: RepoGraph, changes: list[FileChange], components: ComponentMap) -> list[dict[str, Any]]:
-    files: dict[str, list[str]] = {}
-    for c in changes:
-        for path in filter(None, (c.path, c.old_path)):
-            comp = components.component_of(path)
-            if comp:
-                files.setdefault(comp, []).append(path)
+def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozenset[str]) -> list[TouchedComponent]:
+    files: dict[str, list[FileChange]] = {}
+    for f in change.files:
+        for comp in {f.component, f.old_component} - {None}:
+            files.setdefault(str(comp), []).append(f)
     out = []
     for name in sorted(files):
         node = stored.node(Label.COMPONENT, name)
         props = node.props if node else {}
-        out.append({
-            "name": name,
-            "truck_factor": props.get("truck_factor"),
-            "human_truck_factor": props.get("human_truck_factor"),
-            "knowledge_holders": list(props.get("knowledge_holders") or []),
-            "at_risk": bool(props.get("at_risk")),
-            "files": sorted(set(files[name])),
-        })
-    out.sort(key=lambda c: (not c["at_risk"], c["truck_factor"] if c["truck_factor"] is not None else 99, c["name"]))
+        holders = tuple(KnowledgeHolder.of(node))
+        gone_holders = frozenset(h.id for h in holders if h.id in gone_keys)
+        out.append(TouchedComponent(name, props.get("truck_factor"), props.get("human_truck_factor"), holders,
+                                    bool(props.get("at_risk")), tuple(files[name]), gone_holders))
+    out.sort(key=lambda c: (not c.at_risk, c.truck_factor if c.truck_factor is not None else 99, c.name))
+    return out
+
+
+def _knowledge_risks(touched: list[TouchedComponent]) -> list[Finding]:
+    out = []
+    for comp in touched:
+        if not comp.at_risk:
+            continue
+        holders = ", ".join(h.person for h in comp.knowledge_holders[:3]) or "nobody active"
+        first = min(comp.files, key=lambda f: f.path) if comp.files else None
+        out.append(Finding(
+            rule="cairn/knowledge-risk", kind="knowledge_risk", severity=Severity.INFO, new=True,
+            message=(f"touches component {comp.name}, whose knowledge sits with too few people "
+                     f"(truck factor {comp.truck_factor}, human {comp.human_truck_factor}; knowledge with {holders})"),
+            source_component=comp.name, file=first.path if first else None, line=first.first_line if first else None,
+        ))
+    return out
+
+
+def _governance_changes(stored: RepoGraph, change: ChangeSet) -> list[Finding]:
+    out = []
+    for f in change.files:
+        if f.path in GOVERNANCE_FILES or f.path.endswith("pyproject.toml") or stored.node(Label.DECISION, f.path) is not None:
+            out.append(Finding(
+                rule="cairn/governance-change", kind="governance", severity=Severity.INFO, new=True, file=f.path,
+                line=f.first_line,
+                message=f"changes {f.path}, which declares components, rules, owners or decisions: review the architecture change itself",
+            ))
     return out
 
 
 # -- agents, rationale, reviewers ------------------------------------------------------
 
-def _classifier(stored: RepoGraph):
-    from cairn.ingest.config import IdentitySettings
-    from cairn.ingest.identities import Classifier
 
-    patterns = (stored.repository.get("identity_patterns") if stored.repository else None) or {}
-    return Classifier.from_settings(IdentitySettings(**patterns))
-
-
-def detect_agent(identities: list[Identity], description: str | None, stored: RepoGraph) -> dict[str, Any]:
-    evidence: list[str] = []
-    seen = set()
-    classifier = _classifier(stored)
-    for ident in identities:
-        key = (ident.name, ident.email, ident.role)
-        if key in seen:
-            continue
-        seen.add(key)
-        if classifier.kind(ident.name, ident.email) == "agent":
-            evidence.append(f"{ident.role} {ident.name} <{ident.email}> is a coding agent")
-    for pattern, why in AGENT_DESCRIPTION_MARKERS:
-        if description and pattern.search(description):
-            evidence.append(why)
-    return {"detected": bool(evidence), "evidence": evidence}
+def detect_agent(identities: tuple[Identity, ...], description: str | None) -> AgentDetection:
+    evidence = [f"{i.role.value} {i.contact} is a coding agent" for i in identities if i.kind is IdentityKind.AGENT]
+    evidence += [why for pattern, why in AGENT_DESCRIPTION_MARKERS if description and pattern.search(description)]
+    return AgentDetection(bool(evidence), tuple(evidence))
 
 
-def find_rationale(description: str | None, stored: RepoGraph) -> dict[str, Any]:
+def find_rationale(description: str | None, stored: RepoGraph) -> Rationale:
     """Whether a PR description references a decision or argues for the change in writing."""
     text = description or ""
     references: list[str] = []
@@ -414,168 +313,44 @@ def find_rationale(description: str | None, stored: RepoGraph) -> dict[str, Any]
         if len(re.findall(r"\w+", after)) >= MIN_RATIONALE_WORDS:
             written = True
             break
-    return {"present": bool(references) or written, "decision_references": sorted(set(references)), "written_rationale": written}
+    return Rationale(bool(references) or written, tuple(sorted(set(references))), written)
 
 
-def _person_index(stored: RepoGraph) -> dict[str, Any]:
-    index = {}
-    for p in stored.of_label(Label.PERSON):
-        for alias in [p.key, p.get("name"), *(p.get("emails") or []), *(p.get("aliases") or [])]:
-            if alias:
-                index[str(alias).lower()] = p
-    return index
+def suggest_reviewers(stored: RepoGraph, touched: list[TouchedComponent], change: ChangeSet, people: PersonIndex,
+                      gone: dict[str, str]) -> list[str]:
+    """Top human knowledge holders of the touched components, then their declared owners (see the module docstring)."""
+    excluded_ids: set[str] = set()
+    excluded_names: set[str] = set()
+    for ident in change.identities:
+        if ident.role.wrote_it:
+            excluded_ids |= {p.id for p in people.find(ident.contact)}
+            excluded_names |= {fold_name(ident.name), ident.email.lower()} - {""}
 
-
-def suggest_reviewers(stored: RepoGraph, touched: list[dict[str, Any]], changes: list[FileChange],
-                      components: ComponentMap, authors: list[Identity]) -> list[str]:
-    people = _person_index(stored)
-    excluded: set[str] = set()
-    for a in authors:
-        for alias in (a.name, a.email):
-            if alias and alias.lower() in people:
-                excluded.add(people[alias.lower()].key)
-            if alias:
-                excluded.add(alias.lower())
-    from cairn.queries.ownership import gone_people
-
-    gone = gone_people(stored)  # departed or inactive: they cannot review
-
-    def usable(name: str, active: bool | None = None) -> str | None:
-        if active is False:
-            return None
-        person = people.get(name.lower())
+    def usable(person: Node | None, shown: str) -> str | None:
         if person is None:
-            return None if name.lower() in excluded else name
-        if person.key in excluded or person.get("kind", "human") != "human" or person.id in gone:
+            return None if fold_name(shown) in excluded_names or shown.lower() in excluded_names else shown
+        if person.id in excluded_ids or person.get("kind", "human") != "human" or person.id in gone:
             return None
-        return person.get("name") or person.key
+        return str(person.get("name") or person.key)
 
     ranked: list[str] = []
     for comp in touched:
-        for holder in sorted(comp["knowledge_holders"], key=lambda h: -(h.get("share") or 0)):
-            name = usable(str(holder.get("person", "")), holder.get("active"))
+        for holder in sorted(comp.knowledge_holders, key=lambda h: -h.share):
+            person = stored.node(Label.PERSON, holder.id) if holder.id else people.one(holder.person)
+            name = usable(person, holder.person)
             if name and name not in ranked:
                 ranked.append(name)
-    touched_files = {p for c in changes for p in (c.path, c.old_path) if p}
+    touched_names = {c.name for c in touched}
     owners: list[str] = []
     for e in stored.of_type(Rel.OWNS):
         target = stored.nodes.get(e.target)
-        if target is None or (target.label is Label.FILE and target.key not in touched_files) or (
-            target.label is Label.COMPONENT and target.key not in {c["name"] for c in touched}
+        if target is None or (target.label is Label.FILE and target.key not in change.paths) or (
+            target.label is Label.COMPONENT and target.key not in touched_names
         ):
             continue
         owner = stored.nodes[e.source]
-        label = owner.get("name") or owner.key
-        name = usable(str(label)) if owner.label is Label.PERSON else str(label)
+        label = str(owner.get("name") or owner.key)
+        name = usable(owner, label) if owner.label is Label.PERSON else label
         if name and name not in ranked and name not in owners:
             owners.append(name)
     return (ranked[:5] + owners)[:8]
-
-
-# -- plumbing ------------------------------------------------------------------------
-
-def _git(root: Path, *args: str, text: bool = True) -> Any:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
-    if proc.returncode != 0:
-        return None
-    return proc.stdout.decode("utf-8", errors="replace").strip() if text else proc.stdout
-
-
-def _changed_files(root: Path, base: str, head: str) -> list[FileChange]:
-    out = _git(root, "-c", "core.quotepath=off", "diff", "--name-status", "-z", "-M", base, head)
-    if out is None:
-        raise PRCheckError(f"git cannot diff {base}..{head}")
-    fields = out.split("\0")
-    changes, i = [], 0
-    status_names = {"A": "added", "M": "modified", "D": "deleted", "T": "modified"}
-    while i < len(fields) and fields[i]:
-        status = fields[i]
-        if status[0] in "RC":
-            changes.append(FileChange("renamed" if status[0] == "R" else "added", fields[i + 2], fields[i + 1] if status[0] == "R" else None))
-            i += 3
-        else:
-            changes.append(FileChange(status_names.get(status[0], "modified"), fields[i + 1]))
-            i += 2
-    return changes
-
-
-def _commit_identities(root: Path, base: str, head: str) -> list[Identity]:
-    fmt = "%an%x00%ae%x00%cn%x00%ce%x00%(trailers:key=Co-authored-by,valueonly,separator=%x01)%x00%(trailers:key=Reviewed-by,valueonly,separator=%x01)%x1e"
-    out = _git(root, "log", "--no-merges", f"--format={fmt}", f"{base}..{head}") or ""
-    identities: list[Identity] = []
-    for record in out.split("\x1e"):
-        parts = record.strip("\n").split("\0")
-        if len(parts) < 6:
-            continue
-        an, ae, cn, ce, coauthors, reviewers = parts[:6]
-        identities.append(Identity(an, ae, "author"))
-        if (cn, ce) != (an, ae) and ce != "noreply@github.com":
-            identities.append(Identity(cn, ce, "committer"))
-        for raw in filter(None, coauthors.split("\x01")):
-            identities.append(Identity(*_split_identity(raw), "co-author"))
-        for raw in filter(None, reviewers.split("\x01")):
-            identities.append(Identity(*_split_identity(raw), "reviewer"))
-    return identities
-
-
-def _split_identity(raw: str) -> tuple[str, str]:
-    m = re.match(r"\s*(.*?)\s*<([^>]*)>\s*$", raw)
-    return (m.group(1), m.group(2)) if m else (raw.strip(), "")
-
-
-def _component_defs(graph: RepoGraph) -> list[ComponentDef]:
-    return [
-        ComponentDef(c.key, list(c.get("paths") or []), c.get("system"), c.get("domain"), c.get("description"), bool(c.get("inferred")))
-        for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)
-    ]
-
-
-def _config_of(graph: RepoGraph) -> CairnConfig:
-    settings = (graph.repository.get("ingest_settings") if graph.repository else None) or {}
-    return CairnConfig(ingest=IngestSettings(**settings))
-
-
-def _copy_governance(stored: RepoGraph, target: RepoGraph) -> None:
-    """Rules and the decisions behind them judge base and head alike."""
-    keep = {Label.RULE, Label.DECISION}
-    for node in stored.nodes.values():
-        if node.label in keep:
-            target.add_node(node.label, node.key, **dict(node.props))
-    for e in stored.edges.values():
-        if e.type in (Rel.DECLARED_BY, Rel.SUPERSEDES, Rel.AMENDS) and e.source in target.nodes and e.target in target.nodes:
-            target.add_edge(e.type, e.source, e.target, **dict(e.props))
-    if stored.repository and target.repository:
-        for key in ("baseline", "thresholds", "path"):
-            if key in stored.repository.props:
-                target.repository.props.setdefault(key, stored.repository.props[key])
-
-
-def _is_decision(stored: RepoGraph, path: str) -> bool:
-    return stored.node(Label.DECISION, path) is not None
-
-
-def _read_baseline_at(root: Path, commit: str, stored: RepoGraph) -> Any:
-    name = (stored.repository.get("baseline") if stored.repository else None) or ".cairn-baseline.json"
-    text = _git(root, "show", f"{commit}:{name}")
-    if text is None:
-        return None
-    try:
-        from cairn.queries.boundaries import Baseline
-    except ImportError:
-        return None
-    try:
-        return Baseline.from_text(text)
-    except Exception as exc:  # a broken baseline must not hide findings; say so
-        raise PRCheckError(f"{name} at {commit[:12]} is not a valid baseline: {exc}") from None
-
-
-def _save_quietly(cache: ParseCache) -> None:
-    try:
-        cache.save()
-    except OSError:
-        pass
-
-
-def is_blocking(report: dict[str, Any]) -> bool:
-    return report.get("verdict") == "block"
-

@@ -139,8 +139,8 @@ def build_shop(root: Path, *, codeowners: bool = True) -> GitRepo:
 
 def ingest_shop(tmp_path: Path, *, codeowners: bool = True) -> tuple[Path, Path]:
     """Build the shop repository and ingest it into a fresh embedded store; returns (store dir, checkout)."""
-    from cairn.api.services import ingest_into_store
-    from cairn.graph.store import open_store
+    from cairn.api.bootstrap import open_store
+    from cairn.api.services.ingesting import ingest_into_store
 
     root = tmp_path / "shop"
     build_shop(root, codeowners=codeowners)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.adrs import add_decisions, clean_title, parse_date, read_decisions, status_word
+from cairn.ingest.adrs import clean_title, parse_date, read_decisions, status_word
+from cairn.ingest.decision_graph import add_decisions
 from cairn.ingest.config import AdrSettings
 
 
@@ -461,7 +462,7 @@ def test_add_decisions_builds_nodes_and_edges(tmp_path):
     amends = {(graph.nodes[e.source].key, graph.nodes[e.target].key) for e in graph.of_type(Rel.AMENDS)}
     assert amends == {("doc/adr/0003-clarify-numbering.md", "doc/adr/0002-use-madr-instead.md")}
     governs = [(graph.nodes[e.source].key, graph.nodes[e.target].key, e.props) for e in graph.of_type(Rel.GOVERNS)]
-    assert governs == [("doc/adr/0006-orders.md", "orders", {"inferred": False, "score": 1.0})]
+    assert governs == [("doc/adr/0006-orders.md", "orders", {"inferred": False, "confidence": 1.0})]
     assert graph.node(Label.DECISION, "doc/adr/0006-orders.md")["components"] == ["orders", "ghost"]
     assert graph.repository["decision_problems"] == [
         {"path": "doc/adr/0005-broken.md", "message": "front matter starts with '---' but is never closed", "skipped": True}

@@ -21,11 +21,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cairn.api.routers.webhooks import remote_slug
-from cairn.api.services import ingest_into_store
+from cairn.api.services.changes import remote_slug
+from cairn.api.services.ingesting import ingest_into_store
 from explore_fixtures import ADA, CLAUDE, LiveServer, build_shop
 from gitrepo import GitRepo
-from cairn.graph.store import open_store
+from cairn.api.bootstrap import open_store
 
 TOKEN = "t0ken-for-tests"
 HOOK_SECRET = "hook-secret"
@@ -115,7 +115,7 @@ def test_bus_factor_what_if(client):
     assert set(without["repository"]["leaving"]) == {"Ada Lovelace", "Alan Turing"}
     core = client.get("/bus-factor", params={"component": "core"}).json()
     assert [c["name"] for c in core["components"]] == ["core"]
-    problem = assert_problem(client.get("/bus-factor", params={"leaving": "Nobody Known"}), 422)
+    problem = assert_problem(client.get("/bus-factor", params={"leaving": "Nobody Known"}), 404)
     assert "Nobody Known" in problem["detail"]
 
 

@@ -15,13 +15,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cairn.graph.errors import CairnError, UnknownName
 from cairn.graph.model import Label, Rel
+from cairn.graph.people import KnowledgeHolder
 from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.history import add_knowledge, mine_history
 from ownership_fixtures import build_team_repo, hand_built_graph
 from cairn.queries.ownership import (
-    UnknownComponent, UnknownPerson, annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor, is_author,
+    annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor, is_author,
 )
 
 
@@ -139,13 +141,14 @@ def test_leaving(team_root):
 
 def test_unknown_names_are_clear_errors(team_root):
     graph = team_graph(team_root)
-    with pytest.raises(UnknownPerson, match="'Nobody'"):
+    with pytest.raises(UnknownName, match="'Nobody'") as person:
         bus_factor(graph, leaving=["Nobody"])
-    with pytest.raises(UnknownComponent, match="core, web"):
+    assert (person.value.kind, person.value.name) == ("person", "Nobody")
+    with pytest.raises(UnknownName, match="core, web") as component:
         bus_factor(graph, component="nope")
+    assert component.value.kind == "component" and isinstance(component.value, CairnError)
     only = bus_factor(graph, component="web")
     assert [c["name"] for c in only["components"]] == ["web"]
-    assert isinstance(UnknownPerson("x"), ValueError)
 
 
 def test_inactive_threshold_and_departed(team_root):
@@ -181,7 +184,8 @@ def test_annotate_writes_derived_properties(team_root):
     core = graph.node(Label.COMPONENT, "core")
     assert core["truck_factor"] == 2 and core["truck_factor_people"] == ["Alice", "Bob"]
     assert core["human_truck_factor"] == 2 and core["orphaned_files"] == 0 and core["at_risk"] is False
-    assert core["knowledge_holders"][0] == {"person": "Alice", "files_authored": 2, "share": 0.5}
+    alice = graph.node(Label.PERSON, core["knowledge_holders"][0]["id"])
+    assert KnowledgeHolder.of(core)[0] == KnowledgeHolder("Alice", alice.key, 2, 0.5) and alice["name"] == "Alice"
     assert graph.repository["truck_factor"] == 2 and graph.repository["human_truck_factor"] == 2
     author_flags = {(graph.nodes[e.source]["name"], graph.nodes[e.target].key): e.props["author"]
                     for e in graph.of_type(Rel.KNOWS)}

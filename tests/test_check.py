@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from datetime import date
 
 import pytest
 
+from cairn.api.render.check_markdown import markdown_report
+from cairn.api.render.sarif import sarif_report
+from cairn.graph.baseline import Baseline, BaselineUpdate, baseline_path, load_baseline, update_baseline, write_baseline
+from cairn.graph.errors import BaselineError
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.rules import Rule, add_rules, validate_rule
-from cairn.queries.boundaries import Baseline, BaselineError, check, load_baseline, update_baseline, write_baseline
-from cairn.queries.reports import markdown_report, sarif_report
+from cairn.graph.rules import DeclaredRule
+from cairn.graph.severity import Severity, Verdict
+from cairn.ingest.rules import add_rules, validate_rule
+from cairn.queries.contracts import check
+from cairn.queries.contracts.registry import CONTRACTS
 
 SHOP = {
     "shop": None, "shop.web": "web", "shop.web.views": "web", "shop.web.forms": "web",
@@ -40,7 +48,7 @@ def build(modules: dict[str, str | None], imports: list[tuple], rules: list[dict
                    file=a.replace(".", "/") + ".py")
     for path, status in (decisions or {}).items():
         g.add_node(Label.DECISION, path, title=f"Decision {path.rsplit('/', 1)[-1]}", status=status)
-    add_rules(g, [Rule(validate_rule(r, "cairn.toml"), "cairn.toml", "test", r.get("because")) for r in rules])
+    add_rules(g, [DeclaredRule(validate_rule(r, "cairn.toml"), "cairn.toml", "test", r.get("because")) for r in rules])
     return g
 
 
@@ -74,9 +82,9 @@ def test_transitive_chain_is_found_only_when_asked_and_reported_as_evidence():
     report = check(build(SHOP, imports, [{**direct, "transitive": True}]))
     [f] = report.findings
     assert (f.source, f.target, f.line) == ("shop.web.views", "shop.db.session", 3)
-    assert f.chain == ["shop.web.views", "shop.util.text", "shop.core.models", "shop.db.session"]
+    assert f.chain == ("shop.web.views", "shop.util.text", "shop.core.models", "shop.db.session")
     assert "via shop.web.views → shop.util.text → shop.core.models → shop.db.session" in f.message
-    assert f.to_dict()["chain"] == f.chain
+    assert f.to_json()["chain"] == list(f.chain)
 
 
 def test_forbidden_external_package_and_module_prefix_subjects():
@@ -101,7 +109,7 @@ def test_layers_kept_broken_and_transitive_through_unlayered_code():
     assert check(build(SHOP, chain, [rule])).findings == []
     report = check(build(SHOP, chain, [{**rule, "transitive": True}]))
     assert [(f.source, f.target, f.chain) for f in report.findings] == [
-        ("shop.db.session", "shop.web.forms", ["shop.db.session", "shop.util.text", "shop.web.forms"])]
+        ("shop.db.session", "shop.web.forms", ("shop.db.session", "shop.util.text", "shop.web.forms"))]
     # a chain through another layer is that layer's violation, not a second one
     via_layer = kept + [("shop.db.session", "shop.core.models"), ("shop.core.models", "shop.web.forms")]
     report = check(build(SHOP, via_layer, [{**rule, "transitive": True}]))
@@ -178,8 +186,8 @@ def test_acyclic_lists_the_component_cycle():
     assert check(build(SHOP, imports, [rule])).findings == []
     report = check(build(SHOP, imports + [("shop.db.session", "shop.web.forms", "runtime", 4)], [rule]))
     cycles = {(f.importer, f.imported): f.cycle for f in report.findings}
-    assert cycles == {("core", "db"): ["core", "db", "web", "core"], ("db", "web"): ["db", "web", "core", "db"],
-                      ("web", "core"): ["web", "core", "db", "web"]}
+    assert cycles == {("core", "db"): ("core", "db", "web", "core"), ("db", "web"): ("db", "web", "core", "db"),
+                      ("web", "core"): ("web", "core", "db", "web")}
     db_web = next(f for f in report.findings if f.importer == "db")
     assert (db_web.source, db_web.target, db_web.line) == ("shop.db.session", "shop.web.forms", 4)
     assert "import cycle db → web → core → db" in db_web.message
@@ -267,8 +275,8 @@ def test_baseline_hides_old_violations_but_not_new_ones_and_only_shrinks(tmp_pat
     rule = {"id": "web-no-db", "kind": "forbidden", "from": ["web"], "to": ["db"]}
     old = [("shop.web.views", "shop.db.models", "runtime", 3), ("shop.web.forms", "shop.db.session", "runtime", 4)]
     path = tmp_path / ".cairn-baseline.json"
-    change = update_baseline(check(build(SHOP, old, [rule])), path)
-    assert change == {"path": str(path), "created": True, "recorded": 2, "removed": 0, "not_added": 0}
+    change = update_baseline(path, check(build(SHOP, old, [rule])).current_keys)
+    assert change == BaselineUpdate(str(path), created=True, recorded=2, removed=0, not_added=0)
     baseline = load_baseline(path)
     assert baseline.entries == {("web-no-db", "shop.web.views", "shop.db.models"), ("web-no-db", "shop.web.forms", "shop.db.session")}
     assert "line" not in path.read_text()
@@ -279,14 +287,14 @@ def test_baseline_hides_old_violations_but_not_new_ones_and_only_shrinks(tmp_pat
     report = check(build(SHOP, moved, [rule]), baseline=baseline)
     assert pairs(report) == [("web-no-db", "shop.web.views", "shop.db.session")]
     assert len(report.baselined) == 2 and report.verdict == "block"
-    assert report.to_dict()["baselined"] == 2
+    assert report.to_json()["baselined"] == 2
 
     # one old violation fixed: it is reported stale and pruned; the new one is not added
     fixed = moved[1:]
     report = check(build(SHOP, fixed, [rule]), baseline=baseline)
     assert report.stale_baseline == [("web-no-db", "shop.web.views", "shop.db.models")]
-    change = update_baseline(report, path)
-    assert change == {"path": str(path), "created": False, "recorded": 1, "removed": 1, "not_added": 1}
+    change = update_baseline(path, report.current_keys)
+    assert change == BaselineUpdate(str(path), created=False, recorded=1, removed=1, not_added=1)
     assert load_baseline(path).entries == {("web-no-db", "shop.web.forms", "shop.db.session")}
     # the fixed violation coming back is new again
     report = check(build(SHOP, moved, [rule]), baseline=load_baseline(path))
@@ -297,7 +305,7 @@ def test_acyclic_baseline_is_keyed_by_components(tmp_path):
     rule = {"id": "dag", "kind": "acyclic"}
     cycle = [("shop.web.views", "shop.db.models"), ("shop.db.models", "shop.web.views")]
     path = tmp_path / "b.json"
-    update_baseline(check(build(SHOP, cycle, [rule])), path)
+    update_baseline(path, check(build(SHOP, cycle, [rule])).current_keys)
     assert load_baseline(path).entries == {("dag", "web", "db"), ("dag", "db", "web")}
     other_modules = [("shop.web.forms", "shop.db.session"), ("shop.db.session", "shop.web.forms")]
     assert check(build(SHOP, other_modules, [rule]), baseline=load_baseline(path)).findings == []
@@ -313,7 +321,7 @@ def test_bad_baselines_are_clear_errors(tmp_path):
         load_baseline(bad)
     with pytest.raises(BaselineError, match="baseline file not found"):
         load_baseline(tmp_path / "missing.json")
-    write_baseline([("r", "a", "b")], tmp_path / "ok.json")
+    write_baseline(tmp_path / "ok.json", [("r", "a", "b")])
     assert Baseline.from_text((tmp_path / "ok.json").read_text()).entries == {("r", "a", "b")}
 
 
@@ -324,9 +332,9 @@ def test_sarif_has_stable_rule_ids_and_line_free_fingerprints():
     rule = {"id": "web-no-db", "kind": "forbidden", "from": ["web"], "to": ["db"], "description": "Keep SQL behind the core.",
             "because": "docs/adr/0003-live.md"}
     decisions = {"docs/adr/0003-live.md": "accepted"}
-    first = check(build(SHOP, [("shop.web.views", "shop.db.models", "runtime", 3)], [rule], decisions)).to_dict()
-    moved = check(build(SHOP, [("shop.web.views", "shop.db.models", "runtime", 33)], [rule], decisions)).to_dict()
-    a, b = sarif_report(first["findings"], first["rules"]), sarif_report(moved["findings"], moved["rules"])
+    first = check(build(SHOP, [("shop.web.views", "shop.db.models", "runtime", 3)], [rule], decisions))
+    moved = check(build(SHOP, [("shop.web.views", "shop.db.models", "runtime", 33)], [rule], decisions))
+    a, b = sarif_report(first.findings, first.rules), sarif_report(moved.findings, moved.rules)
     assert a["version"] == "2.1.0"
     run = a["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["web-no-db"]
@@ -336,19 +344,19 @@ def test_sarif_has_stable_rule_ids_and_line_free_fingerprints():
     assert result["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "shop/web/views.py", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 3}}
     assert result["partialFingerprints"] == b["runs"][0]["results"][0]["partialFingerprints"]
     assert "baselineState" not in result
-    flagged = sarif_report([{**first["findings"][0], "new": True}], first["rules"])
+    flagged = sarif_report([first.findings[0].as_new()], first.rules)
     assert flagged["runs"][0]["results"][0]["baselineState"] == "new"
 
 
 def test_markdown_report():
     rule = {"id": "web-no-db", "kind": "forbidden", "from": ["web"], "to": ["db"], "because": "docs/adr/0003-live.md"}
-    data = check(build(SHOP, [("shop.web.views", "shop.db.models", "runtime", 3)], [rule], {"docs/adr/0003-live.md": "accepted"})).to_dict()
-    text = markdown_report(data)
+    report = check(build(SHOP, [("shop.web.views", "shop.db.models", "runtime", 3)], [rule], {"docs/adr/0003-live.md": "accepted"}))
+    text = markdown_report(report)
     assert text.startswith("## Cairn boundary check: BLOCK\n\n1 finding (1 blocking, 0 warnings, 0 notes).")
     assert "| block | `web-no-db` | `shop.web.views` → `shop.db.models` | `shop/web/views.py:3` | [docs/adr/0003-live.md](docs/adr/0003-live.md) |" in text
     assert "| New |" not in text
-    assert "| New |" in markdown_report({**data, "findings": [{**data["findings"][0], "new": True}]})
-    assert markdown_report(check(build(SHOP, [], [rule], {"docs/adr/0003-live.md": "accepted"})).to_dict()).startswith(
+    assert "| New |" in markdown_report(dataclasses.replace(report, findings=[report.findings[0].as_new()]))
+    assert markdown_report(check(build(SHOP, [], [rule], {"docs/adr/0003-live.md": "accepted"}))).startswith(
         "## Cairn boundary check: PASS\n\n0 findings.")
 
 
@@ -402,3 +410,36 @@ def test_module_and_component_subjects_are_told_apart():
     assert sorted(pairs(report)) == [("c", "shop.web.views", "shop.db.models"), ("e", "shop.core.service", "external:requests"),
                                      ("p", "shop.web.views", "shop.db.models")]
     assert report.problems == ["rule 'm': 'module:web' matches no component, module or external package"]
+
+
+# -- the shared vocabulary the check is written in -----------------------------------------------
+
+
+def test_every_rule_kind_has_exactly_one_contract():
+    from cairn.graph.rules import RULE_KINDS
+
+    assert set(CONTRACTS) == set(RULE_KINDS)
+
+
+def test_severity_is_ordered_and_raises_one_step():
+    assert Severity.INFO < Severity.WARN < Severity.BLOCK and max(Severity) is Severity.BLOCK
+    assert [s.raised() for s in (Severity.INFO, Severity.WARN, Severity.BLOCK)] == [Severity.WARN, Severity.BLOCK, Severity.BLOCK]
+    assert Severity.BLOCK.capped(Severity.INFO) is Severity.INFO and Severity.INFO.capped(Severity.WARN) is Severity.INFO
+    assert Verdict.of([]) is Verdict.PASS and Verdict.of([Severity.INFO]) is Verdict.PASS
+    assert Verdict.of([Severity.INFO, Severity.WARN]) is Verdict.WARN and Verdict.of([Severity.BLOCK]).blocking
+
+
+def test_a_baseline_outside_the_checkout_is_refused(tmp_path):
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    assert baseline_path(checkout, None) == checkout / ".cairn-baseline.json"
+    assert baseline_path(checkout, "ci/known.json") == checkout / "ci" / "known.json"
+    with pytest.raises(BaselineError, match=r"leaves the checkout \('\.\.'\)"):
+        baseline_path(checkout, "../elsewhere.json")
+    with pytest.raises(BaselineError, match="absolute path"):
+        baseline_path(checkout, "/etc/passwd")
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"violations": []}')
+    os.symlink(outside, checkout / ".cairn-baseline.json")
+    with pytest.raises(BaselineError, match="symlink that resolves outside the checkout"):
+        baseline_path(checkout, None)

@@ -250,6 +250,24 @@ def test_bad_input_exits_2_with_one_line(tmp_path, shop):
     assert "Traceback" not in proc.stderr
 
 
+def test_a_baseline_outside_the_checkout_is_refused(tmp_path, shop):
+    repo, store = shop
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text('{"violations": []}')
+    os.symlink(outside, repo.root / ".cairn-baseline.json")  # a checkout may hold a symlink pointing anywhere
+    proc = cairn("check", "--store", str(store))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().endswith("symlink that resolves outside the checkout; refused")
+    proc = cairn("check", "--store", str(store), "--update-baseline")
+    assert proc.returncode == 2 and "outside the checkout" in proc.stderr and outside.read_text() == '{"violations": []}'
+
+    escaping = GitRepo(tmp_path / "escaping")
+    escaping.commit({"cairn.toml": 'baseline = "../known.json"\n', "a.py": ""}, author=ALICE)
+    proc = cairn("ingest", str(escaping.root), "--store", str(tmp_path / "s3"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: cairn.toml: baseline: baseline '../known.json' in cairn.toml leaves the checkout ('..'); give a path inside it"
+
+
 # -- import-linter contracts, and agreement with lint-imports on the same repository -----------------
 
 IMPORTLINTER = """

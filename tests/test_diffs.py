@@ -2,7 +2,7 @@
 
 import pytest
 
-from cairn.queries.diffs import MalformedDiff, parse_unified_diff
+from cairn.ingest.diffs import MalformedDiff, parse_unified_diff
 
 GIT_DIFF = """\
 diff --git a/shop/a.py b/shop/a.py

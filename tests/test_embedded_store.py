@@ -8,9 +8,11 @@ import textwrap
 
 import pytest
 
+from cairn.api.bootstrap import open_store
+from cairn.api.services.workspace import Workspace
 from cairn.graph.embedded import EmbeddedStore
+from cairn.graph.errors import RepositoryRequired, StoreError, UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.graph.store import StoreError, UnknownRepository, open_store
 
 
 def small_graph(repo: str, modules: int = 3) -> RepoGraph:
@@ -53,18 +55,38 @@ def test_several_repositories_do_not_leak(tmp_path):
         store.load("a")
 
 
-def test_resolve_repo_rules(tmp_path):
+def test_repository_resolution_rules(tmp_path):
     store = open_store(str(tmp_path / "s"))
+    cli = Workspace(store, naming_hint="choose one with --repo", cwd=tmp_path)
     with pytest.raises(UnknownRepository, match="cairn ingest"):
-        store.resolve_repo(None)
+        cli.repository(None)
     store.save(small_graph("a"))
-    assert store.resolve_repo(None) == "a"
+    assert cli.repository(None).repo == "a"
     store.save(small_graph("b"))
-    with pytest.raises(UnknownRepository, match="--repo"):
-        store.resolve_repo(None, cwd=tmp_path)
-    assert store.resolve_repo(None, cwd=__import__("pathlib").Path("/src/b/sub")) == "b"
-    with pytest.raises(UnknownRepository, match="holds: a, b"):
-        store.resolve_repo("c")
+    with pytest.raises(RepositoryRequired, match="--repo") as several:
+        cli.repository(None)
+    assert several.value.known == ("a", "b")
+    inside_b = Workspace(store, naming_hint="choose one with --repo", cwd=__import__("pathlib").Path("/src/b/sub"))
+    assert inside_b.repository(None).repo == "b"
+    with pytest.raises(UnknownRepository, match="holds: a, b") as unknown:
+        cli.repository("c")
+    assert unknown.value.repository == "c"
+    server = Workspace(store, naming_hint="name one with ?repository=NAME")  # no working directory: never guessed
+    with pytest.raises(RepositoryRequired, match=r"\?repository="):
+        server.repository(None)
+    assert Workspace(store, naming_hint="", default_repo="b").repository(None).repo == "b"
+
+
+def test_the_graph_cache_follows_reingests(tmp_path):
+    store = open_store(str(tmp_path / "s"))
+    store.save(small_graph("a", 2))
+    ws = Workspace(store, naming_hint="")
+    first = ws.graph("a")
+    assert ws.graph("a") is first  # loaded once per ingest
+    again = small_graph("a", 3)
+    again.repository.props["ingested_at"] = "2030-01-01T00:00:00+00:00"
+    store.save(again)
+    assert ws.graph("a").counts()["Module"] == 3
 
 
 def test_crash_during_save_leaves_previous_version(tmp_path):
@@ -74,12 +96,12 @@ def test_crash_during_save_leaves_previous_version(tmp_path):
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {os.getcwd()!r})
+        import cairn.graph.atomic as atomic
         import cairn.graph.embedded as emb
         from tests_helper import small_graph
-        real = emb.os.replace
         def die(*a, **k):
             os._exit(9)  # the process dies after writing the temp file, before the rename
-        emb.os.replace = die
+        atomic.os.replace = die
         emb.EmbeddedStore(emb.Path({str(root)!r})).save(small_graph("shop", 50))
     """)
     helper = tmp_path / "tests_helper.py"

@@ -11,19 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cairn.api.bootstrap import open_store
 from cairn.api.cli import app
+from cairn.graph.errors import CairnError, InvalidQuery, UnknownName
+from cairn.queries.dependencies import component_list
+from cairn.queries.explore import central_modules, component_card, first_paragraph, reading_list, search, shortest_path
 from explore_fixtures import ingest_shop
-from cairn.graph.store import open_store
-from cairn.queries.explore import (
-    UnknownName,
-    central_modules,
-    component_card,
-    component_summaries,
-    first_paragraph,
-    reading_list,
-    search,
-    shortest_path,
-)
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -85,7 +78,7 @@ def test_card_external_packages_and_unknown_component(shop):
     assert api["external_packages"] == [{"name": "requests", "imports": 1}]
     with pytest.raises(UnknownName) as err:
         component_card(graph, "cor")
-    assert isinstance(err.value, LookupError)
+    assert isinstance(err.value, CairnError) and err.value.suggestions == ("core",)
     assert "did you mean 'core'" in str(err.value)
 
 
@@ -148,7 +141,7 @@ def test_central_modules_rank_the_foundations_first(shop):
     assert len(top) == 3 and top[0]["score"] >= top[1]["score"] >= top[2]["score"]
     billing_only = central_modules(graph, 10, component="billing")
     assert {m["component"] for m in billing_only} == {"billing"}
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidQuery):
         central_modules(graph, 0)
 
 
@@ -184,13 +177,13 @@ def test_search_is_case_insensitive_and_ranked(shop):
     people = search(graph, "grace")["results"]
     assert people[0]["kind"] == "person" and people[0]["title"] == "Grace Hopper"
     assert search(graph, "zzz-nothing")["results"] == []
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(InvalidQuery, match="empty"):
         search(graph, "   ")
 
 
-def test_component_summaries(shop):
+def test_component_list(shop):
     _, _, graph = shop
-    rows = {r["name"]: r for r in component_summaries(graph)}
+    rows = {r["name"]: r for r in component_list(graph)["components"]}
     assert set(rows) == {"core", "billing", "api", "reports"}
     assert rows["core"]["modules"] == 3 and rows["core"]["at_risk"] is True
     assert rows["reports"]["description"] is None  # the README is the card's business, not the listing's
@@ -239,3 +232,26 @@ def test_cli_bad_names_are_one_line_errors(shop):
     empty = runner.invoke(app, ["search", " ", "--store", str(store_dir)])
     assert empty.exit_code == 2
     assert "the search query is empty" in empty.output and "Traceback" not in empty.output
+
+
+def test_an_inferred_decision_carries_its_confidence_through_the_cli(tmp_path):
+    """Ingest writes a GOVERNS link's confidence and the card reads it through the same class: never null."""
+    from gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({
+        "cairn.toml": '[components]\nbilling = ["shop/billing/**"]\ncore = ["shop/core/**"]\n',
+        "shop/__init__.py": "", "shop/billing/__init__.py": "", "shop/billing/invoices.py": "X = 1\n",
+        "shop/core/__init__.py": "", "shop/core/models.py": "Y = 1\n",
+        "docs/adr/0001-invoices-belong-to-billing.md": (
+            "# 1. Invoices belong to billing\n\n## Status\n\nAccepted\n\n## Decision\n\n"
+            "Invoices are computed in `shop/billing/invoices.py`; billing owns them.\n"),
+    })
+    env = {**os.environ, "CAIRN_STORE": str(tmp_path / "store")}
+    ingest = subprocess.run([str(VENV_BIN / "cairn"), "ingest", str(repo.root)], capture_output=True, text=True, env=env)
+    assert ingest.returncode == 0, ingest.stderr
+    shown = subprocess.run([str(VENV_BIN / "cairn"), "explore", "billing", "--format", "json"], capture_output=True, text=True, env=env)
+    assert shown.returncode == 0, shown.stderr
+    (decision,) = json.loads(shown.stdout)["decisions"]
+    assert decision["inferred"] is True
+    assert isinstance(decision["confidence"], float) and 0.5 <= decision["confidence"] <= 1.0

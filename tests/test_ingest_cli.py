@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cairn.api.cli import app
 from gitrepo import GitRepo
-from cairn.graph.store import open_store
+from cairn.api.bootstrap import open_store
 
 CLI = str(Path(sys.executable).parent / "cairn")
 

@@ -14,17 +14,12 @@ import socket
 
 import pytest
 
-from cairn.graph.embedded import EmbeddedStore, _json_default
+from cairn.api.bootstrap import open_store
+from cairn.graph.embedded import EmbeddedStore
+from cairn.graph.errors import CypherQueryError, CypherWriteRefused, Neo4jUnavailable, StoreError, UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.graph.neo4j_store import (
-    CypherQueryError,
-    CypherWriteRefused,
-    Neo4jStore,
-    Neo4jUnavailable,
-    decode_props,
-    encode_props,
-)
-from cairn.graph.store import StoreError, UnknownRepository, open_store
+from cairn.graph.neo4j_store import Neo4jStore, decode_props, encode_props
+from cairn.graph.values import json_default
 
 # -- graphs ----------------------------------------------------------------------------
 
@@ -91,7 +86,7 @@ def modules_graph(repo: str, modules: int, imports_per_module: int = 4, generati
 
 def as_stored(props: dict) -> dict:
     """What every store gives back: JSON's view of the values (tuples and sets as lists, dates as ISO text)."""
-    return json.loads(json.dumps(props, default=_json_default))
+    return json.loads(json.dumps(props, default=json_default))
 
 
 def assert_same_graph(loaded: RepoGraph, expected: RepoGraph) -> None:

@@ -10,8 +10,11 @@ from typer.testing import CliRunner
 
 from cairn.api.cli import app
 from gitrepo import GitRepo
-from cairn.graph.store import open_store
-from cairn.queries.pr_check import PRCheckError, check_diff
+from cairn.api.bootstrap import open_store
+from cairn.graph.errors import InvalidChange
+from cairn.graph.severity import Verdict
+from cairn.ingest.change import change_from_diff, change_from_refs
+from cairn.queries.pr_check import analyse
 
 ADA = ("Ada Lovelace", "ada@example.com")
 BOB = ("Bob Builder", "bob@example.com")
@@ -202,13 +205,16 @@ def test_check_diff_applies_post_change_contents(shop, tmp_path):
         "diff --git a/shop/core/rules.py b/shop/core/rules.py\n--- a/shop/core/rules.py\n+++ b/shop/core/rules.py\n"
         "@@ -1 +1,2 @@\n from shop.core import prices\n+from shop.api.routes import price\n"
     )
-    report = check_diff(graph, diff, {"shop/core/rules.py": "from shop.core import prices\nfrom shop.api.routes import price\n"},
-                        author=CLAUDE, description=None)
-    assert report["agent"]["detected"] and report["verdict"] == "block"
-    with pytest.raises(PRCheckError, match="post-change contents"):
-        check_diff(graph, diff, {}, author=None, description=None)
-    with pytest.raises(PRCheckError, match="malformed diff"):
-        check_diff(graph, "not a diff", {}, author=None, description=None)
+    change = change_from_diff(graph, diff, {"shop/core/rules.py": "from shop.core import prices\nfrom shop.api.routes import price\n"},
+                              author=CLAUDE)
+    assert [(f.path, f.status.value, f.component, [(h.start, h.count) for h in f.hunks]) for f in change.files] == [
+        ("shop/core/rules.py", "modified", "core", [(1, 2)])]
+    report = analyse(graph, change)
+    assert report.agent.detected and report.verdict is Verdict.BLOCK
+    with pytest.raises(InvalidChange, match="post-change contents"):
+        change_from_diff(graph, diff, {})
+    with pytest.raises(InvalidChange, match="malformed diff: no file headers"):
+        change_from_diff(graph, "not a diff", {})
 
 
 def test_store_ingested_at_another_commit_and_added_files(shop, tmp_path):
@@ -243,13 +249,12 @@ def test_pr_metadata_author_counts_for_agent_detection(shop, tmp_path):
     run(["ingest", str(shop.root)], tmp_path / "store")
     shop.git("checkout", "-q", "-b", "copilot/fix")
     shop.commit({"shop/api/views.py": "from shop.api import routes\nX = 1\n"}, author=BOB, message="x")
-    from cairn.queries.pr_check import check_refs
-
-    report = check_refs(store.load("shop"), shop.root, "main", "HEAD", author="copilot-swe-agent[bot]")
-    assert report["agent"]["detected"]
-    assert any("pr-author copilot-swe-agent[bot]" in e for e in report["agent"]["evidence"])
-    human = check_refs(store.load("shop"), shop.root, "main", "HEAD", author="bob-the-builder")
-    assert not human["agent"]["detected"]
+    stored = store.load("shop")
+    report = analyse(stored, change_from_refs(stored, shop.root, "main", "HEAD", author="copilot-swe-agent[bot]"))
+    assert report.agent.detected
+    assert any("pr-author copilot-swe-agent[bot]" in e for e in report.agent.evidence)
+    human = analyse(stored, change_from_refs(stored, shop.root, "main", "HEAD", author="bob-the-builder"))
+    assert not human.agent.detected
 
 
 def test_people_who_left_or_went_quiet_are_not_suggested(shop, tmp_path):

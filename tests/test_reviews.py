@@ -6,11 +6,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from cairn.api.bootstrap import open_store
 from cairn.api.cli import app
-from cairn.api.services import add_reviews
+from cairn.api.services.ingesting import add_reviews
+from cairn.api.services.workspace import Workspace
 from explore_fixtures import LiveServer
 from gitrepo import GitRepo
-from cairn.graph.store import open_store
 
 ADA = ("Ada Lovelace", "ada@example.com")
 CLAUDE = ("Claude", "noreply@anthropic.com")
@@ -47,7 +48,7 @@ def test_reviews_give_credit_and_survive_reingest(agent_repo):
         {"reviewer": "copilot-pull-request-reviewer[bot]", "files": ["billing/tax.py"], "pull_request": "#7"},
         {"reviewer": "Ada Lovelace <ada@example.com>", "files": ["billing/missing.py"], "pull_request": "#8"},
     ]
-    result = add_reviews(open_store(str(store)), "shop", records)
+    result = add_reviews(Workspace(open_store(str(store)), naming_hint=""), "shop", records)
     assert result["accepted"] == 3 and result["duplicates"] == 0
     assert any("billing/missing.py" in note for note in result["notes"])
     after = billing(store)
@@ -55,7 +56,7 @@ def test_reviews_give_credit_and_survive_reingest(agent_repo):
     assert "Grace Hopper" in after["human_truck_factor_people"]
     assert after["truck_factor"] == before["truck_factor"]  # the paper's number counts authorship only
 
-    again = add_reviews(open_store(str(store)), "shop", records[:1])
+    again = add_reviews(Workspace(open_store(str(store)), naming_hint=""), "shop", records[:1])
     assert again == {"repository": "shop", "accepted": 0, "duplicates": 1, "total": 3, "notes": []}
 
     assert CliRunner().invoke(app, ["ingest", str(repo.root), "--store", str(store)]).exit_code == 0

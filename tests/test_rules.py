@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.adrs import add_decisions, read_decisions
+from cairn.graph.rules import DeclaredRule, parse_layer
+from cairn.ingest.adrs import read_decisions
 from cairn.ingest.config import AdrSettings, ConfigError, load_config
-from cairn.ingest.rules import add_rules, collect_rules, parse_layer, validate_rule
+from cairn.ingest.decision_graph import add_decisions
+from cairn.ingest.rules import add_rules, collect_rules, validate_rule
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -107,6 +109,8 @@ def test_add_rules_links_each_rule_to_its_decision(tmp_path):
     declared = sorted((graph.nodes[e.source].key, graph.nodes[e.target].key) for e in graph.of_type(Rel.DECLARED_BY))
     assert declared == [("one-way", "docs/adr/0003-keep-sql-behind-the-core.md"), ("web-no-db", "docs/adr/0003-keep-sql-behind-the-core.md")]
     assert graph.node(Label.RULE, "free")["source"] == "cairn.toml"
+    # what ingest writes, the analyses read back through the same class
+    assert DeclaredRule.from_node(node) == rules["web-no-db"]
 
 
 @pytest.mark.parametrize("rule, message", [

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
-from cairn.queries.dependencies import component_dependencies, component_list, module_dependencies
+from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.services import reads
 
 
 class Level(str, Enum):
@@ -29,13 +29,13 @@ def deps(
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
 ) -> None:
     """The dependency graph: modules (or components) and the imports between them."""
-    with opened_store(store) as st:
-        graph = load_repo_graph(st, repo)
-    data = module_dependencies(graph) if level is Level.module else component_dependencies(graph)
+    with opened_workspace(store) as ws:
+        repo = ws.repository(repo).repo
+        data = reads.dependency_graph(ws, repo, level.value)
     if format is OutputFormat.json:
         print_json(data)
         return
-    table = Table(title=f"{graph.repo}: {len(data['edges'])} {level.value} dependencies", title_justify="left")
+    table = Table(title=f"{repo}: {len(data['edges'])} {level.value} dependencies", title_justify="left")
     for col in ("source", "target", "kind", "lines" if level is Level.module else "count"):
         table.add_column(col)
     for e in data["edges"]:
@@ -50,13 +50,13 @@ def components(
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
 ) -> None:
     """The components, with their paths, sizes and dependencies."""
-    with opened_store(store) as st:
-        graph = load_repo_graph(st, repo)
-    data = component_list(graph)
+    with opened_workspace(store) as ws:
+        repo = ws.repository(repo).repo
+        data = reads.components(ws, repo)
     if format is OutputFormat.json:
         print_json(data)
         return
-    table = Table(title=f"{graph.repo}: {len(data['components'])} components", title_justify="left")
+    table = Table(title=f"{repo}: {len(data['components'])} components", title_justify="left")
     for col in ("name", "paths", "modules", "files", "depends on", "used by", "truck factor"):
         table.add_column(col)
     for c in data["components"]:

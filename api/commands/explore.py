@@ -11,9 +11,8 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
-from cairn.graph.model import RepoGraph
-from cairn.queries.explore import component_card, reading_list, search, shortest_path
+from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.services import reads
 
 FormatOption = typer.Option(OutputFormat.table, "--format", help="json, table or markdown")
 
@@ -25,16 +24,9 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search_command)
 
 
-def _graph(store: Optional[str], repo: Optional[str]) -> RepoGraph:
-    with opened_store(store) as st:
-        return load_repo_graph(st, repo)
-
-
-def _run(fn, *args: Any) -> Any:
-    try:
-        return fn(*args)
-    except (LookupError, ValueError) as exc:
-        raise CairnError(str(exc.args[0] if exc.args else exc)) from None
+def _read(service, store: Optional[str], repo: Optional[str], *args: Any) -> Any:
+    with opened_workspace(store) as ws:
+        return service(ws, repo, *args)
 
 
 def _check_format(format: OutputFormat) -> None:
@@ -60,7 +52,7 @@ def explore(
 ) -> None:
     """The component card: purpose, modules, dependencies in and out, decisions, knowledge holders, bus factor, activity."""
     _check_format(format)
-    card = _run(component_card, _graph(store, repo), component)
+    card = _read(reads.component_card, store, repo, component)
     if format is OutputFormat.json:
         print_json(card)
         return
@@ -161,7 +153,7 @@ def path(
 ) -> None:
     """The shortest dependency path by which A depends on B."""
     _check_format(format)
-    result = _run(shortest_path, _graph(store, repo), source, target)
+    result = _read(reads.shortest_path, store, repo, source, target)
     if format is OutputFormat.json:
         print_json(result)
         return
@@ -183,7 +175,7 @@ def reading_list_command(
 ) -> None:
     """What a newcomer should read first: decisions in force, then the most central modules, then the people to ask."""
     _check_format(format)
-    data = _run(reading_list, _graph(store, repo), component)
+    data = _read(reads.reading_list, store, repo, component)
     if format is OutputFormat.json:
         print_json(data)
         return
@@ -214,7 +206,7 @@ def search_command(
 ) -> None:
     """Find components, modules, people and decisions by name or title."""
     _check_format(format)
-    data = _run(search, _graph(store, repo), query)
+    data = _read(reads.search, store, repo, query)
     data["results"] = data["results"][:limit]
     if format is OutputFormat.json:
         print_json(data)

@@ -10,9 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, StoreOption, console, err_console, opened_store, print_json
-from cairn.api.services import ingest_into_store
-from cairn.ingest.pipeline import IngestError
+from cairn.api.common import CairnError, OutputFormat, StoreOption, console, err_console, opened_workspace, print_json
+from cairn.api.services.ingesting import ingest as ingest_checkout
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +30,7 @@ def ingest(
         raise CairnError(f"{path}: no such directory")
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
-    with opened_store(store) as st:
+    with opened_workspace(store) as ws:
         show_progress = format is OutputFormat.table and err_console.is_terminal
         with Progress(
             TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -44,10 +43,7 @@ def ingest(
                     tasks[stage] = bar.add_task(stage, total=max(total, 1))
                 bar.update(tasks[stage], completed=done, total=max(total, 1))
 
-            try:
-                result = ingest_into_store(st, path, config_file=config, repo_name=name, progress=progress)
-            except IngestError as exc:
-                raise CairnError(str(exc)) from None
+            result = ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress)
     summary = result.summary
     if format is OutputFormat.json:
         print_json(asdict(summary))

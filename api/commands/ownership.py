@@ -7,8 +7,8 @@ from typing import Any, List, Optional
 import typer
 from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
-from cairn.queries.ownership import UnknownComponent, UnknownPerson, bus_factor as compute_bus_factor
+from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.services import reads
 
 
 def register(app: typer.Typer) -> None:
@@ -27,12 +27,8 @@ def bus_factor(
     """Who holds the knowledge: truck factor (Avelino et al.) per component and for the repository."""
     if format not in (OutputFormat.json, OutputFormat.table):
         raise CairnError(f"--format {format.value} is not available for bus-factor (use json or table)")
-    with opened_store(store) as st:
-        graph = load_repo_graph(st, repo)
-    try:
-        report = compute_bus_factor(graph, component=component, leaving=leaving or ())
-    except (UnknownPerson, UnknownComponent) as exc:
-        raise CairnError(str(exc)) from None
+    with opened_workspace(store) as ws:
+        report = reads.bus_factor(ws, repo, component=component, leaving=leaving or ())
     if format is OutputFormat.json:
         print_json(report)
         return

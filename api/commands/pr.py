@@ -7,10 +7,10 @@ from typing import Optional
 
 import typer
 
-from cairn.api.common import EXIT_BLOCKING, CairnError, OutputFormat, StoreOption, opened_store, print_json
-from cairn.api.services import cache_dir_for, graph_for_checkout
-from cairn.queries.pr_check import PRCheckError, check_refs, is_blocking
-from cairn.queries.pr_report import pr_markdown
+from cairn.api.common import EXIT_BLOCKING, CairnError, OutputFormat, StoreOption, opened_workspace, print_json
+from cairn.api.render.pr_comment import pr_markdown
+from cairn.api.render.sarif import sarif_report
+from cairn.api.services.changes import pr_check_checkout
 
 
 def register(app: typer.Typer) -> None:
@@ -35,21 +35,13 @@ def pr_check(
             description = description_file.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise CairnError(f"{description_file}: cannot read ({exc.strerror})") from None
-    if not repo.is_dir():
-        raise CairnError(f"{repo}: not a directory")
-    with opened_store(store) as st:
-        graph = graph_for_checkout(st, repo)
-        try:
-            report = check_refs(graph, repo, base, head, description=description, cache_dir=cache_dir_for(st))
-        except PRCheckError as exc:
-            raise CairnError(str(exc)) from None
+    with opened_workspace(store) as ws:
+        report = pr_check_checkout(ws, repo, base, head, description=description)
     if format is OutputFormat.json:
-        print_json(report)
+        print_json(report.to_json())
     elif format is OutputFormat.sarif:
-        from cairn.queries.reports import sarif_report
-
-        print_json(sarif_report(report["findings"], tool_rules=None))
+        print_json(sarif_report(report.findings, tool_rules=None))
     else:
         typer.echo(pr_markdown(report), nl=False)
-    if is_blocking(report):
+    if report.blocking:
         raise typer.Exit(EXIT_BLOCKING)

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, StoreOption, console, opened_store, print_json
+from cairn.api.common import CairnError, OutputFormat, StoreOption, console, opened_workspace, print_json
+from cairn.api.services import reads
 
 
 def register(app: typer.Typer) -> None:
@@ -37,8 +38,8 @@ def query(
 ) -> None:
     """Run read-only Cypher on a Neo4j store (the server refuses writes). Parameters are passed, never pasted."""
     params = parse_params(param)
-    with opened_store(store) as st:
-        rows = st.cypher(cypher, params)
+    with opened_workspace(store) as ws:
+        rows = reads.cypher(ws, cypher, params)
     if format is OutputFormat.json:
         print_json(rows)
         return

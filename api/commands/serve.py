@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from cairn.api.common import CairnError, RepoOption, StoreOption, err_console
-from cairn.graph.store import store_location
+from cairn.api.bootstrap import store_location
 
 TOKEN_ENV = "CAIRN_API_TOKEN"
 WEBHOOK_SECRET_ENV = "CAIRN_WEBHOOK_SECRET"

@@ -17,7 +17,6 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Unknown repository, component, module or job",
         409: "Conflict with work in progress",
         422: "Invalid request: the detail says which field and why",
-        501: "Not available in this build",
         503: "The store cannot be read",
     }
     return {s: {"description": descriptions.get(s, "Problem"), "content": _CONTENT} for s in statuses}

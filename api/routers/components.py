@@ -6,29 +6,30 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path as PathParam, Query
 
-from cairn.api.deps import Graph, lazy_import
-from cairn.api.routers._problems import READ, problems
+from cairn.api.deps import RepositoryParam, WorkspaceDep
+from cairn.api.routers._problems import READ
 from cairn.api.schemas import ComponentCard, ComponentSummary
-from cairn.queries.explore import component_card, component_summaries
+from cairn.api.services import reads
 
 router = APIRouter(tags=["components"])
 
 
 @router.get("/components", response_model=list[ComponentSummary], responses=READ)
-def list_components(graph: Graph) -> list[dict[str, Any]]:
+def list_components(ws: WorkspaceDep, repository: RepositoryParam = None) -> list[dict[str, Any]]:
     """Every component with its module count, truck factor and whether its knowledge is at risk."""
-    return component_summaries(graph)
+    return reads.components(ws, repository)["components"]
 
 
 @router.get("/components/{name:path}", response_model=ComponentCard, responses=READ)
-def get_component(graph: Graph, name: Annotated[str, PathParam(max_length=300)]) -> dict[str, Any]:
+def get_component(ws: WorkspaceDep, name: Annotated[str, PathParam(max_length=300)], repository: RepositoryParam = None) -> dict[str, Any]:
     """The component card: purpose, modules, dependencies in and out, decisions, knowledge holders, bus factor, activity."""
-    return component_card(graph, name)
+    return reads.component_card(ws, repository, name)
 
 
-@router.get("/bus-factor", response_model=dict[str, Any], responses=problems(400, 404, 422, 501, 503))
+@router.get("/bus-factor", response_model=dict[str, Any], responses=READ)
 def bus_factor(
-    graph: Graph,
+    ws: WorkspaceDep,
+    repository: RepositoryParam = None,
     component: Annotated[str | None, Query(max_length=300, description="One component instead of the whole repository")] = None,
     leaving: Annotated[list[str], Query(max_length=50, description="People assumed gone (id, name or e-mail); repeatable")] = [],
 ) -> dict[str, Any]:
@@ -36,5 +37,4 @@ def bus_factor(
 
     The same JSON as `cairn bus-factor --format json`.
     """
-    ownership = lazy_import("cairn.queries.ownership", "the bus factor analysis")
-    return ownership.bus_factor(graph, component=component, leaving=list(leaving))
+    return reads.bus_factor(ws, repository, component=component, leaving=leaving)

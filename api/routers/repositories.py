@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path as PathParam
 from fastapi.responses import JSONResponse
 
-from cairn.api.deps import ProblemError, State, Store, require_token, resolve_repository
+from cairn.api.deps import ProblemError, State, WorkspaceDep, require_token
 from cairn.api.jobs import JobConflict
 from cairn.api.routers._problems import problems
 from cairn.api.schemas import IngestJob, Repository, ReviewBatch, ReviewsAccepted
-from cairn.api.services import add_reviews as add_reviews_to_store
+from cairn.api.services import reads
+from cairn.api.services.changes import checkout_of
+from cairn.api.services.ingesting import add_reviews as add_reviews_to_store
 
 router = APIRouter(tags=["repositories"])
 
@@ -27,9 +28,9 @@ def repository_view(name: str, props: dict) -> Repository:
 
 
 @router.get("/repositories", response_model=list[Repository], responses=problems(503))
-def list_repositories(store: Store) -> list[Repository]:
+def list_repositories(ws: WorkspaceDep) -> list[Repository]:
     """Every repository registered in the store by an ingest."""
-    return [repository_view(r.repo, r.props) for r in store.repositories()]
+    return [repository_view(r.repo, r.props) for r in reads.repositories(ws)]
 
 
 @router.post(
@@ -44,14 +45,11 @@ def ingest_repository(state: State, repository: Annotated[str, PathParam(max_len
 
     The checkout path always comes from the store, never from the request.
     """
-    summary = resolve_repository(state.store, repository)
-    root = summary.props.get("path")
-    if not root or not Path(root).is_dir():
-        raise ProblemError(422, "Checkout missing",
-                           f"the checkout of {summary.repo} recorded at its last ingest ({root or 'no path'}) is not a directory any more; "
-                           "ingest it again from its new place with `cairn ingest PATH --name NAME`", slug="checkout-missing")
+    ws = state.workspace
+    summary = ws.repository(repository)
+    root = checkout_of(summary)
     try:
-        job = state.jobs.start_ingest(state.store, summary.repo, Path(root), on_done=lambda: state.forget(summary.repo))
+        job = state.jobs.start_ingest(ws.store, summary.repo, root, on_done=lambda: ws.forget(summary.repo))
     except JobConflict as exc:
         raise ProblemError(409, "Ingest in progress", str(exc), slug="ingest-in-progress") from None
     return JSONResponse(IngestJob(**job).model_dump(), status_code=202, headers={"Location": f"/api/v1/jobs/{job['id']}"})
@@ -80,8 +78,5 @@ def add_reviews(state: State, repository: Annotated[str, PathParam(max_length=30
     Records are kept beside the graph (a re-ingest applies them again) and take effect at once; a record
     sent twice counts once. Reviews by bots and agents give no credit.
     """
-    summary = resolve_repository(state.store, repository)
     records = [r.model_dump(mode="json") for r in batch.reviews]
-    result = add_reviews_to_store(state.store, summary.repo, records)
-    state.forget(summary.repo)
-    return ReviewsAccepted(**result)
+    return ReviewsAccepted(**add_reviews_to_store(state.workspace, repository, records))

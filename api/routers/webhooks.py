@@ -14,8 +14,6 @@ import hashlib
 import hmac
 import json
 import re
-import subprocess
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -23,9 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from cairn.api.deps import ProblemError, State
 from cairn.api.routers._problems import problems
-from cairn.api.routers.pr_checks import checkout_of, run_check_refs
 from cairn.api.schemas import WebhookResult
-from cairn.graph.store import RepositorySummary
+from cairn.api.services.changes import commits_missing, pr_check_refs, repository_for_event
 
 router = APIRouter(tags=["pull requests"])
 
@@ -41,36 +38,7 @@ def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), header.strip().encode())
 
 
-def remote_slug(url: str | None) -> str | None:
-    """``owner/name`` of a GitHub remote in any of its spellings (https, ssh, scp-like), lower-cased."""
-    if not url:
-        return None
-    text = url.strip().lower()
-    text = re.sub(r"^(?:https?|ssh|git)://(?:[^@/]+@)?[^/]+/", "", text)
-    text = re.sub(r"^[^@/]+@[^:/]+:", "", text)
-    text = text.removesuffix("/").removesuffix(".git")
-    return text if text.count("/") == 1 else None
-
-
-def match_repository(known: list[RepositorySummary], event_repo: dict[str, Any]) -> RepositorySummary | None:
-    wanted = {s for s in (remote_slug(event_repo.get("clone_url")), remote_slug(event_repo.get("ssh_url")),
-                          remote_slug(event_repo.get("html_url")), str(event_repo.get("full_name") or "").lower() or None) if s}
-    for r in known:
-        if remote_slug(r.props.get("remote")) in wanted:
-            return r
-    name = event_repo.get("name")
-    for r in known:
-        if name and r.repo == name:
-            return r
-    return None
-
-
-def _commit_present(root: Path, sha: str) -> bool:
-    proc = subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{sha}^{{commit}}"], capture_output=True, check=False)
-    return proc.returncode == 0
-
-
-@router.post("/webhooks/github", response_model=WebhookResult, responses=problems(401, 403, 404, 413, 422, 501, 503),
+@router.post("/webhooks/github", response_model=WebhookResult, responses=problems(401, 403, 404, 413, 422, 503),
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}})
 async def github_webhook(
     request: Request,
@@ -113,21 +81,20 @@ async def github_webhook(
     if not isinstance(base, str) or not isinstance(head, str) or not SHA.match(base) or not SHA.match(head):
         raise ProblemError(422, "Invalid payload", "pull_request.base.sha and pull_request.head.sha must be commit ids", slug="invalid-payload")
 
-    summary = match_repository(state.store.repositories(), event_repo)
+    ws = state.workspace
+    summary = repository_for_event(ws, event_repo)
     if summary is None:
         raise ProblemError(404, "Unknown repository",
                            f"no repository in the store matches {event_repo.get('full_name') or event_repo.get('name')!r}: "
                            "ingest its checkout first (its origin remote or directory name must match)", slug="unknown-repository")
-    root = checkout_of(summary)
-    missing = [sha for sha in (base, head) if not await run_in_threadpool(_commit_present, root, sha)]
+    missing = await run_in_threadpool(commits_missing, summary, [base, head])
     if missing:
         raise ProblemError(422, "Commits not available",
-                           f"commit(s) {', '.join(m[:12] for m in missing)} are not in the checkout of {summary.repo} at {root}: "
+                           f"commit(s) {', '.join(m[:12] for m in missing)} are not in the checkout of {summary.repo} at {summary.props.get('path')}: "
                            "Cairn does not fetch from GitHub; fetch them into that checkout (git fetch origin) and redeliver the event",
                            slug="commits-not-available")
     description = pull.get("body") if isinstance(pull.get("body"), str) else None
     user = pull.get("user") if isinstance(pull.get("user"), dict) else {}
     author = user.get("login") if isinstance(user.get("login"), str) else None  # PR metadata: an agent may open the PR
-    graph = await run_in_threadpool(state.graph, summary)
-    report = await run_in_threadpool(run_check_refs, state, summary, graph, base, head, description, author)
-    return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report}
+    report = await run_in_threadpool(lambda: pr_check_refs(ws, summary.repo, base, head, description=description, author=author))
+    return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report.to_json()}

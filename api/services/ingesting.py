@@ -1,36 +1,25 @@
-"""Use cases shared by the CLI, the HTTP API and the agent tools.
+"""Getting repositories into a store: ingest a checkout, and keep review records from the forge.
 
-``ingest_into_store`` is the one way a repository gets into a store: ingest it,
-compute the derived results the analyses store as properties, save it.
+``ingest_into_store`` is the one way a repository gets into a store: ingest
+it, apply the review records kept for it, compute the derived results the
+analyses store as properties (bus factor), save it.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import RepoGraph
-from cairn.graph.store import GraphStore, is_neo4j_uri
+from cairn.graph.store import GraphStore
 from cairn.ingest.config import CairnConfig
 from cairn.ingest.pipeline import IngestResult, ingest_repository
 from cairn.ingest.reviews import add_review_records, record_key
 from cairn.queries.ownership import annotate_bus_factor
 
-
-def cache_dir_for(store: GraphStore) -> Path:
-    """The parse cache: ``$CAIRN_CACHE_DIR``, else inside an embedded store, else the user cache."""
-    explicit = os.environ.get("CAIRN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    if not is_neo4j_uri(store.location):
-        return Path(store.location) / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cairn"
-
-
-def annotate_derived(result: IngestResult) -> None:
-    """Store derived results (bus factor per component) on the graph before it is saved."""
-    annotate_bus_factor(result.graph)
+#: ``progress(stage, done, total)``
+StageProgress = Callable[[str, int, int], None]
 
 
 def ingest_into_store(
@@ -40,7 +29,7 @@ def ingest_into_store(
     config: CairnConfig | None = None,
     config_file: Path | None = None,
     repo_name: str | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: StageProgress | None = None,
 ) -> IngestResult:
     result = ingest_repository(
         root, config, repo_name=repo_name, cache_dir=cache_dir_for(store), progress=progress, config_file=config_file
@@ -48,41 +37,50 @@ def ingest_into_store(
     reviews = store.load_reviews(result.graph.repo)
     if reviews:
         result.summary.notes.extend(add_review_records(result.graph, reviews))
-    annotate_derived(result)
+    annotate_bus_factor(result.graph)
     if progress:
         progress("saving", 0, 1)
     store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
     return result
 
 
-def graph_for_checkout(store: GraphStore, root: Path) -> "RepoGraph":
+def ingest(ws: Workspace, root: Path, *, config_file: Path | None = None, repo_name: str | None = None,
+           progress: StageProgress | None = None) -> IngestResult:
+    result = ingest_into_store(ws.store, root, config_file=config_file, repo_name=repo_name, progress=progress)
+    ws.forget(result.graph.repo)
+    return result
+
+
+def graph_for_checkout(ws: Workspace, root: Path) -> RepoGraph:
     """The stored graph of the repository checked out at ``root``.
 
     When the store does not know that checkout yet, it is ingested first (and
     saved), so a CI job can run ``cairn pr-check`` without a separate ingest step.
     """
     root = Path(root).resolve()
-    for summary in store.repositories():
+    for summary in ws.store.repositories():
         if summary.props.get("path") and Path(summary.props["path"]) == root:
-            return store.load(summary.repo)
-    return ingest_into_store(store, root).graph
+            return ws.graph_of(summary)
+    return ingest(ws, root).graph
 
 
-def add_reviews(store: GraphStore, repo: str, records: list[dict]) -> dict:
+def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Keep new review records for ``repo`` and apply them to its stored graph at once.
 
     Records already kept (same reviewer, pull request, files and time) are not
     counted twice, so a forge may resend them.
     """
-    kept = store.load_reviews(repo)
+    name = ws.repository(repo).repo
+    store = ws.store
+    kept = store.load_reviews(name)
     known = {record_key(r) for r in kept}
     new = [r for r in records if record_key(r) not in known and not known.add(record_key(r))]
+    notes: list[str] = []
     if new:
-        graph = store.load(repo)
+        graph = store.load(name)
         notes = add_review_records(graph, new)
         annotate_bus_factor(graph)
-        store.save_reviews(repo, kept + new)
+        store.save_reviews(name, kept + new)
         store.save(graph)
-    else:
-        notes = []
-    return {"repository": repo, "accepted": len(new), "duplicates": len(records) - len(new), "total": len(kept) + len(new), "notes": notes}
+        ws.forget(name)
+    return {"repository": name, "accepted": len(new), "duplicates": len(records) - len(new), "total": len(kept) + len(new), "notes": notes}

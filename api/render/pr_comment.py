@@ -1,0 +1,57 @@
+"""The PR check as one Markdown comment a bot can post and then keep updated.
+
+The comment starts with a hidden marker (``<!-- cairn-pr-check -->``) so a bot
+can find its previous comment and edit it instead of adding another. Holders
+who left or went quiet are marked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cairn.queries.pr_check import PRReport
+
+MARKER = "<!-- cairn-pr-check -->"
+ICON = {"block": "⛔", "warn": "⚠️", "info": "ℹ️", "pass": "✅"}
+
+
+def _cell(text: Any) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def pr_markdown(report: PRReport) -> str:
+    verdict = report.verdict.value
+    lines = [MARKER, f"## {ICON.get(verdict, '')} Cairn: {verdict}", ""]
+    if report.agent.detected:
+        lines.append("**Agent-authored change.** " + "; ".join(report.agent.evidence) + ".")
+        if not report.rationale.present:
+            lines.append("The description gives no rationale and references no decision, so boundary and knowledge-risk findings were raised one step.")
+        lines.append("")
+    if report.findings:
+        lines += ["### Findings", "", "| severity | rule | where | evidence | decision |", "|---|---|---|---|---|"]
+        for f in sorted(report.findings, key=lambda f: (-f.severity.rank, f.rule)):
+            where = f.file + (f":{f.line}" if f.line else "") if f.file else ""
+            evidence = f"`{f.source}` → `{f.target}`" if f.source and f.target else ""
+            icon = ICON[f.severity.value]
+            lines.append(f"| {icon} {f.severity.value} | `{_cell(f.rule)}` | {_cell(where)} | {evidence} {_cell(f.message)} | {_cell(f.decision or '')} |")
+        lines.append("")
+    else:
+        lines += ["No new boundary violations, couplings or cycles.", ""]
+    if report.touched_components:
+        lines += ["### Components touched", "", "| component | truck factor | human truck factor | knowledge holders | at risk |", "|---|---|---|---|---|"]
+        for c in report.touched_components:
+            holders = ", ".join(f"{h.person} ({round(100 * h.share)}%{', gone' if h.id in c.gone else ''})" for h in c.knowledge_holders[:4])
+            lines.append(f"| {_cell(c.name)} | {_cell(c.truck_factor)} | {_cell(c.human_truck_factor)} | {_cell(holders)} | {'yes' if c.at_risk else 'no'} |")
+        lines.append("")
+    if report.new_edges:
+        internal = [e for e in report.new_edges if not e.external]
+        external = sorted({e.target for e in report.new_edges if e.external})
+        lines.append(f"<details><summary>{len(report.new_edges)} new import edge(s)</summary>\n")
+        for e in internal[:50]:
+            lines.append(f"- `{e.source}` → `{e.target}` ({e.kind}, {e.file}:{e.lines[0] if e.lines else '?'})")
+        if external:
+            lines.append(f"- new external packages: {', '.join(f'`{x}`' for x in external)}")
+        lines += ["", "</details>", ""]
+    lines.append("### Suggested reviewers")
+    lines.append(", ".join(report.suggested_reviewers) if report.suggested_reviewers else "No human knowledge holder found for the touched components.")
+    return "\n".join(lines) + "\n"

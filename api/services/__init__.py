@@ -1,0 +1,17 @@
+"""The application services: what the interfaces (CLI, HTTP, MCP, web page) ask Cairn to do.
+
+Every interface is a thin entry point over these functions (cosmicpython's
+``service_layer`` is the model): it parses its own input, calls a service,
+and renders the result. The services open nothing themselves — they work on a
+``Workspace`` (a store, how a repository is chosen, and the graph cache) —
+and call the analyses (``queries``) and the readers (``ingest``):
+
+* ``workspace`` — the one repository resolution and the one graph cache;
+* ``reads`` — every read: components, cards, dependencies, bus factor,
+  decisions, rules, paths, search, reading list, central modules, Cypher;
+* ``checks`` — the boundary check with its baseline;
+* ``changes`` — the PR check on a checkout, on refs of a registered
+  checkout, or on a diff, and matching a forge event to a repository;
+* ``ingesting`` — ingesting a checkout into a store, review records;
+* ``about`` — the service's version and health.
+"""

@@ -1,0 +1,73 @@
+"""Every read the interfaces serve, one function each: workspace and repository in, JSON-like data out.
+
+Each loads the repository's graph through the workspace and asks the
+analysis; no interface loads a graph itself. So a later change can answer a
+read from stored rows instead of a loaded graph here, without touching the CLI,
+the HTTP routers or the MCP tools.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from cairn.api.services.workspace import Workspace
+from cairn.graph.errors import InvalidQuery
+from cairn.graph.store import RepositorySummary
+from cairn.queries import dependencies, explore, ownership
+from cairn.queries.decisions import decision_list, rule_list
+
+LEVELS = ("module", "component")
+
+
+def repositories(ws: Workspace) -> list[RepositorySummary]:
+    return ws.store.repositories()
+
+
+def components(ws: Workspace, repo: str | None) -> dict[str, Any]:
+    """``{"components": [...]}``: paths, size, couplings and knowledge risk of every component."""
+    return dependencies.component_list(ws.graph(repo))
+
+
+def component_card(ws: Workspace, repo: str | None, name: str) -> dict[str, Any]:
+    return explore.component_card(ws.graph(repo), name)
+
+
+def dependency_graph(ws: Workspace, repo: str | None, level: str = "module") -> dict[str, Any]:
+    """Modules and their imports (``module``), or components and their dependencies (``component``)."""
+    if level not in LEVELS:
+        raise InvalidQuery(f"level is module or component, not {level!r}")
+    graph = ws.graph(repo)
+    return dependencies.module_dependencies(graph) if level == "module" else dependencies.component_dependencies(graph)
+
+
+def bus_factor(ws: Workspace, repo: str | None, *, component: str | None = None, leaving: Iterable[str] = ()) -> dict[str, Any]:
+    return ownership.bus_factor(ws.graph(repo), component=component, leaving=list(leaving))
+
+
+def decisions(ws: Workspace, repo: str | None) -> dict[str, Any]:
+    return decision_list(ws.graph(repo))
+
+
+def rules(ws: Workspace, repo: str | None, component: str | None = None) -> dict[str, Any]:
+    return rule_list(ws.graph(repo), component)
+
+
+def shortest_path(ws: Workspace, repo: str | None, source: str, target: str) -> dict[str, Any]:
+    return explore.shortest_path(ws.graph(repo), source, target)
+
+
+def search(ws: Workspace, repo: str | None, query: str, *, limit: int = 50) -> dict[str, Any]:
+    return explore.search(ws.graph(repo), query, limit=limit)
+
+
+def reading_list(ws: Workspace, repo: str | None, component: str | None = None) -> dict[str, Any]:
+    return explore.reading_list(ws.graph(repo), component)
+
+
+def central_modules(ws: Workspace, repo: str | None, *, limit: int = 10, component: str | None = None) -> list[dict[str, Any]]:
+    return explore.central_modules(ws.graph(repo), limit, component=component)
+
+
+def cypher(ws: Workspace, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Read-only Cypher on a Neo4j store (the store refuses writes and says so)."""
+    return ws.store.cypher(query, params or {})

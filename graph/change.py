@@ -1,0 +1,127 @@
+"""A change: what a pull request (or a proposed diff) does, as ingest hands it to the PR check.
+
+* ``FileChange`` — one changed file: ``status`` (added, modified, deleted,
+  renamed), its ``path`` after the change (before, for a deletion), the
+  ``old_path`` of a rename, whether git saw it as ``binary``, the post-change
+  line ranges it touches (``hunks``) and the component each side belongs to
+  (by the stored component definitions, so a file outside any module still
+  counts for its component);
+* ``Identity`` — someone involved in the change: ``name``, ``email``, the
+  ``role`` they played (author, committer, co-author, reviewer, the PR's
+  author on the forge) and what they are (``kind``: human, bot or agent),
+  classified by the repository's identity patterns when the change was built;
+* ``ChangeSet`` — the whole change: its files and identities, the PR
+  description, the ``base`` commit (the merge base) and the ``head`` commit
+  (None for a diff not yet committed), the baseline of known violations at the
+  base, and the code graphs before (``base_graph``) and after
+  (``head_graph``) — model objects carrying the stored rules and decisions, so
+  the change is judged by what the team ingested, not by what it proposes.
+  ``changed_modules`` names the modules whose imports may differ (None:
+  compare every module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from cairn.graph.baseline import Baseline
+from cairn.graph.model import RepoGraph
+
+
+class ChangeStatus(str, Enum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """Lines ``start`` … ``start + count - 1`` after the change; ``count`` 0 is a deletion just after ``start``."""
+
+    start: int
+    count: int
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One changed file (see the module docstring)."""
+
+    status: ChangeStatus
+    path: str
+    old_path: str | None = None
+    binary: bool = False
+    hunks: tuple[LineRange, ...] = ()
+    component: str | None = None
+    old_component: str | None = None
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path, self.old_path) if self.old_path else (self.path,)
+
+    @property
+    def first_line(self) -> int | None:
+        """The first post-change line the change touches, for pointing at it."""
+        lines = [h.start for h in self.hunks if h.count > 0]
+        return min(lines) if lines else None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "status": self.status.value}
+        if self.old_path:
+            data["old_path"] = self.old_path
+        return data
+
+
+class IdentityRole(str, Enum):
+    AUTHOR = "author"
+    COMMITTER = "committer"
+    CO_AUTHOR = "co-author"
+    REVIEWER = "reviewer"
+    PR_AUTHOR = "pr-author"
+
+    @property
+    def wrote_it(self) -> bool:
+        """Whether this role made the change (and so should not review it)."""
+        return self is not IdentityRole.REVIEWER
+
+
+class IdentityKind(str, Enum):
+    HUMAN = "human"
+    BOT = "bot"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Someone involved in a change, with their role and what they are."""
+
+    name: str
+    email: str
+    role: IdentityRole
+    kind: IdentityKind = IdentityKind.HUMAN
+
+    @property
+    def contact(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """A change ready to be judged (see the module docstring)."""
+
+    files: tuple[FileChange, ...]
+    base_graph: RepoGraph
+    head_graph: RepoGraph
+    identities: tuple[Identity, ...] = ()
+    description: str | None = None
+    base: str | None = None
+    head: str | None = None
+    baseline: Baseline | None = None
+    changed_modules: frozenset[str] | None = field(default=None)
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """Every path the change touches, before and after."""
+        return frozenset(p for f in self.files for p in f.paths)

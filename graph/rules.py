@@ -1,0 +1,246 @@
+"""The boundary-rule language: what a rule says, and how a Rule node holds it.
+
+A *rule* declares which imports a codebase may not have. The same schema is
+written in ``cairn.toml``, inside an ADR, or derived from an import-linter
+contract (``ingest.rules`` reads them all); ``queries.contracts`` judges them.
+
+Fields (every rule):
+
+``id`` (required, unique), ``kind``, ``severity`` (``block`` | ``warn`` |
+``info``, default ``block``: a declared boundary is meant to hold, and the
+baseline is how a team adopts a rule on code that breaks it today),
+``because`` (the decision that declares it: a repository-relative ADR path, file
+name or number; implicit and fixed for rules written inside an ADR),
+``description``, ``exceptions`` (a list of ``{importer, imported, reason,
+expires}``: module patterns, a required reason and an optional date after which
+the exception no longer applies), ``transitive`` (default false: direct imports
+only), ``include_type_only`` (default false: imports made only for type
+checking do not count), ``include_dynamic`` (default true), ``as_packages``
+(default true: a module subject includes its descendants).
+
+Kinds and their parameters:
+
+==============  =================================================================
+``forbidden``   ``from``, ``to``: no module of ``from`` imports a module of ``to``
+``layers``      ``layers`` top to bottom: a lower layer imports no higher one.
+                A layer is one subject, or siblings ``"a | b"`` (independent of
+                each other) / ``"a : b"`` (free to import each other), or a list
+                (= ``|``); ``"(x)"`` marks an optional layer. ``closed``: layers
+                that may not be skipped (a layer above a closed one imports
+                nothing below it). ``containers``: module prefixes each layer
+                name is relative to (the check runs once per container).
+``independence`` ``components``: none imports another
+``allowed_only``  ``from`` may import only ``to`` (and itself); external packages
+                  are restricted only when ``to`` names one (``external:NAME``)
+``acyclic``     ``components`` (default: every component): no import cycle
+                among them
+``interface``   ``component``, ``modules``: from outside the component only the
+                listed modules (and their descendants) may be imported
+==============  =================================================================
+
+Subjects. A subject is resolved against the graph when the check runs:
+``component:NAME`` is that component's modules; ``module:NAME`` is the module
+``NAME`` and, with ``as_packages``, every module below it (``NAME.x`` or, for
+path-named modules, ``NAME/x``); ``external:NAME`` is a third-party package. A
+bare word is a component when a component of that name exists, else a module
+prefix, else an external package. ``*`` stands for one name segment and ``**``
+for one or more (import-linter's wildcards); in ``independence``, ``acyclic``
+and layer siblings a wildcard subject stands for each module it matches
+separately. Exception patterns match module names exactly, with the same
+wildcards.
+
+A ``DeclaredRule`` is a validated rule with where it came from; it is written to
+and read from a Rule node through ``to_props`` / ``from_node``, so ingest and
+the analyses agree on every property name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cairn.graph.model import Node
+from cairn.graph.severity import Severity
+
+RuleKind = Literal["forbidden", "layers", "independence", "allowed_only", "acyclic", "interface"]
+RULE_KINDS: tuple[str, ...] = ("forbidden", "layers", "independence", "allowed_only", "acyclic", "interface")
+
+
+class RuleException(BaseModel):
+    """An import a rule lets pass: ``importer`` → ``imported`` (module patterns), with a reason, until ``expires``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    importer: str = Field(min_length=1)
+    imported: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    expires: date | None = None
+
+    @field_validator("reason")
+    @classmethod
+    def _real_reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an exception needs a reason")
+        return value.strip()
+
+    def expired(self, today: date) -> bool:
+        """Whether the exception no longer applies: it applies up to and including its ``expires`` date."""
+        return self.expires is not None and self.expires < today
+
+    def to_props(self) -> dict[str, Any]:
+        return {"importer": self.importer, "imported": self.imported, "reason": self.reason,
+                "expires": self.expires.isoformat() if self.expires else None}
+
+
+class RuleSpec(BaseModel):
+    """One boundary rule as written (see the module docstring for the fields)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    id: str = Field(min_length=1)
+    kind: RuleKind
+    severity: Severity = Severity.BLOCK
+    because: str | None = None
+    description: str | None = None
+    exceptions: list[RuleException] = Field(default_factory=list)
+    transitive: bool = False
+    include_type_only: bool = False
+    include_dynamic: bool = True
+    as_packages: bool = True
+    from_: list[str] = Field(default_factory=list, alias="from")
+    to: list[str] = Field(default_factory=list)
+    layers: list[str] = Field(default_factory=list)
+    closed: list[str] = Field(default_factory=list)
+    containers: list[str] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)
+    component: str | None = None
+    modules: list[str] = Field(default_factory=list)
+    depth: int = Field(0, ge=0, le=50)
+
+    @field_validator("from_", "to", "closed", "containers", "components", "modules", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("layers", mode="before")
+    @classmethod
+    def _layer_entries(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [" | ".join(map(str, v)) if isinstance(v, list) else v for v in value]
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if value != value.strip() or any(ch.isspace() for ch in value):
+            raise ValueError("rule ids contain no spaces")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_parameters(self) -> "RuleSpec":
+        needs: dict[str, tuple[str, ...]] = {
+            "forbidden": ("from_", "to"), "layers": ("layers",), "independence": ("components",),
+            "allowed_only": ("from_", "to"), "acyclic": (), "interface": ("component", "modules"),
+        }
+        allowed: dict[str, tuple[str, ...]] = {
+            "forbidden": ("from_", "to"), "layers": ("layers", "closed", "containers"), "independence": ("components",),
+            "allowed_only": ("from_", "to"), "acyclic": ("components", "depth"), "interface": ("component", "modules"),
+        }
+        for name in needs[self.kind]:
+            if not getattr(self, name):
+                raise ValueError(f"a {self.kind} rule needs '{name.rstrip('_')}'")
+        for name in ("from_", "to", "layers", "closed", "containers", "components", "component", "modules", "depth"):
+            if getattr(self, name) and name not in allowed[self.kind]:
+                raise ValueError(f"'{name.rstrip('_')}' does not apply to a {self.kind} rule")
+        if self.transitive and self.kind in ("allowed_only", "acyclic", "interface"):
+            raise ValueError(f"'transitive' does not apply to a {self.kind} rule")
+        if self.kind == "layers":
+            parsed = [parse_layer(entry) for entry in self.layers]
+            names = [name for layer in parsed for name in layer.names]
+            if len(names) != len(set(names)):
+                raise ValueError("a module or component appears in more than one layer")
+            unknown = [c for c in self.closed if c not in names]
+            if unknown:
+                raise ValueError(f"closed layer {unknown[0]!r} is not one of the layers")
+        if self.kind == "independence" and len(self.components) < 2 and not any("*" in c for c in self.components):
+            raise ValueError("an independence rule needs at least two components")
+        return self
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One entry of a layers rule: its subject names, which are optional, and whether siblings are independent."""
+
+    names: tuple[str, ...]
+    optional: tuple[bool, ...]
+    independent: bool = True
+
+
+_COLON_SEPARATOR = re.compile(r"(?<!component)(?<!module)(?<!external):")
+
+
+def parse_layer(entry: str) -> Layer:
+    """``"a | b"`` → independent siblings, ``"a : b"`` → siblings that may import each other, ``"(a)"`` optional.
+
+    A colon directly after ``component``, ``module`` or ``external`` is a subject
+    prefix, not a separator.
+    """
+    colon_parts = _COLON_SEPARATOR.split(entry)
+    if "|" in entry and len(colon_parts) > 1:
+        raise ValueError(f"layer {entry!r} mixes '|' and ':'")
+    independent = len(colon_parts) == 1
+    parts = [p.strip() for p in (entry.split("|") if "|" in entry else colon_parts)]
+    if not all(parts):
+        raise ValueError(f"layer {entry!r} has an empty name")
+    names, optional = [], []
+    for p in parts:
+        is_optional = p.startswith("(") and p.endswith(")")
+        names.append(p[1:-1].strip() if is_optional else p)
+        optional.append(is_optional)
+    return Layer(tuple(names), tuple(optional), independent)
+
+
+@dataclass(frozen=True)
+class DeclaredRule:
+    """A validated rule and where it came from: the Rule node of the graph, typed.
+
+    ``source`` is the file that declares it (``cairn.toml``, an ADR path,
+    ``.importlinter`` …), ``origin`` the place inside it, ``because`` the
+    repository-relative path of the decision behind it, resolved.
+    """
+
+    spec: RuleSpec
+    source: str
+    origin: str
+    because: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def to_props(self) -> dict[str, Any]:
+        s = self.spec
+        return {
+            "id": s.id, "kind": s.kind, "severity": s.severity.value, "because": self.because, "source": self.source,
+            "origin": self.origin, "description": s.description, "transitive": s.transitive,
+            "include_type_only": s.include_type_only, "include_dynamic": s.include_dynamic, "as_packages": s.as_packages,
+            "from": list(s.from_), "to": list(s.to), "layers": list(s.layers), "closed": list(s.closed),
+            "containers": list(s.containers), "components": list(s.components), "component": s.component,
+            "modules": list(s.modules), "depth": s.depth,
+            "exceptions": [e.to_props() for e in s.exceptions],
+        }
+
+    @classmethod
+    def from_node(cls, node: Node) -> "DeclaredRule":
+        """The rule a Rule node holds (written by ``to_props``)."""
+        props = node.props
+        fields = {name: props[name] for name in RuleSpec.model_fields if name not in ("from_", "exceptions") and props.get(name) is not None}
+        fields["from"] = props.get("from") or []
+        fields["exceptions"] = [{k: v for k, v in e.items() if v is not None} for e in props.get("exceptions") or []]
+        fields["id"] = node.key
+        return cls(RuleSpec.model_validate(fields), str(props.get("source") or ""), str(props.get("origin") or ""),
+                   props.get("because"))

@@ -1,0 +1,128 @@
+"""The import graph indexed for the contracts: modules, their components, and import edges both ways.
+
+Module ids are the model's module names; an external package ``requests`` is
+``external:requests``. Subjects of a rule (``component:api``,
+``module:shop.db``, ``external:requests``, a bare word, wildcards) resolve
+here to groups of module ids (see ``graph.rules`` for the subject language).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cairn.graph.model import Label, Rel, RepoGraph
+
+EXTERNAL = "external:"
+
+
+@dataclass(frozen=True)
+class ImportEdge:
+    """An import between two modules: its kind (runtime, dynamic, type_only) and where it is."""
+
+    kind: str
+    file: str | None
+    line: int | None
+
+
+class ImportIndex:
+    """Modules, components and IMPORTS edges of one graph, indexed both ways."""
+
+    def __init__(self, graph: RepoGraph):
+        self.graph = graph
+        self.component_of: dict[str, str | None] = {}
+        self.component_modules: dict[str, set[str]] = {}
+        self.externals: set[str] = set()
+        ids: dict[str, str] = {}
+        for node in graph.nodes.values():
+            if node.label is Label.MODULE:
+                ids[node.id] = node.key
+                comp = node.get("component")
+                self.component_of[node.key] = comp
+                if comp:
+                    self.component_modules.setdefault(comp, set()).add(node.key)
+            elif node.label is Label.EXTERNAL:
+                ids[node.id] = EXTERNAL + node.key
+                self.externals.add(node.key)
+            elif node.label is Label.COMPONENT:
+                self.component_modules.setdefault(node.key, set())
+        self.modules = sorted(self.component_of)
+        self.succ: dict[str, dict[str, ImportEdge]] = {m: {} for m in self.modules}
+        self.pred: dict[str, dict[str, ImportEdge]] = {}
+        for e in graph.edges.values():
+            if e.type is not Rel.IMPORTS:
+                continue
+            a, b = ids.get(e.source), ids.get(e.target)
+            if a is None or b is None or a.startswith(EXTERNAL) or a == b:
+                continue
+            lines = e.get("lines") or []
+            edge = ImportEdge(e.get("kind") or "runtime", e.get("file"), lines[0] if lines else None)
+            self.succ[a][b] = edge
+            self.pred.setdefault(b, {})[a] = edge
+        self._prefix_names: list[str] | None = None
+
+    def prefix_names(self) -> list[str]:
+        """Every module name and every package prefix implied by one (for wildcard expansion)."""
+        if self._prefix_names is None:
+            names: set[str] = set()
+            for m in self.modules:
+                sep = "/" if "/" in m else "."
+                parts = m.split(sep)
+                for i in range(1, len(parts) + 1):
+                    names.add(sep.join(parts[:i]))
+            self._prefix_names = sorted(names)
+        return self._prefix_names
+
+    def under(self, prefix: str, as_packages: bool = True) -> set[str]:
+        if not as_packages:
+            return {prefix} if prefix in self.component_of else set()
+        dotted, slashed = prefix + ".", prefix + "/"
+        return {m for m in self.modules if m == prefix or m.startswith(dotted) or m.startswith(slashed)}
+
+    def resolve(self, subject: str, as_packages: bool = True) -> list[tuple[str, set[str]]]:
+        """Groups of module ids a subject names: one group, or one per wildcard match."""
+        subject = subject.strip()
+        if subject.startswith("component:"):
+            name = subject.split(":", 1)[1]
+            return [(name, set(self.component_modules.get(name, set())))]
+        if subject.startswith(EXTERNAL):
+            name = subject.split(":", 1)[1]
+            return [(subject, {EXTERNAL + name} if name in self.externals else set())]
+        explicit_module = subject.startswith("module:")
+        if explicit_module:
+            subject = subject.split(":", 1)[1]
+        elif subject in self.component_modules:
+            return [(subject, set(self.component_modules[subject]))]
+        if "*" in subject:
+            rx = wildcard(subject)
+            return [(name, self.under(name, as_packages)) for name in self.prefix_names() if rx.fullmatch(name)]
+        modules = self.under(subject, as_packages)
+        if not modules and subject in self.externals:
+            return [(EXTERNAL + subject, {EXTERNAL + subject})]
+        return [(subject, modules)]
+
+    def component(self, module: str) -> str | None:
+        return self.component_of.get(module)
+
+
+@lru_cache(maxsize=512)
+def wildcard(pattern: str) -> re.Pattern[str]:
+    """import-linter's wildcards as a regex: ``*`` one name segment, ``**`` one or more."""
+    sep = "/" if "/" in pattern else "."
+    seg = "[^/]+" if sep == "/" else "[^.]+"
+    parts = []
+    for part in pattern.split(sep):
+        if part == "**":
+            parts.append(f"{seg}(?:{re.escape(sep)}{seg})*")
+        else:
+            parts.append(re.escape(part).replace(r"\*", seg))
+    return re.compile(re.escape(sep).join(parts))
+
+
+def matches(pattern: str, module: str) -> bool:
+    """Whether an exception pattern matches a module id (exactly, or by wildcards)."""
+    if "*" not in pattern:
+        return pattern == module or (module.startswith(EXTERNAL) and pattern == module[len(EXTERNAL):])
+    name = module[len(EXTERNAL):] if module.startswith(EXTERNAL) else module
+    return bool(wildcard(pattern).fullmatch(name))

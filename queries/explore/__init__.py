@@ -1,0 +1,21 @@
+"""Onboarding exploration over one repository's graph, one module per question.
+
+* ``card`` — the component card: purpose, modules, dependencies in and out,
+  governing decisions, knowledge holders, declared owners, recent activity;
+* ``paths`` — the shortest dependency path between two components or modules,
+  and the most central modules (PageRank);
+* ``reading_list`` — what a newcomer should read first;
+* ``search`` — components, modules, people and decisions by name.
+
+Everything computes on a ``RepoGraph``; the results are JSON-like dicts shared
+by the CLI, the HTTP API and the agent tools. Properties written by other
+ingest steps (decisions, history, derived bus factor) may be missing: a graph
+ingested without them still gives a useful card.
+"""
+
+from cairn.queries.explore.card import component_card, first_paragraph
+from cairn.queries.explore.paths import central_modules, shortest_path
+from cairn.queries.explore.reading_list import reading_list
+from cairn.queries.explore.search import search
+
+__all__ = ["central_modules", "component_card", "first_paragraph", "reading_list", "search", "shortest_path"]

@@ -1,0 +1,63 @@
+"""What the exploration queries share: unknown names with suggestions, decisions as rows, dates as text."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from cairn.graph.decisions import is_in_force, is_retired
+from cairn.graph.errors import UnknownName
+from cairn.graph.model import Label, Node, RepoGraph
+
+
+def unknown_name(kind: str, name: str, candidates: Iterable[str], repo: str) -> UnknownName:
+    """The error for a name the graph does not hold, suggesting close matches."""
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; `cairn search {name}` lists what matches"
+    return UnknownName(f"no {kind} named {name!r} in repository {repo}{hint}", kind=kind, name=name, suggestions=close)
+
+
+def person_name(node: Node | None, fallback: str) -> str:
+    if node is None:
+        return fallback
+    return str(node.get("name") or node.get("display_name") or node.key)
+
+
+def decision_summary(node: Node) -> dict[str, Any]:
+    return {
+        "path": node.key,
+        "number": node.get("number"),
+        "title": node.get("title") or Path(node.key).stem,
+        "status": node.get("status"),
+        "date": as_text(node.get("date")),
+    }
+
+
+def as_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, timezone.utc).isoformat(timespec="seconds")
+    return str(value)
+
+
+def component_node(graph: RepoGraph, name: str) -> Node:
+    node = graph.node(Label.COMPONENT, name)
+    if node is None:
+        raise unknown_name("component", name, (c.key for c in graph.of_label(Label.COMPONENT)), graph.repo)
+    return node
+
+
+def decision_order(node: Node, inferred: bool = False) -> tuple:
+    """Accepted first, then the rest, retired last; newest first within each; explicit links before inferred."""
+    status = node.get("status")
+    group = 0 if is_in_force(status) else 2 if is_retired(status) else 1
+    date = as_text(node.get("date")) or ""
+    return (group, inferred, not date, negated(date), node.key)
+
+
+def negated(text: str) -> tuple:
+    """Sort strings descending inside an ascending key."""
+    return tuple(-ord(ch) for ch in text)

@@ -1,0 +1,85 @@
+"""What a newcomer should read first: decisions in force, then the most central modules, then the people to ask.
+
+People are the knowledge holders of the scope (ranked by how many of its
+components they hold, and how high), then its declared owners; each is
+resolved to its Person node (``graph.people.PersonIndex``) so nobody is
+listed twice, and marked ``active`` (False: departed or inactive).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from cairn.graph.decisions import is_retired
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.people import KnowledgeHolder, PersonIndex
+from cairn.queries.explore.card import governing_decisions
+from cairn.queries.explore.common import component_node, decision_order, decision_summary, person_name
+from cairn.queries.explore.paths import central_modules
+from cairn.queries.ownership import gone_people
+
+
+def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int = 8, people: int = 5) -> dict[str, Any]:
+    """What a newcomer should read first: decisions in force, then central modules, then people to ask."""
+    if component is not None:
+        comp = component_node(graph, component)
+        module_ids = {m.id for m in graph.of_label(Label.MODULE) if m.get("component") == component}
+        decision_rows = [d for d in governing_decisions(graph, comp, module_ids) if not is_retired(d["_node"].get("status"))]
+        decision_rows = [{k: v for k, v in d.items() if k != "_node"} for d in decision_rows]
+        comps = [comp]
+    else:
+        nodes = [d for d in graph.of_label(Label.DECISION) if not is_retired(d.get("status"))]
+        nodes.sort(key=decision_order)
+        decision_rows = [decision_summary(d) for d in nodes]
+        comps = graph.of_label(Label.COMPONENT)
+    central = central_modules(graph, modules, component=component) if graph.of_label(Label.MODULE) else []
+    people_rows = _people_to_ask(graph, comps, people)
+
+    items: list[dict[str, Any]] = []
+    for d in decision_rows:
+        items.append({"kind": "decision", "title": d["title"], "ref": d["path"],
+                      "why": f"{d.get('status') or 'decision'}" + (f", {d['date']}" if d.get("date") else "")})
+    for m in central:
+        items.append({"kind": "module", "title": m["module"], "ref": m["path"] or m["module"],
+                      "why": f"imported by {m['imported_by']} module(s); PageRank {m['score']:.4f}"})
+    for p in people_rows:
+        items.append({"kind": "person", "title": p["name"], "ref": p["person"], "why": p["why"]})
+    return {
+        "repository": graph.repo,
+        "component": component,
+        "decisions": decision_rows,
+        "modules": central,
+        "people": people_rows,
+        "items": items,
+    }
+
+
+def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, Any]]:
+    index = PersonIndex.of(graph)
+    gone, _ = gone_people(graph, index)
+    score: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    reasons: dict[str, list[str]] = {}
+    active: dict[str, bool] = {}
+    for c in comps:
+        for rank, holder in enumerate(KnowledgeHolder.of(c)):
+            person = graph.node(Label.PERSON, holder.id) if holder.id else index.one(holder.person)
+            ident = person.key if person is not None else holder.person
+            score[ident] += 100 - min(rank, 99)
+            names.setdefault(ident, holder.person)
+            reasons.setdefault(ident, []).append(f"knows {c.key}")
+            active[ident] = person is None or person.id not in gone
+    comp_ids = {c.id for c in comps}
+    for e in graph.of_type(Rel.OWNS):
+        if e.target in comp_ids:
+            owner = graph.nodes.get(e.source)
+            if owner is not None:
+                score[owner.key] += 1
+                names.setdefault(owner.key, person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key)
+                reasons.setdefault(owner.key, []).append(f"declared owner of {graph.nodes[e.target].key}")
+                active.setdefault(owner.key, owner.id not in gone)
+    return [
+        {"person": ident, "name": names[ident], "why": "; ".join(sorted(set(reasons[ident]))), "active": active[ident]}
+        for ident, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    ]
