@@ -1,7 +1,23 @@
-"""The graph model and its stores.
+"""The model, the vocabulary every other part speaks, and the store port with its adapters.
 
-``graph.model`` defines the node and edge vocabulary with their keys;
-``graph.store`` is the port (the ``GraphStore`` interface) every analysis reads
-through; ``graph.embedded`` and ``graph.neo4j_store`` are its two adapters.
+The model: ``model`` (node and edge types with their keys, ``RepoGraph``).
+The shared vocabulary — frozen values whose docstrings define the domain
+words, written by ingest and read by the analyses through the same classes:
+
+* ``errors`` — ``CairnError`` and its specific subclasses;
+* ``severity`` — ``Severity`` (info < warn < block) and ``Verdict``;
+* ``findings`` — ``Finding``, the one result type of every check;
+* ``rules`` — the boundary-rule language (``RuleSpec``, ``DeclaredRule``);
+* ``decisions`` — decision status and what it means for rules, ``GovernsLink``;
+* ``thresholds`` — when a person counts as gone and a component at risk;
+* ``baseline`` — the known violations: locating, reading, writing them;
+* ``change`` — ``ChangeSet``: what a pull request does, ready to be judged;
+* ``people`` — ``PersonIndex`` (the one person lookup) and ``KnowledgeHolder``.
+
+The stores: ``store`` is the port (``GraphStore``); ``embedded`` and
+``neo4j_store`` its adapters, sharing ``values`` (property normalisation) and
+``atomic`` (the one atomic file write). Which adapter serves a location is the
+composition root's business (``api.bootstrap``).
+
 Nothing here imports ``ingest``, ``queries`` or ``api``.
 """

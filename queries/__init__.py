@@ -1,5 +1,15 @@
-"""The analyses: ownership and bus factor, boundary rules, PR check, exploration.
+"""The analyses: pure functions from the model to answers.
 
-Each analysis reads a ``RepoGraph`` (loaded from any ``GraphStore``) and computes
-in Python, so it has one implementation whatever the store.
+``dependencies`` (the dependency graph and component listing), ``ownership``
+(truck factor, knowledge holders, who is gone), ``contracts`` (the boundary
+check, one module per rule kind), ``pr_check`` (``analyse``: what a change
+introduces), ``explore`` (component card, paths, central modules, reading
+list, search) and ``decisions`` (decision and rule listings).
+
+Each reads a ``RepoGraph`` (loaded from any store) and the shared vocabulary
+of ``graph``, and computes in Python, so it has one implementation whatever
+the store. Queries import ``graph`` only: never ``ingest`` (their sibling,
+which builds what they judge — a ``ChangeSet`` for the PR check) nor ``api``;
+they run no git and read no repository, except a component's README for its
+card, inside the recorded checkout.
 """

@@ -66,3 +66,30 @@ def test_plain_unified_diff():
 def test_malformed_diffs_are_refused_with_a_reason(text, message):
     with pytest.raises(MalformedDiff, match=message):
         parse_unified_diff(text)
+
+
+def test_hunks_give_the_post_change_line_ranges():
+    changes = {c.path: c for c in parse_unified_diff(GIT_DIFF).changes}
+    assert [(h.start, h.count) for h in changes["shop/a.py"].hunks] == [(1, 3)]
+    assert changes["shop/a.py"].first_line == 1
+    assert [(h.start, h.count) for h in changes["shop/gone.py"].hunks] == [(0, 0)] and changes["shop/gone.py"].first_line is None
+    zero_context = ("diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -3 +3 @@\n-a\n+b\n@@ -10,0 +11,2 @@\n+c\n+d\n"
+                    "\\ No newline at end of file\n")
+    (change,) = parse_unified_diff(zero_context.splitlines(keepends=True)).changes  # lines, as git streams them
+    assert [(h.start, h.count) for h in change.hunks] == [(3, 1), (11, 2)] and change.first_line == 3
+
+
+def test_quoted_paths_and_type_changes():
+    text = ('diff --git "a/dir/tab\\there.py" "b/dir/tab\\there.py"\n--- "a/dir/tab\\there.py"\n+++ "b/dir/tab\\there.py"\n'
+            "@@ -1 +1 @@\n-a\n+b\n"
+            "diff --git a/link b/link\ndeleted file mode 120000\n--- a/link\n+++ /dev/null\n@@ -1 +0,0 @@\n-target\n"
+            "diff --git a/link b/link\nnew file mode 100644\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+content\n")
+    changes = parse_unified_diff(text).changes
+    assert [(c.path, c.status) for c in changes] == [("dir/tab\there.py", "modified"), ("link", "modified")]
+    assert [(h.start, h.count) for h in changes[1].hunks] == [(1, 1)]
+
+
+def test_a_renamed_path_may_not_climb_out_either():
+    text = "diff --git a/../x b/y\nsimilarity index 100%\nrename from ../x\nrename to y\n"
+    with pytest.raises(MalformedDiff, match="malformed diff: unsafe"):
+        parse_unified_diff(text)

@@ -1,0 +1,110 @@
+"""The PR check's judgement as a pure function: a stored graph and a ChangeSet in, a PRReport out (no git, no store)."""
+
+from __future__ import annotations
+
+import copy
+
+from cairn.graph.baseline import Baseline
+from cairn.graph.change import ChangeSet, ChangeStatus, FileChange, Identity, IdentityKind, IdentityRole, LineRange
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.people import KnowledgeHolder
+from cairn.graph.rules import DeclaredRule, RuleSpec
+from cairn.graph.severity import Severity, Verdict
+from cairn.ingest.rules import add_rules
+from cairn.queries.pr_check import analyse
+
+ADA = ("Ada Lovelace", "ada@example.com")
+BOB = ("Bob Builder", "bob@example.com")
+GONE = ("Gus Gone", "gus@example.com")
+
+
+def stored_graph() -> RepoGraph:
+    g = RepoGraph("shop")
+    g.add_node(Label.REPOSITORY, "shop", head="base", newest_commit_at="2024-06-01T00:00:00+00:00", departed=["Gus Gone"])
+    holders = {"core": [("Ada Lovelace", "ada@example.com", 2, 0.66), ("Gus Gone", "gus@example.com", 1, 0.34)],
+               "api": [("Bob Builder", "bob@example.com", 2, 1.0)]}
+    for comp in ("core", "api"):
+        g.add_node(Label.COMPONENT, comp, paths=[f"shop/{comp}/**"], truck_factor=1, human_truck_factor=1, at_risk=comp == "core",
+                   knowledge_holders=[KnowledgeHolder(*h).to_props() for h in holders[comp]])
+        g.add_node(Label.MODULE, f"shop.{comp}.m", path=f"shop/{comp}/m.py", language="python", component=comp, files=[f"shop/{comp}/m.py"])
+        g.add_node(Label.FILE, f"shop/{comp}/m.py", component=comp)
+    for name, email in (ADA, BOB, GONE):
+        g.add_node(Label.PERSON, email, name=name, emails=[email], kind="human", last_active="2024-05-01T00:00:00+00:00")
+    g.add_node(Label.PERSON, "bot@example.com", name="Robot", emails=["bot@example.com"], kind="bot", last_active="2024-05-01T00:00:00+00:00")
+    spec = RuleSpec.model_validate({"id": "core-stays-pure", "kind": "forbidden", "from": ["core"], "to": ["api"], "severity": "warn"})
+    add_rules(g, [DeclaredRule(spec, "cairn.toml", "cairn.toml rule 1")])
+    return g
+
+
+def head_with_import(stored: RepoGraph) -> RepoGraph:
+    head = copy.deepcopy(stored)
+    head.add_edge(Rel.IMPORTS, head.node(Label.MODULE, "shop.core.m"), head.node(Label.MODULE, "shop.api.m"),
+                  kind="runtime", lines=[3], file="shop/core/m.py")
+    head.add_edge(Rel.DEPENDS_ON, head.node(Label.COMPONENT, "core"), head.node(Label.COMPONENT, "api"), count=1)
+    return head
+
+
+def change(stored: RepoGraph, *, identities=(), description=None, baseline=None, files=None) -> ChangeSet:
+    files = files or (FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1),), component="core"),)
+    return ChangeSet(files=tuple(files), base_graph=stored, head_graph=head_with_import(stored), identities=tuple(identities),
+                     description=description, base="base", head="head", baseline=baseline)
+
+
+def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
+    stored = stored_graph()
+    report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    by_rule = {f.rule: f for f in report.findings}
+    violation = by_rule["core-stays-pure"]
+    assert (violation.severity, violation.source, violation.target, violation.line, violation.new) == (
+        Severity.WARN, "shop.core.m", "shop.api.m", 3, True)
+    assert by_rule["cairn/new-component-dependency"].target_component == "api"
+    risk = by_rule["cairn/knowledge-risk"]
+    assert (risk.source_component, risk.file, risk.line) == ("core", "shop/core/m.py", 3)
+    assert report.verdict is Verdict.WARN and [e.source for e in report.new_edges] == ["shop.core.m"]
+    (core,) = report.touched_components
+    assert core.to_json()["knowledge_holders"] == [
+        {"person": "Ada Lovelace", "id": "ada@example.com", "files_authored": 2, "share": 0.66, "active": True},
+        {"person": "Gus Gone", "id": "gus@example.com", "files_authored": 1, "share": 0.34, "active": False}]
+    # Gus is departed, Bob wrote the change: Ada is the one to ask
+    assert report.suggested_reviewers == ("Ada Lovelace",)
+
+
+def test_an_agent_without_a_rationale_raises_every_finding_but_governance_one_step():
+    stored = stored_graph()
+    files = (FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1),), component="core"),
+             FileChange(ChangeStatus.MODIFIED, "cairn.toml", hunks=(LineRange(5, 2),)))
+    claude = Identity("Claude", "noreply@anthropic.com", IdentityRole.CO_AUTHOR, IdentityKind.AGENT)
+    report = analyse(stored, change(stored, identities=[claude], files=files))
+    severities = {f.rule: f.severity for f in report.findings}
+    assert severities["core-stays-pure"] is Severity.BLOCK and severities["cairn/knowledge-risk"] is Severity.WARN
+    assert severities["cairn/governance-change"] is Severity.INFO
+    assert report.agent.evidence == ("co-author Claude <noreply@anthropic.com> is a coding agent",)
+    assert report.blocking
+
+    argued = analyse(stored, change(stored, identities=[claude], files=files,
+                                    description="## Why\n\n" + "This coupling is temporary while the API helper moves into core. " * 2))
+    assert argued.rationale.written_rationale and not argued.blocking
+
+
+def test_the_baseline_at_the_base_hides_known_violations():
+    stored = stored_graph()
+    known = Baseline(frozenset({("core-stays-pure", "shop.core.m", "shop.api.m")}))
+    report = analyse(stored, change(stored, baseline=known))
+    assert "core-stays-pure" not in {f.rule for f in report.findings}
+
+
+def test_reviewers_are_never_authors_bots_or_gone():
+    stored = stored_graph()
+    stored.node(Label.COMPONENT, "core").props["knowledge_holders"] = [
+        KnowledgeHolder("Robot", "bot@example.com", 3, 0.9).to_props(), KnowledgeHolder("Ada Lovelace", "ada@example.com", 1, 0.1).to_props()]
+    ada_wrote_it = analyse(stored, change(stored, identities=[Identity("ada", "ADA@example.com", IdentityRole.PR_AUTHOR)]))
+    assert ada_wrote_it.suggested_reviewers == ()
+    someone_else = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    assert someone_else.suggested_reviewers == ("Ada Lovelace",)
+
+
+def test_a_non_code_file_touches_its_component():
+    stored = stored_graph()
+    docs = (FileChange(ChangeStatus.ADDED, "shop/api/README.md", component="api"),)
+    report = analyse(stored, ChangeSet(files=docs, base_graph=stored, head_graph=stored))
+    assert [c.name for c in report.touched_components] == ["api"] and report.findings == ()
