@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cairn.graph.findings import Finding
+from cairn.graph.severity import Verdict
 
 # Git refs from a request reach ``git`` as arguments: no leading dash (no option injection), no spaces or control characters.
 GIT_REF_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]{0,199}$"
@@ -249,7 +250,7 @@ class AgentDetection(Open):
 
 
 class PRCheckReport(Open):
-    verdict: Literal["pass", "warn", "block"]
+    verdict: Verdict
     findings: list[Finding]
     new_edges: list[dict[str, Any]]
     touched_components: list[dict[str, Any]]
