@@ -39,12 +39,13 @@ class DecisionStatus(str, Enum):
     UNKNOWN = "unknown"
 
 
-#: Status words of a decision that no longer guides the code.
-RETIRED_STATUSES = frozenset({"superseded", "deprecated", "rejected", "reverted", "obsolete"})
+#: Status words of a decision that no longer guides the code (ingest keeps unrecognised words such as "reverted").
+RETIRED_STATUSES = frozenset({DecisionStatus.SUPERSEDED.value, DecisionStatus.DEPRECATED.value, DecisionStatus.REJECTED.value,
+                              "reverted", "obsolete"})
 #: Status words of a decision in force.
-IN_FORCE_STATUSES = frozenset({"accepted", "approved", "adopted", "amended"})
+IN_FORCE_STATUSES = frozenset({DecisionStatus.ACCEPTED.value, DecisionStatus.AMENDED.value, "approved", "adopted"})
 #: Status words of a decision not decided yet: its rules only inform.
-ADVISORY_STATUSES = frozenset({"proposed"})
+ADVISORY_STATUSES = frozenset({DecisionStatus.PROPOSED.value})
 
 
 def status_word(status: Any) -> str:

@@ -202,11 +202,6 @@ def _load(graph: RepoGraph) -> _Knowledge:
     )
 
 
-def resolve_people(graph: RepoGraph, names: Iterable[str]) -> list[str]:
-    """Person node ids for names given as display name, id, alias, e-mail or @login (``PersonIndex``)."""
-    return _resolve(_load(graph), names)
-
-
 def _resolve(knowledge: _Knowledge, names: Iterable[str]) -> list[str]:
     out: list[str] = []
     for name in names:

@@ -443,3 +443,18 @@ def test_a_baseline_outside_the_checkout_is_refused(tmp_path):
     os.symlink(outside, checkout / ".cairn-baseline.json")
     with pytest.raises(BaselineError, match="symlink that resolves outside the checkout"):
         baseline_path(checkout, None)
+
+
+def test_one_definition_of_a_retired_decision():
+    from cairn.graph.decisions import enforcement, is_in_force, is_retired, status_word
+
+    assert status_word("Superseded by 0005") == "superseded" and status_word(None) == ""
+    assert [is_retired(s) for s in ("superseded", "Deprecated.", "rejected", "reverted", "obsolete", "accepted", "proposed")] == [
+        True, True, True, True, True, False, False]
+    assert is_in_force("Accepted (2021)") and is_in_force("amended") and not is_in_force("proposed")
+    assert enforcement("reverted") == (False, None) and enforcement("proposed") == (True, Severity.INFO)
+    assert enforcement(None) == (True, None)
+    # the check and the reading list agree: a reverted decision's rule is not enforced
+    rule = {"id": "old", "kind": "forbidden", "from": ["web"], "to": ["db"], "because": "docs/adr/0001-old.md"}
+    report = check(build(SHOP, [("shop.web.views", "shop.db.models")], [rule], {"docs/adr/0001-old.md": "reverted"}))
+    assert report.findings == [] and [s["rule"] for s in report.skipped_rules] == ["old"]
