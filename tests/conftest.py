@@ -1,6 +1,3 @@
-import sys
-from pathlib import Path
+"""Shared by every test: the real-Neo4j fixtures (``fixtures.neo4j_server``) as a plugin."""
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-pytest_plugins = ["neo4j_fixtures"] if (Path(__file__).parent / "neo4j_fixtures.py").exists() else []
+pytest_plugins = ["fixtures.neo4j_server"]

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cairn.api.cli import app
-from gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo
 
 CLI = str(Path(sys.executable).parent / "cairn")
 ALICE = ("Alice Architect", "alice@example.com")

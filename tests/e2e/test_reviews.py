@@ -10,8 +10,8 @@ from cairn.api.bootstrap import open_store
 from cairn.api.cli import app
 from cairn.api.services.ingesting import add_reviews
 from cairn.api.services.workspace import Workspace
-from explore_fixtures import LiveServer
-from gitrepo import GitRepo
+from fixtures.explore import LiveServer
+from fixtures.gitrepo import GitRepo
 
 ADA = ("Ada Lovelace", "ada@example.com")
 CLAUDE = ("Claude", "noreply@anthropic.com")

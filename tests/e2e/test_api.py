@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,11 +20,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cairn.api.bootstrap import open_store
 from cairn.api.services.changes import remote_slug
 from cairn.api.services.ingesting import ingest_into_store
-from explore_fixtures import ADA, CLAUDE, LiveServer, build_shop
-from gitrepo import GitRepo
-from cairn.api.bootstrap import open_store
+from fixtures.explore import ADA, CLAUDE, LiveServer, build_shop
+from fixtures.gitrepo import GitRepo
 
 TOKEN = "t0ken-for-tests"
 HOOK_SECRET = "hook-secret"
@@ -374,29 +373,6 @@ def test_openapi_fuzzing_finds_no_server_error(server):
 
 
 # -- the same API on a Neo4j store ------------------------------------------------------------------------
-
-NEO4J_SERVER = Path(__file__).parent / "neo4j" / "server.sh"
-
-
-if not (Path(__file__).parent / "neo4j_fixtures.py").exists():
-    # Until the shared Neo4j fixtures exist (tests/neo4j_fixtures.py, loaded by conftest), start one here.
-    @pytest.fixture(scope="module")
-    def neo4j_uri(tmp_path_factory):
-        """$CAIRN_TEST_NEO4J_URI when given, else a real Neo4j started by tests/neo4j/server.sh for this module."""
-        given = os.environ.get("CAIRN_TEST_NEO4J_URI")
-        if given:
-            yield given
-            return
-        if not shutil.which("java") or not shutil.which("mvn"):
-            pytest.skip("Neo4j needs Java 17+ and Maven (tests/neo4j/server.sh)")
-        env = {**os.environ, "NEO4J_TEST_HOME": str(tmp_path_factory.mktemp("neo4j-home"))}
-        started = subprocess.run(["bash", str(NEO4J_SERVER), "start"], capture_output=True, text=True, env=env, timeout=600)
-        assert started.returncode == 0, started.stderr[-2000:]
-        try:
-            yield started.stdout.strip().splitlines()[-1]
-        finally:
-            subprocess.run(["bash", str(NEO4J_SERVER), "stop"], capture_output=True, env=env, timeout=120)
-
 
 @pytest.mark.neo4j
 def test_the_api_on_neo4j_with_read_only_cypher(neo4j_uri, shop):

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cairn.api.cli import app
-from gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo
 
 
 def test_embedded_store_says_cypher_needs_neo4j(tmp_path):

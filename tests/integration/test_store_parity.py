@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cairn.api.cli import app
-from gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo
 
 pytestmark = pytest.mark.neo4j
 

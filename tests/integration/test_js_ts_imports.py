@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import language_harness
-from gitrepo import GitRepo
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
 from cairn.ingest.code.javascript import JavaScriptLanguage, JavaScriptResolver, external_package
+from fixtures import language_harness
+from fixtures.gitrepo import GitRepo
 
 EXT = True  # readability of expected edge tuples: (source, target, kind, external)
 INT = False

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cairn.api.cli import app
-from gitrepo import GitRepo
 from cairn.api.bootstrap import open_store
+from cairn.api.cli import app
+from fixtures.gitrepo import GitRepo
 
 CLI = str(Path(sys.executable).parent / "cairn")
 

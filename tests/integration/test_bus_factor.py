@@ -1,6 +1,6 @@
 """Truck factor (Avelino et al.), human-knowledge truck factor, orphaned files, --leaving, and the CLI.
 
-Expectations are hand-computed in ``ownership_fixtures`` (DOA per file) and
+Expectations are hand-computed in ``fixtures.ownership`` (DOA per file) and
 below (the greedy removals).
 """
 
@@ -21,10 +21,10 @@ from cairn.graph.people import KnowledgeHolder
 from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.history import add_knowledge, mine_history
-from ownership_fixtures import build_team_repo, hand_built_graph
 from cairn.queries.ownership import (
     annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor, is_author,
 )
+from fixtures.ownership import build_team_repo, hand_built_graph
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +194,7 @@ def test_annotate_writes_derived_properties(team_root):
 
 
 def test_empty_history_gives_zero_without_error(tmp_path):
-    from gitrepo import GitRepo
+    from fixtures.gitrepo import GitRepo
 
     GitRepo(tmp_path / "empty")
     graph = hand_built_graph()

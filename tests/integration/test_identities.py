@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gitrepo import GitRepo
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.identities import (
     Classifier, check_mailmap, github_login, mailmap_problems, normalise_name, parse_contact, resolve_identities,
 )
+from fixtures.gitrepo import GitRepo
 
 
 @pytest.mark.parametrize(

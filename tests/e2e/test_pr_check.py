@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cairn.api.cli import app
-from gitrepo import GitRepo
 from cairn.api.bootstrap import open_store
+from cairn.api.cli import app
 from cairn.graph.errors import InvalidChange
 from cairn.graph.severity import Verdict
 from cairn.ingest.change import change_from_diff, change_from_refs
 from cairn.queries.pr_check import analyse
+from fixtures.gitrepo import GitRepo
 
 ADA = ("Ada Lovelace", "ada@example.com")
 BOB = ("Bob Builder", "bob@example.com")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import language_harness
-from gitrepo import GitRepo
 from cairn.ingest.code.base import RUNTIME, ParsedFile
 from cairn.ingest.code.go import GoLanguage, GoResolver, parse_go_mod
+from fixtures import language_harness
+from fixtures.gitrepo import GitRepo
 
 EXT = True
 INT = False

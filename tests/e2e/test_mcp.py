@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from explore_fixtures import ingest_shop
+from fixtures.explore import ingest_shop
 
 CAIRN = Path(sys.executable).parent / "cairn"
 

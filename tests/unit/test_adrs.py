@@ -8,8 +8,8 @@ import pytest
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import clean_title, parse_date, read_decisions, status_word
-from cairn.ingest.decision_graph import add_decisions
 from cairn.ingest.config import AdrSettings
+from cairn.ingest.decision_graph import add_decisions
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:

@@ -8,7 +8,7 @@ from cairn.graph.model import Label, Rel
 from cairn.ingest.codeowners import add_ownership, parse_codeowners, read_codeowners
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.history import add_knowledge, mine_history
-from ownership_fixtures import build_team_repo, hand_built_graph
+from fixtures.ownership import build_team_repo, hand_built_graph
 
 
 def write(root: Path, files: dict[str, str]) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import language_harness
-from gitrepo import GitRepo
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
 from cairn.ingest.code.python import PythonLanguage, PythonResolver, _parse_import_text, _parser, import_candidates
+from fixtures import language_harness
+from fixtures.gitrepo import GitRepo
 
 EXT = True  # readability of expected edge tuples: (source, target, kind, external)
 INT = False

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import language_harness
-from gitrepo import GitRepo
 from cairn.ingest.code.base import RUNTIME, ParsedFile
 from cairn.ingest.code.java import JavaLanguage, JavaResolver, external_group
+from fixtures import language_harness
+from fixtures.gitrepo import GitRepo
 
 EXT = True
 INT = False

@@ -7,11 +7,11 @@ import subprocess
 
 import pytest
 
-from gitrepo import GitRepo
 from cairn.graph.model import Label, Rel
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.history import add_knowledge, degree_of_authorship, mine_history
-from ownership_fixtures import build_team_repo, hand_built_graph
+from fixtures.gitrepo import GitRepo
+from fixtures.ownership import build_team_repo, hand_built_graph
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 
 import os
 
-from gitrepo import GitRepo
+from cairn.graph.model import Label
 from cairn.ingest.components import ComponentMap, declared_components, infer_components
 from cairn.ingest.config import parse_config
-from cairn.graph.model import Label
 from cairn.ingest.files import is_source_file, list_files
 from cairn.ingest.pipeline import ingest_repository
+from fixtures.gitrepo import GitRepo
 
 
 def test_listing_skips_with_reasons(tmp_path):

@@ -1,4 +1,4 @@
-"""Exploration queries and their CLI on a real ingested repository (tests/explore_fixtures.py)."""
+"""Exploration queries and their CLI on a real ingested repository (tests/fixtures/explore.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from cairn.api.cli import app
 from cairn.graph.errors import CairnError, InvalidQuery, UnknownName
 from cairn.queries.dependencies import component_list
 from cairn.queries.explore import central_modules, component_card, first_paragraph, reading_list, search, shortest_path
-from explore_fixtures import ingest_shop
+from fixtures.explore import ingest_shop
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -236,7 +236,7 @@ def test_cli_bad_names_are_one_line_errors(shop):
 
 def test_an_inferred_decision_carries_its_confidence_through_the_cli(tmp_path):
     """Ingest writes a GOVERNS link's confidence and the card reads it through the same class: never null."""
-    from gitrepo import GitRepo
+    from fixtures.gitrepo import GitRepo
 
     repo = GitRepo(tmp_path / "shop")
     repo.commit({

@@ -5,7 +5,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = {"graph": "cairn.graph", "ingest": "cairn.ingest", "queries": "cairn.queries", "api": "cairn.api"}
 
 

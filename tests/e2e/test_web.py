@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cairn.api.services.ingesting import ingest_into_store
-from explore_fixtures import ADA, CLAUDE, LiveServer, build_shop
 from cairn.api.bootstrap import open_store
+from cairn.api.services.ingesting import ingest_into_store
+from fixtures.explore import ADA, CLAUDE, LiveServer, build_shop
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
