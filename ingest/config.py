@@ -41,6 +41,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message names the file and the problem."""
@@ -140,10 +142,17 @@ def load_config(root: Path, explicit: Path | None = None) -> CairnConfig:
     else:
         candidates += [(root / "cairn.toml", False), (root / "pyproject.toml", True)]
     for path, in_pyproject in candidates:
-        if not path.is_file():
-            continue
+        if explicit is None:  # the checkout's own file: read only if it is a regular file inside the checkout
+            try:
+                raw = read_checkout_file(root, path.name)
+            except RefusedFile as exc:
+                raise ConfigError(str(exc)) from None
+            if raw is None:
+                continue
+        else:  # the file named on the command line (checked above)
+            raw = path.read_bytes()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{_display(path, root)}: not valid TOML ({exc})") from None
         if in_pyproject:

@@ -384,7 +384,7 @@ def test_dates(raw, iso):
 
 @pytest.mark.parametrize("text, status", [
     ("Accepted", "accepted"), ("Approved", "accepted"), ("PROPOSED", "proposed"), ("Draft", "proposed"),
-    ("on hold", "proposed"), ("Pending", "proposed"), ("Rejected", "rejected"), ("Deprecated", "deprecated"),
+    ("on hold", "on hold"), ("Pending", "pending"), ("On Hold", "on hold"), ("Draft", "proposed"), ("Rejected", "rejected"), ("Deprecated", "deprecated"),
     ("Reverted by 0009", "deprecated"), ("Partly superseded by 0004", "amended"), ("Superseded", "superseded"),
     ("Lorem", None),
 ])

@@ -24,11 +24,12 @@ from pathlib import Path
 from cairn.ingest.adrs.components import INFERENCE_THRESHOLD, infer_components
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
 from cairn.ingest.adrs.fields import clean_title, parse_date, read_status, status_word
-from cairn.ingest.adrs.formats import AdrFormatError, parse_decision
+from cairn.ingest.adrs.formats import MAX_ADR_BYTES, AdrFormatError, parse_decision
 from cairn.ingest.adrs.graph import add_decisions, decision_props
 from cairn.ingest.adrs.records import ComponentLink, Decision, Problem, RawRule
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
 from cairn.ingest.config import AdrSettings
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 __all__ = [
     "INFERENCE_THRESHOLD", "AdrFormatError", "ComponentLink", "Decision", "DecisionSet", "Problem", "RawRule",
@@ -49,7 +50,13 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     for folder in folders:
         for rel in adr_files(root, folder):
             try:
-                decision = parse_decision(rel, (root / rel).read_bytes())
+                raw = read_checkout_file(root, rel, limit=MAX_ADR_BYTES)
+                if raw is None:
+                    continue
+                decision = parse_decision(rel, raw)
+            except RefusedFile as exc:
+                result.problems.append(Problem(rel, exc.reason + "; not read", skipped=True))
+                continue
             except AdrFormatError as exc:
                 result.problems.append(Problem(rel, str(exc), skipped=True))
                 continue

@@ -24,7 +24,7 @@ from cairn.ingest.adrs.markdown import split_inline
 
 # Normalised statuses, from the latest lifecycle state to the earliest: when a
 # record carries several status lines the first of these found wins.
-STATUS_PRIORITY = ("superseded", "deprecated", "rejected", "amended", "accepted", "proposed")
+STATUS_PRIORITY = ("superseded", "deprecated", "rejected", "amended", "accepted", "on hold", "pending", "proposed")
 # Phrases mapped to a status, checked longest first so "partly superseded" is not "superseded".
 STATUS_WORDS: dict[str, str] = {
     "partly superseded": "amended", "partially superseded": "amended", "superseded": "superseded",
@@ -33,8 +33,8 @@ STATUS_WORDS: dict[str, str] = {
     "rejected": "rejected", "declined": "rejected", "refused": "rejected", "amended": "amended",
     "accepted": "accepted", "approved": "accepted", "adopted": "accepted", "agreed": "accepted",
     "decided": "accepted", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
-    "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "proposed",
-    "planned": "proposed", "on hold": "proposed", "under review": "proposed", "in review": "proposed",
+    "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "pending",
+    "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed",
     "under discussion": "proposed", "in discussion": "proposed", "in progress": "proposed", "wip": "proposed",
     "rfc": "proposed", "suggested": "proposed", "open": "proposed",
 }
@@ -95,7 +95,7 @@ def read_status(lines: list[str]) -> tuple[str | None, list[tuple[str, str, str 
 
 
 def status_word(text: str) -> str | None:
-    """The normalised status a phrase names ("Approved" → accepted, "on hold" → proposed), or None."""
+    """The normalised status a phrase names ("Approved" → accepted, "draft" → proposed), or None."""
     low = " " + re.sub(r"[^a-z ]+", " ", text.lower()) + " "
     low = " ".join(low.split())
     padded = f" {low} "

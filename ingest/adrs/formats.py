@@ -24,7 +24,8 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-import frontmatter
+import re
+
 import yaml
 
 from cairn.ingest.adrs.fields import (
@@ -33,6 +34,7 @@ from cairn.ingest.adrs.fields import (
 )
 from cairn.ingest.adrs.markdown import MARKDOWN, Document
 from cairn.ingest.adrs.records import RELATIONS, ComponentLink, Decision, RawRule
+from cairn.ingest.untrusted import UnsafeYaml, load_yaml
 
 MAX_ADR_BYTES = 1_000_000
 META_KEYS = {
@@ -45,7 +47,8 @@ META_KEYS = {
 }
 
 
-_FRONT_MATTER = frontmatter.YAMLHandler()
+#: A front matter boundary: a line of three or more dashes (Jekyll's, python-frontmatter's).
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 
 
 class AdrFormatError(Exception):
@@ -151,15 +154,16 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     first = text.split("\n", 1)[0].strip()
     if first != "---":
         return {}, text, 1
-    parts = _FRONT_MATTER.FM_BOUNDARY.split(text, 2)
+    parts = _BOUNDARY.split(text, 2)
     if len(parts) < 3:
         raise AdrFormatError("front matter starts with '---' but is never closed")
     try:
-        meta = _FRONT_MATTER.load(parts[1])
+        meta = load_yaml(parts[1])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise AdrFormatError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or one_line(exc)}") from None
+        what = "refused" if isinstance(exc, UnsafeYaml) else "is not valid YAML"
+        raise AdrFormatError(f"front matter {what}{where}: {getattr(exc, 'problem', None) or one_line(exc)}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

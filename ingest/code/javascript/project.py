@@ -15,8 +15,8 @@
   holding a package.json.
 
 Every file is read through ``Layout.read_text`` (the checkout's guarded
-reader); a file that is broken is a one-line entry in ``problems``, never an
-error.
+reader) and YAML with ``cairn.ingest.untrusted.load_yaml`` (no aliases); a
+file that is broken is a one-line entry in ``problems``, never an error.
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import json5
+import yaml
+
 from cairn.ingest.code.base import Layout
 from cairn.ingest.code.javascript.specifiers import ancestors, glob_regex, is_relative, join, parent
+from cairn.ingest.untrusted import load_yaml
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 
@@ -145,12 +149,10 @@ class ProjectFiles:
         if text is not None:
             try:
                 data = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 try:
-                    import json5
-
                     data = json5.loads(text)
-                except Exception as exc:  # json5 raises ValueError, but also others on odd input
+                except Exception as exc:  # json5 raises ValueError, but also others (RecursionError) on odd input
                     self.problems.append(f"{path}: not valid JSON ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
         self._json_cache[path] = data
         return data
@@ -171,11 +173,9 @@ class ProjectFiles:
         if "pnpm-workspace.yaml" in self.all_files:
             text = self.layout.read_text("pnpm-workspace.yaml")
             try:
-                import yaml
-
-                data = yaml.safe_load(text) if text else None
-            except Exception as exc:  # a broken YAML file is reported, not fatal
-                self.problems.append(f"pnpm-workspace.yaml: not valid YAML ({str(exc).splitlines()[0]})")
+                data = load_yaml(text) if text else None
+            except yaml.YAMLError as exc:  # a broken (or alias-laden) YAML file is reported, not fatal
+                self.problems.append(f"pnpm-workspace.yaml: not valid YAML ({' '.join(str(exc).split())[:200]})")
                 data = None
             if isinstance(data, dict) and isinstance(data.get("packages"), list):
                 patterns += [p for p in data["packages"] if isinstance(p, str)]
