@@ -39,6 +39,10 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
   ``google.cloud.storage`` (not ``storage``) when the code says
   ``from google.cloud.storage import …``; a project importing ``src.app``
   gets modules ``src.app…``.
+* A plain directory named like a standard-library module (pytest's
+  ``testing/io/``, ``testing/logging/``) is a source root of its own rather
+  than a namespace package ``io`` that every ``import io`` would resolve to,
+  unless the repository's imports go through it (``io.helpers``).
 * Conversely, a directory of plain modules (no package) whose files import
   each other by bare name (``from helpers import x`` in ``tests/test_a.py``, as
   pytest's rootdir insertion or running a script makes work) is promoted to a
@@ -58,6 +62,7 @@ from collections import Counter
 
 from cairn.ingest.code.base import DYNAMIC, Layout, ParsedFile, RawImport, ResolvedImport, Resolver
 from cairn.ingest.code.python.parse import RELATIVE_TO_NAME
+from cairn.ingest.code.stdlib import PYTHON_STDLIB
 
 
 def _is_module_file(filename: str) -> bool:
@@ -157,7 +162,29 @@ class PythonResolver(Resolver):
         demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
         mentioned = self._absolute_import_prefixes()
         roots = self._demote_namespace_roots(placed, defaults, demotable, mentioned)
-        return self._promote_script_directories(placed, roots, mentioned)
+        roots = self._promote_script_directories(placed, roots, mentioned)
+        return self._unshadow_standard_library(placed, roots, mentioned)
+
+    def _unshadow_standard_library(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+        """A plain directory named like a standard-library module (pytest's ``testing/io/``,
+        ``testing/logging/``) would make ``io`` a namespace package of the repository, and every
+        ``import io`` an edge to it. Such a directory becomes a source root of its own instead
+        (its test files are top-level modules, as pytest's rootdir insertion imports them),
+        unless the repository's own absolute imports go through it (``from io.helpers import x``
+        naming something in it)."""
+        below: dict[str, set[str]] = {}  # shadowing directory -> first names inside it
+        for _, names, outer in placed:
+            parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(parts) + 1) if "/".join(parts[:i]) in roots)
+            between = parts[depth:]
+            if between and between[0] in PYTHON_STDLIB:
+                below.setdefault("/".join(parts[: depth + 1]), set()).add((between[1:] + names)[0])
+        promoted = set(roots)
+        for directory, heads in below.items():
+            name = directory.rpartition("/")[2]
+            if not any(mentioned[f"{name}.{head}"] for head in heads):
+                promoted.add(directory)
+        return promoted
 
     def _demote_namespace_roots(self, placed, defaults: set[str], demotable: list[str], mentioned: Counter) -> set[str]:
         """Default roots whose contents the code imports through a shallower root become namespace packages."""
