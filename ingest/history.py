@@ -45,8 +45,6 @@ from __future__ import annotations
 
 import io
 import math
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,8 +52,9 @@ from typing import Callable
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.config import IdentitySettings
+from cairn.ingest.git import GitError, GitProcess, git
 from cairn.ingest.identities import (
-    AGENT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
+    AGENT, HUMAN, MAILMAP_OPTIONS, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
     parse_contact, resolve_identities,
 )
 
@@ -203,10 +202,6 @@ def _clean(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, errors="replace", check=False)
-
-
 def _iso(epoch: int | None) -> str | None:
     if epoch is None:
         return None
@@ -224,17 +219,17 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
     history = History(identity_patterns={"agents": list(settings.agents), "bots": list(settings.bots),
                                          "humans": list(settings.humans)})
     try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    except OSError as exc:
-        history.notes.append(f"git is not available ({exc.strerror or exc}): no history read")
+        inside = git(root, "rev-parse", "--is-inside-work-tree")
+    except GitError as exc:
+        history.notes.append(f"git is not available ({exc}): no history read")
         return history
     if inside.returncode != 0:
         history.notes.append(f"{root} is not a git repository: no history read")
         return history
-    if _git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    if git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         history.notes.append("the repository has no commits yet: no history, no knowledge")
         return history
-    history.shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+    history.shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
     if history.shallow:
         history.notes.append(
             "shallow clone: history is incomplete, so first authorship and knowledge are missing for older work "
@@ -245,7 +240,7 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
 
     total = 0
     if progress is not None:
-        counted = _git(root, "rev-list", "--count", "HEAD")
+        counted = git(root, "rev-list", "--count", "HEAD")
         total = int(counted.stdout.strip() or 0) if counted.returncode == 0 else 0
         progress(0, total)
 
@@ -261,132 +256,133 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
     kinds = ids.kinds
     weights = ids.weights
 
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(
-            ["git", "-C", str(root), "-c", "log.showSignature=false", "log", "HEAD", "-M", "--name-status", "-z",
-             "--use-mailmap", "--no-diff-merges", "--no-color", f"--format={LOG_FORMAT}", "--"],
-            stdout=subprocess.PIPE, stderr=errors,
+    try:
+        proc = GitProcess(
+            root, *MAILMAP_OPTIONS, "-c", "log.showSignature=false", "log", "HEAD", "-M", "--name-status", "-z",
+            "--use-mailmap", "--no-diff-merges", "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}", "--",
+            stdin=False, keep_stderr=True,
         )
-        assert proc.stdout is not None
-        stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
-        author = 0
-        when = 0
-        credit = False  # the current commit's file lines give credit (not a merge)
-        reviewers: list[int] = []
-        pending = 0
-        status = ""
-        old_path = ""
-        rest = ""
-        try:
-            while True:
-                chunk = stream.read(CHUNK_CHARS)
-                if not chunk:
-                    break
-                tokens = (rest + chunk).split("\0")
-                rest = tokens.pop()
-                for tok in tokens:
-                    if pending:
-                        if pending == 2:
-                            old_path = tok
-                            pending = 1
-                            continue
-                        pending = 0
-                        if not credit:
-                            continue
-                        if status == "R":
-                            renames.add((old_path, tok))
-                            slot = DELIVERIES
-                        elif status == "M":
-                            slot = DELIVERIES
-                        elif status == "A":
-                            slot = ADDS
-                        else:  # D, T, C…: not part of the reference's record
-                            continue
-                        per_path = records.get(tok)
-                        if per_path is None:
-                            per_path = records[tok] = {}
-                        rec = per_path.get(author)
+    except GitError as exc:
+        history.notes.append(f"git is not available ({exc}): no history read")
+        return history
+    assert proc.stdout is not None
+    stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
+    author = 0
+    when = 0
+    credit = False  # the current commit's file lines give credit (not a merge)
+    reviewers: list[int] = []
+    pending = 0
+    status = ""
+    old_path = ""
+    rest = ""
+    try:
+        while True:
+            chunk = stream.read(CHUNK_CHARS)
+            if not chunk:
+                break
+            tokens = (rest + chunk).split("\0")
+            rest = tokens.pop()
+            for tok in tokens:
+                if pending:
+                    if pending == 2:
+                        old_path = tok
+                        pending = 1
+                        continue
+                    pending = 0
+                    if not credit:
+                        continue
+                    if status == "R":
+                        renames.add((old_path, tok))
+                        slot = DELIVERIES
+                    elif status == "M":
+                        slot = DELIVERIES
+                    elif status == "A":
+                        slot = ADDS
+                    else:  # D, T, C…: not part of the reference's record
+                        continue
+                    per_path = records.get(tok)
+                    if per_path is None:
+                        per_path = records[tok] = {}
+                    rec = per_path.get(author)
+                    if rec is None:
+                        per_path[author] = rec = [0, 0, when, 0]
+                    rec[slot] += 1
+                    if when > rec[LAST]:
+                        rec[LAST] = when
+                    for r in reviewers:
+                        rec = per_path.get(r)
                         if rec is None:
-                            per_path[author] = rec = [0, 0, when, 0]
-                        rec[slot] += 1
+                            per_path[r] = rec = [0, 0, when, 0]
+                        rec[REVIEWS] += 1
                         if when > rec[LAST]:
                             rec[LAST] = when
-                        for r in reviewers:
-                            rec = per_path.get(r)
-                            if rec is None:
-                                per_path[r] = rec = [0, 0, when, 0]
-                            rec[REVIEWS] += 1
-                            if when > rec[LAST]:
-                                rec[LAST] = when
+                    continue
+                if not tok:
+                    continue
+                first = tok[0]
+                if first == "\x1e":
+                    fields = tok[1:].split("\x1f")
+                    if len(fields) < 8:
+                        credit = False
                         continue
-                    if not tok:
+                    parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:8]
+                    commits += 1
+                    author = intern(a_name, a_email)
+                    weights[author] += 1
+                    when = int(a_time or 0)
+                    committed = int(c_time or 0)
+                    if committed > newest:
+                        newest = committed
+                    if when > newest:
+                        newest = when
+                    if when > last_active.get(author, -1):
+                        last_active[author] = when
+                    if (c_name, c_email) != (a_name, a_email):
+                        key = (c_name, c_email)
+                        if committed > committer_seen.get(key, -1):
+                            committer_seen[key] = committed
+                    if " " in parents:
+                        merges += 1
+                        credit = False
                         continue
-                    first = tok[0]
-                    if first == "\x1e":
-                        fields = tok[1:].split("\x1f")
-                        if len(fields) < 8:
-                            credit = False
-                            continue
-                        parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:8]
-                        commits += 1
-                        author = intern(a_name, a_email)
-                        weights[author] += 1
-                        when = int(a_time or 0)
-                        committed = int(c_time or 0)
-                        if committed > newest:
-                            newest = committed
-                        if when > newest:
-                            newest = when
-                        if when > last_active.get(author, -1):
-                            last_active[author] = when
-                        if (c_name, c_email) != (a_name, a_email):
-                            key = (c_name, c_email)
-                            if committed > committer_seen.get(key, -1):
-                                committer_seen[key] = committed
-                        if " " in parents:
-                            merges += 1
-                            credit = False
-                            continue
-                        credit = True
-                        commits_by[author] = commits_by.get(author, 0) + 1
-                        if "@" not in a_email:
-                            bad_email += 1
-                        kind = kinds[author]
-                        reviewers = []
-                        if kind != HUMAN:
-                            if kind == AGENT:
-                                agent_commits += 1
-                                if (c_name, c_email) != (a_name, a_email):
-                                    reviewers.append(intern(c_name, c_email))
-                            else:
-                                bot_commits += 1
-                        if trailers:
-                            for trailer in trailers.split("\x1d"):
-                                key, _, value = trailer.partition("\x1c")
-                                contact = parse_contact(value)
-                                if contact is None:
-                                    continue
-                                person = intern(contact[0], contact[1], trailer=True)
-                                if person != author and person not in reviewers:
-                                    reviewers.append(person)
-                                    weights[person] += 1
-                                    if committed > last_active.get(person, -1):
-                                        last_active[person] = committed
-                        if progress is not None and commits % 1000 == 0:
-                            progress(commits, max(total, commits))
-                    else:
-                        if first == "\n":
-                            tok = tok[1:]
-                            if not tok:
+                    credit = True
+                    commits_by[author] = commits_by.get(author, 0) + 1
+                    if "@" not in a_email:
+                        bad_email += 1
+                    kind = kinds[author]
+                    reviewers = []
+                    if kind != HUMAN:
+                        if kind == AGENT:
+                            agent_commits += 1
+                            if (c_name, c_email) != (a_name, a_email):
+                                reviewers.append(intern(c_name, c_email))
+                        else:
+                            bot_commits += 1
+                    if trailers:
+                        for trailer in trailers.split("\x1d"):
+                            key, _, value = trailer.partition("\x1c")
+                            contact = parse_contact(value)
+                            if contact is None:
                                 continue
-                            first = tok[0]
-                        status = first
-                        pending = 2 if first in "RC" else 1
-        finally:
-            stream.close()
-            code = proc.wait()
-        errors.seek(0)
-        stderr = errors.read().decode("utf-8", errors="replace")
+                            person = intern(contact[0], contact[1], trailer=True)
+                            if person != author and person not in reviewers:
+                                reviewers.append(person)
+                                weights[person] += 1
+                                if committed > last_active.get(person, -1):
+                                    last_active[person] = committed
+                    if progress is not None and commits % 1000 == 0:
+                        progress(commits, max(total, commits))
+                else:
+                    if first == "\n":
+                        tok = tok[1:]
+                        if not tok:
+                            continue
+                        first = tok[0]
+                    status = first
+                    pending = 2 if first in "RC" else 1
+    finally:
+        stream.close()
+        code, stderr = proc.finish()
 
     if code != 0:
         first_line = next((line for line in stderr.splitlines() if line.strip()), f"exit status {code}")

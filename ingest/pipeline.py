@@ -13,20 +13,25 @@ binary file, a malformed ADR) is counted or reported, never fatal.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.adrs import add_decisions, read_decisions
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code_graph import build_code_graph
+from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files
+from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files, worktree_matches_head
+from cairn.ingest.git import GitError, git
+from cairn.ingest.history import add_knowledge, mine_history
+from cairn.ingest.rules import add_rules, collect_rules
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
@@ -67,8 +72,41 @@ class IngestResult:
 
 
 def _git(root: Path, *args: str) -> str | None:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    try:
+        proc = git(root, *args)
+    except GitError:
+        return None
     return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def is_bare_repository(root: Path) -> bool:
+    """Whether ``root`` is a bare git repository (objects and refs, no work tree to read)."""
+    if (root / ".git").exists() or not ((root / "HEAD").is_file() and (root / "objects").is_dir() and (root / "refs").is_dir()):
+        return False
+    return _git(root, "rev-parse", "--is-bare-repository") == "true"
+
+
+def public_remote(url: str | None) -> str | None:
+    """A remote URL without the credentials it may carry (``https://user:token@host/…`` → ``https://host/…``).
+
+    scp-like addresses (``git@github.com:o/r.git``) name an ssh login, not a
+    secret, and are kept. The query and fragment of a URL (where some CI
+    systems put tokens) are dropped as well.
+    """
+    if not url:
+        return url
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def default_repo_name(root: Path) -> str:
@@ -91,6 +129,8 @@ def ingest_repository(
     if not root.is_dir():
         raise IngestError(f"{root}: not a directory")
     root = root.resolve()
+    if is_bare_repository(root):
+        raise IngestError(f"{root} is a bare git repository (no checked-out files): ingest a clone or a worktree of it")
     config = config if config is not None else load_config(root, config_file)
     repo = repo_name or default_repo_name(root)
     graph = RepoGraph(repo)
@@ -99,10 +139,11 @@ def ingest_repository(
     notify("listing files", 0, 1)
     listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     notify("listing files", 1, 1)
-    head = _git(root, "rev-parse", "HEAD") if listing.is_git else None
-    # Whether the checkout differs from HEAD (Cairn's own store directory aside): a clean ingest
-    # of a commit can stand in for that commit's code graph in a PR check.
-    dirty = any(not line[3:].startswith(".cairn/") for line in (_git(root, "status", "--porcelain") or "").splitlines()) if head else None
+    head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
+    # Whether the tracked files differ from HEAD: a clean ingest of a commit can stand in for that
+    # commit's code graph in a PR check. Unknown (None) counts as dirty there.
+    matches = worktree_matches_head(root, listing.filters) if head else None
+    dirty = None if matches is None else not matches
     summary = IngestSummary(repo=repo, path=str(root), head=head)
     summary.notes.extend(listing.notes)
     if not listing.is_git:
@@ -113,7 +154,7 @@ def ingest_repository(
     repo_node = graph.add_node(
         Label.REPOSITORY, repo, path=str(root), head=head, dirty=dirty,
         branch=_git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None,
-        remote=_git(root, "config", "--get", "remote.origin.url") if listing.is_git else None,
+        remote=public_remote(_git(root, "config", "--get", "remote.origin.url")) if listing.is_git else None,
         ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         thresholds=config.thresholds.model_dump(), departed=list(config.identities.departed),
         config_source=config.source, baseline=config.baseline, ingest_settings=config.ingest.model_dump(),
@@ -122,7 +163,10 @@ def ingest_repository(
 
     # -- code ------------------------------------------------------------------
     code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
-    cache = ParseCache(cache_dir)
+    tracked_cache = _tracked_cache_dir(root, cache_dir, listing)
+    if tracked_cache:
+        summary.notes.append(f"the parse cache directory {tracked_cache} is part of the repository: not trusted, not used")
+    cache = ParseCache(None if tracked_cache else cache_dir)
     code = extract_code(
         code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
         cache=cache, progress=lambda d, t: notify("parsing code", d, t),
@@ -131,7 +175,9 @@ def ingest_repository(
         cache.save()
     except OSError as exc:
         summary.notes.append(f"parse cache not saved ({exc})")
+    summary.notes.extend(cache.notes)
     summary.notes.extend(code.notes)
+    summary.notes.extend(listing.refused.values())
     if code.skipped_content:  # binary or generated content the driver found in code files
         listing.kept = [f for f in listing.kept if f.path not in code.skipped_content]
         for path, reason in code.skipped_content.items():
@@ -166,14 +212,26 @@ def ingest_repository(
     return IngestResult(graph, summary, config)
 
 
+def _tracked_cache_dir(root: Path, cache_dir: Path | None, listing: Listing) -> str | None:
+    """The cache directory, repository-relative, when the repository itself tracks files in it.
+
+    A checkout (or a pull request) that commits ``.cairn/cache/…`` would
+    otherwise hand Cairn the parse results it likes; such a cache is neither
+    read nor written.
+    """
+    if cache_dir is None or not listing.is_git:
+        return None
+    try:
+        inside = Path(cache_dir).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+    prefix = "" if inside == "." else inside + "/"
+    return inside if any(p.startswith(prefix) for p in listing.all_paths) else None
+
+
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
                  summary: IngestSummary, notify: StageProgress) -> None:
     if not listing.is_git or head is None:
-        return
-    try:
-        from cairn.ingest.history import add_knowledge, mine_history
-    except ImportError:
-        summary.notes.append("history ingest is not available in this build")
         return
     history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t))
     add_knowledge(graph, history)
@@ -182,25 +240,16 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
 
 
 def _add_codeowners(graph: RepoGraph, root: Path, summary: IngestSummary) -> None:
-    try:
-        from cairn.ingest.codeowners import add_ownership, read_codeowners
-    except ImportError:
-        return
     owners = read_codeowners(root)
     add_ownership(graph, owners)
-    summary.notes.extend(getattr(owners, "notes", []) or [])
+    summary.notes.extend(owners.notes)
 
 
 def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary) -> None:
-    try:
-        from cairn.ingest.adrs import add_decisions, read_decisions
-        from cairn.ingest.rules import add_rules, collect_rules
-    except ImportError:
-        return
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
     decisions = read_decisions(root, config.adr, components)
     add_decisions(graph, decisions)
     rules, problems = collect_rules(config, decisions, root)
     add_rules(graph, rules)
-    for problem in list(getattr(decisions, "problems", [])) + list(problems):
-        summary.notes.append(str(problem if isinstance(problem, str) else getattr(problem, "message", problem)))
+    summary.notes.extend(str(problem) for problem in decisions.problems)
+    summary.notes.extend(problems)
