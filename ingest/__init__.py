@@ -5,5 +5,7 @@
 ``components`` assigns modules and files to components, ``history`` mines git
 for knowledge, ``adrs`` and ``rules`` read decisions and boundary rules,
 ``codeowners`` reads declared ownership, and ``pipeline`` puts them together
-into one ``RepoGraph``. Nothing here imports ``api``.
+into one ``RepoGraph``. ``git`` is the one way to run git and ``untrusted``
+the one way to read a repository file or YAML: a checkout is a stranger's
+input. Nothing here imports ``api`` or ``queries``.
 """

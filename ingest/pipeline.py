@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import add_decisions, read_decisions
+from cairn.ingest.code.cache import CACHE_FILES
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import add_ownership, read_codeowners
@@ -163,9 +164,9 @@ def ingest_repository(
 
     # -- code ------------------------------------------------------------------
     code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
-    tracked_cache = _tracked_cache_dir(root, cache_dir, listing)
+    tracked_cache = _tracked_cache_files(root, cache_dir, listing)
     if tracked_cache:
-        summary.notes.append(f"the parse cache directory {tracked_cache} is part of the repository: not trusted, not used")
+        summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
     cache = ParseCache(None if tracked_cache else cache_dir)
     code = extract_code(
         code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
@@ -212,21 +213,22 @@ def ingest_repository(
     return IngestResult(graph, summary, config)
 
 
-def _tracked_cache_dir(root: Path, cache_dir: Path | None, listing: Listing) -> str | None:
-    """The cache directory, repository-relative, when the repository itself tracks files in it.
+def _tracked_cache_files(root: Path, cache_dir: Path | None, listing: Listing) -> list[str]:
+    """The parse cache's files (repository-relative) that the repository itself tracks.
 
-    A checkout (or a pull request) that commits ``.cairn/cache/…`` would
-    otherwise hand Cairn the parse results it likes; such a cache is neither
-    read nor written.
+    A checkout (or a pull request) that commits ``.cairn/cache/parse-state.json``
+    would otherwise hand Cairn the parse results it likes; such a cache is
+    neither read nor written. Other files there (an old ``*.pickle``) are never
+    read, so they do not matter.
     """
     if cache_dir is None or not listing.is_git:
-        return None
+        return []
     try:
         inside = Path(cache_dir).resolve().relative_to(root).as_posix()
     except ValueError:
-        return None
+        return []
     prefix = "" if inside == "." else inside + "/"
-    return inside if any(p.startswith(prefix) for p in listing.all_paths) else None
+    return [prefix + name for name in CACHE_FILES if prefix + name in listing.all_paths]
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,

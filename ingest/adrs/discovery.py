@@ -39,7 +39,7 @@ ROOT_FOLDER = "."
 NOT_DECISIONS = frozenset({"readme", "index", "toc", "_sidebar", "summary", "changelog"})
 #: A template's name: "template" as the first or second word, after an optional number
 #: (``template``, ``adr-template-minimal``, ``0000-template``, ``0000-adr-template``).
-_TEMPLATE = re.compile(r"(?:\d+[-_ ])?(?:[a-z0-9]+[-_ ])?templates?(?:[-_ ].*)?", re.I)
+_TEMPLATE = re.compile(r"(?:\d+[-_ ])?(?:[a-z0-9]+[-_ ])?template(?:[-_ ].*)?", re.I)
 #: A numbered record at the repository root: ``adr-001-use-x``, ``ADR-0002_…``, ``adr 3 …``.
 _ROOT_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
 #: Folders below an ADR folder that hold no records.

@@ -42,6 +42,7 @@ from cairn.ingest.code.result import CodeResult
 
 CACHE_FILE = "parse-cache.json"
 STATE_FILE = "parse-state.json"
+CACHE_FILES = (CACHE_FILE, STATE_FILE)
 #: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt.
 VERSION = 5
 
