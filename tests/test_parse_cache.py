@@ -63,7 +63,7 @@ def test_everything_round_trips(tmp_path):
     (STATE_FILE, json.dumps({"format": "cairn-parse-state", "version": VERSION, "paths": [2, "a"], "stats": {}}).encode(), "not in the expected shape"),
     (STATE_FILE, b"[" * 200_000, "not valid JSON"),
     (CACHE_FILE, json.dumps({"format": "cairn-parse-cache", "version": VERSION, "key": {}}).encode(), "not in the expected shape"),
-])
+], ids=["broken", "a-list", "foreign", "old-version", "misshapen-state", "deeply-nested", "misshapen-entries"])
 def test_a_broken_or_foreign_cache_is_ignored_with_a_note_and_rebuilt(tmp_path, name, content, why):
     cache, _ = filled(tmp_path)
     cache.save()
