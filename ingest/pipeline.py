@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import add_decisions, read_decisions
-from cairn.ingest.code.cache import CACHE_FILES
+from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import add_ownership, read_codeowners
@@ -164,7 +164,7 @@ def ingest_repository(
 
     # -- code ------------------------------------------------------------------
     code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
-    tracked_cache = _tracked_cache_files(root, cache_dir, listing)
+    tracked_cache = tracked_cache_files(root, cache_dir) if listing.is_git else []
     if tracked_cache:
         summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
     cache = ParseCache(None if tracked_cache else cache_dir)
@@ -211,24 +211,6 @@ def ingest_repository(
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
     return IngestResult(graph, summary, config)
-
-
-def _tracked_cache_files(root: Path, cache_dir: Path | None, listing: Listing) -> list[str]:
-    """The parse cache's files (repository-relative) that the repository itself tracks.
-
-    A checkout (or a pull request) that commits ``.cairn/cache/parse-state.json``
-    would otherwise hand Cairn the parse results it likes; such a cache is
-    neither read nor written. Other files there (an old ``*.pickle``) are never
-    read, so they do not matter.
-    """
-    if cache_dir is None or not listing.is_git:
-        return []
-    try:
-        inside = Path(cache_dir).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return []
-    prefix = "" if inside == "." else inside + "/"
-    return [prefix + name for name in CACHE_FILES if prefix + name in listing.all_paths]
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,

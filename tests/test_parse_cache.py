@@ -123,3 +123,18 @@ def test_extraction_reuses_the_saved_cache_without_reading_files(tmp_path):
     assert (second.parsed, second.cached) == (0, 3)
     assert second.imports == first.imports and second.modules == first.modules
     assert second.imports["pkg.a"][0].file == "pkg/a.py"
+
+
+def test_tracked_cache_files_are_those_the_repository_commits(tmp_path):
+    from cairn.ingest.code.cache import tracked_cache_files
+    from gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"a.py": "", ".cairn/cache/parse-state.pickle": b"not read anyway"})
+    cache = repo.root / ".cairn" / "cache"
+    assert tracked_cache_files(repo.root, cache) == []
+    (cache / "parse-state.json").write_text("{}")
+    assert tracked_cache_files(repo.root, cache) == []  # written by Cairn, untracked
+    repo.commit(message="commit the cache")
+    assert tracked_cache_files(repo.root, cache) == [".cairn/cache/parse-state.json"]
+    assert tracked_cache_files(repo.root, tmp_path / "elsewhere") == [] and tracked_cache_files(repo.root, None) == []

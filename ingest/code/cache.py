@@ -1,7 +1,7 @@
 """The parse cache: what extraction remembers between runs, as plain JSON data.
 
-Two files in Cairn's cache directory (never one the analysed repository
-tracks: the pipeline refuses such a directory):
+Two files in Cairn's cache directory (never ones the analysed repository
+tracks: see ``tracked_cache_files``):
 
 * ``parse-cache.json``: parsed files by (language, parser version, extension,
   git blob id), loaded only when something must be looked up;
@@ -39,6 +39,7 @@ from typing import Any
 from cairn.graph.atomic import write_atomic
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile, RawImport, ResolvedImport
 from cairn.ingest.code.result import CodeResult
+from cairn.ingest.git import GitError, git
 
 CACHE_FILE = "parse-cache.json"
 STATE_FILE = "parse-state.json"
@@ -172,6 +173,29 @@ class ParseCache:
         assert self.directory is not None
         # ensure_ascii keeps surrogate-escaped (non-UTF-8) file names as \udcXX escapes that load back the same.
         write_atomic(self.directory / name, json.dumps(payload, separators=(",", ":")).encode("ascii"))
+
+
+def tracked_cache_files(root: Path, directory: Path | None) -> list[str]:
+    """The parse cache's files in ``directory`` that the git repository at ``root`` tracks (repository-relative).
+
+    A cache the analysed repository supplies itself (``.cairn/cache/parse-state.json``
+    committed in a pull request) could hand Cairn whatever parse results it
+    likes: callers use ``ParseCache(None)`` instead, and write nothing there.
+    Other files in the directory (an old ``*.pickle``) are never read, so they
+    do not matter.
+    """
+    if directory is None:
+        return []
+    try:
+        inside = Path(directory).resolve().relative_to(Path(root).resolve())
+    except ValueError:
+        return []
+    wanted = [(inside / name).as_posix() for name in CACHE_FILES]
+    try:
+        listed = git(root, "ls-files", "-z", "--", *(f":(literal){path}" for path in wanted))
+    except GitError:
+        return []
+    return sorted(p for p in listed.stdout.split("\0") if p) if listed.returncode == 0 else []
 
 
 # -- the columnar codec -------------------------------------------------------------------
