@@ -31,7 +31,8 @@ from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files, worktree_matches_head
 from cairn.ingest.git import GitError, git
-from cairn.ingest.history import add_knowledge, mine_history
+from cairn.ingest.history import mine_history
+from cairn.ingest.knowledge import add_knowledge
 from cairn.ingest.rules import add_rules, collect_rules
 
 #: ``progress(stage, done, total)``

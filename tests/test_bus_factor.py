@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from cairn.graph.model import Label, Rel
 from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.history import add_knowledge, mine_history
+from cairn.ingest.history import mine_history
+from cairn.ingest.knowledge import add_knowledge
 from ownership_fixtures import build_team_repo, hand_built_graph
 from cairn.queries.ownership import (
     UnknownComponent, UnknownPerson, annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor, is_author,

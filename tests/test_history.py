@@ -10,7 +10,8 @@ import pytest
 from gitrepo import GitRepo
 from cairn.graph.model import Label, Rel
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.history import add_knowledge, degree_of_authorship, mine_history
+from cairn.ingest.history import mine_history
+from cairn.ingest.knowledge import add_knowledge, degree_of_authorship
 from ownership_fixtures import build_team_repo, hand_built_graph
 
 
