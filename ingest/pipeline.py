@@ -81,11 +81,15 @@ def _git(root: Path, *args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def is_bare_repository(root: Path) -> bool:
-    """Whether ``root`` is a bare git repository (objects and refs, no work tree to read)."""
+def git_directory_problem(root: Path) -> str | None:
+    """Why ``root`` cannot be ingested although git knows it: a bare repository, or a ``.git`` directory."""
     if (root / ".git").exists() or not ((root / "HEAD").is_file() and (root / "objects").is_dir() and (root / "refs").is_dir()):
-        return False
-    return _git(root, "rev-parse", "--is-bare-repository") == "true"
+        return None
+    if _git(root, "rev-parse", "--is-bare-repository") == "true":
+        return f"{root} is a bare git repository (no checked-out files): ingest a clone or a worktree of it"
+    if _git(root, "rev-parse", "--is-inside-git-dir") == "true":
+        return f"{root} is a git directory, not a checkout: ingest the directory that holds it"
+    return None
 
 
 def public_remote(url: str | None) -> str | None:
@@ -131,8 +135,9 @@ def ingest_repository(
     if not root.is_dir():
         raise IngestError(f"{root}: not a directory")
     root = root.resolve()
-    if is_bare_repository(root):
-        raise IngestError(f"{root} is a bare git repository (no checked-out files): ingest a clone or a worktree of it")
+    problem = git_directory_problem(root)
+    if problem:
+        raise IngestError(problem)
     config = config if config is not None else load_config(root, config_file)
     repo = repo_name or default_repo_name(root)
     graph = RepoGraph(repo)

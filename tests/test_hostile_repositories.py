@@ -318,6 +318,8 @@ def test_a_bare_repository_is_refused_clearly(tmp_path):
     assert proc.returncode == 2
     assert "bare git repository" in proc.stderr and proc.stderr.strip().count("\n") == 0 and proc.stdout == ""
     assert not (tmp_path / "store" / "store.json").exists()
+    proc = cairn("ingest", str(repo.root / ".git"), "--store", str(tmp_path / "store"))
+    assert proc.returncode == 2 and "is a git directory, not a checkout" in proc.stderr
 
 
 def test_credentials_in_the_remote_url_never_reach_the_store(tmp_path):
