@@ -40,7 +40,7 @@ StageProgress = Callable[[str, int, int], None]
 
 
 class IngestError(Exception):
-    """The repository cannot be ingested at all (missing path, not a directory)."""
+    """The repository cannot be ingested at all (missing path, not a directory, a bare repository or a .git directory)."""
 
 
 @dataclass
