@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cairn.graph.model import Label  # noqa: E402
 from cairn.ingest.files import list_files  # noqa: E402
-from cairn.ingest.history import add_knowledge, mine_history  # noqa: E402
+from cairn.ingest.history import mine_history  # noqa: E402
+from cairn.ingest.knowledge import add_knowledge  # noqa: E402
 from cairn.ingest.identities import Classifier  # noqa: E402
 from cairn.queries.ownership import bus_factor  # noqa: E402
 

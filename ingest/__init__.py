@@ -3,12 +3,13 @@
 ``files`` lists and classifies a checkout's files, ``config`` reads
 ``cairn.toml``, ``code`` extracts module dependencies with tree-sitter,
 ``components`` assigns modules and files to components, ``history`` mines git
-for knowledge, ``adrs`` and ``rules`` read decisions and boundary rules
-(``decision_graph`` writes the decisions into the model), ``codeowners``
-reads declared ownership, ``reviews`` applies review records from the forge,
-and ``pipeline`` puts them together into one ``RepoGraph``. ``change`` builds
-what a pull request does (``diffs`` parses a unified diff) into a
-``ChangeSet``. Every git call goes through ``git``.
+for ``knowledge`` (degree of authorship, Person -KNOWS-> File), ``adrs`` and
+``rules`` read decisions and boundary rules, ``codeowners`` reads declared ownership, ``reviews``
+applies review records from the forge, and ``pipeline`` puts them together
+into one ``RepoGraph``. ``change`` builds what a pull request does (``diffs``
+parses a unified diff) into a ``ChangeSet``. ``git`` is the one way to run git
+and ``untrusted`` the one way to read a repository file or YAML: a checkout is
+a stranger's input.
 
 Ingest imports ``graph`` only: never ``queries`` (its sibling, which judges
 what ingest builds) nor ``api``.

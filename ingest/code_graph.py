@@ -1,7 +1,8 @@
 """Turning extracted code into graph nodes and edges: whole, at a commit, or as a patch.
 
 ``build_code_graph`` adds components, files, modules, imports and the derived
-component dependencies of one extraction to a graph. ``snapshot_at`` extracts
+component dependencies of one extraction to a graph; an external package is
+marked ``stdlib`` when it is its language's standard library (``code.stdlib``). ``snapshot_at`` extracts
 the code of a commit straight from git objects (optionally with some files
 replaced, as a diff would), and ``patch_code_graph`` applies such a snapshot to
 an existing graph, touching only the modules whose imports actually changed, so
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cairn.graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
-from cairn.ingest.code.extract import CodeResult, ParseCache, SourceFile, extract_code
+from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
+from cairn.ingest.code.result import CodeResult
+from cairn.ingest.code.stdlib import is_standard_library
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig
 from cairn.ingest.files import CODE_LANGUAGES, SNIFF_BYTES, content_skip_reason, language_of
@@ -46,28 +49,41 @@ def _module_component(components: ComponentMap, path: str, files: list[str]) -> 
 
 
 def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str) -> tuple[ImportGroup, dict[str, str]]:
-    """The IMPORTS edges ``source`` should have: target id -> props, and the external targets to create."""
-    grouped: dict[tuple[str, bool], dict[str, set[int]]] = {}
+    """The IMPORTS edges ``source`` should have: target id -> props, and the external targets to create.
+
+    An edge's evidence is a file and its lines: ``file`` is the first file (by
+    path) of the module that holds the import and ``lines`` its lines there;
+    when several files of the module import the target (a Go package),
+    ``files`` maps each of them to its lines.
+    """
+    path, language, files = code.modules[source]
+    fallback = (sorted(files) or [path])[0]
+    kinds_of: dict[tuple[str, bool], set[str]] = {}
+    sites: dict[tuple[str, bool], dict[str, dict[str, set[int]]]] = {}  # -> file -> kind -> lines
     for imp in code.imports.get(source, ()):
         if not imp.external and (imp.target == source or imp.target not in code.modules):
             continue
-        grouped.setdefault((imp.target, imp.external), {}).setdefault(imp.kind, set()).add(imp.line)
-    path, language, files = code.modules[source]
-    importer_file = (sorted(files) or [path])[0]
+        key = (imp.target, imp.external)
+        kinds_of.setdefault(key, set()).add(imp.kind)
+        sites.setdefault(key, {}).setdefault(imp.file or fallback, {}).setdefault(imp.kind, set()).add(imp.line)
     out: ImportGroup = {}
     externals: dict[str, str] = {}
-    for (target, external), kinds in grouped.items():
+    for (target, external), by_file in sites.items():
         if external:
             tid = node_id(Label.EXTERNAL, graph.repo, target)
             externals[target] = ECOSYSTEM.get(language, language)
         else:
             tid = node_id(Label.MODULE, graph.repo, target)
-        out[tid] = {
-            "kind": next(k for k in IMPORT_KINDS if k in kinds),
-            "lines": sorted(set().union(*kinds.values())),
-            "kinds": {k: sorted(v) for k, v in kinds.items()},
-            "file": importer_file,
+        first = min(by_file)
+        props = {
+            "kind": next(k for k in IMPORT_KINDS if k in kinds_of[(target, external)]),
+            "lines": sorted(set().union(*by_file[first].values())),
+            "kinds": {k: sorted(v) for k, v in by_file[first].items()},
+            "file": first,
         }
+        if len(by_file) > 1:
+            props["files"] = {f: sorted(set().union(*k.values())) for f, k in sorted(by_file.items())}
+        out[tid] = props
     return out, externals
 
 
@@ -104,7 +120,7 @@ def _set_imports(graph: RepoGraph, code: CodeResult, source: str) -> None:
     src = node_id(Label.MODULE, graph.repo, source)
     group, externals = _grouped_imports(graph, code, source)
     for name, ecosystem in externals.items():
-        graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem)
+        graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
     for tid, props in group.items():
         edge = Edge(Rel.IMPORTS, src, tid, props)
         graph.edges[edge.key] = edge
@@ -237,14 +253,14 @@ def patch_code_graph(
                 graph.add_edge(Rel.PART_OF, mid, node_id(Label.COMPONENT, repo, comp))
         desired, externals = _grouped_imports(graph, code, name)
         existing = {tid: e.props for tid, e in current.get(mid, {}).items()}
-        if {t: (p["kind"], p["lines"]) for t, p in desired.items()} == {t: (p.get("kind"), list(p.get("lines") or [])) for t, p in existing.items()}:
+        if desired == existing:
             continue
         changed.add(name)
         for e in current.get(mid, {}).values():
             graph.edges.pop(e.key, None)
         for ext, ecosystem in externals.items():
             if graph.node(Label.EXTERNAL, ext) is None:
-                graph.add_node(Label.EXTERNAL, ext, ecosystem=ecosystem)
+                graph.add_node(Label.EXTERNAL, ext, ecosystem=ecosystem, stdlib=is_standard_library(ext, ecosystem))
         for tid, props in desired.items():
             edge = Edge(Rel.IMPORTS, mid, tid, props)
             graph.edges[edge.key] = edge

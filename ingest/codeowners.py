@@ -9,7 +9,9 @@ comment (``\\#`` is a literal hash); patterns are gitignore-style (via
 and ``dir/*`` matches only files directly in ``dir``. Owners are ``@user``,
 ``@org/team`` or an e-mail address. The **last** matching rule decides, and a
 rule without owners leaves the files it matches unowned. A line with invalid
-syntax is skipped, as GitHub does, and reported as a note.
+syntax is skipped, as GitHub does, and reported as a note. A line keeps at
+most 50 owners and a file 1,000 distinct ones (a note says what was dropped).
+The file is read only if it is a regular file inside the checkout.
 
 Graph: a Team node per ``@org/team``; ``@user`` and e-mail owners are matched to
 Person nodes from history (GitHub login from noreply addresses, then exact
@@ -29,9 +31,14 @@ from pathlib import Path
 from pathspec.patterns import GitWildMatchPattern
 
 from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores larger files
+#: Owners kept per CODEOWNERS line, and distinct owners per file: a line naming 5,000 owners
+#: must not make 5,000 people (GitHub's own documentation has no limit; real files name a few).
+MAX_OWNERS_PER_LINE = 50
+MAX_OWNERS = 1000
 
 _USER_RE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 _TEAM_RE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -120,7 +127,14 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def parse_codeowners(text: str, source: str) -> CodeOwners:
+    """The rules of one CODEOWNERS file's text; ``source`` names it in notes.
+
+    At most ``MAX_OWNERS_PER_LINE`` owners of a line and ``MAX_OWNERS`` distinct
+    owners in the whole file are kept; a note says when owners were dropped.
+    """
     result = CodeOwners(source=source)
+    distinct: set[str] = set()
+    dropped_lines = dropped_file = 0
     for number, raw_line in enumerate(text.splitlines(), 1):
         tokens = _split(raw_line.strip())
         if not tokens:
@@ -128,33 +142,62 @@ def parse_codeowners(text: str, source: str) -> CodeOwners:
         pattern, owners = tokens[0], tokens[1:]
         bad = [o for o in owners if owner_kind(o) is None]
         if bad:
-            result.notes.append(f"{source} line {number}: invalid owner {bad[0]!r}, line skipped (as GitHub does)")
+            result.notes.append(f"{source} line {number}: invalid owner {bad[0][:100]!r}, line skipped (as GitHub does)")
             continue
+        owners = list(dict.fromkeys(owners))
+        if len(owners) > MAX_OWNERS_PER_LINE:
+            dropped_lines += 1
+            if dropped_lines <= 3:
+                result.notes.append(f"{source} line {number}: {len(owners)} owners, only the first {MAX_OWNERS_PER_LINE} kept")
+            owners = owners[:MAX_OWNERS_PER_LINE]
+        kept = []
+        for owner in owners:
+            if owner in distinct or len(distinct) < MAX_OWNERS:
+                distinct.add(owner)
+                kept.append(owner)
+            else:
+                dropped_file += 1
+        owners = kept
         try:
             regex = compile_pattern(pattern)
         except (ValueError, re.error) as exc:
             result.notes.append(f"{source} line {number}: {exc}, line skipped")
             continue
         result.rules.append(OwnerRule(pattern, tuple(owners), number, regex))
+    if dropped_lines > 3:
+        result.notes.append(f"{source}: {dropped_lines - 3} more line(s) with over {MAX_OWNERS_PER_LINE} owners, cut the same way")
+    if dropped_file:
+        result.notes.append(f"{source}: more than {MAX_OWNERS} distinct owners; {dropped_file} further owner entries dropped")
     return result
 
 
 def read_codeowners(root: Path) -> CodeOwners:
-    """The CODEOWNERS file GitHub would use for the checkout at ``root`` (empty if there is none)."""
+    """The CODEOWNERS file GitHub would use for the checkout at ``root`` (empty if there is none).
+
+    A CODEOWNERS that is a symbolic link out of the checkout, a directory or
+    larger than GitHub's 3 MB is not read (a note names it) and the next
+    location is tried.
+    """
     root = Path(root)
-    found = [loc for loc in LOCATIONS if (root / loc).is_file()]
+    notes: list[str] = []
+    found: list[tuple[str, str]] = []
+    for location in LOCATIONS:
+        try:
+            text = read_checkout_text(root, location, limit=MAX_BYTES)
+        except RefusedFile as exc:
+            if exc.reason.startswith("larger than"):
+                notes.append(f"{location}: larger than 3 MB, which GitHub ignores; not read")
+            else:
+                notes.append(str(exc))
+            continue
+        if text is not None:
+            found.append((location, text))
     if not found:
-        return CodeOwners()
-    source = found[0]
-    path = root / source
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return CodeOwners(notes=[f"{source}: larger than 3 MB, which GitHub ignores; not read"])
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        return CodeOwners(notes=[f"{source}: cannot be read ({exc.strerror or exc})"])
+        return CodeOwners(notes=notes)
+    source, text = found[0]
     owners = parse_codeowners(text, source)
-    for other in found[1:]:
+    owners.notes[:0] = notes
+    for other, _ in found[1:]:
         owners.notes.append(f"{other} is ignored: GitHub uses {source}, found first")
     return owners
 

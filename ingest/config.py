@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cairn.graph.baseline import DEFAULT_BASELINE, baseline_name
 from cairn.graph.errors import BaselineError, ConfigError
 from cairn.graph.thresholds import Thresholds
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "Thresholds",
            "load_config", "parse_config"]
@@ -145,10 +146,17 @@ def load_config(root: Path, explicit: Path | None = None) -> CairnConfig:
     else:
         candidates += [(root / "cairn.toml", False), (root / "pyproject.toml", True)]
     for path, in_pyproject in candidates:
-        if not path.is_file():
-            continue
+        if explicit is None:  # the checkout's own file: read only if it is a regular file inside the checkout
+            try:
+                raw = read_checkout_file(root, path.name)
+            except RefusedFile as exc:
+                raise ConfigError(str(exc)) from None
+            if raw is None:
+                continue
+        else:  # the file named on the command line (checked above)
+            raw = path.read_bytes()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{_display(path, root)}: not valid TOML ({exc})") from None
         if in_pyproject:

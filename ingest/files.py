@@ -13,13 +13,16 @@ GitHub Linguist separates code from documentation, configuration and data.
 from __future__ import annotations
 
 import os
+import re
 import stat
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
+
+from cairn.ingest.git import GitError, git, last_line
+from cairn.ingest.untrusted import MAX_CHECKOUT_FILE_BYTES, RefusedFile, read_checkout_text
 
 VENDORED_DIRS = frozenset(
     # Names that mean someone else's code wherever they appear. Not "external" or "deps": real packages
@@ -81,6 +84,10 @@ class Listing:
     skipped_examples: dict[str, list[str]] = field(default_factory=dict)
     all_paths: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
+    #: the ``filter`` drivers (.gitattributes) the tracked files use; None if git could not say
+    filters: set[str] | None = field(default_factory=set)
+    #: repository files ``read_text`` refused (a link out of the checkout, a directory, too large): path -> note
+    refused: dict[str, str] = field(default_factory=dict)
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped[reason] += 1
@@ -88,14 +95,16 @@ class Listing:
         if len(examples) < 5:
             examples.append(path)
 
-    def read_text(self, path: str, limit: int = 2_000_000) -> str | None:
-        """A small repository file as text (for config files such as tsconfig.json), or None."""
-        full = self.root / path
+    def read_text(self, path: str, limit: int = MAX_CHECKOUT_FILE_BYTES) -> str | None:
+        """A small repository file as text (for config files such as tsconfig.json), or None.
+
+        Read only if it is a regular file inside the checkout (see
+        ``cairn.ingest.untrusted``); a refused one is None, with a note in ``refused``.
+        """
         try:
-            if full.is_symlink() or not full.is_file() or full.stat().st_size > limit:
-                return None
-            return full.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
+            return read_checkout_text(self.root, path, limit=limit)
+        except RefusedFile as exc:
+            self.refused.setdefault(path, str(exc))
             return None
 
 
@@ -103,8 +112,8 @@ def git_toplevel(path: Path) -> Path | None:
     if not any((p / ".git").exists() for p in (path, *path.parents)):
         return None  # not in a repository: spare the subprocess
     try:
-        out = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
-    except FileNotFoundError:
+        out = git(path, "rev-parse", "--show-toplevel")
+    except GitError:
         return None
     if out.returncode != 0:
         return None
@@ -112,10 +121,7 @@ def git_toplevel(path: Path) -> Path | None:
 
 
 def _git_paths(root: Path) -> list[str]:
-    out = subprocess.run(
-        ["git", "-C", str(root), "-c", "core.quotepath=off", "ls-files", "-z", "--cached"],
-        capture_output=True, check=True,
-    )
+    out = git(root, "-c", "core.quotepath=off", "ls-files", "-z", "--cached", text=False, check=True)
     return sorted({p for p in out.stdout.decode("utf-8", errors="surrogateescape").split("\0") if p})
 
 
@@ -131,23 +137,61 @@ def _walk_paths(root: Path) -> list[str]:
     return sorted(paths)
 
 
-def _git_attributes(root: Path, paths: list[str]) -> dict[str, set[str]]:
-    """linguist-vendored / linguist-generated / linguist-documentation set by .gitattributes."""
+def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, set[str]], set[str] | None]:
+    """linguist-vendored / linguist-generated / linguist-documentation set by .gitattributes,
+    and the names of the ``filter`` drivers any path uses (None: unknown)."""
     if not paths:
-        return {}
-    proc = subprocess.run(
-        ["git", "-C", str(root), "check-attr", "-z", "--stdin", "linguist-vendored", "linguist-generated", "linguist-documentation"],
-        input="\0".join(paths).encode("utf-8", errors="surrogateescape") + b"\0", capture_output=True, check=False,
-    )
+        return {}, set()
+    try:
+        proc = git(
+            root, "check-attr", "-z", "--stdin", "linguist-vendored", "linguist-generated", "linguist-documentation", "filter",
+            input="\0".join(paths).encode("utf-8", errors="surrogateescape") + b"\0", text=False,
+        )
+    except GitError:
+        return {}, None
     if proc.returncode != 0:
-        return {}
+        return {}, None
     fields = proc.stdout.decode("utf-8", errors="surrogateescape").split("\0")
     result: dict[str, set[str]] = {}
+    filters: set[str] = set()
     for i in range(0, len(fields) - 2, 3):
         path, attr, value = fields[i], fields[i + 1], fields[i + 2]
-        if value in ("set", "true"):
+        if attr == "filter":
+            if value not in ("unspecified", "unset", "set"):
+                filters.add(value)
+        elif value in ("set", "true"):
             result.setdefault(path, set()).add(attr)
-    return result
+    return result, filters
+
+
+def worktree_matches_head(root: Path, filters: set[str] | None) -> bool | None:
+    """Whether the tracked files of the checkout are exactly those of HEAD (None: cannot tell safely).
+
+    Plumbing only: ``diff-index --cached`` (index against HEAD, no work tree
+    read) and ``diff-files`` (work tree against the index). ``diff-files``
+    hashes a file whose stat data changed, which applies its ``filter``
+    driver's clean command; every driver the files use (``filters``, from
+    ``check-attr``) is blanked on the command line, so none runs: a filtered
+    file then simply counts as changed. Untracked files do not count (they are
+    not part of what Cairn reads).
+    """
+    if filters is None or any(not re.fullmatch(r"[A-Za-z0-9_.-]+", name) for name in filters):
+        return None  # a driver name that cannot be blanked safely on a command line
+    blank: list[str] = []
+    for name in sorted(filters):
+        for key in ("clean", "smudge", "process"):
+            blank += ["-c", f"filter.{name}.{key}="]
+        blank += ["-c", f"filter.{name}.required=false"]
+    try:
+        staged = git(root, "diff-index", "--cached", "--quiet", "--no-ext-diff", "HEAD", "--")
+        if staged.returncode not in (0, 1):
+            return None
+        changed = git(root, *blank, "diff-files", "--quiet", "--no-ext-diff", "--")
+    except GitError:
+        return None
+    if changed.returncode not in (0, 1):
+        return None
+    return staged.returncode == 0 and changed.returncode == 0
 
 
 def _looks_generated(head: bytes) -> bool:
@@ -169,12 +213,12 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
     listing = Listing(root=root, is_git=is_git)
     try:
         paths = _git_paths(root) if is_git else _walk_paths(root)
-    except subprocess.CalledProcessError as exc:
-        listing.notes.append(f"git could not list files ({exc.stderr.decode(errors='replace').strip()}); walked the directory instead")
+    except GitError as exc:
+        listing.notes.append(f"git could not list files ({last_line(exc.stderr)}); walked the directory instead")
         paths = _walk_paths(root)
     listing.all_paths = frozenset(paths)
     excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude or [])
-    attributes = _git_attributes(root, paths) if is_git else {}
+    attributes, listing.filters = _git_attributes(root, paths) if is_git else ({}, set())
     base = str(root)
 
     for path in paths:

@@ -15,14 +15,15 @@ module, which switches all of them off:
 
 ``git(root, *args)`` runs a command to completion; ``git_stream(root, *args)``
 yields its standard output line by line for commands whose output is large
-(``log`` of a long history); ``GitProcess`` keeps a long-running command such
-as ``cat-file --batch`` open.
+(``rev-list`` of a long history); ``GitProcess`` keeps a long-running command
+such as ``cat-file --batch`` open, or reads one in chunks (``log -z``).
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,14 +110,38 @@ def git_stream(root: str | Path, *args: str) -> Iterator[bytes]:
 
 
 class GitProcess:
-    """A long-running git command (``cat-file --batch``) with pipes to talk to it."""
+    """A long-running git command with pipes to talk to it.
 
-    def __init__(self, root: str | Path, *args: str):
+    ``cat-file --batch`` is talked to through ``stdin``/``stdout``. A command
+    whose output is read in large chunks (``log -z`` of a long history, which
+    has no line breaks to stream by) is started with ``stdin=False,
+    keep_stderr=True``, read from ``stdout`` and ended with ``finish()``,
+    which returns its exit status and what it said on stderr (kept in a
+    temporary file, so a chatty git never blocks on a full pipe).
+    """
+
+    def __init__(self, root: str | Path, *args: str, stdin: bool = True, keep_stderr: bool = False):
+        self._errors = tempfile.TemporaryFile() if keep_stderr else None
         try:
-            self.proc = subprocess.Popen(command(root, *args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL, env=git_env())
+            self.proc = subprocess.Popen(command(root, *args), stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=self._errors or subprocess.DEVNULL, env=git_env())
         except FileNotFoundError as exc:
+            if self._errors is not None:
+                self._errors.close()
             raise GitError("git is not installed or not on PATH") from exc
+
+    def finish(self) -> tuple[int, str]:
+        """Wait for git to end (after its output was read) and return (exit status, stderr)."""
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        code = self.proc.wait()
+        stderr = ""
+        if self._errors is not None:
+            self._errors.seek(0)
+            stderr = self._errors.read().decode("utf-8", errors="replace")
+            self._errors.close()
+            self._errors = None
+        return code, stderr
 
     @property
     def stdin(self):
@@ -135,6 +160,9 @@ class GitProcess:
                 pass
             self.proc.kill()
         self.proc.wait()
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
 
 
 def last_line(stderr: str) -> str:

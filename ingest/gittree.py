@@ -4,18 +4,18 @@ The PR check reads the base and the head of a pull request without checking
 anything out: ``git ls-tree`` lists the files with their blob ids (which are
 also the parse cache's keys, so unchanged files are neither read nor parsed),
 and one long-running ``git cat-file --batch`` process reads the blobs that are
-needed.
+needed. Every git command runs through ``cairn.ingest.git``.
 """
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
 from cairn.ingest.files import language_of, path_skip_reason
+from cairn.ingest.git import GitError, GitProcess, git
 
 
 class GitTreeError(Exception):
@@ -33,14 +33,14 @@ class TreeEntry:
 def resolve_commit(root: Path, ref: str) -> str:
     if not ref or ref.startswith("-"):
         raise GitTreeError(f"{ref!r} is not a git ref")
-    proc = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
-        capture_output=True, text=True, check=False,
-    )
-    if proc.returncode != 0:
-        if subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, check=False).returncode != 0:
-            raise GitTreeError(f"{root} is not a git repository")
-        raise GitTreeError(f"unknown revision {ref!r} in {root}")
+    try:
+        proc = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        if proc.returncode != 0:
+            if git(root, "rev-parse", "--git-dir").returncode != 0:
+                raise GitTreeError(f"{root} is not a git repository")
+            raise GitTreeError(f"unknown revision {ref!r} in {root}")
+    except GitError as exc:
+        raise GitTreeError(str(exc)) from None
     return proc.stdout.strip()
 
 
@@ -50,16 +50,17 @@ class GitTree:
     commit: str
     entries: dict[str, TreeEntry] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
-    _cat: subprocess.Popen | None = field(default=None, repr=False)
+    _cat: GitProcess | None = field(default=None, repr=False)
 
     @classmethod
     def at(cls, root: Path, ref: str, *, exclude: list[str] | None = None, max_file_bytes: int = 1_000_000) -> "GitTree":
         commit = resolve_commit(root, ref)
         tree = cls(Path(root), commit)
-        out = subprocess.run(
-            ["git", "-C", str(root), "-c", "core.quotepath=off", "ls-tree", "-r", "-l", "-z", "--full-tree", commit],
-            capture_output=True, check=True,
-        ).stdout.decode("utf-8", errors="surrogateescape")
+        try:
+            listed = git(root, "-c", "core.quotepath=off", "ls-tree", "-r", "-l", "-z", "--full-tree", commit, text=False, check=True)
+        except GitError as exc:
+            raise GitTreeError(str(exc)) from None
+        out = listed.stdout.decode("utf-8", errors="surrogateescape")
         excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude or [])
         for record in out.split("\0"):
             if not record:
@@ -89,9 +90,7 @@ class GitTree:
 
     def read_blob(self, blob: str) -> bytes:
         if self._cat is None:
-            self._cat = subprocess.Popen(
-                ["git", "-C", str(self.root), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-            )
+            self._cat = GitProcess(self.root, "cat-file", "--batch")
         assert self._cat.stdin and self._cat.stdout
         self._cat.stdin.write(blob.encode() + b"\n")
         self._cat.stdin.flush()
@@ -113,9 +112,7 @@ class GitTree:
 
     def close(self) -> None:
         if self._cat is not None:
-            if self._cat.stdin:
-                self._cat.stdin.close()
-            self._cat.wait(timeout=10)
+            self._cat.close()
             self._cat = None
 
     def __enter__(self) -> "GitTree":

@@ -1,4 +1,4 @@
-"""Knowledge from git history: one streaming ``git log``, then Person nodes and Person -KNOWS-> File edges.
+"""Knowledge from git history: one streaming ``git log`` read into a ``knowledge.History``.
 
 The log is read once, as a stream (memory grows with the number of distinct
 paths and people, never with the number of commits)::
@@ -33,36 +33,26 @@ Who gets what:
   them review credit, which the paper's truck factor ignores), and to the
   committer of a commit authored by an agent. Only humans keep it.
 
-Degree of authorship (Fritz et al., as used by Avelino et al.):
-``DOA = 3.293 + 1.098·FA + 0.164·DL − 0.321·ln(1 + AC)``, FA = 1 if the
-person added the file (any add by them, as the reference's ``doaMultAuthor``),
-DL = their deliveries, AC = deliveries by everybody else (bots and agents
-included). Who counts as an author from these numbers is decided in
-``queries.ownership``.
+The records become a ``knowledge.History``; degree of authorship and the
+graph facts are ``knowledge``'s business.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import subprocess
-import tempfile
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.config import IdentitySettings
+from cairn.ingest.git import GitError, GitProcess, git
 from cairn.ingest.identities import (
-    AGENT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
+    AGENT, HUMAN, MAILMAP_OPTIONS, Classifier, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
     parse_contact, resolve_identities,
 )
+from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS, History, PersonHistory
 
 #: ``progress(commits_read, total_commits)``
 HistoryProgress = Callable[[int, int], None]
-
-DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
 
 CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
 REVIEW_KEYS = ("reviewed-by",)
@@ -73,99 +63,6 @@ LOG_FORMAT = (
     f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
 )
 CHUNK_CHARS = 1 << 20
-
-# Per (path, identity) record, a small list for speed: [adds, deliveries, last_touch, reviews].
-ADDS, DELIVERIES, LAST, REVIEWS = 0, 1, 2, 3
-
-
-def degree_of_authorship(first_authorship: bool, deliveries: int, acceptances: int) -> float:
-    return DOA_BASE + DOA_FA * (1 if first_authorship else 0) + DOA_DL * deliveries - DOA_AC * math.log(1 + acceptances)
-
-
-@dataclass(frozen=True)
-class FileKnowledge:
-    """What one person has done to one file present at HEAD (its whole rename history)."""
-
-    first_authorship: bool
-    deliveries: int
-    acceptances: int
-    reviews: int
-    last_touch: int  # epoch seconds
-
-    @property
-    def is_candidate(self) -> bool:
-        """Has an authorship record (an add or a delivery); review-only knowledge has none."""
-        return self.first_authorship or self.deliveries > 0
-
-    @property
-    def doa(self) -> float | None:
-        return degree_of_authorship(self.first_authorship, self.deliveries, self.acceptances) if self.is_candidate else None
-
-
-@dataclass
-class PersonHistory:
-    person: Person
-    commits: int = 0  # non-merge commits authored
-    last_active: int | None = None  # epoch seconds
-
-
-@dataclass
-class History:
-    """The result of reading a repository's history, before it is attached to a graph."""
-
-    people: list[PersonHistory] = field(default_factory=list)
-    #: path (as named in some commit) -> person index -> [adds, deliveries, last_touch, reviews]
-    path_records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
-    #: new path -> paths renamed into it
-    renamed_from: dict[str, set[str]] = field(default_factory=dict)
-    commits: int = 0
-    merges: int = 0
-    agent_commits: int = 0
-    bot_commits: int = 0
-    newest_commit_at: int | None = None
-    shallow: bool = False
-    notes: list[str] = field(default_factory=list)
-    #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
-    identity_patterns: dict[str, list[str]] = field(default_factory=dict)
-
-    def lineage(self, path: str) -> list[str]:
-        """The path and every path renamed into it, transitively."""
-        seen = {path}
-        todo = [path]
-        while todo:
-            for old in self.renamed_from.get(todo.pop(), ()):
-                if old not in seen:
-                    seen.add(old)
-                    todo.append(old)
-        return list(seen)
-
-    def file_knowledge(self, path: str) -> dict[int, FileKnowledge]:
-        """Per person index, what they did to ``path`` over its rename history (all kinds of people)."""
-        merged: dict[int, list[int]] = {}
-        for name in self.lineage(path):
-            for person, rec in self.path_records.get(name, {}).items():
-                acc = merged.get(person)
-                if acc is None:
-                    merged[person] = list(rec)
-                else:
-                    acc[ADDS] += rec[ADDS]
-                    acc[DELIVERIES] += rec[DELIVERIES]
-                    acc[REVIEWS] += rec[REVIEWS]
-                    if rec[LAST] > acc[LAST]:
-                        acc[LAST] = rec[LAST]
-        total = sum(rec[DELIVERIES] for rec in merged.values())
-        return {
-            person: FileKnowledge(rec[ADDS] > 0, rec[DELIVERIES], total - rec[DELIVERIES], rec[REVIEWS], rec[LAST])
-            for person, rec in merged.items()
-        }
-
-    def human_knowledge(self, path: str) -> dict[int, FileKnowledge]:
-        """Like ``file_knowledge``, restricted to humans who authored or reviewed the file."""
-        out = {}
-        for person, k in self.file_knowledge(path).items():
-            if self.people[person].person.kind == HUMAN and (k.is_candidate or k.reviews > 0):
-                out[person] = k
-        return out
 
 
 class _Identities:
@@ -203,16 +100,6 @@ def _clean(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, errors="replace", check=False)
-
-
-def _iso(epoch: int | None) -> str | None:
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
-
-
 def mine_history(root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None) -> History:
     """Read the whole history of HEAD at ``root`` in one streaming ``git log``.
 
@@ -224,17 +111,17 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
     history = History(identity_patterns={"agents": list(settings.agents), "bots": list(settings.bots),
                                          "humans": list(settings.humans)})
     try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    except OSError as exc:
-        history.notes.append(f"git is not available ({exc.strerror or exc}): no history read")
+        inside = git(root, "rev-parse", "--is-inside-work-tree")
+    except GitError as exc:
+        history.notes.append(f"git is not available ({exc}): no history read")
         return history
     if inside.returncode != 0:
         history.notes.append(f"{root} is not a git repository: no history read")
         return history
-    if _git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    if git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         history.notes.append("the repository has no commits yet: no history, no knowledge")
         return history
-    history.shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+    history.shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
     if history.shallow:
         history.notes.append(
             "shallow clone: history is incomplete, so first authorship and knowledge are missing for older work "
@@ -245,7 +132,7 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
 
     total = 0
     if progress is not None:
-        counted = _git(root, "rev-list", "--count", "HEAD")
+        counted = git(root, "rev-list", "--count", "HEAD")
         total = int(counted.stdout.strip() or 0) if counted.returncode == 0 else 0
         progress(0, total)
 
@@ -261,132 +148,133 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
     kinds = ids.kinds
     weights = ids.weights
 
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(
-            ["git", "-C", str(root), "-c", "log.showSignature=false", "log", "HEAD", "-M", "--name-status", "-z",
-             "--use-mailmap", "--no-diff-merges", "--no-color", f"--format={LOG_FORMAT}", "--"],
-            stdout=subprocess.PIPE, stderr=errors,
+    try:
+        proc = GitProcess(
+            root, *MAILMAP_OPTIONS, "-c", "log.showSignature=false", "log", "HEAD", "-M", "--name-status", "-z",
+            "--use-mailmap", "--no-diff-merges", "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}", "--",
+            stdin=False, keep_stderr=True,
         )
-        assert proc.stdout is not None
-        stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
-        author = 0
-        when = 0
-        credit = False  # the current commit's file lines give credit (not a merge)
-        reviewers: list[int] = []
-        pending = 0
-        status = ""
-        old_path = ""
-        rest = ""
-        try:
-            while True:
-                chunk = stream.read(CHUNK_CHARS)
-                if not chunk:
-                    break
-                tokens = (rest + chunk).split("\0")
-                rest = tokens.pop()
-                for tok in tokens:
-                    if pending:
-                        if pending == 2:
-                            old_path = tok
-                            pending = 1
-                            continue
-                        pending = 0
-                        if not credit:
-                            continue
-                        if status == "R":
-                            renames.add((old_path, tok))
-                            slot = DELIVERIES
-                        elif status == "M":
-                            slot = DELIVERIES
-                        elif status == "A":
-                            slot = ADDS
-                        else:  # D, T, C…: not part of the reference's record
-                            continue
-                        per_path = records.get(tok)
-                        if per_path is None:
-                            per_path = records[tok] = {}
-                        rec = per_path.get(author)
+    except GitError as exc:
+        history.notes.append(f"git is not available ({exc}): no history read")
+        return history
+    assert proc.stdout is not None
+    stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
+    author = 0
+    when = 0
+    credit = False  # the current commit's file lines give credit (not a merge)
+    reviewers: list[int] = []
+    pending = 0
+    status = ""
+    old_path = ""
+    rest = ""
+    try:
+        while True:
+            chunk = stream.read(CHUNK_CHARS)
+            if not chunk:
+                break
+            tokens = (rest + chunk).split("\0")
+            rest = tokens.pop()
+            for tok in tokens:
+                if pending:
+                    if pending == 2:
+                        old_path = tok
+                        pending = 1
+                        continue
+                    pending = 0
+                    if not credit:
+                        continue
+                    if status == "R":
+                        renames.add((old_path, tok))
+                        slot = DELIVERIES
+                    elif status == "M":
+                        slot = DELIVERIES
+                    elif status == "A":
+                        slot = ADDS
+                    else:  # D, T, C…: not part of the reference's record
+                        continue
+                    per_path = records.get(tok)
+                    if per_path is None:
+                        per_path = records[tok] = {}
+                    rec = per_path.get(author)
+                    if rec is None:
+                        per_path[author] = rec = [0, 0, when, 0]
+                    rec[slot] += 1
+                    if when > rec[LAST]:
+                        rec[LAST] = when
+                    for r in reviewers:
+                        rec = per_path.get(r)
                         if rec is None:
-                            per_path[author] = rec = [0, 0, when, 0]
-                        rec[slot] += 1
+                            per_path[r] = rec = [0, 0, when, 0]
+                        rec[REVIEWS] += 1
                         if when > rec[LAST]:
                             rec[LAST] = when
-                        for r in reviewers:
-                            rec = per_path.get(r)
-                            if rec is None:
-                                per_path[r] = rec = [0, 0, when, 0]
-                            rec[REVIEWS] += 1
-                            if when > rec[LAST]:
-                                rec[LAST] = when
+                    continue
+                if not tok:
+                    continue
+                first = tok[0]
+                if first == "\x1e":
+                    fields = tok[1:].split("\x1f")
+                    if len(fields) < 8:
+                        credit = False
                         continue
-                    if not tok:
+                    parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:8]
+                    commits += 1
+                    author = intern(a_name, a_email)
+                    weights[author] += 1
+                    when = int(a_time or 0)
+                    committed = int(c_time or 0)
+                    if committed > newest:
+                        newest = committed
+                    if when > newest:
+                        newest = when
+                    if when > last_active.get(author, -1):
+                        last_active[author] = when
+                    if (c_name, c_email) != (a_name, a_email):
+                        key = (c_name, c_email)
+                        if committed > committer_seen.get(key, -1):
+                            committer_seen[key] = committed
+                    if " " in parents:
+                        merges += 1
+                        credit = False
                         continue
-                    first = tok[0]
-                    if first == "\x1e":
-                        fields = tok[1:].split("\x1f")
-                        if len(fields) < 8:
-                            credit = False
-                            continue
-                        parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:8]
-                        commits += 1
-                        author = intern(a_name, a_email)
-                        weights[author] += 1
-                        when = int(a_time or 0)
-                        committed = int(c_time or 0)
-                        if committed > newest:
-                            newest = committed
-                        if when > newest:
-                            newest = when
-                        if when > last_active.get(author, -1):
-                            last_active[author] = when
-                        if (c_name, c_email) != (a_name, a_email):
-                            key = (c_name, c_email)
-                            if committed > committer_seen.get(key, -1):
-                                committer_seen[key] = committed
-                        if " " in parents:
-                            merges += 1
-                            credit = False
-                            continue
-                        credit = True
-                        commits_by[author] = commits_by.get(author, 0) + 1
-                        if "@" not in a_email:
-                            bad_email += 1
-                        kind = kinds[author]
-                        reviewers = []
-                        if kind != HUMAN:
-                            if kind == AGENT:
-                                agent_commits += 1
-                                if (c_name, c_email) != (a_name, a_email):
-                                    reviewers.append(intern(c_name, c_email))
-                            else:
-                                bot_commits += 1
-                        if trailers:
-                            for trailer in trailers.split("\x1d"):
-                                key, _, value = trailer.partition("\x1c")
-                                contact = parse_contact(value)
-                                if contact is None:
-                                    continue
-                                person = intern(contact[0], contact[1], trailer=True)
-                                if person != author and person not in reviewers:
-                                    reviewers.append(person)
-                                    weights[person] += 1
-                                    if committed > last_active.get(person, -1):
-                                        last_active[person] = committed
-                        if progress is not None and commits % 1000 == 0:
-                            progress(commits, max(total, commits))
-                    else:
-                        if first == "\n":
-                            tok = tok[1:]
-                            if not tok:
+                    credit = True
+                    commits_by[author] = commits_by.get(author, 0) + 1
+                    if "@" not in a_email:
+                        bad_email += 1
+                    kind = kinds[author]
+                    reviewers = []
+                    if kind != HUMAN:
+                        if kind == AGENT:
+                            agent_commits += 1
+                            if (c_name, c_email) != (a_name, a_email):
+                                reviewers.append(intern(c_name, c_email))
+                        else:
+                            bot_commits += 1
+                    if trailers:
+                        for trailer in trailers.split("\x1d"):
+                            key, _, value = trailer.partition("\x1c")
+                            contact = parse_contact(value)
+                            if contact is None:
                                 continue
-                            first = tok[0]
-                        status = first
-                        pending = 2 if first in "RC" else 1
-        finally:
-            stream.close()
-            code = proc.wait()
-        errors.seek(0)
-        stderr = errors.read().decode("utf-8", errors="replace")
+                            person = intern(contact[0], contact[1], trailer=True)
+                            if person != author and person not in reviewers:
+                                reviewers.append(person)
+                                weights[person] += 1
+                                if committed > last_active.get(person, -1):
+                                    last_active[person] = committed
+                    if progress is not None and commits % 1000 == 0:
+                        progress(commits, max(total, commits))
+                else:
+                    if first == "\n":
+                        tok = tok[1:]
+                        if not tok:
+                            continue
+                        first = tok[0]
+                    status = first
+                    pending = 2 if first in "RC" else 1
+    finally:
+        stream.close()
+        code, stderr = proc.finish()
 
     if code != 0:
         first_line = next((line for line in stderr.splitlines() if line.strip()), f"exit status {code}")
@@ -476,43 +364,3 @@ def _finish(
     for old, new in renames:
         if old != new:
             history.renamed_from.setdefault(new, set()).add(old)
-
-
-def add_knowledge(graph: RepoGraph, history: History) -> None:
-    """Person nodes, Person -KNOWS-> File edges for the File nodes in ``graph``, and history facts on the Repository.
-
-    KNOWS edges (humans only): ``first_authorship``, ``deliveries``,
-    ``acceptances`` (AC: deliveries by everybody else, bots and agents
-    included), ``doa`` (None when the person only reviewed the file),
-    ``reviews``, ``last_touch`` (ISO).
-    """
-    person_nodes: dict[int, object] = {}
-    for index, ph in enumerate(history.people):
-        p = ph.person
-        if ph.commits == 0 and ph.last_active is None:
-            continue
-        person_nodes[index] = graph.add_node(
-            Label.PERSON, p.id, name=p.name, emails=p.emails, aliases=p.aliases, kind=p.kind, github=p.github,
-            last_active=_iso(ph.last_active), commits=ph.commits,
-        )
-    for file_node in graph.of_label(Label.FILE):
-        for index, k in history.human_knowledge(file_node.key).items():
-            node = person_nodes.get(index)
-            if node is None:
-                continue
-            doa = k.doa
-            graph.add_edge(
-                Rel.KNOWS, node, file_node, first_authorship=k.first_authorship, deliveries=k.deliveries,
-                acceptances=k.acceptances, doa=None if doa is None else round(doa, 6), reviews=k.reviews,
-                last_touch=_iso(k.last_touch),
-            )
-    repo = graph.repository
-    if repo is None:
-        repo = graph.add_node(Label.REPOSITORY, graph.repo)
-    existing = [n for n in (repo.get("history_notes") or []) if n not in history.notes]
-    repo.props.update(
-        commits=history.commits, merges=history.merges, agent_commits=history.agent_commits,
-        bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=_iso(history.newest_commit_at),
-        history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
-    )
-

@@ -6,6 +6,8 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
 1. ``.mailmap`` (git applies it to authors and committers; trailer identities
    such as ``Co-authored-by`` are passed through ``git check-mailmap``). Cairn
    also reads ``.mailmap`` itself, only to report lines git silently ignores.
+   Only the work tree's ``.mailmap`` counts (``MAILMAP_OPTIONS`` blanks
+   ``mailmap.file`` / ``mailmap.blob``), and, as for git, never a symbolic link.
 2. the same e-mail address (case-insensitive) is the same person;
 3. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
    ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
@@ -34,15 +36,20 @@ configured ``humans`` patterns win, then configured ``agents``, configured
 from __future__ import annotations
 
 import re
-import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from cairn.ingest.config import IdentitySettings
+from cairn.ingest.git import GitError, git
+from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 HUMAN, BOT, AGENT = "human", "bot", "agent"
+
+#: For git commands that apply the mailmap: only the repository's own ``.mailmap`` counts, never a
+#: ``mailmap.file`` or ``mailmap.blob`` that a checkout's ``.git/config`` may point anywhere.
+MAILMAP_OPTIONS = ("-c", "mailmap.file=", "-c", "mailmap.blob=")
 
 #: Coding agents. Copilot's and Devin's GitHub apps end in ``[bot]`` but are agents.
 BUILTIN_AGENTS: tuple[str, ...] = (
@@ -276,13 +283,13 @@ class Mailmap:
 def read_mailmap(root: Path) -> Mailmap:
     """Parse ``.mailmap`` at ``root``: lines git ignores without a word (no ``<email>``) become problems."""
     result = Mailmap()
-    path = root / ".mailmap"
     try:
-        if not path.is_file():
-            return result
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        result.problems.append(f".mailmap: cannot be read ({exc.strerror or exc})")
+        # git itself never follows a symbolic-link .mailmap in the work tree; neither does Cairn.
+        text = read_checkout_text(Path(root), ".mailmap", follow_symlinks=False)
+    except RefusedFile as exc:
+        result.problems.append(f"{exc} (nor by git)" if exc.reason == "a symbolic link" else str(exc))
+        return result
+    if text is None:
         return result
     for number, line in enumerate(text.splitlines(), 1):
         content = line.strip()
@@ -309,22 +316,20 @@ def check_mailmap(root: Path, contacts: Iterable[str]) -> dict[str, str]:
     Trailers such as ``Co-authored-by`` bypass ``--use-mailmap``, so they are
     canonicalised here. Contacts git cannot parse are left as they are.
     """
-    todo = sorted({c for c in contacts if parse_contact(c) is not None})
+    todo = sorted({c for c in contacts if parse_contact(c) is not None and not c.startswith("-")})
     mapped: dict[str, str] = {}
     for start in range(0, len(todo), 200):
         batch = todo[start:start + 200]
         try:
-            proc = subprocess.run(
-                ["git", "-C", str(root), "check-mailmap", *batch], capture_output=True, check=False,
-            )
-        except OSError:
+            proc = git(root, *MAILMAP_OPTIONS, "check-mailmap", *batch, text=False)
+        except GitError:
             return mapped
         lines = proc.stdout.decode("utf-8", errors="replace").splitlines()
         if proc.returncode == 0 and len(lines) == len(batch):
             mapped.update(zip(batch, lines))
         else:  # one bad contact fails the whole call: fall back to one at a time
             for contact in batch:
-                one = subprocess.run(["git", "-C", str(root), "check-mailmap", contact], capture_output=True, check=False)
+                one = git(root, *MAILMAP_OPTIONS, "check-mailmap", contact, text=False)
                 if one.returncode == 0:
                     mapped[contact] = one.stdout.decode("utf-8", errors="replace").strip()
     return mapped

@@ -13,25 +13,27 @@ binary file, a malformed ADR) is counted or reported, never fatal.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.errors import IngestError
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.adrs import read_decisions
+from cairn.ingest.adrs import add_decisions, read_decisions
+from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.decision_graph import add_decisions
-from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files
-from cairn.ingest.history import add_knowledge, mine_history
+from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files, worktree_matches_head
+from cairn.ingest.git import GitError, git
+from cairn.ingest.history import mine_history
+from cairn.ingest.knowledge import add_knowledge
 from cairn.ingest.rules import add_rules, collect_rules
 
 #: ``progress(stage, done, total)``
@@ -69,8 +71,45 @@ class IngestResult:
 
 
 def _git(root: Path, *args: str) -> str | None:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    try:
+        proc = git(root, *args)
+    except GitError:
+        return None
     return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def git_directory_problem(root: Path) -> str | None:
+    """Why ``root`` cannot be ingested although git knows it: a bare repository, or a ``.git`` directory."""
+    if (root / ".git").exists() or not ((root / "HEAD").is_file() and (root / "objects").is_dir() and (root / "refs").is_dir()):
+        return None
+    if _git(root, "rev-parse", "--is-bare-repository") == "true":
+        return f"{root} is a bare git repository (no checked-out files): ingest a clone or a worktree of it"
+    if _git(root, "rev-parse", "--is-inside-git-dir") == "true":
+        return f"{root} is a git directory, not a checkout: ingest the directory that holds it"
+    return None
+
+
+def public_remote(url: str | None) -> str | None:
+    """A remote URL without the credentials it may carry (``https://user:token@host/…`` → ``https://host/…``).
+
+    scp-like addresses (``git@github.com:o/r.git``) name an ssh login, not a
+    secret, and are kept. The query and fragment of a URL (where some CI
+    systems put tokens) are dropped as well.
+    """
+    if not url:
+        return url
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def default_repo_name(root: Path) -> str:
@@ -93,6 +132,9 @@ def ingest_repository(
     if not root.is_dir():
         raise IngestError(f"{root}: not a directory")
     root = root.resolve()
+    problem = git_directory_problem(root)
+    if problem:
+        raise IngestError(problem)
     config = config if config is not None else load_config(root, config_file)
     repo = repo_name or default_repo_name(root)
     graph = RepoGraph(repo)
@@ -101,10 +143,11 @@ def ingest_repository(
     notify("listing files", 0, 1)
     listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     notify("listing files", 1, 1)
-    head = _git(root, "rev-parse", "HEAD") if listing.is_git else None
-    # Whether the checkout differs from HEAD (Cairn's own store directory aside): a clean ingest
-    # of a commit can stand in for that commit's code graph in a PR check.
-    dirty = any(not line[3:].startswith(".cairn/") for line in (_git(root, "status", "--porcelain") or "").splitlines()) if head else None
+    head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
+    # Whether the tracked files differ from HEAD: a clean ingest of a commit can stand in for that
+    # commit's code graph in a PR check. Unknown (None) counts as dirty there.
+    matches = worktree_matches_head(root, listing.filters) if head else None
+    dirty = None if matches is None else not matches
     summary = IngestSummary(repo=repo, path=str(root), head=head)
     summary.notes.extend(listing.notes)
     if not listing.is_git:
@@ -115,7 +158,7 @@ def ingest_repository(
     repo_node = graph.add_node(
         Label.REPOSITORY, repo, path=str(root), head=head, dirty=dirty,
         branch=_git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None,
-        remote=_git(root, "config", "--get", "remote.origin.url") if listing.is_git else None,
+        remote=public_remote(_git(root, "config", "--get", "remote.origin.url")) if listing.is_git else None,
         ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         thresholds=config.thresholds.model_dump(), departed=list(config.identities.departed),
         config_source=config.source, baseline=config.baseline, ingest_settings=config.ingest.model_dump(),
@@ -124,7 +167,10 @@ def ingest_repository(
 
     # -- code ------------------------------------------------------------------
     code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
-    cache = ParseCache(cache_dir)
+    tracked_cache = tracked_cache_files(root, cache_dir) if listing.is_git else []
+    if tracked_cache:
+        summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
+    cache = ParseCache(None if tracked_cache else cache_dir)
     code = extract_code(
         code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
         cache=cache, progress=lambda d, t: notify("parsing code", d, t),
@@ -133,7 +179,9 @@ def ingest_repository(
         cache.save()
     except OSError as exc:
         summary.notes.append(f"parse cache not saved ({exc})")
+    summary.notes.extend(cache.notes)
     summary.notes.extend(code.notes)
+    summary.notes.extend(listing.refused.values())
     if code.skipped_content:  # binary or generated content the driver found in code files
         listing.kept = [f for f in listing.kept if f.path not in code.skipped_content]
         for path, reason in code.skipped_content.items():

@@ -5,8 +5,8 @@ Extraction has two phases, kept apart so the expensive one can be cached:
 1. ``Language.parse(path, source)`` reads one file's bytes with tree-sitter and
    returns a ``ParsedFile``: the imports *as written* plus the few declarations
    resolution needs (Go package clause, Java package declaration). It depends
-   only on the bytes (and the path's extension), is pure, picklable, and its
-   result is cached by (language, ``Language.version``, content hash).
+   only on the bytes (and the path's extension), is pure, plain data, and its
+   result is cached (as JSON) by (language, ``Language.version``, content hash).
 2. ``Language.resolver(layout)`` sees the whole repository (every path of that
    language and every ``ParsedFile``), decides each file's module name and
    resolves raw imports to internal modules or external packages. This is
@@ -14,7 +14,7 @@ Extraction has two phases, kept apart so the expensive one can be cached:
    another file's import resolves.
 
 Nothing here executes or imports repository code. Imports are named tuples,
-not dataclasses: a warm ingest unpickles tens of thousands of them.
+not dataclasses: a warm ingest rebuilds tens of thousands of them from the cache.
 """
 
 from __future__ import annotations
@@ -63,13 +63,16 @@ class ResolvedImport(NamedTuple):
     ``target`` is an internal module name (as returned by ``Resolver.module_of``)
     when ``external`` is false, else the squashed top-level external name
     (``"requests"``, ``"@angular/core"`` → ``"@angular/core"``, Go
-    ``"golang.org/x/net"``, Java ``"org.slf4j"`` …).
+    ``"golang.org/x/net"``, Java ``"org.slf4j"`` …). ``file`` is the file that
+    holds the import (set by the driver: a Go package has many files, and the
+    evidence of an import is the file and line it is written at).
     """
 
     target: str
     line: int
     kind: str = RUNTIME
     external: bool = False
+    file: str = ""
 
 
 @dataclass

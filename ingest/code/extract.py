@@ -2,7 +2,7 @@
 
 ``extract_code`` parses each kept file of a supported language (reusing cached
 parses keyed by language, parser version, file extension and the git blob hash
-of the content, so an unchanged file is never parsed twice), then lets each
+of the content, so an unchanged file is never parsed twice; see ``cache``), then lets each
 language's resolver name the modules and resolve the imports over the whole
 repository. Parsing runs in a process pool across all cores when there is
 enough to parse to repay starting it.
@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
-from cairn.ingest.code.base import Language, Layout, ParsedFile, ResolvedImport
+from cairn.ingest.code.base import Language, Layout, ParsedFile
+from cairn.ingest.code.cache import ParseCache
+from cairn.ingest.code.go import GoLanguage
+from cairn.ingest.code.java import JavaLanguage
+from cairn.ingest.code.javascript import JavaScriptLanguage
+from cairn.ingest.code.python import PythonLanguage
+from cairn.ingest.code.result import CodeResult
 from cairn.ingest.files import SNIFF_BYTES, content_skip_reason
+
+__all__ = ["CodeResult", "ParseCache", "SourceFile", "available_languages", "blob_hash", "extract_code"]
 
 # Starting a process pool (forking, loading the grammars in each worker) costs about 0.1 s on
 # this kind of machine, more than parsing a few megabytes; below this much source, parse in-process.
@@ -29,28 +33,13 @@ PARALLEL_MIN_BYTES = 6_000_000
 CHUNK = 64
 
 
-LANGUAGE_CLASSES = (
-    ("cairn.ingest.code.python", "PythonLanguage"),
-    ("cairn.ingest.code.javascript", "JavaScriptLanguage"),
-    ("cairn.ingest.code.go", "GoLanguage"),
-    ("cairn.ingest.code.java", "JavaLanguage"),
-)
+#: The languages Cairn extracts, in a fixed order.
+LANGUAGE_CLASSES: tuple[type[Language], ...] = (PythonLanguage, JavaScriptLanguage, GoLanguage, JavaLanguage)
 
 
 def available_languages() -> list[Language]:
     """The languages Cairn extracts, in a fixed order."""
-    import importlib
-
-    languages = []
-    for module_name, class_name in LANGUAGE_CLASSES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        languages.append(getattr(module, class_name)())
-    return languages
+    return [cls() for cls in LANGUAGE_CLASSES]
 
 
 def blob_hash(data: bytes) -> str:
@@ -58,77 +47,6 @@ def blob_hash(data: bytes) -> str:
     h = hashlib.sha1(b"blob %d\0" % len(data))
     h.update(data)
     return h.hexdigest()
-
-
-class ParseCache:
-    """What extraction remembers between runs, in Cairn's own cache directory (never in a repository).
-
-    Two files: ``parse-cache.pickle`` holds parsed files by (language, parser
-    version, extension, blob hash) and is loaded only when something must be
-    looked up; ``parse-state.pickle`` holds the small things a warm run needs
-    first: each path's (size, mtime) -> blob hash, blobs whose content is not
-    parsed (binary, generated), and the last few whole results with the
-    fingerprint of their inputs, so a run in which nothing changed neither
-    parses nor resolves. Both hold only Cairn's own data; a corrupt or foreign
-    cache is ignored.
-    """
-
-    FORMAT = 4
-    KEEP_RESULTS = 2
-
-    def __init__(self, directory: Path | None):
-        self.directory = directory
-        self._entries: dict[tuple[str, str, str, str], ParsedFile] | None = None if directory else {}
-        self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob hash)
-        self.skips: dict[str, str] = {}  # blob hash -> why its content is not parsed (binary, generated)
-        self.results: dict[str, tuple[dict[str, str | None], "CodeResult"]] = {}  # fingerprint -> (reads, result)
-        self.dirty = False  # state changed
-        self.entries_dirty = False
-        state = self._load("parse-state.pickle")
-        if state is not None:
-            self.stats, self.skips, self.results = state["stats"], state["skips"], state["results"]
-
-    def _load(self, name: str) -> dict | None:
-        if not self.directory or not (self.directory / name).is_file():
-            return None
-        try:
-            with open(self.directory / name, "rb") as fh:
-                data = pickle.load(fh)
-            return data if data.get("format") == self.FORMAT else None
-        except Exception:  # unreadable cache: start afresh
-            return None
-
-    @property
-    def entries(self) -> dict[tuple[str, str, str, str], ParsedFile]:
-        if self._entries is None:
-            data = self._load("parse-cache.pickle")
-            self._entries = data["entries"] if data else {}
-        return self._entries
-
-    def remember(self, fingerprint: str, reads: dict[str, str | None], result: "CodeResult") -> None:
-        self.results.pop(fingerprint, None)
-        self.results[fingerprint] = (reads, result)
-        while len(self.results) > self.KEEP_RESULTS:
-            self.results.pop(next(iter(self.results)))
-        self.dirty = True
-
-    def _dump(self, name: str, payload: dict) -> None:
-        assert self.directory is not None
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump({"format": self.FORMAT, **payload}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.directory / name)
-
-    def save(self) -> None:
-        if not self.directory:
-            return
-        if self.entries_dirty and self._entries is not None:
-            self._dump("parse-cache.pickle", {"entries": self._entries})
-            self.entries_dirty = False
-        if self.dirty:
-            self._dump("parse-state.pickle", {"stats": self.stats, "skips": self.skips, "results": self.results})
-            self.dirty = False
 
 
 def _digest(text: str | None) -> str | None:
@@ -143,19 +61,6 @@ class SourceFile:
     size: int = 0
     mtime_ns: int = 0
     blob: str | None = None  # known blob hash (from git), if any
-
-
-@dataclass
-class CodeResult:
-    modules: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # name -> (path, language, files)
-    file_module: dict[str, str] = field(default_factory=dict)  # file path -> module name
-    imports: dict[str, list[ResolvedImport]] = field(default_factory=dict)  # module name -> imports
-    languages: Counter = field(default_factory=Counter)
-    syntax_errors: dict[str, int] = field(default_factory=dict)
-    skipped_content: dict[str, str] = field(default_factory=dict)  # path -> binary / generated
-    parsed: int = 0
-    cached: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 _WORKER_LANGUAGES: dict[str, Language] | None = None
@@ -231,7 +136,7 @@ def extract_code(
     fingerprint = hashlib.sha1(repr((
         [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), sorted(all_paths),
     )).encode("utf-8", errors="surrogateescape")).hexdigest()
-    remembered = cache.results.get(fingerprint)
+    remembered = cache.recall(fingerprint)
     if remembered is not None and all(_digest(read_text(p)) == d for p, d in remembered[0].items()):
         previous = remembered[1]
         if progress:
@@ -327,7 +232,7 @@ def extract_code(
                 result.modules[name] = (resolver.module_path(name), pf.language, [path])
             else:
                 result.modules[name][2].append(path)
-            result.imports.setdefault(name, []).extend(resolver.resolve(pf))
+            result.imports.setdefault(name, []).extend(imp._replace(file=path) for imp in resolver.resolve(pf))
         for name, path in resolver.extra_modules().items():
             if name not in result.modules:
                 result.modules[name] = (path, lang.name, [])

@@ -20,7 +20,8 @@ from cairn.graph.model import Label, Rel
 from cairn.graph.people import KnowledgeHolder
 from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.history import add_knowledge, mine_history
+from cairn.ingest.history import mine_history
+from cairn.ingest.knowledge import add_knowledge
 from cairn.queries.ownership import (
     annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor, is_author,
 )

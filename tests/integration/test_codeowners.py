@@ -7,7 +7,8 @@ from pathlib import Path
 from cairn.graph.model import Label, Rel
 from cairn.ingest.codeowners import add_ownership, parse_codeowners, read_codeowners
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.history import add_knowledge, mine_history
+from cairn.ingest.history import mine_history
+from cairn.ingest.knowledge import add_knowledge
 from fixtures.ownership import build_team_repo, hand_built_graph
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from cairn.graph.model import Label, Rel
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.history import add_knowledge, degree_of_authorship, mine_history
+from cairn.ingest.history import mine_history
+from cairn.ingest.knowledge import add_knowledge, degree_of_authorship
 from fixtures.gitrepo import GitRepo
 from fixtures.ownership import build_team_repo, hand_built_graph
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile
-from cairn.ingest.code.python import PythonLanguage, PythonResolver, _parse_import_text, _parser, import_candidates
+from cairn.ingest.code.python import PythonLanguage, PythonResolver
+from cairn.ingest.code.python.parse import parser
+from cairn.ingest.code.python.scan import import_candidates, parse_import_text
 from fixtures import language_harness
 from fixtures.gitrepo import GitRepo
 
@@ -304,7 +306,7 @@ def test_code_examples_inside_strings_are_not_imports(stray):
         ("real_three", source[: source.index(b"import real_three")].count(b"\n") + 1),
     ]
     if not stray:  # the fast path (only the statements holding imports) was taken, not a whole-file parse
-        _, windows = _parse_import_text(_parser(), source, import_candidates(source))
+        _, windows = parse_import_text(parser(), source, import_candidates(source))
         assert len(windows) > 1 and sum(b - a for a, b, _ in windows) < len(source) / 2
 
 
@@ -446,13 +448,13 @@ def test_partial_parse_equals_whole_file_parse_on_the_standard_library(monkeypat
     lines and syntax-error counts equal those of a whole-file parse, on real code."""
     import sysconfig
 
-    from cairn.ingest.code import python as python_language
+    from cairn.ingest.code.python import parse as python_parse, scan as python_scan
 
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(p for p in stdlib.rglob("*.py") if "site-packages" not in p.parts)[:1500]
     sources = [p.read_bytes() for p in files]
-    partial = [python_language.extract_imports(s) for s in sources]
-    monkeypatch.setattr(python_language, "_WHOLE_FILE_ABOVE", 0.0)
-    whole = [python_language.extract_imports(s) for s in sources]
+    partial = [python_parse.extract_imports(s) for s in sources]
+    monkeypatch.setattr(python_scan, "WHOLE_FILE_ABOVE", 0.0)
+    whole = [python_parse.extract_imports(s) for s in sources]
     assert sum(len(imports) for imports, _ in whole) > 5000
     assert [(str(f), p) for f, p in zip(files, partial)] == [(str(f), w) for f, w in zip(files, whole)]

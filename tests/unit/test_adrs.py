@@ -9,7 +9,7 @@ import pytest
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import clean_title, parse_date, read_decisions, status_word
 from cairn.ingest.config import AdrSettings
-from cairn.ingest.decision_graph import add_decisions
+from cairn.ingest.adrs import add_decisions
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:
@@ -385,7 +385,7 @@ def test_dates(raw, iso):
 
 @pytest.mark.parametrize("text, status", [
     ("Accepted", "accepted"), ("Approved", "accepted"), ("PROPOSED", "proposed"), ("Draft", "proposed"),
-    ("on hold", "proposed"), ("Pending", "proposed"), ("Rejected", "rejected"), ("Deprecated", "deprecated"),
+    ("on hold", "on hold"), ("Pending", "pending"), ("On Hold", "on hold"), ("Draft", "proposed"), ("Rejected", "rejected"), ("Deprecated", "deprecated"),
     ("Reverted by 0009", "deprecated"), ("Partly superseded by 0004", "amended"), ("Superseded", "superseded"),
     ("Lorem", None),
 ])

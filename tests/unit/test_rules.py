@@ -10,7 +10,7 @@ from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.rules import DeclaredRule, parse_layer
 from cairn.ingest.adrs import read_decisions
 from cairn.ingest.config import AdrSettings, ConfigError, load_config
-from cairn.ingest.decision_graph import add_decisions
+from cairn.ingest.adrs import add_decisions
 from cairn.ingest.rules import add_rules, collect_rules, validate_rule
 
 

@@ -1,16 +1,24 @@
-"""Decisions into the graph: Decision nodes, GOVERNS links to components, SUPERSEDES / AMENDS between decisions.
-
-``ingest.adrs`` reads the decision records of a checkout; this module writes
-what it read into the model. A GOVERNS edge is written through
-``graph.decisions.GovernsLink`` — the same class the analyses read it with —
-so an inferred link carries its ``confidence`` wherever it is shown.
-"""
+"""Decisions into the graph: Decision nodes, GOVERNS, SUPERSEDES and AMENDS edges."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from cairn.graph.decisions import GovernsLink
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.adrs import DecisionSet, decision_props
+from cairn.ingest.adrs.records import Decision
+from cairn.ingest.adrs.relations import DecisionSet
+
+
+def decision_props(d: Decision) -> dict[str, Any]:
+    return {
+        "path": d.path, "number": d.number, "title": d.title, "status": d.status, "status_raw": d.status_raw,
+        "status_inferred": d.status_inferred, "date": d.date, "date_raw": d.date_raw, "deciders": d.deciders,
+        "consulted": d.consulted, "informed": d.informed, "tags": d.tags, "supersedes": d.supersedes,
+        "superseded_by": d.superseded_by, "amends": d.amends, "amended_by": d.amended_by,
+        "components": [c.name for c in d.components], "format": d.format, "summary": d.summary,
+        "component_links": [{"name": c.name, "inferred": c.inferred, "score": c.score, "evidence": c.evidence} for c in d.components],
+    }
 
 
 def add_decisions(graph: RepoGraph, decision_set: DecisionSet) -> None:
@@ -18,7 +26,7 @@ def add_decisions(graph: RepoGraph, decision_set: DecisionSet) -> None:
 
     A link to a component that is not in the graph is kept on the decision
     (``components``) but gets no edge. Problems are recorded on the Repository
-    node as ``decision_problems``, the folders read as ``adr_folders``.
+    node as ``decision_problems``.
     """
     nodes = {}
     for d in decision_set.decisions:

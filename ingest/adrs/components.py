@@ -1,0 +1,69 @@
+"""Which components a decision governs.
+
+Explicit front matter ``components:`` (score 1.0) is read with the record;
+otherwise ``infer_components`` reads the text. Inference signals and their
+weights, combined as a noisy-or (1 − Π(1 − wᵢ)): a path below the component
+or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``)
+0.9; the component name in the title 0.7; the name as an inline code span
+0.6; the name in prose 0.3 for the first mention plus 0.1 per further mention,
+at most 0.5. A decision governs a component when the score reaches 0.5
+(``INFERENCE_THRESHOLD``); names shorter than three characters are only
+matched as paths or modules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cairn.ingest.adrs.records import ComponentLink, Decision
+
+INFERENCE_THRESHOLD = 0.5
+
+
+def infer_components(decision: Decision, components: dict[str, list[str]]) -> list[ComponentLink]:
+    """Components a decision's text points at, scored as described in the module docstring."""
+    links = []
+    text = decision.text
+    low = text.lower()
+    title = decision.title.lower()
+    spans = [s.lower() for s in decision.code_spans]
+    for name, globs in sorted(components.items()):
+        weights: list[float] = []
+        evidence: list[str] = []
+        for prefix in _literal_prefixes(globs):
+            path_hit = re.search(r"(?<![\w./-])" + re.escape(prefix.lower()) + r"/[\w.*/-]*[\w*]", low)
+            dotted = prefix.replace("/", ".").lower()
+            module_hit = re.search(r"(?<![\w./-])" + re.escape(dotted) + r"(?:\.[a-z_]\w*)+", low)
+            if path_hit or module_hit:
+                weights.append(0.9)
+                evidence.append(f"mentions {(path_hit or module_hit).group(0)}")
+                break
+        lname = name.lower()
+        if len(lname) >= 3:
+            word = re.compile(r"(?<![\w./-])" + re.escape(lname) + r"(?![\w-])")
+            if word.search(title):
+                weights.append(0.7)
+                evidence.append("named in the title")
+            if any(s == lname or s.startswith(lname + ".") or s.startswith(lname + "/") for s in spans):
+                weights.append(0.6)
+                evidence.append(f"`{name}` in code")
+            mentions = len(word.findall(low))
+            if mentions:
+                weights.append(min(0.3 + 0.1 * (mentions - 1), 0.5))
+                evidence.append(f"named {mentions}× in the text")
+        score = 1.0
+        for w in weights:
+            score *= 1 - w
+        score = round(1 - score, 2)
+        if score >= INFERENCE_THRESHOLD:
+            links.append(ComponentLink(name, inferred=True, score=score, evidence=evidence))
+    return links
+
+
+def _literal_prefixes(globs: list[str]) -> list[str]:
+    out = []
+    for g in globs:
+        prefix = re.split(r"[*?\[]", g, maxsplit=1)[0].strip("/")
+        if prefix:
+            out.append(prefix)
+    return out

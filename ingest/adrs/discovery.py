@@ -1,0 +1,155 @@
+"""Finding a repository's decision records.
+
+The folder list (first match wins): the folders configured in ``[adr] paths``;
+else the folder named in ``.adr-dir`` (adr-tools) and the ``adrFolder``
+entries of ``.log4brains.yml``, plus whichever of ``doc/adr``, ``docs/adr``,
+``docs/adrs``, ``docs/decisions``, ``docs/architecture/decisions``,
+``docs/architecture-decisions`` and ``adr`` exist, and the repository root
+when it holds numbered records itself (``adr-001-use-x.md``,
+``ADR-0002-….md``). Every ``*.md`` below a folder is a decision (MADR
+category subfolders included) except ``README``/``index`` pages and templates
+(``template.md``, ``adr-template.md``, ``0000-template.md``; not
+``0007-use-jinja-as-template-engine.md``); at the root, only the numbered
+records are.
+
+Every configuration file is read through ``cairn.ingest.untrusted``: inside
+the checkout, size-capped, YAML without aliases.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+
+import yaml
+
+from cairn.ingest.adrs.fields import dedupe, one_line
+from cairn.ingest.adrs.records import Problem
+from cairn.ingest.config import AdrSettings
+from cairn.ingest.untrusted import RefusedFile, load_yaml, read_checkout_text
+
+DEFAULT_FOLDERS = (
+    "doc/adr", "docs/adr", "docs/adrs", "docs/decisions", "docs/architecture/decisions",
+    "docs/architecture-decisions", "adr",
+)
+#: The folder that stands for the repository root in ``DecisionSet.folders``.
+ROOT_FOLDER = "."
+NOT_DECISIONS = frozenset({"readme", "index", "toc", "_sidebar", "summary", "changelog"})
+#: A template's name: "template" as the first or second word, after an optional number
+#: (``template``, ``adr-template-minimal``, ``0000-template``, ``0000-adr-template``).
+_TEMPLATE = re.compile(r"(?:\d+[-_ ])?(?:[a-z0-9]+[-_ ])?template(?:[-_ ].*)?", re.I)
+#: A numbered record at the repository root: ``adr-001-use-x``, ``ADR-0002_…``, ``adr 3 …``.
+_ROOT_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
+#: Folders below an ADR folder that hold no records.
+_NOT_RECORD_FOLDERS = frozenset({"templates", "template", "assets", "images", "img"})
+
+
+def find_adr_folders(root: Path, settings: AdrSettings) -> tuple[list[str], list[Problem]]:
+    """Repository-relative ADR folders that exist, and problems with configured ones."""
+    problems: list[Problem] = []
+    wanted: list[str] = []
+    if settings.paths:
+        for configured in settings.paths:
+            rel = configured.strip().strip("/")
+            if not _inside(root, rel) or not (root / rel).is_dir():
+                problems.append(Problem(configured, "configured ADR folder does not exist", skipped=True))
+                continue
+            wanted.append(rel)
+        return dedupe(wanted), problems
+    try:
+        named = read_checkout_text(root, ".adr-dir", limit=4096)
+    except RefusedFile as exc:
+        problems.append(Problem(".adr-dir", exc.reason + "; not read", skipped=True))
+        named = None
+    if named is not None:
+        rel = named.strip().strip("/")
+        if rel and _inside(root, rel) and (root / rel).is_dir():
+            wanted.append(rel)
+        else:
+            problems.append(Problem(".adr-dir", f"names a folder that does not exist ({rel[:200]!r})", skipped=True))
+    wanted += _log4brains_folders(root, problems)
+    wanted += [f for f in DEFAULT_FOLDERS if (root / f).is_dir() and not (root / f).is_symlink()]
+    if root_records(root):
+        wanted.append(ROOT_FOLDER)
+    # A folder inside another one is read with it.
+    result = []
+    for f in dedupe(wanted):
+        if not any(f != other and other != ROOT_FOLDER and f.startswith(other + "/") for other in wanted):
+            result.append(f)
+    return result, problems
+
+
+def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:
+    try:
+        text = read_checkout_text(root, ".log4brains.yml")
+        data = (load_yaml(text) if text is not None else None) or {}
+    except RefusedFile as exc:
+        problems.append(Problem(".log4brains.yml", exc.reason + "; not read", skipped=True))
+        return []
+    except yaml.YAMLError as exc:
+        problems.append(Problem(".log4brains.yml", f"cannot be read ({one_line(exc)})", skipped=True))
+        return []
+    folders: list[str] = []
+    project = data.get("project") if isinstance(data, dict) else None
+    if isinstance(project, dict):
+        if isinstance(project.get("adrFolder"), str):
+            folders.append(project["adrFolder"])
+        for package in project.get("packages") or []:
+            if isinstance(package, dict) and isinstance(package.get("adrFolder"), str):
+                folders.append(package["adrFolder"])
+    out = []
+    for f in folders:
+        rel = posixpath.normpath(f.strip().lstrip("./")).strip("/") if f.strip() not in (".", "./") else ""
+        if rel and _inside(root, rel) and (root / rel).is_dir():
+            out.append(rel)
+    return out
+
+
+def _inside(root: Path, rel: str) -> bool:
+    try:
+        (root / rel).resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def is_template(stem: str) -> bool:
+    """Whether a file name (without extension) names an ADR template rather than a record."""
+    return _TEMPLATE.fullmatch(stem) is not None
+
+
+def root_records(root: Path) -> list[str]:
+    """Numbered decision records kept at the repository root (``adr-001-use-x.md``)."""
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        stem, dot, extension = name.rpartition(".")
+        if dot and extension.lower() in ("md", "markdown") and _ROOT_RECORD.fullmatch(stem) and not is_template(stem):
+            if not (root / name).is_symlink() and (root / name).is_file():
+                out.append(name)
+    return out
+
+
+def adr_files(root: Path, folder: str) -> list[str]:
+    """The records in ``folder`` (repository-relative; ``ROOT_FOLDER`` for the root's own records)."""
+    if folder == ROOT_FOLDER:
+        return root_records(root)
+    out = []
+    base = root / folder
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d.lower() not in _NOT_RECORD_FOLDERS)
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            if not name.lower().endswith((".md", ".markdown")) or full.is_symlink():
+                continue
+            stem = name.rsplit(".", 1)[0].lower()
+            if stem in NOT_DECISIONS or stem.startswith("_") or is_template(stem):
+                continue
+            out.append(full.relative_to(root).as_posix())
+    return out
+

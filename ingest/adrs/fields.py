@@ -1,0 +1,220 @@
+"""Reading one field of a decision: title and number, status and relation lines, dates, people, lists.
+
+Status is normalised to one of ``proposed``, ``pending``, ``on hold``,
+``accepted``, ``rejected``, ``deprecated``, ``superseded``, ``amended``
+(still in force, changed by a later decision) or ``unknown``; an unrecognised
+word is kept lowercased. When several status lines disagree, the later
+lifecycle state wins (superseded > deprecated > rejected > amended > accepted
+> on hold > pending > proposed), so "Accepted" followed by "Superseded by …"
+reads as superseded. Relation lines (``Superseded by [3. Title](0003-title.md)``,
+adr-tools' "Superceded by", ``Amends …``) give references that ``relations``
+resolves.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from dateutil import parser as date_parser
+
+from cairn.ingest.adrs.markdown import split_inline
+
+
+# Normalised statuses, from the latest lifecycle state to the earliest: when a
+# record carries several status lines the first of these found wins.
+STATUS_PRIORITY = ("superseded", "deprecated", "rejected", "amended", "accepted", "on hold", "pending", "proposed")
+# Phrases mapped to a status, checked longest first so "partly superseded" is not "superseded".
+STATUS_WORDS: dict[str, str] = {
+    "partly superseded": "amended", "partially superseded": "amended", "superseded": "superseded",
+    "superceded": "superseded", "replaced": "superseded", "deprecated": "deprecated", "reverted": "deprecated",
+    "withdrawn": "deprecated", "obsolete": "deprecated", "retired": "deprecated", "abandoned": "deprecated",
+    "rejected": "rejected", "declined": "rejected", "refused": "rejected", "amended": "amended",
+    "accepted": "accepted", "approved": "accepted", "adopted": "accepted", "agreed": "accepted",
+    "decided": "accepted", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
+    "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "pending",
+    "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed",
+    "under discussion": "proposed", "in discussion": "proposed", "in progress": "proposed", "wip": "proposed",
+    "rfc": "proposed", "suggested": "proposed", "open": "proposed",
+}
+# Relation phrases at the start of a status or link line: (phrase, relation of this record to the target).
+RELATION_PHRASES = (
+    ("partly superseded by", "amended_by"), ("partially superseded by", "amended_by"),
+    ("superseded by", "superseded_by"), ("superceded by", "superseded_by"), ("replaced by", "superseded_by"),
+    ("supersedes", "supersedes"), ("supercedes", "supersedes"), ("replaces", "supersedes"),
+    ("amended by", "amended_by"), ("amends", "amends"),
+)
+_RELATION_LINE = re.compile(r"^\W{0,3}(" + "|".join(re.escape(p) for p, _ in RELATION_PHRASES) + r")\b\s*:?\s*(.*)$", re.I)
+_TITLE_PREFIX = re.compile(
+    r"^\s*\[?\s*(?:(?:architecture\s+decision\s+record|adr|decision\s+record)\s*[-_#:]?\s*)?"
+    r"(?P<num>\d+)(?:\s*\]?\s*[.:)\-–—]+\s*|\s*\]\s*|\s+)",
+    re.I,
+)
+_TITLE_WORD_PREFIX = re.compile(r"^\s*(?:architecture\s+decision\s+record|adr)\s*:\s*", re.I)
+_FILE_NUMBER = re.compile(r"^(?:adr)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
+_DATE_SLUG = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
+REF_NUMBER = re.compile(r"^\W*(?:adr|decision|record)?\s*[-_#]?\s*0*(\d+)(?=$|[^\d])", re.I)
+
+
+def clean_title(title: str) -> tuple[str, int | None]:
+    """The title without its number prefix, and that number: "ADR-0002: Use Postgres" → ("Use Postgres", 2)."""
+    title = " ".join(str(title).split())
+    m = _TITLE_PREFIX.match(title)
+    if m and m.end() < len(title):
+        return title[m.end():].strip(), int(m.group("num"))
+    m = _TITLE_WORD_PREFIX.match(title)
+    if m and m.end() < len(title):
+        return title[m.end():].strip(), None
+    return title, None
+
+
+def read_status(lines: list[str]) -> tuple[str | None, list[tuple[str, str, str | None]]]:
+    """Normalised status and relation references from status lines (Markdown source)."""
+    found: list[str] = []
+    relations: list[tuple[str, str, str | None]] = []
+    for line in lines:
+        plain, links = split_inline(line)
+        plain = re.sub(r"^\W*status\W*:\s*", "", plain, flags=re.I).strip()
+        refs = relation_refs(line)
+        if refs:
+            relations += refs
+            kind = refs[0][0]
+            if kind == "superseded_by":
+                found.append("superseded")
+            elif kind == "amended_by":
+                found.append("amended")
+            continue
+        word = status_word(plain)
+        if word:
+            found.append(word)
+    for status in STATUS_PRIORITY:
+        if status in found:
+            return status, relations
+    return None, relations
+
+
+def status_word(text: str) -> str | None:
+    """The normalised status a phrase names ("Approved" → accepted, "draft" → proposed), or None."""
+    low = " " + re.sub(r"[^a-z ]+", " ", text.lower()) + " "
+    low = " ".join(low.split())
+    padded = f" {low} "
+    for phrase in sorted(STATUS_WORDS, key=len, reverse=True):
+        if f" {phrase} " in padded:
+            return STATUS_WORDS[phrase]
+    return None
+
+
+def fallback_status(lines: list[str]) -> str:
+    plain, _ = split_inline(lines[0])
+    plain = re.sub(r"^\W*status\W*:\s*", "", plain, flags=re.I)
+    word = re.sub(r"[^\w\s-]", "", plain).strip().lower()
+    return " ".join(word.split()[:3]) or "unknown"
+
+
+def relation_refs(line: str) -> list[tuple[str, str, str | None]]:
+    plain, links = split_inline(line)
+    m = _RELATION_LINE.match(plain)
+    if not m:
+        return []
+    phrase = m.group(1).lower()
+    relation = next(rel for p, rel in RELATION_PHRASES if p == phrase)
+    if links:
+        return [(relation, text, href) for text, href in links]
+    rest = m.group(2).strip().rstrip(".")
+    refs = [r.strip() for r in re.split(r",|;|\band\b", rest) if r.strip()]
+    return [(relation, r, None) for r in refs]
+
+
+def parse_date(value: Any) -> str | None:
+    """ISO date (YYYY-MM-DD) from a front-matter date, ISO text, DD/MM/YYYY or prose like "Oct 21, 2022"."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    text = re.split(r"\s+#|<!--|\(|;|,\s*(?:updated|last|revised)", text, maxsplit=1)[0].strip().strip("*_").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10]).isoformat() if re.match(r"^\d{4}-\d{2}-\d{2}", text) else _loose_date(text)
+    except ValueError:
+        return _loose_date(text)
+
+
+def _loose_date(text: str) -> str | None:
+    if not re.search(r"\d", text):
+        return None
+    dayfirst = bool(re.match(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$", text))
+    try:
+        parsed = date_parser.parse(text, dayfirst=dayfirst, fuzzy=True, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError):
+        return None
+    return parsed.date().isoformat()
+
+
+def date_slug(stem: str) -> str | None:
+    m = _DATE_SLUG.match(stem)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def file_number(stem: str) -> int | None:
+    m = _FILE_NUMBER.match(stem)
+    return int(m.group(1)) if m else None
+
+
+def as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def first_of(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [p.strip() for p in re.split(r"[,;]", str(value)) if p.strip()]
+
+
+def people_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value if v is not None]
+    else:
+        plain, _ = split_inline(str(value))
+        items = re.split(r",|;|\s+and\s+|\s+&\s+", plain)
+    out = []
+    for item in items:
+        name = " ".join(split_inline(item)[0].split()).strip(" *_")
+        if name and not (name.startswith("[") and name.endswith("]")) and not name.startswith("{"):
+            out.append(name)
+    return dedupe(out)
+
+
+def split_tags(value: str | None) -> list[str]:
+    return [t for t in re.split(r"[\s,]+", value or "") if t]
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def dedupe(items: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+

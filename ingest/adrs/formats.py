@@ -1,0 +1,176 @@
+"""One ADR file's bytes to a ``Decision``: every common format, read from its structure.
+
+Formats read, all from the Markdown structure (``markdown``) and the YAML
+front matter, never by pattern-matching the whole file:
+
+* Nygard / adr-tools: ``# 2. Title``, a ``Date:`` line, a ``## Status`` section
+  whose lines are a status and link lines such as
+  ``Superseded by [3. Title](0003-title.md)`` (adr-tools' own spellings
+  "Superceded by" / "Supercedes" too) or ``Amends [1. …](…)``;
+* MADR 2 and log4brains: ``* Status:`` / ``- Deciders:`` / ``* Date:`` bullets
+  between the title and the first section (bold ``**Status:**`` lines too);
+  log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted;
+* MADR 3 / 4: front matter ``status``, ``date``, ``deciders`` /
+  ``decision-makers``, ``consulted``, ``informed``; Cairn's own optional keys
+  ``components``, ``supersedes``, ``superseded-by``, ``amends``, ``amended-by``
+  and ``rules`` (see ``ingest.rules``).
+
+How each field is normalised is ``fields``' business. A file that cannot be read as an ADR (too large, binary, not UTF-8,
+unterminated front matter, invalid YAML) raises ``AdrFormatError``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+import re
+
+import yaml
+
+from cairn.ingest.adrs.fields import (
+    as_list, as_text, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
+    parse_date, people_list, read_status, relation_refs, split_tags,
+)
+from cairn.ingest.adrs.markdown import MARKDOWN, Document
+from cairn.ingest.adrs.records import RELATIONS, ComponentLink, Decision, RawRule
+from cairn.ingest.untrusted import UnsafeYaml, load_yaml
+
+MAX_ADR_BYTES = 1_000_000
+META_KEYS = {
+    "status": "status", "date": "date", "deciders": "deciders", "decision-makers": "deciders",
+    "decision makers": "deciders", "decision_makers": "deciders", "decision-maker": "deciders",
+    "consulted": "consulted", "informed": "informed", "tags": "tags", "components": "components",
+    "supersedes": "supersedes", "superseded-by": "superseded_by", "superseded_by": "superseded_by",
+    "superseded by": "superseded_by", "amends": "amends", "amended-by": "amended_by", "amended_by": "amended_by",
+    "amended by": "amended_by", "title": "title", "rules": "rules",
+}
+
+
+#: A front matter boundary: a line of three or more dashes (Jekyll's, python-frontmatter's).
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+class AdrFormatError(Exception):
+    """The file cannot be read as a decision record."""
+
+
+def parse_decision(path: str, raw: bytes) -> Decision:
+    """Parse one ADR file's bytes. Raises ``AdrFormatError`` for a file that is not a readable ADR."""
+    if len(raw) > MAX_ADR_BYTES:
+        raise AdrFormatError(f"larger than {MAX_ADR_BYTES} bytes, not read")
+    if b"\x00" in raw[:8192]:
+        raise AdrFormatError("binary file, not Markdown")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AdrFormatError(f"not UTF-8 (invalid byte at offset {exc.start})") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body, body_line = split_front_matter(text)
+
+    tokens = MARKDOWN.parse(body)
+    doc = Document(tokens, body_line)
+    stem = posixpath.basename(path).rsplit(".", 1)[0]
+    decision = Decision(path=path, title=stem)
+    decision.text = doc.text
+    decision.code_spans = doc.code_spans
+
+    # Title and number
+    title_raw = doc.h1 or as_text(meta.get("title")) or doc.first_heading or stem
+    decision.title, title_number = clean_title(title_raw)
+    slug_date = date_slug(stem)
+    number_in_name = None if slug_date else file_number(stem)
+    decision.number = number_in_name if number_in_name is not None else title_number
+
+    # Metadata from bullets / key lines / front matter (front matter wins)
+    key_lines = doc.key_lines()
+    status_lines: list[str] = []
+    formats: list[str] = []
+    if "status" in key_lines:
+        status_lines += key_lines["status"]
+        formats.append("madr-2")
+    section = doc.section("status")
+    if section is not None:
+        status_lines += section
+        formats.append("nygard")
+    front = {META_KEYS[k.lower()]: v for k, v in meta.items() if isinstance(k, str) and k.lower() in META_KEYS}
+    if "status" in front and front["status"] is not None:
+        status_lines = [line for line in str(front["status"]).split("\n") if line.strip()]
+        formats.insert(0, "madr-front-matter")
+    elif meta:
+        formats.insert(0, "front-matter")
+    if slug_date:
+        formats.append("log4brains")
+    decision.format = formats[0] if formats else "markdown"
+
+    status, relations = read_status(status_lines)
+    decision.status_raw = "\n".join(status_lines) if status_lines else None
+    if status is None:
+        # log4brains: a record without a status is accepted
+        status = "accepted" if slug_date and not status_lines else ("unknown" if not status_lines else fallback_status(status_lines))
+    decision.status = status
+    decision.references += relations
+    links_section = doc.section("links") or []
+    for line in links_section:
+        decision.references += relation_refs(line)
+    for rel_name in RELATIONS:
+        for item in as_list(front.get(rel_name)):
+            decision.references.append((rel_name, item, None))
+
+    # Date
+    date_value = front.get("date")
+    if date_value is None and "date" in key_lines:
+        date_value = key_lines["date"][0]
+    if date_value is not None:
+        decision.date_raw = as_text(date_value)
+        decision.date = parse_date(date_value)
+    elif slug_date:
+        decision.date = slug_date
+
+    # People and tags
+    decision.deciders = people_list(front.get("deciders")) or people_list(first_of(key_lines.get("deciders")))
+    decision.consulted = people_list(front.get("consulted")) or people_list(first_of(key_lines.get("consulted")))
+    decision.informed = people_list(front.get("informed")) or people_list(first_of(key_lines.get("informed")))
+    decision.tags = people_list(front.get("tags")) or split_tags(first_of(key_lines.get("tags")))
+
+    explicit = as_list(front.get("components")) or as_list(first_of(key_lines.get("components")))
+    decision.components = [ComponentLink(name, inferred=False, score=1.0, evidence=["declared"]) for name in dedupe(explicit)]
+
+    decision.summary = doc.summary()
+
+    # Rules: front matter list, then ```cairn blocks
+    fm_rules = meta.get("rules")
+    if fm_rules is not None:
+        if not isinstance(fm_rules, list) or not all(isinstance(r, dict) for r in fm_rules):
+            raise AdrFormatError("front matter 'rules' must be a list of tables")
+        decision.rules += [RawRule(dict(r), f"front matter rule {i + 1}") for i, r in enumerate(fm_rules)]
+    for line, content in doc.cairn_blocks:
+        decision.rules.append(RawRule({"__toml__": content}, f"```cairn block at line {line}"))
+    return decision
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
+    """(metadata, body, 1-based line of the body's first line)."""
+    first = text.split("\n", 1)[0].strip()
+    if first != "---":
+        return {}, text, 1
+    parts = _BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise AdrFormatError("front matter starts with '---' but is never closed")
+    try:
+        meta = load_yaml(parts[1])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        what = "refused" if isinstance(exc, UnsafeYaml) else "is not valid YAML"
+        raise AdrFormatError(f"front matter {what}{where}: {getattr(exc, 'problem', None) or one_line(exc)}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise AdrFormatError("front matter is not a mapping of keys to values")
+    body = parts[2]
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    if body.startswith("\n"):
+        body, body_line = body[1:], body_line + 1
+    return dict(meta), body, body_line
+

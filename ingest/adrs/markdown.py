@@ -1,0 +1,171 @@
+"""The parts of an ADR's Markdown an ADR reader needs, from markdown-it-py's token stream.
+
+``Document`` collects the first-level title, the sections (their lines and
+paragraphs), the ``Key: value`` lines before the first section (MADR 2 /
+log4brains metadata bullets), ```` ```cairn ```` blocks (rules) and the inline
+code spans; ``split_inline`` gives one line's plain text and links.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+SUMMARY_CHARS = 400
+
+MARKDOWN = MarkdownIt("commonmark")
+META_LINE = re.compile(
+    r"^\W{0,3}(status|deciders|decision[- _]makers?|date|tags|consulted|informed|components)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
+    re.I,
+)
+
+
+class Document:
+    """The parts of a Markdown token stream an ADR reader needs."""
+
+    def __init__(self, tokens: list[Token], line_offset: int):
+        self.h1: str | None = None
+        self.first_heading: str | None = None
+        # sections: (level, normalised title, raw title, list of "lines" (markdown source of inline blocks))
+        self.sections: list[tuple[int, str, str, list[str], list[str]]] = []
+        self.preamble: list[str] = []  # lines before the first section heading after the title
+        self.preamble_paragraphs: list[str] = []
+        self.cairn_blocks: list[tuple[int, str]] = []
+        texts: list[str] = []
+        self.code_spans: list[str] = []
+        current: tuple[int, str, str, list[str], list[str]] | None = None
+        pending_heading: int | None = None
+        for i, tok in enumerate(tokens):
+            if tok.type == "heading_open":
+                pending_heading = int(tok.tag[1:])
+                continue
+            if tok.type == "inline" and pending_heading is not None:
+                title = plain_text(tok)
+                texts.append(title)
+                if self.first_heading is None:
+                    self.first_heading = title
+                if pending_heading == 1 and self.h1 is None:
+                    self.h1 = title
+                else:
+                    current = (pending_heading, title.strip().lower(), tok.content, [], [])
+                    self.sections.append(current)
+                pending_heading = None
+                self._code(tok)
+                continue
+            if tok.type == "inline":
+                lines = [ln.strip() for ln in tok.content.split("\n") if ln.strip()]
+                target_lines = current[3] if current is not None else self.preamble
+                target_lines.extend(lines)
+                plain = plain_text(tok)
+                texts.append(plain)
+                paragraph = tokens[i - 1].type == "paragraph_open" and not in_list(tokens, i)
+                if paragraph:
+                    (current[4] if current is not None else self.preamble_paragraphs).append(plain)
+                self._code(tok)
+            elif tok.type in ("fence", "code_block"):
+                info = (tok.info or "").strip().split()
+                if info and info[0].lower() == "cairn":
+                    self.cairn_blocks.append(((tok.map[0] if tok.map else 0) + line_offset, tok.content))
+                texts.append(tok.content)
+            elif tok.type == "html_block":
+                continue
+        self.text = "\n".join(texts)
+
+    def _code(self, tok: Token) -> None:
+        for child in tok.children or []:
+            if child.type == "code_inline":
+                self.code_spans.append(child.content.strip())
+
+    def section(self, name: str) -> list[str] | None:
+        """Lines of the first section titled ``name`` (or "name: value", whose value is the first line)."""
+        for level, title, raw_title, lines, _ in self.sections:
+            if level < 2:
+                continue
+            if title == name or title.rstrip(":") == name:
+                return list(lines)
+            if title.startswith(name + ":"):
+                head = raw_title.split(":", 1)[1].strip()
+                return ([head] if head else []) + list(lines)
+        return None
+
+    def key_lines(self) -> dict[str, list[str]]:
+        """``Key: value`` lines (bullets, bold keys, plain lines) before the first section."""
+        out: dict[str, list[str]] = {}
+        for line in self.preamble:
+            m = META_LINE.match(line)
+            if not m:
+                continue
+            key = m.group(1).lower()
+            key = "deciders" if key.startswith("decision") else key
+            value = re.sub(r"\s*<!--.*?-->\s*", " ", m.group(2)).strip()
+            value = value.strip("*_ ").strip()
+            if value:
+                out.setdefault(key, []).append(value)
+        return out
+
+    def summary(self) -> str | None:
+        for wanted in ("context", "decision"):
+            for level, title, _, _, paragraphs in self.sections:
+                if level >= 2 and wanted in title and paragraphs:
+                    return shorten(paragraphs[0])
+        for paragraph in self.preamble_paragraphs:
+            if not META_LINE.match(paragraph):
+                return shorten(paragraph)
+        return None
+
+
+def in_list(tokens: list[Token], index: int) -> bool:
+    depth = 0
+    for tok in reversed(tokens[:index]):
+        if tok.type in ("list_item_close",):
+            depth += 1
+        elif tok.type == "list_item_open":
+            if depth == 0:
+                return True
+            depth -= 1
+        elif tok.type == "heading_open":
+            return False
+    return False
+
+
+def plain_text(tok: Token) -> str:
+    """An inline token's text without markup (link texts kept, URLs dropped)."""
+    parts = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content if child.type != "html_inline" else "")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def split_inline(markdown: str) -> tuple[str, list[tuple[str, str]]]:
+    """Plain text and links ``(text, href)`` of one line of Markdown."""
+    tokens = MARKDOWN.parseInline(markdown)
+    if not tokens:
+        return markdown, []
+    links: list[tuple[str, str]] = []
+    href: str | None = None
+    buf: list[str] = []
+    for child in tokens[0].children or []:
+        if child.type == "link_open":
+            href, buf = str(child.attrs.get("href") or ""), []
+        elif child.type == "link_close":
+            links.append(("".join(buf).strip(), href or ""))
+            href = None
+        elif child.type in ("text", "code_inline") and href is not None:
+            buf.append(child.content)
+    return plain_text(tokens[0]), links
+
+
+def shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    cut = text[:SUMMARY_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+

@@ -1,0 +1,320 @@
+"""The parse cache: what extraction remembers between runs, as plain JSON data.
+
+Two files in Cairn's cache directory (never ones the analysed repository
+tracks: see ``tracked_cache_files``):
+
+* ``parse-cache.json``: parsed files by (language, parser version, extension,
+  git blob id), loaded only when something must be looked up;
+* ``parse-state.json``: the small things a warm run needs first: each path's
+  (size, mtime) -> blob id, blobs whose content is not parsed (binary,
+  generated), and the last few whole results with the fingerprint of their
+  inputs, so a run in which nothing changed neither parses nor resolves.
+
+Both are data, never code: a file is JSON with a ``format`` name and a
+``version``; anything else (corrupt, truncated, another program's, an older
+Cairn's) is ignored with a note in ``notes`` and rebuilt. An older Cairn's
+``*.pickle`` cache is never opened. Writes go through
+``cairn.graph.atomic.write_atomic``, so a killed run leaves the old file or
+the new one.
+
+The JSON is columnar: one array per field and tables of repeated strings
+(paths appear once, as a NUL-joined string, and are referred to by index),
+because building the records back is what loading costs. Measured with
+``bench/parse_cache_bench.py`` on 17,231 files (this environment's standard
+library and packages), best of five on a busy shared 2-core machine: the
+warm-run state (stats and one whole result) loaded in 0.56 s from this JSON
+and 0.83 s from SQLite rows (stdlib ``sqlite3``, one row per record, rebuilt
+into the same tuples); everything, with the parsed-file entries, in 1.56 s
+and 2.10 s (the old pickle: 2.67 s). Row-wise JSON (a list per record) had
+been slower than SQLite, about 2.2 s for the state alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from cairn.graph.atomic import write_atomic
+from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile, RawImport, ResolvedImport
+from cairn.ingest.code.result import CodeResult
+from cairn.ingest.git import GitError, git
+
+CACHE_FILE = "parse-cache.json"
+STATE_FILE = "parse-state.json"
+CACHE_FILES = (CACHE_FILE, STATE_FILE)
+#: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt.
+VERSION = 5
+
+#: (language, parser version, file extension, blob id)
+EntryKey = tuple[str, str, str, str]
+
+
+class ParseCache:
+    """Parsed files, file stats and recent whole results, kept in ``directory`` (None: in memory only)."""
+
+    KEEP_RESULTS = 2
+
+    def __init__(self, directory: Path | None):
+        self.directory = Path(directory) if directory else None
+        self.notes: list[str] = []  # why a cache file was ignored (corrupt, old, foreign)
+        self._entries: dict[EntryKey, ParsedFile] | None = None if self.directory else {}
+        self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob id)
+        self.skips: dict[str, str] = {}  # blob id -> why its content is not parsed (binary, generated)
+        # fingerprint -> (reads, result); a result read from disk stays encoded until it is recalled
+        self._results: dict[str, tuple[dict[str, str | None], Any]] = {}
+        self._paths: list[str] = []  # the state file's path table, for results still encoded
+        self.dirty = False  # state changed
+        self.entries_dirty = False
+        state = self._load(STATE_FILE, "cairn-parse-state")
+        if state is not None:
+            try:
+                self._paths = _split(state["paths"])
+                self.stats = _decode_stats(state["stats"], self._paths)
+                self.skips = {str(b): str(r) for b, r in state["skips"].items()}
+                self._results = {str(r["fingerprint"]): (dict(r["reads"]), r["result"]) for r in state["results"]}
+            except _SHAPE_ERRORS as exc:
+                self._ignored(STATE_FILE, f"not in the expected shape ({type(exc).__name__})")
+                self.stats, self.skips, self._results, self._paths = {}, {}, {}, []
+
+    # -- reading ------------------------------------------------------------------------
+
+    def _load(self, name: str, kind: str) -> dict | None:
+        if not self.directory:
+            return None
+        path = self.directory / name
+        try:
+            text = path.read_bytes()
+        except FileNotFoundError:
+            old = path.with_suffix(".pickle")
+            if old.exists():
+                self.notes.append(f"parse cache: {old.name} (an older Cairn's, or a planted one) ignored: Cairn never loads pickle")
+            return None
+        except OSError as exc:
+            self._ignored(name, f"unreadable ({exc.strerror or exc})")
+            return None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            self._ignored(name, "not valid JSON")
+            return None
+        if not isinstance(data, dict) or data.get("format") != kind:
+            self._ignored(name, "not a Cairn parse cache")
+            return None
+        if data.get("version") != VERSION:
+            self._ignored(name, f"version {data.get('version')!r}, this Cairn writes {VERSION}")
+            return None
+        return data
+
+    def _ignored(self, name: str, why: str) -> None:
+        self.notes.append(f"parse cache: {name} {why}; ignored and rebuilt")
+
+    @property
+    def entries(self) -> dict[EntryKey, ParsedFile]:
+        """Parsed files by (language, parser version, extension, blob id), loaded on first use."""
+        if self._entries is None:
+            self._entries = {}
+            data = self._load(CACHE_FILE, "cairn-parse-cache")
+            if data is not None:
+                try:
+                    self._entries = _decode_entries(data)
+                except _SHAPE_ERRORS as exc:
+                    self._ignored(CACHE_FILE, f"not in the expected shape ({type(exc).__name__})")
+                    self._entries = {}
+        return self._entries
+
+    def recall(self, fingerprint: str) -> tuple[dict[str, str | None], CodeResult] | None:
+        """The reads and result remembered for ``fingerprint``, or None."""
+        found = self._results.get(fingerprint)
+        if found is None:
+            return None
+        reads, result = found
+        if not isinstance(result, CodeResult):
+            try:
+                result = _decode_result(result, self._paths)
+            except _SHAPE_ERRORS as exc:
+                self._ignored(STATE_FILE, f"holds a result not in the expected shape ({type(exc).__name__})")
+                del self._results[fingerprint]
+                return None
+            self._results[fingerprint] = (reads, result)
+        return reads, result
+
+    # -- writing ------------------------------------------------------------------------
+
+    def remember(self, fingerprint: str, reads: dict[str, str | None], result: CodeResult) -> None:
+        self._results.pop(fingerprint, None)
+        self._results[fingerprint] = (reads, result)
+        while len(self._results) > self.KEEP_RESULTS:
+            self._results.pop(next(iter(self._results)))
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.directory:
+            return
+        if self.entries_dirty and self._entries is not None:
+            self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
+            self.entries_dirty = False
+        if self.dirty:
+            table = _PathTable()
+            stats = _encode_stats(self.stats, table)
+            results = []
+            for fingerprint, (reads, result) in self._results.items():
+                if not isinstance(result, CodeResult):  # still encoded against the old table
+                    result = _decode_result(result, self._paths)
+                results.append({"fingerprint": fingerprint, "reads": reads, "result": _encode_result(result, table)})
+            self._write(STATE_FILE, {
+                "format": "cairn-parse-state", "version": VERSION, "paths": _join(table.paths),
+                "stats": stats, "skips": self.skips, "results": results,
+            })
+            self.dirty = False
+
+    def _write(self, name: str, payload: dict) -> None:
+        assert self.directory is not None
+        # ensure_ascii keeps surrogate-escaped (non-UTF-8) file names as \udcXX escapes that load back the same.
+        write_atomic(self.directory / name, json.dumps(payload, separators=(",", ":")).encode("ascii"))
+
+
+def tracked_cache_files(root: Path, directory: Path | None) -> list[str]:
+    """The parse cache's files in ``directory`` that the git repository at ``root`` tracks (repository-relative).
+
+    A cache the analysed repository supplies itself (``.cairn/cache/parse-state.json``
+    committed in a pull request) could hand Cairn whatever parse results it
+    likes: callers use ``ParseCache(None)`` instead, and write nothing there.
+    Other files in the directory (an old ``*.pickle``) are never read, so they
+    do not matter.
+    """
+    if directory is None:
+        return []
+    try:
+        inside = Path(directory).resolve().relative_to(Path(root).resolve())
+    except ValueError:
+        return []
+    wanted = [(inside / name).as_posix() for name in CACHE_FILES]
+    try:
+        listed = git(root, "ls-files", "-z", "--", *(f":(literal){path}" for path in wanted))
+    except GitError:
+        return []
+    return sorted(p for p in listed.stdout.split("\0") if p) if listed.returncode == 0 else []
+
+
+# -- the columnar codec -------------------------------------------------------------------
+
+#: What a malformed cache raises while being rebuilt (``zip(strict=True)`` raises ValueError).
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError)
+_KINDS = (RUNTIME, TYPE_ONLY, DYNAMIC)
+_KIND_INDEX = {kind: i for i, kind in enumerate(_KINDS)}
+
+
+def _join(items: list[str]) -> list:
+    """Strings as [count, NUL-joined] (no string Cairn stores holds a NUL)."""
+    return [len(items), "\0".join(items)]
+
+
+def _split(packed: list) -> list[str]:
+    count, text = packed
+    items = text.split("\0") if count else []
+    if len(items) != count:
+        raise ValueError("string table length")
+    return items
+
+
+class _PathTable:
+    """Paths numbered in the order first seen, so each is stored once."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __call__(self, path: str) -> int:
+        i = self.index.get(path)
+        if i is None:
+            i = self.index[path] = len(self.paths)
+            self.paths.append(path)
+        return i
+
+
+def _encode_stats(stats: dict[str, tuple[int, int, str]], table: _PathTable) -> dict:
+    return {"path": [table(p) for p in stats], "size": [s[0] for s in stats.values()],
+            "mtime": [s[1] for s in stats.values()], "blob": _join([s[2] for s in stats.values()])}
+
+
+def _decode_stats(data: dict, paths: list[str]) -> dict[str, tuple[int, int, str]]:
+    return {paths[p]: (size, mtime, blob)
+            for p, size, mtime, blob in zip(data["path"], data["size"], data["mtime"], _split(data["blob"]), strict=True)}
+
+
+def _encode_result(result: CodeResult, table: _PathTable) -> dict:
+    names = list(result.modules)
+    number = {name: i for i, name in enumerate(names)}
+    imports = [(number[module], imp) for module, found in result.imports.items() for imp in found]
+    return {
+        "modules": {
+            "name": _join(names), "path": [table(result.modules[n][0]) for n in names],
+            "language": [result.modules[n][1] for n in names], "files": [[table(f) for f in result.modules[n][2]] for n in names],
+        },
+        "with_imports": [number[m] for m in result.imports],
+        "imports": {
+            "module": [m for m, _ in imports], "file": [table(i.file) for _, i in imports],
+            "target": _join([i.target for _, i in imports]), "line": [i.line for _, i in imports],
+            "kind": [_KIND_INDEX[i.kind] for _, i in imports], "external": [int(i.external) for _, i in imports],
+        },
+        "languages": dict(result.languages), "syntax_errors": result.syntax_errors, "skipped_content": result.skipped_content,
+        "parsed": result.parsed, "cached": result.cached, "notes": result.notes,
+    }
+
+
+def _decode_result(data: dict, paths: list[str]) -> CodeResult:
+    m = data["modules"]
+    names = _split(m["name"])
+    modules = {name: (paths[p], str(language), [paths[f] for f in files])
+               for name, p, language, files in zip(names, m["path"], m["language"], m["files"], strict=True)}
+    imports: dict[str, list[ResolvedImport]] = {names[i]: [] for i in data["with_imports"]}
+    i = data["imports"]
+    for module, file, target, line, kind, external in zip(
+        i["module"], i["file"], _split(i["target"]), i["line"], i["kind"], i["external"], strict=True,
+    ):
+        imports[names[module]].append(ResolvedImport(target, line, _KINDS[kind], bool(external), paths[file]))
+    return CodeResult(
+        modules=modules, file_module={f: name for name, (_, _, files) in modules.items() for f in files}, imports=imports,
+        languages=Counter(data["languages"]), syntax_errors=dict(data["syntax_errors"]),
+        skipped_content=dict(data["skipped_content"]), parsed=int(data["parsed"]), cached=int(data["cached"]),
+        notes=[str(n) for n in data["notes"]],
+    )
+
+
+def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:
+    keys = list(entries)
+    files = [entries[k] for k in keys]
+    imports = [imp for pf in files for imp in pf.imports]
+    return {
+        "key": {"language": [k[0] for k in keys], "version": [k[1] for k in keys], "ext": [k[2] for k in keys],
+                "blob": _join([k[3] for k in keys])},
+        "file": {"path": _join([pf.path for pf in files]), "language": [pf.language for pf in files],
+                 "package": [pf.package for pf in files], "errors": [pf.syntax_errors for pf in files],
+                 "imports": [len(pf.imports) for pf in files]},
+        "import": {"spec": _join([i.spec for i in imports]), "line": [i.line for i in imports],
+                   "kind": [_KIND_INDEX[i.kind] for i in imports], "level": [i.level for i in imports],
+                   "names": _join([",".join(i.names) for i in imports]), "static": [int(i.static) for i in imports]},
+    }
+
+
+def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
+    i = data["import"]
+    raw = [RawImport(spec, line, _KINDS[kind], level, tuple(names.split(",")) if names else (), bool(static))
+           for spec, line, kind, level, names, static in zip(
+               _split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"], strict=True)]
+    k, f = data["key"], data["file"]
+    entries: dict[EntryKey, ParsedFile] = {}
+    at = 0
+    for language, version, ext, blob, path, file_language, package, errors, count in zip(
+        k["language"], k["version"], k["ext"], _split(k["blob"]), _split(f["path"]), f["language"], f["package"],
+        f["errors"], f["imports"], strict=True,
+    ):
+        if count < 0 or at + count > len(raw):
+            raise ValueError("import count")
+        entries[(language, version, ext, blob)] = ParsedFile(path, file_language, raw[at:at + count], package, errors)
+        at += count
+    if at != len(raw):
+        raise ValueError("import count")
+    return entries

@@ -1,0 +1,42 @@
+"""JavaScript and TypeScript module dependencies with tree-sitter.
+
+One language covers ``.js .jsx .mjs .cjs`` (tree-sitter-javascript, which also
+reads JSX) and ``.ts .mts .cts`` / ``.tsx`` (tree-sitter-typescript's two
+grammars), because JS and TS files import each other and need one resolver.
+``ParsedFile.language`` says ``"javascript"`` or ``"typescript"`` per file.
+
+The parts, each in its module:
+
+* ``parse``: what counts as an import (and whether it is ``type_only`` or
+  ``dynamic``), read from tree-sitter's tree;
+* ``specifiers``: paths, extensions, package.json ``exports`` maps and npm
+  package names (``external_package``);
+* ``project``: tsconfig/jsconfig ``paths``/``baseUrl``, package.json and
+  workspaces;
+* ``resolver``: a specifier to a repository file or an external package.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from cairn.ingest.code.base import Language, Layout, ParsedFile
+from cairn.ingest.code.javascript.parse import JS_EXTENSIONS, TS_EXTENSIONS, extract_imports
+from cairn.ingest.code.javascript.resolver import JavaScriptResolver
+from cairn.ingest.code.javascript.specifiers import external_package
+
+__all__ = ["JavaScriptLanguage", "JavaScriptResolver", "external_package"]
+
+
+class JavaScriptLanguage(Language):
+    name = "javascript"
+    extensions = JS_EXTENSIONS + TS_EXTENSIONS
+    version = "1"
+
+    def parse(self, path: str, source: bytes) -> ParsedFile:
+        imports, errors = extract_imports(path, source)
+        language = "typescript" if PurePosixPath(path).suffix in TS_EXTENSIONS else "javascript"
+        return ParsedFile(path, language, imports, syntax_errors=errors)
+
+    def resolver(self, layout: Layout) -> "JavaScriptResolver":
+        return JavaScriptResolver(layout)

@@ -1,0 +1,33 @@
+"""Python module dependencies with tree-sitter, with grimp's semantics.
+
+Three parts, each in its module:
+
+* ``scan``: a byte scan for where imports can be, so tree-sitter parses only
+  the statements that hold them;
+* ``parse``: what counts as an import (``type_only`` under ``TYPE_CHECKING``,
+  ``dynamic`` for ``import_module("lit")``), read from the tree;
+* ``resolver``: module names (packages, source roots, setuptools'
+  ``package-dir``) and import resolution over the whole repository.
+
+``PythonLanguage`` joins them for the extraction driver.
+"""
+
+from __future__ import annotations
+
+from cairn.ingest.code.base import Language, Layout, ParsedFile
+from cairn.ingest.code.python.parse import extract_imports
+from cairn.ingest.code.python.resolver import PythonResolver
+
+
+class PythonLanguage(Language):
+    name = "python"
+    extensions = (".py",)  # grimp reads .py only; stubs would duplicate module names
+    version = "2"
+
+    def parse(self, path: str, source: bytes) -> ParsedFile:
+        imports, errors = extract_imports(source)
+        return ParsedFile(path, self.name, imports, syntax_errors=errors)
+
+    def resolver(self, layout: Layout) -> "PythonResolver":
+        return PythonResolver(layout)
+

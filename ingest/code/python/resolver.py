@@ -1,0 +1,404 @@
+"""Python module names and import resolution over a whole repository, with grimp's semantics.
+
+``PythonResolver`` names the modules of a repository and resolves imports the
+way grimp does (seddonym/grimp ``import_scanning.rs``):
+
+* ``import a.b.c`` → ``a.b.c``; ``from a.b import c`` → ``a.b.c`` if that is a
+  module, else ``a.b`` (one level of fallback only, as grimp); the same for
+  ``from a.b import *`` (``a.b``) and for dynamic imports.
+* Relative imports are resolved against the importer; a package's
+  ``__init__`` is its own base. Imports that climb above the source root, or
+  that name a missing module of an internal package, are dropped.
+* Anything else is external, squashed to its top-level name (``requests``),
+  or, below an internal namespace package, to the first name that is not one
+  (``google.auth`` when the repository holds the namespace ``google``).
+
+A module importing itself (``from . import attr`` in ``pkg/__init__.py``) gets
+no edge; grimp records a self-edge there.
+
+One deliberate difference: grimp lets ``from ns import x`` fall back to a
+namespace package ``ns``; a namespace package has no attributes, and in a whole
+repository that rule would turn every ``import google.auth`` into an edge to a
+local ``google`` namespace, so Cairn only falls back to modules with a file.
+
+Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
+
+* A directory holding ``__init__.py`` is a regular package. Like grimp, a
+  directory without ``__init__.py`` (or whose name is not an identifier)
+  inside a regular package is not descended into: files there belong to no
+  module. An ``__init__.py`` at the repository root is ignored.
+* Outside regular packages, a directory is a *source root* by default if it is
+  the repository root, is named ``src``, directly contains a regular package
+  (``tests/`` holding ``tests/unit/__init__.py``), or has a name that is not an
+  identifier (nothing can be imported through it). A file's module name is its
+  path below the deepest source root above it; directories in between are
+  namespace packages (``extra_modules``).
+* A default source root is demoted to a namespace package when the repository's
+  own absolute imports name its contents through a shallower source root more
+  often than directly: ``src/google/cloud/storage/__init__.py`` is
+  ``google.cloud.storage`` (not ``storage``) when the code says
+  ``from google.cloud.storage import …``; a project importing ``src.app``
+  gets modules ``src.app…``.
+* A plain directory named like a standard-library module (pytest's
+  ``testing/io/``, ``testing/logging/``) is a source root of its own rather
+  than a namespace package ``io`` that every ``import io`` would resolve to,
+  unless the repository's imports go through it (``io.helpers``).
+* Conversely, a directory of plain modules (no package) whose files import
+  each other by bare name (``from helpers import x`` in ``tests/test_a.py``, as
+  pytest's rootdir insertion or running a script makes work) is promoted to a
+  source root, unless a module of one of its names exists already.
+* Two files with the same module name (``foo.py`` next to ``foo/__init__.py``,
+  or one top-level name under two source roots): the one under the shallower
+  source root wins, then the package, then the lexically first path. The
+  others get no module and are listed in ``PythonResolver.duplicates``.
+* Like grimp, only ``.py`` files count, and file names with more than one dot
+  or a leading dot are not modules.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+
+from cairn.ingest.code.base import DYNAMIC, Layout, ParsedFile, RawImport, ResolvedImport, Resolver
+from cairn.ingest.code.python.parse import RELATIVE_TO_NAME
+from cairn.ingest.code.stdlib import PYTHON_STDLIB
+
+
+def _is_module_file(filename: str) -> bool:
+    return filename.endswith(".py") and not filename.startswith(".") and filename.count(".") == 1
+
+
+class PythonResolver(Resolver):
+    """Module names and import resolution for one repository's Python files (see the module docstring)."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.duplicates: list[tuple[str, str, str]] = []  # (skipped path, module, path chosen instead)
+        init_dirs = {p[:-12] for p in layout.all_files if p.endswith("/__init__.py")}
+        init_dirs |= {p[:-12] for p in layout.files if p.endswith("/__init__.py")}
+        self._init_dirs = init_dirs
+
+        # Each candidate file's outer directory: the first directory outside
+        # regular packages on the way up (the package's container, or the file's own directory).
+        placed: list[tuple[str, list[str], str]] = []  # (path, parts below the outer dir, outer dir)
+        by_dir: dict[str, tuple[list[str], str] | None] = {}
+        for path in layout.files:
+            directory, _, filename = path.rpartition("/")
+            if not _is_module_file(filename):
+                continue
+            if directory not in by_dir:
+                by_dir[directory] = self._place_directory(directory)
+            where = by_dir[directory]
+            if where is None:
+                continue
+            below, outer = where
+            stem = filename[:-3]
+            placed.append((path, below if stem == "__init__" else [*below, stem], outer))
+
+        roots = self._choose_source_roots(placed)
+
+        candidates: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
+        namespaces: dict[str, str] = {}
+        package_dirs = declared_package_dirs(layout.read_text)
+        for path, below, outer in placed:
+            mapped = _mapped_module(path, package_dirs) if package_dirs else None
+            if mapped:
+                candidates.setdefault(mapped, []).append(((0, 0 if path.endswith("__init__.py") else 1, path), path))
+                continue
+            outer_parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
+            between = outer_parts[depth:]
+            name_parts = between + below
+            if not name_parts:
+                continue  # an __init__.py directly in a source root names no module
+            for i in range(1, len(between) + 1):
+                namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
+            is_package = path == "__init__.py" or path.endswith("/__init__.py")
+            candidates.setdefault(".".join(name_parts), []).append(((depth, 0 if is_package else 1, path), path))
+
+        self._module_of: dict[str, str] = {}
+        self._path_of: dict[str, str] = {}
+        for module, options in candidates.items():
+            options.sort()
+            chosen = options[0][1]
+            self._module_of[chosen] = module
+            self._path_of[module] = chosen
+            for _, other in options[1:]:
+                self.duplicates.append((other, module, chosen))
+        self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
+        self._memo: dict[str, tuple[str, bool] | None] = {}
+        self._top_level = {m.partition(".")[0] for m in self._path_of} | {n.partition(".")[0] for n in self._namespaces}
+
+    def _place_directory(self, directory: str) -> tuple[list[str], str] | None:
+        """(package directories from the outer directory down, outer directory), or None if excluded."""
+        below: list[str] = []
+        outer = directory
+        while outer in self._init_dirs:
+            outer, _, name = outer.rpartition("/")
+            below.insert(0, name)
+        ancestor = outer
+        while ancestor:
+            if ancestor in self._init_dirs:
+                return None  # below a directory without __init__.py inside a package: grimp ignores it
+            ancestor = ancestor.rpartition("/")[0]
+        if not all(d.isidentifier() for d in below):
+            return None
+        return below, outer
+
+    # -- source roots -------------------------------------------------------
+
+    def _choose_source_roots(self, placed: list[tuple[str, list[str], str]]) -> set[str]:
+        defaults = {""}
+        outers = {outer for _, _, outer in placed}
+        for outer in outers:
+            parts = outer.split("/") if outer else []
+            for i in range(1, len(parts) + 1):
+                if parts[i - 1] == "src" or not parts[i - 1].isidentifier():
+                    defaults.add("/".join(parts[:i]))
+        for path, below, outer in placed:
+            if len(below) > 1 or (below and path.endswith("/__init__.py")):
+                defaults.add(outer)  # it directly contains a regular package
+        demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
+        mentioned = self._absolute_import_prefixes()
+        roots = self._demote_namespace_roots(placed, defaults, demotable, mentioned)
+        roots = self._promote_script_directories(placed, roots, mentioned)
+        return self._unshadow_standard_library(placed, roots, mentioned)
+
+    def _unshadow_standard_library(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+        """A plain directory named like a standard-library module (pytest's ``testing/io/``,
+        ``testing/logging/``) would make ``io`` a namespace package of the repository, and every
+        ``import io`` an edge to it. Such a directory becomes a source root of its own instead
+        (its test files are top-level modules, as pytest's rootdir insertion imports them),
+        unless the repository's own absolute imports go through it (``from io.helpers import x``
+        naming something in it)."""
+        below: dict[str, set[str]] = {}  # shadowing directory -> first names inside it
+        for _, names, outer in placed:
+            parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(parts) + 1) if "/".join(parts[:i]) in roots)
+            between = parts[depth:]
+            if between and between[0] in PYTHON_STDLIB:
+                below.setdefault("/".join(parts[: depth + 1]), set()).add((between[1:] + names)[0])
+        promoted = set(roots)
+        for directory, heads in below.items():
+            name = directory.rpartition("/")[2]
+            if not any(mentioned[f"{name}.{head}"] for head in heads):
+                promoted.add(directory)
+        return promoted
+
+    def _demote_namespace_roots(self, placed, defaults: set[str], demotable: list[str], mentioned: Counter) -> set[str]:
+        """Default roots whose contents the code imports through a shallower root become namespace packages."""
+        if not demotable:
+            return set(defaults)
+        # What each default root directly contains, as first module-name components.
+        heads: dict[str, set[str]] = {}
+        for path, below, outer in placed:
+            outer_parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in defaults)
+            rest = outer_parts[depth:] + below
+            if rest:
+                heads.setdefault("/".join(outer_parts[:depth]), set()).add(rest[0])
+
+        roots = set(defaults)
+        for root in demotable:
+            names = heads.get(root)
+            if not names:
+                continue
+            direct = sum(mentioned[n] for n in names)
+            parts = root.split("/")
+            for i in range(len(parts) - 1, -1, -1):  # nearest shallower default root first
+                above = "/".join(parts[:i])
+                if above not in defaults:
+                    continue
+                through = parts[i:]
+                if not all(p.isidentifier() for p in through):
+                    break
+                prefix = ".".join(through)
+                via = sum(mentioned[f"{prefix}.{n}"] for n in names)
+                if via > direct:
+                    roots.discard(root)
+                    break
+        return roots
+
+    def _promote_script_directories(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+        """A directory of plain modules whose files import each other by bare name
+        (``from helpers import x`` in ``tests/test_a.py``, as pytest's rootdir
+        insertion or running a script makes work) becomes a source root, unless that
+        would give a module the name of one that exists already."""
+        plain: dict[str, set[str]] = {}
+        for path, names, outer in placed:
+            if len(names) == 1 and outer not in roots and outer.rpartition("/")[2].isidentifier():
+                plain.setdefault(outer, set()).add(names[0])
+        if not plain:
+            return roots
+        taken = set()
+        for _, names, outer in placed:
+            outer_parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
+            taken.add((outer_parts[depth:] + names)[0])
+        promoted = set(roots)
+        for directory, heads in sorted(plain.items()):
+            if heads & taken:
+                continue
+            bare = 0
+            for path, names, outer in placed:
+                if outer == directory and len(names) == 1:
+                    for imp in self.layout.parsed[path].imports:
+                        if not imp.level and imp.spec.partition(".")[0] in heads:
+                            bare += 1
+            if not bare:
+                continue
+            parts = directory.split("/")
+            depth = max(i for i in range(len(parts)) if "/".join(parts[:i]) in roots)
+            prefix = ".".join(parts[depth:])
+            if bare > sum(mentioned[f"{prefix}.{h}"] for h in heads):
+                promoted.add(directory)
+                taken |= heads
+        return promoted
+
+    def _absolute_import_prefixes(self) -> Counter:
+        """How many absolute imports in the repository name each dotted prefix."""
+        counts: Counter = Counter()
+        for parsed in self.layout.parsed.values():
+            for imp in parsed.imports:
+                if imp.level or not imp.spec:
+                    continue
+                prefixes = set()
+                for full in _full_names(imp):
+                    parts = full.split(".")
+                    for i in range(1, len(parts) + 1):
+                        prefixes.add(".".join(parts[:i]))
+                counts.update(prefixes)
+        return counts
+
+    # -- Resolver -----------------------------------------------------------
+
+    def module_of(self, path: str) -> str | None:
+        return self._module_of.get(path)
+
+    def module_path(self, module: str) -> str:
+        return self._path_of.get(module) or self._namespaces[module]
+
+    def extra_modules(self) -> dict[str, str]:
+        return dict(self._namespaces)
+
+    @property
+    def modules(self) -> set[str]:
+        """Every module name: those with a file and the namespace packages."""
+        return set(self._path_of) | set(self._namespaces)
+
+    def resolve(self, parsed: ParsedFile) -> list[ResolvedImport]:
+        importer = self._module_of.get(parsed.path)
+        if importer is None:
+            return []
+        is_package = parsed.path.endswith("/__init__.py")
+        memo = self._memo
+        seen: set[tuple[str, int, str, bool]] = set()
+        resolved: list[ResolvedImport] = []
+        for imp in parsed.imports:
+            if imp.level:
+                package_like = is_package or RELATIVE_TO_NAME in imp.names
+                base = _relative_base(importer, package_like, imp.level)
+                if base is None:
+                    continue
+                spec = f"{base}.{imp.spec}" if imp.spec else base
+            else:
+                spec = imp.spec
+            if imp.kind == DYNAMIC or not imp.names:
+                full_names = [spec]
+            else:
+                full_names = [spec if n == "*" else f"{spec}.{n}" if spec else n for n in imp.names]
+            for full in full_names:
+                target = memo.get(full, memo)
+                if target is memo:
+                    target = memo[full] = self._resolve_name(full)
+                if target is None:
+                    continue
+                name, external = target
+                if not external and name == importer:
+                    continue
+                key = (name, imp.line, imp.kind, external)
+                if key not in seen:
+                    seen.add(key)
+                    resolved.append(ResolvedImport(name, imp.line, imp.kind, external))
+        return resolved
+
+    def _resolve_name(self, name: str) -> tuple[str, bool] | None:
+        """(module, external) for an absolute imported name; None for a missing internal module."""
+        if name in self._path_of or name in self._namespaces:
+            return name, False
+        parent = name.rpartition(".")[0]
+        if parent and parent in self._path_of:
+            return parent, False
+        parts = name.split(".")
+        if parts[0] not in self._top_level:
+            return parts[0], True
+        i = 1
+        while i < len(parts) and ".".join(parts[:i]) in self._namespaces:
+            i += 1
+        # parts[:i] is the shortest prefix that is not a namespace package here.
+        prefix = ".".join(parts[:i])
+        if prefix in self._path_of:
+            return None  # a missing module inside one of the repository's packages
+        return prefix, True  # a portion of the namespace package that lives elsewhere
+
+
+def declared_package_dirs(read_text) -> dict[str, str]:
+    """setuptools' ``package-dir`` of pyproject.toml: directory -> package name.
+
+    A project that installs ``graph/`` as ``cairn.graph`` imports it as
+    ``cairn.graph``; its modules are named that way so those imports resolve.
+    The ``""`` key (a ``src``-style root) is left to the source-root inference.
+    """
+    text = read_text("pyproject.toml")
+    if not text or "package-dir" not in text:
+        return {}
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return {}
+    mapping = data.get("tool", {}).get("setuptools", {}).get("package-dir", {})
+    if not isinstance(mapping, dict):
+        return {}
+    dirs: dict[str, str] = {}
+    for package, directory in mapping.items():
+        if not (isinstance(package, str) and isinstance(directory, str)) or not package:
+            continue
+        directory = directory.strip().removeprefix("./").strip("/")
+        directory = "" if directory == "." else directory
+        if all(part.isidentifier() for part in package.split(".")) and ".." not in directory.split("/"):
+            dirs[directory] = package
+    return dirs
+
+
+def _mapped_module(path: str, package_dirs: dict[str, str]) -> str | None:
+    """The module name of ``path`` under the deepest declared package directory, if any."""
+    directory, _, filename = path.rpartition("/")
+    probe = directory
+    while True:
+        package = package_dirs.get(probe)
+        if package is not None:
+            rest = directory[len(probe):].strip("/")
+            parts = [*package.split("."), *(rest.split("/") if rest else [])]
+            if not all(part.isidentifier() for part in parts):
+                return None
+            stem = filename[:-3]
+            return ".".join(parts if stem == "__init__" else [*parts, stem])
+        if not probe:
+            return None
+        probe = probe.rpartition("/")[0]
+
+
+def _full_names(imp: RawImport) -> list[str]:
+    if imp.kind == DYNAMIC or not imp.names:
+        return [imp.spec]
+    return [imp.spec if n == "*" else f"{imp.spec}.{n}" for n in imp.names]
+
+
+def _relative_base(importer: str, is_package: bool, level: int) -> str | None:
+    """grimp's base package for a relative import of ``level`` dots (None: above the source root)."""
+    parts = importer.split(".")
+    keep = len(parts) - level + (1 if is_package else 0)
+    if keep <= 0:
+        return None
+    return ".".join(parts[:keep])

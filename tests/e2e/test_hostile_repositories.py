@@ -1,0 +1,348 @@
+"""Hostile repositories through the installed ``cairn`` command: nothing runs, nothing outside is read, nothing leaks.
+
+Each test builds a real git repository that tries something (a ``.git/config``
+naming commands, a committed pickle payload, a YAML bomb, symbolic links out
+of the checkout, credentials in the remote URL, a bare repository) and runs
+``cairn ingest`` on it. Marker files show whether anything ran; secret marker
+strings show whether anything from outside the checkout reached an output or
+the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cairn.api.bootstrap import open_store
+from fixtures.gitrepo import GitRepo
+
+CLI = str(Path(sys.executable).parent / "cairn")
+SECRET = "s3cr3t-marker-7f2a"
+#: Guards against a regression that hangs (a YAML bomb expanding); not a timing assertion.
+LIMIT = 300
+
+
+def cairn(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("CAIRN_STORE", "CAIRN_CACHE_DIR")}
+    return subprocess.run([CLI, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=LIMIT)
+
+
+def store_text(store: Path) -> str:
+    """Everything the store holds, as text (the embedded store is files)."""
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(store.rglob("*")) if p.is_file())
+
+
+def python_app(repo: GitRepo, extra: dict[str, str | bytes] | None = None) -> None:
+    repo.commit({
+        "app/__init__.py": "",
+        "app/main.py": "import os\nfrom app import util\n",
+        "app/util.py": "import json\n",
+        **(extra or {}),
+    }, message="app")
+
+
+# -- commands named by the repository's git configuration -------------------------------------
+
+
+def test_commands_a_checkout_configures_never_run(tmp_path):
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    script = tmp_path / "hook.sh"
+    script.write_text(f'#!/bin/sh\ntouch "{markers}/ran-$$"\ncat\n')
+    script.chmod(0o755)
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo, {".gitattributes": "*.py filter=x diff=x\n"})
+    mailmap = tmp_path / "mailmap-elsewhere"
+    mailmap.write_text(f"Person {SECRET} <ada@example.com>\n")
+    for name in ("pre-commit", "post-checkout", "post-merge", "pre-auto-gc", "post-index-change", "reference-transaction",
+                 "fsmonitor-watchman", "post-rewrite"):
+        for directory in (hooks, repo.root / ".git" / "hooks"):
+            shutil.copy(script, directory / name)
+    for key, value in {
+        "core.fsmonitor": str(script), "core.hooksPath": str(hooks), "core.pager": str(script), "pager.log": str(script),
+        "filter.x.clean": str(script), "filter.x.smudge": str(script), "filter.x.required": "true",
+        "diff.external": str(script), "diff.x.textconv": str(script), "gpg.program": str(script),
+        "log.showSignature": "true", "core.sshCommand": str(script), "mailmap.file": str(mailmap),
+    }.items():
+        repo.git("config", key, value)
+    # Make a tracked file's index entry racy, so that comparing it with the work tree means reading it
+    # (through the clean filter, for a git that is not told otherwise).
+    stamp = (repo.root / "app" / "util.py").stat()
+    os.utime(repo.root / ".git" / "index", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+    store = tmp_path / "store"
+    outputs = [cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")]
+    assert outputs[0].returncode == 0, outputs[0].stderr
+    summary = json.loads(outputs[0].stdout)
+    assert summary["edges"] >= 1 and summary["commits"] == 1
+    outputs.append(cairn("ingest", str(repo.root), "--store", str(store)))  # warm, in table form
+    for command in (["deps"], ["components"], ["explore", "app"], ["adrs"], ["check"]):
+        outputs.append(cairn(*command, "--store", str(store), "--format", "json"))
+    assert list(markers.iterdir()) == [], "a command configured by the repository ran"
+    assert all(SECRET not in o.stdout + o.stderr for o in outputs)
+    assert SECRET not in store_text(store)
+
+    # The fixture is hostile for real: plain git runs the configured commands.
+    subprocess.run(["git", "-C", str(repo.root), "status"], capture_output=True, check=False)
+    assert list(markers.iterdir()), "the fixture no longer provokes git into running anything"
+
+
+def test_the_work_tree_compared_with_head_by_plumbing(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo)
+    store = tmp_path / "store"
+
+    def dirty() -> bool | None:
+        assert cairn("ingest", str(repo.root), "--store", str(store)).returncode == 0
+        return open_store(str(store)).load("repo").repository["dirty"]
+
+    assert dirty() is False
+    (repo.root / "notes.txt").write_text("untracked files are not part of what Cairn reads\n")
+    assert dirty() is False
+    (repo.root / "app" / "util.py").write_text("import json\nimport csv\n")
+    assert dirty() is True
+    repo.git("add", "app/util.py")
+    assert dirty() is True  # staged, not committed
+    repo.commit(message="commit it")
+    assert dirty() is False
+
+
+# -- a parse cache the checkout supplies ------------------------------------------------------
+
+
+class _Payload:
+    """Unpickling this creates the marker directory: proof that the pickle was loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+def opened_files_of_an_ingest(root: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """Run ``cairn ingest .`` in ``root`` (its default store, .cairn) and list the files Python opened."""
+    probe = (
+        "import sys, json\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == 'open' and isinstance(args[0], str) else None)\n"
+        "from cairn.api.cli import main\n"
+        "try:\n"
+        "    sys.argv = ['cairn', 'ingest', '.', '--format', 'json']\n"
+        "    main()\n"
+        "finally:\n"
+        "    open(sys.argv_log, 'w').write(json.dumps(opened)) if hasattr(sys, 'argv_log') else None\n"
+    )
+    log = root.parent / "opened.json"
+    probe = probe.replace("hasattr(sys, 'argv_log')", "True").replace("sys.argv_log", repr(str(log)))
+    env = {k: v for k, v in os.environ.items() if k not in ("CAIRN_STORE", "CAIRN_CACHE_DIR")}
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, env=env, timeout=LIMIT)
+    return proc, json.loads(log.read_text())
+
+
+def test_a_committed_pickle_cache_is_never_loaded_and_a_warm_ingest_opens_no_source_file(tmp_path):
+    marker = tmp_path / "unpickled"
+    payload = pickle.dumps(_Payload(marker))
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo, {".cairn/cache/parse-state.pickle": payload, ".cairn/cache/parse-cache.pickle": payload})
+
+    first = cairn("ingest", ".", "--format", "json", cwd=repo.root)
+    assert first.returncode == 0, first.stderr
+    assert not marker.exists(), "a pickle from the checkout was loaded"
+    summary = json.loads(first.stdout)
+    assert summary["parsed"] == 3 and any("never loads pickle" in n for n in summary["notes"])
+
+    proc, opened = opened_files_of_an_ingest(repo.root)
+    assert proc.returncode == 0, proc.stderr
+    warm = json.loads(proc.stdout)
+    assert (warm["parsed"], warm["cached"]) == (0, 3) and warm["edges"] == summary["edges"]
+    sources = {str((repo.root / p).resolve()) for p in ("app/__init__.py", "app/main.py", "app/util.py")}
+    assert not sources & {str(Path(repo.root, p).resolve()) for p in opened}, "a warm ingest read source files"
+    assert any(p.endswith("parse-state.json") for p in opened)
+    assert not marker.exists()
+
+
+def test_a_committed_json_cache_is_not_trusted(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo)
+    assert cairn("ingest", ".", cwd=repo.root).returncode == 0
+    # Someone commits the cache, then rewrites it to hide an import.
+    state = repo.root / ".cairn" / "cache" / "parse-state.json"
+    repo.git("add", "-f", str(state))
+    repo.commit(message="commit the cache")
+    data = json.loads(state.read_text())
+    data["results"] = []
+    data["stats"] = {"path": [], "size": [], "mtime": [], "blob": [0, ""]}
+    state.write_text(json.dumps(data))
+    repo.git("add", "-f", str(state))
+    repo.commit(message="poison it")
+    (repo.root / "app" / "util.py").write_text("import json\nfrom app import main\n")
+    repo.commit(message="a new import")
+    cache = repo.root / ".cairn" / "cache" / "parse-cache.json"
+    entries = json.loads(cache.read_text())
+    entries["import"]["spec"] = [entries["import"]["spec"][0], entries["import"]["spec"][1].replace("app", "elsewhere")]
+    cache.write_text(json.dumps(entries))
+    repo.git("add", "-f", str(cache))
+    repo.commit(message="and the entries")
+
+    proc = cairn("ingest", ".", "--format", "json", cwd=repo.root)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert any("part of the repository: not trusted, not used" in n for n in summary["notes"])
+    assert summary["parsed"] == 3
+    deps = json.loads(cairn("deps", "--format", "json", cwd=repo.root).stdout)
+    assert {(e["source"], e["target"]) for e in deps["edges"]} >= {("app.main", "app.util"), ("app.util", "app.main")}
+    assert repo.git("status", "--porcelain", "--", ".cairn/cache") == "", "Cairn wrote over the repository's files"
+
+
+# -- YAML bombs ------------------------------------------------------------------------------
+
+
+def yaml_bomb(levels: int, key: str = "x") -> str:
+    lines = [f'{key}0: &{key}0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"{key}{i}: &{key}{i} [" + ", ".join([f"*{key}{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_bombs_are_refused_and_reported_the_rest_is_read(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    nine_level_rules = "rules:\n  - id: boom\n    kind: forbidden\n    from: &f [" + ", ".join(["a"] * 9) + "]\n    to: *f\n"
+    python_app(repo, {
+        "docs/adr/0001-seven.md": "---\n" + yaml_bomb(7) + "status: accepted\n---\n# 1. Seven levels\n",
+        "docs/adr/0002-nine.md": "---\n" + yaml_bomb(9) + "---\n# 2. Nine levels\n",
+        "docs/adr/0003-rules.md": "---\nstatus: accepted\n" + nine_level_rules + "---\n# 3. Rules by alias\n",
+        "docs/adr/0004-fine.md": "---\nstatus: accepted\ndeciders: [Ada]\n---\n# 4. A fine decision\n\nUse app.util.\n",
+        ".log4brains.yml": "project:\n" + "".join("  " + line + "\n" for line in yaml_bomb(9, "p").splitlines()),
+        "pnpm-workspace.yaml": "packages: &p ['a']\nmore: *p\n",
+        "web/index.js": "import x from 'left-pad';\n",
+    })
+    store = tmp_path / "store"
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["decisions"] == 1
+    notes = "\n".join(summary["notes"])
+    for path in ("docs/adr/0001-seven.md", "docs/adr/0002-nine.md", "docs/adr/0003-rules.md"):
+        assert f"{path}: front matter refused" in notes and "alias" in notes
+    assert ".log4brains.yml: cannot be read" in notes and "pnpm-workspace.yaml: not valid YAML" in notes
+    assert (store / "store.json").stat().st_size < 5_000_000
+    adrs = json.loads(cairn("adrs", "--store", str(store), "--format", "json").stdout)
+    assert [d["title"] for d in adrs["decisions"]] == ["A fine decision"]
+    assert {p["path"] for p in adrs["problems"]} >= {"docs/adr/0001-seven.md", "docs/adr/0002-nine.md", "docs/adr/0003-rules.md"}
+
+
+# -- files outside the checkout ---------------------------------------------------------------
+
+
+def outside(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / "outside" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_links_out_of_the_checkout_are_not_read(tmp_path):
+    """Each file a repository could point elsewhere holds something that would show in the store if read."""
+    repo = GitRepo(tmp_path / "repo")
+    links = {
+        "CODEOWNERS": outside(tmp_path, "owners", f"* @{SECRET}\n"),
+        ".github/CODEOWNERS": outside(tmp_path, "dir-owners", ""),  # replaced by a directory link below
+        ".mailmap": outside(tmp_path, "mailmap", f"Person {SECRET} <ada@example.com>\n"),
+        ".adr-dir": outside(tmp_path, "adr-dir", f"{SECRET}-records\n"),
+        ".log4brains.yml": outside(tmp_path, "log4brains", f"project:\n  adrFolder: {SECRET}\n  - [\n"),
+        "pnpm-workspace.yaml": outside(tmp_path, "pnpm", f"packages: [{SECRET}\n"),
+        "go.mod": outside(tmp_path, "gomod", f"module {SECRET}.example/mod\n"),
+        "tsconfig.json": outside(tmp_path, "tsconfig", f'{{"compilerOptions": {{"paths": {{"{SECRET}": 1}}\n'),
+        "package.json": outside(tmp_path, "package", f'{{"name": "{SECRET}", "workspaces": [\n'),
+    }
+    secret_dir = tmp_path / "outside" / "records"
+    secret_dir.mkdir()
+    (secret_dir / "0001-secret.md").write_text(f"# 1. {SECRET}\n")
+    python_app(repo, {"cmd/main.go": "package main\n\nimport \"fmt\"\n", "web/index.ts": "import x from './y';\nimport z from 'zod';\n", "web/y.ts": ""})
+    for name, target in links.items():
+        (repo.root / name).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(secret_dir if name == ".github/CODEOWNERS" else target, repo.root / name)
+    os.makedirs(repo.root / "docs")
+    os.symlink(secret_dir, repo.root / "docs" / "adr")
+    os.makedirs(repo.root / "doc" / "adr")
+    os.symlink(secret_dir / "0001-secret.md", repo.root / "doc" / "adr" / "0001-secret.md")
+    repo.commit(message="links")
+
+    store = tmp_path / "store"
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    notes = "\n".join(json.loads(proc.stdout)["notes"])
+    for name in ("CODEOWNERS", "go.mod", "tsconfig.json", "package.json", "pnpm-workspace.yaml"):
+        assert f"{name}: a symbolic link (or a link in its path) that leads outside the checkout; not read" in notes, name
+    assert ".github/CODEOWNERS: a symbolic link (or a link in its path) that leads outside the checkout; not read" in notes
+    assert ".mailmap: a symbolic link (or a link in its path) that leads outside the checkout; not read" in notes
+    outputs = [proc]
+    for command in (["deps"], ["components"], ["adrs"], ["explore", "app"], ["bus-factor"]):
+        outputs.append(cairn(*command, "--store", str(store), "--format", "json"))
+    outputs.append(cairn("ingest", str(repo.root), "--store", str(store)))
+    assert all(SECRET not in o.stdout + o.stderr for o in outputs)
+    assert SECRET not in store_text(store)
+
+
+@pytest.mark.parametrize("name", ["cairn.toml", "pyproject.toml"])
+def test_a_configuration_that_links_out_of_the_checkout_is_refused_in_one_line(tmp_path, name):
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo)
+    target = outside(tmp_path, name, f'[tool.cairn.components]\n{SECRET} = ["app/**"]\n[components]\n{SECRET} = ["app/**"]\n')
+    os.symlink(target, repo.root / name)
+    repo.commit(message="link the configuration")
+    proc = cairn("ingest", str(repo.root), "--store", str(tmp_path / "store"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and name in proc.stderr and "outside the checkout" in proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- odd repositories -------------------------------------------------------------------------
+
+
+def test_a_bare_repository_is_refused_clearly(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo)
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(tmp_path / "bare.git")], check=True)
+    proc = cairn("ingest", str(tmp_path / "bare.git"), "--store", str(tmp_path / "store"))
+    assert proc.returncode == 2
+    assert "bare git repository" in proc.stderr and proc.stderr.strip().count("\n") == 0 and proc.stdout == ""
+    assert not (tmp_path / "store" / "store.json").exists()
+    proc = cairn("ingest", str(repo.root / ".git"), "--store", str(tmp_path / "store"))
+    assert proc.returncode == 2 and "is a git directory, not a checkout" in proc.stderr
+
+
+def test_credentials_in_the_remote_url_never_reach_the_store(tmp_path):
+    token = "ghp_" + SECRET
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo)
+    repo.git("remote", "add", "origin", f"https://ci-bot:{token}@github.com/o/r.git?access_token={token}")
+    store = tmp_path / "store"
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert open_store(str(store)).load("repo").repository["remote"] == "https://github.com/o/r.git"
+    listing = cairn("explore", "app", "--store", str(store), "--format", "json")
+    assert token not in proc.stdout + proc.stderr + listing.stdout and "ci-bot" not in store_text(store)
+    assert token not in store_text(store)
+
+
+def test_a_codeowners_line_with_five_thousand_owners_is_capped(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    owners = " ".join(f"@user{i}" for i in range(5000))
+    python_app(repo, {".github/CODEOWNERS": f"* {owners}\napp/ @team-lead\n"})
+    store = tmp_path / "store"
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["people"] <= 1 + 50 + 1  # the author, the capped line, the second line
+    assert any(".github/CODEOWNERS line 1: 5000 owners, only the first 50 kept" in n for n in summary["notes"])

@@ -1,0 +1,140 @@
+"""The parse cache is data: it round-trips exactly, and anything else in its place is ignored with a note."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from collections import Counter
+
+import pytest
+
+from cairn.ingest.code.base import ParsedFile, RawImport, ResolvedImport
+from cairn.ingest.code.cache import CACHE_FILE, STATE_FILE, VERSION, ParseCache
+from cairn.ingest.code.extract import SourceFile, extract_code
+from cairn.ingest.code.result import CodeResult
+
+ODD_NAME = "caf\udce9.py"  # a non-UTF-8 file name, as git lists it (surrogate escapes)
+
+
+def filled(directory) -> tuple[ParseCache, CodeResult]:
+    cache = ParseCache(directory)
+    cache.entries[("python", "2", ".py", "a" * 40)] = ParsedFile(
+        ODD_NAME, "python", [RawImport("os", 1), RawImport("x.y", 3, "type_only", 2, ("a", "b")), RawImport("z", 4, "dynamic", 1, ("__name__",))], None, 1)
+    cache.entries[("java", "1", ".java", "b" * 64)] = ParsedFile("A.java", "java", [RawImport("java.util.*", 2, static=True)], "com.acme", 0)
+    cache.entries[("go", "2", ".go", "c" * 40)] = ParsedFile("main.go", "go", [], "main", 0)
+    cache.entries_dirty = True
+    cache.stats[ODD_NAME] = (12, 1_700_000_000_123_456_789, "a" * 40)
+    cache.skips["d" * 40] = "binary"
+    result = CodeResult(
+        modules={"cafe": (ODD_NAME, "python", [ODD_NAME]), "ns": ("ns", "python", []), "example.com/m": ("m", "go", ["m/a.go", "m/b.go"])},
+        file_module={ODD_NAME: "cafe", "m/a.go": "example.com/m", "m/b.go": "example.com/m"},
+        imports={"cafe": [ResolvedImport("os", 1, "runtime", True, ODD_NAME)], "ns": [],
+                 "example.com/m": [ResolvedImport("fmt", 3, "runtime", True, "m/a.go"), ResolvedImport("fmt", 5, "runtime", True, "m/b.go")]},
+        languages=Counter(python=1, go=2), syntax_errors={ODD_NAME: 1}, skipped_content={"bin.py": "binary"}, parsed=3, notes=["a note"],
+    )
+    cache.remember("f1", {"pyproject.toml": "e" * 40, "tsconfig.json": None}, result)
+    return cache, result
+
+
+def test_everything_round_trips(tmp_path):
+    cache, result = filled(tmp_path)
+    cache.save()
+    again = ParseCache(tmp_path)
+    assert again.notes == []
+    assert again.stats == cache.stats and again.skips == cache.skips
+    assert again.recall("f1") == ({"pyproject.toml": "e" * 40, "tsconfig.json": None}, result)
+    assert again.entries == cache.entries
+    assert again.recall("missing") is None
+    # Saving again with an untouched (still encoded) result keeps it, and the oldest result goes when more are remembered.
+    again.remember("f2", {}, CodeResult())
+    again.save()
+    third = ParseCache(tmp_path)
+    assert third.recall("f1")[1] == result and third.recall("f2")[1] == CodeResult()
+    third.remember("f3", {}, CodeResult(parsed=1))
+    assert third.recall("f1") is None
+
+
+@pytest.mark.parametrize("name, content, why", [
+    (STATE_FILE, b"{not json", "not valid JSON"),
+    (STATE_FILE, b"[1, 2, 3]", "not a Cairn parse cache"),
+    (STATE_FILE, json.dumps({"format": "something-else", "version": VERSION}).encode(), "not a Cairn parse cache"),
+    (STATE_FILE, json.dumps({"format": "cairn-parse-state", "version": 4}).encode(), "version 4, this Cairn writes"),
+    (STATE_FILE, json.dumps({"format": "cairn-parse-state", "version": VERSION, "paths": [2, "a"], "stats": {}}).encode(), "not in the expected shape"),
+    (STATE_FILE, b"[" * 200_000, "not valid JSON"),
+    (CACHE_FILE, json.dumps({"format": "cairn-parse-cache", "version": VERSION, "key": {}}).encode(), "not in the expected shape"),
+], ids=["broken", "a-list", "foreign", "old-version", "misshapen-state", "deeply-nested", "misshapen-entries"])
+def test_a_broken_or_foreign_cache_is_ignored_with_a_note_and_rebuilt(tmp_path, name, content, why):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    (tmp_path / name).write_bytes(content)
+    again = ParseCache(tmp_path)
+    entries = again.entries
+    assert any(n.startswith(f"parse cache: {name}") and why in n and n.endswith("ignored and rebuilt") for n in again.notes), again.notes
+    if name == STATE_FILE:
+        assert again.stats == {} and again.recall("f1") is None and len(entries) == 3
+    else:
+        assert entries == {} and again.recall("f1") is not None
+
+
+def test_a_result_whose_columns_disagree_is_dropped_when_recalled(tmp_path):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    state["results"][0]["result"]["imports"]["line"].pop()
+    (tmp_path / STATE_FILE).write_text(json.dumps(state))
+    again = ParseCache(tmp_path)
+    assert again.recall("f1") is None and "holds a result not in the expected shape" in again.notes[0]
+
+
+def test_an_old_pickle_is_never_opened(tmp_path):
+    marker = tmp_path / "unpickled"
+
+    class Payload:
+        def __reduce__(self):
+            return os.mkdir, (str(marker),)
+
+    (tmp_path / "parse-state.pickle").write_bytes(pickle.dumps(Payload()))
+    (tmp_path / "parse-cache.pickle").write_bytes(pickle.dumps(Payload()))
+    cache = ParseCache(tmp_path)
+    assert cache.entries == {} and not marker.exists()
+    assert cache.notes == [
+        "parse cache: parse-state.pickle (an older Cairn's, or a planted one) ignored: Cairn never loads pickle",
+        "parse cache: parse-cache.pickle (an older Cairn's, or a planted one) ignored: Cairn never loads pickle",
+    ]
+
+
+def test_extraction_reuses_the_saved_cache_without_reading_files(tmp_path):
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    files = {"pkg/__init__.py": "", "pkg/a.py": "from pkg import b\nimport os\n", "pkg/b.py": ""}
+    for path, text in files.items():
+        (root / path).write_text(text)
+    sources = [SourceFile(p, (root / p).stat().st_size, (root / p).stat().st_mtime_ns) for p in files]
+    cache = ParseCache(tmp_path / "cache")
+    first = extract_code(sources, lambda p: (root / p).read_bytes(), all_paths=frozenset(files), read_text=lambda p: None, cache=cache)
+    cache.save()
+
+    def refuse(path: str) -> bytes:
+        raise AssertionError(f"{path} was read")
+
+    warm = ParseCache(tmp_path / "cache")
+    second = extract_code(sources, refuse, all_paths=frozenset(files), read_text=lambda p: None, cache=warm)
+    assert (second.parsed, second.cached) == (0, 3)
+    assert second.imports == first.imports and second.modules == first.modules
+    assert second.imports["pkg.a"][0].file == "pkg/a.py"
+
+
+def test_tracked_cache_files_are_those_the_repository_commits(tmp_path):
+    from cairn.ingest.code.cache import tracked_cache_files
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"a.py": "", ".cairn/cache/parse-state.pickle": b"not read anyway"})
+    cache = repo.root / ".cairn" / "cache"
+    assert tracked_cache_files(repo.root, cache) == []
+    (cache / "parse-state.json").write_text("{}")
+    assert tracked_cache_files(repo.root, cache) == []  # written by Cairn, untracked
+    repo.commit(message="commit the cache")
+    assert tracked_cache_files(repo.root, cache) == [".cairn/cache/parse-state.json"]
+    assert tracked_cache_files(repo.root, tmp_path / "elsewhere") == [] and tracked_cache_files(repo.root, None) == []
