@@ -31,6 +31,8 @@ class DecisionStatus(str, Enum):
     """The normalised lifecycle state of a decision record."""
 
     PROPOSED = "proposed"
+    PENDING = "pending"
+    ON_HOLD = "on hold"
     ACCEPTED = "accepted"
     AMENDED = "amended"
     REJECTED = "rejected"
@@ -45,12 +47,14 @@ RETIRED_STATUSES = frozenset({DecisionStatus.SUPERSEDED.value, DecisionStatus.DE
 #: Status words of a decision in force.
 IN_FORCE_STATUSES = frozenset({DecisionStatus.ACCEPTED.value, DecisionStatus.AMENDED.value, "approved", "adopted"})
 #: Status words of a decision not decided yet: its rules only inform.
-ADVISORY_STATUSES = frozenset({DecisionStatus.PROPOSED.value})
+ADVISORY_STATUSES = frozenset({DecisionStatus.PROPOSED.value, DecisionStatus.PENDING.value, DecisionStatus.ON_HOLD.value})
 
 
 def status_word(status: Any) -> str:
     """The first word of a stored status, lowercased: ``"Superseded by 0005"`` → ``superseded``."""
     words = str(status or "").strip().lower().split()
+    if words[:2] == ["on", "hold"]:
+        return DecisionStatus.ON_HOLD.value
     return words[0].strip(".,;:()") if words else ""
 
 

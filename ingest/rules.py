@@ -42,6 +42,7 @@ from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.rules import DeclaredRule, RuleSpec, parse_layer
 from cairn.ingest.adrs import DecisionSet
 from cairn.ingest.config import CairnConfig
+from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 IMPORTLINTER_PREFIX = "importlinter:"
 ACYCLIC_SIBLINGS_DEPTH = 10  # import-linter's default
@@ -248,12 +249,15 @@ def _truthy(value: Any) -> bool:
 
 def _find_importlinter(root: Path) -> _Contracts | None:
     for name in ("setup.cfg", ".importlinter"):
-        path = root / name
-        if not path.is_file():
+        try:
+            text = read_checkout_text(root, name)
+        except RefusedFile as exc:
+            raise ConfigError(str(exc)) from None
+        if text is None:
             continue
         parser = configparser.ConfigParser()
         try:
-            parser.read_string(path.read_text(encoding="utf-8"), source=name)
+            parser.read_string(text, source=name)
         except (configparser.Error, UnicodeDecodeError, OSError) as exc:
             if name == "setup.cfg":
                 continue  # a setup.cfg we cannot parse is not ours to judge
@@ -265,10 +269,13 @@ def _find_importlinter(root: Path) -> _Contracts | None:
             if section.startswith("importlinter:"):
                 contracts.append({"id": section.split(":")[-1], **_ini_section(parser[section])})
         return _Contracts(name, _ini_section(parser["importlinter"]), contracts)
-    path = root / "pyproject.toml"
-    if path.is_file():
+    try:
+        text = read_checkout_text(root, "pyproject.toml")
+    except RefusedFile as exc:
+        raise ConfigError(str(exc)) from None
+    if text is not None:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
             return None
         session = dict(data.get("tool", {}).get("importlinter", {}) or {})
