@@ -12,9 +12,12 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.graph.model import RepoGraph
+
+if TYPE_CHECKING:
+    from cairn.graph.cypher_policy import CypherLimits
 
 DEFAULT_STORE = ".cairn"
 STORE_ENV = "CAIRN_STORE"
@@ -78,8 +81,8 @@ class GraphStore(ABC):
     def load_reviews(self, repo: str) -> list[dict[str, Any]]:
         """The review records kept for ``repo``; empty when there are none."""
 
-    def cypher(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read-only Cypher query. Only the Neo4j store can."""
+    def cypher(self, query: str, params: dict[str, Any] | None = None, limits: "CypherLimits | None" = None) -> list[dict[str, Any]]:
+        """Run a read-only Cypher query within ``limits`` (see ``graph.cypher_policy``). Only the Neo4j store can."""
         raise CypherNotSupported(
             f"Cypher queries need a Neo4j store (bolt:// or neo4j:// URI); {self.location} is an embedded store"
         )
