@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from contextlib import contextmanager
 from enum import Enum
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import typer
 from rich.console import Console
 
 from cairn.graph.model import RepoGraph
 from cairn.graph.store import GraphStore, StoreError, open_store
+
+if TYPE_CHECKING:
+    from cairn.graph.cypher_policy import CypherLimits
 
 console = Console()
 err_console = Console(stderr=True)
@@ -33,6 +37,24 @@ StoreOption = typer.Option(
     None, "--store", help="Store directory or bolt:// / neo4j:// URI (default: $CAIRN_STORE, else .cairn)", show_default=False
 )
 RepoOption = typer.Option(None, "--repo", help="Repository name in the store (default: the only one, or the checkout you are in)")
+
+
+CypherTimeoutOption = typer.Option(None, "--cypher-timeout", help="Seconds a Cypher query may run (default: $CAIRN_CYPHER_TIMEOUT, else 30)",
+                                   show_default=False)
+CypherRowsOption = typer.Option(None, "--cypher-max-rows", help="Rows a Cypher answer may have (default: $CAIRN_CYPHER_MAX_ROWS, else 10,000)",
+                                show_default=False)
+CypherBytesOption = typer.Option(None, "--cypher-max-bytes",
+                                 help="Bytes of JSON a Cypher answer may take (default: $CAIRN_CYPHER_MAX_BYTES, else 16 MiB)", show_default=False)
+
+
+def cypher_limits(timeout: Optional[float], max_rows: Optional[int], max_bytes: Optional[int]) -> "CypherLimits":
+    """The Cypher limits from the options, else the environment, else the defaults; a bad value is a one-line error."""
+    from cairn.graph.cypher_policy import CypherLimits
+
+    try:
+        return CypherLimits.from_env(timeout_seconds=timeout, max_rows=max_rows, max_bytes=max_bytes)
+    except ValueError as exc:
+        raise CairnError(str(exc)) from None
 
 
 class CairnError(Exception):
@@ -57,7 +79,19 @@ def load_repo_graph(store: GraphStore, repo: Optional[str]) -> RepoGraph:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """``data`` as JSON on stdout; NaN and infinities, which JSON cannot carry, as null."""
+    sys.stdout.write(json.dumps(json_safe(data), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n")
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every float that is NaN or infinite replaced by None (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def handle_errors(fn):

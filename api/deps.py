@@ -1,4 +1,6 @@
-"""FastAPI dependencies: the store from app state, the repository a request names, its graph, auth.
+"""FastAPI dependencies: the store from app state, the repository a request names, its graph.
+
+Who may call is decided in ``api.auth``.
 
 Nothing here is global: ``create_app`` puts a ``ServiceState`` on
 ``app.state``, and every route reaches it through these dependencies, so two
@@ -7,15 +9,15 @@ apps (or two test servers) never share a store, a token or a cache.
 
 from __future__ import annotations
 
-import hmac
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from cairn.api.deliveries import DeliveryLog
 from cairn.api.jobs import JobRegistry
+from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.model import RepoGraph
 from cairn.graph.store import GraphStore, RepositorySummary, UnknownRepository
 
@@ -29,11 +31,19 @@ class ProblemError(Exception):
         self.slug = slug or title.lower().replace(" ", "-")
 
 
+#: Cypher queries one server runs at once; more wait for nothing: they get a 429, and /health stays answered.
+CYPHER_CONCURRENCY = 4
+
+
 @dataclass
 class ServiceState:
     store: GraphStore
     token: str | None
     webhook_secret: str | None
+    public_read: bool = False
+    cypher_limits: CypherLimits = field(default_factory=CypherLimits.from_env)
+    cypher_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(CYPHER_CONCURRENCY))
+    deliveries: DeliveryLog = field(default_factory=DeliveryLog)
     jobs: JobRegistry = field(default_factory=JobRegistry)
     _graphs: dict[str, tuple[tuple, RepoGraph]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -110,21 +120,6 @@ def get_graph(state: State, summary: RepositoryDep) -> RepoGraph:
 
 
 Graph = Annotated[RepoGraph, Depends(get_graph)]
-
-_bearer = HTTPBearer(auto_error=False, description="The API token (`cairn serve --token` or $CAIRN_API_TOKEN)")
-
-
-def require_token(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-    """Writes need ``Authorization: Bearer <token>`` when the server has a token."""
-    if state.token is None:
-        return
-    challenge = {"WWW-Authenticate": 'Bearer realm="cairn"'}
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ProblemError(401, "Authentication required", "this endpoint writes: send Authorization: Bearer <token> (the token the server was started with)",
-                           slug="authentication-required", headers=challenge)
-    if not hmac.compare_digest(credentials.credentials.encode(), state.token.encode()):
-        raise ProblemError(401, "Invalid token", "the bearer token does not match the server's token", slug="invalid-token", headers=challenge)
-
 
 def lazy_import(module: str, what: str) -> Any:
     """A module from another part of Cairn, or a 501 problem when this build lacks it."""

@@ -8,6 +8,10 @@ depend on each other, what to read first. Built on the official MCP Python SDK
 CLI and the HTTP API. Failures a caller can fix (an unknown name, a malformed
 diff) come back as tool errors with a message, never as a crash.
 
+The ``cypher`` tool (Neo4j stores only) runs through the same store method as
+``POST /api/v1/query`` and ``cairn query``: read clauses only, a time limit and a
+row and byte cap (``cairn mcp --cypher-timeout …`` or ``$CAIRN_CYPHER_*``).
+
 Nothing goes to stdout except the protocol: logs go to stderr.
 """
 
@@ -19,6 +23,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.store import GraphStore, StoreError, open_store
 
@@ -93,7 +98,7 @@ def _colleague(module: str, what: str) -> Any:
         raise
 
 
-def build_server(store_location: str, repo: str | None = None) -> MCPServer:
+def build_server(store_location: str, repo: str | None = None, cypher_limits: CypherLimits | None = None) -> MCPServer:
     """The MCP server over the store at ``store_location``; ``repo`` is the default repository."""
     from cairn.queries import explore
     from cairn.queries.dependencies import component_list
@@ -194,6 +199,15 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
         return _call(explore.search, graphs.get(repository), query)
 
     @tool
+    def cypher(query: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Read-only Cypher on a Neo4j store (the graph's labels: Repository, Component, Module, Person, Decision, Rule…;
+        every node has _repo). Only reads: MATCH, OPTIONAL MATCH, WITH, WHERE, RETURN, ORDER BY, SKIP, LIMIT, UNWIND,
+        UNION, CALL { subquery }, db.labels(); use $params for values. The query has a time limit and the answer a
+        row and size cap."""
+        limits = cypher_limits or CypherLimits.from_env()
+        return {"rows": _call(lambda: graphs.store.cypher(query, params or {}, limits=limits))}
+
+    @tool
     def reading_list(component: str | None = None, repository: str | None = None) -> dict[str, Any]:
         """What to read first about the repository (or one component): decisions in force, central modules, people."""
         return _call(explore.reading_list, graphs.get(repository), component)
@@ -211,5 +225,5 @@ def _mentions(value: Any, name: str) -> bool:
     return False
 
 
-def run_stdio(store_location: str, repo: str | None = None) -> None:
-    build_server(store_location, repo).run("stdio")
+def run_stdio(store_location: str, repo: str | None = None, cypher_limits: CypherLimits | None = None) -> None:
+    build_server(store_location, repo, cypher_limits).run("stdio")
