@@ -46,6 +46,7 @@ class ServiceState:
     deliveries: DeliveryLog = field(default_factory=DeliveryLog)
     jobs: JobRegistry = field(default_factory=JobRegistry)
     _graphs: dict[str, tuple[tuple, RepoGraph]] = field(default_factory=dict)
+    _forgotten: dict[str, int] = field(default_factory=dict)  # per repository: how often its cached graph was dropped
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def graph(self, summary: RepositorySummary) -> RepoGraph:
@@ -53,16 +54,19 @@ class ServiceState:
         version = (summary.props.get("ingested_at"), summary.props.get("head"))
         with self._lock:
             cached = self._graphs.get(summary.repo)
+            generation = self._forgotten.get(summary.repo, 0)
         if cached and cached[0] == version:
             return cached[1]
         graph = self.store.load(summary.repo)
         with self._lock:
-            self._graphs[summary.repo] = (version, graph)
+            if self._forgotten.get(summary.repo, 0) == generation:  # not a graph a writer replaced while it loaded
+                self._graphs[summary.repo] = (version, graph)
         return graph
 
     def forget(self, repo: str) -> None:
         with self._lock:
             self._graphs.pop(repo, None)
+            self._forgotten[repo] = self._forgotten.get(repo, 0) + 1
 
 
 def get_state(request: Request) -> ServiceState:

@@ -2,6 +2,11 @@
 
 ``ingest_into_store`` is the one way a repository gets into a store: ingest it,
 compute the derived results the analyses store as properties, save it.
+
+Every load-modify-save of a repository holds its ``GraphStore.writer_lock``:
+the ingest reads the kept review records, applies them and saves under it (the
+long reading of the checkout happens before, unlocked), and ``add_reviews``
+loads, applies and saves under it, so neither undoes the other.
 """
 
 from __future__ import annotations
@@ -45,13 +50,14 @@ def ingest_into_store(
     result = ingest_repository(
         root, config, repo_name=repo_name, cache_dir=cache_dir_for(store), progress=progress, config_file=config_file
     )
-    reviews = store.load_reviews(result.graph.repo)
-    if reviews:
-        result.summary.notes.extend(add_review_records(result.graph, reviews))
-    annotate_derived(result)
-    if progress:
-        progress("saving", 0, 1)
-    store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+    with store.writer_lock(result.graph.repo):
+        reviews = store.load_reviews(result.graph.repo)
+        if reviews:
+            result.summary.notes.extend(add_review_records(result.graph, reviews))
+        annotate_derived(result)
+        if progress:
+            progress("saving", 0, 1)
+        store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
     return result
 
 
@@ -74,15 +80,16 @@ def add_reviews(store: GraphStore, repo: str, records: list[dict]) -> dict:
     Records already kept (same reviewer, pull request, files and time) are not
     counted twice, so a forge may resend them.
     """
-    kept = store.load_reviews(repo)
-    known = {record_key(r) for r in kept}
-    new = [r for r in records if record_key(r) not in known and not known.add(record_key(r))]
-    if new:
-        graph = store.load(repo)
-        notes = add_review_records(graph, new)
-        annotate_bus_factor(graph)
-        store.save_reviews(repo, kept + new)
-        store.save(graph)
-    else:
-        notes = []
+    with store.writer_lock(repo):
+        kept = store.load_reviews(repo)
+        known = {record_key(r) for r in kept}
+        new = [r for r in records if record_key(r) not in known and not known.add(record_key(r))]
+        if new:
+            graph = store.load(repo)
+            notes = add_review_records(graph, new)
+            annotate_bus_factor(graph)
+            store.save_reviews(repo, kept + new)
+            store.save(graph)
+        else:
+            notes = []
     return {"repository": repo, "accepted": len(new), "duplicates": len(records) - len(new), "total": len(kept) + len(new), "notes": notes}

@@ -5,12 +5,16 @@ Layout of a store directory (default ``.cairn/``)::
     store.json            index: repository name -> graph file, summary properties
     graphs/<slug>.json    one repository's whole graph
     reviews/<slug>.json   review records kept for a repository across ingests
+    locks/<slug>.lock     the repository's writer lock, across processes (``GraphStore.writer_lock``)
     cache/                ingest's parse cache (owned by ingest, not by this module)
 
-Every write goes to a temporary file in the same directory, is fsynced and then
-renamed over the old file, and the index is replaced the same way afterwards:
-a crash at any point leaves the previous version readable, and readers never
-see a half-written graph. Writers take an exclusive ``flock`` on ``.lock``.
+Every write goes through ``graph.atomic.write_atomic`` (a temporary file in the
+same directory, fsynced, renamed over the old file; temporaries a killed writer
+left are removed by the next write), and the index is replaced the same way
+afterwards: a crash at any point leaves the previous version readable, and
+readers never see a half-written graph. Writers take an exclusive ``flock`` on
+``.lock`` for the moment of a write, and the repository's writer lock for a
+whole load-modify-save.
 """
 
 from __future__ import annotations
@@ -19,37 +23,15 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from cairn.graph.atomic import write_atomic
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
 
 FORMAT_VERSION = 1
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is always either old or new, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _slug(repo: str) -> str:
@@ -94,6 +76,17 @@ class EmbeddedStore(GraphStore):
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    @contextlib.contextmanager
+    def _other_processes_lock(self, repo: str) -> Iterator[None]:
+        path = self.root / "locks" / f"{_slug(repo)}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     # -- GraphStore -----------------------------------------------------------
     def save(self, graph: RepoGraph, progress: Progress | None = None) -> None:
         total = len(graph)
@@ -110,13 +103,13 @@ class EmbeddedStore(GraphStore):
         with self._locked():
             index = self._read_index()
             filename = f"graphs/{_slug(graph.repo)}.json"
-            atomic_write_bytes(self.root / filename, data)
+            write_atomic(self.root / filename, data)
             repo_node = graph.repository
             index["repositories"][graph.repo] = {
                 "file": filename,
                 "props": dict(repo_node.props) if repo_node else {"repo": graph.repo},
             }
-            atomic_write_bytes(self._index_path, json.dumps(index, indent=1, default=_json_default).encode())
+            write_atomic(self._index_path, json.dumps(index, indent=1, default=_json_default).encode())
         if progress:
             progress(total, total)
 
@@ -146,7 +139,7 @@ class EmbeddedStore(GraphStore):
 
     def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
         with self._locked():
-            atomic_write_bytes(self.root / "reviews" / f"{_slug(repo)}.json",
+            write_atomic(self.root / "reviews" / f"{_slug(repo)}.json",
                                json.dumps({"format": FORMAT_VERSION, "repo": repo, "records": records}, default=_json_default).encode())
 
     def load_reviews(self, repo: str) -> list[dict[str, Any]]:
@@ -165,7 +158,7 @@ class EmbeddedStore(GraphStore):
             entry = index["repositories"].pop(repo, None)
             if entry is None:
                 raise UnknownRepository(f"repository {repo!r} is not in store {self.root}")
-            atomic_write_bytes(self._index_path, json.dumps(index, indent=1).encode())
+            write_atomic(self._index_path, json.dumps(index, indent=1).encode())
             with contextlib.suppress(FileNotFoundError):
                 (self.root / entry["file"]).unlink()
             with contextlib.suppress(FileNotFoundError):

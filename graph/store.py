@@ -4,15 +4,23 @@ Analyses never know which adapter they run on. They ask a store for a
 repository's whole graph (``load``) and compute on it in Python; ingest hands a
 store a freshly built graph (``save``), which replaces that repository's previous
 graph as a whole and leaves every other repository untouched.
+
+Whoever loads a repository, changes it and saves it back holds the repository's
+``writer_lock`` across all three, so two writers never undo each other (a review
+saving the graph it loaded before an ingest finished would revert that ingest).
+The lock is process-wide (every store object on the same location shares it) and
+re-entrant; the embedded store adds a file lock so other processes wait too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 
 from cairn.graph.model import RepoGraph
 
@@ -90,6 +98,28 @@ class GraphStore(ABC):
     def close(self) -> None:
         pass
 
+    @contextlib.contextmanager
+    def writer_lock(self, repo: str) -> Iterator[None]:
+        """Hold ``repo``'s one writer lock: every load-modify-save of the repository runs inside it (re-entrant)."""
+        entry = _writer_lock(self._lock_location(), repo)
+        with entry.lock:
+            entry.depth += 1
+            try:
+                if entry.depth == 1:
+                    with self._other_processes_lock(repo):
+                        yield
+                else:
+                    yield
+            finally:
+                entry.depth -= 1
+
+    def _lock_location(self) -> str:
+        return self.location if is_neo4j_uri(self.location) else os.path.abspath(self.location)
+
+    def _other_processes_lock(self, repo: str) -> ContextManager[None]:
+        """What makes other processes wait for ``repo``'s writer lock; nothing unless the adapter can."""
+        return contextlib.nullcontext()
+
     def __enter__(self) -> "GraphStore":
         return self
 
@@ -124,6 +154,21 @@ class GraphStore(ABC):
         raise UnknownRepository(
             f"store {self.location} holds several repositories ({', '.join(sorted(names))}): choose one with --repo"
         )
+
+
+class _WriterLockEntry:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.depth = 0  # changed only by the thread holding ``lock``
+
+
+_WRITER_LOCKS: dict[tuple[str, str], _WriterLockEntry] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(location: str, repo: str) -> _WriterLockEntry:
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault((location, repo), _WriterLockEntry())
 
 
 def is_neo4j_uri(location: str) -> bool:
