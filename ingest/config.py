@@ -64,10 +64,16 @@ class IdentitySettings(_Strict):
     departed: list[str] = Field(default_factory=list)
 
 
+# Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow dates or sizes).
+MAX_INACTIVE_DAYS = 36_500  # a hundred years
+MAX_TRUCK_FACTOR = 10_000
+MAX_FILE_BYTES = 1 << 30
+
+
 class Thresholds(_Strict):
-    inactive_days: int = Field(180, ge=0)
-    at_risk_truck_factor: int = Field(1, ge=0)
-    orphaned_share: float = Field(0.5, ge=0, le=1)
+    inactive_days: int = Field(180, ge=0, le=MAX_INACTIVE_DAYS)
+    at_risk_truck_factor: int = Field(1, ge=0, le=MAX_TRUCK_FACTOR)
+    orphaned_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
 
 
 class AdrSettings(_Strict):
@@ -76,7 +82,7 @@ class AdrSettings(_Strict):
 
 class IngestSettings(_Strict):
     exclude: list[str] = Field(default_factory=list)
-    max_file_bytes: int = Field(1_000_000, ge=1)
+    max_file_bytes: int = Field(1_000_000, ge=1, le=MAX_FILE_BYTES)
 
 
 class CairnConfig(_Strict):
