@@ -3,10 +3,11 @@
 ``BodyLimit`` wraps the whole application, so it acts before any routing,
 parsing or authentication. A request whose ``Content-Length`` is over the limit
 is answered 413 without its body being read. A body without a length
-(``Transfer-Encoding: chunked``) is counted as the application reads it; at the
-first byte over the limit the client gets the 413 and the application sees the
-client gone, so no request holds more than the limit in memory. The server then
-reads the rest of the body and throws it away (the connection stays usable).
+(``Transfer-Encoding: chunked``) is read by the middleware first; at the first
+byte over the limit what it read is dropped, the client gets the 413 and the
+application never runs, so no request holds more than the limit in memory
+(and nothing of it waits for the garbage collector). The server then reads the
+rest of the body and throws it away; the connection stays usable.
 
 ``load_json`` parses a body Cairn reads itself (the webhook) and turns JSON
 nested deeper than Python can parse into ``JSONTooDeep`` (a 400), not a
@@ -59,6 +60,10 @@ class BodyLimit:
         self.app = app
         self.limit = limit
 
+    async def _answer(self, send: Send, messages: tuple[Message, Message]) -> None:
+        for message in messages:
+            await send(message)
+
     def _too_large(self, path: str) -> tuple[Message, Message]:
         return _problem(413, "Request too large",
                         f"request bodies are limited to {self.limit:,} bytes on this server (cairn serve --max-body-bytes)", path)
@@ -67,46 +72,65 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        lengths = {value.strip() for key, value in scope.get("headers", ()) if key.lower() == b"content-length"}
         path = scope.get("path", "")
-        if lengths:
-            if len(lengths) > 1 or not all(v.isdigit() for v in lengths):
-                for message in _problem(400, "Bad request", "the Content-Length header is not one number", path):
-                    await send(message)
-                return
-            declared = next(iter(lengths))
-            if len(declared) > 18 or int(declared) > self.limit:
-                for message in self._too_large(path):
-                    await send(message)
-                return
-        received = 0
-        answered = False  # we sent the 413; the application's own answer is dropped
-        started = False
+        lengths = {value.strip() for key, value in scope.get("headers", ()) if key.lower() == b"content-length"}
+        if not lengths:
+            await self._read_then_call(scope, receive, send)
+            return
+        if len(lengths) > 1 or not all(v.isdigit() for v in lengths):
+            await self._answer(send, _problem(400, "Bad request", "the Content-Length header is not one number", path))
+            return
+        declared = next(iter(lengths))
+        if len(declared) > 18 or int(declared) > self.limit:
+            await self._answer(send, self._too_large(path))
+            return
+        await self.app(scope, self._counted(receive), send)
 
-        async def limited_receive() -> Message:
-            nonlocal received, answered
-            if answered:
-                return {"type": "http.disconnect"}
+    async def _read_then_call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A body of unknown length (chunked) is read here first, so that cutting it off at the limit leaves
+        nothing of it behind in the application (whose partial reads would wait for the cycle collector);
+        the application then gets the same pieces, without a copy."""
+        pieces: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left: let the application see it
+                await self.app(scope, _replay(pieces + [message], receive), send)
+                return
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                pieces.clear()
+                await self._answer(send, self._too_large(scope.get("path", "")))
+                return
+            pieces.append(message)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(pieces, receive), send)
+
+    def _counted(self, receive: Receive) -> Receive:
+        """``receive`` that ends the body at the limit even if a client sends more than it declared."""
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    if not started:
-                        for reply in self._too_large(path):
-                            await send(reply)
-                        answered = True
                     return {"type": "http.disconnect"}
             return message
 
-        async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if answered:
-                return
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        return counted
 
-        await self.app(scope, limited_receive, guarded_send)
+
+def _replay(first: list[Message], receive: Receive) -> Receive:
+    """``receive`` that gives ``first`` and then whatever the real one gives (the client leaving, say)."""
+    pending = list(reversed(first))
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 class JSONTooDeep(ValueError):

@@ -153,7 +153,8 @@ def ingest_shop(tmp_path: Path, *, codeowners: bool = True) -> tuple[Path, Path]
 class LiveServer:
     """The Cairn app served by a real uvicorn on 127.0.0.1 (a free port), in a thread of the test process."""
 
-    def __init__(self, store_dir: Path, *, token: str | None = None, webhook_secret: str | None = None):
+    def __init__(self, store_dir: Path, *, token: str | None = None, webhook_secret: str | None = None, **options):
+        """``options`` go to ``create_app`` (public_read, allowed_hosts, max_body, cypher_limits)."""
         import socket
         import threading
 
@@ -161,7 +162,7 @@ class LiveServer:
 
         from cairn.api.app import create_app
 
-        self.app = create_app(str(store_dir), token=token, webhook_secret=webhook_secret)
+        self.app = create_app(str(store_dir), token=token, webhook_secret=webhook_secret, **options)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
