@@ -111,3 +111,15 @@ def redact_server_paths(text: str, paths: Iterable[str]) -> str:
     for path in sorted(set(paths), key=len, reverse=True):
         text = re.sub(r"(?<![\w.~/-])" + re.escape(path.rstrip("/")) + r"(?![\w.~-])", REDACTED, text)
     return text
+
+
+def redact_server_paths_in(value: Any, paths: Iterable[str]) -> Any:
+    """``value`` (JSON-like) with every string passed through ``redact_server_paths``."""
+    paths = list(paths)
+    if isinstance(value, str):
+        return redact_server_paths(value, paths)
+    if isinstance(value, dict):
+        return {k: redact_server_paths_in(v, paths) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_server_paths_in(v, paths) for v in value]
+    return value

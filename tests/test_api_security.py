@@ -278,3 +278,18 @@ def test_200_mb_streamed_to_a_server_with_an_8_mb_limit_get_413_and_do_not_grow_
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_ingest_jobs_show_server_paths_only_with_the_token(shop, tmp_path):
+    store_dir = tmp_path / "store"
+    shutil.copytree(shop["store"], store_dir)
+    with LiveServer(store_dir, token=TOKEN, public_read=True) as live:
+        api = live.url + "/api/v1"
+        job = httpx.post(api + "/repositories/shop/ingest", headers=AUTH).json()
+        while job["status"] in ("queued", "running"):
+            time.sleep(0.05)
+            job = httpx.get(api + f"/jobs/{job['id']}", headers=AUTH).json()
+        assert job["status"] == "succeeded" and job["summary"]["path"] == str(shop["root"])
+        anonymous = httpx.get(api + f"/jobs/{job['id']}")
+        assert anonymous.status_code == 200 and anonymous.json()["summary"]["path"] == "<server path>"
+        assert str(shop["root"]) not in anonymous.text and str(store_dir) not in anonymous.text

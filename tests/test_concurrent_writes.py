@@ -11,6 +11,7 @@ the repository's writer lock.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -113,3 +114,20 @@ def test_another_process_waits_for_the_repository_writer_lock(tmp_path):
     finally:
         holder.wait(timeout=30)
     assert "Grace Hopper" in _people(store_dir)
+
+
+def test_a_killed_writers_temporaries_are_removed_by_the_next_save(tmp_path):
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"core/__init__.py": "", "core/a.py": "A = 1\n"}, author=ADA)
+    store_dir = tmp_path / "store"
+    store = open_store(str(store_dir))
+    ingest_into_store(store, repo.root)
+    # What a writer killed between writing and renaming leaves: hidden temporaries next to the files it replaces.
+    graph_file = next((store_dir / "graphs").glob("*.json"))
+    leftovers = [store_dir / ".store.json.killed.tmp", graph_file.parent / f".{graph_file.name}.killed.tmp"]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half a graph")
+        old = time.time() - 3600
+        os.utime(leftover, (old, old))
+    store.save(store.load("shop"))
+    assert not [p for p in leftovers if p.exists()]

@@ -74,12 +74,12 @@ def test_crash_during_save_leaves_previous_version(tmp_path):
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {os.getcwd()!r})
+        import cairn.graph.atomic as atomic
         import cairn.graph.embedded as emb
         from tests_helper import small_graph
-        real = emb.os.replace
         def die(*a, **k):
             os._exit(9)  # the process dies after writing the temp file, before the rename
-        emb.os.replace = die
+        atomic.os.replace = die  # every write of the store goes through graph.atomic
         emb.EmbeddedStore(emb.Path({str(root)!r})).save(small_graph("shop", 50))
     """)
     helper = tmp_path / "tests_helper.py"

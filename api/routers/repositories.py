@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path as PathParam, Request
 from fastapi.responses import JSONResponse
 
-from cairn.api.auth import public_remote, shows_server_paths
+from cairn.api.auth import public_remote, redact_server_paths_in, server_paths, shows_server_paths
 from cairn.api.deps import ProblemError, State, Store, resolve_repository
 from cairn.api.jobs import JobConflict
 from cairn.api.routers._problems import problems
@@ -61,12 +61,14 @@ def ingest_repository(state: State, repository: Annotated[str, PathParam(max_len
 
 
 @router.get("/jobs/{job_id}", response_model=IngestJob, responses=problems(404, 422))
-def get_job(state: State, job_id: Annotated[str, PathParam(max_length=64)]) -> IngestJob:
-    """The status of an ingest job and the progress of each of its stages."""
+def get_job(state: State, request: Request, job_id: Annotated[str, PathParam(max_length=64)]) -> IngestJob:
+    """The status of an ingest job and the progress of each of its stages (server paths only with the token)."""
     job = state.jobs.get(job_id)
     if job is None:
         raise ProblemError(404, "Unknown job", f"no ingest job {job_id!r} on this server (jobs are kept in memory until it restarts)",
                            slug="unknown-job")
+    if not shows_server_paths(request):
+        job = redact_server_paths_in(job, server_paths(state))
     return IngestJob(**job)
 
 
