@@ -56,7 +56,7 @@ HTTP_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "
 def problem(request: Request, status: int, title: str, detail: str, *, slug: str, headers: dict[str, str] | None = None,
             errors: list[dict[str, Any]] | None = None) -> JSONResponse:
     state = getattr(request.app.state, "cairn", None)
-    if state is not None and not shows_server_paths(request):
+    if state is not None and "/" in detail and not shows_server_paths(request):  # (no path, no need to ask the store)
         detail = redact_server_paths(detail, server_paths(state))
     body: dict[str, Any] = {"type": f"urn:cairn:problem:{slug}", "title": title, "status": status, "detail": detail,
                             "instance": request.url.path}
