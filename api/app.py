@@ -33,9 +33,9 @@ from cairn.api.auth import authorize, redact_server_paths, server_paths, shows_s
 from cairn.api.deps import ProblemError, ServiceState
 from cairn.api.hosts import HostAllowList
 from cairn.api.limits import BodyLimit, max_body_bytes
+from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
 from cairn.api.routers._problems import problems
 from cairn.graph.cypher_policy import CypherLimits
-from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
 from cairn.graph.store import CypherNotSupported, StoreError, UnknownRepository, open_store
 
 API_PREFIX = "/api/v1"
