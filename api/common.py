@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -23,8 +24,12 @@ from cairn.api.bootstrap import open_store
 from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import CairnError
 
-__all__ = ["CairnError", "EXIT_BAD_INPUT", "EXIT_BLOCKING", "EXIT_OK", "OutputFormat", "RepoOption", "StoreOption", "console",
-           "err_console", "handle_errors", "opened_workspace", "print_json", "run_app"]
+__all__ = ["CairnError", "CypherBytesOption", "CypherRowsOption", "CypherTimeoutOption", "EXIT_BAD_INPUT", "EXIT_BLOCKING", "EXIT_OK",
+           "OutputFormat", "RepoOption", "StoreOption", "console", "cypher_limits", "err_console", "handle_errors", "json_safe",
+           "opened_workspace", "print_json", "run_app"]
+
+if TYPE_CHECKING:
+    from cairn.graph.cypher_policy import CypherLimits
 
 console = Console()
 err_console = Console(stderr=True)
@@ -47,6 +52,24 @@ StoreOption = typer.Option(
 RepoOption = typer.Option(None, "--repo", help="Repository name in the store (default: the only one, or the checkout you are in)")
 
 
+CypherTimeoutOption = typer.Option(None, "--cypher-timeout", help="Seconds a Cypher query may run (default: $CAIRN_CYPHER_TIMEOUT, else 30)",
+                                   show_default=False)
+CypherRowsOption = typer.Option(None, "--cypher-max-rows", help="Rows a Cypher answer may have (default: $CAIRN_CYPHER_MAX_ROWS, else 10,000)",
+                                show_default=False)
+CypherBytesOption = typer.Option(None, "--cypher-max-bytes",
+                                 help="Bytes of JSON a Cypher answer may take (default: $CAIRN_CYPHER_MAX_BYTES, else 16 MiB)", show_default=False)
+
+
+def cypher_limits(timeout: Optional[float], max_rows: Optional[int], max_bytes: Optional[int]) -> "CypherLimits":
+    """The Cypher limits from the options, else the environment, else the defaults; a bad value is a one-line error."""
+    from cairn.graph.cypher_policy import CypherLimits
+
+    try:
+        return CypherLimits.from_env(timeout_seconds=timeout, max_rows=max_rows, max_bytes=max_bytes)
+    except ValueError as exc:
+        raise CairnError(str(exc)) from None
+
+
 @contextmanager
 def opened_workspace(location: Optional[str]) -> Iterator[Workspace]:
     """The store at ``--store`` (or its default) as a workspace; inside a checkout, its repository is the default."""
@@ -56,7 +79,19 @@ def opened_workspace(location: Optional[str]) -> Iterator[Workspace]:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """``data`` as JSON on stdout; NaN and infinities, which JSON cannot carry, as null."""
+    sys.stdout.write(json.dumps(json_safe(data), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n")
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every float that is NaN or infinite replaced by None (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def handle_errors(fn):

@@ -1,4 +1,6 @@
-"""FastAPI dependencies: the workspace from app state, the repository parameter, auth.
+"""FastAPI dependencies: the workspace from app state, the repository parameter.
+
+Who may call is decided in ``api.auth``.
 
 Nothing here is global: ``create_app`` puts a ``ServiceState`` on
 ``app.state``, and every route reaches it through these dependencies, so two
@@ -7,15 +9,16 @@ apps (or two test servers) never share a store, a token or a cache.
 
 from __future__ import annotations
 
-import hmac
+import threading
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from cairn.api.deliveries import DeliveryLog
 from cairn.api.jobs import JobRegistry
 from cairn.api.services.workspace import Workspace
+from cairn.graph.cypher_policy import CypherLimits
 
 
 class ProblemError(Exception):
@@ -27,11 +30,19 @@ class ProblemError(Exception):
         self.slug = slug or title.lower().replace(" ", "-")
 
 
+#: Cypher queries one server runs at once; more wait for nothing: they get a 429, and /health stays answered.
+CYPHER_CONCURRENCY = 4
+
+
 @dataclass
 class ServiceState:
     workspace: Workspace
     token: str | None
     webhook_secret: str | None
+    public_read: bool = False
+    cypher_limits: CypherLimits = field(default_factory=CypherLimits.from_env)
+    cypher_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(CYPHER_CONCURRENCY))
+    deliveries: DeliveryLog = field(default_factory=DeliveryLog)
     jobs: JobRegistry = field(default_factory=JobRegistry)
 
 
@@ -52,17 +63,3 @@ RepositoryParam = Annotated[
     str | None,
     Query(max_length=300, description="A repository in the store; may be omitted when the store holds only one"),
 ]
-
-_bearer = HTTPBearer(auto_error=False, description="The API token (`cairn serve --token` or $CAIRN_API_TOKEN)")
-
-
-def require_token(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-    """Writes need ``Authorization: Bearer <token>`` when the server has a token."""
-    if state.token is None:
-        return
-    challenge = {"WWW-Authenticate": 'Bearer realm="cairn"'}
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ProblemError(401, "Authentication required", "this endpoint writes: send Authorization: Bearer <token> (the token the server was started with)",
-                           slug="authentication-required", headers=challenge)
-    if not hmac.compare_digest(credentials.credentials.encode(), state.token.encode()):
-        raise ProblemError(401, "Invalid token", "the bearer token does not match the server's token", slug="invalid-token", headers=challenge)

@@ -9,6 +9,10 @@ CLI and the HTTP API and returns the same JSON. A ``CairnError`` (an unknown
 name, a malformed diff, an empty store) comes back as a tool error with its
 message, never as a crash.
 
+The ``cypher`` tool (Neo4j stores only) runs through the same service as
+``POST /api/v1/query`` and ``cairn query``: read clauses only, a time limit and a
+row and byte cap (``cairn mcp --cypher-timeout …`` or ``$CAIRN_CYPHER_*``).
+
 Nothing goes to stdout except the protocol: logs go to stderr.
 """
 
@@ -24,6 +28,7 @@ from cairn.api.services import reads
 from cairn.api.services.changes import pr_check_diff as check_diff
 from cairn.api.services.checks import check_boundaries
 from cairn.api.services.workspace import Workspace
+from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import CairnError
 
 INSTRUCTIONS = (
@@ -48,7 +53,7 @@ def _tool_errors(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def build_server(store_location: str, repo: str | None = None) -> MCPServer:
+def build_server(store_location: str, repo: str | None = None, cypher_limits: CypherLimits | None = None) -> MCPServer:
     """The MCP server over the store at ``store_location``; ``repo`` is the default repository."""
     ws = Workspace(store_location, naming_hint="pass repository", default_repo=repo)
     server = MCPServer(name="cairn", title="Cairn system-knowledge graph", instructions=INSTRUCTIONS, log_level="WARNING")
@@ -119,6 +124,14 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
         return reads.search(ws, repository, query)
 
     @tool
+    def cypher(query: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Read-only Cypher on a Neo4j store (the graph's labels: Repository, Component, Module, Person, Decision, Rule…;
+        every node has _repo). Only reads: MATCH, OPTIONAL MATCH, WITH, WHERE, RETURN, ORDER BY, SKIP, LIMIT, UNWIND,
+        UNION, CALL { subquery }, db.labels(); use $params for values. The query has a time limit and the answer a
+        row and size cap."""
+        return {"rows": reads.cypher(ws, query, params or {}, limits=cypher_limits)}
+
+    @tool
     def reading_list(component: str | None = None, repository: str | None = None) -> dict[str, Any]:
         """What to read first about the repository (or one component): decisions in force, central modules, people."""
         return reads.reading_list(ws, repository, component)
@@ -126,5 +139,5 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
     return server
 
 
-def run_stdio(store_location: str, repo: str | None = None) -> None:
-    build_server(store_location, repo).run("stdio")
+def run_stdio(store_location: str, repo: str | None = None, cypher_limits: CypherLimits | None = None) -> None:
+    build_server(store_location, repo, cypher_limits).run("stdio")

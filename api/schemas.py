@@ -10,9 +10,9 @@ every analysis reports. Errors are RFC 9457 problem details (``Problem``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Verdict
@@ -20,6 +20,12 @@ from cairn.graph.severity import Verdict
 # Git refs from a request reach ``git`` as arguments: no leading dash (no option injection), no spaces or control characters.
 GIT_REF_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._/@{}~^+-]{0,199}$"
 MAX_DIFF_CHARS = 5_000_000
+# Caps on list sizes: a request may not ask for unbounded work (the body limit bounds bytes, these bound items).
+MAX_PR_FILES = 5_000
+MAX_REVIEWS_PER_REQUEST = 1_000
+MAX_FILES_PER_REVIEW = 5_000
+MAX_CYPHER_PARAMS = 100
+RepoPath = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
 
 
 class Open(BaseModel):
@@ -224,7 +230,8 @@ class PRCheckRequest(BaseModel):
     base: str | None = Field(None, pattern=GIT_REF_PATTERN, description="Branch or commit the change goes into")
     head: str | None = Field(None, pattern=GIT_REF_PATTERN, description="Branch or commit of the change")
     diff: str | None = Field(None, max_length=MAX_DIFF_CHARS, description="A unified diff (git diff output)")
-    files: dict[str, str] = Field(default_factory=dict, description="Post-change contents of every added or modified file, by path")
+    files: dict[RepoPath, str] = Field(default_factory=dict, max_length=MAX_PR_FILES,
+                                       description="Post-change contents of every added or modified file, by path")
     author: str | None = Field(None, max_length=500, description="The PR's author as the forge reports it ('Name <email>' or a login such as copilot-swe-agent[bot]); counts for agent detection")
     description: str | None = Field(None, max_length=200_000, description="The PR description: rationale, ADR references, agent markers")
 
@@ -271,7 +278,7 @@ class CypherRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cypher: str = Field(min_length=1, max_length=20_000, description="A read-only Cypher query; use $parameters for values")
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict, max_length=MAX_CYPHER_PARAMS)
 
 
 class CypherResult(BaseModel):
@@ -294,7 +301,7 @@ class ReviewRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reviewer: str = Field(..., min_length=1, max_length=500, description="'Name <email>' or a forge login")
-    files: list[str] = Field(..., min_length=1, max_length=5000, description="Repository-relative paths the review covered")
+    files: list[RepoPath] = Field(..., min_length=1, max_length=MAX_FILES_PER_REVIEW, description="Repository-relative paths the review covered")
     pull_request: str | None = Field(None, max_length=300, description="The pull request, e.g. '#123' or its URL")
     submitted_at: datetime | None = Field(None, description="When the review was submitted (ISO 8601)")
 
@@ -302,7 +309,7 @@ class ReviewRecord(BaseModel):
 class ReviewBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reviews: list[ReviewRecord] = Field(..., min_length=1, max_length=10_000)
+    reviews: list[ReviewRecord] = Field(..., min_length=1, max_length=MAX_REVIEWS_PER_REQUEST)
 
 
 class ReviewsAccepted(BaseModel):

@@ -5,13 +5,16 @@ Layout of a store directory (default ``.cairn/``)::
     store.json            index: repository name -> graph file, summary properties
     graphs/<slug>.json    one repository's whole graph
     reviews/<slug>.json   review records kept for a repository across ingests
+    locks/<slug>.lock     the repository's writer lock, across processes (``GraphStore.writer_lock``)
     cache/                ingest's parse cache (owned by ingest, not by this module)
 
 Every write goes through ``graph.atomic.write_atomic`` (a temporary file in the
-same directory, fsynced, renamed over the old file), and the index is replaced
-the same way afterwards:
-a crash at any point leaves the previous version readable, and readers never
-see a half-written graph. Writers take an exclusive ``flock`` on ``.lock``.
+same directory, fsynced, renamed over the old file; temporaries a killed writer
+left are removed by the next write), and the index is replaced the same way
+afterwards: a crash at any point leaves the previous version readable, and
+readers never see a half-written graph. Writers take an exclusive ``flock`` on
+``.lock`` for the moment of a write, and the repository's writer lock for a
+whole load-modify-save.
 """
 
 from __future__ import annotations
@@ -69,6 +72,20 @@ class EmbeddedStore(GraphStore):
     def _locked(self) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _lock_location(self) -> str:
+        return str(self.root.resolve())
+
+    @contextlib.contextmanager
+    def _other_processes_lock(self, repo: str) -> Iterator[None]:
+        path = self.root / "locks" / f"{_slug(repo)}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield

@@ -63,8 +63,16 @@ class CypherQueryError(CairnError):
     """A Cypher query is invalid or failed on the server: the query's author has to fix it."""
 
 
-class CypherWriteRefused(CypherQueryError):
-    """A read-only Cypher query tried to write; the server refused it."""
+class CypherNotAllowed(CypherQueryError):
+    """A client's Cypher does more than read the graph (``graph.cypher_policy`` or the server's plan says so); nothing ran."""
+
+
+class CypherWriteRefused(CypherNotAllowed):
+    """A read-only Cypher query tries to write: refused before it ran, or by the server (READ access mode)."""
+
+
+class CypherLimitExceeded(CypherQueryError):
+    """A client's Cypher ran past its time limit, or its answer past the row or byte cap, and was stopped."""
 
 
 # -- reading a repository -------------------------------------------------------------

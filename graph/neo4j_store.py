@@ -34,8 +34,13 @@ the embedded store's JSON does (tuples and sets become lists, dates ISO strings)
 so ``load`` returns exactly what the embedded store returns for the same graph
 (``graph.values.json_default`` is that normalisation, shared by both).
 
-Read-only Cypher (``cypher``) runs in READ access mode; the server refuses any
-write, which surfaces as ``CypherWriteRefused``.
+Client Cypher (``cypher``) is vetted three times before it reads anything:
+``graph.cypher_policy`` refuses every clause but reads (LOAD CSV, SHOW, TERMINATE,
+writes, procedures off its allow-list …); the server's plan of the query
+(``EXPLAIN``) must be a read with no file or URL access; and it runs in READ access
+mode, where the server refuses any write. It runs with a transaction timeout and its
+answer is streamed until the row or byte cap of its ``CypherLimits``. Answers are
+JSON values: temporal values as ISO 8601 text, NaN and infinities as null.
 """
 
 from __future__ import annotations
@@ -56,8 +61,19 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from cairn.graph.errors import CypherQueryError, CypherWriteRefused, Neo4jUnavailable, StoreError, UnknownRepository
+from cairn.graph.cypher_policy import CypherLimits, CypherRefused, check_parameters, check_read_only
+from cairn.graph.errors import (
+    ConfigError,
+    CypherLimitExceeded,
+    CypherNotAllowed,
+    CypherQueryError,
+    CypherWriteRefused,
+    Neo4jUnavailable,
+    StoreError,
+    UnknownRepository,
+)
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
+from cairn.graph.neo4j_cypher import TIMEOUT_CODES, bounded_reader, check_plan
 from cairn.graph.store import GraphStore, Progress, RepositorySummary
 from cairn.graph.values import json_default
 
@@ -480,18 +496,33 @@ class Neo4jStore(GraphStore):
         if not known:
             raise UnknownRepository(f"repository {repo!r} is not in store {self.location}", repository=repo)
 
-    def cypher(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run ``query`` in READ access mode: the server refuses any write."""
+    def cypher(self, query: str, params: dict[str, Any] | None = None, limits: CypherLimits | None = None) -> list[dict[str, Any]]:
+        """Run a client's read-only ``query`` within ``limits`` (default: ``CypherLimits.from_env()``); see the module docstring."""
+        try:
+            limits = limits or CypherLimits.from_env()
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        try:
+            check_read_only(query)
+            check_parameters(params)
+        except CypherRefused as exc:
+            raise (CypherWriteRefused if exc.writes else CypherNotAllowed)(str(exc)) from None
         with self._errors("query"):
             try:
                 with self._session(read=True) as session:
-                    return session.execute_read(lambda tx: tx.run(query, params or {}).data())
+                    check_plan(session, query, params or {}, limits, self.location)
+                    return session.execute_read(bounded_reader(limits), query, params or {})
             except neo4j_errors.AuthError:
                 raise
             except neo4j_errors.Neo4jError as exc:
                 if exc.code in ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"):
                     raise CypherWriteRefused(
                         f"Neo4j at {self.location} refused the query: it writes, and Cypher queries here are read-only"
+                    ) from exc
+                if exc.code in TIMEOUT_CODES:
+                    raise CypherLimitExceeded(
+                        f"the query ran longer than {limits.timeout_seconds:g} s, the time limit, and was stopped: narrow it "
+                        "(or raise the limit: --cypher-timeout / $CAIRN_CYPHER_TIMEOUT)"
                     ) from exc
                 raise CypherQueryError(f"Cypher query failed on {self.location}: {_reason(exc)}") from exc
 

@@ -6,16 +6,27 @@ store a freshly built graph (``save``), which replaces that repository's previou
 graph as a whole and leaves every other repository untouched. Which adapter a
 location means is decided in one place, the composition root
 (``api.bootstrap``); nothing here knows the adapters.
+
+Whoever loads a repository, changes it and saves it back holds the repository's
+``writer_lock`` across all three, so two writers never undo each other (a review
+saving the graph it loaded before an ingest finished would revert that ingest).
+The lock is process-wide (every store object on the same location shares it) and
+re-entrant; the embedded store adds a file lock so other processes wait too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 
 from cairn.graph.errors import CypherNotSupported
 from cairn.graph.model import RepoGraph
+
+if TYPE_CHECKING:
+    from cairn.graph.cypher_policy import CypherLimits
 
 #: ``progress(done, total)`` callbacks let long writes drive a progress bar.
 Progress = Callable[[int, int], None]
@@ -66,8 +77,8 @@ class GraphStore(ABC):
     def load_reviews(self, repo: str) -> list[dict[str, Any]]:
         """The review records kept for ``repo``; empty when there are none."""
 
-    def cypher(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read-only Cypher query. Only the Neo4j store can."""
+    def cypher(self, query: str, params: dict[str, Any] | None = None, limits: "CypherLimits | None" = None) -> list[dict[str, Any]]:
+        """Run a read-only Cypher query within ``limits`` (see ``graph.cypher_policy``). Only the Neo4j store can."""
         raise CypherNotSupported(
             f"Cypher queries need a Neo4j store (bolt:// or neo4j:// URI); {self.location} is an embedded store"
         )
@@ -75,8 +86,46 @@ class GraphStore(ABC):
     def close(self) -> None:
         pass
 
+    @contextlib.contextmanager
+    def writer_lock(self, repo: str) -> Iterator[None]:
+        """Hold ``repo``'s one writer lock: every load-modify-save of the repository runs inside it (re-entrant)."""
+        entry = _writer_lock(self._lock_location(), repo)
+        with entry.lock:
+            entry.depth += 1
+            try:
+                if entry.depth == 1:
+                    with self._other_processes_lock(repo):
+                        yield
+                else:
+                    yield
+            finally:
+                entry.depth -= 1
+
+    def _lock_location(self) -> str:
+        """What names this store for the writer lock: two store objects on the same data must give the same text."""
+        return self.location
+
+    def _other_processes_lock(self, repo: str) -> ContextManager[None]:
+        """What makes other processes wait for ``repo``'s writer lock; nothing unless the adapter can."""
+        return contextlib.nullcontext()
+
     def __enter__(self) -> "GraphStore":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _WriterLockEntry:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.depth = 0  # changed only by the thread holding ``lock``
+
+
+_WRITER_LOCKS: dict[tuple[str, str], _WriterLockEntry] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(location: str, repo: str) -> _WriterLockEntry:
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault((location, repo), _WriterLockEntry())

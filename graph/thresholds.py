@@ -20,14 +20,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from cairn.graph.model import RepoGraph
 
 
+# Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow dates).
+MAX_INACTIVE_DAYS = 36_500  # a hundred years
+MAX_TRUCK_FACTOR = 10_000
+
+
 class Thresholds(BaseModel):
     """When a person counts as gone and a component as at risk (see the module docstring)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    inactive_days: int = Field(180, ge=0)
-    at_risk_truck_factor: int = Field(1, ge=0)
-    orphaned_share: float = Field(0.5, ge=0, le=1)
+    inactive_days: int = Field(180, ge=0, le=MAX_INACTIVE_DAYS)
+    at_risk_truck_factor: int = Field(1, ge=0, le=MAX_TRUCK_FACTOR)
+    orphaned_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
 
     @classmethod
     def of(cls, graph: RepoGraph) -> "Thresholds":

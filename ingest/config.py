@@ -68,13 +68,18 @@ class IdentitySettings(_Strict):
     departed: list[str] = Field(default_factory=list)
 
 
+# Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow sizes).
+# The thresholds' bounds live with them in graph.thresholds.
+MAX_FILE_BYTES = 1 << 30
+
+
 class AdrSettings(_Strict):
     paths: list[str] = Field(default_factory=list)
 
 
 class IngestSettings(_Strict):
     exclude: list[str] = Field(default_factory=list)
-    max_file_bytes: int = Field(1_000_000, ge=1)
+    max_file_bytes: int = Field(1_000_000, ge=1, le=MAX_FILE_BYTES)
 
 
 class CairnConfig(_Strict):

@@ -1,4 +1,11 @@
-"""``cairn query``: read-only Cypher against a Neo4j store."""
+"""``cairn query``: read-only Cypher against a Neo4j store, with the same policy and limits as the HTTP API.
+
+Only read clauses run (``graph.cypher_policy``); the query has a time limit and
+its answer a row and a byte cap (``--cypher-timeout``, ``--cypher-max-rows``,
+``--cypher-max-bytes``, or ``$CAIRN_CYPHER_*``). With ``--format json`` temporal
+values are ISO 8601 text and NaN or infinities are null, so the output is always
+valid JSON.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,10 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, StoreOption, console, opened_workspace, print_json
+from cairn.api.common import (
+    CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, OutputFormat, StoreOption, console, cypher_limits,
+    opened_workspace, print_json,
+)
 from cairn.api.services import reads
 
 
@@ -35,11 +45,16 @@ def query(
     param: list[str] = typer.Option([], "--param", help="A query parameter NAME=VALUE (repeatable)"),
     store: Optional[str] = StoreOption,
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    timeout: Optional[float] = CypherTimeoutOption,
+    max_rows: Optional[int] = CypherRowsOption,
+    max_bytes: Optional[int] = CypherBytesOption,
 ) -> None:
-    """Run read-only Cypher on a Neo4j store (the server refuses writes). Parameters are passed, never pasted."""
+    """Run read-only Cypher on a Neo4j store: reads of the graph only, within a time limit and a size cap.
+    Parameters are passed, never pasted."""
     params = parse_params(param)
+    limits = cypher_limits(timeout, max_rows, max_bytes)
     with opened_workspace(store) as ws:
-        rows = reads.cypher(ws, cypher, params)
+        rows = reads.cypher(ws, cypher, params, limits=limits)
     if format is OutputFormat.json:
         print_json(rows)
         return

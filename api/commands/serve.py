@@ -7,8 +7,10 @@ from typing import Optional
 
 import typer
 
-from cairn.api.common import CairnError, RepoOption, StoreOption, err_console
 from cairn.api.bootstrap import store_location
+from cairn.api.common import (
+    CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, RepoOption, StoreOption, cypher_limits, err_console,
+)
 
 TOKEN_ENV = "CAIRN_API_TOKEN"
 WEBHOOK_SECRET_ENV = "CAIRN_WEBHOOK_SECRET"
@@ -23,25 +25,45 @@ def serve(
     store: Optional[str] = StoreOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every interface)"),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port"),
-    token: Optional[str] = typer.Option(None, "--token", help=f"Bearer token required for writes (default: ${TOKEN_ENV})", show_default=False),
+    token: Optional[str] = typer.Option(
+        None, "--token", help=f"Bearer token every request but /api/v1/health must send (default: ${TOKEN_ENV})", show_default=False),
+    public_read: bool = typer.Option(False, "--public-read", help="With a token: let anyone call the GET endpoints (reads) without it"),
     webhook_secret: Optional[str] = typer.Option(
         None, "--webhook-secret", help=f"Secret of the GitHub webhook (default: ${WEBHOOK_SECRET_ENV}); without it the webhook is off",
         show_default=False,
     ),
+    allowed_host: list[str] = typer.Option(
+        [], "--allowed-host", help="A host name the server answers to besides IP addresses and localhost (repeatable; also $CAIRN_ALLOWED_HOSTS); "
+        "'*' for any", show_default=False),
+    max_body_bytes: Optional[int] = typer.Option(
+        None, "--max-body-bytes", help="Largest request body accepted, in bytes (default: $CAIRN_MAX_BODY_BYTES, else 32 MiB)", show_default=False),
+    cypher_timeout: Optional[float] = CypherTimeoutOption,
+    cypher_max_rows: Optional[int] = CypherRowsOption,
+    cypher_max_bytes: Optional[int] = CypherBytesOption,
 ) -> None:
     """Serve the HTTP API (under /api/v1, OpenAPI at /docs) and the web page (at /)."""
     import uvicorn
 
     from cairn.api.app import create_app
+    from cairn.api.hosts import allowed_hosts
+    from cairn.api.limits import max_body_bytes as body_limit
 
     token = token or os.environ.get(TOKEN_ENV) or None
     webhook_secret = webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or None
     location = store_location(store)
+    limits = cypher_limits(cypher_timeout, cypher_max_rows, cypher_max_bytes)
+    try:
+        max_body = body_limit(max_body_bytes)
+    except ValueError as exc:
+        raise CairnError(str(exc)) from None
     if token is None and host not in ("127.0.0.1", "localhost", "::1"):
-        err_console.print(f"[yellow]warning:[/] serving on {host} without a token: anyone who reaches it can start ingests (set --token or ${TOKEN_ENV})",
-                          highlight=False)
+        err_console.print(f"[yellow]warning:[/] serving on {host} without a token: anyone who reaches it can read the graph and start ingests "
+                          f"(set --token or ${TOKEN_ENV})", highlight=False)
+    if public_read and token is None:
+        err_console.print("[yellow]warning:[/] --public-read has no effect without a token: everything is open already", highlight=False)
     _check_port_free(host, port)
-    app = create_app(location, token=token, webhook_secret=webhook_secret)
+    app = create_app(location, token=token, webhook_secret=webhook_secret, public_read=public_read,
+                     allowed_hosts=allowed_hosts(allowed_host, bound_host=host), max_body=max_body, cypher_limits=limits)
     err_console.print(f"Cairn on http://{host}:{port}/ (API docs at /docs), store {location}", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -63,8 +85,9 @@ def _check_port_free(host: str, port: int) -> None:
             raise CairnError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def mcp(store: Optional[str] = StoreOption, repo: Optional[str] = RepoOption) -> None:
-    """Serve Cairn's read queries to a coding agent as MCP tools over stdio."""
+def mcp(store: Optional[str] = StoreOption, repo: Optional[str] = RepoOption, cypher_timeout: Optional[float] = CypherTimeoutOption,
+        cypher_max_rows: Optional[int] = CypherRowsOption, cypher_max_bytes: Optional[int] = CypherBytesOption) -> None:
+    """Serve Cairn's read queries to a coding agent as MCP tools over stdio (Cypher within the same limits as the API)."""
     from cairn.api.mcp_server import run_stdio
 
-    run_stdio(store_location(store), repo)
+    run_stdio(store_location(store), repo, cypher_limits=cypher_limits(cypher_timeout, cypher_max_rows, cypher_max_bytes))

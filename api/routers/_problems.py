@@ -16,7 +16,10 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Forbidden",
         404: "Unknown repository, component, module or job",
         409: "Conflict with work in progress",
+        413: "The request body is over the server's limit",
+        415: "Without a token, a state-changing request must send Content-Type: application/json",
         422: "Invalid request: the detail says which field and why",
+        429: "Too many requests of this kind at once: retry after the Retry-After seconds",
         503: "The store cannot be read",
     }
     return {s: {"description": descriptions.get(s, "Problem"), "content": _CONTENT} for s in statuses}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path as PathParam
+from fastapi import APIRouter, Path as PathParam, Request
 from fastapi.responses import JSONResponse
 
-from cairn.api.deps import ProblemError, State, WorkspaceDep, require_token
+from cairn.api.auth import public_remote, redact_server_paths_in, server_paths, shows_server_paths
+from cairn.api.deps import ProblemError, State, WorkspaceDep
 from cairn.api.jobs import JobConflict
 from cairn.api.routers._problems import problems
 from cairn.api.schemas import IngestJob, Repository, ReviewBatch, ReviewsAccepted
@@ -18,19 +19,22 @@ from cairn.api.services.ingesting import add_reviews as add_reviews_to_store
 router = APIRouter(tags=["repositories"])
 
 
-def repository_view(name: str, props: dict) -> Repository:
+def repository_view(name: str, props: dict, *, show_paths: bool) -> Repository:
+    """A repository as served: its checkout path only to a caller with the token, its remote never with credentials."""
     languages = props.get("languages") if isinstance(props.get("languages"), dict) else {}
     return Repository(
-        name=name, path=props.get("path"), head=props.get("head"), branch=props.get("branch"), remote=props.get("remote"),
+        name=name, path=props.get("path") if show_paths else None, head=props.get("head"), branch=props.get("branch"),
+        remote=public_remote(props.get("remote"), show_paths=show_paths),
         ingested_at=props.get("ingested_at"), languages={str(k): int(v) for k, v in languages.items()},
         config_source=props.get("config_source"),
     )
 
 
 @router.get("/repositories", response_model=list[Repository], responses=problems(503))
-def list_repositories(ws: WorkspaceDep) -> list[Repository]:
-    """Every repository registered in the store by an ingest."""
-    return [repository_view(r.repo, r.props) for r in reads.repositories(ws)]
+def list_repositories(ws: WorkspaceDep, request: Request) -> list[Repository]:
+    """Every repository registered in the store by an ingest. The checkout path is shown only with the server's token."""
+    show_paths = shows_server_paths(request)
+    return [repository_view(r.repo, r.props, show_paths=show_paths) for r in reads.repositories(ws)]
 
 
 @router.post(
@@ -38,7 +42,6 @@ def list_repositories(ws: WorkspaceDep) -> list[Repository]:
     status_code=202,
     response_model=IngestJob,
     responses=problems(401, 404, 409, 422, 503),
-    dependencies=[Depends(require_token)],
 )
 def ingest_repository(state: State, repository: Annotated[str, PathParam(max_length=300)]) -> JSONResponse:
     """Re-ingest a registered repository from the checkout recorded at its last ingest; poll the job for progress.
@@ -56,12 +59,14 @@ def ingest_repository(state: State, repository: Annotated[str, PathParam(max_len
 
 
 @router.get("/jobs/{job_id}", response_model=IngestJob, responses=problems(404, 422))
-def get_job(state: State, job_id: Annotated[str, PathParam(max_length=64)]) -> IngestJob:
-    """The status of an ingest job and the progress of each of its stages."""
+def get_job(state: State, request: Request, job_id: Annotated[str, PathParam(max_length=64)]) -> IngestJob:
+    """The status of an ingest job and the progress of each of its stages (server paths only with the token)."""
     job = state.jobs.get(job_id)
     if job is None:
         raise ProblemError(404, "Unknown job", f"no ingest job {job_id!r} on this server (jobs are kept in memory until it restarts)",
                            slug="unknown-job")
+    if not shows_server_paths(request):
+        job = redact_server_paths_in(job, server_paths(state))
     return IngestJob(**job)
 
 
@@ -69,7 +74,6 @@ def get_job(state: State, job_id: Annotated[str, PathParam(max_length=64)]) -> I
     "/repositories/{repository}/reviews",
     response_model=ReviewsAccepted,
     responses=problems(401, 404, 422, 503),
-    dependencies=[Depends(require_token)],
 )
 def add_reviews(state: State, repository: Annotated[str, PathParam(max_length=300)], batch: ReviewBatch) -> ReviewsAccepted:
     """Review records from the forge (who reviewed which files), as review credit for the human-knowledge truck factor.

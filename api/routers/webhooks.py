@@ -5,14 +5,15 @@ the raw body with the configured secret, compared in constant time before
 anything in the body is read. The event names its repository; Cairn checks
 only a repository already in the store whose remote (or name) matches, on the
 checkout registered at ingest. Cairn does not fetch from GitHub: both commits
-must already be in that checkout.
+must already be in that checkout. A delivery (``X-GitHub-Delivery``) is handled
+once: a repeat of one already handled, or still running, is ignored
+(``api.deliveries``). JSON nested too deep to parse is a 400.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from cairn.api.deps import ProblemError, State
+from cairn.api.limits import JSONTooDeep, load_json
 from cairn.api.routers._problems import problems
 from cairn.api.schemas import WebhookResult
 from cairn.api.services.changes import commits_missing, pr_check_refs, repository_for_event
@@ -45,8 +47,10 @@ async def github_webhook(
     state: State,
     x_hub_signature_256: Annotated[str | None, Header(max_length=200)] = None,
     x_github_event: Annotated[str | None, Header(max_length=100)] = None,
+    x_github_delivery: Annotated[str | None, Header(max_length=100)] = None,
 ) -> dict[str, Any]:
-    """Run the PR check for a `pull_request` event (opened, synchronize, reopened, edited); answer `ping`."""
+    """Run the PR check for a `pull_request` event (opened, synchronize, reopened, edited); answer `ping`.
+    A delivery already handled (same `X-GitHub-Delivery`) is ignored."""
     if state.webhook_secret is None:
         raise ProblemError(403, "Webhooks disabled", "this server has no webhook secret: start it with `cairn serve --webhook-secret SECRET`",
                            slug="webhooks-disabled")
@@ -58,11 +62,29 @@ async def github_webhook(
                            "X-Hub-Signature-256 is missing or does not match the body: check the webhook secret configured on GitHub",
                            slug="invalid-signature")
     try:
-        payload = json.loads(body)
+        payload = load_json(body)
+    except JSONTooDeep:
+        raise ProblemError(400, "Invalid payload", "the webhook body is JSON nested too deeply to be read", slug="invalid-payload") from None
     except (ValueError, UnicodeDecodeError):
         raise ProblemError(422, "Invalid payload", "the webhook body is not JSON; set the webhook content type to application/json",
                            slug="invalid-payload") from None
     event = x_github_event or ""
+    if x_github_delivery:
+        seen = state.deliveries.claim(x_github_delivery)
+        if seen is not None:
+            when = "is still being handled" if seen == "running" else "was handled already"
+            return {"event": event or "unknown", "status": "ignored", "reason": f"delivery {x_github_delivery} {when}"}
+    handled = False
+    try:
+        result = await _handle_event(state, event, payload)
+        handled = True
+        return result
+    finally:
+        if x_github_delivery:
+            state.deliveries.finish(x_github_delivery, handled=handled)
+
+
+async def _handle_event(state: State, event: str, payload: Any) -> dict[str, Any]:
     if event == "ping":
         zen = payload.get("zen") if isinstance(payload, dict) else None
         return {"event": "ping", "status": "pong", "reason": zen if isinstance(zen, str) else None}

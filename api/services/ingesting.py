@@ -3,6 +3,11 @@
 ``ingest_into_store`` is the one way a repository gets into a store: ingest
 it, apply the review records kept for it, compute the derived results the
 analyses store as properties (bus factor), save it.
+
+Every load-modify-save of a repository holds its ``GraphStore.writer_lock``:
+the ingest reads the kept review records, applies them and saves under it (the
+long reading of the checkout happens before, unlocked), and ``add_reviews``
+loads, applies and saves under it, so neither undoes the other.
 """
 
 from __future__ import annotations
@@ -34,13 +39,14 @@ def ingest_into_store(
     result = ingest_repository(
         root, config, repo_name=repo_name, cache_dir=cache_dir_for(store), progress=progress, config_file=config_file
     )
-    reviews = store.load_reviews(result.graph.repo)
-    if reviews:
-        result.summary.notes.extend(add_review_records(result.graph, reviews))
-    annotate_bus_factor(result.graph)
-    if progress:
-        progress("saving", 0, 1)
-    store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+    with store.writer_lock(result.graph.repo):
+        reviews = store.load_reviews(result.graph.repo)
+        if reviews:
+            result.summary.notes.extend(add_review_records(result.graph, reviews))
+        annotate_bus_factor(result.graph)
+        if progress:
+            progress("saving", 0, 1)
+        store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
     return result
 
 
@@ -72,15 +78,16 @@ def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) 
     """
     name = ws.repository(repo).repo
     store = ws.store
-    kept = store.load_reviews(name)
-    known = {record_key(r) for r in kept}
-    new = [r for r in records if record_key(r) not in known and not known.add(record_key(r))]
     notes: list[str] = []
-    if new:
-        graph = store.load(name)
-        notes = add_review_records(graph, new)
-        annotate_bus_factor(graph)
-        store.save_reviews(name, kept + new)
-        store.save(graph)
-        ws.forget(name)
+    with store.writer_lock(name):
+        kept = store.load_reviews(name)
+        known = {record_key(r) for r in kept}
+        new = [r for r in records if record_key(r) not in known and not known.add(record_key(r))]
+        if new:
+            graph = store.load(name)
+            notes = add_review_records(graph, new)
+            annotate_bus_factor(graph)
+            store.save_reviews(name, kept + new)
+            store.save(graph)
+            ws.forget(name)
     return {"repository": name, "accepted": len(new), "duplicates": len(records) - len(new), "total": len(kept) + len(new), "notes": notes}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from cairn.api.services.workspace import Workspace
+from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.store import RepositorySummary
 from cairn.queries import dependencies, explore, ownership
@@ -68,6 +69,11 @@ def central_modules(ws: Workspace, repo: str | None, *, limit: int = 10, compone
     return explore.central_modules(ws.graph(repo), limit, component=component)
 
 
-def cypher(ws: Workspace, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Read-only Cypher on a Neo4j store (the store refuses writes and says so)."""
-    return ws.store.cypher(query, params or {})
+def cypher(ws: Workspace, query: str, params: dict[str, Any] | None = None, *,
+           limits: CypherLimits | None = None) -> list[dict[str, Any]]:
+    """A client's Cypher on a Neo4j store: reads of the graph only, within ``limits`` (default ``$CAIRN_CYPHER_*``).
+
+    The same for every interface (``POST /query``, ``cairn query``, the MCP tool): the store applies
+    ``graph.cypher_policy``, checks the server's plan, and stops the answer at the limits.
+    """
+    return ws.store.cypher(query, params or {}, limits=limits)

@@ -10,7 +10,8 @@ Choosing the repository a request is about is done here and only here:
 
 A repository's graph is loaded once per ingest: the cache is keyed by the
 repository's ``ingested_at`` and ``head``, so a re-ingest (by anyone) is seen
-at the next request. The store is opened on first use.
+at the next request; a graph loaded while a writer replaced it is not kept.
+The store is opened on first use.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Workspace:
         self.cwd = cwd
         self.label = label
         self._graphs: dict[str, tuple[tuple, RepoGraph]] = {}
+        self._forgotten: dict[str, int] = {}  # per repository: how often its cached graph was dropped
         self._lock = threading.Lock()
 
     @property
@@ -93,17 +95,20 @@ class Workspace:
         version = (summary.props.get("ingested_at"), summary.props.get("head"))
         with self._lock:
             cached = self._graphs.get(summary.repo)
+            generation = self._forgotten.get(summary.repo, 0)
         if cached and cached[0] == version:
             return cached[1]
         graph = self.store.load(summary.repo)
         with self._lock:
-            self._graphs[summary.repo] = (version, graph)
+            if self._forgotten.get(summary.repo, 0) == generation:  # not a graph a writer replaced while it loaded
+                self._graphs[summary.repo] = (version, graph)
         return graph
 
     def forget(self, repo: str) -> None:
-        """Drop a repository's cached graph (after a write)."""
+        """Drop a repository's cached graph (after a write), and any load of it that was under way."""
         with self._lock:
             self._graphs.pop(repo, None)
+            self._forgotten[repo] = self._forgotten.get(repo, 0) + 1
 
     @property
     def cache_dir(self) -> Path:

@@ -3,6 +3,10 @@
  * Views: #/map (component map and card), #/components/NAME, #/bus-factor, #/decisions,
  * #/pr-check, #/search?q=. Everything from the repository (names, titles, messages) is
  * inserted as text nodes, never as HTML.
+ *
+ * A server started with --token answers 401 without it: the page then asks for the token
+ * once (a form, never a URL parameter), keeps it in sessionStorage (this tab only, gone when
+ * the tab closes) and sends it as Authorization: Bearer on every request.
  */
 "use strict";
 
@@ -39,15 +43,51 @@ class ApiError extends Error {
   constructor(problem) { super(problem.detail || problem.title || "request failed"); this.problem = problem; }
 }
 
+const TOKEN_KEY = "cairn.token";
+let tokenPrompt = null; // one prompt at a time, shared by every request that met a 401
+
+function tokenHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+function askForToken(problem) {
+  if (tokenPrompt) return tokenPrompt;
+  tokenPrompt = new Promise((resolve) => {
+    const input = el("input", { id: "token-input", type: "password", autocomplete: "current-password", required: true, "aria-describedby": "token-help" });
+    const form = el("form", { id: "token-form", class: "card token-form", "aria-labelledby": "token-title" },
+      el("h1", { id: "token-title" }, "This Cairn server needs its token"),
+      el("p", { id: "token-help" }, "Enter the token the server was started with (cairn serve --token). It is kept in this tab only."),
+      problem && problem.title === "Invalid token" ? el("p", { class: "error", role: "alert" }, "That token does not match the server's.") : null,
+      el("label", { for: "token-input" }, "Token"), input,
+      el("button", { type: "submit" }, "Continue"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, input.value);
+      form.remove();
+      tokenPrompt = null;
+      resolve();
+    });
+    document.getElementById("main").prepend(form);
+    input.focus();
+  });
+  return tokenPrompt;
+}
+
 async function api(path, options = {}) {
   const url = new URL(API + path, window.location.origin);
   if (state.repository && !url.searchParams.has("repository") && !options.noRepository) url.searchParams.set("repository", state.repository);
   const response = await fetch(url, {
     method: options.method || "GET",
-    headers: options.body ? { "Content-Type": "application/json" } : {},
+    headers: { ...(options.body ? { "Content-Type": "application/json" } : {}), ...tokenHeaders() },
     body: options.body ? JSON.stringify(options.body) : undefined,
   });
   const data = await response.json().catch(() => ({ detail: `HTTP ${response.status}` }));
+  if (response.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    await askForToken(data);
+    return api(path, options);
+  }
   if (!response.ok) throw new ApiError(data);
   return data;
 }

@@ -27,6 +27,7 @@ from fixtures.explore import ADA, CLAUDE, LiveServer, build_shop
 from fixtures.gitrepo import GitRepo
 
 TOKEN = "t0ken-for-tests"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HOOK_SECRET = "hook-secret"
 PROBLEM = "application/problem+json"
 
@@ -57,7 +58,8 @@ def server(shop):
 
 @pytest.fixture(scope="module")
 def client(server):
-    with httpx.Client(base_url=server.url + "/api/v1", timeout=60) as c:
+    """A client with the server's token (tests of the token itself use plain httpx)."""
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=60, headers=AUTH) as c:
         yield c
 
 
@@ -224,16 +226,17 @@ def test_pr_check_bad_requests(client):
 # -- ingest jobs and the token -------------------------------------------------------------------------
 
 
-def test_ingest_needs_the_token(client):
-    missing = assert_problem(client.post("/repositories/shop/ingest"), 401, "Bearer")
+def test_ingest_needs_the_token(server):
+    url = server.url + "/api/v1/repositories/shop/ingest"
+    missing = assert_problem(httpx.post(url), 401, "Bearer")
     assert missing["title"] == "Authentication required"
-    assert client.post("/repositories/shop/ingest").headers["www-authenticate"].startswith("Bearer")
-    assert_problem(client.post("/repositories/shop/ingest", headers={"Authorization": "Bearer wrong"}), 401, "does not match")
-    assert_problem(client.post("/repositories/shop/ingest", headers={"Authorization": f"Basic {TOKEN}"}), 401)
+    assert httpx.post(url).headers["www-authenticate"].startswith("Bearer")
+    assert_problem(httpx.post(url, headers={"Authorization": "Bearer wrong"}), 401, "does not match")
+    assert_problem(httpx.post(url, headers={"Authorization": f"Basic {TOKEN}"}), 401)
 
 
 def test_ingest_runs_in_the_background_with_progress(client):
-    auth = {"Authorization": f"Bearer {TOKEN}"}
+    auth = AUTH
     assert_problem(client.post("/repositories/nope/ingest", headers=auth), 404, "nope")
     started = client.post("/repositories/shop/ingest", headers=auth)
     assert started.status_code == 202
@@ -313,8 +316,9 @@ def test_webhook_without_a_secret_is_off(shop):
         body = _pull_request_event(shop, base=shop["main"], head=shop["head"])
         response = httpx.post(live.url + "/api/v1/webhooks/github", content=body, headers={"X-Hub-Signature-256": _signed(body)})
         assert_problem(response, 403, "--webhook-secret")
-        # Without a token, ingest is open (a local, single-user server).
-        assert httpx.post(live.url + "/api/v1/repositories/shop/ingest").status_code == 202
+        # Without a token, ingest is open (a local, single-user server), to requests a page on another site cannot forge.
+        assert_problem(httpx.post(live.url + "/api/v1/repositories/shop/ingest"), 415, "Content-Type: application/json")
+        assert httpx.post(live.url + "/api/v1/repositories/shop/ingest", headers={"Content-Type": "application/json"}).status_code == 202
 
 
 @pytest.mark.parametrize("url, slug", [
@@ -357,7 +361,7 @@ def test_openapi_fuzzing_finds_no_server_error(server):
                       suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))
             def exercise(case):
-                response = case.call(base_url=server.url, timeout=30)
+                response = case.call(base_url=server.url, timeout=30, headers=AUTH)
                 if response.status_code >= 500:
                     failures.append(f"{case.method} {case.formatted_path} {case.query} {str(case.body)[:200]} -> "
                                     f"{response.status_code} {response.text[:300]}")

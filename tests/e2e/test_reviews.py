@@ -78,7 +78,7 @@ def test_reviews_endpoint_through_a_real_server(agent_repo):
         ok = httpx.post(url, json=body, headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.status_code == 200, ok.text
         assert ok.json()["accepted"] == 1
-        bus = httpx.get(f"{live.url}/api/v1/bus-factor").json()
+        bus = httpx.get(f"{live.url}/api/v1/bus-factor", headers={"Authorization": f"Bearer {TOKEN}"}).json()
         (comp,) = [c for c in bus["components"] if c["name"] == "billing"]
         assert comp["human_truck_factor"] == 1 and comp["human_truck_factor_people"] == ["grace"]
 

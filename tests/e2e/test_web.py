@@ -140,3 +140,29 @@ def test_search_from_the_header(page):
     page.locator("ul.results li").first.wait_for()
     text = page.locator("ul.results").inner_text()
     assert "shop.billing.invoices" in text and "Invoices live in billing" in text
+
+
+def test_a_server_with_a_token_asks_for_it_once_per_tab(browser, server, tmp_path):
+    store_dir = server.app.state.cairn.workspace.store.location
+    with LiveServer(store_dir, token="page-token") as guarded:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(guarded.url + "/#/decisions")
+        page.locator("#token-form").wait_for()
+        page.fill("#token-input", "wrong")
+        page.click("#token-form button[type=submit]")
+        page.locator("#token-form [role=alert]").wait_for()
+        assert "does not match" in page.locator("#token-form").inner_text()
+        page.fill("#token-input", "page-token")
+        page.click("#token-form button[type=submit]")
+        page.locator("ol.timeline > li").first.wait_for()
+        assert page.locator("ol.timeline > li").count() == 3
+        # Kept for the tab: a reload needs no second prompt; the token never appears in the URL.
+        page.goto(guarded.url + "/?again=1#/bus-factor")
+        page.locator("[data-testid=repo-truck-factor]").wait_for()
+        assert page.locator("#token-form").count() == 0
+        assert "page-token" not in page.url
+        context.close()
+        assert not errors, errors

@@ -101,7 +101,7 @@ def test_crash_during_save_leaves_previous_version(tmp_path):
         from tests_helper import small_graph
         def die(*a, **k):
             os._exit(9)  # the process dies after writing the temp file, before the rename
-        atomic.os.replace = die
+        atomic.os.replace = die  # every write of the store goes through graph.atomic
         emb.EmbeddedStore(emb.Path({str(root)!r})).save(small_graph("shop", 50))
     """)
     helper = tmp_path / "tests_helper.py"

@@ -246,10 +246,10 @@ def test_progress_reaches_the_total(neo4j_store):
 
 @pytest.mark.neo4j
 def test_constraints_exist_before_any_data(neo4j_store):
-    names = {row["name"] for row in neo4j_store.cypher("SHOW CONSTRAINTS YIELD name, type RETURN name, type")}
+    names = {row["name"] for row in neo4j_store._read("SHOW CONSTRAINTS YIELD name, type RETURN name, type")}
     assert {f"cairn_{label.value.lower()}_id_run" for label in Label} <= names
     assert "cairn_state_repo" in names
-    indexes = {row["name"] for row in neo4j_store.cypher("SHOW INDEXES YIELD name RETURN name")}
+    indexes = {row["name"] for row in neo4j_store._read("SHOW INDEXES YIELD name RETURN name")}
     assert {"cairn_node_repo", "cairn_node_run"} <= indexes
 
 
