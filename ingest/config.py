@@ -20,10 +20,15 @@ Example::
     bots = ["release-robot*"]
     departed = ["Alice Example", "alice@example.com"]
 
+    [[people]]                                          # one person under several identities
+    name = "Rita Remote"
+    aliases = ["@rremote", "rita.r@home.example", "Rita R."]
+
     [thresholds]
     inactive_days = 180
     at_risk_truck_factor = 1
     orphaned_share = 0.5
+    max_coauthors = 5                                   # more co-authors than this on a commit: no review credit
 
     [adr]
     paths = ["docs/adr"]
@@ -68,6 +73,14 @@ class Thresholds(_Strict):
     inactive_days: int = Field(180, ge=0)
     at_risk_truck_factor: int = Field(1, ge=0)
     orphaned_share: float = Field(0.5, ge=0, le=1)
+    max_coauthors: int = Field(5, ge=0, description="a commit with more co-authors (a squash) gives them no review credit")
+
+
+class PersonSpec(_Strict):
+    """``[[people]]``: one person's display name and the names, e-mails and ``@logins`` that are them."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
 
 
 class AdrSettings(_Strict):
@@ -83,6 +96,7 @@ class CairnConfig(_Strict):
     components: dict[str, ComponentSpec] = Field(default_factory=dict)
     rules: list[dict[str, Any]] = Field(default_factory=list)
     identities: IdentitySettings = Field(default_factory=IdentitySettings)
+    people: list[PersonSpec] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     adr: AdrSettings = Field(default_factory=AdrSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)

@@ -31,7 +31,12 @@ Who gets what:
   ``Co-developed-by`` trailers on any commit (the paper counts only the
   author; a co-author on a human commit worked on the change, so Cairn gives
   them review credit, which the paper's truck factor ignores), and to the
-  committer of a commit authored by an agent. Only humans keep it.
+  committer of a commit authored by an agent. Only humans keep it. A commit
+  with more than ``thresholds.max_coauthors`` co-authors (a squash of a
+  long-lived branch is not review) gives its co-authors none.
+
+The log itself, and what happens when objects are missing, is
+``ingest.history_log``; ``History.completeness`` says how much was read.
 
 Degree of authorship (Fritz et al., as used by Avelino et al.):
 ``DOA = 3.293 + 1.098·FA + 0.164·DL − 0.321·ln(1 + AC)``, FA = 1 if the
@@ -43,39 +48,25 @@ included). Who counts as an author from these numbers is decided in
 
 from __future__ import annotations
 
-import io
 import math
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.config import IdentitySettings
+from cairn.ingest.git import git
+from cairn.ingest.history_log import ADDS, DELIVERIES, LAST, REVIEWS, Identities, LogParser, LogStatus, read_log
 from cairn.ingest.identities import (
-    AGENT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
-    parse_contact, resolve_identities,
+    HUMAN, Classifier, DeclaredPerson, Mailmap, Person, check_mailmap, github_login, is_valid_email, normalise_email,
+    parse_contact, read_mailmap, resolve_identities,
 )
 
 #: ``progress(commits_read, total_commits)``
 HistoryProgress = Callable[[int, int], None]
 
 DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
-
-CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
-REVIEW_KEYS = ("reviewed-by",)
-_TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
-# Fields: parents, author name/e-mail/time, committer name/e-mail/time, trailers.
-LOG_FORMAT = (
-    "%x1e%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f"
-    f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
-)
-CHUNK_CHARS = 1 << 20
-
-# Per (path, identity) record, a small list for speed: [adds, deliveries, last_touch, reviews].
-ADDS, DELIVERIES, LAST, REVIEWS = 0, 1, 2, 3
 
 
 def degree_of_authorship(first_authorship: bool, deliveries: int, acceptances: int) -> float:
@@ -125,8 +116,17 @@ class History:
     newest_commit_at: int | None = None
     shallow: bool = False
     notes: list[str] = field(default_factory=list)
+    #: what makes the knowledge figures wrong rather than merely imprecise (shallow clone, missing objects)
+    warnings: list[str] = field(default_factory=list)
+    #: how much of the history was read: commits_total, commits_read, exact_renames_only, without_renames,
+    #: unreadable_commits, missing_objects, shallow (see ``history_completeness``)
+    completeness: dict[str, object] = field(default_factory=dict)
     #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
     identity_patterns: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.completeness.get("complete", True))
 
     def lineage(self, path: str) -> list[str]:
         """The path and every path renamed into it, transitively."""
@@ -168,255 +168,112 @@ class History:
         return out
 
 
-class _Identities:
-    """Raw identities seen in the stream, interned to small integers."""
-
-    def __init__(self, classifier: Classifier):
-        self.classifier = classifier
-        self.index: dict[tuple[str, str], int] = {}
-        self.raw: list[tuple[str, str]] = []
-        self.kinds: list[str] = []
-        self.weights: list[int] = []
-        self.from_trailer: list[bool] = []
-
-    def intern(self, name: str, email: str, trailer: bool = False) -> int:
-        key = (name, email)
-        idx = self.index.get(key)
-        if idx is None:
-            idx = self.index[key] = len(self.raw)
-            clean_name, clean_email = _clean(name), _clean(email)
-            self.raw.append((clean_name, clean_email))
-            self.kinds.append(self.classifier.kind(clean_name, clean_email))
-            self.weights.append(0)
-            self.from_trailer.append(trailer)
-        elif not trailer:
-            self.from_trailer[idx] = False
-        return idx
-
-
-def _clean(text: str) -> str:
-    """Undo surrogate escapes from non-UTF-8 bytes: names are shown, so they get replacement characters."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, errors="replace", check=False)
-
-
 def _iso(epoch: int | None) -> str | None:
     if epoch is None:
         return None
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
 
 
-def mine_history(root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None) -> History:
-    """Read the whole history of HEAD at ``root`` in one streaming ``git log``.
+def mine_history(
+    root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None, *,
+    people: Iterable[object] = (), max_coauthors: int = 5,
+) -> History:
+    """Read the whole history of HEAD at ``root`` (one streaming ``git log``, see ``ingest.history_log``).
 
-    Never raises for repository problems (not a repository, no commits, a
-    failing ``git``): they become notes on the returned ``History``.
+    ``people`` are the ``[[people]]`` entries of cairn.toml (anything with
+    ``name`` and ``aliases``); ``max_coauthors`` is ``thresholds.max_coauthors``.
+    Never raises for repository problems (not a repository, no commits,
+    missing objects, a failing ``git``): they become notes and warnings on the
+    returned ``History``, and ``History.completeness`` says how much was read.
     """
     root = Path(root)
     settings = identities or IdentitySettings()
     history = History(identity_patterns={"agents": list(settings.agents), "bots": list(settings.bots),
                                          "humans": list(settings.humans)})
     try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree")
+        inside = git(root, "rev-parse", "--is-inside-work-tree")
     except OSError as exc:
-        history.notes.append(f"git is not available ({exc.strerror or exc}): no history read")
+        history.notes.append(f"git is not available ({exc}): no history read")
         return history
     if inside.returncode != 0:
         history.notes.append(f"{root} is not a git repository: no history read")
         return history
-    if _git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    if git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         history.notes.append("the repository has no commits yet: no history, no knowledge")
         return history
-    history.shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
-    if history.shallow:
-        history.notes.append(
-            "shallow clone: history is incomplete, so first authorship and knowledge are missing for older work "
-            "(run `git fetch --unshallow` for a full picture)"
-        )
+    history.shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
     mailmap = read_mailmap(root)
     history.notes.extend(mailmap.problems)
 
-    total = 0
+    ids = Identities(Classifier.from_settings(settings))
+    parser = LogParser(ids, max_coauthors=max_coauthors)
     if progress is not None:
-        counted = _git(root, "rev-list", "--count", "HEAD")
-        total = int(counted.stdout.strip() or 0) if counted.returncode == 0 else 0
+        counted = git(root, "rev-list", "--count", "HEAD")
+        total = int(counted.stdout.strip()) if counted.returncode == 0 and counted.stdout.strip().isdigit() else 0
         progress(0, total)
-
-    ids = _Identities(Classifier.from_settings(settings))
-    records: dict[str, dict[int, list[int]]] = {}
-    renames: set[tuple[str, str]] = set()
-    committer_seen: dict[tuple[str, str], int] = {}
-    last_active: dict[int, int] = {}
-    commits_by: dict[int, int] = {}
-    newest = 0
-    commits = merges = agent_commits = bot_commits = bad_email = 0
-    intern = ids.intern
-    kinds = ids.kinds
-    weights = ids.weights
-
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(
-            ["git", "-C", str(root), "-c", "log.showSignature=false", "log", "HEAD", "-M", "--name-status", "-z",
-             "--use-mailmap", "--no-diff-merges", "--no-color", f"--format={LOG_FORMAT}", "--"],
-            stdout=subprocess.PIPE, stderr=errors,
-        )
-        assert proc.stdout is not None
-        stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
-        author = 0
-        when = 0
-        credit = False  # the current commit's file lines give credit (not a merge)
-        reviewers: list[int] = []
-        pending = 0
-        status = ""
-        old_path = ""
-        rest = ""
-        try:
-            while True:
-                chunk = stream.read(CHUNK_CHARS)
-                if not chunk:
-                    break
-                tokens = (rest + chunk).split("\0")
-                rest = tokens.pop()
-                for tok in tokens:
-                    if pending:
-                        if pending == 2:
-                            old_path = tok
-                            pending = 1
-                            continue
-                        pending = 0
-                        if not credit:
-                            continue
-                        if status == "R":
-                            renames.add((old_path, tok))
-                            slot = DELIVERIES
-                        elif status == "M":
-                            slot = DELIVERIES
-                        elif status == "A":
-                            slot = ADDS
-                        else:  # D, T, C…: not part of the reference's record
-                            continue
-                        per_path = records.get(tok)
-                        if per_path is None:
-                            per_path = records[tok] = {}
-                        rec = per_path.get(author)
-                        if rec is None:
-                            per_path[author] = rec = [0, 0, when, 0]
-                        rec[slot] += 1
-                        if when > rec[LAST]:
-                            rec[LAST] = when
-                        for r in reviewers:
-                            rec = per_path.get(r)
-                            if rec is None:
-                                per_path[r] = rec = [0, 0, when, 0]
-                            rec[REVIEWS] += 1
-                            if when > rec[LAST]:
-                                rec[LAST] = when
-                        continue
-                    if not tok:
-                        continue
-                    first = tok[0]
-                    if first == "\x1e":
-                        fields = tok[1:].split("\x1f")
-                        if len(fields) < 8:
-                            credit = False
-                            continue
-                        parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:8]
-                        commits += 1
-                        author = intern(a_name, a_email)
-                        weights[author] += 1
-                        when = int(a_time or 0)
-                        committed = int(c_time or 0)
-                        if committed > newest:
-                            newest = committed
-                        if when > newest:
-                            newest = when
-                        if when > last_active.get(author, -1):
-                            last_active[author] = when
-                        if (c_name, c_email) != (a_name, a_email):
-                            key = (c_name, c_email)
-                            if committed > committer_seen.get(key, -1):
-                                committer_seen[key] = committed
-                        if " " in parents:
-                            merges += 1
-                            credit = False
-                            continue
-                        credit = True
-                        commits_by[author] = commits_by.get(author, 0) + 1
-                        if "@" not in a_email:
-                            bad_email += 1
-                        kind = kinds[author]
-                        reviewers = []
-                        if kind != HUMAN:
-                            if kind == AGENT:
-                                agent_commits += 1
-                                if (c_name, c_email) != (a_name, a_email):
-                                    reviewers.append(intern(c_name, c_email))
-                            else:
-                                bot_commits += 1
-                        if trailers:
-                            for trailer in trailers.split("\x1d"):
-                                key, _, value = trailer.partition("\x1c")
-                                contact = parse_contact(value)
-                                if contact is None:
-                                    continue
-                                person = intern(contact[0], contact[1], trailer=True)
-                                if person != author and person not in reviewers:
-                                    reviewers.append(person)
-                                    weights[person] += 1
-                                    if committed > last_active.get(person, -1):
-                                        last_active[person] = committed
-                        if progress is not None and commits % 1000 == 0:
-                            progress(commits, max(total, commits))
-                    else:
-                        if first == "\n":
-                            tok = tok[1:]
-                            if not tok:
-                                continue
-                            first = tok[0]
-                        status = first
-                        pending = 2 if first in "RC" else 1
-        finally:
-            stream.close()
-            code = proc.wait()
-        errors.seek(0)
-        stderr = errors.read().decode("utf-8", errors="replace")
-
-    if code != 0:
-        first_line = next((line for line in stderr.splitlines() if line.strip()), f"exit status {code}")
-        history.notes.append(f"git log failed, history is incomplete: {first_line.strip()}")
-    if "rename detection was skipped" in stderr:
+        parser.progress = lambda done: progress(done, max(total, done))
+    status = read_log(root, parser)
+    _record_completeness(history, status, parser)
+    if "rename detection was skipped" in status.stderr:
         history.notes.append(
             "git skipped rename detection in some large commits (diff.renameLimit): files renamed there start a new history"
         )
-    if bad_email:
-        history.notes.append(f"{bad_email} commit(s) with an empty or malformed author e-mail: those authors are matched by name only")
+    if parser.bad_email:
+        history.notes.append(f"{parser.bad_email} commit(s) with an empty or malformed author e-mail: those authors are matched by name only")
+    if parser.squashes_without_credit:
+        history.notes.append(
+            f"{parser.squashes_without_credit} commit(s) with more than {max_coauthors} co-authors (squashes): "
+            "their co-authors got no review credit (thresholds.max_coauthors)"
+        )
     if progress is not None:
-        progress(commits, max(total, commits))
+        progress(parser.commits, max(status.commits_total or 0, parser.commits))
 
-    _finish(root, history, ids, records, renames, committer_seen, last_active, commits_by, mailmap)
-    history.commits = commits
-    history.merges = merges
-    history.agent_commits = agent_commits
-    history.bot_commits = bot_commits
-    history.newest_commit_at = newest or None
+    declared = [DeclaredPerson(str(getattr(p, "name")), tuple(getattr(p, "aliases", ()) or ())) for p in people]
+    _finish(root, history, ids, parser, mailmap, declared)
+    history.commits = parser.commits
+    history.merges = parser.merges
+    history.agent_commits = parser.agent_commits
+    history.bot_commits = parser.bot_commits
+    history.newest_commit_at = parser.newest or None
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")
     return history
 
 
-def _finish(
-    root: Path, history: History, ids: _Identities, records: dict[str, dict[int, list[int]]],
-    renames: set[tuple[str, str]], committer_seen: dict[tuple[str, str], int], last_active: dict[int, int],
-    commits_by: dict[int, int], mailmap: Mailmap,
-) -> None:
+def _record_completeness(history: History, status: LogStatus, parser: LogParser) -> None:
+    """``History.completeness`` and the warnings that go with it."""
+    read = parser.commits
+    total = status.commits_total
+    complete = not history.shallow and not status.objects_missing and status.failure is None and (total is None or read >= total)
+    history.completeness = {
+        "complete": complete, "commits_total": total, "commits_read": read,
+        "exact_renames_only": status.exact_renames_only, "without_renames": status.without_renames,
+        "unreadable_commits": len(status.unreadable), "missing_objects": len(status.missing_objects),
+        "shallow": history.shallow,
+    }
+    if history.shallow:
+        history.warnings.append(
+            f"shallow clone: only {read} commit(s) of the history are here, so first authorship and knowledge are "
+            "missing for older work and truck factors are underestimated (run `git fetch --unshallow`)"
+        )
+    if status.objects_missing:
+        parts = [f"{len(status.missing_objects)} object(s) are missing from the repository"]
+        if status.exact_renames_only:
+            parts.append(f"{status.exact_renames_only} commit(s) read with exact rename detection only")
+        if status.without_renames:
+            parts.append(f"{status.without_renames} commit(s) read without rename detection")
+        if status.unreadable:
+            parts.append(f"{len(status.unreadable)} commit(s) unreadable and skipped (e.g. {status.unreadable[0][:12]})")
+        history.warnings.append(f"history incomplete: {'; '.join(parts)}; {read} of {total if total is not None else '?'} commits read")
+    if status.failure is not None:
+        history.warnings.append(
+            f"history incomplete: git log failed ({status.failure}); {read} of {total if total is not None else '?'} commits read"
+        )
+
+
+def _finish(root: Path, history: History, ids: Identities, parser: LogParser, mailmap: Mailmap,
+            declared: list[DeclaredPerson]) -> None:
     """Resolve raw identities into people and re-key every record by person."""
     # Trailers bypass --use-mailmap: map them now, as authors were.
     trailer_only = [i for i, flag in enumerate(ids.from_trailer) if flag]
@@ -434,35 +291,39 @@ def _finish(
     for i, (_, raw_email) in enumerate(ids.raw):
         by_email.setdefault(normalise_email(raw_email), i)
     committer_time: dict[int, int] = {}
-    for (name, email), when in committer_seen.items():
+    for (name, email), when in parser.committer_seen.items():
         idx = ids.index.get((name, email))
         if idx is None:
             address = normalise_email(email)
             idx = by_email.get(address) if is_valid_email(address) else None
         if idx is not None and when > committer_time.get(idx, -1):
             committer_time[idx] = when
-    people, person_of = resolve_identities(ids.raw, ids.kinds, ids.weights)
+    people, person_of = resolve_identities(ids.raw, ids.kinds, ids.weights, declared, notes=history.notes)
     for p in people:  # old identities .mailmap folded into this person are aliases too (for --leaving)
         extra = set().union(*(mailmap.old_identities.get(e, set()) for e in p.emails)) if p.emails else set()
         if extra:
             p.aliases = sorted(set(p.aliases) | extra)
+            logins = {github_login(parse_contact(old)[1] if parse_contact(old) else old) for old in extra} - {None}
+            if logins - set(p.logins):  # a noreply address mailmapped away still names the GitHub user
+                p.logins = sorted(set(p.logins) | logins)
+                p.github = p.github or p.logins[0]
     history.people = [PersonHistory(p) for p in people]
     for raw_idx, person_idx in enumerate(person_of):
         ph = history.people[person_idx]
-        ph.commits += commits_by.get(raw_idx, 0)
-        for when in (last_active.get(raw_idx), committer_time.get(raw_idx)):
+        ph.commits += parser.commits_by.get(raw_idx, 0)
+        for when in (parser.last_active.get(raw_idx), committer_time.get(raw_idx)):
             if when is not None and (ph.last_active is None or when > ph.last_active):
                 ph.last_active = when
 
-    identity_map = person_of
-    if all(identity_map[i] == i for i in range(len(identity_map))):
+    records = parser.records
+    if all(person_of[i] == i for i in range(len(person_of))):
         history.path_records = records
     else:
         rekeyed: dict[str, dict[int, list[int]]] = {}
         for path, per_raw in records.items():
             per_person: dict[int, list[int]] = {}
             for raw_idx, rec in per_raw.items():
-                p = identity_map[raw_idx]
+                p = person_of[raw_idx]
                 acc = per_person.get(p)
                 if acc is None:
                     per_person[p] = list(rec)
@@ -473,7 +334,7 @@ def _finish(
                     acc[LAST] = max(acc[LAST], rec[LAST])
             rekeyed[path] = per_person
         history.path_records = rekeyed
-    for old, new in renames:
+    for old, new in parser.renames:
         if old != new:
             history.renamed_from.setdefault(new, set()).add(old)
 
@@ -481,10 +342,15 @@ def _finish(
 def add_knowledge(graph: RepoGraph, history: History) -> None:
     """Person nodes, Person -KNOWS-> File edges for the File nodes in ``graph``, and history facts on the Repository.
 
-    KNOWS edges (humans only): ``first_authorship``, ``deliveries``,
-    ``acceptances`` (AC: deliveries by everybody else, bots and agents
-    included), ``doa`` (None when the person only reviewed the file),
-    ``reviews``, ``last_touch`` (ISO).
+    Person: ``name``, ``names``, ``emails``, ``logins`` (``github``: the first
+    one), ``aliases`` ("Name <email>" as seen), ``kind``, ``last_active``,
+    ``commits``. KNOWS edges (humans only): ``first_authorship``,
+    ``deliveries``, ``acceptances`` (AC: deliveries by everybody else, bots and
+    agents included), ``doa`` (None when the person only reviewed the file),
+    ``reviews``, ``last_touch`` (ISO). File: ``changes``, the adds and
+    deliveries recorded for it by anybody (0: no history, so the truck factor
+    leaves it out, as the reference does). Repository: the history facts and
+    ``history_complete`` with ``history_completeness`` (counts).
     """
     person_nodes: dict[int, object] = {}
     for index, ph in enumerate(history.people):
@@ -492,11 +358,15 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
         if ph.commits == 0 and ph.last_active is None:
             continue
         person_nodes[index] = graph.add_node(
-            Label.PERSON, p.id, name=p.name, emails=p.emails, aliases=p.aliases, kind=p.kind, github=p.github,
-            last_active=_iso(ph.last_active), commits=ph.commits,
+            Label.PERSON, p.id, name=p.name, names=p.names, emails=p.emails, logins=p.logins, aliases=p.aliases,
+            kind=p.kind, github=p.github, last_active=_iso(ph.last_active), commits=ph.commits,
         )
     for file_node in graph.of_label(Label.FILE):
-        for index, k in history.human_knowledge(file_node.key).items():
+        everybody = history.file_knowledge(file_node.key)
+        file_node.props["changes"] = sum(k.deliveries + k.first_authorship for k in everybody.values())
+        for index, k in everybody.items():
+            if history.people[index].person.kind != HUMAN or not (k.is_candidate or k.reviews > 0):
+                continue
             node = person_nodes.get(index)
             if node is None:
                 continue
@@ -514,5 +384,6 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
         commits=history.commits, merges=history.merges, agent_commits=history.agent_commits,
         bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=_iso(history.newest_commit_at),
         history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
+        history_complete=history.complete, history_completeness=dict(history.completeness),
+        history_warnings=list(history.warnings),
     )
-

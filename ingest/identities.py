@@ -5,16 +5,25 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
 
 1. ``.mailmap`` (git applies it to authors and committers; trailer identities
    such as ``Co-authored-by`` are passed through ``git check-mailmap``). Cairn
-   also reads ``.mailmap`` itself, only to report lines git silently ignores.
-2. the same e-mail address (case-insensitive) is the same person;
-3. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
+   also reads ``.mailmap`` itself, to report lines git silently ignores and to
+   keep the old addresses it folds (a noreply address there still gives a login);
+2. ``[[people]]`` in cairn.toml: a name and aliases (names, e-mails, ``@logins``)
+   that are one person, whatever else says;
+3. the same e-mail address (case-insensitive) is the same person;
+4. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
    ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
    the numeric id;
-4. the same normalised name (case, accents, punctuation and spacing ignored) is
-   the same person, except for placeholder names such as "root" or "unknown".
+5. the same normalised full name: case, spacing, punctuation and diacritics
+   folded, including the letters Unicode does not decompose ("Bartłomiej
+   Płotka" = "Bartlomiej Plotka", ø, đ, ß, æ …). Conservative: a name merges
+   only when it has at least two words of two letters or more, so one-word
+   names ("alice", "Bob"), initials ("J. Doe") and placeholders ("root") never
+   merge on their own.
 
 Identities are only merged with identities of the same kind, so an agent that
-happens to share a name with a person never absorbs that person.
+happens to share a name with a person never absorbs that person. A login that
+CODEOWNERS or a review record names is attached later, by the unique e-mail
+local part equal to it (``ingest.codeowners``, ``ingest.reviews``).
 
 Classification. Every raw identity is matched against patterns over the string
 ``"Name <email>"``; a pattern matches when it matches that whole string, the
@@ -22,7 +31,10 @@ name alone or the e-mail alone, case-insensitively. Patterns are fnmatch-like:
 ``*`` is any run of characters, ``?`` one character, everything else is
 literal (so ``dependabot[bot]`` means exactly that, unlike fnmatch). Order:
 configured ``humans`` patterns win, then configured ``agents``, configured
-``bots``, built-in agents, built-in bots; anything else is a human. In
+``bots``, built-in agents, built-in bots, then the shape of the name: one
+lower-case token ending in "bot" (``prombot``), one CamelCase token ending in
+"Bot" (``PrometheusBot``) or a token ending in "-robot" is a bot — a surname
+never is ("Sam Talbot" has two words); anything else is a human. In
 ``cairn.toml``::
 
     [identities]
@@ -74,7 +86,16 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
     "*-bot", "*-bot@*", "*-robot", "gitlab-bot*", "bors", "bors[bot]", "bors-ng*", "k8s-ci-robot*", "transifex*",
     "weblate <*", "translate-bot*", "crowdin*", "autofix-ci*", "stale[bot]", "sourcery-ai*", "depfu*",
+    # CI and hosting services that commit
+    "travis-ci*", "travis ci*", "circleci*", "gitter badger*", "gitter-badger*", "azure-pipelines*", "sonarcloud*",
+    "netlify*", "vercel*", "lgtm-com*", "scala-steward*", "pre-commit-ci*", "github-merge-queue*", "copybara*",
+    "k8s-ci-robot*", "k8s-merge-robot*", "openshift-ci-robot*", "knative-prow-robot*", "prow*robot*",
 )
+
+#: The shape of a bot's name: one lower-case token ending in "bot" (prombot, mybot), one CamelCase token ending
+#: in "Bot" (PrometheusBot), or a token ending in "-robot" / "_robot" (k8s-ci-robot). One token only: a surname
+#: ending in "bot" ("Sam Talbot") is a person.
+BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot)$")
 
 #: Names that many different people use; never merged by name.
 PLACEHOLDER_NAMES = frozenset({
@@ -126,6 +147,8 @@ class Classifier:
             for subject in subjects:
                 if pattern.fullmatch(subject):
                     return kind
+        if BOT_NAME_RE.match(name):
+            return BOT
         return HUMAN
 
 
@@ -143,12 +166,36 @@ def github_login(email: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+#: Letters that Unicode does not decompose into a base letter and a mark, folded by hand (NFKD leaves "ł" alone).
+_FOLD = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ß": "ss", "ẞ": "SS",
+    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ı": "i", "ħ": "h", "Ħ": "H",
+    "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T", "ƒ": "f", "ŋ": "n", "Ŋ": "N", "ĸ": "k",
+})
+
+
 def normalise_name(name: str) -> str:
-    """Case, accents, punctuation and spacing folded away: "José  O'Neil" -> "jose oneil"."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    """Case, diacritics, punctuation and spacing folded away: "José  O'Neil" -> "jose o neil",
+    "Bartłomiej Płotka" -> "bartlomiej plotka"."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = re.findall(r"\w+", stripped.casefold())
+    words = re.findall(r"\w+", stripped.casefold().translate(_FOLD))
     return " ".join(words)
+
+
+def mergeable_name(name: str) -> str | None:
+    """The normalised name when it may merge identities on its own, else None.
+
+    A full name has at least two words of two letters or more; a one-word name
+    ("alice"), a first name with an initial ("J. Doe") or a placeholder
+    ("root", "unknown") is too common to say that two identities are one person.
+    """
+    norm = normalise_name(name)
+    if norm in PLACEHOLDER_NAMES:
+        return None
+    if sum(1 for word in norm.split() if len(word) >= 2) < 2:
+        return None
+    return norm
 
 
 def parse_contact(value: str) -> tuple[str, str] | None:
@@ -161,26 +208,64 @@ def parse_contact(value: str) -> tuple[str, str] | None:
 
 @dataclass
 class Person:
-    """A resolved person: one or more raw identities of the same kind."""
+    """A resolved person: one or more raw identities (of one kind, unless ``[[people]]`` joins them)."""
 
     id: str
     name: str
     kind: str
     emails: list[str]
     aliases: list[str]
-    github: str | None
+    github: str | None  # the first of ``logins``, kept for readers that know one login
     members: list[int] = field(default_factory=list)  # indexes of raw identities
+    names: list[str] = field(default_factory=list)  # every name used, most used first
+    logins: list[str] = field(default_factory=list)  # GitHub logins, lower-case
 
 
-def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: list[int]) -> tuple[list[Person], list[int]]:
-    """Group raw (name, email) identities into people.
+@dataclass(frozen=True)
+class DeclaredPerson:
+    """One ``[[people]]`` entry: a display name and the names, e-mails and ``@logins`` that are this person."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    def keys(self) -> tuple[set[str], set[str], set[str]]:
+        """(normalised names, e-mails, logins) this entry claims."""
+        names, emails, logins = {normalise_name(self.name)} - {""}, set(), set()
+        for alias in self.aliases:
+            alias = alias.strip()
+            contact = parse_contact(alias)
+            if contact is not None:
+                alias_name, alias_email = contact
+                if normalise_name(alias_name):
+                    names.add(normalise_name(alias_name))
+                alias = alias_email
+            if alias.startswith("@") and len(alias) > 1:
+                logins.add(alias[1:].lower())
+            elif "@" in alias and is_valid_email(normalise_email(alias)):
+                address = normalise_email(alias)
+                login = github_login(address)
+                if login:
+                    logins.add(login)
+                emails.add(address)
+            elif normalise_name(alias):
+                names.add(normalise_name(alias))
+        return names, emails, logins
+
+
+def resolve_identities(
+    raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
+    notes: list[str] | None = None,
+) -> tuple[list[Person], list[int]]:
+    """Group raw (name, email) identities into people (see the module docstring for the rules).
 
     ``weights`` (commits per identity) pick each person's display name and id:
     the most used name and e-mail win, ties by the alphabet, so the result is
-    deterministic. Returns the people and, for each raw identity, the index of
-    its person.
+    deterministic; a ``[[people]]`` entry's name wins over both. ``declared``
+    entries that match no identity are reported in ``notes``. Returns the
+    people and, for each raw identity, the index of its person.
     """
-    parent = list(range(len(raw)))
+    declared = list(declared)
+    parent = list(range(len(raw) + len(declared)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -193,36 +278,60 @@ def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: li
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    claims: dict[tuple[str, str], list[int]] = {}  # ("name"|"email"|"github", value) -> declared entries
+    for d, entry in enumerate(declared):
+        names, emails, logins = entry.keys()
+        for kind_of_key, values in (("name", names), ("email", emails), ("github", logins)):
+            for value in values:
+                claims.setdefault((kind_of_key, value), []).append(d)
+    claimed: set[int] = set()
+
     first_by_key: dict[tuple[str, str, str], int] = {}
     for index, (name, email) in enumerate(raw):
         kind = kinds[index]
-        keys = []
+        keys = [("raw", f"{name.strip().casefold()}\0{normalise_email(email)}")]  # the same identity twice
         address = normalise_email(email)
         login = github_login(address)
         if login:
             keys.append(("github", login))
         elif is_valid_email(address):
             keys.append(("email", address))
-        norm = normalise_name(name)
-        if norm not in PLACEHOLDER_NAMES:
-            keys.append(("name", norm))
+        full_name = mergeable_name(name)
+        if full_name:
+            keys.append(("name", full_name))
         for key_kind, value in keys:
             key = (kind, key_kind, value)
             other = first_by_key.setdefault(key, index)
             if other != index:
                 union(index, other)
+        if claims:
+            mine = [("name", normalise_name(name)), ("email", address), ("github", login or "")]
+            for key in mine:
+                for d in claims.get(key, ()):
+                    union(index, len(raw) + d)
+                    claimed.add(d)
+    if notes is not None:
+        for d, entry in enumerate(declared):
+            if d not in claimed:
+                notes.append(f"[[people]] {entry.name!r} (cairn.toml) matches no identity in the history")
 
     groups: dict[int, list[int]] = {}
     for index in range(len(raw)):
         groups.setdefault(find(index), []).append(index)
+    declared_of: dict[int, list[int]] = {}
+    for d in claimed:
+        declared_of.setdefault(find(len(raw) + d), []).append(d)
 
     people: list[Person] = []
     person_of = [0] * len(raw)
     used_ids: set[str] = set()
-    for members in groups.values():
+    for root, members in groups.items():
+        entries = [declared[d] for d in sorted(declared_of.get(root, ()))]
         name_weight: dict[str, int] = {}
         email_weight: dict[str, int] = {}
         logins: set[str] = set()
+        for entry in entries:
+            logins |= entry.keys()[2]
         for m in members:
             name, email = raw[m]
             if name.strip():
@@ -237,7 +346,7 @@ def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: li
         def best(counts: dict[str, int]) -> str | None:
             return min(counts, key=lambda k: (-counts[k], k)) if counts else None
 
-        display = best(name_weight) or best(email_weight) or "(unknown)"
+        display = (entries[0].name if entries else None) or best(name_weight) or best(email_weight) or "(unknown)"
         valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not github_login(e)}
         github = min(logins) if logins else None
         if valid:
@@ -254,6 +363,7 @@ def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: li
         person = Person(
             id=pid, name=display, kind=kinds[members[0]], emails=sorted(email_weight), aliases=aliases,
             github=github, members=sorted(members),
+            names=sorted(name_weight, key=lambda k: (-name_weight[k], k)), logins=sorted(logins),
         )
         for m in members:
             person_of[m] = len(people)

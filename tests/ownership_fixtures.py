@@ -19,6 +19,7 @@ inactive — only Dave):
                                      A web/w3.py    (Bob and Carol get review credit)
 12  2024-06-11  Carol (branch)       M web/w1.py
 13  2024-06-12  Alice <1234+alice-gh@users.noreply.github.com>   M core/c2.py
+                                     (mailmapped to Alice: her login alice-gh is kept)
 14  2024-09-01  Mallory              merge of the branch (skipped for authorship)
 
 Hand-computed DOA = 3.293 + 1.098·FA + 0.164·DL − 0.321·ln(1+AC):
@@ -72,7 +73,9 @@ web = ["web/**"]
 def build_team_repo(root: Path) -> GitRepo:
     repo = GitRepo(root)
     day = lambda d: f"{d}T12:00:00+00:00"  # noqa: E731
-    repo.write({".mailmap": "Alice <alice@example.com> <alice@old.example>\nthis line names nobody\n"})
+    # One-word names never merge on their own, so .mailmap folds Alice's GitHub noreply identity into hers.
+    repo.write({".mailmap": "Alice <alice@example.com> <alice@old.example>\nthis line names nobody\n"
+                            "Alice <alice@example.com> <1234+alice-gh@users.noreply.github.com>\n"})
     repo.commit({"web/w2.py": "w2 = 1\n", "README.md": "# team\n", "cairn.toml": CAIRN_TOML, ".github/CODEOWNERS": CODEOWNERS},
                 author=DAVE, date=day("2024-01-05"), message="start")
     repo.commit({"core/c1.py": "c1 = 1\n", "core/c2.py": "c2 = 1\n"}, author=ALICE_OLD, date=day("2024-06-01"))

@@ -1,0 +1,347 @@
+"""Reading a repository's ``git log`` for history mining, completely when git can and honestly when it cannot.
+
+One streaming ``git log HEAD -M --name-status -z --use-mailmap --no-diff-merges``
+with a compact format is parsed into per-path, per-identity records
+(``LogParser``; what a record holds is described in ``ingest.history``).
+
+Incomplete repositories. A mirror or a partial clone may lack objects: git
+then stops in the middle of the log (``fatal: unable to read <id>``), usually
+because rename detection needs the contents of a blob that is not there.
+Instead of keeping only the commits read so far, ``read_log`` lists every
+commit (``git rev-list HEAD``), continues with the ones not read yet
+(``git log --no-walk=unsorted --stdin``), and reads a commit that fails on
+its own with exact renames only (``-M100%``, which compares object ids and
+needs no contents), then without rename detection, and skips it only when
+even its trees are missing. ``LogStatus`` counts each of these, so the
+analyses can say how complete the history is. Every git process goes through
+``cairn.ingest.git``'s safe command line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from cairn.ingest.git import command, git, git_env
+from cairn.ingest.identities import AGENT, HUMAN, Classifier, parse_contact
+
+CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
+REVIEW_KEYS = ("reviewed-by",)
+_TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
+# Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, trailers.
+LOG_FORMAT = (
+    "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f"
+    f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
+)
+CHUNK_CHARS = 1 << 20
+
+# Per (path, identity) record, a small list for speed: [adds, deliveries, last_touch, reviews].
+ADDS, DELIVERIES, LAST, REVIEWS = 0, 1, 2, 3
+
+_MISSING_MARKERS = ("unable to read", "bad object", "missing blob", "missing tree", "missing commit",
+                    "invalid object", "could not read", "does not point to a valid object", "bad tree object")
+_OBJECT_ID = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
+
+
+class Identities:
+    """Raw identities seen in the stream, interned to small integers."""
+
+    def __init__(self, classifier: Classifier):
+        self.classifier = classifier
+        self.index: dict[tuple[str, str], int] = {}
+        self.raw: list[tuple[str, str]] = []
+        self.kinds: list[str] = []
+        self.weights: list[int] = []
+        self.from_trailer: list[bool] = []
+
+    def intern(self, name: str, email: str, trailer: bool = False) -> int:
+        key = (name, email)
+        idx = self.index.get(key)
+        if idx is None:
+            idx = self.index[key] = len(self.raw)
+            clean_name, clean_email = _clean(name), _clean(email)
+            self.raw.append((clean_name, clean_email))
+            self.kinds.append(self.classifier.kind(clean_name, clean_email))
+            self.weights.append(0)
+            self.from_trailer.append(trailer)
+        elif not trailer:
+            self.from_trailer[idx] = False
+        return idx
+
+
+def _clean(text: str) -> str:
+    """Undo surrogate escapes from non-UTF-8 bytes: names are shown, so they get replacement characters."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@dataclass
+class LogParser:
+    """The state of reading one repository's log, fed with chunks of ``git log -z`` output.
+
+    ``max_coauthors``: a commit with more ``Co-authored-by`` trailers than this
+    (a squash of a long-lived branch) gives its co-authors no review credit.
+    """
+
+    ids: Identities
+    max_coauthors: int = 5
+    progress: Callable[[int], None] | None = None
+    records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+    renames: set[tuple[str, str]] = field(default_factory=set)
+    committer_seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    last_active: dict[int, int] = field(default_factory=dict)
+    commits_by: dict[int, int] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    newest: int = 0
+    commits: int = 0
+    merges: int = 0
+    agent_commits: int = 0
+    bot_commits: int = 0
+    bad_email: int = 0
+    squashes_without_credit: int = 0
+    # the position inside the stream, carried from one chunk to the next
+    _author: int = 0
+    _when: int = 0
+    _credit: bool = False
+    _reviewers: list[int] = field(default_factory=list)
+    _pending: int = 0
+    _status: str = ""
+    _old_path: str = ""
+    _rest: str = ""
+
+    def start_stream(self) -> None:
+        """A new git process: nothing of the previous one's position carries over."""
+        self._credit, self._pending, self._rest, self._reviewers = False, 0, "", []
+
+    def feed(self, chunk: str) -> None:
+        records, renames, seen = self.records, self.renames, self.seen
+        intern, kinds, weights = self.ids.intern, self.ids.kinds, self.ids.weights
+        last_active, commits_by, committer_seen = self.last_active, self.commits_by, self.committer_seen
+        author, when, credit, reviewers = self._author, self._when, self._credit, self._reviewers
+        pending, status, old_path = self._pending, self._status, self._old_path
+        tokens = (self._rest + chunk).split("\0")
+        self._rest = tokens.pop()
+        for tok in tokens:
+            if pending:
+                if pending == 2:
+                    old_path = tok
+                    pending = 1
+                    continue
+                pending = 0
+                if not credit:
+                    continue
+                if status == "R":
+                    renames.add((old_path, tok))
+                    slot = DELIVERIES
+                elif status == "M":
+                    slot = DELIVERIES
+                elif status == "A":
+                    slot = ADDS
+                else:  # D, T, C…: not part of the reference's record
+                    continue
+                per_path = records.get(tok)
+                if per_path is None:
+                    per_path = records[tok] = {}
+                rec = per_path.get(author)
+                if rec is None:
+                    per_path[author] = rec = [0, 0, when, 0]
+                rec[slot] += 1
+                if when > rec[LAST]:
+                    rec[LAST] = when
+                for r in reviewers:
+                    rec = per_path.get(r)
+                    if rec is None:
+                        per_path[r] = rec = [0, 0, when, 0]
+                    rec[REVIEWS] += 1
+                    if when > rec[LAST]:
+                        rec[LAST] = when
+                continue
+            if not tok:
+                continue
+            first = tok[0]
+            if first == "\x1e":
+                fields = tok[1:].split("\x1f")
+                if len(fields) < 9:
+                    credit = False
+                    continue
+                sha, parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:9]
+                seen.add(sha)
+                self.commits += 1
+                author = intern(a_name, a_email)
+                weights[author] += 1
+                when = int(a_time or 0)
+                committed = int(c_time or 0)
+                if committed > self.newest:
+                    self.newest = committed
+                if when > self.newest:
+                    self.newest = when
+                if when > last_active.get(author, -1):
+                    last_active[author] = when
+                if (c_name, c_email) != (a_name, a_email):
+                    key = (c_name, c_email)
+                    if committed > committer_seen.get(key, -1):
+                        committer_seen[key] = committed
+                if " " in parents:
+                    self.merges += 1
+                    credit = False
+                    continue
+                credit = True
+                commits_by[author] = commits_by.get(author, 0) + 1
+                if "@" not in a_email:
+                    self.bad_email += 1
+                kind = kinds[author]
+                reviewers = []
+                if kind != HUMAN:
+                    if kind == AGENT:
+                        self.agent_commits += 1
+                        if (c_name, c_email) != (a_name, a_email):
+                            reviewers.append(intern(c_name, c_email))
+                    else:
+                        self.bot_commits += 1
+                if trailers:
+                    reviewers = self._trailer_credit(trailers, author, committed, reviewers)
+                if self.progress is not None and self.commits % 1000 == 0:
+                    self.progress(self.commits)
+            else:
+                if first == "\n":
+                    tok = tok[1:]
+                    if not tok:
+                        continue
+                    first = tok[0]
+                status = first
+                pending = 2 if first in "RC" else 1
+        self._author, self._when, self._credit, self._reviewers = author, when, credit, reviewers
+        self._pending, self._status, self._old_path = pending, status, old_path
+
+    def _trailer_credit(self, trailers: str, author: int, committed: int, reviewers: list[int]) -> list[int]:
+        """Who gets review credit from a commit's trailers (co-authors of a squash excepted)."""
+        parsed = []
+        co_authors = 0
+        for trailer in trailers.split("\x1d"):
+            key, _, value = trailer.partition("\x1c")
+            contact = parse_contact(value)
+            if contact is None:
+                continue
+            is_co_author = key.strip().lower() in CO_AUTHOR_KEYS
+            co_authors += is_co_author
+            parsed.append((contact, is_co_author))
+        squash = co_authors > self.max_coauthors
+        if squash:
+            self.squashes_without_credit += 1
+        for (name, email), is_co_author in parsed:
+            person = self.ids.intern(name, email, trailer=True)
+            if person == author or person in reviewers:
+                continue
+            self.ids.weights[person] += 1
+            if committed > self.last_active.get(person, -1):
+                self.last_active[person] = committed
+            if not (squash and is_co_author):
+                reviewers.append(person)
+        return reviewers
+
+
+@dataclass
+class LogStatus:
+    """How much of the history git could give."""
+
+    commits_total: int | None = None  # commits reachable from HEAD (None: git cannot even list them)
+    exact_renames_only: int = 0  # commits read with exact rename detection only (a blob was missing)
+    without_renames: int = 0  # commits read without rename detection
+    unreadable: list[str] = field(default_factory=list)  # commits skipped: even their trees are missing
+    missing_objects: set[str] = field(default_factory=set)  # object ids git reported missing
+    failure: str | None = None  # a failure that is not about missing objects (the rest of the log is lost)
+    stderr: str = ""
+
+    @property
+    def objects_missing(self) -> bool:
+        return bool(self.missing_objects or self.exact_renames_only or self.without_renames or self.unreadable)
+
+
+def _log_args(renames: str) -> list[str]:
+    return ["-c", "log.showSignature=false", "log", renames, "--name-status", "-z", "--use-mailmap",
+            "--no-diff-merges", "--no-color", f"--format={LOG_FORMAT}"]
+
+
+def _run(root: Path, args: list[str], parser: LogParser, stdin: str | None = None) -> tuple[int, str]:
+    """Run one ``git log`` into ``parser``; (exit code, stderr)."""
+    parser.start_stream()
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(command(root, *args), stdout=subprocess.PIPE, stderr=errors, env=git_env(),
+                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
+        assert proc.stdout is not None
+        if stdin is not None:
+            assert proc.stdin is not None
+            try:  # git log --stdin reads all revisions before it writes anything, so this cannot deadlock
+                proc.stdin.write(stdin.encode())
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
+        try:
+            while True:
+                chunk = stream.read(CHUNK_CHARS)
+                if not chunk:
+                    break
+                parser.feed(chunk)
+            parser.feed("\0")  # the last token
+        finally:
+            stream.close()
+            code = proc.wait()
+        errors.seek(0)
+        return code, errors.read().decode("utf-8", errors="replace")
+
+
+def _missing(stderr: str) -> bool:
+    lowered = stderr.lower()
+    return any(marker in lowered for marker in _MISSING_MARKERS)
+
+
+def read_log(root: Path, parser: LogParser) -> LogStatus:
+    """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring)."""
+    status = LogStatus()
+    counted = git(root, "rev-list", "--count", "HEAD")
+    if counted.returncode == 0 and counted.stdout.strip().isdigit():
+        status.commits_total = int(counted.stdout.strip())
+    code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
+    status.stderr = stderr
+    if code == 0:
+        return status
+    if not _missing(stderr):
+        status.failure = next((line.strip() for line in stderr.splitlines() if line.strip()), f"exit status {code}")
+        return status
+    status.missing_objects.update(_OBJECT_ID.findall(stderr))
+    listed = git(root, "rev-list", "HEAD")
+    if listed.returncode != 0:  # commits themselves are missing: what was read is all there is
+        status.missing_objects.update(_OBJECT_ID.findall(listed.stderr))
+        status.failure = "commit objects are missing, so the rest of the history cannot even be listed"
+        return status
+    remaining = [c for c in listed.stdout.split() if c not in parser.seen]
+    while remaining:
+        code, stderr = _run(root, [*_log_args("-M"), "--no-walk=unsorted", "--stdin"], parser, stdin="\n".join(remaining) + "\n")
+        if code == 0:
+            break
+        status.missing_objects.update(_OBJECT_ID.findall(stderr))
+        remaining = [c for c in remaining if c not in parser.seen]
+        if not remaining:
+            break
+        failing, remaining = remaining[0], remaining[1:]
+        for renames in ("-M100%", "--no-renames"):
+            code, stderr = _run(root, [*_log_args(renames), "--no-walk", failing, "--"], parser)
+            if code == 0 and failing in parser.seen:
+                if renames == "-M100%":
+                    status.exact_renames_only += 1
+                else:
+                    status.without_renames += 1
+                break
+            status.missing_objects.update(_OBJECT_ID.findall(stderr))
+        else:
+            status.unreadable.append(failing)
+    return status
