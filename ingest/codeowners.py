@@ -12,8 +12,9 @@ rule without owners leaves the files it matches unowned. A line with invalid
 syntax is skipped, as GitHub does, and reported as a note.
 
 Graph: a Team node per ``@org/team``; ``@user`` and e-mail owners are matched to
-Person nodes from history (GitHub login from noreply addresses, then exact
-name, then a unique e-mail local part; e-mails by address) or else get a
+human Person nodes from history (their logins: GitHub noreply addresses and
+``[[people]]``; then the one person whose e-mail local part equals the login,
+who gets that login; then the exact name; e-mails by address) or else get a
 Person node of their own with ``declared_only = true``. OWNS edges go to every
 File node an owner is declared for (props ``codeowners`` (the file), ``line``, ``pattern``),
 and to a Component when the owner is declared for *every* file of it (a
@@ -160,14 +161,20 @@ def read_codeowners(root: Path) -> CodeOwners:
 
 
 class _PersonIndex:
+    """Who an owner is: ``@login`` by the person's logins (GitHub noreply addresses, ``[[people]]``), then a
+    unique e-mail local part equal to the login, then the exact name; an e-mail owner by address."""
+
     def __init__(self, graph: RepoGraph):
         self.by_login: dict[str, Node] = {}
         self.by_name: dict[str, Node] = {}
         self.by_email: dict[str, Node] = {}
         local: dict[str, list[Node]] = {}
         for person in sorted(graph.of_label(Label.PERSON), key=lambda n: n.key):
-            if person.get("github"):
-                self.by_login.setdefault(str(person["github"]).lower(), person)
+            if person.get("kind", "human") != "human":
+                continue  # bots and agents are never the owners CODEOWNERS means
+            for login in [*(person.get("logins") or []), person.get("github")]:
+                if login:
+                    self.by_login.setdefault(str(login).lower(), person)
             if person.get("name"):
                 self.by_name.setdefault(str(person["name"]).casefold(), person)
             for email in person.get("emails") or []:
@@ -179,7 +186,14 @@ class _PersonIndex:
         if kind == "email":
             return self.by_email.get(owner.lower())
         login = owner[1:].lower()
-        return self.by_login.get(login) or self.by_name.get(login) or self.by_local.get(login)
+        person = self.by_login.get(login)
+        if person is None:
+            person = self.by_local.get(login) or self.by_name.get(login)
+            if person is not None:  # the login is theirs from now on: --leaving @login finds them
+                person.props["logins"] = sorted({*(person.get("logins") or []), login})
+                person.props["github"] = person.get("github") or login
+                self.by_login[login] = person
+        return person
 
 
 def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
@@ -202,10 +216,11 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
         else:
             node = people.find(owner, kind)
             if node is None:
+                login = owner[1:].lower() if kind == "user" else None
                 node = graph.add_node(
                     Label.PERSON, owner.lower() if kind == "email" else owner, name=owner, kind="human",
-                    emails=[owner.lower()] if kind == "email" else [], aliases=[owner],
-                    github=owner[1:].lower() if kind == "user" else None, last_active=None, commits=0,
+                    emails=[owner.lower()] if kind == "email" else [], aliases=[owner], names=[],
+                    logins=[login] if login else [], github=login, last_active=None, commits=0,
                     declared_only=True,
                 )
             handles = list(node.get("owner_handles") or [])

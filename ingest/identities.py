@@ -47,11 +47,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from cairn.graph.identity import NOREPLY_RE, github_login, normalise_email, normalise_name  # noqa: F401 (re-exported)
 from cairn.ingest.config import IdentitySettings
 
 HUMAN, BOT, AGENT = "human", "bot", "agent"
@@ -103,7 +103,6 @@ PLACEHOLDER_NAMES = frozenset({
     "none", "null", "nobody", "localhost", "test", "your name", "yourname", "name", "me", "dev", "developer",
 })
 
-NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _CONTACT_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
 
@@ -152,35 +151,8 @@ class Classifier:
         return HUMAN
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().strip("<>").strip().lower()
-
-
 def is_valid_email(email: str) -> bool:
     return bool(_EMAIL_RE.match(email))
-
-
-def github_login(email: str) -> str | None:
-    """The GitHub login behind a noreply address, lower-cased; None for any other address."""
-    match = NOREPLY_RE.match(email.strip())
-    return match.group(1).lower() if match else None
-
-
-#: Letters that Unicode does not decompose into a base letter and a mark, folded by hand (NFKD leaves "ł" alone).
-_FOLD = str.maketrans({
-    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ß": "ss", "ẞ": "SS",
-    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ı": "i", "ħ": "h", "Ħ": "H",
-    "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T", "ƒ": "f", "ŋ": "n", "Ŋ": "N", "ĸ": "k",
-})
-
-
-def normalise_name(name: str) -> str:
-    """Case, diacritics, punctuation and spacing folded away: "José  O'Neil" -> "jose o neil",
-    "Bartłomiej Płotka" -> "bartlomiej plotka"."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = re.findall(r"\w+", stripped.casefold().translate(_FOLD))
-    return " ".join(words)
 
 
 def mergeable_name(name: str) -> str | None:

@@ -34,7 +34,10 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from cairn.graph.model import RepoGraph
 
 PROGRAMMING, MARKUP, DATA, PROSE = "programming", "markup", "data", "prose"
 COUNTED_TYPES = frozenset({PROGRAMMING, MARKUP})
@@ -354,3 +357,18 @@ def truck_factor_scope(path: str, language: str | None, attributes: Mapping[str,
     if reason:
         return False, reason
     return True, None
+
+
+def mark_truck_factor_scope(graph: "RepoGraph", attributes: Mapping[str, Mapping[str, bool]] | None = None) -> dict[str, int]:
+    """Set ``linguist_counted`` (and ``linguist_reason`` when not) on every File node; returns the counts of reasons."""
+    from cairn.graph.model import Label
+
+    attributes = attributes or {}
+    left_out: dict[str, int] = {}
+    for node in graph.of_label(Label.FILE):
+        counted, why = truck_factor_scope(node.key, node.get("language"), attributes.get(node.key))
+        node.props["linguist_counted"] = counted
+        node.props["linguist_reason"] = why
+        if why:
+            left_out[why] = left_out.get(why, 0) + 1
+    return left_out

@@ -10,8 +10,9 @@ rest. A review record says that a reviewer reviewed some files::
      "pull_request": "#123", "submitted_at": "2026-11-20T10:00:00Z"}
 
 ``add_review_records`` resolves the reviewer to a Person of the graph (by
-e-mail, GitHub login, alias or normalised name; a new human Person when
-nobody matches), adds one review to their KNOWS edge of each named File that
+e-mail, GitHub login, alias or normalised name, then a login equal to the
+local part of exactly one person's e-mail, which becomes their login; a new
+human Person when nobody matches), adds one review to their KNOWS edge of each named File that
 exists (creating a review-only edge, ``doa`` None, where they had none), and
 moves their ``last_active`` forward. Bots and agents get no credit. The
 records are kept by the store beside the graph, so every re-ingest applies
@@ -47,11 +48,12 @@ def _iso(value: str | None) -> str | None:
 
 def _person_index(graph: RepoGraph) -> dict[str, Any]:
     index: dict[str, Any] = {}
-    for person in graph.of_label(Label.PERSON):
+    local: dict[str, set[str]] = {}
+    people = sorted(graph.of_label(Label.PERSON), key=lambda n: n.key)
+    for person in people:
         keys = [person.key, *(person.get("emails") or [])]
         keys += [normalise_name(str(person.get("name") or ""))]
-        if person.get("github"):
-            keys += [str(person["github"]).lower()]
+        keys += [str(login).lower() for login in [*(person.get("logins") or []), person.get("github")] if login]
         for alias in person.get("aliases") or []:
             contact = parse_contact(str(alias))
             if contact:
@@ -59,7 +61,26 @@ def _person_index(graph: RepoGraph) -> dict[str, Any]:
         for key in keys:
             if key:
                 index.setdefault(str(key).lower(), person)
+        for email in person.get("emails") or []:
+            local.setdefault(str(email).lower().split("@", 1)[0], set()).add(person.id)
+    # A login equal to the local part of exactly one person's e-mail is that person's login.
+    by_id = {p.id: p for p in people}
+    for part, ids in local.items():
+        if len(ids) == 1 and part:
+            index.setdefault(f"login:{part}", by_id[next(iter(ids))])
     return index
+
+
+def _find(people: dict[str, Any], name: str, email: str) -> Any:
+    candidates = [normalise_email(email), github_login(email) or "", name.lower(), normalise_name(name)]
+    person = next((people[c] for c in candidates if c and c in people), None)
+    if person is None and not email and name:
+        person = people.get(f"login:{name.lower()}")
+        if person is not None:  # the reviewer's login is this person's from now on
+            person.props["logins"] = sorted({*(person.get("logins") or []), name.lower()})
+            person.props["github"] = person.get("github") or name.lower()
+            people[name.lower()] = person
+    return person
 
 
 def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> list[str]:
@@ -80,13 +101,14 @@ def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> l
         if classifier.kind(name, email) != "human":
             continue  # bots and agents hold no knowledge, reviewing or not
         candidates = [normalise_email(email), github_login(email) or "", name.lower(), normalise_name(name)]
-        person = next((people[c] for c in candidates if c and c in people), None)
+        person = _find(people, name, email)
         when = _iso(record.get("submitted_at"))
         if person is None:
             key = normalise_email(email) if email else f"review:{name.lower()}"
+            login = github_login(email) if email else name.lower()
             person = graph.add_node(Label.PERSON, key, name=name, emails=[normalise_email(email)] if email else [],
-                                    aliases=[raw], kind="human", github=None if email else name.lower(),
-                                    last_active=when, commits=0)
+                                    aliases=[raw], kind="human", github=login, logins=[login] if login else [],
+                                    names=[name] if email else [], last_active=when, commits=0)
             for c in candidates:
                 if c:
                     people[c] = person
