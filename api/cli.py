@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "cairn.api.commands.ingest",
     "cairn.api.commands.deps",
     "cairn.api.commands.ownership",
+    "cairn.api.commands.people",
     "cairn.api.commands.decisions",
     "cairn.api.commands.query",
     "cairn.api.commands.pr",

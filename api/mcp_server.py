@@ -128,11 +128,19 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
         return _call(explore.component_card, graphs.get(repository), component)
 
     @tool
-    def bus_factor(component: str | None = None, leaving: list[str] | None = None, repository: str | None = None) -> dict[str, Any]:
-        """Truck factor of the repository (or one component), knowledge holders, and what happens if the people in
-        `leaving` (ids, names or e-mails) leave."""
+    def bus_factor(component: str | None = None, leaving: list[str] | None = None, path: str | None = None,
+                   repository: str | None = None) -> dict[str, Any]:
+        """Truck factor of the repository (or one component, or the files under `path`), knowledge holders, and what
+        happens if the people in `leaving` (names, e-mails or @logins) leave."""
         ownership = _colleague("cairn.queries.ownership", "the bus factor analysis")
-        return _call(ownership.bus_factor, graphs.get(repository), component=component, leaving=list(leaving or []))
+        return _call(ownership.bus_factor, graphs.get(repository), component=component, leaving=list(leaving or []), path=path)
+
+    @tool
+    def people(repository: str | None = None) -> dict[str, Any]:
+        """Everyone in the history: kind (human, bot, agent), the names, e-mails and GitHub logins merged into each
+        person, commits, last activity, and pairs that look like one person but were not merged."""
+        people_queries = _colleague("cairn.queries.people", "the people list")
+        return _call(people_queries.people, graphs.get(repository))
 
     @tool
     def decisions(repository: str | None = None) -> dict[str, Any]:

@@ -24,6 +24,7 @@ class FileChange:
     path: str  # the path after the change (before, for a deletion)
     old_path: str | None = None
     binary: bool = False
+    lines_changed: int = 0  # lines added plus lines removed (0 for binary files and pure renames)
 
 
 @dataclass
@@ -80,8 +81,10 @@ def parse_unified_diff(text: str) -> ParsedDiff:
                 remaining_new -= 1
             elif tag == "-":
                 remaining_old -= 1
+                current.lines_changed += 1
             elif tag == "+":
                 remaining_new -= 1
+                current.lines_changed += 1
         elif line.startswith("--- "):
             if i + 1 >= len(lines) or not lines[i + 1].startswith("+++ "):
                 raise MalformedDiff(f"line {i + 1}: '---' header without a following '+++' header")

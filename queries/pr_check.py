@@ -24,9 +24,13 @@ description neither references a decision (an ADR path, number or title) nor
 gives a written rationale, boundary findings and knowledge-risk findings are
 raised one severity step (info → warn → block).
 
-Suggested reviewers are the top human knowledge holders of the touched
-components, then their declared owners, never an author of the change nor a
-departed person.
+Suggested reviewers come from ``queries.reviewers``: the people who know the
+changed files, weighted by the lines changed in each, and the CODEOWNERS of
+those files who hold knowledge there — never an author of the change (under
+any identity), a bot, an agent, nor a departed or inactive person.
+
+The report states at its top whether the stored history is complete
+(``history_complete`` and ``history``: a shallow clone or missing objects).
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ from cairn.ingest.gittree import GitTreeError, resolve_commit
 from cairn.ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
 from cairn.queries.dependencies import module_id
 from cairn.queries.diffs import FileChange, MalformedDiff, parse_unified_diff
+from cairn.queries.ownership import history_completeness
+from cairn.queries.reviewers import suggest_reviewers
 
 SEVERITIES = ("info", "warn", "block")
 GOVERNANCE_FILES = ("cairn.toml", ".importlinter", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
@@ -86,6 +92,7 @@ class ChangeSet:
     base: str | None = None
     head: str | None = None
     changed_modules: set[str] | None = None  # modules whose imports changed; None: compare everything
+    lines_changed: dict[str, int] = field(default_factory=dict)  # path (both names of a rename) -> lines added + removed
 
 
 # -- entry points ---------------------------------------------------------------------
@@ -125,7 +132,8 @@ def check_refs(
     identities = _commit_identities(root, merge_base, head_sha)
     if author:
         identities.append(Identity(*_split_identity(author), "pr-author"))
-    change = ChangeSet(base_graph, head_graph, changes, identities, base=merge_base, head=head_sha, changed_modules=changed_modules)
+    change = ChangeSet(base_graph, head_graph, changes, identities, base=merge_base, head=head_sha, changed_modules=changed_modules,
+                       lines_changed=_lines_changed(root, merge_base, head_sha))
     baseline = _read_baseline_at(root, merge_base, graph)
     return analyse(graph, change, description=description, baseline=baseline)
 
@@ -185,7 +193,12 @@ def check_diff(
         raise PRCheckError(f"{exc}; re-ingest the repository") from None
     _save_quietly(cache)
     identities = [Identity(*_split_identity(author), "pr-author")] if author else []
-    change = ChangeSet(base_graph, head_graph, parsed.changes, identities, base=base, head=None, changed_modules=changed_modules)
+    lines = {}
+    for c in parsed.changes:
+        for p in filter(None, (c.path, c.old_path)):
+            lines[p] = lines.get(p, 0) + c.lines_changed
+    change = ChangeSet(base_graph, head_graph, parsed.changes, identities, base=base, head=None, changed_modules=changed_modules,
+                       lines_changed=lines)
     return analyse(graph, change, description=description, baseline=_read_baseline_at(root, base, graph))
 
 
@@ -231,9 +244,16 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, description: str | None, ba
                     f["message"] += f" [severity raised from {f['severity']}: agent-authored change without a rationale or ADR reference]"
                     f["severity"] = raised
     authors = [i for i in change.identities if i.role in ("author", "co-author", "pr-author", "committer")]
-    reviewers = suggest_reviewers(stored, touched, change.changes, components, authors)
+    changed = dict(change.lines_changed)
+    for c in change.changes:
+        for p in filter(None, (c.path, c.old_path)):
+            changed.setdefault(p, 0)
+    reviewers = suggest_reviewers(stored, changed, authors)
     verdict = "block" if any(f["severity"] == "block" for f in findings) else "warn" if any(f["severity"] == "warn" for f in findings) else "pass"
+    history_complete, history = history_completeness(stored)
     return {
+        "history_complete": history_complete,
+        "history": history,
         "verdict": verdict,
         "base": change.base,
         "head": change.head,
@@ -417,61 +437,6 @@ def find_rationale(description: str | None, stored: RepoGraph) -> dict[str, Any]
     return {"present": bool(references) or written, "decision_references": sorted(set(references)), "written_rationale": written}
 
 
-def _person_index(stored: RepoGraph) -> dict[str, Any]:
-    index = {}
-    for p in stored.of_label(Label.PERSON):
-        for alias in [p.key, p.get("name"), *(p.get("emails") or []), *(p.get("aliases") or [])]:
-            if alias:
-                index[str(alias).lower()] = p
-    return index
-
-
-def suggest_reviewers(stored: RepoGraph, touched: list[dict[str, Any]], changes: list[FileChange],
-                      components: ComponentMap, authors: list[Identity]) -> list[str]:
-    people = _person_index(stored)
-    excluded: set[str] = set()
-    for a in authors:
-        for alias in (a.name, a.email):
-            if alias and alias.lower() in people:
-                excluded.add(people[alias.lower()].key)
-            if alias:
-                excluded.add(alias.lower())
-    from cairn.queries.ownership import gone_people
-
-    gone = gone_people(stored)  # departed or inactive: they cannot review
-
-    def usable(name: str, active: bool | None = None) -> str | None:
-        if active is False:
-            return None
-        person = people.get(name.lower())
-        if person is None:
-            return None if name.lower() in excluded else name
-        if person.key in excluded or person.get("kind", "human") != "human" or person.id in gone:
-            return None
-        return person.get("name") or person.key
-
-    ranked: list[str] = []
-    for comp in touched:
-        for holder in sorted(comp["knowledge_holders"], key=lambda h: -(h.get("share") or 0)):
-            name = usable(str(holder.get("person", "")), holder.get("active"))
-            if name and name not in ranked:
-                ranked.append(name)
-    touched_files = {p for c in changes for p in (c.path, c.old_path) if p}
-    owners: list[str] = []
-    for e in stored.of_type(Rel.OWNS):
-        target = stored.nodes.get(e.target)
-        if target is None or (target.label is Label.FILE and target.key not in touched_files) or (
-            target.label is Label.COMPONENT and target.key not in {c["name"] for c in touched}
-        ):
-            continue
-        owner = stored.nodes[e.source]
-        label = owner.get("name") or owner.key
-        name = usable(str(label)) if owner.label is Label.PERSON else str(label)
-        if name and name not in ranked and name not in owners:
-            owners.append(name)
-    return (ranked[:5] + owners)[:8]
-
-
 # -- plumbing ------------------------------------------------------------------------
 
 def _git(root: Path, *args: str, text: bool = True) -> Any:
@@ -497,6 +462,31 @@ def _changed_files(root: Path, base: str, head: str) -> list[FileChange]:
             changes.append(FileChange(status_names.get(status[0], "modified"), fields[i + 1]))
             i += 2
     return changes
+
+
+def _lines_changed(root: Path, base: str, head: str) -> dict[str, int]:
+    """Lines added plus removed per path (both names of a rename), from ``git diff --numstat``."""
+    out = _git(root, "-c", "core.quotepath=off", "diff", "--numstat", "-z", "-M", base, head)
+    lines: dict[str, int] = {}
+    fields = (out or "").split("\0")
+    i = 0
+    while i < len(fields):
+        record = fields[i]
+        parts = record.split("\t")
+        if len(parts) < 3:
+            i += 1
+            continue
+        added, removed, path = parts[0], parts[1], parts[2]
+        count = (int(added) if added.isdigit() else 0) + (int(removed) if removed.isdigit() else 0)  # "-": binary
+        if path:
+            lines[path] = count
+            i += 1
+        else:  # a rename: the old and the new name follow as fields of their own
+            for name in fields[i + 1:i + 3]:
+                if name:
+                    lines[name] = count
+            i += 3
+    return lines
 
 
 def _commit_identities(root: Path, base: str, head: str) -> list[Identity]:

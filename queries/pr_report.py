@@ -19,6 +19,9 @@ def _cell(text: Any) -> str:
 def pr_markdown(report: dict[str, Any]) -> str:
     verdict = report["verdict"]
     lines = [MARKER, f"## {ICON.get(verdict, '')} Cairn: {verdict}", ""]
+    if report.get("history_complete") is False:
+        warnings = (report.get("history") or {}).get("warnings") or ["the stored history is incomplete"]
+        lines += [f"{ICON['warn']} **History incomplete**: " + "; ".join(warnings) + ". Knowledge figures and reviewers may miss people.", ""]
     agent = report.get("agent") or {}
     if agent.get("detected"):
         lines.append("**Agent-authored change.** " + "; ".join(agent.get("evidence", [])) + ".")
@@ -63,5 +66,12 @@ def pr_markdown(report: dict[str, Any]) -> str:
         lines += ["", "</details>", ""]
     reviewers = report.get("suggested_reviewers") or []
     lines.append("### Suggested reviewers")
-    lines.append(", ".join(reviewers) if reviewers else "No human knowledge holder found for the touched components.")
+    if not reviewers:
+        lines.append("No human knowledge holder found for the changed files.")
+    for r in reviewers:
+        if isinstance(r, str):
+            lines.append(f"- {r}")
+        else:
+            why = "; ".join(r.get("reasons") or [])
+            lines.append(f"- **{_cell(r.get('name'))}**" + (f" — {_cell(why)}" if why else ""))
     return "\n".join(lines) + "\n"

@@ -48,7 +48,11 @@ def pr_check(
     elif format is OutputFormat.sarif:
         from cairn.queries.reports import sarif_report
 
-        print_json(sarif_report(report["findings"], tool_rules=None))
+        sarif = sarif_report(report["findings"], tool_rules=None)
+        for run in sarif.get("runs", []):  # the history's completeness travels with the results
+            run.setdefault("properties", {}).update(history_complete=report.get("history_complete", True),
+                                                    history=report.get("history") or {})
+        print_json(sarif)
     else:
         typer.echo(pr_markdown(report), nl=False)
     if is_blocking(report):

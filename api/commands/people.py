@@ -1,0 +1,47 @@
+"""``cairn people``: every person Cairn resolved, with the identities merged into each and likely duplicates."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
+from cairn.queries.people import people as people_report
+
+
+def register(app: typer.Typer) -> None:
+    app.command("people")(people)
+
+
+def people(
+    store: Optional[str] = StoreOption,
+    repo: Optional[str] = RepoOption,
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+) -> None:
+    """Who is who: each person with kind, names, e-mails, logins, commits and last activity, and likely duplicates.
+
+    Fix a split person with a [[people]] entry in cairn.toml (name and aliases) and ingest again.
+    """
+    if format not in (OutputFormat.json, OutputFormat.table):
+        raise CairnError(f"--format {format.value} is not available for people (use json or table)")
+    with opened_store(store) as st:
+        graph = load_repo_graph(st, repo)
+    report = people_report(graph)
+    if format is OutputFormat.json:
+        print_json(report)
+        return
+    table = Table(title=f"People of {report['repository']}", title_justify="left")
+    for col in ("name", "kind", "commits", "last active", "e-mails", "logins", "other names"):
+        table.add_column(col, justify="right" if col == "commits" else "left")
+    for p in report["people"]:
+        others = [n for n in p["names"] if n != p["name"]]
+        table.add_row(
+            p["name"], p["kind"] + (" (CODEOWNERS only)" if p["declared_only"] else ""), str(p["commits"]),
+            (p["last_active"] or "")[:10], ", ".join(p["emails"][:3]) + (" …" if len(p["emails"]) > 3 else ""),
+            ", ".join("@" + x for x in p["logins"]), ", ".join(others[:3]),
+        )
+    console.print(table)
+    for note in report["notes"]:
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
