@@ -316,7 +316,8 @@ def resolve_identities(
                 logins.add(login)
 
         def best(counts: dict[str, int]) -> str | None:
-            return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+            # the most used; on a tie the spelling with diacritics ("Płotka" over "Plotka"), then the alphabet
+            return min(counts, key=lambda k: (-counts[k], k.isascii(), k)) if counts else None
 
         display = (entries[0].name if entries else None) or best(name_weight) or best(email_weight) or "(unknown)"
         valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not github_login(e)}

@@ -11,7 +11,8 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
   such as "alice" and "Alice" are never merged on their own);
 * the same e-mail local part (``jane@work.example`` and ``jane@home.example``),
   or a GitHub login equal to another person's e-mail local part;
-* full names one letter apart ("Julius Volz" / "Julius Voltz").
+* full names one letter apart ("Julius Volz" / "Julius Voltz"; names with
+  digits or initials are left out of this one).
 
 Only humans are compared: bots and agents hold no knowledge either way.
 """
@@ -103,8 +104,9 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # full names one letter apart, compared within blocks that share their first three letters
     blocks: dict[str, list[tuple[int, str]]] = {}
     for i, names in enumerate(folded):
-        for name in names:
-            if name.count(" ") >= 1 and len(name) >= 8:
+        for name in names:  # full names of words only ("Helper 1" and "Helper 2" are different people)
+            words = name.split()
+            if len(words) >= 2 and len(name) >= 8 and all(w.isalpha() and len(w) >= 2 for w in words):
                 blocks.setdefault(name[:3], []).append((i, name))
     for block in blocks.values():
         for (i, a), (j, b) in combinations(block, 2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
@@ -48,7 +49,7 @@ def _names(people: list[str], limit: int = 4) -> str:
 def _print_tables(report: dict[str, Any]) -> None:
     if report.get("history_complete") is False:
         for warning in (report.get("history") or {}).get("warnings") or ["the history is incomplete"]:
-            console.print(f"[bold yellow]history incomplete:[/] {warning}", highlight=False, soft_wrap=True)
+            console.print(f"[bold yellow]history incomplete:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     r = report["repository"]
     leaving = f"  (as if {', '.join(r['leaving'])} left)" if r["leaving"] else ""
     console.print(
@@ -59,7 +60,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     )
     for note in r["notes"]:
         if note not in (report.get("history") or {}).get("warnings", []):
-            console.print(f"[yellow]note:[/] {note}", highlight=False)
+            console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     drill = report.get("path")
     if drill is not None:
         console.print(

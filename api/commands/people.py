@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
@@ -33,15 +34,18 @@ def people(
         print_json(report)
         return
     table = Table(title=f"People of {report['repository']}", title_justify="left")
-    for col in ("name", "kind", "commits", "last active", "e-mails", "logins", "other names"):
-        table.add_column(col, justify="right" if col == "commits" else "left")
+    for col in ("name", "kind", "commits", "last active"):
+        table.add_column(col, justify="right" if col == "commits" else "left", no_wrap=True)
+    table.add_column("identities", overflow="fold")
     for p in report["people"]:
         others = [n for n in p["names"] if n != p["name"]]
+        identities = ["@" + x for x in p["logins"]] + p["emails"] + [f'"{n}"' for n in others]
+        if p["declared_only"]:
+            identities.append("(only in CODEOWNERS)")
         table.add_row(
-            p["name"], p["kind"] + (" (CODEOWNERS only)" if p["declared_only"] else ""), str(p["commits"]),
-            (p["last_active"] or "")[:10], ", ".join(p["emails"][:3]) + (" …" if len(p["emails"]) > 3 else ""),
-            ", ".join("@" + x for x in p["logins"]), ", ".join(others[:3]),
+            escape(p["name"]), p["kind"], str(p["commits"]),
+            (p["last_active"] or "")[:10], escape(", ".join(identities)),
         )
     console.print(table)
     for note in report["notes"]:
-        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
