@@ -300,3 +300,51 @@ def test_incomplete_history_is_said_everywhere_and_never_a_traceback(broken, tmp
             assert "History incomplete" in done.stdout
         else:
             assert json.loads(done.stdout)["runs"][0]["properties"]["history_complete"] is False
+
+
+# -- the same answers over HTTP and MCP ---------------------------------------------------------------------
+
+
+def test_people_and_drill_down_over_http(mesh):
+    import httpx
+
+    from explore_fixtures import LiveServer
+
+    _, store = mesh
+    expected = as_json("people", store=store)
+    with LiveServer(store) as live, httpx.Client(base_url=live.url + "/api/v1", timeout=60) as http:
+        response = http.get("/repositories/mesh/people")
+        assert response.status_code == 200 and response.json() == expected
+        missing = http.get("/repositories/nope/people")
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
+        drill = http.get("/bus-factor", params={"path": "storage/remote", "leaving": "@juliusv"}).json()
+        assert drill["path"]["truck_factor_people"] == ["Rita Remote"] and drill["repository"]["leaving"] == ["Julius Volz"]
+        assert http.get("/bus-factor", params={"path": "nowhere"}).status_code == 422
+
+
+def test_people_as_an_mcp_tool(mesh):
+    _, store = mesh
+    proc = subprocess.Popen([CAIRN, "mcp", "--store", str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+    def request(ident: int, method: str, params: dict) -> dict:
+        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": ident, "method": method, "params": params}) + "\n")
+        proc.stdin.flush()
+        while True:
+            message = json.loads(proc.stdout.readline())
+            if message.get("id") == ident:
+                return message
+
+    try:
+        request(1, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
+        result = request(2, "tools/call", {"name": "people", "arguments": {}})["result"]
+        assert not result.get("isError"), result
+        payload = result.get("structuredContent") or json.loads(result["content"][0]["text"])
+        assert payload == as_json("people", store=store)
+        result = request(3, "tools/call", {"name": "bus_factor", "arguments": {"path": "storage/remote/"}})["result"]
+        payload = result.get("structuredContent") or json.loads(result["content"][0]["text"])
+        assert payload["path"]["files"] == 2
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
