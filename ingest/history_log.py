@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -75,12 +76,13 @@ class Identities:
 
 
 def _clean(text: str) -> str:
-    """Undo surrogate escapes from non-UTF-8 bytes: names are shown, so they get replacement characters."""
+    """Undo surrogate escapes from non-UTF-8 bytes (names are shown, so they get replacement characters), and
+    compose accents the one way (NFC), so "Neuhäuser" typed on two systems is one spelling."""
     try:
         text.encode("utf-8")
-        return text
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 @dataclass

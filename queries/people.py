@@ -9,8 +9,11 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
 
 * the same name once case, spacing and diacritics are folded (one-word names
   such as "alice" and "Alice" are never merged on their own);
-* the same e-mail local part (``jane@work.example`` and ``jane@home.example``),
-  or a GitHub login equal to another person's e-mail local part;
+* the same e-mail local part (``jane.doe@work.example`` and
+  ``jane.doe@home.example``) when the names agree too: one of them is a single
+  word, or they share a surname ("Nick Zaccardi" / "Nicholas Zaccardi"), so
+  that alex@one.example and alex@other.example stay apart; or a GitHub login
+  equal to another person's e-mail local part, on the same condition;
 * full names one letter apart ("Julius Volz" / "Julius Voltz"; names with
   digits or initials are left out of this one).
 
@@ -68,6 +71,15 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
+def _names_agree(a: set[str], b: set[str]) -> bool:
+    """Some name of one is a single word, or the two share a surname (a word after the first, 3+ letters)."""
+    if any(" " not in n for n in a | b):
+        return True
+    surnames_a = {w for n in a for w in n.split()[1:] if len(w) >= 3}
+    surnames_b = {w for n in b for w in n.split()[1:] if len(w) >= 3}
+    return bool(surnames_a & surnames_b)
+
+
 def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Pairs of human rows that look like one person (module docstring), each with its reasons."""
     humans = [r for r in rows if r["kind"] == "human"]
@@ -96,10 +108,11 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             add(i, j, f"same name {name!r}" + (" (one-word names are never merged on their own)" if " " not in name else ""))
     for part, members in by_local.items():
         for i, j in combinations(sorted(set(members)), 2):
-            add(i, j, f"same e-mail local part {part!r}")
+            if _names_agree(folded[i], folded[j]):
+                add(i, j, f"same e-mail local part {part!r}")
         for j in by_login.get(part, ()):
             for i in set(members):
-                if i != j:
+                if i != j and _names_agree(folded[i], folded[j]):
                     add(i, j, f"GitHub login {part!r} equals an e-mail local part")
     # full names one letter apart, compared within blocks that share their first three letters
     blocks: dict[str, list[tuple[int, str]]] = {}
