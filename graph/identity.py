@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: Names that many different people use; never merged by name.
+PLACEHOLDER_NAMES = frozenset({
+    "", "root", "unknown", "admin", "administrator", "user", "ubuntu", "ec2user", "vagrant", "git", "github",
+    "none", "null", "nobody", "localhost", "test", "your name", "yourname", "name", "me", "dev", "developer",
+})
+
 NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
 
 

@@ -12,10 +12,11 @@ rule without owners leaves the files it matches unowned. A line with invalid
 syntax is skipped, as GitHub does, and reported as a note.
 
 Graph: a Team node per ``@org/team``; ``@user`` and e-mail owners are matched to
-human Person nodes from history (their logins: GitHub noreply addresses and
-``[[people]]``; then the one person whose e-mail local part equals the login,
-who gets that login; then the exact name; e-mails by address) or else get a
-Person node of their own with ``declared_only = true``. OWNS edges go to every
+human Person nodes from history (see ``_PersonIndex``: their logins, then the
+one person who committed under the login as a name, whose e-mail local part
+is the login, or whose folded full name is the login — who then gets that
+login; e-mails by address) or else get a Person node of their own with
+``declared_only = true``. OWNS edges go to every
 File node an owner is declared for (props ``codeowners`` (the file), ``line``, ``pattern``),
 and to a Component when the owner is declared for *every* file of it (a
 component with no files gets none).
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from pathspec.patterns import GitWildMatchPattern
 
+from cairn.graph.identity import normalise_name
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -161,26 +163,37 @@ def read_codeowners(root: Path) -> CodeOwners:
 
 
 class _PersonIndex:
-    """Who an owner is: ``@login`` by the person's logins (GitHub noreply addresses, ``[[people]]``), then a
-    unique e-mail local part equal to the login, then the exact name; an e-mail owner by address."""
+    """Who an owner is. ``@login``, in order: a person's logins (GitHub noreply addresses, ``[[people]]``,
+    ``.mailmap``); the one person who committed under that login as a name ("juliusv"); the one person
+    whose e-mail local part is the login; the one person whose full name, folded and without spaces, is the
+    login ("Rémy Léone" for ``@remyleone``). An e-mail owner: by address. Whoever is found by the login
+    gets it as theirs."""
 
     def __init__(self, graph: RepoGraph):
         self.by_login: dict[str, Node] = {}
-        self.by_name: dict[str, Node] = {}
         self.by_email: dict[str, Node] = {}
-        local: dict[str, list[Node]] = {}
+        self.fallbacks: list[dict[str, Node]] = []
+        names: dict[str, set[str]] = {}
+        local: dict[str, set[str]] = {}
+        joined: dict[str, set[str]] = {}
+        people: dict[str, Node] = {}
         for person in sorted(graph.of_label(Label.PERSON), key=lambda n: n.key):
             if person.get("kind", "human") != "human":
                 continue  # bots and agents are never the owners CODEOWNERS means
+            people[person.id] = person
             for login in [*(person.get("logins") or []), person.get("github")]:
                 if login:
                     self.by_login.setdefault(str(login).lower(), person)
-            if person.get("name"):
-                self.by_name.setdefault(str(person["name"]).casefold(), person)
+            for name in {str(n) for n in [person.get("name"), *(person.get("names") or [])] if n}:
+                names.setdefault(name.strip().lower(), set()).add(person.id)
+                folded = normalise_name(name).replace(" ", "")
+                if " " in name.strip() and len(folded) >= 4:
+                    joined.setdefault(folded, set()).add(person.id)
             for email in person.get("emails") or []:
                 self.by_email.setdefault(email.lower(), person)
-                local.setdefault(email.lower().split("@", 1)[0], []).append(person)
-        self.by_local = {k: v[0] for k, v in local.items() if len({n.key for n in v}) == 1}
+                local.setdefault(email.lower().split("@", 1)[0], set()).add(person.id)
+        for table in (names, local, joined):  # each only where exactly one person matches
+            self.fallbacks.append({k: people[next(iter(v))] for k, v in table.items() if len(v) == 1})
 
     def find(self, owner: str, kind: str) -> Node | None:
         if kind == "email":
@@ -188,7 +201,7 @@ class _PersonIndex:
         login = owner[1:].lower()
         person = self.by_login.get(login)
         if person is None:
-            person = self.by_local.get(login) or self.by_name.get(login)
+            person = next((table[login] for table in self.fallbacks if login in table), None)
             if person is not None:  # the login is theirs from now on: --leaving @login finds them
                 person.props["logins"] = sorted({*(person.get("logins") or []), login})
                 person.props["github"] = person.get("github") or login

@@ -59,8 +59,8 @@ from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import git
 from cairn.ingest.history_log import ADDS, DELIVERIES, LAST, REVIEWS, Identities, LogParser, LogStatus, read_log
 from cairn.ingest.identities import (
-    HUMAN, Classifier, DeclaredPerson, Mailmap, Person, check_mailmap, github_login, is_valid_email, normalise_email,
-    parse_contact, read_mailmap, resolve_identities,
+    HUMAN, Classifier, DeclaredPerson, Mailmap, Person, check_mailmap, github_login, is_valid_email,
+    logins_from_pull_requests, normalise_email, parse_contact, read_mailmap, resolve_identities,
 )
 
 #: ``progress(commits_read, total_commits)``
@@ -307,6 +307,14 @@ def _finish(root: Path, history: History, ids: Identities, parser: LogParser, ma
             if logins - set(p.logins):  # a noreply address mailmapped away still names the GitHub user
                 p.logins = sorted(set(p.logins) | logins)
                 p.github = p.github or p.logins[0]
+    if parser.pull_requests:  # "Merge pull request #N from login/…": the login of the branch's author
+        head = git(root, "rev-parse", "HEAD").stdout.strip()
+        held = {login: i for i, p in enumerate(people) for login in p.logins}
+        for index, logins in logins_from_pull_requests(parser.pull_request_authors(head), person_of, people).items():
+            mine = {login for login in logins if held.get(login, index) == index}
+            if mine - set(people[index].logins):
+                people[index].logins = sorted(set(people[index].logins) | mine)
+                people[index].github = people[index].github or people[index].logins[0]
     history.people = [PersonHistory(p) for p in people]
     for raw_idx, person_idx in enumerate(person_of):
         ph = history.people[person_idx]

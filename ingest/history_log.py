@@ -34,9 +34,9 @@ from cairn.ingest.identities import AGENT, HUMAN, Classifier, parse_contact
 CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
 REVIEW_KEYS = ("reviewed-by",)
 _TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
-# Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, trailers.
+# Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, subject, trailers.
 LOG_FORMAT = (
-    "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f"
+    "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f%s%x1f"
     f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
 )
 CHUNK_CHARS = 1 << 20
@@ -46,6 +46,8 @@ ADDS, DELIVERIES, LAST, REVIEWS = 0, 1, 2, 3
 
 _MISSING_MARKERS = ("unable to read", "bad object", "missing blob", "missing tree", "missing commit",
                     "invalid object", "could not read", "does not point to a valid object", "bad tree object")
+_PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
+_TRAILER_PREFIX = re.compile(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)
 _OBJECT_ID = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
 
 
@@ -102,6 +104,9 @@ class LogParser:
     last_active: dict[int, int] = field(default_factory=dict)
     commits_by: dict[int, int] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
+    #: commit -> (parents, author identity), and ("login", second parent) of "Merge pull request #N from login/…"
+    graph: dict[str, tuple[str, int]] = field(default_factory=dict)
+    pull_requests: list[tuple[str, str]] = field(default_factory=list)
     newest: int = 0
     commits: int = 0
     merges: int = 0
@@ -171,10 +176,10 @@ class LogParser:
             first = tok[0]
             if first == "\x1e":
                 fields = tok[1:].split("\x1f")
-                if len(fields) < 9:
+                if len(fields) < 10:
                     credit = False
                     continue
-                sha, parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:9]
+                sha, parents, a_name, a_email, a_time, c_name, c_email, c_time, subject, trailers = fields[:10]
                 seen.add(sha)
                 self.commits += 1
                 author = intern(a_name, a_email)
@@ -191,9 +196,14 @@ class LogParser:
                     key = (c_name, c_email)
                     if committed > committer_seen.get(key, -1):
                         committer_seen[key] = committed
+                self.graph[sha] = (parents, author)
                 if " " in parents:
                     self.merges += 1
                     credit = False
+                    if subject.startswith("Merge pull request #"):
+                        match = _PULL_REQUEST.match(subject)
+                        if match:
+                            self.pull_requests.append((match.group(1).lower(), parents.split(" ")[1]))
                     continue
                 credit = True
                 commits_by[author] = commits_by.get(author, 0) + 1
@@ -223,6 +233,30 @@ class LogParser:
         self._author, self._when, self._credit, self._reviewers = author, when, credit, reviewers
         self._pending, self._status, self._old_path = pending, status, old_path
 
+    def pull_request_authors(self, head: str, max_commits: int = 100) -> list[tuple[str, list[int]]]:
+        """For each GitHub pull-request merge, the login it came from and the authors of its branch's commits.
+
+        The branch is walked from the merge's second parent along first parents until the main line (the
+        first-parent chain from ``head``) is reached.
+        """
+        graph = self.graph
+        mainline: set[str] = set()
+        commit = head
+        while commit in graph and commit not in mainline:
+            mainline.add(commit)
+            commit = graph[commit][0].split(" ")[0]
+        out = []
+        for login, tip in self.pull_requests:
+            authors, commit, steps = [], tip, 0
+            while commit in graph and commit not in mainline and steps < max_commits:
+                parents, author = graph[commit]
+                if " " not in parents:
+                    authors.append(author)
+                commit, steps = parents.split(" ")[0], steps + 1
+            if authors and commit in mainline:  # a branch that never meets the main line says nothing sure
+                out.append((login, authors))
+        return out
+
     def _trailer_credit(self, trailers: str, author: int, committed: int, reviewers: list[int]) -> list[int]:
         """Who gets review credit from a commit's trailers (co-authors of a squash excepted)."""
         parsed = []
@@ -232,6 +266,8 @@ class LogParser:
             contact = parse_contact(value)
             if contact is None:
                 continue
+            if _TRAILER_PREFIX.match(contact[0]):  # "Co-authored-by: Signed-off-by: Jane <…>", a pasting slip
+                contact = (_TRAILER_PREFIX.sub("", contact[0]), contact[1])
             is_co_author = key.strip().lower() in CO_AUTHOR_KEYS
             co_authors += is_co_author
             parsed.append((contact, is_co_author))

@@ -51,7 +51,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from cairn.graph.identity import NOREPLY_RE, github_login, normalise_email, normalise_name  # noqa: F401 (re-exported)
+from cairn.graph.identity import (  # noqa: F401 (re-exported)
+    NOREPLY_RE, PLACEHOLDER_NAMES, github_login, normalise_email, normalise_name,
+)
 from cairn.ingest.config import IdentitySettings
 
 HUMAN, BOT, AGENT = "human", "bot", "agent"
@@ -97,11 +99,6 @@ BUILTIN_BOTS: tuple[str, ...] = (
 #: ending in "bot" ("Sam Talbot") is a person.
 BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot)$")
 
-#: Names that many different people use; never merged by name.
-PLACEHOLDER_NAMES = frozenset({
-    "", "root", "unknown", "admin", "administrator", "user", "ubuntu", "ec2user", "vagrant", "git", "github",
-    "none", "null", "nobody", "localhost", "test", "your name", "yourname", "name", "me", "dev", "developer",
-})
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _CONTACT_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
@@ -342,6 +339,30 @@ def resolve_identities(
             person_of[m] = len(people)
         people.append(person)
     return people, person_of
+
+
+def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_of: list[int], people: list[Person],
+                              *, agreement: float = 0.8) -> dict[int, set[str]]:
+    """GitHub logins learned from "Merge pull request #N from LOGIN/branch" merges: person index -> logins.
+
+    A merge votes only when every human commit on its branch is by one person (a branch that carries
+    other people's work — a release branch, a rebase onto someone's commits — votes for nobody); a login
+    goes to the person with at least ``agreement`` of the votes. A branch owner shared by many (the
+    organisation's own branches) spreads its votes and names nobody.
+    """
+    votes: dict[str, dict[int, int]] = {}
+    for login, authors in branches:
+        persons = {person_of[a] for a in authors if people[person_of[a]].kind == HUMAN}
+        if len(persons) == 1:
+            person = next(iter(persons))
+            tally = votes.setdefault(login, {})
+            tally[person] = tally.get(person, 0) + 1
+    out: dict[int, set[str]] = {}
+    for login, tally in votes.items():
+        best = max(tally, key=lambda p: (tally[p], -p))
+        if tally[best] >= agreement * sum(tally.values()):
+            out.setdefault(best, set()).add(login)
+    return out
 
 
 _MAILMAP_RE = re.compile(r"^\s*([^<#]*?)\s*<([^<>]*)>(?:\s*([^<#]*?)\s*<([^<>]*)>)?")

@@ -46,7 +46,9 @@ Beside it, kept separate so the paper's number stays comparable:
   at the top (``history_complete``, ``history``) so no format hides it.
 * declared-vs-actual ownership drift: per component, the CODEOWNERS owners of
   its files (``declared_owners``) and the people among them who neither
-  author nor reviewed any of its files (``declared_owners_without_knowledge``;
+  author nor reviewed any of its files (``declared_owners_without_knowledge``,
+  and among them ``declared_owners_not_in_history``: handles that match
+  nobody in the history, perhaps a person under another name;
   teams are listed as owners but cannot be checked, their members are unknown).
 """
 
@@ -369,10 +371,14 @@ def _path_scope(knowledge: _Knowledge, path: str) -> list[str]:
 def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) -> dict[str, list[str]]:
     owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
     knowers = set().union(*(knowledge.knows_any.get(f, set()) for f in files)) if files else set()
+    without = {o for o in owner_ids if graph.nodes[o].label is Label.PERSON and o not in knowers}
     return {
         "declared_owners": sorted({_owner_handle(graph, o) for o in owner_ids}),
-        "declared_owners_without_knowledge": sorted({_owner_handle(graph, o) for o in owner_ids
-                                                     if graph.nodes[o].label is Label.PERSON and o not in knowers}),
+        "declared_owners_without_knowledge": sorted({_owner_handle(graph, o) for o in without}),
+        # of those, the handles that match nobody in the history: perhaps someone who committed under another
+        # name or e-mail (a [[people]] entry joins them; `cairn people` lists likely candidates)
+        "declared_owners_not_in_history": sorted({_owner_handle(graph, o) for o in without
+                                                  if graph.nodes[o].get("declared_only")}),
     }
 
 

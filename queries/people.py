@@ -15,7 +15,11 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
   that alex@one.example and alex@other.example stay apart; or a GitHub login
   equal to another person's e-mail local part, on the same condition;
 * full names one letter apart ("Julius Volz" / "Julius Voltz"; names with
-  digits or initials are left out of this one).
+  digits or initials are left out of this one);
+* a CODEOWNERS login that matched nobody (a person known only from
+  CODEOWNERS) and appears in someone's folded name ("@brancz" / "Frederic
+  Branczyk"), e-mail local part, or personal e-mail domain
+  (``@jkroepke`` / ``mail@jkroepke.de``).
 
 Only humans are compared: bots and agents hold no knowledge either way.
 """
@@ -25,7 +29,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-from cairn.graph.identity import github_login, normalise_name
+from cairn.graph.identity import PLACEHOLDER_NAMES, github_login, normalise_name
 from cairn.graph.model import Label, Node, RepoGraph
 
 #: E-mail local parts that many different people use.
@@ -34,6 +38,11 @@ GENERIC_LOCAL_PARTS = frozenset({
     "user", "test", "dev-null", "devnull", "support", "team", "office", "webmaster", "postmaster", "nobody",
 })
 MAX_NOTES = 50
+#: Mail providers: their domain says nothing about the person.
+PROVIDER_DOMAINS = frozenset({
+    "gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "mac", "aol", "gmx", "web",
+    "protonmail", "proton", "pm", "mail", "yandex", "qq", "163", "126", "fastmail", "posteo", "users", "example",
+})
 
 
 def _person_row(node: Node) -> dict[str, Any]:
@@ -80,6 +89,30 @@ def _names_agree(a: set[str], b: set[str]) -> bool:
     return bool(surnames_a & surnames_b)
 
 
+def _declared_logins(humans: list[dict[str, Any]], folded: list[set[str]], add: Any) -> None:
+    """Pair people known only from CODEOWNERS with the committers their login points at."""
+    for j, row in enumerate(humans):
+        if not row["declared_only"]:
+            continue
+        for login in row["logins"]:
+            if len(login) < 4:
+                continue
+            for i, other in enumerate(humans):
+                if other["declared_only"]:
+                    continue
+                if any(len(login) >= 5 and login in name.replace(" ", "") for name in folded[i] if " " in name):
+                    add(i, j, f"CODEOWNERS login {login!r} appears in the name {other['name']!r}")
+                for email in other["emails"]:
+                    local, _, domain = email.lower().partition("@")
+                    if github_login(email):
+                        continue
+                    if len(login) >= 5 and login in local and login != local:
+                        add(i, j, f"CODEOWNERS login {login!r} appears in the e-mail {email!r}")
+                    label = domain.split(".")[0]
+                    if label == login and label not in PROVIDER_DOMAINS:
+                        add(i, j, f"CODEOWNERS login {login!r} is the e-mail domain of {email!r}")
+
+
 def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Pairs of human rows that look like one person (module docstring), each with its reasons."""
     humans = [r for r in rows if r["kind"] == "human"]
@@ -104,6 +137,8 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for login in row["logins"]:
             by_login.setdefault(login.lower(), []).append(i)
     for name, members in by_name.items():
+        if name in PLACEHOLDER_NAMES:  # "root", "unknown": many people's machines, nobody in particular
+            continue
         for i, j in combinations(sorted(set(members)), 2):
             add(i, j, f"same name {name!r}" + (" (one-word names are never merged on their own)" if " " not in name else ""))
     for part, members in by_local.items():
@@ -125,6 +160,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for (i, a), (j, b) in combinations(block, 2):
             if i != j and _one_edit_apart(a, b):
                 add(i, j, f"names one letter apart ({a!r} / {b!r})")
+    _declared_logins(humans, folded, add)
     out = []
     for (i, j), why in sorted(reasons.items(), key=lambda item: (-humans[item[0][0]]["commits"] - humans[item[0][1]]["commits"], item[0])):
         a, b = humans[i], humans[j]

@@ -28,12 +28,14 @@ bots, agents, and people who left or have been inactive
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.queries.ownership import gone_people, matches
 
+_CONTACT = re.compile(r"^(.*?)\s*<([^<>]*)>$")
 REVIEW_ONLY_KNOWLEDGE = 0.25
 KNOWLEDGE_SUGGESTIONS = 5
 MAX_SUGGESTIONS = 8
@@ -51,12 +53,17 @@ class _Candidate:
 
 
 def _identity_strings(author: Any) -> list[str]:
+    """The queries that name one author: ``"Name <email>"`` is its name and its e-mail."""
     if isinstance(author, (tuple, list)):
         return [str(a) for a in author if a]
     name, email = getattr(author, "name", None), getattr(author, "email", None)
     if name is not None or email is not None:
         return [str(x) for x in (name, email) if x]
-    return [str(author)] if author else []
+    text = str(author or "").strip()
+    match = _CONTACT.match(text)
+    if match:
+        return [text, *(part.strip() for part in match.groups() if part.strip())]
+    return [text] if text else []
 
 
 def _file_knowledge(graph: RepoGraph, file_ids: set[str]) -> dict[str, list[Any]]:
