@@ -9,11 +9,12 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
 
 * the same name once case, spacing and diacritics are folded (one-word names
   such as "alice" and "Alice" are never merged on their own);
-* the same e-mail local part (``jane.doe@work.example`` and
-  ``jane.doe@home.example``) when the names agree too: one of them is a single
-  word, or they share a surname ("Nick Zaccardi" / "Nicholas Zaccardi"), so
-  that alex@one.example and alex@other.example stay apart; or a GitHub login
-  equal to another person's e-mail local part, on the same condition;
+* the same e-mail local part when it looks personal (``jane.doe@work.example``
+  and ``jane.doe@home.example``, ``lord63``), when the two share a surname
+  ("Nick Zaccardi" / "Nicholas Zaccardi") or when one goes by the local part
+  as a name, so that alex@one.example and alex@other.example stay apart; or a
+  GitHub login equal to another person's e-mail local part, on the same
+  condition;
 * full names one letter apart ("Julius Volz" / "Julius Voltz"; names with
   digits or initials are left out of this one);
 * a CODEOWNERS login that matched nobody (a person known only from
@@ -80,13 +81,18 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
-def _names_agree(a: set[str], b: set[str]) -> bool:
-    """Some name of one is a single word, or the two share a surname (a word after the first, 3+ letters)."""
-    if any(" " not in n for n in a | b):
-        return True
+def _names_agree(a: set[str], b: set[str], local: str) -> bool:
+    """Whether two people sharing the e-mail local part ``local`` plausibly are one: they share a surname (a word
+    after the first, 3+ letters), or the address looks personal (``marc.schlaich``, ``lord63``), or one of them
+    goes by that very local part as a name. ``alex@…`` on two domains with two different names is two people."""
     surnames_a = {w for n in a for w in n.split()[1:] if len(w) >= 3}
     surnames_b = {w for n in b for w in n.split()[1:] if len(w) >= 3}
-    return bool(surnames_a & surnames_b)
+    if surnames_a & surnames_b:
+        return True
+    if len(local) >= 6 and any(not ch.isalpha() for ch in local):
+        return True
+    folded = normalise_name(local).replace(" ", "")
+    return any(n.replace(" ", "") == folded for n in a | b)
 
 
 def _declared_logins(humans: list[dict[str, Any]], folded: list[set[str]], add: Any) -> None:
@@ -143,11 +149,11 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             add(i, j, f"same name {name!r}" + (" (one-word names are never merged on their own)" if " " not in name else ""))
     for part, members in by_local.items():
         for i, j in combinations(sorted(set(members)), 2):
-            if _names_agree(folded[i], folded[j]):
+            if _names_agree(folded[i], folded[j], part):
                 add(i, j, f"same e-mail local part {part!r}")
         for j in by_login.get(part, ()):
             for i in set(members):
-                if i != j and _names_agree(folded[i], folded[j]):
+                if i != j and _names_agree(folded[i], folded[j], part):
                     add(i, j, f"GitHub login {part!r} equals an e-mail local part")
     # full names one letter apart, compared within blocks that share their first three letters
     blocks: dict[str, list[tuple[int, str]]] = {}

@@ -208,8 +208,10 @@ def _suggestion(node: Any, cand: _Candidate) -> dict[str, Any]:
     reasons = []
     _, path, share, reviews = cand.best
     if path:
-        if share > 0:
+        if share >= 0.005:
             reasons.append(f"wrote {round(100 * share)} % of {path}")
+        elif share > 0:
+            reasons.append(f"changed {path}")
         elif reviews:
             reasons.append(f"reviewed {path} ({reviews} review{'s' if reviews != 1 else ''})")
         else:
