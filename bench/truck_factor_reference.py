@@ -307,7 +307,11 @@ def main() -> None:
             duplicates = cairn["people"]["likely_duplicates"]
             print(f"   likely duplicates not merged: {len(duplicates)}"
                   + (f" (e.g. {' / '.join(duplicates[0]['names'])}: {duplicates[0]['reasons'][0]})" if duplicates else ""))
-            row = {"name": name, "cairn": (repo["truck_factor"], repo["truck_factor_people"]), "files": len(cairn["scope"])}
+            ids = {}
+            for person in cairn["report"]["people"]:
+                ids.setdefault(person["name"], person["id"])
+            row = {"name": name, "cairn": (repo["truck_factor"], repo["truck_factor_people"]), "files": len(cairn["scope"]),
+                   "cairn_ids": {ids.get(n, n) for n in repo["truck_factor_people"]}}
             if classpath:
                 for variant, own in (("reference", False), ("reference, Cairn's identities", True)):
                     inputs = tmpdir / f"{name}-{'cairn' if own else 'raw'}"
@@ -324,13 +328,18 @@ def main() -> None:
                     row[variant] = (g["tf"], [x[0] for x in g["people"]], p["tf"], g["files"])
             rows.append(row)
 
-        print("\n| repository | files | Cairn TF | reference greedy TF | reference pruned TF | reference greedy TF, Cairn's identities |")
-        print("|---|---|---|---|---|---|")
+        print("\n| repository | files | Cairn TF | reference greedy TF | reference pruned TF | "
+              "reference greedy TF, Cairn's identities | same people |")
+        print("|---|---|---|---|---|---|---|")
         for row in rows:
             ref = row.get("reference")
             own = row.get("reference, Cairn's identities")
+            same = "-"
+            if own:
+                theirs = {re.sub(r".*\[(.*)\]$", r"\1", n) for n in own[1]}
+                same = "yes" if theirs == row["cairn_ids"] else f"no: {sorted(theirs ^ row['cairn_ids'])}"
             print(f"| {row['name']} | {row['files']} | {row['cairn'][0]} | {ref[0] if ref else '-'} | {ref[2] if ref else '-'} | "
-                  f"{own[0] if own else '-'} |")
+                  f"{own[0] if own else '-'} | {same} |")
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 
