@@ -35,7 +35,7 @@ from cairn.api.bootstrap import open_store
 from cairn.api.deps import ProblemError, ServiceState
 from cairn.api.hosts import HostAllowList
 from cairn.api.limits import BodyLimit, max_body_bytes
-from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
+from cairn.api.routers import components, decisions, explore, health, people, pr_checks, query, repositories, webhooks
 from cairn.api.routers._problems import problems
 from cairn.api.services.about import CAIRN_VERSION
 from cairn.api.services.workspace import Workspace
@@ -166,7 +166,8 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
     _install_error_handlers(app)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)  # authenticated by its HMAC signature, not the token
-    for router in (repositories.router, components.router, decisions.router, explore.router, pr_checks.router, query.router):
+    for router in (repositories.router, components.router, decisions.router, explore.router, pr_checks.router, query.router,
+                   people.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(authorize)], responses=problems(401, 413, 415))
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")

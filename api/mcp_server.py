@@ -82,10 +82,17 @@ def build_server(store_location: str, repo: str | None = None, cypher_limits: Cy
         return reads.component_card(ws, repository, component)
 
     @tool
-    def bus_factor(component: str | None = None, leaving: list[str] | None = None, repository: str | None = None) -> dict[str, Any]:
-        """Truck factor of the repository (or one component), knowledge holders, and what happens if the people in
-        `leaving` (ids, names or e-mails) leave."""
-        return reads.bus_factor(ws, repository, component=component, leaving=leaving or [])
+    def bus_factor(component: str | None = None, leaving: list[str] | None = None, path: str | None = None,
+                   repository: str | None = None) -> dict[str, Any]:
+        """Truck factor of the repository (or one component, or the files under `path`), knowledge holders, and what
+        happens if the people in `leaving` (names, e-mails or @logins) leave."""
+        return reads.bus_factor(ws, repository, component=component, leaving=leaving or [], path=path)
+
+    @tool
+    def people(repository: str | None = None) -> dict[str, Any]:
+        """Everyone in the history: kind (human, bot, agent), the names, e-mails and GitHub logins merged into each
+        person, commits, last activity, and pairs that look like one person but were not merged."""
+        return reads.people(ws, repository)
 
     @tool
     def decisions(repository: str | None = None) -> dict[str, Any]:

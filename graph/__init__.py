@@ -12,7 +12,8 @@ words, written by ingest and read by the analyses through the same classes:
 * ``thresholds`` — when a person counts as gone and a component at risk;
 * ``baseline`` — the known violations: locating, reading, writing them;
 * ``change`` — ``ChangeSet``: what a pull request does, ready to be judged;
-* ``people`` — ``PersonIndex`` (the one person lookup) and ``KnowledgeHolder``.
+* ``people`` — the one folding of names, e-mails and logins, ``PersonIndex`` (the one person lookup)
+  and ``KnowledgeHolder``.
 
 The stores: ``store`` is the port (``GraphStore``); ``embedded`` and
 ``neo4j_store`` its adapters, sharing ``values`` (property normalisation) and

@@ -3,7 +3,8 @@
 * ``FileChange`` — one changed file: ``status`` (added, modified, deleted,
   renamed), its ``path`` after the change (before, for a deletion), the
   ``old_path`` of a rename, whether git saw it as ``binary``, the post-change
-  line ranges it touches (``hunks``) and the component each side belongs to
+  line ranges it touches with the lines each adds and removes (``hunks``),
+  and the component each side belongs to
   (by the stored component definitions, so a file outside any module still
   counts for its component);
 * ``Identity`` — someone involved in the change: ``name``, ``email``, the
@@ -39,10 +40,13 @@ class ChangeStatus(str, Enum):
 
 @dataclass(frozen=True)
 class LineRange:
-    """Lines ``start`` … ``start + count - 1`` after the change; ``count`` 0 is a deletion just after ``start``."""
+    """One hunk: lines ``start`` … ``start + count - 1`` after the change (``count`` 0 is a deletion just after
+    ``start``), and how many lines it ``added`` and ``removed``."""
 
     start: int
     count: int
+    added: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,11 @@ class FileChange:
     @property
     def paths(self) -> tuple[str, ...]:
         return (self.path, self.old_path) if self.old_path else (self.path,)
+
+    @property
+    def lines_changed(self) -> int:
+        """Lines added plus lines removed (0 for a binary file or a pure rename)."""
+        return sum(h.added + h.removed for h in self.hunks)
 
     @property
     def first_line(self) -> int | None:

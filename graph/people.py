@@ -1,4 +1,11 @@
-"""People: the one way to find a Person node by what someone calls them, and the knowledge holders of a component.
+"""People: how a person is written down, the one way to find a Person node by it, and a component's knowledge holders.
+
+Folding (shared by ``ingest``, which resolves identities into people, and by
+``queries``, which look people up by what a user types): ``fold_name`` (case,
+spacing, punctuation and diacritics folded, including the letters Unicode
+does not decompose: "Bartłomiej Płotka" = "Bartlomiej Plotka"), ``fold_email``,
+``noreply_login`` (the GitHub login of a noreply address), ``split_contact``
+and ``PLACEHOLDER_NAMES`` (names too common to say anything).
 
 A person is named in many ways — ``--leaving "José O'Neil"``, a reviewer
 ``@jose``, a PR author ``jose <jose@example.com>``, a CODEOWNERS handle, a
@@ -9,15 +16,22 @@ all of them the same way, from the Person nodes' own properties:
 tier       keys                                                            folded by
 =========  ==============================================================  ===========
 id         the node key                                                    as written
-e-mail     ``emails`` and the e-mail of every ``Name <email>`` alias        lowercase
-login      ``github``, ``@handle`` owner handles, GitHub noreply logins     lowercase
-name       ``name``, ``display_name`` and the name part of every alias     case, accents,
-                                                                           punctuation, spacing
+e-mail     ``emails``, e-mail owner handles and the e-mail of every         lowercase
+           ``Name <email>`` alias
+login      ``logins``, ``github``, ``@handle`` owner handles, GitHub        lowercase
+           noreply logins
+name       ``name``, ``names`` (every name used), ``display_name`` and     ``fold_name``
+           the name part of every alias
 =========  ==============================================================  ===========
 
 A lookup tries the tiers strongest first and answers with the people of the
-first tier that matches (so an e-mail never loses to a namesake). ``@x`` also
-matches the one person whose e-mail starts with ``x@`` when nobody else's does.
+first tier that matches (so an e-mail never loses to a namesake). ``@x`` that
+is nobody's login falls back, in order, to the one person whose name folds to
+``x`` (someone who committed as "juliusv"), the one person whose e-mail local
+part is ``x``, and the one person whose full name, folded without spaces, is
+``x`` ("Rémy Léone" for ``@remyleone``); each only when exactly one person
+matches. ``PersonIndex.one_by_login`` gives the login to the person a
+fallback found (CODEOWNERS and review records name people by login).
 
 ``KnowledgeHolder`` is the typed entry of a component's ``knowledge_holders``
 property (written by the bus-factor annotation, read by the card, the reading
@@ -35,14 +49,28 @@ from typing import Any, Iterable
 from cairn.graph.model import Label, Node, RepoGraph
 
 _CONTACT = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
-_NOREPLY = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+
+#: Names that many different people use; never merged by name.
+PLACEHOLDER_NAMES = frozenset({
+    "", "root", "unknown", "admin", "administrator", "user", "ubuntu", "ec2user", "vagrant", "git", "github",
+    "none", "null", "nobody", "localhost", "test", "your name", "yourname", "name", "me", "dev", "developer",
+})
+
+#: Letters that Unicode does not decompose into a base letter and a mark, folded by hand (NFKD leaves "ł" alone).
+_FOLD = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ß": "ss", "ẞ": "SS",
+    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ı": "i", "ħ": "h", "Ħ": "H",
+    "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T", "ƒ": "f", "ŋ": "n", "Ŋ": "N", "ĸ": "k",
+})
 
 
 def fold_name(name: str) -> str:
-    """Case, accents, punctuation and spacing folded away: ``"José  O'Neil"`` → ``"jose o neil"``."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    """Case, diacritics, punctuation and spacing folded away: ``"José  O'Neil"`` → ``"jose o neil"``,
+    ``"Bartłomiej Płotka"`` → ``"bartlomiej plotka"``."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.findall(r"\w+", stripped.casefold()))
+    return " ".join(re.findall(r"\w+", stripped.casefold().translate(_FOLD)))
 
 
 def fold_email(email: str) -> str:
@@ -59,7 +87,7 @@ def split_contact(text: str) -> tuple[str, str]:
 
 def noreply_login(email: str) -> str | None:
     """The GitHub login behind a noreply address, lowercased; None for any other address."""
-    match = _NOREPLY.match(email.strip())
+    match = NOREPLY_RE.match(email.strip())
     return match.group(1).lower() if match else None
 
 
@@ -70,6 +98,7 @@ class PersonIndex:
         self._ids: dict[str, Node] = {}
         self._tiers: tuple[dict[str, dict[str, Node]], ...] = ({}, {}, {})  # e-mail, login, name
         self._local_parts: dict[str, dict[str, Node]] = {}
+        self._joined_names: dict[str, dict[str, Node]] = {}  # full names folded without spaces
         for person in sorted(people, key=lambda n: n.key):
             self.add(person)
 
@@ -78,11 +107,14 @@ class PersonIndex:
         return cls(graph.of_label(Label.PERSON))
 
     def add(self, person: Node) -> None:
-        """Index one more Person node (one created while the index is in use, say)."""
+        """Index one more Person node (one created while the index is in use, or one that got a new login)."""
         emails, logins, names = self._tiers
         self._ids[person.key] = person
         contacts = [str(a) for a in person.get("aliases") or []]
-        for raw in list(person.get("emails") or []) + [split_contact(c)[1] for c in contacts]:
+        handles = [str(h) for h in person.get("owner_handles") or []]
+        addresses = list(person.get("emails") or []) + [split_contact(c)[1] for c in contacts]
+        addresses += [h for h in handles if not h.startswith("@") and "@" in h]
+        for raw in addresses:
             email = fold_email(str(raw))
             if email:
                 emails.setdefault(email, {})[person.key] = person
@@ -90,14 +122,17 @@ class PersonIndex:
                 login = noreply_login(email)
                 if login:
                     logins.setdefault(login, {})[person.key] = person
-        handles = [person.get("github")] + [h for h in person.get("owner_handles") or [] if str(h).startswith("@")]
-        for handle in handles:
+        for handle in [person.get("github"), *(person.get("logins") or []), *(h for h in handles if h.startswith("@"))]:
             if handle:
                 logins.setdefault(str(handle).lstrip("@").lower(), {})[person.key] = person
-        for raw in [person.get("name"), person.get("display_name")] + [split_contact(c)[0] for c in contacts]:
+        spellings = [person.get("name"), person.get("display_name"), *(person.get("names") or [])]
+        for raw in spellings + [split_contact(c)[0] for c in contacts]:
             name = fold_name(str(raw or ""))
             if name:
                 names.setdefault(name, {})[person.key] = person
+                joined = name.replace(" ", "")
+                if " " in name and len(joined) >= 4:
+                    self._joined_names.setdefault(joined, {})[person.key] = person
 
     def find(self, text: str) -> list[Node]:
         """The people ``text`` names, from the strongest tier that matches; empty when nobody."""
@@ -106,13 +141,13 @@ class PersonIndex:
             return []
         if text in self._ids:
             return [self._ids[text]]
+        if text.startswith("@"):
+            return self.find_login(text[1:])[0]
         emails, logins, names = self._tiers
         name, email = split_contact(text)
         lookups: list[tuple[dict[str, dict[str, Node]], str]] = []
         if email:
             lookups += [(emails, fold_email(email)), (logins, noreply_login(email) or "")]
-        elif text.startswith("@"):
-            lookups += [(logins, text[1:].lower()), (names, fold_name(text[1:]))]
         elif "@" in text:
             lookups += [(emails, fold_email(text)), (logins, noreply_login(text) or "")]
         else:
@@ -122,16 +157,41 @@ class PersonIndex:
             found = tier.get(key) if key else None
             if found:
                 return [found[k] for k in sorted(found)]
-        if text.startswith("@"):
-            local = self._local_parts.get(text[1:].lower(), {})
-            if len(local) == 1:
-                return list(local.values())
         return []
+
+    def find_login(self, login: str) -> tuple[list[Node], bool]:
+        """The people a GitHub login names, and whether it is theirs already (False: found by a fallback of the
+        module docstring, a name, an e-mail local part or a joined full name, each naming exactly one person)."""
+        login = login.strip().lstrip("@").lower()
+        if not login:
+            return [], False
+        found = self._tiers[1].get(login)
+        if found:
+            return [found[k] for k in sorted(found)], True
+        for table, key in ((self._tiers[2], fold_name(login)), (self._local_parts, login), (self._joined_names, login)):
+            matched = table.get(key) if key else None
+            if matched and len(matched) == 1:
+                return list(matched.values()), False
+        return [], False
 
     def one(self, text: str) -> Node | None:
         """The one person ``text`` names; None when it names nobody or several people."""
         found = self.find(text)
         return found[0] if len(found) == 1 else None
+
+    def one_by_login(self, login: str) -> Node | None:
+        """The one person a GitHub login names (``find_login``). Found by a fallback, the login becomes theirs
+        (``logins``, ``github`` when they had none), so ``--leaving @login`` finds them from then on."""
+        found, theirs = self.find_login(login)
+        if len(found) != 1:
+            return None
+        person = found[0]
+        if not theirs:
+            login = login.strip().lstrip("@").lower()
+            person.props["logins"] = sorted({*(person.get("logins") or []), login})
+            person.props["github"] = person.get("github") or login
+            self.add(person)
+        return person
 
 
 @dataclass(frozen=True)

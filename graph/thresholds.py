@@ -5,7 +5,9 @@
 * ``at_risk_truck_factor`` — a component whose truck factor is at most this is
   at risk;
 * ``orphaned_share`` — so is one where more than this share of the files has
-  no author left.
+  no author left;
+* ``max_coauthors`` — a commit with more ``Co-authored-by`` trailers than this
+  (a squash of a long-lived branch) gives its co-authors no review credit.
 
 Ingest stores them on the Repository node (``thresholds``); the analyses read
 them back with ``Thresholds.of``.
@@ -33,6 +35,7 @@ class Thresholds(BaseModel):
     inactive_days: int = Field(180, ge=0, le=MAX_INACTIVE_DAYS)
     at_risk_truck_factor: int = Field(1, ge=0, le=MAX_TRUCK_FACTOR)
     orphaned_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
+    max_coauthors: int = Field(5, ge=0, le=10_000, description="a commit with more co-authors (a squash) gives them no review credit")
 
     @classmethod
     def of(cls, graph: RepoGraph) -> "Thresholds":

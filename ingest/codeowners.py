@@ -14,12 +14,14 @@ most 50 owners and a file 1,000 distinct ones (a note says what was dropped).
 The file is read only if it is a regular file inside the checkout.
 
 Graph: a Team node per ``@org/team``; ``@user`` and e-mail owners are matched to
-Person nodes from history (GitHub login from noreply addresses, then exact
-name, then a unique e-mail local part; e-mails by address) or else get a
-Person node of their own with ``declared_only = true``. OWNS edges go to every
-File node an owner is declared for (props ``codeowners`` (the file), ``line``, ``pattern``),
-and to a Component when the owner is declared for *every* file of it (a
-component with no files gets none).
+human Person nodes from history by ``graph.people.PersonIndex`` (a login: a
+person's logins, then the one person who committed under the login as a
+name, whose e-mail local part is the login, or whose folded full name is the
+login — who then gets that login; an e-mail: by address) or else get a Person
+node of their own with ``declared_only = true``. OWNS edges go to every File
+node an owner is declared for (props ``codeowners`` (the file), ``line``,
+``pattern``), and to a Component when the owner is declared for *every* file
+of it (a component with no files gets none).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from pathspec.patterns import GitWildMatchPattern
 
 from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.people import PersonIndex
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -202,29 +205,6 @@ def read_codeowners(root: Path) -> CodeOwners:
     return owners
 
 
-class _PersonIndex:
-    def __init__(self, graph: RepoGraph):
-        self.by_login: dict[str, Node] = {}
-        self.by_name: dict[str, Node] = {}
-        self.by_email: dict[str, Node] = {}
-        local: dict[str, list[Node]] = {}
-        for person in sorted(graph.of_label(Label.PERSON), key=lambda n: n.key):
-            if person.get("github"):
-                self.by_login.setdefault(str(person["github"]).lower(), person)
-            if person.get("name"):
-                self.by_name.setdefault(str(person["name"]).casefold(), person)
-            for email in person.get("emails") or []:
-                self.by_email.setdefault(email.lower(), person)
-                local.setdefault(email.lower().split("@", 1)[0], []).append(person)
-        self.by_local = {k: v[0] for k, v in local.items() if len({n.key for n in v}) == 1}
-
-    def find(self, owner: str, kind: str) -> Node | None:
-        if kind == "email":
-            return self.by_email.get(owner.lower())
-        login = owner[1:].lower()
-        return self.by_login.get(login) or self.by_name.get(login) or self.by_local.get(login)
-
-
 def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
     """Team nodes, matched or declared-only Person nodes, OWNS edges to File and Component nodes."""
     repo = graph.repository
@@ -232,7 +212,8 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
         repo.props.update(codeowners=codeowners.source, codeowners_rules=len(codeowners.rules))
     if not codeowners.rules:
         return
-    people = _PersonIndex(graph)
+    # bots and agents are never the owners CODEOWNERS means
+    people = PersonIndex(p for p in graph.of_label(Label.PERSON) if p.get("kind", "human") == "human")
     owner_nodes: dict[str, Node] = {}
 
     def node_for(owner: str) -> Node:
@@ -243,12 +224,13 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
         if kind == "team":
             node = graph.add_node(Label.TEAM, owner, handle=owner)
         else:
-            node = people.find(owner, kind)
+            node = people.one(owner) if kind == "email" else people.one_by_login(owner)
             if node is None:
+                login = owner[1:].lower() if kind == "user" else None
                 node = graph.add_node(
                     Label.PERSON, owner.lower() if kind == "email" else owner, name=owner, kind="human",
-                    emails=[owner.lower()] if kind == "email" else [], aliases=[owner],
-                    github=owner[1:].lower() if kind == "user" else None, last_active=None, commits=0,
+                    emails=[owner.lower()] if kind == "email" else [], aliases=[owner], names=[],
+                    logins=[login] if login else [], github=login, last_active=None, commits=0,
                     declared_only=True,
                 )
             handles = list(node.get("owner_handles") or [])

@@ -20,10 +20,15 @@ Example::
     bots = ["release-robot*"]
     departed = ["Alice Example", "alice@example.com"]
 
+    [[people]]                                          # one person under several identities
+    name = "Rita Remote"
+    aliases = ["@rremote", "rita.r@home.example", "Rita R."]
+
     [thresholds]                                        # see graph.thresholds
     inactive_days = 180
     at_risk_truck_factor = 1
     orphaned_share = 0.5
+    max_coauthors = 5                                   # more co-authors than this on a commit: no review credit
 
     [adr]
     paths = ["docs/adr"]
@@ -46,8 +51,8 @@ from cairn.graph.errors import BaselineError, ConfigError
 from cairn.graph.thresholds import Thresholds
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
-__all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "Thresholds",
-           "load_config", "parse_config"]
+__all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
+           "Thresholds", "load_config", "parse_config"]
 
 
 class _Strict(BaseModel):
@@ -73,6 +78,13 @@ class IdentitySettings(_Strict):
 MAX_FILE_BYTES = 1 << 30
 
 
+class PersonSpec(_Strict):
+    """``[[people]]``: one person's display name and the names, e-mails and ``@logins`` that are them."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+
+
 class AdrSettings(_Strict):
     paths: list[str] = Field(default_factory=list)
 
@@ -86,6 +98,7 @@ class CairnConfig(_Strict):
     components: dict[str, ComponentSpec] = Field(default_factory=dict)
     rules: list[dict[str, Any]] = Field(default_factory=list)
     identities: IdentitySettings = Field(default_factory=IdentitySettings)
+    people: list[PersonSpec] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     adr: AdrSettings = Field(default_factory=AdrSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)

@@ -4,7 +4,8 @@ Input parsing for the PR check: a diff given with a request (``git diff``
 or plain ``diff -u`` output), or the ``git diff -U0`` of two commits. File
 headers give the status and paths (``diff --git``, ``---``/``+++``,
 ``new file mode``, ``deleted file mode``, ``rename from``/``rename to``,
-``Binary files … differ``); hunk headers give the post-change line ranges.
+``Binary files … differ``); hunk headers give the post-change line ranges,
+and each hunk's ``+`` and ``-`` lines how many lines it adds and removes.
 Hunks are checked for well-formedness (their line counts must add up), so a
 truncated or garbled patch is refused with a message instead of half-understood.
 Paths git quotes (``"a/tab\\there"``) are unquoted; a path that is absolute or
@@ -39,10 +40,10 @@ class _Building:
     path: str
     old_path: str | None = None
     binary: bool = False
-    hunks: list[LineRange] = field(default_factory=list)
+    hunks: list[list[int]] = field(default_factory=list)  # [start, count, added, removed]
 
     def frozen(self) -> FileChange:
-        return FileChange(self.status, self.path, self.old_path, self.binary, tuple(self.hunks))
+        return FileChange(self.status, self.path, self.old_path, self.binary, tuple(LineRange(*h) for h in self.hunks))
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,10 @@ def parse_unified_diff(text: str | Iterable[str]) -> ParsedDiff:
                 remaining_new -= 1
             elif tag == "-":
                 remaining_old -= 1
+                current.hunks[-1][3] += 1
             elif tag == "+":
                 remaining_new -= 1
+                current.hunks[-1][2] += 1
         elif in_hunk and line.startswith("\\"):
             continue  # "\ No newline at end of file" after the last line of a hunk
         elif line.startswith("--- "):
@@ -151,7 +154,7 @@ def parse_unified_diff(text: str | Iterable[str]) -> ParsedDiff:
                 raise MalformedDiff(f"line {number}: hunk header {line!r} is malformed or comes before any file header")
             remaining_old = int(m.group(2)) if m.group(2) is not None else 1
             remaining_new = int(m.group(4)) if m.group(4) is not None else 1
-            current.hunks.append(LineRange(int(m.group(3)), remaining_new))
+            current.hunks.append([int(m.group(3)), remaining_new, 0, 0])
             in_hunk = True
         elif current is not None and line.startswith("new file mode"):
             current.status = ChangeStatus.ADDED

@@ -5,18 +5,27 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
 
 1. ``.mailmap`` (git applies it to authors and committers; trailer identities
    such as ``Co-authored-by`` are passed through ``git check-mailmap``). Cairn
-   also reads ``.mailmap`` itself, only to report lines git silently ignores.
+   also reads ``.mailmap`` itself, to report lines git silently ignores and to
+   keep the old addresses it folds (a noreply address there still gives a login).
    Only the work tree's ``.mailmap`` counts (``MAILMAP_OPTIONS`` blanks
    ``mailmap.file`` / ``mailmap.blob``), and, as for git, never a symbolic link.
-2. the same e-mail address (case-insensitive) is the same person;
-3. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
+2. ``[[people]]`` in cairn.toml: a name and aliases (names, e-mails, ``@logins``)
+   that are one person, whatever else says;
+3. the same e-mail address (case-insensitive) is the same person;
+4. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
    ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
    the numeric id;
-4. the same normalised name (case, accents, punctuation and spacing ignored) is
-   the same person, except for placeholder names such as "root" or "unknown".
+5. the same normalised full name: case, spacing, punctuation and diacritics
+   folded, including the letters Unicode does not decompose ("Bartłomiej
+   Płotka" = "Bartlomiej Plotka", ø, đ, ß, æ …). Conservative: a name merges
+   only when it has at least two words of two letters or more, so one-word
+   names ("alice", "Bob"), initials ("J. Doe") and placeholders ("root") never
+   merge on their own.
 
 Identities are only merged with identities of the same kind, so an agent that
-happens to share a name with a person never absorbs that person.
+happens to share a name with a person never absorbs that person. A login that
+CODEOWNERS or a review record names is attached later, by the unique e-mail
+local part equal to it (``ingest.codeowners``, ``ingest.reviews``).
 
 Classification. Every raw identity is matched against patterns over the string
 ``"Name <email>"``; a pattern matches when it matches that whole string, the
@@ -24,7 +33,10 @@ name alone or the e-mail alone, case-insensitively. Patterns are fnmatch-like:
 ``*`` is any run of characters, ``?`` one character, everything else is
 literal (so ``dependabot[bot]`` means exactly that, unlike fnmatch). Order:
 configured ``humans`` patterns win, then configured ``agents``, configured
-``bots``, built-in agents, built-in bots; anything else is a human. In
+``bots``, built-in agents, built-in bots, then the shape of the name: one
+lower-case token ending in "bot" (``prombot``), one CamelCase token ending in
+"Bot" (``PrometheusBot``) or a token ending in "-robot" is a bot — a surname
+never is ("Sam Talbot" has two words); anything else is a human. In
 ``cairn.toml``::
 
     [identities]
@@ -36,11 +48,11 @@ configured ``humans`` patterns win, then configured ``agents``, configured
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from cairn.graph.people import PLACEHOLDER_NAMES, fold_email, fold_name, noreply_login
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import GitError, git
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
@@ -81,15 +93,18 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
     "*-bot", "*-bot@*", "*-robot", "gitlab-bot*", "bors", "bors[bot]", "bors-ng*", "k8s-ci-robot*", "transifex*",
     "weblate <*", "translate-bot*", "crowdin*", "autofix-ci*", "stale[bot]", "sourcery-ai*", "depfu*",
+    # CI and hosting services that commit
+    "travis-ci*", "travis ci*", "circleci*", "gitter badger*", "gitter-badger*", "azure-pipelines*", "sonarcloud*",
+    "netlify*", "vercel*", "lgtm-com*", "scala-steward*", "pre-commit-ci*", "github-merge-queue*", "copybara*",
+    "k8s-ci-robot*", "k8s-merge-robot*", "openshift-ci-robot*", "knative-prow-robot*", "prow*robot*",
 )
 
-#: Names that many different people use; never merged by name.
-PLACEHOLDER_NAMES = frozenset({
-    "", "root", "unknown", "admin", "administrator", "user", "ubuntu", "ec2user", "vagrant", "git", "github",
-    "none", "null", "nobody", "localhost", "test", "your name", "yourname", "name", "me", "dev", "developer",
-})
+#: The shape of a bot's name: one lower-case token ending in "bot" (prombot, mybot), one CamelCase token ending
+#: in "Bot" (PrometheusBot), or a token ending in "-robot" / "_robot" (k8s-ci-robot). One token only: a surname
+#: ending in "bot" ("Sam Talbot") is a person.
+BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot)$")
 
-NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _CONTACT_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
 
@@ -133,29 +148,28 @@ class Classifier:
             for subject in subjects:
                 if pattern.fullmatch(subject):
                     return kind
+        if BOT_NAME_RE.match(name):
+            return BOT
         return HUMAN
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().strip("<>").strip().lower()
 
 
 def is_valid_email(email: str) -> bool:
     return bool(_EMAIL_RE.match(email))
 
 
-def github_login(email: str) -> str | None:
-    """The GitHub login behind a noreply address, lower-cased; None for any other address."""
-    match = NOREPLY_RE.match(email.strip())
-    return match.group(1).lower() if match else None
+def mergeable_name(name: str) -> str | None:
+    """The normalised name when it may merge identities on its own, else None.
 
-
-def normalise_name(name: str) -> str:
-    """Case, accents, punctuation and spacing folded away: "José  O'Neil" -> "jose oneil"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = re.findall(r"\w+", stripped.casefold())
-    return " ".join(words)
+    A full name has at least two words of two letters or more; a one-word name
+    ("alice"), a first name with an initial ("J. Doe") or a placeholder
+    ("root", "unknown") is too common to say that two identities are one person.
+    """
+    norm = fold_name(name)
+    if norm in PLACEHOLDER_NAMES:
+        return None
+    if sum(1 for word in norm.split() if len(word) >= 2) < 2:
+        return None
+    return norm
 
 
 def parse_contact(value: str) -> tuple[str, str] | None:
@@ -168,26 +182,64 @@ def parse_contact(value: str) -> tuple[str, str] | None:
 
 @dataclass
 class Person:
-    """A resolved person: one or more raw identities of the same kind."""
+    """A resolved person: one or more raw identities (of one kind, unless ``[[people]]`` joins them)."""
 
     id: str
     name: str
     kind: str
     emails: list[str]
     aliases: list[str]
-    github: str | None
+    github: str | None  # the first of ``logins``, kept for readers that know one login
     members: list[int] = field(default_factory=list)  # indexes of raw identities
+    names: list[str] = field(default_factory=list)  # every name used, most used first
+    logins: list[str] = field(default_factory=list)  # GitHub logins, lower-case
 
 
-def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: list[int]) -> tuple[list[Person], list[int]]:
-    """Group raw (name, email) identities into people.
+@dataclass(frozen=True)
+class DeclaredPerson:
+    """One ``[[people]]`` entry: a display name and the names, e-mails and ``@logins`` that are this person."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    def keys(self) -> tuple[set[str], set[str], set[str]]:
+        """(normalised names, e-mails, logins) this entry claims."""
+        names, emails, logins = {fold_name(self.name)} - {""}, set(), set()
+        for alias in self.aliases:
+            alias = alias.strip()
+            contact = parse_contact(alias)
+            if contact is not None:
+                alias_name, alias_email = contact
+                if fold_name(alias_name):
+                    names.add(fold_name(alias_name))
+                alias = alias_email
+            if alias.startswith("@") and len(alias) > 1:
+                logins.add(alias[1:].lower())
+            elif "@" in alias and is_valid_email(fold_email(alias)):
+                address = fold_email(alias)
+                login = noreply_login(address)
+                if login:
+                    logins.add(login)
+                emails.add(address)
+            elif fold_name(alias):
+                names.add(fold_name(alias))
+        return names, emails, logins
+
+
+def resolve_identities(
+    raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
+    notes: list[str] | None = None,
+) -> tuple[list[Person], list[int]]:
+    """Group raw (name, email) identities into people (see the module docstring for the rules).
 
     ``weights`` (commits per identity) pick each person's display name and id:
     the most used name and e-mail win, ties by the alphabet, so the result is
-    deterministic. Returns the people and, for each raw identity, the index of
-    its person.
+    deterministic; a ``[[people]]`` entry's name wins over both. ``declared``
+    entries that match no identity are reported in ``notes``. Returns the
+    people and, for each raw identity, the index of its person.
     """
-    parent = list(range(len(raw)))
+    declared = list(declared)
+    parent = list(range(len(raw) + len(declared)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -200,59 +252,84 @@ def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: li
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    claims: dict[tuple[str, str], list[int]] = {}  # ("name"|"email"|"github", value) -> declared entries
+    for d, entry in enumerate(declared):
+        names, emails, logins = entry.keys()
+        for kind_of_key, values in (("name", names), ("email", emails), ("github", logins)):
+            for value in values:
+                claims.setdefault((kind_of_key, value), []).append(d)
+    claimed: set[int] = set()
+
     first_by_key: dict[tuple[str, str, str], int] = {}
     for index, (name, email) in enumerate(raw):
         kind = kinds[index]
-        keys = []
-        address = normalise_email(email)
-        login = github_login(address)
+        keys = [("raw", f"{name.strip().casefold()}\0{fold_email(email)}")]  # the same identity twice
+        address = fold_email(email)
+        login = noreply_login(address)
         if login:
             keys.append(("github", login))
         elif is_valid_email(address):
             keys.append(("email", address))
-        norm = normalise_name(name)
-        if norm not in PLACEHOLDER_NAMES:
-            keys.append(("name", norm))
+        full_name = mergeable_name(name)
+        if full_name:
+            keys.append(("name", full_name))
         for key_kind, value in keys:
             key = (kind, key_kind, value)
             other = first_by_key.setdefault(key, index)
             if other != index:
                 union(index, other)
+        if claims:
+            mine = [("name", fold_name(name)), ("email", address), ("github", login or "")]
+            for key in mine:
+                for d in claims.get(key, ()):
+                    union(index, len(raw) + d)
+                    claimed.add(d)
+    if notes is not None:
+        for d, entry in enumerate(declared):
+            if d not in claimed:
+                notes.append(f"[[people]] {entry.name!r} (cairn.toml) matches no identity in the history")
 
     groups: dict[int, list[int]] = {}
     for index in range(len(raw)):
         groups.setdefault(find(index), []).append(index)
+    declared_of: dict[int, list[int]] = {}
+    for d in claimed:
+        declared_of.setdefault(find(len(raw) + d), []).append(d)
 
     people: list[Person] = []
     person_of = [0] * len(raw)
     used_ids: set[str] = set()
-    for members in groups.values():
+    for root, members in groups.items():
+        entries = [declared[d] for d in sorted(declared_of.get(root, ()))]
         name_weight: dict[str, int] = {}
         email_weight: dict[str, int] = {}
         logins: set[str] = set()
+        for entry in entries:
+            logins |= entry.keys()[2]
         for m in members:
             name, email = raw[m]
             if name.strip():
                 name_weight[name.strip()] = name_weight.get(name.strip(), 0) + weights[m]
-            address = normalise_email(email)
+            address = fold_email(email)
             if address:
                 email_weight[address] = email_weight.get(address, 0) + weights[m]
-            login = github_login(address)
+            login = noreply_login(address)
             if login:
                 logins.add(login)
 
         def best(counts: dict[str, int]) -> str | None:
-            return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+            # the most used; on a tie the spelling with diacritics ("Płotka" over "Plotka"), then the alphabet
+            return min(counts, key=lambda k: (-counts[k], k.isascii(), k)) if counts else None
 
-        display = best(name_weight) or best(email_weight) or "(unknown)"
-        valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not github_login(e)}
+        display = (entries[0].name if entries else None) or best(name_weight) or best(email_weight) or "(unknown)"
+        valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not noreply_login(e)}
         github = min(logins) if logins else None
         if valid:
             pid = best(valid)
         elif github:
             pid = f"github:{github}"
         else:
-            pid = f"name:{normalise_name(display) or display}"
+            pid = f"name:{fold_name(display) or display}"
         base, n = pid, 2
         while pid in used_ids:  # two groups of different kinds may share an address
             pid, n = f"{base}#{n}", n + 1
@@ -261,11 +338,36 @@ def resolve_identities(raw: list[tuple[str, str]], kinds: list[str], weights: li
         person = Person(
             id=pid, name=display, kind=kinds[members[0]], emails=sorted(email_weight), aliases=aliases,
             github=github, members=sorted(members),
+            names=sorted(name_weight, key=lambda k: (-name_weight[k], k)), logins=sorted(logins),
         )
         for m in members:
             person_of[m] = len(people)
         people.append(person)
     return people, person_of
+
+
+def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_of: list[int], people: list[Person],
+                              *, agreement: float = 0.8) -> dict[int, set[str]]:
+    """GitHub logins learned from "Merge pull request #N from LOGIN/branch" merges: person index -> logins.
+
+    A merge votes only when every human commit on its branch is by one person (a branch that carries
+    other people's work — a release branch, a rebase onto someone's commits — votes for nobody); a login
+    goes to the person with at least ``agreement`` of the votes. A branch owner shared by many (the
+    organisation's own branches) spreads its votes and names nobody.
+    """
+    votes: dict[str, dict[int, int]] = {}
+    for login, authors in branches:
+        persons = {person_of[a] for a in authors if people[person_of[a]].kind == HUMAN}
+        if len(persons) == 1:
+            person = next(iter(persons))
+            tally = votes.setdefault(login, {})
+            tally[person] = tally.get(person, 0) + 1
+    out: dict[int, set[str]] = {}
+    for login, tally in votes.items():
+        best = max(tally, key=lambda p: (tally[p], -p))
+        if tally[best] >= agreement * sum(tally.values()):
+            out.setdefault(best, set()).add(login)
+    return out
 
 
 _MAILMAP_RE = re.compile(r"^\s*([^<#]*?)\s*<([^<>]*)>(?:\s*([^<#]*?)\s*<([^<>]*)>)?")
@@ -302,7 +404,7 @@ def read_mailmap(root: Path) -> Mailmap:
         _, proper_email, old_name, old_email = match.groups()
         if old_email is not None and proper_email.strip():
             old = f"{old_name} <{old_email}>" if old_name else old_email
-            result.old_identities.setdefault(normalise_email(proper_email), set()).update({old, old_email.strip()})
+            result.old_identities.setdefault(fold_email(proper_email), set()).update({old, old_email.strip()})
     return result
 
 

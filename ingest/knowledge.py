@@ -8,9 +8,10 @@ included). Who counts as an author from these numbers is decided in
 ``queries.ownership``.
 
 ``History`` is what ``history.mine_history`` read (per path and person: adds,
-deliveries, last touch, reviews; renames; people); ``add_knowledge`` puts it
-into the graph as Person nodes, Person -KNOWS-> File edges and history facts
-on the Repository node.
+deliveries, last touch, reviews; renames; people; how complete the history
+was); ``add_knowledge`` puts it into the graph as Person nodes, Person
+-KNOWS-> File edges, the File's ``changes`` and history facts on the
+Repository node (``history_complete`` with its counts).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Iterable
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.identities import HUMAN, Person
@@ -75,8 +77,17 @@ class History:
     newest_commit_at: int | None = None
     shallow: bool = False
     notes: list[str] = field(default_factory=list)
+    #: what makes the knowledge figures wrong rather than merely imprecise (shallow clone, missing objects)
+    warnings: list[str] = field(default_factory=list)
+    #: how much of the history was read: commits_total, commits_read, exact_renames_only, without_renames,
+    #: unreadable_commits, missing_objects, shallow (see ``history_completeness``)
+    completeness: dict[str, object] = field(default_factory=dict)
     #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
     identity_patterns: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.completeness.get("complete", True))
 
     def lineage(self, path: str) -> list[str]:
         """The path and every path renamed into it, transitively."""
@@ -117,6 +128,31 @@ class History:
                 out[person] = k
         return out
 
+    def keep_records(self, records: dict[str, dict[int, list[int]]], person_of: list[int],
+                     renames: Iterable[tuple[str, str]]) -> None:
+        """Take the log's records (per path, per raw identity) re-keyed by person, and its renames."""
+        if all(person_of[i] == i for i in range(len(person_of))):
+            self.path_records = records
+        else:
+            rekeyed: dict[str, dict[int, list[int]]] = {}
+            for path, per_raw in records.items():
+                per_person: dict[int, list[int]] = {}
+                for raw_idx, rec in per_raw.items():
+                    p = person_of[raw_idx]
+                    acc = per_person.get(p)
+                    if acc is None:
+                        per_person[p] = list(rec)
+                    else:
+                        acc[ADDS] += rec[ADDS]
+                        acc[DELIVERIES] += rec[DELIVERIES]
+                        acc[REVIEWS] += rec[REVIEWS]
+                        acc[LAST] = max(acc[LAST], rec[LAST])
+                rekeyed[path] = per_person
+            self.path_records = rekeyed
+        for old, new in renames:
+            if old != new:
+                self.renamed_from.setdefault(new, set()).add(old)
+
 
 def _iso(epoch: int | None) -> str | None:
     if epoch is None:
@@ -127,10 +163,15 @@ def _iso(epoch: int | None) -> str | None:
 def add_knowledge(graph: RepoGraph, history: History) -> None:
     """Person nodes, Person -KNOWS-> File edges for the File nodes in ``graph``, and history facts on the Repository.
 
-    KNOWS edges (humans only): ``first_authorship``, ``deliveries``,
-    ``acceptances`` (AC: deliveries by everybody else, bots and agents
-    included), ``doa`` (None when the person only reviewed the file),
-    ``reviews``, ``last_touch`` (ISO).
+    Person: ``name``, ``names``, ``emails``, ``logins`` (``github``: the first
+    one), ``aliases`` ("Name <email>" as seen), ``kind``, ``last_active``,
+    ``commits``. KNOWS edges (humans only): ``first_authorship``,
+    ``deliveries``, ``acceptances`` (AC: deliveries by everybody else, bots and
+    agents included), ``doa`` (None when the person only reviewed the file),
+    ``reviews``, ``last_touch`` (ISO). File: ``changes``, the adds and
+    deliveries recorded for it by anybody (0: no history, so the truck factor
+    leaves it out, as the reference does). Repository: the history facts and
+    ``history_complete`` with ``history_completeness`` (counts).
     """
     person_nodes: dict[int, object] = {}
     for index, ph in enumerate(history.people):
@@ -138,11 +179,15 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
         if ph.commits == 0 and ph.last_active is None:
             continue
         person_nodes[index] = graph.add_node(
-            Label.PERSON, p.id, name=p.name, emails=p.emails, aliases=p.aliases, kind=p.kind, github=p.github,
-            last_active=_iso(ph.last_active), commits=ph.commits,
+            Label.PERSON, p.id, name=p.name, names=p.names, emails=p.emails, logins=p.logins, aliases=p.aliases,
+            kind=p.kind, github=p.github, last_active=_iso(ph.last_active), commits=ph.commits,
         )
     for file_node in graph.of_label(Label.FILE):
-        for index, k in history.human_knowledge(file_node.key).items():
+        everybody = history.file_knowledge(file_node.key)
+        file_node.props["changes"] = sum(k.deliveries + k.first_authorship for k in everybody.values())
+        for index, k in everybody.items():
+            if history.people[index].person.kind != HUMAN or not (k.is_candidate or k.reviews > 0):
+                continue
             node = person_nodes.get(index)
             if node is None:
                 continue
@@ -160,4 +205,6 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
         commits=history.commits, merges=history.merges, agent_commits=history.agent_commits,
         bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=_iso(history.newest_commit_at),
         history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
+        history_complete=history.complete, history_completeness=dict(history.completeness),
+        history_warnings=list(history.warnings),
     )

@@ -1,9 +1,10 @@
 """One ingest run: a checkout in, one ``RepoGraph`` out.
 
 The steps, in order: list and classify files; extract code dependencies;
-assign components; mine history for knowledge; read CODEOWNERS; read decisions
-and rules. Each step adds to the same graph (see ``graph.model`` for the
-vocabulary). Derived results (bus factor) are computed by ``queries`` over
+assign components (declared, or the layout's refined by CODEOWNERS'
+directories) and mark the files the truck factor counts (Linguist's rule);
+mine history for knowledge; attach CODEOWNERS; read decisions and rules.
+Each step adds to the same graph (see ``graph.model`` for the vocabulary). Derived results (bus factor) are computed by ``queries`` over
 this graph afterwards; storing it is the caller's business.
 
 A step that cannot run (no git history, no ADRs) is noted in the summary and
@@ -27,13 +28,15 @@ from cairn.ingest.adrs import add_decisions, read_decisions
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code_graph import build_code_graph
-from cairn.ingest.codeowners import add_ownership, read_codeowners
+from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files, worktree_matches_head
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
 from cairn.ingest.knowledge import add_knowledge
+from cairn.ingest.linguist import mark_truck_factor_scope
+from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
 
 #: ``progress(stage, done, total)``
@@ -188,8 +191,19 @@ def ingest_repository(
             listing.skip(path, reason)
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
-    defs = declared_components(config.components) if config.components else infer_components(source_paths, repo)
+    codeowners = read_codeowners(root)
+    if config.components:
+        defs = declared_components(config.components)
+    else:  # the layout's components, refined by the directories CODEOWNERS names
+        defs = infer_components(source_paths, repo)
+        defs += codeowners_components(codeowners, source_paths, defs)
     build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+    for name, parent in component_parents(defs).items():
+        graph.node(Label.COMPONENT, name).props["parent"] = parent
+    left_out = mark_truck_factor_scope(graph, listing.attributes)
+    if left_out:
+        summary.notes.append("files the truck factor leaves out, as Linguist would: "
+                             + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
     summary.parsed, summary.cached = code.parsed, code.cached
     summary.syntax_errors = len(code.syntax_errors)
     if code.syntax_errors:
@@ -198,7 +212,7 @@ def ingest_repository(
 
     # -- history, ownership, decisions ---------------------------------------------
     _add_history(graph, root, config, listing, head, summary, notify)
-    _add_codeowners(graph, root, summary)
+    _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
 
     summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
@@ -220,14 +234,15 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  summary: IngestSummary, notify: StageProgress) -> None:
     if not listing.is_git or head is None:
         return
-    history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t))
+    history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
+                           people=config.people, max_coauthors=config.thresholds.max_coauthors)
     add_knowledge(graph, history)
     summary.commits = int(graph.repository.get("commits") or 0)
     summary.notes.extend(graph.repository.get("history_notes") or [])
+    summary.warnings.extend(history.warnings)
 
 
-def _add_codeowners(graph: RepoGraph, root: Path, summary: IngestSummary) -> None:
-    owners = read_codeowners(root)
+def _add_codeowners(graph: RepoGraph, owners: CodeOwners, summary: IngestSummary) -> None:
     add_ownership(graph, owners)
     summary.notes.extend(owners.notes)
 

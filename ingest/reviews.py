@@ -11,9 +11,11 @@ rest. A review record says that a reviewer reviewed some files::
 
 ``add_review_records`` resolves the reviewer to a Person of the graph (by
 ``graph.people.PersonIndex``: e-mail, GitHub login, alias or normalised name;
-a new human Person when nobody matches), adds one review to their KNOWS edge of each named File that
-exists (creating a review-only edge, ``doa`` None, where they had none), and
-moves their ``last_active`` forward. Bots and agents get no credit. The
+a login that is nobody's yet also by a committed name, the local part of
+exactly one person's e-mail or a joined full name, and it becomes that
+person's login; a new human Person when nobody matches), adds one review to
+their KNOWS edge of each named File that exists (creating a review-only edge,
+``doa`` None, where they had none), and moves their ``last_active`` forward. Bots and agents get no credit. The
 records are kept by the store beside the graph, so every re-ingest applies
 them again.
 """
@@ -24,7 +26,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.graph.people import PersonIndex, fold_email, split_contact
+from cairn.graph.people import PersonIndex, fold_email, noreply_login, split_contact
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.identities import Classifier
 
@@ -63,13 +65,15 @@ def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> l
         name = name.lstrip("@") if not email else name
         if classifier.kind(name, email) != "human":
             continue  # bots and agents hold no knowledge, reviewing or not
-        person = people.one(raw if email else "@" + name) or people.one(name)
+        person = people.one(raw) if email else people.one_by_login(name)
+        person = person or people.one(name)
         when = _iso(record.get("submitted_at"))
         if person is None:
             key = fold_email(email) if email else f"review:{name.lower()}"
+            login = noreply_login(email) if email else name.lower()
             person = graph.node(Label.PERSON, key) or graph.add_node(
                 Label.PERSON, key, name=name, emails=[fold_email(email)] if email else [], aliases=[raw], kind="human",
-                github=None if email else name.lower(), last_active=when, commits=0)
+                github=login, logins=[login] if login else [], names=[name] if email else [], last_active=when, commits=0)
             people.add(person)
         if when and (person.get("last_active") is None or when > person.get("last_active")):
             person.props["last_active"] = when

@@ -22,28 +22,34 @@ whose description neither references a decision (an ADR path, number or
 title) nor gives a written rationale, every finding but a governance one is
 raised one severity step (info → warn → block).
 
-Suggested reviewers are the top human knowledge holders of the touched
-components, then their declared owners — never an author of the change, a bot,
-an agent or someone gone (departed, or inactive by the repository's
-thresholds; ``queries.ownership.gone_people``).
+Suggested reviewers come from ``queries.reviewers``: the people who know the
+changed files, weighted by the lines changed in each (the ``ChangeSet``'s
+hunks), and the CODEOWNERS of those files who hold knowledge there — never an
+author of the change (under any identity), a bot, an agent, nor someone gone
+(departed, or inactive by the repository's thresholds;
+``queries.ownership.gone_people``).
+
+The report states at its top whether the stored history is complete
+(``history_complete`` and ``history``: a shallow clone or missing objects).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
-from cairn.graph.model import Label, Node, Rel, RepoGraph
-from cairn.graph.people import KnowledgeHolder, PersonIndex, fold_name
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.severity import Severity, Verdict
 from cairn.queries.contracts import check
 from cairn.queries.dependencies import component_digraph, module_id
-from cairn.queries.ownership import gone_people
+from cairn.queries.ownership import gone_people, history_completeness
+from cairn.queries.reviewers import SuggestedReviewer, suggest_reviewers
 
 GOVERNANCE_FILES = ("cairn.toml", ".importlinter", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
 AGENT_DESCRIPTION_MARKERS = [
@@ -133,10 +139,13 @@ class PRReport:
     findings: tuple[Finding, ...]
     new_edges: tuple[NewEdge, ...]
     touched_components: tuple[TouchedComponent, ...]
-    suggested_reviewers: tuple[str, ...]
+    suggested_reviewers: tuple[SuggestedReviewer, ...]
     agent: AgentDetection
     rationale: Rationale
     changed_files: tuple[FileChange, ...]
+    #: whether the stored history is complete, and its counts and warnings (``ownership.history_completeness``)
+    history_complete: bool = True
+    history: dict[str, Any] = field(default_factory=dict)
 
     @property
     def blocking(self) -> bool:
@@ -144,11 +153,12 @@ class PRReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "history_complete": self.history_complete, "history": dict(self.history),
             "verdict": self.verdict.value, "base": self.base, "head": self.head,
             "findings": [f.to_json() for f in self.findings],
             "new_edges": [e.to_json() for e in self.new_edges],
             "touched_components": [c.to_json() for c in self.touched_components],
-            "suggested_reviewers": list(self.suggested_reviewers),
+            "suggested_reviewers": [r.to_json() for r in self.suggested_reviewers],
             "agent": self.agent.to_json(), "rationale": self.rationale.to_json(),
             "changed_files": [f.to_json() for f in self.changed_files],
         }
@@ -174,12 +184,23 @@ def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
     rationale = find_rationale(change.description, stored)
     if agent.detected and not rationale.present:
         findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
-    reviewers = suggest_reviewers(stored, touched, change, people, gone)
+    authors = [i for i in change.identities if i.role.wrote_it]
+    reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone)
+    history_complete, history = history_completeness(stored)
     return PRReport(
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),
         new_edges=tuple(new_edges), touched_components=tuple(touched), suggested_reviewers=tuple(reviewers),
-        agent=agent, rationale=rationale, changed_files=change.files,
+        agent=agent, rationale=rationale, changed_files=change.files, history_complete=history_complete, history=history,
     )
+
+
+def lines_changed(change: ChangeSet) -> dict[str, int]:
+    """Lines added plus removed per changed path (both names of a rename), from the change's hunks."""
+    out: dict[str, int] = {}
+    for f in change.files:
+        for path in f.paths:
+            out[path] = out.get(path, 0) + f.lines_changed
+    return out
 
 
 def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[tuple[str, str], NewEdge]:
@@ -314,43 +335,3 @@ def find_rationale(description: str | None, stored: RepoGraph) -> Rationale:
             written = True
             break
     return Rationale(bool(references) or written, tuple(sorted(set(references))), written)
-
-
-def suggest_reviewers(stored: RepoGraph, touched: list[TouchedComponent], change: ChangeSet, people: PersonIndex,
-                      gone: dict[str, str]) -> list[str]:
-    """Top human knowledge holders of the touched components, then their declared owners (see the module docstring)."""
-    excluded_ids: set[str] = set()
-    excluded_names: set[str] = set()
-    for ident in change.identities:
-        if ident.role.wrote_it:
-            excluded_ids |= {p.id for p in people.find(ident.contact)}
-            excluded_names |= {fold_name(ident.name), ident.email.lower()} - {""}
-
-    def usable(person: Node | None, shown: str) -> str | None:
-        if person is None:
-            return None if fold_name(shown) in excluded_names or shown.lower() in excluded_names else shown
-        if person.id in excluded_ids or person.get("kind", "human") != "human" or person.id in gone:
-            return None
-        return str(person.get("name") or person.key)
-
-    ranked: list[str] = []
-    for comp in touched:
-        for holder in sorted(comp.knowledge_holders, key=lambda h: -h.share):
-            person = stored.node(Label.PERSON, holder.id) if holder.id else people.one(holder.person)
-            name = usable(person, holder.person)
-            if name and name not in ranked:
-                ranked.append(name)
-    touched_names = {c.name for c in touched}
-    owners: list[str] = []
-    for e in stored.of_type(Rel.OWNS):
-        target = stored.nodes.get(e.target)
-        if target is None or (target.label is Label.FILE and target.key not in change.paths) or (
-            target.label is Label.COMPONENT and target.key not in touched_names
-        ):
-            continue
-        owner = stored.nodes[e.source]
-        label = str(owner.get("name") or owner.key)
-        name = usable(owner, label) if owner.label is Label.PERSON else label
-        if name and name not in ranked and name not in owners:
-            owners.append(name)
-    return (ranked[:5] + owners)[:8]

@@ -45,11 +45,11 @@ def ingest(
 
             result = ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress)
     summary = result.summary
+    for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if format is OutputFormat.json:
         print_json(asdict(summary))
         return
-    for warning in summary.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     table = Table(title=f"Ingested {summary.repo}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()

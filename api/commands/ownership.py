@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
@@ -20,15 +21,16 @@ def bus_factor(
     repo: Optional[str] = RepoOption,
     component: Optional[str] = typer.Option(None, "--component", help="Only this component"),
     leaving: Optional[List[str]] = typer.Option(
-        None, "--leaving", help="Recompute as if this person left (name, e-mail, id or alias; repeatable)"
+        None, "--leaving", help="Recompute as if this person left (name, e-mail, @login or id; repeatable)"
     ),
+    path: Optional[str] = typer.Option(None, "--path", help="Drill down: truck factor and holders of the files under this directory"),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
 ) -> None:
     """Who holds the knowledge: truck factor (Avelino et al.) per component and for the repository."""
     if format not in (OutputFormat.json, OutputFormat.table):
         raise CairnError(f"--format {format.value} is not available for bus-factor (use json or table)")
     with opened_workspace(store) as ws:
-        report = reads.bus_factor(ws, repo, component=component, leaving=leaving or ())
+        report = reads.bus_factor(ws, repo, component=component, leaving=leaving or (), path=path)
     if format is OutputFormat.json:
         print_json(report)
         return
@@ -41,6 +43,9 @@ def _names(people: list[str], limit: int = 4) -> str:
 
 
 def _print_tables(report: dict[str, Any]) -> None:
+    if report.get("history_complete") is False:
+        for warning in (report.get("history") or {}).get("warnings") or ["the history is incomplete"]:
+            console.print(f"[bold yellow]history incomplete:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     r = report["repository"]
     leaving = f"  (as if {', '.join(r['leaving'])} left)" if r["leaving"] else ""
     console.print(
@@ -50,7 +55,25 @@ def _print_tables(report: dict[str, Any]) -> None:
         highlight=False,
     )
     for note in r["notes"]:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        if note not in (report.get("history") or {}).get("warnings", []):
+            console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+    drill = report.get("path")
+    if drill is not None:
+        console.print(
+            f"[bold]{drill['path']}/[/]: truck factor [bold]{drill['truck_factor']}[/] ({_names(drill['truck_factor_people']) or 'nobody'}), "
+            f"human-knowledge truck factor [bold]{drill['human_truck_factor']}[/], {drill['orphaned_files']} of {drill['files']} files orphaned"
+            + (f"; components: {', '.join(drill['components'])}" if drill["components"] else ""),
+            highlight=False,
+        )
+        holders = Table(title=f"Knowledge holders of {drill['path']}/", title_justify="left")
+        for col in ("person", "files authored", "share", "active"):
+            holders.add_column(col, justify="right" if col in ("files authored", "share") else "left")
+        for h in drill["knowledge_holders"][:10]:
+            holders.add_row(h["person"], str(h["files_authored"]), f"{h['share']:.0%}", "yes" if h["active"] else "[yellow]gone[/]")
+        console.print(holders)
+        if drill["declared_owners_without_knowledge"]:
+            console.print(f"[yellow]declared owners without knowledge:[/] {', '.join(drill['declared_owners_without_knowledge'])}", highlight=False)
+        return
 
     if report["components"]:
         table = Table(title="Components by risk", title_justify="left")
@@ -58,7 +81,7 @@ def _print_tables(report: dict[str, Any]) -> None:
             table.add_column(col, justify="right" if col in ("TF", "human TF", "files", "orphaned") else "left")
         for c in report["components"]:
             table.add_row(
-                c["name"], str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
+                c["name"] if not c.get("parent") else f"{c['name']} (in {c['parent']})", str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
                 "[bold red]yes[/]" if c["at_risk"] else "no", _names(c["truck_factor_people"]),
                 _names(c["declared_owners_without_knowledge"]),
             )

@@ -40,7 +40,9 @@ def pr_check(
     if format is OutputFormat.json:
         print_json(report.to_json())
     elif format is OutputFormat.sarif:
-        print_json(sarif_report(report.findings, tool_rules=None))
+        # the history's completeness travels with the results
+        print_json(sarif_report(report.findings, tool_rules=None,
+                                properties={"history_complete": report.history_complete, "history": report.history}))
     else:
         typer.echo(pr_markdown(report), nl=False)
     if report.blocking:

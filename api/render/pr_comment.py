@@ -2,7 +2,8 @@
 
 The comment starts with a hidden marker (``<!-- cairn-pr-check -->``) so a bot
 can find its previous comment and edit it instead of adding another. Holders
-who left or went quiet are marked.
+who left or went quiet are marked; an incomplete history is said at the top;
+each suggested reviewer comes with the reasons (``queries.reviewers``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ def _cell(text: Any) -> str:
 def pr_markdown(report: PRReport) -> str:
     verdict = report.verdict.value
     lines = [MARKER, f"## {ICON.get(verdict, '')} Cairn: {verdict}", ""]
+    if not report.history_complete:
+        warnings = report.history.get("warnings") or ["the stored history is incomplete"]
+        lines += [f"{ICON['warn']} **History incomplete**: " + "; ".join(warnings) + ". Knowledge figures and reviewers may miss people.", ""]
     if report.agent.detected:
         lines.append("**Agent-authored change.** " + "; ".join(report.agent.evidence) + ".")
         if not report.rationale.present:
@@ -53,5 +57,9 @@ def pr_markdown(report: PRReport) -> str:
             lines.append(f"- new external packages: {', '.join(f'`{x}`' for x in external)}")
         lines += ["", "</details>", ""]
     lines.append("### Suggested reviewers")
-    lines.append(", ".join(report.suggested_reviewers) if report.suggested_reviewers else "No human knowledge holder found for the touched components.")
+    if not report.suggested_reviewers:
+        lines.append("No human knowledge holder found for the changed files.")
+    for r in report.suggested_reviewers:
+        why = "; ".join(r.reasons)
+        lines.append(f"- **{_cell(r.name)}**" + (f" — {_cell(why)}" if why else ""))
     return "\n".join(lines) + "\n"

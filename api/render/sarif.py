@@ -20,8 +20,10 @@ SARIF_LEVEL = {Severity.BLOCK: "error", Severity.WARN: "warning", Severity.INFO:
 FINGERPRINT_KEY = "cairnViolation/v1"
 
 
-def sarif_report(findings: Iterable[Finding], tool_rules: Iterable[dict[str, Any]] | None = None, *, version: str = "0.1.0") -> dict[str, Any]:
-    """A SARIF 2.1.0 log with one run of Cairn; ``tool_rules`` describe the rules (id, kind, severity, description, decision)."""
+def sarif_report(findings: Iterable[Finding], tool_rules: Iterable[dict[str, Any]] | None = None, *, version: str = "0.1.0",
+                 properties: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run of Cairn; ``tool_rules`` describe the rules (id, kind, severity, description, decision);
+    ``properties`` are the run's own (the PR check's ``history_complete`` and ``history``)."""
     findings = list(findings)
     descriptors: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -52,15 +54,14 @@ def sarif_report(findings: Iterable[Finding], tool_rules: Iterable[dict[str, Any
         if f.new is not None:
             result["baselineState"] = "new" if f.new else "unchanged"
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "cairn", "version": version, "rules": descriptors}},
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository checkout root"}}},
-            "results": results,
-        }],
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "cairn", "version": version, "rules": descriptors}},
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository checkout root"}}},
+        "results": results,
     }
+    if properties:
+        run["properties"] = dict(properties)
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _add_rule(descriptors: list[dict[str, Any]], index: dict[str, int], rule: dict[str, Any]) -> None:

@@ -31,10 +31,11 @@ def bus_factor(
     ws: WorkspaceDep,
     repository: RepositoryParam = None,
     component: Annotated[str | None, Query(max_length=300, description="One component instead of the whole repository")] = None,
-    leaving: Annotated[list[str], Query(max_length=50, description="People assumed gone (id, name or e-mail); repeatable")] = [],
+    leaving: Annotated[list[str], Query(max_length=50, description="People assumed gone (name, e-mail, @login or id); repeatable")] = [],
+    path: Annotated[str | None, Query(max_length=500, description="Drill down: truck factor and holders of the files under this directory")] = None,
 ) -> dict[str, Any]:
     """Truck factor of the repository and of each component, knowledge holders, and "what if these people leave".
 
     The same JSON as `cairn bus-factor --format json`.
     """
-    return reads.bus_factor(ws, repository, component=component, leaving=leaving)
+    return reads.bus_factor(ws, repository, component=component, leaving=leaving, path=path)

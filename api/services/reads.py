@@ -15,6 +15,7 @@ from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.store import RepositorySummary
 from cairn.queries import dependencies, explore, ownership
+from cairn.queries import people as people_queries
 from cairn.queries.decisions import decision_list, rule_list
 
 LEVELS = ("module", "component")
@@ -41,8 +42,15 @@ def dependency_graph(ws: Workspace, repo: str | None, level: str = "module") -> 
     return dependencies.module_dependencies(graph) if level == "module" else dependencies.component_dependencies(graph)
 
 
-def bus_factor(ws: Workspace, repo: str | None, *, component: str | None = None, leaving: Iterable[str] = ()) -> dict[str, Any]:
-    return ownership.bus_factor(ws.graph(repo), component=component, leaving=list(leaving))
+def bus_factor(ws: Workspace, repo: str | None, *, component: str | None = None, leaving: Iterable[str] = (),
+               path: str | None = None) -> dict[str, Any]:
+    """The truck factor report; ``path`` adds a drill-down into the files under that directory."""
+    return ownership.bus_factor(ws.graph(repo), component=component, leaving=list(leaving), path=path)
+
+
+def people(ws: Workspace, repo: str | None) -> dict[str, Any]:
+    """Everyone resolved from the history, the identities merged into each, and likely duplicates left apart."""
+    return people_queries.people(ws.graph(repo))
 
 
 def decisions(ws: Workspace, repo: str | None) -> dict[str, Any]:

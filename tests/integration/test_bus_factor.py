@@ -201,9 +201,11 @@ def test_empty_history_gives_zero_without_error(tmp_path):
     graph = hand_built_graph()
     add_knowledge(graph, mine_history(tmp_path / "empty"))
     report = bus_factor(graph)
-    assert report["repository"]["truck_factor"] == 0 and report["repository"]["orphaned_files"] == 7
+    # files with no commit are left out, as the reference does ("No commits for <file>")
+    assert report["repository"]["truck_factor"] == 0 and report["repository"]["files"] == 0
     assert report["people"] == []
     assert any("no commits" in n for n in report["repository"]["notes"])
+    assert any("7 counted file(s) have no commit" in n for n in report["repository"]["notes"])
 
 
 # -- end to end through the CLI ----------------------------------------------------------------------------

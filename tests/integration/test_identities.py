@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.identities import (
-    Classifier, check_mailmap, github_login, mailmap_problems, normalise_name, parse_contact, resolve_identities,
-)
+from cairn.graph.people import fold_name, noreply_login
+from cairn.ingest.identities import Classifier, check_mailmap, mailmap_problems, parse_contact, resolve_identities
 from fixtures.gitrepo import GitRepo
 
 
@@ -59,10 +58,10 @@ def test_brackets_are_literal_in_patterns():
 
 
 def test_noreply_and_name_normalisation():
-    assert github_login("12345+Octo-Cat@users.noreply.github.com") == "octo-cat"
-    assert github_login("octocat@users.noreply.github.com") == "octocat"
-    assert github_login("octocat@example.com") is None
-    assert normalise_name("  José   O'Neil ") == normalise_name("jose o neil") == "jose o neil"
+    assert noreply_login("12345+Octo-Cat@users.noreply.github.com") == "octo-cat"
+    assert noreply_login("octocat@users.noreply.github.com") == "octocat"
+    assert noreply_login("octocat@example.com") is None
+    assert fold_name("  José   O'Neil ") == fold_name("jose o neil") == "jose o neil"
     assert parse_contact("Jane Doe <jane@example.com>") == ("Jane Doe", "jane@example.com")
     assert parse_contact("just a name") is None
 

@@ -79,6 +79,16 @@ def test_hunks_give_the_post_change_line_ranges():
     assert [(h.start, h.count) for h in change.hunks] == [(3, 1), (11, 2)] and change.first_line == 3
 
 
+def test_hunks_count_the_lines_they_add_and_remove():
+    changes = {c.path: c for c in parse_unified_diff(GIT_DIFF).changes}
+    assert [(h.added, h.removed) for h in changes["shop/a.py"].hunks] == [(2, 1)]  # context lines do not count
+    assert changes["shop/a.py"].lines_changed == 3 and changes["shop/gone.py"].lines_changed == 1
+    assert changes["new/name.py"].lines_changed == 0 and changes["logo.png"].lines_changed == 0  # pure rename, binary
+    zero_context = "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -3 +3 @@\n-a\n+b\n@@ -10,0 +11,2 @@\n+c\n+d\n"
+    (change,) = parse_unified_diff(zero_context).changes
+    assert [(h.added, h.removed) for h in change.hunks] == [(1, 1), (2, 0)] and change.lines_changed == 4
+
+
 def test_quoted_paths_and_type_changes():
     text = ('diff --git "a/dir/tab\\there.py" "b/dir/tab\\there.py"\n--- "a/dir/tab\\there.py"\n+++ "b/dir/tab\\there.py"\n'
             "@@ -1 +1 @@\n-a\n+b\n"

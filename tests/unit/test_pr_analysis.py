@@ -11,7 +11,7 @@ from cairn.graph.people import KnowledgeHolder
 from cairn.graph.rules import DeclaredRule, RuleSpec
 from cairn.graph.severity import Severity, Verdict
 from cairn.ingest.rules import add_rules
-from cairn.queries.pr_check import analyse
+from cairn.queries.pr_check import analyse, lines_changed
 
 ADA = ("Ada Lovelace", "ada@example.com")
 BOB = ("Bob Builder", "bob@example.com")
@@ -31,6 +31,9 @@ def stored_graph() -> RepoGraph:
     for name, email in (ADA, BOB, GONE):
         g.add_node(Label.PERSON, email, name=name, emails=[email], kind="human", last_active="2024-05-01T00:00:00+00:00")
     g.add_node(Label.PERSON, "bot@example.com", name="Robot", emails=["bot@example.com"], kind="bot", last_active="2024-05-01T00:00:00+00:00")
+    for email, path, doa in ((ADA[1], "shop/core/m.py", 4.5), (GONE[1], "shop/core/m.py", 3.6), (BOB[1], "shop/api/m.py", 4.5)):
+        g.add_edge(Rel.KNOWS, g.node(Label.PERSON, email), g.node(Label.FILE, path), doa=doa, first_authorship=email == ADA[1],
+                   deliveries=2, acceptances=1, reviews=0, last_touch="2024-05-01T00:00:00+00:00")
     spec = RuleSpec.model_validate({"id": "core-stays-pure", "kind": "forbidden", "from": ["core"], "to": ["api"], "severity": "warn"})
     add_rules(g, [DeclaredRule(spec, "cairn.toml", "cairn.toml rule 1")])
     return g
@@ -65,8 +68,9 @@ def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
     assert core.to_json()["knowledge_holders"] == [
         {"person": "Ada Lovelace", "id": "ada@example.com", "files_authored": 2, "share": 0.66, "active": True},
         {"person": "Gus Gone", "id": "gus@example.com", "files_authored": 1, "share": 0.34, "active": False}]
-    # Gus is departed, Bob wrote the change: Ada is the one to ask
-    assert report.suggested_reviewers == ("Ada Lovelace",)
+    # Gus is departed, Bob wrote the change: Ada is the one to ask, because she wrote the changed file
+    (ada,) = report.suggested_reviewers
+    assert ada.name == "Ada Lovelace" and ada.reasons[0].endswith(" of shop/core/m.py")
 
 
 def test_an_agent_without_a_rationale_raises_every_finding_but_governance_one_step():
@@ -95,12 +99,12 @@ def test_the_baseline_at_the_base_hides_known_violations():
 
 def test_reviewers_are_never_authors_bots_or_gone():
     stored = stored_graph()
-    stored.node(Label.COMPONENT, "core").props["knowledge_holders"] = [
-        KnowledgeHolder("Robot", "bot@example.com", 3, 0.9).to_props(), KnowledgeHolder("Ada Lovelace", "ada@example.com", 1, 0.1).to_props()]
+    stored.add_edge(Rel.KNOWS, stored.node(Label.PERSON, "bot@example.com"), stored.node(Label.FILE, "shop/core/m.py"), doa=6.0,
+                    first_authorship=False, deliveries=9, acceptances=2, reviews=0, last_touch="2024-05-02T00:00:00+00:00")
     ada_wrote_it = analyse(stored, change(stored, identities=[Identity("ada", "ADA@example.com", IdentityRole.PR_AUTHOR)]))
     assert ada_wrote_it.suggested_reviewers == ()
     someone_else = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
-    assert someone_else.suggested_reviewers == ("Ada Lovelace",)
+    assert [r.name for r in someone_else.suggested_reviewers] == ["Ada Lovelace"]
 
 
 def test_a_non_code_file_touches_its_component():
@@ -108,3 +112,15 @@ def test_a_non_code_file_touches_its_component():
     docs = (FileChange(ChangeStatus.ADDED, "shop/api/README.md", component="api"),)
     report = analyse(stored, ChangeSet(files=docs, base_graph=stored, head_graph=stored))
     assert [c.name for c in report.touched_components] == ["api"] and report.findings == ()
+
+
+def test_reviewers_follow_the_lines_the_hunks_change():
+    stored = stored_graph()
+    small_core = FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1, 1, 0),), component="core")
+    big_api = FileChange(ChangeStatus.MODIFIED, "shop/api/m.py", hunks=(LineRange(1, 30, 30, 12),), component="api")
+    assert lines_changed(change(stored, files=(small_core, big_api))) == {"shop/core/m.py": 1, "shop/api/m.py": 42}
+    report = analyse(stored, change(stored, files=(small_core, big_api)))
+    assert [r.name for r in report.suggested_reviewers] == ["Bob Builder", "Ada Lovelace"]
+    big_core = FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 50, 50, 50),), component="core")
+    report = analyse(stored, change(stored, files=(big_core, big_api)))
+    assert [r.name for r in report.suggested_reviewers] == ["Ada Lovelace", "Bob Builder"]

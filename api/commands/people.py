@@ -1,0 +1,50 @@
+"""``cairn people``: every person Cairn resolved, with the identities merged into each and likely duplicates."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.services import reads
+
+
+def register(app: typer.Typer) -> None:
+    app.command("people")(people)
+
+
+def people(
+    store: Optional[str] = StoreOption,
+    repo: Optional[str] = RepoOption,
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+) -> None:
+    """Who is who: each person with kind, names, e-mails, logins, commits and last activity, and likely duplicates.
+
+    Fix a split person with a [[people]] entry in cairn.toml (name and aliases) and ingest again.
+    """
+    if format not in (OutputFormat.json, OutputFormat.table):
+        raise CairnError(f"--format {format.value} is not available for people (use json or table)")
+    with opened_workspace(store) as ws:
+        report = reads.people(ws, repo)
+    if format is OutputFormat.json:
+        print_json(report)
+        return
+    table = Table(title=f"People of {report['repository']}", title_justify="left")
+    for col in ("name", "kind", "commits", "last active"):
+        table.add_column(col, justify="right" if col == "commits" else "left", no_wrap=True)
+    table.add_column("identities", overflow="fold")
+    for p in report["people"]:
+        others = [n for n in p["names"] if n != p["name"]]
+        identities = ["@" + x for x in p["logins"]] + p["emails"] + [f'"{n}"' for n in others]
+        if p["declared_only"]:
+            identities.append("(only in CODEOWNERS)")
+        table.add_row(
+            escape(p["name"]), p["kind"], str(p["commits"]),
+            (p["last_active"] or "")[:10], escape(", ".join(identities)),
+        )
+    console.print(table)
+    for note in report["notes"]:
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)

@@ -1,0 +1,374 @@
+"""Which files GitHub Linguist counts as a repository's code: the truck factor's file scope.
+
+Avelino et al. compute the truck factor over the files Linguist lists in a
+repository's language breakdown. Linguist counts a file when its language is
+of type *programming* or *markup* and the file is neither vendored,
+generated nor documentation (``Linguist::Blob#include_in_language_stats?``).
+This module is Cairn's own table of that rule, written from Linguist's
+``languages.yml``, ``vendor.yml`` and ``documentation.yml`` (not a copy):
+
+* ``LANGUAGES``: language -> (type, extensions, file names). Programming:
+  Python, JavaScript, TypeScript, Go, Java, C, Shell, Makefile, Dockerfile,
+  CMake, Starlark … Markup: HTML, CSS, SCSS, Less, templates (Jinja,
+  Handlebars, Mustache, EJS, ERB, Pug, Go templates …), Vue, Svelte, TeX,
+  Jupyter notebooks. Data and prose are listed too, so that they are known
+  *not* to count: JSON, YAML, TOML, INI, XML, SVG, CSV, SQL, Protocol Buffers,
+  GraphQL, go.mod (data); Markdown, reStructuredText, AsciiDoc, text (prose).
+* Files without an extension are recognised by a ``#!`` interpreter line.
+* ``exclusion``: vendored paths (``vendor/``, ``node_modules/``,
+  ``third_party/``, ``testdata/``, ``dist/``, minified files, ``*.d.ts``,
+  ``.github/``, build wrappers such as ``gradlew`` …), documentation paths
+  (top-level ``docs/``, ``doc/``, ``examples/``, ``samples/``, ``demos/``,
+  ``man/``; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
+  CHANGELOG, CONTRIBUTING … files) and generated paths (protobuf and other
+  generated sources, lock files, source maps). ``.gitattributes``
+  ``linguist-vendored``, ``linguist-generated``, ``linguist-documentation``
+  and ``linguist-detectable`` override the defaults either way, as in
+  Linguist.
+
+Content-based generated files ("Code generated … DO NOT EDIT") are skipped
+by ``ingest.files`` before they get here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from cairn.graph.model import RepoGraph
+
+PROGRAMMING, MARKUP, DATA, PROSE = "programming", "markup", "data", "prose"
+COUNTED_TYPES = frozenset({PROGRAMMING, MARKUP})
+
+#: language -> (type, extensions, file names). Cairn's language ids are lower-case.
+LANGUAGES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    # -- programming --------------------------------------------------------------------------
+    "python": (PROGRAMMING, (".py", ".pyi", ".pyw", ".gyp", ".gypi"), ("SConstruct", "SConscript", "Snakefile", "wscript")),
+    "cython": (PROGRAMMING, (".pyx", ".pxd", ".pxi"), ()),
+    "javascript": (PROGRAMMING, (".js", ".jsx", ".mjs", ".cjs", ".es6", ".jsm"), ("Jakefile",)),
+    "typescript": (PROGRAMMING, (".ts", ".tsx", ".mts", ".cts"), ()),
+    "coffeescript": (PROGRAMMING, (".coffee", ".cjsx", ".iced"), ("Cakefile",)),
+    "go": (PROGRAMMING, (".go",), ()),
+    "java": (PROGRAMMING, (".java", ".jav", ".jsh"), ()),
+    "kotlin": (PROGRAMMING, (".kt", ".kts", ".ktm"), ()),
+    "scala": (PROGRAMMING, (".scala", ".sc", ".sbt"), ()),
+    "groovy": (PROGRAMMING, (".groovy", ".gvy", ".gy", ".gsh"), ("Jenkinsfile",)),
+    "clojure": (PROGRAMMING, (".clj", ".cljs", ".cljc", ".cljx", ".boot"), ()),
+    "c": (PROGRAMMING, (".c", ".h", ".cats", ".idc"), ()),
+    "cpp": (PROGRAMMING, (".cc", ".cpp", ".cxx", ".c++", ".cp", ".hpp", ".hh", ".hxx", ".h++", ".inl", ".ipp", ".tcc", ".tpp", ".ino"), ()),
+    "objective-c": (PROGRAMMING, (".m",), ()),
+    "objective-c++": (PROGRAMMING, (".mm",), ()),
+    "cuda": (PROGRAMMING, (".cu", ".cuh"), ()),
+    "csharp": (PROGRAMMING, (".cs", ".csx", ".cake"), ()),
+    "fsharp": (PROGRAMMING, (".fs", ".fsi", ".fsx"), ()),
+    "visual-basic": (PROGRAMMING, (".vb", ".vbs", ".bas"), ()),
+    "rust": (PROGRAMMING, (".rs",), ()),
+    "zig": (PROGRAMMING, (".zig",), ()),
+    "nim": (PROGRAMMING, (".nim", ".nims", ".nimble"), ()),
+    "d": (PROGRAMMING, (".di",), ()),
+    "swift": (PROGRAMMING, (".swift",), ()),
+    "dart": (PROGRAMMING, (".dart",), ()),
+    "ruby": (PROGRAMMING, (".rb", ".rake", ".gemspec", ".rbw", ".ru", ".builder", ".jbuilder", ".podspec", ".thor"),
+             ("Rakefile", "Gemfile", "Guardfile", "Podfile", "Brewfile", "Fastfile", "Appfile", "Capfile", "Thorfile", "Berksfile")),
+    "php": (PROGRAMMING, (".php", ".phtml", ".php3", ".php4", ".php5", ".phpt"), ()),
+    "perl": (PROGRAMMING, (".pl", ".pm", ".perl", ".psgi", ".cgi"), ()),
+    "raku": (PROGRAMMING, (".raku", ".rakumod", ".p6", ".pm6"), ()),
+    "lua": (PROGRAMMING, (".lua", ".nse", ".rockspec"), ()),
+    "r": (PROGRAMMING, (".r", ".R", ".rd", ".rsx"), ()),
+    "julia": (PROGRAMMING, (".jl",), ()),
+    "elixir": (PROGRAMMING, (".ex", ".exs"), ()),
+    "erlang": (PROGRAMMING, (".erl", ".hrl", ".escript", ".xrl", ".yrl"), ("rebar.config",)),
+    "haskell": (PROGRAMMING, (".hs", ".lhs", ".hsc", ".hs-boot"), ()),
+    "elm": (PROGRAMMING, (".elm",), ()),
+    "purescript": (PROGRAMMING, (".purs",), ()),
+    "ocaml": (PROGRAMMING, (".ml", ".mli", ".mll", ".mly"), ()),
+    "reason": (PROGRAMMING, (".re", ".rei"), ()),
+    "rescript": (PROGRAMMING, (".res", ".resi"), ()),
+    "crystal": (PROGRAMMING, (".cr",), ()),
+    "common-lisp": (PROGRAMMING, (".lisp", ".lsp", ".asd"), ()),
+    "emacs-lisp": (PROGRAMMING, (".el",), (".emacs",)),
+    "scheme": (PROGRAMMING, (".scm", ".ss", ".sld"), ()),
+    "racket": (PROGRAMMING, (".rkt", ".rktl"), ()),
+    "fortran": (PROGRAMMING, (".f", ".for", ".f77", ".f90", ".f95", ".f03", ".f08"), ()),
+    "pascal": (PROGRAMMING, (".pas", ".pp", ".dpr", ".lpr"), ()),
+    "assembly": (PROGRAMMING, (".asm", ".nasm", ".s", ".S"), ()),
+    "shell": (PROGRAMMING, (".sh", ".bash", ".zsh", ".ksh", ".bats", ".command", ".tmux", ".tool"),
+              (".bashrc", ".bash_profile", ".bash_aliases", ".bash_logout", ".zshrc", ".zshenv", ".zprofile", ".profile",
+               "PKGBUILD", "bashrc", "zshrc")),
+    "fish": (PROGRAMMING, (".fish",), ()),
+    "powershell": (PROGRAMMING, (".ps1", ".psm1", ".psd1"), ()),
+    "batchfile": (PROGRAMMING, (".bat", ".cmd"), ()),
+    "makefile": (PROGRAMMING, (".mk", ".mak", ".make", ".mkfile"), ("Makefile", "makefile", "GNUmakefile", "BSDmakefile", "Kbuild", "Makefile.am", "Makefile.in", "Makefile.inc")),
+    "dockerfile": (PROGRAMMING, (".dockerfile", ".containerfile"), ("Dockerfile", "Containerfile")),
+    "cmake": (PROGRAMMING, (".cmake", ".cmake.in"), ("CMakeLists.txt",)),
+    "meson": (PROGRAMMING, (), ("meson.build", "meson_options.txt")),
+    "just": (PROGRAMMING, (".just",), ("Justfile", "justfile", ".justfile")),
+    "starlark": (PROGRAMMING, (".bzl", ".star"), ("BUILD", "BUILD.bazel", "WORKSPACE", "WORKSPACE.bazel", "Tiltfile")),
+    "nix": (PROGRAMMING, (".nix",), ()),
+    "hcl": (PROGRAMMING, (".hcl", ".tf", ".tfvars", ".nomad", ".workflow"), ()),
+    "jsonnet": (PROGRAMMING, (".jsonnet", ".libsonnet"), ()),
+    "awk": (PROGRAMMING, (".awk", ".gawk", ".mawk", ".nawk", ".auk"), ()),
+    "sed": (PROGRAMMING, (".sed",), ()),
+    "tcl": (PROGRAMMING, (".tcl", ".tm", ".adp"), ()),
+    "vim-script": (PROGRAMMING, (".vim", ".vimrc", ".vmb"), (".vimrc", "vimrc", "_vimrc", ".gvimrc")),
+    "verilog": (PROGRAMMING, (".v", ".veo"), ()),
+    "systemverilog": (PROGRAMMING, (".sv", ".svh", ".vh"), ()),
+    "vhdl": (PROGRAMMING, (".vhd", ".vhdl", ".vhf", ".vhi", ".vho", ".vhs", ".vht", ".vhw"), ()),
+    "solidity": (PROGRAMMING, (".sol",), ()),
+    "glsl": (PROGRAMMING, (".glsl", ".vert", ".frag", ".geom", ".comp", ".tesc", ".tese", ".vs", ".vsh", ".fsh"), ()),
+    "hlsl": (PROGRAMMING, (".hlsl", ".hlsli", ".fx", ".fxh"), ()),
+    "webassembly": (PROGRAMMING, (".wat", ".wast"), ()),
+    "haxe": (PROGRAMMING, (".hx", ".hxsl"), ()),
+    "vala": (PROGRAMMING, (".vala", ".vapi"), ()),
+    "gdscript": (PROGRAMMING, (".gd",), ()),
+    "smalltalk": (PROGRAMMING, (".st",), ()),
+    "plsql": (PROGRAMMING, (".pls", ".pck", ".pkb", ".pks", ".plb", ".plsql"), ()),
+    "plpgsql": (PROGRAMMING, (".pgsql",), ()),
+    "xslt": (PROGRAMMING, (".xsl", ".xslt"), ()),
+    "smarty": (PROGRAMMING, (".tpl",), ()),
+    "apex": (PROGRAMMING, (".apex", ".trigger"), ()),
+    "idris": (PROGRAMMING, (".idr", ".lidr"), ()),
+    "lean": (PROGRAMMING, (".lean",), ()),
+    "agda": (PROGRAMMING, (".agda",), ()),
+    "processing": (PROGRAMMING, (".pde",), ()),
+    "matlab": (PROGRAMMING, (".matlab",), ()),
+    "cue": (PROGRAMMING, (".cue",), ()),
+    "rego": (PROGRAMMING, (".rego",), ()),
+    # -- markup -------------------------------------------------------------------------------
+    "html": (MARKUP, (".html", ".htm", ".xhtml", ".xht"), ()),
+    "css": (MARKUP, (".css",), ()),
+    "scss": (MARKUP, (".scss",), ()),
+    "sass": (MARKUP, (".sass",), ()),
+    "less": (MARKUP, (".less",), ()),
+    "stylus": (MARKUP, (".styl",), ()),
+    "postcss": (MARKUP, (".pcss", ".postcss"), ()),
+    "vue": (MARKUP, (".vue",), ()),
+    "svelte": (MARKUP, (".svelte",), ()),
+    "astro": (MARKUP, (".astro",), ()),
+    "jinja": (MARKUP, (".jinja", ".jinja2", ".j2", ".djhtml"), ()),
+    "handlebars": (MARKUP, (".hbs", ".handlebars"), ()),
+    "mustache": (MARKUP, (".mustache",), ()),
+    "ejs": (MARKUP, (".ejs", ".ect", ".jst"), ()),
+    "erb": (MARKUP, (".erb", ".rhtml", ".html.erb"), ()),
+    "pug": (MARKUP, (".pug", ".jade"), ()),
+    "haml": (MARKUP, (".haml",), ()),
+    "slim": (MARKUP, (".slim",), ()),
+    "twig": (MARKUP, (".twig",), ()),
+    "liquid": (MARKUP, (".liquid",), ()),
+    "nunjucks": (MARKUP, (".njk", ".nunjucks"), ()),
+    "go-template": (MARKUP, (".gohtml", ".gotmpl", ".tmpl"), ()),
+    "razor": (MARKUP, (".cshtml", ".razor"), ()),
+    "tex": (MARKUP, (".tex", ".sty", ".cls", ".ltx", ".dtx", ".ins"), ()),
+    "jupyter": (MARKUP, (".ipynb",), ()),
+    "roff": (MARKUP, (".roff", ".man", ".mdoc", ".me", ".ms", ".tmac"), ()),
+    # -- data: known, never counted -------------------------------------------------------------
+    "json": (DATA, (".json", ".json5", ".jsonc", ".geojson", ".topojson", ".webmanifest", ".har", ".jsonl", ".ndjson"),
+             (".babelrc", ".eslintrc.json", ".prettierrc", "composer.lock", "Pipfile.lock", ".watchmanconfig")),
+    "yaml": (DATA, (".yml", ".yaml", ".yaml-tmlanguage"), (".clang-format", ".clang-tidy", ".gemrc")),
+    "toml": (DATA, (".toml",), ("Cargo.lock", "Pipfile", "poetry.lock", "uv.lock")),
+    "ini": (DATA, (".ini", ".cfg", ".cnf", ".prefs", ".properties"), (".editorconfig", ".coveragerc", ".flake8", ".pylintrc", "setup.cfg", "tox.ini", "pytest.ini")),
+    "xml": (DATA, (".xml", ".xsd", ".plist", ".csproj", ".vcxproj", ".props", ".targets", ".resx", ".wsdl", ".xaml", ".xib", ".storyboard", ".pom", ".rss", ".atom", ".kml"), ("pom.xml",)),
+    "svg": (DATA, (".svg",), ()),
+    "csv": (DATA, (".csv", ".tsv", ".tab", ".psv"), ()),
+    "sql": (DATA, (".sql", ".cql", ".ddl", ".mysql", ".prc", ".udf", ".viw"), ()),
+    "protobuf": (DATA, (".proto",), ()),
+    "textproto": (DATA, (".textproto", ".pbtxt", ".txtpb"), ()),
+    "graphql": (DATA, (".graphql", ".gql", ".graphqls"), ()),
+    "thrift": (DATA, (".thrift",), ()),
+    "gradle": (DATA, (".gradle",), ()),
+    "go-module": (DATA, (), ("go.mod", "go.work")),
+    "go-checksums": (DATA, (), ("go.sum", "go.work.sum")),
+    "diff": (DATA, (".diff", ".patch"), ()),
+    "dotenv": (DATA, (".env",), (".env", ".env.example", ".env.sample")),
+    "ignore-list": (DATA, (".gitignore", ".dockerignore", ".npmignore", ".eslintignore", ".prettierignore"),
+                    (".gitignore", ".dockerignore", ".npmignore", ".eslintignore", ".prettierignore", ".hgignore", ".helmignore")),
+    "git-config": (DATA, (".gitconfig",), (".gitconfig", ".gitmodules", ".gitattributes")),
+    "edn": (DATA, (".edn",), ()),
+    "hjson": (DATA, (".hjson",), ()),
+    "nginx": (DATA, (".nginx", ".nginxconf", ".vhost"), ("nginx.conf",)),
+    # -- prose: known, never counted ------------------------------------------------------------
+    "markdown": (PROSE, (".md", ".markdown", ".mdown", ".mdwn", ".mkd", ".mkdn", ".mkdown", ".ronn", ".workbook", ".mdx", ".livemd"), ("contents.lr",)),
+    "restructuredtext": (PROSE, (".rst", ".rest", ".rst.txt", ".rest.txt"), ()),
+    "asciidoc": (PROSE, (".adoc", ".asciidoc", ".asc"), ()),
+    "text": (PROSE, (".txt", ".fr", ".nb", ".ncl", ".no"), ("COPYING", "COPYRIGHT", "LICENSE", "LICENCE", "README", "AUTHORS", "CONTRIBUTORS", "INSTALL", "NEWS", "CHANGES", "THANKS", "TODO")),
+    "org": (PROSE, (".org",), ()),
+    "rdoc": (PROSE, (".rdoc",), ()),
+    "pod": (PROSE, (".pod",), ()),
+    "gettext": (PROSE, (".po", ".pot"), ()),
+    "rmarkdown": (PROSE, (".rmd", ".qmd"), ()),
+    "texinfo": (PROSE, (".texinfo", ".texi", ".txi"), ()),
+}
+
+#: Cairn's older language ids for a few file kinds, kept so stored graphs and callers read alike.
+_ALIASES = {"objective-c++": "objective-c"}
+
+_BY_FILENAME: dict[str, str] = {}
+_BY_EXTENSION: dict[str, str] = {}
+for _language, (_kind, _extensions, _names) in LANGUAGES.items():
+    for _ext in _extensions:
+        _BY_EXTENSION.setdefault(_ext, _language)
+    for _name in _names:
+        _BY_FILENAME.setdefault(_name, _language)
+_MULTI_EXTENSIONS = sorted((e for e in _BY_EXTENSION if e.count(".") > 1), key=len, reverse=True)
+
+#: ``#!`` interpreters (the program name, version digits stripped) -> language, for files without an extension.
+INTERPRETERS = {
+    "python": "python", "pypy": "python", "node": "javascript", "nodejs": "javascript", "deno": "typescript",
+    "ts-node": "typescript", "bash": "shell", "sh": "shell", "zsh": "shell", "ksh": "shell", "dash": "shell",
+    "ash": "shell", "fish": "fish", "ruby": "ruby", "perl": "perl", "php": "php", "lua": "lua", "Rscript": "r",
+    "awk": "awk", "gawk": "awk", "tclsh": "tcl", "make": "makefile", "groovy": "groovy", "escript": "erlang",
+    "runhaskell": "haskell", "julia": "julia", "elixir": "elixir", "pwsh": "powershell", "osascript": "applescript",
+    "crystal": "crystal", "scala": "scala", "swift": "swift", "guile": "scheme", "racket": "racket", "sed": "sed",
+}
+_SHEBANG = re.compile(rb"^#!\s*(\S+)(?:\s+(?:-\S+\s+)*(\S+))?")
+
+
+def language_type(language: str | None) -> str | None:
+    if language is None:
+        return None
+    entry = LANGUAGES.get(language)
+    return entry[0] if entry else PROGRAMMING
+
+
+def detect_language(path: str, head: bytes | None = None) -> str | None:
+    """The language of ``path`` (any type), by file name, then extension, then a ``#!`` line in ``head``."""
+    name = path.rsplit("/", 1)[-1]
+    language = _BY_FILENAME.get(name)
+    if language is None:
+        lowered = name.lower()
+        for ext in _MULTI_EXTENSIONS:
+            if lowered.endswith(ext) and len(lowered) > len(ext):
+                language = _BY_EXTENSION[ext]
+                break
+    if language is None:
+        suffix = os.path.splitext(name)[1]
+        if suffix:
+            language = _BY_EXTENSION.get(suffix) or _BY_EXTENSION.get(suffix.lower())
+        elif head:
+            language = interpreter_language(head)
+    return _ALIASES.get(language, language) if language else None
+
+
+def interpreter_language(head: bytes) -> str | None:
+    match = _SHEBANG.match(head[:200])
+    if not match:
+        return None
+    program = match.group(1).rsplit(b"/", 1)[-1]
+    if program == b"env" and match.group(2):
+        program = match.group(2).rsplit(b"/", 1)[-1]
+    program_name = re.sub(r"[\d.]+$", "", program.decode("ascii", "replace"))
+    return INTERPRETERS.get(program_name)
+
+
+def counted_language(path: str, head: bytes | None = None) -> str | None:
+    """The language of ``path`` when it is programming or markup (what Linguist counts), else None."""
+    language = detect_language(path, head)
+    return language if language_type(language) in COUNTED_TYPES else None
+
+
+# -- paths Linguist leaves out of the statistics ---------------------------------------------------
+
+_VENDORED = re.compile("|".join((
+    r"(?:^|/)(?:cache|dist|node_modules|bower_components|jspm_packages|Carthage|Pods|\.yarn/(?:releases|plugins|sdks|versions|unplugged))/",
+    r"^(?:[Dd]ependencies|deps|debian)/",
+    r"(?:^|/)(?:3rd|[Tt]hird)[-_]?[Pp]arty/",
+    r"(?:^|/)[Vv]+endors?/",
+    r"(?:^|/)[Ee]xtern(?:al)?/",
+    r"(?:^|/)testdata/",
+    r"(?:^|/)Godeps/_workspace/",
+    r"(?:^|/)\.github/",
+    r"(?:^|/)\.vscode/",
+    r"(?:^|/)\.devcontainer/",
+    r"(?:^|/)docs?/_?(?:build|themes?|templates?|static)/",
+    r"(?:^|/)env/",
+    r"(?:^|/)(?:configure|config\.guess|config\.sub|aclocal\.m4|libtool\.m4|ltoptions\.m4|ltsugar\.m4|ltversion\.m4)$",
+    r"(?:^|/)(?:gradlew|gradlew\.bat|mvnw|mvnw\.cmd|Vagrantfile|fabfile\.py|waf|cpplint\.py)$",
+    r"(?:^|/)(?:gradle/wrapper|\.mvn/wrapper)/",
+    r"[.-]min\.(?:js|css)$",
+    r"\.d\.ts$",
+    r"-vsdoc\.js$",
+    r"\.intellisense\.js$",
+    r"(?:^|/)jquery[^/]*\.js$",
+    r"(?:^|/)bootstrap[^/.]*(?:\.[^/]*)?\.(?:js|css|less|scss|styl)$",
+    r"(?:^|/)font-?awesome[^/]*\.(?:css|less|scss|styl)$",
+    r"(?:^|/)normalize\.(?:css|less|scss|styl)$",
+    r"(?:^|/)(?:angular|react|d3|modernizr|prototype|mootools|dojo|yui|ckeditor|tiny_mce)[^/]*\.js$",
+    r"(?:^|/)(?:MathJax|ace-builds|flow-typed)/",
+)))
+
+_DOCUMENTATION = re.compile("|".join((
+    r"^[Dd]ocs?/",
+    r"(?:^|/)[Dd]ocumentation/",
+    r"(?:^|/)[Gg]roovydoc/",
+    r"(?:^|/)[Jj]avadoc/",
+    r"^[Mm]an/",
+    r"^[Ee]xamples/",
+    r"^[Dd]emos?/",
+    r"^[Ss]amples?/",
+    r"(?:^|/)inst/doc/",
+    r"(?:^|/)CITATION(?:\.cff|S?(?:\.(?:bib|md))?)$",
+    r"(?:^|/)CHANGE(?:S|LOG)?(?:\.|$)",
+    r"(?:^|/)CONTRIBUTING(?:\.|$)",
+    r"(?:^|/)COPYING(?:\.|$)",
+    r"(?:^|/)INSTALL(?:\.|$)",
+    r"(?:^|/)(?:LICEN[CS]E|[Ll]icen[cs]e)(?:\.|$)",
+    r"(?:^|/)(?:README|[Rr]eadme)(?:\.|$)",
+)))
+
+_GENERATED = re.compile("|".join((
+    r"\.(?:js|css)\.map$",
+    r"(?:_pb2|_pb2_grpc)\.pyi?$",
+    r"\.pb\.(?:go|cc|h|gw\.go)$",
+    r"\.pb\.validate\.go$",
+    r"_generated\.go$",
+    r"\.designer\.cs$",
+    r"(?:^|/)(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|npm-shrinkwrap\.json|composer\.lock|Cargo\.lock|Gemfile\.lock|poetry\.lock|Pipfile\.lock|go\.sum)$",
+    r"(?:^|/)__generated__/",
+    r"(?:^|/)(?:htmlcov|\.nyc_output|coverage)/",
+    r"\.(?:g|freezed|gr|pb|mocks?)\.dart$",
+    r"(?:^|/)Godeps/",
+)))
+
+
+def exclusion(path: str, attributes: Mapping[str, bool] | None = None) -> str | None:
+    """Why Linguist leaves ``path`` out of the language statistics ("vendored", "documentation",
+    "generated"), or None. ``attributes``: ``.gitattributes`` values, e.g. ``{"linguist-vendored": False}``."""
+    attributes = attributes or {}
+    for reason, pattern in (("vendored", _VENDORED), ("generated", _GENERATED), ("documentation", _DOCUMENTATION)):
+        declared = attributes.get(f"linguist-{reason}")
+        if declared is True:
+            return reason
+        if declared is None and pattern.search(path):
+            return reason
+    return None
+
+
+def truck_factor_scope(path: str, language: str | None, attributes: Mapping[str, bool] | None = None) -> tuple[bool, str | None]:
+    """(counted, why not): whether the truck factor counts ``path``, as Linguist's statistics would."""
+    attributes = attributes or {}
+    detectable = attributes.get("linguist-detectable")
+    if detectable is False:
+        return False, "not detectable (.gitattributes)"
+    if language is None or (language_type(language) not in COUNTED_TYPES and detectable is not True):
+        return False, "data or prose"
+    reason = exclusion(path, attributes)
+    if reason:
+        return False, reason
+    return True, None
+
+
+def mark_truck_factor_scope(graph: "RepoGraph", attributes: Mapping[str, Mapping[str, bool]] | None = None) -> dict[str, int]:
+    """Set ``linguist_counted`` (and ``linguist_reason`` when not) on every File node; returns the counts of reasons."""
+    from cairn.graph.model import Label
+
+    attributes = attributes or {}
+    left_out: dict[str, int] = {}
+    for node in graph.of_label(Label.FILE):
+        counted, why = truck_factor_scope(node.key, node.get("language"), attributes.get(node.key))
+        node.props["linguist_counted"] = counted
+        node.props["linguist_reason"] = why
+        if why:
+            left_out[why] = left_out.get(why, 0) + 1
+    return left_out

@@ -1,0 +1,105 @@
+"""Components from CODEOWNERS' directory entries, and how components nest.
+
+A repository without ``[components]`` in cairn.toml gets its components from
+the layout (``ingest.components``): top-level folders, which are often too
+coarse (``storage`` hides ``storage/remote``, ``web`` mixes an API and a UI).
+The teams already drew finer lines in CODEOWNERS; each directory entry there
+(``/storage/remote/``, ``tsdb/wlog/**``, ``/web/ui``) becomes a component
+named by its path (``storage/remote``), nested inside the layout's
+components. A path belongs to its most specific component (the longest
+directory prefix), so ``storage/remote/write.go`` is in ``storage/remote`` and
+``storage/merge.go`` stays in ``storage``.
+
+Left out: entries that are not plain directories (``*.go``, ``docs/*.md``,
+``**/testdata``), hidden directories (``.github/``), directories without
+source files, and directories whose source files are exactly those of an
+existing component (``/web/`` beside an inferred ``web``).
+
+``component_parents`` says which component each one is nested in, for
+components from CODEOWNERS and for nested components declared in cairn.toml
+alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cairn.ingest.codeowners import CodeOwners
+from cairn.ingest.components import ComponentDef, ComponentMap
+
+_GLOB = re.compile(r"[*?\[\]!\\]")
+
+
+def owned_directory(pattern: str, directories: set[str]) -> str | None:
+    """The directory a CODEOWNERS pattern names (``"storage/remote"``), or None if it is not a plain directory."""
+    body = pattern.strip()
+    if body.endswith("/**"):
+        body = body[:-3]
+    body = body.strip("/")
+    if not body or _GLOB.search(body) or any(part in ("", ".", "..") for part in body.split("/")):
+        return None
+    if body.split("/")[0].startswith("."):
+        return None
+    if pattern.rstrip().endswith("/") or pattern.rstrip().endswith("/**") or body in directories:
+        return body if body in directories else None
+    return None
+
+
+def codeowners_components(codeowners: CodeOwners, source_paths: list[str], existing: list[ComponentDef]) -> list[ComponentDef]:
+    """Components seeded by CODEOWNERS' directory entries (see the module docstring), in file order."""
+    directories: set[str] = set()
+    for path in source_paths:
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            directories.add("/".join(parts[:i]))
+    current = ComponentMap(list(existing))
+    files_of: dict[str, set[str]] = {}
+    for path in source_paths:
+        comp = current.component_of(path)
+        if comp is not None:
+            files_of.setdefault(comp, set()).add(path)
+    taken_names = {c.name for c in existing}
+    taken_files = [frozenset(files) for files in files_of.values()]
+    out: list[ComponentDef] = []
+    seen: set[str] = set()
+    for rule in codeowners.rules:
+        if not rule.owners:
+            continue
+        directory = owned_directory(rule.pattern, directories)
+        if directory is None or directory in seen:
+            continue
+        seen.add(directory)
+        prefix = directory + "/"
+        files = frozenset(p for p in source_paths if p.startswith(prefix))
+        if not files or files in taken_files or directory in taken_names:
+            continue
+        out.append(ComponentDef(name=directory, paths=[f"{directory}/**"], inferred=True,
+                                description=f"declared in {codeowners.source} line {rule.line} ({rule.pattern})"))
+        taken_files.append(files)
+        taken_names.add(directory)
+    return out
+
+
+def _literal_directory(def_: ComponentDef) -> str | None:
+    """The one directory a component covers (``a/b`` for ``["a/b/**"]``), or None for globs and file lists."""
+    if len(def_.paths) != 1:
+        return None
+    pattern = def_.paths[0]
+    body = pattern[:-3] if pattern.endswith("/**") else pattern.rstrip("/")
+    if not body or _GLOB.search(body) or ("." in body.rsplit("/", 1)[-1] and not pattern.endswith(("/**", "/"))):
+        return None
+    return body
+
+
+def component_parents(defs: list[ComponentDef]) -> dict[str, str]:
+    """Component name -> the component it is nested in (the most specific other one holding its directory)."""
+    parents: dict[str, str] = {}
+    for def_ in defs:
+        directory = _literal_directory(def_)
+        if directory is None:
+            continue
+        others = ComponentMap([ComponentDef(d.name, list(d.paths)) for d in defs if d.name != def_.name])
+        parent = others.component_of(directory + "/")
+        if parent is not None:
+            parents[def_.name] = parent
+    return parents

@@ -1,0 +1,189 @@
+"""Who is who: every person Cairn resolved, the identities merged into each, and likely duplicates left apart.
+
+Identity resolution (``ingest.identities``) is conservative: it never merges
+on a one-word name, an initial or a look-alike spelling. That keeps two
+different people apart, and sometimes keeps one person split. ``people``
+shows the result so a user can check it, and lists the pairs that look like
+one person but were not merged, with the reason, so they can be joined with
+a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
+
+* the same name once case, spacing and diacritics are folded (one-word names
+  such as "alice" and "Alice" are never merged on their own);
+* the same e-mail local part when it looks personal (``jane.doe@work.example``
+  and ``jane.doe@home.example``, ``lord63``), when the two share a surname
+  ("Nick Zaccardi" / "Nicholas Zaccardi") or when one goes by the local part
+  as a name, so that alex@one.example and alex@other.example stay apart; or a
+  GitHub login equal to another person's e-mail local part, on the same
+  condition;
+* full names one letter apart ("Julius Volz" / "Julius Voltz"; names with
+  digits or initials are left out of this one);
+* a CODEOWNERS login that matched nobody (a person known only from
+  CODEOWNERS) and appears in someone's folded name ("@brancz" / "Frederic
+  Branczyk"), e-mail local part, or personal e-mail domain
+  (``@jkroepke`` / ``mail@jkroepke.de``).
+
+Only humans are compared: bots and agents hold no knowledge either way.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from cairn.graph.people import PLACEHOLDER_NAMES, noreply_login, fold_name
+from cairn.graph.model import Label, Node, RepoGraph
+
+#: E-mail local parts that many different people use.
+GENERIC_LOCAL_PARTS = frozenset({
+    "info", "admin", "root", "noreply", "no-reply", "me", "mail", "dev", "git", "github", "contact", "hello",
+    "user", "test", "dev-null", "devnull", "support", "team", "office", "webmaster", "postmaster", "nobody",
+})
+MAX_NOTES = 50
+#: Mail providers: their domain says nothing about the person.
+PROVIDER_DOMAINS = frozenset({
+    "gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "mac", "aol", "gmx", "web",
+    "protonmail", "proton", "pm", "mail", "yandex", "qq", "163", "126", "fastmail", "posteo", "users", "example",
+})
+
+
+def _person_row(node: Node) -> dict[str, Any]:
+    return {
+        "id": node.key, "name": str(node.get("name") or node.key), "kind": node.get("kind") or "human",
+        "names": list(node.get("names") or ([node.get("name")] if node.get("name") else [])),
+        "emails": list(node.get("emails") or []), "logins": list(node.get("logins") or ([node["github"]] if node.get("github") else [])),
+        "commits": int(node.get("commits") or 0), "last_active": node.get("last_active"),
+        "declared_only": bool(node.get("declared_only")),
+    }
+
+
+def _local_parts(row: dict[str, Any]) -> set[str]:
+    parts = set()
+    for email in row["emails"]:
+        if noreply_login(email):
+            continue
+        local = email.split("@", 1)[0].lower()
+        if len(local) >= 3 and local not in GENERIC_LOCAL_PARTS:
+            parts.add(local)
+    return parts
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Levenshtein distance exactly 1."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:]
+
+
+def _names_agree(a: set[str], b: set[str], local: str) -> bool:
+    """Whether two people sharing the e-mail local part ``local`` plausibly are one: they share a surname (a word
+    after the first, 3+ letters), or the address looks personal (``marc.schlaich``, ``lord63``), or one of them
+    goes by that very local part as a name. ``alex@…`` on two domains with two different names is two people."""
+    surnames_a = {w for n in a for w in n.split()[1:] if len(w) >= 3}
+    surnames_b = {w for n in b for w in n.split()[1:] if len(w) >= 3}
+    if surnames_a & surnames_b:
+        return True
+    if len(local) >= 6 and any(not ch.isalpha() for ch in local):
+        return True
+    folded = fold_name(local).replace(" ", "")
+    return any(n.replace(" ", "") == folded for n in a | b)
+
+
+def _declared_logins(humans: list[dict[str, Any]], folded: list[set[str]], add: Any) -> None:
+    """Pair people known only from CODEOWNERS with the committers their login points at."""
+    for j, row in enumerate(humans):
+        if not row["declared_only"]:
+            continue
+        for login in row["logins"]:
+            if len(login) < 4:
+                continue
+            for i, other in enumerate(humans):
+                if other["declared_only"]:
+                    continue
+                if any(len(login) >= 5 and login in name.replace(" ", "") for name in folded[i] if " " in name):
+                    add(i, j, f"CODEOWNERS login {login!r} appears in the name {other['name']!r}")
+                for email in other["emails"]:
+                    local, _, domain = email.lower().partition("@")
+                    if noreply_login(email):
+                        continue
+                    if len(login) >= 5 and login in local and login != local:
+                        add(i, j, f"CODEOWNERS login {login!r} appears in the e-mail {email!r}")
+                    label = domain.split(".")[0]
+                    if label == login and label not in PROVIDER_DOMAINS:
+                        add(i, j, f"CODEOWNERS login {login!r} is the e-mail domain of {email!r}")
+
+
+def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pairs of human rows that look like one person (module docstring), each with its reasons."""
+    humans = [r for r in rows if r["kind"] == "human"]
+    reasons: dict[tuple[int, int], list[str]] = {}
+
+    def add(i: int, j: int, why: str) -> None:
+        key = (min(i, j), max(i, j))
+        if why not in reasons.setdefault(key, []):
+            reasons[key].append(why)
+
+    by_name: dict[str, list[int]] = {}
+    by_local: dict[str, list[int]] = {}
+    by_login: dict[str, list[int]] = {}
+    folded: list[set[str]] = []
+    for i, row in enumerate(humans):
+        names = {fold_name(n) for n in row["names"] + [row["name"]]} - {""}
+        folded.append(names)
+        for name in names:
+            by_name.setdefault(name, []).append(i)
+        for part in _local_parts(row):
+            by_local.setdefault(part, []).append(i)
+        for login in row["logins"]:
+            by_login.setdefault(login.lower(), []).append(i)
+    for name, members in by_name.items():
+        if name in PLACEHOLDER_NAMES:  # "root", "unknown": many people's machines, nobody in particular
+            continue
+        for i, j in combinations(sorted(set(members)), 2):
+            add(i, j, f"same name {name!r}" + (" (one-word names are never merged on their own)" if " " not in name else ""))
+    for part, members in by_local.items():
+        for i, j in combinations(sorted(set(members)), 2):
+            if _names_agree(folded[i], folded[j], part):
+                add(i, j, f"same e-mail local part {part!r}")
+        for j in by_login.get(part, ()):
+            for i in set(members):
+                if i != j and _names_agree(folded[i], folded[j], part):
+                    add(i, j, f"GitHub login {part!r} equals an e-mail local part")
+    # full names one letter apart, compared within blocks that share their first three letters
+    blocks: dict[str, list[tuple[int, str]]] = {}
+    for i, names in enumerate(folded):
+        for name in names:  # full names of words only ("Helper 1" and "Helper 2" are different people)
+            words = name.split()
+            if len(words) >= 2 and len(name) >= 8 and all(w.isalpha() and len(w) >= 2 for w in words):
+                blocks.setdefault(name[:3], []).append((i, name))
+    for block in blocks.values():
+        for (i, a), (j, b) in combinations(block, 2):
+            if i != j and _one_edit_apart(a, b):
+                add(i, j, f"names one letter apart ({a!r} / {b!r})")
+    _declared_logins(humans, folded, add)
+    out = []
+    for (i, j), why in sorted(reasons.items(), key=lambda item: (-humans[item[0][0]]["commits"] - humans[item[0][1]]["commits"], item[0])):
+        a, b = humans[i], humans[j]
+        out.append({"people": [a["id"], b["id"]], "names": [a["name"], b["name"]], "reasons": why})
+    return out
+
+
+def people(graph: RepoGraph) -> dict[str, Any]:
+    """``{"people": [{"name", "kind", "names", "emails", "logins", "commits", "last_active", "id", "declared_only"}],
+    "likely_duplicates": [...], "notes": [...]}``, people with the most commits first."""
+    rows = sorted((_person_row(n) for n in graph.of_label(Label.PERSON)), key=lambda r: (-r["commits"], r["name"].casefold(), r["id"]))
+    duplicates = likely_duplicates(rows)
+    notes = [
+        f"likely the same person, not merged: {d['names'][0]!r} ({d['people'][0]}) and {d['names'][1]!r} ({d['people'][1]}): "
+        f"{'; '.join(d['reasons'])}. If so, add a [[people]] entry to cairn.toml (name and aliases) and ingest again"
+        for d in duplicates[:MAX_NOTES]
+    ]
+    if len(duplicates) > MAX_NOTES:
+        notes.append(f"{len(duplicates) - MAX_NOTES} more likely duplicate(s) in likely_duplicates")
+    return {"repository": graph.repo, "people": rows, "likely_duplicates": duplicates, "notes": notes}

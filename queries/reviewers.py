@@ -1,0 +1,244 @@
+"""Who should review a change: the people who know the files it changes, weighted by how much each file changes.
+
+``suggest_reviewers(graph, changed, authors)`` is a pure function of the
+stored graph, the changed files with the lines changed in each (from the
+``ChangeSet``'s hunks), and the identities of the change's authors. It ranks people by their knowledge of
+the changed files:
+
+* knowledge of a file is the person's degree of authorship relative to the
+  file's best (DOA / max DOA, the measure Avelino et al.'s authorship rule
+  normalises by); review-only knowledge (``Reviewed-by``, review records,
+  committing an agent's work) counts a quarter;
+* each file weighs by the lines the change adds and removes there (at least
+  one), so the experts of the file that changes most lead;
+* ties go to whoever worked on the changed files most recently.
+
+When nobody who may review knows a changed file (its authors left, say),
+the people who know the other files of its component stand in, at half
+weight, with that as the reason ("knows 3 other files of component lib").
+
+CODEOWNERS of a changed file are added when they hold knowledge of the area
+they own (any authorship or review record on a file of that CODEOWNERS
+entry), even as minor holders; owners without any are left out, as are the
+change's authors under any of their identities (name, e-mail, ``@login``,
+looked up by ``graph.people.PersonIndex``), bots, agents, and people who left
+or have been inactive (``queries.ownership.gone_people``). Each suggestion says why, e.g.
+``wrote 80 % of storage/remote/write.go`` or ``CODEOWNER of /storage/remote/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.people import PersonIndex, split_contact
+from cairn.queries.ownership import gone_people
+
+REVIEW_ONLY_KNOWLEDGE = 0.25
+KNOWLEDGE_SUGGESTIONS = 5
+MAX_SUGGESTIONS = 8
+
+
+@dataclass(frozen=True)
+class SuggestedReviewer:
+    """One suggested reviewer: ``name``, Person ``id``, ``score`` (knowledge of the change, 0…1), ``reasons``
+    ("wrote 80 % of storage/remote/write.go", "CODEOWNER of /storage/remote/"), newest ``last_touch`` (ISO)."""
+
+    name: str
+    id: str
+    score: float
+    reasons: tuple[str, ...] = ()
+    last_touch: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "id": self.id, "score": self.score, "reasons": list(self.reasons),
+                "last_touch": self.last_touch}
+
+
+@dataclass
+class _Candidate:
+    person_id: str
+    score: float = 0.0
+    last_touch: str = ""
+    best: tuple[float, str, float, int] = (0.0, "", 0.0, 0)  # (weighted knowledge, file, share, reviews)
+    files: set[str] = field(default_factory=set)
+    owner_of: list[str] = field(default_factory=list)
+    stand_in: str = ""  # why a person who knows none of the changed files is suggested
+
+
+def _identity_strings(author: Any) -> list[str]:
+    """The texts that name one author: ``"Name <email>"`` is itself, its name and its e-mail."""
+    if isinstance(author, (tuple, list)):
+        name, email = (list(author) + ["", ""])[:2]
+    elif getattr(author, "name", None) is not None or getattr(author, "email", None) is not None:
+        name, email = getattr(author, "name", None) or "", getattr(author, "email", None) or ""
+    else:
+        name, email = split_contact(str(author or ""))
+    name, email = str(name or "").strip(), str(email or "").strip()
+    contact = f"{name} <{email}>" if name and email else ""
+    return [text for text in (contact, name, email) if text]
+
+
+def _file_knowledge(graph: RepoGraph, file_ids: set[str]) -> dict[str, list[Any]]:
+    """File node id -> its KNOWS edges."""
+    out: dict[str, list[Any]] = {}
+    for edge in graph.of_type(Rel.KNOWS):
+        if edge.target in file_ids:
+            out.setdefault(edge.target, []).append(edge)
+    return out
+
+
+def _share(edge: Any, edges: list[Any]) -> float:
+    """The share of the file's recorded changes (adds and deliveries, by anybody) that this person made."""
+    total_deliveries = int(edge.get("deliveries") or 0) + int(edge.get("acceptances") or 0)
+    adds = sum(1 for e in edges if e.get("first_authorship"))
+    total = total_deliveries + adds
+    mine = int(edge.get("deliveries") or 0) + (1 if edge.get("first_authorship") else 0)
+    return mine / total if total else 0.0
+
+
+def suggest_reviewers(
+    graph: RepoGraph, changed: Mapping[str, int], authors: Iterable[Any] = (), *,
+    limit: int = KNOWLEDGE_SUGGESTIONS, max_suggestions: int = MAX_SUGGESTIONS,
+    index: PersonIndex | None = None, gone: Mapping[str, str] | None = None,
+) -> list[SuggestedReviewer]:
+    """Ranked reviewers for a change (see the module docstring).
+
+    ``changed`` maps each changed path (both names of a rename) to the lines
+    added plus removed there; ``authors`` are the change's identities, as
+    strings (``"Name <email>"``, a name, an e-mail, ``@login``), (name, email)
+    pairs or objects with ``name`` and ``email``. ``index`` and ``gone``
+    (``gone_people``) are computed when not given. Returns the suggestions,
+    best first.
+    """
+    people = {n.id: n for n in graph.of_label(Label.PERSON)}
+    index = index or PersonIndex(people.values())
+    if gone is None:
+        gone, _ = gone_people(graph, index)
+    authors_ids = {person.id for a in authors for text in _identity_strings(a) for person in index.find(text)}
+
+    def eligible(pid: str) -> bool:
+        node = people.get(pid)
+        if node is None or (node.get("kind") or "human") != "human" or pid in gone:
+            return False
+        return pid not in authors_ids
+
+    files = {p: graph.node(Label.FILE, p) for p in changed}
+    files = {p: n for p, n in files.items() if n is not None}
+    total_lines = sum(max(int(changed[p] or 0), 1) for p in files) or 1
+    knows = _file_knowledge(graph, {n.id for n in files.values()})
+    candidates: dict[str, _Candidate] = {}
+    for path, node in files.items():
+        weight = max(int(changed[path] or 0), 1) / total_lines
+        edges = knows.get(node.id, [])
+        best_doa = max((float(e.get("doa")) for e in edges if e.get("doa") is not None), default=0.0)
+        for edge in edges:
+            if not eligible(edge.source):
+                continue
+            doa = edge.get("doa")
+            if doa is not None and best_doa > 0:
+                knowledge = max(float(doa), 0.0) / best_doa
+            elif int(edge.get("reviews") or 0) > 0:
+                knowledge = REVIEW_ONLY_KNOWLEDGE
+            else:
+                continue
+            cand = candidates.setdefault(edge.source, _Candidate(edge.source))
+            cand.score += weight * knowledge
+            cand.files.add(path)
+            cand.last_touch = max(cand.last_touch, str(edge.get("last_touch") or ""))
+            if weight * knowledge > cand.best[0]:
+                share = _share(edge, edges) if doa is not None else 0.0
+                cand.best = (weight * knowledge, path, share, int(edge.get("reviews") or 0))
+
+    orphaned = [p for p in files if not any(p in c.files for c in candidates.values())]
+    if orphaned:
+        _component_stand_ins(graph, files, orphaned, changed, total_lines, candidates, eligible)
+
+    ranked = sorted(candidates.values(), key=lambda c: (-c.score, _neg_time(c.last_touch), str(people[c.person_id].get("name") or "")))
+    chosen = [c for c in ranked if c.score > 0][:limit]
+    for owner_id, pattern in _knowledgeable_owners(graph, files, eligible):
+        cand = candidates.get(owner_id) or _Candidate(owner_id)
+        if pattern not in cand.owner_of:
+            cand.owner_of.append(pattern)
+        if not any(c is cand for c in chosen):
+            chosen.append(cand)
+    return [_suggestion(people[c.person_id], c) for c in chosen[:max_suggestions]]
+
+
+def _component_stand_ins(graph: RepoGraph, files: Mapping[str, Any], orphaned: list[str], changed: Mapping[str, int],
+                         total_lines: int, candidates: dict[str, _Candidate], eligible: Any) -> None:
+    """Credit the eligible authors of the other files of an orphaned changed file's component, at half weight."""
+    by_component: dict[str, list[str]] = {}
+    for node in graph.of_label(Label.FILE):
+        if node.get("component"):
+            by_component.setdefault(node["component"], []).append(node.id)
+    authored: dict[str, dict[str, int]] = {}  # component -> person -> files authored there
+    wanted = {files[p].get("component") for p in orphaned} - {None}
+    members = {fid: comp for comp in wanted for fid in by_component.get(comp, [])}
+    for edge in graph.of_type(Rel.KNOWS):
+        comp = members.get(edge.target)
+        if comp is not None and edge.get("author") is not False and edge.get("doa") is not None and eligible(edge.source):
+            authored.setdefault(comp, {})[edge.source] = authored.setdefault(comp, {}).get(edge.source, 0) + 1
+    for path in orphaned:
+        comp = files[path].get("component")
+        if comp is None:
+            continue
+        weight = max(int(changed[path] or 0), 1) / total_lines
+        size = max(len(by_component.get(comp, [])) - 1, 1)
+        for person, count in authored.get(comp, {}).items():
+            cand = candidates.setdefault(person, _Candidate(person))
+            cand.score += 0.5 * weight * min(count / size, 1.0)
+            if not cand.best[1] and not cand.stand_in:
+                cand.stand_in = f"knows {count} other file{'s' if count != 1 else ''} of component {comp}"
+
+
+def _neg_time(value: str) -> tuple:
+    """Newer first: an ISO time with its characters inverted sorts descending; no time at all sorts last."""
+    return (0, tuple(-ord(ch) for ch in value)) if value else (1, ())
+
+
+def _knowledgeable_owners(graph: RepoGraph, files: Mapping[str, Any], eligible: Any) -> list[tuple[str, str]]:
+    """(person id, CODEOWNERS pattern) for owners of the changed files who know a file their entry covers."""
+    changed_ids = {n.id for n in files.values()}
+    rules: dict[tuple[str, Any], str] = {}  # (owner, rule line) -> pattern, for rules deciding a changed file
+    for edge in graph.of_type(Rel.OWNS):
+        if edge.target in changed_ids and graph.nodes[edge.source].label is Label.PERSON:
+            rules[(edge.source, edge.get("line"))] = str(edge.get("pattern") or "")
+    if not rules:
+        return []
+    covered: dict[tuple[str, Any], set[str]] = {}
+    for edge in graph.of_type(Rel.OWNS):
+        key = (edge.source, edge.get("line"))
+        if key in rules and graph.nodes[edge.target].label is Label.FILE:
+            covered.setdefault(key, set()).add(edge.target)
+    known: dict[str, set[str]] = {}
+    for edge in graph.of_type(Rel.KNOWS):
+        known.setdefault(edge.source, set()).add(edge.target)
+    out = []
+    for (owner, line), pattern in sorted(rules.items(), key=lambda item: (str(item[0][1]), item[0][0])):
+        if eligible(owner) and known.get(owner, set()) & covered.get((owner, line), set()):
+            out.append((owner, pattern))
+    return out
+
+
+def _suggestion(node: Node, cand: _Candidate) -> SuggestedReviewer:
+    reasons = []
+    _, path, share, reviews = cand.best
+    if path:
+        if share >= 0.005:
+            reasons.append(f"wrote {round(100 * share)} % of {path}")
+        elif share > 0:
+            reasons.append(f"changed {path}")
+        elif reviews:
+            reasons.append(f"reviewed {path} ({reviews} review{'s' if reviews != 1 else ''})")
+        else:
+            reasons.append(f"knows {path}")
+        others = len(cand.files) - 1
+        if others > 0:
+            reasons.append(f"knows {others} more changed file{'s' if others != 1 else ''}")
+    elif cand.stand_in:
+        reasons.append(cand.stand_in)
+    reasons += [f"CODEOWNER of {pattern}" for pattern in cand.owner_of]
+    return SuggestedReviewer(str(node.get("name") or node.key), node.key, round(cand.score, 4), tuple(reasons),
+                             cand.last_touch or None)

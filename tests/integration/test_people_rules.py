@@ -1,0 +1,151 @@
+"""The rules behind the people answers, one by one: name folding, bots by name, [[people]], logins from pull
+requests, Linguist's file scope, CODEOWNERS directories, likely duplicates, reviewer ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures.gitrepo import GitRepo
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.people import PersonIndex, fold_name
+from cairn.ingest.codeowners import parse_codeowners
+from cairn.ingest.components import ComponentDef
+from cairn.ingest.history import mine_history
+from cairn.ingest.identities import Classifier, DeclaredPerson, mergeable_name, resolve_identities
+from cairn.ingest.linguist import detect_language, exclusion, truck_factor_scope
+from cairn.ingest.owned_components import codeowners_components, component_parents, owned_directory
+from cairn.queries.people import likely_duplicates
+from cairn.queries.reviewers import suggest_reviewers
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Bartłomiej Płotka", "Bartlomiej Plotka"), ("Søren Ørsted", "Soren Orsted"), ("Đorđe Đokić", "Dorde Dokic"),
+    ("Jürgen Straße", "jurgen strasse"), ("Æsa Œuvre", "aesa oeuvre"), ("  José   O'Neil ", "jose o neil"),
+])
+def test_names_fold_letters_unicode_does_not_decompose(a, b):
+    assert fold_name(a) == fold_name(b)
+
+
+@pytest.mark.parametrize("name, mergeable", [
+    ("Bartłomiej Płotka", True), ("alice", False), ("Bob", False), ("J. Doe", False), ("root", False), ("Ab Cd", True),
+])
+def test_only_full_names_merge_on_their_own(name, mergeable):
+    assert (mergeable_name(name) is not None) is mergeable
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("prombot", "bot"), ("PrometheusBot", "bot"), ("k8s-ci-robot", "bot"), ("bot", "bot"), ("my_robot", "bot"),
+    ("Sam Talbot", "human"), ("Abbot", "human"), ("Talbot Smith", "human"), ("Robert", "human"),
+])
+def test_bots_by_the_shape_of_their_name(name, kind):
+    assert Classifier.from_settings().kind(name, "x@example.com") == kind
+
+
+def test_declared_people_join_what_nothing_else_would():
+    raw = [("Rita Remote", "rita@corp.example"), ("Rita R", "rita.r@home.example"), ("rr", "1+rremote@users.noreply.github.com"),
+           ("Other", "other@example.com")]
+    notes: list[str] = []
+    people, person_of = resolve_identities(raw, ["human"] * 4, [1, 5, 1, 1],
+                                           [DeclaredPerson("Rita Remote", ("@rremote", "rita.r@home.example", "Rita R.")),
+                                            DeclaredPerson("Nobody Here", ("@nobody",))], notes=notes)
+    assert person_of[0] == person_of[1] == person_of[2] != person_of[3]
+    rita = people[person_of[0]]
+    assert rita.name == "Rita Remote" and rita.logins == ["rremote"] and rita.names[0] == "Rita R"
+    assert notes == ["[[people]] 'Nobody Here' (cairn.toml) matches no identity in the history"]
+
+
+def test_logins_from_pull_request_merges(tmp_path):
+    repo = GitRepo(tmp_path / "prs")
+    ann, ben = ("Ann Lee", "ann@example.com"), ("Ben Ito", "ben@example.com")
+    repo.commit({"a.py": "a\n"}, author=ann)
+    for login, author, n in (("ben-gh", ben, 1), ("ben-gh", ben, 2), ("org", ann, 3), ("org", ben, 4)):
+        repo.git("checkout", "-q", "-b", f"topic{n}")
+        repo.commit({f"f{n}.py": "x\n"}, author=author)
+        repo.git("checkout", "-q", "main")
+        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from {login}/topic{n}", f"topic{n}")
+    history = mine_history(repo.root)
+    logins = {ph.person.name: ph.person.logins for ph in history.people}
+    # "org" branches carry two people's work: nobody's login (Ada merged them all)
+    assert logins == {"Ann Lee": [], "Ben Ito": ["ben-gh"], "Ada Lovelace": []}
+
+
+@pytest.mark.parametrize("path, language, counted, why", [
+    ("web/ui/index.html", "html", True, None), ("web/ui/style.css", "css", True, None),
+    ("Makefile", "makefile", True, None), ("Dockerfile", "dockerfile", True, None),
+    ("templates/base.jinja", "jinja", True, None), ("src/app.py", "python", True, None),
+    ("docs/conf.py", "python", False, "documentation"), ("examples/demo/main.go", "go", False, "documentation"),
+    ("pkg/examples/x.go", "go", True, None), ("documentation/examples/y.go", "go", False, "documentation"),
+    ("vendor/lib/z.go", "go", False, "vendored"), ("tsdb/testdata/gen.go", "go", False, "vendored"),
+    ("types/index.d.ts", "typescript", False, "vendored"), ("static/app.min.js", "javascript", False, "vendored"),
+    ("api/service.pb.go", "go", False, "generated"), ("README.md", "markdown", False, "data or prose"),
+    ("config.yaml", "yaml", False, "data or prose"), ("schema.sql", "sql", False, "data or prose"),
+    ("go.mod", "go-module", False, "data or prose"),
+])
+def test_the_truck_factor_counts_what_linguist_counts(path, language, counted, why):
+    assert detect_language(path) == language
+    assert truck_factor_scope(path, detect_language(path)) == (counted, why)
+
+
+def test_gitattributes_override_linguist_either_way():
+    assert exclusion("docs/tool.py", {"linguist-documentation": False}) is None
+    assert exclusion("src/gen.py", {"linguist-generated": True}) == "generated"
+    assert truck_factor_scope("data.json", "json", {"linguist-detectable": True}) == (True, None)
+    assert truck_factor_scope("src/a.py", "python", {"linguist-detectable": False})[0] is False
+    assert detect_language("bin/run", b"#!/usr/bin/env python3\n") == "python"
+    assert detect_language("bin/run", b"#!/bin/bash\n") == "shell"
+
+
+def test_codeowners_directories_become_nested_components():
+    owners = parse_codeowners("* @org/all\n/storage/ @a\n/storage/remote/ @b\nweb/ui @c\n*.go @d\n/.github/ @e\n"
+                              "/docs/*.md @f\n/missing/ @g\n", "CODEOWNERS")
+    sources = ["storage/merge.go", "storage/remote/write.go", "web/ui/index.html", "web/api/api.go", ".github/x.sh"]
+    layout = [ComponentDef("storage", ["storage/**"]), ComponentDef("web", ["web/**"])]
+    seeded = codeowners_components(owners, sources, layout)
+    assert [(c.name, c.paths) for c in seeded] == [("storage/remote", ["storage/remote/**"]), ("web/ui", ["web/ui/**"])]
+    assert component_parents(layout + seeded) == {"storage/remote": "storage", "web/ui": "web"}
+    assert owned_directory("tsdb/wlog/**", {"tsdb", "tsdb/wlog"}) == "tsdb/wlog"
+    assert owned_directory("**/testdata", {"testdata"}) is None
+
+
+def test_one_lookup_finds_a_person_by_any_name_email_or_login():
+    graph = RepoGraph("r")
+    bartek = graph.add_node(Label.PERSON, "bwplotka@gmail.com", name="Bartlomiej Plotka", names=["Bartłomiej Płotka", "bwplotka"],
+                            emails=["bwplotka@gmail.com"], logins=["bwplotka"], aliases=["Bartlomiej Plotka <bwplotka@gmail.com>"],
+                            kind="human")
+    graph.add_node(Label.PERSON, "other@example.com", name="Other Person", emails=["other@example.com"], kind="human")
+    index = PersonIndex.of(graph)
+    for query in ("@bwplotka", "bwplotka", "BARTŁOMIEJ PŁOTKA", "bartlomiej  plotka", "bwplotka@GMAIL.com",
+                  "12+bwplotka@users.noreply.github.com", "Bartlomiej Plotka <bwplotka@gmail.com>", "bwplotka@gmail.com"):
+        assert index.find(query) == [bartek], query
+    for query in ("@plotka", "Bartek", "plotka@gmail.com", ""):
+        assert index.find(query) == [], query
+
+
+def test_likely_duplicates_need_agreeing_names():
+    def row(name, emails=(), logins=(), declared=False):
+        return {"id": name, "name": name, "kind": "human", "names": [name], "emails": list(emails), "logins": list(logins),
+                "commits": 1, "declared_only": declared}
+    rows = [row("lord63", ["lord63.j@gmail.com"]), row("lord63", ["me@lord63.com"]),
+            row("Alex Kahan", ["alex@zerofox.com"]), row("Alex Chan", ["alex@alexwlchan.net"]),
+            row("Nick Zaccardi", ["nicholas.zaccardi@ndus.edu"]), row("Nicholas Zaccardi", ["nicholas.zaccardi@gmail.com"]),
+            row("Frederic Branczyk", ["fbranczyk@gmail.com"]), row("@brancz", logins=["brancz"], declared=True),
+            row("Helper 1", ["h1@example.com"]), row("Helper 2", ["h2@example.com"]), row("root", ["root@a"]), row("root", ["root@b"])]
+    pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
+    assert pairs == {("lord63", "lord63"), ("Nick Zaccardi", "Nicholas Zaccardi"), ("Frederic Branczyk", "@brancz")}
+
+
+def test_reviewers_follow_the_lines_changed():
+    graph = RepoGraph("r")
+    graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
+    files = {p: graph.add_node(Label.FILE, p, component="c") for p in ("big.py", "small.py")}
+    people = {n: graph.add_node(Label.PERSON, n, name=n, kind=k, last_active="2024-05-01T00:00:00+00:00")
+              for n, k in (("Big Holder", "human"), ("Small Holder", "human"), ("The Author", "human"), ("somebot", "bot"))}
+    for person, path, doa in (("Big Holder", "big.py", 4.4), ("Small Holder", "small.py", 4.4), ("The Author", "big.py", 5.0),
+                              ("somebot", "big.py", 6.0)):
+        graph.add_edge(Rel.KNOWS, people[person], files[path], doa=doa, deliveries=2, acceptances=1, first_authorship=True,
+                       reviews=0, last_touch="2024-05-01T00:00:00+00:00")
+    ranked = suggest_reviewers(graph, {"big.py": 40, "small.py": 2}, ["The Author <author@example.com>"])
+    assert [r.name for r in ranked] == ["Big Holder", "Small Holder"]
+    assert ranked[0].reasons[0].startswith("wrote ") and ranked[0].reasons[0].endswith(" of big.py")
+    flipped = suggest_reviewers(graph, {"big.py": 1, "small.py": 90}, ["The Author"])
+    assert [r.name for r in flipped] == ["Small Holder", "Big Holder"]
