@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "cairn.api.commands.pr",
     "cairn.api.commands.explore",
     "cairn.api.commands.serve",
+    "cairn.api.commands.reviews",
 ]
 
 for _name in COMMAND_MODULES:

@@ -7,10 +7,12 @@ rest. A review record says that a reviewer reviewed some files::
 
     {"reviewer": "Ada Lovelace <ada@example.com>" | "ada-gh-login",
      "files": ["src/shop/core/prices.py", ...],
-     "pull_request": "#123", "submitted_at": "2026-11-20T10:00:00Z"}
+     "pull_request": "#123", "submitted_at": "2026-11-20T10:00:00Z",
+     "login": "ada-gh-login", "name": "Ada Lovelace", "email": "…"}   # optional: what a forge import knows
+
 
 ``add_review_records`` resolves the reviewer to a Person of the graph (by
-e-mail, GitHub login, alias or normalised name; a new human Person when
+e-mail, GitHub login, alias, normalised name or the forge profile's name; a new human Person when
 nobody matches), adds one review to their KNOWS edge of each named File that
 exists (creating a review-only edge, ``doa`` None, where they had none), and
 moves their ``last_active`` forward. Bots and agents get no credit. The
@@ -77,15 +79,20 @@ def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> l
             continue
         contact = parse_contact(raw)
         name, email = contact if contact else (raw.lstrip("@"), "")
-        if classifier.kind(name, email) != "human":
+        # A forge import also says the login and, when the profile shows them, the name and public e-mail.
+        login = str(record.get("login") or "").strip().lstrip("@")
+        display = str(record.get("name") or "").strip()
+        email = email or str(record.get("email") or "").strip()
+        if classifier.kind(name, email) != "human" or (login and classifier.kind(login, "") != "human"):
             continue  # bots and agents hold no knowledge, reviewing or not
-        candidates = [normalise_email(email), github_login(email) or "", name.lower(), normalise_name(name)]
+        candidates = [normalise_email(email), github_login(email) or "", login.lower(), name.lower(), normalise_name(name),
+                      normalise_name(display)]
         person = next((people[c] for c in candidates if c and c in people), None)
         when = _iso(record.get("submitted_at"))
         if person is None:
-            key = normalise_email(email) if email else f"review:{name.lower()}"
-            person = graph.add_node(Label.PERSON, key, name=name, emails=[normalise_email(email)] if email else [],
-                                    aliases=[raw], kind="human", github=None if email else name.lower(),
+            key = normalise_email(email) if email else f"review:{(login or name).lower()}"
+            person = graph.add_node(Label.PERSON, key, name=display or name, emails=[normalise_email(email)] if email else [],
+                                    aliases=[raw], kind="human", github=login.lower() or (None if email else name.lower()),
                                     last_active=when, commits=0)
             for c in candidates:
                 if c:
