@@ -4,8 +4,11 @@ The signature (``X-Hub-Signature-256: sha256=<hex>``) is the HMAC-SHA256 of
 the raw body with the configured secret, compared in constant time before
 anything in the body is read. The event names its repository; Cairn checks
 only a repository already in the store whose remote (or name) matches, on the
-checkout registered at ingest. Cairn does not fetch from GitHub: both commits
-must already be in that checkout.
+checkout registered at ingest. Without GitHub credentials Cairn does not
+fetch: both commits must already be in that checkout. With them
+(``CAIRN_GITHUB_TOKEN`` or a GitHub App, see ``api.forge.webhook``) it fetches
+the pull request's head, checks it and posts the comment and check run; a
+delivery (``X-GitHub-Delivery``) is handled once.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from cairn.api.deps import ProblemError, State
+from cairn.api.forge import webhook as forge_webhook
 from cairn.api.routers._problems import problems
 from cairn.api.routers.pr_checks import checkout_of, run_check_refs
 from cairn.api.schemas import WebhookResult
 from cairn.graph.store import RepositorySummary
+from cairn.ingest.forge.http import ForgeError
 
 router = APIRouter(tags=["pull requests"])
 
@@ -70,13 +75,14 @@ def _commit_present(root: Path, sha: str) -> bool:
     return proc.returncode == 0
 
 
-@router.post("/webhooks/github", response_model=WebhookResult, responses=problems(401, 403, 404, 413, 422, 501, 503),
+@router.post("/webhooks/github", response_model=WebhookResult, responses=problems(401, 403, 404, 413, 422, 501, 502, 503),
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}})
 async def github_webhook(
     request: Request,
     state: State,
     x_hub_signature_256: Annotated[str | None, Header(max_length=200)] = None,
     x_github_event: Annotated[str | None, Header(max_length=100)] = None,
+    x_github_delivery: Annotated[str | None, Header(max_length=100)] = None,
 ) -> dict[str, Any]:
     """Run the PR check for a `pull_request` event (opened, synchronize, reopened, edited); answer `ping`."""
     if state.webhook_secret is None:
@@ -105,6 +111,9 @@ async def github_webhook(
     action = payload.get("action")
     if action not in CHECKED_ACTIONS:
         return {"event": event, "action": str(action), "status": "ignored", "reason": f"action {action!r} does not change the code"}
+    delivered = forge_webhook.deliveries(request.app.state)
+    if delivered.seen(x_github_delivery):
+        return {"event": event, "action": action, "status": "duplicate", "reason": f"delivery {x_github_delivery} was already handled"}
     pull, event_repo = payload.get("pull_request"), payload.get("repository")
     if not isinstance(pull, dict) or not isinstance(event_repo, dict):
         raise ProblemError(422, "Invalid payload", "a pull_request event needs pull_request and repository objects", slug="invalid-payload")
@@ -119,6 +128,12 @@ async def github_webhook(
                            f"no repository in the store matches {event_repo.get('full_name') or event_repo.get('name')!r}: "
                            "ingest its checkout first (its origin remote or directory name must match)", slug="unknown-repository")
     root = checkout_of(summary)
+    try:
+        poster = forge_webhook.poster(request.app.state)
+        if poster is not None:
+            await run_in_threadpool(poster.fetch, root, pull)
+    except ForgeError as exc:
+        raise ProblemError(502, "Forge error", str(exc), slug="forge-error") from None
     missing = [sha for sha in (base, head) if not await run_in_threadpool(_commit_present, root, sha)]
     if missing:
         raise ProblemError(422, "Commits not available",
@@ -130,4 +145,9 @@ async def github_webhook(
     author = user.get("login") if isinstance(user.get("login"), str) else None  # PR metadata: an agent may open the PR
     graph = await run_in_threadpool(state.graph, summary)
     report = await run_in_threadpool(run_check_refs, state, summary, graph, base, head, description, author)
-    return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report}
+    try:
+        posted = await run_in_threadpool(poster.post, payload, report) if poster is not None else None
+    except ForgeError as exc:
+        raise ProblemError(502, "Forge error", f"checked, but not posted: {exc}", slug="forge-error") from None
+    delivered.remember(x_github_delivery)
+    return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report, "posted": posted}
