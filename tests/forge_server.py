@@ -83,6 +83,7 @@ class ForgeServer:
         self.diffs: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self.issued_tokens: list[str] = []
         self.gitlab_has_diffs = True
+        self.link_base: str | None = None  # where Link headers point (default: this server)
         self._failures: list[Failure] = []
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
@@ -214,7 +215,8 @@ class ForgeServer:
         if page * per_page < len(items):
             nxt = urlencode({**query, "page": page + 1, "per_page": per_page})
             last = urlencode({**query, "page": (len(items) + per_page - 1) // per_page, "per_page": per_page})
-            headers["Link"] = f'<{self.url}{raw_path}?{nxt}>; rel="next", <{self.url}{raw_path}?{last}>; rel="last"'
+            base = self.link_base or self.url
+            headers["Link"] = f'<{base}{raw_path}?{nxt}>; rel="next", <{base}{raw_path}?{last}>; rel="last"'
         return Reply(200, chunk, headers)
 
     # -- GitHub ---------------------------------------------------------------------------
