@@ -8,6 +8,7 @@ apps (or two test servers) never share a store, a token or a cache.
 from __future__ import annotations
 
 import hmac
+import os
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cairn.api.jobs import JobRegistry
+from cairn.api.services.posting import WebhookPosting
 from cairn.api.services.workspace import Workspace
 
 
@@ -33,6 +35,8 @@ class ServiceState:
     token: str | None
     webhook_secret: str | None
     jobs: JobRegistry = field(default_factory=JobRegistry)
+    #: fetching and posting for GitHub webhooks, with the credentials of the environment the server started in
+    webhooks: WebhookPosting = field(default_factory=lambda: WebhookPosting(os.environ))
 
 
 def get_state(request: Request) -> ServiceState:

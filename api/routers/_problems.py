@@ -17,6 +17,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Unknown repository, component, module or job",
         409: "Conflict with work in progress",
         422: "Invalid request: the detail says which field and why",
+        502: "GitHub refused or could not be reached (fetching or posting for a webhook)",
         503: "The store cannot be read",
     }
     return {s: {"description": descriptions.get(s, "Problem"), "content": _CONTENT} for s in statuses}
