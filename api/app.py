@@ -6,7 +6,8 @@ webhook secret, the job registry, the Cypher limits and the webhook delivery
 log, on ``app.state.cairn`` (see ``api.deps``). Every error leaves as an RFC
 9457 problem (``application/problem+json``): a ``CairnError`` is mapped once,
 by its class (``PROBLEMS``), to a 4xx a client can fix, with a message saying
-how — or a 503 for a store that cannot be read; anything else is a bug and a 500.
+how — or a 503 for a store that cannot be read, a 502 for a forge that refused or
+could not be reached; anything else is a bug and a 500.
 
 In front of the application, outermost first: the Host allow-list
 (``api.hosts``) and the request body limit (``api.limits``), so neither a
@@ -42,7 +43,7 @@ from cairn.api.services.workspace import Workspace
 from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import (
     AmbiguousName, CairnError, CheckoutMissing, CypherLimitExceeded, CypherNotAllowed, CypherNotSupported, CypherQueryError,
-    InvalidChange, RepositoryRequired, StoreError, UnknownName, UnknownRepository,
+    ForgeError, InvalidChange, RepositoryRequired, StoreError, UnknownName, UnknownRepository,
 )
 
 API_PREFIX = "/api/v1"
@@ -63,12 +64,13 @@ PROBLEMS: tuple[tuple[type[CairnError], int, str, str], ...] = (
     (AmbiguousName, 422, "Ambiguous name", "ambiguous-name"),
     (CheckoutMissing, 422, "Checkout missing", "checkout-missing"),
     (InvalidChange, 422, "Invalid change", "invalid-change"),
+    (ForgeError, 502, "Forge error", "forge-error"),  # GitHub refused or could not be reached: not the client's fault
     (CairnError, 422, "Invalid request", "invalid-request"),
 )
 
 HTTP_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
                406: "Not acceptable", 409: "Conflict", 413: "Request too large", 415: "Unsupported media type",
-               422: "Invalid request", 503: "Service unavailable"}
+               422: "Invalid request", 502: "Bad gateway", 503: "Service unavailable"}
 
 
 def problem(request: Request, status: int, title: str, detail: str, *, slug: str, headers: dict[str, str] | None = None,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.workspace import Workspace
@@ -144,4 +145,4 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
 
 
 def _print_error(exc: CairnError) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)  # a message is text, never markup

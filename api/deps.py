@@ -9,6 +9,7 @@ apps (or two test servers) never share a store, a token or a cache.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -17,6 +18,7 @@ from fastapi import Depends, Query, Request
 
 from cairn.api.deliveries import DeliveryLog
 from cairn.api.jobs import JobRegistry
+from cairn.api.services.posting import WebhookPosting
 from cairn.api.services.workspace import Workspace
 from cairn.graph.cypher_policy import CypherLimits
 
@@ -44,6 +46,8 @@ class ServiceState:
     cypher_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(CYPHER_CONCURRENCY))
     deliveries: DeliveryLog = field(default_factory=DeliveryLog)
     jobs: JobRegistry = field(default_factory=JobRegistry)
+    #: fetching and posting for GitHub webhooks, with the credentials of the environment the server started in
+    webhooks: WebhookPosting = field(default_factory=lambda: WebhookPosting(os.environ))
 
 
 def get_state(request: Request) -> ServiceState:

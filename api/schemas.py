@@ -268,10 +268,11 @@ class PRCheckReport(Open):
 class WebhookResult(Open):
     event: str
     action: str | None = None
-    status: Literal["checked", "ignored", "pong"]
+    status: Literal["checked", "ignored", "pong", "duplicate"]
     repository: str | None = None
     report: PRCheckReport | None = None
     reason: str | None = None
+    posted: list[dict[str, Any]] | None = Field(None, description="What was posted on GitHub (with CAIRN_GITHUB_TOKEN or a GitHub App)")
 
 
 class CypherRequest(BaseModel):

@@ -132,3 +132,17 @@ class AmbiguousName(CairnError):
 
 class InvalidQuery(CairnError):
     """A query's parameters cannot be used (an empty search, a limit below one)."""
+
+
+# -- forges -------------------------------------------------------------------------------
+
+
+class ForgeError(CairnError):
+    """GitHub or GitLab could not be reached, refused a request, or is not configured to be posted on.
+
+    The message never holds a token; ``status`` is the forge's HTTP status when it answered.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(" ".join(message.split()))
+        self.status = status

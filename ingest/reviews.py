@@ -7,15 +7,18 @@ rest. A review record says that a reviewer reviewed some files::
 
     {"reviewer": "Ada Lovelace <ada@example.com>" | "ada-gh-login",
      "files": ["src/shop/core/prices.py", ...],
-     "pull_request": "#123", "submitted_at": "2026-11-20T10:00:00Z"}
+     "pull_request": "#123", "submitted_at": "2026-11-20T10:00:00Z",
+     "login": "ada-gh-login", "name": "Ada Lovelace", "email": "…"}   # optional: what a forge import knows
 
 ``add_review_records`` resolves the reviewer to a Person of the graph (by
 ``graph.people.PersonIndex``: e-mail, GitHub login, alias or normalised name;
 a login that is nobody's yet also by a committed name, the local part of
 exactly one person's e-mail or a joined full name, and it becomes that
-person's login; a new human Person when nobody matches), adds one review to
-their KNOWS edge of each named File that exists (creating a review-only edge,
-``doa`` None, where they had none), and moves their ``last_active`` forward. Bots and agents get no credit. The
+person's login; then the forge profile's login and name when a forge import
+gave them; a new human Person when nobody matches), adds one review to their
+KNOWS edge of each named File that exists (creating a review-only edge, ``doa``
+None, where they had none), and moves their ``last_active`` forward. Bots and
+agents get no credit. The
 records are kept by the store beside the graph, so every re-ingest applies
 them again.
 """
@@ -63,17 +66,24 @@ def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> l
             continue
         name, email = split_contact(raw)
         name = name.lstrip("@") if not email else name
-        if classifier.kind(name, email) != "human":
+        # A forge import also says the login and, when the profile shows them, the name and public e-mail.
+        login = str(record.get("login") or "").strip().lstrip("@")
+        display = str(record.get("name") or "").strip()
+        email = email or str(record.get("email") or "").strip()
+        if classifier.kind(name, email) != "human" or (login and classifier.kind(login, "") != "human"):
             continue  # bots and agents hold no knowledge, reviewing or not
-        person = people.one(raw) if email else people.one_by_login(name)
-        person = person or people.one(name)
+        person = people.one(raw) if email else people.one_by_login(login or name)
+        if person is None:
+            lookups = (["@" + login] if login else []) + ([display] if display else []) + [name]
+            person = next((p for p in map(people.one, lookups) if p is not None), None)
         when = _iso(record.get("submitted_at"))
         if person is None:
-            key = fold_email(email) if email else f"review:{name.lower()}"
-            login = noreply_login(email) if email else name.lower()
+            key = fold_email(email) if email else f"review:{(login or name).lower()}"
+            handle = login.lower() if login else (noreply_login(email) if email else name.lower())
             person = graph.node(Label.PERSON, key) or graph.add_node(
-                Label.PERSON, key, name=name, emails=[fold_email(email)] if email else [], aliases=[raw], kind="human",
-                github=login, logins=[login] if login else [], names=[name] if email else [], last_active=when, commits=0)
+                Label.PERSON, key, name=display or name, emails=[fold_email(email)] if email else [], aliases=[raw],
+                kind="human", github=handle, logins=[handle] if handle else [], names=[display or name] if email else [],
+                last_active=when, commits=0)
             people.add(person)
         if when and (person.get("last_active") is None or when > person.get("last_active")):
             person.props["last_active"] = when

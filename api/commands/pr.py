@@ -1,16 +1,39 @@
-"""``cairn pr-check``: is this change safe to merge without deeper review?"""
+"""``cairn pr-check``: is this change safe to merge without deeper review? Optionally posted where it is reviewed."""
 
 from __future__ import annotations
 
+import os
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
-from cairn.api.common import EXIT_BLOCKING, CairnError, OutputFormat, StoreOption, opened_workspace, print_json
+from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, err_console, opened_workspace, print_json
+from cairn.api.render.codeclimate import codeclimate_report
 from cairn.api.render.pr_comment import pr_markdown
 from cairn.api.render.sarif import sarif_report
 from cairn.api.services.changes import pr_check_checkout
+from cairn.api.services.posting import Posting
+
+
+class PRFormat(str, Enum):
+    json = "json"
+    table = "table"  # the same as markdown
+    markdown = "markdown"
+    sarif = "sarif"
+    codeclimate = "codeclimate"
+
+
+class Forge(str, Enum):
+    github = "github"
+    gitlab = "gitlab"
+
+
+class PostErrors(str, Enum):
+    fail = "fail"
+    warn = "warn"
 
 
 def register(app: typer.Typer) -> None:
@@ -23,27 +46,48 @@ def pr_check(
     head: str = typer.Option(..., "--head", help="The branch or commit of the change"),
     store: Optional[str] = StoreOption,
     description_file: Optional[Path] = typer.Option(None, "--description-file", help="The PR description (for rationale and agent markers)"),
-    format: OutputFormat = typer.Option(OutputFormat.markdown, "--format", help="json, markdown or sarif"),
+    format: PRFormat = typer.Option(PRFormat.markdown, "--format", help="json, markdown, sarif or codeclimate (GitLab Code Quality)"),
+    post: Optional[Forge] = typer.Option(None, "--post", help="Also post the result on the pull request: github (comment and check run) or gitlab (note)"),
+    pr: Optional[int] = typer.Option(None, "--pr", min=1, help="The pull/merge request number (default: from the CI environment)"),
+    post_errors: PostErrors = typer.Option(PostErrors.fail, "--post-errors", help="A forge error exits 2 (fail) or only warns (warn)"),
 ) -> None:
     """Check what a change from BASE to HEAD introduces: new violations, couplings, cycles, knowledge risk, reviewers.
 
-    Exit code 0: nothing blocking; 1: a blocking finding; 2: bad input.
+    With --post, the pull request's description and author come from the CI event (GitHub Actions, GitLab CI).
+    Exit code 0: nothing blocking; 1: a blocking finding; 2: bad input, or a forge error while posting.
     """
+    posting = None
+    if post is not None:
+        posting = Posting(post.value, pr, os.environ)
+        if posting.error is not None and post_errors is PostErrors.fail:
+            raise posting.error  # nowhere to post: say so before the check runs
     description = None
     if description_file is not None:
         try:
             description = description_file.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise CairnError(f"{description_file}: cannot read ({exc.strerror})") from None
+    elif posting is not None:
+        description = posting.description  # the pull request's own description, from the CI event
     with opened_workspace(store) as ws:
-        report = pr_check_checkout(ws, repo, base, head, description=description)
-    if format is OutputFormat.json:
+        report = pr_check_checkout(ws, repo, base, head, description=description,
+                                   author=posting.author if posting is not None else None)
+    if format is PRFormat.json:
         print_json(report.to_json())
-    elif format is OutputFormat.sarif:
+    elif format is PRFormat.sarif:
         # the history's completeness travels with the results
         print_json(sarif_report(report.findings, tool_rules=None,
                                 properties={"history_complete": report.history_complete, "history": report.history}))
+    elif format is PRFormat.codeclimate:
+        print_json(codeclimate_report(report))
     else:
         typer.echo(pr_markdown(report), nl=False)
+    if posting is not None:
+        for posted in posting.post(report):
+            err_console.print(f"{post.value}: {escape(posted.line())}", highlight=False, soft_wrap=True)
+        if posting.error is not None:
+            if post_errors is PostErrors.fail:
+                raise posting.error
+            err_console.print(f"[yellow]warning:[/] {escape(str(posting.error))}", highlight=False, soft_wrap=True)
     if report.blocking:
         raise typer.Exit(EXIT_BLOCKING)

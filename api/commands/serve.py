@@ -62,10 +62,20 @@ def serve(
     if public_read and token is None:
         err_console.print("[yellow]warning:[/] --public-read has no effect without a token: everything is open already", highlight=False)
     _check_port_free(host, port)
+    _check_github_credentials()
     app = create_app(location, token=token, webhook_secret=webhook_secret, public_read=public_read,
                      allowed_hosts=allowed_hosts(allowed_host, bound_host=host), max_body=max_body, cypher_limits=limits)
     err_console.print(f"Cairn on http://{host}:{port}/ (API docs at /docs), store {location}", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_github_credentials() -> None:
+    """Half-configured GitHub credentials fail now with one line (a ``ForgeError``), not at the first pull request."""
+    from cairn.api.services.posting import github_credentials
+
+    kind = github_credentials(os.environ)
+    if kind is not None:
+        err_console.print(f"pull_request webhooks are fetched, checked and posted to GitHub with {kind}", highlight=False, soft_wrap=True)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -4,6 +4,8 @@ The comment starts with a hidden marker (``<!-- cairn-pr-check -->``) so a bot
 can find its previous comment and edit it instead of adding another. Holders
 who left or went quiet are marked; an incomplete history is said at the top;
 each suggested reviewer comes with the reasons (``queries.reviewers``).
+``fit`` cuts it to a forge's size limit (a GitHub comment, a check run
+summary, a GitLab note) at a line boundary.
 """
 
 from __future__ import annotations
@@ -14,6 +16,16 @@ from cairn.queries.pr_check import PRReport
 
 MARKER = "<!-- cairn-pr-check -->"
 ICON = {"block": "⛔", "warn": "⚠️", "info": "ℹ️", "pass": "✅"}
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` cut at a line boundary so that it fits in ``limit`` characters, saying so."""
+    if len(text) <= limit:
+        return text
+    note = "\n\n… the report is longer than the forge allows here; the full report is in the job log.\n"
+    cut = text[: limit - len(note)]
+    cut = cut[: cut.rfind("\n")] if "\n" in cut else cut
+    return cut + note
 
 
 def _cell(text: Any) -> str:

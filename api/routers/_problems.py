@@ -20,6 +20,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         415: "Without a token, a state-changing request must send Content-Type: application/json",
         422: "Invalid request: the detail says which field and why",
         429: "Too many requests of this kind at once: retry after the Retry-After seconds",
+        502: "GitHub refused or could not be reached (fetching or posting for a webhook)",
         503: "The store cannot be read",
     }
     return {s: {"description": descriptions.get(s, "Problem"), "content": _CONTENT} for s in statuses}

@@ -4,10 +4,13 @@ The signature (``X-Hub-Signature-256: sha256=<hex>``) is the HMAC-SHA256 of
 the raw body with the configured secret, compared in constant time before
 anything in the body is read. The event names its repository; Cairn checks
 only a repository already in the store whose remote (or name) matches, on the
-checkout registered at ingest. Cairn does not fetch from GitHub: both commits
-must already be in that checkout. A delivery (``X-GitHub-Delivery``) is handled
-once: a repeat of one already handled, or still running, is ignored
-(``api.deliveries``). JSON nested too deep to parse is a 400.
+checkout registered at ingest. Without GitHub credentials Cairn does not
+fetch: both commits must already be in that checkout. With them
+(``CAIRN_GITHUB_TOKEN`` or a GitHub App, see ``api.services.posting``) it fetches
+the pull request's head, checks it and posts the comment and check run. A
+delivery (``X-GitHub-Delivery``) is handled once: a repeat of one already
+handled, or still running, is answered ``duplicate`` (``api.deliveries``). JSON nested too
+deep to parse is a 400.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), header.strip().encode())
 
 
-@router.post("/webhooks/github", response_model=WebhookResult, responses=problems(401, 403, 404, 413, 422, 503),
+@router.post("/webhooks/github", response_model=WebhookResult, responses=problems(401, 403, 404, 413, 422, 502, 503),
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}})
 async def github_webhook(
     request: Request,
@@ -73,7 +76,7 @@ async def github_webhook(
         seen = state.deliveries.claim(x_github_delivery)
         if seen is not None:
             when = "is still being handled" if seen == "running" else "was handled already"
-            return {"event": event or "unknown", "status": "ignored", "reason": f"delivery {x_github_delivery} {when}"}
+            return {"event": event or "unknown", "status": "duplicate", "reason": f"delivery {x_github_delivery} {when}"}
     handled = False
     try:
         result = await _handle_event(state, event, payload)
@@ -109,14 +112,17 @@ async def _handle_event(state: State, event: str, payload: Any) -> dict[str, Any
         raise ProblemError(404, "Unknown repository",
                            f"no repository in the store matches {event_repo.get('full_name') or event_repo.get('name')!r}: "
                            "ingest its checkout first (its origin remote or directory name must match)", slug="unknown-repository")
+    await run_in_threadpool(state.webhooks.fetch, summary, pull)  # with GitHub credentials only; a ForgeError is a 502
     missing = await run_in_threadpool(commits_missing, summary, [base, head])
     if missing:
         raise ProblemError(422, "Commits not available",
                            f"commit(s) {', '.join(m[:12] for m in missing)} are not in the checkout of {summary.repo} at {summary.props.get('path')}: "
-                           "Cairn does not fetch from GitHub; fetch them into that checkout (git fetch origin) and redeliver the event",
+                           "without GitHub credentials Cairn does not fetch; fetch them into that checkout (git fetch origin) and redeliver the event",
                            slug="commits-not-available")
     description = pull.get("body") if isinstance(pull.get("body"), str) else None
     user = pull.get("user") if isinstance(pull.get("user"), dict) else {}
     author = user.get("login") if isinstance(user.get("login"), str) else None  # PR metadata: an agent may open the PR
     report = await run_in_threadpool(lambda: pr_check_refs(ws, summary.repo, base, head, description=description, author=author))
-    return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report.to_json()}
+    posted = await run_in_threadpool(state.webhooks.post, payload, report)  # None without credentials
+    return {"event": event, "action": action, "status": "checked", "repository": summary.repo, "report": report.to_json(),
+            "posted": posted}

@@ -12,6 +12,9 @@ and call the analyses (``queries``) and the readers (``ingest``):
 * ``checks`` — the boundary check with its baseline;
 * ``changes`` — the PR check on a checkout, on refs of a registered
   checkout, or on a diff, and matching a forge event to a repository;
+* ``posting`` — the PR check posted where reviews happen: ``--post
+  github|gitlab`` from CI, and the webhook's fetching and posting;
 * ``ingesting`` — ingesting a checkout into a store, review records;
+* ``review_import`` — review records read from GitHub or GitLab;
 * ``about`` — the service's version and health.
 """

@@ -60,7 +60,7 @@ def checkout_of(summary: RepositorySummary) -> Path:
 
 
 def commits_missing(summary: RepositorySummary, commits: list[str]) -> list[str]:
-    """The commits a registered checkout does not hold (Cairn never fetches)."""
+    """The commits a registered checkout does not hold (nothing is fetched here; see ``posting.WebhookPosting.fetch``)."""
     return missing_commits(checkout_of(summary), commits)
 
 

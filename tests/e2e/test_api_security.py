@@ -221,7 +221,7 @@ def test_webhook_deliveries_are_handled_once_and_failures_can_be_redelivered(gua
     first = httpx.post(url, content=ping, headers={**_signed(ping), "X-GitHub-Event": "ping", "X-GitHub-Delivery": "d-1"})
     assert first.json()["status"] == "pong"
     again = httpx.post(url, content=ping, headers={**_signed(ping), "X-GitHub-Event": "ping", "X-GitHub-Delivery": "d-1"})
-    assert again.status_code == 200 and again.json()["status"] == "ignored" and "handled already" in again.json()["reason"]
+    assert again.status_code == 200 and again.json()["status"] == "duplicate" and "handled already" in again.json()["reason"]
     event = json.dumps({"action": "opened", "pull_request": {"base": {"sha": "0" * 40}, "head": {"sha": "1" * 40}},
                         "repository": {"name": "shop", "full_name": "acme/shop"}}).encode()
     headers = {**_signed(event), "X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "d-2"}

@@ -17,7 +17,7 @@ def test_cairn_keeps_its_own_one_way_flow(tmp_path):
     report = json.loads(proc.stdout)
     assert proc.returncode == 0 and report["verdict"] == "pass", report["findings"]
     assert report["problems"] == [] and {r["id"] for r in report["rules"]} == {
-        "one-way-flow", "interfaces-are-siblings", "services-below-interfaces"}
+        "one-way-flow", "interfaces-are-siblings", "services-below-interfaces", "forges-through-services"}
     deps = json.loads(subprocess.run([CLI, "deps", "--store", store, "--level", "component", "--format", "json"],
                                      capture_output=True, text=True).stdout)
     pairs = {(e["source"], e["target"]) for e in deps["edges"]}
