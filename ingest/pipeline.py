@@ -140,6 +140,7 @@ def ingest_repository(
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
     defs = declared_components(config.components) if config.components else infer_components(source_paths, repo)
     build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+    _add_line_counts(graph, root, source_paths)
     summary.parsed, summary.cached = code.parsed, code.cached
     summary.syntax_errors = len(code.syntax_errors)
     if code.syntax_errors:
@@ -164,6 +165,18 @@ def ingest_repository(
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
     return IngestResult(graph, summary, config)
+
+
+def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str]) -> None:
+    """``lines`` on each File node (a last line without a newline counts): the area of the file in the knowledge map."""
+    for path in paths:
+        node = graph.node(Label.FILE, path)
+        try:
+            data = (root / path).read_bytes()
+        except OSError:
+            continue
+        if node is not None:
+            node.props["lines"] = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
