@@ -372,7 +372,7 @@ def _limited(specs: list[_Spec], limit: int, index: KnowledgeIndex) -> tuple[lis
 
 
 def _breadcrumbs(index: KnowledgeIndex, top: _Spec) -> list[dict[str, Any]]:
-    """The nodes above ``top``, from the root, each with what to request to get back there."""
+    """The nodes above ``top`` (not ``top`` itself), from the root, each with what to request to get back there."""
     crumbs: list[dict[str, Any]] = [{"kind": "repository", "name": index.repo, "component": None, "path": None}]
     chain: list[str] = []
     name = top.component
@@ -390,4 +390,4 @@ def _breadcrumbs(index: KnowledgeIndex, top: _Spec) -> list[dict[str, Any]]:
             if len(sub) > len(base) and (not base or sub.startswith(base + "/")):
                 crumbs.append({"kind": "file" if sub in index.files else "directory", "name": sub.rsplit("/", 1)[-1],
                                "component": top.component, "path": sub})
-    return crumbs
+    return crumbs[:-1]  # the last one is ``top`` itself

@@ -7,7 +7,8 @@ Imports point down a layered graph, with one cycle (``search`` ↔ ``index``)
 and one violation of the ``layers`` rule that makes no cycle (``reports``
 imports ``notify``, which sits above it).
 
-History: Ada writes storage and core, Grace writes api and ui, Alan the rest;
+History: Ada writes storage and core, Grace writes api and ui, Alan the rest,
+and Grace as much as Alan of the ``SHARED`` components (truck factor 2);
 Bob adds the GCS client of ``storage/remote`` and changes it, so he is its
 author too; Claude (an agent) changes search with Alan as its committer.
 ``storage/remote`` holds two directories (``s3``, ``gcs``) for drill-downs.
@@ -55,6 +56,9 @@ IMPORTS: dict[str, list[str]] = {
     "util": [],
     "tools": [],
 }
+#: component -> third-party packages it imports
+EXTERNALS = {"api/http": ["requests"], "config": ["yaml"], "util": ["attr"]}
+SHARED = ("billing", "search", "cache", "metrics", "config", "jobs")
 OWNER = {name: ADA if name.split("/")[0] in ("storage", "core") else GRACE if name.split("/")[0] in ("api", "ui") else ALAN
          for name in IMPORTS}
 
@@ -64,7 +68,7 @@ def _module(component: str) -> str:
 
 
 def _code(component: str, functions: int) -> str:
-    lines = [f"import {_module(dep)}" for dep in IMPORTS[component]]
+    lines = [f"import {_module(dep)}" for dep in IMPORTS[component]] + [f"import {pkg}" for pkg in EXTERNALS.get(component, [])]
     for i in range(functions):
         lines += ["", "", f"def step_{i}(value):", f"    return value + {i}"]
     return "\n".join(lines) + "\n"
@@ -95,6 +99,9 @@ def build_atlas(root: Path) -> GitRepo:
         repo.commit({f: content + "\n# tuned\n" for f, content in files.items() if f.endswith(".py") and content},
                     message=f"tune {component}", author=OWNER[component], date=_when(day - 1))
         day -= 2
+    for component in SHARED:  # Grace writes as much of these as Alan: two authors, truck factor 2
+        repo.commit({f"src/atlas/{component}/extra_{n}.py": _code(component, 3 + n) for n in range(2)},
+                    message=f"extend {component}", author=GRACE, date=_when(12))
     gcs = {"src/atlas/storage/remote/gcs/__init__.py": "", "src/atlas/storage/remote/gcs/client.py": _code("storage/remote", 9)}
     repo.commit(gcs, message="gcs client", author=BOB, date=_when(20))
     for n in range(3):
@@ -103,4 +110,26 @@ def build_atlas(root: Path) -> GitRepo:
     repo.commit({"src/atlas/search/impl.py": _code("search", 6) + "\n# ranked\n"}, message="rank results", author=CLAUDE,
                 committer=ALAN, date=_when(10), trailers=["Co-authored-by: Alan Turing <alan@example.com>"])
     repo.commit({"docs/README.md": "# Atlas\n", "tools/lint.py": "print('lint')\n"}, message="docs and tools", author=ALAN, date=_when(5))
+    return repo
+
+
+def build_many(root: Path, groups: int = 40, parts: int = 4) -> GitRepo:
+    """``groups`` components with ``parts`` nested components each (200 by default), in one commit.
+
+    ``mod07/part2`` imports ``mod10/part2`` (three groups on, when there is one) and ``mod08/part0``, so the
+    graph is layered and acyclic; each ``modNN`` imports its own parts.
+    """
+    repo = GitRepo(root)
+    files = {"src/big/__init__.py": ""}
+    names = []
+    for g in range(groups):
+        names.append(f"mod{g:02d}")
+        files[f"src/big/mod{g:02d}/__init__.py"] = "".join(f"import big.mod{g:02d}.part{p}\n" for p in range(parts))
+        for p in range(parts):
+            names.append(f"mod{g:02d}/part{p}")
+            targets = [t for t in (f"big.mod{g + 1 + p:02d}.part{p}" if g + 1 + p < groups else None,
+                                   f"big.mod{g + 1:02d}.part0" if g + 1 < groups else None) if t]
+            files[f"src/big/mod{g:02d}/part{p}/__init__.py"] = "".join(f"import {t}\n" for t in targets) + f"\n\ndef run():\n    return {p}\n"
+    files["cairn.toml"] = "[components]\n" + "".join(f'"{n}" = ["src/big/{n}/**"]\n' for n in names)
+    repo.commit(files, message="many components")
     return repo

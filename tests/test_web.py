@@ -65,7 +65,7 @@ def page(browser, server):
 
 def test_map_renders_components_and_a_click_opens_the_card(page):
     page.goto(page.base + "/#/map")
-    page.wait_for_function("window.cairn.cy && window.cairn.cy.nodes().length > 0")
+    page.wait_for_function("window.cairn.mapLaidOut === true")
     assert page.evaluate("window.cairn.cy.nodes().map(n => n.id()).sort()") == ["api", "billing", "core", "reports"]
     assert page.evaluate("window.cairn.cy.edges().length") == 4
     assert page.evaluate("window.cairn.cy.getElementById('core').data('risk')") == "risk"

@@ -74,7 +74,7 @@ class KnowledgeMap(BaseModel):
     agent_share_known: bool
     leaving: list[str] = Field(description="People assumed gone for this answer")
     thresholds: dict[str, float]
-    breadcrumbs: list[Breadcrumb] = Field(description="The nodes above this one, from the repository down")
+    breadcrumbs: list[Breadcrumb] = Field(description="The nodes above this one (not itself), from the repository down")
     root: KnowledgeNode
 
 
