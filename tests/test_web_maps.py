@@ -103,22 +103,35 @@ def relayout(page, action):
     page.wait_for_function("window.cairn.mapLaidOut === true")
 
 
+def click_in_map(page, x, y, *, double=False):
+    """Click the map at (x, y) in its own coordinates, scrolling the page so the point is in view."""
+    top = page.locator("#cy").bounding_box()["y"] + page.evaluate("window.scrollY")
+    page.evaluate(f"window.scrollTo(0, {top + y - 300})")
+    box = page.locator("#cy").bounding_box()
+    (page.mouse.dblclick if double else page.mouse.click)(box["x"] + x, box["y"] + y)
+
+
 def drawn(page):
-    return set(page.evaluate("window.cairn.cy.nodes().map((n) => n.id())"))
+    """The components drawn as boxes (an open parent is a frame, group:NAME, around a box NAME for its own code)."""
+    return set(page.evaluate("window.cairn.cy.nodes().map((n) => n.id()).filter((id) => !id.startsWith('group:'))"))
 
 
 def test_map_nests_components_and_no_boxes_overlap(page, atlas):
     open_map(page, atlas.url)
     assert drawn(page) == set(IMPORTS)
-    assert page.evaluate("window.cairn.cy.getElementById('storage/remote').parent().id()") == "storage"
-    assert page.evaluate("window.cairn.cy.getElementById('api/http').parent().id()") == "api"
+    assert page.evaluate("window.cairn.cy.getElementById('storage/remote').parent().id()") == "group:storage"
+    assert page.evaluate("window.cairn.cy.getElementById('storage').parent().id()") == "group:storage"
+    assert page.evaluate("window.cairn.cy.getElementById('api/http').parent().id()") == "group:api"
     assert page.evaluate(OVERLAPS) == []
     assert page.evaluate(UPWARD) == []  # dependencies point down
     classes = page.evaluate("Object.fromEntries(window.cairn.cy.edges().map((e) => [e.id(), e.classes().filter(Boolean)]))")
     assert "cycle" in classes["search->index"] and "cycle" in classes["index->search"]
+    # Of the two, the one drawn pointing up is the edge that closes the cycle.
+    assert ["feedback" in classes["search->index"], "feedback" in classes["index->search"]].count(True) == 1
+    assert not any("feedback" in c for e, c in classes.items() if e not in ("search->index", "index->search"))
     assert "violation" in classes["reports->notify"] and "cycle" not in classes["reports->notify"]
-    # A parent and the components inside it: the nesting says it, no edge is drawn.
-    assert "storage->storage/remote" not in classes
+    # A parent's own code uses what is nested in it: an edge inside the frame.
+    assert "storage->storage/remote" in classes
     widths = page.evaluate("Object.fromEntries(window.cairn.cy.edges().map((e) => [e.id(), e.data('width')]))")
     assert widths["storage/remote->util"] > widths["storage/local->util"]  # 4 imports against 2
     shot(page, "map.png", full_page=True)
@@ -126,21 +139,24 @@ def test_map_nests_components_and_no_boxes_overlap(page, atlas):
 
 def test_a_click_opens_the_card(page, atlas):
     open_map(page, atlas.url)
-    box = page.locator("#cy").bounding_box()
     x, y = page.evaluate("(() => { const p = window.cairn.cy.getElementById('storage/remote').renderedPosition(); return [p.x, p.y]; })()")
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    click_in_map(page, x, y)
     card = page.locator("#side article.component-card")
     card.wait_for()
     assert card.locator("h2").inner_text() == "storage/remote"
     assert "Ada Lovelace" in card.inner_text() and "Bob Kahn" in card.inner_text()
+    # The card opens over the right of the map; the selection stays in sight, left of it.
+    page.wait_for_function("""window.cairn.cy.getElementById('storage/remote').renderedBoundingBox().x2
+                              < document.getElementById('cy').clientWidth - document.getElementById('side').offsetWidth""")
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "card.png", full_page=True)
 
 
 def test_fold_focus_and_filters(page, atlas):
     open_map(page, atlas.url)
-    box = page.locator("#cy").bounding_box()
-    x, y = page.evaluate("(() => { const n = window.cairn.cy.getElementById('storage'); const b = n.renderedBoundingBox(); return [b.x1 + 6, b.y2 - 4]; })()")
-    relayout(page, lambda: page.mouse.dblclick(box["x"] + x, box["y"] + y))
+    # Double-click the frame of storage, in its padding below the boxes inside it.
+    x, y = page.evaluate("(() => { const b = window.cairn.cy.getElementById('group:storage').renderedBoundingBox({ includeLabels: false }); return [(b.x1 + b.x2) / 2, b.y2 - 5]; })()")
+    relayout(page, lambda: click_in_map(page, x, y, double=True))
     assert "storage/remote" not in drawn(page) and "storage" in drawn(page)
     assert "+2" in page.evaluate("window.cairn.cy.getElementById('storage').data('label')")
     # The folded parent stands for what it holds: storage/remote's imports of config come from storage now.

@@ -135,17 +135,17 @@ function visibleGraph(model) {
     const c = byName.get(name);
     const hidden = descendants(model, name);
     const collapsed = mapOptions.collapsed.has(name) && hidden.length > 0;
+    const isParent = !collapsed && c.children.some((k) => shown.has(k));
+    // An open parent is a frame; its own code is a box inside it, named like the component, that its edges meet.
     nodes.push({ component: c, context: !keep.has(name), collapsed, hiddenCount: collapsed ? hidden.length : 0,
-      isParent: !collapsed && c.children.some((k) => shown.has(k)) });
+      isParent, hasSelf: !isParent || c.files > 0 || c.modules > 0 });
   }
-  const drawn = new Set(nodes.map((n) => n.component.name));
+  const drawn = new Set(nodes.filter((n) => n.hasSelf).map((n) => n.component.name));
   const merged = new Map();
   for (const e of model.edges) {
     if (!keep.has(e.source) || !keep.has(e.target)) continue;
     const s = rep(e.source), t = rep(e.target);
     if (s === t || !drawn.has(s) || !drawn.has(t)) continue;
-    // A parent and a component nested in it: the nesting already says they belong together.
-    if (ancestors(model, t).includes(s) || ancestors(model, s).includes(t)) continue;
     const key = `${s}\u0000${t}`;
     const m = merged.get(key) || { source: s, target: t, count: 0, cycle: false, violations: [] };
     m.count += e.count; m.cycle = m.cycle || e.cycle; m.violations = m.violations.concat(e.violations);
@@ -175,18 +175,24 @@ function visibleGraph(model) {
 
 function mapElements(model, graph) {
   const maxCount = Math.max(1, ...graph.edges.map((e) => e.count));
-  const drawnParent = (c) => (graph.nodes.some((n) => n.component.name === c.parentName) ? c.parentName : undefined);
-  const elements = graph.nodes.map(({ component: c, context, collapsed, hiddenCount, isParent }) => {
+  const frames = new Set(graph.nodes.filter((n) => n.isParent).map((n) => n.component.name));
+  const frameOf = (c) => (frames.has(c.parentName) ? `group:${c.parentName}` : undefined);
+  const elements = [];
+  graph.nodes.forEach(({ component: c, context, collapsed, hiddenCount, isParent, hasSelf }) => {
     const short = c.parentName ? c.name.slice(c.parentName.length + 1) || c.name : c.name;
     const label = collapsed ? `${short}  ▸ +${hiddenCount}` : short;
     const stats = `TF ${fmt(c.truck_factor)} · ${c.files} file${c.files === 1 ? "" : "s"}`;
-    const classes = [isParent ? "group" : "leaf", collapsed ? "collapsed" : "", context ? "context" : ""].join(" ");
+    const risk = riskClass(c.at_risk);
     const labelWidth = textWidth(label, LABEL_FONT);
-    return {
-      group: "nodes", classes,
-      data: { id: c.name, parent: drawnParent(c), label: isParent ? label : `${label}\n${stats}`, risk: riskClass(c.at_risk),
-        width: Math.max(labelWidth, textWidth(stats, STATS_FONT)) + 28, labelWidth, labelShift: 0 },
-    };
+    if (isParent) {
+      elements.push({ group: "nodes", classes: `group ${context ? "context" : ""}`,
+        data: { id: `group:${c.name}`, component: c.name, parent: frameOf(c), label, risk, width: labelWidth + 16, labelWidth, labelShift: 0 } });
+    }
+    if (hasSelf) {
+      elements.push({ group: "nodes", classes: ["leaf", collapsed ? "collapsed" : "", context ? "context" : "", isParent ? "self" : ""].join(" "),
+        data: { id: c.name, component: c.name, parent: isParent ? `group:${c.name}` : frameOf(c), label: `${label}\n${stats}`, risk,
+          width: Math.max(labelWidth, textWidth(stats, STATS_FONT)) + 28, labelWidth, labelShift: 0 } });
+    }
   });
   graph.externals.forEach((name) => elements.push({ group: "nodes", classes: "external",
     data: { id: `external:${name}`, label: name, risk: "external", width: textWidth(name, STATS_FONT) + 24, labelWidth: 0 } }));
@@ -195,6 +201,7 @@ function mapElements(model, graph) {
     elements.push({ group: "edges", classes, data: {
       id: `${e.source}->${e.target}`, source: e.source, target: e.target, count: e.count,
       width: 1.2 + 5 * Math.log1p(e.count) / Math.log1p(maxCount),
+      weight: 0.35 + 0.6 * Math.log1p(e.count) / Math.log1p(maxCount), // strong dependencies stand out, weak ones recede
       title: e.violations.length ? e.violations[0].message : e.cycle ? "part of an import cycle" : "",
     } });
   });
@@ -225,26 +232,32 @@ const MAP_STYLE = [
   { selector: "node:selected", style: { "border-width": 4, "border-color": "#2f5bd3", "overlay-opacity": 0 } },
   { selector: "edge", style: {
     width: "data(width)", "line-color": "#9aa5b8", "target-arrow-color": "#9aa5b8", "target-arrow-shape": "triangle",
-    "curve-style": "bezier", "arrow-scale": 0.9, opacity: 0.85, "font-size": 11, color: "#1b2230",
+    "curve-style": "bezier", "arrow-scale": 0.9, opacity: "data(weight)", "font-size": 11, color: "#1b2230",
     "z-compound-depth": "bottom", // under every box, so no edge crosses a parent's label
     "text-background-color": "#ffffff", "text-background-opacity": 1, "text-background-padding": "2px",
   } },
   { selector: "edge.external", style: { "line-style": "dotted", "line-color": "#c3c9d3", "target-arrow-color": "#c3c9d3" } },
-  { selector: "edge.cycle", style: { "line-color": "#d97706", "target-arrow-color": "#d97706", "line-style": "dashed", "line-dash-pattern": [8, 4] } },
+  // Inside an import cycle: tinted; the edges that point up (against the layering) close the cycles: dashed.
+  { selector: "edge.cycle", style: { "line-color": "#ecb27a", "target-arrow-color": "#ecb27a" } },
+  { selector: "edge.cycle.feedback", style: { "line-color": "#d46b08", "target-arrow-color": "#d46b08", "line-style": "dashed", "line-dash-pattern": [8, 4], opacity: 1 } },
   { selector: "edge.violation", style: { "line-color": "#c0262d", "target-arrow-color": "#c0262d", opacity: 1 } },
   { selector: "edge.highlight", style: { "line-color": "#2f5bd3", "target-arrow-color": "#2f5bd3", label: "data(count)", opacity: 1, "z-index": 10 } },
   { selector: "edge.highlight.violation", style: { "line-color": "#c0262d", "target-arrow-color": "#c0262d" } },
-  { selector: "node.faded, edge.faded", style: { opacity: 0.25 } },
+  { selector: "edge.faded", style: { opacity: 0.12 } },
 ];
 
 function elkOptions() {
   return {
     algorithm: "layered",
     "elk.direction": "DOWN",
-    "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-    "elk.layered.spacing.nodeNodeBetweenLayers": 56,
-    "elk.spacing.nodeNode": 28,
-    "elk.layered.spacing.edgeNodeBetweenLayers": 18,
+    "elk.hierarchyHandling": "SEPARATE_CHILDREN", // each frame laid out on its own, with the edges lifted to its level
+    // Cytoscape draws its own straight edges: ELK need not keep channels between layers for orthogonal routes.
+    "elk.edgeRouting": "POLYLINE",
+    "elk.layered.spacing.nodeNodeBetweenLayers": 44,
+    "elk.spacing.nodeNode": 24,
+    "elk.layered.spacing.edgeNodeBetweenLayers": 12,
+    "elk.layered.spacing.edgeEdgeBetweenLayers": 6,
+    "elk.spacing.edgeNode": 12,
     "elk.spacing.componentComponent": 40,
     "elk.layered.crossingMinimization.strategy": "LAYER_SWEEP",
     "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
@@ -265,14 +278,52 @@ function nodeLayoutOptions(node) {
   };
 }
 
+/* Lay the drawn graph out with ELK, one level of nesting at a time.
+   Each frame is laid out inside (its children, and the edges between them), then placed as one box
+   among its siblings; an edge between boxes in different frames counts, for the layering, as an edge
+   between the outermost frames that hold its ends below their common frame. So dependencies point
+   down at every level, and no box can overlap another: each level is one ELK layered layout. */
+function layeredLayout(cy) {
+  const root = { id: "root", layoutOptions: elkOptions(), children: [], edges: [] };
+  const boxes = new Map();
+  cy.nodes().forEach((n) => {
+    const box = { id: n.id() };
+    if (n.isParent()) Object.assign(box, { children: [], edges: [], layoutOptions: { ...elkOptions(), ...nodeLayoutOptions(n) } });
+    else { const d = n.layoutDimensions({}); Object.assign(box, { width: d.w, height: d.h }); }
+    boxes.set(n.id(), box);
+  });
+  cy.nodes().forEach((n) => { (n.parent().nonempty() ? boxes.get(n.parent().id()) : root).children.push(boxes.get(n.id())); });
+  const lifted = new Set();
+  cy.edges().forEach((e) => {
+    const targetFrames = new Set(e.target().ancestors().map((a) => a.id()));
+    let common = null, from = e.source();
+    for (const a of e.source().ancestors()) { if (targetFrames.has(a.id())) { common = a; break; } from = a; }
+    let to = e.target();
+    for (const a of e.target().ancestors()) { if (common && a.id() === common.id()) break; to = a; }
+    const key = `${from.id()}\u0000${to.id()}`;
+    if (from.id() === to.id() || lifted.has(key)) return;
+    lifted.add(key);
+    (common ? boxes.get(common.id()) : root).edges.push({ id: `lifted${lifted.size}`, sources: [from.id()], targets: [to.id()] });
+  });
+  return new ELK().layout(root).then((result) => {
+    const centres = new Map();
+    const place = (box, x0, y0) => (box.children || []).forEach((c) => {
+      if (c.children && c.children.length) place(c, x0 + c.x, y0 + c.y);
+      else centres.set(c.id, { x: x0 + c.x + c.width / 2, y: y0 + c.y + c.height / 2 });
+    });
+    place(result, 0, 0);
+    cy.batch(() => cy.nodes().forEach((n) => { if (!n.isParent() && centres.has(n.id())) n.position(centres.get(n.id())); }));
+  });
+}
+
 // -- the view ------------------------------------------------------------------------------------
 
 async function viewMap(selected) {
   const token = navigation;
   if (!mapOptions.collapsed) mapOptions.collapsed = new Set();
   state.mapLaidOut = false;
-  const side = el("aside", { id: "side", "aria-label": "Component card" },
-    el("div", { class: "card side-empty" }, "Select a component on the map to see its card."));
+  // The card opens in a drawer over the right of the map, so the map has the page's whole width.
+  const side = el("aside", { id: "side", class: "drawer", "aria-label": "Component card", hidden: true });
   const index = el("ul", { class: "component-index", "aria-label": "Components" });
   const search = el("input", { type: "search", id: "map-filter", placeholder: "Filter components…", value: mapOptions.query, "aria-label": "Filter components by name" });
   const risk = el("select", { id: "map-risk", "aria-label": "Filter by knowledge risk" },
@@ -284,24 +335,23 @@ async function viewMap(selected) {
   const root = el("section", { "aria-labelledby": "map-title" },
     el("div", { class: "page-head" }, el("h1", { id: "map-title" }, "Architecture map"),
       el("p", {}, "Arrows point down, from a component to what it depends on. Nested components sit inside their parent; double-click a parent to fold it.")),
-    el("div", { class: "grid-map" },
-      el("div", { class: "stack" },
+    el("div", { class: "stack" },
         el("div", { class: "card map-wrap" },
           el("div", { class: "map-toolbar" }, search, risk,
             el("label", { class: "check" }, externals, "external packages"),
             el("button", { type: "button", class: "secondary", id: "map-collapse" }, "Fold all"),
             el("button", { type: "button", class: "secondary", id: "map-expand" }, "Unfold all"),
             el("button", { type: "button", class: "secondary", id: "map-fit" }, "Fit")),
-          focusBar, canvas,
+          focusBar, el("div", { class: "map-stage" }, canvas, side),
           el("div", { class: "legend" },
             el("span", {}, el("i", { class: "swatch risk" }), "knowledge at risk"),
             el("span", {}, el("i", { class: "swatch ok" }), "healthy"),
             el("span", {}, el("i", { class: "swatch unknown" }), "no history"),
-            el("span", {}, el("i", { class: "line cycle" }), "import cycle"),
+            el("span", {}, el("i", { class: "line in-cycle" }), "in an import cycle"),
+            el("span", {}, el("i", { class: "line cycle" }), "points up, closing a cycle"),
             el("span", {}, el("i", { class: "line violation" }), "breaks a rule"),
             el("span", {}, "edge width = imports"), note)),
-        el("details", { class: "card all-components", id: "map-index" }, el("summary", {}, el("h2", {}, "All components")), index)),
-      side));
+        el("details", { class: "card all-components", id: "map-index" }, el("summary", {}, el("h2", {}, "All components")), index)));
   clear(view()).append(root);
 
   let components, deps, check;
@@ -329,6 +379,7 @@ async function viewMap(selected) {
   const cy = cytoscape({ container: canvas, elements: [], minZoom: 0.08, maxZoom: 2.5, style: MAP_STYLE });
   state.cy = cy;
   let selectedName = null;
+  let drawings = 0;
 
   function draw() {
     const graph = visibleGraph(model);
@@ -338,14 +389,24 @@ async function viewMap(selected) {
     const hidden = model.externalsHidden && mapOptions.externals ? ` · ${model.externalsHidden} less used packages not shown` : "";
     note.textContent = `${graph.nodes.length} of ${components.length} components${hidden}`;
     renderFocusBar();
-    const layout = cy.elements().layout({ name: "elk", elk: elkOptions(), nodeLayoutOptions, fit: false, animate: false });
-    layout.one("layoutstop", () => {
+    const generation = ++drawings;
+    (typeof ELK === "function" ? layeredLayout(cy) : Promise.reject(new Error("the layout library did not load"))).then(() => {
+      if (generation !== drawings || state.cy !== cy) return; // drawn again (or left) while ELK worked
       cy.nodes(":parent").forEach((n) => n.data("labelShift", Math.min(0, -n.width() / 2 + n.data("labelWidth") / 2 + 4)));
+      // An edge drawn pointing up goes against the layers: it closes a cycle, between components or between frames.
+      cy.edges().forEach((e) => {
+        const up = !e.hasClass("external") && e.source().position("y") > e.target().position("y");
+        e.toggleClass("feedback", up);
+        if (up) e.addClass("cycle");
+      });
       fitMap();
       if (selectedName) highlight(selectedName);
       state.mapLaidOut = true;
+    }, (error) => {
+      note.textContent = `The layout failed (${error.message}); the boxes are placed in a grid.`;
+      cy.layout({ name: "grid", fit: true, padding: 24 }).run();
+      state.mapLaidOut = true;
     });
-    layout.run();
   }
 
   function fitMap(event) {
@@ -358,7 +419,7 @@ async function viewMap(selected) {
     cy.resize();
     cy.fit(undefined, 24);
     if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
-    const readable = Math.min(0.65, zoom);
+    const readable = Math.min(0.8, zoom);
     if (cy.zoom() < readable && !(event && event.type === "click")) {
       cy.zoom(readable);
       cy.pan({ x: (width - box.w * readable) / 2 - box.x1 * readable, y: 24 - box.y1 * readable });
@@ -377,11 +438,20 @@ async function viewMap(selected) {
 
   function highlight(name) {
     cy.elements().unselect().removeClass("highlight faded");
-    const node = cy.getElementById(name);
+    let node = cy.getElementById(name);
+    if (node.empty()) node = cy.getElementById(`group:${name}`); // a parent with no code of its own
     if (node.empty()) return;
     node.select();
     const edges = node.union(node.descendants()).connectedEdges();
     edges.addClass("highlight");
+    cy.edges().not(edges).addClass("faded"); // the selection's dependencies in and out stand out
+  }
+
+  function unselect() {
+    selectedName = null;
+    side.hidden = true;
+    cy.elements().unselect().removeClass("highlight faded");
+    history.replaceState(null, "", "#/map");
   }
 
   function toggleFold(name) {
@@ -401,7 +471,18 @@ async function viewMap(selected) {
       c && c.children.length ? el("button", { type: "button", class: "secondary", onclick: () => toggleFold(name) },
         mapOptions.collapsed.has(name) ? "Unfold" : "Fold") : null);
     const target = el("div", {});
-    clear(side).append(actions, target);
+    const close = el("button", { type: "button", class: "link drawer-close", "aria-label": "Close the card", onclick: unselect }, "×");
+    clear(side).append(close, actions, target);
+    side.hidden = false;
+    side.scrollTop = 0;
+    // Keep the selection in sight, left of the drawer; a moment later, so a double-click (fold) lands where it began.
+    const generation = drawings;
+    setTimeout(() => {
+      if (selectedName !== name || generation !== drawings || state.cy !== cy) return;
+      const node = cy.getElementById(name).nonempty() ? cy.getElementById(name) : cy.getElementById(`group:${name}`);
+      const free = canvas.clientWidth - side.offsetWidth - 24;
+      if (node.nonempty() && node.renderedBoundingBox().x2 > free) cy.panBy({ x: free / 2 - node.renderedPosition().x, y: 0 });
+    }, 350);
     showCard(name, target);
   }
 
@@ -426,10 +507,10 @@ async function viewMap(selected) {
   root.querySelector("#map-expand").addEventListener("click", () => { mapOptions.collapsed.clear(); draw(); });
   root.querySelector("#map-fit").addEventListener("click", fitMap);
   cy.on("tap", "node", (event) => {
-    const id = event.target.id();
-    if (!id.startsWith("external:")) select(id);
+    const name = event.target.data("component");
+    if (name) select(name);
   });
-  cy.on("dbltap", "node", (event) => toggleFold(event.target.id()));
+  cy.on("dbltap", "node", (event) => { if (event.target.data("component")) toggleFold(event.target.data("component")); });
   cy.on("mouseover", "edge", (event) => { event.target.addClass("highlight"); canvas.title = event.target.data("title") || `${event.target.data("count")} imports`; });
   cy.on("mouseout", "edge", (event) => {
     const e = event.target;
