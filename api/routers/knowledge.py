@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any, Literal
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from pydantic import BaseModel, Field
@@ -78,6 +80,22 @@ class KnowledgeMap(BaseModel):
     root: KnowledgeNode
 
 
+# One index per loaded graph: the app keeps a graph until the repository is ingested again, so the index
+# lives exactly as long as the graph it was read from.
+_indexes: WeakKeyDictionary[RepoGraph, km.KnowledgeIndex] = WeakKeyDictionary()
+_indexes_lock = threading.Lock()
+
+
+def knowledge_index(graph: RepoGraph) -> km.KnowledgeIndex:
+    with _indexes_lock:
+        index = _indexes.get(graph)
+    if index is None:
+        index = km.index_knowledge(graph)
+        with _indexes_lock:
+            _indexes[graph] = index
+    return index
+
+
 def repository_graph(state: State, name: Annotated[str, PathParam(max_length=300, description="A repository in the store")]) -> RepoGraph:
     return state.graph(resolve_repository(state.store, name))
 
@@ -94,11 +112,12 @@ def knowledge_map(
     """The knowledge map: from the repository down to components, directories and files, each with its lines,
     truck factor, orphaned files, top knowledge holders and last human change, as if `leaving` had left.
 
-    One node and `depth` levels below it per answer (at most 1,500 nodes), so drilling down a large repository
+    One node and `depth` levels below it per answer (at most 800 nodes), so drilling down a large repository
     asks for the next slice.
     """
     try:
-        return km.knowledge_map(graph, component=component, path=path, depth=depth, limit=limit, leaving=list(leaving))
+        return km.knowledge_map(graph, component=component, path=path, depth=depth, limit=limit, leaving=list(leaving),
+                                index=knowledge_index(graph))
     except UnknownPerson as exc:
         raise ProblemError(422, "Unknown person", str(exc), slug="unknown-person") from None
     except km.UnknownNode as exc:
