@@ -223,6 +223,13 @@ def test_knowledge_map_drills_down_and_recolours_when_people_leave(page, atlas):
     assert colour_of(page, "storage") == "rgb(179, 38, 30)"  # truck factor 0: nobody left who wrote most of it
     assert "Ada Lovelace" in page.locator("#km-leaving").inner_text()
     shot(page, "knowledge-map-without-ada.png")
+    # A name that matches nobody is a readable error, and the map stays as it was.
+    page.fill("#km-leaving-input", "Nobody Known")
+    page.click("#km-whatif-add")
+    page.locator("[role=alert]").wait_for()
+    assert "Nobody Known" in page.locator("[role=alert]").inner_text()
+    assert "Nobody Known" not in page.locator("#km-leaving").inner_text()
+    assert colour_of(page, "storage") == "rgb(179, 38, 30)"
 
     page.locator('.tm-box.level-1[data-name="storage"]').click(position={"x": 8, "y": 8})  # on its header
     page.wait_for_function("window.cairn.knowledge.data.root.name === 'storage'")
