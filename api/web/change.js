@@ -1,7 +1,8 @@
 /* The Change view: trends, hotspots and hidden couplings, drawn as plain SVG.
  *
- * The data comes from /repositories/{name}/trends, /hotspots and /coupling. A server without
- * them answers 404: each section then stays out, and the tab is hidden when none answers.
+ * The data comes from /repositories/{name}/trends, /hotspots and /coupling. The tab shows when the
+ * server's OpenAPI document lists any of them; in the view, a section whose endpoint answers 404
+ * stays out.
  */
 "use strict";
 
@@ -33,10 +34,13 @@ async function changeData(name) {
 }
 
 async function probeChange() {
+  // The OpenAPI document says whether this server has the endpoints, without computing any of them.
   const tab = document.querySelector(".tabs a[data-view=change]");
-  if (!tab || !state.repository) return;
-  const data = await changeData();
-  tab.parentElement.hidden = !CHANGE_ENDPOINTS.some((what) => data[what] && !(data[what] instanceof Error));
+  if (!tab) return;
+  const schema = await fetch("/openapi.json").then((r) => (r.ok ? r.json() : { paths: {} })).catch(() => ({ paths: {} }));
+  const paths = Object.keys(schema.paths || {});
+  tab.parentElement.hidden = !CHANGE_ENDPOINTS.some((what) => paths.some((p) => new RegExp(`/repositories/\\{[^}]+\\}/${what}$`).test(p)));
+  state.changeProbed = true;
 }
 
 function lineChart(periods, series, { max, format, height = 220 }) {
