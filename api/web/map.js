@@ -1,10 +1,12 @@
 /* The architecture map: components as a layered graph, dependencies pointing down, laid out by ELK.
  *
  * Nested components (a name under another component's name, "storage/remote" in "storage", or a
- * `parent` property) are drawn inside their parent and can be collapsed into it. Edge width grows
- * with the import count; edges inside an import cycle are dashed orange, edges that break a rule
- * are red. Filters (risk, name, external packages) and the focus mode (a component with its
- * neighbours) rebuild the graph and lay it out again. Uses el/api/clear/... from app.js.
+ * `parent` property) are drawn inside a frame for their parent, beside a box for the parent's own
+ * code, and can be folded into one box. Edge width grows with the import count (weak edges are
+ * fainter); edges inside an import cycle are tinted orange and the ones drawn pointing up, which
+ * close the cycles, dashed; edges that break a rule are red. Filters (risk, name, external
+ * packages) and the focus mode (a component with its neighbours) rebuild the graph and lay it out
+ * again. A click opens the card in a drawer over the map. Uses el/api/clear/... from app.js.
  */
 "use strict";
 
