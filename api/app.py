@@ -24,7 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cairn.api.bootstrap import open_store
 from cairn.api.deps import ProblemError, ServiceState
-from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
+from cairn.api.routers import (
+    components, decisions, docs, explore, health, knowledge, pr_checks, query, repositories, webhooks,
+)
 from cairn.api.services.about import CAIRN_VERSION
 from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import (
@@ -126,13 +128,16 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
             "`X-Hub-Signature-256`. Errors are `application/problem+json` (RFC 9457)."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served from vendored assets by routers.docs, not from a CDN
+        redoc_url=None,
     )
     workspace = Workspace(store, naming_hint="name one with ?repository=NAME")
     app.state.cairn = ServiceState(workspace=workspace, token=token or None, webhook_secret=webhook_secret or None)
     _install_error_handlers(app)
     for router in (health.router, repositories.router, components.router, decisions.router, explore.router,
-                   pr_checks.router, webhooks.router, query.router):
+                   pr_checks.router, webhooks.router, query.router, knowledge.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(docs.router)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app

@@ -62,6 +62,11 @@ def language_of(path: str) -> str | None:
     return SOURCE_EXTENSIONS.get(suffix) or SOURCE_EXTENSIONS.get(suffix.lower())
 
 
+def count_lines(data: bytes) -> int:
+    """Lines of a file's content: its newlines, and a last line without one."""
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
 def is_source_file(path: str) -> bool:
     """Whether a path names a programming-language file (not docs, config, data or lock files)."""
     return language_of(path) is not None

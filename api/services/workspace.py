@@ -10,7 +10,9 @@ Choosing the repository a request is about is done here and only here:
 
 A repository's graph is loaded once per ingest: the cache is keyed by the
 repository's ``ingested_at`` and ``head``, so a re-ingest (by anyone) is seen
-at the next request. The store is opened on first use.
+at the next request. What a service derives from a graph once and reuses
+(the knowledge map's index, say) is kept beside it (``derived``) and dropped
+with it. The store is opened on first use.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 from cairn.api.bootstrap import is_neo4j_uri, open_store
 from cairn.graph.errors import RepositoryRequired, UnknownRepository
@@ -26,6 +28,8 @@ from cairn.graph.model import RepoGraph
 from cairn.graph.store import GraphStore, RepositorySummary
 
 CACHE_ENV = "CAIRN_CACHE_DIR"
+
+T = TypeVar("T")
 
 
 class Workspace:
@@ -44,7 +48,7 @@ class Workspace:
         self.default_repo = default_repo
         self.cwd = cwd
         self.label = label
-        self._graphs: dict[str, tuple[tuple, RepoGraph]] = {}
+        self._graphs: dict[str, tuple[tuple, RepoGraph, dict[str, Any]]] = {}  # repo -> (version, graph, derived)
         self._lock = threading.Lock()
 
     @property
@@ -97,8 +101,24 @@ class Workspace:
             return cached[1]
         graph = self.store.load(summary.repo)
         with self._lock:
-            self._graphs[summary.repo] = (version, graph)
+            self._graphs[summary.repo] = (version, graph, {})
         return graph
+
+    def derived(self, graph: RepoGraph, what: str, build: Callable[[RepoGraph], T]) -> T:
+        """``build(graph)``, computed once per cached graph and kept as long as the graph is cached.
+
+        ``what`` names the derived value; a graph that is not (or no longer) the cached one is built from anew.
+        """
+        with self._lock:
+            cached = self._graphs.get(graph.repo)
+            store = cached[2] if cached is not None and cached[1] is graph else None
+            if store is not None and what in store:
+                return store[what]
+        value = build(graph)
+        if store is not None:
+            with self._lock:
+                store.setdefault(what, value)
+        return value
 
     def forget(self, repo: str) -> None:
         """Drop a repository's cached graph (after a write)."""
