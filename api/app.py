@@ -36,7 +36,9 @@ from cairn.api.bootstrap import open_store
 from cairn.api.deps import ProblemError, ServiceState
 from cairn.api.hosts import HostAllowList
 from cairn.api.limits import BodyLimit, max_body_bytes
-from cairn.api.routers import components, decisions, explore, health, people, pr_checks, query, repositories, webhooks
+from cairn.api.routers import (
+    components, decisions, docs, explore, health, knowledge, people, pr_checks, query, repositories, webhooks,
+)
 from cairn.api.routers._problems import problems
 from cairn.api.services.about import CAIRN_VERSION
 from cairn.api.services.workspace import Workspace
@@ -161,6 +163,8 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
             f"({body_limit:,} bytes here). Errors are `application/problem+json` (RFC 9457)."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served from vendored assets by routers.docs, not from a CDN
+        redoc_url=None,
     )
     workspace = Workspace(store, naming_hint="name one with ?repository=NAME")
     app.state.cairn = ServiceState(workspace=workspace, token=token or None, webhook_secret=webhook_secret or None,
@@ -169,8 +173,9 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)  # authenticated by its HMAC signature, not the token
     for router in (repositories.router, components.router, decisions.router, explore.router, pr_checks.router, query.router,
-                   people.router):
+                   people.router, knowledge.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(authorize)], responses=problems(401, 413, 415))
+    app.include_router(docs.router)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     # Outermost last: the Host check runs first, then the body limit, then everything else.

@@ -57,6 +57,11 @@ def language_of(path: str, head: bytes | None = None) -> str | None:
     return counted_language(path, head)
 
 
+def count_lines(data: bytes) -> int:
+    """Lines of a file's content: its newlines, and a last line without one."""
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
 def is_source_file(path: str) -> bool:
     """Whether a path names a programming or markup file (not docs, config, data or lock files)."""
     return language_of(path) is not None

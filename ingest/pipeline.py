@@ -2,7 +2,7 @@
 
 The steps, in order: list and classify files; extract code dependencies;
 assign components (declared, or the layout's refined by CODEOWNERS'
-directories) and mark the files the truck factor counts (Linguist's rule);
+directories) and count each file's lines, and mark the files the truck factor counts (Linguist's rule);
 mine history for knowledge; attach CODEOWNERS; read decisions and rules.
 Each step adds to the same graph (see ``graph.model`` for the vocabulary). Derived results (bus factor) are computed by ``queries`` over
 this graph afterwards; storing it is the caller's business.
@@ -31,13 +31,14 @@ from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import CODE_LANGUAGES, Listing, list_files, worktree_matches_head
+from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, list_files, worktree_matches_head
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
 from cairn.ingest.knowledge import add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
@@ -204,6 +205,7 @@ def ingest_repository(
     if left_out:
         summary.notes.append("files the truck factor leaves out, as Linguist would: "
                              + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
+    _add_line_counts(graph, root, source_paths, code.lines, config.ingest.max_file_bytes)
     summary.parsed, summary.cached = code.parsed, code.cached
     summary.syntax_errors = len(code.syntax_errors)
     if code.syntax_errors:
@@ -228,6 +230,29 @@ def ingest_repository(
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
     return IngestResult(graph, summary, config)
+
+
+def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:
+    """``lines`` on each File node: the area of the file in the knowledge map.
+
+    Code files were counted when they were parsed (``counted``; the parse cache keeps the count, so a warm
+    ingest opens none of them). Other source files, already opened by the listing, are read like every
+    repository file (``read_checkout_file``): one that is not a regular file inside the checkout, or has grown
+    past ``limit`` since it was listed, keeps no count.
+    """
+    for path in paths:
+        node = graph.node(Label.FILE, path)
+        if node is None:
+            continue
+        lines = counted.get(path)
+        if lines is None:
+            try:
+                data = read_checkout_file(root, path, limit=limit)
+            except RefusedFile:
+                continue
+            lines = None if data is None else count_lines(data)
+        if lines is not None:
+            node.props["lines"] = lines
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,

@@ -227,17 +227,19 @@ def _load(graph: RepoGraph) -> _Knowledge:
     return knowledge
 
 
-def _resolve(knowledge: _Knowledge, names: Iterable[str]) -> list[str]:
+def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
+    """Person node ids of the people ``names`` name (``leaving=``); ``UnknownName`` or ``AmbiguousName`` otherwise."""
     out: list[str] = []
     for name in names:
-        found = [p.id for p in knowledge.index.find(name)]
+        found = index.find(name)
         if not found:
             raise UnknownName(f"no person matches {name!r} (use a name, e-mail, id or alias from `cairn bus-factor`'s people)",
                               kind="person", name=name)
         if len(found) > 1:
-            ids = ", ".join(knowledge.people[p].node.key for p in found)
-            raise AmbiguousName(f"{name!r} matches several people ({ids}); name one by its id", name=name, matches=found)
-        out.extend(p for p in found if p not in out)
+            ids = ", ".join(p.key for p in found)
+            raise AmbiguousName(f"{name!r} matches several people ({ids}); name one by its id", name=name,
+                                matches=[p.id for p in found])
+        out.extend(p.id for p in found if p.id not in out)
     return out
 
 
@@ -337,7 +339,7 @@ def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) ->
 
 def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, leaving: Iterable[str],
                 path: str | None = None) -> dict[str, Any]:
-    leaving_ids = set(_resolve(knowledge, leaving))
+    leaving_ids = set(resolve_people(knowledge.index, leaving))
     repo = graph.repository
     components = sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)
     if component is not None:

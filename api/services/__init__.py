@@ -7,7 +7,7 @@ and renders the result. The services open nothing themselves — they work on a
 and call the analyses (``queries``) and the readers (``ingest``):
 
 * ``workspace`` — the one repository resolution and the one graph cache;
-* ``reads`` — every read: components, cards, dependencies, bus factor,
+* ``reads`` — every read: components, cards, dependencies, bus factor, the knowledge map,
   decisions, rules, paths, search, reading list, central modules, Cypher;
 * ``checks`` — the boundary check with its baseline;
 * ``changes`` — the PR check on a checkout, on refs of a registered

@@ -15,10 +15,14 @@ from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.store import RepositorySummary
 from cairn.queries import dependencies, explore, ownership
+from cairn.queries import knowledge_map as knowledge
 from cairn.queries import people as people_queries
 from cairn.queries.decisions import decision_list, rule_list
 
 LEVELS = ("module", "component")
+#: The knowledge map's bounds, for the interfaces to declare: levels below the node asked for, children per node.
+KNOWLEDGE_MAP_MAX_DEPTH = knowledge.MAX_DEPTH
+KNOWLEDGE_MAP_LIMIT = knowledge.DEFAULT_LIMIT
 
 
 def repositories(ws: Workspace) -> list[RepositorySummary]:
@@ -51,6 +55,19 @@ def bus_factor(ws: Workspace, repo: str | None, *, component: str | None = None,
 def people(ws: Workspace, repo: str | None) -> dict[str, Any]:
     """Everyone resolved from the history, the identities merged into each, and likely duplicates left apart."""
     return people_queries.people(ws.graph(repo))
+
+
+def knowledge_map(ws: Workspace, repo: str | None, *, component: str | None = None, path: str | None = None,
+                  depth: int = 2, limit: int = KNOWLEDGE_MAP_LIMIT, leaving: Iterable[str] = ()) -> dict[str, Any]:
+    """One slice of the knowledge map (the file tree with lines, truck factor, orphaned files and holders).
+
+    The index it is measured from is read once per ingest, beside the cached graph, so drilling down asks
+    only for the next slice.
+    """
+    graph = ws.graph(repo)
+    index = ws.derived(graph, "knowledge-index", knowledge.index_knowledge)
+    return knowledge.knowledge_map(graph, component=component, path=path, depth=depth, limit=limit,
+                                   leaving=list(leaving), index=index)
 
 
 def decisions(ws: Workspace, repo: str | None) -> dict[str, Any]:

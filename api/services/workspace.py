@@ -11,7 +11,9 @@ Choosing the repository a request is about is done here and only here:
 A repository's graph is loaded once per ingest: the cache is keyed by the
 repository's ``ingested_at`` and ``head``, so a re-ingest (by anyone) is seen
 at the next request; a graph loaded while a writer replaced it is not kept.
-The store is opened on first use.
+What a service derives from a graph once and reuses (the knowledge map's
+index, say) is kept beside it (``derived``) and dropped with it. The store is
+opened on first use.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 from cairn.api.bootstrap import is_neo4j_uri, open_store
 from cairn.graph.errors import RepositoryRequired, UnknownRepository
@@ -27,6 +29,8 @@ from cairn.graph.model import RepoGraph
 from cairn.graph.store import GraphStore, RepositorySummary
 
 CACHE_ENV = "CAIRN_CACHE_DIR"
+
+T = TypeVar("T")
 
 
 class Workspace:
@@ -45,7 +49,7 @@ class Workspace:
         self.default_repo = default_repo
         self.cwd = cwd
         self.label = label
-        self._graphs: dict[str, tuple[tuple, RepoGraph]] = {}
+        self._graphs: dict[str, tuple[tuple, RepoGraph, dict[str, Any]]] = {}  # repo -> (version, graph, derived)
         self._forgotten: dict[str, int] = {}  # per repository: how often its cached graph was dropped
         self._lock = threading.Lock()
 
@@ -101,8 +105,24 @@ class Workspace:
         graph = self.store.load(summary.repo)
         with self._lock:
             if self._forgotten.get(summary.repo, 0) == generation:  # not a graph a writer replaced while it loaded
-                self._graphs[summary.repo] = (version, graph)
+                self._graphs[summary.repo] = (version, graph, {})
         return graph
+
+    def derived(self, graph: RepoGraph, what: str, build: Callable[[RepoGraph], T]) -> T:
+        """``build(graph)``, computed once per cached graph and kept as long as the graph is cached.
+
+        ``what`` names the derived value; a graph that is not (or no longer) the cached one is built from anew.
+        """
+        with self._lock:
+            cached = self._graphs.get(graph.repo)
+            store = cached[2] if cached is not None and cached[1] is graph else None
+            if store is not None and what in store:
+                return store[what]
+        value = build(graph)
+        if store is not None:
+            with self._lock:
+                store.setdefault(what, value)
+        return value
 
     def forget(self, repo: str) -> None:
         """Drop a repository's cached graph (after a write), and any load of it that was under way."""

@@ -1,8 +1,10 @@
 /* Cairn's web page: plain JavaScript over the /api/v1 endpoints, routed by the URL hash.
  *
- * Views: #/map (component map and card), #/components/NAME, #/bus-factor, #/decisions,
- * #/pr-check, #/search?q=. Everything from the repository (names, titles, messages) is
- * inserted as text nodes, never as HTML.
+ * Views: #/map (architecture map and card, in map.js), #/components/NAME, #/knowledge (treemap of
+ * who knows the files, in knowledge.js), #/bus-factor, #/decisions, #/change (trends, hotspots,
+ * couplings, in change.js; hidden when the server has none), #/pr-check, #/search?q=. This file
+ * holds the helpers the others use, the views not named above, and the routing. Everything from
+ * the repository (names, titles, messages) is inserted as text nodes, never as HTML.
  *
  * A server started with --token answers 401 without it: the page then asks for the token
  * once (a form, never a URL parameter), keeps it in sessionStorage (this tab only, gone when
@@ -185,96 +187,6 @@ async function showCard(name, target) {
   } catch (error) {
     clear(target).append(errorBox(error));
   }
-}
-
-// -- component map ------------------------------------------------------------------------
-
-async function viewMap(selected) {
-  const token = navigation;
-  const side = el("aside", { id: "side", "aria-label": "Component card" },
-    el("div", { class: "card side-empty" }, "Select a component on the map to see its card."));
-  const index = el("ul", { class: "component-index", "aria-label": "Components" });
-  const root = el("section", { "aria-labelledby": "map-title" },
-    el("div", { class: "page-head" }, el("h1", { id: "map-title" }, "Component map"),
-      el("p", {}, "Arrows point from a component to what it depends on. Red components hold their knowledge in too few heads.")),
-    el("div", { class: "grid-map" },
-      el("div", { class: "stack" },
-        el("div", { class: "card map-wrap" },
-          el("div", { id: "cy", role: "img", "aria-label": "Graph of components and their dependencies" }),
-          el("div", { class: "legend" },
-            el("span", {}, el("i", { class: "swatch risk" }), "knowledge at risk"),
-            el("span", {}, el("i", { class: "swatch ok" }), "healthy"),
-            el("span", {}, el("i", { class: "swatch unknown" }), "no history"),
-            el("span", {}, "edge width = imports"))),
-        el("div", { class: "card" }, el("h2", {}, "All components"), index)),
-      side));
-  clear(view()).append(root);
-
-  let components, deps;
-  try {
-    [components, deps] = await Promise.all([api("/components"), api("/deps?level=component")]);
-  } catch (error) {
-    if (!stale(token)) clear(view()).append(errorBox(error));
-    return;
-  }
-  if (stale(token)) return;
-  for (const c of components) {
-    index.append(el("li", {}, el("button", { class: "secondary", type: "button", "data-component": c.name, onclick: () => select(c.name) },
-      c.name, " ", el("span", { class: "count" }, `TF ${fmt(c.truck_factor)}`))));
-  }
-  const maxCount = Math.max(1, ...deps.edges.map((e) => e.count));
-  const elements = [
-    ...components.map((c) => ({ data: { id: c.name, label: c.name, risk: riskClass(c.at_risk), size: 40 + Math.min(40, c.modules * 4) } })),
-    ...deps.edges.map((e) => ({ data: { id: `${e.source}->${e.target}`, source: e.source, target: e.target, count: e.count, width: 1.5 + 4.5 * (e.count / maxCount) } })),
-  ];
-  if (typeof cytoscape !== "function") {
-    document.getElementById("cy").append(el("p", { class: "error" }, "The graph library did not load; use the list of components."));
-    return;
-  }
-  const cy = cytoscape({
-    container: document.getElementById("cy"),
-    elements,
-    minZoom: 0.3,
-    maxZoom: 2.5,
-    style: [
-      { selector: "node", style: {
-        shape: "round-rectangle", label: "data(label)", "text-valign": "center", "text-halign": "center",
-        "font-family": "system-ui, sans-serif", "font-size": 13, "font-weight": 600, color: "#1b2230",
-        width: (node) => 24 + 8.2 * node.data("label").length, height: 34, "border-width": 2,
-      } },
-      { selector: "node[risk = 'risk']", style: { "background-color": "#fdecea", "border-color": "#b8322a" } },
-      { selector: "node[risk = 'ok']", style: { "background-color": "#e6f4ec", "border-color": "#26734a" } },
-      { selector: "node[risk = 'unknown']", style: { "background-color": "#eef1f5", "border-color": "#7b8494" } },
-      { selector: "node:selected", style: { "border-width": 4, "border-color": "#2f5bd3", "overlay-opacity": 0 } },
-      { selector: "edge", style: {
-        width: "data(width)", "line-color": "#a9b3c4", "target-arrow-color": "#a9b3c4", "target-arrow-shape": "triangle",
-        "curve-style": "bezier", "arrow-scale": 1.1, label: "data(count)", "font-size": 10, color: "#5a6372",
-        "text-background-color": "#ffffff", "text-background-opacity": 1, "text-background-padding": "2px",
-      } },
-      { selector: "edge.highlight", style: { "line-color": "#2f5bd3", "target-arrow-color": "#2f5bd3" } },
-    ],
-    layout: { name: "breadthfirst", directed: true, padding: 40, spacingFactor: 1.15, animate: false },
-  });
-  // A small map would be blown up to fill the box: keep it at a readable size, centred.
-  if (cy.zoom() > 1.25) { cy.zoom(1.25); cy.center(); }
-  state.cy = cy;
-  cy.on("tap", "node", (event) => select(event.target.id()));
-
-  function select(name) {
-    cy.elements().unselect().removeClass("highlight");
-    const node = cy.getElementById(name);
-    if (node.nonempty()) { node.select(); node.connectedEdges().addClass("highlight"); }
-    history.replaceState(null, "", `#/map/${encodeURIComponent(name)}`);
-    showCard(name, document.getElementById("side"));
-  }
-  if (selected) select(selected);
-  announce(`Map of ${components.length} components`);
-}
-
-async function viewComponent(name) {
-  const target = el("div", {});
-  clear(view()).append(el("p", {}, el("a", { href: `#/map/${encodeURIComponent(name)}` }, "← Component map")), target);
-  await showCard(name, target);
 }
 
 // -- bus factor -------------------------------------------------------------------------------
@@ -521,6 +433,8 @@ function route() {
   });
   switch (parts[0]) {
     case "components": return viewComponent(name);
+    case "knowledge": return viewKnowledge(new URLSearchParams(query || ""));
+    case "change": return viewChange();
     case "bus-factor": return viewBusFactor();
     case "decisions": return viewDecisions(name);
     case "pr-check": return viewPRCheck();
@@ -552,10 +466,11 @@ async function start() {
   if (state.repositories.length > 1) {
     const select = document.getElementById("repo-select");
     state.repositories.forEach((r) => select.append(el("option", { value: r.name, selected: r.name === state.repository }, r.name)));
-    select.addEventListener("change", () => { state.repository = select.value; state.leaving = []; route(); });
+    select.addEventListener("change", () => { state.repository = select.value; state.leaving = []; probeChange(); route(); });
     document.getElementById("repo-picker").hidden = false;
   }
   window.addEventListener("hashchange", route);
+  probeChange();
   route();
 }
 

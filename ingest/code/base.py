@@ -55,6 +55,7 @@ class ParsedFile:
     imports: list[RawImport] = field(default_factory=list)
     package: str | None = None  # Go package clause name / Java package declaration
     syntax_errors: int = 0  # count of ERROR/MISSING nodes; the file is still used
+    lines: int | None = None  # set by the driver from the same bytes (``files.count_lines``), cached with the parse
 
 
 class ResolvedImport(NamedTuple):

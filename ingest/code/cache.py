@@ -3,8 +3,9 @@
 Two files in Cairn's cache directory (never ones the analysed repository
 tracks: see ``tracked_cache_files``):
 
-* ``parse-cache.json``: parsed files by (language, parser version, extension,
-  git blob id), loaded only when something must be looked up;
+* ``parse-cache.json``: parsed files (their imports, declarations and line
+  count) by (language, parser version, extension, git blob id), loaded only
+  when something must be looked up;
 * ``parse-state.json``: the small things a warm run needs first: each path's
   (size, mtime) -> blob id, blobs whose content is not parsed (binary,
   generated), and the last few whole results with the fingerprint of their
@@ -45,7 +46,7 @@ CACHE_FILE = "parse-cache.json"
 STATE_FILE = "parse-state.json"
 CACHE_FILES = (CACHE_FILE, STATE_FILE)
 #: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt.
-VERSION = 5
+VERSION = 6
 
 #: (language, parser version, file extension, blob id)
 EntryKey = tuple[str, str, str, str]
@@ -260,6 +261,7 @@ def _encode_result(result: CodeResult, table: _PathTable) -> dict:
             "kind": [_KIND_INDEX[i.kind] for _, i in imports], "external": [int(i.external) for _, i in imports],
         },
         "languages": dict(result.languages), "syntax_errors": result.syntax_errors, "skipped_content": result.skipped_content,
+        "lines": {"path": [table(p) for p in result.lines], "count": list(result.lines.values())},
         "parsed": result.parsed, "cached": result.cached, "notes": result.notes,
     }
 
@@ -278,7 +280,9 @@ def _decode_result(data: dict, paths: list[str]) -> CodeResult:
     return CodeResult(
         modules=modules, file_module={f: name for name, (_, _, files) in modules.items() for f in files}, imports=imports,
         languages=Counter(data["languages"]), syntax_errors=dict(data["syntax_errors"]),
-        skipped_content=dict(data["skipped_content"]), parsed=int(data["parsed"]), cached=int(data["cached"]),
+        skipped_content=dict(data["skipped_content"]),
+        lines={paths[p]: int(n) for p, n in zip(data["lines"]["path"], data["lines"]["count"], strict=True)},
+        parsed=int(data["parsed"]), cached=int(data["cached"]),
         notes=[str(n) for n in data["notes"]],
     )
 
@@ -292,7 +296,7 @@ def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:
                 "blob": _join([k[3] for k in keys])},
         "file": {"path": _join([pf.path for pf in files]), "language": [pf.language for pf in files],
                  "package": [pf.package for pf in files], "errors": [pf.syntax_errors for pf in files],
-                 "imports": [len(pf.imports) for pf in files]},
+                 "lines": [pf.lines for pf in files], "imports": [len(pf.imports) for pf in files]},
         "import": {"spec": _join([i.spec for i in imports]), "line": [i.line for i in imports],
                    "kind": [_KIND_INDEX[i.kind] for i in imports], "level": [i.level for i in imports],
                    "names": _join([",".join(i.names) for i in imports]), "static": [int(i.static) for i in imports]},
@@ -307,13 +311,14 @@ def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
     k, f = data["key"], data["file"]
     entries: dict[EntryKey, ParsedFile] = {}
     at = 0
-    for language, version, ext, blob, path, file_language, package, errors, count in zip(
+    for language, version, ext, blob, path, file_language, package, errors, lines, count in zip(
         k["language"], k["version"], k["ext"], _split(k["blob"]), _split(f["path"]), f["language"], f["package"],
-        f["errors"], f["imports"], strict=True,
+        f["errors"], f["lines"], f["imports"], strict=True,
     ):
         if count < 0 or at + count > len(raw):
             raise ValueError("import count")
-        entries[(language, version, ext, blob)] = ParsedFile(path, file_language, raw[at:at + count], package, errors)
+        entries[(language, version, ext, blob)] = ParsedFile(path, file_language, raw[at:at + count], package, errors,
+                                                             None if lines is None else int(lines))
         at += count
     if at != len(raw):
         raise ValueError("import count")

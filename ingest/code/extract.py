@@ -23,7 +23,7 @@ from cairn.ingest.code.java import JavaLanguage
 from cairn.ingest.code.javascript import JavaScriptLanguage
 from cairn.ingest.code.python import PythonLanguage
 from cairn.ingest.code.result import CodeResult
-from cairn.ingest.files import SNIFF_BYTES, content_skip_reason
+from cairn.ingest.files import SNIFF_BYTES, content_skip_reason, count_lines
 
 __all__ = ["CodeResult", "ParseCache", "SourceFile", "available_languages", "blob_hash", "extract_code"]
 
@@ -75,9 +75,11 @@ def _worker_parse(batch: list[tuple[str, str, bytes]]) -> list[ParsedFile]:
 
 def _safe_parse(language: Language, path: str, data: bytes) -> ParsedFile:
     try:
-        return language.parse(path, data)
+        parsed = language.parse(path, data)
     except RecursionError:
-        return ParsedFile(path, language.name, syntax_errors=1)
+        parsed = ParsedFile(path, language.name, syntax_errors=1)
+    parsed.lines = count_lines(data)  # counted here, so a cached parse knows them without reading the file
+    return parsed
 
 
 def extract_code(
@@ -224,6 +226,8 @@ def extract_code(
             result.languages[pf.language] += 1
             if pf.syntax_errors:
                 result.syntax_errors[path] = pf.syntax_errors
+            if pf.lines is not None:
+                result.lines[path] = pf.lines
             name = resolver.module_of(path)
             if name is None:
                 continue

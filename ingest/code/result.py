@@ -23,6 +23,7 @@ class CodeResult:
     languages: Counter = field(default_factory=Counter)
     syntax_errors: dict[str, int] = field(default_factory=dict)
     skipped_content: dict[str, str] = field(default_factory=dict)  # path -> binary / generated
+    lines: dict[str, int] = field(default_factory=dict)  # file path -> lines (every parsed or cached file)
     parsed: int = 0
     cached: int = 0
     notes: list[str] = field(default_factory=list)

@@ -284,7 +284,7 @@ class ForgeClient:
         elif 300 <= status < 400:
             hint = f"moved to {response.headers.get('location', 'another address')}; use the new address"
         elif status >= 500:
-            hint = f"the forge failed" + (f" {attempts} times" if attempts > 1 else "") + "; try again later"
+            hint = "the forge failed" + (f" {attempts} times" if attempts > 1 else "") + "; try again later"
         else:
             hint = "the request was refused"
         return f"{self.name} answered {status} {response.reason_phrase} to {shown}: {hint}{said}"

@@ -1,28 +1,18 @@
 """The web page in a real headless Chromium (Playwright) against a real server and an ingested repository.
 
-Needs Chromium at /usr/bin/chromium (Debian package ``chromium``).
+Needs Chromium at /usr/bin/chromium (Debian package ``chromium``; see ``fixtures.browser``).
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
+from fixtures.browser import BROWSER_MARKS, CHROMIUM, LAUNCH_ARGS
 from fixtures.explore import ADA, CLAUDE, LiveServer, build_shop
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    # In CI the browser tests must run: scripts/test.sh installs Chromium, and a missing one fails loudly.
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason="Chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +55,7 @@ def page(browser, server):
 
 def test_map_renders_components_and_a_click_opens_the_card(page):
     page.goto(page.base + "/#/map")
-    page.wait_for_function("window.cairn.cy && window.cairn.cy.nodes().length > 0")
+    page.wait_for_function("window.cairn.mapLaidOut === true")
     assert page.evaluate("window.cairn.cy.nodes().map(n => n.id()).sort()") == ["api", "billing", "core", "reports"]
     assert page.evaluate("window.cairn.cy.edges().length") == 4
     assert page.evaluate("window.cairn.cy.getElementById('core').data('risk')") == "risk"

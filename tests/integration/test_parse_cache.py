@@ -20,7 +20,7 @@ ODD_NAME = "caf\udce9.py"  # a non-UTF-8 file name, as git lists it (surrogate e
 def filled(directory) -> tuple[ParseCache, CodeResult]:
     cache = ParseCache(directory)
     cache.entries[("python", "2", ".py", "a" * 40)] = ParsedFile(
-        ODD_NAME, "python", [RawImport("os", 1), RawImport("x.y", 3, "type_only", 2, ("a", "b")), RawImport("z", 4, "dynamic", 1, ("__name__",))], None, 1)
+        ODD_NAME, "python", [RawImport("os", 1), RawImport("x.y", 3, "type_only", 2, ("a", "b")), RawImport("z", 4, "dynamic", 1, ("__name__",))], None, 1, 42)
     cache.entries[("java", "1", ".java", "b" * 64)] = ParsedFile("A.java", "java", [RawImport("java.util.*", 2, static=True)], "com.acme", 0)
     cache.entries[("go", "2", ".go", "c" * 40)] = ParsedFile("main.go", "go", [], "main", 0)
     cache.entries_dirty = True
@@ -32,6 +32,7 @@ def filled(directory) -> tuple[ParseCache, CodeResult]:
         imports={"cafe": [ResolvedImport("os", 1, "runtime", True, ODD_NAME)], "ns": [],
                  "example.com/m": [ResolvedImport("fmt", 3, "runtime", True, "m/a.go"), ResolvedImport("fmt", 5, "runtime", True, "m/b.go")]},
         languages=Counter(python=1, go=2), syntax_errors={ODD_NAME: 1}, skipped_content={"bin.py": "binary"}, parsed=3, notes=["a note"],
+        lines={ODD_NAME: 42, "m/a.go": 7, "m/b.go": 0},
     )
     cache.remember("f1", {"pyproject.toml": "e" * 40, "tsconfig.json": None}, result)
     return cache, result
