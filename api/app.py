@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cairn.api.deps import ProblemError, ServiceState
-from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
+from cairn.api.routers import changes, components, decisions, explore, health, pr_checks, query, repositories, webhooks
 from cairn.graph.store import CypherNotSupported, StoreError, UnknownRepository, open_store
 
 API_PREFIX = "/api/v1"
@@ -132,7 +132,7 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
     app.state.cairn = ServiceState(store=store, token=token or None, webhook_secret=webhook_secret or None)
     _install_error_handlers(app)
     for router in (health.router, repositories.router, components.router, decisions.router, explore.router,
-                   pr_checks.router, webhooks.router, query.router):
+                   pr_checks.router, webhooks.router, query.router, changes.router):
         app.include_router(router, prefix=API_PREFIX)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")

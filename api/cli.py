@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "cairn.api.commands.query",
     "cairn.api.commands.pr",
     "cairn.api.commands.explore",
+    "cairn.api.commands.changes",
     "cairn.api.commands.serve",
 ]
 

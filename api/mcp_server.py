@@ -198,6 +198,36 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
         """What to read first about the repository (or one component): decisions in force, central modules, people."""
         return _call(explore.reading_list, graphs.get(repository), component)
 
+    @tool
+    def change_coupling(path: str | None = None, component: str | None = None, repository: str | None = None) -> dict[str, Any]:
+        """Files that usually change together with `path` (or within `component`), from git history: degree, shared
+        commits, and whether an import connects them. Before editing a file, check its partners: `imports: false`
+        means hidden coupling that reading imports will not show."""
+        coupling = _colleague("cairn.queries.coupling", "change coupling")
+        return _call(coupling.coupling, graphs.get(repository), path=path, component=component)
+
+    @tool
+    def hotspots(since: str | None = None, component: str | None = None, limit: int = 20,
+                 repository: str | None = None) -> dict[str, Any]:
+        """Files where change concentrates (changes × lines, optionally since a YYYY-MM-DD date), with the component's
+        truck factor and the file's top knowledge holder."""
+        module = _colleague("cairn.queries.hotspots", "hotspots")
+        return _call(module.hotspots, graphs.get(repository), since=since, component=component, limit=limit)
+
+    @tool
+    def agent_inventory(component: str | None = None, repository: str | None = None) -> dict[str, Any]:
+        """Coding agents that worked on the repository: their commits, the components they changed, the humans who
+        shepherded them, and each component's recent agent-assisted share."""
+        module = _colleague("cairn.queries.agents", "the agent inventory")
+        return _call(module.agents, graphs.get(repository), component=component)
+
+    @tool
+    def trends(period: str | None = None, component: str | None = None, repository: str | None = None) -> dict[str, Any]:
+        """Per period (month, quarter or year): commits, agent share, active humans, truck factors at the period's end,
+        new component couplings and cycles, and how many came from agent-assisted work."""
+        module = _colleague("cairn.queries.trends", "trends")
+        return _call(module.trends, graphs.get(repository), period=period, component=component)
+
     return server
 
 

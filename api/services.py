@@ -16,6 +16,7 @@ from cairn.ingest.config import CairnConfig
 from cairn.ingest.pipeline import IngestResult, ingest_repository
 from cairn.ingest.reviews import add_review_records, record_key
 from cairn.queries.ownership import annotate_bus_factor
+from cairn.queries.trends import annotate_trends
 
 
 def cache_dir_for(store: GraphStore) -> Path:
@@ -29,8 +30,10 @@ def cache_dir_for(store: GraphStore) -> Path:
 
 
 def annotate_derived(result: IngestResult) -> None:
-    """Store derived results (bus factor per component) on the graph before it is saved."""
+    """Store derived results (bus factor per component, trends) on the graph before it is saved."""
     annotate_bus_factor(result.graph)
+    if result.trends is not None:
+        annotate_trends(result.graph, result.trends)
 
 
 def ingest_into_store(

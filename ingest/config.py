@@ -31,6 +31,20 @@ Example::
     [ingest]
     exclude = ["examples/**"]
     max_file_bytes = 1000000
+
+    [coupling]                                          # change coupling, code-maat's defaults
+    min_revs = 5
+    min_shared = 5
+    min_degree = 30
+    max_changeset = 30
+
+    [trends]
+    period = "quarter"                                  # month | quarter | year
+    samples = 8                                         # past periods whose code graph is sampled
+
+    [agents]
+    recent_days = 180                                   # window of a component's agent share
+    markers = [{ text = "Written by Robo", agent = "Robo <robo@example.com>" }]
 """
 
 from __future__ import annotations
@@ -40,6 +54,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cairn.graph.changes import AgentSettings, CouplingSettings, TrendSettings
 
 
 class ConfigError(Exception):
@@ -86,6 +102,9 @@ class CairnConfig(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     adr: AdrSettings = Field(default_factory=AdrSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    coupling: CouplingSettings = Field(default_factory=CouplingSettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
+    agents: AgentSettings = Field(default_factory=AgentSettings)
     baseline: str = ".cairn-baseline.json"
     source: str | None = Field(None, description="where this configuration was read from (repository-relative)")
 

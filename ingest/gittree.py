@@ -69,6 +69,8 @@ class GitTree:
             if kind != "blob":
                 continue
             reason = "symlink" if mode == "120000" else path_skip_reason(path, excluded)
+            if reason is None and not size.isdigit():  # "BAD": the object is missing (a partial clone)
+                reason = "unreadable"
             if reason is None and int(size) > max_file_bytes:
                 reason = "oversized"
             if reason:

@@ -33,6 +33,17 @@ Who gets what:
   them review credit, which the paper's truck factor ignores), and to the
   committer of a commit authored by an agent. Only humans keep it.
 
+Agent markers. A commit message line that names an agent ("Generated with
+[Claude Code]", "Coded with Claude", a Codex or Devin task link…; see
+``ingest.agent_markers``) counts as a ``Co-authored-by`` trailer naming that
+agent.
+
+Observers. ``mine_history(..., observer=f)`` calls ``f`` with a
+``CommitRecord`` for every commit of the stream (merges included, with no
+changes), in stream order: what the change analyses (``ingest.cochange``)
+build on, from this same single pass. Identities in a record are raw indexes;
+``History.identity_person`` maps them to people once the pass is over.
+
 Degree of authorship (Fritz et al., as used by Avelino et al.):
 ``DOA = 3.293 + 1.098·FA + 0.164·DL − 0.321·ln(1 + AC)``, FA = 1 if the
 person added the file (any add by them, as the reference's ``doaMultAuthor``),
@@ -53,6 +64,7 @@ from pathlib import Path
 from typing import Callable
 
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.identities import (
     AGENT, HUMAN, Classifier, Person, Mailmap, check_mailmap, is_valid_email, normalise_email, read_mailmap,
@@ -67,10 +79,11 @@ DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
 CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
 REVIEW_KEYS = ("reviewed-by",)
 _TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
-# Fields: parents, author name/e-mail/time, committer name/e-mail/time, trailers.
+# Fields: parents, author name/e-mail/time, committer name/e-mail/time, trailers, hash, message.
 LOG_FORMAT = (
     "%x1e%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f"
     f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
+    "%x1f%H%x1f%B"
 )
 CHUNK_CHARS = 1 << 20
 
@@ -102,6 +115,28 @@ class FileKnowledge:
         return degree_of_authorship(self.first_authorship, self.deliveries, self.acceptances) if self.is_candidate else None
 
 
+@dataclass(slots=True)
+class CommitRecord:
+    """One commit as the stream gave it, for observers (see the module docstring)."""
+
+    sha: str
+    parents: list[str]
+    author: int  # raw identity index
+    authored: int  # epoch seconds
+    committed: int
+    #: raw identities credited besides the author: co-authors, Reviewed-by, an agent's committer, marked agents
+    credited: list[int]
+    #: (status letter, path, old path for R/C else None), merges have none
+    changes: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    @property
+    def merge(self) -> bool:
+        return len(self.parents) > 1
+
+
+CommitObserver = Callable[[CommitRecord], None]
+
+
 @dataclass
 class PersonHistory:
     person: Person
@@ -127,6 +162,8 @@ class History:
     notes: list[str] = field(default_factory=list)
     #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
     identity_patterns: dict[str, list[str]] = field(default_factory=dict)
+    #: raw identity index (as in ``CommitRecord``) -> index into ``people``
+    identity_person: list[int] = field(default_factory=list)
 
     def lineage(self, path: str) -> list[str]:
         """The path and every path renamed into it, transitively."""
@@ -213,8 +250,14 @@ def _iso(epoch: int | None) -> str | None:
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
 
 
-def mine_history(root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None) -> History:
+def mine_history(
+    root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None, *,
+    markers: MarkerMatcher | None = None, observer: CommitObserver | None = None,
+) -> History:
     """Read the whole history of HEAD at ``root`` in one streaming ``git log``.
+
+    ``markers`` finds agents named in messages (default: the built-in markers);
+    ``observer`` is called with every commit's ``CommitRecord``.
 
     Never raises for repository problems (not a repository, no commits, a
     failing ``git``): they become notes on the returned ``History``.
@@ -249,7 +292,9 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
         total = int(counted.stdout.strip() or 0) if counted.returncode == 0 else 0
         progress(0, total)
 
-    ids = _Identities(Classifier.from_settings(settings))
+    markers = markers or MarkerMatcher.build()
+    classifier_settings = settings.model_copy(update={"agents": list(settings.agents) + markers.identity_patterns})
+    ids = _Identities(Classifier.from_settings(classifier_settings))
     records: dict[str, dict[int, list[int]]] = {}
     renames: set[tuple[str, str]] = set()
     committer_seen: dict[tuple[str, str], int] = {}
@@ -273,6 +318,7 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
         when = 0
         credit = False  # the current commit's file lines give credit (not a merge)
         reviewers: list[int] = []
+        record: CommitRecord | None = None
         pending = 0
         status = ""
         old_path = ""
@@ -293,6 +339,8 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
                         pending = 0
                         if not credit:
                             continue
+                        if record is not None:
+                            record.changes.append((status, tok, old_path if status in "RC" else None))
                         if status == "R":
                             renames.add((old_path, tok))
                             slot = DELIVERIES
@@ -323,11 +371,12 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
                         continue
                     first = tok[0]
                     if first == "\x1e":
-                        fields = tok[1:].split("\x1f")
+                        fields = tok[1:].split("\x1f", 8)
                         if len(fields) < 8:
                             credit = False
                             continue
                         parents, a_name, a_email, a_time, c_name, c_email, c_time, trailers = fields[:8]
+                        sha, _, message = fields[8].partition("\x1f") if len(fields) > 8 else ("", "", "")
                         commits += 1
                         author = intern(a_name, a_email)
                         weights[author] += 1
@@ -343,6 +392,10 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
                             key = (c_name, c_email)
                             if committed > committer_seen.get(key, -1):
                                 committer_seen[key] = committed
+                        if observer is not None:
+                            if record is not None:
+                                observer(record)
+                            record = CommitRecord(sha, parents.split(), author, when, committed, [])
                         if " " in parents:
                             merges += 1
                             credit = False
@@ -372,6 +425,15 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
                                     weights[person] += 1
                                     if committed > last_active.get(person, -1):
                                         last_active[person] = committed
+                        for name, email in markers.agents_in(message) if message else ():
+                            person = intern(name, email, trailer=True)
+                            if person != author and person not in reviewers:
+                                reviewers.append(person)
+                                weights[person] += 1
+                                if committed > last_active.get(person, -1):
+                                    last_active[person] = committed
+                        if record is not None:
+                            record.credited = reviewers
                         if progress is not None and commits % 1000 == 0:
                             progress(commits, max(total, commits))
                     else:
@@ -382,6 +444,8 @@ def mine_history(root: Path, identities: IdentitySettings | None = None, progres
                             first = tok[0]
                         status = first
                         pending = 2 if first in "RC" else 1
+            if record is not None:
+                observer(record)
         finally:
             stream.close()
             code = proc.wait()
@@ -447,6 +511,7 @@ def _finish(
         if extra:
             p.aliases = sorted(set(p.aliases) | extra)
     history.people = [PersonHistory(p) for p in people]
+    history.identity_person = list(person_of)
     for raw_idx, person_idx in enumerate(person_of):
         ph = history.people[person_idx]
         ph.commits += commits_by.get(raw_idx, 0)

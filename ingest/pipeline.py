@@ -1,8 +1,10 @@
 """One ingest run: a checkout in, one ``RepoGraph`` out.
 
 The steps, in order: list and classify files; extract code dependencies;
-assign components; mine history for knowledge; read CODEOWNERS; read decisions
-and rules. Each step adds to the same graph (see ``graph.model`` for the
+assign components; mine history for knowledge and, from the same pass, change
+coupling, change counts, the agent inventory and the inputs of trends
+(``ingest.cochange``, ``ingest.trend_history``); read CODEOWNERS; read
+decisions and rules. Each step adds to the same graph (see ``graph.model`` for the
 vocabulary). Derived results (bus factor) are computed by ``queries`` over
 this graph afterwards; storing it is the caller's business.
 
@@ -21,8 +23,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from cairn.graph.changes import TrendInputs
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
+from cairn.ingest.cochange import add_line_counts
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
@@ -64,6 +68,8 @@ class IngestResult:
     graph: RepoGraph
     summary: IngestSummary
     config: CairnConfig
+    #: what the trend analysis needs (``queries.trends.annotate_trends``); None without history
+    trends: TrendInputs | None = None
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -140,6 +146,7 @@ def ingest_repository(
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
     defs = declared_components(config.components) if config.components else infer_components(source_paths, repo)
     build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+    add_line_counts(graph, root)
     summary.parsed, summary.cached = code.parsed, code.cached
     summary.syntax_errors = len(code.syntax_errors)
     if code.syntax_errors:
@@ -147,7 +154,7 @@ def ingest_repository(
         summary.notes.append(f"{len(code.syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
 
     # -- history, ownership, decisions ---------------------------------------------
-    _add_history(graph, root, config, listing, head, summary, notify)
+    trends = _add_history(graph, root, config, listing, head, summary, notify, defs, cache_dir)
     _add_codeowners(graph, root, summary)
     _add_decisions(graph, root, config, summary)
 
@@ -163,22 +170,34 @@ def ingest_repository(
     summary.rules = counts.get(Label.RULE.value, 0)
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
-    return IngestResult(graph, summary, config)
+    return IngestResult(graph, summary, config, trends)
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
-                 summary: IngestSummary, notify: StageProgress) -> None:
+                 summary: IngestSummary, notify: StageProgress, defs: list, cache_dir: Path | None) -> TrendInputs | None:
     if not listing.is_git or head is None:
-        return
+        return None
     try:
         from cairn.ingest.history import add_knowledge, mine_history
     except ImportError:
         summary.notes.append("history ingest is not available in this build")
-        return
-    history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t))
+        return None
+    from cairn.ingest.agent_markers import MarkerMatcher
+    from cairn.ingest.cochange import ChangeLog, add_changes
+    from cairn.ingest.trend_history import trend_inputs
+
+    log = ChangeLog()
+    history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
+                           markers=MarkerMatcher.build(config.agents.markers), observer=log)
     add_knowledge(graph, history)
     summary.commits = int(graph.repository.get("commits") or 0)
     summary.notes.extend(graph.repository.get("history_notes") or [])
+    notify("change coupling and trends", 0, 1)
+    changes = add_changes(graph, log, history, config.coupling, config.agents)
+    trends = trend_inputs(graph, log, history, changes, root=root, config=config, defs=defs, cache_dir=cache_dir)
+    summary.notes.extend(trends.notes)
+    notify("change coupling and trends", 1, 1)
+    return trends
 
 
 def _add_codeowners(graph: RepoGraph, root: Path, summary: IngestSummary) -> None:

@@ -12,7 +12,9 @@ introduces:
 * new component dependencies (a first coupling between two components);
 * new cycles between components;
 * the components it touches, with their bus factor and knowledge holders;
-  touching an at-risk component is a finding of its own (``knowledge-risk``).
+  touching an at-risk component is a finding of its own (``knowledge-risk``);
+* files that usually change with a changed file but are left untouched
+  (``co-change``, see ``queries.cochange``).
 
 Rules, decisions and component definitions come from the stored graph (what
 the team ingested), not from the head: a pull request cannot relax the rules
@@ -45,6 +47,7 @@ from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IngestSettings
 from cairn.ingest.gittree import GitTreeError, resolve_commit
 from cairn.ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
+from cairn.queries.cochange import cochange_findings
 from cairn.queries.dependencies import module_id
 from cairn.queries.diffs import FileChange, MalformedDiff, parse_unified_diff
 
@@ -230,6 +233,8 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, description: str | None, ba
                 if raised != f["severity"]:
                     f["message"] += f" [severity raised from {f['severity']}: agent-authored change without a rationale or ADR reference]"
                     f["severity"] = raised
+    # usual partners left untouched; after the raise above, which co-change findings grade themselves
+    findings += cochange_findings(stored, [p for c in change.changes for p in (c.path, c.old_path)], agent=agent["detected"])
     authors = [i for i in change.identities if i.role in ("author", "co-author", "pr-author", "committer")]
     reviewers = suggest_reviewers(stored, touched, change.changes, components, authors)
     verdict = "block" if any(f["severity"] == "block" for f in findings) else "warn" if any(f["severity"] == "warn" for f in findings) else "pass"

@@ -39,7 +39,8 @@ def sarif_report(findings: Iterable[dict[str, Any]], tool_rules: Iterable[dict[s
         _add_rule(descriptors, index, rule)
     for f in findings:
         if f["rule"] not in index:
-            _add_rule(descriptors, index, {"id": f["rule"], "kind": f.get("kind"), "severity": f.get("severity"), "decision": f.get("decision")})
+            _add_rule(descriptors, index, {"id": f["rule"], "kind": f.get("kind"), "severity": f.get("severity"), "decision": f.get("decision"),
+                                           "description": f.get("rule_description")})
     results = []
     for f in findings:
         result: dict[str, Any] = {
