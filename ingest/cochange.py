@@ -6,9 +6,11 @@ the paths it changed), so nothing here walks the history a second time. Once
 the pass is over, ``add_changes`` puts the results on the graph:
 
 * **Change coupling** with code-maat's semantics (Tornhill; ``logical_coupling``
-  and ``coupling_algos`` in adamtornhill/code-maat): a commit's change set is
+  and ``coupling_algos`` in adamtornhill/code-maat) over the log as it would
+  read with every path renamed to its name at HEAD: a commit's change set is
   every path it names (adds, modifications, renames, deletions; a rename is one
-  entry); commits with more than ``max_changeset`` entries and merges are left
+  entry; a name re-used after its file was renamed away stands for both
+  files); commits with more than ``max_changeset`` entries and merges are left
   out entirely; a file's *revisions* are the remaining commits touching it;
   ``shared`` is the remaining commits touching both files of a pair;
   ``degree = shared / ((revs a + revs b) / 2) × 100``; a pair is kept when the
@@ -129,6 +131,16 @@ class FileIndex:
     component: list[str | None]
     #: a path as some commit named it -> indexes into ``files``
     of_path: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: names that stand for several files (a path re-used after its file was renamed away) -> how many more
+    extra_rows: dict[str, int] = field(default_factory=dict)
+
+    def changeset_size(self, changes: list[tuple[str, str, str | None]]) -> int:
+        """The rows the commit has in a log rewritten to HEAD names: one per path, one per file a re-used name stands for."""
+        size = len(changes)
+        if self.extra_rows:
+            extra = self.extra_rows
+            size += sum(extra.get(path, 0) for _, path, _ in changes)
+        return size
 
     def touched(self, changes: list[tuple[str, str, str | None]]) -> set[int]:
         out: set[int] = set()
@@ -148,6 +160,7 @@ def file_index(graph: RepoGraph, history: History) -> FileIndex:
         for name in history.lineage(path):
             of_path.setdefault(name, []).append(i)
     index.of_path = {name: tuple(files) for name, files in of_path.items()}
+    index.extra_rows = {name: len(files) - 1 for name, files in of_path.items() if len(files) > 1}
     return index
 
 
@@ -171,7 +184,7 @@ def count_coupling(log: ChangeLog, index: FileIndex, settings: CouplingSettings,
     limit = settings.max_changeset
     get = pairs.get
     for i, changes in enumerate(log.changes):
-        size = len(changes)
+        size = index.changeset_size(changes)
         if size == 0 or size > limit or log.merge[i]:
             continue
         files = touched[i] if touched is not None else index.touched(changes)
