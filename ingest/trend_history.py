@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -80,13 +81,10 @@ def _periods(log: ChangeLog, period: str) -> tuple[list[str], list[int]]:
     names = [first]
     while names[-1] != last and len(names) < MAX_PERIODS:
         names.append(next_period(names[-1]))
-    position = {name: i for i, name in enumerate(names)}
+    ends = [period_end(name) for name in names]
     commit_period = []
     for i in range(len(log)):
-        if log.merge[i]:
-            commit_period.append(-1)
-        else:
-            commit_period.append(position.get(period_of(max(log.committed[i], 0), period), len(names) - 1))
+        commit_period.append(-1 if log.merge[i] else min(bisect_right(ends, log.committed[i]), len(names) - 1))
     return names, commit_period
 
 
@@ -121,7 +119,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     in_scope: dict[str, bool] = {}
     dirty: set[str] = set()
     last_active: dict[int, int] = {}
-    commits_by: dict[int, int] = {}
+    rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log) - 1, -1, -1) if ctx.commit_period[i] >= 0]
     position = 0
     inactive = ctx.inactive_days * DAY
@@ -139,7 +137,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             position += 1
             author = person_of[log.author[i]] if person_of else 0
             human_author = bool(person_of) and kinds[author] == HUMAN
-            commits_by[author] = commits_by.get(author, 0) + 1
+            author_id = ids[author] if person_of else ""
+            rank[author_id] = rank.get(author_id, 0) + 1
             if log.authored[i] > last_active.get(author, -1):
                 last_active[author] = log.authored[i]
             reviewers = [h for h in people.humans[i] if h != author]
@@ -213,7 +212,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
-        yield KnowledgeSnapshot(name, dict(present), changed, gone, {ids[person]: n for person, n in commits_by.items()})
+        yield KnowledgeSnapshot(name, dict(present), changed, gone, rank)
 
 
 # -- code samples ----------------------------------------------------------------------
@@ -308,6 +307,7 @@ def _samples(ctx: _Context, graph: RepoGraph, root: Path, settings: TrendSetting
         if position < len(chain):
             samples[p].commit = log.shas[chain[position]]
     cached = _load_samples(cache_dir)
+    known = len(cached)
     fresh = False
     cache = None
     from cairn.ingest.code_graph import code_graph_at  # deferred: only when a sample is missing from the cache
@@ -337,7 +337,7 @@ def _samples(ctx: _Context, graph: RepoGraph, root: Path, settings: TrendSetting
             cache.save()
         except OSError as exc:
             notes.append(f"parse cache not saved ({exc})")
-    if fresh or cached:
+    if fresh or len(cached) != known:
         problem = _save_samples(cache_dir, cached)
         if problem:
             notes.append(problem)
