@@ -38,7 +38,9 @@ class CouplingSettings(_Strict):
 
 class TrendSettings(_Strict):
     period: Period = Field("quarter", description="the finest period trends are kept at")
-    samples: int = Field(8, ge=0, le=200, description="past periods whose code graph is sampled for new couplings and cycles")
+    samples: int = Field(4, ge=0, le=200, description=(
+        "periods before the current one whose last commit's code graph is extracted: the last `samples` periods "
+        "get new couplings and cycles (a first ingest parses what changed in them; later ones reuse the results)"))
 
 
 class AgentMarker(_Strict):

@@ -40,7 +40,7 @@ Example::
 
     [trends]
     period = "quarter"                                  # month | quarter | year
-    samples = 8                                         # past periods whose code graph is sampled
+    samples = 4                                         # the last periods that get new couplings and cycles
 
     [agents]
     recent_days = 180                                   # window of a component's agent share

@@ -16,8 +16,9 @@ observed, see ``ingest.cochange``) into ``graph.changes.TrendInputs``:
   same path rules as File nodes. The truck factors themselves are computed in
   ``queries.trends`` (ingest never imports queries);
 * **code samples**: the component dependencies at the last first-parent
-  commit of each of the last ``[trends] samples`` completed periods (and of
-  the period before them, to compare with), extracted with
+  commit of each of the ``[trends] samples`` periods before the current one
+  (so the last ``samples`` periods, the current one included, get new
+  couplings and cycles), extracted with
   ``ingest.code_graph.code_graph_at`` and the parse cache by blob id, so an
   unchanged file is never parsed twice; the current period uses the graph
   just ingested. A sample never changes once its commit is known, so results
@@ -288,7 +289,8 @@ def _samples(ctx: _Context, graph: RepoGraph, root: Path, settings: TrendSetting
         return []
     log, people = ctx.log, ctx.changes.people
     current = len(names) - 1
-    wanted = list(range(max(0, current - settings.samples - 1), current + 1)) if settings.samples else [current]
+    # the ends of the `samples` periods before the current one: new couplings for those after the first, and the current
+    wanted = list(range(max(0, current - settings.samples), current + 1))
     samples = {p: CodeSample(names[p], None) for p in wanted}
     # what agent-assisted commits changed, per sampled period
     for i, p in enumerate(ctx.commit_period):
