@@ -225,8 +225,11 @@ def build_server(store_location: str, repo: str | None = None) -> MCPServer:
     def trends(period: str | None = None, component: str | None = None, repository: str | None = None) -> dict[str, Any]:
         """Per period (month, quarter or year): commits, agent share, active humans, truck factors at the period's end,
         new component couplings and cycles, and how many came from agent-assisted work."""
-        module = _colleague("cairn.queries.trends", "trends")
-        return _call(module.trends, graphs.get(repository), period=period, component=component)
+        from cairn.api.change_service import trends_report
+        from cairn.api.services import cache_dir_for
+
+        return _call(trends_report, graphs.get(repository), period=period, component=component,
+                     cache_dir=cache_dir_for(graphs.store))
 
     return server
 

@@ -4,7 +4,9 @@ Runs `cairn ingest` of the same repositories with two installations side by
 side: a baseline (Cairn before the change analyses, e.g. a venv built from the
 commit before them) and the current one. Runs are interleaved (baseline, new,
 baseline, new …) so machine load hits both alike, and the best of N is
-reported, with the median beside it. Two situations:
+reported, with the median beside it, for wall-clock time and for CPU time
+(user + system of `cairn` and its children: git, parser workers), which a busy
+machine disturbs less. Two situations:
 
 * **warm**: re-ingesting into a store that already holds the repository (the
   parse cache and, for the new version, the trend samples are kept): the
@@ -23,6 +25,7 @@ Repositories must be clones outside this checkout (fetch them, clone to /tmp).
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,17 +35,20 @@ import time
 from pathlib import Path
 
 
-def ingest_seconds(cairn: str, repo: Path, store: Path) -> float:
+def ingest_seconds(cairn: str, repo: Path, store: Path) -> tuple[float, float]:
+    """Wall-clock seconds and CPU seconds (user + system of the process and its children)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run([cairn, "ingest", str(repo), "--store", str(store)], capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"{cairn} ingest {repo} failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(label: str, runs: int, cold: bool, variants: dict[str, str], repo: Path, scratch: Path) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {name: [] for name in variants}
+def measure(label: str, runs: int, cold: bool, variants: dict[str, str], repo: Path, scratch: Path) -> dict[str, list]:
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
     for i in range(runs):
         for name, cairn in variants.items():
             store = scratch / f"{repo.name}-{name}-{'cold' + str(i) if cold else 'warm'}"
@@ -54,12 +60,14 @@ def measure(label: str, runs: int, cold: bool, variants: dict[str, str], repo: P
     return times
 
 
-def report(repo: Path, label: str, times: dict[str, list[float]]) -> str:
-    base, new = times["baseline"], times["new"]
-    ratio = min(new) / min(base)
-    return (f"{repo.name:<12} {label:<5} baseline best {min(base):6.2f}s median {statistics.median(base):6.2f}s | "
-            f"new best {min(new):6.2f}s median {statistics.median(new):6.2f}s | ratio (best) {ratio:4.2f}x"
-            f"  (median {statistics.median(new) / statistics.median(base):4.2f}x)")
+def report(repo: Path, label: str, times: dict[str, list[tuple[float, float]]]) -> str:
+    parts = []
+    for i, unit in ((0, "wall"), (1, "cpu")):
+        base, new = [t[i] for t in times["baseline"]], [t[i] for t in times["new"]]
+        parts.append(f"{unit} {min(base):5.2f}s -> {min(new):5.2f}s = {min(new) / min(base):4.2f}x "
+                     f"(medians {statistics.median(base):5.2f} -> {statistics.median(new):5.2f} = "
+                     f"{statistics.median(new) / statistics.median(base):4.2f}x)")
+    return f"{repo.name:<12} {label:<5} " + " | ".join(parts)
 
 
 def main() -> None:

@@ -148,9 +148,10 @@ class CodeSample:
     """The component dependencies at the last commit of a period, and what agents touched in it."""
 
     period: str
-    commit: str | None  # None: not sampled (no commit yet, or beyond the sample budget)
-    #: (source component, target component) -> the files whose imports make that dependency
-    dependencies: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    commit: str | None  # None: no commit before the period's end
+    #: (source component, target component) -> the files whose imports make that dependency;
+    #: None until extracted (see ``ingest.trend_history.extract_samples``)
+    dependencies: dict[tuple[str, str], list[str]] | None = None
     #: files changed by agent-assisted commits during the period
     agent_files: set[str] = field(default_factory=set)
 

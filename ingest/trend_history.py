@@ -18,14 +18,17 @@ observed, see ``ingest.cochange``) into ``graph.changes.TrendInputs``:
 * **code samples**: the component dependencies at the last first-parent
   commit of each of the ``[trends] samples`` periods before the current one
   (so the last ``samples`` periods, the current one included, get new
-  couplings and cycles), extracted with
-  ``ingest.code_graph.code_graph_at`` and the parse cache by blob id, so an
+  couplings and cycles), extracted from git objects
+  (``ingest.code_graph.snapshot_at``) with the parse cache by blob id, so an
   unchanged file is never parsed twice; the current period uses the graph
   just ingested. A sample never changes once its commit is known, so results
   are kept in ``trend-samples.json`` in the cache directory and a re-ingest
-  computes only new ones. Each sample also lists the files agent-assisted
-  commits changed during its period, to tell which new couplings agents
-  brought.
+  computes only new ones. Extraction costs about what parsing the files
+  changed in those periods costs, so ingest itself only picks the commits and
+  uses results already cached; ``extract_samples_of`` (run by ``cairn trends``
+  through the service layer) extracts the missing ones, and the next ingest
+  stores them. Each sample also lists the files agent-assisted commits changed
+  during its period, to tell which new couplings agents brought.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.cochange import DAY, ChangeLog, ChangeResult
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.components import ComponentDef, ComponentMap
-from cairn.ingest.config import CairnConfig
+from cairn.ingest.config import CairnConfig, IngestSettings
 from cairn.ingest.files import is_source_file, path_skip_reason
 from cairn.ingest.history import DOA_AC, DOA_BASE, DOA_DL, DOA_FA, History
 from cairn.ingest.identities import HUMAN
@@ -236,6 +239,39 @@ def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]
     return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
 
 
+def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config: CairnConfig,
+                    cache: ParseCache | None = None) -> dict[tuple[str, str], list[str]]:
+    """``component_dependencies`` of the code graph at ``commit``, without building that graph.
+
+    The same modules, components (as ``ingest.code_graph`` assigns them) and
+    internal imports; only the component level is kept.
+    """
+    from cairn.ingest.code_graph import snapshot_at  # deferred: only when a sample is missing from the cache
+
+    code = snapshot_at(root, commit, config=config, cache=cache).code
+    components = ComponentMap(list(defs))
+    component_of: dict[str, str | None] = {}
+    for name, (path, _, files) in code.modules.items():
+        comp = components.component_of(files[0] if files else path)
+        if comp is None and path and not files:  # a Go package dir or namespace package: the dir itself
+            comp = components.component_of(path.rstrip("/") + "/")
+        component_of[name] = comp
+    out: dict[tuple[str, str], set[str]] = {}
+    for source, imports in code.imports.items():
+        a = component_of.get(source)
+        if not a:
+            continue
+        path, _, files = code.modules[source]
+        carriers = files or [path]
+        for imp in imports:
+            if imp.external or imp.target == source or imp.target not in code.modules:
+                continue
+            b = component_of.get(imp.target)
+            if b and b != a:
+                out.setdefault((a, b), set()).update(carriers)
+    return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
+
+
 def _first_parent_chain(log: ChangeLog) -> list[int]:
     """Commit indexes along the first-parent chain from HEAD (the first commit of the stream)."""
     if not len(log):
@@ -253,7 +289,7 @@ def _first_parent_chain(log: ChangeLog) -> list[int]:
 
 def _samples_key(root_commit: str, defs: list[ComponentDef], config: CairnConfig) -> str:
     fingerprint = repr((
-        [(d.name, list(d.paths)) for d in defs], [(lang.name, lang.version) for lang in available_languages()],
+        sorted((d.name, list(d.paths)) for d in defs), [(lang.name, lang.version) for lang in available_languages()],
         list(config.ingest.exclude), config.ingest.max_file_bytes,
     ))
     return root_commit + ":" + hashlib.sha1(fingerprint.encode("utf-8", errors="surrogateescape")).hexdigest()[:16]
@@ -309,31 +345,41 @@ def _samples(ctx: _Context, graph: RepoGraph, root: Path, settings: TrendSetting
         if position < len(chain):
             samples[p].commit = log.shas[chain[position]]
     cached = _load_samples(cache_dir)
-    known = len(cached)
-    fresh = False
-    cache = None
-    from cairn.ingest.code_graph import code_graph_at  # deferred: only when a sample is missing from the cache
-    from cairn.ingest.gittree import GitTreeError
-
     for p in wanted:
         sample = samples[p]
-        if p == current or not sample.commit:
-            continue
-        key = _samples_key(sample.commit, defs, config)
+        if p != current and sample.commit:
+            entry = cached.get(_samples_key(sample.commit, defs, config))
+            if entry is not None:
+                sample.dependencies = {(a, b): list(files) for a, b, files in entry["dependencies"]}
+    return [samples[p] for p in wanted]
+
+
+def extract_samples(root: Path, commits: list[str], defs: list[ComponentDef], config: CairnConfig,
+                    cache_dir: Path | None) -> tuple[dict[str, dict[tuple[str, str], list[str]]], list[str]]:
+    """Component dependencies at ``commits`` (cached ones read, the others extracted and cached); and notes."""
+    from cairn.ingest.gittree import GitTreeError
+
+    cached = _load_samples(cache_dir)
+    known = len(cached)
+    out: dict[str, dict[tuple[str, str], list[str]]] = {}
+    notes: list[str] = []
+    fresh = False
+    cache = None
+    for commit in dict.fromkeys(commits):
+        key = _samples_key(commit, defs, config)
         entry = cached.pop(key, None)
         if entry is None:
             if cache is None:
                 cache = ParseCache(cache_dir)
             try:
-                sampled = code_graph_at(root, sample.commit, graph.repo, defs, config=config, cache=cache)
+                found = dependencies_at(root, commit, defs, config=config, cache=cache)
             except (GitTreeError, OSError, ValueError) as exc:
-                notes.append(f"trends: the code at {sample.commit[:12]} ({sample.period}) could not be read ({exc})")
-                sample.commit = None
+                notes.append(f"trends: the code at {commit[:12]} could not be read ({exc})")
                 continue
-            entry = {"dependencies": [[a, b, files] for (a, b), files in component_dependencies(sampled).items()]}
+            entry = {"dependencies": [[a, b, files] for (a, b), files in found.items()]}
             fresh = True
         cached[key] = entry  # re-inserted last: the least recently used go first
-        sample.dependencies = {(a, b): list(files) for a, b, files in entry["dependencies"]}
+        out[commit] = {(a, b): list(files) for a, b, files in entry["dependencies"]}
     if cache is not None:
         try:
             cache.save()
@@ -343,7 +389,20 @@ def _samples(ctx: _Context, graph: RepoGraph, root: Path, settings: TrendSetting
         problem = _save_samples(cache_dir, cached)
         if problem:
             notes.append(problem)
-    return [samples[p] for p in wanted]
+    return out, notes
+
+
+def extract_samples_of(graph: RepoGraph, commits: list[str], cache_dir: Path | None):
+    """``extract_samples`` for a stored repository: its checkout, components and ingest settings as stored."""
+    repo = graph.repository
+    root = Path(str(repo.get("path") or "")) if repo is not None else None
+    if root is None or not root.is_dir():
+        return {}, [f"trends: the checkout of {graph.repo} is not at {root}: new couplings of past periods need it"]
+    defs = [ComponentDef(n.key, list(n.get("paths") or []), n.get("system"), n.get("domain"), n.get("description"),
+                         bool(n.get("inferred"))) for n in graph.of_label(Label.COMPONENT)]
+    settings = repo.get("ingest_settings") or {}
+    config = CairnConfig(ingest=IngestSettings(**settings)) if settings else CairnConfig()
+    return extract_samples(root, commits, defs, config, cache_dir)
 
 
 def trend_inputs(graph: RepoGraph, log: ChangeLog, history: History, changes: ChangeResult, *, root: Path,

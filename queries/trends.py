@@ -15,7 +15,9 @@ period``), with:
   inactive for ``thresholds.inactive_days`` at the period's end. The current
   period takes the values ``cairn bus-factor`` reports;
 * for sampled periods (the last ``[trends] samples``), ``dependencies`` (the
-  component dependencies at its last commit), ``new_couplings`` (dependencies
+  component dependencies at its last commit, each with the files carrying it
+  that agent-assisted commits of the sampled periods changed, in
+  ``agent_files``), ``new_couplings`` (dependencies
   absent at the previous period's end), ``new_cycles`` (strongly connected
   sets of components not contained in a previous one, as the PR check counts
   them) and ``from_agents``: how many of those are carried by files that
@@ -162,6 +164,8 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs) -> None:
                            if n.get("truck_factor") is not None},
         }
     samples = {s.period: s for s in inputs.samples if s.commit}
+    # carriers matter only where agents worked: keep those, so a period stores its dependencies, not every file
+    agent_work = agent_files_of(samples.values())
     previous_sample = None
     for row in inputs.activity:
         tf = factors.get(row.period, {})
@@ -181,9 +185,11 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs) -> None:
             components.setdefault(name, {"commits": 0, "agent_commits": 0, "human_ids": []}).update(
                 truck_factor=ctf, human_truck_factor=chtf)
         if sample is not None:
-            props["dependencies"] = {_dep_key(p): files for p, files in sample.dependencies.items()}
+            props["dependencies"] = None if sample.dependencies is None else {
+                _dep_key(p): sorted(agent_work.intersection(files)) for p, files in sample.dependencies.items()}
             props["agent_files"] = sorted(sample.agent_files)
-            if previous_sample is not None and _consecutive(previous_sample.period, row.period, inputs):
+            if (previous_sample is not None and previous_sample.dependencies is not None and sample.dependencies is not None
+                    and _consecutive(previous_sample.period, row.period, inputs)):
                 found = introduced(previous_sample.dependencies, sample.dependencies, sample.agent_files)
                 props.update(new_couplings=found["new_couplings"], new_cycles=found["new_cycles"],
                              from_agents=found["from_agents"], couplings=found["couplings"], cycles=found["cycles"])
@@ -194,6 +200,16 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs) -> None:
         repo.props.update(trend_period=inputs.period, trend_notes=list(inputs.notes))
 
 
+def agent_files_of(samples: Iterable[Any]) -> set[str]:
+    return set().union(*(s.agent_files for s in samples))
+
+
+def pending_samples(graph: RepoGraph) -> list[str]:
+    """Commits whose component dependencies ``trends`` needs and the stored graph lacks (not extracted at ingest)."""
+    return [n.get("sample_commit") for n in sorted(graph.of_label(Label.PERIOD), key=lambda n: n.key)
+            if n.get("sample_commit") and n.get("dependencies") is None]
+
+
 def _consecutive(before: str, after: str, inputs: TrendInputs) -> bool:
     names = [row.period for row in inputs.activity]
     return before in names and after in names and names.index(after) == names.index(before) + 1
@@ -202,10 +218,10 @@ def _consecutive(before: str, after: str, inputs: TrendInputs) -> bool:
 # -- reading trends back ---------------------------------------------------------------------------
 
 
-def _deps(node_props: dict[str, Any]) -> dict[tuple[str, str], list[str]] | None:
+def _deps(node_props: dict[str, Any], extracted: dict[str, dict[tuple[str, str], list[str]]]) -> dict[tuple[str, str], list[str]] | None:
     raw = node_props.get("dependencies")
     if raw is None:
-        return None
+        return extracted.get(node_props.get("sample_commit") or "")
     out = {}
     for key, files in raw.items():
         a, _, b = key.partition(" -> ")
@@ -213,9 +229,16 @@ def _deps(node_props: dict[str, Any]) -> dict[tuple[str, str], list[str]] | None
     return out
 
 
-def trends(graph: RepoGraph, *, period: str | None = None, component: str | None = None) -> dict[str, Any]:
+def trends(graph: RepoGraph, *, period: str | None = None, component: str | None = None,
+           samples: dict[str, dict[tuple[str, str], list[str]]] | None = None) -> dict[str, Any]:
     """``{"period", "component", "periods": [{"period", "commits", "agent_share", "humans", "truck_factor",
-    "human_truck_factor", "new_couplings", "new_cycles", "from_agents", ...}], "notes"}``, oldest first."""
+    "human_truck_factor", "new_couplings", "new_cycles", "from_agents", ...}], "notes"}``, oldest first.
+
+    ``samples`` gives the component dependencies (with their carrier files) at the
+    commits ``pending_samples`` names; periods whose samples are neither stored
+    nor given have ``null`` new couplings and cycles.
+    """
+    samples = samples or {}
     repo = graph.repository
     stored = repo.get("trend_period") if repo is not None else None
     nodes = sorted(graph.of_label(Label.PERIOD), key=lambda n: n.key)
@@ -252,8 +275,8 @@ def trends(graph: RepoGraph, *, period: str | None = None, component: str | None
             "new_couplings": None, "new_cycles": None, "from_agents": None, "couplings": [], "cycles": [],
             "sampled": bool(last.get("sampled")),
         }
-        after = _deps(last)
-        before = _deps(previous_end) if previous_end is not None else None
+        after = _deps(last, samples)
+        before = _deps(previous_end, samples) if previous_end is not None else None
         if after is not None and before is not None and all(m.get("sampled") for m in members):
             agent_files = set().union(*(set(m.get("agent_files") or ()) for m in members))
             found = introduced(before, after, agent_files, component)

@@ -22,7 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cairn.api.cli import app
-from cairn.api.services import ingest_into_store
+from cairn.api.change_service import trends_report
+from cairn.api.services import cache_dir_for, ingest_into_store
 from cairn.graph.changes import period_end, period_of, period_start
 from cairn.graph.model import Label
 from cairn.graph.store import open_store
@@ -31,7 +32,7 @@ from cairn.ingest.config import load_config
 from cairn.ingest.pipeline import ingest_repository
 from cairn.queries.agents import agents
 from cairn.queries.ownership import annotate_bus_factor, bus_factor
-from cairn.queries.trends import TrendsUnavailable, trends, truck_factors_over_time
+from cairn.queries.trends import TrendsUnavailable, pending_samples, trends, truck_factors_over_time
 from change_fixtures import build_agents
 
 
@@ -42,6 +43,11 @@ def agents_store(tmp_path_factory):
     store = base / "store"
     ingest_into_store(open_store(str(store)), base / "repo")
     return store, open_store(str(store)).load("repo"), base / "repo"
+
+
+def full_trends(store, graph, **options):
+    """Trends as the CLI, the API and MCP give them: with the code samples ingest left for later."""
+    return trends_report(graph, cache_dir=cache_dir_for(open_store(str(store))), **options)
 
 
 def test_trailer_and_both_message_markers_count_for_one_agent_with_the_shepherding_human(agents_store):
@@ -70,8 +76,8 @@ def test_agent_share_per_component_over_the_recent_window(agents_store):
 
 
 def test_quarters_with_and_without_agents(agents_store):
-    _, graph, _ = agents_store
-    rows = {r["period"]: r for r in trends(graph)["periods"]}
+    store, graph, _ = agents_store
+    rows = {r["period"]: r for r in full_trends(store, graph)["periods"]}
     assert list(rows) == ["2024-Q1", "2024-Q2", "2024-Q3"]
     q1, q2, q3 = rows["2024-Q1"], rows["2024-Q2"], rows["2024-Q3"]
     assert (q1["commits"], q1["agent_share"], q1["humans"], q1["truck_factor"], q1["human_truck_factor"]) == (3, 0.0, 2, 1, 1)
@@ -124,8 +130,8 @@ def test_years_add_up_quarters_and_months_need_a_monthly_ingest(agents_store, tm
 
 
 def test_component_trends(agents_store):
-    _, graph, _ = agents_store
-    rows = {r["period"]: r for r in trends(graph, component="a")["periods"]}
+    store, graph, _ = agents_store
+    rows = {r["period"]: r for r in full_trends(store, graph, component="a")["periods"]}
     assert (rows["2024-Q2"]["commits"], rows["2024-Q2"]["agent_share"]) == (2, 1.0)
     assert (rows["2024-Q2"]["new_couplings"], rows["2024-Q3"]["new_couplings"], rows["2024-Q3"]["new_cycles"]) == (1, 1, 1)
     assert rows["2024-Q3"]["truck_factor"] == 1
@@ -133,11 +139,33 @@ def test_component_trends(agents_store):
         trends(graph, component="zz")
 
 
-def test_period_nodes_are_in_the_graph(agents_store):
-    _, graph, _ = agents_store
+def test_a_sample_from_git_objects_equals_the_ingested_graph_at_head(agents_store):
+    _, graph, root = agents_store
+    from cairn.ingest.components import declared_components
+    from cairn.ingest.trend_history import component_dependencies, dependencies_at
+
+    config = load_config(root)
+    found = dependencies_at(root, "HEAD", declared_components(config.components), config=config)
+    assert found == component_dependencies(graph) == {("a", "b"): ["a/core.py"], ("b", "a"): ["b/api.py"]}
+
+
+def test_ingest_leaves_code_samples_to_trends_and_stores_them_once_extracted(tmp_path):
+    build_agents(tmp_path / "repo")
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, tmp_path / "repo")
+    graph = store.load("repo")
+    assert len(pending_samples(graph)) == 2  # the ends of 2024-Q1 and 2024-Q2; 2024-Q3 is the ingested head
+    assert trends(graph)["periods"][1]["new_couplings"] is None  # not extracted yet: unknown, not zero
     q2 = graph.node(Label.PERIOD, "2024-Q2")
-    assert q2.get("agent_commits") == 4 and q2.get("kind") == "quarter" and q2.get("from_agents") == 1
+    assert q2.get("agent_commits") == 4 and q2.get("kind") == "quarter" and q2.get("sampled") and q2.get("dependencies") is None
     assert q2.get("components")["a"]["agent_commits"] == 2
+    assert trends_report(graph, cache_dir=cache_dir_for(store))["periods"][1]["new_couplings"] == 1
+    ingest_into_store(store, tmp_path / "repo")  # the next ingest finds the samples cached and stores them
+    graph = store.load("repo")
+    assert pending_samples(graph) == []
+    q2 = graph.node(Label.PERIOD, "2024-Q2")
+    assert (q2.get("new_couplings"), q2.get("from_agents"), q2.get("dependencies")) == (1, 1, {"b -> a": ["b/api.py"]})
+    assert trends(graph)["periods"][1]["new_couplings"] == 1
 
 
 def test_cli_agents_and_trends(agents_store):

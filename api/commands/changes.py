@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import typer
 from rich.table import Table
 
 from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, load_repo_graph, opened_store, print_json
+from cairn.api.services import cache_dir_for
 from cairn.graph.model import RepoGraph
 
 
@@ -26,13 +28,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(store: Optional[str], repo: Optional[str], format: OutputFormat, command: str,
-         query: Callable[[RepoGraph], dict[str, Any]]) -> dict[str, Any] | None:
+         query: Callable[[RepoGraph, Path], dict[str, Any]]) -> dict[str, Any] | None:
     if format not in (OutputFormat.json, OutputFormat.table):
         raise CairnError(f"--format {format.value} is not available for {command} (use json or table)")
     with opened_store(store) as st:
         graph = load_repo_graph(st, repo)
+        cache_dir = cache_dir_for(st)
     try:
-        report = query(graph)
+        report = query(graph, cache_dir)
     except ValueError as exc:  # the analyses' "not available / unknown name / bad threshold" errors
         raise CairnError(str(exc)) from None
     if format is OutputFormat.json:
@@ -59,7 +62,7 @@ def coupling(
     """Files (and components) that change together, with code-maat's degree, and whether an import connects them."""
     from cairn.queries.coupling import coupling as compute
 
-    report = _run(store, repo, format, "coupling", lambda g: compute(
+    report = _run(store, repo, format, "coupling", lambda g, _: compute(
         g, component=component, path=path, min_revs=min_revs, min_shared=min_shared, min_degree=min_degree, limit=limit))
     if report is None:
         return
@@ -95,7 +98,7 @@ def hotspots(
     """Where change concentrates: changes × lines per file, with the component's truck factor and the top knowledge holder."""
     from cairn.queries.hotspots import hotspots as compute
 
-    report = _run(store, repo, format, "hotspots", lambda g: compute(g, since=since, component=component, limit=limit))
+    report = _run(store, repo, format, "hotspots", lambda g, _: compute(g, since=since, component=component, limit=limit))
     if report is None:
         return
     window = f"since {since}" if since else "all history"
@@ -119,7 +122,7 @@ def agents(
     """The agent inventory: each coding agent's commits, components and shepherding humans; agent share per component."""
     from cairn.queries.agents import agents as compute
 
-    report = _run(store, repo, format, "agents", lambda g: compute(g, component=component))
+    report = _run(store, repo, format, "agents", lambda g, _: compute(g, component=component))
     if report is None:
         return
     table = Table(title=f"{report['repository']}: {report['assisted_commits']} agent-assisted commit(s)", title_justify="left")
@@ -145,9 +148,10 @@ def trends(
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
 ) -> None:
     """Per period: commits, agent share, active humans, truck factors at the period's end, new couplings and cycles."""
-    from cairn.queries.trends import trends as compute
+    from cairn.api.change_service import trends_report
 
-    report = _run(store, repo, format, "trends", lambda g: compute(g, period=period.value if period else None, component=component))
+    report = _run(store, repo, format, "trends", lambda g, cache: trends_report(
+        g, period=period.value if period else None, component=component, cache_dir=cache))
     if report is None:
         return
     scope = f"component {component}" if component else report["repository"]

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from cairn.api.deps import Graph
+from cairn.api.deps import Graph, Store
 from cairn.api.routers._problems import READ
 
 router = APIRouter(tags=["changes"])
@@ -166,13 +166,16 @@ def agents(graph: Graph, component: Component = None) -> dict[str, Any]:
 @router.get("/trends", response_model=TrendsReport, responses=READ)
 def trends(
     graph: Graph,
+    store: Store,
     period: Annotated[Literal["month", "quarter", "year"] | None, Query(description="Default: as kept at ingest")] = None,
     component: Component = None,
 ) -> dict[str, Any]:
     """Per period: commits, agent share, humans, truck factors at the period's end, new couplings and cycles.
 
-    The same JSON as `cairn trends --format json`.
+    The same JSON as `cairn trends --format json`. The first call after an ingest may extract the code of a few
+    past commits from the checkout (cached afterwards).
     """
-    from cairn.queries.trends import trends as compute
+    from cairn.api.change_service import trends_report
+    from cairn.api.services import cache_dir_for
 
-    return compute(graph, period=period, component=component)
+    return trends_report(graph, period=period, component=component, cache_dir=cache_dir_for(store))
