@@ -131,9 +131,11 @@ class KnowledgeSnapshot:
 
     ``files``: every source file present then -> its component. ``changed``:
     for files whose records changed since the previous snapshot, the DOA
-    candidates (human person id -> (DOA, first authorship)) and the humans with
-    review credit. ``gone``: people inactive at the period's end. ``rank``:
-    commits per person so far (ties in the greedy truck factor).
+    candidates (human person id -> (DOA, first authorship): everyone who could
+    be an author, having added the file or reached DOA 3.293, and whoever has
+    the highest DOA, which sets the bar) and the humans with review credit.
+    ``gone``: people inactive at the period's end. ``rank``: commits per person
+    so far (ties in the greedy truck factor).
     """
 
     period: str

@@ -62,34 +62,33 @@ DAY = 86_400
 class ChangeLog:
     """Every commit of the history stream, newest first (an observer for ``mine_history``).
 
-    Per commit: hash, first parent, merge flag, author and commit times, raw
-    author and credited identities, and the changes as the stream gave them
-    ((status, path, old path) tuples, kept as they are: the cheapest way to
-    hold them).
+    Keeps the ``CommitRecord`` objects as they come (pass ``log.records.append``
+    as the observer: one append per commit is the cheapest observer; the log
+    itself works too); ``freeze`` then lays them out as per-field sequences:
+    hash, first parent, merge flag, author and commit times, raw author and
+    credited identities, and the changes ((status, path, old path) tuples).
     """
 
     def __init__(self) -> None:
-        self.shas: list[str] = []
-        self.first_parent: list[str | None] = []
-        self.merge = bytearray()
-        self.authored = array("q")
-        self.committed = array("q")
-        self.author = array("i")
-        self.credited: list[tuple[int, ...]] = []
-        self.changes: list[list[tuple[str, str, str | None]]] = []
+        self.records: list[CommitRecord] = []
 
     def __call__(self, record: CommitRecord) -> None:
-        self.shas.append(record.sha)
-        self.first_parent.append(record.parents[0] if record.parents else None)
-        self.merge.append(1 if len(record.parents) > 1 else 0)
-        self.authored.append(record.authored)
-        self.committed.append(record.committed)
-        self.author.append(record.author)
-        self.credited.append(tuple(record.credited) if record.credited else _NO_CREDIT)
-        self.changes.append(record.changes)
+        self.records.append(record)
+
+    def freeze(self) -> "ChangeLog":
+        records = self.records
+        self.shas: list[str] = [r.sha for r in records]
+        self.first_parent: list[str | None] = [r.parents[0] if r.parents else None for r in records]
+        self.merge = bytearray(1 if len(r.parents) > 1 else 0 for r in records)
+        self.authored = array("q", [r.authored for r in records])
+        self.committed = array("q", [r.committed for r in records])
+        self.author = array("i", [r.author for r in records])
+        self.credited: list[tuple[int, ...] | list[int]] = [r.credited or _NO_CREDIT for r in records]
+        self.changes: list[list[tuple[str, str, str | None]]] = [r.changes for r in records]
+        return self
 
     def __len__(self) -> int:
-        return len(self.shas)
+        return len(self.records)
 
 
 @dataclass
@@ -352,6 +351,7 @@ class ChangeResult:
 def add_changes(graph: RepoGraph, log: ChangeLog, history: History, coupling: CouplingSettings,
                 agents: AgentSettings) -> ChangeResult:
     """Coupling, change counts and the agent inventory on ``graph``, from the commits ``log`` observed."""
+    log.freeze()
     index = file_index(graph, history)
     touched = [index.touched(changes) for changes in log.changes]
     counts = count_coupling(log, index, coupling, touched)

@@ -188,7 +188,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
 
     log = ChangeLog()
     history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
-                           markers=MarkerMatcher.build(config.agents.markers), observer=log)
+                           markers=MarkerMatcher.build(config.agents.markers), observer=log.records.append)
     add_knowledge(graph, history)
     summary.commits = int(graph.repository.get("commits") or 0)
     summary.notes.extend(graph.repository.get("history_notes") or [])

@@ -206,12 +206,20 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                 log1p.append(DOA_AC * math.log(1 + len(log1p)))
             candidates: dict[str, tuple[float, bool]] = {}
             reviewed: set[str] = set()
+            top, top_doa = -1, -math.inf
             for person, (adds, delivered, reviews) in records.get(path, {}).items():
                 if adds or delivered:
                     doa = DOA_BASE + (DOA_FA if adds else 0.0) + DOA_DL * delivered - log1p[total - delivered]
-                    candidates[ids[person]] = (doa, adds > 0)
+                    # only someone who added the file or reaches the absolute DOA can be an author; the
+                    # highest DOA sets the bar for everyone, so it is passed on too (ownership.file_authors)
+                    if adds or doa >= DOA_BASE:
+                        candidates[ids[person]] = (doa, adds > 0)
+                    if doa > top_doa:
+                        top, top_doa = person, doa
                 if reviews:
                     reviewed.add(ids[person])
+            if top >= 0 and ids[top] not in candidates:
+                candidates[ids[top]] = (top_doa, False)
             changed[path] = (candidates, reviewed)
         dirty.clear()
         cutoff = period_end(name) - inactive

@@ -52,43 +52,54 @@ class TrendsUnavailable(ValueError):
 def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str, dict[str, Any]]:
     """Per period: ``truck_factor``, ``human_truck_factor`` and per component ``[tf, human tf]``.
 
-    Authors are recomputed only for the files a snapshot says changed; a
-    scope's (the repository's or a component's) truck factor only when its
-    files or their knowledge changed, its human truck factor only then or when
-    one of its knowledge holders became gone (or came back).
+    Authors are recomputed only for the files a snapshot says changed. A
+    scope's (the repository's or a component's) truck factor is recomputed
+    only when its files or who authors them changed, its human truck factor
+    only then, when who reviewed them changed, or when one of its knowledge
+    holders became gone (or came back); otherwise the previous period's stands
+    (ties in the greedy removal are then broken by commit counts as of that
+    earlier recomputation).
     """
     authors: dict[str, list[str]] = {}
-    reviewers: dict[str, set[str]] = {}
+    holders: dict[str, frozenset[str]] = {}  # file -> its authors and reviewers
     previous_files: dict[str, str | None] = {}
     previous_gone: set[str] = set()
     scopes: dict[str | None, _ScopeState] = {}  # None: the repository
     out: dict[str, dict[str, Any]] = {}
     for snap in snapshots:
+        authorship: set[str] = set(files_moved := snap.files.keys() ^ previous_files.keys())
+        knowledge: set[str] = set(files_moved)
         for path, (candidates, reviewed) in snap.changed.items():
-            authors[path] = file_authors(candidates)
-            reviewers[path] = set(reviewed)
+            found = file_authors(candidates)
+            if found != authors.get(path):
+                authors[path] = found
+                authorship.add(path)
+            known = frozenset(found).union(reviewed)
+            if known != holders.get(path):
+                holders[path] = known
+                knowledge.add(path)
         files = snap.files
-        touched = set(files.keys() ^ previous_files.keys()) | set(snap.changed)
         flipped = snap.gone ^ previous_gone
-        dirty = {files.get(p) or previous_files.get(p) for p in touched}
+        by_authors = {files.get(p) or previous_files.get(p) for p in authorship}
+        by_holders = {files.get(p) or previous_files.get(p) for p in knowledge}
         members: dict[str | None, list[str]] = {None: list(files)}
         for path, comp in files.items():
             if comp:
                 members.setdefault(comp, []).append(path)
         for scope, paths in members.items():
             state = scopes.get(scope)
-            if state is None:
+            fresh = state is None
+            if fresh:
                 state = scopes[scope] = _ScopeState()
-                changed = True
-            else:
-                changed = bool(touched) if scope is None else scope in dirty
-            if changed:
+            if fresh or (authorship if scope is None else scope in by_authors):
                 state.truck_factor = len(greedy_truck_factor(paths, authors, snap.rank))
-                state.holders = set().union(*(set(authors.get(f, ())) | reviewers.get(f, set()) for f in paths)) if paths else set()
-            if changed or (flipped and not flipped.isdisjoint(state.holders)):
-                gone = snap.gone
-                present = {f: [p for p in set(authors.get(f, ())) | reviewers.get(f, set()) if p not in gone] for f in paths}
-                state.human_truck_factor = len(greedy_truck_factor(paths, present, snap.rank))
+            if fresh or (knowledge if scope is None else scope in by_holders):
+                state.holders = frozenset().union(*(holders.get(f, frozenset()) for f in paths))
+            elif not (flipped and not flipped.isdisjoint(state.holders)):
+                continue
+            gone = snap.gone
+            present = {f: [p for p in holders.get(f, ()) if p not in gone] for f in paths}
+            state.human_truck_factor = len(greedy_truck_factor(paths, present, snap.rank))
         repo = scopes[None]
         out[snap.period] = {
             "truck_factor": repo.truck_factor, "human_truck_factor": repo.human_truck_factor,
@@ -104,7 +115,7 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
 class _ScopeState:
     truck_factor: int = 0
     human_truck_factor: int = 0
-    holders: set[str] = field(default_factory=set)  # everyone who authored or reviewed one of its files
+    holders: frozenset[str] = frozenset()  # everyone who authored or reviewed one of its files
 
 
 # -- couplings and cycles between samples ------------------------------------------------------

@@ -65,6 +65,7 @@ def test_the_change_log_sees_every_commit_of_the_one_pass_and_skips_nothing(tmp_
     repo = build_coupled(tmp_path / "repo")
     log = ChangeLog()
     history = mine_history(repo.root, observer=log)
+    log.freeze()
     assert len(log) == history.commits == 19
     assert log.shas[0] == repo.head()  # newest first, HEAD first
     renamed = [c for changes in log.changes for c in changes if c[0] == "R"]
