@@ -13,6 +13,7 @@ from typing import Callable
 from cairn.graph.model import RepoGraph
 from cairn.graph.store import GraphStore, is_neo4j_uri
 from cairn.ingest.config import CairnConfig
+from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.pipeline import IngestResult, ingest_repository
 from cairn.ingest.reviews import add_review_records, record_key
 from cairn.queries.ownership import annotate_bus_factor
@@ -33,7 +34,8 @@ def annotate_derived(result: IngestResult) -> None:
     """Store derived results (bus factor per component, trends) on the graph before it is saved."""
     annotate_bus_factor(result.graph)
     if result.trends is not None:
-        annotate_trends(result.graph, result.trends)
+        with gc_paused():  # the knowledge replay allocates much and frees nothing cyclic (ingest.gcpause)
+            annotate_trends(result.graph, result.trends)
 
 
 def ingest_into_store(

@@ -38,6 +38,8 @@ class CouplingSettings(_Strict):
 
 class TrendSettings(_Strict):
     period: Period = Field("quarter", description="the finest period trends are kept at")
+    knowledge_periods: int = Field(20, ge=1, le=10_000, description=(
+        "the last periods that get truck factors; before them only each year's last period does"))
     samples: int = Field(4, ge=0, le=200, description=(
         "periods before the current one whose last commit's code graph is extracted: the last `samples` periods "
         "get new couplings and cycles (a first ingest parses what changed in them; later ones reuse the results)"))

@@ -184,17 +184,19 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         return None
     from cairn.ingest.agent_markers import MarkerMatcher
     from cairn.ingest.cochange import ChangeLog, add_changes
+    from cairn.ingest.gcpause import gc_paused
     from cairn.ingest.trend_history import trend_inputs
 
     log = ChangeLog()
-    history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
-                           markers=MarkerMatcher.build(config.agents.markers), observer=log.records.append)
-    add_knowledge(graph, history)
-    summary.commits = int(graph.repository.get("commits") or 0)
-    summary.notes.extend(graph.repository.get("history_notes") or [])
-    notify("change coupling and trends", 0, 1)
-    changes = add_changes(graph, log, history, config.coupling, config.agents)
-    trends = trend_inputs(graph, log, history, changes, root=root, config=config, defs=defs, cache_dir=cache_dir)
+    with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
+        history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
+                               markers=MarkerMatcher.build(config.agents.markers), observer=log.records.append)
+        add_knowledge(graph, history)
+        summary.commits = int(graph.repository.get("commits") or 0)
+        summary.notes.extend(graph.repository.get("history_notes") or [])
+        notify("change coupling and trends", 0, 1)
+        changes = add_changes(graph, log, history, config.coupling, config.agents)
+        trends = trend_inputs(graph, log, history, changes, root=root, config=config, defs=defs, cache_dir=cache_dir)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends

@@ -7,7 +7,10 @@ observed, see ``ingest.cochange``) into ``graph.changes.TrendInputs``:
   by commit time): non-merge commits, agent-assisted ones, and the humans on
   them, for the repository and for each component (a commit counts for a
   component when it touches one of the component's files at HEAD);
-* **knowledge snapshots** at each period's end, produced lazily by replaying
+* **knowledge snapshots** at the end of each of the last ``[trends]
+  knowledge_periods`` periods and, before them, of each year's last period
+  (the truck factor over a long history costs a snapshot per period), produced
+  lazily by replaying
   the commits oldest first with the rules of ``ingest.history`` (adds and
   deliveries by humans, deliveries by anyone as AC, review credit for humans
   on a commit's co-author/reviewer trailers, markers and an agent's
@@ -37,7 +40,7 @@ import hashlib
 import json
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -75,6 +78,7 @@ class _Context:
     components: ComponentMap
     excluded: pathspec.PathSpec
     inactive_days: int
+    snapshot_periods: set[int] = field(default_factory=set)  # indexes into period_names that get a knowledge snapshot
 
 
 def _periods(log: ChangeLog, period: str) -> tuple[list[str], list[int]]:
@@ -90,6 +94,16 @@ def _periods(log: ChangeLog, period: str) -> tuple[list[str], list[int]]:
     for i in range(len(log)):
         commit_period.append(-1 if log.merge[i] else min(bisect_right(ends, log.committed[i]), len(names) - 1))
     return names, commit_period
+
+
+def _snapshot_periods(names: list[str], recent: int) -> set[int]:
+    """The last ``recent`` periods, and before them the last period of each year (truck factors cost a snapshot each)."""
+    first_recent = max(0, len(names) - recent)
+    out = set(range(first_recent, len(names)))
+    for i in range(first_recent):
+        if i + 1 == len(names) or names[i + 1][:4] != names[i][:4]:
+            out.add(i)
+    return out
 
 
 def _activity(ctx: _Context) -> list[PeriodActivity]:
@@ -197,6 +211,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         rec = per_path[h] = [0, 0, 0]
                     rec[REVIEWS] += 1
                 dirty.add(path)
+        if p not in ctx.snapshot_periods:
+            continue  # an older period that is not a year's last: its changes wait for the next snapshot
         changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]] = {}
         for path in dirty:
             if path not in present:
@@ -427,6 +443,7 @@ def trend_inputs(graph: RepoGraph, log: ChangeLog, history: History, changes: Ch
         log, changes, history, names, commit_period, ComponentMap(list(defs)),
         pathspec.PathSpec.from_lines("gitwildmatch", config.ingest.exclude), config.thresholds.inactive_days,
     )
+    ctx.snapshot_periods = _snapshot_periods(names, settings.knowledge_periods)
     activity = _activity(ctx)
     samples = _samples(ctx, graph, root, settings, config, defs, cache_dir, notes)
     return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes)
