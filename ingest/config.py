@@ -40,6 +40,7 @@ Example::
 
     [trends]
     period = "quarter"                                  # month | quarter | year
+    knowledge_periods = 20                              # the last periods with truck factors
     samples = 4                                         # the last periods that get new couplings and cycles
 
     [agents]
