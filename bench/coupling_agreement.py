@@ -43,7 +43,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from itertools import combinations
 from pathlib import Path
 
 from cairn.api.services import ingest_into_store

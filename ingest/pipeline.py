@@ -196,7 +196,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         summary.notes.extend(graph.repository.get("history_notes") or [])
         notify("change coupling and trends", 0, 1)
         changes = add_changes(graph, log, history, config.coupling, config.agents)
-        trends = trend_inputs(graph, log, history, changes, root=root, config=config, defs=defs, cache_dir=cache_dir)
+        trends = trend_inputs(graph, log, history, changes, config=config, defs=defs, cache_dir=cache_dir)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends

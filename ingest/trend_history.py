@@ -48,7 +48,8 @@ import pathspec
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import (
-    CodeSample, KnowledgeSnapshot, PeriodActivity, ScopeActivity, TrendSettings, next_period, period_end, period_of,
+    CodeSample, KnowledgeSnapshot, PeriodActivity, ScopeActivity, TrendInputs, TrendSettings, next_period, period_end,
+    period_of,
 )
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.cochange import DAY, ChangeLog, ChangeResult
@@ -342,8 +343,9 @@ def _save_samples(cache_dir: Path | None, entries: dict[str, dict]) -> str | Non
     return None
 
 
-def _samples(ctx: _Context, graph: RepoGraph, root: Path, settings: TrendSettings, config: CairnConfig,
-             defs: list[ComponentDef], cache_dir: Path | None, notes: list[str]) -> list[CodeSample]:
+def _samples(ctx: _Context, graph: RepoGraph, settings: TrendSettings, config: CairnConfig,
+             defs: list[ComponentDef], cache_dir: Path | None) -> list[CodeSample]:
+    """The sample commits of the recent periods, with their dependencies when already cached (HEAD's: the graph's)."""
     names = ctx.period_names
     if not names:
         return []
@@ -416,7 +418,8 @@ def extract_samples(root: Path, commits: list[str], defs: list[ComponentDef], co
     return out, notes
 
 
-def extract_samples_of(graph: RepoGraph, commits: list[str], cache_dir: Path | None):
+def extract_samples_of(graph: RepoGraph, commits: list[str],
+                       cache_dir: Path | None) -> tuple[dict[str, dict[tuple[str, str], list[str]]], list[str]]:
     """``extract_samples`` for a stored repository: its checkout, components and ingest settings as stored."""
     repo = graph.repository
     root = Path(str(repo.get("path") or "")) if repo is not None else None
@@ -429,11 +432,9 @@ def extract_samples_of(graph: RepoGraph, commits: list[str], cache_dir: Path | N
     return extract_samples(root, commits, defs, config, cache_dir)
 
 
-def trend_inputs(graph: RepoGraph, log: ChangeLog, history: History, changes: ChangeResult, *, root: Path,
-                 config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None):
+def trend_inputs(graph: RepoGraph, log: ChangeLog, history: History, changes: ChangeResult, *,
+                 config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None) -> TrendInputs:
     """The ``TrendInputs`` for ``queries.trends`` (see the module docstring)."""
-    from cairn.graph.changes import TrendInputs
-
     settings = config.trends
     names, commit_period = _periods(log, settings.period)
     notes: list[str] = []
@@ -445,5 +446,5 @@ def trend_inputs(graph: RepoGraph, log: ChangeLog, history: History, changes: Ch
     )
     ctx.snapshot_periods = _snapshot_periods(names, settings.knowledge_periods)
     activity = _activity(ctx)
-    samples = _samples(ctx, graph, root, settings, config, defs, cache_dir, notes)
+    samples = _samples(ctx, graph, settings, config, defs, cache_dir)
     return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cairn.api.services import ingest_into_store
+from cairn.api.change_service import trends_report
+from cairn.api.services import cache_dir_for, ingest_into_store
 from cairn.graph.store import open_store
 from cairn.queries.agents import agents
 from cairn.queries.coupling import coupling
@@ -14,24 +15,20 @@ from change_fixtures import build_agents, build_coupled
 pytestmark = pytest.mark.neo4j
 
 
-@pytest.fixture(scope="module")
-def repos(tmp_path_factory):
-    base = tmp_path_factory.mktemp("changes-neo4j")
-    build_coupled(base / "coupled")
-    build_agents(base / "agents")
-    embedded = open_store(str(base / "store"))
+def test_co_changes_and_periods_round_trip_and_answer_cypher(tmp_path, neo4j_store, monkeypatch):
+    monkeypatch.setenv("CAIRN_CACHE_DIR", str(tmp_path / "cache"))  # both stores see the same (empty) caches
+    build_coupled(tmp_path / "coupled")
+    build_agents(tmp_path / "agents")
+    embedded = open_store(str(tmp_path / "store"))
     for name in ("coupled", "agents"):
-        ingest_into_store(embedded, base / name)
-    return base, embedded
-
-
-def test_co_changes_and_periods_round_trip_and_answer_cypher(repos, neo4j_store):
-    base, embedded = repos
-    for name in ("coupled", "agents"):
-        ingest_into_store(neo4j_store, base / name)
+        ingest_into_store(embedded, tmp_path / name)
+        ingest_into_store(neo4j_store, tmp_path / name)
     assert coupling(neo4j_store.load("coupled")) == coupling(embedded.load("coupled"))
     assert trends(neo4j_store.load("agents")) == trends(embedded.load("agents"))
     assert agents(neo4j_store.load("agents")) == agents(embedded.load("agents"))
+    full = trends_report(neo4j_store.load("agents"), cache_dir=cache_dir_for(neo4j_store))
+    assert full == trends_report(embedded.load("agents"), cache_dir=cache_dir_for(embedded))
+    assert [p["new_couplings"] for p in full["periods"]] == [None, 1, 1]
     rows = neo4j_store.cypher(
         "MATCH (a:File {_repo: $repo})-[r:CO_CHANGES]->(b:File) WHERE NOT r.imports "
         "RETURN a.path AS a, b.path AS b, r.degree AS degree, r.shared AS shared ORDER BY degree DESC",
