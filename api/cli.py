@@ -11,7 +11,7 @@ import os
 
 import typer
 
-from cairn.api.commands import decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
+from cairn.api.commands import changes, decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
 from cairn.api.common import handle_errors, run_app
 
 app = typer.Typer(
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _commands in (ingest, deps, ownership, people, decisions, query, pr, explore, serve, reviews):
+for _commands in (ingest, deps, ownership, people, decisions, query, pr, explore, changes, serve, reviews):
     _commands.register(app)
 
 for _command in app.registered_commands:

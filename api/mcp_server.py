@@ -3,7 +3,8 @@
 An agent can ask before it writes: which components exist and how risky they
 are, what a component is for and who knows it, which rules and decisions
 apply, whether a diff it is about to propose crosses a boundary, how two parts
-depend on each other, what to read first. Built on the official MCP Python SDK
+depend on each other, what to read first, which files change together, where
+change concentrates, which agents worked where and how all that moved over time. Built on the official MCP Python SDK
 (``mcp.server.mcpserver.MCPServer``); every tool calls the same service as the
 CLI and the HTTP API and returns the same JSON. A ``CairnError`` (an unknown
 name, a malformed diff, an empty store) comes back as a tool error with its
@@ -24,7 +25,7 @@ from typing import Any, Callable, TypeVar
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
-from cairn.api.services import reads
+from cairn.api.services import changes_over_time, reads
 from cairn.api.services.changes import pr_check_diff as check_diff
 from cairn.api.services.checks import check_boundaries
 from cairn.api.services.workspace import Workspace
@@ -142,6 +143,32 @@ def build_server(store_location: str, repo: str | None = None, cypher_limits: Cy
     def reading_list(component: str | None = None, repository: str | None = None) -> dict[str, Any]:
         """What to read first about the repository (or one component): decisions in force, central modules, people."""
         return reads.reading_list(ws, repository, component)
+
+    @tool
+    def change_coupling(path: str | None = None, component: str | None = None, repository: str | None = None) -> dict[str, Any]:
+        """Files that usually change together with `path` (or within `component`), from git history: degree, shared
+        commits, and whether an import connects them. Before editing a file, check its partners: `imports: false`
+        means hidden coupling that reading imports will not show."""
+        return changes_over_time.coupling(ws, repository, path=path, component=component)
+
+    @tool
+    def hotspots(since: str | None = None, component: str | None = None, limit: int = 20,
+                 repository: str | None = None) -> dict[str, Any]:
+        """Files where change concentrates (changes × lines, optionally since a YYYY-MM-DD date), with the component's
+        truck factor and the file's top knowledge holder."""
+        return changes_over_time.hotspots(ws, repository, since=since, component=component, limit=limit)
+
+    @tool
+    def agent_inventory(component: str | None = None, repository: str | None = None) -> dict[str, Any]:
+        """Coding agents that worked on the repository: their commits, the components they changed, the humans who
+        shepherded them, and each component's recent agent-assisted share."""
+        return changes_over_time.agents(ws, repository, component=component)
+
+    @tool
+    def trends(period: str | None = None, component: str | None = None, repository: str | None = None) -> dict[str, Any]:
+        """Per period (month, quarter or year): commits, agent share, active humans, truck factors at the period's end,
+        new component couplings and cycles, and how many came from agent-assisted work."""
+        return changes_over_time.trends(ws, repository, period=period, component=component)
 
     return server
 

@@ -22,6 +22,8 @@ Person             id                  canonical identity; kind human/bot/agent
 Team               name                from CODEOWNERS
 Decision           path                an ADR, keyed by path (numbers repeat in practice)
 Rule               id                  a boundary rule from cairn.toml or a Decision
+Period             period              ``2024-Q1``, ``2024-03`` or ``2024``: activity, agent
+                                       share, truck factors and new couplings then
 =================  ==================  ==============================================
 
 Modules and files are kept apart on purpose: the dependency graph speaks in the
@@ -31,7 +33,9 @@ per file, for every source language, imported or not.
 Edge types: IMPORTS (Module -> Module/ExternalPackage), PART_OF (Module/File ->
 Component), DEPENDS_ON (Component -> Component, derived), KNOWS (Person -> File),
 OWNS (Person/Team -> File/Component, declared by CODEOWNERS), GOVERNS (Decision ->
-Component), SUPERSEDES / AMENDS (Decision -> Decision), DECLARED_BY (Rule -> Decision).
+Component), SUPERSEDES / AMENDS (Decision -> Decision), DECLARED_BY (Rule -> Decision),
+CO_CHANGES (File -> File, Component -> Component: change coupling from history, with
+``degree`` and ``shared``; stored once per pair, from the smaller key to the larger).
 An edge is identified by (type, source, target): there is at most one of each.
 """
 
@@ -52,6 +56,7 @@ class Label(str, Enum):
     TEAM = "Team"
     DECISION = "Decision"
     RULE = "Rule"
+    PERIOD = "Period"
 
 
 class Rel(str, Enum):
@@ -64,6 +69,7 @@ class Rel(str, Enum):
     SUPERSEDES = "SUPERSEDES"
     AMENDS = "AMENDS"
     DECLARED_BY = "DECLARED_BY"
+    CO_CHANGES = "CO_CHANGES"
 
 
 #: The property that holds each label's key (besides ``repo``).
@@ -77,6 +83,7 @@ KEY_PROPERTY: dict[Label, str] = {
     Label.TEAM: "name",
     Label.DECISION: "path",
     Label.RULE: "id",
+    Label.PERIOD: "period",
 }
 
 # Import kinds, from strongest to weakest: an edge carrying several kinds of

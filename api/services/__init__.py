@@ -10,6 +10,8 @@ and call the analyses (``queries``) and the readers (``ingest``):
 * ``reads`` — every read: components, cards, dependencies, bus factor, the knowledge map,
   decisions, rules, paths, search, reading list, central modules, Cypher;
 * ``checks`` — the boundary check with its baseline;
+* ``changes_over_time`` — change coupling, hotspots, the agent inventory, trends
+  (and the trend periods stored at ingest);
 * ``changes`` — the PR check on a checkout, on refs of a registered
   checkout, or on a diff, and matching a forge event to a repository;
 * ``posting`` — the PR check posted where reviews happen: ``--post
