@@ -174,6 +174,17 @@ def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dic
     return gone, notes
 
 
+def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
+    """The fields every person row carries about whether they are still around.
+
+    ``active`` (False when gone), ``gone`` (``"departed"``, ``"inactive"``,
+    ``"leaving"`` or None; ``reason`` as ``gone_people`` or ``--leaving`` gives
+    it) and ``last_active`` (ISO time, None when unknown), so every interface
+    can say "left" or "inactive since 2023-04" from one definition.
+    """
+    return {"active": reason is None, "gone": reason, "last_active": person.get("last_active") if person is not None else None}
+
+
 def _load(graph: RepoGraph) -> _Knowledge:
     files = sorted(n.key for n in graph.of_label(Label.FILE))
     component_of = {n.key: n.get("component") for n in graph.of_label(Label.FILE)}
@@ -231,7 +242,7 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
             authored[p] = authored.get(p, 0) + 1
     holders = [
         {"person": people[p].name, "id": people[p].node.key, "files_authored": n,
-         "share": round(n / len(files), 4), "active": p not in gone}
+         "share": round(n / len(files), 4), **presence(people[p].node, "leaving" if p in leaving else people[p].gone_reason)}
         for p, n in sorted(authored.items(), key=lambda item: (-item[1], people[item[0]].name, item[0]))
     ]
     t = knowledge.thresholds
@@ -322,9 +333,8 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
         node = info.node
         people.append({
             "id": node.key, "name": info.name, "kind": node.get("kind"), "aliases": list(node.get("aliases") or []),
-            "last_active": node.get("last_active"), "commits": int(node.get("commits") or 0),
-            "active": pid not in leaving_ids and info.gone_reason is None,
-            "gone": "leaving" if pid in leaving_ids else info.gone_reason,
+            "commits": int(node.get("commits") or 0),
+            **presence(node, "leaving" if pid in leaving_ids else info.gone_reason),
         })
     return {"repository": repository, "components": out_components, "people": people}
 
