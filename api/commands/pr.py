@@ -7,10 +7,14 @@ from typing import Optional
 
 import typer
 
-from cairn.api.common import EXIT_BLOCKING, CairnError, OutputFormat, StoreOption, opened_workspace, print_json
+from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, console, opened_workspace, print_json
+from cairn.api.formats import JSON, MARKDOWN, SARIF, TABLE, formats
 from cairn.api.render.pr_comment import pr_markdown
+from cairn.api.render.pr_table import pr_table
 from cairn.api.render.sarif import sarif_report
 from cairn.api.services.changes import pr_check_checkout
+
+PrCheckFormat = formats("pr-check", JSON, TABLE, MARKDOWN, SARIF)
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +27,7 @@ def pr_check(
     head: str = typer.Option(..., "--head", help="The branch or commit of the change"),
     store: Optional[str] = StoreOption,
     description_file: Optional[Path] = typer.Option(None, "--description-file", help="The PR description (for rationale and agent markers)"),
-    format: OutputFormat = typer.Option(OutputFormat.markdown, "--format", help="json, markdown or sarif"),
+    format: PrCheckFormat = MARKDOWN,
 ) -> None:
     """Check what a change from BASE to HEAD introduces: new violations, couplings, cycles, knowledge risk, reviewers.
 
@@ -35,12 +39,15 @@ def pr_check(
             description = description_file.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise CairnError(f"{description_file}: cannot read ({exc.strerror})") from None
-    with opened_workspace(store) as ws:
+    with opened_workspace(store, create=True) as ws:  # a checkout the store does not know yet is ingested first
         report = pr_check_checkout(ws, repo, base, head, description=description)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(report.to_json())
-    elif format is OutputFormat.sarif:
+    elif format is SARIF:
         print_json(sarif_report(report.findings, tool_rules=None))
+    elif format is TABLE:
+        for part in pr_table(report):
+            console.print(part, highlight=False)
     else:
         typer.echo(pr_markdown(report), nl=False)
     if report.blocking:
