@@ -38,10 +38,11 @@ def adrs(
         return
     if data["decisions"]:
         rows = []
+        numbers = {d["path"]: d["number"] for d in data["decisions"]}
         for d in data["decisions"]:
             status = d["status"] or ""
             if d["superseded_by"]:
-                status += " by " + ", ".join(Path(p).name for p in d["superseded_by"])
+                status += " by " + ", ".join(f"#{numbers[p]}" if numbers.get(p) is not None else Path(p).name for p in d["superseded_by"])
             rows.append(("" if d["number"] is None else str(d["number"]), (d["title"] or Path(d["path"]).stem) + "\n" + d["path"],
                          status, d["date"] or "", ", ".join(d["components"]), ", ".join(d["rules"])))
         console.print(table(f"{repo}: {count(len(rows), 'decision')}", ["#", ("decision", IDENTIFIER), "status", "date", "components",

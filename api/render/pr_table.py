@@ -24,7 +24,7 @@ INTERNAL_EDGES_SHOWN = 20
 def pr_table(report: PRReport) -> Iterator[RenderableType]:
     """What ``cairn pr-check --format table`` prints, one renderable after the other."""
     verdict = report.verdict.value
-    refs = f" ({report.base or '?'} → {report.head or '?'})" if report.base or report.head else ""
+    refs = f" ({_short(report.base)} → {_short(report.head)})" if report.base or report.head else ""
     yield Text.assemble("Cairn PR check: ", (verdict, VERDICT_STYLE.get(verdict, "")),
                         f"{refs}, {count(len(report.changed_files), 'changed file')}")
     if report.agent.detected:
@@ -32,13 +32,15 @@ def pr_table(report: PRReport) -> Iterator[RenderableType]:
         if not report.rationale.present:
             yield literal("no rationale and no decision referenced: boundary and knowledge-risk findings were raised one step")
     if report.findings:
-        rows = []
+        rows, reasons = [], []
         for f in sorted(report.findings, key=lambda f: (-f.severity.rank, f.rule)):
             where = (f.file + (f":{f.line}" if f.line else "")) if f.file else ""
             evidence = f"{f.source}\n→ {f.target}" if f.source and f.target else ""
-            rows.append((f.severity.value, f.rule, where, evidence, f.message))
+            rows.append((f.severity.value, f.rule, where, evidence))
+            reasons.append(Text.assemble((f"{f.rule}: ", "dim"), f.message))
         yield table(f"{count(len(rows), 'finding')}", ["severity", ("rule", IDENTIFIER), ("where", IDENTIFIER),
-                                                       ("import", IDENTIFIER), "why"], rows)
+                                                       ("import", IDENTIFIER)], rows)
+        yield from reasons
     else:
         yield literal("no new boundary violations, couplings or cycles")
     if report.touched_components:
@@ -64,3 +66,10 @@ def pr_table(report: PRReport) -> Iterator[RenderableType]:
         yield literal("new standard-library imports: " + ", ".join(stdlib))
     reviewers = ", ".join(report.suggested_reviewers)
     yield literal("suggested reviewers: " + (reviewers or "no human knowledge holder found for the touched components"))
+
+
+def _short(ref: str | None) -> str:
+    """A commit id as ``git log --oneline`` shows it; a branch name as it is."""
+    if not ref:
+        return "?"
+    return ref[:12] if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref) else ref

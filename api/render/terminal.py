@@ -27,6 +27,7 @@ __all__ = ["IDENTIFIER", "NUMBER", "count", "escape", "gone_mark", "gone_reason"
 IDENTIFIER = "identifier"  # a name or path: kept whole while anything else can give way, folded (never cut) when it must
 NUMBER = "number"  # right-aligned, never wrapped
 TEXT = "text"  # prose and lists: wrapped at spaces first
+READABLE = 20  # identifiers keep this much before a long word elsewhere has to fold
 NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
 
 
@@ -56,8 +57,9 @@ class FittedTable:
     Rich shrinks the widest columns first and cuts words short with "…", so a
     path or a module name is the first thing lost on an 80-column terminal.
     Here lists and prose give way first (wrapped at spaces, down to their
-    longest word), then identifiers (folded onto the next line, never cut),
-    then anything but numbers down to ``NARROWEST``.
+    longest word), then identifiers down to ``READABLE`` (folded onto the next
+    line, never cut), then long words in prose, then anything but numbers down
+    to ``NARROWEST``.
     """
 
     def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[Text]], *, show_header: bool = True):
@@ -75,10 +77,12 @@ class FittedTable:
             return None
         widths = list(want)
         longest_word = [max([_longest_word(r[i].plain) for r in self.rows] + [_longest_word(headers[i])]) for i in range(len(self.columns))]
-        stages = [
-            {i: min(want[i], max(longest_word[i], NARROWEST)) for i, (_, kind) in enumerate(self.columns) if kind == TEXT},
-            {i: min(want[i], NARROWEST) for i, (_, kind) in enumerate(self.columns) if kind == IDENTIFIER},
-            {i: min(want[i], NARROWEST) for i, (_, kind) in enumerate(self.columns) if kind == TEXT},
+        kinds = [kind for _, kind in self.columns]
+        stages = [  # who gives way first, and down to what
+            {i: min(want[i], max(longest_word[i], NARROWEST)) for i, kind in enumerate(kinds) if kind == TEXT},
+            {i: min(want[i], READABLE) for i, kind in enumerate(kinds) if kind == IDENTIFIER},
+            {i: min(want[i], NARROWEST) for i, kind in enumerate(kinds) if kind == TEXT},
+            {i: min(want[i], NARROWEST) for i, kind in enumerate(kinds) if kind == IDENTIFIER},
         ]
         for floors in stages:
             while sum(widths) > room:
