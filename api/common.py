@@ -18,6 +18,7 @@ from typing import Any, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cairn.api.bootstrap import existing_store_location, open_store, store_location
 from cairn.api.services.workspace import Workspace
@@ -106,7 +107,7 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
         if debug:
             raise
         err_console.print(
-            f"[bold red]error:[/] {type(exc).__name__}: {exc} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
+            f"[bold red]error:[/] {type(exc).__name__}: {escape(str(exc))} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
             highlight=False,
             soft_wrap=True,
         )
@@ -114,4 +115,4 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
 
 
 def _print_error(exc: CairnError) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)

@@ -201,6 +201,8 @@ def test_help_and_tables_show_brackets_and_dunder_names_as_written(odd):
     assert "core[x]" in ok(cairn("search", "core", cwd=root))
     checked = cairn("check", cwd=root)
     assert checked.returncode == 0 and "core[x]" not in checked.stderr
+    unknown = cairn("explore", "core[y]", cwd=root)  # errors quote names as written too
+    assert unknown.returncode == 2 and unknown.stderr.startswith("error: no component named 'core[y]' in repository odd")
     markdown = ok(cairn("reading-list", "--format", "markdown", cwd=root))
     assert "`src/odd/core/__init__.py`" in markdown and r"Ada \[x\] Lovelace" in markdown
     assert r"[Keep \[x\] markers out of \_\_init\_\_ files](<docs/adr/0001-x-markers.md>)" in markdown
