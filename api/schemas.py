@@ -155,7 +155,8 @@ class ComponentCard(BaseModel):
     modules: list[ModuleRef]
     depends_on: list[ComponentDependency]
     used_by: list[ComponentDependency]
-    external_packages: list[ExternalUse]
+    external_packages: list[ExternalUse] = Field(description="Third-party packages its modules import")
+    standard_library: list[ExternalUse] = Field(default_factory=list, description="Standard-library modules its modules import")
     decisions: list[DecisionRef]
     bus_factor: BusFactor
     owners: list[Owner]
@@ -288,6 +289,8 @@ class CypherResult(BaseModel):
 
 class ModuleDependencies(Open):
     modules: list[dict[str, Any]]
+    externals: list[dict[str, Any]] = Field(
+        default_factory=list, description="Imported packages outside the repository: id, name, ecosystem, stdlib (standard library)")
     edges: list[dict[str, Any]]
 
 

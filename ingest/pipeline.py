@@ -52,7 +52,8 @@ class IngestSummary:
     files_by_language: dict[str, int] = field(default_factory=dict)
     modules: int = 0
     edges: int = 0
-    external_packages: int = 0
+    external_packages: int = 0  # third-party: the standard library is counted apart
+    standard_library: int = 0
     components: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     syntax_errors: int = 0
@@ -221,7 +222,9 @@ def ingest_repository(
     summary.skipped = dict(sorted(listing.skipped.items()))
     counts = graph.counts()
     summary.modules = counts.get(Label.MODULE.value, 0)
-    summary.external_packages = counts.get(Label.EXTERNAL.value, 0)
+    stdlib = sum(1 for x in graph.of_label(Label.EXTERNAL) if x.get("stdlib"))
+    summary.external_packages = counts.get(Label.EXTERNAL.value, 0) - stdlib
+    summary.standard_library = stdlib
     summary.edges = counts.get(Rel.IMPORTS.value, 0)
     summary.components = counts.get(Label.COMPONENT.value, 0)
     summary.people = counts.get(Label.PERSON.value, 0)

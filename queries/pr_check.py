@@ -83,10 +83,12 @@ class NewEdge:
     source_component: str | None
     target_component: str | None
     external: bool
+    stdlib: bool = False  # an external target that is the language's standard library
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "kind": self.kind, "file": self.file, "lines": list(self.lines),
-                "source_component": self.source_component, "target_component": self.target_component, "external": self.external}
+                "source_component": self.source_component, "target_component": self.target_component, "external": self.external,
+                "stdlib": self.stdlib}
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,8 @@ def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[t
         s_id = ids.get(e.source) or ids.setdefault(e.source, module_id(src))
         t_id = ids.get(e.target) or ids.setdefault(e.target, module_id(tgt))
         out[(s_id, t_id)] = NewEdge(s_id, t_id, e.props.get("kind"), e.props.get("file"), tuple(e.props.get("lines") or ()),
-                                    src.props.get("component"), tgt.props.get("component"), tgt.label is Label.EXTERNAL)
+                                    src.props.get("component"), tgt.props.get("component"), tgt.label is Label.EXTERNAL,
+                                    tgt.label is Label.EXTERNAL and bool(tgt.props.get("stdlib")))
     return out
 
 
