@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cairn.api.bootstrap import open_store
 from cairn.api.deps import ProblemError, ServiceState
-from cairn.api.routers import components, decisions, explore, health, pr_checks, query, repositories, webhooks
+from cairn.api.routers import briefing, components, decisions, explore, health, pr_checks, query, repositories, webhooks
 from cairn.api.services.about import CAIRN_VERSION
 from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import (
@@ -131,7 +131,7 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
     app.state.cairn = ServiceState(workspace=workspace, token=token or None, webhook_secret=webhook_secret or None)
     _install_error_handlers(app)
     for router in (health.router, repositories.router, components.router, decisions.router, explore.router,
-                   pr_checks.router, webhooks.router, query.router):
+                   briefing.router, pr_checks.router, webhooks.router, query.router):
         app.include_router(router, prefix=API_PREFIX)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
