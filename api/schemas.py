@@ -123,6 +123,7 @@ class Owner(BaseModel):
     owner: str
     name: str
     kind: Literal["person", "team"]
+    handle: str | None = Field(None, description="How CODEOWNERS names the owner (@login, @org/team or an e-mail)")
     component: bool = Field(description="Declared owner of the component as a whole")
     files: int = Field(description="Files of the component it is declared owner of")
 

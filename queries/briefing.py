@@ -39,6 +39,7 @@ from cairn.queries.who_knows import MAX_PATHS, KnowledgeIndex, Scope, check_limi
 
 DESCRIPTION_CHARS = 240
 MAX_INSTRUCTION_FILES = 4
+ASK = 3
 
 
 def briefing(graph: RepoGraph, *, paths: Iterable[str] | None = None, component: str | None = None, limit: int = 5,
@@ -77,12 +78,16 @@ def briefing(graph: RepoGraph, *, paths: Iterable[str] | None = None, component:
     out["components"] = _cut([_component_row(graph, n, files) for n in names], limit, "components", omitted)
     rules, decisions = _rules_and_decisions(graph, names)
     out["rules"] = _cut(rules, limit, "rules", omitted)
+    if not graph.of_label(Label.RULE):
+        notes.append("the repository declares no boundary rules")
+    if not graph.of_label(Label.DECISION):
+        notes.append("the repository has no decision records (ADRs) Cairn could read")
     out["decisions"] = _cut(decisions, limit, "decisions", omitted)
 
     holders = index.holders(files)
     untracked = len(scopes) == 1 and scopes[0].kind == "untracked"
     owners = index.codeowners(scopes[0] if untracked else Scope(".", "directory", files))
-    out["ask"] = people_to_ask(holders, owners, limit=min(limit, 5))
+    out["ask"] = people_to_ask(holders, owners, limit=min(limit, ASK))
     out["codeowners"] = _cut([{"owner": o["owner"], "kind": o["kind"], "files": o["files"]} for o in owners], limit, "codeowners", omitted)
     out["changes_with"] = _changes_with(graph, names, set(files), limit, omitted, notes)
     out["agent_activity"] = _agent_activity(graph, names, limit)
@@ -234,7 +239,8 @@ def _agent_activity(graph: RepoGraph, names: list[str], limit: int) -> dict[str,
         everyone = sorted((p for p in graph.of_label(Label.PERSON) if p.get("kind") == "agent"),
                           key=lambda p: (-(p.get("commits") or 0), p.key))
         out["repository"] = {"agent_commits": commits, "agents": [
-            {"agent": person_name(p, p.key), "commits": p.get("commits"), "last": p.get("last_active")} for p in everyone[:limit]]}
+            {"agent": person_name(p, p.key), "commits": p.get("commits") or None, "last_seen": p.get("last_active")}
+            for p in everyone[:limit]]}
         out["note"] = "this ingest recorded agent work for the repository as a whole, not per component"
     return out
 

@@ -144,7 +144,8 @@ class KnowledgeIndex:
         owners: dict[str, dict[str, Any]] = {}
         for f in scope.files:
             for owner, props in self.owners.get(f, []):
-                entry = owners.setdefault(owner.key, {"owner": _handle(owner), "kind": "team" if owner.label is Label.TEAM else "person",
+                entry = owners.setdefault(owner.key, {"owner": _handle(owner), "id": owner.key,
+                                                      "kind": "team" if owner.label is Label.TEAM else "person",
                                                       "files": 0, "patterns": set()})
                 entry["files"] += 1
                 if props.get("pattern"):
@@ -161,7 +162,7 @@ class KnowledgeIndex:
         for rule in reversed(rules):
             try:
                 if re.match(str(rule.get("regex")), path):
-                    return [{"owner": str(o), "kind": "team" if "/" in str(o) else "person", "files": 0,
+                    return [{"owner": str(o), "id": str(o), "kind": "team" if "/" in str(o) else "person", "files": 0,
                              "patterns": [str(rule.get("pattern"))]} for o in rule.get("owners") or []]
             except re.error:
                 continue
@@ -192,8 +193,11 @@ def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], l
     for owner in owners:
         if len(ask) >= limit:
             break
-        if not any(a["id"] == owner["owner"] for a in ask):
-            ask.append({"person": owner["owner"], "id": owner["owner"], "why": "declared owner (CODEOWNERS)"})
+        same = next((a for a in ask if a["id"] == owner["id"]), None)
+        if same is not None:
+            same["why"] += "; declared owner (CODEOWNERS)"
+        else:
+            ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner (CODEOWNERS)"})
     return ask
 
 
@@ -215,8 +219,8 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if scope.kind == "untracked":
             row["files"] = 0
             row["nearest"] = scope.nearest
-            row["note"] = ("not a source file Cairn tracks; people and component of " +
-                           (f"its directory {scope.nearest}/" if scope.nearest else "no tracked directory above it"))
+            row["note"] = (f"not a source file Cairn tracks: people and component of its directory {scope.nearest}/"
+                           if scope.nearest else "not a source file Cairn tracks, nor in a directory holding one")
         row["components"] = index.components(scope.files)[:limit]
         row["holders"] = holders[:limit]
         if len(holders) > limit:

@@ -65,6 +65,6 @@ def _check_port_free(host: str, port: int) -> None:
 
 def mcp(store: Optional[str] = StoreOption, repo: Optional[str] = RepoOption) -> None:
     """Serve Cairn's read queries to a coding agent as MCP tools over stdio."""
-    from cairn.api.mcp_server import run_stdio
+    from cairn.api.mcp import run_stdio
 
     run_stdio(store_location(store), repo)

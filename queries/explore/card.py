@@ -223,6 +223,7 @@ def _declared_owners(graph: RepoGraph, comp: Node, file_nodes: dict[str, Node]) 
             "owner": owner.key,
             "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
             "kind": "team" if owner.label is Label.TEAM else "person",
+            "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
             "component": False,
             "files": 0,
         })
