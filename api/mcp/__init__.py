@@ -9,7 +9,9 @@ Python SDK (``mcp.server.mcpserver.MCPServer``); every tool calls the same
 service as the CLI and the HTTP API and cuts the answer to fit a small
 context (``shape``).
 
-* ``server`` — the wiring: the server, tool registration, errors;
+* ``server`` — the wiring: the server, its instructions, the tool groups;
+* ``registry`` — how a function becomes a tool (description, one compact
+  answer, errors as tool errors);
 * ``shape`` — compact JSON, top-N lists, pages with a cursor;
 * ``params`` — the parameters tools share;
 * one module per tool group: ``briefing`` (briefing), ``explore``

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from cairn.api.mcp.params import Limit, Repository
+from cairn.api.mcp.registry import Tools
 from cairn.api.mcp.shape import more_hint
 from cairn.api.services import reads
 
-if TYPE_CHECKING:
-    from cairn.api.mcp.server import Tools
 
-
-def register(tool: "Tools") -> None:
+def register(tool: Tools) -> None:
     ws = tool.ws
 
     @tool

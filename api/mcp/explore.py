@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from cairn.api.mcp.params import Component, Cursor, Limit, OptionalComponent, Repository
+from cairn.api.mcp.registry import Tools
 from cairn.api.mcp.shape import more_hint, paged, short, trim
 from cairn.api.services import reads
-
-if TYPE_CHECKING:
-    from cairn.api.mcp.server import Tools
 
 CARD_LISTS = ("modules", "depends_on", "used_by", "external_packages", "decisions", "bus_factor.knowledge_holders",
               "owners", "recent_activity", "agent_instructions")
@@ -46,7 +44,7 @@ def compact_card(card: dict[str, Any], limit: int) -> dict[str, Any]:
     return more_hint(trim(card, CARD_LISTS, limit))
 
 
-def register(tool: "Tools") -> None:
+def register(tool: Tools) -> None:
     ws = tool.ws
 
     @tool

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from cairn.api.mcp.params import Cursor, Limit, OptionalComponent, Repository
+from cairn.api.mcp.registry import Tools
 from cairn.api.mcp.shape import finding, page, paged, trim
 from cairn.api.services import reads
 from cairn.api.services.changes import pr_check_diff as check_diff
 from cairn.api.services.checks import check_boundaries
-
-if TYPE_CHECKING:
-    from cairn.api.mcp.server import Tools
 
 DECISION_FIELDS = ("path", "number", "title", "status", "date", "components", "rules", "supersedes", "superseded_by",
                    "amends", "amended_by")
@@ -86,7 +84,7 @@ def compact_pr_report(report: dict[str, Any], limit: int) -> dict[str, Any]:
     return out
 
 
-def register(tool: "Tools") -> None:
+def register(tool: Tools) -> None:
     ws = tool.ws
 
     @tool

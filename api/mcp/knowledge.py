@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from cairn.api.mcp.params import Cursor, Limit, OptionalComponent, Repository
+from cairn.api.mcp.registry import Tools
 from cairn.api.mcp.shape import more_hint, page, trim
 from cairn.api.services import reads
-
-if TYPE_CHECKING:
-    from cairn.api.mcp.server import Tools
 
 REPOSITORY_FIELDS = ("name", "truck_factor", "truck_factor_people", "human_truck_factor", "human_truck_factor_people",
                      "files", "orphaned_files", "at_risk", "commits", "newest_commit_at", "leaving")
@@ -71,7 +69,7 @@ def compact_bus_factor(report: dict[str, Any], *, component: str | None, limit: 
     return more_hint(out)
 
 
-def register(tool: "Tools") -> None:
+def register(tool: Tools) -> None:
     ws = tool.ws
 
     @tool
