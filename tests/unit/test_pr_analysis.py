@@ -108,3 +108,18 @@ def test_a_non_code_file_touches_its_component():
     docs = (FileChange(ChangeStatus.ADDED, "shop/api/README.md", component="api"),)
     report = analyse(stored, ChangeSet(files=docs, base_graph=stored, head_graph=stored))
     assert [c.name for c in report.touched_components] == ["api"] and report.findings == ()
+
+
+def test_a_new_cycle_is_named_by_the_edge_that_closes_it_not_by_an_old_cycle_beside_it():
+    stored = RepoGraph("loop")
+    stored.add_node(Label.REPOSITORY, "loop", head="base")
+    for comp in ("a", "b", "c", "d"):
+        stored.add_node(Label.COMPONENT, comp, paths=[f"{comp}/**"])
+    for src, dst in (("a", "b"), ("b", "a"), ("b", "c"), ("d", "a")):  # a <-> b is an old cycle
+        stored.add_edge(Rel.DEPENDS_ON, stored.node(Label.COMPONENT, src), stored.node(Label.COMPONENT, dst), count=1)
+    head = copy.deepcopy(stored)
+    head.add_edge(Rel.DEPENDS_ON, head.node(Label.COMPONENT, "c"), head.node(Label.COMPONENT, "d"), count=1)
+    files = (FileChange(ChangeStatus.MODIFIED, "c/x.py", hunks=(LineRange(1, 1),), component="c"),)
+    report = analyse(stored, ChangeSet(files=files, base_graph=stored, head_graph=head, base="base", head="head"))
+    (cycle,) = [f for f in report.findings if f.rule == "cairn/new-cycle"]
+    assert "c -> d -> a -> b -> c" in cycle.message
