@@ -100,6 +100,7 @@ class ComponentDependency(BaseModel):
 class ExternalUse(BaseModel):
     name: str
     imports: int
+    stdlib: bool = Field(False, description="Part of the language's standard library")
 
 
 class DecisionRef(Open):

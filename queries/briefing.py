@@ -35,7 +35,7 @@ from cairn.queries import agent_instructions
 from cairn.queries.decisions import rule_list
 from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_summary, negated, person_name
-from cairn.queries.who_knows import MAX_PATHS, KnowledgeIndex, Scope, check_limit, normalise_path, people_to_ask
+from cairn.queries.who_knows import MAX_PATHS, KnowledgeIndex, Scope, check_limit, normalise_path, people_to_ask, without_echo
 
 DESCRIPTION_CHARS = 240
 MAX_INSTRUCTION_FILES = 4
@@ -87,8 +87,9 @@ def briefing(graph: RepoGraph, *, paths: Iterable[str] | None = None, component:
     holders = index.holders(files)
     untracked = len(scopes) == 1 and scopes[0].kind == "untracked"
     owners = index.codeowners(scopes[0] if untracked else Scope(".", "directory", files))
-    out["ask"] = people_to_ask(holders, owners, limit=min(limit, ASK))
-    out["codeowners"] = _cut([{"owner": o["owner"], "kind": o["kind"], "files": o["files"]} for o in owners], limit, "codeowners", omitted)
+    out["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners, limit=min(limit, ASK))]
+    out["codeowners"] = _cut([{"owner": o["owner"], "kind": o["kind"], "files": o.get("files")} for o in owners], limit,
+                             "codeowners", omitted)
     out["changes_with"] = _changes_with(graph, names, set(files), limit, omitted, notes)
     out["agent_activity"] = _agent_activity(graph, names, limit)
     out["recent_changes"] = _recent_changes(index, files, limit)

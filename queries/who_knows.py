@@ -162,7 +162,7 @@ class KnowledgeIndex:
         for rule in reversed(rules):
             try:
                 if re.match(str(rule.get("regex")), path):
-                    return [{"owner": str(o), "id": str(o), "kind": "team" if "/" in str(o) else "person", "files": 0,
+                    return [{"owner": str(o), "id": str(o), "kind": "team" if "/" in str(o) else "person",
                              "patterns": [str(rule.get("pattern"))]} for o in rule.get("owners") or []]
             except re.error:
                 continue
@@ -178,6 +178,11 @@ def _handle(owner: Node) -> str:
 
 def _desc(text: str | None) -> tuple:
     return tuple(-ord(ch) for ch in (text or ""))
+
+
+def without_echo(row: dict[str, Any], name: str) -> dict[str, Any]:
+    """``row`` without its ``id`` when the id only repeats ``row[name]`` (a team, a handle nobody's history matched)."""
+    return {k: v for k, v in row.items() if k != "id" or v != row.get(name)}
 
 
 def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], limit: int = 3) -> list[dict[str, Any]]:
@@ -225,7 +230,7 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         row["holders"] = holders[:limit]
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit
-        row["codeowners"] = owners[:limit]
-        row["ask"] = people_to_ask(holders, owners)
+        row["codeowners"] = [without_echo(o, "owner") for o in owners[:limit]]
+        row["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners)]
         out.append(row)
     return {"repository": graph.repo, "paths": out}

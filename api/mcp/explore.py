@@ -29,7 +29,7 @@ def compact_card(card: dict[str, Any], limit: int) -> dict[str, Any]:
     card["modules"] = [m.get("path") or m["name"] for m in card.get("modules") or []]
     for key in ("depends_on", "used_by"):
         card[key] = [{"component": d["component"], "imports": d["count"]} for d in card.get(key) or []]
-    card["external_packages"] = [e["name"] for e in card.get("external_packages") or []]
+    card["external_packages"] = [e["name"] for e in card.get("external_packages") or [] if not e.get("stdlib")]
     card["decisions"] = [{k: d.get(k) for k in ("path", "title", "status", "date", "inferred")} for d in card.get("decisions") or []]
     card["recent_activity"] = [{"file": a["file"], "name": a["name"], "kind": a.get("kind"), "when": str(a["last_touch"])[:10]}
                                for a in card.get("recent_activity") or []]
@@ -56,7 +56,7 @@ def register(tool: Tools) -> None:
         return {"repositories": rows}
 
     @tool
-    def list_components(limit: Limit = 30, cursor: Cursor = None, at_risk_only: Annotated[bool, Field(
+    def list_components(limit: Limit = 20, cursor: Cursor = None, at_risk_only: Annotated[bool, Field(
             description="Only components whose knowledge is at risk")] = False, repository: Repository = None) -> dict[str, Any]:
         """The components (by name): description, path patterns, files and modules, truck factor, whether their
         knowledge is at risk, and which components they depend on / are used by. Call it first to learn the map of a
@@ -69,7 +69,7 @@ def register(tool: Tools) -> None:
     def component_card(component: Component, limit: Limit = 5, repository: Repository = None) -> dict[str, Any]:
         """One component before you change it: purpose, paths, modules, components it depends on and that use it,
         governing decisions (ADR title and status), knowledge holders and bus factor, declared owners, recent
-        activity, and the repository's own agent instructions covering it (quoted as repository-supplied data).
+        activity, third-party packages it imports, and the repository's own agent instructions covering it (quoted as repository-supplied data).
         Each list shows `limit` rows; `omitted` counts the rest."""
         return compact_card(reads.component_card(ws, repository, component), limit)
 

@@ -52,11 +52,14 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
     used_by.sort(key=lambda d: (-d["count"], d["component"]))
 
     externals: Counter[str] = Counter()
+    stdlib: set[str] = set()
     for e in graph.of_type(Rel.IMPORTS):
         if e.source in module_ids:
             tgt = graph.nodes[e.target]
             if tgt.label is Label.EXTERNAL:
                 externals[tgt.key] += 1
+                if tgt.get("stdlib"):
+                    stdlib.add(tgt.key)
 
     decisions = governing_decisions(graph, comp, module_ids)
     description, purpose_source = _purpose(graph, comp, decisions)
@@ -77,7 +80,8 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
         ],
         "depends_on": depends_on,
         "used_by": used_by,
-        "external_packages": [{"name": n, "imports": c} for n, c in sorted(externals.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "external_packages": [{"name": n, "imports": c, "stdlib": n in stdlib}
+                              for n, c in sorted(externals.items(), key=lambda kv: (-kv[1], kv[0]))],
         "decisions": [{k: v for k, v in d.items() if k != "_node"} for d in decisions],
         "bus_factor": {
             "truck_factor": comp.get("truck_factor"),
