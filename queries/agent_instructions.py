@@ -10,8 +10,9 @@ Which files apply:
   the top covers every component, a nested one the components under or around
   its directory, a file with globs the components with matching files);
 * to paths: the files whose directory holds one of the paths (the top holds
-  every path), and the files whose globs match one (globs are relative to the
-  file's directory).
+  every path) or lies inside one (a directory asked about), except that a
+  file with globs applies only when a glob matches one of the paths or of the
+  files they stand for (globs are relative to the file's directory).
 
 Top-level files come first, then deeper ones: the order in which an agent
 reads them, the more specific last.
@@ -43,27 +44,24 @@ def for_components(graph: RepoGraph, names: Iterable[str]) -> list[Node]:
     return sorted((graph.nodes[n] for n in found if n in graph.nodes), key=_order)
 
 
-def for_paths(graph: RepoGraph, paths: Iterable[str]) -> list[Node]:
-    """The instruction files whose location holds one of ``paths``, or whose globs match one."""
+def for_paths(graph: RepoGraph, paths: Iterable[str], files: Iterable[str] = ()) -> list[Node]:
+    """The instruction files for ``paths`` (see the module docstring); ``files`` are the tracked files the paths
+    stand for (a directory's files), for matching globs."""
     paths = [p for p in paths if p]
+    candidates = paths + [f for f in files if f]
     out = []
     for node in graph.of_label(Label.AGENT_INSTRUCTIONS):
         directory = str(node.get("directory") or "")
         base = directory + "/" if directory else ""
-        inside = [p[len(base):] for p in paths if p == directory or p.startswith(base) or p == "."]
-        if not inside:
+        if not any(p == "." or p == directory or p.startswith(base) or directory.startswith(p + "/") for p in paths):
             continue
         globs = [str(g) for g in node.get("globs") or []]
-        if globs and not any(p == "." or pathspec.PathSpec.from_lines("gitwildmatch", globs).match_file(p) or
-                             _is_dir_matching(p, globs) for p in inside):
-            continue
+        if globs:
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", globs)
+            if not any(c.startswith(base) and spec.match_file(c[len(base):]) for c in candidates if c != "."):
+                continue
         out.append(node)
     return sorted(out, key=_order)
-
-
-def _is_dir_matching(directory: str, globs: list[str]) -> bool:
-    """A directory asked about is covered by a glob that names files under it (``src/**/*.ts`` for ``src``)."""
-    return any(g.startswith(directory.rstrip("/") + "/") or g.startswith("**") for g in globs)
 
 
 def headings(text: str, limit: int = 12) -> list[str]:

@@ -94,8 +94,8 @@ def briefing(graph: RepoGraph, *, paths: Iterable[str] | None = None, component:
     out["agent_activity"] = _agent_activity(graph, names, limit)
     out["recent_changes"] = _recent_changes(index, files, limit)
 
-    nodes = agent_instructions.for_components(graph, names) if component else _merge(
-        agent_instructions.for_paths(graph, wanted), agent_instructions.for_components(graph, names))
+    nodes = (agent_instructions.for_components(graph, names) if component
+             else agent_instructions.for_paths(graph, wanted, files))
     shown = nodes if full_text else nodes[:MAX_INSTRUCTION_FILES]
     if len(nodes) > len(shown):
         omitted["instructions"] = len(nodes) - len(shown)
@@ -114,14 +114,6 @@ def _cut(rows: list[dict[str, Any]], limit: int, name: str, omitted: dict[str, i
     if len(rows) > limit:
         omitted[name] = len(rows) - limit
     return rows[:limit]
-
-
-def _merge(*groups: list) -> list:
-    seen: dict[str, Any] = {}
-    for group in groups:
-        for node in group:
-            seen.setdefault(node.id, node)
-    return sorted(seen.values(), key=lambda n: (str(n.get("directory") or "").count("/") + bool(n.get("directory")), n.key))
 
 
 def _short(text: Any) -> str | None:
