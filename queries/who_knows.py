@@ -33,7 +33,7 @@ from cairn.queries.explore.common import as_text, person_name
 from cairn.queries.ownership import file_authors, gone_people
 
 MAX_PATHS = 20
-MAX_LIMIT = 100
+MAX_LIMIT = 200
 
 
 def normalise_path(path: str) -> str:

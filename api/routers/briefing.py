@@ -16,7 +16,7 @@ router = APIRouter(tags=["briefing"])
 RepositoryPath = Annotated[str, PathParam(max_length=300, description="A repository in the store")]
 Paths = Annotated[list[str], Query(alias="path", max_length=20,
                                    description="A file or directory, repository-relative (`.` is the whole repository); repeatable")]
-Limit = Annotated[int, Query(ge=1, le=100, description="Rows per list")]
+Limit = Annotated[int, Query(ge=1, le=200, description="Rows per list")]
 
 
 @router.get("/repositories/{repository}/who-knows", response_model=WhoKnows, responses=READ)
