@@ -6,7 +6,9 @@ and what depends on it, the external packages it uses, the decisions that
 govern it (explicit links first; an inferred link carries the ``confidence``
 ingest gave it, read through ``graph.decisions.GovernsLink``), who holds its
 knowledge (each holder marked ``active`` or gone, by
-``queries.ownership.gone_people``), who declared ownership, and recent activity.
+``queries.ownership.gone_people``), who declared ownership, recent activity,
+and the repository's own instructions to coding agents that cover it (quoted
+as repository-supplied data, an excerpt each; see ``queries.agent_instructions``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from typing import Any
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder
+from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, negated, person_name
 from cairn.queries.ownership import gone_people
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
+CARD_INSTRUCTIONS_CHARS = 400
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -48,11 +52,14 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
     used_by.sort(key=lambda d: (-d["count"], d["component"]))
 
     externals: Counter[str] = Counter()
+    stdlib: set[str] = set()
     for e in graph.of_type(Rel.IMPORTS):
         if e.source in module_ids:
             tgt = graph.nodes[e.target]
             if tgt.label is Label.EXTERNAL:
                 externals[tgt.key] += 1
+                if tgt.get("stdlib"):
+                    stdlib.add(tgt.key)
 
     decisions = governing_decisions(graph, comp, module_ids)
     description, purpose_source = _purpose(graph, comp, decisions)
@@ -73,7 +80,8 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
         ],
         "depends_on": depends_on,
         "used_by": used_by,
-        "external_packages": [{"name": n, "imports": c} for n, c in sorted(externals.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "external_packages": [{"name": n, "imports": c, "stdlib": n in stdlib}
+                              for n, c in sorted(externals.items(), key=lambda kv: (-kv[1], kv[0]))],
         "decisions": [{k: v for k, v in d.items() if k != "_node"} for d in decisions],
         "bus_factor": {
             "truck_factor": comp.get("truck_factor"),
@@ -83,6 +91,8 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
         },
         "owners": _declared_owners(graph, comp, file_nodes),
         "recent_activity": _recent_activity(graph, file_nodes),
+        "agent_instructions": [agent_instructions.quote(n, chars=CARD_INSTRUCTIONS_CHARS)
+                               for n in agent_instructions.for_components(graph, [name])],
     }
 
 
@@ -217,6 +227,7 @@ def _declared_owners(graph: RepoGraph, comp: Node, file_nodes: dict[str, Node]) 
             "owner": owner.key,
             "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
             "kind": "team" if owner.label is Label.TEAM else "person",
+            "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
             "component": False,
             "files": 0,
         })
