@@ -7,7 +7,9 @@ apart: ``stdlib`` on the ExternalPackage node, set at ingest), the decisions tha
 govern it (explicit links first; an inferred link carries the ``confidence``
 ingest gave it, read through ``graph.decisions.GovernsLink``), who holds its
 knowledge (each holder marked ``active`` or ``gone``, by
-``queries.ownership.presence``), who declared ownership, and recent activity.
+``queries.ownership.presence``), who declared ownership, recent activity,
+and the repository's own instructions to coding agents that cover it (quoted
+as repository-supplied data, an excerpt each; see ``queries.agent_instructions``).
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from typing import Any
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder
+from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, negated, person_name
 from cairn.queries.ownership import gone_people, presence
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
+CARD_INSTRUCTIONS_CHARS = 400
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -86,6 +90,8 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
         },
         "owners": _declared_owners(graph, comp, file_nodes),
         "recent_activity": _recent_activity(graph, file_nodes),
+        "agent_instructions": [agent_instructions.quote(n, chars=CARD_INSTRUCTIONS_CHARS)
+                               for n in agent_instructions.for_components(graph, [name])],
     }
 
 
@@ -224,6 +230,7 @@ def _declared_owners(graph: RepoGraph, comp: Node, file_nodes: dict[str, Node]) 
             "owner": owner.key,
             "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
             "kind": "team" if owner.label is Label.TEAM else "person",
+            "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
             "component": False,
             "files": 0,
         })
