@@ -7,6 +7,11 @@ Layout of a store directory (default ``.cairn/``)::
     reviews/<slug>.json   review records kept for a repository across ingests
     locks/<slug>.lock     the repository's writer lock, across processes (``GraphStore.writer_lock``)
     cache/                ingest's parse cache (owned by ingest, not by this module)
+    .gitignore            ``*``: a store inside a checkout never shows in its ``git status``
+
+The ``.gitignore`` is written when the store directory is created, as pytest
+does for ``.pytest_cache``, and added to an existing store that lacks one
+when it is opened or written (a read-only store is left as it is).
 
 Every write goes through ``graph.atomic.write_atomic`` (a temporary file in the
 same directory, fsynced, renamed over the old file; temporaries a killed writer
@@ -34,6 +39,7 @@ from cairn.graph.store import GraphStore, Progress, RepositorySummary
 from cairn.graph.values import json_default
 
 FORMAT_VERSION = 1
+GITIGNORE = b"# Created by Cairn automatically: the store is not part of the repository.\n*\n"
 
 
 def _slug(repo: str) -> str:
@@ -47,6 +53,17 @@ class EmbeddedStore(GraphStore):
         self.location = str(self.root)
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"store {self.root} is a file, not a directory")
+        if self.root.is_dir():
+            self._ignore_in_git()
+
+    def _ignore_in_git(self) -> None:
+        path = self.root / ".gitignore"
+        if path.exists():
+            return
+        try:
+            write_atomic(path, GITIGNORE)
+        except OSError:
+            pass  # a read-only store: reading it must still work
 
     # -- internals ------------------------------------------------------------
     @property
@@ -71,6 +88,7 @@ class EmbeddedStore(GraphStore):
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
+        self._ignore_in_git()
         with open(self.root / ".lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:

@@ -9,9 +9,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.services import changes_over_time as changes
 from cairn.api.services.workspace import Workspace
+
+
+CouplingFormat = formats("coupling", JSON, TABLE)
+HotspotsFormat = formats("hotspots", JSON, TABLE)
+AgentsFormat = formats("agents", JSON, TABLE)
+TrendsFormat = formats("trends", JSON, TABLE)
 
 
 class PeriodOption(str, Enum):
@@ -27,11 +34,8 @@ def register(app: typer.Typer) -> None:
     app.command("trends")(trends)
 
 
-def _run(store: Optional[str], format: OutputFormat, command: str,
-         service: Callable[[Workspace], dict[str, Any]]) -> dict[str, Any] | None:
+def _run(store: Optional[str], format: OutputFormat, service: Callable[[Workspace], dict[str, Any]]) -> dict[str, Any] | None:
     """The report of ``service``; printed as JSON here (None returned), else returned for a table."""
-    if format not in (OutputFormat.json, OutputFormat.table):
-        raise CairnError(f"--format {format.value} is not available for {command} (use json or table)")
     with opened_workspace(store) as ws:
         report = service(ws)
     if format is OutputFormat.json:
@@ -53,10 +57,10 @@ def coupling(
     min_shared: Optional[int] = typer.Option(None, "--min-shared", min=1, help="Raise the minimum shared commits (default 5)"),
     min_degree: Optional[float] = typer.Option(None, "--min-degree", min=0, max=100, help="Raise the minimum degree in % (default 30)"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many file pairs"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: CouplingFormat = TABLE,
 ) -> None:
     """Files (and components) that change together, with code-maat's degree, and whether an import connects them."""
-    report = _run(store, format, "coupling", lambda ws: changes.coupling(
+    report = _run(store, format, lambda ws: changes.coupling(
         ws, repo, component=component, path=path, min_revs=min_revs, min_shared=min_shared, min_degree=min_degree, limit=limit))
     if report is None:
         return
@@ -87,10 +91,10 @@ def hotspots(
     since: Optional[str] = typer.Option(None, "--since", help="Count changes landed on or after this date (YYYY-MM-DD); default: all history"),
     component: Optional[str] = typer.Option(None, "--component", help="Only files of this component"),
     limit: int = typer.Option(20, "--limit", min=1, help="At most this many files"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: HotspotsFormat = TABLE,
 ) -> None:
     """Where change concentrates: changes × lines per file, with the component's truck factor and the top knowledge holder."""
-    report = _run(store, format, "hotspots", lambda ws: changes.hotspots(ws, repo, since=since, component=component, limit=limit))
+    report = _run(store, format, lambda ws: changes.hotspots(ws, repo, since=since, component=component, limit=limit))
     if report is None:
         return
     window = f"since {since}" if since else "all history"
@@ -109,10 +113,10 @@ def agents(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     component: Optional[str] = typer.Option(None, "--component", help="Only agents that changed this component"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: AgentsFormat = TABLE,
 ) -> None:
     """The agent inventory: each coding agent's commits, components and shepherding humans; agent share per component."""
-    report = _run(store, format, "agents", lambda ws: changes.agents(ws, repo, component=component))
+    report = _run(store, format, lambda ws: changes.agents(ws, repo, component=component))
     if report is None:
         return
     table = Table(title=f"{report['repository']}: {report['assisted_commits']} agent-assisted commit(s)", title_justify="left")
@@ -137,10 +141,10 @@ def trends(
     repo: Optional[str] = RepoOption,
     period: Optional[PeriodOption] = typer.Option(None, "--period", help="month, quarter or year (default: as kept at ingest, [trends] period)"),
     component: Optional[str] = typer.Option(None, "--component", help="One component instead of the repository"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: TrendsFormat = TABLE,
 ) -> None:
     """Per period: commits, agent share, active humans, truck factors at the period's end, new couplings and cycles."""
-    report = _run(store, format, "trends", lambda ws: changes.trends(
+    report = _run(store, format, lambda ws: changes.trends(
         ws, repo, period=period.value if period else None, component=component))
     if report is None:
         return

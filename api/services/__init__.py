@@ -8,7 +8,8 @@ and call the analyses (``queries``) and the readers (``ingest``):
 
 * ``workspace`` — the one repository resolution and the one graph cache;
 * ``reads`` — every read: components, cards, dependencies, bus factor, the knowledge map,
-  decisions, rules, paths, search, reading list, central modules, Cypher;
+  decisions, rules, paths, search, reading list, central modules, who knows
+  a path, the briefing before a change, Cypher;
 * ``checks`` — the boundary check with its baseline;
 * ``changes_over_time`` — change coupling, hotspots, the agent inventory, trends
   (and the trend periods stored at ingest);

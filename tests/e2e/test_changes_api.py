@@ -9,7 +9,7 @@ from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from fixtures.changes import build_agents, build_coupled
 from fixtures.explore import LiveServer
-from test_mcp import McpClient, _payload
+from fixtures.mcp_client import McpSession
 
 PROBLEM = "application/problem+json"
 
@@ -91,18 +91,16 @@ def test_openapi_documents_the_four_endpoints(server):
 
 
 def test_mcp_tools(store):
-    c = McpClient("--store", str(store))
+    mcp = McpSession("--store", str(store))
     try:
-        c.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
-        c.notify("notifications/initialized")
-        names = {t["name"] for t in c.request("tools/list")["result"]["tools"]}
-        assert {"change_coupling", "hotspots", "agent_inventory", "trends"} <= names
-        pairs = _payload(c.call("change_coupling", path="a/x.py", repository="coupled"))["pairs"]
+        assert {"change_coupling", "hotspots", "agent_inventory", "trends"} <= set(mcp.tools())
+        pairs = mcp.json("change_coupling", path="a/x.py", repository="coupled")["pairs"]
         assert [(p["a"], p["b"], p["degree"]) for p in pairs] == [("a/x.py", "b/y2.py", 85.7)]
-        assert _payload(c.call("hotspots", limit=1, repository="coupled"))["hotspots"][0]["score"] > 0
-        assert _payload(c.call("agent_inventory", repository="agents"))["assisted_commits"] == 4
-        assert _payload(c.call("trends", period="year", repository="agents"))["periods"][0]["period"] == "2024"
-        error = c.call("trends", period="month", repository="agents")
-        assert error.get("isError") and "re-ingest" in error["content"][0]["text"]
+        assert mcp.json("hotspots", limit=1, repository="coupled")["hotspots"][0]["score"] > 0
+        assert mcp.json("agent_inventory", repository="agents")["assisted_commits"] == 4
+        assert mcp.json("trends", period="year", repository="agents")["periods"][0]["period"] == "2024"
+        latest = mcp.json("trends", limit=2, repository="agents")
+        assert [p["period"] for p in latest["periods"]] == ["2024-Q2", "2024-Q3"] and latest["omitted"] == {"periods": 1}
+        assert "re-ingest" in mcp.error("trends", period="month", repository="agents")
     finally:
-        assert c.close() == 0
+        mcp.close()
