@@ -13,14 +13,13 @@ import pytest
 import yaml
 
 from fixtures.actions_runner import run_composite
+from fixtures.agent_pr import commit_agent_change, commit_shop
 from fixtures.forge_server import ForgeServer
 from fixtures.gitrepo import GitRepo
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = ROOT / "action.yml"
 MARKER = "<!-- cairn-pr-check -->"
-ADA = ("Ada Lovelace", "ada@example.com")
-BOB = ("Bob Builder", "bob@example.com")
 
 _STEP_COMMON = {
     "name": {"type": "string"}, "id": {"type": "string", "pattern": "^[_a-zA-Z][a-zA-Z0-9_-]*$"}, "if": {"type": ["string", "boolean"]},
@@ -99,31 +98,13 @@ def test_action_yml_is_valid_composite_action_metadata():
             jsonschema.validate(bad, ACTION_SCHEMA)
 
 
-CONFIG = """
-[components]
-api = ["shop/api/**"]
-core = ["shop/core/**"]
-
-[[rules]]
-id = "core-stays-pure"
-kind = "forbidden"
-severity = "warn"
-from = ["core"]
-to = ["api"]
-"""
-
 
 @pytest.fixture()
 def pull_request(tmp_path):
     """The checkout actions/checkout leaves (the whole history, the PR's head checked out) and its pull_request event."""
     repo = GitRepo(tmp_path / "workspace")
-    repo.commit({"cairn.toml": CONFIG, "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "",
-                 "shop/api/routes.py": "def price(x):\n    return x\n"}, author=BOB, message="skeleton")
-    repo.commit({"shop/core/rules.py": "RATE = 2\n"}, author=ADA, message="core")
-    base = repo.head()
-    repo.git("checkout", "-q", "-b", "agent-change")
-    head = repo.commit({"shop/core/rules.py": "RATE = 2\nfrom shop.api.routes import price\n"}, author=BOB,
-                       message="use the route helper", trailers=["Co-authored-by: Claude <noreply@anthropic.com>"])
+    base = commit_shop(repo)
+    head = commit_agent_change(repo)
     repo.git("checkout", "-q", "--detach", head)
     event = {"action": "synchronize", "number": 7, "pull_request": {
         "number": 7, "body": "", "user": {"login": "bob"}, "base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "agent-change"}}}

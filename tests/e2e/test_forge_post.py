@@ -11,41 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.agent_pr import BOB, CLAUDE, commit_agent_change, commit_shop
 from fixtures.forge_server import ForgeServer
 from fixtures.gitrepo import GitRepo
 
 CLI = str(Path(sys.executable).parent / "cairn")
-ADA = ("Ada Lovelace", "ada@example.com")
-BOB = ("Bob Builder", "bob@example.com")
-CLAUDE = "Claude <noreply@anthropic.com>"
 MARKER = "<!-- cairn-pr-check -->"
 SLUG = "acme/shop"
-
-CONFIG = """
-[components]
-api = ["shop/api/**"]
-core = ["shop/core/**"]
-
-[[rules]]
-id = "core-stays-pure"
-kind = "forbidden"
-severity = "warn"
-from = ["core"]
-to = ["api"]
-"""
 
 
 @pytest.fixture()
 def agent_pr(tmp_path):
     """Ada alone knows the core; an agent's PR makes the core import the API (a warn rule, raised to block)."""
     repo = GitRepo(tmp_path / "shop")
-    repo.commit({"cairn.toml": CONFIG, "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "",
-                 "shop/api/routes.py": "def price(x):\n    return x\n"}, author=BOB, message="skeleton")
-    repo.commit({"shop/core/rules.py": "RATE = 2\n"}, author=ADA, message="core")
-    base = repo.head()
-    repo.git("checkout", "-q", "-b", "agent-change")
-    head = repo.commit({"shop/core/rules.py": "RATE = 2\nfrom shop.api.routes import price\n"},
-                       author=BOB, message="use the route helper", trailers=[f"Co-authored-by: {CLAUDE}"])
+    base = commit_shop(repo)
+    head = commit_agent_change(repo)
     repo.git("checkout", "-q", "main")
     store = tmp_path / "store"
     proc = subprocess.run([CLI, "ingest", str(repo.root), "--store", str(store)], capture_output=True, text=True)

@@ -15,40 +15,22 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fixtures.agent_pr import commit_agent_change, commit_shop
 from fixtures.forge_server import ForgeServer
 from fixtures.gitrepo import GitRepo
 
 CLI = str(Path(sys.executable).parent / "cairn")
 SECRET = "hook-secret"
 MARKER = "<!-- cairn-pr-check -->"
-ADA = ("Ada Lovelace", "ada@example.com")
-BOB = ("Bob Builder", "bob@example.com")
-CONFIG = """
-[components]
-api = ["shop/api/**"]
-core = ["shop/core/**"]
-
-[[rules]]
-id = "core-stays-pure"
-kind = "forbidden"
-severity = "warn"
-from = ["core"]
-to = ["api"]
-"""
-
 
 @pytest.fixture()
 def registered(tmp_path):
     """GitHub's side (a bare origin holding refs/pull/7/head) and Cairn's registered checkout, which lacks the PR."""
     author = GitRepo(tmp_path / "author")
-    author.commit({"cairn.toml": CONFIG, "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "",
-                   "shop/api/routes.py": "def price(x):\n    return x\n"}, author=BOB, message="skeleton")
-    base = author.commit({"shop/core/rules.py": "RATE = 2\n"}, author=ADA, message="core")
+    base = commit_shop(author)
     origin = tmp_path / "origin.git"
     author.git("clone", "-q", "--bare", str(author.root), str(origin))
-    author.git("checkout", "-q", "-b", "agent-change")
-    head = author.commit({"shop/core/rules.py": "RATE = 2\nfrom shop.api.routes import price\n"}, author=BOB,
-                         message="use the route helper", trailers=["Co-authored-by: Claude <noreply@anthropic.com>"])
+    head = commit_agent_change(author)
     author.git("push", "-q", str(origin), "agent-change:refs/pull/7/head")
     checkout = tmp_path / "shop"
     author.git("clone", "-q", "--no-local", str(origin), str(checkout))
