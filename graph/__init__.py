@@ -2,6 +2,7 @@
 
 ``graph.model`` defines the node and edge vocabulary with their keys;
 ``graph.store`` is the port (the ``GraphStore`` interface) every analysis reads
-through; ``graph.embedded`` and ``graph.neo4j_store`` are its two adapters.
+through; ``graph.sqlite_store`` (the embedded store) and ``graph.neo4j_store`` are its
+two adapters.
 Nothing here imports ``ingest``, ``queries`` or ``api``.
 """

@@ -1,9 +1,16 @@
 """The port: the ``GraphStore`` interface, and how a store is chosen from a location.
 
 Analyses never know which adapter they run on. They ask a store for a
-repository's whole graph (``load``) and compute on it in Python; ingest hands a
-store a freshly built graph (``save``), which replaces that repository's previous
-graph as a whole and leaves every other repository untouched.
+repository's whole graph (``load``) or only the labels and relationship types
+they read (``load_part``) and compute on it in Python; ingest hands a store a
+freshly built graph (``save``), which replaces that repository's previous graph
+as a whole and leaves every other repository untouched.
+
+Derived answers (truck factors, knowledge holders, findings, component lists…)
+can be computed once, at ingest, and kept beside the graph they were computed
+from (``save_answers``); a query then reads one answer (``load_answer``) instead
+of the graph. An answer belongs to one saved version of the graph: a later
+``save`` of that repository makes it unreadable, so a stale answer is never read.
 """
 
 from __future__ import annotations
@@ -12,9 +19,9 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Mapping
 
-from cairn.graph.model import RepoGraph
+from cairn.graph.model import Label, Rel, RepoGraph
 
 DEFAULT_STORE = ".cairn"
 STORE_ENV = "CAIRN_STORE"
@@ -78,6 +85,38 @@ class GraphStore(ABC):
     def load_reviews(self, repo: str) -> list[dict[str, Any]]:
         """The review records kept for ``repo``; empty when there are none."""
 
+    # Partial reads and derived answers ------------------------------------------
+    # The defaults work from ``load`` (and keep no answers), so an adapter that
+    # does not implement them natively still gives the right results.
+    def load_part(self, repo: str, labels: Iterable[Label | str] = (), rels: Iterable[Rel | str] = ()) -> RepoGraph:
+        """Only the nodes with one of ``labels`` and the relationships of one of the types ``rels``.
+
+        A relationship whose end is not among the nodes read is still returned:
+        its ``source``/``target`` ids name the end's label and key. Readers see
+        one saved version, as with ``load``; ``UnknownRepository`` if there is none.
+        """
+        wanted_labels = {Label(label) for label in labels}
+        wanted_rels = {Rel(rel) for rel in rels}
+        whole = self.load(repo)
+        part = RepoGraph(whole.repo)
+        part.nodes = {nid: node for nid, node in whole.nodes.items() if node.label in wanted_labels}
+        part.edges = {key: edge for key, edge in whole.edges.items() if edge.type in wanted_rels}
+        return part
+
+    def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
+        """Keep derived ``answers`` (name -> JSON-able value) for the stored graph of ``repo``.
+
+        They describe the version of the graph this store instance last saved or
+        loaded for ``repo`` (else the stored one): if another save replaced it
+        meanwhile, they are never read. Names not given keep their answers.
+        This default keeps nothing, so ``load_answer`` says None and callers
+        compute from the graph.
+        """
+
+    def load_answer(self, repo: str, name: str) -> Any | None:
+        """The answer ``name`` kept for the stored graph of ``repo``; None when there is none (compute it)."""
+        return None
+
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a read-only Cypher query. Only the Neo4j store can."""
         raise CypherNotSupported(
@@ -133,12 +172,12 @@ def store_location(explicit: str | None = None) -> str:
 
 
 def open_store(location: str | None = None) -> GraphStore:
-    """Open the store at ``location``: a Neo4j URI or an embedded store directory."""
+    """Open the store at ``location``: a Neo4j URI or an embedded (SQLite) store directory."""
     location = store_location(location)
     if is_neo4j_uri(location):
         from cairn.graph.neo4j_store import Neo4jStore
 
         return Neo4jStore.from_uri(location)
-    from cairn.graph.embedded import EmbeddedStore
+    from cairn.graph.sqlite_store import SqliteStore
 
-    return EmbeddedStore(Path(location))
+    return SqliteStore(Path(location))

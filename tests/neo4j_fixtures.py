@@ -33,8 +33,8 @@ from typing import Iterator
 
 import pytest
 
-from cairn.graph.embedded import EmbeddedStore
 from cairn.graph.neo4j_store import Neo4jStore
+from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import GraphStore
 
 SERVER_SCRIPT = Path(__file__).resolve().parent / "neo4j" / "server.sh"
@@ -155,7 +155,7 @@ def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jStore]:
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     if request.param == "embedded":
-        store: GraphStore = EmbeddedStore(tmp_path / "store")
+        store: GraphStore = SqliteStore(tmp_path / "store")
         try:
             yield store
         finally:

@@ -14,7 +14,6 @@ import socket
 
 import pytest
 
-from cairn.graph.embedded import EmbeddedStore, _json_default
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.neo4j_store import (
     CypherQueryError,
@@ -24,7 +23,9 @@ from cairn.graph.neo4j_store import (
     decode_props,
     encode_props,
 )
+from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import StoreError, UnknownRepository, open_store
+from cairn.graph.values import json_default
 
 # -- graphs ----------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ def modules_graph(repo: str, modules: int, imports_per_module: int = 4, generati
 
 def as_stored(props: dict) -> dict:
     """What every store gives back: JSON's view of the values (tuples and sets as lists, dates as ISO text)."""
-    return json.loads(json.dumps(props, default=_json_default))
+    return json.loads(json.dumps(props, default=json_default))
 
 
 def assert_same_graph(loaded: RepoGraph, expected: RepoGraph) -> None:
@@ -162,7 +163,7 @@ def test_an_unstorable_value_is_a_store_error():
 @pytest.mark.neo4j
 def test_round_trip_equals_the_embedded_store(neo4j_store, tmp_path):
     graph = tricky_graph()
-    embedded = EmbeddedStore(tmp_path / "store")
+    embedded = SqliteStore(tmp_path / "store")
     embedded.save(graph)
     neo4j_store.save(graph)
     assert_same_graph(neo4j_store.load("shop"), embedded.load("shop"))

@@ -1,0 +1,28 @@
+"""How property values become JSON: the one normalisation every store applies.
+
+Both adapters give back what JSON gives back for a property value: tuples and
+sets become lists (sets sorted), dates and datetimes ISO text. ``dumps`` is the
+compact serialisation the embedded store keeps; the Neo4j store uses
+``json_default`` so its values read back exactly the same.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def json_default(value: Any) -> Any:
+    """``json.dumps``'s ``default``: the JSON form of values JSON has no type for."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not storable")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text of ``value`` (non-ASCII kept as it is)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=json_default)
