@@ -18,6 +18,10 @@ every measurement once in this order so all see the same machine load:
 * ``cairn ingest`` after one commit changing 3 modules (the commit is undone
   after the round, so the cached repository stays as generated).
 
+With ``--baseline PATH`` (the ``cairn`` script of another build, e.g. the
+previous release in its own virtualenv) every ``cairn`` measurement also runs
+with that build, in the same round, on a store of its own (rows "baseline: …").
+
 Every command is a separate process; its wall time and peak RSS (``wait4``'s
 ``ru_maxrss``, which covers its git children) are recorded. Prints one table per
 run with the best time, its ratio to the floor of that repository and the
@@ -25,6 +29,7 @@ largest peak RSS over the rounds; ``--json FILE`` keeps every sample.
 
     python bench/scale.py --sizes 2k,10k --repeat 3
     python bench/scale.py --sizes 50k --repeat 2 --cache /var/tmp/cairn-bench
+    python bench/scale.py --sizes 2k --baseline /tmp/cairn-main/.venv/bin/cairn
 """
 
 from __future__ import annotations
@@ -117,17 +122,17 @@ def run_size(label: str, modules: int, commits: int, args: argparse.Namespace) -
     started = time.perf_counter()
     root, facts = ensure_repository(args.cache, modules, commits, args.seed)
     facts = {**facts, "ensure_seconds": round(time.perf_counter() - started, 1)}
-    cairn = cairn_executable()
+    builds = [("", cairn_executable())] + ([("baseline: ", [str(args.baseline)])] if args.baseline else [])
     work = Path(tempfile.mkdtemp(prefix=f"cairn-scale-{label}-"))
     env = {k: v for k, v in os.environ.items() if k not in ("CAIRN_CACHE_DIR", "CAIRN_STORE")}
     env.update(COMMIT_ENV)
     os.environ.update(COMMIT_ENV)  # for the benchmark's own commit through cairn.ingest.git
     head = git(root, "rev-parse", "HEAD", check=True).stdout.strip()
-    queries = [q for q in QUERIES if q != "people" or has_command(cairn, "people", env)]
+    queries = QUERIES
     grimp_cache = work / "grimp-cache"
     measure([sys.executable, "-c", GRIMP, str(root), str(grimp_cache)])  # warm grimp's cache once
     samples: dict[str, list[tuple[float, int]]] = {}
-    component = None
+    components: dict[str, str] = {}
 
     def record(name: str, argv: list[str], **kw) -> None:
         samples.setdefault(name, []).append(measure(argv, env=env, **kw))
@@ -135,28 +140,33 @@ def run_size(label: str, modules: int, commits: int, args: argparse.Namespace) -
     try:
         for round_no in range(1, args.repeat + 1):
             print(f"[{label}] round {round_no}/{args.repeat}", file=sys.stderr, flush=True)
-            store = work / f"store-{round_no}"
-            shutil.rmtree(store, ignore_errors=True)
             record("git log -M --name-status (floor)", ["git", "-C", str(root), "log", "-M", "--name-status", "HEAD"])
             record("python -c pass", [sys.executable, "-c", "pass"])
-            record("cairn --help", [*cairn, "--help"])
             record("grimp build_graph cold", [sys.executable, "-c", GRIMP, str(root), ""])
             record("grimp build_graph warm", [sys.executable, "-c", GRIMP, str(root), str(grimp_cache)])
-            ingest = [*cairn, "ingest", str(root), "--store", str(store), "--format", "json"]
-            record("cairn ingest cold", ingest)
-            record("cairn ingest warm (nothing changed)", ingest)
-            component = component or first_component(cairn, store, env)
-            for query in queries:
-                argv = [*cairn, query, *([component] if query == "explore" else []), "--store", str(store), "--format", "json"]
-                record(f"cairn {query}", argv, ok=(0, 1))
-            record("cairn pr-check (20 files)", [*cairn, "pr-check", "--repo", str(root), "--base", "main", "--head", PR_BRANCH,
-                                                 "--store", str(store), "--format", "json"], ok=(0, 1))
-            touch_three(root, round_no)
-            try:
-                record("cairn ingest after a 3-file commit", ingest)
-            finally:
-                git(root, "reset", "-q", "--hard", head, check=True)
-            shutil.rmtree(store, ignore_errors=True)
+            for prefix, build in builds:
+                store = work / f"store-{len(prefix)}-{round_no}"
+                shutil.rmtree(store, ignore_errors=True)
+                record(f"{prefix}cairn --help", [*build, "--help"])
+                ingest = [*build, "ingest", str(root), "--store", str(store), "--format", "json"]
+                record(f"{prefix}cairn ingest cold", ingest)
+                record(f"{prefix}cairn ingest warm (nothing changed)", ingest)
+                if prefix not in components:
+                    components[prefix] = first_component(build, store, env)
+                component = components[prefix]
+                for query in queries:
+                    if query == "people" and not has_command(build, "people", env):
+                        continue
+                    argv = [*build, query, *([component] if query == "explore" else []), "--store", str(store), "--format", "json"]
+                    record(f"{prefix}cairn {query}", argv, ok=(0, 1))
+                record(f"{prefix}cairn pr-check (20 files)", [*build, "pr-check", "--repo", str(root), "--base", "main",
+                                                              "--head", PR_BRANCH, "--store", str(store), "--format", "json"], ok=(0, 1))
+                touch_three(root, round_no)
+                try:
+                    record(f"{prefix}cairn ingest after a 3-file commit", ingest)
+                finally:
+                    git(root, "reset", "-q", "--hard", head, check=True)
+                shutil.rmtree(store, ignore_errors=True)
     finally:
         git(root, "reset", "-q", "--hard", head, check=True)
         shutil.rmtree(work, ignore_errors=True)
@@ -203,6 +213,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where generated repositories are kept")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--json", type=Path, help="write every sample here")
+    parser.add_argument("--baseline", type=Path, help="the cairn script of another build to measure beside this one")
     parser.add_argument("--generate-only", action="store_true", help="generate (or find) the repositories and stop")
     args = parser.parse_args()
     sizes = [parse_size(s.strip()) for s in args.sizes.split(",") if s.strip()]

@@ -23,6 +23,11 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not storable")
 
 
+#: One encoder for every call: ``json.dumps`` with options builds a new one each time,
+#: which costs more than encoding a small property map.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=json_default)
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text of ``value`` (non-ASCII kept as it is)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=json_default)
+    return _ENCODER.encode(value)
