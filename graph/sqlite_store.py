@@ -6,16 +6,21 @@ Layout of a store directory (default ``.cairn/``)::
     .gitignore        ``*``, so a store inside a checkout is never committed
     cache/            ingest's parse cache (owned by ingest, not by this module)
 
-Tables, every one keyed by repository first::
+Tables::
 
-    repositories(repo, props, generation, saved_at)  props: its Repository node's, for listing
-    nodes(repo, id, label, key, props)                index (repo, label)
-    relationships(repo, type, src, dst, props)        the key (repo, type, src, dst) serves
-                                                      (repo, type); indexes (repo, src), (repo, dst)
-    answers(repo, name, generation, value)            derived answers (``GraphStore.save_answers``)
-    reviews(repo, records)                            review records kept across ingests
-    meta(key, value)                                  e.g. when a JSON store was migrated
+    repositories(rid, repo, props, generation, saved_at)  props: its Repository node's, for listing
+    nodes(nid, rid, id, label, key, props)                 indexes (rid, id) unique, (rid, label)
+    relationships(rid, type, src, dst, props)             src/dst: node numbers (nid); the key
+                                                           (rid, type, src, dst) serves (rid, type);
+                                                           indexes (rid, src), (rid, dst)
+    answers(rid, name, generation, value)                 derived answers (``GraphStore.save_answers``)
+    reviews(repo, records)                                 review records kept across ingests
+    meta(key, value)                                       e.g. when a JSON store was migrated
+    relationships_by_id                                    a view: relationships with repository
+                                                           names and node ids, for people with sqlite3
 
+Repositories and nodes are numbered (``rid``, ``nid``) so relationships and
+their indexes hold small integers, not the node ids' text three times over.
 Properties and answers are JSON text (``graph.values.dumps``), so every store
 gives back what JSON gives back.
 
@@ -60,39 +65,36 @@ BATCH = 5_000
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS repositories (repo TEXT PRIMARY KEY, props TEXT NOT NULL,"
-    " generation INTEGER NOT NULL, saved_at TEXT NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS nodes (repo TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL,"
-    " key TEXT NOT NULL, props TEXT NOT NULL, PRIMARY KEY (repo, id)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS nodes_by_label ON nodes (repo, label)",
-    "CREATE TABLE IF NOT EXISTS relationships (repo TEXT NOT NULL, type TEXT NOT NULL, src TEXT NOT NULL,"
-    " dst TEXT NOT NULL, props TEXT NOT NULL, PRIMARY KEY (repo, type, src, dst)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS relationships_by_src ON relationships (repo, src)",
-    "CREATE INDEX IF NOT EXISTS relationships_by_dst ON relationships (repo, dst)",
-    "CREATE TABLE IF NOT EXISTS answers (repo TEXT NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL,"
-    " value TEXT NOT NULL, PRIMARY KEY (repo, name)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS repositories (rid INTEGER PRIMARY KEY, repo TEXT NOT NULL UNIQUE,"
+    " props TEXT NOT NULL, generation INTEGER NOT NULL, saved_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS nodes (nid INTEGER PRIMARY KEY, rid INTEGER NOT NULL, id TEXT NOT NULL,"
+    " label TEXT NOT NULL, key TEXT NOT NULL, props TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS nodes_by_id ON nodes (rid, id)",
+    "CREATE INDEX IF NOT EXISTS nodes_by_label ON nodes (rid, label)",
+    "CREATE TABLE IF NOT EXISTS relationships (rid INTEGER NOT NULL, type TEXT NOT NULL, src INTEGER NOT NULL,"
+    " dst INTEGER NOT NULL, props TEXT NOT NULL, PRIMARY KEY (rid, type, src, dst)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS relationships_by_src ON relationships (rid, src)",
+    "CREATE INDEX IF NOT EXISTS relationships_by_dst ON relationships (rid, dst)",
+    "CREATE TABLE IF NOT EXISTS answers (rid INTEGER NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY (rid, name)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS reviews (repo TEXT PRIMARY KEY, records TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE VIEW IF NOT EXISTS relationships_by_id AS SELECT p.repo AS repo, r.type AS type, a.id AS src, b.id AS dst,"
+    " r.props AS props FROM relationships r JOIN repositories p ON p.rid = r.rid JOIN nodes a ON a.nid = r.src"
+    " JOIN nodes b ON b.nid = r.dst",
 )
 
 _LABELS = {label.value: label for label in Label}
 _RELS = {rel.value: rel for rel in Rel}
 
-_NODE_PAGE = "SELECT id, props FROM nodes WHERE repo = ? AND id > ? ORDER BY id LIMIT ?"
-_NODE_UPSERT = (
-    "INSERT INTO nodes (repo, id, label, key, props) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (repo, id) DO UPDATE SET label = excluded.label, key = excluded.key, props = excluded.props"
-)
-_NODE_DELETE = "DELETE FROM nodes WHERE repo = ? AND id = ?"
+_NODE_PAGE = "SELECT id, nid, props FROM nodes WHERE rid = ? AND id > ? ORDER BY id LIMIT ?"
 _REL_PAGE = (
-    "SELECT type, src, dst, props FROM relationships WHERE repo = ? AND (type, src, dst) > (?, ?, ?) "
+    "SELECT type, src, dst, props FROM relationships WHERE rid = ? AND (type, src, dst) > (?, ?, ?) "
     "ORDER BY type, src, dst LIMIT ?"
 )
-_REL_UPSERT = (
-    "INSERT INTO relationships (repo, type, src, dst, props) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (repo, type, src, dst) DO UPDATE SET props = excluded.props"
+_EDGES_WITH_IDS = (
+    "SELECT r.type, a.id, b.id, r.props FROM relationships r "
+    "JOIN nodes a ON a.nid = r.src JOIN nodes b ON b.nid = r.dst WHERE r.rid = ?"
 )
-_REL_DELETE = "DELETE FROM relationships WHERE repo = ? AND type = ? AND src = ? AND dst = ?"
-
 
 class SqliteStore(GraphStore):
     """A ``GraphStore`` in ``<root>/cairn.db``; one database holds many repositories."""
@@ -215,9 +217,12 @@ class SqliteStore(GraphStore):
                 raise self._unknown(repo)
             graph = RepoGraph(repo)
             with _transaction(conn, write=False):
-                generation = self._generation(conn, repo)
-                _read_nodes(graph, conn.execute("SELECT id, label, key, props FROM nodes WHERE repo = ?", (repo,)))
-                _read_edges(graph, conn.execute("SELECT type, src, dst, props FROM relationships WHERE repo = ?", (repo,)))
+                rid, generation = self._repository(conn, repo)
+                ids = _read_nodes(graph, conn.execute("SELECT nid, id, label, key, props FROM nodes WHERE rid = ?", (rid,)))
+                edges, rels, loads = graph.edges, _RELS, json.loads
+                for type_, src, dst, props in conn.execute("SELECT type, src, dst, props FROM relationships WHERE rid = ?", (rid,)):
+                    source, target = ids[src], ids[dst]
+                    edges[(type_, source, target)] = Edge(rels[type_], source, target, loads(props))
         self._generations[repo] = generation
         return graph
 
@@ -230,15 +235,18 @@ class SqliteStore(GraphStore):
                 raise self._unknown(repo)
             graph = RepoGraph(repo)
             with _transaction(conn, write=False):
-                generation = self._generation(conn, repo)
+                rid, generation = self._repository(conn, repo)
                 if wanted_labels:
                     marks = ", ".join("?" * len(wanted_labels))
                     _read_nodes(graph, conn.execute(
-                        f"SELECT id, label, key, props FROM nodes INDEXED BY nodes_by_label WHERE repo = ? AND label IN ({marks})", (repo, *wanted_labels)))
+                        "SELECT nid, id, label, key, props FROM nodes INDEXED BY nodes_by_label "
+                        f"WHERE rid = ? AND label IN ({marks})", (rid, *wanted_labels)))
                 if wanted_rels:
                     marks = ", ".join("?" * len(wanted_rels))
-                    _read_edges(graph, conn.execute(
-                        f"SELECT type, src, dst, props FROM relationships WHERE repo = ? AND type IN ({marks})", (repo, *wanted_rels)))
+                    edges, rel_types, loads = graph.edges, _RELS, json.loads
+                    for type_, source, target, props in conn.execute(
+                            f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels)):
+                        edges[(type_, source, target)] = Edge(rel_types[type_], source, target, loads(props))
         self._generations[repo] = generation
         return graph
 
@@ -256,9 +264,10 @@ class SqliteStore(GraphStore):
             if conn is None:
                 raise self._unknown(repo)
             with _transaction(conn, write=True):
-                self._generation(conn, repo)
-                for table in ("nodes", "relationships", "answers", "reviews", "repositories"):
-                    conn.execute(f"DELETE FROM {table} WHERE repo = ?", (repo,))
+                rid, _ = self._repository(conn, repo)
+                for table in ("relationships", "nodes", "answers", "repositories"):
+                    conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
+                conn.execute("DELETE FROM reviews WHERE repo = ?", (repo,))
         self._generations.pop(repo, None)
 
     def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
@@ -281,13 +290,12 @@ class SqliteStore(GraphStore):
             if conn is None:
                 raise self._unknown(repo)
             with _transaction(conn, write=True):
-                current = self._generation(conn, repo)
-                described = self._generations.get(repo, current)
-                if described != current:
+                rid, current = self._repository(conn, repo)
+                if self._generations.get(repo, current) != current:
                     return  # another save replaced the graph they describe: they would never be read
                 conn.executemany(
-                    "INSERT OR REPLACE INTO answers (repo, name, generation, value) VALUES (?, ?, ?, ?)",
-                    [(repo, name, current, text) for name, text in rows],
+                    "INSERT OR REPLACE INTO answers (rid, name, generation, value) VALUES (?, ?, ?, ?)",
+                    [(rid, name, current, text) for name, text in rows],
                 )
 
     def load_answer(self, repo: str, name: str) -> Any | None:
@@ -296,8 +304,8 @@ class SqliteStore(GraphStore):
             if conn is None:
                 return None
             row = conn.execute(
-                "SELECT a.value FROM answers a JOIN repositories r ON r.repo = a.repo AND r.generation = a.generation "
-                "WHERE a.repo = ? AND a.name = ?",
+                "SELECT a.value FROM repositories r JOIN answers a ON a.rid = r.rid AND a.generation = r.generation "
+                "WHERE r.repo = ? AND a.name = ?",
                 (repo, name),
             ).fetchone()
         return json.loads(row[0]) if row else None
@@ -306,11 +314,12 @@ class SqliteStore(GraphStore):
     def _unknown(self, repo: str) -> UnknownRepository:
         return UnknownRepository(f"repository {repo!r} is not in store {self.root}")
 
-    def _generation(self, conn: sqlite3.Connection, repo: str) -> int:
-        row = conn.execute("SELECT generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
+    def _repository(self, conn: sqlite3.Connection, repo: str) -> tuple[int, int]:
+        """(rid, generation) of ``repo``; ``UnknownRepository`` if it is not stored."""
+        row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
         if row is None:
             raise self._unknown(repo)
-        return row[0]
+        return row[0], row[1]
 
 
 @contextlib.contextmanager
@@ -353,119 +362,142 @@ def _write_graph(conn: sqlite3.Connection, graph: RepoGraph, progress: Progress 
         if progress:
             progress(done, total)
 
-    row = conn.execute("SELECT generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
-    generation = (row[0] if row else 0) + 1
-    nodes = graph.nodes
-
-    def node_row(nid: str) -> tuple[str, tuple[Any, ...]]:
-        node = nodes[nid]
-        text = _serialise(node.props, f"node {nid}")
-        return text, (repo, nid, node.label.value, node.key, text)
-
-    edges = graph.edges
-
-    def edge_row(key: tuple[str, str, str]) -> tuple[str, tuple[Any, ...]]:
-        edge = edges[key]
-        text = _serialise(edge.props, f"edge {key[0]} {key[1]} -> {key[2]}")
-        return text, (repo, key[0], key[1], key[2], text)
-
-    _sync(conn, repo, sorted(nodes), node_row, _NODE_PAGE, ("",), _NODE_UPSERT, _NODE_DELETE, advance)
-    _sync(conn, repo, sorted(edges), edge_row, _REL_PAGE, ("", "", ""), _REL_UPSERT, _REL_DELETE, advance)
+    row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
+    if row is None:
+        rid = conn.execute(
+            "INSERT INTO repositories (repo, props, generation, saved_at) VALUES (?, '{}', 0, '')", (repo,)
+        ).lastrowid
+        generation = 1
+    else:
+        rid, generation = row[0], row[1] + 1
+    nids = _sync_nodes(conn, rid, graph, advance)
+    _sync_relationships(conn, rid, graph, nids, advance)
     repo_node = graph.repository
     summary = _serialise(repo_node.props if repo_node else {"repo": repo}, f"the Repository node of {repo}")
-    conn.execute("DELETE FROM answers WHERE repo = ?", (repo,))
-    conn.execute(
-        "INSERT INTO repositories (repo, props, generation, saved_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (repo) DO UPDATE SET props = excluded.props, generation = excluded.generation, saved_at = excluded.saved_at",
-        (repo, summary, generation, _now()),
-    )
+    conn.execute("DELETE FROM answers WHERE rid = ?", (rid,))
+    conn.execute("UPDATE repositories SET props = ?, generation = ?, saved_at = ? WHERE rid = ?",
+                 (summary, generation, _now(), rid))
     if progress and total == 0:
         progress(0, 0)
     return generation
 
 
-def _sync(
-    conn: sqlite3.Connection,
-    repo: str,
-    keys: list[Any],
-    row_of: Callable[[Any], tuple[str, tuple[Any, ...]]],
-    page_sql: str,
-    before_first: tuple[str, ...],
-    upsert_sql: str,
-    delete_sql: str,
-    advance: Callable[[int], None],
-) -> None:
-    """Merge the sorted ``keys`` with the stored rows of one table: write what differs, delete what is gone.
+class _Writes:
+    """Statements of one kind gathered and run ``BATCH`` rows at a time."""
 
-    Stored rows are read a page at a time, each page whole before anything is
-    written, and every write concerns a key at most the last one read, so the
-    pages never see this merge's own writes.
-    """
-    width = len(before_first)
-    upserts: list[tuple[Any, ...]] = []
-    deletes: list[tuple[Any, ...]] = []
+    def __init__(self, conn: sqlite3.Connection, sql: str):
+        self.conn, self.sql, self.rows = conn, sql, []
 
-    def flush() -> None:
-        if deletes:
-            conn.executemany(delete_sql, deletes)
-            deletes.clear()
-        if upserts:
-            conn.executemany(upsert_sql, upserts)
-            upserts.clear()
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self.flush()
 
-    stored = _pages(conn, repo, page_sql, before_first)
+    def flush(self) -> None:
+        if self.rows:
+            self.conn.executemany(self.sql, self.rows)
+            self.rows.clear()
+
+
+# Both merges below read the stored rows a page at a time (keyset pagination), each
+# page whole before anything is written, and every write concerns a key at most the
+# last one read, so the pages never see the merge's own writes.
+
+def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None]) -> dict[str, int]:
+    """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id."""
+    nodes = graph.nodes
+    next_nid = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
+    inserts = _Writes(conn, "INSERT INTO nodes (nid, rid, id, label, key, props) VALUES (?, ?, ?, ?, ?, ?)")
+    updates = _Writes(conn, "UPDATE nodes SET props = ? WHERE nid = ?")
+    deletes = _Writes(conn, "DELETE FROM nodes WHERE nid = ?")
+    nids: dict[str, int] = {}
+    stored = _pages(conn, _NODE_PAGE, rid, ("",))
     current = next(stored, None)
-    unit = (lambda r: r[0]) if width == 1 else (lambda r: r[:width])
-    since_progress = 0
-    for key in keys:
-        text, row = row_of(key)
-        while current is not None and unit(current) < key:
-            deletes.append((repo, *current[:width]))
+    for count, nid_text in enumerate(sorted(nodes), 1):
+        node = nodes[nid_text]
+        text = _serialise(node.props, f"node {nid_text}")
+        while current is not None and current[0] < nid_text:
+            deletes.add((current[1],))
             current = next(stored, None)
-        if current is not None and unit(current) == key:
-            if current[width] != text:
-                upserts.append(row)
+        if current is not None and current[0] == nid_text:
+            nids[nid_text] = current[1]
+            if current[2] != text:
+                updates.add((text, current[1]))
             current = next(stored, None)
         else:
-            upserts.append(row)
-        since_progress += 1
-        if len(upserts) + len(deletes) >= BATCH:
-            flush()
-        if since_progress >= BATCH:
-            advance(since_progress)
-            since_progress = 0
+            nids[nid_text] = next_nid
+            inserts.add((next_nid, rid, nid_text, node.label.value, node.key, text))
+            next_nid += 1
+        if count % BATCH == 0:
+            advance(BATCH)
     while current is not None:
-        deletes.append((repo, *current[:width]))
+        deletes.add((current[1],))
         current = next(stored, None)
-        if len(deletes) >= BATCH:
-            flush()
-    flush()
-    if since_progress:
-        advance(since_progress)
+    for writes in (deletes, updates, inserts):
+        writes.flush()
+    advance(len(nodes) % BATCH)
+    return nids
 
 
-def _pages(conn: sqlite3.Connection, repo: str, page_sql: str, before_first: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
-    """The stored rows of ``repo`` in key order, read ``BATCH`` at a time (keyset pagination)."""
+def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, nids: dict[str, int],
+                        advance: Callable[[int], None]) -> None:
+    """Make the stored relationships of ``rid`` those of ``graph``."""
+    def number(edge: Edge) -> tuple[str, int, int]:
+        try:
+            return (edge.type.value, nids[edge.source], nids[edge.target])
+        except KeyError:
+            raise StoreError(
+                f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
+            ) from None
+
+    edges = sorted(graph.edges.values(), key=number)
+    inserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)")
+    updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
+    deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
+    stored = _pages(conn, _REL_PAGE, rid, ("", -1, -1))
+    current = next(stored, None)
+    for count, edge in enumerate(edges, 1):
+        key = number(edge)
+        text = _serialise(edge.props, f"edge {edge.type.value} {edge.source} -> {edge.target}")
+        while current is not None and current[:3] < key:
+            deletes.add((rid, *current[:3]))
+            current = next(stored, None)
+        if current is not None and current[:3] == key:
+            if current[3] != text:
+                updates.add((text, rid, *key))
+            current = next(stored, None)
+        else:
+            inserts.add((rid, *key, text))
+        if count % BATCH == 0:
+            advance(BATCH)
+    while current is not None:
+        deletes.add((rid, *current[:3]))
+        current = next(stored, None)
+    for writes in (deletes, updates, inserts):
+        writes.flush()
+    advance(len(edges) % BATCH)
+
+
+def _pages(conn: sqlite3.Connection, page_sql: str, rid: int, before_first: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    """The stored rows of ``rid`` in key order, read ``BATCH`` at a time."""
     after = before_first
     width = len(before_first)
     while True:
-        rows = conn.execute(page_sql, (repo, *after, BATCH)).fetchall()
+        rows = conn.execute(page_sql, (rid, *after, BATCH)).fetchall()
         yield from rows
         if len(rows) < BATCH:
             return
         after = tuple(rows[-1][:width])
 
 
-def _read_nodes(graph: RepoGraph, rows: Iterable[tuple[str, str, str, str]]) -> None:
+def _read_nodes(graph: RepoGraph, rows: Iterable[tuple[int, str, str, str, str]]) -> dict[int, str]:
+    """Add the nodes of ``rows`` to ``graph``; their ids by number."""
     repo, nodes, labels, loads = graph.repo, graph.nodes, _LABELS, json.loads
-    for nid, label, key, props in rows:
-        nodes[nid] = Node(labels[label], repo, key, loads(props))
-
-
-def _read_edges(graph: RepoGraph, rows: Iterable[tuple[str, str, str, str]]) -> None:
-    edges, rels, loads = graph.edges, _RELS, json.loads
-    for type_, src, dst, props in rows:
-        edges[(type_, src, dst)] = Edge(rels[type_], src, dst, loads(props))
+    ids: dict[int, str] = {}
+    for nid, node_id, label, key, props in rows:
+        nodes[node_id] = Node(labels[label], repo, key, loads(props))
+        ids[nid] = node_id
+    return ids
 
 
 __all__ = ["SqliteStore", "DATABASE", "SCHEMA_VERSION"]
