@@ -43,7 +43,6 @@ in the transaction that creates the database, and its files removed afterwards.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import threading
 from datetime import datetime, timezone
@@ -54,7 +53,7 @@ from cairn.graph import legacy_json
 from cairn.graph.atomic import write_atomic
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.store import GraphStore, Progress, RepositorySummary, StoreError, UnknownRepository
-from cairn.graph.values import dumps
+from cairn.graph.values import dumps, loads
 
 DATABASE = "cairn.db"
 SCHEMA_VERSION = 1
@@ -219,7 +218,7 @@ class SqliteStore(GraphStore):
             with _transaction(conn, write=False):
                 rid, generation = self._repository(conn, repo)
                 ids = _read_nodes(graph, conn.execute("SELECT nid, id, label, key, props FROM nodes WHERE rid = ?", (rid,)))
-                edges, rels, loads = graph.edges, _RELS, json.loads
+                edges, rels = graph.edges, _RELS
                 for type_, src, dst, props in conn.execute("SELECT type, src, dst, props FROM relationships WHERE rid = ?", (rid,)):
                     source, target = ids[src], ids[dst]
                     edges[(type_, source, target)] = Edge(rels[type_], source, target, loads(props))
@@ -243,7 +242,7 @@ class SqliteStore(GraphStore):
                         f"WHERE rid = ? AND label IN ({marks})", (rid, *wanted_labels)))
                 if wanted_rels:
                     marks = ", ".join("?" * len(wanted_rels))
-                    edges, rel_types, loads = graph.edges, _RELS, json.loads
+                    edges, rel_types = graph.edges, _RELS
                     for type_, source, target, props in conn.execute(
                             f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels)):
                         edges[(type_, source, target)] = Edge(rel_types[type_], source, target, loads(props))
@@ -256,7 +255,7 @@ class SqliteStore(GraphStore):
             if conn is None:
                 return []
             rows = conn.execute("SELECT repo, props FROM repositories ORDER BY repo").fetchall()
-        return [RepositorySummary(repo, json.loads(props)) for repo, props in rows]
+        return [RepositorySummary(repo, loads(props)) for repo, props in rows]
 
     def delete(self, repo: str) -> None:
         with self._errors(f"delete {repo} from"):
@@ -281,7 +280,7 @@ class SqliteStore(GraphStore):
         with self._errors(f"read review records of {repo} from"):
             conn = self._connection(create=False)
             row = conn.execute("SELECT records FROM reviews WHERE repo = ?", (repo,)).fetchone() if conn else None
-        return list(json.loads(row[0])) if row else []
+        return list(loads(row[0])) if row else []
 
     def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
         rows = [(name, _serialise(value, f"answer {name!r} of {repo}")) for name, value in answers.items()]
@@ -308,7 +307,7 @@ class SqliteStore(GraphStore):
                 "WHERE r.repo = ? AND a.name = ?",
                 (repo, name),
             ).fetchone()
-        return json.loads(row[0]) if row else None
+        return loads(row[0]) if row else None
 
     # -- helpers --------------------------------------------------------------------------
     def _unknown(self, repo: str) -> UnknownRepository:
@@ -492,7 +491,7 @@ def _pages(conn: sqlite3.Connection, page_sql: str, rid: int, before_first: tupl
 
 def _read_nodes(graph: RepoGraph, rows: Iterable[tuple[int, str, str, str, str]]) -> dict[int, str]:
     """Add the nodes of ``rows`` to ``graph``; their ids by number."""
-    repo, nodes, labels, loads = graph.repo, graph.nodes, _LABELS, json.loads
+    repo, nodes, labels = graph.repo, graph.nodes, _LABELS
     ids: dict[int, str] = {}
     for nid, node_id, label, key, props in rows:
         nodes[node_id] = Node(labels[label], repo, key, loads(props))

@@ -342,3 +342,14 @@ def test_an_unreadable_json_store_is_refused_with_a_re_ingest_message(tmp_path):
     assert (root / "store.json").exists()  # nothing was removed
     with sqlite3.connect(root / "cairn.db") as db:
         assert db.execute("SELECT count(*) FROM repositories").fetchone()[0] == 0
+
+
+def test_stored_json_reads_back_exactly_and_nothing_after_it():
+    from cairn.graph.values import dumps, loads
+
+    value = {"title": "Prix déjà vus — 価格 🧾", "set": {3, 1}, "nested": [{"a": None}, 1.5, True], "empty": {}}
+    text = dumps(value)
+    assert " " not in text.replace("Prix déjà vus — 価格 🧾", "") and "\\u" not in text
+    assert loads(text) == {**value, "set": [1, 3]}
+    with pytest.raises(ValueError):
+        loads(text + " {}")
