@@ -33,11 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cairn.graph.model import Label, Rel  # noqa: E402
-from cairn.graph.sqlite_store import SqliteStore  # noqa: E402
-from cairn.graph.values import dumps  # noqa: E402
+from cairn.graph.model import Label, Rel
+from cairn.graph.sqlite_store import SqliteStore
+from cairn.graph.values import dumps
 
 OPERATIONS = {
     "json load": "json-load",

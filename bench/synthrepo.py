@@ -31,15 +31,12 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cairn.ingest.git import GitProcess, git  # noqa: E402
+from cairn.ingest.git import GitProcess, git
 
 #: Bump when the generated content changes, so caches of older generators are not reused.
 GENERATOR_VERSION = 1
