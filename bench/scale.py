@@ -20,7 +20,8 @@ every measurement once in this order so all see the same machine load:
 
 With ``--baseline PATH`` (the ``cairn`` script of another build, e.g. the
 previous release in its own virtualenv) every ``cairn`` measurement also runs
-with that build, in the same round, on a store of its own (rows "baseline: …").
+with that build, in the same round, on a store of its own (rows "baseline: …");
+the two builds take turns at running first.
 
 Every command is a separate process; its wall time and peak RSS (``wait4``'s
 ``ru_maxrss``, which covers its git children) are recorded. Prints one table per
@@ -144,7 +145,7 @@ def run_size(label: str, modules: int, commits: int, args: argparse.Namespace) -
             record("python -c pass", [sys.executable, "-c", "pass"])
             record("grimp build_graph cold", [sys.executable, "-c", GRIMP, str(root), ""])
             record("grimp build_graph warm", [sys.executable, "-c", GRIMP, str(root), str(grimp_cache)])
-            for prefix, build in builds:
+            for prefix, build in builds if round_no % 2 else builds[::-1]:  # neither build always runs first
                 store = work / f"store-{len(prefix)}-{round_no}"
                 shutil.rmtree(store, ignore_errors=True)
                 record(f"{prefix}cairn --help", [*build, "--help"])
