@@ -219,9 +219,10 @@ class SqliteStore(GraphStore):
                 rid, generation = self._repository(conn, repo)
                 ids = _read_nodes(graph, conn.execute("SELECT nid, id, label, key, props FROM nodes WHERE rid = ?", (rid,)))
                 edges, rels = graph.edges, _RELS
-                for type_, src, dst, props in conn.execute("SELECT type, src, dst, props FROM relationships WHERE rid = ?", (rid,)):
+                rows = conn.execute("SELECT type, src, dst, props FROM relationships WHERE rid = ?", (rid,))
+                for (type_, src, dst, _), props in _decoded(rows):
                     source, target = ids[src], ids[dst]
-                    edges[(type_, source, target)] = Edge(rels[type_], source, target, loads(props))
+                    edges[(type_, source, target)] = Edge(rels[type_], source, target, props)
         self._generations[repo] = generation
         return graph
 
@@ -243,9 +244,9 @@ class SqliteStore(GraphStore):
                 if wanted_rels:
                     marks = ", ".join("?" * len(wanted_rels))
                     edges, rel_types = graph.edges, _RELS
-                    for type_, source, target, props in conn.execute(
-                            f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels)):
-                        edges[(type_, source, target)] = Edge(rel_types[type_], source, target, loads(props))
+                    rows = conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels))
+                    for (type_, source, target, _), props in _decoded(rows):
+                        edges[(type_, source, target)] = Edge(rel_types[type_], source, target, props)
         self._generations[repo] = generation
         return graph
 
@@ -489,12 +490,26 @@ def _pages(conn: sqlite3.Connection, page_sql: str, rid: int, before_first: tupl
         after = tuple(rows[-1][:width])
 
 
-def _read_nodes(graph: RepoGraph, rows: Iterable[tuple[int, str, str, str, str]]) -> dict[int, str]:
-    """Add the nodes of ``rows`` to ``graph``; their ids by number."""
+def _decoded(cursor: sqlite3.Cursor) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(row, its last column decoded) for every row of ``cursor``, decoded ``BATCH`` rows at a time.
+
+    One decode per chunk costs a call per chunk instead of per row, and the maps
+    of a chunk share their key strings (the decoder memoises keys within a call):
+    without that, a million relationships would each hold their own copy of "doa".
+    """
+    while True:
+        rows = cursor.fetchmany(BATCH)
+        if not rows:
+            return
+        yield from zip(rows, loads("[" + ",".join([row[-1] for row in rows]) + "]"))
+
+
+def _read_nodes(graph: RepoGraph, rows: sqlite3.Cursor) -> dict[int, str]:
+    """Add the nodes of ``rows`` (nid, id, label, key, props) to ``graph``; their ids by number."""
     repo, nodes, labels = graph.repo, graph.nodes, _LABELS
     ids: dict[int, str] = {}
-    for nid, node_id, label, key, props in rows:
-        nodes[node_id] = Node(labels[label], repo, key, loads(props))
+    for (nid, node_id, label, key, _), props in _decoded(rows):
+        nodes[node_id] = Node(labels[label], repo, key, props)
         ids[nid] = node_id
     return ids
 
