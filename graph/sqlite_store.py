@@ -450,14 +450,15 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ni
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
             ) from None
 
-    edges = sorted(graph.edges.values(), key=number)
+    edges = list(graph.edges.values())
+    keys = [number(edge) for edge in edges]
     inserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)")
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored = _pages(conn, _REL_PAGE, rid, ("", -1, -1))
     current = next(stored, None)
-    for count, edge in enumerate(edges, 1):
-        key = number(edge)
+    for count, index in enumerate(sorted(range(len(keys)), key=keys.__getitem__), 1):
+        edge, key = edges[index], keys[index]
         text = _serialise(edge.props, f"edge {edge.type.value} {edge.source} -> {edge.target}")
         while current is not None and current[:3] < key:
             deletes.add((rid, *current[:3]))

@@ -9,6 +9,7 @@ compact serialisation the embedded store keeps (``loads`` reads it back); the Ne
 from __future__ import annotations
 
 import json
+import json.encoder
 from typing import Any
 
 
@@ -23,14 +24,27 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not storable")
 
 
-#: One encoder for every call: ``json.dumps`` with options builds a new one each time,
-#: which costs more than encoding a small property map.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=json_default)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=json_default, check_circular=False)
+#: ``JSONEncoder.encode`` builds a C encoder on every call, which costs more than encoding
+#: the small property map it is given: build it once (when the C accelerator is there).
+_C_ENCODE = (
+    json.encoder.c_make_encoder(None, json_default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    if json.encoder.c_make_encoder is not None
+    else None
+)
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text of ``value`` (non-ASCII kept as it is)."""
-    return _ENCODER.encode(value)
+    """Compact JSON text of ``value`` (non-ASCII kept as it is).
+
+    A value that contains itself raises ``ValueError`` (not a recursion error).
+    """
+    try:
+        if _C_ENCODE is not None:
+            return "".join(_C_ENCODE(value, 0))
+        return _ENCODER.encode(value)
+    except RecursionError:
+        raise ValueError("the value contains itself") from None
 
 
 _RAW_DECODE = json.JSONDecoder().raw_decode
