@@ -37,7 +37,7 @@ from cairn.api.deps import ProblemError, ServiceState
 from cairn.api.hosts import HostAllowList
 from cairn.api.limits import BodyLimit, max_body_bytes
 from cairn.api.routers import (
-    components, decisions, docs, explore, health, knowledge, people, pr_checks, query, repositories, webhooks,
+    briefing, components, decisions, docs, explore, health, knowledge, people, pr_checks, query, repositories, webhooks,
 )
 from cairn.api.routers._problems import problems
 from cairn.api.services.about import CAIRN_VERSION
@@ -173,7 +173,7 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)  # authenticated by its HMAC signature, not the token
     for router in (repositories.router, components.router, decisions.router, explore.router, pr_checks.router, query.router,
-                   people.router, knowledge.router):
+                   people.router, knowledge.router, briefing.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(authorize)], responses=problems(401, 413, 415))
     app.include_router(docs.router)
     if WEB_DIR.is_dir():

@@ -1,17 +1,26 @@
-"""The composition root: which store adapter a location names, and opening it.
+"""The composition root: where the store is, which store adapter a location names, and opening it.
 
 The one module that knows the adapters (grimp's ``main.py`` is the model):
 a ``bolt://`` / ``neo4j://`` URI (and their ``+s`` / ``+ssc`` variants) is
-Neo4j, anything else an embedded store directory (SQLite, ``graph.sqlite_store``). The location is
-``--store`` if given, else ``$CAIRN_STORE``, else ``.cairn`` in the current
-directory. The Neo4j driver is imported only when a Neo4j store is opened.
+Neo4j, anything else an embedded store directory (SQLite, ``graph.sqlite_store``). The Neo4j driver is
+imported only when a Neo4j store is opened.
+
+The location is ``--store`` if given, else ``$CAIRN_STORE``, else the
+``.cairn/`` directory found the way git finds ``.git``: in the current
+directory or the nearest parent that has one, looking no further up than the
+root of the repository the current directory is in (the first directory with
+a ``.git``) or the filesystem root. When there is none, a new store goes into
+that repository root (the current directory outside a repository), and a
+read says where it looked (``StoreNotFound``).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from cairn.graph.errors import StoreError
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import GraphStore
 
@@ -20,13 +29,67 @@ STORE_ENV = "CAIRN_STORE"
 NEO4J_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
 
+class StoreNotFound(StoreError):
+    """No store where the command looked: nothing has been ingested there yet."""
+
+
 def is_neo4j_uri(location: str) -> bool:
     return "://" in location and location.split("://", 1)[0] in NEO4J_SCHEMES
 
 
-def store_location(explicit: str | None = None) -> str:
-    """``--store`` if given, else ``$CAIRN_STORE``, else ``.cairn`` in the current directory."""
-    return explicit or os.environ.get(STORE_ENV) or DEFAULT_STORE
+@dataclass(frozen=True)
+class StoreSearch:
+    """Where ``.cairn/`` was looked for: ``found`` (None when nowhere), the directories ``searched`` (nearest first),
+    and ``top``, where a new store goes: the repository root, or the current directory outside a repository."""
+
+    found: Path | None
+    searched: tuple[Path, ...]
+    top: Path
+    in_repository: bool
+
+    @property
+    def default(self) -> Path:
+        """Where the store is, or where a new one goes: the found one, else ``.cairn`` in the top directory."""
+        return self.found or self.top / DEFAULT_STORE
+
+    def describe(self) -> str:
+        if len(self.searched) == 1:
+            return f"looked for {DEFAULT_STORE}/ in {self.searched[0]}"
+        where = "the repository root" if self.in_repository else "the filesystem root"
+        return f"looked for {DEFAULT_STORE}/ in {self.searched[0]} and its parents up to {where} {self.searched[-1]}"
+
+
+def find_store(cwd: Path | None = None) -> StoreSearch:
+    """The nearest ``.cairn/`` from ``cwd`` up to the repository root (see the module docstring)."""
+    here = Path(cwd or Path.cwd()).absolute()
+    searched: list[Path] = []
+    for directory in (here, *here.parents):
+        searched.append(directory)
+        if (directory / DEFAULT_STORE).exists():
+            return StoreSearch(directory / DEFAULT_STORE, tuple(searched), directory, True)
+        if (directory / ".git").exists():
+            return StoreSearch(None, tuple(searched), directory, True)
+    return StoreSearch(None, tuple(searched), here, False)
+
+
+def store_location(explicit: str | None = None, *, cwd: Path | None = None) -> str:
+    """``--store`` if given, else ``$CAIRN_STORE``, else the nearest ``.cairn/`` (or where a new one goes)."""
+    return explicit or os.environ.get(STORE_ENV) or str(find_store(cwd).default)
+
+
+def existing_store_location(explicit: str | None = None, *, cwd: Path | None = None) -> str:
+    """Like ``store_location``, for reading: an embedded store that does not exist is ``StoreNotFound``."""
+    given = explicit or os.environ.get(STORE_ENV)
+    if given:
+        if not is_neo4j_uri(given) and not Path(given).exists():
+            source = "--store" if explicit else f"${STORE_ENV}"
+            raise StoreNotFound(f"no Cairn store at {given} ({source}): `cairn ingest PATH` with that store creates it")
+        return given
+    search = find_store(cwd)
+    if search.found is None:
+        raise StoreNotFound(f"no Cairn store here ({search.describe()}): run `cairn ingest PATH` first, "
+                            f"or name one with --store or ${STORE_ENV}")
+    return str(search.found)
 
 
 def open_store(location: str | None = None) -> GraphStore:

@@ -7,9 +7,13 @@ Exit codes everywhere: 0 success / nothing blocking, 1 blocking findings,
 
 from __future__ import annotations
 
+import inspect
 import os
+import typing
 
 import typer
+from rich.markup import escape
+from typer.models import ParameterInfo
 
 from cairn.api.commands import decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
 from cairn.api.common import handle_errors, run_app
@@ -25,6 +29,23 @@ app = typer.Typer(
 for _commands in (ingest, deps, ownership, people, decisions, query, pr, explore, serve, reviews):
     _commands.register(app)
 
+
+def _literal_help(typer_app: typer.Typer) -> None:
+    """Every help text shown as written: rich would read ``[tool.cairn]`` as a markup tag and drop it."""
+    seen: set[int] = set()
+    for command in typer_app.registered_commands:
+        callback = command.callback
+        command.help = escape(inspect.getdoc(callback) or "")
+        hints = typing.get_type_hints(callback, include_extras=True)
+        for name, parameter in inspect.signature(callback).parameters.items():
+            infos = [parameter.default] + list(getattr(hints.get(name), "__metadata__", ()))
+            for info in infos:
+                if isinstance(info, ParameterInfo) and info.help and id(info) not in seen:
+                    seen.add(id(info))
+                    info.help = escape(info.help)
+
+
+_literal_help(app)
 for _command in app.registered_commands:
     _command.callback = handle_errors(_command.callback)
 

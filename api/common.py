@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cairn.api.bootstrap import open_store
+from cairn.api.bootstrap import existing_store_location, open_store, store_location
 from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import CairnError
 
@@ -45,10 +45,12 @@ class OutputFormat(str, Enum):
     table = "table"
     markdown = "markdown"
     sarif = "sarif"
+    codeclimate = "codeclimate"
 
 
 StoreOption = typer.Option(
-    None, "--store", help="Store directory or bolt:// / neo4j:// URI (default: $CAIRN_STORE, else .cairn)", show_default=False
+    None, "--store", show_default=False,
+    help="Store directory or bolt:// / neo4j:// URI (default: $CAIRN_STORE, else the nearest .cairn/ up to the repository root)",
 )
 RepoOption = typer.Option(None, "--repo", help="Repository name in the store (default: the only one, or the checkout you are in)")
 
@@ -72,9 +74,13 @@ def cypher_limits(timeout: Optional[float], max_rows: Optional[int], max_bytes: 
 
 
 @contextmanager
-def opened_workspace(location: Optional[str]) -> Iterator[Workspace]:
-    """The store at ``--store`` (or its default) as a workspace; inside a checkout, its repository is the default."""
-    store = open_store(location)
+def opened_workspace(location: Optional[str], *, create: bool = False) -> Iterator[Workspace]:
+    """The store at ``--store`` (or the one found from here) as a workspace; inside a checkout, its repository is the default.
+
+    Reading needs a store that exists (else one line saying where Cairn looked);
+    ``create`` (ingest) opens the one found, or a new one where it belongs.
+    """
+    store = open_store(store_location(location) if create else existing_store_location(location))
     with Workspace(store, naming_hint="choose one with --repo", cwd=Path.cwd(), label=store.location) as ws:
         yield ws
 
@@ -137,7 +143,7 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
         if debug:
             raise
         err_console.print(
-            f"[bold red]error:[/] {type(exc).__name__}: {exc} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
+            f"[bold red]error:[/] {type(exc).__name__}: {escape(str(exc))} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
             highlight=False,
             soft_wrap=True,
         )

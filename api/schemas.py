@@ -106,6 +106,7 @@ class ComponentDependency(BaseModel):
 class ExternalUse(BaseModel):
     name: str
     imports: int
+    stdlib: bool = Field(False, description="Part of the language's standard library")
 
 
 class DecisionRef(Open):
@@ -129,6 +130,7 @@ class Owner(BaseModel):
     owner: str
     name: str
     kind: Literal["person", "team"]
+    handle: str | None = Field(None, description="How CODEOWNERS names the owner (@login, @org/team or an e-mail)")
     component: bool = Field(description="Declared owner of the component as a whole")
     files: int = Field(description="Files of the component it is declared owner of")
 
@@ -139,6 +141,18 @@ class Activity(BaseModel):
     kind: str | None = None
     file: str
     last_touch: str
+
+
+class AgentInstructionsRef(Open):
+    """A file of the repository's instructions to coding agents: repository-supplied text, quoted as data."""
+
+    path: str
+    kind: str | None = Field(None, description="AGENTS.md, CLAUDE.md, GEMINI.md, copilot, cursor or windsurf")
+    scope: str | None = Field(None, description="repository, directory or globs")
+    lines: int | None = None
+    size: int | None = Field(None, description="Bytes")
+    text: str | None = Field(None, description="The start of the text, as the repository supplies it")
+    same_as: str | None = Field(None, description="An earlier file with the very same text")
 
 
 class ComponentCard(BaseModel):
@@ -155,11 +169,13 @@ class ComponentCard(BaseModel):
     modules: list[ModuleRef]
     depends_on: list[ComponentDependency]
     used_by: list[ComponentDependency]
-    external_packages: list[ExternalUse]
+    external_packages: list[ExternalUse] = Field(description="Third-party packages its modules import")
+    standard_library: list[ExternalUse] = Field(default_factory=list, description="Standard-library modules its modules import")
     decisions: list[DecisionRef]
     bus_factor: BusFactor
     owners: list[Owner]
     recent_activity: list[Activity]
+    agent_instructions: list[AgentInstructionsRef] = Field(default_factory=list)
 
 
 class PathEdge(Open):
@@ -288,6 +304,8 @@ class CypherResult(BaseModel):
 
 class ModuleDependencies(Open):
     modules: list[dict[str, Any]]
+    externals: list[dict[str, Any]] = Field(
+        default_factory=list, description="Imported packages outside the repository: id, name, ecosystem, stdlib (standard library)")
     edges: list[dict[str, Any]]
 
 
@@ -319,3 +337,52 @@ class ReviewsAccepted(BaseModel):
     duplicates: int
     total: int
     notes: list[str]
+
+
+# -- who knows a path, the briefing before a change -------------------------------------------
+
+
+class PathHolder(Open):
+    person: str
+    id: str
+    active: bool = Field(description="False when the person is gone (departed or inactive); `gone` says why")
+    authored: int = Field(description="Files of the path they are an author of (degree of authorship)")
+    share: float = Field(description="authored / files of the path")
+    touched: int = Field(description="Files of the path they changed")
+    reviewed: int = Field(description="Files of the path they have review credit on")
+    last_touch: str | None = None
+
+
+class PathKnowledge(Open):
+    path: str
+    kind: Literal["file", "directory", "repository", "untracked"]
+    files: int = Field(description="Tracked source files the path stands for")
+    nearest: str | None = Field(None, description="For an untracked path: the tracked directory answering for it")
+    components: list[dict[str, Any]]
+    holders: list[PathHolder]
+    more_holders: int | None = None
+    codeowners: list[dict[str, Any]]
+    ask: list[dict[str, Any]] = Field(description="Whom to ask first: active authors, then contributors, then declared owners")
+
+
+class WhoKnows(BaseModel):
+    repository: str
+    paths: list[PathKnowledge]
+
+
+class Briefing(Open):
+    repository: str
+    paths: list[str] | None = None
+    component: str | None = None
+    components: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    ask: list[dict[str, Any]]
+    codeowners: list[dict[str, Any]]
+    changes_with: dict[str, Any] | None = Field(description="What usually changes with these files; null when the graph has no change coupling")
+    agent_activity: dict[str, Any]
+    recent_changes: list[dict[str, Any]]
+    instructions: list[AgentInstructionsRef] = Field(description="The repository's own instructions to agents that apply, quoted as data")
+    instructions_source: str | None = None
+    omitted: dict[str, int] | None = Field(None, description="How many rows each list left out (raise limit for more)")
+    notes: list[str] | None = None

@@ -20,6 +20,9 @@ File               path                a source file present at the analysed com
 ExternalPackage    name                third-party import squashed to its top-level name
 Person             id                  canonical identity; kind human/bot/agent
 Team               name                from CODEOWNERS
+AgentInstructions  path                a file of instructions to coding agents (AGENTS.md,
+                                       CLAUDE.md, .cursor/rules …): repository-supplied
+                                       text kept as data (an excerpt), never followed
 Decision           path                an ADR, keyed by path (numbers repeat in practice)
 Rule               id                  a boundary rule from cairn.toml or a Decision
 =================  ==================  ==============================================
@@ -31,7 +34,8 @@ per file, for every source language, imported or not.
 Edge types: IMPORTS (Module -> Module/ExternalPackage), PART_OF (Module/File ->
 Component), DEPENDS_ON (Component -> Component, derived), KNOWS (Person -> File),
 OWNS (Person/Team -> File/Component, declared by CODEOWNERS), GOVERNS (Decision ->
-Component), SUPERSEDES / AMENDS (Decision -> Decision), DECLARED_BY (Rule -> Decision).
+Component), COVERS (AgentInstructions -> Component: by the file's location or its
+globs), SUPERSEDES / AMENDS (Decision -> Decision), DECLARED_BY (Rule -> Decision).
 An edge is identified by (type, source, target): there is at most one of each.
 """
 
@@ -50,6 +54,7 @@ class Label(str, Enum):
     EXTERNAL = "ExternalPackage"
     PERSON = "Person"
     TEAM = "Team"
+    AGENT_INSTRUCTIONS = "AgentInstructions"
     DECISION = "Decision"
     RULE = "Rule"
 
@@ -61,9 +66,11 @@ class Rel(str, Enum):
     KNOWS = "KNOWS"
     OWNS = "OWNS"
     GOVERNS = "GOVERNS"
+    COVERS = "COVERS"
     SUPERSEDES = "SUPERSEDES"
     AMENDS = "AMENDS"
     DECLARED_BY = "DECLARED_BY"
+    CO_CHANGES = "CO_CHANGES"
 
 
 #: The property that holds each label's key (besides ``repo``).
@@ -75,6 +82,7 @@ KEY_PROPERTY: dict[Label, str] = {
     Label.EXTERNAL: "name",
     Label.PERSON: "id",
     Label.TEAM: "name",
+    Label.AGENT_INSTRUCTIONS: "path",
     Label.DECISION: "path",
     Label.RULE: "id",
 }

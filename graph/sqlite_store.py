@@ -3,7 +3,7 @@
 Layout of a store directory (default ``.cairn/``)::
 
     cairn.db          the database, in WAL mode (``cairn.db-wal`` and ``-shm`` beside it)
-    .gitignore        ``*``, so a store inside a checkout is never committed
+    .gitignore        ``*``: a store inside a checkout never shows in its ``git status``
     locks/<slug>.lock the repository's writer lock, across processes (``GraphStore.writer_lock``)
     cache/            ingest's parse cache (owned by ingest, not by this module)
 
@@ -38,6 +38,10 @@ the repository's writer lock, which here is also an ``flock`` so other processes
 wait for it too. Each thread gets its own
 connection, so one store object may serve a threaded HTTP server.
 
+The ``.gitignore`` is written when the store directory is created, as pytest
+does for ``.pytest_cache``, and added to an existing store that lacks one when
+it is opened or written (a read-only store is left as it is).
+
 A store directory written by the JSON store of earlier versions (``store.json``,
 ``graphs/``, ``reviews/``; see ``graph.legacy_json``) is migrated on first open,
 in the transaction that creates the database, and its files removed afterwards.
@@ -66,6 +70,7 @@ DATABASE = "cairn.db"
 SCHEMA_VERSION = 1
 #: How long a writer waits for another writer of the same store before giving up.
 BUSY_TIMEOUT_SECONDS = 600.0
+GITIGNORE = b"# Created by Cairn automatically: the store is not part of the repository.\n*\n"
 #: Rows read per page and written per statement batch during a save.
 BATCH = 5_000
 
@@ -119,6 +124,17 @@ class SqliteStore(GraphStore):
         self._prepared = False
         #: The generation of each repository this object last saved or loaded: what its answers describe.
         self._generations: dict[str, int] = {}
+        if self.root.is_dir():
+            self._ignore_in_git()
+
+    def _ignore_in_git(self) -> None:
+        path = self.root / ".gitignore"
+        if path.exists():
+            return
+        try:
+            write_atomic(path, GITIGNORE)
+        except OSError:
+            pass  # a read-only store: reading it must still work
 
     # -- connections and transactions ------------------------------------------------
     def _connection(self, create: bool) -> sqlite3.Connection | None:
@@ -130,8 +146,7 @@ class SqliteStore(GraphStore):
             if not create and not legacy_json.has_legacy_store(self.root):
                 return None
             self.root.mkdir(parents=True, exist_ok=True)
-            if not (self.root / ".gitignore").exists():
-                write_atomic(self.root / ".gitignore", b"*\n")
+            self._ignore_in_git()
         conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -215,9 +230,8 @@ class SqliteStore(GraphStore):
     def _other_processes_lock(self, repo: str) -> Iterator[None]:
         path = self.root / "locks" / f"{_slug(repo)}.lock"
         with self._errors(f"lock {repo} in"):
-            if not self.root.exists():
-                self.root.mkdir(parents=True)
-                write_atomic(self.root / ".gitignore", b"*\n")
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._ignore_in_git()
             path.parent.mkdir(parents=True, exist_ok=True)
             lock = open(path, "a+")
         with lock:

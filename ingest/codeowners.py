@@ -13,7 +13,8 @@ syntax is skipped, as GitHub does, and reported as a note. A line keeps at
 most 50 owners and a file 1,000 distinct ones (a note says what was dropped).
 The file is read only if it is a regular file inside the checkout.
 
-Graph: a Team node per ``@org/team``; ``@user`` and e-mail owners are matched to
+Graph: the rules on the Repository node (``codeowners_patterns``: line, pattern,
+regex, owners; the last matching one decides); a Team node per ``@org/team``; ``@user`` and e-mail owners are matched to
 human Person nodes from history by ``graph.people.PersonIndex`` (a login: a
 person's logins, then the one person who committed under the login as a
 name, whose e-mail local part is the login, or whose folded full name is the
@@ -42,6 +43,8 @@ MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores larger files
 #: must not make 5,000 people (GitHub's own documentation has no limit; real files name a few).
 MAX_OWNERS_PER_LINE = 50
 MAX_OWNERS = 1000
+#: Rules kept on the Repository node (``codeowners_patterns``); real files have a few hundred at most.
+MAX_STORED_RULES = 5000
 
 _USER_RE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 _TEAM_RE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -209,7 +212,10 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
     """Team nodes, matched or declared-only Person nodes, OWNS edges to File and Component nodes."""
     repo = graph.repository
     if repo is not None:
-        repo.props.update(codeowners=codeowners.source, codeowners_rules=len(codeowners.rules))
+        # The rules themselves (their regex included), so an owner can be named for any path, not only source files.
+        repo.props.update(codeowners=codeowners.source, codeowners_rules=len(codeowners.rules),
+                          codeowners_patterns=[{"line": r.line, "pattern": r.pattern, "regex": r.regex.pattern,
+                                                "owners": list(r.owners)} for r in codeowners.rules[:MAX_STORED_RULES]])
     if not codeowners.rules:
         return
     # bots and agents are never the owners CODEOWNERS means

@@ -70,8 +70,8 @@ class GitTree:
             if kind != "blob":
                 continue
             reason = "symlink" if mode == "120000" else path_skip_reason(path, excluded)
-            if reason is None and not size.isdigit():  # ls-tree says "BAD" when the blob is missing
-                reason = "missing object"
+            if reason is None and not size.isdigit():
+                reason = "unreadable"  # git prints a size of "BAD" for a blob missing from the object store
             if reason is None and int(size) > max_file_bytes:
                 reason = "oversized"
             if reason:

@@ -3,7 +3,8 @@
 The steps, in order: list and classify files; extract code dependencies;
 assign components (declared, or the layout's refined by CODEOWNERS'
 directories) and count each file's lines, and mark the files the truck factor counts (Linguist's rule);
-mine history for knowledge; attach CODEOWNERS; read decisions and rules.
+mine history for knowledge; attach CODEOWNERS; read decisions and rules; read the repository's instructions to
+coding agents (as data).
 Each step adds to the same graph (see ``graph.model`` for the vocabulary). Derived results (bus factor) are computed by ``queries`` over
 this graph afterwards; storing it is the caller's business.
 
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 from cairn.graph.errors import IngestError
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import add_decisions, read_decisions
+from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code_graph import build_code_graph
@@ -52,7 +54,8 @@ class IngestSummary:
     files_by_language: dict[str, int] = field(default_factory=dict)
     modules: int = 0
     edges: int = 0
-    external_packages: int = 0
+    external_packages: int = 0  # third-party: the standard library is counted apart
+    standard_library: int = 0
     components: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     syntax_errors: int = 0
@@ -216,12 +219,15 @@ def ingest_repository(
     _add_history(graph, root, config, listing, head, summary, notify)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
+    _add_agent_instructions(graph, root, listing, summary)
 
     summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
     summary.skipped = dict(sorted(listing.skipped.items()))
     counts = graph.counts()
     summary.modules = counts.get(Label.MODULE.value, 0)
-    summary.external_packages = counts.get(Label.EXTERNAL.value, 0)
+    stdlib = sum(1 for x in graph.of_label(Label.EXTERNAL) if x.get("stdlib"))
+    summary.external_packages = counts.get(Label.EXTERNAL.value, 0) - stdlib
+    summary.standard_library = stdlib
     summary.edges = counts.get(Rel.IMPORTS.value, 0)
     summary.components = counts.get(Label.COMPONENT.value, 0)
     summary.people = counts.get(Label.PERSON.value, 0)
@@ -280,3 +286,10 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     add_rules(graph, rules)
     summary.notes.extend(str(problem) for problem in decisions.problems)
     summary.notes.extend(problems)
+
+
+def _add_agent_instructions(graph: RepoGraph, root: Path, listing: Listing, summary: IngestSummary) -> None:
+    files = find_instruction_files([f.path for f in listing.kept if f.language is None])
+    items, notes = read_instructions(root, files)
+    add_agent_instructions(graph, items)
+    summary.notes.extend(notes)

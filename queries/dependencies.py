@@ -2,7 +2,9 @@
 
 Module ids are the language's natural names (Python dotted module, Go package
 import path, Java FQN, JS/TS repository-relative path); external targets are
-``external:<top-level name>``.
+``external:<top-level name>``, listed in ``externals`` with ``stdlib`` true for
+the language's standard library (set at ingest), so outputs can group the
+standard library apart from third-party packages.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ def module_dependencies(graph: RepoGraph) -> dict[str, Any]:
             "language": src.get("language"), "lines": list(e.get("lines") or []),
         })
     edges.sort(key=lambda e: (e["source"], e["target"]))
+    externals = sorted(graph.of_label(Label.EXTERNAL), key=lambda n: n.key)
     return {
         "modules": [{"id": m.key, "path": m.get("path"), "language": m.get("language"), "component": m.get("component")} for m in modules],
+        "externals": [{"id": module_id(x), "name": x.key, "ecosystem": x.get("ecosystem"), "stdlib": bool(x.get("stdlib"))}
+                      for x in externals],
         "edges": edges,
     }
 

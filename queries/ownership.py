@@ -192,6 +192,17 @@ def in_truck_factor_scope(file_node: Node) -> bool:
     return file_node.get("linguist_counted", True) is not False and (changes is None or changes > 0)
 
 
+def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
+    """The fields every person row carries about whether they are still around.
+
+    ``active`` (False when gone), ``gone`` (``"departed"``, ``"inactive"``,
+    ``"leaving"`` or None; ``reason`` as ``gone_people`` or ``--leaving`` gives
+    it) and ``last_active`` (ISO time, None when unknown), so every interface
+    can say "left" or "inactive since 2023-04" from one definition.
+    """
+    return {"active": reason is None, "gone": reason, "last_active": person.get("last_active") if person is not None else None}
+
+
 def _load(graph: RepoGraph) -> _Knowledge:
     file_nodes = graph.of_label(Label.FILE)
     files = sorted(n.key for n in file_nodes if in_truck_factor_scope(n))
@@ -258,7 +269,7 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
             authored[p] = authored.get(p, 0) + 1
     holders = [
         {"person": people[p].name, "id": people[p].node.key, "files_authored": n,
-         "share": round(n / len(files), 4), "active": p not in gone}
+         "share": round(n / len(files), 4), **presence(people[p].node, "leaving" if p in leaving else people[p].gone_reason)}
         for p, n in sorted(authored.items(), key=lambda item: (-item[1], people[item[0]].name, item[0]))
     ]
     t = knowledge.thresholds
@@ -385,10 +396,8 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
         people.append({
             "id": node.key, "name": info.name, "kind": node.get("kind"), "aliases": list(node.get("aliases") or []),
             "names": list(node.get("names") or []), "emails": list(node.get("emails") or []),
-            "logins": list(node.get("logins") or []),
-            "last_active": node.get("last_active"), "commits": int(node.get("commits") or 0),
-            "active": pid not in leaving_ids and info.gone_reason is None,
-            "gone": "leaving" if pid in leaving_ids else info.gone_reason,
+            "logins": list(node.get("logins") or []), "commits": int(node.get("commits") or 0),
+            **presence(node, "leaving" if pid in leaving_ids else info.gone_reason),
         })
     result: dict[str, Any] = {"history_complete": complete, "history": counts, "repository": repository,
                               "components": out_components, "people": people}

@@ -83,10 +83,12 @@ class NewEdge:
     source_component: str | None
     target_component: str | None
     external: bool
+    stdlib: bool = False  # an external target that is the language's standard library
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "kind": self.kind, "file": self.file, "lines": list(self.lines),
-                "source_component": self.source_component, "target_component": self.target_component, "external": self.external}
+                "source_component": self.source_component, "target_component": self.target_component, "external": self.external,
+                "stdlib": self.stdlib}
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,8 @@ def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[t
         s_id = ids.get(e.source) or ids.setdefault(e.source, module_id(src))
         t_id = ids.get(e.target) or ids.setdefault(e.target, module_id(tgt))
         out[(s_id, t_id)] = NewEdge(s_id, t_id, e.props.get("kind"), e.props.get("file"), tuple(e.props.get("lines") or ()),
-                                    src.props.get("component"), tgt.props.get("component"), tgt.label is Label.EXTERNAL)
+                                    src.props.get("component"), tgt.props.get("component"), tgt.label is Label.EXTERNAL,
+                                    tgt.label is Label.EXTERNAL and bool(tgt.props.get("stdlib")))
     return out
 
 
@@ -256,13 +259,29 @@ def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
     for scc in nx.strongly_connected_components(g_head):
         if len(scc) < 2 or any(scc <= b for b in base_sccs):
             continue
-        cycle = [u for u, _ in nx.find_cycle(g_head.subgraph(scc))]
+        cycle = _cycle_through_new(g_head.subgraph(scc), g_base)
         out.append(Finding(
             rule="cairn/new-cycle", kind="cycle", severity=Severity.WARN, new=True,
             message=f"creates a dependency cycle between components: {' -> '.join(cycle + [cycle[0]])}",
             source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
         ))
     return out
+
+
+def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:
+    """A shortest cycle of ``scc`` that uses an edge ``base`` lacks: the cycle the change closes, not an old one beside it."""
+    best: list[str] | None = None
+    for a, b in scc.edges:
+        if base.has_edge(a, b):
+            continue
+        try:
+            back = nx.shortest_path(scc, b, a)  # b ... a, closed by the new edge a -> b
+        except nx.NetworkXNoPath:
+            continue
+        cycle = [a] + back[:-1]
+        if best is None or (len(cycle), cycle) < (len(best), best):
+            best = cycle
+    return best or [u for u, _ in nx.find_cycle(scc)]
 
 
 def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozenset[str]) -> list[TouchedComponent]:

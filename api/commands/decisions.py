@@ -6,16 +6,17 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.table import Table
 
-from cairn.api.common import (
-    EXIT_BLOCKING, EXIT_OK, CairnError, OutputFormat, RepoOption, StoreOption, console, err_console, opened_workspace,
-    print_json,
-)
+from cairn.api.common import EXIT_BLOCKING, EXIT_OK, RepoOption, StoreOption, console, err_console, opened_workspace, print_json
+from cairn.api.formats import JSON, MARKDOWN, SARIF, TABLE, formats
 from cairn.api.render.check_markdown import markdown_report
 from cairn.api.render.sarif import sarif_report
+from cairn.api.render.terminal import IDENTIFIER, count, escape, table
 from cairn.api.services import reads
 from cairn.api.services.checks import check_boundaries
+
+AdrsFormat = formats("adrs", JSON, TABLE)
+CheckFormat = formats("check", JSON, TABLE, MARKDOWN, SARIF)
 
 
 def register(app: typer.Typer) -> None:
@@ -26,35 +27,37 @@ def register(app: typer.Typer) -> None:
 def adrs(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: AdrsFormat = TABLE,
 ) -> None:
     """The architecture decision records: status, date, deciders, supersession, governed components, rules."""
-    if format not in (OutputFormat.json, OutputFormat.table):
-        raise CairnError(f"cairn adrs prints json or table, not {format.value}")
     with opened_workspace(store) as ws:
         repo = ws.repository(repo).repo
         data = reads.decisions(ws, repo)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(data)
         return
-    table = Table(title=f"{repo}: {len(data['decisions'])} decisions", title_justify="left")
-    for col in ("path", "#", "title", "status", "date", "components", "rules"):
-        table.add_column(col)
-    for d in data["decisions"]:
-        status = d["status"] or ""
-        if d["superseded_by"]:
-            status += " by " + ", ".join(Path(p).name for p in d["superseded_by"])
-        table.add_row(d["path"], "" if d["number"] is None else str(d["number"]), d["title"] or "", status, d["date"] or "",
-                      ", ".join(d["components"]), ", ".join(d["rules"]))
-    console.print(table)
+    if data["decisions"]:
+        rows = []
+        numbers = {d["path"]: d["number"] for d in data["decisions"]}
+        for d in data["decisions"]:
+            status = d["status"] or ""
+            if d["superseded_by"]:
+                status += " by " + ", ".join(f"#{numbers[p]}" if numbers.get(p) is not None else Path(p).name for p in d["superseded_by"])
+            rows.append(("" if d["number"] is None else str(d["number"]), (d["title"] or Path(d["path"]).stem) + "\n" + d["path"],
+                         status, d["date"] or "", ", ".join(d["components"]), ", ".join(d["rules"])))
+        console.print(table(f"{repo}: {count(len(rows), 'decision')}", ["#", ("decision", IDENTIFIER), "status", "date", "components",
+                                                                         "rules"], rows))
+    else:
+        console.print(f"{escape(repo)}: no decision records found (in [adr] paths of cairn.toml, .adr-dir, or the usual "
+                      f"folders such as docs/adr, doc/adr, docs/decisions)", highlight=False)
     for p in data["problems"]:
-        err_console.print(f"[yellow]problem:[/] {p['path']}: {p['message']}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]problem:[/] {escape(p['path'])}: {escape(p['message'])}", highlight=False, soft_wrap=True)
 
 
 def check(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json, markdown, sarif or table"),
+    format: CheckFormat = TABLE,
     baseline: Optional[Path] = typer.Option(
         None, "--baseline", help="Known-violations file (default: the configured baseline, .cairn-baseline.json, in the checkout)"
     ),
@@ -73,14 +76,14 @@ def check(
         else:
             message = (f"baseline {change.path}: {change.removed} fixed entr{'y' if change.removed == 1 else 'ies'} removed, "
                        f"{change.recorded} kept; {change.not_added} new violation(s) not added")
-        err_console.print(message, highlight=False, soft_wrap=True)
+        err_console.print(escape(message), highlight=False, soft_wrap=True)
 
     data = report.to_json()
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(data)
-    elif format is OutputFormat.sarif:
+    elif format is SARIF:
         print_json(sarif_report(report.findings, report.rules))
-    elif format is OutputFormat.markdown:
+    elif format is MARKDOWN:
         typer.echo(markdown_report(report), nl=False)
     else:
         _print_table(result.repository, data)
@@ -90,24 +93,28 @@ def check(
 def _print_table(repo: str, data: dict[str, Any]) -> None:
     findings = data["findings"]
     if findings:
-        table = Table(title=f"{repo}: {len(findings)} finding(s), verdict {data['verdict']}", title_justify="left")
-        for col in ("severity", "rule", "import", "where", "decision"):
-            table.add_column(col)
+        rows = []
         for f in findings:
             where = f"{f['file']}:{f['line']}" if f.get("file") and f.get("line") else (f.get("file") or "")
-            table.add_row(f["severity"], f["rule"], f"{f['source']} → {f['target']}", where, f.get("decision") or "")
-        console.print(table)
+            rows.append((f["severity"], f["rule"], f"{f['source']}\n→ {f['target']}", where, f.get("decision") or ""))
+        console.print(table(f"{repo}: {count(len(findings), 'finding')}, verdict {data['verdict']}",
+                            ["severity", ("rule", IDENTIFIER), ("import", IDENTIFIER), ("where", IDENTIFIER), ("decision", IDENTIFIER)],
+                            rows))
         for f in findings:
-            console.print(f"[dim]{f['rule']}:[/] {f['message']}", highlight=False, soft_wrap=True)
+            console.print(f"[dim]{escape(f['rule'])}:[/] {escape(f['message'])}", highlight=False, soft_wrap=True)
     else:
-        console.print(f"{repo}: no findings, verdict {data['verdict']} ({data['summary']['rules_checked']} rules checked)")
+        console.print(f"{escape(repo)}: no findings, verdict {data['verdict']} ({count(data['summary']['rules_checked'], 'rule')} checked)",
+                      highlight=False)
     if data["baselined"]:
-        console.print(f"{data['baselined']} known violation(s) in the baseline not shown", highlight=False)
+        console.print(f"{count(data['baselined'], 'known violation')} in the baseline not shown", highlight=False)
     if data["stale_baseline_entries"]:
-        console.print(f"{len(data['stale_baseline_entries'])} baseline entr(ies) look fixed: run cairn check --update-baseline to prune", highlight=False)
-    for s in data["skipped_rules"]:
-        console.print(f"[dim]not enforced:[/] {s['rule']} ({s['reason']})", highlight=False)
+        stale = len(data["stale_baseline_entries"])
+        console.print(f"{count(stale, 'baseline entry', 'baseline entries')} look{'s' if stale == 1 else ''} fixed: "
+                      "run cairn check --update-baseline to prune", highlight=False)
+    for skipped in data["skipped_rules"]:
+        console.print(f"[dim]not enforced:[/] {escape(skipped['rule'])} ({escape(skipped['reason'])})", highlight=False)
     for e in data["expired_exceptions"]:
-        console.print(f"[yellow]expired exception:[/] {e['rule']} {e['importer']} → {e['imported']} (expired {e['expires']})", highlight=False)
-    for p in data["problems"]:
-        err_console.print(f"[yellow]problem:[/] {p}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]expired exception:[/] {escape(e['rule'])} {escape(e['importer'])} → {escape(e['imported'])} "
+                      f"(expired {escape(str(e['expires']))})", highlight=False)
+    for problem in data["problems"]:
+        err_console.print(f"[yellow]problem:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)

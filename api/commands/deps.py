@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 import typer
-from rich.table import Table
 
-from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, table
 from cairn.api.services import reads
+from cairn.queries.dependencies import EXTERNAL_PREFIX
+
+DepsFormat = formats("deps", JSON, TABLE)
+ComponentsFormat = formats("components", JSON, TABLE)
+RANGES_SHOWN = 3
 
 
 class Level(str, Enum):
@@ -26,43 +32,94 @@ def deps(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     level: Level = typer.Option(Level.module, "--level", help="module or component"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: DepsFormat = TABLE,
 ) -> None:
-    """The dependency graph: modules (or components) and the imports between them."""
+    """The dependency graph: modules (or components) and the imports between them.
+
+    In the table, imports of third-party packages and of the standard library are listed apart.
+    """
     with opened_workspace(store) as ws:
         repo = ws.repository(repo).repo
         data = reads.dependency_graph(ws, repo, level.value)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(data)
-        return
-    table = Table(title=f"{repo}: {len(data['edges'])} {level.value} dependencies", title_justify="left")
-    for col in ("source", "target", "kind", "lines" if level is Level.module else "count"):
-        table.add_column(col)
+    elif level is Level.component:
+        rows = [(e["source"], e["target"], e["kind"], str(e["count"])) for e in data["edges"]]
+        console.print(table(f"{repo}: {count(len(rows), 'component dependency', 'component dependencies')}",
+                            [("component", IDENTIFIER), ("depends on", IDENTIFIER), "kind", ("imports", NUMBER)], rows))
+    else:
+        _print_module_tables(repo, data)
+
+
+def _print_module_tables(repo: str, data: dict[str, Any]) -> None:
+    stdlib = {x["id"] for x in data.get("externals", []) if x["stdlib"]}
+    groups: dict[str, list[dict[str, Any]]] = {"internal": [], "external": [], "stdlib": []}
     for e in data["edges"]:
-        extra = ",".join(map(str, e["lines"][:8])) if level is Level.module else str(e["count"])
-        table.add_row(e["source"], e["target"], e["kind"], extra)
-    console.print(table)
+        target = e["target"]
+        groups["stdlib" if target in stdlib else "external" if target.startswith(EXTERNAL_PREFIX) else "internal"].append(e)
+
+    def imported(e: dict[str, Any]) -> str:
+        return e["target"][len(EXTERNAL_PREFIX):] if e["target"].startswith(EXTERNAL_PREFIX) else e["target"]
+
+    titles = {
+        "internal": f"{repo}: {count(len(groups['internal']), 'import')} between its modules",
+        "external": f"{count(len(groups['external']), 'import')} of "
+                    f"{count(len({e['target'] for e in groups['external']}), 'third-party package')}",
+        "stdlib": f"{count(len(groups['stdlib']), 'import')} of "
+                  f"{count(len({e['target'] for e in groups['stdlib']}), 'standard-library module')}",
+    }
+    headers = {"internal": "imports module", "external": "imports package", "stdlib": "imports module"}
+    for group, edges in groups.items():
+        if not edges and group != "internal":
+            continue
+        rows = [(e["source"], imported(e), line_ranges(e["lines"]) + _kind_note(e["kind"])) for e in edges]
+        console.print(table(titles[group], [("module", IDENTIFIER), (headers[group], IDENTIFIER), "at lines"], rows))
 
 
 def components(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: ComponentsFormat = TABLE,
 ) -> None:
-    """The components, with their paths, sizes and dependencies."""
+    """The components, with their paths, sizes, dependencies and truck factor."""
     with opened_workspace(store) as ws:
         repo = ws.repository(repo).repo
         data = reads.components(ws, repo)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(data)
         return
-    table = Table(title=f"{repo}: {len(data['components'])} components", title_justify="left")
-    for col in ("name", "paths", "modules", "files", "depends on", "used by", "truck factor"):
-        table.add_column(col)
-    for c in data["components"]:
+    comps = data["components"]
+    inferred = [c for c in comps if c["inferred"]]
+    mark = len(inferred) not in (0, len(comps))  # all or none inferred: the title says so instead
+    rows = []
+    for c in comps:
         tf = c.get("truck_factor")
-        table.add_row(
-            c["name"] + (" (inferred)" if c["inferred"] else ""), " ".join(c["paths"]), str(c["modules"]), str(c["files"]),
-            ", ".join(c["depends_on"]), ", ".join(c["used_by"]), "-" if tf is None else str(tf),
-        )
-    console.print(table)
+        rows.append((c["name"] + ("*" if mark and c["inferred"] else ""), "\n".join(c["paths"]), str(c["modules"]), str(c["files"]),
+                     ", ".join(c["depends_on"]), ", ".join(c["used_by"]), "?" if tf is None else str(tf)))
+    title = f"{repo}: {count(len(comps), 'component')}" + (
+        ", inferred from the directory layout" if inferred and not mark else "")
+    console.print(table(title, [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER),
+                                "depends on", "used by", ("TF", NUMBER)], rows))
+    notes = ["TF: truck factor, how many people would have to leave before half of its files have no author"]
+    if mark:
+        notes.insert(0, "*: inferred from the directory layout (not declared in cairn.toml)")
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/]", highlight=False)
+
+
+def _kind_note(kind: str | None) -> str:
+    """Nothing for a plain (runtime) import; `` (type-only)`` or `` (dynamic)`` for the others."""
+    return f" ({kind.replace('_', '-')})" if kind and kind != "runtime" else ""
+
+
+def line_ranges(lines: list[int]) -> str:
+    """``[13, 14, 15, 16, 30]`` as ``13-16, 30``; after three ranges, how many lines more."""
+    ranges: list[list[int]] = []
+    for n in sorted(set(lines)):
+        if ranges and n == ranges[-1][1] + 1:
+            ranges[-1][1] = n
+        else:
+            ranges.append([n, n])
+    shown = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges[:RANGES_SHOWN])
+    rest = sum(b - a + 1 for a, b in ranges[RANGES_SHOWN:])
+    return shown + (f" +{rest} more" if rest else "")

@@ -1,6 +1,7 @@
 """``cairn explore``, ``cairn path``, ``cairn reading-list`` and ``cairn search``: onboarding exploration.
 
-Each prints JSON, a rich table view, or Markdown (for a wiki page or an agent's context).
+Each prints JSON, tables for the terminal, or Markdown (``render.explore_markdown``,
+for a wiki page or an agent's context).
 """
 
 from __future__ import annotations
@@ -8,13 +9,19 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import typer
-from rich.markdown import Markdown
-from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
+from cairn.api.render.explore_markdown import card_markdown, path_markdown, reading_list_markdown, search_markdown
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, table
 from cairn.api.services import reads
 
-FormatOption = typer.Option(OutputFormat.table, "--format", help="json, table or markdown")
+ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
+PathFormat = formats("path", TABLE, JSON, MARKDOWN)
+ReadingListFormat = formats("reading-list", TABLE, JSON, MARKDOWN)
+SearchFormat = formats("search", TABLE, JSON, MARKDOWN)
+ACTIVITY_SHOWN = 10
+PACKAGES_SHOWN = 12
 
 
 def register(app: typer.Typer) -> None:
@@ -29,16 +36,9 @@ def _read(service, store: Optional[str], repo: Optional[str], *args: Any) -> Any
         return service(ws, repo, *args)
 
 
-def _check_format(format: OutputFormat) -> None:
-    if format is OutputFormat.sarif:
-        raise CairnError("--format sarif is for pr-check; use json, table or markdown")
-
-
-def _emit_markdown(text: str, format: OutputFormat) -> None:
-    if format is OutputFormat.markdown:
-        typer.echo(text, nl=not text.endswith("\n"))
-    else:
-        console.print(Markdown(text))
+def _line(markup: str) -> None:
+    """One line of output whose repository text the caller has escaped."""
+    console.print(markup, highlight=False)
 
 
 # -- explore -----------------------------------------------------------------------------
@@ -48,97 +48,57 @@ def explore(
     component: str = typer.Argument(..., help="The component to describe"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: OutputFormat = FormatOption,
+    format: ExploreFormat = TABLE,
 ) -> None:
     """The component card: purpose, modules, dependencies in and out, decisions, knowledge holders, bus factor, activity."""
-    _check_format(format)
     card = _read(reads.component_card, store, repo, component)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(card)
-        return
-    if format is OutputFormat.markdown:
-        _emit_markdown(card_markdown(card), format)
-        return
-    console.print(f"[bold]{card['name']}[/]" + (" [dim](inferred)[/]" if card["inferred"] else "") + f"  [dim]{' '.join(card['paths'])}[/]",
-                  highlight=False)
+    elif format is MARKDOWN:
+        typer.echo(card_markdown(card), nl=False)
+    else:
+        _print_card(card)
+
+
+def _print_card(card: dict[str, Any]) -> None:
+    _line(f"[bold]{escape(card['name'])}[/]" + (" [dim](inferred)[/]" if card["inferred"] else "")
+          + f"  [dim]{escape(' '.join(card['paths']))}[/]")
     if card["description"]:
-        console.print(card["description"], highlight=False)
-        console.print(f"[dim]from {card['purpose_source']}[/]", highlight=False)
+        _line(escape(card["description"]))
+        _line(f"[dim]from {escape(card['purpose_source'])}[/]")
     bf = card["bus_factor"]
-    risk = "[bold red]at risk[/]" if bf["at_risk"] else ("ok" if bf["at_risk"] is False else "unknown")
-    console.print(f"truck factor {_num(bf['truck_factor'])}, human {_num(bf['human_truck_factor'])} — {risk}; "
-                  f"{card['module_count']} modules, {card['files']} files", highlight=False)
-    deps = Table(title="Dependencies", title_justify="left")
-    deps.add_column("direction")
-    deps.add_column("component")
-    deps.add_column("imports", justify="right")
-    for d in card["depends_on"]:
-        deps.add_row("depends on", d["component"], str(d["count"]))
-    for d in card["used_by"]:
-        deps.add_row("used by", d["component"], str(d["count"]))
-    console.print(deps)
+    risk = "[bold red]at risk[/]" if bf["at_risk"] else ("ok" if bf["at_risk"] is False else "risk unknown")
+    _line(f"truck factor {_people(bf['truck_factor'])}, human {_people(bf['human_truck_factor'])} — {risk}; "
+          f"{count(card['module_count'], 'module')}, {count(card['files'], 'file')}")
+    rows = [("depends on", d["component"], count(d["count"], "import")) for d in card["depends_on"]]
+    rows += [("used by", d["component"], count(d["count"], "import")) for d in card["used_by"]]
+    if rows:
+        console.print(table("Dependencies", ["direction", ("component", IDENTIFIER), ("through", NUMBER)], rows))
+    else:
+        _line("no dependencies on other components, none from them")
+    for label, packages in (("external packages", card["external_packages"]), ("standard library", card.get("standard_library", []))):
+        if packages:
+            shown = ", ".join(f"{p['name']} ({p['imports']})" for p in packages[:PACKAGES_SHOWN])
+            more = f" +{len(packages) - PACKAGES_SHOWN} more" if len(packages) > PACKAGES_SHOWN else ""
+            _line(f"{label} (imports): {escape(shown)}{more}")
     if card["decisions"]:
-        dec = Table(title="Decisions", title_justify="left")
-        for col in ("decision", "status", "date", "link"):
-            dec.add_column(col)
-        for d in card["decisions"]:
-            dec.add_row(d["title"], d["status"] or "", d["date"] or "", "inferred" if d.get("inferred") else "explicit")
-        console.print(dec)
-    holders = [_holder_label(h) for h in bf["knowledge_holders"]]
-    console.print("knowledge holders: " + (", ".join(holders) or "none known"), highlight=False)
+        decision_rows = [(d["title"] + "\n" + d["path"], d["status"] or "", d["date"] or "",
+                          f"inferred ({d['confidence']:.0%})" if d.get("inferred") and isinstance(d.get("confidence"), (int, float))
+                          else "inferred" if d.get("inferred") else "explicit")
+                         for d in card["decisions"]]
+        console.print(table("Decisions", [("decision", IDENTIFIER), "status", "date", "link"], decision_rows))
+    holders = [holder_label(h) for h in bf["knowledge_holders"]]
+    _line("knowledge holders (share of files authored): " + (escape(", ".join(holders)) or "none known"))
     if card["owners"]:
-        console.print("declared owners: " + ", ".join(o["name"] for o in card["owners"]), highlight=False)
+        _line("declared owners: " + escape(", ".join(o["name"] for o in card["owners"])))
     if card["recent_activity"]:
-        act = Table(title="Recent activity", title_justify="left")
-        for col in ("when", "who", "file"):
-            act.add_column(col)
-        for a in card["recent_activity"][:10]:
-            act.add_row(a["last_touch"][:10], a["name"], a["file"])
-        console.print(act)
+        activity = [(a["last_touch"][:10], a["name"], a["file"]) for a in card["recent_activity"][:ACTIVITY_SHOWN]]
+        console.print(table("Recent activity (last change per person and file)", ["when", ("who", IDENTIFIER), ("file", IDENTIFIER)],
+                            activity))
 
 
-def _num(value: Any) -> str:
-    return "?" if value is None else str(value)
-
-
-def _holder_label(holder: Any) -> str:
-    if isinstance(holder, dict):
-        name = holder.get("name") or holder.get("person") or holder.get("id") or "?"
-        share = holder.get("share")
-        return f"{name} ({share:.0%})" if isinstance(share, (int, float)) else str(name)
-    return str(holder)
-
-
-def card_markdown(card: dict[str, Any]) -> str:
-    bf = card["bus_factor"]
-    lines = [f"# {card['name']}", ""]
-    if card["description"]:
-        lines += [card["description"], "", f"_Purpose from {card['purpose_source']}._", ""]
-    lines += [
-        f"- Paths: {', '.join(f'`{p}`' for p in card['paths']) or 'none'}",
-        f"- Size: {card['module_count']} modules, {card['files']} files",
-        f"- Truck factor: {_num(bf['truck_factor'])} (human knowledge: {_num(bf['human_truck_factor'])})"
-        + (" — **at risk**" if bf["at_risk"] else ""),
-        f"- Knowledge holders: {', '.join(_holder_label(h) for h in bf['knowledge_holders']) or 'none known'}",
-    ]
-    if card["owners"]:
-        lines.append(f"- Declared owners: {', '.join(o['name'] for o in card['owners'])}")
-    lines += ["", "## Dependencies", ""]
-    lines += [f"- depends on **{d['component']}** ({d['count']} imports)" for d in card["depends_on"]] or ["- depends on no other component"]
-    lines += [f"- used by **{d['component']}** ({d['count']} imports)" for d in card["used_by"]] or ["- used by no other component"]
-    if card["external_packages"]:
-        lines.append(f"- external packages: {', '.join(e['name'] for e in card['external_packages'][:15])}")
-    lines += ["", "## Decisions", ""]
-    lines += [f"- [{d['title']}]({d['path']}) — {d['status'] or 'no status'}{', ' + d['date'] if d['date'] else ''}"
-              + (" (inferred)" if d.get("inferred") else "") for d in card["decisions"]] or ["- none recorded"]
-    lines += ["", "## Modules", ""]
-    lines += [f"- `{m['name']}`" for m in card["modules"][:40]] or ["- none"]
-    if len(card["modules"]) > 40:
-        lines.append(f"- … and {len(card['modules']) - 40} more")
-    if card["recent_activity"]:
-        lines += ["", "## Recent activity", ""]
-        lines += [f"- {a['last_touch'][:10]} {a['name']}: `{a['file']}`" for a in card["recent_activity"][:10]]
-    return "\n".join(lines) + "\n"
+def _people(value: Any) -> str:
+    return "?" if value is None else count(value, "person", "people")
 
 
 # -- path ------------------------------------------------------------------------------------
@@ -149,19 +109,27 @@ def path(
     target: str = typer.Argument(..., metavar="B", help="Component or module depended upon"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: OutputFormat = FormatOption,
+    format: PathFormat = TABLE,
 ) -> None:
     """The shortest dependency path by which A depends on B."""
-    _check_format(format)
     result = _read(reads.shortest_path, store, repo, source, target)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(result)
         return
-    lines = [f"**{result['message']}**", ""]
-    for e in result["edges"]:
-        detail = f"{e['count']} imports" if result["level"] == "component" else f"{e.get('kind')}, line {', '.join(map(str, e.get('lines') or [])[:5])}"
-        lines.append(f"- `{e['source']}` → `{e['target']}` ({detail})")
-    _emit_markdown("\n".join(lines) + "\n", format)
+    if format is MARKDOWN:
+        typer.echo(path_markdown(result), nl=False)
+        return
+    _line(escape(result["message"]))
+    if not result["edges"]:
+        return
+    if result["level"] == "component":
+        rows = [(str(i), e["source"], e["target"], count(e["count"], "import")) for i, e in enumerate(result["edges"], 1)]
+        console.print(table("Steps", [("#", NUMBER), ("component", IDENTIFIER), ("depends on", IDENTIFIER), ("through", NUMBER)], rows))
+    else:
+        rows = [(str(i), e["source"], e["target"], ", ".join(map(str, (e.get("lines") or [])[:5]))
+                 + ("" if (e.get("kind") or "runtime") == "runtime" else f" ({e['kind'].replace('_', '-')})"))
+                for i, e in enumerate(result["edges"], 1)]
+        console.print(table("Steps", [("#", NUMBER), ("module", IDENTIFIER), ("imports", IDENTIFIER), "at lines"], rows))
 
 
 # -- reading list --------------------------------------------------------------------------------
@@ -171,27 +139,39 @@ def reading_list_command(
     component: Optional[str] = typer.Argument(None, help="A component (default: the whole repository)"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: OutputFormat = FormatOption,
+    format: ReadingListFormat = TABLE,
 ) -> None:
     """What a newcomer should read first: decisions in force, then the most central modules, then the people to ask."""
-    _check_format(format)
     data = _read(reads.reading_list, store, repo, component)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(data)
-        return
-    _emit_markdown(reading_list_markdown(data), format)
+    elif format is MARKDOWN:
+        typer.echo(reading_list_markdown(data), nl=False)
+    else:
+        _print_reading_list(data)
 
 
-def reading_list_markdown(data: dict[str, Any]) -> str:
+def _print_reading_list(data: dict[str, Any]) -> None:
     scope = f"component {data['component']}" if data["component"] else f"repository {data['repository']}"
-    lines = [f"# Reading list for {scope}", "", "## 1. Decisions", ""]
-    lines += [f"1. [{d['title']}]({d['path']}) — {d.get('status') or 'no status'}{', ' + d['date'] if d.get('date') else ''}"
-              for d in data["decisions"]] or ["No decision records govern it yet."]
-    lines += ["", "## 2. Central modules", ""]
-    lines += [f"1. `{m['module']}` ({m['path'] or ''}) — imported by {m['imported_by']}" for m in data["modules"]] or ["No modules."]
-    lines += ["", "## 3. People to ask", ""]
-    lines += [f"1. {p['name']} — {p['why']}" for p in data["people"]] or ["Nobody holds recorded knowledge of it."]
-    return "\n".join(lines) + "\n"
+    _line(f"[bold]Reading list for {escape(scope)}[/]")
+    if data["decisions"]:
+        rows = [(str(i), d["title"] + "\n" + d["path"], d.get("status") or "", d.get("date") or "")
+                for i, d in enumerate(data["decisions"], 1)]
+        console.print(table("1. Decisions in force", [("#", NUMBER), ("decision", IDENTIFIER), "status", "date"], rows))
+    else:
+        _line("1. Decisions: no decision records govern it yet.")
+    if data["modules"]:
+        rows = [(str(i), m["module"], m["path"] or "", count(m["imported_by"], "module")) for i, m in enumerate(data["modules"], 1)]
+        console.print(table("2. Central modules (by PageRank on the imports)",
+                            [("#", NUMBER), ("module", IDENTIFIER), ("file", IDENTIFIER), ("imported by", NUMBER)], rows))
+    else:
+        _line("2. Central modules: none.")
+    if data["people"]:
+        rows = [(str(i), literal(p["name"] + gone_mark(p), "yellow" if p.get("active") is False else ""), p["why"])
+                for i, p in enumerate(data["people"], 1)]
+        console.print(table("3. People to ask", [("#", NUMBER), ("person", IDENTIFIER), "why"], rows))
+    else:
+        _line("3. People to ask: nobody holds recorded knowledge of it.")
 
 
 # -- search ------------------------------------------------------------------------------------------
@@ -202,25 +182,19 @@ def search_command(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     limit: int = typer.Option(30, "--limit", min=1, help="Most results to show"),
-    format: OutputFormat = FormatOption,
+    format: SearchFormat = TABLE,
 ) -> None:
     """Find components, modules, people and decisions by name or title."""
-    _check_format(format)
     data = _read(reads.search, store, repo, query)
     data["results"] = data["results"][:limit]
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(data)
         return
-    if format is OutputFormat.markdown:
-        lines = [f"# Search: {data['query']} ({data['total']} found)", ""]
-        lines += [f"- {r['kind']}: **{r['title']}**" + (f" (`{r['name']}`)" if r["name"] != r["title"] else "") for r in data["results"]]
-        _emit_markdown("\n".join(lines) + "\n", format)
+    if format is MARKDOWN:
+        typer.echo(search_markdown(data), nl=False)
         return
-    table = Table(title=f"{data['total']} match(es) for {data['query']!r}", title_justify="left")
-    for col in ("kind", "name", "title", "match"):
-        table.add_column(col)
-    for r in data["results"]:
-        table.add_row(r["kind"], r["name"], r["title"] if r["title"] != r["name"] else "", r["match"])
-    console.print(table)
+    rows = [(r["kind"], r["name"], r["title"] if r["title"] != r["name"] else "", r["match"]) for r in data["results"]]
+    console.print(table(f"{count(data['total'], 'match', 'matches')} for {data['query']!r}",
+                        ["kind", ("name", IDENTIFIER), ("title", IDENTIFIER), "match"], rows))
     if not data["results"]:
-        console.print("nothing matches; try a shorter part of the name", highlight=False)
+        _line("nothing matches; try a shorter part of the name")

@@ -8,10 +8,12 @@ from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
-from cairn.api.common import CairnError, OutputFormat, StoreOption, console, err_console, opened_workspace, print_json
+from cairn.api.common import CairnError, StoreOption, console, err_console, opened_workspace, print_json
+from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.render.terminal import count, escape, literal, table
 from cairn.api.services.ingesting import ingest as ingest_checkout
+
+IngestFormat = formats("ingest", JSON, TABLE)
 
 
 def register(app: typer.Typer) -> None:
@@ -23,15 +25,15 @@ def ingest(
     store: Optional[str] = StoreOption,
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: cairn.toml or [tool.cairn] in pyproject.toml)"),
     name: Optional[str] = typer.Option(None, "--name", help="Repository name in the store (default: the directory name)"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+    format: IngestFormat = TABLE,
 ) -> None:
     """Ingest the repository checked out at PATH: code, history, decisions, owners."""
     if not path.exists():
         raise CairnError(f"{path}: no such directory")
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
-    with opened_workspace(store) as ws:
-        show_progress = format is OutputFormat.table and err_console.is_terminal
+    with opened_workspace(store, create=True) as ws:
+        show_progress = format is TABLE and err_console.is_terminal
         with Progress(
             TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err_console, transient=True, disable=not show_progress,
@@ -46,25 +48,25 @@ def ingest(
             result = ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress)
     summary = result.summary
     for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-    if format is OutputFormat.json:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    if format is JSON:
         print_json(asdict(summary))
         return
-    table = Table(title=f"Ingested {summary.repo}", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_row("path", summary.path)
-    table.add_row("head", summary.head or "(no commits)")
-    table.add_row("files", ", ".join(f"{lang} {n}" for lang, n in summary.files_by_language.items()) or "none")
-    table.add_row("modules", f"{summary.modules} ({summary.parsed} parsed, {summary.cached} from cache)")
-    table.add_row("import edges", f"{summary.edges} ({summary.external_packages} external packages)")
-    table.add_row("components", str(summary.components))
-    table.add_row("history", f"{summary.commits} commits, {summary.people} people")
-    table.add_row("decisions", f"{summary.decisions} decisions, {summary.rules} rules")
-    table.add_row("skipped", ", ".join(f"{reason} {n}" for reason, n in summary.skipped.items()) or "none")
+    rows = [
+        ("path", summary.path),
+        ("head", summary.head or "(no commits)"),
+        ("files", ", ".join(f"{lang} {n}" for lang, n in summary.files_by_language.items()) or "none"),
+        ("modules", f"{summary.modules} ({summary.parsed} parsed, {summary.cached} from cache)"),
+        ("imports", f"{count(summary.edges, 'import edge')}: {count(summary.external_packages, 'external package')}, "
+                    f"{count(summary.standard_library, 'standard-library module')}"),
+        ("components", str(summary.components)),
+        ("history", f"{count(summary.commits, 'commit')}, {count(summary.people, 'person', 'people')}"),
+        ("decisions", f"{count(summary.decisions, 'decision')}, {count(summary.rules, 'rule')}"),
+        ("skipped", ", ".join(f"{reason} {n}" for reason, n in summary.skipped.items()) or "none"),
+    ]
     if summary.syntax_errors:
-        table.add_row("syntax errors", f"{summary.syntax_errors} files (still used)")
-    table.add_row("seconds", f"{summary.seconds:.2f}")
-    console.print(table)
+        rows.append(("syntax errors", f"{count(summary.syntax_errors, 'file')} (still used)"))
+    rows.append(("time", f"{summary.seconds:.2f} s"))
+    console.print(table(f"Ingested {summary.repo}", ["", ""], [(literal(k, "bold"), v) for k, v in rows], show_header=False))
     for note in summary.notes[:20]:
-        console.print(f"[dim]note:[/] {note}", highlight=False)
+        console.print(f"[dim]note:[/] {escape(note)}", highlight=False)

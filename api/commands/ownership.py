@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, literal, table
 from cairn.api.services import reads
+
+BusFactorFormat = formats("bus-factor", JSON, TABLE)
+HOLDERS_SHOWN = 5
 
 
 def register(app: typer.Typer) -> None:
@@ -24,14 +27,12 @@ def bus_factor(
         None, "--leaving", help="Recompute as if this person left (name, e-mail, @login or id; repeatable)"
     ),
     path: Optional[str] = typer.Option(None, "--path", help="Drill down: truck factor and holders of the files under this directory"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: BusFactorFormat = TABLE,
 ) -> None:
     """Who holds the knowledge: truck factor (Avelino et al.) per component and for the repository."""
-    if format not in (OutputFormat.json, OutputFormat.table):
-        raise CairnError(f"--format {format.value} is not available for bus-factor (use json or table)")
     with opened_workspace(store) as ws:
         report = reads.bus_factor(ws, repo, component=component, leaving=leaving or (), path=path)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(report)
         return
     _print_tables(report)
@@ -49,9 +50,9 @@ def _print_tables(report: dict[str, Any]) -> None:
     r = report["repository"]
     leaving = f"  (as if {', '.join(r['leaving'])} left)" if r["leaving"] else ""
     console.print(
-        f"[bold]{r['name']}[/]: truck factor [bold]{r['truck_factor']}[/] ({_names(r['truck_factor_people']) or 'nobody'}), "
+        f"[bold]{escape(r['name'])}[/]: truck factor [bold]{r['truck_factor']}[/] ({escape(_names(r['truck_factor_people'])) or 'nobody'}), "
         f"human-knowledge truck factor [bold]{r['human_truck_factor']}[/], "
-        f"{r['orphaned_files']} of {r['files']} files orphaned{leaving}",
+        f"{r['orphaned_files']} of {count(r['files'], 'file')} orphaned (no author left){escape(leaving)}",
         highlight=False,
     )
     for note in r["notes"]:
@@ -60,40 +61,40 @@ def _print_tables(report: dict[str, Any]) -> None:
     drill = report.get("path")
     if drill is not None:
         console.print(
-            f"[bold]{drill['path']}/[/]: truck factor [bold]{drill['truck_factor']}[/] ({_names(drill['truck_factor_people']) or 'nobody'}), "
-            f"human-knowledge truck factor [bold]{drill['human_truck_factor']}[/], {drill['orphaned_files']} of {drill['files']} files orphaned"
-            + (f"; components: {', '.join(drill['components'])}" if drill["components"] else ""),
+            f"[bold]{escape(drill['path'])}/[/]: truck factor [bold]{drill['truck_factor']}[/] "
+            f"({escape(_names(drill['truck_factor_people']) or 'nobody')}), "
+            f"human-knowledge truck factor [bold]{drill['human_truck_factor']}[/], "
+            f"{drill['orphaned_files']} of {count(drill['files'], 'file')} orphaned"
+            + (f"; components: {escape(', '.join(drill['components']))}" if drill["components"] else ""),
             highlight=False,
         )
-        holders = Table(title=f"Knowledge holders of {drill['path']}/", title_justify="left")
-        for col in ("person", "files authored", "share", "active"):
-            holders.add_column(col, justify="right" if col in ("files authored", "share") else "left")
-        for h in drill["knowledge_holders"][:10]:
-            holders.add_row(h["person"], str(h["files_authored"]), f"{h['share']:.0%}", "yes" if h["active"] else "[yellow]gone[/]")
-        console.print(holders)
+        rows = [(h["person"], count(h["files_authored"], "file"), f"{h['share']:.0%}",
+                 literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")
+                for h in drill["knowledge_holders"][:10]]
+        console.print(table(f"Knowledge holders of {drill['path']}/", [
+            ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], rows))
         if drill["declared_owners_without_knowledge"]:
-            console.print(f"[yellow]declared owners without knowledge:[/] {', '.join(drill['declared_owners_without_knowledge'])}", highlight=False)
+            console.print(f"[yellow]declared owners without knowledge:[/] {escape(', '.join(drill['declared_owners_without_knowledge']))}",
+                          highlight=False)
         return
-
-    if report["components"]:
-        table = Table(title="Components by risk", title_justify="left")
-        for col in ("component", "TF", "human TF", "files", "orphaned", "at risk", "truck factor people", "owners without knowledge"):
-            table.add_column(col, justify="right" if col in ("TF", "human TF", "files", "orphaned") else "left")
-        for c in report["components"]:
-            table.add_row(
-                c["name"] if not c.get("parent") else f"{c['name']} (in {c['parent']})", str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
-                "[bold red]yes[/]" if c["at_risk"] else "no", _names(c["truck_factor_people"]),
-                _names(c["declared_owners_without_knowledge"]),
-            )
-        console.print(table)
-
-        holders = Table(title="Knowledge holders (DOA authors)", title_justify="left")
-        for col in ("component", "person", "files authored", "share", "active"):
-            holders.add_column(col, justify="right" if col in ("files authored", "share") else "left")
-        for c in report["components"]:
-            for i, h in enumerate(c["knowledge_holders"][:5]):
-                holders.add_row(
-                    c["name"] if i == 0 else "", h["person"], str(h["files_authored"]), f"{h['share']:.0%}",
-                    "yes" if h["active"] else "[yellow]gone[/]",
-                )
-        console.print(holders)
+    if not report["components"]:
+        return
+    rows = [
+        (c["name"] if not c.get("parent") else f"{c['name']} (in {c['parent']})", str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
+         literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]),
+         _names(c["declared_owners_without_knowledge"]))
+        for c in report["components"]
+    ]
+    console.print(table("Components by risk", [
+        ("component", IDENTIFIER), ("TF", NUMBER), ("human TF", NUMBER), ("files", NUMBER), ("orphaned", NUMBER), "at risk",
+        "truck factor people", "owners without knowledge"], rows))
+    console.print("[dim]TF: truck factor, how many people would have to leave before half of the files have no author; "
+                  "human TF: the same counting reviewers, without the people who left; orphaned: files with no author left[/]",
+                  highlight=False)
+    holders = []
+    for c in report["components"]:
+        for i, h in enumerate(c["knowledge_holders"][:HOLDERS_SHOWN]):
+            status = literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active"
+            holders.append((c["name"] if i == 0 else "", h["person"], count(h["files_authored"], "file"), f"{h['share']:.0%}", status))
+    console.print(table("Knowledge holders (authors by degree of authorship)", [
+        ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))

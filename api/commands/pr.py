@@ -10,20 +10,14 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, err_console, opened_workspace, print_json
+from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, console, err_console, opened_workspace, print_json
+from cairn.api.formats import CODECLIMATE, JSON, MARKDOWN, SARIF, TABLE, formats
 from cairn.api.render.codeclimate import codeclimate_report
 from cairn.api.render.pr_comment import pr_markdown
+from cairn.api.render.pr_table import pr_table
 from cairn.api.render.sarif import sarif_report
 from cairn.api.services.changes import pr_check_checkout
 from cairn.api.services.posting import Posting
-
-
-class PRFormat(str, Enum):
-    json = "json"
-    table = "table"  # the same as markdown
-    markdown = "markdown"
-    sarif = "sarif"
-    codeclimate = "codeclimate"
 
 
 class Forge(str, Enum):
@@ -36,6 +30,9 @@ class PostErrors(str, Enum):
     warn = "warn"
 
 
+PrCheckFormat = formats("pr-check", JSON, TABLE, MARKDOWN, SARIF, CODECLIMATE)
+
+
 def register(app: typer.Typer) -> None:
     app.command("pr-check")(pr_check)
 
@@ -46,7 +43,7 @@ def pr_check(
     head: str = typer.Option(..., "--head", help="The branch or commit of the change"),
     store: Optional[str] = StoreOption,
     description_file: Optional[Path] = typer.Option(None, "--description-file", help="The PR description (for rationale and agent markers)"),
-    format: PRFormat = typer.Option(PRFormat.markdown, "--format", help="json, markdown, sarif or codeclimate (GitLab Code Quality)"),
+    format: PrCheckFormat = MARKDOWN,
     post: Optional[Forge] = typer.Option(None, "--post", help="Also post the result on the pull request: github (comment and check run) or gitlab (note)"),
     pr: Optional[int] = typer.Option(None, "--pr", min=1, help="The pull/merge request number (default: from the CI environment)"),
     post_errors: PostErrors = typer.Option(PostErrors.fail, "--post-errors", help="A forge error exits 2 (fail) or only warns (warn)"),
@@ -69,17 +66,20 @@ def pr_check(
             raise CairnError(f"{description_file}: cannot read ({exc.strerror})") from None
     elif posting is not None:
         description = posting.description  # the pull request's own description, from the CI event
-    with opened_workspace(store) as ws:
+    with opened_workspace(store, create=True) as ws:  # a checkout the store does not know yet is ingested first
         report = pr_check_checkout(ws, repo, base, head, description=description,
                                    author=posting.author if posting is not None else None)
-    if format is PRFormat.json:
+    if format is JSON:
         print_json(report.to_json())
-    elif format is PRFormat.sarif:
+    elif format is SARIF:
         # the history's completeness travels with the results
         print_json(sarif_report(report.findings, tool_rules=None,
                                 properties={"history_complete": report.history_complete, "history": report.history}))
-    elif format is PRFormat.codeclimate:
+    elif format is CODECLIMATE:
         print_json(codeclimate_report(report))
+    elif format is TABLE:
+        for part in pr_table(report):
+            console.print(part, highlight=False)
     else:
         typer.echo(pr_markdown(report), nl=False)
     if posting is not None:

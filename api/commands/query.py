@@ -13,13 +13,15 @@ import json
 from typing import Optional
 
 import typer
-from rich.table import Table
-
 from cairn.api.common import (
-    CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, OutputFormat, StoreOption, console, cypher_limits,
+    CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, StoreOption, console, cypher_limits,
     opened_workspace, print_json,
 )
+from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.render.terminal import count, table
 from cairn.api.services import reads
+
+QueryFormat = formats("query", JSON, TABLE)
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +46,7 @@ def query(
     cypher: str = typer.Argument(..., help="A read-only Cypher query; use $name for parameters"),
     param: list[str] = typer.Option([], "--param", help="A query parameter NAME=VALUE (repeatable)"),
     store: Optional[str] = StoreOption,
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: QueryFormat = TABLE,
     timeout: Optional[float] = CypherTimeoutOption,
     max_rows: Optional[int] = CypherRowsOption,
     max_bytes: Optional[int] = CypherBytesOption,
@@ -55,13 +57,9 @@ def query(
     limits = cypher_limits(timeout, max_rows, max_bytes)
     with opened_workspace(store) as ws:
         rows = reads.cypher(ws, cypher, params, limits=limits)
-    if format is OutputFormat.json:
+    if format is JSON:
         print_json(rows)
         return
     columns = list(rows[0]) if rows else []
-    table = Table(title=f"{len(rows)} row(s)", title_justify="left")
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*(json.dumps(row[c], ensure_ascii=False, default=str) if not isinstance(row[c], str) else row[c] for c in columns))
-    console.print(table)
+    cells = [[row[c] if isinstance(row[c], str) else json.dumps(row[c], ensure_ascii=False, default=str) for c in columns] for row in rows]
+    console.print(table(count(len(rows), "row"), columns, cells, keep_empty=True))

@@ -98,6 +98,6 @@ def _check_port_free(host: str, port: int) -> None:
 def mcp(store: Optional[str] = StoreOption, repo: Optional[str] = RepoOption, cypher_timeout: Optional[float] = CypherTimeoutOption,
         cypher_max_rows: Optional[int] = CypherRowsOption, cypher_max_bytes: Optional[int] = CypherBytesOption) -> None:
     """Serve Cairn's read queries to a coding agent as MCP tools over stdio (Cypher within the same limits as the API)."""
-    from cairn.api.mcp_server import run_stdio
+    from cairn.api.mcp import run_stdio
 
     run_stdio(store_location(store), repo, cypher_limits=cypher_limits(cypher_timeout, cypher_max_rows, cypher_max_bytes))

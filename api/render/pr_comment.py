@@ -61,12 +61,15 @@ def pr_markdown(report: PRReport) -> str:
         lines.append("")
     if report.new_edges:
         internal = [e for e in report.new_edges if not e.external]
-        external = sorted({e.target for e in report.new_edges if e.external})
+        external = sorted({e.target for e in report.new_edges if e.external and not e.stdlib})
+        stdlib = sorted({e.target for e in report.new_edges if e.stdlib})
         lines.append(f"<details><summary>{len(report.new_edges)} new import edge(s)</summary>\n")
         for e in internal[:50]:
             lines.append(f"- `{e.source}` → `{e.target}` ({e.kind}, {e.file}:{e.lines[0] if e.lines else '?'})")
         if external:
             lines.append(f"- new external packages: {', '.join(f'`{x}`' for x in external)}")
+        if stdlib:
+            lines.append(f"- new standard-library imports: {', '.join(f'`{x}`' for x in stdlib)}")
         lines += ["", "</details>", ""]
     lines.append("### Suggested reviewers")
     if not report.suggested_reviewers:

@@ -8,7 +8,8 @@ and call the analyses (``queries``) and the readers (``ingest``):
 
 * ``workspace`` — the one repository resolution and the one graph cache;
 * ``reads`` — every read: components, cards, dependencies, bus factor, the knowledge map,
-  decisions, rules, paths, search, reading list, central modules, Cypher;
+  decisions, rules, paths, search, reading list, central modules, who knows
+  a path, the briefing before a change, Cypher;
 * ``checks`` — the boundary check with its baseline;
 * ``changes`` — the PR check on a checkout, on refs of a registered
   checkout, or on a diff, and matching a forge event to a repository;

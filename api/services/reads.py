@@ -14,10 +14,12 @@ from cairn.api.services.workspace import Workspace
 from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.store import RepositorySummary
+from cairn.queries import briefing as briefings
 from cairn.queries import dependencies, explore, ownership
 from cairn.queries import knowledge_map as knowledge
 from cairn.queries import people as people_queries
 from cairn.queries.decisions import decision_list, rule_list
+from cairn.queries.who_knows import who_knows as who_knows_paths
 
 LEVELS = ("module", "component")
 #: The knowledge map's bounds, for the interfaces to declare: levels below the node asked for, children per node.
@@ -92,6 +94,17 @@ def reading_list(ws: Workspace, repo: str | None, component: str | None = None) 
 
 def central_modules(ws: Workspace, repo: str | None, *, limit: int = 10, component: str | None = None) -> list[dict[str, Any]]:
     return explore.central_modules(ws.graph(repo), limit, component=component)
+
+
+def who_knows(ws: Workspace, repo: str | None, paths: Iterable[str], *, limit: int = 5) -> dict[str, Any]:
+    """Per path: the people who know it (active or gone, with their share), its CODEOWNERS, its component."""
+    return who_knows_paths(ws.graph(repo), list(paths), limit=limit)
+
+
+def briefing(ws: Workspace, repo: str | None, *, paths: Iterable[str] | None = None, component: str | None = None,
+             limit: int = 5, full_text: bool = False) -> dict[str, Any]:
+    """What to know before changing ``paths`` or ``component``: components, rules, decisions, people, agent guidance."""
+    return briefings.briefing(ws.graph(repo), paths=list(paths or []), component=component, limit=limit, full_text=full_text)
 
 
 def cypher(ws: Workspace, query: str, params: dict[str, Any] | None = None, *,

@@ -114,6 +114,12 @@ function statusPill(status) {
 }
 
 function holderName(h) { return typeof h === "string" ? h : h.person || h.name || h.id || "?"; }
+// The same words as the CLI: "left", "inactive since 2023-04" (the API's active / gone / last_active fields).
+function goneMark(h) {
+  if (!h || h.active !== false) return "";
+  if (h.gone === "inactive") return h.last_active ? `inactive since ${String(h.last_active).slice(0, 7)}` : "inactive";
+  return h.gone === "leaving" ? "leaving" : "left";
+}
 
 const HOLDERS_SHOWN = 15;
 
@@ -121,8 +127,8 @@ function holderRows(holders) {
   if (!holders || !holders.length) return el("p", { class: "muted" }, "Nobody holds recorded knowledge of it.");
   // People who left or went quiet still hold knowledge on paper; show them, marked, since their files are at risk.
   const row = (h) => el("div", { class: h.active === false ? "holder gone" : "holder" },
-    el("span", { class: "name", title: holderName(h) + (h.active === false ? " (gone: departed or inactive)" : "") },
-      holderName(h), h.active === false ? el("span", { class: "muted" }, " · gone") : null),
+    el("span", { class: "name", title: holderName(h) + (h.active === false ? ` (${goneMark(h)})` : "") },
+      holderName(h), h.active === false ? el("span", { class: "muted" }, ` · ${goneMark(h)}`) : null),
     el("span", { class: "bar", role: "img", "aria-label": `${pct(h.share)} of files` }, el("i", { style: `width:${Math.round((h.share || 0) * 100)}%` })),
     el("span", { class: "count" }, pct(h.share)));
   const first = holders.slice(0, HOLDERS_SHOWN).map(row);
@@ -162,6 +168,7 @@ function renderCard(card) {
     el("h3", {}, "Knowledge holders"), holderRows(bf.knowledge_holders),
     card.owners.length ? [el("h3", {}, "Declared owners"), el("p", {}, card.owners.map((o) => el("span", { class: "chip" }, o.name)))] : null,
     card.external_packages.length ? [el("h3", {}, "External packages"), el("p", {}, card.external_packages.map((p) => el("span", { class: "chip mono" }, p.name)))] : null,
+    (card.standard_library || []).length ? [el("h3", {}, "Standard library"), el("p", {}, card.standard_library.map((p) => el("span", { class: "chip mono" }, p.name)))] : null,
     el("h3", {}, "Modules"),
     card.modules.length
       ? el("details", {}, el("summary", {}, `${card.modules.length} module${card.modules.length === 1 ? "" : "s"}`),

@@ -5,7 +5,8 @@ An import of ``os`` or ``net/http`` is an external dependency like
 ExternalPackage nodes ``stdlib = true`` so outputs can group them apart.
 
 * Python (``pypi``): the top-level name is in ``sys.stdlib_module_names``
-  (the running interpreter's list, 3.10+).
+  (the running interpreter's list, 3.10+), or is ``_typeshed``, the standard
+  library's typing-only module (imported under ``TYPE_CHECKING``, never installed).
 * JavaScript/TypeScript (``npm``): Node built-ins, which the resolver already
   names ``node:<name>`` however they are written (``fs``, ``node:fs/promises``),
   and Bun's ``bun:`` modules.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import sys
 
-PYTHON_STDLIB = frozenset(sys.stdlib_module_names)
+PYTHON_STDLIB = frozenset(sys.stdlib_module_names) | {"_typeshed"}
 JAVA_STDLIB_ROOTS = ("java.", "jdk.")
 #: The two-segment groups (see ``java.external_group``) of javax packages that ship with the JDK.
 JAVA_STDLIB_GROUPS = frozenset({

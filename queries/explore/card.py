@@ -2,11 +2,14 @@
 
 Its purpose (from the configuration, else the newest decision in force that
 governs it, else the README of its directory), its modules, what it depends on
-and what depends on it, the external packages it uses, the decisions that
+and what depends on it, the external packages it uses (the standard library
+apart: ``stdlib`` on the ExternalPackage node, set at ingest), the decisions that
 govern it (explicit links first; an inferred link carries the ``confidence``
 ingest gave it, read through ``graph.decisions.GovernsLink``), who holds its
-knowledge (each holder marked ``active`` or gone, by
-``queries.ownership.gone_people``), who declared ownership, and recent activity.
+knowledge (each holder marked ``active`` or ``gone``, by
+``queries.ownership.presence``), who declared ownership, recent activity,
+and the repository's own instructions to coding agents that cover it (quoted
+as repository-supplied data, an excerpt each; see ``queries.agent_instructions``).
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from typing import Any
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder
+from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, negated, person_name
-from cairn.queries.ownership import gone_people
+from cairn.queries.ownership import gone_people, presence
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
+CARD_INSTRUCTIONS_CHARS = 400
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -48,11 +53,12 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
     used_by.sort(key=lambda d: (-d["count"], d["component"]))
 
     externals: Counter[str] = Counter()
+    standard_library: Counter[str] = Counter()
     for e in graph.of_type(Rel.IMPORTS):
         if e.source in module_ids:
             tgt = graph.nodes[e.target]
             if tgt.label is Label.EXTERNAL:
-                externals[tgt.key] += 1
+                (standard_library if tgt.get("stdlib") else externals)[tgt.key] += 1
 
     decisions = governing_decisions(graph, comp, module_ids)
     description, purpose_source = _purpose(graph, comp, decisions)
@@ -73,7 +79,8 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
         ],
         "depends_on": depends_on,
         "used_by": used_by,
-        "external_packages": [{"name": n, "imports": c} for n, c in sorted(externals.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "external_packages": _by_use(externals),
+        "standard_library": _by_use(standard_library),
         "decisions": [{k: v for k, v in d.items() if k != "_node"} for d in decisions],
         "bus_factor": {
             "truck_factor": comp.get("truck_factor"),
@@ -83,7 +90,13 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
         },
         "owners": _declared_owners(graph, comp, file_nodes),
         "recent_activity": _recent_activity(graph, file_nodes),
+        "agent_instructions": [agent_instructions.quote(n, chars=CARD_INSTRUCTIONS_CHARS)
+                               for n in agent_instructions.for_components(graph, [name])],
     }
+
+
+def _by_use(imports: Counter[str]) -> list[dict[str, Any]]:
+    return [{"name": n, "imports": c} for n, c in sorted(imports.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def governing_decisions(graph: RepoGraph, comp: Node, module_ids: set[str]) -> list[dict[str, Any]]:
@@ -217,6 +230,7 @@ def _declared_owners(graph: RepoGraph, comp: Node, file_nodes: dict[str, Node]) 
             "owner": owner.key,
             "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
             "kind": "team" if owner.label is Label.TEAM else "person",
+            "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
             "component": False,
             "files": 0,
         })
@@ -248,7 +262,10 @@ def _recent_activity(graph: RepoGraph, file_nodes: dict[str, Node]) -> list[dict
 
 
 def holders_with_activity(graph: RepoGraph, holders: list[KnowledgeHolder]) -> list[dict[str, Any]]:
-    """Knowledge holders as rows, each marked ``active`` (False: departed or inactive)."""
+    """Knowledge holders as rows, each with ``active``, ``gone`` and ``last_active`` (``queries.ownership.presence``)."""
     gone, _ = gone_people(graph)
-    gone_keys = {graph.nodes[nid].key for nid in gone}
-    return [{**h.to_props(), "active": h.id not in gone_keys} for h in holders]
+    rows = []
+    for h in holders:
+        person = graph.node(Label.PERSON, h.id) if h.id else None
+        rows.append({**h.to_props(), **presence(person, gone.get(person.id) if person is not None else None)})
+    return rows

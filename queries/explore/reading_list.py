@@ -3,7 +3,8 @@
 People are the knowledge holders of the scope (ranked by how many of its
 components they hold, and how high), then its declared owners; each is
 resolved to its Person node (``graph.people.PersonIndex``) so nobody is
-listed twice, and marked ``active`` (False: departed or inactive).
+listed twice, and carries ``active``, ``gone`` and ``last_active``
+(``queries.ownership.presence``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_order, decision_summary, person_name
 from cairn.queries.explore.paths import central_modules
-from cairn.queries.ownership import gone_people
+from cairn.queries.ownership import gone_people, presence
 
 
 def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int = 8, people: int = 5) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
     score: Counter[str] = Counter()
     names: dict[str, str] = {}
     reasons: dict[str, list[str]] = {}
-    active: dict[str, bool] = {}
+    presences: dict[str, dict[str, Any]] = {}
     for c in comps:
         for rank, holder in enumerate(KnowledgeHolder.of(c)):
             person = graph.node(Label.PERSON, holder.id) if holder.id else index.one(holder.person)
@@ -69,7 +70,7 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
             score[ident] += 100 - min(rank, 99)
             names.setdefault(ident, holder.person)
             reasons.setdefault(ident, []).append(f"knows {c.key}")
-            active[ident] = person is None or person.id not in gone
+            presences[ident] = presence(person, gone.get(person.id) if person is not None else None)
     comp_ids = {c.id for c in comps}
     for e in graph.of_type(Rel.OWNS):
         if e.target in comp_ids:
@@ -78,8 +79,8 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
                 score[owner.key] += 1
                 names.setdefault(owner.key, person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key)
                 reasons.setdefault(owner.key, []).append(f"declared owner of {graph.nodes[e.target].key}")
-                active.setdefault(owner.key, owner.id not in gone)
+                presences.setdefault(owner.key, presence(owner, gone.get(owner.id)))
     return [
-        {"person": ident, "name": names[ident], "why": "; ".join(sorted(set(reasons[ident]))), "active": active[ident]}
+        {"person": ident, "name": names[ident], "why": "; ".join(sorted(set(reasons[ident]))), **presences[ident]}
         for ident, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     ]

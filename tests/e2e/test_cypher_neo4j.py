@@ -25,7 +25,7 @@ from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph.cypher_policy import CypherLimits
 from fixtures.explore import LiveServer, build_shop
 from test_api_security import OPEN_ROUTES, WEBHOOK, assert_problem, concrete, operations
-from test_mcp import McpClient
+from fixtures.mcp_client import McpSession
 
 pytestmark = pytest.mark.neo4j
 
@@ -198,16 +198,25 @@ def test_parameters_and_values_that_json_cannot_carry(server, neo4j_uri):
 
 
 def test_the_mcp_cypher_tool_has_the_same_policy_and_limits(neo4j_uri, neo4j_shop):
-    client = McpClient("--store", neo4j_uri, "--repo", neo4j_shop, "--cypher-max-rows", "5")
+    client = McpSession("--store", neo4j_uri, "--repo", neo4j_shop, "--cypher-max-rows", "5")
     try:
-        client.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
-        client.notify("notifications/initialized")
-        refused = client.call("cypher", query="LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l")
-        assert refused.get("isError") and "LOAD CSV" in json.dumps(refused)
-        capped = client.call("cypher", query="UNWIND range(1, 100) AS x RETURN x")
-        assert capped.get("isError") and "row cap" in json.dumps(capped)
-        ok = client.call("cypher", query="MATCH (c:Component {_repo: $repo}) RETURN count(c) AS n", params={"repo": neo4j_shop})
-        assert not ok.get("isError"), ok
-        assert '"n": 4' in json.dumps(ok) or '"n":4' in json.dumps(ok)
+        assert "LOAD CSV" in client.error("cypher", query="LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l")
+        assert "row cap" in client.error("cypher", query="UNWIND range(1, 100) AS x RETURN x")
+        ok = client.json("cypher", query="MATCH (c:Component {_repo: $repo}) RETURN count(c) AS n", params={"repo": neo4j_shop})
+        assert ok == {"rows": [{"n": 4}], "total": 1}
     finally:
-        assert client.close() == 0
+        client.close()
+
+
+def test_the_mcp_cypher_tool_answers_compactly_by_default(neo4j_uri, neo4j_shop):
+    """The size test's default call for ``cypher`` (tests/e2e/test_mcp_briefing.py): under 8 KB, the rest counted."""
+    client = McpSession("--store", neo4j_uri, "--repo", neo4j_shop)
+    try:
+        wide = "UNWIND range(1, 500) AS x RETURN x, $pad AS pad"
+        text = client.text("cypher", query=wide, params={"pad": "p" * 300})
+        answer = json.loads(text)
+        assert len(text.encode()) < 8 * 1024
+        assert len(answer["rows"]) == 20 and answer["total"] == 500 and answer["omitted"] == {"rows": 480}
+        assert len(client.json("cypher", query=wide, params={"pad": ""}, limit=200)["rows"]) == 200
+    finally:
+        client.close()

@@ -1,135 +1,134 @@
-"""``cairn mcp``: the agent tools, spoken to as a real subprocess over stdio JSON-RPC (MCP)."""
+"""``cairn mcp``: the agent tools on the small ``shop`` repository, through the official MCP client over stdio."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from fixtures.explore import ingest_shop
-
-CAIRN = Path(sys.executable).parent / "cairn"
-
-
-class McpClient:
-    def __init__(self, *args: str):
-        self.proc = subprocess.Popen([str(CAIRN), "mcp", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        self._id = 0
-
-    def notify(self, method: str, params: dict | None = None) -> None:
-        self._write({"jsonrpc": "2.0", "method": method, **({"params": params} if params else {})})
-
-    def request(self, method: str, params: dict | None = None) -> dict:
-        self._id += 1
-        self._write({"jsonrpc": "2.0", "id": self._id, "method": method, **({"params": params} if params is not None else {})})
-        while True:
-            line = self.proc.stdout.readline()
-            assert line, f"the server closed stdout; stderr: {self.proc.stderr.read()}"
-            message = json.loads(line)  # stdout carries nothing but protocol messages
-            if message.get("id") == self._id:
-                return message
-
-    def call(self, tool: str, **arguments) -> dict:
-        return self.request("tools/call", {"name": tool, "arguments": arguments})["result"]
-
-    def _write(self, message: dict) -> None:
-        self.proc.stdin.write(json.dumps(message) + "\n")
-        self.proc.stdin.flush()
-
-    def close(self) -> int:
-        self.proc.stdin.close()
-        return self.proc.wait(timeout=10)
-
-
-def _payload(result: dict):
-    assert not result.get("isError"), result
-    if "structuredContent" in result:
-        return result["structuredContent"]
-    return json.loads(result["content"][0]["text"])
+from fixtures.mcp_client import CAIRN, McpSession
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     store_dir, _ = ingest_shop(tmp_path_factory.mktemp("mcp"))
-    c = McpClient("--store", str(store_dir))
-    init = c.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
-                                    "clientInfo": {"name": "cairn-tests", "version": "1"}})
-    assert "tools" in init["result"]["capabilities"]
-    assert "component card" in init["result"]["instructions"]
-    c.notify("notifications/initialized")
-    yield c
-    assert c.close() == 0
+    session = McpSession("--store", str(store_dir))
+    yield session
+    session.close()
 
 
-def test_tools_are_listed_with_schemas(client):
-    tools = {t["name"]: t for t in client.request("tools/list", {})["result"]["tools"]}
-    assert {"list_components", "component_card", "bus_factor", "decisions", "rules", "check_rules", "pr_check_diff",
-            "dependency_path", "search", "reading_list"} <= set(tools)
+def test_tools_are_listed_with_descriptions_for_an_agent(client):
+    assert "briefing(paths=" in client.instructions and "component_card" in client.instructions
+    tools = client.tools()
+    assert {"list_repositories", "list_components", "component_card", "bus_factor", "decisions", "rules", "check_rules",
+            "pr_check_diff", "dependency_path", "search", "reading_list", "who_knows", "briefing", "people", "cypher"} <= set(tools)
     card = tools["component_card"]
-    assert card["inputSchema"]["required"] == ["component"]
-    assert "before changing a component" in card["description"]
-    assert "\n" not in card["description"]
+    assert card.input_schema["required"] == ["component"]
+    assert "before you change it" in card.description and "\n" not in card.description
+    assert tools["briefing"].description.startswith("Call this before changing files")
+    for tool in tools.values():
+        assert tool.annotations.read_only_hint is True
+        if "limit" in tool.input_schema["properties"]:
+            assert "omitted" in tool.input_schema["properties"]["limit"]["description"]
 
 
-def test_read_tools_answer_like_the_api(client):
-    components = _payload(client.call("list_components"))
+def test_read_tools_answer_compactly(client):
+    components = client.json("list_components")
     core = next(c for c in components["components"] if c["name"] == "core")
     assert core["at_risk"] is True and core["used_by"] == ["api", "billing", "reports"]
-    card = _payload(client.call("component_card", component="billing"))
+    assert "system" not in core  # null fields are left out
+    text = client.text("component_card", component="billing")
+    assert "\n  " not in text  # compact JSON, not indented
+    card = json.loads(text)
     assert card["decisions"][0]["title"] == "Invoices live in billing"
-    path = _payload(client.call("dependency_path", source="api", target="core"))
+    assert card["owners"][0]["owner"] == "@grace"
+    path = client.json("dependency_path", source="api", target="core")
     assert path["path"] == ["api", "core"]
-    hits = _payload(client.call("search", query="invoice"))
+    hits = client.json("search", query="invoice")
     assert any(h["name"] == "shop.billing.invoices" for h in hits["results"])
-    reading = _payload(client.call("reading_list", component="billing"))
+    reading = client.json("reading_list", component="billing")
     assert reading["items"][0]["kind"] == "decision"
-    decisions = _payload(client.call("decisions"))
-    assert len(decisions["decisions"]) == 3
+    assert len(client.json("decisions")["decisions"]) == 3
+    assert [d["title"] for d in client.json("decisions", status="superseded")["decisions"]] == ["Invoices live in the api"]
+
+
+def test_lists_are_cut_to_limit_and_page_with_a_cursor(client):
+    first = client.json("list_components", limit=3)
+    assert len(first["components"]) == 3 and first["total"] == 4 and first["next_cursor"] == "3"
+    rest = client.json("list_components", limit=3, cursor=first["next_cursor"])
+    assert [c["name"] for c in rest["components"]] == ["reports"] and "next_cursor" not in rest
+    card = client.json("component_card", component="core", limit=1)
+    assert len(card["modules"]) == 1 and card["omitted"]["modules"] == 2 and "limit" in card["more"]
+    assert "cursor 'x' is not one this tool gave out" in client.error("list_components", cursor="x")
+    assert client.call("list_components", limit=0).is_error
 
 
 def test_governance_tools(client):
-    rules = _payload(client.call("rules", component="core"))
+    rules = client.json("rules", component="core")
     assert [r["id"] for r in rules["rules"]] == ["layers"]
-    assert _payload(client.call("rules", component="reports"))["rules"] == []
-    check = _payload(client.call("check_rules"))
-    assert check["verdict"] == "pass"
-    everyone = _payload(client.call("bus_factor"))
-    without_ada = _payload(client.call("bus_factor", leaving=["Ada Lovelace"]))
+    assert "transitive" not in rules["rules"][0]  # defaults say nothing
+    assert client.json("rules", component="reports")["rules"] == []
+    assert client.json("check_rules")["verdict"] == "pass"
+    everyone = client.json("bus_factor")
+    without_ada = client.json("bus_factor", leaving=["Ada Lovelace"])
     assert without_ada["repository"]["truck_factor"] < everyone["repository"]["truck_factor"]
+    assert "people" not in everyone
+    people = client.json("bus_factor", people=True, limit=2)
+    assert len(people["people"]) == 2 and people["people_total"] >= 4 and "aliases" not in people["people"][0]
+    one = client.json("bus_factor", component="core")
+    assert one["component"]["name"] == "core" and one["component"]["holders"][0]["person"] == "Ada Lovelace"
 
 
-def test_pr_check_on_a_diff(client):
-    diff = ("diff --git a/src/shop/core/models.py b/src/shop/core/models.py\n"
-            "--- a/src/shop/core/models.py\n+++ b/src/shop/core/models.py\n"
-            "@@ -1,2 +1,3 @@\n+import shop.api.routes\n class Order:\n     total = 0\n")
-    after = "import shop.api.routes\nclass Order:\n    total = 0\n\n\nclass Customer:\n    pass\n"
-    report = _payload(client.call("pr_check_diff", diff=diff, files={"src/shop/core/models.py": after},
-                                  author="Claude <noreply@anthropic.com>"))
-    assert report["verdict"] == "block"
-    assert any(f["rule"] == "layers" for f in report["findings"])
+DIFF = ("diff --git a/src/shop/core/models.py b/src/shop/core/models.py\n"
+        "--- a/src/shop/core/models.py\n+++ b/src/shop/core/models.py\n"
+        "@@ -1,2 +1,3 @@\n+import shop.api.routes\n class Order:\n     total = 0\n")
+AFTER = {"src/shop/core/models.py": "import shop.api.routes\nclass Order:\n    total = 0\n\n\nclass Customer:\n    pass\n"}
+
+
+def test_pr_check_on_a_diff_is_compact_and_full_on_request(client):
+    report = client.json("pr_check_diff", diff=DIFF, files=AFTER, author="Claude <noreply@anthropic.com>")
+    assert report["verdict"] == "block" and report["agent_detected"] is True and report["rationale_present"] is False
+    layers = next(f for f in report["findings"] if f["rule"] == "layers")
+    assert layers["where"] == "src/shop/core/models.py:1" and layers["severity"] == "block"
+    assert report["counts"]["block"] >= 1 and "changed_files" not in report
+    full = client.json("pr_check_diff", diff=DIFF, files=AFTER, author="Claude <noreply@anthropic.com>", full=True)
+    assert full["changed_files"] == [{"path": "src/shop/core/models.py", "status": "modified"}]
+    assert len(full["findings"]) == report["findings_total"]
 
 
 def test_mistakes_are_tool_errors_with_a_message(client):
-    unknown = client.call("component_card", component="cor")
-    assert unknown["isError"] is True and "did you mean 'core'" in unknown["content"][0]["text"]
-    bad_diff = client.call("pr_check_diff", diff="not a diff", files={})
-    assert bad_diff["isError"] is True and "diff" in bad_diff["content"][0]["text"]
-    other_repo = client.call("list_components", repository="elsewhere")
-    assert other_repo["isError"] is True and "not in the store" in other_repo["content"][0]["text"]
-    missing_argument = client.call("component_card")
-    assert missing_argument["isError"] is True
-    unknown_tool = client.request("tools/call", {"name": "drop_database", "arguments": {}})
-    assert "error" in unknown_tool or unknown_tool["result"]["isError"] is True
+    assert "did you mean 'core'" in client.error("component_card", component="cor")
+    assert "diff" in client.error("pr_check_diff", diff="not a diff", files={})
+    assert "not in the store" in client.error("list_components", repository="elsewhere")
+    assert client.call("component_card").is_error
+    assert "either paths" in client.error("briefing")
+    try:
+        unknown = client.call("drop_database")
+    except Exception as exc:  # the client may raise the protocol error instead
+        assert "drop_database" in str(exc)
+    else:
+        assert unknown.is_error
 
 
 def test_an_empty_store_says_what_to_do(tmp_path):
-    c = McpClient("--store", str(tmp_path / "empty"))
-    c.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
-    c.notify("notifications/initialized")
-    result = c.call("list_components")
-    assert result["isError"] is True and "cairn ingest" in result["content"][0]["text"]
-    assert c.close() == 0
+    session = McpSession("--store", str(tmp_path / "empty"))
+    try:
+        assert "cairn ingest" in session.error("list_components")
+    finally:
+        session.close()
+
+
+def test_stdout_carries_nothing_but_protocol(tmp_path):
+    proc = subprocess.Popen([str(CAIRN), "mcp", "--store", str(tmp_path / "empty")], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    request = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+               "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+    proc.stdin.write(json.dumps(request) + "\n")
+    proc.stdin.flush()
+    answer = json.loads(proc.stdout.readline())
+    assert answer["id"] == 1 and "tools" in answer["result"]["capabilities"]
+    proc.stdin.close()
+    assert proc.wait(timeout=20) == 0
+    assert proc.stdout.read() == ""

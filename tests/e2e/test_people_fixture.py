@@ -46,6 +46,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.gitrepo import GitRepo
+from fixtures.mcp_client import McpSession
 
 CAIRN = str(Path(sys.executable).parent / "cairn")
 
@@ -324,27 +325,18 @@ def test_people_and_drill_down_over_http(mesh):
 
 def test_people_as_an_mcp_tool(mesh):
     _, store = mesh
-    proc = subprocess.Popen([CAIRN, "mcp", "--store", str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-    def request(ident: int, method: str, params: dict) -> dict:
-        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": ident, "method": method, "params": params}) + "\n")
-        proc.stdin.flush()
-        while True:
-            message = json.loads(proc.stdout.readline())
-            if message.get("id") == ident:
-                return message
-
+    expected = as_json("people", store=store)
+    client = McpSession("--store", str(store))
     try:
-        request(1, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
-        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
-        result = request(2, "tools/call", {"name": "people", "arguments": {}})["result"]
-        assert not result.get("isError"), result
-        payload = result.get("structuredContent") or json.loads(result["content"][0]["text"])
-        assert payload == as_json("people", store=store)
-        result = request(3, "tools/call", {"name": "bus_factor", "arguments": {"path": "storage/remote/"}})["result"]
-        payload = result.get("structuredContent") or json.loads(result["content"][0]["text"])
-        assert payload["path"]["files"] == 2
+        first = client.json("people", limit=2)
+        assert [p["id"] for p in first["people"]] == [p["id"] for p in expected["people"][:2]]
+        assert first["total"] == len(expected["people"]) and first["next_cursor"] == "2"
+        everyone = client.json("people", limit=200)
+        assert [p["id"] for p in everyone["people"]] == [p["id"] for p in expected["people"]]
+        assert everyone["likely_duplicates"] == expected["likely_duplicates"][:200]
+        top = everyone["people"][0]
+        assert top["names"] == expected["people"][0]["names"] and top["logins"] == expected["people"][0]["logins"]
+        drill = client.json("bus_factor", path="storage/remote/", leaving=["@juliusv"])
+        assert drill["path"]["files"] == 2 and drill["path"]["truck_factor_people"] == ["Rita Remote"]
     finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
+        client.close()

@@ -11,6 +11,7 @@ from fixtures.gitrepo import GitRepo
 
 
 def test_embedded_store_says_cypher_needs_neo4j(tmp_path):
+    (tmp_path / "s").mkdir()  # an (empty) embedded store
     result = CliRunner().invoke(app, ["query", "MATCH (n) RETURN n", "--store", str(tmp_path / "s")])
     assert result.exit_code == 2
     assert "Cypher queries need a Neo4j store" in result.output

@@ -70,7 +70,7 @@ def test_ingest_and_queries_are_siblings_and_graph_imports_nothing_above_it(impo
 
 def test_interfaces_meet_only_in_the_service_layer(imports):
     def group(module: str) -> str | None:
-        for prefix in ("cairn.api.commands", "cairn.api.routers", "cairn.api.mcp_server", "cairn.api.render",
+        for prefix in ("cairn.api.commands", "cairn.api.routers", "cairn.api.mcp", "cairn.api.render",
                        "cairn.api.services", "cairn.api.bootstrap", "cairn.api.forge"):
             if module == prefix or module.startswith(prefix + "."):
                 return prefix
@@ -84,12 +84,12 @@ def test_interfaces_meet_only_in_the_service_layer(imports):
         if ga == gb == "cairn.api.routers" and a != b and not b.endswith("._problems") and b != "cairn.api.routers":
             crossing.add((a, b))  # a router importing another router
         elif ga != gb and not (gb in ("cairn.api.services", "cairn.api.bootstrap")
-                               or (ga in ("cairn.api.commands", "cairn.api.routers", "cairn.api.mcp_server") and gb == "cairn.api.render")
+                               or (ga in ("cairn.api.commands", "cairn.api.routers", "cairn.api.mcp") and gb == "cairn.api.render")
                                or (ga == "cairn.api.services" and gb == "cairn.api.forge")
                                or (ga == "cairn.api.forge" and gb == "cairn.api.render")):
             crossing.add((a, b))  # the forge adapters are reached through the services only, and use only the renderers
     # ``cairn mcp`` starts the MCP server: the one launcher allowed to name another interface
-    assert crossing == {("cairn.api.commands.serve", "cairn.api.mcp_server")}
+    assert crossing == {("cairn.api.commands.serve", "cairn.api.mcp")}
     services = {b for a, b in imports["edges"]
                 if group(a) in ("cairn.api.services", "cairn.api.render", "cairn.api.bootstrap", "cairn.api.forge")}
-    assert not {b for b in services if group(b) in ("cairn.api.commands", "cairn.api.routers", "cairn.api.mcp_server")}
+    assert not {b for b in services if group(b) in ("cairn.api.commands", "cairn.api.routers", "cairn.api.mcp")}

@@ -153,3 +153,14 @@ def test_a_symlinked_mailmap_is_ignored_as_git_ignores_it(tmp_path):
     (tmp_path / "real-mailmap").write_text("Ada <ada@example.com> <old@example.com>\n")
     os.symlink("real-mailmap", tmp_path / ".mailmap")
     assert read_mailmap(tmp_path).problems == [".mailmap: a symbolic link; not read (nor by git)"]
+
+
+def test_a_blob_missing_from_the_object_store_is_skipped_when_reading_a_commit(tmp_path):
+    from cairn.ingest.gittree import GitTree
+
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "x = 1\n", "data.json": "{}\n"})
+    blob = repo.git("rev-parse", "HEAD:data.json")
+    os.remove(repo.root / ".git" / "objects" / blob[:2] / blob[2:])  # a partial clone or a damaged store: git says "BAD"
+    tree = GitTree.at(repo.root, "HEAD")
+    assert set(tree.entries) == {"a.py"} and tree.skipped == {"unreadable": 1}

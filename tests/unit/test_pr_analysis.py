@@ -124,3 +124,18 @@ def test_reviewers_follow_the_lines_the_hunks_change():
     big_core = FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 50, 50, 50),), component="core")
     report = analyse(stored, change(stored, files=(big_core, big_api)))
     assert [r.name for r in report.suggested_reviewers] == ["Ada Lovelace", "Bob Builder"]
+
+
+def test_a_new_cycle_is_named_by_the_edge_that_closes_it_not_by_an_old_cycle_beside_it():
+    stored = RepoGraph("loop")
+    stored.add_node(Label.REPOSITORY, "loop", head="base")
+    for comp in ("a", "b", "c", "d"):
+        stored.add_node(Label.COMPONENT, comp, paths=[f"{comp}/**"])
+    for src, dst in (("a", "b"), ("b", "a"), ("b", "c"), ("d", "a")):  # a <-> b is an old cycle
+        stored.add_edge(Rel.DEPENDS_ON, stored.node(Label.COMPONENT, src), stored.node(Label.COMPONENT, dst), count=1)
+    head = copy.deepcopy(stored)
+    head.add_edge(Rel.DEPENDS_ON, head.node(Label.COMPONENT, "c"), head.node(Label.COMPONENT, "d"), count=1)
+    files = (FileChange(ChangeStatus.MODIFIED, "c/x.py", hunks=(LineRange(1, 1),), component="c"),)
+    report = analyse(stored, ChangeSet(files=files, base_graph=stored, head_graph=head, base="base", head="head"))
+    (cycle,) = [f for f in report.findings if f.rule == "cairn/new-cycle"]
+    assert "c -> d -> a -> b -> c" in cycle.message

@@ -1,0 +1,75 @@
+"""The PR check for a terminal: the verdict, then tables of findings and touched components, new imports, reviewers.
+
+The same content as the PR comment (``render.pr_comment``), as rich
+renderables: repository text is literal (``render.terminal``), knowledge
+holders who left are marked, new standard-library imports are listed apart
+from new third-party packages.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, literal, table
+from cairn.queries.pr_check import PRReport
+
+VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "info": "", "pass": "green"}
+HOLDERS_SHOWN = 4
+INTERNAL_EDGES_SHOWN = 20
+
+
+def pr_table(report: PRReport) -> Iterator[RenderableType]:
+    """What ``cairn pr-check --format table`` prints, one renderable after the other."""
+    verdict = report.verdict.value
+    refs = f" ({_short(report.base)} → {_short(report.head)})" if report.base or report.head else ""
+    yield Text.assemble("Cairn PR check: ", (verdict, VERDICT_STYLE.get(verdict, "")),
+                        f"{refs}, {count(len(report.changed_files), 'changed file')}")
+    if report.agent.detected:
+        yield literal("agent-authored change: " + "; ".join(report.agent.evidence), "yellow")
+        if not report.rationale.present:
+            yield literal("no rationale and no decision referenced: boundary and knowledge-risk findings were raised one step")
+    if report.findings:
+        rows, reasons = [], []
+        for f in sorted(report.findings, key=lambda f: (-f.severity.rank, f.rule)):
+            where = (f.file + (f":{f.line}" if f.line else "")) if f.file else ""
+            evidence = f"{f.source}\n→ {f.target}" if f.source and f.target else ""
+            rows.append((f.severity.value, f.rule, where, evidence))
+            reasons.append(Text.assemble((f"{f.rule}: ", "dim"), f.message))
+        yield table(f"{count(len(rows), 'finding')}", ["severity", ("rule", IDENTIFIER), ("where", IDENTIFIER),
+                                                       ("import", IDENTIFIER)], rows)
+        yield from reasons
+    else:
+        yield literal("no new boundary violations, couplings or cycles")
+    if report.touched_components:
+        rows = []
+        for c in report.touched_components:
+            holders = ", ".join(f"{h.person} ({h.share:.0%}{', gone' if h.id in c.gone else ''})" for h in c.knowledge_holders[:HOLDERS_SHOWN])
+            rows.append((c.name, count(len(c.files), "file"), "?" if c.truck_factor is None else str(c.truck_factor),
+                         "?" if c.human_truck_factor is None else str(c.human_truck_factor), holders,
+                         literal("yes", "bold red") if c.at_risk else "no"))
+        yield table("Components touched", [("component", IDENTIFIER), ("changed", NUMBER), ("TF", NUMBER), ("human TF", NUMBER),
+                                           "knowledge holders", "at risk"], rows)
+    internal = [e for e in report.new_edges if not e.external]
+    if internal:
+        rows = [(e.source, e.target, (e.file or "") + (f":{e.lines[0]}" if e.lines else "")) for e in internal[:INTERNAL_EDGES_SHOWN]]
+        more = f" (first {INTERNAL_EDGES_SHOWN})" if len(internal) > INTERNAL_EDGES_SHOWN else ""
+        yield table(f"{count(len(internal), 'new import')} between modules{more}",
+                    [("module", IDENTIFIER), ("imports", IDENTIFIER), ("at", IDENTIFIER)], rows)
+    external = sorted({e.target.removeprefix("external:") for e in report.new_edges if e.external and not e.stdlib})
+    stdlib = sorted({e.target.removeprefix("external:") for e in report.new_edges if e.stdlib})
+    if external:
+        yield literal("new external packages: " + ", ".join(external))
+    if stdlib:
+        yield literal("new standard-library imports: " + ", ".join(stdlib))
+    reviewers = ", ".join(report.suggested_reviewers)
+    yield literal("suggested reviewers: " + (reviewers or "no human knowledge holder found for the touched components"))
+
+
+def _short(ref: str | None) -> str:
+    """A commit id as ``git log --oneline`` shows it; a branch name as it is."""
+    if not ref:
+        return "?"
+    return ref[:12] if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref) else ref

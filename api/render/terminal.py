@@ -1,0 +1,153 @@
+"""What every table the CLI prints shares: text shown as it is, people marked when gone, counts with units.
+
+Rich reads ``[...]`` as markup and Markdown reads ``__init__`` as emphasis, so
+text from the repository (paths, module, component and person names, titles,
+messages) never goes through either: table cells are ``Text`` (``table``
+turns every plain string into one), and the lines printed around tables
+interpolate ``escape``d values.
+
+Tables fit an 80-column terminal without hiding meaning (``FittedTable``):
+names and paths are ``IDENTIFIER`` columns, kept whole while lists and prose
+can give way, and folded onto the next line rather than cut short with an
+ellipsis; columns empty in every row are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markup import escape
+from rich.table import Column, Table
+from rich.text import Text
+
+__all__ = ["IDENTIFIER", "NUMBER", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
+
+IDENTIFIER = "identifier"  # a name or path: kept whole while anything else can give way, folded (never cut) when it must
+NUMBER = "number"  # right-aligned, never wrapped
+TEXT = "text"  # prose and lists: wrapped at spaces first
+READABLE = 20  # identifiers keep this much before a long word elsewhere has to fold
+NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
+
+
+def literal(value: Any, style: str = "") -> Text:
+    """``value`` as text that is shown exactly as written (no markup, no emphasis)."""
+    return Text("" if value is None else str(value), style=style)
+
+
+def table(title: str, columns: list[str | tuple[str, str]], rows: Iterable[Iterable[Any]], *, keep_empty: bool = False,
+          show_header: bool = True) -> "FittedTable":
+    """A table with a literal ``title`` and literal cells, fitted to the terminal (see ``FittedTable``).
+
+    A column is a header (``TEXT``), or (header, ``IDENTIFIER`` | ``NUMBER`` | ``TEXT``).
+    Plain strings in ``rows`` become literal text; ``Text`` passes as it is.
+    Columns empty in every row are left out unless ``keep_empty`` (the first
+    column always stays).
+    """
+    specs = [(c, TEXT) if isinstance(c, str) else c for c in columns]
+    cells = [[c if isinstance(c, Text) else literal(c) for c in row] for row in rows]
+    shown = [i for i in range(len(specs)) if keep_empty or i == 0 or not cells or any(row[i].plain.strip() for row in cells)]
+    return FittedTable(title, [specs[i] for i in shown], [[row[i] for i in shown] for row in cells], show_header=show_header)
+
+
+class FittedTable:
+    """A rich table whose column widths are chosen for the width it is printed in.
+
+    Rich shrinks the widest columns first and cuts words short with "…", so a
+    path or a module name is the first thing lost on an 80-column terminal.
+    Here lists and prose give way first (wrapped at spaces, down to their
+    longest word), then identifiers down to ``READABLE`` (folded onto the next
+    line, never cut), then long words in prose, then anything but numbers down
+    to ``NARROWEST``.
+    """
+
+    def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[Text]], *, show_header: bool = True):
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.show_header = show_header
+
+    def widths(self, available: int) -> list[int] | None:
+        """Column widths for ``available`` characters, or None when everything fits as it is."""
+        room = available - 3 * len(self.columns) - 1  # borders and one space of padding on each side
+        headers = [h if self.show_header else "" for h, _ in self.columns]
+        want = [max([_longest_line(r[i].plain) for r in self.rows] + [len(headers[i])]) for i in range(len(self.columns))]
+        if sum(want) <= room:
+            return None
+        widths = list(want)
+        longest_word = [max([_longest_word(r[i].plain) for r in self.rows] + [_longest_word(headers[i])]) for i in range(len(self.columns))]
+        kinds = [kind for _, kind in self.columns]
+        stages = [  # who gives way first, and down to what
+            {i: min(want[i], max(longest_word[i], NARROWEST)) for i, kind in enumerate(kinds) if kind == TEXT},
+            {i: min(want[i], READABLE) for i, kind in enumerate(kinds) if kind == IDENTIFIER},
+            {i: min(want[i], NARROWEST) for i, kind in enumerate(kinds) if kind == TEXT},
+            {i: min(want[i], NARROWEST) for i, kind in enumerate(kinds) if kind == IDENTIFIER},
+        ]
+        for floors in stages:
+            while sum(widths) > room:
+                shrinkable = [i for i, floor in floors.items() if widths[i] > floor]
+                if not shrinkable:
+                    break
+                widest = max(shrinkable, key=lambda i: widths[i])
+                widths[widest] -= 1
+        return widths
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = self.widths(options.max_width)
+        columns = []
+        for i, (header, kind) in enumerate(self.columns):
+            width = widths[i] if widths else None
+            if kind == NUMBER:
+                columns.append(Column(header, justify="right", no_wrap=True, width=width))
+            else:
+                columns.append(Column(header, overflow="fold", width=width))
+        out = Table(*columns, title=literal(self.title), title_justify="left", show_header=self.show_header)
+        for row in self.rows:
+            out.add_row(*row)
+        yield out
+
+
+def _longest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def count(n: int | None, unit: str, plural: str | None = None) -> str:
+    """``3 files``, ``1 file``; ``? files`` when unknown."""
+    if n is None:
+        return f"? {plural or unit + 's'}"
+    return f"{n} {unit if n == 1 else plural or unit + 's'}"
+
+
+def gone_reason(row: dict[str, Any]) -> str:
+    """Why a person is not around any more: ``left``, ``inactive since 2023-04``, ``leaving``; "" when active.
+
+    Reads the ``active`` / ``gone`` / ``last_active`` fields the analyses give
+    every person row (``queries.ownership.presence``).
+    """
+    if row.get("active", True) is not False:
+        return ""
+    gone = row.get("gone")
+    if gone == "inactive":
+        since = str(row.get("last_active") or "")[:7]
+        return f"inactive since {since}" if since else "inactive"
+    return "leaving" if gone == "leaving" else "left"
+
+
+def gone_mark(row: dict[str, Any]) -> str:
+    """`` (left)``, `` (inactive since 2023-04)``, to follow a person's name; "" when active."""
+    reason = gone_reason(row)
+    return f" ({reason})" if reason else ""
+
+
+def holder_label(holder: dict[str, Any]) -> str:
+    """A knowledge holder as ``Name (75%)``, marked when gone: ``Name (40%, left)``."""
+    name = holder.get("name") or holder.get("person") or holder.get("id") or "?"
+    value = holder.get("share")
+    notes = [f"{value:.0%}"] if isinstance(value, (int, float)) else []
+    notes += [gone_reason(holder)] if gone_reason(holder) else []
+    return f"{name} ({', '.join(notes)})" if notes else str(name)

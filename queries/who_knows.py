@@ -1,0 +1,236 @@
+"""Who knows a path: the people holding a file's or a directory's knowledge, its declared owners, its component.
+
+A path is a source file Cairn tracks (``kind: file``), a directory holding
+some (``directory``: every tracked file under it), ``.`` for the whole
+repository, or neither (``untracked``: documentation, configuration, a file
+not written yet); an untracked path is answered from its nearest tracked
+directory (``nearest``), so a new file gets the people and component of its
+siblings.
+
+Per person, over the path's files: ``authored`` — files they are an author of
+(Avelino et al.'s degree-of-authorship rule, as the bus factor counts them),
+``share`` — authored / files, ``touched`` — files they changed, ``reviewed``
+— files they have review credit on, ``last_touch``; ``active`` is False for
+people gone (departed in cairn.toml, or inactive) with ``gone`` saying why.
+Holders are ordered by authored, then touched, then most recent touch.
+
+``codeowners``: the CODEOWNERS owners of the path's files (with how many), or
+for an untracked path the owners its last matching rule names. ``ask``: the
+people to ask first — active authors, then active contributors, then declared
+owners.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from cairn.graph.errors import InvalidQuery
+from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.queries.explore.common import as_text, person_name
+from cairn.queries.ownership import file_authors, gone_people
+
+MAX_PATHS = 20
+MAX_LIMIT = 200
+
+
+def normalise_path(path: str) -> str:
+    """A repository-relative POSIX path as a person or an agent writes it: ``./a/b/``, ``/a/b``, ``a\\b`` → ``a/b``."""
+    text = str(path or "").strip().replace("\\", "/")
+    while text.startswith("./"):
+        text = text[2:]
+    text = re.sub(r"/{2,}", "/", text).strip("/")
+    return "." if text in ("", ".") else text
+
+
+def check_limit(limit: int) -> int:
+    if not isinstance(limit, int) or limit < 1 or limit > MAX_LIMIT:
+        raise InvalidQuery(f"limit is a number from 1 to {MAX_LIMIT}, not {limit!r}")
+    return limit
+
+
+@dataclass
+class Scope:
+    """The tracked files a path stands for."""
+
+    path: str
+    kind: str  # file | directory | repository | untracked
+    files: list[str]
+    nearest: str | None = None  # for an untracked path: the tracked directory answering for it
+
+
+@dataclass
+class KnowledgeIndex:
+    """KNOWS edges by file, people gone, and owners by file: read once per question."""
+
+    graph: RepoGraph
+    files: dict[str, Node]
+    knows: dict[str, list[tuple[Node, dict[str, Any]]]]
+    gone: dict[str, str]
+    owners: dict[str, list[tuple[Node, dict[str, Any]]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graph: RepoGraph) -> "KnowledgeIndex":
+        files = {f.key: f for f in graph.of_label(Label.FILE)}
+        knows: dict[str, list[tuple[Node, dict[str, Any]]]] = {}
+        owners: dict[str, list[tuple[Node, dict[str, Any]]]] = {}
+        for e in graph.edges.values():
+            if e.type is Rel.KNOWS or e.type is Rel.OWNS:
+                target = graph.nodes.get(e.target)
+                source = graph.nodes.get(e.source)
+                if target is None or source is None or target.label is not Label.FILE:
+                    continue
+                (knows if e.type is Rel.KNOWS else owners).setdefault(target.key, []).append((source, e.props))
+        gone, _ = gone_people(graph)
+        return cls(graph, files, knows, gone, owners)
+
+    def scope(self, path: str) -> Scope:
+        path = normalise_path(path)
+        if path == ".":
+            return Scope(path, "repository", sorted(self.files))
+        if path in self.files:
+            return Scope(path, "file", [path])
+        prefix = path + "/"
+        under = sorted(f for f in self.files if f.startswith(prefix))
+        if under:
+            return Scope(path, "directory", under)
+        parent = path
+        while "/" in parent:
+            parent = parent.rsplit("/", 1)[0]
+            siblings = sorted(f for f in self.files if f.startswith(parent + "/"))
+            if siblings:
+                return Scope(path, "untracked", siblings, nearest=parent)
+        return Scope(path, "untracked", [], nearest=None)
+
+    def components(self, files: Iterable[str]) -> list[dict[str, Any]]:
+        counts = Counter(self.files[f].get("component") for f in files if f in self.files)
+        counts.pop(None, None)
+        return [{"name": c, "files": n} for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def holders(self, files: list[str]) -> list[dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for f in files:
+            edges = self.knows.get(f, [])
+            candidates = {p.key: (float(props["doa"]), bool(props.get("first_authorship")))
+                          for p, props in edges if props.get("doa") is not None}
+            authors = set(file_authors(candidates))
+            for person, props in edges:
+                row = rows.get(person.key)
+                if row is None:
+                    reason = self.gone.get(person.id)
+                    row = rows[person.key] = {"person": person_name(person, person.key), "id": person.key,
+                                              "active": reason is None, "gone": reason, "authored": 0, "share": 0.0,
+                                              "touched": 0, "reviewed": 0, "last_touch": None}
+                if person.key in authors:
+                    row["authored"] += 1
+                if props.get("doa") is not None:
+                    row["touched"] += 1
+                if (props.get("reviews") or 0) > 0:
+                    row["reviewed"] += 1
+                when = as_text(props.get("last_touch"))
+                if when and (row["last_touch"] is None or when > row["last_touch"]):
+                    row["last_touch"] = when
+        for row in rows.values():
+            row["share"] = round(row["authored"] / len(files), 3) if files else 0.0
+            if row["gone"] is None:
+                del row["gone"]
+        return sorted(rows.values(), key=lambda r: (-r["authored"], -r["touched"], _desc(r["last_touch"]), r["person"], r["id"]))
+
+    def codeowners(self, scope: Scope) -> list[dict[str, Any]]:
+        if scope.kind == "untracked":
+            return self._declared_owners_of(scope.path)
+        owners: dict[str, dict[str, Any]] = {}
+        for f in scope.files:
+            for owner, props in self.owners.get(f, []):
+                entry = owners.setdefault(owner.key, {"owner": _handle(owner), "id": owner.key,
+                                                      "kind": "team" if owner.label is Label.TEAM else "person",
+                                                      "files": 0, "patterns": set()})
+                entry["files"] += 1
+                if props.get("pattern"):
+                    entry["patterns"].add(str(props["pattern"]))
+        rows = []
+        for entry in owners.values():
+            patterns = sorted(entry.pop("patterns"))
+            rows.append({**entry, "patterns": patterns[:3]})
+        return sorted(rows, key=lambda r: (-r["files"], r["owner"]))
+
+    def _declared_owners_of(self, path: str) -> list[dict[str, Any]]:
+        repo = self.graph.repository
+        rules = (repo.get("codeowners_patterns") if repo is not None else None) or []
+        for rule in reversed(rules):
+            try:
+                if re.match(str(rule.get("regex")), path):
+                    return [{"owner": str(o), "id": str(o), "kind": "team" if "/" in str(o) else "person",
+                             "patterns": [str(rule.get("pattern"))]} for o in rule.get("owners") or []]
+            except re.error:
+                continue
+        return []
+
+
+def _handle(owner: Node) -> str:
+    if owner.label is Label.TEAM:
+        return owner.key
+    handles = owner.get("owner_handles") or []
+    return str(handles[0]) if handles else person_name(owner, owner.key)
+
+
+def _desc(text: str | None) -> tuple:
+    return tuple(-ord(ch) for ch in (text or ""))
+
+
+def without_echo(row: dict[str, Any], name: str) -> dict[str, Any]:
+    """``row`` without its ``id`` when the id only repeats ``row[name]`` (a team, a handle nobody's history matched)."""
+    return {k: v for k, v in row.items() if k != "id" or v != row.get(name)}
+
+
+def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], limit: int = 3) -> list[dict[str, Any]]:
+    """Active authors first, then active contributors, then declared owners; ``why`` says which."""
+    ask: list[dict[str, Any]] = []
+    for row in holders:
+        if len(ask) >= limit:
+            break
+        if not row["active"] or not (row["authored"] or row["touched"]):
+            continue
+        why = (f"author of {row['authored']} of the files" if row["authored"] else f"changed {row['touched']} of the files")
+        ask.append({"person": row["person"], "id": row["id"], "why": why + (f", last {row['last_touch'][:10]}" if row["last_touch"] else "")})
+    for owner in owners:
+        if len(ask) >= limit:
+            break
+        same = next((a for a in ask if a["id"] == owner["id"]), None)
+        if same is not None:
+            same["why"] += "; declared owner (CODEOWNERS)"
+        else:
+            ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner (CODEOWNERS)"})
+    return ask
+
+
+def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict[str, Any]:
+    """Holders, declared owners and components of each path (see the module docstring); ``limit`` holders per path."""
+    wanted = [p for p in (paths or []) if str(p or "").strip()]
+    if not wanted:
+        raise InvalidQuery("give at least one path: a file, a directory, or . for the whole repository")
+    if len(wanted) > MAX_PATHS:
+        raise InvalidQuery(f"at most {MAX_PATHS} paths per question ({len(wanted)} given); ask for their common directory instead")
+    check_limit(limit)
+    index = KnowledgeIndex.of(graph)
+    out = []
+    for path in wanted:
+        scope = index.scope(path)
+        holders = index.holders(scope.files)
+        owners = index.codeowners(scope)
+        row: dict[str, Any] = {"path": scope.path, "kind": scope.kind, "files": len(scope.files)}
+        if scope.kind == "untracked":
+            row["files"] = 0
+            row["nearest"] = scope.nearest
+            row["note"] = (f"not a source file Cairn tracks: people and component of its directory {scope.nearest}/"
+                           if scope.nearest else "not a source file Cairn tracks, nor in a directory holding one")
+        row["components"] = index.components(scope.files)[:limit]
+        row["holders"] = holders[:limit]
+        if len(holders) > limit:
+            row["more_holders"] = len(holders) - limit
+        row["codeowners"] = [without_echo(o, "owner") for o in owners[:limit]]
+        row["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners)]
+        out.append(row)
+    return {"repository": graph.repo, "paths": out}
