@@ -37,7 +37,7 @@ from cairn.api.deps import ProblemError, ServiceState
 from cairn.api.hosts import HostAllowList
 from cairn.api.limits import BodyLimit, max_body_bytes
 from cairn.api.routers import (
-    briefing, components, decisions, docs, explore, health, knowledge, people, pr_checks, query, repositories, webhooks,
+    briefing, changes, components, decisions, docs, explore, health, knowledge, people, pr_checks, query, repositories, webhooks,
 )
 from cairn.api.routers._problems import problems
 from cairn.api.services.about import CAIRN_VERSION
@@ -45,7 +45,7 @@ from cairn.api.services.workspace import Workspace
 from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import (
     AmbiguousName, CairnError, CheckoutMissing, CypherLimitExceeded, CypherNotAllowed, CypherNotSupported, CypherQueryError,
-    ForgeError, InvalidChange, RepositoryRequired, StoreError, UnknownName, UnknownRepository,
+    ForgeError, InvalidChange, NoChangeHistory, RepositoryRequired, StoreError, UnknownName, UnknownRepository,
 )
 
 API_PREFIX = "/api/v1"
@@ -63,6 +63,7 @@ PROBLEMS: tuple[tuple[type[CairnError], int, str, str], ...] = (
     (CypherQueryError, 400, "Query failed", "cypher-error"),
     (StoreError, 503, "Store unavailable", "store-unavailable"),  # not the client's fault: the store cannot be read
     (UnknownName, 404, "Not found", "not-found"),
+    (NoChangeHistory, 404, "No change history", "no-change-history"),  # the Change view leaves such a section out
     (AmbiguousName, 422, "Ambiguous name", "ambiguous-name"),
     (CheckoutMissing, 422, "Checkout missing", "checkout-missing"),
     (InvalidChange, 422, "Invalid change", "invalid-change"),
@@ -173,7 +174,7 @@ def create_app(store_location: str, *, token: str | None = None, webhook_secret:
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)  # authenticated by its HMAC signature, not the token
     for router in (repositories.router, components.router, decisions.router, explore.router, pr_checks.router, query.router,
-                   people.router, knowledge.router, briefing.router):
+                   people.router, knowledge.router, briefing.router, changes.router):
         app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(authorize)], responses=problems(401, 413, 415))
     app.include_router(docs.router)
     if WEB_DIR.is_dir():

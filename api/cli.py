@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from typer.models import ParameterInfo
 
-from cairn.api.commands import decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
+from cairn.api.commands import changes, decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
 from cairn.api.common import handle_errors, run_app
 
 app = typer.Typer(
@@ -26,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _commands in (ingest, deps, ownership, people, decisions, query, pr, explore, serve, reviews):
+for _commands in (ingest, deps, ownership, people, decisions, query, pr, explore, changes, serve, reviews):
     _commands.register(app)
 
 

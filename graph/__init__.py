@@ -20,5 +20,8 @@ store, one SQLite database) and ``neo4j_store`` its adapters, sharing ``values``
 ``atomic`` (the one atomic file write). Which adapter serves a location is the
 composition root's business (``api.bootstrap``).
 
+``changes`` is the vocabulary of change over time (coupling, trend and agent settings,
+periods, what ingest hands to the trend analysis).
+
 Nothing here imports ``ingest``, ``queries`` or ``api``.
 """

@@ -134,6 +134,11 @@ class InvalidQuery(CairnError):
     """A query's parameters cannot be used (an empty search, a limit below one)."""
 
 
+class NoChangeHistory(CairnError):
+    """The repository was ingested without the git history a change-over-time analysis (coupling, hotspots,
+    the agent inventory, trends) reads."""
+
+
 # -- forges -------------------------------------------------------------------------------
 
 

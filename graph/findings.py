@@ -10,7 +10,7 @@ Words:
   (``core-stays-pure``) or one of the PR check's own (``cairn/new-cycle``);
 * ``kind`` — the rule kind (``forbidden``, ``layers`` …) or the PR check's
   finding kind (``new_dependency``, ``cycle``, ``knowledge_risk``,
-  ``governance``);
+  ``governance``, ``co-change``);
 * ``source`` / ``target`` — the importing and the imported module of the
   evidence (an import edge), when there is one; ``chain`` the modules of an
   indirect import, ``cycle`` the subjects of an import cycle;

@@ -25,6 +25,8 @@ AgentInstructions  path                a file of instructions to coding agents (
                                        text kept as data (an excerpt), never followed
 Decision           path                an ADR, keyed by path (numbers repeat in practice)
 Rule               id                  a boundary rule from cairn.toml or a Decision
+Period             period              ``2024-Q1``, ``2024-03`` or ``2024``: activity, agent
+                                       share, truck factors and new couplings then
 =================  ==================  ==============================================
 
 Modules and files are kept apart on purpose: the dependency graph speaks in the
@@ -35,7 +37,9 @@ Edge types: IMPORTS (Module -> Module/ExternalPackage), PART_OF (Module/File ->
 Component), DEPENDS_ON (Component -> Component, derived), KNOWS (Person -> File),
 OWNS (Person/Team -> File/Component, declared by CODEOWNERS), GOVERNS (Decision ->
 Component), COVERS (AgentInstructions -> Component: by the file's location or its
-globs), SUPERSEDES / AMENDS (Decision -> Decision), DECLARED_BY (Rule -> Decision).
+globs), SUPERSEDES / AMENDS (Decision -> Decision), DECLARED_BY (Rule -> Decision),
+CO_CHANGES (File -> File, Component -> Component: change coupling from history, with
+``degree`` and ``shared``; stored once per pair, from the smaller key to the larger).
 An edge is identified by (type, source, target): there is at most one of each.
 """
 
@@ -57,6 +61,7 @@ class Label(str, Enum):
     AGENT_INSTRUCTIONS = "AgentInstructions"
     DECISION = "Decision"
     RULE = "Rule"
+    PERIOD = "Period"
 
 
 class Rel(str, Enum):
@@ -85,6 +90,7 @@ KEY_PROPERTY: dict[Label, str] = {
     Label.AGENT_INSTRUCTIONS: "path",
     Label.DECISION: "path",
     Label.RULE: "id",
+    Label.PERIOD: "period",
 }
 
 # Import kinds, from strongest to weakest: an edge carrying several kinds of

@@ -3,7 +3,9 @@
 ``files`` lists and classifies a checkout's files, ``config`` reads
 ``cairn.toml``, ``code`` extracts module dependencies with tree-sitter,
 ``components`` assigns modules and files to components, ``history`` mines git
-for ``knowledge`` (degree of authorship, Person -KNOWS-> File), ``adrs`` and
+for ``knowledge`` (degree of authorship, Person -KNOWS-> File) in one pass whose
+commits ``cochange`` (change coupling, change counts, the agent inventory, with
+``agent_markers``) and ``trend_history`` (what trends are computed from) build on, ``adrs`` and
 ``rules`` read decisions and boundary rules, ``codeowners`` reads declared ownership, ``reviews``
 applies review records from the forge, and ``pipeline`` puts them together
 into one ``RepoGraph``. ``change`` builds what a pull request does (``diffs``

@@ -36,6 +36,21 @@ Example::
     [ingest]
     exclude = ["examples/**"]
     max_file_bytes = 1000000
+
+    [coupling]                                          # change coupling, code-maat's defaults
+    min_revs = 5
+    min_shared = 5
+    min_degree = 30
+    max_changeset = 30
+
+    [trends]
+    period = "quarter"                                  # month | quarter | year
+    knowledge_periods = 20                              # the last periods with truck factors
+    samples = 4                                         # the last periods that get new couplings and cycles
+
+    [agents]
+    recent_days = 180                                   # window of a component's agent share
+    markers = [{ text = "Written by Robo", agent = "Robo <robo@example.com>" }]
 """
 
 from __future__ import annotations
@@ -47,6 +62,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cairn.graph.baseline import DEFAULT_BASELINE, baseline_name
+from cairn.graph.changes import AgentSettings, CouplingSettings, TrendSettings
 from cairn.graph.errors import BaselineError, ConfigError
 from cairn.graph.thresholds import Thresholds
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
@@ -102,6 +118,9 @@ class CairnConfig(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     adr: AdrSettings = Field(default_factory=AdrSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    coupling: CouplingSettings = Field(default_factory=CouplingSettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
+    agents: AgentSettings = Field(default_factory=AgentSettings)
     baseline: str = DEFAULT_BASELINE
     source: str | None = Field(None, description="where this configuration was read from (repository-relative)")
 

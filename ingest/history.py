@@ -49,6 +49,18 @@ needs no contents), then without rename detection, and skips it only when
 even its trees are missing. ``LogStatus`` counts each of these and
 ``History.completeness`` says how complete the history is.
 
+Agent markers. A commit message line that names an agent ("Generated with
+[Claude Code]", "Coded with Claude", a Codex or Devin task link…; see
+``ingest.agent_markers``) counts as a ``Co-authored-by`` trailer naming that
+agent.
+
+Observers. ``mine_history(..., observer=f)`` calls ``f`` with a
+``CommitRecord`` for every commit read (merges included, with no changes), in
+stream order (commits read again past missing objects come last): what the
+change analyses (``ingest.cochange``) build on, from this same single pass.
+Identities in a record are raw indexes; ``History.identity_person`` maps them
+to people once the pass is over.
+
 Every git process goes through ``cairn.ingest.git``. Degree of authorship,
 the ``History`` record and the graph facts are ``knowledge``'s business.
 """
@@ -57,19 +69,22 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from cairn.graph.people import fold_email, noreply_login
+from cairn.ingest.agent_markers import MarkerMatcher
+from cairn.ingest.commits import CommitObserver, CommitRecord
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import GitError, GitProcess, git, git_stream
 from cairn.ingest.identities import (
-    AGENT, HUMAN, MAILMAP_OPTIONS, Classifier, DeclaredPerson, Mailmap, check_mailmap, is_valid_email,
+    AGENT, HUMAN, MAILMAP_OPTIONS, Classifier, DeclaredPerson, Identities, Mailmap, check_mailmap, is_valid_email,
     logins_from_pull_requests, parse_contact, read_mailmap, resolve_identities,
 )
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS, History, PersonHistory
+
+__all__ = ["CommitObserver", "CommitRecord", "HistoryProgress", "LogParser", "LogStatus", "mine_history", "read_log"]
 
 #: ``progress(commits_read, total_commits)``
 HistoryProgress = Callable[[int, int], None]
@@ -77,10 +92,11 @@ HistoryProgress = Callable[[int, int], None]
 CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
 REVIEW_KEYS = ("reviewed-by",)
 _TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
-# Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, subject, trailers.
+# Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, subject, trailers, message.
 LOG_FORMAT = (
     "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f%s%x1f"
     f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
+    "%x1f%B"
 )
 CHUNK_CHARS = 1 << 20
 
@@ -89,42 +105,6 @@ _MISSING_MARKERS = ("unable to read", "bad object", "missing blob", "missing tre
 _PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 _TRAILER_PREFIX = re.compile(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)
 _OBJECT_ID = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
-
-
-class Identities:
-    """Raw identities seen in the stream, interned to small integers."""
-
-    def __init__(self, classifier: Classifier):
-        self.classifier = classifier
-        self.index: dict[tuple[str, str], int] = {}
-        self.raw: list[tuple[str, str]] = []
-        self.kinds: list[str] = []
-        self.weights: list[int] = []
-        self.from_trailer: list[bool] = []
-
-    def intern(self, name: str, email: str, trailer: bool = False) -> int:
-        key = (name, email)
-        idx = self.index.get(key)
-        if idx is None:
-            idx = self.index[key] = len(self.raw)
-            clean_name, clean_email = _clean(name), _clean(email)
-            self.raw.append((clean_name, clean_email))
-            self.kinds.append(self.classifier.kind(clean_name, clean_email))
-            self.weights.append(0)
-            self.from_trailer.append(trailer)
-        elif not trailer:
-            self.from_trailer[idx] = False
-        return idx
-
-
-def _clean(text: str) -> str:
-    """Undo surrogate escapes from non-UTF-8 bytes (names are shown, so they get replacement characters), and
-    compose accents the one way (NFC), so "Neuhäuser" typed on two systems is one spelling."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 @dataclass
@@ -138,6 +118,10 @@ class LogParser:
     ids: Identities
     max_coauthors: int = 5
     progress: Callable[[int], None] | None = None
+    #: finds agents named in commit messages (``ingest.agent_markers``); None: messages are not searched
+    markers: MarkerMatcher | None = None
+    #: called with every commit's ``CommitRecord`` (see the module docstring)
+    observer: CommitObserver | None = None
     records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
     renames: set[tuple[str, str]] = field(default_factory=set)
     committer_seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -163,10 +147,17 @@ class LogParser:
     _status: str = ""
     _old_path: str = ""
     _rest: str = ""
+    _record: CommitRecord | None = None
 
     def start_stream(self) -> None:
         """A new git process: nothing of the previous one's position carries over."""
         self._credit, self._pending, self._rest, self._reviewers = False, 0, "", []
+
+    def end_stream(self) -> None:
+        """The git process is over: its last commit goes to the observer."""
+        if self._record is not None and self.observer is not None:
+            self.observer(self._record)
+        self._record = None
 
     def feed(self, chunk: str) -> None:
         records, renames, seen = self.records, self.renames, self.seen
@@ -174,6 +165,7 @@ class LogParser:
         last_active, commits_by, committer_seen = self.last_active, self.commits_by, self.committer_seen
         author, when, credit, reviewers = self._author, self._when, self._credit, self._reviewers
         pending, status, old_path = self._pending, self._status, self._old_path
+        observer, record = self.observer, self._record
         tokens = (self._rest + chunk).split("\0")
         self._rest = tokens.pop()
         for tok in tokens:
@@ -185,6 +177,8 @@ class LogParser:
                 pending = 0
                 if not credit:
                     continue
+                if record is not None:
+                    record.changes.append((status, tok, old_path if status in "RC" else None))
                 if status == "R":
                     renames.add((old_path, tok))
                     slot = DELIVERIES
@@ -215,11 +209,12 @@ class LogParser:
                 continue
             first = tok[0]
             if first == "\x1e":
-                fields = tok[1:].split("\x1f")
+                fields = tok[1:].split("\x1f", 10)
                 if len(fields) < 10:
                     credit = False
                     continue
                 sha, parents, a_name, a_email, a_time, c_name, c_email, c_time, subject, trailers = fields[:10]
+                message = fields[10] if len(fields) > 10 else ""
                 seen.add(sha)
                 self.commits += 1
                 author = intern(a_name, a_email)
@@ -237,6 +232,10 @@ class LogParser:
                     if committed > committer_seen.get(key, -1):
                         committer_seen[key] = committed
                 self.graph[sha] = (parents, author)
+                if observer is not None:
+                    if record is not None:
+                        observer(record)
+                    record = CommitRecord(sha, parents.split(), author, when, committed, [])
                 if " " in parents:
                     self.merges += 1
                     credit = False
@@ -260,6 +259,16 @@ class LogParser:
                         self.bot_commits += 1
                 if trailers:
                     reviewers = self._trailer_credit(trailers, author, committed, reviewers)
+                if message and self.markers is not None:
+                    for name, email in self.markers.agents_in(message):
+                        person = intern(name, email, trailer=True)
+                        if person != author and person not in reviewers:
+                            reviewers.append(person)
+                            weights[person] += 1
+                            if committed > last_active.get(person, -1):
+                                last_active[person] = committed
+                if record is not None:
+                    record.credited = reviewers
                 if self.progress is not None and self.commits % 1000 == 0:
                     self.progress(self.commits)
             else:
@@ -272,6 +281,7 @@ class LogParser:
                 pending = 2 if first in "RC" else 1
         self._author, self._when, self._credit, self._reviewers = author, when, credit, reviewers
         self._pending, self._status, self._old_path = pending, status, old_path
+        self._record = record
 
     def pull_request_authors(self, head: str, max_commits: int = 100) -> list[tuple[str, list[int]]]:
         """For each GitHub pull-request merge, the login it came from and the authors of its branch's commits.
@@ -368,6 +378,7 @@ def _run(root: Path, args: list[str], parser: LogParser, stdin: str | None = Non
                 break
             parser.feed(chunk)
         parser.feed("\0")  # the last token
+        parser.end_stream()
     finally:
         stream.close()
         code, stderr = proc.finish()
@@ -425,12 +436,15 @@ def read_log(root: Path, parser: LogParser) -> LogStatus:
 
 def mine_history(
     root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None, *,
-    people: Iterable[object] = (), max_coauthors: int = 5,
+    people: Iterable[object] = (), max_coauthors: int = 5, markers: MarkerMatcher | None = None,
+    observer: CommitObserver | None = None,
 ) -> History:
     """Read the whole history of HEAD at ``root`` (see the module docstring).
 
     ``people`` are the ``[[people]]`` entries of cairn.toml (anything with
-    ``name`` and ``aliases``); ``max_coauthors`` is ``thresholds.max_coauthors``.
+    ``name`` and ``aliases``); ``max_coauthors`` is ``thresholds.max_coauthors``;
+    ``markers`` finds agents named in messages (default: the built-in markers);
+    ``observer`` is called with every commit's ``CommitRecord``.
     Never raises for repository problems (not a repository, no commits,
     missing objects, a failing ``git``): they become notes and warnings on the
     returned ``History``, and ``History.completeness`` says how much was read.
@@ -454,8 +468,10 @@ def mine_history(
     mailmap = read_mailmap(root)
     history.notes.extend(mailmap.problems)
 
-    ids = Identities(Classifier.from_settings(settings))
-    parser = LogParser(ids, max_coauthors=max_coauthors)
+    markers = markers or MarkerMatcher.build()
+    classifier_settings = settings.model_copy(update={"agents": list(settings.agents) + markers.identity_patterns})
+    ids = Identities(Classifier.from_settings(classifier_settings))
+    parser = LogParser(ids, max_coauthors=max_coauthors, markers=markers, observer=observer)
     if progress is not None:
         counted = git(root, "rev-list", "--count", "HEAD")
         total = int(counted.stdout.strip()) if counted.returncode == 0 and counted.stdout.strip().isdigit() else 0
@@ -565,6 +581,7 @@ def _finish(root: Path, history: History, ids: Identities, parser: LogParser, ma
                 people[index].logins = sorted(set(people[index].logins) | mine)
                 people[index].github = people[index].github or people[index].logins[0]
     history.people = [PersonHistory(p) for p in people]
+    history.identity_person = list(person_of)
     for raw_idx, person_idx in enumerate(person_of):
         ph = history.people[person_idx]
         ph.commits += parser.commits_by.get(raw_idx, 0)

@@ -48,6 +48,7 @@ never is ("Sam Talbot" has two words); anything else is a human. In
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -435,3 +436,39 @@ def check_mailmap(root: Path, contacts: Iterable[str]) -> dict[str, str]:
                 if one.returncode == 0:
                     mapped[contact] = one.stdout.decode("utf-8", errors="replace").strip()
     return mapped
+
+
+class Identities:
+    """Raw identities seen in the stream, interned to small integers."""
+
+    def __init__(self, classifier: Classifier):
+        self.classifier = classifier
+        self.index: dict[tuple[str, str], int] = {}
+        self.raw: list[tuple[str, str]] = []
+        self.kinds: list[str] = []
+        self.weights: list[int] = []
+        self.from_trailer: list[bool] = []
+
+    def intern(self, name: str, email: str, trailer: bool = False) -> int:
+        key = (name, email)
+        idx = self.index.get(key)
+        if idx is None:
+            idx = self.index[key] = len(self.raw)
+            clean_name, clean_email = _clean(name), _clean(email)
+            self.raw.append((clean_name, clean_email))
+            self.kinds.append(self.classifier.kind(clean_name, clean_email))
+            self.weights.append(0)
+            self.from_trailer.append(trailer)
+        elif not trailer:
+            self.from_trailer[idx] = False
+        return idx
+
+
+def _clean(text: str) -> str:
+    """Undo surrogate escapes from non-UTF-8 bytes (names are shown, so they get replacement characters), and
+    compose accents the one way (NFC), so "Neuhäuser" typed on two systems is one spelling."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text if text.isascii() else unicodedata.normalize("NFC", text)

@@ -84,6 +84,8 @@ class History:
     completeness: dict[str, object] = field(default_factory=dict)
     #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
     identity_patterns: dict[str, list[str]] = field(default_factory=dict)
+    #: raw identity index (as in ``history.CommitRecord``) -> index into ``people``
+    identity_person: list[int] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:

@@ -3,8 +3,9 @@
 The steps, in order: list and classify files; extract code dependencies;
 assign components (declared, or the layout's refined by CODEOWNERS'
 directories) and count each file's lines, and mark the files the truck factor counts (Linguist's rule);
-mine history for knowledge; attach CODEOWNERS; read decisions and rules; read the repository's instructions to
-coding agents (as data).
+mine history for knowledge and, from the same pass, change coupling, change counts, the agent
+inventory and the inputs of trends (``ingest.cochange``, ``ingest.trend_history``); attach CODEOWNERS; read decisions and rules;
+read the repository's instructions to coding agents (as data).
 Each step adds to the same graph (see ``graph.model`` for the vocabulary). Derived results (bus factor) are computed by ``queries`` over
 this graph afterwards; storing it is the caller's business.
 
@@ -23,23 +24,28 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
+from cairn.graph.changes import TrendInputs
 from cairn.graph.errors import IngestError
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import add_decisions, read_decisions
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
+from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
+from cairn.ingest.cochange import ChangeLog, add_changes
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, list_files, worktree_matches_head
+from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
 from cairn.ingest.knowledge import add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
+from cairn.ingest.trend_history import trend_inputs
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 #: ``progress(stage, done, total)``
@@ -75,6 +81,8 @@ class IngestResult:
     graph: RepoGraph
     summary: IngestSummary
     config: CairnConfig
+    #: what the trend analysis needs (``queries.trends.annotate_trends``); None without history
+    trends: TrendInputs | None = None
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -216,7 +224,7 @@ def ingest_repository(
         summary.notes.append(f"{len(code.syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
 
     # -- history, ownership, decisions ---------------------------------------------
-    _add_history(graph, root, config, listing, head, summary, notify)
+    trends = _add_history(graph, root, config, listing, head, summary, notify, defs, None if tracked_cache else cache_dir)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
@@ -235,7 +243,7 @@ def ingest_repository(
     summary.rules = counts.get(Label.RULE.value, 0)
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
-    return IngestResult(graph, summary, config)
+    return IngestResult(graph, summary, config, trends)
 
 
 def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:
@@ -262,15 +270,24 @@ def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: di
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
-                 summary: IngestSummary, notify: StageProgress) -> None:
+                 summary: IngestSummary, notify: StageProgress, defs: list, cache_dir: Path | None) -> TrendInputs | None:
     if not listing.is_git or head is None:
-        return
-    history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
-                           people=config.people, max_coauthors=config.thresholds.max_coauthors)
-    add_knowledge(graph, history)
-    summary.commits = int(graph.repository.get("commits") or 0)
-    summary.notes.extend(graph.repository.get("history_notes") or [])
-    summary.warnings.extend(history.warnings)
+        return None
+    log = ChangeLog()
+    with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
+        history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
+                               people=config.people, max_coauthors=config.thresholds.max_coauthors,
+                               markers=MarkerMatcher.build(config.agents.markers), observer=log.records.append)
+        add_knowledge(graph, history)
+        summary.commits = int(graph.repository.get("commits") or 0)
+        summary.notes.extend(graph.repository.get("history_notes") or [])
+        summary.warnings.extend(history.warnings)
+        notify("change coupling and trends", 0, 1)
+        changes = add_changes(graph, log, history, config.coupling, config.agents)
+        trends = trend_inputs(graph, log, history, changes, config=config, defs=defs, cache_dir=cache_dir)
+    summary.notes.extend(trends.notes)
+    notify("change coupling and trends", 1, 1)
+    return trends
 
 
 def _add_codeowners(graph: RepoGraph, owners: CodeOwners, summary: IngestSummary) -> None:

@@ -4,7 +4,9 @@
 (truck factor, knowledge holders, who is gone), ``contracts`` (the boundary
 check, one module per rule kind), ``pr_check`` (``analyse``: what a change
 introduces), ``explore`` (component card, paths, central modules, reading
-list, search) and ``decisions`` (decision and rule listings).
+list, search), ``decisions`` (decision and rule listings), and change over
+time: ``coupling``, ``hotspots``, ``agents``, ``trends``, and ``cochange``
+(the PR check's co-change finding).
 
 Each reads a ``RepoGraph`` (loaded from any store) and the shared vocabulary
 of ``graph``, and computes in Python, so it has one implementation whatever

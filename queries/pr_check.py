@@ -15,6 +15,8 @@ diff). It reports only what the change introduces:
   (``governance``): the change's graphs are judged by the stored rules, so a
   pull request cannot relax the rules that judge it, and the architecture
   change itself is pointed at instead.
+* files that usually change with a changed file but are left untouched
+  (``co-change``, see ``queries.cochange``).
 
 Agent authorship comes from the change's identities (already classified
 human / bot / agent) and from markers in the description. For an agent PR
@@ -46,6 +48,7 @@ from cairn.graph.findings import Finding
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.severity import Severity, Verdict
+from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
 from cairn.queries.dependencies import component_digraph, module_id
 from cairn.queries.ownership import gone_people, history_completeness
@@ -186,6 +189,8 @@ def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
     rationale = find_rationale(change.description, stored)
     if agent.detected and not rationale.present:
         findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
+    # usual partners left untouched; after the raise above, which co-change findings grade themselves
+    findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
     authors = [i for i in change.identities if i.role.wrote_it]
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone)
     history_complete, history = history_completeness(stored)

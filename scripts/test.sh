@@ -23,4 +23,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-exec .venv/bin/python -m pytest -q "$@"
+# Two workers (pytest-xdist) fit the 2-core CI machine; each starts its own Neo4j.
+exec .venv/bin/python -m pytest -q -n "${CAIRN_TEST_WORKERS:-2}" "$@"

@@ -17,7 +17,8 @@ context (``shape``).
 * one module per tool group: ``briefing`` (briefing), ``explore``
   (repositories, components, cards, paths, search, reading list),
   ``knowledge`` (bus factor, who knows, people), ``governance`` (decisions, rules,
-  the rule check, the PR check on a diff), ``query`` (read-only Cypher on a
+  the rule check, the PR check on a diff), ``changes`` (change coupling,
+  hotspots, the agent inventory, trends), ``query`` (read-only Cypher on a
   Neo4j store, within the same limits as the HTTP API and the CLI).
 """
 

@@ -1,6 +1,6 @@
 """The MCP server's wiring: one ``MCPServer`` with its instructions, and the tool groups registered on it.
 
-Each tool group (``briefing``, ``explore``, ``knowledge``, ``governance``, ``query``)
+Each tool group (``briefing``, ``explore``, ``knowledge``, ``governance``, ``changes``, ``query``)
 is a module with ``register(tools)`` (``registry.Tools``); a new group is a
 new module added to ``TOOL_GROUPS``.
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mcp.server.mcpserver import MCPServer
 
-from cairn.api.mcp import briefing, explore, governance, knowledge, query
+from cairn.api.mcp import briefing, changes, explore, governance, knowledge, query
 from cairn.api.mcp.registry import Tools
 from cairn.api.services.workspace import Workspace
 from cairn.graph.cypher_policy import CypherLimits
@@ -26,7 +26,7 @@ INSTRUCTIONS = (
     "lists are cut to `limit` rows (`omitted` says how many were left out) and long lists page with `cursor`."
 )
 
-TOOL_GROUPS = (briefing, explore, knowledge, governance, query)
+TOOL_GROUPS = (briefing, explore, knowledge, governance, changes, query)
 
 
 def build_server(store_location: str, repo: str | None = None, cypher_limits: CypherLimits | None = None) -> MCPServer:

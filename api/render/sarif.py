@@ -14,10 +14,13 @@ from typing import Any, Iterable
 
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
+from cairn.queries.cochange import DESCRIPTION as CO_CHANGE_DESCRIPTION, RULE as CO_CHANGE_RULE
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {Severity.BLOCK: "error", Severity.WARN: "warning", Severity.INFO: "note"}
 FINGERPRINT_KEY = "cairnViolation/v1"
+#: what Cairn's own rules check, where their kind does not say it
+OWN_RULE_DESCRIPTIONS = {CO_CHANGE_RULE: CO_CHANGE_DESCRIPTION}
 
 
 def sarif_report(findings: Iterable[Finding], tool_rules: Iterable[dict[str, Any]] | None = None, *, version: str = "0.1.0",
@@ -31,7 +34,8 @@ def sarif_report(findings: Iterable[Finding], tool_rules: Iterable[dict[str, Any
         _add_rule(descriptors, index, rule)
     for f in findings:
         if f.rule not in index:
-            _add_rule(descriptors, index, {"id": f.rule, "kind": f.kind, "severity": f.severity.value, "decision": f.decision})
+            _add_rule(descriptors, index, {"id": f.rule, "kind": f.kind, "severity": f.severity.value, "decision": f.decision,
+                                           "description": OWN_RULE_DESCRIPTIONS.get(f.rule)})
     results = []
     for f in findings:
         result: dict[str, Any] = {

@@ -11,6 +11,8 @@ and call the analyses (``queries``) and the readers (``ingest``):
   decisions, rules, paths, search, reading list, central modules, who knows
   a path, the briefing before a change, Cypher;
 * ``checks`` — the boundary check with its baseline;
+* ``changes_over_time`` — change coupling, hotspots, the agent inventory, trends
+  (and the trend periods stored at ingest);
 * ``changes`` — the PR check on a checkout, on refs of a registered
   checkout, or on a diff, and matching a forge event to a repository;
 * ``posting`` — the PR check posted where reviews happen: ``--post

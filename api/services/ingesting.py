@@ -2,7 +2,7 @@
 
 ``ingest_into_store`` is the one way a repository gets into a store: ingest
 it, apply the review records kept for it, compute the derived results the
-analyses store as properties (bus factor), save it.
+analyses store as properties (bus factor, the trend periods), save it.
 
 Every load-modify-save of a repository holds its ``GraphStore.writer_lock``:
 the ingest reads the kept review records, applies them and saves under it (the
@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from cairn.api.services.changes_over_time import annotate_trends
 from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import RepoGraph
 from cairn.graph.store import GraphStore
@@ -44,6 +45,7 @@ def ingest_into_store(
         if reviews:
             result.summary.notes.extend(add_review_records(result.graph, reviews))
         annotate_bus_factor(result.graph)
+        annotate_trends(result.graph, result.trends)
         if progress:
             progress("saving", 0, 1)
         store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)

@@ -157,6 +157,7 @@ SUPPORTED = {
     "adrs": ("json", "table"), "check": ("json", "table", "markdown", "sarif"), "query": ("json", "table"),
     "pr-check": ("json", "table", "markdown", "sarif", "codeclimate"), "explore": ("json", "table", "markdown"),
     "path": ("json", "table", "markdown"), "reading-list": ("json", "table", "markdown"), "search": ("json", "table", "markdown"),
+    "coupling": ("json", "table"), "hotspots": ("json", "table"), "agents": ("json", "table"), "trends": ("json", "table"),
 }
 ARGS = {"ingest": ["."], "query": ["MATCH (n) RETURN n"], "pr-check": ["--base", "HEAD~1", "--head", "HEAD"],
         "explore": ["web"], "path": ["web", "core[x]"], "search": ["odd"]}

@@ -75,7 +75,8 @@ def test_card_purpose_falls_back_to_the_governing_decision_then_the_readme(shop)
 def test_card_external_packages_and_unknown_component(shop):
     _, _, graph = shop
     api = component_card(graph, "api")
-    assert api["external_packages"] == [{"name": "requests", "imports": 1, "stdlib": False}]
+    assert api["external_packages"] == [{"name": "requests", "imports": 1}]  # the standard library is listed apart
+    assert all(p["name"] != "requests" for p in api["standard_library"])
     with pytest.raises(UnknownName) as err:
         component_card(graph, "cor")
     assert isinstance(err.value, CairnError) and err.value.suggestions == ("core",)

@@ -42,6 +42,10 @@ DEFAULT_CALLS = {
     "who_knows": {"paths": ["src/big/billing"]},
     "briefing": {"component": "billing"},
     "people": {},
+    "change_coupling": {"component": "billing"},
+    "hotspots": {"component": "billing"},
+    "agent_inventory": {"component": "billing"},
+    "trends": {"component": "billing"},
     "cypher": {"query": "MATCH (m:Module {component: 'billing'}) RETURN m"},  # Neo4j only: measured in test_cypher_neo4j
 }
 #: Tools that need a Neo4j store: on this embedded store their default call is a one-line tool error.

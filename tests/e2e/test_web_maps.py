@@ -76,7 +76,7 @@ def page(browser):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # The Change view's endpoints answer 404 on this server (the tab hides): Chromium logs those too.
+    # A Change view endpoint may answer 404 (no change history): Chromium logs those too.
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 4" not in msg.text else None)
     yield page
     context.close()
@@ -244,10 +244,16 @@ def test_knowledge_map_drills_down_and_recolours_when_people_leave(page, atlas):
     page.wait_for_function("window.cairn.knowledge.laidOut && window.cairn.knowledge.data.root.name === 'storage/remote'")
 
 
-def test_change_tab_hides_without_its_endpoints(page, atlas):
-    page.goto(atlas.url + "/#/map")
+def test_change_tab_shows_and_draws_the_servers_own_answers(page, atlas):
+    """This server has /trends, /hotspots and /coupling: the tab shows and draws what they answer for the atlas."""
+    page.goto(atlas.url + "/#/change")
+    page.locator("#change-coupling").wait_for()
     page.wait_for_function("window.cairn.changeProbed === true")
-    assert page.locator(".tabs a[data-view=change]").is_hidden()
+    assert page.locator(".tabs a[data-view=change]").is_visible()
+    assert page.locator("#change-trends polyline").count() == 2
+    assert page.locator("#change-hotspots li").count() > 0
+    assert "changes ×" in page.locator("#change-hotspots li").first.inner_text()
+    assert page.locator(".error").count() == 0
 
 
 TRENDS = {"periods": [

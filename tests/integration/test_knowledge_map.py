@@ -66,10 +66,21 @@ def test_files_cairn_does_not_parse_are_counted_too(tmp_path):
     assert files == {"app/main.py": 1, "scripts/run.sh": 3}
 
 
+def test_the_agent_share_counts_the_agent_assisted_changes_of_each_file(atlas):
+    # search/impl.py: added and tuned by its owner, then "rank results" by Claude (committed by Alan): 1 of 3 changes
+    search = knowledge_map(atlas["graph"], component="search", depth=1)
+    assert search["agent_share_known"] is True
+    shares = {c["name"]: c["agent_share"] for c in search["root"]["children"]}
+    assert shares == {"impl.py": 0.3333, "__init__.py": 0.0, "extra_0.py": 0.0, "extra_1.py": 0.0}
+    assert search["root"]["agent_share"] == round(1 / 7, 4)  # 2 + 1 + 1 + 3 changes in the component
+    storage = knowledge_map(atlas["graph"], component="storage", depth=1)
+    assert storage["root"]["agent_share"] == 0.0
+
+
 def test_a_component_holds_its_nested_components_then_its_own_files(atlas):
     out = knowledge_map(atlas["graph"], component="storage", depth=2)
     storage = out["root"]
-    assert out["size_measure"] == "lines" and out["agent_share_known"] is False
+    assert out["size_measure"] == "lines" and out["agent_share_known"] is True
     assert names(storage) == [("component", "storage/remote"), ("component", "storage/local"), ("file", "impl.py"), ("file", "__init__.py")]
     remote = storage["children"][0]
     assert remote["files"] == 6

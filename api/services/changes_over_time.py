@@ -1,0 +1,69 @@
+"""Change over time: change coupling, hotspots, the agent inventory and trends, for every interface.
+
+Each read loads the repository's graph through the workspace and asks the
+analysis (``queries.coupling``, ``hotspots``, ``agents``, ``trends``).
+
+Trends need more than the stored graph: ingest picks the commits whose code
+graph trends compare (the last commit of each recent period) but extracts only
+those already cached, so an ingest never pays for them. ``trends`` extracts
+the missing ones from the recorded checkout
+(``ingest.trend_history.extract_samples_of``, cached for every later call and
+ingest) and computes the report. ``annotate_trends`` turns what ingest mined
+from the history pass into the stored Period nodes, before the graph is saved
+(``ingesting.ingest_into_store`` calls it): ingest does not import the
+analyses, so this step lives here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cairn.api.services.workspace import Workspace
+from cairn.graph.changes import TrendInputs
+from cairn.graph.model import RepoGraph
+from cairn.ingest.gcpause import gc_paused
+from cairn.ingest.trend_history import extract_samples_of
+from cairn.queries import agents as agent_inventory
+from cairn.queries import coupling as change_coupling
+from cairn.queries import hotspots as change_hotspots
+from cairn.queries import trends as change_trends
+
+
+def coupling(ws: Workspace, repo: str | None, *, component: str | None = None, path: str | None = None,
+             min_revs: int | None = None, min_shared: int | None = None, min_degree: float | None = None,
+             limit: int | None = None) -> dict[str, Any]:
+    """File pairs and component pairs that change together (code-maat's degree), and whether an import connects them."""
+    return change_coupling.coupling(ws.graph(repo), component=component, path=path, min_revs=min_revs,
+                                    min_shared=min_shared, min_degree=min_degree, limit=limit)
+
+
+def hotspots(ws: Workspace, repo: str | None, *, since: str | None = None, component: str | None = None,
+             limit: int = 50) -> dict[str, Any]:
+    """Files by changes × lines, with the component's truck factor and the file's top knowledge holder."""
+    return change_hotspots.hotspots(ws.graph(repo), since=since, component=component, limit=limit)
+
+
+def agents(ws: Workspace, repo: str | None, *, component: str | None = None) -> dict[str, Any]:
+    """Each coding agent's commits, components and shepherding humans; the agent share per component."""
+    return agent_inventory.agents(ws.graph(repo), component=component)
+
+
+def trends(ws: Workspace, repo: str | None, *, period: str | None = None, component: str | None = None) -> dict[str, Any]:
+    """Per period: commits, agent share, humans, truck factors, new couplings and cycles (see the module docstring)."""
+    graph = ws.graph(repo)
+    report = change_trends.trends(graph, period=period, component=component)  # bad input fails here, before any extraction
+    pending = change_trends.pending_samples(graph)
+    if not pending:
+        return report
+    samples, notes = extract_samples_of(graph, pending, ws.cache_dir)
+    report = change_trends.trends(graph, period=period, component=component, samples=samples)
+    report["notes"] = list(report.get("notes") or []) + notes
+    return report
+
+
+def annotate_trends(graph: RepoGraph, inputs: TrendInputs | None) -> None:
+    """The Period nodes of ``graph`` from what ingest mined (nothing without history)."""
+    if inputs is None:
+        return
+    with gc_paused():  # the knowledge replay allocates much and frees nothing cyclic (ingest.gcpause)
+        change_trends.annotate_trends(graph, inputs)

@@ -1,0 +1,170 @@
+"""The vocabulary of change over time, shared by ingest (which mines it) and queries (which analyse it).
+
+* settings read from ``cairn.toml``: ``[coupling]`` (code-maat's thresholds),
+  ``[trends]`` (the period trends are kept at, how many code graphs are
+  sampled) and ``[agents]`` (message markers of agent-assisted commits, the
+  window of "recent" changes);
+* period names and boundaries (``2024-03``, ``2024-Q1``, ``2024``, in UTC);
+* what ingest hands to the trend analysis: per-period activity, knowledge
+  snapshots at period ends and component dependencies at sampled commits
+  (``TrendInputs``), so that ``queries`` computes truck factors and cycles
+  without importing ``ingest``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterator, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PERIODS = ("month", "quarter", "year")
+Period = Literal["month", "quarter", "year"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CouplingSettings(_Strict):
+    """Change coupling thresholds, with code-maat's defaults (Tornhill, *Your Code as a Crime Scene*)."""
+
+    min_revs: int = Field(5, ge=1, description="the pair's average number of revisions must reach this")
+    min_shared: int = Field(5, ge=1, description="commits touching both files")
+    min_degree: float = Field(30, ge=0, le=100, description="shared / average revisions × 100")
+    max_changeset: int = Field(30, ge=2, description="commits touching more files are left out (bulk renames, sweeps)")
+
+
+class TrendSettings(_Strict):
+    period: Period = Field("quarter", description="the finest period trends are kept at")
+    knowledge_periods: int = Field(20, ge=1, le=10_000, description=(
+        "the last periods that get truck factors; before them only each year's last period does"))
+    samples: int = Field(4, ge=0, le=200, description=(
+        "periods before the current one whose last commit's code graph is extracted: the last `samples` periods "
+        "get new couplings and cycles (a first ingest parses what changed in them; later ones reuse the results)"))
+
+
+class AgentMarker(_Strict):
+    text: str = Field(min_length=3, description="a phrase in a commit message (case-insensitive) that marks agent work")
+    agent: str = Field(min_length=3, description='the agent it names, as "Name <email>"')
+
+
+class AgentSettings(_Strict):
+    markers: list[AgentMarker] = Field(default_factory=list)
+    recent_days: int = Field(180, ge=1, description="the window of a component's agent share")
+
+
+# -- periods --------------------------------------------------------------------------
+
+
+def period_of(epoch: int, period: str) -> str:
+    """The name of the period holding ``epoch`` (UTC): ``2024-03``, ``2024-Q1`` or ``2024``."""
+    t = datetime.fromtimestamp(epoch, timezone.utc)
+    if period == "month":
+        return f"{t.year:04d}-{t.month:02d}"
+    if period == "quarter":
+        return f"{t.year:04d}-Q{(t.month - 1) // 3 + 1}"
+    if period == "year":
+        return f"{t.year:04d}"
+    raise ValueError(f"unknown period {period!r} (use one of {', '.join(PERIODS)})")
+
+
+def period_start(name: str) -> int:
+    """The first second of a period named by ``period_of``."""
+    year = int(name[:4])
+    if len(name) == 4:
+        month = 1
+    elif name[5] == "Q":
+        month = 3 * (int(name[6]) - 1) + 1
+    else:
+        month = int(name[5:7])
+    return int(datetime(year, month, 1, tzinfo=timezone.utc).timestamp())
+
+
+def next_period(name: str) -> str:
+    """The period after ``name``, of the same kind."""
+    year = int(name[:4])
+    if len(name) == 4:
+        return f"{year + 1:04d}"
+    if name[5] == "Q":
+        q = int(name[6])
+        return f"{year + 1:04d}-Q1" if q == 4 else f"{year:04d}-Q{q + 1}"
+    month = int(name[5:7])
+    return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
+
+
+def period_end(name: str) -> int:
+    """The first second after a period (the start of the next one)."""
+    return period_start(next_period(name))
+
+
+def coarser(name: str, period: str) -> str:
+    """The ``period`` holding the finer period ``name`` (``2024-05`` -> ``2024-Q2`` -> ``2024``)."""
+    return period_of(period_start(name), period)
+
+
+def kind_of_period(name: str) -> str:
+    return "year" if len(name) == 4 else "quarter" if name[5] == "Q" else "month"
+
+
+# -- what ingest hands to the trend analysis ----------------------------------------------
+
+
+@dataclass
+class ScopeActivity:
+    """Commits in one period, for the repository or one component."""
+
+    commits: int = 0
+    assisted: int = 0  # agent-assisted commits
+    humans: set[str] = field(default_factory=set)  # person ids of the humans who authored or shepherded them
+
+
+@dataclass
+class PeriodActivity:
+    period: str
+    repository: ScopeActivity = field(default_factory=ScopeActivity)
+    components: dict[str, ScopeActivity] = field(default_factory=dict)
+
+
+@dataclass
+class KnowledgeSnapshot:
+    """Who knew what at the end of a period, as far as it changed since the previous snapshot.
+
+    ``files``: every source file present then -> its component. ``changed``:
+    for files whose records changed since the previous snapshot, the DOA
+    candidates (human person id -> (DOA, first authorship): everyone who could
+    be an author, having added the file or reached DOA 3.293, and whoever has
+    the highest DOA, which sets the bar) and the humans with review credit.
+    ``gone``: people inactive at the period's end. ``rank``: commits per person
+    so far (ties in the greedy truck factor).
+    """
+
+    period: str
+    files: dict[str, str | None]
+    changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]]
+    gone: set[str]
+    rank: dict[str, int]
+
+
+@dataclass
+class CodeSample:
+    """The component dependencies at the last commit of a period, and what agents touched in it."""
+
+    period: str
+    commit: str | None  # None: no commit before the period's end
+    #: (source component, target component) -> the files whose imports make that dependency;
+    #: None until extracted (see ``ingest.trend_history.extract_samples``)
+    dependencies: dict[tuple[str, str], list[str]] | None = None
+    #: files changed by agent-assisted commits during the period
+    agent_files: set[str] = field(default_factory=set)
+
+
+@dataclass
+class TrendInputs:
+    period: str  # the granularity of everything below
+    activity: list[PeriodActivity]
+    samples: list[CodeSample]
+    #: yields one snapshot per period, oldest first; each is valid until the next is drawn
+    snapshots: Callable[[], Iterator[KnowledgeSnapshot]]
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,105 @@
+"""Agent work named in a commit message rather than in its identities.
+
+Coding agents often commit as the human who runs them and only leave a line
+in the message: Claude Code's "🤖 Generated with [Claude Code](…)", "Coded
+with Claude", a Codex task link, a Devin session link, a Jules task link…
+History mining treats such a line as an implicit ``Co-authored-by`` trailer
+naming the agent, so the commit is agent-assisted, the agent shows up in the
+inventory under the same identity its trailers use, and the human author is
+the one who shepherded the work.
+
+Built-in markers below; more in ``cairn.toml``::
+
+    [agents]
+    markers = [{ text = "Written by Robo", agent = "Robo <robo@example.com>" }]
+
+A configured marker is a literal phrase, matched case-insensitively anywhere
+in the message; its agent counts as an agent whatever the identity patterns say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cairn.graph.changes import AgentMarker
+
+CLAUDE = ("Claude", "noreply@anthropic.com")
+CURSOR = ("Cursor Agent", "cursoragent@cursor.com")
+COPILOT = ("Copilot", "175728472+Copilot@users.noreply.github.com")
+CODEX = ("Codex", "codex@openai.com")
+DEVIN = ("devin-ai-integration[bot]", "158243242+devin-ai-integration[bot]@users.noreply.github.com")
+JULES = ("google-labs-jules[bot]", "161369871+google-labs-jules[bot]@users.noreply.github.com")
+GEMINI = ("gemini-cli", "gemini-cli@google.com")
+AIDER = ("aider", "noreply@aider.chat")
+AMP = ("Amp", "amp@ampcode.com")
+OPENCODE = ("opencode", "noreply@opencode.ai")
+
+#: (regular expression over the whole message, the agent it names). Searched case-insensitively.
+BUILTIN_MARKERS: tuple[tuple[str, tuple[str, str]], ...] = (
+    (r"generated with \[?claude code\b", CLAUDE),
+    (r"\bcoded with claude\b", CLAUDE),
+    (r"\bclaude\.ai/code\b", CLAUDE),
+    (r"\b(?:generated|made|written) (?:with|by) cursor\b|\bcursor\.com/(?:agents|background-agent)\b", CURSOR),
+    (r"\b(?:generated|made|written) (?:with|by) (?:github )?copilot\b", COPILOT),
+    (r"\bchatgpt\.com/codex/|\b(?:generated|made|written) (?:with|by) (?:openai )?codex\b", CODEX),
+    (r"\bapp\.devin\.ai/sessions/|\bdevin run: ", DEVIN),
+    (r"\bjules\.google(?:\.com)?/task|\b(?:generated|made|written) (?:with|by) (?:google )?jules\b", JULES),
+    (r"\b(?:generated|made|written) (?:with|by) gemini(?: cli| code assist)?\b", GEMINI),
+    (r"^aider: ", AIDER),
+    (r"\bampcode\.com/threads/|^amp-thread: ", AMP),
+    (r"generated with \[?opencode\b", OPENCODE),
+)
+
+
+#: Lower-case words one of which every built-in marker contains: a message with none of them is not searched.
+KEYWORDS = ("claude", "cursor", "copilot", "codex", "devin", "jules", "gemini", "aider", "ampcode", "amp-thread", "opencode")
+
+
+@dataclass
+class MarkerMatcher:
+    """Finds the agents a commit message names.
+
+    Most messages name none, so a message is first checked for a few
+    lower-case keywords (plain substring tests) and only searched with the
+    regular expression when one is there.
+    """
+
+    pattern: re.Pattern[str]
+    agents: list[tuple[str, str]]  # by group index
+    keywords: tuple[str, ...] = KEYWORDS
+
+    @classmethod
+    def build(cls, configured: list[AgentMarker] | None = None) -> "MarkerMatcher":
+        entries: list[tuple[str, tuple[str, str]]] = []
+        for marker in configured or ():
+            entries.append((re.escape(marker.text), parse_agent(marker.agent)))
+        entries.extend(BUILTIN_MARKERS)
+        pattern = re.compile("|".join(f"({regex})" for regex, _ in entries), re.IGNORECASE | re.MULTILINE)
+        keywords = tuple(dict.fromkeys([m.text.lower() for m in configured or ()] + list(KEYWORDS)))
+        return cls(pattern, [agent for _, agent in entries], keywords)
+
+    def agents_in(self, message: str) -> list[tuple[str, str]]:
+        """The agents marked in ``message``, each once, in order of appearance (usually none: one failed search)."""
+        found: list[tuple[str, str]] = []
+        lowered = message.lower()
+        if not any(word in lowered for word in self.keywords):
+            return found
+        for match in self.pattern.finditer(message):
+            agent = self.agents[match.lastindex - 1] if match.lastindex else None
+            if agent is not None and agent not in found:
+                found.append(agent)
+        return found
+
+    @property
+    def identity_patterns(self) -> list[str]:
+        """Classifier patterns that make every marked agent an agent."""
+        return sorted({f"{name} <{email}>" for name, email in self.agents})
+
+
+def parse_agent(text: str) -> tuple[str, str]:
+    """``"Name <email>"`` -> (name, email); a bare name gets no e-mail."""
+    match = re.match(r"^\s*(.*?)\s*<([^<>]*)>\s*$", text)
+    if match:
+        return match.group(1), match.group(2).strip()
+    return text.strip(), ""

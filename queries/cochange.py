@@ -1,0 +1,81 @@
+"""The PR check's co-change findings: the usual partners a change leaves untouched.
+
+For each file a change touches, the files it usually changes with (stored
+CO_CHANGES pairs passing the ingest thresholds, so ``degree ≥ min_degree``)
+that the change does not touch. One finding per (changed file, partner), kind
+``co-change``, rule ``cairn/co-change``, severity ``info`` — ``warn`` when the
+change is agent-assisted (an agent reads imports, not history) or when the
+partner sits in another component (coupling that crosses a boundary
+unannounced). The message names the partner, the shared count and the
+revisions of the changed file: "storage/remote/write.py changed with
+storage/remote/queue.py in 14 of 16 commits; queue.py is untouched".
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any, Iterable
+
+from cairn.graph.changes import CouplingSettings
+from cairn.graph.findings import Finding
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.severity import Severity
+
+RULE = "cairn/co-change"
+KIND = "co-change"
+DESCRIPTION = ("A file that usually changes together with a changed file (change coupling from git history, "
+               "code-maat's degree) is left untouched by the change.")
+MAX_PER_FILE = 3  # the strongest partners of each file; more is noise in a review comment
+
+
+def _adjacency(graph: RepoGraph, settings: CouplingSettings | None) -> dict[str, list[tuple[str, dict[str, Any], bool]]]:
+    out: dict[str, list[tuple[str, dict[str, Any], bool]]] = {}
+    nodes = graph.nodes
+    for edge in graph.of_type(Rel.CO_CHANGES):
+        a, b = nodes[edge.source], nodes[edge.target]
+        if a.label is not Label.FILE or b.label is not Label.FILE:
+            continue
+        degree = edge.props.get("degree") or 0
+        if settings is not None and degree < settings.min_degree:
+            continue
+        out.setdefault(a.key, []).append((b.key, edge.props, True))
+        out.setdefault(b.key, []).append((a.key, edge.props, False))
+    return out
+
+
+def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: bool,
+                      settings: CouplingSettings | None = None) -> list[Finding]:
+    """``co-change`` findings for a change touching ``changed_paths``: ``source``/``file`` the changed file,
+    ``target`` the partner left untouched."""
+    changed = {p for p in changed_paths if p}
+    if not changed:
+        return []
+    adjacency = _adjacency(graph, settings)
+    findings: list[Finding] = []
+    for path in sorted(changed):
+        node = graph.node(Label.FILE, path)
+        mine = node.get("component") if node is not None else None
+        rows = []
+        for other, props, mine_is_a in adjacency.get(path, ()):
+            if other in changed:
+                continue
+            rows.append((other, props, props.get("revs_a") if mine_is_a else props.get("revs_b")))
+        rows.sort(key=lambda r: (-(r[1].get("degree") or 0), -(r[1].get("shared") or 0), r[0]))
+        for other, props, revs in rows[:MAX_PER_FILE]:
+            partner = graph.node(Label.FILE, other)
+            theirs = partner.get("component") if partner is not None else None
+            crosses = bool(mine and theirs and mine != theirs)
+            severity = Severity.WARN if agent or crosses else Severity.INFO
+            why = []
+            if crosses:
+                why.append(f"it is in component {theirs}")
+            if not props.get("imports"):
+                why.append("no import connects them")
+            message = (f"{path} changed with {other} in {props.get('shared')} of {revs} commits; "
+                       f"{posixpath.basename(other)} is untouched (coupling {props.get('degree')}%"
+                       + ("; " + ", ".join(why) if why else "") + ")")
+            findings.append(Finding(
+                rule=RULE, kind=KIND, severity=severity, source=path, target=other, source_component=mine,
+                target_component=theirs, file=path, message=message, new=True,
+            ))
+    return findings

@@ -1,0 +1,88 @@
+"""Hotspots: where change concentrates in big files, and who holds the knowledge there.
+
+Tornhill's hotspot is change frequency × size. Changes are the non-merge
+commits that touched the file (renames followed) — all of history, or those
+landed since ``since``; size is the file's lines now. Each hotspot carries its
+component with that component's truck factor, and the file's top knowledge
+holder (the human author with the highest degree of authorship; none when no
+human authored it, e.g. written only by agents): where change and knowledge
+risk meet.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
+from cairn.graph.model import Label, Rel, RepoGraph
+
+DAY = 86_400
+
+
+class HotspotsUnavailable(InvalidQuery):
+    """A malformed ``since``, an unknown component, or a repository ingested without history."""
+
+
+def parse_since(text: str) -> int:
+    """An ISO date or date-time -> UTC days since 1970-01-01 (the unit of ``File.change_days``)."""
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        else:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise HotspotsUnavailable(f"since {text!r} is not a date: use YYYY-MM-DD or an ISO date-time") from None
+    return int(moment.timestamp()) // DAY
+
+
+def _top_holders(graph: RepoGraph) -> dict[str, str]:
+    best: dict[str, tuple[float, str]] = {}
+    for edge in graph.of_type(Rel.KNOWS):
+        if not edge.get("author") or edge.get("doa") is None:
+            continue
+        person = graph.nodes[edge.source]
+        name = str(person.get("name") or person.key)
+        doa = float(edge.get("doa"))
+        current = best.get(edge.target)
+        if current is None or (doa, name) > current:  # higher DOA wins; ties go to the later name, deterministically
+            best[edge.target] = (doa, name)
+    return {target: name for target, (_, name) in best.items()}
+
+
+def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | None = None,
+             limit: int | None = None) -> dict[str, Any]:
+    """``{"hotspots": [{"path", "changes", "lines", "score", "component", "truck_factor", "top_holder"}]}``, by score."""
+    files = graph.of_label(Label.FILE)
+    if files and not any("change_days" in f.props for f in files):
+        raise NoChangeHistory(f"repository {graph.repo} has no change history: ingest it (with its git history) first")
+    if component is not None and graph.node(Label.COMPONENT, component) is None:
+        names = sorted(n.key for n in graph.of_label(Label.COMPONENT))
+        known = ", ".join(names) or "none"
+        raise UnknownName(f"no component named {component!r} (components: {known})", kind="component", name=component, suggestions=names)
+    first_day = parse_since(since) if since else None
+    holders = _top_holders(graph)
+    rows = []
+    for node in files:
+        comp = node.get("component")
+        if component is not None and comp != component:
+            continue
+        days = node.get("change_days") or []
+        changes = len(days) if first_day is None else sum(1 for d in days if d >= first_day)
+        if not changes:
+            continue
+        lines = node.get("lines")
+        comp_node = graph.node(Label.COMPONENT, comp) if comp else None
+        rows.append({
+            "path": node.key, "changes": changes, "lines": lines, "score": changes * (lines or 0), "component": comp,
+            "truck_factor": comp_node.get("truck_factor") if comp_node is not None else None,
+            "top_holder": holders.get(node.id),
+        })
+    rows.sort(key=lambda r: (-r["score"], -r["changes"], r["path"]))
+    if limit is not None:
+        rows = rows[:limit]
+    return {"repository": graph.repo, "since": since, "component": component, "hotspots": rows}

@@ -1,0 +1,300 @@
+"""Trends: how activity, agent work, knowledge and architecture moved, period by period.
+
+At ingest (``annotate_trends``, run by the service that ingests), the inputs
+ingest mined from the one history pass (``graph.changes.TrendInputs``) become
+one ``Period`` node per period of the configured granularity (``[trends]
+period``), with:
+
+* ``commits``, ``agent_commits``, ``agent_share`` (agent-assisted / all
+  non-merge commits landed in the period), ``humans`` (distinct humans who
+  authored or shepherded them; their ids in ``human_ids``);
+* ``truck_factor`` and ``human_truck_factor`` as of the period's end:
+  Avelino et al.'s greedy algorithm (``queries.ownership.file_authors`` and
+  ``greedy_truck_factor``, the same code as ``cairn bus-factor``) over the
+  knowledge replayed up to then; "gone" for the human truck factor means
+  inactive for ``thresholds.inactive_days`` at the period's end. The current
+  period takes the values ``cairn bus-factor`` reports;
+* for sampled periods (the last ``[trends] samples``), ``dependencies`` (the
+  component dependencies at its last commit, each with the files carrying it
+  that agent-assisted commits of the sampled periods changed, in
+  ``agent_files``), ``new_couplings`` (dependencies
+  absent at the previous period's end), ``new_cycles`` (strongly connected
+  sets of components not contained in a previous one, as the PR check counts
+  them) and ``from_agents``: how many of those are carried by files that
+  agent-assisted commits changed during the period;
+* ``components``: the same per component (JSON).
+
+``trends`` reads those nodes back, for the repository or one component, at
+the stored granularity or a coarser one (quarters add up to years: commits
+add, humans are counted once, truck factors are the last period's, new
+couplings compare the two years' ends).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import networkx as nx
+
+from cairn.graph.changes import KnowledgeSnapshot, PERIODS, TrendInputs, coarser, kind_of_period
+from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
+from cairn.graph.model import Label, RepoGraph
+from cairn.queries.ownership import file_authors, greedy_truck_factor
+
+
+class TrendsUnavailable(InvalidQuery):
+    """A granularity finer than the stored one, or a repository ingested without history."""
+
+
+# -- truck factors over time ----------------------------------------------------------------
+
+
+def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str, dict[str, Any]]:
+    """Per period: ``truck_factor``, ``human_truck_factor`` and per component ``[tf, human tf]``.
+
+    Authors are recomputed only for the files a snapshot says changed. A
+    scope's (the repository's or a component's) truck factor is recomputed
+    only when its files or who authors them changed, its human truck factor
+    only then, when who reviewed them changed, or when one of its knowledge
+    holders became gone (or came back); otherwise the previous period's stands
+    (ties in the greedy removal are then broken by commit counts as of that
+    earlier recomputation).
+    """
+    authors: dict[str, list[str]] = {}
+    holders: dict[str, frozenset[str]] = {}  # file -> its authors and reviewers
+    previous_files: dict[str, str | None] = {}
+    previous_gone: set[str] = set()
+    scopes: dict[str | None, _ScopeState] = {}  # None: the repository
+    out: dict[str, dict[str, Any]] = {}
+    for snap in snapshots:
+        authorship: set[str] = set(files_moved := snap.files.keys() ^ previous_files.keys())
+        knowledge: set[str] = set(files_moved)
+        for path, (candidates, reviewed) in snap.changed.items():
+            found = file_authors(candidates)
+            if found != authors.get(path):
+                authors[path] = found
+                authorship.add(path)
+            known = frozenset(found).union(reviewed)
+            if known != holders.get(path):
+                holders[path] = known
+                knowledge.add(path)
+        files = snap.files
+        flipped = snap.gone ^ previous_gone
+        by_authors = {files.get(p) or previous_files.get(p) for p in authorship}
+        by_holders = {files.get(p) or previous_files.get(p) for p in knowledge}
+        members: dict[str | None, list[str]] = {None: list(files)}
+        for path, comp in files.items():
+            if comp:
+                members.setdefault(comp, []).append(path)
+        for scope, paths in members.items():
+            state = scopes.get(scope)
+            fresh = state is None
+            if fresh:
+                state = scopes[scope] = _ScopeState()
+            if fresh or (authorship if scope is None else scope in by_authors):
+                state.truck_factor = len(greedy_truck_factor(paths, authors, snap.rank))
+            if fresh or (knowledge if scope is None else scope in by_holders):
+                state.holders = frozenset().union(*(holders.get(f, frozenset()) for f in paths))
+            elif not (flipped and not flipped.isdisjoint(state.holders)):
+                continue
+            gone = snap.gone
+            present = {f: [p for p in holders.get(f, ()) if p not in gone] for f in paths}
+            state.human_truck_factor = len(greedy_truck_factor(paths, present, snap.rank))
+        repo = scopes[None]
+        out[snap.period] = {
+            "truck_factor": repo.truck_factor, "human_truck_factor": repo.human_truck_factor,
+            "components": {c: [scopes[c].truck_factor, scopes[c].human_truck_factor] for c in sorted(c for c in members if c is not None)},
+        }
+        for comp in [c for c in scopes if c is not None and c not in members]:
+            del scopes[comp]  # a component with no files left starts afresh if files come back
+        previous_files, previous_gone = files, set(snap.gone)
+    return out
+
+
+@dataclass
+class _ScopeState:
+    truck_factor: int = 0
+    human_truck_factor: int = 0
+    holders: frozenset[str] = frozenset()  # everyone who authored or reviewed one of its files
+
+
+# -- couplings and cycles between samples ------------------------------------------------------
+
+
+def _sccs(dependencies: Iterable[tuple[str, str]]) -> list[frozenset[str]]:
+    g = nx.DiGraph()
+    g.add_edges_from(dependencies)
+    return [frozenset(c) for c in nx.strongly_connected_components(g) if len(c) > 1]
+
+
+def introduced(before: dict[tuple[str, str], list[str]], after: dict[tuple[str, str], list[str]],
+               agent_files: set[str], component: str | None = None) -> dict[str, Any]:
+    """New dependencies and cycles from ``before`` to ``after``, and which are carried by files agents changed."""
+    couplings = sorted(pair for pair in after if pair not in before and (component is None or component in pair))
+    old_sccs = _sccs(before)
+    cycles = []
+    for scc in _sccs(after):
+        if any(scc <= old for old in old_sccs) or (component is not None and component not in scc):
+            continue
+        cycles.append(scc)
+    coupling_agents = [pair for pair in couplings if agent_files.intersection(after[pair])]
+    cycle_agents = []
+    for scc in cycles:
+        carriers = set().union(*(files for (a, b), files in after.items() if a in scc and b in scc))
+        if agent_files & carriers:
+            cycle_agents.append(scc)
+    return {
+        "new_couplings": len(couplings), "new_cycles": len(cycles), "from_agents": len(coupling_agents) + len(cycle_agents),
+        "couplings": [{"source": a, "target": b, "from_agents": (a, b) in coupling_agents} for a, b in couplings],
+        "cycles": [{"components": sorted(scc), "from_agents": scc in cycle_agents} for scc in sorted(cycles, key=sorted)],
+    }
+
+
+# -- at ingest: Period nodes -------------------------------------------------------------------------
+
+
+def _share(assisted: int, commits: int) -> float | None:
+    return round(assisted / commits, 4) if commits else None
+
+
+def _dep_key(pair: tuple[str, str]) -> str:
+    return f"{pair[0]} -> {pair[1]}"
+
+
+def annotate_trends(graph: RepoGraph, inputs: TrendInputs) -> None:
+    """One ``Period`` node per period (see the module docstring); the current period's truck factors are the stored ones."""
+    for node in graph.of_label(Label.PERIOD):  # a re-annotation; periods have no edges
+        del graph.nodes[node.id]
+    factors = truck_factors_over_time(inputs.snapshots())
+    repo = graph.repository
+    current = inputs.activity[-1].period if inputs.activity else None
+    if current is not None and repo is not None and repo.get("truck_factor") is not None:
+        factors[current] = {
+            "truck_factor": repo.get("truck_factor"), "human_truck_factor": repo.get("human_truck_factor"),
+            "components": {n.key: [n.get("truck_factor"), n.get("human_truck_factor")] for n in graph.of_label(Label.COMPONENT)
+                           if n.get("truck_factor") is not None},
+        }
+    samples = {s.period: s for s in inputs.samples if s.commit}
+    # carriers matter only where agents worked: keep those, so a period stores its dependencies, not every file
+    agent_work = agent_files_of(samples.values())
+    previous_sample = None
+    for row in inputs.activity:
+        tf = factors.get(row.period, {})
+        sample = samples.get(row.period)
+        props: dict[str, Any] = {
+            "period": row.period, "kind": inputs.period, "commits": row.repository.commits,
+            "agent_commits": row.repository.assisted, "agent_share": _share(row.repository.assisted, row.repository.commits),
+            "humans": len(row.repository.humans), "human_ids": sorted(row.repository.humans),
+            "truck_factor": tf.get("truck_factor"), "human_truck_factor": tf.get("human_truck_factor"),
+            "sampled": sample is not None, "sample_commit": sample.commit if sample else None,
+            "new_couplings": None, "new_cycles": None, "from_agents": None,
+        }
+        components: dict[str, dict[str, Any]] = {}
+        for name, scope in sorted(row.components.items()):
+            components[name] = {"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": sorted(scope.humans)}
+        for name, (ctf, chtf) in (tf.get("components") or {}).items():
+            components.setdefault(name, {"commits": 0, "agent_commits": 0, "human_ids": []}).update(
+                truck_factor=ctf, human_truck_factor=chtf)
+        if sample is not None:
+            props["dependencies"] = None if sample.dependencies is None else {
+                _dep_key(p): sorted(agent_work.intersection(files)) for p, files in sample.dependencies.items()}
+            props["agent_files"] = sorted(sample.agent_files)
+            if (previous_sample is not None and previous_sample.dependencies is not None and sample.dependencies is not None
+                    and _consecutive(previous_sample.period, row.period, inputs)):
+                found = introduced(previous_sample.dependencies, sample.dependencies, sample.agent_files)
+                props.update(new_couplings=found["new_couplings"], new_cycles=found["new_cycles"],
+                             from_agents=found["from_agents"], couplings=found["couplings"], cycles=found["cycles"])
+            previous_sample = sample
+        props["components"] = components
+        graph.add_node(Label.PERIOD, row.period, **props)
+    if repo is not None:
+        repo.props.update(trend_period=inputs.period, trend_notes=list(inputs.notes))
+
+
+def agent_files_of(samples: Iterable[Any]) -> set[str]:
+    return set().union(*(s.agent_files for s in samples))
+
+
+def pending_samples(graph: RepoGraph) -> list[str]:
+    """Commits whose component dependencies ``trends`` needs and the stored graph lacks (not extracted at ingest)."""
+    return [n.get("sample_commit") for n in sorted(graph.of_label(Label.PERIOD), key=lambda n: n.key)
+            if n.get("sample_commit") and n.get("dependencies") is None]
+
+
+def _consecutive(before: str, after: str, inputs: TrendInputs) -> bool:
+    names = [row.period for row in inputs.activity]
+    return before in names and after in names and names.index(after) == names.index(before) + 1
+
+
+# -- reading trends back ---------------------------------------------------------------------------
+
+
+def _deps(node_props: dict[str, Any], extracted: dict[str, dict[tuple[str, str], list[str]]]) -> dict[tuple[str, str], list[str]] | None:
+    raw = node_props.get("dependencies")
+    if raw is None:
+        return extracted.get(node_props.get("sample_commit") or "")
+    out = {}
+    for key, files in raw.items():
+        a, _, b = key.partition(" -> ")
+        out[(a, b)] = list(files)
+    return out
+
+
+def trends(graph: RepoGraph, *, period: str | None = None, component: str | None = None,
+           samples: dict[str, dict[tuple[str, str], list[str]]] | None = None) -> dict[str, Any]:
+    """``{"period", "component", "periods": [{"period", "commits", "agent_share", "humans", "truck_factor",
+    "human_truck_factor", "new_couplings", "new_cycles", "from_agents", ...}], "notes"}``, oldest first.
+
+    ``samples`` gives the component dependencies (with their carrier files) at the
+    commits ``pending_samples`` names; periods whose samples are neither stored
+    nor given have ``null`` new couplings and cycles.
+    """
+    samples = samples or {}
+    repo = graph.repository
+    stored = repo.get("trend_period") if repo is not None else None
+    nodes = sorted(graph.of_label(Label.PERIOD), key=lambda n: n.key)
+    if stored is None or not nodes:
+        raise NoChangeHistory(f"repository {graph.repo} has no trends: ingest it (with its git history) first")
+    period = period or stored
+    if period not in PERIODS:
+        raise TrendsUnavailable(f"unknown period {period!r} (use one of {', '.join(PERIODS)})")
+    if PERIODS.index(period) < PERIODS.index(stored):
+        raise TrendsUnavailable(
+            f"trends were kept per {stored} at ingest; for {period}s set [trends] period = \"{period}\" in cairn.toml and re-ingest"
+        )
+    if component is not None and graph.node(Label.COMPONENT, component) is None:
+        names = sorted(n.key for n in graph.of_label(Label.COMPONENT))
+        known = ", ".join(names) or "none"
+        raise UnknownName(f"no component named {component!r} (components: {known})", kind="component", name=component, suggestions=names)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for node in nodes:
+        groups.setdefault(coarser(node.key, period) if kind_of_period(node.key) != period else node.key, []).append(node.props)
+    rows = []
+    previous_end: dict[str, Any] | None = None
+    for name, members in groups.items():
+        last = members[-1]
+        scopes = [m if component is None else {**(m.get("components") or {}).get(component, {}), "sampled": m.get("sampled"),
+                                                "dependencies": m.get("dependencies"), "agent_files": m.get("agent_files")}
+                  for m in members]
+        commits = sum(int(s.get("commits") or 0) for s in scopes)
+        assisted = sum(int(s.get("agent_commits") or 0) for s in scopes)
+        humans = set().union(*(set(s.get("human_ids") or ()) for s in scopes))
+        end_scope = scopes[-1]
+        row: dict[str, Any] = {
+            "period": name, "commits": commits, "agent_commits": assisted, "agent_share": _share(assisted, commits),
+            "humans": len(humans), "truck_factor": end_scope.get("truck_factor"),
+            "human_truck_factor": end_scope.get("human_truck_factor"),
+            "new_couplings": None, "new_cycles": None, "from_agents": None, "couplings": [], "cycles": [],
+            "sampled": bool(last.get("sampled")),
+        }
+        after = _deps(last, samples)
+        before = _deps(previous_end, samples) if previous_end is not None else None
+        if after is not None and before is not None and all(m.get("sampled") for m in members):
+            agent_files = set().union(*(set(m.get("agent_files") or ()) for m in members))
+            found = introduced(before, after, agent_files, component)
+            row.update(found)
+        rows.append(row)
+        previous_end = last
+    return {"repository": graph.repo, "period": period, "component": component, "periods": rows,
+            "notes": list(repo.get("trend_notes") or [])}

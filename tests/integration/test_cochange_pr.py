@@ -1,0 +1,104 @@
+"""The PR check names the usual partner a change leaves out (co-change), in JSON, Markdown and SARIF."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cairn.api.bootstrap import open_store
+from cairn.api.cli import app
+from cairn.api.render.pr_comment import pr_markdown
+from cairn.api.render.sarif import sarif_report
+from cairn.api.services.ingesting import ingest_into_store
+from cairn.ingest.change import change_from_refs
+from cairn.queries.cochange import cochange_findings
+from cairn.queries.pr_check import analyse
+from fixtures.changes import BOB, CLAUDE, build_coupled
+
+
+@pytest.fixture(scope="module")
+def coupled(tmp_path_factory):
+    base = tmp_path_factory.mktemp("cochange")
+    repo = build_coupled(base / "repo")
+    store = base / "store"
+    graph = ingest_into_store(open_store(str(store)), repo.root).graph
+    main = repo.head()
+    branches = {}
+    for name, files, author in [
+        ("x-alone", {"a/x.py": "X = 100\n"}, BOB),
+        ("m-alone", {"pkg/m.py": "from pkg import n\n\nM = 100\n"}, BOB),
+        ("m-by-agent", {"pkg/m.py": "from pkg import n\n\nM = 200\n"}, CLAUDE),
+        ("both", {"a/x.py": "X = 300\n", "b/y2.py": "Y = 300\n"}, BOB),
+    ]:
+        repo.git("checkout", "-q", "-b", name, main)
+        repo.commit(files, message=f"change {name}", author=author)
+        branches[name] = repo.head()
+    repo.git("checkout", "-q", "main")
+    return {"repo": repo, "store": store, "graph": open_store(str(store)).load("repo"), "main": main, **branches}
+
+
+def check_refs(stored, root, base, head):
+    """The pure PR check over the change between two refs, as JSON."""
+    return analyse(stored, change_from_refs(stored, root, base, head)).to_json()
+
+
+def check_report(stored, root, base, head):
+    return analyse(stored, change_from_refs(stored, root, base, head))
+
+
+def cochange(report):
+    return [f for f in report["findings"] if f["kind"] == "co-change"]
+
+
+def test_a_change_that_leaves_out_its_usual_partner_in_another_component_names_it(coupled):
+    report = check_refs(coupled["graph"], coupled["repo"].root, coupled["main"], coupled["x-alone"])
+    found = cochange(report)
+    assert len(found) == 1
+    f = found[0]
+    assert f["message"].startswith("a/x.py changed with b/y2.py in 6 of 8 commits; y2.py is untouched")
+    assert "it is in component b" in f["message"] and "no import connects them" in f["message"]
+    assert (f["rule"], f["severity"], f["file"], f["source"], f["target"]) == ("cairn/co-change", "warn", "a/x.py", "a/x.py", "b/y2.py")
+    assert "coupling 85.7%" in f["message"]
+    assert report["verdict"] == "warn"
+
+
+def test_a_partner_in_the_same_component_is_info_unless_an_agent_made_the_change(coupled):
+    human = cochange(check_refs(coupled["graph"], coupled["repo"].root, coupled["main"], coupled["m-alone"]))
+    assert [(f["severity"], f["message"].split(" (")[0]) for f in human] == [
+        ("info", "pkg/m.py changed with pkg/n.py in 5 of 5 commits; n.py is untouched")]
+    agent = check_refs(coupled["graph"], coupled["repo"].root, coupled["main"], coupled["m-by-agent"])
+    assert agent["agent"]["detected"]
+    assert [f["severity"] for f in cochange(agent)] == ["warn"]
+
+
+def test_changing_both_partners_is_quiet(coupled):
+    assert cochange(check_refs(coupled["graph"], coupled["repo"].root, coupled["main"], coupled["both"])) == []
+
+
+def test_markdown_and_sarif_show_the_finding(coupled):
+    report = check_report(coupled["graph"], coupled["repo"].root, coupled["main"], coupled["x-alone"])
+    markdown = pr_markdown(report)
+    assert "`cairn/co-change`" in markdown and "a/x.py changed with b/y2.py in 6 of 8 commits" in markdown
+    sarif = sarif_report(report.findings)
+    results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "cairn/co-change"]
+    assert len(results) == 1 and results[0]["level"] == "warning"
+    assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "a/x.py"
+    assert results[0]["properties"]["target"] == "b/y2.py"
+    rule = next(d for d in sarif["runs"][0]["tool"]["driver"]["rules"] if d["id"] == "cairn/co-change")
+    assert "usually changes together" in rule["shortDescription"]["text"]
+
+
+def test_the_cli_pr_check_json_carries_it(coupled):
+    result = CliRunner().invoke(app, ["pr-check", "--repo", str(coupled["repo"].root), "--base", coupled["main"],
+                                      "--head", coupled["x-alone"], "--store", str(coupled["store"]), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [f["target"] for f in json.loads(result.output)["findings"] if f["kind"] == "co-change"] == ["b/y2.py"]
+
+
+def test_the_pure_function_keeps_the_strongest_partners(coupled):
+    graph = coupled["graph"]
+    assert cochange_findings(graph, [], agent=False) == []
+    assert [f.target for f in cochange_findings(graph, ["b/y2.py"], agent=False)] == ["a/x.py"]
+    assert cochange_findings(graph, ["a/z.py"], agent=True) == []

@@ -1,0 +1,81 @@
+"""Hotspots on a real repository: changes × lines, over all history or a window, with truck factor and top holder.
+
+By hand: old.py 12 changes (2023) × 40 lines = 480; big.py 3 × 100 = 300;
+mid.py 5 × 50 = 250; small.py 20 (10 in 2023, 10 in 2024) × 10 = 200.
+Since 2024-01-01: big 300, mid 250, small 100, old gone.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cairn.api.cli import app
+from cairn.api.services.ingesting import ingest_into_store
+from cairn.api.bootstrap import open_store
+from cairn.queries.hotspots import HotspotsUnavailable, hotspots
+from fixtures.gitrepo import GitRepo
+
+ADA = ("Ada Lovelace", "ada@example.com")
+BOB = ("Bob Builder", "bob@example.com")
+
+
+def _text(lines: int, version: int) -> str:
+    return "".join(f"A_{k} = {k}\n" for k in range(lines - 1)) + f"VERSION = {version}\n"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hotspots")
+    repo = GitRepo(base / "repo")
+    repo.commit({"cairn.toml": '[components]\ncore = ["src/core/**"]\nweb = ["src/web/**"]\n'}, author=ADA,
+                date="2023-01-01T00:00:00+00:00")
+    day = 1
+    for i in range(12):
+        repo.commit({"src/core/old.py": _text(40, i)}, author=ADA, date=f"2023-02-{day:02d}T00:00:00+00:00")
+        day += 1
+    for i in range(10):
+        repo.commit({"src/web/small.py": _text(10, i)}, author=ADA, date=f"2023-03-{i + 1:02d}T00:00:00+00:00")
+    for i in range(3):
+        repo.commit({"src/core/big.py": _text(100, i)}, author=BOB, date=f"2024-02-{i + 1:02d}T00:00:00+00:00")
+    for i in range(5):
+        repo.commit({"src/web/mid.py": _text(50, i)}, author=ADA, date=f"2024-03-{i + 1:02d}T00:00:00+00:00")
+    for i in range(10, 20):
+        repo.commit({"src/web/small.py": _text(10, i)}, author=ADA, date=f"2024-04-{i:02d}T00:00:00+00:00")
+    ingest_into_store(open_store(str(base / "store")), repo.root)
+    return base / "store"
+
+
+def test_hotspots_are_ordered_by_changes_times_lines(store):
+    graph = open_store(str(store)).load("repo")
+    rows = hotspots(graph)["hotspots"]
+    assert [(r["path"], r["changes"], r["lines"], r["score"]) for r in rows] == [
+        ("src/core/old.py", 12, 40, 480), ("src/core/big.py", 3, 100, 300),
+        ("src/web/mid.py", 5, 50, 250), ("src/web/small.py", 20, 10, 200),
+    ]
+    big = rows[1]
+    assert big["component"] == "core" and big["top_holder"] == "Bob Builder"
+    assert big["truck_factor"] == 2  # core: Ada authors old.py, Bob big.py; removing one leaves 50 %, not less
+
+
+def test_a_window_counts_only_recent_changes(store):
+    graph = open_store(str(store)).load("repo")
+    rows = hotspots(graph, since="2024-01-01")["hotspots"]
+    assert [(r["path"], r["changes"], r["score"]) for r in rows] == [
+        ("src/core/big.py", 3, 300), ("src/web/mid.py", 5, 250), ("src/web/small.py", 10, 100)]
+    assert [r["path"] for r in hotspots(graph, component="web")["hotspots"]] == ["src/web/mid.py", "src/web/small.py"]
+    assert len(hotspots(graph, limit=2)["hotspots"]) == 2
+    with pytest.raises(HotspotsUnavailable, match="not a date"):
+        hotspots(graph, since="last tuesday")
+
+
+def test_cli_hotspots(store):
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["hotspots", "--store", str(store), "--format", "json"]).output)
+    assert set(data["hotspots"][0]) >= {"path", "changes", "lines", "score", "component", "truck_factor", "top_holder"}
+    table = runner.invoke(app, ["hotspots", "--store", str(store), "--since", "2024-01-01"])
+    assert table.exit_code == 0 and "since 2024-01-01" in table.output
+    bad = runner.invoke(app, ["hotspots", "--store", str(store), "--since", "yesterday"])
+    assert bad.exit_code == 2 and "not a date" in bad.output
