@@ -2,7 +2,7 @@
 
 The one module that knows the adapters (grimp's ``main.py`` is the model):
 a ``bolt://`` / ``neo4j://`` URI (and their ``+s`` / ``+ssc`` variants) is
-Neo4j, anything else an embedded store directory. The Neo4j driver is
+Neo4j, anything else an embedded store directory (SQLite, ``graph.sqlite_store``). The Neo4j driver is
 imported only when a Neo4j store is opened.
 
 The location is ``--store`` if given, else ``$CAIRN_STORE``, else the
@@ -20,8 +20,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cairn.graph.embedded import EmbeddedStore
 from cairn.graph.errors import StoreError
+from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import GraphStore
 
 DEFAULT_STORE = ".cairn"
@@ -93,10 +93,10 @@ def existing_store_location(explicit: str | None = None, *, cwd: Path | None = N
 
 
 def open_store(location: str | None = None) -> GraphStore:
-    """Open the store at ``location``: a Neo4j URI or an embedded store directory."""
+    """Open the store at ``location``: a Neo4j URI or an embedded (SQLite) store directory."""
     location = store_location(location)
     if is_neo4j_uri(location):
         from cairn.graph.neo4j_store import Neo4jStore  # the driver is heavy: only for a Neo4j store
 
         return Neo4jStore.from_uri(location)
-    return EmbeddedStore(Path(location))
+    return SqliteStore(Path(location))

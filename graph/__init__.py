@@ -15,8 +15,8 @@ words, written by ingest and read by the analyses through the same classes:
 * ``people`` — the one folding of names, e-mails and logins, ``PersonIndex`` (the one person lookup)
   and ``KnowledgeHolder``.
 
-The stores: ``store`` is the port (``GraphStore``); ``embedded`` and
-``neo4j_store`` its adapters, sharing ``values`` (property normalisation) and
+The stores: ``store`` is the port (``GraphStore``); ``sqlite_store`` (the embedded
+store, one SQLite database) and ``neo4j_store`` its adapters, sharing ``values`` (property normalisation) and
 ``atomic`` (the one atomic file write). Which adapter serves a location is the
 composition root's business (``api.bootstrap``).
 

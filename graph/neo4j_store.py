@@ -14,7 +14,10 @@ Layout in the database:
 * one ``:CairnState {repo}`` node per repository holds ``complete_run``, the run
   readers see, and the node and edge counts of that run;
 * one ``:CairnReviews {repo}`` node per repository holds its review records
-  (``ingest.reviews``) as JSON text; saves of the graph leave it alone.
+  (``ingest.reviews``) as JSON text; saves of the graph leave it alone;
+* one ``:CairnAnswer {repo, name}`` node per derived answer (``save_answers``)
+  holds it as JSON text in ``value``, with the ``run`` it was computed from: it
+  is read only while that run is the complete one, and deleted by the next save.
 
 Saving writes the whole graph as a new run (``CREATE`` in batches, under a
 uniqueness constraint on ``(_id, _run)`` per label, so a node exists at most once per
@@ -55,7 +58,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import neo4j
@@ -85,6 +88,7 @@ DEFAULT_DATABASE = "neo4j"
 NODE_LABEL = "CairnNode"
 STATE_LABEL = "CairnState"
 REVIEWS_LABEL = "CairnReviews"  # one node per repository: its review records, as JSON text
+ANSWER_LABEL = "CairnAnswer"  # one node per repository and answer name: a derived answer, as JSON text
 INTERNAL = ("_id", "_repo", "_key", "_run", "_json", "_null")
 
 _INT64 = (-(2**63), 2**63 - 1)
@@ -194,6 +198,8 @@ class Neo4jStore(GraphStore):
         retry_time: float = 15.0,
     ):
         self.location = location or uri
+        #: The run of each repository this object last saved or loaded: what its answers describe.
+        self._runs: dict[str, str] = {}
         self.database = database or os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -281,6 +287,9 @@ class Neo4jStore(GraphStore):
             wanted[name] = f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:`{label.value}`) REQUIRE (n._id, n._run) IS UNIQUE"
         wanted["cairn_state_repo"] = f"CREATE CONSTRAINT cairn_state_repo IF NOT EXISTS FOR (s:{STATE_LABEL}) REQUIRE s.repo IS UNIQUE"
         wanted["cairn_reviews_repo"] = f"CREATE CONSTRAINT cairn_reviews_repo IF NOT EXISTS FOR (r:{REVIEWS_LABEL}) REQUIRE r.repo IS UNIQUE"
+        wanted["cairn_answer_repo_name"] = (
+            f"CREATE CONSTRAINT cairn_answer_repo_name IF NOT EXISTS FOR (a:{ANSWER_LABEL}) REQUIRE (a.repo, a.name) IS UNIQUE"
+        )
         wanted["cairn_node_repo"] = f"CREATE INDEX cairn_node_repo IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n._repo)"
         wanted["cairn_node_run"] = f"CREATE INDEX cairn_node_run IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n._run)"
         with self._errors("read the schema of"):
@@ -395,7 +404,9 @@ class Neo4jStore(GraphStore):
                     f"another save of {repo} started while this one ran, so this one was abandoned; "
                     "the store holds that save's result"
                 )
+        self._runs[repo] = run
         with self._errors(f"remove the previous version of {repo} from"):
+            self._write(f"MATCH (a:{ANSWER_LABEL} {{repo: $repo}}) WHERE a.run <> $run DELETE a", repo=repo, run=run)
             self._delete_stale(repo, keep_run=run)
         if progress and total == 0:
             progress(0, 0)
@@ -451,13 +462,54 @@ class Neo4jStore(GraphStore):
             pass
 
     def load(self, repo: str) -> RepoGraph:
+        return self._load_with(repo, _read_graph)
+
+    def load_part(self, repo: str, labels: Iterable[Label | str] = (), rels: Iterable[Rel | str] = ()) -> RepoGraph:
+        wanted_labels = sorted({Label(label).value for label in labels})
+        wanted_rels = sorted({Rel(rel).value for rel in rels})
+        return self._load_with(repo, _read_part, wanted_labels, wanted_rels)
+
+    def _load_with(self, repo: str, reader: Callable[..., tuple[str, RepoGraph] | None], *args: Any) -> RepoGraph:
         for _ in range(_LOAD_ATTEMPTS):
             with self._errors(f"load {repo} from"), self._session(read=True) as session:
-                graph = session.execute_read(_read_graph, repo, self.location)
-            if graph is not None:
+                read = session.execute_read(reader, repo, self.location, *args)
+            if read is not None:
+                run, graph = read
+                self._runs[repo] = run
                 return graph
             time.sleep(0.2)  # a concurrent save replaced the run while we read it
         raise StoreError(f"repository {repo!r} in Neo4j at {self.location} kept changing while it was read; try again")
+
+    def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
+        rows = []
+        for name, value in answers.items():
+            try:
+                rows.append({"name": name, "value": json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=json_default)})
+            except (TypeError, ValueError) as exc:
+                raise StoreError(f"cannot store answer {name!r} of {repo}: {exc}") from exc
+        with self._errors(f"save answers of {repo} to"):
+            run = self._runs.get(repo)
+            if run is None:
+                state = self._read(f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) RETURN s.complete_run AS run", repo=repo)
+                run = state[0]["run"] if state else None
+            if run is None:
+                raise UnknownRepository(f"repository {repo!r} is not in store {self.location}", repository=repo)
+            # Written only while ``run`` is the complete one: answers about a replaced graph would never be read.
+            self._write(
+                f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) WHERE s.complete_run = $run "
+                f"UNWIND $rows AS row MERGE (a:{ANSWER_LABEL} {{repo: $repo, name: row.name}}) "
+                "SET a.value = row.value, a.run = $run",
+                repo=repo, run=run, rows=rows,
+            )
+
+    def load_answer(self, repo: str, name: str) -> Any | None:
+        with self._errors(f"read answer {name!r} of {repo} from"):
+            rows = self._read(
+                f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) MATCH (a:{ANSWER_LABEL} {{repo: $repo, name: $name}}) "
+                "WHERE a.run = s.complete_run RETURN a.value AS value",
+                repo=repo, name=name,
+            )
+        return json.loads(rows[0]["value"]) if rows else None
 
     def repositories(self) -> list[RepositorySummary]:
         with self._errors("list the repositories in"):
@@ -482,8 +534,10 @@ class Neo4jStore(GraphStore):
         return list(json.loads(rows[0]["records"])) if rows and rows[0]["records"] else []
 
     def delete(self, repo: str) -> None:
+        self._runs.pop(repo, None)
         with self._errors(f"delete {repo} from"):
             self._write(f"MATCH (r:{REVIEWS_LABEL} {{repo: $repo}}) DELETE r", repo=repo)
+            self._write(f"MATCH (a:{ANSWER_LABEL} {{repo: $repo}}) DELETE a", repo=repo)
             rows = self._write(
                 f"OPTIONAL MATCH (s:{STATE_LABEL} {{repo: $repo}}) "
                 "WITH s, s.complete_run IS NOT NULL AS known DETACH DELETE s RETURN known",
@@ -535,29 +589,66 @@ def _run_write(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any],
     return result.single(strict=True)[column]
 
 
-def _read_graph(tx: neo4j.ManagedTransaction, repo: str, location: str) -> RepoGraph | None:
-    """The complete run of ``repo``; None if what was read does not add up to it (a save switched runs)."""
+def _complete_state(tx: neo4j.ManagedTransaction, repo: str, location: str) -> neo4j.Record:
     state = tx.run(
         f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) RETURN s.complete_run AS run, s.nodes AS nodes, s.edges AS edges",
         repo=repo,
     ).single()
     if state is None or state["run"] is None:
         raise UnknownRepository(f"repository {repo!r} is not in store {location}", repository=repo)
-    run = state["run"]
-    graph = RepoGraph(repo)
-    for record in tx.run(f"MATCH (n:{NODE_LABEL} {{_run: $run}}) RETURN properties(n) AS p", run=run):
+    return state
+
+
+def _add_nodes(graph: RepoGraph, records: Iterable[neo4j.Record]) -> None:
+    for record in records:
         stored = record["p"]
-        node = Node(Label(_label_of(stored["_id"])), repo, stored["_key"], decode_props(stored))
+        node = Node(Label(_label_of(stored["_id"])), graph.repo, stored["_key"], decode_props(stored))
         graph.nodes[node.id] = node
-    for record in tx.run(
-        f"MATCH (a:{NODE_LABEL} {{_run: $run}})-[r]->(b) RETURN a._id AS s, type(r) AS t, b._id AS d, properties(r) AS p",
-        run=run,
-    ):
+
+
+def _add_edges(graph: RepoGraph, records: Iterable[neo4j.Record]) -> None:
+    for record in records:
         edge = Edge(Rel(record["t"]), record["s"], record["d"], decode_props(record["p"]))
         graph.edges[edge.key] = edge
+
+
+def _read_graph(tx: neo4j.ManagedTransaction, repo: str, location: str) -> tuple[str, RepoGraph] | None:
+    """(run, graph): the complete run of ``repo``; None if what was read does not add up to it (a save switched runs)."""
+    state = _complete_state(tx, repo, location)
+    run = state["run"]
+    graph = RepoGraph(repo)
+    _add_nodes(graph, tx.run(f"MATCH (n:{NODE_LABEL} {{_run: $run}}) RETURN properties(n) AS p", run=run))
+    _add_edges(graph, tx.run(
+        f"MATCH (a:{NODE_LABEL} {{_run: $run}})-[r]->(b) RETURN a._id AS s, type(r) AS t, b._id AS d, properties(r) AS p",
+        run=run,
+    ))
     if len(graph.nodes) != state["nodes"] or len(graph.edges) != state["edges"]:
         return None
-    return graph
+    return run, graph
+
+
+def _read_part(
+    tx: neo4j.ManagedTransaction, repo: str, location: str, labels: list[str], rels: list[str]
+) -> tuple[str, RepoGraph] | None:
+    """(run, the nodes of ``labels`` and relationships of ``rels`` of the complete run of ``repo``).
+
+    None if the run stopped being the complete one before the read ended: its
+    nodes may then have been deleted while they were read.
+    """
+    run = _complete_state(tx, repo, location)["run"]
+    graph = RepoGraph(repo)
+    for label in labels:  # names from the Label enum, never from input
+        _add_nodes(graph, tx.run(f"MATCH (n:`{label}`) WHERE n._run = $run RETURN properties(n) AS p", run=run))
+    if rels:
+        types = "|".join(f"`{rel}`" for rel in rels)  # names from the Rel enum, never from input
+        _add_edges(graph, tx.run(
+            f"MATCH (a:{NODE_LABEL} {{_run: $run}})-[r:{types}]->(b) "
+            "RETURN a._id AS s, type(r) AS t, b._id AS d, properties(r) AS p",
+            run=run,
+        ))
+    if _complete_state(tx, repo, location)["run"] != run:
+        return None
+    return run, graph
 
 
 def _reason(exc: BaseException) -> str:

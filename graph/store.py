@@ -1,11 +1,18 @@
 """The port: the ``GraphStore`` interface every adapter implements.
 
 Analyses never know which adapter they run on. They ask a store for a
-repository's whole graph (``load``) and compute on it in Python; ingest hands a
-store a freshly built graph (``save``), which replaces that repository's previous
-graph as a whole and leaves every other repository untouched. Which adapter a
+repository's whole graph (``load``) or only the labels and relationship types
+they read (``load_part``) and compute on it in Python; ingest hands a store a
+freshly built graph (``save``), which replaces that repository's previous graph
+as a whole and leaves every other repository untouched. Which adapter a
 location means is decided in one place, the composition root
 (``api.bootstrap``); nothing here knows the adapters.
+
+Derived answers (truck factors, knowledge holders, findings, component lists…)
+can be computed once, at ingest, and kept beside the graph they were computed
+from (``save_answers``); a query then reads one answer (``load_answer``) instead
+of the graph. An answer belongs to one saved version of the graph: a later
+``save`` of that repository makes it unreadable, so a stale answer is never read.
 
 Whoever loads a repository, changes it and saves it back holds the repository's
 ``writer_lock`` across all three, so two writers never undo each other (a review
@@ -20,10 +27,10 @@ import contextlib
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping
 
 from cairn.graph.errors import CypherNotSupported
-from cairn.graph.model import RepoGraph
+from cairn.graph.model import Label, Rel, RepoGraph
 
 if TYPE_CHECKING:
     from cairn.graph.cypher_policy import CypherLimits
@@ -76,6 +83,38 @@ class GraphStore(ABC):
     @abstractmethod
     def load_reviews(self, repo: str) -> list[dict[str, Any]]:
         """The review records kept for ``repo``; empty when there are none."""
+
+    # Partial reads and derived answers ------------------------------------------
+    # The defaults work from ``load`` (and keep no answers), so an adapter that
+    # does not implement them natively still gives the right results.
+    def load_part(self, repo: str, labels: Iterable[Label | str] = (), rels: Iterable[Rel | str] = ()) -> RepoGraph:
+        """Only the nodes with one of ``labels`` and the relationships of one of the types ``rels``.
+
+        A relationship whose end is not among the nodes read is still returned:
+        its ``source``/``target`` ids name the end's label and key. Readers see
+        one saved version, as with ``load``; ``UnknownRepository`` if there is none.
+        """
+        wanted_labels = {Label(label) for label in labels}
+        wanted_rels = {Rel(rel) for rel in rels}
+        whole = self.load(repo)
+        part = RepoGraph(whole.repo)
+        part.nodes = {nid: node for nid, node in whole.nodes.items() if node.label in wanted_labels}
+        part.edges = {key: edge for key, edge in whole.edges.items() if edge.type in wanted_rels}
+        return part
+
+    def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
+        """Keep derived ``answers`` (name -> JSON-able value) for the stored graph of ``repo``.
+
+        They describe the version of the graph this store instance last saved or
+        loaded for ``repo`` (else the stored one): if another save replaced it
+        meanwhile, they are never read. Names not given keep their answers.
+        This default keeps nothing, so ``load_answer`` says None and callers
+        compute from the graph.
+        """
+
+    def load_answer(self, repo: str, name: str) -> Any | None:
+        """The answer ``name`` kept for the stored graph of ``repo``; None when there is none (compute it)."""
+        return None
 
     def cypher(self, query: str, params: dict[str, Any] | None = None, limits: "CypherLimits | None" = None) -> list[dict[str, Any]]:
         """Run a read-only Cypher query within ``limits`` (see ``graph.cypher_policy``). Only the Neo4j store can."""

@@ -150,7 +150,7 @@ def test_the_action_checks_and_posts_a_blocking_agent_pr(pull_request):
         store = str(pr["temp"] / "cairn-store")
         assert cache.uses.startswith("actions/cache@") and cache.with_["path"] == store
         assert cache.with_["key"] == f"cairn-store-Linux-{pr['base']}"  # keyed by the base commit
-        assert (Path(store) / "store.json").is_file()
+        assert (Path(store) / "cairn.db").is_file()
         assert first.step("Set up Python").uses.startswith("actions/setup-python@")
 
         (comment,) = forge.comments_on("acme/shop", 7)

@@ -119,8 +119,9 @@ def test_public_read_opens_reads_but_not_writes_and_hides_paths(shop):
 def test_problem_details_name_no_server_path_without_the_token(shop, tmp_path):
     store_dir = tmp_path / "store"
     shutil.copytree(shop["store"], store_dir)
-    for graph_file in (store_dir / "graphs").glob("*.json"):
-        graph_file.unlink()  # the store can no longer be read: its error names the graph file
+    for part in store_dir.glob("cairn.db*"):
+        part.unlink()
+    (store_dir / "cairn.db").write_bytes(b"not a database" * 512)  # the store can no longer be read: its error names the file
     with LiveServer(store_dir, token=TOKEN, public_read=True) as live:
         anonymous = assert_problem(httpx.get(live.url + "/api/v1/components"), 503, "<server path>")
         assert str(store_dir) not in json.dumps(anonymous) and str(Path.home()) not in json.dumps(anonymous)

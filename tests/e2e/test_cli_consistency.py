@@ -108,7 +108,7 @@ def test_path_prints_in_every_format(odd, ends):
 
 def test_the_store_is_found_from_any_folder_of_the_checkout(odd):
     root, store = odd
-    assert Path(store, "store.json").is_file()  # `cairn ingest .` put it at the repository root
+    assert Path(store, "cairn.db").is_file()  # `cairn ingest .` put it at the repository root
     for folder in (root, root / "src", root / "src" / "odd" / "core"):
         names = [c["name"] for c in json.loads(ok(cairn("components", "--format", "json", cwd=folder)))["components"]]
         assert names == ["core[x]", "web"]
@@ -132,7 +132,7 @@ def test_without_a_store_the_error_says_where_it_looked(tmp_path, odd):
     assert missing.returncode == 2 and missing.stderr.startswith(f"error: no Cairn store at {tmp_path / 'nowhere'} (--store)")
     # ingest from the subfolder creates the store at the repository root, where every later command finds it
     ok(cairn("ingest", str(outer / "repo"), cwd=sub))
-    assert (outer / "repo" / ".cairn" / "store.json").is_file()
+    assert (outer / "repo" / ".cairn" / "cairn.db").is_file()
     assert json.loads(ok(cairn("components", "--format", "json", cwd=sub)))["components"]
 
 

@@ -11,7 +11,8 @@ the repository's writer lock.
 
 from __future__ import annotations
 
-import os
+import contextlib
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -115,18 +116,47 @@ def test_another_process_waits_for_the_repository_writer_lock(tmp_path):
     assert "Grace Hopper" in _people(store_dir)
 
 
-def test_a_killed_writers_temporaries_are_removed_by_the_next_save(tmp_path):
+KILLED_MID_SAVE = """
+import sys, time
+from cairn.api.bootstrap import open_store
+from cairn.graph.model import Label
+store = open_store(sys.argv[1])
+with store.writer_lock("shop"):
+    graph = store.load("shop")
+    for i in range(20000):
+        graph.add_node(Label.MODULE, f"core.gen{i}", path=f"core/gen{i}.py")
+
+    def halfway(done, total):
+        if done > total // 2:
+            print("writing", flush=True)
+            time.sleep(600)
+
+    store.save(graph, progress=halfway)
+"""
+
+
+def test_a_writer_killed_mid_save_leaves_the_previous_graph_and_no_lock(tmp_path):
     repo = GitRepo(tmp_path / "shop")
     repo.commit({"core/__init__.py": "", "core/a.py": "A = 1\n"}, author=ADA)
     store_dir = tmp_path / "store"
     store = open_store(str(store_dir))
     ingest_into_store(store, repo.root)
-    # What a writer killed between writing and renaming leaves: hidden temporaries next to the files it replaces.
-    graph_file = next((store_dir / "graphs").glob("*.json"))
-    leftovers = [store_dir / ".store.json.killed.tmp", graph_file.parent / f".{graph_file.name}.killed.tmp"]
-    for leftover in leftovers:
-        leftover.write_bytes(b"half a graph")
-        old = time.time() - 3600
-        os.utime(leftover, (old, old))
-    store.save(store.load("shop"))
-    assert not [p for p in leftovers if p.exists()]
+    before = {n.id for n in store.load("shop").nodes.values()}
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_MID_SAVE, str(store_dir)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "writing", writer.stderr.read()
+        writer.kill()  # SIGKILL while it holds the writer lock and half a save's rows
+    finally:
+        writer.kill()
+        writer.wait(timeout=30)
+    # Its lock died with it: a review (a whole load-modify-save under the lock) goes through at once.
+    result = add_reviews(Workspace(store, naming_hint="name it"), "shop",
+                         [{"reviewer": "Grace Hopper <grace@example.com>", "files": ["core/a.py"]}])
+    assert result["accepted"] == 1
+    after = open_store(str(store_dir)).load("shop")
+    assert not [n for n in after.nodes if n.startswith("Module|core.gen")]  # nothing of the killed save
+    assert before <= set(after.nodes)
+    assert "Grace Hopper" in _people(store_dir)
+    with contextlib.closing(sqlite3.connect(store_dir / "cairn.db")) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -35,7 +35,7 @@ def cairn(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def store_text(store: Path) -> str:
-    """Everything the store holds, as text (the embedded store is files)."""
+    """Everything the store holds, as text (the SQLite database and its WAL keep text as it is)."""
     return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(store.rglob("*")) if p.is_file())
 
 
@@ -235,7 +235,7 @@ def test_yaml_bombs_are_refused_and_reported_the_rest_is_read(tmp_path):
     for path in ("docs/adr/0001-seven.md", "docs/adr/0002-nine.md", "docs/adr/0003-rules.md"):
         assert f"{path}: front matter refused" in notes and "alias" in notes
     assert ".log4brains.yml: cannot be read" in notes and "pnpm-workspace.yaml: not valid YAML" in notes
-    assert (store / "store.json").stat().st_size < 5_000_000
+    assert (store / "cairn.db").stat().st_size < 5_000_000
     adrs = json.loads(cairn("adrs", "--store", str(store), "--format", "json").stdout)
     assert [d["title"] for d in adrs["decisions"]] == ["A fine decision"]
     assert {p["path"] for p in adrs["problems"]} >= {"docs/adr/0001-seven.md", "docs/adr/0002-nine.md", "docs/adr/0003-rules.md"}
@@ -317,7 +317,7 @@ def test_a_bare_repository_is_refused_clearly(tmp_path):
     proc = cairn("ingest", str(tmp_path / "bare.git"), "--store", str(tmp_path / "store"))
     assert proc.returncode == 2
     assert "bare git repository" in proc.stderr and proc.stderr.strip().count("\n") == 0 and proc.stdout == ""
-    assert not (tmp_path / "store" / "store.json").exists()
+    assert not (tmp_path / "store" / "cairn.db").exists()
     proc = cairn("ingest", str(repo.root / ".git"), "--store", str(tmp_path / "store"))
     assert proc.returncode == 2 and "is a git directory, not a checkout" in proc.stderr
 

@@ -1,6 +1,8 @@
 """`cairn ingest`, `cairn deps` and `cairn components` end to end, including bad input."""
 
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,12 @@ CLI = str(Path(sys.executable).parent / "cairn")
 
 def cairn(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], capture_output=True, text=True, cwd=cwd)
+
+
+def stored_versions(store: Path) -> list[tuple[str, int, str]]:
+    """(repository, generation, saved at) of every repository in an embedded store: changes with any save."""
+    with contextlib.closing(sqlite3.connect(store / "cairn.db")) as db:
+        return db.execute("SELECT repo, generation, saved_at FROM repositories ORDER BY repo").fetchall()
 
 
 def make_shop(root: Path) -> GitRepo:
@@ -97,14 +105,14 @@ def test_broken_config_is_one_line_and_writes_nothing(tmp_path):
     repo = make_shop(tmp_path / "shop")
     store = tmp_path / "store"
     assert cairn("ingest", str(repo.root), "--store", str(store)).returncode == 0
-    before = (store / "store.json").read_bytes()
+    before = stored_versions(store)
     (repo.root / "cairn.toml").write_text("[components\napi = 1\n")
     proc = cairn("ingest", str(repo.root), "--store", str(store))
     assert proc.returncode == 2 and "cairn.toml" in proc.stderr and "Traceback" not in proc.stderr
     (repo.root / "cairn.toml").write_text("[components]\napi = 1\n[unknown]\nx = 1\n")
     proc = cairn("ingest", str(repo.root), "--store", str(store))
     assert proc.returncode == 2 and "cairn.toml" in proc.stderr and "unknown" in proc.stderr
-    assert (store / "store.json").read_bytes() == before
+    assert stored_versions(store) == before
 
 
 def test_folder_without_git_is_ingested_with_a_warning(tmp_path):

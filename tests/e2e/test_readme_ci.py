@@ -88,4 +88,4 @@ def test_the_gitlab_job_runs_and_posts_one_note(tmp_path):
         assert any(i["check_name"] == "core-stays-pure" and i["location"]["path"] == "core/rules.py" for i in report)
         (note,) = forge.notes[("12", 3)]
         assert note["body"].startswith(MARKER) and "core-stays-pure" in note["body"]
-        assert (build / ".cairn-store" / "store.json").is_file()  # what the job's cache keeps
+        assert (build / ".cairn-store" / "cairn.db").is_file()  # what the job's cache keeps

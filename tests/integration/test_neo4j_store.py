@@ -15,10 +15,10 @@ import socket
 import pytest
 
 from cairn.api.bootstrap import open_store
-from cairn.graph.embedded import EmbeddedStore
 from cairn.graph.errors import CypherQueryError, CypherWriteRefused, Neo4jUnavailable, StoreError, UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.neo4j_store import Neo4jStore, decode_props, encode_props
+from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.values import json_default
 
 # -- graphs ----------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def test_an_unstorable_value_is_a_store_error():
 @pytest.mark.neo4j
 def test_round_trip_equals_the_embedded_store(neo4j_store, tmp_path):
     graph = tricky_graph()
-    embedded = EmbeddedStore(tmp_path / "store")
+    embedded = SqliteStore(tmp_path / "store")
     embedded.save(graph)
     neo4j_store.save(graph)
     assert_same_graph(neo4j_store.load("shop"), embedded.load("shop"))
