@@ -3,6 +3,12 @@
 Exit codes everywhere: 0 success / nothing blocking, 1 blocking findings,
 2 bad input or usage. Errors are one line on stderr, never a traceback
 (set ``CAIRN_DEBUG=1`` to see one).
+
+Starting is cheap: registering a command imports its module, which imports
+only typer, ``common``, ``formats`` and the light renderers; the services, the
+analyses, the store and the heavy libraries (networkx, FastAPI, the Neo4j
+driver, httpx, tree-sitter …) are imported inside the command that runs them
+(``tests/e2e/test_startup.py`` checks what a query and ``--help`` import).
 """
 
 from __future__ import annotations
