@@ -6,6 +6,9 @@ it runs, in rounds (``--repeat``, best of), each round running every
 measurement once in this order so all see the same machine load:
 
 * ``python -c pass`` with the interpreter ``cairn`` runs on (the anchor);
+* the floor of the CLI's libraries: importing typer, pydantic and rich's console
+  and table, and a typer app that runs one command with six options like
+  ``bus-factor``'s and prints ``{}`` (typer checks every parameter with pydantic);
 * ``cairn --help``;
 * each query command (``bus-factor``, ``components``, ``check``, ``adrs``,
   ``people``, ``explore <first component>``) in its default format (the table
@@ -40,6 +43,21 @@ from synthrepo import ensure_repository  # noqa: E402
 
 QUERIES = ["bus-factor", "components", "check", "adrs", "people", "explore"]
 #: What a query on the embedded store should not import (and what it did before issue 14).
+#: A typer app with one command of six options, like ``cairn bus-factor``: the cost of the CLI framework alone.
+TYPER_APP = '''
+from typing import List, Optional
+import typer
+app = typer.Typer(add_completion=False)
+@app.command("bus-factor")
+def bus_factor(store: Optional[str] = typer.Option(None, "--store"), repo: Optional[str] = typer.Option(None, "--repo"),
+               component: Optional[str] = typer.Option(None), leaving: Optional[List[str]] = typer.Option(None),
+               path: Optional[str] = typer.Option(None), format: str = typer.Option("table")):
+    print("{}")
+@app.command()
+def other():
+    pass
+app()
+'''
 HEAVY = ["networkx", "fastapi", "starlette", "uvicorn", "neo4j", "httpx", "tree_sitter", "grimp", "mcp", "yaml", "markdown_it",
          "pathspec", "pydantic", "rich.table", "rich.markdown"]
 
@@ -90,7 +108,11 @@ def main() -> None:
         for round_no in range(args.repeat + 1):  # round 0 warms up (and writes the bytecode) and is not recorded
             print(f"round {round_no}/{args.repeat}", file=sys.stderr, flush=True)
             order = builds if round_no % 2 else builds[::-1]
-            names_argvs = [("python -c pass", [python, "-c", "pass"])] + [run for prefix, _ in order for run in commands[prefix]]
+            anchors = [("python -c pass", [python, "-c", "pass"]),
+                       ("python -c 'import typer, pydantic, rich.console, rich.table'",
+                        [python, "-c", "import typer, pydantic, rich.console, rich.table"]),
+                       ("typer app, one command with six options", [python, "-c", TYPER_APP, "bus-factor", "--format", "json"])]
+            names_argvs = anchors + [run for prefix, _ in order for run in commands[prefix]]
             for name, argv in names_argvs:
                 try:
                     seconds, _ = measure(argv, env=env, ok=(0, 1))
