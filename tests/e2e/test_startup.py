@@ -6,6 +6,9 @@ which writes every module the process imports to stderr, those imported inside
 functions included. So the test reads what was imported, never how long it
 took (the speed is measured by ``bench/startup.py``). ``cairn path``, which
 does need networkx, shows that a library imported inside a function is seen.
+
+``cairn COMMAND`` runs an app holding that command only (``cli.app_for``): it
+must answer exactly as the whole app does, help, usage errors and results alike.
 """
 
 from __future__ import annotations
@@ -132,3 +135,29 @@ def test_a_library_imported_inside_the_command_is_seen(store):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert json.loads(proc.stdout)["found"] is True
     assert loaded(modules, HEAVY) == ["networkx"]  # shortest paths need it, and only they
+
+
+WHOLE_APP = "import sys; sys.argv[0] = 'cairn'; from cairn.api.cli import app; from cairn.api.common import run_app; run_app(app)"
+
+
+@pytest.mark.parametrize("args", [
+    ["bus-factor", "--help"], ["explore", "--help"], ["bus-factor", "--nope"], ["explore"], ["people", "extra"],
+    ["hotspots", "--limit", "0"], ["trends", "--period", "week"], ["check", "--baseline"], ["pr-check", "--base", "main"],
+    ["components", "--format", "sarif"], ["bus-factor", "--format", "json"], ["check"], ["explore", "core"],
+], ids=" ".join)
+def test_one_command_answers_as_the_whole_app(store, args):
+    env = {**{k: v for k, v in os.environ.items() if k not in ("CAIRN_STORE", "CAIRN_DEBUG")}, "COLUMNS": "100"}
+    if not any(a.startswith("--help") for a in args) and args[0] != "pr-check":
+        args = [*args, "--store", store]
+    one = subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=300)
+    whole = subprocess.run([sys.executable, "-c", WHOLE_APP, *args], capture_output=True, text=True, env=env, timeout=300)
+    assert (one.returncode, one.stdout, one.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+    assert one.stdout or one.stderr
+
+
+def test_only_a_command_name_picks_one_command():
+    from cairn.api.cli import app, app_for
+
+    assert [c.name for c in app_for(["bus-factor", "--format", "json"]).registered_commands] == ["bus-factor"]
+    for args in ([], ["--help"], ["buss-factor"], ["reviews", "import"], ["--store", "x", "bus-factor"]):
+        assert app_for(args) is app
