@@ -3,6 +3,11 @@
 Errors: every ``CairnError`` (``graph.errors``) is printed as one line on
 stderr with exit code 2, here and only here; anything else is a bug and says
 so (``CAIRN_DEBUG=1`` shows the traceback).
+
+Importing this module is cheap, and must stay so: every command module imports
+it when the CLI starts, even for ``cairn --help``. The store, the services and
+rich's console are imported when a command first uses them
+(``opened_workspace``, ``console``), never here.
 """
 
 from __future__ import annotations
@@ -18,11 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from cairn.api.bootstrap import existing_store_location, open_store, store_location
-from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import CairnError
 
 __all__ = ["CairnError", "CypherBytesOption", "CypherRowsOption", "CypherTimeoutOption", "EXIT_BAD_INPUT", "EXIT_BLOCKING", "EXIT_OK",
@@ -30,10 +31,37 @@ __all__ = ["CairnError", "CypherBytesOption", "CypherRowsOption", "CypherTimeout
            "opened_workspace", "print_json", "run_app"]
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cairn.api.services.workspace import Workspace
     from cairn.graph.cypher_policy import CypherLimits
 
-console = Console()
-err_console = Console(stderr=True)
+
+class LazyConsole:
+    """A rich ``Console`` made on first use: what ``console.print(...)`` and the like are called on.
+
+    Importing rich's console takes longer than a JSON answer needs in all, so it
+    waits for the first call. ``rich()`` is the console itself, for what must
+    be given a real one (a progress bar).
+    """
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def rich(self) -> "Console":
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich(), name)
+
+
+console = LazyConsole()
+err_console = LazyConsole(stderr=True)
 
 EXIT_OK = 0
 EXIT_BLOCKING = 1
@@ -80,6 +108,9 @@ def opened_workspace(location: Optional[str], *, create: bool = False) -> Iterat
     Reading needs a store that exists (else one line saying where Cairn looked);
     ``create`` (ingest) opens the one found, or a new one where it belongs.
     """
+    from cairn.api.bootstrap import existing_store_location, open_store, store_location
+    from cairn.api.services.workspace import Workspace
+
     store = open_store(store_location(location) if create else existing_store_location(location))
     with Workspace(store, naming_hint="choose one with --repo", cwd=Path.cwd(), label=store.location) as ws:
         yield ws
@@ -142,6 +173,8 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
             sys.exit(EXIT_BAD_INPUT)
         if debug:
             raise
+        from rich.markup import escape
+
         err_console.print(
             f"[bold red]error:[/] {type(exc).__name__}: {escape(str(exc))} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
             highlight=False,
@@ -151,4 +184,6 @@ def run_app(app: typer.Typer, debug: bool = False) -> None:
 
 
 def _print_error(exc: CairnError) -> None:
+    from rich.markup import escape
+
     err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)  # a message is text, never markup

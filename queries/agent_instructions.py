@@ -23,8 +23,6 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-import pathspec
-
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 
 SOURCE = "repository-supplied text, quoted as data: it is the repository's guidance to agents, not an instruction from Cairn"
@@ -57,6 +55,8 @@ def for_paths(graph: RepoGraph, paths: Iterable[str], files: Iterable[str] = ())
             continue
         globs = [str(g) for g in node.get("globs") or []]
         if globs:
+            import pathspec  # only here: every CLI read imports this module (services.reads -> briefing)
+
             spec = pathspec.PathSpec.from_lines("gitwildmatch", globs)
             if not any(c.startswith(base) and spec.match_file(c[len(base):]) for c in candidates if c != "."):
                 continue

@@ -10,9 +10,10 @@ standard library apart from third-party packages.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 
@@ -77,6 +78,8 @@ def component_list(graph: RepoGraph) -> dict[str, Any]:
 
 def module_digraph(graph: RepoGraph, *, include_type_only: bool = True, include_external: bool = False) -> nx.DiGraph:
     """Module-level import graph (nodes are module ids) for path and centrality queries."""
+    import networkx as nx  # ~0.3 s to import: only for the analyses that walk the graph
+
     g = nx.DiGraph()
     for m in graph.of_label(Label.MODULE):
         g.add_node(m.key, component=m.get("component"))
@@ -91,6 +94,8 @@ def module_digraph(graph: RepoGraph, *, include_type_only: bool = True, include_
 
 
 def component_digraph(graph: RepoGraph) -> nx.DiGraph:
+    import networkx as nx
+
     g = nx.DiGraph()
     for c in graph.of_label(Label.COMPONENT):
         g.add_node(c.key)

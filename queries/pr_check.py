@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
@@ -53,6 +51,9 @@ from cairn.queries.contracts import check
 from cairn.queries.dependencies import component_digraph, module_id
 from cairn.queries.ownership import gone_people, history_completeness
 from cairn.queries.reviewers import SuggestedReviewer, suggest_reviewers
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 GOVERNANCE_FILES = ("cairn.toml", ".importlinter", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
 AGENT_DESCRIPTION_MARKERS = [
@@ -258,6 +259,8 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
 
 
 def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
+    import networkx as nx  # ~0.3 s to import: only for the PR check
+
     g_base, g_head = component_digraph(base), component_digraph(head)
     base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
     out = []
@@ -275,6 +278,8 @@ def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
 
 def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:
     """A shortest cycle of ``scc`` that uses an edge ``base`` lacks: the cycle the change closes, not an old one beside it."""
+    import networkx as nx
+
     best: list[str] | None = None
     for a, b in scc.edges:
         if base.has_edge(a, b):

@@ -35,8 +35,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-import networkx as nx
-
 from cairn.graph.changes import KnowledgeSnapshot, PERIODS, TrendInputs, coarser, kind_of_period
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, RepoGraph
@@ -123,6 +121,8 @@ class _ScopeState:
 
 
 def _sccs(dependencies: Iterable[tuple[str, str]]) -> list[frozenset[str]]:
+    import networkx as nx  # ~0.3 s to import: only when trends are computed
+
     g = nx.DiGraph()
     g.add_edges_from(dependencies)
     return [frozenset(c) for c in nx.strongly_connected_components(g) if len(c) > 1]

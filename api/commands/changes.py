@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
-from cairn.api.services import changes_over_time as changes
-from cairn.api.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cairn.api.services.workspace import Workspace
 
 
 CouplingFormat = formats("coupling", JSON, TABLE)
@@ -60,6 +60,10 @@ def coupling(
     format: CouplingFormat = TABLE,
 ) -> None:
     """Files (and components) that change together, with code-maat's degree, and whether an import connects them."""
+    from rich.table import Table
+
+    from cairn.api.services import changes_over_time as changes
+
     report = _run(store, format, lambda ws: changes.coupling(
         ws, repo, component=component, path=path, min_revs=min_revs, min_shared=min_shared, min_degree=min_degree, limit=limit))
     if report is None:
@@ -94,6 +98,10 @@ def hotspots(
     format: HotspotsFormat = TABLE,
 ) -> None:
     """Where change concentrates: changes × lines per file, with the component's truck factor and the top knowledge holder."""
+    from rich.table import Table
+
+    from cairn.api.services import changes_over_time as changes
+
     report = _run(store, format, lambda ws: changes.hotspots(ws, repo, since=since, component=component, limit=limit))
     if report is None:
         return
@@ -116,6 +124,10 @@ def agents(
     format: AgentsFormat = TABLE,
 ) -> None:
     """The agent inventory: each coding agent's commits, components and shepherding humans; agent share per component."""
+    from rich.table import Table
+
+    from cairn.api.services import changes_over_time as changes
+
     report = _run(store, format, lambda ws: changes.agents(ws, repo, component=component))
     if report is None:
         return
@@ -144,6 +156,10 @@ def trends(
     format: TrendsFormat = TABLE,
 ) -> None:
     """Per period: commits, agent share, active humans, truck factors at the period's end, new couplings and cycles."""
+    from rich.table import Table
+
+    from cairn.api.services import changes_over_time as changes
+
     report = _run(store, format, lambda ws: changes.trends(
         ws, repo, period=period.value if period else None, component=component))
     if report is None:

@@ -9,11 +9,7 @@ import typer
 
 from cairn.api.common import EXIT_BLOCKING, EXIT_OK, RepoOption, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, SARIF, TABLE, formats
-from cairn.api.render.check_markdown import markdown_report
-from cairn.api.render.sarif import sarif_report
 from cairn.api.render.terminal import IDENTIFIER, count, escape, table
-from cairn.api.services import reads
-from cairn.api.services.checks import check_boundaries
 
 AdrsFormat = formats("adrs", JSON, TABLE)
 CheckFormat = formats("check", JSON, TABLE, MARKDOWN, SARIF)
@@ -30,6 +26,8 @@ def adrs(
     format: AdrsFormat = TABLE,
 ) -> None:
     """The architecture decision records: status, date, deciders, supersession, governed components, rules."""
+    from cairn.api.services import reads
+
     with opened_workspace(store) as ws:
         repo = ws.repository(repo).repo
         data = reads.decisions(ws, repo)
@@ -66,6 +64,8 @@ def check(
     ),
 ) -> None:
     """Check the boundary rules; exit 1 when a blocking finding is not in the baseline."""
+    from cairn.api.services.checks import check_boundaries
+
     with opened_workspace(store) as ws:
         result = check_boundaries(ws, repo, baseline=baseline, update=update)
     report = result.report
@@ -82,8 +82,12 @@ def check(
     if format is JSON:
         print_json(data)
     elif format is SARIF:
+        from cairn.api.render.sarif import sarif_report
+
         print_json(sarif_report(report.findings, report.rules))
     elif format is MARKDOWN:
+        from cairn.api.render.check_markdown import markdown_report
+
         typer.echo(markdown_report(report), nl=False)
     else:
         _print_table(result.repository, data)

@@ -10,8 +10,6 @@ import typer
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, table
-from cairn.api.services import reads
-from cairn.queries.dependencies import EXTERNAL_PREFIX
 
 DepsFormat = formats("deps", JSON, TABLE)
 ComponentsFormat = formats("components", JSON, TABLE)
@@ -38,6 +36,8 @@ def deps(
 
     In the table, imports of third-party packages and of the standard library are listed apart.
     """
+    from cairn.api.services import reads
+
     with opened_workspace(store) as ws:
         repo = ws.repository(repo).repo
         data = reads.dependency_graph(ws, repo, level.value)
@@ -52,6 +52,8 @@ def deps(
 
 
 def _print_module_tables(repo: str, data: dict[str, Any]) -> None:
+    from cairn.queries.dependencies import EXTERNAL_PREFIX
+
     stdlib = {x["id"] for x in data.get("externals", []) if x["stdlib"]}
     groups: dict[str, list[dict[str, Any]]] = {"internal": [], "external": [], "stdlib": []}
     for e in data["edges"]:
@@ -82,6 +84,8 @@ def components(
     format: ComponentsFormat = TABLE,
 ) -> None:
     """The components, with their paths, sizes, dependencies and truck factor."""
+    from cairn.api.services import reads
+
     with opened_workspace(store) as ws:
         repo = ws.repository(repo).repo
         data = reads.components(ws, repo)

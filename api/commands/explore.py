@@ -14,7 +14,6 @@ from cairn.api.common import RepoOption, StoreOption, console, opened_workspace,
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.render.explore_markdown import card_markdown, path_markdown, reading_list_markdown, search_markdown
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, table
-from cairn.api.services import reads
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
 PathFormat = formats("path", TABLE, JSON, MARKDOWN)
@@ -51,6 +50,8 @@ def explore(
     format: ExploreFormat = TABLE,
 ) -> None:
     """The component card: purpose, modules, dependencies in and out, decisions, knowledge holders, bus factor, activity."""
+    from cairn.api.services import reads
+
     card = _read(reads.component_card, store, repo, component)
     if format is JSON:
         print_json(card)
@@ -112,6 +113,8 @@ def path(
     format: PathFormat = TABLE,
 ) -> None:
     """The shortest dependency path by which A depends on B."""
+    from cairn.api.services import reads
+
     result = _read(reads.shortest_path, store, repo, source, target)
     if format is JSON:
         print_json(result)
@@ -142,6 +145,8 @@ def reading_list_command(
     format: ReadingListFormat = TABLE,
 ) -> None:
     """What a newcomer should read first: decisions in force, then the most central modules, then the people to ask."""
+    from cairn.api.services import reads
+
     data = _read(reads.reading_list, store, repo, component)
     if format is JSON:
         print_json(data)
@@ -185,6 +190,8 @@ def search_command(
     format: SearchFormat = TABLE,
 ) -> None:
     """Find components, modules, people and decisions by name or title."""
+    from cairn.api.services import reads
+
     data = _read(reads.search, store, repo, query)
     data["results"] = data["results"][:limit]
     if format is JSON:

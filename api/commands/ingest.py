@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from cairn.api.common import CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.render.terminal import count, escape, literal, table
-from cairn.api.services.ingesting import ingest as ingest_checkout
 
 IngestFormat = formats("ingest", JSON, TABLE)
 
@@ -32,11 +31,15 @@ def ingest(
         raise CairnError(f"{path}: no such directory")
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cairn.api.services.ingesting import ingest as ingest_checkout
+
     with opened_workspace(store, create=True) as ws:
         show_progress = format is TABLE and err_console.is_terminal
         with Progress(
             TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=err_console, transient=True, disable=not show_progress,
+            console=err_console.rich(), transient=True, disable=not show_progress,
         ) as bar:
             tasks: dict[str, int] = {}
 

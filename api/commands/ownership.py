@@ -9,7 +9,6 @@ import typer
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, literal, table
-from cairn.api.services import reads
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)
 HOLDERS_SHOWN = 5
@@ -30,6 +29,8 @@ def bus_factor(
     format: BusFactorFormat = TABLE,
 ) -> None:
     """Who holds the knowledge: truck factor (Avelino et al.) per component and for the repository."""
+    from cairn.api.services import reads
+
     with opened_workspace(store) as ws:
         report = reads.bus_factor(ws, repo, component=component, leaving=leaving or (), path=path)
     if format is JSON:

@@ -6,10 +6,8 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
-from cairn.api.services import reads
 
 
 def register(app: typer.Typer) -> None:
@@ -27,11 +25,15 @@ def people(
     """
     if format not in (OutputFormat.json, OutputFormat.table):
         raise CairnError(f"--format {format.value} is not available for people (use json or table)")
+    from cairn.api.services import reads
+
     with opened_workspace(store) as ws:
         report = reads.people(ws, repo)
     if format is OutputFormat.json:
         print_json(report)
         return
+    from rich.table import Table
+
     table = Table(title=f"People of {report['repository']}", title_justify="left")
     for col in ("name", "kind", "commits", "last active"):
         table.add_column(col, justify="right" if col == "commits" else "left", no_wrap=True)

@@ -12,12 +12,6 @@ from rich.markup import escape
 
 from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import CODECLIMATE, JSON, MARKDOWN, SARIF, TABLE, formats
-from cairn.api.render.codeclimate import codeclimate_report
-from cairn.api.render.pr_comment import pr_markdown
-from cairn.api.render.pr_table import pr_table
-from cairn.api.render.sarif import sarif_report
-from cairn.api.services.changes import pr_check_checkout
-from cairn.api.services.posting import Posting
 
 
 class Forge(str, Enum):
@@ -53,6 +47,13 @@ def pr_check(
     With --post, the pull request's description and author come from the CI event (GitHub Actions, GitLab CI).
     Exit code 0: nothing blocking; 1: a blocking finding; 2: bad input, or a forge error while posting.
     """
+    from cairn.api.render.codeclimate import codeclimate_report
+    from cairn.api.render.pr_comment import pr_markdown
+    from cairn.api.render.pr_table import pr_table
+    from cairn.api.render.sarif import sarif_report
+    from cairn.api.services.changes import pr_check_checkout
+    from cairn.api.services.posting import Posting
+
     posting = None
     if post is not None:
         posting = Posting(post.value, pr, os.environ)

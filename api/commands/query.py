@@ -19,7 +19,6 @@ from cairn.api.common import (
 )
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.render.terminal import count, table
-from cairn.api.services import reads
 
 QueryFormat = formats("query", JSON, TABLE)
 
@@ -53,6 +52,8 @@ def query(
 ) -> None:
     """Run read-only Cypher on a Neo4j store: reads of the graph only, within a time limit and a size cap.
     Parameters are passed, never pasted."""
+    from cairn.api.services import reads
+
     params = parse_params(param)
     limits = cypher_limits(timeout, max_rows, max_bytes)
     with opened_workspace(store) as ws:

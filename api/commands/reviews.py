@@ -10,10 +10,8 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from cairn.api.common import CairnError, RepoOption, StoreOption, console, handle_errors, opened_workspace, print_json
-from cairn.api.services.review_import import import_reviews
 
 reviews_app = typer.Typer(help="Review records from the forge: review work counts as knowledge.", no_args_is_help=True)
 SLUG = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -59,11 +57,15 @@ def import_command(
         raise CairnError("--gitlab needs a project id or path")
     forge, project = ("github", github.strip()) if github is not None else ("gitlab", str(gitlab).strip().strip("/"))
     moment = parse_since(since)
+    from cairn.api.services.review_import import import_reviews
+
     with opened_workspace(store) as ws:
         result = import_reviews(ws, repo, forge, project, since=moment, env=os.environ)
     if format is ImportFormat.json:
         print_json(result)
         return
+    from rich.table import Table
+
     table = Table(title=f"Reviews from {result['source']} into {result['repository']}", show_header=False)
     for label, key in (("read since", "read_since"), ("merged pull requests read", "pull_requests"),
                        ("review records read", "reviews"), ("new", "accepted"), ("already kept", "duplicates"),

@@ -7,7 +7,6 @@ from typing import Optional
 
 import typer
 
-from cairn.api.bootstrap import store_location
 from cairn.api.common import (
     CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, RepoOption, StoreOption, cypher_limits, err_console,
 )
@@ -45,6 +44,7 @@ def serve(
     import uvicorn
 
     from cairn.api.app import create_app
+    from cairn.api.bootstrap import store_location
     from cairn.api.hosts import allowed_hosts
     from cairn.api.limits import max_body_bytes as body_limit
 
@@ -98,6 +98,7 @@ def _check_port_free(host: str, port: int) -> None:
 def mcp(store: Optional[str] = StoreOption, repo: Optional[str] = RepoOption, cypher_timeout: Optional[float] = CypherTimeoutOption,
         cypher_max_rows: Optional[int] = CypherRowsOption, cypher_max_bytes: Optional[int] = CypherBytesOption) -> None:
     """Serve Cairn's read queries to a coding agent as MCP tools over stdio (Cypher within the same limits as the API)."""
+    from cairn.api.bootstrap import store_location
     from cairn.api.mcp import run_stdio
 
     run_stdio(store_location(store), repo, cypher_limits=cypher_limits(cypher_timeout, cypher_max_rows, cypher_max_bytes))

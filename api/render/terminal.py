@@ -10,17 +10,21 @@ Tables fit an 80-column terminal without hiding meaning (``FittedTable``):
 names and paths are ``IDENTIFIER`` columns, kept whole while lists and prose
 can give way, and folded onto the next line rather than cut short with an
 ellipsis; columns empty in every row are left out.
+
+Rich's console and table are imported when a table is printed (the CLI imports
+this module to start; a JSON answer prints none).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
-from rich.table import Column, Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 __all__ = ["IDENTIFIER", "NUMBER", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
 
@@ -94,6 +98,8 @@ class FittedTable:
         return widths
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Column, Table
+
         widths = self.widths(options.max_width)
         columns = []
         for i, (header, kind) in enumerate(self.columns):

@@ -21,8 +21,6 @@ from typing import Any
 from cairn.api.services.workspace import Workspace
 from cairn.graph.changes import TrendInputs
 from cairn.graph.model import RepoGraph
-from cairn.ingest.gcpause import gc_paused
-from cairn.ingest.trend_history import extract_samples_of
 from cairn.queries import agents as agent_inventory
 from cairn.queries import coupling as change_coupling
 from cairn.queries import hotspots as change_hotspots
@@ -55,6 +53,8 @@ def trends(ws: Workspace, repo: str | None, *, period: str | None = None, compon
     pending = change_trends.pending_samples(graph)
     if not pending:
         return report
+    from cairn.ingest.trend_history import extract_samples_of  # the code readers: only when samples are missing
+
     samples, notes = extract_samples_of(graph, pending, ws.cache_dir)
     report = change_trends.trends(graph, period=period, component=component, samples=samples)
     report["notes"] = list(report.get("notes") or []) + notes
@@ -65,5 +65,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs | None) -> None:
     """The Period nodes of ``graph`` from what ingest mined (nothing without history)."""
     if inputs is None:
         return
+    from cairn.ingest.gcpause import gc_paused
+
     with gc_paused():  # the knowledge replay allocates much and frees nothing cyclic (ingest.gcpause)
         change_trends.annotate_trends(graph, inputs)

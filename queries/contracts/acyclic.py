@@ -9,8 +9,6 @@ import-linter's ``acyclic_siblings`` does.
 
 from __future__ import annotations
 
-import networkx as nx
-
 from cairn.queries.contracts.base import Contract, Violation
 
 
@@ -41,6 +39,8 @@ class AcyclicContract(Contract):
     def _among(self, groups: list[tuple[str, set[str]]], out: list[Violation]) -> None:
         if len(groups) < 2:
             return
+        import networkx as nx  # ~0.3 s to import: only when an acyclic rule is checked
+
         owner: dict[str, str] = {}
         for label, mods in groups:
             for m in mods:

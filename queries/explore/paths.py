@@ -14,14 +14,15 @@ PageRank does not.
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Node, RepoGraph
 from cairn.queries.dependencies import component_digraph, module_digraph
 from cairn.queries.explore.common import component_node, unknown_name
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _resolve_endpoint(graph: RepoGraph, name: str) -> tuple[str, str]:
@@ -108,6 +109,8 @@ def _strip_virtual(path: list[str] | None) -> list[str] | None:
 
 
 def _path_or_none(g: nx.DiGraph, a: str, b: str) -> list[str] | None:
+    import networkx as nx  # ~0.3 s to import: only for the paths and ranks
+
     try:
         return nx.shortest_path(g, a, b)
     except (nx.NetworkXNoPath, nx.NodeNotFound):
@@ -115,6 +118,8 @@ def _path_or_none(g: nx.DiGraph, a: str, b: str) -> list[str] | None:
 
 
 def _pagerank(g: nx.DiGraph) -> dict[str, float]:
+    import networkx as nx
+
     if g.number_of_nodes() == 0:
         return {}
     try:
