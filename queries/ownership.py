@@ -213,13 +213,15 @@ def _load(graph: RepoGraph) -> _Knowledge:
     candidates: dict[str, dict[str, tuple[float, bool]]] = {}
     reviewers: dict[str, set[str]] = {}
     knows_any: dict[str, set[str]] = {}
-    for edge in graph.of_type(Rel.KNOWS):
-        path = graph.nodes[edge.target].key
-        knows_any.setdefault(path, set()).add(edge.source)
-        if edge.get("doa") is not None:
-            candidates.setdefault(path, {})[edge.source] = (float(edge.get("doa")), bool(edge.get("first_authorship")))
-        if (edge.get("reviews") or 0) > 0:
-            reviewers.setdefault(path, set()).add(edge.source)
+    nodes = graph.nodes
+    for edge in graph.of_type(Rel.KNOWS):  # the largest relationship type: its props are read directly
+        path, props, source = nodes[edge.target].key, edge.props, edge.source
+        knows_any.setdefault(path, set()).add(source)
+        doa = props.get("doa")
+        if doa is not None:
+            candidates.setdefault(path, {})[source] = (float(doa), bool(props.get("first_authorship")))
+        if (props.get("reviews") or 0) > 0:
+            reviewers.setdefault(path, set()).add(source)
     authors = {path: file_authors(c) for path, c in candidates.items()}
     holders = {f: set(authors.get(f, ())) | reviewers.get(f, set()) for f in set(authors) | set(reviewers)}
     owners: dict[str, set[str]] = {}

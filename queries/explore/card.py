@@ -304,7 +304,7 @@ def _recent_activity(graph: RepoGraph, file_nodes: dict[str, dict[str, Node]],
         key = file_component.get(e.target)
         if key is None:
             continue
-        when = as_text(e.get("last_touch"))
+        when = as_text(e.props.get("last_touch"))
         if not when:
             continue
         person_key = person_keys.get(e.source)
