@@ -27,15 +27,16 @@ or None (an older store, a Neo4j store written before answers, a store
 written by another version of Cairn): the caller then computes it from the
 graph.
 
-Answers are named with ``ANSWERS_FORMAT`` and Cairn's version: a build
-whose analyses give other results never reads answers another build kept.
-Bump ``ANSWERS_FORMAT`` when an analysis's result changes (shape or meaning)
-without a new version number.
+Answers are named with ``ANSWERS_FORMAT``: a build whose analyses give
+other results never reads answers another build kept, it computes them until
+its next ingest keeps its own. Bump it whenever an analysis's result changes
+(shape or meaning); a test fingerprints every answer of a fixed repository
+and fails until it is bumped. (Cairn's version is not in the name: reading it
+from the package metadata costs more than reading an answer.)
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from typing import Any, Callable, Mapping
 
@@ -61,19 +62,9 @@ def card_answer(component: str) -> str:
     return CARD + component
 
 
-@functools.cache
-def _cairn_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("cairn")
-    except PackageNotFoundError:  # running from a checkout without installing
-        return "0.0.0"
-
-
 def stored_name(name: str) -> str:
-    """The name an answer is kept under: its format and Cairn's version first (see the module docstring)."""
-    return f"{ANSWERS_FORMAT}/{_cairn_version()}/{name}"
+    """The name an answer is kept under: its format first (see the module docstring)."""
+    return f"a{ANSWERS_FORMAT}/{name}"
 
 
 # -- computing ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ answer through, and answers of another format or Cairn version are never read.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,7 +40,7 @@ ADA = ("Ada Lovelace", "ada@example.com")
 BOB = ("Bob Builder", "bob@example.com")
 SOON = (date.today() + timedelta(days=30)).isoformat()
 
-RULES_TOML = f"""\
+RULES_TOML = """\
 [components]
 api = ["shop/api/**"]
 core = ["shop/core/**"]
@@ -58,7 +59,7 @@ kind = "forbidden"
 from = ["api"]
 to = ["core"]
 severity = "warn"
-exceptions = [{{importer = "shop.api.views", imported = "shop.core.prices", reason = "until the split", expires = "{SOON}"}}]
+exceptions = [{{importer = "shop.api.views", imported = "shop.core.prices", reason = "until the split", expires = "{expires}"}}]
 
 [[rules]]
 id = "no-cycles"
@@ -67,11 +68,11 @@ components = ["api", "core"]
 """
 
 
-def build_rules_repo(root: Path) -> GitRepo:
+def build_rules_repo(root: Path, expires: str = SOON) -> GitRepo:
     """Two components importing each other (a forbidden import, an exception that expires, a cycle), a docs-only one."""
     repo = GitRepo(root)
     repo.commit({
-        "cairn.toml": RULES_TOML,
+        "cairn.toml": RULES_TOML.format(expires=expires),
         "docs/adr/0001-pure-core.md": "# 1. Pure core\n\n## Status\n\nAccepted\n\n## Context\n\nThe core must not know the API.\n",
         "docs/guide.md": "# Guide\n",
         "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "",
@@ -307,9 +308,28 @@ def test_answers_of_another_format_or_version_are_never_read(ingested, monkeypat
     store.save_answers("shop", {answers.stored_name(answers.COMPONENTS): planted})
     monkeypatch.undo()
     assert reads.components(ws, "shop") == truth
-    monkeypatch.setattr(answers, "_cairn_version", lambda: "999.0")
+    monkeypatch.setattr(answers, "ANSWERS_FORMAT", answers.ANSWERS_FORMAT + 2)
     assert answers.read_answer(store, "shop", answers.COMPONENTS) is None
-    assert reads.components(ws, "shop") == truth  # computed: nothing kept under that version
+    assert reads.components(ws, "shop") == truth  # computed: nothing kept in that format
+
+
+#: The fingerprint of every answer of ``build_rules_repo`` (dates fixed): when an analysis's result changes,
+#: answers kept by the previous build must not be read any more.
+ANSWERS_FINGERPRINT = (1, "a219eb717f042228")
+
+
+def test_an_analysis_whose_result_changes_bumps_the_answers_format(tmp_path):
+    root = tmp_path / "fixed"
+    build_rules_repo(root, expires="2999-12-31")
+    store = SqliteStore(tmp_path / "store")
+    ingest_into_store(store, root)
+    computed = normal(answers.compute_answers(store.load("fixed")))
+    computed[answers.CHECK].pop("judged_on")
+    text = dumps(computed).replace(str(tmp_path), "TMP")
+    fingerprint = (answers.ANSWERS_FORMAT, hashlib.sha256(text.encode()).hexdigest()[:16])
+    assert fingerprint == ANSWERS_FINGERPRINT, (
+        f"the answers of a fixed repository changed ({fingerprint}): if an analysis's result changed, bump "
+        "api.services.answers.ANSWERS_FORMAT, then set ANSWERS_FINGERPRINT to the new (format, hash)")
 
 
 def test_answers_do_not_depend_on_the_order_the_graph_is_read_in(ingested, checkouts):
@@ -326,3 +346,18 @@ def test_answers_do_not_depend_on_the_order_the_graph_is_read_in(ingested, check
 
 def test_the_knowledge_map_bounds_are_the_analysis_bounds():
     assert (reads.KNOWLEDGE_MAP_MAX_DEPTH, reads.KNOWLEDGE_MAP_LIMIT) == (knowledge_map.MAX_DEPTH, knowledge_map.DEFAULT_LIMIT)
+
+
+def test_both_stores_answer_the_default_reads_without_loading_the_graph(any_store, tmp_path, monkeypatch):
+    root = tmp_path / "rules"
+    build_rules_repo(root)
+    ingest_into_store(any_store, root)
+    whole = any_store.load("rules")
+    loads_seen: list[str] = []
+    real_load, real_part = any_store.load, any_store.load_part
+    monkeypatch.setattr(any_store, "load", lambda repo: loads_seen.append(repo) or real_load(repo))
+    monkeypatch.setattr(any_store, "load_part", lambda repo, *a, **k: loads_seen.append(repo) or real_part(repo, *a, **k))
+    ws = workspace(any_store)
+    for what, read, expected in default_reads("rules", whole):
+        assert normal(read(ws)) == normal(expected), what
+    assert loads_seen == []
