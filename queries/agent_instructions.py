@@ -35,11 +35,20 @@ def _order(node: Node) -> tuple:
     return (directory.count("/") + bool(directory), node.key)
 
 
-def for_components(graph: RepoGraph, names: Iterable[str]) -> list[Node]:
-    """The instruction files covering any of the components ``names``."""
+def for_components(graph: RepoGraph, names: Iterable[str], covers: dict[str, set[str]] | None = None) -> list[Node]:
+    """The instruction files covering any of the components ``names`` (``covers``: ``covering(graph)``, when at hand)."""
+    covers = covering(graph) if covers is None else covers
     targets = {graph.node(Label.COMPONENT, n).id for n in names if graph.node(Label.COMPONENT, n) is not None}
-    found = {e.source for e in graph.of_type(Rel.COVERS) if e.target in targets}
+    found = set().union(*(covers.get(t, ()) for t in targets))
     return sorted((graph.nodes[n] for n in found if n in graph.nodes), key=_order)
+
+
+def covering(graph: RepoGraph) -> dict[str, set[str]]:
+    """Node id of each covered component -> the ids of the instruction files with a ``COVERS`` edge to it."""
+    out: dict[str, set[str]] = {}
+    for e in graph.of_type(Rel.COVERS):
+        out.setdefault(e.target, set()).add(e.source)
+    return out
 
 
 def for_paths(graph: RepoGraph, paths: Iterable[str], files: Iterable[str] = ()) -> list[Node]:

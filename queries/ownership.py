@@ -213,13 +213,15 @@ def _load(graph: RepoGraph) -> _Knowledge:
     candidates: dict[str, dict[str, tuple[float, bool]]] = {}
     reviewers: dict[str, set[str]] = {}
     knows_any: dict[str, set[str]] = {}
-    for edge in graph.of_type(Rel.KNOWS):
-        path = graph.nodes[edge.target].key
-        knows_any.setdefault(path, set()).add(edge.source)
-        if edge.get("doa") is not None:
-            candidates.setdefault(path, {})[edge.source] = (float(edge.get("doa")), bool(edge.get("first_authorship")))
-        if (edge.get("reviews") or 0) > 0:
-            reviewers.setdefault(path, set()).add(edge.source)
+    nodes = graph.nodes
+    for edge in graph.of_type(Rel.KNOWS):  # the largest relationship type: its props are read directly
+        path, props, source = nodes[edge.target].key, edge.props, edge.source
+        knows_any.setdefault(path, set()).add(source)
+        doa = props.get("doa")
+        if doa is not None:
+            candidates.setdefault(path, {})[source] = (float(doa), bool(props.get("first_authorship")))
+        if (props.get("reviews") or 0) > 0:
+            reviewers.setdefault(path, set()).add(source)
     authors = {path: file_authors(c) for path, c in candidates.items()}
     holders = {f: set(authors.get(f, ())) | reviewers.get(f, set()) for f in set(authors) | set(reviewers)}
     owners: dict[str, set[str]] = {}
@@ -351,15 +353,20 @@ def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) ->
 def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, leaving: Iterable[str],
                 path: str | None = None) -> dict[str, Any]:
     leaving_ids = set(resolve_people(knowledge.index, leaving))
+    names = sorted(c.key for c in graph.of_label(Label.COMPONENT))
+    if component is not None and component not in names:
+        raise unknown_component(component, names)
+    result, without_files = _report_and_scopes(graph, knowledge, leaving_ids, path)
+    if component is not None:
+        result = one_component(result, component, without_files.get(component))
+    return result
+
+
+def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set[str],
+                       path: str | None) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The report for every component, and the entry of each component without counted files (left out of it)."""
     repo = graph.repository
     components = sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)
-    if component is not None:
-        components = [c for c in components if c.key == component]
-        if not components:
-            names = [c.key for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)]
-            raise UnknownName(f"no component named {component!r} (components: {', '.join(names) or 'none'})",
-                              kind="component", name=component, suggestions=names)
-
     whole = _scope_report(knowledge, knowledge.files, leaving_ids)
     repository = {
         "name": graph.repo,
@@ -381,13 +388,15 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
         if comp:
             files_of.setdefault(comp, []).append(f)
     out_components = []
+    without_files: dict[str, dict[str, Any]] = {}
     for comp in components:
         files = files_of.get(comp.key, [])
-        if not files and component is None:
-            continue  # documentation or examples only: nothing the truck factor counts
-        report = _scope_report(knowledge, files, leaving_ids)
-        out_components.append({"name": comp.key, "parent": comp.get("parent"), **report,
-                               **_owners_report(graph, knowledge, files)})
+        entry = {"name": comp.key, "parent": comp.get("parent"), **_scope_report(knowledge, files, leaving_ids),
+                 **_owners_report(graph, knowledge, files)}
+        if files:
+            out_components.append(entry)
+        else:  # documentation or examples only: nothing the truck factor counts, listed only when named
+            without_files[comp.key] = entry
     out_components.sort(key=_risk_order)
 
     people = []
@@ -409,7 +418,32 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
                         if any(knowledge.component_of.get(f) == c.key for f in files))
         result["path"] = {"path": path.strip("/") or ".", **_scope_report(knowledge, files, leaving_ids),
                           "components": nested, **_owners_report(graph, knowledge, files)}
-    return result
+    return result, without_files
+
+
+def unknown_component(component: str, names: list[str]) -> UnknownName:
+    """The error for a component the repository does not have; ``names`` are its components, sorted."""
+    return UnknownName(f"no component named {component!r} (components: {', '.join(names) or 'none'})",
+                       kind="component", name=component, suggestions=names)
+
+
+def one_component(report: dict[str, Any], component: str, without_files: dict[str, Any] | None) -> dict[str, Any]:
+    """The bus-factor report for every component narrowed to ``component``.
+
+    A component with counted files is in the report already; one without (documentation or examples
+    only) is not, and ``without_files`` is its entry. Nothing else in the report depends on the component.
+    """
+    entry = next((c for c in report["components"] if c["name"] == component), None) or without_files
+    if entry is None:
+        raise ValueError(f"the report has no entry for component {component!r}")
+    return {**report, "components": [entry]}
+
+
+def bus_factor_answers(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The default report (``bus_factor(graph)``) and what narrows it to one component without the graph
+    (``one_component``): every component's name, and the entry of each one without counted files."""
+    result, without_files = _report_and_scopes(graph, _load(graph), set(), None)
+    return result, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}
 
 
 def annotate_bus_factor(graph: RepoGraph) -> None:

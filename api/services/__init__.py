@@ -7,6 +7,8 @@ and renders the result. The services open nothing themselves — they work on a
 and call the analyses (``queries``) and the readers (``ingest``):
 
 * ``workspace`` — the one repository resolution and the one graph cache;
+* ``answers`` — the derived answers kept at ingest, which the reads and the
+  check read instead of the graph;
 * ``reads`` — every read: components, cards, dependencies, bus factor, the knowledge map,
   decisions, rules, paths, search, reading list, central modules, who knows
   a path, the briefing before a change, Cypher;

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from cairn.api.services.answers import store_answers
 from cairn.api.services.changes_over_time import annotate_trends
 from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import RepoGraph
@@ -49,6 +50,7 @@ def ingest_into_store(
         if progress:
             progress("saving", 0, 1)
         store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+        store_answers(store, result.graph)
     return result
 
 
@@ -91,5 +93,6 @@ def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) 
             annotate_bus_factor(graph)
             store.save_reviews(name, kept + new)
             store.save(graph)
+            store_answers(store, graph)
             ws.forget(name)
     return {"repository": name, "accepted": len(new), "duplicates": len(records) - len(new), "total": len(kept) + len(new), "notes": notes}

@@ -11,6 +11,10 @@ Choosing the repository a request is about is done here and only here:
 A repository's graph is loaded once per ingest: the cache is keyed by the
 repository's ``ingested_at`` and ``head``, so a re-ingest (by anyone) is seen
 at the next request; a graph loaded while a writer replaced it is not kept.
+Most reads never load it: they read an answer kept at ingest
+(``services.answers``), or only the part of the graph their analysis reads
+(``part``: the labels and relationship types it names, cached the same way,
+or the whole graph when that is cached already).
 What a service derives from a graph once and reuses (the knowledge map's
 index, say) is kept beside it (``derived``) and dropped with it. The store is
 opened on first use.
@@ -21,11 +25,11 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from cairn.api.bootstrap import is_neo4j_uri, open_store
 from cairn.graph.errors import RepositoryRequired, UnknownRepository
-from cairn.graph.model import RepoGraph
+from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.store import GraphStore, RepositorySummary
 
 CACHE_ENV = "CAIRN_CACHE_DIR"
@@ -50,6 +54,8 @@ class Workspace:
         self.cwd = cwd
         self.label = label
         self._graphs: dict[str, tuple[tuple, RepoGraph, dict[str, Any]]] = {}  # repo -> (version, graph, derived)
+        # repo -> (version, {(labels, rels): (part, derived)})
+        self._parts: dict[str, tuple[tuple, dict[tuple, tuple[RepoGraph, dict[str, Any]]]]] = {}
         self._forgotten: dict[str, int] = {}  # per repository: how often its cached graph was dropped
         self._lock = threading.Lock()
 
@@ -108,14 +114,42 @@ class Workspace:
                 self._graphs[summary.repo] = (version, graph, {})
         return graph
 
-    def derived(self, graph: RepoGraph, what: str, build: Callable[[RepoGraph], T]) -> T:
-        """``build(graph)``, computed once per cached graph and kept as long as the graph is cached.
+    def part(self, summary: RepositorySummary, labels: Iterable[Label], rels: Iterable[Rel] = ()) -> RepoGraph:
+        """The nodes of ``labels`` and relationships of ``rels`` of the stored graph (``GraphStore.load_part``).
 
-        ``what`` names the derived value; a graph that is not (or no longer) the cached one is built from anew.
+        The whole graph when it is cached (an analysis reading only those finds the same there);
+        else read once per ingest, as ``graph_of`` does.
+        """
+        version = (summary.props.get("ingested_at"), summary.props.get("head"))
+        shape = (frozenset(Label(label) for label in labels), frozenset(Rel(rel) for rel in rels))
+        with self._lock:
+            cached = self._graphs.get(summary.repo)
+            if cached and cached[0] == version:
+                return cached[1]
+            parts = self._parts.get(summary.repo)
+            if parts and parts[0] == version and shape in parts[1]:
+                return parts[1][shape][0]
+            generation = self._forgotten.get(summary.repo, 0)
+        part = self.store.load_part(summary.repo, sorted(shape[0]), sorted(shape[1]))
+        with self._lock:
+            if self._forgotten.get(summary.repo, 0) == generation:  # not a graph a writer replaced while it loaded
+                parts = self._parts.get(summary.repo)
+                if not parts or parts[0] != version:
+                    parts = self._parts[summary.repo] = (version, {})
+                parts[1][shape] = (part, {})
+        return part
+
+    def derived(self, graph: RepoGraph, what: str, build: Callable[[RepoGraph], T]) -> T:
+        """``build(graph)``, computed once per cached graph (or part) and kept as long as it is cached.
+
+        ``what`` names the derived value; a graph that is not (or no longer) a cached one is built from anew.
         """
         with self._lock:
             cached = self._graphs.get(graph.repo)
             store = cached[2] if cached is not None and cached[1] is graph else None
+            if store is None:
+                parts = self._parts.get(graph.repo)
+                store = next((kept for part, kept in parts[1].values() if part is graph), None) if parts else None
             if store is not None and what in store:
                 return store[what]
         value = build(graph)
@@ -128,6 +162,7 @@ class Workspace:
         """Drop a repository's cached graph (after a write), and any load of it that was under way."""
         with self._lock:
             self._graphs.pop(repo, None)
+            self._parts.pop(repo, None)
             self._forgotten[repo] = self._forgotten.get(repo, 0) + 1
 
     @property

@@ -43,12 +43,14 @@ class AcyclicContract(Contract):
 
         owner: dict[str, str] = {}
         for label, mods in groups:
-            for m in mods:
+            for m in sorted(mods):
                 owner.setdefault(m, label)
+        # edges added in a fixed order, so the cycle shown (a shortest path, of which there may be several)
+        # is the same in every process and on every store, whatever order the graph's edges were read in
         g = nx.DiGraph()
         evidence: dict[tuple[str, str], tuple[str, str]] = {}
-        for a, ga in owner.items():
-            for b, edge in self.ix.succ.get(a, {}).items():
+        for a, ga in sorted(owner.items()):
+            for b, edge in sorted(self.ix.succ.get(a, {}).items()):
                 gb = owner.get(b)
                 if gb is None or gb == ga or not self.counts(a, b, edge):
                     continue

@@ -11,7 +11,7 @@ severity block remains, else ``warn`` when a warn finding remains, else
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -45,6 +45,21 @@ class CheckReport:
         """Every violation found now, reported or baselined: what a baseline update records."""
         return {f.key for f in self.findings} | {f.key for f in self.baselined}
 
+    def to_answer(self) -> dict[str, Any]:
+        """The report as JSON a store keeps (``GraphStore.save_answers``); ``from_answer`` reads it back whole."""
+        return {**self.to_json(), "baselined": [f.to_json() for f in self.baselined],
+                "stale_baseline_entries": [list(key) for key in self.stale_baseline]}
+
+    @classmethod
+    def from_answer(cls, data: dict[str, Any]) -> "CheckReport":
+        return cls(
+            verdict=Verdict(data["verdict"]), findings=[Finding.model_validate(f) for f in data["findings"]],
+            baselined=[Finding.model_validate(f) for f in data["baselined"]],
+            stale_baseline=[tuple(key) for key in data["stale_baseline_entries"]],  # type: ignore[misc]
+            rules=data["rules"], skipped_rules=data["skipped_rules"], expired_exceptions=data["expired_exceptions"],
+            unused_exceptions=data["unused_exceptions"], problems=data["problems"],
+        )
+
     def to_json(self) -> dict[str, Any]:
         counts = {s.value: sum(1 for f in self.findings if f.severity is s) for s in (Severity.BLOCK, Severity.WARN, Severity.INFO)}
         return {
@@ -64,6 +79,17 @@ class CheckReport:
 
 def check(graph: RepoGraph, *, baseline: Baseline | None = None, today: date | None = None) -> CheckReport:
     """Evaluate every Rule node of ``graph`` (see ``queries.contracts`` for the semantics)."""
+    return apply_baseline(judge(graph, today=today), baseline)
+
+
+def judge(graph: RepoGraph, *, today: date | None = None) -> CheckReport:
+    """Every Rule node of ``graph`` judged without a baseline: every finding reported, none baselined.
+
+    ``check`` is this followed by ``apply_baseline``; the judgement alone is what
+    can be kept (``to_answer``), since the baseline is a file read at check time.
+    It depends on ``today`` only through the exceptions' expiry dates
+    (``judged_alike``).
+    """
     today = today or date.today()
     index = ImportIndex(graph)
     findings: list[Finding] = []
@@ -91,12 +117,34 @@ def check(graph: RepoGraph, *, baseline: Baseline | None = None, today: date | N
     unique: dict[FindingKey, Finding] = {}
     for f in findings:
         unique.setdefault(f.key, f)
-    entries = baseline.entries if baseline else frozenset()
-    for f in sorted(unique.values(), key=lambda f: (-f.severity.rank, f.rule, f.source or "", f.target or "")):
-        (report.baselined if f.key in entries else report.findings).append(f)
-    report.stale_baseline = sorted(entries - report.current_keys)
+    report.findings = sorted(unique.values(), key=lambda f: (-f.severity.rank, f.rule, f.source or "", f.target or ""))
     report.verdict = Verdict.of(f.severity for f in report.findings)
     return report
+
+
+def apply_baseline(judged: CheckReport, baseline: Baseline | None) -> CheckReport:
+    """``judged`` (a ``judge`` result, nothing baselined yet) with the findings ``baseline`` holds set apart."""
+    if judged.baselined or judged.stale_baseline:
+        raise ValueError("apply_baseline takes a judgement without a baseline")
+    entries = baseline.entries if baseline else frozenset()
+    findings: list[Finding] = []
+    baselined: list[Finding] = []
+    for f in judged.findings:
+        (baselined if f.key in entries else findings).append(f)
+    return replace(judged, verdict=Verdict.of(f.severity for f in findings), findings=findings, baselined=baselined,
+                   stale_baseline=sorted(entries - {f.key for f in judged.findings}))
+
+
+def expiry_dates(graph: RepoGraph) -> list[str]:
+    """The expiry dates (ISO) of every rule exception of ``graph``: the only dates a judgement depends on."""
+    dates = {e.expires for node in graph.of_label(Label.RULE) for e in DeclaredRule.from_node(node).spec.exceptions
+             if e.expires is not None}
+    return sorted(d.isoformat() for d in dates)
+
+
+def judged_alike(expiries: list[str], judged_on: date, today: date) -> bool:
+    """Whether a judgement made on ``judged_on`` holds ``today``: every exception expired then is, and only those."""
+    return all((date.fromisoformat(d) < judged_on) == (date.fromisoformat(d) < today) for d in expiries)
 
 
 def _rule_summary(rule: DeclaredRule, severity: Severity, decision: Node | None) -> dict[str, Any]:

@@ -17,82 +17,124 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
-from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, negated, person_name
+from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
 from cairn.queries.ownership import gone_people, presence
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
+_LAST_CODE_POINT = "\U0010ffff"
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
     """Everything a newcomer needs to know about one component."""
-    comp = component_node(graph, name)
-    modules = sorted(
-        (m for m in graph.of_label(Label.MODULE) if m.get("component") == name), key=lambda m: m.key
-    )
-    module_ids = {m.id for m in modules}
-    file_nodes = {f.id: f for f in graph.of_label(Label.FILE) if f.get("component") == name}
+    component_node(graph, name)  # an unknown name is an error, with suggestions
+    repo_node = graph.repository
+    return with_readme_purpose(component_cards(graph, [name])[name], repo_node.get("path") if repo_node else None)
 
-    depends_on, used_by = [], []
+
+def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The cards of the components ``names`` (default: every one), computed in one pass over the graph.
+
+    A card whose purpose neither the configuration nor a decision gives still has to look for a README
+    in the checkout (``with_readme_purpose``), which is read when the card is shown, not when it is kept.
+    """
+    wanted = None if names is None else set(names)
+    comps = {c.key: c for c in graph.of_label(Label.COMPONENT) if wanted is None or c.key in wanted}
+    component_ids = {c.id: key for key, c in comps.items()}
+    modules: dict[str, list[Node]] = {key: [] for key in comps}
+    module_component: dict[str, str] = {}
+    for m in graph.of_label(Label.MODULE):
+        key = m.get("component")
+        if key in modules:
+            modules[key].append(m)
+            module_component[m.id] = key
+    file_nodes: dict[str, dict[str, Node]] = {key: {} for key in comps}
+    file_component: dict[str, str] = {}
+    for f in graph.of_label(Label.FILE):
+        key = f.get("component")
+        if key in file_nodes:
+            file_nodes[key][f.id] = f
+            file_component[f.id] = key
+
+    depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
+    used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     for e in graph.of_type(Rel.DEPENDS_ON):
         src, tgt = graph.nodes[e.source], graph.nodes[e.target]
-        entry = {"count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})}
-        if src.id == comp.id:
-            depends_on.append({"component": tgt.key, **entry})
-        elif tgt.id == comp.id:
-            used_by.append({"component": src.key, **entry})
-    depends_on.sort(key=lambda d: (-d["count"], d["component"]))
-    used_by.sort(key=lambda d: (-d["count"], d["component"]))
+        if e.source in component_ids:
+            depends_on[component_ids[e.source]].append(
+                {"component": tgt.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
+        if e.target in component_ids and e.target != e.source:
+            used_by[component_ids[e.target]].append(
+                {"component": src.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
 
-    externals: Counter[str] = Counter()
-    standard_library: Counter[str] = Counter()
+    externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
+    standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
     for e in graph.of_type(Rel.IMPORTS):
-        if e.source in module_ids:
+        key = module_component.get(e.source)
+        if key is not None:
             tgt = graph.nodes[e.target]
             if tgt.label is Label.EXTERNAL:
-                (standard_library if tgt.get("stdlib") else externals)[tgt.key] += 1
+                (standard_library if tgt.get("stdlib") else externals)[key][tgt.key] += 1
 
-    decisions = governing_decisions(graph, comp, module_ids)
-    description, purpose_source = _purpose(graph, comp, decisions)
+    decisions = _governing(graph, {**component_ids, **module_component})
+    owners = _declared_owners(graph, component_ids, file_component)
+    activity = _recent_activity(graph, file_nodes, file_component)
+    gone, _ = gone_people(graph)
+    covers = agent_instructions.covering(graph)
 
-    return {
-        "repository": graph.repo,
-        "name": name,
-        "description": description,
-        "purpose_source": purpose_source,
-        "paths": list(comp.get("paths") or []),
-        "system": comp.get("system"),
-        "domain": comp.get("domain"),
-        "inferred": bool(comp.get("inferred")),
-        "files": int(comp.get("files") or len(file_nodes)),
-        "module_count": len(modules),
-        "modules": [
-            {"name": m.key, "path": m.get("path"), "language": m.get("language")} for m in modules
-        ],
-        "depends_on": depends_on,
-        "used_by": used_by,
-        "external_packages": _by_use(externals),
-        "standard_library": _by_use(standard_library),
-        "decisions": [{k: v for k, v in d.items() if k != "_node"} for d in decisions],
-        "bus_factor": {
-            "truck_factor": comp.get("truck_factor"),
-            "human_truck_factor": comp.get("human_truck_factor"),
-            "at_risk": comp.get("at_risk"),
-            "knowledge_holders": holders_with_activity(graph, KnowledgeHolder.of(comp)),
-        },
-        "owners": _declared_owners(graph, comp, file_nodes),
-        "recent_activity": _recent_activity(graph, file_nodes),
-        "agent_instructions": [agent_instructions.quote(n, chars=CARD_INSTRUCTIONS_CHARS)
-                               for n in agent_instructions.for_components(graph, [name])],
-    }
+    cards: dict[str, dict[str, Any]] = {}
+    for name, comp in sorted(comps.items()):
+        mods = sorted(modules[name], key=lambda m: m.key)
+        governing = decisions.get(name, [])
+        description, purpose_source = _stated_purpose(comp, governing)
+        cards[name] = {
+            "repository": graph.repo,
+            "name": name,
+            "description": description,
+            "purpose_source": purpose_source,
+            "paths": list(comp.get("paths") or []),
+            "system": comp.get("system"),
+            "domain": comp.get("domain"),
+            "inferred": bool(comp.get("inferred")),
+            "files": int(comp.get("files") or len(file_nodes[name])),
+            "module_count": len(mods),
+            "modules": [
+                {"name": m.key, "path": m.get("path"), "language": m.get("language")} for m in mods
+            ],
+            "depends_on": sorted(depends_on[name], key=lambda d: (-d["count"], d["component"])),
+            "used_by": sorted(used_by[name], key=lambda d: (-d["count"], d["component"])),
+            "external_packages": _by_use(externals[name]),
+            "standard_library": _by_use(standard_library[name]),
+            "decisions": [{k: v for k, v in d.items() if k != "_node"} for d in governing],
+            "bus_factor": {
+                "truck_factor": comp.get("truck_factor"),
+                "human_truck_factor": comp.get("human_truck_factor"),
+                "at_risk": comp.get("at_risk"),
+                "knowledge_holders": holders_with_activity(graph, KnowledgeHolder.of(comp), gone),
+            },
+            "owners": owners.get(name, []),
+            "recent_activity": activity.get(name, []),
+            "agent_instructions": [agent_instructions.quote(n, chars=CARD_INSTRUCTIONS_CHARS)
+                                   for n in agent_instructions.for_components(graph, [name], covers)],
+        }
+    return cards
+
+
+def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
+    """``card`` with the README of its directory as its purpose when nothing else gave one (read now, from ``root``)."""
+    if card["description"] is None and card["purpose_source"] is None:
+        readme = _readme_purpose(root, card["paths"])
+        if readme:
+            card["description"], card["purpose_source"] = readme
+    return card
 
 
 def _by_use(imports: Counter[str]) -> list[dict[str, Any]]:
@@ -101,27 +143,42 @@ def _by_use(imports: Counter[str]) -> list[dict[str, Any]]:
 
 def governing_decisions(graph: RepoGraph, comp: Node, module_ids: set[str]) -> list[dict[str, Any]]:
     """Decisions that GOVERN the component or one of its modules, accepted and newest first."""
-    found: dict[str, dict[str, Any]] = {}
+    return _governing(graph, {comp.id: comp.key, **{m: comp.key for m in module_ids}}).get(comp.key, [])
+
+
+def _governing(graph: RepoGraph, component_of: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Per component: the decisions that GOVERN it or one of its modules (``component_of``: the node ids of
+    the components and their modules -> the component), accepted and newest first."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    best: dict[tuple[str, str], tuple[bool, bool, str]] = {}  # (component, decision) -> the rank of the link kept
     for e in graph.of_type(Rel.GOVERNS):
-        if e.target != comp.id and e.target not in module_ids:
+        key = component_of.get(e.target)
+        if key is None:
             continue
         node = graph.nodes.get(e.source)
         if node is None or node.label is not Label.DECISION:
             continue
-        entry = found.get(node.id)
+        target = graph.nodes[e.target]
+        on_component = target.label is Label.COMPONENT
+        via = "component" if on_component else target.key
         link = GovernsLink.from_edge(e)
-        if entry is None or (entry["inferred"] and not link.inferred):
-            found[node.id] = {
+        # one row per decision, from its best link: explicit before inferred, then the component's own link,
+        # then the module first by name (whatever order the edges come in)
+        rank = (link.inferred, not on_component, via)
+        if (key, node.id) not in best or rank < best[(key, node.id)]:
+            best[(key, node.id)] = rank
+            found.setdefault(key, {})[node.id] = {
                 **decision_summary(node),
                 "inferred": link.inferred,
                 "confidence": link.confidence,
-                "via": "component" if e.target == comp.id else graph.nodes[e.target].key,
+                "via": via,
                 "_node": node,
             }
-    return sorted(found.values(), key=lambda d: decision_order(d["_node"], d["inferred"]))
+    return {key: sorted(rows.values(), key=lambda d: decision_order(d["_node"], d["inferred"])) for key, rows in found.items()}
 
 
-def _purpose(graph: RepoGraph, comp: Node, decisions: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+def _stated_purpose(comp: Node, decisions: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """The purpose the configuration states, else the newest decision in force governing the component."""
     description = comp.get("description")
     if description:
         return str(description).strip(), "configuration"
@@ -132,15 +189,12 @@ def _purpose(graph: RepoGraph, comp: Node, decisions: list[dict[str, Any]]) -> t
         text = node.get("summary") or node.get("text_excerpt")
         if text:
             return _shorten(str(text)), f"decision {node.key}"
-    readme = _readme_purpose(graph, comp)
-    if readme:
-        return readme
     return None, None
 
 
-def _component_dirs(comp: Node) -> list[str]:
+def _component_dirs(paths: list[str]) -> list[str]:
     dirs = []
-    for pattern in comp.get("paths") or []:
+    for pattern in paths:
         literal = re.split(r"[*?\[]", str(pattern), maxsplit=1)[0].strip("/")
         if literal and "." in literal.rsplit("/", 1)[-1] and not re.search(r"[*?\[]", str(pattern)):
             literal = literal.rsplit("/", 1)[0] if "/" in literal else ""  # a file pattern: its directory
@@ -149,9 +203,7 @@ def _component_dirs(comp: Node) -> list[str]:
     return dirs
 
 
-def _readme_purpose(graph: RepoGraph, comp: Node) -> tuple[str, str] | None:
-    repo_node = graph.repository
-    root_text = repo_node.get("path") if repo_node else None
+def _readme_purpose(root_text: str | None, paths: list[str]) -> tuple[str, str] | None:
     if not root_text:
         return None
     root = Path(root_text)
@@ -159,7 +211,7 @@ def _readme_purpose(graph: RepoGraph, comp: Node) -> tuple[str, str] | None:
         root = root.resolve()
     except OSError:
         return None
-    for directory in _component_dirs(comp):
+    for directory in _component_dirs(paths):
         if not directory:
             continue  # the repository's own README describes the repository, not the component
         for name in README_NAMES:
@@ -217,16 +269,18 @@ def _shorten(text: str) -> str:
     return cut.rstrip(",;:") + " …"
 
 
-def _declared_owners(graph: RepoGraph, comp: Node, file_nodes: dict[str, Node]) -> list[dict[str, Any]]:
-    """Owners declared by CODEOWNERS: of the component itself, or of its files (with how many)."""
-    owners: dict[str, dict[str, Any]] = {}
+def _declared_owners(graph: RepoGraph, component_ids: dict[str, str],
+                     file_component: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Per component: the owners CODEOWNERS declares, of the component itself or of its files (with how many)."""
+    owners: dict[str, dict[str, dict[str, Any]]] = {}
     for e in graph.of_type(Rel.OWNS):
-        if e.target != comp.id and e.target not in file_nodes:
+        key = component_ids.get(e.target) or file_component.get(e.target)
+        if key is None:
             continue
         owner = graph.nodes.get(e.source)
         if owner is None:
             continue
-        entry = owners.setdefault(owner.id, {
+        entry = owners.setdefault(key, {}).setdefault(owner.id, {
             "owner": owner.key,
             "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
             "kind": "team" if owner.label is Label.TEAM else "person",
@@ -234,36 +288,53 @@ def _declared_owners(graph: RepoGraph, comp: Node, file_nodes: dict[str, Node]) 
             "component": False,
             "files": 0,
         })
-        if e.target == comp.id:
+        if e.target in component_ids:
             entry["component"] = True
         else:
             entry["files"] += 1
-    return sorted(owners.values(), key=lambda o: (not o["component"], -o["files"], o["owner"]))
+    return {key: sorted(rows.values(), key=lambda o: (not o["component"], -o["files"], o["owner"])) for key, rows in owners.items()}
 
 
-def _recent_activity(graph: RepoGraph, file_nodes: dict[str, Node]) -> list[dict[str, Any]]:
-    touches = []
+def _recent_activity(graph: RepoGraph, file_nodes: dict[str, dict[str, Node]],
+                     file_component: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Per component: the last change per person and file of its files, newest first."""
+    touches: dict[str, list[tuple[str, str, str, str]]] = {}  # component -> (when, file, person key, person id)
+    person_keys: dict[str, str] = {}
     for e in graph.of_type(Rel.KNOWS):
-        if e.target not in file_nodes:
+        key = file_component.get(e.target)
+        if key is None:
             continue
-        when = as_text(e.get("last_touch"))
+        when = as_text(e.props.get("last_touch"))
         if not when:
             continue
-        person = graph.nodes.get(e.source)
-        touches.append({
-            "person": person.key if person else e.source,
-            "name": person_name(person, e.source),
-            "kind": person.get("kind") if person else None,
-            "file": file_nodes[e.target].key,
-            "last_touch": when,
-        })
-    touches.sort(key=lambda t: (negated(t["last_touch"]), t["file"], t["person"]))
-    return touches[:RECENT_ACTIVITY_LIMIT]
+        person_key = person_keys.get(e.source)
+        if person_key is None:
+            person = graph.nodes.get(e.source)
+            person_key = person_keys[e.source] = person.key if person else e.source
+        touches.setdefault(key, []).append((when, file_nodes[key][e.target].key, person_key, e.source))
+    out = {}
+    for key, rows in touches.items():
+        # newest first, then by file and person: two stable sorts, the cheap way to sort by (negated(last_touch),
+        # file, person); the appended last code point sorts a time before any longer one it starts, as negated does
+        rows.sort(key=lambda t: (t[1], t[2]))
+        rows.sort(key=lambda t: t[0] + _LAST_CODE_POINT, reverse=True)
+        latest = []
+        for when, file, person_key, source in rows[:RECENT_ACTIVITY_LIMIT]:
+            person = graph.nodes.get(source)
+            latest.append({"person": person_key, "name": person_name(person, source),
+                           "kind": person.get("kind") if person else None, "file": file, "last_touch": when})
+        out[key] = latest
+    return out
 
 
-def holders_with_activity(graph: RepoGraph, holders: list[KnowledgeHolder]) -> list[dict[str, Any]]:
-    """Knowledge holders as rows, each with ``active``, ``gone`` and ``last_active`` (``queries.ownership.presence``)."""
-    gone, _ = gone_people(graph)
+def holders_with_activity(graph: RepoGraph, holders: list[KnowledgeHolder],
+                          gone: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Knowledge holders as rows, each with ``active``, ``gone`` and ``last_active`` (``queries.ownership.presence``).
+
+    ``gone`` is ``gone_people(graph)[0]``, computed here when not given.
+    """
+    if gone is None:
+        gone, _ = gone_people(graph)
     rows = []
     for h in holders:
         person = graph.node(Label.PERSON, h.id) if h.id else None

@@ -1,0 +1,138 @@
+"""Derived answers: computed once per saved graph, kept in the store, read by the services instead of the graph.
+
+This is the one place that knows which answers exist. Each is the result of
+an analysis with its default parameters (or one per component), computed by
+the same function a read calls on a graph, so an answer read from the store
+is by construction what that read would compute:
+
+* ``components`` — ``dependencies.component_list``;
+* ``component_dependencies`` — ``dependencies.component_dependencies``;
+* ``bus_factor`` — ``ownership.bus_factor`` with no parameter, and
+  ``bus_factor_components`` what narrows it to one component
+  (``ownership.one_component``);
+* ``people`` — ``people.people``; ``decisions`` — ``decisions.decision_list``;
+  ``rules`` — ``decisions.rule_list`` for the whole repository;
+* ``check`` — the boundary check's judgement without a baseline
+  (``contracts.check.judge``), the day it was made and the exceptions' expiry
+  dates: the baseline is a file read at check time (``checks``), and a
+  judgement holds on another day only while the same exceptions are expired;
+* ``card/<component>`` — each component's card (``explore.card.component_cards``),
+  its README purpose read when shown.
+
+``store_answers`` computes them all after a graph is saved (every
+``GraphStore.save`` in the services is followed by it) and keeps them with
+``GraphStore.save_answers``; the store drops them at the next save of that
+repository, so a stale answer is never read. ``read_answer`` gives one back,
+or None (an older store, a Neo4j store written before answers, a store
+written by another version of Cairn): the caller then computes it from the
+graph.
+
+Answers are named with ``ANSWERS_FORMAT``: a build whose analyses give
+other results never reads answers another build kept, it computes them until
+its next ingest keeps its own. Bump it whenever an analysis's result changes
+(shape or meaning); a test fingerprints every answer of a fixed repository
+and fails until it is bumped. (Cairn's version is not in the name: reading it
+from the package metadata costs more than reading an answer.)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from cairn.graph.model import RepoGraph
+from cairn.graph.store import GraphStore
+
+#: The format of every stored answer; bump it when an analysis's result changes.
+ANSWERS_FORMAT = 1
+
+COMPONENTS = "components"
+COMPONENT_DEPENDENCIES = "component_dependencies"
+BUS_FACTOR = "bus_factor"
+BUS_FACTOR_COMPONENTS = "bus_factor_components"
+PEOPLE = "people"
+DECISIONS = "decisions"
+RULES = "rules"
+CHECK = "check"
+CARD = "card/"
+
+
+def card_answer(component: str) -> str:
+    """The name of a component's card."""
+    return CARD + component
+
+
+def stored_name(name: str) -> str:
+    """The name an answer is kept under: its format first (see the module docstring)."""
+    return f"a{ANSWERS_FORMAT}/{name}"
+
+
+# -- computing ------------------------------------------------------------------------------
+
+
+def _components(graph: RepoGraph) -> dict[str, Any]:
+    from cairn.queries.dependencies import component_dependencies, component_list
+
+    return {COMPONENTS: component_list(graph), COMPONENT_DEPENDENCIES: component_dependencies(graph)}
+
+
+def _bus_factor(graph: RepoGraph) -> dict[str, Any]:
+    from cairn.queries.ownership import bus_factor_answers
+
+    report, scopes = bus_factor_answers(graph)
+    return {BUS_FACTOR: report, BUS_FACTOR_COMPONENTS: scopes}
+
+
+def _people(graph: RepoGraph) -> dict[str, Any]:
+    from cairn.queries.people import people
+
+    return {PEOPLE: people(graph)}
+
+
+def _decisions(graph: RepoGraph) -> dict[str, Any]:
+    from cairn.queries.decisions import decision_list, rule_list
+
+    return {DECISIONS: decision_list(graph), RULES: rule_list(graph)}
+
+
+def _check(graph: RepoGraph) -> dict[str, Any]:
+    from cairn.queries.contracts.check import expiry_dates, judge
+
+    today = date.today()
+    return {CHECK: {"judged_on": today.isoformat(), "expiries": expiry_dates(graph),
+                    "report": judge(graph, today=today).to_answer()}}
+
+
+def _cards(graph: RepoGraph) -> dict[str, Any]:
+    from cairn.queries.explore.card import component_cards
+
+    return {card_answer(name): card for name, card in component_cards(graph).items()}
+
+
+#: Every kind of answer: what computes it (answer name -> value) from a graph.
+ANSWERS: tuple[Callable[[RepoGraph], Mapping[str, Any]], ...] = (_components, _bus_factor, _people, _decisions, _check, _cards)
+
+
+def compute_answers(graph: RepoGraph) -> dict[str, Any]:
+    """Every answer of ``graph``, by name.
+
+    An analysis that fails on this graph keeps no answer: the read computes it from the graph and
+    reports the same error then, as it would without answers, and the ingest that saved the graph stands.
+    """
+    out: dict[str, Any] = {}
+    for compute in ANSWERS:
+        try:
+            out.update(compute(graph))
+        except Exception:  # noqa: BLE001 - see the docstring: the read meets it again
+            continue
+    return out
+
+
+def store_answers(store: GraphStore, graph: RepoGraph) -> None:
+    """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it."""
+    store.save_answers(graph.repo, {stored_name(name): value for name, value in compute_answers(graph).items()})
+
+
+def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:
+    """The answer ``name`` kept for the stored graph of ``repo``; None when there is none (compute it)."""
+    return store.load_answer(repo, stored_name(name))
