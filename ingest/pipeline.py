@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -37,7 +36,8 @@ from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, list_files, worktree_matches_head
+from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, count_lines, list_files, worktree_matches_head
+from cairn.ingest.freshness import CheckoutState
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
@@ -45,44 +45,12 @@ from cairn.ingest.knowledge import add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
+from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import trend_inputs
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
-
-
-@dataclass
-class IngestSummary:
-    repo: str
-    path: str
-    head: str | None
-    files_by_language: dict[str, int] = field(default_factory=dict)
-    modules: int = 0
-    edges: int = 0
-    external_packages: int = 0  # third-party: the standard library is counted apart
-    standard_library: int = 0
-    components: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-    syntax_errors: int = 0
-    parsed: int = 0
-    cached: int = 0
-    commits: int = 0
-    people: int = 0
-    decisions: int = 0
-    rules: int = 0
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-@dataclass
-class IngestResult:
-    graph: RepoGraph
-    summary: IngestSummary
-    config: CairnConfig
-    #: what the trend analysis needs (``queries.trends.annotate_trends``); None without history
-    trends: TrendInputs | None = None
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -131,16 +99,8 @@ def default_repo_name(root: Path) -> str:
     return root.resolve().name
 
 
-def ingest_repository(
-    root: Path,
-    config: CairnConfig | None = None,
-    *,
-    repo_name: str | None = None,
-    cache_dir: Path | None = None,
-    progress: StageProgress | None = None,
-    config_file: Path | None = None,
-) -> IngestResult:
-    started = time.perf_counter()
+def checkout_root(root: Path) -> Path:
+    """``root`` resolved, once it is known to be a directory that can be ingested; ``IngestError`` says why not."""
     root = Path(root)
     if not root.exists():
         raise IngestError(f"{root}: no such directory")
@@ -150,6 +110,27 @@ def ingest_repository(
     problem = git_directory_problem(root)
     if problem:
         raise IngestError(problem)
+    return root
+
+
+def ingest_repository(
+    root: Path,
+    config: CairnConfig | None = None,
+    *,
+    repo_name: str | None = None,
+    cache_dir: Path | None = None,
+    progress: StageProgress | None = None,
+    config_file: Path | None = None,
+    checkout: CheckoutState | None = None,
+) -> IngestResult:
+    """Ingest the checkout at ``root`` into a new ``RepoGraph``.
+
+    ``checkout`` is what ``freshness.checkout_state`` found just before, if the
+    caller looked: its HEAD, branch, remote and whether the files match HEAD
+    are used instead of asking git again.
+    """
+    started = time.perf_counter()
+    root = checkout_root(root)
     config = config if config is not None else load_config(root, config_file)
     repo = repo_name or default_repo_name(root)
     graph = RepoGraph(repo)
@@ -158,10 +139,16 @@ def ingest_repository(
     notify("listing files", 0, 1)
     listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     notify("listing files", 1, 1)
-    head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
-    # Whether the tracked files differ from HEAD: a clean ingest of a commit can stand in for that
-    # commit's code graph in a PR check. Unknown (None) counts as dirty there.
-    matches = worktree_matches_head(root, listing.filters) if head else None
+    known = checkout if checkout is not None and checkout.head is not None and listing.is_git else None
+    if known is not None:
+        head, branch, remote, matches = known.head, known.branch, known.remote, known.matches_head
+    else:
+        head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
+        branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None
+        remote = _git(root, "config", "--get", "remote.origin.url") if listing.is_git else None
+        # Whether the tracked files differ from HEAD: a clean ingest of a commit can stand in for that
+        # commit's code graph in a PR check. Unknown (None) counts as dirty there.
+        matches = worktree_matches_head(root, configured_filters(root)) if head else None
     dirty = None if matches is None else not matches
     summary = IngestSummary(repo=repo, path=str(root), head=head)
     summary.notes.extend(listing.notes)
@@ -172,8 +159,7 @@ def ingest_repository(
 
     repo_node = graph.add_node(
         Label.REPOSITORY, repo, path=str(root), head=head, dirty=dirty,
-        branch=_git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None,
-        remote=public_remote(_git(root, "config", "--get", "remote.origin.url")) if listing.is_git else None,
+        branch=branch, remote=public_remote(remote),
         ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         thresholds=config.thresholds.model_dump(), departed=list(config.identities.departed),
         config_source=config.source, baseline=config.baseline, ingest_settings=config.ingest.model_dump(),
