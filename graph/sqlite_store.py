@@ -63,7 +63,7 @@ from cairn.graph import legacy_json
 from cairn.graph.atomic import write_atomic
 from cairn.graph.errors import StoreError, UnknownRepository
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
-from cairn.graph.store import GraphStore, Progress, RepositorySummary
+from cairn.graph.store import GraphChanges, GraphStore, Progress, RepositorySummary
 from cairn.graph.values import dumps, loads
 
 DATABASE = "cairn.db"
@@ -99,8 +99,8 @@ _RELS = {rel.value: rel for rel in Rel}
 
 _NODE_PAGE = "SELECT id, nid, props FROM nodes WHERE rid = ? AND id > ? ORDER BY id LIMIT ?"
 _REL_PAGE = (
-    "SELECT type, src, dst, props FROM relationships WHERE rid = ? AND (type, src, dst) > (?, ?, ?) "
-    "ORDER BY type, src, dst LIMIT ?"
+    "SELECT src, dst, props FROM relationships WHERE rid = ? AND type = ? AND (src, dst) > (?, ?) "
+    "ORDER BY src, dst LIMIT ?"
 )
 _EDGES_WITH_IDS = (
     "SELECT r.type, a.id, b.id, r.props FROM relationships r "
@@ -186,7 +186,7 @@ class SqliteStore(GraphStore):
             done = conn.execute("SELECT value FROM meta WHERE key = 'json_store_migrated'").fetchone()
             if done is None:
                 for graph in legacy_json.legacy_graphs(self.root):
-                    _write_graph(conn, graph, None)
+                    _write_graph(conn, GraphChanges(graph), None)
                 for repo, records in legacy_json.legacy_reviews(self.root):
                     conn.execute("INSERT OR REPLACE INTO reviews (repo, records) VALUES (?, ?)", (repo, dumps(records)))
                 conn.execute("INSERT INTO meta (key, value) VALUES ('json_store_migrated', ?)", (_now(),))
@@ -243,12 +243,16 @@ class SqliteStore(GraphStore):
 
     # -- GraphStore -------------------------------------------------------------------
     def save(self, graph: RepoGraph, progress: Progress | None = None) -> None:
-        with self._errors(f"save {graph.repo} to"):
+        self.save_changes(GraphChanges(graph), progress)
+
+    def save_changes(self, changes: GraphChanges, progress: Progress | None = None) -> None:
+        repo = changes.graph.repo
+        with self._errors(f"save {repo} to"):
             conn = self._connection(create=True)
             assert conn is not None
             with _transaction(conn, write=True):
-                generation = _write_graph(conn, graph, progress)
-        self._generations[graph.repo] = generation
+                generation = _write_graph(conn, changes, progress)
+        self._generations[repo] = generation
 
     def load(self, repo: str) -> RepoGraph:
         with self._errors(f"load {repo} from"):
@@ -394,13 +398,16 @@ def _serialise(value: Any, what: str) -> str:
         raise StoreError(f"cannot store {what}: {exc}") from exc
 
 
-def _write_graph(conn: sqlite3.Connection, graph: RepoGraph, progress: Progress | None) -> int:
-    """Make the stored rows of ``graph.repo`` equal ``graph`` (inside the caller's write transaction).
+def _write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progress | None) -> int:
+    """Make the stored rows of the repository the new version ``changes`` gives (inside the caller's write transaction).
 
     Returns the repository's new generation.
     """
+    graph = changes.graph
     repo = graph.repo
-    total = len(graph)
+    patched = sorted(rel.value for rel in changes.patched)
+    skip = frozenset(patched)
+    total = len(graph.nodes) + sum(1 for key in graph.edges if key[0] not in skip) + len(changes.changed)
     done = 0
 
     def advance(n: int) -> None:
@@ -417,8 +424,11 @@ def _write_graph(conn: sqlite3.Connection, graph: RepoGraph, progress: Progress 
         generation = 1
     else:
         rid, generation = row[0], row[1] + 1
-    nids = _sync_nodes(conn, rid, graph, advance)
-    _sync_relationships(conn, rid, graph, nids, advance)
+    nids, gone = _sync_nodes(conn, rid, graph, advance)
+    if patched:
+        _drop_edges_at(conn, rid, gone, patched)
+    _sync_relationships(conn, rid, graph, nids, advance, skip=skip)
+    _patch_relationships(conn, rid, changes, nids, advance)
     repo_node = graph.repository
     summary = _serialise(repo_node.props if repo_node else {"repo": repo}, f"the Repository node of {repo}")
     conn.execute("DELETE FROM answers WHERE rid = ?", (rid,))
@@ -450,21 +460,24 @@ class _Writes:
 # page whole before anything is written, and every write concerns a key at most the
 # last one read, so the pages never see the merge's own writes.
 
-def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None]) -> dict[str, int]:
-    """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id."""
+def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph,
+                advance: Callable[[int], None]) -> tuple[dict[str, int], list[int]]:
+    """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id, and those of the nodes deleted."""
     nodes = graph.nodes
     next_nid = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
     inserts = _Writes(conn, "INSERT INTO nodes (nid, rid, id, label, key, props) VALUES (?, ?, ?, ?, ?, ?)")
     updates = _Writes(conn, "UPDATE nodes SET props = ? WHERE nid = ?")
     deletes = _Writes(conn, "DELETE FROM nodes WHERE nid = ?")
     nids: dict[str, int] = {}
-    stored = _pages(conn, _NODE_PAGE, rid, ("",))
+    gone: list[int] = []
+    stored = _pages(conn, _NODE_PAGE, (rid,), ("",))
     current = next(stored, None)
     for count, nid_text in enumerate(sorted(nodes), 1):
         node = nodes[nid_text]
         text = _serialise(node.props, f"node {nid_text}")
         while current is not None and current[0] < nid_text:
             deletes.add((current[1],))
+            gone.append(current[1])
             current = next(stored, None)
         if current is not None and current[0] == nid_text:
             nids[nid_text] = current[1]
@@ -479,59 +492,105 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
             advance(BATCH)
     while current is not None:
         deletes.add((current[1],))
+        gone.append(current[1])
         current = next(stored, None)
     for writes in (deletes, updates, inserts):
         writes.flush()
     advance(len(nodes) % BATCH)
-    return nids
+    return nids, gone
 
 
 def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, nids: dict[str, int],
-                        advance: Callable[[int], None]) -> None:
-    """Make the stored relationships of ``rid`` those of ``graph``."""
-    def number(edge: Edge) -> tuple[str, int, int]:
+                        advance: Callable[[int], None], skip: frozenset[str] = frozenset()) -> None:
+    """Make the stored relationships of ``rid`` those of ``graph``, type by type, except the types in ``skip``."""
+    by_type: dict[str, list[tuple[int, int, Edge]]] = {}
+    for key, edge in graph.edges.items():
+        if key[0] in skip:
+            continue
         try:
-            return (edge.type.value, nids[edge.source], nids[edge.target])
+            numbered = (nids[edge.source], nids[edge.target], edge)
         except KeyError:
             raise StoreError(
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
             ) from None
-
-    edges = list(graph.edges.values())
-    keys = [number(edge) for edge in edges]
+        found = by_type.get(key[0])
+        if found is None:
+            by_type[key[0]] = [numbered]
+        else:
+            found.append(numbered)
     inserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)")
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
-    stored = _pages(conn, _REL_PAGE, rid, ("", -1, -1))
-    current = next(stored, None)
-    for count, index in enumerate(sorted(range(len(keys)), key=keys.__getitem__), 1):
-        edge, key = edges[index], keys[index]
-        text = _serialise(edge.props, f"edge {edge.type.value} {edge.source} -> {edge.target}")
-        while current is not None and current[:3] < key:
-            deletes.add((rid, *current[:3]))
+    stored_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM relationships WHERE rid = ?", (rid,))}
+    for type_ in sorted((set(by_type) | stored_types) - skip):
+        edges = by_type.get(type_, [])
+        edges.sort(key=lambda numbered: (numbered[0], numbered[1]))
+        stored = _pages(conn, _REL_PAGE, (rid, type_), (-1, -1)) if type_ in stored_types else iter(())
+        current = next(stored, None)
+        for count, (src, dst, edge) in enumerate(edges, 1):
+            text = _serialise(edge.props, f"edge {type_} {edge.source} -> {edge.target}")
+            key = (src, dst)
+            while current is not None and current[:2] < key:
+                deletes.add((rid, type_, *current[:2]))
+                current = next(stored, None)
+            if current is not None and current[:2] == key:
+                if current[2] != text:
+                    updates.add((text, rid, type_, src, dst))
+                current = next(stored, None)
+            else:
+                inserts.add((rid, type_, src, dst, text))
+            if count % BATCH == 0:
+                advance(BATCH)
+        while current is not None:
+            deletes.add((rid, type_, *current[:2]))
             current = next(stored, None)
-        if current is not None and current[:3] == key:
-            if current[3] != text:
-                updates.add((text, rid, *key))
-            current = next(stored, None)
-        else:
-            inserts.add((rid, *key, text))
+        for writes in (deletes, updates, inserts):  # before the next type's pages are read
+            writes.flush()
+        advance(len(edges) % BATCH)
+
+
+def _drop_edges_at(conn: sqlite3.Connection, rid: int, gone: list[int], types: list[str]) -> None:
+    """Delete the relationships of ``types`` at the deleted nodes ``gone`` (the other types are merged whole)."""
+    marks = ", ".join("?" * len(types))
+    for end in ("src", "dst"):
+        conn.executemany(f"DELETE FROM relationships WHERE rid = ? AND {end} = ? AND type IN ({marks})",
+                         [(rid, nid, *types) for nid in gone])
+
+
+def _patch_relationships(conn: sqlite3.Connection, rid: int, changes: GraphChanges, nids: dict[str, int],
+                         advance: Callable[[int], None]) -> None:
+    """Delete the ``deleted`` relationships and write the ``changed`` ones of the patched types."""
+    graph = changes.graph
+    deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
+    for type_, source, target in changes.deleted:
+        src, dst = nids.get(source), nids.get(target)
+        if src is not None and dst is not None:  # else an end went, and the edge with it
+            deletes.add((rid, type_, src, dst))
+    deletes.flush()
+    upserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?) "
+                            "ON CONFLICT (rid, type, src, dst) DO UPDATE SET props = excluded.props "
+                            "WHERE props IS NOT excluded.props")
+    for count, key in enumerate(sorted(changes.changed), 1):
+        edge = graph.edges[key]
+        try:
+            src, dst = nids[edge.source], nids[edge.target]
+        except KeyError:
+            raise StoreError(
+                f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
+            ) from None
+        upserts.add((rid, key[0], src, dst, _serialise(edge.props, f"edge {key[0]} {edge.source} -> {edge.target}")))
         if count % BATCH == 0:
             advance(BATCH)
-    while current is not None:
-        deletes.add((rid, *current[:3]))
-        current = next(stored, None)
-    for writes in (deletes, updates, inserts):
-        writes.flush()
-    advance(len(edges) % BATCH)
+    upserts.flush()
+    advance(len(changes.changed) % BATCH)
 
 
-def _pages(conn: sqlite3.Connection, page_sql: str, rid: int, before_first: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
-    """The stored rows of ``rid`` in key order, read ``BATCH`` at a time."""
+def _pages(conn: sqlite3.Connection, page_sql: str, where: tuple[Any, ...], before_first: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    """The stored rows ``where`` selects (``rid``, and the type of relationships) in key order, read ``BATCH`` at a time."""
     after = before_first
     width = len(before_first)
     while True:
-        rows = conn.execute(page_sql, (rid, *after, BATCH)).fetchall()
+        rows = conn.execute(page_sql, (*where, *after, BATCH)).fetchall()
         yield from rows
         if len(rows) < BATCH:
             return

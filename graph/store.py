@@ -29,7 +29,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping
 
-from cairn.graph.errors import CypherNotSupported
+from cairn.graph.errors import CypherNotSupported, UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
 
 if TYPE_CHECKING:
@@ -37,6 +37,54 @@ if TYPE_CHECKING:
 
 #: ``progress(done, total)`` callbacks let long writes drive a progress bar.
 Progress = Callable[[int, int], None]
+
+
+#: An edge's identity: (type, source id, target id), as ``Edge.key``.
+EdgeKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class GraphChanges:
+    """A new version of a repository's graph, given as what differs from the stored one (``GraphStore.save_changes``).
+
+    ``graph`` holds every node of the new version and every edge of the types
+    not in ``patched``: those are replaced as ``save`` replaces them (what
+    ``graph`` lacks goes, what differs is written). For the types in
+    ``patched`` the stored edges stand, except those ``deleted`` names and
+    those at a node that goes; the edges ``changed`` names are taken from
+    ``graph`` (added, or written over the stored ones). Other edges of a
+    patched type that ``graph`` may hold are not looked at: the caller knows
+    they are stored as they are. So an ingest that knows which imports a commit
+    changed writes those, not the repository's every import.
+    """
+
+    graph: RepoGraph
+    patched: frozenset[Rel] = frozenset()
+    changed: frozenset[EdgeKey] = frozenset()
+    deleted: frozenset[EdgeKey] = frozenset()
+
+    def __post_init__(self) -> None:
+        patched = {rel.value for rel in self.patched}
+        stray = [key for key in (*self.changed, *self.deleted) if key[0] not in patched]
+        if stray:
+            raise ValueError(f"changed or deleted edges of a type that is not patched: {stray[:3]}")
+        missing = [key for key in self.changed if key not in self.graph.edges]
+        if missing:
+            raise ValueError(f"changed edges that the graph does not hold: {missing[:3]}")
+
+    def whole(self, stored: RepoGraph) -> RepoGraph:
+        """The new version as one graph, given the stored edges of the patched types (``stored``)."""
+        graph = RepoGraph(self.graph.repo)
+        graph.nodes = self.graph.nodes
+        patched = {rel.value for rel in self.patched}
+        graph.edges = {key: edge for key, edge in self.graph.edges.items() if key[0] not in patched}
+        nodes = graph.nodes
+        for key, edge in stored.edges.items():
+            if key[0] in patched and key not in self.deleted and edge.source in nodes and edge.target in nodes:
+                graph.edges[key] = edge
+        for key in self.changed:
+            graph.edges[key] = self.graph.edges[key]
+        return graph
 
 
 @dataclass(frozen=True)
@@ -59,6 +107,21 @@ class GraphStore(ABC):
         Either the new graph is stored whole, or the previous one is still
         there: readers never see a half-written repository.
         """
+
+    def save_changes(self, changes: GraphChanges, progress: Progress | None = None) -> None:
+        """Save a new version of ``changes.graph.repo`` given as changes (see ``GraphChanges``); as ``save`` otherwise.
+
+        This default reads the stored edges of the patched types and saves the
+        whole new version; an adapter may write only what changed.
+        """
+        if not changes.patched:
+            self.save(changes.graph, progress)
+            return
+        try:
+            stored = self.load_part(changes.graph.repo, rels=changes.patched)
+        except UnknownRepository:
+            stored = RepoGraph(changes.graph.repo)
+        self.save(changes.whole(stored), progress)
 
     @abstractmethod
     def load(self, repo: str) -> RepoGraph:
