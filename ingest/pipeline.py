@@ -32,6 +32,7 @@ from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.cochange import ChangeLog, add_changes
+from cairn.ingest import code_graph
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
@@ -122,12 +123,17 @@ def ingest_repository(
     progress: StageProgress | None = None,
     config_file: Path | None = None,
     checkout: CheckoutState | None = None,
+    base_code: str | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
     ``checkout`` is what ``freshness.checkout_state`` found just before, if the
     caller looked: its HEAD, branch, remote and whether the files match HEAD
-    are used instead of asking git again.
+    are used instead of asking git again. ``base_code`` is the
+    ``code_fingerprint`` of the stored graph the new one will replace: when the
+    parse cache still holds that extraction, the IMPORTS edges that differ from
+    it are worked out (``IngestResult.import_changes``), so the save can write
+    those instead of comparing every import of the repository.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -172,10 +178,13 @@ def ingest_repository(
     if tracked_cache:
         summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
     cache = ParseCache(None if tracked_cache else cache_dir)
-    code = extract_code(
-        code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
-        cache=cache, progress=lambda d, t: notify("parsing code", d, t),
-    )
+    previous = cache.recall_result(base_code) if base_code else None  # before this run's result may push it out
+    with gc_paused():  # many small objects that live to the end and form no cycles (ingest.gcpause)
+        code = extract_code(
+            code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
+            cache=cache, progress=lambda d, t: notify("parsing code", d, t),
+        )
+    repo_node.props["code_fingerprint"] = code.fingerprint
     try:
         cache.save()
     except OSError as exc:
@@ -195,7 +204,12 @@ def ingest_repository(
     else:  # the layout's components, refined by the directories CODEOWNERS names
         defs = infer_components(source_paths, repo)
         defs += codeowners_components(codeowners, source_paths, defs)
-    build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+    with gc_paused():
+        build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+        import_changes = None
+        if previous is not None and code.fingerprint:
+            import_changes = (str(base_code), *code_graph.import_changes(repo, previous, code))
+        previous = None
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
     left_out = mark_truck_factor_scope(graph, listing.attributes)
@@ -229,7 +243,7 @@ def ingest_repository(
     summary.rules = counts.get(Label.RULE.value, 0)
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
-    return IngestResult(graph, summary, config, trends)
+    return IngestResult(graph, summary, config, trends, import_changes=import_changes)
 
 
 def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from cairn.graph.changes import TrendInputs
     from cairn.graph.model import RepoGraph
+    from cairn.graph.store import EdgeKey
     from cairn.ingest.config import CairnConfig
 
 #: The summary fields kept on the Repository node (``ingest_summary``), so a later run that changes nothing can
-#: report them without reading the graph. ``path``, ``head`` and ``seconds`` belong to each run.
+#: report them without reading the graph. ``path``, ``head`` and ``seconds`` belong to each run, and so do ``parsed``
+#: and ``cached`` (kept as their sum, ``code_files``: the graph is the same whether its files came from the cache).
 KEPT_FIELDS = ("files_by_language", "modules", "edges", "external_packages", "standard_library", "components", "skipped",
-               "syntax_errors", "parsed", "cached", "commits", "people", "decisions", "rules", "notes", "warnings")
+               "syntax_errors", "commits", "people", "decisions", "rules", "notes", "warnings")
 
 
 @dataclass
@@ -46,15 +48,13 @@ class IngestSummary:
     def kept(self) -> dict[str, Any]:
         """The fields a later unchanged run reports again (``KEPT_FIELDS``), as JSON-able data."""
         data = asdict(self)
-        return {name: data[name] for name in KEPT_FIELDS}
+        return {**{name: data[name] for name in KEPT_FIELDS}, "code_files": self.parsed + self.cached}
 
     @classmethod
     def from_kept(cls, repo: str, path: str, head: str | None, kept: dict[str, Any]) -> "IngestSummary":
         """The summary of a run that kept the stored graph: the stored counts, nothing parsed (every code file 'cached')."""
         values = {name: kept[name] for name in KEPT_FIELDS if name in kept}
-        values["cached"] = int(kept.get("parsed") or 0) + int(kept.get("cached") or 0)
-        values["parsed"] = 0
-        return cls(repo=repo, path=path, head=head, **values)
+        return cls(repo=repo, path=path, head=head, parsed=0, cached=int(kept.get("code_files") or 0), **values)
 
 
 class IngestResult:
@@ -62,7 +62,7 @@ class IngestResult:
 
     def __init__(self, graph: "RepoGraph | None", summary: IngestSummary, config: "CairnConfig",
                  trends: "TrendInputs | None" = None, *, load: "Callable[[], RepoGraph] | None" = None,
-                 unchanged: bool = False):
+                 unchanged: bool = False, import_changes: "tuple[str, set[EdgeKey], set[EdgeKey]] | None" = None):
         if graph is None and load is None:
             raise ValueError("an IngestResult needs a graph or a way to load it")
         self._graph = graph
@@ -73,6 +73,8 @@ class IngestResult:
         self.trends = trends
         #: True when the stored graph already described the checkout and nothing was written
         self.unchanged = unchanged
+        #: (the ``code_fingerprint`` of the graph compared with, IMPORTS edges changed, deleted), when worked out
+        self.import_changes = import_changes
 
     @property
     def graph(self) -> "RepoGraph":

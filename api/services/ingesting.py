@@ -25,16 +25,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
-from cairn.graph.model import RepoGraph
-from cairn.graph.store import GraphStore
+from cairn.graph.model import RepoGraph, Rel
+from cairn.graph.store import GraphChanges, GraphStore, RepositorySummary
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.freshness import CheckoutState, checkout_state, fingerprint_with
 from cairn.ingest.summary import IngestResult, IngestSummary
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
-#: The Repository node's properties that hold the fingerprint and the summary of the ingest that built the graph.
-FINGERPRINT, SUMMARY = "ingest_fingerprint", "ingest_summary"
+#: The Repository node's properties that hold the fingerprint and the summary of the ingest that built the graph,
+#: and the parse result its code graph was built from (``ingest.pipeline``).
+FINGERPRINT, SUMMARY, CODE = "ingest_fingerprint", "ingest_summary", "code_fingerprint"
 
 
 def ingest_into_store(
@@ -53,22 +54,23 @@ def ingest_into_store(
     config = config if config is not None else load_config(root, config_file)
     repo = repo_name or default_repo_name(root)
     checkout = checkout_state(root, config, repo=repo, cache_dir=cache_dir_for(store))
-    if checkout.fingerprint is not None:
-        kept = _unchanged(store, repo, root, checkout, config, started)
+    stored = _stored(store, repo)
+    if checkout.fingerprint is not None and stored is not None:
+        kept = _unchanged(store, stored, root, checkout, config, started)
         if kept is not None:
             return kept
-    return _ingest(store, root, config, repo, checkout, progress)
+    return _ingest(store, root, config, repo, checkout, progress, stored)
 
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
-            progress: StageProgress | None) -> IngestResult:
+            progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
     from cairn.api.services.changes_over_time import annotate_trends
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
     from cairn.queries.ownership import annotate_bus_factor
 
     result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
-                               checkout=checkout)
+                               checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None)
     with store.writer_lock(result.graph.repo):
         reviews = store.load_reviews(result.graph.repo)
         if reviews:
@@ -81,15 +83,30 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
             repository.props[SUMMARY] = result.summary.kept()
         if progress:
             progress("saving", 0, 1)
-        store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+        store.save_changes(_changes(store, result), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
     return result
 
 
-def _unchanged(store: GraphStore, repo: str, root: Path, checkout: CheckoutState, config: CairnConfig,
+def _changes(store: GraphStore, result: IngestResult) -> GraphChanges:
+    """The new graph as changes to the stored one: only the IMPORTS edges the ingest found different are written,
+    when the stored graph is still the one they were found against (checked under the writer lock)."""
+    if result.import_changes is not None:
+        base, changed, deleted = result.import_changes
+        now = _stored(store, result.repo)
+        if now is not None and now.props.get(CODE) == base:
+            return GraphChanges(result.graph, frozenset({Rel.IMPORTS}), frozenset(changed), frozenset(deleted))
+    return GraphChanges(result.graph)
+
+
+def _stored(store: GraphStore, repo: str) -> RepositorySummary | None:
+    return next((r for r in store.repositories() if r.repo == repo), None)
+
+
+def _unchanged(store: GraphStore, stored: RepositorySummary, root: Path, checkout: CheckoutState, config: CairnConfig,
                started: float) -> IngestResult | None:
     """The result of an ingest that keeps the stored graph, when it carries this checkout's fingerprint; else None."""
-    stored = next((r for r in store.repositories() if r.repo == repo), None)
-    if stored is None or not stored.props.get(FINGERPRINT) or not isinstance(stored.props.get(SUMMARY), dict):
+    repo = stored.repo
+    if not stored.props.get(FINGERPRINT) or not isinstance(stored.props.get(SUMMARY), dict):
         return None
     if stored.props[FINGERPRINT] != fingerprint_with(checkout.fingerprint, store.load_reviews(repo)):
         return None
