@@ -1,10 +1,12 @@
 """The port: the ``GraphStore`` interface every adapter implements.
 
 Analyses never know which adapter they run on. They ask a store for a
-repository's whole graph (``load``) or only the labels and relationship types
-they read (``load_part``) and compute on it in Python; ingest hands a store a
-freshly built graph (``save``), which replaces that repository's previous graph
-as a whole and leaves every other repository untouched. Which adapter a
+repository's whole graph (``load``), only the labels and relationship types
+they read (``load_part``), or a few nodes with what is around them
+(``load_around``), and compute on it in Python; ingest hands a store a freshly
+built graph (``save``), which replaces that repository's previous graph as a
+whole and leaves every other repository untouched, or a new version given as
+what differs from the stored one (``save_changes`` with ``GraphChanges``). Which adapter a
 location means is decided in one place, the composition root
 (``api.bootstrap``); nothing here knows the adapters.
 
@@ -163,6 +165,27 @@ class GraphStore(ABC):
         part = RepoGraph(whole.repo)
         part.nodes = {nid: node for nid, node in whole.nodes.items() if node.label in wanted_labels}
         part.edges = {key: edge for key, edge in whole.edges.items() if edge.type in wanted_rels}
+        return part
+
+    def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
+        """The nodes with the given ``ids``, the relationships of the types ``rels`` at them (either end), and the
+        nodes at the other ends of those: what a question about a few files or modules reads of a large graph.
+
+        Ids that name no stored node are left out. Readers see one saved
+        version, as with ``load``; ``UnknownRepository`` if there is none.
+        """
+        wanted = set(ids)
+        wanted_rels = {Rel(rel) for rel in rels}
+        whole = self.load(repo)
+        part = RepoGraph(whole.repo)
+        for key, edge in whole.edges.items():
+            if edge.type in wanted_rels and (edge.source in wanted or edge.target in wanted):
+                part.edges[key] = edge
+                part.nodes[edge.source] = whole.nodes[edge.source]
+                part.nodes[edge.target] = whole.nodes[edge.target]
+        for nid in wanted:
+            if nid in whole.nodes:
+                part.nodes[nid] = whole.nodes[nid]
         return part
 
     def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:

@@ -1,7 +1,8 @@
-"""``save_changes``: a new version given as what differs, stored as ``save`` would store the whole of it.
+"""``save_changes`` (a new version given as what differs, stored as ``save`` would store the whole of it) and
+``load_around`` (a few nodes and what is around them).
 
-Run on the embedded store (native), on the port's default (``LoadOnly``: load
-the patched edges, save the whole) and, with ``-m neo4j``, on a real Neo4j.
+Run on the embedded store (native), on the port's defaults (``LoadOnly``: from
+``load``) and, with ``-m neo4j``, on a real Neo4j.
 """
 
 from __future__ import annotations
@@ -122,3 +123,28 @@ def test_a_patched_save_writes_only_the_changed_rows(tmp_path):
 @pytest.mark.neo4j
 def test_save_changes_on_neo4j(any_store):
     check_save_changes(any_store)
+
+
+def check_load_around(store: GraphStore) -> None:
+    g = modules_graph()
+    store.save(g)
+    m1, m2 = g.node(Label.MODULE, "m1").id, g.node(Label.MODULE, "m2").id
+    part = store.load_around("mods", [m1, m2, "Module|mods|nope"], [Rel.IMPORTS])
+    expected_edges = {k for k, e in g.edges.items() if e.type is Rel.IMPORTS and {e.source, e.target} & {m1, m2}}
+    assert set(part.edges) == expected_edges and expected_edges
+    assert set(part.nodes) == {m1, m2} | {n for k in expected_edges for n in k[1:]}
+    assert all(part.nodes[nid] == g.nodes[nid] and part.edges[k] == g.edges[k] for nid in part.nodes for k in part.edges)
+    assert set(store.load_around("mods", [m1]).nodes) == {m1}  # no types: the nodes alone
+    comps = store.load_around("mods", [g.node(Label.COMPONENT, "api").id], [Rel.PART_OF, Rel.DEPENDS_ON])
+    assert {k[0] for k in comps.edges} == {"PART_OF", "DEPENDS_ON"} and len(comps.nodes) == 20 + 2
+    many = [n for n in g.nodes] * 30  # more ids than one statement takes
+    assert set(store.load_around("mods", many, [Rel.PART_OF]).nodes) == set(g.nodes)
+
+
+def test_load_around_on_the_embedded_store_and_the_port_default(embedded_variants):
+    check_load_around(embedded_variants)
+
+
+@pytest.mark.neo4j
+def test_load_around_on_neo4j(any_store):
+    check_load_around(any_store)
