@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
-from cairn.graph.model import RepoGraph, Rel
+from cairn.graph.model import Rel
 from cairn.graph.store import GraphChanges, GraphStore, RepositorySummary
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.freshness import CheckoutState, checkout_state, fingerprint_with
@@ -125,17 +125,13 @@ def ingest(ws: Workspace, root: Path, *, config_file: Path | None = None, repo_n
     return result
 
 
-def graph_for_checkout(ws: Workspace, root: Path) -> RepoGraph:
-    """The stored graph of the repository checked out at ``root``.
-
-    When the store does not know that checkout yet, it is ingested first (and
-    saved), so a CI job can run ``cairn pr-check`` without a separate ingest step.
-    """
+def registered_checkout(ws: Workspace, root: Path) -> RepositorySummary | None:
+    """The stored repository ingested from the checkout at ``root``; None when the store does not know it."""
     root = Path(root).resolve()
     for summary in ws.store.repositories():
         if summary.props.get("path") and Path(summary.props["path"]) == root:
-            return ws.graph_of(summary)
-    return ingest(ws, root).graph
+            return summary
+    return None
 
 
 def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
