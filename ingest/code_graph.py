@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from cairn.graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
@@ -324,6 +325,8 @@ def patch_code_graph(
         if e.type is Rel.IMPORTS and e.source in candidate_ids:
             current.setdefault(e.source, {})[e.target] = e
     changed: set[str] = set()
+    after: dict[str, list[Edge]] = {}  # the new IMPORTS edges of each changed module
+    moved = False  # a module now in another component: every import at it counts elsewhere
     for mid, name in candidate_ids.items():
         if name not in code.modules:
             for e in current.get(mid, {}).values():
@@ -336,6 +339,7 @@ def patch_code_graph(
         props = {"name": name, "path": path, "language": language, "component": comp, "files": sorted(files)}
         old = base_modules.get(name)
         if old is None or old.props.get("files") != props["files"] or old.props.get("component") != comp:
+            moved = moved or (old is not None and old.props.get("component") != comp)
             graph.nodes[mid] = Node(Label.MODULE, repo, name, {**(old.props if old else {}), **props})
             if comp and graph.node(Label.COMPONENT, comp) is not None:
                 graph.add_edge(Rel.PART_OF, mid, node_id(Label.COMPONENT, repo, comp))
@@ -349,9 +353,11 @@ def patch_code_graph(
         for ext, ecosystem in externals.items():
             if graph.node(Label.EXTERNAL, ext) is None:
                 graph.add_node(Label.EXTERNAL, ext, ecosystem=ecosystem, stdlib=is_standard_library(ext, ecosystem))
+        after[mid] = []
         for tid, props in desired.items():
             edge = Edge(Rel.IMPORTS, mid, tid, props)
             graph.edges[edge.key] = edge
+            after[mid].append(edge)
     # edges into modules that no longer exist
     gone = {node_id(Label.MODULE, repo, m) for m in candidates if m not in code.modules}
     if gone:
@@ -365,7 +371,48 @@ def patch_code_graph(
             graph.nodes[fid] = Node(Label.FILE, repo, path, {"path": path, "language": lang, "module": code.file_module.get(path), "component": comp})
         else:
             graph.nodes.pop(fid, None)
-    derive_component_dependencies(graph)
+    if structure_changed or moved:
+        derive_component_dependencies(graph)
+    else:  # the same modules in the same components: only the imports of ``changed`` count differently
+        _patch_component_dependencies(graph, base, current, after)
     if graph.repository is not None:
         graph.nodes[graph.repository.id] = Node(Label.REPOSITORY, repo, repo, {**graph.repository.props, "head": head.commit})
     return graph, changed
+
+
+def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dict[str, dict[str, Edge]],
+                                  after: dict[str, list[Edge]]) -> None:
+    """DEPENDS_ON of ``graph`` from those of ``base`` and the IMPORTS of the modules whose imports changed, before
+    (``before``: module id -> target id -> edge) and after (``after``: module id -> edges).
+
+    What ``derive_component_dependencies`` gives when every module keeps its
+    component (the counts per kind are the same; a kind new to a pair comes
+    last among its ``kinds``).
+    """
+    delta: dict[tuple[str, str], Counter] = {}
+
+    def count(edges: Iterable[Edge], nodes: dict[str, Node], step: int) -> None:
+        for e in edges:
+            target = nodes.get(e.target)
+            if target is None or target.label is not Label.MODULE:
+                continue
+            a, b = nodes[e.source].props.get("component"), target.props.get("component")
+            if a and b and a != b:
+                delta.setdefault((a, b), Counter())[e.props.get("kind", "runtime")] += step
+
+    for source, edges in after.items():
+        count(before.get(source, {}).values(), base.nodes, -1)
+        count(edges, graph.nodes, +1)
+    prefix = _prefix(Label.COMPONENT, graph.repo)
+    for (a, b), change in delta.items():
+        key = ("DEPENDS_ON", prefix + a, prefix + b)
+        if key[1] not in graph.nodes or key[2] not in graph.nodes:
+            continue
+        old = graph.edges.get(key)
+        kinds = Counter(old.props.get("kinds") or {}) if old is not None else Counter()
+        kinds.update(change)
+        kinds = Counter({k: n for k, n in kinds.items() if n > 0})
+        if kinds:
+            graph.edges[key] = Edge(Rel.DEPENDS_ON, key[1], key[2], {"count": sum(kinds.values()), "kinds": dict(kinds)})
+        else:
+            graph.edges.pop(key, None)
