@@ -136,29 +136,36 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph,
 
 def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, nids: dict[str, int],
                         advance: Callable[[int], None], skip: frozenset[str] = frozenset()) -> None:
-    """Make the stored relationships of ``rid`` those of ``graph``, type by type, except the types in ``skip``."""
-    by_type: dict[str, list[tuple[int, int, Edge]]] = {}
+    """Make the stored relationships of ``rid`` those of ``graph``, type by type, except the types in ``skip``.
+
+    Edges are numbered and sorted one type at a time, so what the merge holds
+    besides the graph is one type's worth (a million edges of all types at
+    50k files would be a hundred megabytes more).
+    """
+    by_type: dict[str, list[Edge]] = {}
     for key, edge in graph.edges.items():
         if key[0] in skip:
             continue
+        found = by_type.get(key[0])
+        if found is None:
+            by_type[key[0]] = [edge]
+        else:
+            found.append(edge)
+
+    def numbered(edge: Edge) -> tuple[int, int, Edge]:
         try:
-            numbered = (nids[edge.source], nids[edge.target], edge)
+            return (nids[edge.source], nids[edge.target], edge)
         except KeyError:
             raise StoreError(
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
             ) from None
-        found = by_type.get(key[0])
-        if found is None:
-            by_type[key[0]] = [numbered]
-        else:
-            found.append(numbered)
+
     inserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)")
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM relationships WHERE rid = ?", (rid,))}
     for type_ in sorted((set(by_type) | stored_types) - skip):
-        edges = by_type.get(type_, [])
-        edges.sort(key=lambda numbered: (numbered[0], numbered[1]))
+        edges = sorted(map(numbered, by_type.pop(type_, ())), key=lambda n: (n[0], n[1]))
         stored = _pages(conn, _REL_PAGE, (rid, type_), (-1, -1)) if type_ in stored_types else iter(())
         current = next(stored, None)
         for count, (src, dst, edge) in enumerate(edges, 1):

@@ -190,6 +190,7 @@ def ingest_repository(
     except OSError as exc:
         summary.notes.append(f"parse cache not saved ({exc})")
     summary.notes.extend(cache.notes)
+    del cache  # every parsed file of the repository: 100 MB at 50k files, not needed past this point
     summary.notes.extend(code.notes)
     summary.notes.extend(listing.refused.values())
     if code.skipped_content:  # binary or generated content the driver found in code files
@@ -222,6 +223,7 @@ def ingest_repository(
     if code.syntax_errors:
         worst = sorted(code.syntax_errors, key=code.syntax_errors.get, reverse=True)[:3]
         summary.notes.append(f"{len(code.syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
+    del code  # the graph holds what is needed of it; history is next, and large
 
     # -- history, ownership, decisions ---------------------------------------------
     trends = _add_history(graph, root, config, listing, head, summary, notify, defs, None if tracked_cache else cache_dir)
