@@ -47,6 +47,8 @@ def ingest_into_store(
     repo_name: str | None = None,
     progress: StageProgress | None = None,
 ) -> IngestResult:
+    """Ingest the checkout at ``root`` into ``store`` (see the module docstring); ``result.unchanged`` when it kept the
+    stored graph."""
     from cairn.ingest.pipeline import checkout_root, default_repo_name
 
     started = time.perf_counter()
@@ -64,6 +66,14 @@ def ingest_into_store(
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
             progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
+    from cairn.ingest.gcpause import gc_paused
+
+    with gc_paused():  # hundreds of thousands of objects that live to the end, no cycles (see ingest.gcpause)
+        return _ingest_paused(store, root, config, repo, checkout, progress, stored)
+
+
+def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
+                   progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
     from cairn.api.services.changes_over_time import annotate_trends
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
