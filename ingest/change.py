@@ -20,6 +20,9 @@ checkout, or a unified diff with the post-change contents of the changed files
 * the baseline of known violations as committed at the base.
 
 The merge base is what a PR is compared with, as on GitHub ("three dots").
+``read_refs`` resolves the refs and lists the changed files before any graph is
+read, so a caller knows which part of the stored graph to read, and
+``stored_as_commit`` whether the stored graph stands for the base.
 Every git call goes through ``ingest.git``. ``queries.pr_check.analyse``
 judges the result.
 """

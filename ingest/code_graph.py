@@ -7,6 +7,8 @@ the code of a commit straight from git objects (optionally with some files
 replaced, as a diff would), and ``patch_code_graph`` applies such a snapshot to
 an existing graph, touching only the modules whose imports actually changed, so
 the PR check does not rebuild 5,000 modules to look at 20 files.
+``import_changes`` compares two extractions of a repository and names the
+IMPORTS edges that differ, so an ingest after a commit saves only those.
 """
 
 from __future__ import annotations

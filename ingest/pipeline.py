@@ -7,7 +7,9 @@ mine history for knowledge and, from the same pass, change coupling, change coun
 inventory and the inputs of trends (``ingest.cochange``, ``ingest.trend_history``); attach CODEOWNERS; read decisions and rules;
 read the repository's instructions to coding agents (as data).
 Each step adds to the same graph (see ``graph.model`` for the vocabulary). Derived results (bus factor) are computed by ``queries`` over
-this graph afterwards; storing it is the caller's business.
+this graph afterwards; storing it is the caller's business. Given the ``code_fingerprint`` of the stored
+graph the new one replaces, the ingest also says which IMPORTS edges differ from it (``IngestResult.import_changes``),
+so that the caller saves those instead of every import; the parse cache keeps that earlier extraction.
 
 A step that cannot run (no git history, no ADRs) is noted in the summary and
 the rest still runs; bad input inside the repository (a syntax error, a
