@@ -28,11 +28,13 @@ gives back what JSON gives back.
 A save is one write transaction: readers (WAL: the writer never blocks them) see
 the previous version until it commits, and a writer killed at any point leaves
 the previous version whole, since SQLite rolls an uncommitted transaction back.
-A save writes only what changed: the stored rows are read in key order, page by
-page, beside the new graph sorted the same way, and only rows that differ are
-written or deleted; re-saving an unchanged graph rewrites no row. Every save
-increments the repository's generation and drops its answers; answers are kept
-with the generation they describe and read only while it is the current one.
+A save writes only what changed (``graph.sqlite_write``: a merge with the stored
+rows, or a patch of the edge types a ``GraphChanges`` names); re-saving an
+unchanged graph rewrites no row. Every save increments the repository's
+generation and drops its answers; answers are kept with the generation they
+describe and read only while it is the current one. Reads (``load``,
+``load_part``, ``load_around``) and saves run with the cyclic garbage collector
+paused: they build or serialise many small objects and no cycles.
 Writers wait for one another (``busy_timeout``); a whole load-modify-save holds
 the repository's writer lock, which here is also an ``flock`` so other processes
 wait for it too. Each thread gets its own
@@ -51,19 +53,20 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import re
 import sqlite3
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from cairn.graph import legacy_json
 from cairn.graph.atomic import write_atomic
 from cairn.graph.errors import StoreError, UnknownRepository
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
-from cairn.graph.store import GraphStore, Progress, RepositorySummary
+from cairn.graph.store import GraphChanges, GraphStore, Progress, RepositorySummary
+from cairn.graph.sqlite_write import BATCH, now, serialise, write_graph
 from cairn.graph.values import dumps, loads
 
 DATABASE = "cairn.db"
@@ -71,8 +74,6 @@ SCHEMA_VERSION = 1
 #: How long a writer waits for another writer of the same store before giving up.
 BUSY_TIMEOUT_SECONDS = 600.0
 GITIGNORE = b"# Created by Cairn automatically: the store is not part of the repository.\n*\n"
-#: Rows read per page and written per statement batch during a save.
-BATCH = 5_000
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -97,11 +98,6 @@ _SCHEMA = (
 _LABELS = {label.value: label for label in Label}
 _RELS = {rel.value: rel for rel in Rel}
 
-_NODE_PAGE = "SELECT id, nid, props FROM nodes WHERE rid = ? AND id > ? ORDER BY id LIMIT ?"
-_REL_PAGE = (
-    "SELECT type, src, dst, props FROM relationships WHERE rid = ? AND (type, src, dst) > (?, ?, ?) "
-    "ORDER BY type, src, dst LIMIT ?"
-)
 _EDGES_WITH_IDS = (
     "SELECT r.type, a.id, b.id, r.props FROM relationships r "
     "JOIN nodes a ON a.nid = r.src JOIN nodes b ON b.nid = r.dst WHERE r.rid = ?"
@@ -186,10 +182,10 @@ class SqliteStore(GraphStore):
             done = conn.execute("SELECT value FROM meta WHERE key = 'json_store_migrated'").fetchone()
             if done is None:
                 for graph in legacy_json.legacy_graphs(self.root):
-                    _write_graph(conn, graph, None)
+                    write_graph(conn, GraphChanges(graph), None)
                 for repo, records in legacy_json.legacy_reviews(self.root):
                     conn.execute("INSERT OR REPLACE INTO reviews (repo, records) VALUES (?, ?)", (repo, dumps(records)))
-                conn.execute("INSERT INTO meta (key, value) VALUES ('json_store_migrated', ?)", (_now(),))
+                conn.execute("INSERT INTO meta (key, value) VALUES ('json_store_migrated', ?)", (now(),))
         legacy_json.remove_legacy_files(self.root)
 
     @contextlib.contextmanager
@@ -243,15 +239,19 @@ class SqliteStore(GraphStore):
 
     # -- GraphStore -------------------------------------------------------------------
     def save(self, graph: RepoGraph, progress: Progress | None = None) -> None:
-        with self._errors(f"save {graph.repo} to"):
+        self.save_changes(GraphChanges(graph), progress)
+
+    def save_changes(self, changes: GraphChanges, progress: Progress | None = None) -> None:
+        repo = changes.graph.repo
+        with self._errors(f"save {repo} to"), _collector_paused():
             conn = self._connection(create=True)
             assert conn is not None
             with _transaction(conn, write=True):
-                generation = _write_graph(conn, graph, progress)
-        self._generations[graph.repo] = generation
+                generation = write_graph(conn, changes, progress)
+        self._generations[repo] = generation
 
     def load(self, repo: str) -> RepoGraph:
-        with self._errors(f"load {repo} from"):
+        with self._errors(f"load {repo} from"), _collector_paused():
             conn = self._connection(create=False)
             if conn is None:
                 raise self._unknown(repo)
@@ -270,7 +270,7 @@ class SqliteStore(GraphStore):
     def load_part(self, repo: str, labels: Iterable[Label | str] = (), rels: Iterable[Rel | str] = ()) -> RepoGraph:
         wanted_labels = sorted({Label(label).value for label in labels})
         wanted_rels = sorted({Rel(rel).value for rel in rels})
-        with self._errors(f"load {repo} from"):
+        with self._errors(f"load {repo} from"), _collector_paused():
             conn = self._connection(create=False)
             if conn is None:
                 raise self._unknown(repo)
@@ -288,6 +288,40 @@ class SqliteStore(GraphStore):
                     rows = conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels))
                     for (type_, source, target, _), props in _decoded(rows):
                         edges[(type_, source, target)] = Edge(rel_types[type_], source, target, props)
+        self._generations[repo] = generation
+        return graph
+
+    def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
+        wanted = sorted(set(ids))
+        wanted_rels = sorted({Rel(rel).value for rel in rels})
+        with self._errors(f"load {repo} from"), _collector_paused():
+            conn = self._connection(create=False)
+            if conn is None:
+                raise self._unknown(repo)
+            graph = RepoGraph(repo)
+            with _transaction(conn, write=False):
+                rid, generation = self._repository(conn, repo)
+                numbers: dict[int, str] = {}
+                for chunk in _chunks(wanted):
+                    numbers.update(_read_nodes(graph, conn.execute(
+                        f"SELECT nid, id, label, key, props FROM nodes WHERE rid = ? AND id IN ({_marks(chunk)})", (rid, *chunk))))
+                found: dict[tuple[str, int, int], Any] = {}  # (type, src, dst) by node numbers -> props
+                if wanted_rels and numbers:
+                    types = _marks(wanted_rels)
+                    for end in ("src", "dst"):
+                        for chunk in _chunks(sorted(numbers)):
+                            rows = conn.execute(
+                                f"SELECT type, src, dst, props FROM relationships WHERE rid = ? AND {end} IN ({_marks(chunk)}) "
+                                f"AND type IN ({types})", (rid, *chunk, *wanted_rels))
+                            for (type_, src, dst, _), props in _decoded(rows):
+                                found[(type_, src, dst)] = props
+                others = sorted({n for _, src, dst in found for n in (src, dst)} - numbers.keys())
+                for chunk in _chunks(others):
+                    numbers.update(_read_nodes(graph, conn.execute(
+                        f"SELECT nid, id, label, key, props FROM nodes WHERE nid IN ({_marks(chunk)})", chunk)))
+                for (type_, src, dst), props in found.items():
+                    source, target = numbers[src], numbers[dst]
+                    graph.edges[(type_, source, target)] = Edge(_RELS[type_], source, target, props)
         self._generations[repo] = generation
         return graph
 
@@ -312,7 +346,7 @@ class SqliteStore(GraphStore):
         self._generations.pop(repo, None)
 
     def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
-        text = _serialise(records, f"the review records of {repo}")
+        text = serialise(records, f"the review records of {repo}")
         with self._errors(f"save review records of {repo} to"):
             conn = self._connection(create=True)
             assert conn is not None
@@ -325,7 +359,7 @@ class SqliteStore(GraphStore):
         return list(loads(row[0])) if row else []
 
     def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
-        rows = [(name, _serialise(value, f"answer {name!r} of {repo}")) for name, value in answers.items()]
+        rows = [(name, serialise(value, f"answer {name!r} of {repo}")) for name, value in answers.items()]
         with self._errors(f"save answers of {repo} to"):
             conn = self._connection(create=False)
             if conn is None:
@@ -377,165 +411,34 @@ def _transaction(conn: sqlite3.Connection, write: bool) -> Iterator[sqlite3.Conn
     conn.execute("COMMIT")
 
 
+def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """``items`` in runs short enough for one statement's parameters."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _marks(items: list[Any]) -> str:
+    return ", ".join("?" * len(items))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a graph is read: it builds many small objects and no cycles, and the
+    collector would walk the growing heap again and again (about half of the time of a large load). It is switched
+    back on only if it was on: a caller that paused it (``ingest.gcpause``) keeps it paused."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _slug(repo: str) -> str:
     """A file name for ``repo``: readable, and distinct for distinct names."""
     readable = re.sub(r"[^A-Za-z0-9._-]+", "_", repo)[:60].strip("._") or "repo"
     return f"{readable}-{hashlib.sha1(repo.encode()).hexdigest()[:10]}"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _serialise(value: Any, what: str) -> str:
-    try:
-        return dumps(value)
-    except (TypeError, ValueError) as exc:  # a programming error, but say what failed
-        raise StoreError(f"cannot store {what}: {exc}") from exc
-
-
-def _write_graph(conn: sqlite3.Connection, graph: RepoGraph, progress: Progress | None) -> int:
-    """Make the stored rows of ``graph.repo`` equal ``graph`` (inside the caller's write transaction).
-
-    Returns the repository's new generation.
-    """
-    repo = graph.repo
-    total = len(graph)
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
-
-    row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
-    if row is None:
-        rid = conn.execute(
-            "INSERT INTO repositories (repo, props, generation, saved_at) VALUES (?, '{}', 0, '')", (repo,)
-        ).lastrowid
-        generation = 1
-    else:
-        rid, generation = row[0], row[1] + 1
-    nids = _sync_nodes(conn, rid, graph, advance)
-    _sync_relationships(conn, rid, graph, nids, advance)
-    repo_node = graph.repository
-    summary = _serialise(repo_node.props if repo_node else {"repo": repo}, f"the Repository node of {repo}")
-    conn.execute("DELETE FROM answers WHERE rid = ?", (rid,))
-    conn.execute("UPDATE repositories SET props = ?, generation = ?, saved_at = ? WHERE rid = ?",
-                 (summary, generation, _now(), rid))
-    if progress and total == 0:
-        progress(0, 0)
-    return generation
-
-
-class _Writes:
-    """Statements of one kind gathered and run ``BATCH`` rows at a time."""
-
-    def __init__(self, conn: sqlite3.Connection, sql: str):
-        self.conn, self.sql, self.rows = conn, sql, []
-
-    def add(self, row: tuple[Any, ...]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            self.conn.executemany(self.sql, self.rows)
-            self.rows.clear()
-
-
-# Both merges below read the stored rows a page at a time (keyset pagination), each
-# page whole before anything is written, and every write concerns a key at most the
-# last one read, so the pages never see the merge's own writes.
-
-def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None]) -> dict[str, int]:
-    """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id."""
-    nodes = graph.nodes
-    next_nid = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
-    inserts = _Writes(conn, "INSERT INTO nodes (nid, rid, id, label, key, props) VALUES (?, ?, ?, ?, ?, ?)")
-    updates = _Writes(conn, "UPDATE nodes SET props = ? WHERE nid = ?")
-    deletes = _Writes(conn, "DELETE FROM nodes WHERE nid = ?")
-    nids: dict[str, int] = {}
-    stored = _pages(conn, _NODE_PAGE, rid, ("",))
-    current = next(stored, None)
-    for count, nid_text in enumerate(sorted(nodes), 1):
-        node = nodes[nid_text]
-        text = _serialise(node.props, f"node {nid_text}")
-        while current is not None and current[0] < nid_text:
-            deletes.add((current[1],))
-            current = next(stored, None)
-        if current is not None and current[0] == nid_text:
-            nids[nid_text] = current[1]
-            if current[2] != text:
-                updates.add((text, current[1]))
-            current = next(stored, None)
-        else:
-            nids[nid_text] = next_nid
-            inserts.add((next_nid, rid, nid_text, node.label.value, node.key, text))
-            next_nid += 1
-        if count % BATCH == 0:
-            advance(BATCH)
-    while current is not None:
-        deletes.add((current[1],))
-        current = next(stored, None)
-    for writes in (deletes, updates, inserts):
-        writes.flush()
-    advance(len(nodes) % BATCH)
-    return nids
-
-
-def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, nids: dict[str, int],
-                        advance: Callable[[int], None]) -> None:
-    """Make the stored relationships of ``rid`` those of ``graph``."""
-    def number(edge: Edge) -> tuple[str, int, int]:
-        try:
-            return (edge.type.value, nids[edge.source], nids[edge.target])
-        except KeyError:
-            raise StoreError(
-                f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
-            ) from None
-
-    edges = list(graph.edges.values())
-    keys = [number(edge) for edge in edges]
-    inserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)")
-    updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
-    deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
-    stored = _pages(conn, _REL_PAGE, rid, ("", -1, -1))
-    current = next(stored, None)
-    for count, index in enumerate(sorted(range(len(keys)), key=keys.__getitem__), 1):
-        edge, key = edges[index], keys[index]
-        text = _serialise(edge.props, f"edge {edge.type.value} {edge.source} -> {edge.target}")
-        while current is not None and current[:3] < key:
-            deletes.add((rid, *current[:3]))
-            current = next(stored, None)
-        if current is not None and current[:3] == key:
-            if current[3] != text:
-                updates.add((text, rid, *key))
-            current = next(stored, None)
-        else:
-            inserts.add((rid, *key, text))
-        if count % BATCH == 0:
-            advance(BATCH)
-    while current is not None:
-        deletes.add((rid, *current[:3]))
-        current = next(stored, None)
-    for writes in (deletes, updates, inserts):
-        writes.flush()
-    advance(len(edges) % BATCH)
-
-
-def _pages(conn: sqlite3.Connection, page_sql: str, rid: int, before_first: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
-    """The stored rows of ``rid`` in key order, read ``BATCH`` at a time."""
-    after = before_first
-    width = len(before_first)
-    while True:
-        rows = conn.execute(page_sql, (rid, *after, BATCH)).fetchall()
-        yield from rows
-        if len(rows) < BATCH:
-            return
-        after = tuple(rows[-1][:width])
 
 
 def _decoded(cursor: sqlite3.Cursor) -> Iterator[tuple[tuple[Any, ...], Any]]:

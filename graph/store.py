@@ -1,10 +1,12 @@
 """The port: the ``GraphStore`` interface every adapter implements.
 
 Analyses never know which adapter they run on. They ask a store for a
-repository's whole graph (``load``) or only the labels and relationship types
-they read (``load_part``) and compute on it in Python; ingest hands a store a
-freshly built graph (``save``), which replaces that repository's previous graph
-as a whole and leaves every other repository untouched. Which adapter a
+repository's whole graph (``load``), only the labels and relationship types
+they read (``load_part``), or a few nodes with what is around them
+(``load_around``), and compute on it in Python; ingest hands a store a freshly
+built graph (``save``), which replaces that repository's previous graph as a
+whole and leaves every other repository untouched, or a new version given as
+what differs from the stored one (``save_changes`` with ``GraphChanges``). Which adapter a
 location means is decided in one place, the composition root
 (``api.bootstrap``); nothing here knows the adapters.
 
@@ -29,7 +31,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping
 
-from cairn.graph.errors import CypherNotSupported
+from cairn.graph.errors import CypherNotSupported, UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
 
 if TYPE_CHECKING:
@@ -37,6 +39,54 @@ if TYPE_CHECKING:
 
 #: ``progress(done, total)`` callbacks let long writes drive a progress bar.
 Progress = Callable[[int, int], None]
+
+
+#: An edge's identity: (type, source id, target id), as ``Edge.key``.
+EdgeKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class GraphChanges:
+    """A new version of a repository's graph, given as what differs from the stored one (``GraphStore.save_changes``).
+
+    ``graph`` holds every node of the new version and every edge of the types
+    not in ``patched``: those are replaced as ``save`` replaces them (what
+    ``graph`` lacks goes, what differs is written). For the types in
+    ``patched`` the stored edges stand, except those ``deleted`` names and
+    those at a node that goes; the edges ``changed`` names are taken from
+    ``graph`` (added, or written over the stored ones). Other edges of a
+    patched type that ``graph`` may hold are not looked at: the caller knows
+    they are stored as they are. So an ingest that knows which imports a commit
+    changed writes those, not the repository's every import.
+    """
+
+    graph: RepoGraph
+    patched: frozenset[Rel] = frozenset()
+    changed: frozenset[EdgeKey] = frozenset()
+    deleted: frozenset[EdgeKey] = frozenset()
+
+    def __post_init__(self) -> None:
+        patched = {rel.value for rel in self.patched}
+        stray = [key for key in (*self.changed, *self.deleted) if key[0] not in patched]
+        if stray:
+            raise ValueError(f"changed or deleted edges of a type that is not patched: {stray[:3]}")
+        missing = [key for key in self.changed if key not in self.graph.edges]
+        if missing:
+            raise ValueError(f"changed edges that the graph does not hold: {missing[:3]}")
+
+    def whole(self, stored: RepoGraph) -> RepoGraph:
+        """The new version as one graph, given the stored edges of the patched types (``stored``)."""
+        graph = RepoGraph(self.graph.repo)
+        graph.nodes = self.graph.nodes
+        patched = {rel.value for rel in self.patched}
+        graph.edges = {key: edge for key, edge in self.graph.edges.items() if key[0] not in patched}
+        nodes = graph.nodes
+        for key, edge in stored.edges.items():
+            if key[0] in patched and key not in self.deleted and edge.source in nodes and edge.target in nodes:
+                graph.edges[key] = edge
+        for key in self.changed:
+            graph.edges[key] = self.graph.edges[key]
+        return graph
 
 
 @dataclass(frozen=True)
@@ -59,6 +109,21 @@ class GraphStore(ABC):
         Either the new graph is stored whole, or the previous one is still
         there: readers never see a half-written repository.
         """
+
+    def save_changes(self, changes: GraphChanges, progress: Progress | None = None) -> None:
+        """Save a new version of ``changes.graph.repo`` given as changes (see ``GraphChanges``); as ``save`` otherwise.
+
+        This default reads the stored edges of the patched types and saves the
+        whole new version; an adapter may write only what changed.
+        """
+        if not changes.patched:
+            self.save(changes.graph, progress)
+            return
+        try:
+            stored = self.load_part(changes.graph.repo, rels=changes.patched)
+        except UnknownRepository:
+            stored = RepoGraph(changes.graph.repo)
+        self.save(changes.whole(stored), progress)
 
     @abstractmethod
     def load(self, repo: str) -> RepoGraph:
@@ -100,6 +165,27 @@ class GraphStore(ABC):
         part = RepoGraph(whole.repo)
         part.nodes = {nid: node for nid, node in whole.nodes.items() if node.label in wanted_labels}
         part.edges = {key: edge for key, edge in whole.edges.items() if edge.type in wanted_rels}
+        return part
+
+    def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
+        """The nodes with the given ``ids``, the relationships of the types ``rels`` at them (either end), and the
+        nodes at the other ends of those: what a question about a few files or modules reads of a large graph.
+
+        Ids that name no stored node are left out. Readers see one saved
+        version, as with ``load``; ``UnknownRepository`` if there is none.
+        """
+        wanted = set(ids)
+        wanted_rels = {Rel(rel) for rel in rels}
+        whole = self.load(repo)
+        part = RepoGraph(whole.repo)
+        for key, edge in whole.edges.items():
+            if edge.type in wanted_rels and (edge.source in wanted or edge.target in wanted):
+                part.edges[key] = edge
+                part.nodes[edge.source] = whole.nodes[edge.source]
+                part.nodes[edge.target] = whole.nodes[edge.target]
+        for nid in wanted:
+            if nid in whole.nodes:
+                part.nodes[nid] = whole.nodes[nid]
         return part
 
     def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:

@@ -20,13 +20,18 @@ checkout, or a unified diff with the post-change contents of the changed files
 * the baseline of known violations as committed at the base.
 
 The merge base is what a PR is compared with, as on GitHub ("three dots").
+``read_refs`` resolves the refs and lists the changed files before any graph is
+read, so a caller knows which part of the stored graph to read, and
+``stored_as_commit`` whether the stored graph stands for the base.
 Every git call goes through ``ingest.git``. ``queries.pr_check.analyse``
 judges the result.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping
 
 from cairn.graph.baseline import Baseline, baseline_name
 from cairn.graph.change import ChangeSet, ChangeStatus, FileChange, Identity, IdentityKind, IdentityRole
@@ -50,16 +55,22 @@ _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", 
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
 
 
-def change_from_refs(
-    stored: RepoGraph, root: Path, base: str, head: str, *, description: str | None = None, author: str | None = None,
-    cache_dir: Path | None = None,
-) -> ChangeSet:
-    """The change from ``base`` to ``head`` in the checkout at ``root``.
+@dataclass(frozen=True)
+class Refs:
+    """What git says of a change between two refs before any graph is read: the commits and the changed files."""
 
-    ``author`` is the pull request's author as the forge reports it (a login
-    such as ``copilot-swe-agent[bot]``, or ``Name <email>``): PR metadata that
-    counts for agent detection beside the commits' identities.
-    """
+    merge_base: str
+    head: str
+    files: tuple[FileChange, ...]
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """Every path the change touches, before and after."""
+        return frozenset(p for f in self.files for p in f.paths)
+
+
+def read_refs(root: Path, base: str, head: str) -> Refs:
+    """The merge base of ``base`` and ``head`` (what a PR is compared with), the head commit and the changed files."""
     root = Path(root)
     if not root.is_dir():
         raise InvalidChange(f"{root}: not a directory")
@@ -68,7 +79,28 @@ def change_from_refs(
     except GitTreeError as exc:
         raise InvalidChange(str(exc)) from None
     merge_base = _merge_base(root, base_sha, head_sha)
-    files = _changed_files(root, merge_base, head_sha)
+    return Refs(merge_base, head_sha, tuple(_changed_files(root, merge_base, head_sha)))
+
+
+def stored_as_commit(props: Mapping[str, Any], commit: str | None) -> bool:
+    """Whether a graph whose Repository node has ``props`` is the code graph of ``commit``: a clean ingest of it."""
+    return bool(commit) and props.get("head") == commit and props.get("dirty") is False
+
+
+def change_from_refs(
+    stored: RepoGraph, root: Path, base: str, head: str, *, description: str | None = None, author: str | None = None,
+    cache_dir: Path | None = None, refs: Refs | None = None,
+) -> ChangeSet:
+    """The change from ``base`` to ``head`` in the checkout at ``root``.
+
+    ``author`` is the pull request's author as the forge reports it (a login
+    such as ``copilot-swe-agent[bot]``, or ``Name <email>``): PR metadata that
+    counts for agent detection beside the commits' identities. ``refs`` is
+    ``read_refs(root, base, head)`` when the caller read it already.
+    """
+    root = Path(root)
+    refs = refs or read_refs(root, base, head)
+    merge_base, head_sha, files = refs.merge_base, refs.head, list(refs.files)
     classify = _classifier(stored)
     identities = _commit_identities(root, merge_base, head_sha, classify)
     if author:
@@ -227,7 +259,7 @@ def _config_of(graph: RepoGraph) -> CairnConfig:
 
 def _stored_at(graph: RepoGraph, commit: str) -> bool:
     repo = graph.repository
-    return bool(repo and repo.get("head") == commit and repo.get("dirty") is False)
+    return repo is not None and stored_as_commit(repo.props, commit)
 
 
 def _base_graph(stored: RepoGraph, root: Path, commit: str, defs: list[ComponentDef], config: CairnConfig,

@@ -7,6 +7,8 @@ the code of a commit straight from git objects (optionally with some files
 replaced, as a diff would), and ``patch_code_graph`` applies such a snapshot to
 an existing graph, touching only the modules whose imports actually changed, so
 the PR check does not rebuild 5,000 modules to look at 20 files.
+``import_changes`` compares two extractions of a repository and names the
+IMPORTS edges that differ, so an ingest after a commit saves only those.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from cairn.graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.store import EdgeKey
+from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
+from cairn.ingest.code.base import ResolvedImport
 from cairn.ingest.code.result import CodeResult
 from cairn.ingest.code.stdlib import is_standard_library
 from cairn.ingest.components import ComponentDef, ComponentMap
@@ -56,27 +62,49 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str) -> tuple[I
     when several files of the module import the target (a Go package),
     ``files`` maps each of them to its lines.
     """
-    path, language, files = code.modules[source]
-    fallback = (sorted(files) or [path])[0]
-    kinds_of: dict[tuple[str, bool], set[str]] = {}
-    sites: dict[tuple[str, bool], dict[str, dict[str, set[int]]]] = {}  # -> file -> kind -> lines
+    modules = code.modules
+    path, language, files = modules[source]
+    groups: dict[tuple[str, bool], list[ResolvedImport]] = {}
     for imp in code.imports.get(source, ()):
-        if not imp.external and (imp.target == source or imp.target not in code.modules):
+        if not imp.external and (imp.target == source or imp.target not in modules):
             continue
         key = (imp.target, imp.external)
-        kinds_of.setdefault(key, set()).add(imp.kind)
-        sites.setdefault(key, {}).setdefault(imp.file or fallback, {}).setdefault(imp.kind, set()).add(imp.line)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [imp]
+        else:
+            found.append(imp)
     out: ImportGroup = {}
     externals: dict[str, str] = {}
-    for (target, external), by_file in sites.items():
+    module_prefix, external_prefix = _prefix(Label.MODULE, graph.repo), _prefix(Label.EXTERNAL, graph.repo)
+    fallback: str | None = None
+    for (target, external), imports in groups.items():
         if external:
-            tid = node_id(Label.EXTERNAL, graph.repo, target)
+            tid = external_prefix + target
             externals[target] = ECOSYSTEM.get(language, language)
         else:
-            tid = node_id(Label.MODULE, graph.repo, target)
+            tid = module_prefix + target
+        if len(imports) == 1:  # most targets: one import statement, in one file
+            imp = imports[0]
+            file = imp.file
+            if not file:
+                fallback = fallback or min(files, default=path)
+                file = fallback
+            lines = [imp.line]  # one list for both: the properties are never changed in place, and 300k edges add up
+            out[tid] = {"kind": imp.kind, "lines": lines, "kinds": {imp.kind: lines}, "file": file}
+            continue
+        kinds: set[str] = set()
+        by_file: dict[str, dict[str, set[int]]] = {}  # file -> kind -> lines
+        for imp in imports:
+            kinds.add(imp.kind)
+            file = imp.file
+            if not file:
+                fallback = fallback or min(files, default=path)
+                file = fallback
+            by_file.setdefault(file, {}).setdefault(imp.kind, set()).add(imp.line)
         first = min(by_file)
         props = {
-            "kind": next(k for k in IMPORT_KINDS if k in kinds_of[(target, external)]),
+            "kind": next(k for k in IMPORT_KINDS if k in kinds),
             "lines": sorted(set().union(*by_file[first].values())),
             "kinds": {k: sorted(v) for k, v in by_file[first].items()},
             "file": first,
@@ -87,43 +115,96 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str) -> tuple[I
     return out, externals
 
 
+def _prefix(label: Label, repo: str) -> str:
+    """The start of the id of every node of ``label`` in ``repo``: the id is this followed by the key."""
+    return node_id(label, repo, "")
+
+
 def build_code_graph(
     graph: RepoGraph, code: CodeResult, source_paths: list[str], defs: list[ComponentDef], file_languages: dict[str, str | None]
 ) -> ComponentMap:
-    """Add components, files, modules, imports and component dependencies to ``graph``."""
+    """Add components, files, modules, imports and component dependencies to ``graph``.
+
+    ``graph`` holds no code yet. Nodes and edges are put in its maps directly
+    (every id is new), in the order ``add_node``/``add_edge`` would, and the
+    component dependencies are counted while the imports are added: this runs
+    over every file and import of the repository on each ingest.
+    """
     components = ComponentMap(defs)
+    repo, nodes, edges = graph.repo, graph.nodes, graph.edges
     component_nodes = {}
     for d in defs:
         component_nodes[d.name] = graph.add_node(
             Label.COMPONENT, d.name, paths=d.paths, system=d.system, domain=d.domain, description=d.description,
             inferred=d.inferred, modules=0, files=0,
         )
+    component_ids = {name: node.id for name, node in component_nodes.items()}
+    part_of = Rel.PART_OF
+    file_prefix, module_prefix = _prefix(Label.FILE, repo), _prefix(Label.MODULE, repo)
+    file_module = code.file_module
     for path in source_paths:
         comp = components.component_of(path)
-        node = graph.add_node(Label.FILE, path, language=file_languages.get(path), module=code.file_module.get(path), component=comp)
+        fid = file_prefix + path
+        nodes[fid] = Node(Label.FILE, repo, path, {"language": file_languages.get(path), "module": file_module.get(path),
+                                                   "component": comp, "path": path})
         if comp:
-            graph.add_edge(Rel.PART_OF, node, component_nodes[comp])
+            edges[("PART_OF", fid, component_ids[comp])] = Edge(part_of, fid, component_ids[comp], {})
             component_nodes[comp].props["files"] += 1
+    module_component: dict[str, str | None] = {}
     for name, (path, language, files) in code.modules.items():
-        comp = _module_component(components, path, files)
-        node = graph.add_node(Label.MODULE, name, path=path, language=language, component=comp, files=sorted(files))
+        comp = module_component[name] = _module_component(components, path, files)
+        mid = module_prefix + name
+        nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
+                                                     "files": sorted(files), "name": name})
         if comp:
-            graph.add_edge(Rel.PART_OF, node, component_nodes[comp])
+            edges[("PART_OF", mid, component_ids[comp])] = Edge(part_of, mid, component_ids[comp], {})
             component_nodes[comp].props["modules"] += 1
+    coupling: dict[tuple[str, str], Counter] = {}
+    imports = Rel.IMPORTS
     for source in code.imports:
-        _set_imports(graph, code, source)
-    derive_component_dependencies(graph)
+        src = module_prefix + source
+        group, externals = _grouped_imports(graph, code, source)
+        for name, ecosystem in externals.items():
+            graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
+        a = module_component[source]
+        for tid, props in group.items():
+            edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
+            if a and tid.startswith(module_prefix):
+                b = module_component[tid[len(module_prefix):]]
+                if b and b != a:
+                    coupling.setdefault((a, b), Counter())[props.get("kind", "runtime")] += 1
+    _add_component_dependencies(graph, coupling)
     return components
 
 
-def _set_imports(graph: RepoGraph, code: CodeResult, source: str) -> None:
-    src = node_id(Label.MODULE, graph.repo, source)
-    group, externals = _grouped_imports(graph, code, source)
-    for name, ecosystem in externals.items():
-        graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
-    for tid, props in group.items():
-        edge = Edge(Rel.IMPORTS, src, tid, props)
-        graph.edges[edge.key] = edge
+def import_changes(repo: str, before: CodeResult, after: CodeResult) -> tuple[set[EdgeKey], set[EdgeKey]]:
+    """The IMPORTS edges that differ between the code graphs ``build_code_graph`` makes of ``before`` and ``after``.
+
+    (changed: added or with other properties, deleted), as edge keys. A
+    module's edges are a function of its own entry, its imports and which of
+    their targets are modules, so only modules where one of those differs are
+    grouped again; a commit that touches three files groups three modules.
+    """
+    graph = RepoGraph(repo)
+    changed: set[EdgeKey] = set()
+    deleted: set[EdgeKey] = set()
+    prefix = _prefix(Label.MODULE, repo)
+    for name in before.modules.keys() | after.modules.keys():
+        old_entry, new_entry = before.modules.get(name), after.modules.get(name)
+        old_imports, new_imports = before.imports.get(name, []), after.imports.get(name, [])
+        if old_entry == new_entry and old_imports == new_imports and all(
+            (imp.target in before.modules) == (imp.target in after.modules) for imp in new_imports if not imp.external
+        ):
+            continue
+        old_edges = _grouped_imports(graph, before, name)[0] if old_entry is not None else {}
+        new_edges = _grouped_imports(graph, after, name)[0] if new_entry is not None else {}
+        source = prefix + name
+        for target, props in new_edges.items():
+            old = old_edges.get(target)
+            if old is None or dumps(old) != dumps(props):  # as stored: the same text, keys in the same order
+                changed.add(("IMPORTS", source, target))
+        deleted.update(("IMPORTS", source, target) for target in old_edges.keys() - new_edges.keys())
+    return changed, deleted
 
 
 def derive_component_dependencies(graph: RepoGraph) -> None:
@@ -141,10 +222,21 @@ def derive_component_dependencies(graph: RepoGraph) -> None:
         a, b = nodes[e.source].props.get("component"), tgt.props.get("component")
         if a and b and a != b:
             coupling.setdefault((a, b), Counter())[e.props.get("kind", "runtime")] += 1
+    _add_component_dependencies(graph, coupling)
+
+
+def _add_component_dependencies(graph: RepoGraph, coupling: dict[tuple[str, str], Counter]) -> None:
+    """A DEPENDS_ON edge per coupled pair of components (``coupling``: kind -> imports), both ends in ``graph``."""
+    nodes, edges, prefix, depends_on = graph.nodes, graph.edges, _prefix(Label.COMPONENT, graph.repo), Rel.DEPENDS_ON
     for (a, b), kinds in sorted(coupling.items()):
-        ca, cb = graph.node(Label.COMPONENT, a), graph.node(Label.COMPONENT, b)
-        if ca is not None and cb is not None:
-            graph.add_edge(Rel.DEPENDS_ON, ca, cb, count=sum(kinds.values()), kinds=dict(kinds))
+        ca, cb = prefix + a, prefix + b
+        if ca in nodes and cb in nodes:
+            key = ("DEPENDS_ON", ca, cb)
+            edge = edges.get(key)
+            if edge is None:
+                edges[key] = Edge(depends_on, ca, cb, {"count": sum(kinds.values()), "kinds": dict(kinds)})
+            else:
+                edge.props.update(count=sum(kinds.values()), kinds=dict(kinds))
 
 
 def snapshot_at(
@@ -236,6 +328,8 @@ def patch_code_graph(
         if e.type is Rel.IMPORTS and e.source in candidate_ids:
             current.setdefault(e.source, {})[e.target] = e
     changed: set[str] = set()
+    after: dict[str, list[Edge]] = {}  # the new IMPORTS edges of each changed module
+    moved = False  # a module now in another component: every import at it counts elsewhere
     for mid, name in candidate_ids.items():
         if name not in code.modules:
             for e in current.get(mid, {}).values():
@@ -248,6 +342,7 @@ def patch_code_graph(
         props = {"name": name, "path": path, "language": language, "component": comp, "files": sorted(files)}
         old = base_modules.get(name)
         if old is None or old.props.get("files") != props["files"] or old.props.get("component") != comp:
+            moved = moved or (old is not None and old.props.get("component") != comp)
             graph.nodes[mid] = Node(Label.MODULE, repo, name, {**(old.props if old else {}), **props})
             if comp and graph.node(Label.COMPONENT, comp) is not None:
                 graph.add_edge(Rel.PART_OF, mid, node_id(Label.COMPONENT, repo, comp))
@@ -261,9 +356,11 @@ def patch_code_graph(
         for ext, ecosystem in externals.items():
             if graph.node(Label.EXTERNAL, ext) is None:
                 graph.add_node(Label.EXTERNAL, ext, ecosystem=ecosystem, stdlib=is_standard_library(ext, ecosystem))
+        after[mid] = []
         for tid, props in desired.items():
             edge = Edge(Rel.IMPORTS, mid, tid, props)
             graph.edges[edge.key] = edge
+            after[mid].append(edge)
     # edges into modules that no longer exist
     gone = {node_id(Label.MODULE, repo, m) for m in candidates if m not in code.modules}
     if gone:
@@ -277,7 +374,48 @@ def patch_code_graph(
             graph.nodes[fid] = Node(Label.FILE, repo, path, {"path": path, "language": lang, "module": code.file_module.get(path), "component": comp})
         else:
             graph.nodes.pop(fid, None)
-    derive_component_dependencies(graph)
+    if structure_changed or moved:
+        derive_component_dependencies(graph)
+    else:  # the same modules in the same components: only the imports of ``changed`` count differently
+        _patch_component_dependencies(graph, base, current, after)
     if graph.repository is not None:
         graph.nodes[graph.repository.id] = Node(Label.REPOSITORY, repo, repo, {**graph.repository.props, "head": head.commit})
     return graph, changed
+
+
+def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dict[str, dict[str, Edge]],
+                                  after: dict[str, list[Edge]]) -> None:
+    """DEPENDS_ON of ``graph`` from those of ``base`` and the IMPORTS of the modules whose imports changed, before
+    (``before``: module id -> target id -> edge) and after (``after``: module id -> edges).
+
+    What ``derive_component_dependencies`` gives when every module keeps its
+    component (the counts per kind are the same; a kind new to a pair comes
+    last among its ``kinds``).
+    """
+    delta: dict[tuple[str, str], Counter] = {}
+
+    def count(edges: Iterable[Edge], nodes: dict[str, Node], step: int) -> None:
+        for e in edges:
+            target = nodes.get(e.target)
+            if target is None or target.label is not Label.MODULE:
+                continue
+            a, b = nodes[e.source].props.get("component"), target.props.get("component")
+            if a and b and a != b:
+                delta.setdefault((a, b), Counter())[e.props.get("kind", "runtime")] += step
+
+    for source, edges in after.items():
+        count(before.get(source, {}).values(), base.nodes, -1)
+        count(edges, graph.nodes, +1)
+    prefix = _prefix(Label.COMPONENT, graph.repo)
+    for (a, b), change in delta.items():
+        key = ("DEPENDS_ON", prefix + a, prefix + b)
+        if key[1] not in graph.nodes or key[2] not in graph.nodes:
+            continue
+        old = graph.edges.get(key)
+        kinds = Counter(old.props.get("kinds") or {}) if old is not None else Counter()
+        kinds.update(change)
+        kinds = Counter({k: n for k, n in kinds.items() if n > 0})
+        if kinds:
+            graph.edges[key] = Edge(Rel.DEPENDS_ON, key[1], key[2], {"count": sum(kinds.values()), "kinds": dict(kinds)})
+        else:
+            graph.edges.pop(key, None)

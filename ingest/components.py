@@ -114,22 +114,57 @@ def _specificity(pattern: str) -> int:
 
 
 class ComponentMap:
+    """Which component a path belongs to (see the module docstring).
+
+    Directory patterns (``a/b/**``, ``a/b/*``: most patterns, and every inferred
+    one) are indexed by their directory, so a path is compared with the patterns
+    of its own directories only, not with every pattern of every component: a
+    repository of 10,000 files and 200 components makes 20,000 lookups, not
+    4 million comparisons. Other globs are matched one by one.
+    """
+
     def __init__(self, components: list[ComponentDef]):
         self.components = components
-        for c in components:
+        self._under: dict[str, list[tuple[int, int]]] = {}  # "a/b/" -> (specificity, component index): a/b/**
+        self._directly_in: dict[str, list[tuple[int, int]]] = {}  # "a/b/" -> …: files directly in a/b/ (a/b/*)
+        self._globs: list[tuple[int, int, ComponentDef]] = []  # components with other patterns
+        for index, c in enumerate(components):
             c.compile()
+            globbed = False
+            for spec_len, matcher in c._patterns:
+                if isinstance(matcher, tuple):
+                    self._directly_in.setdefault(matcher[1], []).append((spec_len, index))
+                elif isinstance(matcher, str):
+                    self._under.setdefault(matcher, []).append((spec_len, index))
+                else:
+                    globbed = True
+            if globbed:
+                self._globs.append((index, 0, c))
         self._cache: dict[str, str | None] = {}
 
     def component_of(self, path: str) -> str | None:
         if path in self._cache:
             return self._cache[path]
-        best_name, best_score = None, -1
-        for c in self.components:
+        # the most specific pattern wins; between components, ties go to the one declared first
+        best: tuple[int, int] | None = None  # (specificity, -index)
+        cut = path.rfind("/") + 1
+        for spec_len, index in self._directly_in.get(path[:cut], ()):
+            if best is None or (spec_len, -index) > best:
+                best = (spec_len, -index)
+        if self._under:
+            slash = path.find("/")
+            while slash >= 0:
+                for spec_len, index in self._under.get(path[:slash + 1], ()):
+                    if best is None or (spec_len, -index) > best:
+                        best = (spec_len, -index)
+                slash = path.find("/", slash + 1)
+        for index, _, c in self._globs:
             score = c.match(path)
-            if score is not None and score > best_score:
-                best_name, best_score = c.name, score
-        self._cache[path] = best_name
-        return best_name
+            if score is not None and (best is None or (score, -index) > best):
+                best = (score, -index)
+        name = None if best is None else self.components[-best[1]].name
+        self._cache[path] = name
+        return name
 
 
 def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
@@ -187,21 +222,23 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs):  # a Go module's root package, say
         key = root_name if root_name not in groups else f"{root_name}.root"
         groups[key] = ([*prefix, "*"], top_files)
+    # the source-set roots below each directory (every prefix of it), and of the files directly in it
+    roots_below: dict[tuple[str, ...], set[str]] = {}
+    roots_in: dict[tuple[str, ...], set[str]] = {}
+    for root, d in located:
+        roots_in.setdefault(tuple(d), set()).add(root)
+        for i in range(len(d) + 1):
+            roots_below.setdefault(tuple(d[:i]), set()).add(root)
     defs = []
     for name in sorted(groups):
         if name.startswith("."):  # .github, .devcontainer: tooling, not a part of the system
             continue
         parts = groups[name][0]
         logical = "/".join(parts) if parts[-1] == "*" else "/".join(parts) + "/**"
-        roots = sorted({root for root, d in located if _under(d, parts)})
+        # the roots of the files under ``parts`` (``[…, '*']``: the files directly in that directory)
+        roots = sorted(roots_in.get(tuple(parts[:-1]), ()) if parts[-1] == "*" else roots_below.get(tuple(parts), ()))
         defs.append(ComponentDef(name=name, paths=[root + logical for root in roots] or [logical], inferred=True))
     return defs
-
-
-def _under(dirs: list[str], parts: list[str]) -> bool:
-    if parts[-1] == "*":
-        return dirs == parts[:-1]
-    return dirs[: len(parts)] == parts
 
 
 def _common_prefix(dirs: list[list[str]]) -> list[str]:

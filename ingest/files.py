@@ -174,16 +174,37 @@ def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, b
     return result, filters
 
 
+def configured_filters(root: Path, settings: dict[str, str] | None = None) -> set[str] | None:
+    """The names of the ``filter`` drivers git's configuration defines for the checkout (None: git could not say).
+
+    Only a configured driver can run a command, so blanking these is enough to
+    keep every driver from running. ``settings`` is ``git config
+    --get-regexp`` output already read (key -> value), if the caller has it.
+    """
+    if settings is None:
+        try:
+            proc = git(root, "config", "-z", "--name-only", "--get-regexp", r"^filter\.")
+        except GitError:
+            return None
+        if proc.returncode not in (0, 1):  # 1: none configured
+            return None
+        keys = [k for k in proc.stdout.split("\0") if k]
+    else:
+        keys = list(settings)
+    return {key[len("filter."):].rpartition(".")[0] for key in keys if key.startswith("filter.") and key.count(".") >= 2}
+
+
 def worktree_matches_head(root: Path, filters: set[str] | None) -> bool | None:
     """Whether the tracked files of the checkout are exactly those of HEAD (None: cannot tell safely).
 
     Plumbing only: ``diff-index --cached`` (index against HEAD, no work tree
     read) and ``diff-files`` (work tree against the index). ``diff-files``
     hashes a file whose stat data changed, which applies its ``filter``
-    driver's clean command; every driver the files use (``filters``, from
-    ``check-attr``) is blanked on the command line, so none runs: a filtered
-    file then simply counts as changed. Untracked files do not count (they are
-    not part of what Cairn reads).
+    driver's clean command; every driver that could run (``filters``: those
+    the configuration defines, ``configured_filters``, or those the files use,
+    from ``check-attr``) is blanked on the command line, so none runs: a
+    filtered file then simply counts as changed. Untracked files do not count
+    (they are not part of what Cairn reads).
     """
     if filters is None or any(not re.fullmatch(r"[A-Za-z0-9_.-]+", name) for name in filters):
         return None  # a driver name that cannot be blanked safely on a command line

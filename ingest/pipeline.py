@@ -7,7 +7,9 @@ mine history for knowledge and, from the same pass, change coupling, change coun
 inventory and the inputs of trends (``ingest.cochange``, ``ingest.trend_history``); attach CODEOWNERS; read decisions and rules;
 read the repository's instructions to coding agents (as data).
 Each step adds to the same graph (see ``graph.model`` for the vocabulary). Derived results (bus factor) are computed by ``queries`` over
-this graph afterwards; storing it is the caller's business.
+this graph afterwards; storing it is the caller's business. Given the ``code_fingerprint`` of the stored
+graph the new one replaces, the ingest also says which IMPORTS edges differ from it (``IngestResult.import_changes``),
+so that the caller saves those instead of every import; the parse cache keeps that earlier extraction.
 
 A step that cannot run (no git history, no ADRs) is noted in the summary and
 the rest still runs; bad input inside the repository (a syntax error, a
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -33,11 +34,13 @@ from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.cochange import ChangeLog, add_changes
+from cairn.ingest import code_graph
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, list_files, worktree_matches_head
+from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, count_lines, list_files, worktree_matches_head
+from cairn.ingest.freshness import CheckoutState
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
@@ -45,44 +48,12 @@ from cairn.ingest.knowledge import add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
+from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import trend_inputs
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
-
-
-@dataclass
-class IngestSummary:
-    repo: str
-    path: str
-    head: str | None
-    files_by_language: dict[str, int] = field(default_factory=dict)
-    modules: int = 0
-    edges: int = 0
-    external_packages: int = 0  # third-party: the standard library is counted apart
-    standard_library: int = 0
-    components: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-    syntax_errors: int = 0
-    parsed: int = 0
-    cached: int = 0
-    commits: int = 0
-    people: int = 0
-    decisions: int = 0
-    rules: int = 0
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-@dataclass
-class IngestResult:
-    graph: RepoGraph
-    summary: IngestSummary
-    config: CairnConfig
-    #: what the trend analysis needs (``queries.trends.annotate_trends``); None without history
-    trends: TrendInputs | None = None
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -131,16 +102,8 @@ def default_repo_name(root: Path) -> str:
     return root.resolve().name
 
 
-def ingest_repository(
-    root: Path,
-    config: CairnConfig | None = None,
-    *,
-    repo_name: str | None = None,
-    cache_dir: Path | None = None,
-    progress: StageProgress | None = None,
-    config_file: Path | None = None,
-) -> IngestResult:
-    started = time.perf_counter()
+def checkout_root(root: Path) -> Path:
+    """``root`` resolved, once it is known to be a directory that can be ingested; ``IngestError`` says why not."""
     root = Path(root)
     if not root.exists():
         raise IngestError(f"{root}: no such directory")
@@ -150,6 +113,32 @@ def ingest_repository(
     problem = git_directory_problem(root)
     if problem:
         raise IngestError(problem)
+    return root
+
+
+def ingest_repository(
+    root: Path,
+    config: CairnConfig | None = None,
+    *,
+    repo_name: str | None = None,
+    cache_dir: Path | None = None,
+    progress: StageProgress | None = None,
+    config_file: Path | None = None,
+    checkout: CheckoutState | None = None,
+    base_code: str | None = None,
+) -> IngestResult:
+    """Ingest the checkout at ``root`` into a new ``RepoGraph``.
+
+    ``checkout`` is what ``freshness.checkout_state`` found just before, if the
+    caller looked: its HEAD, branch, remote and whether the files match HEAD
+    are used instead of asking git again. ``base_code`` is the
+    ``code_fingerprint`` of the stored graph the new one will replace: when the
+    parse cache still holds that extraction, the IMPORTS edges that differ from
+    it are worked out (``IngestResult.import_changes``), so the save can write
+    those instead of comparing every import of the repository.
+    """
+    started = time.perf_counter()
+    root = checkout_root(root)
     config = config if config is not None else load_config(root, config_file)
     repo = repo_name or default_repo_name(root)
     graph = RepoGraph(repo)
@@ -158,10 +147,16 @@ def ingest_repository(
     notify("listing files", 0, 1)
     listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     notify("listing files", 1, 1)
-    head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
-    # Whether the tracked files differ from HEAD: a clean ingest of a commit can stand in for that
-    # commit's code graph in a PR check. Unknown (None) counts as dirty there.
-    matches = worktree_matches_head(root, listing.filters) if head else None
+    known = checkout if checkout is not None and checkout.head is not None and listing.is_git else None
+    if known is not None:
+        head, branch, remote, matches = known.head, known.branch, known.remote, known.matches_head
+    else:
+        head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
+        branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None
+        remote = _git(root, "config", "--get", "remote.origin.url") if listing.is_git else None
+        # Whether the tracked files differ from HEAD: a clean ingest of a commit can stand in for that
+        # commit's code graph in a PR check. Unknown (None) counts as dirty there.
+        matches = worktree_matches_head(root, configured_filters(root)) if head else None
     dirty = None if matches is None else not matches
     summary = IngestSummary(repo=repo, path=str(root), head=head)
     summary.notes.extend(listing.notes)
@@ -172,8 +167,7 @@ def ingest_repository(
 
     repo_node = graph.add_node(
         Label.REPOSITORY, repo, path=str(root), head=head, dirty=dirty,
-        branch=_git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None,
-        remote=public_remote(_git(root, "config", "--get", "remote.origin.url")) if listing.is_git else None,
+        branch=branch, remote=public_remote(remote),
         ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         thresholds=config.thresholds.model_dump(), departed=list(config.identities.departed),
         config_source=config.source, baseline=config.baseline, ingest_settings=config.ingest.model_dump(),
@@ -186,15 +180,19 @@ def ingest_repository(
     if tracked_cache:
         summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
     cache = ParseCache(None if tracked_cache else cache_dir)
-    code = extract_code(
-        code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
-        cache=cache, progress=lambda d, t: notify("parsing code", d, t),
-    )
+    previous = cache.recall_result(base_code) if base_code else None  # before this run's result may push it out
+    with gc_paused():  # many small objects that live to the end and form no cycles (ingest.gcpause)
+        code = extract_code(
+            code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
+            cache=cache, progress=lambda d, t: notify("parsing code", d, t),
+        )
+    repo_node.props["code_fingerprint"] = code.fingerprint
     try:
         cache.save()
     except OSError as exc:
         summary.notes.append(f"parse cache not saved ({exc})")
     summary.notes.extend(cache.notes)
+    del cache  # every parsed file of the repository: 100 MB at 50k files, not needed past this point
     summary.notes.extend(code.notes)
     summary.notes.extend(listing.refused.values())
     if code.skipped_content:  # binary or generated content the driver found in code files
@@ -209,7 +207,12 @@ def ingest_repository(
     else:  # the layout's components, refined by the directories CODEOWNERS names
         defs = infer_components(source_paths, repo)
         defs += codeowners_components(codeowners, source_paths, defs)
-    build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+    with gc_paused():
+        build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+        import_changes = None
+        if previous is not None and code.fingerprint:
+            import_changes = (str(base_code), *code_graph.import_changes(repo, previous, code))
+        previous = None
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
     left_out = mark_truck_factor_scope(graph, listing.attributes)
@@ -222,6 +225,7 @@ def ingest_repository(
     if code.syntax_errors:
         worst = sorted(code.syntax_errors, key=code.syntax_errors.get, reverse=True)[:3]
         summary.notes.append(f"{len(code.syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
+    del code  # the graph holds what is needed of it; history is next, and large
 
     # -- history, ownership, decisions ---------------------------------------------
     trends = _add_history(graph, root, config, listing, head, summary, notify, defs, None if tracked_cache else cache_dir)
@@ -243,7 +247,7 @@ def ingest_repository(
     summary.rules = counts.get(Label.RULE.value, 0)
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
-    return IngestResult(graph, summary, config, trends)
+    return IngestResult(graph, summary, config, trends, import_changes=import_changes)
 
 
 def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:

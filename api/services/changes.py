@@ -3,20 +3,36 @@
 Ingest builds the change (``ingest.change``), the analysis judges it
 (``queries.pr_check.analyse``). The checkout of a registered repository is the
 path recorded at its ingest, never one taken from a request.
+
+When the stored graph is the code graph of the change's base (a clean ingest
+of that commit), the base is not rebuilt and the stored graph is not read
+whole: ``stored_for_change`` reads the code graph, the people, components,
+rules and decisions, and around the changed files only what the analysis
+looks at there (their knowledge, owners and co-change partners, the files of
+their components for reviewers' stand-ins, what the people CODEOWNERS names
+for them know and own). The head is parsed from git objects through the parse
+cache, so only the changed files are parsed. The report is the same as from
+the whole graph (``tests/integration/test_pr_check_stored_base.py``).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
-from cairn.api.services.ingesting import graph_for_checkout
+from cairn.api.services.ingesting import ingest, registered_checkout
 from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import CheckoutMissing, InvalidChange
-from cairn.graph.store import RepositorySummary
-from cairn.ingest.change import change_from_diff, change_from_refs, missing_commits
+from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.graph.store import GraphStore, RepositorySummary
+from cairn.ingest.change import change_from_diff, change_from_refs, missing_commits, read_refs, stored_as_commit
+from cairn.ingest.diffs import parse_unified_diff
 from cairn.queries.pr_check import PRReport, analyse
+
+#: What the PR check reads of the stored graph whole: small, or needed whole by the rules' checks (every import).
+WHOLE_LABELS = (Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.EXTERNAL, Label.RULE, Label.DECISION, Label.PERSON)
+WHOLE_RELS = (Rel.IMPORTS, Rel.DEPENDS_ON, Rel.DECLARED_BY, Rel.SUPERSEDES, Rel.AMENDS)
 
 
 def pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, description: str | None = None,
@@ -24,8 +40,11 @@ def pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descri
     """Check the change from ``base`` to ``head`` in the checkout at ``root``, ingesting it first if the store does not know it."""
     if not Path(root).is_dir():
         raise InvalidChange(f"{root}: not a directory")
-    stored = graph_for_checkout(ws, root)
-    change = change_from_refs(stored, Path(root), base, head, description=description, author=author, cache_dir=ws.cache_dir)
+    refs = read_refs(Path(root), base, head)
+    summary = registered_checkout(ws, root)
+    stored = ingest(ws, Path(root).resolve()).graph if summary is None else _stored(ws, summary, refs.merge_base, refs.paths)
+    change = change_from_refs(stored, Path(root), base, head, description=description, author=author,
+                              cache_dir=ws.cache_dir, refs=refs)
     return analyse(stored, change)
 
 
@@ -33,18 +52,60 @@ def pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, desc
                   author: str | None = None) -> PRReport:
     """Check refs of a registered repository's checkout."""
     summary = ws.repository(repo)
-    stored = ws.graph_of(summary)
-    change = change_from_refs(stored, checkout_of(summary), base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir)
+    root = checkout_of(summary)
+    refs = read_refs(root, base, head)
+    stored = _stored(ws, summary, refs.merge_base, refs.paths)
+    change = change_from_refs(stored, root, base, head, description=description, author=author,
+                              cache_dir=ws.cache_dir, refs=refs)
     return analyse(stored, change)
 
 
 def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None = None,
                   author: str | None = None) -> PRReport:
     """Check a unified diff (with the post-change contents of its files) against the stored repository."""
-    stored = ws.graph(repo)
+    summary = ws.repository(repo)
+    stored = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
     change = change_from_diff(stored, diff, files, description=description, author=author, cache_dir=ws.cache_dir)
     return analyse(stored, change)
+
+
+def _stored(ws: Workspace, summary: RepositorySummary, base: str | None, paths: Iterable[str]) -> RepoGraph:
+    """What the check reads of the stored graph: the part ``stored_for_change`` reads when the stored graph is the base,
+    else the whole graph (the base is then rebuilt from git, and the stored graph gives people and rules)."""
+    if stored_as_commit(summary.props, base):
+        return stored_for_change(ws.store, summary.repo, paths)
+    return ws.graph_of(summary)
+
+
+def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str]) -> RepoGraph:
+    """The part of the stored graph of ``repo`` that judging a change to ``paths`` reads (see the module docstring).
+
+    Every node and edge in it is as stored, and every edge's ends are in it.
+    ``queries.pr_check.analyse`` and ``ingest.change`` give the same answers on
+    it as on the whole graph, for a change to those paths.
+    """
+    graph = store.load_part(repo, WHOLE_LABELS, WHOLE_RELS)
+    paths = set(paths)
+    around = store.load_around(repo, [node_id(Label.FILE, repo, p) for p in sorted(paths)], [Rel.KNOWS, Rel.OWNS, Rel.CO_CHANGES])
+    _merge(graph, around)
+    changed = [n for n in around.nodes.values() if n.label is Label.FILE and n.key in paths]
+    # reviewers stand in for a file nobody eligible knows: the authors of the other files of its component
+    components = sorted({str(n.get("component")) for n in changed if n.get("component")})
+    if components:
+        members = store.load_around(repo, [node_id(Label.COMPONENT, repo, c) for c in components], [Rel.PART_OF])
+        files = sorted(nid for nid, n in members.nodes.items() if n.label is Label.FILE)
+        graph.nodes.update((nid, members.nodes[nid]) for nid in files)
+        _merge(graph, store.load_around(repo, files, [Rel.KNOWS]))
+    # people CODEOWNERS names for a changed file are suggested when they know a file their entry covers
+    owners = sorted({e.source for e in around.edges.values() if e.type is Rel.OWNS and around.nodes[e.source].label is Label.PERSON})
+    if owners:
+        _merge(graph, store.load_around(repo, owners, [Rel.OWNS, Rel.KNOWS]))
+    return graph
+
+
+def _merge(graph: RepoGraph, part: RepoGraph) -> None:
+    graph.nodes.update(part.nodes)
+    graph.edges.update(part.edges)
 
 
 def checkout_of(summary: RepositorySummary) -> Path:

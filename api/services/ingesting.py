@@ -4,6 +4,14 @@
 it, apply the review records kept for it, compute the derived results the
 analyses store as properties (bus factor, the trend periods), save it.
 
+Before reading anything, it fingerprints the checkout (``ingest.freshness``:
+HEAD, clean tracked files, configuration, the files Cairn reads by name,
+Cairn's version) with the review records kept for it. When the stored graph
+carries the same fingerprint, nothing has changed: the stored graph stands,
+nothing is written (not even ``ingested_at``, which stays the time the graph
+was built, so the answers kept for it stay readable) and the summary is the
+stored one, with a note saying so.
+
 Every load-modify-save of a repository holds its ``GraphStore.writer_lock``:
 the ingest reads the kept review records, applies them and saves under it (the
 long reading of the checkout happens before, unlocked), and ``add_reviews``
@@ -12,21 +20,22 @@ loads, applies and saves under it, so neither undoes the other.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Callable
 
-from cairn.api.services.answers import store_answers
-from cairn.api.services.changes_over_time import annotate_trends
 from cairn.api.services.workspace import Workspace, cache_dir_for
-from cairn.graph.model import RepoGraph
-from cairn.graph.store import GraphStore
-from cairn.ingest.config import CairnConfig
-from cairn.ingest.pipeline import IngestResult, ingest_repository
-from cairn.ingest.reviews import add_review_records, record_key
-from cairn.queries.ownership import annotate_bus_factor
+from cairn.graph.model import Rel
+from cairn.graph.store import GraphChanges, GraphStore, RepositorySummary
+from cairn.ingest.config import CairnConfig, load_config
+from cairn.ingest.freshness import CheckoutState, checkout_state, fingerprint_with
+from cairn.ingest.summary import IngestResult, IngestSummary
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
+#: The Repository node's properties that hold the fingerprint and the summary of the ingest that built the graph,
+#: and the parse result its code graph was built from (``ingest.pipeline``).
+FINGERPRINT, SUMMARY, CODE = "ingest_fingerprint", "ingest_summary", "code_fingerprint"
 
 
 def ingest_into_store(
@@ -38,40 +47,103 @@ def ingest_into_store(
     repo_name: str | None = None,
     progress: StageProgress | None = None,
 ) -> IngestResult:
-    result = ingest_repository(
-        root, config, repo_name=repo_name, cache_dir=cache_dir_for(store), progress=progress, config_file=config_file
-    )
+    """Ingest the checkout at ``root`` into ``store`` (see the module docstring); ``result.unchanged`` when it kept the
+    stored graph."""
+    from cairn.ingest.pipeline import checkout_root, default_repo_name
+
+    started = time.perf_counter()
+    root = checkout_root(root)
+    config = config if config is not None else load_config(root, config_file)
+    repo = repo_name or default_repo_name(root)
+    checkout = checkout_state(root, config, repo=repo, cache_dir=cache_dir_for(store))
+    stored = _stored(store, repo)
+    if checkout.fingerprint is not None and stored is not None:
+        kept = _unchanged(store, stored, root, checkout, config, started)
+        if kept is not None:
+            return kept
+    return _ingest(store, root, config, repo, checkout, progress, stored)
+
+
+def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
+            progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
+    from cairn.ingest.gcpause import gc_paused
+
+    with gc_paused():  # hundreds of thousands of objects that live to the end, no cycles (see ingest.gcpause)
+        return _ingest_paused(store, root, config, repo, checkout, progress, stored)
+
+
+def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
+                   progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
+    from cairn.api.services.answers import store_answers
+    from cairn.api.services.changes_over_time import annotate_trends
+    from cairn.ingest.pipeline import ingest_repository
+    from cairn.ingest.reviews import add_review_records
+    from cairn.queries.ownership import annotate_bus_factor
+
+    result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
+                               checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None)
     with store.writer_lock(result.graph.repo):
         reviews = store.load_reviews(result.graph.repo)
         if reviews:
             result.summary.notes.extend(add_review_records(result.graph, reviews))
         annotate_bus_factor(result.graph)
         annotate_trends(result.graph, result.trends)
+        repository = result.graph.repository
+        if repository is not None:
+            repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
+            repository.props[SUMMARY] = result.summary.kept()
         if progress:
             progress("saving", 0, 1)
-        store.save(result.graph, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+        store.save_changes(_changes(store, result), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
         store_answers(store, result.graph)
     return result
+
+
+def _changes(store: GraphStore, result: IngestResult) -> GraphChanges:
+    """The new graph as changes to the stored one: only the IMPORTS edges the ingest found different are written,
+    when the stored graph is still the one they were found against (checked under the writer lock)."""
+    if result.import_changes is not None:
+        base, changed, deleted = result.import_changes
+        now = _stored(store, result.repo)
+        if now is not None and now.props.get(CODE) == base:
+            return GraphChanges(result.graph, frozenset({Rel.IMPORTS}), frozenset(changed), frozenset(deleted))
+    return GraphChanges(result.graph)
+
+
+def _stored(store: GraphStore, repo: str) -> RepositorySummary | None:
+    return next((r for r in store.repositories() if r.repo == repo), None)
+
+
+def _unchanged(store: GraphStore, stored: RepositorySummary, root: Path, checkout: CheckoutState, config: CairnConfig,
+               started: float) -> IngestResult | None:
+    """The result of an ingest that keeps the stored graph, when it carries this checkout's fingerprint; else None."""
+    repo = stored.repo
+    if not stored.props.get(FINGERPRINT) or not isinstance(stored.props.get(SUMMARY), dict):
+        return None
+    if stored.props[FINGERPRINT] != fingerprint_with(checkout.fingerprint, store.load_reviews(repo)):
+        return None
+    summary = IngestSummary.from_kept(repo, str(root), checkout.head, stored.props[SUMMARY])
+    summary.notes.insert(0, f"up to date: nothing Cairn reads changed since the ingest of {stored.props.get('ingested_at')} "
+                            f"(HEAD {str(checkout.head)[:12]}); the stored graph stands, nothing was written")
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return IngestResult(None, summary, config, load=lambda: store.load(repo), unchanged=True)
 
 
 def ingest(ws: Workspace, root: Path, *, config_file: Path | None = None, repo_name: str | None = None,
            progress: StageProgress | None = None) -> IngestResult:
     result = ingest_into_store(ws.store, root, config_file=config_file, repo_name=repo_name, progress=progress)
-    ws.forget(result.graph.repo)
+    if not result.unchanged:
+        ws.forget(result.repo)
     return result
 
 
-def graph_for_checkout(ws: Workspace, root: Path) -> RepoGraph:
-    """The stored graph of the repository checked out at ``root``.
-
-    When the store does not know that checkout yet, it is ingested first (and
-    saved), so a CI job can run ``cairn pr-check`` without a separate ingest step.
-    """
+def registered_checkout(ws: Workspace, root: Path) -> RepositorySummary | None:
+    """The stored repository ingested from the checkout at ``root``; None when the store does not know it."""
     root = Path(root).resolve()
     for summary in ws.store.repositories():
         if summary.props.get("path") and Path(summary.props["path"]) == root:
-            return ws.graph_of(summary)
-    return ingest(ws, root).graph
+            return summary
+    return None
 
 
 def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -80,6 +152,10 @@ def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) 
     Records already kept (same reviewer, pull request, files and time) are not
     counted twice, so a forge may resend them.
     """
+    from cairn.api.services.answers import store_answers
+    from cairn.ingest.reviews import add_review_records, record_key
+    from cairn.queries.ownership import annotate_bus_factor
+
     name = ws.repository(repo).repo
     store = ws.store
     notes: list[str] = []

@@ -32,6 +32,7 @@ been slower than SQLite, about 2.2 s for the state alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -141,6 +142,16 @@ class ParseCache:
             self._results[fingerprint] = (reads, result)
         return reads, result
 
+    def recall_result(self, result_id: str) -> CodeResult | None:
+        """The remembered result whose ``result_id`` (inputs and the files resolution read) is ``result_id``, or None."""
+        for fingerprint in list(self._results):
+            found = self._results.get(fingerprint)
+            if found is None or result_id_of(fingerprint, found[0]) != result_id:
+                continue
+            recalled = self.recall(fingerprint)
+            return None if recalled is None else recalled[1]
+        return None
+
     # -- writing ------------------------------------------------------------------------
 
     def remember(self, fingerprint: str, reads: dict[str, str | None], result: CodeResult) -> None:
@@ -174,6 +185,11 @@ class ParseCache:
         assert self.directory is not None
         # ensure_ascii keeps surrogate-escaped (non-UTF-8) file names as \udcXX escapes that load back the same.
         write_atomic(self.directory / name, json.dumps(payload, separators=(",", ":")).encode("ascii"))
+
+
+def result_id_of(fingerprint: str, reads: dict[str, str | None]) -> str:
+    """What identifies one extraction result: the fingerprint of its inputs and the digests of the files it read."""
+    return hashlib.sha1(repr((fingerprint, sorted(reads.items()))).encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
 def tracked_cache_files(root: Path, directory: Path | None) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from cairn.ingest.code.base import Language, Layout, ParsedFile
-from cairn.ingest.code.cache import ParseCache
+from cairn.ingest.code.cache import ParseCache, result_id_of
 from cairn.ingest.code.go import GoLanguage
 from cairn.ingest.code.java import JavaLanguage
 from cairn.ingest.code.javascript import JavaScriptLanguage
@@ -143,7 +143,8 @@ def extract_code(
         previous = remembered[1]
         if progress:
             progress(total, total)
-        return replace(previous, parsed=0, cached=sum(previous.languages.values()), notes=list(previous.notes))
+        return replace(previous, parsed=0, cached=sum(previous.languages.values()), notes=list(previous.notes),
+                       fingerprint=result_id_of(fingerprint, remembered[0]))
 
     # 3. parse what the cache does not hold
     parsed: dict[str, ParsedFile] = {}
@@ -243,5 +244,6 @@ def extract_code(
         resolver_notes += list(getattr(resolver, "problems", None) or [])
     if not result.notes:  # a result with read errors is not one to repeat
         cache.remember(fingerprint, reads, result)
+        result.fingerprint = result_id_of(fingerprint, reads)
     result.notes += resolver_notes
     return result

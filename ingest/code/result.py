@@ -27,3 +27,5 @@ class CodeResult:
     parsed: int = 0
     cached: int = 0
     notes: list[str] = field(default_factory=list)
+    #: identifies this result among those the parse cache keeps (``ParseCache.recall_result``); None when not kept
+    fingerprint: str | None = None

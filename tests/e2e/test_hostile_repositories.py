@@ -161,6 +161,7 @@ def test_a_committed_pickle_cache_is_never_loaded_and_a_warm_ingest_opens_no_sou
     summary = json.loads(first.stdout)
     assert summary["parsed"] == 3 and any("never loads pickle" in n for n in summary["notes"])
 
+    repo.commit({"README.md": "# app\n"}, message="a new commit, no code changed: the ingest runs, from the cache")
     proc, opened = opened_files_of_an_ingest(repo.root)
     assert proc.returncode == 0, proc.stderr
     warm = json.loads(proc.stdout)
@@ -169,6 +170,13 @@ def test_a_committed_pickle_cache_is_never_loaded_and_a_warm_ingest_opens_no_sou
     assert not sources & {str(Path(repo.root, p).resolve()) for p in opened}, "a warm ingest read source files"
     assert any(p.endswith("parse-state.json") for p in opened)
     assert not marker.exists()
+
+    proc, opened = opened_files_of_an_ingest(repo.root)  # nothing changed at all: not even the cache is read
+    unchanged = json.loads(proc.stdout)
+    assert proc.returncode == 0 and (unchanged["parsed"], unchanged["cached"], unchanged["edges"]) == (0, 3, summary["edges"])
+    assert unchanged["notes"][0].startswith("up to date")
+    assert not sources & {str(Path(repo.root, p).resolve()) for p in opened}
+    assert not any(p.endswith(("parse-state.json", "parse-cache.json")) for p in opened)
 
 
 def test_a_committed_json_cache_is_not_trusted(tmp_path):

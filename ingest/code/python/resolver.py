@@ -258,18 +258,27 @@ class PythonResolver(Resolver):
 
     def _absolute_import_prefixes(self) -> Counter:
         """How many absolute imports in the repository name each dotted prefix."""
-        counts: Counter = Counter()
+        named: list[str] = []  # each import's distinct prefixes, counted at once at the end
+        prefixes_of: dict[str, tuple[str, ...]] = {}  # a name imported many times is split once
         for parsed in self.layout.parsed.values():
             for imp in parsed.imports:
                 if imp.level or not imp.spec:
                     continue
-                prefixes = set()
-                for full in _full_names(imp):
-                    parts = full.split(".")
-                    for i in range(1, len(parts) + 1):
-                        prefixes.add(".".join(parts[:i]))
-                counts.update(prefixes)
-        return counts
+                fulls = _full_names(imp)
+                if len(fulls) == 1:
+                    found = prefixes_of.get(fulls[0])
+                    if found is None:
+                        found = prefixes_of[fulls[0]] = _prefixes(fulls[0])
+                    named.extend(found)
+                    continue
+                prefixes: set[str] = set()
+                for full in fulls:
+                    found = prefixes_of.get(full)
+                    if found is None:
+                        found = prefixes_of[full] = _prefixes(full)
+                    prefixes.update(found)
+                named.extend(prefixes)
+        return Counter(named)
 
     # -- Resolver -----------------------------------------------------------
 
@@ -387,6 +396,12 @@ def _mapped_module(path: str, package_dirs: dict[str, str]) -> str | None:
         if not probe:
             return None
         probe = probe.rpartition("/")[0]
+
+
+def _prefixes(name: str) -> tuple[str, ...]:
+    """``a``, ``a.b``, ``a.b.c`` of ``a.b.c`` (distinct, as a name's prefixes are)."""
+    parts = name.split(".")
+    return tuple(dict.fromkeys(".".join(parts[:i]) for i in range(1, len(parts) + 1)))
 
 
 def _full_names(imp: RawImport) -> list[str]:

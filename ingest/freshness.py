@@ -1,0 +1,240 @@
+"""Whether a checkout is still what its stored graph was built from: the ingest's fingerprint.
+
+An ingest reads a checkout's tracked files, its git history and a few files by
+name, under a configuration. ``checkout_state`` looks at all of that cheaply
+(a handful of git plumbing calls and ``lstat``; no repository file is opened
+except the configuration, which the ingest reads anyway) and sums it up in a
+fingerprint; the ingest stores the fingerprint on the Repository node, and a
+later ingest whose fingerprint is the same can keep the stored graph as it is.
+
+The fingerprint covers:
+
+* the commit checked out (HEAD) and its branch and remote (both are stored),
+  the checkout's place and the repository's name in the store;
+* that the tracked files are exactly HEAD's: the index matches HEAD, the work
+  tree matches the index (``files.worktree_matches_head``), and git is not told
+  to look away from any file (assume-unchanged, skip-worktree, unmerged). Then
+  every tracked file, code or not, is determined by HEAD;
+* that no *untracked* file sits where Cairn reads one by name: the
+  configuration and rule files at the root, ``.mailmap``, CODEOWNERS, ADR
+  folders and records, and ``.gitattributes`` in any directory that holds
+  tracked files (git reads those whether tracked or not);
+* the effective configuration (``cairn.toml``, ``[tool.cairn]`` or the file
+  given with ``--config``, after validation and defaults);
+* what git itself adds to history and attributes: the shallow boundary,
+  replacement refs, ``info/attributes`` and the user's attributes file;
+* the code samples of past periods cached for trends (``trend-samples.json``
+  in the cache directory, by size and modification time): a ``cairn trends``
+  that extracted them makes the next ingest store them;
+* Cairn itself: the size and modification time of its own source files, so a
+  new version (or an edited checkout of Cairn) never keeps an old graph.
+
+The review records kept beside the graph are added by the service that applies
+them (``fingerprint_with``). When any part cannot be known (not a git
+repository, no commit yet, a dirty or unusual checkout), there is no
+fingerprint and the ingest runs in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from cairn.ingest.config import CairnConfig
+from cairn.ingest.files import configured_filters, worktree_matches_head
+from cairn.ingest.git import GitError, git
+
+#: Bumped whenever what a fingerprint covers changes meaning.
+FORMAT = 1
+#: Files Cairn reads by name at the top of a checkout, tracked or not.
+ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".mailmap", ".adr-dir", ".log4brains.yml",
+               ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+_PACKAGES = ("graph", "ingest", "queries", "api")
+#: ``ingest.trend_history.SAMPLES_FILE`` (not imported: that module is heavy)
+TREND_SAMPLES_FILE = "trend-samples.json"
+
+
+@dataclass
+class CheckoutState:
+    """What ``checkout_state`` found (see the module docstring)."""
+
+    head: str | None = None
+    branch: str | None = None
+    remote: str | None = None
+    #: whether the tracked files are exactly HEAD's (None: cannot tell safely): the Repository node's ``dirty``
+    matches_head: bool | None = None
+    #: None when the checkout cannot be fingerprinted; why, in ``unknown``
+    fingerprint: str | None = None
+    unknown: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def checkout_state(root: Path, config: CairnConfig, *, repo: str, cache_dir: Path | None = None) -> CheckoutState:
+    """The state of the git checkout at ``root`` (its top level), fingerprinted when it can be."""
+    state = CheckoutState()
+    found = _lines(root, "rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path", "info/attributes",
+                   "--git-path", "info/grafts", "HEAD", "--abbrev-ref", "HEAD")
+    if found is None or len(found) != 6:
+        state.unknown = "not a git repository with a commit checked out"
+        return state
+    top, shallow, info_attributes, grafts, state.head, state.branch = found
+    if Path(top).resolve() != Path(root).resolve():
+        state.unknown = "not the top of its git repository"
+        return state
+    settings = _config_values(root)
+    state.remote = settings.get("remote.origin.url")
+    state.matches_head = worktree_matches_head(root, configured_filters(root, settings))
+    if state.matches_head is not True:
+        state.unknown = "the tracked files differ from HEAD" if state.matches_head is False else "cannot tell whether the files match HEAD"
+        return state
+    tracked = _tracked_paths(root)
+    if tracked is None:
+        state.unknown = "git marks some files to be skipped or left unchecked"
+        return state
+    untracked = _untracked_inputs(root, config, tracked)
+    if untracked:
+        state.unknown = f"an untracked file Cairn reads: {untracked}"
+        return state
+    replaced = _lines(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
+    attributes_file = settings.get("core.attributesfile") or _default_attributes_file()
+    state.facts = {
+        "format": FORMAT, "cairn": _cairn_build(), "repo": repo, "path": str(root), "head": state.head,
+        "branch": state.branch, "remote": state.remote, "config": config.model_dump(mode="json"),
+        "shallow": _digest_of(root, shallow), "grafts": _digest_of(root, grafts), "replaced": replaced,
+        "info_attributes": _digest_of(root, info_attributes),
+        "attributes_file": [attributes_file, _digest_of(root, attributes_file) if attributes_file else None],
+        "trend_samples": _stat_of(Path(cache_dir) / TREND_SAMPLES_FILE) if cache_dir else None,
+    }
+    state.fingerprint = _digest(state.facts)
+    return state
+
+
+def fingerprint_with(fingerprint: str | None, review_records: Iterable[dict[str, Any]]) -> str | None:
+    """``fingerprint`` and the review records applied to the graph, as one fingerprint (None stays None)."""
+    if fingerprint is None:
+        return None
+    return _digest({"checkout": fingerprint, "reviews": list(review_records)})
+
+
+# -- the pieces ------------------------------------------------------------------------------
+
+
+def _lines(root: Path, *args: str) -> list[str] | None:
+    try:
+        proc = git(root, *args)
+    except GitError:
+        return None
+    return proc.stdout.splitlines() if proc.returncode == 0 else None
+
+
+def _config_values(root: Path) -> dict[str, str]:
+    """The git configuration Cairn's reading depends on: the remote, the attributes file, filter drivers."""
+    try:
+        proc = git(root, "config", "-z", "--get-regexp", r"^(remote\.origin\.url|core\.attributesfile|filter\..*)$")
+    except GitError:
+        return {}
+    out: dict[str, str] = {}
+    for entry in proc.stdout.split("\0") if proc.returncode == 0 else ():
+        key, _, value = entry.partition("\n")
+        if key:
+            out[key] = value  # git lists the files in the order it reads them: the last one wins, as for ``--get``
+    return out
+
+
+def _tracked_paths(root: Path) -> set[str] | None:
+    """The tracked paths; None when git is told not to compare one of them (assume-unchanged, skip-worktree) or one is unmerged."""
+    try:
+        proc = git(root, "-c", "core.quotepath=off", "ls-files", "-z", "-v", "--cached", text=False)
+    except GitError:
+        return None
+    if proc.returncode != 0:
+        return None
+    paths: set[str] = set()
+    for entry in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        if not entry:
+            continue
+        if not entry.startswith("H "):
+            return None
+        paths.add(entry[2:])
+    return paths
+
+
+def _untracked_inputs(root: Path, config: CairnConfig, tracked: set[str]) -> str | None:
+    """The first untracked file Cairn would read by name (None: there is none)."""
+    from cairn.ingest.adrs.discovery import adr_files, find_adr_folders  # YAML: only when it is needed
+
+    for name in ROOT_INPUTS:
+        if name not in tracked and os.path.lexists(root / name):
+            return name
+    folders, _ = find_adr_folders(root, config.adr)
+    for folder in folders:
+        for path in adr_files(root, folder):
+            if path not in tracked:
+                return path
+    directories = {""}
+    for path in tracked:
+        cut = path.rfind("/")
+        while cut > 0:
+            directory = path[:cut]
+            if directory in directories:
+                break
+            directories.add(directory)
+            cut = path.rfind("/", 0, cut)
+    for directory in directories:
+        name = f"{directory}/.gitattributes" if directory else ".gitattributes"
+        if name not in tracked and os.path.lexists(root / name):
+            return name
+    return None
+
+
+def _default_attributes_file() -> str | None:
+    base = os.environ.get("XDG_CONFIG_HOME") or (os.path.join(os.environ["HOME"], ".config") if os.environ.get("HOME") else None)
+    return os.path.join(base, "git", "attributes") if base else None
+
+
+def _digest_of(root: Path, path: str) -> str | None:
+    """The SHA-1 of a small file git keeps or names (relative paths are the checkout's); None when there is none."""
+    full = Path(os.path.expanduser(path))
+    if not full.is_absolute():
+        full = root / full
+    try:
+        with open(full, "rb") as fh:
+            return hashlib.sha1(fh.read(4_000_000)).hexdigest()
+    except OSError:
+        return None
+
+
+def _stat_of(path: Path) -> list[Any] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [str(path), st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+_BUILD: str | None = None
+
+
+def _cairn_build() -> str:
+    """Cairn's own source files, by name, size and modification time: another version gives another value."""
+    global _BUILD
+    if _BUILD is None:
+        package = Path(__file__).resolve().parent.parent
+        entries = []
+        for top in _PACKAGES:
+            for directory, dirnames, filenames in os.walk(package / top):
+                dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+                for name in sorted(filenames):
+                    if name.endswith(".py"):
+                        st = os.stat(os.path.join(directory, name))
+                        entries.append((os.path.relpath(os.path.join(directory, name), package), st.st_size, st.st_mtime_ns))
+        _BUILD = _digest(entries)
+    return _BUILD

@@ -1,0 +1,110 @@
+"""An ingest after commits stores exactly what a cold ingest of the same checkout stores.
+
+The warm store is ingested after every commit, so each ingest works from the
+previous one (the parse cache, the IMPORTS edges it finds changed, the stored
+fingerprint); a fresh store with a fresh cache ingests the same checkout cold.
+The stored rows must be the same text, but for the time of the ingest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+
+from cairn.api.bootstrap import open_store
+from cairn.api.services.ingesting import ingest_into_store
+from fixtures.gitrepo import GitRepo
+
+ADA, BOB = ("Ada Lovelace", "ada@example.com"), ("Bob Builder", "bob@example.com")
+
+
+def stored_rows(store_dir: Path, repo: str) -> tuple[dict[str, str], dict[tuple[str, str, str], str]]:
+    """Every node (id -> props text) and relationship ((type, source id, target id) -> props text) stored for ``repo``."""
+    with contextlib.closing(sqlite3.connect(store_dir / "cairn.db")) as db:
+        rid = db.execute("SELECT rid FROM repositories WHERE repo = ?", (repo,)).fetchone()[0]
+        nodes = dict(db.execute("SELECT id, props FROM nodes WHERE rid = ?", (rid,)))
+        edges = {(t, a, b): p for t, a, b, p in db.execute(
+            "SELECT type, src, dst, props FROM relationships_by_id WHERE repo = ?", (repo,))}
+    repository = json.loads(nodes[f"Repository|{repo}"])
+    repository.pop("ingested_at")
+    nodes[f"Repository|{repo}"] = json.dumps(repository, sort_keys=True)
+    return nodes, edges
+
+
+def assert_same_rows(warm: Path, cold: Path, repo: str) -> None:
+    warm_nodes, warm_edges = stored_rows(warm, repo)
+    cold_nodes, cold_edges = stored_rows(cold, repo)
+    assert warm_nodes.keys() == cold_nodes.keys()
+    assert {k: v for k, v in warm_nodes.items() if cold_nodes[k] != v} == {}
+    assert warm_edges.keys() == cold_edges.keys()
+    assert {k: (v, cold_edges[k]) for k, v in warm_edges.items() if cold_edges[k] != v} == {}
+
+
+def test_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({
+        "src/shop/__init__.py": "",
+        "src/shop/api/__init__.py": "",
+        "src/shop/api/views.py": "from shop.core import models\nimport requests\n",
+        "src/shop/api/forms.py": "from shop.api import views\n",
+        "src/shop/core/__init__.py": "",
+        "src/shop/core/models.py": "import dataclasses\n",
+        "src/shop/core/prices.py": "from shop.core.models import Order\n",
+        "web/src/index.ts": "import { x } from './util';\n",
+        "web/src/util.ts": "export const x = 1;\n",
+        "README.md": "# shop\n",
+    }, message="initial", author=ADA)
+    warm = tmp_path / "warm"
+    steps = [
+        # imports changed in one file: an import added, one removed, one made type-only
+        ({"src/shop/api/views.py": "from shop.core import models, prices\nfrom typing import TYPE_CHECKING\n"
+                                   "if TYPE_CHECKING:\n    import requests\n"}, None, BOB),
+        # a new module, imported from an old one; a new external package
+        ({"src/shop/core/tax.py": "import decimal\nimport stripe\n", "src/shop/core/prices.py": "from shop.core import tax\n"},
+         None, ADA),
+        # a module deleted: the imports of it now resolve to its package
+        ({"src/shop/api/forms.py": "from shop.core import tax\n"}, ["src/shop/core/models.py"], BOB),
+        # a new component, and a TypeScript change
+        ({"src/shop/billing/__init__.py": "", "src/shop/billing/invoice.py": "from shop.core import tax\nfrom shop.api import views\n",
+          "web/src/index.ts": "import { x } from './util';\nimport './extra';\n", "web/src/extra.ts": "export {};\n"}, None, ADA),
+        # documentation only
+        ({"README.md": "# shop\n\nNow with billing.\n"}, None, BOB),
+    ]
+    first = ingest_into_store(open_store(str(warm)), repo.root)
+    assert first.import_changes is None  # nothing stored to compare with
+    for number, (files, delete, author) in enumerate(steps, 1):
+        repo.commit(files, delete=delete, message=f"step {number}", author=author)
+        result = ingest_into_store(open_store(str(warm)), repo.root)
+        assert result.import_changes is not None, f"step {number}: the imports were not compared with the stored ones"
+        cold = tmp_path / f"cold-{number}"
+        ingest_into_store(open_store(str(cold)), repo.root)
+        assert_same_rows(warm, cold, "shop")
+    # the last step changed no code: no import differs, and none was written
+    assert result.import_changes[1:] == (set(), set())
+
+
+def test_a_stored_graph_replaced_meanwhile_is_saved_whole(tmp_path):
+    from cairn.graph.model import Label, Rel
+
+    repo = GitRepo(tmp_path / "app")
+    repo.commit({"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "", "app/c.py": ""}, message="one")
+    store_dir = tmp_path / "store"
+    ingest_into_store(open_store(str(store_dir)), repo.root)
+    repo.commit({"app/b.py": "from app import a\n"}, message="two")
+    store = open_store(str(store_dir))
+
+    def another_writer(stage: str, done: int, total: int) -> None:
+        """Saves a graph with an import nobody wrote while the ingest reads the checkout (before it locks)."""
+        if stage == "listing files" and done == 1:
+            other = store.load("app")
+            other.add_edge(Rel.IMPORTS, other.node(Label.MODULE, "app.c"), other.node(Label.MODULE, "app.a"), kind="runtime")
+            other.repository.props["code_fingerprint"] = "another writer's"
+            store.save(other)
+
+    result = ingest_into_store(store, repo.root, progress=another_writer)
+    assert result.import_changes is not None  # found against the graph stored when the ingest started…
+    cold = tmp_path / "cold"
+    ingest_into_store(open_store(str(cold)), repo.root)
+    assert_same_rows(store_dir, cold, "app")  # …but not applied to the one stored meanwhile
