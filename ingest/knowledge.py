@@ -17,11 +17,14 @@ Repository node (``history_complete`` with its counts).
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable
+from itertools import accumulate
+from typing import Any
 
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
 
 DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
@@ -61,13 +64,121 @@ class PersonHistory:
     last_active: int | None = None  # epoch seconds
 
 
+class RecordTable:
+    """Per path (a ``CommitLog`` path id) and raw identity: [adds, deliveries, last touch, reviews].
+
+    Kept in columns, grouped by path (``count`` entries per path id, in path
+    order), as the history state stores it; the paths a new read touched are
+    held as dicts (``changed``) until the next ``columns``. Entries are sums
+    and maxima, so reading commits in any order, in one read or several,
+    gives the same table.
+    """
+
+    TYPECODES = {"count": "i", "ident": "i", "adds": "i", "deliveries": "i", "last": "q", "reviews": "i"}
+
+    def __init__(self) -> None:
+        self.count = array("i")
+        self.ident = array("i")
+        self.adds = array("i")
+        self.deliveries = array("i")
+        self.last = array("q")
+        self.reviews = array("i")
+        self.changed: dict[int, dict[int, list[int]]] = {}
+        self._starts: list[int] | None = None
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, array], paths: int, identities: int) -> "RecordTable":
+        table = cls()
+        for name, typecode in cls.TYPECODES.items():
+            column = columns[name]
+            if column.typecode != typecode:
+                raise TypeError(f"records column {name}")
+            setattr(table, name, column)
+        entries = len(table.ident)
+        if len(table.count) > paths or sum(table.count) != entries or (len(table.count) and min(table.count) < 0):
+            raise ValueError("records per path")
+        if any(len(getattr(table, name)) != entries for name in ("adds", "deliveries", "last", "reviews")):
+            raise ValueError("records columns")
+        if entries and (min(table.ident) < 0 or max(table.ident) >= identities):
+            raise ValueError("records identities")
+        return table
+
+    def _start(self, pid: int) -> int:
+        if self._starts is None:
+            self._starts = [0, *accumulate(self.count)]
+        return self._starts[pid]
+
+    def get(self, pid: int) -> dict[int, list[int]]:
+        """Raw identity -> [adds, deliveries, last touch, reviews] for one path (do not change what is returned)."""
+        found = self.changed.get(pid)
+        if found is not None:
+            return found
+        if pid >= len(self.count) or not self.count[pid]:
+            return {}
+        start = self._start(pid)
+        ident, adds, deliveries, last, reviews = self.ident, self.adds, self.deliveries, self.last, self.reviews
+        return {ident[k]: [adds[k], deliveries[k], last[k], reviews[k]] for k in range(start, start + self.count[pid])}
+
+    def add(self, delta: dict[int, dict[int, list[int]]]) -> None:
+        """Add a read's records (path id -> raw identity -> record): sums, and the newest last touch."""
+        for pid, per_raw in delta.items():
+            mine = self.changed.get(pid)
+            if mine is None:
+                mine = self.changed[pid] = self.get(pid)
+            for raw, rec in per_raw.items():
+                acc = mine.get(raw)
+                if acc is None:
+                    mine[raw] = list(rec)
+                else:
+                    acc[ADDS] += rec[ADDS]
+                    acc[DELIVERIES] += rec[DELIVERIES]
+                    acc[REVIEWS] += rec[REVIEWS]
+                    if rec[LAST] > acc[LAST]:
+                        acc[LAST] = rec[LAST]
+
+    def paths(self) -> list[int]:
+        """Every path id that has records."""
+        base = [pid for pid, n in enumerate(self.count) if n and pid not in self.changed]
+        return sorted(base + [pid for pid, per in self.changed.items() if per])
+
+    def columns(self) -> dict[str, array]:
+        """The table in columns, the changed paths folded in (the table keeps them too)."""
+        if self.changed:
+            count = array("i", self.count)
+            top = max(self.changed) + 1
+            if len(count) < top:
+                count.extend([0] * (top - len(count)))
+            out = {name: array(code) for name, code in self.TYPECODES.items() if name != "count"}
+            done = 0
+            for pid in sorted(self.changed):
+                start = self._start(pid) if pid < len(self.count) else self._start(len(self.count))
+                for name in out:
+                    out[name].extend(getattr(self, name)[done:start])
+                per_raw = self.changed[pid]
+                out["ident"].extend(per_raw)
+                out["adds"].extend(r[ADDS] for r in per_raw.values())
+                out["deliveries"].extend(r[DELIVERIES] for r in per_raw.values())
+                out["last"].extend(r[LAST] for r in per_raw.values())
+                out["reviews"].extend(r[REVIEWS] for r in per_raw.values())
+                done = start + (self.count[pid] if pid < len(self.count) else 0)
+                count[pid] = len(per_raw)
+            for name in out:
+                out[name].extend(getattr(self, name)[done:])
+            self.count = count
+            for name, column in out.items():
+                setattr(self, name, column)
+            self.changed = {}
+            self._starts = None
+        return {name: getattr(self, name) for name in self.TYPECODES}
+
+
 @dataclass
 class History:
     """The result of reading a repository's history, before it is attached to a graph."""
 
     people: list[PersonHistory] = field(default_factory=list)
-    #: path (as named in some commit) -> person index -> [adds, deliveries, last_touch, reviews]
-    path_records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+    #: per path id (of ``log``'s path table) and raw identity: [adds, deliveries, last_touch, reviews]
+    records: RecordTable = field(default_factory=RecordTable)
     #: new path -> paths renamed into it
     renamed_from: dict[str, set[str]] = field(default_factory=dict)
     commits: int = 0
@@ -84,8 +195,18 @@ class History:
     completeness: dict[str, object] = field(default_factory=dict)
     #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
     identity_patterns: dict[str, list[str]] = field(default_factory=dict)
-    #: raw identity index (as in ``history.CommitRecord``) -> index into ``people``
+    #: raw identity index (as in ``commits.CommitRecord`` and ``log``) -> index into ``people``
     identity_person: list[int] = field(default_factory=list)
+    #: every commit read (``commits.CommitLog``): what the change analyses work from
+    log: CommitLog = field(default_factory=CommitLog)
+    #: what was remembered and what was read this time (``history.mine_history``): "full" or "incremental",
+    #: the new commits read, and the state to remember for the next ingest (None: nothing to remember)
+    mined: str = "full"
+    new_commits: int = 0
+    #: where the new commits start in ``log`` when they were added after the remembered ones (None: a full
+    #: read, or the remembered commits were rearranged: the analyses start afresh)
+    new_from: int | None = None
+    state: Any = None
 
     @property
     def complete(self) -> bool:
@@ -102,14 +223,34 @@ class History:
                     todo.append(old)
         return list(seen)
 
+    def path_records(self, path: str) -> dict[int, list[int]]:
+        """Per person index, [adds, deliveries, last touch, reviews] for one path as named in some commit."""
+        pid = self.log.path_index.get(path)
+        if pid is None:
+            return {}
+        person_of = self.identity_person
+        merged: dict[int, list[int]] = {}
+        for raw, rec in self.records.get(pid).items():
+            person = person_of[raw] if person_of else raw
+            acc = merged.get(person)
+            if acc is None:
+                merged[person] = list(rec)
+            else:
+                acc[ADDS] += rec[ADDS]
+                acc[DELIVERIES] += rec[DELIVERIES]
+                acc[REVIEWS] += rec[REVIEWS]
+                if rec[LAST] > acc[LAST]:
+                    acc[LAST] = rec[LAST]
+        return merged
+
     def file_knowledge(self, path: str) -> dict[int, FileKnowledge]:
         """Per person index, what they did to ``path`` over its rename history (all kinds of people)."""
         merged: dict[int, list[int]] = {}
         for name in self.lineage(path):
-            for person, rec in self.path_records.get(name, {}).items():
+            for person, rec in self.path_records(name).items():
                 acc = merged.get(person)
                 if acc is None:
-                    merged[person] = list(rec)
+                    merged[person] = rec
                 else:
                     acc[ADDS] += rec[ADDS]
                     acc[DELIVERIES] += rec[DELIVERIES]
@@ -129,31 +270,6 @@ class History:
             if self.people[person].person.kind == HUMAN and (k.is_candidate or k.reviews > 0):
                 out[person] = k
         return out
-
-    def keep_records(self, records: dict[str, dict[int, list[int]]], person_of: list[int],
-                     renames: Iterable[tuple[str, str]]) -> None:
-        """Take the log's records (per path, per raw identity) re-keyed by person, and its renames."""
-        if all(person_of[i] == i for i in range(len(person_of))):
-            self.path_records = records
-        else:
-            rekeyed: dict[str, dict[int, list[int]]] = {}
-            for path, per_raw in records.items():
-                per_person: dict[int, list[int]] = {}
-                for raw_idx, rec in per_raw.items():
-                    p = person_of[raw_idx]
-                    acc = per_person.get(p)
-                    if acc is None:
-                        per_person[p] = list(rec)
-                    else:
-                        acc[ADDS] += rec[ADDS]
-                        acc[DELIVERIES] += rec[DELIVERIES]
-                        acc[REVIEWS] += rec[REVIEWS]
-                        acc[LAST] = max(acc[LAST], rec[LAST])
-                rekeyed[path] = per_person
-            self.path_records = rekeyed
-        for old, new in renames:
-            if old != new:
-                self.renamed_from.setdefault(new, set()).add(old)
 
 
 def _iso(epoch: int | None) -> str | None:

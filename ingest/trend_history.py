@@ -1,12 +1,15 @@
 """What trends are computed from: the observed commits replayed oldest first, and code graphs at period ends.
 
-``trend_inputs`` turns a ``ChangeLog`` (the commits the one history pass
-observed, see ``ingest.cochange``) into ``graph.changes.TrendInputs``:
+``trend_inputs`` turns ``History.log`` (the commits of the one history pass,
+see ``ingest.commits``) and what ``ingest.cochange`` made of them into
+``graph.changes.TrendInputs``:
 
 * **activity** per period (``[trends] period``: month, quarter or year, UTC,
   by commit time): non-merge commits, agent-assisted ones, and the humans on
   them, for the repository and for each component (a commit counts for a
-  component when it touches one of the component's files at HEAD);
+  component when it touches one of the component's files at HEAD); kept in
+  the history state (``ActivityMemory``), so a re-ingest adds its new commits
+  to it when the people and files are those it was counted with;
 * **knowledge snapshots** at the end of each of the last ``[trends]
   knowledge_periods`` periods and, before them, of each year's last period
   (the truck factor over a long history costs a snapshot per period), produced
@@ -42,17 +45,18 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pathspec
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import (
     CodeSample, KnowledgeSnapshot, PeriodActivity, ScopeActivity, TrendInputs, TrendSettings, next_period, period_end,
-    period_of,
+    period_of, period_start,
 )
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.cochange import DAY, ChangeLog, ChangeResult
+from cairn.ingest.cochange import DAY, ChangeResult
+from cairn.ingest.commits import CommitLog
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IngestSettings
@@ -64,6 +68,8 @@ SAMPLES_FILE = "trend-samples.json"
 SAMPLES_FORMAT = 1
 KEEP_SAMPLES = 400
 MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make millions of periods
+MEMORY = "activity"
+MEMORY_VERSION = 1
 
 # Per (path, person) replay record: [adds, deliveries, reviews]
 ADDS, DELIVERIES, REVIEWS = 0, 1, 2
@@ -71,30 +77,104 @@ ADDS, DELIVERIES, REVIEWS = 0, 1, 2
 
 @dataclass
 class _Context:
-    log: ChangeLog
+    log: CommitLog
     changes: ChangeResult
     history: History
     period_names: list[str]
-    commit_period: list[int]  # per commit: index into period_names (-1: merge)
     components: ComponentMap
     excluded: pathspec.PathSpec
     inactive_days: int
     snapshot_periods: set[int] = field(default_factory=set)  # indexes into period_names that get a knowledge snapshot
 
+    def commit_periods(self) -> list[int]:
+        """Per log position: the index of its period in ``period_names`` (-1: a merge)."""
+        names, log = self.period_names, self.log
+        ends = [period_end(name) for name in names]
+        last = len(names) - 1
+        merge, committed = log.merge, log.committed
+        return [-1 if merge[p] else min(bisect_right(ends, committed[p]), last) for p in range(len(log))]
 
-def _periods(log: ChangeLog, period: str) -> tuple[list[str], list[int]]:
-    if not len(log):
-        return [], []
-    times = [log.committed[i] for i in range(len(log)) if not log.merge[i]] or list(log.committed)
-    first, last = period_of(max(min(times), 0), period), period_of(max(max(times), 0), period)
-    names = [first]
-    while names[-1] != last and len(names) < MAX_PERIODS:
+
+def _period_names(first: int, last: int, period: str) -> list[str]:
+    names = [period_of(max(first, 0), period)]
+    end = period_of(max(last, 0), period)
+    while names[-1] != end and len(names) < MAX_PERIODS:
         names.append(next_period(names[-1]))
-    ends = [period_end(name) for name in names]
-    commit_period = []
-    for i in range(len(log)):
-        commit_period.append(-1 if log.merge[i] else min(bisect_right(ends, log.committed[i]), len(names) - 1))
-    return names, commit_period
+    return names
+
+
+class ActivityMemory:
+    """Per period (of the settings' granularity, by commit time): the non-merge commits, the agent-assisted ones and
+    the humans on them, for the repository and each component, over the log's first ``commits`` positions."""
+
+    def __init__(self, period: str) -> None:
+        self.period = period
+        self.commits = 0
+        self.first: int | None = None  # the oldest and newest non-merge commit times
+        self.last: int | None = None
+        #: period -> scope ("" for the repository) -> [commits, assisted, {human id: None}]
+        self.rows: dict[str, dict[str, list]] = {}
+
+    def to_json(self) -> dict:
+        return {"version": MEMORY_VERSION, "period": self.period, "commits": self.commits, "first": self.first,
+                "last": self.last, "rows": {p: {c: [n, a, sorted(h)] for c, (n, a, h) in row.items()}
+                                            for p, row in self.rows.items()}}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "ActivityMemory | None":
+        try:
+            if data.get("version") != MEMORY_VERSION:
+                return None
+            memory = cls(str(data["period"]))
+            memory.commits = int(data["commits"])
+            memory.first = None if data["first"] is None else int(data["first"])
+            memory.last = None if data["last"] is None else int(data["last"])
+            memory.rows = {str(p): {str(c): [int(n), int(a), dict.fromkeys(map(str, h))] for c, (n, a, h) in row.items()}
+                           for p, row in data["rows"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return memory
+
+    def count(self, changes: ChangeResult, start: int) -> None:
+        """Add the log's commits from ``start`` on."""
+        view, log, assisted = changes.view, changes.view.log, changes.memory.assisted
+        ids, period, rows = view.person_ids, self.period, self.rows
+        merge, committed = log.merge, log.committed
+        for p in range(start, len(log)):
+            if merge[p]:
+                continue
+            when = committed[p]
+            self.first = when if self.first is None else min(self.first, when)
+            self.last = when if self.last is None else max(self.last, when)
+            row = rows.setdefault(period_of(max(when, 0), period), {})
+            humans = [ids[h] for h in view.people(p)[1]]
+            helped = assisted[p]
+            for scope in ("", *view.components(p)):
+                counts = row.get(scope)
+                if counts is None:
+                    counts = row[scope] = [0, 0, {}]
+                counts[0] += 1
+                counts[1] += helped
+                counts[2].update(dict.fromkeys(humans))
+        self.commits = len(log)
+
+    def activity(self, names: list[str]) -> list[PeriodActivity]:
+        """The rows of ``names`` (commits after the last name, when there are too many periods, count for it)."""
+        out = [PeriodActivity(name) for name in names]
+        where = {name: i for i, name in enumerate(names)}
+        for name, row in self.rows.items():
+            i = where.get(name)
+            if i is None:
+                if not names or name < names[0]:
+                    continue
+                i = len(names) - 1
+            target = out[i]
+            for scope, (n, helped, humans) in row.items():
+                into = target.repository if scope == "" else target.components.setdefault(scope, ScopeActivity())
+                into.commits += n
+                into.assisted += helped
+                into.humans.update(humans)
+        return out
 
 
 def _snapshot_periods(names: list[str], recent: int) -> set[int]:
@@ -107,31 +187,11 @@ def _snapshot_periods(names: list[str], recent: int) -> set[int]:
     return out
 
 
-def _activity(ctx: _Context) -> list[PeriodActivity]:
-    out = [PeriodActivity(name) for name in ctx.period_names]
-    people = ctx.changes.people
-    ids = people.person_ids
-    component = ctx.changes.index.component
-    for i, p in enumerate(ctx.commit_period):
-        if p < 0:
-            continue
-        row = out[p]
-        humans = {ids[h] for h in people.humans[i]}
-        assisted = people.assisted(i)
-        scopes = [row.repository] + [
-            row.components.setdefault(c, ScopeActivity()) for c in {component[f] for f in ctx.changes.touched[i] if component[f]}
-        ]
-        for scope in scopes:
-            scope.commits += 1
-            scope.assisted += 1 if assisted else 0
-            scope.humans |= humans
-    return out
-
-
 def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     """Replay the commits oldest first; yield who knew what at the end of every period."""
-    log, people = ctx.log, ctx.changes.people
-    person_of, kinds, ids = ctx.history.identity_person, people.kinds, people.person_ids
+    log, view = ctx.log, ctx.changes.view
+    person_of, kinds, ids = ctx.history.identity_person, view.kinds, view.person_ids
+    commit_period = ctx.commit_periods()
     records: dict[str, dict[int, list[int]]] = {}
     deliveries: dict[str, int] = {}
     present: dict[str, str | None] = {}  # in-scope paths present now -> component
@@ -139,7 +199,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     dirty: set[str] = set()
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
-    order = [i for i in range(len(log) - 1, -1, -1) if ctx.commit_period[i] >= 0]
+    order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
     position = 0
     inactive = ctx.inactive_days * DAY
     component_of = ctx.components.component_of
@@ -151,7 +211,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         return known
 
     for p, name in enumerate(ctx.period_names):
-        while position < len(order) and ctx.commit_period[order[position]] <= p:
+        while position < len(order) and commit_period[order[position]] <= p:
             i = order[position]
             position += 1
             author = person_of[log.author[i]] if person_of else 0
@@ -160,11 +220,11 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             rank[author_id] = rank.get(author_id, 0) + 1
             if log.authored[i] > last_active.get(author, -1):
                 last_active[author] = log.authored[i]
-            reviewers = [h for h in people.humans[i] if h != author]
+            reviewers = [h for h in view.people(i)[1] if h != author]
             for h in reviewers:
                 if log.committed[i] > last_active.get(h, -1):
                     last_active[h] = log.committed[i]
-            for status, path, old in log.changes[i]:
+            for status, path, old in log.change_tuples(i):
                 moved = None
                 if status == "R" and old is not None and (in_scope.get(old) or scoped(old)):
                     present.pop(old, None)
@@ -297,21 +357,6 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
     return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
 
 
-def _first_parent_chain(log: ChangeLog) -> list[int]:
-    """Commit indexes along the first-parent chain from HEAD (the first commit of the stream)."""
-    if not len(log):
-        return []
-    where = {sha: i for i, sha in enumerate(log.shas)}
-    chain, seen = [0], {0}
-    while True:
-        parent = log.first_parent[chain[-1]]
-        nxt = where.get(parent) if parent else None
-        if nxt is None or nxt in seen:
-            return chain
-        chain.append(nxt)
-        seen.add(nxt)
-
-
 def _samples_key(root_commit: str, defs: list[ComponentDef], config: CairnConfig) -> str:
     fingerprint = repr((
         sorted((d.name, list(d.paths)) for d in defs), [(lang.name, lang.version) for lang in available_languages()],
@@ -349,27 +394,33 @@ def _samples(ctx: _Context, graph: RepoGraph, settings: TrendSettings, config: C
     names = ctx.period_names
     if not names:
         return []
-    log, people = ctx.log, ctx.changes.people
+    log, assisted = ctx.log, ctx.changes.memory.assisted
     current = len(names) - 1
     # the ends of the `samples` periods before the current one: new couplings for those after the first, and the current
     wanted = list(range(max(0, current - settings.samples), current + 1))
     samples = {p: CodeSample(names[p], None) for p in wanted}
     # what agent-assisted commits changed, per sampled period
-    for i, p in enumerate(ctx.commit_period):
-        if p in samples and people.assisted(i):
-            samples[p].agent_files.update(path for _, path, _ in log.changes[i])
+    ends = [period_end(name) for name in names]
+    since = period_start(names[wanted[0]]) if wanted[0] else None
+    merge, committed, paths = log.merge, log.committed, log.paths
+    for p in range(len(log)):
+        if merge[p] or not assisted[p] or (since is not None and committed[p] < since):
+            continue
+        period = min(bisect_right(ends, committed[p]), current)
+        if period in samples:
+            samples[period].agent_files.update(paths[pid] for pid in log.path_changes(p))
     head = graph.repository.get("head") if graph.repository is not None else None
-    samples[current].commit = head or (log.shas[0] if len(log) else None)
+    samples[current].commit = head or (log.sha_of(len(log) - 1) if len(log) else None)
     samples[current].dependencies = component_dependencies(graph)
     # the last first-parent commit before each sampled period's end
-    chain = _first_parent_chain(log)
-    position = 0
+    chain = log.first_parent_chain()
+    position = next(chain, None)
     for p in sorted((p for p in wanted if p != current), reverse=True):
         end = period_end(names[p])
-        while position < len(chain) and log.committed[chain[position]] >= end:
-            position += 1
-        if position < len(chain):
-            samples[p].commit = log.shas[chain[position]]
+        while position is not None and committed[position] >= end:
+            position = next(chain, None)
+        if position is not None:
+            samples[p].commit = log.sha_of(position)
     cached = _load_samples(cache_dir)
     for p in wanted:
         sample = samples[p]
@@ -432,19 +483,39 @@ def extract_samples_of(graph: RepoGraph, commits: list[str],
     return extract_samples(root, commits, defs, config, cache_dir)
 
 
-def trend_inputs(graph: RepoGraph, log: ChangeLog, history: History, changes: ChangeResult, *,
+def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
                  config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None) -> TrendInputs:
-    """The ``TrendInputs`` for ``queries.trends`` (see the module docstring)."""
-    settings = config.trends
-    names, commit_period = _periods(log, settings.period)
+    """The ``TrendInputs`` for ``queries.trends`` (see the module docstring).
+
+    Activity is added to what ``history.state`` remembers when the change analyses could add to theirs
+    (the same people and files) and the period is the same; otherwise counted from the first commit.
+    """
+    settings, log = config.trends, history.log
+    state = history.state
+    memory = None
+    if changes.incremental and state is not None and state.analyses.get(MEMORY):
+        memory = ActivityMemory.from_json(state.analyses[MEMORY])
+        if memory is not None and (memory.period != settings.period or memory.commits != history.new_from):
+            memory = None
+    if memory is None:
+        memory = ActivityMemory(settings.period)
+    memory.count(changes, memory.commits)
+    if state is not None:
+        state.analyses[MEMORY] = memory.to_json()
+    if memory.first is not None and memory.last is not None:
+        names = _period_names(memory.first, memory.last, settings.period)
+    elif len(log):
+        names = _period_names(min(log.committed), max(log.committed), settings.period)
+    else:
+        names = []
     notes: list[str] = []
     if len(names) >= MAX_PERIODS:
         notes.append(f"trends: commit dates span more than {MAX_PERIODS} {settings.period}s; later periods are merged into the last")
     ctx = _Context(
-        log, changes, history, names, commit_period, ComponentMap(list(defs)),
+        log, changes, history, names, ComponentMap(list(defs)),
         pathspec.PathSpec.from_lines("gitwildmatch", config.ingest.exclude), config.thresholds.inactive_days,
     )
     ctx.snapshot_periods = _snapshot_periods(names, settings.knowledge_periods)
-    activity = _activity(ctx)
+    activity = memory.activity(names)
     samples = _samples(ctx, graph, settings, config, defs, cache_dir)
     return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes)
