@@ -510,11 +510,11 @@ def mine_history(
 
     fingerprint = None
     reading = None
+    why: str | None = None
     if memory is not None and memory.usable and not history.shallow:
         marker_digest = repr((markers.pattern.pattern, markers.agents, markers.keywords))
         fingerprint = mining_fingerprint(root, settings, declared, max_coauthors, marker_digest)
         previous = memory.load()
-        why = None
         if previous is not None:
             why = fingerprint_change(previous.fingerprint, fingerprint)
             if why is None:
@@ -524,10 +524,10 @@ def mine_history(
                     ids, why = None, "the history state holds the same identity twice"
                 if ids is not None:
                     reading, why = _read_new(root, previous, ids, parser_for(ids), head)
-        if memory is not None:
-            history.notes.extend(memory.notes)
-        if reading is None and why:
-            history.notes.append(f"history read in full: {why}")
+    if memory is not None:
+        history.notes.extend(memory.notes)
+    if reading is None and why:
+        history.notes.append(f"history read in full: {why}")
     if reading is None:
         ids = Identities(classifier)
         reading = _read_all(root, ids, parser_for(ids), head, progress)

@@ -240,7 +240,7 @@ def _encode_packed(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not kept in the history state")
 
 
-def _packed_hook(obj: dict) -> object:
+def packed_hook(obj: dict) -> object:
     if "$array" in obj:
         if obj["$array"] not in ("i", "q", "b", "B"):
             raise ValueError("array type")
@@ -387,7 +387,7 @@ class StateFile:
         except OSError as exc:
             return self._ignored(f"unreadable ({exc.strerror or exc})")
         try:
-            data = json.loads(text, object_hook=_packed_hook)
+            data = json.loads(text, object_hook=packed_hook)
         except _SHAPE_ERRORS + (RecursionError,):
             return self._ignored("not valid JSON")
         if not isinstance(data, dict) or data.get("format") != FORMAT:
