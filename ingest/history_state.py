@@ -242,7 +242,7 @@ def _encode_packed(value: object) -> object:
 
 def packed_hook(obj: dict) -> object:
     if "$array" in obj:
-        if obj["$array"] not in ("i", "q", "b", "B"):
+        if obj["$array"] not in ("i", "q", "d", "b", "B"):
             raise ValueError("array type")
         return _unpack(str(obj["$array"]), obj["data"])
     if "$bytes" in obj:
@@ -388,8 +388,10 @@ class StateFile:
             return self._ignored(f"unreadable ({exc.strerror or exc})")
         try:
             data = json.loads(text, object_hook=packed_hook)
-        except _SHAPE_ERRORS + (RecursionError,):
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             return self._ignored("not valid JSON")
+        except _SHAPE_ERRORS as exc:
+            return self._ignored(f"not in the expected shape ({type(exc).__name__})")
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return self._ignored("not a Cairn history state")
         if data.get("version") != VERSION:

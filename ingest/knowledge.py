@@ -17,13 +17,14 @@ Repository node (``history_complete`` with its counts).
 from __future__ import annotations
 
 import math
+import time
 from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import accumulate
 from typing import Any
 
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Edge, Label, Rel, RepoGraph
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
 
@@ -275,7 +276,81 @@ class History:
 def _iso(epoch: int | None) -> str | None:
     if epoch is None:
         return None
+    if -30_610_224_000 <= epoch < 253_402_300_800:  # years 1000-9999: what datetime writes, at twice the speed
+        return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+
+
+KNOWLEDGE = "knowledge"
+KNOWLEDGE_VERSION = 1
+_KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
+
+
+class KnowledgeMemory:
+    """The KNOWS edges of every File, as the last ingest computed them, so the next one recomputes only the files
+    whose records (or rename lineage) the new commits changed.
+
+    Per file (by the log path id of its path, in ``files``): ``changes``, its lineage when other paths were
+    renamed into it, and its edges in columns (``count`` per file): person (an index into ``ids``), first
+    authorship, deliveries, acceptances, DOA (NaN: none), reviews and last touch (ISO). Valid for the people
+    (raw identity -> person id, kind, whether the person has a node) it was computed with.
+    """
+
+    def __init__(self, people: list[list]) -> None:
+        self.people = people
+        self.ids: list[str] = []
+        self.files = array("i")
+        self.changes = array("i")
+        self.count = array("i")
+        self.first = bytearray()
+        self.columns: dict[str, array] = {name: array(code) for name, code in _KNOWS_COLUMNS.items()}
+        self.touch: list[str] = []
+        self.lineage: dict[int, list[int]] = {}
+        self._where: dict[int, tuple[int, int, int]] | None = None  # file pid -> (start, count, changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": KNOWLEDGE_VERSION, "people": self.people, "ids": self.ids, "files": self.files,
+                "changes": self.changes, "count": self.count, "first": self.first, **self.columns,
+                "touch": [len(self.touch), "\0".join(self.touch)],
+                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "KnowledgeMemory | None":
+        try:
+            if data.get("version") != KNOWLEDGE_VERSION:
+                return None
+            memory = cls([list(p) for p in data["people"]])
+            memory.ids = [str(i) for i in data["ids"]]
+            memory.files, memory.changes, memory.count = data["files"], data["changes"], data["count"]
+            memory.first = bytearray(data["first"])
+            memory.columns = {name: data[name] for name in _KNOWS_COLUMNS}
+            n, text = data["touch"]
+            memory.touch = text.split("\0") if n else []
+            memory.lineage = {int(entry[0]): [int(x) for x in entry[1:]] for entry in data["lineage"]}
+            entries = len(memory.first)
+            if not (len(memory.files) == len(memory.changes) == len(memory.count)) or sum(memory.count) != entries:
+                return None
+            if len(memory.touch) != entries or any(len(col) != entries for col in memory.columns.values()):
+                return None
+            if entries and (min(memory.columns["person"]) < 0 or max(memory.columns["person"]) >= len(memory.ids)):
+                return None
+            if any(not isinstance(memory.columns[name], array) or memory.columns[name].typecode != code
+                   for name, code in _KNOWS_COLUMNS.items()) or not isinstance(memory.files, array):
+                return None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return None
+        return memory
+
+    def where(self, pid: int) -> tuple[int, int, int] | None:
+        if self._where is None:
+            starts = accumulate(self.count, initial=0)
+            self._where = {f: (start, n, c) for f, start, n, c in zip(self.files, starts, self.count, self.changes)}
+        return self._where.get(pid)
+
+
+def _knowledge_people(history: History, person_nodes: dict[int, Any]) -> list[list]:
+    people = history.people
+    return [[people[p].person.id, people[p].person.kind, p in person_nodes] for p in history.identity_person]
 
 
 def add_knowledge(graph: RepoGraph, history: History) -> None:
@@ -290,8 +365,11 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
     deliveries recorded for it by anybody (0: no history, so the truck factor
     leaves it out, as the reference does). Repository: the history facts and
     ``history_complete`` with ``history_completeness`` (counts).
+
+    With ``history.state``, the edges of files the new commits left alone come from what the last ingest
+    computed (``KnowledgeMemory``), when people resolve as they did then.
     """
-    person_nodes: dict[int, object] = {}
+    person_nodes: dict[int, Any] = {}
     for index, ph in enumerate(history.people):
         p = ph.person
         if ph.commits == 0 and ph.last_active is None:
@@ -300,21 +378,87 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
             Label.PERSON, p.id, name=p.name, names=p.names, emails=p.emails, logins=p.logins, aliases=p.aliases,
             kind=p.kind, github=p.github, last_active=_iso(ph.last_active), commits=ph.commits,
         )
+    state = history.state
+    people = _knowledge_people(history, person_nodes)
+    old = KnowledgeMemory.from_json(state.analyses.get(KNOWLEDGE)) if state is not None and state.analyses.get(KNOWLEDGE) else None
+    if old is not None and old.people != people[:len(old.people)]:
+        old = None  # somebody resolves to another person, kind or node now: every file again
+    new = KnowledgeMemory(people)
+    new.ids = [ph.person.id for ph in history.people]
+    id_index = {pid: i for i, pid in enumerate(new.ids)}
+    person_node_ids = {i: node.id for i, node in person_nodes.items()}
+    touched = set(history.records.changed)
+    path_index, renamed = history.log.path_index, history.renamed_from
+    edges, knows = graph.edges, Rel.KNOWS.value
+    columns, first, touch = new.columns, new.first, new.touch
+    done = 0  # entries so far
+
+    def emit(source: str, target: str, props: dict[str, Any]) -> None:
+        key = (knows, source, target)
+        edge = edges.get(key)
+        if edge is None:
+            edges[key] = Edge(Rel.KNOWS, source, target, props)
+        else:
+            edge.props.update(props)
+
     for file_node in graph.of_label(Label.FILE):
-        everybody = history.file_knowledge(file_node.key)
-        file_node.props["changes"] = sum(k.deliveries + k.first_authorship for k in everybody.values())
-        for index, k in everybody.items():
-            if history.people[index].person.kind != HUMAN or not (k.is_candidate or k.reviews > 0):
-                continue
-            node = person_nodes.get(index)
-            if node is None:
-                continue
-            doa = k.doa
-            graph.add_edge(
-                Rel.KNOWS, node, file_node, first_authorship=k.first_authorship, deliveries=k.deliveries,
-                acceptances=k.acceptances, doa=None if doa is None else round(doa, 6), reviews=k.reviews,
-                last_touch=_iso(k.last_touch),
-            )
+        path = file_node.key
+        pid = path_index.get(path)
+        if pid is None:  # no commit names the path: no history
+            file_node.props["changes"] = 0
+            continue
+        lineage = sorted(path_index[name] for name in history.lineage(path) if name in path_index) if path in renamed else None
+        found = old.where(pid) if old is not None else None
+        target = file_node.id
+        if found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,)):
+            start, n, changes = found
+            file_node.props["changes"] = changes
+            ids, old_first, old_touch = old.ids, old.first, old.touch
+            person, deliveries, acceptances, doas, reviews = (old.columns[c][start:start + n].tolist() for c in _KNOWS_COLUMNS)
+            for k in range(n):
+                index = id_index[ids[person[k]]]
+                doa = doas[k]
+                emit(person_node_ids[index], target, {
+                    "first_authorship": bool(old_first[start + k]), "deliveries": deliveries[k],
+                    "acceptances": acceptances[k], "doa": None if doa != doa else doa, "reviews": reviews[k],
+                    "last_touch": old_touch[start + k]})
+                columns["person"].append(index)
+            for name in ("deliveries", "acceptances", "doa", "reviews"):
+                columns[name].extend(old.columns[name][start:start + n])
+            first += old_first[start:start + n]
+            touch.extend(old_touch[start:start + n])
+        else:
+            everybody = history.file_knowledge(path)
+            changes = sum(k.deliveries + k.first_authorship for k in everybody.values())
+            file_node.props["changes"] = changes
+            n = 0
+            for index, k in everybody.items():
+                if history.people[index].person.kind != HUMAN or not (k.is_candidate or k.reviews > 0):
+                    continue
+                source = person_node_ids.get(index)
+                if source is None:
+                    continue
+                doa = k.doa
+                doa = None if doa is None else round(doa, 6)
+                last = _iso(k.last_touch)
+                emit(source, target, {"first_authorship": k.first_authorship, "deliveries": k.deliveries,
+                                      "acceptances": k.acceptances, "doa": doa, "reviews": k.reviews, "last_touch": last})
+                columns["person"].append(index)
+                columns["deliveries"].append(k.deliveries)
+                columns["acceptances"].append(k.acceptances)
+                columns["doa"].append(math.nan if doa is None else doa)
+                columns["reviews"].append(k.reviews)
+                first.append(1 if k.first_authorship else 0)
+                touch.append(last)  # type: ignore[arg-type]
+                n += 1
+        new.files.append(pid)
+        new.changes.append(file_node.props["changes"])
+        new.count.append(len(first) - done)
+        done = len(first)
+        if lineage is not None:
+            new.lineage[pid] = lineage
+    if state is not None:
+        state.analyses[KNOWLEDGE] = new.to_json()
     repo = graph.repository
     if repo is None:
         repo = graph.add_node(Label.REPOSITORY, graph.repo)
