@@ -372,7 +372,7 @@ class StateFile:
         self.path = state_path(cache_dir, self.root) if cache_dir is not None else None
         self.notes: list[str] = []
         self.usable = self.path is not None
-        if self.path is not None and _tracked(self.root, self.path):
+        if self.path is not None and tracked(self.root, self.path):
             self.notes.append(f"the history state ({self.path.name}) is part of the repository: not trusted, not used")
             self.usable = False
 
@@ -420,7 +420,7 @@ class StateFile:
         return None
 
 
-def _tracked(root: Path, path: Path) -> bool:
+def tracked(root: Path, path: Path) -> bool:
     """Whether the repository at ``root`` tracks ``path`` (a cache directory inside the checkout)."""
     try:
         inside = path.resolve().relative_to(root)

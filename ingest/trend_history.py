@@ -35,6 +35,14 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
   through the service layer) extracts the missing ones, and the next ingest
   stores them. Each sample also lists the files agent-assisted commits changed
   during its period, to tell which new couplings agents brought.
+
+The truck factors of past periods cost the most (a greedy truck factor per
+scope and period). They are kept in ``trend-factors-<digest>.json`` with the
+key of what they were computed from; when the next ingest's new commits all
+fall in the current period and the people, components and settings are
+unchanged, the knowledge replayed up to the current period is the same, and
+``TrendInputs.known_factors`` hands them back (the current period's are the
+stored bus factor's anyway).
 """
 
 from __future__ import annotations
@@ -61,6 +69,7 @@ from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IngestSettings
 from cairn.ingest.files import is_source_file, path_skip_reason
+from cairn.ingest.history_state import tracked
 from cairn.ingest.knowledge import DOA_AC, DOA_BASE, DOA_DL, DOA_FA, History
 from cairn.ingest.identities import HUMAN
 
@@ -70,6 +79,8 @@ KEEP_SAMPLES = 400
 MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make millions of periods
 MEMORY = "activity"
 MEMORY_VERSION = 1
+FACTORS_FORMAT = "cairn-trend-factors"
+FACTORS_VERSION = 1
 
 # Per (path, person) replay record: [adds, deliveries, reviews]
 ADDS, DELIVERIES, REVIEWS = 0, 1, 2
@@ -483,6 +494,51 @@ def extract_samples_of(graph: RepoGraph, commits: list[str],
     return extract_samples(root, commits, defs, config, cache_dir)
 
 
+def _factors_path(cache_dir: Path, repo: str) -> Path:
+    return cache_dir / f"trend-factors-{hashlib.sha1(repo.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.json"
+
+
+def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs: list[ComponentDef],
+                  cache_dir: Path | None) -> tuple[dict | None, Any]:
+    """The truck factors of the periods before the current one, when the last ingest computed them from the knowledge
+    this one would replay (the same commits up to the current period, people, components, settings and periods), and
+    the callback that keeps this ingest's for the next one."""
+    state, log = history.state, history.log
+    if state is None or cache_dir is None or not names:
+        return None, None
+    people = history.people
+    key = hashlib.sha1(json.dumps([
+        FACTORS_VERSION, names, config.trends.knowledge_periods, config.thresholds.inactive_days, list(config.ingest.exclude),
+        [(d.name, list(d.paths)) for d in defs], [[people[p].person.id, people[p].person.kind] for p in history.identity_person],
+    ]).encode("utf-8", "surrogateescape")).hexdigest()
+    path = _factors_path(cache_dir, state.repo)
+    if tracked(Path(state.repo), path):
+        return None, None
+    known = None
+    start = history.new_from
+    try:
+        kept = json.loads(path.read_bytes())
+        if (start and kept.get("format") == FACTORS_FORMAT and kept.get("key") == key and kept.get("commits") == start
+                and kept.get("head") == log.sha_of(start - 1) and isinstance(kept.get("factors"), dict)):
+            since = period_start(names[-1])
+            if all(log.merge[p] or log.committed[p] >= since for p in range(start, len(log))):
+                known = {str(period): dict(values) for period, values in kept["factors"].items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        known = None
+    head, commits, current = state.head, len(log), names[-1]
+
+    def keep(factors: dict) -> None:
+        earlier = {period: values for period, values in factors.items() if period != current}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps({"format": FACTORS_FORMAT, "key": key, "head": head, "commits": commits,
+                                           "factors": earlier}).encode("ascii"))
+        except OSError:
+            pass  # the next ingest computes them again
+
+    return known, keep
+
+
 def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
                  config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None) -> TrendInputs:
     """The ``TrendInputs`` for ``queries.trends`` (see the module docstring).
@@ -518,4 +574,5 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     ctx.snapshot_periods = _snapshot_periods(names, settings.knowledge_periods)
     activity = memory.activity(names)
     samples = _samples(ctx, graph, settings, config, defs, cache_dir)
-    return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes)
+    known, keep = _factor_reuse(history, names, config, defs, cache_dir)
+    return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes, known, keep)

@@ -108,6 +108,7 @@ def test_new_commits_on_top_give_the_cold_graph_and_answers(grown, tmp_path):
     assert how_read(repo.root, store) == ("incremental", 8, True)  # added after the remembered ones
     result, graph = assert_same_as_cold(repo.root, store, tmp_path)
     assert read_notes(result) == []
+    assert result.trends.known_factors is None  # a new quarter began: every quarter's truck factors again
     people = {n.get("name"): n for n in graph.of_label("Person")}
     assert people["Bob Builder"].get("emails") == ["bob@example.com", "bob@home.example"]  # the new alias, merged
     assert "dave-null" in people["Dave Null"].get("logins")  # learned from the pull-request merges
@@ -141,10 +142,11 @@ def test_only_modifications_keep_the_counts_incremental_and_exact(grown, tmp_pat
     repo, store = grown
     grow(repo)
     ingest(repo.root, store)
-    modify_only(repo)
+    modify_only(repo)  # in the quarter of the last remembered commit
     assert how_read(repo.root, store) == ("incremental", 3, True)
     result, _ = assert_same_as_cold(repo.root, store, tmp_path)
     assert read_notes(result) == []
+    assert set(result.trends.known_factors) == {"2024-Q1", "2024-Q2"}  # earlier quarters' truck factors reused
     assert how_read(repo.root, store) == ("incremental", 0, True)  # and nothing new: the same again
     assert_same_as_cold(repo.root, store, tmp_path)
 
