@@ -38,9 +38,10 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
 
 The truck factors of past periods cost the most (a greedy truck factor per
 scope and period). They are kept in ``trend-factors-<digest>.json`` with the
-key of what they were computed from; when the next ingest's new commits all
-fall in the current period and the people, components and settings are
-unchanged, the knowledge replayed up to the current period is the same, and
+key of what they were computed from; when the next ingest's new commits come
+after the remembered ones and the periods, people, components and settings
+are unchanged, the knowledge replayed up to the current period is the same
+(the replay meets the new commits only in the last period), and
 ``TrendInputs.known_factors`` hands them back (the current period's are the
 stored bus factor's anyway).
 """
@@ -518,11 +519,11 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
     start = history.new_from
     try:
         kept = json.loads(path.read_bytes())
+        # the replay takes commits oldest first while their period is not past the one it is at; the new ones come
+        # after every remembered one, among which one is in the last period: no period before it sees them
         if (start and kept.get("format") == FACTORS_FORMAT and kept.get("key") == key and kept.get("commits") == start
                 and kept.get("head") == log.sha_of(start - 1) and isinstance(kept.get("factors"), dict)):
-            since = period_start(names[-1])
-            if all(log.merge[p] or log.committed[p] >= since for p in range(start, len(log))):
-                known = {str(period): dict(values) for period, values in kept["factors"].items()}
+            known = {str(period): dict(values) for period, values in kept["factors"].items()}
     except (OSError, ValueError, TypeError, AttributeError):
         known = None
     head, commits, current = state.head, len(log), names[-1]

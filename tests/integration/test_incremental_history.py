@@ -30,7 +30,7 @@ from cairn.queries.coupling import coupling
 from cairn.queries.hotspots import hotspots
 from cairn.queries.ownership import bus_factor
 from cairn.queries.trends import trends
-from fixtures.history_evolution import ADA, BOB, CAROL, EVE, build_before, grow, interleave, merge, modify_only, when
+from fixtures.history_evolution import ADA, BOB, CAROL, EVE, body, build_before, grow, interleave, merge, modify_only, when
 
 VOLATILE = {"ingested_at"}
 
@@ -149,6 +149,14 @@ def test_only_modifications_keep_the_counts_incremental_and_exact(grown, tmp_pat
     assert set(result.trends.known_factors) == {"2024-Q1", "2024-Q2"}  # earlier quarters' truck factors reused
     assert how_read(repo.root, store) == ("incremental", 0, True)  # and nothing new: the same again
     assert_same_as_cold(repo.root, store, tmp_path)
+
+
+def test_a_new_commit_dated_in_an_earlier_quarter_reuses_the_earlier_truck_factors_exactly(grown, tmp_path):
+    repo, store = grown
+    repo.commit({"web/w.py": body("w", 30), "core/b2.py": body("b", 30)}, author=CAROL, date=when(2, 25), message="backdated")
+    repo.commit({"core/b2.py": body("b", 31)}, author=BOB, date=when(3, 1), message="backdated too")
+    result, _ = assert_same_as_cold(repo.root, store, tmp_path)
+    assert set(result.trends.known_factors) == {"2024-Q1"}  # the replay meets them only in the last quarter
 
 
 def test_a_branch_from_the_remembered_commit_merged_with_equal_dates_keeps_git_order(grown, tmp_path):
