@@ -507,10 +507,10 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
     state, log = history.state, history.log
     if state is None or cache_dir is None or not names:
         return None, None
-    people = history.people
+    people = [[history.people[p].person.id, history.people[p].person.kind] for p in history.identity_person]
     key = hashlib.sha1(json.dumps([
         FACTORS_VERSION, names, config.trends.knowledge_periods, config.thresholds.inactive_days, list(config.ingest.exclude),
-        [(d.name, list(d.paths)) for d in defs], [[people[p].person.id, people[p].person.kind] for p in history.identity_person],
+        [(d.name, list(d.paths)) for d in defs],
     ]).encode("utf-8", "surrogateescape")).hexdigest()
     path = _factors_path(cache_dir, state.repo)
     if tracked(Path(state.repo), path):
@@ -522,7 +522,8 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
         # the replay takes commits oldest first while their period is not past the one it is at; the new ones come
         # after every remembered one, among which one is in the last period: no period before it sees them
         if (start and kept.get("format") == FACTORS_FORMAT and kept.get("key") == key and kept.get("commits") == start
-                and kept.get("head") == log.sha_of(start - 1) and isinstance(kept.get("factors"), dict)):
+                and kept.get("head") == log.sha_of(start - 1) and isinstance(kept.get("factors"), dict)
+                and kept.get("people") == people[:len(kept.get("people") or ())]):  # new identities may come
             known = {str(period): dict(values) for period, values in kept["factors"].items()}
     except (OSError, ValueError, TypeError, AttributeError):
         known = None
@@ -533,7 +534,7 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, json.dumps({"format": FACTORS_FORMAT, "key": key, "head": head, "commits": commits,
-                                           "factors": earlier}).encode("ascii"))
+                                           "people": people, "factors": earlier}).encode("ascii"))
         except OSError:
             pass  # the next ingest computes them again
 
