@@ -152,7 +152,12 @@ class CommitLog:
             return
         width = self.sha_bytes
         new_positions = {r.sha: base + i for i, r in enumerate(reversed(records))}
-        lookup = resolve_parent or self.position_of
+        last = self.sha_of(base - 1) if base else None
+        slow = resolve_parent or self.position_of
+
+        def lookup(sha: str) -> int | None:  # usually the newest remembered commit: no index of every commit needed
+            return base - 1 if sha == last else slow(sha)
+
         path_id = self.path_id
         last_change = self.change_end[-1] if base else 0
         last_credit = self.credited_end[-1] if base else 0

@@ -227,25 +227,33 @@ def test_changed_people_and_co_author_cap_are_read_in_full_with_a_note(grown, tm
     assert read_notes(result) == ["history read in full: the identity configuration changed (thresholds.max_coauthors)"]
 
 
+def rewrite_header(data: bytes, change) -> bytes:
+    """The state file with its JSON header changed by ``change`` (the arrays after it left as they are)."""
+    magic, rest = data.split(b"\n", 1)
+    size, rest = rest.split(b"\n", 1)
+    header = json.loads(rest[: int(size)])
+    change(header)
+    text = json.dumps(header, separators=(",", ":")).encode("ascii")
+    return magic + b"\n" + b"%d\n" % len(text) + text + rest[int(size):]
+
+
 @pytest.mark.parametrize("damage", ["truncated", "foreign", "garbage", "older", "other-repository", "bad-columns"])
 def test_an_unusable_state_file_is_read_in_full_with_a_note_never_a_crash(grown, tmp_path, damage):
     repo, store = grown
     path = state_path(cache_dir_for(open_store(str(store))), repo.root)
-    text = path.read_bytes()
-    data = json.loads(text)
+    data = path.read_bytes()
     if damage == "truncated":
-        path.write_bytes(text[: len(text) // 2])
+        path.write_bytes(data[: len(data) // 2])
     elif damage == "foreign":
         path.write_text(json.dumps({"format": "something-else", "entries": []}))
     elif damage == "garbage":
         path.write_bytes(b"\x80\x03cposix\nsystem\n")  # what a pickle looks like: never loaded
     elif damage == "older":
-        path.write_text(json.dumps({**data, "version": 0}))
+        path.write_bytes(rewrite_header(data, lambda h: h.update(version=0)))
     elif damage == "other-repository":
-        path.write_text(json.dumps({**data, "repo": "/somewhere/else"}))
+        path.write_bytes(rewrite_header(data, lambda h: h.update(repo="/somewhere/else")))
     else:
-        data["log"]["committed"] = data["log"]["committed"][:8]
-        path.write_text(json.dumps(data))
+        path.write_bytes(rewrite_header(data, lambda h: h["log"]["committed"].update(n=8)))
     grow(repo)
     result, _ = assert_same_as_cold(repo.root, store, tmp_path)
     notes = read_notes(result)
@@ -263,9 +271,7 @@ def test_a_state_file_the_repository_tracks_is_never_read(tmp_path):
     good = mine(repo.root, cache, config)
     assert good.state is not None
     StateFile(cache, repo.root).save(good.state)
-    planted = json.loads(path.read_bytes())
-    planted["totals"]["counters"][0] = 10**6  # what a planted file would claim
-    path.write_text(json.dumps(planted))
+    path.write_bytes(rewrite_header(path.read_bytes(), lambda h: h["totals"]["counters"].__setitem__(0, 10**6)))
     repo.git("add", "-f", str(path.relative_to(repo.root)))
     repo.commit(author=ADA, date=when(5, 1), message="a cache committed by mistake (or on purpose)")
     memory = StateFile(cache, repo.root)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from array import array
 
 import pytest
 
 from cairn.ingest.commits import NO_PARENT, CommitLog, CommitRecord
 from cairn.ingest.history_state import (
-    HistoryState, LogTotals, Ragged, StateFile, decode_state, encode_state, fingerprint_change, packed_hook, state_path,
+    HistoryState, LogTotals, Ragged, StateFile, decode_state, encode_state, fingerprint_change, read_document, state_path,
 )
 from cairn.ingest.knowledge import RecordTable
 
@@ -90,18 +89,23 @@ def test_the_state_round_trips_and_a_damaged_one_is_refused(tmp_path):
     state = HistoryState("/repo", {"cairn": "1"}, log.sha_of(3), 4, [("Ada", "a@x"), ("Bob", "b@x"), ("Cy", "c@x")],
                          [2, 1, 1], [False, False, True], [0, 1, 2], totals, log,
                          {"changes": {"list": array("i", [1, 2]), "flags": bytearray(b"\x01\x00"), "table": Ragged()}})
-    back = decode_state(json.loads(encode_state(state), object_hook=packed_hook))
+    back = decode_state(read_document(encode_state(state)))
     assert back.log.columns()["paths"] == log.paths and back.totals.records.get(0) == {0: [1, 0, 10, 0]}
     assert back.totals.renames == {(0, 1)} and back.identity_keys == state.identity_keys
     assert list(back.analyses["changes"]["list"]) == [1, 2] and back.analyses["changes"]["flags"] == bytearray(b"\x01\x00")
-    document = json.loads(encode_state(state))
+    document = read_document(encode_state(state))
     document["identities"]["stream_order"] = [0, 0, 1]
     with pytest.raises(ValueError):
-        decode_state(json.loads(json.dumps(document), object_hook=packed_hook))
-    document = json.loads(encode_state(state))
+        decode_state(document)
+    document = read_document(encode_state(state))
     document["log"]["author"] = document["log"]["committed"]  # lengths no longer fit
     with pytest.raises((ValueError, TypeError)):
-        decode_state(json.loads(json.dumps(document), object_hook=packed_hook))
+        decode_state(document)
+    data = encode_state(state)
+    with pytest.raises(ValueError):
+        read_document(data[: len(data) - 3])  # an array cut short
+    with pytest.raises(ValueError):
+        read_document(b"{}" + data)
 
 
 def test_a_missing_cache_directory_remembers_nothing_and_a_fingerprint_change_is_said(tmp_path):
