@@ -45,6 +45,7 @@ Times are commit (landing) times, UTC.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,9 +60,10 @@ from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
 
 DAY = 86_400
+PAIR = 1 << 32  # a file pair's key: a * PAIR + b
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
-MEMORY_VERSION = 1
+MEMORY_VERSION = 2
 _NONE: tuple[int, ...] = ()
 
 
@@ -77,6 +79,7 @@ class FileIndex:
     extra_rows: dict[int, int] = field(default_factory=dict)
     #: the ``CommitLog`` path id of each file (None: a path no commit names)
     pid: list[int | None] = field(default_factory=list)
+    nodes: list[Any] = field(default_factory=list)  # the File nodes
 
     def changeset_size(self, paths: list[int]) -> int:
         """The rows the commit has in a log rewritten to HEAD names: one per path, one per file a re-used name stands for."""
@@ -99,7 +102,8 @@ class FileIndex:
 def file_index(graph: RepoGraph, history: History) -> FileIndex:
     nodes = sorted(graph.of_label(Label.FILE), key=lambda n: n.key)
     known = history.log.path_index
-    index = FileIndex([n.key for n in nodes], [n.get("component") for n in nodes], pid=[known.get(n.key) for n in nodes])
+    index = FileIndex([n.key for n in nodes], [n.get("component") for n in nodes], pid=[known.get(n.key) for n in nodes],
+                      nodes=nodes)
     of_path: dict[int, list[int]] = {}
     renamed = history.renamed_from
     for i, path in enumerate(index.files):
@@ -175,21 +179,51 @@ class ChangeMemory:
         self.days = Ragged("i")
         self.revisions: dict[int, int] = {}
         self.agent_changes: dict[int, int] = {}
-        self.pairs: dict[tuple[int, int], int] = {}
+        #: file pairs (a, b: log path ids, a's path before b's) as ``a << 32 | b``, sorted, with their shared revisions;
+        #: the same keys as ``b << 32 | a`` (sorted: a file's pairs as the second one)
+        self.pair_key = array("q")
+        self.pair_shared = array("i")
+        self.pair_rkey = array("q")
+        self.passing: list[int] = []  # the pair keys within the thresholds at the last count
         self.component_revisions: Counter = Counter()
         self.component_pairs: Counter = Counter()
         self.agents: dict[str, dict[str, Any]] = {}
         self.assisted_total = 0
         self.commits = 0  # how many log positions are counted
 
+    def shared(self, key: int) -> int | None:
+        i = bisect_left(self.pair_key, key)
+        return self.pair_shared[i] if i < len(self.pair_key) and self.pair_key[i] == key else None
+
+    def set_shared(self, key: int, shared: int) -> None:
+        i = bisect_left(self.pair_key, key)
+        if i < len(self.pair_key) and self.pair_key[i] == key:
+            self.pair_shared[i] = shared
+            return
+        self.pair_key.insert(i, key)
+        self.pair_shared.insert(i, shared)
+        a, b = divmod(key, PAIR)
+        rkey = b * PAIR + a
+        self.pair_rkey.insert(bisect_left(self.pair_rkey, rkey), rkey)
+
+    def pairs_of(self, pid: int) -> list[int]:
+        """The keys of every pair ``pid`` is in."""
+        start = bisect_left(self.pair_key, pid * PAIR)
+        out = self.pair_key[start:bisect_left(self.pair_key, (pid + 1) * PAIR, start)].tolist()
+        start = bisect_left(self.pair_rkey, pid * PAIR)
+        for rkey in self.pair_rkey[start:bisect_left(self.pair_rkey, (pid + 1) * PAIR, start)]:
+            b, a = divmod(rkey, PAIR)
+            out.append(a * PAIR + b)
+        return out
+
     def to_json(self) -> dict[str, Any]:
-        pairs = sorted(self.pairs.items())
         return {
             "version": MEMORY_VERSION, "settings": self.settings, "people": self.people, "mapping": self.mapping,
             "eligible": self.eligible, "assisted": self.assisted, "touch": self.touch, "days": self.days,
             "revisions": array("i", [x for kv in sorted(self.revisions.items()) for x in kv]),
             "agent_changes": array("i", [x for kv in sorted(self.agent_changes.items()) for x in kv]),
-            "pairs": array("i", [x for (a, b), n in pairs for x in (a, b, n)]),
+            "pair_key": self.pair_key, "pair_shared": self.pair_shared, "pair_rkey": self.pair_rkey,
+            "passing": array("q", self.passing),
             "component_revisions": sorted(self.component_revisions.items()),
             "component_pairs": [[a, b, n] for (a, b), n in sorted(self.component_pairs.items())],
             "agents": self.agents, "assisted_total": self.assisted_total, "commits": self.commits,
@@ -208,10 +242,13 @@ class ChangeMemory:
             memory.touch, memory.days = data["touch"], data["days"]
             if not isinstance(memory.touch, Ragged) or not isinstance(memory.days, Ragged):
                 return None
-            pairs, revisions, agent_changes = data["pairs"], data["revisions"], data["agent_changes"]
+            revisions, agent_changes = data["revisions"], data["agent_changes"]
             memory.revisions = dict(zip(revisions[::2], revisions[1::2]))
             memory.agent_changes = dict(zip(agent_changes[::2], agent_changes[1::2]))
-            memory.pairs = {(pairs[i], pairs[i + 1]): pairs[i + 2] for i in range(0, len(pairs) - 2, 3)}
+            memory.pair_key, memory.pair_shared, memory.pair_rkey = data["pair_key"], data["pair_shared"], data["pair_rkey"]
+            memory.passing = data["passing"].tolist()
+            if not (len(memory.pair_key) == len(memory.pair_shared) == len(memory.pair_rkey)):
+                return None
             memory.component_revisions = Counter({str(c): int(n) for c, n in data["component_revisions"]})
             memory.component_pairs = Counter({(str(a), str(b)): int(n) for a, b, n in data["component_pairs"]})
             memory.agents = {str(k): v for k, v in data["agents"].items()}
@@ -237,6 +274,7 @@ def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
     files = index.pid
     for pid, found in index.of_path.items():
         of_path.set(pid, sorted(files[f] for f in found))  # type: ignore[misc]
+    of_path.columns()
     return {"paths": paths, "of_path": of_path, "files": [p if p is not None else -1 for p in files],
             "components": list(index.component)}
 
@@ -249,23 +287,27 @@ def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapp
     if memory.people != people[:len(memory.people)]:
         return False  # somebody resolves to another person (or kind) now
     old, new = memory.mapping, mapping
-    known = int(old["paths"])
     old_of, new_of = old["of_path"], new["of_path"]
-    for pid in set(old_of.keys()) | {pid for pid in new_of.keys() if pid < known}:
-        if old_of.get(pid) != new_of.get(pid):
-            return False  # a logged path stands for other files now (renamed, deleted, re-added)
+    if old_of.counts != new_of.counts or old_of.values != new_of.values:  # the same files as before: nothing to compare
+        known = int(old["paths"])
+        for pid in set(old_of.keys()) | {pid for pid in new_of.keys() if pid < known}:
+            if old_of.get(pid) != new_of.get(pid):
+                return False  # a logged path stands for other files now (renamed, deleted, re-added)
+    if old["files"] == new["files"] and old["components"] == new["components"]:
+        return True
     component_then = dict(zip(old["files"], old["components"]))
     component_now = dict(zip(new["files"], new["components"]))
-    counted = {f for pid in old_of.keys() for f in old_of.get(pid)}
-    return all(component_then.get(f) == component_now.get(f) for f in counted)
+    return all(component_then.get(f) == component_now.get(f) for pid in old_of.keys() for f in old_of.get(pid))
 
 
 def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:
-    """Add the commits from position ``start`` on to ``memory`` (all of them when it is fresh); the files they touched."""
+    """Add the commits from position ``start`` on to ``memory`` (all of them when it is fresh); the log path ids of
+    the files whose revisions changed."""
     log, index = view.log, view.index
     limit, pid_of, component, ids = coupling.max_changeset, index.pid, index.component, view.person_ids
     fresh = start == 0
     all_pairs: dict[tuple[int, int], int] = {}
+    counted: set[int] = set()  # files whose revisions changed
     new_touch: dict[int, list[int]] = {}
     committed, merge = log.committed, log.merge
     for p in range(start, len(log)):
@@ -288,6 +330,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 found.append(p)
         comps = {component[f] for f in files if component[f]}
         if eligible and files:
+            counted.update(files)
             if len(files) > 1:
                 for a, b in combinations(sorted(files), 2):  # files are in path order: a pair is (smaller, larger)
                     key = (pid_of[a], pid_of[b])
@@ -319,17 +362,24 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         memory.revisions[pid] = memory.revisions.get(pid, 0) + sum(eligible[p] for p in added)
         memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(assisted[p] for p in added)
     min_shared = coupling.min_shared
-    for key, n in all_pairs.items():
-        known = memory.pairs.get(key)
-        if known is not None:
-            memory.pairs[key] = known + n
-            continue
-        if not fresh:  # a pair not remembered had fewer than min_shared: count it again from the touch lists
-            a, b = memory.touch.get(key[0]), set(memory.touch.get(key[1]))
-            n = sum(1 for p in a if p in b and eligible[p])
-        if n >= min_shared:
-            memory.pairs[key] = n
-    return set(new_touch)
+    if fresh:  # every pair counted: keep those with enough shared revisions
+        kept = sorted(a * PAIR + b for (a, b), n in all_pairs.items() if n >= min_shared)
+        memory.pair_key = array("q", kept)
+        memory.pair_shared = array("i", [all_pairs[divmod(key, PAIR)] for key in kept])
+        memory.pair_rkey = array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in kept))
+    else:
+        for (a, b), n in all_pairs.items():
+            key = a * PAIR + b
+            known = memory.shared(key)
+            if known is None:  # a pair not remembered had fewer than min_shared: count it again from the touch lists
+                first, second = memory.touch.get(a), set(memory.touch.get(b))
+                n = sum(1 for p in first if p in second and eligible[p])
+                if n < min_shared:
+                    continue
+            else:
+                n += known
+            memory.set_shared(key, n)
+    return {pid_of[f] for f in counted}  # type: ignore[misc]
 
 
 def coupled(shared: int, revs_a: int, revs_b: int, settings: CouplingSettings) -> float | None:
@@ -344,25 +394,34 @@ def coupled(shared: int, revs_a: int, revs_b: int, settings: CouplingSettings) -
 
 
 def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths: list[str],
-                 settings: CouplingSettings) -> int:
-    """CO_CHANGES edges for the pairs within the thresholds; returns how many file pairs."""
+                 settings: CouplingSettings, changed: set[int] | None) -> int:
+    """CO_CHANGES edges for the pairs within the thresholds; returns how many file pairs.
+
+    ``changed``: the files whose revisions changed since ``memory.passing`` was found (None: every pair is looked at).
+    """
     repo, nodes, edges = graph.repo, graph.nodes, graph.edges
     revisions = memory.revisions
-    module_of: dict[int, str | None] = {}
-    kept = 0
-
-    def module(pid: int) -> str | None:
-        if pid not in module_of:
-            node = nodes.get(node_id(Label.FILE, repo, paths[pid]))
-            module_of[pid] = node.get("module") if node is not None else None
-        return module_of[pid]
-
-    for (a, b), shared in memory.pairs.items():
+    if changed is None:
+        candidates = memory.pair_key.tolist()
+    else:
+        candidates = set(memory.passing)
+        for pid in changed:
+            candidates.update(memory.pairs_of(pid))
+        candidates = sorted(candidates)
+    passing = []
+    for key in candidates:
+        a, b = divmod(key, PAIR)
+        shared = memory.shared(key)
+        if shared is not None and coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
+            passing.append(key)
+    memory.passing = passing
+    module_of = {path: node.get("module") for path, node in zip(index.files, index.nodes)}
+    for key in passing:
+        a, b = divmod(key, PAIR)
+        shared = memory.shared(key) or 0
         ra, rb = revisions.get(a, 0), revisions.get(b, 0)
-        degree = coupled(shared, ra, rb, settings)
-        if degree is None:
-            continue
-        ma, mb = module(a), module(b)
+        degree = coupled(shared, ra, rb, settings) or 0.0
+        ma, mb = module_of.get(paths[a]), module_of.get(paths[b])
         ida = node_id(Label.MODULE, repo, ma) if ma else None
         idb = node_id(Label.MODULE, repo, mb) if mb else None
         linked = bool(ida and idb and ida != idb and (
@@ -371,7 +430,6 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
             Rel.CO_CHANGES, node_id(Label.FILE, repo, paths[a]), node_id(Label.FILE, repo, paths[b]),
             degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb, imports=linked, same_module=bool(ma and ma == mb),
         )
-        kept += 1
     for (a, b), shared in sorted(memory.component_pairs.items()):
         ra, rb = memory.component_revisions[a], memory.component_revisions[b]
         degree = coupled(shared, ra, rb, settings)
@@ -382,7 +440,7 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
             continue
         graph.add_edge(Rel.CO_CHANGES, ida, idb, degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb,
                        imports=("DEPENDS_ON", ida, idb) in edges or ("DEPENDS_ON", idb, ida) in edges)
-    return kept
+    return len(passing)
 
 
 def _iso(epoch: int) -> str:
@@ -391,14 +449,13 @@ def _iso(epoch: int) -> str:
 
 def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
     """``revisions``, ``change_days`` and ``agent_changes`` on every File node."""
-    nodes, repo = graph.nodes, graph.repo
-    for path, pid in zip(index.files, index.pid):
-        node = nodes[node_id(Label.FILE, repo, path)]
+    revisions, agent_changes, days = memory.revisions, memory.agent_changes, memory.days
+    for node, pid in zip(index.nodes, index.pid):
         if pid is None:
             node.props.update(revisions=0, change_days=[], agent_changes=0)
         else:
-            node.props.update(revisions=memory.revisions.get(pid, 0), change_days=list(memory.days.get(pid)),
-                              agent_changes=memory.agent_changes.get(pid, 0))
+            node.props.update(revisions=revisions.get(pid, 0), change_days=list(days.get(pid)),
+                              agent_changes=agent_changes.get(pid, 0))
 
 
 def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:
@@ -464,9 +521,9 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     if not incremental:
         memory = ChangeMemory(settings, people, mapping)
     assert memory is not None
-    count_commits(memory, view, memory.commits, coupling)
+    changed = count_commits(memory, view, memory.commits, coupling)
     memory.people, memory.mapping = people, mapping
-    pairs = add_coupling(graph, index, memory, log.paths, coupling)
+    pairs = add_coupling(graph, index, memory, log.paths, coupling, changed if incremental else None)
     add_change_counts(graph, index, memory)
     assisted = add_agent_inventory(graph, view, memory, agents)
     repository = graph.repository
