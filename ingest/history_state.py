@@ -58,8 +58,8 @@ MAGIC = b"cairn-history-state\n"
 #: bumped whenever what is stored changes meaning
 VERSION = 2
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
-MINING_MODULES = ("commits", "history", "history_state", "history_stream", "identities", "agent_markers", "knowledge",
-                  "cochange", "trend_history")
+MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
+                  "knowledge", "cochange", "trend_history", "trend_activity")
 
 
 def state_path(cache_dir: Path, root: Path) -> Path:

@@ -60,7 +60,7 @@ import pathspec
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import (
-    CodeSample, KnowledgeSnapshot, PeriodActivity, ScopeActivity, TrendInputs, TrendSettings, next_period, period_end,
+    CodeSample, KnowledgeSnapshot, TrendInputs, TrendSettings, next_period, period_end,
     period_of, period_start,
 )
 from cairn.graph.model import Label, Rel, RepoGraph
@@ -71,6 +71,7 @@ from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IngestSettings
 from cairn.ingest.files import is_source_file, path_skip_reason
 from cairn.ingest.history_state import tracked
+from cairn.ingest.trend_activity import MEMORY, ActivityMemory
 from cairn.ingest.knowledge import DOA_AC, DOA_BASE, DOA_DL, DOA_FA, History
 from cairn.ingest.identities import HUMAN
 
@@ -78,8 +79,6 @@ SAMPLES_FILE = "trend-samples.json"
 SAMPLES_FORMAT = 1
 KEEP_SAMPLES = 400
 MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make millions of periods
-MEMORY = "activity"
-MEMORY_VERSION = 1
 FACTORS_FORMAT = "cairn-trend-factors"
 FACTORS_VERSION = 1
 
@@ -113,80 +112,6 @@ def _period_names(first: int, last: int, period: str) -> list[str]:
     while names[-1] != end and len(names) < MAX_PERIODS:
         names.append(next_period(names[-1]))
     return names
-
-
-class ActivityMemory:
-    """Per period (of the settings' granularity, by commit time): the non-merge commits, the agent-assisted ones and
-    the humans on them, for the repository and each component, over the log's first ``commits`` positions."""
-
-    def __init__(self, period: str) -> None:
-        self.period = period
-        self.commits = 0
-        self.first: int | None = None  # the oldest and newest non-merge commit times
-        self.last: int | None = None
-        #: period -> scope ("" for the repository) -> [commits, assisted, {human id: None}]
-        self.rows: dict[str, dict[str, list]] = {}
-
-    def to_json(self) -> dict:
-        return {"version": MEMORY_VERSION, "period": self.period, "commits": self.commits, "first": self.first,
-                "last": self.last, "rows": {p: {c: [n, a, sorted(h)] for c, (n, a, h) in row.items()}
-                                            for p, row in self.rows.items()}}
-
-    @classmethod
-    def from_json(cls, data: Any) -> "ActivityMemory | None":
-        try:
-            if data.get("version") != MEMORY_VERSION:
-                return None
-            memory = cls(str(data["period"]))
-            memory.commits = int(data["commits"])
-            memory.first = None if data["first"] is None else int(data["first"])
-            memory.last = None if data["last"] is None else int(data["last"])
-            memory.rows = {str(p): {str(c): [int(n), int(a), dict.fromkeys(map(str, h))] for c, (n, a, h) in row.items()}
-                           for p, row in data["rows"].items()}
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
-        return memory
-
-    def count(self, changes: ChangeResult, start: int) -> None:
-        """Add the log's commits from ``start`` on."""
-        view, log, assisted = changes.view, changes.view.log, changes.memory.assisted
-        ids, period, rows = view.person_ids, self.period, self.rows
-        merge, committed = log.merge, log.committed
-        for p in range(start, len(log)):
-            if merge[p]:
-                continue
-            when = committed[p]
-            self.first = when if self.first is None else min(self.first, when)
-            self.last = when if self.last is None else max(self.last, when)
-            row = rows.setdefault(period_of(max(when, 0), period), {})
-            humans = [ids[h] for h in view.people(p)[1]]
-            helped = assisted[p]
-            for scope in ("", *view.components(p)):
-                counts = row.get(scope)
-                if counts is None:
-                    counts = row[scope] = [0, 0, {}]
-                counts[0] += 1
-                counts[1] += helped
-                counts[2].update(dict.fromkeys(humans))
-        self.commits = len(log)
-
-    def activity(self, names: list[str]) -> list[PeriodActivity]:
-        """The rows of ``names`` (commits after the last name, when there are too many periods, count for it)."""
-        out = [PeriodActivity(name) for name in names]
-        where = {name: i for i, name in enumerate(names)}
-        for name, row in self.rows.items():
-            i = where.get(name)
-            if i is None:
-                if not names or name < names[0]:
-                    continue
-                i = len(names) - 1
-            target = out[i]
-            for scope, (n, helped, humans) in row.items():
-                into = target.repository if scope == "" else target.components.setdefault(scope, ScopeActivity())
-                into.commits += n
-                into.assisted += helped
-                into.humans.update(humans)
-        return out
 
 
 def _snapshot_periods(names: list[str], recent: int) -> set[int]:
@@ -322,16 +247,18 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
 def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]:
     """(source component, target component) -> the files whose imports make the dependency."""
     nodes = graph.nodes
+    module, imports = Label.MODULE, Rel.IMPORTS.value
+    component_of = {nid: node.props.get("component") for nid, node in nodes.items() if node.label is module}
     out: dict[tuple[str, str], set[str]] = {}
-    for e in graph.edges.values():
-        if e.type is not Rel.IMPORTS:
+    for key, e in graph.edges.items():
+        if key[0] != imports:
             continue
-        target = nodes[e.target]
-        if target.label is not Label.MODULE:
+        b = component_of.get(key[2])  # None: not a module (an external package), or a module outside components
+        if not b:
             continue
-        source = nodes[e.source]
-        a, b = source.get("component"), target.get("component")
-        if a and b and a != b:
+        a = component_of.get(key[1])
+        if a and a != b:
+            source = nodes[key[1]]
             out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.props.get("file")])
     return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
 
