@@ -117,7 +117,10 @@ def file_index(graph: RepoGraph, history: History) -> FileIndex:
 
 
 class CommitView:
-    """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people)."""
+    """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people).
+
+    Files, components and people are worked out once per commit and kept, for every analysis that asks.
+    """
 
     def __init__(self, log: CommitLog, index: FileIndex, history: History):
         self.log, self.index = log, index
@@ -125,9 +128,7 @@ class CommitView:
         self.kinds = [ph.person.kind for ph in history.people]
         self.person_ids = [ph.person.id for ph in history.people]
         self._files: dict[int, set[int]] = {}
-
-    def paths(self, position: int) -> list[int]:
-        return self.log.path_changes(position)
+        self._people: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     def files(self, position: int) -> set[int]:
         found = self._files.get(position)
@@ -135,22 +136,25 @@ class CommitView:
             found = self._files[position] = self.index.touched(self.log.path_changes(position))
         return found
 
-    def eligible(self, position: int, max_changeset: int) -> bool:
-        """code-maat counts it: not a merge, and 1 to ``max_changeset`` rows."""
-        if self.log.merge[position]:
-            return False
-        size = self.index.changeset_size(self.log.path_changes(position))
-        return 0 < size <= max_changeset
-
     def people(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(agents, humans) on a non-merge commit: author, co-authors, reviewers, an agent's committer, marked agents."""
+        found = self._people.get(position)
+        if found is not None:
+            return found
         log, person_of, kinds = self.log, self.person_of, self.kinds
         if log.merge[position] or not person_of:
             return _NONE, _NONE
-        on = [person_of[log.author[position]]] + [person_of[c] for c in log.credited_of(position)]
-        agents = tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or _NONE
-        humans = tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or _NONE
-        return agents, humans
+        on = [person_of[log.author[position]]]
+        start, end = log.credited_end[position - 1] if position else 0, log.credited_end[position]
+        if end > start:
+            on.extend(person_of[c] for c in log.credited[start:end])
+            agents = tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or _NONE
+            humans = tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or _NONE
+        else:
+            kind = kinds[on[0]]
+            agents, humans = (tuple(on), _NONE) if kind == AGENT else (_NONE, tuple(on)) if kind == HUMAN else (_NONE, _NONE)
+        found = self._people[position] = (agents, humans)
+        return found
 
     def components(self, position: int) -> set[str]:
         component = self.index.component
@@ -310,14 +314,27 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     counted: set[int] = set()  # files whose revisions changed
     new_touch: dict[int, list[int]] = {}
     committed, merge = log.committed, log.merge
+    ends, flat = log.change_end, log.change_path
+    of_path, extra, files_of = index.of_path.get, index.extra_rows, view._files
+    begin = ends[start - 1] if start else 0
     for p in range(start, len(log)):
+        end = ends[p]
         if merge[p]:
             memory.eligible.append(0)
             memory.assisted.append(0)
+            begin = end
             continue
-        paths = log.path_changes(p)
-        size = index.changeset_size(paths)
-        files = index.touched(paths)
+        paths = flat[begin:end]
+        size = end - begin
+        begin = end
+        if extra:
+            size += sum(extra.get(path, 0) for path in paths)
+        files = set()
+        for path in paths:
+            found = of_path(path)
+            if found:
+                files.update(found)
+        files_of[p] = files
         agents, humans = view.people(p)
         eligible = 0 < size <= limit
         memory.eligible.append(1 if eligible else 0)

@@ -158,7 +158,7 @@ class CommitLog:
         def lookup(sha: str) -> int | None:  # usually the newest remembered commit: no index of every commit needed
             return base - 1 if sha == last else slow(sha)
 
-        path_id = self.path_id
+        path_id, known = self.path_id, self.path_index.get
         last_change = self.change_end[-1] if base else 0
         last_credit = self.credited_end[-1] if base else 0
         last_interned = self.interned_end[-1] if base else 0
@@ -181,10 +181,13 @@ class CommitLog:
                     found = lookup(record.parents[0])
                 parent = NO_PARENT if found is None else found
             self.first_parent.append(parent)
-            for status, path, old in record.changes:
-                self.change_path.append(path_id(path))
-                self.change_old.append(path_id(old) if old is not None else -1)
-                self.change_status.append(ord(status))
+            if record.changes:
+                pids = [known(path) for _, path, _ in record.changes]
+                if None in pids:
+                    pids = [path_id(path) for _, path, _ in record.changes]
+                self.change_path.extend(pids)
+                self.change_old.extend([-1 if old is None else path_id(old) for _, _, old in record.changes])
+                self.change_status.extend([ord(status) for status, _, _ in record.changes])
             last_change += len(record.changes)
             self.change_end.append(last_change)
             self.credited.extend(record.credited)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
-from cairn.graph.changes import PeriodActivity, ScopeActivity, period_of
+from cairn.graph.changes import PeriodActivity, ScopeActivity, period_end, period_of, period_start
 from cairn.ingest.cochange import ChangeResult
 from cairn.ingest.history_state import Ragged, Texts
 
@@ -82,13 +82,17 @@ class ActivityMemory:
         view, log, assisted = changes.view, changes.view.log, changes.memory.assisted
         ids, period, rows = view.person_ids, self.period, self.rows
         merge, committed = log.merge, log.committed
+        since, until, row = 0, -1, {}  # the period of the last commit, [since, until): commits come mostly in order
         for p in range(start, len(log)):
             if merge[p]:
                 continue
             when = committed[p]
             self.first = when if self.first is None else min(self.first, when)
             self.last = when if self.last is None else max(self.last, when)
-            row = rows.setdefault(period_of(max(when, 0), period), {})
+            if not since <= max(when, 0) < until:
+                name = period_of(max(when, 0), period)
+                since, until = period_start(name), period_end(name)
+                row = rows.setdefault(name, {})
             humans = [ids[h] for h in view.people(p)[1]]
             helped = assisted[p]
             for scope in ("", *view.components(p)):
