@@ -38,7 +38,7 @@ class ActivityMemory:
         periods, scopes, people = Texts(), Texts(), Texts()
         scope_at: dict[str, int] = {}
         person_at: dict[str, int] = {}
-        cells = {name: array("i") for name in ("period", "scope", "commits", "assisted")}
+        cells = {name: array("i") for name in ("row_period", "row_scope", "row_commits", "row_assisted")}
         humans = Ragged("i")
         for p, row in self.rows.items():
             periods.append(p)
@@ -46,8 +46,8 @@ class ActivityMemory:
                 if scope not in scope_at:
                     scope_at[scope] = len(scopes)
                     scopes.append(scope)
-                for value, name in ((len(periods) - 1, "period"), (scope_at[scope], "scope"), (n, "commits"),
-                                    (helped, "assisted")):
+                for value, name in ((len(periods) - 1, "row_period"), (scope_at[scope], "row_scope"), (n, "row_commits"),
+                                    (helped, "row_assisted")):
                     cells[name].append(value)
                 slots = []
                 for person in ids:
@@ -55,7 +55,7 @@ class ActivityMemory:
                         person_at[person] = len(people)
                         people.append(person)
                     slots.append(person_at[person])
-                humans.set(len(cells["period"]) - 1, slots)
+                humans.set(len(cells["row_period"]) - 1, slots)
         return {"version": MEMORY_VERSION, "period": self.period, "commits": self.commits, "first": self.first,
                 "last": self.last, "periods": periods, "scopes": scopes, "people": people, **cells, "humans": humans}
 
@@ -70,7 +70,8 @@ class ActivityMemory:
             memory.last = None if data["last"] is None else int(data["last"])
             periods, scopes, people, humans = data["periods"], data["scopes"], data["people"], data["humans"]
             rows: dict[str, dict[str, list]] = {p: {} for p in periods}
-            for i, (p, scope, n, helped) in enumerate(zip(data["period"], data["scope"], data["commits"], data["assisted"])):
+            for i, (p, scope, n, helped) in enumerate(zip(data["row_period"], data["row_scope"], data["row_commits"],
+                                                          data["row_assisted"])):
                 rows[periods[p]][scopes[scope]] = [n, helped, {people[h] for h in humans.get(i)}]
             memory.rows = rows
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):

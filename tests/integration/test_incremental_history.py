@@ -20,10 +20,12 @@ from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.api.services.workspace import cache_dir_for
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.cochange import add_changes
+from cairn.ingest.cochange import ChangeMemory, add_changes
 from cairn.ingest.config import load_config
 from cairn.ingest.history import mine_history
 from cairn.ingest.history_state import StateFile, state_path
+from cairn.ingest.knowledge import KnowledgeMemory
+from cairn.ingest.trend_activity import ActivityMemory
 from cairn.ingest.pipeline import ingest_repository
 from cairn.queries.agents import agents
 from cairn.queries.coupling import coupling
@@ -131,6 +133,11 @@ def test_the_second_ingest_reads_only_the_new_commits_and_adds_to_the_remembered
     changes = add_changes(graph, second, config.coupling, config.agents)
     assert changes.incremental  # nothing renamed, added or deleted: the new commits were added to the counts
     assert baseline.graph.repository.get("commits") + 3 == graph.repository.get("commits")
+    # everything the analyses remembered reads back (a memory that does not is silently counted again: slow)
+    state = StateFile(cache, repo.root).load()
+    assert ChangeMemory.from_json(state.analyses["changes"]).commits == len(state.log)
+    assert KnowledgeMemory.from_json(state.analyses["knowledge"]) is not None
+    assert ActivityMemory.from_json(state.analyses["activity"]).commits == len(state.log)
 
 
 def mine(root, cache, config):
