@@ -22,8 +22,8 @@ never a pickle; its arrays of numbers follow it as raw bytes, see below) with
   ``ingest.cochange``), each with the settings and mapping it was computed
   under, so a later ingest updates them with the new commits alone.
 
-The file is a magic line, the length of the JSON header, the header, then
-the bytes of the arrays it refers to (``{"$blob": offset, "n": size, "t":
+The file is a magic line, the length of the JSON header and the CRC-32 of
+the arrays' bytes, the header, then the bytes of the arrays it refers to (``{"$blob": offset, "n": size, "t":
 typecode}``, machine byte order, which the header records: another machine's
 order makes the file unusable). Measured on the 10k-file / 100k-commit
 synthetic repository (40 MB of state): the same content as JSON with base64
@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import zlib
 from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -56,7 +57,7 @@ from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 FORMAT = "cairn-history-state"
 MAGIC = b"cairn-history-state\n"
 #: bumped whenever what is stored changes meaning
-VERSION = 2
+VERSION = 3
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
                   "knowledge", "cochange", "trend_history", "trend_activity")
@@ -319,7 +320,8 @@ def encode_state(state: HistoryState) -> bytes:
     blobs = _Blobs()
     # ensure_ascii keeps surrogate-escaped (non-UTF-8) names and paths as \udcXX escapes that load back the same
     header = json.dumps(document, separators=(",", ":"), default=blobs.default).encode("ascii")
-    return b"".join([MAGIC, b"%d\n" % len(header), header, *blobs.parts])
+    body = b"".join(blobs.parts)
+    return b"".join([MAGIC, b"%d %d\n" % (len(header), zlib.crc32(body)), header, body])
 
 
 def read_document(data: bytes) -> dict:
@@ -327,11 +329,14 @@ def read_document(data: bytes) -> dict:
     if not data.startswith(MAGIC):
         raise ValueError("not a Cairn history state")
     end = data.index(b"\n", len(MAGIC))
-    size = int(data[len(MAGIC):end])
+    size, crc = (int(x) for x in data[len(MAGIC):end].split(b" "))
     header_end = end + 1 + size
     if size < 0 or header_end > len(data):
         raise ValueError("truncated")
-    document = json.loads(data[end + 1:header_end], object_hook=_reader(memoryview(data)[header_end:]))
+    body = memoryview(data)[header_end:]
+    if zlib.crc32(body) != crc:  # what the arrays hold is then trusted as Cairn wrote it: no scan of every value
+        raise ValueError("the arrays are damaged (checksum)")
+    document = json.loads(data[end + 1:header_end], object_hook=_reader(body))
     if not isinstance(document, dict):
         raise ValueError("not a Cairn history state")
     return document
@@ -352,7 +357,7 @@ def decode_state(data: dict) -> HistoryState:
     t = data["totals"]
     records = RecordTable.from_columns(t["records"], len(log.paths), len(keys))
     pairs = t["renames"]
-    if not isinstance(pairs, array) or len(pairs) % 2 or (len(pairs) and (min(pairs) < 0 or max(pairs) >= len(log.paths))):
+    if not isinstance(pairs, array) or len(pairs) % 2:
         raise ValueError("renames")
     counters = [int(c) for c in t["counters"]]
     totals = LogTotals(
@@ -365,11 +370,6 @@ def decode_state(data: dict) -> HistoryState:
     )
     if any(not 0 <= i < len(keys) for i in list(totals.last_active) + list(totals.commits_by)):
         raise ValueError("identity indexes")
-    if len(log) and (max(log.author) >= len(keys) or min(log.author) < 0):
-        raise ValueError("authors")
-    for column in (log.credited, log.interned):
-        if len(column) and (max(column) >= len(keys) or min(column) < 0):
-            raise ValueError("identities of commits")
     if totals.commits != len(log):
         raise ValueError("commit count")
     analyses = data.get("analyses") or {}

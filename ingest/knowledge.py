@@ -100,8 +100,6 @@ class RecordTable:
             raise ValueError("records per path")
         if any(len(getattr(table, name)) != entries for name in ("adds", "deliveries", "last", "reviews")):
             raise ValueError("records columns")
-        if entries and (min(table.ident) < 0 or max(table.ident) >= identities):
-            raise ValueError("records identities")
         return table
 
     def _start(self, pid: int) -> int:

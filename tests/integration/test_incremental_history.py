@@ -237,14 +237,16 @@ def test_changed_people_and_co_author_cap_are_read_in_full_with_a_note(grown, tm
 def rewrite_header(data: bytes, change) -> bytes:
     """The state file with its JSON header changed by ``change`` (the arrays after it left as they are)."""
     magic, rest = data.split(b"\n", 1)
-    size, rest = rest.split(b"\n", 1)
+    line, rest = rest.split(b"\n", 1)
+    size, crc = line.split(b" ")
     header = json.loads(rest[: int(size)])
     change(header)
     text = json.dumps(header, separators=(",", ":")).encode("ascii")
-    return magic + b"\n" + b"%d\n" % len(text) + text + rest[int(size):]
+    return magic + b"\n" + b"%d %s\n" % (len(text), crc) + text + rest[int(size):]
 
 
-@pytest.mark.parametrize("damage", ["truncated", "foreign", "garbage", "older", "other-repository", "bad-columns"])
+@pytest.mark.parametrize("damage", ["truncated", "foreign", "garbage", "older", "other-repository", "bad-columns",
+                                    "flipped-bit"])
 def test_an_unusable_state_file_is_read_in_full_with_a_note_never_a_crash(grown, tmp_path, damage):
     repo, store = grown
     path = state_path(cache_dir_for(open_store(str(store))), repo.root)
@@ -259,8 +261,10 @@ def test_an_unusable_state_file_is_read_in_full_with_a_note_never_a_crash(grown,
         path.write_bytes(rewrite_header(data, lambda h: h.update(version=0)))
     elif damage == "other-repository":
         path.write_bytes(rewrite_header(data, lambda h: h.update(repo="/somewhere/else")))
-    else:
+    elif damage == "bad-columns":
         path.write_bytes(rewrite_header(data, lambda h: h["log"]["committed"].update(n=8)))
+    else:  # one bit of an array: the header still fits, the checksum does not
+        path.write_bytes(data[:-100] + bytes([data[-100] ^ 4]) + data[-99:])
     grow(repo)
     result, _ = assert_same_as_cold(repo.root, store, tmp_path)
     notes = read_notes(result)
