@@ -32,6 +32,7 @@ from cairn.queries.coupling import coupling
 from cairn.queries.hotspots import hotspots
 from cairn.queries.ownership import bus_factor
 from cairn.queries.trends import trends
+from fixtures.gitrepo import GitRepo
 from fixtures.history_evolution import ADA, BOB, CAROL, EVE, body, build_before, grow, interleave, merge, modify_only, when
 
 VOLATILE = {"ingested_at"}
@@ -46,8 +47,9 @@ def facts(graph):
 
 
 def answers(graph):
+    components = sorted(n.key for n in graph.of_label("Component"))
     return json.loads(json.dumps({
-        "bus_factor": bus_factor(graph), "bus_factor_web": bus_factor(graph, component="web"),
+        "bus_factor": bus_factor(graph), "components": [bus_factor(graph, component=c) for c in components],
         "trends": trends(graph), "coupling": coupling(graph), "hotspots": hotspots(graph), "agents": agents(graph),
     }, sort_keys=True, default=str))
 
@@ -218,6 +220,51 @@ def test_a_changed_mailmap_is_read_in_full_with_a_note(grown, tmp_path):
     assert read_notes(result) == ["history read in full: the identity configuration changed (.mailmap)"]
     bob = next(n for n in graph.of_label("Person") if n.get("name") == "Bob Builder")
     assert "ada@old.example" in " ".join(bob.get("aliases"))
+
+
+def test_a_pair_the_new_commits_lift_over_min_shared_is_counted_from_the_remembered_commits(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    toml = "[coupling]\nmin_revs = 1\nmin_shared = 3\nmin_degree = 10\n"
+    repo.commit({"cairn.toml": toml, "x.py": "X = 0\n", "y.py": "Y = 0\n", "z.py": "Z = 0\n"}, author=ADA, date=when(1, 1))
+    repo.commit({"x.py": "X = 1\n", "y.py": "Y = 1\n"}, author=BOB, date=when(1, 2))
+    repo.commit({"x.py": "X = 2\n", "z.py": "Z = 2\n"}, author=BOB, date=when(1, 3))
+    store = tmp_path / "store"
+    _, before = ingest(repo.root, store)
+    assert not before.of_type("CO_CHANGES")  # x and y: 2 shared revisions of 3 needed
+    repo.commit({"x.py": "X = 3\n", "y.py": "Y = 3\n"}, author=ADA, date=when(1, 4))
+    assert how_read(repo.root, store) == ("incremental", 1, True)
+    _, after = assert_same_as_cold(repo.root, store, tmp_path)
+    (edge,) = after.of_type("CO_CHANGES")
+    assert (edge.source.endswith("x.py"), edge.target.endswith("y.py"), edge.get("shared")) == (True, True, 3)
+
+
+def test_a_mailmap_added_later_is_read_in_full_with_a_note(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"a.py": "A = 1\n"}, author=ADA, date=when(1, 1))
+    repo.commit({"a.py": "A = 2\n"}, author=("Ada at home", "ada@home.example"), date=when(1, 2))
+    store = tmp_path / "store"
+    _, before = ingest(repo.root, store)
+    assert len(before.of_label("Person")) == 2
+    repo.commit({".mailmap": "Ada Lovelace <ada@example.com> <ada@home.example>\n"}, author=ADA, date=when(1, 3))
+    result, after = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == ["history read in full: the identity configuration changed (.mailmap)"]
+    assert [p.get("commits") for p in after.of_label("Person")] == [3]
+
+
+@pytest.mark.parametrize("change", ["coupling", "period", "components", "recent_days"])
+def test_changed_analysis_settings_count_again_from_the_remembered_commits_without_a_note(grown, tmp_path, change):
+    repo, store = grown
+    toml = (repo.root / "cairn.toml").read_text()
+    toml = {
+        "coupling": toml.replace("min_shared = 2", "min_shared = 3"),
+        "period": toml.replace("knowledge_periods = 4", 'knowledge_periods = 4\nperiod = "month"'),
+        "components": toml.replace('web = ["web/**"]', 'web = ["web/**"]\nsub = ["core/b2.py"]'),
+        "recent_days": toml + "\n[agents]\nrecent_days = 30\n",
+    }[change]
+    repo.commit({"cairn.toml": toml, "web/w.py": body("w", 40)}, author=BOB, date=when(4, 25), message=change)
+    assert how_read(repo.root, store) == ("incremental", 1, True)
+    result, _ = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == []
 
 
 def test_changed_people_and_co_author_cap_are_read_in_full_with_a_note(grown, tmp_path):
