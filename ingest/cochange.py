@@ -547,5 +547,6 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     if repository is not None:
         repository.props["coupling_settings"] = coupling.model_dump()
     if state is not None:
-        state.analyses[MEMORY] = memory.to_json()
+        state.analyses[MEMORY] = memory
+        state.changed = state.changed or not incremental
     return ChangeResult(view, index, memory, pairs, assisted, incremental)

@@ -566,5 +566,6 @@ def mine_history(
             repo=str(root.resolve()), fingerprint=fingerprint, head=head, commits_total=status.commits_total or totals.commits,
             identity_keys=keys, weights=weights, from_trailer=from_trailer, stream_order=reading.stream_order,
             totals=totals, log=reading.log, analyses=dict(reading.analyses),
+            changed=reading.mined == "full" or reading.new_commits > 0 or reading.new_from is None,
         )
     return history

@@ -173,6 +173,8 @@ class HistoryState:
     log: CommitLog
     #: the change analyses' remembered results (``ingest.cochange``), by name
     analyses: dict[str, Any] = field(default_factory=dict)
+    #: whether anything differs from the file it was read from (new commits, or an analysis counted afresh)
+    changed: bool = True
 
 
 class Ragged:
@@ -253,6 +255,8 @@ class _Blobs:
         return ref
 
     def default(self, value: object) -> object:
+        if hasattr(value, "to_json"):  # an analysis' memory, turned into data only when the state is written
+            return value.to_json()
         if isinstance(value, Ragged):
             return {"$ragged": value.columns()}
         if isinstance(value, array):

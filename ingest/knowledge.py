@@ -409,7 +409,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
     path_index, renamed = history.log.path_index, history.renamed_from
     columns, first, touch = new.columns, new.first, new.touch
     file_ids: list[str] = []
-    done = 0  # entries so far
+    done = recomputed = 0  # entries so far, files computed again
     for file_node in graph.of_label(Label.FILE):
         path = file_node.key
         pid = path_index.get(path)
@@ -425,6 +425,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
             first += old.first[start:start + n]
             touch.extend(old.touch[start:start + n])
         else:
+            recomputed += 1
             everybody = history.file_knowledge(path)
             changes = sum(k.deliveries + k.first_authorship for k in everybody.values())
             for index, k in everybody.items():
@@ -452,7 +453,8 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
             new.lineage[pid] = lineage
     _emit_knows(graph, new, file_ids)
     if state is not None:
-        state.analyses[KNOWLEDGE] = new.to_json()
+        state.analyses[KNOWLEDGE] = new
+        state.changed = state.changed or old is None or recomputed > 0 or len(new.files) != len(old.files)
     repo = graph.repository
     if repo is None:
         repo = graph.add_node(Label.REPOSITORY, graph.repo)

@@ -286,7 +286,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         notify("change coupling and trends", 0, 1)
         changes = add_changes(graph, history, config.coupling, config.agents)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir)
-        if memory is not None and history.state is not None and (history.new_commits or not changes.incremental):
+        if memory is not None and history.state is not None and history.state.changed:
             problem = memory.save(history.state)
             if problem:
                 summary.notes.append(problem)

@@ -484,9 +484,11 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
             memory = None
     if memory is None:
         memory = ActivityMemory(settings.period)
+        if state is not None:
+            state.changed = True
     memory.count(changes, memory.commits)
     if state is not None:
-        state.analyses[MEMORY] = memory.to_json()
+        state.analyses[MEMORY] = memory
     if memory.first is not None and memory.last is not None:
         names = _period_names(memory.first, memory.last, settings.period)
     elif len(log):
