@@ -41,7 +41,20 @@ time. Once the pass is over, ``add_changes`` puts the results on the graph:
   last ``[agents] recent_days`` before the newest commit.
 
 Times are commit (landing) times, UTC.
+
+Between ingests. The counts are kept in the history state (``ChangeMemory``:
+per commit whether code-maat counts it and whether an agent was on it, per
+file the commits touching it, the pairs with at least ``min_shared`` shared
+revisions, the component counts, the agents). A re-ingest whose new commits
+come after the remembered ones adds them to the counts, when the settings,
+the people every remembered identity resolves to and the mapping of every
+logged path to files and components are what they were; a pair the new
+commits touch that was not kept is counted again from the two files' commit
+lists. Otherwise (a rename or deletion of a file with history, a changed
+component, a merged alias, other settings) every remembered commit is
+counted again, still without reading git.
 """
+
 from __future__ import annotations
 
 from array import array

@@ -12,6 +12,13 @@ deliveries, last touch, reviews; renames; people; how complete the history
 was); ``add_knowledge`` puts it into the graph as Person nodes, Person
 -KNOWS-> File edges, the File's ``changes`` and history facts on the
 Repository node (``history_complete`` with its counts).
+
+Between ingests (``ingest.history_state``): the records are a
+``RecordTable`` (columns, sums and maxima: a read of the new commits adds to
+it), and the KNOWS edges of every file are remembered (``KnowledgeMemory``),
+so a re-ingest computes only the files whose records or rename lineage the
+new commits changed, and all of them when an identity resolves to another
+person than before.
 """
 
 from __future__ import annotations
