@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -168,3 +168,8 @@ class TrendInputs:
     #: yields one snapshot per period, oldest first; each is valid until the next is drawn
     snapshots: Callable[[], Iterator[KnowledgeSnapshot]]
     notes: list[str] = field(default_factory=list)
+    #: the truck factors of the periods before the current one as the last ingest computed them, when the knowledge
+    #: replayed up to the current period is what it was then (None: compute them from ``snapshots``)
+    known_factors: dict[str, Any] | None = None
+    #: called with the truck factors per period once computed (or reused), for the next ingest
+    keep_factors: Callable[[dict[str, Any]], None] | None = None

@@ -1,9 +1,9 @@
 """Change over time from the one history pass: change coupling, change counts, the agent inventory.
 
-``ChangeLog`` is an observer of ``ingest.history.mine_history``: it keeps every
-commit of the stream in compact arrays (hash, first parent, times, identities,
-the paths it changed), so nothing here walks the history a second time. Once
-the pass is over, ``add_changes`` puts the results on the graph:
+``ingest.history.mine_history`` keeps every commit of the one history pass in
+``History.log`` (``commits.CommitLog``: hash, first parent, times,
+identities, the paths it changed), so nothing here walks the history a second
+time. Once the pass is over, ``add_changes`` puts the results on the graph:
 
 * **Change coupling** with code-maat's semantics (Tornhill; ``logical_coupling``
   and ``coupling_algos`` in adamtornhill/code-maat) over the log as it would
@@ -41,87 +41,43 @@ the pass is over, ``add_changes`` puts the results on the graph:
   last ``[agents] recent_days`` before the newest commit.
 
 Times are commit (landing) times, UTC.
+
+Between ingests. The counts are kept in the history state (``ChangeMemory``:
+per commit whether code-maat counts it and whether an agent was on it, per
+file the commits touching it, the pairs with at least ``min_shared`` shared
+revisions, the component counts, the agents). A re-ingest whose new commits
+come after the remembered ones adds them to the counts, when the settings,
+the people every remembered identity resolves to and the mapping of every
+logged path to files and components are what they were; a pair the new
+commits touch that was not kept is counted again from the two files' commit
+lists. Otherwise (a rename or deletion of a file with history, a changed
+component, a merged alias, other settings) every remembered commit is
+counted again, still without reading git.
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import combinations
+from typing import Any
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
-from cairn.ingest.commits import CommitRecord
-from cairn.ingest.knowledge import History
+from cairn.ingest.commits import CommitLog
+from cairn.ingest.history_state import Ragged
 from cairn.ingest.identities import AGENT, HUMAN
+from cairn.ingest.knowledge import History
 
-_NO_CREDIT: tuple[int, ...] = ()
 DAY = 86_400
-
-
-class ChangeLog:
-    """Every commit of the history stream, newest first (an observer for ``mine_history``).
-
-    Keeps the ``CommitRecord`` objects as they come (pass ``log.records.append``
-    as the observer: one append per commit is the cheapest observer; the log
-    itself works too); ``freeze`` then lays them out as per-field sequences:
-    hash, first parent, merge flag, author and commit times, raw author and
-    credited identities, and the changes ((status, path, old path) tuples).
-    """
-
-    def __init__(self) -> None:
-        self.records: list[CommitRecord] = []
-
-    def __call__(self, record: CommitRecord) -> None:
-        self.records.append(record)
-
-    def freeze(self) -> "ChangeLog":
-        records = self.records
-        self.shas: list[str] = [r.sha for r in records]
-        self.first_parent: list[str | None] = [r.parents[0] if r.parents else None for r in records]
-        self.merge = bytearray(1 if len(r.parents) > 1 else 0 for r in records)
-        self.authored = array("q", [r.authored for r in records])
-        self.committed = array("q", [r.committed for r in records])
-        self.author = array("i", [r.author for r in records])
-        self.credited: list[tuple[int, ...] | list[int]] = [r.credited or _NO_CREDIT for r in records]
-        self.changes: list[list[tuple[str, str, str | None]]] = [r.changes for r in records]
-        return self
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-
-@dataclass
-class CommitPeople:
-    """Who was on each commit, as people (indexes into ``History.people``)."""
-
-    agents: list[tuple[int, ...]]  # per commit: the agents on it (empty: not agent-assisted)
-    humans: list[tuple[int, ...]]  # per commit: the humans on it (author, co-authors, reviewers, agent's committer)
-    person_ids: list[str]
-    kinds: list[str]
-
-    def assisted(self, commit: int) -> bool:
-        return bool(self.agents[commit])
-
-
-def commit_people(log: ChangeLog, history: History) -> CommitPeople:
-    person_of = history.identity_person
-    kinds = [ph.person.kind for ph in history.people]
-    ids = [ph.person.id for ph in history.people]
-    agents: list[tuple[int, ...]] = []
-    humans: list[tuple[int, ...]] = []
-    none: tuple[int, ...] = ()
-    for i in range(len(log)):
-        if log.merge[i] or not person_of:
-            agents.append(none)
-            humans.append(none)
-            continue
-        on = [person_of[log.author[i]]] + [person_of[c] for c in log.credited[i]]
-        agents.append(tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or none)
-        humans.append(tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or none)
-    return CommitPeople(agents, humans, ids, kinds)
+PAIR = 1 << 32  # a file pair's key: a * PAIR + b
+MEMORY = "changes"
+#: bumped when what ``ChangeMemory`` keeps changes meaning
+MEMORY_VERSION = 2
+_NONE: tuple[int, ...] = ()
 
 
 @dataclass
@@ -130,23 +86,26 @@ class FileIndex:
 
     files: list[str]  # sorted paths
     component: list[str | None]
-    #: a path as some commit named it -> indexes into ``files``
-    of_path: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: a path as some commit named it (a ``CommitLog`` path id) -> indexes into ``files``
+    of_path: dict[int, tuple[int, ...]] = field(default_factory=dict)
     #: names that stand for several files (a path re-used after its file was renamed away) -> how many more
-    extra_rows: dict[str, int] = field(default_factory=dict)
+    extra_rows: dict[int, int] = field(default_factory=dict)
+    #: the ``CommitLog`` path id of each file (None: a path no commit names)
+    pid: list[int | None] = field(default_factory=list)
+    nodes: list[Any] = field(default_factory=list)  # the File nodes
 
-    def changeset_size(self, changes: list[tuple[str, str, str | None]]) -> int:
+    def changeset_size(self, paths: list[int]) -> int:
         """The rows the commit has in a log rewritten to HEAD names: one per path, one per file a re-used name stands for."""
-        size = len(changes)
+        size = len(paths)
         if self.extra_rows:
             extra = self.extra_rows
-            size += sum(extra.get(path, 0) for _, path, _ in changes)
+            size += sum(extra.get(path, 0) for path in paths)
         return size
 
-    def touched(self, changes: list[tuple[str, str, str | None]]) -> set[int]:
+    def touched(self, paths: list[int]) -> set[int]:
         out: set[int] = set()
         get = self.of_path.get
-        for _, path, _ in changes:
+        for path in paths:
             found = get(path)
             if found:
                 out.update(found)
@@ -155,53 +114,302 @@ class FileIndex:
 
 def file_index(graph: RepoGraph, history: History) -> FileIndex:
     nodes = sorted(graph.of_label(Label.FILE), key=lambda n: n.key)
-    index = FileIndex([n.key for n in nodes], [n.get("component") for n in nodes])
-    of_path: dict[str, list[int]] = {}
+    known = history.log.path_index
+    index = FileIndex([n.key for n in nodes], [n.get("component") for n in nodes], pid=[known.get(n.key) for n in nodes],
+                      nodes=nodes)
+    of_path: dict[int, list[int]] = {}
+    renamed = history.renamed_from
     for i, path in enumerate(index.files):
-        for name in history.lineage(path):
-            of_path.setdefault(name, []).append(i)
-    index.of_path = {name: tuple(files) for name, files in of_path.items()}
-    index.extra_rows = {name: len(files) - 1 for name, files in of_path.items() if len(files) > 1}
+        for name in (history.lineage(path) if path in renamed else (path,)):
+            pid = known.get(name)
+            if pid is not None:
+                of_path.setdefault(pid, []).append(i)
+    index.of_path = {pid: tuple(files) for pid, files in of_path.items()}
+    index.extra_rows = {pid: len(files) - 1 for pid, files in of_path.items() if len(files) > 1}
     return index
 
 
-@dataclass
-class CouplingCounts:
-    revisions: list[int]  # per file
-    pairs: dict[int, int]  # a * n + b (a < b) -> shared
-    component_revisions: Counter
-    component_pairs: Counter  # (a, b) with a < b -> shared
+class CommitView:
+    """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people).
+
+    Files, components and people are worked out once per commit and kept, for every analysis that asks.
+    """
+
+    def __init__(self, log: CommitLog, index: FileIndex, history: History):
+        self.log, self.index = log, index
+        self.person_of = history.identity_person
+        self.kinds = [ph.person.kind for ph in history.people]
+        self.person_ids = [ph.person.id for ph in history.people]
+        self._files: dict[int, set[int]] = {}
+        self._people: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+
+    def files(self, position: int) -> set[int]:
+        found = self._files.get(position)
+        if found is None:
+            found = self._files[position] = self.index.touched(self.log.path_changes(position))
+        return found
+
+    def people(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(agents, humans) on a non-merge commit: author, co-authors, reviewers, an agent's committer, marked agents."""
+        found = self._people.get(position)
+        if found is not None:
+            return found
+        log, person_of, kinds = self.log, self.person_of, self.kinds
+        if log.merge[position] or not person_of:
+            return _NONE, _NONE
+        on = [person_of[log.author[position]]]
+        start, end = log.credited_end[position - 1] if position else 0, log.credited_end[position]
+        if end > start:
+            on.extend(person_of[c] for c in log.credited[start:end])
+            agents = tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or _NONE
+            humans = tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or _NONE
+        else:
+            kind = kinds[on[0]]
+            agents, humans = (tuple(on), _NONE) if kind == AGENT else (_NONE, tuple(on)) if kind == HUMAN else (_NONE, _NONE)
+        found = self._people[position] = (agents, humans)
+        return found
+
+    def components(self, position: int) -> set[str]:
+        component = self.index.component
+        return {component[f] for f in self.files(position) if component[f]}
 
 
-def count_coupling(log: ChangeLog, index: FileIndex, settings: CouplingSettings,
-                   touched: list[set[int]] | None = None) -> CouplingCounts:
-    """code-maat's counts: revisions and shared revisions over the commits within ``max_changeset``."""
-    n = len(index.files)
-    revisions = [0] * n
-    pairs: dict[int, int] = {}
-    comp_revs: Counter = Counter()
-    comp_pairs: Counter = Counter()
-    component = index.component
-    limit = settings.max_changeset
-    get = pairs.get
-    for i, changes in enumerate(log.changes):
-        size = index.changeset_size(changes)
-        if size == 0 or size > limit or log.merge[i]:
+class ChangeMemory:
+    """What the change analyses remember between ingests, to add new commits to instead of counting again.
+
+    Per commit (by log position): ``eligible`` (code-maat counts it) and ``assisted`` (an agent was on it).
+    Per file (by the log path id of its path): ``touch``, the non-merge commits touching it, oldest first,
+    and what follows from them (``revisions``, ``days``, ``agent_changes``). ``pairs``: file pairs with at
+    least ``min_shared`` shared revisions; component revisions and pairs; per agent (person id) its commits,
+    components, humans, first and last; the agent-assisted commits. Valid under the settings, the people
+    (raw identity -> person id and kind) and the mapping of logged paths to files and components it was
+    counted with, all kept with it (``reusable``).
+    """
+
+    def __init__(self, settings: dict, people: list[list[str]], mapping: dict[str, Any]):
+        self.settings = settings
+        self.people = people
+        self.mapping = mapping  # {"paths": number of paths then, "of_path": Ragged, "files": [pid], "components": [...]}
+        self.eligible = bytearray()
+        self.assisted = bytearray()
+        self.touch = Ragged("i")
+        self.days = Ragged("i")
+        self.revisions: dict[int, int] = {}
+        self.agent_changes: dict[int, int] = {}
+        #: file pairs (a, b: log path ids, a's path before b's) as ``a << 32 | b``, sorted, with their shared revisions;
+        #: the same keys as ``b << 32 | a`` (sorted: a file's pairs as the second one)
+        self.pair_key = array("q")
+        self.pair_shared = array("i")
+        self.pair_rkey = array("q")
+        self.passing: list[int] = []  # the pair keys within the thresholds at the last count
+        self.component_revisions: Counter = Counter()
+        self.component_pairs: Counter = Counter()
+        self.agents: dict[str, dict[str, Any]] = {}
+        self.assisted_total = 0
+        self.commits = 0  # how many log positions are counted
+
+    def shared(self, key: int) -> int | None:
+        i = bisect_left(self.pair_key, key)
+        return self.pair_shared[i] if i < len(self.pair_key) and self.pair_key[i] == key else None
+
+    def set_shared(self, key: int, shared: int) -> None:
+        i = bisect_left(self.pair_key, key)
+        if i < len(self.pair_key) and self.pair_key[i] == key:
+            self.pair_shared[i] = shared
+            return
+        self.pair_key.insert(i, key)
+        self.pair_shared.insert(i, shared)
+        a, b = divmod(key, PAIR)
+        rkey = b * PAIR + a
+        self.pair_rkey.insert(bisect_left(self.pair_rkey, rkey), rkey)
+
+    def pairs_of(self, pid: int) -> list[int]:
+        """The keys of every pair ``pid`` is in."""
+        start = bisect_left(self.pair_key, pid * PAIR)
+        out = self.pair_key[start:bisect_left(self.pair_key, (pid + 1) * PAIR, start)].tolist()
+        start = bisect_left(self.pair_rkey, pid * PAIR)
+        for rkey in self.pair_rkey[start:bisect_left(self.pair_rkey, (pid + 1) * PAIR, start)]:
+            b, a = divmod(rkey, PAIR)
+            out.append(a * PAIR + b)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": MEMORY_VERSION, "settings": self.settings, "people": self.people, "mapping": self.mapping,
+            "eligible": self.eligible, "assisted": self.assisted, "touch": self.touch, "days": self.days,
+            "revisions": array("i", [x for kv in sorted(self.revisions.items()) for x in kv]),
+            "agent_changes": array("i", [x for kv in sorted(self.agent_changes.items()) for x in kv]),
+            "pair_key": self.pair_key, "pair_shared": self.pair_shared, "pair_rkey": self.pair_rkey,
+            "passing": array("q", self.passing),
+            "component_revisions": sorted(self.component_revisions.items()),
+            "component_pairs": [[a, b, n] for (a, b), n in sorted(self.component_pairs.items())],
+            "agents": self.agents, "assisted_total": self.assisted_total, "commits": self.commits,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> "ChangeMemory | None":
+        """The remembered counts, or None when they are not this version's (or not counts at all)."""
+        try:
+            if data.get("version") != MEMORY_VERSION:
+                return None
+            memory = cls(dict(data["settings"]), [list(p) for p in data["people"]], dict(data["mapping"]))
+            if not isinstance(memory.mapping.get("of_path"), Ragged):
+                return None
+            memory.eligible, memory.assisted = bytearray(data["eligible"]), bytearray(data["assisted"])
+            memory.touch, memory.days = data["touch"], data["days"]
+            if not isinstance(memory.touch, Ragged) or not isinstance(memory.days, Ragged):
+                return None
+            revisions, agent_changes = data["revisions"], data["agent_changes"]
+            memory.revisions = dict(zip(revisions[::2], revisions[1::2]))
+            memory.agent_changes = dict(zip(agent_changes[::2], agent_changes[1::2]))
+            memory.pair_key, memory.pair_shared, memory.pair_rkey = data["pair_key"], data["pair_shared"], data["pair_rkey"]
+            memory.passing = data["passing"].tolist()
+            if not (len(memory.pair_key) == len(memory.pair_shared) == len(memory.pair_rkey)):
+                return None
+            memory.component_revisions = Counter({str(c): int(n) for c, n in data["component_revisions"]})
+            memory.component_pairs = Counter({(str(a), str(b)): int(n) for a, b, n in data["component_pairs"]})
+            memory.agents = {str(k): v for k, v in data["agents"].items()}
+            memory.assisted_total, memory.commits = int(data["assisted_total"]), int(data["commits"])
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return None
+        if len(memory.eligible) != memory.commits or len(memory.assisted) != memory.commits:
+            return None
+        return memory
+
+
+def _settings(coupling: CouplingSettings, agents: AgentSettings) -> dict:
+    return {"coupling": coupling.model_dump(), "recent_days": agents.recent_days}
+
+
+def _people(history: History) -> list[list[str]]:
+    people = history.people
+    return [[people[p].person.id, people[p].person.kind] for p in history.identity_person]
+
+
+def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
+    of_path = Ragged("i")
+    files = index.pid
+    for pid, found in index.of_path.items():
+        of_path.set(pid, sorted(files[f] for f in found))  # type: ignore[misc]
+    of_path.columns()
+    return {"paths": paths, "of_path": of_path, "files": [p if p is not None else -1 for p in files],
+            "components": list(index.component)}
+
+
+def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapping: dict[str, Any],
+             history: History) -> bool:
+    """Whether counts kept under ``memory``'s settings, people and mapping are exact for this ingest's new commits."""
+    if history.new_from is None or memory.commits != history.new_from or memory.settings != settings:
+        return False
+    if memory.people != people[:len(memory.people)]:
+        return False  # somebody resolves to another person (or kind) now
+    old, new = memory.mapping, mapping
+    old_of, new_of = old["of_path"], new["of_path"]
+    if old_of.counts != new_of.counts or old_of.values != new_of.values:  # the same files as before: nothing to compare
+        known = int(old["paths"])
+        for pid in set(old_of.keys()) | {pid for pid in new_of.keys() if pid < known}:
+            if old_of.get(pid) != new_of.get(pid):
+                return False  # a logged path stands for other files now (renamed, deleted, re-added)
+    if old["files"] == new["files"] and old["components"] == new["components"]:
+        return True
+    component_then = dict(zip(old["files"], old["components"]))
+    component_now = dict(zip(new["files"], new["components"]))
+    return all(component_then.get(f) == component_now.get(f) for pid in old_of.keys() for f in old_of.get(pid))
+
+
+def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:
+    """Add the commits from position ``start`` on to ``memory`` (all of them when it is fresh); the log path ids of
+    the files whose revisions changed."""
+    log, index = view.log, view.index
+    limit, pid_of, component, ids = coupling.max_changeset, index.pid, index.component, view.person_ids
+    fresh = start == 0
+    all_pairs: dict[tuple[int, int], int] = {}
+    counted: set[int] = set()  # files whose revisions changed
+    new_touch: dict[int, list[int]] = {}
+    committed, merge = log.committed, log.merge
+    ends, flat = log.change_end, log.change_path
+    of_path, extra, files_of = index.of_path.get, index.extra_rows, view._files
+    begin = ends[start - 1] if start else 0
+    for p in range(start, len(log)):
+        end = ends[p]
+        if merge[p]:
+            memory.eligible.append(0)
+            memory.assisted.append(0)
+            begin = end
             continue
-        files = touched[i] if touched is not None else index.touched(changes)
-        if not files:
-            continue
+        paths = flat[begin:end]
+        size = end - begin
+        begin = end
+        if extra:
+            size += sum(extra.get(path, 0) for path in paths)
+        files = set()
+        for path in paths:
+            found = of_path(path)
+            if found:
+                files.update(found)
+        files_of[p] = files
+        agents, humans = view.people(p)
+        eligible = 0 < size <= limit
+        memory.eligible.append(1 if eligible else 0)
+        memory.assisted.append(1 if agents else 0)
         for f in files:
-            revisions[f] += 1
-        if len(files) > 1:
-            for a, b in combinations(sorted(files), 2):
-                key = a * n + b
-                pairs[key] = get(key, 0) + 1
-        comps = sorted({component[f] for f in files if component[f]})
-        comp_revs.update(comps)
-        if len(comps) > 1:
-            comp_pairs.update(combinations(comps, 2))
-    return CouplingCounts(revisions, pairs, comp_revs, comp_pairs)
+            found = new_touch.get(f)
+            if found is None:
+                new_touch[f] = [p]
+            else:
+                found.append(p)
+        comps = {component[f] for f in files if component[f]}
+        if eligible and files:
+            counted.update(files)
+            if len(files) > 1:
+                for a, b in combinations(sorted(files), 2):  # files are in path order: a pair is (smaller, larger)
+                    key = (pid_of[a], pid_of[b])
+                    all_pairs[key] = all_pairs.get(key, 0) + 1  # type: ignore[index]
+            ordered = sorted(comps)
+            memory.component_revisions.update(ordered)
+            if len(ordered) > 1:
+                memory.component_pairs.update(combinations(ordered, 2))
+        if agents:
+            memory.assisted_total += 1
+            when = committed[p]
+            for agent in agents:
+                info = memory.agents.get(ids[agent])
+                if info is None:
+                    info = memory.agents[ids[agent]] = {"commits": 0, "components": {}, "humans": {}, "first": when, "last": when}
+                info["commits"] += 1
+                for c in comps:
+                    info["components"][c] = info["components"].get(c, 0) + 1
+                for h in humans:
+                    info["humans"][ids[h]] = info["humans"].get(ids[h], 0) + 1
+                info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
+    memory.commits = len(log)
+    eligible, assisted = memory.eligible, memory.assisted
+    for f, added in new_touch.items():
+        pid = pid_of[f]
+        assert pid is not None  # a file a commit touches has a logged path
+        memory.touch.set(pid, memory.touch.get(pid) + added)
+        memory.days.set(pid, memory.days.get(pid) + [committed[p] // DAY for p in added])
+        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum(eligible[p] for p in added)
+        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(assisted[p] for p in added)
+    min_shared = coupling.min_shared
+    if fresh:  # every pair counted: keep those with enough shared revisions
+        kept = sorted(a * PAIR + b for (a, b), n in all_pairs.items() if n >= min_shared)
+        memory.pair_key = array("q", kept)
+        memory.pair_shared = array("i", [all_pairs[divmod(key, PAIR)] for key in kept])
+        memory.pair_rkey = array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in kept))
+    else:
+        for (a, b), n in all_pairs.items():
+            key = a * PAIR + b
+            known = memory.shared(key)
+            if known is None:  # a pair not remembered had fewer than min_shared: count it again from the touch lists
+                first, second = memory.touch.get(a), set(memory.touch.get(b))
+                n = sum(1 for p in first if p in second and eligible[p])
+                if n < min_shared:
+                    continue
+            else:
+                n += known
+            memory.set_shared(key, n)
+    return {pid_of[f] for f in counted}  # type: ignore[misc]
 
 
 def coupled(shared: int, revs_a: int, revs_b: int, settings: CouplingSettings) -> float | None:
@@ -215,147 +423,143 @@ def coupled(shared: int, revs_a: int, revs_b: int, settings: CouplingSettings) -
     return degree if degree >= settings.min_degree else None
 
 
-def add_coupling(graph: RepoGraph, index: FileIndex, counts: CouplingCounts, settings: CouplingSettings) -> int:
-    """CO_CHANGES edges for the pairs within the thresholds; returns how many file pairs."""
-    repo = graph.repo
-    files = index.files
-    n = len(files)
-    revs = counts.revisions
-    module_of = {}
-    for node in graph.of_label(Label.FILE):
-        module_of[node.key] = node.get("module")
-    imports: set[tuple[str, str]] = set()
-    for e in graph.of_type(Rel.IMPORTS):
-        imports.add((e.source, e.target))
-    kept = 0
-    for key, shared in counts.pairs.items():
-        if shared < settings.min_shared:
-            continue
-        a, b = divmod(key, n)
-        degree = coupled(shared, revs[a], revs[b], settings)
-        if degree is None:
-            continue
-        ma, mb = module_of.get(files[a]), module_of.get(files[b])
+def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths: list[str],
+                 settings: CouplingSettings, changed: set[int] | None) -> int:
+    """CO_CHANGES edges for the pairs within the thresholds; returns how many file pairs.
+
+    ``changed``: the files whose revisions changed since ``memory.passing`` was found (None: every pair is looked at).
+    """
+    repo, nodes, edges = graph.repo, graph.nodes, graph.edges
+    revisions = memory.revisions
+    if changed is None:
+        candidates = memory.pair_key.tolist()
+    else:
+        candidates = set(memory.passing)
+        for pid in changed:
+            candidates.update(memory.pairs_of(pid))
+        candidates = sorted(candidates)
+    passing = []
+    for key in candidates:
+        a, b = divmod(key, PAIR)
+        shared = memory.shared(key)
+        if shared is not None and coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
+            passing.append(key)
+    memory.passing = passing
+    module_of = {path: node.get("module") for path, node in zip(index.files, index.nodes)}
+    for key in passing:
+        a, b = divmod(key, PAIR)
+        shared = memory.shared(key) or 0
+        ra, rb = revisions.get(a, 0), revisions.get(b, 0)
+        degree = coupled(shared, ra, rb, settings) or 0.0
+        ma, mb = module_of.get(paths[a]), module_of.get(paths[b])
         ida = node_id(Label.MODULE, repo, ma) if ma else None
         idb = node_id(Label.MODULE, repo, mb) if mb else None
-        linked = bool(ida and idb and ida != idb and ((ida, idb) in imports or (idb, ida) in imports))
+        linked = bool(ida and idb and ida != idb and (
+            ("IMPORTS", ida, idb) in edges or ("IMPORTS", idb, ida) in edges))
         graph.add_edge(
-            Rel.CO_CHANGES, node_id(Label.FILE, repo, files[a]), node_id(Label.FILE, repo, files[b]),
-            degree=round(degree, 1), shared=shared, revs_a=revs[a], revs_b=revs[b], imports=linked,
-            same_module=bool(ma and ma == mb),
+            Rel.CO_CHANGES, node_id(Label.FILE, repo, paths[a]), node_id(Label.FILE, repo, paths[b]),
+            degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb, imports=linked, same_module=bool(ma and ma == mb),
         )
-        kept += 1
-    depends = {(e.source, e.target) for e in graph.of_type(Rel.DEPENDS_ON)}
-    for (a, b), shared in sorted(counts.component_pairs.items()):
-        ra, rb = counts.component_revisions[a], counts.component_revisions[b]
+    for (a, b), shared in sorted(memory.component_pairs.items()):
+        ra, rb = memory.component_revisions[a], memory.component_revisions[b]
         degree = coupled(shared, ra, rb, settings)
         if degree is None:
             continue
         ida, idb = node_id(Label.COMPONENT, repo, a), node_id(Label.COMPONENT, repo, b)
-        if ida not in graph.nodes or idb not in graph.nodes:
+        if ida not in nodes or idb not in nodes:
             continue
         graph.add_edge(Rel.CO_CHANGES, ida, idb, degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb,
-                       imports=(ida, idb) in depends or (idb, ida) in depends)
-    return kept
+                       imports=("DEPENDS_ON", ida, idb) in edges or ("DEPENDS_ON", idb, ida) in edges)
+    return len(passing)
 
 
 def _iso(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
 
 
-def add_change_counts(graph: RepoGraph, log: ChangeLog, index: FileIndex, counts: CouplingCounts,
-                      touched: list[set[int]], people: CommitPeople) -> None:
-    days: list[list[int]] = [[] for _ in index.files]
-    assisted = [0] * len(index.files)
-    for i in range(len(log) - 1, -1, -1):  # oldest first
-        if log.merge[i]:
-            continue
-        day = log.committed[i] // DAY
-        by_agent = people.assisted(i)
-        for f in touched[i]:
-            days[f].append(day)
-            assisted[f] += by_agent
-    repo = graph.repo
-    for i, path in enumerate(index.files):
-        node = graph.nodes[node_id(Label.FILE, repo, path)]
-        node.props.update(revisions=counts.revisions[i], change_days=days[i], agent_changes=assisted[i])
+def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
+    """``revisions``, ``change_days`` and ``agent_changes`` on every File node."""
+    revisions, agent_changes, days = memory.revisions, memory.agent_changes, memory.days
+    for node, pid in zip(index.nodes, index.pid):
+        if pid is None:
+            node.props.update(revisions=0, change_days=[], agent_changes=0)
+        else:
+            node.props.update(revisions=revisions.get(pid, 0), change_days=list(days.get(pid)),
+                              agent_changes=agent_changes.get(pid, 0))
 
 
-def add_agent_inventory(graph: RepoGraph, log: ChangeLog, index: FileIndex, people: CommitPeople,
-                        touched: list[set[int]], settings: AgentSettings) -> int:
+def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:
     """Agent Person and Component properties (see the module docstring); returns the agent-assisted commits."""
-    repo = graph.repo
+    log = view.log
     newest = max(log.committed) if len(log) else 0
     recent_from = newest - settings.recent_days * DAY
-    per_agent: dict[int, dict] = {}
     recent_commits: Counter = Counter()
     recent_assisted: Counter = Counter()
-    assisted_total = 0
-    component = index.component
-    for i in range(len(log)):
-        if log.merge[i]:
-            continue
-        comps = {component[f] for f in touched[i] if component[f]}
-        agents = people.agents[i]
-        when = log.committed[i]
-        if when >= recent_from:
+    committed, merge, assisted = log.committed, log.merge, memory.assisted
+    for p in range(len(log)):
+        if committed[p] >= recent_from and not merge[p]:
+            comps = view.components(p)
             recent_commits.update(comps)
-            if agents:
+            if assisted[p]:
                 recent_assisted.update(comps)
-        if not agents:
-            continue
-        assisted_total += 1
-        for agent in agents:
-            info = per_agent.get(agent)
-            if info is None:
-                info = per_agent[agent] = {"commits": 0, "components": Counter(), "humans": Counter(), "first": when, "last": when}
-            info["commits"] += 1
-            info["components"].update(comps)
-            info["humans"].update(people.humans[i])
-            info["first"] = min(info["first"], when)
-            info["last"] = max(info["last"], when)
-    for agent, info in per_agent.items():
-        node = graph.node(Label.PERSON, people.person_ids[agent])
+    for agent, info in memory.agents.items():
+        node = graph.node(Label.PERSON, agent)
         if node is None:
             continue
         node.props.update(
             assisted_commits=info["commits"],
             assisted_components=[c for c, _ in sorted(info["components"].items(), key=lambda kv: (-kv[1], kv[0]))],
-            shepherds=[people.person_ids[h] for h, _ in sorted(info["humans"].items(), key=lambda kv: (-kv[1], people.person_ids[kv[0]]))],
+            shepherds=[h for h, _ in sorted(info["humans"].items(), key=lambda kv: (-kv[1], kv[0]))],
             first_assisted=_iso(info["first"]), last_assisted=_iso(info["last"]),
         )
     for node in graph.of_label(Label.COMPONENT):
         total = recent_commits.get(node.key, 0)
-        assisted = recent_assisted.get(node.key, 0)
-        node.props.update(recent_commits=total, recent_agent_commits=assisted,
-                          agent_share=round(assisted / total, 4) if total else None)
+        share = recent_assisted.get(node.key, 0)
+        node.props.update(recent_commits=total, recent_agent_commits=share,
+                          agent_share=round(share / total, 4) if total else None)
     repository = graph.repository
     if repository is not None:
-        repository.props.update(agent_assisted_commits=assisted_total, agent_recent_days=settings.recent_days)
-    return assisted_total
+        repository.props.update(agent_assisted_commits=memory.assisted_total, agent_recent_days=settings.recent_days)
+    return memory.assisted_total
 
 
 @dataclass
 class ChangeResult:
-    people: CommitPeople
+    view: CommitView
     index: FileIndex
-    touched: list[set[int]]
+    memory: ChangeMemory
     file_pairs: int
     assisted_commits: int
+    #: whether the counts were added to remembered ones (False: counted from the first commit)
+    incremental: bool = False
 
 
-def add_changes(graph: RepoGraph, log: ChangeLog, history: History, coupling: CouplingSettings,
-                agents: AgentSettings) -> ChangeResult:
-    """Coupling, change counts and the agent inventory on ``graph``, from the commits ``log`` observed."""
-    log.freeze()
+def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, agents: AgentSettings) -> ChangeResult:
+    """Coupling, change counts and the agent inventory on ``graph``, from the commits of ``history.log``.
+
+    Counts remembered with ``history.state`` are added to when they were made under the same settings,
+    people and mapping of paths to files (``reusable``); otherwise every commit is counted again. The
+    counts are left in ``history.state`` for the next ingest.
+    """
+    log = history.log
     index = file_index(graph, history)
-    touched = [index.touched(changes) for changes in log.changes]
-    counts = count_coupling(log, index, coupling, touched)
-    pairs = add_coupling(graph, index, counts, coupling)
-    people = commit_people(log, history)
-    add_change_counts(graph, log, index, counts, touched, people)
-    assisted = add_agent_inventory(graph, log, index, people, touched, agents)
+    view = CommitView(log, index, history)
+    settings, people, mapping = _settings(coupling, agents), _people(history), _mapping(index, len(log.paths))
+    state = history.state
+    memory = ChangeMemory.from_json(state.analyses.get(MEMORY)) if state is not None and state.analyses.get(MEMORY) else None
+    incremental = memory is not None and reusable(memory, settings, people, mapping, history)
+    if not incremental:
+        memory = ChangeMemory(settings, people, mapping)
+    assert memory is not None
+    changed = count_commits(memory, view, memory.commits, coupling)
+    memory.people, memory.mapping = people, mapping
+    pairs = add_coupling(graph, index, memory, log.paths, coupling, changed if incremental else None)
+    add_change_counts(graph, index, memory)
+    assisted = add_agent_inventory(graph, view, memory, agents)
     repository = graph.repository
     if repository is not None:
         repository.props["coupling_settings"] = coupling.model_dump()
-    return ChangeResult(people, index, touched, pairs, assisted)
+    if state is not None:
+        state.analyses[MEMORY] = memory
+        state.changed = state.changed or not incremental
+    return ChangeResult(view, index, memory, pairs, assisted, incremental)

@@ -35,76 +35,72 @@ Who gets what:
   co-authors none.
 
 GitHub logins. "Merge pull request #N from LOGIN/branch" names the login of
-the branch's author (``LogParser.pull_request_authors``; who gets it is
+the branch's author (``pull_request_authors``; who gets it is
 ``identities.logins_from_pull_requests``).
 
-Incomplete repositories. A mirror or a partial clone may lack objects: git
-then stops in the middle of the log (``fatal: unable to read <id>``), usually
-because rename detection needs the contents of a blob that is not there.
-Instead of keeping only the commits read so far, ``read_log`` lists every
-commit (``git rev-list HEAD``), continues with the ones not read yet
-(``git log --no-walk=unsorted --stdin``), and reads a commit that fails on
-its own with exact renames only (``-M100%``, which compares object ids and
-needs no contents), then without rename detection, and skips it only when
-even its trees are missing. ``LogStatus`` counts each of these and
-``History.completeness`` says how complete the history is.
+Incomplete repositories (missing objects, resumed past them) are
+``history_stream``'s business; ``History.completeness`` says how complete the
+history is.
 
 Agent markers. A commit message line that names an agent ("Generated with
 [Claude Code]", "Coded with Claude", a Codex or Devin task link…; see
 ``ingest.agent_markers``) counts as a ``Co-authored-by`` trailer naming that
 agent.
 
-Observers. ``mine_history(..., observer=f)`` calls ``f`` with a
-``CommitRecord`` for every commit read (merges included, with no changes), in
-stream order (commits read again past missing objects come last): what the
-change analyses (``ingest.cochange``) build on, from this same single pass.
-Identities in a record are raw indexes; ``History.identity_person`` maps them
-to people once the pass is over.
+Commits. Every commit read (merges included, with no changes) is kept in
+``History.log`` (``commits.CommitLog``, oldest first): what the change
+analyses (``ingest.cochange``, ``ingest.trend_history``) build on, from this
+same single pass. ``mine_history(..., observer=f)`` also calls ``f`` with a
+``CommitRecord`` for every commit read, in stream order (commits read again
+past missing objects come last). Identities are raw indexes;
+``History.identity_person`` maps them to people once the pass is over.
+
+Remembering. With a ``history_state.StateFile`` (``memory``), a re-ingest
+reads only the commits since the remembered one (``git log last..HEAD``)
+and adds them to the remembered totals and commits; everything that depends
+on how identities resolve is recomputed from raw identities, so the result
+is the one a full read gives. It reads everything again, with a note saying
+why, when the remembered commit is no longer an ancestor of HEAD (the history
+was rewritten), when what decides mining changed (``.mailmap``,
+``[identities]``, ``[[people]]``, ``max_coauthors``, markers, Cairn, git), or
+when the file is unusable. New commits come first in ``git log``'s order when
+they sit on top of the remembered commit (the walk is checked by replaying
+git's date order over them); otherwise (a merged branch whose commits
+interleave with remembered ones by date) the order of ``git rev-list HEAD``
+rearranges the remembered commits, and the analyses start afresh from them.
 
 Every git process goes through ``cairn.ingest.git``. Degree of authorship,
 the ``History`` record and the graph facts are ``knowledge``'s business.
 """
-
 from __future__ import annotations
 
-import io
+import heapq
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
-from cairn.graph.people import fold_email, noreply_login
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.commits import CommitObserver, CommitRecord
+from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.git import GitError, GitProcess, git, git_stream
-from cairn.ingest.identities import (
-    AGENT, HUMAN, MAILMAP_OPTIONS, Classifier, DeclaredPerson, Identities, Mailmap, check_mailmap, is_valid_email,
-    logins_from_pull_requests, parse_contact, read_mailmap, resolve_identities,
+from cairn.ingest.git import GitError, git
+from cairn.ingest.history_state import HistoryState, LogTotals, StateFile, fingerprint_change, mining_fingerprint
+from cairn.ingest.history_people import pull_request_authors, resolve_people
+from cairn.ingest.history_stream import (
+    CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, LogStatus, is_ancestor, read_log, read_range, record_completeness, stream_order,
 )
-from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS, History, PersonHistory
+from cairn.ingest.identities import AGENT, HUMAN, Classifier, DeclaredPerson, Identities, parse_contact, read_mailmap
+from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS, History
 
-__all__ = ["CommitObserver", "CommitRecord", "HistoryProgress", "LogParser", "LogStatus", "mine_history", "read_log"]
+__all__ = ["CommitObserver", "CommitRecord", "HistoryProgress", "LogParser", "LogStatus", "mine_history",
+           "pull_request_authors", "read_log"]
 
 #: ``progress(commits_read, total_commits)``
 HistoryProgress = Callable[[int, int], None]
 
-CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
-REVIEW_KEYS = ("reviewed-by",)
-_TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
-# Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, subject, trailers, message.
-LOG_FORMAT = (
-    "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f%s%x1f"
-    f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
-    "%x1f%B"
-)
-CHUNK_CHARS = 1 << 20
-
-_MISSING_MARKERS = ("unable to read", "bad object", "missing blob", "missing tree", "missing commit",
-                    "invalid object", "could not read", "does not point to a valid object", "bad tree object")
 _PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 _TRAILER_PREFIX = re.compile(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)
-_OBJECT_ID = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
+_HEX = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 
 
 @dataclass
@@ -113,6 +109,8 @@ class LogParser:
 
     ``max_coauthors``: a commit with more ``Co-authored-by`` trailers than this
     (a squash of a long-lived branch) gives its co-authors no review credit.
+    What it gathers are the totals of the commits it read (``history_state.LogTotals``
+    adds them to remembered ones) and the commits themselves (``read``, in stream order).
     """
 
     ids: Identities
@@ -128,9 +126,7 @@ class LogParser:
     last_active: dict[int, int] = field(default_factory=dict)
     commits_by: dict[int, int] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
-    #: commit -> (parents, author identity), and ("login", second parent) of "Merge pull request #N from login/…"
-    graph: dict[str, tuple[str, int]] = field(default_factory=dict)
-    pull_requests: list[tuple[str, str]] = field(default_factory=list)
+    read: list[CommitRecord] = field(default_factory=list)
     newest: int = 0
     commits: int = 0
     merges: int = 0
@@ -154,10 +150,15 @@ class LogParser:
         self._credit, self._pending, self._rest, self._reviewers = False, 0, "", []
 
     def end_stream(self) -> None:
-        """The git process is over: its last commit goes to the observer."""
-        if self._record is not None and self.observer is not None:
-            self.observer(self._record)
+        """The git process is over: its last commit is complete."""
+        if self._record is not None:
+            self._emit(self._record)
         self._record = None
+
+    def _emit(self, record: CommitRecord) -> None:
+        self.read.append(record)
+        if self.observer is not None:
+            self.observer(record)
 
     def feed(self, chunk: str) -> None:
         records, renames, seen = self.records, self.renames, self.seen
@@ -165,7 +166,7 @@ class LogParser:
         last_active, commits_by, committer_seen = self.last_active, self.commits_by, self.committer_seen
         author, when, credit, reviewers = self._author, self._when, self._credit, self._reviewers
         pending, status, old_path = self._pending, self._status, self._old_path
-        observer, record = self.observer, self._record
+        record = self._record
         tokens = (self._rest + chunk).split("\0")
         self._rest = tokens.pop()
         for tok in tokens:
@@ -231,18 +232,17 @@ class LogParser:
                     key = (c_name, c_email)
                     if committed > committer_seen.get(key, -1):
                         committer_seen[key] = committed
-                self.graph[sha] = (parents, author)
-                if observer is not None:
-                    if record is not None:
-                        observer(record)
-                    record = CommitRecord(sha, parents.split(), author, when, committed, [])
-                if " " in parents:
+                if record is not None:
+                    self._emit(record)
+                parent_list = parents.split()
+                record = CommitRecord(sha, parent_list, author, when, committed, [], [], [author])
+                if len(parent_list) > 1:
                     self.merges += 1
                     credit = False
                     if subject.startswith("Merge pull request #"):
                         match = _PULL_REQUEST.match(subject)
                         if match:
-                            self.pull_requests.append((match.group(1).lower(), parents.split(" ")[1]))
+                            record.pull_request = match.group(1).lower()
                     continue
                 credit = True
                 commits_by[author] = commits_by.get(author, 0) + 1
@@ -250,25 +250,29 @@ class LogParser:
                     self.bad_email += 1
                 kind = kinds[author]
                 reviewers = []
+                interned = record.interned
                 if kind != HUMAN:
                     if kind == AGENT:
                         self.agent_commits += 1
                         if (c_name, c_email) != (a_name, a_email):
-                            reviewers.append(intern(c_name, c_email))
+                            committer = intern(c_name, c_email)
+                            reviewers.append(committer)
+                            interned.append(committer)
                     else:
                         self.bot_commits += 1
                 if trailers:
-                    reviewers = self._trailer_credit(trailers, author, committed, reviewers)
+                    reviewers = self._trailer_credit(trailers, author, committed, reviewers, interned)
                 if message and self.markers is not None:
                     for name, email in self.markers.agents_in(message):
                         person = intern(name, email, trailer=True)
+                        if person not in interned:
+                            interned.append(person)
                         if person != author and person not in reviewers:
                             reviewers.append(person)
                             weights[person] += 1
                             if committed > last_active.get(person, -1):
                                 last_active[person] = committed
-                if record is not None:
-                    record.credited = reviewers
+                record.credited = reviewers
                 if self.progress is not None and self.commits % 1000 == 0:
                     self.progress(self.commits)
             else:
@@ -283,31 +287,8 @@ class LogParser:
         self._pending, self._status, self._old_path = pending, status, old_path
         self._record = record
 
-    def pull_request_authors(self, head: str, max_commits: int = 100) -> list[tuple[str, list[int]]]:
-        """For each GitHub pull-request merge, the login it came from and the authors of its branch's commits.
-
-        The branch is walked from the merge's second parent along first parents until the main line (the
-        first-parent chain from ``head``) is reached.
-        """
-        graph = self.graph
-        mainline: set[str] = set()
-        commit = head
-        while commit in graph and commit not in mainline:
-            mainline.add(commit)
-            commit = graph[commit][0].split(" ")[0]
-        out = []
-        for login, tip in self.pull_requests:
-            authors, commit, steps = [], tip, 0
-            while commit in graph and commit not in mainline and steps < max_commits:
-                parents, author = graph[commit]
-                if " " not in parents:
-                    authors.append(author)
-                commit, steps = parents.split(" ")[0], steps + 1
-            if authors and commit in mainline:  # a branch that never meets the main line says nothing sure
-                out.append((login, authors))
-        return out
-
-    def _trailer_credit(self, trailers: str, author: int, committed: int, reviewers: list[int]) -> list[int]:
+    def _trailer_credit(self, trailers: str, author: int, committed: int, reviewers: list[int],
+                        interned: list[int]) -> list[int]:
         """Who gets review credit from a commit's trailers (co-authors of a squash excepted)."""
         parsed = []
         co_authors = 0
@@ -326,6 +307,8 @@ class LogParser:
             self.squashes_without_credit += 1
         for (name, email), is_co_author in parsed:
             person = self.ids.intern(name, email, trailer=True)
+            if person not in interned:
+                interned.append(person)
             if person == author or person in reviewers:
                 continue
             self.ids.weights[person] += 1
@@ -336,115 +319,164 @@ class LogParser:
         return reviewers
 
 
+# -- reading: everything, or what is new since the remembered commit -----------------------------------
+
+
 @dataclass
-class LogStatus:
-    """How much of the history git could give."""
+class _Reading:
+    """What one ingest read, with what was remembered: everything ``_finish`` and the analyses need."""
 
-    commits_total: int | None = None  # commits reachable from HEAD (None: git cannot even list them)
-    exact_renames_only: int = 0  # commits read with exact rename detection only (a blob was missing)
-    without_renames: int = 0  # commits read without rename detection
-    unreadable: list[str] = field(default_factory=list)  # commits skipped: even their trees are missing
-    missing_objects: set[str] = field(default_factory=set)  # object ids git reported missing
-    failure: str | None = None  # a failure that is not about missing objects (the rest of the log is lost)
-    stderr: str = ""
-
-    @property
-    def objects_missing(self) -> bool:
-        return bool(self.missing_objects or self.exact_renames_only or self.without_renames or self.unreadable)
-
-
-def _log_args(renames: str) -> list[str]:
-    return [*MAILMAP_OPTIONS, "-c", "log.showSignature=false", "log", renames, "--name-status", "-z", "--use-mailmap",
-            "--no-diff-merges", "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}"]
+    ids: Identities
+    totals: LogTotals
+    log: CommitLog
+    stream_order: list[int]  # raw identities in the order a full read interns them
+    commits_total: int | None
+    status: LogStatus
+    mined: str = "full"
+    new_commits: int = 0
+    #: the position the new commits start at when they were appended after the remembered ones in stream
+    #: order (None: a full read, or remembered commits were rearranged)
+    new_from: int | None = None
+    analyses: dict[str, Any] = field(default_factory=dict)
 
 
-def _run(root: Path, args: list[str], parser: LogParser, stdin: str | None = None) -> tuple[int, str]:
-    """Run one ``git log`` into ``parser``, read in chunks; (exit code, stderr)."""
-    parser.start_stream()
-    proc = GitProcess(root, *args, stdin=stdin is not None, keep_stderr=True)
-    assert proc.stdout is not None
-    if stdin is not None:
-        assert proc.stdin is not None
-        try:  # git log --stdin reads all revisions before it writes anything, so this cannot deadlock
-            proc.stdin.write(stdin.encode())
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass
-    stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
-    try:
-        while True:
-            chunk = stream.read(CHUNK_CHARS)
-            if not chunk:
-                break
-            parser.feed(chunk)
-        parser.feed("\0")  # the last token
-        parser.end_stream()
-    finally:
-        stream.close()
-        code, stderr = proc.finish()
-    return code, stderr
+def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
+    """Add what ``parser`` read (its commits already in ``log``) to ``totals``."""
+    pid = log.path_index
+    totals.records.add({pid[path]: per_raw for path, per_raw in parser.records.items()})
+    totals.renames.update((pid[old], pid[new]) for old, new in parser.renames)
+    for key, when in parser.committer_seen.items():
+        if when > totals.committer_seen.get(key, -1):
+            totals.committer_seen[key] = when
+    for raw, when in parser.last_active.items():
+        if when > totals.last_active.get(raw, -1):
+            totals.last_active[raw] = when
+    for raw, n in parser.commits_by.items():
+        totals.commits_by[raw] = totals.commits_by.get(raw, 0) + n
+    totals.commits += parser.commits
+    totals.merges += parser.merges
+    totals.agent_commits += parser.agent_commits
+    totals.bot_commits += parser.bot_commits
+    totals.bad_email += parser.bad_email
+    totals.squashes_without_credit += parser.squashes_without_credit
+    totals.newest = max(totals.newest, parser.newest)
 
 
-def _missing(stderr: str) -> bool:
-    lowered = stderr.lower()
-    return any(marker in lowered for marker in _MISSING_MARKERS)
+def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
+              progress: HistoryProgress | None) -> _Reading:
+    if progress is not None:
+        counted = git(root, "rev-list", "--count", "HEAD")
+        total = int(counted.stdout.strip()) if counted.returncode == 0 and counted.stdout.strip().isdigit() else 0
+        progress(0, total)
+        parser.progress = lambda done: progress(done, max(total, done))
+    status = read_log(root, parser)
+    log = CommitLog(len(head) // 2)
+    log.append_stream(parser.read)
+    totals = LogTotals(rename_limit_hit=RENAME_LIMIT_WARNING in status.stderr)
+    _absorb(totals, parser, log)
+    return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
 
 
-def read_log(root: Path, parser: LogParser) -> LogStatus:
-    """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring)."""
-    status = LogStatus()
-    counted = git(root, "rev-list", "--count", "HEAD")
-    if counted.returncode == 0 and counted.stdout.strip().isdigit():
-        status.commits_total = int(counted.stdout.strip())
-    code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
-    status.stderr = stderr
-    if code == 0:
-        return status
-    if not _missing(stderr):
-        status.failure = next((line.strip() for line in stderr.splitlines() if line.strip()), f"exit status {code}")
-        return status
-    status.missing_objects.update(_OBJECT_ID.findall(stderr))
-    try:
-        listed = [line.decode("ascii", "replace").strip() for line in git_stream(root, "rev-list", "HEAD")]
-    except GitError as exc:  # commits themselves are missing: what was read is all there is
-        status.missing_objects.update(_OBJECT_ID.findall(exc.stderr))
-        status.failure = "commit objects are missing, so the rest of the history cannot even be listed"
-        return status
-    remaining = [c for c in listed if c and c not in parser.seen]
-    while remaining:
-        code, stderr = _run(root, [*_log_args("-M"), "--no-walk=unsorted", "--stdin"], parser, stdin="\n".join(remaining) + "\n")
-        if code == 0:
-            break
-        status.missing_objects.update(_OBJECT_ID.findall(stderr))
-        remaining = [c for c in remaining if c not in parser.seen]
-        if not remaining:
-            break
-        failing, remaining = remaining[0], remaining[1:]
-        for renames in ("-M100%", "--no-renames"):
-            code, stderr = _run(root, [*_log_args(renames), "--no-walk", failing, "--"], parser)
-            if code == 0 and failing in parser.seen:
-                if renames == "-M100%":
-                    status.exact_renames_only += 1
-                else:
-                    status.without_renames += 1
-                break
-            status.missing_objects.update(_OBJECT_ID.findall(stderr))
+def _new_commits_first(new: list[CommitRecord], remembered: str, remembered_at: int) -> bool:
+    """Whether ``git log HEAD`` gives ``new`` (``since..HEAD``, in stream order) first and then the remembered
+    commits as ``git log <remembered>`` did: git's walk (newest commit date first, ties first come first) is
+    replayed over the new commits; it must reach no remembered commit but ``remembered``, and that one last.
+    The replayed order must also be the one git gave, or the replay is not trusted."""
+    by_sha = {r.sha: r for r in new}
+    queue = [(-new[0].committed, 0, new[0].sha)]
+    queued = {new[0].sha}
+    walked: list[str] = []
+    count = 1
+    while queue:
+        _, _, sha = heapq.heappop(queue)
+        if sha == remembered:
+            if queue:
+                return False  # a remembered commit comes before new ones
+            continue
+        walked.append(sha)
+        for parent in by_sha[sha].parents:
+            if parent in queued:
+                continue
+            if parent in by_sha:
+                when = by_sha[parent].committed
+            elif parent == remembered:
+                when = remembered_at
+            else:
+                return False  # the new commits join the remembered history below its last commit
+            queued.add(parent)
+            heapq.heappush(queue, (-when, count, parent))
+            count += 1
+    return walked == [r.sha for r in new]
+
+
+def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str) -> tuple[_Reading | None, str]:
+    """The remembered history plus the commits since (None, why: read everything instead)."""
+    since = previous.head
+    if not _HEX.match(since) or len(since) != len(head) or previous.log.sha_of(len(previous.log) - 1) != since:
+        return None, "the history state does not end at its remembered commit"
+    if since != head and is_ancestor(root, since, head) is not True:
+        return None, f"the remembered commit {since[:12]} is no longer an ancestor of HEAD (the history was rewritten)"
+    stderr = ""
+    if since != head:
+        whole, stderr = read_range(root, parser, since, head)
+        if not whole:
+            reason = next((line.strip() for line in stderr.splitlines() if line.strip()), "git log failed")
+            return None, f"reading the commits since {since[:12]} failed ({reason})"
+    log, new = previous.log, parser.read
+    old_length = len(log)
+    remembered_at = log.committed[old_length - 1] if old_length else 0
+    order = previous.stream_order
+    new_from: int | None = old_length
+    if new:
+        first = _new_commits_first(new, since, remembered_at)
+        log.append_stream(new)
+        if first:
+            met: dict[int, None] = {}
+            for record in new:
+                met.update(dict.fromkeys(record.interned))
+            order = list(met) + [raw for raw in order if raw not in met] + [
+                raw for raw in range(len(order), len(ids.raw)) if raw not in met]
         else:
-            status.unreadable.append(failing)
-    return status
+            listed = stream_order(root, head)
+            positions = [log.position_of(sha) for sha in reversed(listed or [])]
+            if listed is None or len(positions) != len(log) or None in positions:
+                return None, "the new commits could not be placed among the remembered ones"
+            log = log.reordered(positions)  # type: ignore[arg-type]
+            order = log.stream_interning_order()
+            new_from = None
+    totals = previous.totals
+    _absorb(totals, parser, log)
+    totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
+    status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr)
+    return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), new_from,
+                    previous.analyses), ""
+
+
+def _seeded(classifier: Classifier, previous: HistoryState) -> Identities:
+    """The remembered raw identities, at the indexes they had (the classifier decides their kinds again)."""
+    ids = Identities(classifier)
+    for (name, email), trailer in zip(previous.identity_keys, previous.from_trailer):
+        ids.intern(name, email, trailer=trailer)
+    if len(ids.raw) != len(previous.identity_keys):
+        raise ValueError("duplicate identities")
+    ids.weights[:] = previous.weights
+    return ids
 
 
 def mine_history(
     root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None, *,
     people: Iterable[object] = (), max_coauthors: int = 5, markers: MarkerMatcher | None = None,
-    observer: CommitObserver | None = None,
+    observer: CommitObserver | None = None, memory: StateFile | None = None,
 ) -> History:
-    """Read the whole history of HEAD at ``root`` (see the module docstring).
+    """Read the history of HEAD at ``root`` (see the module docstring).
 
     ``people`` are the ``[[people]]`` entries of cairn.toml (anything with
     ``name`` and ``aliases``); ``max_coauthors`` is ``thresholds.max_coauthors``;
     ``markers`` finds agents named in messages (default: the built-in markers);
-    ``observer`` is called with every commit's ``CommitRecord``.
+    ``observer`` is called with every commit's ``CommitRecord``; ``memory``
+    is where the history is remembered between ingests: what it holds is used
+    when it can be, and ``History.state`` is what to remember next (saved by
+    the caller, once the analyses have added theirs).
     Never raises for repository problems (not a repository, no commits,
     missing objects, a failing ``git``): they become notes and warnings on the
     returned ``History``, and ``History.completeness`` says how much was read.
@@ -461,7 +493,8 @@ def mine_history(
     if inside.returncode != 0:
         history.notes.append(f"{root} is not a git repository: no history read")
         return history
-    if git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    head = git(root, "rev-parse", "--verify", "-q", "HEAD").stdout.strip()
+    if not head:
         history.notes.append("the repository has no commits yet: no history, no knowledge")
         return history
     history.shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
@@ -469,124 +502,70 @@ def mine_history(
     history.notes.extend(mailmap.problems)
 
     markers = markers or MarkerMatcher.build()
-    classifier_settings = settings.model_copy(update={"agents": list(settings.agents) + markers.identity_patterns})
-    ids = Identities(Classifier.from_settings(classifier_settings))
-    parser = LogParser(ids, max_coauthors=max_coauthors, markers=markers, observer=observer)
-    if progress is not None:
-        counted = git(root, "rev-list", "--count", "HEAD")
-        total = int(counted.stdout.strip()) if counted.returncode == 0 and counted.stdout.strip().isdigit() else 0
-        progress(0, total)
-        parser.progress = lambda done: progress(done, max(total, done))
-    status = read_log(root, parser)
-    _record_completeness(history, status, parser)
-    if "rename detection was skipped" in status.stderr:
+    classifier = Classifier.from_settings(settings.model_copy(update={"agents": list(settings.agents) + markers.identity_patterns}))
+    declared = [DeclaredPerson(str(getattr(p, "name")), tuple(getattr(p, "aliases", ()) or ())) for p in people]
+
+    def parser_for(ids: Identities) -> LogParser:
+        return LogParser(ids, max_coauthors=max_coauthors, markers=markers, observer=observer)
+
+    fingerprint = None
+    reading = None
+    why: str | None = None
+    if memory is not None and memory.usable and not history.shallow:
+        marker_digest = repr((markers.pattern.pattern, markers.agents, markers.keywords))
+        fingerprint = mining_fingerprint(root, settings, declared, max_coauthors, marker_digest)
+        previous = memory.load()
+        if previous is not None:
+            why = fingerprint_change(previous.fingerprint, fingerprint)
+            if why is None:
+                try:
+                    ids = _seeded(classifier, previous)
+                except ValueError:
+                    ids, why = None, "the history state holds the same identity twice"
+                if ids is not None:
+                    reading, why = _read_new(root, previous, ids, parser_for(ids), head)
+    if memory is not None:
+        history.notes.extend(memory.notes)
+    if reading is None and why:
+        history.notes.append(f"history read in full: {why}")
+    if reading is None:
+        ids = Identities(classifier)
+        reading = _read_all(root, ids, parser_for(ids), head, progress)
+    totals, status = reading.totals, reading.status
+    record_completeness(history, status, totals.commits)
+    if totals.rename_limit_hit:
         history.notes.append(
             "git skipped rename detection in some large commits (diff.renameLimit): files renamed there start a new history"
         )
-    if parser.bad_email:
-        history.notes.append(f"{parser.bad_email} commit(s) with an empty or malformed author e-mail: those authors are matched by name only")
-    if parser.squashes_without_credit:
+    if totals.bad_email:
+        history.notes.append(f"{totals.bad_email} commit(s) with an empty or malformed author e-mail: those authors are matched by name only")
+    if totals.squashes_without_credit:
         history.notes.append(
-            f"{parser.squashes_without_credit} commit(s) with more than {max_coauthors} co-authors (squashes): "
+            f"{totals.squashes_without_credit} commit(s) with more than {max_coauthors} co-authors (squashes): "
             "their co-authors got no review credit (thresholds.max_coauthors)"
         )
     if progress is not None:
-        progress(parser.commits, max(status.commits_total or 0, parser.commits))
+        progress(totals.commits, max(status.commits_total or 0, totals.commits))
 
-    declared = [DeclaredPerson(str(getattr(p, "name")), tuple(getattr(p, "aliases", ()) or ())) for p in people]
-    _finish(root, history, ids, parser, mailmap, declared)
-    history.commits = parser.commits
-    history.merges = parser.merges
-    history.agent_commits = parser.agent_commits
-    history.bot_commits = parser.bot_commits
-    history.newest_commit_at = parser.newest or None
+    ids = reading.ids
+    keys = list(ids.index)
+    weights, from_trailer = list(ids.weights), list(ids.from_trailer)
+    resolve_people(root, history, ids, totals, reading.log, reading.stream_order, mailmap, declared, head)
+    history.commits = totals.commits
+    history.merges = totals.merges
+    history.agent_commits = totals.agent_commits
+    history.bot_commits = totals.bot_commits
+    history.newest_commit_at = totals.newest or None
+    history.log = reading.log
+    history.mined, history.new_commits, history.new_from = reading.mined, reading.new_commits, reading.new_from
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")
+    if fingerprint is not None and history.complete:
+        history.state = HistoryState(
+            repo=str(root.resolve()), fingerprint=fingerprint, head=head, commits_total=status.commits_total or totals.commits,
+            identity_keys=keys, weights=weights, from_trailer=from_trailer, stream_order=reading.stream_order,
+            totals=totals, log=reading.log, analyses=dict(reading.analyses),
+            changed=reading.mined == "full" or reading.new_commits > 0 or reading.new_from is None,
+        )
     return history
-
-
-def _record_completeness(history: History, status: LogStatus, parser: LogParser) -> None:
-    """``History.completeness`` and the warnings that go with it."""
-    read = parser.commits
-    total = status.commits_total
-    complete = not history.shallow and not status.objects_missing and status.failure is None and (total is None or read >= total)
-    history.completeness = {
-        "complete": complete, "commits_total": total, "commits_read": read,
-        "exact_renames_only": status.exact_renames_only, "without_renames": status.without_renames,
-        "unreadable_commits": len(status.unreadable), "missing_objects": len(status.missing_objects),
-        "shallow": history.shallow,
-    }
-    if history.shallow:
-        history.warnings.append(
-            f"shallow clone: only {read} commit(s) of the history are here, so first authorship and knowledge are "
-            "missing for older work and truck factors are underestimated (run `git fetch --unshallow`)"
-        )
-    if status.objects_missing:
-        parts = [f"{len(status.missing_objects)} object(s) are missing from the repository"]
-        if status.exact_renames_only:
-            parts.append(f"{status.exact_renames_only} commit(s) read with exact rename detection only")
-        if status.without_renames:
-            parts.append(f"{status.without_renames} commit(s) read without rename detection")
-        if status.unreadable:
-            parts.append(f"{len(status.unreadable)} commit(s) unreadable and skipped (e.g. {status.unreadable[0][:12]})")
-        history.warnings.append(f"history incomplete: {'; '.join(parts)}; {read} of {total if total is not None else '?'} commits read")
-    if status.failure is not None:
-        history.warnings.append(
-            f"history incomplete: git log failed ({status.failure}); {read} of {total if total is not None else '?'} commits read"
-        )
-
-
-def _finish(root: Path, history: History, ids: Identities, parser: LogParser, mailmap: Mailmap,
-            declared: list[DeclaredPerson]) -> None:
-    """Resolve raw identities into people and re-key every record by person."""
-    # Trailers bypass --use-mailmap: map them now, as authors were.
-    trailer_only = [i for i, flag in enumerate(ids.from_trailer) if flag]
-    if trailer_only:
-        contacts = {i: f"{ids.raw[i][0]} <{ids.raw[i][1]}>" for i in trailer_only}
-        mapped = check_mailmap(root, contacts.values())
-        for i, contact in contacts.items():
-            target = parse_contact(mapped.get(contact, contact))
-            if target is not None and target != ids.raw[i]:
-                ids.raw[i] = target
-                ids.kinds[i] = ids.classifier.kind(*target)
-
-    # Committers only matter for people seen otherwise (an agent's committer was interned already).
-    by_email: dict[str, int] = {}
-    for i, (_, raw_email) in enumerate(ids.raw):
-        by_email.setdefault(fold_email(raw_email), i)
-    committer_time: dict[int, int] = {}
-    for (name, email), when in parser.committer_seen.items():
-        idx = ids.index.get((name, email))
-        if idx is None:
-            address = fold_email(email)
-            idx = by_email.get(address) if is_valid_email(address) else None
-        if idx is not None and when > committer_time.get(idx, -1):
-            committer_time[idx] = when
-    people, person_of = resolve_identities(ids.raw, ids.kinds, ids.weights, declared, notes=history.notes)
-    for p in people:  # old identities .mailmap folded into this person are aliases too (for --leaving)
-        extra = set().union(*(mailmap.old_identities.get(e, set()) for e in p.emails)) if p.emails else set()
-        if extra:
-            p.aliases = sorted(set(p.aliases) | extra)
-            logins = {noreply_login(parse_contact(old)[1] if parse_contact(old) else old) for old in extra} - {None}
-            if logins - set(p.logins):  # a noreply address mailmapped away still names the GitHub user
-                p.logins = sorted(set(p.logins) | logins)
-                p.github = p.github or p.logins[0]
-    if parser.pull_requests:  # "Merge pull request #N from login/…": the login of the branch's author
-        head = git(root, "rev-parse", "HEAD").stdout.strip()
-        held = {login: i for i, p in enumerate(people) for login in p.logins}
-        for index, logins in logins_from_pull_requests(parser.pull_request_authors(head), person_of, people).items():
-            mine = {login for login in logins if held.get(login, index) == index}
-            if mine - set(people[index].logins):
-                people[index].logins = sorted(set(people[index].logins) | mine)
-                people[index].github = people[index].github or people[index].logins[0]
-    history.people = [PersonHistory(p) for p in people]
-    history.identity_person = list(person_of)
-    for raw_idx, person_idx in enumerate(person_of):
-        ph = history.people[person_idx]
-        ph.commits += parser.commits_by.get(raw_idx, 0)
-        for when in (parser.last_active.get(raw_idx), committer_time.get(raw_idx)):
-            if when is not None and (ph.last_active is None or when > ph.last_active):
-                ph.last_active = when
-
-    history.keep_records(parser.records, person_of, parser.renames)

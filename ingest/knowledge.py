@@ -12,16 +12,27 @@ deliveries, last touch, reviews; renames; people; how complete the history
 was); ``add_knowledge`` puts it into the graph as Person nodes, Person
 -KNOWS-> File edges, the File's ``changes`` and history facts on the
 Repository node (``history_complete`` with its counts).
+
+Between ingests (``ingest.history_state``): the records are a
+``RecordTable`` (columns, sums and maxima: a read of the new commits adds to
+it), and the KNOWS edges of every file are remembered (``KnowledgeMemory``),
+so a re-ingest computes only the files whose records or rename lineage the
+new commits changed, and all of them when an identity resolves to another
+person than before.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable
+from itertools import accumulate, chain, repeat
+from typing import Any
 
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Edge, Label, Rel, RepoGraph, node_id
+from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
 
 DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
@@ -61,13 +72,119 @@ class PersonHistory:
     last_active: int | None = None  # epoch seconds
 
 
+class RecordTable:
+    """Per path (a ``CommitLog`` path id) and raw identity: [adds, deliveries, last touch, reviews].
+
+    Kept in columns, grouped by path (``count`` entries per path id, in path
+    order), as the history state stores it; the paths a new read touched are
+    held as dicts (``changed``) until the next ``columns``. Entries are sums
+    and maxima, so reading commits in any order, in one read or several,
+    gives the same table.
+    """
+
+    TYPECODES = {"count": "i", "ident": "i", "adds": "i", "deliveries": "i", "last": "q", "reviews": "i"}
+
+    def __init__(self) -> None:
+        self.count = array("i")
+        self.ident = array("i")
+        self.adds = array("i")
+        self.deliveries = array("i")
+        self.last = array("q")
+        self.reviews = array("i")
+        self.changed: dict[int, dict[int, list[int]]] = {}
+        self._starts: list[int] | None = None
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, array], paths: int, identities: int) -> "RecordTable":
+        table = cls()
+        for name, typecode in cls.TYPECODES.items():
+            column = columns[name]
+            if column.typecode != typecode:
+                raise TypeError(f"records column {name}")
+            setattr(table, name, column)
+        entries = len(table.ident)
+        if len(table.count) > paths or sum(table.count) != entries or (len(table.count) and min(table.count) < 0):
+            raise ValueError("records per path")
+        if any(len(getattr(table, name)) != entries for name in ("adds", "deliveries", "last", "reviews")):
+            raise ValueError("records columns")
+        return table
+
+    def _start(self, pid: int) -> int:
+        if self._starts is None:
+            self._starts = [0, *accumulate(self.count)]
+        return self._starts[pid]
+
+    def get(self, pid: int) -> dict[int, list[int]]:
+        """Raw identity -> [adds, deliveries, last touch, reviews] for one path (do not change what is returned)."""
+        found = self.changed.get(pid)
+        if found is not None:
+            return found
+        if pid >= len(self.count) or not self.count[pid]:
+            return {}
+        start = self._start(pid)
+        ident, adds, deliveries, last, reviews = self.ident, self.adds, self.deliveries, self.last, self.reviews
+        return {ident[k]: [adds[k], deliveries[k], last[k], reviews[k]] for k in range(start, start + self.count[pid])}
+
+    def add(self, delta: dict[int, dict[int, list[int]]]) -> None:
+        """Add a read's records (path id -> raw identity -> record): sums, and the newest last touch."""
+        for pid, per_raw in delta.items():
+            mine = self.changed.get(pid)
+            if mine is None:
+                mine = self.changed[pid] = self.get(pid)
+            for raw, rec in per_raw.items():
+                acc = mine.get(raw)
+                if acc is None:
+                    mine[raw] = list(rec)
+                else:
+                    acc[ADDS] += rec[ADDS]
+                    acc[DELIVERIES] += rec[DELIVERIES]
+                    acc[REVIEWS] += rec[REVIEWS]
+                    if rec[LAST] > acc[LAST]:
+                        acc[LAST] = rec[LAST]
+
+    def paths(self) -> list[int]:
+        """Every path id that has records."""
+        base = [pid for pid, n in enumerate(self.count) if n and pid not in self.changed]
+        return sorted(base + [pid for pid, per in self.changed.items() if per])
+
+    def columns(self) -> dict[str, array]:
+        """The table in columns, the changed paths folded in (the table keeps them too)."""
+        if self.changed:
+            count = array("i", self.count)
+            top = max(self.changed) + 1
+            if len(count) < top:
+                count.extend([0] * (top - len(count)))
+            out = {name: array(code) for name, code in self.TYPECODES.items() if name != "count"}
+            done = 0
+            for pid in sorted(self.changed):
+                start = self._start(pid) if pid < len(self.count) else self._start(len(self.count))
+                for name in out:
+                    out[name].extend(getattr(self, name)[done:start])
+                per_raw = self.changed[pid]
+                out["ident"].extend(per_raw)
+                out["adds"].extend(r[ADDS] for r in per_raw.values())
+                out["deliveries"].extend(r[DELIVERIES] for r in per_raw.values())
+                out["last"].extend(r[LAST] for r in per_raw.values())
+                out["reviews"].extend(r[REVIEWS] for r in per_raw.values())
+                done = start + (self.count[pid] if pid < len(self.count) else 0)
+                count[pid] = len(per_raw)
+            for name in out:
+                out[name].extend(getattr(self, name)[done:])
+            self.count = count
+            for name, column in out.items():
+                setattr(self, name, column)
+            self.changed = {}
+            self._starts = None
+        return {name: getattr(self, name) for name in self.TYPECODES}
+
+
 @dataclass
 class History:
     """The result of reading a repository's history, before it is attached to a graph."""
 
     people: list[PersonHistory] = field(default_factory=list)
-    #: path (as named in some commit) -> person index -> [adds, deliveries, last_touch, reviews]
-    path_records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+    #: per path id (of ``log``'s path table) and raw identity: [adds, deliveries, last_touch, reviews]
+    records: RecordTable = field(default_factory=RecordTable)
     #: new path -> paths renamed into it
     renamed_from: dict[str, set[str]] = field(default_factory=dict)
     commits: int = 0
@@ -84,8 +201,18 @@ class History:
     completeness: dict[str, object] = field(default_factory=dict)
     #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
     identity_patterns: dict[str, list[str]] = field(default_factory=dict)
-    #: raw identity index (as in ``history.CommitRecord``) -> index into ``people``
+    #: raw identity index (as in ``commits.CommitRecord`` and ``log``) -> index into ``people``
     identity_person: list[int] = field(default_factory=list)
+    #: every commit read (``commits.CommitLog``): what the change analyses work from
+    log: CommitLog = field(default_factory=CommitLog)
+    #: what was remembered and what was read this time (``history.mine_history``): "full" or "incremental",
+    #: the new commits read, and the state to remember for the next ingest (None: nothing to remember)
+    mined: str = "full"
+    new_commits: int = 0
+    #: where the new commits start in ``log`` when they were added after the remembered ones (None: a full
+    #: read, or the remembered commits were rearranged: the analyses start afresh)
+    new_from: int | None = None
+    state: Any = None
 
     @property
     def complete(self) -> bool:
@@ -102,14 +229,34 @@ class History:
                     todo.append(old)
         return list(seen)
 
+    def path_records(self, path: str) -> dict[int, list[int]]:
+        """Per person index, [adds, deliveries, last touch, reviews] for one path as named in some commit."""
+        pid = self.log.path_index.get(path)
+        if pid is None:
+            return {}
+        person_of = self.identity_person
+        merged: dict[int, list[int]] = {}
+        for raw, rec in self.records.get(pid).items():
+            person = person_of[raw] if person_of else raw
+            acc = merged.get(person)
+            if acc is None:
+                merged[person] = list(rec)
+            else:
+                acc[ADDS] += rec[ADDS]
+                acc[DELIVERIES] += rec[DELIVERIES]
+                acc[REVIEWS] += rec[REVIEWS]
+                if rec[LAST] > acc[LAST]:
+                    acc[LAST] = rec[LAST]
+        return merged
+
     def file_knowledge(self, path: str) -> dict[int, FileKnowledge]:
         """Per person index, what they did to ``path`` over its rename history (all kinds of people)."""
         merged: dict[int, list[int]] = {}
         for name in self.lineage(path):
-            for person, rec in self.path_records.get(name, {}).items():
+            for person, rec in self.path_records(name).items():
                 acc = merged.get(person)
                 if acc is None:
-                    merged[person] = list(rec)
+                    merged[person] = rec
                 else:
                     acc[ADDS] += rec[ADDS]
                     acc[DELIVERIES] += rec[DELIVERIES]
@@ -130,36 +277,106 @@ class History:
                 out[person] = k
         return out
 
-    def keep_records(self, records: dict[str, dict[int, list[int]]], person_of: list[int],
-                     renames: Iterable[tuple[str, str]]) -> None:
-        """Take the log's records (per path, per raw identity) re-keyed by person, and its renames."""
-        if all(person_of[i] == i for i in range(len(person_of))):
-            self.path_records = records
-        else:
-            rekeyed: dict[str, dict[int, list[int]]] = {}
-            for path, per_raw in records.items():
-                per_person: dict[int, list[int]] = {}
-                for raw_idx, rec in per_raw.items():
-                    p = person_of[raw_idx]
-                    acc = per_person.get(p)
-                    if acc is None:
-                        per_person[p] = list(rec)
-                    else:
-                        acc[ADDS] += rec[ADDS]
-                        acc[DELIVERIES] += rec[DELIVERIES]
-                        acc[REVIEWS] += rec[REVIEWS]
-                        acc[LAST] = max(acc[LAST], rec[LAST])
-                rekeyed[path] = per_person
-            self.path_records = rekeyed
-        for old, new in renames:
-            if old != new:
-                self.renamed_from.setdefault(new, set()).add(old)
-
 
 def _iso(epoch: int | None) -> str | None:
     if epoch is None:
         return None
+    if -30_610_224_000 <= epoch < 253_402_300_800:  # years 1000-9999: what datetime writes, at twice the speed
+        return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+
+
+KNOWLEDGE = "knowledge"
+KNOWLEDGE_VERSION = 1
+_KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
+
+
+class KnowledgeMemory:
+    """The KNOWS edges of every File, as the last ingest computed them, so the next one recomputes only the files
+    whose records (or rename lineage) the new commits changed.
+
+    Per file (by the log path id of its path, in ``files``): ``changes``, its lineage when other paths were
+    renamed into it, and its edges in columns (``count`` per file): person (an index into ``ids``), first
+    authorship, deliveries, acceptances, DOA (NaN: none), reviews and last touch (ISO). Valid for the people
+    (raw identity -> person id, kind, whether the person has a node) it was computed with.
+    """
+
+    def __init__(self, people: list[list]) -> None:
+        self.people = people
+        self.ids: list[str] = []
+        self.files = array("i")
+        self.changes = array("i")
+        self.count = array("i")
+        self.first = bytearray()
+        self.columns: dict[str, array] = {name: array(code) for name, code in _KNOWS_COLUMNS.items()}
+        self.touch: list[str] = []
+        self.lineage: dict[int, list[int]] = {}
+        self._where: dict[int, tuple[int, int, int]] | None = None  # file pid -> (start, count, changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": KNOWLEDGE_VERSION, "people": self.people, "ids": self.ids, "files": self.files,
+                "changes": self.changes, "count": self.count, "first": self.first, **self.columns,
+                "touch": [len(self.touch), "\0".join(self.touch)],
+                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "KnowledgeMemory | None":
+        try:
+            if data.get("version") != KNOWLEDGE_VERSION:
+                return None
+            memory = cls([list(p) for p in data["people"]])
+            memory.ids = [str(i) for i in data["ids"]]
+            memory.files, memory.changes, memory.count = data["files"], data["changes"], data["count"]
+            memory.first = bytearray(data["first"])
+            memory.columns = {name: data[name] for name in _KNOWS_COLUMNS}
+            n, text = data["touch"]
+            memory.touch = text.split("\0") if n else []
+            memory.lineage = {int(entry[0]): [int(x) for x in entry[1:]] for entry in data["lineage"]}
+            entries = len(memory.first)
+            if not (len(memory.files) == len(memory.changes) == len(memory.count)) or sum(memory.count) != entries:
+                return None
+            if len(memory.touch) != entries or any(len(col) != entries for col in memory.columns.values()):
+                return None
+            if entries and (min(memory.columns["person"]) < 0 or max(memory.columns["person"]) >= len(memory.ids)):
+                return None
+            if any(not isinstance(memory.columns[name], array) or memory.columns[name].typecode != code
+                   for name, code in _KNOWS_COLUMNS.items()) or not isinstance(memory.files, array):
+                return None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return None
+        return memory
+
+    def where(self, pid: int) -> tuple[int, int, int] | None:
+        if self._where is None:
+            starts = accumulate(self.count, initial=0)
+            self._where = {f: (start, n, c) for f, start, n, c in zip(self.files, starts, self.count, self.changes)}
+        return self._where.get(pid)
+
+
+def _knowledge_people(history: History, person_nodes: dict[int, Any]) -> list[list]:
+    people = history.people
+    return [[people[p].person.id, people[p].person.kind, p in person_nodes] for p in history.identity_person]
+
+
+def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) -> None:
+    """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files)."""
+    repo = graph.repo
+    node_of = [node_id(Label.PERSON, repo, pid) for pid in memory.ids]
+    sources = [node_of[p] for p in memory.columns["person"].tolist()]
+    targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
+    props = [
+        {"first_authorship": f == 1, "deliveries": d, "acceptances": a, "doa": None if o != o else o, "reviews": r,
+         "last_touch": t}
+        for f, d, a, o, r, t in zip(memory.first, memory.columns["deliveries"].tolist(), memory.columns["acceptances"].tolist(),
+                                    memory.columns["doa"].tolist(), memory.columns["reviews"].tolist(), memory.touch)
+    ]
+    keys = list(zip(repeat(Rel.KNOWS.value), sources, targets))
+    edges = graph.edges
+    if edges.keys().isdisjoint(keys):
+        edges.update(zip(keys, map(Edge, repeat(Rel.KNOWS), sources, targets, props)))
+    else:  # a graph that has KNOWS edges already (knowledge added twice): merge into them
+        for source, target, p in zip(sources, targets, props):
+            graph.add_edge(Rel.KNOWS, source, target, **p)
 
 
 def add_knowledge(graph: RepoGraph, history: History) -> None:
@@ -174,8 +391,11 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
     deliveries recorded for it by anybody (0: no history, so the truck factor
     leaves it out, as the reference does). Repository: the history facts and
     ``history_complete`` with ``history_completeness`` (counts).
+
+    With ``history.state``, the edges of files the new commits left alone come from what the last ingest
+    computed (``KnowledgeMemory``), when people resolve as they did then.
     """
-    person_nodes: dict[int, object] = {}
+    person_nodes: dict[int, Any] = {}
     for index, ph in enumerate(history.people):
         p = ph.person
         if ph.commits == 0 and ph.last_active is None:
@@ -184,21 +404,64 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
             Label.PERSON, p.id, name=p.name, names=p.names, emails=p.emails, logins=p.logins, aliases=p.aliases,
             kind=p.kind, github=p.github, last_active=_iso(ph.last_active), commits=ph.commits,
         )
+    state = history.state
+    people = _knowledge_people(history, person_nodes)
+    old = KnowledgeMemory.from_json(state.analyses.get(KNOWLEDGE)) if state is not None and state.analyses.get(KNOWLEDGE) else None
+    if old is not None and old.people != people[:len(old.people)]:
+        old = None  # somebody resolves to another person, kind or node now: every file again
+    new = KnowledgeMemory(people)
+    new.ids = list(old.ids) if old is not None else []  # the person table only grows, so kept columns stay valid
+    slot = {pid: i for i, pid in enumerate(new.ids)}
+    touched = set(history.records.changed)
+    path_index, renamed = history.log.path_index, history.renamed_from
+    columns, first, touch = new.columns, new.first, new.touch
+    file_ids: list[str] = []
+    done = recomputed = 0  # entries so far, files computed again
     for file_node in graph.of_label(Label.FILE):
-        everybody = history.file_knowledge(file_node.key)
-        file_node.props["changes"] = sum(k.deliveries + k.first_authorship for k in everybody.values())
-        for index, k in everybody.items():
-            if history.people[index].person.kind != HUMAN or not (k.is_candidate or k.reviews > 0):
-                continue
-            node = person_nodes.get(index)
-            if node is None:
-                continue
-            doa = k.doa
-            graph.add_edge(
-                Rel.KNOWS, node, file_node, first_authorship=k.first_authorship, deliveries=k.deliveries,
-                acceptances=k.acceptances, doa=None if doa is None else round(doa, 6), reviews=k.reviews,
-                last_touch=_iso(k.last_touch),
-            )
+        path = file_node.key
+        pid = path_index.get(path)
+        if pid is None:  # no commit names the path: no history
+            file_node.props["changes"] = 0
+            continue
+        lineage = sorted(path_index[name] for name in history.lineage(path) if name in path_index) if path in renamed else None
+        found = old.where(pid) if old is not None else None
+        if found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,)):
+            start, n, changes = found  # what the last ingest computed: copied as it is
+            for name, column in columns.items():
+                column.extend(old.columns[name][start:start + n])
+            first += old.first[start:start + n]
+            touch.extend(old.touch[start:start + n])
+        else:
+            recomputed += 1
+            everybody = history.file_knowledge(path)
+            changes = sum(k.deliveries + k.first_authorship for k in everybody.values())
+            for index, k in everybody.items():
+                person = history.people[index].person
+                if person.kind != HUMAN or not (k.is_candidate or k.reviews > 0) or index not in person_nodes:
+                    continue
+                doa = k.doa
+                if person.id not in slot:
+                    slot[person.id] = len(new.ids)
+                    new.ids.append(person.id)
+                columns["person"].append(slot[person.id])
+                columns["deliveries"].append(k.deliveries)
+                columns["acceptances"].append(k.acceptances)
+                columns["doa"].append(math.nan if doa is None else round(doa, 6))
+                columns["reviews"].append(k.reviews)
+                first.append(1 if k.first_authorship else 0)
+                touch.append(_iso(k.last_touch))  # type: ignore[arg-type]
+        file_node.props["changes"] = changes
+        new.files.append(pid)
+        new.changes.append(changes)
+        new.count.append(len(first) - done)
+        done = len(first)
+        file_ids.append(file_node.id)
+        if lineage is not None:
+            new.lineage[pid] = lineage
+    _emit_knows(graph, new, file_ids)
+    if state is not None:
+        state.analyses[KNOWLEDGE] = new
+        state.changed = state.changed or old is None or recomputed > 0 or len(new.files) != len(old.files)
     repo = graph.repository
     if repo is None:
         repo = graph.add_node(Label.REPOSITORY, graph.repo)

@@ -33,8 +33,8 @@ from cairn.ingest.agent_instructions import add_agent_instructions, find_instruc
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
-from cairn.ingest.cochange import ChangeLog, add_changes
 from cairn.ingest import code_graph
+from cairn.ingest.cochange import add_changes
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
@@ -44,6 +44,7 @@ from cairn.ingest.freshness import CheckoutState
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
+from cairn.ingest.history_state import StateFile
 from cairn.ingest.knowledge import add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
@@ -277,18 +278,22 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  summary: IngestSummary, notify: StageProgress, defs: list, cache_dir: Path | None) -> TrendInputs | None:
     if not listing.is_git or head is None:
         return None
-    log = ChangeLog()
+    memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
     with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
-                               markers=MarkerMatcher.build(config.agents.markers), observer=log.records.append)
+                               markers=MarkerMatcher.build(config.agents.markers), memory=memory)
         add_knowledge(graph, history)
         summary.commits = int(graph.repository.get("commits") or 0)
         summary.notes.extend(graph.repository.get("history_notes") or [])
         summary.warnings.extend(history.warnings)
         notify("change coupling and trends", 0, 1)
-        changes = add_changes(graph, log, history, config.coupling, config.agents)
-        trends = trend_inputs(graph, log, history, changes, config=config, defs=defs, cache_dir=cache_dir)
+        changes = add_changes(graph, history, config.coupling, config.agents)
+        trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir)
+        if memory is not None and history.state is not None and history.state.changed:
+            problem = memory.save(history.state)
+            if problem:
+                summary.notes.append(problem)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends

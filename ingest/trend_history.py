@@ -1,12 +1,15 @@
 """What trends are computed from: the observed commits replayed oldest first, and code graphs at period ends.
 
-``trend_inputs`` turns a ``ChangeLog`` (the commits the one history pass
-observed, see ``ingest.cochange``) into ``graph.changes.TrendInputs``:
+``trend_inputs`` turns ``History.log`` (the commits of the one history pass,
+see ``ingest.commits``) and what ``ingest.cochange`` made of them into
+``graph.changes.TrendInputs``:
 
 * **activity** per period (``[trends] period``: month, quarter or year, UTC,
   by commit time): non-merge commits, agent-assisted ones, and the humans on
   them, for the repository and for each component (a commit counts for a
-  component when it touches one of the component's files at HEAD);
+  component when it touches one of the component's files at HEAD); kept in
+  the history state (``ActivityMemory``), so a re-ingest adds its new commits
+  to it when the people and files are those it was counted with;
 * **knowledge snapshots** at the end of each of the last ``[trends]
   knowledge_periods`` periods and, before them, of each year's last period
   (the truck factor over a long history costs a snapshot per period), produced
@@ -32,6 +35,15 @@ observed, see ``ingest.cochange``) into ``graph.changes.TrendInputs``:
   through the service layer) extracts the missing ones, and the next ingest
   stores them. Each sample also lists the files agent-assisted commits changed
   during its period, to tell which new couplings agents brought.
+
+The truck factors of past periods cost the most (a greedy truck factor per
+scope and period). They are kept in ``trend-factors-<digest>.json`` with the
+key of what they were computed from; when the next ingest's new commits come
+after the remembered ones and the periods, people, components and settings
+are unchanged, the knowledge replayed up to the current period is the same
+(the replay meets the new commits only in the last period), and
+``TrendInputs.known_factors`` hands them back (the current period's are the
+stored bus factor's anyway).
 """
 
 from __future__ import annotations
@@ -42,21 +54,24 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pathspec
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import (
-    CodeSample, KnowledgeSnapshot, PeriodActivity, ScopeActivity, TrendInputs, TrendSettings, next_period, period_end,
-    period_of,
+    CodeSample, KnowledgeSnapshot, TrendInputs, TrendSettings, next_period, period_end,
+    period_of, period_start,
 )
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.ingest.cochange import DAY, ChangeLog, ChangeResult
+from cairn.ingest.cochange import DAY, ChangeResult
+from cairn.ingest.commits import CommitLog
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IngestSettings
 from cairn.ingest.files import is_source_file, path_skip_reason
+from cairn.ingest.history_state import tracked
+from cairn.ingest.trend_activity import MEMORY, ActivityMemory
 from cairn.ingest.knowledge import DOA_AC, DOA_BASE, DOA_DL, DOA_FA, History
 from cairn.ingest.identities import HUMAN
 
@@ -64,6 +79,8 @@ SAMPLES_FILE = "trend-samples.json"
 SAMPLES_FORMAT = 1
 KEEP_SAMPLES = 400
 MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make millions of periods
+FACTORS_FORMAT = "cairn-trend-factors"
+FACTORS_VERSION = 1
 
 # Per (path, person) replay record: [adds, deliveries, reviews]
 ADDS, DELIVERIES, REVIEWS = 0, 1, 2
@@ -71,30 +88,30 @@ ADDS, DELIVERIES, REVIEWS = 0, 1, 2
 
 @dataclass
 class _Context:
-    log: ChangeLog
+    log: CommitLog
     changes: ChangeResult
     history: History
     period_names: list[str]
-    commit_period: list[int]  # per commit: index into period_names (-1: merge)
     components: ComponentMap
     excluded: pathspec.PathSpec
     inactive_days: int
     snapshot_periods: set[int] = field(default_factory=set)  # indexes into period_names that get a knowledge snapshot
 
+    def commit_periods(self) -> list[int]:
+        """Per log position: the index of its period in ``period_names`` (-1: a merge)."""
+        names, log = self.period_names, self.log
+        ends = [period_end(name) for name in names]
+        last = len(names) - 1
+        merge, committed = log.merge, log.committed
+        return [-1 if merge[p] else min(bisect_right(ends, committed[p]), last) for p in range(len(log))]
 
-def _periods(log: ChangeLog, period: str) -> tuple[list[str], list[int]]:
-    if not len(log):
-        return [], []
-    times = [log.committed[i] for i in range(len(log)) if not log.merge[i]] or list(log.committed)
-    first, last = period_of(max(min(times), 0), period), period_of(max(max(times), 0), period)
-    names = [first]
-    while names[-1] != last and len(names) < MAX_PERIODS:
+
+def _period_names(first: int, last: int, period: str) -> list[str]:
+    names = [period_of(max(first, 0), period)]
+    end = period_of(max(last, 0), period)
+    while names[-1] != end and len(names) < MAX_PERIODS:
         names.append(next_period(names[-1]))
-    ends = [period_end(name) for name in names]
-    commit_period = []
-    for i in range(len(log)):
-        commit_period.append(-1 if log.merge[i] else min(bisect_right(ends, log.committed[i]), len(names) - 1))
-    return names, commit_period
+    return names
 
 
 def _snapshot_periods(names: list[str], recent: int) -> set[int]:
@@ -107,31 +124,11 @@ def _snapshot_periods(names: list[str], recent: int) -> set[int]:
     return out
 
 
-def _activity(ctx: _Context) -> list[PeriodActivity]:
-    out = [PeriodActivity(name) for name in ctx.period_names]
-    people = ctx.changes.people
-    ids = people.person_ids
-    component = ctx.changes.index.component
-    for i, p in enumerate(ctx.commit_period):
-        if p < 0:
-            continue
-        row = out[p]
-        humans = {ids[h] for h in people.humans[i]}
-        assisted = people.assisted(i)
-        scopes = [row.repository] + [
-            row.components.setdefault(c, ScopeActivity()) for c in {component[f] for f in ctx.changes.touched[i] if component[f]}
-        ]
-        for scope in scopes:
-            scope.commits += 1
-            scope.assisted += 1 if assisted else 0
-            scope.humans |= humans
-    return out
-
-
 def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     """Replay the commits oldest first; yield who knew what at the end of every period."""
-    log, people = ctx.log, ctx.changes.people
-    person_of, kinds, ids = ctx.history.identity_person, people.kinds, people.person_ids
+    log, view = ctx.log, ctx.changes.view
+    person_of, kinds, ids = ctx.history.identity_person, view.kinds, view.person_ids
+    commit_period = ctx.commit_periods()
     records: dict[str, dict[int, list[int]]] = {}
     deliveries: dict[str, int] = {}
     present: dict[str, str | None] = {}  # in-scope paths present now -> component
@@ -139,7 +136,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     dirty: set[str] = set()
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
-    order = [i for i in range(len(log) - 1, -1, -1) if ctx.commit_period[i] >= 0]
+    order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
     position = 0
     inactive = ctx.inactive_days * DAY
     component_of = ctx.components.component_of
@@ -151,7 +148,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         return known
 
     for p, name in enumerate(ctx.period_names):
-        while position < len(order) and ctx.commit_period[order[position]] <= p:
+        while position < len(order) and commit_period[order[position]] <= p:
             i = order[position]
             position += 1
             author = person_of[log.author[i]] if person_of else 0
@@ -160,11 +157,11 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             rank[author_id] = rank.get(author_id, 0) + 1
             if log.authored[i] > last_active.get(author, -1):
                 last_active[author] = log.authored[i]
-            reviewers = [h for h in people.humans[i] if h != author]
+            reviewers = [h for h in view.people(i)[1] if h != author]
             for h in reviewers:
                 if log.committed[i] > last_active.get(h, -1):
                     last_active[h] = log.committed[i]
-            for status, path, old in log.changes[i]:
+            for status, path, old in log.change_tuples(i):
                 moved = None
                 if status == "R" and old is not None and (in_scope.get(old) or scoped(old)):
                     present.pop(old, None)
@@ -250,16 +247,18 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
 def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]:
     """(source component, target component) -> the files whose imports make the dependency."""
     nodes = graph.nodes
+    module, imports = Label.MODULE, Rel.IMPORTS.value
+    component_of = {nid: node.props.get("component") for nid, node in nodes.items() if node.label is module}
     out: dict[tuple[str, str], set[str]] = {}
-    for e in graph.edges.values():
-        if e.type is not Rel.IMPORTS:
+    for key, e in graph.edges.items():
+        if key[0] != imports:
             continue
-        target = nodes[e.target]
-        if target.label is not Label.MODULE:
+        b = component_of.get(key[2])  # None: not a module (an external package), or a module outside components
+        if not b:
             continue
-        source = nodes[e.source]
-        a, b = source.get("component"), target.get("component")
-        if a and b and a != b:
+        a = component_of.get(key[1])
+        if a and a != b:
+            source = nodes[key[1]]
             out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.props.get("file")])
     return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
 
@@ -295,21 +294,6 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
             if b and b != a:
                 out.setdefault((a, b), set()).update(carriers)
     return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
-
-
-def _first_parent_chain(log: ChangeLog) -> list[int]:
-    """Commit indexes along the first-parent chain from HEAD (the first commit of the stream)."""
-    if not len(log):
-        return []
-    where = {sha: i for i, sha in enumerate(log.shas)}
-    chain, seen = [0], {0}
-    while True:
-        parent = log.first_parent[chain[-1]]
-        nxt = where.get(parent) if parent else None
-        if nxt is None or nxt in seen:
-            return chain
-        chain.append(nxt)
-        seen.add(nxt)
 
 
 def _samples_key(root_commit: str, defs: list[ComponentDef], config: CairnConfig) -> str:
@@ -349,27 +333,33 @@ def _samples(ctx: _Context, graph: RepoGraph, settings: TrendSettings, config: C
     names = ctx.period_names
     if not names:
         return []
-    log, people = ctx.log, ctx.changes.people
+    log, assisted = ctx.log, ctx.changes.memory.assisted
     current = len(names) - 1
     # the ends of the `samples` periods before the current one: new couplings for those after the first, and the current
     wanted = list(range(max(0, current - settings.samples), current + 1))
     samples = {p: CodeSample(names[p], None) for p in wanted}
     # what agent-assisted commits changed, per sampled period
-    for i, p in enumerate(ctx.commit_period):
-        if p in samples and people.assisted(i):
-            samples[p].agent_files.update(path for _, path, _ in log.changes[i])
+    ends = [period_end(name) for name in names]
+    since = period_start(names[wanted[0]]) if wanted[0] else None
+    merge, committed, paths = log.merge, log.committed, log.paths
+    for p in range(len(log)):
+        if merge[p] or not assisted[p] or (since is not None and committed[p] < since):
+            continue
+        period = min(bisect_right(ends, committed[p]), current)
+        if period in samples:
+            samples[period].agent_files.update(paths[pid] for pid in log.path_changes(p))
     head = graph.repository.get("head") if graph.repository is not None else None
-    samples[current].commit = head or (log.shas[0] if len(log) else None)
+    samples[current].commit = head or (log.sha_of(len(log) - 1) if len(log) else None)
     samples[current].dependencies = component_dependencies(graph)
     # the last first-parent commit before each sampled period's end
-    chain = _first_parent_chain(log)
-    position = 0
+    chain = log.first_parent_chain()
+    position = next(chain, None)
     for p in sorted((p for p in wanted if p != current), reverse=True):
         end = period_end(names[p])
-        while position < len(chain) and log.committed[chain[position]] >= end:
-            position += 1
-        if position < len(chain):
-            samples[p].commit = log.shas[chain[position]]
+        while position is not None and committed[position] >= end:
+            position = next(chain, None)
+        if position is not None:
+            samples[p].commit = log.sha_of(position)
     cached = _load_samples(cache_dir)
     for p in wanted:
         sample = samples[p]
@@ -432,19 +422,88 @@ def extract_samples_of(graph: RepoGraph, commits: list[str],
     return extract_samples(root, commits, defs, config, cache_dir)
 
 
-def trend_inputs(graph: RepoGraph, log: ChangeLog, history: History, changes: ChangeResult, *,
+def _factors_path(cache_dir: Path, repo: str) -> Path:
+    return cache_dir / f"trend-factors-{hashlib.sha1(repo.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.json"
+
+
+def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs: list[ComponentDef],
+                  cache_dir: Path | None) -> tuple[dict | None, Any]:
+    """The truck factors of the periods before the current one, when the last ingest computed them from the knowledge
+    this one would replay (the same commits up to the current period, people, components, settings and periods), and
+    the callback that keeps this ingest's for the next one."""
+    state, log = history.state, history.log
+    if state is None or cache_dir is None or not names:
+        return None, None
+    people = [[history.people[p].person.id, history.people[p].person.kind] for p in history.identity_person]
+    key = hashlib.sha1(json.dumps([
+        FACTORS_VERSION, names, config.trends.knowledge_periods, config.thresholds.inactive_days, list(config.ingest.exclude),
+        [(d.name, list(d.paths)) for d in defs],
+    ]).encode("utf-8", "surrogateescape")).hexdigest()
+    path = _factors_path(cache_dir, state.repo)
+    if tracked(Path(state.repo), path):
+        return None, None
+    known = None
+    start = history.new_from
+    try:
+        kept = json.loads(path.read_bytes())
+        # the replay takes commits oldest first while their period is not past the one it is at; the new ones come
+        # after every remembered one, among which one is in the last period: no period before it sees them
+        if (start and kept.get("format") == FACTORS_FORMAT and kept.get("key") == key and kept.get("commits") == start
+                and kept.get("head") == log.sha_of(start - 1) and isinstance(kept.get("factors"), dict)
+                and kept.get("people") == people[:len(kept.get("people") or ())]):  # new identities may come
+            known = {str(period): dict(values) for period, values in kept["factors"].items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        known = None
+    head, commits, current = state.head, len(log), names[-1]
+
+    def keep(factors: dict) -> None:
+        earlier = {period: values for period, values in factors.items() if period != current}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps({"format": FACTORS_FORMAT, "key": key, "head": head, "commits": commits,
+                                           "people": people, "factors": earlier}).encode("ascii"))
+        except OSError:
+            pass  # the next ingest computes them again
+
+    return known, keep
+
+
+def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
                  config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None) -> TrendInputs:
-    """The ``TrendInputs`` for ``queries.trends`` (see the module docstring)."""
-    settings = config.trends
-    names, commit_period = _periods(log, settings.period)
+    """The ``TrendInputs`` for ``queries.trends`` (see the module docstring).
+
+    Activity is added to what ``history.state`` remembers when the change analyses could add to theirs
+    (the same people and files) and the period is the same; otherwise counted from the first commit.
+    """
+    settings, log = config.trends, history.log
+    state = history.state
+    memory = None
+    if changes.incremental and state is not None and state.analyses.get(MEMORY):
+        memory = ActivityMemory.from_json(state.analyses[MEMORY])
+        if memory is not None and (memory.period != settings.period or memory.commits != history.new_from):
+            memory = None
+    if memory is None:
+        memory = ActivityMemory(settings.period)
+        if state is not None:
+            state.changed = True
+    memory.count(changes, memory.commits)
+    if state is not None:
+        state.analyses[MEMORY] = memory
+    if memory.first is not None and memory.last is not None:
+        names = _period_names(memory.first, memory.last, settings.period)
+    elif len(log):
+        names = _period_names(min(log.committed), max(log.committed), settings.period)
+    else:
+        names = []
     notes: list[str] = []
     if len(names) >= MAX_PERIODS:
         notes.append(f"trends: commit dates span more than {MAX_PERIODS} {settings.period}s; later periods are merged into the last")
     ctx = _Context(
-        log, changes, history, names, commit_period, ComponentMap(list(defs)),
+        log, changes, history, names, ComponentMap(list(defs)),
         pathspec.PathSpec.from_lines("gitwildmatch", config.ingest.exclude), config.thresholds.inactive_days,
     )
     ctx.snapshot_periods = _snapshot_periods(names, settings.knowledge_periods)
-    activity = _activity(ctx)
+    activity = memory.activity(names)
     samples = _samples(ctx, graph, settings, config, defs, cache_dir)
-    return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes)
+    known, keep = _factor_reuse(history, names, config, defs, cache_dir)
+    return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes, known, keep)

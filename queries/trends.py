@@ -166,10 +166,15 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs) -> None:
     """One ``Period`` node per period (see the module docstring); the current period's truck factors are the stored ones."""
     for node in graph.of_label(Label.PERIOD):  # a re-annotation; periods have no edges
         del graph.nodes[node.id]
-    factors = truck_factors_over_time(inputs.snapshots())
     repo = graph.repository
     current = inputs.activity[-1].period if inputs.activity else None
-    if current is not None and repo is not None and repo.get("truck_factor") is not None:
+    stored = current is not None and repo is not None and repo.get("truck_factor") is not None
+    # the earlier periods' factors, when ingest knows they are unchanged (the current one is the stored one)
+    known = inputs.known_factors if stored else None
+    factors = dict(known) if known is not None else truck_factors_over_time(inputs.snapshots())
+    if inputs.keep_factors is not None:
+        inputs.keep_factors(factors)
+    if stored:
         factors[current] = {
             "truck_factor": repo.get("truck_factor"), "human_truck_factor": repo.get("human_truck_factor"),
             "components": {n.key: [n.get("truck_factor"), n.get("human_truck_factor")] for n in graph.of_label(Label.COMPONENT)

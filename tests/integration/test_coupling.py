@@ -12,7 +12,7 @@ from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph.changes import CouplingSettings
 from cairn.graph.model import Label, Rel
 from cairn.api.bootstrap import open_store
-from cairn.ingest.cochange import ChangeLog, coupled
+from cairn.ingest.cochange import coupled
 from cairn.ingest.history import mine_history
 from cairn.queries.coupling import CouplingUnavailable, coupling, partners
 from fixtures.changes import build_coupled
@@ -63,14 +63,16 @@ def test_raising_max_changeset_to_forty_couples_the_bulk_files(tmp_path):
 
 def test_the_change_log_sees_every_commit_of_the_one_pass_and_skips_nothing(tmp_path):
     repo = build_coupled(tmp_path / "repo")
-    log = ChangeLog()
-    history = mine_history(repo.root, observer=log)
-    log.freeze()
-    assert len(log) == history.commits == 19
-    assert log.shas[0] == repo.head()  # newest first, HEAD first
-    renamed = [c for changes in log.changes for c in changes if c[0] == "R"]
+    observed = []
+    history = mine_history(repo.root, observer=observed.append)
+    log = history.log
+    assert len(log) == len(observed) == history.commits == 19
+    assert observed[0].sha == repo.head()  # the stream: newest first, HEAD first
+    assert log.sha_of(len(log) - 1) == repo.head()  # the log: oldest first, HEAD last
+    assert [log.sha_of(p) for p in range(len(log))] == [r.sha for r in reversed(observed)]
+    renamed = [c for p in range(len(log)) for c in log.change_tuples(p) if c[0] == "R"]
     assert renamed == [("R", "b/y2.py", "b/y.py")]
-    assert sorted(len(changes) for changes in log.changes)[-6:] == [40] * 6
+    assert sorted(len(log.changes_of(p)) for p in range(len(log)))[-6:] == [40] * 6
 
 
 def test_degree_follows_code_maat_thresholds_on_the_average():

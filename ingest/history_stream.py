@@ -1,0 +1,213 @@
+"""Running ``git log`` for history mining: the whole history (resuming past missing objects), or only new commits.
+
+The log is read as a stream in chunks of ``-z`` output (memory grows with the
+number of distinct paths and people, never with the size of the output)::
+
+    git log HEAD -M --name-status -z --use-mailmap --no-diff-merges --format=<compact>
+
+and fed to a parser (``history.LogParser``: ``start_stream``, ``feed``,
+``end_stream``, ``seen``).
+
+Incomplete repositories. A mirror or a partial clone may lack objects: git
+then stops in the middle of the log (``fatal: unable to read <id>``), usually
+because rename detection needs the contents of a blob that is not there.
+Instead of keeping only the commits read so far, ``read_log`` lists every
+commit (``git rev-list HEAD``), continues with the ones not read yet
+(``git log --no-walk=unsorted --stdin``), and reads a commit that fails on
+its own with exact renames only (``-M100%``, which compares object ids and
+needs no contents), then without rename detection, and skips it only when
+even its trees are missing. ``LogStatus`` counts each of these.
+
+``read_range`` reads only the commits of ``since..HEAD`` (an ingest that
+remembers the history up to ``since``: ``ingest.history_state``);
+``stream_order`` lists every commit in the order ``git log HEAD`` gives them,
+for when new commits interleave with remembered ones.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from cairn.ingest.git import GitError, GitProcess, git, git_stream
+from cairn.ingest.identities import MAILMAP_OPTIONS
+
+CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
+REVIEW_KEYS = ("reviewed-by",)
+_TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
+# Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, subject, trailers, message.
+LOG_FORMAT = (
+    "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f%s%x1f"
+    f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
+    "%x1f%B"
+)
+CHUNK_CHARS = 1 << 20
+RENAME_LIMIT_WARNING = "rename detection was skipped"
+
+_MISSING_MARKERS = ("unable to read", "bad object", "missing blob", "missing tree", "missing commit",
+                    "invalid object", "could not read", "does not point to a valid object", "bad tree object")
+_OBJECT_ID = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
+
+
+class StreamParser(Protocol):
+    seen: set[str]
+
+    def start_stream(self) -> None: ...
+
+    def feed(self, chunk: str) -> None: ...
+
+    def end_stream(self) -> None: ...
+
+
+@dataclass
+class LogStatus:
+    """How much of the history git could give."""
+
+    commits_total: int | None = None  # commits reachable from HEAD (None: git cannot even list them)
+    exact_renames_only: int = 0  # commits read with exact rename detection only (a blob was missing)
+    without_renames: int = 0  # commits read without rename detection
+    unreadable: list[str] = field(default_factory=list)  # commits skipped: even their trees are missing
+    missing_objects: set[str] = field(default_factory=set)  # object ids git reported missing
+    failure: str | None = None  # a failure that is not about missing objects (the rest of the log is lost)
+    stderr: str = ""
+
+    @property
+    def objects_missing(self) -> bool:
+        return bool(self.missing_objects or self.exact_renames_only or self.without_renames or self.unreadable)
+
+
+def _log_args(renames: str) -> list[str]:
+    return [*MAILMAP_OPTIONS, "-c", "log.showSignature=false", "log", renames, "--name-status", "-z", "--use-mailmap",
+            "--no-diff-merges", "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}"]
+
+
+def _run(root: Path, args: list[str], parser: StreamParser, stdin: str | None = None) -> tuple[int, str]:
+    """Run one ``git log`` into ``parser``, read in chunks; (exit code, stderr)."""
+    parser.start_stream()
+    proc = GitProcess(root, *args, stdin=stdin is not None, keep_stderr=True)
+    assert proc.stdout is not None
+    if stdin is not None:
+        assert proc.stdin is not None
+        try:  # git log --stdin reads all revisions before it writes anything, so this cannot deadlock
+            proc.stdin.write(stdin.encode())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+    stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
+    try:
+        while True:
+            chunk = stream.read(CHUNK_CHARS)
+            if not chunk:
+                break
+            parser.feed(chunk)
+        parser.feed("\0")  # the last token
+        parser.end_stream()
+    finally:
+        stream.close()
+        code, stderr = proc.finish()
+    return code, stderr
+
+
+def _missing(stderr: str) -> bool:
+    lowered = stderr.lower()
+    return any(marker in lowered for marker in _MISSING_MARKERS)
+
+
+def read_log(root: Path, parser: StreamParser) -> LogStatus:
+    """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring)."""
+    status = LogStatus()
+    counted = git(root, "rev-list", "--count", "HEAD")
+    if counted.returncode == 0 and counted.stdout.strip().isdigit():
+        status.commits_total = int(counted.stdout.strip())
+    code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
+    status.stderr = stderr
+    if code == 0:
+        return status
+    if not _missing(stderr):
+        status.failure = next((line.strip() for line in stderr.splitlines() if line.strip()), f"exit status {code}")
+        return status
+    status.missing_objects.update(_OBJECT_ID.findall(stderr))
+    try:
+        listed = [line.decode("ascii", "replace").strip() for line in git_stream(root, "rev-list", "HEAD")]
+    except GitError as exc:  # commits themselves are missing: what was read is all there is
+        status.missing_objects.update(_OBJECT_ID.findall(exc.stderr))
+        status.failure = "commit objects are missing, so the rest of the history cannot even be listed"
+        return status
+    remaining = [c for c in listed if c and c not in parser.seen]
+    while remaining:
+        code, stderr = _run(root, [*_log_args("-M"), "--no-walk=unsorted", "--stdin"], parser, stdin="\n".join(remaining) + "\n")
+        if code == 0:
+            break
+        status.missing_objects.update(_OBJECT_ID.findall(stderr))
+        remaining = [c for c in remaining if c not in parser.seen]
+        if not remaining:
+            break
+        failing, remaining = remaining[0], remaining[1:]
+        for renames in ("-M100%", "--no-renames"):
+            code, stderr = _run(root, [*_log_args(renames), "--no-walk", failing, "--"], parser)
+            if code == 0 and failing in parser.seen:
+                if renames == "-M100%":
+                    status.exact_renames_only += 1
+                else:
+                    status.without_renames += 1
+                break
+            status.missing_objects.update(_OBJECT_ID.findall(stderr))
+        else:
+            status.unreadable.append(failing)
+    return status
+
+
+def read_range(root: Path, parser: StreamParser, since: str, head: str) -> tuple[bool, str]:
+    """Read the commits of ``since..head`` into ``parser``: (whole, stderr); not whole: use a full read."""
+    code, stderr = _run(root, [*_log_args("-M"), f"{since}..{head}", "--"], parser)
+    return code == 0, stderr
+
+
+def is_ancestor(root: Path, commit: str, head: str) -> bool | None:
+    """Whether ``commit`` is an ancestor of ``head`` (None: git cannot tell, e.g. the commit is gone)."""
+    try:
+        proc = git(root, "merge-base", "--is-ancestor", commit, head)
+    except GitError:
+        return None
+    return True if proc.returncode == 0 else False if proc.returncode == 1 else None
+
+
+def stream_order(root: Path, head: str) -> list[str] | None:
+    """Every commit of ``head``'s history, newest first, in the order ``git log`` walks them (None: git failed)."""
+    try:
+        return [line.decode("ascii", "replace").strip() for line in git_stream(root, "rev-list", head) if line.strip()]
+    except GitError:
+        return None
+
+
+def record_completeness(history: Any, status: LogStatus, read: int) -> None:
+    """``History.completeness`` (how many of the commits were read) and the warnings that go with it."""
+    total = status.commits_total
+    complete = not history.shallow and not status.objects_missing and status.failure is None and (total is None or read >= total)
+    history.completeness = {
+        "complete": complete, "commits_total": total, "commits_read": read,
+        "exact_renames_only": status.exact_renames_only, "without_renames": status.without_renames,
+        "unreadable_commits": len(status.unreadable), "missing_objects": len(status.missing_objects),
+        "shallow": history.shallow,
+    }
+    if history.shallow:
+        history.warnings.append(
+            f"shallow clone: only {read} commit(s) of the history are here, so first authorship and knowledge are "
+            "missing for older work and truck factors are underestimated (run `git fetch --unshallow`)"
+        )
+    if status.objects_missing:
+        parts = [f"{len(status.missing_objects)} object(s) are missing from the repository"]
+        if status.exact_renames_only:
+            parts.append(f"{status.exact_renames_only} commit(s) read with exact rename detection only")
+        if status.without_renames:
+            parts.append(f"{status.without_renames} commit(s) read without rename detection")
+        if status.unreadable:
+            parts.append(f"{len(status.unreadable)} commit(s) unreadable and skipped (e.g. {status.unreadable[0][:12]})")
+        history.warnings.append(f"history incomplete: {'; '.join(parts)}; {read} of {total if total is not None else '?'} commits read")
+    if status.failure is not None:
+        history.warnings.append(
+            f"history incomplete: git log failed ({status.failure}); {read} of {total if total is not None else '?'} commits read"
+        )

@@ -1,0 +1,124 @@
+"""Trend activity remembered between ingests: per period, the commits, agent-assisted commits and humans.
+
+``ActivityMemory`` counts, per period of the ``[trends] period`` granularity
+(by commit time, UTC), the non-merge commits, the agent-assisted ones and the
+humans on them, for the repository and for each component a commit touches
+(``ingest.cochange.CommitView``). It is kept in the history state
+(``ingest.history_state``) in columns, and a re-ingest adds the new commits to
+it when the people and files are those it was counted with
+(``trend_history.trend_inputs`` decides).
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+from cairn.graph.changes import PeriodActivity, ScopeActivity, period_end, period_of, period_start
+from cairn.ingest.cochange import ChangeResult
+from cairn.ingest.history_state import Ragged, Texts
+
+MEMORY = "activity"
+MEMORY_VERSION = 2
+
+
+class ActivityMemory:
+    """Per period (of the settings' granularity, by commit time): the non-merge commits, the agent-assisted ones and
+    the humans on them, for the repository and each component, over the log's first ``commits`` positions."""
+
+    def __init__(self, period: str) -> None:
+        self.period = period
+        self.commits = 0
+        self.first: int | None = None  # the oldest and newest non-merge commit times
+        self.last: int | None = None
+        #: period -> scope ("" for the repository) -> [commits, assisted, {human ids}]
+        self.rows: dict[str, dict[str, list]] = {}
+
+    def to_json(self) -> dict:
+        periods, scopes, people = Texts(), Texts(), Texts()
+        scope_at: dict[str, int] = {}
+        person_at: dict[str, int] = {}
+        cells = {name: array("i") for name in ("row_period", "row_scope", "row_commits", "row_assisted")}
+        humans = Ragged("i")
+        for p, row in self.rows.items():
+            periods.append(p)
+            for scope, (n, helped, ids) in row.items():
+                if scope not in scope_at:
+                    scope_at[scope] = len(scopes)
+                    scopes.append(scope)
+                for value, name in ((len(periods) - 1, "row_period"), (scope_at[scope], "row_scope"), (n, "row_commits"),
+                                    (helped, "row_assisted")):
+                    cells[name].append(value)
+                slots = []
+                for person in ids:
+                    if person not in person_at:
+                        person_at[person] = len(people)
+                        people.append(person)
+                    slots.append(person_at[person])
+                humans.set(len(cells["row_period"]) - 1, slots)
+        return {"version": MEMORY_VERSION, "period": self.period, "commits": self.commits, "first": self.first,
+                "last": self.last, "periods": periods, "scopes": scopes, "people": people, **cells, "humans": humans}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "ActivityMemory | None":
+        try:
+            if data.get("version") != MEMORY_VERSION:
+                return None
+            memory = cls(str(data["period"]))
+            memory.commits = int(data["commits"])
+            memory.first = None if data["first"] is None else int(data["first"])
+            memory.last = None if data["last"] is None else int(data["last"])
+            periods, scopes, people, humans = data["periods"], data["scopes"], data["people"], data["humans"]
+            rows: dict[str, dict[str, list]] = {p: {} for p in periods}
+            for i, (p, scope, n, helped) in enumerate(zip(data["row_period"], data["row_scope"], data["row_commits"],
+                                                          data["row_assisted"])):
+                rows[periods[p]][scopes[scope]] = [n, helped, {people[h] for h in humans.get(i)}]
+            memory.rows = rows
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return None
+        return memory
+
+    def count(self, changes: ChangeResult, start: int) -> None:
+        """Add the log's commits from ``start`` on."""
+        view, log, assisted = changes.view, changes.view.log, changes.memory.assisted
+        ids, period, rows = view.person_ids, self.period, self.rows
+        merge, committed = log.merge, log.committed
+        since, until, row = 0, -1, {}  # the period of the last commit, [since, until): commits come mostly in order
+        for p in range(start, len(log)):
+            if merge[p]:
+                continue
+            when = committed[p]
+            self.first = when if self.first is None else min(self.first, when)
+            self.last = when if self.last is None else max(self.last, when)
+            if not since <= max(when, 0) < until:
+                name = period_of(max(when, 0), period)
+                since, until = period_start(name), period_end(name)
+                row = rows.setdefault(name, {})
+            humans = [ids[h] for h in view.people(p)[1]]
+            helped = assisted[p]
+            for scope in ("", *view.components(p)):
+                counts = row.get(scope)
+                if counts is None:
+                    counts = row[scope] = [0, 0, set()]
+                counts[0] += 1
+                counts[1] += helped
+                counts[2].update(humans)
+        self.commits = len(log)
+
+    def activity(self, names: list[str]) -> list[PeriodActivity]:
+        """The rows of ``names`` (commits after the last name, when there are too many periods, count for it)."""
+        out = [PeriodActivity(name) for name in names]
+        where = {name: i for i, name in enumerate(names)}
+        for name, row in self.rows.items():
+            i = where.get(name)
+            if i is None:
+                if not names or name < names[0]:
+                    continue
+                i = len(names) - 1
+            target = out[i]
+            for scope, (n, helped, humans) in row.items():
+                into = target.repository if scope == "" else target.components.setdefault(scope, ScopeActivity())
+                into.commits += n
+                into.assisted += helped
+                into.humans.update(humans)
+        return out

@@ -1,0 +1,118 @@
+"""The history state's pieces: record and ragged tables folded into columns, the log reordered, the file codec."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+
+from cairn.ingest.commits import NO_PARENT, CommitLog, CommitRecord
+from cairn.ingest.history_state import (
+    HistoryState, LogTotals, Ragged, StateFile, decode_state, encode_state, fingerprint_change, read_document, state_path,
+)
+from cairn.ingest.knowledge import RecordTable
+
+
+def commit(sha: int, parents: list[int], author: int, when: int, changes, credited=(), pr=None) -> CommitRecord:
+    return CommitRecord(f"{sha:040x}", [f"{p:040x}" for p in parents], author, when, when, list(credited), list(changes),
+                        [author, *credited], pr)
+
+
+def small_log() -> CommitLog:
+    log = CommitLog()
+    log.append_stream([  # a stream: newest first
+        commit(4, [3, 2], 0, 40, [], pr="dev"),
+        commit(3, [1], 1, 30, [("R", "b.py", "a.py")], credited=[2]),
+        commit(2, [1], 2, 20, [("M", "a.py", None), ("A", "c.py", None)]),
+        commit(1, [], 0, 10, [("A", "a.py", None)]),
+    ])
+    return log
+
+
+def test_the_log_is_oldest_first_with_positions_for_parents_and_pull_request_tips():
+    log = small_log()
+    assert [log.sha_of(p)[-1] for p in range(len(log))] == ["1", "2", "3", "4"]
+    assert list(log.first_parent) == [NO_PARENT, 0, 0, 2]
+    assert log.pull_requests == [("dev", 3, 1)]
+    assert log.change_tuples(2) == [("R", "b.py", "a.py")]
+    assert log.credited_of(2) == [2]
+    assert list(log.first_parent_chain()) == [3, 2, 0]
+    assert log.stream_interning_order() == [0, 1, 2]
+    assert log.position_of(f"{3:040x}") == 2 and log.position_of("zz") is None
+
+
+def test_reordering_moves_every_column_and_remaps_positions():
+    log = small_log()
+    other = log.reordered([0, 2, 1, 3])
+    assert [other.sha_of(p)[-1] for p in range(4)] == ["1", "3", "2", "4"]
+    assert list(other.first_parent) == [NO_PARENT, 0, 0, 1]
+    assert other.pull_requests == [("dev", 3, 2)]
+    assert other.change_tuples(1) == [("R", "b.py", "a.py")] and other.change_tuples(2) == log.change_tuples(1)
+    with pytest.raises(ValueError):
+        log.reordered([0, 0, 1, 2])
+
+
+def test_records_added_in_two_reads_equal_one_read_and_fold_into_columns():
+    one, two = RecordTable(), RecordTable()
+    one.add({0: {0: [1, 0, 10, 0], 1: [0, 0, 10, 1]}, 2: {1: [0, 2, 30, 0]}})
+    one.add({0: {0: [0, 1, 50, 0]}, 1: {2: [1, 0, 40, 0]}})
+    two.add({0: {0: [1, 1, 50, 0], 1: [0, 0, 10, 1]}, 1: {2: [1, 0, 40, 0]}, 2: {1: [0, 2, 30, 0]}})
+    for table in (one, two):
+        table.columns()
+        assert table.changed == {}
+    assert {name: list(col) for name, col in one.columns().items()} == {name: list(col) for name, col in two.columns().items()}
+    assert one.get(0) == {0: [1, 1, 50, 0], 1: [0, 0, 10, 1]} and one.get(7) == {}
+    one.add({1: {0: [0, 1, 60, 0]}})
+    assert one.get(1) == {2: [1, 0, 40, 0], 0: [0, 1, 60, 0]} and one.get(2) == {1: [0, 2, 30, 0]}
+    assert list(one.columns()["count"]) == [2, 2, 1]
+
+
+def test_ragged_lists_keep_their_keys_through_columns():
+    table = Ragged()
+    table.set(3, [1, 2])
+    table.set(0, [5])
+    table.columns()
+    table.set(1, [7, 8, 9])
+    table.set(3, [1, 2, 4])
+    assert [table.get(k) for k in range(5)] == [[5], [7, 8, 9], [], [1, 2, 4], []]
+    again = Ragged.from_columns(table.columns())
+    assert [again.get(k) for k in range(5)] == [[5], [7, 8, 9], [], [1, 2, 4], []] and again.keys() == [0, 1, 3]
+    with pytest.raises(ValueError):
+        Ragged.from_columns({"counts": array("i", [2]), "values": array("i", [1])})
+
+
+def test_the_state_round_trips_and_a_damaged_one_is_refused(tmp_path):
+    log = small_log()
+    totals = LogTotals(commits=4, merges=1, newest=40)
+    totals.records.add({0: {0: [1, 0, 10, 0]}})
+    totals.renames.add((0, 1))
+    state = HistoryState("/repo", {"cairn": "1"}, log.sha_of(3), 4, [("Ada", "a@x"), ("Bob", "b@x"), ("Cy", "c@x")],
+                         [2, 1, 1], [False, False, True], [0, 1, 2], totals, log,
+                         {"changes": {"list": array("i", [1, 2]), "flags": bytearray(b"\x01\x00"), "table": Ragged()}})
+    back = decode_state(read_document(encode_state(state)))
+    assert back.log.columns()["paths"] == log.paths and back.totals.records.get(0) == {0: [1, 0, 10, 0]}
+    assert back.totals.renames == {(0, 1)} and back.identity_keys == state.identity_keys
+    assert list(back.analyses["changes"]["list"]) == [1, 2] and back.analyses["changes"]["flags"] == bytearray(b"\x01\x00")
+    document = read_document(encode_state(state))
+    document["identities"]["stream_order"] = [0, 0, 1]
+    with pytest.raises(ValueError):
+        decode_state(document)
+    document = read_document(encode_state(state))
+    document["log"]["author"] = document["log"]["committed"]  # lengths no longer fit
+    with pytest.raises((ValueError, TypeError)):
+        decode_state(document)
+    data = encode_state(state)
+    with pytest.raises(ValueError):
+        read_document(data[: len(data) - 3])  # an array cut short
+    with pytest.raises(ValueError):
+        read_document(b"{}" + data)
+
+
+def test_a_missing_cache_directory_remembers_nothing_and_a_fingerprint_change_is_said(tmp_path):
+    memory = StateFile(None, tmp_path)
+    assert memory.load() is None and memory.save(None) is None  # type: ignore[arg-type]
+    assert state_path(tmp_path, tmp_path / "a") != state_path(tmp_path, tmp_path / "b")
+    assert fingerprint_change({"a": "1", "b": "2"}, {"a": "1", "b": "2"}) is None
+    assert fingerprint_change({"cairn": "1"}, {"cairn": "2"}) == "Cairn's history mining changed (another version)"
+    assert fingerprint_change({".mailmap": "x", "git": "1"}, {".mailmap": "y", "git": "1"}) == (
+        "the identity configuration changed (.mailmap)")
