@@ -36,6 +36,8 @@ StageProgress = Callable[[str, int, int], None]
 #: The Repository node's properties that hold the fingerprint and the summary of the ingest that built the graph,
 #: and the parse result its code graph was built from (``ingest.pipeline``).
 FINGERPRINT, SUMMARY, CODE = "ingest_fingerprint", "ingest_summary", "code_fingerprint"
+#: The first stage every ingest reports: whether anything Cairn reads changed since the stored graph was built.
+CHECKING = "checking for changes"
 
 
 def ingest_into_store(
@@ -55,12 +57,17 @@ def ingest_into_store(
     root = checkout_root(root)
     config = config if config is not None else load_config(root, config_file)
     repo = repo_name or default_repo_name(root)
+    if progress:
+        progress(CHECKING, 0, 1)
     checkout = checkout_state(root, config, repo=repo, cache_dir=cache_dir_for(store))
     stored = _stored(store, repo)
+    kept = None
     if checkout.fingerprint is not None and stored is not None:
         kept = _unchanged(store, stored, root, checkout, config, started)
-        if kept is not None:
-            return kept
+    if progress:
+        progress(CHECKING, 1, 1)
+    if kept is not None:
+        return kept
     return _ingest(store, root, config, repo, checkout, progress, stored)
 
 
