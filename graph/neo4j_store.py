@@ -26,10 +26,10 @@ from cairn.graph.errors import UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.neo4j import records as beside_graph
 from cairn.graph.neo4j.connection import Connection, parse_uri
-from cairn.graph.neo4j.layout import NODE_LABEL, STATE_LABEL, ensure_schema
+from cairn.graph.neo4j.layout import STATE_LABEL, ensure_schema
 from cairn.graph.neo4j.properties import decode_props, encode_props
 from cairn.graph.neo4j.reading import load_with, read_graph, read_part
-from cairn.graph.neo4j.writing import delete_stale, save_graph
+from cairn.graph.neo4j.writing import delete_repository, save_graph
 from cairn.graph.neo4j_cypher import run_client_query
 from cairn.graph.store import GraphStore, Progress, RepositorySummary
 
@@ -120,18 +120,8 @@ class Neo4jStore(GraphStore):
 
     def delete(self, repo: str) -> None:
         self._runs.pop(repo, None)
-        connection = self._connection
-        with connection.errors(f"delete {repo} from"):
-            beside_graph.delete_records(connection, repo)
-            rows = connection.write(
-                f"OPTIONAL MATCH (s:{STATE_LABEL} {{repo: $repo}}) "
-                "WITH s, s.complete_run IS NOT NULL AS known DETACH DELETE s RETURN known",
-                repo=repo,
-            )
-            known = bool(rows and rows[0]["known"])
-            leftovers = connection.read(f"MATCH (n:{NODE_LABEL} {{_repo: $repo}}) RETURN count(n) > 0 AS any", repo=repo)
-            if leftovers and leftovers[0]["any"]:
-                delete_stale(connection, repo, everything=True, batch_size=self.delete_batch_size, writers=self.writers)
+        with self._connection.errors(f"delete {repo} from"):
+            known = delete_repository(self._connection, repo, batch_size=self.delete_batch_size, writers=self.writers)
         if not known:
             raise UnknownRepository(f"repository {repo!r} is not in store {self.location}", repository=repo)
 

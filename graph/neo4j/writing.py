@@ -31,6 +31,7 @@ from cairn.graph.neo4j.batches import Batch, cut, edge_rounds, run_in_rounds
 from cairn.graph.neo4j.connection import Connection
 from cairn.graph.neo4j.layout import ANSWER_LABEL, NODE_LABEL, STATE_LABEL
 from cairn.graph.neo4j.properties import encode_props
+from cairn.graph.neo4j.records import delete_records
 from cairn.graph.store import Progress
 
 
@@ -147,6 +148,30 @@ def _create_relationships(tx: neo4j.ManagedTransaction, statements: list[tuple[s
         )
         created += tx.run(query, rows=rows, run=run).single(strict=True)["created"]
     return created
+
+
+def delete_repository(connection: Connection, repo: str, *, batch_size: int, writers: int) -> bool:
+    """Delete ``repo``: its state, answers, review records and every node of every run; whether it had a complete run.
+
+    A repository without a complete run keeps its review records (as in the
+    embedded store); leftovers of saves that never completed go all the same.
+    """
+    with connection.session() as session:
+        known = session.execute_write(_forget, repo)
+    leftovers = connection.read(f"MATCH (n:{NODE_LABEL} {{_repo: $repo}}) RETURN count(n) > 0 AS any", repo=repo)
+    if leftovers and leftovers[0]["any"]:
+        delete_stale(connection, repo, everything=True, batch_size=batch_size, writers=writers)
+    return known
+
+
+def _forget(tx: neo4j.ManagedTransaction, repo: str) -> bool:
+    known = tx.run(
+        f"OPTIONAL MATCH (s:{STATE_LABEL} {{repo: $repo}}) RETURN s.complete_run IS NOT NULL AS known", repo=repo
+    ).single(strict=True)["known"]
+    if known:
+        delete_records(tx, repo)
+    tx.run(f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) DETACH DELETE s", repo=repo).consume()
+    return bool(known)
 
 
 def _run_write(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> None:
