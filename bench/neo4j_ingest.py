@@ -1,23 +1,40 @@
-"""Benchmark: save a generated repository graph (>= 100k nodes, >= 1M relationships) to Neo4j.
+"""Benchmark: how fast a fresh Neo4j (the tests' launcher, started cold) loads a repository graph.
 
 Usage::
 
-    .venv/bin/python bench/neo4j_ingest.py [--uri bolt://…] [--modules 100000] [--imports-per-module 10]
+    .venv/bin/python bench/neo4j_ingest.py [--repeat 3] [--modules 30000] [--imports-per-module 10]
+    .venv/bin/python bench/neo4j_ingest.py --from-store /path/to/store --repo NAME   # an ingested repository
+    .venv/bin/python bench/neo4j_ingest.py --baseline OLD/graph/neo4j_store.py --baseline-jit full  # before/after
+    .venv/bin/python bench/neo4j_ingest.py --uri bolt://…  --phases all                # a server of your own
 
-Without ``--uri`` (or ``$CAIRN_TEST_NEO4J_URI``) it starts its own Neo4j with
-``tests/neo4j/server.sh`` in a temporary home and stops it afterwards. It reports
-nodes + relationships per second for a first save (an empty repository), a re-save
-of the same graph (a new run written, the previous one deleted) and a load, and
-writes the figures to ``bench/results/neo4j_ingest.json``.
+Each round starts a fresh server with ``tests/neo4j/server.sh`` (a new data
+directory, a cold JVM), saves the graph into the empty database with
+``Neo4jStore.save`` in a worker process, checks what was stored, and stops the
+server. Items are nodes + relationships; the figure is items per second of that
+first save, best of ``--repeat`` rounds. With ``--baseline FILE`` (the single-module
+``neo4j_store.py`` of an earlier build) every round also runs that build on a
+fresh server of its own, the two taking turns at going first, and the ratio is
+printed; ``--jit`` / ``--baseline-jit`` choose the servers' JIT (``NEO4J_TEST_JIT`` of
+the launcher: ``quick``, its default, or ``full``). ``--phases all`` adds, on the last
+round, a re-save of the same graph (a new run written, the previous one deleted) and
+a load.
 
-The graph is what an ingest of a large Python monorepo looks like to the store:
-modules in components, each importing a handful of modules (mostly within its own
-component) and external packages, people who know files.
+The machine is shared, so beside wall times the worker records what the
+server spent on a CPU (``/proc/PID/stat``) and its threads waiting for one
+(``/proc/PID/task/*/schedstat``): a large wait means the figure measures the
+machine's load, not the store.
+Results go to ``bench/results/neo4j_ingest.json``.
+
+The generated graph is what an ingest of a large Python monorepo looks like to the
+store: modules in components, each importing a handful of modules (mostly within its
+own component) and external packages, people who know files.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
+import importlib.util
 import json
 import os
 import random
@@ -26,15 +43,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cairn.graph.model import Label, Rel, RepoGraph  # noqa: E402
-from cairn.graph.neo4j_store import Neo4jStore  # noqa: E402
-from cairn.graph.errors import UnknownRepository  # noqa: E402
 
 SERVER = ROOT / "tests" / "neo4j" / "server.sh"
+RESULTS = ROOT / "bench" / "results" / "neo4j_ingest.json"
+TARGET = 60_000  # items per second, issue 14
 
 
 def generate(repo: str, modules: int, imports_per_module: int, seed: int = 7) -> RepoGraph:
@@ -76,99 +94,191 @@ def generate(repo: str, modules: int, imports_per_module: int, seed: int = 7) ->
     return g
 
 
-def _rust_packstream() -> bool:
-    """Whether the driver packs Bolt messages with the optional neo4j-rust-ext (several times faster)."""
-    try:
-        from neo4j._codec.packstream import v1
-    except ImportError:
-        return False
-    return getattr(v1, "_rust_pack", None) is not None
+# -- the server ----------------------------------------------------------------------
 
-
-def start_server(home: str) -> str:
+def start_server(home: str, jit: str | None) -> tuple[str, int]:
+    """(Bolt URI, JVM pid) of a fresh server in ``home``, with the launcher's settings (``$NEO4J_TEST_*``)."""
     env = dict(os.environ, NEO4J_TEST_HOME=home)
-    env.setdefault("NEO4J_TEST_PAGECACHE", "2048")
-    env.setdefault("NEO4J_TEST_HEAP", "4g")
-    out = subprocess.run([str(SERVER), "start"], env=env, check=True, capture_output=True, text=True)
-    return out.stdout.strip().splitlines()[-1]
+    if jit:
+        env["NEO4J_TEST_JIT"] = jit
+    out = subprocess.run(["bash", str(SERVER), "start"], env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1], int(Path(home, "neo4j.pid").read_text())
 
 
 def stop_server(home: str) -> None:
-    subprocess.run([str(SERVER), "stop"], env=dict(os.environ, NEO4J_TEST_HOME=home), check=False,
+    subprocess.run(["bash", str(SERVER), "stop"], env=dict(os.environ, NEO4J_TEST_HOME=home), check=False,
                    capture_output=True)
+
+
+def scheduler_seconds(pid: int | None) -> tuple[float, float]:
+    """(on a CPU, waiting for one) seconds so far of process ``pid`` (the wait: of its living threads)."""
+    if not pid:
+        return 0.0, 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    on_cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    waiting = 0
+    for path in glob.glob(f"/proc/{pid}/task/*/schedstat"):
+        try:
+            waiting += int(Path(path).read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+    return on_cpu, waiting / 1e9
+
+
+# -- one measurement, in a worker process ------------------------------------------------
+
+def load_graph(args: argparse.Namespace) -> RepoGraph:
+    if args.from_store:
+        from cairn.api.bootstrap import open_store
+
+        with open_store(args.from_store) as store:
+            return store.load(args.repo)
+    return generate("bench/monorepo", args.modules, args.imports_per_module)
+
+
+def store_class(baseline: str | None) -> type:
+    """``Neo4jStore`` of this build, or of the single-module ``neo4j_store.py`` at ``baseline``."""
+    if not baseline:
+        from cairn.graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore
+    spec = importlib.util.spec_from_file_location("cairn.graph.neo4j_store", baseline)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.Neo4jStore
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    from cairn.graph.errors import UnknownRepository
+
+    graph = load_graph(args)
+    items = len(graph)
+    store = store_class(args.baseline).from_uri(args.uri)
+    for name in ("node_batch", "edge_batch", "writers"):
+        value = getattr(args, name)
+        if value:
+            setattr(store, {"node_batch": "node_batch_size", "edge_batch": "edge_batch_size"}.get(name, name), value)
+    out: dict[str, Any] = {"nodes": len(graph.nodes), "relationships": len(graph.edges),
+                           "batch": [store.node_batch_size, store.edge_batch_size], "writers": store.writers}
+    with store:
+        try:
+            store.delete(graph.repo)
+        except UnknownRepository:
+            pass
+
+        def timed(phase: str, action: Any) -> None:
+            cpu0, wait0 = scheduler_seconds(args.server_pid)
+            client0 = time.process_time()
+            started = time.perf_counter()
+            action()
+            seconds = time.perf_counter() - started
+            cpu1, wait1 = scheduler_seconds(args.server_pid)
+            out[phase] = {"seconds": round(seconds, 2), "items_per_second": round(items / seconds),
+                          "server_cpu": round(cpu1 - cpu0, 1), "server_waiting_for_cpu": round(wait1 - wait0, 1),
+                          "client_cpu": round(time.process_time() - client0, 1)}
+
+        timed("save", lambda: store.save(graph))
+        stored = store.cypher("MATCH (n:CairnNode {_repo: $r}) RETURN count(n) AS n", {"r": graph.repo})[0]["n"]
+        assert stored == len(graph.nodes), f"{stored} nodes stored, expected {len(graph.nodes)}"
+        if args.phases == "all":
+            timed("re-save", lambda: store.save(graph))
+            loaded: list[RepoGraph] = []
+            timed("load", lambda: loaded.append(store.load(graph.repo)))
+            assert len(loaded[0].nodes) == len(graph.nodes) and len(loaded[0].edges) == len(graph.edges)
+    return out
+
+
+def run_worker(args: argparse.Namespace, uri: str, pid: int | None, baseline: str | None, phases: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", "--uri", uri, "--phases", phases,
+               "--modules", str(args.modules), "--imports-per-module", str(args.imports_per_module)]
+    for flag, value in (("--server-pid", pid), ("--baseline", baseline), ("--from-store", args.from_store),
+                        ("--repo", args.repo), ("--node-batch", args.node_batch), ("--edge-batch", args.edge_batch),
+                        ("--writers", args.writers)):
+        if value:
+            command += [flag, str(value)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- the rounds ---------------------------------------------------------------------------
+
+def describe(phase: str, result: dict[str, Any]) -> str:
+    return (f"{phase}: {result['seconds']:.1f}s = {result['items_per_second']:,}/s "
+            f"(server on CPU {result['server_cpu']}s, waiting for a CPU {result['server_waiting_for_cpu']}s; "
+            f"client CPU {result['client_cpu']}s)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--uri", default=os.environ.get("CAIRN_TEST_NEO4J_URI"))
-    parser.add_argument("--modules", type=int, default=100_000)
+    parser.add_argument("--uri", help="a running server to use instead of fresh ones (not 'started cold')")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modules", type=int, default=30_000)
     parser.add_argument("--imports-per-module", type=int, default=10)
-    parser.add_argument("--node-batch", type=int, default=Neo4jStore.node_batch_size)
-    parser.add_argument("--edge-batch", type=int, default=Neo4jStore.edge_batch_size)
-    parser.add_argument("--writers", type=int, default=Neo4jStore.writers)
+    parser.add_argument("--from-store", help="take the graph from this store (path or URI) instead of generating one")
+    parser.add_argument("--repo", help="the repository in --from-store")
+    parser.add_argument("--baseline", help="neo4j_store.py of an earlier build, measured in the same rounds")
+    parser.add_argument("--jit", choices=("quick", "full"), help="the fresh servers' JIT (tests/neo4j/server.sh's default if not given)")
+    parser.add_argument("--baseline-jit", choices=("quick", "full"), help="the baseline's servers' JIT (default: as --jit)")
+    parser.add_argument("--phases", choices=("save", "all"), default="save")
+    parser.add_argument("--node-batch", type=int)
+    parser.add_argument("--edge-batch", type=int)
+    parser.add_argument("--writers", type=int)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--server-pid", type=int, help="with --uri: the server's pid, for its CPU times")
     args = parser.parse_args()
+    if args.from_store and not args.repo:
+        parser.error("--from-store needs --repo")
+    if args.worker:
+        print(json.dumps(worker(args)))
+        return 0
 
-    t = time.perf_counter()
-    graph = generate("bench/monorepo", args.modules, args.imports_per_module)
-    items = len(graph)
-    print(f"generated {len(graph.nodes):,} nodes and {len(graph.edges):,} relationships in {time.perf_counter() - t:.1f}s",
-          flush=True)
+    variants: dict[str, tuple[str | None, str | None]] = {"this build": (None, args.jit)}
+    if args.baseline:
+        variants["baseline"] = (str(Path(args.baseline).resolve()), args.baseline_jit or args.jit)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    for round_ in range(args.repeat):
+        order = list(variants.items())
+        if round_ % 2:
+            order.reverse()
+        for name, (baseline, jit) in order:
+            phases = args.phases if round_ == args.repeat - 1 else "save"
+            if args.uri:
+                result = run_worker(args, args.uri, args.server_pid, baseline, phases)
+            else:
+                home = tempfile.mkdtemp(prefix="cairn-neo4j-bench.")
+                try:
+                    started = time.perf_counter()
+                    uri, pid = start_server(home, jit)
+                    start_seconds = time.perf_counter() - started
+                    result = run_worker(args, uri, pid, baseline, phases)
+                    result["server_start_seconds"] = round(start_seconds, 1)
+                    result["jit"] = jit or os.environ.get("NEO4J_TEST_JIT") or "launcher default"
+                finally:
+                    stop_server(home)
+            result["load_average"] = round(os.getloadavg()[0], 1)
+            runs[name].append(result)
+            items = result["nodes"] + result["relationships"]
+            print(f"round {round_ + 1}, {name}: {result['nodes']:,} nodes + {result['relationships']:,} relationships = "
+                  f"{items:,} items; load average {result['load_average']}"
+                  + (f"; server JIT {result['jit']}, started in {result['server_start_seconds']}s" if "jit" in result else ""),
+                  flush=True)
+            for phase in ("save", "re-save", "load"):
+                if phase in result:
+                    print("  " + describe(phase, result[phase]), flush=True)
 
-    home = None
-    uri = args.uri
-    if not uri:
-        home = tempfile.mkdtemp(prefix="cairn-neo4j-bench.")
-        t = time.perf_counter()
-        uri = start_server(home)
-        print(f"started Neo4j at {uri} in {time.perf_counter() - t:.1f}s", flush=True)
-    results: dict[str, object] = {
-        "nodes": len(graph.nodes),
-        "relationships": len(graph.edges),
-        "cpus": os.cpu_count(),
-        "writers": args.writers,
-        "neo4j_rust_ext": _rust_packstream(),
-    }
-    try:
-        store = Neo4jStore.from_uri(uri)
-        store.node_batch_size = args.node_batch
-        store.edge_batch_size = args.edge_batch
-        store.writers = args.writers
-        with store:
-            try:
-                store.delete(graph.repo)
-            except UnknownRepository:
-                pass
-
-            def timed(phase: str, action, count: int = items) -> None:
-                t = time.perf_counter()
-                action()
-                secs = time.perf_counter() - t
-                results[phase] = {"seconds": round(secs, 2), "items_per_second": round(count / secs)}
-                print(f"{phase}: {count:,} nodes+relationships in {secs:.1f}s = {count / secs:,.0f}/s", flush=True)
-
-            # A freshly started JVM runs the first save before the JIT has compiled the hot
-            # paths; a team's Neo4j is a long-running server, so the headline is the warm save.
-            timed("first save, cold server", lambda: store.save(graph))
-            timed("delete", lambda: store.delete(graph.repo))
-            timed("first save, warm server", lambda: store.save(graph))
-            timed("re-save (new run written, previous one deleted)", lambda: store.save(graph))
-            t = time.perf_counter()
-            loaded = store.load(graph.repo)
-            secs = time.perf_counter() - t
-            results["load"] = {"seconds": round(secs, 2), "items_per_second": round(items / secs)}
-            print(f"load: {len(loaded):,} items in {secs:.1f}s = {len(loaded) / secs:,.0f}/s", flush=True)
-            assert len(loaded.nodes) == len(graph.nodes) and len(loaded.edges) == len(graph.edges)
-            count = store.cypher("MATCH (n:CairnNode {_repo: $r}) RETURN count(n) AS n", {"r": graph.repo})[0]["n"]
-            assert count == len(graph.nodes), f"{count} nodes stored after re-save, expected {len(graph.nodes)}"
-    finally:
-        if home:
-            stop_server(home)
-    out = ROOT / "bench" / "results" / "neo4j_ingest.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
-    rate = results["first save, warm server"]["items_per_second"]
-    print(f"target >= 50,000 nodes+relationships/s (first save, warm server): {rate:,}/s, {'met' if rate >= 50_000 else 'NOT met'}"
-          f" (packstream in {'Rust' if results['neo4j_rust_ext'] else 'pure Python'})")
+    best = {name: max(r["save"]["items_per_second"] for r in results) for name, results in runs.items()}
+    print(f"\nfirst save into a fresh server, best of {args.repeat}:")
+    for name, rate in best.items():
+        print(f"  {name}: {rate:,} items/s")
+    if "baseline" in best:
+        print(f"  ratio this build / baseline: {best['this build'] / best['baseline']:.2f}x")
+    met = best["this build"] >= TARGET
+    print(f"target >= {TARGET:,} items/s: {best['this build']:,}/s, {'met' if met else 'NOT met'}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"best_items_per_second": best, "runs": runs}, indent=1))
     return 0
 
 

@@ -16,7 +16,7 @@ words, written by ingest and read by the analyses through the same classes:
   and ``KnowledgeHolder``.
 
 The stores: ``store`` is the port (``GraphStore``); ``sqlite_store`` (the embedded
-store, one SQLite database) and ``neo4j_store`` its adapters, sharing ``values`` (property normalisation) and
+store, one SQLite database) and ``neo4j_store`` (its parts in the package ``neo4j``) its adapters, sharing ``values`` (property normalisation) and
 ``atomic`` (the one atomic file write). Which adapter serves a location is the
 composition root's business (``api.bootstrap``).
 

@@ -1,7 +1,14 @@
 """Clients' Cypher on Neo4j: the server's plan vetted, the answer streamed within limits, values made JSON.
 
-Used by ``Neo4jStore.cypher`` after ``graph.cypher_policy`` has accepted the
-query text. ``check_plan`` asks the server for the plan (``EXPLAIN``, nothing
+``run_client_query`` is what ``Neo4jStore.cypher`` runs. A client's query is vetted
+three times before it reads anything: ``graph.cypher_policy`` refuses every clause
+but reads (LOAD CSV, SHOW, TERMINATE, writes, procedures off its allow-list …); the
+server's plan of the query (``EXPLAIN``) must be a read with no file or URL access;
+and it runs in READ access mode, where the server refuses any write. It runs with a
+transaction timeout and its answer is streamed until the row or byte cap of its
+``CypherLimits``.
+
+``check_plan`` asks the server for the plan (``EXPLAIN``, nothing
 runs) and refuses a plan that is not a read of the graph: a query type other
 than read, a ``LoadCSV``, ``Show…`` or ``Terminate…`` step, a procedure off the
 allow-list. ``bounded_reader`` is a read transaction function with the
@@ -24,13 +31,47 @@ import neo4j.spatial
 import neo4j.time
 from neo4j import exceptions as neo4j_errors
 
-from cairn.graph.cypher_policy import ALLOWED_PROCEDURES, CypherLimits
-from cairn.graph.errors import CypherLimitExceeded, CypherNotAllowed, CypherQueryError, CypherWriteRefused
+from cairn.graph.cypher_policy import ALLOWED_PROCEDURES, CypherLimits, CypherRefused, check_parameters, check_read_only
+from cairn.graph.errors import ConfigError, CypherLimitExceeded, CypherNotAllowed, CypherQueryError, CypherWriteRefused
+from cairn.graph.neo4j.connection import Connection, reason
 
 TIMEOUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOut", "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
 
 
 _EXPLAIN = "EXPLAIN "
+
+
+def run_client_query(
+    connection: Connection, query: str, params: dict[str, Any] | None, limits: CypherLimits | None
+) -> list[dict[str, Any]]:
+    """The rows of a client's read-only ``query`` within ``limits`` (default: ``CypherLimits.from_env()``)."""
+    try:
+        limits = limits or CypherLimits.from_env()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        check_read_only(query)
+        check_parameters(params)
+    except CypherRefused as exc:
+        raise (CypherWriteRefused if exc.writes else CypherNotAllowed)(str(exc)) from None
+    with connection.errors("query"):
+        try:
+            with connection.session(read=True) as session:
+                check_plan(session, query, params or {}, limits, connection.location)
+                return session.execute_read(bounded_reader(limits), query, params or {})
+        except neo4j_errors.AuthError:
+            raise
+        except neo4j_errors.Neo4jError as exc:
+            if exc.code in ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"):
+                raise CypherWriteRefused(
+                    f"Neo4j at {connection.location} refused the query: it writes, and Cypher queries here are read-only"
+                ) from exc
+            if exc.code in TIMEOUT_CODES:
+                raise CypherLimitExceeded(
+                    f"the query ran longer than {limits.timeout_seconds:g} s, the time limit, and was stopped: narrow it "
+                    "(or raise the limit: --cypher-timeout / $CAIRN_CYPHER_TIMEOUT)"
+                ) from exc
+            raise CypherQueryError(f"Cypher query failed on {connection.location}: {reason(exc)}") from exc
 _POSITION = re.compile(r"line 1, column (\d+) \(offset: (\d+)\)")
 
 

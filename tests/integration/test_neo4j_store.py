@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import socket
 
 import pytest
 
 from cairn.api.bootstrap import open_store
 from cairn.graph.errors import CypherQueryError, CypherWriteRefused, Neo4jUnavailable, StoreError, UnknownRepository
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Edge, Label, Rel, RepoGraph
 from cairn.graph.neo4j_store import Neo4jStore, decode_props, encode_props
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.values import json_default
@@ -233,6 +234,31 @@ def test_repositories_in_one_database_stay_apart(neo4j_store):
     assert [r.repo for r in neo4j_store.repositories()] == ["b"]
     assert stored_counts(neo4j_store, "a")["nodes"] == 0
     assert_same_graph(neo4j_store.load("b"), b)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("writers", [1, 3])
+def test_writers_in_node_disjoint_rounds_store_the_same_graph(neo4j_store, writers):
+    graph = modules_graph("rounds", 300, imports_per_module=6)
+    neo4j_store.writers = writers
+    neo4j_store.node_batch_size = neo4j_store.edge_batch_size = 97
+    neo4j_store.save(graph)
+    assert_same_graph(neo4j_store.load("rounds"), graph)
+    assert stored_counts(neo4j_store, "rounds") == clean_counts(graph)
+    # A relationship's run is its nodes' _run: relationships carry only the model's properties.
+    keys = neo4j_store.cypher("MATCH (:CairnNode {_repo: 'rounds'})-[r]->() UNWIND keys(r) AS k RETURN DISTINCT k ORDER BY k")
+    assert keys == [{"k": "kind"}, {"k": "lines"}]
+
+
+@pytest.mark.neo4j
+def test_an_edge_to_a_node_not_in_the_graph_is_refused_before_anything_is_written(neo4j_store):
+    graph = modules_graph("broken", 20)
+    edge = Edge(Rel.IMPORTS, graph.node(Label.MODULE, "c0.m0").id, "Module|broken|c9.m99")
+    graph.edges[edge.key] = edge
+    with pytest.raises(StoreError, match=re.escape("Module|broken|c9.m99 has an end that is not in the graph")):
+        neo4j_store.save(graph)
+    assert stored_counts(neo4j_store, "broken")["nodes"] == 0
+    assert neo4j_store.repositories() == []
 
 
 @pytest.mark.neo4j

@@ -16,6 +16,11 @@
 #                         `stop` uses NEO4J_TEST_HOME, else the home of the last `start`.
 #   NEO4J_TEST_HEAP       JVM max heap (default 2g)
 #   NEO4J_TEST_PAGECACHE  page cache in MiB (default 512)
+#   NEO4J_TEST_JIT        quick (default): the JVM compiles with C1 only; full: C1 then C2.
+#                         These servers live for a test session or a benchmark: with C2, a
+#                         cold server spent as much CPU compiling as working in its first
+#                         large save (bench/neo4j_ingest.py: 14-18 s of 30 s on 2 cores),
+#                         and that save was 1.6x slower than with C1 only.
 #   NEO4J_TEST_START_TIMEOUT  seconds to wait for Bolt after the JVM starts (default 180)
 #   CAIRN_NEO4J_CACHE     where the classpath and compiled launcher are cached
 #                         (default ${XDG_CACHE_HOME:-~/.cache}/cairn-neo4j)
@@ -77,7 +82,13 @@ start() {
     fi
     build_launcher
     rm -f "$home/bolt.uri"
-    java -Xms256m -Xmx"${NEO4J_TEST_HEAP:-2g}" -XX:+UseG1GC -Dfile.encoding=UTF-8 \
+    local jit=()
+    case "${NEO4J_TEST_JIT:-quick}" in
+        quick) jit=(-XX:TieredStopAtLevel=1) ;;
+        full) ;;
+        *) die "NEO4J_TEST_JIT must be quick or full, not ${NEO4J_TEST_JIT}" ;;
+    esac
+    java "${jit[@]}" -Xms256m -Xmx"${NEO4J_TEST_HEAP:-2g}" -XX:+UseG1GC -Dfile.encoding=UTF-8 \
         --add-opens=java.base/java.nio=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
         --add-opens=java.base/java.io=ALL-UNNAMED \

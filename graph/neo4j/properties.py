@@ -1,0 +1,88 @@
+"""Model property values as Neo4j properties, and back.
+
+Property values Neo4j cannot hold (maps, lists of maps or of mixed types, empty
+lists, integers beyond 64 bits) are stored as JSON text and their names listed in
+``_json``; None values are listed in ``_null`` (Neo4j has no null properties; to
+Cypher they read as null, as absent properties do). Values are first normalised as
+the embedded store's JSON does (tuples and sets become lists, dates ISO strings),
+so a load returns exactly what the embedded store returns for the same graph
+(``graph.values.json_default`` is that normalisation, shared by both). A model
+property whose name starts with ``_`` is stored with one more ``_`` in front, so it
+never collides with the internal ones.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cairn.graph.errors import StoreError
+from cairn.graph.values import json_default
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _native_list(value: list[Any]) -> bool:
+    """Whether Neo4j stores ``value`` as a list property unchanged: non-empty, one primitive type."""
+    if not value:
+        return False
+    kind = type(value[0])
+    if kind not in (str, bool, int, float):
+        return False
+    if kind is int and not all(type(v) is int and _INT64[0] <= v <= _INT64[1] for v in value):
+        return False
+    return all(type(v) is kind for v in value)
+
+
+def encode_props(props: dict[str, Any]) -> dict[str, Any]:
+    """The Neo4j properties that hold ``props`` (without the internal ones but ``_json``/``_null``)."""
+    out: dict[str, Any] = {}
+    as_json: list[str] = []
+    nulls: list[str] = []
+    for name, value in props.items():
+        stored = "_" + name if name.startswith("_") else name
+        kind = type(value)
+        if kind is str or kind is bool or kind is float:
+            out[stored] = value
+            continue
+        if kind is int and _INT64[0] <= value <= _INT64[1]:
+            out[stored] = value
+            continue
+        if value is None:
+            nulls.append(stored)
+            continue
+        if kind is list and _native_list(value):
+            out[stored] = value
+            continue
+        try:
+            text = json.dumps(value, separators=(",", ":"), default=json_default)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"cannot store property {name!r}: {exc}") from exc
+        normal = json.loads(text)
+        if isinstance(normal, str) or (isinstance(normal, list) and _native_list(normal)):
+            out[stored] = normal
+        elif normal is None:
+            nulls.append(stored)
+        else:
+            out[stored] = text
+            as_json.append(stored)
+    if as_json:
+        out["_json"] = as_json
+    if nulls:
+        out["_null"] = nulls
+    return out
+
+
+def decode_props(stored: dict[str, Any]) -> dict[str, Any]:
+    """The model properties held by the Neo4j properties ``stored`` (internal ones dropped)."""
+    as_json = set(stored.get("_json") or ())
+    out: dict[str, Any] = {}
+    for name, value in stored.items():
+        if name.startswith("_") and not name.startswith("__"):
+            continue
+        if name in as_json:
+            value = json.loads(value)
+        out[name[1:] if name.startswith("__") else name] = value
+    for name in stored.get("_null") or ():
+        out[name[1:] if name.startswith("__") else name] = None
+    return out

@@ -1,0 +1,222 @@
+"""Saving a repository graph into Neo4j: a new run written whole, readers switched to it, older runs deleted.
+
+``save_graph`` first takes the repository's lease (``writing_run`` on its
+``:CairnState``: a save of the same repository that starts later takes it over, and
+this one's switch then fails). It writes every node as part of a new run with
+``CREATE`` in batches (``UNWIND`` of parameter rows, one statement per label), under
+the uniqueness constraint on ``(_id, _run)`` per label, so a node exists at most once
+per run, keeping the internal ids the server gives them. It then creates the
+relationships, matched by those ids (a seek by id costs half an index seek; the
+``_run`` of both ends is checked all the same, so an id reused after a concurrent
+delete never joins another run), in the node-disjoint rounds of
+``graph.neo4j.batches``. Then it switches ``complete_run`` to the new run in one
+transaction, and deletes every older run of that repository in bounded batches.
+
+Until the switch, readers see the previous run whole; a save cut short (a crash, a
+lost server) leaves the previous run readable, and its leftovers are deleted by the
+next save of that repository. Other repositories are never touched.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Any
+
+import neo4j
+
+from cairn.graph.errors import StoreError
+from cairn.graph.model import Edge, Node, RepoGraph
+from cairn.graph.neo4j.batches import Batch, cut, edge_rounds, run_in_rounds
+from cairn.graph.neo4j.connection import Connection
+from cairn.graph.neo4j.layout import ANSWER_LABEL, NODE_LABEL, STATE_LABEL
+from cairn.graph.neo4j.properties import encode_props
+from cairn.graph.neo4j.records import delete_records
+from cairn.graph.store import Progress
+
+
+def save_graph(
+    connection: Connection,
+    graph: RepoGraph,
+    run: str,
+    *,
+    node_batch_size: int,
+    edge_batch_size: int,
+    delete_batch_size: int,
+    writers: int,
+    progress: Progress | None = None,
+) -> None:
+    """Write ``graph`` as the run ``run`` of its repository and make it the one readers see (see the module docstring)."""
+    repo = graph.repo
+    total = len(graph)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    for edge in graph.edges.values():
+        if edge.source not in graph.nodes or edge.target not in graph.nodes:
+            raise StoreError(
+                f"saving {repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
+            )
+    by_label: dict[str, list[Node]] = defaultdict(list)
+    for node in graph.nodes.values():
+        by_label[node.label.value].append(node)
+    node_batches = cut(sorted(by_label.items()), node_batch_size)
+    internal: dict[str, int] = {}  # node id -> the server's id of its node in this run
+
+    def write_nodes(batch: Batch[Node]) -> int:
+        with connection.session() as session:
+            pairs = session.execute_write(_create_nodes, batch, repo, run)
+        internal.update(pairs)
+        return sum(len(nodes) for _, nodes in batch)
+
+    def write_edges(batch: Batch[Edge]) -> int:
+        statements = [(type_, [[internal[e.source], internal[e.target], encode_props(e.props)] for e in edges])
+                      for type_, edges in batch]
+        with connection.session() as session:
+            created = session.execute_write(_create_relationships, statements, run)
+        wanted = sum(len(rows) for _, rows in statements)
+        if created != wanted:
+            raise StoreError(
+                f"saving {repo}: {wanted - created} of its nodes vanished during the save "
+                "(was it deleted or saved by someone else meanwhile?); save it again"
+            )
+        return wanted
+
+    with connection.errors(f"save {repo} to"):
+        connection.write(f"MERGE (s:{STATE_LABEL} {{repo: $repo}}) SET s.writing_run = $run", repo=repo, run=run)
+        # Node creations never wait for each other's locks: every batch is a block of its own.
+        for written in run_in_rounds([[[batch] for batch in node_batches]], write_nodes, writers):
+            advance(written)
+        rows = ((e.type.value, internal[e.source], internal[e.target], e) for e in graph.edges.values())
+        for written in run_in_rounds(edge_rounds(rows, writers, edge_batch_size), write_edges, writers):
+            advance(written)
+        # The switch: from here on readers see the new run, whole.
+        switched = connection.write(
+            f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) WHERE s.writing_run = $run "
+            "SET s.complete_run = $run, s.nodes = $nodes, s.edges = $edges, s.saved_at = $saved_at "
+            "REMOVE s.writing_run RETURN count(s) AS switched",
+            repo=repo,
+            run=run,
+            nodes=len(graph.nodes),
+            edges=len(graph.edges),
+            saved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        if not switched[0]["switched"]:
+            raise StoreError(
+                f"another save of {repo} started while this one ran, so this one was abandoned; "
+                "the store holds that save's result"
+            )
+    with connection.errors(f"remove the previous version of {repo} from"):
+        connection.write(f"MATCH (a:{ANSWER_LABEL} {{repo: $repo}}) WHERE a.run <> $run DELETE a", repo=repo, run=run)
+        delete_stale(connection, repo, keep_run=run, batch_size=delete_batch_size, writers=writers)
+    if progress and total == 0:
+        progress(0, 0)
+
+
+def _create_nodes(tx: neo4j.ManagedTransaction, batch: Batch[Node], repo: str, run: str) -> list[tuple[str, int]]:
+    """(node id, server id) of every node of ``batch``, created in this transaction."""
+    pairs: list[tuple[str, int]] = []
+    for label, nodes in batch:  # names from the Label enum, never from input
+        rows = []
+        for node in nodes:
+            row = encode_props(node.props)
+            row["_id"] = node.id
+            row["_repo"] = repo
+            row["_key"] = node.key
+            row["_run"] = run
+            rows.append(row)
+        query = f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) SET n += row RETURN collect([row._id, id(n)]) AS ids"
+        pairs.extend(tx.run(query, rows=rows).single(strict=True)["ids"])
+    return pairs
+
+
+def _create_relationships(tx: neo4j.ManagedTransaction, statements: list[tuple[str, list[list[Any]]]], run: str) -> int:
+    """How many of the relationships ``statements`` (type, [start id, end id, properties]) were created."""
+    created = 0
+    for type_, rows in statements:  # names from the Rel enum, never from input
+        query = (
+            "UNWIND $rows AS row "
+            "MATCH (a) WHERE id(a) = row[0] AND a._run = $run "
+            "MATCH (b) WHERE id(b) = row[1] AND b._run = $run "
+            f"CREATE (a)-[r:`{type_}`]->(b) SET r += row[2] "
+            "RETURN count(r) AS created"
+        )
+        created += tx.run(query, rows=rows, run=run).single(strict=True)["created"]
+    return created
+
+
+def delete_repository(connection: Connection, repo: str, *, batch_size: int, writers: int) -> bool:
+    """Delete ``repo``: its state, answers, review records and every node of every run; whether it had a complete run.
+
+    A repository without a complete run keeps its review records (as in the
+    embedded store); leftovers of saves that never completed go all the same.
+    """
+    with connection.session() as session:
+        known = session.execute_write(_forget, repo)
+    leftovers = connection.read(f"MATCH (n:{NODE_LABEL} {{_repo: $repo}}) RETURN count(n) > 0 AS any", repo=repo)
+    if leftovers and leftovers[0]["any"]:
+        delete_stale(connection, repo, everything=True, batch_size=batch_size, writers=writers)
+    return known
+
+
+def _forget(tx: neo4j.ManagedTransaction, repo: str) -> bool:
+    known = tx.run(
+        f"OPTIONAL MATCH (s:{STATE_LABEL} {{repo: $repo}}) RETURN s.complete_run IS NOT NULL AS known", repo=repo
+    ).single(strict=True)["known"]
+    if known:
+        delete_records(tx, repo)
+    tx.run(f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) DETACH DELETE s", repo=repo).consume()
+    return bool(known)
+
+
+def _run_write(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> None:
+    tx.run(query, params).consume()
+
+
+def delete_stale(
+    connection: Connection,
+    repo: str,
+    *,
+    keep_run: str | None = None,
+    everything: bool = False,
+    batch_size: int,
+    writers: int,
+) -> None:
+    """Delete ``repo``'s nodes (with their relationships) of runs neither complete nor being written.
+
+    Every batch re-reads the repository's state, so a save that starts or
+    completes meanwhile keeps its run; ``keep_run`` is skipped outright.
+    ``everything`` deletes all of them.
+    """
+    stale = connection.read(
+        f"MATCH (n:{NODE_LABEL} {{_repo: $repo}}) WHERE n._run <> $keep RETURN id(n) AS id",
+        repo=repo,
+        keep=keep_run or "",
+    )
+    if not stale:
+        return
+    guard = "" if everything else (
+        "AND (s IS NULL OR (n._run <> coalesce(s.complete_run, '') AND n._run <> coalesce(s.writing_run, ''))) "
+    )
+    # The ids were read before; ``_repo`` is re-checked because a deleted node's id may be reused.
+    query = (
+        f"OPTIONAL MATCH (s:{STATE_LABEL} {{repo: $repo}}) "
+        "UNWIND $ids AS i MATCH (n) WHERE id(n) = i AND n._repo = $repo "
+        f"{guard}DETACH DELETE n"
+    )
+
+    def delete(ids: list[int]) -> int:
+        with connection.session() as session:
+            session.execute_write(_run_write, query, {"ids": ids, "repo": repo})
+        return len(ids)
+
+    ids = [row["id"] for row in stale]
+    batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
+    for _ in run_in_rounds([[[batch] for batch in batches]], delete, writers):
+        pass
+
