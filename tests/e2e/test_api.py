@@ -235,9 +235,12 @@ def test_ingest_needs_the_token(server):
     assert_problem(httpx.post(url, headers={"Authorization": f"Basic {TOKEN}"}), 401)
 
 
-def test_ingest_runs_in_the_background_with_progress(client):
+def test_ingest_runs_in_the_background_with_progress(client, shop):
     auth = AUTH
     assert_problem(client.post("/repositories/nope/ingest", headers=auth), 404, "nope")
+    # An unchanged checkout keeps its stored graph (nothing to read, no stages): the same commit on another
+    # branch is a change Cairn records, so this ingest runs.
+    shop["repo"].git("checkout", "-q", "-b", "reingest")
     started = client.post("/repositories/shop/ingest", headers=auth)
     assert started.status_code == 202
     job = started.json()
@@ -247,6 +250,7 @@ def test_ingest_runs_in_the_background_with_progress(client):
     while job["status"] in ("queued", "running") and time.monotonic() < deadline:
         time.sleep(0.05)
         job = client.get(f"/jobs/{job['id']}").json()
+    shop["repo"].git("checkout", "-q", "main")
     assert job["status"] == "succeeded", job
     stages = [s["stage"] for s in job["stages"]]
     assert "reading history" in stages and stages[-1] == "saving"
