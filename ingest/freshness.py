@@ -105,7 +105,7 @@ def checkout_state(root: Path, config: CairnConfig, *, repo: str, cache_dir: Pat
     replaced = _lines(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
     attributes_file = settings.get("core.attributesfile") or _default_attributes_file()
     state.facts = {
-        "format": FORMAT, "cairn": _cairn_build(), "python": list(sys.version_info[:3]), "repo": repo, "path": str(root),
+        "format": FORMAT, "cairn": cairn_build(), "python": list(sys.version_info[:3]), "repo": repo, "path": str(root),
         "head": state.head,
         "branch": state.branch, "remote": state.remote, "config": config.model_dump(mode="json"),
         "shallow": _digest_of(root, shallow), "grafts": _digest_of(root, grafts), "replaced": replaced,
@@ -227,7 +227,7 @@ def _digest(value: Any) -> str:
 _BUILD: str | None = None
 
 
-def _cairn_build() -> str:
+def cairn_build() -> str:
     """Cairn's own source files, by name, size and modification time: another version gives another value."""
     global _BUILD
     if _BUILD is None:
