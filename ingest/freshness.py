@@ -27,7 +27,9 @@ The fingerprint covers:
   in the cache directory, by size and modification time): a ``cairn trends``
   that extracted them makes the next ingest store them;
 * Cairn itself: the size and modification time of its own source files, so a
-  new version (or an edited checkout of Cairn) never keeps an old graph.
+  new version (or an edited checkout of Cairn) never keeps an old graph, and
+  the Python it runs on (its standard library's module names are what
+  ``stdlib`` means for Python imports).
 
 The review records kept beside the graph are added by the service that applies
 them (``fingerprint_with``). When any part cannot be known (not a git
@@ -40,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -102,7 +105,8 @@ def checkout_state(root: Path, config: CairnConfig, *, repo: str, cache_dir: Pat
     replaced = _lines(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
     attributes_file = settings.get("core.attributesfile") or _default_attributes_file()
     state.facts = {
-        "format": FORMAT, "cairn": _cairn_build(), "repo": repo, "path": str(root), "head": state.head,
+        "format": FORMAT, "cairn": cairn_build(), "python": list(sys.version_info[:3]), "repo": repo, "path": str(root),
+        "head": state.head,
         "branch": state.branch, "remote": state.remote, "config": config.model_dump(mode="json"),
         "shallow": _digest_of(root, shallow), "grafts": _digest_of(root, grafts), "replaced": replaced,
         "info_attributes": _digest_of(root, info_attributes),
@@ -223,7 +227,7 @@ def _digest(value: Any) -> str:
 _BUILD: str | None = None
 
 
-def _cairn_build() -> str:
+def cairn_build() -> str:
     """Cairn's own source files, by name, size and modification time: another version gives another value."""
     global _BUILD
     if _BUILD is None:

@@ -40,7 +40,7 @@ from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, count_lines, list_files, worktree_matches_head
-from cairn.ingest.freshness import CheckoutState
+from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
@@ -133,10 +133,11 @@ def ingest_repository(
     ``checkout`` is what ``freshness.checkout_state`` found just before, if the
     caller looked: its HEAD, branch, remote and whether the files match HEAD
     are used instead of asking git again. ``base_code`` is the
-    ``code_fingerprint`` of the stored graph the new one will replace: when the
-    parse cache still holds that extraction, the IMPORTS edges that differ from
-    it are worked out (``IngestResult.import_changes``), so the save can write
-    those instead of comparing every import of the repository.
+    ``code_fingerprint`` of the stored graph the new one will replace (this
+    Cairn's build and the parse cache's key of the extraction): when this build
+    made it and the parse cache still holds that extraction, the IMPORTS edges
+    that differ from it are worked out (``IngestResult.import_changes``), so
+    the save can write those instead of comparing every import of the repository.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -181,13 +182,17 @@ def ingest_repository(
     if tracked_cache:
         summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
     cache = ParseCache(None if tracked_cache else cache_dir)
-    previous = cache.recall_result(base_code) if base_code else None  # before this run's result may push it out
+    # The extraction the stored graph was built from, if this Cairn built it (another one may build other edges from
+    # it), recalled before this run's result may push it out of the cache.
+    build = cairn_build()
+    built_here = base_code.partition(":")[2] if base_code and base_code.startswith(build + ":") else None
+    previous = cache.recall_result(built_here) if built_here else None
     with gc_paused():  # many small objects that live to the end and form no cycles (ingest.gcpause)
         code = extract_code(
             code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
             cache=cache, progress=lambda d, t: notify("parsing code", d, t),
         )
-    repo_node.props["code_fingerprint"] = code.fingerprint
+    repo_node.props["code_fingerprint"] = f"{build}:{code.fingerprint}" if code.fingerprint else None
     try:
         cache.save()
     except OSError as exc:

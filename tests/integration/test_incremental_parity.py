@@ -108,3 +108,20 @@ def test_a_stored_graph_replaced_meanwhile_is_saved_whole(tmp_path):
     cold = tmp_path / "cold"
     ingest_into_store(open_store(str(cold)), repo.root)
     assert_same_rows(store_dir, cold, "app")  # …but not applied to the one stored meanwhile
+
+
+def test_a_graph_another_cairn_built_is_saved_whole(tmp_path):
+    repo = GitRepo(tmp_path / "app")
+    repo.commit({"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": ""}, message="one")
+    store_dir = tmp_path / "store"
+    ingest_into_store(open_store(str(store_dir)), repo.root)
+    store = open_store(str(store_dir))
+    other = store.load("app")  # as another version of Cairn would have stored it, from the same extraction
+    build, _, extraction = other.repository["code_fingerprint"].partition(":")
+    other.repository.props["code_fingerprint"] = f"another-{build}:{extraction}"
+    store.save(other)
+    repo.commit({"app/b.py": "from app import a\n"}, message="two")
+    assert ingest_into_store(store, repo.root).import_changes is None  # its imports may be built otherwise: not patched
+    cold = tmp_path / "cold"
+    ingest_into_store(open_store(str(cold)), repo.root)
+    assert_same_rows(store_dir, cold, "app")
