@@ -38,6 +38,7 @@ import importlib.util
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -106,8 +107,10 @@ def start_server(home: str, jit: str | None) -> tuple[str, int]:
 
 
 def stop_server(home: str) -> None:
+    """Stop the server of ``home`` and remove its data directory."""
     subprocess.run(["bash", str(SERVER), "stop"], env=dict(os.environ, NEO4J_TEST_HOME=home), check=False,
                    capture_output=True)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def scheduler_seconds(pid: int | None) -> tuple[float, float]:
