@@ -58,12 +58,18 @@ class GraphChanges:
     patched type that ``graph`` may hold are not looked at: the caller knows
     they are stored as they are. So an ingest that knows which imports a commit
     changed writes those, not the repository's every import.
+
+    ``complete`` names the patched types of which ``graph`` holds every edge of
+    the new version anyway (the stored ones it did not change included): a
+    store that cannot patch saves those as ``graph`` has them, without reading
+    the stored ones.
     """
 
     graph: RepoGraph
     patched: frozenset[Rel] = frozenset()
     changed: frozenset[EdgeKey] = frozenset()
     deleted: frozenset[EdgeKey] = frozenset()
+    complete: frozenset[Rel] = frozenset()
 
     def __post_init__(self) -> None:
         patched = {rel.value for rel in self.patched}
@@ -73,12 +79,14 @@ class GraphChanges:
         missing = [key for key in self.changed if key not in self.graph.edges]
         if missing:
             raise ValueError(f"changed edges that the graph does not hold: {missing[:3]}")
+        if not self.complete <= self.patched:
+            raise ValueError(f"complete types that are not patched: {sorted(r.value for r in self.complete - self.patched)}")
 
     def whole(self, stored: RepoGraph) -> RepoGraph:
         """The new version as one graph, given the stored edges of the patched types (``stored``)."""
         graph = RepoGraph(self.graph.repo)
         graph.nodes = self.graph.nodes
-        patched = {rel.value for rel in self.patched}
+        patched = {rel.value for rel in self.patched - self.complete}
         graph.edges = {key: edge for key, edge in self.graph.edges.items() if key[0] not in patched}
         nodes = graph.nodes
         for key, edge in stored.edges.items():
@@ -116,11 +124,11 @@ class GraphStore(ABC):
         This default reads the stored edges of the patched types and saves the
         whole new version; an adapter may write only what changed.
         """
-        if not changes.patched:
+        if changes.patched <= changes.complete:
             self.save(changes.graph, progress)
             return
         try:
-            stored = self.load_part(changes.graph.repo, rels=changes.patched)
+            stored = self.load_part(changes.graph.repo, rels=changes.patched - changes.complete)
         except UnknownRepository:
             stored = RepoGraph(changes.graph.repo)
         self.save(changes.whole(stored), progress)

@@ -145,26 +145,36 @@ class ComponentMap:
     def component_of(self, path: str) -> str | None:
         if path in self._cache:
             return self._cache[path]
+        name = self._best(path, None)
+        self._cache[path] = name
+        return name
+
+    def component_of_except(self, path: str, excluded: str) -> str | None:
+        """``component_of(path)`` as if the component named ``excluded`` were not in the map."""
+        return self._best(path, excluded)
+
+    def _best(self, path: str, excluded: str | None) -> str | None:
         # the most specific pattern wins; between components, ties go to the one declared first
+        components = self.components
         best: tuple[int, int] | None = None  # (specificity, -index)
         cut = path.rfind("/") + 1
         for spec_len, index in self._directly_in.get(path[:cut], ()):
-            if best is None or (spec_len, -index) > best:
+            if (best is None or (spec_len, -index) > best) and components[index].name != excluded:
                 best = (spec_len, -index)
         if self._under:
             slash = path.find("/")
             while slash >= 0:
                 for spec_len, index in self._under.get(path[:slash + 1], ()):
-                    if best is None or (spec_len, -index) > best:
+                    if (best is None or (spec_len, -index) > best) and components[index].name != excluded:
                         best = (spec_len, -index)
                 slash = path.find("/", slash + 1)
         for index, _, c in self._globs:
+            if c.name == excluded:
+                continue
             score = c.match(path)
             if score is not None and (best is None or (score, -index) > best):
                 best = (score, -index)
-        name = None if best is None else self.components[-best[1]].name
-        self._cache[path] = name
-        return name
+        return None if best is None else components[-best[1]].name
 
 
 def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:

@@ -24,6 +24,7 @@ person than before.
 from __future__ import annotations
 
 import math
+import secrets
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -311,13 +312,15 @@ class KnowledgeMemory:
         self.columns: dict[str, array] = {name: array(code) for name, code in _KNOWS_COLUMNS.items()}
         self.touch: list[str] = []
         self.lineage: dict[int, list[int]] = {}
+        #: names this content: a new one whenever an ingest computes other edges (``KnowsDelta``); None if never named
+        self.token: str | None = None
         self._where: dict[int, tuple[int, int, int]] | None = None  # file pid -> (start, count, changes)
 
     def to_json(self) -> dict[str, Any]:
         return {"version": KNOWLEDGE_VERSION, "people": self.people, "ids": self.ids, "files": self.files,
                 "changes": self.changes, "count": self.count, "first": self.first, **self.columns,
                 "touch": [len(self.touch), "\0".join(self.touch)],
-                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())]}
+                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token}
 
     @classmethod
     def from_json(cls, data: Any) -> "KnowledgeMemory | None":
@@ -332,6 +335,8 @@ class KnowledgeMemory:
             n, text = data["touch"]
             memory.touch = text.split("\0") if n else []
             memory.lineage = {int(entry[0]): [int(x) for x in entry[1:]] for entry in data["lineage"]}
+            token = data.get("token")
+            memory.token = token if isinstance(token, str) and token else None
             entries = len(memory.first)
             if not (len(memory.files) == len(memory.changes) == len(memory.count)) or sum(memory.count) != entries:
                 return None
@@ -351,6 +356,25 @@ class KnowledgeMemory:
             starts = accumulate(self.count, initial=0)
             self._where = {f: (start, n, c) for f, start, n, c in zip(self.files, starts, self.count, self.changes)}
         return self._where.get(pid)
+
+    def people_at(self, start: int, n: int) -> list[str]:
+        """The person ids of the entries ``start`` to ``start + n`` (one file's edges)."""
+        ids = self.ids
+        return [ids[p] for p in self.columns["person"][start:start + n]]
+
+
+@dataclass(frozen=True)
+class KnowsDelta:
+    """Which KNOWS edges ``add_knowledge`` built differently from the last ingest, whose memory was named ``base``.
+
+    ``files``: the File node ids whose edges were computed afresh; ``before``: the keys of the edges those files had
+    then. Every other file's edges are what that ingest built, so a store still holding its graph (which says so by
+    ``base``) needs only these files' edges written (see ``api.services.ingesting``).
+    """
+
+    base: str
+    files: frozenset[str]
+    before: frozenset[tuple[str, str, str]]
 
 
 def _knowledge_people(history: History, person_nodes: dict[int, Any]) -> list[list]:
@@ -379,7 +403,7 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) 
             graph.add_edge(Rel.KNOWS, source, target, **p)
 
 
-def add_knowledge(graph: RepoGraph, history: History) -> None:
+def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     """Person nodes, Person -KNOWS-> File edges for the File nodes in ``graph``, and history facts on the Repository.
 
     Person: ``name``, ``names``, ``emails``, ``logins`` (``github``: the first
@@ -393,7 +417,8 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
     ``history_complete`` with ``history_completeness`` (counts).
 
     With ``history.state``, the edges of files the new commits left alone come from what the last ingest
-    computed (``KnowledgeMemory``), when people resolve as they did then.
+    computed (``KnowledgeMemory``), when people resolve as they did then; the result then says which files'
+    edges were computed afresh (``KnowsDelta``), else None. The Repository's ``knows_token`` names the edges built.
     """
     person_nodes: dict[int, Any] = {}
     for index, ph in enumerate(history.people):
@@ -417,6 +442,9 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
     columns, first, touch = new.columns, new.first, new.touch
     file_ids: list[str] = []
     done = recomputed = 0  # entries so far, files computed again
+    afresh: set[str] = set()
+    before: set[tuple[str, str, str]] = set()
+    knows, person_label = Rel.KNOWS.value, Label.PERSON
     for file_node in graph.of_label(Label.FILE):
         path = file_node.key
         pid = path_index.get(path)
@@ -433,6 +461,10 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
             touch.extend(old.touch[start:start + n])
         else:
             recomputed += 1
+            afresh.add(file_node.id)
+            if found is not None and old is not None:
+                before.update((knows, node_id(person_label, graph.repo, person), file_node.id)
+                              for person in old.people_at(found[0], found[1]))
             everybody = history.file_knowledge(path)
             changes = sum(k.deliveries + k.first_authorship for k in everybody.values())
             for index, k in everybody.items():
@@ -459,9 +491,11 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
         if lineage is not None:
             new.lineage[pid] = lineage
     _emit_knows(graph, new, file_ids)
+    same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
+    new.token = old.token if same and old is not None else secrets.token_hex(8)
     if state is not None:
         state.analyses[KNOWLEDGE] = new
-        state.changed = state.changed or old is None or recomputed > 0 or len(new.files) != len(old.files)
+        state.changed = state.changed or not same
     repo = graph.repository
     if repo is None:
         repo = graph.add_node(Label.REPOSITORY, graph.repo)
@@ -471,5 +505,9 @@ def add_knowledge(graph: RepoGraph, history: History) -> None:
         bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=_iso(history.newest_commit_at),
         history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
         history_complete=history.complete, history_completeness=dict(history.completeness),
-        history_warnings=list(history.warnings),
+        history_warnings=list(history.warnings), knows_token=new.token,
     )
+    if old is None or old.token is None:
+        return None  # no earlier edges to compare with: every edge is new
+    # (a file of the earlier memory that is not in this one has no File node now, and its edges go with the node)
+    return KnowsDelta(old.token, frozenset(afresh), frozenset(before))

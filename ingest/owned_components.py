@@ -94,12 +94,12 @@ def _literal_directory(def_: ComponentDef) -> str | None:
 def component_parents(defs: list[ComponentDef]) -> dict[str, str]:
     """Component name -> the component it is nested in (the most specific other one holding its directory)."""
     parents: dict[str, str] = {}
+    every = ComponentMap([ComponentDef(d.name, list(d.paths)) for d in defs])  # one map, asked without each in turn
     for def_ in defs:
         directory = _literal_directory(def_)
         if directory is None:
             continue
-        others = ComponentMap([ComponentDef(d.name, list(d.paths)) for d in defs if d.name != def_.name])
-        parent = others.component_of(directory + "/")
+        parent = every.component_of_except(directory + "/", def_.name)
         if parent is not None:
             parents[def_.name] = parent
     return parents

@@ -9,7 +9,8 @@ read the repository's instructions to coding agents (as data).
 Each step adds to the same graph (see ``graph.model`` for the vocabulary). Derived results (bus factor) are computed by ``queries`` over
 this graph afterwards; storing it is the caller's business. Given the ``code_fingerprint`` of the stored
 graph the new one replaces, the ingest also says which IMPORTS edges differ from it (``IngestResult.import_changes``),
-so that the caller saves those instead of every import; the parse cache keeps that earlier extraction.
+so that the caller saves those instead of every import; the parse cache keeps that earlier extraction. Likewise
+the KNOWS edges of the files whose history the new commits changed (``IngestResult.knows_delta``).
 
 A step that cannot run (no git history, no ADRs) is noted in the summary and
 the rest still runs; bad input inside the repository (a syntax error, a
@@ -45,7 +46,7 @@ from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
 from cairn.ingest.history_state import StateFile
-from cairn.ingest.knowledge import add_knowledge
+from cairn.ingest.knowledge import KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
@@ -234,7 +235,8 @@ def ingest_repository(
     del code  # the graph holds what is needed of it; history is next, and large
 
     # -- history, ownership, decisions ---------------------------------------------
-    trends = _add_history(graph, root, config, listing, head, summary, notify, defs, None if tracked_cache else cache_dir)
+    trends, knows_delta = _add_history(graph, root, config, listing, head, summary, notify, defs,
+                                       None if tracked_cache else cache_dir)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
@@ -253,7 +255,7 @@ def ingest_repository(
     summary.rules = counts.get(Label.RULE.value, 0)
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
-    return IngestResult(graph, summary, config, trends, import_changes=import_changes)
+    return IngestResult(graph, summary, config, trends, import_changes=import_changes, knows_delta=knows_delta)
 
 
 def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:
@@ -280,15 +282,16 @@ def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: di
 
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
-                 summary: IngestSummary, notify: StageProgress, defs: list, cache_dir: Path | None) -> TrendInputs | None:
+                 summary: IngestSummary, notify: StageProgress, defs: list,
+                 cache_dir: Path | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
     if not listing.is_git or head is None:
-        return None
+        return None, None
     memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
     with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
                                markers=MarkerMatcher.build(config.agents.markers), memory=memory)
-        add_knowledge(graph, history)
+        knows_delta = add_knowledge(graph, history)
         summary.commits = int(graph.repository.get("commits") or 0)
         summary.notes.extend(graph.repository.get("history_notes") or [])
         summary.warnings.extend(history.warnings)
@@ -301,7 +304,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                 summary.notes.append(problem)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
-    return trends
+    return trends, knows_delta
 
 
 def _add_codeowners(graph: RepoGraph, owners: CodeOwners, summary: IngestSummary) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from cairn.graph.model import RepoGraph
     from cairn.graph.store import EdgeKey
     from cairn.ingest.config import CairnConfig
+    from cairn.ingest.knowledge import KnowsDelta
 
 #: The summary fields kept on the Repository node (``ingest_summary``), so a later run that changes nothing can
 #: report them without reading the graph. ``path``, ``head`` and ``seconds`` belong to each run, and so do ``parsed``
@@ -62,7 +63,8 @@ class IngestResult:
 
     def __init__(self, graph: "RepoGraph | None", summary: IngestSummary, config: "CairnConfig",
                  trends: "TrendInputs | None" = None, *, load: "Callable[[], RepoGraph] | None" = None,
-                 unchanged: bool = False, import_changes: "tuple[str, set[EdgeKey], set[EdgeKey]] | None" = None):
+                 unchanged: bool = False, import_changes: "tuple[str, set[EdgeKey], set[EdgeKey]] | None" = None,
+                 knows_delta: "KnowsDelta | None" = None):
         if graph is None and load is None:
             raise ValueError("an IngestResult needs a graph or a way to load it")
         self._graph = graph
@@ -75,6 +77,8 @@ class IngestResult:
         self.unchanged = unchanged
         #: (the ``code_fingerprint`` of the graph compared with, IMPORTS edges changed, deleted), when worked out
         self.import_changes = import_changes
+        #: which files' KNOWS edges differ from the last ingest's (``ingest.knowledge.KnowsDelta``), when known
+        self.knows_delta = knows_delta
 
     @property
     def graph(self) -> "RepoGraph":

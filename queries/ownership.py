@@ -446,16 +446,19 @@ def bus_factor_answers(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any]
     return result, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}
 
 
-def annotate_bus_factor(graph: RepoGraph) -> None:
+def annotate_bus_factor(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any]]:
     """Store the derived results as properties, so a Neo4j user can query them with Cypher.
 
     Component and Repository: ``truck_factor``, ``truck_factor_people``,
     ``human_truck_factor`` (and on components ``knowledge_holders``,
     ``orphaned_files``, ``at_risk``, ``declared_owners_without_knowledge``);
     KNOWS edges: ``author`` (whether the person is a DOA author of the file).
+
+    Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
+    among what the report reads, so an ingest that annotates does not compute the report twice.
     """
     knowledge = _load(graph)
-    report = _bus_factor(graph, knowledge, None, ())
+    report, without_files = _report_and_scopes(graph, knowledge, set(), None)
     for edge in graph.of_type(Rel.KNOWS):
         edge.props["author"] = edge.source in knowledge.authors.get(graph.nodes[edge.target].key, ())
     repo = graph.repository
@@ -478,3 +481,4 @@ def annotate_bus_factor(graph: RepoGraph) -> None:
             orphaned_files=c["orphaned_files"], at_risk=c["at_risk"],
             declared_owners_without_knowledge=c["declared_owners_without_knowledge"],
         )
+    return report, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}

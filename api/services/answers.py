@@ -109,18 +109,29 @@ def _cards(graph: RepoGraph) -> dict[str, Any]:
     return {card_answer(name): card for name, card in component_cards(graph).items()}
 
 
-#: Every kind of answer: what computes it (answer name -> value) from a graph.
-ANSWERS: tuple[Callable[[RepoGraph], Mapping[str, Any]], ...] = (_components, _bus_factor, _people, _decisions, _check, _cards)
+#: Every kind of answer: what computes it (answer name -> value) from a graph, and the first name it gives.
+ANSWERS: tuple[tuple[str, Callable[[RepoGraph], Mapping[str, Any]]], ...] = (
+    (COMPONENTS, _components), (BUS_FACTOR, _bus_factor), (PEOPLE, _people), (DECISIONS, _decisions), (CHECK, _check),
+    (CARD, _cards),
+)
 
 
-def compute_answers(graph: RepoGraph) -> dict[str, Any]:
-    """Every answer of ``graph``, by name.
+def bus_factor_known(answers: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    """The bus-factor answers from what ``ownership.annotate_bus_factor`` returned (it computes the same report)."""
+    report, scopes = answers
+    return {BUS_FACTOR: report, BUS_FACTOR_COMPONENTS: scopes}
+
+
+def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every answer of ``graph``, by name; ``known`` holds answers already computed on this graph as it is.
 
     An analysis that fails on this graph keeps no answer: the read computes it from the graph and
     reports the same error then, as it would without answers, and the ingest that saved the graph stands.
     """
-    out: dict[str, Any] = {}
-    for compute in ANSWERS:
+    out: dict[str, Any] = dict(known or {})
+    for first_name, compute in ANSWERS:
+        if first_name in out:
+            continue
         try:
             out.update(compute(graph))
         except Exception:  # noqa: BLE001 - see the docstring: the read meets it again
@@ -128,9 +139,10 @@ def compute_answers(graph: RepoGraph) -> dict[str, Any]:
     return out
 
 
-def store_answers(store: GraphStore, graph: RepoGraph) -> None:
-    """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it."""
-    store.save_answers(graph.repo, {stored_name(name): value for name, value in compute_answers(graph).items()})
+def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None) -> None:
+    """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it
+    (``known``: answers computed on the graph as saved, see ``compute_answers``)."""
+    store.save_answers(graph.repo, {stored_name(name): value for name, value in compute_answers(graph, known).items()})
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import Rel
-from cairn.graph.store import GraphChanges, GraphStore, RepositorySummary
+from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.freshness import CheckoutState, checkout_state, fingerprint_with
 from cairn.ingest.summary import IngestResult, IngestSummary
@@ -36,6 +36,9 @@ StageProgress = Callable[[str, int, int], None]
 #: The Repository node's properties that hold the fingerprint and the summary of the ingest that built the graph,
 #: and the parse result its code graph was built from (``ingest.pipeline``).
 FINGERPRINT, SUMMARY, CODE = "ingest_fingerprint", "ingest_summary", "code_fingerprint"
+#: The Repository node's property naming the KNOWS edges saved: the name of the history's memory that built them
+#: (``ingest.knowledge``), with the review records and thresholds applied to them after.
+KNOWS = "knows_token"
 #: The first stage every ingest reports: whether anything Cairn reads changed since the stored graph was built.
 CHECKING = "checking for changes"
 
@@ -81,7 +84,7 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
-    from cairn.api.services.answers import store_answers
+    from cairn.api.services.answers import bus_factor_known, store_answers
     from cairn.api.services.changes_over_time import annotate_trends
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
@@ -93,28 +96,53 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
         reviews = store.load_reviews(result.graph.repo)
         if reviews:
             result.summary.notes.extend(add_review_records(result.graph, reviews))
-        annotate_bus_factor(result.graph)
+        bus_factor = annotate_bus_factor(result.graph)
         annotate_trends(result.graph, result.trends)
         repository = result.graph.repository
         if repository is not None:
             repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
             repository.props[SUMMARY] = result.summary.kept()
+            repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
         if progress:
             progress("saving", 0, 1)
-        store.save_changes(_changes(store, result), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-        store_answers(store, result.graph)
+        store.save_changes(_changes(store, result, reviews), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+        store_answers(store, result.graph, bus_factor_known(bus_factor))
     return result
 
 
-def _changes(store: GraphStore, result: IngestResult) -> GraphChanges:
-    """The new graph as changes to the stored one: only the IMPORTS edges the ingest found different are written,
-    when the stored graph is still the one they were found against (checked under the writer lock)."""
-    if result.import_changes is not None:
-        base, changed, deleted = result.import_changes
-        now = _stored(store, result.repo)
-        if now is not None and now.props.get(CODE) == base:
-            return GraphChanges(result.graph, frozenset({Rel.IMPORTS}), frozenset(changed), frozenset(deleted))
-    return GraphChanges(result.graph)
+def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> GraphChanges:
+    """The new graph as changes to the stored one: only the IMPORTS edges the ingest found different, and the KNOWS
+    edges of the files whose history changed, are written, when the stored graph is still the one they were found
+    against (checked under the writer lock); the other types are compared whole."""
+    patched: set[Rel] = set()
+    changed: set[EdgeKey] = set()
+    deleted: set[EdgeKey] = set()
+    now = _stored(store, result.repo) if result.import_changes is not None or result.knows_delta is not None else None
+    if now is not None and result.import_changes is not None:
+        base, imports_changed, imports_deleted = result.import_changes
+        if now.props.get(CODE) == base:
+            patched.add(Rel.IMPORTS)
+            changed |= imports_changed
+            deleted |= imports_deleted
+    delta = result.knows_delta
+    graph = result.graph
+    if now is not None and delta is not None and now.props.get(KNOWS) is not None and now.props.get(KNOWS) == _knows_name(
+            delta.base, reviews, graph.repository.props.get("thresholds") if graph.repository else None):
+        files, knows = delta.files, Rel.KNOWS.value
+        written = {key for key in graph.edges if key[0] == knows and key[2] in files}
+        patched.add(Rel.KNOWS)
+        changed |= written
+        deleted |= delta.before - written
+    # the graph holds every KNOWS edge (those of unchanged files as the memory kept them)
+    return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
+                        complete=frozenset(patched & {Rel.KNOWS}))
+
+
+def _knows_name(memory_token: Any, reviews: list[dict[str, Any]], thresholds: Any) -> str | None:
+    """What names the KNOWS edges saved: the memory that built them, and what was applied to them after it."""
+    if not isinstance(memory_token, str):
+        return None
+    return fingerprint_with(memory_token, [{"reviews": reviews, "thresholds": thresholds}])
 
 
 def _stored(store: GraphStore, repo: str) -> RepositorySummary | None:
@@ -159,7 +187,7 @@ def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) 
     Records already kept (same reviewer, pull request, files and time) are not
     counted twice, so a forge may resend them.
     """
-    from cairn.api.services.answers import store_answers
+    from cairn.api.services.answers import bus_factor_known, store_answers
     from cairn.ingest.reviews import add_review_records, record_key
     from cairn.queries.ownership import annotate_bus_factor
 

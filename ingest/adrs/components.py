@@ -14,6 +14,7 @@ matched as paths or modules.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
@@ -31,23 +32,27 @@ def infer_components(decision: Decision, components: dict[str, list[str]]) -> li
         weights: list[float] = []
         evidence: list[str] = []
         for prefix in _literal_prefixes(globs):
-            path_hit = re.search(r"(?<![\w./-])" + re.escape(prefix.lower()) + r"/[\w.*/-]*[\w*]", low)
-            dotted = prefix.replace("/", ".").lower()
-            module_hit = re.search(r"(?<![\w./-])" + re.escape(dotted) + r"(?:\.[a-z_]\w*)+", low)
+            lprefix = prefix.lower()
+            lprefix_dotted = lprefix.replace("/", ".")
+            if lprefix not in low and lprefix_dotted not in low:
+                continue  # neither pattern can match (the substring test is far cheaper than the search)
+            path_pattern, module_pattern = _prefix_patterns(lprefix)
+            path_hit = path_pattern.search(low)
+            module_hit = module_pattern.search(low)
             if path_hit or module_hit:
                 weights.append(0.9)
                 evidence.append(f"mentions {(path_hit or module_hit).group(0)}")
                 break
         lname = name.lower()
         if len(lname) >= 3:
-            word = re.compile(r"(?<![\w./-])" + re.escape(lname) + r"(?![\w-])")
-            if word.search(title):
+            word = _word_pattern(lname) if lname in low or lname in title else None  # else no search can match
+            if word is not None and word.search(title):
                 weights.append(0.7)
                 evidence.append("named in the title")
             if any(s == lname or s.startswith(lname + ".") or s.startswith(lname + "/") for s in spans):
                 weights.append(0.6)
                 evidence.append(f"`{name}` in code")
-            mentions = len(word.findall(low))
+            mentions = len(word.findall(low)) if word is not None else 0
             if mentions:
                 weights.append(min(0.3 + 0.1 * (mentions - 1), 0.5))
                 evidence.append(f"named {mentions}× in the text")
@@ -58,6 +63,23 @@ def infer_components(decision: Decision, components: dict[str, list[str]]) -> li
         if score >= INFERENCE_THRESHOLD:
             links.append(ComponentLink(name, inferred=True, score=score, evidence=evidence))
     return links
+
+
+# Every decision is read against every component: the patterns are compiled once per name, not once per
+# decision (hundreds of components overflow the re module's own cache of 512).
+
+@lru_cache(maxsize=4096)
+def _prefix_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A component's path prefix written as a path below it, and as a dotted module below it."""
+    dotted = prefix.replace("/", ".")
+    return (re.compile(r"(?<![\w./-])" + re.escape(prefix) + r"/[\w.*/-]*[\w*]"),
+            re.compile(r"(?<![\w./-])" + re.escape(dotted) + r"(?:\.[a-z_]\w*)+"))
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(name: str) -> re.Pattern[str]:
+    """A component's (lower-case) name as a word of prose."""
+    return re.compile(r"(?<![\w./-])" + re.escape(name) + r"(?![\w-])")
 
 
 def _literal_prefixes(globs: list[str]) -> list[str]:

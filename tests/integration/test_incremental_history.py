@@ -35,7 +35,7 @@ from cairn.queries.trends import trends
 from fixtures.gitrepo import GitRepo
 from fixtures.history_evolution import ADA, BOB, CAROL, EVE, body, build_before, grow, interleave, merge, modify_only, when
 
-VOLATILE = {"ingested_at"}
+VOLATILE = {"ingested_at", "knows_token"}  # the time of the ingest, and the name of its KNOWS edges
 
 
 def facts(graph):

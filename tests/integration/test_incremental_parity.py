@@ -14,7 +14,11 @@ import sqlite3
 from pathlib import Path
 
 from cairn.api.bootstrap import open_store
-from cairn.api.services.ingesting import ingest_into_store
+from cairn.api.services.ingesting import add_reviews, ingest_into_store
+from cairn.api.services.workspace import Workspace
+from cairn.graph.model import Rel
+from cairn.graph.sqlite_store import SqliteStore
+from cairn.graph.store import GraphChanges
 from fixtures.gitrepo import GitRepo
 
 ADA, BOB = ("Ada Lovelace", "ada@example.com"), ("Bob Builder", "bob@example.com")
@@ -29,6 +33,7 @@ def stored_rows(store_dir: Path, repo: str) -> tuple[dict[str, str], dict[tuple[
             "SELECT type, src, dst, props FROM relationships_by_id WHERE repo = ?", (repo,))}
     repository = json.loads(nodes[f"Repository|{repo}"])
     repository.pop("ingested_at")
+    repository.pop("knows_token", None)  # names the ingest's KNOWS edges, like ingested_at its time
     nodes[f"Repository|{repo}"] = json.dumps(repository, sort_keys=True)
     return nodes, edges
 
@@ -83,6 +88,80 @@ def test_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
         assert_same_rows(warm, cold, "shop")
     # the last step changed no code: no import differs, and none was written
     assert result.import_changes[1:] == (set(), set())
+
+
+class Recording(SqliteStore):
+    """The real embedded store, remembering the changes each save was given."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.saved: list[GraphChanges] = []
+
+    def save_changes(self, changes, progress=None):
+        self.saved.append(changes)
+        super().save_changes(changes, progress)
+
+
+def test_only_the_knows_edges_of_files_the_commits_touched_are_written(tmp_path):
+    repo = GitRepo(tmp_path / "app")
+    repo.commit({"app/__init__.py": "", "app/a.py": "A = 1\n", "app/b.py": "B = 1\n", "app/c.py": "C = 1\n"},
+                message="one", author=ADA)
+    repo.commit({"app/b.py": "B = 2\n"}, message="two", author=BOB)
+    warm = tmp_path / "warm"
+    store = Recording(warm)
+    ingest_into_store(store, repo.root)
+    assert Rel.KNOWS not in store.saved[-1].patched  # nothing stored to compare with
+    file_id = lambda path: f"File|app|{path}"  # noqa: E731
+
+    # Bob changes a.py (Ada's alone so far); c.py is deleted: only a.py's edges are worked out again
+    repo.commit({"app/a.py": "A = 2\n"}, delete=["app/c.py"], message="three", author=BOB)
+    result = ingest_into_store(store, repo.root)
+    assert result.knows_delta is not None and result.knows_delta.files == {file_id("app/a.py")}
+    changes = store.saved[-1]
+    assert Rel.KNOWS in changes.patched and Rel.KNOWS in changes.complete
+    assert {key for key in changes.changed if key[0] == "KNOWS"} == {
+        ("KNOWS", "Person|app|ada@example.com", file_id("app/a.py")), ("KNOWS", "Person|app|bob@example.com", file_id("app/a.py"))}
+    assert_same_rows(warm, _cold(tmp_path, repo, "cold-3"), "app")
+
+    # a review kept through the services changes KNOWS edges the history memory knows nothing of: compared whole
+    add_reviews(Workspace(Recording(warm), naming_hint=""), "app",
+                [{"reviewer": "Bob Builder <bob@example.com>", "files": ["app/b.py"], "pull_request": 3}])
+    repo.commit({"app/b.py": "B = 3\n"}, message="four", author=ADA)
+    ingest_into_store(store, repo.root)
+    assert Rel.KNOWS not in store.saved[-1].patched
+    assert_same_rows(warm, _cold(tmp_path, repo, "cold-4", reviews_from=warm), "app")
+
+    # the same reviews at the next ingest: patched again
+    repo.commit({"app/__init__.py": "X = 1\n"}, message="five", author=ADA)
+    ingest_into_store(store, repo.root)
+    assert Rel.KNOWS in store.saved[-1].patched
+    assert_same_rows(warm, _cold(tmp_path, repo, "cold-5", reviews_from=warm), "app")
+
+
+def test_knows_edges_stored_by_another_save_are_compared_whole(tmp_path):
+    repo = GitRepo(tmp_path / "app")
+    repo.commit({"app/__init__.py": "", "app/a.py": "A = 1\n", "app/b.py": "B = 1\n"}, message="one", author=ADA)
+    warm = tmp_path / "warm"
+    store = Recording(warm)
+    ingest_into_store(store, repo.root)
+    other = store.load("app")  # a save the history memory did not make (e.g. an ingest whose memory was not kept)
+    other.edges[("KNOWS", "Person|app|ada@example.com", "File|app|app/b.py")].props["deliveries"] = 99
+    other.repository.props["knows_token"] = "another save's"
+    store.save(other)
+    repo.commit({"app/a.py": "A = 2\n"}, message="two", author=BOB)
+    assert ingest_into_store(store, repo.root).knows_delta is not None
+    assert Rel.KNOWS not in store.saved[-1].patched
+    assert_same_rows(warm, _cold(tmp_path, repo, "cold"), "app")
+
+
+def _cold(tmp_path: Path, repo: GitRepo, name: str, reviews_from: Path | None = None) -> Path:
+    """A store ingested cold from the checkout as it is (with the review records kept in ``reviews_from``)."""
+    cold = tmp_path / name
+    store = open_store(str(cold))
+    if reviews_from is not None:
+        store.save_reviews("app", open_store(str(reviews_from)).load_reviews("app"))
+    ingest_into_store(store, repo.root)
+    return cold
 
 
 def test_a_stored_graph_replaced_meanwhile_is_saved_whole(tmp_path):
