@@ -14,6 +14,7 @@ as repository-supplied data, an excerpt each; see ``queries.agent_instructions``
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from pathlib import Path
@@ -315,7 +316,11 @@ def _recent_activity(graph: RepoGraph, file_nodes: dict[str, dict[str, Node]],
     out = {}
     for key, rows in touches.items():
         # newest first, then by file and person: two stable sorts, the cheap way to sort by (negated(last_touch),
-        # file, person); the appended last code point sorts a time before any longer one it starts, as negated does
+        # file, person); the appended last code point sorts a time before any longer one it starts, as negated does.
+        # Only the rows at least as new as the limit-th newest can be shown: the others are dropped before sorting.
+        if len(rows) > RECENT_ACTIVITY_LIMIT:
+            cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, (t[0] + _LAST_CODE_POINT for t in rows))[-1]
+            rows = [t for t in rows if t[0] + _LAST_CODE_POINT >= cutoff]
         rows.sort(key=lambda t: (t[1], t[2]))
         rows.sort(key=lambda t: t[0] + _LAST_CODE_POINT, reverse=True)
         latest = []
