@@ -69,12 +69,38 @@ class CodeOwners:
     rules: list[OwnerRule] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    _matcher: tuple[int, re.Pattern[str] | None] | None = field(default=None, repr=False, compare=False)
+
     def rule_for(self, path: str) -> OwnerRule | None:
         """The rule that decides ``path`` (the last one matching), or None."""
+        combined = self._combined()
+        if combined is not None:
+            found = combined.match(path)
+            return None if found is None else self.rules[int(found.lastgroup[1:])]  # type: ignore[index]
         for rule in reversed(self.rules):
             if rule.matches(path):
                 return rule
         return None
+
+    def _combined(self) -> re.Pattern[str] | None:
+        """Every rule in one regex, the last rule first: the first alternative to match is the rule that decides.
+
+        Each rule's regex is anchored at both ends, so an alternative matches only if its rule does, and re
+        tries alternatives in order; the wrapping group's name (``r`` and the rule's index) is the last group
+        closed. Matching 50,000 files against a few hundred rules one by one took seconds. None when the rules
+        cannot be joined (a regex with other named groups): they are then tried one by one.
+        """
+        if self._matcher is None or self._matcher[0] != len(self.rules):
+            combined: re.Pattern[str] | None = None
+            if self.rules:
+                parts = [f"(?P<r{i}>{self.rules[i].regex.pattern.replace('(?P<ps_d>', f'(?P<d{i}>')})"
+                         for i in reversed(range(len(self.rules)))]
+                try:
+                    combined = re.compile("|".join(parts))
+                except re.error:
+                    combined = None
+            self._matcher = (len(self.rules), combined)
+        return self._matcher[1]
 
     def owners_of(self, path: str) -> tuple[str, ...]:
         rule = self.rule_for(path)
