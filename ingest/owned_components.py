@@ -23,6 +23,7 @@ alike.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from cairn.ingest.codeowners import CodeOwners
 from cairn.ingest.components import ComponentDef, ComponentMap
@@ -60,6 +61,7 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
             files_of.setdefault(comp, set()).add(path)
     taken_names = {c.name for c in existing}
     taken_files = [frozenset(files) for files in files_of.values()]
+    ordered = sorted(source_paths)
     out: list[ComponentDef] = []
     seen: set[str] = set()
     for rule in codeowners.rules:
@@ -69,8 +71,8 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
         if directory is None or directory in seen:
             continue
         seen.add(directory)
-        prefix = directory + "/"
-        files = frozenset(p for p in source_paths if p.startswith(prefix))
+        # the paths under directory/ are one run of the sorted list: "/" + 1 is "0"
+        files = frozenset(ordered[bisect_left(ordered, directory + "/"):bisect_left(ordered, directory + "0")])
         if not files or files in taken_files or directory in taken_names:
             continue
         out.append(ComponentDef(name=directory, paths=[f"{directory}/**"], inferred=True,
