@@ -9,7 +9,10 @@ tracks: see ``tracked_cache_files``):
 * ``parse-state.json``: the small things a warm run needs first: each path's
   (size, mtime) -> blob id, blobs whose content is not parsed (binary,
   generated), and the last few whole results with the fingerprint of their
-  inputs, so a run in which nothing changed neither parses nor resolves.
+  inputs, so a run in which nothing changed neither parses nor resolves. Each
+  result carries its own path table, so a result read from the file is written
+  back as it was read (encoding 50,000 modules' imports again on every save
+  cost seconds).
 
 Both are data, never code: a file is JSON with a ``format`` name and a
 ``version``; anything else (corrupt, truncated, another program's, an older
@@ -47,7 +50,7 @@ CACHE_FILE = "parse-cache.json"
 STATE_FILE = "parse-state.json"
 CACHE_FILES = (CACHE_FILE, STATE_FILE)
 #: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt.
-VERSION = 6
+VERSION = 7
 
 #: (language, parser version, file extension, blob id)
 EntryKey = tuple[str, str, str, str]
@@ -66,7 +69,9 @@ class ParseCache:
         self.skips: dict[str, str] = {}  # blob id -> why its content is not parsed (binary, generated)
         # fingerprint -> (reads, result); a result read from disk stays encoded until it is recalled
         self._results: dict[str, tuple[dict[str, str | None], Any]] = {}
-        self._paths: list[str] = []  # the state file's path table, for results still encoded
+        # fingerprint -> a result as the state file holds it (with its own path table), written back as it is
+        self._encoded: dict[str, dict[str, Any]] = {}
+        self._paths: list[str] = []  # the state file's path table (of the stats)
         self.dirty = False  # state changed
         self.entries_dirty = False
         state = self._load(STATE_FILE, "cairn-parse-state")
@@ -75,10 +80,11 @@ class ParseCache:
                 self._paths = _split(state["paths"])
                 self.stats = _decode_stats(state["stats"], self._paths)
                 self.skips = {str(b): str(r) for b, r in state["skips"].items()}
-                self._results = {str(r["fingerprint"]): (dict(r["reads"]), r["result"]) for r in state["results"]}
+                self._results = {str(r["fingerprint"]): (dict(r["reads"]), r) for r in state["results"]}
+                self._encoded = {fingerprint: r for fingerprint, (_, r) in self._results.items()}
             except _SHAPE_ERRORS as exc:
                 self._ignored(STATE_FILE, f"not in the expected shape ({type(exc).__name__})")
-                self.stats, self.skips, self._results, self._paths = {}, {}, {}, []
+                self.stats, self.skips, self._results, self._encoded, self._paths = {}, {}, {}, {}, []
 
     # -- reading ------------------------------------------------------------------------
 
@@ -134,10 +140,11 @@ class ParseCache:
         reads, result = found
         if not isinstance(result, CodeResult):
             try:
-                result = _decode_result(result, self._paths)
+                result = _decode_result(result["result"], _split(result["paths"]))
             except _SHAPE_ERRORS as exc:
                 self._ignored(STATE_FILE, f"holds a result not in the expected shape ({type(exc).__name__})")
                 del self._results[fingerprint]
+                self._encoded.pop(fingerprint, None)
                 return None
             self._results[fingerprint] = (reads, result)
         return reads, result
@@ -156,9 +163,12 @@ class ParseCache:
 
     def remember(self, fingerprint: str, reads: dict[str, str | None], result: CodeResult) -> None:
         self._results.pop(fingerprint, None)
+        self._encoded.pop(fingerprint, None)
         self._results[fingerprint] = (reads, result)
         while len(self._results) > self.KEEP_RESULTS:
-            self._results.pop(next(iter(self._results)))
+            oldest = next(iter(self._results))
+            del self._results[oldest]
+            self._encoded.pop(oldest, None)
         self.dirty = True
 
     def save(self) -> None:
@@ -172,9 +182,13 @@ class ParseCache:
             stats = _encode_stats(self.stats, table)
             results = []
             for fingerprint, (reads, result) in self._results.items():
-                if not isinstance(result, CodeResult):  # still encoded against the old table
-                    result = _decode_result(result, self._paths)
-                results.append({"fingerprint": fingerprint, "reads": reads, "result": _encode_result(result, table)})
+                kept = self._encoded.get(fingerprint)
+                if kept is not None:  # as it was read (recalled or not): the same result, not encoded again
+                    results.append(kept)
+                    continue
+                own = _PathTable()  # each result has its paths, so a later save can write it back as it is
+                encoded = _encode_result(result, own)
+                results.append({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded})
             self._write(STATE_FILE, {
                 "format": "cairn-parse-state", "version": VERSION, "paths": _join(table.paths),
                 "stats": stats, "skips": self.skips, "results": results,

@@ -139,3 +139,19 @@ def test_tracked_cache_files_are_those_the_repository_commits(tmp_path):
     repo.commit(message="commit the cache")
     assert tracked_cache_files(repo.root, cache) == [".cairn/cache/parse-state.json"]
     assert tracked_cache_files(repo.root, tmp_path / "elsewhere") == [] and tracked_cache_files(repo.root, None) == []
+
+
+def test_a_result_read_back_is_saved_as_it_was_read(tmp_path):
+    cache, result = filled(tmp_path)
+    cache.save()
+    kept = json.loads((tmp_path / STATE_FILE).read_text())["results"]
+    again = ParseCache(tmp_path)
+    assert again.recall("f1")[1] == result  # decoded for use…
+    again.stats = {"moved/elsewhere.py": (1, 2, "a" * 40)}  # …while the stats' path table changes
+    again.remember("f2", {}, CodeResult(parsed=2))
+    again.save()
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    assert [r for r in state["results"] if r["fingerprint"] == "f1"] == kept  # …and written back untouched
+    third = ParseCache(tmp_path)
+    assert third.recall("f1")[1] == result and third.recall("f2")[1] == CodeResult(parsed=2)
+    assert third.stats == {"moved/elsewhere.py": (1, 2, "a" * 40)}
