@@ -33,6 +33,12 @@ author of the change (under any identity), a bot, an agent, nor someone gone
 
 The report states at its top whether the stored history is complete
 (``history_complete`` and ``history``: a shallow clone or missing objects).
+
+The change's graphs need hold the IMPORTS edges of the modules the change
+touches only when ``judged_by_importers(stored)``: every finding of its rules
+then rests on one import of its importing module, so the findings a change
+adds are those of the changed modules' imports (the others are the same at
+base and head), whatever else the graphs hold.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
+from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
 from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
@@ -202,6 +209,24 @@ def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
     )
 
 
+def judged_by_importers(graph: RepoGraph) -> bool:
+    """Whether every rule of ``graph`` judges imports one at a time, by their importing module: no ``transitive``
+    rule (a chain through other modules) and no ``acyclic`` one (cycles among all of a subject's imports).
+
+    Every finding of such rules is one direct import ``a -> b`` keyed by
+    ``(rule, a, b)``, found from ``a``'s imports and the modules each subject
+    names (which need every Module node, not their imports).
+    """
+    for node in graph.of_label(Label.RULE):
+        try:
+            spec = DeclaredRule.from_node(node).spec
+        except (ValueError, KeyError, TypeError):
+            return False  # a rule the judgement itself will report on: read everything it may need
+        if spec.transitive or spec.kind == "acyclic":
+            return False
+    return True
+
+
 def lines_changed(change: ChangeSet) -> dict[str, int]:
     """Lines added plus removed per changed path (both names of a rename), from the change's hunks."""
     out: dict[str, int] = {}
@@ -261,6 +286,8 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
 def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
     import networkx as nx  # ~0.3 s to import: only for the PR check
 
+    if not _closes_a_cycle(_dependency_pairs(base), _dependency_pairs(head)):
+        return []  # every cycle of the head is one of the base's: networkx is not even imported
     g_base, g_head = component_digraph(base), component_digraph(head)
     base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
     out = []
@@ -274,6 +301,35 @@ def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
             source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
         ))
     return out
+
+
+def _dependency_pairs(graph: RepoGraph) -> set[tuple[str, str]]:
+    return {(e.source, e.target) for e in graph.edges.values() if e.type is Rel.DEPENDS_ON}
+
+
+def _closes_a_cycle(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
+    """Whether some dependency the head adds, ``a -> b``, is on a cycle of the head (``b`` reaches ``a``).
+
+    A strongly connected set of the head that is not within one of the base
+    has an edge the base lacks, on a cycle: without one, ``_new_cycles`` finds nothing.
+    """
+    new = head - base
+    if not new:
+        return False
+    succ: dict[str, list[str]] = {}
+    for a, b in head:
+        succ.setdefault(a, []).append(b)
+    for a, b in new:
+        seen, todo = {b}, [b]
+        while todo:
+            n = todo.pop()
+            if n == a:
+                return True
+            for m in succ.get(n, ()):
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+    return False
 
 
 def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:
