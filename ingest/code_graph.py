@@ -319,8 +319,7 @@ def patch_code_graph(
     if structure_changed:
         candidates = set(base_modules) | set(code.modules)
     else:
-        candidates = {code.file_module[p] for p in changed_paths if p in code.file_module}
-        candidates |= {n.key for n in base_modules.values() if set(n.props.get("files") or ()) & changed_paths}
+        candidates = _changed_candidates(base_modules, code, changed_paths)
 
     candidate_ids = {node_id(Label.MODULE, repo, m): m for m in candidates}
     current: dict[str, dict[str, Edge]] = {}
@@ -381,6 +380,34 @@ def patch_code_graph(
     if graph.repository is not None:
         graph.nodes[graph.repository.id] = Node(Label.REPOSITORY, repo, repo, {**graph.repository.props, "head": head.commit})
     return graph, changed
+
+
+def patch_reads(base: RepoGraph, head: CodeSnapshot, changed_paths: set[str], defs: list[ComponentDef]) -> set[str] | None:
+    """The modules whose IMPORTS edges in ``base`` ``patch_code_graph`` reads for this head; None when it reads every
+    module's (the set of modules changed, or a module it re-examines moved to another component).
+
+    ``base`` needs every Module node and only those modules' IMPORTS edges: a
+    caller holding part of a stored graph loads those before patching.
+    """
+    code = head.code
+    base_modules = {n.key: n for n in base.nodes.values() if n.label is Label.MODULE}
+    if set(base_modules) != set(code.modules):
+        return None
+    candidates = _changed_candidates(base_modules, code, changed_paths)
+    components = ComponentMap(defs)
+    for name in candidates:
+        path, _, files = code.modules[name]
+        if base_modules[name].props.get("component") != _module_component(components, path, files):
+            return None
+    return candidates
+
+
+def _changed_candidates(base_modules: dict[str, Node], code: CodeResult, changed_paths: set[str]) -> set[str]:
+    """The modules a change to ``changed_paths`` may alter when the set of modules stays the same: those holding a
+    changed file, before or after."""
+    candidates = {code.file_module[p] for p in changed_paths if p in code.file_module}
+    candidates |= {n.key for n in base_modules.values() if set(n.props.get("files") or ()) & changed_paths}
+    return candidates
 
 
 def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dict[str, dict[str, Edge]],

@@ -6,13 +6,22 @@ path recorded at its ingest, never one taken from a request.
 
 When the stored graph is the code graph of the change's base (a clean ingest
 of that commit), the base is not rebuilt and the stored graph is not read
-whole: ``stored_for_change`` reads the code graph, the people, components,
-rules and decisions, and around the changed files only what the analysis
-looks at there (their knowledge, owners and co-change partners, the files of
-their components for reviewers' stand-ins, what the people CODEOWNERS names
-for them know and own). The head is parsed from git objects through the parse
-cache, so only the changed files are parsed. The report is the same as from
-the whole graph (``tests/integration/test_pr_check_stored_base.py``).
+whole: ``stored_for_change`` reads the modules, components, people, rules,
+decisions and component dependencies, and around the changed files only what
+the analysis looks at there (their knowledge, owners and co-change partners,
+the files of their components for reviewers' stand-ins, what the people
+CODEOWNERS names for them know and own). The head is parsed from git objects
+through the parse cache, so only the changed files are parsed.
+
+The IMPORTS edges, the largest part of the code graph, are read for the
+modules the change touches only (``StoredBase.imports_for``, called once the
+head is read), when that is all the judgement needs: every rule's findings
+rest on single imports of their importing modules
+(``queries.pr_check.judged_by_importers``: no transitive or acyclic rule) and
+the change keeps the set of modules and their components
+(``ingest.code_graph.patch_reads``). Otherwise every module's imports are read.
+The report is the same as from the whole graph
+(``tests/integration/test_pr_check_stored_base.py``).
 """
 
 from __future__ import annotations
@@ -26,13 +35,13 @@ from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import CheckoutMissing, InvalidChange
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import GraphStore, RepositorySummary
-from cairn.ingest.change import change_from_diff, change_from_refs, missing_commits, read_refs, stored_as_commit
+from cairn.ingest.change import ImportsFor, change_from_diff, change_from_refs, missing_commits, read_refs, stored_as_commit
 from cairn.ingest.diffs import parse_unified_diff
-from cairn.queries.pr_check import PRReport, analyse
+from cairn.queries.pr_check import PRReport, analyse, judged_by_importers
 
-#: What the PR check reads of the stored graph whole: small, or needed whole by the rules' checks (every import).
+#: What the PR check reads of the stored graph whole: small, or needed whole to place every module and judge the change.
 WHOLE_LABELS = (Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.EXTERNAL, Label.RULE, Label.DECISION, Label.PERSON)
-WHOLE_RELS = (Rel.IMPORTS, Rel.DEPENDS_ON, Rel.DECLARED_BY, Rel.SUPERSEDES, Rel.AMENDS)
+WHOLE_RELS = (Rel.DEPENDS_ON, Rel.DECLARED_BY, Rel.SUPERSEDES, Rel.AMENDS)
 
 
 def pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, description: str | None = None,
@@ -42,9 +51,10 @@ def pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descri
         raise InvalidChange(f"{root}: not a directory")
     refs = read_refs(Path(root), base, head)
     summary = registered_checkout(ws, root)
-    stored = ingest(ws, Path(root).resolve()).graph if summary is None else _stored(ws, summary, refs.merge_base, refs.paths)
+    stored, imports_for = (ingest(ws, Path(root).resolve()).graph, None) if summary is None else \
+        _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored, Path(root), base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs)
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=imports_for)
     return analyse(stored, change)
 
 
@@ -54,9 +64,9 @@ def pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, desc
     summary = ws.repository(repo)
     root = checkout_of(summary)
     refs = read_refs(root, base, head)
-    stored = _stored(ws, summary, refs.merge_base, refs.paths)
+    stored, imports_for = _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored, root, base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs)
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=imports_for)
     return analyse(stored, change)
 
 
@@ -64,27 +74,63 @@ def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, s
                   author: str | None = None) -> PRReport:
     """Check a unified diff (with the post-change contents of its files) against the stored repository."""
     summary = ws.repository(repo)
-    stored = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
-    change = change_from_diff(stored, diff, files, description=description, author=author, cache_dir=ws.cache_dir)
+    stored, imports_for = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
+    change = change_from_diff(stored, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
+                              imports_for=imports_for)
     return analyse(stored, change)
 
 
-def _stored(ws: Workspace, summary: RepositorySummary, base: str | None, paths: Iterable[str]) -> RepoGraph:
-    """What the check reads of the stored graph: the part ``stored_for_change`` reads when the stored graph is the base,
-    else the whole graph (the base is then rebuilt from git, and the stored graph gives people and rules)."""
+def _stored(ws: Workspace, summary: RepositorySummary, base: str | None,
+            paths: Iterable[str]) -> tuple[RepoGraph, ImportsFor | None]:
+    """What the check reads of the stored graph, and how to complete it: the part ``StoredBase`` reads when the stored
+    graph is the base, else the whole graph (the base is then rebuilt from git, and the stored graph gives people and
+    rules)."""
     if stored_as_commit(summary.props, base):
-        return stored_for_change(ws.store, summary.repo, paths)
-    return ws.graph_of(summary)
+        part = StoredBase(ws.store, summary.repo, paths)
+        return part.graph, part.imports_for
+    return ws.graph_of(summary), None
 
 
-def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str]) -> RepoGraph:
-    """The part of the stored graph of ``repo`` that judging a change to ``paths`` reads (see the module docstring).
+class StoredBase:
+    """The part of a stored graph a PR check on its commit reads: ``stored_for_change`` without IMPORTS edges, and
+    those of the modules the change touches once ``imports_for`` names them (of every module when the rules need
+    them all, or when ``imports_for`` is given None). ``imports_read`` says which modules' IMPORTS were read (None:
+    every module's)."""
+
+    def __init__(self, store: GraphStore, repo: str, paths: Iterable[str]):
+        self.store, self.repo = store, repo
+        self.graph = stored_for_change(store, repo, paths, imports=False)
+        self.imports_read: set[str] | None = set()
+        if not judged_by_importers(self.graph):
+            self._read_every_import()
+
+    def imports_for(self, modules: set[str] | None) -> None:
+        """Add the IMPORTS edges at ``modules`` (module keys; None: of every module) to the graph, once each."""
+        if self.imports_read is None:
+            return
+        if modules is None:
+            self._read_every_import()
+            return
+        todo = sorted(modules - self.imports_read)
+        if todo:
+            _merge(self.graph, self.store.load_around(self.repo, [node_id(Label.MODULE, self.repo, m) for m in todo],
+                                                      [Rel.IMPORTS]))
+            self.imports_read.update(todo)
+
+    def _read_every_import(self) -> None:
+        _merge(self.graph, self.store.load_part(self.repo, (), [Rel.IMPORTS]))
+        self.imports_read = None
+
+
+def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str], *, imports: bool = True) -> RepoGraph:
+    """The part of the stored graph of ``repo`` that judging a change to ``paths`` reads (see the module docstring);
+    with ``imports`` false, without its IMPORTS edges (``StoredBase`` reads those it needs).
 
     Every node and edge in it is as stored, and every edge's ends are in it.
     ``queries.pr_check.analyse`` and ``ingest.change`` give the same answers on
     it as on the whole graph, for a change to those paths.
     """
-    graph = store.load_part(repo, WHOLE_LABELS, WHOLE_RELS)
+    graph = store.load_part(repo, WHOLE_LABELS, (*WHOLE_RELS, Rel.IMPORTS) if imports else WHOLE_RELS)
     paths = set(paths)
     around = store.load_around(repo, [node_id(Label.FILE, repo, p) for p in sorted(paths)], [Rel.KNOWS, Rel.OWNS, Rel.CO_CHANGES])
     _merge(graph, around)
