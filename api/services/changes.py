@@ -22,6 +22,12 @@ the change keeps the set of modules and their components
 (``ingest.code_graph.patch_reads``). Otherwise every module's imports are read.
 The report is the same as from the whole graph
 (``tests/integration/test_pr_check_stored_base.py``).
+
+A check runs with the cyclic garbage collector paused (``ingest.gcpause``):
+extracting the head allocates a few hundred thousand small objects that form
+no cycles, and with the collector running its full collections walked the
+stored graph read before, over and over (1.3 s instead of 0.8 s for the head
+of 10k modules).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import GraphStore, RepositorySummary
 from cairn.ingest.change import ImportsFor, change_from_diff, change_from_refs, missing_commits, read_refs, stored_as_commit
 from cairn.ingest.diffs import parse_unified_diff
+from cairn.ingest.gcpause import gc_paused
 from cairn.queries.pr_check import PRReport, analyse, judged_by_importers
 
 #: What the PR check reads of the stored graph whole: small, or needed whole to place every module and judge the change.
@@ -47,6 +54,12 @@ WHOLE_RELS = (Rel.DEPENDS_ON, Rel.DECLARED_BY, Rel.SUPERSEDES, Rel.AMENDS)
 def pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, description: str | None = None,
                       author: str | None = None) -> PRReport:
     """Check the change from ``base`` to ``head`` in the checkout at ``root``, ingesting it first if the store does not know it."""
+    with gc_paused():
+        return _pr_check_checkout(ws, root, base, head, description=description, author=author)
+
+
+def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, description: str | None,
+                       author: str | None) -> PRReport:
     if not Path(root).is_dir():
         raise InvalidChange(f"{root}: not a directory")
     refs = read_refs(Path(root), base, head)
@@ -61,6 +74,12 @@ def pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descri
 def pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, description: str | None = None,
                   author: str | None = None) -> PRReport:
     """Check refs of a registered repository's checkout."""
+    with gc_paused():
+        return _pr_check_refs(ws, repo, base, head, description=description, author=author)
+
+
+def _pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, description: str | None,
+                   author: str | None) -> PRReport:
     summary = ws.repository(repo)
     root = checkout_of(summary)
     refs = read_refs(root, base, head)
@@ -73,6 +92,12 @@ def pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, desc
 def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None = None,
                   author: str | None = None) -> PRReport:
     """Check a unified diff (with the post-change contents of its files) against the stored repository."""
+    with gc_paused():
+        return _pr_check_diff(ws, repo, diff, files, description=description, author=author)
+
+
+def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None,
+                   author: str | None) -> PRReport:
     summary = ws.repository(repo)
     stored, imports_for = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
     change = change_from_diff(stored, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
