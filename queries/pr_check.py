@@ -286,7 +286,7 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
 def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
     import networkx as nx  # ~0.3 s to import: only for the PR check
 
-    if not _closes_a_cycle(_dependency_pairs(base), _dependency_pairs(head)):
+    if not _new_strongly_connected(_dependency_pairs(base), _dependency_pairs(head)):
         return []  # every cycle of the head is one of the base's: networkx is not even imported
     g_base, g_head = component_digraph(base), component_digraph(head)
     base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
@@ -307,29 +307,63 @@ def _dependency_pairs(graph: RepoGraph) -> set[tuple[str, str]]:
     return {(e.source, e.target) for e in graph.edges.values() if e.type is Rel.DEPENDS_ON}
 
 
-def _closes_a_cycle(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
-    """Whether some dependency the head adds, ``a -> b``, is on a cycle of the head (``b`` reaches ``a``).
-
-    A strongly connected set of the head that is not within one of the base
-    has an edge the base lacks, on a cycle: without one, ``_new_cycles`` finds nothing.
-    """
-    new = head - base
-    if not new:
-        return False
-    succ: dict[str, list[str]] = {}
-    for a, b in head:
-        succ.setdefault(a, []).append(b)
-    for a, b in new:
-        seen, todo = {b}, [b]
-        while todo:
-            n = todo.pop()
-            if n == a:
-                return True
-            for m in succ.get(n, ()):
-                if m not in seen:
-                    seen.add(m)
-                    todo.append(m)
+def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
+    """Whether some strongly connected set of the head (two or more components) is not within one of the base's:
+    exactly when ``_new_cycles`` reports something. The sets do not depend on the order they are found in."""
+    if head <= base:
+        return False  # every strongly connected set of the head is one in the base too
+    owner = {n: i for i, group in enumerate(_strongly_connected(base)) for n in group}
+    for group in _strongly_connected(head):
+        if len({owner.get(n, n) for n in group}) > 1:  # a node in no base set stands for itself
+            return True
     return False
+
+
+def _strongly_connected(pairs: set[tuple[str, str]]) -> list[set[str]]:
+    """The strongly connected sets of two or more nodes of the directed graph ``pairs`` (Tarjan's, without recursion)."""
+    succ: dict[str, list[str]] = {}
+    for a, b in pairs:
+        succ.setdefault(a, []).append(b)
+        succ.setdefault(b, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[set[str]] = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.add(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        out.append(group)
+    return out
 
 
 def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:
