@@ -284,10 +284,10 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
 
 
 def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
-    import networkx as nx  # ~0.3 s to import: only for the PR check
-
     if not _new_strongly_connected(_dependency_pairs(base), _dependency_pairs(head)):
         return []  # every cycle of the head is one of the base's: networkx is not even imported
+    import networkx as nx  # ~0.3 s to import: only for a change that closes a new cycle
+
     g_base, g_head = component_digraph(base), component_digraph(head)
     base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
     out = []
