@@ -17,7 +17,8 @@ checkout, or a unified diff with the post-change contents of the changed files
   5,000 modules. A stored base may hold the IMPORTS edges of a few modules
   only: ``imports_for`` is then called, once the head is read, with the
   modules whose imports the patch reads (``code_graph.patch_reads``; None:
-  every module's), and adds them to it;
+  every module's), and adds them to it; the head's imports are then resolved
+  for those modules only, unless the set of modules changed;
 * the rules and decisions of the *stored* graph, copied onto both code graphs:
   a pull request cannot relax the rules that judge it;
 * the baseline of known violations as committed at the base.
@@ -42,7 +43,7 @@ from cairn.graph.errors import BaselineError, InvalidChange
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import split_contact
 from cairn.ingest.code.extract import ParseCache
-from cairn.ingest.code_graph import CodeSnapshot, code_graph_at, patch_code_graph, patch_reads, snapshot_at
+from cairn.ingest.code_graph import CodeSnapshot, code_graph_at, patch_code_graph, patch_imports_of, patch_reads, snapshot_at
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IdentitySettings, IngestSettings
 from cairn.ingest.diffs import parse_unified_diff
@@ -118,8 +119,7 @@ def change_from_refs(
     paths = {p for f in files for p in f.paths}
     try:
         base_graph = _base_graph(stored, root, merge_base, defs, config, cache)
-        head = snapshot_at(root, head_sha, config=config, cache=cache)
-        _complete_base(base_graph, stored, head, paths, defs, imports_for)
+        head = _head(base_graph, stored, imports_for, paths, defs, lambda **kw: snapshot_at(root, head_sha, config=config, cache=cache, **kw))
         head_graph, changed_modules = patch_code_graph(base_graph, head, paths, defs)
     except GitTreeError as exc:
         raise InvalidChange(str(exc)) from None
@@ -171,8 +171,8 @@ def change_from_diff(
     cache = ParseCache(cache_dir)
     try:
         base_graph = _base_graph(stored, root, base, defs, config, cache)
-        head = snapshot_at(root, base, config=config, cache=cache, overrides=overrides)
-        _complete_base(base_graph, stored, head, set(overrides), defs, imports_for)
+        head = _head(base_graph, stored, imports_for, set(overrides), defs,
+                     lambda **kw: snapshot_at(root, base, config=config, cache=cache, overrides=overrides, **kw))
         head_graph, changed_modules = patch_code_graph(base_graph, head, set(overrides), defs)
     except GitTreeError as exc:
         raise InvalidChange(f"{exc}; re-ingest the repository") from None
@@ -283,11 +283,18 @@ def _base_graph(stored: RepoGraph, root: Path, commit: str, defs: list[Component
     return graph
 
 
-def _complete_base(base: RepoGraph, stored: RepoGraph, head: CodeSnapshot, paths: set[str], defs: list[ComponentDef],
-                   imports_for: ImportsFor | None) -> None:
-    """Have the stored graph standing for the base hold the IMPORTS edges the patch to ``head`` reads."""
-    if imports_for is not None and base is stored:
-        imports_for(patch_reads(base, head, paths, defs))
+def _head(base: RepoGraph, stored: RepoGraph, imports_for: ImportsFor | None, paths: set[str], defs: list[ComponentDef],
+          snapshot: Callable[..., CodeSnapshot]) -> CodeSnapshot:
+    """The code at the head, with the imports the patch from ``base`` reads; and, when the stored graph standing for
+    the base was read in part, the IMPORTS edges the patch reads added to it (see the module docstring)."""
+    if imports_for is None or base is not stored:
+        return snapshot()
+    head = snapshot(imports_of=patch_imports_of(base, paths))  # the changed modules' imports only
+    reads = patch_reads(base, head, paths, defs)
+    if reads is None:  # the set of modules changed: the patch compares every module's imports
+        head = snapshot()
+    imports_for(reads)
+    return head
 
 
 def _copy_governance(stored: RepoGraph, target: RepoGraph) -> None:
