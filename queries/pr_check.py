@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
@@ -180,8 +180,11 @@ class PRReport:
 # -- the analysis ----------------------------------------------------------------------
 
 
-def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
-    """Judge ``change`` against the repository as stored (see the module docstring)."""
+def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[set[str]], None] | None = None) -> PRReport:
+    """Judge ``change`` against the repository as stored (see the module docstring).
+
+    ``read_components`` completes a part of the stored graph for reviewers' stand-ins (``suggest_reviewers``).
+    """
     new_edges = _new_edges(change.base_graph, change.head_graph, change.changed_modules)
     findings: list[Finding] = _new_violations(change)
     findings += _new_component_dependencies(change.base_graph, change.head_graph, new_edges)
@@ -200,7 +203,8 @@ def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
     findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
     authors = [i for i in change.identities if i.role.wrote_it]
-    reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone)
+    reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
+                                  read_components=read_components)
     history_complete, history = history_completeness(stored)
     return PRReport(
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from cairn.api.services.ingesting import ingest, registered_checkout
 from cairn.api.services.workspace import Workspace
@@ -64,11 +64,11 @@ def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descr
         raise InvalidChange(f"{root}: not a directory")
     refs = read_refs(Path(root), base, head)
     summary = registered_checkout(ws, root)
-    stored, imports_for = (ingest(ws, Path(root).resolve()).graph, None) if summary is None else \
+    stored = StoredBase.whole(ingest(ws, Path(root).resolve()).graph) if summary is None else \
         _stored(ws, summary, refs.merge_base, refs.paths)
-    change = change_from_refs(stored, Path(root), base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs, imports_for=imports_for)
-    return analyse(stored, change)
+    change = change_from_refs(stored.graph, Path(root), base, head, description=description, author=author,
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for)
+    return analyse(stored.graph, change, read_components=stored.read_components)
 
 
 def pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, description: str | None = None,
@@ -83,10 +83,10 @@ def _pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, des
     summary = ws.repository(repo)
     root = checkout_of(summary)
     refs = read_refs(root, base, head)
-    stored, imports_for = _stored(ws, summary, refs.merge_base, refs.paths)
-    change = change_from_refs(stored, root, base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs, imports_for=imports_for)
-    return analyse(stored, change)
+    stored = _stored(ws, summary, refs.merge_base, refs.paths)
+    change = change_from_refs(stored.graph, root, base, head, description=description, author=author,
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for)
+    return analyse(stored.graph, change, read_components=stored.read_components)
 
 
 def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None = None,
@@ -99,37 +99,48 @@ def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, s
 def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None,
                    author: str | None) -> PRReport:
     summary = ws.repository(repo)
-    stored, imports_for = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
-    change = change_from_diff(stored, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
-                              imports_for=imports_for)
-    return analyse(stored, change)
+    stored = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
+    change = change_from_diff(stored.graph, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
+                              imports_for=stored.imports_for)
+    return analyse(stored.graph, change, read_components=stored.read_components)
 
 
-def _stored(ws: Workspace, summary: RepositorySummary, base: str | None,
-            paths: Iterable[str]) -> tuple[RepoGraph, ImportsFor | None]:
-    """What the check reads of the stored graph, and how to complete it: the part ``StoredBase`` reads when the stored
-    graph is the base, else the whole graph (the base is then rebuilt from git, and the stored graph gives people and
-    rules)."""
+def _stored(ws: Workspace, summary: RepositorySummary, base: str | None, paths: Iterable[str]) -> "StoredBase":
+    """What the check reads of the stored graph: the part ``StoredBase`` reads when the stored graph is the base,
+    else the whole graph (the base is then rebuilt from git, and the stored graph gives people and rules)."""
     if stored_as_commit(summary.props, base):
-        part = StoredBase(ws.store, summary.repo, paths)
-        return part.graph, part.imports_for
-    return ws.graph_of(summary), None
+        return StoredBase(ws.store, summary.repo, paths)
+    return StoredBase.whole(ws.graph_of(summary))
 
 
 class StoredBase:
-    """The part of a stored graph a PR check on its commit reads: ``stored_for_change`` without IMPORTS edges, and
-    those of the modules the change touches once ``imports_for`` names them (of every module when the rules need
-    them all, or when ``imports_for`` is given None). ``imports_read`` says which modules' IMPORTS were read (None:
-    every module's)."""
+    """The part of a stored graph a PR check on its commit reads, and how to complete it.
 
-    def __init__(self, store: GraphStore, repo: str, paths: Iterable[str]):
+    First ``stored_for_change`` without IMPORTS edges nor the knowledge of the
+    changed files' components; then the IMPORTS edges of the modules the
+    change touches once ``imports_for`` names them (of every module when the
+    rules need them all, or when ``imports_for`` is given None), and the
+    files of components and the knowledge of them when reviewers' stand-ins
+    need them (``read_components``). ``imports_read`` says which modules'
+    IMPORTS were read (None: every module's). ``StoredBase.whole(graph)``
+    stands for a whole graph: nothing to complete.
+    """
+
+    def __init__(self, store: GraphStore | None, repo: str, paths: Iterable[str] = (), graph: RepoGraph | None = None):
         self.store, self.repo = store, repo
-        self.graph = stored_for_change(store, repo, paths, imports=False)
-        self.imports_read: set[str] | None = set()
-        if not judged_by_importers(self.graph):
+        self.imports_for: ImportsFor | None = self._imports_for if graph is None else None
+        self.read_components: Callable[[set[str]], None] | None = self._read_components if graph is None else None
+        self.imports_read: set[str] | None = None if graph is not None else set()
+        self.components_read: set[str] = set()
+        self.graph = graph if graph is not None else stored_for_change(store, repo, paths, imports=False, stand_ins=False)
+        if graph is None and not judged_by_importers(self.graph):
             self._read_every_import()
 
-    def imports_for(self, modules: set[str] | None) -> None:
+    @classmethod
+    def whole(cls, graph: RepoGraph) -> "StoredBase":
+        return cls(None, graph.repo, graph=graph)
+
+    def _imports_for(self, modules: set[str] | None) -> None:
         """Add the IMPORTS edges at ``modules`` (module keys; None: of every module) to the graph, once each."""
         if self.imports_read is None:
             return
@@ -143,13 +154,32 @@ class StoredBase:
             self.imports_read.update(todo)
 
     def _read_every_import(self) -> None:
+        assert self.store is not None
         _merge(self.graph, self.store.load_part(self.repo, (), [Rel.IMPORTS]))
         self.imports_read = None
 
+    def _read_components(self, components: set[str]) -> None:
+        """Add the files of ``components`` and the knowledge of them to the graph, once each."""
+        todo = sorted(components - self.components_read)
+        if todo:
+            assert self.store is not None
+            _read_component_knowledge(self.store, self.repo, self.graph, todo)
+            self.components_read.update(todo)
 
-def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str], *, imports: bool = True) -> RepoGraph:
+
+def _read_component_knowledge(store: GraphStore, repo: str, graph: RepoGraph, components: list[str]) -> None:
+    """Reviewers stand in for a file nobody eligible knows: the authors of the other files of its component."""
+    members = store.load_around(repo, [node_id(Label.COMPONENT, repo, c) for c in components], [Rel.PART_OF])
+    files = sorted(nid for nid, n in members.nodes.items() if n.label is Label.FILE)
+    graph.nodes.update((nid, members.nodes[nid]) for nid in files)
+    _merge(graph, store.load_around(repo, files, [Rel.KNOWS]))
+
+
+def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str], *, imports: bool = True,
+                      stand_ins: bool = True) -> RepoGraph:
     """The part of the stored graph of ``repo`` that judging a change to ``paths`` reads (see the module docstring);
-    with ``imports`` false, without its IMPORTS edges (``StoredBase`` reads those it needs).
+    with ``imports`` false, without its IMPORTS edges, and with ``stand_ins`` false without the files of the
+    changed files' components and the knowledge of them (``StoredBase`` reads those it needs).
 
     Every node and edge in it is as stored, and every edge's ends are in it.
     ``queries.pr_check.analyse`` and ``ingest.change`` give the same answers on
@@ -160,13 +190,9 @@ def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str], *, imp
     around = store.load_around(repo, [node_id(Label.FILE, repo, p) for p in sorted(paths)], [Rel.KNOWS, Rel.OWNS, Rel.CO_CHANGES])
     _merge(graph, around)
     changed = [n for n in around.nodes.values() if n.label is Label.FILE and n.key in paths]
-    # reviewers stand in for a file nobody eligible knows: the authors of the other files of its component
     components = sorted({str(n.get("component")) for n in changed if n.get("component")})
-    if components:
-        members = store.load_around(repo, [node_id(Label.COMPONENT, repo, c) for c in components], [Rel.PART_OF])
-        files = sorted(nid for nid, n in members.nodes.items() if n.label is Label.FILE)
-        graph.nodes.update((nid, members.nodes[nid]) for nid in files)
-        _merge(graph, store.load_around(repo, files, [Rel.KNOWS]))
+    if components and stand_ins:
+        _read_component_knowledge(store, repo, graph, components)
     # people CODEOWNERS names for a changed file are suggested when they know a file their entry covers
     owners = sorted({e.source for e in around.edges.values() if e.type is Rel.OWNS and around.nodes[e.source].label is Label.PERSON})
     if owners:

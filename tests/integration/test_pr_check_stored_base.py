@@ -160,6 +160,7 @@ class ReadsCountingStore(SqliteStore):
         super().__init__(root)
         self.whole_imports = 0
         self.imports_around: set[str] = set()
+        self.components_around: set[str] = set()  # whose files were read (reviewers' stand-ins)
 
     def load(self, repo):
         self.whole_imports += 1
@@ -173,6 +174,8 @@ class ReadsCountingStore(SqliteStore):
         ids = list(ids)
         if Rel.IMPORTS in {Rel(r) for r in rels}:
             self.imports_around.update(ids)
+        if Rel.PART_OF in {Rel(r) for r in rels}:
+            self.components_around.update(ids)
         return super().load_around(repo, ids, rels)
 
 
@@ -241,6 +244,8 @@ def test_a_change_that_only_modifies_files_reads_the_imports_of_its_modules_only
     assert ("no-cycles" in found) is (rules == "acyclic"), found
     assert {"shop.core.prices", "shop.tools.quick"} <= {e["source"] for e in fast["new_edges"]}
     assert fast["suggested_reviewers"]
+    # Carol, the author, alone knows shop/db/queries.py: the other files of component db are read for stand-ins
+    assert store.components_around == {"Component|shop|db"}
     if rules == "direct":  # every rule judges imports one at a time: only the changed modules' imports are read
         changed = {f"Module|shop|shop.{m}" for m in ("core.prices", "db.queries", "tools.quick", "api.forms")}
         assert store.whole_imports == 0 and store.imports_around == changed, store.imports_around
@@ -263,6 +268,7 @@ def test_a_transitive_rule_reads_every_import(shop):
         fast, store = checked(store_dir, repo, head)
         assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head=head), head
         assert store.whole_imports == 1 and not store.imports_around, head
+    assert not store.components_around  # Bob knows shop/tools/quick.py: no stand-ins needed, none read
     # the chain tools.quick -> api.forms -> db.old runs through imports of a module the change does not touch
     assert [f["chain"] for f in fast["findings"] if f["rule"] == "tools-not-db"] == [["shop.tools.quick", "shop.api.forms", "shop.db.old"]]
 
