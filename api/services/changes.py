@@ -10,7 +10,7 @@ whole: ``stored_for_change`` reads the modules, components, people, rules,
 decisions and component dependencies, and around the changed files only what
 the analysis looks at there (their knowledge, owners and co-change partners,
 the files of their components for reviewers' stand-ins, what the people
-CODEOWNERS names for them know and own). The head is parsed from git objects
+CODEOWNERS names for them know and who owns those files). The head is parsed from git objects
 through the parse cache, so only the changed files are parsed.
 
 The IMPORTS edges, the largest part of the code graph, are read for the
@@ -193,10 +193,15 @@ def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str], *, imp
     components = sorted({str(n.get("component")) for n in changed if n.get("component")})
     if components and stand_ins:
         _read_component_knowledge(store, repo, graph, components)
-    # people CODEOWNERS names for a changed file are suggested when they know a file their entry covers
+    # people CODEOWNERS names for a changed file are suggested when they know a file their entry covers: what they
+    # know, and who owns those files (not every file they own: a catch-all entry owns the whole repository)
     owners = sorted({e.source for e in around.edges.values() if e.type is Rel.OWNS and around.nodes[e.source].label is Label.PERSON})
     if owners:
-        _merge(graph, store.load_around(repo, owners, [Rel.OWNS, Rel.KNOWS]))
+        known = store.load_around(repo, owners, [Rel.KNOWS])
+        _merge(graph, known)
+        files = sorted({e.target for e in known.edges.values() if e.type is Rel.KNOWS and e.source in owners})
+        if files:
+            _merge(graph, store.load_around(repo, files, [Rel.OWNS]))
     return graph
 
 
