@@ -9,9 +9,10 @@ of that commit), the base is not rebuilt and the stored graph is not read
 whole: ``stored_for_change`` reads the modules, components, people, rules,
 decisions and component dependencies, and around the changed files only what
 the analysis looks at there (their knowledge, owners and co-change partners,
-the files of their components for reviewers' stand-ins, what the people
-CODEOWNERS names for them know and who owns those files). The head is parsed from git objects
-through the parse cache, so only the changed files are parsed.
+what the people CODEOWNERS names for them know and who owns those files; the
+files of their components and the knowledge of them when reviewers' stand-ins
+need them). The head is read from git objects through the parse cache, so
+only the changed files are parsed, and their modules' imports only resolved.
 
 The IMPORTS edges, the largest part of the code graph, are read for the
 modules the change touches only (``StoredBase.imports_for``, called once the
