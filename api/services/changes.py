@@ -107,11 +107,18 @@ def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, 
 
 
 def _stored(ws: Workspace, summary: RepositorySummary, base: str | None, paths: Iterable[str]) -> "StoredBase":
-    """What the check reads of the stored graph: the part ``StoredBase`` reads when the stored graph is the base,
-    else the whole graph (the base is then rebuilt from git, and the stored graph gives people and rules)."""
-    if stored_as_commit(summary.props, base):
+    """What the check reads of the stored graph: the part ``StoredBase`` reads when the stored graph is the base (and
+    the store reads parts), else the whole graph (the base is then rebuilt from git when the stored graph is not it,
+    and the stored graph gives people and rules)."""
+    if stored_as_commit(summary.props, base) and reads_in_part(ws.store):
         return StoredBase(ws.store, summary.repo, paths)
     return StoredBase.whole(ws.graph_of(summary))
+
+
+def reads_in_part(store: GraphStore) -> bool:
+    """Whether ``store`` reads a few nodes and what is around them without reading the whole graph: the port's own
+    ``load_around`` reads it whole each time (Neo4j's, today), so the part would cost several whole reads."""
+    return type(store).load_around is not GraphStore.load_around
 
 
 class StoredBase:

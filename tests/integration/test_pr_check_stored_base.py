@@ -22,6 +22,7 @@ import pytest
 
 from cairn.api.bootstrap import open_store
 from cairn.graph.sqlite_store import SqliteStore
+from cairn.graph.store import GraphStore
 from cairn.api.services import changes as change_service
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.api.services.workspace import Workspace
@@ -282,3 +283,18 @@ def test_a_diff_that_only_modifies_files_reads_part_and_reports_as_the_whole(dir
     stored = open_store(str(store_dir)).load("shop")
     assert fast == analyse(stored, change_from_diff(stored, diff, MODIFICATIONS, cache_dir=store_dir / "cache")).to_json()
     assert {f["rule"] for f in fast["findings"]} >= {"core-stays-pure", "tools-use-core-only"}
+
+
+class WholeReadsStore(ReadsCountingStore):
+    """A store whose partial read is the port's own, which reads the whole graph each time (as Neo4j's does)."""
+
+    load_around = GraphStore.load_around
+
+
+def test_a_store_that_reads_parts_whole_is_read_once(direct_shop):
+    (repo, store_dir), _ = direct_shop
+    store = WholeReadsStore(store_dir)
+    fast = change_service.pr_check_checkout(Workspace(store, naming_hint="-"), repo.root, "main", "pr-mod",
+                                            author="Carol Coder <carol@example.com>").to_json()
+    assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head="pr-mod")
+    assert store.whole_imports == 1 and not store.imports_around and not store.components_around
