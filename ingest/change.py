@@ -14,7 +14,11 @@ checkout, or a unified diff with the post-change contents of the changed files
   cached parses, so only changed files are parsed; the stored graph itself
   stands for the base when it was ingested from a clean checkout of it), the
   head graph patched from the base so that 20 changed files do not rebuild
-  5,000 modules;
+  5,000 modules. A stored base may hold the IMPORTS edges of a few modules
+  only: ``imports_for`` is then called, once the head is read, with the
+  modules whose imports the patch reads (``code_graph.patch_reads``; None:
+  every module's), and adds them to it; the head's imports are then resolved
+  for those modules only, unless the set of modules changed;
 * the rules and decisions of the *stored* graph, copied onto both code graphs:
   a pull request cannot relax the rules that judge it;
 * the baseline of known violations as committed at the base.
@@ -31,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from cairn.graph.baseline import Baseline, baseline_name
 from cairn.graph.change import ChangeSet, ChangeStatus, FileChange, Identity, IdentityKind, IdentityRole
@@ -39,7 +43,7 @@ from cairn.graph.errors import BaselineError, InvalidChange
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import split_contact
 from cairn.ingest.code.extract import ParseCache
-from cairn.ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
+from cairn.ingest.code_graph import CodeSnapshot, code_graph_at, patch_code_graph, patch_imports_of, patch_reads, snapshot_at
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IdentitySettings, IngestSettings
 from cairn.ingest.diffs import parse_unified_diff
@@ -53,6 +57,10 @@ _LOG_FORMAT = ("%an%x00%ae%x00%cn%x00%ce%x00%(trailers:key=Co-authored-by,valueo
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
+
+
+#: Adds to a partly read stored base the IMPORTS edges of the given modules (None: of every module).
+ImportsFor = Callable[[set[str] | None], None]
 
 
 @dataclass(frozen=True)
@@ -89,14 +97,15 @@ def stored_as_commit(props: Mapping[str, Any], commit: str | None) -> bool:
 
 def change_from_refs(
     stored: RepoGraph, root: Path, base: str, head: str, *, description: str | None = None, author: str | None = None,
-    cache_dir: Path | None = None, refs: Refs | None = None,
+    cache_dir: Path | None = None, refs: Refs | None = None, imports_for: ImportsFor | None = None,
 ) -> ChangeSet:
     """The change from ``base`` to ``head`` in the checkout at ``root``.
 
     ``author`` is the pull request's author as the forge reports it (a login
     such as ``copilot-swe-agent[bot]``, or ``Name <email>``): PR metadata that
     counts for agent detection beside the commits' identities. ``refs`` is
-    ``read_refs(root, base, head)`` when the caller read it already.
+    ``read_refs(root, base, head)`` when the caller read it already;
+    ``imports_for`` completes a partly read stored base (see the module docstring).
     """
     root = Path(root)
     refs = refs or read_refs(root, base, head)
@@ -110,10 +119,11 @@ def change_from_refs(
     paths = {p for f in files for p in f.paths}
     try:
         base_graph = _base_graph(stored, root, merge_base, defs, config, cache)
-        head_graph, changed_modules = patch_code_graph(base_graph, snapshot_at(root, head_sha, config=config, cache=cache), paths, defs)
+        head = _head(base_graph, stored, imports_for, paths, defs, lambda **kw: snapshot_at(root, head_sha, config=config, cache=cache, **kw))
+        head_graph, changed_modules = patch_code_graph(base_graph, head, paths, defs)
     except GitTreeError as exc:
         raise InvalidChange(str(exc)) from None
-    _save_quietly(cache)
+    _keep_parses(cache, base_graph is not stored)
     return ChangeSet(
         files=_with_components(files, defs), base_graph=base_graph, head_graph=head_graph,
         identities=_unique(identities), description=description, base=merge_base, head=head_sha,
@@ -123,12 +133,13 @@ def change_from_refs(
 
 def change_from_diff(
     stored: RepoGraph, diff: str, files: dict[str, str], *, description: str | None = None, author: str | None = None,
-    cache_dir: Path | None = None,
+    cache_dir: Path | None = None, imports_for: ImportsFor | None = None,
 ) -> ChangeSet:
     """A unified diff applied to the commit the repository was ingested at.
 
     ``files`` maps each added, modified or renamed path to its post-change
-    contents; a pure rename may leave its contents out.
+    contents; a pure rename may leave its contents out. ``imports_for``
+    completes a partly read stored base (see the module docstring).
     """
     parsed = parse_unified_diff(diff)
     repo_node = stored.repository
@@ -160,12 +171,12 @@ def change_from_diff(
     cache = ParseCache(cache_dir)
     try:
         base_graph = _base_graph(stored, root, base, defs, config, cache)
-        head_graph, changed_modules = patch_code_graph(
-            base_graph, snapshot_at(root, base, config=config, cache=cache, overrides=overrides), set(overrides), defs
-        )
+        head = _head(base_graph, stored, imports_for, set(overrides), defs,
+                     lambda **kw: snapshot_at(root, base, config=config, cache=cache, overrides=overrides, **kw))
+        head_graph, changed_modules = patch_code_graph(base_graph, head, set(overrides), defs)
     except GitTreeError as exc:
         raise InvalidChange(f"{exc}; re-ingest the repository") from None
-    _save_quietly(cache)
+    _keep_parses(cache, base_graph is not stored)
     identities = [_identity(author, IdentityRole.PR_AUTHOR, _classifier(stored))] if author else []
     return ChangeSet(
         files=_with_components(list(parsed.changes), defs), base_graph=base_graph, head_graph=head_graph,
@@ -272,6 +283,20 @@ def _base_graph(stored: RepoGraph, root: Path, commit: str, defs: list[Component
     return graph
 
 
+def _head(base: RepoGraph, stored: RepoGraph, imports_for: ImportsFor | None, paths: set[str], defs: list[ComponentDef],
+          snapshot: Callable[..., CodeSnapshot]) -> CodeSnapshot:
+    """The code at the head, with the imports the patch from ``base`` reads; and, when the stored graph standing for
+    the base was read in part, the IMPORTS edges the patch reads added to it (see the module docstring)."""
+    if imports_for is None or base is not stored:
+        return snapshot()
+    head = snapshot(imports_of=patch_imports_of(base, paths))  # the changed modules' imports only
+    reads = patch_reads(base, head, paths, defs)
+    if reads is None:  # the set of modules changed: the patch compares every module's imports
+        head = snapshot()
+    imports_for(reads)
+    return head
+
+
 def _copy_governance(stored: RepoGraph, target: RepoGraph) -> None:
     """Rules and the decisions behind them judge base and head alike."""
     for node in stored.nodes.values():
@@ -292,6 +317,15 @@ def _baseline_at(root: Path, commit: str, stored: RepoGraph) -> Baseline | None:
         return Baseline.from_text(shown.stdout, path=f"{name} at {commit[:12]}")
     except BaselineError as exc:
         raise InvalidChange(f"{name} at {commit[:12]} is not a valid baseline: {exc.reason}") from None
+
+
+def _keep_parses(cache: ParseCache, base_rebuilt: bool) -> None:
+    """Save the parse cache when the base was rebuilt from git (its parses are worth keeping); not when the stored
+    graph stood for it: then only the changed files were parsed, and saving would rewrite the repository-sized cache
+    files and remember the head's whole result, which may push out the one the stored graph was built from (the
+    next ingest's starting point, ``ParseCache.KEEP_RESULTS``)."""
+    if base_rebuilt:
+        _save_quietly(cache)
 
 
 def _save_quietly(cache: ParseCache) -> None:

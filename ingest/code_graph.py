@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Collection, Iterable, Mapping
 
 from cairn.graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
@@ -241,12 +241,14 @@ def _add_component_dependencies(graph: RepoGraph, coupling: dict[tuple[str, str]
 
 def snapshot_at(
     root: Path, ref: str, *, config: CairnConfig | None = None, cache: ParseCache | None = None,
-    overrides: dict[str, bytes | None] | None = None,
+    overrides: dict[str, bytes | None] | None = None, imports_of: Callable[[Mapping[str, str]], Collection[str]] | None = None,
 ) -> CodeSnapshot:
     """Extract the code of the repository at ``ref`` from git objects.
 
     ``overrides`` replaces file contents (``None`` deletes the file), as the
     post-change contents of a diff do. Cached parses are reused by blob id.
+    ``imports_of`` limits the imports resolved to some modules (``extract_code``;
+    ``patch_imports_of`` names those a patch reads).
     """
     config = config or CairnConfig()
     overrides = overrides or {}
@@ -279,7 +281,7 @@ def snapshot_at(
                 return None
             return tree.read_text(path)
 
-        code = extract_code(files, read, all_paths=all_paths, read_text=read_text, cache=cache)
+        code = extract_code(files, read, all_paths=all_paths, read_text=read_text, cache=cache, imports_of=imports_of)
     for path in code.skipped_content:
         languages.pop(path, None)
     return CodeSnapshot(tree.commit, code, languages)
@@ -319,8 +321,7 @@ def patch_code_graph(
     if structure_changed:
         candidates = set(base_modules) | set(code.modules)
     else:
-        candidates = {code.file_module[p] for p in changed_paths if p in code.file_module}
-        candidates |= {n.key for n in base_modules.values() if set(n.props.get("files") or ()) & changed_paths}
+        candidates = _changed_candidates(base_modules, code.file_module, changed_paths)
 
     candidate_ids = {node_id(Label.MODULE, repo, m): m for m in candidates}
     current: dict[str, dict[str, Edge]] = {}
@@ -381,6 +382,45 @@ def patch_code_graph(
     if graph.repository is not None:
         graph.nodes[graph.repository.id] = Node(Label.REPOSITORY, repo, repo, {**graph.repository.props, "head": head.commit})
     return graph, changed
+
+
+def patch_reads(base: RepoGraph, head: CodeSnapshot, changed_paths: set[str], defs: list[ComponentDef]) -> set[str] | None:
+    """The modules whose IMPORTS edges in ``base`` ``patch_code_graph`` reads for this head; None when it reads every
+    module's (the set of modules changed, or a module it re-examines moved to another component).
+
+    ``base`` needs every Module node and only those modules' IMPORTS edges: a
+    caller holding part of a stored graph loads those before patching.
+    """
+    code = head.code
+    base_modules = {n.key: n for n in base.nodes.values() if n.label is Label.MODULE}
+    if set(base_modules) != set(code.modules):
+        return None
+    candidates = _changed_candidates(base_modules, code.file_module, changed_paths)
+    components = ComponentMap(defs)
+    for name in candidates:
+        path, _, files = code.modules[name]
+        if base_modules[name].props.get("component") != _module_component(components, path, files):
+            return None
+    return candidates
+
+
+def patch_imports_of(base: RepoGraph, changed_paths: set[str]) -> Callable[[Mapping[str, str]], set[str]]:
+    """For ``snapshot_at(imports_of=…)``: the modules whose imports ``patch_code_graph`` reads when the set of modules
+    stays the same (``patch_reads`` says whether it did; if not, the patch needs a snapshot with every import)."""
+    base_modules = {n.key: n for n in base.nodes.values() if n.label is Label.MODULE}
+
+    def wanted(file_module: Mapping[str, str]) -> set[str]:
+        return _changed_candidates(base_modules, file_module, changed_paths)
+
+    return wanted
+
+
+def _changed_candidates(base_modules: dict[str, Node], file_module: Mapping[str, str], changed_paths: set[str]) -> set[str]:
+    """The modules a change to ``changed_paths`` may alter when the set of modules stays the same: those holding a
+    changed file, before (``base_modules``) or after (``file_module``)."""
+    candidates = {file_module[p] for p in changed_paths if p in file_module}
+    candidates |= {n.key for n in base_modules.values() if set(n.props.get("files") or ()) & changed_paths}
+    return candidates
 
 
 def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dict[str, dict[str, Edge]],

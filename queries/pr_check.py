@@ -33,18 +33,25 @@ author of the change (under any identity), a bot, an agent, nor someone gone
 
 The report states at its top whether the stored history is complete
 (``history_complete`` and ``history``: a shallow clone or missing objects).
+
+The change's graphs need hold the IMPORTS edges of the modules the change
+touches only when ``judged_by_importers(stored)``: every finding of its rules
+then rests on one import of its importing module, so the findings a change
+adds are those of the changed modules' imports (the others are the same at
+base and head), whatever else the graphs hold.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
+from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
 from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
@@ -173,8 +180,11 @@ class PRReport:
 # -- the analysis ----------------------------------------------------------------------
 
 
-def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
-    """Judge ``change`` against the repository as stored (see the module docstring)."""
+def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[set[str]], None] | None = None) -> PRReport:
+    """Judge ``change`` against the repository as stored (see the module docstring).
+
+    ``read_components`` completes a part of the stored graph for reviewers' stand-ins (``suggest_reviewers``).
+    """
     new_edges = _new_edges(change.base_graph, change.head_graph, change.changed_modules)
     findings: list[Finding] = _new_violations(change)
     findings += _new_component_dependencies(change.base_graph, change.head_graph, new_edges)
@@ -193,13 +203,32 @@ def analyse(stored: RepoGraph, change: ChangeSet) -> PRReport:
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
     findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
     authors = [i for i in change.identities if i.role.wrote_it]
-    reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone)
+    reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
+                                  read_components=read_components)
     history_complete, history = history_completeness(stored)
     return PRReport(
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),
         new_edges=tuple(new_edges), touched_components=tuple(touched), suggested_reviewers=tuple(reviewers),
         agent=agent, rationale=rationale, changed_files=change.files, history_complete=history_complete, history=history,
     )
+
+
+def judged_by_importers(graph: RepoGraph) -> bool:
+    """Whether every rule of ``graph`` judges imports one at a time, by their importing module: no ``transitive``
+    rule (a chain through other modules) and no ``acyclic`` one (cycles among all of a subject's imports).
+
+    Every finding of such rules is one direct import ``a -> b`` keyed by
+    ``(rule, a, b)``, found from ``a``'s imports and the modules each subject
+    names (which need every Module node, not their imports).
+    """
+    for node in graph.of_label(Label.RULE):
+        try:
+            spec = DeclaredRule.from_node(node).spec
+        except (ValueError, KeyError, TypeError):
+            return False  # a rule the judgement itself will report on: read everything it may need
+        if spec.transitive or spec.kind == "acyclic":
+            return False
+    return True
 
 
 def lines_changed(change: ChangeSet) -> dict[str, int]:
@@ -259,7 +288,9 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
 
 
 def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
-    import networkx as nx  # ~0.3 s to import: only for the PR check
+    if not _new_strongly_connected(_dependency_pairs(base), _dependency_pairs(head)):
+        return []  # every cycle of the head is one of the base's: networkx is not even imported
+    import networkx as nx  # ~0.3 s to import: only for a change that closes a new cycle
 
     g_base, g_head = component_digraph(base), component_digraph(head)
     base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
@@ -273,6 +304,69 @@ def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
             message=f"creates a dependency cycle between components: {' -> '.join(cycle + [cycle[0]])}",
             source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
         ))
+    return out
+
+
+def _dependency_pairs(graph: RepoGraph) -> set[tuple[str, str]]:
+    return {(e.source, e.target) for e in graph.edges.values() if e.type is Rel.DEPENDS_ON}
+
+
+def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
+    """Whether some strongly connected set of the head (two or more components) is not within one of the base's:
+    exactly when ``_new_cycles`` reports something. The sets do not depend on the order they are found in."""
+    if head <= base:
+        return False  # every strongly connected set of the head is one in the base too
+    owner = {n: i for i, group in enumerate(_strongly_connected(base)) for n in group}
+    for group in _strongly_connected(head):
+        if len({owner.get(n, n) for n in group}) > 1:  # a node in no base set stands for itself
+            return True
+    return False
+
+
+def _strongly_connected(pairs: set[tuple[str, str]]) -> list[set[str]]:
+    """The strongly connected sets of two or more nodes of the directed graph ``pairs`` (Tarjan's, without recursion)."""
+    succ: dict[str, list[str]] = {}
+    for a, b in pairs:
+        succ.setdefault(a, []).append(b)
+        succ.setdefault(b, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[set[str]] = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.add(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        out.append(group)
     return out
 
 

@@ -29,7 +29,7 @@ or have been inactive (``queries.ownership.gone_people``). Each suggestion says 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import PersonIndex, split_contact
@@ -102,6 +102,7 @@ def suggest_reviewers(
     graph: RepoGraph, changed: Mapping[str, int], authors: Iterable[Any] = (), *,
     limit: int = KNOWLEDGE_SUGGESTIONS, max_suggestions: int = MAX_SUGGESTIONS,
     index: PersonIndex | None = None, gone: Mapping[str, str] | None = None,
+    read_components: Callable[[set[str]], None] | None = None,
 ) -> list[SuggestedReviewer]:
     """Ranked reviewers for a change (see the module docstring).
 
@@ -109,8 +110,11 @@ def suggest_reviewers(
     added plus removed there; ``authors`` are the change's identities, as
     strings (``"Name <email>"``, a name, an e-mail, ``@login``), (name, email)
     pairs or objects with ``name`` and ``email``. ``index`` and ``gone``
-    (``gone_people``) are computed when not given. Returns the suggestions,
-    best first.
+    (``gone_people``) are computed when not given. ``read_components`` is
+    called with the components of the changed files nobody eligible knows
+    before their other files stand in: a caller holding part of the stored
+    graph adds those files and the knowledge of them. Returns the
+    suggestions, best first.
     """
     people = {n.id: n for n in graph.of_label(Label.PERSON)}
     index = index or PersonIndex(people.values())
@@ -153,6 +157,8 @@ def suggest_reviewers(
 
     orphaned = [p for p in files if not any(p in c.files for c in candidates.values())]
     if orphaned:
+        if read_components is not None:
+            read_components({str(files[p].get("component")) for p in orphaned if files[p].get("component")})
         _component_stand_ins(graph, files, orphaned, changed, total_lines, candidates, eligible)
 
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, _neg_time(c.last_touch), str(people[c.person_id].get("name") or "")))

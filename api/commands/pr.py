@@ -52,10 +52,11 @@ def pr_check(
     from cairn.api.render.pr_table import pr_table
     from cairn.api.render.sarif import sarif_report
     from cairn.api.services.changes import pr_check_checkout
-    from cairn.api.services.posting import Posting
 
     posting = None
     if post is not None:
+        from cairn.api.services.posting import Posting  # the forge clients (httpx): only to post
+
         posting = Posting(post.value, pr, os.environ)
         if posting.error is not None and post_errors is PostErrors.fail:
             raise posting.error  # nowhere to post: say so before the check runs

@@ -14,9 +14,9 @@ import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable, Mapping
 
-from cairn.ingest.code.base import Language, Layout, ParsedFile
+from cairn.ingest.code.base import Language, Layout, ParsedFile, Resolver
 from cairn.ingest.code.cache import ParseCache, result_id_of
 from cairn.ingest.code.go import GoLanguage
 from cairn.ingest.code.java import JavaLanguage
@@ -92,12 +92,16 @@ def extract_code(
     languages: list[Language] | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    imports_of: Callable[[Mapping[str, str]], Collection[str]] | None = None,
 ) -> CodeResult:
     """Extract modules and resolved imports from ``files``.
 
     ``read(path)`` returns a file's bytes. Files whose (size, mtime) match the
     cache's record, or whose blob hash is given, are not read at all when their
-    parse is cached.
+    parse is cached. ``imports_of``, given every file's module, names the
+    modules whose imports are wanted: the others' are not resolved (the PR
+    check needs those of the changed modules only), and such a partial result
+    is not remembered.
     """
     languages = languages or available_languages()
     cache = cache or ParseCache(None)
@@ -216,7 +220,8 @@ def extract_code(
         reads[path] = _digest(text)
         return text
 
-    for lang in languages:
+    resolvers: list[tuple[Resolver, list[str]]] = []
+    for lang in languages:  # every file's module first, then (the wanted) imports
         paths = [f.path for f in by_language[lang.name] if f.path in parsed]
         if not paths:
             continue
@@ -237,12 +242,18 @@ def extract_code(
                 result.modules[name] = (resolver.module_path(name), pf.language, [path])
             else:
                 result.modules[name][2].append(path)
-            result.imports.setdefault(name, []).extend(imp._replace(file=path) for imp in resolver.resolve(pf))
         for name, path in resolver.extra_modules().items():
             if name not in result.modules:
                 result.modules[name] = (path, lang.name, [])
+        resolvers.append((resolver, paths))
+    wanted = None if imports_of is None else set(imports_of(result.file_module))
+    for resolver, paths in resolvers:
+        for path in paths:
+            name = result.file_module.get(path)
+            if name is not None and (wanted is None or name in wanted):
+                result.imports.setdefault(name, []).extend(imp._replace(file=path) for imp in resolver.resolve(parsed[path]))
         resolver_notes += list(getattr(resolver, "problems", None) or [])
-    if not result.notes:  # a result with read errors is not one to repeat
+    if not result.notes and wanted is None:  # a result with read errors, or a partial one, is not one to repeat
         cache.remember(fingerprint, reads, result)
         result.fingerprint = result_id_of(fingerprint, reads)
     result.notes += resolver_notes

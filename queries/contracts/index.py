@@ -35,15 +35,15 @@ class ImportIndex:
         self.component_modules: dict[str, set[str]] = {}
         self.externals: set[str] = set()
         ids: dict[str, str] = {}
-        for node in graph.nodes.values():
+        for nid, node in graph.nodes.items():  # keyed by node id: not recomputed for each node
             if node.label is Label.MODULE:
-                ids[node.id] = node.key
+                ids[nid] = node.key
                 comp = node.get("component")
                 self.component_of[node.key] = comp
                 if comp:
                     self.component_modules.setdefault(comp, set()).add(node.key)
             elif node.label is Label.EXTERNAL:
-                ids[node.id] = EXTERNAL + node.key
+                ids[nid] = EXTERNAL + node.key
                 self.externals.add(node.key)
             elif node.label is Label.COMPONENT:
                 self.component_modules.setdefault(node.key, set())

@@ -6,7 +6,7 @@ import pytest
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.code.extract import ParseCache
-from cairn.ingest.code_graph import code_graph_at, patch_code_graph, snapshot_at
+from cairn.ingest.code_graph import code_graph_at, patch_code_graph, patch_imports_of, patch_reads, snapshot_at
 from cairn.ingest.components import declared_components
 from cairn.ingest.config import ComponentSpec
 from fixtures.gitrepo import GitRepo
@@ -54,3 +54,12 @@ def test_a_patched_graph_is_the_head_graph_built_whole(repo, tmp_path, files, de
     whole = code_graph_at(repo.root, "HEAD", "app", defs, cache=cache)
     assert code_part(patched) == code_part(whole)
     assert changed and code_part(base) != code_part(whole)
+    # the head with the imports of the modules the patch reads only: the same patch when the set of modules stays
+    partial = snapshot_at(repo.root, "HEAD", cache=ParseCache(None), imports_of=patch_imports_of(base, changed_paths))
+    reads = patch_reads(base, partial, changed_paths, defs)
+    if delete:
+        assert reads is None  # a module added and one deleted: the patch compares every module
+    else:
+        assert reads == {"app.api.forms", "app.core.prices", "app.db.tables"}
+        assert set(partial.code.imports) == reads and partial.code.fingerprint is None  # not remembered
+        assert code_part(patch_code_graph(base, partial, changed_paths, defs)[0]) == code_part(whole)

@@ -1,11 +1,16 @@
 """The PR check on a stored base reads part of the stored graph and gives the report the whole graph gives.
 
 The store holds a clean ingest of the base, so the check reads only what
-``api.services.changes.stored_for_change`` reads; the same change judged
-against the whole stored graph (``store.load``) must give the same report, for
-a change with boundary crossings, a new module and component dependency, a
-deleted module, a rename, a file only its author knows (reviewers' stand-ins),
-a file a person owns by CODEOWNERS, and a co-change partner left untouched.
+``api.services.changes.StoredBase`` reads; the same change judged against the
+whole stored graph (``store.load``) must give the same report, for a change
+with boundary crossings, a new module and component dependency, a deleted
+module, a rename, a file only its author knows (reviewers' stand-ins), a file
+a person owns by CODEOWNERS, and a co-change partner left untouched; and for
+a change that only modifies files (crossings of every rule kind, a new
+component cycle, an import removed, knowledge risk), with rules that judge
+imports one at a time (then only the changed modules' IMPORTS are read), with
+a transitive or an acyclic rule (then every import is read), and with a file
+that turns binary (the module set changes: every import is read).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import subprocess
 import pytest
 
 from cairn.api.bootstrap import open_store
+from cairn.graph.sqlite_store import SqliteStore
+from cairn.graph.store import GraphStore
 from cairn.api.services import changes as change_service
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.api.services.workspace import Workspace
@@ -47,15 +54,68 @@ kind = "layers"
 layers = ["api", "core", "db"]
 transitive = true
 severity = "warn"
+
+[[rules]]
+id = "tools-not-db"
+kind = "forbidden"
+from = ["tools"]
+to = ["db"]
+transitive = true
 """
 
 ADR = "# 1. Pure core\n\n## Status\n\nAccepted\n\n## Decision\n\nThe core imports neither the API nor the database.\n"
 
 
+#: Rules that judge imports one at a time, of every such kind: a change's new findings come from its modules' imports.
+DIRECT_CONFIG = CONFIG.replace("transitive = true\n", "") + """
+[[rules]]
+id = "tools-use-core-only"
+kind = "allowed_only"
+from = ["tools"]
+to = ["core"]
+
+[[rules]]
+id = "db-through-tables"
+kind = "interface"
+component = "db"
+modules = ["shop.db.tables"]
+
+[[rules]]
+id = "billing-apart"
+kind = "independence"
+components = ["billing", "tools"]
+"""
+
+ACYCLIC_CONFIG = DIRECT_CONFIG + """
+[[rules]]
+id = "no-cycles"
+kind = "acyclic"
+"""
+
+#: A change that only modifies files: core -> api (both core rules, and a component cycle with api -> core), db -> core
+#: (layers), tools -> api (allowed_only, a new component dependency), an import removed (forms no longer reaches
+#: db.old, which the interface rule forbids); prices changes without tax, its usual partner.
+MODIFICATIONS = {
+    "shop/core/prices.py": "from shop.api import forms\n\ndef price(x):\n    return x * 7\n",
+    "shop/db/queries.py": "from shop.db import tables\nfrom shop.core import prices\n",
+    "shop/tools/quick.py": "from shop.api import views\nQ = 2\n",
+    "shop/api/forms.py": "from shop.api import views\n",
+}
+
+
 @pytest.fixture
 def shop(tmp_path):
+    return make_shop(tmp_path, CONFIG)
+
+
+@pytest.fixture(params=["direct", "acyclic"])
+def direct_shop(tmp_path, request):
+    return make_shop(tmp_path, DIRECT_CONFIG if request.param == "direct" else ACYCLIC_CONFIG), request.param
+
+
+def make_shop(tmp_path, config: str):
     repo = GitRepo(tmp_path / "shop")
-    repo.commit({"cairn.toml": CONFIG, "docs/adr/0001-pure-core.md": ADR, ".github/CODEOWNERS":
+    repo.commit({"cairn.toml": config, "docs/adr/0001-pure-core.md": ADR, ".github/CODEOWNERS":
                  "shop/core/ ada@example.com\nshop/db/ @dba-team\nshop/**/q*.py bob@example.com\n",
                  "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "", "shop/db/__init__.py": ""},
                 author=BOB, message="skeleton")
@@ -66,7 +126,7 @@ def shop(tmp_path):
                      f"from shop.core import prices\nRATE = {i}\n"}, author=ADA, message=f"tune {i}")
     repo.commit({"shop/api/views.py": "from shop.core.prices import price\n" + "".join(f"V{k} = {k}\n" for k in range(20)),
                  "shop/api/forms.py": "from shop.api import views\nfrom shop.db import old\n"}, author=BOB, message="api")
-    repo.commit({"shop/tools/quick.py": "Q = 1\n"}, author=BOB, message="a tool: Bob knows it, and owns it by a pattern")
+    repo.commit({"shop/tools/__init__.py": "", "shop/tools/quick.py": "Q = 1\n"}, author=BOB, message="a tool: Bob knows it, and owns it by a pattern")
     repo.commit({"shop/db/queries.py": "from shop.db import tables\n"}, author=CAROL, message="queries, Carol's alone")
     repo.git("checkout", "-q", "-b", "pr")
     repo.git("mv", "shop/api/views.py", "shop/api/pages.py")
@@ -75,17 +135,56 @@ def shop(tmp_path):
         "shop/billing/__init__.py": "", "shop/billing/invoice.py": "from shop.db import queries\nfrom shop.core import tax\n",
         "shop/api/forms.py": "from shop.api import pages\n", "shop/db/queries.py": "from shop.db import tables\nQ = 2\n",
     }, delete=["shop/db/old.py"], author=CAROL, message="billing, and a few changes")
+    repo.git("checkout", "-q", "-b", "pr-mod", "main")
+    repo.commit(MODIFICATIONS, author=CAROL, message="only modifications")
+    repo.git("checkout", "-q", "-b", "pr-chain", "main")  # tools -> api.forms, which imports db.old: a chain
+    repo.commit({"shop/tools/quick.py": "from shop.api import forms\n"}, author=CAROL, message="a chain into db")
+    repo.git("checkout", "-q", "-b", "pr-binary", "main")
+    repo.commit({**MODIFICATIONS, "shop/db/tables.py": b"T = 1\n\0\n"}, author=CAROL, message="a module turns binary")
     repo.git("checkout", "-q", "main")
     store_dir = tmp_path / "store"
     ingest_into_store(open_store(str(store_dir)), repo.root)
     return repo, store_dir
 
 
-def whole_report(store_dir, repo: GitRepo, author: str | None = None) -> dict:
+def whole_report(store_dir, repo: GitRepo, author: str | None = None, head: str = "pr") -> dict:
     store = open_store(str(store_dir))
     stored = store.load("shop")
-    change = change_from_refs(stored, repo.root, "main", "pr", author=author, cache_dir=store_dir / "cache")
+    change = change_from_refs(stored, repo.root, "main", head, author=author, cache_dir=store_dir / "cache")
     return analyse(stored, change).to_json()
+
+
+class ReadsCountingStore(SqliteStore):
+    """The embedded store, noting every read of IMPORTS edges: whole (``load``, ``load_part``) or around some ids."""
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.whole_imports = 0
+        self.imports_around: set[str] = set()
+        self.components_around: set[str] = set()  # whose files were read (reviewers' stand-ins)
+
+    def load(self, repo):
+        self.whole_imports += 1
+        return super().load(repo)
+
+    def load_part(self, repo, labels=(), rels=()):
+        self.whole_imports += Rel.IMPORTS in {Rel(r) for r in rels}
+        return super().load_part(repo, labels, rels)
+
+    def load_around(self, repo, ids, rels=()):
+        ids = list(ids)
+        if Rel.IMPORTS in {Rel(r) for r in rels}:
+            self.imports_around.update(ids)
+        if Rel.PART_OF in {Rel(r) for r in rels}:
+            self.components_around.update(ids)
+        return super().load_around(repo, ids, rels)
+
+
+def checked(store_dir, repo: GitRepo, head: str) -> tuple[dict, ReadsCountingStore]:
+    store = ReadsCountingStore(store_dir)
+    report = change_service.pr_check_checkout(Workspace(store, naming_hint="-"), repo.root, "main", head,
+                                              author="Carol Coder <carol@example.com>").to_json()
+    return report, store
 
 
 def test_the_check_on_a_stored_base_reads_a_part_and_reports_as_the_whole(shop):
@@ -134,3 +233,68 @@ def test_a_store_ingested_elsewhere_reads_the_whole_graph(shop):
     assert open_store(str(store_dir)).load("shop").repository["dirty"] is True
     ws = Workspace(str(store_dir), naming_hint="-")
     assert change_service.pr_check_checkout(ws, repo.root, "main", "pr").to_json() == whole_report(store_dir, repo)
+
+
+def test_a_change_that_only_modifies_files_reads_the_imports_of_its_modules_only(direct_shop):
+    (repo, store_dir), rules = direct_shop
+    fast, store = checked(store_dir, repo, "pr-mod")
+    assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head="pr-mod")
+    found = {f["rule"] for f in fast["findings"]}
+    assert found >= {"core-stays-pure", "layers", "tools-use-core-only", "cairn/co-change", "cairn/knowledge-risk"}, found
+    assert ("cairn/new-cycle" in found) is (rules == "direct"), found  # an acyclic rule judges the cycle itself
+    assert ("no-cycles" in found) is (rules == "acyclic"), found
+    assert {"shop.core.prices", "shop.tools.quick"} <= {e["source"] for e in fast["new_edges"]}
+    assert fast["suggested_reviewers"]
+    # Carol, the author, alone knows shop/db/queries.py: the other files of component db are read for stand-ins
+    assert store.components_around == {"Component|shop|db"}
+    if rules == "direct":  # every rule judges imports one at a time: only the changed modules' imports are read
+        changed = {f"Module|shop|shop.{m}" for m in ("core.prices", "db.queries", "tools.quick", "api.forms")}
+        assert store.whole_imports == 0 and store.imports_around == changed, store.imports_around
+    else:  # an acyclic rule looks at every import
+        assert store.whole_imports == 1 and not store.imports_around
+
+
+def test_a_change_to_the_set_of_modules_reads_every_import(direct_shop):
+    (repo, store_dir), _ = direct_shop
+    for head in ("pr", "pr-binary"):  # added, deleted and renamed modules; a module whose file turns binary
+        fast, store = checked(store_dir, repo, head)
+        assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head=head), head
+        assert store.whole_imports == 1, head
+    assert "shop.db.tables" not in {e["target"] for e in fast["new_edges"]}
+
+
+def test_a_transitive_rule_reads_every_import(shop):
+    repo, store_dir = shop
+    for head in ("pr-mod", "pr-chain"):
+        fast, store = checked(store_dir, repo, head)
+        assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head=head), head
+        assert store.whole_imports == 1 and not store.imports_around, head
+    assert not store.components_around  # Bob knows shop/tools/quick.py: no stand-ins needed, none read
+    # the chain tools.quick -> api.forms -> db.old runs through imports of a module the change does not touch
+    assert [f["chain"] for f in fast["findings"] if f["rule"] == "tools-not-db"] == [["shop.tools.quick", "shop.api.forms", "shop.db.old"]]
+
+
+def test_a_diff_that_only_modifies_files_reads_part_and_reports_as_the_whole(direct_shop):
+    (repo, store_dir), _ = direct_shop
+    diff = subprocess.run(["git", "-C", str(repo.root), "diff", "main", "pr-mod"], capture_output=True, text=True,
+                          check=True).stdout
+    store = ReadsCountingStore(store_dir)
+    fast = change_service.pr_check_diff(Workspace(store, naming_hint="-"), "shop", diff, MODIFICATIONS).to_json()
+    stored = open_store(str(store_dir)).load("shop")
+    assert fast == analyse(stored, change_from_diff(stored, diff, MODIFICATIONS, cache_dir=store_dir / "cache")).to_json()
+    assert {f["rule"] for f in fast["findings"]} >= {"core-stays-pure", "tools-use-core-only"}
+
+
+class WholeReadsStore(ReadsCountingStore):
+    """A store whose partial read is the port's own, which reads the whole graph each time (as Neo4j's does)."""
+
+    load_around = GraphStore.load_around
+
+
+def test_a_store_that_reads_parts_whole_is_read_once(direct_shop):
+    (repo, store_dir), _ = direct_shop
+    store = WholeReadsStore(store_dir)
+    fast = change_service.pr_check_checkout(Workspace(store, naming_hint="-"), repo.root, "main", "pr-mod",
+                                            author="Carol Coder <carol@example.com>").to_json()
+    assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head="pr-mod")
+    assert store.whole_imports == 1 and not store.imports_around and not store.components_around

@@ -139,3 +139,30 @@ def test_a_new_cycle_is_named_by_the_edge_that_closes_it_not_by_an_old_cycle_bes
     report = analyse(stored, ChangeSet(files=files, base_graph=stored, head_graph=head, base="base", head="head"))
     (cycle,) = [f for f in report.findings if f.rule == "cairn/new-cycle"]
     assert "c -> d -> a -> b -> c" in cycle.message
+
+
+def test_new_cycles_are_looked_for_exactly_when_a_strongly_connected_set_is_new():
+    """The check that spares networkx agrees with networkx's strongly connected components on random graphs."""
+    import random
+
+    import networkx as nx
+
+    from cairn.queries.pr_check import _new_strongly_connected
+
+    def sccs(pairs):
+        g = nx.DiGraph(pairs)
+        return [c for c in nx.strongly_connected_components(g) if len(c) > 1]
+
+    outcomes = set()
+    for seed in range(400):
+        rnd = random.Random(seed)
+        n = rnd.randint(2, 12)
+        base = {(str(rnd.randrange(n)), str(rnd.randrange(n))) for _ in range(rnd.randint(0, 20))}
+        base = {(a, b) for a, b in base if a != b}
+        head = {p for p in base if rnd.random() > 0.1} | {(str(rnd.randrange(n)), str(rnd.randrange(n))) for _ in range(rnd.randint(0, 3))}
+        head = {(a, b) for a, b in head if a != b}
+        before = sccs(base)
+        expected = any(not any(c <= b for b in before) for c in sccs(head))  # what _new_cycles reports on
+        assert _new_strongly_connected(base, head) is expected, seed
+        outcomes.add(expected)
+    assert outcomes == {True, False}
