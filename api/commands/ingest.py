@@ -6,7 +6,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
-import typer
+from cairn.api.params import App, Argument, Option
 
 from cairn.api.common import CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
@@ -15,15 +15,15 @@ from cairn.api.render.terminal import count, escape, literal, table
 IngestFormat = formats("ingest", JSON, TABLE)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("ingest")(ingest)
 
 
 def ingest(
-    path: Path = typer.Argument(..., help="The repository checkout to read"),
+    path: Path = Argument(..., help="The repository checkout to read"),
     store: Optional[str] = StoreOption,
-    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: cairn.toml or [tool.cairn] in pyproject.toml)"),
-    name: Optional[str] = typer.Option(None, "--name", help="Repository name in the store (default: the directory name)"),
+    config: Optional[Path] = Option(None, "--config", help="Configuration file (default: cairn.toml or [tool.cairn] in pyproject.toml)"),
+    name: Optional[str] = Option(None, "--name", help="Repository name in the store (default: the directory name)"),
     format: IngestFormat = TABLE,
 ) -> None:
     """Ingest the repository checked out at PATH: code, history, decisions, owners."""
