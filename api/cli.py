@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn
 from cairn.api.commands import changes, decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
 from cairn.api.common import EXIT_BAD_INPUT, print_bug, print_error
 from cairn.api.params import App, Argument, Exit, Option, Parameter
+from cairn.api.render.console import console
 from cairn.graph.errors import CairnError
 
 if TYPE_CHECKING:
@@ -110,10 +111,9 @@ def summary(target: Callable[..., Any] | App) -> str:
 
 def group_help(group: App, prog: str) -> str:
     """``cairn --help``: what Cairn is and each command with its summary, wrapped to the terminal."""
-    import shutil
     import textwrap
 
-    width = max(shutil.get_terminal_size().columns - 2, 40)
+    width = max(console.width - 2, 40)
     name_width = max(len(n) for n in group.commands) + 2
     lines = [f"usage: {prog} COMMAND [OPTIONS] [ARGS]...", ""]
     lines += textwrap.wrap(group.help, width) + ["", "commands:"]
@@ -138,8 +138,10 @@ def command_parser(command: Callable[..., Any], prog: str) -> tuple["argparse.Ar
         def error(self, message: str) -> NoReturn:
             raise UsageError(f"{prog}: {message} ({prog} --help lists the options)")
 
-    parser = Parser(prog=prog, description=inspect.getdoc(command), formatter_class=argparse.RawDescriptionHelpFormatter,
-                    allow_abbrev=False)
+    def formatter(prog: str) -> argparse.HelpFormatter:  # given the width, argparse does not import shutil to ask it
+        return argparse.RawDescriptionHelpFormatter(prog, width=max(console.width - 2, 40))
+
+    parser = Parser(prog=prog, description=inspect.getdoc(command), formatter_class=formatter, allow_abbrev=False)
     hints = typing.get_type_hints(command, include_extras=True)
     convert: dict[str, Callable[[Any], Any]] = {}
     for name, parameter in inspect.signature(command).parameters.items():

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
 from enum import Enum
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from cairn.api.params import App, Option
 from cairn.api.render.console import escape
@@ -27,9 +26,15 @@ def register(app: App) -> None:
     app.add_group(reviews_app, "reviews")
 
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
 def parse_since(value: str | None) -> datetime | None:
     if not value:
         return None
+    from datetime import datetime, timezone
+
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -49,7 +49,17 @@ def escape(text: str) -> str:
 # -- cells ------------------------------------------------------------------------------------------------------
 
 
+_CHAR_CELLS: dict[str, int] = {}
+
+
 def _char_cells(char: str) -> int:
+    cells = _CHAR_CELLS.get(char)
+    if cells is None:
+        cells = _CHAR_CELLS[char] = _measure_char(char)
+    return cells
+
+
+def _measure_char(char: str) -> int:
     code = ord(char)
     if code < 32 or 0x7F <= code < 0xA0:
         return 0
@@ -64,9 +74,9 @@ def _char_cells(char: str) -> int:
 
 def cell_len(text: str) -> int:
     """How many terminal cells ``text`` takes (wide characters two, combining marks none)."""
-    if text.isascii():
-        return sum(1 for c in text if " " <= c < "\x7f") if not text.isprintable() else len(text)
-    return sum(_char_cells(c) for c in text)
+    if text.isascii() and text.isprintable():
+        return len(text)
+    return sum(map(_char_cells, text))
 
 
 def set_cell_size(text: str, total: int) -> str:
