@@ -5,11 +5,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from cairn.api.params import App, Option
-from cairn.api.render.console import escape
-
 from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Option
+from cairn.api.render.console import escape
 
 if TYPE_CHECKING:
     from cairn.api.services.workspace import Workspace

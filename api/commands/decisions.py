@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from cairn.api.params import App, Exit, Option, echo
-
 from cairn.api.common import EXIT_BLOCKING, EXIT_OK, RepoOption, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, SARIF, TABLE, formats
+from cairn.api.params import App, Exit, Option, echo
 from cairn.api.render.terminal import IDENTIFIER, count, escape, table
 
 AdrsFormat = formats("adrs", JSON, TABLE)

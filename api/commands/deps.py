@@ -5,10 +5,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Optional
 
-from cairn.api.params import App, Option
-
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Option
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, table
 
 DepsFormat = formats("deps", JSON, TABLE)

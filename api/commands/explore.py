@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from cairn.api.params import App, Argument, Option, echo
-
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
-from cairn.api.render.explore_markdown import card_markdown, path_markdown, reading_list_markdown, search_markdown
+from cairn.api.params import App, Argument, Option, echo
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, table
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
@@ -56,6 +54,8 @@ def explore(
     if format is JSON:
         print_json(card)
     elif format is MARKDOWN:
+        from cairn.api.render.explore_markdown import card_markdown
+
         echo(card_markdown(card), nl=False)
     else:
         _print_card(card)
@@ -120,6 +120,8 @@ def path(
         print_json(result)
         return
     if format is MARKDOWN:
+        from cairn.api.render.explore_markdown import path_markdown
+
         echo(path_markdown(result), nl=False)
         return
     _line(escape(result["message"]))
@@ -151,6 +153,8 @@ def reading_list_command(
     if format is JSON:
         print_json(data)
     elif format is MARKDOWN:
+        from cairn.api.render.explore_markdown import reading_list_markdown
+
         echo(reading_list_markdown(data), nl=False)
     else:
         _print_reading_list(data)
@@ -198,6 +202,8 @@ def search_command(
         print_json(data)
         return
     if format is MARKDOWN:
+        from cairn.api.render.explore_markdown import search_markdown
+
         echo(search_markdown(data), nl=False)
         return
     rows = [(r["kind"], r["name"], r["title"] if r["title"] != r["name"] else "", r["match"]) for r in data["results"]]

@@ -6,10 +6,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
-from cairn.api.params import App, Argument, Option
-
 from cairn.api.common import CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Argument, Option
 from cairn.api.render.terminal import count, escape, literal, table
 
 IngestFormat = formats("ingest", JSON, TABLE)

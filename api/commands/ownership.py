@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-from cairn.api.params import App, Option
-
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Option
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, literal, table
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)

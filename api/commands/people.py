@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
+from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.params import App, Option
 from cairn.api.render.console import escape
-
-from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
 
 
 def register(app: App) -> None:

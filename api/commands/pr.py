@@ -7,11 +7,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
-from cairn.api.params import App, Exit, Option, echo
-from cairn.api.render.console import escape
-
 from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import CODECLIMATE, JSON, MARKDOWN, SARIF, TABLE, formats
+from cairn.api.params import App, Exit, Option, echo
+from cairn.api.render.console import escape
 
 
 class Forge(str, Enum):

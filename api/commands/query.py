@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-from cairn.api.params import App, Argument, Option
 from cairn.api.common import (
     CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, StoreOption, console, cypher_limits,
     opened_workspace, print_json,
 )
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Argument, Option
 from cairn.api.render.terminal import count, table
 
 QueryFormat = formats("query", JSON, TABLE)

@@ -7,13 +7,12 @@ import re
 from enum import Enum
 from typing import TYPE_CHECKING, Optional
 
+from cairn.api.common import CairnError, RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.params import App, Option
 from cairn.api.render.console import escape
 
-from cairn.api.common import CairnError, RepoOption, StoreOption, console, opened_workspace, print_json
-
 reviews_app = App(help="Review records from the forge: review work counts as knowledge.")
-SLUG = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+SLUG = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
 
 
 class ImportFormat(str, Enum):
@@ -56,7 +55,7 @@ def import_command(
     """
     if (github is None) == (gitlab is None):
         raise CairnError("name exactly one forge project: --github OWNER/REPO or --gitlab PROJECT")
-    if github is not None and not SLUG.match(github.strip()):
+    if github is not None and not re.match(SLUG, github.strip()):
         raise CairnError(f"--github {github!r}: expected OWNER/REPO")
     if gitlab is not None and not gitlab.strip():
         raise CairnError("--gitlab needs a project id or path")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from cairn.api.params import App, Option
-
 from cairn.api.common import (
     CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, RepoOption, StoreOption, cypher_limits, err_console,
 )
+from cairn.api.params import App, Option
 
 TOKEN_ENV = "CAIRN_API_TOKEN"
 WEBHOOK_SECRET_ENV = "CAIRN_WEBHOOK_SECRET"

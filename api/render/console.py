@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 __all__ = ["Console", "Styled", "cell_len", "chop_cells", "console", "divide_line", "err_console", "escape", "markup", "set_cell_size"]
 
 DEFAULT_WIDTH = 80
-_TAG = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
-_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
-_WORD = re.compile(r"\s*\S+\s*")
-_TRAILING_SPACE = re.compile(r"\s+$")
+# patterns compiled on first use (``re`` keeps them): a JSON answer needs none of them
+_TAG = r"((\\*)\[([a-z#/@][^[]*?)])"
+_ESCAPE = r"(\\*)(\[[a-z#/@][^[]*?])"
+_WORD = r"\s*\S+\s*"
+_TRAILING_SPACE = r"\s+$"
 
 
 def escape(text: str) -> str:
@@ -40,7 +41,7 @@ def escape(text: str) -> str:
         backslashes, tag = match.groups()
         return f"{backslashes}{backslashes}\\{tag}"
 
-    text = _ESCAPE.sub(escape_backslashes, text)
+    text = re.sub(_ESCAPE, escape_backslashes, text)
     if text.endswith("\\") and not text.endswith("\\\\"):
         return text + "\\"
     return text
@@ -117,7 +118,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Offsets to break ``text`` at so each piece fits ``width`` cells: before a word, or inside one too long (``fold``)."""
     breaks: list[int] = []
     offset = 0
-    for match in _WORD.finditer(text):
+    for match in re.finditer(_WORD, text):
         start, word = match.start(), match.group(0)
         word_length = cell_len(word.rstrip())
         if width - offset >= word_length:
@@ -249,7 +250,7 @@ class Styled:
 def _rstrip_end(text: Styled, width: int) -> Styled:
     """Spaces at the end beyond ``width`` dropped (a line broken at a space keeps the ones that fit)."""
     excess = len(text.plain) - width
-    trailing = _TRAILING_SPACE.search(text.plain) if excess > 0 else None
+    trailing = re.search(_TRAILING_SPACE, text.plain) if excess > 0 else None
     return text.with_text(text.plain[: len(text.plain) - min(len(trailing.group(0)), excess)]) if trailing else text
 
 
@@ -275,7 +276,7 @@ def markup(text: str, style: str = "") -> Styled:
     def plain(piece: str) -> None:
         out.plain += piece.replace("\\[", "[")
 
-    for match in _TAG.finditer(text):
+    for match in re.finditer(_TAG, text):
         full, escapes, tag = match.groups()
         start, end = match.span()
         if start > position:
