@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 from cairn.api.commands import changes, decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
 from cairn.api.common import EXIT_BAD_INPUT, print_bug, print_error
-from cairn.api.params import App, Argument, Exit, Option, Parameter
+from cairn.api.params import App, Argument, Exit, Parameter
 from cairn.api.render.console import console
 from cairn.graph.errors import CairnError
 
 if TYPE_CHECKING:
     import argparse
+
+__all__ = ["UsageError", "app", "command_parser", "invoke", "main"]
 
 PROG = "cairn"
 app = App(help="Cairn: a system-knowledge graph of components, dependencies, decisions and the people who know them.")
@@ -242,5 +244,3 @@ def _number(kind: type, text: str, low: float | None, high: float | None) -> Any
         raise ValueError(f"{text} is not in the range {bounds}")
     return value
 
-
-__all__ = ["Option", "Argument", "UsageError", "app", "command_parser", "invoke", "main"]
