@@ -54,6 +54,9 @@ def main() -> None:
             raise
         print_bug(exc)
         code = EXIT_BAD_INPUT
+    import gc
+
+    gc.freeze()  # the process ends here: its last collections need not walk every object the command made (~7 ms of a query)
     sys.exit(code)
 
 
