@@ -1,8 +1,9 @@
 """What every CLI command shares: store and repository options, output formats, error handling.
 
 Errors: every ``CairnError`` (``graph.errors``) is printed as one line on
-stderr with exit code 2, here and only here; anything else is a bug and says
-so (``CAIRN_DEBUG=1`` shows the traceback).
+stderr (``print_error``) with exit code 2, by ``cli.invoke`` and only there;
+anything else is a bug and says so (``print_bug``; ``CAIRN_DEBUG=1`` shows
+the traceback).
 
 Importing this module is cheap, and must stay so: every command module imports
 it when the CLI starts, even for ``cairn --help``. The store and the services
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 from contextlib import contextmanager
 from enum import Enum

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
     import rich.console
@@ -396,10 +396,6 @@ class Console:
                 out.append(line.ansi() if color else line.plain)
         self.file.write("\n".join(out) + end)
         self.file.flush()
-
-    def print_lines(self, objects: Iterable[Any]) -> None:
-        for obj in objects:
-            self.print(obj)
 
     def rich(self) -> "rich.console.Console":
         """A rich console on the same stream, for what needs rich itself (a progress bar)."""
