@@ -108,10 +108,8 @@ def _run(command: Callable[..., Any], argv: list[str], prog: str) -> int:
 
 def summary(target: Callable[..., Any] | App) -> str:
     """The first paragraph of a command's docstring (a group's help), on one line."""
-    import inspect
-
-    text = target.help if isinstance(target, App) else (inspect.getdoc(target) or "")
-    return " ".join(text.split("\n\n")[0].split())
+    text = target.help if isinstance(target, App) else (target.__doc__ or "")
+    return " ".join(text.strip().split("\n\n")[0].split())
 
 
 def group_help(group: App, prog: str) -> str:

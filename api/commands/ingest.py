@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
@@ -52,6 +51,8 @@ def ingest(
     for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if format is JSON:
+        from dataclasses import asdict
+
         print_json(asdict(summary))
         return
     rows = [

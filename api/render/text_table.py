@@ -14,7 +14,6 @@ is shown as written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cairn.api.render.console import Styled, cell_len, markup
@@ -31,13 +30,18 @@ BOTTOM = ("└", "─", "┴", "┘")
 PADDING = 2  # one space each side
 
 
-@dataclass
 class Column:
-    header: str | Styled = ""
-    justify: str = "left"
-    no_wrap: bool = False
-    overflow: str = "ellipsis"
-    width: int | None = None  # of the content, without padding
+    """A column's header and how its cells are laid out; ``width`` (of the text, without padding) fixes it."""
+
+    __slots__ = ("header", "justify", "no_wrap", "overflow", "width")
+
+    def __init__(self, header: str | Styled = "", justify: str = "left", no_wrap: bool = False, overflow: str = "ellipsis",
+                 width: int | None = None) -> None:
+        self.header = header
+        self.justify = justify
+        self.no_wrap = no_wrap
+        self.overflow = overflow
+        self.width = width
 
     def header_text(self) -> Styled:
         return self.header if isinstance(self.header, Styled) else markup(self.header)
