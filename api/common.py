@@ -1,67 +1,38 @@
 """What every CLI command shares: store and repository options, output formats, error handling.
 
 Errors: every ``CairnError`` (``graph.errors``) is printed as one line on
-stderr with exit code 2, here and only here; anything else is a bug and says
-so (``CAIRN_DEBUG=1`` shows the traceback).
+stderr (``print_error``) with exit code 2, by ``cli.invoke`` and only there;
+anything else is a bug and says so (``print_bug``; ``CAIRN_DEBUG=1`` shows
+the traceback).
 
 Importing this module is cheap, and must stay so: every command module imports
-it when the CLI starts, even for ``cairn --help``. The store, the services and
-rich's console are imported when a command first uses them
-(``opened_workspace``, ``console``), never here.
+it when the CLI starts, even for ``cairn --help``. The store and the services
+are imported when a command first uses them (``opened_workspace``), never
+here; the consoles are ``render.console``'s (the standard library only).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import math
-import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-import typer
-
+from cairn.api.params import Option
+from cairn.api.render.console import console, err_console, escape
 from cairn.graph.errors import CairnError
 
 __all__ = ["CairnError", "CypherBytesOption", "CypherRowsOption", "CypherTimeoutOption", "EXIT_BAD_INPUT", "EXIT_BLOCKING", "EXIT_OK",
-           "OutputFormat", "RepoOption", "StoreOption", "console", "cypher_limits", "err_console", "handle_errors", "json_safe",
-           "opened_workspace", "print_json", "run_app"]
+           "OutputFormat", "RepoOption", "StoreOption", "console", "cypher_limits", "err_console", "json_safe",
+           "opened_workspace", "print_bug", "print_error", "print_json"]
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from cairn.api.services.workspace import Workspace
     from cairn.graph.cypher_policy import CypherLimits
 
-
-class LazyConsole:
-    """A rich ``Console`` made on first use: what ``console.print(...)`` and the like are called on.
-
-    Importing rich's console takes longer than a JSON answer needs in all, so it
-    waits for the first call. ``rich()`` is the console itself, for what must
-    be given a real one (a progress bar).
-    """
-
-    def __init__(self, *, stderr: bool = False) -> None:
-        self._stderr = stderr
-        self._console: Console | None = None
-
-    def rich(self) -> "Console":
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(stderr=self._stderr)
-        return self._console
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.rich(), name)
-
-
-console = LazyConsole()
-err_console = LazyConsole(stderr=True)
 
 EXIT_OK = 0
 EXIT_BLOCKING = 1
@@ -76,18 +47,18 @@ class OutputFormat(str, Enum):
     codeclimate = "codeclimate"
 
 
-StoreOption = typer.Option(
+StoreOption = Option(
     None, "--store", show_default=False,
     help="Store directory or bolt:// / neo4j:// URI (default: $CAIRN_STORE, else the nearest .cairn/ up to the repository root)",
 )
-RepoOption = typer.Option(None, "--repo", help="Repository name in the store (default: the only one, or the checkout you are in)")
+RepoOption = Option(None, "--repo", help="Repository name in the store (default: the only one, or the checkout you are in)")
 
 
-CypherTimeoutOption = typer.Option(None, "--cypher-timeout", help="Seconds a Cypher query may run (default: $CAIRN_CYPHER_TIMEOUT, else 30)",
+CypherTimeoutOption = Option(None, "--cypher-timeout", help="Seconds a Cypher query may run (default: $CAIRN_CYPHER_TIMEOUT, else 30)",
                                    show_default=False)
-CypherRowsOption = typer.Option(None, "--cypher-max-rows", help="Rows a Cypher answer may have (default: $CAIRN_CYPHER_MAX_ROWS, else 10,000)",
+CypherRowsOption = Option(None, "--cypher-max-rows", help="Rows a Cypher answer may have (default: $CAIRN_CYPHER_MAX_ROWS, else 10,000)",
                                 show_default=False)
-CypherBytesOption = typer.Option(None, "--cypher-max-bytes",
+CypherBytesOption = Option(None, "--cypher-max-bytes",
                                  help="Bytes of JSON a Cypher answer may take (default: $CAIRN_CYPHER_MAX_BYTES, else 16 MiB)", show_default=False)
 
 
@@ -132,58 +103,15 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def handle_errors(fn):
-    """Turn the errors a person can act on into one line on stderr and exit code 2.
-
-    Applied to every command, so the CLI behaves the same whether run as the
-    console script or through typer's test runner.
-    """
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except CairnError as exc:
-            if os.environ.get("CAIRN_DEBUG"):
-                raise
-            _print_error(exc)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
-
-    return wrapper
+def print_error(message: str) -> None:
+    """``error: MESSAGE`` on stderr, the message shown as written (never read as markup)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
-def run_app(app: typer.Typer, debug: bool = False) -> None:
-    """Run the typer app, turning known errors into one line and exit code 2."""
-    try:
-        code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
-        sys.exit(code if isinstance(code, int) else 0)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except CairnError as exc:
-        if debug:
-            raise
-        _print_error(exc)
-        sys.exit(EXIT_BAD_INPUT)
-    except Exception as exc:  # click usage errors and anything unexpected
-        # typer may vendor its own click, so recognise click's exceptions by behaviour, not class.
-        if type(exc).__name__ == "Abort":
-            err_console.print("aborted")
-            sys.exit(130)
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
-            exc.show()
-            sys.exit(EXIT_BAD_INPUT)
-        if debug:
-            raise
-        from rich.markup import escape
-
-        err_console.print(
-            f"[bold red]error:[/] {type(exc).__name__}: {escape(str(exc))} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
-            highlight=False,
-            soft_wrap=True,
-        )
-        sys.exit(EXIT_BAD_INPUT)
-
-
-def _print_error(exc: CairnError) -> None:
-    from rich.markup import escape
-
-    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)  # a message is text, never markup
+def print_bug(exc: BaseException) -> None:
+    """One line for an error Cairn did not expect: a bug, and how to see the traceback."""
+    err_console.print(
+        f"[bold red]error:[/] {type(exc).__name__}: {escape(str(exc))} (this is a bug in Cairn; rerun with CAIRN_DEBUG=1 for details)",
+        highlight=False,
+        soft_wrap=True,
+    )

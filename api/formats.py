@@ -6,8 +6,7 @@ A command names the formats it prints::
 
     def deps(..., format: DepsFormat = TABLE) -> None: ...
 
-and the option lists exactly those in ``--help`` (``<json|table>``), completes
-them in the shell, and refuses any other value, a known format the command does
+and the option lists exactly those in ``--help`` (``<json|table>``), and refuses any other value, a known format the command does
 not print or a typo alike, with exit code 2 and one line:
 ``error: cairn deps supports --format json|table, not sarif``.
 The command receives the shared ``OutputFormat`` member.
@@ -15,12 +14,10 @@ The command receives the shared ``OutputFormat`` member.
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any
 
-import typer
-
 from cairn.api.common import OutputFormat
+from cairn.api.params import Option
 from cairn.graph.errors import CairnError
 
 JSON, TABLE, MARKDOWN, SARIF = OutputFormat.json, OutputFormat.table, OutputFormat.markdown, OutputFormat.sarif
@@ -44,16 +41,12 @@ def formats(command: str, *supported: OutputFormat) -> Any:
     if not supported:
         raise ValueError("a command prints at least one format")
     supported = tuple(f for f in OutputFormat if f in supported)  # listed in one order everywhere
-    choices = Enum(  # type: ignore[misc]  # the per-command choices typer lists and completes
-        "".join(part.title() for part in command.split("-")) + "Format", {f.name: f.value for f in supported}, type=str,
-    )
     names = "|".join(f.value for f in supported)
 
-    def parse(value: Any) -> OutputFormat:
-        text = value.value if isinstance(value, Enum) else str(value)
-        if text not in choices._value2member_map_:
+    def parse(text: str) -> OutputFormat:
+        if text not in names.split("|"):
             raise UnsupportedFormat(f"cairn {command} supports --format {names}, not {text}")
         return OutputFormat(text)
 
     help_text = "Output: " + ", ".join(FORMAT_HELP[f] for f in supported)
-    return Annotated[choices, typer.Option("--format", parser=parse, help=help_text)]
+    return Annotated[OutputFormat, Option("--format", parser=parse, help=help_text, metavar=f"<{names}>")]

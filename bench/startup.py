@@ -6,9 +6,10 @@ it runs, in rounds (``--repeat``, best of), each round running every
 measurement once in this order so all see the same machine load:
 
 * ``python -c pass`` with the interpreter ``cairn`` runs on (the anchor);
-* the floor of the CLI's libraries: importing typer, pydantic and rich's console
-  and table, and a typer app that runs one command with six options like
-  ``bus-factor``'s and prints ``{}`` (typer checks every parameter with pydantic);
+* the floor of the CLI's stack: an argparse program that parses one command
+  with six options like ``bus-factor``'s and prints ``{}`` (the CLI is argparse
+  since typer, which imports pydantic, took 7× ``python -c pass`` alone), and
+  importing ``cairn.api.cli`` (every command module, the console and tables);
 * ``cairn --help``;
 * each query command (``bus-factor``, ``components``, ``check``, ``adrs``,
   ``people``, ``explore <first component>``) in its default format (the table
@@ -43,23 +44,22 @@ from synthrepo import ensure_repository  # noqa: E402
 
 QUERIES = ["bus-factor", "components", "check", "adrs", "people", "explore"]
 #: What a query on the embedded store should not import (and what it did before issue 14).
-#: A typer app with one command of six options, like ``cairn bus-factor``: the cost of the CLI framework alone.
-TYPER_APP = '''
-from typing import List, Optional
-import typer
-app = typer.Typer(add_completion=False)
-@app.command("bus-factor")
-def bus_factor(store: Optional[str] = typer.Option(None, "--store"), repo: Optional[str] = typer.Option(None, "--repo"),
-               component: Optional[str] = typer.Option(None), leaving: Optional[List[str]] = typer.Option(None),
-               path: Optional[str] = typer.Option(None), format: str = typer.Option("table")):
-    print("{}")
-@app.command()
-def other():
-    pass
-app()
+#: An argparse program with one command of six options, like ``cairn bus-factor``: the cost of the CLI's parser alone.
+ARGPARSE_APP = '''
+import argparse
+parser = argparse.ArgumentParser(prog="cairn")
+commands = parser.add_subparsers(dest="command", required=True)
+bus_factor = commands.add_parser("bus-factor")
+for flag in ("--store", "--repo", "--component", "--path"):
+    bus_factor.add_argument(flag)
+bus_factor.add_argument("--leaving", action="append")
+bus_factor.add_argument("--format", choices=["json", "table"], default="table")
+commands.add_parser("other")
+parser.parse_args()
+print("{}")
 '''
 HEAVY = ["networkx", "fastapi", "starlette", "uvicorn", "neo4j", "httpx", "tree_sitter", "grimp", "mcp", "yaml", "markdown_it",
-         "pathspec", "pydantic", "rich.table", "rich.markdown"]
+         "pathspec", "pydantic", "typer", "click", "rich"]
 
 
 def imported_modules(argv: list[str], env: dict[str, str]) -> set[str]:
@@ -109,9 +109,8 @@ def main() -> None:
             print(f"round {round_no}/{args.repeat}", file=sys.stderr, flush=True)
             order = builds if round_no % 2 else builds[::-1]
             anchors = [("python -c pass", [python, "-c", "pass"]),
-                       ("python -c 'import typer, pydantic, rich.console, rich.table'",
-                        [python, "-c", "import typer, pydantic, rich.console, rich.table"]),
-                       ("typer app, one command with six options", [python, "-c", TYPER_APP, "bus-factor", "--format", "json"])]
+                       ("argparse program, one command with six options", [python, "-c", ARGPARSE_APP, "bus-factor", "--format", "json"]),
+                       ("python -c 'import cairn.api.cli'", [python, "-c", "import cairn.api.cli"])]
             names_argvs = anchors + [run for prefix, _ in order for run in commands[prefix]]
             for name, argv in names_argvs:
                 try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -90,6 +89,8 @@ def legacy_reviews(root: Path) -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 def remove_legacy_files(root: Path) -> None:
     """Delete what the JSON store left (the index last, so an interrupted removal is finished next time)."""
+    import shutil  # here, not above: only a migration removes files, and every command that opens a store imports this module
+
     root = Path(root)
     for folder in ("graphs", "reviews"):
         shutil.rmtree(root / folder, ignore_errors=True)

@@ -54,7 +54,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
-import hashlib
 import re
 import sqlite3
 import threading
@@ -437,6 +436,8 @@ def _collector_paused() -> Iterator[None]:
 
 def _slug(repo: str) -> str:
     """A file name for ``repo``: readable, and distinct for distinct names."""
+    import hashlib  # here, not above: only a writer takes the lock this names, and a query starts faster without it
+
     readable = re.sub(r"[^A-Za-z0-9._-]+", "_", repo)[:60].strip("._") or "repo"
     return f"{readable}-{hashlib.sha1(repo.encode()).hexdigest()[:10]}"
 

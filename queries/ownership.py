@@ -56,12 +56,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
-from cairn.graph.thresholds import Thresholds
+
+if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
+    from cairn.graph.thresholds import Thresholds
 
 NORMALISED_DOA = 0.75
 ABSOLUTE_DOA = 3.293
@@ -176,6 +178,8 @@ def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dic
             gone[person.id] = "departed"
     newest = _parse_time(repo.get("newest_commit_at")) if repo is not None else None
     if newest is not None:
+        from cairn.graph.thresholds import Thresholds
+
         cutoff = newest - timedelta(days=Thresholds.of(graph).inactive_days)
         for person in graph.of_label(Label.PERSON):
             if person.id in gone or person.get("declared_only"):
@@ -204,6 +208,8 @@ def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
 
 
 def _load(graph: RepoGraph) -> _Knowledge:
+    from cairn.graph.thresholds import Thresholds
+
     file_nodes = graph.of_label(Label.FILE)
     files = sorted(n.key for n in file_nodes if in_truck_factor_scope(n))
     component_of = {n.key: n.get("component") for n in file_nodes}

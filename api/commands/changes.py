@@ -5,11 +5,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-import typer
-from rich.markup import escape
-
 from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Option
+from cairn.api.render.console import escape
 
 if TYPE_CHECKING:
     from cairn.api.services.workspace import Workspace
@@ -27,7 +26,7 @@ class PeriodOption(str, Enum):
     year = "year"
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("coupling")(coupling)
     app.command("hotspots")(hotspots)
     app.command("agents")(agents)
@@ -51,16 +50,16 @@ def _pct(value: float | None) -> str:
 def coupling(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    component: Optional[str] = typer.Option(None, "--component", help="Only pairs with a file in this component"),
-    path: Optional[str] = typer.Option(None, "--path", help="Only pairs with this file (or, ending in /, a file under this directory)"),
-    min_revs: Optional[int] = typer.Option(None, "--min-revs", min=1, help="Raise the minimum average revisions (ingest: [coupling] min_revs, default 5)"),
-    min_shared: Optional[int] = typer.Option(None, "--min-shared", min=1, help="Raise the minimum shared commits (default 5)"),
-    min_degree: Optional[float] = typer.Option(None, "--min-degree", min=0, max=100, help="Raise the minimum degree in % (default 30)"),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many file pairs"),
+    component: Optional[str] = Option(None, "--component", help="Only pairs with a file in this component"),
+    path: Optional[str] = Option(None, "--path", help="Only pairs with this file (or, ending in /, a file under this directory)"),
+    min_revs: Optional[int] = Option(None, "--min-revs", min=1, help="Raise the minimum average revisions (ingest: [coupling] min_revs, default 5)"),
+    min_shared: Optional[int] = Option(None, "--min-shared", min=1, help="Raise the minimum shared commits (default 5)"),
+    min_degree: Optional[float] = Option(None, "--min-degree", min=0, max=100, help="Raise the minimum degree in % (default 30)"),
+    limit: Optional[int] = Option(None, "--limit", min=1, help="At most this many file pairs"),
     format: CouplingFormat = TABLE,
 ) -> None:
     """Files (and components) that change together, with code-maat's degree, and whether an import connects them."""
-    from rich.table import Table
+    from cairn.api.render.text_table import Table
 
     from cairn.api.services import changes_over_time as changes
 
@@ -92,13 +91,13 @@ def coupling(
 def hotspots(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    since: Optional[str] = typer.Option(None, "--since", help="Count changes landed on or after this date (YYYY-MM-DD); default: all history"),
-    component: Optional[str] = typer.Option(None, "--component", help="Only files of this component"),
-    limit: int = typer.Option(20, "--limit", min=1, help="At most this many files"),
+    since: Optional[str] = Option(None, "--since", help="Count changes landed on or after this date (YYYY-MM-DD); default: all history"),
+    component: Optional[str] = Option(None, "--component", help="Only files of this component"),
+    limit: int = Option(20, "--limit", min=1, help="At most this many files"),
     format: HotspotsFormat = TABLE,
 ) -> None:
     """Where change concentrates: changes × lines per file, with the component's truck factor and the top knowledge holder."""
-    from rich.table import Table
+    from cairn.api.render.text_table import Table
 
     from cairn.api.services import changes_over_time as changes
 
@@ -120,11 +119,11 @@ def hotspots(
 def agents(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    component: Optional[str] = typer.Option(None, "--component", help="Only agents that changed this component"),
+    component: Optional[str] = Option(None, "--component", help="Only agents that changed this component"),
     format: AgentsFormat = TABLE,
 ) -> None:
     """The agent inventory: each coding agent's commits, components and shepherding humans; agent share per component."""
-    from rich.table import Table
+    from cairn.api.render.text_table import Table
 
     from cairn.api.services import changes_over_time as changes
 
@@ -151,12 +150,12 @@ def agents(
 def trends(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    period: Optional[PeriodOption] = typer.Option(None, "--period", help="month, quarter or year (default: as kept at ingest, [trends] period)"),
-    component: Optional[str] = typer.Option(None, "--component", help="One component instead of the repository"),
+    period: Optional[PeriodOption] = Option(None, "--period", help="month, quarter or year (default: as kept at ingest, [trends] period)"),
+    component: Optional[str] = Option(None, "--component", help="One component instead of the repository"),
     format: TrendsFormat = TABLE,
 ) -> None:
     """Per period: commits, agent share, active humans, truck factors at the period's end, new couplings and cycles."""
-    from rich.table import Table
+    from cairn.api.render.text_table import Table
 
     from cairn.api.services import changes_over_time as changes
 

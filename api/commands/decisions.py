@@ -5,17 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-import typer
-
 from cairn.api.common import EXIT_BLOCKING, EXIT_OK, RepoOption, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, SARIF, TABLE, formats
+from cairn.api.params import App, Exit, Option, echo
 from cairn.api.render.terminal import IDENTIFIER, count, escape, table
 
 AdrsFormat = formats("adrs", JSON, TABLE)
 CheckFormat = formats("check", JSON, TABLE, MARKDOWN, SARIF)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("adrs")(adrs)
     app.command("check")(check)
 
@@ -56,10 +55,10 @@ def check(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     format: CheckFormat = TABLE,
-    baseline: Optional[Path] = typer.Option(
+    baseline: Optional[Path] = Option(
         None, "--baseline", help="Known-violations file (default: the configured baseline, .cairn-baseline.json, in the checkout)"
     ),
-    update: bool = typer.Option(
+    update: bool = Option(
         False, "--update-baseline", help="Record current violations when the file does not exist; otherwise drop fixed ones (it only shrinks)"
     ),
 ) -> None:
@@ -88,10 +87,10 @@ def check(
     elif format is MARKDOWN:
         from cairn.api.render.check_markdown import markdown_report
 
-        typer.echo(markdown_report(report), nl=False)
+        echo(markdown_report(report), nl=False)
     else:
         _print_table(result.repository, data)
-    raise typer.Exit(EXIT_BLOCKING if report.verdict.blocking else EXIT_OK)
+    raise Exit(EXIT_BLOCKING if report.verdict.blocking else EXIT_OK)
 
 
 def _print_table(repo: str, data: dict[str, Any]) -> None:

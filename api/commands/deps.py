@@ -5,10 +5,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Optional
 
-import typer
-
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Option
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, table
 
 DepsFormat = formats("deps", JSON, TABLE)
@@ -21,7 +20,7 @@ class Level(str, Enum):
     component = "component"
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("deps")(deps)
     app.command("components")(components)
 
@@ -29,7 +28,7 @@ def register(app: typer.Typer) -> None:
 def deps(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    level: Level = typer.Option(Level.module, "--level", help="module or component"),
+    level: Level = Option(Level.module, "--level", help="module or component"),
     format: DepsFormat = TABLE,
 ) -> None:
     """The dependency graph: modules (or components) and the imports between them.

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import typer
-
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
-from cairn.api.render.explore_markdown import card_markdown, path_markdown, reading_list_markdown, search_markdown
+from cairn.api.params import App, Argument, Option, echo
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, table
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
@@ -23,7 +21,7 @@ ACTIVITY_SHOWN = 10
 PACKAGES_SHOWN = 12
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("explore")(explore)
     app.command("path")(path)
     app.command("reading-list")(reading_list_command)
@@ -44,7 +42,7 @@ def _line(markup: str) -> None:
 
 
 def explore(
-    component: str = typer.Argument(..., help="The component to describe"),
+    component: str = Argument(..., help="The component to describe"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     format: ExploreFormat = TABLE,
@@ -56,7 +54,9 @@ def explore(
     if format is JSON:
         print_json(card)
     elif format is MARKDOWN:
-        typer.echo(card_markdown(card), nl=False)
+        from cairn.api.render.explore_markdown import card_markdown
+
+        echo(card_markdown(card), nl=False)
     else:
         _print_card(card)
 
@@ -106,8 +106,8 @@ def _people(value: Any) -> str:
 
 
 def path(
-    source: str = typer.Argument(..., metavar="A", help="Component or module that depends (prefix component: or module: to disambiguate)"),
-    target: str = typer.Argument(..., metavar="B", help="Component or module depended upon"),
+    source: str = Argument(..., metavar="A", help="Component or module that depends (prefix component: or module: to disambiguate)"),
+    target: str = Argument(..., metavar="B", help="Component or module depended upon"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     format: PathFormat = TABLE,
@@ -120,7 +120,9 @@ def path(
         print_json(result)
         return
     if format is MARKDOWN:
-        typer.echo(path_markdown(result), nl=False)
+        from cairn.api.render.explore_markdown import path_markdown
+
+        echo(path_markdown(result), nl=False)
         return
     _line(escape(result["message"]))
     if not result["edges"]:
@@ -139,7 +141,7 @@ def path(
 
 
 def reading_list_command(
-    component: Optional[str] = typer.Argument(None, help="A component (default: the whole repository)"),
+    component: Optional[str] = Argument(None, help="A component (default: the whole repository)"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     format: ReadingListFormat = TABLE,
@@ -151,7 +153,9 @@ def reading_list_command(
     if format is JSON:
         print_json(data)
     elif format is MARKDOWN:
-        typer.echo(reading_list_markdown(data), nl=False)
+        from cairn.api.render.explore_markdown import reading_list_markdown
+
+        echo(reading_list_markdown(data), nl=False)
     else:
         _print_reading_list(data)
 
@@ -183,10 +187,10 @@ def _print_reading_list(data: dict[str, Any]) -> None:
 
 
 def search_command(
-    query: str = typer.Argument(..., metavar="Q", help="Part of a component, module, person or decision name"),
+    query: str = Argument(..., metavar="Q", help="Part of a component, module, person or decision name"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    limit: int = typer.Option(30, "--limit", min=1, help="Most results to show"),
+    limit: int = Option(30, "--limit", min=1, help="Most results to show"),
     format: SearchFormat = TABLE,
 ) -> None:
     """Find components, modules, people and decisions by name or title."""
@@ -198,7 +202,9 @@ def search_command(
         print_json(data)
         return
     if format is MARKDOWN:
-        typer.echo(search_markdown(data), nl=False)
+        from cairn.api.render.explore_markdown import search_markdown
+
+        echo(search_markdown(data), nl=False)
         return
     rows = [(r["kind"], r["name"], r["title"] if r["title"] != r["name"] else "", r["match"]) for r in data["results"]]
     console.print(table(f"{count(data['total'], 'match', 'matches')} for {data['query']!r}",

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
-import typer
-
 from cairn.api.common import CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Argument, Option
 from cairn.api.render.terminal import count, escape, literal, table
 
 IngestFormat = formats("ingest", JSON, TABLE)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("ingest")(ingest)
 
 
 def ingest(
-    path: Path = typer.Argument(..., help="The repository checkout to read"),
+    path: Path = Argument(..., help="The repository checkout to read"),
     store: Optional[str] = StoreOption,
-    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: cairn.toml or [tool.cairn] in pyproject.toml)"),
-    name: Optional[str] = typer.Option(None, "--name", help="Repository name in the store (default: the directory name)"),
+    config: Optional[Path] = Option(None, "--config", help="Configuration file (default: cairn.toml or [tool.cairn] in pyproject.toml)"),
+    name: Optional[str] = Option(None, "--name", help="Repository name in the store (default: the directory name)"),
     format: IngestFormat = TABLE,
 ) -> None:
     """Ingest the repository checked out at PATH: code, history, decisions, owners."""
@@ -53,6 +51,8 @@ def ingest(
     for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if format is JSON:
+        from dataclasses import asdict
+
         print_json(asdict(summary))
         return
     rows = [

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-import typer
-
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Option
 from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, literal, table
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)
 HOLDERS_SHOWN = 5
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("bus-factor")(bus_factor)
 
 
 def bus_factor(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    component: Optional[str] = typer.Option(None, "--component", help="Only this component"),
-    leaving: Optional[List[str]] = typer.Option(
+    component: Optional[str] = Option(None, "--component", help="Only this component"),
+    leaving: Optional[List[str]] = Option(
         None, "--leaving", help="Recompute as if this person left (name, e-mail, @login or id; repeatable)"
     ),
-    path: Optional[str] = typer.Option(None, "--path", help="Drill down: truck factor and holders of the files under this directory"),
+    path: Optional[str] = Option(None, "--path", help="Drill down: truck factor and holders of the files under this directory"),
     format: BusFactorFormat = TABLE,
 ) -> None:
     """Who holds the knowledge: truck factor (Avelino et al.) per component and for the repository."""

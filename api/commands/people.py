@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Optional
 
-import typer
-from rich.markup import escape
-
 from cairn.api.common import CairnError, OutputFormat, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.params import App, Option
+from cairn.api.render.console import escape
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("people")(people)
 
 
 def people(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="json or table"),
+    format: OutputFormat = Option(OutputFormat.table, "--format", help="json or table"),
 ) -> None:
     """Who is who: each person with kind, names, e-mails, logins, commits and last activity, and likely duplicates.
 
@@ -32,7 +31,7 @@ def people(
     if format is OutputFormat.json:
         print_json(report)
         return
-    from rich.table import Table
+    from cairn.api.render.text_table import Table
 
     table = Table(title=f"People of {report['repository']}", title_justify="left")
     for col in ("name", "kind", "commits", "last active"):

@@ -7,11 +7,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
-import typer
-from rich.markup import escape
-
 from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import CODECLIMATE, JSON, MARKDOWN, SARIF, TABLE, formats
+from cairn.api.params import App, Exit, Option, echo
+from cairn.api.render.console import escape
 
 
 class Forge(str, Enum):
@@ -27,20 +26,20 @@ class PostErrors(str, Enum):
 PrCheckFormat = formats("pr-check", JSON, TABLE, MARKDOWN, SARIF, CODECLIMATE)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("pr-check")(pr_check)
 
 
 def pr_check(
-    repo: Path = typer.Option(Path("."), "--repo", help="The repository checkout holding both refs"),
-    base: str = typer.Option(..., "--base", help="The branch or commit the change goes into"),
-    head: str = typer.Option(..., "--head", help="The branch or commit of the change"),
+    repo: Path = Option(Path("."), "--repo", help="The repository checkout holding both refs"),
+    base: str = Option(..., "--base", help="The branch or commit the change goes into"),
+    head: str = Option(..., "--head", help="The branch or commit of the change"),
     store: Optional[str] = StoreOption,
-    description_file: Optional[Path] = typer.Option(None, "--description-file", help="The PR description (for rationale and agent markers)"),
+    description_file: Optional[Path] = Option(None, "--description-file", help="The PR description (for rationale and agent markers)"),
     format: PrCheckFormat = MARKDOWN,
-    post: Optional[Forge] = typer.Option(None, "--post", help="Also post the result on the pull request: github (comment and check run) or gitlab (note)"),
-    pr: Optional[int] = typer.Option(None, "--pr", min=1, help="The pull/merge request number (default: from the CI environment)"),
-    post_errors: PostErrors = typer.Option(PostErrors.fail, "--post-errors", help="A forge error exits 2 (fail) or only warns (warn)"),
+    post: Optional[Forge] = Option(None, "--post", help="Also post the result on the pull request: github (comment and check run) or gitlab (note)"),
+    pr: Optional[int] = Option(None, "--pr", min=1, help="The pull/merge request number (default: from the CI environment)"),
+    post_errors: PostErrors = Option(PostErrors.fail, "--post-errors", help="A forge error exits 2 (fail) or only warns (warn)"),
 ) -> None:
     """Check what a change from BASE to HEAD introduces: new violations, couplings, cycles, knowledge risk, reviewers.
 
@@ -83,7 +82,7 @@ def pr_check(
         for part in pr_table(report):
             console.print(part, highlight=False)
     else:
-        typer.echo(pr_markdown(report), nl=False)
+        echo(pr_markdown(report), nl=False)
     if posting is not None:
         for posted in posting.post(report):
             err_console.print(f"{post.value}: {escape(posted.line())}", highlight=False, soft_wrap=True)
@@ -92,4 +91,4 @@ def pr_check(
                 raise posting.error
             err_console.print(f"[yellow]warning:[/] {escape(str(posting.error))}", highlight=False, soft_wrap=True)
     if report.blocking:
-        raise typer.Exit(EXIT_BLOCKING)
+        raise Exit(EXIT_BLOCKING)

@@ -12,18 +12,18 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-import typer
 from cairn.api.common import (
     CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, StoreOption, console, cypher_limits,
     opened_workspace, print_json,
 )
 from cairn.api.formats import JSON, TABLE, formats
+from cairn.api.params import App, Argument, Option
 from cairn.api.render.terminal import count, table
 
 QueryFormat = formats("query", JSON, TABLE)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("query")(query)
 
 
@@ -42,8 +42,8 @@ def parse_params(pairs: list[str]) -> dict:
 
 
 def query(
-    cypher: str = typer.Argument(..., help="A read-only Cypher query; use $name for parameters"),
-    param: list[str] = typer.Option([], "--param", help="A query parameter NAME=VALUE (repeatable)"),
+    cypher: str = Argument(..., help="A read-only Cypher query; use $name for parameters"),
+    param: list[str] = Option([], "--param", help="A query parameter NAME=VALUE (repeatable)"),
     store: Optional[str] = StoreOption,
     format: QueryFormat = TABLE,
     timeout: Optional[float] = CypherTimeoutOption,

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
 from enum import Enum
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import typer
-from rich.markup import escape
+from cairn.api.common import CairnError, RepoOption, StoreOption, console, opened_workspace, print_json
+from cairn.api.params import App, Option
+from cairn.api.render.console import escape
 
-from cairn.api.common import CairnError, RepoOption, StoreOption, console, handle_errors, opened_workspace, print_json
-
-reviews_app = typer.Typer(help="Review records from the forge: review work counts as knowledge.", no_args_is_help=True)
-SLUG = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+reviews_app = App(help="Review records from the forge: review work counts as knowledge.")
+SLUG = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
 
 
 class ImportFormat(str, Enum):
@@ -22,14 +20,20 @@ class ImportFormat(str, Enum):
     json = "json"
 
 
-def register(app: typer.Typer) -> None:
-    reviews_app.command("import")(handle_errors(import_command))
-    app.add_typer(reviews_app, name="reviews")
+def register(app: App) -> None:
+    reviews_app.command("import")(import_command)
+    app.add_group(reviews_app, "reviews")
+
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def parse_since(value: str | None) -> datetime | None:
     if not value:
         return None
+    from datetime import datetime, timezone
+
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -38,12 +42,12 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 def import_command(
-    github: Optional[str] = typer.Option(None, "--github", help="OWNER/REPO on GitHub (token: $CAIRN_GITHUB_TOKEN or $GITHUB_TOKEN)"),
-    gitlab: Optional[str] = typer.Option(None, "--gitlab", help="PROJECT id or group/name on GitLab (token: $GITLAB_TOKEN or $CAIRN_GITLAB_TOKEN)"),
-    since: Optional[str] = typer.Option(None, "--since", help="Only pull requests merged since DATE (default: since the last import)"),
+    github: Optional[str] = Option(None, "--github", help="OWNER/REPO on GitHub (token: $CAIRN_GITHUB_TOKEN or $GITHUB_TOKEN)"),
+    gitlab: Optional[str] = Option(None, "--gitlab", help="PROJECT id or group/name on GitLab (token: $GITLAB_TOKEN or $CAIRN_GITLAB_TOKEN)"),
+    since: Optional[str] = Option(None, "--since", help="Only pull requests merged since DATE (default: since the last import)"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
-    format: ImportFormat = typer.Option(ImportFormat.table, "--format", help="table or json"),
+    format: ImportFormat = Option(ImportFormat.table, "--format", help="table or json"),
 ) -> None:
     """Read merged pull requests' reviews and files from the forge and count them as review knowledge.
 
@@ -51,7 +55,7 @@ def import_command(
     """
     if (github is None) == (gitlab is None):
         raise CairnError("name exactly one forge project: --github OWNER/REPO or --gitlab PROJECT")
-    if github is not None and not SLUG.match(github.strip()):
+    if github is not None and not re.match(SLUG, github.strip()):
         raise CairnError(f"--github {github!r}: expected OWNER/REPO")
     if gitlab is not None and not gitlab.strip():
         raise CairnError("--gitlab needs a project id or path")
@@ -64,7 +68,7 @@ def import_command(
     if format is ImportFormat.json:
         print_json(result)
         return
-    from rich.table import Table
+    from cairn.api.render.text_table import Table
 
     table = Table(title=f"Reviews from {result['source']} into {result['repository']}", show_header=False)
     for label, key in (("read since", "read_since"), ("merged pull requests read", "pull_requests"),

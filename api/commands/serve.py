@@ -5,36 +5,35 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-import typer
-
 from cairn.api.common import (
     CairnError, CypherBytesOption, CypherRowsOption, CypherTimeoutOption, RepoOption, StoreOption, cypher_limits, err_console,
 )
+from cairn.api.params import App, Option
 
 TOKEN_ENV = "CAIRN_API_TOKEN"
 WEBHOOK_SECRET_ENV = "CAIRN_WEBHOOK_SECRET"
 
 
-def register(app: typer.Typer) -> None:
+def register(app: App) -> None:
     app.command("serve")(serve)
     app.command("mcp")(mcp)
 
 
 def serve(
     store: Optional[str] = StoreOption,
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every interface)"),
-    port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port"),
-    token: Optional[str] = typer.Option(
+    host: str = Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every interface)"),
+    port: int = Option(8000, "--port", min=0, max=65535, help="TCP port"),
+    token: Optional[str] = Option(
         None, "--token", help=f"Bearer token every request but /api/v1/health must send (default: ${TOKEN_ENV})", show_default=False),
-    public_read: bool = typer.Option(False, "--public-read", help="With a token: let anyone call the GET endpoints (reads) without it"),
-    webhook_secret: Optional[str] = typer.Option(
+    public_read: bool = Option(False, "--public-read", help="With a token: let anyone call the GET endpoints (reads) without it"),
+    webhook_secret: Optional[str] = Option(
         None, "--webhook-secret", help=f"Secret of the GitHub webhook (default: ${WEBHOOK_SECRET_ENV}); without it the webhook is off",
         show_default=False,
     ),
-    allowed_host: list[str] = typer.Option(
+    allowed_host: list[str] = Option(
         [], "--allowed-host", help="A host name the server answers to besides IP addresses and localhost (repeatable; also $CAIRN_ALLOWED_HOSTS); "
         "'*' for any", show_default=False),
-    max_body_bytes: Optional[int] = typer.Option(
+    max_body_bytes: Optional[int] = Option(
         None, "--max-body-bytes", help="Largest request body accepted, in bytes (default: $CAIRN_MAX_BODY_BYTES, else 32 MiB)", show_default=False),
     cypher_timeout: Optional[float] = CypherTimeoutOption,
     cypher_max_rows: Optional[int] = CypherRowsOption,

@@ -1,7 +1,7 @@
 """The PR check for a terminal: the verdict, then tables of findings and touched components, new imports, reviewers.
 
-The same content as the PR comment (``render.pr_comment``), as rich
-renderables: repository text is literal (``render.terminal``), knowledge
+The same content as the PR comment (``render.pr_comment``), as what the
+console prints (``Styled`` lines and tables): repository text is literal (``render.terminal``), knowledge
 holders who left are marked, new standard-library imports are listed apart
 from new third-party packages.
 """
@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rich.console import RenderableType
-from rich.text import Text
-
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, literal, table
+from cairn.api.render.console import Styled
+from cairn.api.render.terminal import FittedTable, IDENTIFIER, NUMBER, count, literal, table
 from cairn.queries.pr_check import PRReport
 
 VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "info": "", "pass": "green"}
@@ -21,11 +19,11 @@ HOLDERS_SHOWN = 4
 INTERNAL_EDGES_SHOWN = 20
 
 
-def pr_table(report: PRReport) -> Iterator[RenderableType]:
+def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
     """What ``cairn pr-check --format table`` prints, one renderable after the other."""
     verdict = report.verdict.value
     refs = f" ({_short(report.base)} → {_short(report.head)})" if report.base or report.head else ""
-    yield Text.assemble("Cairn PR check: ", (verdict, VERDICT_STYLE.get(verdict, "")),
+    yield Styled.assemble("Cairn PR check: ", (verdict, VERDICT_STYLE.get(verdict, "")),
                         f"{refs}, {count(len(report.changed_files), 'changed file')}")
     if report.agent.detected:
         yield literal("agent-authored change: " + "; ".join(report.agent.evidence), "yellow")
@@ -37,7 +35,7 @@ def pr_table(report: PRReport) -> Iterator[RenderableType]:
             where = (f.file + (f":{f.line}" if f.line else "")) if f.file else ""
             evidence = f"{f.source}\n→ {f.target}" if f.source and f.target else ""
             rows.append((f.severity.value, f.rule, where, evidence))
-            reasons.append(Text.assemble((f"{f.rule}: ", "dim"), f.message))
+            reasons.append(Styled.assemble((f"{f.rule}: ", "dim"), f.message))
         yield table(f"{count(len(rows), 'finding')}", ["severity", ("rule", IDENTIFIER), ("where", IDENTIFIER),
                                                        ("import", IDENTIFIER)], rows)
         yield from reasons

@@ -2,29 +2,25 @@
 
 Rich reads ``[...]`` as markup and Markdown reads ``__init__`` as emphasis, so
 text from the repository (paths, module, component and person names, titles,
-messages) never goes through either: table cells are ``Text`` (``table``
-turns every plain string into one), and the lines printed around tables
-interpolate ``escape``d values.
+messages) never goes through either: table cells are ``Styled`` text
+(``table`` turns every plain string into one), and the lines printed around
+tables interpolate ``escape``d values.
 
 Tables fit an 80-column terminal without hiding meaning (``FittedTable``):
 names and paths are ``IDENTIFIER`` columns, kept whole while lists and prose
 can give way, and folded onto the next line rather than cut short with an
 ellipsis; columns empty in every row are left out.
 
-Rich's console and table are imported when a table is printed (the CLI imports
-this module to start; a JSON answer prints none).
+Tables are drawn by ``render.text_table`` (rich's layout, without rich: the
+CLI imports this module to start).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
-from rich.cells import cell_len
-from rich.markup import escape
-from rich.text import Text
-
-if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
+from cairn.api.render.console import Styled, cell_len, escape
+from cairn.api.render.text_table import Column, Table
 
 __all__ = ["IDENTIFIER", "NUMBER", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
 
@@ -35,9 +31,9 @@ READABLE = 20  # identifiers keep this much before a long word elsewhere has to 
 NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
 
 
-def literal(value: Any, style: str = "") -> Text:
+def literal(value: Any, style: str = "") -> Styled:
     """``value`` as text that is shown exactly as written (no markup, no emphasis)."""
-    return Text("" if value is None else str(value), style=style)
+    return Styled("" if value is None else str(value), style=style)
 
 
 def table(title: str, columns: list[str | tuple[str, str]], rows: Iterable[Iterable[Any]], *, keep_empty: bool = False,
@@ -45,20 +41,20 @@ def table(title: str, columns: list[str | tuple[str, str]], rows: Iterable[Itera
     """A table with a literal ``title`` and literal cells, fitted to the terminal (see ``FittedTable``).
 
     A column is a header (``TEXT``), or (header, ``IDENTIFIER`` | ``NUMBER`` | ``TEXT``).
-    Plain strings in ``rows`` become literal text; ``Text`` passes as it is.
+    Plain strings in ``rows`` become literal text; ``Styled`` passes as it is.
     Columns empty in every row are left out unless ``keep_empty`` (the first
     column always stays).
     """
     specs = [(c, TEXT) if isinstance(c, str) else c for c in columns]
-    cells = [[c if isinstance(c, Text) else literal(c) for c in row] for row in rows]
+    cells = [[c if isinstance(c, Styled) else literal(c) for c in row] for row in rows]
     shown = [i for i in range(len(specs)) if keep_empty or i == 0 or not cells or any(row[i].plain.strip() for row in cells)]
     return FittedTable(title, [specs[i] for i in shown], [[row[i] for i in shown] for row in cells], show_header=show_header)
 
 
 class FittedTable:
-    """A rich table whose column widths are chosen for the width it is printed in.
+    """A table whose column widths are chosen for the width it is printed in.
 
-    Rich shrinks the widest columns first and cuts words short with "…", so a
+    Rich's layout (``text_table``) shrinks the widest columns first and cuts words short with "…", so a
     path or a module name is the first thing lost on an 80-column terminal.
     Here lists and prose give way first (wrapped at spaces, down to their
     longest word), then identifiers down to ``READABLE`` (folded onto the next
@@ -66,7 +62,7 @@ class FittedTable:
     to ``NARROWEST``.
     """
 
-    def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[Text]], *, show_header: bool = True):
+    def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[Styled]], *, show_header: bool = True):
         self.title = title
         self.columns = columns
         self.rows = rows
@@ -97,21 +93,20 @@ class FittedTable:
                 widths[widest] -= 1
         return widths
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.table import Column, Table
-
-        widths = self.widths(options.max_width)
+    def render_lines(self, width: int) -> list[Styled]:
+        """The table's lines in ``width`` columns of console."""
+        widths = self.widths(width)
         columns = []
         for i, (header, kind) in enumerate(self.columns):
-            width = widths[i] if widths else None
+            fixed = widths[i] if widths else None
             if kind == NUMBER:
-                columns.append(Column(header, justify="right", no_wrap=True, width=width))
+                columns.append(Column(literal(header), justify="right", no_wrap=True, width=fixed))
             else:
-                columns.append(Column(header, overflow="fold", width=width))
+                columns.append(Column(literal(header), overflow="fold", width=fixed))
         out = Table(*columns, title=literal(self.title), title_justify="left", show_header=self.show_header)
         for row in self.rows:
             out.add_row(*row)
-        yield out
+        return out.render_lines(width)
 
 
 def _longest_line(text: str) -> int:

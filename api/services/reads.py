@@ -17,14 +17,16 @@ Analyses are imported where they are used: reading an answer needs none of them.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from cairn.api.services import answers
 from cairn.api.services.workspace import Workspace
-from cairn.graph.cypher_policy import CypherLimits
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.store import RepositorySummary
+
+if TYPE_CHECKING:  # only ``cypher`` is given limits, by its caller: a read of an answer needs no Cypher policy
+    from cairn.graph.cypher_policy import CypherLimits
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ import uuid
 
 import httpx
 import pytest
-from typer.testing import CliRunner
+from fixtures.cli import CliRunner
 
 from cairn.api.bootstrap import open_store
 from cairn.api.cli import app as cli

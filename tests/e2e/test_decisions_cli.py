@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from fixtures.cli import CliRunner
 
 from cairn.api.cli import app
 from fixtures.gitrepo import GitRepo

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
+from fixtures.cli import CliRunner
 
 from cairn.api.bootstrap import open_store
 from cairn.api.cli import app

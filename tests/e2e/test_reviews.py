@@ -4,7 +4,7 @@ import json
 
 import httpx
 import pytest
-from typer.testing import CliRunner
+from fixtures.cli import CliRunner
 
 from cairn.api.bootstrap import open_store
 from cairn.api.cli import app

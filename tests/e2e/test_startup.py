@@ -1,4 +1,4 @@
-"""What the CLI imports to start: a query on the embedded store loads no web, Neo4j, graph-algorithm or parser library.
+"""What the CLI imports to start: a query on the embedded store loads no web, Neo4j, graph-algorithm, parser or CLI library.
 
 Each command runs the way a person runs it — the installed ``cairn`` script in
 a subprocess, on a store ``cairn ingest`` made — under ``python -X importtime``,
@@ -7,8 +7,11 @@ functions included. So the test reads what was imported, never how long it
 took (the speed is measured by ``bench/startup.py``). ``cairn path``, which
 does need networkx, shows that a library imported inside a function is seen.
 
-``cairn COMMAND`` runs an app holding that command only (``cli.app_for``): it
-must answer exactly as the whole app does, help, usage errors and results alike.
+The CLI is argparse and ``render.console``/``text_table`` (the standard
+library): typer (which imports pydantic to coerce parameters), click and rich
+cost more than a query may take in all, and must not come back on a query's
+path (``CLI_LIBRARIES``); only ``cairn ingest`` (its progress bar) and
+``cairn serve`` use rich.
 """
 
 from __future__ import annotations
@@ -30,10 +33,15 @@ BOB = ("Bob Builder", "bob@example.com")
 #: Libraries only ingest, the PR check, some analyses, ``cairn serve`` or ``cairn mcp`` need.
 HEAVY = ("networkx", "fastapi", "starlette", "uvicorn", "neo4j", "httpx", "tree_sitter", "mcp", "grimp", "yaml", "json5",
          "markdown_it", "jwt", "cairn.ingest", "cairn.graph.neo4j_store", "cairn.api.app", "cairn.api.mcp")
+#: CLI frameworks and what they bring: each alone takes longer to import than ``python -c pass`` (``bench/startup.py``).
+CLI_LIBRARIES = ("typer", "click", "pydantic", "pydantic_core", "annotated_types", "rich", "shellingham")
+#: Queries whose own results are pydantic models (``graph.findings.Finding`` for the boundary check, ``graph.changes`` for
+#: the change analyses): pydantic comes with them, never with the CLI. Every other query must not import it.
+PYDANTIC_RESULTS = {"check": ("graph.findings",), "coupling": ("graph.changes",), "hotspots": ("graph.changes",),
+                    "agents": ("graph.changes",)}
+PYDANTIC = ("pydantic", "pydantic_core", "annotated_types")
 #: What ``--help`` needs besides: nothing that opens or reads a store.
-NOT_FOR_HELP = ("cairn.api.services", "cairn.queries", "cairn.graph.sqlite_store", "sqlite3", "pydantic")
-#: typer's help renderer draws its panels with rich, which renders Markdown.
-HELP_RENDERER = ("markdown_it",)
+NOT_FOR_HELP = ("cairn.api.services", "cairn.queries", "cairn.graph.sqlite_store", "sqlite3")
 
 CAIRN_TOML = """\
 [components]
@@ -112,11 +120,10 @@ def test_help_imports_no_store_service_analysis_or_heavy_library():
     proc, modules = imports("--help")
     assert proc.returncode == 0 and "bus-factor" in proc.stdout
     assert "cairn.api.cli" in modules and "cairn.api.commands.ownership" in modules  # the list was read
-    assert loaded(modules, tuple(h for h in HEAVY if h not in HELP_RENDERER) + NOT_FOR_HELP) == []
+    assert loaded(modules, HEAVY + CLI_LIBRARIES + NOT_FOR_HELP) == []
     proc, modules = imports("bus-factor", "--help")
     assert proc.returncode == 0 and "--leaving" in proc.stdout
-    # typer checks a command's parameters with pydantic before it shows the command's help
-    assert loaded(modules, tuple(h for h in HEAVY if h not in HELP_RENDERER) + NOT_FOR_HELP) in ([], ["pydantic"])
+    assert loaded(modules, HEAVY + CLI_LIBRARIES + NOT_FOR_HELP) == []
 
 
 @pytest.mark.parametrize("args", QUERIES, ids=" ".join)
@@ -127,37 +134,51 @@ def test_a_query_on_the_embedded_store_imports_only_what_it_runs(store, args):
     if "json" in args:
         json.loads(proc.stdout)
     assert "cairn.graph.sqlite_store" in modules  # the store was read, by this process
-    assert loaded(modules, HEAVY) == []
+    if args[0] in PYDANTIC_RESULTS:
+        assert all("cairn." + m in modules for m in PYDANTIC_RESULTS[args[0]])
+        assert loaded(modules, HEAVY + tuple(c for c in CLI_LIBRARIES if c not in PYDANTIC)) == []
+    else:
+        assert loaded(modules, HEAVY + CLI_LIBRARIES) == []
 
 
 def test_a_library_imported_inside_the_command_is_seen(store):
     proc, modules = imports("path", "web", "core", "--store", store, "--format", "json")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert json.loads(proc.stdout)["found"] is True
-    assert loaded(modules, HEAVY) == ["networkx"]  # shortest paths need it, and only they
+    assert loaded(modules, HEAVY + CLI_LIBRARIES) == ["networkx"]  # shortest paths need it, and only they
 
 
-WHOLE_APP = "import sys; sys.argv[0] = 'cairn'; from cairn.api.cli import app; from cairn.api.common import run_app; run_app(app)"
+def test_ingest_may_use_rich_for_its_progress_bar(store, tmp_path):
+    """The other side of ``CLI_LIBRARIES``: the check would see rich where a command does import it."""
+    proc, modules = imports("ingest", str(Path(store).parent), "--store", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "rich.progress" in modules and loaded(modules, ("typer", "pydantic")) == ["pydantic"]  # ingest reads cairn.toml with it
 
 
-@pytest.mark.parametrize("args", [
-    ["bus-factor", "--help"], ["explore", "--help"], ["bus-factor", "--nope"], ["explore"], ["people", "extra"],
-    ["hotspots", "--limit", "0"], ["trends", "--period", "week"], ["check", "--baseline"], ["pr-check", "--base", "main"],
-    ["components", "--format", "sarif"], ["bus-factor", "--format", "json"], ["check"], ["explore", "core"],
-], ids=" ".join)
-def test_one_command_answers_as_the_whole_app(store, args):
-    env = {**{k: v for k, v in os.environ.items() if k not in ("CAIRN_STORE", "CAIRN_DEBUG")}, "COLUMNS": "100"}
-    if not any(a.startswith("--help") for a in args) and args[0] != "pr-check":
-        args = [*args, "--store", store]
-    one = subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=300)
-    whole = subprocess.run([sys.executable, "-c", WHOLE_APP, *args], capture_output=True, text=True, env=env, timeout=300)
-    assert (one.returncode, one.stdout, one.stderr) == (whole.returncode, whole.stdout, whole.stderr)
-    assert one.stdout or one.stderr
+@pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
+                                  ["trends", "--period", "week"], ["check", "--baseline"], ["pr-check", "--base", "main"],
+                                  ["coupling", "--min-degree", "x"], ["buss-factor"], ["reviews", "nope"]], ids=" ".join)
+def test_a_usage_error_is_one_line_and_exit_code_2(store, args):
+    proc = subprocess.run([CLI, *args, "--store", store], capture_output=True, text=True, timeout=300,
+                          env={k: v for k, v in os.environ.items() if k not in ("CAIRN_STORE", "CAIRN_DEBUG")})
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith("error: cairn"), proc.stderr
 
 
-def test_only_a_command_name_picks_one_command():
-    from cairn.api.cli import app, app_for
+def test_every_command_declares_its_options_for_the_parser():
+    """Each command's parser builds from its signature, and ``--help`` lists every option it has."""
+    import inspect
 
-    assert [c.name for c in app_for(["bus-factor", "--format", "json"]).registered_commands] == ["bus-factor"]
-    for args in ([], ["--help"], ["buss-factor"], ["reviews", "import"], ["--store", "x", "bus-factor"]):
-        assert app_for(args) is app
+    from cairn.api.cli import app, command_parser
+    from cairn.api.params import App, Option
+
+    commands = [(f"cairn {name}", c) for name, c in app.commands.items() if not isinstance(c, App)]
+    commands += [(f"cairn {group} {name}", c) for group, g in app.commands.items() if isinstance(g, App) for name, c in g.commands.items()]
+    assert len(commands) >= 20
+    for prog, command in commands:
+        parser, convert = command_parser(command, prog)
+        assert set(convert) == set(inspect.signature(command).parameters)
+        text = parser.format_help()
+        for parameter in inspect.signature(command).parameters.values():
+            if isinstance(parameter.default, Option):
+                assert all(flag in text for flag in parameter.default.flags), (prog, parameter.name)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
+from fixtures.cli import CliRunner
 
 from cairn.api.bootstrap import open_store
 from cairn.api.cli import app

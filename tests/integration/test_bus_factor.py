@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from fixtures.cli import CliRunner
 
 from cairn.graph.errors import CairnError, UnknownName
 from cairn.graph.model import Label, Rel

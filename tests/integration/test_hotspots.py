@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
+from fixtures.cli import CliRunner
 
 from cairn.api.cli import app
 from cairn.api.services.ingesting import ingest_into_store
