@@ -89,7 +89,11 @@ def opened_workspace(location: Optional[str], *, create: bool = False) -> Iterat
 
 def print_json(data: Any) -> None:
     """``data`` as JSON on stdout; NaN and infinities, which JSON cannot carry, as null."""
-    sys.stdout.write(json.dumps(json_safe(data), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n")
+    try:  # most answers hold no such number: not walking them first saves a third of printing a large one
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def json_safe(value: Any) -> Any:
