@@ -27,9 +27,8 @@ Words:
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, computed_field
 
 from cairn.graph.severity import Severity
 
@@ -42,10 +41,16 @@ def fingerprint(rule: str, importer: str, imported: str) -> str:
     return hashlib.sha256(f"{rule}\x1f{importer}\x1f{imported}".encode()).hexdigest()[:32]
 
 
-class Finding(BaseModel):
+# A plain frozen dataclass, not a pydantic model: the vocabulary of graph/ needs no validation library, and a
+# `cairn check` that reads a kept judgement must start in a few times `python -c pass` (importing pydantic and
+# building a model is more than that). The HTTP API serialises it as a dataclass, every field included.
+@dataclass(frozen=True)
+class Finding:
     """One thing an analysis reports, with the evidence behind it (see the module docstring)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # pydantic (the HTTP schemas) reads this plain dict: a finding's fields are fixed, whatever the enclosing
+    # schema allows
+    __pydantic_config__ = {"extra": "ignore"}
 
     rule: str
     kind: str
@@ -63,28 +68,57 @@ class Finding(BaseModel):
     importer: str | None = None
     imported: str | None = None
     new: bool | None = None
+    #: a hash of ``key``, set from the other fields
+    fingerprint: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        set_field = object.__setattr__  # frozen: the derived fields are set once, here
+        set_field(self, "severity", Severity(self.severity))
+        set_field(self, "chain", tuple(self.chain))
+        set_field(self, "cycle", tuple(self.cycle))
+        set_field(self, "fingerprint", fingerprint(*self.key))
 
     @property
     def key(self) -> FindingKey:
         return (self.rule, str(self.importer or self.source), str(self.imported or self.target))
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(*self.key)
 
     def raised(self, because: str) -> "Finding":
         """This finding one severity step up, its message saying why; unchanged at ``block``."""
         higher = self.severity.raised()
         if higher is self.severity:
             return self
-        return self.model_copy(update={
-            "severity": higher, "message": f"{self.message} [severity raised from {self.severity.value}: {because}]",
-        })
+        return replace(self, severity=higher,
+                       message=f"{self.message} [severity raised from {self.severity.value}: {because}]")
 
     def as_new(self) -> "Finding":
-        return self if self.new else self.model_copy(update={"new": True})
+        return self if self.new else replace(self, new=True)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON shape every interface prints (the HTTP schema is this model, so it is the same there)."""
-        return self.model_dump(mode="json")
+        """The JSON shape every interface prints (the HTTP API serialises the same fields)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["severity"] = self.severity.value
+        out["chain"], out["cycle"] = list(self.chain), list(self.cycle)
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Finding":
+        """A finding from ``to_json``'s shape (a kept answer); its fingerprint is computed again, other keys ignored.
+
+        ``ValueError`` or ``TypeError`` when a field is missing or of the wrong kind.
+        """
+        if not isinstance(data, dict):
+            raise TypeError("a finding is a JSON object")
+        values = {}
+        for f in _INIT_FIELDS:
+            if f.name in data:
+                values[f.name] = data[f.name]
+        for name in ("rule", "kind", "message"):
+            if not isinstance(values.get(name), str):
+                raise ValueError(f"finding field {name!r} must be text")
+        for name in ("chain", "cycle"):
+            if not isinstance(values.get(name, ()), (list, tuple)):
+                raise ValueError(f"finding field {name!r} must be a list")
+        return cls(**values)
+
+
+_INIT_FIELDS = [f for f in fields(Finding) if f.init]

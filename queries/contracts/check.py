@@ -15,15 +15,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from cairn.graph.baseline import Baseline
 from cairn.graph.decisions import enforcement
 from cairn.graph.findings import Finding, FindingKey
 from cairn.graph.model import Label, Node, RepoGraph
-from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
-from cairn.queries.contracts.base import Violation
-from cairn.queries.contracts.index import ImportIndex
-from cairn.queries.contracts.registry import CONTRACTS
+
+if TYPE_CHECKING:
+    from cairn.graph.rules import DeclaredRule
+    from cairn.queries.contracts.base import Violation
+    from cairn.queries.contracts.index import ImportIndex
+
+# The contracts and the rules (pydantic models, as the configuration declares them) are imported by what
+# judges a graph: reading a kept judgement and applying a baseline (`cairn check` on a stored ingest) needs
+# neither, and must start in a few times `python -c pass`.
 
 
 @dataclass
@@ -53,8 +60,8 @@ class CheckReport:
     @classmethod
     def from_answer(cls, data: dict[str, Any]) -> "CheckReport":
         return cls(
-            verdict=Verdict(data["verdict"]), findings=[Finding.model_validate(f) for f in data["findings"]],
-            baselined=[Finding.model_validate(f) for f in data["baselined"]],
+            verdict=Verdict(data["verdict"]), findings=[Finding.from_json(f) for f in data["findings"]],
+            baselined=[Finding.from_json(f) for f in data["baselined"]],
             stale_baseline=[tuple(key) for key in data["stale_baseline_entries"]],  # type: ignore[misc]
             rules=data["rules"], skipped_rules=data["skipped_rules"], expired_exceptions=data["expired_exceptions"],
             unused_exceptions=data["unused_exceptions"], problems=data["problems"],
@@ -91,6 +98,10 @@ def judge(graph: RepoGraph, *, today: date | None = None) -> CheckReport:
     (``judged_alike``).
     """
     today = today or date.today()
+    from cairn.graph.rules import DeclaredRule
+    from cairn.queries.contracts.index import ImportIndex
+    from cairn.queries.contracts.registry import CONTRACTS
+
     index = ImportIndex(graph)
     findings: list[Finding] = []
     report = CheckReport(verdict=Verdict.PASS, findings=[])
@@ -137,6 +148,8 @@ def apply_baseline(judged: CheckReport, baseline: Baseline | None) -> CheckRepor
 
 def expiry_dates(graph: RepoGraph) -> list[str]:
     """The expiry dates (ISO) of every rule exception of ``graph``: the only dates a judgement depends on."""
+    from cairn.graph.rules import DeclaredRule
+
     dates = {e.expires for node in graph.of_label(Label.RULE) for e in DeclaredRule.from_node(node).spec.exceptions
              if e.expires is not None}
     return sorted(d.isoformat() for d in dates)

@@ -35,10 +35,9 @@ HEAVY = ("networkx", "fastapi", "starlette", "uvicorn", "neo4j", "httpx", "tree_
          "markdown_it", "jwt", "cairn.ingest", "cairn.graph.neo4j_store", "cairn.api.app", "cairn.api.mcp")
 #: CLI frameworks and what they bring: each alone takes longer to import than ``python -c pass`` (``bench/startup.py``).
 CLI_LIBRARIES = ("typer", "click", "pydantic", "pydantic_core", "annotated_types", "rich", "shellingham")
-#: Queries whose own results are pydantic models (``graph.findings.Finding`` for the boundary check, ``graph.changes`` for
-#: the change analyses): pydantic comes with them, never with the CLI. Every other query must not import it.
-PYDANTIC_RESULTS = {"check": ("graph.findings",), "coupling": ("graph.changes",), "hotspots": ("graph.changes",),
-                    "agents": ("graph.changes",)}
+#: Queries whose own results are pydantic models (``graph.changes`` for the change analyses): pydantic comes with
+#: them, never with the CLI. Every other query must not import it (the boundary check's ``Finding`` is a dataclass).
+PYDANTIC_RESULTS = {"coupling": ("graph.changes",), "hotspots": ("graph.changes",), "agents": ("graph.changes",)}
 PYDANTIC = ("pydantic", "pydantic_core", "annotated_types")
 #: What ``--help`` needs besides: nothing that opens or reads a store.
 NOT_FOR_HELP = ("cairn.api.services", "cairn.queries", "cairn.graph.sqlite_store", "sqlite3")

@@ -1,0 +1,31 @@
+"""The one Finding: its JSON shape, read back whole; its fingerprint from its key; a bad kept finding refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from cairn.graph.findings import Finding, fingerprint
+from cairn.graph.severity import Severity
+
+
+def test_a_finding_round_trips_through_its_json_with_its_fingerprint():
+    f = Finding(rule="core-pure", kind="forbidden", severity=Severity.WARN, message="core imports web",
+                source="shop.core.a", target="shop.web.b", chain=["shop.core.a", "shop.x", "shop.web.b"], line=3)
+    data = f.to_json()
+    assert list(data)[-1] == "fingerprint" and data["fingerprint"] == fingerprint("core-pure", "shop.core.a", "shop.web.b")
+    assert data["severity"] == "warn" and data["chain"] == ["shop.core.a", "shop.x", "shop.web.b"]
+    assert Finding.from_json(data) == f and hash(Finding.from_json(data)) == hash(f)
+    raised = f.raised("a decision says so")
+    assert raised.severity is Severity.BLOCK and raised.fingerprint == f.fingerprint and "raised from warn" in raised.message
+    assert f.as_new().new is True and f.as_new().to_json()["fingerprint"] == data["fingerprint"]
+
+
+@pytest.mark.parametrize("broken", [
+    {"kind": "forbidden", "severity": "warn", "message": "m"},  # no rule
+    {"rule": "r", "kind": "forbidden", "severity": "loud", "message": "m"},
+    {"rule": "r", "kind": "forbidden", "severity": "warn", "message": "m", "chain": "a.b"},
+    ["not", "an", "object"],
+])
+def test_a_kept_finding_of_another_shape_is_refused(broken):
+    with pytest.raises((ValueError, TypeError)):
+        Finding.from_json(broken)
