@@ -323,7 +323,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     log, index = view.log, view.index
     limit, pid_of, component, ids = coupling.max_changeset, index.pid, index.component, view.person_ids
     fresh = start == 0
-    all_pairs: dict[tuple[int, int], int] = {}
+    all_pairs: Counter = Counter()  # a * PAIR + b (log path ids, a's path before b's) -> shared revisions
     counted: set[int] = set()  # files whose revisions changed
     new_touch: dict[int, list[int]] = {}
     committed, merge = log.committed, log.merge
@@ -361,10 +361,9 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         comps = {component[f] for f in files if component[f]}
         if eligible and files:
             counted.update(files)
-            if len(files) > 1:
-                for a, b in combinations(sorted(files), 2):  # files are in path order: a pair is (smaller, larger)
-                    key = (pid_of[a], pid_of[b])
-                    all_pairs[key] = all_pairs.get(key, 0) + 1  # type: ignore[index]
+            if len(files) > 1:  # files are in path order: a pair is (smaller, larger)
+                pids = [pid_of[f] * PAIR for f in sorted(files)]
+                all_pairs.update([a + b // PAIR for a, b in combinations(pids, 2)])
             ordered = sorted(comps)
             memory.component_revisions.update(ordered)
             if len(ordered) > 1:
@@ -393,13 +392,13 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(assisted[p] for p in added)
     min_shared = coupling.min_shared
     if fresh:  # every pair counted: keep those with enough shared revisions
-        kept = sorted(a * PAIR + b for (a, b), n in all_pairs.items() if n >= min_shared)
+        kept = sorted(key for key, n in all_pairs.items() if n >= min_shared)
         memory.pair_key = array("q", kept)
-        memory.pair_shared = array("i", [all_pairs[divmod(key, PAIR)] for key in kept])
+        memory.pair_shared = array("i", [all_pairs[key] for key in kept])
         memory.pair_rkey = array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in kept))
     else:
-        for (a, b), n in all_pairs.items():
-            key = a * PAIR + b
+        for key, n in all_pairs.items():
+            a, b = divmod(key, PAIR)
             known = memory.shared(key)
             if known is None:  # a pair not remembered had fewer than min_shared: count it again from the touch lists
                 first, second = memory.touch.get(a), set(memory.touch.get(b))
