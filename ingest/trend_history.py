@@ -145,7 +145,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     inactive = ctx.inactive_days * DAY
     component_of = ctx.components.component_of
     excluded = ctx.excluded
-    log1p = [0.0]
+    log1p = [0.0]  # DOA_AC * ln(1 + n)
+    need = [0]  # per total deliveries: the fewest with which someone who did not add a file reaches DOA_BASE
     status_of, path_of, old_of, change_end = log.change_status, log.change_path, log.change_old, log.change_end
     authored, committed = log.authored, log.committed
     renamed, deleted, added, modified = ord("R"), ord("D"), ord("A"), ord("M")
@@ -226,34 +227,82 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         if p not in ctx.snapshot_periods:
             continue  # an older period that is not a year's last: its changes wait for the next snapshot
         changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]] = {}
-        base = DOA_BASE
         for pid in dirty:
-            if pid not in present:
-                continue
-            total = deliveries.get(pid, 0)
-            while len(log1p) <= total:
-                log1p.append(DOA_AC * math.log(1 + len(log1p)))
-            candidates: dict[str, tuple[float, bool]] = {}
-            reviewed: set[str] = set()
-            top, top_doa = -1, -math.inf
-            for person, (adds, delivered, reviews) in records.get(pid, {}).items():
-                if adds or delivered:
-                    doa = base + (DOA_FA if adds else 0.0) + DOA_DL * delivered - log1p[total - delivered]
-                    # only someone who added the file or reaches the absolute DOA can be an author; the
-                    # highest DOA sets the bar for everyone, so it is passed on too (ownership.file_authors)
-                    if adds or doa >= base:
-                        candidates[ids[person]] = (doa, adds > 0)
-                    if doa > top_doa:
-                        top, top_doa = person, doa
-                if reviews:
-                    reviewed.add(ids[person])
-            if top >= 0 and ids[top] not in candidates:
-                candidates[ids[top]] = (top_doa, False)
-            changed[paths[pid]] = (candidates, reviewed)
+            if pid in present:
+                changed[paths[pid]] = _candidates(records.get(pid, {}), deliveries.get(pid, 0), ids, log1p, need)
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
         yield KnowledgeSnapshot(name, {paths[pid]: comp for pid, comp in present.items()}, changed, gone, rank)
+
+
+def _candidates(records: dict[int, list[int]], total: int, ids: list[str], log1p: list[float],
+                need: list[int]) -> tuple[dict[str, tuple[float, bool]], set[str]]:
+    """A file's DOA candidates (``KnowledgeSnapshot.changed``) from its replay records and total deliveries.
+
+    Only someone who added the file or reaches the absolute DOA can be an author; the highest DOA sets the
+    bar for everyone, so it is passed on too (``ownership.file_authors``). Someone who only delivered
+    reaches DOA_BASE exactly when their deliveries reach ``need[total]`` (their DOA grows with their
+    deliveries), so the others are only compared by deliveries, for the highest DOA.
+    """
+    while len(log1p) <= total:
+        log1p.append(DOA_AC * math.log(1 + len(log1p)))
+    while len(need) <= total:
+        t = len(need)
+        d = need[-1]  # more deliveries by everyone never lowers the bar
+        while d <= t and DOA_BASE + DOA_DL * d - log1p[t - d] < DOA_BASE:
+            d += 1
+        need.append(d)
+    base, threshold = DOA_BASE, need[total]
+    candidates: dict[str, tuple[float, bool]] = {}
+    reviewed: set[str] = set()
+    top, top_doa = -1, -math.inf
+    low, low_delivered = -1, 0  # the first of those below the bar with the most deliveries
+    for person, (adds, delivered, reviews) in records.items():
+        if adds:
+            doa = base + DOA_FA + DOA_DL * delivered - log1p[total - delivered]
+            candidates[ids[person]] = (doa, True)
+            if doa > top_doa:
+                top, top_doa = person, doa
+        elif delivered:
+            if delivered >= threshold:
+                doa = base + DOA_DL * delivered - log1p[total - delivered]
+                candidates[ids[person]] = (doa, False)
+                if doa > top_doa:
+                    top, top_doa = person, doa
+            elif delivered > low_delivered:
+                low, low_delivered = person, delivered
+        if reviews:
+            reviewed.add(ids[person])
+    if low >= 0:
+        low_doa = base + DOA_DL * low_delivered - log1p[total - low_delivered]
+        if low_doa == top_doa:  # a tie decided by who came first: take them in order
+            return _candidates_in_order(records, total, ids, log1p)
+        if low_doa > top_doa:
+            top, top_doa = low, low_doa
+    if top >= 0 and ids[top] not in candidates:
+        candidates[ids[top]] = (top_doa, False)
+    return candidates, reviewed
+
+
+def _candidates_in_order(records: dict[int, list[int]], total: int, ids: list[str],
+                         log1p: list[float]) -> tuple[dict[str, tuple[float, bool]], set[str]]:
+    """``_candidates`` computing everyone's DOA, in the records' order (the definition it must agree with)."""
+    candidates: dict[str, tuple[float, bool]] = {}
+    reviewed: set[str] = set()
+    top, top_doa = -1, -math.inf
+    for person, (adds, delivered, reviews) in records.items():
+        if adds or delivered:
+            doa = DOA_BASE + (DOA_FA if adds else 0.0) + DOA_DL * delivered - log1p[total - delivered]
+            if adds or doa >= DOA_BASE:
+                candidates[ids[person]] = (doa, adds > 0)
+            if doa > top_doa:
+                top, top_doa = person, doa
+        if reviews:
+            reviewed.add(ids[person])
+    if top >= 0 and ids[top] not in candidates:
+        candidates[ids[top]] = (top_doa, False)
+    return candidates, reviewed
 
 
 # -- code samples ----------------------------------------------------------------------
