@@ -329,12 +329,15 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     committed, merge = log.committed, log.merge
     ends, flat = log.change_end, log.change_path
     of_path, extra, files_of = index.of_path.get, index.extra_rows, view._files
+    eligible_of, assisted_of, people_of = memory.eligible.append, memory.assisted.append, view.people
+    component_revisions: list[str] = []  # counted once at the end, in the same order
+    component_pairs: list[tuple[str, str]] = []
     begin = ends[start - 1] if start else 0
     for p in range(start, len(log)):
         end = ends[p]
         if merge[p]:
-            memory.eligible.append(0)
-            memory.assisted.append(0)
+            eligible_of(0)
+            assisted_of(0)
             begin = end
             continue
         paths = flat[begin:end]
@@ -348,16 +351,18 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
             if found:
                 files.update(found)
         files_of[p] = files
-        agents, humans = view.people(p)
+        agents, humans = people_of(p)
         eligible = 0 < size <= limit
-        memory.eligible.append(1 if eligible else 0)
-        memory.assisted.append(1 if agents else 0)
+        eligible_of(1 if eligible else 0)
+        assisted_of(1 if agents else 0)
         for f in files:
             found = new_touch.get(f)
             if found is None:
                 new_touch[f] = [p]
             else:
                 found.append(p)
+        if not (agents or (eligible and files)):
+            continue
         comps = {component[f] for f in files if component[f]}
         if eligible and files:
             counted.update(files)
@@ -365,9 +370,9 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 pids = [pid_of[f] * PAIR for f in sorted(files)]
                 all_pairs.update([a + b // PAIR for a, b in combinations(pids, 2)])
             ordered = sorted(comps)
-            memory.component_revisions.update(ordered)
+            component_revisions += ordered
             if len(ordered) > 1:
-                memory.component_pairs.update(combinations(ordered, 2))
+                component_pairs += combinations(ordered, 2)
         if agents:
             memory.assisted_total += 1
             when = committed[p]
@@ -381,6 +386,8 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 for h in humans:
                     info["humans"][ids[h]] = info["humans"].get(ids[h], 0) + 1
                 info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
+    memory.component_revisions.update(component_revisions)
+    memory.component_pairs.update(component_pairs)
     memory.commits = len(log)
     eligible, assisted = memory.eligible, memory.assisted
     for f, added in new_touch.items():
