@@ -62,7 +62,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
@@ -323,7 +323,10 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     log, index = view.log, view.index
     limit, pid_of, component, ids = coupling.max_changeset, index.pid, index.component, view.person_ids
     fresh = start == 0
-    all_pairs: Counter = Counter()  # a * PAIR + b (log path ids, a's path before b's) -> shared revisions
+    all_pairs: Counter = Counter()  # a * PAIR + b (log path ids, a's path before b's) -> shared revisions (new commits)
+    # counting afresh: per file, the files after it in each of its commits, counted file by file at the end
+    # (small counters instead of one with every pair ever seen: the same counts, a fraction of the memory)
+    later: dict[int, list[list[int]]] = {}
     counted: set[int] = set()  # files whose revisions changed
     new_touch: dict[int, list[int]] = {}
     committed, merge = log.committed, log.merge
@@ -367,8 +370,17 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         if eligible and files:
             counted.update(files)
             if len(files) > 1:  # files are in path order: a pair is (smaller, larger)
-                pids = [pid_of[f] * PAIR for f in sorted(files)]
-                all_pairs.update([a + b // PAIR for a, b in combinations(pids, 2)])
+                if fresh:
+                    pids = [pid_of[f] for f in sorted(files)]
+                    for i in range(len(pids) - 1):
+                        found = later.get(pids[i])
+                        if found is None:
+                            later[pids[i]] = [pids[i + 1:]]
+                        else:
+                            found.append(pids[i + 1:])
+                else:
+                    pids = [pid_of[f] * PAIR for f in sorted(files)]
+                    all_pairs.update([a + b // PAIR for a, b in combinations(pids, 2)])
             ordered = sorted(comps)
             component_revisions += ordered
             if len(ordered) > 1:
@@ -399,9 +411,15 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(assisted[p] for p in added)
     min_shared = coupling.min_shared
     if fresh:  # every pair counted: keep those with enough shared revisions
-        kept = sorted(key for key, n in all_pairs.items() if n >= min_shared)
+        shared: dict[int, int] = {}
+        for a, tails in later.items():
+            base = a * PAIR
+            for b, n in Counter(chain.from_iterable(tails)).items():
+                if n >= min_shared:
+                    shared[base + b] = n
+        kept = sorted(shared)
         memory.pair_key = array("q", kept)
-        memory.pair_shared = array("i", [all_pairs[key] for key in kept])
+        memory.pair_shared = array("i", [shared[key] for key in kept])
         memory.pair_rkey = array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in kept))
     else:
         for key, n in all_pairs.items():
