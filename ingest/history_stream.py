@@ -176,12 +176,16 @@ def _missing(stderr: str) -> bool:
     return any(marker in lowered for marker in _MISSING_MARKERS)
 
 
-def read_log(root: Path, parser: StreamParser) -> LogStatus:
-    """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring)."""
-    status = LogStatus()
-    counted = git(root, "rev-list", "--count", "HEAD")
-    if counted.returncode == 0 and counted.stdout.strip().isdigit():
-        status.commits_total = int(counted.stdout.strip())
+def read_log(root: Path, parser: StreamParser, commits_total: int | None = None) -> LogStatus:
+    """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring).
+
+    ``commits_total``: ``git rev-list --count HEAD``, when the caller counted already.
+    """
+    status = LogStatus(commits_total=commits_total)
+    if commits_total is None:
+        counted = git(root, "rev-list", "--count", "HEAD")
+        if counted.returncode == 0 and counted.stdout.strip().isdigit():
+            status.commits_total = int(counted.stdout.strip())
     code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
     status.stderr = stderr
     if code == 0:
