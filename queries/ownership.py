@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Collection, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 
 from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
@@ -101,14 +101,14 @@ def greedy_truck_factor(
         for p in people:
             files_of.setdefault(p, set()).add(f)
     covered = sum(1 for n in count.values() if n)
-    return greedy_removal(files_of, count.__getitem__, covered, len(scope), rank)
+    return greedy_removal(files_of, count, covered, len(scope), rank)
 
 
-def greedy_removal(files_of: Mapping[str, Collection[str]], knowers_of: Callable[[str], int], covered: int, total: int,
-                   rank: Mapping[str, Any] | None = None) -> list[str]:
+def greedy_removal(files_of: Mapping[str, Collection[str]], knowers: Mapping[str, int], covered: int, total: int,
+                   rank: Mapping[str, Any] | None = None, fewer: Mapping[str, int] | None = None) -> list[str]:
     """``greedy_truck_factor`` over a scope already indexed: ``files_of`` maps each person to the files they know in
-    it (people with none may be left out), ``knowers_of(file)`` says how many people know a file, ``covered`` is how
-    many of the scope's ``total`` files somebody knows.
+    it (people with none may be left out), ``knowers[file]`` says how many people know a file (less ``fewer[file]``
+    when given: people who do not count), ``covered`` is how many of the scope's ``total`` files somebody knows.
 
     A person's count is the files they know in the scope, whoever else was removed, so the order of removal
     is fixed from the start: sorted by (most files, highest rank, smallest id), the order in which taking
@@ -128,7 +128,9 @@ def greedy_removal(files_of: Mapping[str, Collection[str]], knowers_of: Callable
         removed.append(pick)
         for f in files_of[pick]:
             n = left.get(f)
-            n = (knowers_of(f) if n is None else n) - 1
+            if n is None:
+                n = knowers[f] - fewer.get(f, 0) if fewer else knowers[f]
+            n -= 1
             left[f] = n
             if n == 0:
                 covered -= 1

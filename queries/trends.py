@@ -64,6 +64,8 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
     """
     authors: dict[str, list[str]] = {}
     holders: dict[str, frozenset[str]] = {}  # file -> its authors and reviewers
+    author_count: dict[str, int] = {}  # file -> len(authors[file])
+    holder_count: dict[str, int] = {}  # file -> len(holders[file])
     previous_files: dict[str, str | None] = {}
     previous_gone: set[str] = set()
     scopes: dict[str | None, _ScopeState] = {}  # None: the repository
@@ -81,11 +83,13 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
             if found != old_authors:
                 before[path] = (old_authors, old_holders)
                 authors[path] = found
+                author_count[path] = len(found)
                 authorship.add(path)
             known = frozenset(found).union(reviewed)
             if known != old_holders:
                 before.setdefault(path, (old_authors, old_holders))
                 holders[path] = known
+                holder_count[path] = len(known)
                 knowledge.add(path)
         # the indexes follow every file whose scope, authors or holders changed
         for path in before.keys() | files_moved | {p for p, _ in files.items() ^ previous_files.items()}:
@@ -109,12 +113,12 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
                 state = scopes[scope] = _ScopeState()
             if fresh or (authorship if scope is None else scope in by_authors):
                 state.truck_factor = len(greedy_removal(
-                    idx.authored, lambda f: len(authors[f]), idx.files - idx.unauthored, idx.files, snap.rank))
+                    idx.authored, author_count, idx.files - idx.unauthored, idx.files, snap.rank))
             if fresh or (knowledge if scope is None else scope in by_holders):
                 state.holders = frozenset(idx.held)
             elif not (flipped and not flipped.isdisjoint(state.holders)):
                 continue
-            state.human_truck_factor = len(_human_removal(idx, holders, gone, snap.rank))
+            state.human_truck_factor = len(_human_removal(idx, holders, holder_count, gone, snap.rank))
         repo = scopes[None]
         out[snap.period] = {
             "truck_factor": repo.truck_factor, "human_truck_factor": repo.human_truck_factor,
@@ -129,24 +133,19 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
     return out
 
 
-def _human_removal(idx: "_ScopeIndex", holders: dict[str, frozenset[str]], gone: set[str] | frozenset[str],
-                   rank: dict[str, int]) -> list[str]:
+def _human_removal(idx: "_ScopeIndex", holders: dict[str, frozenset[str]], holder_count: dict[str, int],
+                   gone: set[str] | frozenset[str], rank: dict[str, int]) -> list[str]:
     """The greedy removal over the scope's knowledge holders who are not gone."""
     if not gone:
-        return greedy_removal(idx.held, lambda f: len(holders[f]), idx.files - idx.unheld, idx.files, rank)
+        return greedy_removal(idx.held, holder_count, idx.files - idx.unheld, idx.files, rank)
     held = idx.held
     present = {p: known for p, known in held.items() if p not in gone}
-    lost: set[str] = set()  # files all of whose holders are gone
+    gone_holders: dict[str, int] = {}  # per file of a gone person: how many of its holders are gone
     for person in gone:
-        known = held.get(person)
-        if known:
-            lost.update(f for f in known if holders[f] <= gone)
-
-    def knowers_of(f: str) -> int:
-        h = holders[f]
-        return len(h) if h.isdisjoint(gone) else len(h - gone)
-
-    return greedy_removal(present, knowers_of, idx.files - idx.unheld - len(lost), idx.files, rank)
+        for f in held.get(person, ()):
+            gone_holders[f] = gone_holders.get(f, 0) + 1
+    lost = sum(1 for f, n in gone_holders.items() if n == holder_count[f])  # files all of whose holders are gone
+    return greedy_removal(present, holder_count, idx.files - idx.unheld - lost, idx.files, rank, gone_holders)
 
 
 def _scope_indexes(indexes: dict[str | None, "_ScopeIndex"], component: str | None, *, create: bool) -> list["_ScopeIndex"]:
