@@ -62,7 +62,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
@@ -323,18 +323,24 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     log, index = view.log, view.index
     limit, pid_of, component, ids = coupling.max_changeset, index.pid, index.component, view.person_ids
     fresh = start == 0
-    all_pairs: dict[tuple[int, int], int] = {}
+    all_pairs: Counter = Counter()  # a * PAIR + b (log path ids, a's path before b's) -> shared revisions (new commits)
+    # counting afresh: per file, the files after it in each of its commits, counted file by file at the end
+    # (small counters instead of one with every pair ever seen: the same counts, a fraction of the memory)
+    later: dict[int, list[list[int]]] = {}
     counted: set[int] = set()  # files whose revisions changed
     new_touch: dict[int, list[int]] = {}
     committed, merge = log.committed, log.merge
     ends, flat = log.change_end, log.change_path
     of_path, extra, files_of = index.of_path.get, index.extra_rows, view._files
+    eligible_of, assisted_of, people_of = memory.eligible.append, memory.assisted.append, view.people
+    component_revisions: list[str] = []  # counted once at the end, in the same order
+    component_pairs: list[tuple[str, str]] = []
     begin = ends[start - 1] if start else 0
     for p in range(start, len(log)):
         end = ends[p]
         if merge[p]:
-            memory.eligible.append(0)
-            memory.assisted.append(0)
+            eligible_of(0)
+            assisted_of(0)
             begin = end
             continue
         paths = flat[begin:end]
@@ -348,27 +354,37 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
             if found:
                 files.update(found)
         files_of[p] = files
-        agents, humans = view.people(p)
+        agents, humans = people_of(p)
         eligible = 0 < size <= limit
-        memory.eligible.append(1 if eligible else 0)
-        memory.assisted.append(1 if agents else 0)
+        eligible_of(1 if eligible else 0)
+        assisted_of(1 if agents else 0)
         for f in files:
             found = new_touch.get(f)
             if found is None:
                 new_touch[f] = [p]
             else:
                 found.append(p)
+        if not (agents or (eligible and files)):
+            continue
         comps = {component[f] for f in files if component[f]}
         if eligible and files:
             counted.update(files)
-            if len(files) > 1:
-                for a, b in combinations(sorted(files), 2):  # files are in path order: a pair is (smaller, larger)
-                    key = (pid_of[a], pid_of[b])
-                    all_pairs[key] = all_pairs.get(key, 0) + 1  # type: ignore[index]
+            if len(files) > 1:  # files are in path order: a pair is (smaller, larger)
+                if fresh:
+                    pids = [pid_of[f] for f in sorted(files)]
+                    for i in range(len(pids) - 1):
+                        found = later.get(pids[i])
+                        if found is None:
+                            later[pids[i]] = [pids[i + 1:]]
+                        else:
+                            found.append(pids[i + 1:])
+                else:
+                    pids = [pid_of[f] * PAIR for f in sorted(files)]
+                    all_pairs.update([a + b // PAIR for a, b in combinations(pids, 2)])
             ordered = sorted(comps)
-            memory.component_revisions.update(ordered)
+            component_revisions += ordered
             if len(ordered) > 1:
-                memory.component_pairs.update(combinations(ordered, 2))
+                component_pairs += combinations(ordered, 2)
         if agents:
             memory.assisted_total += 1
             when = committed[p]
@@ -382,6 +398,8 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 for h in humans:
                     info["humans"][ids[h]] = info["humans"].get(ids[h], 0) + 1
                 info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
+    memory.component_revisions.update(component_revisions)
+    memory.component_pairs.update(component_pairs)
     memory.commits = len(log)
     eligible, assisted = memory.eligible, memory.assisted
     for f, added in new_touch.items():
@@ -393,13 +411,19 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(assisted[p] for p in added)
     min_shared = coupling.min_shared
     if fresh:  # every pair counted: keep those with enough shared revisions
-        kept = sorted(a * PAIR + b for (a, b), n in all_pairs.items() if n >= min_shared)
+        shared: dict[int, int] = {}
+        for a, tails in later.items():
+            base = a * PAIR
+            for b, n in Counter(chain.from_iterable(tails)).items():
+                if n >= min_shared:
+                    shared[base + b] = n
+        kept = sorted(shared)
         memory.pair_key = array("q", kept)
-        memory.pair_shared = array("i", [all_pairs[divmod(key, PAIR)] for key in kept])
+        memory.pair_shared = array("i", [shared[key] for key in kept])
         memory.pair_rkey = array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in kept))
     else:
-        for (a, b), n in all_pairs.items():
-            key = a * PAIR + b
+        for key, n in all_pairs.items():
+            a, b = divmod(key, PAIR)
             known = memory.shared(key)
             if known is None:  # a pair not remembered had fewer than min_shared: count it again from the touch lists
                 first, second = memory.touch.get(a), set(memory.touch.get(b))

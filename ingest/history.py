@@ -364,12 +364,14 @@ def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
 
 def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
               progress: HistoryProgress | None) -> _Reading:
+    known = None
     if progress is not None:
         counted = git(root, "rev-list", "--count", "HEAD")
-        total = int(counted.stdout.strip()) if counted.returncode == 0 and counted.stdout.strip().isdigit() else 0
+        known = int(counted.stdout.strip()) if counted.returncode == 0 and counted.stdout.strip().isdigit() else None
+        total = known or 0
         progress(0, total)
         parser.progress = lambda done: progress(done, max(total, done))
-    status = read_log(root, parser)
+    status = read_log(root, parser, known)  # counted once
     log = CommitLog(len(head) // 2)
     log.append_stream(parser.read)
     totals = LogTotals(rename_limit_hit=RENAME_LIMIT_WARNING in status.stderr)

@@ -1,7 +1,8 @@
 """Running ``git log`` for history mining: the whole history (resuming past missing objects), or only new commits.
 
 The log is read as a stream in chunks of ``-z`` output (memory grows with the
-number of distinct paths and people, never with the size of the output)::
+number of distinct paths and people, never with the size of the output), by a
+thread that keeps git writing while the previous chunk is parsed::
 
     git log HEAD -M --name-status -z --use-mailmap --no-diff-merges --format=<compact>
 
@@ -26,8 +27,11 @@ for when new commits interleave with remembered ones.
 
 from __future__ import annotations
 
-import io
+import codecs
+import os
+import queue
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,7 +48,8 @@ LOG_FORMAT = (
     f"%(trailers:{_TRAILERS},unfold,separator=%x1d,key_value_separator=%x1c)"
     "%x1f%B"
 )
-CHUNK_CHARS = 1 << 20
+CHUNK_BYTES = 1 << 20
+AHEAD_CHUNKS = 16  # at most this many chunks read ahead of the parser (memory stays bounded)
 RENAME_LIMIT_WARNING = "rename detection was skipped"
 
 _MISSING_MARKERS = ("unable to read", "bad object", "missing blob", "missing tree", "missing commit",
@@ -85,7 +90,12 @@ def _log_args(renames: str) -> list[str]:
 
 
 def _run(root: Path, args: list[str], parser: StreamParser, stdin: str | None = None) -> tuple[int, str]:
-    """Run one ``git log`` into ``parser``, read in chunks; (exit code, stderr)."""
+    """Run one ``git log`` into ``parser``, read in chunks; (exit code, stderr).
+
+    A thread drains git's output into a bounded queue while this one parses, so git never waits on a
+    full pipe while a chunk is parsed (reading and parsing overlap instead of taking turns); at most
+    ``AHEAD_CHUNKS`` chunks are held unparsed.
+    """
     parser.start_stream()
     proc = GitProcess(root, *args, stdin=stdin is not None, keep_stderr=True)
     assert proc.stdout is not None
@@ -96,19 +106,69 @@ def _run(root: Path, args: list[str], parser: StreamParser, stdin: str | None = 
             proc.stdin.close()
         except BrokenPipeError:
             pass
-    stream = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="surrogateescape", newline="")
+    fd = proc.stdout.fileno()
+    _widen_pipe(fd)
+    chunks: queue.Queue[bytes | None] = queue.Queue(AHEAD_CHUNKS)
+    stop = threading.Event()
+    reader = threading.Thread(target=_drain, args=(fd, chunks, stop), name="git-log-reader", daemon=True)
+    reader.start()
+    decode = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape").decode
+    done = False
     try:
         while True:
-            chunk = stream.read(CHUNK_CHARS)
-            if not chunk:
+            data = chunks.get()
+            if data is None:
                 break
-            parser.feed(chunk)
-        parser.feed("\0")  # the last token
+            parser.feed(decode(data))
+        parser.feed(decode(b"", True) + "\0")  # the last token
         parser.end_stream()
+        done = True
     finally:
-        stream.close()
-        code, stderr = proc.finish()
+        if not done:  # parsing failed: stop the reader and git, then let the error through
+            stop.set()
+            proc.close()
+            while reader.is_alive():
+                try:
+                    chunks.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+        reader.join()
+        code, stderr = proc.finish() if done else (-1, "")
     return code, stderr
+
+
+def _drain(fd: int, chunks: "queue.Queue[bytes | None]", stop: threading.Event) -> None:
+    """Read git's output (``fd``) into ``chunks`` of about CHUNK_BYTES until it ends; None marks the end."""
+    pending: list[bytes] = []
+    size = 0
+    try:
+        while not stop.is_set():
+            try:
+                data = os.read(fd, CHUNK_BYTES)
+            except OSError:  # closed under us: parsing failed and git was stopped
+                break
+            if not data:
+                break
+            pending.append(data)
+            size += len(data)
+            if size >= CHUNK_BYTES:
+                chunks.put(b"".join(pending))
+                pending, size = [], 0
+        if pending and not stop.is_set():
+            chunks.put(b"".join(pending))
+    finally:
+        if not stop.is_set():
+            chunks.put(None)
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let git write a whole chunk ahead of the reader (Linux; elsewhere the default pipe size stays)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, CHUNK_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _missing(stderr: str) -> bool:
@@ -116,12 +176,16 @@ def _missing(stderr: str) -> bool:
     return any(marker in lowered for marker in _MISSING_MARKERS)
 
 
-def read_log(root: Path, parser: StreamParser) -> LogStatus:
-    """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring)."""
-    status = LogStatus()
-    counted = git(root, "rev-list", "--count", "HEAD")
-    if counted.returncode == 0 and counted.stdout.strip().isdigit():
-        status.commits_total = int(counted.stdout.strip())
+def read_log(root: Path, parser: StreamParser, commits_total: int | None = None) -> LogStatus:
+    """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring).
+
+    ``commits_total``: ``git rev-list --count HEAD``, when the caller counted already.
+    """
+    status = LogStatus(commits_total=commits_total)
+    if commits_total is None:
+        counted = git(root, "rev-list", "--count", "HEAD")
+        if counted.returncode == 0 and counted.stdout.strip().isdigit():
+            status.commits_total = int(counted.stdout.strip())
     code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
     status.stderr = stderr
     if code == 0:

@@ -125,15 +125,19 @@ def _snapshot_periods(names: list[str], recent: int) -> set[int]:
 
 
 def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
-    """Replay the commits oldest first; yield who knew what at the end of every period."""
+    """Replay the commits oldest first; yield who knew what at the end of every period.
+
+    Paths are the log's path ids until a snapshot names them (a path's scope is decided once).
+    """
     log, view = ctx.log, ctx.changes.view
     person_of, kinds, ids = ctx.history.identity_person, view.kinds, view.person_ids
     commit_period = ctx.commit_periods()
-    records: dict[str, dict[int, list[int]]] = {}
-    deliveries: dict[str, int] = {}
-    present: dict[str, str | None] = {}  # in-scope paths present now -> component
-    in_scope: dict[str, bool] = {}
-    dirty: set[str] = set()
+    paths = log.paths
+    records: dict[int, dict[int, list[int]]] = {}
+    deliveries: dict[int, int] = {}
+    present: dict[int, str | None] = {}  # in-scope path ids present now -> component
+    in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
+    dirty: set[int] = set()
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
@@ -141,10 +145,16 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     inactive = ctx.inactive_days * DAY
     component_of = ctx.components.component_of
     excluded = ctx.excluded
-    log1p = [0.0]
+    log1p = [0.0]  # DOA_AC * ln(1 + n)
+    need = [0]  # per total deliveries: the fewest with which someone who did not add a file reaches DOA_BASE
+    status_of, path_of, old_of, change_end = log.change_status, log.change_path, log.change_old, log.change_end
+    authored, committed = log.authored, log.committed
+    renamed, deleted, added, modified = ord("R"), ord("D"), ord("A"), ord("M")
 
-    def scoped(path: str) -> bool:
-        known = in_scope[path] = is_source_file(path) and path_skip_reason(path, excluded) is None
+    def scoped(pid: int) -> bool:
+        path = paths[pid]
+        known = is_source_file(path) and path_skip_reason(path, excluded) is None
+        in_scope[pid] = 1 if known else 2
         return known
 
     for p, name in enumerate(ctx.period_names):
@@ -155,30 +165,35 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             human_author = bool(person_of) and kinds[author] == HUMAN
             author_id = ids[author] if person_of else ""
             rank[author_id] = rank.get(author_id, 0) + 1
-            if log.authored[i] > last_active.get(author, -1):
-                last_active[author] = log.authored[i]
+            if authored[i] > last_active.get(author, -1):
+                last_active[author] = authored[i]
             reviewers = [h for h in view.people(i)[1] if h != author]
             for h in reviewers:
-                if log.committed[i] > last_active.get(h, -1):
-                    last_active[h] = log.committed[i]
-            for status, path, old in log.change_tuples(i):
+                if committed[i] > last_active.get(h, -1):
+                    last_active[h] = committed[i]
+            for c in range(change_end[i - 1] if i else 0, change_end[i]):
+                status, path = status_of[c], path_of[c]
                 moved = None
-                if status == "R" and old is not None and (in_scope.get(old) or scoped(old)):
-                    present.pop(old, None)
-                    dirty.discard(old)
-                    moved = (records.pop(old, None), deliveries.pop(old, 0))
-                known = in_scope.get(path)
-                if not (known or (known is None and scoped(path))):
+                if status == renamed:
+                    old = old_of[c]
+                    if old >= 0:
+                        known = in_scope[old]
+                        if known == 1 or (known == 0 and scoped(old)):
+                            present.pop(old, None)
+                            dirty.discard(old)
+                            moved = (records.pop(old, None), deliveries.pop(old, 0))
+                known = in_scope[path]
+                if not (known == 1 or (known == 0 and scoped(path))):
                     continue  # only source files hold knowledge
-                if status == "D":
+                if status == deleted:
                     present.pop(path, None)
                     records.pop(path, None)
                     deliveries.pop(path, None)
                     dirty.discard(path)
                     continue
                 if path not in present:
-                    present[path] = component_of(path)
-                if status != "A" and status != "M" and status != "R":
+                    present[path] = component_of(paths[path])
+                if status != added and status != modified and status != renamed:
                     continue
                 per_path = records.get(path)
                 if per_path is None:
@@ -193,7 +208,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                             acc[DELIVERIES] += rec[DELIVERIES]
                             acc[REVIEWS] += rec[REVIEWS]
                     deliveries[path] = deliveries.get(path, 0) + moved[1]
-                if status == "A":
+                if status == added:
                     slot = ADDS
                 else:
                     slot = DELIVERIES
@@ -212,33 +227,82 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         if p not in ctx.snapshot_periods:
             continue  # an older period that is not a year's last: its changes wait for the next snapshot
         changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]] = {}
-        for path in dirty:
-            if path not in present:
-                continue
-            total = deliveries.get(path, 0)
-            while len(log1p) <= total:
-                log1p.append(DOA_AC * math.log(1 + len(log1p)))
-            candidates: dict[str, tuple[float, bool]] = {}
-            reviewed: set[str] = set()
-            top, top_doa = -1, -math.inf
-            for person, (adds, delivered, reviews) in records.get(path, {}).items():
-                if adds or delivered:
-                    doa = DOA_BASE + (DOA_FA if adds else 0.0) + DOA_DL * delivered - log1p[total - delivered]
-                    # only someone who added the file or reaches the absolute DOA can be an author; the
-                    # highest DOA sets the bar for everyone, so it is passed on too (ownership.file_authors)
-                    if adds or doa >= DOA_BASE:
-                        candidates[ids[person]] = (doa, adds > 0)
-                    if doa > top_doa:
-                        top, top_doa = person, doa
-                if reviews:
-                    reviewed.add(ids[person])
-            if top >= 0 and ids[top] not in candidates:
-                candidates[ids[top]] = (top_doa, False)
-            changed[path] = (candidates, reviewed)
+        for pid in dirty:
+            if pid in present:
+                changed[paths[pid]] = _candidates(records.get(pid, {}), deliveries.get(pid, 0), ids, log1p, need)
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
-        yield KnowledgeSnapshot(name, dict(present), changed, gone, rank)
+        yield KnowledgeSnapshot(name, {paths[pid]: comp for pid, comp in present.items()}, changed, gone, rank)
+
+
+def _candidates(records: dict[int, list[int]], total: int, ids: list[str], log1p: list[float],
+                need: list[int]) -> tuple[dict[str, tuple[float, bool]], set[str]]:
+    """A file's DOA candidates (``KnowledgeSnapshot.changed``) from its replay records and total deliveries.
+
+    Only someone who added the file or reaches the absolute DOA can be an author; the highest DOA sets the
+    bar for everyone, so it is passed on too (``ownership.file_authors``). Someone who only delivered
+    reaches DOA_BASE exactly when their deliveries reach ``need[total]`` (their DOA grows with their
+    deliveries), so the others are only compared by deliveries, for the highest DOA.
+    """
+    while len(log1p) <= total:
+        log1p.append(DOA_AC * math.log(1 + len(log1p)))
+    while len(need) <= total:
+        t = len(need)
+        d = need[-1]  # more deliveries by everyone never lowers the bar
+        while d <= t and DOA_BASE + DOA_DL * d - log1p[t - d] < DOA_BASE:
+            d += 1
+        need.append(d)
+    base, threshold = DOA_BASE, need[total]
+    candidates: dict[str, tuple[float, bool]] = {}
+    reviewed: set[str] = set()
+    top, top_doa = -1, -math.inf
+    low, low_delivered = -1, 0  # the first of those below the bar with the most deliveries
+    for person, (adds, delivered, reviews) in records.items():
+        if adds:
+            doa = base + DOA_FA + DOA_DL * delivered - log1p[total - delivered]
+            candidates[ids[person]] = (doa, True)
+            if doa > top_doa:
+                top, top_doa = person, doa
+        elif delivered:
+            if delivered >= threshold:
+                doa = base + DOA_DL * delivered - log1p[total - delivered]
+                candidates[ids[person]] = (doa, False)
+                if doa > top_doa:
+                    top, top_doa = person, doa
+            elif delivered > low_delivered:
+                low, low_delivered = person, delivered
+        if reviews:
+            reviewed.add(ids[person])
+    if low >= 0:
+        low_doa = base + DOA_DL * low_delivered - log1p[total - low_delivered]
+        if low_doa == top_doa:  # a tie decided by who came first: take them in order
+            return _candidates_in_order(records, total, ids, log1p)
+        if low_doa > top_doa:
+            top, top_doa = low, low_doa
+    if top >= 0 and ids[top] not in candidates:
+        candidates[ids[top]] = (top_doa, False)
+    return candidates, reviewed
+
+
+def _candidates_in_order(records: dict[int, list[int]], total: int, ids: list[str],
+                         log1p: list[float]) -> tuple[dict[str, tuple[float, bool]], set[str]]:
+    """``_candidates`` computing everyone's DOA, in the records' order (the definition it must agree with)."""
+    candidates: dict[str, tuple[float, bool]] = {}
+    reviewed: set[str] = set()
+    top, top_doa = -1, -math.inf
+    for person, (adds, delivered, reviews) in records.items():
+        if adds or delivered:
+            doa = DOA_BASE + (DOA_FA if adds else 0.0) + DOA_DL * delivered - log1p[total - delivered]
+            if adds or doa >= DOA_BASE:
+                candidates[ids[person]] = (doa, adds > 0)
+            if doa > top_doa:
+                top, top_doa = person, doa
+        if reviews:
+            reviewed.add(ids[person])
+    if top >= 0 and ids[top] not in candidates:
+        candidates[ids[top]] = (top_doa, False)
+    return candidates, reviewed
 
 
 # -- code samples ----------------------------------------------------------------------

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
@@ -103,17 +103,38 @@ def greedy_truck_factor(
         for p in people:
             files_of.setdefault(p, set()).add(f)
     covered = sum(1 for n in count.values() if n)
+    return greedy_removal(files_of, count, covered, len(scope), rank)
+
+
+def greedy_removal(files_of: Mapping[str, Collection[str]], knowers: Mapping[str, int], covered: int, total: int,
+                   rank: Mapping[str, Any] | None = None, fewer: Mapping[str, int] | None = None) -> list[str]:
+    """``greedy_truck_factor`` over a scope already indexed: ``files_of`` maps each person to the files they know in
+    it (people with none may be left out), ``knowers[file]`` says how many people know a file (less ``fewer[file]``
+    when given: people who do not count), ``covered`` is how many of the scope's ``total`` files somebody knows.
+
+    A person's count is the files they know in the scope, whoever else was removed, so the order of removal
+    is fixed from the start: sorted by (most files, highest rank, smallest id), the order in which taking
+    the least key each time would take them. People are removed in that order while at least half of the
+    files still have somebody who knows them.
+    """
+    if not total:
+        return []
     rank = rank or {}
+    order = sorted((p for p, known in files_of.items() if known),
+                   key=lambda p: (-len(files_of[p]), _neg(rank.get(p)), p))
     removed: list[str] = []
-    total = len(scope)
-    while files_of:
+    left: dict[str, int] = {}  # knowers left, for the files a removal touched
+    for pick in order:
         if covered < COVERAGE * total:  # more than half of the files have nobody left
             break
-        pick = min(files_of, key=lambda p: (-len(files_of[p]), _neg(rank.get(p)), p))
         removed.append(pick)
-        for f in files_of.pop(pick):
-            count[f] -= 1
-            if count[f] == 0:
+        for f in files_of[pick]:
+            n = left.get(f)
+            if n is None:
+                n = knowers[f] - fewer.get(f, 0) if fewer else knowers[f]
+            n -= 1
+            left[f] = n
+            if n == 0:
                 covered -= 1
     return removed
 

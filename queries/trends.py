@@ -38,7 +38,7 @@ from typing import Any, Iterable
 from cairn.graph.changes import KnowledgeSnapshot, PERIODS, TrendInputs, coarser, kind_of_period
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, RepoGraph
-from cairn.queries.ownership import file_authors, greedy_truck_factor
+from cairn.queries.ownership import file_authors, greedy_removal
 
 
 class TrendsUnavailable(InvalidQuery):
@@ -57,57 +57,107 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
     only then, when who reviewed them changed, or when one of its knowledge
     holders became gone (or came back); otherwise the previous period's stands
     (ties in the greedy removal are then broken by commit counts as of that
-    earlier recomputation).
+    earlier recomputation). Each scope keeps who knows which of its files
+    (``_ScopeIndex``), updated with the files that changed, so a recomputation
+    is the greedy removal alone (``ownership.greedy_removal``), not a pass over
+    every file of the scope.
     """
     authors: dict[str, list[str]] = {}
     holders: dict[str, frozenset[str]] = {}  # file -> its authors and reviewers
+    author_count: dict[str, int] = {}  # file -> len(authors[file])
+    holder_count: dict[str, int] = {}  # file -> len(holders[file])
     previous_files: dict[str, str | None] = {}
     previous_gone: set[str] = set()
     scopes: dict[str | None, _ScopeState] = {}  # None: the repository
+    indexes: dict[str | None, _ScopeIndex] = {None: _ScopeIndex()}
     out: dict[str, dict[str, Any]] = {}
     for snap in snapshots:
-        authorship: set[str] = set(files_moved := snap.files.keys() ^ previous_files.keys())
+        files = snap.files
+        authorship: set[str] = set(files_moved := files.keys() ^ previous_files.keys())
         knowledge: set[str] = set(files_moved)
+        before: dict[str, tuple[list[str] | None, frozenset[str] | None]] = {}  # what the index holds for them
         for path, (candidates, reviewed) in snap.changed.items():
             found = file_authors(candidates)
-            if found != authors.get(path):
+            old_authors = authors.get(path)
+            old_holders = holders.get(path)
+            if found != old_authors:
+                before[path] = (old_authors, old_holders)
                 authors[path] = found
+                author_count[path] = len(found)
                 authorship.add(path)
             known = frozenset(found).union(reviewed)
-            if known != holders.get(path):
+            if known != old_holders:
+                before.setdefault(path, (old_authors, old_holders))
                 holders[path] = known
+                holder_count[path] = len(known)
                 knowledge.add(path)
-        files = snap.files
+        # the indexes follow every file whose scope, authors or holders changed
+        for path in before.keys() | files_moved | {p for p, _ in files.items() ^ previous_files.items()}:
+            old_authors, old_holders = before.get(path) or (authors.get(path), holders.get(path))
+            if path in previous_files:
+                for idx in _scope_indexes(indexes, previous_files[path], create=False):
+                    idx.remove(path, old_authors, old_holders)
+            if path in files:
+                for idx in _scope_indexes(indexes, files[path], create=True):
+                    idx.add(path, authors.get(path), holders.get(path))
         flipped = snap.gone ^ previous_gone
         by_authors = {files.get(p) or previous_files.get(p) for p in authorship}
         by_holders = {files.get(p) or previous_files.get(p) for p in knowledge}
-        members: dict[str | None, list[str]] = {None: list(files)}
-        for path, comp in files.items():
-            if comp:
-                members.setdefault(comp, []).append(path)
-        for scope, paths in members.items():
+        members = [None, *(c for c, idx in indexes.items() if c is not None and idx.files)]
+        gone = snap.gone
+        for scope in members:
+            idx = indexes[scope]
             state = scopes.get(scope)
             fresh = state is None
             if fresh:
                 state = scopes[scope] = _ScopeState()
             if fresh or (authorship if scope is None else scope in by_authors):
-                state.truck_factor = len(greedy_truck_factor(paths, authors, snap.rank))
+                state.truck_factor = len(greedy_removal(
+                    idx.authored, author_count, idx.files - idx.unauthored, idx.files, snap.rank))
             if fresh or (knowledge if scope is None else scope in by_holders):
-                state.holders = frozenset().union(*(holders.get(f, frozenset()) for f in paths))
+                state.holders = frozenset(idx.held)
             elif not (flipped and not flipped.isdisjoint(state.holders)):
                 continue
-            gone = snap.gone
-            present = {f: [p for p in holders.get(f, ()) if p not in gone] for f in paths}
-            state.human_truck_factor = len(greedy_truck_factor(paths, present, snap.rank))
+            state.human_truck_factor = len(_human_removal(idx, holders, holder_count, gone, snap.rank))
         repo = scopes[None]
         out[snap.period] = {
             "truck_factor": repo.truck_factor, "human_truck_factor": repo.human_truck_factor,
-            "components": {c: [scopes[c].truck_factor, scopes[c].human_truck_factor] for c in sorted(c for c in members if c is not None)},
+            "components": {c: [scopes[c].truck_factor, scopes[c].human_truck_factor] for c in sorted(members[1:])},
         }
-        for comp in [c for c in scopes if c is not None and c not in members]:
+        alive = set(members)
+        for comp in [c for c in scopes if c is not None and c not in alive]:
             del scopes[comp]  # a component with no files left starts afresh if files come back
+        for comp in [c for c in indexes if c is not None and c not in alive]:
+            del indexes[comp]
         previous_files, previous_gone = files, set(snap.gone)
     return out
+
+
+def _human_removal(idx: "_ScopeIndex", holders: dict[str, frozenset[str]], holder_count: dict[str, int],
+                   gone: set[str] | frozenset[str], rank: dict[str, int]) -> list[str]:
+    """The greedy removal over the scope's knowledge holders who are not gone."""
+    if not gone:
+        return greedy_removal(idx.held, holder_count, idx.files - idx.unheld, idx.files, rank)
+    held = idx.held
+    present = {p: known for p, known in held.items() if p not in gone}
+    gone_holders: dict[str, int] = {}  # per file of a gone person: how many of its holders are gone
+    for person in gone:
+        for f in held.get(person, ()):
+            gone_holders[f] = gone_holders.get(f, 0) + 1
+    lost = sum(1 for f, n in gone_holders.items() if n == holder_count[f])  # files all of whose holders are gone
+    return greedy_removal(present, holder_count, idx.files - idx.unheld - lost, idx.files, rank, gone_holders)
+
+
+def _scope_indexes(indexes: dict[str | None, "_ScopeIndex"], component: str | None, *, create: bool) -> list["_ScopeIndex"]:
+    """The repository's index, and the component's when the file has one."""
+    if not component:
+        return [indexes[None]]
+    idx = indexes.get(component)
+    if idx is None:
+        if not create:
+            return [indexes[None]]
+        idx = indexes[component] = _ScopeIndex()
+    return [indexes[None], idx]
 
 
 @dataclass
@@ -115,6 +165,46 @@ class _ScopeState:
     truck_factor: int = 0
     human_truck_factor: int = 0
     holders: frozenset[str] = frozenset()  # everyone who authored or reviewed one of its files
+
+
+class _ScopeIndex:
+    """Who authors and who holds knowledge of which of a scope's files, kept up to date file by file."""
+
+    __slots__ = ("files", "unauthored", "unheld", "authored", "held")
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.unauthored = 0  # files nobody authors
+        self.unheld = 0  # files nobody authored or reviewed
+        self.authored: dict[str, set[str]] = {}  # person -> files they author (no empty sets)
+        self.held: dict[str, set[str]] = {}  # person -> files they author or reviewed (no empty sets)
+
+    def add(self, path: str, authors: list[str] | None, holders: frozenset[str] | None) -> None:
+        self.files += 1
+        if not authors:
+            self.unauthored += 1
+        if not holders:
+            self.unheld += 1
+        for table, people in ((self.authored, authors), (self.held, holders)):
+            for person in people or ():
+                known = table.get(person)
+                if known is None:
+                    table[person] = {path}
+                else:
+                    known.add(path)
+
+    def remove(self, path: str, authors: list[str] | None, holders: frozenset[str] | None) -> None:
+        self.files -= 1
+        if not authors:
+            self.unauthored -= 1
+        if not holders:
+            self.unheld -= 1
+        for table, people in ((self.authored, authors), (self.held, holders)):
+            for person in people or ():
+                known = table[person]
+                known.discard(path)
+                if not known:
+                    del table[person]
 
 
 # -- couplings and cycles between samples ------------------------------------------------------
