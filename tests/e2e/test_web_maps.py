@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
@@ -99,6 +100,26 @@ def relayout(page, action):
     page.wait_for_function("window.cairn.mapLaidOut === true")
 
 
+def fold_by_double_click(page, x, y):
+    """Double-click the map at (x, y) and wait for the new layout.
+
+    On a loaded machine the browser may deliver the two clicks too far apart for
+    cytoscape's double tap: then no drawing starts (``mapLaidOut`` keeps the
+    mark set here, where a drawing would reset it) and the double-click is
+    tried again. A double-click that starts a drawing is never repeated (a
+    second one would unfold)."""
+    for _ in range(3):
+        page.evaluate("window.cairn.mapLaidOut = 'not drawn'")
+        click_in_map(page, x, y, double=True)
+        try:
+            page.wait_for_function("window.cairn.mapLaidOut !== 'not drawn'", timeout=5_000)
+        except PlaywrightTimeout:
+            continue
+        page.wait_for_function("window.cairn.mapLaidOut === true")
+        return
+    raise AssertionError("three double-clicks and the map never drew again")
+
+
 def click_in_map(page, x, y, *, double=False):
     """Click the map at (x, y) in its own coordinates, scrolling the page so the point is in view."""
     top = page.locator("#cy").bounding_box()["y"] + page.evaluate("window.scrollY")
@@ -135,9 +156,18 @@ def test_map_nests_components_and_no_boxes_overlap(page, atlas):
 
 def test_a_click_opens_the_card(page, atlas):
     open_map(page, atlas.url)
-    x, y = page.evaluate("(() => { const p = window.cairn.cy.getElementById('storage/remote').renderedPosition(); return [p.x, p.y]; })()")
-    click_in_map(page, x, y)
     card = page.locator("#side article.component-card")
+    # A click selects (again, when repeated). cytoscape learns that the page scrolled from the scroll event, which a
+    # loaded machine may deliver after the click that follows click_in_map's scroll: the tap then misses the box, so
+    # it is measured and clicked once more. A click that never opens the card fails all the same.
+    for _ in range(3):
+        x, y = page.evaluate("(() => { const p = window.cairn.cy.getElementById('storage/remote').renderedPosition(); return [p.x, p.y]; })()")
+        click_in_map(page, x, y)
+        try:
+            card.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
     card.wait_for()
     assert card.locator("h2").inner_text() == "storage/remote"
     assert "Ada Lovelace" in card.inner_text() and "Bob Kahn" in card.inner_text()
@@ -152,7 +182,7 @@ def test_fold_focus_and_filters(page, atlas):
     open_map(page, atlas.url)
     # Double-click the frame of storage, in its padding below the boxes inside it.
     x, y = page.evaluate("(() => { const b = window.cairn.cy.getElementById('group:storage').renderedBoundingBox({ includeLabels: false }); return [(b.x1 + b.x2) / 2, b.y2 - 5]; })()")
-    relayout(page, lambda: click_in_map(page, x, y, double=True))
+    fold_by_double_click(page, x, y)
     assert "storage/remote" not in drawn(page) and "storage" in drawn(page)
     assert "+2" in page.evaluate("window.cairn.cy.getElementById('storage').data('label')")
     # The folded parent stands for what it holds: storage/remote's imports of config come from storage now.
