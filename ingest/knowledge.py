@@ -42,6 +42,19 @@ DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
 ADDS, DELIVERIES, LAST, REVIEWS = 0, 1, 2, 3
 
 
+def fold_record(into: dict[int, list[int]], key: int, rec: list[int]) -> None:
+    """Add ``rec`` to ``into[key]``: adds, deliveries and reviews summed, the newest last touch kept."""
+    acc = into.get(key)
+    if acc is None:
+        into[key] = list(rec)
+        return
+    acc[ADDS] += rec[ADDS]
+    acc[DELIVERIES] += rec[DELIVERIES]
+    acc[REVIEWS] += rec[REVIEWS]
+    if rec[LAST] > acc[LAST]:
+        acc[LAST] = rec[LAST]
+
+
 def degree_of_authorship(first_authorship: bool, deliveries: int, acceptances: int) -> float:
     return DOA_BASE + DOA_FA * (1 if first_authorship else 0) + DOA_DL * deliveries - DOA_AC * math.log(1 + acceptances)
 
@@ -133,15 +146,7 @@ class RecordTable:
             if mine is None:
                 mine = self.changed[pid] = self.get(pid)
             for raw, rec in per_raw.items():
-                acc = mine.get(raw)
-                if acc is None:
-                    mine[raw] = list(rec)
-                else:
-                    acc[ADDS] += rec[ADDS]
-                    acc[DELIVERIES] += rec[DELIVERIES]
-                    acc[REVIEWS] += rec[REVIEWS]
-                    if rec[LAST] > acc[LAST]:
-                        acc[LAST] = rec[LAST]
+                fold_record(mine, raw, rec)
 
     def paths(self) -> list[int]:
         """Every path id that has records."""
@@ -238,16 +243,7 @@ class History:
         person_of = self.identity_person
         merged: dict[int, list[int]] = {}
         for raw, rec in self.records.get(pid).items():
-            person = person_of[raw] if person_of else raw
-            acc = merged.get(person)
-            if acc is None:
-                merged[person] = list(rec)
-            else:
-                acc[ADDS] += rec[ADDS]
-                acc[DELIVERIES] += rec[DELIVERIES]
-                acc[REVIEWS] += rec[REVIEWS]
-                if rec[LAST] > acc[LAST]:
-                    acc[LAST] = rec[LAST]
+            fold_record(merged, person_of[raw] if person_of else raw, rec)
         return merged
 
     def file_knowledge(self, path: str) -> dict[int, FileKnowledge]:
