@@ -67,10 +67,9 @@ class ParseCache:
         self._entries: dict[EntryKey, ParsedFile] | None = None if self.directory else {}
         self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob id)
         self.skips: dict[str, str] = {}  # blob id -> why its content is not parsed (binary, generated)
-        # fingerprint -> (reads, result); a result read from disk stays encoded until it is recalled
-        self._results: dict[str, tuple[dict[str, str | None], Any]] = {}
-        # fingerprint -> a result as the state file holds it (with its own path table), written back as it is
-        self._encoded: dict[str, dict[str, Any]] = {}
+        # fingerprint -> (reads, result, the result as the state file holds it); a result read from the file is
+        # decoded when it is recalled (None until then) and written back as it was read; a new one has no encoding yet
+        self._results: dict[str, tuple[dict[str, str | None], CodeResult | None, dict[str, Any] | None]] = {}
         self._paths: list[str] = []  # the state file's path table (of the stats)
         self.dirty = False  # state changed
         self.entries_dirty = False
@@ -80,11 +79,10 @@ class ParseCache:
                 self._paths = _split(state["paths"])
                 self.stats = _decode_stats(state["stats"], self._paths)
                 self.skips = {str(b): str(r) for b, r in state["skips"].items()}
-                self._results = {str(r["fingerprint"]): (dict(r["reads"]), r) for r in state["results"]}
-                self._encoded = {fingerprint: r for fingerprint, (_, r) in self._results.items()}
+                self._results = {str(r["fingerprint"]): (dict(r["reads"]), None, r) for r in state["results"]}
             except _SHAPE_ERRORS as exc:
                 self._ignored(STATE_FILE, f"not in the expected shape ({type(exc).__name__})")
-                self.stats, self.skips, self._results, self._encoded, self._paths = {}, {}, {}, {}, []
+                self.stats, self.skips, self._results, self._paths = {}, {}, {}, []
 
     # -- reading ------------------------------------------------------------------------
 
@@ -137,16 +135,15 @@ class ParseCache:
         found = self._results.get(fingerprint)
         if found is None:
             return None
-        reads, result = found
-        if not isinstance(result, CodeResult):
+        reads, result, encoded = found
+        if result is None:
             try:
-                result = _decode_result(result["result"], _split(result["paths"]))
+                result = _decode_result(encoded["result"], _split(encoded["paths"]))  # type: ignore[index]
             except _SHAPE_ERRORS as exc:
                 self._ignored(STATE_FILE, f"holds a result not in the expected shape ({type(exc).__name__})")
                 del self._results[fingerprint]
-                self._encoded.pop(fingerprint, None)
                 return None
-            self._results[fingerprint] = (reads, result)
+            self._results[fingerprint] = (reads, result, encoded)
         return reads, result
 
     def recall_result(self, result_id: str) -> CodeResult | None:
@@ -163,12 +160,9 @@ class ParseCache:
 
     def remember(self, fingerprint: str, reads: dict[str, str | None], result: CodeResult) -> None:
         self._results.pop(fingerprint, None)
-        self._encoded.pop(fingerprint, None)
-        self._results[fingerprint] = (reads, result)
+        self._results[fingerprint] = (reads, result, None)
         while len(self._results) > self.KEEP_RESULTS:
-            oldest = next(iter(self._results))
-            del self._results[oldest]
-            self._encoded.pop(oldest, None)
+            self._results.pop(next(iter(self._results)))
         self.dirty = True
 
     def save(self) -> None:
@@ -181,11 +175,11 @@ class ParseCache:
             table = _PathTable()
             stats = _encode_stats(self.stats, table)
             results = []
-            for fingerprint, (reads, result) in self._results.items():
-                kept = self._encoded.get(fingerprint)
+            for fingerprint, (reads, result, kept) in self._results.items():
                 if kept is not None:  # as it was read (recalled or not): the same result, not encoded again
                     results.append(kept)
                     continue
+                assert result is not None  # remembered in this run
                 own = _PathTable()  # each result has its paths, so a later save can write it back as it is
                 encoded = _encode_result(result, own)
                 results.append({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded})
