@@ -113,7 +113,7 @@ def checkout_state(root: Path, config: CairnConfig, *, repo: str, cache_dir: Pat
         "attributes_file": [attributes_file, _digest_of(root, attributes_file) if attributes_file else None],
         "trend_samples": _stat_of(Path(cache_dir) / TREND_SAMPLES_FILE) if cache_dir else None,
     }
-    state.fingerprint = _digest(state.facts)
+    state.fingerprint = digest(state.facts)
     return state
 
 
@@ -121,7 +121,7 @@ def fingerprint_with(fingerprint: str | None, review_records: Iterable[dict[str,
     """``fingerprint`` and the review records applied to the graph, as one fingerprint (None stays None)."""
     if fingerprint is None:
         return None
-    return _digest({"checkout": fingerprint, "reviews": list(review_records)})
+    return digest({"checkout": fingerprint, "reviews": list(review_records)})
 
 
 # -- the pieces ------------------------------------------------------------------------------
@@ -220,7 +220,8 @@ def _stat_of(path: Path) -> list[Any] | None:
     return [str(path), st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def _digest(value: Any) -> str:
+def digest(value: Any) -> str:
+    """A fingerprint of any JSON-able value (keys sorted)."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -240,5 +241,5 @@ def cairn_build() -> str:
                     if name.endswith(".py"):
                         st = os.stat(os.path.join(directory, name))
                         entries.append((os.path.relpath(os.path.join(directory, name), package), st.st_size, st.st_mtime_ns))
-        _BUILD = _digest(entries)
+        _BUILD = digest(entries)
     return _BUILD

@@ -28,7 +28,7 @@ from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import Rel
 from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.freshness import CheckoutState, checkout_state, fingerprint_with
+from cairn.ingest.freshness import CheckoutState, checkout_state, digest, fingerprint_with
 from cairn.ingest.summary import IngestResult, IngestSummary
 
 #: ``progress(stage, done, total)``
@@ -142,7 +142,7 @@ def _knows_name(memory_token: Any, reviews: list[dict[str, Any]], thresholds: An
     """What names the KNOWS edges saved: the memory that built them, and what was applied to them after it."""
     if not isinstance(memory_token, str):
         return None
-    return fingerprint_with(memory_token, [{"reviews": reviews, "thresholds": thresholds}])
+    return digest({"memory": memory_token, "reviews": reviews, "thresholds": thresholds})
 
 
 def _stored(store: GraphStore, repo: str) -> RepositorySummary | None:
