@@ -32,7 +32,9 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from cairn.api.services.ingesting import ingest as ingest_checkout
+    from cairn.ingest.gcpause import ends_after_work
 
+    ends_after_work()  # this command's process ends after it: see ingest.gcpause
     with opened_workspace(store, create=True) as ws:
         show_progress = format is TABLE and err_console.is_terminal
         with Progress(

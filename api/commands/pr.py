@@ -51,7 +51,9 @@ def pr_check(
     from cairn.api.render.pr_table import pr_table
     from cairn.api.render.sarif import sarif_report
     from cairn.api.services.changes import pr_check_checkout
+    from cairn.ingest.gcpause import ends_after_work
 
+    ends_after_work()  # this command's process ends after it: see ingest.gcpause
     posting = None
     if post is not None:
         from cairn.api.services.posting import Posting  # the forge clients (httpx): only to post
