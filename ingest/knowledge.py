@@ -284,7 +284,7 @@ def _iso(epoch: int | None) -> str | None:
 
 
 KNOWLEDGE = "knowledge"
-KNOWLEDGE_VERSION = 1
+KNOWLEDGE_VERSION = 2
 _KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
 
 
@@ -315,7 +315,8 @@ class KnowledgeMemory:
     def to_json(self) -> dict[str, Any]:
         return {"version": KNOWLEDGE_VERSION, "people": self.people, "ids": self.ids, "files": self.files,
                 "changes": self.changes, "count": self.count, "first": self.first, **self.columns,
-                "touch": [len(self.touch), "\0".join(self.touch)],
+                # bytes: written beside the JSON as they are (a JSON string would escape every NUL as \u0000)
+                "touch": [len(self.touch), "\0".join(self.touch).encode("ascii")],
                 "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token}
 
     @classmethod
@@ -329,7 +330,7 @@ class KnowledgeMemory:
             memory.first = bytearray(data["first"])
             memory.columns = {name: data[name] for name in _KNOWS_COLUMNS}
             n, text = data["touch"]
-            memory.touch = text.split("\0") if n else []
+            memory.touch = bytes(text).decode("ascii").split("\0") if n else []
             memory.lineage = {int(entry[0]): [int(x) for x in entry[1:]] for entry in data["lineage"]}
             token = data.get("token")
             memory.token = token if isinstance(token, str) and token else None
