@@ -108,7 +108,7 @@ def node_id(label: Label | str, repo: str, key: str) -> str:
     return f"{label.value}|{repo}|{key}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     label: Label
     repo: str
@@ -126,7 +126,7 @@ class Node:
         return self.props[name]
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     type: Rel
     source: str
