@@ -84,8 +84,9 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
-    from cairn.api.services.answers import bus_factor_known, store_answers
+    from cairn.api.services.answers import bus_factor_known, compute_answers, keep_answers
     from cairn.api.services.changes_over_time import annotate_trends
+    from cairn.api.services.forked import ChildResult
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
     from cairn.queries.ownership import annotate_bus_factor
@@ -103,10 +104,12 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
             repository.props[SUMMARY] = result.summary.kept()
             repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
+        # the answers are worked out on a second core while the graph is saved (services.forked)
+        answers = ChildResult(lambda: compute_answers(result.graph, bus_factor_known(bus_factor)))
         if progress:
             progress("saving", 0, 1)
         store.save_changes(_changes(store, result, reviews), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-        store_answers(store, result.graph, bus_factor_known(bus_factor))
+        keep_answers(store, result.graph.repo, answers.result())
     return result
 
 

@@ -1,0 +1,96 @@
+"""Work on a second core: a computation run in a forked child while the parent goes on.
+
+An ingest ends with two independent passes over the finished graph: the save
+(``GraphStore.save_changes``) and the derived answers (``services.answers``),
+each a tenth to a fifth of an ingest after a commit. ``in_child`` forks, the
+child computes its value on its copy-on-write view of the graph and sends it
+back as JSON text (``graph.values.dumps``, what the store writes anyway) down a
+pipe, and the parent, once its own work is done, reads it. The child shares
+nothing writable with the parent: it opens no file, touches no store
+connection, prints nothing and leaves with ``os._exit`` (no exit handlers, no
+flushing of buffers it inherited).
+
+Forking is only done where it is safe and cheap: a platform with ``os.fork``,
+and a process with one thread (a fork copies only the calling thread, so a lock
+another thread held would stay held in the child forever). Otherwise, and
+whenever the child fails (an exception, a signal, a value JSON cannot carry),
+the value is computed in the parent after its own work: the result is the same,
+only later.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any, Callable
+
+#: What a child sends before its value: a failure is anything else.
+_OK = b"ok\n"
+
+
+class ChildResult:
+    """The value of ``compute``, from a forked child when one could be started, else computed on ``result()``."""
+
+    def __init__(self, compute: Callable[[], Any]):
+        self._compute = compute
+        self._pid: int | None = None
+        self._read_end: int | None = None
+        if _can_fork():
+            self._start()
+
+    @property
+    def forked(self) -> bool:
+        return self._pid is not None
+
+    def _start(self) -> None:
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _child(self._compute, write_end)
+        os.close(write_end)
+        self._pid, self._read_end = pid, read_end
+
+    def result(self) -> Any:
+        """The value (waits for the child; computes it here if there was none or it failed)."""
+        if self._pid is None:
+            return self._compute()
+        assert self._read_end is not None
+        with os.fdopen(self._read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if os.waitstatus_to_exitcode(status) == 0 and data.startswith(_OK):
+            from cairn.graph.values import loads
+
+            try:
+                return loads(data[len(_OK):].decode("utf-8", errors="surrogatepass"))
+            except ValueError:
+                pass
+        return self._compute()
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _child(compute: Callable[[], Any], write_end: int) -> None:
+    code = 1
+    try:
+        from cairn.graph.values import dumps
+
+        payload = _OK + dumps(compute()).encode("utf-8", errors="surrogatepass")
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(write_end, view):]
+        code = 0
+    except BaseException:  # noqa: BLE001 - the parent computes it again and meets the error there
+        pass
+    finally:
+        os._exit(code)
