@@ -5,7 +5,8 @@ An ingest ends with two independent passes over the finished graph: the save
 each a tenth to a fifth of an ingest after a commit. ``in_child`` forks, the
 child computes its value on its copy-on-write view of the graph and sends it
 back as JSON text (``graph.values.dumps``, what the store writes anyway) down a
-pipe, and the parent, once its own work is done, reads it. The child shares
+pipe, and the parent, once its own work is done, reads it; used as a context
+manager, a child whose value is not read (the parent's work failed) is stopped. The child shares
 nothing writable with the parent: it opens no file, touches no store
 connection, prints nothing and leaves with ``os._exit`` (no exit handlers, no
 flushing of buffers it inherited).
@@ -20,6 +21,7 @@ only later.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -43,6 +45,25 @@ class ChildResult:
     def forked(self) -> bool:
         return self._pid is not None
 
+    def __enter__(self) -> "ChildResult":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+    def cancel(self) -> None:
+        """Stop a child whose value is no longer wanted (the parent's own work failed): no process or pipe outlives it."""
+        if self._pid is None:
+            return
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        if self._read_end is not None:
+            os.close(self._read_end)
+        os.waitpid(self._pid, 0)
+        self._pid = self._read_end = None
+
     def _start(self) -> None:
         read_end, write_end = os.pipe()
         try:
@@ -65,7 +86,7 @@ class ChildResult:
         with os.fdopen(self._read_end, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self._pid, 0)
-        self._pid = None
+        self._pid = self._read_end = None
         if os.waitstatus_to_exitcode(status) == 0 and data.startswith(_OK):
             from cairn.graph.values import loads
 

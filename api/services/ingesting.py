@@ -105,11 +105,12 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             repository.props[SUMMARY] = result.summary.kept()
             repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
         # the answers are worked out on a second core while the graph is saved (services.forked)
-        answers = ChildResult(lambda: compute_answers(result.graph, bus_factor_known(bus_factor)))
-        if progress:
-            progress("saving", 0, 1)
-        store.save_changes(_changes(store, result, reviews), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-        keep_answers(store, result.graph.repo, answers.result())
+        with ChildResult(lambda: compute_answers(result.graph, bus_factor_known(bus_factor))) as answers:
+            if progress:
+                progress("saving", 0, 1)
+            store.save_changes(_changes(store, result, reviews),
+                               progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+            keep_answers(store, result.graph.repo, answers.result())
     return result
 
 

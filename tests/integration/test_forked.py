@@ -68,6 +68,29 @@ def test_a_child_killed_by_a_signal_leaves_the_parent_to_compute_it():
     assert out == "42"
 
 
+def test_a_child_whose_value_is_not_wanted_is_stopped():
+    out = _python("""
+        import time
+        parent = os.getpid()
+        def compute():
+            if os.getpid() != parent:
+                time.sleep(60)  # as if blocked on a full pipe nobody reads
+            return "x" * 1_000_000
+        try:
+            with ChildResult(compute) as result:
+                child = result._pid
+                raise RuntimeError("the save failed")
+        except RuntimeError:
+            pass
+        try:
+            os.kill(child, 0)
+            print("still there")
+        except ProcessLookupError:
+            print("gone", result.forked)
+    """)
+    assert out == "gone False"
+
+
 def test_a_process_with_another_thread_does_not_fork():
     out = _python("""
         stop = threading.Event()
