@@ -8,6 +8,7 @@ from the child; they must be what the analyses compute on the stored graph.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.answers import compute_answers, read_answer, stored_name
-from cairn.api.services.forked import ChildResult
+from cairn.graph.forked import ChildResult
 from cairn.graph.values import dumps
 from fixtures.explore import build_shop
 
@@ -23,7 +24,7 @@ CLI = str(Path(sys.executable).parent / "cairn")
 
 
 def _python(body: str) -> str:
-    code = "from cairn.api.services.forked import ChildResult\nimport os, threading\n" + textwrap.dedent(body)
+    code = "from cairn.graph.forked import ChildResult\nimport os, threading\n" + textwrap.dedent(body)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -118,3 +119,38 @@ def test_an_ingest_by_the_cairn_command_keeps_the_answers_the_stored_graph_gives
     for name, value in expected.items():
         assert read_answer(store, "shop", name) is not None, name
         assert dumps(store.load_answer("shop", stored_name(name))) == dumps(value), name
+
+
+def _graph_rows(store, repo: str) -> tuple[dict, dict]:
+    graph = store.load(repo)
+    nodes = {nid: dumps(n.props) for nid, n in graph.nodes.items() if n.label.value != "Repository"}
+    return nodes, {key: dumps(e.props) for key, e in graph.edges.items()}
+
+
+def test_caches_written_by_a_child_serve_the_next_ingest_as_the_parent_would(tmp_path):
+    """The parse cache and the history state, written on a second core by the real command, are what the
+    ingest after a commit builds on: it parses the changed file alone, and its graph is a cold ingest's."""
+    repo = build_shop(tmp_path / "shop")
+    store_dir = tmp_path / "store"
+
+    def ingest() -> dict:
+        proc = subprocess.run([CLI, "ingest", str(repo.root), "--store", str(store_dir), "--format", "json"],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    first = ingest()
+    assert first["parsed"] > 5 and first["cached"] == 0
+    assert sorted(p.name.split("-")[0] for p in (store_dir / "cache").iterdir() if not p.name.startswith(".")) == [
+        "history", "parse", "parse", "trend"]
+    repo.commit({"src/shop/core/prices.py": "from shop.core.models import Customer, Order\n\n\ndef price(order: Order) -> int:\n    return 2\n"},
+                message="prices", author=("Grace Hopper", "grace@example.com"))
+    after = ingest()
+    assert (after["parsed"], after["cached"]) == (1, first["parsed"] - 1)
+    assert not any("state" in note or "cache" in note for note in after["notes"]), after["notes"]
+
+    cold_dir = tmp_path / "cold"
+    proc = subprocess.run([CLI, "ingest", str(repo.root), "--store", str(cold_dir), "--format", "json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert _graph_rows(open_store(str(store_dir)), "shop") == _graph_rows(open_store(str(cold_dir)), "shop")

@@ -1,9 +1,10 @@
 """Work on a second core: a computation run in a forked child while the parent goes on.
 
 An ingest ends with two independent passes over the finished graph: the save
-(``GraphStore.save_changes``) and the derived answers (``services.answers``),
-each a tenth to a fifth of an ingest after a commit. ``in_child`` forks, the
-child computes its value on its copy-on-write view of the graph and sends it
+(``GraphStore.save_changes``) and the derived answers (``api.services.answers``),
+each a tenth to a fifth of an ingest after a commit; and it writes its caches
+(the parse cache, the history state), which nothing read later in the same run.
+``ChildResult`` forks, the child computes its value on its copy-on-write view of the graph and sends it
 back as JSON text (``graph.values.dumps``, what the store writes anyway) down a
 pipe, and the parent, once its own work is done, reads it; used as a context
 manager, a child whose value is not read (the parent's work failed) is stopped. The child shares
@@ -11,12 +12,12 @@ nothing writable with the parent: it opens no file, touches no store
 connection, prints nothing and leaves with ``os._exit`` (no exit handlers, no
 flushing of buffers it inherited).
 
-Forking is only done where it is safe and cheap: a platform with ``os.fork``,
-and a process with one thread (a fork copies only the calling thread, so a lock
-another thread held would stay held in the child forever). Otherwise, and
-whenever the child fails (an exception, a signal, a value JSON cannot carry),
-the value is computed in the parent after its own work: the result is the same,
-only later.
+Forking is only done where it is safe and cheap: Linux, and a process with one
+thread (a fork copies only the calling thread, so a lock another thread held
+would stay held in the child forever). Otherwise, and whenever the child fails
+(an exception, a signal, a value JSON cannot carry), the value is computed in
+the parent: when ``result()`` asks for it, or at once for an ``eager`` one (a
+write whose inputs the parent frees next). The value is the same either way.
 """
 
 from __future__ import annotations
@@ -32,14 +33,18 @@ _OK = b"ok\n"
 
 
 class ChildResult:
-    """The value of ``compute``, from a forked child when one could be started, else computed on ``result()``."""
+    """The value of ``compute``, from a forked child when one could be started, else computed on ``result()``
+    (at once when ``eager``)."""
 
-    def __init__(self, compute: Callable[[], Any]):
-        self._compute = compute
+    def __init__(self, compute: Callable[[], Any], *, eager: bool = False):
+        self._compute: Callable[[], Any] | None = compute
         self._pid: int | None = None
         self._read_end: int | None = None
+        self._value: Any = None
         if _can_fork():
             self._start()
+        if self._pid is None and eager:
+            self._value, self._compute = compute(), None
 
     @property
     def forked(self) -> bool:
@@ -81,7 +86,7 @@ class ChildResult:
     def result(self) -> Any:
         """The value (waits for the child; computes it here if there was none or it failed)."""
         if self._pid is None:
-            return self._compute()
+            return self._computed()
         assert self._read_end is not None
         with os.fdopen(self._read_end, "rb") as pipe:
             data = pipe.read()
@@ -91,10 +96,19 @@ class ChildResult:
             from cairn.graph.values import loads
 
             try:
-                return loads(data[len(_OK):].decode("utf-8", errors="surrogatepass"))
+                value = loads(data[len(_OK):].decode("utf-8", errors="surrogatepass"))
             except ValueError:
                 pass
-        return self._compute()
+            else:
+                self._value, self._compute = value, None
+                return value
+        return self._computed()
+
+    def _computed(self) -> Any:
+        """The value computed here (once: a second ``result()`` gives it again without computing)."""
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value
 
 
 def _can_fork() -> bool:
