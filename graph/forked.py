@@ -12,9 +12,9 @@ nothing writable with the parent: it opens no file, touches no store
 connection, prints nothing and leaves with ``os._exit`` (no exit handlers, no
 flushing of buffers it inherited).
 
-Forking is only done where it is safe and cheap: Linux, and a process with one
+Forking is only done where it is safe and can pay: Linux, a process with one
 thread (a fork copies only the calling thread, so a lock another thread held
-would stay held in the child forever). Otherwise, and whenever the child fails
+would stay held in the child forever), allowed to run on more than one CPU. Otherwise, and whenever the child fails
 (an exception, a signal, a value JSON cannot carry), the value is computed in
 the parent: when ``result()`` asks for it, or at once for an ``eager`` one (a
 write whose inputs the parent frees next). The value is the same either way.
@@ -112,7 +112,8 @@ class ChildResult:
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
+    return (hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
+            and len(os.sched_getaffinity(0)) > 1)  # one CPU to run on (taskset, a container's cpuset): no second core
 
 
 def _child(compute: Callable[[], Any], write_end: int) -> None:

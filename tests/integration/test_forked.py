@@ -9,10 +9,13 @@ from the child; they must be what the analyses compute on the stored graph.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.answers import compute_answers, read_answer, stored_name
@@ -21,6 +24,8 @@ from cairn.graph.values import dumps
 from fixtures.explore import build_shop
 
 CLI = str(Path(sys.executable).parent / "cairn")
+#: the tests that expect a child to be started: a machine (or cpuset) with one CPU never starts one
+forks = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: ChildResult never forks here")
 
 
 def _python(body: str) -> str:
@@ -28,6 +33,7 @@ def _python(body: str) -> str:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
+@forks
 def test_the_child_computes_the_value_and_the_parent_reads_it():
     out = _python("""
         parent = os.getpid()
@@ -39,6 +45,7 @@ def test_the_child_computes_the_value_and_the_parent_reads_it():
     assert out == "True True [1, 3] 'caf\\xe9 \\udcff' True"
 
 
+@forks
 def test_a_failing_child_leaves_the_parent_to_compute_it():
     out = _python("""
         parent = os.getpid()
@@ -69,6 +76,7 @@ def test_a_child_killed_by_a_signal_leaves_the_parent_to_compute_it():
     assert out == "42"
 
 
+@forks
 def test_a_child_whose_value_is_not_wanted_is_stopped():
     out = _python("""
         import time
@@ -90,6 +98,27 @@ def test_a_child_whose_value_is_not_wanted_is_stopped():
             print("gone", result.forked)
     """)
     assert out == "gone False"
+
+
+def test_a_process_bound_to_one_cpu_does_not_fork():
+    out = _python("""
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        parent = os.getpid()
+        result = ChildResult(lambda: os.getpid())
+        forked = result.forked
+        print(forked, result.result() == parent)
+    """)
+    assert out == "False True"
+
+
+def test_an_eager_value_is_computed_at_once_when_no_child_can_be_started():
+    out = _python("""
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        calls = []
+        result = ChildResult(lambda: calls.append(1) or len(calls), eager=True)
+        print(calls, result.result(), result.result(), calls)
+    """)
+    assert out == "[1] 1 1 [1]"
 
 
 def test_a_process_with_another_thread_does_not_fork():
