@@ -313,61 +313,54 @@ def _dependency_pairs(graph: RepoGraph) -> set[tuple[str, str]]:
 
 def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
     """Whether some strongly connected set of the head (two or more components) is not within one of the base's:
-    exactly when ``_new_cycles`` reports something. The sets do not depend on the order they are found in."""
-    if head <= base:
+    exactly when ``_new_cycles`` reports something.
+
+    Such a set holds a cycle through two nodes of different base sets; going round it, the base's edges never lead
+    back to an earlier set (they follow the order of the base's condensation), so one of its edges is new and joins
+    two nodes of different base sets; and a new edge ``a -> b`` whose end reaches back to ``a`` at the head, with
+    ``a`` and ``b`` not in one base set, closes such a cycle. So only the new edges are looked at, each with a search
+    that stops when it finds its node, rather than every strongly connected set of two graphs of every component
+    (a node in no base set stands for itself)."""
+    new = sorted(head - base)
+    if not new:
         return False  # every strongly connected set of the head is one in the base too
-    owner = {n: i for i, group in enumerate(_strongly_connected(base)) for n in group}
-    for group in _strongly_connected(head):
-        if len({owner.get(n, n) for n in group}) > 1:  # a node in no base set stands for itself
+    head_succ = _successors(head)
+    base_succ: dict[str, list[str]] | None = None
+    for a, b in new:
+        if not _reaches(head_succ, b, a):
+            continue  # on no cycle of the head
+        if base_succ is None:
+            base_succ = _successors(base)
+        if not (_reaches(base_succ, a, b) and _reaches(base_succ, b, a)):
             return True
     return False
 
 
-def _strongly_connected(pairs: set[tuple[str, str]]) -> list[set[str]]:
-    """The strongly connected sets of two or more nodes of the directed graph ``pairs`` (Tarjan's, without recursion)."""
+def _successors(pairs: set[tuple[str, str]]) -> dict[str, list[str]]:
     succ: dict[str, list[str]] = {}
     for a, b in pairs:
-        succ.setdefault(a, []).append(b)
-        succ.setdefault(b, [])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: list[set[str]] = []
-    for root in succ:
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(succ[root]))]
-        while work:
-            node, children = work[-1]
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(succ[child])))
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    group = set()
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        group.add(member)
-                        if member == node:
-                            break
-                    if len(group) > 1:
-                        out.append(group)
-    return out
+        found = succ.get(a)
+        if found is None:
+            succ[a] = [b]
+        else:
+            found.append(b)
+    return succ
+
+
+def _reaches(succ: dict[str, list[str]], start: str, goal: str) -> bool:
+    """Whether a path of ``succ`` leads from ``start`` to ``goal`` (searching only until it is found)."""
+    if start == goal:
+        return True
+    seen = {start}
+    todo = [start]
+    while todo:
+        for child in succ.get(todo.pop(), ()):
+            if child == goal:
+                return True
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return False
 
 
 def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:
