@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
+from typing import Callable
 
 from cairn.ingest.code.base import DYNAMIC, Layout, ParsedFile, RawImport, ResolvedImport, Resolver
 from cairn.ingest.code.python.parse import RELATIVE_TO_NAME
@@ -160,12 +161,12 @@ class PythonResolver(Resolver):
             if len(below) > 1 or (below and path.endswith("/__init__.py")):
                 defaults.add(outer)  # it directly contains a regular package
         demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
-        mentioned = self._absolute_import_prefixes()
+        mentioned = _Counted(self._absolute_import_prefixes)
         roots = self._demote_namespace_roots(placed, defaults, demotable, mentioned)
         roots = self._promote_script_directories(placed, roots, mentioned)
         return self._unshadow_standard_library(placed, roots, mentioned)
 
-    def _unshadow_standard_library(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+    def _unshadow_standard_library(self, placed, roots: set[str], mentioned: "_Counted") -> set[str]:
         """A plain directory named like a standard-library module (pytest's ``testing/io/``,
         ``testing/logging/``) would make ``io`` a namespace package of the repository, and every
         ``import io`` an edge to it. Such a directory becomes a source root of its own instead
@@ -186,7 +187,7 @@ class PythonResolver(Resolver):
                 promoted.add(directory)
         return promoted
 
-    def _demote_namespace_roots(self, placed, defaults: set[str], demotable: list[str], mentioned: Counter) -> set[str]:
+    def _demote_namespace_roots(self, placed, defaults: set[str], demotable: list[str], mentioned: "_Counted") -> set[str]:
         """Default roots whose contents the code imports through a shallower root become namespace packages."""
         if not demotable:
             return set(defaults)
@@ -220,7 +221,7 @@ class PythonResolver(Resolver):
                     break
         return roots
 
-    def _promote_script_directories(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+    def _promote_script_directories(self, placed, roots: set[str], mentioned: "_Counted") -> set[str]:
         """A directory of plain modules whose files import each other by bare name
         (``from helpers import x`` in ``tests/test_a.py``, as pytest's rootdir
         insertion or running a script makes work) becomes a source root, unless that
@@ -350,6 +351,25 @@ class PythonResolver(Resolver):
         if prefix in self._path_of:
             return None  # a missing module inside one of the repository's packages
         return prefix, True  # a portion of the namespace package that lives elsewhere
+
+
+class _Counted:
+    """How many absolute imports name each dotted prefix, counted over every file's imports on the first question
+    only: a layout with no default root to demote, no directory shadowing the standard library and no directory of
+    plain modules never asks, and naming its modules then reads no file's imports (the PR check's head, where most
+    files' parses would otherwise be decoded just for this count)."""
+
+    __slots__ = ("_count", "_counts")
+
+    def __init__(self, count: Callable[[], Counter]):
+        self._count: Callable[[], Counter] | None = count
+        self._counts: Counter | None = None
+
+    def __getitem__(self, prefix: str) -> int:
+        if self._counts is None:
+            assert self._count is not None
+            self._counts, self._count = self._count(), None
+        return self._counts[prefix]
 
 
 def declared_package_dirs(read_text) -> dict[str, str]:
