@@ -102,19 +102,21 @@ class PythonResolver(Resolver):
         candidates: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
         namespaces: dict[str, str] = {}
         package_dirs = declared_package_dirs(layout.read_text)
+        depths = _RootDepths(roots)
         for path, below, outer in placed:
             mapped = _mapped_module(path, package_dirs) if package_dirs else None
             if mapped:
                 candidates.setdefault(mapped, []).append(((0, 0 if path.endswith("__init__.py") else 1, path), path))
                 continue
-            outer_parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
-            between = outer_parts[depth:]
+            first = outer not in depths.known
+            depth, between = depths(outer)
+            if first:  # the namespace packages between the source root and the outer directory, once per directory
+                outer_parts = outer.split("/") if outer else []
+                for i in range(1, len(between) + 1):
+                    namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
             name_parts = between + below
             if not name_parts:
                 continue  # an __init__.py directly in a source root names no module
-            for i in range(1, len(between) + 1):
-                namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
             is_package = path == "__init__.py" or path.endswith("/__init__.py")
             candidates.setdefault(".".join(name_parts), []).append(((depth, 0 if is_package else 1, path), path))
 
@@ -174,11 +176,11 @@ class PythonResolver(Resolver):
         unless the repository's own absolute imports go through it (``from io.helpers import x``
         naming something in it)."""
         below: dict[str, set[str]] = {}  # shadowing directory -> first names inside it
+        depths = _RootDepths(roots)
         for _, names, outer in placed:
-            parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(parts) + 1) if "/".join(parts[:i]) in roots)
-            between = parts[depth:]
+            depth, between = depths(outer)
             if between and between[0] in PYTHON_STDLIB:
+                parts = outer.split("/")
                 below.setdefault("/".join(parts[: depth + 1]), set()).add((between[1:] + names)[0])
         promoted = set(roots)
         for directory, heads in below.items():
@@ -193,11 +195,12 @@ class PythonResolver(Resolver):
             return set(defaults)
         # What each default root directly contains, as first module-name components.
         heads: dict[str, set[str]] = {}
+        depths = _RootDepths(defaults)
         for path, below, outer in placed:
-            outer_parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in defaults)
-            rest = outer_parts[depth:] + below
+            depth, between = depths(outer)
+            rest = between + below
             if rest:
+                outer_parts = outer.split("/") if outer else []
                 heads.setdefault("/".join(outer_parts[:depth]), set()).add(rest[0])
 
         roots = set(defaults)
@@ -233,10 +236,9 @@ class PythonResolver(Resolver):
         if not plain:
             return roots
         taken = set()
+        depths = _RootDepths(roots)
         for _, names, outer in placed:
-            outer_parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
-            taken.add((outer_parts[depth:] + names)[0])
+            taken.add((depths(outer)[1] + names)[0])
         promoted = set(roots)
         for directory, heads in sorted(plain.items()):
             if heads & taken:
@@ -351,6 +353,25 @@ class PythonResolver(Resolver):
         if prefix in self._path_of:
             return None  # a missing module inside one of the repository's packages
         return prefix, True  # a portion of the namespace package that lives elsewhere
+
+
+class _RootDepths:
+    """For an outer directory: how many of its parts the deepest source root of ``roots`` above it has, and the parts
+    below that root; worked out once per directory (files share their directory's)."""
+
+    __slots__ = ("roots", "known")
+
+    def __init__(self, roots: set[str]):
+        self.roots = roots
+        self.known: dict[str, tuple[int, list[str]]] = {}
+
+    def __call__(self, outer: str) -> tuple[int, list[str]]:
+        found = self.known.get(outer)
+        if found is None:
+            parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(parts) + 1) if "/".join(parts[:i]) in self.roots)
+            found = self.known[outer] = (depth, parts[depth:])
+        return found
 
 
 class _Counted:
