@@ -328,10 +328,15 @@ def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:
 
 
 def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
+    """The parsed files of the cache file, each file's imports built when first asked for (``_CachedParse``): the PR
+    check's head looks up every file of the repository, but reads the imports of the few changed ones only.
+
+    Every column's length, and each import's kind, is checked here, so a malformed file is still ignored as a whole."""
     i = data["import"]
-    raw = [RawImport(spec, line, _KINDS[kind], level, tuple(names.split(",")) if names else (), bool(static))
-           for spec, line, kind, level, names, static in zip(
-               _split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"], strict=True)]
+    columns = (_split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"])
+    total = len(columns[0])
+    if any(len(column) != total for column in columns) or not all(type(k) is int and 0 <= k < len(_KINDS) for k in columns[2]):
+        raise ValueError("import columns")
     k, f = data["key"], data["file"]
     entries: dict[EntryKey, ParsedFile] = {}
     at = 0
@@ -339,11 +344,40 @@ def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
         k["language"], k["version"], k["ext"], _split(k["blob"]), _split(f["path"]), f["language"], f["package"],
         f["errors"], f["lines"], f["imports"], strict=True,
     ):
-        if count < 0 or at + count > len(raw):
+        if type(count) is not int or count < 0 or at + count > total:
             raise ValueError("import count")
-        entries[(language, version, ext, blob)] = ParsedFile(path, file_language, raw[at:at + count], package, errors,
-                                                             None if lines is None else int(lines))
+        entries[(language, version, ext, blob)] = _CachedParse(path, file_language, package, errors,
+                                                               None if lines is None else int(lines), columns, at, count)
         at += count
-    if at != len(raw):
+    if at != total:
         raise ValueError("import count")
     return entries
+
+
+class _CachedParse(ParsedFile):
+    """A parsed file read from the cache file, whose ``imports`` are built from the file's columns on first use."""
+
+    def __init__(self, path: str, language: str, package: str | None, syntax_errors: int, lines: int | None,
+                 columns: tuple[list, ...], start: int, count: int):
+        self.path, self.language, self.package, self.syntax_errors, self.lines = path, language, package, syntax_errors, lines
+        self._columns: tuple[tuple[list, ...], int, int] | None = (columns, start, count)
+
+    def __eq__(self, other: object) -> bool:  # equal to the ParsedFile it was written from, as dataclasses compare
+        if not isinstance(other, ParsedFile):
+            return NotImplemented
+        return (self.path, self.language, self.imports, self.package, self.syntax_errors, self.lines) == (
+            other.path, other.language, other.imports, other.package, other.syntax_errors, other.lines)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getattr__(self, name: str):
+        if name != "imports" or self.__dict__.get("_columns") is None:
+            raise AttributeError(name)
+        (specs, lines, kinds, levels, names, statics), start, count = self._columns
+        end = start + count
+        self.imports = [RawImport(spec, line, _KINDS[kind], level, tuple(names.split(",")) if names else (), bool(static))
+                        for spec, line, kind, level, names, static in zip(
+                            specs[start:end], lines[start:end], kinds[start:end], levels[start:end], names[start:end],
+                            statics[start:end])]
+        self._columns = None
+        return self.imports

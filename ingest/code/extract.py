@@ -101,7 +101,7 @@ def extract_code(
     parse is cached. ``imports_of``, given every file's module, names the
     modules whose imports are wanted: the others' are not resolved (the PR
     check needs those of the changed modules only), and such a partial result
-    is not remembered.
+    is neither recalled nor remembered.
     """
     languages = languages or available_languages()
     cache = cache or ParseCache(None)
@@ -138,11 +138,12 @@ def extract_code(
                     cache.dirty = True
             blobs[f.path] = blob
 
-    # 2. nothing changed since a previous run: its result stands
-    fingerprint = hashlib.sha1(repr((
+    # 2. nothing changed since a previous run: its result stands (a partial result is neither looked for nor kept:
+    # working out the fingerprint of every file and path costs more than the few imports it resolves)
+    fingerprint = "" if imports_of is not None else hashlib.sha1(repr((
         [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), sorted(all_paths),
     )).encode("utf-8", errors="surrogateescape")).hexdigest()
-    remembered = cache.recall(fingerprint)
+    remembered = cache.recall(fingerprint) if fingerprint else None
     if remembered is not None and all(_digest(read_text(p)) == d for p, d in remembered[0].items()):
         previous = remembered[1]
         if progress:
@@ -165,7 +166,8 @@ def extract_code(
             key = (lang.name, lang.version, os.path.splitext(f.path)[1], blob)
             hit = cache.entries.get(key)
             if hit is not None:
-                parsed[f.path] = hit if hit.path == f.path else replace(hit, path=f.path)
+                parsed[f.path] = hit if hit.path == f.path else ParsedFile(f.path, hit.language, hit.imports, hit.package,
+                                                                            hit.syntax_errors, hit.lines)
                 result.cached += 1
                 done += 1
                 continue
