@@ -242,17 +242,21 @@ def _add_component_dependencies(graph: RepoGraph, coupling: dict[tuple[str, str]
 def snapshot_at(
     root: Path, ref: str, *, config: CairnConfig | None = None, cache: ParseCache | None = None,
     overrides: dict[str, bytes | None] | None = None, imports_of: Callable[[Mapping[str, str]], Collection[str]] | None = None,
+    tree: GitTree | None = None,
 ) -> CodeSnapshot:
     """Extract the code of the repository at ``ref`` from git objects.
 
     ``overrides`` replaces file contents (``None`` deletes the file), as the
     post-change contents of a diff do. Cached parses are reused by blob id.
     ``imports_of`` limits the imports resolved to some modules (``extract_code``;
-    ``patch_imports_of`` names those a patch reads).
+    ``patch_imports_of`` names those a patch reads). ``tree`` is the listing of
+    ``ref`` with ``config``'s exclusions when the caller read it already.
     """
     config = config or CairnConfig()
     overrides = overrides or {}
-    with GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes) as tree:
+    if tree is None:
+        tree = GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
+    with tree:
         contents: dict[str, bytes] = {}
         files: list[SourceFile] = []
         languages: dict[str, str | None] = {}

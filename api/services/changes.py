@@ -42,7 +42,8 @@ from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import CheckoutMissing, InvalidChange
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import GraphStore, RepositorySummary
-from cairn.ingest.change import ImportsFor, change_from_diff, change_from_refs, missing_commits, read_refs, stored_as_commit
+from cairn.ingest.change import (ImportsFor, TreeListing, change_from_diff, change_from_refs, missing_commits, read_refs,
+                                 stored_as_commit)
 from cairn.ingest.diffs import parse_unified_diff
 from cairn.ingest.gcpause import gc_paused
 from cairn.queries.pr_check import PRReport, analyse, judged_by_importers
@@ -65,10 +66,11 @@ def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descr
         raise InvalidChange(f"{root}: not a directory")
     refs = read_refs(Path(root), base, head)
     summary = registered_checkout(ws, root)
+    listing = None if summary is None else TreeListing(Path(root), refs.head, summary.props)  # while the store is read
     stored = StoredBase.whole(ingest(ws, Path(root).resolve()).graph) if summary is None else \
         _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, Path(root), base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for)
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
     return analyse(stored.graph, change, read_components=stored.read_components)
 
 
@@ -84,9 +86,10 @@ def _pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, des
     summary = ws.repository(repo)
     root = checkout_of(summary)
     refs = read_refs(root, base, head)
+    listing = TreeListing(root, refs.head, summary.props)  # git lists the head while the store is read
     stored = _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, root, base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for)
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
     return analyse(stored.graph, change, read_components=stored.read_components)
 
 
@@ -100,9 +103,11 @@ def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, s
 def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None,
                    author: str | None) -> PRReport:
     summary = ws.repository(repo)
-    stored = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
+    root, commit = summary.props.get("path"), summary.props.get("head")
+    listing = TreeListing(Path(root), commit, summary.props) if root and commit and Path(root).is_dir() else None
+    stored = _stored(ws, summary, commit, parse_unified_diff(diff).paths)
     change = change_from_diff(stored.graph, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
-                              imports_for=stored.imports_for)
+                              imports_for=stored.imports_for, listing=listing)
     return analyse(stored.graph, change, read_components=stored.read_components)
 
 

@@ -61,8 +61,11 @@ class ParseCache:
 
     KEEP_RESULTS = 2
 
-    def __init__(self, directory: Path | None):
+    def __init__(self, directory: Path | None, *, read_state: bool = True):
+        """``read_state`` false leaves the state file unread (no stats, skips nor remembered results; the PR check's
+        head, read from git objects, needs none of them) and the cache then saves parsed files only."""
         self.directory = Path(directory) if directory else None
+        self.read_state = read_state
         self.notes: list[str] = []  # why a cache file was ignored (corrupt, old, foreign)
         self._entries: dict[EntryKey, ParsedFile] | None = None if self.directory else {}
         self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob id)
@@ -73,7 +76,7 @@ class ParseCache:
         self._paths: list[str] = []  # the state file's path table (of the stats)
         self.dirty = False  # state changed
         self.entries_dirty = False
-        state = self._load(STATE_FILE, "cairn-parse-state")
+        state = self._load(STATE_FILE, "cairn-parse-state") if read_state else None
         if state is not None:
             try:
                 self._paths = _split(state["paths"])
@@ -171,7 +174,7 @@ class ParseCache:
         if self.entries_dirty and self._entries is not None:
             self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
             self.entries_dirty = False
-        if self.dirty:
+        if self.dirty and self.read_state:  # a state not read is not written over
             table = _PathTable()
             stats = _encode_stats(self.stats, table)
             results = []
