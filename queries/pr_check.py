@@ -187,9 +187,10 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     """
     new_edges = _new_edges(change.base_graph, change.head_graph, change.changed_modules)
     findings: list[Finding] = _new_violations(change)
-    findings += _new_component_dependencies(change.base_graph, change.head_graph, new_edges)
+    dependencies = _dependency_pairs(change.base_graph), _dependency_pairs(change.head_graph)
+    findings += _new_component_dependencies(change.head_graph, *dependencies, new_edges)
     if not any(r.get("kind") == "acyclic" for r in stored.of_label(Label.RULE)):
-        findings += _new_cycles(change.base_graph, change.head_graph)
+        findings += _new_cycles(change.base_graph, change.head_graph, *dependencies)
     people = PersonIndex.of(stored)
     gone, _ = gone_people(stored, people)
     touched = _touched_components(stored, change, frozenset(stored.nodes[nid].key for nid in gone))
@@ -269,12 +270,12 @@ def _new_violations(change: ChangeSet) -> list[Finding]:
     return [f.as_new() for f in check(change.head_graph, baseline=change.baseline).findings if f.key not in before]
 
 
-def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: list[NewEdge]) -> list[Finding]:
-    def pairs(g: RepoGraph) -> set[tuple[str, str]]:
-        return {(g.nodes[e.source].key, g.nodes[e.target].key) for e in g.of_type(Rel.DEPENDS_ON)}
-
+def _new_component_dependencies(head: RepoGraph, base_pairs: set[tuple[str, str]], head_pairs: set[tuple[str, str]],
+                                new_edges: list[NewEdge]) -> list[Finding]:
+    """A finding per component dependency of the head that the base lacks (``*_pairs``: DEPENDS_ON as node ids)."""
+    nodes = head.nodes
     out = []
-    for a, b in sorted(pairs(head) - pairs(base)):
+    for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in head_pairs - base_pairs):
         first = next((e for e in new_edges if e.source_component == a and e.target_component == b), None)
         line = first.lines[0] if first and first.lines else None
         where = f" ({first.source} imports {first.target} at {first.file}:{line if line is not None else '?'})" if first else ""
@@ -287,8 +288,9 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
     return out
 
 
-def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
-    if not _new_strongly_connected(_dependency_pairs(base), _dependency_pairs(head)):
+def _new_cycles(base: RepoGraph, head: RepoGraph, base_pairs: set[tuple[str, str]],
+                head_pairs: set[tuple[str, str]]) -> list[Finding]:
+    if not _new_strongly_connected(base_pairs, head_pairs):
         return []  # every cycle of the head is one of the base's: networkx is not even imported
     import networkx as nx  # ~0.3 s to import: only for a change that closes a new cycle
 
@@ -324,16 +326,28 @@ def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str
     new = sorted(head - base)
     if not new:
         return False  # every strongly connected set of the head is one in the base too
-    head_succ = _successors(head)
-    base_succ: dict[str, list[str]] | None = None
+    base_succ = _successors(base)
+    head_succ = _HeadSuccessors(base_succ, _successors(set(new)), base - head)  # the base's, changed: not built again
     for a, b in new:
         if not _reaches(head_succ, b, a):
             continue  # on no cycle of the head
-        if base_succ is None:
-            base_succ = _successors(base)
         if not (_reaches(base_succ, a, b) and _reaches(base_succ, b, a)):
             return True
     return False
+
+
+class _HeadSuccessors:
+    """The successors of each node at the head, as the base's without the ``dropped`` edges and with the ``added``."""
+
+    def __init__(self, base: dict[str, list[str]], added: dict[str, list[str]], dropped: set[tuple[str, str]]):
+        self.base, self.added, self.dropped = base, added, dropped
+
+    def get(self, node: str, default=()):
+        found = self.base.get(node, default)
+        if self.dropped:
+            found = [child for child in found if (node, child) not in self.dropped]
+        more = self.added.get(node)
+        return found if not more else [*found, *more]
 
 
 def _successors(pairs: set[tuple[str, str]]) -> dict[str, list[str]]:
@@ -347,7 +361,7 @@ def _successors(pairs: set[tuple[str, str]]) -> dict[str, list[str]]:
     return succ
 
 
-def _reaches(succ: dict[str, list[str]], start: str, goal: str) -> bool:
+def _reaches(succ: "dict[str, list[str]] | _HeadSuccessors", start: str, goal: str) -> bool:
     """Whether a path of ``succ`` leads from ``start`` to ``goal`` (searching only until it is found)."""
     if start == goal:
         return True
