@@ -10,7 +10,12 @@ a change that only modifies files (crossings of every rule kind, a new
 component cycle, an import removed, knowledge risk), with rules that judge
 imports one at a time (then only the changed modules' IMPORTS are read), with
 a transitive or an acyclic rule (then every import is read), and with a file
-that turns binary (the module set changes: every import is read).
+that turns binary (the module set changes: every import is read). And for
+changes of the layout the head's shortcuts could misjudge: modules added and
+deleted, a new package root, renames within and across components, TypeScript
+files changed, added or turned binary, a change of imports that renames
+modules (a directory named like a standard-library module stops being a source
+root of its own), and a change to cairn.toml and CODEOWNERS.
 """
 
 from __future__ import annotations
