@@ -423,7 +423,7 @@ def _changed_candidates(base_modules: dict[str, Node], file_module: Mapping[str,
     """The modules a change to ``changed_paths`` may alter when the set of modules stays the same: those holding a
     changed file, before (``base_modules``) or after (``file_module``)."""
     candidates = {file_module[p] for p in changed_paths if p in file_module}
-    candidates |= {n.key for n in base_modules.values() if set(n.props.get("files") or ()) & changed_paths}
+    candidates |= {n.key for n in base_modules.values() if not changed_paths.isdisjoint(n.props.get("files") or ())}
     return candidates
 
 

@@ -73,6 +73,18 @@ def _worker_parse(batch: list[tuple[str, str, bytes]]) -> list[ParsedFile]:
     return [_safe_parse(_WORKER_LANGUAGES[name], path, data) for name, path, data in batch]
 
 
+def _languages_by_extension(languages: list[Language]) -> dict[str, Language] | None:
+    """Extension -> the first of ``languages`` that handles it, when every language handles files by extension alone
+    (``Language.handles`` as the base class has it); else None."""
+    if any(type(lang).handles is not Language.handles for lang in languages):
+        return None
+    found: dict[str, Language] = {}
+    for lang in languages:
+        for ext in lang.extensions:
+            found.setdefault(ext, lang)
+    return found
+
+
 def _safe_parse(language: Language, path: str, data: bytes) -> ParsedFile:
     try:
         parsed = language.parse(path, data)
@@ -107,7 +119,15 @@ def extract_code(
     cache = cache or ParseCache(None)
     result = CodeResult()
     by_language: dict[str, list[SourceFile]] = {lang.name: [] for lang in languages}
+    extension_of: dict[str, str] = {}  # each file's extension, taken once (a part of its parse's cache key)
+    by_extension = _languages_by_extension(languages)
     for f in files:
+        ext = extension_of[f.path] = os.path.splitext(f.path)[1]
+        if by_extension is not None:
+            found = by_extension.get(ext)
+            if found is not None:
+                by_language[found.name].append(f)
+            continue
         for lang in languages:
             if lang.handles(f.path):
                 by_language[lang.name].append(f)
@@ -163,7 +183,7 @@ def extract_code(
             if blob in cache.skips:
                 result.skipped_content[f.path] = cache.skips[blob]
                 continue
-            key = (lang.name, lang.version, os.path.splitext(f.path)[1], blob)
+            key = (lang.name, lang.version, extension_of[f.path], blob)
             hit = cache.entries.get(key)
             if hit is not None:
                 parsed[f.path] = hit if hit.path == f.path else ParsedFile(f.path, hit.language, hit.imports, hit.package,
