@@ -249,21 +249,25 @@ def extract_code(
             continue
         layout = Layout(files=paths, all_files=all_paths, parsed={p: parsed[p] for p in paths}, read_text=recorded_read_text)
         resolver = lang.resolver(layout)
+        counts: dict[str, int] = {}  # files per language, added to result.languages in the order first seen
+        module_of, modules, file_module, lines = resolver.module_of, result.modules, result.file_module, result.lines
         for path in paths:
             pf = parsed[path]
-            result.languages[pf.language] += 1
+            counts[pf.language] = counts.get(pf.language, 0) + 1
             if pf.syntax_errors:
                 result.syntax_errors[path] = pf.syntax_errors
             if pf.lines is not None:
-                result.lines[path] = pf.lines
-            name = resolver.module_of(path)
+                lines[path] = pf.lines
+            name = module_of(path)
             if name is None:
                 continue
-            result.file_module[path] = name
-            if name not in result.modules:
-                result.modules[name] = (resolver.module_path(name), pf.language, [path])
+            file_module[path] = name
+            found = modules.get(name)
+            if found is None:
+                modules[name] = (resolver.module_path(name), pf.language, [path])
             else:
-                result.modules[name][2].append(path)
+                found[2].append(path)
+        result.languages.update(counts)
         for name, path in resolver.extra_modules().items():
             if name not in result.modules:
                 result.modules[name] = (path, lang.name, [])

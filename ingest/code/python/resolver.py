@@ -103,30 +103,41 @@ class PythonResolver(Resolver):
         namespaces: dict[str, str] = {}
         package_dirs = declared_package_dirs(layout.read_text)
         depths = _RootDepths(roots)
+        known = depths.known
         for path, below, outer in placed:
             mapped = _mapped_module(path, package_dirs) if package_dirs else None
             if mapped:
                 candidates.setdefault(mapped, []).append(((0, 0 if path.endswith("__init__.py") else 1, path), path))
                 continue
-            first = outer not in depths.known
-            depth, between = depths(outer)
-            if first:  # the namespace packages between the source root and the outer directory, once per directory
+            found = known.get(outer)
+            if found is None:  # the namespace packages between the source root and the outer directory, once per directory
+                found = depths(outer)
+                depth, between = found
                 outer_parts = outer.split("/") if outer else []
                 for i in range(1, len(between) + 1):
                     namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
-            name_parts = between + below
+            depth, between = found
+            name_parts = between + below if between else below
             if not name_parts:
                 continue  # an __init__.py directly in a source root names no module
             is_package = path == "__init__.py" or path.endswith("/__init__.py")
-            candidates.setdefault(".".join(name_parts), []).append(((depth, 0 if is_package else 1, path), path))
+            option = ((depth, 0 if is_package else 1, path), path)
+            name = ".".join(name_parts)
+            others = candidates.get(name)
+            if others is None:
+                candidates[name] = [option]
+            else:
+                others.append(option)
 
         self._module_of: dict[str, str] = {}
         self._path_of: dict[str, str] = {}
+        module_of, path_of = self._module_of, self._path_of
         for module, options in candidates.items():
-            options.sort()
+            if len(options) > 1:
+                options.sort()
             chosen = options[0][1]
-            self._module_of[chosen] = module
-            self._path_of[module] = chosen
+            module_of[chosen] = module
+            path_of[module] = chosen
             for _, other in options[1:]:
                 self.duplicates.append((other, module, chosen))
         self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
