@@ -175,22 +175,24 @@ def extract_code(
     parsed: dict[str, ParsedFile] = {}
     todo: list[tuple[str, str, bytes, tuple]] = []
     done = 0
+    skips = cache.skips
+    entries = cache.entries if blobs else {}  # loaded once, and only when some file may be in it
     for lang in languages:
-        for f in by_language[lang.name]:
+        name, version = lang.name, lang.version
+        for f in by_language[name]:
             blob = blobs.get(f.path)
             if blob is None:
                 continue
-            if blob in cache.skips:
-                result.skipped_content[f.path] = cache.skips[blob]
+            if blob in skips:
+                result.skipped_content[f.path] = skips[blob]
                 continue
-            key = (lang.name, lang.version, extension_of[f.path], blob)
-            hit = cache.entries.get(key)
+            hit = entries.get((name, version, extension_of[f.path], blob))
             if hit is not None:
                 parsed[f.path] = hit if hit.path == f.path else ParsedFile(f.path, hit.language, hit.imports, hit.package,
                                                                             hit.syntax_errors, hit.lines)
-                result.cached += 1
                 done += 1
                 continue
+            key = (name, version, extension_of[f.path], blob)
             data = contents.pop(f.path, None)
             if data is None:
                 try:
@@ -204,7 +206,8 @@ def extract_code(
                 cache.dirty = True
                 result.skipped_content[f.path] = reason
                 continue
-            todo.append((lang.name, f.path, data, key))
+            todo.append((name, f.path, data, key))
+    result.cached += done  # so far, the files found in the cache
     if progress:
         progress(done, total)
 
