@@ -100,21 +100,42 @@ class TreeListing:
     """The listing of a commit's tree (``GitTree.at``), read in a thread from the moment it is made: a caller that
     knows the commit and the repository's ingest settings starts it before reading the stored graph, and git lists
     the files (0.4 s for 50,000 of them, most of it in git) while Python reads the store. ``change_from_refs`` and
-    ``change_from_diff`` take it (``listing``) for the tree they read, when its commit and settings are theirs."""
+    ``change_from_diff`` take it (``listing``) for the tree they read, when its commit and settings are theirs.
 
-    def __init__(self, root: Path, commit: str, props: Mapping[str, Any]):
+    With ``cache_dir`` (when the stored graph stands for the base, so only the head is extracted) another thread
+    loads the parsed files of the parse cache there, without its state (``_parse_cache``), while SQLite and git
+    work outside Python's lock."""
+
+    def __init__(self, root: Path, commit: str, props: Mapping[str, Any], *, cache_dir: Path | None = None):
         settings = _config_from(props).ingest
         self.root, self.commit, self.settings = Path(root), commit, (list(settings.exclude), settings.max_file_bytes)
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._tree: GitTree | None = None
+        self._cache: ParseCache | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._list, name="cairn-tree-listing", daemon=True)
         self._thread.start()
+        self._cache_thread = threading.Thread(target=self._load_cache, name="cairn-parse-cache", daemon=True)
+        if self.cache_dir is not None:
+            self._cache_thread.start()
 
     def _list(self) -> None:
         try:
             self._tree = GitTree.at(self.root, self.commit, exclude=self.settings[0], max_file_bytes=self.settings[1])
         except BaseException as exc:  # raised again where the listing is taken
             self._error = exc
+
+    def _load_cache(self) -> None:
+        cache = ParseCache(self.cache_dir, read_state=False)
+        cache.entries  # noqa: B018 - loaded here, off the caller's thread
+        self._cache = cache
+
+    def parse_cache_for(self, cache_dir: Path | None, read_state: bool) -> ParseCache | None:
+        """The parse cache loaded beside the listing, when it is the one the change would open; else None."""
+        if read_state or self.cache_dir is None or cache_dir is None or Path(cache_dir) != self.cache_dir:
+            return None
+        self._cache_thread.join()
+        return self._cache
 
     def tree_for(self, root: Path, commit: str, config: CairnConfig) -> GitTree | None:
         """The listing, when it is the one ``snapshot_at(root, commit, config=config)`` would read; else None."""
@@ -148,7 +169,7 @@ def change_from_refs(
     if author:
         identities.append(_identity(author, IdentityRole.PR_AUTHOR, classify))
     config, defs = _config_of(stored), _component_defs(stored)
-    cache = _parse_cache(cache_dir, stored, merge_base)
+    cache = _parse_cache(cache_dir, stored, merge_base, listing)
     paths = {p for f in files for p in f.paths}
     try:
         base_graph = _base_graph(stored, root, merge_base, defs, config, cache)
@@ -204,7 +225,7 @@ def change_from_diff(
     if unknown:
         raise InvalidChange(f"files given that the diff does not change: {', '.join(sorted(unknown)[:5])}")
     config, defs = _config_of(stored), _component_defs(stored)
-    cache = _parse_cache(cache_dir, stored, base)
+    cache = _parse_cache(cache_dir, stored, base, listing)
     try:
         base_graph = _base_graph(stored, root, base, defs, config, cache)
         tree = listing.tree_for(root, base, config) if listing is not None else None
@@ -309,12 +330,14 @@ def _config_from(props: Mapping[str, Any]) -> CairnConfig:
     return CairnConfig(ingest=IngestSettings(**(props.get("ingest_settings") or {})))
 
 
-def _parse_cache(cache_dir: Path | None, stored: RepoGraph, base: str) -> ParseCache:
-    """The parse cache for a change. When the stored graph stands for the base, only the head is extracted, from git
-    objects: the cache's state (file stats, skipped blobs, remembered whole results; 20 MB at 50,000 files) would only
-    spare sniffing a binary or generated code file again, and is neither read nor written; parsed files are looked up
-    as ever."""
-    return ParseCache(cache_dir, read_state=not _stored_at(stored, base))
+def _parse_cache(cache_dir: Path | None, stored: RepoGraph, base: str, listing: TreeListing | None) -> ParseCache:
+    """The parse cache for a change (the one ``listing`` loaded, if it is that one). When the stored graph stands for
+    the base, only the head is extracted, from git objects: the cache's state (file stats, skipped blobs, remembered
+    whole results; 20 MB at 50,000 files) would only spare sniffing a binary or generated code file again, and is
+    neither read nor written; parsed files are looked up as ever."""
+    read_state = not _stored_at(stored, base)
+    loaded = listing.parse_cache_for(cache_dir, read_state) if listing is not None else None
+    return loaded if loaded is not None else ParseCache(cache_dir, read_state=read_state)
 
 
 def _stored_at(graph: RepoGraph, commit: str) -> bool:

@@ -66,7 +66,7 @@ def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descr
         raise InvalidChange(f"{root}: not a directory")
     refs = read_refs(Path(root), base, head)
     summary = registered_checkout(ws, root)
-    listing = None if summary is None else TreeListing(Path(root), refs.head, summary.props)  # while the store is read
+    listing = None if summary is None else _listing(ws, summary, Path(root), refs.head, refs.merge_base)
     stored = StoredBase.whole(ingest(ws, Path(root).resolve()).graph) if summary is None else \
         _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, Path(root), base, head, description=description, author=author,
@@ -86,7 +86,7 @@ def _pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, des
     summary = ws.repository(repo)
     root = checkout_of(summary)
     refs = read_refs(root, base, head)
-    listing = TreeListing(root, refs.head, summary.props)  # git lists the head while the store is read
+    listing = _listing(ws, summary, root, refs.head, refs.merge_base)
     stored = _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, root, base, head, description=description, author=author,
                               cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
@@ -104,11 +104,19 @@ def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, 
                    author: str | None) -> PRReport:
     summary = ws.repository(repo)
     root, commit = summary.props.get("path"), summary.props.get("head")
-    listing = TreeListing(Path(root), commit, summary.props) if root and commit and Path(root).is_dir() else None
+    listing = _listing(ws, summary, Path(root), commit, commit) if root and commit and Path(root).is_dir() else None
     stored = _stored(ws, summary, commit, parse_unified_diff(diff).paths)
     change = change_from_diff(stored.graph, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
                               imports_for=stored.imports_for, listing=listing)
     return analyse(stored.graph, change, read_components=stored.read_components)
+
+
+def _listing(ws: Workspace, summary: RepositorySummary, root: Path, commit: str, base: str) -> TreeListing:
+    """The listing of ``commit`` (the tree the change's code is read from), started now so git works while the store
+    is read; with the parse cache loaded beside it when the stored graph stands for ``base`` (only ``commit`` is
+    extracted then)."""
+    return TreeListing(root, commit, summary.props,
+                       cache_dir=ws.cache_dir if stored_as_commit(summary.props, base) else None)
 
 
 def _stored(ws: Workspace, summary: RepositorySummary, base: str | None, paths: Iterable[str]) -> "StoredBase":
