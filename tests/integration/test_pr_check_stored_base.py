@@ -308,20 +308,10 @@ def test_a_store_that_reads_parts_whole_is_read_once(direct_shop):
 # -- layouts: what the head's shortcuts (the listing read beside the store, the parse cache's state left unread,
 # -- imports resolved for the changed modules only, source-root counts taken only when asked) could get wrong
 
-LAYOUT_CONFIG = """
-[components]
-app = ["app/**"]
-lib = ["lib/**"]
-web = ["web/**"]
-tests = ["tests/**"]
-extra = ["src/**"]
-
-[[rules]]
-id = "lib-below-app"
-kind = "forbidden"
-from = ["lib"]
-to = ["app"]
-"""
+#: A component per top directory (``src`` is ``extra``), and one rule: lib does not import app.
+LAYOUT_CONFIG = "[components]\n" + "".join(f'{name} = ["{top}/**"]\n' for name, top in (
+    ("app", "app"), ("lib", "lib"), ("web", "web"), ("tests", "tests"), ("extra", "src"))) + \
+    '\n[[rules]]\nid = "lib-below-app"\nkind = "forbidden"\nfrom = ["lib"]\nto = ["app"]\n'
 
 #: Each branch of the layout repository, and what it changes from main.
 LAYOUT_BRANCHES = {
