@@ -12,7 +12,10 @@ the analysis looks at there (their knowledge, owners and co-change partners,
 what the people CODEOWNERS names for them know and who owns those files; the
 files of their components and the knowledge of them when reviewers' stand-ins
 need them). The head is read from git objects through the parse cache, so
-only the changed files are parsed, and their modules' imports only resolved.
+only the changed files are parsed, and their modules' imports only resolved;
+git lists the head's tree, and the parse cache's parsed files load, in threads
+started as soon as the refs are resolved (``ingest.change.TreeListing``),
+while the store is read.
 
 The IMPORTS edges, the largest part of the code graph, are read for the
 modules the change touches only (``StoredBase.imports_for``, called once the
