@@ -389,3 +389,22 @@ def test_a_layout_change_checked_twice_and_as_a_diff_reports_the_same(layouts):
     fast = change_service.pr_check_diff(Workspace(ReadsCountingStore(store_dir), naming_hint="-"), "shop", diff, files).to_json()
     stored = open_store(str(store_dir)).load("shop")
     assert fast == analyse(stored, change_from_diff(stored, diff, files, cache_dir=store_dir / "cache")).to_json()
+
+
+def test_a_tree_listing_stands_only_for_its_commit_and_settings(layouts):
+    """The listing read beside the store is the one snapshot_at would read, or it is not used."""
+    from cairn.ingest.change import TreeListing
+    from cairn.ingest.config import CairnConfig, IngestSettings
+    from cairn.ingest.gittree import GitTree
+
+    repo, store_dir = layouts
+    head = repo.git("rev-parse", "pr-ts")
+    listing = TreeListing(repo.root, head, {"ingest_settings": {"exclude": ["web/**"]}}, cache_dir=store_dir / "cache")
+    excluding = CairnConfig(ingest=IngestSettings(exclude=["web/**"]))
+    tree = listing.tree_for(repo.root, head, excluding)
+    assert tree is not None and tree.entries == GitTree.at(repo.root, head, exclude=["web/**"]).entries
+    assert not any(path.startswith("web/") for path in tree.entries)
+    assert listing.tree_for(repo.root, head, CairnConfig()) is None  # other settings: snapshot_at lists for itself
+    assert listing.tree_for(repo.root, repo.git("rev-parse", "main"), excluding) is None
+    assert listing.parse_cache_for(store_dir / "cache", read_state=True) is None  # a cache with its state: not this one
+    assert listing.parse_cache_for(store_dir / "cache", read_state=False).entries  # the ingest's parsed files
