@@ -26,7 +26,9 @@ checkout, or a unified diff with the post-change contents of the changed files
 The merge base is what a PR is compared with, as on GitHub ("three dots").
 ``read_refs`` resolves the refs and lists the changed files before any graph is
 read, so a caller knows which part of the stored graph to read, and
-``stored_as_commit`` whether the stored graph stands for the base.
+``stored_as_commit`` whether the stored graph stands for the base;
+``TreeListing`` starts git listing the tree the change's code is read from
+(and, on a stored base, the parse cache loading) before the stored graph is.
 Every git call goes through ``ingest.git``. ``queries.pr_check.analyse``
 judges the result.
 """
