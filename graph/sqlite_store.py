@@ -307,11 +307,14 @@ class SqliteStore(GraphStore):
                 found: dict[tuple[str, int, int], Any] = {}  # (type, src, dst) by node numbers -> props
                 if wanted_rels and numbers:
                     types = _marks(wanted_rels)
-                    for end in ("src", "dst"):
+                    # by source: the primary key (rid, type, src) seeks each pair; by target, SQLite would take the
+                    # primary key too and read every relationship of those types (570,000 KNOWS at 50k files, 0.2 s
+                    # for a handful of ids): the index on (rid, dst) seeks each node
+                    for end, index in (("src", ""), ("dst", " INDEXED BY relationships_by_dst")):
                         for chunk in _chunks(sorted(numbers)):
                             rows = conn.execute(
-                                f"SELECT type, src, dst, props FROM relationships WHERE rid = ? AND {end} IN ({_marks(chunk)}) "
-                                f"AND type IN ({types})", (rid, *chunk, *wanted_rels))
+                                f"SELECT type, src, dst, props FROM relationships{index} WHERE rid = ? AND {end} IN "
+                                f"({_marks(chunk)}) AND type IN ({types})", (rid, *chunk, *wanted_rels))
                             for (type_, src, dst, _), props in _decoded(rows):
                                 found[(type_, src, dst)] = props
                 others = sorted({n for _, src, dst in found for n in (src, dst)} - numbers.keys())

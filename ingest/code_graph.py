@@ -242,17 +242,21 @@ def _add_component_dependencies(graph: RepoGraph, coupling: dict[tuple[str, str]
 def snapshot_at(
     root: Path, ref: str, *, config: CairnConfig | None = None, cache: ParseCache | None = None,
     overrides: dict[str, bytes | None] | None = None, imports_of: Callable[[Mapping[str, str]], Collection[str]] | None = None,
+    tree: GitTree | None = None,
 ) -> CodeSnapshot:
     """Extract the code of the repository at ``ref`` from git objects.
 
     ``overrides`` replaces file contents (``None`` deletes the file), as the
     post-change contents of a diff do. Cached parses are reused by blob id.
     ``imports_of`` limits the imports resolved to some modules (``extract_code``;
-    ``patch_imports_of`` names those a patch reads).
+    ``patch_imports_of`` names those a patch reads). ``tree`` is the listing of
+    ``ref`` with ``config``'s exclusions when the caller read it already.
     """
     config = config or CairnConfig()
     overrides = overrides or {}
-    with GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes) as tree:
+    if tree is None:
+        tree = GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
+    with tree:
         contents: dict[str, bytes] = {}
         files: list[SourceFile] = []
         languages: dict[str, str | None] = {}
@@ -419,7 +423,7 @@ def _changed_candidates(base_modules: dict[str, Node], file_module: Mapping[str,
     """The modules a change to ``changed_paths`` may alter when the set of modules stays the same: those holding a
     changed file, before (``base_modules``) or after (``file_module``)."""
     candidates = {file_module[p] for p in changed_paths if p in file_module}
-    candidates |= {n.key for n in base_modules.values() if set(n.props.get("files") or ()) & changed_paths}
+    candidates |= {n.key for n in base_modules.values() if not changed_paths.isdisjoint(n.props.get("files") or ())}
     return candidates
 
 

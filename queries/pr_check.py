@@ -187,9 +187,10 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     """
     new_edges = _new_edges(change.base_graph, change.head_graph, change.changed_modules)
     findings: list[Finding] = _new_violations(change)
-    findings += _new_component_dependencies(change.base_graph, change.head_graph, new_edges)
+    dependencies = _dependency_pairs(change.base_graph), _dependency_pairs(change.head_graph)
+    findings += _new_component_dependencies(change.head_graph, *dependencies, new_edges)
     if not any(r.get("kind") == "acyclic" for r in stored.of_label(Label.RULE)):
-        findings += _new_cycles(change.base_graph, change.head_graph)
+        findings += _new_cycles(change.base_graph, change.head_graph, *dependencies)
     people = PersonIndex.of(stored)
     gone, _ = gone_people(stored, people)
     touched = _touched_components(stored, change, frozenset(stored.nodes[nid].key for nid in gone))
@@ -269,12 +270,12 @@ def _new_violations(change: ChangeSet) -> list[Finding]:
     return [f.as_new() for f in check(change.head_graph, baseline=change.baseline).findings if f.key not in before]
 
 
-def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: list[NewEdge]) -> list[Finding]:
-    def pairs(g: RepoGraph) -> set[tuple[str, str]]:
-        return {(g.nodes[e.source].key, g.nodes[e.target].key) for e in g.of_type(Rel.DEPENDS_ON)}
-
+def _new_component_dependencies(head: RepoGraph, base_pairs: set[tuple[str, str]], head_pairs: set[tuple[str, str]],
+                                new_edges: list[NewEdge]) -> list[Finding]:
+    """A finding per component dependency of the head that the base lacks (``*_pairs``: DEPENDS_ON as node ids)."""
+    nodes = head.nodes
     out = []
-    for a, b in sorted(pairs(head) - pairs(base)):
+    for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in head_pairs - base_pairs):
         first = next((e for e in new_edges if e.source_component == a and e.target_component == b), None)
         line = first.lines[0] if first and first.lines else None
         where = f" ({first.source} imports {first.target} at {first.file}:{line if line is not None else '?'})" if first else ""
@@ -287,8 +288,9 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, new_edges: lis
     return out
 
 
-def _new_cycles(base: RepoGraph, head: RepoGraph) -> list[Finding]:
-    if not _new_strongly_connected(_dependency_pairs(base), _dependency_pairs(head)):
+def _new_cycles(base: RepoGraph, head: RepoGraph, base_pairs: set[tuple[str, str]],
+                head_pairs: set[tuple[str, str]]) -> list[Finding]:
+    if not _new_strongly_connected(base_pairs, head_pairs):
         return []  # every cycle of the head is one of the base's: networkx is not even imported
     import networkx as nx  # ~0.3 s to import: only for a change that closes a new cycle
 
@@ -313,61 +315,66 @@ def _dependency_pairs(graph: RepoGraph) -> set[tuple[str, str]]:
 
 def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
     """Whether some strongly connected set of the head (two or more components) is not within one of the base's:
-    exactly when ``_new_cycles`` reports something. The sets do not depend on the order they are found in."""
-    if head <= base:
+    exactly when ``_new_cycles`` reports something.
+
+    Such a set holds a cycle through two nodes of different base sets; going round it, the base's edges never lead
+    back to an earlier set (they follow the order of the base's condensation), so one of its edges is new and joins
+    two nodes of different base sets; and a new edge ``a -> b`` whose end reaches back to ``a`` at the head, with
+    ``a`` and ``b`` not in one base set, closes such a cycle. So only the new edges are looked at, each with a search
+    that stops when it finds its node, rather than every strongly connected set of two graphs of every component
+    (a node in no base set stands for itself)."""
+    new = sorted(head - base)
+    if not new:
         return False  # every strongly connected set of the head is one in the base too
-    owner = {n: i for i, group in enumerate(_strongly_connected(base)) for n in group}
-    for group in _strongly_connected(head):
-        if len({owner.get(n, n) for n in group}) > 1:  # a node in no base set stands for itself
+    base_succ = _successors(base)
+    head_succ = _HeadSuccessors(base_succ, _successors(set(new)), base - head)  # the base's, changed: not built again
+    for a, b in new:
+        if not _reaches(head_succ, b, a):
+            continue  # on no cycle of the head
+        if not (_reaches(base_succ, a, b) and _reaches(base_succ, b, a)):
             return True
     return False
 
 
-def _strongly_connected(pairs: set[tuple[str, str]]) -> list[set[str]]:
-    """The strongly connected sets of two or more nodes of the directed graph ``pairs`` (Tarjan's, without recursion)."""
+class _HeadSuccessors:
+    """The successors of each node at the head, as the base's without the ``dropped`` edges and with the ``added``."""
+
+    def __init__(self, base: dict[str, list[str]], added: dict[str, list[str]], dropped: set[tuple[str, str]]):
+        self.base, self.added, self.dropped = base, added, dropped
+
+    def get(self, node: str, default=()):
+        found = self.base.get(node, default)
+        if self.dropped:
+            found = [child for child in found if (node, child) not in self.dropped]
+        more = self.added.get(node)
+        return found if not more else [*found, *more]
+
+
+def _successors(pairs: set[tuple[str, str]]) -> dict[str, list[str]]:
     succ: dict[str, list[str]] = {}
     for a, b in pairs:
-        succ.setdefault(a, []).append(b)
-        succ.setdefault(b, [])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: list[set[str]] = []
-    for root in succ:
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(succ[root]))]
-        while work:
-            node, children = work[-1]
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(succ[child])))
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    group = set()
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        group.add(member)
-                        if member == node:
-                            break
-                    if len(group) > 1:
-                        out.append(group)
-    return out
+        found = succ.get(a)
+        if found is None:
+            succ[a] = [b]
+        else:
+            found.append(b)
+    return succ
+
+
+def _reaches(succ: "dict[str, list[str]] | _HeadSuccessors", start: str, goal: str) -> bool:
+    """Whether a path of ``succ`` leads from ``start`` to ``goal`` (searching only until it is found)."""
+    if start == goal:
+        return True
+    seen = {start}
+    todo = [start]
+    while todo:
+        for child in succ.get(todo.pop(), ()):
+            if child == goal:
+                return True
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return False
 
 
 def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:

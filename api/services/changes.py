@@ -12,7 +12,10 @@ the analysis looks at there (their knowledge, owners and co-change partners,
 what the people CODEOWNERS names for them know and who owns those files; the
 files of their components and the knowledge of them when reviewers' stand-ins
 need them). The head is read from git objects through the parse cache, so
-only the changed files are parsed, and their modules' imports only resolved.
+only the changed files are parsed, and their modules' imports only resolved;
+git lists the head's tree, and the parse cache's parsed files load, in threads
+started as soon as the refs are resolved (``ingest.change.TreeListing``),
+while the store is read.
 
 The IMPORTS edges, the largest part of the code graph, are read for the
 modules the change touches only (``StoredBase.imports_for``, called once the
@@ -42,7 +45,8 @@ from cairn.api.services.workspace import Workspace
 from cairn.graph.errors import CheckoutMissing, InvalidChange
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import GraphStore, RepositorySummary
-from cairn.ingest.change import ImportsFor, change_from_diff, change_from_refs, missing_commits, read_refs, stored_as_commit
+from cairn.ingest.change import (ImportsFor, TreeListing, change_from_diff, change_from_refs, missing_commits, read_refs,
+                                 stored_as_commit)
 from cairn.ingest.diffs import parse_unified_diff
 from cairn.ingest.gcpause import gc_paused
 from cairn.queries.pr_check import PRReport, analyse, judged_by_importers
@@ -65,10 +69,11 @@ def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descr
         raise InvalidChange(f"{root}: not a directory")
     refs = read_refs(Path(root), base, head)
     summary = registered_checkout(ws, root)
+    listing = None if summary is None else _listing(ws, summary, Path(root), refs.head, refs.merge_base)
     stored = StoredBase.whole(ingest(ws, Path(root).resolve()).graph) if summary is None else \
         _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, Path(root), base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for)
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
     return analyse(stored.graph, change, read_components=stored.read_components)
 
 
@@ -84,9 +89,10 @@ def _pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, des
     summary = ws.repository(repo)
     root = checkout_of(summary)
     refs = read_refs(root, base, head)
+    listing = _listing(ws, summary, root, refs.head, refs.merge_base)
     stored = _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, root, base, head, description=description, author=author,
-                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for)
+                              cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
     return analyse(stored.graph, change, read_components=stored.read_components)
 
 
@@ -100,10 +106,20 @@ def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, s
 def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None,
                    author: str | None) -> PRReport:
     summary = ws.repository(repo)
-    stored = _stored(ws, summary, summary.props.get("head"), parse_unified_diff(diff).paths)
+    root, commit = summary.props.get("path"), summary.props.get("head")
+    listing = _listing(ws, summary, Path(root), commit, commit) if root and commit and Path(root).is_dir() else None
+    stored = _stored(ws, summary, commit, parse_unified_diff(diff).paths)
     change = change_from_diff(stored.graph, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
-                              imports_for=stored.imports_for)
+                              imports_for=stored.imports_for, listing=listing)
     return analyse(stored.graph, change, read_components=stored.read_components)
+
+
+def _listing(ws: Workspace, summary: RepositorySummary, root: Path, commit: str, base: str) -> TreeListing:
+    """The listing of ``commit`` (the tree the change's code is read from), started now so git works while the store
+    is read; with the parse cache loaded beside it when the stored graph stands for ``base`` (only ``commit`` is
+    extracted then)."""
+    return TreeListing(root, commit, summary.props,
+                       cache_dir=ws.cache_dir if stored_as_commit(summary.props, base) else None)
 
 
 def _stored(ws: Workspace, summary: RepositorySummary, base: str | None, paths: Iterable[str]) -> "StoredBase":

@@ -61,8 +61,11 @@ class ParseCache:
 
     KEEP_RESULTS = 2
 
-    def __init__(self, directory: Path | None):
+    def __init__(self, directory: Path | None, *, read_state: bool = True):
+        """``read_state`` false leaves the state file unread (no stats, skips nor remembered results; the PR check's
+        head, read from git objects, needs none of them) and the cache then saves parsed files only."""
         self.directory = Path(directory) if directory else None
+        self.read_state = read_state
         self.notes: list[str] = []  # why a cache file was ignored (corrupt, old, foreign)
         self._entries: dict[EntryKey, ParsedFile] | None = None if self.directory else {}
         self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob id)
@@ -73,7 +76,7 @@ class ParseCache:
         self._paths: list[str] = []  # the state file's path table (of the stats)
         self.dirty = False  # state changed
         self.entries_dirty = False
-        state = self._load(STATE_FILE, "cairn-parse-state")
+        state = self._load(STATE_FILE, "cairn-parse-state") if read_state else None
         if state is not None:
             try:
                 self._paths = _split(state["paths"])
@@ -171,7 +174,7 @@ class ParseCache:
         if self.entries_dirty and self._entries is not None:
             self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
             self.entries_dirty = False
-        if self.dirty:
+        if self.dirty and self.read_state:  # a state not read is not written over
             table = _PathTable()
             stats = _encode_stats(self.stats, table)
             results = []
@@ -328,10 +331,15 @@ def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:
 
 
 def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
+    """The parsed files of the cache file, each file's imports built when first asked for (``_CachedParse``): the PR
+    check's head looks up every file of the repository, but reads the imports of the few changed ones only.
+
+    Every column's length, and each import's kind, is checked here, so a malformed file is still ignored as a whole."""
     i = data["import"]
-    raw = [RawImport(spec, line, _KINDS[kind], level, tuple(names.split(",")) if names else (), bool(static))
-           for spec, line, kind, level, names, static in zip(
-               _split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"], strict=True)]
+    columns = (_split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"])
+    total = len(columns[0])
+    if any(len(column) != total for column in columns) or not all(type(k) is int and 0 <= k < len(_KINDS) for k in columns[2]):
+        raise ValueError("import columns")
     k, f = data["key"], data["file"]
     entries: dict[EntryKey, ParsedFile] = {}
     at = 0
@@ -339,11 +347,40 @@ def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
         k["language"], k["version"], k["ext"], _split(k["blob"]), _split(f["path"]), f["language"], f["package"],
         f["errors"], f["lines"], f["imports"], strict=True,
     ):
-        if count < 0 or at + count > len(raw):
+        if type(count) is not int or count < 0 or at + count > total:
             raise ValueError("import count")
-        entries[(language, version, ext, blob)] = ParsedFile(path, file_language, raw[at:at + count], package, errors,
-                                                             None if lines is None else int(lines))
+        entries[(language, version, ext, blob)] = _CachedParse(path, file_language, package, errors,
+                                                               None if lines is None else int(lines), columns, at, count)
         at += count
-    if at != len(raw):
+    if at != total:
         raise ValueError("import count")
     return entries
+
+
+class _CachedParse(ParsedFile):
+    """A parsed file read from the cache file, whose ``imports`` are built from the file's columns on first use."""
+
+    def __init__(self, path: str, language: str, package: str | None, syntax_errors: int, lines: int | None,
+                 columns: tuple[list, ...], start: int, count: int):
+        self.path, self.language, self.package, self.syntax_errors, self.lines = path, language, package, syntax_errors, lines
+        self._columns: tuple[tuple[list, ...], int, int] | None = (columns, start, count)
+
+    def __eq__(self, other: object) -> bool:  # equal to the ParsedFile it was written from, as dataclasses compare
+        if not isinstance(other, ParsedFile):
+            return NotImplemented
+        return (self.path, self.language, self.imports, self.package, self.syntax_errors, self.lines) == (
+            other.path, other.language, other.imports, other.package, other.syntax_errors, other.lines)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getattr__(self, name: str):
+        if name != "imports" or self.__dict__.get("_columns") is None:
+            raise AttributeError(name)
+        (specs, lines, kinds, levels, names, statics), start, count = self._columns
+        end = start + count
+        self.imports = [RawImport(spec, line, _KINDS[kind], level, tuple(names.split(",")) if names else (), bool(static))
+                        for spec, line, kind, level, names, static in zip(
+                            specs[start:end], lines[start:end], kinds[start:end], levels[start:end], names[start:end],
+                            statics[start:end])]
+        self._columns = None
+        return self.imports

@@ -73,6 +73,18 @@ def _worker_parse(batch: list[tuple[str, str, bytes]]) -> list[ParsedFile]:
     return [_safe_parse(_WORKER_LANGUAGES[name], path, data) for name, path, data in batch]
 
 
+def _languages_by_extension(languages: list[Language]) -> dict[str, Language] | None:
+    """Extension -> the first of ``languages`` that handles it, when every language handles files by extension alone
+    (``Language.handles`` as the base class has it); else None."""
+    if any(type(lang).handles is not Language.handles for lang in languages):
+        return None
+    found: dict[str, Language] = {}
+    for lang in languages:
+        for ext in lang.extensions:
+            found.setdefault(ext, lang)
+    return found
+
+
 def _safe_parse(language: Language, path: str, data: bytes) -> ParsedFile:
     try:
         parsed = language.parse(path, data)
@@ -101,13 +113,21 @@ def extract_code(
     parse is cached. ``imports_of``, given every file's module, names the
     modules whose imports are wanted: the others' are not resolved (the PR
     check needs those of the changed modules only), and such a partial result
-    is not remembered.
+    is neither recalled nor remembered.
     """
     languages = languages or available_languages()
     cache = cache or ParseCache(None)
     result = CodeResult()
     by_language: dict[str, list[SourceFile]] = {lang.name: [] for lang in languages}
+    extension_of: dict[str, str] = {}  # each file's extension, taken once (a part of its parse's cache key)
+    by_extension = _languages_by_extension(languages)
     for f in files:
+        ext = extension_of[f.path] = os.path.splitext(f.path)[1]
+        if by_extension is not None:
+            found = by_extension.get(ext)
+            if found is not None:
+                by_language[found.name].append(f)
+            continue
         for lang in languages:
             if lang.handles(f.path):
                 by_language[lang.name].append(f)
@@ -138,11 +158,12 @@ def extract_code(
                     cache.dirty = True
             blobs[f.path] = blob
 
-    # 2. nothing changed since a previous run: its result stands
-    fingerprint = hashlib.sha1(repr((
+    # 2. nothing changed since a previous run: its result stands (a partial result is neither looked for nor kept:
+    # working out the fingerprint of every file and path costs more than the few imports it resolves)
+    fingerprint = "" if imports_of is not None else hashlib.sha1(repr((
         [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), sorted(all_paths),
     )).encode("utf-8", errors="surrogateescape")).hexdigest()
-    remembered = cache.recall(fingerprint)
+    remembered = cache.recall(fingerprint) if fingerprint else None
     if remembered is not None and all(_digest(read_text(p)) == d for p, d in remembered[0].items()):
         previous = remembered[1]
         if progress:
@@ -154,21 +175,24 @@ def extract_code(
     parsed: dict[str, ParsedFile] = {}
     todo: list[tuple[str, str, bytes, tuple]] = []
     done = 0
+    skips = cache.skips
+    entries = cache.entries if blobs else {}  # loaded once, and only when some file may be in it
     for lang in languages:
-        for f in by_language[lang.name]:
+        name, version = lang.name, lang.version
+        for f in by_language[name]:
             blob = blobs.get(f.path)
             if blob is None:
                 continue
-            if blob in cache.skips:
-                result.skipped_content[f.path] = cache.skips[blob]
+            if blob in skips:
+                result.skipped_content[f.path] = skips[blob]
                 continue
-            key = (lang.name, lang.version, os.path.splitext(f.path)[1], blob)
-            hit = cache.entries.get(key)
+            hit = entries.get((name, version, extension_of[f.path], blob))
             if hit is not None:
-                parsed[f.path] = hit if hit.path == f.path else replace(hit, path=f.path)
-                result.cached += 1
+                parsed[f.path] = hit if hit.path == f.path else ParsedFile(f.path, hit.language, hit.imports, hit.package,
+                                                                            hit.syntax_errors, hit.lines)
                 done += 1
                 continue
+            key = (name, version, extension_of[f.path], blob)
             data = contents.pop(f.path, None)
             if data is None:
                 try:
@@ -182,7 +206,8 @@ def extract_code(
                 cache.dirty = True
                 result.skipped_content[f.path] = reason
                 continue
-            todo.append((lang.name, f.path, data, key))
+            todo.append((name, f.path, data, key))
+    result.cached += done  # so far, the files found in the cache
     if progress:
         progress(done, total)
 
@@ -227,21 +252,25 @@ def extract_code(
             continue
         layout = Layout(files=paths, all_files=all_paths, parsed={p: parsed[p] for p in paths}, read_text=recorded_read_text)
         resolver = lang.resolver(layout)
+        counts: dict[str, int] = {}  # files per language, added to result.languages in the order first seen
+        module_of, modules, file_module, lines = resolver.module_of, result.modules, result.file_module, result.lines
         for path in paths:
             pf = parsed[path]
-            result.languages[pf.language] += 1
+            counts[pf.language] = counts.get(pf.language, 0) + 1
             if pf.syntax_errors:
                 result.syntax_errors[path] = pf.syntax_errors
             if pf.lines is not None:
-                result.lines[path] = pf.lines
-            name = resolver.module_of(path)
+                lines[path] = pf.lines
+            name = module_of(path)
             if name is None:
                 continue
-            result.file_module[path] = name
-            if name not in result.modules:
-                result.modules[name] = (resolver.module_path(name), pf.language, [path])
+            file_module[path] = name
+            found = modules.get(name)
+            if found is None:
+                modules[name] = (resolver.module_path(name), pf.language, [path])
             else:
-                result.modules[name][2].append(path)
+                found[2].append(path)
+        result.languages.update(counts)
         for name, path in resolver.extra_modules().items():
             if name not in result.modules:
                 result.modules[name] = (path, lang.name, [])

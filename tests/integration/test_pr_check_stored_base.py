@@ -10,7 +10,12 @@ a change that only modifies files (crossings of every rule kind, a new
 component cycle, an import removed, knowledge risk), with rules that judge
 imports one at a time (then only the changed modules' IMPORTS are read), with
 a transitive or an acyclic rule (then every import is read), and with a file
-that turns binary (the module set changes: every import is read).
+that turns binary (the module set changes: every import is read). And for
+changes of the layout the head's shortcuts could misjudge: modules added and
+deleted, a new package root, renames within and across components, TypeScript
+files changed, added or turned binary, a change of imports that renames
+modules (a directory named like a standard-library module stops being a source
+root of its own), and a change to cairn.toml and CODEOWNERS.
 """
 
 from __future__ import annotations
@@ -298,3 +303,108 @@ def test_a_store_that_reads_parts_whole_is_read_once(direct_shop):
                                             author="Carol Coder <carol@example.com>").to_json()
     assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head="pr-mod")
     assert store.whole_imports == 1 and not store.imports_around and not store.components_around
+
+
+# -- layouts: what the head's shortcuts (the listing read beside the store, the parse cache's state left unread,
+# -- imports resolved for the changed modules only, source-root counts taken only when asked) could get wrong
+
+#: A component per top directory (``src`` is ``extra``), and one rule: lib does not import app.
+LAYOUT_CONFIG = "[components]\n" + "".join(f'{name} = ["{top}/**"]\n' for name, top in (
+    ("app", "app"), ("lib", "lib"), ("web", "web"), ("tests", "tests"), ("extra", "src"))) + \
+    '\n[[rules]]\nid = "lib-below-app"\nkind = "forbidden"\nfrom = ["lib"]\nto = ["app"]\n'
+
+#: Each branch of the layout repository, and what it changes from main.
+LAYOUT_BRANCHES = {
+    "pr-modify": ({"lib/util.py": "from app import main\nU = 2\n"}, []),  # a new crossing, modules unchanged
+    "pr-add-delete": ({"lib/fresh.py": "from app.main import run\n"}, ["app/views.py"]),
+    "pr-package-root": ({"src/newpkg/__init__.py": "", "src/newpkg/core.py": "from lib import util\n",
+                         "app/main.py": "from lib import util\nfrom newpkg import core\n\ndef run():\n    return util.U\n"}, []),
+    "pr-ts": ({"web/src/index.ts": "import { b } from './b';\nimport { a } from './a';\nexport const i = a + b;\n",
+               "web/src/b.ts": "export const b = 2;\n"}, []),
+    "pr-ts-modify": ({"web/src/index.ts": "import { c } from './c';\nexport const i = c;\n"}, []),
+    # imports through io/ name the directory: it stops being a source root of its own, and its modules are renamed
+    "pr-shadow": ({"tests/test_main.py": "from io.helpers import H\nfrom io import helpers\nimport app.main\n"}, []),
+    "pr-binary-ts": ({"web/src/a.ts": b"\0\0binary now\n"}, []),
+    "pr-governance": ({"cairn.toml": LAYOUT_CONFIG + '\n[[rules]]\nid = "app-alone"\nkind = "forbidden"\nfrom = ["app"]\nto = ["lib"]\n',
+                       ".github/CODEOWNERS": "lib/ bob@example.com\n"}, []),
+}
+
+
+@pytest.fixture
+def layouts(tmp_path):
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"cairn.toml": LAYOUT_CONFIG, ".github/CODEOWNERS": "app/ ada@example.com\n",
+                 "app/__init__.py": "", "app/main.py": "from lib import util\n\ndef run():\n    return util.U\n",
+                 "app/views.py": "from app.main import run\n", "lib/__init__.py": "", "lib/util.py": "U = 1\n",
+                 "lib/helpers.py": "from lib.util import U\n", "io/helpers.py": "H = 1\n",
+                 "io/test_helpers.py": "def test():\n    assert True\n", "tests/test_main.py": "import app.main\n",
+                 "web/package.json": '{"name": "web"}\n', "web/src/index.ts": "import { a } from './a';\nexport const i = a;\n",
+                 "web/src/a.ts": "export const a = 1;\n", "web/src/c.ts": "import { a } from './a';\nexport const c = a;\n"},
+                author=ADA, message="layouts")
+    repo.commit({"lib/util.py": "U = 3\n", "web/src/a.ts": "export const a = 3;\n"}, author=BOB, message="tweaks")
+    for branch, (files, deleted) in LAYOUT_BRANCHES.items():
+        repo.git("checkout", "-q", "-b", branch, "main")
+        repo.commit(files, delete=deleted, author=CAROL, message=branch)
+    repo.git("checkout", "-q", "-b", "pr-rename", "main")
+    repo.git("mv", "lib/helpers.py", "lib/aid.py")  # a module renamed in its component
+    repo.git("mv", "lib/util.py", "app/util.py")  # a module moved to another component
+    repo.commit({"app/main.py": "from app import util\n\ndef run():\n    return util.U\n"}, author=CAROL, message="renames")
+    repo.git("checkout", "-q", "main")
+    store_dir = tmp_path / "store"
+    ingest_into_store(open_store(str(store_dir)), repo.root)
+    return repo, store_dir
+
+
+@pytest.mark.parametrize("head", [*LAYOUT_BRANCHES, "pr-rename"])
+def test_the_check_on_a_stored_base_reports_as_the_whole_for_every_layout_change(layouts, head):
+    repo, store_dir = layouts
+    fast, store = checked(store_dir, repo, head)
+    assert fast == whole_report(store_dir, repo, "Carol Coder <carol@example.com>", head=head)
+    changed_modules = {e["source"] for e in fast["new_edges"]}
+    if head == "pr-modify":  # the set of modules stays: only the changed module's imports are read
+        assert store.whole_imports == 0 and store.imports_around == {"Module|shop|lib.util"}
+        assert "lib-below-app" in {f["rule"] for f in fast["findings"]}
+    if head in ("pr-add-delete", "pr-package-root", "pr-shadow", "pr-rename", "pr-binary-ts"):
+        assert store.whole_imports == 1, head  # the set of modules changed: every import is compared
+    if head == "pr-package-root":
+        assert "newpkg.core" in changed_modules and "app.main" in changed_modules
+    if head == "pr-shadow":  # at the base io/helpers.py is the top-level module helpers; at the head io.helpers
+        assert {(e["source"], e["target"]) for e in fast["new_edges"]} >= {("tests.test_main", "io.helpers")}
+    if head == "pr-ts":
+        assert "web/src/index.ts" in changed_modules
+    if head == "pr-governance":
+        assert {f["file"] for f in fast["findings"] if f["rule"] == "cairn/governance-change"} == {"cairn.toml", ".github/CODEOWNERS"}
+
+
+def test_a_layout_change_checked_twice_and_as_a_diff_reports_the_same(layouts):
+    """The second check finds the parse cache as the first left it (a stored base saves nothing), and a diff of the
+    same change, applied to the stored commit, reads the same listing."""
+    repo, store_dir = layouts
+    first, _ = checked(store_dir, repo, "pr-shadow")
+    again, _ = checked(store_dir, repo, "pr-shadow")
+    assert first == again
+    diff = subprocess.run(["git", "-C", str(repo.root), "diff", "main", "pr-modify"], capture_output=True, text=True,
+                          check=True).stdout
+    files = {"lib/util.py": "from app import main\nU = 2\n"}
+    fast = change_service.pr_check_diff(Workspace(ReadsCountingStore(store_dir), naming_hint="-"), "shop", diff, files).to_json()
+    stored = open_store(str(store_dir)).load("shop")
+    assert fast == analyse(stored, change_from_diff(stored, diff, files, cache_dir=store_dir / "cache")).to_json()
+
+
+def test_a_tree_listing_stands_only_for_its_commit_and_settings(layouts):
+    """The listing read beside the store is the one snapshot_at would read, or it is not used."""
+    from cairn.ingest.change import TreeListing
+    from cairn.ingest.config import CairnConfig, IngestSettings
+    from cairn.ingest.gittree import GitTree
+
+    repo, store_dir = layouts
+    head = repo.git("rev-parse", "pr-ts")
+    listing = TreeListing(repo.root, head, {"ingest_settings": {"exclude": ["web/**"]}}, cache_dir=store_dir / "cache")
+    excluding = CairnConfig(ingest=IngestSettings(exclude=["web/**"]))
+    tree = listing.tree_for(repo.root, head, excluding)
+    assert tree is not None and tree.entries == GitTree.at(repo.root, head, exclude=["web/**"]).entries
+    assert not any(path.startswith("web/") for path in tree.entries)
+    assert listing.tree_for(repo.root, head, CairnConfig()) is None  # other settings: snapshot_at lists for itself
+    assert listing.tree_for(repo.root, repo.git("rev-parse", "main"), excluding) is None
+    assert listing.parse_cache_for(store_dir / "cache", read_state=True) is None  # a cache with its state: not this one
+    assert listing.parse_cache_for(store_dir / "cache", read_state=False).entries  # the ingest's parsed files

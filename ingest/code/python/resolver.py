@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
+from typing import Callable
 
 from cairn.ingest.code.base import DYNAMIC, Layout, ParsedFile, RawImport, ResolvedImport, Resolver
 from cairn.ingest.code.python.parse import RELATIVE_TO_NAME
@@ -101,29 +102,42 @@ class PythonResolver(Resolver):
         candidates: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
         namespaces: dict[str, str] = {}
         package_dirs = declared_package_dirs(layout.read_text)
+        depths = _RootDepths(roots)
+        known = depths.known
         for path, below, outer in placed:
             mapped = _mapped_module(path, package_dirs) if package_dirs else None
             if mapped:
                 candidates.setdefault(mapped, []).append(((0, 0 if path.endswith("__init__.py") else 1, path), path))
                 continue
-            outer_parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
-            between = outer_parts[depth:]
-            name_parts = between + below
+            found = known.get(outer)
+            if found is None:  # the namespace packages between the source root and the outer directory, once per directory
+                found = depths(outer)
+                depth, between = found
+                outer_parts = outer.split("/") if outer else []
+                for i in range(1, len(between) + 1):
+                    namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
+            depth, between = found
+            name_parts = between + below if between else below
             if not name_parts:
                 continue  # an __init__.py directly in a source root names no module
-            for i in range(1, len(between) + 1):
-                namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
             is_package = path == "__init__.py" or path.endswith("/__init__.py")
-            candidates.setdefault(".".join(name_parts), []).append(((depth, 0 if is_package else 1, path), path))
+            option = ((depth, 0 if is_package else 1, path), path)
+            name = ".".join(name_parts)
+            others = candidates.get(name)
+            if others is None:
+                candidates[name] = [option]
+            else:
+                others.append(option)
 
         self._module_of: dict[str, str] = {}
         self._path_of: dict[str, str] = {}
+        module_of, path_of = self._module_of, self._path_of
         for module, options in candidates.items():
-            options.sort()
+            if len(options) > 1:
+                options.sort()
             chosen = options[0][1]
-            self._module_of[chosen] = module
-            self._path_of[module] = chosen
+            module_of[chosen] = module
+            path_of[module] = chosen
             for _, other in options[1:]:
                 self.duplicates.append((other, module, chosen))
         self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
@@ -160,12 +174,12 @@ class PythonResolver(Resolver):
             if len(below) > 1 or (below and path.endswith("/__init__.py")):
                 defaults.add(outer)  # it directly contains a regular package
         demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
-        mentioned = self._absolute_import_prefixes()
+        mentioned = _Counted(self._absolute_import_prefixes)
         roots = self._demote_namespace_roots(placed, defaults, demotable, mentioned)
         roots = self._promote_script_directories(placed, roots, mentioned)
         return self._unshadow_standard_library(placed, roots, mentioned)
 
-    def _unshadow_standard_library(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+    def _unshadow_standard_library(self, placed, roots: set[str], mentioned: "_Counted") -> set[str]:
         """A plain directory named like a standard-library module (pytest's ``testing/io/``,
         ``testing/logging/``) would make ``io`` a namespace package of the repository, and every
         ``import io`` an edge to it. Such a directory becomes a source root of its own instead
@@ -173,11 +187,11 @@ class PythonResolver(Resolver):
         unless the repository's own absolute imports go through it (``from io.helpers import x``
         naming something in it)."""
         below: dict[str, set[str]] = {}  # shadowing directory -> first names inside it
+        depths = _RootDepths(roots)
         for _, names, outer in placed:
-            parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(parts) + 1) if "/".join(parts[:i]) in roots)
-            between = parts[depth:]
+            depth, between = depths(outer)
             if between and between[0] in PYTHON_STDLIB:
+                parts = outer.split("/")
                 below.setdefault("/".join(parts[: depth + 1]), set()).add((between[1:] + names)[0])
         promoted = set(roots)
         for directory, heads in below.items():
@@ -186,17 +200,18 @@ class PythonResolver(Resolver):
                 promoted.add(directory)
         return promoted
 
-    def _demote_namespace_roots(self, placed, defaults: set[str], demotable: list[str], mentioned: Counter) -> set[str]:
+    def _demote_namespace_roots(self, placed, defaults: set[str], demotable: list[str], mentioned: "_Counted") -> set[str]:
         """Default roots whose contents the code imports through a shallower root become namespace packages."""
         if not demotable:
             return set(defaults)
         # What each default root directly contains, as first module-name components.
         heads: dict[str, set[str]] = {}
+        depths = _RootDepths(defaults)
         for path, below, outer in placed:
-            outer_parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in defaults)
-            rest = outer_parts[depth:] + below
+            depth, between = depths(outer)
+            rest = between + below
             if rest:
+                outer_parts = outer.split("/") if outer else []
                 heads.setdefault("/".join(outer_parts[:depth]), set()).add(rest[0])
 
         roots = set(defaults)
@@ -220,7 +235,7 @@ class PythonResolver(Resolver):
                     break
         return roots
 
-    def _promote_script_directories(self, placed, roots: set[str], mentioned: Counter) -> set[str]:
+    def _promote_script_directories(self, placed, roots: set[str], mentioned: "_Counted") -> set[str]:
         """A directory of plain modules whose files import each other by bare name
         (``from helpers import x`` in ``tests/test_a.py``, as pytest's rootdir
         insertion or running a script makes work) becomes a source root, unless that
@@ -232,10 +247,9 @@ class PythonResolver(Resolver):
         if not plain:
             return roots
         taken = set()
+        depths = _RootDepths(roots)
         for _, names, outer in placed:
-            outer_parts = outer.split("/") if outer else []
-            depth = max(i for i in range(len(outer_parts) + 1) if "/".join(outer_parts[:i]) in roots)
-            taken.add((outer_parts[depth:] + names)[0])
+            taken.add((depths(outer)[1] + names)[0])
         promoted = set(roots)
         for directory, heads in sorted(plain.items()):
             if heads & taken:
@@ -350,6 +364,44 @@ class PythonResolver(Resolver):
         if prefix in self._path_of:
             return None  # a missing module inside one of the repository's packages
         return prefix, True  # a portion of the namespace package that lives elsewhere
+
+
+class _RootDepths:
+    """For an outer directory: how many of its parts the deepest source root of ``roots`` above it has, and the parts
+    below that root; worked out once per directory (files share their directory's)."""
+
+    __slots__ = ("roots", "known")
+
+    def __init__(self, roots: set[str]):
+        self.roots = roots
+        self.known: dict[str, tuple[int, list[str]]] = {}
+
+    def __call__(self, outer: str) -> tuple[int, list[str]]:
+        found = self.known.get(outer)
+        if found is None:
+            parts = outer.split("/") if outer else []
+            depth = max(i for i in range(len(parts) + 1) if "/".join(parts[:i]) in self.roots)
+            found = self.known[outer] = (depth, parts[depth:])
+        return found
+
+
+class _Counted:
+    """How many absolute imports name each dotted prefix, counted over every file's imports on the first question
+    only: a layout with no default root to demote, no directory shadowing the standard library and no directory of
+    plain modules never asks, and naming its modules then reads no file's imports (the PR check's head, where most
+    files' parses would otherwise be decoded just for this count)."""
+
+    __slots__ = ("_count", "_counts")
+
+    def __init__(self, count: Callable[[], Counter]):
+        self._count: Callable[[], Counter] | None = count
+        self._counts: Counter | None = None
+
+    def __getitem__(self, prefix: str) -> int:
+        if self._counts is None:
+            assert self._count is not None
+            self._counts, self._count = self._count(), None
+        return self._counts[prefix]
 
 
 def declared_package_dirs(read_text) -> dict[str, str]:
