@@ -138,7 +138,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     added: dict[int, set[int]] = {}  # path id -> the humans who added it
     delivered: dict[int, dict[int, int]] = {}  # path id -> human -> deliveries
     reviewed: dict[int, set[int]] = {}  # path id -> the humans with review credit
-    deliveries: dict[int, int] = {}  # path id -> deliveries by anyone
+    deliveries = [0] * len(paths)  # per path id: deliveries by anyone
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
     in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
     dirty: set[int] = set()
@@ -187,7 +187,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                             present.pop(old, None)
                             dirty.discard(old)
                             moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
-                                     deliveries.pop(old, 0))
+                                     deliveries[old])
+                            deliveries[old] = 0
                 known = in_scope[path]
                 if not (known == 1 or (known == 0 and scoped(path))):
                     continue  # only source files hold knowledge
@@ -196,7 +197,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                     added.pop(path, None)
                     delivered.pop(path, None)
                     reviewed.pop(path, None)
-                    deliveries.pop(path, None)
+                    deliveries[path] = 0
                     dirty.discard(path)
                     continue
                 if path not in present:
@@ -213,7 +214,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         else:
                             adders.add(author)
                 else:
-                    deliveries[path] = deliveries.get(path, 0) + 1
+                    deliveries[path] += 1
                     if human_author:
                         counts = delivered.get(path)
                         if counts is None:
@@ -232,7 +233,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         decided: dict[str, tuple[list[str], frozenset[str]]] = {}
         for pid in dirty:
             if pid in present:
-                authors = _authors(added.get(pid), delivered.get(pid), deliveries.get(pid, 0), log1p, need)
+                authors = _authors(added.get(pid), delivered.get(pid), deliveries[pid], log1p, need)
                 credited = reviewed.get(pid)
                 holders = frozenset(authors).union(credited) if credited else frozenset(authors)
                 if told.get(pid) != (authors, holders):
@@ -245,7 +246,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
 
 
 def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: dict[int, dict[int, int]],
-                  reviewed: dict[int, set[int]], deliveries: dict[int, int]) -> None:
+                  reviewed: dict[int, set[int]], deliveries: list[int]) -> None:
     """A renamed file's records (``moved``: its adders, deliveries, reviewers, deliveries by anyone) join ``path``'s."""
     adders, counts, credited, total = moved
     if adders:
@@ -256,7 +257,7 @@ def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered
             into[person] = into.get(person, 0) + n
     if credited:
         reviewed.setdefault(path, set()).update(credited)
-    deliveries[path] = deliveries.get(path, 0) + total
+    deliveries[path] += total
 
 
 def _extend_tables(total: int, log1p: list[float], need: list[int]) -> None:
@@ -278,10 +279,13 @@ def _authors(adders: set[int] | None, delivered: dict[int, int] | None, total: i
     ``_candidates``, without building them.
 
     The highest DOA sets the bar. Among those who did not add the file, DOA grows with deliveries, so the
-    highest of theirs is that of the most deliveries, and only those with at least ``need[total]`` can be
-    authors; everyone who added it is a candidate.
+    highest of theirs is at most that of the most deliveries by anyone (exactly that when one of them has
+    the most; when someone who added the file has the most, their own DOA is higher still, so the bar is the
+    same), and only those with at least ``need[total]`` deliveries can be authors; everyone who added it is a
+    candidate.
     """
-    _extend_tables(total, log1p, need)
+    if total >= len(need):
+        _extend_tables(total, log1p, need)
     base = DOA_BASE
     best = -math.inf
     found: list[tuple[int, float, bool]] = []
@@ -293,19 +297,15 @@ def _authors(adders: set[int] | None, delivered: dict[int, int] | None, total: i
             if doa > best:
                 best = doa
     if delivered:
+        top = max(delivered.values())
+        doa = base + DOA_DL * top - log1p[total - top]
+        if doa > best:
+            best = doa
         threshold = need[total]
-        if adders:
-            top = max((d for person, d in delivered.items() if person not in adders), default=0)
-        else:
-            top = max(delivered.values())
-        if top:
-            doa = base + DOA_DL * top - log1p[total - top]
-            if doa > best:
-                best = doa
-            if top >= threshold:
-                for person, d in delivered.items():
-                    if d >= threshold and not (adders and person in adders):
-                        found.append((person, base + DOA_DL * d - log1p[total - d], False))
+        if top >= threshold:
+            for person, d in [item for item in delivered.items() if item[1] >= threshold]:
+                if not (adders and person in adders):
+                    found.append((person, base + DOA_DL * d - log1p[total - d], False))
     return sorted(person for person, doa, first in found if is_author(doa, best, first))
 
 
