@@ -142,6 +142,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
     in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
     dirty: set[int] = set()
+    dirty_add = dirty.add
     told: dict[int, tuple[list[int], frozenset[int]]] = {}  # path id -> (authors, holders) as last yielded
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
@@ -178,6 +179,22 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                     last_active[h] = committed[i]
             for c in range(change_end[i - 1] if i else 0, change_end[i]):
                 status, path = status_of[c], path_of[c]
+                if status == modified and in_scope[path] == 1 and path in present:  # the common case, in short
+                    deliveries[path] += 1
+                    if human_author:
+                        counts = delivered.get(path)
+                        if counts is None:
+                            delivered[path] = {author: 1}
+                        else:
+                            counts[author] = counts.get(author, 0) + 1
+                    if reviewers:
+                        credited = reviewed.get(path)
+                        if credited is None:
+                            reviewed[path] = set(reviewers)
+                        else:
+                            credited.update(reviewers)
+                    dirty_add(path)
+                    continue
                 moved = None
                 if status == renamed:
                     old = old_of[c]
@@ -227,7 +244,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         reviewed[path] = set(reviewers)
                     else:
                         credited.update(reviewers)
-                dirty.add(path)
+                dirty_add(path)
         if p not in ctx.snapshot_periods:
             continue  # an older period that is not a year's last: its changes wait for the next snapshot
         decided: dict[str, tuple[list[str], frozenset[str]]] = {}
