@@ -19,8 +19,11 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
   on a commit's co-author/reviewer trailers, markers and an agent's
   committer). A rename moves the file's records to its new path, a deletion
   drops them; the files in scope are the source files present then, by the
-  same path rules as File nodes. The truck factors themselves are computed in
-  ``queries.trends`` (ingest never imports queries);
+  same path rules as File nodes. The replay applies the authorship rule
+  itself (``graph.authorship``) to the files whose records changed and hands
+  on only those whose authors or knowledge holders differ from what it said
+  at an earlier snapshot (``KnowledgeSnapshot.decided``). The truck factors
+  themselves are computed in ``queries.trends`` (ingest never imports queries);
 * **code samples**: the component dependencies at the last first-parent
   commit of each of the ``[trends] samples`` periods before the current one
   (so the last ``samples`` periods, the current one included, get new
@@ -179,58 +182,40 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                     last_active[h] = committed[i]
             for c in range(change_end[i - 1] if i else 0, change_end[i]):
                 status, path = status_of[c], path_of[c]
-                if status == modified and in_scope[path] == 1 and path in present:  # the common case, in short
-                    deliveries[path] += 1
-                    if human_author:
-                        counts = delivered.get(path)
-                        if counts is None:
-                            delivered[path] = {author: 1}
-                        else:
-                            counts[author] = counts.get(author, 0) + 1
-                    if reviewers:
-                        credited = reviewed.get(path)
-                        if credited is None:
-                            reviewed[path] = set(reviewers)
-                        else:
-                            credited.update(reviewers)
-                    dirty_add(path)
-                    continue
-                moved = None
-                if status == renamed:
-                    old = old_of[c]
-                    if old >= 0:
-                        known = in_scope[old]
-                        if known == 1 or (known == 0 and scoped(old)):
-                            present.pop(old, None)
-                            dirty.discard(old)
-                            moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
-                                     deliveries[old])
-                            deliveries[old] = 0
-                known = in_scope[path]
-                if not (known == 1 or (known == 0 and scoped(path))):
-                    continue  # only source files hold knowledge
-                if status == deleted:
-                    present.pop(path, None)
-                    added.pop(path, None)
-                    delivered.pop(path, None)
-                    reviewed.pop(path, None)
-                    deliveries[path] = 0
-                    dirty.discard(path)
-                    continue
-                if path not in present:
-                    present[path] = component_of(paths[path])
-                if status != added_status and status != modified and status != renamed:
-                    continue
-                if moved is not None:
-                    _move_records(path, moved, added, delivered, reviewed, deliveries)
-                if status == added_status:
-                    if human_author:
-                        adders = added.get(path)
-                        if adders is None:
-                            added[path] = {author}
-                        else:
-                            adders.add(author)
-                else:
+                if not (status == modified and in_scope[path] == 1 and path in present):  # else the common case
+                    moved = None
+                    if status == renamed:
+                        old = old_of[c]
+                        if old >= 0:
+                            known = in_scope[old]
+                            if known == 1 or (known == 0 and scoped(old)):
+                                present.pop(old, None)
+                                dirty.discard(old)
+                                moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
+                                         deliveries[old])
+                                deliveries[old] = 0
+                    known = in_scope[path]
+                    if not (known == 1 or (known == 0 and scoped(path))):
+                        continue  # only source files hold knowledge
+                    if status == deleted:
+                        present.pop(path, None)
+                        added.pop(path, None)
+                        delivered.pop(path, None)
+                        reviewed.pop(path, None)
+                        deliveries[path] = 0
+                        dirty.discard(path)
+                        continue
+                    if path not in present:
+                        present[path] = component_of(paths[path])
+                    if status != added_status and status != modified and status != renamed:
+                        continue
+                    if moved is not None:
+                        _move_records(path, moved, added, delivered, reviewed, deliveries)
+                    if status == added_status:
+                        if human_author:
+                            added.setdefault(path, set()).add(author)
+                        status = 0  # no delivery
+                if status:
                     deliveries[path] += 1
                     if human_author:
                         counts = delivered.get(path)

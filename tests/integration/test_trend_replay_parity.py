@@ -28,10 +28,9 @@ from cairn.ingest.pipeline import ingest_repository
 from cairn.ingest.trend_history import _authors, _candidates, _candidates_in_order
 from cairn.queries.trends import truck_factors_over_time
 from fixtures.gitrepo import GitRepo
+from fixtures.history_evolution import BOT, CLAUDE as AGENT
 
 HUMANS = [(f"Person {i}", f"p{i}@example.com") for i in range(7)]
-BOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
-AGENT = ("Claude", "noreply@anthropic.com")
 TOML = """\
 [components]
 core = ["src/core/**"]
@@ -202,17 +201,17 @@ def test_the_replay_deciding_authors_gives_the_truck_factors_of_the_candidates_r
 @pytest.mark.parametrize("seed", range(300))
 def test_authors_are_the_rule_applied_to_the_candidates(seed: int) -> None:
     rng = random.Random(seed)
-    ids = [f"person:{i}" for i in range(12)]
+    ids = [f"person:{i}" for i in range(15)]
     log1p: list[float] = [0.0]
     need: list[int] = [0]
     for _ in range(20):
-        records: dict[int, list[int]] = {}
-        for person in rng.sample(range(12), rng.randint(0, 12)):
-            records[person] = [rng.choice([0, 0, 0, 1, 2]), rng.choice([0, 0, 1, 1, 2, 3, 5, 8, 20, 60]),
-                               rng.choice([0, 0, 1, 3])]
-        total = sum(rec[1] for rec in records.values()) + rng.choice([0, 0, 1, 4, 30, 400])
-        adders = {p for p, rec in records.items() if rec[0]} or None
-        delivered = {p: rec[1] for p, rec in records.items() if rec[1]} or None
-        found = sorted(ids[p] for p in _authors(adders, delivered, total, log1p, need))
+        people = rng.sample(range(15), rng.randint(0, 15))
+        adders = {p for p in people if rng.random() < 0.2}
+        # few distinct delivery counts, so that equal DOAs (ties for the highest) come up
+        delivered = {p: rng.choice([1, 2, 3, 7, 8, 25, 80]) for p in people if rng.random() < 0.8}
+        credited = {p for p in people if rng.random() < 0.3}
+        total = sum(delivered.values()) + rng.choice([0, 0, 2, 9, 50, 900])  # others' deliveries count too
+        records = {p: [int(p in adders), delivered.get(p, 0), int(p in credited)] for p in people}
+        found = sorted(ids[p] for p in _authors(adders or None, delivered or None, total, log1p, need))
         assert found == file_authors(_candidates_in_order(records, total, ids, log1p)[0])
         assert found == file_authors(_candidates(records, total, ids, log1p, need)[0])
