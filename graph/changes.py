@@ -137,7 +137,11 @@ class KnowledgeSnapshot:
     be an author, having added the file or reached DOA 3.293, and whoever has
     the highest DOA, which sets the bar) and the humans with review credit.
     ``gone``: people inactive at the period's end. ``rank``: commits per person
-    so far (ties in the greedy truck factor).
+    so far (ties in the greedy truck factor). ``decided``: instead of
+    ``changed``, for a replay that applies the authorship rule itself
+    (``graph.authorship``): the files whose authors or knowledge holders may
+    differ from what the previous snapshots said -> (their authors, sorted;
+    their authors and the humans with review credit).
     """
 
     period: str
@@ -145,6 +149,7 @@ class KnowledgeSnapshot:
     changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]]
     gone: set[str]
     rank: dict[str, int]
+    decided: dict[str, tuple[list[str], frozenset[str]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -132,7 +132,8 @@ def file_index(graph: RepoGraph, history: History) -> FileIndex:
 class CommitView:
     """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people).
 
-    Files, components and people are worked out once per commit and kept, for every analysis that asks.
+    Components and people are worked out once per commit and kept, for every analysis that asks
+    (``count_commits`` keeps the components of every commit it counts).
     """
 
     def __init__(self, log: CommitLog, index: FileIndex, history: History):
@@ -140,14 +141,11 @@ class CommitView:
         self.person_of = history.identity_person
         self.kinds = [ph.person.kind for ph in history.people]
         self.person_ids = [ph.person.id for ph in history.people]
-        self._files: dict[int, set[int]] = {}
+        self._components: dict[int, tuple[str, ...]] = {}
         self._people: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     def files(self, position: int) -> set[int]:
-        found = self._files.get(position)
-        if found is None:
-            found = self._files[position] = self.index.touched(self.log.path_changes(position))
-        return found
+        return self.index.touched(self.log.path_changes(position))
 
     def people(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(agents, humans) on a non-merge commit: author, co-authors, reviewers, an agent's committer, marked agents."""
@@ -169,9 +167,13 @@ class CommitView:
         found = self._people[position] = (agents, humans)
         return found
 
-    def components(self, position: int) -> set[str]:
-        component = self.index.component
-        return {component[f] for f in self.files(position) if component[f]}
+    def components(self, position: int) -> tuple[str, ...]:
+        """The components of the files a commit touches, sorted."""
+        found = self._components.get(position)
+        if found is None:
+            component = self.index.component
+            found = self._components[position] = tuple(sorted({component[f] for f in self.files(position) if component[f]}))
+        return found
 
 
 class ChangeMemory:
@@ -319,19 +321,23 @@ def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapp
 
 def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:
     """Add the commits from position ``start`` on to ``memory`` (all of them when it is fresh); the log path ids of
-    the files whose revisions changed."""
+    the files whose revisions changed. The components of every commit counted are kept in ``view``."""
     log, index = view.log, view.index
     limit, pid_of, component, ids = coupling.max_changeset, index.pid, index.component, view.person_ids
     fresh = start == 0
     all_pairs: Counter = Counter()  # a * PAIR + b (log path ids, a's path before b's) -> shared revisions (new commits)
-    # counting afresh: per file, the files after it in each of its commits, counted file by file at the end
-    # (small counters instead of one with every pair ever seen: the same counts, a fraction of the memory)
-    later: dict[int, list[list[int]]] = {}
+    # counting afresh: per file (index), the log path ids of the files after it in each of its commits, counted file
+    # by file at the end (small counters instead of one with every pair ever seen: the same counts, less memory)
+    later: list[list[list[int]]] = [[] for _ in index.files]
     counted: set[int] = set()  # files whose revisions changed
-    new_touch: dict[int, list[int]] = {}
+    new_touch: list[list[int]] = [[] for _ in index.files]  # per file: the new commits touching it
     committed, merge = log.committed, log.merge
     ends, flat = log.change_end, log.change_path
-    of_path, extra, files_of = index.of_path.get, index.extra_rows, view._files
+    of_path, extra, components_of = index.of_path.get, index.extra_rows, view._components
+    # per log path id: the one file it stands for; -1 none, -2 several (then ``of_path`` says which)
+    single = [-1] * len(log.paths)
+    for pid, found in index.of_path.items():
+        single[pid] = found[0] if len(found) == 1 else -2
     eligible_of, assisted_of, people_of = memory.eligible.append, memory.assisted.append, view.people
     component_revisions: list[str] = []  # counted once at the end, in the same order
     component_pairs: list[tuple[str, str]] = []
@@ -348,40 +354,35 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         begin = end
         if extra:
             size += sum(extra.get(path, 0) for path in paths)
-        files = set()
-        for path in paths:
-            found = of_path(path)
-            if found:
-                files.update(found)
-        files_of[p] = files
+        files = {single[path] for path in paths}
+        files.discard(-1)
+        if -2 in files:  # a name that stands for several files
+            files = set()
+            for path in paths:
+                found = of_path(path)
+                if found:
+                    files.update(found)
+        ordered = tuple(sorted({component[f] for f in files} - {None, ""})) if files else ()
+        components_of[p] = ordered
         agents, humans = people_of(p)
         eligible = 0 < size <= limit
         eligible_of(1 if eligible else 0)
         assisted_of(1 if agents else 0)
         for f in files:
-            found = new_touch.get(f)
-            if found is None:
-                new_touch[f] = [p]
-            else:
-                found.append(p)
+            new_touch[f].append(p)
         if not (agents or (eligible and files)):
             continue
-        comps = {component[f] for f in files if component[f]}
         if eligible and files:
             counted.update(files)
             if len(files) > 1:  # files are in path order: a pair is (smaller, larger)
+                in_order = sorted(files)
                 if fresh:
-                    pids = [pid_of[f] for f in sorted(files)]
+                    pids = [pid_of[f] for f in in_order]
                     for i in range(len(pids) - 1):
-                        found = later.get(pids[i])
-                        if found is None:
-                            later[pids[i]] = [pids[i + 1:]]
-                        else:
-                            found.append(pids[i + 1:])
+                        later[in_order[i]].append(pids[i + 1:])
                 else:
-                    pids = [pid_of[f] * PAIR for f in sorted(files)]
-                    all_pairs.update([a + b // PAIR for a, b in combinations(pids, 2)])
-            ordered = sorted(comps)
+                    keys = [pid_of[f] * PAIR for f in in_order]
+                    all_pairs.update([a + b // PAIR for a, b in combinations(keys, 2)])
             component_revisions += ordered
             if len(ordered) > 1:
                 component_pairs += combinations(ordered, 2)
@@ -393,7 +394,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 if info is None:
                     info = memory.agents[ids[agent]] = {"commits": 0, "components": {}, "humans": {}, "first": when, "last": when}
                 info["commits"] += 1
-                for c in comps:
+                for c in ordered:
                     info["components"][c] = info["components"].get(c, 0) + 1
                 for h in humans:
                     info["humans"][ids[h]] = info["humans"].get(ids[h], 0) + 1
@@ -402,21 +403,22 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     memory.component_pairs.update(component_pairs)
     memory.commits = len(log)
     eligible, assisted = memory.eligible, memory.assisted
-    for f, added in new_touch.items():
+    for f, added in enumerate(new_touch):
+        if not added:
+            continue
         pid = pid_of[f]
         assert pid is not None  # a file a commit touches has a logged path
         memory.touch.set(pid, memory.touch.get(pid) + added)
         memory.days.set(pid, memory.days.get(pid) + [committed[p] // DAY for p in added])
-        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum(eligible[p] for p in added)
-        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(assisted[p] for p in added)
+        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum([eligible[p] for p in added])
+        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum([assisted[p] for p in added])
     min_shared = coupling.min_shared
     if fresh:  # every pair counted: keep those with enough shared revisions
         shared: dict[int, int] = {}
-        for a, tails in later.items():
-            base = a * PAIR
-            for b, n in Counter(chain.from_iterable(tails)).items():
-                if n >= min_shared:
-                    shared[base + b] = n
+        for f, tails in enumerate(later):
+            if tails:
+                base = pid_of[f] * PAIR  # type: ignore[operator]
+                shared.update({base + b: n for b, n in Counter(chain.from_iterable(tails)).items() if n >= min_shared})
         kept = sorted(shared)
         memory.pair_key = array("q", kept)
         memory.pair_shared = array("i", [shared[key] for key in kept])

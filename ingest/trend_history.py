@@ -19,8 +19,11 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
   on a commit's co-author/reviewer trailers, markers and an agent's
   committer). A rename moves the file's records to its new path, a deletion
   drops them; the files in scope are the source files present then, by the
-  same path rules as File nodes. The truck factors themselves are computed in
-  ``queries.trends`` (ingest never imports queries);
+  same path rules as File nodes. The replay applies the authorship rule
+  itself (``graph.authorship``) to the files whose records changed and hands
+  on only those whose authors or knowledge holders differ from what it said
+  at an earlier snapshot (``KnowledgeSnapshot.decided``). The truck factors
+  themselves are computed in ``queries.trends`` (ingest never imports queries);
 * **code samples**: the component dependencies at the last first-parent
   commit of each of the ``[trends] samples`` periods before the current one
   (so the last ``samples`` periods, the current one included, get new
@@ -53,12 +56,14 @@ import json
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
 import pathspec
 
 from cairn.graph.atomic import write_atomic
+from cairn.graph.authorship import is_author
 from cairn.graph.changes import (
     CodeSample, KnowledgeSnapshot, TrendInputs, TrendSettings, next_period, period_end,
     period_of, period_start,
@@ -81,10 +86,6 @@ KEEP_SAMPLES = 400
 MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make millions of periods
 FACTORS_FORMAT = "cairn-trend-factors"
 FACTORS_VERSION = 1
-
-# Per (path, person) replay record: [adds, deliveries, reviews]
-ADDS, DELIVERIES, REVIEWS = 0, 1, 2
-
 
 @dataclass
 class _Context:
@@ -127,17 +128,25 @@ def _snapshot_periods(names: list[str], recent: int) -> set[int]:
 def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     """Replay the commits oldest first; yield who knew what at the end of every period.
 
-    Paths are the log's path ids until a snapshot names them (a path's scope is decided once).
+    Paths are the log's path ids until a snapshot names them (a path's scope is decided once). Per path the replay
+    keeps who added it, each human author's deliveries, who has review credit and the deliveries by anyone (the
+    ``_candidates`` record, split so that a file's authors are found without visiting everyone who touched it);
+    a snapshot says the authors and holders of the files whose records changed (``KnowledgeSnapshot.decided``),
+    only when they differ from what an earlier snapshot said.
     """
     log, view = ctx.log, ctx.changes.view
     person_of, kinds, ids = ctx.history.identity_person, view.kinds, view.person_ids
     commit_period = ctx.commit_periods()
     paths = log.paths
-    records: dict[int, dict[int, list[int]]] = {}
-    deliveries: dict[int, int] = {}
+    added: dict[int, set[int]] = {}  # path id -> the humans who added it
+    delivered: dict[int, dict[int, int]] = {}  # path id -> human -> deliveries
+    reviewed: dict[int, set[int]] = {}  # path id -> the humans with review credit
+    deliveries = [0] * len(paths)  # per path id: deliveries by anyone
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
     in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
     dirty: set[int] = set()
+    dirty_add = dirty.add
+    told: dict[int, tuple[list[int], frozenset[int]]] = {}  # path id -> (authors, holders) as last yielded
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
@@ -149,7 +158,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     need = [0]  # per total deliveries: the fewest with which someone who did not add a file reaches DOA_BASE
     status_of, path_of, old_of, change_end = log.change_status, log.change_path, log.change_old, log.change_end
     authored, committed = log.authored, log.committed
-    renamed, deleted, added, modified = ord("R"), ord("D"), ord("A"), ord("M")
+    renamed, deleted, added_status, modified = ord("R"), ord("D"), ord("A"), ord("M")
 
     def scoped(pid: int) -> bool:
         path = paths[pid]
@@ -173,78 +182,89 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                     last_active[h] = committed[i]
             for c in range(change_end[i - 1] if i else 0, change_end[i]):
                 status, path = status_of[c], path_of[c]
-                moved = None
-                if status == renamed:
-                    old = old_of[c]
-                    if old >= 0:
-                        known = in_scope[old]
-                        if known == 1 or (known == 0 and scoped(old)):
-                            present.pop(old, None)
-                            dirty.discard(old)
-                            moved = (records.pop(old, None), deliveries.pop(old, 0))
-                known = in_scope[path]
-                if not (known == 1 or (known == 0 and scoped(path))):
-                    continue  # only source files hold knowledge
-                if status == deleted:
-                    present.pop(path, None)
-                    records.pop(path, None)
-                    deliveries.pop(path, None)
-                    dirty.discard(path)
-                    continue
-                if path not in present:
-                    present[path] = component_of(paths[path])
-                if status != added and status != modified and status != renamed:
-                    continue
-                per_path = records.get(path)
-                if per_path is None:
-                    per_path = records[path] = {}
-                if moved is not None:
-                    for person, rec in (moved[0] or {}).items():
-                        acc = per_path.get(person)
-                        if acc is None:
-                            per_path[person] = list(rec)
+                if not (status == modified and in_scope[path] == 1 and path in present):  # else the common case
+                    moved = None
+                    if status == renamed:
+                        old = old_of[c]
+                        if old >= 0:
+                            known = in_scope[old]
+                            if known == 1 or (known == 0 and scoped(old)):
+                                present.pop(old, None)
+                                dirty.discard(old)
+                                moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
+                                         deliveries[old])
+                                deliveries[old] = 0
+                    known = in_scope[path]
+                    if not (known == 1 or (known == 0 and scoped(path))):
+                        continue  # only source files hold knowledge
+                    if status == deleted:
+                        present.pop(path, None)
+                        added.pop(path, None)
+                        delivered.pop(path, None)
+                        reviewed.pop(path, None)
+                        deliveries[path] = 0
+                        dirty.discard(path)
+                        continue
+                    if path not in present:
+                        present[path] = component_of(paths[path])
+                    if status != added_status and status != modified and status != renamed:
+                        continue
+                    if moved is not None:
+                        _move_records(path, moved, added, delivered, reviewed, deliveries)
+                    if status == added_status:
+                        if human_author:
+                            added.setdefault(path, set()).add(author)
+                        status = 0  # no delivery
+                if status:
+                    deliveries[path] += 1
+                    if human_author:
+                        counts = delivered.get(path)
+                        if counts is None:
+                            delivered[path] = {author: 1}
                         else:
-                            acc[ADDS] += rec[ADDS]
-                            acc[DELIVERIES] += rec[DELIVERIES]
-                            acc[REVIEWS] += rec[REVIEWS]
-                    deliveries[path] = deliveries.get(path, 0) + moved[1]
-                if status == added:
-                    slot = ADDS
-                else:
-                    slot = DELIVERIES
-                    deliveries[path] = deliveries.get(path, 0) + 1
-                if human_author:
-                    rec = per_path.get(author)
-                    if rec is None:
-                        rec = per_path[author] = [0, 0, 0]
-                    rec[slot] += 1
-                for h in reviewers:
-                    rec = per_path.get(h)
-                    if rec is None:
-                        rec = per_path[h] = [0, 0, 0]
-                    rec[REVIEWS] += 1
-                dirty.add(path)
+                            counts[author] = counts.get(author, 0) + 1
+                if reviewers:
+                    credited = reviewed.get(path)
+                    if credited is None:
+                        reviewed[path] = set(reviewers)
+                    else:
+                        credited.update(reviewers)
+                dirty_add(path)
         if p not in ctx.snapshot_periods:
             continue  # an older period that is not a year's last: its changes wait for the next snapshot
-        changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]] = {}
+        decided: dict[str, tuple[list[str], frozenset[str]]] = {}
         for pid in dirty:
             if pid in present:
-                changed[paths[pid]] = _candidates(records.get(pid, {}), deliveries.get(pid, 0), ids, log1p, need)
+                authors = _authors(added.get(pid), delivered.get(pid), deliveries[pid], log1p, need)
+                credited = reviewed.get(pid)
+                holders = frozenset(authors).union(credited) if credited else frozenset(authors)
+                if told.get(pid) != (authors, holders):
+                    told[pid] = (authors, holders)
+                    decided[paths[pid]] = (sorted(ids[a] for a in authors), frozenset(ids[h] for h in holders))
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
-        yield KnowledgeSnapshot(name, {paths[pid]: comp for pid, comp in present.items()}, changed, gone, rank)
+        yield KnowledgeSnapshot(name, {paths[pid]: comp for pid, comp in present.items()}, {}, gone, rank, decided)
 
 
-def _candidates(records: dict[int, list[int]], total: int, ids: list[str], log1p: list[float],
-                need: list[int]) -> tuple[dict[str, tuple[float, bool]], set[str]]:
-    """A file's DOA candidates (``KnowledgeSnapshot.changed``) from its replay records and total deliveries.
+def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: dict[int, dict[int, int]],
+                  reviewed: dict[int, set[int]], deliveries: list[int]) -> None:
+    """A renamed file's records (``moved``: its adders, deliveries, reviewers, deliveries by anyone) join ``path``'s."""
+    adders, counts, credited, total = moved
+    if adders:
+        added.setdefault(path, set()).update(adders)
+    if counts:
+        into = delivered.setdefault(path, {})
+        for person, n in counts.items():
+            into[person] = into.get(person, 0) + n
+    if credited:
+        reviewed.setdefault(path, set()).update(credited)
+    deliveries[path] += total
 
-    Only someone who added the file or reaches the absolute DOA can be an author; the highest DOA sets the
-    bar for everyone, so it is passed on too (``ownership.file_authors``). Someone who only delivered
-    reaches DOA_BASE exactly when their deliveries reach ``need[total]`` (their DOA grows with their
-    deliveries), so the others are only compared by deliveries, for the highest DOA.
-    """
+
+def _extend_tables(total: int, log1p: list[float], need: list[int]) -> None:
+    """Grow ``log1p`` (DOA_AC * ln(1 + n)) and ``need`` (per total deliveries, the fewest deliveries with which
+    someone who did not add a file reaches DOA_BASE) to cover ``total``."""
     while len(log1p) <= total:
         log1p.append(DOA_AC * math.log(1 + len(log1p)))
     while len(need) <= total:
@@ -253,6 +273,56 @@ def _candidates(records: dict[int, list[int]], total: int, ids: list[str], log1p
         while d <= t and DOA_BASE + DOA_DL * d - log1p[t - d] < DOA_BASE:
             d += 1
         need.append(d)
+
+
+def _authors(adders: set[int] | None, delivered: dict[int, int] | None, total: int, log1p: list[float],
+             need: list[int]) -> list[int]:
+    """The authors of a file, sorted, from its replay records: ``graph.authorship.file_authors`` of its
+    ``_candidates``, without building them.
+
+    The highest DOA sets the bar. Among those who did not add the file, DOA grows with deliveries, so the
+    highest of theirs is at most that of the most deliveries by anyone (exactly that when one of them has
+    the most; when someone who added the file has the most, their own DOA is higher still, so the bar is the
+    same), and only those with at least ``need[total]`` deliveries can be authors; everyone who added it is a
+    candidate.
+    """
+    if total >= len(need):
+        _extend_tables(total, log1p, need)
+    base = DOA_BASE
+    best = -math.inf
+    found: list[tuple[int, float, bool]] = []
+    if adders:
+        for person in adders:
+            d = delivered.get(person, 0) if delivered else 0
+            doa = base + DOA_FA + DOA_DL * d - log1p[total - d]
+            found.append((person, doa, True))
+            if doa > best:
+                best = doa
+    if delivered:
+        top = max(delivered.values())
+        doa = base + DOA_DL * top - log1p[total - top]
+        if doa > best:
+            best = doa
+        threshold = need[total]
+        if top >= threshold:
+            for person, d in [item for item in delivered.items() if item[1] >= threshold]:
+                if not (adders and person in adders):
+                    found.append((person, base + DOA_DL * d - log1p[total - d], False))
+    return sorted(person for person, doa, first in found if is_author(doa, best, first))
+
+
+def _candidates(records: dict[int, list[int]], total: int, ids: list[str], log1p: list[float],
+                need: list[int]) -> tuple[dict[str, tuple[float, bool]], set[str]]:
+    """A file's DOA candidates (``KnowledgeSnapshot.changed``) from its records (person -> [adds, deliveries,
+    reviews]) and total deliveries: the form of a snapshot that leaves the authorship rule to ``queries.trends``,
+    and the definition ``_authors`` (which the replay uses) is held to by the tests.
+
+    Only someone who added the file or reaches the absolute DOA can be an author; the highest DOA sets the
+    bar for everyone, so it is passed on too (``ownership.file_authors``). Someone who only delivered
+    reaches DOA_BASE exactly when their deliveries reach ``need[total]`` (their DOA grows with their
+    deliveries), so the others are only compared by deliveries, for the highest DOA.
+    """
+    _extend_tables(total, log1p, need)
     base, threshold = DOA_BASE, need[total]
     candidates: dict[str, tuple[float, bool]] = {}
     reviewed: set[str] = set()
@@ -570,4 +640,4 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     activity = memory.activity(names)
     samples = _samples(ctx, graph, settings, config, defs, cache_dir)
     known, keep = _factor_reuse(history, names, config, defs, cache_dir)
-    return TrendInputs(settings.period, activity, samples, lambda: _snapshots(ctx), notes, known, keep)
+    return TrendInputs(settings.period, activity, samples, partial(_snapshots, ctx), notes, known, keep)

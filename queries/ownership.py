@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
+from cairn.graph.authorship import file_authors, is_author  # noqa: F401 (the rule, shared with the trend replay in ingest)
 from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
@@ -65,22 +66,7 @@ from cairn.graph.people import KnowledgeHolder, PersonIndex
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
     from cairn.graph.thresholds import Thresholds
 
-NORMALISED_DOA = 0.75
-ABSOLUTE_DOA = 3.293
 COVERAGE = 0.5
-
-
-def is_author(doa: float, max_doa: float, first_authorship: bool) -> bool:
-    """Avelino et al.'s authorship rule for one person and one file."""
-    return max_doa > 0 and doa / max_doa > NORMALISED_DOA and (doa >= ABSOLUTE_DOA or first_authorship)
-
-
-def file_authors(candidates: Mapping[str, tuple[float, bool]]) -> list[str]:
-    """Authors among ``{person: (doa, first_authorship)}`` for one file."""
-    if not candidates:
-        return []
-    best = max(doa for doa, _ in candidates.values())
-    return sorted(p for p, (doa, fa) in candidates.items() if is_author(doa, best, fa))
 
 
 def greedy_truck_factor(

@@ -33,7 +33,7 @@ couplings compare the two years' ends).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from cairn.graph.changes import KnowledgeSnapshot, PERIODS, TrendInputs, coarser, kind_of_period
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
@@ -51,7 +51,8 @@ class TrendsUnavailable(InvalidQuery):
 def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str, dict[str, Any]]:
     """Per period: ``truck_factor``, ``human_truck_factor`` and per component ``[tf, human tf]``.
 
-    Authors are recomputed only for the files a snapshot says changed. A
+    Authors are recomputed only for the files a snapshot says changed (or taken as
+    the snapshot decided them, ``KnowledgeSnapshot.decided``). A
     scope's (the repository's or a component's) truck factor is recomputed
     only when its files or who authors them changed, its human truck factor
     only then, when who reviewed them changed, or when one of its knowledge
@@ -76,8 +77,7 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
         authorship: set[str] = set(files_moved := files.keys() ^ previous_files.keys())
         knowledge: set[str] = set(files_moved)
         before: dict[str, tuple[list[str] | None, frozenset[str] | None]] = {}  # what the index holds for them
-        for path, (candidates, reviewed) in snap.changed.items():
-            found = file_authors(candidates)
+        for path, found, known in _decided(snap):
             old_authors = authors.get(path)
             old_holders = holders.get(path)
             if found != old_authors:
@@ -85,7 +85,6 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
                 authors[path] = found
                 author_count[path] = len(found)
                 authorship.add(path)
-            known = frozenset(found).union(reviewed)
             if known != old_holders:
                 before.setdefault(path, (old_authors, old_holders))
                 holders[path] = known
@@ -131,6 +130,17 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
             del indexes[comp]
         previous_files, previous_gone = files, set(snap.gone)
     return out
+
+
+def _decided(snap: KnowledgeSnapshot) -> Iterator[tuple[str, list[str], frozenset[str]]]:
+    """(file, its authors, its authors and reviewers) for the files the snapshot says may have changed."""
+    if snap.decided:
+        for path, (found, known) in snap.decided.items():
+            yield path, found, known
+        return
+    for path, (candidates, reviewed) in snap.changed.items():
+        found = file_authors(candidates)
+        yield path, found, frozenset(found).union(reviewed)
 
 
 def _human_removal(idx: "_ScopeIndex", holders: dict[str, frozenset[str]], holder_count: dict[str, int],

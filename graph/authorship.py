@@ -1,0 +1,26 @@
+"""Avelino et al.'s authorship rule: who, among a file's DOA candidates, is an author of it.
+
+Shared by the analyses (``queries.ownership``, ``queries.trends``) and by the
+history replay that computes who authored what at past period ends
+(``ingest.trend_history``), which must decide exactly as they do.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+NORMALISED_DOA = 0.75
+ABSOLUTE_DOA = 3.293
+
+
+def is_author(doa: float, max_doa: float, first_authorship: bool) -> bool:
+    """Avelino et al.'s authorship rule for one person and one file."""
+    return max_doa > 0 and doa / max_doa > NORMALISED_DOA and (doa >= ABSOLUTE_DOA or first_authorship)
+
+
+def file_authors(candidates: Mapping[str, tuple[float, bool]]) -> list[str]:
+    """Authors among ``{person: (doa, first_authorship)}`` for one file."""
+    if not candidates:
+        return []
+    best = max(doa for doa, _ in candidates.values())
+    return sorted(p for p, (doa, fa) in candidates.items() if is_author(doa, best, fa))
