@@ -17,8 +17,7 @@ words, written by ingest and read by the analyses through the same classes:
 
 The stores: ``store`` is the port (``GraphStore``); ``sqlite_store`` (the embedded
 store, one SQLite database) and ``neo4j_store`` (its parts in the package ``neo4j``) its adapters, sharing ``values`` (property normalisation) and
-``atomic`` (the one atomic file write); ``forked`` runs a computation on a second core
-(the answers beside the save, the caches' writes beside the ingest). Which adapter serves a location is the
+``atomic`` (the one atomic file write). Which adapter serves a location is the
 composition root's business (``api.bootstrap``).
 
 ``changes`` is the vocabulary of change over time (coupling, trend and agent settings,

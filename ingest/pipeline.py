@@ -22,14 +22,12 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.changes import TrendInputs
 from cairn.graph.errors import IngestError
-from cairn.graph.forked import ChildResult
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import add_decisions, read_decisions
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
@@ -130,7 +128,6 @@ def ingest_repository(
     config_file: Path | None = None,
     checkout: CheckoutState | None = None,
     base_code: str | None = None,
-    writes: list[ChildResult] | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
@@ -142,41 +139,7 @@ def ingest_repository(
     made it and the parse cache still holds that extraction, the IMPORTS edges
     that differ from it are worked out (``IngestResult.import_changes``), so
     the save can write those instead of comparing every import of the repository.
-
-    The caches this ingest keeps (the parse cache, the history state) are written on a second core while it goes on
-    (``graph.forked``); ``writes`` collects those writes for the caller to finish with ``finish_writes`` (before it
-    reports: their notes belong to the summary); without it they are finished before this returns.
     """
-    if writes is not None:
-        return _ingest_repository(root, config, repo_name, cache_dir, progress, config_file, checkout, base_code, writes)
-    own: list[ChildResult] = []
-    try:
-        result = _ingest_repository(root, config, repo_name, cache_dir, progress, config_file, checkout, base_code, own)
-    except BaseException:
-        finish_writes(own)
-        raise
-    finish_writes(own, result)
-    return result
-
-
-def finish_writes(writes: list[ChildResult], result: IngestResult | None = None) -> None:
-    """Wait for the cache writes ``ingest_repository`` started (each at most once); the notes of those that failed
-    go to ``result``'s summary and its Repository node."""
-    notes = []
-    while writes:
-        note = writes.pop(0).result()
-        if note:
-            notes.append(str(note))
-    if result is not None and notes:
-        result.summary.notes.extend(notes)
-        repository = result.graph.repository if result.graph is not None else None
-        if repository is not None:
-            repository.props["ingest_notes"] = result.summary.notes + result.summary.warnings
-
-
-def _ingest_repository(root: Path, config: CairnConfig | None, repo_name: str | None, cache_dir: Path | None,
-                       progress: StageProgress | None, config_file: Path | None, checkout: CheckoutState | None,
-                       base_code: str | None, writes: list[ChildResult]) -> IngestResult:
     started = time.perf_counter()
     root = checkout_root(root)
     config = config if config is not None else load_config(root, config_file)
@@ -231,8 +194,11 @@ def _ingest_repository(root: Path, config: CairnConfig | None, repo_name: str | 
             cache=cache, progress=lambda d, t: notify("parsing code", d, t),
         )
     repo_node.props["code_fingerprint"] = f"{build}:{code.fingerprint}" if code.fingerprint else None
+    try:
+        cache.save()
+    except OSError as exc:
+        summary.notes.append(f"parse cache not saved ({exc})")
     summary.notes.extend(cache.notes)
-    writes.append(ChildResult(partial(_save_parse_cache, cache), eager=True))
     del cache  # every parsed file of the repository: 100 MB at 50k files, not needed past this point
     summary.notes.extend(code.notes)
     summary.notes.extend(listing.refused.values())
@@ -270,7 +236,7 @@ def _ingest_repository(root: Path, config: CairnConfig | None, repo_name: str | 
 
     # -- history, ownership, decisions ---------------------------------------------
     trends, knows_delta = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir, writes)
+                                       None if tracked_cache else cache_dir)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
@@ -315,17 +281,9 @@ def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: di
             node.props["lines"] = lines
 
 
-def _save_parse_cache(cache: ParseCache) -> str | None:
-    try:
-        cache.save()
-    except OSError as exc:
-        return f"parse cache not saved ({exc})"
-    return None
-
-
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
-                 summary: IngestSummary, notify: StageProgress, defs: list, cache_dir: Path | None,
-                 writes: list[ChildResult]) -> tuple[TrendInputs | None, KnowsDelta | None]:
+                 summary: IngestSummary, notify: StageProgress, defs: list,
+                 cache_dir: Path | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
     if not listing.is_git or head is None:
         return None, None
     memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
@@ -341,7 +299,9 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         changes = add_changes(graph, history, config.coupling, config.agents)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir)
         if memory is not None and history.state is not None and history.state.changed:
-            writes.append(ChildResult(partial(memory.save, history.state), eager=True))
+            problem = memory.save(history.state)
+            if problem:
+                summary.notes.append(problem)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends, knows_delta

@@ -142,12 +142,7 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None) ->
 def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None) -> None:
     """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it
     (``known``: answers computed on the graph as saved, see ``compute_answers``)."""
-    keep_answers(store, graph.repo, compute_answers(graph, known))
-
-
-def keep_answers(store: GraphStore, repo: str, answers: Mapping[str, Any]) -> None:
-    """Keep ``answers`` (``compute_answers`` of the graph ``store`` has just saved for ``repo``) beside it."""
-    store.save_answers(repo, {stored_name(name): value for name, value in answers.items()})
+    store.save_answers(graph.repo, {stored_name(name): value for name, value in compute_answers(graph, known).items()})
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:

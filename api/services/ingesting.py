@@ -84,49 +84,30 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
-    from cairn.ingest.pipeline import finish_writes, ingest_repository
-
-    writes: list = []  # the caches' writes, on a second core while the graph is finished (ingest.pipeline)
-    try:
-        result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
-                                   checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None,
-                                   writes=writes)
-        with store.writer_lock(result.graph.repo):
-            _finish(store, result, checkout, writes, progress)
-        return result
-    finally:
-        finish_writes(writes)  # after a failure too: a cache written is as good as ever
-
-
-def _finish(store: GraphStore, result: IngestResult, checkout: CheckoutState, writes: list,
-            progress: StageProgress | None) -> None:
-    """Apply the kept review records and the derived results to the new graph, and save it with its answers
-    (under the writer lock)."""
-    from cairn.api.services.answers import bus_factor_known, compute_answers, keep_answers
+    from cairn.api.services.answers import bus_factor_known, store_answers
     from cairn.api.services.changes_over_time import annotate_trends
-    from cairn.graph.forked import ChildResult
-    from cairn.ingest.pipeline import finish_writes
+    from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
     from cairn.queries.ownership import annotate_bus_factor
 
-    reviews = store.load_reviews(result.graph.repo)
-    if reviews:
-        result.summary.notes.extend(add_review_records(result.graph, reviews))
-    bus_factor = annotate_bus_factor(result.graph)
-    annotate_trends(result.graph, result.trends)
-    finish_writes(writes, result)  # their notes are part of the summary kept with the graph
-    repository = result.graph.repository
-    if repository is not None:
-        repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
-        repository.props[SUMMARY] = result.summary.kept()
-        repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
-    # the answers are worked out on a second core while the graph is saved (graph.forked)
-    with ChildResult(lambda: compute_answers(result.graph, bus_factor_known(bus_factor))) as answers:
+    result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
+                               checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None)
+    with store.writer_lock(result.graph.repo):
+        reviews = store.load_reviews(result.graph.repo)
+        if reviews:
+            result.summary.notes.extend(add_review_records(result.graph, reviews))
+        bus_factor = annotate_bus_factor(result.graph)
+        annotate_trends(result.graph, result.trends)
+        repository = result.graph.repository
+        if repository is not None:
+            repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
+            repository.props[SUMMARY] = result.summary.kept()
+            repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
         if progress:
             progress("saving", 0, 1)
-        store.save_changes(_changes(store, result, reviews),
-                           progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-        keep_answers(store, result.graph.repo, answers.result())
+        store.save_changes(_changes(store, result, reviews), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+        store_answers(store, result.graph, bus_factor_known(bus_factor))
+    return result
 
 
 def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> GraphChanges:
