@@ -159,7 +159,7 @@ class CodeSample:
     period: str
     commit: str | None  # None: no commit before the period's end
     #: (source component, target component) -> the files whose imports make that dependency;
-    #: None until extracted (see ``ingest.trend_history.extract_samples``)
+    #: None until extracted (see ``ingest.trend_samples.extract_samples``)
     dependencies: dict[tuple[str, str], list[str]] | None = None
     #: files changed by agent-assisted commits during the period
     agent_files: set[str] = field(default_factory=set)

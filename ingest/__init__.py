@@ -5,7 +5,7 @@
 ``components`` assigns modules and files to components, ``history`` mines git
 for ``knowledge`` (degree of authorship, Person -KNOWS-> File) in one pass whose
 commits ``cochange`` (change coupling, change counts, the agent inventory, with
-``agent_markers``) and ``trend_history`` (what trends are computed from) build on, ``adrs`` and
+``agent_markers``) and ``trend_history`` (what trends are computed from, with ``trend_samples``) build on, ``adrs`` and
 ``rules`` read decisions and boundary rules, ``codeowners`` reads declared ownership, ``reviews``
 applies review records from the forge, and ``pipeline`` puts them together
 into one ``RepoGraph``. ``change`` builds what a pull request does (``diffs``

@@ -57,7 +57,7 @@ FORMAT = 1
 ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".mailmap", ".adr-dir", ".log4brains.yml",
                ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 _PACKAGES = ("graph", "ingest", "queries", "api")
-#: ``ingest.trend_history.SAMPLES_FILE`` (not imported: that module is heavy)
+#: ``ingest.trend_samples.SAMPLES_FILE`` (not imported: that module is heavy)
 TREND_SAMPLES_FILE = "trend-samples.json"
 
 

@@ -27,17 +27,10 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
 * **code samples**: the component dependencies at the last first-parent
   commit of each of the ``[trends] samples`` periods before the current one
   (so the last ``samples`` periods, the current one included, get new
-  couplings and cycles), extracted from git objects
-  (``ingest.code_graph.snapshot_at``) with the parse cache by blob id, so an
-  unchanged file is never parsed twice; the current period uses the graph
-  just ingested. A sample never changes once its commit is known, so results
-  are kept in ``trend-samples.json`` in the cache directory and a re-ingest
-  computes only new ones. Extraction costs about what parsing the files
-  changed in those periods costs, so ingest itself only picks the commits and
-  uses results already cached; ``extract_samples_of`` (run by ``cairn trends``
-  through the service layer) extracts the missing ones, and the next ingest
-  stores them. Each sample also lists the files agent-assisted commits changed
-  during its period, to tell which new couplings agents brought.
+  couplings and cycles), read from what ``ingest.trend_samples`` kept or
+  extracted; the current period uses the graph just ingested. Each sample
+  also lists the files agent-assisted commits changed during its period, to
+  tell which new couplings agents brought.
 
 The truck factors of past periods cost the most (a greedy truck factor per
 scope and period). They are kept in ``trend-factors-<digest>.json`` with the
@@ -64,25 +57,19 @@ import pathspec
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.authorship import is_author
-from cairn.graph.changes import (
-    CodeSample, KnowledgeSnapshot, TrendInputs, TrendSettings, next_period, period_end,
-    period_of, period_start,
-)
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.changes import KnowledgeSnapshot, TrendInputs, next_period, period_end, period_of
+from cairn.graph.model import RepoGraph
 from cairn.ingest.cochange import DAY, ChangeResult
 from cairn.ingest.commits import CommitLog
-from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.components import ComponentDef, ComponentMap
-from cairn.ingest.config import CairnConfig, IngestSettings
+from cairn.ingest.config import CairnConfig
 from cairn.ingest.files import is_source_file, path_skip_reason
 from cairn.ingest.history_state import tracked
 from cairn.ingest.trend_activity import MEMORY, ActivityMemory
+from cairn.ingest.trend_samples import sample_commits
 from cairn.ingest.knowledge import DOA_AC, DOA_BASE, DOA_DL, DOA_FA, History
 from cairn.ingest.identities import HUMAN
 
-SAMPLES_FILE = "trend-samples.json"
-SAMPLES_FORMAT = 1
-KEEP_SAMPLES = 400
 MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make millions of periods
 FACTORS_FORMAT = "cairn-trend-factors"
 FACTORS_VERSION = 1
@@ -378,184 +365,6 @@ def _candidates_in_order(records: dict[int, list[int]], total: int, ids: list[st
 # -- code samples ----------------------------------------------------------------------
 
 
-def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]:
-    """(source component, target component) -> the files whose imports make the dependency."""
-    nodes = graph.nodes
-    module, imports = Label.MODULE, Rel.IMPORTS.value
-    component_of = {nid: node.props.get("component") for nid, node in nodes.items() if node.label is module}
-    out: dict[tuple[str, str], set[str]] = {}
-    for key, e in graph.edges.items():
-        if key[0] != imports:
-            continue
-        b = component_of.get(key[2])  # None: not a module (an external package), or a module outside components
-        if not b:
-            continue
-        a = component_of.get(key[1])
-        if a and a != b:
-            source = nodes[key[1]]
-            out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.props.get("file")])
-    return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
-
-
-def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config: CairnConfig,
-                    cache: ParseCache | None = None) -> dict[tuple[str, str], list[str]]:
-    """``component_dependencies`` of the code graph at ``commit``, without building that graph.
-
-    The same modules, components (as ``ingest.code_graph`` assigns them) and
-    internal imports; only the component level is kept.
-    """
-    from cairn.ingest.code_graph import snapshot_at  # deferred: only when a sample is missing from the cache
-
-    code = snapshot_at(root, commit, config=config, cache=cache).code
-    components = ComponentMap(list(defs))
-    component_of: dict[str, str | None] = {}
-    for name, (path, _, files) in code.modules.items():
-        comp = components.component_of(files[0] if files else path)
-        if comp is None and path and not files:  # a Go package dir or namespace package: the dir itself
-            comp = components.component_of(path.rstrip("/") + "/")
-        component_of[name] = comp
-    out: dict[tuple[str, str], set[str]] = {}
-    for source, imports in code.imports.items():
-        a = component_of.get(source)
-        if not a:
-            continue
-        path, _, files = code.modules[source]
-        carriers = files or [path]
-        for imp in imports:
-            if imp.external or imp.target == source or imp.target not in code.modules:
-                continue
-            b = component_of.get(imp.target)
-            if b and b != a:
-                out.setdefault((a, b), set()).update(carriers)
-    return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
-
-
-def _samples_key(root_commit: str, defs: list[ComponentDef], config: CairnConfig) -> str:
-    fingerprint = repr((
-        sorted((d.name, list(d.paths)) for d in defs), [(lang.name, lang.version) for lang in available_languages()],
-        list(config.ingest.exclude), config.ingest.max_file_bytes,
-    ))
-    return root_commit + ":" + hashlib.sha1(fingerprint.encode("utf-8", errors="surrogateescape")).hexdigest()[:16]
-
-
-def _load_samples(cache_dir: Path | None) -> dict[str, dict]:
-    if cache_dir is None:
-        return {}
-    try:
-        data = json.loads((cache_dir / SAMPLES_FILE).read_bytes())
-        return dict(data["entries"]) if data.get("format") == SAMPLES_FORMAT else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
-
-
-def _save_samples(cache_dir: Path | None, entries: dict[str, dict]) -> str | None:
-    if cache_dir is None:
-        return None
-    while len(entries) > KEEP_SAMPLES:
-        entries.pop(next(iter(entries)))
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache_dir / SAMPLES_FILE, json.dumps({"format": SAMPLES_FORMAT, "entries": entries}).encode())
-    except OSError as exc:
-        return f"trend samples not cached ({exc})"
-    return None
-
-
-def _samples(ctx: _Context, graph: RepoGraph, settings: TrendSettings, config: CairnConfig,
-             defs: list[ComponentDef], cache_dir: Path | None) -> list[CodeSample]:
-    """The sample commits of the recent periods, with their dependencies when already cached (HEAD's: the graph's)."""
-    names = ctx.period_names
-    if not names:
-        return []
-    log, assisted = ctx.log, ctx.changes.memory.assisted
-    current = len(names) - 1
-    # the ends of the `samples` periods before the current one: new couplings for those after the first, and the current
-    wanted = list(range(max(0, current - settings.samples), current + 1))
-    samples = {p: CodeSample(names[p], None) for p in wanted}
-    # what agent-assisted commits changed, per sampled period
-    ends = [period_end(name) for name in names]
-    since = period_start(names[wanted[0]]) if wanted[0] else None
-    merge, committed, paths = log.merge, log.committed, log.paths
-    for p in range(len(log)):
-        if merge[p] or not assisted[p] or (since is not None and committed[p] < since):
-            continue
-        period = min(bisect_right(ends, committed[p]), current)
-        if period in samples:
-            samples[period].agent_files.update(paths[pid] for pid in log.path_changes(p))
-    head = graph.repository.get("head") if graph.repository is not None else None
-    samples[current].commit = head or (log.sha_of(len(log) - 1) if len(log) else None)
-    samples[current].dependencies = component_dependencies(graph)
-    # the last first-parent commit before each sampled period's end
-    chain = log.first_parent_chain()
-    position = next(chain, None)
-    for p in sorted((p for p in wanted if p != current), reverse=True):
-        end = period_end(names[p])
-        while position is not None and committed[position] >= end:
-            position = next(chain, None)
-        if position is not None:
-            samples[p].commit = log.sha_of(position)
-    cached = _load_samples(cache_dir)
-    for p in wanted:
-        sample = samples[p]
-        if p != current and sample.commit:
-            entry = cached.get(_samples_key(sample.commit, defs, config))
-            if entry is not None:
-                sample.dependencies = {(a, b): list(files) for a, b, files in entry["dependencies"]}
-    return [samples[p] for p in wanted]
-
-
-def extract_samples(root: Path, commits: list[str], defs: list[ComponentDef], config: CairnConfig,
-                    cache_dir: Path | None) -> tuple[dict[str, dict[tuple[str, str], list[str]]], list[str]]:
-    """Component dependencies at ``commits`` (cached ones read, the others extracted and cached); and notes."""
-    from cairn.ingest.gittree import GitTreeError
-
-    cached = _load_samples(cache_dir)
-    known = len(cached)
-    out: dict[str, dict[tuple[str, str], list[str]]] = {}
-    notes: list[str] = []
-    fresh = False
-    cache = None
-    for commit in dict.fromkeys(commits):
-        key = _samples_key(commit, defs, config)
-        entry = cached.pop(key, None)
-        if entry is None:
-            if cache is None:
-                cache = ParseCache(cache_dir)
-            try:
-                found = dependencies_at(root, commit, defs, config=config, cache=cache)
-            except (GitTreeError, OSError, ValueError) as exc:
-                notes.append(f"trends: the code at {commit[:12]} could not be read ({exc})")
-                continue
-            entry = {"dependencies": [[a, b, files] for (a, b), files in found.items()]}
-            fresh = True
-        cached[key] = entry  # re-inserted last: the least recently used go first
-        out[commit] = {(a, b): list(files) for a, b, files in entry["dependencies"]}
-    if cache is not None:
-        try:
-            cache.save()
-        except OSError as exc:
-            notes.append(f"parse cache not saved ({exc})")
-    if fresh or len(cached) != known:
-        problem = _save_samples(cache_dir, cached)
-        if problem:
-            notes.append(problem)
-    return out, notes
-
-
-def extract_samples_of(graph: RepoGraph, commits: list[str],
-                       cache_dir: Path | None) -> tuple[dict[str, dict[tuple[str, str], list[str]]], list[str]]:
-    """``extract_samples`` for a stored repository: its checkout, components and ingest settings as stored."""
-    repo = graph.repository
-    root = Path(str(repo.get("path") or "")) if repo is not None else None
-    if root is None or not root.is_dir():
-        return {}, [f"trends: the checkout of {graph.repo} is not at {root}: new couplings of past periods need it"]
-    defs = [ComponentDef(n.key, list(n.get("paths") or []), n.get("system"), n.get("domain"), n.get("description"),
-                         bool(n.get("inferred"))) for n in graph.of_label(Label.COMPONENT)]
-    settings = repo.get("ingest_settings") or {}
-    config = CairnConfig(ingest=IngestSettings(**settings)) if settings else CairnConfig()
-    return extract_samples(root, commits, defs, config, cache_dir)
-
-
 def _factors_path(cache_dir: Path, repo: str) -> Path:
     return cache_dir / f"trend-factors-{hashlib.sha1(repo.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.json"
 
@@ -638,6 +447,7 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     )
     ctx.snapshot_periods = _snapshot_periods(names, settings.knowledge_periods)
     activity = memory.activity(names)
-    samples = _samples(ctx, graph, settings, config, defs, cache_dir)
+    samples = sample_commits(ctx.log, ctx.changes.memory.assisted, ctx.period_names, graph, settings, config, defs,
+                             cache_dir)
     known, keep = _factor_reuse(history, names, config, defs, cache_dir)
     return TrendInputs(settings.period, activity, samples, partial(_snapshots, ctx), notes, known, keep)

@@ -7,7 +7,7 @@ Trends need more than the stored graph: ingest picks the commits whose code
 graph trends compare (the last commit of each recent period) but extracts only
 those already cached, so an ingest never pays for them. ``trends`` extracts
 the missing ones from the recorded checkout
-(``ingest.trend_history.extract_samples_of``, cached for every later call and
+(``ingest.trend_samples.extract_samples_of``, cached for every later call and
 ingest) and computes the report. ``annotate_trends`` turns what ingest mined
 from the history pass into the stored Period nodes, before the graph is saved
 (``ingesting.ingest_into_store`` calls it): ingest does not import the
@@ -53,7 +53,7 @@ def trends(ws: Workspace, repo: str | None, *, period: str | None = None, compon
     pending = change_trends.pending_samples(graph)
     if not pending:
         return report
-    from cairn.ingest.trend_history import extract_samples_of  # the code readers: only when samples are missing
+    from cairn.ingest.trend_samples import extract_samples_of  # the code readers: only when samples are missing
 
     samples, notes = extract_samples_of(graph, pending, ws.cache_dir)
     report = change_trends.trends(graph, period=period, component=component, samples=samples)

@@ -143,7 +143,7 @@ def test_component_trends(agents_store):
 def test_a_sample_from_git_objects_equals_the_ingested_graph_at_head(agents_store):
     _, graph, root = agents_store
     from cairn.ingest.components import declared_components
-    from cairn.ingest.trend_history import component_dependencies, dependencies_at
+    from cairn.ingest.trend_samples import component_dependencies, dependencies_at
 
     config = load_config(root)
     found = dependencies_at(root, "HEAD", declared_components(config.components), config=config)

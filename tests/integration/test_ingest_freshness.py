@@ -124,9 +124,9 @@ def test_a_new_branch_name_or_remote_runs_the_ingest(ingested):
 
 
 def test_trend_samples_cached_since_run_the_ingest_that_stores_them(ingested):
-    from cairn.ingest import freshness, trend_history
+    from cairn.ingest import freshness, trend_samples
 
-    assert freshness.TREND_SAMPLES_FILE == trend_history.SAMPLES_FILE
+    assert freshness.TREND_SAMPLES_FILE == trend_samples.SAMPLES_FILE
     repo, store_dir, _ = ingested
     (store_dir / "cache" / freshness.TREND_SAMPLES_FILE).write_text('{"format": 0, "entries": {}}')
     assert not again(repo, store_dir).unchanged

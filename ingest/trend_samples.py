@@ -1,0 +1,209 @@
+"""The code samples of trends: component dependencies at the last first-parent commit of recent periods.
+
+``trend_history.trend_inputs`` picks the commits (``sample_commits``): the end
+of each of the ``[trends] samples`` periods before the current one, whose
+dependencies are read from ``trend-samples.json`` in the cache directory when
+an earlier run extracted them, and HEAD's from the graph just ingested. A
+sample never changes once its commit is known. Extraction from git objects
+(``ingest.code_graph.snapshot_at``, with the parse cache by blob id) costs
+about what parsing the files changed in those periods costs, so ingest only
+uses results already kept; ``extract_samples_of`` (run by ``cairn trends``
+through the service layer) extracts the missing ones and keeps them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_right
+from pathlib import Path
+from typing import Any
+
+from cairn.graph.atomic import write_atomic
+from cairn.graph.changes import CodeSample, TrendSettings, period_end, period_start
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.ingest.code.extract import ParseCache, available_languages
+from cairn.ingest.commits import CommitLog
+from cairn.ingest.components import ComponentDef, ComponentMap
+from cairn.ingest.config import CairnConfig, IngestSettings
+
+SAMPLES_FILE = "trend-samples.json"
+SAMPLES_FORMAT = 1
+KEEP_SAMPLES = 400
+
+
+def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]:
+    """(source component, target component) -> the files whose imports make the dependency."""
+    nodes = graph.nodes
+    module, imports = Label.MODULE, Rel.IMPORTS.value
+    component_of = {nid: node.props.get("component") for nid, node in nodes.items() if node.label is module}
+    out: dict[tuple[str, str], set[str]] = {}
+    for key, e in graph.edges.items():
+        if key[0] != imports:
+            continue
+        b = component_of.get(key[2])  # None: not a module (an external package), or a module outside components
+        if not b:
+            continue
+        a = component_of.get(key[1])
+        if a and a != b:
+            source = nodes[key[1]]
+            out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.props.get("file")])
+    return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
+
+
+def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config: CairnConfig,
+                    cache: ParseCache | None = None) -> dict[tuple[str, str], list[str]]:
+    """``component_dependencies`` of the code graph at ``commit``, without building that graph.
+
+    The same modules, components (as ``ingest.code_graph`` assigns them) and
+    internal imports; only the component level is kept.
+    """
+    from cairn.ingest.code_graph import snapshot_at  # deferred: only when a sample is missing from the cache
+
+    code = snapshot_at(root, commit, config=config, cache=cache).code
+    components = ComponentMap(list(defs))
+    component_of: dict[str, str | None] = {}
+    for name, (path, _, files) in code.modules.items():
+        comp = components.component_of(files[0] if files else path)
+        if comp is None and path and not files:  # a Go package dir or namespace package: the dir itself
+            comp = components.component_of(path.rstrip("/") + "/")
+        component_of[name] = comp
+    out: dict[tuple[str, str], set[str]] = {}
+    for source, imports in code.imports.items():
+        a = component_of.get(source)
+        if not a:
+            continue
+        path, _, files = code.modules[source]
+        carriers = files or [path]
+        for imp in imports:
+            if imp.external or imp.target == source or imp.target not in code.modules:
+                continue
+            b = component_of.get(imp.target)
+            if b and b != a:
+                out.setdefault((a, b), set()).update(carriers)
+    return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
+
+
+def _samples_key(root_commit: str, defs: list[ComponentDef], config: CairnConfig) -> str:
+    fingerprint = repr((
+        sorted((d.name, list(d.paths)) for d in defs), [(lang.name, lang.version) for lang in available_languages()],
+        list(config.ingest.exclude), config.ingest.max_file_bytes,
+    ))
+    return root_commit + ":" + hashlib.sha1(fingerprint.encode("utf-8", errors="surrogateescape")).hexdigest()[:16]
+
+
+def _load_samples(cache_dir: Path | None) -> dict[str, dict]:
+    if cache_dir is None:
+        return {}
+    try:
+        data = json.loads((cache_dir / SAMPLES_FILE).read_bytes())
+        return dict(data["entries"]) if data.get("format") == SAMPLES_FORMAT else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _save_samples(cache_dir: Path | None, entries: dict[str, dict]) -> str | None:
+    if cache_dir is None:
+        return None
+    while len(entries) > KEEP_SAMPLES:
+        entries.pop(next(iter(entries)))
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache_dir / SAMPLES_FILE, json.dumps({"format": SAMPLES_FORMAT, "entries": entries}).encode())
+    except OSError as exc:
+        return f"trend samples not cached ({exc})"
+    return None
+
+
+def sample_commits(log: CommitLog, assisted: Any, names: list[str], graph: RepoGraph, settings: TrendSettings,
+                   config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None) -> list[CodeSample]:
+    """The sample commits of the recent periods ``names``, with their dependencies when already cached (HEAD's: the
+    graph's); ``assisted[p]``: whether the commit at log position ``p`` was agent-assisted."""
+    if not names:
+        return []
+    current = len(names) - 1
+    # the ends of the `samples` periods before the current one: new couplings for those after the first, and the current
+    wanted = list(range(max(0, current - settings.samples), current + 1))
+    samples = {p: CodeSample(names[p], None) for p in wanted}
+    # what agent-assisted commits changed, per sampled period
+    ends = [period_end(name) for name in names]
+    since = period_start(names[wanted[0]]) if wanted[0] else None
+    merge, committed, paths = log.merge, log.committed, log.paths
+    for p in range(len(log)):
+        if merge[p] or not assisted[p] or (since is not None and committed[p] < since):
+            continue
+        period = min(bisect_right(ends, committed[p]), current)
+        if period in samples:
+            samples[period].agent_files.update(paths[pid] for pid in log.path_changes(p))
+    head = graph.repository.get("head") if graph.repository is not None else None
+    samples[current].commit = head or (log.sha_of(len(log) - 1) if len(log) else None)
+    samples[current].dependencies = component_dependencies(graph)
+    # the last first-parent commit before each sampled period's end
+    chain = log.first_parent_chain()
+    position = next(chain, None)
+    for p in sorted((p for p in wanted if p != current), reverse=True):
+        end = period_end(names[p])
+        while position is not None and committed[position] >= end:
+            position = next(chain, None)
+        if position is not None:
+            samples[p].commit = log.sha_of(position)
+    cached = _load_samples(cache_dir)
+    for p in wanted:
+        sample = samples[p]
+        if p != current and sample.commit:
+            entry = cached.get(_samples_key(sample.commit, defs, config))
+            if entry is not None:
+                sample.dependencies = {(a, b): list(files) for a, b, files in entry["dependencies"]}
+    return [samples[p] for p in wanted]
+
+
+def extract_samples(root: Path, commits: list[str], defs: list[ComponentDef], config: CairnConfig,
+                    cache_dir: Path | None) -> tuple[dict[str, dict[tuple[str, str], list[str]]], list[str]]:
+    """Component dependencies at ``commits`` (cached ones read, the others extracted and cached); and notes."""
+    from cairn.ingest.gittree import GitTreeError
+
+    cached = _load_samples(cache_dir)
+    known = len(cached)
+    out: dict[str, dict[tuple[str, str], list[str]]] = {}
+    notes: list[str] = []
+    fresh = False
+    cache = None
+    for commit in dict.fromkeys(commits):
+        key = _samples_key(commit, defs, config)
+        entry = cached.pop(key, None)
+        if entry is None:
+            if cache is None:
+                cache = ParseCache(cache_dir)
+            try:
+                found = dependencies_at(root, commit, defs, config=config, cache=cache)
+            except (GitTreeError, OSError, ValueError) as exc:
+                notes.append(f"trends: the code at {commit[:12]} could not be read ({exc})")
+                continue
+            entry = {"dependencies": [[a, b, files] for (a, b), files in found.items()]}
+            fresh = True
+        cached[key] = entry  # re-inserted last: the least recently used go first
+        out[commit] = {(a, b): list(files) for a, b, files in entry["dependencies"]}
+    if cache is not None:
+        try:
+            cache.save()
+        except OSError as exc:
+            notes.append(f"parse cache not saved ({exc})")
+    if fresh or len(cached) != known:
+        problem = _save_samples(cache_dir, cached)
+        if problem:
+            notes.append(problem)
+    return out, notes
+
+
+def extract_samples_of(graph: RepoGraph, commits: list[str],
+                       cache_dir: Path | None) -> tuple[dict[str, dict[tuple[str, str], list[str]]], list[str]]:
+    """``extract_samples`` for a stored repository: its checkout, components and ingest settings as stored."""
+    repo = graph.repository
+    root = Path(str(repo.get("path") or "")) if repo is not None else None
+    if root is None or not root.is_dir():
+        return {}, [f"trends: the checkout of {graph.repo} is not at {root}: new couplings of past periods need it"]
+    defs = [ComponentDef(n.key, list(n.get("paths") or []), n.get("system"), n.get("domain"), n.get("description"),
+                         bool(n.get("inferred"))) for n in graph.of_label(Label.COMPONENT)]
+    settings = repo.get("ingest_settings") or {}
+    config = CairnConfig(ingest=IngestSettings(**settings)) if settings else CairnConfig()
+    return extract_samples(root, commits, defs, config, cache_dir)
