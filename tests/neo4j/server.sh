@@ -20,7 +20,11 @@
 #                         These servers live for a test session or a benchmark: with C2, a
 #                         cold server spent as much CPU compiling as working in its first
 #                         large save (bench/neo4j_ingest.py: 14-18 s of 30 s on 2 cores),
-#                         and that save was 1.6x slower than with C1 only.
+#                         and that save was 1.6x slower than with C1 only. Measured again
+#                         (one writer, 366k items): a cold server spent 14-18 s of CPU with
+#                         C1 only and 25-28 s with C2 (a third save into the same server, C2
+#                         warm: 8 s); raising the C2 thresholds, lowering the C1 ones, more
+#                         C1 inlining or the Parallel collector changed nothing measurable.
 #   NEO4J_TEST_START_TIMEOUT  seconds to wait for Bolt after the JVM starts (default 180)
 #   CAIRN_NEO4J_CACHE     where the classpath, the compiled launcher and its class-data archive
 #                         are cached (default ${XDG_CACHE_HOME:-~/.cache}/cairn-neo4j)
