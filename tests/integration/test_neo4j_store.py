@@ -334,19 +334,23 @@ def test_credentials_come_from_the_uri_or_the_environment(neo4j_uri, monkeypatch
 
 
 @pytest.mark.neo4j
-def test_a_save_started_later_wins_and_the_earlier_one_fails_cleanly(neo4j_store):
+@pytest.mark.parametrize("while_writing", ["nodes", "relationships"])
+def test_a_save_started_later_wins_and_the_earlier_one_fails_cleanly(neo4j_store, while_writing):
     first, second = modules_graph("race", 200, generation=1), modules_graph("race", 120, generation=2)
     neo4j_store.node_batch_size = neo4j_store.edge_batch_size = 100
     neo4j_store.writers = 1
     started = []
 
     def meanwhile(done, total):
-        if not started:  # a second writer saves the same repository in the middle of the first save
+        # A second writer saves the same repository in the middle of the first save, and
+        # deletes what the first one wrote so far: while it writes nodes, or once its nodes
+        # are written and their ids are what its relationships are created between.
+        if not started and (while_writing == "nodes" or done > len(first.nodes)):
             started.append(done)
             with Neo4jStore.from_uri(neo4j_store.location) as other:
                 other.save(second)
 
-    with pytest.raises(StoreError, match="race"):
+    with pytest.raises(StoreError, match="another save of race started while this one ran"):
         neo4j_store.save(first, progress=meanwhile)
     assert_same_graph(neo4j_store.load("race"), second)
     neo4j_store.save(second)  # and the leftovers of the abandoned save go with the next one
