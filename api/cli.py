@@ -52,6 +52,10 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = invoke(app, sys.argv[1:])
+    except BrokenPipeError:  # the reader went away (`cairn bus-factor | head`): nothing more to say, as git does
+        # what is still buffered for stdout would fail again at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
     except Exception as exc:  # a bug: one line unless debugging
         if debug:
             raise

@@ -265,3 +265,20 @@ def test_tables_fit_80_columns_without_cutting_words(odd, args):
     assert out.returncode == 0, out.stderr
     assert all(len(line) <= 80 for line in out.stdout.splitlines())
     assert "…" not in out.stdout
+
+
+def test_a_reader_that_went_away_ends_the_command_quietly(tmp_path):
+    """`cairn bus-factor | head -1`: when the reader has gone, the command stops without a word (as git does),
+    not with "this is a bug in Cairn"."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"shop/__init__.py": "", "shop/core.py": "import shop\n"})
+    store = tmp_path / "store"
+    ingest = subprocess.run([CLI, "ingest", str(repo.root), "--store", str(store), "--format", "json"],
+                            capture_output=True, text=True)
+    assert ingest.returncode == 0, ingest.stderr
+    for args in (["bus-factor"], ["deps", "--format", "json"]):
+        proc = subprocess.Popen([CLI, *args, "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # gone before the first line: every write meets a closed pipe
+        stderr = proc.stderr.read().decode()
+        assert (proc.wait(timeout=60), stderr) == (1, ""), args
