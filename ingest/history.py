@@ -84,7 +84,7 @@ from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import GitError, git
-from cairn.ingest.history_state import HistoryState, LogTotals, StateFile, fingerprint_change, mining_fingerprint
+from cairn.ingest.history_state import HistoryState, LogCounts, LogTotals, StateFile, fingerprint_change, mining_fingerprint
 from cairn.ingest.history_people import pull_request_authors, resolve_people
 from cairn.ingest.history_stream import (
     CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, LogStatus, is_ancestor, read_log, read_range, record_completeness, stream_order,
@@ -122,18 +122,9 @@ class LogParser:
     observer: CommitObserver | None = None
     records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
     renames: set[tuple[str, str]] = field(default_factory=set)
-    committer_seen: dict[tuple[str, str], int] = field(default_factory=dict)
-    last_active: dict[int, int] = field(default_factory=dict)
-    commits_by: dict[int, int] = field(default_factory=dict)
+    counts: LogCounts = field(default_factory=LogCounts)
     seen: set[str] = field(default_factory=set)
     read: list[CommitRecord] = field(default_factory=list)
-    newest: int = 0
-    commits: int = 0
-    merges: int = 0
-    agent_commits: int = 0
-    bot_commits: int = 0
-    bad_email: int = 0
-    squashes_without_credit: int = 0
     # the position inside the stream, carried from one chunk to the next
     _author: int = 0
     _when: int = 0
@@ -163,7 +154,8 @@ class LogParser:
     def feed(self, chunk: str) -> None:
         records, renames, seen = self.records, self.renames, self.seen
         intern, kinds, weights = self.ids.intern, self.ids.kinds, self.ids.weights
-        last_active, commits_by, committer_seen = self.last_active, self.commits_by, self.committer_seen
+        counts = self.counts
+        last_active, commits_by, committer_seen = counts.last_active, counts.commits_by, counts.committer_seen
         author, when, credit, reviewers = self._author, self._when, self._credit, self._reviewers
         pending, status, old_path = self._pending, self._status, self._old_path
         record = self._record
@@ -217,15 +209,15 @@ class LogParser:
                 sha, parents, a_name, a_email, a_time, c_name, c_email, c_time, subject, trailers = fields[:10]
                 message = fields[10] if len(fields) > 10 else ""
                 seen.add(sha)
-                self.commits += 1
+                counts.commits += 1
                 author = intern(a_name, a_email)
                 weights[author] += 1
                 when = int(a_time or 0)
                 committed = int(c_time or 0)
-                if committed > self.newest:
-                    self.newest = committed
-                if when > self.newest:
-                    self.newest = when
+                if committed > counts.newest:
+                    counts.newest = committed
+                if when > counts.newest:
+                    counts.newest = when
                 if when > last_active.get(author, -1):
                     last_active[author] = when
                 if (c_name, c_email) != (a_name, a_email):
@@ -237,7 +229,7 @@ class LogParser:
                 parent_list = parents.split()
                 record = CommitRecord(sha, parent_list, author, when, committed, [], [], [author])
                 if len(parent_list) > 1:
-                    self.merges += 1
+                    counts.merges += 1
                     credit = False
                     if subject.startswith("Merge pull request #"):
                         match = _PULL_REQUEST.match(subject)
@@ -247,19 +239,19 @@ class LogParser:
                 credit = True
                 commits_by[author] = commits_by.get(author, 0) + 1
                 if "@" not in a_email:
-                    self.bad_email += 1
+                    counts.bad_email += 1
                 kind = kinds[author]
                 reviewers = []
                 interned = record.interned
                 if kind != HUMAN:
                     if kind == AGENT:
-                        self.agent_commits += 1
+                        counts.agent_commits += 1
                         if (c_name, c_email) != (a_name, a_email):
                             committer = intern(c_name, c_email)
                             reviewers.append(committer)
                             interned.append(committer)
                     else:
-                        self.bot_commits += 1
+                        counts.bot_commits += 1
                 if trailers:
                     reviewers = self._trailer_credit(trailers, author, committed, reviewers, interned)
                 if message and self.markers is not None:
@@ -273,8 +265,8 @@ class LogParser:
                             if committed > last_active.get(person, -1):
                                 last_active[person] = committed
                 record.credited = reviewers
-                if self.progress is not None and self.commits % 1000 == 0:
-                    self.progress(self.commits)
+                if self.progress is not None and counts.commits % 1000 == 0:
+                    self.progress(counts.commits)
             else:
                 if first == "\n":
                     tok = tok[1:]
@@ -304,7 +296,7 @@ class LogParser:
             parsed.append((contact, is_co_author))
         squash = co_authors > self.max_coauthors
         if squash:
-            self.squashes_without_credit += 1
+            self.counts.squashes_without_credit += 1
         for (name, email), is_co_author in parsed:
             person = self.ids.intern(name, email, trailer=True)
             if person not in interned:
@@ -312,8 +304,8 @@ class LogParser:
             if person == author or person in reviewers:
                 continue
             self.ids.weights[person] += 1
-            if committed > self.last_active.get(person, -1):
-                self.last_active[person] = committed
+            if committed > self.counts.last_active.get(person, -1):
+                self.counts.last_active[person] = committed
             if not (squash and is_co_author):
                 reviewers.append(person)
         return reviewers
@@ -345,21 +337,7 @@ def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
     pid = log.path_index
     totals.records.add({pid[path]: per_raw for path, per_raw in parser.records.items()})
     totals.renames.update((pid[old], pid[new]) for old, new in parser.renames)
-    for key, when in parser.committer_seen.items():
-        if when > totals.committer_seen.get(key, -1):
-            totals.committer_seen[key] = when
-    for raw, when in parser.last_active.items():
-        if when > totals.last_active.get(raw, -1):
-            totals.last_active[raw] = when
-    for raw, n in parser.commits_by.items():
-        totals.commits_by[raw] = totals.commits_by.get(raw, 0) + n
-    totals.commits += parser.commits
-    totals.merges += parser.merges
-    totals.agent_commits += parser.agent_commits
-    totals.bot_commits += parser.bot_commits
-    totals.bad_email += parser.bad_email
-    totals.squashes_without_credit += parser.squashes_without_credit
-    totals.newest = max(totals.newest, parser.newest)
+    totals.add(parser.counts)
 
 
 def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,

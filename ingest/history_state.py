@@ -137,11 +137,11 @@ def fingerprint_change(old: dict[str, str], new: dict[str, str]) -> str | None:
 
 
 @dataclass
-class LogTotals:
-    """The log's running totals over every commit read so far (sums, maxima and sets: order does not matter)."""
+class LogCounts:
+    """What the commits of a log add up to besides the per-path records: when each identity was last active, how
+    many commits each authored, and counters (sums and maxima: order does not matter). The log reader counts a
+    read with one (``history.LogParser.counts``); ``LogTotals`` is one, over every commit read so far."""
 
-    records: RecordTable = field(default_factory=RecordTable)
-    renames: set[tuple[int, int]] = field(default_factory=set)  # (old path id, new path id)
     committer_seen: dict[tuple[str, str], int] = field(default_factory=dict)  # committer (not author) -> newest time
     last_active: dict[int, int] = field(default_factory=dict)  # raw identity -> newest time
     commits_by: dict[int, int] = field(default_factory=dict)  # raw identity -> non-merge commits authored
@@ -152,6 +152,32 @@ class LogTotals:
     bad_email: int = 0
     squashes_without_credit: int = 0
     newest: int = 0
+
+    def add(self, other: "LogCounts") -> None:
+        """Count ``other``'s commits in as well."""
+        for key, when in other.committer_seen.items():
+            if when > self.committer_seen.get(key, -1):
+                self.committer_seen[key] = when
+        for raw, when in other.last_active.items():
+            if when > self.last_active.get(raw, -1):
+                self.last_active[raw] = when
+        for raw, n in other.commits_by.items():
+            self.commits_by[raw] = self.commits_by.get(raw, 0) + n
+        self.commits += other.commits
+        self.merges += other.merges
+        self.agent_commits += other.agent_commits
+        self.bot_commits += other.bot_commits
+        self.bad_email += other.bad_email
+        self.squashes_without_credit += other.squashes_without_credit
+        self.newest = max(self.newest, other.newest)
+
+
+@dataclass
+class LogTotals(LogCounts):
+    """The log's running totals over every commit read so far: the counts, and the records by path id."""
+
+    records: RecordTable = field(default_factory=RecordTable)
+    renames: set[tuple[int, int]] = field(default_factory=set)  # (old path id, new path id)
     rename_limit_hit: bool = False
 
 
