@@ -236,6 +236,20 @@ class SqliteStore(GraphStore):
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    @contextlib.contextmanager
+    def _reading(self, repo: str) -> Iterator[tuple[sqlite3.Connection, int, RepoGraph]]:
+        """A read of ``repo``: the connection, the repository's number and an empty graph to fill, in one read
+        transaction; the generation read is then the one the graph describes (answers saved next belong to it)."""
+        with self._errors(f"load {repo} from"), _collector_paused():
+            conn = self._connection(create=False)
+            if conn is None:
+                raise self._unknown(repo)
+            graph = RepoGraph(repo)
+            with _transaction(conn, write=False):
+                rid, generation = self._repository(conn, repo)
+                yield conn, rid, graph
+        self._generations[repo] = generation
+
     # -- GraphStore -------------------------------------------------------------------
     def save(self, graph: RepoGraph, progress: Progress | None = None) -> None:
         self.save_changes(GraphChanges(graph), progress)
@@ -250,81 +264,60 @@ class SqliteStore(GraphStore):
         self._generations[repo] = generation
 
     def load(self, repo: str) -> RepoGraph:
-        with self._errors(f"load {repo} from"), _collector_paused():
-            conn = self._connection(create=False)
-            if conn is None:
-                raise self._unknown(repo)
-            graph = RepoGraph(repo)
-            with _transaction(conn, write=False):
-                rid, generation = self._repository(conn, repo)
-                ids = _read_nodes(graph, conn.execute("SELECT nid, id, label, key, props FROM nodes WHERE rid = ?", (rid,)))
-                edges, rels = graph.edges, _RELS
-                rows = conn.execute("SELECT type, src, dst, props FROM relationships WHERE rid = ?", (rid,))
-                for (type_, src, dst, _), props in _decoded(rows):
-                    source, target = ids[src], ids[dst]
-                    edges[(type_, source, target)] = Edge(rels[type_], source, target, props)
-        self._generations[repo] = generation
+        with self._reading(repo) as (conn, rid, graph):
+            ids = _read_nodes(graph, conn.execute("SELECT nid, id, label, key, props FROM nodes WHERE rid = ?", (rid,)))
+            edges, rels = graph.edges, _RELS
+            rows = conn.execute("SELECT type, src, dst, props FROM relationships WHERE rid = ?", (rid,))
+            for (type_, src, dst, _), props in _decoded(rows):
+                source, target = ids[src], ids[dst]
+                edges[(type_, source, target)] = Edge(rels[type_], source, target, props)
         return graph
 
     def load_part(self, repo: str, labels: Iterable[Label | str] = (), rels: Iterable[Rel | str] = ()) -> RepoGraph:
         wanted_labels = sorted({Label(label).value for label in labels})
         wanted_rels = sorted({Rel(rel).value for rel in rels})
-        with self._errors(f"load {repo} from"), _collector_paused():
-            conn = self._connection(create=False)
-            if conn is None:
-                raise self._unknown(repo)
-            graph = RepoGraph(repo)
-            with _transaction(conn, write=False):
-                rid, generation = self._repository(conn, repo)
-                if wanted_labels:
-                    marks = ", ".join("?" * len(wanted_labels))
-                    _read_nodes(graph, conn.execute(
-                        "SELECT nid, id, label, key, props FROM nodes INDEXED BY nodes_by_label "
-                        f"WHERE rid = ? AND label IN ({marks})", (rid, *wanted_labels)))
-                if wanted_rels:
-                    marks = ", ".join("?" * len(wanted_rels))
-                    edges, rel_types = graph.edges, _RELS
-                    rows = conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels))
-                    for (type_, source, target, _), props in _decoded(rows):
-                        edges[(type_, source, target)] = Edge(rel_types[type_], source, target, props)
-        self._generations[repo] = generation
+        with self._reading(repo) as (conn, rid, graph):
+            if wanted_labels:
+                marks = ", ".join("?" * len(wanted_labels))
+                _read_nodes(graph, conn.execute(
+                    "SELECT nid, id, label, key, props FROM nodes INDEXED BY nodes_by_label "
+                    f"WHERE rid = ? AND label IN ({marks})", (rid, *wanted_labels)))
+            if wanted_rels:
+                marks = ", ".join("?" * len(wanted_rels))
+                edges, rel_types = graph.edges, _RELS
+                rows = conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels))
+                for (type_, source, target, _), props in _decoded(rows):
+                    edges[(type_, source, target)] = Edge(rel_types[type_], source, target, props)
         return graph
 
     def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
         wanted = sorted(set(ids))
         wanted_rels = sorted({Rel(rel).value for rel in rels})
-        with self._errors(f"load {repo} from"), _collector_paused():
-            conn = self._connection(create=False)
-            if conn is None:
-                raise self._unknown(repo)
-            graph = RepoGraph(repo)
-            with _transaction(conn, write=False):
-                rid, generation = self._repository(conn, repo)
-                numbers: dict[int, str] = {}
-                for chunk in _chunks(wanted):
-                    numbers.update(_read_nodes(graph, conn.execute(
-                        f"SELECT nid, id, label, key, props FROM nodes WHERE rid = ? AND id IN ({_marks(chunk)})", (rid, *chunk))))
-                found: dict[tuple[str, int, int], Any] = {}  # (type, src, dst) by node numbers -> props
-                if wanted_rels and numbers:
-                    types = _marks(wanted_rels)
-                    # by source: the primary key (rid, type, src) seeks each pair; by target, SQLite would take the
-                    # primary key too and read every relationship of those types (570,000 KNOWS at 50k files, 0.2 s
-                    # for a handful of ids): the index on (rid, dst) seeks each node
-                    for end, index in (("src", ""), ("dst", " INDEXED BY relationships_by_dst")):
-                        for chunk in _chunks(sorted(numbers)):
-                            rows = conn.execute(
-                                f"SELECT type, src, dst, props FROM relationships{index} WHERE rid = ? AND {end} IN "
-                                f"({_marks(chunk)}) AND type IN ({types})", (rid, *chunk, *wanted_rels))
-                            for (type_, src, dst, _), props in _decoded(rows):
-                                found[(type_, src, dst)] = props
-                others = sorted({n for _, src, dst in found for n in (src, dst)} - numbers.keys())
-                for chunk in _chunks(others):
-                    numbers.update(_read_nodes(graph, conn.execute(
-                        f"SELECT nid, id, label, key, props FROM nodes WHERE nid IN ({_marks(chunk)})", chunk)))
-                for (type_, src, dst), props in found.items():
-                    source, target = numbers[src], numbers[dst]
-                    graph.edges[(type_, source, target)] = Edge(_RELS[type_], source, target, props)
-        self._generations[repo] = generation
+        with self._reading(repo) as (conn, rid, graph):
+            numbers: dict[int, str] = {}
+            for chunk in _chunks(wanted):
+                numbers.update(_read_nodes(graph, conn.execute(
+                    f"SELECT nid, id, label, key, props FROM nodes WHERE rid = ? AND id IN ({_marks(chunk)})", (rid, *chunk))))
+            found: dict[tuple[str, int, int], Any] = {}  # (type, src, dst) by node numbers -> props
+            if wanted_rels and numbers:
+                types = _marks(wanted_rels)
+                # by source: the primary key (rid, type, src) seeks each pair; by target, SQLite would take the
+                # primary key too and read every relationship of those types (570,000 KNOWS at 50k files, 0.2 s
+                # for a handful of ids): the index on (rid, dst) seeks each node
+                for end, index in (("src", ""), ("dst", " INDEXED BY relationships_by_dst")):
+                    for chunk in _chunks(sorted(numbers)):
+                        rows = conn.execute(
+                            f"SELECT type, src, dst, props FROM relationships{index} WHERE rid = ? AND {end} IN "
+                            f"({_marks(chunk)}) AND type IN ({types})", (rid, *chunk, *wanted_rels))
+                        for (type_, src, dst, _), props in _decoded(rows):
+                            found[(type_, src, dst)] = props
+            others = sorted({n for _, src, dst in found for n in (src, dst)} - numbers.keys())
+            for chunk in _chunks(others):
+                numbers.update(_read_nodes(graph, conn.execute(
+                    f"SELECT nid, id, label, key, props FROM nodes WHERE nid IN ({_marks(chunk)})", chunk)))
+            for (type_, src, dst), props in found.items():
+                source, target = numbers[src], numbers[dst]
+                graph.edges[(type_, source, target)] = Edge(_RELS[type_], source, target, props)
         return graph
 
     def repositories(self) -> list[RepositorySummary]:
