@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 
 from cairn.graph.errors import StoreError
 from cairn.graph.model import Edge, RepoGraph
-from cairn.graph.store import GraphChanges, Progress
+from cairn.graph.store import GraphChanges, Progress, progress_counter
 from cairn.graph.values import dumps
 
 #: Rows read per page and written per statement batch during a save.
@@ -42,13 +42,7 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     patched = sorted(rel.value for rel in changes.patched)
     skip = frozenset(patched)
     total = len(graph.nodes) + sum(1 for key in graph.edges if key[0] not in skip) + len(changes.changed)
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+    advance = progress_counter(progress, total)
 
     row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
     if row is None:

@@ -41,6 +41,19 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
+def progress_counter(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """``advance(n)``: ``n`` more of the ``total`` items saved, reported to ``progress`` (when given) as (done, total)."""
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    return advance
+
+
 #: An edge's identity: (type, source id, target id), as ``Edge.key``.
 EdgeKey = tuple[str, str, str]
 

@@ -37,7 +37,7 @@ from cairn.graph.neo4j.connection import Connection
 from cairn.graph.neo4j.layout import ANSWER_LABEL, NODE_LABEL, STATE_LABEL
 from cairn.graph.neo4j.properties import encode_props
 from cairn.graph.neo4j.records import delete_records
-from cairn.graph.store import Progress
+from cairn.graph.store import Progress, progress_counter
 
 
 def save_graph(
@@ -54,13 +54,7 @@ def save_graph(
     """Write ``graph`` as the run ``run`` of its repository and make it the one readers see (see the module docstring)."""
     repo = graph.repo
     total = len(graph)
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+    advance = progress_counter(progress, total)
 
     for edge in graph.edges.values():
         if edge.source not in graph.nodes or edge.target not in graph.nodes:
