@@ -201,9 +201,9 @@ def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) 
         if new:
             graph = store.load(name)
             notes = add_review_records(graph, new)
-            annotate_bus_factor(graph)
+            bus_factor = annotate_bus_factor(graph)
             store.save_reviews(name, kept + new)
             store.save(graph)
-            store_answers(store, graph)
+            store_answers(store, graph, bus_factor_known(bus_factor))
             ws.forget(name)
     return {"repository": name, "accepted": len(new), "duplicates": len(records) - len(new), "total": len(kept) + len(new), "notes": notes}

@@ -22,9 +22,8 @@ from cairn.ingest.codeowners import add_ownership, read_codeowners
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.history import mine_history
 from cairn.ingest.knowledge import add_knowledge
-from cairn.queries.ownership import (
-    annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor, is_author,
-)
+from cairn.graph.authorship import is_author
+from cairn.queries.ownership import annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor
 from fixtures.ownership import build_team_repo, hand_built_graph
 
 
