@@ -5,14 +5,19 @@ tracks: see ``tracked_cache_files``):
 
 * ``parse-cache.json``: parsed files (their imports, declarations and line
   count) by (language, parser version, extension, git blob id), loaded only
-  when something must be looked up;
+  when something must be looked up; the files parsed since it was last
+  written whole are in ``parse-cache-added.json`` (a run that parses three
+  files writes three entries, not the repository's), folded into it once they
+  are a quarter as many;
 * ``parse-state.json``: the small things a warm run needs first: each path's
   (size, mtime) -> blob id, blobs whose content is not parsed (binary,
   generated), and the last few whole results with the fingerprint of their
   inputs, so a run in which nothing changed neither parses nor resolves. Each
   result carries its own path table, so a result read from the file is written
   back as it was read (encoding 50,000 modules' imports again on every save
-  cost seconds).
+  cost seconds). A result carried over from another (``carry_over``: the same
+  modules and imports, other line counts) is kept as a patch on that one, the
+  counts that differ, and the result it is patched on is kept as long as it is.
 
 Both are data, never code: a file is JSON with a ``format`` name and a
 ``version``; anything else (corrupt, truncated, another program's, an older
@@ -38,6 +43,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +54,12 @@ from cairn.ingest.code.result import CodeResult
 from cairn.ingest.git import GitError, git
 
 CACHE_FILE = "parse-cache.json"
+ADDED_FILE = "parse-cache-added.json"
 STATE_FILE = "parse-state.json"
-CACHE_FILES = (CACHE_FILE, STATE_FILE)
+CACHE_FILES = (CACHE_FILE, ADDED_FILE, STATE_FILE)
+#: the added entries are folded into the cache file once they are this share of it (and at least ``MIN_FOLD`` many)
+FOLD_SHARE = 0.25
+MIN_FOLD = 500
 #: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt.
 VERSION = 7
 
@@ -76,6 +87,7 @@ class ParseCache:
         self._paths: list[str] = []  # the state file's path table (of the stats)
         self.dirty = False  # state changed
         self.entries_dirty = False
+        self._whole = 0  # how many of the entries (the first ones) the cache file holds; the rest are added since
         state = self._load(STATE_FILE, "cairn-parse-state") if read_state else None
         if state is not None:
             try:
@@ -123,15 +135,21 @@ class ParseCache:
     def entries(self) -> dict[EntryKey, ParsedFile]:
         """Parsed files by (language, parser version, extension, blob id), loaded on first use."""
         if self._entries is None:
-            self._entries = {}
-            data = self._load(CACHE_FILE, "cairn-parse-cache")
-            if data is not None:
-                try:
-                    self._entries = _decode_entries(data)
-                except _SHAPE_ERRORS as exc:
-                    self._ignored(CACHE_FILE, f"not in the expected shape ({type(exc).__name__})")
-                    self._entries = {}
+            self._entries = self._load_entries(CACHE_FILE)
+            self._whole = len(self._entries)
+            for key, parse in self._load_entries(ADDED_FILE).items():
+                self._entries.setdefault(key, parse)
         return self._entries
+
+    def _load_entries(self, name: str) -> dict[EntryKey, ParsedFile]:
+        data = self._load(name, "cairn-parse-cache")
+        if data is None:
+            return {}
+        try:
+            return _decode_entries(data)
+        except _SHAPE_ERRORS as exc:
+            self._ignored(name, f"not in the expected shape ({type(exc).__name__})")
+            return {}
 
     def recall(self, fingerprint: str) -> tuple[dict[str, str | None], CodeResult] | None:
         """The reads and result remembered for ``fingerprint``, or None."""
@@ -140,8 +158,18 @@ class ParseCache:
             return None
         reads, result, encoded = found
         if result is None:
+            assert encoded is not None
             try:
-                result = _decode_result(encoded["result"], _split(encoded["paths"]))  # type: ignore[index]
+                if "base" in encoded:
+                    base_entry = self._results.get(str(encoded["base"]))
+                    if base_entry is None or base_entry[2] is None or "base" in base_entry[2]:
+                        raise KeyError("base")  # a patch is on a whole result read with it
+                    base = self.recall(str(encoded["base"]))
+                    if base is None:
+                        raise KeyError("base")
+                    result = _patched(base[1], encoded["patch"])
+                else:
+                    result = _decode_result(encoded["result"], _split(encoded["paths"]))
             except _SHAPE_ERRORS as exc:
                 self._ignored(STATE_FILE, f"holds a result not in the expected shape ({type(exc).__name__})")
                 del self._results[fingerprint]
@@ -162,17 +190,43 @@ class ParseCache:
     # -- writing ------------------------------------------------------------------------
 
     def remember(self, fingerprint: str, reads: dict[str, str | None], result: CodeResult) -> None:
+        """Keep ``result``, and the ``KEEP_RESULTS`` - 1 remembered before it, with the results those are patched on."""
         self._results.pop(fingerprint, None)
         self._results[fingerprint] = (reads, result, None)
-        while len(self._results) > self.KEEP_RESULTS:
-            self._results.pop(next(iter(self._results)))
+        newest = list(self._results)[-self.KEEP_RESULTS:]
+        needed = set(newest) | {base for base in map(self._base_of, newest) if base is not None}
+        for old in [f for f in self._results if f not in needed]:
+            del self._results[old]
         self.dirty = True
+
+    def _base_of(self, fingerprint: str) -> str | None:
+        """The result remembered before ``fingerprint`` that it is (or can be written as) a patch on, if any. A base
+        is always written whole, so a patch is never on another patch."""
+        _, result, encoded = self._results[fingerprint]
+        if encoded is not None:
+            return str(encoded["base"]) if "base" in encoded else None
+        assert result is not None
+        for other, (_, candidate, kept) in self._results.items():
+            if other == fingerprint:
+                return None  # only an older result is a base
+            if candidate is not None and _patch(candidate, result) is not None and (
+                    "base" not in kept if kept is not None else self._base_of(other) is None):
+                return other
+        return None
 
     def save(self) -> None:
         if not self.directory:
             return
         if self.entries_dirty and self._entries is not None:
-            self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
+            added = len(self._entries) - self._whole
+            if self._whole and added < max(MIN_FOLD, FOLD_SHARE * self._whole):
+                # the entries are only ever added to, so those past the cache file's are the ones added since
+                newer = dict(islice(self._entries.items(), self._whole, None))
+                self._write(ADDED_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(newer)})
+            else:
+                self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
+                self._whole = len(self._entries)
+                (self.directory / ADDED_FILE).unlink(missing_ok=True)
             self.entries_dirty = False
         if self.dirty and self.read_state:  # a state not read is not written over
             table = _PathTable()
@@ -183,6 +237,13 @@ class ParseCache:
                     results.append(kept)
                     continue
                 assert result is not None  # remembered in this run
+                base = self._base_of(fingerprint)
+                if base is not None:
+                    base_result = self._results[base][1]
+                    assert base_result is not None
+                    results.append({"fingerprint": fingerprint, "reads": reads, "base": base,
+                                    "patch": _patch(base_result, result)})
+                    continue
                 own = _PathTable()  # each result has its paths, so a later save can write it back as it is
                 encoded = _encode_result(result, own)
                 results.append({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded})
@@ -196,6 +257,11 @@ class ParseCache:
         assert self.directory is not None
         # ensure_ascii keeps surrogate-escaped (non-UTF-8) file names as \udcXX escapes that load back the same.
         write_atomic(self.directory / name, json.dumps(payload, separators=(",", ":")).encode("ascii"))
+
+
+def digest_text(text: str | None) -> str | None:
+    """The digest the cache keeps of a file resolution read (None: there was no such file)."""
+    return None if text is None else hashlib.sha1(text.encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
 def result_id_of(fingerprint: str, reads: dict[str, str | None]) -> str:
@@ -312,6 +378,31 @@ def _decode_result(data: dict, paths: list[str]) -> CodeResult:
         parsed=int(data["parsed"]), cached=int(data["cached"]),
         notes=[str(n) for n in data["notes"]],
     )
+
+
+def _patch(base: CodeResult, result: CodeResult) -> dict | None:
+    """``result`` as the counts it changes of ``base``, when it is ``base`` but for those (the same modules, imports
+    and notes, by identity: a carried-over result shares them); else None."""
+    if not (result.modules is base.modules and result.imports is base.imports and result.file_module is base.file_module
+            and result.languages is base.languages and result.skipped_content is base.skipped_content
+            and result.notes == base.notes and list(result.lines) == list(base.lines)
+            and list(result.syntax_errors) == list(base.syntax_errors)):
+        return None
+    return {"lines": {p: n for p, n in result.lines.items() if base.lines[p] != n},
+            "syntax_errors": {p: n for p, n in result.syntax_errors.items() if base.syntax_errors[p] != n},
+            "parsed": result.parsed, "cached": result.cached}
+
+
+def _patched(base: CodeResult, patch: dict) -> CodeResult:
+    """``base`` with ``patch``'s counts (``_patch``), sharing the rest, so a later save can write it as a patch again."""
+    lines, errors = dict(base.lines), dict(base.syntax_errors)
+    for table, changes in ((lines, patch["lines"]), (errors, patch["syntax_errors"])):
+        for path, count in changes.items():
+            if path not in table or type(count) is not int:
+                raise ValueError("patch")
+            table[path] = count
+    return replace(base, lines=lines, syntax_errors=errors, parsed=int(patch["parsed"]), cached=int(patch["cached"]),
+                   notes=list(base.notes))
 
 
 def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:

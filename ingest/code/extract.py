@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Collection, Iterable, Mapping
 
 from cairn.ingest.code.base import Language, Layout, ParsedFile, Resolver
-from cairn.ingest.code.cache import ParseCache, result_id_of
+from cairn.ingest.code.cache import EntryKey, ParseCache, digest_text, result_id_of
+from cairn.ingest.code.carry_over import carried_over
 from cairn.ingest.code.go import GoLanguage
 from cairn.ingest.code.java import JavaLanguage
 from cairn.ingest.code.javascript import JavaScriptLanguage
@@ -49,8 +50,11 @@ def blob_hash(data: bytes) -> str:
     return h.hexdigest()
 
 
-def _digest(text: str | None) -> str | None:
-    return None if text is None else hashlib.sha1(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+def _inputs_fingerprint(languages: list[Language], blobs: dict[str, str], all_paths: frozenset[str]) -> str:
+    """What identifies a whole extraction's inputs (but for the files resolution reads, which the cache checks apart)."""
+    return hashlib.sha1(repr((
+        [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), sorted(all_paths),
+    )).encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
 @dataclass
@@ -138,9 +142,12 @@ def extract_code(
     # 1. every file's blob hash: from git, from the (size, mtime) record, or by reading it
     blobs: dict[str, str] = {}
     contents: dict[str, bytes] = {}
+    # the blob each changed file had at the last run (its (size, mtime) record), or None when some file had none
+    before: dict[str, str] | None = {}
     for lang in languages:
         for f in by_language[lang.name]:
             blob = f.blob
+            known = None
             if blob is None:
                 known = cache.stats.get(f.path)
                 if known and known[0] == f.size and known[1] == f.mtime_ns and f.mtime_ns:
@@ -156,15 +163,17 @@ def extract_code(
                 if f.mtime_ns:
                     cache.stats[f.path] = (f.size, f.mtime_ns, blob)
                     cache.dirty = True
+                if known is None:
+                    before = None
+                elif before is not None and known[2] != blob:
+                    before[f.path] = known[2]
             blobs[f.path] = blob
 
     # 2. nothing changed since a previous run: its result stands (a partial result is neither looked for nor kept:
     # working out the fingerprint of every file and path costs more than the few imports it resolves)
-    fingerprint = "" if imports_of is not None else hashlib.sha1(repr((
-        [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), sorted(all_paths),
-    )).encode("utf-8", errors="surrogateescape")).hexdigest()
+    fingerprint = "" if imports_of is not None else _inputs_fingerprint(languages, blobs, all_paths)
     remembered = cache.recall(fingerprint) if fingerprint else None
-    if remembered is not None and all(_digest(read_text(p)) == d for p, d in remembered[0].items()):
+    if remembered is not None and all(digest_text(read_text(p)) == d for p, d in remembered[0].items()):
         previous = remembered[1]
         if progress:
             progress(total, total)
@@ -236,13 +245,29 @@ def extract_code(
     if progress:
         progress(total, total)
 
+    # 3b. a few files changed, none of them in its imports: the previous result, with their line counts (carry_over)
+    if fingerprint and before and not result.notes:
+        changed: dict[str, EntryKey] = {}
+        for lang in languages:
+            for f in by_language[lang.name]:
+                if f.path in before:
+                    changed[f.path] = (lang.name, lang.version, extension_of[f.path], before[f.path])
+        previous = _inputs_fingerprint(languages, {**blobs, **before}, all_paths)
+        carried = carried_over(cache, previous, changed, parsed, result.skipped_content, read_text)
+        if carried is not None:
+            reads, kept = carried
+            kept = replace(kept, parsed=result.parsed, cached=result.cached)
+            cache.remember(fingerprint, reads, kept)
+            kept.fingerprint = result_id_of(fingerprint, reads)
+            return kept
+
     # 4. resolve over the whole repository, remembering which other files resolution read
     reads: dict[str, str | None] = {}
     resolver_notes: list[str] = []
 
     def recorded_read_text(path: str) -> str | None:
         text = read_text(path)
-        reads[path] = _digest(text)
+        reads[path] = digest_text(text)
         return text
 
     resolvers: list[tuple[Resolver, list[str]]] = []

@@ -74,6 +74,9 @@ def test_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
         # a new component, and a TypeScript change
         ({"src/shop/billing/__init__.py": "", "src/shop/billing/invoice.py": "from shop.core import tax\nfrom shop.api import views\n",
           "web/src/index.ts": "import { x } from './util';\nimport './extra';\n", "web/src/extra.ts": "export {};\n"}, None, ADA),
+        # bodies only, in two languages: the previous resolution carries over (ingest.code.carry_over)
+        ({"src/shop/core/tax.py": "import decimal\nimport stripe\n\n\nRATE = 0.2\n",
+          "web/src/util.ts": "export const x = 1;\nexport const y = 2;\n"}, None, BOB),
         # documentation only
         ({"README.md": "# shop\n\nNow with billing.\n"}, None, BOB),
     ]
@@ -88,6 +91,9 @@ def test_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
         assert_same_rows(warm, cold, "shop")
     # the last step changed no code: no import differs, and none was written
     assert result.import_changes[1:] == (set(), set())
+    # the bodies-only step's result was kept as a patch on the one before it
+    kept = json.loads(next(warm.rglob("parse-state.json")).read_text())["results"]
+    assert any("base" in r and set(r["patch"]["lines"]) == {"src/shop/core/tax.py", "web/src/util.ts"} for r in kept)
 
 
 class Recording(SqliteStore):

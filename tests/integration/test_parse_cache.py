@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from cairn.ingest.code.base import ParsedFile, RawImport, ResolvedImport
-from cairn.ingest.code.cache import CACHE_FILE, STATE_FILE, VERSION, ParseCache
+from cairn.ingest.code.cache import ADDED_FILE, CACHE_FILE, STATE_FILE, VERSION, ParseCache
 from cairn.ingest.code.extract import SourceFile, extract_code
 from cairn.ingest.code.result import CodeResult
 
@@ -155,3 +155,33 @@ def test_a_result_read_back_is_saved_as_it_was_read(tmp_path):
     third = ParseCache(tmp_path)
     assert third.recall("f1")[1] == result and third.recall("f2")[1] == CodeResult(parsed=2)
     assert third.stats == {"moved/elsewhere.py": (1, 2, "a" * 40)}
+
+
+def test_files_parsed_since_the_cache_was_written_whole_are_added_beside_it_then_folded_in(tmp_path, monkeypatch):
+    from cairn.ingest.code import cache as cache_module
+
+    cache, _ = filled(tmp_path)
+    cache.save()
+    whole = (tmp_path / CACHE_FILE).read_bytes()
+    assert not (tmp_path / ADDED_FILE).exists()
+    monkeypatch.setattr(cache_module, "MIN_FOLD", 2)
+    again = ParseCache(tmp_path)
+    again.entries[("python", "2", ".py", "e" * 40)] = ParsedFile("new.py", "python", [RawImport("os", 1)], None, 0, 3)
+    again.entries_dirty = True
+    again.save()
+    assert (tmp_path / CACHE_FILE).read_bytes() == whole  # the whole file is not written again for one file
+    third = ParseCache(tmp_path)
+    assert third.entries == again.entries and len(third.entries) == 4
+    third.entries[("python", "2", ".py", "f" * 40)] = ParsedFile("newer.py", "python", [], None, 0, 1)
+    third.entries_dirty = True
+    third.save()  # two added: folded in
+    assert not (tmp_path / ADDED_FILE).exists() and (tmp_path / CACHE_FILE).read_bytes() != whole
+    assert ParseCache(tmp_path).entries == third.entries
+
+
+def test_a_broken_added_file_loses_only_its_entries(tmp_path):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    (tmp_path / ADDED_FILE).write_bytes(b"{not json")
+    again = ParseCache(tmp_path)
+    assert len(again.entries) == 3 and any(ADDED_FILE in n and "not valid JSON" in n for n in again.notes)
