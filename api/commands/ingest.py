@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
 from cairn.api.common import CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
@@ -29,26 +30,16 @@ def ingest(
         raise CairnError(f"{path}: no such directory")
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from cairn.api.services.ingesting import ingest as ingest_checkout
     from cairn.ingest.gcpause import ends_after_work
 
     ends_after_work()  # this command's process ends after it: see ingest.gcpause
     with opened_workspace(store, create=True) as ws:
-        show_progress = format is TABLE and err_console.is_terminal
-        with Progress(
-            TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=err_console.rich(), transient=True, disable=not show_progress,
-        ) as bar:
-            tasks: dict[str, int] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=max(total, 1))
-                bar.update(tasks[stage], completed=done, total=max(total, 1))
-
-            result = ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress)
+        if format is TABLE and err_console.is_terminal:
+            with _progress_bar() as progress:
+                result = ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress)
+        else:  # no bar to draw: rich is not even imported
+            result = ingest_checkout(ws, path, config_file=config, repo_name=name)
     summary = result.summary
     for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
@@ -75,3 +66,22 @@ def ingest(
     console.print(table(f"Ingested {summary.repo}", ["", ""], [(literal(k, "bold"), v) for k, v in rows], show_header=False))
     for note in summary.notes[:20]:
         console.print(f"[dim]note:[/] {escape(note)}", highlight=False)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A transient bar per ingest stage on the error console; yields the ``progress(stage, done, total)`` to call."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console.rich(), transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield progress

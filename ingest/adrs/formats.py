@@ -32,7 +32,7 @@ from cairn.ingest.adrs.fields import (
     as_list, as_text, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
     parse_date, people_list, read_status, relation_refs, split_tags,
 )
-from cairn.ingest.adrs.markdown import MARKDOWN, Document
+from cairn.ingest.adrs.markdown import Document, commonmark
 from cairn.ingest.adrs.records import RELATIONS, ComponentLink, Decision, RawRule
 from cairn.ingest.untrusted import UnsafeYaml, load_yaml
 
@@ -68,7 +68,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, body, body_line = split_front_matter(text)
 
-    tokens = MARKDOWN.parse(body)
+    tokens = commonmark().parse(body)
     doc = Document(tokens, body_line)
     stem = posixpath.basename(path).rsplit(".", 1)[0]
     decision = Decision(path=path, title=stem)

@@ -9,13 +9,24 @@ code spans; ``split_inline`` gives one line's plain text and links.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SUMMARY_CHARS = 400
 
-MARKDOWN = MarkdownIt("commonmark")
+
+@cache
+def commonmark() -> "MarkdownIt":
+    """The CommonMark parser, made when the first ADR is read (an ingest without ADRs does not import markdown-it)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
 META_LINE = re.compile(
     r"^\W{0,3}(status|deciders|decision[- _]makers?|date|tags|consulted|informed|components)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
     re.I,
@@ -145,7 +156,7 @@ def plain_text(tok: Token) -> str:
 
 def split_inline(markdown: str) -> tuple[str, list[tuple[str, str]]]:
     """Plain text and links ``(text, href)`` of one line of Markdown."""
-    tokens = MARKDOWN.parseInline(markdown)
+    tokens = commonmark().parseInline(markdown)
     if not tokens:
         return markdown, []
     links: list[tuple[str, str]] = []
