@@ -185,9 +185,11 @@ def import_changes(repo: str, before: CodeResult, after: CodeResult) -> tuple[se
     their targets are modules, so only modules where one of those differs are
     grouped again; a commit that touches three files groups three modules.
     """
-    graph = RepoGraph(repo)
     changed: set[EdgeKey] = set()
     deleted: set[EdgeKey] = set()
+    if after.modules is before.modules and after.imports is before.imports:
+        return changed, deleted  # a result carried over from the other (ingest.code.carry_over)
+    graph = RepoGraph(repo)
     prefix = _prefix(Label.MODULE, repo)
     for name in before.modules.keys() | after.modules.keys():
         old_entry, new_entry = before.modules.get(name), after.modules.get(name)
