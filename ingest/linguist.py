@@ -270,7 +270,46 @@ def counted_language(path: str, head: bytes | None = None) -> str | None:
 
 # -- paths Linguist leaves out of the statistics ---------------------------------------------------
 
-_VENDORED = re.compile("|".join((
+
+class _PathPattern:
+    """One of Linguist's path patterns (alternatives joined), searched as fast as a repository of 50,000 files needs.
+
+    ``search(path)`` is ``re.search(pattern, path)``, worked out as a search of the path's directory (``a/b/``,
+    once per directory) or of its file name from the slash before it (``/c.py``, by the alternatives without a
+    trailing slash).
+    That is exact because every alternative either ends with a slash (a match ends at or before the path's last
+    slash: it lies in the directory) or has no slash but the one of a leading ``(?:^|/)`` (a match lies in one
+    path component and the slash before it); the constructor refuses an alternative of any other shape. Searching
+    whole paths tried every alternative at every character: 0.57 s for the vendored patterns over 51k paths.
+    """
+
+    _KEPT = 100_000  # directories remembered
+
+    def __init__(self, alternatives: tuple[str, ...]):
+        for alternative in alternatives:
+            inner = re.sub(r"\[\^/[^\]]*\]", "", alternative.removeprefix("(?:^|/)"))  # [^/…] is not a slash
+            if not (alternative.endswith("/") or "/" not in inner):
+                raise ValueError(f"a path pattern of another shape: {alternative}")
+        self.regex = re.compile("|".join(alternatives))
+        # a file name cannot hold a match of an alternative that ends with a slash
+        self._in_name = re.compile("|".join(a for a in alternatives if not a.endswith("/")) or "(?!)")
+        self._in_directory: dict[str, bool] = {}
+
+    def search(self, path: str) -> bool:
+        cut = path.rfind("/") + 1
+        if not cut:
+            return self.regex.search(path) is not None
+        directory = path[:cut]
+        found = self._in_directory.get(directory)
+        if found is None:
+            if len(self._in_directory) >= self._KEPT:
+                self._in_directory.clear()
+            found = self._in_directory[directory] = self.regex.search(directory) is not None
+        # the file name from the slash before it, where ^ does not match (pos): as it is matched within the path
+        return found or self._in_name.search(path, cut - 1) is not None
+
+
+_VENDORED = _PathPattern((
     r"(?:^|/)(?:cache|dist|node_modules|bower_components|jspm_packages|Carthage|Pods|\.yarn/(?:releases|plugins|sdks|versions|unplugged))/",
     r"^(?:[Dd]ependencies|deps|debian)/",
     r"(?:^|/)(?:3rd|[Tt]hird)[-_]?[Pp]arty/",
@@ -296,9 +335,9 @@ _VENDORED = re.compile("|".join((
     r"(?:^|/)normalize\.(?:css|less|scss|styl)$",
     r"(?:^|/)(?:angular|react|d3|modernizr|prototype|mootools|dojo|yui|ckeditor|tiny_mce)[^/]*\.js$",
     r"(?:^|/)(?:MathJax|ace-builds|flow-typed)/",
-)))
+))
 
-_DOCUMENTATION = re.compile("|".join((
+_DOCUMENTATION = _PathPattern((
     r"^[Dd]ocs?/",
     r"(?:^|/)[Dd]ocumentation/",
     r"(?:^|/)[Gg]roovydoc/",
@@ -315,9 +354,9 @@ _DOCUMENTATION = re.compile("|".join((
     r"(?:^|/)INSTALL(?:\.|$)",
     r"(?:^|/)(?:LICEN[CS]E|[Ll]icen[cs]e)(?:\.|$)",
     r"(?:^|/)(?:README|[Rr]eadme)(?:\.|$)",
-)))
+))
 
-_GENERATED = re.compile("|".join((
+_GENERATED = _PathPattern((
     r"\.(?:js|css)\.map$",
     r"(?:_pb2|_pb2_grpc)\.pyi?$",
     r"\.pb\.(?:go|cc|h|gw\.go)$",
@@ -329,7 +368,7 @@ _GENERATED = re.compile("|".join((
     r"(?:^|/)(?:htmlcov|\.nyc_output|coverage)/",
     r"\.(?:g|freezed|gr|pb|mocks?)\.dart$",
     r"(?:^|/)Godeps/",
-)))
+))
 
 
 def exclusion(path: str, attributes: Mapping[str, bool] | None = None) -> str | None:

@@ -1,0 +1,62 @@
+"""Linguist's path patterns, searched by directory and file name, say what a search of the whole path says."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cairn.ingest import linguist
+from cairn.ingest.linguist import _DOCUMENTATION, _GENERATED, _VENDORED, _PathPattern
+
+PATTERNS = {"vendored": _VENDORED, "generated": _GENERATED, "documentation": _DOCUMENTATION}
+
+
+def literal_words(pattern: re.Pattern) -> set[str]:
+    """Words the patterns are made of (``node_modules``, ``CHANGES``, ``min.js``…), as path parts to combine."""
+    text = re.sub(r"\\(.)", r"\1", pattern.pattern)
+    return {w for w in re.split(r"[()|?:^$*+\[\]{}]", text) if w.strip("/.-_")}
+
+
+def tricky_paths() -> list[str]:
+    words = set()
+    for pattern in PATTERNS.values():
+        words |= literal_words(pattern.regex)
+    words |= {"src", "a", "CHANGES.d", "docs", "Docs", "man", "x.py", "README", "README.md", "min.js", "jquery.js",
+              "bootstrap.min.css", "foo.d.ts", "go.sum", "m_pb2.py", ".github", "gradle", "wrapper"}
+    parts = sorted(words)
+    paths = set(parts)
+    for a, b in itertools.product(parts, repeat=2):
+        paths.add(f"{a}/{b}")
+    step = max(1, len(parts) ** 3 // 20_000)  # a spread of 20,000 three-part paths
+    for a, b, c in itertools.islice(itertools.product(parts, repeat=3), 0, None, step):
+        paths.add(f"{a}/{b}/{c}")
+    for word in parts:  # a word glued to a file name, and a directory that only starts like one
+        paths.update({f"lib/{word}x.js", f"x{word}/y.py", f"{word}.py", f"a/{word}/", f"{word}"})
+    return sorted(paths)
+
+
+def test_every_path_pattern_matches_as_the_whole_path_search_does():
+    paths = tricky_paths()
+    assert len(paths) > 10_000
+    for name, pattern in PATTERNS.items():
+        differing = [p for p in paths if pattern.search(p) != (pattern.regex.search(p) is not None)]
+        assert differing == [], f"{name}: {differing[:10]}"
+
+
+def test_paths_of_this_repository_are_judged_alike():
+    root = Path(__file__).resolve().parents[2]
+    listed = subprocess.run(["git", "-C", str(root), "ls-files"], capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    for path in listed.stdout.splitlines():  # (in the order exclusion tries the reasons)
+        assert linguist.exclusion(path) == next((why for why, p in PATTERNS.items() if p.regex.search(path)), None), path
+
+
+@pytest.mark.parametrize("alternative", [r"(?:^|/)a/b$", r"foo/bar\.js$", r"^x/y", r"a/(?:b|c)\.py$"])
+def test_a_pattern_whose_match_could_cross_the_last_slash_is_refused(alternative):
+    with pytest.raises(ValueError, match="another shape"):
+        _PathPattern((alternative,))
