@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Mapping
 
@@ -115,6 +116,7 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str) -> tuple[I
     return out, externals
 
 
+@cache
 def _prefix(label: Label, repo: str) -> str:
     """The start of the id of every node of ``label`` in ``repo``: the id is this followed by the key."""
     return node_id(label, repo, "")
@@ -159,20 +161,28 @@ def build_code_graph(
         if comp:
             edges[("PART_OF", mid, component_ids[comp])] = Edge(part_of, mid, component_ids[comp], {})
             component_nodes[comp].props["modules"] += 1
-    coupling: dict[tuple[str, str], Counter] = {}
+    coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
     imports = Rel.IMPORTS
+    ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
+    skip = len(module_prefix)
     for source in code.imports:
         src = module_prefix + source
         group, externals = _grouped_imports(graph, code, source)
         for name, ecosystem in externals.items():
-            graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
+            if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
+                ecosystem_of[name] = ecosystem
+                graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
         a = module_component[source]
         for tid, props in group.items():
             edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
             if a and tid.startswith(module_prefix):
-                b = module_component[tid[len(module_prefix):]]
+                b = module_component[tid[skip:]]
                 if b and b != a:
-                    coupling.setdefault((a, b), Counter())[props.get("kind", "runtime")] += 1
+                    kinds = coupling.get((a, b))
+                    if kinds is None:
+                        kinds = coupling[(a, b)] = {}
+                    kind = props.get("kind", "runtime")
+                    kinds[kind] = kinds.get(kind, 0) + 1
     _add_component_dependencies(graph, coupling)
     return components
 
@@ -227,7 +237,7 @@ def derive_component_dependencies(graph: RepoGraph) -> None:
     _add_component_dependencies(graph, coupling)
 
 
-def _add_component_dependencies(graph: RepoGraph, coupling: dict[tuple[str, str], Counter]) -> None:
+def _add_component_dependencies(graph: RepoGraph, coupling: Mapping[tuple[str, str], Mapping[str, int]]) -> None:
     """A DEPENDS_ON edge per coupled pair of components (``coupling``: kind -> imports), both ends in ``graph``."""
     nodes, edges, prefix, depends_on = graph.nodes, graph.edges, _prefix(Label.COMPONENT, graph.repo), Rel.DEPENDS_ON
     for (a, b), kinds in sorted(coupling.items()):
