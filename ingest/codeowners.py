@@ -261,8 +261,13 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
                                                 "owners": list(r.owners)} for r in codeowners.rules[:MAX_STORED_RULES]])
     if not codeowners.rules:
         return
+    by_label: dict[Label, list[Node]] = {Label.PERSON: [], Label.FILE: [], Label.COMPONENT: []}
+    for n in graph.nodes.values():  # one pass over a graph of 100k+ nodes, not four
+        found = by_label.get(n.label)
+        if found is not None:
+            found.append(n)
     # bots and agents are never the owners CODEOWNERS means
-    people = PersonIndex(p for p in graph.of_label(Label.PERSON) if p.get("kind", "human") == "human")
+    people = PersonIndex(p for p in by_label[Label.PERSON] if p.get("kind", "human") == "human")
     owner_nodes: dict[str, Node] = {}
 
     def node_for(owner: str) -> Node:
@@ -289,7 +294,7 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
         return node
 
     files_of_owner: dict[str, set[str]] = {}
-    for file_node in graph.of_label(Label.FILE):
+    for file_node in by_label[Label.FILE]:
         rule = codeowners.rule_for(file_node.key)
         if rule is None:
             continue
@@ -299,10 +304,10 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
             files_of_owner.setdefault(node.id, set()).add(file_node.key)
 
     component_files: dict[str, set[str]] = {}
-    for file_node in graph.of_label(Label.FILE):
+    for file_node in by_label[Label.FILE]:
         if file_node.get("component"):
             component_files.setdefault(file_node["component"], set()).add(file_node.key)
-    for component in graph.of_label(Label.COMPONENT):
+    for component in by_label[Label.COMPONENT]:
         files = component_files.get(component.key)
         if not files:
             continue
