@@ -137,6 +137,13 @@ class Language(ABC):
     def handles(self, path: str) -> bool:
         return os.path.splitext(path)[1] in self.extensions
 
+    def consults(self, path: str) -> bool:
+        """Whether resolving this language's imports may depend on ``path`` being in the checkout
+        (``Layout.all_files``; its content is read through ``Layout.read_text``, recorded apart). An extraction's
+        fingerprint holds only such paths, so adding a README does not make a repository's imports resolve anew.
+        Any path, unless a language says which."""
+        return True
+
 
 _THREAD = threading.local()
 

@@ -57,6 +57,8 @@ CACHE_FILE = "parse-cache.json"
 ADDED_FILE = "parse-cache-added.json"
 STATE_FILE = "parse-state.json"
 CACHE_FILES = (CACHE_FILE, ADDED_FILE, STATE_FILE)
+#: a result that differs from another in the imports of more modules than this is kept whole, not as a patch
+PATCHED_MODULES = 1000
 #: the added entries are folded into the cache file once they are this share of it (and at least ``MIN_FOLD`` many)
 FOLD_SHARE = 0.25
 MIN_FOLD = 500
@@ -381,28 +383,46 @@ def _decode_result(data: dict, paths: list[str]) -> CodeResult:
 
 
 def _patch(base: CodeResult, result: CodeResult) -> dict | None:
-    """``result`` as the counts it changes of ``base``, when it is ``base`` but for those (the same modules, imports
-    and notes, by identity: a carried-over result shares them); else None."""
-    if not (result.modules is base.modules and result.imports is base.imports and result.file_module is base.file_module
+    """``result`` as what it changes of ``base`` (counts, and the imports of a few modules), when it is ``base`` but
+    for those: the same modules and notes, and the other modules' imports, by identity (a carried-over result
+    shares them); else None."""
+    if not (result.modules is base.modules and result.file_module is base.file_module
             and result.languages is base.languages and result.skipped_content is base.skipped_content
             and result.notes == base.notes and list(result.lines) == list(base.lines)
             and list(result.syntax_errors) == list(base.syntax_errors)):
         return None
+    imports: dict[str, list] = {}
+    if result.imports is not base.imports:
+        if len(result.imports) != len(base.imports) or list(result.imports) != list(base.imports):
+            return None
+        for module, found in result.imports.items():
+            if found is not base.imports[module]:
+                imports[module] = [[i.target, i.line, _KIND_INDEX[i.kind], int(i.external), i.file] for i in found]
+        if len(imports) > PATCHED_MODULES:
+            return None
     return {"lines": {p: n for p, n in result.lines.items() if base.lines[p] != n},
             "syntax_errors": {p: n for p, n in result.syntax_errors.items() if base.syntax_errors[p] != n},
-            "parsed": result.parsed, "cached": result.cached}
+            "imports": imports, "parsed": result.parsed, "cached": result.cached}
 
 
 def _patched(base: CodeResult, patch: dict) -> CodeResult:
-    """``base`` with ``patch``'s counts (``_patch``), sharing the rest, so a later save can write it as a patch again."""
+    """``base`` with ``patch`` (``_patch``) applied, sharing the rest, so a later save can write it as a patch again."""
     lines, errors = dict(base.lines), dict(base.syntax_errors)
     for table, changes in ((lines, patch["lines"]), (errors, patch["syntax_errors"])):
         for path, count in changes.items():
             if path not in table or type(count) is not int:
                 raise ValueError("patch")
             table[path] = count
-    return replace(base, lines=lines, syntax_errors=errors, parsed=int(patch["parsed"]), cached=int(patch["cached"]),
-                   notes=list(base.notes))
+    imports = base.imports
+    if patch["imports"]:
+        imports = dict(imports)
+        for module, found in patch["imports"].items():
+            if module not in imports:
+                raise ValueError("patch")
+            imports[module] = [ResolvedImport(str(target), int(line), _KINDS[kind], bool(external), str(file))
+                               for target, line, kind, external, file in found]
+    return replace(base, imports=imports, lines=lines, syntax_errors=errors, parsed=int(patch["parsed"]),
+                   cached=int(patch["cached"]), notes=list(base.notes))
 
 
 def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:

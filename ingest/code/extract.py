@@ -50,11 +50,19 @@ def blob_hash(data: bytes) -> str:
     return h.hexdigest()
 
 
-def _inputs_fingerprint(languages: list[Language], blobs: dict[str, str], all_paths: frozenset[str]) -> str:
-    """What identifies a whole extraction's inputs (but for the files resolution reads, which the cache checks apart)."""
+def _inputs_fingerprint(languages: list[Language], blobs: dict[str, str], consulted: list[str]) -> str:
+    """What identifies a whole extraction's inputs: the languages, each code file's blob and the other paths
+    resolution consults (``_consulted``); the files it reads are recorded and checked apart (``ParseCache``)."""
     return hashlib.sha1(repr((
-        [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), sorted(all_paths),
+        [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), "consulted", consulted,
     )).encode("utf-8", errors="surrogateescape")).hexdigest()
+
+
+def _consulted(present: list[Language], all_paths: frozenset[str]) -> list[str]:
+    """The paths of the checkout whose presence resolving ``present`` (the languages with files) may depend on."""
+    if any(type(lang).consults is Language.consults for lang in present):
+        return sorted(all_paths)
+    return sorted(p for p in all_paths if any(lang.consults(p) for lang in present))
 
 
 @dataclass
@@ -171,7 +179,8 @@ def extract_code(
 
     # 2. nothing changed since a previous run: its result stands (a partial result is neither looked for nor kept:
     # working out the fingerprint of every file and path costs more than the few imports it resolves)
-    fingerprint = "" if imports_of is not None else _inputs_fingerprint(languages, blobs, all_paths)
+    consulted = [] if imports_of is not None else _consulted([lang for lang in languages if by_language[lang.name]], all_paths)
+    fingerprint = "" if imports_of is not None else _inputs_fingerprint(languages, blobs, consulted)
     remembered = cache.recall(fingerprint) if fingerprint else None
     if remembered is not None and all(digest_text(read_text(p)) == d for p, d in remembered[0].items()):
         previous = remembered[1]
@@ -252,7 +261,7 @@ def extract_code(
             for f in by_language[lang.name]:
                 if f.path in before:
                     changed[f.path] = (lang.name, lang.version, extension_of[f.path], before[f.path])
-        previous = _inputs_fingerprint(languages, {**blobs, **before}, all_paths)
+        previous = _inputs_fingerprint(languages, {**blobs, **before}, consulted)
         carried = carried_over(cache, previous, changed, parsed, result.skipped_content, read_text)
         if carried is not None:
             reads, kept = carried

@@ -113,6 +113,9 @@ class GoLanguage(Language):
     def resolver(self, layout: Layout) -> "GoResolver":
         return GoResolver(layout)
 
+    def consults(self, path: str) -> bool:
+        return path == "go.mod" or path.endswith("/go.mod")  # the modules (GoResolver)
+
 
 def parse_go_mod(text: str) -> tuple[str | None, list[str]]:
     """(module path, required module paths) of a go.mod file's text."""

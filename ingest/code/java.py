@@ -179,6 +179,9 @@ class JavaLanguage(Language):
     def resolver(self, layout: Layout) -> "JavaResolver":
         return JavaResolver(layout)
 
+    def consults(self, path: str) -> bool:
+        return False  # packages come from the Java files' own declarations
+
 
 def external_group(spec: str) -> str:
     """The squashed external name of an imported FQN (see the module docstring)."""

@@ -48,7 +48,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 def extract(root: Path, cache: ParseCache):
     paths = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     sources = [SourceFile(p, (root / p).stat().st_size, (root / p).stat().st_mtime_ns)
-               for p in paths if p.endswith((".py", ".js"))]
+               for p in paths if p.endswith((".py", ".js")) and not p.startswith("vendor/")]  # vendor/: excluded
 
     def read_text(path: str) -> str | None:
         try:
@@ -87,7 +87,17 @@ CHANGES = {
     "a body after the imports breaks where the import scan does not look": (
         {"src/app/core.py": FILES["src/app/core.py"] + "def broken(:\n"}, True),
     "an import is added": ({"src/app/util.py": "import json\nfrom app import models\n"}, False),
-    "an import moves a line down": ({"src/app/util.py": "\nimport json\n"}, False),
+    "an import moves a line down": ({"src/app/util.py": "\nimport json\n"}, True),
+    "lines added above every import, and below": (
+        {"src/app/core.py": '"""Core."""\n\n' + FILES["src/app/core.py"] + "\n\ndef more():\n    import json\n",
+         "web/index.js": "// entry\n" + FILES["web/index.js"]}, False),  # json: an import added
+    "lines added above the imports of two languages": (
+        {"src/app/core.py": '"""Core."""\n\n' + FILES["src/app/core.py"], "web/index.js": "// entry\n" + FILES["web/index.js"]},
+        True),
+    "two imports put on one line": ({"src/app/core.py": FILES["src/app/core.py"].replace(
+        "import os\nfrom app import util\n", "import os; from app import util\n\n")}, False),
+    "two imports swap places": ({"src/app/core.py": FILES["src/app/core.py"].replace(
+        "import os\nfrom app import util\n", "from app import util\nimport os\n")}, False),
     "a relative import changes level": ({"src/app/core.py": FILES["src/app/core.py"].replace("from .models", "from ..models")}, False),
     "a file resolution reads changes": ({"pyproject.toml": "[tool.setuptools.package-dir]\n'' = 'src'\n"}, False),
     "a module is added": ({"src/app/extra.py": "import app.core\n"}, False),
@@ -155,3 +165,54 @@ def test_without_the_previous_result_it_resolves_again(warm):
     result = extract(root, ParseCache(cache_dir))
     assert CountingPython.resolvers == 1
     same(result, extract(root, ParseCache(None)))
+
+
+@pytest.fixture
+def warm_python_only(tmp_path):
+    root = tmp_path / "repo"
+    write(root, {p: t for p, t in FILES.items() if not p.startswith("web/")})
+    cache_dir = tmp_path / "cache"
+    cache = ParseCache(cache_dir)
+    extract(root, cache)
+    cache.save()
+    return root, cache_dir
+
+
+@pytest.mark.parametrize("change, carries", [
+    # paths Python resolution never looks at come and go
+    ({"docs/guide.md": "# Guide\n", "src/app/core.py": FILES["src/app/core.py"] + "# more\n"}, True),
+    ({"NOTES.txt": "notes\n"}, True),
+    # a package appears: module names can change
+    ({"src/app/sub/__init__.py": "", "src/app/core.py": FILES["src/app/core.py"] + "# more\n"}, False),
+    # …even outside the files extracted (the resolver looks at every __init__.py of the checkout)
+    ({"vendor/lib/__init__.py": "", "src/app/core.py": FILES["src/app/core.py"] + "# more\n"}, False),
+])
+def test_in_a_python_repository_other_files_do_not_matter(warm_python_only, change, carries):
+    root, cache_dir = warm_python_only
+    write(root, change)
+    result = extract(root, ParseCache(cache_dir))
+    assert (CountingPython.resolvers == 0) is carries
+    same(result, extract(root, ParseCache(None)))
+
+
+def test_with_javascript_any_new_path_resolves_again(warm):
+    root, cache_dir = warm  # the JavaScript resolver reads configurations that can name any file
+    write(root, {"docs/guide.md": "# Guide\n", "src/app/core.py": FILES["src/app/core.py"] + "# more\n"})
+    result = extract(root, ParseCache(cache_dir))
+    assert CountingPython.resolvers == 1
+    same(result, extract(root, ParseCache(None)))
+
+
+def test_moved_import_lines_are_kept_as_a_patch_of_that_module(warm):
+    root, cache_dir = warm
+    write(root, {"src/app/core.py": '"""Core."""\n\n' + FILES["src/app/core.py"]})
+    cache = ParseCache(cache_dir)
+    result = extract(root, cache)
+    cache.save()
+    assert [i.line for i in result.imports["app.core"]] == [3, 4, 5]
+    kept = json.loads((cache_dir / "parse-state.json").read_text())["results"]
+    patch = next(r["patch"] for r in kept if "base" in r)
+    assert list(patch["imports"]) == ["app.core"] and patch["lines"] == {"src/app/core.py": 9}
+    again = extract(root, ParseCache(cache_dir))
+    assert CountingPython.resolvers == 0 and again.parsed == 0
+    same(again, extract(root, ParseCache(None)))

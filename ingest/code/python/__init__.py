@@ -31,3 +31,6 @@ class PythonLanguage(Language):
     def resolver(self, layout: Layout) -> "PythonResolver":
         return PythonResolver(layout)
 
+    def consults(self, path: str) -> bool:
+        return path == "__init__.py" or path.endswith("/__init__.py")  # the package directories (resolver)
+
