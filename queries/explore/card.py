@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cairn.graph.decisions import GovernsLink, is_retired
-from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
@@ -74,9 +74,15 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
             file_counts[key] += 1
             file_component[node_id] = key
 
+    edges: dict[Rel, list[Edge]] = {Rel.DEPENDS_ON: [], Rel.IMPORTS: [], Rel.GOVERNS: [], Rel.OWNS: [], Rel.KNOWS: []}
+    for e in graph.edges.values():  # one pass for every type read below, in the graph's order
+        found_edges = edges.get(e.type)
+        if found_edges is not None:
+            found_edges.append(e)
+
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
-    for e in graph.of_type(Rel.DEPENDS_ON):
+    for e in edges[Rel.DEPENDS_ON]:
         src, tgt = graph.nodes[e.source], graph.nodes[e.target]
         if e.source in component_ids:
             depends_on[component_ids[e.source]].append(
@@ -87,16 +93,17 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
-    for e in graph.of_type(Rel.IMPORTS):
+    nodes, external = graph.nodes, Label.EXTERNAL
+    for e in edges[Rel.IMPORTS]:
         key = module_component.get(e.source)
         if key is not None:
-            tgt = graph.nodes[e.target]
-            if tgt.label is Label.EXTERNAL:
-                (standard_library if tgt.get("stdlib") else externals)[key][tgt.key] += 1
+            tgt = nodes[e.target]
+            if tgt.label is external:
+                (standard_library if tgt.props.get("stdlib") else externals)[key][tgt.key] += 1
 
-    decisions = _governing(graph, {**component_ids, **module_component})
-    owners = _declared_owners(graph, component_ids, file_component)
-    activity = _recent_activity(graph, file_component)
+    decisions = _governing(graph, {**component_ids, **module_component}, edges[Rel.GOVERNS])
+    owners = _declared_owners(graph, component_ids, file_component, edges[Rel.OWNS])
+    activity = _recent_activity(graph, file_component, edges[Rel.KNOWS])
     gone, _ = gone_people(graph)
     covers = agent_instructions.covering(graph)
 
@@ -156,12 +163,14 @@ def governing_decisions(graph: RepoGraph, comp: Node, module_ids: set[str]) -> l
     return _governing(graph, {comp.id: comp.key, **{m: comp.key for m in module_ids}}).get(comp.key, [])
 
 
-def _governing(graph: RepoGraph, component_of: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+def _governing(graph: RepoGraph, component_of: dict[str, str],
+               governs: list[Edge] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Per component: the decisions that GOVERN it or one of its modules (``component_of``: the node ids of
-    the components and their modules -> the component), accepted and newest first."""
+    the components and their modules -> the component), accepted and newest first (``governs``: the GOVERNS
+    edges, when already gathered)."""
     found: dict[str, dict[str, dict[str, Any]]] = {}
     best: dict[tuple[str, str], tuple[bool, bool, str]] = {}  # (component, decision) -> the rank of the link kept
-    for e in graph.of_type(Rel.GOVERNS):
+    for e in graph.of_type(Rel.GOVERNS) if governs is None else governs:
         key = component_of.get(e.target)
         if key is None:
             continue
@@ -279,11 +288,12 @@ def _shorten(text: str) -> str:
     return cut.rstrip(",;:") + " …"
 
 
-def _declared_owners(graph: RepoGraph, component_ids: dict[str, str],
-                     file_component: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """Per component: the owners CODEOWNERS declares, of the component itself or of its files (with how many)."""
+def _declared_owners(graph: RepoGraph, component_ids: dict[str, str], file_component: dict[str, str],
+                     owns: list[Edge]) -> dict[str, list[dict[str, Any]]]:
+    """Per component: the owners CODEOWNERS declares, of the component itself or of its files (with how many),
+    from the OWNS edges ``owns``."""
     owners: dict[str, dict[str, dict[str, Any]]] = {}
-    for e in graph.of_type(Rel.OWNS):
+    for e in owns:
         key = component_ids.get(e.target) or file_component.get(e.target)
         if key is None:
             continue
@@ -305,14 +315,12 @@ def _declared_owners(graph: RepoGraph, component_ids: dict[str, str],
     return {key: sorted(rows.values(), key=lambda o: (not o["component"], -o["files"], o["owner"])) for key, rows in owners.items()}
 
 
-def _recent_activity(graph: RepoGraph, file_component: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
+                     knows: list[Edge]) -> dict[str, list[dict[str, Any]]]:
     """Per component (``file_component``: File node id -> component): the last change per person and file of its
-    files, newest first."""
+    files, newest first, from the KNOWS edges ``knows``."""
     touches: dict[str, list[tuple[str, str, str]]] = {}  # component -> (when, file id, person id)
-    knows = Rel.KNOWS
-    for e in graph.edges.values():  # the largest relationship type: read in one pass, names looked up for the few shown
-        if e.type is not knows:
-            continue
+    for e in knows:  # the largest relationship type: names are looked up only for the few rows shown
         key = file_component.get(e.target)
         if key is None:
             continue
