@@ -54,6 +54,7 @@ Beside it, kept separate so the paper's number stays comparable:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
@@ -159,16 +160,11 @@ class _Knowledge:
 
 def knows_by_target(graph: RepoGraph) -> dict[str, list[Edge]]:
     """The KNOWS edges of ``graph`` by the File node they point at, in the graph's order of edges."""
-    out: dict[str, list[Edge]] = {}
+    out: defaultdict[str, list[Edge]] = defaultdict(list)
     knows = Rel.KNOWS
     for edge in graph.edges.values():
         if edge.type is knows:
-            target = edge.target
-            found = out.get(target)
-            if found is None:
-                out[target] = [edge]
-            else:
-                found.append(edge)
+            out[edge.target].append(edge)
     return out
 
 
