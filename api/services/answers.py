@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from operator import attrgetter
 from typing import Any, Callable, Mapping
 
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
@@ -125,20 +126,24 @@ class GroupedGraph(RepoGraph):
         self._types: tuple[int, dict[Rel, list[Edge]]] | None = None
 
     def of_label(self, label: Label) -> list[Node]:
-        if self._labels is None or self._labels[0] != len(self.nodes):
-            grouped: dict[Label, list[Node]] = defaultdict(list)
-            for node in self.nodes.values():
-                grouped[node.label].append(node)
-            self._labels = (len(self.nodes), grouped)
+        self._labels = _regrouped(self._labels, self.nodes, attrgetter("label"))
         return list(self._labels[1].get(Label(label), ()))
 
     def of_type(self, type: Rel) -> list[Edge]:
-        if self._types is None or self._types[0] != len(self.edges):
-            grouped: dict[Rel, list[Edge]] = defaultdict(list)
-            for edge in self.edges.values():
-                grouped[edge.type].append(edge)
-            self._types = (len(self.edges), grouped)
+        self._types = _regrouped(self._types, self.edges, attrgetter("type"))
         return list(self._types[1].get(Rel(type), ()))
+
+
+def _regrouped(cached: tuple[int, dict[Any, list[Any]]] | None, items: Mapping[Any, Any],
+               group_of: Callable[[Any], Any]) -> tuple[int, dict[Any, list[Any]]]:
+    """``items`` (the nodes or the edges) by ``group_of``, in their order, with their number: ``cached`` while
+    their number is still the one it was grouped at."""
+    if cached is not None and cached[0] == len(items):
+        return cached
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for item in items.values():
+        grouped[group_of(item)].append(item)
+    return len(items), grouped
 
 
 #: Every kind of answer: what computes it (answer name -> value) from a graph, and the first name it gives.
