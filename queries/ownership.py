@@ -54,13 +54,14 @@ Beside it, kept separate so the paper's number stays comparable:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
 from cairn.graph.errors import AmbiguousName, UnknownName
-from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
@@ -154,6 +155,17 @@ class _Knowledge:
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
     knows_any: dict[str, set[str]] = field(default_factory=dict)  # file -> people with any KNOWS edge on it
     notes: list[str] = field(default_factory=list)
+    knows_at: dict[str, list[Edge]] = field(default_factory=dict)  # File node id -> the KNOWS edges at it
+
+
+def knows_by_target(graph: RepoGraph) -> dict[str, list[Edge]]:
+    """The KNOWS edges of ``graph`` by the File node they point at, in the graph's order of edges."""
+    out: defaultdict[str, list[Edge]] = defaultdict(list)
+    knows = Rel.KNOWS
+    for edge in graph.edges.values():
+        if edge.type is knows:
+            out[edge.target].append(edge)
+    return out
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -227,14 +239,17 @@ def _load(graph: RepoGraph) -> _Knowledge:
     reviewers: dict[str, set[str]] = {}
     knows_any: dict[str, set[str]] = {}
     nodes = graph.nodes
-    for edge in graph.of_type(Rel.KNOWS):  # the largest relationship type: its props are read directly
-        path, props, source = nodes[edge.target].key, edge.props, edge.source
-        knows_any.setdefault(path, set()).add(source)
-        doa = props.get("doa")
-        if doa is not None:
-            candidates.setdefault(path, {})[source] = (float(doa), bool(props.get("first_authorship")))
-        if (props.get("reviews") or 0) > 0:
-            reviewers.setdefault(path, set()).add(source)
+    knows_at = knows_by_target(graph)
+    for target, edges in knows_at.items():  # the largest relationship type: its props are read directly
+        path = nodes[target].key
+        knows_any[path] = {edge.source for edge in edges}
+        found = {edge.source: (float(doa), bool(edge.props.get("first_authorship")))
+                 for edge in edges if (doa := edge.props.get("doa")) is not None}
+        if found:
+            candidates[path] = found
+        reviewing = {edge.source for edge in edges if (edge.props.get("reviews") or 0) > 0}
+        if reviewing:
+            reviewers[path] = reviewing
     authors = {path: file_authors(c) for path, c in candidates.items()}
     holders = {f: set(authors.get(f, ())) | reviewers.get(f, set()) for f in set(authors) | set(reviewers)}
     owners: dict[str, set[str]] = {}
@@ -245,7 +260,7 @@ def _load(graph: RepoGraph) -> _Knowledge:
     knowledge = _Knowledge(
         files, component_of, authors, holders, people, index,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes,
+        thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes, knows_at=knows_at,
     )
     without_history = sum(1 for n in file_nodes if n.get("linguist_counted", True) is not False and n.get("changes") == 0)
     if without_history:
@@ -472,8 +487,11 @@ def annotate_bus_factor(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any
     """
     knowledge = _load(graph)
     report, without_files = _report_and_scopes(graph, knowledge, set(), None)
-    for edge in graph.of_type(Rel.KNOWS):
-        edge.props["author"] = edge.source in knowledge.authors.get(graph.nodes[edge.target].key, ())
+    nodes = graph.nodes
+    for target, edges in knowledge.knows_at.items():
+        authors = knowledge.authors.get(nodes[target].key, ())
+        for edge in edges:
+            edge.props["author"] = edge.source in authors
     repo = graph.repository
     if repo is not None:
         r = report["repository"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cairn.graph.decisions import GovernsLink, is_retired
-from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
@@ -48,26 +48,41 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
     in the checkout (``with_readme_purpose``), which is read when the card is shown, not when it is kept.
     """
     wanted = None if names is None else set(names)
-    comps = {c.key: c for c in graph.of_label(Label.COMPONENT) if wanted is None or c.key in wanted}
-    component_ids = {c.id: key for key, c in comps.items()}
+    by_label: dict[Label, list[tuple[str, Node]]] = {Label.COMPONENT: [], Label.MODULE: [], Label.FILE: []}
+    for node_id, node in graph.nodes.items():  # one pass, with the ids the dictionary holds (not built again)
+        found = by_label.get(node.label)
+        if found is not None:
+            found.append((node_id, node))
+    comps: dict[str, Node] = {}
+    component_ids: dict[str, str] = {}
+    for node_id, c in by_label[Label.COMPONENT]:
+        if wanted is None or c.key in wanted:
+            comps[c.key] = c
+            component_ids[node_id] = c.key
     modules: dict[str, list[Node]] = {key: [] for key in comps}
     module_component: dict[str, str] = {}
-    for m in graph.of_label(Label.MODULE):
-        key = m.get("component")
+    for node_id, m in by_label[Label.MODULE]:
+        key = m.props.get("component")
         if key in modules:
             modules[key].append(m)
-            module_component[m.id] = key
-    file_nodes: dict[str, dict[str, Node]] = {key: {} for key in comps}
+            module_component[node_id] = key
+    file_counts: dict[str, int] = {key: 0 for key in comps}
     file_component: dict[str, str] = {}
-    for f in graph.of_label(Label.FILE):
-        key = f.get("component")
-        if key in file_nodes:
-            file_nodes[key][f.id] = f
-            file_component[f.id] = key
+    for node_id, f in by_label[Label.FILE]:
+        key = f.props.get("component")
+        if key in file_counts:
+            file_counts[key] += 1
+            file_component[node_id] = key
+
+    edges: dict[Rel, list[Edge]] = {Rel.DEPENDS_ON: [], Rel.IMPORTS: [], Rel.GOVERNS: [], Rel.OWNS: [], Rel.KNOWS: []}
+    for e in graph.edges.values():  # one pass for every type read below, in the graph's order
+        found_edges = edges.get(e.type)
+        if found_edges is not None:
+            found_edges.append(e)
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
-    for e in graph.of_type(Rel.DEPENDS_ON):
+    for e in edges[Rel.DEPENDS_ON]:
         src, tgt = graph.nodes[e.source], graph.nodes[e.target]
         if e.source in component_ids:
             depends_on[component_ids[e.source]].append(
@@ -78,16 +93,17 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
-    for e in graph.of_type(Rel.IMPORTS):
+    nodes, external = graph.nodes, Label.EXTERNAL
+    for e in edges[Rel.IMPORTS]:
         key = module_component.get(e.source)
         if key is not None:
-            tgt = graph.nodes[e.target]
-            if tgt.label is Label.EXTERNAL:
-                (standard_library if tgt.get("stdlib") else externals)[key][tgt.key] += 1
+            tgt = nodes[e.target]
+            if tgt.label is external:
+                (standard_library if tgt.props.get("stdlib") else externals)[key][tgt.key] += 1
 
-    decisions = _governing(graph, {**component_ids, **module_component})
-    owners = _declared_owners(graph, component_ids, file_component)
-    activity = _recent_activity(graph, file_nodes, file_component)
+    decisions = _governing(graph, {**component_ids, **module_component}, edges[Rel.GOVERNS])
+    owners = _declared_owners(graph, component_ids, file_component, edges[Rel.OWNS])
+    activity = _recent_activity(graph, file_component, edges[Rel.KNOWS])
     gone, _ = gone_people(graph)
     covers = agent_instructions.covering(graph)
 
@@ -105,7 +121,7 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
             "system": comp.get("system"),
             "domain": comp.get("domain"),
             "inferred": bool(comp.get("inferred")),
-            "files": int(comp.get("files") or len(file_nodes[name])),
+            "files": int(comp.get("files") or file_counts[name]),
             "module_count": len(mods),
             "modules": [
                 {"name": m.key, "path": m.get("path"), "language": m.get("language")} for m in mods
@@ -147,12 +163,14 @@ def governing_decisions(graph: RepoGraph, comp: Node, module_ids: set[str]) -> l
     return _governing(graph, {comp.id: comp.key, **{m: comp.key for m in module_ids}}).get(comp.key, [])
 
 
-def _governing(graph: RepoGraph, component_of: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+def _governing(graph: RepoGraph, component_of: dict[str, str],
+               governs: list[Edge] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Per component: the decisions that GOVERN it or one of its modules (``component_of``: the node ids of
-    the components and their modules -> the component), accepted and newest first."""
+    the components and their modules -> the component), accepted and newest first (``governs``: the GOVERNS
+    edges, when already gathered)."""
     found: dict[str, dict[str, dict[str, Any]]] = {}
     best: dict[tuple[str, str], tuple[bool, bool, str]] = {}  # (component, decision) -> the rank of the link kept
-    for e in graph.of_type(Rel.GOVERNS):
+    for e in graph.of_type(Rel.GOVERNS) if governs is None else governs:
         key = component_of.get(e.target)
         if key is None:
             continue
@@ -270,11 +288,12 @@ def _shorten(text: str) -> str:
     return cut.rstrip(",;:") + " …"
 
 
-def _declared_owners(graph: RepoGraph, component_ids: dict[str, str],
-                     file_component: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """Per component: the owners CODEOWNERS declares, of the component itself or of its files (with how many)."""
+def _declared_owners(graph: RepoGraph, component_ids: dict[str, str], file_component: dict[str, str],
+                     owns: list[Edge]) -> dict[str, list[dict[str, Any]]]:
+    """Per component: the owners CODEOWNERS declares, of the component itself or of its files (with how many),
+    from the OWNS edges ``owns``."""
     owners: dict[str, dict[str, dict[str, Any]]] = {}
-    for e in graph.of_type(Rel.OWNS):
+    for e in owns:
         key = component_ids.get(e.target) or file_component.get(e.target)
         if key is None:
             continue
@@ -296,23 +315,26 @@ def _declared_owners(graph: RepoGraph, component_ids: dict[str, str],
     return {key: sorted(rows.values(), key=lambda o: (not o["component"], -o["files"], o["owner"])) for key, rows in owners.items()}
 
 
-def _recent_activity(graph: RepoGraph, file_nodes: dict[str, dict[str, Node]],
-                     file_component: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """Per component: the last change per person and file of its files, newest first."""
-    touches: dict[str, list[tuple[str, str, str, str]]] = {}  # component -> (when, file, person key, person id)
-    person_keys: dict[str, str] = {}
-    for e in graph.of_type(Rel.KNOWS):
+def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
+                     knows: list[Edge]) -> dict[str, list[dict[str, Any]]]:
+    """Per component (``file_component``: File node id -> component): the last change per person and file of its
+    files, newest first, from the KNOWS edges ``knows``."""
+    touches: dict[str, list[tuple[str, str, str]]] = {}  # component -> (when, file id, person id)
+    for e in knows:  # the largest relationship type: names are looked up only for the few rows shown
         key = file_component.get(e.target)
         if key is None:
             continue
-        when = as_text(e.props.get("last_touch"))
+        when = e.props.get("last_touch")
+        if when.__class__ is not str:
+            when = as_text(when)
         if not when:
             continue
-        person_key = person_keys.get(e.source)
-        if person_key is None:
-            person = graph.nodes.get(e.source)
-            person_key = person_keys[e.source] = person.key if person else e.source
-        touches.setdefault(key, []).append((when, file_nodes[key][e.target].key, person_key, e.source))
+        rows = touches.get(key)
+        if rows is None:
+            touches[key] = [(when, e.target, e.source)]
+        else:
+            rows.append((when, e.target, e.source))
+    nodes = graph.nodes
     out = {}
     for key, rows in touches.items():
         # newest first, then by file and person: two stable sorts, the cheap way to sort by (negated(last_touch),
@@ -321,14 +343,15 @@ def _recent_activity(graph: RepoGraph, file_nodes: dict[str, dict[str, Node]],
         if len(rows) > RECENT_ACTIVITY_LIMIT:
             cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, (t[0] + _LAST_CODE_POINT for t in rows))[-1]
             rows = [t for t in rows if t[0] + _LAST_CODE_POINT >= cutoff]
-        rows.sort(key=lambda t: (t[1], t[2]))
-        rows.sort(key=lambda t: t[0] + _LAST_CODE_POINT, reverse=True)
-        latest = []
-        for when, file, person_key, source in rows[:RECENT_ACTIVITY_LIMIT]:
-            person = graph.nodes.get(source)
-            latest.append({"person": person_key, "name": person_name(person, source),
-                           "kind": person.get("kind") if person else None, "file": file, "last_touch": when})
-        out[key] = latest
+        named = []
+        for when, file_id, source in rows:
+            person = nodes.get(source)
+            named.append((when, nodes[file_id].key, person.key if person else source, person, source))
+        named.sort(key=lambda t: (t[1], t[2]))
+        named.sort(key=lambda t: t[0] + _LAST_CODE_POINT, reverse=True)
+        out[key] = [{"person": person_key, "name": person_name(person, source),
+                     "kind": person.get("kind") if person else None, "file": file, "last_touch": when}
+                    for when, file, person_key, person, source in named[:RECENT_ACTIVITY_LIMIT]]
     return out
 
 

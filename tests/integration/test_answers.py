@@ -361,3 +361,24 @@ def test_both_stores_answer_the_default_reads_without_loading_the_graph(any_stor
     for what, read, expected in default_reads("rules", whole):
         assert normal(read(ws)) == normal(expected), what
     assert loads_seen == []
+
+
+def test_the_grouped_graph_the_answers_read_lists_what_the_graph_lists_even_after_a_change(ingested, checkouts):
+    """compute_answers reads through answers.GroupedGraph; each listing, in order, is the graph's own, and a node
+    or edge added after a first listing is seen."""
+    from cairn.graph.model import Label, Rel
+
+    store = SqliteStore(ingested)
+    for name in sorted(BUILDERS):
+        graph = store.load(checkouts[name].name)
+        grouped = answers.GroupedGraph(graph)
+        for label in Label:
+            assert grouped.of_label(label) == graph.of_label(label), (name, label)
+        for rel in Rel:
+            assert grouped.of_type(rel) == graph.of_type(rel), (name, rel)
+        component = graph.of_label(Label.COMPONENT)[0]
+        extra = graph.add_node(Label.COMPONENT, "added-after-listing")
+        graph.add_edge(Rel.DEPENDS_ON, extra, component, count=1)
+        assert grouped.of_label(Label.COMPONENT) == graph.of_label(Label.COMPONENT)
+        assert grouped.of_type(Rel.DEPENDS_ON) == graph.of_type(Rel.DEPENDS_ON)
+        assert grouped.of_label(Label.COMPONENT)[-1] is extra

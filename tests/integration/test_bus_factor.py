@@ -193,6 +193,45 @@ def test_annotate_writes_derived_properties(team_root):
     assert author_flags[("Erin", "core/c3.py")] is False
 
 
+def test_annotate_flags_every_author_whatever_order_the_knows_edges_come_in():
+    """The analysis reads the KNOWS edges grouped by file: edges of many files, interleaved and shuffled, each get
+    the author flag the rule gives for their own file, and the report is the one of the same edges in file order."""
+    import random
+
+    from cairn.graph.model import RepoGraph
+
+    rnd = random.Random(14)
+    edges = []
+    people_keys = [f"p{i}@x" for i in range(9)]
+    for n in range(60):
+        for person in rnd.sample(people_keys, rnd.randint(1, 5)):
+            edges.append((person, f"core/f{n:02}.py", round(rnd.uniform(0.5, 9.0), 3), rnd.random() < 0.3,
+                          rnd.choice([0, 0, 1])))
+
+    def built(order):
+        graph = RepoGraph("r")
+        graph.add_node(Label.REPOSITORY, "r")
+        graph.add_node(Label.COMPONENT, "core", paths=["core/**"])
+        people = {k: graph.add_node(Label.PERSON, k, name=k.upper(), kind="human", commits=int(k[1]) + 1) for k in people_keys}
+        files = {f: graph.add_node(Label.FILE, f, component="core", changes=1) for f in sorted({e[1] for e in edges})}
+        for person, f, doa, first, reviews in order:
+            graph.add_edge(Rel.KNOWS, people[person], files[f], doa=doa, first_authorship=first, reviews=reviews)
+        return graph
+
+    shuffled = edges[:]
+    rnd.shuffle(shuffled)
+    by_file = built(sorted(edges, key=lambda e: (e[1], e[0])))
+    graph = built(shuffled)
+    report = annotate_bus_factor(graph)
+    expected_authors = {f: file_authors({p: (doa, first) for p, g, doa, first, _ in edges if g == f})
+                        for f in {e[1] for e in edges}}
+    flags = {(graph.nodes[e.source].key, graph.nodes[e.target].key): e.props["author"] for e in graph.of_type(Rel.KNOWS)}
+    assert len(flags) == len(edges) and any(flags.values()) and not all(flags.values())
+    for (person, f), flag in flags.items():
+        assert flag is (person in expected_authors[f])
+    assert report == annotate_bus_factor(by_file)
+
+
 def test_empty_history_gives_zero_without_error(tmp_path):
     from fixtures.gitrepo import GitRepo
 
