@@ -16,8 +16,9 @@ tracks: see ``tracked_cache_files``):
   result carries its own path table, so a result read from the file is written
   back as it was read (encoding 50,000 modules' imports again on every save
   cost seconds). A result carried over from another (``carry_over``: the same
-  modules and imports, other line counts) is kept as a patch on that one, the
-  counts that differ, and the result it is patched on is kept as long as it is.
+  modules, other line counts, a few modules' imports on moved lines) is kept
+  as a patch on that one, and the result it is patched on is kept as long as
+  the patch is.
 
 Both are data, never code: a file is JSON with a ``format`` name and a
 ``version``; anything else (corrupt, truncated, another program's, an older
