@@ -319,7 +319,8 @@ def _new_cycles(base: RepoGraph, head: RepoGraph, base_pairs: set[tuple[str, str
 
 
 def _dependency_pairs(graph: RepoGraph) -> set[tuple[str, str]]:
-    return {(e.source, e.target) for e in graph.edges.values() if e.type is Rel.DEPENDS_ON}
+    depends_on = Rel.DEPENDS_ON.value
+    return {(source, target) for type_, source, target in graph.edges if type_ == depends_on}  # by key: no edge read
 
 
 def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
