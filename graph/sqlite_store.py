@@ -472,10 +472,14 @@ def _with_ids(conn: sqlite3.Connection, numbers: dict[int, str], cursor: sqlite3
     """``(type, source id, target id, props)`` for each ``(type, src, dst, props)`` row of ``cursor``, ``BATCH`` at
     a time: the ids from ``numbers`` (node number -> id), where the others are added as they are met."""
     for rows in _runs(cursor):
-        missing = sorted({n for row in rows for n in (row[1], row[2]) if n not in numbers})
-        for chunk in _chunks(missing):
-            numbers.update(conn.execute(f"SELECT nid, id FROM nodes WHERE nid IN ({_marks(chunk)})", chunk))
-        yield [(type_, numbers[src], numbers[dst], props) for type_, src, dst, props in rows]
+        try:
+            named = [(type_, numbers[src], numbers[dst], props) for type_, src, dst, props in rows]
+        except KeyError:  # an end among no node read yet: look up every such end of the run, once
+            missing = sorted({n for row in rows for n in (row[1], row[2]) if n not in numbers})
+            for chunk in _chunks(missing):
+                numbers.update(conn.execute(f"SELECT nid, id FROM nodes WHERE nid IN ({_marks(chunk)})", chunk))
+            named = [(type_, numbers[src], numbers[dst], props) for type_, src, dst, props in rows]
+        yield named
 
 
 def _read_nodes(graph: RepoGraph, rows: sqlite3.Cursor) -> dict[int, str]:
