@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cairn.api.services.ingesting import ingest, registered_checkout
 from cairn.api.services.workspace import Workspace
@@ -52,7 +52,9 @@ from cairn.ingest.change import (ImportsFor, TreeListing, change_from_diff, chan
                                  stored_as_commit)
 from cairn.ingest.diffs import parse_unified_diff
 from cairn.ingest.gcpause import abandon, gc_paused
-from cairn.queries.pr_check import PRReport, analyse, judged_by_importers
+
+if TYPE_CHECKING:  # the analysis is imported once git lists the head's tree (``_judged``, ``StoredBase``): beside it
+    from cairn.queries.pr_check import PRReport
 
 #: What the PR check reads of the stored graph whole: small, or needed whole to place every module and judge the change.
 WHOLE_LABELS = (Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.EXTERNAL, Label.RULE, Label.DECISION, Label.PERSON)
@@ -120,6 +122,8 @@ def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, 
 def _judged(stored: "StoredBase", change: ChangeSet, listing: TreeListing | None) -> PRReport:
     """The judgement of ``change``; in a process that ends after it, the graphs and the listing are left to the
     process's end rather than freed object by object (``ingest.gcpause.abandon``)."""
+    from cairn.queries.pr_check import analyse
+
     report = analyse(stored.graph, change, read_components=stored.read_components)
     abandon(stored, change, listing)
     return report
@@ -168,6 +172,8 @@ class StoredBase:
         self.imports_read: set[str] | None = None if graph is not None else set()
         self.components_read: set[str] = set()
         self.graph = graph if graph is not None else stored_for_change(store, repo, paths, imports=False, stand_ins=False)
+        from cairn.queries.pr_check import judged_by_importers  # here: imported while git lists the head's tree
+
         if graph is None and not judged_by_importers(self.graph):
             self._read_every_import()
 
