@@ -19,14 +19,15 @@ Words:
   module and the subject it reaches for an indirect one, the two subjects for
   a cycle; never a line, so moving code does not make a violation new;
 * ``fingerprint`` — a hash of ``(rule, importer, imported)``, stable across
-  runs (SARIF's ``partialFingerprints``);
+  runs (SARIF's ``partialFingerprints``); worked out when first read, so a
+  command that prints no fingerprint (``cairn check``'s table) neither hashes
+  nor imports ``hashlib`` (4 ms of OpenSSL at start-up);
 * ``new`` — in a PR check, whether the change introduces it (absent from the
   boundary check, which judges one state of the code).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -38,6 +39,8 @@ FindingKey = tuple[str, str, str]
 
 def fingerprint(rule: str, importer: str, imported: str) -> str:
     """The stable identity of a violation: a hash of its key, never of a line."""
+    import hashlib  # here: only a finding whose fingerprint is read needs it
+
     return hashlib.sha256(f"{rule}\x1f{importer}\x1f{imported}".encode()).hexdigest()[:32]
 
 
@@ -68,7 +71,7 @@ class Finding:
     importer: str | None = None
     imported: str | None = None
     new: bool | None = None
-    #: a hash of ``key``, set from the other fields
+    #: a hash of ``key``, worked out from the other fields when first read (``_Fingerprint``)
     fingerprint: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -76,7 +79,6 @@ class Finding:
         set_field(self, "severity", Severity(self.severity))
         set_field(self, "chain", tuple(self.chain))
         set_field(self, "cycle", tuple(self.cycle))
-        set_field(self, "fingerprint", fingerprint(*self.key))
 
     @property
     def key(self) -> FindingKey:
@@ -93,16 +95,18 @@ class Finding:
     def as_new(self) -> "Finding":
         return self if self.new else replace(self, new=True)
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON shape every interface prints (the HTTP API serialises the same fields)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
+    def to_json(self, *, fingerprint: bool = True) -> dict[str, Any]:
+        """The JSON shape every interface prints (the HTTP API serialises the same fields); without ``fingerprint``,
+        the same without that key, for a reader that shows none (nothing is hashed then)."""
+        out = {f.name: getattr(self, f.name) for f in (_FIELDS if fingerprint else _INIT_FIELDS)}
         out["severity"] = self.severity.value
         out["chain"], out["cycle"] = list(self.chain), list(self.cycle)
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Finding":
-        """A finding from ``to_json``'s shape (a kept answer); its fingerprint is computed again, other keys ignored.
+        """A finding from ``to_json``'s shape (a kept answer); its fingerprint is worked out again (when read), other keys
+        ignored.
 
         ``ValueError`` or ``TypeError`` when a field is missing or of the wrong kind.
         """
@@ -121,4 +125,19 @@ class Finding:
         return cls(**values)
 
 
-_INIT_FIELDS = [f for f in fields(Finding) if f.init]
+class _Fingerprint:
+    """``Finding.fingerprint``: hashed when first read and kept in the instance, which then answers by itself (a
+    descriptor without ``__set__``). The dataclass leaves the field to the class attribute (``init=False``), and the
+    field's declared default stays ``""`` for whoever reads the fields (the HTTP schema)."""
+
+    def __get__(self, finding: "Finding | None", owner: type) -> str:
+        if finding is None:
+            return ""
+        value = fingerprint(*finding.key)
+        finding.__dict__["fingerprint"] = value  # frozen: set once, as __post_init__ sets the other derived fields
+        return value
+
+
+Finding.fingerprint = _Fingerprint()  # type: ignore[assignment]  # after the dataclass read its default
+_FIELDS = fields(Finding)
+_INIT_FIELDS = [f for f in _FIELDS if f.init]

@@ -63,6 +63,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from cairn.graph import legacy_json
 from cairn.graph.atomic import write_atomic
 from cairn.graph.errors import StoreError, UnknownRepository
+from cairn.graph.lazy_props import lazy_edges
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.store import GraphChanges, GraphStore, Progress, RepositorySummary
 from cairn.graph.sqlite_write import BATCH, now, serialise, write_graph
@@ -277,17 +278,23 @@ class SqliteStore(GraphStore):
         wanted_labels = sorted({Label(label).value for label in labels})
         wanted_rels = sorted({Rel(rel).value for rel in rels})
         with self._reading(repo) as (conn, rid, graph):
+            numbers: dict[int, str] | None = None
             if wanted_labels:
                 marks = ", ".join("?" * len(wanted_labels))
-                _read_nodes(graph, conn.execute(
+                numbers = _read_nodes(graph, conn.execute(
                     "SELECT nid, id, label, key, props FROM nodes INDEXED BY nodes_by_label "
                     f"WHERE rid = ? AND label IN ({marks})", (rid, *wanted_labels)))
             if wanted_rels:
                 marks = ", ".join("?" * len(wanted_rels))
-                edges, rel_types = graph.edges, _RELS
-                rows = conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels))
-                for (type_, source, target, _), props in _decoded(rows):
-                    edges[(type_, source, target)] = Edge(rel_types[type_], source, target, props)
+                if numbers is None:  # no node read: each end's id from the join
+                    rows = _runs(conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels)))
+                else:  # the ids of the nodes read, and of other ends looked up (no join of 90,000 rows twice)
+                    rows = _with_ids(conn, numbers, conn.execute(
+                        f"SELECT type, src, dst, props FROM relationships WHERE rid = ? AND type IN ({marks})",
+                        (rid, *wanted_rels)))
+                # decoded when first read (graph.lazy_props): a PR check reads every component dependency, and
+                # looks into the properties of a few
+                lazy_edges(rows, _RELS, graph.edges)
         return graph
 
     def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
@@ -450,6 +457,29 @@ def _decoded(cursor: sqlite3.Cursor) -> Iterator[tuple[tuple[Any, ...], Any]]:
         if not rows:
             return
         yield from zip(rows, loads("[" + ",".join([row[-1] for row in rows]) + "]"))
+
+
+def _runs(cursor: sqlite3.Cursor) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``cursor``, ``BATCH`` at a time."""
+    while True:
+        rows = cursor.fetchmany(BATCH)
+        if not rows:
+            return
+        yield rows
+
+
+def _with_ids(conn: sqlite3.Connection, numbers: dict[int, str], cursor: sqlite3.Cursor) -> Iterator[list[tuple[str, str, str, str]]]:
+    """``(type, source id, target id, props)`` for each ``(type, src, dst, props)`` row of ``cursor``, ``BATCH`` at
+    a time: the ids from ``numbers`` (node number -> id), where the others are added as they are met."""
+    for rows in _runs(cursor):
+        try:
+            named = [(type_, numbers[src], numbers[dst], props) for type_, src, dst, props in rows]
+        except KeyError:  # an end among no node read yet: look up every such end of the run, once
+            missing = sorted({n for row in rows for n in (row[1], row[2]) if n not in numbers})
+            for chunk in _chunks(missing):
+                numbers.update(conn.execute(f"SELECT nid, id FROM nodes WHERE nid IN ({_marks(chunk)})", chunk))
+            named = [(type_, numbers[src], numbers[dst], props) for type_, src, dst, props in rows]
+        yield named
 
 
 def _read_nodes(graph: RepoGraph, rows: sqlite3.Cursor) -> dict[int, str]:

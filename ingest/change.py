@@ -50,6 +50,7 @@ from cairn.ingest.code_graph import CodeSnapshot, code_graph_at, patch_code_grap
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig, IdentitySettings, IngestSettings
 from cairn.ingest.diffs import parse_unified_diff
+from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
 from cairn.ingest.identities import Classifier
@@ -182,6 +183,7 @@ def change_from_refs(
     except GitTreeError as exc:
         raise InvalidChange(str(exc)) from None
     _keep_parses(cache, base_graph is not stored)
+    abandon(cache, head)  # the parses and the head's code: left to the end of a process that ends after its work
     return ChangeSet(
         files=_with_components(files, defs), base_graph=base_graph, head_graph=head_graph,
         identities=_unique(identities), description=description, base=merge_base, head=head_sha,
@@ -237,6 +239,7 @@ def change_from_diff(
     except GitTreeError as exc:
         raise InvalidChange(f"{exc}; re-ingest the repository") from None
     _keep_parses(cache, base_graph is not stored)
+    abandon(cache, head)
     identities = [_identity(author, IdentityRole.PR_AUTHOR, _classifier(stored))] if author else []
     return ChangeSet(
         files=_with_components(list(parsed.changes), defs), base_graph=base_graph, head_graph=head_graph,

@@ -17,6 +17,13 @@ after its work (the `cairn ingest` and `cairn pr-check` commands) says so with
 (``gc.freeze``: moved out of the collector's sight, in constant time) instead of
 walked. A long-lived process (the HTTP server) must not: a frozen object that
 later becomes cyclic garbage is never collected.
+
+Such a process can also leave large structures it is done with to the end of
+the process (``abandon``): freeing 50,000 modules' graphs and their parses
+one object at a time took a PR check 0.2 s, for memory the process returns to
+the system when it ends a moment later. Abandoned objects are held by a
+reference cycle that the freeze puts out of the collector's sight, so neither
+reference counting, nor the pause's end, nor the interpreter's exit frees them.
 """
 
 from __future__ import annotations
@@ -55,3 +62,13 @@ def gc_paused() -> Iterator[None]:
                 if _freeze_on_resume:
                     gc.freeze()
                 gc.enable()
+
+
+def abandon(*objects: object) -> None:
+    """In a process that ends after its work (``ends_after_work``), inside a pause: ``objects`` are never freed one
+    by one, the process's end returns their memory (see the module docstring); otherwise nothing happens, and they
+    are freed as usual. The caller must be done with them: nothing else may keep using them."""
+    if _freeze_on_resume and _depth > 0 and _was_enabled:
+        held: list[object] = [*objects]
+        held.append(held)  # a cycle: the last reference going away frees nothing, and the freeze hides it for good
+

@@ -55,6 +55,7 @@ from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
 from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
+from cairn.queries.contracts.index import ImportIndex
 from cairn.queries.dependencies import component_digraph, module_id
 from cairn.queries.ownership import gone_people, history_completeness
 from cairn.queries.reviewers import SuggestedReviewer, suggest_reviewers
@@ -266,8 +267,16 @@ def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None)
 
 
 def _new_violations(change: ChangeSet) -> list[Finding]:
-    before = {f.key for f in check(change.base_graph, baseline=change.baseline).findings}
-    return [f.as_new() for f in check(change.head_graph, baseline=change.baseline).findings if f.key not in before]
+    """The findings of the rules on the head that the base lacks. The head's import index is the base's with the
+    imports of the modules the change re-wrote (``ImportIndex.patched``), not built again."""
+    if not change.head_graph.of_label(Label.RULE):
+        return []  # the stored rules judge both graphs: none, no finding either side
+    base_index = ImportIndex(change.base_graph)
+    head_index = ImportIndex(change.head_graph) if change.changed_modules is None else \
+        ImportIndex.patched(base_index, change.head_graph, change.changed_modules)
+    before = {f.key for f in check(change.base_graph, baseline=change.baseline, index=base_index).findings}
+    return [f.as_new() for f in check(change.head_graph, baseline=change.baseline, index=head_index).findings
+            if f.key not in before]
 
 
 def _new_component_dependencies(head: RepoGraph, base_pairs: set[tuple[str, str]], head_pairs: set[tuple[str, str]],
@@ -310,7 +319,8 @@ def _new_cycles(base: RepoGraph, head: RepoGraph, base_pairs: set[tuple[str, str
 
 
 def _dependency_pairs(graph: RepoGraph) -> set[tuple[str, str]]:
-    return {(e.source, e.target) for e in graph.edges.values() if e.type is Rel.DEPENDS_ON}
+    depends_on = Rel.DEPENDS_ON.value
+    return {(source, target) for type_, source, target in graph.edges if type_ == depends_on}  # by key: no edge read
 
 
 def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:

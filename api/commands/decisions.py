@@ -77,9 +77,8 @@ def check(
                        f"{change.recorded} kept; {change.not_added} new violation(s) not added")
         err_console.print(escape(message), highlight=False, soft_wrap=True)
 
-    data = report.to_json()
     if format is JSON:
-        print_json(data)
+        print_json(report.to_json())
     elif format is SARIF:
         from cairn.api.render.sarif import sarif_report
 
@@ -88,8 +87,8 @@ def check(
         from cairn.api.render.check_markdown import markdown_report
 
         echo(markdown_report(report), nl=False)
-    else:
-        _print_table(result.repository, data)
+    else:  # the table shows no fingerprint: none is hashed (nor hashlib imported)
+        _print_table(result.repository, report.to_json(fingerprints=False))
     raise Exit(EXIT_BLOCKING if report.verdict.blocking else EXIT_OK)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from cairn.api.common import EXIT_BLOCKING, CairnError, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import CODECLIMATE, JSON, MARKDOWN, SARIF, TABLE, formats
@@ -46,10 +46,6 @@ def pr_check(
     With --post, the pull request's description and author come from the CI event (GitHub Actions, GitLab CI).
     Exit code 0: nothing blocking; 1: a blocking finding; 2: bad input, or a forge error while posting.
     """
-    from cairn.api.render.codeclimate import codeclimate_report
-    from cairn.api.render.pr_comment import pr_markdown
-    from cairn.api.render.pr_table import pr_table
-    from cairn.api.render.sarif import sarif_report
     from cairn.api.services.changes import pr_check_checkout
     from cairn.ingest.gcpause import ends_after_work
 
@@ -72,19 +68,7 @@ def pr_check(
     with opened_workspace(store, create=True) as ws:  # a checkout the store does not know yet is ingested first
         report = pr_check_checkout(ws, repo, base, head, description=description,
                                    author=posting.author if posting is not None else None)
-    if format is JSON:
-        print_json(report.to_json())
-    elif format is SARIF:
-        # the history's completeness travels with the results
-        print_json(sarif_report(report.findings, tool_rules=None,
-                                properties={"history_complete": report.history_complete, "history": report.history}))
-    elif format is CODECLIMATE:
-        print_json(codeclimate_report(report))
-    elif format is TABLE:
-        for part in pr_table(report):
-            console.print(part, highlight=False)
-    else:
-        echo(pr_markdown(report), nl=False)
+    _print_report(report, format)
     if posting is not None:
         for posted in posting.post(report):
             err_console.print(f"{post.value}: {escape(posted.line())}", highlight=False, soft_wrap=True)
@@ -94,3 +78,29 @@ def pr_check(
             err_console.print(f"[yellow]warning:[/] {escape(str(posting.error))}", highlight=False, soft_wrap=True)
     if report.blocking:
         raise Exit(EXIT_BLOCKING)
+
+
+def _print_report(report: Any, format: Enum) -> None:
+    """The report in ``format``; only that format's renderer is imported (the code climate one hashes: hashlib)."""
+    if format is JSON:
+        print_json(report.to_json())
+    elif format is SARIF:
+        from cairn.api.render.sarif import sarif_report
+
+        # the history's completeness travels with the results
+        print_json(sarif_report(report.findings, tool_rules=None,
+                                properties={"history_complete": report.history_complete, "history": report.history}))
+    elif format is CODECLIMATE:
+        from cairn.api.render.codeclimate import codeclimate_report
+
+        print_json(codeclimate_report(report))
+    elif format is TABLE:
+        from cairn.api.render.pr_table import pr_table
+
+        for part in pr_table(report):
+            console.print(part, highlight=False)
+    else:
+        from cairn.api.render.pr_comment import pr_markdown
+
+        echo(pr_markdown(report), nl=False)
+

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Callable, Collection, Iterable, Mapping
 
@@ -97,6 +96,16 @@ def _languages_by_extension(languages: list[Language]) -> dict[str, Language] | 
     return found
 
 
+def extension(path: str) -> str:
+    """``os.path.splitext(path)[1]`` for a ``/``-separated path, without its generality (every file of the
+    repository is looked at): from the last dot of the file name, unless only dots come before it."""
+    dot = path.rfind(".")
+    name = path.rfind("/") + 1
+    if dot <= name or not path[name:dot].strip("."):
+        return ""
+    return path[dot:]
+
+
 def _safe_parse(language: Language, path: str, data: bytes) -> ParsedFile:
     try:
         parsed = language.parse(path, data)
@@ -134,7 +143,7 @@ def extract_code(
     extension_of: dict[str, str] = {}  # each file's extension, taken once (a part of its parse's cache key)
     by_extension = _languages_by_extension(languages)
     for f in files:
-        ext = extension_of[f.path] = os.path.splitext(f.path)[1]
+        ext = extension_of[f.path] = extension(f.path)
         if by_extension is not None:
             found = by_extension.get(ext)
             if found is not None:
@@ -233,6 +242,8 @@ def extract_code(
     fresh: list[ParsedFile] = []
     if workers > 1 and sum(len(data) for _, _, data, _ in todo) >= PARALLEL_MIN_BYTES:
         batches = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing and logging cost a PR check 10 ms
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for batch_result in pool.map(_worker_parse, [[(n, p, d) for n, p, d, _ in b] for b in batches]):
                 fresh.extend(batch_result)

@@ -18,7 +18,6 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from cairn.graph.baseline import Baseline
-from cairn.graph.decisions import enforcement
 from cairn.graph.findings import Finding, FindingKey
 from cairn.graph.model import Label, Node, RepoGraph
 from cairn.graph.severity import Severity, Verdict
@@ -28,9 +27,9 @@ if TYPE_CHECKING:
     from cairn.queries.contracts.base import Violation
     from cairn.queries.contracts.index import ImportIndex
 
-# The contracts and the rules (pydantic models, as the configuration declares them) are imported by what
-# judges a graph: reading a kept judgement and applying a baseline (`cairn check` on a stored ingest) needs
-# neither, and must start in a few times `python -c pass`.
+# The contracts, the rules (pydantic models, as the configuration declares them) and the decisions' statuses are
+# imported by what judges a graph: reading a kept judgement and applying a baseline (`cairn check` on a stored
+# ingest) needs none of them, and must start in a few times `python -c pass`.
 
 
 @dataclass
@@ -67,11 +66,12 @@ class CheckReport:
             unused_exceptions=data["unused_exceptions"], problems=data["problems"],
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, fingerprints: bool = True) -> dict[str, Any]:
+        """The report's JSON; without ``fingerprints``, its findings without theirs (``Finding.to_json``)."""
         counts = {s.value: sum(1 for f in self.findings if f.severity is s) for s in (Severity.BLOCK, Severity.WARN, Severity.INFO)}
         return {
             "verdict": self.verdict.value,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_json(fingerprint=fingerprints) for f in self.findings],
             "summary": {"rules_checked": len(self.rules), "findings": len(self.findings), **counts,
                         "baselined": len(self.baselined), "stale_baseline_entries": len(self.stale_baseline)},
             "baselined": len(self.baselined),
@@ -84,25 +84,28 @@ class CheckReport:
         }
 
 
-def check(graph: RepoGraph, *, baseline: Baseline | None = None, today: date | None = None) -> CheckReport:
+def check(graph: RepoGraph, *, baseline: Baseline | None = None, today: date | None = None,
+          index: ImportIndex | None = None) -> CheckReport:
     """Evaluate every Rule node of ``graph`` (see ``queries.contracts`` for the semantics)."""
-    return apply_baseline(judge(graph, today=today), baseline)
+    return apply_baseline(judge(graph, today=today, index=index), baseline)
 
 
-def judge(graph: RepoGraph, *, today: date | None = None) -> CheckReport:
+def judge(graph: RepoGraph, *, today: date | None = None, index: ImportIndex | None = None) -> CheckReport:
     """Every Rule node of ``graph`` judged without a baseline: every finding reported, none baselined.
 
     ``check`` is this followed by ``apply_baseline``; the judgement alone is what
     can be kept (``to_answer``), since the baseline is a file read at check time.
     It depends on ``today`` only through the exceptions' expiry dates
-    (``judged_alike``).
+    (``judged_alike``). ``index`` is ``ImportIndex(graph)`` when the caller has
+    it (the PR check derives the head's from the base's).
     """
     today = today or date.today()
+    from cairn.graph.decisions import enforcement
     from cairn.graph.rules import DeclaredRule
     from cairn.queries.contracts.index import ImportIndex
     from cairn.queries.contracts.registry import CONTRACTS
 
-    index = ImportIndex(graph)
+    index = index if index is not None else ImportIndex(graph)
     findings: list[Finding] = []
     report = CheckReport(verdict=Verdict.PASS, findings=[])
     decisions = {n.key: n for n in graph.of_label(Label.DECISION)}

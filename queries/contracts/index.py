@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Collection
 
 from cairn.graph.model import Label, Rel, RepoGraph
 
@@ -34,6 +35,7 @@ class ImportIndex:
         self.component_of: dict[str, str | None] = {}
         self.component_modules: dict[str, set[str]] = {}
         self.externals: set[str] = set()
+        self.component_nodes = 0
         ids: dict[str, str] = {}
         for nid, node in graph.nodes.items():  # keyed by node id: not recomputed for each node
             if node.label is Label.MODULE:
@@ -46,6 +48,7 @@ class ImportIndex:
                 ids[nid] = EXTERNAL + node.key
                 self.externals.add(node.key)
             elif node.label is Label.COMPONENT:
+                self.component_nodes += 1
                 self.component_modules.setdefault(node.key, set())
         self.modules = sorted(self.component_of)
         self.succ: dict[str, dict[str, ImportEdge]] = {m: {} for m in self.modules}
@@ -61,6 +64,77 @@ class ImportIndex:
             self.succ[a][b] = edge
             self.pred.setdefault(b, {})[a] = edge
         self._prefix_names: list[str] | None = None
+
+    @classmethod
+    def patched(cls, base: "ImportIndex", graph: RepoGraph, modules: Collection[str]) -> "ImportIndex":
+        """``ImportIndex(graph)``, made from ``base`` when ``graph`` is ``base.graph`` with the imports of ``modules``
+        changed only (``ingest.code_graph.patch_code_graph``'s head while the modules stay the same): the same Module
+        nodes in the same components and the same Component nodes, maybe more external packages, and the same
+        IMPORTS edges but those of ``modules``. Those modules' imports are read from ``graph``, the rest is
+        ``base``'s, shared (an index is never changed once built). When ``graph`` is not such a patch of ``base``,
+        it is indexed whole.
+
+        Everything equals a whole index of ``graph``, down to the order of each module's imports and importers
+        (a patched graph holds the edges it kept in ``base.graph``'s order, then those it wrote).
+        """
+        base_nodes = base.graph.nodes
+        component_of, component_modules = base.component_of, base.component_modules
+        externals = set(base.externals)
+        modules_seen = components_seen = 0
+        for nid, node in graph.nodes.items():
+            label = node.label
+            if label is Label.MODULE:
+                modules_seen += 1
+                if base_nodes.get(nid) is not node and (
+                        node.key not in component_of or component_of[node.key] != node.get("component")):
+                    return cls(graph)  # a module new to the base, or in another component
+            elif label is Label.EXTERNAL:
+                externals.add(node.key)
+            elif label is Label.COMPONENT:
+                components_seen += 1
+                if node.key not in component_modules:
+                    return cls(graph)
+        if modules_seen != len(component_of) or components_seen != base.component_nodes:
+            return cls(graph)
+
+        index = cls.__new__(cls)
+        index.graph, index.component_of, index.component_modules = graph, component_of, component_modules
+        index.externals, index.component_nodes, index.modules = externals, base.component_nodes, base.modules
+        index._prefix_names = base._prefix_names
+        changed = set(modules)
+        succ, pred = dict(base.succ), dict(base.pred)
+        copied: set[str] = set()  # importers whose entry was copied from base's (base's own is never changed)
+        for a in changed:
+            for b in base.succ.get(a, {}):
+                if b not in copied:
+                    pred[b] = dict(pred[b])
+                    copied.add(b)
+                del pred[b][a]
+            if a in succ:
+                succ[a] = {}
+        nodes = graph.nodes
+        for e in graph.edges.values():
+            if e.type is not Rel.IMPORTS:
+                continue
+            src = nodes[e.source]
+            if src.label is not Label.MODULE or src.key not in changed:
+                continue
+            a, tgt = src.key, nodes[e.target]
+            b = tgt.key if tgt.label is Label.MODULE else EXTERNAL + tgt.key if tgt.label is Label.EXTERNAL else None
+            if b is None or a == b:
+                continue
+            lines = e.get("lines") or []
+            edge = ImportEdge(e.get("kind") or "runtime", e.get("file"), lines[0] if lines else None)
+            succ[a][b] = edge
+            if b not in copied:
+                pred[b] = dict(pred.get(b, {}))
+                copied.add(b)
+            pred[b][a] = edge
+        for b in copied:
+            if not pred[b]:
+                del pred[b]  # as a whole index has it: no entry for a module nothing imports
+        index.succ, index.pred = succ, pred
+        return index
 
     def prefix_names(self) -> list[str]:
         """Every module name and every package prefix implied by one (for wildcard expansion)."""

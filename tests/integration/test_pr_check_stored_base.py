@@ -408,3 +408,68 @@ def test_a_tree_listing_stands_only_for_its_commit_and_settings(layouts):
     assert listing.tree_for(repo.root, repo.git("rev-parse", "main"), excluding) is None
     assert listing.parse_cache_for(store_dir / "cache", read_state=True) is None  # a cache with its state: not this one
     assert listing.parse_cache_for(store_dir / "cache", read_state=False).entries  # the ingest's parsed files
+
+
+# -- the head's import index: the base's, patched with the imports the change re-wrote (queries.contracts.index)
+
+
+def index_as_built(index) -> dict:
+    """Everything an ImportIndex answers with, each module's imports and importers in their order."""
+    return {"component_of": index.component_of, "component_modules": index.component_modules,
+            "externals": index.externals, "modules": index.modules, "prefix_names": index.prefix_names(),
+            "succ": {a: list(edges.items()) for a, edges in index.succ.items()},
+            "pred": {b: list(edges.items()) for b, edges in index.pred.items()}}
+
+
+def part_change(store_dir, repo: GitRepo, head: str):
+    """The change as the check on a stored base builds it: from the part of the stored graph it reads."""
+    from cairn.ingest.change import read_refs
+
+    refs = read_refs(repo.root, "main", head)
+    stored = change_service.StoredBase(open_store(str(store_dir)), "shop", refs.paths)
+    return change_from_refs(stored.graph, repo.root, "main", head, cache_dir=store_dir / "cache", refs=refs,
+                            imports_for=stored.imports_for)
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["whole-graph", "stored-part"])
+def test_the_heads_import_index_patched_from_the_bases_is_the_one_built_whole(direct_shop, whole):
+    from cairn.queries.contracts.index import ImportIndex
+
+    (repo, store_dir), _ = direct_shop
+    for head in ("pr", "pr-mod", "pr-chain", "pr-binary"):
+        change = change_from_refs(open_store(str(store_dir)).load("shop"), repo.root, "main", head,
+                                  cache_dir=store_dir / "cache") if whole else part_change(store_dir, repo, head)
+        base = ImportIndex(change.base_graph)
+        patched = ImportIndex.patched(base, change.head_graph, change.changed_modules)
+        assert index_as_built(patched) == index_as_built(ImportIndex(change.head_graph)), head
+        assert index_as_built(base) == index_as_built(ImportIndex(change.base_graph)), head  # the base's left as it was
+        # the same modules in the same components: patched (sharing the base's module list); else built whole
+        assert (patched.modules is base.modules) is (head in ("pr-mod", "pr-chain")), head
+        if head == "pr-mod":
+            assert "shop.api.forms" in patched.succ["shop.core.prices"] and "shop.api.forms" not in base.succ["shop.core.prices"]
+            assert "shop.tools.quick" in patched.pred["shop.api.views"] and "shop.tools.quick" not in base.pred["shop.api.views"]
+
+
+def test_a_head_index_patched_with_a_new_external_package_and_a_dropped_importer(tmp_path):
+    """A module importing a package new to the repository (its node is added at the head), and the last import of a
+    module removed (a whole index has no importers entry for it then)."""
+    from cairn.queries.contracts.index import ImportIndex
+
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"cairn.toml": "[components]\na = [\"pkg/a/**\"]\nb = [\"pkg/b/**\"]\n\n[[rules]]\nid = \"a-not-b\"\n"
+                 "kind = \"forbidden\"\nfrom = [\"a\"]\nto = [\"b\"]\n",
+                 "pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/b/__init__.py": "",
+                 "pkg/a/x.py": "from pkg.b import y\nimport os\n", "pkg/b/y.py": "Y = 1\n", "pkg/b/z.py": "from pkg.b import y\n"},
+                author=ADA, message="base")
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.commit({"pkg/a/x.py": "import requests\n", "pkg/b/z.py": "import yaml\nfrom pkg.a import x\n"}, author=BOB, message="pr")
+    repo.git("checkout", "-q", "main")
+    store_dir = tmp_path / "store"
+    ingest_into_store(open_store(str(store_dir)), repo.root)
+    change = change_from_refs(open_store(str(store_dir)).load("r"), repo.root, "main", "pr", cache_dir=store_dir / "cache")
+    base = ImportIndex(change.base_graph)
+    patched = ImportIndex.patched(base, change.head_graph, change.changed_modules)
+    assert patched.modules is base.modules
+    assert index_as_built(patched) == index_as_built(ImportIndex(change.head_graph))
+    assert {"requests", "yaml"} <= patched.externals and not {"requests", "yaml"} & base.externals
+    assert "pkg.b.y" in base.pred and "pkg.b.y" not in patched.pred

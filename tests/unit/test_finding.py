@@ -29,3 +29,22 @@ def test_a_finding_round_trips_through_its_json_with_its_fingerprint():
 def test_a_kept_finding_of_another_shape_is_refused(broken):
     with pytest.raises((ValueError, TypeError)):
         Finding.from_json(broken)
+
+
+def test_the_fingerprint_is_hashed_when_first_read_and_a_reader_may_do_without_it():
+    import subprocess
+    import sys
+
+    f = Finding(rule="r", kind="forbidden", severity="block", message="m", source="a", target="b")
+    assert "fingerprint" not in vars(f)  # not hashed yet
+    data = f.to_json(fingerprint=False)
+    assert "fingerprint" not in data and "fingerprint" not in vars(f)
+    assert data == {k: v for k, v in f.to_json().items() if k != "fingerprint"}
+    assert vars(f)["fingerprint"] == f.fingerprint == fingerprint("r", "a", "b")  # kept once read
+    # findings made, compared and printed without their fingerprints import no hashlib (cairn check's table)
+    code = ("import sys\nfrom cairn.graph.findings import Finding\n"
+            "f = Finding(rule='r', kind='forbidden', severity='warn', message='m', source='a', target='b')\n"
+            "assert Finding.from_json(f.to_json(fingerprint=False)).key == f.key\n"
+            "print('hashlib' in sys.modules, f.fingerprint != '', 'hashlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "True"]

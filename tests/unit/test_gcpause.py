@@ -51,3 +51,38 @@ def test_what_a_pause_leaves_alive_is_frozen_only_when_the_process_ends_after_it
         print(gc.get_freeze_count() >= 50_000, gc.get_count()[0] < 1000, gc.isenabled())
     """)
     assert out.split() == ["0", "True", "True", "True"]
+
+
+ABANDONED = """
+    import os
+
+    class Noisy:
+        def __del__(self, write=os.write):  # bound now: it still writes while the interpreter shuts down
+            write(1, b"freed\\n")
+
+    def work():
+        with gcpause.gc_paused():
+            done = Noisy()
+            gcpause.abandon(done)
+        print("returned", flush=True)
+"""
+
+
+def test_abandoned_objects_are_freed_neither_by_their_last_reference_nor_at_exit_in_a_process_that_ends_after_its_work():
+    out = _run(ABANDONED + """
+    gcpause.ends_after_work()
+    work()
+    gc.collect()
+    print("exiting", flush=True)
+    """)
+    assert out.split() == ["returned", "exiting"]
+
+
+def test_abandoned_objects_are_freed_as_usual_otherwise():
+    assert _run(ABANDONED + "    work()\n").split() == ["returned", "freed"]  # when work's frame goes
+    out = _run(ABANDONED + """
+    gc.disable()  # no pause of its own to end: nothing would hide them from the collector
+    gcpause.ends_after_work()
+    work()
+    """)
+    assert out.split() == ["returned", "freed"]
