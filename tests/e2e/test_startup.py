@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -147,11 +148,31 @@ def test_a_library_imported_inside_the_command_is_seen(store):
     assert loaded(modules, HEAVY + CLI_LIBRARIES) == ["networkx"]  # shortest paths need it, and only they
 
 
-def test_ingest_may_use_rich_for_its_progress_bar(store, tmp_path):
-    """The other side of ``CLI_LIBRARIES``: the check would see rich where a command does import it."""
+def test_ingest_imports_rich_only_to_draw_its_progress_bar(store, tmp_path):
+    """The other side of ``CLI_LIBRARIES``: the check sees rich where a command does import it. An ingest draws its
+    progress bar with rich when its stderr is a terminal, and does not import rich when it is not."""
     proc, modules = imports("ingest", str(Path(store).parent), "--store", str(tmp_path / "s"))
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "rich.progress" in modules and loaded(modules, ("typer", "pydantic")) == ["pydantic"]  # ingest reads cairn.toml with it
+    assert loaded(modules, ("rich", "typer", "pydantic")) == ["pydantic"]  # ingest reads cairn.toml with it
+    master, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("CAIRN_STORE", "CAIRN_DEBUG")}
+    proc = subprocess.Popen([sys.executable, "-X", "importtime", CLI, "ingest", str(Path(store).parent), "--store",
+                             str(tmp_path / "t")], stdout=subprocess.DEVNULL, stderr=terminal, env={**env, "TERM": "xterm"})
+    os.close(terminal)
+    seen = bytearray()
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the process closed its end
+            break
+        if not data:
+            break
+        seen += data
+    os.close(master)
+    assert proc.wait(timeout=300) == 0, seen[-2000:]
+    modules = {line.split("|")[2].strip() for line in seen.decode(errors="replace").splitlines()
+               if line.startswith("import time:") and line.count("|") == 2}
+    assert "rich.progress" in modules
 
 
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
