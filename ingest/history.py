@@ -121,8 +121,9 @@ class LogParser:
     markers: MarkerMatcher | None = None
     #: called with every commit's ``CommitRecord`` (see the module docstring)
     observer: CommitObserver | None = None
-    records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
-    renames: set[tuple[str, str]] = field(default_factory=set)
+    #: by the stream's path id (``read.paths``): per raw identity [adds, deliveries, newest touch, reviews]
+    records: dict[int, dict[int, list[int]]] = field(default_factory=dict)
+    renames: set[tuple[int, int]] = field(default_factory=set)  # (old, new) stream path ids
     counts: LogCounts = field(default_factory=LogCounts)
     seen: set[str] = field(default_factory=set)
     read: StreamColumns = field(default_factory=StreamColumns)
@@ -155,7 +156,9 @@ class LogParser:
         last_active, commits_by, committer_seen = counts.last_active, counts.commits_by, counts.committer_seen
         author, when, credit, reviewers = self._author, self._when, self._credit, self._reviewers
         pending, status, old_path = self._pending, self._status, self._old_path
-        add_change = self.read.add_change
+        read = self.read
+        path_index, path_names = read.path_index, read.paths
+        add_path, add_old, add_status = read.change_path.append, read.change_old.append, read.change_status.append
         tokens = (self._rest + chunk).split("\0")
         self._rest = tokens.pop()
         for tok in tokens:
@@ -167,9 +170,22 @@ class LogParser:
                 pending = 0
                 if not credit:
                     continue
-                add_change(status, tok, old_path if status in "RC" else None)
+                pid = path_index.get(tok)
+                if pid is None:
+                    pid = path_index[tok] = len(path_names)
+                    path_names.append(tok)
+                add_path(pid)
+                add_status(ord(status))
+                if status in "RC":
+                    old = path_index.get(old_path)
+                    if old is None:
+                        old = path_index[old_path] = len(path_names)
+                        path_names.append(old_path)
+                    add_old(old)
+                else:
+                    add_old(-1)
                 if status == "R":
-                    renames.add((old_path, tok))
+                    renames.add((old, pid))
                     slot = DELIVERIES
                 elif status == "M":
                     slot = DELIVERIES
@@ -177,9 +193,9 @@ class LogParser:
                     slot = ADDS
                 else:  # D, T, C…: not part of the reference's record
                     continue
-                per_path = records.get(tok)
+                per_path = records.get(pid)
                 if per_path is None:
-                    per_path = records[tok] = {}
+                    per_path = records[pid] = {}
                 rec = per_path.get(author)
                 if rec is None:
                     per_path[author] = rec = [0, 0, when, 0]
@@ -327,7 +343,8 @@ class _Reading:
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
     """Add what ``parser`` read (its commits already in ``log``) to ``totals``."""
-    pid = log.path_index
+    index, names = log.path_index, parser.read.paths
+    pid = [index[name] for name in names]
     totals.records.add({pid[path]: per_raw for path, per_raw in parser.records.items()})
     totals.renames.update((pid[old], pid[new]) for old, new in parser.renames)
     totals.add(parser.counts)
@@ -345,9 +362,9 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     status = read_log(root, parser, known)  # counted once
     log = CommitLog(len(head) // 2)
     log.append_stream(parser.read)
-    parser.read = StreamColumns()  # the log has them now
     totals = LogTotals(rename_limit_hit=RENAME_LIMIT_WARNING in status.stderr)
     _absorb(totals, parser, log)
+    parser.read = StreamColumns()  # the log has them now
     return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
 
 
