@@ -215,3 +215,16 @@ def test_authors_are_the_rule_applied_to_the_candidates(seed: int) -> None:
         found = sorted(ids[p] for p in _authors(adders or None, delivered or None, total, log1p, need))
         assert found == file_authors(_candidates_in_order(records, total, ids, log1p)[0])
         assert found == file_authors(_candidates(records, total, ids, log1p, need)[0])
+
+
+def test_authors_follow_the_rule_when_everybody_else_delivered_so_much_that_no_doa_is_positive() -> None:
+    """ln(1 + AC) outweighs a first authorship once others delivered about a million times: nobody is an author."""
+    ids = [f"person:{i}" for i in range(3)]
+    log1p: list[float] = [0.0]
+    need: list[int] = [0]
+    for adders, delivered, total in (({0, 1}, {}, 1_000_000), ({0}, {}, 10), ({0}, {1: 5}, 1_000_000), ({0}, {1: 5}, 40)):
+        records = {p: [int(p in adders), delivered.get(p, 0), 0] for p in adders | set(delivered)}
+        found = sorted(ids[p] for p in _authors(adders or None, delivered or None, total, log1p, need))
+        assert found == file_authors(_candidates_in_order(records, total, ids, log1p)[0])
+        assert found == file_authors(_candidates(records, total, ids, log1p, need)[0])
+    assert _authors({0, 1}, None, 1_000_000, log1p, need) == [] and _authors({0, 1}, None, 10, log1p, need) == [0, 1]
