@@ -138,6 +138,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
     position = 0
+    files: dict[str, str | None] = {}
+    reshaped = True  # whether files were added, deleted or renamed since the last snapshot
     inactive = ctx.inactive_days * DAY
     component_of = ctx.components.component_of
     excluded = ctx.excluded
@@ -177,6 +179,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                             known = in_scope[old]
                             if known == 1 or (known == 0 and scoped(old)):
                                 present.pop(old, None)
+                                reshaped = True
                                 dirty.discard(old)
                                 moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
                                          deliveries[old])
@@ -186,6 +189,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         continue  # only source files hold knowledge
                     if status == deleted:
                         present.pop(path, None)
+                        reshaped = True
                         added.pop(path, None)
                         delivered.pop(path, None)
                         reviewed.pop(path, None)
@@ -194,6 +198,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         continue
                     if path not in present:
                         present[path] = component_of(paths[path])
+                        reshaped = True
                     if status != added_status and status != modified and status != renamed:
                         continue
                     if moved is not None:
@@ -231,7 +236,9 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
-        yield KnowledgeSnapshot(name, {paths[pid]: comp for pid, comp in present.items()}, {}, gone, rank, decided)
+        if reshaped:  # else the files of the previous snapshot, the same map (its readers only read it)
+            files, reshaped = {paths[pid]: comp for pid, comp in present.items()}, False
+        yield KnowledgeSnapshot(name, files, {}, gone, rank, decided)
 
 
 def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: dict[int, dict[int, int]],
