@@ -122,7 +122,10 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph,
     current = next(stored, None)
     for count, nid_text in enumerate(sorted(nodes), 1):
         node = nodes[nid_text]
-        text = serialise(node.props, f"node {nid_text}")
+        try:
+            text = dumps(node.props)
+        except (TypeError, ValueError) as exc:
+            raise _unstorable(f"node {nid_text}", exc) from exc
         while current is not None and current[0] < nid_text:
             deletes.add((current[1],))
             gone.append(current[1])
@@ -183,7 +186,10 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ni
         stored = _pages(conn, _REL_PAGE, (rid, type_), (-1, -1)) if type_ in stored_types else iter(())
         current = next(stored, None)
         for count, (src, dst, edge) in enumerate(edges, 1):
-            text = serialise(edge.props, f"edge {type_} {edge.source} -> {edge.target}")
+            try:  # what failed is worded only when something does, not for each of a million edges
+                text = dumps(edge.props)
+            except (TypeError, ValueError) as exc:
+                raise _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc) from exc
             key = (src, dst)
             while current is not None and current[:2] < key:
                 deletes.add((rid, type_, *current[:2]))
@@ -259,5 +265,10 @@ def now() -> str:
 def serialise(value: Any, what: str) -> str:
     try:
         return dumps(value)
-    except (TypeError, ValueError) as exc:  # a programming error, but say what failed
-        raise StoreError(f"cannot store {what}: {exc}") from exc
+    except (TypeError, ValueError) as exc:
+        raise _unstorable(what, exc) from exc
+
+
+def _unstorable(what: str, exc: Exception) -> StoreError:
+    """A value ``dumps`` refused: a programming error, but say what failed."""
+    return StoreError(f"cannot store {what}: {exc}")

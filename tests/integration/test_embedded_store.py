@@ -254,6 +254,20 @@ def test_a_writer_killed_mid_save_leaves_the_previous_version_and_readers_never_
     assert graph_state(SqliteStore(root).load("shop")) == graph_state(small_graph("shop", 300, generation=2))
 
 
+def test_a_property_that_cannot_be_stored_names_its_node_or_edge_and_saves_nothing(tmp_path):
+    store = SqliteStore(tmp_path / "s")
+    store.save(small_graph("shop", 2))
+    bad_edge = small_graph("shop", 3)
+    bad_edge.edges[next(k for k in bad_edge.edges if k[0] == Rel.IMPORTS.value)].props["blob"] = object()
+    with pytest.raises(StoreError, match=r"cannot store edge IMPORTS Module\|shop\|core\.m0 -> Module\|shop\|core\.m1: "):
+        store.save(bad_edge)
+    bad_node = small_graph("shop", 3)
+    bad_node.node(Label.COMPONENT, "core").props["blob"] = {1, object()}
+    with pytest.raises(StoreError, match=r"cannot store node Component\|shop\|core: "):
+        store.save(bad_node)
+    assert graph_state(store.load("shop")) == graph_state(small_graph("shop", 2))
+
+
 def schema(root: Path) -> list[tuple[str, str, str, str]]:
     with contextlib.closing(sqlite3.connect(root / "cairn.db")) as db:
         return sorted(db.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master"))
