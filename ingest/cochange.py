@@ -134,23 +134,23 @@ class CommitView:
     """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people).
 
     Components and people are worked out once per commit and kept, for every analysis that asks
-    (``count_commits`` keeps the components of every commit it counts).
+    (``count_commits`` keeps the components of every commit it counts), each distinct tuple once.
     """
 
     def __init__(self, log: CommitLog, index: FileIndex, history: History):
         self.log, self.index = log, index
         self.person_of = history.identity_person
-        self.kinds = [ph.person.kind for ph in history.people]
-        self.person_ids = [ph.person.id for ph in history.people]
-        self._components: dict[int, tuple[str, ...]] = {}
-        self._people: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self.kinds, self.person_ids = [ph.person.kind for ph in history.people], [ph.person.id for ph in history.people]
+        self._components: list[tuple[str, ...] | None] = [None] * len(log)  # per position, None: not yet known
+        self._people: list[tuple[tuple[int, ...], tuple[int, ...]] | None] = [None] * len(log)
+        self._shared: dict[tuple, tuple] = {}  # equal tuples kept once (100 distinct (agents, humans) at 10k)
 
-    def files(self, position: int) -> set[int]:
+    def files(self, position: int) -> set[int]:  # at HEAD
         return self.index.touched(self.log.path_changes(position))
 
     def people(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(agents, humans) on a non-merge commit: author, co-authors, reviewers, an agent's committer, marked agents."""
-        found = self._people.get(position)
+        found = self._people[position]
         if found is not None:
             return found
         log, person_of, kinds = self.log, self.person_of, self.kinds
@@ -165,15 +165,16 @@ class CommitView:
         else:
             kind = kinds[on[0]]
             agents, humans = (tuple(on), _NONE) if kind == AGENT else (_NONE, tuple(on)) if kind == HUMAN else (_NONE, _NONE)
-        found = self._people[position] = (agents, humans)
+        found = self._people[position] = self._shared.setdefault((agents, humans), (agents, humans))
         return found
 
     def components(self, position: int) -> tuple[str, ...]:
         """The components of the files a commit touches, sorted."""
-        found = self._components.get(position)
+        found = self._components[position]
         if found is None:
             component = self.index.component
-            found = self._components[position] = tuple(sorted({component[f] for f in self.files(position) if component[f]}))
+            found = tuple(sorted({component[f] for f in self.files(position) if component[f]}))
+            found = self._components[position] = self._shared.setdefault(found, found)  # type: ignore[assignment]
         return found
 
 
@@ -277,8 +278,7 @@ def _settings(coupling: CouplingSettings, agents: AgentSettings) -> dict:
 
 
 def _people(history: History) -> list[list[str]]:
-    people = history.people
-    return [[people[p].person.id, people[p].person.kind] for p in history.identity_person]
+    return [[history.people[p].person.id, history.people[p].person.kind] for p in history.identity_person]
 
 
 def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
@@ -327,7 +327,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     new_touch: list[array] = [array("i") for _ in index.files]  # per file: the new commits touching it
     committed, merge = log.committed, log.merge
     ends, flat = log.change_end, log.change_path
-    of_path, extra, components_of = index.of_path.get, index.extra_rows, view._components
+    of_path, extra, components_of, share = index.of_path.get, index.extra_rows, view._components, view._shared.setdefault
     # per log path id: the one file it stands for; -1 none, -2 several (then ``of_path`` says which)
     single = [-1] * len(log.paths)
     for pid, found in index.of_path.items():
@@ -357,7 +357,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 if found:
                     files.update(found)
         ordered = tuple(sorted({component[f] for f in files} - {None, ""})) if files else ()
-        components_of[p] = ordered
+        components_of[p] = ordered = share(ordered, ordered)
         agents, humans = people_of(p)
         eligible = 0 < size <= limit
         eligible_of(1 if eligible else 0)
