@@ -52,7 +52,21 @@ class CommitRecord:
 CommitObserver = Callable[[CommitRecord], None]
 
 
-class StreamColumns:
+class _PathTable:
+    """Paths by id, ids given in the order paths are first met."""
+
+    paths: list[str]
+    path_index: dict[str, int]
+
+    def path_id(self, path: str) -> int:
+        pid = self.path_index.get(path)
+        if pid is None:
+            pid = self.path_index[path] = len(self.paths)
+            self.paths.append(path)
+        return pid
+
+
+class StreamColumns(_PathTable):
     """Commits as a stream gives them (newest first), in columns: what ``history.LogParser`` writes as it reads
     and ``CommitLog.append_stream`` turns into log positions. Paths are ids into ``paths`` (the stream's own)."""
 
@@ -93,13 +107,6 @@ class StreamColumns:
         self.credited.extend(credited)
         self.interned_start.append(len(self.interned))
         self.interned.extend(interned)
-
-    def path_id(self, path: str) -> int:
-        pid = self.path_index.get(path)
-        if pid is None:
-            pid = self.path_index[path] = len(self.paths)
-            self.paths.append(path)
-        return pid
 
     def add_change(self, status: str, path: str, old: str | None) -> None:
         """A change of the last commit added."""
@@ -153,7 +160,7 @@ def _extend_ends(ends: array, spans: list[tuple[int, int]]) -> None:
     ends.extend(list(accumulate((b - a for a, b in spans), initial=ends[-1] if ends else 0))[1:])
 
 
-class CommitLog:
+class CommitLog(_PathTable):
     """Every commit of a history in columns, oldest first (see the module docstring)."""
 
     def __init__(self, sha_bytes: int = 20) -> None:
@@ -236,13 +243,6 @@ class CommitLog:
             position = self.first_parent[position]
 
     # -- writing ----------------------------------------------------------------------------
-
-    def path_id(self, path: str) -> int:
-        pid = self.path_index.get(path)
-        if pid is None:
-            pid = self.path_index[path] = len(self.paths)
-            self.paths.append(path)
-        return pid
 
     def append_stream(self, stream: "StreamColumns | list[CommitRecord]",
                       resolve_parent: Callable[[str], int | None] | None = None) -> None:
