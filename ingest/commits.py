@@ -19,7 +19,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
+from itertools import accumulate, chain
+from operator import sub
 from typing import Callable, Iterator
 
 #: the first parent of a root commit (or of one whose parent is outside the history)
@@ -141,23 +142,22 @@ class StreamColumns(_PathTable):
         return self.parents[index].split()
 
 
-def _reversed_spans(starts: array, total: int) -> list[tuple[int, int]]:
-    """The (start, end) of each commit's slice of a flat stream column, oldest commit (the last in the stream) first."""
-    ends = [*starts[1:], total]
-    return list(zip(reversed(starts), reversed(ends)))
+class _Reversal:
+    """How a ragged stream column (each commit's slice of a flat column, newest commit first) is laid out oldest
+    commit first: the flat indexes in their new order, and where each commit's slice ends in it."""
 
+    def __init__(self, starts: array, total: int) -> None:
+        ends = [*starts[1:], total]
+        self.order = list(chain.from_iterable(map(range, reversed(starts), reversed(ends))))
+        self.ends = list(accumulate(map(sub, reversed(ends), reversed(starts))))  # within the new order
 
-def _reversed_ragged(flat: array, spans: list[tuple[int, int]]) -> array:
-    """The slices of ``flat`` in the order of ``spans``."""
-    view, size = memoryview(flat).cast("B"), flat.itemsize
-    out = array(flat.typecode)
-    out.frombytes(b"".join([view[a * size:b * size] for a, b in spans]))
-    return out
+    def column(self, flat: array) -> array:
+        return array(flat.typecode, map(flat.__getitem__, self.order))
 
-
-def _extend_ends(ends: array, spans: list[tuple[int, int]]) -> None:
-    """Append the end of each span's slice as it lies in a log column after the slices already there."""
-    ends.extend(list(accumulate((b - a for a, b in spans), initial=ends[-1] if ends else 0))[1:])
+    def extend_ends(self, ends: array) -> None:
+        """Append each commit's end as it lies in a log column after the slices already there."""
+        done = ends[-1] if ends else 0
+        ends.extend([done + end for end in self.ends] if done else self.ends)
 
 
 class CommitLog(_PathTable):
@@ -291,20 +291,19 @@ class CommitLog(_PathTable):
             if len(listed) > 1:
                 self.pull_requests.append((login, top - index, position(listed[1])))
         # ragged columns: each commit's slice, oldest commit first
-        change_spans = _reversed_spans(stream.change_start, len(stream.change_path))
-        paths = _reversed_ragged(stream.change_path, change_spans)
-        olds = _reversed_ragged(stream.change_old, change_spans)
-        self.change_status += b"".join([stream.change_status[a:b] for a, b in change_spans])
-        remap = self._path_ids(stream.paths, paths, olds, change_spans)
+        changes = _Reversal(stream.change_start, len(stream.change_path))
+        paths, olds = changes.column(stream.change_path), changes.column(stream.change_old)
+        self.change_status += bytes(map(stream.change_status.__getitem__, changes.order))
+        remap = self._path_ids(stream.paths, paths, olds, changes.ends)
         self.change_path.extend(map(remap.__getitem__, paths))
         self.change_old.extend(map(remap.__getitem__, olds))  # -1 (no old path) is remap's last slot: -1
-        _extend_ends(self.change_end, change_spans)
+        changes.extend_ends(self.change_end)
         for name in ("credited", "interned"):
-            spans = _reversed_spans(getattr(stream, f"{name}_start"), len(getattr(stream, name)))
-            getattr(self, name).extend(_reversed_ragged(getattr(stream, name), spans))
-            _extend_ends(getattr(self, f"{name}_end"), spans)
+            identities = _Reversal(getattr(stream, f"{name}_start"), len(getattr(stream, name)))
+            getattr(self, name).extend(identities.column(getattr(stream, name)))
+            identities.extend_ends(getattr(self, f"{name}_end"))
 
-    def _path_ids(self, names: list[str], paths: array, olds: array, spans: list[tuple[int, int]]) -> list[int]:
+    def _path_ids(self, names: list[str], paths: array, olds: array, ends: list[int]) -> list[int]:
         """Log path ids for the stream's path ids (and -1 -> -1 at the end), new ones given in the order of
         ``append_stream``'s docstring: a path first named by the oldest commit comes first."""
         remap = [-1] * (len(names) + 1)
@@ -318,14 +317,13 @@ class CommitLog(_PathTable):
                 remap[sid] = pid
         if not missing:
             return remap
-        # the first change naming each stream path: (change index * 2) as a new path; a commit's old paths come
-        # after all its new paths: (its end * 2 - 1, change index)
-        first: dict[int, tuple[int, int]] = dict(zip(reversed(paths), zip(range(2 * len(paths) - 2, -2, -2), repeat(0))))
+        # the first change naming each stream path, as a key: change index c as a new path: 2c * m; a commit's old
+        # paths come after all its new paths (the commit ends at e): (2e - 1) * m + c (m: more than any c)
+        m = len(paths) + 1
+        first = dict(zip(reversed(paths), range(2 * (len(paths) - 1) * m, -1, -2 * m)))
         if any(old >= 0 for old in olds):
-            offsets = [0, *accumulate(b - a for a, b in spans)]
             for change in [c for c, old in enumerate(olds) if old >= 0]:
-                commit = bisect_right(offsets, change) - 1
-                key = (2 * offsets[commit + 1] - 1, change)
+                key = (2 * ends[bisect_right(ends, change)] - 1) * m + change
                 old = olds[change]
                 if old not in first or key < first[old]:
                     first[old] = key
