@@ -148,7 +148,7 @@ class _Reversal:
 
     def __init__(self, starts: array, total: int) -> None:
         ends = [*starts[1:], total]
-        self.order = list(chain.from_iterable(map(range, reversed(starts), reversed(ends))))
+        self.order = array("i", chain.from_iterable(map(range, reversed(starts), reversed(ends))))
         self.ends = list(accumulate(map(sub, reversed(ends), reversed(starts))))  # within the new order
 
     def column(self, flat: array) -> array:
