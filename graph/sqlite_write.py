@@ -4,7 +4,10 @@
 Nodes, and the relationships of each type not patched, are merged: the stored
 rows are read in key order, page by page (``BATCH`` rows), beside the new graph
 sorted the same way, and only rows that differ are written or deleted, so
-re-saving an unchanged graph rewrites no row. The relationships of a patched
+re-saving an unchanged graph rewrites no row. A table with no row at all (the
+first save into a fresh store) is filled without its secondary indexes, which
+are built again once it is full (one sort instead of a B-tree insert per row;
+the write transaction covers the change of schema too). The relationships of a patched
 type (``GraphChanges.patched``) are neither read nor compared: the deleted ones
 go, the changed ones are written over the stored ones (an SQLite upsert that
 leaves an identical row alone), and those at a deleted node go with it. Every
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from cairn.graph.errors import StoreError
@@ -52,11 +56,14 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
         generation = 1
     else:
         rid, generation = row[0], row[1] + 1
+    rebuilt = _drop_indexes_of_empty(conn, ("nodes", "relationships"))
     nids, gone = _sync_nodes(conn, rid, graph, advance)
     if patched:
         _drop_edges_at(conn, rid, gone, patched)
     _sync_relationships(conn, rid, graph, nids, advance, skip=skip)
     _patch_relationships(conn, rid, changes, nids, advance)
+    for sql in rebuilt:
+        conn.execute(sql)
     repo_node = graph.repository
     summary = serialise(repo_node.props if repo_node else {"repo": repo}, f"the Repository node of {repo}")
     conn.execute("DELETE FROM answers WHERE rid = ?", (rid,))
@@ -65,6 +72,19 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     if progress and total == 0:
         progress(0, 0)
     return generation
+
+
+def _drop_indexes_of_empty(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drop the secondary indexes of those ``tables`` that hold no row; the statements that create them again."""
+    rebuilt: list[str] = []
+    for table in tables:
+        if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+            continue
+        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                      "AND sql IS NOT NULL ORDER BY name", (table,)).fetchall():
+            conn.execute(f'DROP INDEX "{name}"')
+            rebuilt.append(sql)
+    return rebuilt
 
 
 class _Writes:
@@ -102,7 +122,10 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph,
     current = next(stored, None)
     for count, nid_text in enumerate(sorted(nodes), 1):
         node = nodes[nid_text]
-        text = serialise(node.props, f"node {nid_text}")
+        try:
+            text = dumps(node.props)
+        except (TypeError, ValueError) as exc:
+            raise _unstorable(f"node {nid_text}", exc) from exc
         while current is not None and current[0] < nid_text:
             deletes.add((current[1],))
             gone.append(current[1])
@@ -159,11 +182,14 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ni
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM relationships WHERE rid = ?", (rid,))}
     for type_ in sorted((set(by_type) | stored_types) - skip):
-        edges = sorted(map(numbered, by_type.pop(type_, ())), key=lambda n: (n[0], n[1]))
+        edges = sorted(map(numbered, by_type.pop(type_, ())), key=itemgetter(0, 1))
         stored = _pages(conn, _REL_PAGE, (rid, type_), (-1, -1)) if type_ in stored_types else iter(())
         current = next(stored, None)
         for count, (src, dst, edge) in enumerate(edges, 1):
-            text = serialise(edge.props, f"edge {type_} {edge.source} -> {edge.target}")
+            try:  # what failed is worded only when something does, not for each of a million edges
+                text = dumps(edge.props)
+            except (TypeError, ValueError) as exc:
+                raise _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc) from exc
             key = (src, dst)
             while current is not None and current[:2] < key:
                 deletes.add((rid, type_, *current[:2]))
@@ -239,5 +265,10 @@ def now() -> str:
 def serialise(value: Any, what: str) -> str:
     try:
         return dumps(value)
-    except (TypeError, ValueError) as exc:  # a programming error, but say what failed
-        raise StoreError(f"cannot store {what}: {exc}") from exc
+    except (TypeError, ValueError) as exc:
+        raise _unstorable(what, exc) from exc
+
+
+def _unstorable(what: str, exc: Exception) -> StoreError:
+    """A value ``dumps`` refused: a programming error, but say what failed."""
+    return StoreError(f"cannot store {what}: {exc}")

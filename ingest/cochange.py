@@ -62,7 +62,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import chain, combinations
+from itertools import combinations
 from typing import Any
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
@@ -78,6 +78,7 @@ MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
 MEMORY_VERSION = 2
 _NONE: tuple[int, ...] = ()
+_EMPTY_IDS = array("i")
 
 
 @dataclass
@@ -133,23 +134,23 @@ class CommitView:
     """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people).
 
     Components and people are worked out once per commit and kept, for every analysis that asks
-    (``count_commits`` keeps the components of every commit it counts).
+    (``count_commits`` keeps the components of every commit it counts), each distinct tuple once.
     """
 
     def __init__(self, log: CommitLog, index: FileIndex, history: History):
         self.log, self.index = log, index
         self.person_of = history.identity_person
-        self.kinds = [ph.person.kind for ph in history.people]
-        self.person_ids = [ph.person.id for ph in history.people]
-        self._components: dict[int, tuple[str, ...]] = {}
-        self._people: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self.kinds, self.person_ids = [ph.person.kind for ph in history.people], [ph.person.id for ph in history.people]
+        self._components: list[tuple[str, ...] | None] = [None] * len(log)  # per position, None: not yet known
+        self._people: list[tuple[tuple[int, ...], tuple[int, ...]] | None] = [None] * len(log)
+        self._shared: dict[tuple, tuple] = {}  # equal tuples kept once (100 distinct (agents, humans) at 10k)
 
-    def files(self, position: int) -> set[int]:
+    def files(self, position: int) -> set[int]:  # at HEAD
         return self.index.touched(self.log.path_changes(position))
 
     def people(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(agents, humans) on a non-merge commit: author, co-authors, reviewers, an agent's committer, marked agents."""
-        found = self._people.get(position)
+        found = self._people[position]
         if found is not None:
             return found
         log, person_of, kinds = self.log, self.person_of, self.kinds
@@ -164,15 +165,16 @@ class CommitView:
         else:
             kind = kinds[on[0]]
             agents, humans = (tuple(on), _NONE) if kind == AGENT else (_NONE, tuple(on)) if kind == HUMAN else (_NONE, _NONE)
-        found = self._people[position] = (agents, humans)
+        found = self._people[position] = self._shared.setdefault((agents, humans), (agents, humans))
         return found
 
     def components(self, position: int) -> tuple[str, ...]:
         """The components of the files a commit touches, sorted."""
-        found = self._components.get(position)
+        found = self._components[position]
         if found is None:
             component = self.index.component
-            found = self._components[position] = tuple(sorted({component[f] for f in self.files(position) if component[f]}))
+            found = tuple(sorted({component[f] for f in self.files(position) if component[f]}))
+            found = self._components[position] = self._shared.setdefault(found, found)  # type: ignore[assignment]
         return found
 
 
@@ -189,26 +191,19 @@ class ChangeMemory:
     """
 
     def __init__(self, settings: dict, people: list[list[str]], mapping: dict[str, Any]):
-        self.settings = settings
-        self.people = people
+        self.settings, self.people = settings, people
         self.mapping = mapping  # {"paths": number of paths then, "of_path": Ragged, "files": [pid], "components": [...]}
-        self.eligible = bytearray()
-        self.assisted = bytearray()
-        self.touch = Ragged("i")
-        self.days = Ragged("i")
+        self.eligible, self.assisted = bytearray(), bytearray()
+        self.touch, self.days = Ragged("i"), Ragged("i")
         self.revisions: dict[int, int] = {}
         self.agent_changes: dict[int, int] = {}
         #: file pairs (a, b: log path ids, a's path before b's) as ``a << 32 | b``, sorted, with their shared revisions;
         #: the same keys as ``b << 32 | a`` (sorted: a file's pairs as the second one)
-        self.pair_key = array("q")
-        self.pair_shared = array("i")
-        self.pair_rkey = array("q")
+        self.pair_key, self.pair_shared, self.pair_rkey = array("q"), array("i"), array("q")
         self.passing: list[int] = []  # the pair keys within the thresholds at the last count
-        self.component_revisions: Counter = Counter()
-        self.component_pairs: Counter = Counter()
+        self.component_revisions, self.component_pairs = Counter(), Counter()
         self.agents: dict[str, dict[str, Any]] = {}
-        self.assisted_total = 0
-        self.commits = 0  # how many log positions are counted
+        self.assisted_total, self.commits = 0, 0  # commits: how many log positions are counted
 
     def shared(self, key: int) -> int | None:
         i = bisect_left(self.pair_key, key)
@@ -221,8 +216,7 @@ class ChangeMemory:
             return
         self.pair_key.insert(i, key)
         self.pair_shared.insert(i, shared)
-        a, b = divmod(key, PAIR)
-        rkey = b * PAIR + a
+        rkey = (key % PAIR) * PAIR + key // PAIR
         self.pair_rkey.insert(bisect_left(self.pair_rkey, rkey), rkey)
 
     def pairs_of(self, pid: int) -> list[int]:
@@ -284,8 +278,7 @@ def _settings(coupling: CouplingSettings, agents: AgentSettings) -> dict:
 
 
 def _people(history: History) -> list[list[str]]:
-    people = history.people
-    return [[people[p].person.id, people[p].person.kind] for p in history.identity_person]
+    return [[history.people[p].person.id, history.people[p].person.kind] for p in history.identity_person]
 
 
 def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
@@ -327,13 +320,14 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     fresh = start == 0
     all_pairs: Counter = Counter()  # a * PAIR + b (log path ids, a's path before b's) -> shared revisions (new commits)
     # counting afresh: per file (index), the log path ids of the files after it in each of its commits, counted file
-    # by file at the end (small counters instead of one with every pair ever seen: the same counts, less memory)
-    later: list[list[list[int]]] = [[] for _ in index.files]
+    # by file at the end (small counters instead of one with every pair ever seen: the same counts, less memory;
+    # flat arrays of 4-byte ids, not a list per commit and file)
+    later: list[array] = [array("i") for _ in index.files] if fresh else []
     counted: set[int] = set()  # files whose revisions changed
-    new_touch: list[list[int]] = [[] for _ in index.files]  # per file: the new commits touching it
+    new_touch: list[array] = [array("i") for _ in index.files]  # per file: the new commits touching it
     committed, merge = log.committed, log.merge
     ends, flat = log.change_end, log.change_path
-    of_path, extra, components_of = index.of_path.get, index.extra_rows, view._components
+    of_path, extra, components_of, share = index.of_path.get, index.extra_rows, view._components, view._shared.setdefault
     # per log path id: the one file it stands for; -1 none, -2 several (then ``of_path`` says which)
     single = [-1] * len(log.paths)
     for pid, found in index.of_path.items():
@@ -363,7 +357,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 if found:
                     files.update(found)
         ordered = tuple(sorted({component[f] for f in files} - {None, ""})) if files else ()
-        components_of[p] = ordered
+        components_of[p] = ordered = share(ordered, ordered)
         agents, humans = people_of(p)
         eligible = 0 < size <= limit
         eligible_of(1 if eligible else 0)
@@ -379,7 +373,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 if fresh:
                     pids = [pid_of[f] for f in in_order]
                     for i in range(len(pids) - 1):
-                        later[in_order[i]].append(pids[i + 1:])
+                        later[in_order[i]].extend(pids[i + 1:])
                 else:
                     keys = [pid_of[f] * PAIR for f in in_order]
                     all_pairs.update([a + b // PAIR for a, b in combinations(keys, 2)])
@@ -401,24 +395,28 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
     memory.component_revisions.update(component_revisions)
     memory.component_pairs.update(component_pairs)
-    memory.commits = len(log)
-    eligible, assisted = memory.eligible, memory.assisted
+    memory.commits, eligible, assisted = len(log), memory.eligible, memory.assisted
+    at_once = fresh and not memory.touch.keys() and not memory.days.keys()  # nothing kept yet: columns at once
     for f, added in enumerate(new_touch):
         if not added:
             continue
         pid = pid_of[f]
         assert pid is not None  # a file a commit touches has a logged path
-        memory.touch.set(pid, memory.touch.get(pid) + added)
-        memory.days.set(pid, memory.days.get(pid) + [committed[p] // DAY for p in added])
+        if not at_once:
+            memory.touch.set(pid, memory.touch.get(pid) + added.tolist())
+            memory.days.set(pid, memory.days.get(pid) + [committed[p] // DAY for p in added])
         memory.revisions[pid] = memory.revisions.get(pid, 0) + sum([eligible[p] for p in added])
         memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum([assisted[p] for p in added])
+    if at_once:
+        memory.touch, memory.days = _touch_columns(new_touch, pid_of, committed)
     min_shared = coupling.min_shared
     if fresh:  # every pair counted: keep those with enough shared revisions
         shared: dict[int, int] = {}
         for f, tails in enumerate(later):
-            if tails:
+            if len(tails) >= min_shared:
                 base = pid_of[f] * PAIR  # type: ignore[operator]
-                shared.update({base + b: n for b, n in Counter(chain.from_iterable(tails)).items() if n >= min_shared})
+                shared.update({base + b: n for b, n in Counter(tails).items() if n >= min_shared})
+            later[f] = _EMPTY_IDS  # counted: let it go
         kept = sorted(shared)
         memory.pair_key = array("q", kept)
         memory.pair_shared = array("i", [shared[key] for key in kept])
@@ -436,6 +434,17 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 n += known
             memory.set_shared(key, n)
     return {pid_of[f] for f in counted}  # type: ignore[misc]
+
+
+def _touch_columns(new_touch: list[array], pid_of: list[int | None], committed: array) -> tuple[Ragged, Ragged]:
+    """A first count's commits per file and their days as ``ChangeMemory`` keeps them (ragged columns by log path id)."""
+    by_pid = sorted((pid_of[f], f) for f, added in enumerate(new_touch) if added)
+    touch, days, counts = array("i"), array("i"), array("i", bytes(4 * (by_pid[-1][0] + 1 if by_pid else 0)))  # type: ignore
+    for pid, f in by_pid:
+        counts[pid] = len(new_touch[f])  # type: ignore[index]
+        touch.extend(new_touch[f])
+        days.extend([committed[p] // DAY for p in new_touch[f]])
+    return Ragged.from_columns({"counts": counts, "values": touch}), Ragged.from_columns({"counts": counts[:], "values": days})
 
 
 def coupled(shared: int, revs_a: int, revs_b: int, settings: CouplingSettings) -> float | None:

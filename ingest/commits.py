@@ -17,7 +17,10 @@ maps them to people); paths are indexes into ``paths``.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
+from operator import sub
 from typing import Callable, Iterator
 
 #: the first parent of a root commit (or of one whose parent is outside the history)
@@ -50,7 +53,114 @@ class CommitRecord:
 CommitObserver = Callable[[CommitRecord], None]
 
 
-class CommitLog:
+class _PathTable:
+    """Paths by id, ids given in the order paths are first met."""
+
+    paths: list[str]
+    path_index: dict[str, int]
+
+    def path_id(self, path: str) -> int:
+        pid = self.path_index.get(path)
+        if pid is None:
+            pid = self.path_index[path] = len(self.paths)
+            self.paths.append(path)
+        return pid
+
+
+class StreamColumns(_PathTable):
+    """Commits as a stream gives them (newest first), in columns: what ``history.LogParser`` writes as it reads
+    and ``CommitLog.append_stream`` turns into log positions. Paths are ids into ``paths`` (the stream's own)."""
+
+    def __init__(self) -> None:
+        self.shas: list[str] = []
+        self.parents: list[str] = []  # git's "%P": parent ids separated by spaces ("" for a root)
+        self.committed = array("q")
+        self.authored = array("q")
+        self.author = array("i")
+        #: where each commit's changes, credited and interned identities start in the flat columns
+        self.change_start = array("i")
+        self.change_path = array("i")
+        self.change_old = array("i")  # -1: no old path
+        self.change_status = bytearray()
+        self.credited_start = array("i")
+        self.credited = array("i")
+        self.interned_start = array("i")
+        self.interned = array("i")
+        self.pull_requests: dict[int, str] = {}  # stream index of a merge -> the login its subject names
+        self.paths: list[str] = []
+        self.path_index: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.shas)
+
+    def add_commit(self, sha: str, parents: str, author: int, authored: int, committed: int,
+                   credited: list[int], interned: list[int], pull_request: str | None = None) -> None:
+        """A commit, whose changes (``add_change``) follow."""
+        if pull_request is not None:
+            self.pull_requests[len(self.shas)] = pull_request
+        self.shas.append(sha)
+        self.parents.append(parents)
+        self.author.append(author)
+        self.authored.append(authored)
+        self.committed.append(committed)
+        self.change_start.append(len(self.change_path))
+        self.credited_start.append(len(self.credited))
+        self.credited.extend(credited)
+        self.interned_start.append(len(self.interned))
+        self.interned.extend(interned)
+
+    def add_change(self, status: str, path: str, old: str | None) -> None:
+        """A change of the last commit added."""
+        self.change_path.append(self.path_id(path))
+        self.change_old.append(-1 if old is None else self.path_id(old))
+        self.change_status.append(ord(status))
+
+    @classmethod
+    def from_records(cls, records: list[CommitRecord]) -> "StreamColumns":
+        stream = cls()
+        for r in records:
+            stream.add_commit(r.sha, " ".join(r.parents), r.author, r.authored, r.committed, r.credited, r.interned,
+                              r.pull_request)
+            for status, path, old in r.changes:
+                stream.add_change(status, path, old)
+        return stream
+
+    def record(self, index: int) -> CommitRecord:
+        """The commit at stream ``index`` as a ``CommitRecord`` (for observers)."""
+        def span(starts: array, flat: array | bytearray) -> slice:
+            return slice(starts[index], starts[index + 1] if index + 1 < len(starts) else len(flat))
+
+        paths, changes = self.paths, span(self.change_start, self.change_path)
+        return CommitRecord(
+            self.shas[index], self.parents[index].split(), self.author[index], self.authored[index],
+            self.committed[index], self.credited[span(self.credited_start, self.credited)].tolist(),
+            [(chr(status), paths[path], paths[old] if old >= 0 else None) for status, path, old in
+             zip(self.change_status[changes], self.change_path[changes], self.change_old[changes])],
+            self.interned[span(self.interned_start, self.interned)].tolist(), self.pull_requests.get(index))
+
+    def parents_of(self, index: int) -> list[str]:
+        return self.parents[index].split()
+
+
+class _Reversal:
+    """How a ragged stream column (each commit's slice of a flat column, newest commit first) is laid out oldest
+    commit first: the flat indexes in their new order, and where each commit's slice ends in it."""
+
+    def __init__(self, starts: array, total: int) -> None:
+        ends = [*starts[1:], total]
+        self.order = array("i", chain.from_iterable(map(range, reversed(starts), reversed(ends))))
+        self.ends = list(accumulate(map(sub, reversed(ends), reversed(starts))))  # within the new order
+
+    def column(self, flat: array) -> array:
+        return array(flat.typecode, map(flat.__getitem__, self.order))
+
+    def extend_ends(self, ends: array) -> None:
+        """Append each commit's end as it lies in a log column after the slices already there."""
+        done = ends[-1] if ends else 0
+        ends.extend([done + end for end in self.ends] if done else self.ends)
+
+
+class CommitLog(_PathTable):
     """Every commit of a history in columns, oldest first (see the module docstring)."""
 
     def __init__(self, sha_bytes: int = 20) -> None:
@@ -134,73 +244,92 @@ class CommitLog:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def path_id(self, path: str) -> int:
-        pid = self.path_index.get(path)
-        if pid is None:
-            pid = self.path_index[path] = len(self.paths)
-            self.paths.append(path)
-        return pid
-
-    def append_stream(self, records: list[CommitRecord], resolve_parent: Callable[[str], int | None] | None = None) -> None:
+    def append_stream(self, stream: "StreamColumns | list[CommitRecord]",
+                      resolve_parent: Callable[[str], int | None] | None = None) -> None:
         """Append commits read newest first (a stream, reversed here): they are newer than every remembered one.
 
-        A parent outside ``records`` is looked up among the remembered commits (``resolve_parent``, default
-        ``position_of``); one found nowhere is NO_PARENT.
+        ``stream``: the parser's ``StreamColumns`` (or ``CommitRecord`` s, newest first). A parent outside the
+        stream is looked up among the remembered commits (``resolve_parent``, default ``position_of``); one
+        found nowhere is NO_PARENT. New paths get ids in the order the commits name them, oldest commit first
+        (its paths, then its renames' and copies' old paths), whichever form the stream has.
         """
-        base = len(self)
-        if not records:
+        if not isinstance(stream, StreamColumns):
+            stream = StreamColumns.from_records(stream)
+        count = len(stream)
+        if not count:
             return
+        base = len(self)
         width = self.sha_bytes
-        new_positions = {r.sha: base + i for i, r in enumerate(reversed(records))}
+        shas = stream.shas
+        raws = [bytes.fromhex(sha) for sha in reversed(shas)]
+        for sha, raw in zip(reversed(shas), raws):
+            if len(raw) != width:
+                raise ValueError(f"commit id {sha!r} is not {width * 2} hex digits")
+        top = base + count - 1  # the position of stream index 0 (the newest commit)
+        new_positions = dict(zip(shas, range(top, base - 1, -1)))
         last = self.sha_of(base - 1) if base else None
         slow = resolve_parent or self.position_of
 
-        def lookup(sha: str) -> int | None:  # usually the newest remembered commit: no index of every commit needed
-            return base - 1 if sha == last else slow(sha)
+        def position(sha: str) -> int:  # usually a new commit or the newest remembered one
+            found = new_positions.get(sha)
+            if found is None:
+                found = base - 1 if sha == last else slow(sha)
+            return NO_PARENT if found is None else found
 
-        path_id, known = self.path_id, self.path_index.get
-        last_change = self.change_end[-1] if base else 0
-        last_credit = self.credited_end[-1] if base else 0
-        last_interned = self.interned_end[-1] if base else 0
-        for record in reversed(records):
-            position = len(self.committed)
-            raw = bytes.fromhex(record.sha)
-            if len(raw) != width:
-                raise ValueError(f"commit id {record.sha!r} is not {width * 2} hex digits")
-            self.sha += raw
-            if self._sha_index is not None:
-                self._sha_index[raw] = position
-            self.committed.append(record.committed)
-            self.authored.append(record.authored)
-            self.author.append(record.author)
-            self.merge.append(1 if len(record.parents) > 1 else 0)
-            parent = NO_PARENT
-            if record.parents:
-                found = new_positions.get(record.parents[0])
-                if found is None:
-                    found = lookup(record.parents[0])
-                parent = NO_PARENT if found is None else found
-            self.first_parent.append(parent)
-            if record.changes:
-                pids = [known(path) for _, path, _ in record.changes]
-                if None in pids:
-                    pids = [path_id(path) for _, path, _ in record.changes]
-                self.change_path.extend(pids)
-                self.change_old.extend([-1 if old is None else path_id(old) for _, _, old in record.changes])
-                self.change_status.extend([ord(status) for status, _, _ in record.changes])
-            last_change += len(record.changes)
-            self.change_end.append(last_change)
-            self.credited.extend(record.credited)
-            last_credit += len(record.credited)
-            self.credited_end.append(last_credit)
-            self.interned.extend(record.interned)
-            last_interned += len(record.interned)
-            self.interned_end.append(last_interned)
-            if record.pull_request is not None and len(record.parents) > 1:
-                tip = new_positions.get(record.parents[1])
-                if tip is None:
-                    tip = lookup(record.parents[1])
-                self.pull_requests.append((record.pull_request, position, NO_PARENT if tip is None else tip))
+        self.sha += b"".join(raws)
+        if self._sha_index is not None:
+            self._sha_index.update(zip(raws, range(base, base + count)))
+        for name in ("committed", "authored", "author"):
+            column = array(getattr(self, name).typecode, getattr(stream, name))
+            column.reverse()
+            getattr(self, name).extend(column)
+        parents = stream.parents[::-1]
+        self.merge += bytes([1 if " " in p else 0 for p in parents])
+        self.first_parent.extend([position(p.split(" ", 1)[0]) if p else NO_PARENT for p in parents])
+        for index, login in sorted(stream.pull_requests.items(), reverse=True):
+            listed = stream.parents[index].split(" ")
+            if len(listed) > 1:
+                self.pull_requests.append((login, top - index, position(listed[1])))
+        # ragged columns: each commit's slice, oldest commit first
+        changes = _Reversal(stream.change_start, len(stream.change_path))
+        paths, olds = changes.column(stream.change_path), changes.column(stream.change_old)
+        self.change_status += bytes(map(stream.change_status.__getitem__, changes.order))
+        remap = self._path_ids(stream.paths, paths, olds, changes.ends)
+        self.change_path.extend(map(remap.__getitem__, paths))
+        self.change_old.extend(map(remap.__getitem__, olds))  # -1 (no old path) is remap's last slot: -1
+        changes.extend_ends(self.change_end)
+        for name in ("credited", "interned"):
+            identities = _Reversal(getattr(stream, f"{name}_start"), len(getattr(stream, name)))
+            getattr(self, name).extend(identities.column(getattr(stream, name)))
+            identities.extend_ends(getattr(self, f"{name}_end"))
+
+    def _path_ids(self, names: list[str], paths: array, olds: array, ends: list[int]) -> list[int]:
+        """Log path ids for the stream's path ids (and -1 -> -1 at the end), new ones given in the order of
+        ``append_stream``'s docstring: a path first named by the oldest commit comes first."""
+        remap = [-1] * (len(names) + 1)
+        get = self.path_index.get
+        missing = []
+        for sid, name in enumerate(names):
+            pid = get(name)
+            if pid is None:
+                missing.append(sid)
+            else:
+                remap[sid] = pid
+        if not missing:
+            return remap
+        # the first change naming each stream path, as a key: change index c as a new path: 2c * m; a commit's old
+        # paths come after all its new paths (the commit ends at e): (2e - 1) * m + c (m: more than any c)
+        m = len(paths) + 1
+        first = dict(zip(reversed(paths), range(2 * (len(paths) - 1) * m, -1, -2 * m)))
+        if any(old >= 0 for old in olds):
+            for change in [c for c, old in enumerate(olds) if old >= 0]:
+                key = (2 * ends[bisect_right(ends, change)] - 1) * m + change
+                old = olds[change]
+                if old not in first or key < first[old]:
+                    first[old] = key
+        for sid in sorted(missing, key=first.__getitem__):
+            remap[sid] = self.path_id(names[sid])
+        return remap
 
     def reordered(self, order: list[int]) -> "CommitLog":
         """The same commits in another order (``order``: old positions, oldest first), positions remapped."""

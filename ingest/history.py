@@ -51,7 +51,7 @@ Commits. Every commit read (merges included, with no changes) is kept in
 ``History.log`` (``commits.CommitLog``, oldest first): what the change
 analyses (``ingest.cochange``, ``ingest.trend_history``) build on, from this
 same single pass. ``mine_history(..., observer=f)`` also calls ``f`` with a
-``CommitRecord`` for every commit read, in stream order (commits read again
+``CommitRecord`` for every commit read, in stream order, once its git process ended (commits read again
 past missing objects come last). Identities are raw indexes;
 ``History.identity_person`` maps them to people once the pass is over.
 
@@ -81,7 +81,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord
+from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history_state import HistoryState, LogCounts, LogTotals, StateFile, fingerprint_change, mining_fingerprint
@@ -110,7 +110,8 @@ class LogParser:
     ``max_coauthors``: a commit with more ``Co-authored-by`` trailers than this
     (a squash of a long-lived branch) gives its co-authors no review credit.
     What it gathers are the totals of the commits it read (``history_state.LogTotals``
-    adds them to remembered ones) and the commits themselves (``read``, in stream order).
+    adds them to remembered ones) and the commits themselves (``read``: ``commits.StreamColumns``,
+    in stream order, written as they are read; observers get ``CommitRecord`` s when a git process ends).
     """
 
     ids: Identities
@@ -120,11 +121,12 @@ class LogParser:
     markers: MarkerMatcher | None = None
     #: called with every commit's ``CommitRecord`` (see the module docstring)
     observer: CommitObserver | None = None
-    records: dict[str, dict[int, list[int]]] = field(default_factory=dict)
-    renames: set[tuple[str, str]] = field(default_factory=set)
+    #: by the stream's path id (``read.paths``): per raw identity [adds, deliveries, newest touch, reviews]
+    records: dict[int, dict[int, list[int]]] = field(default_factory=dict)
+    renames: set[tuple[int, int]] = field(default_factory=set)  # (old, new) stream path ids
     counts: LogCounts = field(default_factory=LogCounts)
     seen: set[str] = field(default_factory=set)
-    read: list[CommitRecord] = field(default_factory=list)
+    read: StreamColumns = field(default_factory=StreamColumns)
     # the position inside the stream, carried from one chunk to the next
     _author: int = 0
     _when: int = 0
@@ -134,22 +136,18 @@ class LogParser:
     _status: str = ""
     _old_path: str = ""
     _rest: str = ""
-    _record: CommitRecord | None = None
+    _observed: int = 0  # commits handed to the observer so far
 
     def start_stream(self) -> None:
         """A new git process: nothing of the previous one's position carries over."""
         self._credit, self._pending, self._rest, self._reviewers = False, 0, "", []
 
     def end_stream(self) -> None:
-        """The git process is over: its last commit is complete."""
-        if self._record is not None:
-            self._emit(self._record)
-        self._record = None
-
-    def _emit(self, record: CommitRecord) -> None:
-        self.read.append(record)
+        """The git process is over: its last commit is complete (the observer gets its commits)."""
         if self.observer is not None:
-            self.observer(record)
+            for index in range(self._observed, len(self.read)):
+                self.observer(self.read.record(index))
+        self._observed = len(self.read)
 
     def feed(self, chunk: str) -> None:
         records, renames, seen = self.records, self.renames, self.seen
@@ -158,7 +156,9 @@ class LogParser:
         last_active, commits_by, committer_seen = counts.last_active, counts.commits_by, counts.committer_seen
         author, when, credit, reviewers = self._author, self._when, self._credit, self._reviewers
         pending, status, old_path = self._pending, self._status, self._old_path
-        record = self._record
+        read = self.read
+        path_index, path_names = read.path_index, read.paths
+        add_path, add_old, add_status = read.change_path.append, read.change_old.append, read.change_status.append
         tokens = (self._rest + chunk).split("\0")
         self._rest = tokens.pop()
         for tok in tokens:
@@ -170,10 +170,22 @@ class LogParser:
                 pending = 0
                 if not credit:
                     continue
-                if record is not None:
-                    record.changes.append((status, tok, old_path if status in "RC" else None))
+                pid = path_index.get(tok)
+                if pid is None:
+                    pid = path_index[tok] = len(path_names)
+                    path_names.append(tok)
+                add_path(pid)
+                add_status(ord(status))
+                if status in "RC":
+                    old = path_index.get(old_path)
+                    if old is None:
+                        old = path_index[old_path] = len(path_names)
+                        path_names.append(old_path)
+                    add_old(old)
+                else:
+                    add_old(-1)
                 if status == "R":
-                    renames.add((old_path, tok))
+                    renames.add((old, pid))
                     slot = DELIVERIES
                 elif status == "M":
                     slot = DELIVERIES
@@ -181,9 +193,9 @@ class LogParser:
                     slot = ADDS
                 else:  # D, T, C…: not part of the reference's record
                     continue
-                per_path = records.get(tok)
+                per_path = records.get(pid)
                 if per_path is None:
-                    per_path = records[tok] = {}
+                    per_path = records[pid] = {}
                 rec = per_path.get(author)
                 if rec is None:
                     per_path[author] = rec = [0, 0, when, 0]
@@ -224,17 +236,15 @@ class LogParser:
                     key = (c_name, c_email)
                     if committed > committer_seen.get(key, -1):
                         committer_seen[key] = committed
-                if record is not None:
-                    self._emit(record)
-                parent_list = parents.split()
-                record = CommitRecord(sha, parent_list, author, when, committed, [], [], [author])
-                if len(parent_list) > 1:
+                if " " in parents:  # a merge
                     counts.merges += 1
                     credit = False
+                    login = None
                     if subject.startswith("Merge pull request #"):
                         match = _PULL_REQUEST.match(subject)
                         if match:
-                            record.pull_request = match.group(1).lower()
+                            login = match.group(1).lower()
+                    self.read.add_commit(sha, parents, author, when, committed, [], [author], login)
                     continue
                 credit = True
                 commits_by[author] = commits_by.get(author, 0) + 1
@@ -242,7 +252,7 @@ class LogParser:
                     counts.bad_email += 1
                 kind = kinds[author]
                 reviewers = []
-                interned = record.interned
+                interned = [author]
                 if kind != HUMAN:
                     if kind == AGENT:
                         counts.agent_commits += 1
@@ -264,7 +274,7 @@ class LogParser:
                             weights[person] += 1
                             if committed > last_active.get(person, -1):
                                 last_active[person] = committed
-                record.credited = reviewers
+                self.read.add_commit(sha, parents, author, when, committed, reviewers, interned)
                 if self.progress is not None and counts.commits % 1000 == 0:
                     self.progress(counts.commits)
             else:
@@ -277,7 +287,6 @@ class LogParser:
                 pending = 2 if first in "RC" else 1
         self._author, self._when, self._credit, self._reviewers = author, when, credit, reviewers
         self._pending, self._status, self._old_path = pending, status, old_path
-        self._record = record
 
     def _trailer_credit(self, trailers: str, author: int, committed: int, reviewers: list[int],
                         interned: list[int]) -> list[int]:
@@ -334,7 +343,8 @@ class _Reading:
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
     """Add what ``parser`` read (its commits already in ``log``) to ``totals``."""
-    pid = log.path_index
+    index, names = log.path_index, parser.read.paths
+    pid = [index[name] for name in names]
     totals.records.add({pid[path]: per_raw for path, per_raw in parser.records.items()})
     totals.renames.update((pid[old], pid[new]) for old, new in parser.renames)
     totals.add(parser.counts)
@@ -354,17 +364,18 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     log.append_stream(parser.read)
     totals = LogTotals(rename_limit_hit=RENAME_LIMIT_WARNING in status.stderr)
     _absorb(totals, parser, log)
+    parser.read = StreamColumns()  # the log has them now
     return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
 
 
-def _new_commits_first(new: list[CommitRecord], remembered: str, remembered_at: int) -> bool:
+def _new_commits_first(new: StreamColumns, remembered: str, remembered_at: int) -> bool:
     """Whether ``git log HEAD`` gives ``new`` (``since..HEAD``, in stream order) first and then the remembered
     commits as ``git log <remembered>`` did: git's walk (newest commit date first, ties first come first) is
     replayed over the new commits; it must reach no remembered commit but ``remembered``, and that one last.
     The replayed order must also be the one git gave, or the replay is not trusted."""
-    by_sha = {r.sha: r for r in new}
-    queue = [(-new[0].committed, 0, new[0].sha)]
-    queued = {new[0].sha}
+    by_sha = {sha: index for index, sha in enumerate(new.shas)}
+    queue = [(-new.committed[0], 0, new.shas[0])]
+    queued = {new.shas[0]}
     walked: list[str] = []
     count = 1
     while queue:
@@ -374,11 +385,11 @@ def _new_commits_first(new: list[CommitRecord], remembered: str, remembered_at: 
                 return False  # a remembered commit comes before new ones
             continue
         walked.append(sha)
-        for parent in by_sha[sha].parents:
+        for parent in new.parents_of(by_sha[sha]):
             if parent in queued:
                 continue
             if parent in by_sha:
-                when = by_sha[parent].committed
+                when = new.committed[by_sha[parent]]
             elif parent == remembered:
                 when = remembered_at
             else:
@@ -386,7 +397,7 @@ def _new_commits_first(new: list[CommitRecord], remembered: str, remembered_at: 
             queued.add(parent)
             heapq.heappush(queue, (-when, count, parent))
             count += 1
-    return walked == [r.sha for r in new]
+    return walked == new.shas
 
 
 def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str) -> tuple[_Reading | None, str]:
@@ -411,9 +422,7 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
         first = _new_commits_first(new, since, remembered_at)
         log.append_stream(new)
         if first:
-            met: dict[int, None] = {}
-            for record in new:
-                met.update(dict.fromkeys(record.interned))
+            met = dict.fromkeys(new.interned)
             order = list(met) + [raw for raw in order if raw not in met] + [
                 raw for raw in range(len(order), len(ids.raw)) if raw not in met]
         else:

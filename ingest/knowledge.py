@@ -140,10 +140,15 @@ class RecordTable:
         return {ident[k]: [adds[k], deliveries[k], last[k], reviews[k]] for k in range(start, start + self.count[pid])}
 
     def add(self, delta: dict[int, dict[int, list[int]]]) -> None:
-        """Add a read's records (path id -> raw identity -> record): sums, and the newest last touch."""
+        """Add a read's records (path id -> raw identity -> record): sums, and the newest last touch.
+
+        The table takes ``delta``'s maps over (a path it holds nothing for keeps the read's map as it is)."""
         for pid, per_raw in delta.items():
             mine = self.changed.get(pid)
             if mine is None:
+                if pid >= len(self.count) or not self.count[pid]:
+                    self.changed[pid] = per_raw
+                    continue
                 mine = self.changed[pid] = self.get(pid)
             for raw, rec in per_raw.items():
                 fold_record(mine, raw, rec)

@@ -56,7 +56,7 @@ from typing import Any, Iterator
 import pathspec
 
 from cairn.graph.atomic import write_atomic
-from cairn.graph.authorship import is_author
+from cairn.graph.authorship import ABSOLUTE_DOA, NORMALISED_DOA
 from cairn.graph.changes import KnowledgeSnapshot, TrendInputs, next_period, period_end, period_of
 from cairn.graph.model import RepoGraph
 from cairn.ingest.cochange import DAY, ChangeResult
@@ -138,6 +138,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
     position = 0
+    files: dict[str, str | None] = {}
+    reshaped = True  # whether files were added, deleted or renamed since the last snapshot
     inactive = ctx.inactive_days * DAY
     component_of = ctx.components.component_of
     excluded = ctx.excluded
@@ -177,6 +179,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                             known = in_scope[old]
                             if known == 1 or (known == 0 and scoped(old)):
                                 present.pop(old, None)
+                                reshaped = True
                                 dirty.discard(old)
                                 moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
                                          deliveries[old])
@@ -186,6 +189,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         continue  # only source files hold knowledge
                     if status == deleted:
                         present.pop(path, None)
+                        reshaped = True
                         added.pop(path, None)
                         delivered.pop(path, None)
                         reviewed.pop(path, None)
@@ -194,6 +198,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         continue
                     if path not in present:
                         present[path] = component_of(paths[path])
+                        reshaped = True
                     if status != added_status and status != modified and status != renamed:
                         continue
                     if moved is not None:
@@ -231,7 +236,9 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
-        yield KnowledgeSnapshot(name, {paths[pid]: comp for pid, comp in present.items()}, {}, gone, rank, decided)
+        if reshaped:  # else the files of the previous snapshot, the same map (its readers only read it)
+            files, reshaped = {paths[pid]: comp for pid, comp in present.items()}, False
+        yield KnowledgeSnapshot(name, files, {}, gone, rank, decided)
 
 
 def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: dict[int, dict[int, int]],
@@ -275,27 +282,32 @@ def _authors(adders: set[int] | None, delivered: dict[int, int] | None, total: i
     """
     if total >= len(need):
         _extend_tables(total, log1p, need)
-    base = DOA_BASE
+    if not delivered:  # only adders, all with the same DOA (the best): all authors when it is positive
+        return sorted(adders) if adders and DOA_BASE + DOA_FA + 0.0 - log1p[total] > 0 else []
     best = -math.inf
     found: list[tuple[int, float, bool]] = []
     if adders:
+        first_base = DOA_BASE + DOA_FA
         for person in adders:
-            d = delivered.get(person, 0) if delivered else 0
-            doa = base + DOA_FA + DOA_DL * d - log1p[total - d]
+            d = delivered.get(person, 0)
+            doa = first_base + DOA_DL * d - log1p[total - d]
             found.append((person, doa, True))
             if doa > best:
                 best = doa
-    if delivered:
-        top = max(delivered.values())
-        doa = base + DOA_DL * top - log1p[total - top]
-        if doa > best:
-            best = doa
-        threshold = need[total]
-        if top >= threshold:
-            for person, d in [item for item in delivered.items() if item[1] >= threshold]:
-                if not (adders and person in adders):
-                    found.append((person, base + DOA_DL * d - log1p[total - d], False))
-    return sorted(person for person, doa, first in found if is_author(doa, best, first))
+    top = max(delivered.values())
+    doa = DOA_BASE + DOA_DL * top - log1p[total - top]
+    if doa > best:
+        best = doa
+    threshold = need[total]
+    if top >= threshold:
+        for person, d in delivered.items():
+            if d >= threshold and not (adders and person in adders):
+                found.append((person, DOA_BASE + DOA_DL * d - log1p[total - d], False))
+    if not best > 0:
+        return []
+    # graph.authorship.is_author, inline (a call per candidate and snapshot is most of the replay's snapshots)
+    return sorted([person for person, doa, first in found
+                   if doa / best > NORMALISED_DOA and (doa >= ABSOLUTE_DOA or first)])
 
 
 def _candidates(records: dict[int, list[int]], total: int, ids: list[str], log1p: list[float],

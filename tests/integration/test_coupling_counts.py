@@ -15,7 +15,8 @@ from itertools import combinations
 import pytest
 
 from cairn.graph.changes import CouplingSettings
-from cairn.ingest.cochange import PAIR, ChangeMemory, CommitView, count_commits, file_index
+from cairn.ingest.cochange import DAY, PAIR, ChangeMemory, CommitView, count_commits, file_index
+from cairn.ingest.history_state import Ragged
 from cairn.ingest.history import mine_history
 from cairn.ingest.pipeline import ingest_repository
 from fixtures.gitrepo import GitRepo
@@ -82,6 +83,19 @@ def test_fresh_pair_counts_match_counting_every_pair(tmp_path, seed: int) -> Non
     assert dict(zip(partial.pair_key, partial.pair_shared)) == kept
     assert partial.revisions == fresh.revisions
 
+    # per file, the non-merge commits touching it and their days, whether counted at once or in two goes
+    log, touched = history.log, {}
+    for p in range(len(log)):
+        if not log.merge[p]:
+            for f in view.files(p):
+                touched.setdefault(index.pid[f], []).append(p)
+    for memory in (fresh, partial):
+        assert {pid: memory.touch.get(pid) for pid in memory.touch.keys()} == touched
+        assert {pid: memory.days.get(pid) for pid in memory.days.keys()} == {
+            pid: [log.committed[p] // DAY for p in ps] for pid, ps in touched.items()}
+    assert {name: list(col) for name, col in fresh.touch.columns().items()} == {
+        name: list(col) for name, col in _two_step_ragged(touched).columns().items()}
+
 
 def _prefix(log, n: int):
     """The log's first ``n`` commits, as the log was before the last ones were added."""
@@ -99,3 +113,11 @@ def _prefix(log, n: int):
     out.sha = log.sha[:n * log.sha_bytes]
     out.paths, out.path_index = log.paths, log.path_index
     return out
+
+
+def _two_step_ragged(lists: dict[int, list[int]]) -> Ragged:
+    """The ragged table setting each list one by one gives (what a re-ingest's count keeps)."""
+    table = Ragged("i")
+    for key in sorted(lists, reverse=True):
+        table.set(key, lists[key])
+    return table

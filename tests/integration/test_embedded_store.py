@@ -1,5 +1,6 @@
 """The embedded store (SQLite): round trips, several repositories, crash safety, concurrency, migration."""
 
+import contextlib
 import json
 import os
 import random
@@ -251,6 +252,70 @@ def test_a_writer_killed_mid_save_leaves_the_previous_version_and_readers_never_
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     after.save(small_graph("shop", 300, generation=2))
     assert graph_state(SqliteStore(root).load("shop")) == graph_state(small_graph("shop", 300, generation=2))
+
+
+def test_a_property_that_cannot_be_stored_names_its_node_or_edge_and_saves_nothing(tmp_path):
+    store = SqliteStore(tmp_path / "s")
+    store.save(small_graph("shop", 2))
+    bad_edge = small_graph("shop", 3)
+    bad_edge.edges[next(k for k in bad_edge.edges if k[0] == Rel.IMPORTS.value)].props["blob"] = object()
+    with pytest.raises(StoreError, match=r"cannot store edge IMPORTS Module\|shop\|core\.m0 -> Module\|shop\|core\.m1: "):
+        store.save(bad_edge)
+    bad_node = small_graph("shop", 3)
+    bad_node.node(Label.COMPONENT, "core").props["blob"] = {1, object()}
+    with pytest.raises(StoreError, match=r"cannot store node Component\|shop\|core: "):
+        store.save(bad_node)
+    assert graph_state(store.load("shop")) == graph_state(small_graph("shop", 2))
+
+
+def schema(root: Path) -> list[tuple[str, str, str, str]]:
+    with contextlib.closing(sqlite3.connect(root / "cairn.db")) as db:
+        return sorted(db.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master"))
+
+
+def test_a_first_save_into_empty_tables_ends_with_every_index_of_a_later_save(tmp_path):
+    """The first save fills empty tables without their secondary indexes and builds them after: same schema."""
+    first, later = tmp_path / "first", tmp_path / "later"
+    SqliteStore(first).save(small_graph("shop", 50))
+    SqliteStore(later).save(small_graph("other", 2))  # the tables hold rows: saved with the indexes in place
+    SqliteStore(later).save(small_graph("shop", 50))
+    assert schema(first) == schema(later)
+    assert {name for kind, name, _, _ in schema(first) if kind == "index" and not name.startswith("sqlite_")} == {
+        "nodes_by_id", "nodes_by_label", "relationships_by_src", "relationships_by_dst"}
+    assert graph_state(SqliteStore(first).load("shop")) == graph_state(SqliteStore(later).load("shop"))
+    with sqlite3.connect(first / "cairn.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM relationships INDEXED BY relationships_by_dst WHERE rid = 1 AND dst > 0"
+                          ).fetchone()[0] == len(small_graph("shop", 50).edges)
+
+
+def test_a_first_save_killed_midway_leaves_the_indexes_in_place(tmp_path):
+    root = tmp_path / "s"
+    script = textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from cairn.graph.sqlite_store import SqliteStore
+        from test_embedded_store import small_graph
+
+        def halfway(done, total):
+            if done > total // 2:
+                print("writing", flush=True)
+                time.sleep(600)
+
+        SqliteStore(Path({str(root)!r})).save(small_graph("shop", 20000), progress=halfway)
+    """)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
+    writer = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline() == "writing\n", writer.stderr.read()
+        os.kill(writer.pid, signal.SIGKILL)
+    finally:
+        writer.kill()
+        writer.wait()
+    reference = tmp_path / "reference"
+    SqliteStore(reference).save(small_graph("shop", 2))
+    assert schema(root) == schema(reference)
+    assert row_counts(root)["relationships"] == 0
 
 
 def test_concurrent_writers_take_turns_and_the_later_one_wins(tmp_path):

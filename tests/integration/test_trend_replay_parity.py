@@ -215,3 +215,35 @@ def test_authors_are_the_rule_applied_to_the_candidates(seed: int) -> None:
         found = sorted(ids[p] for p in _authors(adders or None, delivered or None, total, log1p, need))
         assert found == file_authors(_candidates_in_order(records, total, ids, log1p)[0])
         assert found == file_authors(_candidates(records, total, ids, log1p, need)[0])
+
+
+def test_authors_follow_the_rule_when_everybody_else_delivered_so_much_that_no_doa_is_positive() -> None:
+    """ln(1 + AC) outweighs a first authorship once others delivered about a million times: nobody is an author."""
+    ids = [f"person:{i}" for i in range(3)]
+    log1p: list[float] = [0.0]
+    need: list[int] = [0]
+    for adders, delivered, total in (({0, 1}, {}, 1_000_000), ({0}, {}, 10), ({0}, {1: 5}, 1_000_000), ({0}, {1: 5}, 40)):
+        records = {p: [int(p in adders), delivered.get(p, 0), 0] for p in adders | set(delivered)}
+        found = sorted(ids[p] for p in _authors(adders or None, delivered or None, total, log1p, need))
+        assert found == file_authors(_candidates_in_order(records, total, ids, log1p)[0])
+        assert found == file_authors(_candidates(records, total, ids, log1p, need)[0])
+    assert _authors({0, 1}, None, 1_000_000, log1p, need) == [] and _authors({0, 1}, None, 10, log1p, need) == [0, 1]
+
+
+def test_each_snapshot_lists_the_files_present_at_its_end_even_when_only_a_rename_out_of_scope_happened(tmp_path) -> None:
+    """Snapshots hand on the previous one's files when none came or went: a file renamed out of scope (to a
+    non-source name) in a period of its own must still leave the next snapshot's files."""
+    repo = GitRepo(tmp_path / "repo")
+    body = "".join(f"LINE_{k} = {k}\n" for k in range(30))
+    repo.commit({"src/core/a.py": body, "src/core/b.py": body + "#b\n"}, author=HUMANS[0], date="2019-02-01T00:00:00+00:00")
+    repo.commit({"src/core/b.py": body + "#b2\n"}, author=HUMANS[1], date="2020-02-01T00:00:00+00:00")
+    repo.rename("src/core/a.py", "src/core/a.txt", author=HUMANS[0], date="2021-02-01T00:00:00+00:00")
+    repo.commit({"src/core/b.py": body + "#b3\n"}, author=HUMANS[1], date="2022-02-01T00:00:00+00:00")
+    repo.commit({"src/core/c.py": body + "#c\n"}, author=HUMANS[2], date="2022-05-01T00:00:00+00:00")
+    result = ingest_repository(repo.root)
+    ctx = result.trends.snapshots.args[0]
+    fast, reference = list(result.trends.snapshots()), list(reference_snapshots(ctx))
+    assert [(s.period, s.files) for s in fast] == [(s.period, s.files) for s in reference]
+    files = {s.period[:4]: set(s.files) for s in fast}
+    assert files["2020"] == {"src/core/a.py", "src/core/b.py"} and files["2021"] == {"src/core/b.py"}
+    assert files["2022"] == {"src/core/b.py", "src/core/c.py"}
