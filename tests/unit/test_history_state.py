@@ -102,6 +102,8 @@ def test_the_state_round_trips_and_a_damaged_one_is_refused(tmp_path):
     with pytest.raises((ValueError, TypeError)):
         decode_state(document)
     data = encode_state(state)
+    memory = StateFile(tmp_path / "cache", tmp_path)
+    assert memory.save(state) is None and memory.path.read_bytes() == data  # written in parts, the same bytes
     with pytest.raises(ValueError):
         read_document(data[: len(data) - 3])  # an array cut short
     with pytest.raises(ValueError):
