@@ -86,6 +86,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                    progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
     from cairn.api.services.answers import bus_factor_known, store_answers
     from cairn.api.services.changes_over_time import annotate_trends
+    from cairn.ingest.gcpause import abandon
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
     from cairn.queries.ownership import annotate_bus_factor
@@ -107,6 +108,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             progress("saving", 0, 1)
         store.save_changes(_changes(store, result, reviews), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
         store_answers(store, result.graph, bus_factor_known(bus_factor))
+    abandon(result.graph, result.trends, bus_factor)  # the caller reads the summary: see ingest.gcpause
     return result
 
 
