@@ -45,11 +45,11 @@ An edge is identified by (type, source, target): there is at most one of each.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter, itemgetter
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 
 class Label(str, Enum):
@@ -219,3 +219,38 @@ class RepoGraph:
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
+
+
+class GroupedGraph(RepoGraph):
+    """``graph`` read through its nodes and edges grouped by label and by type on the first ``of_label``/``of_type``
+    (one walk each instead of one per call: the stored answers make some thirty, and a graph can hold a million
+    edges). It shares the graph's maps, so it is built and changed like the graph itself; a node or an edge
+    added or removed since the grouping (their number differs) is seen, by grouping again. For readers that
+    change nothing, or only add: a node replaced by another in place keeps its old group.
+    """
+
+    def __init__(self, graph: RepoGraph):
+        super().__init__(graph.repo)
+        self.nodes, self.edges = graph.nodes, graph.edges
+        self._labels: tuple[int, dict[Label, list[Node]]] | None = None
+        self._types: tuple[int, dict[Rel, list[Edge]]] | None = None
+
+    def of_label(self, label: Label) -> list[Node]:
+        self._labels = _regrouped(self._labels, self.nodes, attrgetter("label"))
+        return list(self._labels[1].get(Label(label), ()))
+
+    def of_type(self, type: Rel) -> list[Edge]:
+        self._types = _regrouped(self._types, self.edges, attrgetter("type"))
+        return list(self._types[1].get(Rel(type), ()))
+
+
+def _regrouped(cached: tuple[int, dict[Any, list[Any]]] | None, items: Mapping[Any, Any],
+               group_of: Callable[[Any], Any]) -> tuple[int, dict[Any, list[Any]]]:
+    """``items`` (the nodes or the edges) by ``group_of``, in their order, with their number: ``cached`` while
+    their number is still the one it was grouped at."""
+    if cached is not None and cached[0] == len(items):
+        return cached
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for item in items.values():
+        grouped[group_of(item)].append(item)
+    return len(items), grouped

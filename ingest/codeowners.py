@@ -33,7 +33,7 @@ from pathlib import Path
 
 from pathspec.patterns import GitWildMatchPattern
 
-from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import GroupedGraph, Label, Node, Rel, RepoGraph
 from cairn.graph.people import PersonIndex
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
@@ -261,13 +261,9 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
                                                 "owners": list(r.owners)} for r in codeowners.rules[:MAX_STORED_RULES]])
     if not codeowners.rules:
         return
-    by_label: dict[Label, list[Node]] = {Label.PERSON: [], Label.FILE: [], Label.COMPONENT: []}
-    for n in graph.nodes.values():  # one pass over a graph of 100k+ nodes, not four
-        found = by_label.get(n.label)
-        if found is not None:
-            found.append(n)
+    grouped = GroupedGraph(graph)  # a graph of 100k+ nodes walked once, not once per label
     # bots and agents are never the owners CODEOWNERS means
-    people = PersonIndex(p for p in by_label[Label.PERSON] if p.get("kind", "human") == "human")
+    people = PersonIndex(p for p in grouped.of_label(Label.PERSON) if p.get("kind", "human") == "human")
     owner_nodes: dict[str, Node] = {}
 
     def node_for(owner: str) -> Node:
@@ -294,7 +290,7 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
         return node
 
     files_of_owner: dict[str, set[str]] = {}
-    for file_node in by_label[Label.FILE]:
+    for file_node in grouped.of_label(Label.FILE):
         rule = codeowners.rule_for(file_node.key)
         if rule is None:
             continue
@@ -304,10 +300,10 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
             files_of_owner.setdefault(node.id, set()).add(file_node.key)
 
     component_files: dict[str, set[str]] = {}
-    for file_node in by_label[Label.FILE]:
+    for file_node in grouped.of_label(Label.FILE):
         if file_node.get("component"):
             component_files.setdefault(file_node["component"], set()).add(file_node.key)
-    for component in by_label[Label.COMPONENT]:
+    for component in grouped.of_label(Label.COMPONENT):
         files = component_files.get(component.key)
         if not files:
             continue

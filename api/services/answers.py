@@ -37,12 +37,10 @@ from the package metadata costs more than reading an answer.)
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from operator import attrgetter
 from typing import Any, Callable, Mapping
 
-from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
+from cairn.graph.model import GroupedGraph, RepoGraph
 from cairn.graph.store import GraphStore
 
 #: The format of every stored answer; bump it when an analysis's result changes.
@@ -109,41 +107,6 @@ def _cards(graph: RepoGraph) -> dict[str, Any]:
     from cairn.queries.explore.card import component_cards
 
     return {card_answer(name): card for name, card in component_cards(graph).items()}
-
-
-class GroupedGraph(RepoGraph):
-    """``graph`` as its answers read it: the same nodes and edges, grouped by label and by type on the first
-    ``of_label``/``of_type`` (one walk each, instead of one per call: the analyses make some thirty).
-
-    Nothing changes a graph while its answers are computed; a node or an edge added or removed meanwhile
-    (the counts differ) is still seen, by grouping again.
-    """
-
-    def __init__(self, graph: RepoGraph):
-        super().__init__(graph.repo)
-        self.nodes, self.edges = graph.nodes, graph.edges
-        self._labels: tuple[int, dict[Label, list[Node]]] | None = None
-        self._types: tuple[int, dict[Rel, list[Edge]]] | None = None
-
-    def of_label(self, label: Label) -> list[Node]:
-        self._labels = _regrouped(self._labels, self.nodes, attrgetter("label"))
-        return list(self._labels[1].get(Label(label), ()))
-
-    def of_type(self, type: Rel) -> list[Edge]:
-        self._types = _regrouped(self._types, self.edges, attrgetter("type"))
-        return list(self._types[1].get(Rel(type), ()))
-
-
-def _regrouped(cached: tuple[int, dict[Any, list[Any]]] | None, items: Mapping[Any, Any],
-               group_of: Callable[[Any], Any]) -> tuple[int, dict[Any, list[Any]]]:
-    """``items`` (the nodes or the edges) by ``group_of``, in their order, with their number: ``cached`` while
-    their number is still the one it was grouped at."""
-    if cached is not None and cached[0] == len(items):
-        return cached
-    grouped: dict[Any, list[Any]] = defaultdict(list)
-    for item in items.values():
-        grouped[group_of(item)].append(item)
-    return len(items), grouped
 
 
 #: Every kind of answer: what computes it (answer name -> value) from a graph, and the first name it gives.

@@ -364,14 +364,14 @@ def test_both_stores_answer_the_default_reads_without_loading_the_graph(any_stor
 
 
 def test_the_grouped_graph_the_answers_read_lists_what_the_graph_lists_even_after_a_change(ingested, checkouts):
-    """compute_answers reads through answers.GroupedGraph; each listing, in order, is the graph's own, and a node
+    """compute_answers reads through graph.model.GroupedGraph; each listing, in order, is the graph's own, and a node
     or edge added after a first listing is seen."""
-    from cairn.graph.model import Label, Rel
+    from cairn.graph.model import GroupedGraph, Label, Rel
 
     store = SqliteStore(ingested)
     for name in sorted(BUILDERS):
         graph = store.load(checkouts[name].name)
-        grouped = answers.GroupedGraph(graph)
+        grouped = GroupedGraph(graph)
         for label in Label:
             assert grouped.of_label(label) == graph.of_label(label), (name, label)
         for rel in Rel:
