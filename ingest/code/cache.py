@@ -197,24 +197,25 @@ class ParseCache:
         self._results.pop(fingerprint, None)
         self._results[fingerprint] = (reads, result, None)
         newest = list(self._results)[-self.KEEP_RESULTS:]
-        needed = set(newest) | {base for base in map(self._base_of, newest) if base is not None}
+        needed = set(newest) | {found[0] for found in map(self._base_of, newest) if found is not None}
         for old in [f for f in self._results if f not in needed]:
             del self._results[old]
         self.dirty = True
 
-    def _base_of(self, fingerprint: str) -> str | None:
-        """The result remembered before ``fingerprint`` that it is (or can be written as) a patch on, if any. A base
-        is always written whole, so a patch is never on another patch."""
+    def _base_of(self, fingerprint: str) -> tuple[str, dict | None] | None:
+        """The result remembered before ``fingerprint`` that it is (or can be written as) a patch on, with that patch
+        when it is still to be written (None: it was read as one); None when there is none. A base is always written
+        whole, so a patch is never on another patch."""
         _, result, encoded = self._results[fingerprint]
         if encoded is not None:
-            return str(encoded["base"]) if "base" in encoded else None
+            return (str(encoded["base"]), None) if "base" in encoded else None
         assert result is not None
         for other, (_, candidate, kept) in self._results.items():
             if other == fingerprint:
                 return None  # only an older result is a base
-            if candidate is not None and _patch(candidate, result) is not None and (
-                    "base" not in kept if kept is not None else self._base_of(other) is None):
-                return other
+            patch = _patch(candidate, result) if candidate is not None else None
+            if patch is not None and ("base" not in kept if kept is not None else self._base_of(other) is None):
+                return other, patch
         return None
 
     def save(self) -> None:
@@ -240,12 +241,9 @@ class ParseCache:
                     results.append(kept)
                     continue
                 assert result is not None  # remembered in this run
-                base = self._base_of(fingerprint)
-                if base is not None:
-                    base_result = self._results[base][1]
-                    assert base_result is not None
-                    results.append({"fingerprint": fingerprint, "reads": reads, "base": base,
-                                    "patch": _patch(base_result, result)})
+                found = self._base_of(fingerprint)
+                if found is not None:
+                    results.append({"fingerprint": fingerprint, "reads": reads, "base": found[0], "patch": found[1]})
                     continue
                 own = _PathTable()  # each result has its paths, so a later save can write it back as it is
                 encoded = _encode_result(result, own)
