@@ -274,11 +274,10 @@ class _Blobs:
         self.parts: list[bytes] = []
         self.size = 0
 
-    def _blob(self, data: bytes | memoryview, kind: str) -> dict:
-        size = data.nbytes if isinstance(data, memoryview) else len(data)
-        ref = {"$blob": self.size, "n": size, "t": kind}
+    def _blob(self, data: bytes | memoryview, kind: str) -> dict:  # a view of bytes: its length is its size
+        ref = {"$blob": self.size, "n": len(data), "t": kind}
         self.parts.append(data)
-        self.size += size
+        self.size += len(data)
         return ref
 
     def default(self, value: object) -> object:
