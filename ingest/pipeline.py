@@ -167,6 +167,11 @@ def ingest_repository(
         summary.warnings.append(f"{root} is not the top of a git repository: code is ingested, but ownership and bus factor need git history")
     elif head is None:
         summary.warnings.append("the repository has no commits yet: ownership and bus factor need history")
+    elif not listing.all_paths and _git(root, "ls-tree", "--name-only", "HEAD"):
+        # An index that lists nothing while HEAD has files: a deleted or emptied .git/index (a checkout that
+        # failed half-way, say). Ingesting it as an empty repository would look like a valid answer.
+        summary.warnings.append("git's index lists no file although HEAD has files: the checkout's index is empty or "
+                                "damaged, so no code was read (`git reset` restores it from HEAD)")
 
     repo_node = graph.add_node(
         Label.REPOSITORY, repo, path=str(root), head=head, dirty=dirty,

@@ -164,3 +164,25 @@ def test_a_blob_missing_from_the_object_store_is_skipped_when_reading_a_commit(t
     os.remove(repo.root / ".git" / "objects" / blob[:2] / blob[2:])  # a partial clone or a damaged store: git says "BAD"
     tree = GitTree.at(repo.root, "HEAD")
     assert set(tree.entries) == {"a.py"} and tree.skipped == {"unreadable": 1}
+
+
+def test_an_empty_git_index_under_a_full_head_is_a_warning_not_an_empty_repository(tmp_path):
+    """A clone whose index was emptied (a checkout that failed half-way) lists no file: say so instead of
+    ingesting it as a repository without code."""
+    repo = GitRepo(tmp_path / "emptied")
+    repo.commit({"app/main.py": "import os\n", "README.md": "hello\n"})
+    repo.git("read-tree", "--empty")
+    result = ingest_repository(repo.root)
+    assert result.summary.modules == 0
+    assert any("index lists no file although HEAD has files" in w for w in result.summary.warnings)
+    repo.git("read-tree", "HEAD")
+    restored = ingest_repository(repo.root)
+    assert restored.summary.modules > 0
+    assert not any("index lists no file" in w for w in restored.summary.warnings)
+
+
+def test_a_repository_whose_head_has_no_files_gets_no_index_warning(tmp_path):
+    repo = GitRepo(tmp_path / "bare-tree")
+    repo.git("commit", "--allow-empty", "-m", "start")
+    result = ingest_repository(repo.root)
+    assert not any("index lists no file" in w for w in result.summary.warnings)
