@@ -149,13 +149,21 @@ class _Knowledge:
     authors: dict[str, list[str]]  # file -> person ids
     holders: dict[str, set[str]]  # file -> human authors and reviewers
     people: dict[str, _PersonInfo]
-    index: PersonIndex
+    graph: RepoGraph  # its Person nodes make ``index`` when a name must be resolved
     rank: dict[str, int]
     thresholds: Thresholds
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
     knows_any: dict[str, set[str]] = field(default_factory=dict)  # file -> people with any KNOWS edge on it
     notes: list[str] = field(default_factory=list)
     knows_at: dict[str, list[Edge]] = field(default_factory=dict)  # File node id -> the KNOWS edges at it
+    _index: PersonIndex | None = None
+
+    @property
+    def index(self) -> PersonIndex:
+        """Every person by every name they go by: built when first asked (a bus factor with nobody leaving asks not)."""
+        if self._index is None:
+            self._index = PersonIndex.of(self.graph)
+        return self._index
 
 
 def knows_by_target(graph: RepoGraph) -> dict[str, list[Edge]]:
@@ -186,11 +194,13 @@ def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dic
     inactive: they have no history to be judged by).
     """
     repo = graph.repository
-    index = index or PersonIndex.of(graph)
     gone: dict[str, str] = {}
     notes: list[str] = []
-    for name in (list(repo.get("departed") or []) if repo is not None else []):
-        found = index.find(name)
+    departed = list(repo.get("departed") or []) if repo is not None else []
+    if departed and index is None:  # the index of every name is built only when there are names to look up
+        index = PersonIndex.of(graph)
+    for name in departed:
+        found = index.find(name)  # type: ignore[union-attr]
         if not found:
             notes.append(f"departed person {name!r} (cairn.toml) matches nobody in the history")
         for person in found:
@@ -232,8 +242,7 @@ def _load(graph: RepoGraph) -> _Knowledge:
     file_nodes = graph.of_label(Label.FILE)
     files = sorted(n.key for n in file_nodes if in_truck_factor_scope(n))
     component_of = {n.key: n.get("component") for n in file_nodes}
-    index = PersonIndex.of(graph)
-    gone, notes = gone_people(graph, index)
+    gone, notes = gone_people(graph)
     people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
     candidates: dict[str, dict[str, tuple[float, bool]]] = {}
     reviewers: dict[str, set[str]] = {}
@@ -258,7 +267,7 @@ def _load(graph: RepoGraph) -> _Knowledge:
         if target.label is Label.FILE:
             owners.setdefault(target.key, set()).add(edge.source)
     knowledge = _Knowledge(
-        files, component_of, authors, holders, people, index,
+        files, component_of, authors, holders, people, graph,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
         thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes, knows_at=knows_at,
     )
@@ -380,7 +389,8 @@ def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) ->
 
 def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, leaving: Iterable[str],
                 path: str | None = None) -> dict[str, Any]:
-    leaving_ids = set(resolve_people(knowledge.index, leaving))
+    leaving = list(leaving)
+    leaving_ids = set(resolve_people(knowledge.index, leaving)) if leaving else set()
     names = sorted(c.key for c in graph.of_label(Label.COMPONENT))
     if component is not None and component not in names:
         raise unknown_component(component, names)
