@@ -55,8 +55,12 @@ def _module_component(components: ComponentMap, path: str, files: list[str]) -> 
     return comp
 
 
-def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str) -> tuple[ImportGroup, dict[str, str]]:
+def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
+                     ids: dict[tuple[str, bool], str] | None = None) -> tuple[ImportGroup, dict[str, str]]:
     """The IMPORTS edges ``source`` should have: target id -> props, and the external targets to create.
+
+    ``ids`` (target, external) -> node id, when given, is where target ids are taken from and kept, so that
+    the edges to one node share its id string (300k edges at 50k modules, each with a copy of it otherwise).
 
     An edge's evidence is a file and its lines: ``file`` is the first file (by
     path) of the module that holds the import and ``lines`` its lines there;
@@ -80,11 +84,13 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str) -> tuple[I
     module_prefix, external_prefix = _prefix(Label.MODULE, graph.repo), _prefix(Label.EXTERNAL, graph.repo)
     fallback: str | None = None
     for (target, external), imports in groups.items():
+        tid = ids.get((target, external)) if ids is not None else None
+        if tid is None:
+            tid = (external_prefix if external else module_prefix) + target
+            if ids is not None:
+                ids[(target, external)] = tid
         if external:
-            tid = external_prefix + target
             externals[target] = ECOSYSTEM.get(language, language)
-        else:
-            tid = module_prefix + target
         if len(imports) == 1:  # most targets: one import statement, in one file
             imp = imports[0]
             file = imp.file
@@ -153,9 +159,10 @@ def build_code_graph(
             edges[("PART_OF", fid, component_ids[comp])] = Edge(part_of, fid, component_ids[comp], {})
             component_nodes[comp].props["files"] += 1
     module_component: dict[str, str | None] = {}
+    ids: dict[tuple[str, bool], str] = {}  # (name, external) -> node id: one string per node (see _grouped_imports)
     for name, (path, language, files) in code.modules.items():
         comp = module_component[name] = _module_component(components, path, files)
-        mid = module_prefix + name
+        mid = ids[(name, False)] = module_prefix + name
         nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
                                                      "files": sorted(files), "name": name})
         if comp:
@@ -166,8 +173,8 @@ def build_code_graph(
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
     skip = len(module_prefix)
     for source in code.imports:
-        src = module_prefix + source
-        group, externals = _grouped_imports(graph, code, source)
+        src = ids.get((source, False)) or module_prefix + source
+        group, externals = _grouped_imports(graph, code, source, ids)
         for name, ecosystem in externals.items():
             if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
                 ecosystem_of[name] = ecosystem
@@ -240,8 +247,9 @@ def derive_component_dependencies(graph: RepoGraph) -> None:
 def _add_component_dependencies(graph: RepoGraph, coupling: Mapping[tuple[str, str], Mapping[str, int]]) -> None:
     """A DEPENDS_ON edge per coupled pair of components (``coupling``: kind -> imports), both ends in ``graph``."""
     nodes, edges, prefix, depends_on = graph.nodes, graph.edges, _prefix(Label.COMPONENT, graph.repo), Rel.DEPENDS_ON
+    ids: dict[str, str] = {}  # component -> node id, one string each for all its edges
     for (a, b), kinds in sorted(coupling.items()):
-        ca, cb = prefix + a, prefix + b
+        ca, cb = ids.get(a) or ids.setdefault(a, prefix + a), ids.get(b) or ids.setdefault(b, prefix + b)
         if ca in nodes and cb in nodes:
             key = ("DEPENDS_ON", ca, cb)
             edge = edges.get(key)
