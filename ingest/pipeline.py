@@ -27,7 +27,6 @@ from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.changes import TrendInputs
-from cairn.graph.errors import IngestError
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.adrs import add_decisions, read_decisions
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
@@ -35,6 +34,7 @@ from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest import code_graph
+from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
 from cairn.ingest.cochange import add_changes
 from cairn.ingest.code_graph import build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
@@ -43,7 +43,6 @@ from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, count_lines, list_files, worktree_matches_head
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
-from cairn.ingest.git import GitError, git
 from cairn.ingest.history import mine_history
 from cairn.ingest.history_state import StateFile
 from cairn.ingest.knowledge import KnowsDelta, add_knowledge
@@ -56,25 +55,6 @@ from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = git(root, *args)
-    except GitError:
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
-
-
-def git_directory_problem(root: Path) -> str | None:
-    """Why ``root`` cannot be ingested although git knows it: a bare repository, or a ``.git`` directory."""
-    if (root / ".git").exists() or not ((root / "HEAD").is_file() and (root / "objects").is_dir() and (root / "refs").is_dir()):
-        return None
-    if _git(root, "rev-parse", "--is-bare-repository") == "true":
-        return f"{root} is a bare git repository (no checked-out files): ingest a clone or a worktree of it"
-    if _git(root, "rev-parse", "--is-inside-git-dir") == "true":
-        return f"{root} is a git directory, not a checkout: ingest the directory that holds it"
-    return None
 
 
 def public_remote(url: str | None) -> str | None:
@@ -98,24 +78,6 @@ def public_remote(url: str | None) -> str | None:
         port = None
     netloc = host + (f":{port}" if port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def default_repo_name(root: Path) -> str:
-    return root.resolve().name
-
-
-def checkout_root(root: Path) -> Path:
-    """``root`` resolved, once it is known to be a directory that can be ingested; ``IngestError`` says why not."""
-    root = Path(root)
-    if not root.exists():
-        raise IngestError(f"{root}: no such directory")
-    if not root.is_dir():
-        raise IngestError(f"{root}: not a directory")
-    root = root.resolve()
-    problem = git_directory_problem(root)
-    if problem:
-        raise IngestError(problem)
-    return root
 
 
 def ingest_repository(
@@ -154,9 +116,9 @@ def ingest_repository(
     if known is not None:
         head, branch, remote, matches = known.head, known.branch, known.remote, known.matches_head
     else:
-        head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
-        branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None
-        remote = _git(root, "config", "--get", "remote.origin.url") if listing.is_git else None
+        head = git_output(root, "rev-parse", "--verify", "--quiet", "HEAD") if listing.is_git else None
+        branch = git_output(root, "rev-parse", "--abbrev-ref", "HEAD") if head else None
+        remote = git_output(root, "config", "--get", "remote.origin.url") if listing.is_git else None
         # Whether the tracked files differ from HEAD: a clean ingest of a commit can stand in for that
         # commit's code graph in a PR check. Unknown (None) counts as dirty there.
         matches = worktree_matches_head(root, configured_filters(root)) if head else None
@@ -167,7 +129,7 @@ def ingest_repository(
         summary.warnings.append(f"{root} is not the top of a git repository: code is ingested, but ownership and bus factor need git history")
     elif head is None:
         summary.warnings.append("the repository has no commits yet: ownership and bus factor need history")
-    elif not listing.all_paths and _git(root, "ls-tree", "--name-only", "HEAD"):
+    elif not listing.all_paths and git_output(root, "ls-tree", "--name-only", "HEAD"):
         # An index that lists nothing while HEAD has files: a deleted or emptied .git/index (a checkout that
         # failed half-way, say). Ingesting it as an empty repository would look like a valid answer.
         summary.warnings.append("git's index lists no file although HEAD has files: the checkout's index is empty or "

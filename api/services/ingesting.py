@@ -54,7 +54,7 @@ def ingest_into_store(
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into ``store`` (see the module docstring); ``result.unchanged`` when it kept the
     stored graph."""
-    from cairn.ingest.pipeline import checkout_root, default_repo_name
+    from cairn.ingest.checkout import checkout_root, default_repo_name
 
     started = time.perf_counter()
     root = checkout_root(root)

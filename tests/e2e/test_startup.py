@@ -175,6 +175,22 @@ def test_ingest_imports_rich_only_to_draw_its_progress_bar(store, tmp_path):
     assert "rich.progress" in modules
 
 
+#: The steps of an ingest: an ingest that finds nothing changed runs none of them, so imports none.
+INGEST_STEPS = ("cairn.ingest.pipeline", "cairn.ingest.history", "cairn.ingest.cochange", "cairn.ingest.code.extract",
+                "cairn.ingest.code_graph", "cairn.ingest.knowledge", "cairn.api.services.answers", "tree_sitter")
+
+
+def test_an_ingest_that_finds_nothing_changed_imports_no_ingest_step(store, tmp_path):
+    root = str(Path(store).parent)
+    first, modules = imports("ingest", root, "--store", str(tmp_path / "s"), "--format", "json")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert loaded(modules, INGEST_STEPS) == sorted(INGEST_STEPS)  # the check sees them where they run
+    again, modules = imports("ingest", root, "--store", str(tmp_path / "s"), "--format", "json")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "up to date" in " ".join(json.loads(again.stdout)["notes"])
+    assert loaded(modules, INGEST_STEPS) == []
+
+
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
                                   ["trends", "--period", "week"], ["check", "--baseline"], ["pr-check", "--base", "main"],
                                   ["coupling", "--min-degree", "x"], ["buss-factor"], ["reviews", "nope"]], ids=" ".join)
