@@ -52,7 +52,8 @@ import yaml
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.components import ComponentDef
-from cairn.ingest.untrusted import RefusedFile, load_yaml, read_checkout_text
+from cairn.ingest.untrusted import RefusedFile, read_checkout_text
+from cairn.ingest.untrusted_yaml import load_yaml
 
 #: A larger instructions file is not read at all (they are a few KB in practice).
 MAX_BYTES = 256 * 1024

@@ -11,62 +11,39 @@ The parts, each in its module:
 * ``components``: which components a decision governs;
 * ``graph``: Decision nodes and their edges.
 
-``read_decisions`` runs them over a checkout. A file that cannot be read as an
+``read_decisions`` (``reading``) runs them over a checkout. A file that cannot be read as an
 ADR (binary, not UTF-8, unterminated front matter, invalid YAML) becomes a
 problem entry and is skipped; an unresolvable reference is a problem entry on a
 decision that is still kept.
+
+The names below are imported from their modules when first asked for, so that
+``discovery`` (which the check for changes uses) comes without the parsers.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import import_module
+from typing import Any
 
-from cairn.ingest.adrs.components import INFERENCE_THRESHOLD, infer_components
-from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
-from cairn.ingest.adrs.fields import clean_title, parse_date, read_status, status_word
-from cairn.ingest.adrs.formats import MAX_ADR_BYTES, AdrFormatError, parse_decision
-from cairn.ingest.adrs.graph import add_decisions, decision_props
-from cairn.ingest.adrs.records import ComponentLink, Decision, Problem, RawRule
-from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
-from cairn.ingest.config import AdrSettings
-from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+#: Each name this package offers, and the module that defines it.
+_EXPORTS = {
+    "INFERENCE_THRESHOLD": "components", "infer_components": "components",
+    "adr_files": "discovery", "find_adr_folders": "discovery",
+    "clean_title": "fields", "parse_date": "fields", "read_status": "fields", "status_word": "fields",
+    "MAX_ADR_BYTES": "formats", "AdrFormatError": "formats", "parse_decision": "formats",
+    "add_decisions": "graph", "decision_props": "graph",
+    "ComponentLink": "records", "Decision": "records", "Problem": "records", "RawRule": "records",
+    "DecisionSet": "relations", "resolve_relations": "relations",
+    "read_decisions": "reading",
+}
 
-__all__ = [
-    "INFERENCE_THRESHOLD", "AdrFormatError", "ComponentLink", "Decision", "DecisionSet", "Problem", "RawRule",
-    "add_decisions", "clean_title", "decision_props", "find_adr_folders", "infer_components", "parse_date",
-    "parse_decision", "read_decisions", "read_status", "status_word",
-]
+__all__ = sorted(_EXPORTS)
 
 
-def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None) -> DecisionSet:
-    """Read every ADR of the checkout at ``root``.
-
-    ``components`` maps component names to their path globs, for inferring
-    which components a decision governs.
-    """
-    root = Path(root)
-    folders, problems = find_adr_folders(root, settings)
-    result = DecisionSet(folders=folders, problems=problems)
-    for folder in folders:
-        for rel in adr_files(root, folder):
-            try:
-                raw = read_checkout_file(root, rel, limit=MAX_ADR_BYTES)
-                if raw is None:
-                    continue
-                decision = parse_decision(rel, raw)
-            except RefusedFile as exc:
-                result.problems.append(Problem(rel, exc.reason + "; not read", skipped=True))
-                continue
-            except AdrFormatError as exc:
-                result.problems.append(Problem(rel, str(exc), skipped=True))
-                continue
-            except OSError as exc:
-                result.problems.append(Problem(rel, f"cannot be read ({exc.strerror or exc})", skipped=True))
-                continue
-            result.decisions.append(decision)
-    result.decisions.sort(key=lambda d: d.path)
-    resolve_relations(result)
-    for decision in result.decisions:
-        decision.components = decision.components or infer_components(decision, components or {})
-    return result
-
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

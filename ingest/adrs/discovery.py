@@ -23,12 +23,10 @@ import posixpath
 import re
 from pathlib import Path
 
-import yaml
-
 from cairn.ingest.adrs.fields import dedupe, one_line
 from cairn.ingest.adrs.records import Problem
 from cairn.ingest.config import AdrSettings
-from cairn.ingest.untrusted import RefusedFile, load_yaml, read_checkout_text
+from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 DEFAULT_FOLDERS = (
     "doc/adr", "docs/adr", "docs/adrs", "docs/decisions", "docs/architecture/decisions",
@@ -84,11 +82,16 @@ def find_adr_folders(root: Path, settings: AdrSettings) -> tuple[list[str], list
 def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:
     try:
         text = read_checkout_text(root, ".log4brains.yml")
-        data = (load_yaml(text) if text is not None else None) or {}
     except RefusedFile as exc:
         problems.append(Problem(".log4brains.yml", exc.reason + "; not read", skipped=True))
         return []
-    except yaml.YAMLError as exc:
+    if text is None:
+        return []
+    from cairn.ingest.untrusted_yaml import YAMLError, load_yaml  # here: most checkouts have no YAML to read
+
+    try:
+        data = load_yaml(text) or {}
+    except YAMLError as exc:
         problems.append(Problem(".log4brains.yml", f"cannot be read ({one_line(exc)})", skipped=True))
         return []
     folders: list[str] = []

@@ -17,8 +17,6 @@ import re
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from dateutil import parser as date_parser
-
 from cairn.ingest.adrs.markdown import split_inline
 
 
@@ -146,6 +144,8 @@ def _loose_date(text: str) -> str | None:
     if not re.search(r"\d", text):
         return None
     dayfirst = bool(re.match(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$", text))
+    from dateutil import parser as date_parser  # here: the check for changes imports this module, parses no date
+
     try:
         parsed = date_parser.parse(text, dayfirst=dayfirst, fuzzy=True, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError):

@@ -34,7 +34,7 @@ from cairn.ingest.adrs.fields import (
 )
 from cairn.ingest.adrs.markdown import Document, commonmark
 from cairn.ingest.adrs.records import RELATIONS, ComponentLink, Decision, RawRule
-from cairn.ingest.untrusted import UnsafeYaml, load_yaml
+from cairn.ingest.untrusted_yaml import UnsafeYaml, load_yaml
 
 MAX_ADR_BYTES = 1_000_000
 META_KEYS = {

@@ -175,9 +175,11 @@ def test_ingest_imports_rich_only_to_draw_its_progress_bar(store, tmp_path):
     assert "rich.progress" in modules
 
 
-#: The steps of an ingest: an ingest that finds nothing changed runs none of them, so imports none.
+#: The steps of an ingest (and what reading decision records needs): an ingest that finds nothing changed runs none
+#: of them, so imports none.
 INGEST_STEPS = ("cairn.ingest.pipeline", "cairn.ingest.history", "cairn.ingest.cochange", "cairn.ingest.code.extract",
-                "cairn.ingest.code_graph", "cairn.ingest.knowledge", "cairn.api.services.answers", "tree_sitter")
+                "cairn.ingest.code_graph", "cairn.ingest.knowledge", "cairn.api.services.answers", "tree_sitter",
+                "cairn.ingest.adrs.formats", "yaml")
 
 
 def test_an_ingest_that_finds_nothing_changed_imports_no_ingest_step(store, tmp_path):

@@ -7,7 +7,8 @@ import os
 import pytest
 import yaml
 
-from cairn.ingest.untrusted import MAX_YAML_DEPTH, RefusedFile, UnsafeYaml, load_yaml, read_checkout_file
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+from cairn.ingest.untrusted_yaml import MAX_YAML_DEPTH, UnsafeYaml, load_yaml
 
 SECRET = "SECRET-0d1f-outside-the-checkout"
 

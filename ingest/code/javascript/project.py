@@ -15,7 +15,7 @@
   holding a package.json.
 
 Every file is read through ``Layout.read_text`` (the checkout's guarded
-reader) and YAML with ``cairn.ingest.untrusted.load_yaml`` (no aliases); a
+reader) and YAML with ``cairn.ingest.untrusted_yaml.load_yaml`` (no aliases); a
 file that is broken is a one-line entry in ``problems``, never an error.
 """
 
@@ -29,7 +29,7 @@ import yaml
 
 from cairn.ingest.code.base import Layout
 from cairn.ingest.code.javascript.specifiers import ancestors, glob_regex, is_relative, join, parent
-from cairn.ingest.untrusted import load_yaml
+from cairn.ingest.untrusted_yaml import load_yaml
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 

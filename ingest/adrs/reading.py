@@ -1,0 +1,47 @@
+"""``read_decisions``: every decision record of a checkout, read, linked and assigned to components."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cairn.ingest.adrs.components import infer_components
+from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
+from cairn.ingest.adrs.formats import MAX_ADR_BYTES, AdrFormatError, parse_decision
+from cairn.ingest.adrs.records import Problem
+from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
+from cairn.ingest.config import AdrSettings
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+
+
+def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None) -> DecisionSet:
+    """Read every ADR of the checkout at ``root``.
+
+    ``components`` maps component names to their path globs, for inferring
+    which components a decision governs.
+    """
+    root = Path(root)
+    folders, problems = find_adr_folders(root, settings)
+    result = DecisionSet(folders=folders, problems=problems)
+    for folder in folders:
+        for rel in adr_files(root, folder):
+            try:
+                raw = read_checkout_file(root, rel, limit=MAX_ADR_BYTES)
+                if raw is None:
+                    continue
+                decision = parse_decision(rel, raw)
+            except RefusedFile as exc:
+                result.problems.append(Problem(rel, exc.reason + "; not read", skipped=True))
+                continue
+            except AdrFormatError as exc:
+                result.problems.append(Problem(rel, str(exc), skipped=True))
+                continue
+            except OSError as exc:
+                result.problems.append(Problem(rel, f"cannot be read ({exc.strerror or exc})", skipped=True))
+                continue
+            result.decisions.append(decision)
+    result.decisions.sort(key=lambda d: d.path)
+    resolve_relations(result)
+    for decision in result.decisions:
+        decision.components = decision.components or infer_components(decision, components or {})
+    return result
+
