@@ -32,6 +32,11 @@ _TAG = r"((\\*)\[([a-z#/@][^[]*?)])"
 _ESCAPE = r"(\\*)(\[[a-z#/@][^[]*?])"
 _WORD = r"\s*\S+\s*"
 _TRAILING_SPACE = r"\s+$"
+#: Characters that take one cell each (``_measure_char`` says so for every one: tests/unit/test_text_table.py checks
+#: them all): printable ASCII and Latin up to U+02FF, general punctuation, arrows, mathematical operators, box
+#: drawing and block elements: a table's lines hold only these, and are measured without a look at each character.
+ONE_CELL_CHARS = "\x20-\x7e\xa0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u22ff\u2500-\u259f"
+_NOT_ONE_CELL = f"[^{ONE_CELL_CHARS}]"
 
 
 def escape(text: str) -> str:
@@ -77,7 +82,8 @@ def cell_len(text: str) -> int:
     """How many terminal cells ``text`` takes (wide characters two, combining marks none)."""
     if text.isascii() and text.isprintable():
         return len(text)
-    return sum(map(_char_cells, text))
+    others = re.findall(_NOT_ONE_CELL, text)
+    return len(text) - len(others) + sum(map(_char_cells, others))
 
 
 def set_cell_size(text: str, total: int) -> str:

@@ -80,3 +80,19 @@ def test_markup_cells_and_lines_read_as_rich_reads_them(seed, monkeypatch):
 @pytest.mark.parametrize("text", ["[x]", "a[/]b", "core[x]", "\\", "a\\", "\\[x]", "[bold]", "[tool.cairn]", "C:\\dir\\[x]", "x[1]"])
 def test_escape_is_rich_escape(text):
     assert escape(text) == rich_escape(text)
+
+
+def test_cell_len_counts_as_each_character_measured():
+    """``cell_len`` takes characters of ``ONE_CELL_CHARS`` as one cell without measuring them: every one of them
+    must measure one cell, and any text must count as the sum of its characters' cells."""
+    import re
+
+    from cairn.api.render.console import _NOT_ONE_CELL, _measure_char, cell_len
+
+    one_cell = [chr(c) for c in range(0x110000) if not re.match(_NOT_ONE_CELL, chr(c))]
+    assert len(one_cell) > 1000 and all(_measure_char(ch) == 1 for ch in one_cell)
+    rng = random.Random(5)
+    alphabet = one_cell[:200] + ["\u0301", "\u200b", "日", "本", "\x07", "é", "─", "┃", "→", "◽", "\U0001f600", "\t"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert cell_len(text) == sum(_measure_char(ch) for ch in text), repr(text)
