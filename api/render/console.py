@@ -122,6 +122,8 @@ def chop_cells(text: str, width: int) -> list[str]:
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Offsets to break ``text`` at so each piece fits ``width`` cells: before a word, or inside one too long (``fold``)."""
+    if cell_len(text) <= width:  # every word fits after the ones before it: no break (a cell table's usual line)
+        return []
     breaks: list[int] = []
     offset = 0
     for match in re.finditer(_WORD, text):
@@ -205,6 +207,8 @@ class Styled:
         return Styled(text, self.style, [(a, min(b, len(text)), s) for a, b, s in self.spans if a < len(text)])
 
     def split_lines(self) -> list["Styled"]:
+        if "\n" not in self.plain:
+            return [self.slice(0, len(self.plain))]
         out, start = [], 0
         for index, char in enumerate(self.plain):
             if char == "\n":

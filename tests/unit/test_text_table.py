@@ -96,3 +96,25 @@ def test_cell_len_counts_as_each_character_measured():
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert cell_len(text) == sum(_measure_char(ch) for ch in text), repr(text)
+
+
+def test_lines_break_where_rich_breaks_them():
+    """``divide_line`` against rich's own, at widths around each text's length (a line that just fits is not broken),
+    and ``Styled.split_lines`` with and without line breaks."""
+    from rich._wrap import divide_line as rich_divide_line
+
+    from cairn.api.render.console import cell_len, divide_line
+
+    rng = random.Random(11)
+    for _ in range(600):
+        text = _text(rng, 6).replace("\n", " ")
+        size = cell_len(text)
+        for width in {1, 2, 5, max(size - 1, 1), max(size, 1), size + 1, 40}:
+            for fold in (True, False):
+                assert divide_line(text, width, fold) == rich_divide_line(text, width, fold), (text, width, fold)
+    for text in ["", "one", "one\ntwo", "\n", "a\n\nb\n"]:
+        styled = Styled(text, "bold", [(0, len(text), "red")])
+        starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+        ends = [*(i for i, ch in enumerate(text) if ch == "\n"), len(text)]
+        assert [(s.plain, s.style, s.spans) for s in styled.split_lines()] == \
+            [(s.plain, s.style, s.spans) for s in (styled.slice(a, b) for a, b in zip(starts, ends))]
