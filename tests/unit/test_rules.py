@@ -323,3 +323,24 @@ def test_a_rule_reads_back_from_its_node_as_validating_it_again_would(data):
                    "exceptions": [{k: v for k, v in e.items() if v is not None} for e in props.get("exceptions") or []]})
     assert read.spec == RuleSpec.model_validate(fields)
     assert [e.reason for e in read.spec.exceptions] == [e.reason for e in spec.exceptions]
+
+
+def test_the_rule_schema_and_the_rule_have_the_same_fields_and_defaults():
+    """``RuleSpec`` (plain, what the analyses read) and ``RuleSpecSchema`` (pydantic, what validates a rule as
+    written) declare the same fields in the same order with the same defaults, and so do the two exceptions."""
+    import dataclasses
+
+    from cairn.graph.rule_schema import RuleExceptionSchema, RuleSpecSchema
+    from cairn.graph.rules import RuleException, RuleSpec
+
+    for plain, schema in ((RuleSpec, RuleSpecSchema), (RuleException, RuleExceptionSchema)):
+        fields = dataclasses.fields(plain)
+        assert [f.name for f in fields] == list(schema.model_fields)
+        for f in fields:
+            model_field = schema.model_fields[f.name]
+            plain_default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            schema_default = model_field.get_default(call_default_factory=True)
+            if model_field.is_required():
+                assert plain_default is dataclasses.MISSING, f.name
+            else:
+                assert plain_default == schema_default, f.name
