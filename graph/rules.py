@@ -57,11 +57,9 @@ the analyses agree on every property name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cairn.graph.model import Node
 from cairn.graph.severity import Severity
@@ -70,22 +68,14 @@ RuleKind = Literal["forbidden", "layers", "independence", "allowed_only", "acycl
 RULE_KINDS: tuple[str, ...] = ("forbidden", "layers", "independence", "allowed_only", "acyclic", "interface")
 
 
-class RuleException(BaseModel):
+@dataclass(frozen=True)
+class RuleException:
     """An import a rule lets pass: ``importer`` → ``imported`` (module patterns), with a reason, until ``expires``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    importer: str = Field(min_length=1)
-    imported: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
+    importer: str
+    imported: str
+    reason: str
     expires: date | None = None
-
-    @field_validator("reason")
-    @classmethod
-    def _real_reason(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("an exception needs a reason")
-        return value.strip()
 
     def expired(self, today: date) -> bool:
         """Whether the exception no longer applies: it applies up to and including its ``expires`` date."""
@@ -96,79 +86,52 @@ class RuleException(BaseModel):
                 "expires": self.expires.isoformat() if self.expires else None}
 
 
-class RuleSpec(BaseModel):
-    """One boundary rule as written (see the module docstring for the fields)."""
+@dataclass(frozen=True)
+class RuleSpec:
+    """One boundary rule as written (see the module docstring for the fields), validated.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    ``RuleSpec.model_validate`` validates a rule as written (with the pydantic
+    schema of ``graph.rule_schema``, imported then); ``DeclaredRule.from_node``
+    reads back one that ingest validated and stored, without it.
+    """
 
-    id: str = Field(min_length=1)
+    id: str
     kind: RuleKind
     severity: Severity = Severity.BLOCK
     because: str | None = None
     description: str | None = None
-    exceptions: list[RuleException] = Field(default_factory=list)
+    exceptions: list[RuleException] = field(default_factory=list)
     transitive: bool = False
     include_type_only: bool = False
     include_dynamic: bool = True
     as_packages: bool = True
-    from_: list[str] = Field(default_factory=list, alias="from")
-    to: list[str] = Field(default_factory=list)
-    layers: list[str] = Field(default_factory=list)
-    closed: list[str] = Field(default_factory=list)
-    containers: list[str] = Field(default_factory=list)
-    components: list[str] = Field(default_factory=list)
+    from_: list[str] = field(default_factory=list)
+    to: list[str] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
     component: str | None = None
-    modules: list[str] = Field(default_factory=list)
-    depth: int = Field(0, ge=0, le=50)
+    modules: list[str] = field(default_factory=list)
+    depth: int = 0
 
-    @field_validator("from_", "to", "closed", "containers", "components", "modules", mode="before")
     @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+    def model_validate(cls, data: Any) -> "RuleSpec":
+        """The rule a table of fields (``from`` for ``from_``) declares; ``pydantic.ValidationError`` when it is not one."""
+        from cairn.graph.rule_schema import RuleSpecSchema
 
-    @field_validator("layers", mode="before")
-    @classmethod
-    def _layer_entries(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [" | ".join(map(str, v)) if isinstance(v, list) else v for v in value]
-        return value
+        valid = RuleSpecSchema.model_validate(data)
+        fields = {name: getattr(valid, name) for name in _SPEC_FIELDS}
+        fields["exceptions"] = [RuleException(e.importer, e.imported, e.reason, e.expires) for e in valid.exceptions]
+        return cls(**fields)
 
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if value != value.strip() or any(ch.isspace() for ch in value):
-            raise ValueError("rule ids contain no spaces")
-        return value
+    def model_copy(self, *, update: dict[str, Any]) -> "RuleSpec":
+        """This rule with the fields of ``update`` replaced (not validated again)."""
+        return replace(self, **update)
 
-    @model_validator(mode="after")
-    def _kind_parameters(self) -> "RuleSpec":
-        needs: dict[str, tuple[str, ...]] = {
-            "forbidden": ("from_", "to"), "layers": ("layers",), "independence": ("components",),
-            "allowed_only": ("from_", "to"), "acyclic": (), "interface": ("component", "modules"),
-        }
-        allowed: dict[str, tuple[str, ...]] = {
-            "forbidden": ("from_", "to"), "layers": ("layers", "closed", "containers"), "independence": ("components",),
-            "allowed_only": ("from_", "to"), "acyclic": ("components", "depth"), "interface": ("component", "modules"),
-        }
-        for name in needs[self.kind]:
-            if not getattr(self, name):
-                raise ValueError(f"a {self.kind} rule needs '{name.rstrip('_')}'")
-        for name in ("from_", "to", "layers", "closed", "containers", "components", "component", "modules", "depth"):
-            if getattr(self, name) and name not in allowed[self.kind]:
-                raise ValueError(f"'{name.rstrip('_')}' does not apply to a {self.kind} rule")
-        if self.transitive and self.kind in ("allowed_only", "acyclic", "interface"):
-            raise ValueError(f"'transitive' does not apply to a {self.kind} rule")
-        if self.kind == "layers":
-            parsed = [parse_layer(entry) for entry in self.layers]
-            names = [name for layer in parsed for name in layer.names]
-            if len(names) != len(set(names)):
-                raise ValueError("a module or component appears in more than one layer")
-            unknown = [c for c in self.closed if c not in names]
-            if unknown:
-                raise ValueError(f"closed layer {unknown[0]!r} is not one of the layers")
-        if self.kind == "independence" and len(self.components) < 2 and not any("*" in c for c in self.components):
-            raise ValueError("an independence rule needs at least two components")
-        return self
+
+#: RuleSpec's fields (``from_`` is ``from`` in a table and on a Rule node).
+_SPEC_FIELDS = tuple(f.name for f in fields(RuleSpec))
 
 
 @dataclass(frozen=True)
@@ -236,11 +199,22 @@ class DeclaredRule:
 
     @classmethod
     def from_node(cls, node: Node) -> "DeclaredRule":
-        """The rule a Rule node holds (written by ``to_props``)."""
+        """The rule a Rule node holds (written by ``to_props`` from a validated rule: read back as it was written)."""
         props = node.props
-        fields = {name: props[name] for name in RuleSpec.model_fields if name not in ("from_", "exceptions") and props.get(name) is not None}
-        fields["from"] = props.get("from") or []
-        fields["exceptions"] = [{k: v for k, v in e.items() if v is not None} for e in props.get("exceptions") or []]
-        fields["id"] = node.key
-        return cls(RuleSpec.model_validate(fields), str(props.get("source") or ""), str(props.get("origin") or ""),
-                   props.get("because"))
+        values = {name: props[name] for name in _SPEC_FIELDS if name not in ("from_", "exceptions") and props.get(name) is not None}
+        values["from_"] = list(props.get("from") or [])
+        values["exceptions"] = [RuleException(str(e["importer"]), str(e["imported"]), str(e["reason"]).strip(), _date(e.get("expires")))
+                                for e in props.get("exceptions") or []]
+        values["id"] = node.key
+        values["severity"] = Severity(values.get("severity", Severity.BLOCK))
+        for name in ("to", "layers", "closed", "containers", "components", "modules"):
+            if name in values:
+                values[name] = list(values[name])
+        return cls(RuleSpec(**values), str(props.get("source") or ""), str(props.get("origin") or ""), props.get("because"))
+
+
+def _date(value: Any) -> date | None:
+    """An exception's stored ``expires`` (ISO date text, as ``RuleException.to_props`` writes it)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

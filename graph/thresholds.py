@@ -11,35 +11,39 @@
 
 Ingest stores them on the Repository node (``thresholds``); the analyses read
 them back with ``Thresholds.of``.
+
+``Thresholds`` (pydantic, in ``graph.threshold_model``) validates them in a
+configuration and is imported when named; ``stored_threshold`` reads one back
+from a graph without it (the PR check judges who is gone without pydantic).
 """
+
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from cairn.graph.model import RepoGraph
 
+if TYPE_CHECKING:
+    from cairn.graph.threshold_model import Thresholds
 
 # Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow dates).
 MAX_INACTIVE_DAYS = 36_500  # a hundred years
 MAX_TRUCK_FACTOR = 10_000
+#: Each threshold's value when the configuration does not set it.
+DEFAULTS: dict[str, Any] = {"inactive_days": 180, "at_risk_truck_factor": 1, "orphaned_share": 0.5, "max_coauthors": 5}
 
 
-class Thresholds(BaseModel):
-    """When a person counts as gone and a component as at risk (see the module docstring)."""
+def stored_threshold(graph: RepoGraph, name: str) -> Any:
+    """The threshold ``name`` the repository was ingested with (validated then), as ``Thresholds.of(graph)`` has it."""
+    repo = graph.repository
+    stored: dict[str, Any] = (repo.get("thresholds") if repo is not None else None) or {}
+    return stored.get(name, DEFAULTS[name])
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    inactive_days: int = Field(180, ge=0, le=MAX_INACTIVE_DAYS)
-    at_risk_truck_factor: int = Field(1, ge=0, le=MAX_TRUCK_FACTOR)
-    orphaned_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
-    max_coauthors: int = Field(5, ge=0, le=10_000, description="a commit with more co-authors (a squash) gives them no review credit")
+def __getattr__(name: str) -> Any:
+    if name == "Thresholds":
+        from cairn.graph.threshold_model import Thresholds
 
-    @classmethod
-    def of(cls, graph: RepoGraph) -> "Thresholds":
-        """The thresholds the repository was ingested with (the defaults when it recorded none)."""
-        repo = graph.repository
-        stored: dict[str, Any] = (repo.get("thresholds") if repo is not None else None) or {}
-        return cls(**stored)
+        return Thresholds
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

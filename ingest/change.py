@@ -48,7 +48,7 @@ from cairn.graph.people import split_contact
 from cairn.ingest.code.extract import ParseCache
 from cairn.ingest.code_graph import CodeSnapshot, code_graph_at, patch_code_graph, patch_imports_of, patch_reads, snapshot_at
 from cairn.ingest.components import ComponentDef, ComponentMap
-from cairn.ingest.config import CairnConfig, IdentitySettings, IngestSettings
+from cairn.ingest.config import StoredSettings
 from cairn.ingest.diffs import parse_unified_diff
 from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
@@ -110,7 +110,7 @@ class TreeListing:
     work outside Python's lock."""
 
     def __init__(self, root: Path, commit: str, props: Mapping[str, Any], *, cache_dir: Path | None = None):
-        settings = _config_from(props).ingest
+        settings = StoredSettings.of(props).ingest
         self.root, self.commit, self.settings = Path(root), commit, (list(settings.exclude), settings.max_file_bytes)
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._tree: GitTree | None = None
@@ -140,7 +140,7 @@ class TreeListing:
         self._cache_thread.join()
         return self._cache
 
-    def tree_for(self, root: Path, commit: str, config: CairnConfig) -> GitTree | None:
+    def tree_for(self, root: Path, commit: str, config: StoredSettings) -> GitTree | None:
         """The listing, when it is the one ``snapshot_at(root, commit, config=config)`` would read; else None."""
         if (Path(root), commit, (list(config.ingest.exclude), config.ingest.max_file_bytes)) != (self.root, self.commit, self.settings):
             return None
@@ -280,8 +280,7 @@ def _chain(first: str, rest):
 
 
 def _classifier(stored: RepoGraph) -> Classifier:
-    patterns = (stored.repository.get("identity_patterns") if stored.repository else None) or {}
-    return Classifier.from_settings(IdentitySettings(**patterns))
+    return Classifier.from_settings(_config_of(stored).identities)
 
 
 def _identity(raw: str, role: IdentityRole, classify: Classifier) -> Identity:
@@ -326,13 +325,9 @@ def _with_components(files: list[FileChange], defs: list[ComponentDef]) -> tuple
     )
 
 
-def _config_of(graph: RepoGraph) -> CairnConfig:
-    return _config_from(graph.repository.props if graph.repository else {})
-
-
-def _config_from(props: Mapping[str, Any]) -> CairnConfig:
-    """The ingest settings a Repository node with ``props`` was built with."""
-    return CairnConfig(ingest=IngestSettings(**(props.get("ingest_settings") or {})))
+def _config_of(graph: RepoGraph) -> StoredSettings:
+    """The ingest and identity settings the stored graph was built with (plain data: no configuration models)."""
+    return StoredSettings.of(graph.repository.props if graph.repository else {})
 
 
 def _parse_cache(cache_dir: Path | None, stored: RepoGraph, base: str, listing: TreeListing | None) -> ParseCache:
@@ -350,7 +345,7 @@ def _stored_at(graph: RepoGraph, commit: str) -> bool:
     return repo is not None and stored_as_commit(repo.props, commit)
 
 
-def _base_graph(stored: RepoGraph, root: Path, commit: str, defs: list[ComponentDef], config: CairnConfig,
+def _base_graph(stored: RepoGraph, root: Path, commit: str, defs: list[ComponentDef], config: StoredSettings,
                 cache: ParseCache) -> RepoGraph:
     """The code graph at ``commit``, carrying the stored rules and decisions."""
     if _stored_at(stored, commit):

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
 from cairn.graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
@@ -27,9 +27,12 @@ from cairn.ingest.code.base import ResolvedImport
 from cairn.ingest.code.result import CodeResult
 from cairn.ingest.code.stdlib import is_standard_library
 from cairn.ingest.components import ComponentDef, ComponentMap
-from cairn.ingest.config import CairnConfig
+from cairn.ingest.config import StoredSettings
 from cairn.ingest.files import CODE_LANGUAGES, SNIFF_BYTES, content_skip_reason, language_of
 from cairn.ingest.gittree import GitTree
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import CairnConfig
 
 ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "go", "java": "maven"}
 
@@ -260,7 +263,7 @@ def _add_component_dependencies(graph: RepoGraph, coupling: Mapping[tuple[str, s
 
 
 def snapshot_at(
-    root: Path, ref: str, *, config: CairnConfig | None = None, cache: ParseCache | None = None,
+    root: Path, ref: str, *, config: CairnConfig | StoredSettings | None = None, cache: ParseCache | None = None,
     overrides: dict[str, bytes | None] | None = None, imports_of: Callable[[Mapping[str, str]], Collection[str]] | None = None,
     tree: GitTree | None = None,
 ) -> CodeSnapshot:
@@ -272,7 +275,7 @@ def snapshot_at(
     ``patch_imports_of`` names those a patch reads). ``tree`` is the listing of
     ``ref`` with ``config``'s exclusions when the caller read it already.
     """
-    config = config or CairnConfig()
+    config = config or StoredSettings()  # only [ingest] is read: its defaults
     overrides = overrides or {}
     if tree is None:
         tree = GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
@@ -312,7 +315,7 @@ def snapshot_at(
 
 
 def code_graph_at(
-    root: Path, ref: str, repo: str, defs: list[ComponentDef], *, config: CairnConfig | None = None,
+    root: Path, ref: str, repo: str, defs: list[ComponentDef], *, config: CairnConfig | StoredSettings | None = None,
     cache: ParseCache | None = None, overrides: dict[str, bytes | None] | None = None,
 ) -> RepoGraph:
     """The code part of the graph (components, files, modules, imports) of the repository at ``ref``."""

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pathspec
 
-from cairn.ingest.config import ComponentSpec
+if TYPE_CHECKING:
+    from cairn.ingest.config import ComponentSpec
 
 CONTAINER_DIRS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin", "scala", "python", "source", "sources", "pkg"})
 DOMINANT_SHARE = 0.8

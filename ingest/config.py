@@ -51,112 +51,98 @@ Example::
     [agents]
     recent_days = 180                                   # window of a component's agent share
     markers = [{ text = "Written by Robo", agent = "Robo <robo@example.com>" }]
+
+The models that validate a configuration (``ingest.config_models``, pydantic)
+are imported when a configuration is read, or when one of them is named
+(``from cairn.ingest.config import CairnConfig`` still works): a command that
+only reads a stored graph — the PR check on a stored base — does not pay for
+pydantic. What such a command needs of the settings a graph was ingested with
+is read back from its Repository node as plain data (``StoredSettings``).
 """
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from cairn.graph.baseline import DEFAULT_BASELINE, baseline_name
-from cairn.graph.changes import AgentSettings, CouplingSettings, TrendSettings
-from cairn.graph.errors import BaselineError, ConfigError
-from cairn.graph.thresholds import Thresholds
+from cairn.graph.errors import ConfigError
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
+if TYPE_CHECKING:
+    from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,
+                                            PersonSpec)
+    from cairn.graph.thresholds import Thresholds
+
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
-           "Thresholds", "load_config", "parse_config"]
+           "StoredSettings", "Thresholds", "load_config", "parse_config"]
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ComponentSpec(_Strict):
-    paths: list[str]
-    system: str | None = None
-    domain: str | None = None
-    description: str | None = None
-
-
-class IdentitySettings(_Strict):
-    agents: list[str] = Field(default_factory=list)
-    bots: list[str] = Field(default_factory=list)
-    humans: list[str] = Field(default_factory=list, description="patterns that are never bots or agents")
-    departed: list[str] = Field(default_factory=list)
-
+#: The configuration models, defined in ``ingest.config_models`` and imported on first use (see the module docstring).
+_MODELS = ("AdrSettings", "CairnConfig", "ComponentSpec", "IdentitySettings", "IngestSettings", "PersonSpec")
 
 # Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow sizes).
 # The thresholds' bounds live with them in graph.thresholds.
 MAX_FILE_BYTES = 1 << 30
+DEFAULT_MAX_FILE_BYTES = 1_000_000
 
 
-class PersonSpec(_Strict):
-    """``[[people]]``: one person's display name and the names, e-mails and ``@logins`` that are them."""
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from cairn.ingest import config_models
 
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+        return getattr(config_models, name)
+    if name == "Thresholds":
+        from cairn.graph.thresholds import Thresholds
 
-
-class AdrSettings(_Strict):
-    paths: list[str] = Field(default_factory=list)
-
-
-class IngestSettings(_Strict):
-    exclude: list[str] = Field(default_factory=list)
-    max_file_bytes: int = Field(1_000_000, ge=1, le=MAX_FILE_BYTES)
+        return Thresholds
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class CairnConfig(_Strict):
-    components: dict[str, ComponentSpec] = Field(default_factory=dict)
-    rules: list[dict[str, Any]] = Field(default_factory=list)
-    identities: IdentitySettings = Field(default_factory=IdentitySettings)
-    people: list[PersonSpec] = Field(default_factory=list)
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    adr: AdrSettings = Field(default_factory=AdrSettings)
-    ingest: IngestSettings = Field(default_factory=IngestSettings)
-    coupling: CouplingSettings = Field(default_factory=CouplingSettings)
-    trends: TrendSettings = Field(default_factory=TrendSettings)
-    agents: AgentSettings = Field(default_factory=AgentSettings)
-    baseline: str = DEFAULT_BASELINE
-    source: str | None = Field(None, description="where this configuration was read from (repository-relative)")
+@dataclass(frozen=True)
+class StoredIngestSettings:
+    """``[ingest]`` as a graph was built with it (``IngestSettings``, validated then): which files are read."""
 
-    @field_validator("components", mode="before")
+    exclude: list[str] = field(default_factory=list)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class StoredIdentitySettings:
+    """``[identities]`` as a graph was built with it (``IdentitySettings``, validated then): who is a bot or an agent."""
+
+    agents: list[str] = field(default_factory=list)
+    bots: list[str] = field(default_factory=list)
+    humans: list[str] = field(default_factory=list)
+    departed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredSettings:
+    """The settings a stored graph was ingested with, read back from its Repository node without the models.
+
+    Ingest validated them and stores them as plain values (``ingest_settings``,
+    ``identity_patterns``); they read back with the same fields and defaults as
+    ``IngestSettings`` and ``IdentitySettings``, and stand for a ``CairnConfig``
+    where only those two sections are read (``.ingest``, ``.identities``: the
+    listing and reading of code, ``Classifier.from_settings``).
+    """
+
+    ingest: StoredIngestSettings = field(default_factory=StoredIngestSettings)
+    identities: StoredIdentitySettings = field(default_factory=StoredIdentitySettings)
+
     @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {name: ({"paths": spec} if isinstance(spec, (list, str)) else spec) for name, spec in value.items()}
-        return value
-
-    @field_validator("baseline")
-    @classmethod
-    def _baseline_inside(cls, value: str) -> str:
-        try:
-            return baseline_name(value)
-        except BaselineError as exc:
-            raise ValueError(exc.reason) from None
-
-    @field_validator("components")
-    @classmethod
-    def _paths_as_list(cls, value: dict[str, ComponentSpec]) -> dict[str, ComponentSpec]:
-        for name, spec in value.items():
-            if not spec.paths:
-                raise ValueError(f"component {name!r} has no paths")
-        return value
-
-
-def _format_validation(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"])
-        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
-    return "; ".join(parts)
+    def of(cls, props: Mapping[str, Any]) -> "StoredSettings":
+        """The settings of a Repository node with ``props`` (the defaults for what it does not record)."""
+        return cls(StoredIngestSettings(**(props.get("ingest_settings") or {})),
+                   StoredIdentitySettings(**(props.get("identity_patterns") or {})))
 
 
 def parse_config(data: dict[str, Any], source: str) -> CairnConfig:
+    from pydantic import ValidationError
+
+    from cairn.ingest.config_models import CairnConfig, validation_message
+
     data = dict(data)
     comps = data.get("components")
     if isinstance(comps, dict):  # allow `graph = "graph/**"` as well as a list
@@ -164,7 +150,7 @@ def parse_config(data: dict[str, Any], source: str) -> CairnConfig:
     try:
         config = CairnConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {_format_validation(exc)}") from None
+        raise ConfigError(f"{source}: {validation_message(exc)}") from None
     config.source = source
     return config
 
@@ -201,6 +187,8 @@ def load_config(root: Path, explicit: Path | None = None) -> CairnConfig:
             if data is None:
                 continue
         return parse_config(data, _display(path, root))
+    from cairn.ingest.config_models import CairnConfig
+
     return CairnConfig()
 
 

@@ -51,12 +51,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from cairn.graph.people import PLACEHOLDER_NAMES, fold_email, fold_name, noreply_login
-from cairn.ingest.config import IdentitySettings
+from cairn.ingest.config import StoredIdentitySettings
 from cairn.ingest.git import GitError, git
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import IdentitySettings
 
 HUMAN, BOT, AGENT = "human", "bot", "agent"
 
@@ -134,8 +137,8 @@ class Classifier:
     ordered: list[tuple[str, re.Pattern[str]]]
 
     @classmethod
-    def from_settings(cls, settings: IdentitySettings | None = None) -> "Classifier":
-        settings = settings or IdentitySettings()
+    def from_settings(cls, settings: IdentitySettings | StoredIdentitySettings | None = None) -> "Classifier":
+        settings = settings or StoredIdentitySettings()  # the defaults: no patterns of the repository's own
         groups = [
             (HUMAN, settings.humans), (AGENT, settings.agents), (BOT, settings.bots),
             (AGENT, list(BUILTIN_AGENTS)), (BOT, list(BUILTIN_BOTS)),

@@ -14,12 +14,14 @@ storage/remote/queue.py in 14 of 16 commits; queue.py is untouched".
 from __future__ import annotations
 
 import posixpath
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from cairn.graph.changes import CouplingSettings
 from cairn.graph.findings import Finding
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.severity import Severity
+
+if TYPE_CHECKING:  # graph.changes defines the settings with pydantic: not imported to judge a change
+    from cairn.graph.changes import CouplingSettings
 
 RULE = "cairn/co-change"
 KIND = "co-change"

@@ -207,9 +207,9 @@ def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dic
             gone[person.id] = "departed"
     newest = _parse_time(repo.get("newest_commit_at")) if repo is not None else None
     if newest is not None:
-        from cairn.graph.thresholds import Thresholds
+        from cairn.graph.thresholds import stored_threshold  # not the model: the PR check imports no pydantic
 
-        cutoff = newest - timedelta(days=Thresholds.of(graph).inactive_days)
+        cutoff = newest - timedelta(days=stored_threshold(graph, "inactive_days"))
         for person in graph.of_label(Label.PERSON):
             if person.id in gone or person.get("declared_only"):
                 continue

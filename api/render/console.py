@@ -32,6 +32,11 @@ _TAG = r"((\\*)\[([a-z#/@][^[]*?)])"
 _ESCAPE = r"(\\*)(\[[a-z#/@][^[]*?])"
 _WORD = r"\s*\S+\s*"
 _TRAILING_SPACE = r"\s+$"
+#: Characters that take one cell each (``_measure_char`` says so for every one: tests/unit/test_text_table.py checks
+#: them all): printable ASCII and Latin up to U+02FF, general punctuation, arrows, mathematical operators, box
+#: drawing and block elements: a table's lines hold only these, and are measured without a look at each character.
+ONE_CELL_CHARS = "\x20-\x7e\xa0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u22ff\u2500-\u259f"
+_NOT_ONE_CELL = f"[^{ONE_CELL_CHARS}]"
 
 
 def escape(text: str) -> str:
@@ -77,7 +82,8 @@ def cell_len(text: str) -> int:
     """How many terminal cells ``text`` takes (wide characters two, combining marks none)."""
     if text.isascii() and text.isprintable():
         return len(text)
-    return sum(map(_char_cells, text))
+    others = re.findall(_NOT_ONE_CELL, text)
+    return len(text) - len(others) + sum(map(_char_cells, others))
 
 
 def set_cell_size(text: str, total: int) -> str:
@@ -116,6 +122,8 @@ def chop_cells(text: str, width: int) -> list[str]:
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Offsets to break ``text`` at so each piece fits ``width`` cells: before a word, or inside one too long (``fold``)."""
+    if cell_len(text) <= width:  # every word fits after the ones before it: no break (a cell table's usual line)
+        return []
     breaks: list[int] = []
     offset = 0
     for match in re.finditer(_WORD, text):
@@ -199,6 +207,8 @@ class Styled:
         return Styled(text, self.style, [(a, min(b, len(text)), s) for a, b, s in self.spans if a < len(text)])
 
     def split_lines(self) -> list["Styled"]:
+        if "\n" not in self.plain:
+            return [self.slice(0, len(self.plain))]
         out, start = [], 0
         for index, char in enumerate(self.plain):
             if char == "\n":

@@ -27,6 +27,12 @@ the change keeps the set of modules and their components
 The report is the same as from the whole graph
 (``tests/integration/test_pr_check_stored_base.py``).
 
+On a stored base the check imports neither the ingest service nor pydantic:
+the settings, thresholds and rules ingest validated are read back from the
+stored graph as plain data (``ingest.config.StoredSettings``,
+``graph.thresholds.stored_threshold``, ``graph.rules.DeclaredRule.from_node``);
+a checkout the store does not know yet is ingested first (``ingesting.ingest``).
+
 A check runs with the cyclic garbage collector paused (``ingest.gcpause``):
 extracting the head allocates a few hundred thousand small objects that form
 no cycles, and with the collector running its full collections walked the
@@ -42,7 +48,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from cairn.api.services.ingesting import ingest, registered_checkout
 from cairn.api.services.workspace import Workspace
 from cairn.graph.change import ChangeSet
 from cairn.graph.errors import CheckoutMissing, InvalidChange
@@ -74,9 +79,13 @@ def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descr
         raise InvalidChange(f"{root}: not a directory")
     refs = read_refs(Path(root), base, head)
     summary = registered_checkout(ws, root)
-    listing = None if summary is None else _listing(ws, summary, Path(root), refs.head, refs.merge_base)
-    stored = StoredBase.whole(ingest(ws, Path(root).resolve()).graph) if summary is None else \
-        _stored(ws, summary, refs.merge_base, refs.paths)
+    if summary is None:  # ingested first: the ingest service (and the configuration models) only then
+        from cairn.api.services.ingesting import ingest
+
+        listing, stored = None, StoredBase.whole(ingest(ws, Path(root).resolve()).graph)
+    else:
+        listing = _listing(ws, summary, Path(root), refs.head, refs.merge_base)
+        stored = _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, Path(root), base, head, description=description, author=author,
                               cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
     return _judged(stored, change, listing)
@@ -117,6 +126,15 @@ def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, 
     change = change_from_diff(stored.graph, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
                               imports_for=stored.imports_for, listing=listing)
     return _judged(stored, change, listing)
+
+
+def registered_checkout(ws: Workspace, root: Path) -> RepositorySummary | None:
+    """The stored repository ingested from the checkout at ``root``; None when the store does not know it."""
+    root = Path(root).resolve()
+    for summary in ws.store.repositories():
+        if summary.props.get("path") and Path(summary.props["path"]) == root:
+            return summary
+    return None
 
 
 def _judged(stored: "StoredBase", change: ChangeSet, listing: TreeListing | None) -> PRReport:

@@ -174,15 +174,6 @@ def ingest(ws: Workspace, root: Path, *, config_file: Path | None = None, repo_n
     return result
 
 
-def registered_checkout(ws: Workspace, root: Path) -> RepositorySummary | None:
-    """The stored repository ingested from the checkout at ``root``; None when the store does not know it."""
-    root = Path(root).resolve()
-    for summary in ws.store.repositories():
-        if summary.props.get("path") and Path(summary.props["path"]) == root:
-            return summary
-    return None
-
-
 def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Keep new review records for ``repo`` and apply them to its stored graph at once.
 

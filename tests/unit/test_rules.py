@@ -284,3 +284,63 @@ def test_settings_without_rules(tmp_path):
     config = load_config(tmp_path)
     rules, problems = collect_rules(config, read_decisions(tmp_path, AdrSettings(), {}), tmp_path)
     assert (rules, problems) == ([], [])
+
+
+RULES_OF_EVERY_KIND = [
+    {"id": "f", "kind": "forbidden", "from": "core", "to": ["web", "module:shop.api"], "severity": "warn",
+     "description": "core stays pure", "transitive": True, "include_type_only": True, "include_dynamic": False,
+     "as_packages": False, "exceptions": [{"importer": "shop.core.a", "imported": "shop.web.*", "reason": " moving ",
+                                           "expires": "2031-02-03"}, {"importer": "x", "imported": "y", "reason": "z"}]},
+    {"id": "l", "kind": "layers", "layers": ["web", ["api", "cli"], "(core) : util", "db"], "closed": ["db"],
+     "containers": ["shop"], "severity": "info"},
+    {"id": "i", "kind": "independence", "components": ["a", "b", "c"]},
+    {"id": "i2", "kind": "independence", "components": "plugins.*"},
+    {"id": "o", "kind": "allowed_only", "from": ["core"], "to": ["external:json", "util"], "because": "docs/adr/0001-x.md"},
+    {"id": "c", "kind": "acyclic", "depth": 3},
+    {"id": "c2", "kind": "acyclic", "components": ["a", "b"]},
+    {"id": "n", "kind": "interface", "component": "core", "modules": "shop.core.api"},
+]
+
+
+@pytest.mark.parametrize("data", RULES_OF_EVERY_KIND, ids=lambda d: d["kind"] + ":" + d["id"])
+def test_a_rule_reads_back_from_its_node_as_validating_it_again_would(data):
+    """``DeclaredRule.from_node`` reads what ``to_props`` wrote without the pydantic schema: the rule is the one
+    validated from the configuration, and the one validating the node's properties again gives (as it did before)."""
+    from cairn.graph.rules import RuleSpec
+
+    spec = validate_rule(dict(data), "cairn.toml")
+    declared = DeclaredRule(spec, "cairn.toml", "cairn.toml rule 1", data.get("because"))
+    graph = RepoGraph("demo")
+    add_rules(graph, [declared])
+    node = graph.node(Label.RULE, data["id"])
+    read = DeclaredRule.from_node(node)
+    assert read == declared and type(read.spec) is RuleSpec
+    props = node.props
+    fields = {name: props[name] for name in ("kind", "severity", "because", "description", "transitive", "include_type_only",
+                                             "include_dynamic", "as_packages", "to", "layers", "closed", "containers",
+                                             "components", "component", "modules", "depth") if props.get(name) is not None}
+    fields.update({"id": node.key, "from": props.get("from") or [],
+                   "exceptions": [{k: v for k, v in e.items() if v is not None} for e in props.get("exceptions") or []]})
+    assert read.spec == RuleSpec.model_validate(fields)
+    assert [e.reason for e in read.spec.exceptions] == [e.reason for e in spec.exceptions]
+
+
+def test_the_rule_schema_and_the_rule_have_the_same_fields_and_defaults():
+    """``RuleSpec`` (plain, what the analyses read) and ``RuleSpecSchema`` (pydantic, what validates a rule as
+    written) declare the same fields in the same order with the same defaults, and so do the two exceptions."""
+    import dataclasses
+
+    from cairn.graph.rule_schema import RuleExceptionSchema, RuleSpecSchema
+    from cairn.graph.rules import RuleException, RuleSpec
+
+    for plain, schema in ((RuleSpec, RuleSpecSchema), (RuleException, RuleExceptionSchema)):
+        fields = dataclasses.fields(plain)
+        assert [f.name for f in fields] == list(schema.model_fields)
+        for f in fields:
+            model_field = schema.model_fields[f.name]
+            plain_default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            schema_default = model_field.get_default(call_default_factory=True)
+            if model_field.is_required():
+                assert plain_default is dataclasses.MISSING, f.name
+            else:
+                assert plain_default == schema_default, f.name

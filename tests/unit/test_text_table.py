@@ -80,3 +80,41 @@ def test_markup_cells_and_lines_read_as_rich_reads_them(seed, monkeypatch):
 @pytest.mark.parametrize("text", ["[x]", "a[/]b", "core[x]", "\\", "a\\", "\\[x]", "[bold]", "[tool.cairn]", "C:\\dir\\[x]", "x[1]"])
 def test_escape_is_rich_escape(text):
     assert escape(text) == rich_escape(text)
+
+
+def test_cell_len_counts_as_each_character_measured():
+    """``cell_len`` takes characters of ``ONE_CELL_CHARS`` as one cell without measuring them: every one of them
+    must measure one cell, and any text must count as the sum of its characters' cells."""
+    import re
+
+    from cairn.api.render.console import _NOT_ONE_CELL, _measure_char, cell_len
+
+    one_cell = [chr(c) for c in range(0x110000) if not re.match(_NOT_ONE_CELL, chr(c))]
+    assert len(one_cell) > 1000 and all(_measure_char(ch) == 1 for ch in one_cell)
+    rng = random.Random(5)
+    alphabet = one_cell[:200] + ["\u0301", "\u200b", "日", "本", "\x07", "é", "─", "┃", "→", "◽", "\U0001f600", "\t"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert cell_len(text) == sum(_measure_char(ch) for ch in text), repr(text)
+
+
+def test_lines_break_where_rich_breaks_them():
+    """``divide_line`` against rich's own, at widths around each text's length (a line that just fits is not broken),
+    and ``Styled.split_lines`` with and without line breaks."""
+    from rich._wrap import divide_line as rich_divide_line
+
+    from cairn.api.render.console import cell_len, divide_line
+
+    rng = random.Random(11)
+    for _ in range(600):
+        text = _text(rng, 6).replace("\n", " ")
+        size = cell_len(text)
+        for width in {1, 2, 5, max(size - 1, 1), max(size, 1), size + 1, 40}:
+            for fold in (True, False):
+                assert divide_line(text, width, fold) == rich_divide_line(text, width, fold), (text, width, fold)
+    for text in ["", "one", "one\ntwo", "\n", "a\n\nb\n"]:
+        styled = Styled(text, "bold", [(0, len(text), "red")])
+        starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+        ends = [*(i for i, ch in enumerate(text) if ch == "\n"), len(text)]
+        assert [(s.plain, s.style, s.spans) for s in styled.split_lines()] == \
+            [(s.plain, s.style, s.spans) for s in (styled.slice(a, b) for a, b in zip(starts, ends))]
