@@ -62,6 +62,7 @@ is read back from its Repository node as plain data (``StoredSettings``).
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,7 @@ if TYPE_CHECKING:
     from cairn.graph.thresholds import Thresholds
 
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
-           "StoredSettings", "Thresholds", "load_config", "parse_config"]
+           "ConfigSource", "StoredSettings", "Thresholds", "load_config", "parse_config", "read_config_source"]
 
 #: The configuration models, defined in ``ingest.config_models`` and imported on first use (see the module docstring).
 _MODELS = ("AdrSettings", "CairnConfig", "ComponentSpec", "IdentitySettings", "IngestSettings", "PersonSpec")
@@ -155,11 +156,44 @@ def parse_config(data: dict[str, Any], source: str) -> CairnConfig:
     return config
 
 
-def load_config(root: Path, explicit: Path | None = None) -> CairnConfig:
-    """Read the configuration of the checkout at ``root``.
+@dataclass(frozen=True)
+class ConfigSource:
+    """The configuration as found, before it is validated: where it was read, and its table.
+
+    ``data`` None: no configuration (the defaults). What the check for changes
+    fingerprints (``identity``): an ingest that finds nothing changed never
+    validates the configuration (a changed one is validated by the ingest
+    that follows), so it does not import the models.
+    """
+
+    source: str | None = None
+    data: dict[str, Any] | None = None
+
+    def identity(self) -> str:
+        """The table and where it came from, as canonical text (TOML dates and times as ISO text)."""
+        return json.dumps([self.source, self.data], sort_keys=True, default=str, ensure_ascii=False)
+
+    def adr_paths(self) -> list[str]:
+        """``[adr] paths`` as written, when it is a list of text; else none (validation reports a wrong one)."""
+        adr = self.data.get("adr") if self.data is not None else None
+        paths = adr.get("paths") if isinstance(adr, dict) else None
+        return list(paths) if isinstance(paths, list) and all(isinstance(p, str) for p in paths) else []
+
+    def parse(self) -> CairnConfig:
+        """The configuration validated (``ConfigError`` when it is not valid), defaults for what it leaves out."""
+        if self.data is not None and self.source is not None:
+            return parse_config(self.data, self.source)
+        from cairn.ingest.config_models import CairnConfig
+
+        return CairnConfig()
+
+
+def read_config_source(root: Path, explicit: Path | None = None) -> ConfigSource:
+    """Find and read the configuration of the checkout at ``root``, without validating it.
 
     ``explicit`` (``--config FILE``) wins; else ``cairn.toml`` at the root; else
-    ``[tool.cairn]`` in ``pyproject.toml``; else defaults.
+    ``[tool.cairn]`` in ``pyproject.toml``; else defaults. A file that cannot be
+    read or is not TOML is a ``ConfigError``.
     """
     candidates: list[tuple[Path, bool]] = []
     if explicit is not None:
@@ -183,13 +217,19 @@ def load_config(root: Path, explicit: Path | None = None) -> CairnConfig:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{_display(path, root)}: not valid TOML ({exc})") from None
         if in_pyproject:
-            data = data.get("tool", {}).get("cairn")
+            tool = data.get("tool")
+            data = tool.get("cairn") if isinstance(tool, dict) else None
             if data is None:
                 continue
-        return parse_config(data, _display(path, root))
-    from cairn.ingest.config_models import CairnConfig
+            if not isinstance(data, dict):
+                raise ConfigError(f"{_display(path, root)}: [tool.cairn] is not a table")
+        return ConfigSource(_display(path, root), data)
+    return ConfigSource()
 
-    return CairnConfig()
+
+def load_config(root: Path, explicit: Path | None = None) -> CairnConfig:
+    """Read and validate the configuration of the checkout at ``root`` (see ``read_config_source``)."""
+    return read_config_source(root, explicit).parse()
 
 
 def _display(path: Path, root: Path) -> str:

@@ -19,8 +19,10 @@ The fingerprint covers:
   configuration and rule files at the root, ``.mailmap``, CODEOWNERS, ADR
   folders and records, and ``.gitattributes`` in any directory that holds
   tracked files (git reads those whether tracked or not);
-* the effective configuration (``cairn.toml``, ``[tool.cairn]`` or the file
-  given with ``--config``, after validation and defaults);
+* the configuration as written (``cairn.toml``, ``[tool.cairn]`` or the file
+  given with ``--config``: which one, and its table); it is validated only by
+  an ingest that has something to do, so a rewording that means the same
+  (a reordered table, a default spelled out) costs one ingest;
 * what git itself adds to history and attributes: the shallow boundary,
   replacement refs, ``info/attributes`` and the user's attributes file;
 * the code samples of past periods cached for trends (``trend-samples.json``
@@ -47,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from cairn.ingest.config import CairnConfig
+from cairn.ingest.config import ConfigSource
 from cairn.ingest.files import configured_filters, worktree_matches_head
 from cairn.ingest.git import GitError, git
 
@@ -76,8 +78,9 @@ class CheckoutState:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def checkout_state(root: Path, config: CairnConfig, *, repo: str, cache_dir: Path | None = None) -> CheckoutState:
-    """The state of the git checkout at ``root`` (its top level), fingerprinted when it can be."""
+def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Path | None = None) -> CheckoutState:
+    """The state of the git checkout at ``root`` (its top level), fingerprinted when it can be; ``config`` is the
+    configuration as found (``read_config_source``), not validated: see ``ConfigSource``."""
     state = CheckoutState()
     found = _lines(root, "rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path", "info/attributes",
                    "--git-path", "info/grafts", "HEAD", "--abbrev-ref", "HEAD")
@@ -107,7 +110,7 @@ def checkout_state(root: Path, config: CairnConfig, *, repo: str, cache_dir: Pat
     state.facts = {
         "format": FORMAT, "cairn": cairn_build(), "python": list(sys.version_info[:3]), "repo": repo, "path": str(root),
         "head": state.head,
-        "branch": state.branch, "remote": state.remote, "config": config.model_dump(mode="json"),
+        "branch": state.branch, "remote": state.remote, "config": config.identity(),
         "shallow": _digest_of(root, shallow), "grafts": _digest_of(root, grafts), "replaced": replaced,
         "info_attributes": _digest_of(root, info_attributes),
         "attributes_file": [attributes_file, _digest_of(root, attributes_file) if attributes_file else None],
@@ -167,14 +170,14 @@ def _tracked_paths(root: Path) -> set[str] | None:
     return paths
 
 
-def _untracked_inputs(root: Path, config: CairnConfig, tracked: set[str]) -> str | None:
+def _untracked_inputs(root: Path, config: ConfigSource, tracked: set[str]) -> str | None:
     """The first untracked file Cairn would read by name (None: there is none)."""
-    from cairn.ingest.adrs.discovery import adr_files, find_adr_folders  # YAML: only when it is needed
+    from cairn.ingest.adrs.discovery import AdrPaths, adr_files, find_adr_folders
 
     for name in ROOT_INPUTS:
         if name not in tracked and os.path.lexists(root / name):
             return name
-    folders, _ = find_adr_folders(root, config.adr)
+    folders, _ = find_adr_folders(root, AdrPaths(config.adr_paths()))
     for folder in folders:
         for path in adr_files(root, folder):
             if path not in tracked:

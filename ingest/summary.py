@@ -61,7 +61,7 @@ class IngestSummary:
 class IngestResult:
     """The graph an ingest built (or, when nothing changed, the stored one, loaded on first use), its summary and config."""
 
-    def __init__(self, graph: "RepoGraph | None", summary: IngestSummary, config: "CairnConfig",
+    def __init__(self, graph: "RepoGraph | None", summary: IngestSummary, config: "CairnConfig | None",
                  trends: "TrendInputs | None" = None, *, load: "Callable[[], RepoGraph] | None" = None,
                  unchanged: bool = False, import_changes: "tuple[str, set[EdgeKey], set[EdgeKey]] | None" = None,
                  knows_delta: "KnowsDelta | None" = None):
@@ -70,6 +70,7 @@ class IngestResult:
         self._graph = graph
         self._load = load
         self.summary = summary
+        #: the validated configuration; None when nothing changed and none was given (it was not validated then)
         self.config = config
         #: what the trend analysis needs (``queries.trends.annotate_trends``); None without history or when unchanged
         self.trends = trends

@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import Rel
 from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary
-from cairn.ingest.config import CairnConfig, load_config
+from cairn.ingest.config import ConfigSource, read_config_source
 from cairn.ingest.freshness import CheckoutState, checkout_state, digest, fingerprint_with
 from cairn.ingest.summary import IngestResult, IngestSummary
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import CairnConfig  # the models: imported only when a configuration is validated
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
@@ -58,11 +61,13 @@ def ingest_into_store(
 
     started = time.perf_counter()
     root = checkout_root(root)
-    config = config if config is not None else load_config(root, config_file)
+    # The configuration as written is what the check for changes needs; it is validated (the models imported) only
+    # when there is something to ingest. One given as an object stands as its validated values.
+    source = read_config_source(root, config_file) if config is None else ConfigSource(config.source, config.model_dump(mode="json"))
     repo = repo_name or default_repo_name(root)
     if progress:
         progress(CHECKING, 0, 1)
-    checkout = checkout_state(root, config, repo=repo, cache_dir=cache_dir_for(store))
+    checkout = checkout_state(root, source, repo=repo, cache_dir=cache_dir_for(store))
     stored = _stored(store, repo)
     kept = None
     if checkout.fingerprint is not None and stored is not None:
@@ -71,7 +76,7 @@ def ingest_into_store(
         progress(CHECKING, 1, 1)
     if kept is not None:
         return kept
-    return _ingest(store, root, config, repo, checkout, progress, stored)
+    return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored)
 
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
@@ -151,7 +156,7 @@ def _stored(store: GraphStore, repo: str) -> RepositorySummary | None:
     return next((r for r in store.repositories() if r.repo == repo), None)
 
 
-def _unchanged(store: GraphStore, stored: RepositorySummary, root: Path, checkout: CheckoutState, config: CairnConfig,
+def _unchanged(store: GraphStore, stored: RepositorySummary, root: Path, checkout: CheckoutState, config: CairnConfig | None,
                started: float) -> IngestResult | None:
     """The result of an ingest that keeps the stored graph, when it carries this checkout's fingerprint; else None."""
     repo = stored.repo

@@ -22,11 +22,14 @@ import os
 import posixpath
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from cairn.ingest.adrs.fields import dedupe, one_line
 from cairn.ingest.adrs.records import Problem
-from cairn.ingest.config import AdrSettings
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
+
+if TYPE_CHECKING:
+    from cairn.ingest.config_models import AdrSettings
 
 DEFAULT_FOLDERS = (
     "doc/adr", "docs/adr", "docs/adrs", "docs/decisions", "docs/architecture/decisions",
@@ -44,7 +47,14 @@ _ROOT_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
 _NOT_RECORD_FOLDERS = frozenset({"templates", "template", "assets", "images", "img"})
 
 
-def find_adr_folders(root: Path, settings: AdrSettings) -> tuple[list[str], list[Problem]]:
+class AdrPaths(NamedTuple):
+    """The ADR folders a configuration names (``[adr] paths``; empty: find them), as plain data: what
+    ``find_adr_folders`` reads of ``AdrSettings``, for a caller that has not validated the configuration."""
+
+    paths: list[str]
+
+
+def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths) -> tuple[list[str], list[Problem]]:
     """Repository-relative ADR folders that exist, and problems with configured ones."""
     problems: list[Problem] = []
     wanted: list[str] = []

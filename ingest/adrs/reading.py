@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cairn.ingest.adrs.components import infer_components
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
 from cairn.ingest.adrs.formats import MAX_ADR_BYTES, AdrFormatError, parse_decision
 from cairn.ingest.adrs.records import Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
-from cairn.ingest.config import AdrSettings
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+
+if TYPE_CHECKING:
+    from cairn.ingest.config_models import AdrSettings
 
 
 def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None) -> DecisionSet:

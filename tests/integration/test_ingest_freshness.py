@@ -8,7 +8,8 @@ import pytest
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
-from cairn.ingest.config import load_config
+from cairn.graph.errors import ConfigError
+from cairn.ingest.config import read_config_source
 from cairn.ingest.freshness import checkout_state
 from fixtures.gitrepo import GitRepo
 
@@ -74,7 +75,7 @@ def test_a_file_git_is_told_not_to_check_counts_as_changed(ingested):
     repo.git("update-index", "--assume-unchanged", "shop/core.py")
     (repo.root / "shop" / "core.py").write_text("import csv\n")
     assert not again(repo, store_dir).unchanged
-    assert checkout_state(repo.root, load_config(repo.root), repo="shop").fingerprint is None
+    assert checkout_state(repo.root, read_config_source(repo.root), repo="shop").fingerprint is None
 
 
 @pytest.mark.parametrize("path, text", [
@@ -142,4 +143,27 @@ def test_no_fingerprint_outside_a_git_checkout_or_without_commits(tmp_path):
     assert not ingest_into_store(open_store(str(store_dir)), plain).unchanged
     empty = GitRepo(tmp_path / "empty")
     (empty.root / "a.py").write_text("import os\n")
-    assert checkout_state(empty.root, load_config(empty.root), repo="empty").fingerprint is None
+    assert checkout_state(empty.root, read_config_source(empty.root), repo="empty").fingerprint is None
+
+
+def test_a_configuration_is_compared_as_written_and_validated_only_when_there_is_work(ingested):
+    """The check for changes fingerprints the configuration as written (dates included) without validating it;
+    a configuration that became invalid is therefore a change, and the ingest that follows reports it."""
+    repo, store_dir, _ = ingested
+    repo.commit({"cairn.toml": '[[rules]]\nid = "no-api"\nkind = "forbidden"\nfrom = ["shop"]\nto = ["shop"]\n'
+                               '[[rules.exceptions]]\nimporter = "shop.core"\nimported = "shop.api"\nreason = "legacy"\nexpires = 2031-05-01\n'},
+                message="config")
+    assert not again(repo, store_dir).unchanged
+    assert again(repo, store_dir).unchanged  # a TOML date fingerprints like any other value
+    repo.commit({"cairn.toml": "[thresholds]\ninactive_dayz = 30\n"}, message="typo")
+    with pytest.raises(ConfigError, match="inactive_dayz"):
+        again(repo, store_dir)
+    with pytest.raises(ConfigError, match="inactive_dayz"):
+        again(repo, store_dir)  # never "up to date": the stored graph was built with another configuration
+
+
+def test_a_tool_cairn_entry_that_is_not_a_table_is_a_configuration_error(tmp_path):
+    repo = shop(tmp_path / "shop")
+    repo.commit({"pyproject.toml": "[tool]\ncairn = 5\n"}, message="odd")
+    with pytest.raises(ConfigError, match=r"\[tool.cairn\] is not a table"):
+        read_config_source(repo.root)
