@@ -4,16 +4,18 @@ Usage::
 
     .venv/bin/python bench/neo4j_ingest.py [--repeat 3] [--modules 30000] [--imports-per-module 10]
     .venv/bin/python bench/neo4j_ingest.py --from-store /path/to/store --repo NAME   # an ingested repository
-    .venv/bin/python bench/neo4j_ingest.py --baseline OLD/graph/neo4j_store.py --baseline-jit full  # before/after
+    git archive main | tar -x -C /tmp/old   # an earlier build's source tree
+    .venv/bin/python bench/neo4j_ingest.py --baseline /tmp/old                # before/after, same rounds
     .venv/bin/python bench/neo4j_ingest.py --uri bolt://…  --phases all                # a server of your own
 
 Each round starts a fresh server with ``tests/neo4j/server.sh`` (a new data
 directory, a cold JVM), saves the graph into the empty database with
 ``Neo4jStore.save`` in a worker process, checks what was stored, and stops the
 server. Items are nodes + relationships; the figure is items per second of that
-first save, best of ``--repeat`` rounds. With ``--baseline FILE`` (the single-module
-``neo4j_store.py`` of an earlier build) every round also runs that build on a
-fresh server of its own, the two taking turns at going first, and the ratio is
+first save, best of ``--repeat`` rounds. With ``--baseline TREE`` (the source tree of
+an earlier build, whose ``cairn`` package the worker imports instead of this one's)
+every round also runs that build on a fresh server of its own (started by that
+tree's tests/neo4j/server.sh, so a change of the launcher is measured too), the two taking turns at going first, and the ratio is
 printed; ``--jit`` / ``--baseline-jit`` choose the servers' JIT (``NEO4J_TEST_JIT`` of
 the launcher: ``quick``, its default, or ``full``). ``--phases all`` adds, on the last
 round, a re-save of the same graph (a new run written, the previous one deleted) and
@@ -45,12 +47,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cairn.graph.model import Label, Rel, RepoGraph  # noqa: E402
+if TYPE_CHECKING:
+    from cairn.graph.model import RepoGraph
 
 SERVER = ROOT / "tests" / "neo4j" / "server.sh"
 RESULTS = ROOT / "bench" / "results" / "neo4j_ingest.json"
@@ -58,6 +61,8 @@ TARGET = 60_000  # items per second, issue 14
 
 
 def generate(repo: str, modules: int, imports_per_module: int, seed: int = 7) -> RepoGraph:
+    from cairn.graph.model import Label, Rel, RepoGraph  # of the build measured (see use_build)
+
     rng = random.Random(seed)
     g = RepoGraph(repo)
     root = g.add_node(Label.REPOSITORY, repo, head="0" * 40, path=f"/src/{repo}")
@@ -98,12 +103,17 @@ def generate(repo: str, modules: int, imports_per_module: int, seed: int = 7) ->
 
 # -- the server ----------------------------------------------------------------------
 
-def start_server(home: str, jit: str | None) -> tuple[str, int]:
-    """(Bolt URI, JVM pid) of a fresh server in ``home``, with the launcher's settings (``$NEO4J_TEST_*``)."""
+def start_server(home: str, jit: str | None, tree: str | None = None) -> tuple[str, int]:
+    """(Bolt URI, JVM pid) of a fresh server in ``home``, with the launcher's settings (``$NEO4J_TEST_*``).
+
+    The launcher is this build's, or that of the source tree ``tree`` if it has one.
+    """
     env = dict(os.environ, NEO4J_TEST_HOME=home)
     if jit:
         env["NEO4J_TEST_JIT"] = jit
-    out = subprocess.run(["bash", str(SERVER), "start"], env=env, check=True, capture_output=True, text=True)
+    server = Path(tree, "tests", "neo4j", "server.sh") if tree else SERVER
+    out = subprocess.run(["bash", str(server if server.is_file() else SERVER), "start"], env=env, check=True,
+                         capture_output=True, text=True)
     return out.stdout.strip().splitlines()[-1], int(Path(home, "neo4j.pid").read_text())
 
 
@@ -140,31 +150,51 @@ def load_graph(args: argparse.Namespace) -> RepoGraph:
     return generate("bench/monorepo", args.modules, args.imports_per_module)
 
 
-def store_class(baseline: str | None) -> type:
-    """``Neo4jStore`` of this build, or of the single-module ``neo4j_store.py`` at ``baseline``."""
-    if not baseline:
-        from cairn.graph.neo4j_store import Neo4jStore
+def use_build(tree: str) -> None:
+    """Import ``cairn`` from the source tree ``tree`` (an earlier build) instead of this one.
 
-        return Neo4jStore
-    spec = importlib.util.spec_from_file_location("cairn.graph.neo4j_store", baseline)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.Neo4jStore
+    ``tree`` is a checkout of Cairn (``git worktree add`` or ``git archive REV | tar -x``);
+    its ``pyproject.toml`` says which folder holds which package (``package-dir``).
+    """
+    import importlib.abc
+    import importlib.machinery
+    import tomllib
+
+    root = Path(tree).resolve()
+    mapping = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+
+    class EarlierBuild(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+            if name not in mapping:
+                return None  # submodules are found through their package's __path__, in the tree
+            folder = root / mapping[name]
+            return importlib.util.spec_from_file_location(name, folder / "__init__.py",
+                                                          submodule_search_locations=[str(folder)])
+
+    for name in [n for n in sys.modules if n == "cairn" or n.startswith("cairn.")]:
+        del sys.modules[name]
+    sys.meta_path.insert(0, EarlierBuild())
+
+
+def store_class() -> type:
+    from cairn.graph.neo4j_store import Neo4jStore
+
+    return Neo4jStore
 
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
+    if args.baseline:
+        use_build(args.baseline)
     from cairn.graph.errors import UnknownRepository
 
     graph = load_graph(args)
     items = len(graph)
-    store = store_class(args.baseline).from_uri(args.uri)
+    store = store_class().from_uri(args.uri)
     for name in ("node_batch", "edge_batch", "writers"):
         value = getattr(args, name)
         if value:
             setattr(store, {"node_batch": "node_batch_size", "edge_batch": "edge_batch_size"}.get(name, name), value)
-    out: dict[str, Any] = {"nodes": len(graph.nodes), "relationships": len(graph.edges),
+    out: dict[str, Any] = {"build": str(Path(sys.modules[store_class().__module__].__file__ or "").parents[1]), "nodes": len(graph.nodes), "relationships": len(graph.edges),
                            "batch": [store.node_batch_size, store.edge_batch_size], "writers": store.writers}
     with store:
         try:
@@ -245,7 +275,7 @@ def main() -> int:
     parser.add_argument("--imports-per-module", type=int, default=10)
     parser.add_argument("--from-store", help="take the graph from this store (path or URI) instead of generating one")
     parser.add_argument("--repo", help="the repository in --from-store")
-    parser.add_argument("--baseline", help="neo4j_store.py of an earlier build, measured in the same rounds")
+    parser.add_argument("--baseline", help="the source tree of an earlier build (git worktree add / git archive), measured in the same rounds")
     parser.add_argument("--jit", choices=("quick", "full"), help="the fresh servers' JIT (tests/neo4j/server.sh's default if not given)")
     parser.add_argument("--baseline-jit", choices=("quick", "full"), help="the baseline's servers' JIT (default: as --jit)")
     parser.add_argument("--phases", choices=("save", "all"), default="save")
@@ -278,7 +308,7 @@ def main() -> int:
                 home = tempfile.mkdtemp(prefix="cairn-neo4j-bench.")
                 try:
                     started = time.perf_counter()
-                    uri, pid = start_server(home, jit)
+                    uri, pid = start_server(home, jit, baseline)
                     start_seconds = time.perf_counter() - started
                     result = run_worker(args, uri, pid, baseline, phases)
                     result["server_start_seconds"] = round(start_seconds, 1)

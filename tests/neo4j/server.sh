@@ -16,6 +16,17 @@
 #                         `stop` uses NEO4J_TEST_HOME, else the home of the last `start`.
 #   NEO4J_TEST_HEAP       JVM max heap (default 2g)
 #   NEO4J_TEST_PAGECACHE  page cache in MiB (default 512)
+#   NEO4J_TEST_SETTINGS   further Neo4j settings, NAME=VALUE separated by spaces (names as in
+#                         neo4j.conf; an unknown name or bad value stops the start). Measured
+#                         (bench/neo4j_ingest.py, 366k items, cold server, load 5-7; one save
+#                         cost the server 21-23 s of CPU with the defaults): none of
+#                         internal.cypher.expression_engine=INTERPRETED, no token lookup indexes
+#                         (internal.dbms.index.skip_default_indexes_on_creation=true),
+#                         dbms.cypher.min_replan_interval=1h, db.tx_state.memory_allocation=OFF_HEAP
+#                         moved it beyond that noise, nor did Temurin 25 instead of Java 17. A JFR
+#                         profile of that save: 54% committing (record commands, relationship
+#                         chains, index updates), 27% running the Cypher (create, SET from map),
+#                         8% parsing and planning; the C1 compiler threads 1-2 s, GC 1-3 s.
 #   NEO4J_TEST_JIT        quick (default): the JVM compiles with C1 only; full: C1 then C2.
 #                         These servers live for a test session or a benchmark: with C2, a
 #                         cold server spent as much CPU compiling as working in its first
@@ -109,6 +120,8 @@ start() {
         cds=(-XX:ArchiveClassesAtExit="$home/classes.jsa")
         echo "$cache/classes.jsa" >"$home/classes.jsa.target"
     fi
+    local settings=()
+    read -r -a settings <<<"${NEO4J_TEST_SETTINGS:-}"
     java "${jit[@]}" "${cds[@]}" -Xms256m -Xmx"${NEO4J_TEST_HEAP:-2g}" -XX:+UseG1GC -Dfile.encoding=UTF-8 \
         --add-opens=java.base/java.nio=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
@@ -117,7 +130,7 @@ start() {
         --add-opens=java.base/java.util=ALL-UNNAMED \
         --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
         --enable-native-access=ALL-UNNAMED \
-        -cp "$launcher_cp" CairnNeo4jLauncher "$home" 0 "${NEO4J_TEST_PAGECACHE:-512}" \
+        -cp "$launcher_cp" CairnNeo4jLauncher "$home" 0 "${NEO4J_TEST_PAGECACHE:-512}" "${settings[@]}" \
         >>"$home/server.log" 2>&1 </dev/null &
     local pid=$!
     echo "$pid" >"$home/neo4j.pid"
@@ -126,8 +139,9 @@ start() {
     local deadline=$((SECONDS + ${NEO4J_TEST_START_TIMEOUT:-180}))
     until [[ -s "$home/bolt.uri" ]]; do
         if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 40 "$home/server.log" >&2 || true
-            rm -f "$home/neo4j.pid"
+            grep -v '\[cds\]' "$home/server.log" | tail -n 40 >&2 || true
+            # A server that never served records no class-data archive worth keeping.
+            rm -f "$home/neo4j.pid" "$home/classes.jsa" "$home/classes.jsa.target"
             die "Neo4j exited during start-up (log: $home/server.log)"
         fi
         if ((SECONDS > deadline)); then

@@ -4,8 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -15,6 +18,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.internal.helpers.HostnamePort;
 import org.neo4j.io.ByteUnit;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
@@ -23,7 +27,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * A Neo4j Community DBMS for Cairn's tests and benchmark, run in this JVM with its
  * Bolt connector on 127.0.0.1 and authentication disabled.
  *
- * <p>Usage: {@code CairnNeo4jLauncher HOME PORT PAGECACHE_MB}. The database lives
+ * <p>Usage: {@code CairnNeo4jLauncher HOME PORT PAGECACHE_MB [NAME=VALUE ...]}; the
+ * optional arguments are further Neo4j settings, by their names in neo4j.conf. The database lives
  * under HOME; PORT 0 lets the operating system pick a free port, so several servers
  * (one per pytest-xdist worker) never race for one. Once the default database
  * answers, the Bolt URI is written to HOME/bolt.uri (atomically) and printed. SIGTERM
@@ -32,13 +37,22 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 public final class CairnNeo4jLauncher {
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: CairnNeo4jLauncher HOME PORT PAGECACHE_MB");
+        if (args.length < 3) {
+            System.err.println("usage: CairnNeo4jLauncher HOME PORT PAGECACHE_MB [NAME=VALUE ...]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
         long pageCacheMb = Long.parseLong(args[2]);
+        Map<String, String> extra = new HashMap<>();
+        for (int i = 3; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq <= 0) {
+                System.err.println("not a setting NAME=VALUE: " + args[i]);
+                System.exit(2);
+            }
+            extra.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
 
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
@@ -52,6 +66,7 @@ public final class CairnNeo4jLauncher {
                 // Bolt waits 5 s twice on shutdown for clients a test server no longer has.
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
+                .setConfig(parsed(extra))
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -77,6 +92,24 @@ public final class CairnNeo4jLauncher {
         System.out.flush();
 
         stopped.await();
+    }
+
+    /** The settings {@code raw} (name to text, as in neo4j.conf) parsed by Neo4j; an unknown name is an error. */
+    private static Map<Setting<?>, Object> parsed(Map<String, String> raw) {
+        Config config;
+        try {
+            config = Config.newBuilder().setRaw(raw).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid Neo4j setting in NEO4J_TEST_SETTINGS: " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
+        Map<Setting<?>, Object> settings = new HashMap<>();
+        for (String name : raw.keySet()) {
+            Setting<Object> setting = config.getSetting(name);
+            settings.put(setting, config.get(setting));
+        }
+        return settings;
     }
 
     private static void writeAtomically(Path target, String text) throws IOException {
