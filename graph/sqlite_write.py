@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timezone
-from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from cairn.graph.errors import StoreError
@@ -182,8 +181,12 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ni
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM relationships WHERE rid = ?", (rid,))}
     for type_ in sorted((set(by_type) | stored_types) - skip):
-        edges = sorted(map(numbered, by_type.pop(type_, ())), key=itemgetter(0, 1))
-        stored = _pages(conn, _REL_PAGE, (rid, type_), (-1, -1)) if type_ in stored_types else iter(())
+        # (src, dst) is unique within a type, so the sort never compares two edges
+        edges = sorted(map(numbered, by_type.pop(type_, ())))
+        if type_ not in stored_types:  # nothing to merge with (a first save): every edge is an insert
+            _insert_edges(conn, rid, type_, edges, advance)
+            continue
+        stored = _pages(conn, _REL_PAGE, (rid, type_), (-1, -1))
         current = next(stored, None)
         for count, (src, dst, edge) in enumerate(edges, 1):
             try:  # what failed is worded only when something does, not for each of a million edges
@@ -208,6 +211,22 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ni
         for writes in (deletes, updates, inserts):  # before the next type's pages are read
             writes.flush()
         advance(len(edges) % BATCH)
+
+
+def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, edges: list[tuple[int, int, Edge]],
+                  advance: Callable[[int], None]) -> None:
+    """Insert ``edges`` (numbered, in key order) of a type ``rid`` has none of: the merge's rows without the merge."""
+    insert = "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)"
+    for start in range(0, len(edges), BATCH):
+        batch = edges[start:start + BATCH]
+        try:
+            rows = [(rid, type_, src, dst, dumps(edge.props)) for src, dst, edge in batch]
+        except (TypeError, ValueError):
+            for _, _, edge in batch:  # name the first edge that cannot be stored
+                serialise(edge.props, f"edge {type_} {edge.source} -> {edge.target}")
+            raise
+        conn.executemany(insert, rows)
+        advance(len(batch))
 
 
 def _drop_edges_at(conn: sqlite3.Connection, rid: int, gone: list[int], types: list[str]) -> None:

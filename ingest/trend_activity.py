@@ -106,7 +106,11 @@ class ActivityMemory:
         self.commits = len(log)
 
     def activity(self, names: list[str]) -> list[PeriodActivity]:
-        """The rows of ``names`` (commits after the last name, when there are too many periods, count for it)."""
+        """The rows of ``names`` (commits after the last name, when there are too many periods, count for it).
+
+        A scope's humans are the remembered set itself when one row fills it (no copy: a period row per component
+        is a hundred thousand sets at 50k files); when rows are merged, a new set, so the memory is never changed.
+        """
         out = [PeriodActivity(name) for name in names]
         where = {name: i for i, name in enumerate(names)}
         for name, row in self.rows.items():
@@ -116,9 +120,19 @@ class ActivityMemory:
                     continue
                 i = len(names) - 1
             target = out[i]
+            components = target.components
             for scope, (n, helped, humans) in row.items():
-                into = target.repository if scope == "" else target.components.setdefault(scope, ScopeActivity())
+                if scope == "":
+                    into = target.repository
+                else:
+                    into = components.get(scope)
+                    if into is None:
+                        components[scope] = ScopeActivity(n, helped, humans)
+                        continue
+                if into.commits or into.assisted or into.humans:
+                    into.humans = into.humans | humans
+                else:
+                    into.humans = humans
                 into.commits += n
                 into.assisted += helped
-                into.humans.update(humans)
         return out

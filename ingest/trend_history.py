@@ -130,10 +130,11 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     reviewed: dict[int, set[int]] = {}  # path id -> the humans with review credit
     deliveries = [0] * len(paths)  # per path id: deliveries by anyone
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
+    named: dict[str, str | None] = {}  # the same, by path (what a snapshot's ``files`` is a copy of)
     in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
     dirty: set[int] = set()
     dirty_add = dirty.add
-    told: dict[int, tuple[list[int], frozenset[int]]] = {}  # path id -> (authors, holders) as last yielded
+    told: dict[int, tuple[list[int], set[int]]] = {}  # path id -> (authors, holders) as last yielded
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
@@ -179,6 +180,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                             known = in_scope[old]
                             if known == 1 or (known == 0 and scoped(old)):
                                 present.pop(old, None)
+                                named.pop(paths[old], None)
                                 reshaped = True
                                 dirty.discard(old)
                                 moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
@@ -189,6 +191,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         continue  # only source files hold knowledge
                     if status == deleted:
                         present.pop(path, None)
+                        named.pop(paths[path], None)
                         reshaped = True
                         added.pop(path, None)
                         delivered.pop(path, None)
@@ -197,7 +200,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         dirty.discard(path)
                         continue
                     if path not in present:
-                        present[path] = component_of(paths[path])
+                        present[path] = named[paths[path]] = component_of(paths[path])
                         reshaped = True
                     if status != added_status and status != modified and status != renamed:
                         continue
@@ -229,7 +232,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             if pid in present:
                 authors = _authors(added.get(pid), delivered.get(pid), deliveries[pid], log1p, need)
                 credited = reviewed.get(pid)
-                holders = frozenset(authors).union(credited) if credited else frozenset(authors)
+                holders = credited.union(authors) if credited else set(authors)  # compared by content
                 if told.get(pid) != (authors, holders):
                     told[pid] = (authors, holders)
                     decided[paths[pid]] = (sorted(ids[a] for a in authors), frozenset(ids[h] for h in holders))
@@ -237,7 +240,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
         if reshaped:  # else the files of the previous snapshot, the same map (its readers only read it)
-            files, reshaped = {paths[pid]: comp for pid, comp in present.items()}, False
+            files, reshaped = dict(named), False
         yield KnowledgeSnapshot(name, files, {}, gone, rank, decided)
 
 

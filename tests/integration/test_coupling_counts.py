@@ -15,6 +15,7 @@ from itertools import combinations
 import pytest
 
 from cairn.graph.changes import CouplingSettings
+from cairn.graph.model import Label
 from cairn.ingest.cochange import DAY, PAIR, ChangeMemory, CommitView, count_commits, file_index
 from cairn.ingest.history_state import Ragged
 from cairn.ingest.history import mine_history
@@ -121,3 +122,18 @@ def _two_step_ragged(lists: dict[int, list[int]]) -> Ragged:
     for key in sorted(lists, reverse=True):
         table.set(key, lists[key])
     return table
+
+
+def test_change_days_are_the_days_of_every_commit_touching_the_file_and_share_their_ints(tmp_path) -> None:
+    """``change_days``: the UTC day of every non-merge commit touching the file (renames followed), oldest first;
+    a day is one int object in every list that holds it (memory: a list per File node, kept to the end)."""
+    repo = _random_repository(tmp_path / "r", 3)
+    graph = ingest_repository(repo.root).graph
+    files = [n for n in graph.of_label(Label.FILE)]
+    assert files
+    by_value: dict[int, int] = {}
+    for node in files:
+        times = repo.git("log", "--no-merges", "--follow", "--format=%ct", "--", node.key).split()
+        assert node.get("change_days") == [int(t) // DAY for t in reversed(times)], node.key
+        for day in node.get("change_days"):
+            assert by_value.setdefault(day, id(day)) == id(day)

@@ -268,6 +268,40 @@ def test_a_property_that_cannot_be_stored_names_its_node_or_edge_and_saves_nothi
     assert graph_state(store.load("shop")) == graph_state(small_graph("shop", 2))
 
 
+def relationship_rows(root: Path, repo: str) -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(root / "cairn.db")) as db:
+        return sorted(db.execute("SELECT type, src, dst, props FROM relationships_by_id WHERE repo = ?", (repo,)))
+
+
+def test_a_type_saved_the_first_time_is_stored_as_a_merge_would_store_it(tmp_path, monkeypatch):
+    """A relationship type the repository has no row of is inserted without the merge: the same rows, in batches."""
+    import cairn.graph.sqlite_write as sqlite_write
+
+    monkeypatch.setattr(sqlite_write, "BATCH", 7)  # batch boundaries fall inside every type
+    graph = small_graph("shop", 60)
+    inserted, merged = tmp_path / "inserted", tmp_path / "merged"
+    seen: list[tuple[int, int]] = []
+    SqliteStore(inserted).save(graph, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (len(graph), len(graph)) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    store = SqliteStore(merged)
+    partial = small_graph("shop", 60)
+    for key in [k for k in partial.edges if k[1].endswith(("m3", "m40", "m59"))]:
+        del partial.edges[key]  # every type stored, some of its rows missing: the next save merges
+    store.save(partial)
+    store.save(graph)
+    assert relationship_rows(inserted, "shop") == relationship_rows(merged, "shop")
+    assert graph_state(SqliteStore(inserted).load("shop")) == graph_state(graph)
+
+
+def test_an_edge_that_cannot_be_stored_in_a_first_save_is_named(tmp_path):
+    bad = small_graph("shop", 30)
+    key = sorted(k for k in bad.edges if k[0] == Rel.IMPORTS.value)[-1]
+    bad.edges[key].props["blob"] = object()
+    with pytest.raises(StoreError, match=rf"cannot store edge IMPORTS {key[1]} -> {key[2]}: ".replace("|", r"\|")):
+        SqliteStore(tmp_path / "s").save(bad)
+    assert SqliteStore(tmp_path / "s").repositories() == []
+
+
 def schema(root: Path) -> list[tuple[str, str, str, str]]:
     with contextlib.closing(sqlite3.connect(root / "cairn.db")) as db:
         return sorted(db.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master"))

@@ -1,0 +1,47 @@
+"""ActivityMemory.activity: the rows of the periods asked for (sharing the remembered sets), without changing them."""
+
+import copy
+
+from cairn.graph.changes import PeriodActivity, ScopeActivity
+from cairn.ingest.trend_activity import ActivityMemory
+
+
+def remembered() -> ActivityMemory:
+    memory = ActivityMemory("month")
+    memory.rows = {
+        "2024-01": {"": [3, 1, {"ada", "bob"}], "core": [2, 1, {"ada"}], "web": [1, 0, set()]},
+        "2024-02": {"": [1, 0, {"carol"}], "web": [1, 0, {"carol"}]},
+        "2024-03": {"": [2, 2, {"ada", "eve"}], "core": [1, 1, {"eve"}], "web": [1, 1, {"ada"}]},
+        "2024-04": {"": [1, 0, {"bob"}], "core": [1, 0, {"bob"}], "api": [1, 0, {"bob"}]},
+    }
+    return memory
+
+
+def reference(memory: ActivityMemory, names: list[str]) -> list[PeriodActivity]:
+    """The definition: every row added into fresh sets."""
+    out = [PeriodActivity(name) for name in names]
+    for name, row in memory.rows.items():
+        if name in names:
+            i = names.index(name)
+        elif names and name > names[0]:
+            i = len(names) - 1
+        else:
+            continue
+        for scope, (n, helped, humans) in row.items():
+            into = out[i].repository if scope == "" else out[i].components.setdefault(scope, ScopeActivity())
+            into.commits += n
+            into.assisted += helped
+            into.humans.update(humans)
+    return out
+
+
+def test_activity_is_the_rows_added_up_and_leaves_the_memory_as_it_was():
+    memory = remembered()
+    before = copy.deepcopy(memory.rows)
+    for names in (["2024-01", "2024-02", "2024-03", "2024-04"], ["2024-01", "2024-02"], ["2024-02", "2024-03"], []):
+        assert memory.activity(names) == reference(memory, names)
+        assert memory.rows == before  # rows merged into the last period leave the remembered sets alone
+    merged = memory.activity(["2024-01", "2024-02"])[-1]  # 2024-02 with 2024-03 and 2024-04 counted in
+    assert merged.repository == ScopeActivity(4, 2, {"ada", "bob", "carol", "eve"})
+    assert merged.components["web"] == ScopeActivity(2, 1, {"ada", "carol"})
+    assert merged.components["api"] == ScopeActivity(1, 0, {"bob"})
