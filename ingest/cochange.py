@@ -229,6 +229,68 @@ class ChangeMemory:
             out.append(a * PAIR + b)
         return out
 
+    def truncate(self, keep: int, mapping: dict[str, Any]) -> bool:
+        """Take back what the commits at positions ``keep`` and on added, as if only the first ``keep`` were counted;
+        False when that cannot be done exactly (then everything is counted again). ``mapping``: files and components
+        as ``_mapping`` gives them, the same as the memory's for every logged path (``reusable`` checked).
+
+        An agent-assisted commit past ``keep`` is not taken back: its agent's ``first``/``last`` are a min and max
+        over every assisted commit, which the memory does not keep one by one (they are rare; count again)."""
+        if keep <= 0 or any(self.assisted[keep:]):
+            return False
+        file_of = {pid: f for f, pid in enumerate(mapping["files"]) if pid >= 0}
+        component = mapping["components"]
+        on: dict[int, list[int]] = {}  # a taken-back position -> the files (indexes) it touched
+        for pid in self.touch.keys():
+            touched = self.touch.get(pid)
+            if not touched or touched[-1] < keep:
+                continue
+            cut = bisect_left(touched, keep)
+            gone = touched[cut:]
+            self.touch.set(pid, touched[:cut])
+            self.days.set(pid, self.days.get(pid)[:cut])
+            self.revisions[pid] -= sum(self.eligible[p] for p in gone)
+            f = file_of.get(pid)
+            if f is None:
+                return False  # a file that is not one now: the mapping check should have said so
+            for p in gone:
+                on.setdefault(p, []).append(f)
+        min_shared, pids = self.settings["coupling"]["min_shared"], mapping["files"]
+        component_revisions: Counter = Counter()
+        component_pairs: Counter = Counter()
+        pairs: Counter = Counter()
+        for p, files in on.items():
+            if not self.eligible[p]:
+                continue
+            files.sort()
+            ordered = sorted({component[f] for f in files} - {None, ""})
+            component_revisions.update(ordered)
+            component_pairs.update(combinations(ordered, 2))
+            keys = [pids[f] * PAIR for f in files]
+            pairs.update([a + b // PAIR for a, b in combinations(keys, 2)])
+        self.component_revisions.subtract(component_revisions)
+        self.component_pairs.subtract(component_pairs)
+        self.component_revisions, self.component_pairs = +self.component_revisions, +self.component_pairs
+        dropped = []
+        for key, n in pairs.items():
+            known = self.shared(key)
+            if known is None:
+                continue  # fewer than min_shared before: not kept, counted again from the touch lists if touched
+            if known - n >= min_shared:
+                self.set_shared(key, known - n)
+            else:
+                dropped.append(key)
+        if dropped:
+            gone_keys, gone_rkeys = set(dropped), {(key % PAIR) * PAIR + key // PAIR for key in dropped}
+            kept = [i for i, key in enumerate(self.pair_key) if key not in gone_keys]
+            self.pair_key = array("q", [self.pair_key[i] for i in kept])
+            self.pair_shared = array("i", [self.pair_shared[i] for i in kept])
+            self.pair_rkey = array("q", [key for key in self.pair_rkey if key not in gone_rkeys])
+        del self.eligible[keep:]
+        del self.assisted[keep:]
+        self.commits = keep
+        return True
+
     def to_json(self) -> dict[str, Any]:
         return {
             "version": MEMORY_VERSION, "settings": self.settings, "people": self.people, "mapping": self.mapping,
@@ -294,7 +356,8 @@ def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
 def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapping: dict[str, Any],
              history: History) -> bool:
     """Whether counts kept under ``memory``'s settings, people and mapping are exact for this ingest's new commits."""
-    if history.new_from is None or memory.commits != history.new_from or memory.settings != settings:
+    if history.kept_prefix is None or history.remembered is None or memory.commits != history.remembered[0] \
+            or memory.settings != settings:
         return False
     if memory.people != people[:len(memory.people)]:
         return False  # somebody resolves to another person (or kind) now
@@ -305,11 +368,14 @@ def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapp
         for pid in set(old_of.keys()) | {pid for pid in new_of.keys() if pid < known}:
             if old_of.get(pid) != new_of.get(pid):
                 return False  # a logged path stands for other files now (renamed, deleted, re-added)
-    if old["files"] == new["files"] and old["components"] == new["components"]:
-        return True
-    component_then = dict(zip(old["files"], old["components"]))
-    component_now = dict(zip(new["files"], new["components"]))
-    return all(component_then.get(f) == component_now.get(f) for pid in old_of.keys() for f in old_of.get(pid))
+    if old["files"] != new["files"] or old["components"] != new["components"]:
+        component_then = dict(zip(old["files"], old["components"]))
+        component_now = dict(zip(new["files"], new["components"]))
+        if not all(component_then.get(f) == component_now.get(f) for pid in old_of.keys() for f in old_of.get(pid)):
+            return False
+    # a merged branch's commits landed among the remembered ones: what was counted past the first moved position is
+    # taken back, and ``count_commits`` counts from there (``add_changes`` hands it ``memory.commits``)
+    return memory.commits == history.kept_prefix or memory.truncate(history.kept_prefix, new)
 
 
 def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:

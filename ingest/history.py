@@ -67,7 +67,9 @@ when the file is unusable. New commits come first in ``git log``'s order when
 they sit on top of the remembered commit (the walk is checked by replaying
 git's date order over them); otherwise (a merged branch whose commits
 interleave with remembered ones by date) the order of ``git rev-list HEAD``
-rearranges the remembered commits, and the analyses start afresh from them.
+places them among the remembered commits, and the analyses keep what they
+counted over the positions before the first one that moved
+(``History.kept_prefix``).
 
 Every git process goes through ``cairn.ingest.git``. Degree of authorship,
 the ``History`` record and the graph facts are ``knowledge``'s business.
@@ -81,7 +83,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns
+from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history_state import HistoryState, LogCounts, LogTotals, StateFile, fingerprint_change, mining_fingerprint
@@ -339,6 +341,11 @@ class _Reading:
     #: order (None: a full read, or remembered commits were rearranged)
     new_from: int | None = None
     analyses: dict[str, Any] = field(default_factory=dict)
+    #: an incremental read: how many positions at the start of ``log`` hold the remembered commits they held, how
+    #: many commits were remembered, and the positions of the new ones (see ``knowledge.History``)
+    kept_prefix: int | None = None
+    remembered: tuple[int, str] | None = None  # the remembered log's length and last commit
+    placed: list[int] = field(default_factory=list)
 
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
@@ -418,6 +425,7 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
     remembered_at = log.committed[old_length - 1] if old_length else 0
     order = previous.stream_order
     new_from: int | None = old_length
+    kept, placed = old_length, list(range(old_length, old_length + len(new)))
     if new:
         first = _new_commits_first(new, since, remembered_at)
         log.append_stream(new)
@@ -426,19 +434,27 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             order = list(met) + [raw for raw in order if raw not in met] + [
                 raw for raw in range(len(order), len(ids.raw)) if raw not in met]
         else:
+            # git's walk meets the new commits among remembered ones (a merged branch older than the remembered head):
+            # where, only ``git rev-list`` says exactly (replaying its walk needs every remembered commit's parents,
+            # which the log does not keep). The positions before the first one that moves keep their commits, and
+            # the analyses keep what they counted there (``kept_prefix``); the identities are interned in the order
+            # a full read meets them, which the new commits change anywhere in the stream.
             listed = stream_order(root, head)
             positions = [log.position_of(sha) for sha in reversed(listed or [])]
             if listed is None or len(positions) != len(log) or None in positions:
                 return None, "the new commits could not be placed among the remembered ones"
             log = log.reordered(positions)  # type: ignore[arg-type]
             order = log.stream_interning_order()
-            new_from = None
+            # the new commits may all come after the remembered ones, in another order than the replay found
+            kept = min(kept_prefix(positions), old_length)  # type: ignore[arg-type]
+            new_from = old_length if kept == old_length else None
+            placed = [at for at, was in enumerate(positions) if was >= old_length]  # type: ignore[operator]
     totals = previous.totals
     _absorb(totals, parser, log)
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
     status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr)
     return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), new_from,
-                    previous.analyses), ""
+                    previous.analyses, kept, (old_length, since), placed), ""
 
 
 def _seeded(classifier: Classifier, previous: HistoryState) -> Identities:
@@ -547,6 +563,7 @@ def mine_history(
     history.newest_commit_at = totals.newest or None
     history.log = reading.log
     history.mined, history.new_commits, history.new_from = reading.mined, reading.new_commits, reading.new_from
+    history.kept_prefix, history.remembered, history.placed = reading.kept_prefix, reading.remembered, reading.placed
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")
