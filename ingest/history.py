@@ -375,20 +375,27 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
 
 
-def _new_commits_first(new: StreamColumns, remembered: str, remembered_at: int) -> bool:
+def _new_commits_first(new: StreamColumns, log: CommitLog) -> bool:
     """Whether ``git log HEAD`` gives ``new`` (``since..HEAD``, in stream order) first and then the remembered
-    commits as ``git log <remembered>`` did: git's walk (newest commit date first, ties first come first) is
-    replayed over the new commits; it must reach no remembered commit but ``remembered``, and that one last.
-    The replayed order must also be the one git gave, or the replay is not trusted."""
+    commits (``log``, before the new ones are appended) as ``git log <remembered>`` did.
+
+    git's walk (newest commit date first, ties first queued first) is replayed over the new commits, with the
+    remembered commits they have as parents (the remembered head, or where a pull-request branch forked) queued at
+    their dates: every new commit must come out before any remembered one, in the order git gave. A remembered
+    parent ``X`` was queued earlier than the remembered walk queued it; the walk still reaches it where it did when
+    every commit the remembered walk gave before it (its later positions) is strictly newer: none of them can wait
+    behind ``X``, and among equal dates ``X`` was first already. Otherwise the new commits are placed by ``git
+    rev-list`` (``_read_new``)."""
     by_sha = {sha: index for index, sha in enumerate(new.shas)}
     queue = [(-new.committed[0], 0, new.shas[0])]
     queued = {new.shas[0]}
     walked: list[str] = []
+    forks: list[int] = []  # positions of remembered commits the new ones have as parents
     count = 1
     while queue:
         _, _, sha = heapq.heappop(queue)
-        if sha == remembered:
-            if queue:
+        if sha not in by_sha:
+            if len(walked) < len(new):
                 return False  # a remembered commit comes before new ones
             continue
         walked.append(sha)
@@ -397,13 +404,18 @@ def _new_commits_first(new: StreamColumns, remembered: str, remembered_at: int) 
                 continue
             if parent in by_sha:
                 when = new.committed[by_sha[parent]]
-            elif parent == remembered:
-                when = remembered_at
             else:
-                return False  # the new commits join the remembered history below its last commit
+                position = log.position_of(parent)
+                if position is None:
+                    return False  # a parent git did not list and Cairn does not remember (a shallow or damaged log)
+                forks.append(position)
+                when = log.committed[position]
             queued.add(parent)
             heapq.heappush(queue, (-when, count, parent))
             count += 1
+    committed, length = log.committed, len(log)
+    if any(position + 1 < length and committed[position] >= min(committed[position + 1:length]) for position in forks):
+        return False
     return walked == new.shas
 
 
@@ -422,12 +434,11 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             return None, f"reading the commits since {since[:12]} failed ({reason})"
     log, new = previous.log, parser.read
     old_length = len(log)
-    remembered_at = log.committed[old_length - 1] if old_length else 0
     order = previous.stream_order
     new_from: int | None = old_length
     kept, placed = old_length, list(range(old_length, old_length + len(new)))
     if new:
-        first = _new_commits_first(new, since, remembered_at)
+        first = _new_commits_first(new, log)
         log.append_stream(new)
         if first:
             met = dict.fromkeys(new.interned)

@@ -122,6 +122,30 @@ def test_ingests_after_several_commits_with_merges_each_equal_a_cold_ingest(grow
     assert read_notes(result) == []
 
 
+def test_a_branch_forked_below_the_remembered_head_and_newer_than_it_is_added_on_top(grown, tmp_path):
+    repo, store = grown
+    branch(repo, "fresh", before(repo, "2024-04-11"), [
+        ({"core/f.py": "F = 1\n"}, EVE, when(4, 21), []), ({"core/a.py": body("a", 70)}, CAROL, when(4, 22), [])])
+    merge(repo, "fresh", "Merge pull request #11 from eve-online/fresh\n\nFresh", when(4, 23))
+    # git's walk replayed: the fork (April 10th) is older than every commit remembered after it
+    assert how_read(repo.root, store) == ("incremental", 3, True)
+    result, _ = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == [] and set(result.trends.known_factors) == {"2024-Q1"}
+
+
+def test_a_fork_newer_than_a_later_remembered_commit_is_placed_by_git(grown, tmp_path):
+    repo, store = grown
+    fork = repo.head()
+    repo.commit({"core/s.py": "S = 1\n"}, author=BOB, date=when(4, 1), message="a clock behind")
+    assert_same_as_cold(repo.root, store, tmp_path)
+    branch(repo, "skew", fork, [({"core/k.py": "K = 1\n"}, EVE, when(5, 1), [])])
+    merge(repo, "skew", "Merge pull request #12 from eve-online/skew\n\nSkew", when(5, 2))
+    # git walks the fork (April 20th) before the remembered commit dated April 1st: the remembered order changes
+    assert how_read(repo.root, store) == ("incremental", 2, False)
+    result, _ = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == []
+
+
 def test_a_reordered_log_is_the_log_laid_out_commit_by_commit():
     log = CommitLog()
     for n in range(6):
