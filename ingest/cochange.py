@@ -229,15 +229,38 @@ class ChangeMemory:
             out.append(a * PAIR + b)
         return out
 
-    def truncate(self, keep: int, mapping: dict[str, Any]) -> bool:
+    def truncate(self, keep: int, mapping: dict[str, Any], view: CommitView, moved: list[int]) -> bool:
         """Take back what the commits at positions ``keep`` and on added, as if only the first ``keep`` were counted;
         False when that cannot be done exactly (then everything is counted again). ``mapping``: files and components
-        as ``_mapping`` gives them, the same as the memory's for every logged path (``reusable`` checked).
+        as ``_mapping`` gives them, the same as the memory's for every logged path (``reusable`` checked); ``view``:
+        the commits as they are now, where the commit at position ``keep + i`` was at ``moved[i]`` (``History.moved``).
 
-        An agent-assisted commit past ``keep`` is not taken back: its agent's ``first``/``last`` are a min and max
-        over every assisted commit, which the memory does not keep one by one (they are rare; count again)."""
-        if keep <= 0 or any(self.assisted[keep:]):
+        Every commit taken back is counted again (they all stay in the log), so an agent's ``first``/``last``, a min
+        and a max, stay as they are; its counts are taken back."""
+        if keep <= 0:
             return False
+        now = {was: keep + i for i, was in enumerate(moved)}
+        ids = view.person_ids
+        for p in range(keep, self.commits):
+            if not self.assisted[p]:
+                continue
+            at = now.get(p)
+            if at is None:
+                return False  # a remembered commit that is not in the log now: cannot happen after a placement
+            agents, humans = view.people(at)
+            ordered = view.components(at)
+            self.assisted_total -= 1
+            for agent in agents:
+                info = self.agents[ids[agent]]
+                info["commits"] -= 1
+                for key, names in (("components", ordered), ("humans", [ids[h] for h in humans])):
+                    counts = info[key]
+                    for name in names:
+                        counts[name] -= 1
+                        if not counts[name]:
+                            del counts[name]
+                if not info["commits"]:
+                    del self.agents[ids[agent]]
         file_of = {pid: f for f, pid in enumerate(mapping["files"]) if pid >= 0}
         component = mapping["components"]
         on: dict[int, list[int]] = {}  # a taken-back position -> the files (indexes) it touched
@@ -250,6 +273,7 @@ class ChangeMemory:
             self.touch.set(pid, touched[:cut])
             self.days.set(pid, self.days.get(pid)[:cut])
             self.revisions[pid] -= sum(self.eligible[p] for p in gone)
+            self.agent_changes[pid] -= sum(self.assisted[p] for p in gone)
             f = file_of.get(pid)
             if f is None:
                 return False  # a file that is not one now: the mapping check should have said so
@@ -354,7 +378,7 @@ def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
 
 
 def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapping: dict[str, Any],
-             history: History) -> bool:
+             history: History, view: CommitView) -> bool:
     """Whether counts kept under ``memory``'s settings, people and mapping are exact for this ingest's new commits."""
     if history.kept_prefix is None or history.remembered is None or memory.commits != history.remembered[0] \
             or memory.settings != settings:
@@ -375,7 +399,7 @@ def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapp
             return False
     # a merged branch's commits landed among the remembered ones: what was counted past the first moved position is
     # taken back, and ``count_commits`` counts from there (``add_changes`` hands it ``memory.commits``)
-    return memory.commits == history.kept_prefix or memory.truncate(history.kept_prefix, new)
+    return memory.commits == history.kept_prefix or memory.truncate(history.kept_prefix, new, view, history.moved)
 
 
 def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:
@@ -648,7 +672,7 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     settings, people, mapping = _settings(coupling, agents), _people(history), _mapping(index, len(log.paths))
     state = history.state
     memory = ChangeMemory.from_json(state.analyses.get(MEMORY)) if state is not None and state.analyses.get(MEMORY) else None
-    incremental = memory is not None and reusable(memory, settings, people, mapping, history)
+    incremental = memory is not None and reusable(memory, settings, people, mapping, history, view)
     if not incremental:
         memory = ChangeMemory(settings, people, mapping)
     assert memory is not None

@@ -346,6 +346,7 @@ class _Reading:
     kept_prefix: int | None = None
     remembered: tuple[int, str] | None = None  # the remembered log's length and last commit
     placed: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)  # from ``kept_prefix`` on: the position each commit had
 
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
@@ -437,6 +438,7 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
     order = previous.stream_order
     new_from: int | None = old_length
     kept, placed = old_length, list(range(old_length, old_length + len(new)))
+    moved = placed  # the position each commit from ``kept`` on had: new ones after the remembered
     if new:
         first = _new_commits_first(new, log)
         log.append_stream(new)
@@ -460,12 +462,13 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             kept = min(kept_prefix(positions), old_length)  # type: ignore[arg-type]
             new_from = old_length if kept == old_length else None
             placed = [at for at, was in enumerate(positions) if was >= old_length]  # type: ignore[operator]
+            moved = positions[kept:]  # type: ignore[assignment]
     totals = previous.totals
     _absorb(totals, parser, log)
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
     status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr)
     return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), new_from,
-                    previous.analyses, kept, (old_length, since), placed), ""
+                    previous.analyses, kept, (old_length, since), placed, moved), ""
 
 
 def _seeded(classifier: Classifier, previous: HistoryState) -> Identities:
@@ -575,6 +578,7 @@ def mine_history(
     history.log = reading.log
     history.mined, history.new_commits, history.new_from = reading.mined, reading.new_commits, reading.new_from
     history.kept_prefix, history.remembered, history.placed = reading.kept_prefix, reading.remembered, reading.placed
+    history.moved = reading.moved
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")

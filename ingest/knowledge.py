@@ -229,6 +229,8 @@ class History:
     kept_prefix: int | None = None
     remembered: tuple[int, str] | None = None
     placed: list[int] = field(default_factory=list)
+    #: from position ``kept_prefix`` on, the position each commit had (in the remembered log, then the new ones after)
+    moved: list[int] = field(default_factory=list)
     state: Any = None
 
     @property

@@ -87,12 +87,12 @@ def test_a_rename_on_a_merged_branch_counts_the_changes_again_and_stays_exact(gr
     assert ("ada@example.com", "web/w2.py") in knows  # the rename on the branch carries the knowledge from before
 
 
-def test_an_agent_commit_past_the_branch_counts_the_changes_again_and_stays_exact(grown, tmp_path):
+def test_an_agent_commit_past_the_branch_is_taken_back_and_counted_again_exactly(grown, tmp_path):
     repo, store = grown
     # the remembered agent commit (February 14th) comes after where this branch's first commit lands
     branch(repo, "early", before(repo, "2024-02-04"), [({"core/e.py": "E = 1\n"}, EVE, when(2, 10), [])])
     merge(repo, "early", "Merge pull request #7 from eve-online/early\n\nEarly", when(4, 28))
-    assert counted_incrementally(repo.root, store)[0] is False  # an agent's first/last cannot be taken back
+    assert counted_incrementally(repo.root, store)[0] is True
     result, _ = assert_same_as_cold(repo.root, store, tmp_path)
     assert read_notes(result) == []
 
