@@ -76,6 +76,7 @@ the ``History`` record and the graph facts are ``knowledge``'s business.
 """
 from __future__ import annotations
 
+import contextlib
 import heapq
 import re
 from dataclasses import dataclass, field
@@ -85,11 +86,11 @@ from typing import Any, Callable, Iterable
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.git import GitError, git
+from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.history_state import HistoryState, LogCounts, LogTotals, StateFile, fingerprint_change, mining_fingerprint
 from cairn.ingest.history_people import pull_request_authors, resolve_people
 from cairn.ingest.history_stream import (
-    CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, LogStatus, is_ancestor, read_log, read_range, record_completeness, stream_order,
+    CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, LogStatus, is_ancestor, read_log, read_range, record_completeness,
 )
 from cairn.ingest.identities import AGENT, HUMAN, Classifier, DeclaredPerson, Identities, parse_contact, read_mailmap
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS, History
@@ -420,6 +421,49 @@ def _new_commits_first(new: StreamColumns, log: CommitLog) -> bool:
     return walked == new.shas
 
 
+def _walk_until_kept(root: Path, head: str, log: CommitLog, length: int, new: StreamColumns
+                     ) -> tuple[int, list[str]] | None:
+    """How many of the ``length`` remembered positions of ``log`` (the new commits appended after them) keep their commits once git's walk of ``head`` meets the new ones
+    among them, and the commits after those, newest first as ``git rev-list`` walks them (None: git failed).
+
+    The walk is read only until it has given every new commit and exactly the remembered commits of the last
+    positions (a merged branch's commits land among the newest remembered ones): git then walks the others as it did
+    before, when the commits it has queued for later (the parents of those given) would come out where they did in
+    the remembered walk. They do when their dates differ from each other (ties are broken by when a commit was
+    queued, which the new commits changed) and each is strictly older than every remembered commit after it (so
+    queued early it still waits; ``_new_commits_first``'s argument). Otherwise the whole walk is read."""
+    index, committed = {sha: i for i, sha in enumerate(new.shas)}, log.committed
+    listed: list[str] = []
+    waiting: dict[str, None] = {}  # parents of the commits listed, not listed yet
+    seen_new, seen_old, lowest, checked = 0, 0, length, False
+    try:
+        with contextlib.closing(git_stream(root, "rev-list", "--parents", head)) as lines:
+            for line in lines:
+                sha, *parents = line.decode("ascii", "replace").split()
+                listed.append(sha)
+                waiting.pop(sha, None)
+                waiting.update((parent, None) for parent in parents)
+                if sha in index:
+                    seen_new += 1
+                else:
+                    position = log.position_of(sha)
+                    if position is None:
+                        return None
+                    seen_old += 1
+                    lowest = min(lowest, position)
+                if checked or seen_new < len(new) or lowest != length - seen_old:
+                    continue
+                checked = True  # one try: a walk that does not settle there is read to the end
+                queued = [log.position_of(parent) for parent in waiting]
+                if None in queued or len({committed[q] for q in queued}) != len(queued):  # type: ignore[index]
+                    continue
+                if all(q + 1 >= lowest or committed[q] < min(committed[q + 1:lowest]) for q in queued):  # type: ignore
+                    return lowest, listed
+    except GitError:
+        return None
+    return (0, listed) if seen_old == length and seen_new == len(new) else None
+
+
 def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str) -> tuple[_Reading | None, str]:
     """The remembered history plus the commits since (None, why: read everything instead)."""
     since = previous.head
@@ -448,21 +492,23 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
                 raw for raw in range(len(order), len(ids.raw)) if raw not in met]
         else:
             # git's walk meets the new commits among remembered ones (a merged branch older than the remembered head):
-            # where, only ``git rev-list`` says exactly (replaying its walk needs every remembered commit's parents,
-            # which the log does not keep). The positions before the first one that moves keep their commits, and
-            # the analyses keep what they counted there (``kept_prefix``); the identities are interned in the order
-            # a full read meets them, which the new commits change anywhere in the stream.
-            listed = stream_order(root, head)
-            positions = [log.position_of(sha) for sha in reversed(listed or [])]
-            if listed is None or len(positions) != len(log) or None in positions:
+            # where, only git's own walk says exactly (replaying it needs every remembered commit's parents, which the
+            # log does not keep); it is read as far as it must be (``_walk_until_kept``). The positions before the
+            # first one that moves keep their commits, and the analyses keep what they counted there
+            # (``kept_prefix``); the identities are interned in the order a full read meets them.
+            walked = _walk_until_kept(root, head, log, old_length, new)
+            if walked is None:
+                return None, "the new commits could not be placed among the remembered ones"
+            positions = list(range(walked[0])) + [log.position_of(sha) for sha in reversed(walked[1])]
+            if len(positions) != len(log) or None in positions:
                 return None, "the new commits could not be placed among the remembered ones"
             log = log.reordered(positions)  # type: ignore[arg-type]
             order = log.stream_interning_order()
             # the new commits may all come after the remembered ones, in another order than the replay found
             kept = min(kept_prefix(positions), old_length)  # type: ignore[arg-type]
             new_from = old_length if kept == old_length else None
-            placed = [at for at, was in enumerate(positions) if was >= old_length]  # type: ignore[operator]
             moved = positions[kept:]  # type: ignore[assignment]
+            placed = [kept + i for i, was in enumerate(moved) if was >= old_length]
     totals = previous.totals
     _absorb(totals, parser, log)
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr

@@ -19,6 +19,7 @@ from cairn.ingest.cochange import add_changes
 from cairn.ingest.commits import CommitLog, kept_prefix
 from cairn.ingest.config import load_config
 from cairn.ingest.pipeline import ingest_repository
+from fixtures.gitrepo import GitRepo
 from fixtures.history_evolution import ADA, BOB, CAROL, CLAUDE, DAVE, EVE, body, grow, merge, modify_only, when
 from test_incremental_history import assert_same_as_cold, grown, how_read, ingest, mine, read_notes  # noqa: F401
 
@@ -187,3 +188,48 @@ def _laid_out(log, order, name):
                   "interned_end": len(log.interned_of(old))}[name]
         ends.append(total)
     return ends
+
+
+def _walk_after(repo, remembered: str):
+    """``history._walk_until_kept`` for HEAD, with the history of ``remembered`` as the remembered log."""
+    from cairn.ingest.commits import StreamColumns
+    from cairn.ingest.history import _walk_until_kept
+    from cairn.ingest.history import mine_history as mine_all
+
+    head = repo.head()
+    repo.git("checkout", "-q", "--detach", remembered)
+    log = mine_all(repo.root).log
+    repo.git("checkout", "-q", head)
+    records = []
+    mine_all(repo.root, observer=records.append)
+    old = {log.sha_of(p) for p in range(len(log))}
+    new = StreamColumns.from_records([r for r in records if r.sha not in old])
+    length = len(log)
+    log.append_stream(new)
+    return length, _walk_until_kept(repo.root, head, log, length, new), repo.git("rev-list", "HEAD").split()
+
+
+def test_git_walk_is_read_only_until_the_merged_branch_is_placed(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    for day in range(1, 9):
+        repo.commit({"m.py": f"M = {day}\n"}, author=ADA, date=when(1, day), message=f"main {day}")
+    remembered = repo.head()
+    branch(repo, "b", before(repo, "2024-01-05T13:00"), [({"b.py": "B = 1\n"}, EVE, when(1, 6, 18), [])])
+    merge(repo, "b", "Merge pull request #1 from eve-online/b", when(1, 10))
+    length, (kept, listed), walk = _walk_after(repo, remembered)
+    # the merge, the remembered commits of January 8th and 7th, the branch's commit: then git walks as it did before
+    assert (kept, listed) == (length - 2, walk[:4]) and len(walk) == length + 2
+
+
+def test_git_walk_is_read_to_the_end_when_a_queued_fork_would_come_out_early(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    for day in range(1, 8):
+        repo.commit({"m.py": f"M = {day}\n"}, author=ADA, date=when(1, day), message=f"main {day}")
+    fork = repo.head()
+    repo.commit({"m.py": "M = 0\n"}, author=BOB, date=when(1, 2, 6), message="a clock behind")
+    remembered = repo.head()
+    branch(repo, "b", fork, [({"b.py": "B = 1\n"}, EVE, when(1, 3), [])])
+    merge(repo, "b", "Merge b", when(1, 10))
+    length, (kept, listed), walk = _walk_after(repo, remembered)
+    # git walks the fork (January 7th) before the remembered head dated January 2nd: every position moves
+    assert listed == walk and kept == 0 and walk.index(fork) < walk.index(remembered)
