@@ -240,13 +240,22 @@ class ChangeMemory:
         if keep <= 0:
             return False
         now = {was: keep + i for i, was in enumerate(moved)}
-        ids = view.person_ids
+        pids, component, merge = mapping["files"], mapping["components"], view.log.merge
+        on: dict[int, list[int]] = {}  # a taken-back position -> the files (indexes) it touched
+        assisted: list[int] = []  # the taken-back agent-assisted commits, at their positions now
         for p in range(keep, self.commits):
-            if not self.assisted[p]:
-                continue
             at = now.get(p)
             if at is None:
                 return False  # a remembered commit that is not in the log now: cannot happen after a placement
+            if merge[at]:
+                continue
+            files = view.files(at)
+            if files:
+                on[p] = sorted(files)
+            if self.assisted[p]:
+                assisted.append(at)
+        ids = view.person_ids
+        for at in assisted:
             agents, humans = view.people(at)
             ordered = view.components(at)
             self.assisted_total -= 1
@@ -261,25 +270,19 @@ class ChangeMemory:
                             del counts[name]
                 if not info["commits"]:
                     del self.agents[ids[agent]]
-        file_of = {pid: f for f, pid in enumerate(mapping["files"]) if pid >= 0}
-        component = mapping["components"]
-        on: dict[int, list[int]] = {}  # a taken-back position -> the files (indexes) it touched
-        for pid in self.touch.keys():
+        entries = 0
+        for pid in {pids[f] for files in on.values() for f in files}:
             touched = self.touch.get(pid)
-            if not touched or touched[-1] < keep:
-                continue
             cut = bisect_left(touched, keep)
             gone = touched[cut:]
+            entries += len(gone)
             self.touch.set(pid, touched[:cut])
             self.days.set(pid, self.days.get(pid)[:cut])
             self.revisions[pid] -= sum(self.eligible[p] for p in gone)
             self.agent_changes[pid] -= sum(self.assisted[p] for p in gone)
-            f = file_of.get(pid)
-            if f is None:
-                return False  # a file that is not one now: the mapping check should have said so
-            for p in gone:
-                on.setdefault(p, []).append(f)
-        min_shared, pids = self.settings["coupling"]["min_shared"], mapping["files"]
+        if entries != sum(map(len, on.values())):
+            return False  # the files' commit lists do not hold what the commits touch: count again (then exact)
+        min_shared = self.settings["coupling"]["min_shared"]
         component_revisions: Counter = Counter()
         component_pairs: Counter = Counter()
         pairs: Counter = Counter()
