@@ -43,15 +43,16 @@ time. Once the pass is over, ``add_changes`` puts the results on the graph:
 Times are commit (landing) times, UTC.
 
 Between ingests. The counts are kept in the history state (``ChangeMemory``:
-per commit whether code-maat counts it and whether an agent was on it, per
-file the commits touching it, the pairs with at least ``min_shared`` shared
+per commit whether code-maat counts it and whether an agent was on it, per file
+the commits touching it, the pairs with at least ``min_shared`` shared
 revisions, the component counts, the agents). A re-ingest whose new commits
-come after the remembered ones adds them to the counts, when the settings,
-the people every remembered identity resolves to and the mapping of every
-logged path to files and components are what they were; a pair the new
-commits touch that was not kept is counted again from the two files' commit
-lists. Otherwise (a rename or deletion of a file with history, a changed
-component, a merged alias, other settings) every remembered commit is
+come after the remembered ones adds them to the counts, when the settings, the
+people every remembered identity resolves to and the mapping of every logged
+path to files and components are what they were; a pair the new commits touch
+that was not kept is counted again from the two files' commit lists; new
+commits placed among remembered ones take back those past them
+(``change_take_back``). Otherwise (a rename or deletion of a file with history,
+a changed component, a merged alias, other settings) every remembered commit is
 counted again, still without reading git.
 """
 
@@ -67,6 +68,7 @@ from typing import Any
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.ingest.change_take_back import take_back
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.history_state import Ragged
 from cairn.ingest.identities import AGENT, HUMAN
@@ -229,95 +231,6 @@ class ChangeMemory:
             out.append(a * PAIR + b)
         return out
 
-    def truncate(self, keep: int, mapping: dict[str, Any], view: CommitView, moved: list[int]) -> bool:
-        """Take back what the commits at positions ``keep`` and on added, as if only the first ``keep`` were counted;
-        False when that cannot be done exactly (then everything is counted again). ``mapping``: files and components
-        as ``_mapping`` gives them, the same as the memory's for every logged path (``reusable`` checked); ``view``:
-        the commits as they are now, where the commit at position ``keep + i`` was at ``moved[i]`` (``History.moved``).
-
-        Every commit taken back is counted again (they all stay in the log), so an agent's ``first``/``last``, a min
-        and a max, stay as they are; its counts are taken back."""
-        if keep <= 0:
-            return False
-        now = {was: keep + i for i, was in enumerate(moved)}
-        pids, component, merge = mapping["files"], mapping["components"], view.log.merge
-        on: dict[int, list[int]] = {}  # a taken-back position -> the files (indexes) it touched
-        assisted: list[int] = []  # the taken-back agent-assisted commits, at their positions now
-        for p in range(keep, self.commits):
-            at = now.get(p)
-            if at is None:
-                return False  # a remembered commit that is not in the log now: cannot happen after a placement
-            if merge[at]:
-                continue
-            files = view.files(at)
-            if files:
-                on[p] = sorted(files)
-            if self.assisted[p]:
-                assisted.append(at)
-        ids = view.person_ids
-        for at in assisted:
-            agents, humans = view.people(at)
-            ordered = view.components(at)
-            self.assisted_total -= 1
-            for agent in agents:
-                info = self.agents[ids[agent]]
-                info["commits"] -= 1
-                for key, names in (("components", ordered), ("humans", [ids[h] for h in humans])):
-                    counts = info[key]
-                    for name in names:
-                        counts[name] -= 1
-                        if not counts[name]:
-                            del counts[name]
-                if not info["commits"]:
-                    del self.agents[ids[agent]]
-        entries = 0
-        for pid in {pids[f] for files in on.values() for f in files}:
-            touched = self.touch.get(pid)
-            cut = bisect_left(touched, keep)
-            gone = touched[cut:]
-            entries += len(gone)
-            self.touch.set(pid, touched[:cut])
-            self.days.set(pid, self.days.get(pid)[:cut])
-            self.revisions[pid] -= sum(self.eligible[p] for p in gone)
-            self.agent_changes[pid] -= sum(self.assisted[p] for p in gone)
-        if entries != sum(map(len, on.values())):
-            return False  # the files' commit lists do not hold what the commits touch: count again (then exact)
-        min_shared = self.settings["coupling"]["min_shared"]
-        component_revisions: Counter = Counter()
-        component_pairs: Counter = Counter()
-        pairs: Counter = Counter()
-        for p, files in on.items():
-            if not self.eligible[p]:
-                continue
-            files.sort()
-            ordered = sorted({component[f] for f in files} - {None, ""})
-            component_revisions.update(ordered)
-            component_pairs.update(combinations(ordered, 2))
-            keys = [pids[f] * PAIR for f in files]
-            pairs.update([a + b // PAIR for a, b in combinations(keys, 2)])
-        self.component_revisions.subtract(component_revisions)
-        self.component_pairs.subtract(component_pairs)
-        self.component_revisions, self.component_pairs = +self.component_revisions, +self.component_pairs
-        dropped = []
-        for key, n in pairs.items():
-            known = self.shared(key)
-            if known is None:
-                continue  # fewer than min_shared before: not kept, counted again from the touch lists if touched
-            if known - n >= min_shared:
-                self.set_shared(key, known - n)
-            else:
-                dropped.append(key)
-        if dropped:
-            gone_keys, gone_rkeys = set(dropped), {(key % PAIR) * PAIR + key // PAIR for key in dropped}
-            kept = [i for i, key in enumerate(self.pair_key) if key not in gone_keys]
-            self.pair_key = array("q", [self.pair_key[i] for i in kept])
-            self.pair_shared = array("i", [self.pair_shared[i] for i in kept])
-            self.pair_rkey = array("q", [key for key in self.pair_rkey if key not in gone_rkeys])
-        del self.eligible[keep:]
-        del self.assisted[keep:]
-        self.commits = keep
-        return True
-
     def to_json(self) -> dict[str, Any]:
         return {
             "version": MEMORY_VERSION, "settings": self.settings, "people": self.people, "mapping": self.mapping,
@@ -383,26 +296,20 @@ def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
 def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapping: dict[str, Any],
              history: History, view: CommitView) -> bool:
     """Whether counts kept under ``memory``'s settings, people and mapping are exact for this ingest's new commits."""
-    if history.kept_prefix is None or history.remembered is None or memory.commits != history.remembered[0] \
-            or memory.settings != settings:
+    if history.kept_prefix is None or memory.commits != (history.remembered or (-1,))[0] or memory.settings != settings \
+            or memory.people != people[:len(memory.people)]:  # or somebody resolves to another person (or kind) now
         return False
-    if memory.people != people[:len(memory.people)]:
-        return False  # somebody resolves to another person (or kind) now
-    old, new = memory.mapping, mapping
-    old_of, new_of = old["of_path"], new["of_path"]
+    old, new, old_of, new_of = memory.mapping, mapping, memory.mapping["of_path"], mapping["of_path"]
     if old_of.counts != new_of.counts or old_of.values != new_of.values:  # the same files as before: nothing to compare
         known = int(old["paths"])
         for pid in set(old_of.keys()) | {pid for pid in new_of.keys() if pid < known}:
             if old_of.get(pid) != new_of.get(pid):
                 return False  # a logged path stands for other files now (renamed, deleted, re-added)
-    if old["files"] != new["files"] or old["components"] != new["components"]:
-        component_then = dict(zip(old["files"], old["components"]))
-        component_now = dict(zip(new["files"], new["components"]))
-        if not all(component_then.get(f) == component_now.get(f) for pid in old_of.keys() for f in old_of.get(pid)):
+    if (old["files"], old["components"]) != (new["files"], new["components"]):
+        then, now = dict(zip(old["files"], old["components"])), dict(zip(new["files"], new["components"]))
+        if not all(then.get(f) == now.get(f) for pid in old_of.keys() for f in old_of.get(pid)):
             return False
-    # a merged branch's commits landed among the remembered ones: what was counted past the first moved position is
-    # taken back, and ``count_commits`` counts from there (``add_changes`` hands it ``memory.commits``)
-    return memory.commits == history.kept_prefix or memory.truncate(history.kept_prefix, new, view, history.moved)
+    return memory.commits == history.kept_prefix or take_back(memory, history.kept_prefix, new, view, history.moved)
 
 
 def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:

@@ -34,12 +34,15 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
 
 The truck factors of past periods cost the most (a greedy truck factor per
 scope and period). They are kept in ``trend-factors-<digest>.json`` with the
-key of what they were computed from; when the next ingest's new commits come
-after the remembered ones and the periods, people, components and settings
-are unchanged, the knowledge replayed up to the current period is the same
-(the replay meets the new commits only in the last period), and
-``TrendInputs.known_factors`` hands them back (the current period's are the
-stored bus factor's anyway).
+key of what they were computed from; when the periods, people, components
+and settings are unchanged and the replay reaches the current period before
+the first position where the log differs from the remembered one (new
+commits appended, or a merged branch's commits placed among the newest
+remembered ones: ``History.kept_prefix``), the knowledge replayed up to the
+current period is the same, and ``TrendInputs.known_factors`` hands them back
+(the current period's are the stored bus factor's anyway). A branch reaching
+into an earlier period replays every period (``queries.trends`` takes all
+the earlier factors or none).
 """
 
 from __future__ import annotations

@@ -191,9 +191,9 @@ def _laid_out(log, order, name):
 
 
 def _walk_after(repo, remembered: str):
-    """``history._walk_until_kept`` for HEAD, with the history of ``remembered`` as the remembered log."""
+    """``history_placement.walk_until_kept`` for HEAD, with the history of ``remembered`` as the remembered log."""
     from cairn.ingest.commits import StreamColumns
-    from cairn.ingest.history import _walk_until_kept
+    from cairn.ingest.history_placement import walk_until_kept
     from cairn.ingest.history import mine_history as mine_all
 
     head = repo.head()
@@ -206,7 +206,7 @@ def _walk_after(repo, remembered: str):
     new = StreamColumns.from_records([r for r in records if r.sha not in old])
     length = len(log)
     log.append_stream(new)
-    return length, _walk_until_kept(repo.root, head, log, length, new), repo.git("rev-list", "HEAD").split()
+    return length, walk_until_kept(repo.root, head, log, length, new), repo.git("rev-list", "HEAD").split()
 
 
 def test_git_walk_is_read_only_until_the_merged_branch_is_placed(tmp_path):
