@@ -43,15 +43,16 @@ time. Once the pass is over, ``add_changes`` puts the results on the graph:
 Times are commit (landing) times, UTC.
 
 Between ingests. The counts are kept in the history state (``ChangeMemory``:
-per commit whether code-maat counts it and whether an agent was on it, per
-file the commits touching it, the pairs with at least ``min_shared`` shared
+per commit whether code-maat counts it and whether an agent was on it, per file
+the commits touching it, the pairs with at least ``min_shared`` shared
 revisions, the component counts, the agents). A re-ingest whose new commits
-come after the remembered ones adds them to the counts, when the settings,
-the people every remembered identity resolves to and the mapping of every
-logged path to files and components are what they were; a pair the new
-commits touch that was not kept is counted again from the two files' commit
-lists. Otherwise (a rename or deletion of a file with history, a changed
-component, a merged alias, other settings) every remembered commit is
+come after the remembered ones adds them to the counts, when the settings, the
+people every remembered identity resolves to and the mapping of every logged
+path to files and components are what they were; a pair the new commits touch
+that was not kept is counted again from the two files' commit lists; new
+commits placed among remembered ones take back those past them
+(``change_take_back``). Otherwise (a rename or deletion of a file with history,
+a changed component, a merged alias, other settings) every remembered commit is
 counted again, still without reading git.
 """
 
@@ -67,6 +68,7 @@ from typing import Any
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.ingest.change_take_back import take_back
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.history_state import Ragged
 from cairn.ingest.identities import AGENT, HUMAN
@@ -292,24 +294,22 @@ def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
 
 
 def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapping: dict[str, Any],
-             history: History) -> bool:
+             history: History, view: CommitView) -> bool:
     """Whether counts kept under ``memory``'s settings, people and mapping are exact for this ingest's new commits."""
-    if history.new_from is None or memory.commits != history.new_from or memory.settings != settings:
+    if history.kept_prefix is None or memory.commits != (history.remembered or (-1,))[0] or memory.settings != settings \
+            or memory.people != people[:len(memory.people)]:  # or somebody resolves to another person (or kind) now
         return False
-    if memory.people != people[:len(memory.people)]:
-        return False  # somebody resolves to another person (or kind) now
-    old, new = memory.mapping, mapping
-    old_of, new_of = old["of_path"], new["of_path"]
+    old, new, old_of, new_of = memory.mapping, mapping, memory.mapping["of_path"], mapping["of_path"]
     if old_of.counts != new_of.counts or old_of.values != new_of.values:  # the same files as before: nothing to compare
         known = int(old["paths"])
         for pid in set(old_of.keys()) | {pid for pid in new_of.keys() if pid < known}:
             if old_of.get(pid) != new_of.get(pid):
                 return False  # a logged path stands for other files now (renamed, deleted, re-added)
-    if old["files"] == new["files"] and old["components"] == new["components"]:
-        return True
-    component_then = dict(zip(old["files"], old["components"]))
-    component_now = dict(zip(new["files"], new["components"]))
-    return all(component_then.get(f) == component_now.get(f) for pid in old_of.keys() for f in old_of.get(pid))
+    if (old["files"], old["components"]) != (new["files"], new["components"]):
+        then, now = dict(zip(old["files"], old["components"])), dict(zip(new["files"], new["components"]))
+        if not all(then.get(f) == now.get(f) for pid in old_of.keys() for f in old_of.get(pid)):
+            return False
+    return memory.commits == history.kept_prefix or take_back(memory, history.kept_prefix, new, view, history.moved)
 
 
 def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:
@@ -581,7 +581,7 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     settings, people, mapping = _settings(coupling, agents), _people(history), _mapping(index, len(log.paths))
     state = history.state
     memory = ChangeMemory.from_json(state.analyses.get(MEMORY)) if state is not None and state.analyses.get(MEMORY) else None
-    incremental = memory is not None and reusable(memory, settings, people, mapping, history)
+    incremental = memory is not None and reusable(memory, settings, people, mapping, history, view)
     if not incremental:
         memory = ChangeMemory(settings, people, mapping)
     assert memory is not None

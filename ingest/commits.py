@@ -142,6 +142,15 @@ class StreamColumns(_PathTable):
         return self.parents[index].split()
 
 
+def kept_prefix(order: list[int]) -> int:
+    """How many positions at the start of a reordering (``order``: old positions, oldest first) keep their commit."""
+    kept = 0
+    for kept, old in enumerate(order):
+        if old != kept:
+            return kept
+    return len(order)
+
+
 class _Reversal:
     """How a ragged stream column (each commit's slice of a flat column, newest commit first) is laid out oldest
     commit first: the flat indexes in their new order, and where each commit's slice ends in it."""
@@ -332,16 +341,32 @@ class CommitLog(_PathTable):
         return remap
 
     def reordered(self, order: list[int]) -> "CommitLog":
-        """The same commits in another order (``order``: old positions, oldest first), positions remapped."""
+        """The same commits in another order (``order``: old positions, oldest first), positions remapped.
+
+        The positions that keep their commit at the start (``kept_prefix``) are copied as they are (a merged branch
+        moves only the commits newer than where its first commit lands); the rest is laid out commit by commit."""
         if sorted(order) != list(range(len(self))):
             raise ValueError("not a permutation of the log's positions")
         new_of = [0] * len(order)
         for new, old in enumerate(order):
             new_of[old] = new
+        kept = kept_prefix(order)
         out = CommitLog(self.sha_bytes)
         out.paths, out.path_index = list(self.paths), dict(self.path_index)
         n = self.sha_bytes
-        for old in order:
+        # a commit's first parent comes before it in the log, so the kept commits' parents are kept ones too
+        changes, credits, names = (self.change_end[kept - 1] if kept else 0, self.credited_end[kept - 1] if kept else 0,
+                                   self.interned_end[kept - 1] if kept else 0)
+        out.sha += self.sha[:kept * n]
+        for name in ("committed", "authored", "author", "first_parent", "change_end", "credited_end", "interned_end"):
+            getattr(out, name).extend(getattr(self, name)[:kept])
+        out.merge += self.merge[:kept]
+        out.change_path.extend(self.change_path[:changes])
+        out.change_old.extend(self.change_old[:changes])
+        out.change_status += self.change_status[:changes]
+        out.credited.extend(self.credited[:credits])
+        out.interned.extend(self.interned[:names])
+        for old in order[kept:]:
             out.sha += self.sha[old * n:(old + 1) * n]
             out.committed.append(self.committed[old])
             out.authored.append(self.authored[old])

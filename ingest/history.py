@@ -67,27 +67,29 @@ when the file is unusable. New commits come first in ``git log``'s order when
 they sit on top of the remembered commit (the walk is checked by replaying
 git's date order over them); otherwise (a merged branch whose commits
 interleave with remembered ones by date) the order of ``git rev-list HEAD``
-rearranges the remembered commits, and the analyses start afresh from them.
+places them among the remembered commits, and the analyses keep what they
+counted over the positions before the first one that moved
+(``History.kept_prefix``).
 
 Every git process goes through ``cairn.ingest.git``. Degree of authorship,
 the ``History`` record and the graph facts are ``knowledge``'s business.
 """
 from __future__ import annotations
 
-import heapq
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns
+from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import GitError, git
 from cairn.ingest.history_state import HistoryState, LogCounts, LogTotals, StateFile, fingerprint_change, mining_fingerprint
 from cairn.ingest.history_people import pull_request_authors, resolve_people
+from cairn.ingest.history_placement import new_commits_first, walk_until_kept
 from cairn.ingest.history_stream import (
-    CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, LogStatus, is_ancestor, read_log, read_range, record_completeness, stream_order,
+    CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, LogStatus, is_ancestor, read_log, read_range, record_completeness,
 )
 from cairn.ingest.identities import AGENT, HUMAN, Classifier, DeclaredPerson, Identities, parse_contact, read_mailmap
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS, History
@@ -339,6 +341,12 @@ class _Reading:
     #: order (None: a full read, or remembered commits were rearranged)
     new_from: int | None = None
     analyses: dict[str, Any] = field(default_factory=dict)
+    #: an incremental read: how many positions at the start of ``log`` hold the remembered commits they held, how
+    #: many commits were remembered, and the positions of the new ones (see ``knowledge.History``)
+    kept_prefix: int | None = None
+    remembered: tuple[int, str] | None = None  # the remembered log's length and last commit
+    placed: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)  # from ``kept_prefix`` on: the position each commit had
 
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
@@ -368,38 +376,6 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
 
 
-def _new_commits_first(new: StreamColumns, remembered: str, remembered_at: int) -> bool:
-    """Whether ``git log HEAD`` gives ``new`` (``since..HEAD``, in stream order) first and then the remembered
-    commits as ``git log <remembered>`` did: git's walk (newest commit date first, ties first come first) is
-    replayed over the new commits; it must reach no remembered commit but ``remembered``, and that one last.
-    The replayed order must also be the one git gave, or the replay is not trusted."""
-    by_sha = {sha: index for index, sha in enumerate(new.shas)}
-    queue = [(-new.committed[0], 0, new.shas[0])]
-    queued = {new.shas[0]}
-    walked: list[str] = []
-    count = 1
-    while queue:
-        _, _, sha = heapq.heappop(queue)
-        if sha == remembered:
-            if queue:
-                return False  # a remembered commit comes before new ones
-            continue
-        walked.append(sha)
-        for parent in new.parents_of(by_sha[sha]):
-            if parent in queued:
-                continue
-            if parent in by_sha:
-                when = new.committed[by_sha[parent]]
-            elif parent == remembered:
-                when = remembered_at
-            else:
-                return False  # the new commits join the remembered history below its last commit
-            queued.add(parent)
-            heapq.heappush(queue, (-when, count, parent))
-            count += 1
-    return walked == new.shas
-
-
 def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str) -> tuple[_Reading | None, str]:
     """The remembered history plus the commits since (None, why: read everything instead)."""
     since = previous.head
@@ -415,30 +391,42 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             return None, f"reading the commits since {since[:12]} failed ({reason})"
     log, new = previous.log, parser.read
     old_length = len(log)
-    remembered_at = log.committed[old_length - 1] if old_length else 0
     order = previous.stream_order
     new_from: int | None = old_length
+    kept, placed = old_length, list(range(old_length, old_length + len(new)))
+    moved = placed  # the position each commit from ``kept`` on had: new ones after the remembered
     if new:
-        first = _new_commits_first(new, since, remembered_at)
+        first = new_commits_first(new, log)
         log.append_stream(new)
         if first:
             met = dict.fromkeys(new.interned)
             order = list(met) + [raw for raw in order if raw not in met] + [
                 raw for raw in range(len(order), len(ids.raw)) if raw not in met]
         else:
-            listed = stream_order(root, head)
-            positions = [log.position_of(sha) for sha in reversed(listed or [])]
-            if listed is None or len(positions) != len(log) or None in positions:
+            # git's walk meets the new commits among remembered ones (a merged branch older than the remembered head):
+            # where, only git's own walk says exactly (replaying it needs every remembered commit's parents, which the
+            # log does not keep); it is read as far as it must be (``history_placement``). The positions before the
+            # first one that moves keep their commits, and the analyses keep what they counted there
+            # (``kept_prefix``); the identities are interned in the order a full read meets them.
+            walked = walk_until_kept(root, head, log, old_length, new)
+            if walked is None:
+                return None, "the new commits could not be placed among the remembered ones"
+            positions = list(range(walked[0])) + [log.position_of(sha) for sha in reversed(walked[1])]
+            if len(positions) != len(log) or None in positions:
                 return None, "the new commits could not be placed among the remembered ones"
             log = log.reordered(positions)  # type: ignore[arg-type]
             order = log.stream_interning_order()
-            new_from = None
+            # the new commits may all come after the remembered ones, in another order than the replay found
+            kept = min(kept_prefix(positions), old_length)  # type: ignore[arg-type]
+            new_from = old_length if kept == old_length else None
+            moved = positions[kept:]  # type: ignore[assignment]
+            placed = [kept + i for i, was in enumerate(moved) if was >= old_length]
     totals = previous.totals
     _absorb(totals, parser, log)
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
     status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr)
     return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), new_from,
-                    previous.analyses), ""
+                    previous.analyses, kept, (old_length, since), placed, moved), ""
 
 
 def _seeded(classifier: Classifier, previous: HistoryState) -> Identities:
@@ -547,6 +535,8 @@ def mine_history(
     history.newest_commit_at = totals.newest or None
     history.log = reading.log
     history.mined, history.new_commits, history.new_from = reading.mined, reading.new_commits, reading.new_from
+    history.kept_prefix, history.remembered, history.placed = reading.kept_prefix, reading.remembered, reading.placed
+    history.moved = reading.moved
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")

@@ -223,6 +223,14 @@ class History:
     #: where the new commits start in ``log`` when they were added after the remembered ones (None: a full
     #: read, or the remembered commits were rearranged: the analyses start afresh)
     new_from: int | None = None
+    #: an incremental read (else None, None, []): positions ``[0, kept_prefix)`` of ``log`` hold the commits the
+    #: remembered log held there (``new_from`` when the new commits were appended; fewer when a merged branch's
+    #: commits landed among remembered ones), the remembered log's length and newest commit, the new commits' positions
+    kept_prefix: int | None = None
+    remembered: tuple[int, str] | None = None
+    placed: list[int] = field(default_factory=list)
+    #: from position ``kept_prefix`` on, the position each commit had (in the remembered log, then the new ones after)
+    moved: list[int] = field(default_factory=list)
     state: Any = None
 
     @property

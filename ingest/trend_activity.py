@@ -12,7 +12,7 @@ it when the people and files are those it was counted with
 from __future__ import annotations
 
 from array import array
-from typing import Any
+from typing import Any, Iterable
 
 from cairn.graph.changes import PeriodActivity, ScopeActivity, period_end, period_of, period_start
 from cairn.ingest.cochange import ChangeResult
@@ -78,13 +78,13 @@ class ActivityMemory:
             return None
         return memory
 
-    def count(self, changes: ChangeResult, start: int) -> None:
-        """Add the log's commits from ``start`` on."""
+    def count(self, changes: ChangeResult, start: int, positions: Iterable[int] | None = None) -> None:
+        """Add the log's commits from ``start`` on (or those at ``positions``, when given)."""
         view, log, assisted = changes.view, changes.view.log, changes.memory.assisted
         ids, period, rows = view.person_ids, self.period, self.rows
         merge, committed = log.merge, log.committed
         since, until, row = 0, -1, {}  # the period of the last commit, [since, until): commits come mostly in order
-        for p in range(start, len(log)):
+        for p in range(start, len(log)) if positions is None else positions:
             if merge[p]:
                 continue
             when = committed[p]

@@ -34,12 +34,15 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
 
 The truck factors of past periods cost the most (a greedy truck factor per
 scope and period). They are kept in ``trend-factors-<digest>.json`` with the
-key of what they were computed from; when the next ingest's new commits come
-after the remembered ones and the periods, people, components and settings
-are unchanged, the knowledge replayed up to the current period is the same
-(the replay meets the new commits only in the last period), and
-``TrendInputs.known_factors`` hands them back (the current period's are the
-stored bus factor's anyway).
+key of what they were computed from; when the periods, people, components
+and settings are unchanged and the replay reaches the current period before
+the first position where the log differs from the remembered one (new
+commits appended, or a merged branch's commits placed among the newest
+remembered ones: ``History.kept_prefix``), the knowledge replayed up to the
+current period is the same, and ``TrendInputs.known_factors`` hands them back
+(the current period's are the stored bus factor's anyway). A branch reaching
+into an earlier period replays every period (``queries.trends`` takes all
+the earlier factors or none).
 """
 
 from __future__ import annotations
@@ -384,6 +387,21 @@ def _factors_path(cache_dir: Path, repo: str) -> Path:
     return cache_dir / f"trend-factors-{hashlib.sha1(repo.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.json"
 
 
+def _earlier_periods_kept(log: CommitLog, names: list[str], kept_prefix: int | None) -> bool:
+    """Whether the replay reaches the current period (the last name) before the first position that differs from the
+    remembered log (``History.kept_prefix``): it takes commits oldest first while their period is not past the one
+    it is at, so every earlier period then replays the remembered commits alone, as the last ingest did.
+
+    Otherwise (a merged branch whose commits reach into an earlier period, or a remembered log with no commit of the
+    current period before them) the earlier periods see other commits than last time: they are replayed."""
+    if not kept_prefix:
+        return False
+    if len(names) < 2:
+        return True
+    current_from, committed, merge = period_end(names[-2]), log.committed, log.merge
+    return any(committed[p] >= current_from and not merge[p] for p in range(kept_prefix - 1, -1, -1))
+
+
 def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs: list[ComponentDef],
                   cache_dir: Path | None) -> tuple[dict | None, Any]:
     """The truck factors of the periods before the current one, when the last ingest computed them from the knowledge
@@ -401,13 +419,11 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
     if tracked(Path(state.repo), path):
         return None, None
     known = None
-    start = history.new_from
     try:
         kept = json.loads(path.read_bytes())
-        # the replay takes commits oldest first while their period is not past the one it is at; the new ones come
-        # after every remembered one, among which one is in the last period: no period before it sees them
-        if (start and kept.get("format") == FACTORS_FORMAT and kept.get("key") == key and kept.get("commits") == start
-                and kept.get("head") == log.sha_of(start - 1) and isinstance(kept.get("factors"), dict)
+        if (history.remembered is not None and kept.get("format") == FACTORS_FORMAT and kept.get("key") == key
+                and [kept.get("commits"), kept.get("head")] == list(history.remembered)
+                and _earlier_periods_kept(log, names, history.kept_prefix) and isinstance(kept.get("factors"), dict)
                 and kept.get("people") == people[:len(kept.get("people") or ())]):  # new identities may come
             known = {str(period): dict(values) for period, values in kept["factors"].items()}
     except (OSError, ValueError, TypeError, AttributeError):
@@ -438,13 +454,17 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     memory = None
     if changes.incremental and state is not None and state.analyses.get(MEMORY):
         memory = ActivityMemory.from_json(state.analyses[MEMORY])
-        if memory is not None and (memory.period != settings.period or memory.commits != history.new_from):
+        # per period sums and sets of people: the new commits count wherever they landed in the log
+        if memory is not None and (memory.period != settings.period or history.remembered is None
+                                   or memory.commits != history.remembered[0]):
             memory = None
     if memory is None:
         memory = ActivityMemory(settings.period)
         if state is not None:
             state.changed = True
-    memory.count(changes, memory.commits)
+        memory.count(changes, 0)
+    else:
+        memory.count(changes, memory.commits, history.placed)
     if state is not None:
         state.analyses[MEMORY] = memory
     if memory.first is not None and memory.last is not None:
