@@ -24,12 +24,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import json5
-import yaml
-
 from cairn.ingest.code.base import Layout
 from cairn.ingest.code.javascript.specifiers import ancestors, glob_regex, is_relative, join, parent
-from cairn.ingest.untrusted_yaml import load_yaml
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 
@@ -150,6 +146,8 @@ class ProjectFiles:
             try:
                 data = json.loads(text)
             except (ValueError, RecursionError):
+                import json5  # here: most configurations are plain JSON, and most checks read none
+
                 try:
                     data = json5.loads(text)
                 except Exception as exc:  # json5 raises ValueError, but also others (RecursionError) on odd input
@@ -171,10 +169,12 @@ class ProjectFiles:
         if isinstance(lerna, dict) and isinstance(lerna.get("packages"), list):
             patterns += [p for p in lerna["packages"] if isinstance(p, str)]
         if "pnpm-workspace.yaml" in self.all_files:
+            from cairn.ingest.untrusted_yaml import YAMLError, load_yaml  # here: only pnpm workspaces are YAML
+
             text = self.layout.read_text("pnpm-workspace.yaml")
             try:
                 data = load_yaml(text) if text else None
-            except yaml.YAMLError as exc:  # a broken (or alias-laden) YAML file is reported, not fatal
+            except YAMLError as exc:  # a broken (or alias-laden) YAML file is reported, not fatal
                 self.problems.append(f"pnpm-workspace.yaml: not valid YAML ({' '.join(str(exc).split())[:200]})")
                 data = None
             if isinstance(data, dict) and isinstance(data.get("packages"), list):
