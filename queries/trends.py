@@ -48,8 +48,11 @@ class TrendsUnavailable(InvalidQuery):
 # -- truck factors over time ----------------------------------------------------------------
 
 
-def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str, dict[str, Any]]:
+def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: str | None = None) -> dict[str, dict[str, Any]]:
     """Per period: ``truck_factor``, ``human_truck_factor`` and per component ``[tf, human tf]``.
+
+    ``stop_at``: the current period, when the caller has its factors (the bus factor's): the replay stops there, as
+    no later period follows it.
 
     Authors are recomputed only for the files a snapshot says changed (or taken as
     the snapshot decided them, ``KnowledgeSnapshot.decided``). A
@@ -73,6 +76,8 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot]) -> dict[str,
     indexes: dict[str | None, _ScopeIndex] = {None: _ScopeIndex()}
     out: dict[str, dict[str, Any]] = {}
     for snap in snapshots:
+        if snap.period == stop_at:
+            break
         files = snap.files
         authorship: set[str] = set(files_moved := files.keys() ^ previous_files.keys())
         knowledge: set[str] = set(files_moved)
@@ -271,7 +276,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs) -> None:
     stored = current is not None and repo is not None and repo.get("truck_factor") is not None
     # the earlier periods' factors, when ingest knows they are unchanged (the current one is the stored one)
     known = inputs.known_factors if stored else None
-    factors = dict(known) if known is not None else truck_factors_over_time(inputs.snapshots())
+    factors = dict(known) if known is not None else truck_factors_over_time(inputs.snapshots(), stop_at=current if stored else None)
     if inputs.keep_factors is not None:
         inputs.keep_factors(factors)
     if stored:
