@@ -1,6 +1,6 @@
 """The pydantic schema of a boundary rule as written (``graph.rules`` says what the fields mean).
 
-``RuleSpec.model_validate`` validates a rule through ``RuleSpecSchema`` and
+``validate_rule_spec`` validates a rule through ``RuleSpecSchema`` and
 keeps the result as a plain ``graph.rules.RuleSpec``; this module (and
 pydantic) is imported only then, when ingest reads rules from a configuration,
 an ADR or import-linter contracts. The analyses read rules back from Rule nodes
@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cairn.graph.rules import RuleKind, parse_layer
+from cairn.graph.rules import RuleException, RuleKind, RuleSpec, parse_layer, spec_fields
 from cairn.graph.severity import Severity
 
 
@@ -109,3 +109,11 @@ class RuleSpecSchema(BaseModel):
         if self.kind == "independence" and len(self.components) < 2 and not any("*" in c for c in self.components):
             raise ValueError("an independence rule needs at least two components")
         return self
+
+
+def validate_rule_spec(data: Any) -> RuleSpec:
+    """The rule a table of fields (``from`` for ``from_``) declares; ``pydantic.ValidationError`` when it is not one."""
+    valid = RuleSpecSchema.model_validate(data)
+    fields = {name: getattr(valid, name) for name in spec_fields()}
+    fields["exceptions"] = [RuleException(e.importer, e.imported, e.reason, e.expires) for e in valid.exceptions]
+    return RuleSpec(**fields)

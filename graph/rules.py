@@ -90,7 +90,7 @@ class RuleException:
 class RuleSpec:
     """One boundary rule as written (see the module docstring for the fields), validated.
 
-    ``RuleSpec.model_validate`` validates a rule as written (with the pydantic
+    ``rule_schema.validate_rule_spec`` validates a rule as written (with the pydantic
     schema of ``graph.rule_schema``, imported then); ``DeclaredRule.from_node``
     reads back one that ingest validated and stored, without it.
     """
@@ -115,16 +115,6 @@ class RuleSpec:
     modules: list[str] = field(default_factory=list)
     depth: int = 0
 
-    @classmethod
-    def model_validate(cls, data: Any) -> "RuleSpec":
-        """The rule a table of fields (``from`` for ``from_``) declares; ``pydantic.ValidationError`` when it is not one."""
-        from cairn.graph.rule_schema import RuleSpecSchema
-
-        valid = RuleSpecSchema.model_validate(data)
-        fields = {name: getattr(valid, name) for name in _SPEC_FIELDS}
-        fields["exceptions"] = [RuleException(e.importer, e.imported, e.reason, e.expires) for e in valid.exceptions]
-        return cls(**fields)
-
     def model_copy(self, *, update: dict[str, Any]) -> "RuleSpec":
         """This rule with the fields of ``update`` replaced (not validated again)."""
         return replace(self, **update)
@@ -132,6 +122,11 @@ class RuleSpec:
 
 #: RuleSpec's fields (``from_`` is ``from`` in a table and on a Rule node).
 _SPEC_FIELDS = tuple(f.name for f in fields(RuleSpec))
+
+
+def spec_fields() -> tuple[str, ...]:
+    """The names of ``RuleSpec``'s fields (the schema that validates a rule fills each)."""
+    return _SPEC_FIELDS
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,7 @@
 """``Thresholds``, the pydantic model of ``[thresholds]``: see ``graph.thresholds`` for what each one means.
 
-Imported when ``Thresholds`` is named (``from cairn.graph.thresholds import
-Thresholds`` still works): reading one threshold back from a graph needs it not
-(``graph.thresholds.stored_threshold``).
+Imported by whoever validates or names the model (``from cairn.graph.threshold_model import
+Thresholds``); reading one threshold back from a graph needs it not (``graph.thresholds.stored_threshold``).
 """
 
 from __future__ import annotations

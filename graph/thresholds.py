@@ -12,20 +12,18 @@
 Ingest stores them on the Repository node (``thresholds``); the analyses read
 them back with ``Thresholds.of``.
 
-``Thresholds`` (pydantic, in ``graph.threshold_model``) validates them in a
-configuration and is imported when named; ``stored_threshold`` reads one back
-from a graph without it (the PR check judges who is gone without pydantic).
+``Thresholds`` (pydantic, in ``graph.threshold_model``, which builds on the
+bounds and defaults here) validates them in a configuration; ``stored_threshold``
+reads one back from a graph without it (the PR check judges who is gone without
+pydantic).
 """
 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cairn.graph.model import RepoGraph
-
-if TYPE_CHECKING:
-    from cairn.graph.threshold_model import Thresholds
 
 # Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow dates).
 MAX_INACTIVE_DAYS = 36_500  # a hundred years
@@ -39,11 +37,3 @@ def stored_threshold(graph: RepoGraph, name: str) -> Any:
     repo = graph.repository
     stored: dict[str, Any] = (repo.get("thresholds") if repo is not None else None) or {}
     return stored.get(name, DEFAULTS[name])
-
-
-def __getattr__(name: str) -> Any:
-    if name == "Thresholds":
-        from cairn.graph.threshold_model import Thresholds
-
-        return Thresholds
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,23 +14,24 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from cairn.ingest.cochange import ChangeMemory, CommitView
+from cairn.ingest.commits import PAIR
 
 __all__ = ["take_back"]
 
 
-def take_back(memory: "ChangeMemory", keep: int, mapping: dict[str, Any], view: "CommitView", moved: list[int]) -> bool:
+def take_back(memory: Any, keep: int, mapping: dict[str, Any], view: Any, moved: list[int]) -> bool:
     """Take back what the commits at positions ``keep`` and on added, as if only the first ``keep`` were counted;
     False when that cannot be done exactly (then everything is counted again). ``mapping``: files and components
     as ``_mapping`` gives them, the same as the memory's for every logged path (``reusable`` checked); ``view``:
     the commits as they are now, where the commit at position ``keep + i`` was at ``moved[i]`` (``History.moved``).
 
     Every commit taken back is counted again (they all stay in the log), so an agent's ``first``/``last``, a min
-    and a max, stay as they are; its counts are taken back."""
-    from cairn.ingest.cochange import PAIR  # here: cochange imports this module
+    and a max, stay as they are; its counts are taken back.
+
+    ``memory`` is a ``cochange.ChangeMemory`` and ``view`` a ``cochange.CommitView``, named here only (cochange
+    imports this module)."""
     if keep <= 0:
         return False
     now = {was: keep + i for i, was in enumerate(moved)}

@@ -69,13 +69,12 @@ from typing import Any
 from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.change_take_back import take_back
-from cairn.ingest.commits import CommitLog
+from cairn.ingest.commits import PAIR, CommitLog
 from cairn.ingest.history_state import Ragged
 from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
 
 DAY = 86_400
-PAIR = 1 << 32  # a file pair's key: a * PAIR + b
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
 MEMORY_VERSION = 2

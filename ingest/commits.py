@@ -25,6 +25,8 @@ from typing import Callable, Iterator
 
 #: the first parent of a root commit (or of one whose parent is outside the history)
 NO_PARENT = -1
+#: a pair of log path ids as one int, ``a * PAIR + b`` (how the change analyses key a file pair)
+PAIR = 1 << 32
 
 
 @dataclass(slots=True)

@@ -69,12 +69,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from cairn.graph.errors import ConfigError
+from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 if TYPE_CHECKING:
     from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,
                                             PersonSpec)
-    from cairn.graph.thresholds import Thresholds
+    from cairn.graph.threshold_model import Thresholds
 
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
            "ConfigSource", "StoredSettings", "Thresholds", "load_config", "parse_config", "read_config_source"]
@@ -82,10 +83,6 @@ __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "Identi
 #: The configuration models, defined in ``ingest.config_models`` and imported on first use (see the module docstring).
 _MODELS = ("AdrSettings", "CairnConfig", "ComponentSpec", "IdentitySettings", "IngestSettings", "PersonSpec")
 
-# Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow sizes).
-# The thresholds' bounds live with them in graph.thresholds.
-MAX_FILE_BYTES = 1 << 30
-DEFAULT_MAX_FILE_BYTES = 1_000_000
 
 
 def __getattr__(name: str) -> Any:
@@ -94,7 +91,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(config_models, name)
     if name == "Thresholds":
-        from cairn.graph.thresholds import Thresholds
+        from cairn.graph.threshold_model import Thresholds
 
         return Thresholds
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cairn.graph.baseline import DEFAULT_BASELINE, baseline_name
 from cairn.graph.changes import AgentSettings, CouplingSettings, TrendSettings
 from cairn.graph.errors import BaselineError
-from cairn.graph.thresholds import Thresholds
-from cairn.ingest.config import DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES
+from cairn.graph.threshold_model import Thresholds
+from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES
 
 
 class _Strict(BaseModel):

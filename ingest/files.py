@@ -28,6 +28,10 @@ from cairn.ingest.git import GitError, git, last_line
 from cairn.ingest.linguist import counted_language, detect_language
 from cairn.ingest.untrusted import MAX_CHECKOUT_FILE_BYTES, RefusedFile, read_checkout_text
 
+#: ``[ingest] max_file_bytes``: files larger than this are listed as oversized and not read; a configuration may
+#: set up to ``MAX_FILE_BYTES`` (beyond it a value is a mistake; the thresholds' bounds are in graph.thresholds).
+DEFAULT_MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1 << 30
 VENDORED_DIRS = frozenset(
     # Names that mean someone else's code wherever they appear. Not "external" or "deps": real packages
     # use those names (sympy.external).
@@ -230,7 +234,7 @@ def _looks_generated(head: bytes) -> bool:
     return any(marker in first for marker in GENERATED_MARKERS)
 
 
-def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: int = 1_000_000) -> Listing:
+def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Listing:
     """List and classify the files of the checkout at ``root``.
 
     Files of the languages Cairn parses (``CODE_LANGUAGES``) are not opened

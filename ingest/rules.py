@@ -39,6 +39,7 @@ from pydantic import ValidationError
 
 from cairn.graph.errors import ConfigError
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.rule_schema import validate_rule_spec
 from cairn.graph.rules import DeclaredRule, RuleSpec, parse_layer
 from cairn.ingest.adrs import DecisionSet
 from cairn.ingest.config import CairnConfig
@@ -55,7 +56,7 @@ def validate_rule(data: dict[str, Any], where: str) -> RuleSpec:
     rule_id = data.get("id")
     label = f"rule {rule_id!r}" if rule_id else "a rule without an id"
     try:
-        return RuleSpec.model_validate(data)
+        return validate_rule_spec(data)
     except ValidationError as exc:
         parts = []
         for err in exc.errors():

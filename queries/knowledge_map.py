@@ -37,7 +37,7 @@ from typing import Any, Iterable
 from cairn.graph.errors import InvalidQuery, UnknownName
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import PersonIndex
-from cairn.graph.thresholds import Thresholds
+from cairn.graph.threshold_model import Thresholds
 from cairn.queries.ownership import file_authors, gone_people, greedy_truck_factor, resolve_people
 
 MAX_DEPTH = 4

@@ -65,7 +65,7 @@ from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
-    from cairn.graph.thresholds import Thresholds
+    from cairn.graph.threshold_model import Thresholds
 
 COVERAGE = 0.5
 
@@ -237,7 +237,7 @@ def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
 
 
 def _load(graph: RepoGraph) -> _Knowledge:
-    from cairn.graph.thresholds import Thresholds
+    from cairn.graph.threshold_model import Thresholds
 
     file_nodes = graph.of_label(Label.FILE)
     files = sorted(n.key for n in file_nodes if in_truck_factor_scope(n))

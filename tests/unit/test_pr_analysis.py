@@ -8,7 +8,8 @@ from cairn.graph.baseline import Baseline
 from cairn.graph.change import ChangeSet, ChangeStatus, FileChange, Identity, IdentityKind, IdentityRole, LineRange
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder
-from cairn.graph.rules import DeclaredRule, RuleSpec
+from cairn.graph.rule_schema import validate_rule_spec
+from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
 from cairn.ingest.rules import add_rules
 from cairn.queries.pr_check import analyse, lines_changed
@@ -34,7 +35,7 @@ def stored_graph() -> RepoGraph:
     for email, path, doa in ((ADA[1], "shop/core/m.py", 4.5), (GONE[1], "shop/core/m.py", 3.6), (BOB[1], "shop/api/m.py", 4.5)):
         g.add_edge(Rel.KNOWS, g.node(Label.PERSON, email), g.node(Label.FILE, path), doa=doa, first_authorship=email == ADA[1],
                    deliveries=2, acceptances=1, reviews=0, last_touch="2024-05-01T00:00:00+00:00")
-    spec = RuleSpec.model_validate({"id": "core-stays-pure", "kind": "forbidden", "from": ["core"], "to": ["api"], "severity": "warn"})
+    spec = validate_rule_spec({"id": "core-stays-pure", "kind": "forbidden", "from": ["core"], "to": ["api"], "severity": "warn"})
     add_rules(g, [DeclaredRule(spec, "cairn.toml", "cairn.toml rule 1")])
     return g
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from cairn.graph.model import Label, RepoGraph
-from cairn.graph.thresholds import DEFAULTS, Thresholds, stored_threshold
+from cairn.graph.threshold_model import Thresholds
+from cairn.graph.thresholds import DEFAULTS, stored_threshold
 from cairn.ingest.config import CairnConfig, IdentitySettings, IngestSettings, StoredSettings, parse_config
 from cairn.ingest.identities import Classifier
 
