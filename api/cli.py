@@ -141,6 +141,7 @@ def group_help(group: App, prog: str) -> str:
 def command_parser(command: Callable[..., Any], prog: str) -> tuple["argparse.ArgumentParser", dict[str, Callable[[Any], Any]]]:
     """The argparse parser of ``command`` (from its signature, see ``api.params``) and, per parameter, what makes its value."""
     import argparse
+    import inspect
     import typing
 
     class Parser(argparse.ArgumentParser):
@@ -150,52 +151,21 @@ def command_parser(command: Callable[..., Any], prog: str) -> tuple["argparse.Ar
     def formatter(prog: str) -> argparse.HelpFormatter:  # given the width, argparse does not import shutil to ask it
         return argparse.RawDescriptionHelpFormatter(prog, width=max(console.width - 2, 40))
 
-    parser = Parser(prog=prog, description=docstring(command), formatter_class=formatter, allow_abbrev=False)
+    parser = Parser(prog=prog, description=inspect.getdoc(command), formatter_class=formatter, allow_abbrev=False)
     hints = typing.get_type_hints(command, include_extras=True)
     convert: dict[str, Callable[[Any], Any]] = {}
-    for name, default in parameters(command):
+    for name, parameter in inspect.signature(command).parameters.items():
         hint, info = hints.get(name, str), None
         if typing.get_origin(hint) is typing.Annotated:
             hint, *extras = typing.get_args(hint)
             info = next((e for e in extras if isinstance(e, Parameter)), None)
+        default = parameter.default
         if isinstance(default, Parameter):
             info, default = default, default.default
         if info is None:
             raise TypeError(f"{prog}: parameter {name} is neither an Option nor an Argument")
         convert[name] = _add(parser, name, _bare(hint), info, default)
     return parser, convert
-
-
-#: A parameter without a default (``inspect.Parameter.empty``'s part: ``inspect`` and the ``ast`` it imports take
-#: a quarter of ``python -c pass`` to import, and a command's parser needs nothing else of them).
-NO_DEFAULT = object()
-
-
-def parameters(command: Callable[..., Any]) -> list[tuple[str, Any]]:
-    """``command``'s parameters in order with their defaults (``NO_DEFAULT`` for none), as ``inspect.signature`` has
-    them for a plain function (a command is one: ``api.params``)."""
-    code = command.__code__
-    positional = code.co_varnames[:code.co_argcount]
-    defaults = dict(zip(positional[len(positional) - len(command.__defaults__ or ()):], command.__defaults__ or ()))
-    defaults.update(command.__kwdefaults__ or {})
-    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
-    return [(name, defaults.get(name, NO_DEFAULT)) for name in names]
-
-
-def docstring(command: Callable[..., Any]) -> str | None:
-    """``command``'s docstring with its indentation removed, as ``inspect.getdoc`` gives a function's."""
-    doc = command.__doc__
-    if not isinstance(doc, str):
-        return None
-    lines = doc.expandtabs().split("\n")
-    margins = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
-    margin = min(margins, default=0)
-    lines = [lines[0].lstrip(), *(line[margin:] for line in lines[1:])]
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    return "\n".join(lines)
 
 
 def _bare(hint: Any) -> Any:

@@ -261,29 +261,3 @@ def test_the_pr_check_on_a_stored_base_imports_no_pydantic(tmp_path):
     assert "cairn.api.services.changes" in modules and "cairn.queries.pr_check" in modules
     assert loaded(modules, PYDANTIC + ("cairn.ingest.config_models", "cairn.graph.rule_schema",
                                        "cairn.graph.threshold_model", "cairn.graph.changes")) == []
-
-
-def test_a_command_parser_reads_each_signature_and_docstring_as_inspect_does():
-    """``api.cli`` reads a command's parameters and docstring itself (``inspect`` costs a quarter of ``python -c
-    pass`` to import): the same names in the same order, the same defaults, the same text as ``inspect`` gives."""
-    import inspect
-
-    from cairn.api.cli import NO_DEFAULT, app, docstring, parameters
-    from cairn.api.params import App
-
-    commands = [c for c in app.commands.values() if not isinstance(c, App)]
-    commands += [c for g in app.commands.values() if isinstance(g, App) for c in g.commands.values()]
-
-    def sample(a, b=1, *args, c, d="x", **kw):
-        """First line.
-
-            Indented more.
-        \tTabbed.
-
-        """
-
-    for command in [*commands, sample, lambda: None]:
-        expected = [(n, NO_DEFAULT if p.default is inspect.Parameter.empty else p.default)
-                    for n, p in inspect.signature(command).parameters.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-        assert parameters(command) == expected
-        assert docstring(command) == inspect.getdoc(command)
