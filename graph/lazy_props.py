@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from cairn.graph.errors import StoreError
 from cairn.graph.model import Edge, Rel
 from cairn.graph.values import loads
 
@@ -33,8 +34,13 @@ class _Run:
 
     def decode(self) -> None:
         edges, texts = self.edges, self.texts
+        try:
+            decoded = loads("[" + ",".join(texts) + "]")
+        except ValueError as exc:  # read after the store's read ended: its damage is said here, as the store says it
+            raise StoreError(f"a stored relationship's properties are damaged ({exc}); re-ingest the repository "
+                             "(or move the store away)") from exc
         self.edges, self.texts = [], []
-        for edge, props in zip(edges, loads("[" + ",".join(texts) + "]")):
+        for edge, props in zip(edges, decoded):
             if _PROPS.__get__(edge) is self:  # not set by someone meanwhile
                 _PROPS.__set__(edge, props)
             edge.__class__ = Edge  # a plain edge from now on: no property between a reader and its props

@@ -189,10 +189,18 @@ class SqliteStore(GraphStore):
         legacy_json.remove_legacy_files(self.root)
 
     @contextlib.contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        """SQLite's exceptions as one-line ``StoreError``s naming the store."""
+    def _errors(self, doing: str, *, decoding: bool = False) -> Iterator[None]:
+        """SQLite's exceptions as one-line ``StoreError``s naming the store; with ``decoding`` (a read), so is a stored
+        value that does not decode (a row damaged outside Cairn), instead of surfacing as a JSON error."""
         try:
             yield
+        except (ValueError, TypeError, KeyError) as exc:
+            if not decoding:
+                raise
+            raise StoreError(
+                f"cannot {doing} store {self.root}: a stored value is damaged ({type(exc).__name__}: {exc}); "
+                "re-ingest the repository (or move the store away)"
+            ) from exc
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(
@@ -241,7 +249,7 @@ class SqliteStore(GraphStore):
     def _reading(self, repo: str) -> Iterator[tuple[sqlite3.Connection, int, RepoGraph]]:
         """A read of ``repo``: the connection, the repository's number and an empty graph to fill, in one read
         transaction; the generation read is then the one the graph describes (answers saved next belong to it)."""
-        with self._errors(f"load {repo} from"), _collector_paused():
+        with self._errors(f"load {repo} from", decoding=True), _collector_paused():
             conn = self._connection(create=False)
             if conn is None:
                 raise self._unknown(repo)
@@ -328,12 +336,12 @@ class SqliteStore(GraphStore):
         return graph
 
     def repositories(self) -> list[RepositorySummary]:
-        with self._errors("list the repositories in"):
+        with self._errors("list the repositories in", decoding=True):
             conn = self._connection(create=False)
             if conn is None:
                 return []
             rows = conn.execute("SELECT repo, props FROM repositories ORDER BY repo").fetchall()
-        return [RepositorySummary(repo, loads(props)) for repo, props in rows]
+            return [RepositorySummary(repo, loads(props)) for repo, props in rows]
 
     def delete(self, repo: str) -> None:
         with self._errors(f"delete {repo} from"):
@@ -355,10 +363,10 @@ class SqliteStore(GraphStore):
             conn.execute("INSERT OR REPLACE INTO reviews (repo, records) VALUES (?, ?)", (repo, text))
 
     def load_reviews(self, repo: str) -> list[dict[str, Any]]:
-        with self._errors(f"read review records of {repo} from"):
+        with self._errors(f"read review records of {repo} from", decoding=True):
             conn = self._connection(create=False)
             row = conn.execute("SELECT records FROM reviews WHERE repo = ?", (repo,)).fetchone() if conn else None
-        return list(loads(row[0])) if row else []
+            return list(loads(row[0])) if row else []
 
     def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
         rows = [(name, serialise(value, f"answer {name!r} of {repo}")) for name, value in answers.items()]
@@ -376,7 +384,7 @@ class SqliteStore(GraphStore):
                 )
 
     def load_answer(self, repo: str, name: str) -> Any | None:
-        with self._errors(f"read answer {name!r} of {repo} from"):
+        with self._errors(f"read answer {name!r} of {repo} from", decoding=True):
             conn = self._connection(create=False)
             if conn is None:
                 return None
@@ -385,7 +393,7 @@ class SqliteStore(GraphStore):
                 "WHERE r.repo = ? AND a.name = ?",
                 (repo, name),
             ).fetchone()
-        return loads(row[0]) if row else None
+            return loads(row[0]) if row else None
 
     # -- helpers --------------------------------------------------------------------------
     def _unknown(self, repo: str) -> UnknownRepository:

@@ -28,3 +28,32 @@ def test_edges_read_in_part_are_lazy_and_equal_those_of_a_whole_load(tmp_path):
         assert set(part.edges) == set(expected)
         assert all(part.edges[k] == whole.edges[k] for k in expected)
         assert all(type(e) is Edge for e in part.edges.values())  # read, hence decoded
+
+
+def test_a_damaged_stored_value_is_a_store_error_wherever_it_is_read(tmp_path):
+    """A row damaged outside Cairn is reported as the store's damage, never as a JSON error from deep inside."""
+    import contextlib
+    import sqlite3
+
+    import pytest
+
+    from cairn.graph.errors import StoreError
+
+    store = SqliteStore(tmp_path / "store")
+    store.save(tricky_graph("part"))
+    store.save_answers("part", {"a1/components": {"ok": True}})
+    assert store.load_answer("part", "a1/components") == {"ok": True}
+    with contextlib.closing(sqlite3.connect(tmp_path / "store" / "cairn.db")) as db, db:
+        db.execute("UPDATE relationships SET props = '{\"count\": 1, bad' WHERE type = 'IMPORTS'")
+        db.execute("UPDATE answers SET value = '[1,'")
+    with pytest.raises(StoreError, match="a stored value is damaged"):
+        store.load("part")
+    part = store.load_part("part", (), (Rel.IMPORTS,))  # read lazily: the damage shows when a property is
+    with pytest.raises(StoreError, match="properties are damaged"):
+        next(iter(part.edges.values())).props
+    with pytest.raises(StoreError, match="a stored value is damaged"):
+        store.load_answer("part", "a1/components")
+    with contextlib.closing(sqlite3.connect(tmp_path / "store" / "cairn.db")) as db, db:
+        db.execute("UPDATE repositories SET props = 'nope'")
+    with pytest.raises(StoreError, match="a stored value is damaged"):
+        store.repositories()
