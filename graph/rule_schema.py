@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cairn.graph.rules import RuleException, RuleKind, RuleSpec, parse_layer, spec_fields
+from cairn.graph.rules import SPEC_FIELDS, RuleException, RuleKind, RuleSpec, parse_layer
 from cairn.graph.severity import Severity
 
 
@@ -114,6 +114,6 @@ class RuleSpecSchema(BaseModel):
 def validate_rule_spec(data: Any) -> RuleSpec:
     """The rule a table of fields (``from`` for ``from_``) declares; ``pydantic.ValidationError`` when it is not one."""
     valid = RuleSpecSchema.model_validate(data)
-    fields = {name: getattr(valid, name) for name in spec_fields()}
+    fields = {name: getattr(valid, name) for name in SPEC_FIELDS}
     fields["exceptions"] = [RuleException(e.importer, e.imported, e.reason, e.expires) for e in valid.exceptions]
     return RuleSpec(**fields)

@@ -57,7 +57,7 @@ the analyses agree on every property name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
@@ -115,18 +115,9 @@ class RuleSpec:
     modules: list[str] = field(default_factory=list)
     depth: int = 0
 
-    def model_copy(self, *, update: dict[str, Any]) -> "RuleSpec":
-        """This rule with the fields of ``update`` replaced (not validated again)."""
-        return replace(self, **update)
 
-
-#: RuleSpec's fields (``from_`` is ``from`` in a table and on a Rule node).
-_SPEC_FIELDS = tuple(f.name for f in fields(RuleSpec))
-
-
-def spec_fields() -> tuple[str, ...]:
-    """The names of ``RuleSpec``'s fields (the schema that validates a rule fills each)."""
-    return _SPEC_FIELDS
+#: RuleSpec's fields (``from_`` is ``from`` in a table and on a Rule node), which the schema validating a rule fills.
+SPEC_FIELDS = tuple(f.name for f in fields(RuleSpec))
 
 
 @dataclass(frozen=True)
@@ -196,7 +187,7 @@ class DeclaredRule:
     def from_node(cls, node: Node) -> "DeclaredRule":
         """The rule a Rule node holds (written by ``to_props`` from a validated rule: read back as it was written)."""
         props = node.props
-        values = {name: props[name] for name in _SPEC_FIELDS if name not in ("from_", "exceptions") and props.get(name) is not None}
+        values = {name: props[name] for name in SPEC_FIELDS if name not in ("from_", "exceptions") and props.get(name) is not None}
         values["from_"] = list(props.get("from") or [])
         values["exceptions"] = [RuleException(str(e["importer"]), str(e["imported"]), str(e["reason"]).strip(), _date(e.get("expires")))
                                 for e in props.get("exceptions") or []]

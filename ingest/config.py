@@ -75,14 +75,12 @@ from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 if TYPE_CHECKING:
     from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,
                                             PersonSpec)
-    from cairn.graph.threshold_model import Thresholds
 
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
-           "ConfigSource", "StoredSettings", "Thresholds", "load_config", "parse_config", "read_config_source"]
+           "ConfigSource", "StoredSettings", "load_config", "parse_config", "read_config_source"]
 
 #: The configuration models, defined in ``ingest.config_models`` and imported on first use (see the module docstring).
 _MODELS = ("AdrSettings", "CairnConfig", "ComponentSpec", "IdentitySettings", "IngestSettings", "PersonSpec")
-
 
 
 def __getattr__(name: str) -> Any:
@@ -90,10 +88,6 @@ def __getattr__(name: str) -> Any:
         from cairn.ingest import config_models
 
         return getattr(config_models, name)
-    if name == "Thresholds":
-        from cairn.graph.threshold_model import Thresholds
-
-        return Thresholds
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -337,9 +337,6 @@ class _Reading:
     status: LogStatus
     mined: str = "full"
     new_commits: int = 0
-    #: the position the new commits start at when they were appended after the remembered ones in stream
-    #: order (None: a full read, or remembered commits were rearranged)
-    new_from: int | None = None
     analyses: dict[str, Any] = field(default_factory=dict)
     #: an incremental read: how many positions at the start of ``log`` hold the remembered commits they held, how
     #: many commits were remembered, and the positions of the new ones (see ``knowledge.History``)
@@ -392,7 +389,6 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
     log, new = previous.log, parser.read
     old_length = len(log)
     order = previous.stream_order
-    new_from: int | None = old_length
     kept, placed = old_length, list(range(old_length, old_length + len(new)))
     moved = placed  # the position each commit from ``kept`` on had: new ones after the remembered
     if new:
@@ -418,15 +414,13 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             order = log.stream_interning_order()
             # the new commits may all come after the remembered ones, in another order than the replay found
             kept = min(kept_prefix(positions), old_length)  # type: ignore[arg-type]
-            new_from = old_length if kept == old_length else None
             moved = positions[kept:]  # type: ignore[assignment]
             placed = [kept + i for i, was in enumerate(moved) if was >= old_length]
     totals = previous.totals
     _absorb(totals, parser, log)
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
     status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr)
-    return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), new_from,
-                    previous.analyses, kept, (old_length, since), placed, moved), ""
+    return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), previous.analyses, kept, (old_length, since), placed, moved), ""
 
 
 def _seeded(classifier: Classifier, previous: HistoryState) -> Identities:
@@ -534,7 +528,7 @@ def mine_history(
     history.bot_commits = totals.bot_commits
     history.newest_commit_at = totals.newest or None
     history.log = reading.log
-    history.mined, history.new_commits, history.new_from = reading.mined, reading.new_commits, reading.new_from
+    history.mined, history.new_commits = reading.mined, reading.new_commits
     history.kept_prefix, history.remembered, history.placed = reading.kept_prefix, reading.remembered, reading.placed
     history.moved = reading.moved
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
@@ -545,6 +539,6 @@ def mine_history(
             repo=str(root.resolve()), fingerprint=fingerprint, head=head, commits_total=status.commits_total or totals.commits,
             identity_keys=keys, weights=weights, from_trailer=from_trailer, stream_order=reading.stream_order,
             totals=totals, log=reading.log, analyses=dict(reading.analyses),
-            changed=reading.mined == "full" or reading.new_commits > 0 or reading.new_from is None,
+            changed=reading.mined == "full" or reading.new_commits > 0 or history.new_from is None,
         )
     return history

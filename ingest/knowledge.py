@@ -220,9 +220,6 @@ class History:
     #: the new commits read, and the state to remember for the next ingest (None: nothing to remember)
     mined: str = "full"
     new_commits: int = 0
-    #: where the new commits start in ``log`` when they were added after the remembered ones (None: a full
-    #: read, or the remembered commits were rearranged: the analyses start afresh)
-    new_from: int | None = None
     #: an incremental read (else None, None, []): positions ``[0, kept_prefix)`` of ``log`` hold the commits the
     #: remembered log held there (``new_from`` when the new commits were appended; fewer when a merged branch's
     #: commits landed among remembered ones), the remembered log's length and newest commit, the new commits' positions
@@ -232,6 +229,14 @@ class History:
     #: from position ``kept_prefix`` on, the position each commit had (in the remembered log, then the new ones after)
     moved: list[int] = field(default_factory=list)
     state: Any = None
+
+    @property
+    def new_from(self) -> int | None:
+        """Where the new commits start in ``log`` when they were added after every remembered one (None: a full
+        read, or a merged branch's commits landed among the remembered ones)."""
+        if self.remembered is None or self.kept_prefix != self.remembered[0]:
+            return None
+        return self.kept_prefix
 
     @property
     def complete(self) -> bool:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import configparser
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) ->
                 spec = validate_rule(data, where)
                 if spec.because and decision_set.resolve(spec.because, relative_to=decision.path) != decision.path:
                     raise ConfigError(f"{where}: rule {spec.id!r}: a rule inside a decision is declared by that decision; drop 'because'")
-                spec = spec.model_copy(update={"because": decision.path})
+                spec = replace(spec, because=decision.path)
                 rules.append(DeclaredRule(spec, decision.path, raw.origin, decision.path))
 
     il_rules, il_problems = read_importlinter(root)
