@@ -293,8 +293,9 @@ def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
 
 
 def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapping: dict[str, Any],
-             history: History, view: CommitView) -> bool:
-    """Whether counts kept under ``memory``'s settings, people and mapping are exact for this ingest's new commits."""
+             history: History) -> bool:
+    """Whether counts kept under ``memory``'s settings, people and mapping are exact for this ingest's new commits
+    (those past ``History.kept_prefix`` still to be taken back, ``change_take_back``)."""
     if history.kept_prefix is None or memory.commits != (history.remembered or (-1,))[0] or memory.settings != settings \
             or memory.people != people[:len(memory.people)]:  # or somebody resolves to another person (or kind) now
         return False
@@ -308,7 +309,7 @@ def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapp
         then, now = dict(zip(old["files"], old["components"])), dict(zip(new["files"], new["components"]))
         if not all(then.get(f) == now.get(f) for pid in old_of.keys() for f in old_of.get(pid)):
             return False
-    return memory.commits == history.kept_prefix or take_back(memory, history.kept_prefix, new, view, history.moved)
+    return True
 
 
 def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:
@@ -580,7 +581,8 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     settings, people, mapping = _settings(coupling, agents), _people(history), _mapping(index, len(log.paths))
     state = history.state
     memory = ChangeMemory.from_json(state.analyses.get(MEMORY)) if state is not None and state.analyses.get(MEMORY) else None
-    incremental = memory is not None and reusable(memory, settings, people, mapping, history, view)
+    incremental = memory is not None and reusable(memory, settings, people, mapping, history) and (
+        memory.commits == history.kept_prefix or take_back(memory, history.kept_prefix, mapping, view, history.moved))
     if not incremental:
         memory = ChangeMemory(settings, people, mapping)
     assert memory is not None
