@@ -201,6 +201,33 @@ def configured_filters(root: Path, settings: dict[str, str] | None = None) -> se
 def worktree_matches_head(root: Path, filters: set[str] | None) -> bool | None:
     """Whether the tracked files of the checkout are exactly those of HEAD (None: cannot tell safely).
 
+    ``worktree_changes`` found nothing; see there.
+    """
+    changes = worktree_changes(root, filters)
+    return None if changes is None else not changes
+
+
+@dataclass(frozen=True)
+class WorktreeChanges:
+    """Where the tracked files of a checkout differ from HEAD.
+
+    ``staged`` is ``git diff-index --cached --raw -z HEAD``: the index against
+    HEAD, with both sides' modes and blob ids. ``paths`` are the tracked paths
+    whose content may differ from HEAD's: those staged, and those whose work
+    tree file differs from the index (``diff-files``; a file merely touched
+    counts too). Empty: the tracked files are exactly HEAD's.
+    """
+
+    staged: bytes = b""
+    paths: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.staged or self.paths)
+
+
+def worktree_changes(root: Path, filters: set[str] | None) -> WorktreeChanges | None:
+    """Where the tracked files differ from HEAD (``WorktreeChanges``; None: cannot tell safely).
+
     Plumbing only: ``diff-index --cached`` (index against HEAD, no work tree
     read) and ``diff-files`` (work tree against the index). ``diff-files``
     hashes a file whose stat data changed, which applies its ``filter``
@@ -218,15 +245,20 @@ def worktree_matches_head(root: Path, filters: set[str] | None) -> bool | None:
             blank += ["-c", f"filter.{name}.{key}="]
         blank += ["-c", f"filter.{name}.required=false"]
     try:
-        staged = git(root, "diff-index", "--cached", "--quiet", "--no-ext-diff", "HEAD", "--")
-        if staged.returncode not in (0, 1):
+        staged = git(root, "-c", "core.quotepath=off", "diff-index", "--cached", "--raw", "-z", "--no-ext-diff", "--no-renames",
+                     "HEAD", "--", text=False)
+        if staged.returncode != 0:
             return None
-        changed = git(root, *blank, "diff-files", "--quiet", "--no-ext-diff", "--")
+        changed = git(root, *blank, "-c", "core.quotepath=off", "diff-files", "--name-only", "-z", "--no-ext-diff", "--",
+                      text=False)
     except GitError:
         return None
-    if changed.returncode not in (0, 1):
+    if changed.returncode != 0:
         return None
-    return staged.returncode == 0 and changed.returncode == 0
+    # raw -z: ":modes shas status\0path\0" per entry; every second field is a path
+    staged_paths = staged.stdout.split(b"\0")[1::2]
+    paths = {p.decode("utf-8", "surrogateescape") for p in (*staged_paths, *changed.stdout.split(b"\0")) if p}
+    return WorktreeChanges(staged.stdout, tuple(sorted(paths)))
 
 
 def _looks_generated(head: bytes) -> bool:

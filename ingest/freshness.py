@@ -11,10 +11,15 @@ The fingerprint covers:
 
 * the commit checked out (HEAD) and its branch and remote (both are stored),
   the checkout's place and the repository's name in the store;
-* that the tracked files are exactly HEAD's: the index matches HEAD, the work
-  tree matches the index (``files.worktree_matches_head``), and git is not told
-  to look away from any file (assume-unchanged, skip-worktree, unmerged). Then
-  every tracked file, code or not, is determined by HEAD;
+* the tracked files: git is not told to look away from any of them
+  (assume-unchanged, skip-worktree, unmerged), and they are HEAD's, or differ
+  from HEAD where ``files.worktree_changes`` says (a checkout with changes
+  not committed yet): then the index's entries that differ from HEAD (modes
+  and blob ids) and the state of each of those files in the work tree (a
+  SHA-256 of its content, or its stat data above ``DIRTY_HASH_BYTES``; a
+  link's target; or that it is missing) are covered too, so an unchanged
+  dirty checkout is still unchanged. Then every tracked file, code or not, is
+  determined;
 * that no *untracked* file sits where Cairn reads one by name: the
   configuration and rule files at the root, ``.mailmap``, CODEOWNERS, ADR
   folders and records, and ``.gitattributes`` in any directory that holds
@@ -35,8 +40,8 @@ The fingerprint covers:
 
 The review records kept beside the graph are added by the service that applies
 them (``fingerprint_with``). When any part cannot be known (not a git
-repository, no commit yet, a dirty or unusual checkout), there is no
-fingerprint and the ingest runs in full.
+repository, no commit yet, an unusual checkout), there is no fingerprint and
+the ingest runs in full.
 """
 
 from __future__ import annotations
@@ -44,13 +49,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from cairn.ingest.config import ConfigSource
-from cairn.ingest.files import configured_filters, worktree_matches_head
+from cairn.ingest.files import WorktreeChanges, configured_filters, worktree_changes
 from cairn.ingest.git import GitError, git
 
 #: Bumped whenever what a fingerprint covers changes meaning.
@@ -61,6 +67,8 @@ ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".m
 _PACKAGES = ("graph", "ingest", "queries", "api")
 #: ``ingest.trend_samples.SAMPLES_FILE`` (not imported: that module is heavy)
 TREND_SAMPLES_FILE = "trend-samples.json"
+#: A changed tracked file up to this size is fingerprinted by its content, a larger one by its stat data.
+DIRTY_HASH_BYTES = 4_000_000
 
 
 @dataclass
@@ -93,10 +101,11 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
         return state
     settings = _config_values(root)
     state.remote = settings.get("remote.origin.url")
-    state.matches_head = worktree_matches_head(root, configured_filters(root, settings))
-    if state.matches_head is not True:
-        state.unknown = "the tracked files differ from HEAD" if state.matches_head is False else "cannot tell whether the files match HEAD"
+    changes = worktree_changes(root, configured_filters(root, settings))
+    if changes is None:
+        state.unknown = "cannot tell whether the files match HEAD"
         return state
+    state.matches_head = not changes
     tracked = _tracked_paths(root)
     if tracked is None:
         state.unknown = "git marks some files to be skipped or left unchecked"
@@ -116,6 +125,8 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
         "attributes_file": [attributes_file, _digest_of(root, attributes_file) if attributes_file else None],
         "trend_samples": _stat_of(Path(cache_dir) / TREND_SAMPLES_FILE) if cache_dir else None,
     }
+    if changes:
+        state.facts["changes"] = _changes_state(root, changes)
     state.fingerprint = digest(state.facts)
     return state
 
@@ -213,6 +224,50 @@ def _digest_of(root: Path, path: str) -> str | None:
             return hashlib.sha1(fh.read(4_000_000)).hexdigest()
     except OSError:
         return None
+
+
+def _changes_state(root: Path, changes: WorktreeChanges) -> dict[str, Any]:
+    """What the ingest would read of the tracked files that differ from HEAD: the index's differing entries, and
+    each such file as it is in the work tree (never followed out of the checkout; time bounded by their size)."""
+    files: dict[str, Any] = {}
+    top = os.path.realpath(root)
+    for path in changes.paths:
+        full = os.path.join(root, path)
+        try:
+            info = os.lstat(full)
+        except OSError:
+            files[path] = "missing"
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            files[path] = ["link", os.readlink(full)]
+        elif os.path.commonpath([top, os.path.realpath(full)]) != top:
+            files[path] = "outside"  # a directory on its path is a link out of the checkout: never read
+        elif not stat.S_ISREG(info.st_mode) or info.st_size > DIRTY_HASH_BYTES:
+            files[path] = [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        else:
+            files[path] = _content_digest(full, info)
+    return {"staged": hashlib.sha256(changes.staged).hexdigest(), "files": files}
+
+
+def _content_digest(full: str, info: os.stat_result) -> Any:
+    """The SHA-256 of a regular file's content; its stat data when it cannot be read (or is no longer regular)."""
+    try:
+        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        hasher, left = hashlib.sha256(), DIRTY_HASH_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(1 << 20, left))
+            if not chunk:
+                break
+            hasher.update(chunk)
+            left -= len(chunk)
+        return hasher.hexdigest()
+    finally:
+        os.close(fd)
 
 
 def _stat_of(path: Path) -> list[Any] | None:

@@ -165,8 +165,9 @@ def _unchanged(store: GraphStore, stored: RepositorySummary, root: Path, checkou
     if stored.props[FINGERPRINT] != fingerprint_with(checkout.fingerprint, store.load_reviews(repo)):
         return None
     summary = IngestSummary.from_kept(repo, str(root), checkout.head, stored.props[SUMMARY])
+    uncommitted = ", with the same changes not committed yet" if checkout.matches_head is False else ""
     summary.notes.insert(0, f"up to date: nothing Cairn reads changed since the ingest of {stored.props.get('ingested_at')} "
-                            f"(HEAD {str(checkout.head)[:12]}); the stored graph stands, nothing was written")
+                            f"(HEAD {str(checkout.head)[:12]}{uncommitted}); the stored graph stands, nothing was written")
     summary.seconds = round(time.perf_counter() - started, 3)
     return IngestResult(None, summary, config, load=lambda: store.load(repo), unchanged=True)
 

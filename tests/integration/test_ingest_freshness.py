@@ -1,6 +1,7 @@
 """An ingest of a checkout that has not changed keeps the stored graph; any change Cairn would read runs it again."""
 
 import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -62,12 +63,60 @@ def test_a_changed_tracked_file_staged_or_not_runs_the_ingest(ingested):
     (repo.root / "shop" / "core.py").write_text("import csv\n")
     changed = again(repo, store_dir)
     assert not changed.unchanged and changed.graph.repository["dirty"] is True
-    assert not again(repo, store_dir).unchanged  # dirty: never taken as unchanged, however often
-    repo.git("add", "shop/core.py")
+    kept = again(repo, store_dir)  # the same changes, not committed yet: nothing to do again
+    assert kept.unchanged and kept.graph.repository["dirty"] is True
+    assert "with the same changes not committed yet" in kept.summary.notes[0]
+    (repo.root / "shop" / "core.py").write_text("import csv, os\n")
     assert not again(repo, store_dir).unchanged
+    assert again(repo, store_dir).unchanged
+    repo.git("add", "shop/core.py")  # the same content, now staged: the index changed
+    assert not again(repo, store_dir).unchanged
+    assert again(repo, store_dir).unchanged
     repo.commit(message="commit it")
     assert not again(repo, store_dir).unchanged  # a new HEAD
     assert again(repo, store_dir).unchanged
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "link", "mode", "directory"])
+def test_each_change_not_committed_yet_is_in_the_fingerprint(ingested, change):
+    repo, store_dir, _ = ingested
+    core = repo.root / "shop" / "core.py"
+    if change == "edit":
+        core.write_text("import os\n")
+    elif change == "delete":
+        core.unlink()
+    elif change == "link":
+        core.unlink()
+        core.symlink_to("api.py")
+    elif change == "mode":
+        core.chmod(0o755)
+    else:
+        core.unlink()
+        core.mkdir()
+        (core / "inside.py").write_text("")
+    first = again(repo, store_dir)
+    assert not first.unchanged and first.graph.repository["dirty"] is True
+    state = checkout_state(repo.root, read_config_source(repo.root), repo="shop")
+    assert state.fingerprint is not None and state.matches_head is False
+    assert again(repo, store_dir).unchanged
+    repo.git("checkout", "-q", "--", ".") if change != "directory" else (
+        (core / "inside.py").unlink(), core.rmdir(), repo.git("checkout", "-q", "--", "."))
+    back = again(repo, store_dir)
+    assert not back.unchanged and back.graph.repository["dirty"] is False
+    assert again(repo, store_dir).unchanged
+
+
+def test_a_changed_file_keeps_its_fingerprint_while_its_content_stays(ingested):
+    repo, store_dir, _ = ingested
+    core = repo.root / "shop" / "core.py"
+    core.write_text("import os\n")
+    config = read_config_source(repo.root)
+    before = checkout_state(repo.root, config, repo="shop").fingerprint
+    os.utime(core, ns=(1, 1))  # touched: the same bytes
+    assert checkout_state(repo.root, config, repo="shop").fingerprint == before
+    core.write_text("import re\n")  # same size, other bytes
+    os.utime(core, ns=(1, 1))
+    assert checkout_state(repo.root, config, repo="shop").fingerprint != before
 
 
 def test_a_file_git_is_told_not_to_check_counts_as_changed(ingested):
