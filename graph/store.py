@@ -214,7 +214,10 @@ class GraphStore(ABC):
 
         They describe the version of the graph this store instance last saved or
         loaded for ``repo`` (else the stored one): if another save replaced it
-        meanwhile, they are never read. Names not given keep their answers.
+        meanwhile, they are never read. Names not given keep their answers while
+        the graph they describe is the stored one: answers kept for an earlier
+        version are never read again unless given again (the embedded store
+        then rewrites only those whose text changed).
         This default keeps nothing, so ``load_answer`` says None and callers
         compute from the graph.
         """
@@ -222,6 +225,16 @@ class GraphStore(ABC):
     def load_answer(self, repo: str, name: str) -> Any | None:
         """The answer ``name`` kept for the stored graph of ``repo``; None when there is none (compute it)."""
         return None
+
+    def load_answers(self, repo: str, names: Iterable[str]) -> dict[str, Any]:
+        """The answers among ``names`` kept for the stored graph of ``repo``, read together: all of one version of the
+        graph (answers read one by one could straddle a save). Names without an answer are left out."""
+        out: dict[str, Any] = {}
+        for name in names:
+            value = self.load_answer(repo, name)
+            if value is not None:
+                out[name] = value
+        return out
 
     def cypher(self, query: str, params: dict[str, Any] | None = None, limits: "CypherLimits | None" = None) -> list[dict[str, Any]]:
         """Run a read-only Cypher query within ``limits`` (see ``graph.cypher_policy``). Only the Neo4j store can."""
