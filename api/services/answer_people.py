@@ -97,7 +97,8 @@ def detach(answers: Mapping[str, Any]) -> dict[str, Any]:
         return dict(answers)
 
     def detached(row: dict[str, Any]) -> dict[str, Any]:
-        fields = people.get(row.get("id"))  # type: ignore[arg-type]
+        key = row.get("id")
+        fields = people.get(key) if isinstance(key, str) else None
         if not fields:
             return row
         copy = dict(row)
@@ -132,7 +133,8 @@ def attach(name: str, value: Any, people: Mapping[str, Mapping[str, Any]] | None
     def attached(row: dict[str, Any]) -> dict[str, Any]:
         if MARKER not in row.values():
             return row
-        fields = people.get(row.get("id")) if people is not None else None  # type: ignore[arg-type]
+        key = row.get("id")
+        fields = people.get(key) if people is not None and isinstance(key, str) else None
         copy = dict(row)
         for field, value in row.items():
             if isinstance(value, str) and value == MARKER:
