@@ -8,8 +8,8 @@ rewrite) nearly every answer. So before answers are kept (``detach``), each of
 those fields in a person row whose value is the one the person directory says
 for that person (the row's ``id``, a Person node's key) is replaced by a
 marker, and the directory is kept as one more answer (``DIRECTORY``); when an
-answer is read (``attach``) every marker is filled from the directory kept
-beside it. The key order of each row is kept (the marker stands where the value
+answer is read (``attach``) every marker is filled from the directory read
+with it. The key order of each row is kept (the marker stands where the value
 stood), so what the reads give is what was computed, byte for byte.
 
 A field whose value is not the directory's (two analyses that disagree about a
@@ -67,9 +67,13 @@ def _map_rows(value: Any, path: tuple[str, ...], change: Callable[[dict[str, Any
 
 
 def _rows(value: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    _map_rows(value, path, lambda row: found.append(row) or row)
-    return found
+    """The rows at ``path`` in ``value`` (themselves, not copies)."""
+    if not path:
+        return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+    step, rest = path[0], path[1:]
+    if step == "*":
+        return [row for item in value for row in _rows(item, rest)] if isinstance(value, list) else []
+    return _rows(value[step], rest) if isinstance(value, dict) and step in value else []
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -128,21 +132,18 @@ class Unjoinable(Exception):
 def attach(name: str, value: Any, people: Mapping[str, Mapping[str, Any]] | None) -> Any:
     """The answer ``name`` as computed: every marker in it filled from ``people`` (the directory kept beside it).
 
-    ``Unjoinable`` when a marker names a person or field the directory lacks.
+    ``value`` is changed in place (it is what the store has just decoded) and returned. ``Unjoinable`` when a
+    marker names a person or field the directory lacks.
     """
-    def attached(row: dict[str, Any]) -> dict[str, Any]:
-        if MARKER not in row.values():
-            return row
-        key = row.get("id")
-        fields = people.get(key) if people is not None and isinstance(key, str) else None
-        copy = dict(row)
-        for field, value in row.items():
-            if isinstance(value, str) and value == MARKER:
-                if fields is None or field not in fields:
-                    raise Unjoinable(f"{name}: {field} of {row.get('id')!r}")
-                copy[field] = fields[field]
-        return copy
-
     for path in _paths(name):
-        value = _map_rows(value, path, attached)
+        for row in _rows(value, path):
+            fields = None
+            for field in FIELDS:
+                if row.get(field) == MARKER:
+                    if fields is None:
+                        key = row.get("id")
+                        fields = people.get(key) if people is not None and isinstance(key, str) else None
+                    if fields is None or field not in fields:
+                        raise Unjoinable(f"{name}: {field} of {row.get('id')!r}")
+                    row[field] = fields[field]
     return value
