@@ -12,6 +12,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from cairn.api.services import answer_people, answers, reads
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.api.services.workspace import Workspace
@@ -19,8 +21,6 @@ from cairn.graph.errors import UnknownName
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.values import dumps, loads
 from fixtures.gitrepo import GitRepo
-
-import pytest
 
 ADA, BOB = ("Ada Lovelace", "ada@example.com"), ("Bob Builder", "bob@example.com")
 
@@ -46,17 +46,24 @@ def build_two_components(root: Path) -> GitRepo:
     return repo
 
 
+@pytest.fixture
+def two(tmp_path) -> tuple[GitRepo, Path, SqliteStore]:
+    """``build_two_components`` ingested into a fresh embedded store: the repository, the store's directory, the store."""
+    repo = build_two_components(tmp_path / "two")
+    store_dir = tmp_path / "store"
+    store = SqliteStore(store_dir)
+    ingest_into_store(store, repo.root)
+    return repo, store_dir, store
+
+
 def assert_reads_as_computed(store: SqliteStore, repo: str) -> None:
     computed = answers.compute_answers(store.load(repo))
     for name, value in computed.items():
         assert dumps(answers.read_answer(store, repo, name)) == dumps(loads(dumps(value))), name
 
 
-def test_a_commit_rewrites_only_the_answers_whose_substance_changed(tmp_path):
-    repo = build_two_components(tmp_path / "two")
-    store_dir = tmp_path / "store"
-    store = SqliteStore(store_dir)
-    ingest_into_store(store, repo.root)
+def test_a_commit_rewrites_only_the_answers_whose_substance_changed(two):
+    repo, store_dir, store = two
     before = kept_rows(store_dir, "two")
     # Bob, a holder of both components, commits again (his last activity and commit count move), in beta only
     repo.commit({"src/beta/four.py": "x = 44\n"}, author=BOB, message="beta only")
@@ -76,11 +83,8 @@ def test_a_commit_rewrites_only_the_answers_whose_substance_changed(tmp_path):
     assert_reads_as_computed(store, "two")
 
 
-def test_an_answer_gone_from_the_graph_is_never_read_after_the_next_ingest(tmp_path):
-    repo = build_two_components(tmp_path / "two")
-    store_dir = tmp_path / "store"
-    store = SqliteStore(store_dir)
-    ingest_into_store(store, repo.root)
+def test_an_answer_gone_from_the_graph_is_never_read_after_the_next_ingest(two):
+    repo, store_dir, store = two
     beta = answers.stored_name(answers.card_answer("beta"))
     assert beta in kept_rows(store_dir, "two")
     repo.commit({"cairn.toml": '[components]\nalpha = ["src/alpha/**"]\n'}, delete=["src/beta/three.py", "src/beta/four.py",
@@ -92,11 +96,8 @@ def test_an_answer_gone_from_the_graph_is_never_read_after_the_next_ingest(tmp_p
     assert_reads_as_computed(store, "two")
 
 
-def test_a_save_without_answers_leaves_none_readable_though_their_rows_stay(tmp_path):
-    repo = build_two_components(tmp_path / "two")
-    store_dir = tmp_path / "store"
-    store = SqliteStore(store_dir)
-    ingest_into_store(store, repo.root)
+def test_a_save_without_answers_leaves_none_readable_though_their_rows_stay(two):
+    repo, store_dir, store = two
     rows = kept_rows(store_dir, "two")
     store.save(store.load("two"))  # a new version of the graph, no answers computed for it
     assert kept_rows(store_dir, "two") == rows  # nothing deleted, nothing rewritten...
