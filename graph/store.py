@@ -12,9 +12,10 @@ location means is decided in one place, the composition root
 
 Derived answers (truck factors, knowledge holders, findings, component lists…)
 can be computed once, at ingest, and kept beside the graph they were computed
-from (``save_answers``); a query then reads one answer (``load_answer``) instead
-of the graph. An answer belongs to one saved version of the graph: a later
-``save`` of that repository makes it unreadable, so a stale answer is never read.
+from (``save_answers``); a query then reads one answer (``load_answer``), or a
+few of one version together (``load_answers``), instead of the graph. An answer
+belongs to one saved version of the graph: a later ``save`` of that repository
+makes it unreadable, so a stale answer is never read.
 
 Whoever loads a repository, changes it and saves it back holds the repository's
 ``writer_lock`` across all three, so two writers never undo each other (a review
