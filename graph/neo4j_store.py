@@ -132,7 +132,10 @@ class Neo4jStore(GraphStore):
         beside_graph.save_answers(self._connection, repo, self._runs.get(repo), answers)
 
     def load_answer(self, repo: str, name: str) -> Any | None:
-        return beside_graph.load_answer(self._connection, repo, name)
+        return beside_graph.load_answers(self._connection, repo, [name]).get(name)
+
+    def load_answers(self, repo: str, names: Iterable[str]) -> dict[str, Any]:
+        return beside_graph.load_answers(self._connection, repo, list(dict.fromkeys(names)))
 
     def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
         beside_graph.save_reviews(self._connection, repo, records)

@@ -14,7 +14,8 @@ Tables::
     relationships(rid, type, src, dst, props)             src/dst: node numbers (nid); the key
                                                            (rid, type, src, dst) serves (rid, type);
                                                            indexes (rid, src), (rid, dst)
-    answers(rid, name, generation, value)                 derived answers (``GraphStore.save_answers``)
+    answers(rid, name, generation, value)                 derived answers (``GraphStore.save_answers``), and one
+                                                           row named "" whose generation is the one they describe
     reviews(repo, records)                                 review records kept across ingests
     meta(key, value)                                       e.g. when a JSON store was migrated
     relationships_by_id                                    a view: relationships with repository
@@ -31,8 +32,11 @@ the previous version whole, since SQLite rolls an uncommitted transaction back.
 A save writes only what changed (``graph.sqlite_write``: a merge with the stored
 rows, or a patch of the edge types a ``GraphChanges`` names); re-saving an
 unchanged graph rewrites no row. Every save increments the repository's
-generation and drops its answers; answers are kept with the generation they
-describe and read only while it is the current one. Reads (``load``,
+generation, which makes its answers unreadable: they are read only while the
+row named "" in ``answers`` holds the current generation. The first
+``save_answers`` after a save deletes the answers it does not give, writes
+those whose text changed, leaves the others alone and moves that row on, in
+one transaction. Reads (``load``,
 ``load_part``, ``load_around``) and saves run with the cyclic garbage collector
 paused: they build or serialise many small objects and no cycles.
 Writers wait for one another (``busy_timeout``); a whole load-modify-save holds
@@ -94,6 +98,15 @@ _SCHEMA = (
     " r.props AS props FROM relationships r JOIN repositories p ON p.rid = r.rid JOIN nodes a ON a.nid = r.src"
     " JOIN nodes b ON b.nid = r.dst",
 )
+
+#: The row of ``answers`` that says which generation the repository's answers describe (no answer has this name):
+#: a save makes them all unreadable at once by moving on, without touching them.
+_ANSWERED = ""
+#: An answer written only when its text changed (an unchanged one is left as it is, written at an earlier generation).
+_KEEP_ANSWER = ("INSERT INTO answers (rid, name, generation, value) VALUES (?, ?, ?, ?) ON CONFLICT (rid, name) "
+                "DO UPDATE SET value = excluded.value, generation = excluded.generation WHERE value <> excluded.value")
+_KEEP_ANSWER_ALWAYS = ("INSERT INTO answers (rid, name, generation, value) VALUES (?, ?, ?, ?) ON CONFLICT (rid, name) "
+                       "DO UPDATE SET generation = excluded.generation")
 
 _LABELS = {label.value: label for label in Label}
 _RELS = {rel.value: rel for rel in Rel}
@@ -370,6 +383,8 @@ class SqliteStore(GraphStore):
 
     def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
         rows = [(name, serialise(value, f"answer {name!r} of {repo}")) for name, value in answers.items()]
+        if any(name == _ANSWERED for name, _ in rows):
+            raise StoreError(f"cannot store an answer of {repo} without a name")
         with self._errors(f"save answers of {repo} to"):
             conn = self._connection(create=False)
             if conn is None:
@@ -378,22 +393,31 @@ class SqliteStore(GraphStore):
                 rid, current = self._repository(conn, repo)
                 if self._generations.get(repo, current) != current:
                     return  # another save replaced the graph they describe: they would never be read
-                conn.executemany(
-                    "INSERT OR REPLACE INTO answers (rid, name, generation, value) VALUES (?, ?, ?, ?)",
-                    [(rid, name, current, text) for name, text in rows],
-                )
+                answered = conn.execute("SELECT generation FROM answers WHERE rid = ? AND name = ?", (rid, _ANSWERED)).fetchone()
+                if answered is None or answered[0] != current:  # kept for an earlier version: only those given stand
+                    given = {name for name, _ in rows}
+                    conn.executemany("DELETE FROM answers WHERE rid = ? AND name = ?", [
+                        (rid, name) for (name,) in conn.execute("SELECT name FROM answers WHERE rid = ?", (rid,))
+                        if name not in given and name != _ANSWERED])
+                conn.executemany(_KEEP_ANSWER, [(rid, name, current, text) for name, text in rows])
+                conn.execute(_KEEP_ANSWER_ALWAYS, (rid, _ANSWERED, current, ""))
 
     def load_answer(self, repo: str, name: str) -> Any | None:
-        with self._errors(f"read answer {name!r} of {repo} from", decoding=True):
+        return self.load_answers(repo, (name,)).get(name)
+
+    def load_answers(self, repo: str, names: Iterable[str]) -> dict[str, Any]:
+        wanted = sorted(set(names) - {_ANSWERED})
+        with self._errors(f"read answers {', '.join(map(repr, wanted))} of {repo} from", decoding=True):
             conn = self._connection(create=False)
-            if conn is None:
-                return None
-            row = conn.execute(
-                "SELECT a.value FROM repositories r JOIN answers a ON a.rid = r.rid AND a.generation = r.generation "
-                "WHERE r.repo = ? AND a.name = ?",
-                (repo, name),
-            ).fetchone()
-            return loads(row[0]) if row else None
+            if conn is None or not wanted:
+                return {}
+            rows = conn.execute(
+                "SELECT a.name, a.value FROM repositories r "
+                "JOIN answers m ON m.rid = r.rid AND m.name = ? AND m.generation = r.generation "
+                f"JOIN answers a ON a.rid = r.rid WHERE r.repo = ? AND a.name IN ({', '.join('?' * len(wanted))})",
+                (_ANSWERED, repo, *wanted),
+            ).fetchall()  # one statement: one version of the graph
+            return {name: loads(value) for name, value in rows}
 
     # -- helpers --------------------------------------------------------------------------
     def _unknown(self, repo: str) -> UnknownRepository:

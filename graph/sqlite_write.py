@@ -11,7 +11,8 @@ the write transaction covers the change of schema too). The relationships of a p
 type (``GraphChanges.patched``) are neither read nor compared: the deleted ones
 go, the changed ones are written over the stored ones (an SQLite upsert that
 leaves an identical row alone), and those at a deleted node go with it. Every
-save increments the repository's generation and drops its answers.
+save increments the repository's generation, which makes its answers unreadable
+(``graph.sqlite_store``: they are kept until the next answers are compared with them).
 """
 
 from __future__ import annotations
@@ -65,7 +66,6 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
         conn.execute(sql)
     repo_node = graph.repository
     summary = serialise(repo_node.props if repo_node else {"repo": repo}, f"the Repository node of {repo}")
-    conn.execute("DELETE FROM answers WHERE rid = ?", (rid,))
     conn.execute("UPDATE repositories SET props = ?, generation = ?, saved_at = ? WHERE rid = ?",
                  (summary, generation, now(), rid))
     if progress and total == 0:

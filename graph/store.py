@@ -12,9 +12,10 @@ location means is decided in one place, the composition root
 
 Derived answers (truck factors, knowledge holders, findings, component lists…)
 can be computed once, at ingest, and kept beside the graph they were computed
-from (``save_answers``); a query then reads one answer (``load_answer``) instead
-of the graph. An answer belongs to one saved version of the graph: a later
-``save`` of that repository makes it unreadable, so a stale answer is never read.
+from (``save_answers``); a query then reads one answer (``load_answer``), or a
+few of one version together (``load_answers``), instead of the graph. An answer
+belongs to one saved version of the graph: a later ``save`` of that repository
+makes it unreadable, so a stale answer is never read.
 
 Whoever loads a repository, changes it and saves it back holds the repository's
 ``writer_lock`` across all three, so two writers never undo each other (a review
@@ -214,7 +215,10 @@ class GraphStore(ABC):
 
         They describe the version of the graph this store instance last saved or
         loaded for ``repo`` (else the stored one): if another save replaced it
-        meanwhile, they are never read. Names not given keep their answers.
+        meanwhile, they are never read. Names not given keep their answers while
+        the graph they describe is the stored one: answers kept for an earlier
+        version are never read again unless given again (the embedded store
+        then rewrites only those whose text changed).
         This default keeps nothing, so ``load_answer`` says None and callers
         compute from the graph.
         """
@@ -222,6 +226,16 @@ class GraphStore(ABC):
     def load_answer(self, repo: str, name: str) -> Any | None:
         """The answer ``name`` kept for the stored graph of ``repo``; None when there is none (compute it)."""
         return None
+
+    def load_answers(self, repo: str, names: Iterable[str]) -> dict[str, Any]:
+        """The answers among ``names`` kept for the stored graph of ``repo``, read together: all of one version of the
+        graph (answers read one by one could straddle a save). Names without an answer are left out."""
+        out: dict[str, Any] = {}
+        for name in names:
+            value = self.load_answer(repo, name)
+            if value is not None:
+                out[name] = value
+        return out
 
     def cypher(self, query: str, params: dict[str, Any] | None = None, limits: "CypherLimits | None" = None) -> list[dict[str, Any]]:
         """Run a read-only Cypher query within ``limits`` (see ``graph.cypher_policy``). Only the Neo4j store can."""

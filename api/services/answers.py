@@ -21,11 +21,16 @@ is by construction what that read would compute:
 
 ``store_answers`` computes them all after a graph is saved (every
 ``GraphStore.save`` in the services is followed by it) and keeps them with
-``GraphStore.save_answers``; the store drops them at the next save of that
-repository, so a stale answer is never read. ``read_answer`` gives one back,
-or None (an older store, a Neo4j store written before answers, a store
-written by another version of Cairn): the caller then computes it from the
-graph.
+``GraphStore.save_answers``: the answers of the previous version of the graph
+are never read after the next save, only those given again stand (the
+embedded store rewrites only those whose text changed). People are named by
+id in the answers kept: their fields that a commit changes (``last_active``,
+``commits``, whether they count as gone) are kept once beside them and joined
+when an answer is read (``services.answer_people``), so a commit changes only
+the answers whose substance changed. ``read_answer`` gives one back, as it was
+computed, or None (an older store, a Neo4j store written before answers, a
+store written by another version of Cairn): the caller then computes it from
+the graph.
 
 Answers are named with ``ANSWERS_FORMAT``: a build whose analyses give
 other results never reads answers another build kept, it computes them until
@@ -40,11 +45,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable, Mapping
 
+from cairn.api.services import answer_people
 from cairn.graph.model import GroupedGraph, RepoGraph
 from cairn.graph.store import GraphStore
 
 #: The format of every stored answer; bump it when an analysis's result changes.
-ANSWERS_FORMAT = 1
+ANSWERS_FORMAT = 2
 
 COMPONENTS = "components"
 COMPONENT_DEPENDENCIES = "component_dependencies"
@@ -143,9 +149,20 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None) ->
 def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None) -> None:
     """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it
     (``known``: answers computed on the graph as saved, see ``compute_answers``)."""
-    store.save_answers(graph.repo, {stored_name(name): value for name, value in compute_answers(graph, known).items()})
+    kept = answer_people.detach(compute_answers(graph, known))
+    store.save_answers(graph.repo, {stored_name(name): value for name, value in kept.items()})
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:
-    """The answer ``name`` kept for the stored graph of ``repo``; None when there is none (compute it)."""
-    return store.load_answer(repo, stored_name(name))
+    """The answer ``name`` kept for the stored graph of ``repo``, people's fields joined; None when there is none
+    (compute it)."""
+    if not answer_people.needs_directory(name):
+        return store.load_answer(repo, stored_name(name))
+    kept, people = stored_name(name), stored_name(answer_people.DIRECTORY)
+    both = store.load_answers(repo, (kept, people))  # one read: the directory of the same version as the answer
+    if kept not in both:
+        return None
+    try:
+        return answer_people.attach(name, both[kept], both.get(people))
+    except answer_people.Unjoinable:  # not kept by this module (a planted answer, say): computed instead
+        return None

@@ -56,15 +56,16 @@ def _write_answers(tx: neo4j.ManagedTransaction, repo: str, run: str | None, row
     return True
 
 
-def load_answer(connection: Connection, repo: str, name: str) -> Any | None:
-    """The answer ``name`` kept for the complete run of ``repo``; None when there is none."""
-    with connection.errors(f"read answer {name!r} of {repo} from"):
+def load_answers(connection: Connection, repo: str, names: list[str]) -> dict[str, Any]:
+    """The answers among ``names`` kept for the complete run of ``repo``, read in one query; names without one left out."""
+    with connection.errors(f"read answers {', '.join(map(repr, names))} of {repo} from"):
         rows = connection.read(
-            f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) MATCH (a:{ANSWER_LABEL} {{repo: $repo, name: $name}}) "
-            "WHERE a.run = s.complete_run RETURN a.value AS value",
-            repo=repo, name=name,
+            f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) UNWIND $names AS name "
+            f"MATCH (a:{ANSWER_LABEL} {{repo: $repo, name: name}}) "
+            "WHERE a.run = s.complete_run RETURN a.name AS name, a.value AS value",
+            repo=repo, names=names,
         )
-    return loads(rows[0]["value"]) if rows else None
+    return {row["name"]: loads(row["value"]) for row in rows}
 
 
 def save_reviews(connection: Connection, repo: str, records: list[dict[str, Any]]) -> None:

@@ -33,6 +33,7 @@ from cairn.queries.hotspots import hotspots
 from cairn.queries.ownership import bus_factor
 from cairn.queries.trends import trends
 from fixtures.gitrepo import GitRepo
+from fixtures.stored_answers import assert_answers_as_cold
 from fixtures.history_evolution import ADA, BOB, CAROL, EVE, body, build_before, grow, interleave, merge, modify_only, when
 
 VOLATILE = {"ingested_at", "knows_token"}  # the time of the ingest, and the name of its KNOWS edges
@@ -73,6 +74,8 @@ def assert_same_as_cold(root, warm_store, tmp_path):
         for key, props in expected[section].items():
             assert found[section][key] == props, key
     assert (scrub(answers(warm)) if read_notes(result) else answers(warm)) == answers(cold)
+    if not read_notes(result):  # the answers kept: what a cold ingest keeps (a fallback's note is in the bus factor's)
+        assert_answers_as_cold(warm_store, cold_store, root.name)
     return result, warm
 
 

@@ -20,6 +20,7 @@ from cairn.graph.model import Rel
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import GraphChanges
 from fixtures.gitrepo import GitRepo
+from fixtures.stored_answers import assert_answers_as_cold
 
 ADA, BOB = ("Ada Lovelace", "ada@example.com"), ("Bob Builder", "bob@example.com")
 
@@ -45,6 +46,7 @@ def assert_same_rows(warm: Path, cold: Path, repo: str) -> None:
     assert {k: v for k, v in warm_nodes.items() if cold_nodes[k] != v} == {}
     assert warm_edges.keys() == cold_edges.keys()
     assert {k: (v, cold_edges[k]) for k, v in warm_edges.items() if cold_edges[k] != v} == {}
+    assert_answers_as_cold(warm, cold, repo)
 
 
 def test_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
