@@ -47,7 +47,8 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     repo = graph.repo
     patched = sorted(rel.value for rel in changes.patched)
     skip = frozenset(patched)
-    total = len(graph.nodes) + sum(1 for key in graph.edges if key[0] not in skip) + len(changes.changed)
+    by_type = _edges_by_type(graph, skip)
+    total = len(graph.nodes) + sum(map(len, by_type.values())) + len(changes.changed)
     advance = progress_counter(progress, total)
 
     row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
@@ -64,7 +65,7 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     if patched:
         _drop_edges_at(conn, rid, gone, patched)
         forget(conn, rid, patched, kept)
-    _sync_relationships(conn, rid, graph, nids, advance, kept, skip=skip)
+    _sync_relationships(conn, rid, graph, by_type, nids, advance, kept, skip=skip)
     _patch_relationships(conn, rid, changes, nids, advance)
     for sql in rebuilt:
         conn.execute(sql)
@@ -239,23 +240,31 @@ def _stored_types(conn: sqlite3.Connection, rid: int) -> set[str]:
     return types
 
 
-def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, nids: dict[str, int],
-                        advance: Callable[[int], None], kept: dict[str, str], skip: frozenset[str] = frozenset()) -> None:
-    """Make the stored relationships of ``rid`` those of ``graph``, type by type, except the types in ``skip``.
+def _edges_by_type(graph: RepoGraph, skip: frozenset[str]) -> dict[str, list[Edge]]:
+    """The edges of ``graph`` by type, but for the types in ``skip``."""
+    by_type: dict[str, list[Edge]] = {}
+    get = by_type.get
+    for key, edge in graph.edges.items():
+        found = get(key[0])
+        if found is None:
+            by_type[key[0]] = [edge]
+        else:
+            found.append(edge)
+    for type_ in skip:
+        by_type.pop(type_, None)
+    return by_type
+
+
+def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by_type: dict[str, list[Edge]],
+                        nids: dict[str, int], advance: Callable[[int], None], kept: dict[str, str],
+                        skip: frozenset[str] = frozenset()) -> None:
+    """Make the stored relationships of ``rid`` those of ``graph`` (``by_type``: its edges by type, but for the types
+    in ``skip``), type by type, except the types in ``skip``.
 
     Edges are numbered and sorted one type at a time, so what the merge holds
     besides the graph is one type's worth (a million edges of all types at
     50k files would be a hundred megabytes more).
     """
-    by_type: dict[str, list[Edge]] = {}
-    for key, edge in graph.edges.items():
-        if key[0] in skip:
-            continue
-        found = by_type.get(key[0])
-        if found is None:
-            by_type[key[0]] = [edge]
-        else:
-            found.append(edge)
 
     def numbered(edge: Edge) -> tuple[int, int, Edge]:
         try:
