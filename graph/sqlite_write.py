@@ -266,9 +266,9 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
     50k files would be a hundred megabytes more).
     """
 
-    def numbered(edge: Edge) -> tuple[int, int, Edge]:
+    def numbered(edge: Edge) -> tuple[int, int, dict[str, Any]]:
         try:
-            return (nids[edge.source], nids[edge.target], edge)
+            return (nids[edge.source], nids[edge.target], edge.props)
         except KeyError:
             raise StoreError(
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
@@ -279,13 +279,20 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored_types = _stored_types(conn, rid)
     for type_ in sorted((set(by_type) | stored_types) - skip):
-        # (src, dst) is unique within a type, so the sort never compares two edges
-        edges = sorted(map(numbered, by_type.pop(type_, ())))
-        rows = [(src, dst, edge.props) for src, dst, edge in edges]
-        chunks = cut(rows, edge_chunk_ends(rows), _pair,
-                     lambda i: serialise(rows[i][2], f"edge {type_} {edges[i][2].source} -> {edges[i][2].target}"))
+        edges = by_type.pop(type_, [])
+        # (src, dst) is unique within a type, so the sort never compares two edges' properties
+        rows = sorted(map(numbered, edges))
+
+        def unstorable(index: int, exc: Exception, rows: list[tuple[int, int, Any]] = rows,
+                       edges: list[Edge] = edges, type_: str = type_) -> StoreError:
+            """The error naming the edge of ``rows[index]`` (found only when one cannot be stored)."""
+            src, dst, _ = rows[index]
+            edge = next(e for e in edges if (nids[e.source], nids[e.target]) == (src, dst))
+            return _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc)
+
+        chunks = cut(rows, edge_chunk_ends(rows), _pair, lambda i: _json_of(rows[i][2], i, unstorable))
         if type_ not in stored_types:  # nothing to merge with (a first save): every edge is an insert
-            _insert_edges(conn, rid, type_, edges, advance)
+            _insert_edges(conn, rid, type_, rows, advance, unstorable)
             keep(conn, rid, type_, encoded(chunks), kept)
             continue
         done = 0
@@ -300,8 +307,7 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
                 try:  # what failed is worded only when something does, not for each of a million edges
                     text = dumps(props)
                 except (TypeError, ValueError) as exc:
-                    edge = edges[index][2]
-                    raise _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc) from exc
+                    raise unstorable(index, exc) from exc
                 key = (src, dst)
                 while current is not None and current[:2] < key:
                     deletes.add((rid, type_, *current[:2]))
@@ -318,29 +324,37 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
                 deletes.add((rid, type_, *current[:2]))
                 current = next(stored, None)
             advance((end - start) % BATCH)
-        advance(len(edges) - done)
+        advance(len(rows) - done)
         for writes in (deletes, updates, inserts):  # before the next type's rows are read
             writes.flush()
-        if edges:
+        if rows:
             keep(conn, rid, type_, encoded(chunks), kept)
         else:
             forget(conn, rid, [type_], kept)
 
 
-def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, edges: list[tuple[int, int, Edge]],
-                  advance: Callable[[int], None]) -> None:
-    """Insert ``edges`` (numbered, in key order) of a type ``rid`` has none of: the merge's rows without the merge."""
+def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Any]],
+                  advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError]) -> None:
+    """Insert ``rows`` ((src, dst, props), in key order) of a type ``rid`` has none of: the merge's rows without the
+    merge."""
     insert = "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)"
-    for start in range(0, len(edges), BATCH):
-        batch = edges[start:start + BATCH]
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
         try:
-            rows = [(rid, type_, src, dst, dumps(edge.props)) for src, dst, edge in batch]
+            values = [(rid, type_, src, dst, dumps(props)) for src, dst, props in batch]
         except (TypeError, ValueError):
-            for _, _, edge in batch:  # name the first edge that cannot be stored
-                serialise(edge.props, f"edge {type_} {edge.source} -> {edge.target}")
+            for index in range(start, start + len(batch)):  # name the first edge that cannot be stored
+                _json_of(rows[index][2], index, unstorable)
             raise
-        conn.executemany(insert, rows)
+        conn.executemany(insert, values)
         advance(len(batch))
+
+
+def _json_of(props: Any, index: int, unstorable: Callable[[int, Exception], StoreError]) -> str:
+    try:
+        return dumps(props)
+    except (TypeError, ValueError) as exc:
+        raise unstorable(index, exc) from exc
 
 
 def _drop_edges_at(conn: sqlite3.Connection, rid: int, gone: list[int], types: list[str]) -> None:
