@@ -208,7 +208,8 @@ class CommitLog(_PathTable):
         return self.sha[position * n:(position + 1) * n].hex()
 
     def position_of(self, sha: str) -> int | None:
-        """The position of a commit, by its id (an index over every commit, built on first use)."""
+        """The position of a commit, by its id (an index over every commit, built on first use unless the commit is
+        the newest one)."""
         try:
             key = bytes.fromhex(sha)
         except ValueError:
@@ -217,7 +218,10 @@ class CommitLog(_PathTable):
             return None
         index = self._sha_index
         if index is None:
-            n, raw = self.sha_bytes, bytes(self.sha)
+            n = self.sha_bytes
+            if len(self.sha) >= n and self.sha[-n:] == key:  # the newest commit: what new commits usually follow
+                return len(self) - 1
+            raw = bytes(self.sha)
             index = self._sha_index = {raw[i:i + n]: i // n for i in range(0, len(raw), n)}
         return index.get(key)
 
