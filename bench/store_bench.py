@@ -16,6 +16,10 @@ excluded) and the largest peak RSS of the process:
 * ``sqlite load_answer``: one stored answer;
 * ``sqlite save (unchanged)``: re-saving the same graph (the diff writes no row;
   the answers are saved again after it);
+* ``sqlite save (3 nodes, 3 edges changed)``: what an ingest after a small commit
+  asks of the store: three nodes and three relationships (not KNOWS or IMPORTS,
+  which such an ingest patches) get a new property value, the rest is as stored
+  (the chunks of ``graph.sqlite_chunks`` that did not change are skipped);
 * ``sqlite save (cold)``, ``json save``: writing the graph into an empty store.
 
     python bench/store_bench.py --store /tmp/store-50k [--repo NAME] [--repeat 3]
@@ -44,6 +48,7 @@ OPERATIONS = {
     "sqlite load_part Module+IMPORTS": "part-imports",
     "sqlite load_answer bus_factor": "answer",
     "sqlite save (unchanged graph)": "sqlite-resave",
+    "sqlite save (3 nodes, 3 edges changed)": "sqlite-save-few",
     "sqlite save (cold, empty store)": "sqlite-save-cold",
     "json save (cold, empty store)": "json-save-cold",
 }
@@ -102,6 +107,17 @@ def run_operation(op: str, store: Path, json_dir: Path, repo: str, scratch: Path
         started = time.perf_counter()
         SqliteStore(store).save(graph)
         return time.perf_counter() - started
+    if op == "sqlite-save-few":
+        graph = SqliteStore(store).load(repo)
+        stamp = time.time_ns()
+        for node_id in sorted(graph.nodes)[:: max(1, len(graph.nodes) // 3)][:3]:
+            graph.nodes[node_id].props["bench_stamp"] = stamp
+        keys = sorted(k for k in graph.edges if k[0] not in (Rel.KNOWS.value, Rel.IMPORTS.value))
+        for key in keys[:: max(1, len(keys) // 3)][:3]:
+            graph.edges[key].props["bench_stamp"] = stamp
+        started = time.perf_counter()
+        SqliteStore(store).save(graph)
+        return time.perf_counter() - started
     started = time.perf_counter()
     s = SqliteStore(store)
     if op == "sqlite-load":
@@ -145,7 +161,12 @@ def main() -> None:
     if args.child:
         print(run_operation(args.child, args.store, args.json_dir, args.repo, args.scratch))
         return
-    repo = args.repo or SqliteStore(args.store).resolve_repo(None)
+    repo = args.repo
+    if repo is None:
+        names = [r.repo for r in SqliteStore(args.store).repositories()]
+        if len(names) != 1:
+            raise SystemExit(f"name the repository with --repo: the store holds {', '.join(names) or 'none'}")
+        repo = names[0]
     work = Path(tempfile.mkdtemp(prefix="cairn-store-bench-"))
     try:
         json_dir = work / "json-store"

@@ -17,6 +17,9 @@ Tables::
     answers(rid, name, generation, value)                 derived answers (``GraphStore.save_answers``), and one
                                                            row named "" whose generation is the one they describe
     reviews(repo, records)                                 review records kept across ingests
+    digests(rid, kind, chunks)                             what a save compares first: the chunks of the
+                                                           nodes and of each relationship type
+                                                           (``graph.sqlite_chunks``)
     meta(key, value)                                       e.g. when a JSON store was migrated
     relationships_by_id                                    a view: relationships with repository
                                                            names and node ids, for people with sqlite3
@@ -74,7 +77,9 @@ from cairn.graph.sqlite_write import BATCH, now, serialise, write_graph
 from cairn.graph.values import dumps, loads
 
 DATABASE = "cairn.db"
-SCHEMA_VERSION = 1
+#: 2: the ``digests`` table (``graph.sqlite_chunks``); a store of version 1 gets it when first opened (its first save
+#: then compares every row, as version 1 did, and stores the chunks). Version 1 builds refuse a version 2 store.
+SCHEMA_VERSION = 2
 #: How long a writer waits for another writer of the same store before giving up.
 BUSY_TIMEOUT_SECONDS = 600.0
 GITIGNORE = b"# Created by Cairn automatically: the store is not part of the repository.\n*\n"
@@ -94,6 +99,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS answers (rid INTEGER NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (rid, name)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS reviews (repo TEXT PRIMARY KEY, records TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS digests (rid INTEGER NOT NULL, kind TEXT NOT NULL, chunks TEXT NOT NULL,"
+    " PRIMARY KEY (rid, kind)) WITHOUT ROWID",
     "CREATE VIEW IF NOT EXISTS relationships_by_id AS SELECT p.repo AS repo, r.type AS type, a.id AS src, b.id AS dst,"
     " r.props AS props FROM relationships r JOIN repositories p ON p.rid = r.rid JOIN nodes a ON a.nid = r.src"
     " JOIN nodes b ON b.nid = r.dst",
@@ -363,7 +370,7 @@ class SqliteStore(GraphStore):
                 raise self._unknown(repo)
             with _transaction(conn, write=True):
                 rid, _ = self._repository(conn, repo)
-                for table in ("relationships", "nodes", "answers", "repositories"):
+                for table in ("relationships", "nodes", "answers", "digests", "repositories"):
                     conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
                 conn.execute("DELETE FROM reviews WHERE repo = ?", (repo,))
         self._generations.pop(repo, None)

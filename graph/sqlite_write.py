@@ -1,16 +1,20 @@
 """How the embedded store writes a new version of a repository: a merge with what is stored, or a patch.
 
 ``write_graph`` runs inside the store's write transaction (``SqliteStore.save_changes``).
-Nodes, and the relationships of each type not patched, are merged: the stored
-rows are read in key order, page by page (``BATCH`` rows), beside the new graph
-sorted the same way, and only rows that differ are written or deleted, so
-re-saving an unchanged graph rewrites no row. A table with no row at all (the
+Nodes, and the relationships of each type not patched, are merged: the new rows
+are sorted by key and cut into chunks (``graph.sqlite_chunks``); the chunks the
+store holds as they are (same range, same digest) are skipped without reading or
+serialising their rows; in the ranges of the others the stored rows are read in
+key order, page by page (``BATCH`` rows), beside the new ones, and only rows
+that differ are written or deleted, so re-saving an unchanged graph rewrites no
+row, and a save that changes a few rows serialises little more than those. A table with no row at all (the
 first save into a fresh store) is filled without its secondary indexes, which
 are built again once it is full (one sort instead of a B-tree insert per row;
 the write transaction covers the change of schema too). The relationships of a patched
 type (``GraphChanges.patched``) are neither read nor compared: the deleted ones
 go, the changed ones are written over the stored ones (an SQLite upsert that
-leaves an identical row alone), and those at a deleted node go with it. Every
+leaves an identical row alone), and those at a deleted node go with it; the
+type's chunk list is dropped (the next merge of the type compares it whole). Every
 save increments the repository's generation, which makes its answers unreadable
 (``graph.sqlite_store``: they are kept until the next answers are compared with them).
 """
@@ -18,22 +22,22 @@ save increments the repository's generation, which makes its answers unreadable
 from __future__ import annotations
 
 import sqlite3
+from itertools import groupby
+from operator import itemgetter
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
 from cairn.graph.errors import StoreError
 from cairn.graph.model import Edge, RepoGraph
 from cairn.graph.store import GraphChanges, Progress, progress_counter
+from cairn.graph.sqlite_chunks import (
+    NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
+)
 from cairn.graph.values import dumps
 
 #: Rows read per page and written per statement batch during a save.
 BATCH = 5_000
 
-_NODE_PAGE = "SELECT id, nid, props FROM nodes WHERE rid = ? AND id > ? ORDER BY id LIMIT ?"
-_REL_PAGE = (
-    "SELECT src, dst, props FROM relationships WHERE rid = ? AND type = ? AND (src, dst) > (?, ?) "
-    "ORDER BY src, dst LIMIT ?"
-)
 
 
 def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progress | None) -> int:
@@ -45,7 +49,8 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     repo = graph.repo
     patched = sorted(rel.value for rel in changes.patched)
     skip = frozenset(patched)
-    total = len(graph.nodes) + sum(1 for key in graph.edges if key[0] not in skip) + len(changes.changed)
+    by_type = _edges_by_type(graph, skip)
+    total = len(graph.nodes) + sum(map(len, by_type.values())) + len(changes.changed)
     advance = progress_counter(progress, total)
 
     row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
@@ -57,10 +62,12 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     else:
         rid, generation = row[0], row[1] + 1
     rebuilt = _drop_indexes_of_empty(conn, ("nodes", "relationships"))
-    nids, gone = _sync_nodes(conn, rid, graph, advance)
+    kept = stored_chunks(conn, rid) if row is not None else {}
+    nids, gone = _sync_nodes(conn, rid, graph, advance, kept)
     if patched:
         _drop_edges_at(conn, rid, gone, patched)
-    _sync_relationships(conn, rid, graph, nids, advance, skip=skip)
+        forget(conn, rid, patched, kept)
+    _sync_relationships(conn, rid, graph, by_type, nids, advance, kept, skip=skip)
     _patch_relationships(conn, rid, changes, nids, advance)
     for sql in rebuilt:
         conn.execute(sql)
@@ -103,74 +110,166 @@ class _Writes:
             self.rows.clear()
 
 
-# Both merges below read the stored rows a page at a time (keyset pagination), each
-# page whole before anything is written, and every write concerns a key at most the
-# last one read, so the pages never see the merge's own writes.
+# The merges below read the stored rows of a key range a page at a time (keyset
+# pagination), each page whole before anything is written, and every write concerns
+# a key at most the last one read, so the pages never see the merge's own writes.
+# Only the ranges of the chunks that differ from the stored ones are read
+# (``graph.sqlite_chunks``); the rows of the others are the stored ones.
 
-def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph,
-                advance: Callable[[int], None]) -> tuple[dict[str, int], list[int]]:
+def _unmatched(chunks: list[tuple[int, Chunk]], known: set[Chunk]) -> Iterator[tuple[Any, Any, int, int, int]]:
+    """The runs of consecutive chunks not stored as they are: (key after which the run starts or None, its last key
+    or None, first row, end row, rows skipped before it)."""
+    start = skipped = 0
+    run: list[Any] | None = None
+    for end, chunk in chunks:
+        if chunk in known:
+            if run is not None:
+                yield run[0], run[1], run[2], start, run[3]
+                run = None
+            skipped += end - start
+        elif run is None:
+            run = [chunk[0], chunk[1], start, skipped]
+            skipped = 0
+        else:
+            run[1] = chunk[1]
+        start = end
+    if run is not None:
+        yield run[0], run[1], run[2], start, run[3]
+
+
+def _range_sql(select: str, key: str, lo: Any, hi: Any) -> str:
+    """``select`` (with its WHERE) limited to keys in (lo, hi] (None: unbounded), in key order, a page at a time."""
+    order = key.strip("()")
+    return (select + (f" AND {key} > {_marks(lo)}" if lo is not None else "")
+            + (f" AND {key} <= {_marks(hi)}" if hi is not None else "") + f" ORDER BY {order} LIMIT ?")
+
+
+def _marks(key: Any) -> str:
+    return f"({', '.join('?' * len(key))})" if isinstance(key, tuple) else "?"
+
+
+def _flat(key: Any) -> tuple[Any, ...]:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _range_pages(conn: sqlite3.Connection, select: str, key: str, where: tuple[Any, ...], lo: Any, hi: Any,
+                 width: int) -> Iterator[tuple[Any, ...]]:
+    """The stored rows ``select`` gives (``where`` its parameters) with keys in (lo, hi], in key order, ``BATCH`` at a
+    time; a row's key is its first ``width`` columns."""
+    bound = _flat(hi) if hi is not None else ()
+    while True:
+        sql = _range_sql(select, key, lo, hi)
+        rows = conn.execute(sql, (*where, *(_flat(lo) if lo is not None else ()), *bound, BATCH)).fetchall()
+        yield from rows
+        if len(rows) < BATCH:
+            return
+        last = rows[-1][:width]
+        lo = last if width > 1 else last[0]
+
+
+def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None],
+                kept: dict[str, str]) -> tuple[dict[str, int], list[int]]:
     """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id, and those of the nodes deleted."""
     nodes = graph.nodes
+    ids = sorted(nodes)
+    props = [nodes[node_id].props for node_id in ids]
+    chunks = cut(list(zip(ids, props)), node_chunk_ends(ids), itemgetter(0),
+                 lambda i: serialise(props[i], f"node {ids[i]}"))
+    known = decoded(kept.get(NODES), edges=False)
+    runs = list(_unmatched(chunks, known))
+    whole = len(runs) == 1 and runs[0][2] == 0 and runs[0][3] == len(ids)
+    nids: dict[str, int] = {} if whole else dict(conn.execute("SELECT id, nid FROM nodes WHERE rid = ?", (rid,)))
     next_nid = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
     inserts = _Writes(conn, "INSERT INTO nodes (nid, rid, id, label, key, props) VALUES (?, ?, ?, ?, ?, ?)")
     updates = _Writes(conn, "UPDATE nodes SET props = ? WHERE nid = ?")
     deletes = _Writes(conn, "DELETE FROM nodes WHERE nid = ?")
-    nids: dict[str, int] = {}
     gone: list[int] = []
-    stored = _pages(conn, _NODE_PAGE, (rid,), ("",))
-    current = next(stored, None)
-    for count, nid_text in enumerate(sorted(nodes), 1):
-        node = nodes[nid_text]
-        try:
-            text = dumps(node.props)
-        except (TypeError, ValueError) as exc:
-            raise _unstorable(f"node {nid_text}", exc) from exc
-        while current is not None and current[0] < nid_text:
+    done = 0
+    for lo, hi, start, end, skipped in runs:
+        advance(skipped)
+        done += skipped + end - start
+        stored = _range_pages(conn, "SELECT id, nid, props FROM nodes WHERE rid = ?", "id", (rid,), lo, hi, 1)
+        current = next(stored, None)
+        for index in range(start, end):
+            nid_text = ids[index]
+            try:
+                text = dumps(props[index])
+            except (TypeError, ValueError) as exc:
+                raise _unstorable(f"node {nid_text}", exc) from exc
+            while current is not None and current[0] < nid_text:
+                deletes.add((current[1],))
+                gone.append(current[1])
+                nids.pop(current[0], None)
+                current = next(stored, None)
+            if current is not None and current[0] == nid_text:
+                nids[nid_text] = current[1]
+                if current[2] != text:
+                    updates.add((text, current[1]))
+                current = next(stored, None)
+            else:
+                node = nodes[nid_text]
+                nids[nid_text] = next_nid
+                inserts.add((next_nid, rid, nid_text, node.label.value, node.key, text))
+                next_nid += 1
+            if (index - start + 1) % BATCH == 0:
+                advance(BATCH)
+        while current is not None:
             deletes.add((current[1],))
             gone.append(current[1])
+            nids.pop(current[0], None)
             current = next(stored, None)
-        if current is not None and current[0] == nid_text:
-            nids[nid_text] = current[1]
-            if current[2] != text:
-                updates.add((text, current[1]))
-            current = next(stored, None)
-        else:
-            nids[nid_text] = next_nid
-            inserts.add((next_nid, rid, nid_text, node.label.value, node.key, text))
-            next_nid += 1
-        if count % BATCH == 0:
-            advance(BATCH)
-    while current is not None:
-        deletes.add((current[1],))
-        gone.append(current[1])
-        current = next(stored, None)
+        advance((end - start) % BATCH)
+    advance(len(ids) - done)
     for writes in (deletes, updates, inserts):
         writes.flush()
-    advance(len(nodes) % BATCH)
+    keep(conn, rid, NODES, encoded(chunks), kept)
     return nids, gone
 
 
-def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, nids: dict[str, int],
-                        advance: Callable[[int], None], skip: frozenset[str] = frozenset()) -> None:
-    """Make the stored relationships of ``rid`` those of ``graph``, type by type, except the types in ``skip``.
+def _pair(row: tuple[Any, ...]) -> tuple[int, int]:
+    return row[0], row[1]
+
+
+def _stored_types(conn: sqlite3.Connection, rid: int) -> set[str]:
+    """The relationship types ``rid`` has rows of (one seek in the key's index per type, not a scan of every row)."""
+    types: set[str] = set()
+    row = conn.execute("SELECT type FROM relationships WHERE rid = ? ORDER BY type LIMIT 1", (rid,)).fetchone()
+    while row is not None:
+        types.add(row[0])
+        row = conn.execute("SELECT type FROM relationships WHERE rid = ? AND type > ? ORDER BY type LIMIT 1",
+                           (rid, row[0])).fetchone()
+    return types
+
+
+def _edges_by_type(graph: RepoGraph, skip: frozenset[str]) -> dict[str, list[Edge]]:
+    """The edges of ``graph`` by type, but for the types in ``skip``. An edge's key starts with its type and a graph
+    adds its edges a type at a time, so the keys are taken in runs of one type (in C: no bytecode per edge)."""
+    by_type: dict[str, list[Edge]] = {}
+    edges = graph.edges
+    for type_, keys in groupby(edges, itemgetter(0)):
+        if type_ in skip:
+            continue
+        found = by_type.get(type_)
+        if found is None:
+            found = by_type[type_] = []
+        found.extend(map(edges.__getitem__, keys))
+    return by_type
+
+
+def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by_type: dict[str, list[Edge]],
+                        nids: dict[str, int], advance: Callable[[int], None], kept: dict[str, str],
+                        skip: frozenset[str] = frozenset()) -> None:
+    """Make the stored relationships of ``rid`` those of ``graph`` (``by_type``: its edges by type, but for the types
+    in ``skip``), type by type, except the types in ``skip``.
 
     Edges are numbered and sorted one type at a time, so what the merge holds
     besides the graph is one type's worth (a million edges of all types at
     50k files would be a hundred megabytes more).
     """
-    by_type: dict[str, list[Edge]] = {}
-    for key, edge in graph.edges.items():
-        if key[0] in skip:
-            continue
-        found = by_type.get(key[0])
-        if found is None:
-            by_type[key[0]] = [edge]
-        else:
-            found.append(edge)
 
-    def numbered(edge: Edge) -> tuple[int, int, Edge]:
+    def numbered(edge: Edge) -> tuple[int, int, dict[str, Any]]:
         try:
-            return (nids[edge.source], nids[edge.target], edge)
+            return (nids[edge.source], nids[edge.target], edge.props)
         except KeyError:
             raise StoreError(
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
@@ -179,54 +278,84 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ni
     inserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)")
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
-    stored_types = {t for (t,) in conn.execute("SELECT DISTINCT type FROM relationships WHERE rid = ?", (rid,))}
+    stored_types = _stored_types(conn, rid)
     for type_ in sorted((set(by_type) | stored_types) - skip):
-        # (src, dst) is unique within a type, so the sort never compares two edges
-        edges = sorted(map(numbered, by_type.pop(type_, ())))
+        edges = by_type.pop(type_, [])
+        # (src, dst) is unique within a type, so the sort never compares two edges' properties
+        rows = sorted(map(numbered, edges))
+
+        def unstorable(index: int, exc: Exception, rows: list[tuple[int, int, Any]] = rows,
+                       edges: list[Edge] = edges, type_: str = type_) -> StoreError:
+            """The error naming the edge of ``rows[index]`` (found only when one cannot be stored)."""
+            src, dst, _ = rows[index]
+            edge = next(e for e in edges if (nids[e.source], nids[e.target]) == (src, dst))
+            return _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc)
+
+        chunks = cut(rows, edge_chunk_ends(rows), _pair, lambda i: _json_of(rows[i][2], i, unstorable))
         if type_ not in stored_types:  # nothing to merge with (a first save): every edge is an insert
-            _insert_edges(conn, rid, type_, edges, advance)
+            _insert_edges(conn, rid, type_, rows, advance, unstorable)
+            keep(conn, rid, type_, encoded(chunks), kept)
             continue
-        stored = _pages(conn, _REL_PAGE, (rid, type_), (-1, -1))
-        current = next(stored, None)
-        for count, (src, dst, edge) in enumerate(edges, 1):
-            try:  # what failed is worded only when something does, not for each of a million edges
-                text = dumps(edge.props)
-            except (TypeError, ValueError) as exc:
-                raise _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc) from exc
-            key = (src, dst)
-            while current is not None and current[:2] < key:
+        done = 0
+        for lo, hi, start, end, skipped in _unmatched(chunks, decoded(kept.get(type_), edges=True)):
+            advance(skipped)
+            done += skipped + end - start
+            stored = _range_pages(conn, "SELECT src, dst, props FROM relationships WHERE rid = ? AND type = ?",
+                                  "(src, dst)", (rid, type_), lo, hi, 2)
+            current = next(stored, None)
+            for index in range(start, end):
+                src, dst, props = rows[index]
+                try:  # what failed is worded only when something does, not for each of a million edges
+                    text = dumps(props)
+                except (TypeError, ValueError) as exc:
+                    raise unstorable(index, exc) from exc
+                key = (src, dst)
+                while current is not None and current[:2] < key:
+                    deletes.add((rid, type_, *current[:2]))
+                    current = next(stored, None)
+                if current is not None and current[:2] == key:
+                    if current[2] != text:
+                        updates.add((text, rid, type_, src, dst))
+                    current = next(stored, None)
+                else:
+                    inserts.add((rid, type_, src, dst, text))
+                if (index - start + 1) % BATCH == 0:
+                    advance(BATCH)
+            while current is not None:
                 deletes.add((rid, type_, *current[:2]))
                 current = next(stored, None)
-            if current is not None and current[:2] == key:
-                if current[2] != text:
-                    updates.add((text, rid, type_, src, dst))
-                current = next(stored, None)
-            else:
-                inserts.add((rid, type_, src, dst, text))
-            if count % BATCH == 0:
-                advance(BATCH)
-        while current is not None:
-            deletes.add((rid, type_, *current[:2]))
-            current = next(stored, None)
-        for writes in (deletes, updates, inserts):  # before the next type's pages are read
+            advance((end - start) % BATCH)
+        advance(len(rows) - done)
+        for writes in (deletes, updates, inserts):  # before the next type's rows are read
             writes.flush()
-        advance(len(edges) % BATCH)
+        if rows:
+            keep(conn, rid, type_, encoded(chunks), kept)
+        else:
+            forget(conn, rid, [type_], kept)
 
 
-def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, edges: list[tuple[int, int, Edge]],
-                  advance: Callable[[int], None]) -> None:
-    """Insert ``edges`` (numbered, in key order) of a type ``rid`` has none of: the merge's rows without the merge."""
+def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Any]],
+                  advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError]) -> None:
+    """Insert ``rows`` ((src, dst, props), in key order) of a type ``rid`` has none of: the merge's rows without the
+    merge."""
     insert = "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)"
-    for start in range(0, len(edges), BATCH):
-        batch = edges[start:start + BATCH]
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
         try:
-            rows = [(rid, type_, src, dst, dumps(edge.props)) for src, dst, edge in batch]
+            values = [(rid, type_, src, dst, dumps(props)) for src, dst, props in batch]
         except (TypeError, ValueError):
-            for _, _, edge in batch:  # name the first edge that cannot be stored
-                serialise(edge.props, f"edge {type_} {edge.source} -> {edge.target}")
+            for index in range(start, start + len(batch)):  # name the first edge that cannot be stored
+                _json_of(rows[index][2], index, unstorable)
             raise
-        conn.executemany(insert, rows)
+        conn.executemany(insert, values)
         advance(len(batch))
+
+
+def _json_of(props: Any, index: int, unstorable: Callable[[int, Exception], StoreError]) -> str:
+    try:
+        return dumps(props)
+    except (TypeError, ValueError) as exc:
+        raise unstorable(index, exc) from exc
 
 
 def _drop_edges_at(conn: sqlite3.Connection, rid: int, gone: list[int], types: list[str]) -> None:
@@ -263,18 +392,6 @@ def _patch_relationships(conn: sqlite3.Connection, rid: int, changes: GraphChang
             advance(BATCH)
     upserts.flush()
     advance(len(changes.changed) % BATCH)
-
-
-def _pages(conn: sqlite3.Connection, page_sql: str, where: tuple[Any, ...], before_first: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
-    """The stored rows ``where`` selects (``rid``, and the type of relationships) in key order, read ``BATCH`` at a time."""
-    after = before_first
-    width = len(before_first)
-    while True:
-        rows = conn.execute(page_sql, (*where, *after, BATCH)).fetchall()
-        yield from rows
-        if len(rows) < BATCH:
-            return
-        after = tuple(rows[-1][:width])
 
 
 def now() -> str:

@@ -25,6 +25,8 @@ from typing import Callable, Iterator
 
 #: the first parent of a root commit (or of one whose parent is outside the history)
 NO_PARENT = -1
+#: ``change_old`` of a change that is not a rename or copy
+NO_OLD_PATH = -1
 #: a pair of log path ids as one int, ``a * PAIR + b`` (how the change analyses key a file pair)
 PAIR = 1 << 32
 
@@ -206,7 +208,8 @@ class CommitLog(_PathTable):
         return self.sha[position * n:(position + 1) * n].hex()
 
     def position_of(self, sha: str) -> int | None:
-        """The position of a commit, by its id (an index over every commit, built on first use)."""
+        """The position of a commit, by its id (an index over every commit, built on first use unless the commit is
+        the newest one)."""
         try:
             key = bytes.fromhex(sha)
         except ValueError:
@@ -215,7 +218,10 @@ class CommitLog(_PathTable):
             return None
         index = self._sha_index
         if index is None:
-            n, raw = self.sha_bytes, bytes(self.sha)
+            n = self.sha_bytes
+            if len(self.sha) >= n and self.sha[-n:] == key:  # the newest commit: what new commits usually follow
+                return len(self) - 1
+            raw = bytes(self.sha)
             index = self._sha_index = {raw[i:i + n]: i // n for i in range(0, len(raw), n)}
         return index.get(key)
 
@@ -272,10 +278,11 @@ class CommitLog(_PathTable):
         base = len(self)
         width = self.sha_bytes
         shas = stream.shas
-        raws = [bytes.fromhex(sha) for sha in reversed(shas)]
-        for sha, raw in zip(reversed(shas), raws):
-            if len(raw) != width:
-                raise ValueError(f"commit id {sha!r} is not {width * 2} hex digits")
+        hexes = 2 * width
+        if set(map(len, shas)) != {hexes}:
+            bad = next(sha for sha in shas if len(sha) != hexes)
+            raise ValueError(f"commit id {bad!r} is not {hexes} hex digits")
+        joined = bytes.fromhex("".join(reversed(shas)))
         top = base + count - 1  # the position of stream index 0 (the newest commit)
         new_positions = dict(zip(shas, range(top, base - 1, -1)))
         last = self.sha_of(base - 1) if base else None
@@ -287,16 +294,29 @@ class CommitLog(_PathTable):
                 found = base - 1 if sha == last else slow(sha)
             return NO_PARENT if found is None else found
 
-        self.sha += b"".join(raws)
+        self.sha += joined
         if self._sha_index is not None:
-            self._sha_index.update(zip(raws, range(base, base + count)))
+            self._sha_index.update((joined[i * width:(i + 1) * width], base + i) for i in range(count))
         for name in ("committed", "authored", "author"):
             column = array(getattr(self, name).typecode, getattr(stream, name))
             column.reverse()
             getattr(self, name).extend(column)
         parents = stream.parents[::-1]
-        self.merge += bytes([1 if " " in p else 0 for p in parents])
-        self.first_parent.extend([position(p.split(" ", 1)[0]) if p else NO_PARENT for p in parents])
+        # a parent list that is one commit among the new ones is found at once; the others are merges, roots and
+        # commits whose parent was remembered
+        firsts = list(map(new_positions.get, parents))
+        merge = bytearray(count)
+        found = -1
+        while True:
+            try:
+                found = firsts.index(None, found + 1)
+            except ValueError:
+                break
+            listed = parents[found]
+            firsts[found] = position(listed.split(" ", 1)[0]) if listed else NO_PARENT
+            merge[found] = 1 if " " in listed else 0
+        self.merge += merge
+        self.first_parent.extend(firsts)
         for index, login in sorted(stream.pull_requests.items(), reverse=True):
             listed = stream.parents[index].split(" ")
             if len(listed) > 1:
@@ -332,7 +352,7 @@ class CommitLog(_PathTable):
         # paths come after all its new paths (the commit ends at e): (2e - 1) * m + c (m: more than any c)
         m = len(paths) + 1
         first = dict(zip(reversed(paths), range(2 * (len(paths) - 1) * m, -1, -2 * m)))
-        if any(old >= 0 for old in olds):
+        if olds.count(NO_OLD_PATH) != len(olds):  # renames or copies (-1 is the only other value)
             for change in [c for c, old in enumerate(olds) if old >= 0]:
                 key = (2 * ends[bisect_right(ends, change)] - 1) * m + change
                 old = olds[change]

@@ -89,7 +89,7 @@ from cairn.ingest.history_state import HistoryState, LogCounts, LogTotals, State
 from cairn.ingest.history_people import pull_request_authors, resolve_people
 from cairn.ingest.history_placement import new_commits_first, walk_until_kept
 from cairn.ingest.history_stream import (
-    CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, LogStatus, is_ancestor, read_log, read_range, record_completeness,
+    CO_AUTHOR_KEYS, RENAME_LIMIT_WARNING, CommitCount, LogStatus, is_ancestor, read_log, read_range, record_completeness,
 )
 from cairn.ingest.identities import AGENT, HUMAN, Classifier, DeclaredPerson, Identities, parse_contact, read_mailmap
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS, History
@@ -357,14 +357,12 @@ def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
 
 def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
               progress: HistoryProgress | None) -> _Reading:
-    known = None
+    count = CommitCount(root)  # beside the log, unless a progress report needs the total first
     if progress is not None:
-        counted = git(root, "rev-list", "--count", "HEAD")
-        known = int(counted.stdout.strip()) if counted.returncode == 0 and counted.stdout.strip().isdigit() else None
-        total = known or 0
+        total = count.result() or 0
         progress(0, total)
         parser.progress = lambda done: progress(done, max(total, done))
-    status = read_log(root, parser, known)  # counted once
+    status = read_log(root, parser, count)  # counted once
     log = CommitLog(len(head) // 2)
     log.append_stream(parser.read)
     totals = LogTotals(rename_limit_hit=RENAME_LIMIT_WARNING in status.stderr)

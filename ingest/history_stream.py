@@ -176,17 +176,37 @@ def _missing(stderr: str) -> bool:
     return any(marker in lowered for marker in _MISSING_MARKERS)
 
 
-def read_log(root: Path, parser: StreamParser, commits_total: int | None = None) -> LogStatus:
+class CommitCount:
+    """``git rev-list --count HEAD``, run beside the log (a thread waits for it) instead of before it."""
+
+    def __init__(self, root: Path) -> None:
+        self.total: int | None = None
+        self._thread = threading.Thread(target=self._count, args=(root,), name="git-rev-list-count", daemon=True)
+        self._thread.start()
+
+    def _count(self, root: Path) -> None:
+        try:
+            counted = git(root, "rev-list", "--count", "HEAD")
+        except GitError:
+            return
+        if counted.returncode == 0 and counted.stdout.strip().isdigit():
+            self.total = int(counted.stdout.strip())
+
+    def result(self) -> int | None:
+        """The count (None: git could not count), once git gave it."""
+        self._thread.join()
+        return self.total
+
+
+def read_log(root: Path, parser: StreamParser, commits_total: int | CommitCount | None = None) -> LogStatus:
     """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring).
 
-    ``commits_total``: ``git rev-list --count HEAD``, when the caller counted already.
+    ``commits_total``: ``git rev-list --count HEAD``, or the ``CommitCount`` that counts it, when the caller counts
+    already (else it is counted here, beside the log).
     """
-    status = LogStatus(commits_total=commits_total)
-    if commits_total is None:
-        counted = git(root, "rev-list", "--count", "HEAD")
-        if counted.returncode == 0 and counted.stdout.strip().isdigit():
-            status.commits_total = int(counted.stdout.strip())
+    count = CommitCount(root) if commits_total is None else commits_total
     code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
+    status = LogStatus(commits_total=count.result() if isinstance(count, CommitCount) else count)
     status.stderr = stderr
     if code == 0:
         return status

@@ -111,3 +111,17 @@ def test_the_parser_writes_the_log_its_observed_commits_make_record_by_record(tm
     record_by_record(expected, observed)
     assert columns_of(history.log) == columns_of(expected)
     assert any(status == "R" for p in range(len(expected)) for status, _, _ in expected.change_tuples(p))
+
+
+def test_appending_keeps_the_id_index_in_step_and_refuses_ids_of_another_length():
+    rng = random.Random(5)
+    first = random_stream(rng, 1, 30, [])
+    log = CommitLog()
+    log.append_stream(first)
+    assert log.position_of(first[-1].sha) == 0  # the index is built now, and must follow the next append
+    more = random_stream(rng, 100, 20, [r.sha for r in reversed(first)])[:20]
+    log.append_stream(more)
+    assert [log.position_of(r.sha) for r in more] == list(range(len(log) - 1, len(log) - 21, -1))
+    short = CommitRecord("ab" * 19, [], 0, 1, 1, [], [], [0])
+    with pytest.raises(ValueError, match="is not 40 hex digits"):
+        CommitLog().append_stream([short])
