@@ -67,7 +67,8 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     if patched:
         _drop_edges_at(conn, rid, gone, patched)
         forget(conn, rid, patched, kept)
-    _sync_relationships(conn, rid, graph, by_type, nids, advance, kept, skip=skip)
+    _sync_relationships(conn, rid, graph, by_type, nids, advance, kept, skip=skip,
+                        unchunked=frozenset(rel.value for rel in changes.patched_next))
     _patch_relationships(conn, rid, changes, nids, advance)
     for sql in rebuilt:
         conn.execute(sql)
@@ -258,9 +259,10 @@ def _edges_by_type(graph: RepoGraph, skip: frozenset[str]) -> dict[str, list[Edg
 
 def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by_type: dict[str, list[Edge]],
                         nids: dict[str, int], advance: Callable[[int], None], kept: dict[str, str],
-                        skip: frozenset[str] = frozenset()) -> None:
+                        skip: frozenset[str] = frozenset(), unchunked: frozenset[str] = frozenset()) -> None:
     """Make the stored relationships of ``rid`` those of ``graph`` (``by_type``: its edges by type, but for the types
-    in ``skip``), type by type, except the types in ``skip``.
+    in ``skip``), type by type, except the types in ``skip``. The types in ``unchunked`` (the next save will patch
+    them, which drops their chunk list) are compared whole and get no chunk list.
 
     Edges are numbered and sorted one type at a time, so what the merge holds
     besides the graph is one type's worth (a million edges of all types at
@@ -291,10 +293,13 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
             edge = next(e for e in edges if (nids[e.source], nids[e.target]) == (src, dst))
             return _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc)
 
-        chunks = cut(rows, edge_chunk_ends(rows), _pair, lambda i: _json_of(rows[i][2], i, unstorable))
+        chunked = type_ not in unchunked
+        chunks = (cut(rows, edge_chunk_ends(rows), _pair, lambda i: _json_of(rows[i][2], i, unstorable)) if chunked
+                  else [(len(rows), (None, None, ""))])  # one range, no digest: never taken as stored
         if type_ not in stored_types:  # nothing to merge with (a first save): every edge is an insert
             _insert_edges(conn, rid, type_, rows, advance, unstorable)
-            keep(conn, rid, type_, encoded(chunks), kept)
+            if chunked:
+                keep(conn, rid, type_, encoded(chunks), kept)
             continue
         done = 0
         for lo, hi, start, end, skipped in _unmatched(chunks, decoded(kept.get(type_), edges=True)):
@@ -328,7 +333,7 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
         advance(len(rows) - done)
         for writes in (deletes, updates, inserts):  # before the next type's rows are read
             writes.flush()
-        if rows:
+        if rows and chunked:
             keep(conn, rid, type_, encoded(chunks), kept)
         else:
             forget(conn, rid, [type_], kept)

@@ -77,6 +77,10 @@ class GraphChanges:
     the new version anyway (the stored ones it did not change included): a
     store that cannot patch saves those as ``graph`` has them, without reading
     the stored ones.
+
+    ``patched_next`` is a hint: the types the caller expects to patch at the
+    next save too (an ingest patches KNOWS after every commit), so a store need
+    not prepare to compare them whole (the embedded store's chunk digests).
     """
 
     graph: RepoGraph
@@ -84,6 +88,7 @@ class GraphChanges:
     changed: frozenset[EdgeKey] = frozenset()
     deleted: frozenset[EdgeKey] = frozenset()
     complete: frozenset[Rel] = frozenset()
+    patched_next: frozenset[Rel] = frozenset()
 
     def __post_init__(self) -> None:
         patched = {rel.value for rel in self.patched}

@@ -142,7 +142,7 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
         deleted |= delta.before - written
     # the graph holds every KNOWS edge (those of unchanged files as the memory kept them)
     return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
-                        complete=frozenset(patched & {Rel.KNOWS}))
+                        complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS}))
 
 
 def _knows_name(memory_token: Any, reviews: list[dict[str, Any]], thresholds: Any) -> str | None:

@@ -165,6 +165,25 @@ def test_a_patched_type_loses_its_chunks_and_is_merged_whole_next_time(tmp_path,
     assert rows(tmp_path / "s", "shop") == rows(_fresh(tmp_path, third), "shop")
 
 
+def test_a_type_to_be_patched_next_gets_no_chunk_list_and_is_merged_whole(tmp_path, small_chunks):
+    store = SqliteStore(tmp_path / "s")
+    graph = graph_of("shop", 40)
+    hint = frozenset({Rel.IMPORTS})
+    store.save_changes(GraphChanges(graph, patched_next=hint))
+    with contextlib.closing(sqlite3.connect(tmp_path / "s" / "cairn.db")) as db:
+        assert {k for (k,) in db.execute("SELECT kind FROM digests")} == {"nodes", "PART_OF"}
+    new = copy_of(graph)
+    key = sorted(k for k in new.edges if k[0] == Rel.IMPORTS.value)[5]
+    new.edges[key].props["kind"] = "dynamic"
+    del new.edges[sorted(k for k in new.edges if k[0] == Rel.IMPORTS.value)[9]]
+    store.save_changes(GraphChanges(new, patched_next=hint))
+    assert rows(tmp_path / "s", "shop") == rows(_fresh(tmp_path, new), "shop")
+    store.save(graph)  # without the hint: IMPORTS gets its chunk list again
+    with contextlib.closing(sqlite3.connect(tmp_path / "s" / "cairn.db")) as db:
+        assert {k for (k,) in db.execute("SELECT kind FROM digests")} == {"nodes", "PART_OF", "IMPORTS"}
+    assert rows(tmp_path / "s", "shop") == rows(_fresh(tmp_path, graph), "shop")
+
+
 def test_damaged_or_missing_chunk_lists_mean_a_whole_merge(tmp_path, small_chunks):
     root = tmp_path / "s"
     store = SqliteStore(root)
