@@ -69,16 +69,15 @@ from typing import Any
 from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.change_take_back import take_back
+from cairn.ingest.commit_people import CommitPeople
 from cairn.ingest.commits import PAIR, CommitLog
 from cairn.ingest.history_state import Ragged
-from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
 
 DAY = 86_400
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
 MEMORY_VERSION = 2
-_NONE: tuple[int, ...] = ()
 _EMPTY_IDS = array("i")
 
 
@@ -131,7 +130,7 @@ def file_index(graph: RepoGraph, history: History) -> FileIndex:
     return index
 
 
-class CommitView:
+class CommitView(CommitPeople):
     """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people).
 
     Components and people are worked out once per commit and kept, for every analysis that asks
@@ -139,35 +138,12 @@ class CommitView:
     """
 
     def __init__(self, log: CommitLog, index: FileIndex, history: History):
-        self.log, self.index = log, index
-        self.person_of = history.identity_person
-        self.kinds, self.person_ids = [ph.person.kind for ph in history.people], [ph.person.id for ph in history.people]
+        super().__init__(log, history)
+        self.index = index
         self._components: list[tuple[str, ...] | None] = [None] * len(log)  # per position, None: not yet known
-        self._people: list[tuple[tuple[int, ...], tuple[int, ...]] | None] = [None] * len(log)
-        self._shared: dict[tuple, tuple] = {}  # equal tuples kept once (100 distinct (agents, humans) at 10k)
 
     def files(self, position: int) -> set[int]:  # at HEAD
         return self.index.touched(self.log.path_changes(position))
-
-    def people(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """(agents, humans) on a non-merge commit: author, co-authors, reviewers, an agent's committer, marked agents."""
-        found = self._people[position]
-        if found is not None:
-            return found
-        log, person_of, kinds = self.log, self.person_of, self.kinds
-        if log.merge[position] or not person_of:
-            return _NONE, _NONE
-        on = [person_of[log.author[position]]]
-        start, end = log.credited_end[position - 1] if position else 0, log.credited_end[position]
-        if end > start:
-            on.extend(person_of[c] for c in log.credited[start:end])
-            agents = tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or _NONE
-            humans = tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or _NONE
-        else:
-            kind = kinds[on[0]]
-            agents, humans = (tuple(on), _NONE) if kind == AGENT else (_NONE, tuple(on)) if kind == HUMAN else (_NONE, _NONE)
-        found = self._people[position] = self._shared.setdefault((agents, humans), (agents, humans))
-        return found
 
     def components(self, position: int) -> tuple[str, ...]:
         """The components of the files a commit touches, sorted."""
