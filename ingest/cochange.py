@@ -308,6 +308,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     single = [-1] * len(log.paths)
     for pid, found in index.of_path.items():
         single[pid] = found[0] if len(found) == 1 else -2
+    single_at, component_at = single.__getitem__, component.__getitem__
     eligible_of, assisted_of, people_of = memory.eligible.append, memory.assisted.append, view.people
     component_revisions: list[str] = []  # counted once at the end, in the same order
     component_pairs: list[tuple[str, str]] = []
@@ -324,7 +325,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         begin = end
         if extra:
             size += sum(extra.get(path, 0) for path in paths)
-        files = {single[path] for path in paths}
+        files = set(map(single_at, paths))
         files.discard(-1)
         if -2 in files:  # a name that stands for several files
             files = set()
@@ -332,7 +333,13 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 found = of_path(path)
                 if found:
                     files.update(found)
-        ordered = tuple(sorted({component[f] for f in files} - {None, ""})) if files else ()
+        if len(files) > 1:
+            names = set(map(component_at, files))
+            names.discard(None)
+            names.discard("")
+            ordered = tuple(sorted(names))
+        else:
+            ordered = (name,) if files and (name := component[next(iter(files))]) else ()
         components_of[p] = ordered = share(ordered, ordered)
         agents, humans = people_of(p)
         eligible = 0 < size <= limit
@@ -347,7 +354,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
             if len(files) > 1:  # files are in path order: a pair is (smaller, larger)
                 in_order = sorted(files)
                 if fresh:
-                    pids = [pid_of[f] for f in in_order]
+                    pids = array("i", [pid_of[f] for f in in_order])  # type: ignore[misc]
                     for i in range(len(pids) - 1):
                         later[in_order[i]].extend(pids[i + 1:])
                 else:
@@ -381,8 +388,8 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         if not at_once:
             memory.touch.set(pid, memory.touch.get(pid) + added.tolist())
             memory.days.set(pid, memory.days.get(pid) + [committed[p] // DAY for p in added])
-        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum([eligible[p] for p in added])
-        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum([assisted[p] for p in added])
+        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum(map(eligible.__getitem__, added))
+        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(map(assisted.__getitem__, added))
     if at_once:
         memory.touch, memory.days = _touch_columns(new_touch, pid_of, committed)
     min_shared = coupling.min_shared
