@@ -53,6 +53,8 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import compress
+from operator import not_
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -465,7 +467,7 @@ def early_replay(history: History, config: CairnConfig, defs: list[ComponentDef]
     log = history.log
     if not len(log):
         return None
-    times = [t for t, merge in zip(log.committed, log.merge) if not merge] or list(log.committed)
+    times = list(compress(log.committed, map(not_, log.merge))) or log.committed
     names = _period_names(min(times), max(times), config.trends.period)
     if _factor_reuse(history, names, config, defs, cache_dir)[0] is not None:
         return None
