@@ -450,29 +450,37 @@ class TrendReplay:
     """The knowledge replay as ``trend_inputs`` will prepare it, prepared right after the history pass (``early_replay``),
     so that the truck factors over time can be computed beside the ingest's next steps.
 
-    ``trend_inputs`` sets ``same``: whether its ``TrendInputs.snapshots`` replays exactly this (the same log, people,
-    periods, components and settings); only then may what was computed from this one stand for it."""
+    ``snapshots`` is None when the last ingest's factors are kept for these periods (``_factor_reuse``, whose answer
+    ``trend_inputs`` takes from here for the same periods): nothing to replay. ``trend_inputs`` sets ``same``: whether
+    its ``TrendInputs.snapshots`` replays exactly this (the same log, people, periods, components and settings); only
+    then may what was computed from this one stand for it."""
 
-    key: tuple
-    snapshots: Callable[[], Iterator[KnowledgeSnapshot]]
-    stop_at: str  # the current period: ``queries.trends`` replays up to it when the bus factor's factors are stored
+    names: list[str]
+    reuse: tuple[dict | None, Any]
+    key: tuple = ()
+    snapshots: Callable[[], Iterator[KnowledgeSnapshot]] | None = None
     same: bool = False
+
+    @property
+    def stop_at(self) -> str:
+        """The current period: ``queries.trends`` replays up to it when the bus factor's factors are stored."""
+        return self.names[-1]
 
 
 def early_replay(history: History, config: CairnConfig, defs: list[ComponentDef],
                  cache_dir: Path | None) -> TrendReplay | None:
     """The replay ``trend_inputs`` will most likely hand on, from the history pass alone: its periods span the log's
-    non-merge commits (what the activity of a first ingest spans); None when there is nothing to replay or the factors
-    are kept from the last ingest (``_factor_reuse``)."""
+    non-merge commits (what the activity of a first ingest spans); None without commits."""
     log = history.log
     if not len(log):
         return None
     times = list(compress(log.committed, map(not_, log.merge))) or log.committed
     names = _period_names(min(times), max(times), config.trends.period)
-    if _factor_reuse(history, names, config, defs, cache_dir)[0] is not None:
-        return None
-    ctx = _context(history, CommitPeople(log, history), names, config, defs)
-    return TrendReplay(_replay_key(ctx, config, defs), partial(_snapshots, ctx), names[-1])
+    replay = TrendReplay(names, _factor_reuse(history, names, config, defs, cache_dir))
+    if replay.reuse[0] is None:
+        ctx = _context(history, CommitPeople(log, history), names, config, defs)
+        replay.key, replay.snapshots = _replay_key(ctx, config, defs), partial(_snapshots, ctx)
+    return replay
 
 
 def _context(history: History, view: CommitPeople, names: list[str], config: CairnConfig,
@@ -532,7 +540,10 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     activity = memory.activity(names)
     samples = sample_commits(ctx.log, changes.memory.assisted, ctx.period_names, graph, settings, config, defs,
                              cache_dir)
-    known, keep = _factor_reuse(history, names, config, defs, cache_dir)
-    if early is not None:
+    if early is not None and early.names == names:
+        known, keep = early.reuse
+    else:
+        known, keep = _factor_reuse(history, names, config, defs, cache_dir)
+    if early is not None and early.snapshots is not None:
         early.same = early.key == _replay_key(ctx, config, defs)
     return TrendInputs(settings.period, activity, samples, partial(_snapshots, ctx), notes, known, keep)

@@ -76,6 +76,7 @@ class FactorsBeside:
     case); otherwise it replays itself. Either way the factors are those the replay of the inputs gives."""
 
     def __init__(self, replay: TrendReplay):
+        assert replay.snapshots is not None  # ingest hands on only a replay to run
         self.replay = replay
         self.job = Beside(partial(_factors, replay.snapshots, replay.stop_at)).start()
 
