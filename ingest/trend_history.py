@@ -43,6 +43,13 @@ current period is the same, and ``TrendInputs.known_factors`` hands them back
 (the current period's are the stored bus factor's anyway). A branch reaching
 into an earlier period replays every period (``queries.trends`` takes all
 the earlier factors or none).
+
+The replay needs the history pass alone, so ``early_replay`` prepares it right
+after ``mine_history`` (periods spanning the log's non-merge commits, which is
+what the activity of a first ingest spans), for the ingest service to compute
+the truck factors over time in a forked child while knowledge, change counting
+and the bus factor run; ``trend_inputs`` then says whether its own replay is
+exactly that one (``TrendReplay.same``), and only then is the child's result used.
 """
 
 from __future__ import annotations
