@@ -69,16 +69,15 @@ from typing import Any
 from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.change_take_back import take_back
+from cairn.ingest.commit_people import CommitPeople
 from cairn.ingest.commits import PAIR, CommitLog
 from cairn.ingest.history_state import Ragged
-from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
 
 DAY = 86_400
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
 MEMORY_VERSION = 2
-_NONE: tuple[int, ...] = ()
 _EMPTY_IDS = array("i")
 
 
@@ -131,7 +130,7 @@ def file_index(graph: RepoGraph, history: History) -> FileIndex:
     return index
 
 
-class CommitView:
+class CommitView(CommitPeople):
     """What each commit means for the analyses: its files (at HEAD), its size, who was on it (as people).
 
     Components and people are worked out once per commit and kept, for every analysis that asks
@@ -139,35 +138,12 @@ class CommitView:
     """
 
     def __init__(self, log: CommitLog, index: FileIndex, history: History):
-        self.log, self.index = log, index
-        self.person_of = history.identity_person
-        self.kinds, self.person_ids = [ph.person.kind for ph in history.people], [ph.person.id for ph in history.people]
+        super().__init__(log, history)
+        self.index = index
         self._components: list[tuple[str, ...] | None] = [None] * len(log)  # per position, None: not yet known
-        self._people: list[tuple[tuple[int, ...], tuple[int, ...]] | None] = [None] * len(log)
-        self._shared: dict[tuple, tuple] = {}  # equal tuples kept once (100 distinct (agents, humans) at 10k)
 
     def files(self, position: int) -> set[int]:  # at HEAD
         return self.index.touched(self.log.path_changes(position))
-
-    def people(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """(agents, humans) on a non-merge commit: author, co-authors, reviewers, an agent's committer, marked agents."""
-        found = self._people[position]
-        if found is not None:
-            return found
-        log, person_of, kinds = self.log, self.person_of, self.kinds
-        if log.merge[position] or not person_of:
-            return _NONE, _NONE
-        on = [person_of[log.author[position]]]
-        start, end = log.credited_end[position - 1] if position else 0, log.credited_end[position]
-        if end > start:
-            on.extend(person_of[c] for c in log.credited[start:end])
-            agents = tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or _NONE
-            humans = tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or _NONE
-        else:
-            kind = kinds[on[0]]
-            agents, humans = (tuple(on), _NONE) if kind == AGENT else (_NONE, tuple(on)) if kind == HUMAN else (_NONE, _NONE)
-        found = self._people[position] = self._shared.setdefault((agents, humans), (agents, humans))
-        return found
 
     def components(self, position: int) -> tuple[str, ...]:
         """The components of the files a commit touches, sorted."""
@@ -332,6 +308,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
     single = [-1] * len(log.paths)
     for pid, found in index.of_path.items():
         single[pid] = found[0] if len(found) == 1 else -2
+    single_at, component_at = single.__getitem__, component.__getitem__
     eligible_of, assisted_of, people_of = memory.eligible.append, memory.assisted.append, view.people
     component_revisions: list[str] = []  # counted once at the end, in the same order
     component_pairs: list[tuple[str, str]] = []
@@ -348,7 +325,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         begin = end
         if extra:
             size += sum(extra.get(path, 0) for path in paths)
-        files = {single[path] for path in paths}
+        files = set(map(single_at, paths))
         files.discard(-1)
         if -2 in files:  # a name that stands for several files
             files = set()
@@ -356,7 +333,13 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
                 found = of_path(path)
                 if found:
                     files.update(found)
-        ordered = tuple(sorted({component[f] for f in files} - {None, ""})) if files else ()
+        if len(files) > 1:
+            names = set(map(component_at, files))
+            names.discard(None)
+            names.discard("")
+            ordered = tuple(sorted(names))
+        else:
+            ordered = (name,) if files and (name := component[next(iter(files))]) else ()
         components_of[p] = ordered = share(ordered, ordered)
         agents, humans = people_of(p)
         eligible = 0 < size <= limit
@@ -371,7 +354,7 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
             if len(files) > 1:  # files are in path order: a pair is (smaller, larger)
                 in_order = sorted(files)
                 if fresh:
-                    pids = [pid_of[f] for f in in_order]
+                    pids = array("i", [pid_of[f] for f in in_order])  # type: ignore[misc]
                     for i in range(len(pids) - 1):
                         later[in_order[i]].extend(pids[i + 1:])
                 else:
@@ -405,8 +388,8 @@ def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: 
         if not at_once:
             memory.touch.set(pid, memory.touch.get(pid) + added.tolist())
             memory.days.set(pid, memory.days.get(pid) + [committed[p] // DAY for p in added])
-        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum([eligible[p] for p in added])
-        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum([assisted[p] for p in added])
+        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum(map(eligible.__getitem__, added))
+        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(map(assisted.__getitem__, added))
     if at_once:
         memory.touch, memory.days = _touch_columns(new_touch, pid_of, committed)
     min_shared = coupling.min_shared

@@ -50,7 +50,7 @@ from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
-from cairn.ingest.trend_history import trend_inputs
+from cairn.ingest.trend_history import TrendReplay, early_replay, trend_inputs
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 #: ``progress(stage, done, total)``
@@ -90,6 +90,7 @@ def ingest_repository(
     config_file: Path | None = None,
     checkout: CheckoutState | None = None,
     base_code: str | None = None,
+    replay_beside: Callable[[TrendReplay], None] | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
@@ -101,6 +102,8 @@ def ingest_repository(
     made it and the parse cache still holds that extraction, the IMPORTS edges
     that differ from it are worked out (``IngestResult.import_changes``), so
     the save can write those instead of comparing every import of the repository.
+    ``replay_beside`` is handed the trends' knowledge replay as soon as the history is read
+    (``trend_history.early_replay``), for the caller to compute from it beside the next steps.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -203,7 +206,7 @@ def ingest_repository(
 
     # -- history, ownership, decisions ---------------------------------------------
     trends, knows_delta = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir)
+                                       None if tracked_cache else cache_dir, replay_beside)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
@@ -250,7 +253,8 @@ def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: di
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
                  summary: IngestSummary, notify: StageProgress, defs: list,
-                 cache_dir: Path | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
+                 cache_dir: Path | None,
+                 replay_beside: Callable[[TrendReplay], None] | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
     if not listing.is_git or head is None:
         return None, None
     memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
@@ -258,13 +262,16 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
                                markers=MarkerMatcher.build(config.agents.markers), memory=memory)
+        early = early_replay(history, config, defs, cache_dir) if replay_beside is not None else None
+        if early is not None and early.snapshots is not None:
+            replay_beside(early)  # the replay needs the history alone: it can run beside what follows
         knows_delta = add_knowledge(graph, history)
         summary.commits = int(graph.repository.get("commits") or 0)
         summary.notes.extend(graph.repository.get("history_notes") or [])
         summary.warnings.extend(history.warnings)
         notify("change coupling and trends", 0, 1)
         changes = add_changes(graph, history, config.coupling, config.agents)
-        trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir)
+        trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:
             problem = memory.save(history.state)
             if problem:

@@ -43,6 +43,13 @@ current period is the same, and ``TrendInputs.known_factors`` hands them back
 (the current period's are the stored bus factor's anyway). A branch reaching
 into an earlier period replays every period (``queries.trends`` takes all
 the earlier factors or none).
+
+The replay needs the history pass alone, so ``early_replay`` prepares it right
+after ``mine_history`` (periods spanning the log's non-merge commits, which is
+what the activity of a first ingest spans), for the ingest service to compute
+the truck factors over time in a forked child while knowledge, change counting
+and the bus factor run; ``trend_inputs`` then says whether its own replay is
+exactly that one (``TrendReplay.same``), and only then is the child's result used.
 """
 
 from __future__ import annotations
@@ -53,8 +60,10 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import compress
+from operator import not_
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pathspec
 
@@ -63,6 +72,7 @@ from cairn.graph.authorship import ABSOLUTE_DOA, NORMALISED_DOA
 from cairn.graph.changes import KnowledgeSnapshot, TrendInputs, next_period, period_end, period_of
 from cairn.graph.model import RepoGraph
 from cairn.ingest.cochange import DAY, ChangeResult
+from cairn.ingest.commit_people import CommitPeople
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig
@@ -80,7 +90,7 @@ FACTORS_VERSION = 1
 @dataclass
 class _Context:
     log: CommitLog
-    changes: ChangeResult
+    view: CommitPeople
     history: History
     period_names: list[str]
     components: ComponentMap
@@ -124,7 +134,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     a snapshot says the authors and holders of the files whose records changed (``KnowledgeSnapshot.decided``),
     only when they differ from what an earlier snapshot said.
     """
-    log, view = ctx.log, ctx.changes.view
+    log, view = ctx.log, ctx.view
     person_of, kinds, ids = ctx.history.identity_person, view.kinds, view.person_ids
     commit_period = ctx.commit_periods()
     paths = log.paths
@@ -442,12 +452,69 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
     return known, keep
 
 
+@dataclass
+class TrendReplay:
+    """The knowledge replay as ``trend_inputs`` will prepare it, prepared right after the history pass (``early_replay``),
+    so that the truck factors over time can be computed beside the ingest's next steps.
+
+    ``snapshots`` is None when the last ingest's factors are kept for these periods (``_factor_reuse``, whose answer
+    ``trend_inputs`` takes from here for the same periods): nothing to replay. ``trend_inputs`` sets ``same``: whether
+    its ``TrendInputs.snapshots`` replays exactly this (the same log, people, periods, components and settings); only
+    then may what was computed from this one stand for it."""
+
+    names: list[str]
+    reuse: tuple[dict | None, Any]
+    key: tuple = ()
+    snapshots: Callable[[], Iterator[KnowledgeSnapshot]] | None = None
+    same: bool = False
+
+    @property
+    def stop_at(self) -> str:
+        """The current period: ``queries.trends`` replays up to it when the bus factor's factors are stored."""
+        return self.names[-1]
+
+
+def early_replay(history: History, config: CairnConfig, defs: list[ComponentDef],
+                 cache_dir: Path | None) -> TrendReplay | None:
+    """The replay ``trend_inputs`` will most likely hand on, from the history pass alone: its periods span the log's
+    non-merge commits (what the activity of a first ingest spans); None without commits."""
+    log = history.log
+    if not len(log):
+        return None
+    times = list(compress(log.committed, map(not_, log.merge))) or log.committed
+    names = _period_names(min(times), max(times), config.trends.period)
+    replay = TrendReplay(names, _factor_reuse(history, names, config, defs, cache_dir))
+    if replay.reuse[0] is None:
+        ctx = _context(history, CommitPeople(log, history), names, config, defs)
+        replay.key, replay.snapshots = _replay_key(ctx, config, defs), partial(_snapshots, ctx)
+    return replay
+
+
+def _context(history: History, view: CommitPeople, names: list[str], config: CairnConfig,
+             defs: list[ComponentDef]) -> _Context:
+    ctx = _Context(
+        history.log, view, history, names, ComponentMap(list(defs)),
+        pathspec.PathSpec.from_lines("gitwildmatch", config.ingest.exclude), config.thresholds.inactive_days,
+    )
+    ctx.snapshot_periods = _snapshot_periods(names, config.trends.knowledge_periods)
+    return ctx
+
+
+def _replay_key(ctx: _Context, config: CairnConfig, defs: list[ComponentDef]) -> tuple:
+    """What ``_snapshots`` replays from, besides the log (one object, which nothing changes after the history pass)."""
+    return (id(ctx.log), len(ctx.log), len(ctx.log.paths), ctx.period_names, sorted(ctx.snapshot_periods), ctx.inactive_days,
+            list(config.ingest.exclude), [(d.name, list(d.paths)) for d in defs], list(ctx.history.identity_person),
+            ctx.view.kinds, ctx.view.person_ids)
+
+
 def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
-                 config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None) -> TrendInputs:
+                 config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None,
+                 early: TrendReplay | None = None) -> TrendInputs:
     """The ``TrendInputs`` for ``queries.trends`` (see the module docstring).
 
     Activity is added to what ``history.state`` remembers when the change analyses could add to theirs
     (the same people and files) and the period is the same; otherwise counted from the first commit.
+    ``early``: the replay prepared after the history pass; says whether it is the one handed on (``TrendReplay.same``).
     """
     settings, log = config.trends, history.log
     state = history.state
@@ -476,13 +543,14 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     notes: list[str] = []
     if len(names) >= MAX_PERIODS:
         notes.append(f"trends: commit dates span more than {MAX_PERIODS} {settings.period}s; later periods are merged into the last")
-    ctx = _Context(
-        log, changes, history, names, ComponentMap(list(defs)),
-        pathspec.PathSpec.from_lines("gitwildmatch", config.ingest.exclude), config.thresholds.inactive_days,
-    )
-    ctx.snapshot_periods = _snapshot_periods(names, settings.knowledge_periods)
+    ctx = _context(history, changes.view, names, config, defs)
     activity = memory.activity(names)
-    samples = sample_commits(ctx.log, ctx.changes.memory.assisted, ctx.period_names, graph, settings, config, defs,
+    samples = sample_commits(ctx.log, changes.memory.assisted, ctx.period_names, graph, settings, config, defs,
                              cache_dir)
-    known, keep = _factor_reuse(history, names, config, defs, cache_dir)
+    if early is not None and early.names == names:
+        known, keep = early.reuse
+    else:
+        known, keep = _factor_reuse(history, names, config, defs, cache_dir)
+    if early is not None and early.snapshots is not None:
+        early.same = early.key == _replay_key(ctx, config, defs)
     return TrendInputs(settings.period, activity, samples, partial(_snapshots, ctx), notes, known, keep)

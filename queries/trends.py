@@ -33,7 +33,7 @@ couplings compare the two years' ends).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.changes import KnowledgeSnapshot, PERIODS, TrendInputs, coarser, kind_of_period
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
@@ -267,16 +267,31 @@ def _dep_key(pair: tuple[str, str]) -> str:
     return f"{pair[0]} -> {pair[1]}"
 
 
-def annotate_trends(graph: RepoGraph, inputs: TrendInputs) -> None:
-    """One ``Period`` node per period (see the module docstring); the current period's truck factors are the stored ones."""
+def replay_stop(inputs: TrendInputs) -> str | None:
+    """The period where ``annotate_trends`` stops the replay when the bus factor's truck factors are stored: the current one."""
+    return inputs.activity[-1].period if inputs.activity else None
+
+
+def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
+                    replayed: Callable[[str | None], dict[str, dict[str, Any]]] | None = None) -> None:
+    """One ``Period`` node per period (see the module docstring); the current period's truck factors are the stored ones.
+
+    ``replayed(stop_at)``: ``truck_factors_over_time(inputs.snapshots(), stop_at=stop_at)``, when the caller has it
+    (computed beside other work)."""
     for node in graph.of_label(Label.PERIOD):  # a re-annotation; periods have no edges
         del graph.nodes[node.id]
     repo = graph.repository
-    current = inputs.activity[-1].period if inputs.activity else None
+    current = replay_stop(inputs)
     stored = current is not None and repo is not None and repo.get("truck_factor") is not None
     # the earlier periods' factors, when ingest knows they are unchanged (the current one is the stored one)
     known = inputs.known_factors if stored else None
-    factors = dict(known) if known is not None else truck_factors_over_time(inputs.snapshots(), stop_at=current if stored else None)
+    stop = current if stored else None
+    if known is not None:
+        factors = dict(known)
+    elif replayed is not None:
+        factors = replayed(stop)
+    else:
+        factors = truck_factors_over_time(inputs.snapshots(), stop_at=stop)
     if inputs.keep_factors is not None:
         inputs.keep_factors(factors)
     if stored:

@@ -16,15 +16,20 @@ analyses, so this step lives here.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from cairn.api.services.beside import Beside
 from cairn.api.services.workspace import Workspace
-from cairn.graph.changes import TrendInputs
+from cairn.graph.changes import KnowledgeSnapshot, TrendInputs
 from cairn.graph.model import RepoGraph
 from cairn.queries import agents as agent_inventory
 from cairn.queries import coupling as change_coupling
 from cairn.queries import hotspots as change_hotspots
 from cairn.queries import trends as change_trends
+
+if TYPE_CHECKING:
+    from cairn.ingest.trend_history import TrendReplay
 
 
 def coupling(ws: Workspace, repo: str | None, *, component: str | None = None, path: str | None = None,
@@ -61,11 +66,45 @@ def trends(ws: Workspace, repo: str | None, *, period: str | None = None, compon
     return report
 
 
-def annotate_trends(graph: RepoGraph, inputs: TrendInputs | None) -> None:
-    """The Period nodes of ``graph`` from what ingest mined (nothing without history)."""
+class FactorsBeside:
+    """The past periods' truck factors (the step of ``annotate_trends`` that costs: the knowledge replay and a greedy
+    truck factor per scope and period), computed in a forked child (``beside``) from the replay ingest prepared right
+    after the history pass (``trend_history.early_replay``), while the ingest goes on.
+
+    ``annotate_trends`` takes them only when ingest said its trend inputs replay exactly that (``TrendReplay.same``)
+    and it stops where the child stopped (the current period, when the bus factor's factors are stored: the usual
+    case); otherwise it replays itself. Either way the factors are those the replay of the inputs gives."""
+
+    def __init__(self, replay: TrendReplay):
+        assert replay.snapshots is not None  # ingest hands on only a replay to run
+        self.replay = replay
+        self.job = Beside(partial(_factors, replay.snapshots, replay.stop_at)).start()
+
+    def factors(self, inputs: TrendInputs, stop_at: str | None) -> dict[str, Any]:
+        if self.replay.same and stop_at == self.replay.stop_at:
+            return self.job.result()
+        self.job.cancel()
+        return _factors(inputs.snapshots, stop_at)
+
+    def cancel(self) -> None:
+        self.job.cancel()
+
+
+def _factors(snapshots: Callable[[], Iterator[KnowledgeSnapshot]], stop_at: str | None) -> dict[str, Any]:
+    return change_trends.truck_factors_over_time(snapshots(), stop_at=stop_at)
+
+
+def annotate_trends(graph: RepoGraph, inputs: TrendInputs | None, beside: FactorsBeside | None = None) -> None:
+    """The Period nodes of ``graph`` from what ingest mined (nothing without history); ``beside``: the truck factors
+    started for this ingest, if any."""
     if inputs is None:
         return
     from cairn.ingest.gcpause import gc_paused
 
+    replayed = partial(beside.factors, inputs) if beside is not None else None
     with gc_paused():  # the knowledge replay allocates much and frees nothing cyclic (ingest.gcpause)
-        change_trends.annotate_trends(graph, inputs)
+        try:
+            change_trends.annotate_trends(graph, inputs, replayed)
+        finally:
+            if beside is not None:
+                beside.cancel()  # a result not asked for (the factors were known)

@@ -90,29 +90,36 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
     from cairn.api.services.answers import bus_factor_known, store_answers
-    from cairn.api.services.changes_over_time import annotate_trends
+    from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends
     from cairn.ingest.gcpause import abandon
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
     from cairn.queries.ownership import annotate_bus_factor
 
-    result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
-                               checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None)
-    with store.writer_lock(result.graph.repo):
-        reviews = store.load_reviews(result.graph.repo)
-        if reviews:
-            result.summary.notes.extend(add_review_records(result.graph, reviews))
-        bus_factor = annotate_bus_factor(result.graph)
-        annotate_trends(result.graph, result.trends)
-        repository = result.graph.repository
-        if repository is not None:
-            repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
-            repository.props[SUMMARY] = result.summary.kept()
-            repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
-        if progress:
-            progress("saving", 0, 1)
-        store.save_changes(_changes(store, result, reviews), progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-        store_answers(store, result.graph, bus_factor_known(bus_factor))
+    beside: list[FactorsBeside] = []  # the trends' truck factors, computed in a child from the history on
+    try:
+        result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
+                                   checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None,
+                                   replay_beside=lambda replay: beside.append(FactorsBeside(replay)))
+        with store.writer_lock(result.graph.repo):
+            reviews = store.load_reviews(result.graph.repo)
+            if reviews:
+                result.summary.notes.extend(add_review_records(result.graph, reviews))
+            bus_factor = annotate_bus_factor(result.graph)
+            annotate_trends(result.graph, result.trends, beside[0] if beside else None)
+            repository = result.graph.repository
+            if repository is not None:
+                repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
+                repository.props[SUMMARY] = result.summary.kept()
+                repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
+            if progress:
+                progress("saving", 0, 1)
+            store.save_changes(_changes(store, result, reviews),
+                               progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+            store_answers(store, result.graph, bus_factor_known(bus_factor))
+    finally:
+        for started in beside:
+            started.cancel()  # when a step failed before annotate_trends took the result
     abandon(result.graph, result.trends, bus_factor)  # the caller reads the summary: see ingest.gcpause
     return result
 

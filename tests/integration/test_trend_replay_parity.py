@@ -44,7 +44,7 @@ knowledge_periods = 5
 
 def reference_snapshots(ctx) -> Iterator[KnowledgeSnapshot]:
     """The replay as first written: per path and person [adds, deliveries, reviews], candidates for every changed file."""
-    log, view = ctx.log, ctx.changes.view
+    log, view = ctx.log, ctx.view
     person_of, kinds, ids = ctx.history.identity_person, view.kinds, view.person_ids
     commit_period = ctx.commit_periods()
     paths = log.paths
