@@ -235,18 +235,24 @@ def _changes_state(root: Path, changes: WorktreeChanges) -> dict[str, Any]:
         full = os.path.join(root, path)
         try:
             info = os.lstat(full)
-        except OSError:
+            target = os.readlink(full) if stat.S_ISLNK(info.st_mode) else None
+        except OSError:  # gone (or replaced while looked at)
             files[path] = "missing"
             continue
-        if stat.S_ISLNK(info.st_mode):
-            files[path] = ["link", os.readlink(full)]
+        if target is not None:
+            files[path] = ["link", target]
         elif os.path.commonpath([top, os.path.realpath(full)]) != top:
             files[path] = "outside"  # a directory on its path is a link out of the checkout: never read
         elif not stat.S_ISREG(info.st_mode) or info.st_size > DIRTY_HASH_BYTES:
-            files[path] = [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+            files[path] = _stat_data(info)
         else:
             files[path] = _content_digest(full, info)
     return {"staged": hashlib.sha256(changes.staged).hexdigest(), "files": files}
+
+
+def _stat_data(info: os.stat_result) -> list[int]:
+    """What stands for a file's content when it is not read: its type, size, times and inode."""
+    return [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def _content_digest(full: str, info: os.stat_result) -> Any:
@@ -254,10 +260,10 @@ def _content_digest(full: str, info: os.stat_result) -> Any:
     try:
         fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
-        return [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        return _stat_data(info)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return [stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+            return _stat_data(info)
         hasher, left = hashlib.sha256(), DIRTY_HASH_BYTES + 1
         while left > 0:
             chunk = os.read(fd, min(1 << 20, left))
