@@ -1,0 +1,63 @@
+"""The KNOWS edges' properties are built compactly (``ingest.knowledge._emit_knows``) and still read, compare, change
+and store as the plain dicts they were built as before."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from cairn.api.bootstrap import open_store
+from cairn.graph.model import Rel
+from cairn.graph.values import dumps
+from cairn.ingest.pipeline import ingest_repository
+from fixtures.maps import build_atlas
+
+NAMES = ["first_authorship", "deliveries", "acceptances", "doa", "reviews", "last_touch"]
+
+
+@pytest.fixture(scope="module")
+def knows(tmp_path_factory):
+    base = tmp_path_factory.mktemp("atlas")
+    build_atlas(base / "atlas")
+    graph = ingest_repository(base / "atlas").graph
+    edges = graph.of_type(Rel.KNOWS)
+    assert len(edges) > 5
+    return graph, edges, base
+
+
+def test_each_edge_has_the_six_properties_in_their_order_with_plain_values(knows):
+    _, edges, _ = knows
+    for edge in edges:
+        assert type(edge.props) is dict
+        assert list(edge.props) == NAMES
+        plain = dict(edge.props)
+        assert edge.props == plain and dumps(edge.props) == dumps(plain)
+        assert isinstance(edge.props["first_authorship"], bool)
+        assert edge.props["doa"] is None or isinstance(edge.props["doa"], float)
+        assert isinstance(edge.props["last_touch"], str) and edge.props["last_touch"].endswith("+00:00")
+
+
+def test_the_properties_share_one_key_table_and_equal_values_share_one_object(knows):
+    _, edges, _ = knows
+    assert all(sys.getsizeof(e.props) < sys.getsizeof(dict(e.props)) for e in edges)
+    for name in ("last_touch", "doa"):
+        first_of: dict = {}
+        for edge in edges:
+            value = edge.props[name]
+            if value is not None:
+                assert first_of.setdefault(value, value) is value
+
+
+def test_changing_one_edge_changes_no_other_and_the_store_gives_the_same_back(knows):
+    graph, edges, base = knows
+    before = [dict(e.props) for e in edges]
+    edges[0].props["reviews"] += 7
+    edges[1].props["note"] = "extra key"
+    assert edges[0].props["reviews"] == before[0]["reviews"] + 7
+    assert list(edges[1].props) == [*NAMES, "note"]
+    assert [dict(e.props) for e in edges[2:]] == before[2:]
+    store = open_store(str(base / "store"))
+    store.save(graph)
+    loaded = store.load(graph.repo)
+    assert {e.key: e.props for e in loaded.of_type(Rel.KNOWS)} == {e.key: e.props for e in edges}
