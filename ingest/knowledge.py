@@ -529,6 +529,9 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     if state is not None:
         state.analyses[KNOWLEDGE] = new
         state.changed = state.changed or not same
+        # nothing reads the records by path after this; the state keeps them in columns, and folding them in now
+        # (instead of when the state is saved) frees a list per path and person before the change analyses allocate
+        history.records.columns()
     repo = graph.repository
     if repo is None:
         repo = graph.add_node(Label.REPOSITORY, graph.repo)

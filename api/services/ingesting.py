@@ -90,7 +90,7 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
     from cairn.api.services.answers import bus_factor_known, store_answers
-    from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends
+    from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
     from cairn.ingest.gcpause import abandon
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
@@ -107,6 +107,8 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph)
             annotate_trends(result.graph, result.trends, beside[0] if beside else None)
+            release_trend_inputs(result.trends)  # the history they hold: freed for the save to reuse
+            beside.clear()
             repository = result.graph.repository
             if repository is not None:
                 repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)

@@ -1,13 +1,17 @@
-"""The KNOWS edges' properties are built compactly (``ingest.knowledge._emit_knows``) and still read, compare, change
-and store as the plain dicts they were built as before."""
+"""What a cold ingest holds at its peak: the KNOWS edges' properties are built compactly (``ingest.knowledge._emit_knows``)
+and still read, compare, change and store as plain dicts; the history is let go before the save
+(``changes_over_time.release_trend_inputs``); the records are folded into columns once the edges are built."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import pytest
 
 from cairn.api.bootstrap import open_store
+from cairn.api.services.ingesting import ingest_into_store
+from cairn.ingest.knowledge import History
 from cairn.graph.model import Rel
 from cairn.graph.values import dumps
 from cairn.ingest.pipeline import ingest_repository
@@ -61,3 +65,25 @@ def test_changing_one_edge_changes_no_other_and_the_store_gives_the_same_back(kn
     store.save(graph)
     loaded = store.load(graph.repo)
     assert {e.key: e.props for e in loaded.of_type(Rel.KNOWS)} == {e.key: e.props for e in edges}
+
+
+def _histories() -> int:
+    return sum(1 for o in gc.get_objects() if type(o) is History)
+
+
+def test_the_ingest_lets_the_history_go_before_the_save_and_keeps_what_the_trends_said(knows, tmp_path):
+    _, _, base = knows
+    before = _histories()
+    result = ingest_into_store(open_store(str(tmp_path / "store")), base / "atlas")
+    assert _histories() == before  # nothing the result holds keeps the history (the trend inputs held it)
+    assert result.trends is not None and result.trends.period == "quarter" and result.trends.activity == []
+    with pytest.raises(RuntimeError, match="released"):
+        next(iter(result.trends.snapshots()))
+
+
+def test_the_records_are_in_columns_once_the_edges_are_built(tmp_path):
+    build_atlas(tmp_path / "atlas")
+    result = ingest_repository(tmp_path / "atlas", cache_dir=tmp_path / "cache")  # a cache: the state is kept
+    assert result.graph.of_type(Rel.KNOWS)
+    records = result.trends.snapshots.args[0].history.records
+    assert records.changed == {} and len(records.ident) == sum(records.count) > 0
