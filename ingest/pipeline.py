@@ -276,6 +276,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
             problem = memory.save(history.state)
             if problem:
                 summary.notes.append(problem)
+        history.state = None  # saved: nothing reads it after this (the replay reads the log), and the next steps reuse it
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends, knows_delta
