@@ -81,9 +81,12 @@ def test_the_ingest_lets_the_history_go_before_the_save_and_keeps_what_the_trend
         next(iter(result.trends.snapshots()))
 
 
-def test_the_records_are_in_columns_once_the_edges_are_built(tmp_path):
+def test_the_records_are_in_columns_once_the_edges_are_built_and_the_state_goes_once_saved(tmp_path):
     build_atlas(tmp_path / "atlas")
     result = ingest_repository(tmp_path / "atlas", cache_dir=tmp_path / "cache")  # a cache: the state is kept
     assert result.graph.of_type(Rel.KNOWS)
-    records = result.trends.snapshots.args[0].history.records
-    assert records.changed == {} and len(records.ident) == sum(records.count) > 0
+    history = result.trends.snapshots.args[0].history
+    assert history.records.changed == {} and len(history.records.ident) == sum(history.records.count) > 0
+    assert history.state is None and list((tmp_path / "cache").glob("history-*.state"))
+    again = ingest_repository(tmp_path / "atlas", cache_dir=tmp_path / "cache")  # what was saved is read back
+    assert {e.key: e.props for e in again.graph.of_type(Rel.KNOWS)} == {e.key: e.props for e in result.graph.of_type(Rel.KNOWS)}
