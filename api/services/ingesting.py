@@ -33,6 +33,7 @@ from cairn.ingest.summary import IngestResult, IngestSummary
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig  # the models: imported only when a configuration is validated
+    from cairn.ingest.history_stream import SpooledLog
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
@@ -76,19 +77,29 @@ def ingest_into_store(
         progress(CHECKING, 1, 1)
     if kept is not None:
         return kept
-    return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored)
+    from cairn.ingest.pipeline import spool_history
+
+    # git starts reading the history (when all of it is to be read) before the configuration is even validated
+    spooled = spool_history(root, checkout.head, cache_dir_for(store)) if checkout.head else None
+    try:
+        return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored,
+                       spooled)
+    finally:
+        if spooled is not None:
+            spooled.close()
 
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
-            progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
+            progress: StageProgress | None, stored: RepositorySummary | None, spooled: SpooledLog | None) -> IngestResult:
     from cairn.ingest.gcpause import gc_paused
 
     with gc_paused():  # hundreds of thousands of objects that live to the end, no cycles (see ingest.gcpause)
-        return _ingest_paused(store, root, config, repo, checkout, progress, stored)
+        return _ingest_paused(store, root, config, repo, checkout, progress, stored, spooled)
 
 
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
-                   progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
+                   progress: StageProgress | None, stored: RepositorySummary | None,
+                   spooled: SpooledLog | None) -> IngestResult:
     from cairn.api.services.answers import bus_factor_known, store_answers
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends
     from cairn.ingest.gcpause import abandon
@@ -100,7 +111,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
     try:
         result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
                                    checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None,
-                                   replay_beside=lambda replay: beside.append(FactorsBeside(replay)))
+                                   replay_beside=lambda replay: beside.append(FactorsBeside(replay)), spooled=spooled)
         with store.writer_lock(result.graph.repo):
             reviews = store.load_reviews(result.graph.repo)
             if reviews:
