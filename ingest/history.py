@@ -504,6 +504,10 @@ def mine_history(
     if reading is None:
         ids = Identities(classifier)
         reading = _read_all(root, ids, parser_for(ids), head, progress, spooled)
+        if spooled is not None and reading.status.failure is not None:
+            # git failed writing the spooled log (a full disk, say): read it again from a pipe, as without a spool
+            ids = Identities(classifier)
+            reading = _read_all(root, ids, parser_for(ids), head, progress)
     totals, status = reading.totals, reading.status
     record_completeness(history, status, totals.commits)
     if totals.rename_limit_hit:

@@ -122,3 +122,15 @@ def test_a_spooled_log_that_git_cannot_start_is_none(tmp_path, monkeypatch):
     head = _head(repo)
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no git on PATH
     assert history_stream.SpooledLog.start(repo.root, head) is None
+
+
+def test_a_spooled_log_whose_git_failed_is_read_again_from_a_pipe(tmp_path, monkeypatch):
+    repo = _repository(tmp_path / "r")
+    whole = _summary(mine_history(repo.root, IdentitySettings()))
+    log_args = history_stream._log_args
+    with monkeypatch.context() as patched:  # git fails as it would writing to a full disk: not for a missing object
+        patched.setattr(history_stream, "_log_args", lambda renames: [*log_args(renames), "--no-such-option"])
+        spooled = history_stream.SpooledLog(repo.root, _head(repo))
+    history = mine_history(repo.root, IdentitySettings(), spooled=spooled)
+    assert spooled._git.proc.returncode not in (0, None)
+    assert _summary(history) == whole and history.complete and not history.warnings
