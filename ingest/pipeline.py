@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -103,6 +104,7 @@ def ingest_repository(
     base_code: str | None = None,
     replay_beside: Callable[[TrendReplay], None] | None = None,
     spooled: SpooledLog | None = None,
+    save_beside: Callable[[Callable[[], str | None]], None] | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
@@ -117,7 +119,8 @@ def ingest_repository(
     ``replay_beside`` is handed the trends' knowledge replay as soon as the history is read
     (``trend_history.early_replay``), for the caller to compute from it beside the next steps.
     ``spooled`` is the log of HEAD already under way (``spool_history``), used if the whole history is read;
-    the caller closes it.
+    the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
+    fails) instead of running it, for the caller to run beside the next steps and add its note to the summary.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -220,7 +223,7 @@ def ingest_repository(
 
     # -- history, ownership, decisions ---------------------------------------------
     trends, knows_delta = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir, replay_beside, spooled)
+                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
@@ -268,7 +271,8 @@ def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: di
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
                  summary: IngestSummary, notify: StageProgress, defs: list,
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
-                 spooled: SpooledLog | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
+                 spooled: SpooledLog | None,
+                 save_beside: Callable[[Callable[[], str | None]], None] | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
     if not listing.is_git or head is None:
         return None, None
     memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
@@ -287,8 +291,10 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         changes = add_changes(graph, history, config.coupling, config.agents)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:
-            problem = memory.save(history.state)
-            if problem:
+            save = partial(memory.save, history.state)
+            if save_beside is not None:
+                save_beside(save)  # nothing after this changes the state: it can be written beside what follows
+            elif problem := save():
                 summary.notes.append(problem)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
