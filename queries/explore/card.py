@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cairn.graph.decisions import GovernsLink, is_retired
-from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
+from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
@@ -48,37 +48,37 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
     in the checkout (``with_readme_purpose``), which is read when the card is shown, not when it is kept.
     """
     wanted = None if names is None else set(names)
-    by_label: dict[Label, list[tuple[str, Node]]] = {Label.COMPONENT: [], Label.MODULE: [], Label.FILE: []}
-    for node_id, node in graph.nodes.items():  # one pass, with the ids the dictionary holds (not built again)
-        found = by_label.get(node.label)
-        if found is not None:
-            found.append((node_id, node))
+    # Read through the graph's groups (a ``GroupedGraph``: one walk of the nodes and one of the edges, shared with
+    # the stored answers' other readers when they made it). A node's id is its label's prefix and its key.
+    if not isinstance(graph, GroupedGraph):
+        graph = GroupedGraph(graph)
+    by_label: dict[Label, list[tuple[str, Node]]] = {}
+    for label in (Label.COMPONENT, Label.MODULE, Label.FILE):
+        prefix = node_id(label, graph.repo, "")
+        by_label[label] = [(prefix + node.key, node) for node in graph.of_label(label)]
     comps: dict[str, Node] = {}
     component_ids: dict[str, str] = {}
-    for node_id, c in by_label[Label.COMPONENT]:
+    for nid, c in by_label[Label.COMPONENT]:
         if wanted is None or c.key in wanted:
             comps[c.key] = c
-            component_ids[node_id] = c.key
+            component_ids[nid] = c.key
     modules: dict[str, list[Node]] = {key: [] for key in comps}
     module_component: dict[str, str] = {}
-    for node_id, m in by_label[Label.MODULE]:
+    for nid, m in by_label[Label.MODULE]:
         key = m.props.get("component")
         if key in modules:
             modules[key].append(m)
-            module_component[node_id] = key
+            module_component[nid] = key
     file_counts: dict[str, int] = {key: 0 for key in comps}
     file_component: dict[str, str] = {}
-    for node_id, f in by_label[Label.FILE]:
+    for nid, f in by_label[Label.FILE]:
         key = f.props.get("component")
         if key in file_counts:
             file_counts[key] += 1
-            file_component[node_id] = key
+            file_component[nid] = key
 
-    edges: dict[Rel, list[Edge]] = {Rel.DEPENDS_ON: [], Rel.IMPORTS: [], Rel.GOVERNS: [], Rel.OWNS: [], Rel.KNOWS: []}
-    for e in graph.edges.values():  # one pass for every type read below, in the graph's order
-        found_edges = edges.get(e.type)
-        if found_edges is not None:
-            found_edges.append(e)
+    edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS,
+                                                                        Rel.KNOWS)}
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
