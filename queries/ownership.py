@@ -244,23 +244,30 @@ def _load(graph: RepoGraph) -> _Knowledge:
     component_of = {n.key: n.get("component") for n in file_nodes}
     gone, notes = gone_people(graph)
     people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
-    candidates: dict[str, dict[str, tuple[float, bool]]] = {}
-    reviewers: dict[str, set[str]] = {}
+    authors: dict[str, list[str]] = {}
+    holders: dict[str, set[str]] = {}
     knows_any: dict[str, set[str]] = {}
     nodes = graph.nodes
     knows_at = knows_by_target(graph)
-    for target, edges in knows_at.items():  # the largest relationship type: its props are read directly
+    for target, edges in knows_at.items():  # the largest relationship type: one pass over it, props read directly
         path = nodes[target].key
-        knows_any[path] = {edge.source for edge in edges}
-        found = {edge.source: (float(doa), bool(edge.props.get("first_authorship")))
-                 for edge in edges if (doa := edge.props.get("doa")) is not None}
-        if found:
-            candidates[path] = found
-        reviewing = {edge.source for edge in edges if (edge.props.get("reviews") or 0) > 0}
-        if reviewing:
-            reviewers[path] = reviewing
-    authors = {path: file_authors(c) for path, c in candidates.items()}
-    holders = {f: set(authors.get(f, ())) | reviewers.get(f, set()) for f in set(authors) | set(reviewers)}
+        knowers: set[str] = set()
+        candidates: dict[str, tuple[float, bool]] = {}
+        reviewing: set[str] = set()
+        for edge in edges:
+            source, props = edge.source, edge.props
+            knowers.add(source)
+            doa = props.get("doa")
+            if doa is not None:
+                candidates[source] = (float(doa), bool(props.get("first_authorship")))
+            if (props.get("reviews") or 0) > 0:
+                reviewing.add(source)
+        knows_any[path] = knowers
+        if candidates:
+            authors[path] = found = file_authors(candidates)
+            holders[path] = set(found) | reviewing
+        elif reviewing:
+            holders[path] = reviewing
     owners: dict[str, set[str]] = {}
     for edge in graph.of_type(Rel.OWNS):
         target = graph.nodes[edge.target]
@@ -296,10 +303,14 @@ def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
 def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) -> dict[str, Any]:
     people = knowledge.people
     gone = leaving | {pid for pid, info in people.items() if info.gone_reason}
-    authors = {f: [p for p in knowledge.authors.get(f, ()) if p not in leaving] for f in files}
+    known_authors, known_holders = knowledge.authors, knowledge.holders
+    if leaving:
+        authors = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
+    else:  # nobody to take out: each file's authors as read (never changed)
+        authors = {f: known_authors.get(f, ()) for f in files}
     tf_people = greedy_truck_factor(files, authors, knowledge.rank)
-    present = {f: [p for p in knowledge.holders.get(f, ()) if p not in gone and people[p].node.get("kind") == "human"]
-               for f in files}
+    here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
+    present = {f: [p for p in known_holders.get(f, ()) if p in here] for f in files}
     human_people = greedy_truck_factor(files, present, knowledge.rank)
     orphaned = sum(1 for f in files if not any(p not in gone for p in authors[f]))
     authored: dict[str, int] = {}
