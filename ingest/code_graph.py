@@ -86,14 +86,15 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
     externals: dict[str, str] = {}
     module_prefix, external_prefix = _prefix(Label.MODULE, graph.repo), _prefix(Label.EXTERNAL, graph.repo)
     fallback: str | None = None
-    for (target, external), imports in groups.items():
-        tid = ids.get((target, external)) if ids is not None else None
+    for key, imports in groups.items():
+        tid = ids.get(key) if ids is not None else None
+        external = key[1]
         if tid is None:
-            tid = (external_prefix if external else module_prefix) + target
+            tid = (external_prefix if external else module_prefix) + key[0]
             if ids is not None:
-                ids[(target, external)] = tid
+                ids[key] = tid
         if external:
-            externals[target] = ECOSYSTEM.get(language, language)
+            externals[key[0]] = ECOSYSTEM.get(language, language)
         if len(imports) == 1:  # most targets: one import statement, in one file
             imp = imports[0]
             file = imp.file
@@ -162,10 +163,13 @@ def build_code_graph(
             edges[("PART_OF", fid, component_ids[comp])] = Edge(part_of, fid, component_ids[comp], {})
             component_nodes[comp].props["files"] += 1
     module_component: dict[str, str | None] = {}
+    id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
     ids: dict[tuple[str, bool], str] = {}  # (name, external) -> node id: one string per node (see _grouped_imports)
     for name, (path, language, files) in code.modules.items():
         comp = module_component[name] = _module_component(components, path, files)
         mid = ids[(name, False)] = module_prefix + name
+        if comp:
+            id_component[mid] = comp
         nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
                                                      "files": sorted(files), "name": name})
         if comp:
@@ -174,7 +178,6 @@ def build_code_graph(
     coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
     imports = Rel.IMPORTS
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
-    skip = len(module_prefix)
     for source in code.imports:
         src = ids.get((source, False)) or module_prefix + source
         group, externals = _grouped_imports(graph, code, source, ids)
@@ -183,16 +186,19 @@ def build_code_graph(
                 ecosystem_of[name] = ecosystem
                 graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
         a = module_component[source]
+        if not a:  # no component: no coupling to count
+            for tid, props in group.items():
+                edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
+            continue
         for tid, props in group.items():
             edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
-            if a and tid.startswith(module_prefix):
-                b = module_component[tid[skip:]]
-                if b and b != a:
-                    kinds = coupling.get((a, b))
-                    if kinds is None:
-                        kinds = coupling[(a, b)] = {}
-                    kind = props.get("kind", "runtime")
-                    kinds[kind] = kinds.get(kind, 0) + 1
+            b = id_component.get(tid)  # None for an external package or a module in no component
+            if b is not None and b != a:
+                kinds = coupling.get((a, b))
+                if kinds is None:
+                    kinds = coupling[(a, b)] = {}
+                kind = props.get("kind", "runtime")
+                kinds[kind] = kinds.get(kind, 0) + 1
     _add_component_dependencies(graph, coupling)
     return components
 

@@ -9,7 +9,7 @@ here to groups of module ids (see ``graph.rules`` for the subject language).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Collection, NamedTuple
 
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
@@ -58,13 +58,14 @@ class ImportIndex:
         self.modules = sorted(self.component_of)
         succ: dict[str, dict[str, ImportEdge]] = {m: {} for m in self.modules}
         pred: dict[str, dict[str, ImportEdge]] = {}
+        make_edge = partial(tuple.__new__, ImportEdge)  # ImportEdge(...) without a Python call for each edge
         for e in graph.of_type(Rel.IMPORTS):
             a, b = ids.get(e.source), ids.get(e.target)
             if a is None or b is None or a == b or a.startswith(EXTERNAL):
                 continue
             props = e.props
             lines = props.get("lines")
-            edge = ImportEdge(props.get("kind") or "runtime", props.get("file"), lines[0] if lines else None)
+            edge = make_edge((props.get("kind") or "runtime", props.get("file"), lines[0] if lines else None))
             succ[a][b] = edge
             found = pred.get(b)
             if found is None:
