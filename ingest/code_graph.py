@@ -74,9 +74,10 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
     path, language, files = modules[source]
     groups: dict[tuple[str, bool], list[ResolvedImport]] = {}
     for imp in code.imports.get(source, ()):
-        if not imp.external and (imp.target == source or imp.target not in modules):
+        target, _, _, external, _ = imp  # (target, line, kind, external, file): unpacked at once, in C
+        if not external and (target == source or target not in modules):
             continue
-        key = (imp.target, imp.external)
+        key = (target, external)
         found = groups.get(key)
         if found is None:
             groups[key] = [imp]
@@ -96,13 +97,12 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
         if external:
             externals[key[0]] = ECOSYSTEM.get(language, language)
         if len(imports) == 1:  # most targets: one import statement, in one file
-            imp = imports[0]
-            file = imp.file
+            _, line, kind, _, file = imports[0]
             if not file:
                 fallback = fallback or min(files, default=path)
                 file = fallback
-            lines = [imp.line]  # one list for both: the properties are never changed in place, and 300k edges add up
-            out[tid] = {"kind": imp.kind, "lines": lines, "kinds": {imp.kind: lines}, "file": file}
+            lines = [line]  # one list for both: the properties are never changed in place, and 300k edges add up
+            out[tid] = {"kind": kind, "lines": lines, "kinds": {kind: lines}, "file": file}
             continue
         kinds: set[str] = set()
         by_file: dict[str, dict[str, set[int]]] = {}  # file -> kind -> lines
