@@ -312,7 +312,7 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
     here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
     present = {f: [p for p in known_holders.get(f, ()) if p in here] for f in files}
     human_people = greedy_truck_factor(files, present, knowledge.rank)
-    orphaned = sum(1 for f in files if not any(p not in gone for p in authors[f]))
+    orphaned = sum(1 for f in files if gone.issuperset(authors[f]))  # every author gone (or none at all)
     authored: dict[str, int] = {}
     for f in files:
         for p in authors[f]:

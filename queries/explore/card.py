@@ -93,12 +93,13 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
-    nodes, external = graph.nodes, Label.EXTERNAL
+    prefix = node_id(Label.EXTERNAL, graph.repo, "")
+    packages = {prefix + n.key: n for n in graph.of_label(Label.EXTERNAL)}  # few: most imports are of modules
     for e in edges[Rel.IMPORTS]:
-        key = module_component.get(e.source)
-        if key is not None:
-            tgt = nodes[e.target]
-            if tgt.label is external:
+        tgt = packages.get(e.target)
+        if tgt is not None:
+            key = module_component.get(e.source)
+            if key is not None:
                 (standard_library if tgt.props.get("stdlib") else externals)[key][tgt.key] += 1
 
     decisions = _governing(graph, {**component_ids, **module_component}, edges[Rel.GOVERNS])
