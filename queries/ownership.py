@@ -155,7 +155,6 @@ class _Knowledge:
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
     knows_any: dict[str, set[str]] = field(default_factory=dict)  # file -> people with any KNOWS edge on it
     notes: list[str] = field(default_factory=list)
-    knows_at: dict[str, list[Edge]] = field(default_factory=dict)  # File node id -> the KNOWS edges at it
     _index: PersonIndex | None = None
 
     @property
@@ -236,7 +235,9 @@ def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
     return {"active": reason is None, "gone": reason, "last_active": person.get("last_active") if person is not None else None}
 
 
-def _load(graph: RepoGraph) -> _Knowledge:
+def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
+    """What the analyses read of ``graph``; with ``mark_authors``, each KNOWS edge also gets ``author`` (whether its
+    person is an author of its file: ``annotate_bus_factor``), set while the file's edges are at hand."""
     from cairn.graph.threshold_model import Thresholds
 
     file_nodes = graph.of_label(Label.FILE)
@@ -248,8 +249,7 @@ def _load(graph: RepoGraph) -> _Knowledge:
     holders: dict[str, set[str]] = {}
     knows_any: dict[str, set[str]] = {}
     nodes = graph.nodes
-    knows_at = knows_by_target(graph)
-    for target, edges in knows_at.items():  # the largest relationship type: one pass over it, props read directly
+    for target, edges in knows_by_target(graph).items():  # the largest relationship type: one pass over it, props read directly
         path = nodes[target].key
         knowers: set[str] = set()
         candidates: dict[str, tuple[float, bool]] = {}
@@ -263,11 +263,15 @@ def _load(graph: RepoGraph) -> _Knowledge:
             if (props.get("reviews") or 0) > 0:
                 reviewing.add(source)
         knows_any[path] = knowers
+        found = file_authors(candidates) if candidates else []
         if candidates:
-            authors[path] = found = file_authors(candidates)
+            authors[path] = found
             holders[path] = set(found) | reviewing
         elif reviewing:
             holders[path] = reviewing
+        if mark_authors:  # not a property read above
+            for edge in edges:
+                edge.props["author"] = edge.source in found
     owners: dict[str, set[str]] = {}
     for edge in graph.of_type(Rel.OWNS):
         target = graph.nodes[edge.target]
@@ -276,7 +280,7 @@ def _load(graph: RepoGraph) -> _Knowledge:
     knowledge = _Knowledge(
         files, component_of, authors, holders, people, graph,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes, knows_at=knows_at,
+        thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes,
     )
     without_history = sum(1 for n in file_nodes if n.get("linguist_counted", True) is not False and n.get("changes") == 0)
     if without_history:
@@ -506,13 +510,8 @@ def annotate_bus_factor(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any
     Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
     among what the report reads, so an ingest that annotates does not compute the report twice.
     """
-    knowledge = _load(graph)
+    knowledge = _load(graph, mark_authors=True)  # KNOWS edges: ``author``, set as they are read
     report, without_files = _report_and_scopes(graph, knowledge, set(), None)
-    nodes = graph.nodes
-    for target, edges in knowledge.knows_at.items():
-        authors = knowledge.authors.get(nodes[target].key, ())
-        for edge in edges:
-            edge.props["author"] = edge.source in authors
     repo = graph.repository
     if repo is not None:
         r = report["repository"]
