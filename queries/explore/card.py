@@ -342,8 +342,13 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
         # file, person); the appended last code point sorts a time before any longer one it starts, as negated does.
         # Only the rows at least as new as the limit-th newest can be shown: the others are dropped before sorting.
         if len(rows) > RECENT_ACTIVITY_LIMIT:
-            cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, (t[0] + _LAST_CODE_POINT for t in rows))[-1]
-            rows = [t for t in rows if t[0] + _LAST_CODE_POINT >= cutoff]
+            times = [t[0] for t in rows]
+            if len(set(map(len, times))) == 1:  # times of one length (the usual): they order as they are, suffix or not
+                cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, times)[-1]
+                rows = [t for t in rows if t[0] >= cutoff]
+            else:
+                cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, (when + _LAST_CODE_POINT for when in times))[-1]
+                rows = [t for t in rows if t[0] + _LAST_CODE_POINT >= cutoff]
         named = []
         for when, file_id, source in rows:
             person = nodes.get(source)
