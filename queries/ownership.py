@@ -84,12 +84,18 @@ def greedy_truck_factor(
         return []
     files_of: dict[str, set[str]] = {}
     count: dict[str, int] = {}
+    covered = 0
     for f in scope:
         people = set(knowers.get(f, ()))
-        count[f] = len(people)
-        for p in people:
-            files_of.setdefault(p, set()).add(f)
-    covered = sum(1 for n in count.values() if n)
+        n = count[f] = len(people)
+        if n:
+            covered += 1
+            for p in people:
+                known = files_of.get(p)
+                if known is None:
+                    files_of[p] = {f}
+                else:
+                    known.add(f)
     return greedy_removal(files_of, count, covered, len(scope), rank)
 
 
