@@ -72,7 +72,8 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
     """
     modules = code.modules
     path, language, files = modules[source]
-    groups: dict[tuple[str, bool], list[ResolvedImport]] = {}
+    # the imports of each target: most have one, kept as it is (a list only for a target imported again)
+    groups: dict[tuple[str, bool], ResolvedImport | list[ResolvedImport]] = {}
     for imp in code.imports.get(source, ()):
         target, _, _, external, _ = imp  # (target, line, kind, external, file): unpacked at once, in C
         if not external and (target == source or target not in modules):
@@ -80,12 +81,14 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
         key = (target, external)
         found = groups.get(key)
         if found is None:
-            groups[key] = [imp]
-        else:
+            groups[key] = imp
+        elif found.__class__ is list:
             found.append(imp)
+        else:
+            groups[key] = [found, imp]
     out: ImportGroup = {}
     externals: dict[str, str] = {}
-    module_prefix, external_prefix = _prefix(Label.MODULE, graph.repo), _prefix(Label.EXTERNAL, graph.repo)
+    module_prefix, external_prefix = _prefixes(graph.repo)
     fallback: str | None = None
     for key, imports in groups.items():
         tid = ids.get(key) if ids is not None else None
@@ -96,8 +99,8 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
                 ids[key] = tid
         if external:
             externals[key[0]] = ECOSYSTEM.get(language, language)
-        if len(imports) == 1:  # most targets: one import statement, in one file
-            _, line, kind, _, file = imports[0]
+        if imports.__class__ is not list:  # most targets: one import statement, in one file
+            _, line, kind, _, file = imports
             if not file:
                 fallback = fallback or min(files, default=path)
                 file = fallback
@@ -130,6 +133,12 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
 def _prefix(label: Label, repo: str) -> str:
     """The start of the id of every node of ``label`` in ``repo``: the id is this followed by the key."""
     return node_id(label, repo, "")
+
+
+@cache
+def _prefixes(repo: str) -> tuple[str, str]:
+    """``_prefix`` of modules and of external packages in ``repo``, together (asked once per module)."""
+    return _prefix(Label.MODULE, repo), _prefix(Label.EXTERNAL, repo)
 
 
 def build_code_graph(
