@@ -26,6 +26,7 @@ themselves (``commits.StreamColumns``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Callable
@@ -82,6 +83,12 @@ class LogParser:
     _rest: str = ""  # text not read yet: the last commit's, or the end of a token
     _observed: int = 0  # commits handed to the observer so far
     _forward: bool = False  # the last commit's changes were appended in git's order (``_tokens``), not last first
+    #: the records kept in two parts while reading (see ``_segments``): per raw identity, paths it has a record for
+    #: (some of them), deliveries not counted into those records yet, and the oldest author time of a commit that
+    #: credited it (its author, or a reviewer)
+    _known: dict[int, set[int]] = field(default_factory=dict)
+    _uncounted: dict[int, list[int]] = field(default_factory=dict)
+    _oldest: dict[int, int] = field(default_factory=dict)
     #: finds any of ``MarkerMatcher.keywords`` in a lower-cased message: ``agents_in`` searches no message without
     #: one (one search instead of a test per keyword; case-insensitive matching would be slower than lowering)
     _keywords: re.Pattern[str] | None = field(default=None, init=False, repr=False)
@@ -124,6 +131,7 @@ class LogParser:
         if self._forward:
             self.read.reverse_last_changes()
             self._forward = False
+        self._count_deliveries()
         if self.observer is not None:
             for index in range(self._observed, len(self.read)):
                 self.observer(self.read.record(index))
@@ -159,6 +167,8 @@ class LogParser:
         add_interned_start, add_interned = read.interned_start.append, interned.append
         keywords, progress = self._keywords, self.progress
         newest, read_before = counts.newest, len(read.shas)
+        known, uncounted, oldest = self._known, self._uncounted, self._oldest
+        known_get, oldest_get = known.get, oldest.get
         pending = self._pending
         for segment in segments:
             if pending:  # a path due, one that starts with \x1e: not a header
@@ -215,6 +225,9 @@ class LogParser:
                     pending = self._pending
                 continue
             credit = True
+            previous = oldest_get(author)  # (None: no record credits the author yet)
+            if previous is None or when < previous:
+                oldest[author] = when
             commits_by[author] = commits_by.get(author, 0) + 1
             if "@" not in a_email:
                 counts.bad_email += 1
@@ -223,6 +236,9 @@ class LogParser:
                                                    c_name, c_email, trailers, message)
                 credited.extend(reviewers)
                 interned.extend(named)
+                for reviewer in reviewers:
+                    if when < oldest_get(reviewer, when + 1):
+                        oldest[reviewer] = when
             else:
                 reviewers = []
                 add_interned(author)
@@ -258,6 +274,24 @@ class LogParser:
             add_olds(repeat(-1, len(pids)))
             add_statuses(letters[::-1].encode())
             if not reviewers and letters.count("M") == len(letters):  # deliveries by the author alone: most commits
+                mine = known_get(author)
+                if mine is None:
+                    mine = known[author] = set()
+                    uncounted[author] = []
+                if previous is None or when <= previous:
+                    # no record of the author's has an older newest touch than this commit (none credited the
+                    # author in an older commit): records made where missing, deliveries counted later, at once
+                    if not mine.issuperset(pids):
+                        for pid in pids:
+                            if pid not in mine:
+                                per_path = records_get(pid)
+                                if per_path is None:
+                                    records[pid] = {author: [0, 0, when, 0]}
+                                elif author not in per_path:
+                                    per_path[author] = [0, 0, when, 0]
+                        mine.update(pids)
+                    uncounted[author].extend(pids)
+                    continue
                 for pid in pids:
                     per_path = records_get(pid)
                     if per_path is None:
@@ -270,6 +304,7 @@ class LogParser:
                     rec[1] += 1
                     if when > rec[2]:
                         rec[2] = when
+                mine.update(pids)
                 continue
             for pid, letter in zip(pids, letters):
                 if letter == "M":
@@ -282,6 +317,15 @@ class LogParser:
         self.seen.update(shas[read_before:])
         counts.newest = newest
         self._author, self._when, self._credit, self._reviewers = author, when, credit, reviewers
+
+    def _count_deliveries(self) -> None:
+        """Count the deliveries left uncounted (``_segments``) into their records."""
+        records = self.records
+        for author, pids in self._uncounted.items():
+            if pids:
+                for pid, n in Counter(pids).items():
+                    records[pid][author][DELIVERIES] += n
+                pids.clear()
 
     def _touch(self, pid: int, slot: int, author: int, when: int, reviewers: list[int]) -> None:
         """A change of path ``pid`` counted (``slot``) for its author, and review credit for ``reviewers``."""
