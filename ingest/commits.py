@@ -332,8 +332,7 @@ class CommitLog(_PathTable):
             listed = stream.parents[index].split(" ")
             if len(listed) > 1:
                 self.pull_requests.append((login, top - index, position(listed[1])))
-        # ragged columns: each commit's slice, oldest commit first
-        # each commit's changes are stored last first: reversed whole, they are in the log's order
+        # ragged columns, oldest commit first: each commit's changes are stored last first, so reversed whole
         paths, olds = array("i", stream.change_path), array("i", stream.change_old)
         paths.reverse()
         olds.reverse()
@@ -341,8 +340,11 @@ class CommitLog(_PathTable):
         starts = stream.change_start
         ends = list(accumulate(map(sub, [len(paths), *starts[:0:-1]], reversed(starts))))  # within the new order
         remap = self._path_ids(stream.paths, paths, olds, ends)
-        self.change_path.extend(map(remap.__getitem__, paths))
-        self.change_old.extend(map(remap.__getitem__, olds))  # -1 (no old path) is remap's last slot: -1
+        self.change_path.fromlist(list(map(remap.__getitem__, paths)))
+        if olds.count(NO_OLD_PATH) == len(olds):  # no rename or copy
+            self.change_old.extend(olds)
+        else:
+            self.change_old.fromlist(list(map(remap.__getitem__, olds)))  # -1 (no old path) is remap's last slot: -1
         done = self.change_end[-1] if self.change_end else 0
         self.change_end.extend([done + end for end in ends] if done else ends)
         for name in ("credited", "interned"):
