@@ -26,6 +26,7 @@ themselves (``commits.StreamColumns``).
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -40,6 +41,8 @@ from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
 
 #: an unfinished commit's text longer than this is read token by token instead of being kept whole
 TAIL_LIMIT = 1 << 22
+_NO_OLD_RUN = 1024
+_NO_OLD_PATHS = array("i", [-1]) * _NO_OLD_RUN  # a slice of it extends the old-path column at C speed
 
 _PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 _TRAILER_PREFIX = re.compile(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)
@@ -107,8 +110,8 @@ class LogParser:
     def feed(self, chunk: str) -> None:
         """Read the commits ``chunk`` completes (the last one waits for the header after it or for ``end_stream``)."""
         text = self._rest + chunk if self._rest else chunk
-        cut = text.rfind("\0\x1e")
-        if cut < 0:
+        segments = text.split("\0\x1e")
+        if len(segments) == 1:  # no header starts here
             if len(text) > TAIL_LIMIT:
                 end = text.rfind("\0")
                 if end >= 0:
@@ -116,8 +119,8 @@ class LogParser:
                     text = text[end + 1:]
             self._rest = text
             return
-        self._rest = text[cut + 1:]
-        self._segments(text[:cut].split("\0\x1e"))
+        self._rest = "\x1e" + segments.pop()  # the last commit: it may go on in the next chunk
+        self._segments(segments)
 
     def end_stream(self) -> None:
         """The git process is over: its last commit is complete (the observer gets its commits).
@@ -271,7 +274,7 @@ class LogParser:
                             path_names.append(path)
                         pids[i] = pid
             add_paths(pids[::-1])  # stored last first (``StreamColumns``)
-            add_olds(repeat(-1, len(pids)))
+            add_olds(_NO_OLD_PATHS[:len(pids)] if len(pids) <= _NO_OLD_RUN else repeat(-1, len(pids)))
             add_statuses(letters[::-1].encode())
             if not reviewers and letters.count("M") == len(letters):  # deliveries by the author alone: most commits
                 mine = known_get(author)
