@@ -335,17 +335,11 @@ class LogParser:
         per_path = self.records.get(pid)
         if per_path is None:
             per_path = self.records[pid] = {}
-        rec = per_path.get(author)
-        if rec is None:
-            per_path[author] = rec = [0, 0, when, 0]
-        rec[slot] += 1
-        if when > rec[LAST]:
-            rec[LAST] = when
-        for r in reviewers:
-            rec = per_path.get(r)
+        for who, where in [(author, slot), *[(reviewer, REVIEWS) for reviewer in reviewers]]:
+            rec = per_path.get(who)
             if rec is None:
-                per_path[r] = rec = [0, 0, when, 0]
-            rec[REVIEWS] += 1
+                per_path[who] = rec = [0, 0, when, 0]
+            rec[where] += 1
             if when > rec[LAST]:
                 rec[LAST] = when
 
