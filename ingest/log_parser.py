@@ -169,7 +169,8 @@ class LogParser:
         add_change_start, add_credited_start = read.change_start.append, read.credited_start.append
         add_interned_start, add_interned = read.interned_start.append, interned.append
         keywords, progress = self._keywords, self.progress
-        newest, read_before = counts.newest, len(read.shas)
+        read_before = len(read.shas)
+        authored_by: list[int] = []  # the authors of the other commits read here
         known, uncounted, oldest = self._known, self._uncounted, self._oldest
         known_get, oldest_get = known.get, oldest.get
         pending = self._pending
@@ -194,13 +195,8 @@ class LogParser:
             author = id_get((a_name, a_email))
             if author is None or from_trailer[author]:
                 author = intern(a_name, a_email)
-            weights[author] += 1
             when = int(a_time or 0)
             committed = int(c_time or 0)
-            if committed > newest:
-                newest = committed
-            if when > newest:
-                newest = when
             if when > last_active.get(author, -1):
                 last_active[author] = when
             if c_name != a_name or c_email != a_email:
@@ -228,10 +224,10 @@ class LogParser:
                     pending = self._pending
                 continue
             credit = True
+            authored_by.append(author)
             previous = oldest_get(author)  # (None: no record credits the author yet)
             if previous is None or when < previous:
                 oldest[author] = when
-            commits_by[author] = commits_by.get(author, 0) + 1
             if "@" not in a_email:
                 counts.bad_email += 1
             if kinds[author] != HUMAN or trailers or (message and keywords is not None and keywords.search(message.lower())):
@@ -285,13 +281,12 @@ class LogParser:
                     # no record of the author's has an older newest touch than this commit (none credited the
                     # author in an older commit): records made where missing, deliveries counted later, at once
                     if not mine.issuperset(pids):
-                        for pid in pids:
-                            if pid not in mine:
-                                per_path = records_get(pid)
-                                if per_path is None:
-                                    records[pid] = {author: [0, 0, when, 0]}
-                                elif author not in per_path:
-                                    per_path[author] = [0, 0, when, 0]
+                        for pid in [pid for pid in pids if pid not in mine]:
+                            per_path = records_get(pid)
+                            if per_path is None:
+                                records[pid] = {author: [0, 0, when, 0]}
+                            elif author not in per_path:
+                                per_path[author] = [0, 0, when, 0]
                         mine.update(pids)
                     uncounted[author].extend(pids)
                     continue
@@ -318,7 +313,13 @@ class LogParser:
         shas = read.shas
         counts.commits += len(shas) - read_before
         self.seen.update(shas[read_before:])
-        counts.newest = newest
+        # what every commit read here adds up to (sums and maxima: counted at once)
+        for raw, n in Counter(read.author[read_before:]).items():
+            weights[raw] += n
+        for raw, n in Counter(authored_by).items():
+            commits_by[raw] = commits_by.get(raw, 0) + n
+        if len(shas) > read_before:
+            counts.newest = max(counts.newest, max(read.committed[read_before:]), max(read.authored[read_before:]))
         self._author, self._when, self._credit, self._reviewers = author, when, credit, reviewers
 
     def _count_deliveries(self) -> None:
