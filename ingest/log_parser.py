@@ -43,6 +43,11 @@ from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
 TAIL_LIMIT = 1 << 22
 _NO_OLD_RUN = 1024
 _NO_OLD_PATHS = array("i", [-1]) * _NO_OLD_RUN  # a slice of it extends the old-path column at C speed
+#: a status token read a commit at a time: one ASCII letter, not a rename's or copy's (a commit's first one follows
+#: a line break); anything else is read token by token
+_STATUS = frozenset(chr(c) for c in range(128) if chr(c) not in "\nRC")
+_FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
+_SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
 
 _PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 _TRAILER_PREFIX = re.compile(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)
@@ -249,15 +254,18 @@ class LogParser:
                 continue
             tokens = body.split("\0")
             statuses = tokens[0::2]
-            letters = "".join(statuses)
+            first = statuses[0]
             # the plain alternation: "\nX" then one letter per status token, no rename or copy (else token by token)
-            if (segment is partial or len(tokens) & 1 or len(statuses[0]) != 2 or letters[0] != "\n"
-                    or len(letters) != len(statuses) + 1 or letters.count("\n") != 1 or "" in statuses or "R" in letters or "C" in letters
-                    or not letters.isascii()):
+            if segment is partial or len(tokens) & 1 or first not in _FIRST_STATUS:
                 self._tokens(tokens, author, when, credit, reviewers)
                 pending = self._pending
                 continue
-            letters = letters[1:]
+            statuses[0] = first[1]
+            if not _STATUS.issuperset(statuses):
+                self._tokens(tokens, author, when, credit, reviewers)
+                pending = self._pending
+                continue
+            letters = "".join(statuses)
             paths = tokens[1::2]
             pids = list(map(path_get, paths))
             if None in pids:
@@ -272,44 +280,44 @@ class LogParser:
             add_paths(pids[::-1])  # stored last first (``StreamColumns``)
             add_olds(_NO_OLD_PATHS[:len(pids)] if len(pids) <= _NO_OLD_RUN else repeat(-1, len(pids)))
             add_statuses(letters[::-1].encode())
-            if not reviewers and letters.count("M") == len(letters):  # deliveries by the author alone: most commits
+            if reviewers:  # review credit too (trailers, an agent's committer): change by change
+                for pid, letter in zip(pids, letters):
+                    if letter == "M" or letter == "A":  # D, T…: not part of the reference's record
+                        self._touch(pid, DELIVERIES if letter == "M" else ADDS, author, when, reviewers)
+                continue
+            delivered_only = letters.count("M") == len(letters)
+            if delivered_only and (previous is None or when <= previous):  # most commits
+                # no record of the author's has an older newest touch than this commit (none credited the author in
+                # an older commit): records made where missing, deliveries counted later, all at once
                 mine = known_get(author)
                 if mine is None:
                     mine = known[author] = set()
                     uncounted[author] = []
-                if previous is None or when <= previous:
-                    # no record of the author's has an older newest touch than this commit (none credited the
-                    # author in an older commit): records made where missing, deliveries counted later, at once
-                    if not mine.issuperset(pids):
-                        for pid in [pid for pid in pids if pid not in mine]:
-                            per_path = records_get(pid)
-                            if per_path is None:
-                                records[pid] = {author: [0, 0, when, 0]}
-                            elif author not in per_path:
-                                per_path[author] = [0, 0, when, 0]
-                        mine.update(pids)
-                    uncounted[author].extend(pids)
-                    continue
-                for pid in pids:
-                    per_path = records_get(pid)
-                    if per_path is None:
-                        records[pid] = {author: [0, 1, when, 0]}
-                        continue
-                    rec = per_path.get(author)
-                    if rec is None:
-                        per_path[author] = [0, 1, when, 0]
-                        continue
-                    rec[1] += 1
-                    if when > rec[2]:
-                        rec[2] = when
-                mine.update(pids)
+                if not mine.issuperset(pids):
+                    for pid in [pid for pid in pids if pid not in mine]:
+                        per_path = records_get(pid)
+                        if per_path is None:
+                            records[pid] = {author: [0, 0, when, 0]}
+                        elif author not in per_path:
+                            per_path[author] = [0, 0, when, 0]
+                    mine.update(pids)
+                uncounted[author].extend(pids)
                 continue
             for pid, letter in zip(pids, letters):
-                if letter == "M":
-                    self._touch(pid, DELIVERIES, author, when, reviewers)
-                elif letter == "A":
-                    self._touch(pid, ADDS, author, when, reviewers)
-                # D, T…: not part of the reference's record
+                slot = _SLOTS.get(letter)  # D, T…: not part of the reference's record
+                if slot is None:
+                    continue
+                per_path = records_get(pid)
+                if per_path is None:
+                    records[pid] = {author: [1 - slot, slot, when, 0]}  # [adds, deliveries, newest touch, reviews]
+                    continue
+                rec = per_path.get(author)
+                if rec is None:
+                    per_path[author] = [1 - slot, slot, when, 0]
+                    continue
+                rec[slot] += 1
+                if when > rec[LAST]:
+                    rec[LAST] = when
         shas = read.shas
         counts.commits += len(shas) - read_before
         self.seen.update(shas[read_before:])
@@ -336,7 +344,7 @@ class LogParser:
         per_path = self.records.get(pid)
         if per_path is None:
             per_path = self.records[pid] = {}
-        for who, where in [(author, slot), *[(reviewer, REVIEWS) for reviewer in reviewers]]:
+        for who, where in [(author, slot), *[(reviewer, REVIEWS) for reviewer in reviewers]] if reviewers else ((author, slot),):
             rec = per_path.get(who)
             if rec is None:
                 per_path[who] = rec = [0, 0, when, 0]
