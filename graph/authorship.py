@@ -22,5 +22,8 @@ def file_authors(candidates: Mapping[str, tuple[float, bool]]) -> list[str]:
     """Authors among ``{person: (doa, first_authorship)}`` for one file."""
     if not candidates:
         return []
-    best = max(doa for doa, _ in candidates.values())
-    return sorted(p for p, (doa, fa) in candidates.items() if is_author(doa, best, fa))
+    best = max([doa for doa, _ in candidates.values()])
+    if not best > 0:
+        return []
+    # ``is_author(doa, best, fa)``, written out: this runs for every KNOWS edge of a repository
+    return sorted([p for p, (doa, fa) in candidates.items() if doa / best > NORMALISED_DOA and (doa >= ABSOLUTE_DOA or fa)])

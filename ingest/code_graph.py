@@ -72,36 +72,40 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
     """
     modules = code.modules
     path, language, files = modules[source]
-    groups: dict[tuple[str, bool], list[ResolvedImport]] = {}
+    # the imports of each target: most have one, kept as it is (a list only for a target imported again)
+    groups: dict[tuple[str, bool], ResolvedImport | list[ResolvedImport]] = {}
     for imp in code.imports.get(source, ()):
-        if not imp.external and (imp.target == source or imp.target not in modules):
+        target, _, _, external, _ = imp  # (target, line, kind, external, file): unpacked at once, in C
+        if not external and (target == source or target not in modules):
             continue
-        key = (imp.target, imp.external)
+        key = (target, external)
         found = groups.get(key)
         if found is None:
-            groups[key] = [imp]
-        else:
+            groups[key] = imp
+        elif found.__class__ is list:
             found.append(imp)
+        else:
+            groups[key] = [found, imp]
     out: ImportGroup = {}
     externals: dict[str, str] = {}
-    module_prefix, external_prefix = _prefix(Label.MODULE, graph.repo), _prefix(Label.EXTERNAL, graph.repo)
+    module_prefix, external_prefix = _prefixes(graph.repo)
     fallback: str | None = None
-    for (target, external), imports in groups.items():
-        tid = ids.get((target, external)) if ids is not None else None
+    for key, imports in groups.items():
+        tid = ids.get(key) if ids is not None else None
+        external = key[1]
         if tid is None:
-            tid = (external_prefix if external else module_prefix) + target
+            tid = (external_prefix if external else module_prefix) + key[0]
             if ids is not None:
-                ids[(target, external)] = tid
+                ids[key] = tid
         if external:
-            externals[target] = ECOSYSTEM.get(language, language)
-        if len(imports) == 1:  # most targets: one import statement, in one file
-            imp = imports[0]
-            file = imp.file
+            externals[key[0]] = ECOSYSTEM.get(language, language)
+        if imports.__class__ is not list:  # most targets: one import statement, in one file
+            _, line, kind, _, file = imports
             if not file:
                 fallback = fallback or min(files, default=path)
                 file = fallback
-            lines = [imp.line]  # one list for both: the properties are never changed in place, and 300k edges add up
-            out[tid] = {"kind": imp.kind, "lines": lines, "kinds": {imp.kind: lines}, "file": file}
+            lines = [line]  # one list for both: the properties are never changed in place, and 300k edges add up
+            out[tid] = {"kind": kind, "lines": lines, "kinds": {kind: lines}, "file": file}
             continue
         kinds: set[str] = set()
         by_file: dict[str, dict[str, set[int]]] = {}  # file -> kind -> lines
@@ -129,6 +133,12 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
 def _prefix(label: Label, repo: str) -> str:
     """The start of the id of every node of ``label`` in ``repo``: the id is this followed by the key."""
     return node_id(label, repo, "")
+
+
+@cache
+def _prefixes(repo: str) -> tuple[str, str]:
+    """``_prefix`` of modules and of external packages in ``repo``, together (asked once per module)."""
+    return _prefix(Label.MODULE, repo), _prefix(Label.EXTERNAL, repo)
 
 
 def build_code_graph(
@@ -162,10 +172,13 @@ def build_code_graph(
             edges[("PART_OF", fid, component_ids[comp])] = Edge(part_of, fid, component_ids[comp], {})
             component_nodes[comp].props["files"] += 1
     module_component: dict[str, str | None] = {}
+    id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
     ids: dict[tuple[str, bool], str] = {}  # (name, external) -> node id: one string per node (see _grouped_imports)
     for name, (path, language, files) in code.modules.items():
         comp = module_component[name] = _module_component(components, path, files)
         mid = ids[(name, False)] = module_prefix + name
+        if comp:
+            id_component[mid] = comp
         nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
                                                      "files": sorted(files), "name": name})
         if comp:
@@ -174,7 +187,6 @@ def build_code_graph(
     coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
     imports = Rel.IMPORTS
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
-    skip = len(module_prefix)
     for source in code.imports:
         src = ids.get((source, False)) or module_prefix + source
         group, externals = _grouped_imports(graph, code, source, ids)
@@ -183,16 +195,19 @@ def build_code_graph(
                 ecosystem_of[name] = ecosystem
                 graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
         a = module_component[source]
+        if not a:  # no component: no coupling to count
+            for tid, props in group.items():
+                edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
+            continue
         for tid, props in group.items():
             edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
-            if a and tid.startswith(module_prefix):
-                b = module_component[tid[skip:]]
-                if b and b != a:
-                    kinds = coupling.get((a, b))
-                    if kinds is None:
-                        kinds = coupling[(a, b)] = {}
-                    kind = props.get("kind", "runtime")
-                    kinds[kind] = kinds.get(kind, 0) + 1
+            b = id_component.get(tid)  # None for an external package or a module in no component
+            if b is not None and b != a:
+                kinds = coupling.get((a, b))
+                if kinds is None:
+                    kinds = coupling[(a, b)] = {}
+                kind = props.get("kind", "runtime")
+                kinds[kind] = kinds.get(kind, 0) + 1
     _add_component_dependencies(graph, coupling)
     return components
 

@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from cairn.graph.errors import CairnError
 
@@ -117,14 +118,17 @@ class GitProcess:
     has no line breaks to stream by) is started with ``stdin=False,
     keep_stderr=True``, read from ``stdout`` and ended with ``finish()``,
     which returns its exit status and what it said on stderr (kept in a
-    temporary file, so a chatty git never blocks on a full pipe).
+    temporary file, so a chatty git never blocks on a full pipe). ``stdout``, a
+    file, takes git's output instead of a pipe.
     """
 
-    def __init__(self, root: str | Path, *args: str, stdin: bool = True, keep_stderr: bool = False):
+    def __init__(self, root: str | Path, *args: str, stdin: bool = True, keep_stderr: bool = False,
+                 stdout: IO[bytes] | None = None):
         self._errors = tempfile.TemporaryFile() if keep_stderr else None
         try:
             self.proc = subprocess.Popen(command(root, *args), stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                                         stdout=subprocess.PIPE, stderr=self._errors or subprocess.DEVNULL, env=git_env())
+                                         stdout=subprocess.PIPE if stdout is None else stdout,
+                                         stderr=self._errors or subprocess.DEVNULL, env=git_env())
         except FileNotFoundError as exc:
             if self._errors is not None:
                 self._errors.close()

@@ -89,7 +89,7 @@ from cairn.ingest.history_state import HistoryState, LogTotals, StateFile, finge
 from cairn.ingest.history_people import pull_request_authors, resolve_people
 from cairn.ingest.history_placement import new_commits_first, walk_until_kept
 from cairn.ingest.history_stream import (
-    RENAME_LIMIT_WARNING, CommitCount, LogStatus, is_ancestor, read_log, read_range, record_completeness,
+    RENAME_LIMIT_WARNING, CommitCount, LogStatus, SpooledLog, is_ancestor, read_log, read_range, record_completeness,
 )
 from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read_mailmap
 from cairn.ingest.knowledge import History
@@ -138,13 +138,16 @@ def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
 
 
 def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
-              progress: HistoryProgress | None) -> _Reading:
-    count = CommitCount(root)  # beside the log, unless a progress report needs the total first
+              progress: HistoryProgress | None, spooled: SpooledLog | None = None) -> _Reading:
+    if spooled is not None and spooled.head != head:  # HEAD moved since git started: that log is of another commit
+        spooled.close()
+        spooled = None
+    count = spooled.count if spooled is not None else CommitCount(root)  # beside the log, unless a progress report needs the total first
     if progress is not None:
         total = count.result() or 0
         progress(0, total)
         parser.progress = lambda done: progress(done, max(total, done))
-    status = read_log(root, parser, count)  # counted once
+    status = read_log(root, parser, count, spooled)  # counted once
     log = CommitLog(len(head) // 2)
     log.append_stream(parser.read)
     totals = LogTotals(rename_limit_hit=RENAME_LIMIT_WARNING in status.stderr)
@@ -217,7 +220,7 @@ def _seeded(classifier: Classifier, previous: HistoryState) -> Identities:
 def mine_history(
     root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None, *,
     people: Iterable[object] = (), max_coauthors: int = 5, markers: MarkerMatcher | None = None,
-    observer: CommitObserver | None = None, memory: StateFile | None = None,
+    observer: CommitObserver | None = None, memory: StateFile | None = None, spooled: SpooledLog | None = None,
 ) -> History:
     """Read the history of HEAD at ``root`` (see the module docstring).
 
@@ -227,7 +230,8 @@ def mine_history(
     ``observer`` is called with every commit's ``CommitRecord``; ``memory``
     is where the history is remembered between ingests: what it holds is used
     when it can be, and ``History.state`` is what to remember next (saved by
-    the caller, once the analyses have added theirs).
+    the caller, once the analyses have added theirs). ``spooled`` is the log of HEAD
+    already under way (``history_stream.SpooledLog``), used if the whole history is read; the caller closes it.
     Never raises for repository problems (not a repository, no commits,
     missing objects, a failing ``git``): they become notes and warnings on the
     returned ``History``, and ``History.completeness`` says how much was read.
@@ -281,7 +285,11 @@ def mine_history(
         history.notes.append(f"history read in full: {why}")
     if reading is None:
         ids = Identities(classifier)
-        reading = _read_all(root, ids, parser_for(ids), head, progress)
+        reading = _read_all(root, ids, parser_for(ids), head, progress, spooled)
+        if spooled is not None and reading.status.failure is not None:
+            # git failed writing the spooled log (a full disk, say): read it again from a pipe, as without a spool
+            ids = Identities(classifier)
+            reading = _read_all(root, ids, parser_for(ids), head, progress)
     totals, status = reading.totals, reading.status
     record_completeness(history, status, totals.commits)
     if totals.rename_limit_hit:

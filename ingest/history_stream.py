@@ -31,10 +31,11 @@ import codecs
 import os
 import queue
 import re
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from cairn.ingest.git import GitError, GitProcess, git, git_stream
 from cairn.ingest.identities import MAILMAP_OPTIONS
@@ -51,6 +52,7 @@ LOG_FORMAT = (
 CHUNK_BYTES = 1 << 20
 AHEAD_CHUNKS = 16  # at most this many chunks read ahead of the parser (memory stays bounded)
 RENAME_LIMIT_WARNING = "rename detection was skipped"
+SPOOL_POLL_SECONDS = 0.005  # how long the reader of a spooled log waits when it has caught up with git
 
 _MISSING_MARKERS = ("unable to read", "bad object", "missing blob", "missing tree", "missing commit",
                     "invalid object", "could not read", "does not point to a valid object", "bad tree object")
@@ -90,12 +92,7 @@ def _log_args(renames: str) -> list[str]:
 
 
 def _run(root: Path, args: list[str], parser: StreamParser, stdin: str | None = None) -> tuple[int, str]:
-    """Run one ``git log`` into ``parser``, read in chunks; (exit code, stderr).
-
-    A thread drains git's output into a bounded queue while this one parses, so git never waits on a
-    full pipe while a chunk is parsed (reading and parsing overlap instead of taking turns); at most
-    ``AHEAD_CHUNKS`` chunks are held unparsed.
-    """
+    """Run one ``git log`` into ``parser``; (exit code, stderr)."""
     parser.start_stream()
     proc = GitProcess(root, *args, stdin=stdin is not None, keep_stderr=True)
     assert proc.stdout is not None
@@ -108,9 +105,20 @@ def _run(root: Path, args: list[str], parser: StreamParser, stdin: str | None = 
             pass
     fd = proc.stdout.fileno()
     _widen_pipe(fd)
+    return _parse_output(lambda size: os.read(fd, size), parser, proc.close, proc.finish)
+
+
+def _parse_output(read: Callable[[int], bytes], parser: StreamParser, abort: Callable[[], None],
+                  finish: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+    """Feed git's output (``read(size)`` gives the next bytes, b"" at the end) to ``parser``; (exit code, stderr).
+
+    A thread drains the output into a bounded queue while this one parses, so git never waits on a
+    full pipe while a chunk is parsed (reading and parsing overlap instead of taking turns); at most
+    ``AHEAD_CHUNKS`` chunks are held unparsed. When parsing fails, ``abort`` stops git and the error goes on.
+    """
     chunks: queue.Queue[bytes | None] = queue.Queue(AHEAD_CHUNKS)
     stop = threading.Event()
-    reader = threading.Thread(target=_drain, args=(fd, chunks, stop), name="git-log-reader", daemon=True)
+    reader = threading.Thread(target=_drain, args=(read, chunks, stop), name="git-log-reader", daemon=True)
     reader.start()
     decode = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape").decode
     done = False
@@ -126,26 +134,25 @@ def _run(root: Path, args: list[str], parser: StreamParser, stdin: str | None = 
     finally:
         if not done:  # parsing failed: stop the reader and git, then let the error through
             stop.set()
-            proc.close()
+            abort()
             while reader.is_alive():
                 try:
                     chunks.get(timeout=0.05)
                 except queue.Empty:
                     pass
         reader.join()
-        code, stderr = proc.finish() if done else (-1, "")
-    return code, stderr
+    return finish() if done else (-1, "")
 
 
-def _drain(fd: int, chunks: "queue.Queue[bytes | None]", stop: threading.Event) -> None:
-    """Read git's output (``fd``) into ``chunks`` of about CHUNK_BYTES until it ends; None marks the end."""
+def _drain(read: Callable[[int], bytes], chunks: "queue.Queue[bytes | None]", stop: threading.Event) -> None:
+    """Read git's output (``read``) into ``chunks`` of about CHUNK_BYTES until it ends; None marks the end."""
     pending: list[bytes] = []
     size = 0
     try:
         while not stop.is_set():
             try:
-                data = os.read(fd, CHUNK_BYTES)
-            except OSError:  # closed under us: parsing failed and git was stopped
+                data = read(CHUNK_BYTES)
+            except (OSError, ValueError):  # closed under us: parsing failed and git was stopped
                 break
             if not data:
                 break
@@ -177,16 +184,16 @@ def _missing(stderr: str) -> bool:
 
 
 class CommitCount:
-    """``git rev-list --count HEAD``, run beside the log (a thread waits for it) instead of before it."""
+    """``git rev-list --count HEAD`` (or ``rev``), run beside the log (a thread waits for it) instead of before it."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, rev: str = "HEAD") -> None:
         self.total: int | None = None
-        self._thread = threading.Thread(target=self._count, args=(root,), name="git-rev-list-count", daemon=True)
+        self._thread = threading.Thread(target=self._count, args=(root, rev), name="git-rev-list-count", daemon=True)
         self._thread.start()
 
-    def _count(self, root: Path) -> None:
+    def _count(self, root: Path, rev: str) -> None:
         try:
-            counted = git(root, "rev-list", "--count", "HEAD")
+            counted = git(root, "rev-list", "--count", rev)
         except GitError:
             return
         if counted.returncode == 0 and counted.stdout.strip().isdigit():
@@ -198,14 +205,86 @@ class CommitCount:
         return self.total
 
 
-def read_log(root: Path, parser: StreamParser, commits_total: int | CommitCount | None = None) -> LogStatus:
+class SpooledLog:
+    """The whole ``git log`` of one commit, started before anything reads it.
+
+    A cold ingest starts it as soon as it knows HEAD, so that git walks the history on one core while the code
+    is parsed on the other. git writes into an unlinked temporary file (what it wrote ahead waits on disk, not
+    in memory: about 250 bytes a commit); ``read_log(..., spooled=)`` reads that file as git extends it and gets
+    exactly what the pipe would have given. ``close`` stops git and drops the file (whether it was read or not).
+    """
+
+    def __init__(self, root: Path, head: str) -> None:
+        self.head = head
+        self._file = tempfile.TemporaryFile(prefix="cairn-log-")
+        self._offset = 0
+        self._exited = False
+        self._closed = threading.Event()
+        try:
+            self._git = GitProcess(root, *_log_args("-M"), head, "--", stdin=False, keep_stderr=True, stdout=self._file)
+        except GitError:
+            self._file.close()
+            raise
+        self.count = CommitCount(root, head)
+
+    @classmethod
+    def start(cls, root: Path, head: str) -> "SpooledLog | None":
+        """The log of ``head`` under way, or None when it cannot be spooled here (the caller reads it as usual)."""
+        if not hasattr(os, "pread"):
+            return None
+        try:
+            return cls(root, head)
+        except (GitError, OSError):
+            return None
+
+    def replay(self, parser: StreamParser) -> tuple[int, str]:
+        """Feed the whole log to ``parser`` as ``_run`` would; (exit code, stderr)."""
+        parser.start_stream()
+        try:
+            return _parse_output(self._read, parser, self.close, self._git.finish)
+        finally:
+            self.close()
+
+    def _read(self, size: int) -> bytes:
+        # pread: git's writes move the file's shared offset; this reader keeps its own.
+        while True:
+            data = os.pread(self._file.fileno(), size, self._offset)
+            if data:
+                self._offset += len(data)
+                return data
+            if self._exited or self._closed.is_set():
+                return b""
+            if self._git.proc.poll() is not None:
+                self._exited = True  # everything git wrote is in the file: read on to its end once more
+            else:
+                self._closed.wait(SPOOL_POLL_SECONDS)
+
+    def close(self) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._git.close()
+        self._file.close()
+
+    def __enter__(self) -> "SpooledLog":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_log(root: Path, parser: StreamParser, commits_total: int | CommitCount | None = None,
+             spooled: SpooledLog | None = None) -> LogStatus:
     """Read the history of HEAD at ``root`` into ``parser``, resuming past missing objects (module docstring).
 
     ``commits_total``: ``git rev-list --count HEAD``, or the ``CommitCount`` that counts it, when the caller counts
-    already (else it is counted here, beside the log).
+    already (else it is counted here, beside the log). ``spooled``: the log of HEAD, already started.
     """
     count = CommitCount(root) if commits_total is None else commits_total
-    code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
+    if spooled is not None:
+        code, stderr = spooled.replay(parser)
+    else:
+        code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
     status = LogStatus(commits_total=count.result() if isinstance(count, CommitCount) else count)
     status.stderr = stderr
     if code == 0:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -44,7 +45,8 @@ from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, coun
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
-from cairn.ingest.history_state import StateFile
+from cairn.ingest.history_state import StateFile, state_path
+from cairn.ingest.history_stream import SpooledLog
 from cairn.ingest.knowledge import KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
@@ -55,6 +57,16 @@ from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
+
+
+def spool_history(root: Path, head: str, cache_dir: Path | None) -> SpooledLog | None:
+    """The whole log of ``head`` at the checkout ``root``, started now, when an ingest of it will read the whole
+    history: nothing is remembered of it (no history state in ``cache_dir``). git then walks the history on one
+    core while the ingest parses the code on the other. None: the ingest reads only new commits, later (or git
+    cannot be started here)."""
+    if cache_dir is not None and state_path(cache_dir, root.resolve()).exists():
+        return None
+    return SpooledLog.start(root, head)
 
 
 def public_remote(url: str | None) -> str | None:
@@ -91,6 +103,8 @@ def ingest_repository(
     checkout: CheckoutState | None = None,
     base_code: str | None = None,
     replay_beside: Callable[[TrendReplay], None] | None = None,
+    spooled: SpooledLog | None = None,
+    save_beside: Callable[[Callable[[], str | None]], None] | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
@@ -104,6 +118,9 @@ def ingest_repository(
     the save can write those instead of comparing every import of the repository.
     ``replay_beside`` is handed the trends' knowledge replay as soon as the history is read
     (``trend_history.early_replay``), for the caller to compute from it beside the next steps.
+    ``spooled`` is the log of HEAD already under way (``spool_history``), used if the whole history is read;
+    the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
+    fails) instead of running it, for the caller to run beside the next steps and add its note to the summary.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -206,7 +223,7 @@ def ingest_repository(
 
     # -- history, ownership, decisions ---------------------------------------------
     trends, knows_delta = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir, replay_beside)
+                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
@@ -253,15 +270,16 @@ def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: di
 
 def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Listing, head: str | None,
                  summary: IngestSummary, notify: StageProgress, defs: list,
-                 cache_dir: Path | None,
-                 replay_beside: Callable[[TrendReplay], None] | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
+                 cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
+                 spooled: SpooledLog | None,
+                 save_beside: Callable[[Callable[[], str | None]], None] | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
     if not listing.is_git or head is None:
         return None, None
     memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
     with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
-                               markers=MarkerMatcher.build(config.agents.markers), memory=memory)
+                               markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled)
         early = early_replay(history, config, defs, cache_dir) if replay_beside is not None else None
         if early is not None and early.snapshots is not None:
             replay_beside(early)  # the replay needs the history alone: it can run beside what follows
@@ -273,8 +291,10 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         changes = add_changes(graph, history, config.coupling, config.agents)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:
-            problem = memory.save(history.state)
-            if problem:
+            save = partial(memory.save, history.state)
+            if save_beside is not None:
+                save_beside(save)  # nothing after this changes the state: it can be written beside what follows
+            elif problem := save():
                 summary.notes.append(problem)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)

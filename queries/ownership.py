@@ -84,12 +84,18 @@ def greedy_truck_factor(
         return []
     files_of: dict[str, set[str]] = {}
     count: dict[str, int] = {}
+    covered = 0
     for f in scope:
         people = set(knowers.get(f, ()))
-        count[f] = len(people)
-        for p in people:
-            files_of.setdefault(p, set()).add(f)
-    covered = sum(1 for n in count.values() if n)
+        n = count[f] = len(people)
+        if n:
+            covered += 1
+            for p in people:
+                known = files_of.get(p)
+                if known is None:
+                    files_of[p] = {f}
+                else:
+                    known.add(f)
     return greedy_removal(files_of, count, covered, len(scope), rank)
 
 
@@ -155,7 +161,6 @@ class _Knowledge:
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
     knows_any: dict[str, set[str]] = field(default_factory=dict)  # file -> people with any KNOWS edge on it
     notes: list[str] = field(default_factory=list)
-    knows_at: dict[str, list[Edge]] = field(default_factory=dict)  # File node id -> the KNOWS edges at it
     _index: PersonIndex | None = None
 
     @property
@@ -236,7 +241,9 @@ def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
     return {"active": reason is None, "gone": reason, "last_active": person.get("last_active") if person is not None else None}
 
 
-def _load(graph: RepoGraph) -> _Knowledge:
+def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
+    """What the analyses read of ``graph``; with ``mark_authors``, each KNOWS edge also gets ``author`` (whether its
+    person is an author of its file: ``annotate_bus_factor``), set while the file's edges are at hand."""
     from cairn.graph.threshold_model import Thresholds
 
     file_nodes = graph.of_label(Label.FILE)
@@ -244,23 +251,33 @@ def _load(graph: RepoGraph) -> _Knowledge:
     component_of = {n.key: n.get("component") for n in file_nodes}
     gone, notes = gone_people(graph)
     people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
-    candidates: dict[str, dict[str, tuple[float, bool]]] = {}
-    reviewers: dict[str, set[str]] = {}
+    authors: dict[str, list[str]] = {}
+    holders: dict[str, set[str]] = {}
     knows_any: dict[str, set[str]] = {}
     nodes = graph.nodes
-    knows_at = knows_by_target(graph)
-    for target, edges in knows_at.items():  # the largest relationship type: its props are read directly
+    for target, edges in knows_by_target(graph).items():  # the largest relationship type: one pass over it, props read directly
         path = nodes[target].key
-        knows_any[path] = {edge.source for edge in edges}
-        found = {edge.source: (float(doa), bool(edge.props.get("first_authorship")))
-                 for edge in edges if (doa := edge.props.get("doa")) is not None}
-        if found:
-            candidates[path] = found
-        reviewing = {edge.source for edge in edges if (edge.props.get("reviews") or 0) > 0}
-        if reviewing:
-            reviewers[path] = reviewing
-    authors = {path: file_authors(c) for path, c in candidates.items()}
-    holders = {f: set(authors.get(f, ())) | reviewers.get(f, set()) for f in set(authors) | set(reviewers)}
+        knowers: set[str] = set()
+        candidates: dict[str, tuple[float, bool]] = {}
+        reviewing: set[str] = set()
+        for edge in edges:
+            source, props = edge.source, edge.props
+            knowers.add(source)
+            doa = props.get("doa")
+            if doa is not None:
+                candidates[source] = (float(doa), bool(props.get("first_authorship")))
+            if (props.get("reviews") or 0) > 0:
+                reviewing.add(source)
+        knows_any[path] = knowers
+        found = file_authors(candidates) if candidates else []
+        if candidates:
+            authors[path] = found
+            holders[path] = set(found) | reviewing
+        elif reviewing:
+            holders[path] = reviewing
+        if mark_authors:  # not a property read above
+            for edge in edges:
+                edge.props["author"] = edge.source in found
     owners: dict[str, set[str]] = {}
     for edge in graph.of_type(Rel.OWNS):
         target = graph.nodes[edge.target]
@@ -269,7 +286,7 @@ def _load(graph: RepoGraph) -> _Knowledge:
     knowledge = _Knowledge(
         files, component_of, authors, holders, people, graph,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes, knows_at=knows_at,
+        thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes,
     )
     without_history = sum(1 for n in file_nodes if n.get("linguist_counted", True) is not False and n.get("changes") == 0)
     if without_history:
@@ -296,12 +313,16 @@ def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
 def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) -> dict[str, Any]:
     people = knowledge.people
     gone = leaving | {pid for pid, info in people.items() if info.gone_reason}
-    authors = {f: [p for p in knowledge.authors.get(f, ()) if p not in leaving] for f in files}
+    known_authors, known_holders = knowledge.authors, knowledge.holders
+    if leaving:
+        authors = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
+    else:  # nobody to take out: each file's authors as read (never changed)
+        authors = {f: known_authors.get(f, ()) for f in files}
     tf_people = greedy_truck_factor(files, authors, knowledge.rank)
-    present = {f: [p for p in knowledge.holders.get(f, ()) if p not in gone and people[p].node.get("kind") == "human"]
-               for f in files}
+    here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
+    present = {f: [p for p in known_holders.get(f, ()) if p in here] for f in files}
     human_people = greedy_truck_factor(files, present, knowledge.rank)
-    orphaned = sum(1 for f in files if not any(p not in gone for p in authors[f]))
+    orphaned = sum(1 for f in files if gone.issuperset(authors[f]))  # every author gone (or none at all)
     authored: dict[str, int] = {}
     for f in files:
         for p in authors[f]:
@@ -495,13 +516,8 @@ def annotate_bus_factor(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any
     Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
     among what the report reads, so an ingest that annotates does not compute the report twice.
     """
-    knowledge = _load(graph)
+    knowledge = _load(graph, mark_authors=True)  # KNOWS edges: ``author``, set as they are read
     report, without_files = _report_and_scopes(graph, knowledge, set(), None)
-    nodes = graph.nodes
-    for target, edges in knowledge.knows_at.items():
-        authors = knowledge.authors.get(nodes[target].key, ())
-        for edge in edges:
-            edge.props["author"] = edge.source in authors
     repo = graph.repository
     if repo is not None:
         r = report["repository"]

@@ -136,9 +136,9 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for i, row in enumerate(humans):
         names = {fold_name(n) for n in row["names"] + [row["name"]]} - {""}
         folded.append(names)
-        for name in names:
+        for name in sorted(names):  # sets of strings iterate in a per-process order: the reasons' order must not
             by_name.setdefault(name, []).append(i)
-        for part in _local_parts(row):
+        for part in sorted(_local_parts(row)):
             by_local.setdefault(part, []).append(i)
         for login in row["logins"]:
             by_login.setdefault(login.lower(), []).append(i)
@@ -158,7 +158,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # full names one letter apart, compared within blocks that share their first three letters
     blocks: dict[str, list[tuple[int, str]]] = {}
     for i, names in enumerate(folded):
-        for name in names:  # full names of words only ("Helper 1" and "Helper 2" are different people)
+        for name in sorted(names):  # full names of words only ("Helper 1" and "Helper 2" are different people)
             words = name.split()
             if len(words) >= 2 and len(name) >= 8 and all(w.isalpha() and len(w) >= 2 for w in words):
                 blocks.setdefault(name[:3], []).append((i, name))

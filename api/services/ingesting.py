@@ -33,6 +33,8 @@ from cairn.ingest.summary import IngestResult, IngestSummary
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig  # the models: imported only when a configuration is validated
+    from cairn.api.services.beside import Beside
+    from cairn.ingest.history_stream import SpooledLog
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
@@ -76,20 +78,31 @@ def ingest_into_store(
         progress(CHECKING, 1, 1)
     if kept is not None:
         return kept
-    return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored)
+    from cairn.ingest.pipeline import spool_history
+
+    # git starts reading the history (when all of it is to be read) before the configuration is even validated
+    spooled = spool_history(root, checkout.head, cache_dir_for(store)) if checkout.head else None
+    try:
+        return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored,
+                       spooled)
+    finally:
+        if spooled is not None:
+            spooled.close()
 
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
-            progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
+            progress: StageProgress | None, stored: RepositorySummary | None, spooled: SpooledLog | None) -> IngestResult:
     from cairn.ingest.gcpause import gc_paused
 
     with gc_paused():  # hundreds of thousands of objects that live to the end, no cycles (see ingest.gcpause)
-        return _ingest_paused(store, root, config, repo, checkout, progress, stored)
+        return _ingest_paused(store, root, config, repo, checkout, progress, stored, spooled)
 
 
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
-                   progress: StageProgress | None, stored: RepositorySummary | None) -> IngestResult:
+                   progress: StageProgress | None, stored: RepositorySummary | None,
+                   spooled: SpooledLog | None) -> IngestResult:
     from cairn.api.services.answers import bus_factor_known, store_answers
+    from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends
     from cairn.ingest.gcpause import abandon
     from cairn.ingest.pipeline import ingest_repository
@@ -97,16 +110,19 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
     from cairn.queries.ownership import annotate_bus_factor
 
     beside: list[FactorsBeside] = []  # the trends' truck factors, computed in a child from the history on
+    state_saves: list[Beside] = []  # the history state, written by a child while the bus factor is computed
     try:
         result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
                                    checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None,
-                                   replay_beside=lambda replay: beside.append(FactorsBeside(replay)))
+                                   replay_beside=lambda replay: beside.append(FactorsBeside(replay)), spooled=spooled,
+                                   save_beside=lambda save: state_saves.append(Beside(save).start()))
         with store.writer_lock(result.graph.repo):
             reviews = store.load_reviews(result.graph.repo)
             if reviews:
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph)
             annotate_trends(result.graph, result.trends, beside[0] if beside else None)
+            result.summary.notes.extend(_notes_of(state_saves))
             repository = result.graph.repository
             if repository is not None:
                 repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
@@ -120,8 +136,18 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
     finally:
         for started in beside:
             started.cancel()  # when a step failed before annotate_trends took the result
+        _notes_of(state_saves)  # the state is written even when a later step fails, as it was before it
     abandon(result.graph, result.trends, bus_factor)  # the caller reads the summary: see ingest.gcpause
     return result
+
+
+def _notes_of(saves: list[Beside]) -> list[str]:
+    """Wait for each save started beside (once) and give the notes of those that could not write."""
+    notes = []
+    while saves:
+        if note := saves.pop(0).result():
+            notes.append(note)
+    return notes
 
 
 def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> GraphChanges:

@@ -9,18 +9,17 @@ here to groups of module ids (see ``graph.rules`` for the subject language).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Collection
+from functools import lru_cache, partial
+from typing import Collection, NamedTuple
 
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Label, Rel, RepoGraph, node_id
 
 EXTERNAL = "external:"
 
 
-@dataclass(frozen=True)
-class ImportEdge:
-    """An import between two modules: its kind (runtime, dynamic, type_only) and where it is."""
+class ImportEdge(NamedTuple):
+    """An import between two modules: its kind (runtime, dynamic, type_only) and where it is (a tuple: an index
+    makes one per IMPORTS edge, tens of thousands)."""
 
     kind: str
     file: str | None
@@ -35,34 +34,45 @@ class ImportIndex:
         self.component_of: dict[str, str | None] = {}
         self.component_modules: dict[str, set[str]] = {}
         self.externals: set[str] = set()
-        self.component_nodes = 0
+        # Read through ``of_label``/``of_type``: on a ``GroupedGraph`` (the stored answers') that is the groups its
+        # other readers share, not one more walk of every node and edge. A node's id is its label's prefix and
+        # its key (``node_id``), so the ids are made, not looked up.
+        repo = graph.repo
         ids: dict[str, str] = {}
-        for nid, node in graph.nodes.items():  # keyed by node id: not recomputed for each node
-            if node.label is Label.MODULE:
-                ids[nid] = node.key
-                comp = node.get("component")
-                self.component_of[node.key] = comp
-                if comp:
-                    self.component_modules.setdefault(comp, set()).add(node.key)
-            elif node.label is Label.EXTERNAL:
-                ids[nid] = EXTERNAL + node.key
-                self.externals.add(node.key)
-            elif node.label is Label.COMPONENT:
-                self.component_nodes += 1
-                self.component_modules.setdefault(node.key, set())
+        prefix = node_id(Label.MODULE, repo, "")
+        for node in graph.of_label(Label.MODULE):
+            key = node.key
+            ids[prefix + key] = key
+            comp = node.props.get("component")
+            self.component_of[key] = comp
+            if comp:
+                self.component_modules.setdefault(comp, set()).add(key)
+        prefix = node_id(Label.EXTERNAL, repo, "")
+        for node in graph.of_label(Label.EXTERNAL):
+            ids[prefix + node.key] = EXTERNAL + node.key
+            self.externals.add(node.key)
+        components = graph.of_label(Label.COMPONENT)
+        self.component_nodes = len(components)
+        for node in components:
+            self.component_modules.setdefault(node.key, set())
         self.modules = sorted(self.component_of)
-        self.succ: dict[str, dict[str, ImportEdge]] = {m: {} for m in self.modules}
-        self.pred: dict[str, dict[str, ImportEdge]] = {}
-        for e in graph.edges.values():
-            if e.type is not Rel.IMPORTS:
-                continue
+        succ: dict[str, dict[str, ImportEdge]] = {m: {} for m in self.modules}
+        pred: dict[str, dict[str, ImportEdge]] = {}
+        make_edge = partial(tuple.__new__, ImportEdge)  # ImportEdge(...) without a Python call for each edge
+        for e in graph.of_type(Rel.IMPORTS):
             a, b = ids.get(e.source), ids.get(e.target)
-            if a is None or b is None or a.startswith(EXTERNAL) or a == b:
+            if a is None or b is None or a == b or a.startswith(EXTERNAL):
                 continue
-            lines = e.get("lines") or []
-            edge = ImportEdge(e.get("kind") or "runtime", e.get("file"), lines[0] if lines else None)
-            self.succ[a][b] = edge
-            self.pred.setdefault(b, {})[a] = edge
+            props = e.props
+            lines = props.get("lines")
+            edge = make_edge((props.get("kind") or "runtime", props.get("file"), lines[0] if lines else None))
+            succ[a][b] = edge
+            found = pred.get(b)
+            if found is None:
+                pred[b] = {a: edge}
+            else:
+                found[a] = edge
+        self.succ, self.pred = succ, pred
         self._prefix_names: list[str] | None = None
 
     @classmethod

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cairn.graph.decisions import GovernsLink, is_retired
-from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
+from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
@@ -48,37 +48,37 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
     in the checkout (``with_readme_purpose``), which is read when the card is shown, not when it is kept.
     """
     wanted = None if names is None else set(names)
-    by_label: dict[Label, list[tuple[str, Node]]] = {Label.COMPONENT: [], Label.MODULE: [], Label.FILE: []}
-    for node_id, node in graph.nodes.items():  # one pass, with the ids the dictionary holds (not built again)
-        found = by_label.get(node.label)
-        if found is not None:
-            found.append((node_id, node))
+    # Read through the graph's groups (a ``GroupedGraph``: one walk of the nodes and one of the edges, shared with
+    # the stored answers' other readers when they made it). A node's id is its label's prefix and its key.
+    if not isinstance(graph, GroupedGraph):
+        graph = GroupedGraph(graph)
+    by_label: dict[Label, list[tuple[str, Node]]] = {}
+    for label in (Label.COMPONENT, Label.MODULE, Label.FILE):
+        prefix = node_id(label, graph.repo, "")
+        by_label[label] = [(prefix + node.key, node) for node in graph.of_label(label)]
     comps: dict[str, Node] = {}
     component_ids: dict[str, str] = {}
-    for node_id, c in by_label[Label.COMPONENT]:
+    for nid, c in by_label[Label.COMPONENT]:
         if wanted is None or c.key in wanted:
             comps[c.key] = c
-            component_ids[node_id] = c.key
+            component_ids[nid] = c.key
     modules: dict[str, list[Node]] = {key: [] for key in comps}
     module_component: dict[str, str] = {}
-    for node_id, m in by_label[Label.MODULE]:
+    for nid, m in by_label[Label.MODULE]:
         key = m.props.get("component")
         if key in modules:
             modules[key].append(m)
-            module_component[node_id] = key
+            module_component[nid] = key
     file_counts: dict[str, int] = {key: 0 for key in comps}
     file_component: dict[str, str] = {}
-    for node_id, f in by_label[Label.FILE]:
+    for nid, f in by_label[Label.FILE]:
         key = f.props.get("component")
         if key in file_counts:
             file_counts[key] += 1
-            file_component[node_id] = key
+            file_component[nid] = key
 
-    edges: dict[Rel, list[Edge]] = {Rel.DEPENDS_ON: [], Rel.IMPORTS: [], Rel.GOVERNS: [], Rel.OWNS: [], Rel.KNOWS: []}
-    for e in graph.edges.values():  # one pass for every type read below, in the graph's order
-        found_edges = edges.get(e.type)
-        if found_edges is not None:
-            found_edges.append(e)
+    edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS,
+                                                                        Rel.KNOWS)}
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
@@ -93,12 +93,13 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
-    nodes, external = graph.nodes, Label.EXTERNAL
+    prefix = node_id(Label.EXTERNAL, graph.repo, "")
+    packages = {prefix + n.key: n for n in graph.of_label(Label.EXTERNAL)}  # few: most imports are of modules
     for e in edges[Rel.IMPORTS]:
-        key = module_component.get(e.source)
-        if key is not None:
-            tgt = nodes[e.target]
-            if tgt.label is external:
+        tgt = packages.get(e.target)
+        if tgt is not None:
+            key = module_component.get(e.source)
+            if key is not None:
                 (standard_library if tgt.props.get("stdlib") else externals)[key][tgt.key] += 1
 
     decisions = _governing(graph, {**component_ids, **module_component}, edges[Rel.GOVERNS])
@@ -341,8 +342,13 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
         # file, person); the appended last code point sorts a time before any longer one it starts, as negated does.
         # Only the rows at least as new as the limit-th newest can be shown: the others are dropped before sorting.
         if len(rows) > RECENT_ACTIVITY_LIMIT:
-            cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, (t[0] + _LAST_CODE_POINT for t in rows))[-1]
-            rows = [t for t in rows if t[0] + _LAST_CODE_POINT >= cutoff]
+            times = [t[0] for t in rows]
+            if len(set(map(len, times))) == 1:  # times of one length (the usual): they order as they are, suffix or not
+                cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, times)[-1]
+                rows = [t for t in rows if t[0] >= cutoff]
+            else:
+                cutoff = heapq.nlargest(RECENT_ACTIVITY_LIMIT, (when + _LAST_CODE_POINT for when in times))[-1]
+                rows = [t for t in rows if t[0] + _LAST_CODE_POINT >= cutoff]
         named = []
         for when, file_id, source in rows:
             person = nodes.get(source)

@@ -3,6 +3,11 @@ requests, Linguist's file scope, CODEOWNERS directories, likely duplicates, revi
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from fixtures.gitrepo import GitRepo
@@ -149,3 +154,22 @@ def test_reviewers_follow_the_lines_changed():
     assert ranked[0].reasons[0].startswith("wrote ") and ranked[0].reasons[0].endswith(" of big.py")
     flipped = suggest_reviewers(graph, {"big.py": 1, "small.py": 90}, ["The Author"])
     assert [r.name for r in flipped] == ["Small Holder", "Big Holder"]
+
+
+def test_likely_duplicates_read_the_same_in_every_process():
+    # Each row's names are folded into a set; its order changes with PYTHONHASHSEED, the reasons' order must not
+    # (prometheus: "same name 'jess g'; same name 'jessicagreben'" came out either way round, and the stored
+    # people answer was rewritten on every ingest).
+    program = (
+        "import json; from cairn.queries.people import likely_duplicates\n"
+        "row = lambda name, names, emails: {'id': name, 'name': name, 'kind': 'human', 'names': names, "
+        "'emails': emails, 'logins': [], 'commits': 1, 'declared_only': False}\n"
+        "rows = [row('Jess G', ['jessicagreben', 'Jess G', 'Jessica Grebenn'], ['jess@a.io', 'jg@b.io']), "
+        "row('jessicagreben', ['jessicagreben', 'Jess G', 'Jessica Greben'], ['jess@c.io', 'jg@d.io'])]\n"
+        "print(json.dumps(likely_duplicates(rows)))"
+    )
+    outputs = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
+    assert len(outputs) == 1
+    reasons = json.loads(outputs.pop())[0]["reasons"]
+    assert len(reasons) == 3 and any("one letter apart" in r for r in reasons)

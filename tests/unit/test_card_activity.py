@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.queries.explore.card import RECENT_ACTIVITY_LIMIT, component_cards
 
 
-def test_recent_activity_is_the_head_of_the_full_order_even_with_ties_at_the_cut():
+MIXED = ["2024-05-01", "2024-05-01T10:00:00+00:00", "2024-05-02", "2024-05-02T09:00:00+00:00", "2024-04-30"]
+ONE_LENGTH = ["2024-05-01T10:00:00+00:00", "2024-05-02T09:00:00+00:00", "2024-04-30T23:59:59+00:00",
+              "2024-05-02T09:00:01+00:00"]
+
+
+@pytest.mark.parametrize("times", [MIXED, ONE_LENGTH], ids=["dates-prefixing-times", "times-of-one-length"])
+def test_recent_activity_is_the_head_of_the_full_order_even_with_ties_at_the_cut(times):
     rnd = random.Random(14)
     graph = RepoGraph("r")
     graph.add_node(Label.COMPONENT, "core", paths=["core/**"])
     people = [graph.add_node(Label.PERSON, f"p{i}@x", name=f"P{i}", kind="human") for i in range(6)]
-    # few distinct times, and dates that are prefixes of longer times: many ties around the limit
-    times = ["2024-05-01", "2024-05-01T10:00:00+00:00", "2024-05-02", "2024-05-02T09:00:00+00:00", "2024-04-30"]
+    # few distinct times (with MIXED, dates that are prefixes of longer times): many ties around the limit
     touches = []
     for n in range(40):
         f = graph.add_node(Label.FILE, f"core/m{n:02}.py", component="core")

@@ -1,0 +1,64 @@
+"""A cold ingest starts ``git log`` before it parses the code (``pipeline.spool_history``) and stores exactly what
+an ingest that starts it later stores; an ingest that remembers the history starts none."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from test_incremental_parity import assert_same_rows
+from test_trend_replay_parity import _fast_import
+from test_trends_beside import stored_answers
+
+from cairn.api.bootstrap import open_store
+from cairn.api.services.ingesting import ingest_into_store
+from cairn.ingest import history_stream
+from cairn.ingest.git import git
+from fixtures.gitrepo import GitRepo
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> Path:
+    repo = GitRepo(tmp_path_factory.mktemp("spool") / "repo")
+    git(repo.root, "fast-import", "--quiet", input=_fast_import(random.Random(11), 300), text=False, check=True)
+    repo.git("reset", "-q", "--hard", "main")
+    return repo.root
+
+
+def test_a_cold_ingest_reads_a_spooled_log_and_stores_what_a_piped_one_stores(history, tmp_path, monkeypatch) -> None:
+    replayed: list[str] = []
+    replay = history_stream.SpooledLog.replay
+
+    def counting(self, parser):
+        replayed.append(self.head)
+        return replay(self, parser)
+
+    monkeypatch.setattr(history_stream.SpooledLog, "replay", counting)
+    ingest_into_store(open_store(str(tmp_path / "spooled")), history)
+    assert len(replayed) == 1
+    monkeypatch.setattr(history_stream.SpooledLog, "start", classmethod(lambda cls, root, head: None))
+    ingest_into_store(open_store(str(tmp_path / "piped")), history)
+    assert len(replayed) == 1
+    assert_same_rows(tmp_path / "spooled", tmp_path / "piped", "repo")
+    assert stored_answers(tmp_path / "spooled") == stored_answers(tmp_path / "piped")
+
+
+def test_an_ingest_that_remembers_the_history_starts_no_log_ahead(history, tmp_path, monkeypatch) -> None:
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, history)
+    started: list[str] = []
+    start = history_stream.SpooledLog.start.__func__
+
+    def recording(cls, root, head):
+        started.append(head)
+        return start(cls, root, head)
+
+    monkeypatch.setattr(history_stream.SpooledLog, "start", classmethod(recording))
+    repo = GitRepo(history)
+    repo.commit({"late.py": "x = 1\n"}, author=("Late Comer", "late@example.com"), message="one more")
+    try:
+        result = ingest_into_store(store, history)
+    finally:
+        repo.git("reset", "-q", "--hard", "HEAD~1")
+    assert started == [] and result.summary.commits == 301
