@@ -19,9 +19,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
-from operator import sub
-from typing import Callable, Iterator
+from itertools import accumulate, chain, groupby
+from operator import itemgetter, sub
+from typing import Callable, Iterable, Iterator
 
 #: the first parent of a root commit (or of one whose parent is outside the history)
 NO_PARENT = -1
@@ -72,8 +72,11 @@ class _PathTable:
 
 
 class StreamColumns(_PathTable):
-    """Commits as a stream gives them (newest first), in columns: what ``history.LogParser`` writes as it reads
-    and ``CommitLog.append_stream`` turns into log positions. Paths are ids into ``paths`` (the stream's own)."""
+    """Commits as a stream gives them (newest first), in columns: what ``log_parser.LogParser`` writes as it reads
+    and ``CommitLog.append_stream`` turns into log positions. Paths are ids into ``paths`` (the stream's own).
+
+    The change columns hold each commit's changes last first, so that reversing them whole gives the log's
+    order (oldest commit first, each commit's changes as git lists them) in one step."""
 
     def __init__(self) -> None:
         self.shas: list[str] = []
@@ -81,7 +84,7 @@ class StreamColumns(_PathTable):
         self.committed = array("q")
         self.authored = array("q")
         self.author = array("i")
-        #: where each commit's changes, credited and interned identities start in the flat columns
+        #: where each commit's changes (last first), credited and interned identities start in the flat columns
         self.change_start = array("i")
         self.change_path = array("i")
         self.change_old = array("i")  # -1: no old path
@@ -114,10 +117,18 @@ class StreamColumns(_PathTable):
         self.interned.extend(interned)
 
     def add_change(self, status: str, path: str, old: str | None) -> None:
-        """A change of the last commit added."""
-        self.change_path.append(self.path_id(path))
-        self.change_old.append(-1 if old is None else self.path_id(old))
-        self.change_status.append(ord(status))
+        """A change of the last commit added, after its others (stored before them: the class docstring)."""
+        start = self.change_start[-1]
+        self.change_path.insert(start, self.path_id(path))
+        self.change_old.insert(start, -1 if old is None else self.path_id(old))
+        self.change_status.insert(start, ord(status))
+
+    def reverse_last_changes(self) -> None:
+        """The last commit's changes were appended in git's order: store them last first (the class docstring)."""
+        start = self.change_start[-1] if self.change_start else 0
+        if len(self.change_path) - start > 1:
+            for column in (self.change_path, self.change_old, self.change_status):
+                column[start:] = column[:start - 1 if start else None:-1]
 
     @classmethod
     def from_records(cls, records: list[CommitRecord]) -> "StreamColumns":
@@ -139,7 +150,7 @@ class StreamColumns(_PathTable):
             self.shas[index], self.parents[index].split(), self.author[index], self.authored[index],
             self.committed[index], self.credited[span(self.credited_start, self.credited)].tolist(),
             [(chr(status), paths[path], paths[old] if old >= 0 else None) for status, path, old in
-             zip(self.change_status[changes], self.change_path[changes], self.change_old[changes])],
+             zip(self.change_status[changes][::-1], self.change_path[changes][::-1], self.change_old[changes][::-1])],
             self.interned[span(self.interned_start, self.interned)].tolist(), self.pull_requests.get(index))
 
     def parents_of(self, index: int) -> list[str]:
@@ -321,14 +332,21 @@ class CommitLog(_PathTable):
             listed = stream.parents[index].split(" ")
             if len(listed) > 1:
                 self.pull_requests.append((login, top - index, position(listed[1])))
-        # ragged columns: each commit's slice, oldest commit first
-        changes = _Reversal(stream.change_start, len(stream.change_path))
-        paths, olds = changes.column(stream.change_path), changes.column(stream.change_old)
-        self.change_status += bytes(map(stream.change_status.__getitem__, changes.order))
-        remap = self._path_ids(stream.paths, paths, olds, changes.ends)
-        self.change_path.extend(map(remap.__getitem__, paths))
-        self.change_old.extend(map(remap.__getitem__, olds))  # -1 (no old path) is remap's last slot: -1
-        changes.extend_ends(self.change_end)
+        # ragged columns, oldest commit first: each commit's changes are stored last first, so reversed whole
+        paths, olds = array("i", stream.change_path), array("i", stream.change_old)
+        paths.reverse()
+        olds.reverse()
+        self.change_status += stream.change_status[::-1]
+        starts = stream.change_start
+        ends = list(accumulate(map(sub, [len(paths), *starts[:0:-1]], reversed(starts))))  # within the new order
+        remap = self._path_ids(stream.paths, paths, olds, ends)
+        self.change_path.fromlist(list(map(remap.__getitem__, paths)))
+        if olds.count(NO_OLD_PATH) == len(olds):  # no rename or copy
+            self.change_old.extend(olds)
+        else:
+            self.change_old.fromlist(list(map(remap.__getitem__, olds)))  # -1 (no old path) is remap's last slot: -1
+        done = self.change_end[-1] if self.change_end else 0
+        self.change_end.extend([done + end for end in ends] if done else ends)
         for name in ("credited", "interned"):
             identities = _Reversal(getattr(stream, f"{name}_start"), len(getattr(stream, name)))
             getattr(self, name).extend(identities.column(getattr(stream, name)))
@@ -348,18 +366,21 @@ class CommitLog(_PathTable):
                 remap[sid] = pid
         if not missing:
             return remap
-        # the first change naming each stream path, as a key: change index c as a new path: 2c * m; a commit's old
-        # paths come after all its new paths (the commit ends at e): (2e - 1) * m + c (m: more than any c)
-        m = len(paths) + 1
-        first = dict(zip(reversed(paths), range(2 * (len(paths) - 1) * m, -1, -2 * m)))
+        # the order paths are first named in: each commit's new paths, then its renames' and copies' old paths
+        sequence: Iterable[int] = paths
         if olds.count(NO_OLD_PATH) != len(olds):  # renames or copies (-1 is the only other value)
-            for change in [c for c, old in enumerate(olds) if old >= 0]:
-                key = (2 * ends[bisect_right(ends, change)] - 1) * m + change
-                old = olds[change]
-                if old not in first or key < first[old]:
-                    first[old] = key
-        for sid in sorted(missing, key=first.__getitem__):
-            remap[sid] = self.path_id(names[sid])
+            renamed = [(ends[bisect_right(ends, c)], olds[c]) for c, old in enumerate(olds) if old >= 0]
+            pieces: list[Iterable[int]] = []
+            done = 0
+            for end, group in groupby(renamed, itemgetter(0)):
+                pieces += [paths[done:end], [old for _, old in group]]
+                done = end
+            pieces.append(paths[done:])
+            sequence = chain.from_iterable(pieces)
+        todo = set(missing)
+        for sid in dict.fromkeys(sequence):
+            if sid in todo:
+                remap[sid] = self.path_id(names[sid])
         return remap
 
     def reordered(self, order: list[int]) -> "CommitLog":
