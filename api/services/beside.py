@@ -89,6 +89,18 @@ class Beside:
                 pass
         return self._compute()
 
+    def computing(self) -> bool:
+        """Whether a child is still working on it: it has sent nothing yet and not ended (its pipe is not readable)."""
+        if self._pid is None or self._read_end is None:
+            return False
+        import select
+
+        try:
+            readable, _, _ = select.select([self._read_end], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
+
     def cancel(self) -> None:
         """Stop the child, when one runs (the caller does not want its result)."""
         if self._pid is not None:

@@ -86,6 +86,10 @@ class FactorsBeside:
         self.job.cancel()
         return _factors(inputs.snapshots, stop_at)
 
+    def computing(self) -> bool:
+        """Whether the child is still replaying (the ingest will wait for it at ``annotate_trends``)."""
+        return self.job.computing()
+
     def cancel(self) -> None:
         self.job.cancel()
 

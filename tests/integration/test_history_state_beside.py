@@ -1,8 +1,10 @@
-"""The history state is written by a forked child while the ingest goes on (``save_beside``): the same file as the
-sequential save, and a state that cannot be written is said in the summary either way."""
+"""The history state is written by a forked child while the ingest goes on (``save_beside``) when the trends' child
+is done, and in process while that child still replays (a second child would only slow it down): the same file
+either way as the sequential save, and a state that cannot be written is said in the summary in every case."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from pathlib import Path
@@ -12,6 +14,8 @@ from test_trend_replay_parity import _fast_import
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services import beside as beside_module
+from cairn.api.services.beside import Beside
+from cairn.api.services.changes_over_time import FactorsBeside
 from cairn.api.services.ingesting import SUMMARY, ingest_into_store
 from cairn.ingest.git import git
 from cairn.ingest.history_state import state_path
@@ -51,6 +55,7 @@ def test_the_state_written_beside_is_the_one_written_in_process(history, tmp_pat
         return pid
 
     monkeypatch.setattr(beside_module.os, "fork", counting_fork)
+    monkeypatch.setattr(FactorsBeside, "computing", lambda self: False)  # the trends' child is done: fork for the state
     ingest_into_store(open_store(str(tmp_path / "beside")), history)
     assert len(children) == 2  # the trends' replay and the state's save
     monkeypatch.setattr(beside_module, "ENABLED", False)
@@ -60,11 +65,44 @@ def test_the_state_written_beside_is_the_one_written_in_process(history, tmp_pat
     assert not list(beside.parent.glob(".*.tmp"))  # nothing left half-written
 
 
+@forking
+def test_while_the_trends_child_replays_the_state_is_written_in_process(history, tmp_path, monkeypatch) -> None:
+    children: list[int] = []
+    fork = beside_module.os.fork
+
+    def counting_fork():
+        pid = fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(beside_module.os, "fork", counting_fork)
+    monkeypatch.setattr(FactorsBeside, "computing", lambda self: True)  # a second child would only slow it down
+    ingest_into_store(open_store(str(tmp_path / "store")), history)
+    assert len(children) == 1 and _state_of(tmp_path / "store", history).is_file()
+
+
+def test_a_child_is_computing_until_it_sends_its_result() -> None:
+    if not beside_module.ENABLED:
+        pytest.skip("forking is Linux-only")
+    read_end, write_end = os.pipe()
+    job = Beside(lambda: os.read(read_end, 1) and "done").start()  # the child waits for a byte from this process
+    assert job.computing()
+    os.write(write_end, b"x")
+    assert job.result() == "done" and not job.computing()
+    os.close(read_end)
+    os.close(write_end)
+    assert not Beside(lambda: 1).computing()  # not started: nothing computes
+
+
 @pytest.mark.parametrize("fork", [True, False], ids=["beside", "in-process"])
-def test_a_state_that_cannot_be_written_is_a_note_and_the_ingest_goes_on(history, tmp_path, monkeypatch, fork) -> None:
+@pytest.mark.parametrize("trends_child", ["computing", "done"])
+def test_a_state_that_cannot_be_written_is_a_note_and_the_ingest_goes_on(history, tmp_path, monkeypatch, fork,
+                                                                         trends_child) -> None:
     if fork and not beside_module.ENABLED:
         pytest.skip("forking is Linux-only")
     monkeypatch.setattr(beside_module, "ENABLED", fork)
+    monkeypatch.setattr(FactorsBeside, "computing", lambda self: trends_child == "computing")
     store = open_store(str(tmp_path / "store"))
     _state_of(tmp_path / "store", history).mkdir(parents=True)  # a directory where the file should go
     result = ingest_into_store(store, history)
