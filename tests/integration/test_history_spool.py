@@ -3,27 +3,22 @@ an ingest that starts it later stores; an ingest that remembers the history star
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
 from test_incremental_parity import assert_same_rows
-from test_trend_replay_parity import _fast_import
+from test_trend_replay_parity import random_history
 from test_trends_beside import stored_answers
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.ingest import history_stream
-from cairn.ingest.git import git
 from fixtures.gitrepo import GitRepo
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> Path:
-    repo = GitRepo(tmp_path_factory.mktemp("spool") / "repo")
-    git(repo.root, "fast-import", "--quiet", input=_fast_import(random.Random(11), 300), text=False, check=True)
-    repo.git("reset", "-q", "--hard", "main")
-    return repo.root
+    return random_history(tmp_path_factory.mktemp("spool") / "repo", 11, 300)
 
 
 def test_a_cold_ingest_reads_a_spooled_log_and_stores_what_a_piped_one_stores(history, tmp_path, monkeypatch) -> None:

@@ -5,31 +5,41 @@ either way as the sequential save, and a state that cannot be written is said in
 from __future__ import annotations
 
 import os
-import random
 import re
 from pathlib import Path
 
 import pytest
-from test_trend_replay_parity import _fast_import
+from test_trend_replay_parity import random_history
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services import beside as beside_module
 from cairn.api.services.beside import Beside
 from cairn.api.services.changes_over_time import FactorsBeside
 from cairn.api.services.ingesting import SUMMARY, ingest_into_store
-from cairn.ingest.git import git
 from cairn.ingest.history_state import state_path
-from fixtures.gitrepo import GitRepo
 
 forking = pytest.mark.skipif(not beside_module.ENABLED, reason="forking is Linux-only")
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> Path:
-    repo = GitRepo(tmp_path_factory.mktemp("state") / "repo")
-    git(repo.root, "fast-import", "--quiet", input=_fast_import(random.Random(5), 200), text=False, check=True)
-    repo.git("reset", "-q", "--hard", "main")
-    return repo.root
+    return random_history(tmp_path_factory.mktemp("state") / "repo", 5, 200)
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The children ``beside`` forks from now on."""
+    children: list[int] = []
+    fork = beside_module.os.fork
+
+    def counting_fork():
+        pid = fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(beside_module.os, "fork", counting_fork)
+    return children
 
 
 def _state_of(store_dir: Path, root: Path) -> Path:
@@ -44,20 +54,10 @@ def _without_token(state: bytes) -> bytes:
 
 
 @forking
-def test_the_state_written_beside_is_the_one_written_in_process(history, tmp_path, monkeypatch) -> None:
-    children: list[int] = []
-    fork = beside_module.os.fork
-
-    def counting_fork():
-        pid = fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    monkeypatch.setattr(beside_module.os, "fork", counting_fork)
+def test_the_state_written_beside_is_the_one_written_in_process(history, tmp_path, monkeypatch, forks) -> None:
     monkeypatch.setattr(FactorsBeside, "computing", lambda self: False)  # the trends' child is done: fork for the state
     ingest_into_store(open_store(str(tmp_path / "beside")), history)
-    assert len(children) == 2  # the trends' replay and the state's save
+    assert len(forks) == 2  # the trends' replay and the state's save
     monkeypatch.setattr(beside_module, "ENABLED", False)
     ingest_into_store(open_store(str(tmp_path / "in-process")), history)
     beside, in_process = _state_of(tmp_path / "beside", history), _state_of(tmp_path / "in-process", history)
@@ -66,20 +66,10 @@ def test_the_state_written_beside_is_the_one_written_in_process(history, tmp_pat
 
 
 @forking
-def test_while_the_trends_child_replays_the_state_is_written_in_process(history, tmp_path, monkeypatch) -> None:
-    children: list[int] = []
-    fork = beside_module.os.fork
-
-    def counting_fork():
-        pid = fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    monkeypatch.setattr(beside_module.os, "fork", counting_fork)
+def test_while_the_trends_child_replays_the_state_is_written_in_process(history, tmp_path, monkeypatch, forks) -> None:
     monkeypatch.setattr(FactorsBeside, "computing", lambda self: True)  # a second child would only slow it down
     ingest_into_store(open_store(str(tmp_path / "store")), history)
-    assert len(children) == 1 and _state_of(tmp_path / "store", history).is_file()
+    assert len(forks) == 1 and _state_of(tmp_path / "store", history).is_file()
 
 
 def test_a_child_is_computing_until_it_sends_its_result() -> None:

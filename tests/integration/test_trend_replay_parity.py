@@ -117,6 +117,14 @@ def reference_snapshots(ctx) -> Iterator[KnowledgeSnapshot]:
         yield KnowledgeSnapshot(name, {paths[pid]: comp for pid, comp in present.items()}, changed, gone, dict(rank))
 
 
+def random_history(root: Path, seed: int, commits: int) -> Path:
+    """A repository at ``root`` holding ``_fast_import``'s random history of ``commits`` commits, checked out."""
+    repo = GitRepo(root)
+    git(repo.root, "fast-import", "--quiet", input=_fast_import(random.Random(seed), commits), text=False, check=True)
+    repo.git("reset", "-q", "--hard", "main")
+    return repo.root
+
+
 def _fast_import(rng: random.Random, commits: int) -> bytes:
     """A random history (see the module docstring), as ``git fast-import`` input."""
     out: list[bytes] = []

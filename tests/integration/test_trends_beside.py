@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 from test_incremental_parity import assert_same_rows
-from test_trend_replay_parity import _fast_import
+from test_trend_replay_parity import random_history
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services import beside as beside_module
 from cairn.api.services.beside import Beside
 from cairn.api.services.changes_over_time import FactorsBeside
 from cairn.api.services.ingesting import ingest_into_store
-from cairn.ingest.git import git
 from cairn.ingest.pipeline import ingest_repository
 from cairn.queries.trends import replay_stop, truck_factors_over_time
 from fixtures.gitrepo import GitRepo
@@ -37,10 +35,7 @@ forking = pytest.mark.skipif(not beside_module.ENABLED, reason="forking is Linux
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> Path:
-    repo = GitRepo(tmp_path_factory.mktemp("beside") / "repo")
-    git(repo.root, "fast-import", "--quiet", input=_fast_import(random.Random(7), 400), text=False, check=True)
-    repo.git("reset", "-q", "--hard", "main")
-    return repo.root
+    return random_history(tmp_path_factory.mktemp("beside") / "repo", 7, 400)
 
 
 def stored_answers(store_dir: Path) -> dict[str, str]:
