@@ -142,7 +142,8 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     if spooled is not None and spooled.head != head:  # HEAD moved since git started: that log is of another commit
         spooled.close()
         spooled = None
-    count = spooled.count if spooled is not None else CommitCount(root)  # beside the log, unless a progress report needs the total first
+    # counted beside the log, unless a progress report needs the total first
+    count = spooled.count if spooled is not None else CommitCount(root)
     if progress is not None:
         total = count.result() or 0
         progress(0, total)

@@ -120,7 +120,8 @@ def ingest_repository(
     (``trend_history.early_replay``), for the caller to compute from it beside the next steps.
     ``spooled`` is the log of HEAD already under way (``spool_history``), used if the whole history is read;
     the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
-    fails) instead of running it, for the caller to run beside the next steps and add its note to the summary.
+    fails) instead of running it, for the caller to run at once or beside the next steps, and to add its note to
+    the summary.
     """
     started = time.perf_counter()
     root = checkout_root(root)
