@@ -1,6 +1,7 @@
-"""The history state is written by a forked child while the ingest goes on (``save_beside``) when the trends' child
-is done, and in process while that child still replays (a second child would only slow it down): the same file
-either way as the sequential save, and a state that cannot be written is said in the summary in every case."""
+"""The history state of a whole history read is written by a forked child while the ingest goes on
+(``save_beside``) when the trends' child is done, and in process while that child still replays (a second child
+would only slow it down) and after a few new commits (faster than forking): the same file either way as the
+sequential save, and a state that cannot be written is said in the summary in every case."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from cairn.api.services import beside as beside_module
 from cairn.api.services.beside import Beside
 from cairn.api.services.changes_over_time import FactorsBeside
 from cairn.api.services.ingesting import SUMMARY, ingest_into_store
-from cairn.ingest.history_state import state_path
+from cairn.ingest.history_state import StateFile, state_path
+from fixtures.gitrepo import GitRepo
 
 forking = pytest.mark.skipif(not beside_module.ENABLED, reason="forking is Linux-only")
 
@@ -100,3 +102,34 @@ def test_a_state_that_cannot_be_written_is_a_note_and_the_ingest_goes_on(history
     assert any(note.startswith("history state not saved") for note in result.summary.notes), result.summary.notes
     stored = next(r for r in store.repositories() if r.repo == result.repo)
     assert any(note.startswith("history state not saved") for note in stored.props[SUMMARY]["notes"])
+
+
+@forking
+def test_after_new_commits_the_state_is_written_in_process(history, tmp_path, monkeypatch) -> None:
+    started: list[object] = []
+    start = Beside.start
+
+    def recording(self):
+        started.append(self._compute)
+        return start(self)
+
+    monkeypatch.setattr(Beside, "start", recording)
+    monkeypatch.setattr(FactorsBeside, "computing", lambda self: False)
+
+    def state_saves() -> list[object]:
+        return [c for c in started if getattr(getattr(c, "func", None), "__func__", None) is StateFile.save]
+
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, history)
+    assert len(state_saves()) == 1  # the whole history read: its state is written by a child
+    started.clear()
+    repo = GitRepo(history)
+    repo.commit({"late.py": "x = 1\n"}, author=("Late Comer", "late@example.com"), message="one more")
+    try:
+        state = _state_of(tmp_path / "store", history)
+        before = state.stat().st_mtime_ns
+        result = ingest_into_store(store, history)
+    finally:
+        repo.git("reset", "-q", "--hard", "HEAD~1")
+    assert result.summary.commits == 201 and state_saves() == []  # one new commit: written in process
+    assert state.stat().st_mtime_ns != before
