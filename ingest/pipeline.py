@@ -58,6 +58,9 @@ from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
 
+#: From how many commits on the state of a history read whole is handed to ``save_beside`` (else: written in process)
+STATE_BESIDE_COMMITS = 50_000
+
 
 def spool_history(root: Path, head: str, cache_dir: Path | None) -> SpooledLog | None:
     """The whole log of ``head`` at the checkout ``root``, started now, when an ingest of it will read the whole
@@ -293,9 +296,10 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:
             save = partial(memory.save, history.state)
-            # Only a whole history's state is worth a child: after a few new commits it is written in 10-90 ms,
-            # less than a child costs the ingest (30-50 ms more on sqlalchemy after one commit).
-            if save_beside is not None and history.mined == "full":
+            # A child pays for itself only on a long history read whole (10k files, 100k commits: about a second
+            # less); after a few new commits its cost (the fork, and the pages the ingest then writes being copied)
+            # ate what it saved: 30-50 ms more on sqlalchemy, even at 50k files (1 s of writing saved).
+            if save_beside is not None and history.mined == "full" and len(history.log) >= STATE_BESIDE_COMMITS:
                 save_beside(save)  # nothing after this changes the state: it can be written beside what follows
             elif problem := save():
                 summary.notes.append(problem)

@@ -1,7 +1,7 @@
-"""The history state of a whole history read is written by a forked child while the ingest goes on
-(``save_beside``) when the trends' child is done, and in process while that child still replays (a second child
-would only slow it down) and after a few new commits (faster than forking): the same file either way as the
-sequential save, and a state that cannot be written is said in the summary in every case."""
+"""The history state of a long history is written by a forked child while the ingest goes on (``save_beside``)
+when the trends' child is done, and in process while that child still replays (a second child would only slow it
+down), for a short history and after new commits (faster than forking): the same file either way as the sequential save, and a state
+that cannot be written is said in the summary in every case."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from cairn.api.services import beside as beside_module
 from cairn.api.services.beside import Beside
 from cairn.api.services.changes_over_time import FactorsBeside
 from cairn.api.services.ingesting import SUMMARY, ingest_into_store
+from cairn.ingest import pipeline
 from cairn.ingest.history_state import StateFile, state_path
 from fixtures.gitrepo import GitRepo
 
@@ -26,6 +27,12 @@ forking = pytest.mark.skipif(not beside_module.ENABLED, reason="forking is Linux
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> Path:
     return random_history(tmp_path_factory.mktemp("state") / "repo", 5, 200)
+
+
+@pytest.fixture(autouse=True)
+def long_history(monkeypatch) -> None:
+    """These histories count as long enough for a child to write their state (tests that say otherwise undo it)."""
+    monkeypatch.setattr(pipeline, "STATE_BESIDE_COMMITS", 100)
 
 
 @pytest.fixture
@@ -105,7 +112,7 @@ def test_a_state_that_cannot_be_written_is_a_note_and_the_ingest_goes_on(history
 
 
 @forking
-def test_after_new_commits_the_state_is_written_in_process(history, tmp_path, monkeypatch) -> None:
+def test_a_short_history_and_new_commits_have_their_state_written_in_process(history, tmp_path, monkeypatch) -> None:
     started: list[object] = []
     start = Beside.start
 
@@ -119,9 +126,13 @@ def test_after_new_commits_the_state_is_written_in_process(history, tmp_path, mo
     def state_saves() -> list[object]:
         return [c for c in started if getattr(getattr(c, "func", None), "__func__", None) is StateFile.save]
 
+    monkeypatch.setattr(pipeline, "STATE_BESIDE_COMMITS", 201)
+    ingest_into_store(open_store(str(tmp_path / "short")), history)
+    assert state_saves() == [] and _state_of(tmp_path / "short", history).is_file()  # 200 commits < 201
+    monkeypatch.setattr(pipeline, "STATE_BESIDE_COMMITS", 100)
     store = open_store(str(tmp_path / "store"))
     ingest_into_store(store, history)
-    assert len(state_saves()) == 1  # the whole history read: its state is written by a child
+    assert len(state_saves()) == 1  # 200 commits read whole, "long" here: its state is written by a child
     started.clear()
     repo = GitRepo(history)
     repo.commit({"late.py": "x = 1\n"}, author=("Late Comer", "late@example.com"), message="one more")
@@ -131,5 +142,5 @@ def test_after_new_commits_the_state_is_written_in_process(history, tmp_path, mo
         result = ingest_into_store(store, history)
     finally:
         repo.git("reset", "-q", "--hard", "HEAD~1")
-    assert result.summary.commits == 201 and state_saves() == []  # one new commit: written in process
+    assert result.summary.commits == 201 and state_saves() == []  # one new commit read: written in process
     assert state.stat().st_mtime_ns != before
