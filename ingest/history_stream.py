@@ -210,7 +210,7 @@ class SpooledLog:
 
     A cold ingest starts it as soon as it knows HEAD, so that git walks the history on one core while the code
     is parsed on the other. git writes into an unlinked temporary file (what it wrote ahead waits on disk, not
-    in memory: about 250 bytes a commit); ``read_log(..., spooled=)`` reads that file as git extends it and gets
+    in memory: 300–450 bytes a commit on real repositories); ``read_log(..., spooled=)`` reads that file as git extends it and gets
     exactly what the pipe would have given. ``close`` stops git and drops the file (whether it was read or not).
     """
 

@@ -33,7 +33,6 @@ from cairn.ingest.summary import IngestResult, IngestSummary
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig  # the models: imported only when a configuration is validated
-    from cairn.api.services.beside import Beside
     from cairn.ingest.history_stream import SpooledLog
 
 #: ``progress(stage, done, total)``
@@ -110,17 +109,17 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
     from cairn.queries.ownership import annotate_bus_factor
 
     beside: list[FactorsBeside] = []  # the trends' truck factors, computed in a child from the history on
-    state_saves: list[Beside] = []  # the history state, written by a child while the bus factor is computed
-    state_notes: list[str] = []
+    state_saves: list[Callable[[], str | None]] = []  # the history state's save: its note (None: saved), once known
 
     def save_state(save: Callable[[], str | None]) -> None:
         # While the trends' child still replays, this process would later only wait for it (annotate_trends): the
         # state is written here and now, rather than by a second child that would slow the first one down (at 50k
         # files that made the wait 7 s longer). Otherwise a child writes it while the bus factor is worked out.
         if beside and beside[0].computing():
-            state_notes.extend(note for note in [save()] if note)
+            note = save()
+            state_saves.append(lambda: note)
         else:
-            state_saves.append(Beside(save).start())
+            state_saves.append(Beside(save).start().result)
 
     try:
         result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
@@ -133,7 +132,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph)
             annotate_trends(result.graph, result.trends, beside[0] if beside else None)
-            result.summary.notes.extend(state_notes + _notes_of(state_saves))
+            result.summary.notes.extend(_notes_of(state_saves))
             release_trend_inputs(result.trends)  # the history they (and the state's save) held: freed for the save to reuse
             beside.clear()
             repository = result.graph.repository
@@ -154,11 +153,11 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
     return result
 
 
-def _notes_of(saves: list[Beside]) -> list[str]:
-    """Wait for each save started beside (once) and give the notes of those that could not write."""
+def _notes_of(saves: list[Callable[[], str | None]]) -> list[str]:
+    """Wait for each save (once: it is taken off the list) and give the notes of those that could not write."""
     notes = []
     while saves:
-        if note := saves.pop(0).result():
+        if note := saves.pop(0)():
             notes.append(note)
     return notes
 
