@@ -43,11 +43,14 @@ from the package metadata costs more than reading an answer.)
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from cairn.api.services import answer_people
 from cairn.graph.model import GroupedGraph, RepoGraph
 from cairn.graph.store import GraphStore
+
+if TYPE_CHECKING:
+    from cairn.api.services.answer_base import AnswerBase, Reused
 
 #: The format of every stored answer; bump it when an analysis's result changes.
 ANSWERS_FORMAT = 2
@@ -76,47 +79,52 @@ def stored_name(name: str) -> str:
 # -- computing ------------------------------------------------------------------------------
 
 
-def _components(graph: RepoGraph) -> dict[str, Any]:
+def _components(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.dependencies import component_dependencies, component_list
 
-    return {COMPONENTS: component_list(graph), COMPONENT_DEPENDENCIES: component_dependencies(graph)}
+    dependencies = reused.component_dependencies
+    return {COMPONENTS: component_list(graph),
+            COMPONENT_DEPENDENCIES: component_dependencies(graph) if dependencies is None else dependencies}
 
 
-def _bus_factor(graph: RepoGraph) -> dict[str, Any]:
+def _bus_factor(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.ownership import bus_factor_answers
 
     report, scopes = bus_factor_answers(graph)
     return {BUS_FACTOR: report, BUS_FACTOR_COMPONENTS: scopes}
 
 
-def _people(graph: RepoGraph) -> dict[str, Any]:
+def _people(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.people import people
 
     return {PEOPLE: people(graph)}
 
 
-def _decisions(graph: RepoGraph) -> dict[str, Any]:
+def _decisions(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.decisions import decision_list, rule_list
 
     return {DECISIONS: decision_list(graph), RULES: rule_list(graph)}
 
 
-def _check(graph: RepoGraph) -> dict[str, Any]:
+def _check(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.contracts.check import expiry_dates, judge
 
+    if reused.check is not None:
+        return {CHECK: reused.check}
     today = date.today()
     return {CHECK: {"judged_on": today.isoformat(), "expiries": expiry_dates(graph),
                     "report": judge(graph, today=today).to_answer()}}
 
 
-def _cards(graph: RepoGraph) -> dict[str, Any]:
+def _cards(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.explore.card import component_cards
 
-    return {card_answer(name): card for name, card in component_cards(graph).items()}
+    return {card_answer(name): card for name, card in component_cards(graph, known=reused.card_parts).items()}
 
 
-#: Every kind of answer: what computes it (answer name -> value) from a graph, and the first name it gives.
-ANSWERS: tuple[tuple[str, Callable[[RepoGraph], Mapping[str, Any]]], ...] = (
+#: Every kind of answer: what computes it (answer name -> value) from a graph and what is reused of the answers kept
+#: for the graph it replaces (``answer_base``), and the first name it gives.
+ANSWERS: tuple[tuple[str, Callable[[RepoGraph, Reused], Mapping[str, Any]]], ...] = (
     (COMPONENTS, _components), (BUS_FACTOR, _bus_factor), (PEOPLE, _people), (DECISIONS, _decisions), (CHECK, _check),
     (CARD, _cards),
 )
@@ -128,28 +136,46 @@ def bus_factor_known(answers: tuple[dict[str, Any], dict[str, Any]]) -> dict[str
     return {BUS_FACTOR: report, BUS_FACTOR_COMPONENTS: scopes}
 
 
-def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, base: AnswerBase | None = None,
+                    basis: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every answer of ``graph``, by name; ``known`` holds answers already computed on this graph as it is.
+
+    ``base``: the answers kept for the stored graph that ``graph`` replaces, and what differs between the two
+    (``answer_base``); what of them provably reads the same inputs is taken instead of computed, and the answers
+    are the same as without it. ``basis`` is ``answer_base.basis(graph)`` when the caller has it.
 
     An analysis that fails on this graph keeps no answer: the read computes it from the graph and
     reports the same error then, as it would without answers, and the ingest that saved the graph stands.
     """
+    from cairn.api.services.answer_base import Reused, reusable
+    from cairn.api.services.answer_base import basis as basis_of
+
     out: dict[str, Any] = dict(known or {})
-    grouped = GroupedGraph(graph)
+    grouped = graph if isinstance(graph, GroupedGraph) else GroupedGraph(graph)
+    reused = Reused()
+    if base is not None:
+        reused = reusable(base, grouped, basis if basis is not None else basis_of(grouped), date.today())
     for first_name, compute in ANSWERS:
         if first_name in out:
             continue
         try:
-            out.update(compute(grouped))
+            out.update(compute(grouped, reused))
         except Exception:  # noqa: BLE001 - see the docstring: the read meets it again
             continue
     return out
 
 
-def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None) -> None:
+def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None,
+                  base: AnswerBase | None = None) -> None:
     """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it
-    (``known``: answers computed on the graph as saved, see ``compute_answers``)."""
-    kept = answer_people.detach(compute_answers(graph, known))
+    (``known``: answers computed on the graph as saved, see ``compute_answers``; ``base``: the answers kept for the
+    graph it replaced, ``answer_base``), with what they were computed on (``answer_base.BASIS``)."""
+    from cairn.api.services.answer_base import BASIS, basis
+
+    grouped = GroupedGraph(graph)
+    computed_on = basis(grouped)
+    kept = answer_people.detach(compute_answers(grouped, known, base, computed_on))
+    kept[BASIS] = computed_on
     store.save_answers(graph.repo, {stored_name(name): value for name, value in kept.items()})
 
 

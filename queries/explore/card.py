@@ -17,8 +17,9 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
@@ -41,13 +42,35 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
     return with_readme_purpose(component_cards(graph, [name])[name], repo_node.get("path") if repo_node else None)
 
 
-def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+@dataclass(frozen=True)
+class KnownParts:
+    """The parts of some components' cards a caller already knows for this graph, each read from the part of the
+    graph it stands for (the stored answers of a graph whose edges of that kind were the same for the component):
+
+    * ``activity``: per component, its recent activity as ``(last_touch, file, person key)`` rows, newest first and
+      cut to the limit (the KNOWS edges of its files); the people's names and kinds are read now;
+    * ``imports``: per component, how often its modules import each external package (the IMPORTS edges of its
+      modules); whether one is the standard library is read now;
+    * ``couplings``: per component, its ``depends_on`` and ``used_by`` rows (the DEPENDS_ON edges).
+
+    Every person and package named must be a node of the graph.
+    """
+
+    activity: Mapping[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    imports: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    couplings: Mapping[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = field(default_factory=dict)
+
+
+def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
+                    known: KnownParts | None = None) -> dict[str, dict[str, Any]]:
     """The cards of the components ``names`` (default: every one), computed in one pass over the graph.
 
     A card whose purpose neither the configuration nor a decision gives still has to look for a README
     in the checkout (``with_readme_purpose``), which is read when the card is shown, not when it is kept.
+    ``known`` holds parts already known (``KnownParts``): the edges they stand for are not read for those components.
     """
     wanted = None if names is None else set(names)
+    known = known or KnownParts()
     # Read through the graph's groups (a ``GroupedGraph``: one walk of the nodes and one of the edges, shared with
     # the stored answers' other readers when they made it). A node's id is its label's prefix and its key.
     if not isinstance(graph, GroupedGraph):
@@ -82,29 +105,41 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
-    for e in edges[Rel.DEPENDS_ON]:
+    coupled = {nid: key for nid, key in component_ids.items() if key not in known.couplings}
+    for key in comps.keys() & known.couplings.keys():
+        depends_on[key], used_by[key] = (list(rows) for rows in known.couplings[key])
+    for e in edges[Rel.DEPENDS_ON] if coupled else ():
         src, tgt = graph.nodes[e.source], graph.nodes[e.target]
-        if e.source in component_ids:
-            depends_on[component_ids[e.source]].append(
+        if e.source in coupled:
+            depends_on[coupled[e.source]].append(
                 {"component": tgt.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
-        if e.target in component_ids and e.target != e.source:
-            used_by[component_ids[e.target]].append(
+        if e.target in coupled and e.target != e.source:
+            used_by[coupled[e.target]].append(
                 {"component": src.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
     prefix = node_id(Label.EXTERNAL, graph.repo, "")
     packages = {prefix + n.key: n for n in graph.of_label(Label.EXTERNAL)}  # few: most imports are of modules
-    for e in edges[Rel.IMPORTS]:
+    importing = {nid: key for nid, key in module_component.items() if key not in known.imports}
+    for e in edges[Rel.IMPORTS] if importing else ():
         tgt = packages.get(e.target)
         if tgt is not None:
-            key = module_component.get(e.source)
+            key = importing.get(e.source)
             if key is not None:
                 (standard_library if tgt.props.get("stdlib") else externals)[key][tgt.key] += 1
+    for key in comps.keys() & known.imports.keys():
+        for package, count in known.imports[key].items():
+            (standard_library if packages[prefix + package].props.get("stdlib") else externals)[key][package] += count
 
     decisions = _governing(graph, {**component_ids, **module_component}, edges[Rel.GOVERNS])
     owners = _declared_owners(graph, component_ids, file_component, edges[Rel.OWNS])
-    activity = _recent_activity(graph, file_component, edges[Rel.KNOWS])
+    activity = _recent_activity(graph, {nid: key for nid, key in file_component.items() if key not in known.activity},
+                                edges[Rel.KNOWS])
+    person_prefix = node_id(Label.PERSON, graph.repo, "")
+    for key in comps.keys() & known.activity.keys():
+        activity[key] = _activity_rows((when, file, graph.nodes[person_prefix + person], person_prefix + person)
+                                       for when, file, person in known.activity[key])
     gone, _ = gone_people(graph)
     covers = agent_instructions.covering(graph)
 
@@ -355,10 +390,16 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
             named.append((when, nodes[file_id].key, person.key if person else source, person, source))
         named.sort(key=lambda t: (t[1], t[2]))
         named.sort(key=lambda t: t[0] + _LAST_CODE_POINT, reverse=True)
-        out[key] = [{"person": person_key, "name": person_name(person, source),
-                     "kind": person.get("kind") if person else None, "file": file, "last_touch": when}
-                    for when, file, person_key, person, source in named[:RECENT_ACTIVITY_LIMIT]]
+        out[key] = _activity_rows((when, file, person, source) for when, file, _, person, source
+                                  in named[:RECENT_ACTIVITY_LIMIT])
     return out
+
+
+def _activity_rows(touches: Iterable[tuple[str, str, Node | None, str]]) -> list[dict[str, Any]]:
+    """Recent activity rows of ``(last_touch, file, person node, person id)`` touches, in their order."""
+    return [{"person": person.key if person else source, "name": person_name(person, source),
+             "kind": person.get("kind") if person else None, "file": file, "last_touch": when}
+            for when, file, person, source in touches]
 
 
 def holders_with_activity(graph: RepoGraph, holders: list[KnowledgeHolder],
