@@ -83,19 +83,26 @@ def greedy_truck_factor(
     if not scope:
         return []
     files_of: dict[str, set[str]] = {}
-    count: dict[str, int] = {}
+    count: dict[str, int] = {}  # for the files somebody knows (the only ones the removal looks up)
     covered = 0
+    get = knowers.get
     for f in scope:
-        people = set(knowers.get(f, ()))
-        n = count[f] = len(people)
-        if n:
-            covered += 1
-            for p in people:
-                known = files_of.get(p)
-                if known is None:
-                    files_of[p] = {f}
-                else:
-                    known.add(f)
+        people = get(f)
+        if not people:
+            continue
+        if people.__class__ is not set and (people.__class__ is not list or len(people) > 1):
+            people = set(people)  # once each (a list of one needs no set: most files have one author)
+        n = len(people)
+        if not n:
+            continue
+        count[f] = n
+        covered += 1
+        for p in people:
+            known = files_of.get(p)
+            if known is None:
+                files_of[p] = {f}
+            else:
+                known.add(f)
     return greedy_removal(files_of, count, covered, len(scope), rank)
 
 
@@ -161,6 +168,18 @@ class _Knowledge:
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
     notes: list[str] = field(default_factory=list)
     _index: PersonIndex | None = None
+    _around: tuple[frozenset[str], set[str], set[str]] | None = None
+
+    def around(self, leaving: set[str]) -> tuple[set[str], set[str]]:
+        """(gone, here) with ``leaving`` gone too: the people gone or leaving, and the humans still here (every
+        scope of a report asks the same: worked out once per ``leaving``)."""
+        key = frozenset(leaving)
+        if self._around is None or self._around[0] != key:
+            people = self.people
+            gone = leaving | {pid for pid, info in people.items() if info.gone_reason}
+            here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
+            self._around = (key, gone, here)
+        return self._around[1], self._around[2]
 
     @property
     def index(self) -> PersonIndex:
@@ -317,15 +336,20 @@ def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
 
 def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) -> dict[str, Any]:
     people = knowledge.people
-    gone = leaving | {pid for pid, info in people.items() if info.gone_reason}
+    gone, here = knowledge.around(leaving)
     known_authors, known_holders = knowledge.authors, knowledge.holders
     if leaving:
         authors = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
     else:  # nobody to take out: each file's authors as read (never changed)
         authors = {f: known_authors.get(f, ()) for f in files}
     tf_people = greedy_truck_factor(files, authors, knowledge.rank)
-    here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
-    present = {f: [p for p in known_holders.get(f, ()) if p in here] for f in files}
+    present: dict[str, list[str]] = {}  # the holders still here, of the files that have any
+    for f in files:
+        held = known_holders.get(f)
+        if held:
+            kept = [p for p in held if p in here]
+            if kept:
+                present[f] = kept
     human_people = greedy_truck_factor(files, present, knowledge.rank)
     orphaned = sum(1 for f in files if gone.issuperset(authors[f]))  # every author gone (or none at all)
     authored: dict[str, int] = {}
