@@ -12,9 +12,6 @@ provably reads the same thing now:
   the components, the external packages, the rules and the decisions: one
   digest, ``CHECK_INPUTS``) and the exceptions expired on the day it was made
   are those expired today (``judged_alike``): it is then what judging today gives;
-* ``component_dependencies`` and every card's ``depends_on``/``used_by``, when
-  no IMPORTS edge changed and every module is in the component it was in (the
-  DEPENDS_ON edges are counted from those alone);
 * a card's recent activity, when the component has the same files and none of
   their KNOWS edges changed; its external packages, when it has the same modules
   and none of their IMPORTS edges changed (``card.KnownParts``: what the rest
@@ -46,6 +43,8 @@ if TYPE_CHECKING:
 
 #: The answer that says what the others were computed on (``basis``).
 BASIS = "basis"
+#: The parts of a kept card that ``reusable`` may take.
+CARD_PARTS = ("recent_activity", "external_packages", "standard_library")
 #: The repository properties that name the graph the answers were computed on (``api.services.ingesting``).
 GRAPH_NAMES = ("code_fingerprint", "ingest_fingerprint")
 
@@ -106,11 +105,11 @@ def answer_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
     to it) patches; ``knows_files``: the File node ids whose KNOWS edges the ingest computed afresh. Read before
     the save (after it, they describe a graph no longer stored), under the writer lock. None when there are none,
     or they were computed on another graph than the one stored."""
-    from cairn.api.services.answers import CHECK, COMPONENT_DEPENDENCIES, card_answer, stored_name
+    from cairn.api.services.answers import CHECK, card_answer, stored_name
     from cairn.ingest.freshness import cairn_build
 
     repo = graph.repo
-    names = [BASIS, CHECK, COMPONENT_DEPENDENCIES, *(card_answer(c.key) for c in graph.of_label(Label.COMPONENT))]
+    names = [BASIS, CHECK]
     found = store.load_answers(repo, [stored_name(name) for name in names])  # one read: all of one version
     kept = {name: found[stored_name(name)] for name in names if stored_name(name) in found}
     old = kept.get(BASIS)
@@ -124,6 +123,12 @@ def answer_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
         imports = frozenset(key[1] for key in (*changes.changed, *changes.deleted) if key[0] == Rel.IMPORTS.value)
     if Rel.KNOWS in changes.patched and knows_files is not None:
         knows = frozenset(knows_files)
+    if imports is not None or knows is not None:  # of the cards, only the parts that may be taken (``reusable``)
+        cards = {stored_name(card_answer(c.key)): c.key for c in graph.of_label(Label.COMPONENT)}
+        parts = store.load_answer_parts(repo, cards, CARD_PARTS)
+        if old != store.load_answers(repo, [stored_name(BASIS)]).get(stored_name(BASIS)):
+            return None  # another version's, saved between the two reads
+        kept.update((card_answer(cards[name]), part) for name, part in parts.items())
     return AnswerBase(kept, imports, knows)
 
 
@@ -132,13 +137,12 @@ class Reused:
     """What ``compute_answers`` takes from the base's answers instead of computing it (see the module docstring)."""
 
     check: dict[str, Any] | None = None
-    component_dependencies: dict[str, Any] | None = None
     card_parts: KnownParts | None = None
 
 
 def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], today: date) -> Reused:
     """What of ``base`` holds for ``graph``, whose ``basis`` is ``now``, judged on ``today``."""
-    from cairn.api.services.answers import CHECK, COMPONENT_DEPENDENCIES, card_answer
+    from cairn.api.services.answers import CHECK, card_answer
     from cairn.queries.contracts.check import judged_alike
     from cairn.queries.explore.card import KnownParts
 
@@ -146,13 +150,11 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
         return Reused()
     old, kept = base.kept[BASIS], base.kept
     same_imports = base.imports is not None and not base.imports
-    same_places = same_imports and old.get("modules") == now["modules"] and old.get("unplaced") == now["unplaced"]
     check = None
     judged = kept.get(CHECK)
     if same_imports and old.get("check") == now["check"] and isinstance(judged, dict) and judged_alike(
             judged["expiries"], date.fromisoformat(judged["judged_on"]), today):
         check = {**judged, "judged_on": today.isoformat()}
-    dependencies = kept.get(COMPONENT_DEPENDENCIES) if same_places else None
 
     repo, nodes = graph.repo, graph.nodes
     person, package, file = (node_id(label, repo, "") for label in (Label.PERSON, Label.EXTERNAL, Label.FILE))
@@ -167,7 +169,6 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
         touched.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
     activity: dict[str, list[tuple[str, str, str]]] = {}
     imports: dict[str, dict[str, int]] = {}
-    couplings: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
     old_files, old_modules = old.get("files") or {}, old.get("modules") or {}
     for name, digest in now["files"].items():
         card = kept.get(card_answer(name))
@@ -181,6 +182,4 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
             used = {r["name"]: r["imports"] for r in (*card["external_packages"], *card["standard_library"])}
             if all(package + key in nodes for key in used):
                 imports[name] = used
-        if same_places:
-            couplings[name] = (card["depends_on"], card["used_by"])
-    return Reused(check, dependencies, KnownParts(activity, imports, couplings))
+    return Reused(check, KnownParts(activity, imports))

@@ -27,7 +27,12 @@ embedded store rewrites only those whose text changed). People are named by
 id in the answers kept: their fields that a commit changes (``last_active``,
 ``commits``, whether they count as gone) are kept once beside them and joined
 when an answer is read (``services.answer_people``), so a commit changes only
-the answers whose substance changed. ``read_answer`` gives one back, as it was
+the answers whose substance changed. After a commit, an ingest hands ``store_answers``
+the answers kept for the graph it replaces and what differs between the two
+(``answer_base``): what of them reads nothing that changed is taken instead of
+computed (the check's judgement, parts of the cards), with the same result;
+``answer_base.BASIS``, kept beside the answers, says what they were computed
+on. ``read_answer`` gives one back, as it was
 computed, or None (an older store, a Neo4j store written before answers, a
 store written by another version of Cairn): the caller then computes it from
 the graph.
@@ -82,9 +87,7 @@ def stored_name(name: str) -> str:
 def _components(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.dependencies import component_dependencies, component_list
 
-    dependencies = reused.component_dependencies
-    return {COMPONENTS: component_list(graph),
-            COMPONENT_DEPENDENCIES: component_dependencies(graph) if dependencies is None else dependencies}
+    return {COMPONENTS: component_list(graph), COMPONENT_DEPENDENCIES: component_dependencies(graph)}
 
 
 def _bus_factor(graph: RepoGraph, reused: Reused) -> dict[str, Any]:

@@ -18,6 +18,8 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -33,6 +35,7 @@ PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
 _LAST_CODE_POINT = "\U0010ffff"
+_TARGET = attrgetter("target")
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -50,15 +53,13 @@ class KnownParts:
     * ``activity``: per component, its recent activity as ``(last_touch, file, person key)`` rows, newest first and
       cut to the limit (the KNOWS edges of its files); the people's names and kinds are read now;
     * ``imports``: per component, how often its modules import each external package (the IMPORTS edges of its
-      modules); whether one is the standard library is read now;
-    * ``couplings``: per component, its ``depends_on`` and ``used_by`` rows (the DEPENDS_ON edges).
+      modules); whether one is the standard library is read now.
 
     Every person and package named must be a node of the graph.
     """
 
     activity: Mapping[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     imports: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
-    couplings: Mapping[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
@@ -105,17 +106,14 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
-    coupled = {nid: key for nid, key in component_ids.items() if key not in known.couplings}
-    for key in comps.keys() & known.couplings.keys():
-        depends_on[key], used_by[key] = (list(rows) for rows in known.couplings[key])
-    for e in edges[Rel.DEPENDS_ON] if coupled else ():
-        src, tgt = graph.nodes[e.source], graph.nodes[e.target]
-        if e.source in coupled:
-            depends_on[coupled[e.source]].append(
-                {"component": tgt.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
-        if e.target in coupled and e.target != e.source:
-            used_by[coupled[e.target]].append(
-                {"component": src.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
+    nodes = graph.nodes
+    for e in edges[Rel.DEPENDS_ON]:  # one per coupled pair: 15k at 10k modules
+        props = e.props
+        count, kinds = int(props.get("count") or 0), dict(props.get("kinds") or {})  # one copy for both rows
+        if e.source in component_ids:
+            depends_on[component_ids[e.source]].append({"component": nodes[e.target].key, "count": count, "kinds": kinds})
+        if e.target in component_ids and e.target != e.source:
+            used_by[component_ids[e.target]].append({"component": nodes[e.source].key, "count": count, "kinds": kinds})
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
@@ -333,17 +331,22 @@ def _declared_owners(graph: RepoGraph, component_ids: dict[str, str], file_compo
         key = component_ids.get(e.target) or file_component.get(e.target)
         if key is None:
             continue
-        owner = graph.nodes.get(e.source)
-        if owner is None:
-            continue
-        entry = owners.setdefault(key, {}).setdefault(owner.id, {
-            "owner": owner.key,
-            "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
-            "kind": "team" if owner.label is Label.TEAM else "person",
-            "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
-            "component": False,
-            "files": 0,
-        })
+        rows = owners.get(key)
+        if rows is None:
+            rows = owners[key] = {}
+        entry = rows.get(e.source)  # an owner's node id is the OWNS edge's source
+        if entry is None:
+            owner = graph.nodes.get(e.source)
+            if owner is None:
+                continue
+            entry = rows[e.source] = {
+                "owner": owner.key,
+                "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
+                "kind": "team" if owner.label is Label.TEAM else "person",
+                "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
+                "component": False,
+                "files": 0,
+            }
         if e.target in component_ids:
             entry["component"] = True
         else:
@@ -356,6 +359,10 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
     """Per component (``file_component``: File node id -> component): the last change per person and file of its
     files, newest first, from the KNOWS edges ``knows``."""
     touches: dict[str, list[tuple[str, str, str]]] = {}  # component -> (when, file id, person id)
+    if not file_component:
+        return {}
+    if len(file_component) < len(knows) // 8:  # a few components' files (after a commit): their edges picked in C
+        knows = list(compress(knows, map(file_component.__contains__, map(_TARGET, knows))))
     for e in knows:  # the largest relationship type: names are looked up only for the few rows shown
         key = file_component.get(e.target)
         if key is None:

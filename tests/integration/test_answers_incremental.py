@@ -18,6 +18,7 @@ from cairn.api.services.answer_base import BASIS
 from cairn.api.services.ingesting import add_reviews, ingest_into_store
 from cairn.api.services.workspace import Workspace
 from cairn.graph.sqlite_store import SqliteStore
+from cairn.graph.store import GraphStore
 from fixtures.gitrepo import GitRepo
 from fixtures.stored_answers import assert_answers_as_cold
 
@@ -136,17 +137,13 @@ def planted_use(value: dict[str, Any]) -> None:
     (value["external_packages"] or value["standard_library"])[0]["imports"] = 99
 
 
-def planted_coupling(value: dict[str, Any]) -> None:
-    value["depends_on"][0]["count"] = 99
-
-
 def test_only_the_parts_whose_inputs_did_not_change_are_taken(tmp_path):
     repo = build_shop(tmp_path / "shop")
     warm = tmp_path / "warm"
     name = repo.root.name
     ingest_into_store(SqliteStore(warm), repo.root)
     web, core = answers.card_answer("web"), answers.card_answer("core")
-    plant(warm, name, {answers.CHECK: planted_problem, web: lambda v: (planted_touch(v), planted_use(v), planted_coupling(v)),
+    plant(warm, name, {answers.CHECK: planted_problem, web: lambda v: (planted_touch(v), planted_use(v)),
                        core: lambda v: (planted_touch(v), planted_use(v))})
 
     # a body in core: no import changed, only core's files have new history
@@ -158,18 +155,16 @@ def test_only_the_parts_whose_inputs_did_not_change_are_taken(tmp_path):
     web_card, core_card = kept(store, name, web), kept(store, name, core)
     assert web_card["recent_activity"][0]["last_touch"].startswith("1999")  # web's history: unchanged, taken
     assert 99 in [r["imports"] for r in web_card["external_packages"] + web_card["standard_library"]]
-    assert web_card["depends_on"][0]["count"] == 99  # no import changed: the couplings are taken
     assert not any(r["last_touch"].startswith("1999") for r in core_card["recent_activity"])  # core's: computed
     assert 99 in [r["imports"] for r in core_card["external_packages"] + core_card["standard_library"]]
 
-    # web imports core now: the check, web's packages and every coupling are computed; core's packages still taken
+    # web imports core now: the check and web's packages are computed; core's packages still taken
     repo.commit({"shop/web/page.py": "import json\nfrom shop.api import views\nfrom shop.core import prices\n"}, author=CAT)
     ingest_into_store(SqliteStore(warm), repo.root)
     store = SqliteStore(warm)
     assert "planted" not in kept(store, name, answers.CHECK)["report"]["problems"]
     web_card, core_card = kept(store, name, web), kept(store, name, core)
     assert 99 not in [r["imports"] for r in web_card["external_packages"] + web_card["standard_library"]]
-    assert 99 not in [r["count"] for r in web_card["depends_on"]]
     assert not any(r["last_touch"].startswith("1999") for r in web_card["recent_activity"])
     assert 99 in [r["imports"] for r in core_card["external_packages"] + core_card["standard_library"]]
 
@@ -239,3 +234,28 @@ def test_history_not_known_to_be_the_same_is_read_again(tmp_path):
     repo.commit({"shop/web/page.py": "import json\nfrom shop.api import views\n\nTITLE = 1\n"}, author=CAT)
     SqliteStore(cold).save_reviews(name, SqliteStore(warm).load_reviews(name))
     ingest_warm_and_cold(repo, warm, cold)
+
+
+def test_parts_of_kept_answers_are_those_of_the_answers_decoded_whole(tmp_path):
+    """The embedded store takes parts out of the kept text in SQLite; what it gives is the port's default (the answers
+    decoded whole), for objects, other values, missing keys, and a text SQLite does not read as JSON (NaN)."""
+    repo = build_shop(tmp_path / "shop")
+    store = SqliteStore(tmp_path / "store")
+    ingest_into_store(store, repo.root)
+    name = repo.root.name
+    store.load(name)
+    store.save_answers(name, {"x/list": [1, 2], "x/nan": {"a": float("nan"), "b": [1]}, "x/obj": {"a": {"é": None}, "b": "t"}})
+    names = ["x/list", "x/obj", "x/none", answers.stored_name(answers.card_answer("web"))]
+    keys = ["a", "b", "recent_activity", "missing"]
+
+    def port(names: list[str]) -> dict[str, Any]:
+        return GraphStore.load_answer_parts(store, name, names, keys)
+
+    parts = store.load_answer_parts(name, names, keys)
+    assert parts == port(names) and set(parts) == {"x/obj", names[-1]}
+    assert parts["x/obj"] == {"a": {"é": None}, "b": "t", "recent_activity": None, "missing": None}
+    assert parts[names[-1]]["recent_activity"] == kept(store, name, answers.card_answer("web"))["recent_activity"]
+    nan = store.load_answer_parts(name, ["x/nan"], keys)["x/nan"]  # decoded whole: SQLite reads no NaN
+    assert nan["a"] != nan["a"] and nan["b"] == [1]
+    store.save(store.load(name))  # another version of the graph: nothing kept for it
+    assert store.load_answer_parts(name, names, keys) == {}
