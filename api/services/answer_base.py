@@ -4,7 +4,7 @@ A commit changes a few files; most answers read nothing it changed. An ingest
 that saves its graph as changes to the stored one (``GraphChanges``: the
 IMPORTS edges it found different, the KNOWS edges of the files whose history
 moved) reads the answers kept for the stored graph before it saves
-(``answer_base``), and ``answers.compute_answers`` takes from them only what
+(``answers.kept_base``), and ``answers.compute_answers`` takes from them only what
 provably reads the same thing now:
 
 * the boundary check's judgement, when no IMPORTS edge changed and the other
@@ -90,46 +90,37 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class AnswerBase:
-    """The answers kept for the stored graph (by name, people detached, ``BASIS`` among them) and what differs
-    between that graph and the new one: the Module node ids whose IMPORTS edges and the File node ids whose KNOWS
-    edges differ (None: not known, any may)."""
+    """What is kept for the stored graph (``basis``: what its answers were computed on; its boundary check's answer;
+    per component, the parts of its card that may be taken, ``CARD_PARTS``), and what differs between that graph and
+    the new one: the Module node ids whose IMPORTS edges and the File node ids whose KNOWS edges differ (None: not
+    known, any may). ``answers.kept_base`` reads it."""
 
-    kept: Mapping[str, Any]
+    basis: Mapping[str, Any]
+    check: Mapping[str, Any] | None
+    cards: Mapping[str, Mapping[str, Any]]
     imports: frozenset[str] | None
     knows: frozenset[str] | None
 
 
-def answer_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
-                knows_files: Iterable[str] | None) -> AnswerBase | None:
-    """The answers kept for the graph of ``graph.repo`` stored now, which ``changes`` (a save of ``graph`` as changes
-    to it) patches; ``knows_files``: the File node ids whose KNOWS edges the ingest computed afresh. Read before
-    the save (after it, they describe a graph no longer stored), under the writer lock. None when there are none,
-    or they were computed on another graph than the one stored."""
-    from cairn.api.services.answers import CHECK, card_answer, stored_name
+def describes(basis: Any, store: GraphStore, repo: str) -> bool:
+    """Whether the answers kept with ``basis`` were computed by this Cairn on the graph of ``repo`` stored now."""
     from cairn.ingest.freshness import cairn_build
 
-    repo = graph.repo
-    names = [BASIS, CHECK]
-    found = store.load_answers(repo, [stored_name(name) for name in names])  # one read: all of one version
-    kept = {name: found[stored_name(name)] for name in names if stored_name(name) in found}
-    old = kept.get(BASIS)
     stored = next((r for r in store.repositories() if r.repo == repo), None)
-    if not isinstance(old, dict) or stored is None:
-        return None
-    if old.get("build") != cairn_build() or old.get("graph") != [stored.props.get(name) for name in GRAPH_NAMES]:
-        return None
+    return (isinstance(basis, dict) and stored is not None and basis.get("build") == cairn_build()
+            and basis.get("graph") == [stored.props.get(name) for name in GRAPH_NAMES])
+
+
+def differences(changes: GraphChanges, knows_files: Iterable[str] | None) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """(Module node ids whose IMPORTS edges differ, File node ids whose KNOWS edges differ) between the stored graph
+    and the one ``changes`` saves (``knows_files``: the files whose KNOWS edges the ingest computed afresh); None
+    where the save compares that type whole (not known)."""
     imports = knows = None
     if Rel.IMPORTS in changes.patched:
         imports = frozenset(key[1] for key in (*changes.changed, *changes.deleted) if key[0] == Rel.IMPORTS.value)
     if Rel.KNOWS in changes.patched and knows_files is not None:
         knows = frozenset(knows_files)
-    if imports is not None or knows is not None:  # of the cards, only the parts that may be taken (``reusable``)
-        cards = {stored_name(card_answer(c.key)): c.key for c in graph.of_label(Label.COMPONENT)}
-        parts = store.load_answer_parts(repo, cards, CARD_PARTS)
-        if old != store.load_answers(repo, [stored_name(BASIS)]).get(stored_name(BASIS)):
-            return None  # another version's, saved between the two reads
-        kept.update((card_answer(cards[name]), part) for name, part in parts.items())
-    return AnswerBase(kept, imports, knows)
+    return imports, knows
 
 
 @dataclass(frozen=True)
@@ -142,16 +133,15 @@ class Reused:
 
 def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], today: date) -> Reused:
     """What of ``base`` holds for ``graph``, whose ``basis`` is ``now``, judged on ``today``."""
-    from cairn.api.services.answers import CHECK, card_answer
     from cairn.queries.contracts.check import judged_alike
     from cairn.queries.explore.card import KnownParts
 
     if base is None:
         return Reused()
-    old, kept = base.kept[BASIS], base.kept
+    old = base.basis
     same_imports = base.imports is not None and not base.imports
     check = None
-    judged = kept.get(CHECK)
+    judged = base.check
     if same_imports and old.get("check") == now["check"] and isinstance(judged, dict) and judged_alike(
             judged["expiries"], date.fromisoformat(judged["judged_on"]), today):
         check = {**judged, "judged_on": today.isoformat()}
@@ -171,7 +161,7 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
     imports: dict[str, dict[str, int]] = {}
     old_files, old_modules = old.get("files") or {}, old.get("modules") or {}
     for name, digest in now["files"].items():
-        card = kept.get(card_answer(name))
+        card = base.cards.get(name)
         if not isinstance(card, dict):
             continue
         if base.knows is not None and name not in touched and old_files.get(name) == digest:

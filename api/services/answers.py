@@ -29,7 +29,7 @@ id in the answers kept: their fields that a commit changes (``last_active``,
 when an answer is read (``services.answer_people``), so a commit changes only
 the answers whose substance changed. After a commit, an ingest hands ``store_answers``
 the answers kept for the graph it replaces and what differs between the two
-(``answer_base``): what of them reads nothing that changed is taken instead of
+(``kept_base``, ``answer_base``): what of them reads nothing that changed is taken instead of
 computed (the check's judgement, parts of the cards), with the same result;
 ``answer_base.BASIS``, kept beside the answers, says what they were computed
 on. ``read_answer`` gives one back, as it was
@@ -48,11 +48,11 @@ from the package metadata costs more than reading an answer.)
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from cairn.api.services import answer_people
-from cairn.graph.model import GroupedGraph, RepoGraph
-from cairn.graph.store import GraphStore
+from cairn.graph.model import GroupedGraph, Label, RepoGraph
+from cairn.graph.store import GraphChanges, GraphStore
 
 if TYPE_CHECKING:
     from cairn.api.services.answer_base import AnswerBase, Reused
@@ -144,7 +144,7 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, ba
     """Every answer of ``graph``, by name; ``known`` holds answers already computed on this graph as it is.
 
     ``base``: the answers kept for the stored graph that ``graph`` replaces, and what differs between the two
-    (``answer_base``); what of them provably reads the same inputs is taken instead of computed, and the answers
+    (``kept_base``); what of them provably reads the same inputs is taken instead of computed, and the answers
     are the same as without it. ``basis`` is ``answer_base.basis(graph)`` when the caller has it.
 
     An analysis that fails on this graph keeps no answer: the read computes it from the graph and
@@ -172,7 +172,7 @@ def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] 
                   base: AnswerBase | None = None) -> None:
     """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it
     (``known``: answers computed on the graph as saved, see ``compute_answers``; ``base``: the answers kept for the
-    graph it replaced, ``answer_base``), with what they were computed on (``answer_base.BASIS``)."""
+    graph it replaced, ``kept_base``), with what they were computed on (``answer_base.BASIS``)."""
     from cairn.api.services.answer_base import BASIS, basis
 
     grouped = GroupedGraph(graph)
@@ -180,6 +180,29 @@ def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] 
     kept = answer_people.detach(compute_answers(grouped, known, base, computed_on))
     kept[BASIS] = computed_on
     store.save_answers(graph.repo, {stored_name(name): value for name, value in kept.items()})
+
+
+def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
+              knows_files: Iterable[str] | None) -> AnswerBase | None:
+    """What is kept for the graph of ``graph.repo`` stored now, which ``changes`` (a save of ``graph`` as changes to
+    it) patches, for ``store_answers`` to take from (``answer_base``); ``knows_files``: the File node ids whose KNOWS
+    edges the ingest computed afresh. Read before the save (after it, the answers describe a graph no longer stored),
+    under the writer lock. None when nothing is kept, or it was computed on another graph than the one stored."""
+    from cairn.api.services.answer_base import BASIS, CARD_PARTS, AnswerBase, describes, differences
+
+    repo = graph.repo
+    basis, check = stored_name(BASIS), stored_name(CHECK)
+    found = store.load_answers(repo, [basis, check])  # one read: both of one version
+    if not describes(found.get(basis), store, repo):
+        return None
+    imports, knows = differences(changes, knows_files)
+    cards: dict[str, Any] = {}
+    if imports is not None or knows is not None:  # of the cards, only the parts that may be taken
+        names = {stored_name(card_answer(c.key)): c.key for c in graph.of_label(Label.COMPONENT)}
+        cards = {names[name]: part for name, part in store.load_answer_parts(repo, names, CARD_PARTS).items()}
+        if found[basis] != store.load_answers(repo, [basis]).get(basis):
+            return None  # another version's, saved between the two reads
+    return AnswerBase(found[basis], found.get(check), cards, imports, knows)
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:

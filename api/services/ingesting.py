@@ -100,8 +100,7 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None,
                    spooled: SpooledLog | None) -> IngestResult:
-    from cairn.api.services.answer_base import answer_base
-    from cairn.api.services.answers import bus_factor_known, store_answers
+    from cairn.api.services.answers import bus_factor_known, kept_base, store_answers
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
     from cairn.ingest.gcpause import abandon
@@ -144,7 +143,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             if progress:
                 progress("saving", 0, 1)
             changes = _changes(store, result, reviews)
-            base = answer_base(store, result.graph, changes, result.knows_delta.files if result.knows_delta else None)
+            base = kept_base(store, result.graph, changes, result.knows_delta.files if result.knows_delta else None)
             store.save_changes(changes, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
             store_answers(store, result.graph, bus_factor_known(bus_factor), base)
     finally:

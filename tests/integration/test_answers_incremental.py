@@ -259,3 +259,21 @@ def test_parts_of_kept_answers_are_those_of_the_answers_decoded_whole(tmp_path):
     assert nan["a"] != nan["a"] and nan["b"] == [1]
     store.save(store.load(name))  # another version of the graph: nothing kept for it
     assert store.load_answer_parts(name, names, keys) == {}
+
+
+def test_imports_not_known_to_be_the_same_are_read_again(tmp_path):
+    """Without the extraction the stored graph was built from (the parse cache lost it), the ingest does not know
+    which IMPORTS edges changed: no card's packages and no judgement are taken, the recent activity still is."""
+    repo = build_shop(tmp_path / "shop")
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    name = repo.root.name
+    ingest_into_store(SqliteStore(warm), repo.root)
+    plant(warm, name, {answers.card_answer("api"): planted_touch})
+    for kept_parses in warm.rglob("parse-state.json"):
+        kept_parses.unlink()
+    repo.commit({"shop/web/page.py": "import json\nimport os\nfrom shop.api import views\n"}, author=CAT)
+    result = ingest_into_store(SqliteStore(warm), repo.root)
+    assert result.import_changes is None and result.knows_delta is not None
+    assert kept(SqliteStore(warm), name, answers.card_answer("api"))["recent_activity"][0]["last_touch"].startswith("1999")
+    ingest_into_store(SqliteStore(cold), repo.root)  # web's packages as a cold ingest finds them
+    assert kept(SqliteStore(warm), name, answers.card_answer("web")) == kept(SqliteStore(cold), name, answers.card_answer("web"))
