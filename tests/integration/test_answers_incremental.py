@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
+import pytest
+
 from cairn.api.services import answers
 from cairn.api.services.answer_base import BASIS
 from cairn.api.services.ingesting import add_reviews, ingest_into_store
@@ -34,21 +36,21 @@ core = ["shop/core/**"]
 web = ["shop/web/**"]
 
 [[rules]]
-id = "core-pure"
+id = "core-below-api"
+because = "docs/adr/0001-core-below-api.md"
 kind = "forbidden"
-from = ["core"]
 to = ["api"]
-because = "docs/adr/0001-pure-core.md"
+from = ["core"]
 
 [[rules]]
-id = "web-apart"
-kind = "forbidden"
-from = ["api"]
-to = ["web"]
+id = "web-on-top"
 severity = "{severity}"
+kind = "forbidden"
+to = ["web"]
+from = ["api"]
 exceptions = [{{importer = "shop.api.render", imported = "shop.web.page", reason = "until the split", expires = "{expires}"}}]
 """
-ADR = "# 1. Pure core\n\n## Status\n\n{status}\n\n## Context\n\nThe core must not know the API.\n"
+ADR = "# 1. The core below the API\n\n## Status\n\n{status}\n\n## Decision\n\nThe API calls the core, never the reverse.\n"
 
 
 def build_shop(root: Path) -> GitRepo:
@@ -57,7 +59,7 @@ def build_shop(root: Path) -> GitRepo:
     repo = GitRepo(root)
     repo.commit({
         "cairn.toml": TOML.format(api=API, severity="warn", expires=SOON),
-        "docs/adr/0001-pure-core.md": ADR.format(status="Accepted"),
+        "docs/adr/0001-core-below-api.md": ADR.format(status="Accepted"),
         "CODEOWNERS": "/shop/core/ @ada\n/shop/api/ @bob\n",
         "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "", "shop/web/__init__.py": "",
         "shop/core/prices.py": "import decimal\n",
@@ -68,6 +70,15 @@ def build_shop(root: Path) -> GitRepo:
     repo.commit({"shop/web/page.py": "import json\nfrom shop.api import views\n",
                  "shop/web/style.py": "import re\n"}, author=CAT, message="web")
     return repo
+
+
+@pytest.fixture
+def shop(tmp_path) -> tuple[GitRepo, Path, str]:
+    """``build_shop`` ingested into an embedded store: the repository, the store's directory, the repository's name."""
+    repo = build_shop(tmp_path / "shop")
+    warm = tmp_path / "warm"
+    ingest_into_store(SqliteStore(warm), repo.root)
+    return repo, warm, repo.root.name
 
 
 def ingest_warm_and_cold(repo: GitRepo, warm: Path, cold: Path) -> None:
@@ -92,7 +103,7 @@ def test_answers_after_each_kind_of_commit_are_those_of_a_cold_ingest(tmp_path):
         # the configuration puts web's page in api: files and modules change components, no import or history does
         ("components redrawn", lambda: repo.commit(
             {"cairn.toml": TOML.format(api=API + ', "shop/web/page.py"', severity="block", expires=SOON)}, author=ADA)),
-        ("an ADR only", lambda: repo.commit({"docs/adr/0001-pure-core.md": ADR.format(status="Superseded")}, author=ADA)),
+        ("an ADR only", lambda: repo.commit({"docs/adr/0001-core-below-api.md": ADR.format(status="Superseded")}, author=ADA)),
         ("CODEOWNERS only", lambda: repo.commit({"CODEOWNERS": "/shop/core/ @cat\n/shop/web/ @bob @dan\n"}, author=BOB)),
         ("a new person", lambda: repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 2\n"}, author=DAN)),
         # two years on: everybody but Ada is now inactive, in every component, though the commit touches one
@@ -137,11 +148,8 @@ def planted_use(value: dict[str, Any]) -> None:
     (value["external_packages"] or value["standard_library"])[0]["imports"] = 99
 
 
-def test_only_the_parts_whose_inputs_did_not_change_are_taken(tmp_path):
-    repo = build_shop(tmp_path / "shop")
-    warm = tmp_path / "warm"
-    name = repo.root.name
-    ingest_into_store(SqliteStore(warm), repo.root)
+def test_only_the_parts_whose_inputs_did_not_change_are_taken(shop, tmp_path):
+    repo, warm, name = shop
     web, core = answers.card_answer("web"), answers.card_answer("core")
     plant(warm, name, {answers.CHECK: planted_problem, web: lambda v: (planted_touch(v), planted_use(v)),
                        core: lambda v: (planted_touch(v), planted_use(v))})
@@ -169,11 +177,8 @@ def test_only_the_parts_whose_inputs_did_not_change_are_taken(tmp_path):
     assert 99 in [r["imports"] for r in core_card["external_packages"] + core_card["standard_library"]]
 
 
-def test_the_check_is_judged_again_when_an_exception_expired_since(tmp_path):
-    repo = build_shop(tmp_path / "shop")
-    warm = tmp_path / "warm"
-    name = repo.root.name
-    ingest_into_store(SqliteStore(warm), repo.root)
+def test_the_check_is_judged_again_when_an_exception_expired_since(shop, tmp_path):
+    repo, warm, name = shop
 
     def judged_after_the_expiry(value: dict[str, Any]) -> None:
         planted_problem(value)
@@ -184,11 +189,8 @@ def test_the_check_is_judged_again_when_an_exception_expired_since(tmp_path):
     ingest_warm_and_cold(repo, warm, tmp_path / "cold")
 
 
-def test_answers_computed_on_another_graph_are_not_taken(tmp_path):
-    repo = build_shop(tmp_path / "shop")
-    warm = tmp_path / "warm"
-    name = repo.root.name
-    ingest_into_store(SqliteStore(warm), repo.root)
+def test_answers_computed_on_another_graph_are_not_taken(shop, tmp_path):
+    repo, warm, name = shop
 
     # the basis says the answers describe another graph than the one stored (another extraction, another ingest)
     def another_graph(value: dict[str, Any]) -> None:
@@ -206,28 +208,24 @@ def test_answers_computed_on_another_graph_are_not_taken(tmp_path):
     ingest_warm_and_cold(repo, warm, tmp_path / "cold-2")
 
 
-def test_a_kept_basis_is_the_graph_it_was_computed_on(tmp_path):
+def test_a_kept_basis_is_the_graph_it_was_computed_on(shop, tmp_path):
     """The basis kept after a warm ingest is the one a cold ingest keeps (the same graph, the same digests), and it
     names the stored graph."""
-    repo = build_shop(tmp_path / "shop")
-    warm, cold = tmp_path / "warm", tmp_path / "cold"
-    ingest_into_store(SqliteStore(warm), repo.root)
+    repo, warm, name = shop
     repo.commit({"shop/web/page.py": "import json\n"}, author=CAT)
-    ingest_warm_and_cold(repo, warm, cold)
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold")
     store = SqliteStore(warm)
-    stored = next(r for r in store.repositories() if r.repo == repo.root.name)
-    basis = kept(store, repo.root.name, BASIS)
+    stored = next(r for r in store.repositories() if r.repo == name)
+    basis = kept(store, name, BASIS)
     assert basis["graph"] == [stored.props["code_fingerprint"], stored.props["ingest_fingerprint"]]
     assert set(basis["files"]) == set(basis["modules"]) == {"api", "core", "web"}
 
 
-def test_history_not_known_to_be_the_same_is_read_again(tmp_path):
+def test_history_not_known_to_be_the_same_is_read_again(shop, tmp_path):
     """A review kept through the services changes KNOWS edges the ingest's memory knows nothing of: the next ingest
     does not know which files' history is as it was, and takes no recent activity from the answers kept."""
-    repo = build_shop(tmp_path / "shop")
-    warm, cold = tmp_path / "warm", tmp_path / "cold"
-    name = repo.root.name
-    ingest_into_store(SqliteStore(warm), repo.root)
+    repo, warm, name = shop
+    cold = tmp_path / "cold"
     add_reviews(Workspace(SqliteStore(warm), naming_hint=""), name,
                 [{"reviewer": "Dan Brown <dan@example.com>", "files": ["shop/web/page.py"], "pull_request": 3}])
     plant(warm, name, {answers.card_answer("api"): planted_touch})
@@ -236,13 +234,11 @@ def test_history_not_known_to_be_the_same_is_read_again(tmp_path):
     ingest_warm_and_cold(repo, warm, cold)
 
 
-def test_parts_of_kept_answers_are_those_of_the_answers_decoded_whole(tmp_path):
+def test_parts_of_kept_answers_are_those_of_the_answers_decoded_whole(shop):
     """The embedded store takes parts out of the kept text in SQLite; what it gives is the port's default (the answers
     decoded whole), for objects, other values, missing keys, and a text SQLite does not read as JSON (NaN)."""
-    repo = build_shop(tmp_path / "shop")
-    store = SqliteStore(tmp_path / "store")
-    ingest_into_store(store, repo.root)
-    name = repo.root.name
+    _, warm, name = shop
+    store = SqliteStore(warm)
     store.load(name)
     store.save_answers(name, {"x/list": [1, 2], "x/nan": {"a": float("nan"), "b": [1]}, "x/obj": {"a": {"é": None}, "b": "t"}})
     names = ["x/list", "x/obj", "x/none", answers.stored_name(answers.card_answer("web"))]
@@ -261,13 +257,11 @@ def test_parts_of_kept_answers_are_those_of_the_answers_decoded_whole(tmp_path):
     assert store.load_answer_parts(name, names, keys) == {}
 
 
-def test_imports_not_known_to_be_the_same_are_read_again(tmp_path):
+def test_imports_not_known_to_be_the_same_are_read_again(shop, tmp_path):
     """Without the extraction the stored graph was built from (the parse cache lost it), the ingest does not know
     which IMPORTS edges changed: no card's packages and no judgement are taken, the recent activity still is."""
-    repo = build_shop(tmp_path / "shop")
-    warm, cold = tmp_path / "warm", tmp_path / "cold"
-    name = repo.root.name
-    ingest_into_store(SqliteStore(warm), repo.root)
+    repo, warm, name = shop
+    cold = tmp_path / "cold"
     plant(warm, name, {answers.card_answer("api"): planted_touch})
     for kept_parses in warm.rglob("parse-state.json"):
         kept_parses.unlink()
