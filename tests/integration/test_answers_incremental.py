@@ -21,6 +21,7 @@ from cairn.api.services.ingesting import add_reviews, ingest_into_store
 from cairn.api.services.workspace import Workspace
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import GraphStore
+from cairn.graph.values import loads
 from fixtures.gitrepo import GitRepo
 from fixtures.stored_answers import assert_answers_as_cold
 
@@ -271,3 +272,20 @@ def test_imports_not_known_to_be_the_same_are_read_again(shop, tmp_path):
     assert kept(SqliteStore(warm), name, answers.card_answer("api"))["recent_activity"][0]["last_touch"].startswith("1999")
     ingest_into_store(SqliteStore(cold), repo.root)  # web's packages as a cold ingest finds them
     assert kept(SqliteStore(warm), name, answers.card_answer("web")) == kept(SqliteStore(cold), name, answers.card_answer("web"))
+
+
+@pytest.mark.neo4j
+def test_after_a_commit_neo4j_keeps_what_a_cold_ingest_keeps(tmp_path, neo4j_store, monkeypatch):
+    """On Neo4j (the port's way of reading parts of answers) the answers after a commit are a cold ingest's too."""
+    from fixtures.stored_answers import readable_answers
+
+    monkeypatch.setenv("CAIRN_CACHE_DIR", str(tmp_path / "cache"))
+    repo = build_shop(tmp_path / "shop")
+    ingest_into_store(neo4j_store, repo.root)
+    repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)
+    ingest_into_store(neo4j_store, repo.root)
+    monkeypatch.setenv("CAIRN_CACHE_DIR", str(tmp_path / "cold-cache"))
+    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
+    cold = readable_answers(tmp_path / "cold", repo.root.name)
+    kept_by_neo4j = neo4j_store.load_answers(repo.root.name, list(cold))
+    assert {name: loads(text) for name, text in cold.items()} == kept_by_neo4j
