@@ -426,6 +426,35 @@ class SqliteStore(GraphStore):
             ).fetchall()  # one statement: one version of the graph
             return {name: loads(value) for name, value in rows}
 
+    def load_answer_parts(self, repo: str, names: Iterable[str], keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        # SQLite takes the parts out of the kept text (``->``: each as JSON text, NULL when missing), so only those are
+        # decoded here. A SQLite without ``->`` (before 3.38), a kept text it does not read as JSON (``dumps`` writes
+        # NaN as Python does) or a key that needs escaping in a JSON path leave it to the port's way: the answers
+        # decoded whole.
+        keys, wanted = list(keys), sorted(set(names) - {_ANSWERED})
+        if not keys or not wanted or any('"' in key or "\\" in key for key in keys):
+            return super().load_answer_parts(repo, wanted, keys)
+        parts = ", ".join(["a.value -> ?"] * len(keys))
+        with self._errors(f"read answers {', '.join(map(repr, wanted))} of {repo} from", decoding=True):
+            conn = self._connection(create=False)
+            if conn is None:
+                return {}
+            try:
+                rows = conn.execute(
+                    f"SELECT a.name, json_type(a.value), {parts} FROM repositories r "
+                    "JOIN answers m ON m.rid = r.rid AND m.name = ? AND m.generation = r.generation "
+                    f"JOIN answers a ON a.rid = r.rid WHERE r.repo = ? AND a.name IN ({', '.join('?' * len(wanted))})",
+                    (*(f'$."{key}"' for key in keys), _ANSWERED, repo, *wanted),
+                ).fetchall()  # one statement: one version of the graph
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise
+                rows = None
+            if rows is not None:
+                return {name: {key: None if text is None else loads(text) for key, text in zip(keys, texts)}
+                        for name, kind, *texts in rows if kind == "object"}
+        return super().load_answer_parts(repo, wanted, keys)
+
     # -- helpers --------------------------------------------------------------------------
     def _unknown(self, repo: str) -> UnknownRepository:
         return UnknownRepository(f"repository {repo!r} is not in store {self.root}", repository=repo)

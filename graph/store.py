@@ -242,6 +242,14 @@ class GraphStore(ABC):
                 out[name] = value
         return out
 
+    def load_answer_parts(self, repo: str, names: Iterable[str], keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Of the answers among ``names`` kept for the stored graph of ``repo`` (read together, as ``load_answers``
+        reads them), the values of ``keys`` alone: what a caller needs of large answers without decoding the rest.
+        An answer that is not an object is left out, as is a name without one; a key an answer lacks reads None."""
+        keys = list(keys)
+        return {name: {key: value.get(key) for key in keys} for name, value in self.load_answers(repo, names).items()
+                if isinstance(value, dict)}
+
     def cypher(self, query: str, params: dict[str, Any] | None = None, limits: "CypherLimits | None" = None) -> list[dict[str, Any]]:
         """Run a read-only Cypher query within ``limits`` (see ``graph.cypher_policy``). Only the Neo4j store can."""
         raise CypherNotSupported(

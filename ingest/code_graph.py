@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
@@ -58,67 +60,81 @@ def _module_component(components: ComponentMap, path: str, files: list[str]) -> 
     return comp
 
 
+#: Node ids kept while a graph is built, one string per node (see ``_grouped_imports``): (modules, external packages).
+TargetIds = tuple[dict[str, str], dict[str, str]]
+
+
 def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
-                     ids: dict[tuple[str, bool], str] | None = None) -> tuple[ImportGroup, dict[str, str]]:
+                     ids: TargetIds | None = None) -> tuple[ImportGroup, dict[str, str]]:
     """The IMPORTS edges ``source`` should have: target id -> props, and the external targets to create.
 
-    ``ids`` (target, external) -> node id, when given, is where target ids are taken from and kept, so that
-    the edges to one node share its id string (300k edges at 50k modules, each with a copy of it otherwise).
+    ``ids`` (module name -> node id, package name -> node id), when given, is where target ids are taken from and
+    kept, so that the edges to one node share its id string (300k edges at 50k modules, each with a copy of it
+    otherwise).
 
     An edge's evidence is a file and its lines: ``file`` is the first file (by
     path) of the module that holds the import and ``lines`` its lines there;
     when several files of the module import the target (a Go package),
     ``files`` maps each of them to its lines.
+
+    One pass makes the edge of each target imported once (most: this runs for every import of the repository);
+    the targets imported again are grouped after it, their edges keeping the place of the first import.
     """
     modules = code.modules
     path, language, files = modules[source]
-    # the imports of each target: most have one, kept as it is (a list only for a target imported again)
-    groups: dict[tuple[str, bool], ResolvedImport | list[ResolvedImport]] = {}
-    for imp in code.imports.get(source, ()):
-        target, _, _, external, _ = imp  # (target, line, kind, external, file): unpacked at once, in C
-        if not external and (target == source or target not in modules):
-            continue
-        key = (target, external)
-        found = groups.get(key)
-        if found is None:
-            groups[key] = imp
-        elif found.__class__ is list:
-            found.append(imp)
-        else:
-            groups[key] = [found, imp]
+    module_ids, package_ids = ids if ids is not None else ({}, {})
+    module_prefix, external_prefix = _prefixes(graph.repo)
+    ecosystem = ECOSYSTEM.get(language, language)
     out: ImportGroup = {}
     externals: dict[str, str] = {}
-    module_prefix, external_prefix = _prefixes(graph.repo)
+    again: set[str] | None = None  # targets imported more than once
     fallback: str | None = None
-    for key, imports in groups.items():
-        tid = ids.get(key) if ids is not None else None
-        external = key[1]
-        if tid is None:
-            tid = (external_prefix if external else module_prefix) + key[0]
-            if ids is not None:
-                ids[key] = tid
+    imports = code.imports.get(source, ())
+    for target, line, kind, external, file in imports:  # unpacked at once, in C
         if external:
-            externals[key[0]] = ECOSYSTEM.get(language, language)
-        if imports.__class__ is not list:  # most targets: one import statement, in one file
-            _, line, kind, _, file = imports
-            if not file:
-                fallback = fallback or min(files, default=path)
-                file = fallback
-            lines = [line]  # one list for both: the properties are never changed in place, and 300k edges add up
-            out[tid] = {"kind": kind, "lines": lines, "kinds": {kind: lines}, "file": file}
+            tid = package_ids.get(target)
+            if tid is None:
+                tid = package_ids[target] = external_prefix + target
+            externals[target] = ecosystem
+        elif target == source or target not in modules:
             continue
-        kinds: set[str] = set()
-        by_file: dict[str, dict[str, set[int]]] = {}  # file -> kind -> lines
-        for imp in imports:
-            kinds.add(imp.kind)
-            file = imp.file
-            if not file:
-                fallback = fallback or min(files, default=path)
-                file = fallback
-            by_file.setdefault(file, {}).setdefault(imp.kind, set()).add(imp.line)
+        else:
+            tid = module_ids.get(target)
+            if tid is None:
+                tid = module_ids[target] = module_prefix + target
+        if tid in out:
+            if again is None:
+                again = set()
+            again.add(tid)
+            continue
+        if not file:
+            fallback = fallback or min(files, default=path)
+            file = fallback
+        lines = [line]  # one list for both: the properties are never changed in place, and 300k edges add up
+        out[tid] = {"kind": kind, "lines": lines, "kinds": {kind: lines}, "file": file}
+    if again:
+        fallback = fallback or min(files, default=path)
+        for tid, props in _grouped_again(imports, again, module_ids, package_ids, fallback).items():
+            out[tid] = props
+    return out, externals
+
+
+def _grouped_again(imports: Iterable[ResolvedImport], targets: set[str], module_ids: dict[str, str],
+                   package_ids: dict[str, str], fallback: str) -> ImportGroup:
+    """The edge properties of each target in ``targets`` (node ids), from every import of it in ``imports``."""
+    by_target: dict[str, dict[str, dict[str, set[int]]]] = {}  # target -> file -> kind -> lines
+    kinds_of: dict[str, set[str]] = {}
+    for imp in imports:
+        tid = (package_ids if imp.external else module_ids).get(imp.target)
+        if tid not in targets:
+            continue
+        kinds_of.setdefault(tid, set()).add(imp.kind)
+        by_target.setdefault(tid, {}).setdefault(imp.file or fallback, {}).setdefault(imp.kind, set()).add(imp.line)
+    out: ImportGroup = {}
+    for tid, by_file in by_target.items():
         first = min(by_file)
         props = {
-            "kind": next(k for k in IMPORT_KINDS if k in kinds),
+            "kind": next(k for k in IMPORT_KINDS if k in kinds_of[tid]),
             "lines": sorted(set().union(*by_file[first].values())),
             "kinds": {k: sorted(v) for k, v in by_file[first].items()},
             "file": first,
@@ -126,7 +142,7 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
         if len(by_file) > 1:
             props["files"] = {f: sorted(set().union(*k.values())) for f, k in sorted(by_file.items())}
         out[tid] = props
-    return out, externals
+    return out
 
 
 @cache
@@ -173,10 +189,11 @@ def build_code_graph(
             component_nodes[comp].props["files"] += 1
     module_component: dict[str, str | None] = {}
     id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
-    ids: dict[tuple[str, bool], str] = {}  # (name, external) -> node id: one string per node (see _grouped_imports)
+    ids: TargetIds = ({}, {})  # one string per node (see _grouped_imports)
+    module_ids = ids[0]
     for name, (path, language, files) in code.modules.items():
         comp = module_component[name] = _module_component(components, path, files)
-        mid = ids[(name, False)] = module_prefix + name
+        mid = module_ids[name] = module_prefix + name
         if comp:
             id_component[mid] = comp
         nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
@@ -184,31 +201,41 @@ def build_code_graph(
         if comp:
             edges[("PART_OF", mid, component_ids[comp])] = Edge(part_of, mid, component_ids[comp], {})
             component_nodes[comp].props["modules"] += 1
-    coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
-    imports = Rel.IMPORTS
+    imports, imports_value = Rel.IMPORTS, Rel.IMPORTS.value
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
+    # Every import between components as (importer's component, imported's, kind), in the order of the edges: counted
+    # at the end (in C), the counts' keys in the order each first came, as a count kept edge by edge would have them.
+    # The edges are made by ``map`` and put in by ``update``: this runs once for every import of the repository.
+    imported: list[tuple[str, str | None, str]] = []
+    kind_of = itemgetter("kind")
     for source in code.imports:
-        src = ids.get((source, False)) or module_prefix + source
+        src = module_ids.get(source) or module_prefix + source
         group, externals = _grouped_imports(graph, code, source, ids)
         for name, ecosystem in externals.items():
             if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
                 ecosystem_of[name] = ecosystem
                 graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
+        targets = group.keys()
+        edges.update(zip(zip(repeat(imports_value), repeat(src), targets),
+                         map(Edge, repeat(imports), repeat(src), targets, group.values())))
         a = module_component[source]
-        if not a:  # no component: no coupling to count
-            for tid, props in group.items():
-                edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
-            continue
-        for tid, props in group.items():
-            edges[("IMPORTS", src, tid)] = Edge(imports, src, tid, props)
-            b = id_component.get(tid)  # None for an external package or a module in no component
-            if b is not None and b != a:
-                kinds = coupling.get((a, b))
-                if kinds is None:
-                    kinds = coupling[(a, b)] = {}
-                kind = props.get("kind", "runtime")
-                kinds[kind] = kinds.get(kind, 0) + 1
-    _add_component_dependencies(graph, coupling)
+        if a:  # else no coupling to count
+            # the component of each target: None for an external package or a module in no component
+            imported.extend(zip(repeat(a), map(id_component.get, targets), map(kind_of, group.values())))
+    coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
+    for (a, b, kind), count in Counter(imported).items():
+        if b is not None and b != a:
+            kinds = coupling.get((a, b))
+            if kinds is None:
+                coupling[(a, b)] = {kind: count}
+            else:
+                kinds[kind] = count
+    # ``_add_component_dependencies`` on a graph without DEPENDS_ON edges, whose pairs are of components it holds:
+    # one edge made for each (15k at 10k modules), given the counts made above (no other holder of them).
+    depends_on = Rel.DEPENDS_ON
+    for (a, b), kinds in sorted(coupling.items()):
+        ca, cb = component_ids[a], component_ids[b]
+        edges[("DEPENDS_ON", ca, cb)] = Edge(depends_on, ca, cb, {"count": sum(kinds.values()), "kinds": kinds})
     return components
 
 

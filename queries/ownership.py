@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
 from cairn.graph.errors import AmbiguousName, UnknownName
-from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
+from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
@@ -83,19 +83,26 @@ def greedy_truck_factor(
     if not scope:
         return []
     files_of: dict[str, set[str]] = {}
-    count: dict[str, int] = {}
+    count: dict[str, int] = {}  # for the files somebody knows (the only ones the removal looks up)
     covered = 0
+    get = knowers.get
     for f in scope:
-        people = set(knowers.get(f, ()))
-        n = count[f] = len(people)
-        if n:
-            covered += 1
-            for p in people:
-                known = files_of.get(p)
-                if known is None:
-                    files_of[p] = {f}
-                else:
-                    known.add(f)
+        people = get(f)
+        if not people:
+            continue
+        if people.__class__ is not set and (people.__class__ is not list or len(people) > 1):
+            people = set(people)  # once each (a list of one needs no set: most files have one author)
+        n = len(people)
+        if not n:
+            continue
+        count[f] = n
+        covered += 1
+        for p in people:
+            known = files_of.get(p)
+            if known is None:
+                files_of[p] = {f}
+            else:
+                known.add(f)
     return greedy_removal(files_of, count, covered, len(scope), rank)
 
 
@@ -159,9 +166,20 @@ class _Knowledge:
     rank: dict[str, int]
     thresholds: Thresholds
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
-    knows_any: dict[str, set[str]] = field(default_factory=dict)  # file -> people with any KNOWS edge on it
     notes: list[str] = field(default_factory=list)
     _index: PersonIndex | None = None
+    _around: tuple[frozenset[str], set[str], set[str]] | None = None
+
+    def around(self, leaving: set[str]) -> tuple[set[str], set[str]]:
+        """(gone, here) with ``leaving`` gone too: the people gone or leaving, and the humans still here (every
+        scope of a report asks the same: worked out once per ``leaving``)."""
+        key = frozenset(leaving)
+        if self._around is None or self._around[0] != key:
+            people = self.people
+            gone = leaving | {pid for pid, info in people.items() if info.gone_reason}
+            here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
+            self._around = (key, gone, here)
+        return self._around[1], self._around[2]
 
     @property
     def index(self) -> PersonIndex:
@@ -253,26 +271,30 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
     people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
     authors: dict[str, list[str]] = {}
     holders: dict[str, set[str]] = {}
-    knows_any: dict[str, set[str]] = {}
     nodes = graph.nodes
-    for target, edges in knows_by_target(graph).items():  # the largest relationship type: one pass over it, props read directly
+    # The largest relationship type: one pass over it, props read directly, only what is set kept (most people
+    # know a file without reviewing it; who knows a file at all is looked up by edge key, ``_owners_report``).
+    # A candidate's (doa, first_authorship) are passed as stored (a number, a flag): ``file_authors`` divides and
+    # compares the one and tests the other, which float() and bool() would not change (144k calls each at 10k files).
+    for target, edges in knows_by_target(graph).items():
         path = nodes[target].key
-        knowers: set[str] = set()
         candidates: dict[str, tuple[float, bool]] = {}
-        reviewing: set[str] = set()
+        reviewing: set[str] | None = None
         for edge in edges:
-            source, props = edge.source, edge.props
-            knowers.add(source)
+            props = edge.props
             doa = props.get("doa")
             if doa is not None:
-                candidates[source] = (float(doa), bool(props.get("first_authorship")))
-            if (props.get("reviews") or 0) > 0:
-                reviewing.add(source)
-        knows_any[path] = knowers
+                candidates[edge.source] = (doa, props.get("first_authorship"))
+            reviews = props.get("reviews")
+            if reviews and reviews > 0:
+                if reviewing is None:
+                    reviewing = {edge.source}
+                else:
+                    reviewing.add(edge.source)
         found = file_authors(candidates) if candidates else []
         if candidates:
             authors[path] = found
-            holders[path] = set(found) | reviewing
+            holders[path] = set(found).union(reviewing) if reviewing else set(found)
         elif reviewing:
             holders[path] = reviewing
         if mark_authors:  # not a property read above
@@ -286,12 +308,17 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
     knowledge = _Knowledge(
         files, component_of, authors, holders, people, graph,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=Thresholds.of(graph), owners_of_file=owners, knows_any=knows_any, notes=notes,
+        thresholds=Thresholds.of(graph), owners_of_file=owners, notes=notes,
     )
     without_history = sum(1 for n in file_nodes if n.get("linguist_counted", True) is not False and n.get("changes") == 0)
     if without_history:
         knowledge.notes.append(f"{without_history} counted file(s) have no commit in the history read and are left out, as the reference does")
     return knowledge
+
+
+def _file_prefix(repo: str) -> str:
+    """The start of every File node id of ``repo`` (its key follows)."""
+    return node_id(Label.FILE, repo, "")
 
 
 def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
@@ -312,15 +339,20 @@ def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
 
 def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) -> dict[str, Any]:
     people = knowledge.people
-    gone = leaving | {pid for pid, info in people.items() if info.gone_reason}
+    gone, here = knowledge.around(leaving)
     known_authors, known_holders = knowledge.authors, knowledge.holders
     if leaving:
         authors = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
     else:  # nobody to take out: each file's authors as read (never changed)
         authors = {f: known_authors.get(f, ()) for f in files}
     tf_people = greedy_truck_factor(files, authors, knowledge.rank)
-    here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
-    present = {f: [p for p in known_holders.get(f, ()) if p in here] for f in files}
+    present: dict[str, list[str]] = {}  # the holders still here, of the files that have any
+    for f in files:
+        held = known_holders.get(f)
+        if held:
+            kept = [p for p in held if p in here]
+            if kept:
+                present[f] = kept
     human_people = greedy_truck_factor(files, present, knowledge.rank)
     orphaned = sum(1 for f in files if gone.issuperset(authors[f]))  # every author gone (or none at all)
     authored: dict[str, int] = {}
@@ -396,8 +428,11 @@ def _path_scope(knowledge: _Knowledge, path: str) -> list[str]:
 
 def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) -> dict[str, list[str]]:
     owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
-    knowers = set().union(*(knowledge.knows_any.get(f, set()) for f in files)) if files else set()
-    without = {o for o in owner_ids if graph.nodes[o].label is Label.PERSON and o not in knowers}
+    file_ids = [_file_prefix(graph.repo) + f for f in files] if owner_ids else []
+    edges, knows = graph.edges, Rel.KNOWS.value
+    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key)
+    without = {o for o in owner_ids if graph.nodes[o].label is Label.PERSON
+               and not any((knows, o, fid) in edges for fid in file_ids)}
     return {
         "declared_owners": sorted({_owner_handle(graph, o) for o in owner_ids}),
         "declared_owners_without_knowledge": sorted({_owner_handle(graph, o) for o in without}),

@@ -27,7 +27,12 @@ embedded store rewrites only those whose text changed). People are named by
 id in the answers kept: their fields that a commit changes (``last_active``,
 ``commits``, whether they count as gone) are kept once beside them and joined
 when an answer is read (``services.answer_people``), so a commit changes only
-the answers whose substance changed. ``read_answer`` gives one back, as it was
+the answers whose substance changed. After a commit, an ingest hands ``store_answers``
+the answers kept for the graph it replaces and what differs between the two
+(``kept_base``, ``answer_base``): what of them reads nothing that changed is taken instead of
+computed (the check's judgement, parts of the cards), with the same result;
+``answer_base.BASIS``, kept beside the answers, says what they were computed
+on. ``read_answer`` gives one back, as it was
 computed, or None (an older store, a Neo4j store written before answers, a
 store written by another version of Cairn): the caller then computes it from
 the graph.
@@ -43,11 +48,14 @@ from the package metadata costs more than reading an answer.)
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from cairn.api.services import answer_people
-from cairn.graph.model import GroupedGraph, RepoGraph
-from cairn.graph.store import GraphStore
+from cairn.graph.model import GroupedGraph, Label, RepoGraph
+from cairn.graph.store import GraphChanges, GraphStore
+
+if TYPE_CHECKING:
+    from cairn.api.services.answer_base import AnswerBase, Reused
 
 #: The format of every stored answer; bump it when an analysis's result changes.
 ANSWERS_FORMAT = 2
@@ -76,47 +84,50 @@ def stored_name(name: str) -> str:
 # -- computing ------------------------------------------------------------------------------
 
 
-def _components(graph: RepoGraph) -> dict[str, Any]:
+def _components(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.dependencies import component_dependencies, component_list
 
     return {COMPONENTS: component_list(graph), COMPONENT_DEPENDENCIES: component_dependencies(graph)}
 
 
-def _bus_factor(graph: RepoGraph) -> dict[str, Any]:
+def _bus_factor(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.ownership import bus_factor_answers
 
     report, scopes = bus_factor_answers(graph)
     return {BUS_FACTOR: report, BUS_FACTOR_COMPONENTS: scopes}
 
 
-def _people(graph: RepoGraph) -> dict[str, Any]:
+def _people(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.people import people
 
     return {PEOPLE: people(graph)}
 
 
-def _decisions(graph: RepoGraph) -> dict[str, Any]:
+def _decisions(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.decisions import decision_list, rule_list
 
     return {DECISIONS: decision_list(graph), RULES: rule_list(graph)}
 
 
-def _check(graph: RepoGraph) -> dict[str, Any]:
+def _check(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.contracts.check import expiry_dates, judge
 
+    if reused.check is not None:
+        return {CHECK: reused.check}
     today = date.today()
     return {CHECK: {"judged_on": today.isoformat(), "expiries": expiry_dates(graph),
                     "report": judge(graph, today=today).to_answer()}}
 
 
-def _cards(graph: RepoGraph) -> dict[str, Any]:
+def _cards(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.explore.card import component_cards
 
-    return {card_answer(name): card for name, card in component_cards(graph).items()}
+    return {card_answer(name): card for name, card in component_cards(graph, known=reused.card_parts).items()}
 
 
-#: Every kind of answer: what computes it (answer name -> value) from a graph, and the first name it gives.
-ANSWERS: tuple[tuple[str, Callable[[RepoGraph], Mapping[str, Any]]], ...] = (
+#: Every kind of answer: what computes it (answer name -> value) from a graph and what is reused of the answers kept
+#: for the graph it replaces (``answer_base``), and the first name it gives.
+ANSWERS: tuple[tuple[str, Callable[[RepoGraph, Reused], Mapping[str, Any]]], ...] = (
     (COMPONENTS, _components), (BUS_FACTOR, _bus_factor), (PEOPLE, _people), (DECISIONS, _decisions), (CHECK, _check),
     (CARD, _cards),
 )
@@ -128,29 +139,70 @@ def bus_factor_known(answers: tuple[dict[str, Any], dict[str, Any]]) -> dict[str
     return {BUS_FACTOR: report, BUS_FACTOR_COMPONENTS: scopes}
 
 
-def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, base: AnswerBase | None = None,
+                    basis: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every answer of ``graph``, by name; ``known`` holds answers already computed on this graph as it is.
+
+    ``base``: the answers kept for the stored graph that ``graph`` replaces, and what differs between the two
+    (``kept_base``); what of them provably reads the same inputs is taken instead of computed, and the answers
+    are the same as without it. ``basis`` is ``answer_base.basis(graph)`` when the caller has it.
 
     An analysis that fails on this graph keeps no answer: the read computes it from the graph and
     reports the same error then, as it would without answers, and the ingest that saved the graph stands.
     """
+    from cairn.api.services.answer_base import Reused, reusable
+    from cairn.api.services.answer_base import basis as basis_of
+
     out: dict[str, Any] = dict(known or {})
-    grouped = GroupedGraph(graph)
+    grouped = graph if isinstance(graph, GroupedGraph) else GroupedGraph(graph)
+    reused = Reused()
+    if base is not None:
+        reused = reusable(base, grouped, basis if basis is not None else basis_of(grouped), date.today())
     for first_name, compute in ANSWERS:
         if first_name in out:
             continue
         try:
-            out.update(compute(grouped))
+            out.update(compute(grouped, reused))
         except Exception:  # noqa: BLE001 - see the docstring: the read meets it again
             continue
     return out
 
 
-def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None) -> None:
+def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None,
+                  base: AnswerBase | None = None) -> None:
     """Compute every answer of ``graph``, which ``store`` has just saved, and keep them beside it
-    (``known``: answers computed on the graph as saved, see ``compute_answers``)."""
-    kept = answer_people.detach(compute_answers(graph, known))
+    (``known``: answers computed on the graph as saved, see ``compute_answers``; ``base``: the answers kept for the
+    graph it replaced, ``kept_base``), with what they were computed on (``answer_base.BASIS``)."""
+    from cairn.api.services.answer_base import BASIS, basis
+
+    grouped = GroupedGraph(graph)
+    computed_on = basis(grouped)
+    kept = answer_people.detach(compute_answers(grouped, known, base, computed_on))
+    kept[BASIS] = computed_on
     store.save_answers(graph.repo, {stored_name(name): value for name, value in kept.items()})
+
+
+def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
+              knows_files: Iterable[str] | None) -> AnswerBase | None:
+    """What is kept for the graph of ``graph.repo`` stored now, which ``changes`` (a save of ``graph`` as changes to
+    it) patches, for ``store_answers`` to take from (``answer_base``); ``knows_files``: the File node ids whose KNOWS
+    edges the ingest computed afresh. Read before the save (after it, the answers describe a graph no longer stored),
+    under the writer lock. None when nothing is kept, or it was computed on another graph than the one stored."""
+    from cairn.api.services.answer_base import BASIS, CARD_PARTS, AnswerBase, describes, differences
+
+    repo = graph.repo
+    basis, check = stored_name(BASIS), stored_name(CHECK)
+    found = store.load_answers(repo, [basis, check])  # one read: both of one version
+    if not describes(found.get(basis), store, repo):
+        return None
+    imports, knows = differences(changes, knows_files)
+    cards: dict[str, Any] = {}
+    if imports is not None or knows is not None:  # of the cards, only the parts that may be taken
+        names = {stored_name(card_answer(c.key)): c.key for c in graph.of_label(Label.COMPONENT)}
+        cards = {names[name]: part for name, part in store.load_answer_parts(repo, names, CARD_PARTS).items()}
+        if found[basis] != store.load_answers(repo, [basis]).get(basis):
+            return None  # another version's, saved between the two reads
+    return AnswerBase(found[basis], found.get(check), cards, imports, knows)
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:

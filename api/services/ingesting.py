@@ -100,7 +100,7 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None,
                    spooled: SpooledLog | None) -> IngestResult:
-    from cairn.api.services.answers import bus_factor_known, compute_answers, store_answers
+    from cairn.api.services.answers import bus_factor_known, compute_answers, kept_base, store_answers
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
     from cairn.ingest.gcpause import abandon
@@ -132,7 +132,8 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph)
             answers = bus_factor_known(bus_factor)
-            if beside and beside[0].computing():
+            worked_out = bool(beside) and beside[0].computing()
+            if worked_out:
                 # This process would only wait for the trends' child at annotate_trends: the answers are worked out
                 # in that wait (2-3 s at 50k files). They read no Period node and none of the repository's properties
                 # set from here on (tests/integration/test_trends_beside.py holds them equal either way).
@@ -148,9 +149,12 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
             if progress:
                 progress("saving", 0, 1)
-            store.save_changes(_changes(store, result, reviews),
-                               progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-            store_answers(store, result.graph, answers)
+            changes = _changes(store, result, reviews)
+            # what the stored answers can give the new ones (nothing to give when they were all worked out above)
+            base = None if worked_out else kept_base(store, result.graph, changes,
+                                                     result.knows_delta.files if result.knows_delta else None)
+            store.save_changes(changes, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+            store_answers(store, result.graph, answers, base)
     finally:
         for started in beside:
             started.cancel()  # when a step failed before annotate_trends took the result

@@ -17,8 +17,11 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
+from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
@@ -32,6 +35,7 @@ PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
 _LAST_CODE_POINT = "\U0010ffff"
+_TARGET = attrgetter("target")
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -41,13 +45,33 @@ def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
     return with_readme_purpose(component_cards(graph, [name])[name], repo_node.get("path") if repo_node else None)
 
 
-def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+@dataclass(frozen=True)
+class KnownParts:
+    """The parts of some components' cards a caller already knows for this graph, each read from the part of the
+    graph it stands for (the stored answers of a graph whose edges of that kind were the same for the component):
+
+    * ``activity``: per component, its recent activity as ``(last_touch, file, person key)`` rows, newest first and
+      cut to the limit (the KNOWS edges of its files); the people's names and kinds are read now;
+    * ``imports``: per component, how often its modules import each external package (the IMPORTS edges of its
+      modules); whether one is the standard library is read now.
+
+    Every person and package named must be a node of the graph.
+    """
+
+    activity: Mapping[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    imports: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+
+def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
+                    known: KnownParts | None = None) -> dict[str, dict[str, Any]]:
     """The cards of the components ``names`` (default: every one), computed in one pass over the graph.
 
     A card whose purpose neither the configuration nor a decision gives still has to look for a README
     in the checkout (``with_readme_purpose``), which is read when the card is shown, not when it is kept.
+    ``known`` holds parts already known (``KnownParts``): the edges they stand for are not read for those components.
     """
     wanted = None if names is None else set(names)
+    known = known or KnownParts()
     # Read through the graph's groups (a ``GroupedGraph``: one walk of the nodes and one of the edges, shared with
     # the stored answers' other readers when they made it). A node's id is its label's prefix and its key.
     if not isinstance(graph, GroupedGraph):
@@ -82,29 +106,38 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None) -> dic
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
-    for e in edges[Rel.DEPENDS_ON]:
-        src, tgt = graph.nodes[e.source], graph.nodes[e.target]
+    nodes = graph.nodes
+    for e in edges[Rel.DEPENDS_ON]:  # one per coupled pair: 15k at 10k modules
+        props = e.props
+        count, kinds = int(props.get("count") or 0), dict(props.get("kinds") or {})  # one copy for both rows
         if e.source in component_ids:
-            depends_on[component_ids[e.source]].append(
-                {"component": tgt.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
+            depends_on[component_ids[e.source]].append({"component": nodes[e.target].key, "count": count, "kinds": kinds})
         if e.target in component_ids and e.target != e.source:
-            used_by[component_ids[e.target]].append(
-                {"component": src.key, "count": int(e.get("count") or 0), "kinds": dict(e.get("kinds") or {})})
+            used_by[component_ids[e.target]].append({"component": nodes[e.source].key, "count": count, "kinds": kinds})
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
     prefix = node_id(Label.EXTERNAL, graph.repo, "")
     packages = {prefix + n.key: n for n in graph.of_label(Label.EXTERNAL)}  # few: most imports are of modules
-    for e in edges[Rel.IMPORTS]:
+    importing = {nid: key for nid, key in module_component.items() if key not in known.imports}
+    for e in edges[Rel.IMPORTS] if importing else ():
         tgt = packages.get(e.target)
         if tgt is not None:
-            key = module_component.get(e.source)
+            key = importing.get(e.source)
             if key is not None:
                 (standard_library if tgt.props.get("stdlib") else externals)[key][tgt.key] += 1
+    for key in comps.keys() & known.imports.keys():
+        for package, count in known.imports[key].items():
+            (standard_library if packages[prefix + package].props.get("stdlib") else externals)[key][package] += count
 
     decisions = _governing(graph, {**component_ids, **module_component}, edges[Rel.GOVERNS])
     owners = _declared_owners(graph, component_ids, file_component, edges[Rel.OWNS])
-    activity = _recent_activity(graph, file_component, edges[Rel.KNOWS])
+    activity = _recent_activity(graph, {nid: key for nid, key in file_component.items() if key not in known.activity},
+                                edges[Rel.KNOWS])
+    person_prefix = node_id(Label.PERSON, graph.repo, "")
+    for key in comps.keys() & known.activity.keys():
+        activity[key] = _activity_rows((when, file, graph.nodes[person_prefix + person], person_prefix + person)
+                                       for when, file, person in known.activity[key])
     gone, _ = gone_people(graph)
     covers = agent_instructions.covering(graph)
 
@@ -298,17 +331,22 @@ def _declared_owners(graph: RepoGraph, component_ids: dict[str, str], file_compo
         key = component_ids.get(e.target) or file_component.get(e.target)
         if key is None:
             continue
-        owner = graph.nodes.get(e.source)
-        if owner is None:
-            continue
-        entry = owners.setdefault(key, {}).setdefault(owner.id, {
-            "owner": owner.key,
-            "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
-            "kind": "team" if owner.label is Label.TEAM else "person",
-            "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
-            "component": False,
-            "files": 0,
-        })
+        rows = owners.get(key)
+        if rows is None:
+            rows = owners[key] = {}
+        entry = rows.get(e.source)  # an owner's node id is the OWNS edge's source
+        if entry is None:
+            owner = graph.nodes.get(e.source)
+            if owner is None:
+                continue
+            entry = rows[e.source] = {
+                "owner": owner.key,
+                "name": person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key,
+                "kind": "team" if owner.label is Label.TEAM else "person",
+                "handle": owner.key if owner.label is Label.TEAM else next(iter(owner.get("owner_handles") or []), None),
+                "component": False,
+                "files": 0,
+            }
         if e.target in component_ids:
             entry["component"] = True
         else:
@@ -321,6 +359,10 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
     """Per component (``file_component``: File node id -> component): the last change per person and file of its
     files, newest first, from the KNOWS edges ``knows``."""
     touches: dict[str, list[tuple[str, str, str]]] = {}  # component -> (when, file id, person id)
+    if not file_component:
+        return {}
+    if len(file_component) < len(knows) // 8:  # a few components' files (after a commit): their edges picked in C
+        knows = list(compress(knows, map(file_component.__contains__, map(_TARGET, knows))))
     for e in knows:  # the largest relationship type: names are looked up only for the few rows shown
         key = file_component.get(e.target)
         if key is None:
@@ -355,10 +397,16 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
             named.append((when, nodes[file_id].key, person.key if person else source, person, source))
         named.sort(key=lambda t: (t[1], t[2]))
         named.sort(key=lambda t: t[0] + _LAST_CODE_POINT, reverse=True)
-        out[key] = [{"person": person_key, "name": person_name(person, source),
-                     "kind": person.get("kind") if person else None, "file": file, "last_touch": when}
-                    for when, file, person_key, person, source in named[:RECENT_ACTIVITY_LIMIT]]
+        out[key] = _activity_rows((when, file, person, source) for when, file, _, person, source
+                                  in named[:RECENT_ACTIVITY_LIMIT])
     return out
+
+
+def _activity_rows(touches: Iterable[tuple[str, str, Node | None, str]]) -> list[dict[str, Any]]:
+    """Recent activity rows of ``(last_touch, file, person node, person id)`` touches, in their order."""
+    return [{"person": person.key if person else source, "name": person_name(person, source),
+             "kind": person.get("kind") if person else None, "file": file, "last_touch": when}
+            for when, file, person, source in touches]
 
 
 def holders_with_activity(graph: RepoGraph, holders: list[KnowledgeHolder],

@@ -66,9 +66,9 @@ def test_answers_worked_out_while_the_child_replays_are_those_worked_out_after_i
     periods_seen: list[int] = []
     compute = answers_module.compute_answers
 
-    def counting_periods(graph, known=None):
+    def counting_periods(graph, *args, **kwargs):
         periods_seen.append(sum(1 for _ in graph.of_label(Label.PERIOD)))
-        return compute(graph, known)
+        return compute(graph, *args, **kwargs)
 
     monkeypatch.setattr(answers_module, "compute_answers", counting_periods)
     ingest_into_store(open_store(str(tmp_path / "early")), history)

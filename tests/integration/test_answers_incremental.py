@@ -1,0 +1,291 @@
+"""After a commit the answers kept for the stored graph are taken where their inputs did not change (``answer_base``),
+and every answer is still, text for text, what a cold ingest of the same commit keeps.
+
+Real repositories (tests/fixtures/gitrepo.py) are ingested into a real embedded store commit after commit (the warm
+store) and, after each commit, into a fresh store (cold). To see what was taken rather than computed, a value kept
+for the stored graph is altered in the store before the next ingest (a "plant"): a part taken from it carries the
+plant over, a part computed anew does not.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from cairn.api.services import answers
+from cairn.api.services.answer_base import BASIS
+from cairn.api.services.ingesting import add_reviews, ingest_into_store
+from cairn.api.services.workspace import Workspace
+from cairn.graph.sqlite_store import SqliteStore
+from cairn.graph.store import GraphStore
+from cairn.graph.values import loads
+from fixtures.gitrepo import GitRepo
+from fixtures.stored_answers import assert_answers_as_cold
+
+ADA, BOB, CAT, DAN = (("Ada Lovelace", "ada@example.com"), ("Bob Builder", "bob@example.com"),
+                      ("Cat Stevens", "cat@example.com"), ("Dan Brown", "dan@example.com"))
+SOON = (date.today() + timedelta(days=30)).isoformat()
+API = '"shop/api/**"'
+
+TOML = """\
+[components]
+api = [{api}]
+core = ["shop/core/**"]
+web = ["shop/web/**"]
+
+[[rules]]
+id = "core-below-api"
+because = "docs/adr/0001-core-below-api.md"
+kind = "forbidden"
+to = ["api"]
+from = ["core"]
+
+[[rules]]
+id = "web-on-top"
+severity = "{severity}"
+kind = "forbidden"
+to = ["web"]
+from = ["api"]
+exceptions = [{{importer = "shop.api.render", imported = "shop.web.page", reason = "until the split", expires = "{expires}"}}]
+"""
+ADR = "# 1. The core below the API\n\n## Status\n\n{status}\n\n## Decision\n\nThe API calls the core, never the reverse.\n"
+
+
+def build_shop(root: Path) -> GitRepo:
+    """Three components (api, core, web) importing each other, two rules (one with an exception), an ADR,
+    CODEOWNERS, three people."""
+    repo = GitRepo(root)
+    repo.commit({
+        "cairn.toml": TOML.format(api=API, severity="warn", expires=SOON),
+        "docs/adr/0001-core-below-api.md": ADR.format(status="Accepted"),
+        "CODEOWNERS": "/shop/core/ @ada\n/shop/api/ @bob\n",
+        "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "", "shop/web/__init__.py": "",
+        "shop/core/prices.py": "import decimal\n",
+        "shop/core/legacy.py": "from shop.api import views\n",
+    }, author=ADA, message="core")
+    repo.commit({"shop/api/views.py": "from shop.core import prices\nimport json\n",
+                 "shop/api/render.py": "from shop.web import page\n"}, author=BOB, message="api")
+    repo.commit({"shop/web/page.py": "import json\nfrom shop.api import views\n",
+                 "shop/web/style.py": "import re\n"}, author=CAT, message="web")
+    return repo
+
+
+@pytest.fixture
+def shop(tmp_path) -> tuple[GitRepo, Path, str]:
+    """``build_shop`` ingested into an embedded store: the repository, the store's directory, the repository's name."""
+    repo = build_shop(tmp_path / "shop")
+    warm = tmp_path / "warm"
+    ingest_into_store(SqliteStore(warm), repo.root)
+    return repo, warm, repo.root.name
+
+
+def ingest_warm_and_cold(repo: GitRepo, warm: Path, cold: Path) -> None:
+    """Ingest the checkout into the warm store (after its earlier ingests) and into a fresh cold one; every answer
+    kept must be the same text."""
+    ingest_into_store(SqliteStore(warm), repo.root)
+    ingest_into_store(SqliteStore(cold), repo.root)
+    assert_answers_as_cold(warm, cold, repo.root.name)
+
+
+def test_answers_after_each_kind_of_commit_are_those_of_a_cold_ingest(tmp_path):
+    repo = build_shop(tmp_path / "shop")
+    warm = tmp_path / "warm"
+    ingest_into_store(SqliteStore(warm), repo.root)
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("one component only: a body", lambda: repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)),
+        ("imports across components", lambda: repo.commit(
+            {"shop/web/page.py": "import json\nfrom shop.api import views\nfrom shop.core import prices\n"}, author=BOB)),
+        ("a file moves to another component", lambda: repo.rename("shop/core/legacy.py", "shop/api/legacy.py", author=ADA)),
+        ("the rules only", lambda: repo.commit({"cairn.toml": TOML.format(api=API, severity="block", expires=SOON)},
+                                               author=ADA)),
+        # the configuration puts web's page in api: files and modules change components, no import or history does
+        ("components redrawn", lambda: repo.commit(
+            {"cairn.toml": TOML.format(api=API + ', "shop/web/page.py"', severity="block", expires=SOON)}, author=ADA)),
+        ("an ADR only", lambda: repo.commit({"docs/adr/0001-core-below-api.md": ADR.format(status="Superseded")}, author=ADA)),
+        ("CODEOWNERS only", lambda: repo.commit({"CODEOWNERS": "/shop/core/ @cat\n/shop/web/ @bob @dan\n"}, author=BOB)),
+        ("a new person", lambda: repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 2\n"}, author=DAN)),
+        # two years on: everybody but Ada is now inactive, in every component, though the commit touches one
+        ("time makes people gone", lambda: repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 3\n"},
+                                                       author=ADA, date="2026-03-01T00:00:00+00:00")),
+        ("a file deleted", lambda: repo.commit({}, delete=["shop/web/style.py"], author=CAT,
+                                              date="2026-03-02T00:00:00+00:00")),
+    ]
+    for number, (what, commit) in enumerate(steps, 1):
+        commit()
+        ingest_warm_and_cold(repo, warm, tmp_path / f"cold-{number}")
+
+
+# -- what is taken, and what is not ----------------------------------------------------------------------------------
+
+
+def kept(store: SqliteStore, repo: str, name: str) -> Any:
+    return store.load_answers(repo, [answers.stored_name(name)])[answers.stored_name(name)]
+
+
+def plant(store_dir: Path, repo: str, changes: dict[str, Callable[[Any], None]]) -> None:
+    """Alter the answers kept for the stored graph (name -> what changes the value), as if they had been computed so."""
+    store = SqliteStore(store_dir)
+    store.load(repo)  # the version the answers are written for
+    values = {}
+    for name, change in changes.items():
+        value = kept(store, repo, name)
+        change(value)
+        values[answers.stored_name(name)] = value
+    store.save_answers(repo, values)
+
+
+def planted_problem(value: dict[str, Any]) -> None:
+    value["report"]["problems"].append("planted")
+
+
+def planted_touch(value: dict[str, Any]) -> None:
+    value["recent_activity"][0]["last_touch"] = "1999-01-01T00:00:00+00:00"
+
+
+def planted_use(value: dict[str, Any]) -> None:
+    (value["external_packages"] or value["standard_library"])[0]["imports"] = 99
+
+
+def test_only_the_parts_whose_inputs_did_not_change_are_taken(shop, tmp_path):
+    repo, warm, name = shop
+    web, core = answers.card_answer("web"), answers.card_answer("core")
+    plant(warm, name, {answers.CHECK: planted_problem, web: lambda v: (planted_touch(v), planted_use(v)),
+                       core: lambda v: (planted_touch(v), planted_use(v))})
+
+    # a body in core: no import changed, only core's files have new history
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    store = SqliteStore(warm)
+    assert "planted" in kept(store, name, answers.CHECK)["report"]["problems"]  # taken: nothing it reads changed
+    assert kept(store, name, answers.CHECK)["judged_on"] == date.today().isoformat()
+    web_card, core_card = kept(store, name, web), kept(store, name, core)
+    assert web_card["recent_activity"][0]["last_touch"].startswith("1999")  # web's history: unchanged, taken
+    assert 99 in [r["imports"] for r in web_card["external_packages"] + web_card["standard_library"]]
+    assert not any(r["last_touch"].startswith("1999") for r in core_card["recent_activity"])  # core's: computed
+    assert 99 in [r["imports"] for r in core_card["external_packages"] + core_card["standard_library"]]
+
+    # web imports core now: the check and web's packages are computed; core's packages still taken
+    repo.commit({"shop/web/page.py": "import json\nfrom shop.api import views\nfrom shop.core import prices\n"}, author=CAT)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    store = SqliteStore(warm)
+    assert "planted" not in kept(store, name, answers.CHECK)["report"]["problems"]
+    web_card, core_card = kept(store, name, web), kept(store, name, core)
+    assert 99 not in [r["imports"] for r in web_card["external_packages"] + web_card["standard_library"]]
+    assert not any(r["last_touch"].startswith("1999") for r in web_card["recent_activity"])
+    assert 99 in [r["imports"] for r in core_card["external_packages"] + core_card["standard_library"]]
+
+
+def test_the_check_is_judged_again_when_an_exception_expired_since(shop, tmp_path):
+    repo, warm, name = shop
+
+    def judged_after_the_expiry(value: dict[str, Any]) -> None:
+        planted_problem(value)
+        value["judged_on"] = (date.fromisoformat(SOON) + timedelta(days=1)).isoformat()
+
+    plant(warm, name, {answers.CHECK: judged_after_the_expiry})
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold")
+
+
+def test_answers_computed_on_another_graph_are_not_taken(shop, tmp_path):
+    repo, warm, name = shop
+
+    # the basis says the answers describe another graph than the one stored (another extraction, another ingest)
+    def another_graph(value: dict[str, Any]) -> None:
+        value["graph"] = ["another code", "another ingest"]
+
+    plant(warm, name, {answers.CHECK: planted_problem, BASIS: another_graph})
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold-1")
+
+    # answers kept for the graph before a save that kept none are not read: the next ingest computes them all
+    plant(warm, name, {answers.CHECK: planted_problem, answers.card_answer("web"): planted_touch})
+    store = SqliteStore(warm)
+    store.save(store.load(name))
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 2\n"}, author=ADA)
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold-2")
+
+
+def test_a_kept_basis_is_the_graph_it_was_computed_on(shop, tmp_path):
+    """The basis kept after a warm ingest is the one a cold ingest keeps (the same graph, the same digests), and it
+    names the stored graph."""
+    repo, warm, name = shop
+    repo.commit({"shop/web/page.py": "import json\n"}, author=CAT)
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold")
+    store = SqliteStore(warm)
+    stored = next(r for r in store.repositories() if r.repo == name)
+    basis = kept(store, name, BASIS)
+    assert basis["graph"] == [stored.props["code_fingerprint"], stored.props["ingest_fingerprint"]]
+    assert set(basis["files"]) == set(basis["modules"]) == {"api", "core", "web"}
+
+
+def test_history_not_known_to_be_the_same_is_read_again(shop, tmp_path):
+    """A review kept through the services changes KNOWS edges the ingest's memory knows nothing of: the next ingest
+    does not know which files' history is as it was, and takes no recent activity from the answers kept."""
+    repo, warm, name = shop
+    cold = tmp_path / "cold"
+    add_reviews(Workspace(SqliteStore(warm), naming_hint=""), name,
+                [{"reviewer": "Dan Brown <dan@example.com>", "files": ["shop/web/page.py"], "pull_request": 3}])
+    plant(warm, name, {answers.card_answer("api"): planted_touch})
+    repo.commit({"shop/web/page.py": "import json\nfrom shop.api import views\n\nTITLE = 1\n"}, author=CAT)
+    SqliteStore(cold).save_reviews(name, SqliteStore(warm).load_reviews(name))
+    ingest_warm_and_cold(repo, warm, cold)
+
+
+def test_parts_of_kept_answers_are_those_of_the_answers_decoded_whole(shop):
+    """The embedded store takes parts out of the kept text in SQLite; what it gives is the port's default (the answers
+    decoded whole), for objects, other values, missing keys, and a text SQLite does not read as JSON (NaN)."""
+    _, warm, name = shop
+    store = SqliteStore(warm)
+    store.load(name)
+    store.save_answers(name, {"x/list": [1, 2], "x/nan": {"a": float("nan"), "b": [1]}, "x/obj": {"a": {"é": None}, "b": "t"}})
+    names = ["x/list", "x/obj", "x/none", answers.stored_name(answers.card_answer("web"))]
+    keys = ["a", "b", "recent_activity", "missing"]
+
+    def port(names: list[str]) -> dict[str, Any]:
+        return GraphStore.load_answer_parts(store, name, names, keys)
+
+    parts = store.load_answer_parts(name, names, keys)
+    assert parts == port(names) and set(parts) == {"x/obj", names[-1]}
+    assert parts["x/obj"] == {"a": {"é": None}, "b": "t", "recent_activity": None, "missing": None}
+    assert parts[names[-1]]["recent_activity"] == kept(store, name, answers.card_answer("web"))["recent_activity"]
+    nan = store.load_answer_parts(name, ["x/nan"], keys)["x/nan"]  # decoded whole: SQLite reads no NaN
+    assert nan["a"] != nan["a"] and nan["b"] == [1]
+    store.save(store.load(name))  # another version of the graph: nothing kept for it
+    assert store.load_answer_parts(name, names, keys) == {}
+
+
+def test_imports_not_known_to_be_the_same_are_read_again(shop, tmp_path):
+    """Without the extraction the stored graph was built from (the parse cache lost it), the ingest does not know
+    which IMPORTS edges changed: no card's packages and no judgement are taken, the recent activity still is."""
+    repo, warm, name = shop
+    cold = tmp_path / "cold"
+    plant(warm, name, {answers.card_answer("api"): planted_touch})
+    for kept_parses in warm.rglob("parse-state.json"):
+        kept_parses.unlink()
+    repo.commit({"shop/web/page.py": "import json\nimport os\nfrom shop.api import views\n"}, author=CAT)
+    result = ingest_into_store(SqliteStore(warm), repo.root)
+    assert result.import_changes is None and result.knows_delta is not None
+    assert kept(SqliteStore(warm), name, answers.card_answer("api"))["recent_activity"][0]["last_touch"].startswith("1999")
+    ingest_into_store(SqliteStore(cold), repo.root)  # web's packages as a cold ingest finds them
+    assert kept(SqliteStore(warm), name, answers.card_answer("web")) == kept(SqliteStore(cold), name, answers.card_answer("web"))
+
+
+@pytest.mark.neo4j
+def test_after_a_commit_neo4j_keeps_what_a_cold_ingest_keeps(tmp_path, neo4j_store, monkeypatch):
+    """On Neo4j (the port's way of reading parts of answers) the answers after a commit are a cold ingest's too."""
+    from fixtures.stored_answers import readable_answers
+
+    monkeypatch.setenv("CAIRN_CACHE_DIR", str(tmp_path / "cache"))
+    repo = build_shop(tmp_path / "shop")
+    ingest_into_store(neo4j_store, repo.root)
+    repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)
+    ingest_into_store(neo4j_store, repo.root)
+    monkeypatch.setenv("CAIRN_CACHE_DIR", str(tmp_path / "cold-cache"))
+    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
+    cold = readable_answers(tmp_path / "cold", repo.root.name)
+    kept_by_neo4j = neo4j_store.load_answers(repo.root.name, list(cold))
+    assert {name: loads(text) for name, text in cold.items()} == kept_by_neo4j
