@@ -32,6 +32,8 @@ gives back what JSON gives back.
 A save is one write transaction: readers (WAL: the writer never blocks them) see
 the previous version until it commits, and a writer killed at any point leaves
 the previous version whole, since SQLite rolls an uncommitted transaction back.
+The first save into a store that has no database yet builds the whole database
+aside and links it in (``graph.sqlite_first``): killed before, it leaves none.
 A save writes only what changed (``graph.sqlite_write``: a merge with the stored
 rows, or a patch of the edge types a ``GraphChanges`` names); re-saving an
 unchanged graph rewrites no row. Every save increments the repository's
@@ -73,6 +75,7 @@ from cairn.graph.errors import StoreError, UnknownRepository
 from cairn.graph.lazy_props import lazy_edges
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.store import GraphChanges, GraphStore, Progress, RepositorySummary
+from cairn.graph.sqlite_first import save_into_new_database
 from cairn.graph.sqlite_write import BATCH, now, serialise, write_graph
 from cairn.graph.values import dumps, loads
 
@@ -286,11 +289,22 @@ class SqliteStore(GraphStore):
     def save_changes(self, changes: GraphChanges, progress: Progress | None = None) -> None:
         repo = changes.graph.repo
         with self._errors(f"save {repo} to"), _collector_paused():
-            conn = self._connection(create=True)
-            assert conn is not None
-            with _transaction(conn, write=True):
-                generation = write_graph(conn, changes, progress)
+            generation = self._first_save(changes, progress)
+            if generation is None:
+                conn = self._connection(create=True)
+                assert conn is not None
+                with _transaction(conn, write=True):
+                    generation = write_graph(conn, changes, progress)
         self._generations[repo] = generation
+
+    def _first_save(self, changes: GraphChanges, progress: Progress | None) -> int | None:
+        """The save into a store with no database yet, built aside and linked in whole (``graph.sqlite_first``); None
+        when there is a database (or one to migrate from JSON) to save into."""
+        if self.path.exists() or legacy_json.has_legacy_store(self.root):
+            return None
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._ignore_in_git()
+        return save_into_new_database(self.path, _SCHEMA, SCHEMA_VERSION, changes, progress)
 
     def load(self, repo: str) -> RepoGraph:
         with self._reading(repo) as (conn, rid, graph):

@@ -325,6 +325,7 @@ def test_a_first_save_into_empty_tables_ends_with_every_index_of_a_later_save(tm
 
 def test_a_first_save_killed_midway_leaves_the_indexes_in_place(tmp_path):
     root = tmp_path / "s"
+    SqliteStore(root).save_reviews("other", [])  # a database with empty tables (a store with none: see below)
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
