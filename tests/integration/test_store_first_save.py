@@ -1,5 +1,6 @@
 """The cold save of the embedded store: a database built aside and linked in whole (graph.sqlite_first), rows inserted
-many to a statement, property maps encoded a column at a time — the rows a save into an existing database stores."""
+many to a statement, property maps encoded a column at a time — the rows a save into an existing database stores;
+and schema 3 (no index of relationships by source), to which a store of schema 2 is migrated."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import cairn.graph.sqlite_write as sqlite_write
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.graph.sqlite_store import SqliteStore
+from cairn.graph.sqlite_store import SCHEMA_VERSION, SqliteStore
 from cairn.graph.store import GraphChanges
 from cairn.graph.values import dumps
 
@@ -125,7 +126,7 @@ def test_a_first_save_killed_midway_leaves_no_database_and_readers_never_wait(tm
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from cairn.graph.sqlite_store import SqliteStore
+        from cairn.graph.sqlite_store import SCHEMA_VERSION, SqliteStore
         from test_embedded_store import small_graph
 
         def halfway(done, total):
@@ -159,3 +160,25 @@ def test_a_first_save_killed_midway_leaves_no_database_and_readers_never_wait(tm
     reference = tmp_path / "reference"
     SqliteStore(reference).save(small_graph("shop", 2))
     assert schema(root) == schema(reference)
+
+
+def test_a_store_of_schema_2_loses_the_index_by_source_and_reads_and_saves_as_before(tmp_path):
+    root = tmp_path / "s"
+    graph = odd_graph("shop", people=3, files=20)
+    SqliteStore(root).save(graph)
+    with contextlib.closing(sqlite3.connect(root / "cairn.db")) as db, db:  # as a version 2 build left it
+        db.execute("CREATE INDEX relationships_by_src ON relationships (rid, src)")
+        db.execute("PRAGMA user_version = 2")
+    store = SqliteStore(root)
+    assert graph_state(store.load("shop")) == graph_state(graph)
+    with contextlib.closing(sqlite3.connect(root / "cairn.db")) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'relationships_by_src'").fetchone()[0] == 0
+    smaller = odd_graph("shop", people=2, files=15)
+    store.save(smaller)
+    fresh = tmp_path / "fresh"
+    SqliteStore(fresh).save(smaller)
+    assert stored_texts(root, "shop") == stored_texts(fresh, "shop")
+    around = store.load_around("shop", [smaller.node(Label.FILE, "core/f3.py").id], rels=[Rel.KNOWS, Rel.IMPORTS])
+    assert {k for k in around.edges} == {k for k in smaller.edges if k[0] in ("KNOWS", "IMPORTS")
+                                         and smaller.node(Label.FILE, "core/f3.py").id in k[1:]}
