@@ -7,11 +7,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -21,9 +17,8 @@ from cairn.graph.sqlite_store import SCHEMA_VERSION, SqliteStore
 from cairn.graph.store import GraphChanges
 from cairn.graph.values import dumps
 
-from test_embedded_store import graph_state, schema, small_graph
+from test_embedded_store import graph_state, schema, small_graph, writer_halfway
 
-TESTS = Path(__file__).parent
 
 
 class _Knows:
@@ -123,31 +118,11 @@ def test_a_database_made_meanwhile_is_saved_into_and_the_one_built_aside_dropped
 
 def test_a_first_save_killed_midway_leaves_no_database_and_readers_never_wait(tmp_path):
     root = tmp_path / "s"
-    script = textwrap.dedent(f"""
-        import time
-        from pathlib import Path
-        from cairn.graph.sqlite_store import SCHEMA_VERSION, SqliteStore
-        from test_embedded_store import small_graph
-
-        def halfway(done, total):
-            if done > total // 2:
-                print("writing", flush=True)
-                time.sleep(600)
-
-        SqliteStore(Path({str(root)!r})).save(small_graph("shop", 20000), progress=halfway)
-    """)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    writer = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout.readline() == "writing\n", writer.stderr.read()
+    with writer_halfway(root, 20000):
         reader = SqliteStore(root)
         started = time.monotonic()
         assert reader.repositories() == [] and not (root / "cairn.db").exists()
         assert time.monotonic() - started < 60  # not the writer's time: it sleeps ten minutes
-        os.kill(writer.pid, signal.SIGKILL)
-    finally:
-        writer.kill()
-        writer.wait()
     assert not (root / "cairn.db").exists()
     leftovers = [p for p in root.iterdir() if p.name.startswith(".cairn.db.") and p.name.endswith(".tmp")]
     assert len(leftovers) == 1
