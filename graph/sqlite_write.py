@@ -10,7 +10,10 @@ that differ are written or deleted, so re-saving an unchanged graph rewrites no
 row, and a save that changes a few rows serialises little more than those. A table with no row at all (the
 first save into a fresh store) is filled without its secondary indexes, which
 are built again once it is full (one sort instead of a B-tree insert per row;
-the write transaction covers the change of schema too). The relationships of a patched
+the write transaction covers the change of schema too). Rows are inserted many
+to a statement (``insert_rows``), and the rows of a new repository or of a type
+it had none of are inserted without the merge, their property maps encoded a
+batch at a time (``graph.values.dumps_all``). The relationships of a patched
 type (``GraphChanges.patched``) are neither read nor compared: the deleted ones
 go, the changed ones are written over the stored ones (an SQLite upsert that
 leaves an identical row alone), and those at a deleted node go with it; the
@@ -40,6 +43,10 @@ BATCH = 5_000
 #: Rows inserted by one statement (fewer when SQLite takes fewer parameters): a statement per row costs twice the CPU.
 ROWS_PER_INSERT = 400
 
+_NODE_INSERT = "INSERT INTO nodes (nid, rid, id, label, key, props)"
+_EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
+_LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
+_SRC, _DST, _PROPS = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progress | None) -> int:
@@ -267,9 +274,6 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
     return nids, gone
 
 
-_LABEL_TEXT = {label: label.value for label in Label}.__getitem__
-
-
 def _insert_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ids: list[str],
                   props: list[dict[str, Any]]) -> dict[str, int]:
     """Insert the nodes of ``graph`` (``ids`` sorted, ``props`` theirs) for a repository that has none, numbered in
@@ -281,11 +285,6 @@ def _insert_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ids: lis
     insert_rows(conn, _NODE_INSERT, zip(numbers, repeat(rid), ids, map(_LABEL_TEXT, map(_LABEL, stored)),
                                         map(_KEY, stored), texts))
     return dict(zip(ids, numbers))
-
-
-_LABEL, _KEY = attrgetter("label"), attrgetter("key")
-_NODE_INSERT = "INSERT INTO nodes (nid, rid, id, label, key, props)"
-_EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
 
 
 def _texts(values: list[Any], what: Callable[[int], str]) -> list[str]:
@@ -424,9 +423,6 @@ def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tup
             raise
         insert_rows(conn, _EDGE_INSERT, zip(repeat(rid), repeat(type_), map(_SRC, batch), map(_DST, batch), texts))
         advance(len(batch))
-
-
-_SRC, _DST, _PROPS = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _json_of(props: Any, index: int, unstorable: Callable[[int, Exception], StoreError]) -> str:

@@ -69,9 +69,9 @@ def dumps_all(values: list[Any]) -> list[str]:
     ``int`` column by ``%d``, a column of finite floats by their ``repr`` (what
     ``dumps`` writes for both), a column of booleans by their JSON words, of
     strings by the encoders' own string encoder, of mixed numbers by one
-    ``dumps`` of the column cut at its commas. Anything else is given to ``dumps`` value by value.
-    Raises what ``dumps`` raises for a value it cannot store (without saying
-    which: call ``dumps`` on each to find it).
+    ``dumps`` of the column cut at its commas. Anything else is given to
+    ``dumps`` value by value. Raises what ``dumps`` raises for a value it cannot
+    store (without saying which: call ``dumps`` on each to find it).
     """
     if len(values) < 2 or set(map(type, values)) != {dict}:
         return list(map(dumps, values))
