@@ -25,7 +25,7 @@ save increments the repository's generation, which makes its answers unreadable
 from __future__ import annotations
 
 import sqlite3
-from itertools import chain, groupby, islice, repeat
+from itertools import chain, groupby, islice
 from operator import attrgetter, itemgetter
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
@@ -45,6 +45,7 @@ ROWS_PER_INSERT = 400
 
 _NODE_INSERT = "INSERT INTO nodes (nid, rid, id, label, key, props)"
 _EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
+_NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # rid first: ``insert_rows``'s fixed value
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
 _SRC, _DST, _PROPS = itemgetter(0), itemgetter(1), itemgetter(2)
 
@@ -129,26 +130,33 @@ class _Inserts(_Writes):
             self.rows.clear()
 
 
-def insert_rows(conn: sqlite3.Connection, head: str, rows: Iterable[tuple[Any, ...]]) -> None:
-    """``head`` (``INSERT INTO table (columns)``) for every row of ``rows`` (tuples as wide as the columns named), many
-    rows to a statement: one ``VALUES`` list of ``ROWS_PER_INSERT`` rows (the same rows, in the same order, as a
-    statement per row inserts)."""
+def insert_rows(conn: sqlite3.Connection, head: str, rows: Iterable[tuple[Any, ...]], fixed: tuple[Any, ...] = ()) -> None:
+    """``head`` (``INSERT INTO table (columns)``) for every row of ``rows``, many rows to a statement: one ``VALUES``
+    list of ``ROWS_PER_INSERT`` rows (the same rows, in the same order, as a statement per row inserts). ``fixed``:
+    the values of the first columns, the same in every row (bound once a statement; the tuples of ``rows`` hold the
+    other columns)."""
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
         return
     width = len(first)
-    per = max(1, min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    per = max(1, min(ROWS_PER_INSERT, (conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - len(fixed)) // width))
     values = "(" + ", ".join("?" * width) + ")"
-    full = f"{head} VALUES {', '.join([values] * per)}"
+    if fixed:  # the parameters are numbered in the order they appear: the fixed ones first
+        columns = ", ".join(["?"] * len(fixed) + [f"column{i}" for i in range(1, width + 1)])
+        head = f"{head} SELECT {columns} FROM (VALUES "
+        tail = ")"
+    else:
+        head, tail = f"{head} VALUES ", ""
+    full = f"{head}{', '.join([values] * per)}{tail}"
     rows = chain((first,), rows)
     while True:
         part = list(islice(rows, per))
         if len(part) == per:
-            conn.execute(full, list(chain.from_iterable(part)))
+            conn.execute(full, [*fixed, *chain.from_iterable(part)])
             continue
         if part:
-            conn.execute(f"{head} VALUES {', '.join([values] * len(part))}", list(chain.from_iterable(part)))
+            conn.execute(f"{head}{', '.join([values] * len(part))}{tail}", [*fixed, *chain.from_iterable(part)])
         return
 
 
@@ -282,8 +290,8 @@ def _insert_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ids: lis
     first = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
     numbers = range(first, first + len(ids))
     stored = list(map(graph.nodes.__getitem__, ids))
-    insert_rows(conn, _NODE_INSERT, zip(numbers, repeat(rid), ids, map(_LABEL_TEXT, map(_LABEL, stored)),
-                                        map(_KEY, stored), texts))
+    insert_rows(conn, _NODE_BY_REPOSITORY, zip(numbers, ids, map(_LABEL_TEXT, map(_LABEL, stored)), map(_KEY, stored),
+                                               texts), fixed=(rid,))
     return dict(zip(ids, numbers))
 
 
@@ -421,7 +429,7 @@ def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tup
             for index in range(start, start + len(batch)):  # name the first edge that cannot be stored
                 _json_of(rows[index][2], index, unstorable)
             raise
-        insert_rows(conn, _EDGE_INSERT, zip(repeat(rid), repeat(type_), map(_SRC, batch), map(_DST, batch), texts))
+        insert_rows(conn, _EDGE_INSERT, zip(map(_SRC, batch), map(_DST, batch), texts), fixed=(rid, type_))
         advance(len(batch))
 
 
