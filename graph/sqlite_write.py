@@ -10,7 +10,10 @@ that differ are written or deleted, so re-saving an unchanged graph rewrites no
 row, and a save that changes a few rows serialises little more than those. A table with no row at all (the
 first save into a fresh store) is filled without its secondary indexes, which
 are built again once it is full (one sort instead of a B-tree insert per row;
-the write transaction covers the change of schema too). The relationships of a patched
+the write transaction covers the change of schema too). Rows are inserted many
+to a statement (``insert_rows``), and the rows of a new repository or of a type
+it had none of are inserted without the merge, their property maps encoded a
+batch at a time (``graph.values.dumps_all``). The relationships of a patched
 type (``GraphChanges.patched``) are neither read nor compared: the deleted ones
 go, the changed ones are written over the stored ones (an SQLite upsert that
 leaves an identical row alone), and those at a deleted node go with it; the
@@ -22,22 +25,29 @@ save increments the repository's generation, which makes its answers unreadable
 from __future__ import annotations
 
 import sqlite3
-from itertools import groupby
-from operator import itemgetter
+from itertools import chain, groupby, islice
+from operator import attrgetter, itemgetter
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.errors import StoreError
-from cairn.graph.model import Edge, RepoGraph
+from cairn.graph.model import Edge, Label, RepoGraph
 from cairn.graph.store import GraphChanges, Progress, progress_counter
 from cairn.graph.sqlite_chunks import (
     NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
 )
-from cairn.graph.values import dumps
+from cairn.graph.values import dumps, dumps_all
 
 #: Rows read per page and written per statement batch during a save.
 BATCH = 5_000
+#: Rows inserted by one statement (fewer when SQLite takes fewer parameters): a statement per row costs twice the CPU.
+ROWS_PER_INSERT = 400
 
+_NODE_INSERT = "INSERT INTO nodes (nid, rid, id, label, key, props)"
+_EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
+_NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # rid first: ``insert_rows``'s fixed value
+_LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
+_SRC, _DST, _PROPS = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progress | None) -> int:
@@ -63,7 +73,7 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
         rid, generation = row[0], row[1] + 1
     rebuilt = _drop_indexes_of_empty(conn, ("nodes", "relationships"))
     kept = stored_chunks(conn, rid) if row is not None else {}
-    nids, gone = _sync_nodes(conn, rid, graph, advance, kept)
+    nids, gone = _sync_nodes(conn, rid, graph, advance, kept, new=row is None)
     if patched:
         _drop_edges_at(conn, rid, gone, patched)
         forget(conn, rid, patched, kept)
@@ -109,6 +119,45 @@ class _Writes:
         if self.rows:
             self.conn.executemany(self.sql, self.rows)
             self.rows.clear()
+
+
+class _Inserts(_Writes):
+    """Rows of one table inserted ``ROWS_PER_INSERT`` to a statement (``insert_rows``), gathered ``BATCH`` at a time."""
+
+    def flush(self) -> None:
+        if self.rows:
+            insert_rows(self.conn, self.sql, self.rows)
+            self.rows.clear()
+
+
+def insert_rows(conn: sqlite3.Connection, head: str, rows: Iterable[tuple[Any, ...]], fixed: tuple[Any, ...] = ()) -> None:
+    """``head`` (``INSERT INTO table (columns)``) for every row of ``rows``, many rows to a statement: one ``VALUES``
+    list of ``ROWS_PER_INSERT`` rows (the same rows, in the same order, as a statement per row inserts). ``fixed``:
+    the values of the first columns, the same in every row (bound once a statement; the tuples of ``rows`` hold the
+    other columns)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    width = len(first)
+    per = max(1, min(ROWS_PER_INSERT, (conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - len(fixed)) // width))
+    values = "(" + ", ".join("?" * width) + ")"
+    if fixed:  # the parameters are numbered in the order they appear: the fixed ones first
+        columns = ", ".join(["?"] * len(fixed) + [f"column{i}" for i in range(1, width + 1)])
+        head = f"{head} SELECT {columns} FROM (VALUES "
+        tail = ")"
+    else:
+        head, tail = f"{head} VALUES ", ""
+    full = f"{head}{', '.join([values] * per)}{tail}"
+    rows = chain((first,), rows)
+    while True:
+        part = list(islice(rows, per))
+        if len(part) == per:
+            conn.execute(full, [*fixed, *chain.from_iterable(part)])
+            continue
+        if part:
+            conn.execute(f"{head}{', '.join([values] * len(part))}{tail}", [*fixed, *chain.from_iterable(part)])
+        return
 
 
 # The merges below read the stored rows of a key range a page at a time (keyset
@@ -169,19 +218,25 @@ def _range_pages(conn: sqlite3.Connection, select: str, key: str, where: tuple[A
 
 
 def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None],
-                kept: dict[str, str]) -> tuple[dict[str, int], list[int]]:
-    """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id, and those of the nodes deleted."""
+                kept: dict[str, str], new: bool = False) -> tuple[dict[str, int], list[int]]:
+    """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id, and those of the nodes
+    deleted. ``new``: ``rid`` was added by this save (it has no node to merge with)."""
     nodes = graph.nodes
     ids = sorted(nodes)
     props = [nodes[node_id].props for node_id in ids]
     chunks = cut(list(zip(ids, props)), node_chunk_ends(ids), itemgetter(0),
                  lambda i: serialise(props[i], f"node {ids[i]}"))
+    if new:
+        nids = _insert_nodes(conn, rid, graph, ids, props)
+        advance(len(ids))
+        keep(conn, rid, NODES, encoded(chunks), kept)
+        return nids, []
     known = decoded(kept.get(NODES), edges=False)
     runs = list(_unmatched(chunks, known))
     whole = len(runs) == 1 and runs[0][2] == 0 and runs[0][3] == len(ids)
     nids: dict[str, int] = {} if whole else dict(conn.execute("SELECT id, nid FROM nodes WHERE rid = ?", (rid,)))
     next_nid = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
-    inserts = _Writes(conn, "INSERT INTO nodes (nid, rid, id, label, key, props) VALUES (?, ?, ?, ?, ?, ?)")
+    inserts = _Inserts(conn, _NODE_INSERT)
     updates = _Writes(conn, "UPDATE nodes SET props = ? WHERE nid = ?")
     deletes = _Writes(conn, "DELETE FROM nodes WHERE nid = ?")
     gone: list[int] = []
@@ -225,6 +280,29 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
         writes.flush()
     keep(conn, rid, NODES, encoded(chunks), kept)
     return nids, gone
+
+
+def _insert_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ids: list[str],
+                  props: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert the nodes of ``graph`` (``ids`` sorted, ``props`` theirs) for a repository that has none, numbered in
+    that order as the merge numbers them: the merge's rows without the merge. Their numbers by id."""
+    texts = _texts(props, lambda i: f"node {ids[i]}")
+    first = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
+    numbers = range(first, first + len(ids))
+    stored = list(map(graph.nodes.__getitem__, ids))
+    insert_rows(conn, _NODE_BY_REPOSITORY, zip(numbers, ids, map(_LABEL_TEXT, map(_LABEL, stored)), map(_KEY, stored),
+                                               texts), fixed=(rid,))
+    return dict(zip(ids, numbers))
+
+
+def _texts(values: list[Any], what: Callable[[int], str]) -> list[str]:
+    """The JSON texts of ``values`` (``dumps_all``); the error names the first that cannot be stored (``what(i)``)."""
+    try:
+        return dumps_all(values)
+    except (TypeError, ValueError):
+        for index, value in enumerate(values):
+            serialise(value, what(index))
+        raise
 
 
 def _pair(row: tuple[Any, ...]) -> tuple[int, int]:
@@ -277,7 +355,7 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
             ) from None
 
-    inserts = _Writes(conn, "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)")
+    inserts = _Inserts(conn, _EDGE_INSERT)
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored_types = _stored_types(conn, rid)
@@ -342,17 +420,16 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
 def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Any]],
                   advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError]) -> None:
     """Insert ``rows`` ((src, dst, props), in key order) of a type ``rid`` has none of: the merge's rows without the
-    merge."""
-    insert = "INSERT INTO relationships (rid, type, src, dst, props) VALUES (?, ?, ?, ?, ?)"
+    merge (the texts of a batch made together: ``graph.values.dumps_all``)."""
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
         try:
-            values = [(rid, type_, src, dst, dumps(props)) for src, dst, props in batch]
+            texts = dumps_all(list(map(_PROPS, batch)))
         except (TypeError, ValueError):
             for index in range(start, start + len(batch)):  # name the first edge that cannot be stored
                 _json_of(rows[index][2], index, unstorable)
             raise
-        conn.executemany(insert, values)
+        insert_rows(conn, _EDGE_INSERT, zip(map(_SRC, batch), map(_DST, batch), texts), fixed=(rid, type_))
         advance(len(batch))
 
 

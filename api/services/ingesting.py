@@ -195,9 +195,10 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
         patched.add(Rel.KNOWS)
         changed |= written
         deleted |= delta.before - written
-    # the graph holds every KNOWS edge (those of unchanged files as the memory kept them)
+    # the graph holds every KNOWS edge (those of unchanged files as the memory kept them); both types are patched
+    # after a commit, which drops their chunk lists: none is made for them
     return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
-                        complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS}))
+                        complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}))
 
 
 def _knows_name(memory_token: Any, reviews: list[dict[str, Any]], thresholds: Any) -> str | None:

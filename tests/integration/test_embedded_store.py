@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -315,7 +316,7 @@ def test_a_first_save_into_empty_tables_ends_with_every_index_of_a_later_save(tm
     SqliteStore(later).save(small_graph("shop", 50))
     assert schema(first) == schema(later)
     assert {name for kind, name, _, _ in schema(first) if kind == "index" and not name.startswith("sqlite_")} == {
-        "nodes_by_id", "nodes_by_label", "relationships_by_src", "relationships_by_dst"}
+        "nodes_by_id", "nodes_by_label", "relationships_by_dst"}  # schema 3: none by (rid, src)
     assert graph_state(SqliteStore(first).load("shop")) == graph_state(SqliteStore(later).load("shop"))
     with sqlite3.connect(first / "cairn.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -323,8 +324,10 @@ def test_a_first_save_into_empty_tables_ends_with_every_index_of_a_later_save(tm
                           ).fetchone()[0] == len(small_graph("shop", 50).edges)
 
 
-def test_a_first_save_killed_midway_leaves_the_indexes_in_place(tmp_path):
-    root = tmp_path / "s"
+@contextlib.contextmanager
+def writer_halfway(root: Path, modules: int) -> Iterator[subprocess.Popen]:
+    """Another process saving ``small_graph("shop", modules)`` into ``root``, asleep halfway through its save; killed
+    (SIGKILL) when the block ends."""
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
@@ -336,16 +339,25 @@ def test_a_first_save_killed_midway_leaves_the_indexes_in_place(tmp_path):
                 print("writing", flush=True)
                 time.sleep(600)
 
-        SqliteStore(Path({str(root)!r})).save(small_graph("shop", 20000), progress=halfway)
+        SqliteStore(Path({str(root)!r})).save(small_graph("shop", {modules}), progress=halfway)
     """)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
     writer = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert writer.stdout.readline() == "writing\n", writer.stderr.read()
+        yield writer
         os.kill(writer.pid, signal.SIGKILL)
     finally:
         writer.kill()
         writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+
+
+def test_a_first_save_killed_midway_leaves_the_indexes_in_place(tmp_path):
+    root = tmp_path / "s"
+    SqliteStore(root).save_reviews("other", [])  # a database with empty tables (a store with none: see below)
+    with writer_halfway(root, 20000):
+        pass
     reference = tmp_path / "reference"
     SqliteStore(reference).save(small_graph("shop", 2))
     assert schema(root) == schema(reference)
