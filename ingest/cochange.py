@@ -162,6 +162,13 @@ class CommitView(CommitPeople):
             known = [found if found is not None else self.components(p) for p, found in zip(positions, known)]
         return known
 
+    def people_at(self, positions: Iterable[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """``people`` of each position (kept ones: a lookup each)."""
+        known = list(map(self._people.__getitem__, positions))
+        if None in known:
+            known = [found if found is not None else self.people(p) for p, found in zip(positions, known)]
+        return known
+
     def people_from(self, start: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
         """``people`` of every position from ``start`` on, worked out for all at once (and kept as ``people`` keeps
         them): a commit with nobody credited besides its author is its author's (agent or human, as a person)."""

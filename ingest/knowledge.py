@@ -30,6 +30,7 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from cairn.graph.model import Edge, Label, Rel, RepoGraph, node_id
@@ -158,6 +159,16 @@ class RecordTable:
         base = [pid for pid, n in enumerate(self.count) if n and pid not in self.changed]
         return sorted(base + [pid for pid, per in self.changed.items() if per])
 
+    @staticmethod
+    def _write(out: dict[str, array], maps: list[dict[int, list[int]]]) -> None:
+        """Append the records of ``maps`` (raw identity -> record, one map per path) to the columns ``out``; empties
+        ``maps``."""
+        out["ident"].extend(chain.from_iterable(maps))
+        records = list(chain.from_iterable(map(dict.values, maps)))
+        for name, field_at in (("adds", ADDS), ("deliveries", DELIVERIES), ("last", LAST), ("reviews", REVIEWS)):
+            out[name].extend(map(itemgetter(field_at), records))
+        maps.clear()
+
     def columns(self) -> dict[str, array]:
         """The table in columns, the changed paths folded in (the table keeps them too)."""
         if self.changed:
@@ -167,18 +178,18 @@ class RecordTable:
                 count.extend([0] * (top - len(count)))
             out = {name: array(code) for name, code in self.TYPECODES.items() if name != "count"}
             done = 0
+            pending: list[dict[int, list[int]]] = []  # changed paths' maps not written yet (in path order)
             for pid in sorted(self.changed):
                 start = self._start(pid) if pid < len(self.count) else self._start(len(self.count))
-                for name in out:
-                    out[name].extend(getattr(self, name)[done:start])
+                if start > done:
+                    self._write(out, pending)
+                    for name in out:
+                        out[name].extend(getattr(self, name)[done:start])
                 per_raw = self.changed[pid]
-                out["ident"].extend(per_raw)
-                out["adds"].extend(r[ADDS] for r in per_raw.values())
-                out["deliveries"].extend(r[DELIVERIES] for r in per_raw.values())
-                out["last"].extend(r[LAST] for r in per_raw.values())
-                out["reviews"].extend(r[REVIEWS] for r in per_raw.values())
+                pending.append(per_raw)
                 done = start + (self.count[pid] if pid < len(self.count) else 0)
                 count[pid] = len(per_raw)
+            self._write(out, pending)
             for name in out:
                 out[name].extend(getattr(self, name)[done:])
             self.count = count
@@ -263,6 +274,24 @@ class History:
         for raw, rec in self.records.get(pid).items():
             fold_record(merged, person_of[raw] if person_of else raw, rec)
         return merged
+
+    def person_records(self, path: str, pid: int) -> list[tuple[int, list[int]]]:
+        """(person index, [adds, deliveries, last touch, reviews]) of ``path`` over its rename history, in the order
+        ``file_knowledge`` has them (``pid``: the path's id; the lists are not to be changed)."""
+        if path in self.renamed_from:
+            merged: dict[int, list[int]] = {}
+            for name in self.lineage(path):
+                for person, rec in self.path_records(name).items():
+                    fold_record(merged, person, rec)
+            return list(merged.items())
+        records = self.records.get(pid)
+        person_of = self.identity_person
+        if not person_of:
+            return list(records.items())
+        persons = list(map(person_of.__getitem__, records))
+        if len(set(persons)) == len(persons):  # nobody under two identities here: nothing to fold
+            return list(zip(persons, records.values()))
+        return list(self.path_records(path).items())
 
     def file_knowledge(self, path: str) -> dict[int, FileKnowledge]:
         """Per person index, what they did to ``path`` over its rename history (all kinds of people)."""
@@ -432,6 +461,56 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) 
             graph.add_edge(Rel.KNOWS, source, target, **p)
 
 
+class _EdgeRows:
+    """Appends one file's KNOWS edges to ``KnowledgeMemory`` columns: what ``History.file_knowledge`` and the
+    ``FileKnowledge`` properties give, for the humans with a Person node who authored or reviewed the file, in the
+    records' order, computed from the records without an object per person."""
+
+    def __init__(self, history: History, person_nodes: dict[int, Any], columns: dict[str, array], first: bytearray,
+                 touch: list[str], ids: list[str], slot: dict[str, int]) -> None:
+        people = history.people
+        self.shown = [people[i].person.kind == HUMAN and i in person_nodes for i in range(len(people))]
+        self.person_id = [ph.person.id for ph in people]
+        self.columns, self.first, self.touch, self.ids, self.slot = columns, first, touch, ids, slot
+        self.iso_of: dict[int, str | None] = {}  # epoch -> its ISO text: one string per commit time, not one per edge
+
+    def add(self, records: list[tuple[int, list[int]]]) -> tuple[int, int]:
+        """The file's ``changes`` (adds and deliveries by anybody) and how many edges were added."""
+        total = sum(rec[DELIVERIES] for _, rec in records)
+        changes = total
+        added = 0
+        shown, person_id, slot, iso_of = self.shown, self.person_id, self.slot, self.iso_of
+        columns = self.columns
+        person_col, deliveries_col, acceptances_col = columns["person"], columns["deliveries"], columns["acceptances"]
+        doa_col, reviews_col = columns["doa"], columns["reviews"]
+        for index, (adds, deliveries, last, reviews) in records:
+            if adds > 0:
+                changes += 1
+            if not shown[index] or not (adds > 0 or deliveries > 0 or reviews > 0):
+                continue
+            pid = person_id[index]
+            at = slot.get(pid)
+            if at is None:
+                at = slot[pid] = len(self.ids)
+                self.ids.append(pid)
+            person_col.append(at)
+            deliveries_col.append(deliveries)
+            acceptances_col.append(total - deliveries)
+            if adds > 0 or deliveries > 0:  # ``degree_of_authorship``, the same operations in the same order
+                doa_col.append(round(DOA_BASE + DOA_FA * (1 if adds > 0 else 0) + DOA_DL * deliveries
+                                     - DOA_AC * math.log(1 + (total - deliveries)), 6))
+            else:
+                doa_col.append(math.nan)
+            reviews_col.append(reviews)
+            self.first.append(1 if adds > 0 else 0)
+            when = iso_of.get(last)
+            if when is None:
+                when = iso_of[last] = _iso(last)
+            self.touch.append(when)  # type: ignore[arg-type]
+            added += 1
+        return changes, added
+
+
 def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     """Person nodes, Person -KNOWS-> File edges for the File nodes in ``graph``, and history facts on the Repository.
 
@@ -470,11 +549,22 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     path_index, renamed = history.log.path_index, history.renamed_from
     columns, first, touch = new.columns, new.first, new.touch
     file_ids: list[str] = []
-    done = recomputed = 0  # entries so far, files computed again
+    entries = recomputed = 0  # entries so far, files computed again
     afresh: set[str] = set()
     before: set[tuple[str, str, str]] = set()
     knows, person_label = Rel.KNOWS.value, Label.PERSON
-    iso_of: dict[int, str | None] = {}  # epoch -> its ISO text: one string per commit time, not one per edge
+    edges = _EdgeRows(history, person_nodes, columns, first, touch, new.ids, slot)
+    copied = [0, 0]  # the last ingest's entries [start, stop) still to copy, in one piece
+
+    def copy_kept() -> None:
+        start, stop = copied
+        if stop > start and old is not None:
+            for name, column in columns.items():
+                column.extend(old.columns[name][start:stop])
+            first.extend(old.first[start:stop])
+            touch.extend(old.touch[start:stop])
+        copied[0] = copied[1] = 0
+
     for file_node in graph.of_label(Label.FILE):
         path = file_node.key
         pid = path_index.get(path)
@@ -485,44 +575,27 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         found = old.where(pid) if old is not None else None
         if found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,)):
             start, n, changes = found  # what the last ingest computed: copied as it is
-            for name, column in columns.items():
-                column.extend(old.columns[name][start:start + n])
-            first += old.first[start:start + n]
-            touch.extend(old.touch[start:start + n])
+            if copied[1] != start:
+                copy_kept()
+                copied[0] = copied[1] = start
+            copied[1] += n
         else:
+            copy_kept()
             recomputed += 1
             afresh.add(file_node.id)
             if found is not None and old is not None:
                 before.update((knows, node_id(person_label, graph.repo, person), file_node.id)
                               for person in old.people_at(found[0], found[1]))
-            everybody = history.file_knowledge(path)
-            changes = sum(k.deliveries + k.first_authorship for k in everybody.values())
-            for index, k in everybody.items():
-                person = history.people[index].person
-                if person.kind != HUMAN or not (k.is_candidate or k.reviews > 0) or index not in person_nodes:
-                    continue
-                doa = k.doa
-                if person.id not in slot:
-                    slot[person.id] = len(new.ids)
-                    new.ids.append(person.id)
-                columns["person"].append(slot[person.id])
-                columns["deliveries"].append(k.deliveries)
-                columns["acceptances"].append(k.acceptances)
-                columns["doa"].append(math.nan if doa is None else round(doa, 6))
-                columns["reviews"].append(k.reviews)
-                first.append(1 if k.first_authorship else 0)
-                when = iso_of.get(k.last_touch)
-                if when is None:
-                    when = iso_of[k.last_touch] = _iso(k.last_touch)
-                touch.append(when)  # type: ignore[arg-type]
+            changes, n = edges.add(history.person_records(path, pid))
         file_node.props["changes"] = changes
         new.files.append(pid)
         new.changes.append(changes)
-        new.count.append(len(first) - done)
-        done = len(first)
+        new.count.append(n)
+        entries += n
         file_ids.append(file_node.id)
         if lineage is not None:
             new.lineage[pid] = lineage
+    copy_kept()
     _emit_knows(graph, new, file_ids)
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
     new.token = old.token if same and old is not None else secrets.token_hex(8)

@@ -12,6 +12,8 @@ it when the people and files are those it was counted with
 from __future__ import annotations
 
 from array import array
+from itertools import compress
+from operator import itemgetter, not_
 from typing import Any, Iterable
 
 from cairn.graph.changes import PeriodActivity, ScopeActivity, period_end, period_of, period_start
@@ -20,6 +22,26 @@ from cairn.ingest.history_state import Ragged, Texts
 
 MEMORY = "activity"
 MEMORY_VERSION = 2
+
+
+class _Scopes(dict):
+    """A commit's scopes: the repository ("") and its components, one tuple per distinct components tuple."""
+
+    def __missing__(self, components: tuple[str, ...]) -> tuple[str, ...]:
+        found = self[components] = ("", *components)
+        return found
+
+
+class _Named(dict):
+    """The person ids of a tuple of people (indexes), one list per distinct tuple."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def __missing__(self, people: tuple[int, ...]) -> list[str]:
+        found = self[people] = [self.ids[p] for p in people]
+        return found
 
 
 class ActivityMemory:
@@ -79,31 +101,42 @@ class ActivityMemory:
         return memory
 
     def count(self, changes: ChangeResult, start: int, positions: Iterable[int] | None = None) -> None:
-        """Add the log's commits from ``start`` on (or those at ``positions``, when given)."""
+        """Add the log's commits from ``start`` on (or those at ``positions``, when given).
+
+        The commits' components and people are read in bulk (``CommitView.components_at``, ``people_at``), each
+        distinct tuple of humans named once; the oldest and newest time are taken once."""
         view, log, assisted = changes.view, changes.view.log, changes.memory.assisted
-        ids, period, rows = view.person_ids, self.period, self.rows
+        period, rows = self.period, self.rows
         merge, committed = log.merge, log.committed
+        if positions is None:
+            counted = list(compress(range(start, len(log)), map(not_, merge[start:len(log)])))
+        else:
+            counted = [p for p in positions if not merge[p]]
+        self.commits = len(log)
+        if not counted:
+            return
+        whens = list(map(committed.__getitem__, counted))
+        low, high = min(whens), max(whens)
+        self.first = low if self.first is None else min(self.first, low)
+        self.last = high if self.last is None else max(self.last, high)
         since, until, row = 0, -1, {}  # the period of the last commit, [since, until): commits come mostly in order
-        for p in range(start, len(log)) if positions is None else positions:
-            if merge[p]:
-                continue
-            when = committed[p]
-            self.first = when if self.first is None else min(self.first, when)
-            self.last = when if self.last is None else max(self.last, when)
-            if not since <= max(when, 0) < until:
-                name = period_of(max(when, 0), period)
-                since, until = period_start(name), period_end(name)
-                row = rows.setdefault(name, {})
-            humans = [ids[h] for h in view.people(p)[1]]
-            helped = assisted[p]
-            for scope in ("", *view.components(p)):
+        named = _Named(view.person_ids)
+        for when, scopes, humans, helped in zip(whens, map(_Scopes().__getitem__, view.components_at(counted)),
+                                                map(named.__getitem__, map(itemgetter(1), view.people_at(counted))),
+                                                map(assisted.__getitem__, counted)):
+            if not since <= when < until:
+                when = max(when, 0)
+                if not since <= when < until:
+                    name = period_of(when, period)
+                    since, until = period_start(name), period_end(name)
+                    row = rows.setdefault(name, {})
+            for scope in scopes:
                 counts = row.get(scope)
                 if counts is None:
                     counts = row[scope] = [0, 0, set()]
                 counts[0] += 1
                 counts[1] += helped
                 counts[2].update(humans)
-        self.commits = len(log)
 
     def activity(self, names: list[str]) -> list[PeriodActivity]:
         """The rows of ``names`` (commits after the last name, when there are too many periods, count for it).
