@@ -63,7 +63,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import compress
+from itertools import accumulate, compress
 from operator import sub
 from typing import Any, Iterable
 
@@ -398,12 +398,18 @@ def _iso(epoch: int) -> str:
 
 def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
     """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list)."""
-    revisions, agent_changes, days = memory.revisions, memory.agent_changes, memory.days
+    revisions, agent_changes = memory.revisions, memory.agent_changes
+    columns = memory.days.columns()  # (the state writes them so anyway)
+    counts, listed = columns["counts"], columns["values"].tolist()
     one_day = {}.setdefault  # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end
+    days = list(map(one_day, listed, listed))
+    starts = list(accumulate(counts, initial=0))
     for node, pid in zip(index.nodes, index.pid):
-        listed = days.get(pid) if pid is not None else []
-        node.props.update(revisions=revisions.get(pid, 0), change_days=list(map(one_day, listed, listed)),
-                          agent_changes=agent_changes.get(pid, 0))
+        if pid is not None and pid < len(counts):
+            changed = days[starts[pid]:starts[pid + 1]]
+        else:
+            changed = []
+        node.props.update(revisions=revisions.get(pid, 0), change_days=changed, agent_changes=agent_changes.get(pid, 0))
 
 
 def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:

@@ -322,11 +322,18 @@ class History:
         return out
 
 
+_DATES: dict[int, str] = {}  # day (since 1970-01-01) -> its date, "YYYY-MM-DD" (a few thousand in a long history)
+
+
 def _iso(epoch: int | None) -> str | None:
     if epoch is None:
         return None
-    if -30_610_224_000 <= epoch < 253_402_300_800:  # years 1000-9999: what datetime writes, at twice the speed
-        return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
+    if -30_610_224_000 <= epoch < 253_402_300_800:  # years 1000-9999: what datetime writes, several times faster
+        day, second = divmod(epoch, 86_400)
+        date = _DATES.get(day)
+        if date is None:
+            date = _DATES[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
+        return f"{date}T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}+00:00"
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
 
 
@@ -445,7 +452,7 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) 
     """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files)."""
     repo = graph.repo
     node_of = [node_id(Label.PERSON, repo, pid) for pid in memory.ids]
-    sources = [node_of[p] for p in memory.columns["person"].tolist()]
+    sources = list(map(node_of.__getitem__, memory.columns["person"]))
     targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
     doa = memory.columns["doa"].tolist()
     doa = list(map({}.setdefault, doa, doa))  # one float object per value (a few hundred), not one per edge

@@ -12,7 +12,7 @@ it when the people and files are those it was counted with
 from __future__ import annotations
 
 from array import array
-from itertools import compress
+from itertools import accumulate, compress
 from operator import itemgetter, not_
 from typing import Any, Iterable
 
@@ -30,6 +30,19 @@ class _Scopes(dict):
     def __missing__(self, components: tuple[str, ...]) -> tuple[str, ...]:
         found = self[components] = ("", *components)
         return found
+
+
+class _Slots(dict):
+    """Name -> its index in ``names``, a name not met yet appended to ``names``."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, name: str) -> int:
+        at = self[name] = len(self.names)
+        self.names.append(name)
+        return at
 
 
 class _Named(dict):
@@ -58,26 +71,21 @@ class ActivityMemory:
 
     def to_json(self) -> dict:
         periods, scopes, people = Texts(), Texts(), Texts()
-        scope_at: dict[str, int] = {}
-        person_at: dict[str, int] = {}
+        scope_at, person_at = _Slots(scopes), _Slots(people)  # name -> its index, new names appended in order
         cells = {name: array("i") for name in ("row_period", "row_scope", "row_commits", "row_assisted")}
-        humans = Ragged("i")
+        row_period, row_scope, row_commits, row_assisted = cells.values()
+        counts, slots = array("i"), array("i")
         for p, row in self.rows.items():
             periods.append(p)
+            at = len(periods) - 1
             for scope, (n, helped, ids) in row.items():
-                if scope not in scope_at:
-                    scope_at[scope] = len(scopes)
-                    scopes.append(scope)
-                for value, name in ((len(periods) - 1, "row_period"), (scope_at[scope], "row_scope"), (n, "row_commits"),
-                                    (helped, "row_assisted")):
-                    cells[name].append(value)
-                slots = []
-                for person in ids:
-                    if person not in person_at:
-                        person_at[person] = len(people)
-                        people.append(person)
-                    slots.append(person_at[person])
-                humans.set(len(cells["row_period"]) - 1, slots)
+                row_period.append(at)
+                row_scope.append(scope_at[scope])
+                row_commits.append(n)
+                row_assisted.append(helped)
+                counts.append(len(ids))
+                slots.extend(map(person_at.__getitem__, ids))
+        humans = Ragged.from_columns({"counts": counts, "values": slots})
         return {"version": MEMORY_VERSION, "period": self.period, "commits": self.commits, "first": self.first,
                 "last": self.last, "periods": periods, "scopes": scopes, "people": people, **cells, "humans": humans}
 
@@ -92,9 +100,18 @@ class ActivityMemory:
             memory.last = None if data["last"] is None else int(data["last"])
             periods, scopes, people, humans = data["periods"], data["scopes"], data["people"], data["humans"]
             rows: dict[str, dict[str, list]] = {p: {} for p in periods}
-            for i, (p, scope, n, helped) in enumerate(zip(data["row_period"], data["row_scope"], data["row_commits"],
-                                                          data["row_assisted"])):
-                rows[periods[p]][scopes[scope]] = [n, helped, {people[h] for h in humans.get(i)}]
+            cells = list(zip(data["row_period"], data["row_scope"], data["row_commits"], data["row_assisted"]))
+            if len(humans.counts) == len(cells) and not humans.changed:  # each row's humans in turn
+                at = people.__getitem__
+                values = humans.values
+                ends = accumulate(humans.counts)
+                start = 0
+                for (p, scope, n, helped), end in zip(cells, ends):
+                    rows[periods[p]][scopes[scope]] = [n, helped, set(map(at, values[start:end]))]
+                    start = end
+            else:
+                for i, (p, scope, n, helped) in enumerate(cells):
+                    rows[periods[p]][scopes[scope]] = [n, helped, {people[h] for h in humans.get(i)}]
             memory.rows = rows
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return None
