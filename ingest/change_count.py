@@ -13,9 +13,10 @@ and insertion order is the one that count gives. Only the agent-assisted commits
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, deque
 from itertools import accumulate, chain, combinations, compress, islice, repeat
-from operator import add, and_, eq, floordiv, ge, itemgetter, lt, mod, mul, not_, sub
+from operator import add, and_, floordiv, ge, itemgetter, lt, not_, sub
 from typing import Any
 
 from cairn.ingest.commits import PAIR
@@ -86,30 +87,25 @@ class CommitEntries:
                 break
             more.extend(zip(repeat(commits[at]), index.of_path[changes[at]]))
             files[at] = -1
-        cs, fs = commits, files
+        cs, fs, counts = commits, files, list(rows)
         if -1 in files:
             kept = list(map(ge, files, repeat(0)))
             cs, fs = list(compress(commits, kept)), list(compress(files, kept))
-        if not more and _in_order(cs, fs):  # git lists a commit's paths in order: usually so already
-            counts = rows
-            if cs is not commits:
-                counts = list(rows)
-                for c, dropped in Counter(compress(commits, map(not_, kept))).items():
-                    counts[c - start] -= dropped
-            self.commit.extend(cs)
-            self.file.extend(fs)
-        else:
-            width = len(index.files) + 1
-            keys = list(map(add, map(mul, cs, repeat(width)), fs))
-            keys.extend(c * width + f for c, f in more)
-            keys.sort()
-            if any(map(eq, keys, islice(keys, 1, None))):  # a commit naming a file twice (a re-used name and its file)
-                keys = list(dict.fromkeys(keys))
-            cs = list(map(floordiv, keys, repeat(width)))
-            self.commit.extend(cs)
-            self.file.extend(map(mod, keys, repeat(width)))
-            per_commit = Counter(cs)
-            counts = list(map(per_commit.get, positions, repeat(0)))
+            for c, dropped in Counter(compress(commits, map(not_, kept))).items():
+                counts[c - start] -= dropped
+        # git lists a commit's paths in order, and a path stands for its own file: out of order are the commits naming
+        # a renamed file (by a name of its lineage) or a re-used name (several files): put in order one by one
+        extra: dict[int, list[int]] = {}
+        for c, f in more:
+            extra.setdefault(c, []).append(f)
+        for c in sorted(extra.keys() | _out_of_order(cs, fs), reverse=True):  # the last first: earlier places stay
+            low, high = bisect_left(cs, c), bisect_right(cs, c)
+            ordered = sorted({*fs[low:high], *extra.get(c, ())})
+            fs[low:high] = ordered
+            cs[low:high] = [c] * len(ordered)
+            counts[c - start] = len(ordered)
+        self.commit.extend(cs)
+        self.file.extend(fs)
         self.files += counts
         extra = index.extra_rows
         if extra:  # a re-used name is one row per file it stands for
@@ -119,10 +115,10 @@ class CommitEntries:
         self.sizes += rows
 
 
-def _in_order(commits: list[int], files: list[int]) -> bool:
-    """Whether each commit's files (entries by commit, oldest first) are in path order, each once."""
+def _out_of_order(commits: list[int], files: list[int]) -> set[int]:
+    """The commits whose files (entries by commit, oldest first) are not in path order, each once."""
     falls = compress(range(1, len(files)), map(ge, files, islice(files, 1, None)))
-    return all(commits[j - 1] < commits[j] for j in falls)
+    return {commits[j] for j in falls if commits[j - 1] == commits[j]}
 
 
 def _components(view: Any, entries: CommitEntries, positions: range) -> list[tuple[str, ...]]:
