@@ -30,7 +30,6 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import accumulate, chain, repeat
-from operator import itemgetter
 from typing import Any
 
 from cairn.graph.model import Edge, Label, Rel, RepoGraph, node_id
@@ -165,9 +164,24 @@ class RecordTable:
         ``maps``."""
         out["ident"].extend(chain.from_iterable(maps))
         records = list(chain.from_iterable(map(dict.values, maps)))
-        for name, field_at in (("adds", ADDS), ("deliveries", DELIVERIES), ("last", LAST), ("reviews", REVIEWS)):
-            out[name].extend(map(itemgetter(field_at), records))
+        if records:  # each record read once (a million small lists spread over the heap: one pass, not four)
+            for name, values in zip(("adds", "deliveries", "last", "reviews"), zip(*records)):
+                out[name].extend(values)
         maps.clear()
+
+    def rows(self, pid: int) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+        """One path's records as lists: raw identities, adds, deliveries, last touches, reviews (``get``'s order)."""
+        found = self.changed.get(pid)
+        if found is not None:
+            records = list(found.values())
+            return (list(found), [r[ADDS] for r in records], [r[DELIVERIES] for r in records], [r[LAST] for r in records],
+                    [r[REVIEWS] for r in records])
+        if pid >= len(self.count) or not self.count[pid]:
+            return [], [], [], [], []
+        start = self._start(pid)
+        end = start + self.count[pid]
+        return (self.ident[start:end].tolist(), self.adds[start:end].tolist(), self.deliveries[start:end].tolist(),
+                self.last[start:end].tolist(), self.reviews[start:end].tolist())
 
     def columns(self) -> dict[str, array]:
         """The table in columns, the changed paths folded in (the table keeps them too)."""
@@ -275,23 +289,24 @@ class History:
             fold_record(merged, person_of[raw] if person_of else raw, rec)
         return merged
 
-    def person_records(self, path: str, pid: int) -> list[tuple[int, list[int]]]:
-        """(person index, [adds, deliveries, last touch, reviews]) of ``path`` over its rename history, in the order
-        ``file_knowledge`` has them (``pid``: the path's id; the lists are not to be changed)."""
-        if path in self.renamed_from:
-            merged: dict[int, list[int]] = {}
-            for name in self.lineage(path):
-                for person, rec in self.path_records(name).items():
-                    fold_record(merged, person, rec)
-            return list(merged.items())
-        records = self.records.get(pid)
-        person_of = self.identity_person
-        if not person_of:
-            return list(records.items())
-        persons = list(map(person_of.__getitem__, records))
-        if len(set(persons)) == len(persons):  # nobody under two identities here: nothing to fold
-            return list(zip(persons, records.values()))
-        return list(self.path_records(path).items())
+    def person_records(self, path: str, pid: int) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+        """Person indexes, adds, deliveries, last touches and reviews of ``path`` over its rename history, in the order
+        ``file_knowledge`` has them (``pid``: the path's id)."""
+        if path not in self.renamed_from:
+            idents, adds, deliveries, lasts, reviews = self.records.rows(pid)
+            person_of = self.identity_person
+            if not person_of:
+                return idents, adds, deliveries, lasts, reviews
+            persons = list(map(person_of.__getitem__, idents))
+            if len(set(persons)) == len(persons):  # nobody under two identities here: nothing to fold
+                return persons, adds, deliveries, lasts, reviews
+        merged: dict[int, list[int]] = {}
+        for name in self.lineage(path):
+            for person, rec in self.path_records(name).items():
+                fold_record(merged, person, rec)
+        records = list(merged.values())
+        return (list(merged), [r[ADDS] for r in records], [r[DELIVERIES] for r in records], [r[LAST] for r in records],
+                [r[REVIEWS] for r in records])
 
     def file_knowledge(self, path: str) -> dict[int, FileKnowledge]:
         """Per person index, what they did to ``path`` over its rename history (all kinds of people)."""
@@ -481,16 +496,18 @@ class _EdgeRows:
         self.columns, self.first, self.touch, self.ids, self.slot = columns, first, touch, ids, slot
         self.iso_of: dict[int, str | None] = {}  # epoch -> its ISO text: one string per commit time, not one per edge
 
-    def add(self, records: list[tuple[int, list[int]]]) -> tuple[int, int]:
-        """The file's ``changes`` (adds and deliveries by anybody) and how many edges were added."""
-        total = sum(rec[DELIVERIES] for _, rec in records)
+    def add(self, persons: list[int], adds_of: list[int], deliveries_of: list[int], lasts: list[int],
+            reviews_of: list[int]) -> tuple[int, int]:
+        """The file's ``changes`` (adds and deliveries by anybody) and how many edges were added, from its records
+        (``History.person_records``)."""
+        total = sum(deliveries_of)
         changes = total
         added = 0
         shown, person_id, slot, iso_of = self.shown, self.person_id, self.slot, self.iso_of
         columns = self.columns
         person_col, deliveries_col, acceptances_col = columns["person"], columns["deliveries"], columns["acceptances"]
         doa_col, reviews_col = columns["doa"], columns["reviews"]
-        for index, (adds, deliveries, last, reviews) in records:
+        for index, adds, deliveries, last, reviews in zip(persons, adds_of, deliveries_of, lasts, reviews_of):
             if adds > 0:
                 changes += 1
             if not shown[index] or not (adds > 0 or deliveries > 0 or reviews > 0):
@@ -553,6 +570,10 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     new.ids = list(old.ids) if old is not None else []  # the person table only grows, so kept columns stay valid
     slot = {pid: i for i, pid in enumerate(new.ids)}
     touched = set(history.records.changed)
+    if state is not None:
+        # the state keeps the records in columns: folding the read in now (instead of when the state is saved) frees a
+        # list per path and person before the change analyses allocate, and the edges below read the columns
+        history.records.columns()
     path_index, renamed = history.log.path_index, history.renamed_from
     columns, first, touch = new.columns, new.first, new.touch
     file_ids: list[str] = []
@@ -593,7 +614,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
             if found is not None and old is not None:
                 before.update((knows, node_id(person_label, graph.repo, person), file_node.id)
                               for person in old.people_at(found[0], found[1]))
-            changes, n = edges.add(history.person_records(path, pid))
+            changes, n = edges.add(*history.person_records(path, pid))
         file_node.props["changes"] = changes
         new.files.append(pid)
         new.changes.append(changes)
@@ -609,9 +630,6 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     if state is not None:
         state.analyses[KNOWLEDGE] = new
         state.changed = state.changed or not same
-        # nothing reads the records by path after this; the state keeps them in columns, and folding them in now
-        # (instead of when the state is saved) frees a list per path and person before the change analyses allocate
-        history.records.columns()
     repo = graph.repository
     if repo is None:
         repo = graph.add_node(Label.REPOSITORY, graph.repo)
