@@ -370,17 +370,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     before: set[tuple[str, str, str]] = set()
     knows, person_label = Rel.KNOWS.value, Label.PERSON
     edges = _EdgeRows(history, person_nodes, columns, first, touch, new.ids, slot)
-    copied = [0, 0]  # the last ingest's entries [start, stop) still to copy, in one piece
-
-    def copy_kept() -> None:
-        start, stop = copied
-        if stop > start and old is not None:
-            for name, column in columns.items():
-                column.extend(old.columns[name][start:stop])
-            first.extend(old.first[start:stop])
-            touch.extend(old.touch[start:stop])
-        copied[0] = copied[1] = 0
-
+    plan = []  # per File node with history: the node, its path id, lineage, its last edges, whether they are kept
     for file_node in graph.of_label(Label.FILE):
         path = file_node.key
         pid = path_index.get(path)
@@ -389,20 +379,48 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
             continue
         lineage = sorted(path_index[name] for name in history.lineage(path) if name in path_index) if path in renamed else None
         found = old.where(pid) if old is not None else None
-        if found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,)):
+        kept = found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,))
+        plan.append((file_node, pid, lineage, found, kept))
+    # the files to compute with no rename history, all at once (their records in columns)
+    at_once = [pid for _, pid, lineage, _, kept in plan if not kept and lineage is None] if not history.records.changed else []
+    computed = dict(zip(at_once, edges.compute(history.records, at_once))) if at_once else {}
+    run = ["", 0, 0]  # entries still to append in one piece: from the last ingest ("old") or computed ("new"), [start, stop)
+
+    def append_run() -> None:
+        kind, start, stop = run
+        if stop > start and kind == "old" and old is not None:
+            for name, column in columns.items():
+                column.extend(old.columns[name][start:stop])
+            first.extend(old.first[start:stop])
+            touch.extend(old.touch[start:stop])
+        elif stop > start and kind == "new":
+            edges.copy(start, stop)
+        run[:] = ["", 0, 0]
+
+    def extend_run(kind: str, start: int, stop: int) -> None:
+        if run[0] != kind or run[2] != start:
+            append_run()
+            run[:] = [kind, start, start]
+        run[2] = stop
+
+    for file_node, pid, lineage, found, kept in plan:
+        if kept:
             start, n, changes = found  # what the last ingest computed: copied as it is
-            if copied[1] != start:
-                copy_kept()
-                copied[0] = copied[1] = start
-            copied[1] += n
+            extend_run("old", start, start + n)
         else:
-            copy_kept()
             recomputed += 1
             afresh.add(file_node.id)
             if found is not None and old is not None:
                 before.update((knows, node_id(person_label, graph.repo, person), file_node.id)
                               for person in old.people_at(found[0], found[1]))
-            changes, n = edges.add(*history.person_records(path, pid))
+            done = computed.get(pid)
+            if done is not None:
+                changes, start, stop = done
+                extend_run("new", start, stop)
+                n = stop - start
+            else:
+                append_run()
+                changes, n = edges.add(*history.person_records(file_node.key, pid))
         file_node.props["changes"] = changes
         new.files.append(pid)
         new.changes.append(changes)
@@ -411,7 +429,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         file_ids.append(file_node.id)
         if lineage is not None:
             new.lineage[pid] = lineage
-    copy_kept()
+    append_run()
     _emit_knows(graph, new, file_ids)
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
     new.token = old.token if same and old is not None else secrets.token_hex(8)

@@ -13,7 +13,8 @@ import math
 import time
 from array import array
 from datetime import datetime, timezone
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress, repeat
+from operator import add, and_, eq, or_, sub
 from typing import Any
 
 from cairn.ingest.identities import HUMAN
@@ -191,7 +192,10 @@ class _EdgeRows:
         self.shown = [people[i].person.kind == HUMAN and i in person_nodes for i in range(len(people))]
         self.person_id = [ph.person.id for ph in people]
         self.columns, self.first, self.touch, self.ids, self.slot = columns, first, touch, ids, slot
-        self.iso_of: dict[int, str | None] = {}  # epoch -> its ISO text: one string per commit time, not one per edge
+        self.iso_of = _IsoOf()  # epoch -> its ISO text: one string per commit time, not one per edge
+        self.slot_of = _Slots(self.person_id, slot, ids)
+        self.person_of = history.identity_person
+        self._bulk: tuple | None = None
 
     def add(self, persons: list[int], adds_of: list[int], deliveries_of: list[int], lasts: list[int],
             reviews_of: list[int]) -> tuple[int, int]:
@@ -224,9 +228,93 @@ class _EdgeRows:
                 doa_col.append(math.nan)
             reviews_col.append(reviews)
             self.first.append(1 if adds > 0 else 0)
-            when = iso_of.get(last)
-            if when is None:
-                when = iso_of[last] = _iso(last)
-            self.touch.append(when)  # type: ignore[arg-type]
+            self.touch.append(iso_of[last])
             added += 1
         return changes, added
+
+    def compute(self, table: RecordTable, pids: list[int]) -> list[tuple[int, int, int] | None]:
+        """The edges of the files at ``pids`` (paths with no rename history, records in ``table``'s columns), computed
+        for all at once (what ``add`` gives each, in the same order); per file, its ``changes`` and where its edges
+        are in the result (``copy`` appends them), or None for a file ``add`` must do (someone under two identities)."""
+        count, known = table.count, len(table.count)  # (a path past the columns' end has no records)
+        starts = [table._start(pid) if pid < known else 0 for pid in pids]
+        counts = [count[pid] if pid < known else 0 for pid in pids]
+        ends = list(map(add, starts, counts))
+        at = list(chain.from_iterable(map(range, starts, ends)))
+        idents, adds, deliveries, lasts, reviews = (list(map(column.__getitem__, at)) for column in (
+            table.ident, table.adds, table.deliveries, table.last, table.reviews))
+        persons = list(map(self.person_of.__getitem__, idents)) if self.person_of else idents
+        ends = list(accumulate(counts))
+        spans = list(map(slice, [0, *ends[:-1]], ends))  # each file's records
+        totals = list(map(sum, map(deliveries.__getitem__, spans)))
+        authored = list(map(bool, adds))  # (counts are never negative)
+        changes = list(map(add, totals, map(sum, map(authored.__getitem__, spans))))
+        single = list(map(eq, map(len, map(set, map(persons.__getitem__, spans))), counts))
+        shown = list(map(and_, map(self.shown.__getitem__, persons), map(bool, map(or_, map(or_, adds, deliveries), reviews))))
+        acceptances = list(map(sub, chain.from_iterable(map(repeat, totals, counts)), deliveries))
+        kept = list(map(sum, map(shown.__getitem__, spans)))
+        authored_kept, deliveries_kept, acceptances_kept = (list(compress(column, shown)) for column in (
+            authored, deliveries, acceptances))
+        self._bulk = (list(compress(persons, shown)), deliveries_kept, acceptances_kept,
+                      list(map(_Doa().__getitem__, zip(authored_kept, deliveries_kept, acceptances_kept))),
+                      list(compress(reviews, shown)), list(map(int, authored_kept)),
+                      list(map(self.iso_of.__getitem__, compress(lasts, shown))))
+        out: list[tuple[int, int, int] | None] = []
+        done = 0
+        for one, n, file_changes in zip(single, kept, changes):
+            out.append((file_changes, done, done + n) if one else None)
+            done += n
+        return out
+
+    def copy(self, start: int, stop: int) -> None:
+        """Append the edges ``compute`` found at [start, stop)."""
+        assert self._bulk is not None
+        persons, deliveries, acceptances, doa, reviews, first, touch = self._bulk
+        columns = self.columns
+        columns["person"].extend(map(self.slot_of.__getitem__, persons[start:stop]))
+        columns["deliveries"].extend(deliveries[start:stop])
+        columns["acceptances"].extend(acceptances[start:stop])
+        columns["doa"].extend(doa[start:stop])
+        columns["reviews"].extend(reviews[start:stop])
+        self.first.extend(first[start:stop])
+        self.touch.extend(touch[start:stop])
+
+
+class _IsoOf(dict):
+    """Epoch -> its ISO text (``_iso``), each computed once."""
+
+    def __missing__(self, epoch: int) -> str:
+        found = self[epoch] = _iso(epoch)
+        return found  # type: ignore[return-value]
+
+
+class _Doa(dict):
+    """(added it, deliveries, acceptances) -> the DOA column's value: ``degree_of_authorship`` rounded to 6 places,
+    the same operations in the same order, or NaN for someone who only reviewed."""
+
+    def __missing__(self, key: tuple[bool, int, int]) -> float:
+        first, deliveries, acceptances = key
+        if not (first or deliveries > 0):
+            found = math.nan
+        else:
+            found = round(DOA_BASE + DOA_FA * (1 if first else 0) + DOA_DL * deliveries - DOA_AC * math.log(1 + acceptances), 6)
+        self[key] = found
+        return found
+
+
+class _Slots(dict):
+    """Person index -> the person's slot in ``KnowledgeMemory.ids`` (``slot``: by person id), a person not there
+    yet appended."""
+
+    def __init__(self, person_id: list[str], slot: dict[str, int], ids: list[str]) -> None:
+        super().__init__()
+        self.person_id, self.slot, self.ids = person_id, slot, ids
+
+    def __missing__(self, index: int) -> int:
+        person = self.person_id[index]
+        at = self.slot.get(person)
+        if at is None:
+            at = self.slot[person] = len(self.ids)
+            self.ids.append(person)
+        self[index] = at
+        return at

@@ -11,6 +11,9 @@ from __future__ import annotations
 import random
 from array import array
 from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
 
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
@@ -58,10 +61,15 @@ def _table(log: CommitLog, by_path: dict[str, dict[int, list[int]]]) -> RecordTa
     return RecordTable.from_columns(columns, len(log.paths), 7)
 
 
-def test_knows_edges_are_the_file_knowledge_of_humans_with_a_node() -> None:
+@pytest.mark.parametrize("remembered", [False, True])
+def test_knows_edges_are_the_file_knowledge_of_humans_with_a_node(remembered: bool) -> None:
+    """Without a history state, each file's edges are computed from its records (a read's maps, columns); with one,
+    the records are folded into columns first and the files with no rename history computed all at once."""
     seen = []
     for seed in range(8):
         history, graph = _history(seed)
+        if remembered:
+            history.state = SimpleNamespace(analyses={}, changed=False)
         expected_edges, expected_changes = [], {}
         for path in FILES:
             if path not in history.log.path_index:
@@ -76,6 +84,7 @@ def test_knows_edges_are_the_file_knowledge_of_humans_with_a_node() -> None:
                                         "acceptances": k.acceptances, "doa": None if k.doa is None else round(k.doa, 6),
                                         "reviews": k.reviews, "last_touch": _iso(k.last_touch)}))
         add_knowledge(graph, history)
+        assert not history.records.changed if remembered else history.records.changed
         knows = [(key, edge.props) for key, edge in graph.edges.items() if key[0] == Rel.KNOWS.value]
         assert knows == expected_edges  # the same edges, values and order
         assert {n.key: n.get("changes") for n in graph.of_label(Label.FILE) if n.key in expected_changes} == expected_changes
