@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from array import array
+from collections import Counter
 from itertools import combinations
 
 import pytest
@@ -73,6 +74,7 @@ def _reference(memory: ChangeMemory, history: History, index: FileIndex, positio
     ids, pid_of = people.person_ids, index.pid
     counted: set[int] = set()
     components: list = [None] * len(log)
+    assisted: dict[str, list] = {}  # agent -> the agent-assisted commits it was on, oldest first
     for p in positions:
         if log.merge[p]:
             memory.eligible.append(0)
@@ -98,17 +100,20 @@ def _reference(memory: ChangeMemory, history: History, index: FileIndex, positio
                 memory.set_shared(key, (memory.shared(key) or 0) + 1)
             memory.component_revisions.update(ordered)
             memory.component_pairs.update(combinations(ordered, 2))
-        if agents:
-            memory.assisted_total += 1
-            when = log.committed[p]
-            for agent in agents:
-                info = memory.agents.setdefault(ids[agent], {"commits": 0, "components": {}, "humans": {}, "first": when, "last": when})
-                info["commits"] += 1
-                for c in ordered:
-                    info["components"][c] = info["components"].get(c, 0) + 1
-                for h in humans:
-                    info["humans"][ids[h]] = info["humans"].get(ids[h], 0) + 1
-                info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
+        memory.assisted_total += 1 if agents else 0
+        for agent in agents:  # per agent: its commits (with their components and humans), first and last
+            on = assisted.setdefault(ids[agent], [])
+            on.append((log.committed[p], ordered, [ids[h] for h in humans]))
+    for agent, commits in assisted.items():
+        known = memory.agents.get(agent)
+        times = [when for when, _, _ in commits] + ([known["first"], known["last"]] if known else [])
+        info = memory.agents[agent] = {"commits": len(commits) + (known["commits"] if known else 0),
+                                       "components": dict(known["components"]) if known else {},
+                                       "humans": dict(known["humans"]) if known else {}, "first": min(times), "last": max(times)}
+        for key, names in (("components", [c for _, ordered, _ in commits for c in ordered]),
+                           ("humans", [h for _, _, humans in commits for h in humans])):
+            for name, n in Counter(names).items():
+                info[key][name] = info[key].get(name, 0) + n
     memory.commits = positions.stop
     return {pid_of[f] for f in counted}, components
 
