@@ -239,9 +239,8 @@ class _EdgeRows:
         count, known = table.count, len(table.count)  # (a path past the columns' end has no records)
         starts = [table._start(pid) if pid < known else 0 for pid in pids]
         counts = [count[pid] if pid < known else 0 for pid in pids]
-        ends = list(map(add, starts, counts))
-        at = list(chain.from_iterable(map(range, starts, ends)))
-        idents, adds, deliveries, lasts, reviews = (list(map(column.__getitem__, at)) for column in (
+        spans = list(map(slice, starts, map(add, starts, counts)))  # each file's records in the columns
+        idents, adds, deliveries, lasts, reviews = (list(chain.from_iterable(map(column.__getitem__, spans))) for column in (
             table.ident, table.adds, table.deliveries, table.last, table.reviews))
         persons = list(map(self.person_of.__getitem__, idents)) if self.person_of else idents
         ends = list(accumulate(counts))
