@@ -121,8 +121,8 @@ def _out_of_order(commits: list[int], files: list[int]) -> set[int]:
     return {commits[j] for j in falls if commits[j - 1] == commits[j]}
 
 
-def _components(view: Any, entries: CommitEntries, positions: range) -> list[tuple[str, ...]]:
-    """The components of each commit from ``positions.start`` on (as ``CommitView.components`` gives them)."""
+def _components(view: Any, entries: CommitEntries) -> list[tuple[str, ...]]:
+    """The components of each commit of ``entries`` (as ``CommitView.components`` gives them, sharing its tuples)."""
     name_of = [c or "" for c in view.index.component]
     names = list(map(name_of.__getitem__, entries.file))
     starts = [0, *entries.end[:-1]]
@@ -145,7 +145,7 @@ def count_commits(memory: Any, view: Any, start: int, coupling: Any) -> set[int]
     e_commit, e_file, nfiles = entries.commit, entries.file, entries.files
 
     # per commit: its components, whether code-maat counts it, who was on it
-    comps = _components(view, entries, positions)
+    comps = _components(view, entries)
     view._components[start:n] = comps
     merges = list(compress(positions, merge[start:n]))
     for p in merges:
