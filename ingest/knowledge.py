@@ -193,6 +193,8 @@ class History:
 
 
 KNOWLEDGE = "knowledge"
+#: files whose edges are computed together (``_EdgeRows.compute``): its lists are a few per edge, not per file
+AT_ONCE = 4096
 KNOWLEDGE_VERSION = 2
 _KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
 
@@ -381,9 +383,12 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         found = old.where(pid) if old is not None else None
         kept = found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,))
         plan.append((file_node, pid, lineage, found, kept))
-    # the files to compute with no rename history, all at once (their records in columns)
+    # the files to compute with no rename history, all at once (their records in columns), a few thousand at a time
     at_once = [pid for _, pid, lineage, _, kept in plan if not kept and lineage is None] if not history.records.changed else []
-    computed = dict(zip(at_once, edges.compute(history.records, at_once))) if at_once else {}
+    chunks = [at_once[i:i + AT_ONCE] for i in range(0, len(at_once), AT_ONCE)]
+    chunk_of = {pid: c for c, pids in enumerate(chunks) for pid in pids}
+    computed: dict[int, tuple[int, int, int] | None] = {}
+    current = -1  # the chunk ``computed`` holds
     run = ["", 0, 0]  # entries still to append in one piece: from the last ingest ("old") or computed ("new"), [start, stop)
 
     def append_run() -> None:
@@ -413,7 +418,11 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
             if found is not None and old is not None:
                 before.update((knows, node_id(person_label, graph.repo, person), file_node.id)
                               for person in old.people_at(found[0], found[1]))
-            done = computed.get(pid)
+            chunk = chunk_of.get(pid)
+            if chunk is not None and chunk != current:
+                append_run()  # (a run of computed edges is of one chunk)
+                computed, current = dict(zip(chunks[chunk], edges.compute(history.records, chunks[chunk]))), chunk
+            done = computed.get(pid) if chunk is not None else None
             if done is not None:
                 changes, start, stop = done
                 extend_run("new", start, stop)

@@ -18,6 +18,7 @@ import pytest
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import AGENT, BOT, HUMAN, Person
+from cairn.ingest import knowledge
 from cairn.ingest.knowledge import History, PersonHistory, RecordTable, _iso, add_knowledge
 
 KINDS = [HUMAN, HUMAN, BOT, AGENT, HUMAN, HUMAN]
@@ -62,9 +63,11 @@ def _table(log: CommitLog, by_path: dict[str, dict[int, list[int]]]) -> RecordTa
 
 
 @pytest.mark.parametrize("remembered", [False, True])
-def test_knows_edges_are_the_file_knowledge_of_humans_with_a_node(remembered: bool) -> None:
+def test_knows_edges_are_the_file_knowledge_of_humans_with_a_node(remembered: bool, monkeypatch) -> None:
     """Without a history state, each file's edges are computed from its records (a read's maps, columns); with one,
-    the records are folded into columns first and the files with no rename history computed all at once."""
+    the records are folded into columns first and the files with no rename history computed together (three at a
+    time here: the runs of computed edges cross chunks)."""
+    monkeypatch.setattr(knowledge, "AT_ONCE", 3)
     seen = []
     for seed in range(8):
         history, graph = _history(seed)
