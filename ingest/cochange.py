@@ -63,22 +63,23 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import combinations
-from typing import Any
+from itertools import accumulate, compress
+from operator import sub
+from typing import Any, Iterable
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.ingest.change_count import DAY, count_commits
 from cairn.ingest.change_take_back import take_back
-from cairn.ingest.commit_people import CommitPeople
+from cairn.ingest.commit_people import _NONE, CommitPeople
 from cairn.ingest.commits import PAIR, CommitLog
 from cairn.ingest.history_state import Ragged
+from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
 
-DAY = 86_400
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
 MEMORY_VERSION = 2
-_EMPTY_IDS = array("i")
 
 
 @dataclass
@@ -152,6 +153,44 @@ class CommitView(CommitPeople):
             component = self.index.component
             found = tuple(sorted({component[f] for f in self.files(position) if component[f]}))
             found = self._components[position] = self._shared.setdefault(found, found)  # type: ignore[assignment]
+        return found
+
+    def components_at(self, positions: Iterable[int]) -> list[tuple[str, ...]]:
+        """``components`` of each position (those ``count_commits`` counted are kept: a lookup each)."""
+        known = list(map(self._components.__getitem__, positions))
+        if None in known:
+            known = [found if found is not None else self.components(p) for p, found in zip(positions, known)]
+        return known
+
+    def people_at(self, positions: Iterable[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """``people`` of each position (kept ones: a lookup each)."""
+        known = list(map(self._people.__getitem__, positions))
+        if None in known:
+            known = [found if found is not None else self.people(p) for p, found in zip(positions, known)]
+        return known
+
+    def people_from(self, start: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """``people`` of every position from ``start`` on, worked out for all at once (and kept as ``people`` keeps
+        them): a commit with nobody credited besides its author is its author's (agent or human, as a person)."""
+        log, person_of, kinds, shared = self.log, self.person_of, self.kinds, self._shared
+        n = len(log)
+        if not person_of:
+            return [(_NONE, _NONE)] * (n - start)
+        alone = []  # per raw identity: the people on a commit it authored alone
+        for person in person_of:
+            kind = kinds[person]
+            on = ((person,), _NONE) if kind == AGENT else (_NONE, (person,)) if kind == HUMAN else (_NONE, _NONE)
+            alone.append(shared.setdefault(on, on))
+        found = list(map(alone.__getitem__, log.author[start:n]))
+        ends = log.credited_end
+        credited = map(sub, ends[start:n], [ends[start - 1] if start else 0, *ends[start:n - 1]])
+        for p in compress(range(start, n), credited):
+            self._people[p] = None
+            found[p - start] = self.people(p)
+        self._people[start:n] = found
+        for p in compress(range(start, n), log.merge[start:n]):
+            found[p - start] = (_NONE, _NONE)  # as ``people`` says of a merge (and does not keep)
+            self._people[p] = None
         return found
 
 
@@ -288,148 +327,6 @@ def reusable(memory: ChangeMemory, settings: dict, people: list[list[str]], mapp
     return True
 
 
-def count_commits(memory: ChangeMemory, view: CommitView, start: int, coupling: CouplingSettings) -> set[int]:
-    """Add the commits from position ``start`` on to ``memory`` (all of them when it is fresh); the log path ids of
-    the files whose revisions changed. The components of every commit counted are kept in ``view``."""
-    log, index = view.log, view.index
-    limit, pid_of, component, ids = coupling.max_changeset, index.pid, index.component, view.person_ids
-    fresh = start == 0
-    all_pairs: Counter = Counter()  # a * PAIR + b (log path ids, a's path before b's) -> shared revisions (new commits)
-    # counting afresh: per file (index), the log path ids of the files after it in each of its commits, counted file
-    # by file at the end (small counters instead of one with every pair ever seen: the same counts, less memory;
-    # flat arrays of 4-byte ids, not a list per commit and file)
-    later: list[array] = [array("i") for _ in index.files] if fresh else []
-    counted: set[int] = set()  # files whose revisions changed
-    new_touch: list[array] = [array("i") for _ in index.files]  # per file: the new commits touching it
-    committed, merge = log.committed, log.merge
-    ends, flat = log.change_end, log.change_path
-    of_path, extra, components_of, share = index.of_path.get, index.extra_rows, view._components, view._shared.setdefault
-    # per log path id: the one file it stands for; -1 none, -2 several (then ``of_path`` says which)
-    single = [-1] * len(log.paths)
-    for pid, found in index.of_path.items():
-        single[pid] = found[0] if len(found) == 1 else -2
-    single_at, component_at = single.__getitem__, component.__getitem__
-    eligible_of, assisted_of, people_of = memory.eligible.append, memory.assisted.append, view.people
-    component_revisions: list[str] = []  # counted once at the end, in the same order
-    component_pairs: list[tuple[str, str]] = []
-    begin = ends[start - 1] if start else 0
-    for p in range(start, len(log)):
-        end = ends[p]
-        if merge[p]:
-            eligible_of(0)
-            assisted_of(0)
-            begin = end
-            continue
-        paths = flat[begin:end]
-        size = end - begin
-        begin = end
-        if extra:
-            size += sum(extra.get(path, 0) for path in paths)
-        files = set(map(single_at, paths))
-        files.discard(-1)
-        if -2 in files:  # a name that stands for several files
-            files = set()
-            for path in paths:
-                found = of_path(path)
-                if found:
-                    files.update(found)
-        if len(files) > 1:
-            names = set(map(component_at, files))
-            names.discard(None)
-            names.discard("")
-            ordered = tuple(sorted(names))
-        else:
-            ordered = (name,) if files and (name := component[next(iter(files))]) else ()
-        components_of[p] = ordered = share(ordered, ordered)
-        agents, humans = people_of(p)
-        eligible = 0 < size <= limit
-        eligible_of(1 if eligible else 0)
-        assisted_of(1 if agents else 0)
-        for f in files:
-            new_touch[f].append(p)
-        if not (agents or (eligible and files)):
-            continue
-        if eligible and files:
-            counted.update(files)
-            if len(files) > 1:  # files are in path order: a pair is (smaller, larger)
-                in_order = sorted(files)
-                if fresh:
-                    pids = array("i", [pid_of[f] for f in in_order])  # type: ignore[misc]
-                    for i in range(len(pids) - 1):
-                        later[in_order[i]].extend(pids[i + 1:])
-                else:
-                    keys = [pid_of[f] * PAIR for f in in_order]
-                    all_pairs.update([a + b // PAIR for a, b in combinations(keys, 2)])
-            component_revisions += ordered
-            if len(ordered) > 1:
-                component_pairs += combinations(ordered, 2)
-        if agents:
-            memory.assisted_total += 1
-            when = committed[p]
-            for agent in agents:
-                info = memory.agents.get(ids[agent])
-                if info is None:
-                    info = memory.agents[ids[agent]] = {"commits": 0, "components": {}, "humans": {}, "first": when, "last": when}
-                info["commits"] += 1
-                for c in ordered:
-                    info["components"][c] = info["components"].get(c, 0) + 1
-                for h in humans:
-                    info["humans"][ids[h]] = info["humans"].get(ids[h], 0) + 1
-                info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
-    memory.component_revisions.update(component_revisions)
-    memory.component_pairs.update(component_pairs)
-    memory.commits, eligible, assisted = len(log), memory.eligible, memory.assisted
-    at_once = fresh and not memory.touch.keys() and not memory.days.keys()  # nothing kept yet: columns at once
-    for f, added in enumerate(new_touch):
-        if not added:
-            continue
-        pid = pid_of[f]
-        assert pid is not None  # a file a commit touches has a logged path
-        if not at_once:
-            memory.touch.set(pid, memory.touch.get(pid) + added.tolist())
-            memory.days.set(pid, memory.days.get(pid) + [committed[p] // DAY for p in added])
-        memory.revisions[pid] = memory.revisions.get(pid, 0) + sum(map(eligible.__getitem__, added))
-        memory.agent_changes[pid] = memory.agent_changes.get(pid, 0) + sum(map(assisted.__getitem__, added))
-    if at_once:
-        memory.touch, memory.days = _touch_columns(new_touch, pid_of, committed)
-    min_shared = coupling.min_shared
-    if fresh:  # every pair counted: keep those with enough shared revisions
-        shared: dict[int, int] = {}
-        for f, tails in enumerate(later):
-            if len(tails) >= min_shared:
-                base = pid_of[f] * PAIR  # type: ignore[operator]
-                shared.update({base + b: n for b, n in Counter(tails).items() if n >= min_shared})
-            later[f] = _EMPTY_IDS  # counted: let it go
-        kept = sorted(shared)
-        memory.pair_key = array("q", kept)
-        memory.pair_shared = array("i", [shared[key] for key in kept])
-        memory.pair_rkey = array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in kept))
-    else:
-        for key, n in all_pairs.items():
-            a, b = divmod(key, PAIR)
-            known = memory.shared(key)
-            if known is None:  # a pair not remembered had fewer than min_shared: count it again from the touch lists
-                first, second = memory.touch.get(a), set(memory.touch.get(b))
-                n = sum(1 for p in first if p in second and eligible[p])
-                if n < min_shared:
-                    continue
-            else:
-                n += known
-            memory.set_shared(key, n)
-    return {pid_of[f] for f in counted}  # type: ignore[misc]
-
-
-def _touch_columns(new_touch: list[array], pid_of: list[int | None], committed: array) -> tuple[Ragged, Ragged]:
-    """A first count's commits per file and their days as ``ChangeMemory`` keeps them (ragged columns by log path id)."""
-    by_pid = sorted((pid_of[f], f) for f, added in enumerate(new_touch) if added)
-    touch, days, counts = array("i"), array("i"), array("i", bytes(4 * (by_pid[-1][0] + 1 if by_pid else 0)))  # type: ignore
-    for pid, f in by_pid:
-        counts[pid] = len(new_touch[f])  # type: ignore[index]
-        touch.extend(new_touch[f])
-        days.extend([committed[p] // DAY for p in new_touch[f]])
-    return Ragged.from_columns({"counts": counts, "values": touch}), Ragged.from_columns({"counts": counts[:], "values": days})
-
-
 def coupled(shared: int, revs_a: int, revs_b: int, settings: CouplingSettings) -> float | None:
     """The degree of a pair if it passes the thresholds, else None (code-maat's ``within-threshold?``)."""
     if shared < settings.min_shared:
@@ -450,17 +347,21 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
     repo, nodes, edges = graph.repo, graph.nodes, graph.edges
     revisions = memory.revisions
     if changed is None:
-        candidates = memory.pair_key.tolist()
+        candidates, shares = memory.pair_key.tolist(), memory.pair_shared.tolist()
     else:
         candidates = set(memory.passing)
         for pid in changed:
             candidates.update(memory.pairs_of(pid))
         candidates = sorted(candidates)
+        shares = list(map(memory.shared, candidates))
     passing = []
-    for key in candidates:
+    min_shared, min_revs, min_degree, revisions_of = settings.min_shared, settings.min_revs, settings.min_degree, revisions.get
+    for key, shared in zip(candidates, shares):  # ``coupled``, inline (a call per remembered pair)
+        if shared is None or shared < min_shared:
+            continue
         a, b = divmod(key, PAIR)
-        shared = memory.shared(key)
-        if shared is not None and coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
+        average = (revisions_of(a, 0) + revisions_of(b, 0)) / 2
+        if average >= min_revs and average != 0 and 100.0 * shared / average >= min_degree:
             passing.append(key)
     memory.passing = passing
     module_of = {path: node.get("module") for path, node in zip(index.files, index.nodes)}
@@ -497,12 +398,18 @@ def _iso(epoch: int) -> str:
 
 def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
     """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list)."""
-    revisions, agent_changes, days = memory.revisions, memory.agent_changes, memory.days
+    revisions, agent_changes = memory.revisions, memory.agent_changes
+    columns = memory.days.columns()  # (the state writes them so anyway)
+    counts, listed = columns["counts"], columns["values"].tolist()
     one_day = {}.setdefault  # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end
+    days = list(map(one_day, listed, listed))
+    starts = list(accumulate(counts, initial=0))
     for node, pid in zip(index.nodes, index.pid):
-        listed = days.get(pid) if pid is not None else []
-        node.props.update(revisions=revisions.get(pid, 0), change_days=list(map(one_day, listed, listed)),
-                          agent_changes=agent_changes.get(pid, 0))
+        if pid is not None and pid < len(counts):
+            changed = days[starts[pid]:starts[pid + 1]]
+        else:
+            changed = []
+        node.props.update(revisions=revisions.get(pid, 0), change_days=changed, agent_changes=agent_changes.get(pid, 0))
 
 
 def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:

@@ -60,7 +60,7 @@ MAGIC = b"cairn-history-state\n"
 VERSION = 3
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
-                  "knowledge", "cochange", "trend_history", "trend_activity")
+                  "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity")
 
 
 def state_path(cache_dir: Path, root: Path) -> Path:

@@ -14,7 +14,7 @@ was); ``add_knowledge`` puts it into the graph as Person nodes, Person
 Repository node (``history_complete`` with its counts).
 
 Between ingests (``ingest.history_state``): the records are a
-``RecordTable`` (columns, sums and maxima: a read of the new commits adds to
+``RecordTable`` (``ingest.knowledge_rows``: columns, sums and maxima: a read of the new commits adds to
 it), and the KNOWS edges of every file are remembered (``KnowledgeMemory``),
 so a re-ingest computes only the files whose records or rename lineage the
 new commits changed, and all of them when an identity resolves to another
@@ -25,34 +25,17 @@ from __future__ import annotations
 
 import math
 import secrets
-import time
 from array import array
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from itertools import accumulate, chain, repeat
 from typing import Any
 
 from cairn.graph.model import Edge, Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
-
-DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
-
-# Per (path, identity) record, a small list for speed: [adds, deliveries, last_touch, reviews].
-ADDS, DELIVERIES, LAST, REVIEWS = 0, 1, 2, 3
-
-
-def fold_record(into: dict[int, list[int]], key: int, rec: list[int]) -> None:
-    """Add ``rec`` to ``into[key]``: adds, deliveries and reviews summed, the newest last touch kept."""
-    acc = into.get(key)
-    if acc is None:
-        into[key] = list(rec)
-        return
-    acc[ADDS] += rec[ADDS]
-    acc[DELIVERIES] += rec[DELIVERIES]
-    acc[REVIEWS] += rec[REVIEWS]
-    if rec[LAST] > acc[LAST]:
-        acc[LAST] = rec[LAST]
+from cairn.ingest.knowledge_rows import (
+    ADDS, DELIVERIES, DOA_AC, DOA_BASE, DOA_DL, DOA_FA, LAST, REVIEWS, RecordTable, _EdgeRows, _iso, fold_record,
+)
 
 
 def degree_of_authorship(first_authorship: bool, deliveries: int, acceptances: int) -> float:
@@ -84,109 +67,6 @@ class PersonHistory:
     person: Person
     commits: int = 0  # non-merge commits authored
     last_active: int | None = None  # epoch seconds
-
-
-class RecordTable:
-    """Per path (a ``CommitLog`` path id) and raw identity: [adds, deliveries, last touch, reviews].
-
-    Kept in columns, grouped by path (``count`` entries per path id, in path
-    order), as the history state stores it; the paths a new read touched are
-    held as dicts (``changed``) until the next ``columns``. Entries are sums
-    and maxima, so reading commits in any order, in one read or several,
-    gives the same table.
-    """
-
-    TYPECODES = {"count": "i", "ident": "i", "adds": "i", "deliveries": "i", "last": "q", "reviews": "i"}
-
-    def __init__(self) -> None:
-        self.count = array("i")
-        self.ident = array("i")
-        self.adds = array("i")
-        self.deliveries = array("i")
-        self.last = array("q")
-        self.reviews = array("i")
-        self.changed: dict[int, dict[int, list[int]]] = {}
-        self._starts: list[int] | None = None
-
-    @classmethod
-    def from_columns(cls, columns: dict[str, array], paths: int, identities: int) -> "RecordTable":
-        table = cls()
-        for name, typecode in cls.TYPECODES.items():
-            column = columns[name]
-            if column.typecode != typecode:
-                raise TypeError(f"records column {name}")
-            setattr(table, name, column)
-        entries = len(table.ident)
-        if len(table.count) > paths or sum(table.count) != entries or (len(table.count) and min(table.count) < 0):
-            raise ValueError("records per path")
-        if any(len(getattr(table, name)) != entries for name in ("adds", "deliveries", "last", "reviews")):
-            raise ValueError("records columns")
-        return table
-
-    def _start(self, pid: int) -> int:
-        if self._starts is None:
-            self._starts = [0, *accumulate(self.count)]
-        return self._starts[pid]
-
-    def get(self, pid: int) -> dict[int, list[int]]:
-        """Raw identity -> [adds, deliveries, last touch, reviews] for one path (do not change what is returned)."""
-        found = self.changed.get(pid)
-        if found is not None:
-            return found
-        if pid >= len(self.count) or not self.count[pid]:
-            return {}
-        start = self._start(pid)
-        ident, adds, deliveries, last, reviews = self.ident, self.adds, self.deliveries, self.last, self.reviews
-        return {ident[k]: [adds[k], deliveries[k], last[k], reviews[k]] for k in range(start, start + self.count[pid])}
-
-    def add(self, delta: dict[int, dict[int, list[int]]]) -> None:
-        """Add a read's records (path id -> raw identity -> record): sums, and the newest last touch.
-
-        The table takes ``delta``'s maps over (a path it holds nothing for keeps the read's map as it is)."""
-        for pid, per_raw in delta.items():
-            mine = self.changed.get(pid)
-            if mine is None:
-                if pid >= len(self.count) or not self.count[pid]:
-                    self.changed[pid] = per_raw
-                    continue
-                mine = self.changed[pid] = self.get(pid)
-            for raw, rec in per_raw.items():
-                fold_record(mine, raw, rec)
-
-    def paths(self) -> list[int]:
-        """Every path id that has records."""
-        base = [pid for pid, n in enumerate(self.count) if n and pid not in self.changed]
-        return sorted(base + [pid for pid, per in self.changed.items() if per])
-
-    def columns(self) -> dict[str, array]:
-        """The table in columns, the changed paths folded in (the table keeps them too)."""
-        if self.changed:
-            count = array("i", self.count)
-            top = max(self.changed) + 1
-            if len(count) < top:
-                count.extend([0] * (top - len(count)))
-            out = {name: array(code) for name, code in self.TYPECODES.items() if name != "count"}
-            done = 0
-            for pid in sorted(self.changed):
-                start = self._start(pid) if pid < len(self.count) else self._start(len(self.count))
-                for name in out:
-                    out[name].extend(getattr(self, name)[done:start])
-                per_raw = self.changed[pid]
-                out["ident"].extend(per_raw)
-                out["adds"].extend(r[ADDS] for r in per_raw.values())
-                out["deliveries"].extend(r[DELIVERIES] for r in per_raw.values())
-                out["last"].extend(r[LAST] for r in per_raw.values())
-                out["reviews"].extend(r[REVIEWS] for r in per_raw.values())
-                done = start + (self.count[pid] if pid < len(self.count) else 0)
-                count[pid] = len(per_raw)
-            for name in out:
-                out[name].extend(getattr(self, name)[done:])
-            self.count = count
-            for name, column in out.items():
-                setattr(self, name, column)
-            self.changed = {}
-            self._starts = None
-        return {name: getattr(self, name) for name in self.TYPECODES}
 
 
 @dataclass
@@ -264,6 +144,25 @@ class History:
             fold_record(merged, person_of[raw] if person_of else raw, rec)
         return merged
 
+    def person_records(self, path: str, pid: int) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+        """Person indexes, adds, deliveries, last touches and reviews of ``path`` over its rename history, in the order
+        ``file_knowledge`` has them (``pid``: the path's id)."""
+        if path not in self.renamed_from:
+            idents, adds, deliveries, lasts, reviews = self.records.rows(pid)
+            person_of = self.identity_person
+            if not person_of:
+                return idents, adds, deliveries, lasts, reviews
+            persons = list(map(person_of.__getitem__, idents))
+            if len(set(persons)) == len(persons):  # nobody under two identities here: nothing to fold
+                return persons, adds, deliveries, lasts, reviews
+        merged: dict[int, list[int]] = {}
+        for name in self.lineage(path):
+            for person, rec in self.path_records(name).items():
+                fold_record(merged, person, rec)
+        records = list(merged.values())
+        return (list(merged), [r[ADDS] for r in records], [r[DELIVERIES] for r in records], [r[LAST] for r in records],
+                [r[REVIEWS] for r in records])
+
     def file_knowledge(self, path: str) -> dict[int, FileKnowledge]:
         """Per person index, what they did to ``path`` over its rename history (all kinds of people)."""
         merged: dict[int, list[int]] = {}
@@ -293,15 +192,9 @@ class History:
         return out
 
 
-def _iso(epoch: int | None) -> str | None:
-    if epoch is None:
-        return None
-    if -30_610_224_000 <= epoch < 253_402_300_800:  # years 1000-9999: what datetime writes, at twice the speed
-        return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
-
-
 KNOWLEDGE = "knowledge"
+#: files whose edges are computed together (``_EdgeRows.compute``): its lists are a few per edge, not per file
+AT_ONCE = 4096
 KNOWLEDGE_VERSION = 2
 _KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
 
@@ -416,7 +309,7 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) 
     """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files)."""
     repo = graph.repo
     node_of = [node_id(Label.PERSON, repo, pid) for pid in memory.ids]
-    sources = [node_of[p] for p in memory.columns["person"].tolist()]
+    sources = list(map(node_of.__getitem__, memory.columns["person"]))
     targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
     doa = memory.columns["doa"].tolist()
     doa = list(map({}.setdefault, doa, doa))  # one float object per value (a few hundred), not one per edge
@@ -467,14 +360,19 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     new.ids = list(old.ids) if old is not None else []  # the person table only grows, so kept columns stay valid
     slot = {pid: i for i, pid in enumerate(new.ids)}
     touched = set(history.records.changed)
+    if state is not None:
+        # the state keeps the records in columns: folding the read in now (instead of when the state is saved) frees a
+        # list per path and person before the change analyses allocate, and the edges below read the columns
+        history.records.columns()
     path_index, renamed = history.log.path_index, history.renamed_from
     columns, first, touch = new.columns, new.first, new.touch
     file_ids: list[str] = []
-    done = recomputed = 0  # entries so far, files computed again
+    entries = recomputed = 0  # entries so far, files computed again
     afresh: set[str] = set()
     before: set[tuple[str, str, str]] = set()
     knows, person_label = Rel.KNOWS.value, Label.PERSON
-    iso_of: dict[int, str | None] = {}  # epoch -> its ISO text: one string per commit time, not one per edge
+    edges = _EdgeRows(history, person_nodes, columns, first, touch, new.ids, slot)
+    plan = []  # per File node with history: the node, its path id, lineage, its last edges, whether they are kept
     for file_node in graph.of_label(Label.FILE):
         path = file_node.key
         pid = path_index.get(path)
@@ -483,55 +381,70 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
             continue
         lineage = sorted(path_index[name] for name in history.lineage(path) if name in path_index) if path in renamed else None
         found = old.where(pid) if old is not None else None
-        if found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,)):
-            start, n, changes = found  # what the last ingest computed: copied as it is
+        kept = found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,))
+        plan.append((file_node, pid, lineage, found, kept))
+    # the files to compute with no rename history, all at once (their records in columns), a few thousand at a time
+    at_once = [pid for _, pid, lineage, _, kept in plan if not kept and lineage is None] if not history.records.changed else []
+    chunks = [at_once[i:i + AT_ONCE] for i in range(0, len(at_once), AT_ONCE)]
+    chunk_of = {pid: c for c, pids in enumerate(chunks) for pid in pids}
+    computed: dict[int, tuple[int, int, int] | None] = {}
+    current = -1  # the chunk ``computed`` holds
+    run = ["", 0, 0]  # entries still to append in one piece: from the last ingest ("old") or computed ("new"), [start, stop)
+
+    def append_run() -> None:
+        kind, start, stop = run
+        if stop > start and kind == "old" and old is not None:
             for name, column in columns.items():
-                column.extend(old.columns[name][start:start + n])
-            first += old.first[start:start + n]
-            touch.extend(old.touch[start:start + n])
+                column.extend(old.columns[name][start:stop])
+            first.extend(old.first[start:stop])
+            touch.extend(old.touch[start:stop])
+        elif stop > start and kind == "new":
+            edges.copy(start, stop)
+        run[:] = ["", 0, 0]
+
+    def extend_run(kind: str, start: int, stop: int) -> None:
+        if run[0] != kind or run[2] != start:
+            append_run()
+            run[:] = [kind, start, start]
+        run[2] = stop
+
+    for file_node, pid, lineage, found, kept in plan:
+        if kept:
+            start, n, changes = found  # what the last ingest computed: copied as it is
+            extend_run("old", start, start + n)
         else:
             recomputed += 1
             afresh.add(file_node.id)
             if found is not None and old is not None:
                 before.update((knows, node_id(person_label, graph.repo, person), file_node.id)
                               for person in old.people_at(found[0], found[1]))
-            everybody = history.file_knowledge(path)
-            changes = sum(k.deliveries + k.first_authorship for k in everybody.values())
-            for index, k in everybody.items():
-                person = history.people[index].person
-                if person.kind != HUMAN or not (k.is_candidate or k.reviews > 0) or index not in person_nodes:
-                    continue
-                doa = k.doa
-                if person.id not in slot:
-                    slot[person.id] = len(new.ids)
-                    new.ids.append(person.id)
-                columns["person"].append(slot[person.id])
-                columns["deliveries"].append(k.deliveries)
-                columns["acceptances"].append(k.acceptances)
-                columns["doa"].append(math.nan if doa is None else round(doa, 6))
-                columns["reviews"].append(k.reviews)
-                first.append(1 if k.first_authorship else 0)
-                when = iso_of.get(k.last_touch)
-                if when is None:
-                    when = iso_of[k.last_touch] = _iso(k.last_touch)
-                touch.append(when)  # type: ignore[arg-type]
+            chunk = chunk_of.get(pid)
+            if chunk is not None and chunk != current:
+                append_run()  # (a run of computed edges is of one chunk)
+                computed, current = dict(zip(chunks[chunk], edges.compute(history.records, chunks[chunk]))), chunk
+            done = computed.get(pid) if chunk is not None else None
+            if done is not None:
+                changes, start, stop = done
+                extend_run("new", start, stop)
+                n = stop - start
+            else:
+                append_run()
+                changes, n = edges.add(*history.person_records(file_node.key, pid))
         file_node.props["changes"] = changes
         new.files.append(pid)
         new.changes.append(changes)
-        new.count.append(len(first) - done)
-        done = len(first)
+        new.count.append(n)
+        entries += n
         file_ids.append(file_node.id)
         if lineage is not None:
             new.lineage[pid] = lineage
+    append_run()
     _emit_knows(graph, new, file_ids)
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
     new.token = old.token if same and old is not None else secrets.token_hex(8)
     if state is not None:
         state.analyses[KNOWLEDGE] = new
         state.changed = state.changed or not same
-        # nothing reads the records by path after this; the state keeps them in columns, and folding them in now
-        # (instead of when the state is saved) frees a list per path and person before the change analyses allocate
-        history.records.columns()
     repo = graph.repository
     if repo is None:
         repo = graph.add_node(Label.REPOSITORY, graph.repo)

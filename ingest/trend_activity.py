@@ -12,6 +12,8 @@ it when the people and files are those it was counted with
 from __future__ import annotations
 
 from array import array
+from itertools import accumulate, compress
+from operator import itemgetter, not_
 from typing import Any, Iterable
 
 from cairn.graph.changes import PeriodActivity, ScopeActivity, period_end, period_of, period_start
@@ -20,6 +22,39 @@ from cairn.ingest.history_state import Ragged, Texts
 
 MEMORY = "activity"
 MEMORY_VERSION = 2
+
+
+class _Scopes(dict):
+    """A commit's scopes: the repository ("") and its components, one tuple per distinct components tuple."""
+
+    def __missing__(self, components: tuple[str, ...]) -> tuple[str, ...]:
+        found = self[components] = ("", *components)
+        return found
+
+
+class _Slots(dict):
+    """Name -> its index in ``names``, a name not met yet appended to ``names``."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, name: str) -> int:
+        at = self[name] = len(self.names)
+        self.names.append(name)
+        return at
+
+
+class _Named(dict):
+    """The person ids of a tuple of people (indexes), one list per distinct tuple."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def __missing__(self, people: tuple[int, ...]) -> list[str]:
+        found = self[people] = [self.ids[p] for p in people]
+        return found
 
 
 class ActivityMemory:
@@ -36,26 +71,21 @@ class ActivityMemory:
 
     def to_json(self) -> dict:
         periods, scopes, people = Texts(), Texts(), Texts()
-        scope_at: dict[str, int] = {}
-        person_at: dict[str, int] = {}
+        scope_at, person_at = _Slots(scopes), _Slots(people)  # name -> its index, new names appended in order
         cells = {name: array("i") for name in ("row_period", "row_scope", "row_commits", "row_assisted")}
-        humans = Ragged("i")
+        row_period, row_scope, row_commits, row_assisted = cells.values()
+        counts, slots = array("i"), array("i")
         for p, row in self.rows.items():
             periods.append(p)
+            at = len(periods) - 1
             for scope, (n, helped, ids) in row.items():
-                if scope not in scope_at:
-                    scope_at[scope] = len(scopes)
-                    scopes.append(scope)
-                for value, name in ((len(periods) - 1, "row_period"), (scope_at[scope], "row_scope"), (n, "row_commits"),
-                                    (helped, "row_assisted")):
-                    cells[name].append(value)
-                slots = []
-                for person in ids:
-                    if person not in person_at:
-                        person_at[person] = len(people)
-                        people.append(person)
-                    slots.append(person_at[person])
-                humans.set(len(cells["row_period"]) - 1, slots)
+                row_period.append(at)
+                row_scope.append(scope_at[scope])
+                row_commits.append(n)
+                row_assisted.append(helped)
+                counts.append(len(ids))
+                slots.extend(map(person_at.__getitem__, ids))
+        humans = Ragged.from_columns({"counts": counts, "values": slots})
         return {"version": MEMORY_VERSION, "period": self.period, "commits": self.commits, "first": self.first,
                 "last": self.last, "periods": periods, "scopes": scopes, "people": people, **cells, "humans": humans}
 
@@ -70,40 +100,60 @@ class ActivityMemory:
             memory.last = None if data["last"] is None else int(data["last"])
             periods, scopes, people, humans = data["periods"], data["scopes"], data["people"], data["humans"]
             rows: dict[str, dict[str, list]] = {p: {} for p in periods}
-            for i, (p, scope, n, helped) in enumerate(zip(data["row_period"], data["row_scope"], data["row_commits"],
-                                                          data["row_assisted"])):
-                rows[periods[p]][scopes[scope]] = [n, helped, {people[h] for h in humans.get(i)}]
+            cells = list(zip(data["row_period"], data["row_scope"], data["row_commits"], data["row_assisted"]))
+            if len(humans.counts) == len(cells) and not humans.changed:  # each row's humans in turn
+                at = people.__getitem__
+                values = humans.values
+                ends = accumulate(humans.counts)
+                start = 0
+                for (p, scope, n, helped), end in zip(cells, ends):
+                    rows[periods[p]][scopes[scope]] = [n, helped, set(map(at, values[start:end]))]
+                    start = end
+            else:
+                for i, (p, scope, n, helped) in enumerate(cells):
+                    rows[periods[p]][scopes[scope]] = [n, helped, {people[h] for h in humans.get(i)}]
             memory.rows = rows
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return None
         return memory
 
     def count(self, changes: ChangeResult, start: int, positions: Iterable[int] | None = None) -> None:
-        """Add the log's commits from ``start`` on (or those at ``positions``, when given)."""
+        """Add the log's commits from ``start`` on (or those at ``positions``, when given).
+
+        The commits' components and people are read in bulk (``CommitView.components_at``, ``people_at``), each
+        distinct tuple of humans named once; the oldest and newest time are taken once."""
         view, log, assisted = changes.view, changes.view.log, changes.memory.assisted
-        ids, period, rows = view.person_ids, self.period, self.rows
+        period, rows = self.period, self.rows
         merge, committed = log.merge, log.committed
+        if positions is None:
+            counted = list(compress(range(start, len(log)), map(not_, merge[start:len(log)])))
+        else:
+            counted = [p for p in positions if not merge[p]]
+        self.commits = len(log)
+        if not counted:
+            return
+        whens = list(map(committed.__getitem__, counted))
+        low, high = min(whens), max(whens)
+        self.first = low if self.first is None else min(self.first, low)
+        self.last = high if self.last is None else max(self.last, high)
         since, until, row = 0, -1, {}  # the period of the last commit, [since, until): commits come mostly in order
-        for p in range(start, len(log)) if positions is None else positions:
-            if merge[p]:
-                continue
-            when = committed[p]
-            self.first = when if self.first is None else min(self.first, when)
-            self.last = when if self.last is None else max(self.last, when)
-            if not since <= max(when, 0) < until:
-                name = period_of(max(when, 0), period)
-                since, until = period_start(name), period_end(name)
-                row = rows.setdefault(name, {})
-            humans = [ids[h] for h in view.people(p)[1]]
-            helped = assisted[p]
-            for scope in ("", *view.components(p)):
+        named = _Named(view.person_ids)
+        for when, scopes, humans, helped in zip(whens, map(_Scopes().__getitem__, view.components_at(counted)),
+                                                map(named.__getitem__, map(itemgetter(1), view.people_at(counted))),
+                                                map(assisted.__getitem__, counted)):
+            if not since <= when < until:
+                when = max(when, 0)
+                if not since <= when < until:
+                    name = period_of(when, period)
+                    since, until = period_start(name), period_end(name)
+                    row = rows.setdefault(name, {})
+            for scope in scopes:
                 counts = row.get(scope)
                 if counts is None:
                     counts = row[scope] = [0, 0, set()]
                 counts[0] += 1
                 counts[1] += helped
                 counts[2].update(humans)
-        self.commits = len(log)
 
     def activity(self, names: list[str]) -> list[PeriodActivity]:
         """The rows of ``names`` (commits after the last name, when there are too many periods, count for it).

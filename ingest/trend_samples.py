@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_right
+from itertools import compress, repeat
+from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +40,8 @@ def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]
     module, imports = Label.MODULE, Rel.IMPORTS.value
     component_of = {nid: node.props.get("component") for nid, node in nodes.items() if node.label is module}
     out: dict[tuple[str, str], set[str]] = {}
-    for key, e in graph.edges.items():
-        if key[0] != imports:
-            continue
+    edges = graph.edges
+    for key, e in compress(edges.items(), map(eq, map(itemgetter(0), edges), repeat(imports))):  # the IMPORTS edges
         b = component_of.get(key[2])  # None: not a module (an external package), or a module outside components
         if not b:
             continue
@@ -129,8 +130,8 @@ def sample_commits(log: CommitLog, assisted: Any, names: list[str], graph: RepoG
     ends = [period_end(name) for name in names]
     since = period_start(names[wanted[0]]) if wanted[0] else None
     merge, committed, paths = log.merge, log.committed, log.paths
-    for p in range(len(log)):
-        if merge[p] or not assisted[p] or (since is not None and committed[p] < since):
+    for p in compress(range(len(log)), assisted):
+        if merge[p] or (since is not None and committed[p] < since):
             continue
         period = min(bisect_right(ends, committed[p]), current)
         if period in samples:
