@@ -85,11 +85,13 @@ from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.git import GitError, git
-from cairn.ingest.history_state import HistoryState, LogTotals, StateFile, fingerprint_change, mining_fingerprint
+from cairn.ingest.history_state import (
+    HistoryState, LogTotals, StateFile, degraded_read, fingerprint_change, mining_fingerprint,
+)
 from cairn.ingest.history_people import pull_request_authors, resolve_people
 from cairn.ingest.history_placement import new_commits_first, walk_until_kept
 from cairn.ingest.history_stream import (
-    RENAME_LIMIT_WARNING, CommitCount, LogStatus, SpooledLog, is_ancestor, read_log, read_range, record_completeness,
+    RENAME_LIMIT_WARNING, CommitCount, LogStatus, SpooledLog, all_missing, is_ancestor, read_log, read_range, record_completeness,
 )
 from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read_mailmap
 from cairn.ingest.knowledge import History
@@ -164,6 +166,10 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
         return None, "the history state does not end at its remembered commit"
     if since != head and is_ancestor(root, since, head) is not True:
         return None, f"the remembered commit {since[:12]} is no longer an ancestor of HEAD (the history was rewritten)"
+    degraded = previous.degraded
+    if degraded.get("missing_objects") and all_missing(root, degraded["missing_objects"]) is not True:
+        # a full read now would read those commits otherwise (a fetch brought what was missing)
+        return None, "objects that were missing when the history was last read are in the repository now"
     stderr = ""
     if since != head:
         whole, stderr = read_range(root, parser, since, head)
@@ -203,7 +209,10 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
     totals = previous.totals
     _absorb(totals, parser, log)
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
-    status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr)
+    status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr,
+                       exact_renames_only=degraded.get("exact_renames_only", 0),
+                       without_renames=degraded.get("without_renames", 0),
+                       missing_objects=set(degraded.get("missing_objects", ())))
     return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), previous.analyses, kept, (old_length, since), placed, moved), ""
 
 
@@ -323,11 +332,23 @@ def mine_history(
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")
-    if fingerprint is not None and history.complete:
+    if fingerprint is not None and _rereadable(history, status, totals.commits):
         history.state = HistoryState(
             repo=str(root.resolve()), fingerprint=fingerprint, head=head, commits_total=status.commits_total or totals.commits,
             identity_keys=keys, weights=weights, from_trailer=from_trailer, stream_order=reading.stream_order,
             totals=totals, log=reading.log, analyses=dict(reading.analyses),
             changed=reading.mined == "full" or reading.new_commits > 0 or history.new_from is None,
+            degraded=degraded_read({"missing_objects": sorted(status.missing_objects),
+                                    "exact_renames_only": status.exact_renames_only,
+                                    "without_renames": status.without_renames}),
         )
     return history
+
+
+def _rereadable(history: History, status: LogStatus, read: int) -> bool:
+    """Whether a later ingest may go on from this read: every commit of HEAD's history was read (not a shallow clone,
+    no commit skipped, git did not fail). Objects git could not read (a partial clone) are remembered with it
+    (``HistoryState.degraded``): the next ingest reads everything again once any of them is there."""
+    total = status.commits_total
+    return (not history.shallow and status.failure is None and not status.unreadable
+            and (total is None or read >= total))

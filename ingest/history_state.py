@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import zlib
 from array import array
@@ -55,6 +56,7 @@ from cairn.ingest.knowledge import RecordTable
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 FORMAT = "cairn-history-state"
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 MAGIC = b"cairn-history-state\n"
 #: bumped whenever what is stored changes meaning
 VERSION = 3
@@ -201,6 +203,9 @@ class HistoryState:
     analyses: dict[str, Any] = field(default_factory=dict)
     #: whether anything differs from the file it was read from (new commits, or an analysis counted afresh)
     changed: bool = True
+    #: objects git could not read when the remembered commits were read (a partial clone, a damaged store), and how
+    #: many commits were read with exact rename detection only or without it for that: ``degraded_read``
+    degraded: dict[str, Any] = field(default_factory=dict)
 
 
 class Ragged:
@@ -353,6 +358,7 @@ def encode_state_parts(state: HistoryState) -> list[bytes | memoryview]:
         },
         "log": {**log, "paths": Texts(log["paths"])},
         "analyses": state.analyses,
+        "degraded": state.degraded,
     }
     blobs = _Blobs()
     # ensure_ascii keeps surrogate-escaped (non-UTF-8) names and paths as \udcXX escapes that load back the same
@@ -418,7 +424,22 @@ def decode_state(data: dict) -> HistoryState:
         repo=str(data["repo"]), fingerprint={str(k): str(v) for k, v in data["fingerprint"].items()},
         head=str(data["head"]), commits_total=int(data["commits_total"]), identity_keys=keys, weights=weights,
         from_trailer=from_trailer, stream_order=order, totals=totals, log=log, analyses=analyses,
+        degraded=degraded_read(data.get("degraded") or {}),
     )
+
+
+def degraded_read(data: dict) -> dict[str, Any]:
+    """The ``degraded`` part of a state, checked: ``missing_objects`` (sorted object ids), ``exact_renames_only`` and
+    ``without_renames`` (commit counts); empty when the remembered commits were read whole."""
+    if not isinstance(data, dict):
+        raise TypeError("degraded")
+    missing = [str(oid) for oid in data.get("missing_objects") or []]
+    if any(not _OBJECT_ID.fullmatch(oid) for oid in missing):
+        raise ValueError("missing object ids")
+    counts = {name: int(data.get(name) or 0) for name in ("exact_renames_only", "without_renames")}
+    if any(count < 0 for count in counts.values()):
+        raise ValueError("degraded counts")
+    return {"missing_objects": sorted(missing), **counts} if missing or any(counts.values()) else {}
 
 
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)

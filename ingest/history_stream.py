@@ -338,6 +338,21 @@ def is_ancestor(root: Path, commit: str, head: str) -> bool | None:
     return True if proc.returncode == 0 else False if proc.returncode == 1 else None
 
 
+def all_missing(root: Path, object_ids: list[str]) -> bool | None:
+    """Whether none of ``object_ids`` is in the repository (None: git cannot tell)."""
+    if not object_ids:
+        return True
+    try:
+        proc = git(root, "cat-file", "--batch-check", input="".join(f"{oid}\n" for oid in object_ids).encode("ascii"),
+                   text=False)
+    except GitError:
+        return None
+    if proc.returncode != 0:
+        return None
+    lines = proc.stdout.decode("ascii", "replace").splitlines()
+    return len(lines) == len(object_ids) and all(line.endswith(" missing") for line in lines)
+
+
 def stream_order(root: Path, head: str) -> list[str] | None:
     """Every commit of ``head``'s history, newest first, in the order ``git log`` walks them (None: git failed)."""
     try:
