@@ -35,10 +35,12 @@ def save_into_new_database(path: Path, schema: Iterable[str], version: int, chan
     if path.exists():
         return None
     remove_stale_temporaries(path)
-    import tempfile  # here, not above: only a first save needs it
+    import secrets  # here, not above: only a first save needs it
 
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    # Created as SQLite creates a database (0666 less the umask), not 0600 as tempfile would: the linked file is
+    # the store's database, which other users (a team's API, say) may have to read.
+    name = str(path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp")
+    os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     built = Path(name)
     try:
         conn = sqlite3.connect(name, isolation_level=None)

@@ -95,6 +95,9 @@ def test_a_first_save_stores_the_rows_a_save_into_an_existing_database_stores(tm
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == [".gitignore", "cairn.db"]  # no temporary left
+    # the mode SQLite gives a database it creates (0666 less the umask), which other users of a store may need
+    mode = (tmp_path / "new" / "cairn.db").stat().st_mode & 0o777
+    assert mode == (tmp_path / "existing" / "cairn.db").stat().st_mode & 0o777 and mode & 0o044
     again = SqliteStore(tmp_path / "new")  # and it is an ordinary store from then on
     again.save(small_graph("other", 4))
     assert graph_state(again.load("other")) == graph_state(small_graph("other", 4))
