@@ -39,9 +39,9 @@ rows, or a patch of the edge types a ``GraphChanges`` names); re-saving an
 unchanged graph rewrites no row. Every save increments the repository's
 generation, which makes its answers unreadable: they are read only while the
 row named "" in ``answers`` holds the current generation. The first
-``save_answers`` after a save deletes the answers it does not give, writes
-those whose text changed, leaves the others alone and moves that row on, in
-one transaction. Reads (``load``,
+``save_answers`` after a save deletes the answers it neither gives nor names
+unchanged, writes those whose text changed, leaves the others alone and moves
+that row on, in one transaction. Reads (``load``,
 ``load_part``, ``load_around``) and saves run with the cyclic garbage collector
 paused: they build or serialise many small objects and no cycles.
 Writers wait for one another (``busy_timeout``); a whole load-modify-save holds
@@ -405,9 +405,13 @@ class SqliteStore(GraphStore):
             row = conn.execute("SELECT records FROM reviews WHERE repo = ?", (repo,)).fetchone() if conn else None
             return list(loads(row[0])) if row else []
 
-    def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
+    keeps_unchanged_answers = True
+
+    def save_answers(self, repo: str, answers: Mapping[str, Any], unchanged: Iterable[str] = ()) -> None:
+        # An unchanged answer's row is left as it is (kept, not deleted): its text is never made again.
         rows = [(name, serialise(value, f"answer {name!r} of {repo}")) for name, value in answers.items()]
-        if any(name == _ANSWERED for name, _ in rows):
+        unchanged = set(unchanged)
+        if any(name == _ANSWERED for name, _ in rows) or _ANSWERED in unchanged:
             raise StoreError(f"cannot store an answer of {repo} without a name")
         with self._errors(f"save answers of {repo} to"):
             conn = self._connection(create=False)
@@ -419,7 +423,7 @@ class SqliteStore(GraphStore):
                     return  # another save replaced the graph they describe: they would never be read
                 answered = conn.execute("SELECT generation FROM answers WHERE rid = ? AND name = ?", (rid, _ANSWERED)).fetchone()
                 if answered is None or answered[0] != current:  # kept for an earlier version: only those given stand
-                    given = {name for name, _ in rows}
+                    given = {name for name, _ in rows} | unchanged
                     conn.executemany("DELETE FROM answers WHERE rid = ? AND name = ?", [
                         (rid, name) for (name,) in conn.execute("SELECT name FROM answers WHERE rid = ?", (rid,))
                         if name not in given and name != _ANSWERED])

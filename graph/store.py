@@ -215,7 +215,10 @@ class GraphStore(ABC):
                 part.nodes[nid] = whole.nodes[nid]
         return part
 
-    def save_answers(self, repo: str, answers: Mapping[str, Any]) -> None:
+    #: Whether ``save_answers`` takes ``unchanged`` (answers kept for the version a save replaced that stand as they are).
+    keeps_unchanged_answers = False
+
+    def save_answers(self, repo: str, answers: Mapping[str, Any], unchanged: Iterable[str] = ()) -> None:
         """Keep derived ``answers`` (name -> JSON-able value) for the stored graph of ``repo``.
 
         They describe the version of the graph this store instance last saved or
@@ -224,6 +227,9 @@ class GraphStore(ABC):
         the graph they describe is the stored one: answers kept for an earlier
         version are never read again unless given again (the embedded store
         then rewrites only those whose text changed).
+        ``unchanged``: names whose answer kept for the version of the graph this save replaced (the one kept before
+        it; none if none was) stands for this one as it is, neither given nor written again: given only to a store
+        that ``keeps_unchanged_answers``, by a caller that proved it (``api.services.answer_base``).
         This default keeps nothing, so ``load_answer`` says None and callers
         compute from the graph.
         """

@@ -15,7 +15,13 @@ provably reads the same thing now:
 * a card's recent activity, when the component has the same files and none of
   their KNOWS edges changed; its external packages, when it has the same modules
   and none of their IMPORTS edges changed (``card.KnownParts``: what the rest
-  of the card reads, people's names, the standard-library flags, is read anew).
+  of the card reads, people's names, the standard-library flags, is read anew);
+* whole answers whose kept text stands, neither computed nor written again
+  (``Reused.same_dependencies``, ``Reused.same_check``): the component
+  dependencies, when no IMPORTS edge changed and every module is in the same
+  component of the same components (the DEPENDS_ON edges and the component keys
+  they list are a function of those alone, ``code_graph``); the check's
+  judgement, when it is taken and was made today (taking it changes nothing).
 
 Everything else is computed: the bus factor, the people and every answer
 whose inputs cross components or move with time (who is gone depends on the
@@ -129,6 +135,10 @@ class Reused:
 
     check: dict[str, Any] | None = None
     card_parts: KnownParts | None = None
+    #: The component dependencies kept for the base are those of the graph (the same DEPENDS_ON edges and components).
+    same_dependencies: bool = False
+    #: ``check`` is the kept judgement as it is (made today): its kept text stands.
+    same_check: bool = False
 
 
 def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], today: date) -> Reused:
@@ -145,6 +155,9 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
     if same_imports and old.get("check") == now["check"] and isinstance(judged, dict) and judged_alike(
             judged["expiries"], date.fromisoformat(judged["judged_on"]), today):
         check = {**judged, "judged_on": today.isoformat()}
+    # DEPENDS_ON: per pair of components, the IMPORTS between their modules by kind (``code_graph``); ``modules`` has
+    # a digest per component: the same components, each with the same modules
+    same_dependencies = same_imports and old.get("unplaced") == now["unplaced"] and old.get("modules") == now["modules"]
 
     repo, nodes = graph.repo, graph.nodes
     person, package, file = (node_id(label, repo, "") for label in (Label.PERSON, Label.EXTERNAL, Label.FILE))
@@ -172,4 +185,5 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
             used = {r["name"]: r["imports"] for r in (*card["external_packages"], *card["standard_library"])}
             if all(package + key in nodes for key in used):
                 imports[name] = used
-    return Reused(check, KnownParts(activity, imports))
+    return Reused(check, KnownParts(activity, imports), same_dependencies,
+                  check is not None and check == judged)

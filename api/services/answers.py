@@ -30,7 +30,10 @@ when an answer is read (``services.answer_people``), so a commit changes only
 the answers whose substance changed. After a commit, an ingest hands ``store_answers``
 the answers kept for the graph it replaces and what differs between the two
 (``kept_base``, ``answer_base``): what of them reads nothing that changed is taken instead of
-computed (the check's judgement, parts of the cards), with the same result;
+computed (the check's judgement, parts of the cards), with the same result, and
+an answer whose kept text provably stands (``KEPT``) is neither computed nor
+serialised again: the store keeps its text (``GraphStore.save_answers``'s
+``unchanged``, where the store ``keeps_unchanged_answers``);
 ``answer_base.BASIS``, kept beside the answers, says what they were computed
 on. ``read_answer`` gives one back, as it was
 computed, or None (an older store, a Neo4j store written before answers, a
@@ -47,6 +50,7 @@ from the package metadata costs more than reading an answer.)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
@@ -70,6 +74,9 @@ RULES = "rules"
 CHECK = "check"
 CARD = "card/"
 
+#: What an answer computed with ``Reused`` is when the text kept for the graph it replaces stands (see the docstring).
+KEPT = object()
+
 
 def card_answer(component: str) -> str:
     """The name of a component's card."""
@@ -87,7 +94,8 @@ def stored_name(name: str) -> str:
 def _components(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.dependencies import component_dependencies, component_list
 
-    return {COMPONENTS: component_list(graph), COMPONENT_DEPENDENCIES: component_dependencies(graph)}
+    return {COMPONENTS: component_list(graph),
+            COMPONENT_DEPENDENCIES: KEPT if reused.same_dependencies else component_dependencies(graph)}
 
 
 def _bus_factor(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
@@ -113,7 +121,7 @@ def _check(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.contracts.check import expiry_dates, judge
 
     if reused.check is not None:
-        return {CHECK: reused.check}
+        return {CHECK: KEPT if reused.same_check else reused.check}
     today = date.today()
     return {CHECK: {"judged_on": today.isoformat(), "expiries": expiry_dates(graph),
                     "report": judge(graph, today=today).to_answer()}}
@@ -140,12 +148,14 @@ def bus_factor_known(answers: tuple[dict[str, Any], dict[str, Any]]) -> dict[str
 
 
 def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, base: AnswerBase | None = None,
-                    basis: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                    basis: Mapping[str, Any] | None = None, unchanged: set[str] | None = None) -> dict[str, Any]:
     """Every answer of ``graph``, by name; ``known`` holds answers already computed on this graph as it is.
 
     ``base``: the answers kept for the stored graph that ``graph`` replaces, and what differs between the two
     (``kept_base``); what of them provably reads the same inputs is taken instead of computed, and the answers
-    are the same as without it. ``basis`` is ``answer_base.basis(graph)`` when the caller has it.
+    are the same as without it. ``basis`` is ``answer_base.basis(graph)`` when the caller has it. ``unchanged``
+    (with ``base``): the names of the answers whose kept text stands are added to it instead of being computed
+    (kept, an answer whose analysis failed has none: it fails the same way on the same inputs).
 
     An analysis that fails on this graph keeps no answer: the read computes it from the graph and
     reports the same error then, as it would without answers, and the ingest that saved the graph stands.
@@ -158,13 +168,20 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, ba
     reused = Reused()
     if base is not None:
         reused = reusable(base, grouped, basis if basis is not None else basis_of(grouped), date.today())
+        if unchanged is None:  # every answer computed
+            reused = replace(reused, same_dependencies=False, same_check=False)
     for first_name, compute in ANSWERS:
         if first_name in out:
             continue
         try:
-            out.update(compute(grouped, reused))
+            computed = compute(grouped, reused)
         except Exception:  # noqa: BLE001 - see the docstring: the read meets it again
             continue
+        for name, value in computed.items():
+            if value is KEPT:
+                unchanged.add(name)  # type: ignore[union-attr] # only with ``unchanged`` (see above)
+            else:
+                out[name] = value
     return out
 
 
@@ -177,9 +194,14 @@ def store_answers(store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] 
 
     grouped = GroupedGraph(graph)
     computed_on = basis(grouped)
-    kept = answer_people.detach(compute_answers(grouped, known, base, computed_on))
+    unchanged: set[str] | None = set() if store.keeps_unchanged_answers else None
+    kept = answer_people.detach(compute_answers(grouped, known, base, computed_on, unchanged))
     kept[BASIS] = computed_on
-    store.save_answers(graph.repo, {stored_name(name): value for name, value in kept.items()})
+    named = {stored_name(name): value for name, value in kept.items()}
+    if unchanged:  # only a store that keeps them is given any
+        store.save_answers(graph.repo, named, unchanged=[stored_name(name) for name in unchanged])
+    else:
+        store.save_answers(graph.repo, named)
 
 
 def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,

@@ -9,6 +9,7 @@ plant over, a part computed anew does not.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -19,6 +20,7 @@ from cairn.api.services import answers
 from cairn.api.services.answer_base import BASIS
 from cairn.api.services.ingesting import add_reviews, ingest_into_store
 from cairn.api.services.workspace import Workspace
+from cairn.graph.errors import StoreError
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import GraphStore
 from cairn.graph.values import loads
@@ -178,6 +180,44 @@ def test_only_the_parts_whose_inputs_did_not_change_are_taken(shop, tmp_path):
     assert 99 in [r["imports"] for r in core_card["external_packages"] + core_card["standard_library"]]
 
 
+def planted_dependency(value: dict[str, Any]) -> None:
+    value["edges"].append({"source": "planted", "target": "planted", "kind": "runtime", "count": 1, "kinds": {}})
+
+
+def stored_rows(store_dir: Path, repo: str) -> dict[str, tuple[int, str]]:
+    """Every answer row of ``repo`` as the database holds it: name -> (the generation it was written at, its text)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(store_dir / "cairn.db")) as db:
+        return {name: (generation, text) for name, generation, text in db.execute(
+            "SELECT a.name, a.generation, a.value FROM answers a JOIN repositories r ON r.rid = a.rid WHERE r.repo = ?",
+            (repo,))}
+
+
+def test_whole_answers_whose_inputs_did_not_change_keep_their_text(shop, tmp_path):
+    """The component dependencies stand while no import changed and every module stays in its component; the
+    judgement made today stands: neither is computed nor written again (the row keeps its generation)."""
+    repo, warm, name = shop
+    dependencies, check = answers.stored_name(answers.COMPONENT_DEPENDENCIES), answers.stored_name(answers.CHECK)
+    plant(warm, name, {answers.COMPONENT_DEPENDENCIES: planted_dependency, answers.CHECK: planted_problem})
+    before = stored_rows(warm, name)
+
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)  # a body: no import changed
+    ingest_into_store(SqliteStore(warm), repo.root)
+    after = stored_rows(warm, name)
+    assert after[dependencies] == before[dependencies] and after[check] == before[check]  # left as they were
+    assert after[answers.stored_name(answers.BUS_FACTOR)][0] > before[dependencies][0]  # others: of the new version
+    assert "planted" in [e["source"] for e in kept(SqliteStore(warm), name, answers.COMPONENT_DEPENDENCIES)["edges"]]
+
+    # the configuration moves web's page into api: no import changed, but modules changed components
+    repo.commit({"cairn.toml": TOML.format(api=API + ', "shop/web/page.py"', severity="warn", expires=SOON)}, author=ADA)
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold-redrawn")
+
+    plant(warm, name, {answers.COMPONENT_DEPENDENCIES: planted_dependency})
+    repo.commit({"shop/web/style.py": "import re\nfrom shop.core import prices\n"}, author=CAT)  # an import: computed
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold-import")
+
+
 def test_the_check_is_judged_again_when_an_exception_expired_since(shop, tmp_path):
     repo, warm, name = shop
 
@@ -272,6 +312,25 @@ def test_imports_not_known_to_be_the_same_are_read_again(shop, tmp_path):
     assert kept(SqliteStore(warm), name, answers.card_answer("api"))["recent_activity"][0]["last_touch"].startswith("1999")
     ingest_into_store(SqliteStore(cold), repo.root)  # web's packages as a cold ingest finds them
     assert kept(SqliteStore(warm), name, answers.card_answer("web")) == kept(SqliteStore(cold), name, answers.card_answer("web"))
+
+
+def test_answers_named_unchanged_keep_the_text_kept_for_the_version_replaced(shop):
+    """``save_answers``'s ``unchanged``: the first save of answers after a save of the graph keeps those rows as they
+    are (readable, their text and generation untouched), deletes those neither given nor named, and a name with no
+    answer kept stays without one."""
+    _, warm, name = shop
+    store = SqliteStore(warm)
+    store.load(name)
+    store.save_answers(name, {"x/kept": {"a": [1, "é"]}, "x/given": 1, "x/dropped": 2})
+    rows = stored_rows(warm, name)
+    store.save(store.load(name))  # a new version of the graph: nothing readable until answers are saved for it
+    assert store.load_answers(name, ["x/kept"]) == {}
+    store.save_answers(name, {"x/given": 3}, unchanged=["x/kept", "x/never"])
+    assert store.load_answers(name, ["x/kept", "x/given", "x/dropped", "x/never"]) == {"x/kept": {"a": [1, "é"]},
+                                                                                      "x/given": 3}
+    assert stored_rows(warm, name)["x/kept"] == rows["x/kept"] and "x/dropped" not in stored_rows(warm, name)
+    with pytest.raises(StoreError):
+        store.save_answers(name, {}, unchanged=[""])
 
 
 @pytest.mark.neo4j
