@@ -59,7 +59,7 @@ FORMAT = "cairn-history-state"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 MAGIC = b"cairn-history-state\n"
 #: bumped whenever what is stored changes meaning
-VERSION = 3
+VERSION = 4
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
                   "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity")
@@ -269,7 +269,9 @@ class Ragged:
 
 
 class Texts(list):
-    """A list of strings the state keeps as one blob (NUL-separated UTF-8; no path or name holds a NUL)."""
+    """A list of strings the state keeps as one blob (NUL-separated UTF-8; no path or name holds a NUL): a direct
+    value of the document's or an analysis' dict (``json.dumps`` writes a list, even a subclass, itself: it is
+    set apart before)."""
 
 
 class _Blobs:
@@ -285,9 +287,14 @@ class _Blobs:
         self.size += len(data)
         return ref
 
+    def texts_apart(self, document: dict) -> dict:
+        """``document`` with each ``Texts`` value as a blob reference."""
+        return {key: self.default(value) if isinstance(value, Texts) else value for key, value in document.items()}
+
     def default(self, value: object) -> object:
         if hasattr(value, "to_json"):  # an analysis' memory, turned into data only when the state is written
-            return value.to_json()
+            found = value.to_json()
+            return self.texts_apart(found) if isinstance(found, dict) else found
         if isinstance(value, Ragged):
             return {"$ragged": value.columns()}
         if isinstance(value, array):  # the array's own bytes, not a copy: the state file is 100 MB at 50k files
@@ -340,6 +347,7 @@ def encode_state_parts(state: HistoryState) -> list[bytes | memoryview]:
     file's size twice more at the ingest's peak)."""
     log = state.log.columns()
     totals = state.totals
+    blobs = _Blobs()
     document = {
         "format": FORMAT, "version": VERSION, "byteorder": sys.byteorder, "repo": state.repo,
         "fingerprint": state.fingerprint, "head": state.head, "commits_total": state.commits_total,
@@ -356,11 +364,11 @@ def encode_state_parts(state: HistoryState) -> list[bytes | memoryview]:
             "counters": [totals.commits, totals.merges, totals.agent_commits, totals.bot_commits, totals.bad_email,
                          totals.squashes_without_credit, totals.newest, 1 if totals.rename_limit_hit else 0],
         },
-        "log": {**log, "paths": Texts(log["paths"])},
-        "analyses": state.analyses,
+        "log": blobs.texts_apart({**log, "paths": Texts(log["paths"])}),
+        # an analysis not counted in this run is the data it was read as (its texts read back as ``Texts``)
+        "analyses": {name: blobs.texts_apart(v) if isinstance(v, dict) else v for name, v in state.analyses.items()},
         "degraded": state.degraded,
     }
-    blobs = _Blobs()
     # ensure_ascii keeps surrogate-escaped (non-UTF-8) names and paths as \udcXX escapes that load back the same
     header = json.dumps(document, separators=(",", ":"), default=blobs.default).encode("ascii")
     crc = 0

@@ -18,7 +18,9 @@ tracks: see ``tracked_cache_files``):
   cost seconds). A result carried over from another (``carry_over``: the same
   modules, other line counts, a few modules' imports on moved lines) is kept
   as a patch on that one, and the result it is patched on is kept as long as
-  the patch is.
+  the patch is. A result read from the file is written back as the very text
+  it was read as (``_load_keeping_results`` keeps each one's span), so a save
+  after a commit encodes the stats and the new result only.
 
 Both are data, never code: a file is JSON with a ``format`` name and a
 ``version``; anything else (corrupt, truncated, another program's, an older
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import replace
 from itertools import islice
@@ -88,23 +91,29 @@ class ParseCache:
         # decoded when it is recalled (None until then) and written back as it was read; a new one has no encoding yet
         self._results: dict[str, tuple[dict[str, str | None], CodeResult | None, dict[str, Any] | None]] = {}
         self._paths: list[str] = []  # the state file's path table (of the stats)
+        self._texts: dict[str, str] = {}  # fingerprint -> a result read from the state file, as the JSON text it was
         self.dirty = False  # state changed
         self.entries_dirty = False
         self._whole = 0  # how many of the entries (the first ones) the cache file holds; the rest are added since
-        state = self._load(STATE_FILE, "cairn-parse-state") if read_state else None
+        texts: list[str] = []
+        state = self._load(STATE_FILE, "cairn-parse-state", texts) if read_state else None
         if state is not None:
             try:
                 self._paths = _split(state["paths"])
                 self.stats = _decode_stats(state["stats"], self._paths)
                 self.skips = {str(b): str(r) for b, r in state["skips"].items()}
                 self._results = {str(r["fingerprint"]): (dict(r["reads"]), None, r) for r in state["results"]}
+                if len(texts) == len(state["results"]):  # else read by ``json.loads``: written back encoded again
+                    self._texts = {str(r["fingerprint"]): text for r, text in zip(state["results"], texts)}
             except _SHAPE_ERRORS as exc:
                 self._ignored(STATE_FILE, f"not in the expected shape ({type(exc).__name__})")
-                self.stats, self.skips, self._results, self._paths = {}, {}, {}, []
+                self.stats, self.skips, self._results, self._paths, self._texts = {}, {}, {}, [], {}
 
     # -- reading ------------------------------------------------------------------------
 
-    def _load(self, name: str, kind: str) -> dict | None:
+    def _load(self, name: str, kind: str, texts: list[str] | None = None) -> dict | None:
+        """The file's document, or None (absent, or ignored with a note); ``texts`` is given the JSON text of each
+        item of its ``results`` when the file is laid out as this Cairn writes it."""
         if not self.directory:
             return None
         path = self.directory / name
@@ -119,7 +128,7 @@ class ParseCache:
             self._ignored(name, f"unreadable ({exc.strerror or exc})")
             return None
         try:
-            data = json.loads(text)
+            data = _load_keeping_results(text, texts) if texts is not None else json.loads(text)
         except (ValueError, RecursionError):
             self._ignored(name, "not valid JSON")
             return None
@@ -238,26 +247,95 @@ class ParseCache:
             results = []
             for fingerprint, (reads, result, kept) in self._results.items():
                 if kept is not None:  # as it was read (recalled or not): the same result, not encoded again
-                    results.append(kept)
+                    results.append(self._texts.get(fingerprint) or _dumps(kept))
                     continue
                 assert result is not None  # remembered in this run
                 found = self._base_of(fingerprint)
                 if found is not None:
-                    results.append({"fingerprint": fingerprint, "reads": reads, "base": found[0], "patch": found[1]})
+                    results.append(_dumps({"fingerprint": fingerprint, "reads": reads, "base": found[0], "patch": found[1]}))
                     continue
                 own = _PathTable()  # each result has its paths, so a later save can write it back as it is
                 encoded = _encode_result(result, own)
-                results.append({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded})
-            self._write(STATE_FILE, {
-                "format": "cairn-parse-state", "version": VERSION, "paths": _join(table.paths),
-                "stats": stats, "skips": self.skips, "results": results,
-            })
+                results.append(_dumps({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded}))
+            head = _dumps({"format": "cairn-parse-state", "version": VERSION, "paths": _join(table.paths),
+                           "stats": stats, "skips": self.skips})
+            # the results last, each as its own text: those read from the file are not encoded again
+            text = head[:-1] + ',"results":[' + ",".join(results) + "]}"
+            write_atomic(self.directory / STATE_FILE, text.encode("utf-8"))
             self.dirty = False
 
     def _write(self, name: str, payload: dict) -> None:
         assert self.directory is not None
-        # ensure_ascii keeps surrogate-escaped (non-UTF-8) file names as \udcXX escapes that load back the same.
-        write_atomic(self.directory / name, json.dumps(payload, separators=(",", ":")).encode("ascii"))
+        write_atomic(self.directory / name, _dumps(payload).encode("ascii"))
+
+
+def _dumps(value: object) -> str:
+    """Compact JSON; ensure_ascii keeps surrogate-escaped (non-UTF-8) file names as \\udcXX escapes that load back the same."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODE = json.JSONDecoder().raw_decode
+
+
+def _load_keeping_results(data: bytes, texts: list[str]) -> Any:
+    """``json.loads(data)``, and the text of each item of a top-level object's ``results`` array appended to
+    ``texts`` (a result read is then written back as it was, not encoded again). One pass of the same decoder; a
+    document it does not follow (another encoding, another shape) is read by ``json.loads`` and ``texts`` left empty."""
+    try:
+        return _scan_object(data.decode("utf-8"), texts)
+    except (ValueError, IndexError, RecursionError):
+        texts.clear()
+        return json.loads(data)
+
+
+def _scan_object(text: str, texts: list[str]) -> dict:
+    space = _SPACE.match
+    at = space(text, 0).end()
+    if text[at] != "{":
+        raise ValueError("not an object")
+    document: dict[str, Any] = {}
+    at = space(text, at + 1).end()
+    while text[at] != "}":  # a key, a value, then "," and another key, or the end
+        key, at = _DECODE(text, at)
+        at = space(text, at).end()
+        if not isinstance(key, str) or text[at] != ":" or key in document:
+            raise ValueError("layout")
+        at = space(text, at + 1).end()
+        if key == "results" and text[at] == "[":
+            document[key], at = _scan_items(text, at, texts)
+        else:
+            document[key], at = _DECODE(text, at)
+        at = space(text, at).end()
+        if text[at] == ",":
+            at = space(text, at + 1).end()
+            if text[at] != '"':
+                raise ValueError("layout")
+        elif text[at] != "}":
+            raise ValueError("layout")
+    if space(text, at + 1).end() != len(text):
+        raise ValueError("extra data")
+    return document
+
+
+def _scan_items(text: str, at: int, texts: list[str]) -> tuple[list, int]:
+    """The array at ``text[at]`` and where it ends, each item's text appended to ``texts``."""
+    space = _SPACE.match
+    items: list[Any] = []
+    at = space(text, at + 1).end()
+    if text[at] == "]":
+        return items, at + 1
+    while True:
+        start = at
+        item, at = _DECODE(text, at)
+        items.append(item)
+        texts.append(text[start:at])
+        at = space(text, at).end()
+        if text[at] == "]":
+            return items, at + 1
+        if text[at] != ",":
+            raise ValueError("layout")
+        at = space(text, at + 1).end()
 
 
 def digest_text(text: str | None) -> str | None:

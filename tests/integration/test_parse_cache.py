@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -185,3 +186,82 @@ def test_a_broken_added_file_loses_only_its_entries(tmp_path):
     (tmp_path / ADDED_FILE).write_bytes(b"{not json")
     again = ParseCache(tmp_path)
     assert len(again.entries) == 3 and any(ADDED_FILE in n and "not valid JSON" in n for n in again.notes)
+
+
+def carried(result: CodeResult, n: int) -> CodeResult:
+    """``result`` after a commit that moved one import of one module (what ``carry_over`` makes: the rest shared)."""
+    return replace(result, imports={**result.imports, "cafe": [ResolvedImport("os", n, "runtime", True, ODD_NAME)]},
+                   lines={**result.lines, ODD_NAME: 40 + n}, parsed=n)
+
+
+def commits(directory, reencode: bool) -> list[tuple[str, dict, CodeResult]]:
+    """Five runs after ``filled``, each reading the file, carrying a result over and saving; ``reencode``: every result
+    read is encoded again on save (what the cache did before it kept the text it read)."""
+    cache, result = filled(directory)
+    cache.save()
+    remembered = [("f1", {"pyproject.toml": "e" * 40, "tsconfig.json": None}, result)]
+    for n in range(2, 7):
+        before = json.loads((directory / STATE_FILE).read_text())["results"]
+        run = ParseCache(directory)
+        if reencode:
+            run._texts.clear()
+        newest = run.recall(remembered[-1][0])[1] if n % 2 else None  # every other run leaves the results encoded
+        new = carried(result if newest is None else newest, n)
+        run.stats[f"new{n}.py"] = (n, n, f"{n:x}" * 40)
+        run.skips.pop("d" * 40, None)
+        run.remember(f"f{n}", {"run": str(n)}, new)
+        run.save()
+        remembered.append((f"f{n}", {"run": str(n)}, new))
+        after = (directory / STATE_FILE).read_text()
+        fingerprints = [r["fingerprint"] for r in json.loads(after)["results"]]
+        assert len(fingerprints) == len(set(fingerprints)) and f"f{n}" in fingerprints  # none lost, none twice
+        for old in before:  # a result read back is written as the very text it was read as
+            if old["fingerprint"] in fingerprints and not reencode:
+                assert json.dumps(old, separators=(",", ":")) in after
+    return remembered
+
+
+def test_saves_after_several_commits_read_back_as_the_same_cache_encoded_whole(tmp_path):
+    remembered = commits(tmp_path / "kept", reencode=False)
+    assert commits(tmp_path / "whole", reencode=True) == remembered
+    kept, whole = ParseCache(tmp_path / "kept"), ParseCache(tmp_path / "whole")
+    assert json.loads((tmp_path / "kept" / STATE_FILE).read_text()) == json.loads((tmp_path / "whole" / STATE_FILE).read_text())
+    assert kept.notes == whole.notes == [] and kept.stats == whole.stats and len(kept.stats) == 6 and kept.skips == {}
+    for fingerprint, reads, result in remembered:
+        recalled = kept.recall(fingerprint)
+        assert recalled == whole.recall(fingerprint) and recalled in (None, (reads, result))
+    assert kept.recall("f6") == remembered[-1][1:] and kept.recall("f5") == remembered[-2][1:]
+
+
+def test_a_state_file_another_writer_laid_out_is_still_read_and_saved(tmp_path):
+    cache, result = filled(tmp_path)
+    cache.save()
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    (tmp_path / STATE_FILE).write_text(json.dumps(state, indent=2))
+    again = ParseCache(tmp_path)
+    assert again.notes == [] and again.stats == cache.stats
+    again.remember("f2", {}, carried(result, 2))
+    again.save()
+    third = ParseCache(tmp_path)
+    assert third.notes == [] and third.recall("f1")[1] == result and third.recall("f2")[1] == carried(result, 2)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "trailing-comma", "extra-data", "twice-the-results"])
+def test_a_damaged_state_file_is_ignored_with_a_note(tmp_path, damage):
+    cache, result = filled(tmp_path)
+    cache.remember("f2", {}, carried(result, 2))
+    cache.save()
+    text = (tmp_path / STATE_FILE).read_text()
+    at = text.index('"results":[') + len('"results":[')
+    damaged = {"truncated": text[:len(text) * 3 // 4], "trailing-comma": text[:-2] + ",]}",
+               "extra-data": text + "{}", "twice-the-results": text[:at] + text[at:-2] + "," + text[at:]}[damage]
+    (tmp_path / STATE_FILE).write_text(damaged)
+    again = ParseCache(tmp_path)
+    if damage == "twice-the-results":  # valid JSON still: each result once, as json.loads reads it
+        assert again.notes == [] and again.recall("f1")[1] == result and again.recall("f2")[1] == carried(result, 2)
+        again.dirty = True
+        again.save()
+        assert [r["fingerprint"] for r in json.loads((tmp_path / STATE_FILE).read_text())["results"]] == ["f1", "f2"]
+        return
+    assert any(n.startswith(f"parse cache: {STATE_FILE} not valid JSON") for n in again.notes), again.notes
+    assert again.stats == {} and again.recall("f1") is None and again.recall("f2") is None

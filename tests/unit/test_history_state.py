@@ -8,7 +8,8 @@ import pytest
 
 from cairn.ingest.commits import NO_PARENT, CommitLog, CommitRecord
 from cairn.ingest.history_state import (
-    HistoryState, LogTotals, Ragged, StateFile, decode_state, encode_state, fingerprint_change, read_document, state_path,
+    MAGIC, HistoryState, LogTotals, Ragged, StateFile, Texts, decode_state, encode_state, fingerprint_change, read_document,
+    state_path,
 )
 from cairn.ingest.knowledge import RecordTable
 
@@ -118,3 +119,19 @@ def test_a_missing_cache_directory_remembers_nothing_and_a_fingerprint_change_is
     assert fingerprint_change({"cairn": "1"}, {"cairn": "2"}) == "Cairn's history mining changed (another version)"
     assert fingerprint_change({".mailmap": "x", "git": "1"}, {".mailmap": "y", "git": "1"}) == (
         "the identity configuration changed (.mailmap)")
+
+
+def test_texts_are_kept_as_blobs_not_json_lists_and_read_back_the_same():
+    log = small_log()
+    activity = {"periods": Texts(["2024-01", "2024-02"]), "people": Texts([]), "odd": Texts(["caf\udce9"])}
+    state = HistoryState("/repo", {"cairn": "1"}, log.sha_of(3), 4, [("Ada", "a@x")], [4], [False], [0],
+                         LogTotals(commits=4), log, {"activity": activity})
+    data = encode_state(state)
+    line, rest = data[len(MAGIC):].split(b"\n", 1)
+    header = rest[:int(line.split()[0])]
+    assert b"2024-01" not in header and log.paths[0].encode() not in header  # the strings are in the blobs
+    back = decode_state(read_document(data))
+    assert back.log.paths == log.paths and isinstance(back.analyses["activity"]["periods"], Texts)
+    assert back.analyses["activity"] == activity
+    # read back and written again untouched (an analysis not counted in that run): the same bytes
+    assert encode_state(back) == data
