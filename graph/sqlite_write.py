@@ -286,13 +286,15 @@ def _insert_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, ids: lis
                   props: list[dict[str, Any]]) -> dict[str, int]:
     """Insert the nodes of ``graph`` (``ids`` sorted, ``props`` theirs) for a repository that has none, numbered in
     that order as the merge numbers them: the merge's rows without the merge. Their numbers by id."""
-    texts = _texts(props, lambda i: f"node {ids[i]}")
     first = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
-    numbers = range(first, first + len(ids))
-    stored = list(map(graph.nodes.__getitem__, ids))
-    insert_rows(conn, _NODE_BY_REPOSITORY, zip(numbers, ids, map(_LABEL_TEXT, map(_LABEL, stored)), map(_KEY, stored),
-                                               texts), fixed=(rid,))
-    return dict(zip(ids, numbers))
+    for start in range(0, len(ids), BATCH):  # a batch's texts at a time: a File's change days make long ones
+        batch = ids[start:start + BATCH]
+        texts = _texts(props[start:start + BATCH], lambda i: f"node {batch[i]}")
+        stored = list(map(graph.nodes.__getitem__, batch))
+        insert_rows(conn, _NODE_BY_REPOSITORY, zip(range(first + start, first + start + len(batch)), batch,
+                                                   map(_LABEL_TEXT, map(_LABEL, stored)), map(_KEY, stored), texts),
+                    fixed=(rid,))
+    return dict(zip(ids, range(first, first + len(ids))))
 
 
 def _texts(values: list[Any], what: Callable[[int], str]) -> list[str]:

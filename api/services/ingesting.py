@@ -100,7 +100,7 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None,
                    spooled: SpooledLog | None) -> IngestResult:
-    from cairn.api.services.answers import bus_factor_known, compute_answers, kept_base, store_answers
+    from cairn.api.services.answers import bus_factor_known, kept_base, store_answers
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
     from cairn.ingest.gcpause import abandon
@@ -131,13 +131,6 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             if reviews:
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph)
-            answers = bus_factor_known(bus_factor)
-            worked_out = bool(beside) and beside[0].computing()
-            if worked_out:
-                # This process would only wait for the trends' child at annotate_trends: the answers are worked out
-                # in that wait (2-3 s at 50k files). They read no Period node and none of the repository's properties
-                # set from here on (tests/integration/test_trends_beside.py holds them equal either way).
-                answers = compute_answers(result.graph, answers)
             annotate_trends(result.graph, result.trends, beside[0] if beside else None)
             result.summary.notes.extend(_notes_of(state_saves))
             release_trend_inputs(result.trends)  # the history they (and the state's save) held: freed for the save to reuse
@@ -150,11 +143,9 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             if progress:
                 progress("saving", 0, 1)
             changes = _changes(store, result, reviews)
-            # what the stored answers can give the new ones (nothing to give when they were all worked out above)
-            base = None if worked_out else kept_base(store, result.graph, changes,
-                                                     result.knows_delta.files if result.knows_delta else None)
+            base = kept_base(store, result.graph, changes, result.knows_delta.files if result.knows_delta else None)
             store.save_changes(changes, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-            store_answers(store, result.graph, answers, base)
+            store_answers(store, result.graph, bus_factor_known(bus_factor), base)
     finally:
         for started in beside:
             started.cancel()  # when a step failed before annotate_trends took the result

@@ -103,6 +103,14 @@ def test_a_first_save_stores_the_rows_a_save_into_an_existing_database_stores(tm
     assert graph_state(again.load("other")) == graph_state(small_graph("other", 4))
 
 
+def test_a_first_save_in_many_batches_stores_what_one_batch_stores(tmp_path, monkeypatch):
+    graph = odd_graph("shop")
+    SqliteStore(tmp_path / "one").save_changes(GraphChanges(graph))
+    monkeypatch.setattr(sqlite_write, "BATCH", 3)  # nodes and relationships cut into many batches
+    SqliteStore(tmp_path / "many").save_changes(GraphChanges(graph))
+    assert len(graph.nodes) > 9 and all_rows(tmp_path / "many") == all_rows(tmp_path / "one")
+
+
 def test_a_database_made_meanwhile_is_saved_into_and_the_one_built_aside_dropped(tmp_path):
     root = tmp_path / "s"
     made = []

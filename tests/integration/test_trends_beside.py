@@ -22,12 +22,10 @@ from test_incremental_parity import assert_same_rows
 from test_trend_replay_parity import random_history
 
 from cairn.api.bootstrap import open_store
-from cairn.api.services import answers as answers_module
 from cairn.api.services import beside as beside_module
 from cairn.api.services.beside import Beside
 from cairn.api.services.changes_over_time import FactorsBeside
 from cairn.api.services.ingesting import ingest_into_store
-from cairn.graph.model import Label
 from cairn.ingest.pipeline import ingest_repository
 from cairn.queries.trends import replay_stop, truck_factors_over_time
 from fixtures.gitrepo import GitRepo
@@ -57,29 +55,6 @@ def test_the_forked_trend_factors_store_what_the_sequential_ingest_stores(histor
     with contextlib.closing(sqlite3.connect(tmp_path / "forked" / "cairn.db")) as db:
         periods = db.execute("SELECT count(*) FROM nodes WHERE id LIKE 'Period|%'").fetchone()[0]
     assert periods > 8
-
-
-@forking
-def test_answers_worked_out_while_the_child_replays_are_those_worked_out_after_it(history, tmp_path, monkeypatch) -> None:
-    # the child always counts as still replaying: the ingest works the answers out before annotate_trends
-    monkeypatch.setattr(FactorsBeside, "computing", lambda self: True)
-    periods_seen: list[int] = []
-    compute = answers_module.compute_answers
-
-    def counting_periods(graph, *args, **kwargs):
-        periods_seen.append(sum(1 for _ in graph.of_label(Label.PERIOD)))
-        return compute(graph, *args, **kwargs)
-
-    monkeypatch.setattr(answers_module, "compute_answers", counting_periods)
-    ingest_into_store(open_store(str(tmp_path / "early")), history)
-    assert periods_seen[0] == 0 and periods_seen[-1] > 8  # before the Period nodes, and store_answers had nothing left
-    monkeypatch.setattr(beside_module, "ENABLED", False)
-    monkeypatch.setattr(answers_module, "compute_answers", compute)
-    ingest_into_store(open_store(str(tmp_path / "after")), history)
-    assert_same_rows(tmp_path / "early", tmp_path / "after", "repo")
-    early, after = stored_answers(tmp_path / "early"), stored_answers(tmp_path / "after")
-    assert early.keys() == after.keys() and len(early) > 8
-    assert {k: v for k, v in early.items() if after[k] != v} == {}
 
 
 @forking
