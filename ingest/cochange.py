@@ -62,7 +62,6 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from itertools import accumulate, compress
 from operator import sub
 from typing import Any, Iterable
@@ -71,11 +70,12 @@ from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.change_count import DAY, count_commits
 from cairn.ingest.change_take_back import take_back
-from cairn.ingest.commit_people import _NONE, CommitPeople
+from cairn.ingest.commit_people import NOBODY, CommitPeople
 from cairn.ingest.commits import PAIR, CommitLog
 from cairn.ingest.history_state import Ragged
 from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
+from cairn.ingest.knowledge_rows import iso_time
 
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
@@ -175,11 +175,11 @@ class CommitView(CommitPeople):
         log, person_of, kinds, shared = self.log, self.person_of, self.kinds, self._shared
         n = len(log)
         if not person_of:
-            return [(_NONE, _NONE)] * (n - start)
+            return [(NOBODY, NOBODY)] * (n - start)
         alone = []  # per raw identity: the people on a commit it authored alone
         for person in person_of:
             kind = kinds[person]
-            on = ((person,), _NONE) if kind == AGENT else (_NONE, (person,)) if kind == HUMAN else (_NONE, _NONE)
+            on = ((person,), NOBODY) if kind == AGENT else (NOBODY, (person,)) if kind == HUMAN else (NOBODY, NOBODY)
             alone.append(shared.setdefault(on, on))
         found = list(map(alone.__getitem__, log.author[start:n]))
         ends = log.credited_end
@@ -189,7 +189,7 @@ class CommitView(CommitPeople):
             found[p - start] = self.people(p)
         self._people[start:n] = found
         for p in compress(range(start, n), log.merge[start:n]):
-            found[p - start] = (_NONE, _NONE)  # as ``people`` says of a merge (and does not keep)
+            found[p - start] = (NOBODY, NOBODY)  # as ``people`` says of a merge (and does not keep)
             self._people[p] = None
         return found
 
@@ -355,13 +355,9 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
         candidates = sorted(candidates)
         shares = list(map(memory.shared, candidates))
     passing = []
-    min_shared, min_revs, min_degree, revisions_of = settings.min_shared, settings.min_revs, settings.min_degree, revisions.get
-    for key, shared in zip(candidates, shares):  # ``coupled``, inline (a call per remembered pair)
-        if shared is None or shared < min_shared:
-            continue
+    for key, shared in zip(candidates, shares):
         a, b = divmod(key, PAIR)
-        average = (revisions_of(a, 0) + revisions_of(b, 0)) / 2
-        if average >= min_revs and average != 0 and 100.0 * shared / average >= min_degree:
+        if shared is not None and coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
             passing.append(key)
     memory.passing = passing
     module_of = {path: node.get("module") for path, node in zip(index.files, index.nodes)}
@@ -390,10 +386,6 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
         graph.add_edge(Rel.CO_CHANGES, ida, idb, degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb,
                        imports=("DEPENDS_ON", ida, idb) in edges or ("DEPENDS_ON", idb, ida) in edges)
     return len(passing)
-
-
-def _iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
 
 
 def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
@@ -434,7 +426,7 @@ def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory
             assisted_commits=info["commits"],
             assisted_components=[c for c, _ in sorted(info["components"].items(), key=lambda kv: (-kv[1], kv[0]))],
             shepherds=[h for h, _ in sorted(info["humans"].items(), key=lambda kv: (-kv[1], kv[0]))],
-            first_assisted=_iso(info["first"]), last_assisted=_iso(info["last"]),
+            first_assisted=iso_time(info["first"]), last_assisted=iso_time(info["last"]),
         )
     for node in graph.of_label(Label.COMPONENT):
         total = recent_commits.get(node.key, 0)

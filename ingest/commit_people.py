@@ -11,7 +11,7 @@ from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
 
-_NONE: tuple[int, ...] = ()
+NOBODY: tuple[int, ...] = ()  # no agent, or no human, on a commit: one tuple for all
 
 
 class CommitPeople:
@@ -35,15 +35,15 @@ class CommitPeople:
             return found
         log, person_of, kinds = self.log, self.person_of, self.kinds
         if log.merge[position] or not person_of:
-            return _NONE, _NONE
+            return NOBODY, NOBODY
         on = [person_of[log.author[position]]]
         start, end = log.credited_end[position - 1] if position else 0, log.credited_end[position]
         if end > start:
             on.extend(person_of[c] for c in log.credited[start:end])
-            agents = tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or _NONE
-            humans = tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or _NONE
+            agents = tuple(dict.fromkeys(p for p in on if kinds[p] == AGENT)) or NOBODY
+            humans = tuple(dict.fromkeys(p for p in on if kinds[p] == HUMAN)) or NOBODY
         else:
             kind = kinds[on[0]]
-            agents, humans = (tuple(on), _NONE) if kind == AGENT else (_NONE, tuple(on)) if kind == HUMAN else (_NONE, _NONE)
+            agents, humans = (tuple(on), NOBODY) if kind == AGENT else (NOBODY, tuple(on)) if kind == HUMAN else (NOBODY, NOBODY)
         found = self._people[position] = self._shared.setdefault((agents, humans), (agents, humans))
         return found

@@ -34,7 +34,7 @@ from cairn.graph.model import Edge, Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
 from cairn.ingest.knowledge_rows import (
-    ADDS, DELIVERIES, DOA_AC, DOA_BASE, DOA_DL, DOA_FA, LAST, REVIEWS, RecordTable, _EdgeRows, _iso, fold_record,
+    ADDS, DELIVERIES, DOA_AC, DOA_BASE, DOA_DL, DOA_FA, LAST, REVIEWS, RecordTable, _EdgeRows, iso_time, fold_record,
 )
 
 
@@ -349,7 +349,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
             continue
         person_nodes[index] = graph.add_node(
             Label.PERSON, p.id, name=p.name, names=p.names, emails=p.emails, logins=p.logins, aliases=p.aliases,
-            kind=p.kind, github=p.github, last_active=_iso(ph.last_active), commits=ph.commits,
+            kind=p.kind, github=p.github, last_active=iso_time(ph.last_active), commits=ph.commits,
         )
     state = history.state
     people = _knowledge_people(history, person_nodes)
@@ -451,7 +451,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     existing = [n for n in (repo.get("history_notes") or []) if n not in history.notes]
     repo.props.update(
         commits=history.commits, merges=history.merges, agent_commits=history.agent_commits,
-        bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=_iso(history.newest_commit_at),
+        bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=iso_time(history.newest_commit_at),
         history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
         history_complete=history.complete, history_completeness=dict(history.completeness),
         history_warnings=list(history.warnings), knows_token=new.token,

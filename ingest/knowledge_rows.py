@@ -4,7 +4,7 @@
 adds, deliveries, last touch and reviews of ``knowledge.History``; ``_EdgeRows``
 appends a file's KNOWS edges (degree of authorship, see ``ingest.knowledge``)
 to ``knowledge.KnowledgeMemory``'s columns from a file's records without an
-object per person; ``_iso`` writes the ISO times the edges and people carry.
+object per person; ``iso_time`` writes the ISO times the edges and people carry.
 """
 
 from __future__ import annotations
@@ -169,7 +169,8 @@ class RecordTable:
 _DATES: dict[int, str] = {}  # day (since 1970-01-01) -> its date, "YYYY-MM-DD" (a few thousand in a long history)
 
 
-def _iso(epoch: int | None) -> str | None:
+def iso_time(epoch: int | None) -> str | None:
+    """The UTC time ``epoch`` (seconds) as ISO text to the second (``2024-03-01T12:00:00+00:00``), None for None."""
     if epoch is None:
         return None
     if -30_610_224_000 <= epoch < 253_402_300_800:  # years 1000-9999: what datetime writes, several times faster
@@ -280,10 +281,10 @@ class _EdgeRows:
 
 
 class _IsoOf(dict):
-    """Epoch -> its ISO text (``_iso``), each computed once."""
+    """Epoch -> its ISO text (``iso_time``), each computed once."""
 
     def __missing__(self, epoch: int) -> str:
-        found = self[epoch] = _iso(epoch)
+        found = self[epoch] = iso_time(epoch)
         return found  # type: ignore[return-value]
 
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_right
-from itertools import compress, repeat
-from operator import eq, itemgetter
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -37,17 +36,16 @@ KEEP_SAMPLES = 400
 def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]:
     """(source component, target component) -> the files whose imports make the dependency."""
     nodes = graph.nodes
-    module, imports = Label.MODULE, Rel.IMPORTS.value
+    module = Label.MODULE
     component_of = {nid: node.props.get("component") for nid, node in nodes.items() if node.label is module}
     out: dict[tuple[str, str], set[str]] = {}
-    edges = graph.edges
-    for key, e in compress(edges.items(), map(eq, map(itemgetter(0), edges), repeat(imports))):  # the IMPORTS edges
-        b = component_of.get(key[2])  # None: not a module (an external package), or a module outside components
+    for e in graph.of_type(Rel.IMPORTS):
+        b = component_of.get(e.target)  # None: not a module (an external package), or a module outside components
         if not b:
             continue
-        a = component_of.get(key[1])
+        a = component_of.get(e.source)
         if a and a != b:
-            source = nodes[key[1]]
+            source = nodes[e.source]
             out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.props.get("file")])
     return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
 

@@ -92,10 +92,7 @@ def greedy_truck_factor(
             continue
         if people.__class__ is not set and (people.__class__ is not list or len(people) > 1):
             people = set(people)  # once each (a list of one needs no set: most files have one author)
-        n = len(people)
-        if not n:
-            continue
-        count[f] = n
+        count[f] = len(people)
         covered += 1
         for p in people:
             known = files_of.get(p)

@@ -19,7 +19,7 @@ from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import AGENT, BOT, HUMAN, Person
 from cairn.ingest import knowledge
-from cairn.ingest.knowledge import History, PersonHistory, RecordTable, _iso, add_knowledge
+from cairn.ingest.knowledge import History, PersonHistory, RecordTable, iso_time, add_knowledge
 
 KINDS = [HUMAN, HUMAN, BOT, AGENT, HUMAN, HUMAN]
 FILES = [f"src/m{i}.py" for i in range(12)]
@@ -85,7 +85,7 @@ def test_knows_edges_are_the_file_knowledge_of_humans_with_a_node(remembered: bo
                 expected_edges.append(((Rel.KNOWS.value, node_id(Label.PERSON, "r", f"p{index}"), node_id(Label.FILE, "r", path)),
                                        {"first_authorship": k.first_authorship, "deliveries": k.deliveries,
                                         "acceptances": k.acceptances, "doa": None if k.doa is None else round(k.doa, 6),
-                                        "reviews": k.reviews, "last_touch": _iso(k.last_touch)}))
+                                        "reviews": k.reviews, "last_touch": iso_time(k.last_touch)}))
         add_knowledge(graph, history)
         assert not history.records.changed if remembered else history.records.changed
         knows = [(key, edge.props) for key, edge in graph.edges.items() if key[0] == Rel.KNOWS.value]
@@ -129,5 +129,5 @@ def test_iso_times_are_what_datetime_writes() -> None:
     epochs = [0, -1, 59, 3_599, 86_399, 86_400, -86_400, -86_401, 951_782_400, -30_610_224_000, -30_610_224_001,
               253_402_300_799] + [rng.randrange(-30_610_224_000, 253_402_300_800) for _ in range(20_000)]
     for epoch in epochs:
-        assert _iso(epoch) == datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds"), epoch
-    assert _iso(None) is None
+        assert iso_time(epoch) == datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds"), epoch
+    assert iso_time(None) is None
