@@ -10,6 +10,13 @@ module, which switches all of them off:
   (``GIT_CONFIG_NOSYSTEM=1``);
 * ``--no-optional-locks``, no pager, no terminal prompts, no external diff or
   textconv (``--no-ext-diff --no-textconv`` where a command diffs);
+* no transport at all (``protocol.allow=never``, and each protocol by name, which a
+  checkout's own ``protocol.<name>.allow`` would otherwise override) and no lazy fetch
+  (``GIT_NO_LAZY_FETCH=1``, git 2.44 on): a partial clone fetches an object it lacks
+  from its promisor remote on any read, through the transport its configuration
+  names — for ssh, the checkout's ``core.sshCommand``. A missing object is missing,
+  as in any damaged store. Only ``git(…, network=True)`` (the forge's fetch into a
+  checkout an operator registered) reaches a remote;
 * only plumbing and ``log``/``diff`` with explicit formats; never the porcelain
   ``status``, which applies clean filters to the work tree.
 
@@ -40,6 +47,11 @@ SAFE_OPTIONS = (
     "--no-optional-locks",
     "--no-pager",
 )
+#: Also prepended, except for a command that is meant to reach a remote: no transport runs, whatever the checkout allows.
+NO_NETWORK = (
+    "-c", "protocol.allow=never",
+    *(option for name in ("file", "git", "ssh", "http", "https", "ext") for option in ("-c", f"protocol.{name}.allow=never")),
+)
 
 
 class GitError(CairnError):
@@ -51,8 +63,8 @@ class GitError(CairnError):
         self.stderr = stderr
 
 
-def git_env() -> dict[str, str]:
-    """The environment for git: no system config, no prompts, no pager, C locale."""
+def git_env(*, network: bool = False) -> dict[str, str]:
+    """The environment for git: no system config, no prompts, no pager, C locale, no lazy fetch (unless ``network``)."""
     env = dict(os.environ)
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR"):
         env.pop(name, None)
@@ -65,30 +77,42 @@ def git_env() -> dict[str, str]:
         LC_ALL="C",
         GIT_ATTR_NOSYSTEM="1",
     )
+    if not network:
+        env["GIT_NO_LAZY_FETCH"] = "1"
     return env
 
 
-def command(root: str | Path, *args: str) -> list[str]:
+def command(root: str | Path, *args: str, network: bool = False) -> list[str]:
     """The full argument vector for ``git args`` in ``root``, with the safety options."""
-    return ["git", "-C", str(root), *SAFE_OPTIONS, *args]
+    return ["git", "-C", str(root), *SAFE_OPTIONS, *(() if network else NO_NETWORK), *args]
+
+
+def _name(args: tuple[str, ...]) -> str:
+    """The git command ``args`` run (``log`` of ``-c diff.renames=1 log …``), for messages."""
+    rest = list(args)
+    while len(rest) > 1 and rest[0] == "-c":
+        del rest[:2]
+    return rest[0] if rest else ""
 
 
 def git(root: str | Path, *args: str, text: bool = True, input: bytes | str | None = None,
-        check: bool = False) -> subprocess.CompletedProcess:
+        check: bool = False, network: bool = False) -> subprocess.CompletedProcess:
     """Run ``git args`` in ``root`` to completion and return the finished process.
 
-    With ``check=True`` a non-zero exit raises ``GitError`` carrying git's stderr.
+    With ``check=True`` a non-zero exit raises ``GitError`` carrying git's stderr. ``network`` lets the command
+    reach a remote (the module docstring says why nothing else may).
     """
     try:
         proc = subprocess.run(
-            command(root, *args), capture_output=True, input=input, env=git_env(), check=False,
+            command(root, *args, network=network), capture_output=True, input=input, env=git_env(network=network),
+            check=False,
             text=text, **({"errors": "replace"} if text else {}),
         )
     except FileNotFoundError as exc:  # no git on PATH
         raise GitError("git is not installed or not on PATH") from exc
     if check and proc.returncode != 0:
         stderr = proc.stderr if text else proc.stderr.decode("utf-8", "replace")
-        raise GitError(f"git {args[0] if args else ''} failed: {last_line(stderr)}", returncode=proc.returncode, stderr=stderr)
+        raise GitError(f"git {_name(args)} failed: {last_line(stderr)}", returncode=proc.returncode, stderr=stderr)
     return proc
 
 
@@ -107,7 +131,7 @@ def git_stream(root: str | Path, *args: str) -> Iterator[bytes]:
             proc.kill()
         proc.wait()
     if proc.returncode != 0:
-        raise GitError(f"git {args[0] if args else ''} failed: {last_line(stderr)}", returncode=proc.returncode, stderr=stderr)
+        raise GitError(f"git {_name(args)} failed: {last_line(stderr)}", returncode=proc.returncode, stderr=stderr)
 
 
 class GitProcess:

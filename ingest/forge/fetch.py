@@ -3,7 +3,8 @@
 ``fetch_pull_request`` runs
 ``git fetch origin +refs/pull/N/head:refs/remotes/origin/pr/N`` (and the base
 branch, when its name is a plain branch name) through ``cairn.ingest.git``,
-with that checkout's own remote and credential configuration. A failure is a
+with that checkout's own remote and credential configuration (the one git command Cairn lets reach a
+remote: ``network=True``). A failure is a
 ``ForgeError``: GitHub (or the remote) did not give the commits.
 """
 
@@ -26,7 +27,7 @@ def fetch_pull_request(root: Path, number: int, base_ref: str | None = None) -> 
     if isinstance(base_ref, str) and SAFE_BRANCH.match(base_ref):
         refspecs.append(f"+refs/heads/{base_ref}:refs/remotes/origin/{base_ref}")
     try:
-        proc = git(root, "fetch", "--quiet", "--no-tags", "origin", *refspecs)
+        proc = git(root, "fetch", "--quiet", "--no-tags", "origin", *refspecs, network=True)
     except GitError as exc:
         raise ForgeError(f"git fetch origin pull/{number}/head in {root}: {exc}") from None
     if proc.returncode != 0:

@@ -96,6 +96,44 @@ def test_commands_a_checkout_configures_never_run(tmp_path):
     assert list(markers.iterdir()), "the fixture no longer provokes git into running anything"
 
 
+def test_a_partial_clones_promisor_remote_is_never_contacted(tmp_path):
+    """A partial clone fetches a missing object from its promisor remote on any read, through the transport its
+    configuration names: for an ``ssh://`` remote that runs ``core.sshCommand``, a command of the checkout's."""
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    script = tmp_path / "ssh.sh"
+    script.write_text(f'#!/bin/sh\ntouch "{markers}/ran-$$"\nexit 1\n')
+    script.chmod(0o755)
+    repo = GitRepo(tmp_path / "repo")
+    body = "".join(f"def f{i}(x):\n    return x * {i}\n" for i in range(40))
+    repo.commit({"app/__init__.py": "", "app/old.py": "import json\n" + body}, message="first")
+    old_blob = repo.git("rev-parse", "HEAD:app/old.py")
+    repo.git("mv", "app/old.py", "app/new.py")
+    repo.commit({"app/new.py": "import json\n" + body + "X = 1\n"}, message="rename with an edit")
+    # Rename detection compares the two blobs' contents: the old one is the object the clone lacks.
+    (repo.root / ".git" / "objects" / old_blob[:2] / old_blob[2:]).unlink()
+    for key, value in {
+        "core.repositoryformatversion": "1", "extensions.partialClone": "origin",
+        "remote.origin.url": "ssh://git.example.invalid/repo.git", "remote.origin.promisor": "true",
+        "core.sshCommand": str(script), "protocol.ssh.allow": "always", "protocol.allow": "always",
+    }.items():
+        repo.git("config", key, value)
+
+    store = tmp_path / "store"
+    ingested = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert ingested.returncode == 0, ingested.stderr
+    assert json.loads(ingested.stdout)["commits"] == 2
+    checked = cairn("pr-check", "--repo", str(repo.root), "--base", "HEAD~1", "--head", "HEAD", "--store", str(store),
+                    "--format", "json")
+    # The change's own blob is the missing one: the check cannot diff, and says so in one line.
+    assert checked.returncode == 2 and "unable to read " + old_blob in checked.stderr, checked.stderr
+    assert list(markers.iterdir()) == [], "git contacted the promisor remote through the checkout's ssh command"
+
+    # The fixture is hostile for real: plain git tries the remote, through that command, for the missing blob.
+    subprocess.run(["git", "-C", str(repo.root), "log", "-M", "--name-status"], capture_output=True, check=False)
+    assert list(markers.iterdir()), "the fixture no longer provokes git into a lazy fetch"
+
+
 def test_the_work_tree_compared_with_head_by_plumbing(tmp_path):
     repo = GitRepo(tmp_path / "repo")
     python_app(repo)
