@@ -234,10 +234,10 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
                 imports[name] = used
     return Reused(check, KnownParts(activity, imports), same_dependencies,
                   check is not None and check == judged,
-                  whole_cards(base, graph, now, touched, changed_modules) if same_dependencies_known(base, now) else frozenset())
+                  whole_cards(base, graph, now, touched, changed_modules) if card_inputs_stand(base, now) else frozenset())
 
 
-def same_dependencies_known(base: AnswerBase, now: Mapping[str, Any]) -> bool:
+def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:
     """Whether the changes of IMPORTS and KNOWS edges are known and every component has the same modules, the
     unplaced modules are the same and so is everything a card reads beyond its component (``card_inputs``)."""
     old = base.basis
@@ -247,7 +247,7 @@ def same_dependencies_known(base: AnswerBase, now: Mapping[str, Any]) -> bool:
 
 def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touched: set[str],
                 changed_modules: set[str]) -> frozenset[str]:
-    """The components whose kept card is, text for text, the card of ``graph`` (``same_dependencies_known`` holds).
+    """The components whose kept card is, text for text, the card of ``graph`` (``card_inputs_stand`` holds).
 
     A card reads its component's properties (its bus factor among them) and the owners of it and of its files (one
     digest, ``cards``), its modules (``modules``), the KNOWS edges of its files (its recent activity: the same files,
