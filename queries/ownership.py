@@ -157,7 +157,7 @@ class _Knowledge:
     files: list[str]
     component_of: dict[str, str | None]
     authors: dict[str, list[str]]  # file -> person ids
-    holders: dict[str, Collection[str]]  # file -> human authors and reviewers, each once
+    holders: dict[str, set[str]]  # file -> human authors and reviewers
     people: dict[str, _PersonInfo]
     graph: RepoGraph  # its Person nodes make ``index`` when a name must be resolved
     rank: dict[str, int]
@@ -166,7 +166,6 @@ class _Knowledge:
     notes: list[str] = field(default_factory=list)
     _index: PersonIndex | None = None
     _around: tuple[frozenset[str], set[str], set[str]] | None = None
-    _present: tuple[frozenset[str], dict[str, list[str]]] | None = None
 
     def around(self, leaving: set[str]) -> tuple[set[str], set[str]]:
         """(gone, here) with ``leaving`` gone too: the people gone or leaving, and the humans still here (every
@@ -178,20 +177,6 @@ class _Knowledge:
             here = {pid for pid, info in people.items() if pid not in gone and info.node.get("kind") == "human"}
             self._around = (key, gone, here)
         return self._around[1], self._around[2]
-
-    def present(self, leaving: set[str]) -> dict[str, list[str]]:
-        """File -> its holders still here (``around``), for the files that have any: worked out once per ``leaving``
-        for every scope of a report (each file is in the repository's scope and in its component's)."""
-        key = frozenset(leaving)
-        if self._present is None or self._present[0] != key:
-            _, here = self.around(leaving)
-            present: dict[str, list[str]] = {}
-            for f, held in self.holders.items():
-                kept = [p for p in held if p in here]
-                if kept:
-                    present[f] = kept
-            self._present = (key, present)
-        return self._present[1]
 
     @property
     def index(self) -> PersonIndex:
@@ -282,7 +267,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
     gone, notes = gone_people(graph)
     people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
     authors: dict[str, list[str]] = {}
-    holders: dict[str, Collection[str]] = {}
+    holders: dict[str, set[str]] = {}
     nodes = graph.nodes
     # The largest relationship type: one pass over it, props read directly, only what is set kept (most people
     # know a file without reviewing it; who knows a file at all is looked up by edge key, ``_owners_report``).
@@ -306,7 +291,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
         found = file_authors(candidates) if candidates else []
         if candidates:
             authors[path] = found
-            holders[path] = list(reviewing.union(found)) if reviewing else found  # found: each person once
+            holders[path] = set(found).union(reviewing) if reviewing else set(found)
         elif reviewing:
             holders[path] = reviewing
         if mark_authors:  # not a property read above
@@ -351,20 +336,25 @@ def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
 
 def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) -> dict[str, Any]:
     people = knowledge.people
-    gone, _ = knowledge.around(leaving)
-    known_authors = knowledge.authors
-    authors: Mapping[str, list[str]]
+    gone, here = knowledge.around(leaving)
+    known_authors, known_holders = knowledge.authors, knowledge.holders
     if leaving:
         authors = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
-    else:  # nobody to take out: each file's authors as read (never changed; the files outside the scope unread)
-        authors = known_authors
+    else:  # nobody to take out: each file's authors as read (never changed)
+        authors = {f: known_authors.get(f, ()) for f in files}
     tf_people = greedy_truck_factor(files, authors, knowledge.rank)
-    human_people = greedy_truck_factor(files, knowledge.present(leaving), knowledge.rank)  # the holders still here
-    get = authors.get
-    orphaned = sum(1 for f in files if gone.issuperset(get(f, ())))  # every author gone (or none at all)
+    present: dict[str, list[str]] = {}  # the holders still here, of the files that have any
+    for f in files:
+        held = known_holders.get(f)
+        if held:
+            kept = [p for p in held if p in here]
+            if kept:
+                present[f] = kept
+    human_people = greedy_truck_factor(files, present, knowledge.rank)
+    orphaned = sum(1 for f in files if gone.issuperset(authors[f]))  # every author gone (or none at all)
     authored: dict[str, int] = {}
     for f in files:
-        for p in get(f, ()):
+        for p in authors[f]:
             authored[p] = authored.get(p, 0) + 1
     holders = [
         {"person": people[p].name, "id": people[p].node.key, "files_authored": n,
