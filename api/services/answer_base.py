@@ -66,19 +66,21 @@ def _digest(parts: Iterable[str]) -> str:
 
 def basis(graph: RepoGraph) -> dict[str, Any]:
     """What the answers of ``graph`` are computed on, as ``answer_base`` compares it: per component, a digest of its
-    File keys (``files``), of its modules (``modules``: key, path, language) and of the rest of what its card reads
-    of it alone (``cards``: its properties, the CODEOWNERS owners of it and of its files); a digest of every other
-    input of the boundary check (``check``) and of what every card reads (``card_inputs``: the packages, decisions,
-    GOVERNS and COVERS edges, instructions, people and teams, who is gone); the names of the graph (``graph``) and
-    the Cairn build."""
+    File keys (``files``), of its modules (``modules``: key, path, language) and of the rest of what its card
+    reads of it alone (``cards``: the properties it reads, the CODEOWNERS owners of it and of its files); a digest
+    of every other input of the boundary check (``check``) and of what every card reads (``card_inputs``: the
+    packages, decisions, GOVERNS and COVERS edges, instructions, people and teams, who is gone); the names of the
+    graph (``graph``) and the Cairn build."""
     from cairn.ingest.freshness import cairn_build
+    from cairn.queries.explore.card import CARD_PROPERTIES
     from cairn.queries.ownership import gone_people
 
     component_nodes = graph.of_label(Label.COMPONENT)
     components = [c.key for c in component_nodes]
     files: dict[str, list[str]] = {key: [] for key in components}
     modules: dict[str, list[str]] = {key: [] for key in components}
-    cards: dict[str, list[str]] = {c.key: [f"props {dumps(c.props)}"] for c in component_nodes}
+    cards: dict[str, list[str]] = {c.key: [f"props {dumps([c.props.get(name) for name in CARD_PROPERTIES])}"]
+                                   for c in component_nodes}
     # component and File node ids -> the component's key (a node's id is its label's prefix and its key)
     prefix, file_prefix = node_id(Label.COMPONENT, graph.repo, ""), node_id(Label.FILE, graph.repo, "")
     component_of: dict[str, str] = {prefix + key: key for key in components}
@@ -232,9 +234,8 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
             used = {r["name"]: r["imports"] for r in (*card["external_packages"], *card["standard_library"])}
             if all(package + key in nodes for key in used):
                 imports[name] = used
-    return Reused(check, KnownParts(activity, imports), same_dependencies,
-                  check is not None and check == judged,
-                  whole_cards(base, graph, now, touched, changed_modules) if card_inputs_stand(base, now) else frozenset())
+    cards = whole_cards(base, graph, now, touched, changed_modules) if card_inputs_stand(base, now) else frozenset()
+    return Reused(check, KnownParts(activity, imports), same_dependencies, check is not None and check == judged, cards)
 
 
 def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:

@@ -36,6 +36,9 @@ RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
 _LAST_CODE_POINT = "\U0010ffff"
 _TARGET = attrgetter("target")
+#: The properties of its Component node that a card reads (``answer_base`` digests them to know a card stands).
+CARD_PROPERTIES = ("description", "paths", "system", "domain", "inferred", "files", "truck_factor", "human_truck_factor",
+                   "at_risk", "knowledge_holders")
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:

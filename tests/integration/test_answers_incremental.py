@@ -251,6 +251,41 @@ def test_a_card_whose_inputs_did_not_change_keeps_its_text(shop, tmp_path):
             SqliteStore(cold), name, answers.card_answer(component))
 
 
+class _Recording(dict):
+    """A node's properties that note every name read."""
+
+    def __init__(self, props: dict[str, Any], read: set[str]):
+        super().__init__(props)
+        self.read = read
+
+    def get(self, name, default=None):
+        self.read.add(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name):
+        self.read.add(name)
+        return super().__contains__(name)
+
+
+def test_a_card_reads_of_its_component_only_the_properties_the_basis_digests(shop):
+    """``answer_base`` keeps a card while the properties ``CARD_PROPERTIES`` names are the same: a card that read
+    another property of its Component node would be kept stale when that one changed."""
+    from cairn.graph.model import Label
+    from cairn.queries.explore.card import CARD_PROPERTIES, component_cards
+
+    _, warm, name = shop
+    graph = SqliteStore(warm).load(name)
+    read: set[str] = set()
+    for node in graph.of_label(Label.COMPONENT):
+        node.props = _Recording(node.props, read)
+    assert set(component_cards(graph)) == {"api", "core", "web"}
+    assert read and read <= set(CARD_PROPERTIES)
+
+
 WITH_API = TOML.format(api=API, severity="warn", expires=SOON)
 
 
