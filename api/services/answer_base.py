@@ -17,11 +17,15 @@ provably reads the same thing now:
   and none of their IMPORTS edges changed (``card.KnownParts``: what the rest
   of the card reads, people's names, the standard-library flags, is read anew);
 * whole answers whose kept text stands, neither computed nor written again
-  (``Reused.same_dependencies``, ``Reused.same_check``): the component
-  dependencies, when no IMPORTS edge changed and every module is in the same
-  component of the same components (the DEPENDS_ON edges and the component keys
-  they list are a function of those alone, ``code_graph``); the check's
-  judgement, when it is taken and was made today (taking it changes nothing).
+  (``Reused.same_dependencies``, ``Reused.same_check``, ``Reused.same_cards``):
+  the component dependencies, when no IMPORTS edge changed and every module is
+  in the same component of the same components (the DEPENDS_ON edges and the
+  component keys they list are a function of those alone, ``code_graph``); the
+  check's judgement, when it is taken and was made today (taking it changes
+  nothing); a component's card, when every input it reads is provably the same
+  (``whole_cards``: its component's properties, owners, files, modules, the
+  KNOWS and IMPORTS edges of its files and modules, the IMPORTS from and to its
+  modules, and what every card reads, ``card_inputs``).
 
 Everything else is computed: the bus factor, the people and every answer
 whose inputs cross components or move with time (who is gone depends on the
@@ -29,7 +33,7 @@ newest commit's date) come from the new graph. The answers kept belong to the
 stored graph by construction (the store reads only those kept for the
 version it holds); ``BASIS``, kept beside them, says the Cairn build, code
 extraction and ingest fingerprint they were computed on, and the digests of
-the components' files and modules, and must match the stored graph the
+the components' files, modules and cards' inputs, and must match the stored graph the
 changes were worked out against, or nothing is reused.
 """
 
@@ -62,21 +66,39 @@ def _digest(parts: Iterable[str]) -> str:
 
 def basis(graph: RepoGraph) -> dict[str, Any]:
     """What the answers of ``graph`` are computed on, as ``answer_base`` compares it: per component, a digest of its
-    File and of its Module keys; a digest of every other input of the boundary check (``check``); the names of
-    the graph (``graph``) and the Cairn build."""
+    File keys (``files``), of its modules (``modules``: key, path, language) and of the rest of what its card
+    reads of it alone (``cards``: the properties it reads, the CODEOWNERS owners of it and of its files); a digest
+    of every other input of the boundary check (``check``) and of what every card reads (``card_inputs``: the
+    packages, decisions, GOVERNS and COVERS edges, instructions, people and teams, who is gone); the names of the
+    graph (``graph``) and the Cairn build."""
     from cairn.ingest.freshness import cairn_build
+    from cairn.queries.explore.card import CARD_PROPERTIES
+    from cairn.queries.ownership import gone_people
 
-    components = [c.key for c in graph.of_label(Label.COMPONENT)]
+    component_nodes = graph.of_label(Label.COMPONENT)
+    components = [c.key for c in component_nodes]
     files: dict[str, list[str]] = {key: [] for key in components}
     modules: dict[str, list[str]] = {key: [] for key in components}
+    cards: dict[str, list[str]] = {c.key: [f"props {dumps([c.props.get(name) for name in CARD_PROPERTIES])}"]
+                                   for c in component_nodes}
+    # component and File node ids -> the component's key (a node's id is its label's prefix and its key)
+    prefix, file_prefix = node_id(Label.COMPONENT, graph.repo, ""), node_id(Label.FILE, graph.repo, "")
+    component_of: dict[str, str] = {prefix + key: key for key in components}
     unplaced: list[str] = []
     for node in graph.of_label(Label.FILE):
-        found = files.get(node.props.get("component"))  # type: ignore[arg-type]
+        key = node.props.get("component")
+        found = files.get(key)  # type: ignore[arg-type]
         if found is not None:
             found.append(node.key)
+            component_of[file_prefix + node.key] = key  # type: ignore[assignment]
     for node in graph.of_label(Label.MODULE):
-        found = modules.get(node.props.get("component"))  # type: ignore[arg-type]
-        (unplaced if found is None else found).append(node.key)
+        props = node.props
+        found = modules.get(props.get("component"))  # type: ignore[arg-type]
+        (unplaced if found is None else found).append(f"{node.key}\0{props.get('path')}\0{props.get('language')}")
+    for edge in graph.of_type(Rel.OWNS):  # an owner of the component, or of one of its files (counted per file)
+        key = component_of.get(edge.target)
+        if key is not None:
+            cards[key].append(f"owns {edge.source} {edge.target}")
     module_digests = {key: _digest(keys) for key, keys in modules.items()}
     unplaced_digest = _digest(unplaced)
     others = [*(f"module {key} {digest}" for key, digest in module_digests.items()), f"unplaced {unplaced_digest}",
@@ -91,7 +113,27 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
         "modules": module_digests,
         "unplaced": unplaced_digest,
         "check": _digest(others),
+        "cards": {key: _digest(parts) for key, parts in cards.items()},
+        "card_inputs": _digest(_card_inputs(graph, gone_people(graph)[0])),
     }
+
+
+def _card_inputs(graph: RepoGraph, gone: Mapping[str, str]) -> list[str]:
+    """What every component's card may read beyond its own component (``explore.card``): the packages and whether
+    each is the standard library, the decisions and their GOVERNS edges, the instructions and their COVERS edges,
+    the names and kinds of people and teams (of the holders, owners and recent activity it names), who is gone."""
+    parts = [f"package {n.key} {n.props.get('stdlib')!r}" for n in graph.of_label(Label.EXTERNAL)]
+    for label in (Label.DECISION, Label.AGENT_INSTRUCTIONS):
+        parts.extend(f"{label.value} {dumps([n.key, n.props])}" for n in graph.of_label(label))
+    for rel in (Rel.GOVERNS, Rel.COVERS):
+        parts.extend(f"{rel.value} {dumps([e.source, e.target, e.props])}" for e in graph.of_type(rel))
+    parts.extend(f"team {n.key}" for n in graph.of_label(Label.TEAM))
+    for n in graph.of_label(Label.PERSON):
+        props = n.props
+        parts.append(dumps([n.key, props.get("name"), props.get("display_name"), props.get("kind"),
+                            props.get("owner_handles")]))
+    parts.extend(f"gone {pid} {why}" for pid, why in gone.items())
+    return parts
 
 
 @dataclass(frozen=True)
@@ -99,13 +141,15 @@ class AnswerBase:
     """What is kept for the stored graph (``basis``: what its answers were computed on; its boundary check's answer;
     per component, the parts of its card that may be taken, ``CARD_PARTS``), and what differs between that graph and
     the new one: the Module node ids whose IMPORTS edges and the File node ids whose KNOWS edges differ (None: not
-    known, any may). ``answers.kept_base`` reads it."""
+    known, any may), and the node ids those IMPORTS edges point at (``imported``, known when ``imports`` is).
+    ``answers.kept_base`` reads it."""
 
     basis: Mapping[str, Any]
     check: Mapping[str, Any] | None
     cards: Mapping[str, Mapping[str, Any]]
     imports: frozenset[str] | None
     knows: frozenset[str] | None
+    imported: frozenset[str] = frozenset()
 
 
 def describes(basis: Any, store: GraphStore, repo: str) -> bool:
@@ -117,16 +161,19 @@ def describes(basis: Any, store: GraphStore, repo: str) -> bool:
             and basis.get("graph") == [stored.props.get(name) for name in GRAPH_NAMES])
 
 
-def differences(changes: GraphChanges, knows_files: Iterable[str] | None) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """(Module node ids whose IMPORTS edges differ, File node ids whose KNOWS edges differ) between the stored graph
-    and the one ``changes`` saves (``knows_files``: the files whose KNOWS edges the ingest computed afresh); None
-    where the save compares that type whole (not known)."""
+def differences(changes: GraphChanges, knows_files: Iterable[str] | None
+                ) -> tuple[frozenset[str] | None, frozenset[str] | None, frozenset[str]]:
+    """(Module node ids whose IMPORTS edges differ, File node ids whose KNOWS edges differ, the node ids those IMPORTS
+    edges point at) between the stored graph and the one ``changes`` saves (``knows_files``: the files whose KNOWS
+    edges the ingest computed afresh); None where the save compares that type whole (not known)."""
     imports = knows = None
+    imported: frozenset[str] = frozenset()
     if Rel.IMPORTS in changes.patched:
-        imports = frozenset(key[1] for key in (*changes.changed, *changes.deleted) if key[0] == Rel.IMPORTS.value)
+        edges = [key for key in (*changes.changed, *changes.deleted) if key[0] == Rel.IMPORTS.value]
+        imports, imported = frozenset(key[1] for key in edges), frozenset(key[2] for key in edges)
     if Rel.KNOWS in changes.patched and knows_files is not None:
         knows = frozenset(knows_files)
-    return imports, knows
+    return imports, knows, imported
 
 
 @dataclass(frozen=True)
@@ -139,6 +186,8 @@ class Reused:
     same_dependencies: bool = False
     #: ``check`` is the kept judgement as it is (made today): its kept text stands.
     same_check: bool = False
+    #: The components whose kept card is the card of the graph (``whole_cards``): its kept text stands.
+    same_cards: frozenset[str] = frozenset()
 
 
 def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], today: date) -> Reused:
@@ -185,5 +234,47 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
             used = {r["name"]: r["imports"] for r in (*card["external_packages"], *card["standard_library"])}
             if all(package + key in nodes for key in used):
                 imports[name] = used
-    return Reused(check, KnownParts(activity, imports), same_dependencies,
-                  check is not None and check == judged)
+    cards = whole_cards(base, graph, now, touched, changed_modules) if card_inputs_stand(base, now) else frozenset()
+    return Reused(check, KnownParts(activity, imports), same_dependencies, check is not None and check == judged, cards)
+
+
+def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:
+    """Whether the changes of IMPORTS and KNOWS edges are known and every component has the same modules, the
+    unplaced modules are the same and so is everything a card reads beyond its component (``card_inputs``)."""
+    old = base.basis
+    return (base.imports is not None and base.knows is not None and old.get("card_inputs") == now["card_inputs"]
+            and old.get("unplaced") == now["unplaced"] and old.get("modules") == now["modules"])
+
+
+def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touched: set[str],
+                changed_modules: set[str]) -> frozenset[str]:
+    """The components whose kept card is, text for text, the card of ``graph`` (``card_inputs_stand`` holds).
+
+    A card reads its component's properties (its bus factor among them) and the owners of it and of its files (one
+    digest, ``cards``), its modules (``modules``), the KNOWS edges of its files (its recent activity: the same files,
+    ``files``, none with KNOWS edges changed, ``touched``), the IMPORTS edges of its modules (its packages:
+    ``changed_modules``), the DEPENDS_ON edges from and to it (a function of the IMPORTS edges between the modules
+    of each pair of components, every component having the same modules: none of them changed from or to one of its
+    modules) and what ``card_inputs`` digests (people's names, decisions, instructions, packages, who is gone). The
+    fields of its holders joined from the people's directory (``answer_people``) are the directory's whatever they
+    are: every holder must be a person of the graph, as the base's were (the same properties name the same holders).
+    """
+    nodes = graph.nodes
+    depended: set[str] = set(changed_modules)  # the components at either end of an IMPORTS edge that changed
+    for nid in base.imported:
+        node = nodes.get(nid)
+        if node is None and nid.startswith(node_id(Label.MODULE, graph.repo, "")):
+            return frozenset()  # a module imported before and gone: its component is not known
+        if node is not None:
+            depended.add(node.props.get("component"))  # type: ignore[arg-type]
+    old = base.basis
+    old_cards, old_files = old.get("cards") or {}, old.get("files") or {}
+    person = node_id(Label.PERSON, graph.repo, "")
+    out = set()
+    for name, digest in now["cards"].items():
+        if (name in base.cards and name not in touched and name not in depended and old_cards.get(name) == digest
+                and old_files.get(name) == now["files"][name]):
+            holders = graph.node(Label.COMPONENT, name).props.get("knowledge_holders") or []
+            if all(isinstance(h, dict) and person + str(h.get("id")) in nodes for h in holders):
+                out.add(name)
+    return frozenset(out)

@@ -30,7 +30,7 @@ when an answer is read (``services.answer_people``), so a commit changes only
 the answers whose substance changed. After a commit, an ingest hands ``store_answers``
 the answers kept for the graph it replaces and what differs between the two
 (``kept_base``, ``answer_base``): what of them reads nothing that changed is taken instead of
-computed (the check's judgement, parts of the cards), with the same result, and
+computed (the check's judgement, cards or parts of them), with the same result, and
 an answer whose kept text provably stands (``KEPT``) is neither computed nor
 serialised again: the store keeps its text (``GraphStore.save_answers``'s
 ``unchanged``, where the store ``keeps_unchanged_answers``);
@@ -130,7 +130,10 @@ def _check(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
 def _cards(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.explore.card import component_cards
 
-    return {card_answer(name): card for name, card in component_cards(graph, known=reused.card_parts).items()}
+    kept = reused.same_cards  # their kept text stands: only the others are computed
+    names = [c.key for c in graph.of_label(Label.COMPONENT) if c.key not in kept] if kept else None
+    cards = component_cards(graph, names, reused.card_parts) if names is None or names else {}
+    return {**{card_answer(name): KEPT for name in kept}, **{card_answer(name): card for name, card in cards.items()}}
 
 
 #: Every kind of answer: what computes it (answer name -> value) from a graph and what is reused of the answers kept
@@ -169,7 +172,7 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, ba
     if base is not None:
         reused = reusable(base, grouped, basis if basis is not None else basis_of(grouped), date.today())
         if unchanged is None:  # every answer computed
-            reused = replace(reused, same_dependencies=False, same_check=False)
+            reused = replace(reused, same_dependencies=False, same_check=False, same_cards=frozenset())
     for first_name, compute in ANSWERS:
         if first_name in out:
             continue
@@ -217,14 +220,14 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
     found = store.load_answers(repo, [basis, check])  # one read: both of one version
     if not describes(found.get(basis), store, repo):
         return None
-    imports, knows = differences(changes, knows_files)
+    imports, knows, imported = differences(changes, knows_files)
     cards: dict[str, Any] = {}
     if imports is not None or knows is not None:  # of the cards, only the parts that may be taken
         names = {stored_name(card_answer(c.key)): c.key for c in graph.of_label(Label.COMPONENT)}
         cards = {names[name]: part for name, part in store.load_answer_parts(repo, names, CARD_PARTS).items()}
         if found[basis] != store.load_answers(repo, [basis]).get(basis):
             return None  # another version's, saved between the two reads
-    return AnswerBase(found[basis], found.get(check), cards, imports, knows)
+    return AnswerBase(found[basis], found.get(check), cards, imports, knows, imported)
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:

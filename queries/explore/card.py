@@ -36,6 +36,9 @@ RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
 _LAST_CODE_POINT = "\U0010ffff"
 _TARGET = attrgetter("target")
+#: The properties of its Component node that a card reads (``answer_base`` digests them to know a card stands).
+CARD_PROPERTIES = ("description", "paths", "system", "domain", "inferred", "files", "truck_factor", "human_truck_factor",
+                   "at_risk", "knowledge_holders")
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -76,30 +79,30 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
     # the stored answers' other readers when they made it). A node's id is its label's prefix and its key.
     if not isinstance(graph, GroupedGraph):
         graph = GroupedGraph(graph)
-    by_label: dict[Label, list[tuple[str, Node]]] = {}
-    for label in (Label.COMPONENT, Label.MODULE, Label.FILE):
-        prefix = node_id(label, graph.repo, "")
-        by_label[label] = [(prefix + node.key, node) for node in graph.of_label(label)]
     comps: dict[str, Node] = {}
     component_ids: dict[str, str] = {}
-    for nid, c in by_label[Label.COMPONENT]:
+    prefix = node_id(Label.COMPONENT, graph.repo, "")
+    for c in graph.of_label(Label.COMPONENT):
         if wanted is None or c.key in wanted:
             comps[c.key] = c
-            component_ids[nid] = c.key
+            component_ids[prefix + c.key] = c.key
+    # the ids only of the modules and files of the components wanted (all of them, or a few after a commit)
     modules: dict[str, list[Node]] = {key: [] for key in comps}
     module_component: dict[str, str] = {}
-    for nid, m in by_label[Label.MODULE]:
+    prefix = node_id(Label.MODULE, graph.repo, "")
+    for m in graph.of_label(Label.MODULE):
         key = m.props.get("component")
         if key in modules:
             modules[key].append(m)
-            module_component[nid] = key
+            module_component[prefix + m.key] = key
     file_counts: dict[str, int] = {key: 0 for key in comps}
     file_component: dict[str, str] = {}
-    for nid, f in by_label[Label.FILE]:
+    prefix = node_id(Label.FILE, graph.repo, "")
+    for f in graph.of_label(Label.FILE):
         key = f.props.get("component")
         if key in file_counts:
             file_counts[key] += 1
-            file_component[nid] = key
+            file_component[prefix + f.key] = key
 
     edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS,
                                                                         Rel.KNOWS)}

@@ -218,6 +218,116 @@ def test_whole_answers_whose_inputs_did_not_change_keep_their_text(shop, tmp_pat
     ingest_warm_and_cold(repo, warm, tmp_path / "cold-import")
 
 
+def planted_path(value: dict[str, Any]) -> None:
+    value["paths"].append("planted")
+
+
+def planted(store_dir: Path, repo: str, component: str) -> bool:
+    return "planted" in kept(SqliteStore(store_dir), repo, answers.card_answer(component))["paths"]
+
+
+def test_a_card_whose_inputs_did_not_change_keeps_its_text(shop, tmp_path):
+    """A card none of whose inputs changed is neither computed nor written again (its row keeps its generation); the
+    card of a component at either end of an import that changed is computed."""
+    repo, warm, name = shop
+    cards = {component: answers.stored_name(answers.card_answer(component)) for component in ("api", "core", "web")}
+    plant(warm, name, {answers.card_answer(c): planted_path for c in cards})
+    before = stored_rows(warm, name)
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)  # a body in core
+    ingest_into_store(SqliteStore(warm), repo.root)
+    after = stored_rows(warm, name)
+    assert after[cards["api"]] == before[cards["api"]] and after[cards["web"]] == before[cards["web"]]
+    assert planted(warm, name, "api") and planted(warm, name, "web") and not planted(warm, name, "core")
+
+    # web imports core now: web's card (its packages, what it depends on) and core's (what depends on it) are computed
+    plant(warm, name, {answers.card_answer(c): planted_path for c in ("core", "web")})
+    repo.commit({"shop/web/style.py": "import re\nfrom shop.core import legacy\n"}, author=CAT)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert planted(warm, name, "api") and not planted(warm, name, "core") and not planted(warm, name, "web")
+    cold = tmp_path / "cold"
+    ingest_into_store(SqliteStore(cold), repo.root)
+    for component in ("core", "web"):
+        assert kept(SqliteStore(warm), name, answers.card_answer(component)) == kept(
+            SqliteStore(cold), name, answers.card_answer(component))
+
+
+class _Recording(dict):
+    """A node's properties that note every name read."""
+
+    def __init__(self, props: dict[str, Any], read: set[str]):
+        super().__init__(props)
+        self.read = read
+
+    def get(self, name, default=None):
+        self.read.add(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name):
+        self.read.add(name)
+        return super().__contains__(name)
+
+
+def test_a_card_reads_of_its_component_only_the_properties_the_basis_digests(shop):
+    """``answer_base`` keeps a card while the properties ``CARD_PROPERTIES`` names are the same: a card that read
+    another property of its Component node would be kept stale when that one changed."""
+    from cairn.graph.model import Label
+    from cairn.queries.explore.card import CARD_PROPERTIES, component_cards
+
+    _, warm, name = shop
+    graph = SqliteStore(warm).load(name)
+    read: set[str] = set()
+    for node in graph.of_label(Label.COMPONENT):
+        node.props = _Recording(node.props, read)
+    assert set(component_cards(graph)) == {"api", "core", "web"}
+    assert read and read <= set(CARD_PROPERTIES)
+
+
+WITH_API = TOML.format(api=API, severity="warn", expires=SOON)
+
+
+@pytest.mark.parametrize(("what", "change", "stale"), [
+    # api no longer imports web: what depends on web changed, though none of web's files did
+    ("an import removed", lambda repo: repo.commit({"shop/api/render.py": "PAGE = None\n"}, author=BOB), ("web",)),
+    # web's owners only: its card reads the OWNS edges of its files
+    ("CODEOWNERS", lambda repo: repo.commit({"CODEOWNERS": "/shop/core/ @ada\n/shop/api/ @bob\n/shop/web/ @bob\n"},
+                                            author=ADA), ("web",)),
+    # the decision governing core and api is superseded
+    ("a decision", lambda repo: repo.commit({"docs/adr/0001-core-below-api.md": ADR.format(status="Superseded")},
+                                            author=ADA), ("api", "core", "web")),
+    # two years on, Bob and Cat are inactive: api's and web's holders are gone
+    ("time", lambda repo: repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 3\n"}, author=ADA,
+                                      date="2026-03-01T00:00:00+00:00"), ("api", "web")),
+    ("a departed person", lambda repo: repo.commit(
+        {"cairn.toml": WITH_API + '\n[identities]\ndeparted = ["Bob Builder"]\n'}, author=ADA), ("api",)),
+    ("a threshold", lambda repo: repo.commit({"cairn.toml": WITH_API + "\n[thresholds]\nat_risk_truck_factor = 0\n"},
+                                             author=ADA), ("api", "core", "web")),
+    # Cat commits twice under another name, which becomes hers: web's recent activity names her
+    ("a person's name", lambda repo: [repo.commit({"shop/core/prices.py": f"import decimal\n\nRATE = {rate}\n"},
+                                                  author=("Cat Stevens-Islam", CAT[1])) for rate in (4, 5)], ("web",)),
+])
+def test_a_card_is_computed_when_what_it_reads_beyond_its_files_changed(shop, tmp_path, what, change, stale):
+    """A card planted with a value no ingest computes, whose component's files, modules and imports are as they
+    were but something else it reads changed, is computed: every card kept is a cold ingest's text. (A change of
+    the configuration's identities reads the history in full, which the warm bus factor's notes say: only the cards
+    are compared.)"""
+    from fixtures.stored_answers import readable_answers
+
+    repo, warm, name = shop
+    plant(warm, name, {answers.card_answer(c): planted_path for c in stale})
+    change(repo)
+    cold = tmp_path / "cold"
+    ingest_into_store(SqliteStore(warm), repo.root)
+    ingest_into_store(SqliteStore(cold), repo.root)
+    card = answers.stored_name(answers.CARD)
+    warm_cards, cold_cards = ({k: v for k, v in readable_answers(store, name).items() if k.startswith(card)}
+                              for store in (warm, cold))
+    assert len(cold_cards) == 3 and warm_cards == cold_cards
+
+
 def test_the_check_is_judged_again_when_an_exception_expired_since(shop, tmp_path):
     repo, warm, name = shop
 
