@@ -143,11 +143,14 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     reviewed: dict[int, set[int]] = {}  # path id -> the humans with review credit
     deliveries = [0] * len(paths)  # per path id: deliveries by anyone
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
+    live = bytearray(len(paths))  # per path id: 1 when in ``present`` (a source file in scope, present now)
     named: dict[str, str | None] = {}  # the same, by path (what a snapshot's ``files`` is a copy of)
     in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
     dirty: set[int] = set()
     dirty_add = dirty.add
-    told: dict[int, tuple[list[int], set[int]]] = {}  # path id -> (authors, holders) as last yielded
+    # path id -> (authors, holders, how many had review credit) as last yielded; -1: the file left since (its
+    # review credit restarts), so the holders are compared again
+    told: dict[int, tuple[list[int], set[int], int]] = {}
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
@@ -185,14 +188,15 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                     last_active[h] = committed[i]
             for c in range(change_end[i - 1] if i else 0, change_end[i]):
                 status, path = status_of[c], path_of[c]
-                if not (status == modified and in_scope[path] == 1 and path in present):  # else the common case
+                if status != modified or not live[path]:  # else the common case
                     moved = None
                     if status == renamed:
                         old = old_of[c]
                         if old >= 0:
                             known = in_scope[old]
                             if known == 1 or (known == 0 and scoped(old)):
-                                present.pop(old, None)
+                                if present.pop(old, False) is not False:
+                                    _left(old, live, told)
                                 named.pop(paths[old], None)
                                 reshaped = True
                                 dirty.discard(old)
@@ -203,7 +207,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                     if not (known == 1 or (known == 0 and scoped(path))):
                         continue  # only source files hold knowledge
                     if status == deleted:
-                        present.pop(path, None)
+                        if present.pop(path, False) is not False:
+                            _left(path, live, told)
                         named.pop(paths[path], None)
                         reshaped = True
                         added.pop(path, None)
@@ -212,8 +217,9 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         deliveries[path] = 0
                         dirty.discard(path)
                         continue
-                    if path not in present:
+                    if not live[path]:
                         present[path] = named[paths[path]] = component_of(paths[path])
+                        live[path] = 1
                         reshaped = True
                     if status != added_status and status != modified and status != renamed:
                         continue
@@ -241,20 +247,32 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         if p not in ctx.snapshot_periods:
             continue  # an older period that is not a year's last: its changes wait for the next snapshot
         decided: dict[str, tuple[list[str], frozenset[str]]] = {}
-        for pid in dirty:
-            if pid in present:
-                authors = _authors(added.get(pid), delivered.get(pid), deliveries[pid], log1p, need)
-                credited = reviewed.get(pid)
-                holders = credited.union(authors) if credited else set(authors)  # compared by content
-                if told.get(pid) != (authors, holders):
-                    told[pid] = (authors, holders)
-                    decided[paths[pid]] = (sorted(ids[a] for a in authors), frozenset(ids[h] for h in holders))
+        for pid in dirty:  # all present (a file that leaves leaves ``dirty``)
+            authors = _authors(added.get(pid), delivered.get(pid), deliveries[pid], log1p, need)
+            credited = reviewed.get(pid)
+            reviews = len(credited) if credited else 0
+            last = told.get(pid)
+            # while a file stays, its review credit only grows: as many as last time, the same people
+            if last is not None and last[0] == authors and last[2] == reviews:
+                continue
+            holders = credited.union(authors) if credited else set(authors)  # compared by content
+            if last is None or last[0] != authors or last[1] != holders:
+                decided[paths[pid]] = (sorted(ids[a] for a in authors), frozenset(ids[h] for h in holders))
+            told[pid] = (authors, holders, reviews)
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
         if reshaped:  # else the files of the previous snapshot, the same map (its readers only read it)
             files, reshaped = dict(named), False
         yield KnowledgeSnapshot(name, files, {}, gone, rank, decided)
+
+
+def _left(pid: int, live: bytearray, told: dict[int, tuple[list[int], set[int], int]]) -> None:
+    """A present file was deleted or renamed away: no longer live, and its review credit restarts if it comes back."""
+    live[pid] = 0
+    last = told.get(pid)
+    if last is not None:
+        told[pid] = (last[0], last[1], -1)
 
 
 def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: dict[int, dict[int, int]],
