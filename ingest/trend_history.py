@@ -144,6 +144,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     deliveries = [0] * len(paths)  # per path id: deliveries by anyone
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
     live = bytearray(len(paths))  # per path id: 1 when in ``present`` (a source file in scope, present now)
+    entered: set[int] = set()  # path ids present now and not at the last snapshot
+    left: set[int] = set()  # path ids present at the last snapshot and not now
     named: dict[str, str | None] = {}  # the same, by path (what a snapshot's ``files`` is a copy of)
     in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
     dirty: set[int] = set()
@@ -196,7 +198,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                             known = in_scope[old]
                             if known == 1 or (known == 0 and scoped(old)):
                                 if present.pop(old, False) is not False:
-                                    _left(old, live, told)
+                                    _left(old, live, told, entered, left)
                                 named.pop(paths[old], None)
                                 reshaped = True
                                 dirty.discard(old)
@@ -208,7 +210,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         continue  # only source files hold knowledge
                     if status == deleted:
                         if present.pop(path, False) is not False:
-                            _left(path, live, told)
+                            _left(path, live, told, entered, left)
                         named.pop(paths[path], None)
                         reshaped = True
                         added.pop(path, None)
@@ -220,6 +222,10 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                     if not live[path]:
                         present[path] = named[paths[path]] = component_of(paths[path])
                         live[path] = 1
+                        if path in left:
+                            left.discard(path)
+                        else:
+                            entered.add(path)
                         reshaped = True
                     if status != added_status and status != modified and status != renamed:
                         continue
@@ -264,12 +270,21 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
         if reshaped:  # else the files of the previous snapshot, the same map (its readers only read it)
             files, reshaped = dict(named), False
-        yield KnowledgeSnapshot(name, files, {}, gone, rank, decided)
+        # a path's component never changes (component_of of the path): the files that came or went are all that moved
+        moved = {paths[pid] for pid in entered}.union([paths[pid] for pid in left])
+        entered.clear()
+        left.clear()
+        yield KnowledgeSnapshot(name, files, {}, gone, rank, decided, moved)
 
 
-def _left(pid: int, live: bytearray, told: dict[int, tuple[list[int], set[int], int]]) -> None:
+def _left(pid: int, live: bytearray, told: dict[int, tuple[list[int], set[int], int]], entered: set[int],
+          left: set[int]) -> None:
     """A present file was deleted or renamed away: no longer live, and its review credit restarts if it comes back."""
     live[pid] = 0
+    if pid in entered:
+        entered.discard(pid)
+    else:
+        left.add(pid)
     last = told.get(pid)
     if last is not None:
         told[pid] = (last[0], last[1], -1)

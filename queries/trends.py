@@ -77,7 +77,14 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: 
         if snap.period == stop_at:
             break
         files = snap.files
-        authorship: set[str] = set(files_moved := files.keys() ^ previous_files.keys())
+        if snap.moved is not None:  # the replay says which files came or went (none changed component)
+            files_moved = entries = snap.moved
+        elif files is previous_files:
+            files_moved = entries = set()
+        else:
+            files_moved = files.keys() ^ previous_files.keys()
+            entries = {p for p, _ in files.items() ^ previous_files.items()}  # the files moved, and between components
+        authorship: set[str] = set(files_moved)
         knowledge: set[str] = set(files_moved)
         before: dict[str, tuple[list[str] | None, frozenset[str] | None]] = {}  # what the index holds for them
         for path, found, known in _decided(snap):
@@ -92,7 +99,7 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: 
                 holders[path] = known
                 knowledge.add(path)
         # the indexes follow every file whose scope, authors or holders changed
-        for path in before.keys() | files_moved | {p for p, _ in files.items() ^ previous_files.items()}:
+        for path in before.keys() | entries:
             old_authors, old_holders = before.get(path) or (authors.get(path), holders.get(path))
             if path in previous_files:
                 for idx in _scope_indexes(indexes, previous_files[path], create=False):
