@@ -165,6 +165,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     log1p = [0.0]  # DOA_AC * ln(1 + n)
     need = [0]  # per total deliveries: the fewest with which someone who did not add a file reaches DOA_BASE
     status_of, path_of, old_of, change_end = log.change_status, log.change_path, log.change_old, log.change_end
+    credited_end, id_of = log.credited_end, ids.__getitem__
     authored, committed = log.authored, log.committed
     renamed, deleted, added_status, modified = ord("R"), ord("D"), ord("A"), ord("M")
 
@@ -184,7 +185,9 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             rank[author_id] = rank.get(author_id, 0) + 1
             if authored[i] > last_active.get(author, -1):
                 last_active[author] = authored[i]
-            reviewers = [h for h in view.people(i)[1] if h != author]
+            # the humans on the commit but its author: only among the people it credits (co-authors, reviewers)
+            credits = credited_end[i] > (credited_end[i - 1] if i else 0)
+            reviewers = [h for h in view.people(i)[1] if h != author] if credits else ()
             for h in reviewers:
                 if committed[i] > last_active.get(h, -1):
                     last_active[h] = committed[i]
@@ -263,7 +266,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                 continue
             holders = credited.union(authors) if credited else set(authors)  # compared by content
             if last is None or last[0] != authors or last[1] != holders:
-                decided[paths[pid]] = (sorted(ids[a] for a in authors), frozenset(ids[h] for h in holders))
+                decided[paths[pid]] = (sorted(map(id_of, authors)), frozenset(map(id_of, holders)))
             told[pid] = (authors, holders, reviews)
         dirty.clear()
         cutoff = period_end(name) - inactive
