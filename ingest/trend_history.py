@@ -139,7 +139,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     commit_period = ctx.commit_periods()
     paths = log.paths
     added: dict[int, set[int]] = {}  # path id -> the humans who added it
-    delivered: dict[int, dict[int, int]] = {}  # path id -> human -> deliveries
+    delivered: list[dict[int, int] | None] = [None] * len(paths)  # per path id: human -> deliveries
     reviewed: dict[int, set[int]] = {}  # path id -> the humans with review credit
     deliveries = [0] * len(paths)  # per path id: deliveries by anyone
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
@@ -205,8 +205,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                                 named.pop(paths[old], None)
                                 reshaped = True
                                 dirty.discard(old)
-                                moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
-                                         deliveries[old])
+                                moved = (added.pop(old, None), delivered[old], reviewed.pop(old, None), deliveries[old])
+                                delivered[old] = None
                                 deliveries[old] = 0
                     known = in_scope[path]
                     if not (known == 1 or (known == 0 and scoped(path))):
@@ -217,7 +217,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                         named.pop(paths[path], None)
                         reshaped = True
                         added.pop(path, None)
-                        delivered.pop(path, None)
+                        delivered[path] = None
                         reviewed.pop(path, None)
                         deliveries[path] = 0
                         dirty.discard(path)
@@ -241,7 +241,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                 if status:
                     deliveries[path] += 1
                     if human_author:
-                        counts = delivered.get(path)
+                        counts = delivered[path]
                         if counts is None:
                             delivered[path] = {author: 1}
                         else:
@@ -257,7 +257,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             continue  # an older period that is not a year's last: its changes wait for the next snapshot
         decided: dict[str, tuple[list[str], frozenset[str]]] = {}
         for pid in dirty:  # all present (a file that leaves leaves ``dirty``)
-            authors = _authors(added.get(pid), delivered.get(pid), deliveries[pid], log1p, need)
+            authors = _authors(added.get(pid), delivered[pid], deliveries[pid], log1p, need)
             credited = reviewed.get(pid)
             reviews = len(credited) if credited else 0
             last = told.get(pid)
@@ -293,14 +293,16 @@ def _left(pid: int, live: bytearray, told: dict[int, tuple[list[int], set[int], 
         told[pid] = (last[0], last[1], -1)
 
 
-def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: dict[int, dict[int, int]],
+def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: list[dict[int, int] | None],
                   reviewed: dict[int, set[int]], deliveries: list[int]) -> None:
     """A renamed file's records (``moved``: its adders, deliveries, reviewers, deliveries by anyone) join ``path``'s."""
     adders, counts, credited, total = moved
     if adders:
         added.setdefault(path, set()).update(adders)
     if counts:
-        into = delivered.setdefault(path, {})
+        into = delivered[path]
+        if into is None:
+            into = delivered[path] = {}
         for person, n in counts.items():
             into[person] = into.get(person, 0) + n
     if credited:
