@@ -101,6 +101,10 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: 
         # the indexes follow every file whose scope, authors or holders changed
         for path in before.keys() | entries:
             old_authors, old_holders = before.get(path) or (authors.get(path), holders.get(path))
+            if path in previous_files and path in files and previous_files[path] == files[path]:  # the same scopes
+                for idx in _scope_indexes(indexes, files[path], create=False):
+                    idx.change(path, old_authors, authors.get(path), old_holders, holders.get(path))
+                continue
             if path in previous_files:
                 for idx in _scope_indexes(indexes, previous_files[path], create=False):
                     idx.remove(path, old_authors, old_holders)
@@ -207,22 +211,38 @@ class _ScopeIndex:
 
     def add(self, path: str, authors: list[str] | None, holders: frozenset[str] | None) -> None:
         self.files += 1
-        for table, people in ((self.authored, authors), (self.held, holders)):
-            for person in people or ():
-                known = table.get(person)
-                if known is None:
-                    table[person] = {path}
-                else:
-                    known.add(path)
+        _know(self.authored, path, authors or ())
+        _know(self.held, path, holders or ())
 
     def remove(self, path: str, authors: list[str] | None, holders: frozenset[str] | None) -> None:
         self.files -= 1
-        for table, people in ((self.authored, authors), (self.held, holders)):
-            for person in people or ():
-                known = table[person]
-                known.discard(path)
-                if not known:
-                    del table[person]
+        _forget(self.authored, path, authors or ())
+        _forget(self.held, path, holders or ())
+
+    def change(self, path: str, old_authors: list[str] | None, authors: list[str] | None,
+               old_holders: frozenset[str] | None, holders: frozenset[str] | None) -> None:
+        """A file that stays in the scope changed authors or holders: only those who came or went move."""
+        for table, old, new in ((self.authored, old_authors or (), authors or ()), (self.held, old_holders or (), holders or ())):
+            if old != new:
+                _forget(table, path, [person for person in old if person not in new])
+                _know(table, path, [person for person in new if person not in old])
+
+
+def _know(table: dict[str, set[str]], path: str, people: Iterable[str]) -> None:
+    for person in people:
+        known = table.get(person)
+        if known is None:
+            table[person] = {path}
+        else:
+            known.add(path)
+
+
+def _forget(table: dict[str, set[str]], path: str, people: Iterable[str]) -> None:
+    for person in people:
+        known = table[person]
+        known.discard(path)
+        if not known:
+            del table[person]  # no empty sets: the keys of ``held`` are the scope's holders
 
 
 # -- couplings and cycles between samples ------------------------------------------------------
