@@ -141,7 +141,10 @@ class KnowledgeSnapshot:
     ``changed``, for a replay that applies the authorship rule itself
     (``graph.authorship``): the files whose authors or knowledge holders may
     differ from what the previous snapshots said -> (their authors, sorted;
-    their authors and the humans with review credit).
+    their authors and the humans with review credit). ``moved``: when the
+    replay knows them, the files in ``files`` and not in the previous
+    snapshot's, or the other way round, every other file being in the same
+    component as then (None: the two are compared).
     """
 
     period: str
@@ -150,6 +153,7 @@ class KnowledgeSnapshot:
     gone: set[str]
     rank: dict[str, int]
     decided: dict[str, tuple[list[str], frozenset[str]]] = field(default_factory=dict)
+    moved: set[str] | None = None
 
 
 @dataclass

@@ -139,15 +139,20 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     commit_period = ctx.commit_periods()
     paths = log.paths
     added: dict[int, set[int]] = {}  # path id -> the humans who added it
-    delivered: dict[int, dict[int, int]] = {}  # path id -> human -> deliveries
+    delivered: list[dict[int, int] | None] = [None] * len(paths)  # per path id: human -> deliveries
     reviewed: dict[int, set[int]] = {}  # path id -> the humans with review credit
     deliveries = [0] * len(paths)  # per path id: deliveries by anyone
     present: dict[int, str | None] = {}  # in-scope path ids present now -> component
+    live = bytearray(len(paths))  # per path id: 1 when in ``present`` (a source file in scope, present now)
+    entered: set[int] = set()  # path ids present now and not at the last snapshot
+    left: set[int] = set()  # path ids present at the last snapshot and not now
     named: dict[str, str | None] = {}  # the same, by path (what a snapshot's ``files`` is a copy of)
     in_scope = bytearray(len(paths))  # per path id: 0 not decided yet, 1 a source file in scope, 2 not
     dirty: set[int] = set()
     dirty_add = dirty.add
-    told: dict[int, tuple[list[int], set[int]]] = {}  # path id -> (authors, holders) as last yielded
+    # path id -> (authors, holders, how many had review credit) as last yielded; -1: the file left since (its
+    # review credit restarts), so the holders are compared again
+    told: dict[int, tuple[list[int], set[int], int]] = {}
     last_active: dict[int, int] = {}
     rank: dict[str, int] = {}  # person id -> commits so far
     order = [i for i in range(len(log)) if commit_period[i] >= 0]  # oldest first
@@ -160,6 +165,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     log1p = [0.0]  # DOA_AC * ln(1 + n)
     need = [0]  # per total deliveries: the fewest with which someone who did not add a file reaches DOA_BASE
     status_of, path_of, old_of, change_end = log.change_status, log.change_path, log.change_old, log.change_end
+    credited_end, id_of = log.credited_end, ids.__getitem__
     authored, committed = log.authored, log.committed
     renamed, deleted, added_status, modified = ord("R"), ord("D"), ord("A"), ord("M")
 
@@ -179,41 +185,50 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             rank[author_id] = rank.get(author_id, 0) + 1
             if authored[i] > last_active.get(author, -1):
                 last_active[author] = authored[i]
-            reviewers = [h for h in view.people(i)[1] if h != author]
+            # the humans on the commit but its author: only among the people it credits (co-authors, reviewers)
+            credits = credited_end[i] > (credited_end[i - 1] if i else 0)
+            reviewers = [h for h in view.people(i)[1] if h != author] if credits else ()
             for h in reviewers:
                 if committed[i] > last_active.get(h, -1):
                     last_active[h] = committed[i]
             for c in range(change_end[i - 1] if i else 0, change_end[i]):
                 status, path = status_of[c], path_of[c]
-                if not (status == modified and in_scope[path] == 1 and path in present):  # else the common case
+                if status != modified or not live[path]:  # else the common case
                     moved = None
                     if status == renamed:
                         old = old_of[c]
                         if old >= 0:
                             known = in_scope[old]
                             if known == 1 or (known == 0 and scoped(old)):
-                                present.pop(old, None)
+                                if present.pop(old, False) is not False:
+                                    _left(old, live, told, entered, left)
                                 named.pop(paths[old], None)
                                 reshaped = True
                                 dirty.discard(old)
-                                moved = (added.pop(old, None), delivered.pop(old, None), reviewed.pop(old, None),
-                                         deliveries[old])
+                                moved = (added.pop(old, None), delivered[old], reviewed.pop(old, None), deliveries[old])
+                                delivered[old] = None
                                 deliveries[old] = 0
                     known = in_scope[path]
                     if not (known == 1 or (known == 0 and scoped(path))):
                         continue  # only source files hold knowledge
                     if status == deleted:
-                        present.pop(path, None)
+                        if present.pop(path, False) is not False:
+                            _left(path, live, told, entered, left)
                         named.pop(paths[path], None)
                         reshaped = True
                         added.pop(path, None)
-                        delivered.pop(path, None)
+                        delivered[path] = None
                         reviewed.pop(path, None)
                         deliveries[path] = 0
                         dirty.discard(path)
                         continue
-                    if path not in present:
+                    if not live[path]:
                         present[path] = named[paths[path]] = component_of(paths[path])
+                        live[path] = 1
+                        if path in left:
+                            left.discard(path)
+                        else:
+                            entered.add(path)
                         reshaped = True
                     if status != added_status and status != modified and status != renamed:
                         continue
@@ -226,7 +241,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
                 if status:
                     deliveries[path] += 1
                     if human_author:
-                        counts = delivered.get(path)
+                        counts = delivered[path]
                         if counts is None:
                             delivered[path] = {author: 1}
                         else:
@@ -241,30 +256,53 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         if p not in ctx.snapshot_periods:
             continue  # an older period that is not a year's last: its changes wait for the next snapshot
         decided: dict[str, tuple[list[str], frozenset[str]]] = {}
-        for pid in dirty:
-            if pid in present:
-                authors = _authors(added.get(pid), delivered.get(pid), deliveries[pid], log1p, need)
-                credited = reviewed.get(pid)
-                holders = credited.union(authors) if credited else set(authors)  # compared by content
-                if told.get(pid) != (authors, holders):
-                    told[pid] = (authors, holders)
-                    decided[paths[pid]] = (sorted(ids[a] for a in authors), frozenset(ids[h] for h in holders))
+        for pid in dirty:  # all present (a file that leaves leaves ``dirty``)
+            authors = _authors(added.get(pid), delivered[pid], deliveries[pid], log1p, need)
+            credited = reviewed.get(pid)
+            reviews = len(credited) if credited else 0
+            last = told.get(pid)
+            # while a file stays, its review credit only grows: as many as last time, the same people
+            if last is not None and last[0] == authors and last[2] == reviews:
+                continue
+            holders = credited.union(authors) if credited else set(authors)  # compared by content
+            if last is None or last[0] != authors or last[1] != holders:
+                decided[paths[pid]] = (sorted(map(id_of, authors)), frozenset(map(id_of, holders)))
+            told[pid] = (authors, holders, reviews)
         dirty.clear()
         cutoff = period_end(name) - inactive
         gone = {ids[person] for person, when in last_active.items() if when < cutoff}
         if reshaped:  # else the files of the previous snapshot, the same map (its readers only read it)
             files, reshaped = dict(named), False
-        yield KnowledgeSnapshot(name, files, {}, gone, rank, decided)
+        # a path's component never changes (component_of of the path): the files that came or went are all that moved
+        moved = {paths[pid] for pid in entered}.union([paths[pid] for pid in left])
+        entered.clear()
+        left.clear()
+        yield KnowledgeSnapshot(name, files, {}, gone, rank, decided, moved)
 
 
-def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: dict[int, dict[int, int]],
+def _left(pid: int, live: bytearray, told: dict[int, tuple[list[int], set[int], int]], entered: set[int],
+          left: set[int]) -> None:
+    """A present file was deleted or renamed away: no longer live, and its review credit restarts if it comes back."""
+    live[pid] = 0
+    if pid in entered:
+        entered.discard(pid)
+    else:
+        left.add(pid)
+    last = told.get(pid)
+    if last is not None:
+        told[pid] = (last[0], last[1], -1)
+
+
+def _move_records(path: int, moved: tuple, added: dict[int, set[int]], delivered: list[dict[int, int] | None],
                   reviewed: dict[int, set[int]], deliveries: list[int]) -> None:
     """A renamed file's records (``moved``: its adders, deliveries, reviewers, deliveries by anyone) join ``path``'s."""
     adders, counts, credited, total = moved
     if adders:
         added.setdefault(path, set()).update(adders)
     if counts:
-        into = delivered.setdefault(path, {})
+        into = delivered[path]
+        if into is None:
+            into = delivered[path] = {}
         for person, n in counts.items():
             into[person] = into.get(person, 0) + n
     if credited:

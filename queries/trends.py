@@ -33,12 +33,12 @@ couplings compare the two years' ends).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import AbstractSet, Any, Callable, Iterable, Iterator
 
 from cairn.graph.changes import KnowledgeSnapshot, PERIODS, TrendInputs, coarser, kind_of_period
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, RepoGraph
-from cairn.queries.ownership import file_authors, greedy_removal
+from cairn.queries.ownership import COVERAGE, file_authors
 
 
 class TrendsUnavailable(InvalidQuery):
@@ -63,13 +63,11 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: 
     (ties in the greedy removal are then broken by commit counts as of that
     earlier recomputation). Each scope keeps who knows which of its files
     (``_ScopeIndex``), updated with the files that changed, so a recomputation
-    is the greedy removal alone (``ownership.greedy_removal``), not a pass over
-    every file of the scope.
+    is the greedy removal alone, counted with set unions (``_removals``), not a
+    pass over every file of the scope.
     """
     authors: dict[str, list[str]] = {}
     holders: dict[str, frozenset[str]] = {}  # file -> its authors and reviewers
-    author_count: dict[str, int] = {}  # file -> len(authors[file])
-    holder_count: dict[str, int] = {}  # file -> len(holders[file])
     previous_files: dict[str, str | None] = {}
     previous_gone: set[str] = set()
     scopes: dict[str | None, _ScopeState] = {}  # None: the repository
@@ -79,7 +77,14 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: 
         if snap.period == stop_at:
             break
         files = snap.files
-        authorship: set[str] = set(files_moved := files.keys() ^ previous_files.keys())
+        if snap.moved is not None:  # the replay says which files came or went (none changed component)
+            files_moved = entries = snap.moved
+        elif files is previous_files:
+            files_moved = entries = set()
+        else:
+            files_moved = files.keys() ^ previous_files.keys()
+            entries = {p for p, _ in files.items() ^ previous_files.items()}  # the files moved, and between components
+        authorship: set[str] = set(files_moved)
         knowledge: set[str] = set(files_moved)
         before: dict[str, tuple[list[str] | None, frozenset[str] | None]] = {}  # what the index holds for them
         for path, found, known in _decided(snap):
@@ -88,16 +93,18 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: 
             if found != old_authors:
                 before[path] = (old_authors, old_holders)
                 authors[path] = found
-                author_count[path] = len(found)
                 authorship.add(path)
             if known != old_holders:
                 before.setdefault(path, (old_authors, old_holders))
                 holders[path] = known
-                holder_count[path] = len(known)
                 knowledge.add(path)
         # the indexes follow every file whose scope, authors or holders changed
-        for path in before.keys() | files_moved | {p for p, _ in files.items() ^ previous_files.items()}:
+        for path in before.keys() | entries:
             old_authors, old_holders = before.get(path) or (authors.get(path), holders.get(path))
+            if path in previous_files and path in files and previous_files[path] == files[path]:  # the same scopes
+                for idx in _scope_indexes(indexes, files[path], create=False):
+                    idx.change(path, old_authors, authors.get(path), old_holders, holders.get(path))
+                continue
             if path in previous_files:
                 for idx in _scope_indexes(indexes, previous_files[path], create=False):
                     idx.remove(path, old_authors, old_holders)
@@ -116,13 +123,12 @@ def truck_factors_over_time(snapshots: Iterable[KnowledgeSnapshot], *, stop_at: 
             if fresh:
                 state = scopes[scope] = _ScopeState()
             if fresh or (authorship if scope is None else scope in by_authors):
-                state.truck_factor = len(greedy_removal(
-                    idx.authored, author_count, idx.files - idx.unauthored, idx.files, snap.rank))
+                state.truck_factor = _removals(idx.authored, idx.files, snap.rank)
             if fresh or (knowledge if scope is None else scope in by_holders):
                 state.holders = frozenset(idx.held)
             elif not (flipped and not flipped.isdisjoint(state.holders)):
                 continue
-            state.human_truck_factor = len(_human_removal(idx, holders, holder_count, gone, snap.rank))
+            state.human_truck_factor = _removals(idx.held, idx.files, snap.rank, gone)
         repo = scopes[None]
         out[snap.period] = {
             "truck_factor": repo.truck_factor, "human_truck_factor": repo.human_truck_factor,
@@ -148,19 +154,30 @@ def _decided(snap: KnowledgeSnapshot) -> Iterator[tuple[str, list[str], frozense
         yield path, found, frozenset(found).union(reviewed)
 
 
-def _human_removal(idx: "_ScopeIndex", holders: dict[str, frozenset[str]], holder_count: dict[str, int],
-                   gone: set[str] | frozenset[str], rank: dict[str, int]) -> list[str]:
-    """The greedy removal over the scope's knowledge holders who are not gone."""
-    if not gone:
-        return greedy_removal(idx.held, holder_count, idx.files - idx.unheld, idx.files, rank)
-    held = idx.held
-    present = {p: known for p, known in held.items() if p not in gone}
-    gone_holders: dict[str, int] = {}  # per file of a gone person: how many of its holders are gone
-    for person in gone:
-        for f in held.get(person, ()):
-            gone_holders[f] = gone_holders.get(f, 0) + 1
-    lost = sum(1 for f, n in gone_holders.items() if n == holder_count[f])  # files all of whose holders are gone
-    return greedy_removal(present, holder_count, idx.files - idx.unheld - lost, idx.files, rank, gone_holders)
+def _removals(files_of: dict[str, set[str]], total: int, rank: dict[str, int], gone: AbstractSet[str] = frozenset()) -> int:
+    """How many people ``ownership.greedy_removal`` removes from a scope of ``total`` files whose index ``files_of``
+    maps each person to the files they know in it (no empty sets), leaving out the ``gone`` (they know nothing).
+
+    The removal takes people in a fixed order (most files, highest rank, smallest id) while at least half of the
+    files still have somebody left who knows them; after the first ``j`` removals, the files still known are the
+    union of what the people from ``j`` on know. So the count is the largest ``j`` whose rest still covers half
+    of the files, plus one: found by uniting the people's files from the last in that order backwards (set unions,
+    not a count per file and removal), stopping at the first rest that covers half of the files.
+    """
+    if not total:
+        return 0
+    get = rank.get
+    if gone:
+        order = sorted([(-len(known), -get(p, 0), p, known) for p, known in files_of.items() if p not in gone])
+    else:
+        order = sorted([(-len(known), -get(p, 0), p, known) for p, known in files_of.items()])
+    bar = COVERAGE * total
+    known_by_rest: set[str] = set()
+    for j in range(len(order) - 1, -1, -1):
+        known_by_rest |= order[j][3]
+        if len(known_by_rest) >= bar:
+            return j + 1
+    return 0
 
 
 def _scope_indexes(indexes: dict[str | None, "_ScopeIndex"], component: str | None, *, create: bool) -> list["_ScopeIndex"]:
@@ -185,41 +202,47 @@ class _ScopeState:
 class _ScopeIndex:
     """Who authors and who holds knowledge of which of a scope's files, kept up to date file by file."""
 
-    __slots__ = ("files", "unauthored", "unheld", "authored", "held")
+    __slots__ = ("files", "authored", "held")
 
     def __init__(self) -> None:
         self.files = 0
-        self.unauthored = 0  # files nobody authors
-        self.unheld = 0  # files nobody authored or reviewed
         self.authored: dict[str, set[str]] = {}  # person -> files they author (no empty sets)
         self.held: dict[str, set[str]] = {}  # person -> files they author or reviewed (no empty sets)
 
     def add(self, path: str, authors: list[str] | None, holders: frozenset[str] | None) -> None:
         self.files += 1
-        if not authors:
-            self.unauthored += 1
-        if not holders:
-            self.unheld += 1
-        for table, people in ((self.authored, authors), (self.held, holders)):
-            for person in people or ():
-                known = table.get(person)
-                if known is None:
-                    table[person] = {path}
-                else:
-                    known.add(path)
+        _know(self.authored, path, authors or ())
+        _know(self.held, path, holders or ())
 
     def remove(self, path: str, authors: list[str] | None, holders: frozenset[str] | None) -> None:
         self.files -= 1
-        if not authors:
-            self.unauthored -= 1
-        if not holders:
-            self.unheld -= 1
-        for table, people in ((self.authored, authors), (self.held, holders)):
-            for person in people or ():
-                known = table[person]
-                known.discard(path)
-                if not known:
-                    del table[person]
+        _forget(self.authored, path, authors or ())
+        _forget(self.held, path, holders or ())
+
+    def change(self, path: str, old_authors: list[str] | None, authors: list[str] | None,
+               old_holders: frozenset[str] | None, holders: frozenset[str] | None) -> None:
+        """A file that stays in the scope changed authors or holders: only those who came or went move."""
+        for table, old, new in ((self.authored, old_authors or (), authors or ()), (self.held, old_holders or (), holders or ())):
+            if old != new:
+                _forget(table, path, [person for person in old if person not in new])
+                _know(table, path, [person for person in new if person not in old])
+
+
+def _know(table: dict[str, set[str]], path: str, people: Iterable[str]) -> None:
+    for person in people:
+        known = table.get(person)
+        if known is None:
+            table[person] = {path}
+        else:
+            known.add(path)
+
+
+def _forget(table: dict[str, set[str]], path: str, people: Iterable[str]) -> None:
+    for person in people:
+        known = table[person]
+        known.discard(path)
+        if not known:
+            del table[person]  # no empty sets: the keys of ``held`` are the scope's holders
 
 
 # -- couplings and cycles between samples ------------------------------------------------------

@@ -1,6 +1,6 @@
 """The fast truck factors (sorted greedy removal, per-scope indexes across periods) against the straightforward ones.
 
-``reference_greedy`` and ``reference_over_time`` are the algorithms as first
+``reference_greedy`` and ``reference_over_time`` (``fixtures.trend_reference``) are the algorithms as first
 written: pick the least (most files, highest rank, smallest id) person again
 after every removal, and rebuild every recomputed scope from all its files.
 Random histories with ties, files moving between components, deletions and
@@ -11,89 +11,13 @@ changed must give exactly the same numbers.
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import pytest
 
 from cairn.graph.changes import KnowledgeSnapshot
-from cairn.queries.ownership import COVERAGE, _neg, file_authors, greedy_truck_factor
+from cairn.queries.ownership import greedy_truck_factor
 from cairn.queries.trends import truck_factors_over_time
-
-
-def reference_greedy(files, knowers, rank=None) -> list[str]:
-    scope = set(files)
-    if not scope:
-        return []
-    files_of: dict[str, set[str]] = {}
-    count: dict[str, int] = {}
-    for f in scope:
-        people = set(knowers.get(f, ()))
-        count[f] = len(people)
-        for p in people:
-            files_of.setdefault(p, set()).add(f)
-    covered = sum(1 for n in count.values() if n)
-    rank = rank or {}
-    removed: list[str] = []
-    while files_of:
-        if covered < COVERAGE * len(scope):
-            break
-        pick = min(files_of, key=lambda p: (-len(files_of[p]), _neg(rank.get(p)), p))
-        removed.append(pick)
-        for f in files_of.pop(pick):
-            count[f] -= 1
-            if count[f] == 0:
-                covered -= 1
-    return removed
-
-
-def reference_over_time(snapshots) -> dict[str, dict[str, Any]]:
-    authors: dict[str, list[str]] = {}
-    holders: dict[str, frozenset[str]] = {}
-    previous_files: dict[str, str | None] = {}
-    previous_gone: set[str] = set()
-    scopes: dict[str | None, dict[str, Any]] = {}
-    out: dict[str, dict[str, Any]] = {}
-    for snap in snapshots:
-        authorship: set[str] = set(files_moved := snap.files.keys() ^ previous_files.keys())
-        knowledge: set[str] = set(files_moved)
-        for path, (candidates, reviewed) in snap.changed.items():
-            found = file_authors(candidates)
-            if found != authors.get(path):
-                authors[path] = found
-                authorship.add(path)
-            known = frozenset(found).union(reviewed)
-            if known != holders.get(path):
-                holders[path] = known
-                knowledge.add(path)
-        files = snap.files
-        flipped = snap.gone ^ previous_gone
-        by_authors = {files.get(p) or previous_files.get(p) for p in authorship}
-        by_holders = {files.get(p) or previous_files.get(p) for p in knowledge}
-        members: dict[str | None, list[str]] = {None: list(files)}
-        for path, comp in files.items():
-            if comp:
-                members.setdefault(comp, []).append(path)
-        for scope, paths in members.items():
-            state = scopes.get(scope)
-            fresh = state is None
-            if fresh:
-                state = scopes[scope] = {"tf": 0, "htf": 0, "holders": frozenset()}
-            if fresh or (authorship if scope is None else scope in by_authors):
-                state["tf"] = len(reference_greedy(paths, authors, snap.rank))
-            if fresh or (knowledge if scope is None else scope in by_holders):
-                state["holders"] = frozenset().union(*(holders.get(f, frozenset()) for f in paths))
-            elif not (flipped and not flipped.isdisjoint(state["holders"])):
-                continue
-            present = {f: [p for p in holders.get(f, ()) if p not in snap.gone] for f in paths}
-            state["htf"] = len(reference_greedy(paths, present, snap.rank))
-        out[snap.period] = {
-            "truck_factor": scopes[None]["tf"], "human_truck_factor": scopes[None]["htf"],
-            "components": {c: [scopes[c]["tf"], scopes[c]["htf"]] for c in sorted(c for c in members if c is not None)},
-        }
-        for comp in [c for c in scopes if c is not None and c not in members]:
-            del scopes[comp]
-        previous_files, previous_gone = files, set(snap.gone)
-    return out
+from fixtures.trend_reference import reference_greedy, reference_over_time
 
 
 def _random_history(rng: random.Random, periods: int) -> list[KnowledgeSnapshot]:
