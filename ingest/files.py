@@ -20,6 +20,7 @@ import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, count
 from pathlib import Path
 
 import pathspec
@@ -163,11 +164,15 @@ def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, b
         return {}, None
     if proc.returncode != 0:
         return {}, None
-    fields = proc.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    # "path\0attribute\0value\0" for every path and attribute: five triples a path, nearly all "unspecified",
+    # which says nothing; only the others are decoded and looked at (in C up to there)
+    fields = proc.stdout.split(b"\0")
+    triples = len(range(0, len(fields) - 2, 3))
+    said = compress(count(0, 3), map(b"unspecified".__ne__, fields[2:3 * triples:3]))
     result: dict[str, dict[str, bool]] = {}
     filters: set[str] = set()
-    for i in range(0, len(fields) - 2, 3):
-        path, attr, value = fields[i], fields[i + 1], fields[i + 2]
+    for i in said:
+        path, attr, value = (f.decode("utf-8", errors="surrogateescape") for f in fields[i:i + 3])
         if attr == "filter":
             if value not in ("unspecified", "unset", "set"):
                 filters.add(value)
