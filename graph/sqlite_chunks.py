@@ -8,9 +8,8 @@ row added, changed or removed changes its own chunk and leaves every other
 chunk as it was. A chunk is its range of keys (after the previous chunk's last
 key, up to its own last key; the last chunk of a kind reaches to the end) and a
 digest of its keys and properties: SHA-256 of their ``marshal`` form (version
-2, ``MARSHAL_VERSION``: no references, no interned-string marks, so equal values give equal bytes in
-any process; floats as their 8 bytes, not their text: a third less time than version 0 over the nodes of
-10,000 files), computed for a whole chunk at once, so no JSON text is made for
+0: no references, no interned-string marks, so equal values give equal bytes in
+any process), computed for a whole chunk at once, so no JSON text is made for
 it. A value ``marshal`` does not take as it is (a date, a subclass of a string)
 is digested as its JSON text instead.
 
@@ -42,9 +41,6 @@ from zlib import crc32
 SPREAD = 32
 _MASK = SPREAD - 1
 _KEY = itemgetter(0, 1)
-#: ``marshal``'s format: the last without references (3 adds them, and marks interned strings: bytes that depend on
-#: the process); a store digested with another changes every chunk once, and is merged whole once.
-MARSHAL_VERSION = 2
 #: The kind under which a repository's nodes are kept (relationship kinds are their type names, in capitals).
 NODES = "nodes"
 
@@ -83,9 +79,9 @@ def cut(rows: list[tuple[Any, ...]], ends: list[int], key_of: Callable[[tuple[An
 
 def _digest(rows: list[tuple[Any, ...]], start: int, end: int, as_json: Callable[[int], str]) -> str:
     try:
-        data = marshal.dumps(rows[start:end], MARSHAL_VERSION)
+        data = marshal.dumps(rows[start:end], 0)
     except ValueError:  # a value marshal takes only as something else: its JSON text
-        data = marshal.dumps([(*rows[i][:-1], as_json(i)) for i in range(start, end)], MARSHAL_VERSION)
+        data = marshal.dumps([(*rows[i][:-1], as_json(i)) for i in range(start, end)], 0)
     import hashlib  # here: a query that only reads the store never digests (hashlib loads OpenSSL: 3 ms, 4 MB)
 
     return hashlib.sha256(data).hexdigest()[:32]  # SHA-256: the fastest of hashlib's here (hardware), kept to 128 bits
