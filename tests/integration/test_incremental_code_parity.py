@@ -31,18 +31,12 @@ def _rows_of(store: Path, sql: str) -> set[tuple]:
 def test_each_kind_of_code_change_stores_what_a_cold_ingest_stores(tmp_path):
     repo = GitRepo(tmp_path / "shop")
     repo.commit({
-        "src/shop/__init__.py": "",
-        "src/shop/api/__init__.py": "",
+        "src/shop/__init__.py": "", "src/shop/api/__init__.py": "", "src/shop/core/__init__.py": "",
         "src/shop/api/views.py": "from shop.core import helpers\nfrom shop import util\n",
-        "src/shop/api/forms.py": "from shop.api import views\n",
-        "src/shop/api/checkout.py": "from shop.api import payments\n",
-        "src/shop/core/__init__.py": "",
-        "src/shop/core/helpers.py": "import json\n",
-        "src/shop/core/models.py": "from shop.core.helpers import dump\n",
-        "src/shop/util.py": "X = 1\n",
-        "docs/conf.py": "import os\n",
-        "CODEOWNERS": "/src/shop/api/ @ada\n",
-        "README.md": "# shop\n",
+        "src/shop/api/forms.py": "from shop.api import views\n", "src/shop/api/checkout.py": "from shop.api import payments\n",
+        "src/shop/core/helpers.py": "import json\n", "src/shop/core/models.py": "from shop.core.helpers import dump\n",
+        "src/shop/util.py": "X = 1\n", "docs/conf.py": "import os\n",
+        "CODEOWNERS": "/src/shop/api/ @ada\n", "README.md": "# shop\n",
     }, message="initial", author=ADA)
     warm = tmp_path / "warm"
     ingest_into_store(open_store(str(warm)), repo.root)
