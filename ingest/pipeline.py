@@ -37,7 +37,7 @@ from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest import code_graph
 from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
 from cairn.ingest.cochange import add_changes
-from cairn.ingest.code_graph import build_code_graph
+from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
@@ -207,10 +207,12 @@ def ingest_repository(
         defs += codeowners_components(codeowners, source_paths, defs)
     with gc_paused():
         build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
-        import_changes = None
+        import_changes = code_nodes = None
         if previous is not None and code.fingerprint:
             import_changes = (str(base_code), *code_graph.import_changes(repo, previous, code))
+            code_nodes = frozenset(code_graph.code_nodes_changed(repo, previous, code, source_paths))
         previous = None
+    repo_node.props[FILE_INPUTS] = code_graph.file_inputs(build, config, defs, listing.attributes)
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
     left_out = mark_truck_factor_scope(graph, listing.attributes)
@@ -246,7 +248,8 @@ def ingest_repository(
     summary.rules = counts.get(Label.RULE.value, 0)
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
-    return IngestResult(graph, summary, config, trends, import_changes=import_changes, knows_delta=knows_delta)
+    return IngestResult(graph, summary, config, trends, import_changes=import_changes, knows_delta=knows_delta,
+                        code_nodes=code_nodes)
 
 
 def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:
