@@ -80,8 +80,8 @@ class IngestResult:
         self.import_changes = import_changes
         #: which files' KNOWS edges differ from the last ingest's (``ingest.knowledge.KnowsDelta``), when known
         self.knows_delta = knows_delta
-        #: the File and Module nodes whose code may differ from the graph ``import_changes`` names
-        #: (``ingest.code_graph.code_nodes_changed``), when worked out with it
+        #: the File and Module nodes whose code or change counts may differ from the graph ``import_changes`` names
+        #: (``ingest.code_graph.code_nodes_changed``, the files the new commits touch), when both are known
         self.code_nodes = code_nodes
 
     @property

@@ -63,9 +63,10 @@ def test_after_each_kind_of_change_the_save_stores_what_a_cold_ingest_stores(tmp
         ("a body change", lambda: repo.commit({"src/app/m010.py": "from app import m011\nimport json\n\nA = 1\n"},
                                                 author=CAROL), True),
         ("an import changed", lambda: repo.commit({"src/app/m020.py": "from app import m099\n"}, author=ADA), True),
-        ("a rename", lambda: repo.rename("src/app/m030.py", "src/app/renamed.py", author=BOB), True),
+        # the change counts are counted again when the files change (paths map to files anew): compared whole then
+        ("a rename", lambda: repo.rename("src/app/m030.py", "src/app/renamed.py", author=BOB), False),
         ("a delete and a new file", lambda: repo.commit({"src/app/new.py": "from app import m001\n"},
-                                                          delete=["src/app/m040.py"], author=CAROL), True),
+                                                          delete=["src/app/m040.py"], author=CAROL), False),
         ("documentation only", lambda: repo.commit({"docs/guide.md": "# guide\n\nmore\n\nlines\n"}, author=ADA), True),
         ("a merge of a branch", merge, True),
         ("uncommitted edits (lines of a document and of a module)",
