@@ -33,7 +33,7 @@ import json
 import marshal
 import sqlite3
 from itertools import compress, count
-from operator import itemgetter, not_
+from operator import itemgetter, methodcaller, not_
 from typing import Any, Callable, Iterable
 from zlib import crc32
 
@@ -41,6 +41,7 @@ from zlib import crc32
 SPREAD = 32
 _MASK = SPREAD - 1
 _KEY = itemgetter(0, 1)
+_UTF8 = methodcaller("encode", "utf-8", "surrogatepass")
 #: The kind under which a repository's nodes are kept (relationship kinds are their type names, in capitals).
 NODES = "nodes"
 
@@ -49,8 +50,8 @@ Chunk = tuple[Any, Any, str]
 
 
 def node_chunk_ends(ids: list[str]) -> list[int]:
-    """Where the chunks of nodes sorted by id end: the index after each id that ends one."""
-    return [i for i, node_id in enumerate(ids, 1) if not crc32(node_id.encode("utf-8", "surrogatepass")) & _MASK]
+    """Where the chunks of nodes sorted by id end: the index after each id that ends one (in C, id after id)."""
+    return list(compress(count(1), map(not_, map(_MASK.__and__, map(crc32, map(_UTF8, ids))))))
 
 
 def edge_chunk_ends(rows: list[tuple[int, int, Any]]) -> list[int]:

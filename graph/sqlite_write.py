@@ -55,7 +55,7 @@ _NODE_INSERT = "INSERT INTO nodes (nid, rid, id, label, key, props)"
 _EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
 _NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # rid first: ``insert_rows``'s fixed value
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
-_SRC, _DST, _PROPS = itemgetter(0), itemgetter(1), itemgetter(2)
+_SRC, _DST, _PROPS, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
 
 
 def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progress | None) -> int:
@@ -233,7 +233,7 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
     properties may differ from the stored ones (``GraphChanges.nodes_changed``; None: any may)."""
     nodes = graph.nodes
     ids = sorted(nodes)
-    props = [nodes[node_id].props for node_id in ids]
+    props = list(map(_PROPS_OF, map(nodes.__getitem__, ids)))
     rows, ends = list(zip(ids, props)), node_chunk_ends(ids)
 
     def as_json(i: int) -> str:
