@@ -33,7 +33,7 @@ import json
 import marshal
 import sqlite3
 from itertools import compress, count
-from operator import itemgetter, not_
+from operator import itemgetter, methodcaller, not_
 from typing import Any, Callable, Iterable
 from zlib import crc32
 
@@ -41,6 +41,7 @@ from zlib import crc32
 SPREAD = 32
 _MASK = SPREAD - 1
 _KEY = itemgetter(0, 1)
+_UTF8 = methodcaller("encode", "utf-8", "surrogatepass")
 #: The kind under which a repository's nodes are kept (relationship kinds are their type names, in capitals).
 NODES = "nodes"
 
@@ -49,8 +50,8 @@ Chunk = tuple[Any, Any, str]
 
 
 def node_chunk_ends(ids: list[str]) -> list[int]:
-    """Where the chunks of nodes sorted by id end: the index after each id that ends one."""
-    return [i for i, node_id in enumerate(ids, 1) if not crc32(node_id.encode("utf-8", "surrogatepass")) & _MASK]
+    """Where the chunks of nodes sorted by id end: the index after each id that ends one (in C, id after id)."""
+    return list(compress(count(1), map(not_, map(_MASK.__and__, map(crc32, map(_UTF8, ids))))))
 
 
 def edge_chunk_ends(rows: list[tuple[int, int, Any]]) -> list[int]:
@@ -60,21 +61,30 @@ def edge_chunk_ends(rows: list[tuple[int, int, Any]]) -> list[int]:
 
 
 def cut(rows: list[tuple[Any, ...]], ends: list[int], key_of: Callable[[tuple[Any, ...]], Any],
-        as_json: Callable[[int], str]) -> list[tuple[int, Chunk]]:
+        as_json: Callable[[int], str], stored: Callable[[int, Any, Any], str | None] | None = None
+        ) -> list[tuple[int, Chunk]]:
     """The chunks of ``rows`` (key and properties, sorted by key), in key order: (index after its last row, chunk).
 
     ``ends``: where chunks end (``node_chunk_ends``, ``edge_chunk_ends``); the last chunk (to the end of the keys)
     is always there, empty when the last row ends a chunk or there is no row. ``as_json(i)`` is the JSON text of
     row ``i``'s properties, for a chunk ``marshal`` cannot take as it is (it raises what the save raises for a
-    value that cannot be stored)."""
+    value that cannot be stored). ``stored(number, previous key, last key)``: the stored digest of a chunk the
+    caller knows holds the stored rows as they are (its rows are then not digested), else None."""
     chunks: list[tuple[int, Chunk]] = []
     start, previous = 0, None
-    for end in ends:
+    for number, end in enumerate(ends):
         last = key_of(rows[end - 1])
-        chunks.append((end, (previous, last, _digest(rows, start, end, as_json))))
+        known = stored(number, previous, last) if stored is not None else None
+        chunks.append((end, (previous, last, known if known is not None else _digest(rows, start, end, as_json))))
         start, previous = end, last
-    chunks.append((len(rows), (previous, None, _digest(rows, start, len(rows), as_json))))
+    known = stored(len(ends), previous, None) if stored is not None else None
+    chunks.append((len(rows), (previous, None, known if known is not None else _digest(rows, start, len(rows), as_json))))
     return chunks
+
+
+def digest_of(rows: list[tuple[Any, ...]], start: int, end: int, as_json: Callable[[int], str]) -> str:
+    """The digest ``cut`` gives the chunk of ``rows[start:end]``."""
+    return _digest(rows, start, end, as_json)
 
 
 def _digest(rows: list[tuple[Any, ...]], start: int, end: int, as_json: Callable[[int], str]) -> str:

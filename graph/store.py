@@ -81,6 +81,14 @@ class GraphChanges:
     ``patched_next`` is a hint: the types the caller expects to patch at the
     next save too (an ingest patches KNOWS after every commit), so a store need
     not prepare to compare them whole (the embedded store's chunk digests).
+
+    ``nodes_changed`` names the nodes whose properties may differ from the
+    stored ones (None: unknown, every node is compared): a node that ``graph``
+    and the stored graph both hold and that is not named is stored as it is.
+    Nodes added or gone need no naming (a store sees them). A store may leave
+    the others unread and unserialised (the embedded store's chunk digests);
+    it is the caller's promise, checked only when ``CAIRN_VERIFY_SKIPS=1``
+    (``graph.sqlite_write``).
     """
 
     graph: RepoGraph
@@ -89,6 +97,7 @@ class GraphChanges:
     deleted: frozenset[EdgeKey] = frozenset()
     complete: frozenset[Rel] = frozenset()
     patched_next: frozenset[Rel] = frozenset()
+    nodes_changed: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         patched = {rel.value for rel in self.patched}

@@ -36,6 +36,8 @@ from cairn.ingest.gittree import GitTree
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig
 
+#: The Repository node's property holding ``file_inputs``: what the File and Module nodes are made from but their code.
+FILE_INPUTS = "file_inputs"
 ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "go", "java": "maven"}
 
 #: One module's imports, grouped: target node id -> edge properties.
@@ -204,9 +206,10 @@ def build_code_graph(
     imports, imports_value = Rel.IMPORTS, Rel.IMPORTS.value
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
     # Every import between components as (importer's component, imported's, kind), in the order of the edges: counted
-    # at the end (in C), the counts' keys in the order each first came, as a count kept edge by edge would have them.
+    # a module at a time (in C; a list of them all, counted at the end, cost a third more), the counts' keys in the
+    # order each first came, as a count kept edge by edge would have them.
     # The edges are made by ``map`` and put in by ``update``: this runs once for every import of the repository.
-    imported: list[tuple[str, str | None, str]] = []
+    imported: Counter[tuple[str, str | None, str]] = Counter()
     kind_of = itemgetter("kind")
     for source in code.imports:
         src = module_ids.get(source) or module_prefix + source
@@ -221,9 +224,9 @@ def build_code_graph(
         a = module_component[source]
         if a:  # else no coupling to count
             # the component of each target: None for an external package or a module in no component
-            imported.extend(zip(repeat(a), map(id_component.get, targets), map(kind_of, group.values())))
+            imported.update(zip(repeat(a), map(id_component.get, targets), map(kind_of, group.values())))
     coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
-    for (a, b, kind), count in Counter(imported).items():
+    for (a, b, kind), count in imported.items():
         if b is not None and b != a:
             kinds = coupling.get((a, b))
             if kinds is None:
@@ -237,6 +240,44 @@ def build_code_graph(
         ca, cb = component_ids[a], component_ids[b]
         edges[("DEPENDS_ON", ca, cb)] = Edge(depends_on, ca, cb, {"count": sum(kinds.values()), "kinds": kinds})
     return components
+
+
+def code_nodes_changed(repo: str, before: CodeResult, after: CodeResult, source_paths: list[str]) -> set[str]:
+    """The File and Module nodes whose properties the code graph of ``after`` may give otherwise than that of
+    ``before`` (built alike, with the same component definitions, languages and ``.gitattributes``: see
+    ``file_inputs``), as node ids: a file whose module or line count differs, or whose count is not the parse's (read
+    again on every ingest, ``ingest.pipeline``); a module whose entry (path, language, files) differs. Nodes of one
+    graph only are named too."""
+    file_prefix, module_prefix = _prefix(Label.FILE, repo), _prefix(Label.MODULE, repo)
+    old_module, new_module, old_lines, new_lines = before.file_module, after.file_module, before.lines, after.lines
+    paths = old_module.keys() ^ new_module.keys()
+    paths |= old_lines.keys() ^ new_lines.keys()
+    paths.update(path for path, module in new_module.items() if old_module.get(path) != module)
+    paths.update(path for path, lines in new_lines.items() if old_lines.get(path) != lines)
+    paths.update(path for path in source_paths if path not in new_lines)
+    # a name without an extension may be a script its ``#!`` line names the language of (``files.language_of``)
+    paths.update(path for path in source_paths if "." not in path.rpartition("/")[2])
+    changed = {file_prefix + path for path in paths}
+    if after.modules is not before.modules:
+        old, new = before.modules, after.modules
+        changed.update(module_prefix + name for name in old.keys() ^ new.keys())
+        changed.update(module_prefix + name for name, entry in new.items() if old.get(name) != entry)
+    return changed
+
+
+def file_inputs(build: str, config: CairnConfig, defs: list[ComponentDef],
+                attributes: Mapping[str, Mapping[str, bool]]) -> str:
+    """What the File and Module nodes are made from besides each file's path, code and history, as a digest: Cairn's
+    build, the configuration (components, exclusions, agent markers...), the component definitions and the Linguist
+    attributes of the paths that have any (a file's language is its path's, or for a name without an extension its
+    ``#!`` line's: ``code_nodes_changed`` names those). Two graphs with the same value have the same such nodes for
+    each file whose code (``code_nodes_changed``) and history are the same."""
+    import hashlib
+    import json
+
+    text = json.dumps([build, config.model_dump(mode="json"), [repr(d) for d in defs],
+                       sorted((p, sorted(a.items())) for p, a in attributes.items())], default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def import_changes(repo: str, before: CodeResult, after: CodeResult) -> tuple[set[EdgeKey], set[EdgeKey]]:

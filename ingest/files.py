@@ -20,6 +20,7 @@ import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, count
 from pathlib import Path
 
 import pathspec
@@ -163,11 +164,15 @@ def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, b
         return {}, None
     if proc.returncode != 0:
         return {}, None
-    fields = proc.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    # "path\0attribute\0value\0" for every path and attribute: five triples a path, nearly all "unspecified",
+    # which says nothing; only the others are decoded and looked at (in C up to there)
+    fields = proc.stdout.split(b"\0")
+    triples = len(range(0, len(fields) - 2, 3))
+    said = compress(count(0, 3), map(b"unspecified".__ne__, fields[2:3 * triples:3]))
     result: dict[str, dict[str, bool]] = {}
     filters: set[str] = set()
-    for i in range(0, len(fields) - 2, 3):
-        path, attr, value = fields[i], fields[i + 1], fields[i + 2]
+    for i in said:
+        path, attr, value = (f.decode("utf-8", errors="surrogateescape") for f in fields[i:i + 3])
         if attr == "filter":
             if value not in ("unspecified", "unset", "set"):
                 filters.add(value)
@@ -342,9 +347,12 @@ def _script_language(full: str, path: str) -> str | None:
 
 def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: dict[str, bool] | None = None) -> str | None:
     """Why a path is skipped by its name alone (None: keep it)."""
-    attributes = attributes or {}
     if excluded.patterns and excluded.match_file(path):
         return "excluded"
+    if not attributes:  # most paths: what the directory says (worked out once per directory), else the name
+        cut = path.rfind("/") + 1
+        return (cut and _directory_skip_reason(path[:cut])) or ("generated" if path.endswith(GENERATED_SUFFIXES) else None)
+    attributes = attributes or {}
     dirs = path.split("/")[:-1]
     if attributes.get("linguist-vendored") is True or (
         attributes.get("linguist-vendored") is None and any(d in VENDORED_DIRS for d in dirs)
@@ -357,6 +365,23 @@ def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: dict[st
     ):
         return "generated"
     return None
+
+
+_SKIPPED_DIRECTORIES: dict[str, str | None] = {}  # "a/b/" -> why the files in it are skipped, without attributes
+_KEPT_DIRECTORIES = 100_000
+
+
+def _directory_skip_reason(directory: str) -> str | None:
+    """Why ``path_skip_reason`` skips a file in ``directory`` ("a/b/") that no attribute names, by the directory alone."""
+    found = _SKIPPED_DIRECTORIES.get(directory, False)
+    if found is False:
+        dirs = directory.split("/")[:-1]
+        found = ("vendored" if any(d in VENDORED_DIRS for d in dirs) else
+                 "build output" if any(d in BUILD_DIRS for d in dirs) or dirs[0] in TOP_BUILD_DIRS else None)
+        if len(_SKIPPED_DIRECTORIES) >= _KEPT_DIRECTORIES:
+            _SKIPPED_DIRECTORIES.clear()
+        _SKIPPED_DIRECTORIES[directory] = found
+    return found
 
 
 def content_skip_reason(head: bytes) -> str | None:

@@ -371,10 +371,34 @@ _GENERATED = _PathPattern((
 ))
 
 
+#: The three kinds of path Linguist leaves out, in the order they are tried: the first whose pattern matches decides.
+_EXCLUDED = (("vendored", _VENDORED), ("generated", _GENERATED), ("documentation", _DOCUMENTATION))
+#: A file name (from the slash before it) that no pattern of the three can match in: most names, tried once, not thrice
+_ANY_IN_NAME = re.compile("|".join(f"(?:{pattern._in_name.pattern})" for _, pattern in _EXCLUDED))
+_BY_DIRECTORY: dict[str, str | None] = {}  # a directory (``a/b/``) -> the first kind whose pattern matches in it
+
+
+def _exclusion_by_pattern(path: str) -> str | None:
+    """``exclusion`` of a path without ``.gitattributes`` values: the first pattern that matches. When none can match
+    in the file name (one search of them all), that is the first to match in the directory, looked up once per
+    directory: a match in a path lies in its directory or in its name (``_PathPattern``)."""
+    cut = path.rfind("/") + 1
+    if cut and _ANY_IN_NAME.search(path, cut - 1) is None:
+        directory = path[:cut]
+        found = _BY_DIRECTORY.get(directory, False)
+        if found is False:
+            if len(_BY_DIRECTORY) >= _PathPattern._KEPT:
+                _BY_DIRECTORY.clear()
+            found = _BY_DIRECTORY[directory] = next((r for r, p in _EXCLUDED if p.regex.search(directory)), None)
+        return found
+    return next((reason for reason, pattern in _EXCLUDED if pattern.search(path)), None)
+
+
 def exclusion(path: str, attributes: Mapping[str, bool] | None = None) -> str | None:
     """Why Linguist leaves ``path`` out of the language statistics ("vendored", "documentation",
     "generated"), or None. ``attributes``: ``.gitattributes`` values, e.g. ``{"linguist-vendored": False}``."""
-    attributes = attributes or {}
+    if not attributes:
+        return _exclusion_by_pattern(path)
     for reason, pattern in (("vendored", _VENDORED), ("generated", _GENERATED), ("documentation", _DOCUMENTATION)):
         declared = attributes.get(f"linguist-{reason}")
         if declared is True:

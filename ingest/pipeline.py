@@ -36,8 +36,8 @@ from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest import code_graph
 from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
-from cairn.ingest.cochange import add_changes
-from cairn.ingest.code_graph import build_code_graph
+from cairn.ingest.cochange import ChangeResult, add_changes
+from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
@@ -47,7 +47,7 @@ from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
 from cairn.ingest.history_state import StateFile, state_path
 from cairn.ingest.history_stream import SpooledLog
-from cairn.ingest.knowledge import KnowsDelta, add_knowledge
+from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
@@ -207,10 +207,12 @@ def ingest_repository(
         defs += codeowners_components(codeowners, source_paths, defs)
     with gc_paused():
         build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
-        import_changes = None
+        import_changes = code_nodes = None
         if previous is not None and code.fingerprint:
             import_changes = (str(base_code), *code_graph.import_changes(repo, previous, code))
+            code_nodes = frozenset(code_graph.code_nodes_changed(repo, previous, code, source_paths))
         previous = None
+    repo_node.props[FILE_INPUTS] = code_graph.file_inputs(build, config, defs, listing.attributes)
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
     left_out = mark_truck_factor_scope(graph, listing.attributes)
@@ -226,7 +228,7 @@ def ingest_repository(
     del code  # the graph holds what is needed of it; history is next, and large
 
     # -- history, ownership, decisions ---------------------------------------------
-    trends, knows_delta = _add_history(graph, root, config, listing, head, summary, notify, defs,
+    trends, (knows_delta, counted) = _add_history(graph, root, config, listing, head, summary, notify, defs,
                                        None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
@@ -246,7 +248,8 @@ def ingest_repository(
     summary.rules = counts.get(Label.RULE.value, 0)
     summary.seconds = round(time.perf_counter() - started, 3)
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
-    return IngestResult(graph, summary, config, trends, import_changes=import_changes, knows_delta=knows_delta)
+    return IngestResult(graph, summary, config, trends, import_changes=import_changes, knows_delta=knows_delta,
+                        code_nodes=None if code_nodes is None or counted is None else code_nodes | counted)
 
 
 def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:
@@ -276,9 +279,10 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  summary: IngestSummary, notify: StageProgress, defs: list,
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
                  spooled: SpooledLog | None,
-                 save_beside: Callable[[Callable[[], str | None]], None] | None) -> tuple[TrendInputs | None, KnowsDelta | None]:
+                 save_beside: Callable[[Callable[[], str | None]], None] | None
+                 ) -> tuple[TrendInputs | None, tuple[KnowsDelta | None, frozenset[str] | None]]:
     if not listing.is_git or head is None:
-        return None, None
+        return None, (None, None)
     memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
     with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
@@ -293,6 +297,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         summary.warnings.extend(history.warnings)
         notify("change coupling and trends", 0, 1)
         changes = add_changes(graph, history, config.coupling, config.agents)
+        counted = _files_counted_again(history, changes)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:
             save = partial(memory.save, history.state)
@@ -306,7 +311,19 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         history.state = None  # saved, or held by its save beside: nothing else reads it now (the replay reads the log)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
-    return trends, knows_delta
+    return trends, (knows_delta, counted)
+
+
+def _files_counted_again(history: History, changes: ChangeResult) -> frozenset[str] | None:
+    """The File nodes whose change counts (``revisions``, ``change_days``, ``agent_changes``) may differ from the last
+    ingest's: those the commits from ``kept_prefix`` on touch (the counts of the others are the remembered ones); None
+    when the counts were not added to remembered ones (a full read, other settings or people)."""
+    if history.mined == "full" or history.kept_prefix is None or not changes.incremental:
+        return None
+    from cairn.ingest.change_count import CommitEntries
+
+    nodes = changes.index.nodes
+    return frozenset(nodes[f].id for f in set(CommitEntries(history.log, changes.index, history.kept_prefix).file))
 
 
 def _add_codeowners(graph: RepoGraph, owners: CodeOwners, summary: IngestSummary) -> None:

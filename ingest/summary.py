@@ -64,7 +64,7 @@ class IngestResult:
     def __init__(self, graph: "RepoGraph | None", summary: IngestSummary, config: "CairnConfig | None",
                  trends: "TrendInputs | None" = None, *, load: "Callable[[], RepoGraph] | None" = None,
                  unchanged: bool = False, import_changes: "tuple[str, set[EdgeKey], set[EdgeKey]] | None" = None,
-                 knows_delta: "KnowsDelta | None" = None):
+                 knows_delta: "KnowsDelta | None" = None, code_nodes: "frozenset[str] | None" = None):
         if graph is None and load is None:
             raise ValueError("an IngestResult needs a graph or a way to load it")
         self._graph = graph
@@ -80,6 +80,9 @@ class IngestResult:
         self.import_changes = import_changes
         #: which files' KNOWS edges differ from the last ingest's (``ingest.knowledge.KnowsDelta``), when known
         self.knows_delta = knows_delta
+        #: the File and Module nodes whose code or change counts may differ from the graph ``import_changes`` names
+        #: (``ingest.code_graph.code_nodes_changed``, the files the new commits touch), when both are known
+        self.code_nodes = code_nodes
 
     @property
     def graph(self) -> "RepoGraph":

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
-from cairn.graph.model import Rel
+from cairn.graph.model import Label, Rel
 from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary
 from cairn.ingest.config import ConfigSource, read_config_source
 from cairn.ingest.freshness import CheckoutState, checkout_state, digest, fingerprint_with
@@ -189,7 +189,25 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
     # the graph holds every KNOWS edge (those of unchanged files as the memory kept them); both types are patched
     # after a commit, which drops their chunk lists: none is made for them
     return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
-                        complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}))
+                        complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
+                        nodes_changed=_nodes_changed(result, now, patched))
+
+
+def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel]) -> frozenset[str] | None:
+    """The nodes that may differ from the stored ones, when the stored graph is the one both the code and the history
+    were compared with (IMPORTS and KNOWS patched: same build, parse result, history memory, review records) and its
+    File and Module nodes were made from the same inputs besides (``code_graph.file_inputs``: configuration,
+    components, languages, ``.gitattributes``): the File and Module nodes whose code differs, the Files whose history
+    the new commits changed, and every node of another label. Else None (every node is compared)."""
+    from cairn.ingest.code_graph import FILE_INPUTS  # imported by the ingest already
+
+    graph, delta = result.graph, result.knows_delta
+    if (now is None or delta is None or result.code_nodes is None or not {Rel.IMPORTS, Rel.KNOWS} <= patched
+            or graph.repository is None or now.props.get(FILE_INPUTS) is None
+            or now.props.get(FILE_INPUTS) != graph.repository.props.get(FILE_INPUTS)):
+        return None
+    code = (Label.FILE, Label.MODULE)
+    return result.code_nodes | delta.files | {key for key, node in graph.nodes.items() if node.label not in code}
 
 
 def _knows_name(memory_token: Any, reviews: list[dict[str, Any]], thresholds: Any) -> str | None:

@@ -91,3 +91,25 @@ def test_inferred_components_look_through_containers_and_single_packages():
     assert names(["src/main/java/com/acme/a/X.java", "src/main/java/com/acme/b/Y.java"]) == [
         ("a", ["src/main/java/com/acme/a/**"]), ("b", ["src/main/java/com/acme/b/**"]),
     ]
+
+
+def test_the_listing_reads_every_linguist_attribute_and_filter_the_gitattributes_give(tmp_path):
+    repo = GitRepo(tmp_path / "attrs")
+    repo.write({
+        ".gitattributes": ("lib/** linguist-vendored\nlib/own.py -linguist-vendored\ngen.py linguist-generated=true\n"
+                           "docs/*.py linguist-documentation=false\n*.sh linguist-detectable\nbig.bin filter=lfs\n"
+                           "odd*.py filter=crypt linguist-generated\n"),
+        "lib/x.py": "", "lib/own.py": "", "gen.py": "", "docs/a.py": "", "run.sh": "", "big.bin": "x", "plain.py": "",
+    })
+    (repo.root / "odd\udce9.py").write_bytes(b"")  # the name's bytes: b"odd\xe9.py", not UTF-8
+    repo.commit(message="attributes")
+    listing = list_files(repo.root)
+    assert listing.attributes == {
+        "lib/x.py": {"linguist-vendored": True},
+        "lib/own.py": {"linguist-vendored": False},
+        "gen.py": {"linguist-generated": True},
+        "docs/a.py": {"linguist-documentation": False},
+        "run.sh": {"linguist-detectable": True},
+        "odd\udce9.py": {"linguist-generated": True},  # not UTF-8: kept as git names it, surrogate-escaped
+    }
+    assert listing.filters == {"lfs", "crypt"}

@@ -1,8 +1,10 @@
 """The embedded store's chunk digests: a save skips the chunks stored as they are, and ends exactly as a full merge."""
 
 import contextlib
+import json
 import random
 import sqlite3
+from operator import itemgetter
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,33 @@ def test_deleting_a_repository_deletes_its_chunk_lists(tmp_path):
     with contextlib.closing(sqlite3.connect(tmp_path / "s" / "cairn.db")) as db:
         assert db.execute("SELECT count(DISTINCT rid) FROM digests").fetchone()[0] == 2
     assert rows(tmp_path / "s", "c") == rows(_fresh(tmp_path, graph_of("c", 6)), "c")
+
+
+def test_equal_rows_get_the_same_digests_in_another_process():
+    """The digests are compared with those an earlier process stored: strings built or interned differently, floats
+    and shared objects must not change a chunk's bytes."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from operator import itemgetter\n"
+        "from cairn.graph.sqlite_chunks import cut\n"
+        "rows = json.loads(sys.stdin.read())\n"
+        "rows = [(key, props) for key, props in rows]\n"
+        "print(json.dumps([c[2] for _, c in cut(rows, [2, 4], itemgetter(0), json.dumps)]))\n"
+    )
+    shared = [1, 2]
+    label = "".join(["File", "|r|", "a.py"])  # built at run time: not interned, as the compiled constants below are
+    rows = [
+        (label, {"kind": "runtime", "lines": shared, "share": 0.1 + 0.2, "days": [19000, 19001], "x": None}),
+        ("File|r|b.py", {"kind": "runtime", "lines": shared, "share": -0.0, "big": 2 ** 70, "flag": True}),
+        ("File|r|c.py", {"component": "core", "ratio": 1e-300, "names": ["a", "é", "\U0001f600"]}),
+        ("File|r|d.py", {"nested": {"a": {"b": [1.5, 2.5]}}, "empty": {}}),
+        ("File|r|e.py", {}),
+    ]
+    here = [c[2] for _, c in sqlite_chunks.cut(rows, [2, 4], itemgetter(0), lambda i: "")]
+    text = json.dumps([[k, p] for k, p in rows])
+    there = subprocess.run([sys.executable, "-c", script], input=text, capture_output=True, text=True, check=True)
+    assert json.loads(there.stdout) == here
+    assert len(set(here)) == len(here)

@@ -47,6 +47,15 @@ def test_every_path_pattern_matches_as_the_whole_path_search_does():
         assert differing == [], f"{name}: {differing[:10]}"
 
 
+def test_the_reason_of_a_path_without_attributes_is_that_of_the_first_whole_path_search_that_matches():
+    paths = tricky_paths()
+    expected = {p: next((why for why, pattern in PATTERNS.items() if pattern.regex.search(p)), None) for p in paths}
+    assert {why for why in expected.values()} == {None, *PATTERNS}  # every answer, in this spread of paths
+    for _ in range(2):  # the second time from the directories remembered
+        assert [p for p in paths if linguist.exclusion(p) != expected[p]] == []
+        assert [p for p in paths if linguist.exclusion(p, {}) != expected[p]] == []
+
+
 def test_paths_of_this_repository_are_judged_alike():
     root = Path(__file__).resolve().parents[2]
     listed = subprocess.run(["git", "-C", str(root), "ls-files"], capture_output=True, text=True)
