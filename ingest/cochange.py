@@ -399,9 +399,9 @@ def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) 
     """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list)."""
     revisions, agent_changes = memory.revisions.get, memory.agent_changes.get
     columns = memory.days.columns()  # (the state writes them so anyway)
-    counts, listed = columns["counts"], columns["values"].tolist()
+    counts, values = columns["counts"], columns["values"]
     one_day = {}.setdefault  # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end
-    days = list(map(one_day, listed, listed))
+    days = list(map(one_day, values, values))  # (from the array: no int object per entry made first and kept)
     starts = list(accumulate(counts, initial=0))
     known = len(counts)
     for node, pid in zip(index.nodes, index.pid):
