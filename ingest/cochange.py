@@ -298,11 +298,18 @@ def _people(history: History) -> list[list[str]]:
 
 
 def _mapping(index: FileIndex, paths: int) -> dict[str, Any]:
-    of_path = Ragged("i")
-    files = index.pid
-    for pid, found in index.of_path.items():
-        of_path.set(pid, sorted(files[f] for f in found))  # type: ignore[misc]
-    of_path.columns()
+    of_path = Ragged("i")  # written in columns directly: a count per path id, the files' path ids in path order
+    files, found_of = index.pid, index.of_path
+    keys = sorted(found_of)
+    counts, values = array("i", bytes(4 * (keys[-1] + 1)) if keys else b""), array("i")
+    for pid in keys:
+        found = found_of[pid]
+        counts[pid] = len(found)
+        if len(found) == 1:
+            values.append(files[found[0]])  # type: ignore[arg-type]
+        else:
+            values.extend(sorted(files[f] for f in found))  # type: ignore[misc]
+    of_path.counts, of_path.values = counts, values
     return {"paths": paths, "of_path": of_path, "files": [p if p is not None else -1 for p in files],
             "components": list(index.component)}
 
@@ -390,18 +397,22 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
 
 def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
     """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list)."""
-    revisions, agent_changes = memory.revisions, memory.agent_changes
+    revisions, agent_changes = memory.revisions.get, memory.agent_changes.get
     columns = memory.days.columns()  # (the state writes them so anyway)
-    counts, listed = columns["counts"], columns["values"].tolist()
+    counts, values = columns["counts"], columns["values"]
     one_day = {}.setdefault  # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end
-    days = list(map(one_day, listed, listed))
+    days = list(map(one_day, values, values))  # (from the array: no int object per entry made first and kept)
     starts = list(accumulate(counts, initial=0))
+    known = len(counts)
     for node, pid in zip(index.nodes, index.pid):
-        if pid is not None and pid < len(counts):
-            changed = days[starts[pid]:starts[pid + 1]]
+        props = node.props  # (set one by one, in this order: no dict of keywords per file)
+        if pid is not None and pid < known:
+            props["revisions"] = revisions(pid, 0)
+            props["change_days"] = days[starts[pid]:starts[pid + 1]]
         else:
-            changed = []
-        node.props.update(revisions=revisions.get(pid, 0), change_days=changed, agent_changes=agent_changes.get(pid, 0))
+            props["revisions"] = revisions(pid, 0)
+            props["change_days"] = []
+        props["agent_changes"] = agent_changes(pid, 0)
 
 
 def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:
@@ -412,12 +423,11 @@ def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory
     recent_commits: Counter = Counter()
     recent_assisted: Counter = Counter()
     committed, merge, assisted = log.committed, log.merge, memory.assisted
-    for p in range(len(log)):
-        if committed[p] >= recent_from and not merge[p]:
-            comps = view.components(p)
-            recent_commits.update(comps)
-            if assisted[p]:
-                recent_assisted.update(comps)
+    recent = [p for p, when in enumerate(committed) if when >= recent_from and not merge[p]]
+    for p, comps in zip(recent, view.components_at(recent)):
+        recent_commits.update(comps)
+        if assisted[p]:
+            recent_assisted.update(comps)
     for agent, info in memory.agents.items():
         node = graph.node(Label.PERSON, agent)
         if node is None:

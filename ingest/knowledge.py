@@ -28,6 +28,7 @@ import secrets
 from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from cairn.graph.model import Edge, Label, Rel, RepoGraph, node_id
@@ -296,11 +297,11 @@ class _KnowsProps:
     same items is 280 bytes, this one 145 (100 MB less at 50k files, 700k edges). It is an ordinary ``dict`` to
     everything that reads it (same items, order, equality, JSON); one given a new key becomes a plain dict then."""
 
-    def __init__(self, first: int, deliveries: int, acceptances: int, doa: float, reviews: int, last_touch: str):
-        self.first_authorship = first == 1
+    def __init__(self, first: bool, deliveries: int, acceptances: int, doa: float | None, reviews: int, last_touch: str):
+        self.first_authorship = first  # (the values as they are: converted in bulk before, a third faster per edge)
         self.deliveries = deliveries
         self.acceptances = acceptances
-        self.doa = None if doa != doa else doa
+        self.doa = doa
         self.reviews = reviews
         self.last_touch = last_touch
 
@@ -313,12 +314,15 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) 
     targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
     doa = memory.columns["doa"].tolist()
     doa = list(map({}.setdefault, doa, doa))  # one float object per value (a few hundred), not one per edge
-    props = list(map(vars, map(_KnowsProps, memory.first, memory.columns["deliveries"].tolist(),
+    doa = [None if value != value else value for value in doa]  # NaN: the person only reviewed the file
+    props = list(map(vars, map(_KnowsProps, map((1).__eq__, memory.first), memory.columns["deliveries"].tolist(),
                                memory.columns["acceptances"].tolist(), doa, memory.columns["reviews"].tolist(),
                                memory.touch)))
-    keys = list(zip(repeat(Rel.KNOWS.value), sources, targets))
+    knows = Rel.KNOWS.value
+    keys = list(zip(repeat(knows), sources, targets))
     edges = graph.edges
-    if edges.keys().isdisjoint(keys):
+    # (a graph with no KNOWS edge yet, as every ingest's, is told by the edges' types alone: no key looked up)
+    if knows not in map(itemgetter(0), edges) or edges.keys().isdisjoint(keys):
         edges.update(zip(keys, map(Edge, repeat(Rel.KNOWS), sources, targets, props)))
     else:  # a graph that has KNOWS edges already (knowledge added twice): merge into them
         for source, target, p in zip(sources, targets, props):
@@ -372,8 +376,11 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     before: set[tuple[str, str, str]] = set()
     knows, person_label = Rel.KNOWS.value, Label.PERSON
     edges = _EdgeRows(history, person_nodes, columns, first, touch, new.ids, slot)
-    plan = []  # per File node with history: the node, its path id, lineage, its last edges, whether they are kept
-    for file_node in graph.of_label(Label.FILE):
+    plan = []  # per File node with history: the node, its id, path id, lineage, its last edges, whether they are kept
+    file_label = Label.FILE
+    for file_id, file_node in graph.nodes.items():  # (the id as the graph holds it: not made again per file)
+        if file_node.label is not file_label:
+            continue
         path = file_node.key
         pid = path_index.get(path)
         if pid is None:  # no commit names the path: no history
@@ -382,9 +389,9 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         lineage = sorted(path_index[name] for name in history.lineage(path) if name in path_index) if path in renamed else None
         found = old.where(pid) if old is not None else None
         kept = found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,))
-        plan.append((file_node, pid, lineage, found, kept))
+        plan.append((file_node, file_id, pid, lineage, found, kept))
     # the files to compute with no rename history, all at once (their records in columns), a few thousand at a time
-    at_once = [pid for _, pid, lineage, _, kept in plan if not kept and lineage is None] if not history.records.changed else []
+    at_once = [pid for _, _, pid, lineage, _, kept in plan if not kept and lineage is None] if not history.records.changed else []
     chunks = [at_once[i:i + AT_ONCE] for i in range(0, len(at_once), AT_ONCE)]
     chunk_of = {pid: c for c, pids in enumerate(chunks) for pid in pids}
     computed: dict[int, tuple[int, int, int] | None] = {}
@@ -408,15 +415,15 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
             run[:] = [kind, start, start]
         run[2] = stop
 
-    for file_node, pid, lineage, found, kept in plan:
+    for file_node, file_id, pid, lineage, found, kept in plan:
         if kept:
             start, n, changes = found  # what the last ingest computed: copied as it is
             extend_run("old", start, start + n)
         else:
             recomputed += 1
-            afresh.add(file_node.id)
+            afresh.add(file_id)
             if found is not None and old is not None:
-                before.update((knows, node_id(person_label, graph.repo, person), file_node.id)
+                before.update((knows, node_id(person_label, graph.repo, person), file_id)
                               for person in old.people_at(found[0], found[1]))
             chunk = chunk_of.get(pid)
             if chunk is not None and chunk != current:
@@ -435,7 +442,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         new.changes.append(changes)
         new.count.append(n)
         entries += n
-        file_ids.append(file_node.id)
+        file_ids.append(file_id)
         if lineage is not None:
             new.lineage[pid] = lineage
     append_run()

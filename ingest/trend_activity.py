@@ -12,7 +12,7 @@ it when the people and files are those it was counted with
 from __future__ import annotations
 
 from array import array
-from itertools import accumulate, compress
+from itertools import accumulate, chain, compress, repeat
 from operator import itemgetter, not_
 from typing import Any, Iterable
 
@@ -75,16 +75,16 @@ class ActivityMemory:
         cells = {name: array("i") for name in ("row_period", "row_scope", "row_commits", "row_assisted")}
         row_period, row_scope, row_commits, row_assisted = cells.values()
         counts, slots = array("i"), array("i")
-        for p, row in self.rows.items():
+        for at, (p, row) in enumerate(self.rows.items()):  # a period's rows at once: a few hundred, not one by one
             periods.append(p)
-            at = len(periods) - 1
-            for scope, (n, helped, ids) in row.items():
-                row_period.append(at)
-                row_scope.append(scope_at[scope])
-                row_commits.append(n)
-                row_assisted.append(helped)
-                counts.append(len(ids))
-                slots.extend(map(person_at.__getitem__, ids))
+            scope_rows = list(row.values())
+            humans_of = list(map(itemgetter(2), scope_rows))
+            row_period.extend(repeat(at, len(scope_rows)))
+            row_scope.extend(map(scope_at.__getitem__, row))
+            row_commits.extend(map(itemgetter(0), scope_rows))
+            row_assisted.extend(map(itemgetter(1), scope_rows))
+            counts.extend(map(len, humans_of))
+            slots.extend(map(person_at.__getitem__, chain.from_iterable(humans_of)))
         humans = Ragged.from_columns({"counts": counts, "values": slots})
         return {"version": MEMORY_VERSION, "period": self.period, "commits": self.commits, "first": self.first,
                 "last": self.last, "periods": periods, "scopes": scopes, "people": people, **cells, "humans": humans}

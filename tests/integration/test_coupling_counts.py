@@ -72,6 +72,7 @@ def test_fresh_pair_counts_match_counting_every_pair(tmp_path, seed: int) -> Non
             expected.update(a * PAIR + b for a, b in combinations(pids, 2))
     kept = {key: n for key, n in expected.items() if n >= settings.min_shared}
     assert dict(zip(fresh.pair_key, fresh.pair_shared)) == kept
+    assert fresh.pair_key.tolist() == sorted(kept)  # in key order: looked up by bisection
     assert len(kept) >= 10 and any(not e for e in fresh.eligible)  # pairs counted, some commits left out
     assert sorted(fresh.pair_rkey) == sorted((k % PAIR) * PAIR + k // PAIR for k in kept)
 
