@@ -9,9 +9,10 @@ period``), with:
   non-merge commits landed in the period), ``humans`` (distinct humans who
   authored or shepherded them; their ids in ``human_ids``);
 * ``truck_factor`` and ``human_truck_factor`` as of the period's end:
-  Avelino et al.'s greedy algorithm (``queries.ownership.file_authors`` and
-  ``greedy_truck_factor``, the same code as ``cairn bus-factor``) over the
-  knowledge replayed up to then; "gone" for the human truck factor means
+  Avelino et al.'s greedy algorithm over the knowledge replayed up to then
+  (``queries.ownership.file_authors``, the same rule as ``cairn bus-factor``;
+  the removal counted by ``_removals``, which tests hold to
+  ``ownership.greedy_truck_factor`` and to the reference algorithm); "gone" for the human truck factor means
   inactive for ``thresholds.inactive_days`` at the period's end. The current
   period takes the values ``cairn bus-factor`` reports;
 * for sampled periods (the last ``[trends] samples``), ``dependencies`` (the
