@@ -82,11 +82,6 @@ def cut(rows: list[tuple[Any, ...]], ends: list[int], key_of: Callable[[tuple[An
     return chunks
 
 
-def digest_of(rows: list[tuple[Any, ...]], start: int, end: int, as_json: Callable[[int], str]) -> str:
-    """The digest ``cut`` gives the chunk of ``rows[start:end]``."""
-    return _digest(rows, start, end, as_json)
-
-
 def _digest(rows: list[tuple[Any, ...]], start: int, end: int, as_json: Callable[[int], str]) -> str:
     try:
         data = marshal.dumps(rows[start:end], 0)

@@ -406,12 +406,8 @@ def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) 
     known = len(counts)
     for node, pid in zip(index.nodes, index.pid):
         props = node.props  # (set one by one, in this order: no dict of keywords per file)
-        if pid is not None and pid < known:
-            props["revisions"] = revisions(pid, 0)
-            props["change_days"] = days[starts[pid]:starts[pid + 1]]
-        else:
-            props["revisions"] = revisions(pid, 0)
-            props["change_days"] = []
+        props["revisions"] = revisions(pid, 0)
+        props["change_days"] = days[starts[pid]:starts[pid + 1]] if pid is not None and pid < known else []
         props["agent_changes"] = agent_changes(pid, 0)
 
 

@@ -272,12 +272,10 @@ def file_inputs(build: str, config: CairnConfig, defs: list[ComponentDef],
     attributes of the paths that have any (a file's language is its path's, or for a name without an extension its
     ``#!`` line's: ``code_nodes_changed`` names those). Two graphs with the same value have the same such nodes for
     each file whose code (``code_nodes_changed``) and history are the same."""
-    import hashlib
-    import json
+    from cairn.ingest.freshness import digest  # (the one fingerprint of a JSON-able value)
 
-    text = json.dumps([build, config.model_dump(mode="json"), [repr(d) for d in defs],
-                       sorted((p, sorted(a.items())) for p, a in attributes.items())], default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return digest([build, config.model_dump(mode="json"), [repr(d) for d in defs],
+                   sorted((p, sorted(a.items())) for p, a in attributes.items())])
 
 
 def import_changes(repo: str, before: CodeResult, after: CodeResult) -> tuple[set[EdgeKey], set[EdgeKey]]:

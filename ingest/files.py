@@ -352,7 +352,6 @@ def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: dict[st
     if not attributes:  # most paths: what the directory says (worked out once per directory), else the name
         cut = path.rfind("/") + 1
         return (cut and _directory_skip_reason(path[:cut])) or ("generated" if path.endswith(GENERATED_SUFFIXES) else None)
-    attributes = attributes or {}
     dirs = path.split("/")[:-1]
     if attributes.get("linguist-vendored") is True or (
         attributes.get("linguist-vendored") is None and any(d in VENDORED_DIRS for d in dirs)

@@ -399,7 +399,7 @@ def exclusion(path: str, attributes: Mapping[str, bool] | None = None) -> str | 
     "generated"), or None. ``attributes``: ``.gitattributes`` values, e.g. ``{"linguist-vendored": False}``."""
     if not attributes:
         return _exclusion_by_pattern(path)
-    for reason, pattern in (("vendored", _VENDORED), ("generated", _GENERATED), ("documentation", _DOCUMENTATION)):
+    for reason, pattern in _EXCLUDED:
         declared = attributes.get(f"linguist-{reason}")
         if declared is True:
             return reason
