@@ -10,7 +10,8 @@ Each step adds to the same graph (see ``graph.model`` for the vocabulary). Deriv
 this graph afterwards; storing it is the caller's business. Given the ``code_fingerprint`` of the stored
 graph the new one replaces, the ingest also says which IMPORTS edges differ from it (``IngestResult.import_changes``),
 so that the caller saves those instead of every import; the parse cache keeps that earlier extraction. Likewise
-the KNOWS edges of the files whose history the new commits changed (``IngestResult.knows_delta``).
+the KNOWS edges of the files whose history the new commits changed (``IngestResult.knows_delta``), and the
+File and Module nodes whose code or change counts may differ from the stored graph's (``IngestResult.code_nodes``).
 
 A step that cannot run (no git history, no ADRs) is noted in the summary and
 the rest still runs; bad input inside the repository (a syntax error, a
@@ -228,7 +229,7 @@ def ingest_repository(
     del code  # the graph holds what is needed of it; history is next, and large
 
     # -- history, ownership, decisions ---------------------------------------------
-    trends, (knows_delta, counted) = _add_history(graph, root, config, listing, head, summary, notify, defs,
+    trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
                                        None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
@@ -280,9 +281,9 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
                  spooled: SpooledLog | None,
                  save_beside: Callable[[Callable[[], str | None]], None] | None
-                 ) -> tuple[TrendInputs | None, tuple[KnowsDelta | None, frozenset[str] | None]]:
+                 ) -> tuple[TrendInputs | None, KnowsDelta | None, frozenset[str] | None]:
     if not listing.is_git or head is None:
-        return None, (None, None)
+        return None, None, None
     memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
     with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
@@ -311,7 +312,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         history.state = None  # saved, or held by its save beside: nothing else reads it now (the replay reads the log)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
-    return trends, (knows_delta, counted)
+    return trends, knows_delta, counted
 
 
 def _files_counted_again(history: History, changes: ChangeResult) -> frozenset[str] | None:
