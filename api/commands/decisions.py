@@ -102,8 +102,8 @@ def _print_table(repo: str, data: dict[str, Any]) -> None:
         console.print(table(f"{repo}: {count(len(findings), 'finding')}, verdict {data['verdict']}",
                             ["severity", ("rule", IDENTIFIER), ("import", IDENTIFIER), ("where", IDENTIFIER), ("decision", IDENTIFIER)],
                             rows))
-        for f in findings:
-            console.print(f"[dim]{escape(f['rule'])}:[/] {escape(f['message'])}", highlight=False, soft_wrap=True)
+        # one print (one look at the terminal's width, one write) for every finding's message
+        console.print(*(f"[dim]{escape(f['rule'])}:[/] {escape(f['message'])}" for f in findings), highlight=False, soft_wrap=True)
     else:
         console.print(f"{escape(repo)}: no findings, verdict {data['verdict']} ({count(data['summary']['rules_checked'], 'rule')} checked)",
                       highlight=False)

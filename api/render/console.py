@@ -46,7 +46,8 @@ def escape(text: str) -> str:
         backslashes, tag = match.groups()
         return f"{backslashes}{backslashes}\\{tag}"
 
-    text = re.sub(_ESCAPE, escape_backslashes, text)
+    if "[" in text:  # else no tag to escape (and the pattern is not compiled)
+        text = re.sub(_ESCAPE, escape_backslashes, text)
     if text.endswith("\\") and not text.endswith("\\\\"):
         return text + "\\"
     return text
@@ -78,11 +79,27 @@ def _measure_char(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+_find_not_one_cell: Any = None  # ``_NOT_ONE_CELL``'s ``findall``, compiled on first use
+
+
+def _not_one_cell(text: str) -> list[str]:
+    """The characters of ``text`` that do not take exactly one cell."""
+    global _find_not_one_cell
+    if _find_not_one_cell is None:
+        _find_not_one_cell = re.compile(_NOT_ONE_CELL).findall
+    return _find_not_one_cell(text)
+
+
+def one_cell_each(text: str) -> bool:
+    """Whether every character of ``text`` takes one cell: then its length is its width, and so is each part's."""
+    return (text.isascii() and text.isprintable()) or not _not_one_cell(text)
+
+
 def cell_len(text: str) -> int:
     """How many terminal cells ``text`` takes (wide characters two, combining marks none)."""
     if text.isascii() and text.isprintable():
         return len(text)
-    others = re.findall(_NOT_ONE_CELL, text)
+    others = _not_one_cell(text)
     return len(text) - len(others) + sum(map(_char_cells, others))
 
 
@@ -107,6 +124,8 @@ def set_cell_size(text: str, total: int) -> str:
 
 def chop_cells(text: str, width: int) -> list[str]:
     """``text`` in pieces of at most ``width`` cells (a word folded)."""
+    if width > 0 and one_cell_each(text):  # cut every ``width`` characters
+        return [text[start:start + width] for start in range(0, len(text), width)] or [""]
     lines: list[list[str]] = [[]]
     total = 0
     for char in text:
@@ -122,15 +141,16 @@ def chop_cells(text: str, width: int) -> list[str]:
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Offsets to break ``text`` at so each piece fits ``width`` cells: before a word, or inside one too long (``fold``)."""
-    if cell_len(text) <= width:  # every word fits after the ones before it: no break (a cell table's usual line)
+    measure = len if one_cell_each(text) else cell_len  # a table's usual text: its parts measured by their length
+    if measure(text) <= width:  # every word fits after the ones before it: no break (a cell table's usual line)
         return []
     breaks: list[int] = []
     offset = 0
     for match in re.finditer(_WORD, text):
         start, word = match.start(), match.group(0)
-        word_length = cell_len(word.rstrip())
+        word_length = measure(word.rstrip())
         if width - offset >= word_length:
-            offset += cell_len(word)
+            offset += measure(word)
         elif word_length > width:
             if fold:
                 pieces = chop_cells(word, width)
@@ -138,16 +158,16 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
                     if start:
                         breaks.append(start)
                     if index == len(pieces) - 1:
-                        offset = cell_len(piece)
+                        offset = measure(piece)
                     else:
                         start += len(piece)
             else:
                 if start:
                     breaks.append(start)
-                offset = cell_len(word)
+                offset = measure(word)
         elif offset and start:
             breaks.append(start)
-            offset = cell_len(word)
+            offset = measure(word)
     return breaks
 
 
@@ -223,6 +243,9 @@ class Styled:
         for line in self.split_lines():
             if "\t" in line.plain:
                 line = line.with_text(line.plain.expandtabs(8))
+            if overflow != "ignore" and _fits(line.plain, width, justify):  # a table cell's usual line: nothing to break
+                lines.append(_justified(line, width, justify))
+                continue
             if no_wrap or overflow == "ignore":
                 if overflow == "ignore":
                     lines.append(line)
@@ -232,6 +255,9 @@ class Styled:
                 offsets = [0, *divide_line(line.plain, width, fold=overflow == "fold"), len(line.plain)]
                 pieces = [_rstrip_end(line.slice(a, b), width) for a, b in zip(offsets, offsets[1:])]
             for index, piece in enumerate(pieces):
+                if _fits(piece.plain, width, justify):
+                    pieces[index] = _justified(piece, width, justify)
+                    continue
                 if justify == "left":
                     piece = _truncate(piece, width, overflow, pad=True)
                 elif justify == "right":
@@ -255,6 +281,18 @@ class Styled:
             style = " ".join([base, *(s for sa, sb, s in self.spans if sa <= a and b <= sb)]).strip()
             out.append(_sgr(style, self.plain[a:b]))
         return "".join(out)
+
+
+def _fits(plain: str, width: int, justify: str) -> bool:
+    """Whether a line of ``plain`` text is within ``width`` cells, one cell a character, and is not right-justified:
+    then it is wrapped, stripped and cut as it is (``Styled.wrap``), and only padded when left-justified."""
+    return justify != "right" and len(plain) <= width and cell_len(plain) == len(plain)
+
+
+def _justified(line: Styled, width: int, justify: str) -> Styled:
+    """A line that ``_fits`` as ``Styled.wrap`` gives it: padded to ``width`` when left-justified."""
+    missing = width - len(line.plain)
+    return line.with_text(line.plain + " " * missing) if justify == "left" and missing > 0 else line
 
 
 def _rstrip_end(text: Styled, width: int) -> Styled:
@@ -387,20 +425,24 @@ class Console:
             return True
         return self.is_terminal and os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
 
-    def lines(self, obj: Any, *, soft_wrap: bool = False) -> Iterator[Styled]:
-        """The lines ``obj`` prints as: a table's own, else its text wrapped at the width (as it is with ``soft_wrap``)."""
+    def lines(self, obj: Any, *, soft_wrap: bool = False, width: int | None = None) -> Iterator[Styled]:
+        """The lines ``obj`` prints as: a table's own, else its text wrapped at the width (as it is with ``soft_wrap``).
+
+        ``width``: the console's, when the caller has it already."""
+        if width is None:
+            width = self.width
         if hasattr(obj, "render_lines"):
-            yield from obj.render_lines(self.width)
+            yield from obj.render_lines(width)
             return
         text = obj if isinstance(obj, Styled) else markup(str(obj))
-        yield from text.wrap(self.width, no_wrap=soft_wrap, overflow="ignore" if soft_wrap else "fold")
+        yield from text.wrap(width, no_wrap=soft_wrap, overflow="ignore" if soft_wrap else "fold")
 
     def print(self, *objects: Any, highlight: bool = False, soft_wrap: bool = False, end: str = "\n", **_: Any) -> None:
         """Each object on its own lines: markup text, ``Styled`` text, or a table (anything with ``render_lines``)."""
         color, width = self.color, self.width
         out: list[str] = []
         for obj in objects or ("",):
-            for line in self.lines(obj, soft_wrap=soft_wrap):
+            for line in self.lines(obj, soft_wrap=soft_wrap, width=width):
                 if not soft_wrap and cell_len(line.plain) > width:  # rich crops what is wider than the console
                     line = line.with_text(set_cell_size(line.plain, width))
                 out.append(line.ansi() if color else line.plain)

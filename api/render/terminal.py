@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from cairn.api.render.console import Styled, cell_len, escape
+from cairn.api.render.console import Styled, cell_len, escape, one_cell_each
 from cairn.api.render.text_table import Column, Table
 
 __all__ = ["IDENTIFIER", "NUMBER", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
@@ -110,10 +110,14 @@ class FittedTable:
 
 
 def _longest_line(text: str) -> int:
+    if one_cell_each(text):  # one line (a line break is no one-cell character), measured by its length
+        return len(text)
     return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
 def _longest_word(text: str) -> int:
+    if one_cell_each(text):
+        return max(map(len, text.split()), default=0)
     return max((cell_len(word) for word in text.split()), default=0)
 
 

@@ -111,19 +111,24 @@ class Table:
         lines.append(_rule(TOP if self.show_header else PLAIN_TOP, widths))
         rows = ([[c.header_text().with_style(" ".join(s for s in ("bold", c.header_text().style) if s)) for c in self.columns]]
                 if self.show_header else []) + self.rows
+        laid_out: dict[tuple[int, str, str], list[Styled]] = {}  # a column's cells of the same text lay out alike: once
         for index, row in enumerate(rows):
             left, divider, right = HEAD if index == 0 and self.show_header else ROW
-            cells = [self._cell_lines(cell, column, width) for cell, column, width in zip(row, self.columns, widths)]
+            cells = []
+            for i, (cell, column, width) in enumerate(zip(row, self.columns, widths)):
+                key = None if cell.spans else (i, cell.plain, cell.style)
+                found = laid_out.get(key) if key is not None else None
+                if found is None:
+                    found = self._cell_lines(cell, column, width)
+                    if key is not None:
+                        laid_out[key] = found
+                cells.append(found)
             height = max(len(c) for c in cells)
             if index == 0 and self.show_header:  # rich puts header text at the bottom of the header row
                 cells = [[Styled(" " * w)] * (height - len(c)) + c for c, w in zip(cells, widths)]
             for n in range(height):
-                line = Styled(left)
-                for i, (cell, width) in enumerate(zip(cells, widths)):
-                    if i:
-                        line.append(divider)
-                    line.append_styled(cell[n] if n < len(cell) else Styled(" " * width))
-                lines.append(line.append(right))
+                lines.append(_joined(left, divider, right, [cell[n] if n < len(cell) else Styled(" " * width)
+                                                            for cell, width in zip(cells, widths)]))
             if index == 0 and self.show_header:
                 lines.append(_rule(HEAD_RULE, widths))
         lines.append(_rule(BOTTOM, widths))
@@ -135,7 +140,31 @@ class Table:
         if inner < 1:  # no room for text: rich draws the column blank
             return [Styled(" " * width)]
         wrapped = cell.wrap(inner, justify=column.justify, overflow=column.overflow, no_wrap=column.no_wrap)
-        return [Styled(" ").append_styled(line).append(" ") for line in wrapped]
+        return [_padded(line) for line in wrapped]
+
+
+def _padded(line: Styled) -> Styled:
+    """``line`` with one space each side, keeping its styles."""
+    plain = line.plain
+    spans = [(1, 1 + len(plain), line.style)] if line.style and plain else []
+    if line.spans:
+        spans.extend((a + 1, b + 1, s) for a, b, s in line.spans)
+    return Styled(" " + plain + " ", "", spans)
+
+
+def _joined(left: str, divider: str, right: str, pieces: list[Styled]) -> Styled:
+    """One line of a row: its cells' lines between the borders, each keeping its styles (joined in one go: a table
+    has hundreds of such lines)."""
+    spans: list[tuple[int, int, str]] = []
+    start = len(left)
+    for piece in pieces:
+        plain = piece.plain
+        if piece.style and plain:
+            spans.append((start, start + len(plain), piece.style))
+        if piece.spans:
+            spans.extend((start + a, start + b, s) for a, b, s in piece.spans)
+        start += len(plain) + len(divider)
+    return Styled(left + divider.join(piece.plain for piece in pieces) + right, "", spans)
 
 
 def _rule(chars: tuple[str, str, str, str], widths: list[int]) -> Styled:

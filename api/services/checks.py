@@ -13,10 +13,9 @@ baseline, a file that may change at any time, is applied at check time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cairn.api.services import answers
 from cairn.api.services.workspace import Workspace
@@ -30,9 +29,10 @@ from cairn.queries.contracts.check import CheckReport, apply_baseline, judge, ju
 CHECK_PART = ((Label.REPOSITORY, Label.MODULE, Label.EXTERNAL, Label.COMPONENT, Label.RULE, Label.DECISION), (Rel.IMPORTS,))
 
 
-@dataclass(frozen=True)
-class BoundaryCheck:
-    """A check report, the repository it is about, and what a baseline update did (None: no update)."""
+class BoundaryCheck(NamedTuple):
+    """A check report, the repository it is about, and what a baseline update did (None: no update).
+
+    A named tuple: a frozen dataclass takes 0.5 ms to make, at the start of every ``cairn check``."""
 
     repository: str
     report: CheckReport
