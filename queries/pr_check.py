@@ -245,10 +245,10 @@ def lines_changed(change: ChangeSet) -> dict[str, int]:
 def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[tuple[str, str], NewEdge]:
     ids: dict[str, str] = {}
     out = {}
-    nodes = graph.nodes
-    for e in graph.edges.values():
-        if e.type is not Rel.IMPORTS:
-            continue
+    nodes, edges = graph.nodes, graph.edges
+    imports = Rel.IMPORTS.value
+    # picked by their keys (a key starts with its type's value): a graph of 50k modules holds 90k other edges
+    for e in [edges[key] for key in edges if key[0] == imports]:
         src = nodes[e.source]
         if sources is not None and src.key not in sources:
             continue

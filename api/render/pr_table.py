@@ -62,7 +62,7 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         yield literal("new external packages: " + ", ".join(external))
     if stdlib:
         yield literal("new standard-library imports: " + ", ".join(stdlib))
-    reviewers = ", ".join(report.suggested_reviewers)
+    reviewers = ", ".join(r.name for r in report.suggested_reviewers)
     yield literal("suggested reviewers: " + (reviewers or "no human knowledge holder found for the touched components"))
 
 

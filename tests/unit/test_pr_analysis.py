@@ -167,3 +167,13 @@ def test_new_cycles_are_looked_for_exactly_when_a_strongly_connected_set_is_new(
         assert _new_strongly_connected(base, head) is expected, seed
         outcomes.add(expected)
     assert outcomes == {True, False}
+
+
+def test_the_terminal_table_names_the_suggested_reviewers():
+    """``--format table`` printed the reviewers' objects (a TypeError) whenever the check suggested one."""
+    from cairn.api.render.pr_table import pr_table
+
+    stored = stored_graph()
+    report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    last = list(pr_table(report))[-1]
+    assert str(last) == "suggested reviewers: Ada Lovelace"
