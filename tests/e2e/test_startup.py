@@ -16,6 +16,7 @@ path (``CLI_LIBRARIES``); only ``cairn ingest`` (its progress bar) and
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pty
@@ -139,6 +140,32 @@ def test_a_query_on_the_embedded_store_imports_only_what_it_runs(store, args):
         assert loaded(modules, HEAVY + tuple(c for c in CLI_LIBRARIES if c not in PYDANTIC)) == []
     else:
         assert loaded(modules, HEAVY + CLI_LIBRARIES) == []
+
+
+#: What a query does without although it reads a module beside it: the decision records need ``queries.explore.common``,
+#: not the card or the paths (``queries.explore`` loads its parts when asked); a card needs no paths; check's JSON
+#: hashes its fingerprints with CPython's own SHA-256, not OpenSSL's (``hashlib``), where the interpreter has it.
+NOT_IMPORTED = [(["adrs"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
+                (["adrs", "--format", "json"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
+                (["explore", "core", "--format", "json"], ("cairn.queries.explore.paths", "cairn.queries.explore.reading_list")),
+                (["check", "--format", "json"], ("hashlib",) if importlib.util.find_spec("_sha256") else ())]
+
+
+@pytest.mark.parametrize(("args", "modules"), NOT_IMPORTED, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
+def test_a_query_does_without_the_modules_beside_what_it_reads(store, args, modules):
+    proc, imported = imports(*args, "--store", store)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert "cairn.queries.explore.common" in imported or args[0] == "check"  # the module beside them was read
+    assert sorted(m for m in modules if m in imported) == []
+
+
+def test_the_explore_package_names_its_functions_however_its_modules_were_loaded():
+    code = ("import cairn.queries.explore.reading_list, cairn.queries.explore.paths\n"
+            "from cairn.queries.explore import central_modules, component_card, reading_list, search, shortest_path\n"
+            "print(all(callable(f) and f.__module__.startswith('cairn.queries.explore.') for f in "
+            "(central_modules, component_card, reading_list, search, shortest_path)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True"]
 
 
 def test_a_library_imported_inside_the_command_is_seen(store):
