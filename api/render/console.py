@@ -230,11 +230,9 @@ class Styled:
         if "\n" not in self.plain:
             return [self.slice(0, len(self.plain))]
         out, start = [], 0
-        for index, char in enumerate(self.plain):
-            if char == "\n":
-                out.append(self.slice(start, index))
-                start = index + 1
-        out.append(self.slice(start, len(self.plain)))
+        for part in self.plain.split("\n"):
+            out.append(self.slice(start, start + len(part)))
+            start += len(part) + 1
         return out
 
     def wrap(self, width: int, *, justify: str = "default", overflow: str = "fold", no_wrap: bool = False) -> list["Styled"]:
