@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 if TYPE_CHECKING:
     import rich.console
 
-__all__ = ["Console", "Styled", "cell_len", "chop_cells", "console", "divide_line", "err_console", "escape", "markup", "set_cell_size"]
+__all__ = ["Console", "Styled", "cell_len", "chop_cells", "console", "divide_line", "err_console", "escape", "markup", "one_cell_each",
+           "set_cell_size"]
 
 DEFAULT_WIDTH = 80
 # patterns compiled on first use (``re`` keeps them): a JSON answer needs none of them
