@@ -89,6 +89,43 @@ def test_a_result_whose_columns_disagree_is_dropped_when_recalled(tmp_path):
     assert again.recall("f1") is None and "holds a result not in the expected shape" in again.notes[0]
 
 
+def test_a_result_decodes_to_the_imports_it_was_written_with_in_any_order_of_its_modules(tmp_path):
+    # the imports are made in bulk and put in their modules' lists a run at a time: a module whose imports are written
+    # apart (another writer's order), one with none and one never named must each come back as ``ResolvedImport(...)``
+    cache, result = filled(tmp_path)
+    cache.save()
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    imports = state["results"][0]["result"]["imports"]
+    order = [1, 0, 2]  # cafe's import between example.com/m's two
+    for column in ("module", "file", "line", "kind", "external"):
+        imports[column] = [imports[column][i] for i in order]
+    targets = imports["target"]  # a NUL-joined table (``_join``): reordered as a list, then joined again
+    from cairn.ingest.code.cache import _join, _split
+    imports["target"] = _join([_split(targets)[i] for i in order])
+    (tmp_path / STATE_FILE).write_text(json.dumps(state))
+    recalled = ParseCache(tmp_path).recall("f1")[1]
+    assert recalled == result and list(recalled.imports) == list(result.imports)
+    assert all(type(imp) is ResolvedImport and imp == ResolvedImport(*imp)
+               for found in recalled.imports.values() for imp in found)
+
+
+@pytest.mark.parametrize("damage", ["module-column-short", "kind-out-of-range", "module-not-listed"])
+def test_a_result_with_a_damaged_import_column_is_dropped_when_recalled(tmp_path, damage):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    imports = state["results"][0]["result"]["imports"]
+    if damage == "module-column-short":
+        imports["module"].pop()
+    elif damage == "kind-out-of-range":
+        imports["kind"][0] = 7
+    else:
+        state["results"][0]["result"]["with_imports"] = [0]  # example.com/m's imports name a module with no list
+    (tmp_path / STATE_FILE).write_text(json.dumps(state))
+    again = ParseCache(tmp_path)
+    assert again.recall("f1") is None and "holds a result not in the expected shape" in again.notes[0]
+
+
 def test_an_old_pickle_is_never_opened(tmp_path):
     marker = tmp_path / "unpickled"
 
