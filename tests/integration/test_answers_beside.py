@@ -133,3 +133,12 @@ def test_after_a_commit_the_answers_taken_from_those_kept_are_computed_in_proces
         assert_same_store(tmp_path / "store", tmp_path / "cold")
     finally:
         repo.git("reset", "-q", "--hard", "HEAD~1")
+
+
+@forking
+def test_a_graph_below_the_size_has_its_answers_computed_in_process(history, tmp_path, monkeypatch,
+                                                                    answer_children) -> None:
+    monkeypatch.setattr(answers_module, "ANSWERS_BESIDE_SIZE", 10**9)
+    ingest_into_store(open_store(str(tmp_path / "store")), history)
+    assert answer_children == []
+    assert len(stored_answers(tmp_path / "store")) > 10
