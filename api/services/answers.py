@@ -21,7 +21,8 @@ is by construction what that read would compute:
 
 ``store_answers`` computes them all after a graph is saved (every
 ``GraphStore.save`` in the services is followed by it) and keeps them with
-``GraphStore.save_answers``: the answers of the previous version of the graph
+``GraphStore.save_answers`` (an ingest computes them while it saves a large graph whole, in a forked child:
+``AnswersBeside``, with the same result): the answers of the previous version of the graph
 are never read after the next save, only those given again stand (the
 embedded store rewrites only those whose text changed). People are named by
 id in the answers kept: their fields that a commit changes (``last_active``,
