@@ -100,7 +100,7 @@ def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, check
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None,
                    spooled: SpooledLog | None) -> IngestResult:
-    from cairn.api.services.answers import bus_factor_known, kept_base, store_answers
+    from cairn.api.services.answers import AnswersBeside, bus_factor_known, kept_base
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
     from cairn.ingest.gcpause import abandon
@@ -144,8 +144,13 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 progress("saving", 0, 1)
             changes = _changes(store, result, reviews)
             base = kept_base(store, result.graph, changes, result.knows_delta.files if result.knows_delta else None)
-            store.save_changes(changes, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
-            store_answers(store, result.graph, bus_factor_known(bus_factor), base)
+            # the answers read the graph alone: on a large one, a child computes them while this process saves it
+            answers = AnswersBeside(store, result.graph, bus_factor_known(bus_factor), base)
+            try:
+                store.save_changes(changes, progress=(lambda d, t: progress("saving", d, t)) if progress else None)
+                answers.keep()
+            finally:
+                answers.cancel()  # when the save failed
     finally:
         for started in beside:
             started.cancel()  # when a step failed before annotate_trends took the result

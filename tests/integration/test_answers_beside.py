@@ -1,0 +1,144 @@
+"""The answers of a graph saved whole are computed by a forked child while the ingest saves it (``AnswersBeside``),
+and what is stored is exactly what the in-process path stores.
+
+Here every graph counts as large (``ANSWERS_BESIDE_SIZE`` 0). A random history of several years
+(``test_trend_replay_parity._fast_import``) is ingested into fresh stores with ``beside`` forking and with it off:
+every stored row and every stored answer must be the same text. A child that dies, or a save that fails, leaves
+no child behind, and the answers are then computed in process; after a commit (answers taken from those kept) no
+child is forked for them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+from pathlib import Path
+
+import pytest
+from test_incremental_parity import assert_same_rows
+from test_trend_replay_parity import random_history
+
+from cairn.api.bootstrap import open_store
+from cairn.api.services import answers as answers_module
+from cairn.api.services import beside as beside_module
+from cairn.api.services.beside import Beside
+from cairn.api.services.ingesting import ingest_into_store
+from fixtures.gitrepo import GitRepo
+
+forking = pytest.mark.skipif(not beside_module.ENABLED, reason="forking is Linux-only")
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> Path:
+    return random_history(tmp_path_factory.mktemp("answers-beside") / "repo", 11, 300)
+
+
+@pytest.fixture(autouse=True)
+def every_graph_is_large(monkeypatch) -> None:
+    monkeypatch.setattr(answers_module, "ANSWERS_BESIDE_SIZE", 0)
+
+
+@pytest.fixture
+def answer_children(monkeypatch) -> list[int]:
+    """The children ``beside`` forks from now on to compute answers."""
+    children: list[int] = []
+    start = Beside.start
+
+    def recording(self):
+        started = start(self)
+        if getattr(self._compute, "func", None) is answers_module._as_texts and self._pid is not None:
+            children.append(self._pid)
+        return started
+
+    monkeypatch.setattr(Beside, "start", recording)
+    return children
+
+
+def stored_answers(store_dir: Path) -> dict[str, str]:
+    with contextlib.closing(sqlite3.connect(store_dir / "cairn.db")) as db:
+        return dict(db.execute("SELECT name, value FROM answers"))
+
+
+def assert_same_store(one: Path, other: Path) -> None:
+    assert_same_rows(one, other, "repo")
+    first, second = stored_answers(one), stored_answers(other)
+    assert first.keys() == second.keys()
+    assert {k: (v, second[k]) for k, v in first.items() if second[k] != v} == {}
+
+
+def assert_reaped(pid: int) -> None:
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+@forking
+def test_the_answers_computed_beside_the_save_are_the_ones_computed_after_it(history, tmp_path, monkeypatch,
+                                                                               answer_children) -> None:
+    ingest_into_store(open_store(str(tmp_path / "forked")), history)
+    assert len(answer_children) == 1
+    assert_reaped(answer_children[0])
+    monkeypatch.setattr(beside_module, "ENABLED", False)
+    ingest_into_store(open_store(str(tmp_path / "in-process")), history)
+    assert_same_store(tmp_path / "forked", tmp_path / "in-process")
+    assert len(stored_answers(tmp_path / "forked")) > 10
+
+
+@forking
+def test_a_child_that_dies_leaves_the_answers_to_this_process(history, tmp_path, monkeypatch, answer_children) -> None:
+    parent, compute = os.getpid(), answers_module.answers_to_keep
+
+    def dying(*args):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return compute(*args)
+
+    monkeypatch.setattr(answers_module, "answers_to_keep", dying)
+    ingest_into_store(open_store(str(tmp_path / "died")), history)
+    assert len(answer_children) == 1
+    assert_reaped(answer_children[0])
+    monkeypatch.setattr(answers_module, "answers_to_keep", compute)
+    monkeypatch.setattr(beside_module, "ENABLED", False)
+    ingest_into_store(open_store(str(tmp_path / "in-process")), history)
+    assert_same_store(tmp_path / "died", tmp_path / "in-process")
+
+
+@forking
+def test_a_failed_save_stops_the_child(history, tmp_path, monkeypatch, answer_children) -> None:
+    store = open_store(str(tmp_path / "store"))
+
+    def failing(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "save_changes", failing)
+    with pytest.raises(OSError, match="disk full"):
+        ingest_into_store(store, history)
+    assert len(answer_children) == 1
+    assert_reaped(answer_children[0])
+
+
+@forking
+def test_after_a_commit_the_answers_taken_from_those_kept_are_computed_in_process(history, tmp_path,
+                                                                                   answer_children) -> None:
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, history)
+    answer_children.clear()
+    repo = GitRepo(history)
+    repo.commit({"late.py": "import os\n"}, author=("Late Comer", "late@example.com"), message="one more")
+    try:
+        ingest_into_store(store, history)
+        assert answer_children == []
+        ingest_into_store(open_store(str(tmp_path / "cold")), history)
+        assert_same_store(tmp_path / "store", tmp_path / "cold")
+    finally:
+        repo.git("reset", "-q", "--hard", "HEAD~1")
+
+
+@forking
+def test_a_graph_below_the_size_has_its_answers_computed_in_process(history, tmp_path, monkeypatch,
+                                                                    answer_children) -> None:
+    monkeypatch.setattr(answers_module, "ANSWERS_BESIDE_SIZE", 10**9)
+    ingest_into_store(open_store(str(tmp_path / "store")), history)
+    assert answer_children == []
+    assert len(stored_answers(tmp_path / "store")) > 10
