@@ -20,12 +20,13 @@ loads, applies and saves under it, so neither undoes the other.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
-from cairn.graph.model import Label, Rel
+from cairn.graph.model import Label, RepoGraph, Rel
 from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary
 from cairn.ingest.config import ConfigSource, read_config_source
 from cairn.ingest.freshness import CheckoutState, checkout_state, digest, fingerprint_with
@@ -186,8 +187,7 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
     graph = result.graph
     if now is not None and delta is not None and now.props.get(KNOWS) is not None and now.props.get(KNOWS) == _knows_name(
             delta.base, reviews, graph.repository.props.get("thresholds") if graph.repository else None):
-        files, knows = delta.files, Rel.KNOWS.value
-        written = {key for key in graph.edges if key[0] == knows and key[2] in files}
+        written = _knows_edges_of(graph, delta.files)
         patched.add(Rel.KNOWS)
         changed |= written
         deleted |= delta.before - written
@@ -196,6 +196,25 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
     return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
                         complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
                         nodes_changed=_nodes_changed(result, now, patched))
+
+
+def _knows_edges_of(graph: RepoGraph, files: frozenset[str]) -> set[EdgeKey]:
+    """The keys of the KNOWS edges into ``files`` (File node ids). A KNOWS edge is Person -> File (``graph.model``),
+    so after a commit (a few files, a graph of a million edges) they are looked up as each person's key to each file;
+    when that is more keys than the graph has edges, every edge is looked at. ``CAIRN_VERIFY_SKIPS=1`` checks the
+    lookup against the scan."""
+    from cairn.graph.sqlite_write import VERIFY_SKIPS  # (loaded by the save that follows)
+
+    knows, edges = Rel.KNOWS.value, graph.edges
+    people = [nid for nid, node in graph.nodes.items() if node.label is Label.PERSON] if files else []
+    if len(people) * len(files) > len(edges):
+        return {key for key in edges if key[0] == knows and key[2] in files}
+    written = {key for key in ((knows, person, file) for file in files for person in people) if key in edges}
+    if os.environ.get(VERIFY_SKIPS) == "1":
+        scanned = {key for key in edges if key[0] == knows and key[2] in files}
+        if scanned != written:
+            raise AssertionError(f"KNOWS edges of the changed files: {len(scanned ^ written)} not found by person")
+    return written
 
 
 def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel]) -> frozenset[str] | None:
