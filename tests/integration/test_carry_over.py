@@ -216,3 +216,84 @@ def test_moved_import_lines_are_kept_as_a_patch_of_that_module(warm):
     again = extract(root, ParseCache(cache_dir))
     assert CountingPython.resolvers == 0 and again.parsed == 0
     same(again, extract(root, ParseCache(None)))
+
+
+def _entries_as_saved(cache_dir: Path) -> dict:
+    return {key: (p.path, p.language, p.imports, p.package, p.syntax_errors, p.lines)
+            for key, p in ParseCache(cache_dir).entries.items()}
+
+
+def _copy(cache_dir: Path, to: Path) -> Path:
+    to.mkdir()
+    for f in cache_dir.iterdir():
+        (to / f.name).write_bytes(f.read_bytes())
+    return to
+
+
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_a_carry_over_builds_no_entries_and_counts_and_keeps_what_a_loaded_cache_does(warm, tmp_path, name):
+    """The carry-over looks up the changed files' parses only (``ParseCache.lookup``, ``holds``); what it gives and
+    what the cache then writes are what the same run gives and writes with every entry loaded first."""
+    root, cache_dir = warm
+    change, carries = CHANGES[name]
+    write(root, change)
+    loaded_dir = _copy(cache_dir, tmp_path / "loaded")
+    lazy, loaded = ParseCache(cache_dir), ParseCache(loaded_dir)
+    loaded.entries  # noqa: B018
+    lazy_result, loaded_result = extract(root, lazy), extract(root, loaded)
+    same(lazy_result, loaded_result)
+    code_files = sum(1 for p in (root.rglob("*")) if p.suffix in (".py", ".js"))
+    assert (lazy_result.parsed, lazy_result.cached) == (loaded_result.parsed, loaded_result.cached)
+    assert lazy_result.parsed + lazy_result.cached == code_files
+    assert (lazy._entries is None) is carries  # carried over: not one entry built
+    lazy.save()
+    loaded.save()
+    assert _entries_as_saved(cache_dir) == _entries_as_saved(loaded_dir)
+    assert sorted(f.name for f in cache_dir.iterdir()) == sorted(f.name for f in loaded_dir.iterdir())
+
+
+def test_without_the_parsed_files_the_carry_over_counts_them_parsed(warm):
+    root, cache_dir = warm
+    (cache_dir / "parse-cache.json").unlink()  # the state (stats, the remembered result) stays
+    (cache_dir / "parse-cache-added.json").unlink(missing_ok=True)
+    write(root, {"src/app/models.py": FILES["src/app/models.py"] + "# note\n"})
+    cache = ParseCache(cache_dir)
+    result = extract(root, cache)
+    assert result.cached == 0 and result.parsed == sum(1 for p in FILES if p.endswith((".py", ".js")))
+    same(result, extract(root, ParseCache(None)))
+    cache.save()
+    assert len(ParseCache(cache_dir).entries) == result.parsed
+
+
+def test_parsed_files_added_without_loading_are_folded_in_when_as_many_as_the_rule_says(warm, monkeypatch):
+    from cairn.ingest.code import cache as cache_module
+
+    root, cache_dir = warm
+    monkeypatch.setattr(cache_module, "MIN_FOLD", 2)
+    whole = len(ParseCache(cache_dir).entries)
+    for n in range(3):
+        write(root, {"src/app/models.py": FILES["src/app/models.py"] + f"# change {n}\n"})
+        cache = ParseCache(cache_dir)
+        extract(root, cache)
+        assert cache._entries is None
+        cache.save()
+        folded = not (cache_dir / "parse-cache-added.json").exists()
+        assert folded is (n == 1)  # the second added entry reaches MIN_FOLD: written whole
+    assert len(ParseCache(cache_dir).entries) == whole + 3
+
+
+def test_a_change_back_to_content_parsed_before_counts_it_cached(warm, tmp_path):
+    root, cache_dir = warm
+    for note in ("a", "b", "c"):  # (the result of "a" is then no longer remembered)
+        write(root, {"src/app/models.py": FILES["src/app/models.py"] + f"# {note}\n"})
+        cache = ParseCache(cache_dir)
+        extract(root, cache)
+        cache.save()
+    write(root, {"src/app/models.py": FILES["src/app/models.py"] + "# a\n"})  # a blob the cache holds
+    loaded_dir = _copy(cache_dir, tmp_path / "loaded")
+    lazy, loaded = ParseCache(cache_dir), ParseCache(loaded_dir)
+    loaded.entries  # noqa: B018
+    lazy_result, loaded_result = extract(root, lazy), extract(root, loaded)
+    assert CountingPython.resolvers == 0 and lazy._entries is None
+    same(lazy_result, loaded_result)
+    assert (lazy_result.parsed, lazy_result.cached) == (loaded_result.parsed, loaded_result.cached) == (0, 6)
