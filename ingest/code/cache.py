@@ -51,7 +51,7 @@ from dataclasses import replace
 from itertools import chain, groupby, islice, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from cairn.graph.atomic import write_atomic
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile, RawImport, ResolvedImport
@@ -97,11 +97,6 @@ class ParseCache:
         self.dirty = False  # state changed
         self.entries_dirty = False
         self._whole = 0  # how many of the entries (the first ones) the cache file holds; the rest are added since
-        # before the entries are loaded: the two files' documents as read (None: absent or ignored), their keys, and
-        # the parsed files added in this run (``add``); see ``lookup``
-        self._documents: dict[str, dict | None] = {}
-        self._keys: dict[str, dict[EntryKey, int]] = {}
-        self._pending: dict[EntryKey, ParsedFile] = {}
         texts: list[str] = []
         with gc_paused():  # the state file's many lists and tuples live on, and form no cycles (ingest.gcpause)
             state = self._load(STATE_FILE, "cairn-parse-state", texts) if read_state else None
@@ -159,12 +154,10 @@ class ParseCache:
             self._whole = len(self._entries)
             for key, parse in self._load_entries(ADDED_FILE).items():
                 self._entries.setdefault(key, parse)
-            self._entries.update(self._pending)  # (none of them held by the files: see ``add``)
-            self._pending, self._documents, self._keys = {}, {}, {}
         return self._entries
 
     def _load_entries(self, name: str) -> dict[EntryKey, ParsedFile]:
-        data = self._document(name)
+        data = self._load(name, "cairn-parse-cache")
         if data is None:
             return {}
         try:
@@ -172,57 +165,6 @@ class ParseCache:
         except _SHAPE_ERRORS as exc:
             self._ignored(name, f"not in the expected shape ({type(exc).__name__})")
             return {}
-
-    def _document(self, name: str) -> dict | None:
-        """The cache file ``name``'s document, read once (None: absent, or ignored with a note)."""
-        if name not in self._documents:
-            self._documents[name] = self._load(name, "cairn-parse-cache")
-        return self._documents[name]
-
-    def _keys_of(self, name: str) -> dict[EntryKey, int]:
-        """Each key the cache file ``name`` holds -> its position there (the last, were one twice), checked as
-        ``_decode_entries`` checks the whole file (a malformed one is ignored with a note: no keys)."""
-        if name not in self._keys:
-            data = self._document(name)
-            try:
-                self._keys[name] = {} if data is None else _entry_keys(data)
-            except _SHAPE_ERRORS as exc:
-                self._ignored(name, f"not in the expected shape ({type(exc).__name__})")
-                self._keys[name] = {}
-                self._documents[name] = None
-        return self._keys[name]
-
-    def holds(self, keys: Iterable[EntryKey]) -> bool:
-        """Whether every one of ``keys`` has its parsed file in the cache; the entries are not built for it."""
-        if self._entries is not None:
-            return all(key in self._entries for key in keys)
-        whole, added = self._keys_of(CACHE_FILE), self._keys_of(ADDED_FILE)
-        return all(key in whole or key in added or key in self._pending for key in keys)
-
-    def lookup(self, keys: Iterable[EntryKey]) -> dict[EntryKey, ParsedFile]:
-        """The parsed files of those of ``keys`` the cache holds, as ``entries`` has them; before the entries are
-        loaded, only these are built (a commit's few files need not cost building 50,000)."""
-        if self._entries is not None:
-            return {key: self._entries[key] for key in keys if key in self._entries}
-        found: dict[EntryKey, ParsedFile] = {}
-        for key in keys:
-            if key in self._pending:
-                found[key] = self._pending[key]
-                continue
-            for name in (CACHE_FILE, ADDED_FILE):  # the cache file's parse first, as ``entries`` keeps it
-                at = self._keys_of(name).get(key)
-                if at is not None:
-                    found[key] = _entry_at(self._documents[name], at)
-                    break
-        return found
-
-    def add(self, key: EntryKey, parse: ParsedFile) -> None:
-        """Keep ``parse`` as the parsed file of ``key`` (one the cache does not hold yet), written by ``save``."""
-        if self._entries is not None:
-            self._entries[key] = parse
-        else:
-            self._pending[key] = parse
-        self.entries_dirty = True
 
     def recall(self, fingerprint: str) -> tuple[dict[str, str | None], CodeResult] | None:
         """The reads and result remembered for ``fingerprint``, or None."""
@@ -292,8 +234,6 @@ class ParseCache:
     def save(self) -> None:
         if not self.directory:
             return
-        if self.entries_dirty and self._entries is None and self._pending and not self._save_added():
-            self.entries  # noqa: B018 - loaded, with the parsed files added, to be written whole
         if self.entries_dirty and self._entries is not None:
             added = len(self._entries) - self._whole
             if self._whole and added < max(MIN_FOLD, FOLD_SHARE * self._whole):
@@ -327,24 +267,6 @@ class ParseCache:
             text = head[:-1] + ',"results":[' + ",".join(results) + "]}"
             write_atomic(self.directory / STATE_FILE, text.encode("utf-8"))
             self.dirty = False
-
-    def _save_added(self) -> bool:
-        """Write the parsed files added in this run (``add``) into the added file, as ``save`` does once the entries
-        are loaded, without loading them, when that is what it would write: a cache file holds entries, and the
-        added ones stay fewer than folding them in needs. False (nothing written) otherwise."""
-        whole = self._keys_of(CACHE_FILE)
-        kept = self._keys_of(ADDED_FILE)
-        # the added file's entries that ``entries`` keeps (those not in the cache file), in its order, then this run's
-        newer = [key for key in kept if key not in whole]
-        added = len(newer) + len(self._pending)
-        if not whole or added >= max(MIN_FOLD, FOLD_SHARE * len(whole)):
-            return False
-        document = self._documents[ADDED_FILE]
-        entries = {key: _entry_at(document, kept[key]) for key in newer} if document is not None else {}
-        entries.update(self._pending)
-        self._write(ADDED_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(entries)})
-        self.entries_dirty = False
-        return True
 
     def _write(self, name: str, payload: dict) -> None:
         assert self.directory is not None
@@ -640,39 +562,6 @@ def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
     if at != total:
         raise ValueError("import count")
     return entries
-
-
-def _entry_keys(data: dict) -> dict[EntryKey, int]:
-    """Each key of a cache file's document -> its position (the last of a key written twice, whose parse
-    ``_decode_entries`` keeps), after the checks ``_decode_entries`` makes of every column (raising as it does)."""
-    i, k, f = data["import"], data["key"], data["file"]
-    columns = (_split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"])
-    total = len(columns[0])
-    kinds = columns[2]
-    if any(len(column) != total for column in columns) or not (set(map(type, kinds)) <= {int} and set(kinds) <= set(range(len(_KINDS)))):
-        raise ValueError("import columns")
-    blobs = _split(k["blob"])
-    files = (k["language"], k["version"], k["ext"], _split(f["path"]), f["language"], f["package"], f["errors"], f["lines"], f["imports"])
-    if any(len(column) != len(blobs) for column in files):
-        raise ValueError("columns")  # (what ``zip(strict=True)`` raises)
-    counts = f["imports"]
-    if not set(map(type, counts)) <= {int} or (counts and min(counts) < 0) or sum(counts) != total:
-        raise ValueError("import count")
-    for lines in f["lines"]:
-        if lines is not None:
-            int(lines)
-    data["_split"] = (columns, _split(f["path"]))  # (kept for ``_entry_at``: the document is Cairn's own, never written)
-    return dict(zip(zip(k["language"], k["version"], k["ext"], blobs), range(len(blobs))))
-
-
-def _entry_at(data: dict, at: int) -> ParsedFile:
-    """The parsed file at position ``at`` of a cache file's document checked by ``_entry_keys``, as
-    ``_decode_entries`` builds it."""
-    f = data["file"]
-    columns, paths = data["_split"]
-    lines = f["lines"][at]
-    return _CachedParse(paths[at], f["language"][at], f["package"][at], f["errors"][at],
-                        None if lines is None else int(lines), columns, sum(islice(f["imports"], at)), f["imports"][at])
 
 
 class _CachedParse(ParsedFile):

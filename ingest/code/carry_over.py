@@ -63,7 +63,7 @@ def carried_over(
     reads, previous = remembered
     if any(path in skipped for path in changed):
         return None
-    entries = cache.lookup(changed.values())  # (only these: the cache's other entries are not built for it)
+    entries = cache.entries
     moves: dict[str, dict[int, int]] = {}  # changed file -> its imports' old line -> new line, where they moved
     for path, key in changed.items():
         before, now = entries.get(key), parsed.get(path)

@@ -198,19 +198,6 @@ def extract_code(
         return replace(previous, parsed=0, cached=sum(previous.languages.values()), notes=list(previous.notes),
                        fingerprint=result_id_of(fingerprint, remembered[0]))
 
-    # 3a. a few files changed since a run whose result is remembered: carried over (as 3b below) from their parses
-    # alone, the cache's other entries only looked for, not built (50,000 of them cost more than the rest of this)
-    if fingerprint and before and not result.notes:
-        carried = _carried_over_first(cache, languages, by_language, extension_of, blobs, before, consulted, contents,
-                                      read, read_text)
-        if carried is not None:
-            fingerprint_reads, kept = carried
-            cache.remember(fingerprint, fingerprint_reads, kept)
-            kept.fingerprint = result_id_of(fingerprint, fingerprint_reads)
-            if progress:
-                progress(total, total)
-            return kept
-
     # 3. parse what the cache does not hold
     parsed: dict[str, ParsedFile] = {}
     todo: list[tuple[str, str, bytes, tuple]] = []
@@ -272,7 +259,8 @@ def extract_code(
                 progress(done, total)
     for (_, path, _, key), pf in zip(todo, fresh):
         parsed[path] = pf
-        cache.add(key, pf)
+        cache.entries[key] = pf
+        cache.entries_dirty = True
     result.parsed = len(todo)
     if progress:
         progress(total, total)
@@ -344,72 +332,3 @@ def extract_code(
         result.fingerprint = result_id_of(fingerprint, reads)
     result.notes += resolver_notes
     return result
-
-
-def _carried_over_first(
-    cache: ParseCache,
-    languages: list[Language],
-    by_language: dict[str, list[SourceFile]],
-    extension_of: dict[str, str],
-    blobs: dict[str, str],
-    before: dict[str, str],
-    consulted: list[str],
-    contents: dict[str, bytes],
-    read: Callable[[str], bytes],
-    read_text: Callable[[str], str | None],
-) -> tuple[dict[str, str | None], CodeResult] | None:
-    """What steps 3 and 3b of ``extract_code`` give when 3b carries the previous result over (its reads, and the
-    result with this run's counts), found from the parses of the changed files (``before``: path -> its previous
-    blob) alone; None when that is not sure, with nothing kept (step 3 then does everything as ever).
-
-    Step 3 counts a file held by the cache as cached and parses the others: with every unchanged file held (asked of
-    the cache's keys, ``ParseCache.holds``), the counts are those of the changed files' hits and misses, and the
-    changed files' parses are what step 3 gives them (the cache's, or parsed here and kept as it keeps them). A
-    changed file now skipped (binary, generated), or unreadable, is left to step 3 (3b would not carry over)."""
-    skips = cache.skips
-    unchanged: list[EntryKey] = []
-    changed: dict[str, EntryKey] = {}  # path -> the cache key of its parse before the change
-    now: dict[str, tuple[Language, EntryKey]] = {}  # path -> its language and the cache key of its parse now
-    for lang in languages:
-        name, version = lang.name, lang.version
-        for f in by_language[name]:
-            blob = blobs.get(f.path)
-            if blob is None:
-                return None  # (unread: a note, and no carrying over)
-            if f.path in before:
-                if blob in skips:
-                    return None
-                ext = extension_of[f.path]
-                changed[f.path] = (name, version, ext, before[f.path])
-                now[f.path] = (lang, (name, version, ext, blob))
-            elif blob not in skips:
-                unchanged.append((name, version, extension_of[f.path], blob))
-    previous = _inputs_fingerprint(languages, {**blobs, **before}, consulted)
-    if cache.recall(previous) is None or not cache.holds(unchanged):
-        return None
-    found = cache.lookup([key for _, key in now.values()])
-    parsed: dict[str, ParsedFile] = {}
-    fresh: list[tuple[EntryKey, ParsedFile]] = []
-    for path, (lang, key) in now.items():
-        hit = found.get(key)
-        if hit is not None:
-            parsed[path] = hit if hit.path == path else ParsedFile(path, hit.language, hit.imports, hit.package,
-                                                                   hit.syntax_errors, hit.lines)
-            continue
-        data = contents.get(path)
-        if data is None:
-            try:
-                data = contents[path] = read(path)
-            except OSError:
-                return None
-        if content_skip_reason(data[:SNIFF_BYTES]):
-            return None
-        parsed[path] = _safe_parse(lang, path, data)
-        fresh.append((key, parsed[path]))
-    carried = carried_over(cache, previous, changed, parsed, {}, read_text)
-    if carried is None:
-        return None
-    for key, parse in fresh:
-        cache.add(key, parse)
-    reads, kept = carried
-    return reads, replace(kept, parsed=len(fresh), cached=len(unchanged) + len(now) - len(fresh))
