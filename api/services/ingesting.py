@@ -206,7 +206,7 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str]) -> set[EdgeKey]:
     from cairn.graph.sqlite_write import VERIFY_SKIPS  # (loaded by the save that follows)
 
     knows, edges = Rel.KNOWS.value, graph.edges
-    people = [nid for nid, node in graph.nodes.items() if node.label is Label.PERSON] if files else []
+    people = [node.id for node in graph.of_label(Label.PERSON)] if files else []
     if len(people) * len(files) > len(edges):
         return {key for key in edges if key[0] == knows and key[2] in files}
     written = {key for key in ((knows, person, file) for file in files for person in people) if key in edges}
