@@ -90,3 +90,19 @@ def lazy_edges(runs: Iterable[list[tuple[str, str, str, str]]], rels: dict[str, 
             edge.__class__ = lazy
             made.append(edge)
             edges[(type_, source, target)] = edge
+
+
+def lazy_edge_columns(type_: str, rel: Rel, sources: list[str], targets: list[str], texts: list[str],
+                      edges: dict[tuple[str, str, str], Edge], run_size: int) -> None:
+    """``lazy_edges`` for edges of one type given as columns (source ids, target ids, props as JSON texts), in runs of
+    ``run_size``."""
+    plain, lazy = Edge, LazyEdge
+    for start in range(0, len(sources), run_size):
+        end = start + run_size
+        run = _Run(texts[start:end])
+        made = run.edges
+        for source, target in zip(sources[start:end], targets[start:end]):
+            edge = plain(rel, source, target, run)  # made plain and turned lazy: cheaper than through the setter
+            edge.__class__ = lazy
+            made.append(edge)
+            edges[(type_, source, target)] = edge

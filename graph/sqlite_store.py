@@ -72,7 +72,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from cairn.graph import legacy_json
 from cairn.graph.atomic import write_atomic
 from cairn.graph.errors import StoreError, UnknownRepository
-from cairn.graph.lazy_props import lazy_edges
+from cairn.graph.lazy_props import lazy_edge_columns, lazy_edges
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.store import GraphChanges, GraphStore, Progress, RepositorySummary
 from cairn.graph.sqlite_first import save_into_new_database
@@ -329,17 +329,21 @@ class SqliteStore(GraphStore):
                 numbers = _read_nodes(graph, conn.execute(
                     "SELECT nid, id, label, key, props FROM nodes INDEXED BY nodes_by_label "
                     f"WHERE rid = ? AND label IN ({marks})", (rid, *wanted_labels)))
-            if wanted_rels:
+            # decoded when first read (graph.lazy_props): a PR check reads every component dependency, and looks into
+            # the properties of a few
+            if wanted_rels and numbers is None:  # no node read: each end's id from the join
                 marks = ", ".join("?" * len(wanted_rels))
-                if numbers is None:  # no node read: each end's id from the join
-                    rows = _runs(conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels)))
-                else:  # the ids of the nodes read, and of other ends looked up (no join of 90,000 rows twice)
-                    rows = _with_ids(conn, numbers, conn.execute(
-                        f"SELECT type, src, dst, props FROM relationships WHERE rid = ? AND type IN ({marks})",
-                        (rid, *wanted_rels)))
-                # decoded when first read (graph.lazy_props): a PR check reads every component dependency, and
-                # looks into the properties of a few
-                lazy_edges(rows, _RELS, graph.edges)
+                lazy_edges(_runs(conn.execute(f"{_EDGES_WITH_IDS} AND r.type IN ({marks})", (rid, *wanted_rels))),
+                           _RELS, graph.edges)
+            elif wanted_rels:  # the ids of the nodes read, and of other ends looked up (no join of 90,000 rows twice)
+                for type_ in wanted_rels:  # in the order of the primary key, as one statement of them all reads them
+                    columns = _edge_columns(conn, rid, type_, numbers)
+                    if columns is not None:
+                        lazy_edge_columns(type_, _RELS[type_], *columns, graph.edges, BATCH)
+                    else:
+                        lazy_edges(_with_ids(conn, numbers, conn.execute(
+                            "SELECT type, src, dst, props FROM relationships WHERE rid = ? AND type = ?", (rid, type_))),
+                            _RELS, graph.edges)
         return graph
 
     def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
@@ -569,6 +573,31 @@ def _with_ids(conn: sqlite3.Connection, numbers: dict[int, str], cursor: sqlite3
                 numbers.update(conn.execute(f"SELECT nid, id FROM nodes WHERE nid IN ({_marks(chunk)})", chunk))
             named = [(type_, numbers[src], numbers[dst], props) for type_, src, dst, props in rows]
         yield named
+
+
+def _edge_columns(conn: sqlite3.Connection, rid: int, type_: str,
+                  numbers: dict[int, str]) -> tuple[list[str], list[str], list[str]] | None:
+    """The relationships of one type as columns, (source ids, target ids, props texts), in the order of the primary
+    key; the ids from ``numbers`` (node number -> id), where the others are added as they are met. None when there is
+    none, or when a text holds the separator (a stored text written by ``dumps`` never does: JSON escapes it).
+
+    SQLite joins each column into one string (``group_concat``, one row): 90,000 component dependencies are read in
+    half the time of as many rows, each a tuple of four new objects."""
+    sources, targets, texts = conn.execute(
+        "SELECT group_concat(src), group_concat(dst), group_concat(props, char(30)) FROM relationships "
+        "WHERE rid = ? AND type = ?", (rid, type_)).fetchone()
+    if sources is None:
+        return None
+    src, dst, props = list(map(int, sources.split(","))), list(map(int, targets.split(","))), texts.split("\x1e")
+    if len(props) != len(src):
+        return None
+    try:
+        return [numbers[n] for n in src], [numbers[n] for n in dst], props
+    except KeyError:  # an end among no node read: look up every such end, once
+        missing = sorted({n for n in (*src, *dst) if n not in numbers})
+        for chunk in _chunks(missing):
+            numbers.update(conn.execute(f"SELECT nid, id FROM nodes WHERE nid IN ({_marks(chunk)})", chunk))
+        return [numbers[n] for n in src], [numbers[n] for n in dst], props
 
 
 def _read_nodes(graph: RepoGraph, rows: sqlite3.Cursor) -> dict[int, str]:

@@ -31,22 +31,24 @@ class ImportIndex:
 
     def __init__(self, graph: RepoGraph):
         self.graph = graph
-        self.component_of: dict[str, str | None] = {}
         self.component_modules: dict[str, set[str]] = {}
         self.externals: set[str] = set()
         # Read through ``of_label``/``of_type``: on a ``GroupedGraph`` (the stored answers') that is the groups its
         # other readers share, not one more walk of every node and edge. A node's id is its label's prefix and
         # its key (``node_id``), so the ids are made, not looked up.
         repo = graph.repo
-        ids: dict[str, str] = {}
         prefix = node_id(Label.MODULE, repo, "")
-        for node in graph.of_label(Label.MODULE):
-            key = node.key
-            ids[prefix + key] = key
-            comp = node.props.get("component")
-            self.component_of[key] = comp
+        component_of: dict[str, str | None] = {node.key: node.props.get("component") for node in graph.of_label(Label.MODULE)}
+        self.component_of = component_of
+        ids: dict[str, str] = {prefix + key: key for key in component_of}
+        component_modules = self.component_modules
+        for key, comp in component_of.items():
             if comp:
-                self.component_modules.setdefault(comp, set()).add(key)
+                found = component_modules.get(comp)
+                if found is None:
+                    component_modules[comp] = {key}
+                else:
+                    found.add(key)
         prefix = node_id(Label.EXTERNAL, repo, "")
         for node in graph.of_label(Label.EXTERNAL):
             ids[prefix + node.key] = EXTERNAL + node.key

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
+from itertools import repeat
 from typing import Callable
 
 from cairn.ingest.code.base import DYNAMIC, Layout, ParsedFile, RawImport, ResolvedImport, Resolver
@@ -82,15 +83,18 @@ class PythonResolver(Resolver):
 
         # Each candidate file's outer directory: the first directory outside
         # regular packages on the way up (the package's container, or the file's own directory).
+        # (the loops over every file are written out: a PR check names the 50k modules of its head with them)
         placed: list[tuple[str, list[str], str]] = []  # (path, parts below the outer dir, outer dir)
         by_dir: dict[str, tuple[list[str], str] | None] = {}
+        place_directory, unseen = self._place_directory, by_dir  # (``by_dir`` itself: a value no directory has)
         for path in layout.files:
             directory, _, filename = path.rpartition("/")
-            if not _is_module_file(filename):
+            # _is_module_file(filename)
+            if not filename.endswith(".py") or filename.startswith(".") or filename.count(".") != 1:
                 continue
-            if directory not in by_dir:
-                by_dir[directory] = self._place_directory(directory)
-            where = by_dir[directory]
+            where = by_dir.get(directory, unseen)
+            if where is unseen:
+                where = by_dir[directory] = place_directory(directory)
             if where is None:
                 continue
             below, outer = where
@@ -129,20 +133,19 @@ class PythonResolver(Resolver):
             else:
                 others.append(option)
 
-        self._module_of: dict[str, str] = {}
-        self._path_of: dict[str, str] = {}
-        module_of, path_of = self._module_of, self._path_of
-        for module, options in candidates.items():
-            if len(options) > 1:
-                options.sort()
-            chosen = options[0][1]
-            module_of[chosen] = module
-            path_of[module] = chosen
-            for _, other in options[1:]:
-                self.duplicates.append((other, module, chosen))
+        contested = [module for module, options in candidates.items() if len(options) > 1]
+        for module in contested:
+            candidates[module].sort()
+        # each path is one module's option only: the chosen paths are distinct
+        self._path_of: dict[str, str] = {module: options[0][1] for module, options in candidates.items()}
+        self._module_of: dict[str, str] = {path: module for module, path in self._path_of.items()}
+        for module in contested:
+            options = candidates[module]
+            self.duplicates += [(other, module, options[0][1]) for _, other in options[1:]]
         self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
         self._memo: dict[str, tuple[str, bool] | None] = {}
-        self._top_level = {m.partition(".")[0] for m in self._path_of} | {n.partition(".")[0] for n in self._namespaces}
+        self._top_level = {parts[0] for parts in map(str.partition, self._path_of, repeat("."))}
+        self._top_level |= {n.partition(".")[0] for n in self._namespaces}
 
     def _place_directory(self, directory: str) -> tuple[list[str], str] | None:
         """(package directories from the outer directory down, outer directory), or None if excluded."""
@@ -188,8 +191,9 @@ class PythonResolver(Resolver):
         naming something in it)."""
         below: dict[str, set[str]] = {}  # shadowing directory -> first names inside it
         depths = _RootDepths(roots)
+        known = depths.known
         for _, names, outer in placed:
-            depth, between = depths(outer)
+            depth, between = known.get(outer) or depths(outer)
             if between and between[0] in PYTHON_STDLIB:
                 parts = outer.split("/")
                 below.setdefault("/".join(parts[: depth + 1]), set()).add((between[1:] + names)[0])
