@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
@@ -309,7 +309,7 @@ def _new_component_dependencies(head: RepoGraph, added: set[tuple[str, str]], ne
 
 
 def _new_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], dropped: set[tuple[str, str]]) -> list[Finding]:
-    if not added or not _closes_new_cycle(_dependency_successors(base), added, dropped):
+    if not added or not _closes_new_cycle(_successors((e.source, e.target) for e in base.of_type(Rel.DEPENDS_ON)), added, dropped):
         return []  # every cycle of the head is one of the base's: networkx is not even imported
     import networkx as nx  # ~0.3 s to import: only for a change that closes a new cycle
 
@@ -336,18 +336,6 @@ def _dependency_changes(base: RepoGraph, head: RepoGraph) -> tuple[set[tuple[str
     added = {key[1:] for key in head_edges if key[0] == depends_on and key not in base_edges}
     dropped = {key[1:] for key in base_edges if key[0] == depends_on and key not in head_edges}
     return added, dropped
-
-
-def _dependency_successors(graph: RepoGraph) -> dict[str, list[str]]:
-    """The components each component depends on (DEPENDS_ON, as node ids)."""
-    succ: dict[str, list[str]] = {}
-    for edge in graph.of_type(Rel.DEPENDS_ON):
-        found = succ.get(edge.source)
-        if found is None:
-            succ[edge.source] = [edge.target]
-        else:
-            found.append(edge.target)
-    return succ
 
 
 def _new_strongly_connected(base: set[tuple[str, str]], head: set[tuple[str, str]]) -> bool:
@@ -391,7 +379,8 @@ class _HeadSuccessors:
         return found if not more else [*found, *more]
 
 
-def _successors(pairs: set[tuple[str, str]]) -> dict[str, list[str]]:
+def _successors(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each node's successors in ``pairs`` (source, target), in the order the pairs come."""
     succ: dict[str, list[str]] = {}
     for a, b in pairs:
         found = succ.get(a)

@@ -206,14 +206,16 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str]) -> set[EdgeKey]:
     from cairn.graph.sqlite_write import VERIFY_SKIPS  # (loaded by the save that follows)
 
     knows, edges = Rel.KNOWS.value, graph.edges
+
+    def scanned() -> set[EdgeKey]:
+        return {key for key in edges if key[0] == knows and key[2] in files}
+
     people = [node.id for node in graph.of_label(Label.PERSON)] if files else []
     if len(people) * len(files) > len(edges):
-        return {key for key in edges if key[0] == knows and key[2] in files}
+        return scanned()
     written = {key for key in ((knows, person, file) for file in files for person in people) if key in edges}
-    if os.environ.get(VERIFY_SKIPS) == "1":
-        scanned = {key for key in edges if key[0] == knows and key[2] in files}
-        if scanned != written:
-            raise AssertionError(f"KNOWS edges of the changed files: {len(scanned ^ written)} not found by person")
+    if os.environ.get(VERIFY_SKIPS) == "1" and (missed := scanned() ^ written):
+        raise AssertionError(f"KNOWS edges of the changed files: {len(missed)} not found by person")
     return written
 
 
