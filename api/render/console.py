@@ -285,7 +285,7 @@ class Styled:
 def _fits(plain: str, width: int, justify: str) -> bool:
     """Whether a line of ``plain`` text is within ``width`` cells, one cell a character, and is not right-justified:
     then it is wrapped, stripped and cut as it is (``Styled.wrap``), and only padded when left-justified."""
-    return justify != "right" and len(plain) <= width and cell_len(plain) == len(plain)
+    return justify != "right" and len(plain) <= width and one_cell_each(plain)
 
 
 def _justified(line: Styled, width: int, justify: str) -> Styled:
