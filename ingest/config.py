@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from cairn.graph.errors import ConfigError
+from cairn.graph.lazy_exports import lazy_exports
 from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
@@ -80,15 +81,8 @@ __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "Identi
            "ConfigSource", "StoredSettings", "load_config", "parse_config", "read_config_source"]
 
 #: The configuration models, defined in ``ingest.config_models`` and imported on first use (see the module docstring).
-_MODELS = ("AdrSettings", "CairnConfig", "ComponentSpec", "IdentitySettings", "IngestSettings", "PersonSpec")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MODELS:
-        from cairn.ingest import config_models
-
-        return getattr(config_models, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, dict.fromkeys(
+    ("AdrSettings", "CairnConfig", "ComponentSpec", "IdentitySettings", "IngestSettings", "PersonSpec"), ".config_models"))
 
 
 @dataclass(frozen=True)

@@ -22,28 +22,20 @@ The names below are imported from their modules when first asked for, so that
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from cairn.graph.lazy_exports import lazy_exports
 
 #: Each name this package offers, and the module that defines it.
 _EXPORTS = {
-    "INFERENCE_THRESHOLD": "components", "infer_components": "components",
-    "adr_files": "discovery", "find_adr_folders": "discovery",
-    "clean_title": "fields", "parse_date": "fields", "read_status": "fields", "status_word": "fields",
-    "MAX_ADR_BYTES": "formats", "AdrFormatError": "formats", "parse_decision": "formats",
-    "add_decisions": "graph", "decision_props": "graph",
-    "ComponentLink": "records", "Decision": "records", "Problem": "records", "RawRule": "records",
-    "DecisionSet": "relations", "resolve_relations": "relations",
-    "read_decisions": "reading",
+    "INFERENCE_THRESHOLD": ".components", "infer_components": ".components",
+    "adr_files": ".discovery", "find_adr_folders": ".discovery",
+    "clean_title": ".fields", "parse_date": ".fields", "read_status": ".fields", "status_word": ".fields",
+    "MAX_ADR_BYTES": ".formats", "AdrFormatError": ".formats", "parse_decision": ".formats",
+    "add_decisions": ".graph", "decision_props": ".graph",
+    "ComponentLink": ".records", "Decision": ".records", "Problem": ".records", "RawRule": ".records",
+    "DecisionSet": ".relations", "resolve_relations": ".relations",
+    "read_decisions": ".reading",
 }
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)

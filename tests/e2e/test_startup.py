@@ -147,7 +147,7 @@ def test_a_query_on_the_embedded_store_imports_only_what_it_runs(store, args):
 #: hashes its fingerprints with CPython's own SHA-256, not OpenSSL's (``hashlib``), where the interpreter has it.
 NOT_IMPORTED = [(["adrs"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
                 (["adrs", "--format", "json"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
-                (["explore", "core", "--format", "json"], ("cairn.queries.explore.paths", "cairn.queries.explore.reading_list")),
+                (["explore", "core", "--format", "json"], ("cairn.queries.explore.paths", "cairn.queries.explore.reading")),
                 (["check", "--format", "json"], ("hashlib",) if importlib.util.find_spec("_sha256") else ())]
 
 
@@ -160,7 +160,7 @@ def test_a_query_does_without_the_modules_beside_what_it_reads(store, args, modu
 
 
 def test_the_explore_package_names_its_functions_however_its_modules_were_loaded():
-    code = ("import cairn.queries.explore.reading_list, cairn.queries.explore.paths\n"
+    code = ("import cairn.queries.explore.reading, cairn.queries.explore.paths\n"
             "from cairn.queries.explore import central_modules, component_card, reading_list, search, shortest_path\n"
             "print(all(callable(f) and f.__module__.startswith('cairn.queries.explore.') for f in "
             "(central_modules, component_card, reading_list, search, shortest_path)))\n")
