@@ -238,8 +238,9 @@ class SpooledLog:
     a commit on real repositories); ``read_log(..., spooled=)`` reads that file as git extends it and gets
     exactly what the pipe would have given. ``close`` stops git and drops the file (whether it was read or not).
 
-    A long history (``SPLIT_COMMITS`` or more, counted first: ``git rev-list --count`` takes a fraction of a
-    second even then) is written by two gits at once when there are two cores: ``git log --max-count=K`` and
+    A long history (``SPLIT_COMMITS`` or more, counted beside the git started first, which then stops: ``git
+    rev-list --count`` takes a fraction of a second even then) is written by two gits at once when there are two
+    cores: ``git log --max-count=K`` and
     ``git log --skip=K`` of the same commit, whose outputs one after the other are byte for byte the whole log
     (the same walk; ``--skip`` only leaves out the output, and the diffs, of the first K commits). git is most
     of a cold ingest's work on a long history, and one git alone leaves the other core to the parse workers and
@@ -252,15 +253,35 @@ class SpooledLog:
         self.head = head
         self._at = 0  # the part being read
         self._closed = threading.Event()
-        self.count = CommitCount(root, head)
-        limits = self._limits(self.count.result())
-        self._parts = [_SpoolPart(root, head, limits[0])]
+        self._lock = threading.Lock()
+        self._parts = [_SpoolPart(root, head, [])]  # the whole log, started at once
         self._git, self._file = self._parts[0].git, self._parts[0].file  # the first part's
+        self.count = CommitCount(root, head)
+        self._decided = threading.Thread(target=self._split, args=(root,), name="git-log-split", daemon=True)
+        self._decided.start()
+
+    def _split(self, root: Path) -> None:
+        """Once the commits are counted: a long history is written by two gits instead of the one started (which is
+        stopped; a fraction of a second of its work is lost). When either cannot start, the one goes on."""
+        limits = self._limits(self.count.result())
+        if len(limits) == 1:
+            return
+        parts: list[_SpoolPart] = []
         try:
-            self._parts += [_SpoolPart(root, head, more) for more in limits[1:]]
-        except GitError:
-            self.close()
-            raise
+            for more in limits:
+                parts.append(_SpoolPart(root, self.head, more))
+        except (GitError, OSError):
+            for part in parts:
+                part.close()
+            return
+        with self._lock:
+            if self._closed.is_set():  # closed meanwhile
+                whole = parts
+            else:
+                whole, self._parts = self._parts, parts
+                self._git, self._file = parts[0].git, parts[0].file
+        for part in whole:
+            part.close()
 
     @staticmethod
     def _limits(total: int | None) -> list[list[str]]:
@@ -283,6 +304,7 @@ class SpooledLog:
     def replay(self, parser: StreamParser) -> tuple[int, str]:
         """Feed the whole log to ``parser`` as ``_run`` would; (exit code, stderr)."""
         parser.start_stream()
+        self._decided.join()  # one git or two: the parts are what they will be
         try:
             return _parse_output(self._read, parser, self.close, self._finish)
         finally:
@@ -318,10 +340,12 @@ class SpooledLog:
         return 0, "".join(said)
 
     def close(self) -> None:
-        if self._closed.is_set():
-            return
-        self._closed.set()
-        for part in self._parts:
+        with self._lock:
+            if self._closed.is_set():
+                return
+            self._closed.set()
+            parts = list(self._parts)
+        for part in parts:
             part.close()
 
     def __enter__(self) -> "SpooledLog":

@@ -28,6 +28,7 @@ def test_two_gits_write_the_log_one_git_writes(tmp_path, monkeypatch, split, sha
     monkeypatch.setattr(history_stream, "NEWER_SHARE", share)
     monkeypatch.setattr(history_stream, "CHUNK_BYTES", 7)  # the reader catches up with both gits
     with history_stream.SpooledLog(repo.root, _head(repo)) as spooled:
+        spooled._decided.join()
         assert [p.git.proc.args[-3] for p in spooled._parts] == [f"--max-count={max(1, int(13 * share))}",
                                                                   f"--skip={max(1, int(13 * share))}"]
         history = mine_history(repo.root, IdentitySettings(), spooled=spooled)
@@ -35,13 +36,23 @@ def test_two_gits_write_the_log_one_git_writes(tmp_path, monkeypatch, split, sha
     assert all(p.file.closed for p in spooled._parts)
 
 
+def test_a_log_closed_before_it_is_split_stops_every_git(tmp_path, split) -> None:
+    repo = _repository(tmp_path / "r")
+    spooled = history_stream.SpooledLog(repo.root, _head(repo))
+    spooled.close()
+    spooled._decided.join()
+    assert all(p.file.closed and p.git.proc.poll() is not None for p in spooled._parts)
+
+
 def test_a_short_history_or_one_core_is_one_git(tmp_path, monkeypatch) -> None:
     repo = _repository(tmp_path / "r")
     with history_stream.SpooledLog(repo.root, _head(repo)) as spooled:
+        spooled._decided.join()
         assert len(spooled._parts) == 1  # 13 commits
     monkeypatch.setattr(history_stream, "SPLIT_COMMITS", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     with history_stream.SpooledLog(repo.root, _head(repo)) as spooled:
+        spooled._decided.join()
         assert len(spooled._parts) == 1
 
 
@@ -51,6 +62,7 @@ def test_objects_missing_under_two_gits_read_as_under_one(tmp_path, monkeypatch,
     piped = mine_history(repo.root, IdentitySettings())
     monkeypatch.setattr(history_stream, "NEWER_SHARE", share)
     with history_stream.SpooledLog(repo.root, _head(repo)) as spooled:
+        spooled._decided.join()
         assert len(spooled._parts) == 2
         history = mine_history(repo.root, IdentitySettings(), spooled=spooled)
     log, again = piped.log, history.log
