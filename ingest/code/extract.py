@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Callable, Collection, Iterable, Mapping
 
 from cairn.ingest.code.base import Language, Layout, ParsedFile, Resolver
@@ -31,6 +32,7 @@ __all__ = ["CodeResult", "ParseCache", "SourceFile", "available_languages", "blo
 # this kind of machine, more than parsing a few megabytes; below this much source, parse in-process.
 PARALLEL_MIN_BYTES = 6_000_000
 CHUNK = 64
+_FILE = itemgetter(4)  # ResolvedImport.file
 
 
 #: The languages Cairn extracts, in a fixed order.
@@ -325,7 +327,10 @@ def extract_code(
         for path in paths:
             name = result.file_module.get(path)
             if name is not None and (wanted is None or name in wanted):
-                result.imports.setdefault(name, []).extend(imp._replace(file=path) for imp in resolver.resolve(parsed[path]))
+                found = resolver.resolve(parsed[path])
+                if not all(map(path.__eq__, map(_FILE, found))):  # a resolver that leaves the file to the driver
+                    found = [imp._replace(file=path) for imp in found]
+                result.imports.setdefault(name, []).extend(found)
         resolver_notes += list(getattr(resolver, "problems", None) or [])
     if not result.notes and wanted is None:  # a result with read errors, or a partial one, is not one to repeat
         cache.remember(fingerprint, reads, result)

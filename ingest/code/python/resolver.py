@@ -315,10 +315,11 @@ class PythonResolver(Resolver):
         return set(self._path_of) | set(self._namespaces)
 
     def resolve(self, parsed: ParsedFile) -> list[ResolvedImport]:
-        importer = self._module_of.get(parsed.path)
+        path = parsed.path
+        importer = self._module_of.get(path)
         if importer is None:
             return []
-        is_package = parsed.path.endswith("/__init__.py")
+        is_package = path.endswith("/__init__.py")
         memo = self._memo
         seen: set[tuple[str, int, str, bool]] = set()
         resolved: list[ResolvedImport] = []
@@ -347,7 +348,7 @@ class PythonResolver(Resolver):
                 key = (name, imp.line, imp.kind, external)
                 if key not in seen:
                     seen.add(key)
-                    resolved.append(ResolvedImport(name, imp.line, imp.kind, external))
+                    resolved.append(ResolvedImport(name, imp.line, imp.kind, external, path))
         return resolved
 
     def _resolve_name(self, name: str) -> tuple[str, bool] | None:
