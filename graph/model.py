@@ -152,6 +152,7 @@ class Edge:
 
 #: The ``props`` slot of ``Edge`` itself, under ``KnowsEdge``'s property of the same name.
 _PROPS = Edge.__dict__["props"]
+_SET_PROPS = _PROPS.__set__
 _UNSET = object()
 #: The properties of a KNOWS edge as ``ingest.knowledge`` builds them, in their order (``author`` follows when set).
 KNOWS_PROPERTIES = ("first_authorship", "deliveries", "acceptances", "doa", "reviews", "last_touch")
@@ -170,13 +171,20 @@ class KnowsEdge(Edge):
     """
 
     __slots__ = (*_KNOWS_SLOTS, "_author")
+    type = Rel.KNOWS  # (over the slot, which stays empty: one store less per edge, 570,000 of them)
 
     def __init__(self, source: str, target: str, first_authorship: bool, deliveries: int, acceptances: int,
                  doa: float | None, reviews: int, last_touch: str | None):
-        self.type, self.source, self.target = Rel.KNOWS, source, target
-        _PROPS.__set__(self, None)
-        self._first, self._deliveries, self._acceptances = first_authorship, deliveries, acceptances
-        self._doa, self._reviews, self._touch, self._author = doa, reviews, last_touch, _UNSET
+        self.source = source
+        self.target = target
+        _SET_PROPS(self, None)
+        self._first = first_authorship
+        self._deliveries = deliveries
+        self._acceptances = acceptances
+        self._doa = doa
+        self._reviews = reviews
+        self._touch = last_touch
+        self._author = _UNSET
 
     def _made(self) -> dict[str, Any]:
         """The properties as a new dict (not kept)."""
