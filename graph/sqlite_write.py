@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.errors import StoreError
-from cairn.graph.model import Edge, Label, RepoGraph, knows_rows
+from cairn.graph.model import Edge, KnowsEdge, Label, RepoGraph, knows_rows
 from cairn.graph.store import GraphChanges, Progress, progress_counter
 from cairn.graph.sqlite_chunks import (
     NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
@@ -57,6 +57,10 @@ _NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # r
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
 _SRC, _DST, _EDGE, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
 _CURRENT_PROPS = methodcaller("current_props")
+
+
+def _SAME(props: dict[str, Any]) -> dict[str, Any]:  # noqa: N802 - the rows hold the properties themselves
+    return props
 
 
 def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progress | None) -> int:
@@ -416,9 +420,15 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
     stored_types = _stored_types(conn, rid)
     for type_ in sorted((set(by_type) | stored_types) - skip):
         edges = by_type.pop(type_, [])
-        # (src, dst) is unique within a type, so the sort never compares two edges. The rows hold the edges, whose
-        # properties are made a batch at a time (a ``KnowsEdge`` keeps them in slots, not in a dict)
+        # (src, dst) is unique within a type, so the sort never compares two edges. The rows of a type without chunk
+        # list hold the edges, whose properties are made a batch at a time (a ``KnowsEdge`` keeps them in slots, not
+        # in a dict); those of a chunked type their properties, which its digests are made of
         rows = sorted(map(numbered, edges))
+        chunked = type_ not in unchunked
+        if chunked:
+            rows = list(zip(map(_SRC, rows), map(_DST, rows), map(_PROPS_OF, map(_EDGE, rows))))
+        # (``current_props`` only for a type holding ``KnowsEdge``s: a method call per edge costs more than ``props``)
+        props_of = _SAME if chunked else _CURRENT_PROPS if KnowsEdge in set(map(type, edges)) else _PROPS_OF
 
         def unstorable(index: int, exc: Exception, rows: list[tuple[int, int, Any]] = rows,
                        edges: list[Edge] = edges, type_: str = type_) -> StoreError:
@@ -427,12 +437,10 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
             edge = next(e for e in edges if (nids[e.source], nids[e.target]) == (src, dst))
             return _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc)
 
-        chunked = type_ not in unchunked
-        chunks = (cut(rows, edge_chunk_ends(rows), _pair, lambda i: _json_of(rows[i][2].current_props(), i, unstorable))
-                  if chunked
+        chunks = (cut(rows, edge_chunk_ends(rows), _pair, lambda i: _json_of(rows[i][2], i, unstorable)) if chunked
                   else [(len(rows), (None, None, ""))])  # one range, no digest: never taken as stored
         if type_ not in stored_types:  # nothing to merge with (a first save): every edge is an insert
-            _insert_edges(conn, rid, type_, rows, advance, unstorable)
+            _insert_edges(conn, rid, type_, rows, advance, unstorable, props_of)
             if chunked:
                 keep(conn, rid, type_, encoded(chunks), kept)
             continue
@@ -444,9 +452,9 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
                                   "(src, dst)", (rid, type_), lo, hi, 2)
             current = next(stored, None)
             for index in range(start, end):
-                src, dst, edge = rows[index]
+                src, dst, item = rows[index]
                 try:  # what failed is worded only when something does, not for each of a million edges
-                    text = dumps(edge.current_props())
+                    text = dumps(props_of(item))
                 except (TypeError, ValueError) as exc:
                     raise unstorable(index, exc) from exc
                 key = (src, dst)
@@ -474,22 +482,23 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
             forget(conn, rid, [type_], kept)
 
 
-def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Edge]],
-                  advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError]) -> None:
-    """Insert ``rows`` ((src, dst, edge), in key order) of a type ``rid`` has none of: the merge's rows without the
-    merge (the texts of a batch made together: ``graph.values.dumps_all``, or ``dumps_rows`` from the slots of
-    ``KnowsEdge``s, without a dict each)."""
+def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Any]],
+                  advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError],
+                  props_of: Callable[[Any], dict[str, Any]]) -> None:
+    """Insert ``rows`` ((src, dst, props or edge: ``props_of`` gives the properties), in key order) of a type ``rid``
+    has none of: the merge's rows without the merge (the texts of a batch made together: ``graph.values.dumps_all``,
+    or ``dumps_rows`` from the slots of ``KnowsEdge``s, without a dict each)."""
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
-        edges = list(map(_EDGE, batch))
+        items = list(map(_EDGE, batch))
         try:
-            slotted = knows_rows(edges)
+            slotted = knows_rows(items) if props_of is _CURRENT_PROPS else None
             texts = dumps_rows(*slotted) if slotted is not None else None
             if texts is None:
-                texts = dumps_all(list(map(_CURRENT_PROPS, edges)))
+                texts = dumps_all(items if props_of is _SAME else list(map(props_of, items)))
         except (TypeError, ValueError):
             for index in range(start, start + len(batch)):  # name the first edge that cannot be stored
-                _json_of(rows[index][2].current_props(), index, unstorable)
+                _json_of(props_of(rows[index][2]), index, unstorable)
             raise
         insert_rows(conn, _EDGE_INSERT, zip(map(_SRC, batch), map(_DST, batch), texts), fixed=(rid, type_))
         advance(len(batch))
