@@ -31,17 +31,17 @@ import os
 import sqlite3
 from bisect import bisect_left, bisect_right
 from itertools import chain, groupby, islice
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, methodcaller
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.errors import StoreError
-from cairn.graph.model import Edge, Label, RepoGraph
+from cairn.graph.model import Edge, KnowsEdge, Label, RepoGraph, knows_rows
 from cairn.graph.store import GraphChanges, Progress, progress_counter
 from cairn.graph.sqlite_chunks import (
     NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
 )
-from cairn.graph.values import dumps, dumps_all
+from cairn.graph.values import dumps, dumps_all, dumps_rows
 
 #: The environment variable that makes a save check the node chunks it takes as stored (``GraphChanges.nodes_changed``)
 #: against the new graph, and fail when one differs (the tests set it: a wrong promise must not pass them).
@@ -55,7 +55,12 @@ _NODE_INSERT = "INSERT INTO nodes (nid, rid, id, label, key, props)"
 _EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
 _NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # rid first: ``insert_rows``'s fixed value
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
-_SRC, _DST, _PROPS, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
+_SRC, _DST, _EDGE, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
+_CURRENT_PROPS = methodcaller("current_props")
+
+
+def _SAME(props: dict[str, Any]) -> dict[str, Any]:  # noqa: N802 - the rows hold the properties themselves
+    return props
 
 
 def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progress | None) -> int:
@@ -401,9 +406,9 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
     50k files would be a hundred megabytes more).
     """
 
-    def numbered(edge: Edge) -> tuple[int, int, dict[str, Any]]:
+    def numbered(edge: Edge) -> tuple[int, int, Edge]:
         try:
-            return (nids[edge.source], nids[edge.target], edge.props)
+            return (nids[edge.source], nids[edge.target], edge)
         except KeyError:
             raise StoreError(
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
@@ -415,8 +420,15 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
     stored_types = _stored_types(conn, rid)
     for type_ in sorted((set(by_type) | stored_types) - skip):
         edges = by_type.pop(type_, [])
-        # (src, dst) is unique within a type, so the sort never compares two edges' properties
+        # (src, dst) is unique within a type, so the sort never compares two edges. The rows of a type without chunk
+        # list hold the edges, whose properties are made a batch at a time (a ``KnowsEdge`` keeps them in slots, not
+        # in a dict); those of a chunked type their properties, which its digests are made of
         rows = sorted(map(numbered, edges))
+        chunked = type_ not in unchunked
+        if chunked:
+            rows = list(zip(map(_SRC, rows), map(_DST, rows), map(_PROPS_OF, map(_EDGE, rows))))
+        # (``current_props`` only for a type holding ``KnowsEdge``s: a method call per edge costs more than ``props``)
+        props_of = _SAME if chunked else _CURRENT_PROPS if KnowsEdge in set(map(type, edges)) else _PROPS_OF
 
         def unstorable(index: int, exc: Exception, rows: list[tuple[int, int, Any]] = rows,
                        edges: list[Edge] = edges, type_: str = type_) -> StoreError:
@@ -425,11 +437,10 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
             edge = next(e for e in edges if (nids[e.source], nids[e.target]) == (src, dst))
             return _unstorable(f"edge {type_} {edge.source} -> {edge.target}", exc)
 
-        chunked = type_ not in unchunked
         chunks = (cut(rows, edge_chunk_ends(rows), _pair, lambda i: _json_of(rows[i][2], i, unstorable)) if chunked
                   else [(len(rows), (None, None, ""))])  # one range, no digest: never taken as stored
         if type_ not in stored_types:  # nothing to merge with (a first save): every edge is an insert
-            _insert_edges(conn, rid, type_, rows, advance, unstorable)
+            _insert_edges(conn, rid, type_, rows, advance, unstorable, props_of)
             if chunked:
                 keep(conn, rid, type_, encoded(chunks), kept)
             continue
@@ -441,9 +452,9 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
                                   "(src, dst)", (rid, type_), lo, hi, 2)
             current = next(stored, None)
             for index in range(start, end):
-                src, dst, props = rows[index]
+                src, dst, item = rows[index]
                 try:  # what failed is worded only when something does, not for each of a million edges
-                    text = dumps(props)
+                    text = dumps(props_of(item))
                 except (TypeError, ValueError) as exc:
                     raise unstorable(index, exc) from exc
                 key = (src, dst)
@@ -472,16 +483,22 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
 
 
 def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Any]],
-                  advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError]) -> None:
-    """Insert ``rows`` ((src, dst, props), in key order) of a type ``rid`` has none of: the merge's rows without the
-    merge (the texts of a batch made together: ``graph.values.dumps_all``)."""
+                  advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError],
+                  props_of: Callable[[Any], dict[str, Any]]) -> None:
+    """Insert ``rows`` ((src, dst, props or edge: ``props_of`` gives the properties), in key order) of a type ``rid``
+    has none of: the merge's rows without the merge (the texts of a batch made together: ``graph.values.dumps_all``,
+    or ``dumps_rows`` from the slots of ``KnowsEdge``s, without a dict each)."""
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
+        items = list(map(_EDGE, batch))
         try:
-            texts = dumps_all(list(map(_PROPS, batch)))
+            slotted = knows_rows(items) if props_of is _CURRENT_PROPS else None
+            texts = dumps_rows(*slotted) if slotted is not None else None
+            if texts is None:
+                texts = dumps_all(items if props_of is _SAME else list(map(props_of, items)))
         except (TypeError, ValueError):
             for index in range(start, start + len(batch)):  # name the first edge that cannot be stored
-                _json_of(rows[index][2], index, unstorable)
+                _json_of(props_of(rows[index][2]), index, unstorable)
             raise
         insert_rows(conn, _EDGE_INSERT, zip(map(_SRC, batch), map(_DST, batch), texts), fixed=(rid, type_))
         advance(len(batch))
@@ -523,7 +540,7 @@ def _patch_relationships(conn: sqlite3.Connection, rid: int, changes: GraphChang
             raise StoreError(
                 f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
             ) from None
-        upserts.add((rid, key[0], src, dst, serialise(edge.props, f"edge {key[0]} {edge.source} -> {edge.target}")))
+        upserts.add((rid, key[0], src, dst, serialise(edge.current_props(), f"edge {key[0]} {edge.source} -> {edge.target}")))
         if count % BATCH == 0:
             advance(BATCH)
     upserts.flush()

@@ -84,6 +84,14 @@ def dumps_all(values: list[Any]) -> list[str]:
     if any(type(name) is not str for name in names):  # dumps writes other keys as strings of its own making
         return list(map(dumps, values))
     rows = list(map(itemgetter(*names), values) if len(names) > 1 else zip(map(itemgetter(names[0]), values)))
+    texts = dumps_rows(names, rows)
+    return list(map(dumps, values)) if texts is None else texts
+
+
+def dumps_rows(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str] | None:
+    """``dumps_all`` of the maps ``dict(zip(names, row))`` for each row of ``rows`` (string keys, one tuple of values
+    per map, in the keys' order), made from the rows as they are; None when a column holds a value that is not a
+    number, boolean, null or string (then ``dumps_all`` of the maps gives them)."""
     columns: list[Any] = list(zip(*rows))
     marks: list[str] = []
     converted = False
@@ -102,7 +110,7 @@ def dumps_all(values: list[Any]) -> list[str]:
         elif types <= _SCALARS:
             columns[index] = dumps(list(column))[1:-1].split(",")
         else:
-            return list(map(dumps, values))
+            return None
         marks.append("%s")
     template = "{" + ",".join(_ENCODE_STRING(name).replace("%", "%%") + ":" + mark for name, mark in zip(names, marks)) + "}"
     return list(map(template.__mod__, zip(*columns) if converted else rows))

@@ -31,7 +31,7 @@ from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import Any
 
-from cairn.graph.model import Edge, Label, Rel, RepoGraph, node_id
+from cairn.graph.model import KNOWS_PROPERTIES, KnowsEdge, Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
 from cairn.ingest.knowledge_rows import (
@@ -277,13 +277,15 @@ class KnowsDelta:
     """Which KNOWS edges ``add_knowledge`` built differently from the last ingest, whose memory was named ``base``.
 
     ``files``: the File node ids whose edges were computed afresh; ``before``: the keys of the edges those files had
-    then. Every other file's edges are what that ingest built, so a store still holding its graph (which says so by
-    ``base``) needs only these files' edges written (see ``api.services.ingesting``).
+    then; ``after``: the keys of the edges built for them now. Every other file's edges are what that ingest built, so
+    a store still holding its graph (which says so by ``base``) needs only these files' edges written (see
+    ``api.services.ingesting``).
     """
 
     base: str
     files: frozenset[str]
     before: frozenset[tuple[str, str, str]]
+    after: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def _knowledge_people(history: History, person_nodes: dict[int, Any]) -> list[list]:
@@ -291,23 +293,9 @@ def _knowledge_people(history: History, person_nodes: dict[int, Any]) -> list[li
     return [[people[p].person.id, people[p].person.kind, p in person_nodes] for p in history.identity_person]
 
 
-class _KnowsProps:
-    """The properties of one KNOWS edge, made as an instance's attributes so that ``vars`` of it is a key-sharing
-    dict (PEP 412): one table of the six names for every edge, and only the values per edge. A plain dict of the
-    same items is 280 bytes, this one 145 (100 MB less at 50k files, 700k edges). It is an ordinary ``dict`` to
-    everything that reads it (same items, order, equality, JSON); one given a new key becomes a plain dict then."""
-
-    def __init__(self, first: bool, deliveries: int, acceptances: int, doa: float | None, reviews: int, last_touch: str):
-        self.first_authorship = first  # (the values as they are: converted in bulk before, a third faster per edge)
-        self.deliveries = deliveries
-        self.acceptances = acceptances
-        self.doa = doa
-        self.reviews = reviews
-        self.last_touch = last_touch
-
-
-def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) -> None:
-    """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files)."""
+def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) -> list[tuple[str, str, str]]:
+    """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files), each a
+    ``KnowsEdge`` (its properties in slots: see ``graph.model``); their keys, in ``memory``'s order."""
     repo = graph.repo
     node_of = [node_id(Label.PERSON, repo, pid) for pid in memory.ids]
     sources = list(map(node_of.__getitem__, memory.columns["person"]))
@@ -315,18 +303,19 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) 
     doa = memory.columns["doa"].tolist()
     doa = list(map({}.setdefault, doa, doa))  # one float object per value (a few hundred), not one per edge
     doa = [None if value != value else value for value in doa]  # NaN: the person only reviewed the file
-    props = list(map(vars, map(_KnowsProps, map((1).__eq__, memory.first), memory.columns["deliveries"].tolist(),
-                               memory.columns["acceptances"].tolist(), doa, memory.columns["reviews"].tolist(),
-                               memory.touch)))
+    # (the values converted in bulk before, rather than edge by edge: a third faster)
+    columns = (list(map((1).__eq__, memory.first)), memory.columns["deliveries"].tolist(),
+               memory.columns["acceptances"].tolist(), doa, memory.columns["reviews"].tolist(), memory.touch)
     knows = Rel.KNOWS.value
     keys = list(zip(repeat(knows), sources, targets))
     edges = graph.edges
     # (a graph with no KNOWS edge yet, as every ingest's, is told by the edges' types alone: no key looked up)
     if knows not in map(itemgetter(0), edges) or edges.keys().isdisjoint(keys):
-        edges.update(zip(keys, map(Edge, repeat(Rel.KNOWS), sources, targets, props)))
+        edges.update(zip(keys, map(KnowsEdge, sources, targets, *columns)))
     else:  # a graph that has KNOWS edges already (knowledge added twice): merge into them
-        for source, target, p in zip(sources, targets, props):
-            graph.add_edge(Rel.KNOWS, source, target, **p)
+        for source, target, *values in zip(sources, targets, *columns):
+            graph.add_edge(Rel.KNOWS, source, target, **dict(zip(KNOWS_PROPERTIES, values)))
+    return keys
 
 
 def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
@@ -374,6 +363,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     entries = recomputed = 0  # entries so far, files computed again
     afresh: set[str] = set()
     before: set[tuple[str, str, str]] = set()
+    fresh: list[tuple[int, int]] = []  # the entries of the files computed again: (first, how many)
     knows, person_label = Rel.KNOWS.value, Label.PERSON
     edges = _EdgeRows(history, person_nodes, columns, first, touch, new.ids, slot)
     plan = []  # per File node with history: the node, its id, path id, lineage, its last edges, whether they are kept
@@ -438,6 +428,8 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
                 append_run()
                 changes, n = edges.add(*history.person_records(file_node.key, pid))
         file_node.props["changes"] = changes
+        if not kept:
+            fresh.append((entries, n))
         new.files.append(pid)
         new.changes.append(changes)
         new.count.append(n)
@@ -446,7 +438,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         if lineage is not None:
             new.lineage[pid] = lineage
     append_run()
-    _emit_knows(graph, new, file_ids)
+    keys = _emit_knows(graph, new, file_ids)
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
     new.token = old.token if same and old is not None else secrets.token_hex(8)
     if state is not None:
@@ -466,4 +458,5 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     if old is None or old.token is None:
         return None  # no earlier edges to compare with: every edge is new
     # (a file of the earlier memory that is not in this one has no File node now, and its edges go with the node)
-    return KnowsDelta(old.token, frozenset(afresh), frozenset(before))
+    after = frozenset(chain.from_iterable(keys[start:start + n] for start, n in fresh))
+    return KnowsDelta(old.token, frozenset(afresh), frozenset(before), after)

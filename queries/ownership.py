@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
 from cairn.graph.errors import AmbiguousName, UnknownName
-from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
@@ -278,11 +278,13 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
         candidates: dict[str, tuple[float, bool]] = {}
         reviewing: set[str] | None = None
         for edge in edges:
-            props = edge.props
-            doa = props.get("doa")
+            if edge.__class__ is KnowsEdge:  # its properties in slots: read without making a dict of them
+                doa, first, reviews = edge.authorship
+            else:
+                props = edge.props
+                doa, first, reviews = props.get("doa"), props.get("first_authorship"), props.get("reviews")
             if doa is not None:
-                candidates[edge.source] = (doa, props.get("first_authorship"))
-            reviews = props.get("reviews")
+                candidates[edge.source] = (doa, first)
             if reviews and reviews > 0:
                 if reviewing is None:
                     reviewing = {edge.source}
@@ -296,7 +298,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
             holders[path] = reviewing
         if mark_authors:  # not a property read above
             for edge in edges:
-                edge.props["author"] = edge.source in found
+                edge.set("author", edge.source in found)
     owners: dict[str, set[str]] = {}
     for edge in graph.of_type(Rel.OWNS):
         target = graph.nodes[edge.target]

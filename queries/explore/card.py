@@ -370,7 +370,7 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
         key = file_component.get(e.target)
         if key is None:
             continue
-        when = e.props.get("last_touch")
+        when = e.get("last_touch")  # (a KnowsEdge reads it from its slot: graph.model)
         if when.__class__ is not str:
             when = as_text(when)
         if not when:

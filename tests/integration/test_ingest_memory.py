@@ -1,4 +1,4 @@
-"""What a cold ingest holds at its peak: the KNOWS edges' properties are built compactly (``ingest.knowledge._emit_knows``)
+"""What a cold ingest holds at its peak: the KNOWS edges keep their properties in slots (``graph.model.KnowsEdge``)
 and still read, compare, change and store as plain dicts; the history is let go before the save
 (``changes_over_time.release_trend_inputs``); the records are folded into columns once the edges are built."""
 
@@ -12,9 +12,9 @@ import pytest
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
-from cairn.ingest.knowledge import History, _KnowsProps
-from cairn.graph.model import Rel
-from cairn.graph.values import dumps
+from cairn.ingest.knowledge import History
+from cairn.graph.model import Edge, KnowsEdge, Rel, knows_rows
+from cairn.graph.values import dumps, dumps_rows
 from cairn.ingest.pipeline import ingest_repository
 from fixtures.maps import build_atlas
 
@@ -43,27 +43,39 @@ def test_each_edge_has_the_six_properties_in_their_order_with_plain_values(knows
         assert isinstance(edge.props["last_touch"], str) and edge.props["last_touch"].endswith("+00:00")
 
 
-def test_the_properties_share_one_key_table_and_equal_values_share_one_object(knows):
+def test_the_properties_are_kept_without_a_dict_and_equal_values_share_one_object(knows):
     _, edges, _ = knows
-    values = list(edges[0].props.values())
+    values = [edges[0].get(name) for name in NAMES]
     tracemalloc.start()
     try:
         start = tracemalloc.get_traced_memory()[0]
-        compact = [vars(_KnowsProps(1, *values[1:])) for _ in range(2000)]
+        compact = [KnowsEdge("s", "t", *values) for _ in range(2000)]
         middle = tracemalloc.get_traced_memory()[0]
-        plain = [dict(props) for props in compact]
+        plain = [Edge(Rel.KNOWS, "s", "t", dict(zip(NAMES, values))) for _ in range(2000)]
         end = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    assert plain == compact and (middle - start) < 0.7 * (end - middle)  # (sys.getsizeof misreports shared keys)
-    assert all(list(e.props) == NAMES and e.props == vars(_KnowsProps(int(e.props["first_authorship"]), *(
-        math.nan if v is None and k == "doa" else v for k, v in list(e.props.items())[1:]))) for e in edges)
+    assert plain == compact and compact == plain and (middle - start) < 0.7 * (end - middle)
+    assert all(type(e) is KnowsEdge and [e.get(name) for name in NAMES] == list(e.props.values()) for e in edges)
     for name in ("last_touch", "doa"):
         first_of: dict = {}
         for edge in edges:
-            value = edge.props[name]
+            value = edge.get(name)
             if value is not None:
                 assert first_of.setdefault(value, value) is value
+
+
+def test_reading_and_marking_an_edge_makes_no_dict_and_the_save_writes_the_same_text():
+    edge = KnowsEdge("Person|r|p", "File|r|f", True, 2, 1, 4.5, 0, "2024-01-01T00:00:00+00:00")
+    edge.set("author", True)
+    assert edge.authorship == (4.5, True, 0) and edge.get("author") is True and edge.get("note", 1) == 1
+    assert Edge.__dict__["props"].__get__(edge) is None  # nothing made yet
+    names, rows = knows_rows([edge])
+    assert dumps_rows(names, rows) == [dumps(edge.current_props())] == [dumps({**dict(zip(NAMES, rows[0])), "author": True})]
+    edge.props["reviews"] = 3  # a dict made now holds them: what is written to it stays, and is read
+    assert edge.get("reviews") == 3 and edge.authorship == (4.5, True, 3) and knows_rows([edge]) is None
+    edge.set("author", False)
+    assert edge.props["author"] is False and list(edge.props) == [*NAMES, "author"]
 
 
 def test_changing_one_edge_changes_no_other_and_the_store_gives_the_same_back(knows):

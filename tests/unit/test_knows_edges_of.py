@@ -1,6 +1,8 @@
 """The KNOWS edges of the changed files, looked up by person (``api.services.ingesting._knows_edges_of``), are the
 ones a scan of every edge finds: history edges, review-only ones, none of other types or files."""
 
+import pytest
+
 from cairn.api.services.ingesting import _knows_edges_of
 from cairn.graph.model import Label, RepoGraph, Rel
 
@@ -37,3 +39,13 @@ def test_more_lookups_than_edges_scans():
         graph.add_node(Label.PERSON, f"q{i}")
     ids = frozenset(n.id for n in graph.of_label(Label.FILE))
     assert _knows_edges_of(graph, ids) == _scan(graph, ids)
+
+
+def test_the_keys_the_history_built_are_taken_and_checked_against_the_scan(monkeypatch):
+    graph = _graph()
+    ids = frozenset(sorted(n.id for n in graph.of_label(Label.FILE))[1:3])
+    built = frozenset(_scan(graph, ids))
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    assert _knows_edges_of(graph, ids, built) == built
+    with pytest.raises(AssertionError, match="not among those the history built"):
+        _knows_edges_of(graph, ids, built - {next(iter(built))})
