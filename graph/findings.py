@@ -41,8 +41,11 @@ def fingerprint(rule: str, importer: str, imported: str) -> str:
     """The stable identity of a violation: a hash of its key, never of a line."""
     try:  # here: only a finding whose fingerprint is read needs it; CPython's own SHA-256 (the same digest) loads
         from _sha256 import sha256  # in 0.2 ms, hashlib's OpenSSL in 2 ms (a third of `cairn check --format json`'s margin)
-    except ImportError:  # an interpreter without it (3.12 names it _sha2)
-        from hashlib import sha256
+    except ImportError:
+        try:  # CPython 3.12 and later name it _sha2
+            from _sha2 import sha256
+        except ImportError:  # an interpreter without either
+            from hashlib import sha256
 
     return sha256(f"{rule}\x1f{importer}\x1f{imported}".encode()).hexdigest()[:32]
 

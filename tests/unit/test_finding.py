@@ -42,9 +42,9 @@ def test_the_fingerprint_is_hashed_when_first_read_and_a_reader_may_do_without_i
     assert data == {k: v for k, v in f.to_json().items() if k != "fingerprint"}
     assert vars(f)["fingerprint"] == f.fingerprint == fingerprint("r", "a", "b")  # kept once read
     # findings made, compared and printed without their fingerprints import no SHA-256 (cairn check's table); read,
-    # they hash with CPython's own (``_sha256``) where it has one, else hashlib's
+    # they hash with CPython's own (``_sha256``, 3.12's ``_sha2``) where it has one, else hashlib's
     code = ("import sys\nfrom cairn.graph.findings import Finding\n"
-            "sha = lambda: 'hashlib' in sys.modules or '_sha256' in sys.modules\n"
+            "sha = lambda: 'hashlib' in sys.modules or '_sha256' in sys.modules or '_sha2' in sys.modules\n"
             "f = Finding(rule='r', kind='forbidden', severity='warn', message='m', source='a', target='b')\n"
             "assert Finding.from_json(f.to_json(fingerprint=False)).key == f.key\n"
             "print(sha(), f.fingerprint != '', sha())\n")
