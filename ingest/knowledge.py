@@ -33,7 +33,7 @@ from operator import eq, itemgetter
 from typing import Any, Callable
 from weakref import WeakKeyDictionary
 
-from cairn.graph.authorship import file_authors
+from cairn.graph.authorship import Authorship, file_authors
 from cairn.graph.model import KNOWS_PROPERTIES, KnowsEdge, Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
@@ -348,19 +348,6 @@ def _mark_authors(memory: KnowledgeMemory, sources: list[str], fresh: list[tuple
                     author[i] = 1
 
 
-@dataclass(frozen=True)
-class Authorship:
-    """Who authors and who holds knowledge of each file, as ``queries.ownership`` reads them from the KNOWS edges
-    (``_load``), worked out from the columns ``add_knowledge`` built those edges from: ``authors`` (File key -> its
-    authors' Person node ids, sorted, for the files with a DOA candidate), ``holders`` (File key -> authors and
-    reviewers), and every KNOWS edge with whether its person is an author of its file (``edges``, ``flags``)."""
-
-    authors: dict[str, list[str]]
-    holders: dict[str, set[str]]
-    edges: list[KnowsEdge]
-    flags: list[bool]
-
-
 #: The authorship of each graph ``add_knowledge`` built KNOWS edges into, until ``authorship_of`` takes it.
 _AUTHORSHIP: WeakKeyDictionary[RepoGraph, Callable[[], Authorship]] = WeakKeyDictionary()
 
@@ -372,25 +359,27 @@ def authorship_of(graph: RepoGraph) -> Authorship | None:
     return made() if made is not None else None
 
 
-def _authorship(memory: KnowledgeMemory, sources: list[str], edges: list[KnowsEdge], file_keys: list[str]) -> Authorship:
+def _authorship(count: array, doa: array, reviews: array, author: bytearray, sources: list[str],
+                edges: list[KnowsEdge], file_keys: list[str]) -> Authorship:
+    """The ``Authorship`` of the KNOWS edges ``edges`` made from a ``KnowledgeMemory``'s columns (``count`` edges per
+    file of ``file_keys``; ``sources``: each edge's Person node id)."""
     entries = len(sources)
-    file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), memory.count)))
-    doa = memory.columns["doa"]
+    file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), count)))
     authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, doa, doa)))}
-    for i in compress(range(entries), memory.author):
+    for i in compress(range(entries), author):
         authors[file_keys[file_of[i]]].append(sources[i])
     for found in authors.values():
         if len(found) > 1:
             found.sort()  # as ``file_authors`` gives them
     holders = {key: set(found) for key, found in authors.items()}
-    for i in compress(range(entries), memory.columns["reviews"]):  # (never negative)
+    for i in compress(range(entries), reviews):  # (never negative)
         key = file_keys[file_of[i]]
         held = holders.get(key)
         if held is None:
             holders[key] = {sources[i]}
         else:
             held.add(sources[i])
-    return Authorship(authors, holders, edges, list(map((1).__eq__, memory.author)))
+    return Authorship(authors, holders, edges, list(map((1).__eq__, author)))
 
 
 def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
@@ -519,7 +508,9 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     keys, sources, made = _emit_knows(graph, new, file_ids)
     _mark_authors(new, sources, fresh)
     if made is not None:
-        _AUTHORSHIP[graph] = partial(_authorship, new, sources, made, [n.key for n, *_ in plan])
+        # (the columns it reads, not the memory: its other columns are freed once the history state is saved)
+        _AUTHORSHIP[graph] = partial(_authorship, new.count, new.columns["doa"], new.columns["reviews"], new.author,
+                                     sources, made, [n.key for n, *_ in plan])
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
     new.token = old.token if same and old is not None else secrets.token_hex(8)
     if state is not None:

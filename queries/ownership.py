@@ -68,7 +68,7 @@ from cairn.graph.people import KnowledgeHolder, PersonIndex
 
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
     from cairn.graph.threshold_model import Thresholds
-    from cairn.ingest.knowledge import Authorship
+    from cairn.graph.authorship import Authorship
 
 COVERAGE = 0.5
 
@@ -262,7 +262,7 @@ def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
 def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship | None = None) -> _Knowledge:
     """What the analyses read of ``graph``; with ``mark_authors``, each KNOWS edge also gets ``author`` (whether its
     person is an author of its file: ``annotate_bus_factor``), set while the file's edges are at hand.
-    ``authorship``: who authors and holds each file, as the KNOWS edges say (``ingest.knowledge.authorship_of``),
+    ``authorship``: who authors and holds each file, as the KNOWS edges say (given by the ingest that built them),
     taken instead of reading every edge; ``CAIRN_VERIFY_SKIPS=1`` checks it against the edges."""
     from cairn.graph.threshold_model import Thresholds
 
