@@ -2,12 +2,18 @@
 
 Shared by the analyses (``queries.ownership``, ``queries.trends``) and by the
 history replay that computes who authored what at past period ends
-(``ingest.trend_history``), which must decide exactly as they do.
+(``ingest.trend_history``), which must decide exactly as they do; and what it
+decided for every file of a graph (``Authorship``), which the ingest that built
+its KNOWS edges hands to the bus factor (``ingest.knowledge.authorship_of``).
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from cairn.graph.model import KnowsEdge
 
 NORMALISED_DOA = 0.75
 ABSOLUTE_DOA = 3.293
@@ -27,3 +33,16 @@ def file_authors(candidates: Mapping[str, tuple[float, bool]]) -> list[str]:
         return []
     # ``is_author(doa, best, fa)``, written out: this runs for every KNOWS edge of a repository
     return sorted([p for p, (doa, fa) in candidates.items() if doa / best > NORMALISED_DOA and (doa >= ABSOLUTE_DOA or fa)])
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Who authors and who holds knowledge of each file, as ``queries.ownership`` reads them from the KNOWS edges,
+    worked out by ``ingest.knowledge`` from the columns it built those edges from: ``authors`` (File key -> its
+    authors' Person node ids, sorted, for the files with a DOA candidate), ``holders`` (File key -> authors and
+    reviewers), and every KNOWS edge with whether its person is an author of its file (``edges``, ``flags``)."""
+
+    authors: dict[str, list[str]]
+    holders: dict[str, set[str]]
+    edges: list[KnowsEdge]
+    flags: list[bool]

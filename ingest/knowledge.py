@@ -27,10 +27,13 @@ import math
 import secrets
 from array import array
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, repeat
-from operator import itemgetter
-from typing import Any
+from functools import partial
+from itertools import accumulate, chain, compress, repeat
+from operator import eq, itemgetter
+from typing import Any, Callable
+from weakref import WeakKeyDictionary
 
+from cairn.graph.authorship import Authorship, file_authors
 from cairn.graph.model import KNOWS_PROPERTIES, KnowsEdge, Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
@@ -196,7 +199,7 @@ class History:
 KNOWLEDGE = "knowledge"
 #: files whose edges are computed together (``_EdgeRows.compute``): its lists are a few per edge, not per file
 AT_ONCE = 4096
-KNOWLEDGE_VERSION = 2
+KNOWLEDGE_VERSION = 3
 _KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
 
 
@@ -206,7 +209,8 @@ class KnowledgeMemory:
 
     Per file (by the log path id of its path, in ``files``): ``changes``, its lineage when other paths were
     renamed into it, and its edges in columns (``count`` per file): person (an index into ``ids``), first
-    authorship, deliveries, acceptances, DOA (NaN: none), reviews and last touch (ISO). Valid for the people
+    authorship, deliveries, acceptances, DOA (NaN: none), reviews, last touch (ISO) and whether the person is an
+    author of the file (``graph.authorship.file_authors``: a function of the file's edges alone). Valid for the people
     (raw identity -> person id, kind, whether the person has a node) it was computed with.
     """
 
@@ -217,6 +221,7 @@ class KnowledgeMemory:
         self.changes = array("i")
         self.count = array("i")
         self.first = bytearray()
+        self.author = bytearray()
         self.columns: dict[str, array] = {name: array(code) for name, code in _KNOWS_COLUMNS.items()}
         self.touch: list[str] = []
         self.lineage: dict[int, list[int]] = {}
@@ -226,7 +231,7 @@ class KnowledgeMemory:
 
     def to_json(self) -> dict[str, Any]:
         return {"version": KNOWLEDGE_VERSION, "people": self.people, "ids": self.ids, "files": self.files,
-                "changes": self.changes, "count": self.count, "first": self.first, **self.columns,
+                "changes": self.changes, "count": self.count, "first": self.first, "author": self.author, **self.columns,
                 # bytes: written beside the JSON as they are (a JSON string would escape every NUL as \u0000)
                 "touch": [len(self.touch), "\0".join(self.touch).encode("ascii")],
                 "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token}
@@ -240,6 +245,7 @@ class KnowledgeMemory:
             memory.ids = [str(i) for i in data["ids"]]
             memory.files, memory.changes, memory.count = data["files"], data["changes"], data["count"]
             memory.first = bytearray(data["first"])
+            memory.author = bytearray(data["author"])
             memory.columns = {name: data[name] for name in _KNOWS_COLUMNS}
             n, text = data["touch"]
             memory.touch = bytes(text).decode("ascii").split("\0") if n else []
@@ -247,6 +253,8 @@ class KnowledgeMemory:
             token = data.get("token")
             memory.token = token if isinstance(token, str) and token else None
             entries = len(memory.first)
+            if len(memory.author) != entries:
+                return None
             if not (len(memory.files) == len(memory.changes) == len(memory.count)) or sum(memory.count) != entries:
                 return None
             if len(memory.touch) != entries or any(len(col) != entries for col in memory.columns.values()):
@@ -293,9 +301,11 @@ def _knowledge_people(history: History, person_nodes: dict[int, Any]) -> list[li
     return [[people[p].person.id, people[p].person.kind, p in person_nodes] for p in history.identity_person]
 
 
-def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) -> list[tuple[str, str, str]]:
+def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]
+                ) -> tuple[list[tuple[str, str, str]], list[str], list[KnowsEdge] | None]:
     """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files), each a
-    ``KnowsEdge`` (its properties in slots: see ``graph.model``); their keys, in ``memory``'s order."""
+    ``KnowsEdge`` (its properties in slots: see ``graph.model``); their keys and Person node ids, in ``memory``'s
+    order, and the edges made (None when they were merged into KNOWS edges the graph had already)."""
     repo = graph.repo
     node_of = [node_id(Label.PERSON, repo, pid) for pid in memory.ids]
     sources = list(map(node_of.__getitem__, memory.columns["person"]))
@@ -311,11 +321,65 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]) 
     edges = graph.edges
     # (a graph with no KNOWS edge yet, as every ingest's, is told by the edges' types alone: no key looked up)
     if knows not in map(itemgetter(0), edges) or edges.keys().isdisjoint(keys):
-        edges.update(zip(keys, map(KnowsEdge, sources, targets, *columns)))
-    else:  # a graph that has KNOWS edges already (knowledge added twice): merge into them
-        for source, target, *values in zip(sources, targets, *columns):
-            graph.add_edge(Rel.KNOWS, source, target, **dict(zip(KNOWS_PROPERTIES, values)))
-    return keys
+        made = list(map(KnowsEdge, sources, targets, *columns))
+        edges.update(zip(keys, made))
+        return keys, sources, made
+    # a graph that has KNOWS edges already (knowledge added twice): merge into them
+    for source, target, *values in zip(sources, targets, *columns):
+        graph.add_edge(Rel.KNOWS, source, target, **dict(zip(KNOWS_PROPERTIES, values)))
+    return keys, sources, None
+
+
+def _mark_authors(memory: KnowledgeMemory, sources: list[str], fresh: list[tuple[int, int]]) -> None:
+    """``memory.author`` of the entries computed afresh (``fresh``: each file's first entry and how many), as
+    ``queries.ownership`` decides it from the file's KNOWS edges (``sources``: their Person node ids): the others were
+    copied with the edges they belong to."""
+    doa, first, author = memory.columns["doa"], memory.first, memory.author
+    for start, n in fresh:
+        candidates: dict[str, tuple[float, bool]] = {}
+        for i in range(start, start + n):
+            value = doa[i]
+            if value == value:  # (NaN: a reviewer, no candidate)
+                candidates[sources[i]] = (value, first[i] == 1)
+        found = file_authors(candidates) if candidates else ()
+        if found:
+            for i in range(start, start + n):
+                if sources[i] in found:
+                    author[i] = 1
+
+
+#: The authorship of each graph ``add_knowledge`` built KNOWS edges into, until ``authorship_of`` takes it.
+_AUTHORSHIP: WeakKeyDictionary[RepoGraph, Callable[[], Authorship]] = WeakKeyDictionary()
+
+
+def authorship_of(graph: RepoGraph) -> Authorship | None:
+    """The authorship of ``graph``'s KNOWS edges as ``add_knowledge`` built them (taken: asked once), or None. Only
+    good while nothing changed them since (review records: ``ingest.reviews``): the caller knows."""
+    made = _AUTHORSHIP.pop(graph, None)
+    return made() if made is not None else None
+
+
+def _authorship(count: array, doa: array, reviews: array, author: bytearray, sources: list[str],
+                edges: list[KnowsEdge], file_keys: list[str]) -> Authorship:
+    """The ``Authorship`` of the KNOWS edges ``edges`` made from a ``KnowledgeMemory``'s columns (``count`` edges per
+    file of ``file_keys``; ``sources``: each edge's Person node id)."""
+    entries = len(sources)
+    file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), count)))
+    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, doa, doa)))}
+    for i in compress(range(entries), author):
+        authors[file_keys[file_of[i]]].append(sources[i])
+    for found in authors.values():
+        if len(found) > 1:
+            found.sort()  # as ``file_authors`` gives them
+    holders = {key: set(found) for key, found in authors.items()}
+    for i in compress(range(entries), reviews):  # (never negative)
+        key = file_keys[file_of[i]]
+        held = holders.get(key)
+        if held is None:
+            holders[key] = {sources[i]}
+        else:
+            held.add(sources[i])
+    return Authorship(authors, holders, edges, list(map((1).__eq__, author)))
 
 
 def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
@@ -395,8 +459,10 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
                 column.extend(old.columns[name][start:stop])
             first.extend(old.first[start:stop])
             touch.extend(old.touch[start:stop])
+            new.author.extend(old.author[start:stop])
         elif stop > start and kind == "new":
             edges.copy(start, stop)
+            new.author.extend(bytes(stop - start))  # worked out below (``_mark_authors``)
         run[:] = ["", 0, 0]
 
     def extend_run(kind: str, start: int, stop: int) -> None:
@@ -427,6 +493,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
             else:
                 append_run()
                 changes, n = edges.add(*history.person_records(file_node.key, pid))
+                new.author.extend(bytes(n))
         file_node.props["changes"] = changes
         if not kept:
             fresh.append((entries, n))
@@ -438,7 +505,12 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         if lineage is not None:
             new.lineage[pid] = lineage
     append_run()
-    keys = _emit_knows(graph, new, file_ids)
+    keys, sources, made = _emit_knows(graph, new, file_ids)
+    _mark_authors(new, sources, fresh)
+    if made is not None:
+        # (the columns it reads, not the memory: its other columns are freed once the history state is saved)
+        _AUTHORSHIP[graph] = partial(_authorship, new.count, new.columns["doa"], new.columns["reviews"], new.author,
+                                     sources, made, [n.key for n, *_ in plan])
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
     new.token = old.token if same and old is not None else secrets.token_hex(8)
     if state is not None:

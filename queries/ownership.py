@@ -54,9 +54,11 @@ Beside it, kept separate so the paper's number stays comparable:
 
 from __future__ import annotations
 
-from collections import defaultdict
+import os
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
@@ -66,6 +68,7 @@ from cairn.graph.people import KnowledgeHolder, PersonIndex
 
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
     from cairn.graph.threshold_model import Thresholds
+    from cairn.graph.authorship import Authorship
 
 COVERAGE = 0.5
 
@@ -256,9 +259,11 @@ def presence(person: Node | None, reason: str | None) -> dict[str, Any]:
     return {"active": reason is None, "gone": reason, "last_active": person.get("last_active") if person is not None else None}
 
 
-def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
+def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship | None = None) -> _Knowledge:
     """What the analyses read of ``graph``; with ``mark_authors``, each KNOWS edge also gets ``author`` (whether its
-    person is an author of its file: ``annotate_bus_factor``), set while the file's edges are at hand."""
+    person is an author of its file: ``annotate_bus_factor``), set while the file's edges are at hand.
+    ``authorship``: who authors and holds each file, as the KNOWS edges say (given by the ingest that built them),
+    taken instead of reading every edge; ``CAIRN_VERIFY_SKIPS=1`` checks it against the edges."""
     from cairn.graph.threshold_model import Thresholds
 
     file_nodes = graph.of_label(Label.FILE)
@@ -266,6 +271,44 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
     component_of = {n.key: n.get("component") for n in file_nodes}
     gone, notes = gone_people(graph)
     people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
+    if authorship is not None:
+        authors, holders = authorship.authors, authorship.holders
+        if mark_authors:
+            deque(map(KnowsEdge.set, authorship.edges, repeat("author"), authorship.flags), maxlen=0)
+        if os.environ.get("CAIRN_VERIFY_SKIPS") == "1":
+            _verify_authorship(graph, authorship, mark_authors)
+    else:
+        authors, holders = _authors_and_holders(graph, mark_authors)
+    owners: dict[str, set[str]] = {}
+    for edge in graph.of_type(Rel.OWNS):
+        target = graph.nodes[edge.target]
+        if target.label is Label.FILE:
+            owners.setdefault(target.key, set()).add(edge.source)
+    knowledge = _Knowledge(
+        files, component_of, authors, holders, people, graph,
+        rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
+        thresholds=Thresholds.of(graph), owners_of_file=owners, notes=notes,
+    )
+    without_history = sum(1 for n in file_nodes if n.get("linguist_counted", True) is not False and n.get("changes") == 0)
+    if without_history:
+        knowledge.notes.append(f"{without_history} counted file(s) have no commit in the history read and are left out, as the reference does")
+    return knowledge
+
+
+def _verify_authorship(graph: RepoGraph, authorship: Authorship, marked: bool) -> None:
+    """Check ``authorship`` against what reading the KNOWS edges gives (``CAIRN_VERIFY_SKIPS``)."""
+    authors, holders = _authors_and_holders(graph, False)
+    if authors != authorship.authors or holders != authorship.holders:
+        raise AssertionError("the authorship add_knowledge worked out is not what the KNOWS edges say")
+    nodes = graph.nodes
+    for edge in graph.of_type(Rel.KNOWS) if marked else ():
+        if edge.get("author") is not (edge.source in authors.get(nodes[edge.target].key, ())):
+            raise AssertionError(f"KNOWS edge {edge.source} -> {edge.target}: author flag not what its file's edges say")
+
+
+def _authors_and_holders(graph: RepoGraph, mark_authors: bool) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """Per File key, its authors (the files with a DOA candidate) and who holds knowledge of it (authors and
+    reviewers), read from the KNOWS edges (``mark_authors``: see ``_load``)."""
     authors: dict[str, list[str]] = {}
     holders: dict[str, set[str]] = {}
     nodes = graph.nodes
@@ -299,20 +342,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False) -> _Knowledge:
         if mark_authors:  # not a property read above
             for edge in edges:
                 edge.set("author", edge.source in found)
-    owners: dict[str, set[str]] = {}
-    for edge in graph.of_type(Rel.OWNS):
-        target = graph.nodes[edge.target]
-        if target.label is Label.FILE:
-            owners.setdefault(target.key, set()).add(edge.source)
-    knowledge = _Knowledge(
-        files, component_of, authors, holders, people, graph,
-        rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=Thresholds.of(graph), owners_of_file=owners, notes=notes,
-    )
-    without_history = sum(1 for n in file_nodes if n.get("linguist_counted", True) is not False and n.get("changes") == 0)
-    if without_history:
-        knowledge.notes.append(f"{without_history} counted file(s) have no commit in the history read and are left out, as the reference does")
-    return knowledge
+    return authors, holders
 
 
 def _file_prefix(repo: str) -> str:
@@ -539,7 +569,7 @@ def bus_factor_answers(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any]
     return result, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}
 
 
-def annotate_bus_factor(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any]]:
+def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Store the derived results as properties, so a Neo4j user can query them with Cypher.
 
     Component and Repository: ``truck_factor``, ``truck_factor_people``,
@@ -548,9 +578,10 @@ def annotate_bus_factor(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any
     KNOWS edges: ``author`` (whether the person is a DOA author of the file).
 
     Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
-    among what the report reads, so an ingest that annotates does not compute the report twice.
+    among what the report reads, so an ingest that annotates does not compute the report twice. ``authorship``:
+    see ``_load``.
     """
-    knowledge = _load(graph, mark_authors=True)  # KNOWS edges: ``author``, set as they are read
+    knowledge = _load(graph, mark_authors=True, authorship=authorship)  # KNOWS edges: ``author``, set as they are read
     report, without_files = _report_and_scopes(graph, knowledge, set(), None)
     repo = graph.repository
     if repo is not None:

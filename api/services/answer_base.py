@@ -25,7 +25,8 @@ provably reads the same thing now:
   nothing); a component's card, when every input it reads is provably the same
   (``whole_cards``: its component's properties, owners, files, modules, the
   KNOWS and IMPORTS edges of its files and modules, the IMPORTS from and to its
-  modules, and what every card reads, ``card_inputs``).
+  modules, what every card reads, ``card_inputs``, and what it reads of the
+  people it names: a commit by somebody new rewrites only the cards naming them).
 
 Everything else is computed: the bus factor, the people and every answer
 whose inputs cross components or move with time (who is gone depends on the
@@ -44,7 +45,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.values import dumps
 
 if TYPE_CHECKING:
@@ -67,10 +68,11 @@ def _digest(parts: Iterable[str]) -> str:
 def basis(graph: RepoGraph) -> dict[str, Any]:
     """What the answers of ``graph`` are computed on, as ``answer_base`` compares it: per component, a digest of its
     File keys (``files``), of its modules (``modules``: key, path, language) and of the rest of what its card
-    reads of it alone (``cards``: the properties it reads, the CODEOWNERS owners of it and of its files); a digest
-    of every other input of the boundary check (``check``) and of what every card reads (``card_inputs``: the
-    packages, decisions, GOVERNS and COVERS edges, instructions, people and teams, who is gone); the names of the
-    graph (``graph``) and the Cairn build."""
+    reads of it alone (``cards``: the properties it reads, the CODEOWNERS owners of it and of its files, with what a
+    card reads of each owner); a digest of every other input of the boundary check (``check``) and of what every
+    card reads (``card_inputs``: the packages, decisions, GOVERNS and COVERS edges, instructions and teams); per
+    person, what a card that names them reads of them (``people``, ``person_digest``); the names of the graph
+    (``graph``) and the Cairn build."""
     from cairn.ingest.freshness import cairn_build
     from cairn.queries.explore.card import CARD_PROPERTIES
     from cairn.queries.ownership import gone_people
@@ -95,10 +97,14 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
         props = node.props
         found = modules.get(props.get("component"))  # type: ignore[arg-type]
         (unplaced if found is None else found).append(f"{node.key}\0{props.get('path')}\0{props.get('language')}")
+    gone = gone_people(graph)[0]
+    person_prefix = node_id(Label.PERSON, graph.repo, "")
+    people = {n.key: person_digest(n, gone.get(n.id)) for n in graph.of_label(Label.PERSON)}
     for edge in graph.of_type(Rel.OWNS):  # an owner of the component, or of one of its files (counted per file)
         key = component_of.get(edge.target)
         if key is not None:
-            cards[key].append(f"owns {edge.source} {edge.target}")
+            owner = people.get(edge.source[len(person_prefix):]) if edge.source.startswith(person_prefix) else None
+            cards[key].append(f"owns {edge.source} {edge.target} {owner}")
     module_digests = {key: _digest(keys) for key, keys in modules.items()}
     unplaced_digest = _digest(unplaced)
     others = [*(f"module {key} {digest}" for key, digest in module_digests.items()), f"unplaced {unplaced_digest}",
@@ -114,25 +120,30 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
         "unplaced": unplaced_digest,
         "check": _digest(others),
         "cards": {key: _digest(parts) for key, parts in cards.items()},
-        "card_inputs": _digest(_card_inputs(graph, gone_people(graph)[0])),
+        "card_inputs": _digest(_card_inputs(graph)),
+        "people": people,
     }
 
 
-def _card_inputs(graph: RepoGraph, gone: Mapping[str, str]) -> list[str]:
-    """What every component's card may read beyond its own component (``explore.card``): the packages and whether
-    each is the standard library, the decisions and their GOVERNS edges, the instructions and their COVERS edges,
-    the names and kinds of people and teams (of the holders, owners and recent activity it names), who is gone."""
+def person_digest(person: Node, gone: str | None) -> str:
+    """What a card reads of a person it names (a holder, an owner, someone in its recent activity: ``explore.card``):
+    their names, kind and CODEOWNERS handles, and whether they are gone and why. A card naming only people whose
+    digest is the same reads the same of them whoever else joined or changed (``whole_cards``)."""
+    props = person.props
+    text = dumps([props.get("name"), props.get("display_name"), props.get("kind"), props.get("owner_handles"), gone])
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _card_inputs(graph: RepoGraph) -> list[str]:
+    """What every component's card may read beyond its own component and the people it names (``explore.card``):
+    the packages and whether each is the standard library, the decisions and their GOVERNS edges, the instructions
+    and their COVERS edges, the teams."""
     parts = [f"package {n.key} {n.props.get('stdlib')!r}" for n in graph.of_label(Label.EXTERNAL)]
     for label in (Label.DECISION, Label.AGENT_INSTRUCTIONS):
         parts.extend(f"{label.value} {dumps([n.key, n.props])}" for n in graph.of_label(label))
     for rel in (Rel.GOVERNS, Rel.COVERS):
         parts.extend(f"{rel.value} {dumps([e.source, e.target, e.props])}" for e in graph.of_type(rel))
     parts.extend(f"team {n.key}" for n in graph.of_label(Label.TEAM))
-    for n in graph.of_label(Label.PERSON):
-        props = n.props
-        parts.append(dumps([n.key, props.get("name"), props.get("display_name"), props.get("kind"),
-                            props.get("owner_handles")]))
-    parts.extend(f"gone {pid} {why}" for pid, why in gone.items())
     return parts
 
 
@@ -255,9 +266,11 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
     ``files``, none with KNOWS edges changed, ``touched``), the IMPORTS edges of its modules (its packages:
     ``changed_modules``), the DEPENDS_ON edges from and to it (a function of the IMPORTS edges between the modules
     of each pair of components, every component having the same modules: none of them changed from or to one of its
-    modules) and what ``card_inputs`` digests (people's names, decisions, instructions, packages, who is gone). The
-    fields of its holders joined from the people's directory (``answer_people``) are the directory's whatever they
-    are: every holder must be a person of the graph, as the base's were (the same properties name the same holders).
+    modules), what ``card_inputs`` digests (decisions, instructions, packages, teams) and what it reads of the people
+    it names (``people``: its holders and the people of its recent activity the same as the base's; its owners are in
+    its ``cards`` digest): who else joined or changed it does not read. The fields of its holders joined from the
+    people's directory (``answer_people``) are the directory's whatever they are: every holder must be a person of
+    the graph, as the base's were (the same properties name the same holders).
     """
     nodes = graph.nodes
     depended: set[str] = set(changed_modules)  # the components at either end of an IMPORTS edge that changed
@@ -269,12 +282,20 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
             depended.add(node.props.get("component"))  # type: ignore[arg-type]
     old = base.basis
     old_cards, old_files = old.get("cards") or {}, old.get("files") or {}
+    old_people, now_people = old.get("people") or {}, now["people"]
+
+    def same_person(key: Any) -> bool:
+        digest = now_people.get(key) if isinstance(key, str) else None
+        return digest is not None and old_people.get(key) == digest
+
     person = node_id(Label.PERSON, graph.repo, "")
     out = set()
     for name, digest in now["cards"].items():
         if (name in base.cards and name not in touched and name not in depended and old_cards.get(name) == digest
                 and old_files.get(name) == now["files"][name]):
             holders = graph.node(Label.COMPONENT, name).props.get("knowledge_holders") or []
-            if all(isinstance(h, dict) and person + str(h.get("id")) in nodes for h in holders):
+            if (all(isinstance(h, dict) and person + str(h.get("id")) in nodes and same_person(h.get("id"))
+                    for h in holders)
+                    and all(same_person(row.get("person")) for row in base.cards[name]["recent_activity"])):
                 out.add(name)
     return frozenset(out)

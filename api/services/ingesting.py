@@ -105,6 +105,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
     from cairn.ingest.gcpause import abandon
+    from cairn.ingest.knowledge import authorship_of
     from cairn.ingest.pipeline import ingest_repository
     from cairn.ingest.reviews import add_review_records
     from cairn.queries.ownership import annotate_bus_factor
@@ -129,9 +130,13 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                                    save_beside=save_state)
         with store.writer_lock(result.graph.repo):
             reviews = store.load_reviews(result.graph.repo)
+            # who authors each file, as the history's KNOWS edges say (review records change them: read again then)
+            authorship = authorship_of(result.graph)
             if reviews:
+                authorship = None
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
-            bus_factor = annotate_bus_factor(result.graph)
+            bus_factor = annotate_bus_factor(result.graph, authorship)
+            authorship = None
             annotate_trends(result.graph, result.trends, beside[0] if beside else None)
             result.summary.notes.extend(_notes_of(state_saves))
             release_trend_inputs(result.trends)  # the history they (and the state's save) held: freed for the save to reuse

@@ -251,6 +251,27 @@ def test_a_card_whose_inputs_did_not_change_keeps_its_text(shop, tmp_path):
             SqliteStore(cold), name, answers.card_answer(component))
 
 
+def test_a_commit_by_somebody_new_keeps_the_cards_that_do_not_name_them(shop, tmp_path):
+    """Dan's first commit, to core, adds a person: only the cards naming Dan (core's: its recent activity) read
+    anything of him, the others keep their text; every card is still a cold ingest's."""
+    repo, warm, name = shop
+    plant(warm, name, {answers.card_answer(c): planted_path for c in ("api", "web", "core")})
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 2\n"}, author=DAN)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert planted(warm, name, "api") and planted(warm, name, "web") and not planted(warm, name, "core")
+    assert "Dan Brown" in [row["name"] for row in kept(SqliteStore(warm), name, answers.card_answer("core"))["recent_activity"]]
+
+    from fixtures.stored_answers import readable_answers
+
+    plant(warm, name, {answers.card_answer(c): lambda v: v["paths"].remove("planted") for c in ("api", "web")})
+    cold = tmp_path / "cold"
+    ingest_into_store(SqliteStore(cold), repo.root)
+    card = answers.stored_name(answers.CARD)
+    warm_cards, cold_cards = ({k: v for k, v in readable_answers(store, name).items() if k.startswith(card)}
+                              for store in (warm, cold))
+    assert len(cold_cards) == 3 and warm_cards == cold_cards
+
+
 class _Recording(dict):
     """A node's properties that note every name read."""
 
