@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.errors import StoreError
-from cairn.graph.model import Edge, ImportsEdge, KnowsEdge, Label, RepoGraph, imports_rows, knows_rows
+from cairn.graph.model import Edge, KnowsEdge, Label, RepoGraph, SlottedEdge, imports_rows, knows_rows
 from cairn.graph.store import GraphChanges, Progress, progress_counter
 from cairn.graph.sqlite_chunks import (
     NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
@@ -57,7 +57,10 @@ _NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # r
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
 _SRC, _DST, _EDGE, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
 _CURRENT_PROPS = methodcaller("current_props")
-_SLOTTED = frozenset({KnowsEdge, ImportsEdge})  # edges that keep their properties in slots (``graph.model``)
+
+
+def _slotted(kind: type) -> bool:
+    return issubclass(kind, (KnowsEdge, SlottedEdge))
 
 
 def _SAME(props: dict[str, Any]) -> dict[str, Any]:  # noqa: N802 - the rows hold the properties themselves
@@ -426,11 +429,12 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
         # in a dict); those of a chunked type their properties, which its digests are made of
         rows = sorted(map(numbered, edges))
         chunked = type_ not in unchunked
+        # (``current_props`` only for a type holding edges whose properties are in slots, ``KnowsEdge`` and the
+        # ``SlottedEdge``s: a method call per edge costs more than ``props``)
+        current = _CURRENT_PROPS if any(map(_slotted, set(map(type, edges)))) else _PROPS_OF
         if chunked:
-            rows = list(zip(map(_SRC, rows), map(_DST, rows), map(_PROPS_OF, map(_EDGE, rows))))
-        # (``current_props`` only for a type holding ``KnowsEdge``s or ``ImportsEdge``s: a method call per edge costs
-        # more than ``props``)
-        props_of = _SAME if chunked else _CURRENT_PROPS if not _SLOTTED.isdisjoint(map(type, edges)) else _PROPS_OF
+            rows = list(zip(map(_SRC, rows), map(_DST, rows), map(current, map(_EDGE, rows))))
+        props_of = _SAME if chunked else current
 
         def unstorable(index: int, exc: Exception, rows: list[tuple[int, int, Any]] = rows,
                        edges: list[Edge] = edges, type_: str = type_) -> StoreError:

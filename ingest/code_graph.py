@@ -20,7 +20,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
-from cairn.graph.model import IMPORT_KINDS, Edge, ImportsEdge, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, ImportsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
 from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
@@ -205,7 +205,7 @@ def build_code_graph(
         nodes[fid] = Node(Label.FILE, repo, path, {"language": file_languages.get(path), "module": file_module.get(path),
                                                    "component": comp, "path": path})
         if comp:
-            edges[("PART_OF", fid, component_ids[comp])] = Edge(part_of, fid, component_ids[comp], {})
+            edges[("PART_OF", fid, component_ids[comp])] = BareEdge(part_of, fid, component_ids[comp])
             component_nodes[comp].props["files"] += 1
     module_component: dict[str, str | None] = {}
     id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
@@ -219,7 +219,7 @@ def build_code_graph(
         nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
                                                      "files": sorted(files), "name": name})
         if comp:
-            edges[("PART_OF", mid, component_ids[comp])] = Edge(part_of, mid, component_ids[comp], {})
+            edges[("PART_OF", mid, component_ids[comp])] = BareEdge(part_of, mid, component_ids[comp])
             component_nodes[comp].props["modules"] += 1
     imports, imports_value = Rel.IMPORTS, Rel.IMPORTS.value
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
@@ -260,10 +260,9 @@ def build_code_graph(
                 kinds[kind] = count
     # ``_add_component_dependencies`` on a graph without DEPENDS_ON edges, whose pairs are of components it holds:
     # one edge made for each (15k at 10k modules), given the counts made above (no other holder of them).
-    depends_on = Rel.DEPENDS_ON
     for (a, b), kinds in sorted(coupling.items()):
         ca, cb = component_ids[a], component_ids[b]
-        edges[("DEPENDS_ON", ca, cb)] = Edge(depends_on, ca, cb, {"count": sum(kinds.values()), "kinds": kinds})
+        edges[("DEPENDS_ON", ca, cb)] = DependsEdge(ca, cb, sum(kinds.values()), kinds)
     return components
 
 
