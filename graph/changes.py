@@ -111,9 +111,9 @@ def kind_of_period(name: str) -> str:
 # -- what ingest hands to the trend analysis ----------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ScopeActivity:
-    """Commits in one period, for the repository or one component."""
+    """Commits in one period, for the repository or one component (slotted: 170,000 of them at 50k files)."""
 
     commits: int = 0
     assisted: int = 0  # agent-assisted commits

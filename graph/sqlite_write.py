@@ -36,12 +36,12 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.errors import StoreError
-from cairn.graph.model import Edge, KnowsEdge, Label, RepoGraph, knows_rows
+from cairn.graph.model import Edge, KnowsEdge, Label, RepoGraph, SlottedEdge, imports_rows, knows_rows
 from cairn.graph.store import GraphChanges, Progress, progress_counter
 from cairn.graph.sqlite_chunks import (
     NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
 )
-from cairn.graph.values import dumps, dumps_all, dumps_rows
+from cairn.graph.values import dumps, dumps_all, dumps_import, dumps_rows
 
 #: The environment variable that makes a save check the node chunks it takes as stored (``GraphChanges.nodes_changed``)
 #: against the new graph, and fail when one differs (the tests set it: a wrong promise must not pass them).
@@ -57,6 +57,10 @@ _NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # r
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
 _SRC, _DST, _EDGE, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
 _CURRENT_PROPS = methodcaller("current_props")
+
+
+def _slotted(kind: type) -> bool:
+    return issubclass(kind, (KnowsEdge, SlottedEdge))
 
 
 def _SAME(props: dict[str, Any]) -> dict[str, Any]:  # noqa: N802 - the rows hold the properties themselves
@@ -425,10 +429,12 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
         # in a dict); those of a chunked type their properties, which its digests are made of
         rows = sorted(map(numbered, edges))
         chunked = type_ not in unchunked
+        # (``current_props`` only for a type holding edges whose properties are in slots, ``KnowsEdge`` and the
+        # ``SlottedEdge``s: a method call per edge costs more than ``props``)
+        current = _CURRENT_PROPS if any(map(_slotted, set(map(type, edges)))) else _PROPS_OF
         if chunked:
-            rows = list(zip(map(_SRC, rows), map(_DST, rows), map(_PROPS_OF, map(_EDGE, rows))))
-        # (``current_props`` only for a type holding ``KnowsEdge``s: a method call per edge costs more than ``props``)
-        props_of = _SAME if chunked else _CURRENT_PROPS if KnowsEdge in set(map(type, edges)) else _PROPS_OF
+            rows = list(zip(map(_SRC, rows), map(_DST, rows), map(current, map(_EDGE, rows))))
+        props_of = _SAME if chunked else current
 
         def unstorable(index: int, exc: Exception, rows: list[tuple[int, int, Any]] = rows,
                        edges: list[Edge] = edges, type_: str = type_) -> StoreError:
@@ -494,6 +500,8 @@ def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tup
         try:
             slotted = knows_rows(items) if props_of is _CURRENT_PROPS else None
             texts = dumps_rows(*slotted) if slotted is not None else None
+            if texts is None and props_of is _CURRENT_PROPS and type_ == "IMPORTS":
+                texts = _imports_texts(items)
             if texts is None:
                 texts = dumps_all(items if props_of is _SAME else list(map(props_of, items)))
         except (TypeError, ValueError):
@@ -502,6 +510,12 @@ def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tup
             raise
         insert_rows(conn, _EDGE_INSERT, zip(map(_SRC, batch), map(_DST, batch), texts), fixed=(rid, type_))
         advance(len(batch))
+
+
+def _imports_texts(edges: list[Edge]) -> list[str]:
+    """``dumps`` of each edge's ``current_props``, those of the ``ImportsEdge``s made from their slots."""
+    return [dumps(edge.current_props()) if row is None else dumps_import(*row)
+            for edge, row in zip(edges, imports_rows(edges))]
 
 
 def _json_of(props: Any, index: int, unstorable: Callable[[int, Exception], StoreError]) -> str:

@@ -116,6 +116,18 @@ def dumps_rows(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str]
     return list(map(template.__mod__, zip(*columns) if converted else rows))
 
 
+#: ``dumps`` of the properties of an IMPORTS edge of the usual shape (``graph.model.ImportsEdge``).
+_IMPORT_TEXT = '{"kind":%s,"lines":[%d],"kinds":{%s:[%d]},"file":%s}'
+
+
+def dumps_import(kind: Any, line: Any, file: Any) -> str:
+    """``dumps`` of ``{"kind": kind, "lines": [line], "kinds": {kind: [line]}, "file": file}``."""
+    if type(kind) is str and type(line) is int and type(file) is str:
+        kind = _ENCODE_STRING(kind)
+        return _IMPORT_TEXT % (kind, line, kind, line, _ENCODE_STRING(file))
+    return dumps({"kind": kind, "lines": [line], "kinds": {kind: [line]}, "file": file})
+
+
 def _float_texts(column: tuple[float, ...]) -> Any:
     """The texts of finite floats (``repr``, as ``dumps`` writes them), each float object's made once: a column often
     holds the same few hundred objects over and over (a float's text costs more than the rest of its row)."""

@@ -17,11 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
-from cairn.graph.model import IMPORT_KINDS, Edge, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, ImportsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
 from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
@@ -68,7 +67,27 @@ TargetIds = tuple[dict[str, str], dict[str, str]]
 
 def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
                      ids: TargetIds | None = None) -> tuple[ImportGroup, dict[str, str]]:
-    """The IMPORTS edges ``source`` should have: target id -> props, and the external targets to create.
+    """The IMPORTS edges ``source`` should have: target id -> props, and the external targets to create
+    (``_grouped``, every edge's properties a dict)."""
+    group, externals, _ = _grouped(graph, code, source, ids)
+    return {tid: props if type(props) is dict else _props(*props) for tid, props in group.items()}, externals
+
+
+def _props(kind: str, line: int, file: str) -> dict:
+    """The properties of the edge to a target imported once (``ImportsEdge``): one list for both."""
+    lines = [line]
+    return {"kind": kind, "lines": lines, "kinds": {kind: lines}, "file": file}
+
+
+#: One module's imports, grouped: target node id -> (kind, line, file) of a target imported once (its properties are
+#: ``_props`` of them), or the edge properties of one imported again.
+CompactGroup = dict[str, "tuple[str, int, str] | dict"]
+
+
+def _grouped(graph: RepoGraph, code: CodeResult, source: str,
+             ids: TargetIds | None = None) -> tuple[CompactGroup, dict[str, str], bool]:
+    """The IMPORTS edges ``source`` should have: target id -> (kind, line, file) or props (see ``CompactGroup``), the
+    external targets to create, and whether some target was imported again (some value is a dict).
 
     ``ids`` (module name -> node id, package name -> node id), when given, is where target ids are taken from and
     kept, so that the edges to one node share its id string (300k edges at 50k modules, each with a copy of it
@@ -87,7 +106,7 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
     module_ids, package_ids = ids if ids is not None else ({}, {})
     module_prefix, external_prefix = _prefixes(graph.repo)
     ecosystem = ECOSYSTEM.get(language, language)
-    out: ImportGroup = {}
+    out: CompactGroup = {}
     externals: dict[str, str] = {}
     again: set[str] | None = None  # targets imported more than once
     fallback: str | None = None
@@ -112,13 +131,12 @@ def _grouped_imports(graph: RepoGraph, code: CodeResult, source: str,
         if not file:
             fallback = fallback or min(files, default=path)
             file = fallback
-        lines = [line]  # one list for both: the properties are never changed in place, and 300k edges add up
-        out[tid] = {"kind": kind, "lines": lines, "kinds": {kind: lines}, "file": file}
+        out[tid] = (kind, line, file)
     if again:
         fallback = fallback or min(files, default=path)
         for tid, props in _grouped_again(imports, again, module_ids, package_ids, fallback).items():
             out[tid] = props
-    return out, externals
+    return out, externals, again is not None
 
 
 def _grouped_again(imports: Iterable[ResolvedImport], targets: set[str], module_ids: dict[str, str],
@@ -187,7 +205,7 @@ def build_code_graph(
         nodes[fid] = Node(Label.FILE, repo, path, {"language": file_languages.get(path), "module": file_module.get(path),
                                                    "component": comp, "path": path})
         if comp:
-            edges[("PART_OF", fid, component_ids[comp])] = Edge(part_of, fid, component_ids[comp], {})
+            edges[("PART_OF", fid, component_ids[comp])] = BareEdge(part_of, fid, component_ids[comp])
             component_nodes[comp].props["files"] += 1
     module_component: dict[str, str | None] = {}
     id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
@@ -201,7 +219,7 @@ def build_code_graph(
         nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
                                                      "files": sorted(files), "name": name})
         if comp:
-            edges[("PART_OF", mid, component_ids[comp])] = Edge(part_of, mid, component_ids[comp], {})
+            edges[("PART_OF", mid, component_ids[comp])] = BareEdge(part_of, mid, component_ids[comp])
             component_nodes[comp].props["modules"] += 1
     imports, imports_value = Rel.IMPORTS, Rel.IMPORTS.value
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
@@ -209,22 +227,29 @@ def build_code_graph(
     # a module at a time (in C; a list of them all, counted at the end, cost a third more), the counts' keys in the
     # order each first came, as a count kept edge by edge would have them.
     # The edges are made by ``map`` and put in by ``update``: this runs once for every import of the repository.
+    # The edges of the targets imported once are ``ImportsEdge``s (their properties in slots), the others plain ones.
     imported: Counter[tuple[str, str | None, str]] = Counter()
-    kind_of = itemgetter("kind")
     for source in code.imports:
         src = module_ids.get(source) or module_prefix + source
-        group, externals = _grouped_imports(graph, code, source, ids)
+        group, externals, again = _grouped(graph, code, source, ids)
         for name, ecosystem in externals.items():
             if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
                 ecosystem_of[name] = ecosystem
                 graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
         targets = group.keys()
-        edges.update(zip(zip(repeat(imports_value), repeat(src), targets),
-                         map(Edge, repeat(imports), repeat(src), targets, group.values())))
+        if again:
+            made: Iterable[Edge] = [Edge(imports, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v)
+                                    for tid, v in group.items()]
+            kinds: Iterable[str] = [v["kind"] if type(v) is dict else v[0] for v in group.values()]
+        else:
+            columns = list(zip(*group.values()))  # kinds, lines, files
+            made = map(ImportsEdge, repeat(src), targets, *columns)
+            kinds = columns[0] if columns else ()
+        edges.update(zip(zip(repeat(imports_value), repeat(src), targets), made))
         a = module_component[source]
         if a:  # else no coupling to count
             # the component of each target: None for an external package or a module in no component
-            imported.update(zip(repeat(a), map(id_component.get, targets), map(kind_of, group.values())))
+            imported.update(zip(repeat(a), map(id_component.get, targets), kinds))
     coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
     for (a, b, kind), count in imported.items():
         if b is not None and b != a:
@@ -235,10 +260,13 @@ def build_code_graph(
                 kinds[kind] = count
     # ``_add_component_dependencies`` on a graph without DEPENDS_ON edges, whose pairs are of components it holds:
     # one edge made for each (15k at 10k modules), given the counts made above (no other holder of them).
-    depends_on = Rel.DEPENDS_ON
+    # Equal counts share one dict (9 distinct among 90k pairs at 50k modules): nothing changes an edge's ``kinds`` in
+    # place (a patch or a re-derivation makes new ones).
+    shared: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
     for (a, b), kinds in sorted(coupling.items()):
         ca, cb = component_ids[a], component_ids[b]
-        edges[("DEPENDS_ON", ca, cb)] = Edge(depends_on, ca, cb, {"count": sum(kinds.values()), "kinds": kinds})
+        kinds = shared.setdefault(tuple(kinds.items()), kinds)
+        edges[("DEPENDS_ON", ca, cb)] = DependsEdge(ca, cb, sum(kinds.values()), kinds)
     return components
 
 
@@ -324,7 +352,7 @@ def derive_component_dependencies(graph: RepoGraph) -> None:
             continue
         a, b = nodes[e.source].props.get("component"), tgt.props.get("component")
         if a and b and a != b:
-            coupling.setdefault((a, b), Counter())[e.props.get("kind", "runtime")] += 1
+            coupling.setdefault((a, b), Counter())[e.get("kind", "runtime")] += 1
     _add_component_dependencies(graph, coupling)
 
 
@@ -456,7 +484,7 @@ def patch_code_graph(
             if comp and graph.node(Label.COMPONENT, comp) is not None:
                 graph.add_edge(Rel.PART_OF, mid, node_id(Label.COMPONENT, repo, comp))
         desired, externals = _grouped_imports(graph, code, name)
-        existing = {tid: e.props for tid, e in current.get(mid, {}).items()}
+        existing = {tid: e.current_props() for tid, e in current.get(mid, {}).items()}
         if desired == existing:
             continue
         changed.add(name)
@@ -549,7 +577,7 @@ def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dic
                 continue
             a, b = nodes[e.source].props.get("component"), target.props.get("component")
             if a and b and a != b:
-                delta.setdefault((a, b), Counter())[e.props.get("kind", "runtime")] += step
+                delta.setdefault((a, b), Counter())[e.get("kind", "runtime")] += step
 
     for source, edges in after.items():
         count(before.get(source, {}).values(), base.nodes, -1)

@@ -46,7 +46,7 @@ def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]
         a = component_of.get(e.source)
         if a and a != b:
             source = nodes[e.source]
-            out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.props.get("file")])
+            out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.get("file")])
     return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
 
 

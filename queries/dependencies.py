@@ -49,7 +49,7 @@ def component_dependencies(graph: RepoGraph) -> dict[str, Any]:
     edges = []
     nodes = graph.nodes
     for e in graph.of_type(Rel.DEPENDS_ON):  # one per coupled pair of components: 15k at 10k modules
-        props = e.props
+        props = e.current_props()  # (not kept: see graph.model.SlottedEdge)
         kinds = props.get("kinds") or {}
         kind = ("runtime" if kinds.get("runtime") else "dynamic" if kinds.get("dynamic")
                 else "type_only" if kinds.get("type_only") else "runtime")

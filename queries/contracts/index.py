@@ -12,7 +12,7 @@ import re
 from functools import lru_cache, partial
 from typing import Collection, NamedTuple
 
-from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.graph.model import ImportsEdge, Label, Rel, RepoGraph, node_id
 
 EXTERNAL = "external:"
 
@@ -65,9 +65,13 @@ class ImportIndex:
             a, b = ids.get(e.source), ids.get(e.target)
             if a is None or b is None or a == b or a.startswith(EXTERNAL):
                 continue
-            props = e.props
-            lines = props.get("lines")
-            edge = make_edge((props.get("kind") or "runtime", props.get("file"), lines[0] if lines else None))
+            if e.__class__ is ImportsEdge:  # its properties in slots: read without making a dict of them
+                kind, file, line = e.first_import
+            else:
+                props = e.props
+                lines = props.get("lines")
+                kind, file, line = props.get("kind"), props.get("file"), lines[0] if lines else None
+            edge = make_edge((kind or "runtime", file, line))
             succ[a][b] = edge
             found = pred.get(b)
             if found is None:

@@ -111,7 +111,7 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     nodes = graph.nodes
     for e in edges[Rel.DEPENDS_ON]:  # one per coupled pair: 15k at 10k modules
-        props = e.props
+        props = e.current_props()  # (not kept: see graph.model.SlottedEdge)
         count, kinds = int(props.get("count") or 0), dict(props.get("kinds") or {})  # one copy for both rows
         if e.source in component_ids:
             depends_on[component_ids[e.source]].append({"component": nodes[e.target].key, "count": count, "kinds": kinds})
