@@ -37,7 +37,7 @@ from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest import code_graph
 from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
-from cairn.ingest.cochange import ChangeResult, add_changes
+from cairn.ingest.cochange import ChangeResult, add_changes, first_count
 from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
@@ -280,14 +280,19 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
                                markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled)
         early = early_replay(history, config, defs, cache_dir) if replay_beside is not None else None
-        if early is not None and early.snapshots is not None:
-            replay_beside(early)  # the replay needs the history alone: it can run beside what follows
-        knows_delta = add_knowledge(graph, history)
-        summary.commits = int(graph.repository.get("commits") or 0)
-        summary.notes.extend(graph.repository.get("history_notes") or [])
-        summary.warnings.extend(history.warnings)
-        notify("change coupling and trends", 0, 1)
-        changes = add_changes(graph, history, config.coupling, config.agents)
+        first = first_count(graph, history, config.coupling)  # a cold ingest's pairs: counted beside the knowledge
+        try:
+            if early is not None and early.snapshots is not None:
+                replay_beside(early)  # the replay needs the history alone: it can run beside what follows
+            knows_delta = add_knowledge(graph, history)
+            summary.commits = int(graph.repository.get("commits") or 0)
+            summary.notes.extend(graph.repository.get("history_notes") or [])
+            summary.warnings.extend(history.warnings)
+            notify("change coupling and trends", 0, 1)
+            changes = add_changes(graph, history, config.coupling, config.agents, first)
+        finally:
+            if first is not None:
+                first.cancel()  # (nothing left to stop once add_changes took its pairs)
         counted = _files_counted_again(history, changes)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:
