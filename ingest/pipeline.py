@@ -280,10 +280,10 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
                                markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled)
         early = early_replay(history, config, defs, cache_dir) if replay_beside is not None else None
+        if early is not None and early.snapshots is not None:
+            replay_beside(early)  # the replay needs the history alone: it can run beside what follows
         first = first_count(graph, history, config.coupling)  # a cold ingest's pairs: counted beside the knowledge
         try:
-            if early is not None and early.snapshots is not None:
-                replay_beside(early)  # the replay needs the history alone: it can run beside what follows
             knows_delta = add_knowledge(graph, history)
             summary.commits = int(graph.repository.get("commits") or 0)
             summary.notes.extend(graph.repository.get("history_notes") or [])
