@@ -15,6 +15,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, deque
+from functools import partial
 from itertools import accumulate, chain, combinations, compress, islice, repeat
 from operator import add, and_, floordiv, ge, itemgetter, lt, not_, sub
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from cairn.ingest.commits import PAIR
 from cairn.ingest.history_state import Ragged
 
-__all__ = ["count_commits", "CommitEntries"]
+__all__ = ["count_commits", "CommitEntries", "FirstCount", "first_pairs"]
 
 DAY = 86_400
 _EMPTY_IDS = array("i")
@@ -130,18 +131,23 @@ def _components(view: Any, entries: CommitEntries) -> list[tuple[str, ...]]:
     return list(map(_Normalised(view._shared).__getitem__, raw))
 
 
-def count_commits(memory: Any, view: Any, start: int, coupling: Any) -> set[int]:
+def count_commits(memory: Any, view: Any, start: int, coupling: Any, first: "FirstCount | None" = None) -> set[int]:
     """Add the commits from position ``start`` on to ``memory`` (all of them when it is fresh); the log path ids of
     the files whose revisions changed. The components and people of every commit counted are kept in ``view``.
+    ``first``: a first count's entries and pairs, begun earlier for ``view``'s files (used when ``start`` is 0).
 
     ``memory`` is a ``cochange.ChangeMemory`` and ``view`` a ``cochange.CommitView`` (cochange imports this module)."""
     log, index = view.log, view.index
     n = len(log)
     limit, pid_of, ids = coupling.max_changeset, index.pid, view.person_ids
     fresh = start == 0
+    if first is not None and not (fresh and first.index is index and first.limit == limit
+                                  and first.min_shared == coupling.min_shared):
+        first.cancel()
+        first = None
     committed, merge = log.committed, log.merge
     positions = range(start, n)
-    entries = CommitEntries(log, index, start)
+    entries = first.entries if first is not None else CommitEntries(log, index, start)
     e_commit, e_file, nfiles = entries.commit, entries.file, entries.files
 
     # per commit: its components, whether code-maat counts it, who was on it
@@ -150,9 +156,7 @@ def count_commits(memory: Any, view: Any, start: int, coupling: Any) -> set[int]
     merges = list(compress(positions, merge[start:n]))
     for p in merges:
         view._components[p] = None
-    eligible = bytearray([1 if 0 < size <= limit else 0 for size in entries.sizes])
-    for p in merges:
-        eligible[p - start] = 0
+    eligible = first.eligible if first is not None else _eligible(entries, merges, limit)
     people = view.people_from(start)
     assisted = bytearray(map(bool, map(itemgetter(0), people)))
     memory.eligible += eligible
@@ -187,7 +191,8 @@ def count_commits(memory: Any, view: Any, start: int, coupling: Any) -> set[int]
     if at_once:
         memory.touch, memory.days = _touch_columns(new_touch, pid_of, committed)
     if fresh:
-        _count_pairs(memory, entries, pid_of, coupling.min_shared, len(index.files))
+        memory.pair_key, memory.pair_shared, memory.pair_rkey = (
+            first.pairs() if first is not None else first_pairs(entries, eligible, pid_of, coupling.min_shared, len(index.files)))
     else:
         _add_pairs(memory, entries, counted_commit, pid_of, coupling.min_shared)
     return {pid_of[f] for f, added in enumerate(new_touch) if len(added) > left_out.get(f, 0)}  # type: ignore[misc]
@@ -219,17 +224,48 @@ def _count_agents(memory: Any, view: Any, assisted: Any, comps: list, people: li
             info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
 
 
-def _count_pairs(memory: Any, entries: CommitEntries, pid_of: list, min_shared: int, files_at_head: int) -> None:
-    """A first count's file pairs with at least ``min_shared`` shared revisions.
+def _eligible(entries: CommitEntries, merges: list[int], limit: int) -> bytearray:
+    """Per commit of ``entries``: whether code-maat counts it (not a merge, at most ``limit`` rows, at least one)."""
+    eligible = bytearray([1 if 0 < size <= limit else 0 for size in entries.sizes])
+    for p in merges:
+        eligible[p - entries.start] = 0
+    return eligible
+
+
+class FirstCount:
+    """A first count's entries and eligible commits, taken right after the history pass, and its file pairs
+    (``first_pairs``, the step of a first count that costs most) computed meanwhile in a forked child
+    (``forked.ForkedArrays``), while the ingest adds the knowledge; ``count_commits`` takes them (``first``).
+    ``cancel`` when it does not (the child is killed)."""
+
+    def __init__(self, log: Any, index: Any, limit: int, min_shared: int) -> None:
+        from cairn.ingest.forked import ForkedArrays
+
+        self.index, self.limit, self.min_shared = index, limit, min_shared
+        self.entries = CommitEntries(log, index, 0)
+        self.eligible = _eligible(self.entries, list(compress(range(len(log)), log.merge)), limit)
+        self._job = ForkedArrays(partial(first_pairs, self.entries, self.eligible, index.pid, min_shared,
+                                         len(index.files))).start()
+
+    def pairs(self) -> tuple[array, array, array]:
+        return self._job.result()  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        self._job.cancel()
+
+
+def first_pairs(entries: CommitEntries, eligible: bytearray, pid_of: list, min_shared: int,
+                files_at_head: int) -> tuple[array, array, array]:
+    """A first count's file pairs with at least ``min_shared`` shared revisions, as ``ChangeMemory`` keeps them:
+    (``pair_key``, ``pair_shared``, ``pair_rkey``). ``eligible``: per commit of ``entries``, whether it is counted.
 
     Per file, the log path ids of the files after it in each counted commit (its entries' tails), counted file by
     file (small counters instead of one with every pair ever seen: the same counts, less memory; flat arrays of
     4-byte ids, not a list per commit and file)."""
     e_file, files, end = entries.file, entries.files, entries.end
     e_pid = array("i", map(pid_of.__getitem__, e_file))
-    start = entries.start
     # (4-byte columns, not lists of int objects: 36 bytes an entry, 14 MB more at the peak of a cold 10k ingest)
-    multi = array("i", compress(range(len(files)), map(and_, memory.eligible[start:], map(lt, repeat(1), files))))
+    multi = array("i", compress(range(len(files)), map(and_, eligible, map(lt, repeat(1), files))))
     stops = array("i", map(end.__getitem__, multi))  # of each counted commit with several files: where its entries end
     sizes = array("i", map(files.__getitem__, multi))
     firsts = array("i", map(sub, stops, sizes))
@@ -249,8 +285,7 @@ def _count_pairs(memory: Any, entries: CommitEntries, pid_of: list, min_shared: 
         keys.extend(map(add, kept, repeat(pid * PAIR)))
         shares.extend(map(counts.__getitem__, kept))
     del later
-    memory.pair_key, memory.pair_shared = keys, shares
-    memory.pair_rkey = array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in keys))
+    return keys, shares, array("q", sorted((key % PAIR) * PAIR + key // PAIR for key in keys))
 
 
 def _add_pairs(memory: Any, entries: CommitEntries, counted_commit: list, pid_of: list, min_shared: int) -> None:

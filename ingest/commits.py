@@ -19,8 +19,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, groupby
-from operator import itemgetter, sub
+from itertools import accumulate, chain, compress, groupby, repeat
+from operator import ge, itemgetter, sub
 from typing import Callable, Iterable, Iterator
 
 #: the first parent of a root commit (or of one whose parent is outside the history)
@@ -369,7 +369,7 @@ class CommitLog(_PathTable):
         # the order paths are first named in: each commit's new paths, then its renames' and copies' old paths
         sequence: Iterable[int] = paths
         if olds.count(NO_OLD_PATH) != len(olds):  # renames or copies (-1 is the only other value)
-            renamed = [(ends[bisect_right(ends, c)], olds[c]) for c, old in enumerate(olds) if old >= 0]
+            renamed = [(ends[bisect_right(ends, c)], olds[c]) for c in compress(range(len(olds)), map(ge, olds, repeat(0)))]
             pieces: list[Iterable[int]] = []
             done = 0
             for end, group in groupby(renamed, itemgetter(0)):

@@ -53,6 +53,7 @@ from cairn.graph.atomic import write_atomic
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.git import GitError, git
 from cairn.ingest.knowledge import RecordTable
+from cairn.ingest.spool import state_path  # (there: an ingest looks for the state before importing this)
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 FORMAT = "cairn-history-state"
@@ -63,11 +64,6 @@ VERSION = 4
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
                   "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity")
-
-
-def state_path(cache_dir: Path, root: Path) -> Path:
-    digest = hashlib.sha1(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return Path(cache_dir) / f"history-{digest}.state"
 
 
 # -- the fingerprint ---------------------------------------------------------------------------------

@@ -74,6 +74,8 @@ class StreamParser(Protocol):
 
     def end_stream(self) -> None: ...
 
+    # optional: ``idle()``, called while the parser waits for git (work it would otherwise do at ``end_stream``)
+
 
 @dataclass
 class LogStatus:
@@ -127,9 +129,12 @@ def _parse_output(read: Callable[[int], bytes], parser: StreamParser, abort: Cal
     reader = threading.Thread(target=_drain, args=(read, chunks, stop), name="git-log-reader", daemon=True)
     reader.start()
     decode = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape").decode
+    idle = getattr(parser, "idle", None)
     done = False
     try:
         while True:
+            if idle is not None and chunks.empty():
+                idle()  # git has not written the next chunk yet: work the parser can do now rather than at the end
             data = chunks.get()
             if data is None:
                 break

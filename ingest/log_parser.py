@@ -330,6 +330,11 @@ class LogParser:
             counts.newest = max(counts.newest, max(read.committed[read_before:]), max(read.authored[read_before:]))
         self._author, self._when, self._credit, self._reviewers = author, when, credit, reviewers
 
+    def idle(self) -> None:
+        """What can be done while git has not written more (``history_stream`` calls it): the deliveries read so far
+        are counted (sums: counting them in pieces gives the totals counting them at the end gives)."""
+        self._count_deliveries()
+
     def _count_deliveries(self) -> None:
         """Count the deliveries left uncounted (``_segments``) into their records."""
         records = self.records

@@ -37,7 +37,7 @@ from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest import code_graph
 from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
-from cairn.ingest.cochange import ChangeResult, add_changes
+from cairn.ingest.cochange import ChangeResult, add_changes, first_count
 from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
@@ -46,7 +46,7 @@ from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, coun
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
-from cairn.ingest.history_state import StateFile, state_path
+from cairn.ingest.history_state import StateFile
 from cairn.ingest.history_stream import SpooledLog
 from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
@@ -61,16 +61,6 @@ StageProgress = Callable[[str, int, int], None]
 
 #: From how many commits on the state of a history read whole is handed to ``save_beside`` (else: written in process)
 STATE_BESIDE_COMMITS = 50_000
-
-
-def spool_history(root: Path, head: str, cache_dir: Path | None) -> SpooledLog | None:
-    """The whole log of ``head`` at the checkout ``root``, started now, when an ingest of it will read the whole
-    history: nothing is remembered of it (no history state in ``cache_dir``). git then walks the history on one
-    core while the ingest parses the code on the other. None: the ingest reads only new commits, later (or git
-    cannot be started here)."""
-    if cache_dir is not None and state_path(cache_dir, root.resolve()).exists():
-        return None
-    return SpooledLog.start(root, head)
 
 
 def public_remote(url: str | None) -> str | None:
@@ -122,7 +112,7 @@ def ingest_repository(
     the save can write those instead of comparing every import of the repository.
     ``replay_beside`` is handed the trends' knowledge replay as soon as the history is read
     (``trend_history.early_replay``), for the caller to compute from it beside the next steps.
-    ``spooled`` is the log of HEAD already under way (``spool_history``), used if the whole history is read;
+    ``spooled`` is the log of HEAD already under way (``spool.spool_history``), used if the whole history is read;
     the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
     fails) instead of running it, for the caller to run at once or beside the next steps, and to add its note to
     the summary.
@@ -292,12 +282,17 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         early = early_replay(history, config, defs, cache_dir) if replay_beside is not None else None
         if early is not None and early.snapshots is not None:
             replay_beside(early)  # the replay needs the history alone: it can run beside what follows
-        knows_delta = add_knowledge(graph, history)
-        summary.commits = int(graph.repository.get("commits") or 0)
-        summary.notes.extend(graph.repository.get("history_notes") or [])
-        summary.warnings.extend(history.warnings)
-        notify("change coupling and trends", 0, 1)
-        changes = add_changes(graph, history, config.coupling, config.agents)
+        first = first_count(graph, history, config.coupling)  # a cold ingest's pairs: counted beside the knowledge
+        try:
+            knows_delta = add_knowledge(graph, history)
+            summary.commits = int(graph.repository.get("commits") or 0)
+            summary.notes.extend(graph.repository.get("history_notes") or [])
+            summary.warnings.extend(history.warnings)
+            notify("change coupling and trends", 0, 1)
+            changes = add_changes(graph, history, config.coupling, config.agents, first)
+        finally:
+            if first is not None:
+                first.cancel()  # (nothing left to stop once add_changes took its pairs)
         counted = _files_counted_again(history, changes)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:

@@ -60,6 +60,7 @@ def ingest_into_store(
     """Ingest the checkout at ``root`` into ``store`` (see the module docstring); ``result.unchanged`` when it kept the
     stored graph."""
     from cairn.ingest.checkout import checkout_root, default_repo_name
+    from cairn.ingest.spool import spool_history
 
     started = time.perf_counter()
     root = checkout_root(root)
@@ -67,22 +68,20 @@ def ingest_into_store(
     # when there is something to ingest. One given as an object stands as its validated values.
     source = read_config_source(root, config_file) if config is None else ConfigSource(config.source, config.model_dump(mode="json"))
     repo = repo_name or default_repo_name(root)
-    if progress:
-        progress(CHECKING, 0, 1)
-    checkout = checkout_state(root, source, repo=repo, cache_dir=cache_dir_for(store))
-    stored = _stored(store, repo)
-    kept = None
-    if checkout.fingerprint is not None and stored is not None:
-        kept = _unchanged(store, stored, root, checkout, config, started)
-    if progress:
-        progress(CHECKING, 1, 1)
-    if kept is not None:
-        return kept
-    from cairn.ingest.pipeline import spool_history
-
-    # git starts reading the history (when all of it is to be read) before the configuration is even validated
-    spooled = spool_history(root, checkout.head, cache_dir_for(store)) if checkout.head else None
+    # git starts reading the history (when all of it is to be read) before the checkout is even checked for changes
+    spooled = spool_history(root, cache_dir_for(store))
     try:
+        if progress:
+            progress(CHECKING, 0, 1)
+        checkout = checkout_state(root, source, repo=repo, cache_dir=cache_dir_for(store))
+        stored = _stored(store, repo)
+        kept = None
+        if checkout.fingerprint is not None and stored is not None:
+            kept = _unchanged(store, stored, root, checkout, config, started)
+        if progress:
+            progress(CHECKING, 1, 1)
+        if kept is not None:
+            return kept
         return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored,
                        spooled)
     finally:

@@ -1,5 +1,5 @@
-"""A cold ingest starts ``git log`` before it parses the code (``pipeline.spool_history``) and stores exactly what
-an ingest that starts it later stores; an ingest that remembers the history starts none."""
+"""A cold ingest starts ``git log`` before it checks the checkout and parses the code (``spool.spool_history``) and
+stores exactly what an ingest that starts it later stores; an ingest that remembers the history starts none."""
 
 from __future__ import annotations
 
@@ -57,3 +57,27 @@ def test_an_ingest_that_remembers_the_history_starts_no_log_ahead(history, tmp_p
     finally:
         repo.git("reset", "-q", "--hard", "HEAD~1")
     assert started == [] and result.summary.commits == 301
+
+
+def test_git_log_starts_before_the_checkout_is_checked_for_changes(history, tmp_path, monkeypatch) -> None:
+    from cairn.api.services import ingesting
+
+    order: list[str] = []
+    start = history_stream.SpooledLog.start.__func__
+    checkout_state = ingesting.checkout_state
+
+    def starting(cls, root, head):
+        order.append("log")
+        return start(cls, root, head)
+
+    def checking(*args, **kwargs):
+        order.append("checkout")
+        return checkout_state(*args, **kwargs)
+
+    monkeypatch.setattr(history_stream.SpooledLog, "start", classmethod(starting))
+    monkeypatch.setattr(ingesting, "checkout_state", checking)
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, history)
+    assert order == ["log", "checkout"]
+    order.clear()
+    assert ingest_into_store(store, history).unchanged and order == ["checkout"]  # the history is remembered: no log

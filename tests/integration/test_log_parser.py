@@ -94,7 +94,7 @@ def _log_bytes(repo: GitRepo) -> bytes:
                           check=True).stdout
 
 
-def _parse(data: bytes, size: int) -> tuple[log_parser.LogParser, list[CommitRecord]]:
+def _parse(data: bytes, size: int, idle: bool = False) -> tuple[log_parser.LogParser, list[CommitRecord]]:
     observed: list[CommitRecord] = []
     markers = MarkerMatcher.build()
     settings = IdentitySettings()
@@ -104,6 +104,8 @@ def _parse(data: bytes, size: int) -> tuple[log_parser.LogParser, list[CommitRec
     parser.start_stream()
     for start in range(0, len(data), size):
         parser.feed(decode(data[start:start + size]))
+        if idle:
+            parser.idle()  # as history_stream does while git has not written more
     parser.feed(decode(b"", True) + "\0")  # as history_stream._run ends a stream
     parser.end_stream()
     return parser, observed
@@ -185,6 +187,11 @@ def test_the_parser_reads_what_git_wrote_and_records_what_the_commits_make(odd_l
 def test_any_chunking_reads_the_same(odd_log, size):
     whole = _gathered(*_parse(odd_log, 1 << 30))
     assert _gathered(*_parse(odd_log, size)) == whole
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 4093])
+def test_work_done_while_waiting_for_git_changes_nothing(odd_log, size):
+    assert _gathered(*_parse(odd_log, size, idle=True)) == _gathered(*_parse(odd_log, 1 << 30))
 
 
 def test_a_commit_longer_than_the_tail_limit_is_read_as_it_comes(odd_log, monkeypatch):

@@ -242,3 +242,24 @@ def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str) -> No
         assert back is not None and back.rows == got.rows and (back.first, back.last, back.commits) == (got.first, got.last, got.commits)
     assert any(t < 0 for t in history.log.committed)  # a time before 1970 counts for 1970's period
     assert period_start(period_of(0, period)) == 0 and period_end(period_of(0, period)) > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("forking", [True, False])
+def test_a_first_count_begun_early_with_its_pairs_in_a_child_counts_the_same(seed: int, forking: bool, monkeypatch) -> None:
+    from cairn.ingest import forked
+    from cairn.ingest.change_count import FirstCount
+
+    monkeypatch.setattr(forked, "ENABLED", forking)
+    history, index = _history(seed, 160)
+    log, settings = history.log, CouplingSettings(min_shared=2, max_changeset=6)
+    memory, view = ChangeMemory({}, [], {}), CommitView(log, index, history)
+    want = count_commits(memory, view, 0, settings)
+    begun, early = ChangeMemory({}, [], {}), CommitView(log, index, history)
+    assert count_commits(begun, early, 0, settings, FirstCount(log, index, 6, 2)) == want
+    assert (begun.pair_key, begun.pair_shared, begun.pair_rkey) == (memory.pair_key, memory.pair_shared, memory.pair_rkey)
+    assert _kept(begun, 2) == _kept(memory, 2) and early._components == view._components
+    # begun for other settings (or files): not used, counted as usual
+    other = ChangeMemory({}, [], {})
+    assert count_commits(other, CommitView(log, index, history), 0, settings, FirstCount(log, index, 6, 3)) == want
+    assert (other.pair_key, other.pair_shared) == (memory.pair_key, memory.pair_shared)

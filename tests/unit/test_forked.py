@@ -1,0 +1,49 @@
+"""``forked.ForkedArrays``: arrays computed in a forked child come back as they are; a child that fails, or no fork,
+gives what computing in the process gives."""
+
+from __future__ import annotations
+
+import os
+from array import array
+
+import pytest
+
+from cairn.ingest import forked
+from cairn.ingest.forked import ForkedArrays
+
+COLUMNS = (array("q", [1 << 40, -3, 0]), array("i"), array("B", b"\x00\xff" * 70_000), array("d", [0.5]))
+
+
+@pytest.mark.parametrize("forking", [True, False])
+def test_arrays_come_back_as_computed(forking: bool, monkeypatch) -> None:
+    monkeypatch.setattr(forked, "ENABLED", forking)
+    parent = os.getpid()
+    where: list[int] = []
+
+    def compute():
+        where.append(os.getpid())  # (only the parent's list is seen here)
+        return COLUMNS
+
+    assert ForkedArrays(compute).start().result() == COLUMNS
+    assert where == ([] if forking and forked.ENABLED else [parent])
+
+
+def test_a_child_that_fails_is_computed_again_here() -> None:
+    parent = os.getpid()
+
+    def compute():
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return COLUMNS
+
+    assert ForkedArrays(compute).start().result() == COLUMNS
+
+
+def test_a_cancelled_child_is_reaped() -> None:
+    job = ForkedArrays(lambda: (array("i", range(10)),)).start()
+    pid = job._pid
+    job.cancel()
+    if pid is not None:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    job.cancel()  # twice: nothing left to stop
