@@ -63,6 +63,15 @@ COMMANDS = [
 ]
 
 
+def _differences(a, b, at="") -> list[str]:
+    """Where two JSON values differ, each as its path and both values (a failure says what, not only that)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b), key=str) for d in _differences(a.get(k), b.get(k), f"{at}.{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _differences(x, y, f"{at}[{i}]")]
+    return [] if a == b else [f"{at or '.'}: embedded {a!r}, neo4j {b!r}"]
+
+
 def test_every_read_command_agrees(tmp_path, neo4j_uri):
     shop, lib = build_shop(tmp_path / "shop"), build_lib(tmp_path / "lib")
     suffix = uuid.uuid4().hex[:8]  # the database may be shared with other tests
@@ -77,7 +86,7 @@ def test_every_read_command_agrees(tmp_path, neo4j_uri):
                 continue
             a = read([*command, "--repo", name], embedded)
             b = read([*command, "--repo", name], neo4j_uri)
-            assert a == b, f"{command} differs for {name}"
+            assert a == b, f"{command} differs for {name}: " + "; ".join(_differences(a, b))
     # the analyses found something, so the comparison compared something
     check = read(["check", "--repo", f"shop-{suffix}"], embedded)
     assert [f["rule"] for f in check["findings"]] == ["core-pure"]
