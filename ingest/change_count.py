@@ -239,7 +239,7 @@ class FirstCount:
     ``cancel`` when it does not (the child is killed)."""
 
     def __init__(self, log: Any, index: Any, limit: int, min_shared: int) -> None:
-        from cairn.ingest.forked import ForkedArrays
+        from cairn.graph.forked import ForkedArrays
 
         self.index, self.limit, self.min_shared = index, limit, min_shared
         self.entries = CommitEntries(log, index, 0)

@@ -37,9 +37,9 @@ def long_history(monkeypatch) -> None:
 
 @pytest.fixture
 def forks(monkeypatch) -> list[int]:
-    """The children ``beside`` forks from now on."""
+    """The children forked from now on (``Beside``, through ``graph.forked``)."""
     children: list[int] = []
-    fork = beside_module.os.fork
+    fork = os.fork
 
     def counting_fork():
         pid = fork()
@@ -47,7 +47,7 @@ def forks(monkeypatch) -> list[int]:
             children.append(pid)
         return pid
 
-    monkeypatch.setattr(beside_module.os, "fork", counting_fork)
+    monkeypatch.setattr(os, "fork", counting_fork)
     return children
 
 

@@ -247,7 +247,7 @@ def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str) -> No
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("forking", [True, False])
 def test_a_first_count_begun_early_with_its_pairs_in_a_child_counts_the_same(seed: int, forking: bool, monkeypatch) -> None:
-    from cairn.ingest import forked
+    from cairn.graph import forked
     from cairn.ingest.change_count import FirstCount
 
     monkeypatch.setattr(forked, "ENABLED", forking)

@@ -8,8 +8,8 @@ from array import array
 
 import pytest
 
-from cairn.ingest import forked
-from cairn.ingest.forked import ForkedArrays
+from cairn.graph import forked
+from cairn.graph.forked import ForkedArrays
 
 COLUMNS = (array("q", [1 << 40, -3, 0]), array("i"), array("B", b"\x00\xff" * 70_000), array("d", [0.5]))
 

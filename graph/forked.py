@@ -1,0 +1,178 @@
+"""Computing something in a forked child while the ingest goes on with other work (``Forked``), for the readers
+(``ingest``) and the services that run them (``api.services.beside``) alike.
+
+After the history pass an ingest works on one core for seconds while the machine usually has another; a step whose
+inputs are ready early can run there. ``start`` forks (Linux only, where ``os.fork`` copies the process cheaply and
+the child sees the parent's memory as it was, copied only where either writes) and computes in the child, which
+sends the result through a pipe and ends with ``os._exit``: it never runs the parent's exit handlers, never flushes
+buffers the parent owns, and never touches anything else the parent holds (a store's connection, the progress
+display's thread, which does not exist in the child anyway). ``result`` reads it back. What travels is plain data
+in a form each kind of result defines (``_encode`` / ``_decode``), never a pickle: flat arrays of numbers as their
+raw bytes (``ForkedArrays``, the co-change pairs: ``change_count.FirstCount``), JSON (``api.services.beside``: the
+answers, the trends' factors, the history state's save).
+
+Anything that goes wrong in the child (an error, a signal, output that does not decode) is not reported from there:
+``result`` then computes in the parent, which gives what the sequential path gives, its error included. Where
+forking is not possible (or ``ENABLED`` is off), ``start`` does nothing and ``result`` computes then. A caller that
+gives up before asking for the result calls ``cancel`` (the child is killed and reaped).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import struct
+import sys
+from array import array
+from typing import Any, Callable, Iterable
+
+#: Whether ``start`` may fork (tests turn it off to compare the two paths).
+ENABLED = sys.platform.startswith("linux") and hasattr(os, "fork")
+_HEAD = struct.Struct("=cQ")  # an array's typecode and number of items, before its bytes
+
+
+class Forked:
+    """``compute()`` in a forked child when possible (see the module docstring); a subclass says how its result
+    travels."""
+
+    def __init__(self, compute: Callable[[], Any]):
+        self._compute = compute
+        self._pid: int | None = None
+        self._read_end: int | None = None
+
+    def _may_fork(self) -> bool:
+        return ENABLED
+
+    def _encode(self, result: Any) -> Iterable[Any]:
+        """The buffers (bytes-like) that carry ``result`` to the parent, in order."""
+        raise NotImplementedError
+
+    def _decode(self, received: list[bytearray]) -> tuple[bool, Any]:
+        """(True, the result) from what the child sent, or (False, None) when it does not decode. ``received`` holds
+        the bytes alone: a decoder that pops them lets them go while it makes the result (30 MB of answers at 50k
+        files are not held twice)."""
+        raise NotImplementedError
+
+    def start(self) -> "Forked":
+        if not self._may_fork():
+            return self
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return self
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return self
+        if pid == 0:  # the child: compute, send, end; nothing of the parent's is closed or flushed
+            code = 1
+            try:
+                os.close(read_end)
+                gc.disable()  # nothing it makes outlives it
+                for buffer in self._encode(self._compute()):
+                    view = memoryview(buffer).cast("B")
+                    while view:
+                        view = view[os.write(write_end, view):]
+                code = 0
+            except BaseException:  # noqa: BLE001 - the parent computes it again and meets the error there
+                pass
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self._pid, self._read_end = pid, read_end
+        return self
+
+    def result(self) -> Any:
+        """What the computation returns: the child's result when it sent one whole, else computed here."""
+        if self._pid is None:
+            return self._compute()
+        received = bytearray()
+        try:
+            while chunk := os.read(self._read_end, 1 << 20):  # type: ignore[arg-type]
+                received += chunk
+        except OSError:
+            received = bytearray()
+        if self._reap() == 0 and received:
+            box = [received]
+            del received
+            decoded, value = self._decode(box)
+            if decoded:
+                return value
+        return self._compute()
+
+    def computing(self) -> bool:
+        """Whether a child is still working on it: it has sent nothing yet and not ended (its pipe is not readable)."""
+        if self._pid is None or self._read_end is None:
+            return False
+        import select
+
+        try:
+            readable, _, _ = select.select([self._read_end], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
+
+    def cancel(self) -> None:
+        """Stop the child, when one runs (its result is not wanted)."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self._reap()
+
+    def _reap(self) -> int:
+        """The child's exit status (-1 when it cannot be known); its pipe closed."""
+        pid, read_end = self._pid, self._read_end
+        self._pid = self._read_end = None
+        if read_end is not None:
+            os.close(read_end)
+        assert pid is not None
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                return -1
+            return os.waitstatus_to_exitcode(status)
+
+
+class ForkedArrays(Forked):
+    """A computation whose result is a tuple of ``array.array``s: each travels as its typecode, its length and its
+    raw bytes, and comes back an array of the same typecode."""
+
+    def _encode(self, result: tuple[array, ...]) -> Iterable[Any]:
+        for column in result:
+            yield _HEAD.pack(column.typecode.encode("ascii"), len(column))
+            yield column
+
+    def _decode(self, received: list[bytearray]) -> tuple[bool, Any]:
+        columns = _decoded(received.pop())
+        return columns is not None, columns
+
+
+def _decoded(data: bytearray) -> tuple[array, ...] | None:
+    """The arrays the child sent, or None when ``data`` is not a whole sequence of them."""
+    columns = []
+    at, view = 0, memoryview(data)
+    while at < len(data):
+        if at + _HEAD.size > len(data):
+            return None
+        code, count = _HEAD.unpack_from(data, at)
+        at += _HEAD.size
+        try:
+            column = array(code.decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        size = count * column.itemsize
+        if at + size > len(data):
+            return None
+        column.frombytes(view[at:at + size])
+        at += size
+        columns.append(column)
+    view.release()
+    return tuple(columns)
