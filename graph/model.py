@@ -150,7 +150,7 @@ class Edge:
         self.props[name] = value
 
 
-#: The ``props`` slot of ``Edge`` itself, under ``KnowsEdge``'s property of the same name.
+#: The ``props`` slot of ``Edge`` itself, under ``SlottedEdge``'s property of the same name.
 _PROPS = Edge.__dict__["props"]
 _SET_PROPS = _PROPS.__set__
 _UNSET = object()
@@ -162,110 +162,9 @@ _KNOWS_SLOT_OF = dict(zip(KNOWS_PROPERTIES, _KNOWS_SLOTS))
 _AUTHOR = attrgetter("_author")
 
 
-class KnowsEdge(Edge):
-    """A Person -KNOWS-> File edge whose properties are kept in slots, not in a dict of their own: an ingest builds
-    570,000 of them at 50k files, and a dict each held 80 MB more (the analyses, the answers and the save read the
-    values through ``get``, ``authorship`` and ``knows_rows`` without making one). It is an ``Edge`` in every other
-    respect: ``props`` gives the same dict (made when first asked, then the one that holds them: what is written to
-    it stays), equality with a plain edge of the same properties, ``repr``.
-    """
-
-    __slots__ = (*_KNOWS_SLOTS, "_author")
-    type = Rel.KNOWS  # (over the slot, which stays empty: one store less per edge, 570,000 of them)
-
-    def __init__(self, source: str, target: str, first_authorship: bool, deliveries: int, acceptances: int,
-                 doa: float | None, reviews: int, last_touch: str | None):
-        self.source = source
-        self.target = target
-        _SET_PROPS(self, None)
-        self._first = first_authorship
-        self._deliveries = deliveries
-        self._acceptances = acceptances
-        self._doa = doa
-        self._reviews = reviews
-        self._touch = last_touch
-        self._author = _UNSET
-
-    def _made(self) -> dict[str, Any]:
-        """The properties as a new dict (not kept)."""
-        props = dict(zip(KNOWS_PROPERTIES, _KNOWS_VALUES(self)))
-        if self._author is not _UNSET:
-            props["author"] = self._author
-        return props
-
-    @property  # type: ignore[override]
-    def props(self) -> dict[str, Any]:
-        value = _PROPS.__get__(self)
-        if value is None:
-            value = self._made()
-            _PROPS.__set__(self, value)
-        return value
-
-    @props.setter
-    def props(self, value: dict[str, Any]) -> None:
-        _PROPS.__set__(self, value)
-
-    def current_props(self) -> dict[str, Any]:
-        """The properties, without keeping a dict of them when none is kept yet."""
-        value = _PROPS.__get__(self)
-        return self._made() if value is None else value
-
-    def get(self, name: str, default: Any = None) -> Any:
-        value = _PROPS.__get__(self)
-        if value is not None:
-            return value.get(name, default)
-        slot = _KNOWS_SLOT_OF.get(name)
-        if slot is not None:
-            return getattr(self, slot)
-        if name == "author" and self._author is not _UNSET:
-            return self._author
-        return default
-
-    def set(self, name: str, value: Any) -> None:
-        if name == "author" and _PROPS.__get__(self) is None:
-            self._author = value
-        else:
-            self.props[name] = value
-
-    @property
-    def authorship(self) -> tuple[Any, Any, Any]:
-        """(doa, first_authorship, reviews), as ``get`` gives each."""
-        value = _PROPS.__get__(self)
-        if value is None:
-            return self._doa, self._first, self._reviews
-        return value.get("doa"), value.get("first_authorship"), value.get("reviews")
-
-    def __eq__(self, other: object) -> bool:
-        """As a plain edge of the same properties compares."""
-        if isinstance(other, Edge):
-            mine = self.current_props()
-            theirs = other.current_props()
-            return (self.type, self.source, self.target, mine) == (other.type, other.source, other.target, theirs)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return repr(Edge(self.type, self.source, self.target, self.current_props()))
-
-    __hash__ = None  # type: ignore[assignment]  # as Edge's: a mutable dataclass
-
-
-def knows_rows(edges: list[Edge]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]] | None:
-    """The properties of ``edges`` as one tuple of names and a row of values per edge, when every edge is a
-    ``KnowsEdge`` with no dict made and all have ``author`` set or none has (what a save writes after
-    ``annotate_bus_factor``); None otherwise. The rows are what ``props`` would hold, in its order."""
-    if not edges or set(map(type, edges)) != {KnowsEdge} or not all(map(is_, map(_PROPS.__get__, edges), repeat(None))):
-        return None
-    unset = list(map(_AUTHOR, edges)).count(_UNSET)
-    if unset == len(edges):
-        return KNOWS_PROPERTIES, list(map(_KNOWS_VALUES, edges))
-    if unset:
-        return None
-    return (*KNOWS_PROPERTIES, "author"), list(map(attrgetter(*_KNOWS_SLOTS, "_author"), edges))
-
-
 class SlottedEdge(Edge):
     """An edge whose properties a subclass keeps in slots (``_made`` gives them as a new dict, ``_slot`` one of them),
-    not in a dict of its own, as ``KnowsEdge`` does: an ``Edge`` in every other respect (``props`` gives the same
+    not in a dict of its own: an ``Edge`` in every other respect (``props`` gives the same
     dict, made when first asked, then the one that holds them: what is written to it stays; equality with a plain
     edge of the same properties, ``repr``). Readers that change nothing read them through ``get`` or
     ``current_props`` without making one."""
@@ -304,9 +203,84 @@ class SlottedEdge(Edge):
     def set(self, name: str, value: Any) -> None:
         self.props[name] = value
 
-    __eq__ = KnowsEdge.__eq__
-    __repr__ = KnowsEdge.__repr__
+    def __eq__(self, other: object) -> bool:
+        """As a plain edge of the same properties compares."""
+        if isinstance(other, Edge):
+            mine = self.current_props()
+            theirs = other.current_props()
+            return (self.type, self.source, self.target, mine) == (other.type, other.source, other.target, theirs)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(Edge(self.type, self.source, self.target, self.current_props()))
+
     __hash__ = None  # type: ignore[assignment]  # as Edge's: a mutable dataclass
+
+
+class KnowsEdge(SlottedEdge):
+    """A Person -KNOWS-> File edge whose properties are kept in slots (``SlottedEdge``): an ingest builds 570,000 of
+    them at 50k files, and a dict each held 80 MB more (the analyses, the answers and the save read the values through
+    ``get``, ``authorship`` and ``knows_rows`` without making one). ``author`` is set after the others
+    (``annotate_bus_factor``), through ``set``, into a slot of its own while no dict is made.
+    """
+
+    __slots__ = (*_KNOWS_SLOTS, "_author")
+    type = Rel.KNOWS  # (over the slot, which stays empty: one store less per edge, 570,000 of them)
+
+    def __init__(self, source: str, target: str, first_authorship: bool, deliveries: int, acceptances: int,
+                 doa: float | None, reviews: int, last_touch: str | None):
+        self.source = source
+        self.target = target
+        _SET_PROPS(self, None)
+        self._first = first_authorship
+        self._deliveries = deliveries
+        self._acceptances = acceptances
+        self._doa = doa
+        self._reviews = reviews
+        self._touch = last_touch
+        self._author = _UNSET
+
+    def _made(self) -> dict[str, Any]:
+        props = dict(zip(KNOWS_PROPERTIES, _KNOWS_VALUES(self)))
+        if self._author is not _UNSET:
+            props["author"] = self._author
+        return props
+
+    def _slot(self, name: str, default: Any) -> Any:
+        slot = _KNOWS_SLOT_OF.get(name)
+        if slot is not None:
+            return getattr(self, slot)
+        if name == "author" and self._author is not _UNSET:
+            return self._author
+        return default
+
+    def set(self, name: str, value: Any) -> None:
+        if name == "author" and _PROPS.__get__(self) is None:
+            self._author = value
+        else:
+            self.props[name] = value
+
+    @property
+    def authorship(self) -> tuple[Any, Any, Any]:
+        """(doa, first_authorship, reviews), as ``get`` gives each."""
+        value = _PROPS.__get__(self)
+        if value is None:
+            return self._doa, self._first, self._reviews
+        return value.get("doa"), value.get("first_authorship"), value.get("reviews")
+
+
+def knows_rows(edges: list[Edge]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]] | None:
+    """The properties of ``edges`` as one tuple of names and a row of values per edge, when every edge is a
+    ``KnowsEdge`` with no dict made and all have ``author`` set or none has (what a save writes after
+    ``annotate_bus_factor``); None otherwise. The rows are what ``props`` would hold, in its order."""
+    if not edges or set(map(type, edges)) != {KnowsEdge} or not all(map(is_, map(_PROPS.__get__, edges), repeat(None))):
+        return None
+    unset = list(map(_AUTHOR, edges)).count(_UNSET)
+    if unset == len(edges):
+        return KNOWS_PROPERTIES, list(map(_KNOWS_VALUES, edges))
+    if unset:
+        return None
+    return (*KNOWS_PROPERTIES, "author"), list(map(attrgetter(*_KNOWS_SLOTS, "_author"), edges))
 
 
 class BareEdge(SlottedEdge):

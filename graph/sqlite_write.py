@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.errors import StoreError
-from cairn.graph.model import Edge, KnowsEdge, Label, RepoGraph, SlottedEdge, imports_rows, knows_rows
+from cairn.graph.model import Edge, Label, RepoGraph, SlottedEdge, imports_rows, knows_rows
 from cairn.graph.store import GraphChanges, Progress, progress_counter
 from cairn.graph.sqlite_chunks import (
     NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
@@ -60,7 +60,7 @@ _CURRENT_PROPS = methodcaller("current_props")
 
 
 def _slotted(kind: type) -> bool:
-    return issubclass(kind, (KnowsEdge, SlottedEdge))
+    return issubclass(kind, SlottedEdge)
 
 
 def _SAME(props: dict[str, Any]) -> dict[str, Any]:  # noqa: N802 - the rows hold the properties themselves
@@ -429,8 +429,8 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
         # in a dict); those of a chunked type their properties, which its digests are made of
         rows = sorted(map(numbered, edges))
         chunked = type_ not in unchunked
-        # (``current_props`` only for a type holding edges whose properties are in slots, ``KnowsEdge`` and the
-        # ``SlottedEdge``s: a method call per edge costs more than ``props``)
+        # (``current_props`` only for a type holding edges whose properties are in slots, ``SlottedEdge``s: a method
+        # call per edge costs more than ``props``)
         current = _CURRENT_PROPS if any(map(_slotted, set(map(type, edges)))) else _PROPS_OF
         if chunked:
             rows = list(zip(map(_SRC, rows), map(_DST, rows), map(current, map(_EDGE, rows))))
