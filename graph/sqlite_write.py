@@ -27,7 +27,6 @@ save increments the repository's generation, which makes its answers unreadable
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from bisect import bisect_left, bisect_right
 from itertools import chain, groupby, islice
@@ -37,15 +36,12 @@ from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.errors import StoreError
 from cairn.graph.model import Edge, Label, RepoGraph, SlottedEdge, imports_rows, knows_rows
-from cairn.graph.store import GraphChanges, Progress, progress_counter
+from cairn.graph.store import GraphChanges, Progress, progress_counter, verifying_skips
 from cairn.graph.sqlite_chunks import (
     NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
 )
 from cairn.graph.values import dumps, dumps_all, dumps_import, dumps_rows
 
-#: The environment variable that makes a save check the node chunks it takes as stored (``GraphChanges.nodes_changed``)
-#: against the new graph, and fail when one differs (the tests set it: a wrong promise must not pass them).
-VERIFY_SKIPS = "CAIRN_VERIFY_SKIPS"
 #: Rows read per page and written per statement batch during a save.
 BATCH = 5_000
 #: Rows inserted by one statement (fewer when SQLite takes fewer parameters): a statement per row costs twice the CPU.
@@ -260,7 +256,7 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
         stored_ids = dict(conn.execute("SELECT id, nid FROM nodes WHERE rid = ?", (rid,)))
         taken = _stored_digests(ids, ends, nodes, stored_ids, changed, known)
         chunks = cut(rows, ends, itemgetter(0), as_json, taken)
-        if os.environ.get(VERIFY_SKIPS) == "1":
+        if verifying_skips():
             _verify_skips(chunks, cut(rows, ends, itemgetter(0), as_json), graph.repo)
     else:
         chunks = cut(rows, ends, itemgetter(0), as_json)

@@ -27,6 +27,7 @@ re-entrant; the embedded store adds a file lock so other processes wait too.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -34,6 +35,16 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Itera
 
 from cairn.graph.errors import CypherNotSupported, UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
+
+#: The environment variable that makes every shortcut an ingest or a save takes on a promise (the node chunks a save
+#: takes as stored, ``GraphChanges.nodes_changed``; the KNOWS edges and the authorship the history hands over) check
+#: itself against the long way, and fail when they differ (the tests set it: a wrong promise must not pass them).
+VERIFY_SKIPS = "CAIRN_VERIFY_SKIPS"
+
+
+def verifying_skips() -> bool:
+    """Whether ``VERIFY_SKIPS`` is on."""
+    return os.environ.get(VERIFY_SKIPS) == "1"
 
 if TYPE_CHECKING:
     from cairn.graph.cypher_policy import CypherLimits

@@ -352,11 +352,12 @@ def _mark_authors(memory: KnowledgeMemory, sources: list[str], fresh: list[tuple
 _AUTHORSHIP: WeakKeyDictionary[RepoGraph, Callable[[], Authorship]] = WeakKeyDictionary()
 
 
-def authorship_of(graph: RepoGraph) -> Authorship | None:
+def authorship_of(graph: RepoGraph, wanted: bool = True) -> Authorship | None:
     """The authorship of ``graph``'s KNOWS edges as ``add_knowledge`` built them (taken: asked once), or None. Only
-    good while nothing changed them since (review records: ``ingest.reviews``): the caller knows."""
+    good while nothing changed them since (review records: ``ingest.reviews``): the caller knows, and when they
+    changed says it is not ``wanted`` (then it is only let go, not worked out)."""
     made = _AUTHORSHIP.pop(graph, None)
-    return made() if made is not None else None
+    return made() if made is not None and wanted else None
 
 
 def _authorship(count: array, doa: array, reviews: array, author: bytearray, sources: list[str],

@@ -54,7 +54,6 @@ Beside it, kept separate so the paper's number stays comparable:
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -65,6 +64,7 @@ from cairn.graph.authorship import file_authors  # the rule, shared with the tre
 from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder, PersonIndex
+from cairn.graph.store import verifying_skips
 
 if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
     from cairn.graph.threshold_model import Thresholds
@@ -275,7 +275,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
         authors, holders = authorship.authors, authorship.holders
         if mark_authors:
             deque(map(KnowsEdge.set, authorship.edges, repeat("author"), authorship.flags), maxlen=0)
-        if os.environ.get("CAIRN_VERIFY_SKIPS") == "1":
+        if verifying_skips():
             _verify_authorship(graph, authorship, mark_authors)
     else:
         authors, holders = _authors_and_holders(graph, mark_authors)

@@ -1,5 +1,5 @@
 """Shared by every test: the real-Neo4j fixtures (``fixtures.neo4j_server``) as a plugin, and the embedded store's
-check of the nodes a save takes as stored (``graph.sqlite_write.VERIFY_SKIPS``): a save that would keep a stale node
+check of the nodes a save takes as stored (``graph.store.VERIFY_SKIPS``): a save that would keep a stale node
 because an ingest did not name it as changed fails instead, in every test that ingests twice (and in the processes
 they start, which inherit the environment)."""
 

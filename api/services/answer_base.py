@@ -131,7 +131,7 @@ def person_digest(person: Node, gone: str | None) -> str:
     digest is the same reads the same of them whoever else joined or changed (``whole_cards``)."""
     props = person.props
     text = dumps([props.get("name"), props.get("display_name"), props.get("kind"), props.get("owner_handles"), gone])
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return _digest([text])
 
 
 def _card_inputs(graph: RepoGraph) -> list[str]:

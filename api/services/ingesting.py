@@ -20,14 +20,13 @@ loads, applies and saves under it, so neither undoes the other.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import Label, RepoGraph, Rel
-from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary
+from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary, verifying_skips
 from cairn.ingest.config import ConfigSource, read_config_source
 from cairn.ingest.freshness import CheckoutState, checkout_state, digest, fingerprint_with
 from cairn.ingest.summary import IngestResult, IngestSummary
@@ -130,9 +129,8 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
         with store.writer_lock(result.graph.repo):
             reviews = store.load_reviews(result.graph.repo)
             # who authors each file, as the history's KNOWS edges say (review records change them: read again then)
-            authorship = authorship_of(result.graph)
+            authorship = authorship_of(result.graph, wanted=not reviews)
             if reviews:
-                authorship = None
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph, authorship)
             authorship = None
@@ -210,7 +208,6 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[Ed
     (``graph.model``), after a commit (a few files, a graph of a million edges) they are looked up as each person's
     key to each file; when that is more keys than the graph has edges, every edge is looked at.
     ``CAIRN_VERIFY_SKIPS=1`` checks either against the scan."""
-    from cairn.graph.sqlite_write import VERIFY_SKIPS  # (loaded by the save that follows)
 
     knows, edges = Rel.KNOWS.value, graph.edges
 
@@ -218,14 +215,14 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[Ed
         return {key for key in edges if key[0] == knows and key[2] in files}
 
     if built is not None:
-        if os.environ.get(VERIFY_SKIPS) == "1" and (missed := scanned() ^ built):
+        if verifying_skips() and (missed := scanned() ^ built):
             raise AssertionError(f"KNOWS edges of the changed files: {len(missed)} not among those the history built")
         return set(built)
     people = [node.id for node in graph.of_label(Label.PERSON)] if files else []
     if len(people) * len(files) > len(edges):
         return scanned()
     written = {key for key in ((knows, person, file) for file in files for person in people) if key in edges}
-    if os.environ.get(VERIFY_SKIPS) == "1" and (missed := scanned() ^ written):
+    if verifying_skips() and (missed := scanned() ^ written):
         raise AssertionError(f"KNOWS edges of the changed files: {len(missed)} not found by person")
     return written
 
@@ -288,7 +285,7 @@ def add_reviews(ws: Workspace, repo: str | None, records: list[dict[str, Any]]) 
     Records already kept (same reviewer, pull request, files and time) are not
     counted twice, so a forge may resend them.
     """
-    from cairn.api.services.answers import bus_factor_known, compute_answers, store_answers
+    from cairn.api.services.answers import bus_factor_known, store_answers
     from cairn.ingest.reviews import add_review_records, record_key
     from cairn.queries.ownership import annotate_bus_factor
 
