@@ -176,12 +176,10 @@ def ingest_repository(
             cache=cache, progress=lambda d, t: notify("parsing code", d, t),
         )
     repo_node.props["code_fingerprint"] = f"{build}:{code.fingerprint}" if code.fingerprint else None
-    try:
-        cache.save()
-    except OSError as exc:
-        summary.notes.append(f"parse cache not saved ({exc})")
-    summary.notes.extend(cache.notes)
-    del cache  # every parsed file of the repository: 100 MB at 50k files, not needed past this point
+    # written by a thread while the code graph is built (the GIL is free while the file is written)
+    cache_written = _written_by_thread(partial(_save_cache, cache), summary)
+    summary.notes.extend(cache.notes)  # (the save adds none)
+    del cache  # every parsed file of the repository: 100 MB at 50k files, let go once it is written
     summary.notes.extend(code.notes)
     summary.notes.extend(listing.refused.values())
     if code.skipped_content:  # binary or generated content the driver found in code files
@@ -219,11 +217,16 @@ def ingest_repository(
     del code  # the graph holds what is needed of it; history is next, and large
 
     # -- history, ownership, decisions ---------------------------------------------
+    cache_written()  # (no thread is left running when the history's steps fork)
+    writing: list[Callable[[], None]] = []  # files written by a thread while the steps below run: waited for at the end
     trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
+                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside,
+                                       writing)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
+    for written in writing:
+        written()
 
     summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
     summary.skipped = dict(sorted(listing.skipped.items()))
@@ -270,7 +273,8 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  summary: IngestSummary, notify: StageProgress, defs: list,
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
                  spooled: SpooledLog | None,
-                 save_beside: Callable[[Callable[[], str | None]], None] | None
+                 save_beside: Callable[[Callable[[], str | None]], None] | None,
+                 writing: list[Callable[[], None]],
                  ) -> tuple[TrendInputs | None, KnowsDelta | None, frozenset[str] | None]:
     if not listing.is_git or head is None:
         return None, None, None
@@ -302,12 +306,49 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
             # ate what it saved: 30-50 ms more on sqlalchemy, even at 50k files (1 s of writing saved).
             if save_beside is not None and history.mined == "full" and len(history.log) >= STATE_BESIDE_COMMITS:
                 save_beside(save)  # nothing after this changes the state: it can be written beside what follows
-            elif problem := save():
-                summary.notes.append(problem)
+            else:  # by a thread of this process: writing the file (31 MB at 10k files) leaves the GIL to the next steps
+                writing.append(_written_by_thread(save, summary))
         history.state = None  # saved, or held by its save beside: nothing else reads it now (the replay reads the log)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends, knows_delta, counted
+
+
+def _save_cache(cache: ParseCache) -> str | None:
+    try:
+        cache.save()
+    except OSError as exc:
+        return f"parse cache not saved ({exc})"
+    return None
+
+
+def _written_by_thread(save: Callable[[], str | None], summary: IngestSummary) -> Callable[[], None]:
+    """Run ``save`` (which writes a file and gives a note when it cannot) in a thread; what is returned waits for it and
+    puts its note where the save would have put it run in place, or raises what it raised. Nothing the steps after it
+    run changes what it writes."""
+    import threading
+
+    at = len(summary.notes)
+    outcome: list[tuple[str | None, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((save(), None))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the ingest's thread
+            outcome.append((None, exc))
+
+    thread = threading.Thread(target=run, name="cairn-save")
+    thread.start()
+
+    def written() -> None:
+        thread.join()
+        note, error = outcome[0]
+        if error is not None:
+            raise error
+        if note:
+            summary.notes.insert(at, note)
+
+    return written
 
 
 def _files_counted_again(history: History, changes: ChangeResult) -> frozenset[str] | None:
