@@ -42,7 +42,7 @@ from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, count_lines, list_files, worktree_matches_head
+from cairn.ingest.files import CODE_LANGUAGES, Listing, ListedBeside, configured_filters, count_lines, list_files, worktree_matches_head
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
@@ -99,6 +99,7 @@ def ingest_repository(
     replay_beside: Callable[[TrendReplay], None] | None = None,
     spooled: SpooledLog | None = None,
     save_beside: Callable[[Callable[[], str | None]], None] | None = None,
+    listed: ListedBeside | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
@@ -115,7 +116,8 @@ def ingest_repository(
     ``spooled`` is the log of HEAD already under way (``spool.spool_history``), used if the whole history is read;
     the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
     fails) instead of running it, for the caller to run at once or beside the next steps, and to add its note to
-    the summary.
+    the summary. ``listed``: the files' listing begun beside (``files.ListedBeside``), taken when begun with this
+    configuration's settings.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -125,7 +127,10 @@ def ingest_repository(
     notify = progress or (lambda stage, done, total: None)
 
     notify("listing files", 0, 1)
-    listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
+    if listed is not None:
+        listing = listed.listing(root, config.ingest.exclude, config.ingest.max_file_bytes)
+    else:
+        listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     notify("listing files", 1, 1)
     known = checkout if checkout is not None and checkout.head is not None and listing.is_git else None
     if known is not None:
