@@ -15,20 +15,16 @@ nodes, and ``ingest.linguist`` decides which of them the truck factor counts.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import compress, count
 from pathlib import Path
-from typing import Any, Iterable
 
 import pathspec
 
-from cairn.graph.forked import Forked
 from cairn.ingest.git import GitError, git, last_line
 from cairn.ingest.linguist import counted_language, detect_language
 from cairn.ingest.untrusted import MAX_CHECKOUT_FILE_BYTES, RefusedFile, read_checkout_text
@@ -394,53 +390,3 @@ def content_skip_reason(head: bytes) -> str | None:
     if _looks_generated(head):
         return "generated"
     return None
-
-
-
-class ListedBeside(Forked):
-    """``list_files`` of a checkout begun in a forked child (``graph.forked``) while the ingest validates its
-    configuration and imports its steps (a quarter of a second: as long as listing 10k files takes), for
-    ``listing`` to take. The settings it was begun with are checked there: when the configuration the ingest
-    validated lists with other ones, the files are listed again in process. The listing travels as JSON, its paths
-    as one NUL-joined text; a child that fails or sends what does not decode means listing here, as before."""
-
-    def __init__(self, root: Path, exclude: list[str], max_file_bytes: int):
-        super().__init__(partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes))
-        self.begun = (root, list(exclude), max_file_bytes)
-
-    def listing(self, root: Path, exclude: list[str], max_file_bytes: int) -> Listing:
-        """``list_files(root, exclude=…, max_file_bytes=…)``: the child's, when it listed with these."""
-        if (root, list(exclude), max_file_bytes) != self.begun:
-            self.cancel()
-            return list_files(root, exclude=exclude, max_file_bytes=max_file_bytes)
-        return self.result()
-
-    def _encode(self, listing: Listing) -> Iterable[Any]:
-        paths = sorted(listing.all_paths)
-        index = {path: i for i, path in enumerate(paths)}
-        kept = listing.kept
-        yield json.dumps({
-            "root": str(listing.root), "is_git": listing.is_git, "paths": "\0".join(paths), "count": len(paths),
-            "kept": [index[f.path] if f.path in index else f.path for f in kept], "size": [f.size for f in kept],
-            "mtime": [f.mtime_ns for f in kept], "language": [f.language for f in kept],
-            "skipped": list(listing.skipped.items()), "examples": listing.skipped_examples, "notes": listing.notes,
-            "attributes": listing.attributes, "filters": None if listing.filters is None else list(listing.filters),
-            "refused": listing.refused,
-        }, separators=(",", ":")).encode("ascii")
-
-    def _decode(self, received: list[bytearray]) -> tuple[bool, Any]:
-        try:
-            data = json.loads(received.pop().decode("ascii"))
-            paths = data["paths"].split("\0") if data["count"] else []
-            if len(paths) != data["count"]:
-                return False, None
-            listing = Listing(root=Path(data["root"]), is_git=data["is_git"], all_paths=frozenset(paths),
-                              skipped=Counter(dict(data["skipped"])), skipped_examples=data["examples"],
-                              notes=data["notes"], attributes=data["attributes"],
-                              filters=None if data["filters"] is None else set(data["filters"]), refused=data["refused"])
-            listing.kept = [ListedFile(paths[at] if type(at) is int else at, size, mtime, language)
-                            for at, size, mtime, language in zip(data["kept"], data["size"], data["mtime"],
-                                                                 data["language"], strict=True)]
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
-            return False, None
-        return True, listing

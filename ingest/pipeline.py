@@ -42,7 +42,7 @@ from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import CODE_LANGUAGES, Listing, ListedBeside, configured_filters, count_lines, list_files, worktree_matches_head
+from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, count_lines, list_files, worktree_matches_head
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
@@ -50,6 +50,7 @@ from cairn.ingest.history_state import StateFile
 from cairn.ingest.history_stream import SpooledLog
 from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
+from cairn.ingest.listed_beside import ListedBeside
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
@@ -116,7 +117,7 @@ def ingest_repository(
     ``spooled`` is the log of HEAD already under way (``spool.spool_history``), used if the whole history is read;
     the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
     fails) instead of running it, for the caller to run at once or beside the next steps, and to add its note to
-    the summary. ``listed``: the files' listing begun beside (``files.ListedBeside``), taken when begun with this
+    the summary. ``listed``: the files' listing begun beside (``listed_beside.ListedBeside``), taken when begun with this
     configuration's settings.
     """
     started = time.perf_counter()
@@ -194,9 +195,11 @@ def ingest_repository(
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
     codeowners = read_codeowners(root)
+    derived = listed.derived() if listed is not None else None  # worked out beside while the code was read
     if config.components:
         defs = declared_components(config.components)
-    else:  # the layout's components, refined by the directories CODEOWNERS names
+    elif derived is None or (defs := derived.defs(source_paths, repo, codeowners)) is None:
+        # the layout's components, refined by the directories CODEOWNERS names
         defs = infer_components(source_paths, repo)
         defs += codeowners_components(codeowners, source_paths, defs)
     with gc_paused():
@@ -209,7 +212,7 @@ def ingest_repository(
     repo_node.props[FILE_INPUTS] = code_graph.file_inputs(build, config, defs, listing.attributes)
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
-    left_out = mark_truck_factor_scope(graph, listing.attributes)
+    left_out = mark_truck_factor_scope(graph, listing.attributes, derived.scope if derived is not None else None)
     if left_out:
         summary.notes.append("files the truck factor leaves out, as Linguist would: "
                              + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))

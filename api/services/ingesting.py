@@ -33,7 +33,7 @@ from cairn.ingest.summary import IngestResult, IngestSummary
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig  # the models: imported only when a configuration is validated
-    from cairn.ingest.files import ListedBeside
+    from cairn.ingest.listed_beside import ListedBeside
     from cairn.ingest.history_stream import SpooledLog
 
 #: ``progress(stage, done, total)``
@@ -84,7 +84,7 @@ def ingest_into_store(
         if kept is not None:
             return kept
         # the files are listed by a child while the configuration is validated and the ingest's steps imported
-        listed = _listed_beside(root, source, config) if spooled is None else None
+        listed = _listed_beside(root, source, config, repo) if spooled is None else None
         return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored,
                        spooled, listed)
     finally:
@@ -94,11 +94,12 @@ def ingest_into_store(
             listed.cancel()  # when a step failed before the listing was taken
 
 
-def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None) -> ListedBeside | None:
-    """The listing begun in a child (``files.ListedBeside``) with the settings ``[ingest]`` gives, as written (the
+def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None, repo: str) -> ListedBeside | None:
+    """The listing begun in a child (``listed_beside.ListedBeside``) with the settings ``[ingest]`` gives, as written (the
     listing is checked against the validated ones); None when they are not plain values. Not while the whole history
     is read: git and its reader have both cores then."""
-    from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES, ListedBeside
+    from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES
+    from cairn.ingest.listed_beside import ListedBeside
 
     if config is not None:
         exclude, max_file_bytes = list(config.ingest.exclude), config.ingest.max_file_bytes
@@ -109,7 +110,7 @@ def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None)
         exclude, max_file_bytes = table.get("exclude", []), table.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES)
         if not isinstance(exclude, list) or not all(type(p) is str for p in exclude) or type(max_file_bytes) is not int:
             return None
-    return ListedBeside(root, exclude, max_file_bytes).start()
+    return ListedBeside(root, exclude, max_file_bytes, repo).start()
 
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
