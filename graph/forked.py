@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable
 #: Whether ``start`` may fork (tests turn it off to compare the two paths).
 ENABLED = sys.platform.startswith("linux") and hasattr(os, "fork")
 _HEAD = struct.Struct("=cQ")  # an array's typecode and number of items, before its bytes
+_LENGTH = struct.Struct("=Q")  # a part's length, before its bytes (``ForkedParts``)
 
 
 class Forked:
@@ -139,6 +140,43 @@ class Forked:
             except ChildProcessError:
                 return -1
             return os.waitstatus_to_exitcode(status)
+
+
+class ForkedParts(Forked):
+    """A computation whose result travels in parts, each taken (``part``) as soon as the child has sent it: the
+    child may go on working on the next one meanwhile. ``_parts`` yields each part as one bytes-like object (a
+    generator: what it computes after a yield is computed while the parent reads that part); each travels after
+    its length. ``part`` gives None when there is no next part (the child ended, failed, sent something cut short,
+    or was never started): the caller computes what it stands for then."""
+
+    def _parts(self, result: Any) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def _encode(self, result: Any) -> Iterable[Any]:
+        for part in self._parts(result):
+            yield _LENGTH.pack(len(part))
+            yield part
+
+    def part(self) -> bytearray | None:
+        if self._pid is None:
+            return None
+        head = self._read(_LENGTH.size)
+        data = self._read(_LENGTH.unpack(head)[0]) if head is not None else None
+        if data is None:  # no more parts: the child is done with (or gave up)
+            self.cancel()
+        return data
+
+    def _read(self, size: int) -> bytearray | None:
+        received = bytearray()
+        try:
+            while len(received) < size:
+                chunk = os.read(self._read_end, min(size - len(received), 1 << 20))  # type: ignore[arg-type]
+                if not chunk:
+                    return None
+                received += chunk
+        except OSError:
+            return None
+        return received
 
 
 class ForkedArrays(Forked):

@@ -422,14 +422,20 @@ def truck_factor_scope(path: str, language: str | None, attributes: Mapping[str,
     return True, None
 
 
-def mark_truck_factor_scope(graph: "RepoGraph", attributes: Mapping[str, Mapping[str, bool]] | None = None) -> dict[str, int]:
-    """Set ``linguist_counted`` (and ``linguist_reason`` when not) on every File node; returns the counts of reasons."""
+def mark_truck_factor_scope(graph: "RepoGraph", attributes: Mapping[str, Mapping[str, bool]] | None = None,
+                            known: Mapping[str, tuple[bool, str | None]] | None = None) -> dict[str, int]:
+    """Set ``linguist_counted`` (and ``linguist_reason`` when not) on every File node; returns the counts of reasons.
+    ``known``: ``truck_factor_scope`` of paths already worked out with the language and ``attributes`` their File
+    nodes have (``listed_beside.ListingDerived``)."""
     from cairn.graph.model import Label
 
     attributes = attributes or {}
+    known = known or {}
     left_out: dict[str, int] = {}
     for node in graph.of_label(Label.FILE):
-        counted, why = truck_factor_scope(node.key, node.get("language"), attributes.get(node.key))
+        found = known.get(node.key)
+        counted, why = found if found is not None else truck_factor_scope(node.key, node.get("language"),
+                                                                          attributes.get(node.key))
         node.props["linguist_counted"] = counted
         node.props["linguist_reason"] = why
         if why:

@@ -50,6 +50,7 @@ from cairn.ingest.history_state import StateFile
 from cairn.ingest.history_stream import SpooledLog
 from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
+from cairn.ingest.listed_beside import ListedBeside
 from cairn.ingest.owned_components import codeowners_components, component_parents
 from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
@@ -99,6 +100,7 @@ def ingest_repository(
     replay_beside: Callable[[TrendReplay], None] | None = None,
     spooled: SpooledLog | None = None,
     save_beside: Callable[[Callable[[], str | None]], None] | None = None,
+    listed: ListedBeside | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
@@ -115,7 +117,8 @@ def ingest_repository(
     ``spooled`` is the log of HEAD already under way (``spool.spool_history``), used if the whole history is read;
     the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
     fails) instead of running it, for the caller to run at once or beside the next steps, and to add its note to
-    the summary.
+    the summary. ``listed``: the files' listing begun beside (``listed_beside.ListedBeside``), taken when begun with this
+    configuration's settings.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -125,7 +128,10 @@ def ingest_repository(
     notify = progress or (lambda stage, done, total: None)
 
     notify("listing files", 0, 1)
-    listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
+    if listed is not None:
+        listing = listed.listing(root, config.ingest.exclude, config.ingest.max_file_bytes)
+    else:
+        listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     notify("listing files", 1, 1)
     known = checkout if checkout is not None and checkout.head is not None and listing.is_git else None
     if known is not None:
@@ -176,12 +182,10 @@ def ingest_repository(
             cache=cache, progress=lambda d, t: notify("parsing code", d, t),
         )
     repo_node.props["code_fingerprint"] = f"{build}:{code.fingerprint}" if code.fingerprint else None
-    try:
-        cache.save()
-    except OSError as exc:
-        summary.notes.append(f"parse cache not saved ({exc})")
-    summary.notes.extend(cache.notes)
-    del cache  # every parsed file of the repository: 100 MB at 50k files, not needed past this point
+    # written by a thread while the code graph is built (the GIL is free while the file is written)
+    cache_written = _written_by_thread(partial(_save_cache, cache), summary)
+    summary.notes.extend(cache.notes)  # (the save adds none)
+    del cache  # every parsed file of the repository: 100 MB at 50k files, let go once it is written
     summary.notes.extend(code.notes)
     summary.notes.extend(listing.refused.values())
     if code.skipped_content:  # binary or generated content the driver found in code files
@@ -191,9 +195,11 @@ def ingest_repository(
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
     codeowners = read_codeowners(root)
+    derived = listed.derived() if listed is not None else None  # worked out beside while the code was read
     if config.components:
         defs = declared_components(config.components)
-    else:  # the layout's components, refined by the directories CODEOWNERS names
+    elif derived is None or (defs := derived.defs(source_paths, repo, codeowners)) is None:
+        # the layout's components, refined by the directories CODEOWNERS names
         defs = infer_components(source_paths, repo)
         defs += codeowners_components(codeowners, source_paths, defs)
     with gc_paused():
@@ -206,7 +212,7 @@ def ingest_repository(
     repo_node.props[FILE_INPUTS] = code_graph.file_inputs(build, config, defs, listing.attributes)
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
-    left_out = mark_truck_factor_scope(graph, listing.attributes)
+    left_out = mark_truck_factor_scope(graph, listing.attributes, derived.scope if derived is not None else None)
     if left_out:
         summary.notes.append("files the truck factor leaves out, as Linguist would: "
                              + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
@@ -219,11 +225,16 @@ def ingest_repository(
     del code  # the graph holds what is needed of it; history is next, and large
 
     # -- history, ownership, decisions ---------------------------------------------
+    cache_written()  # (no thread is left running when the history's steps fork)
+    writing: list[Callable[[], None]] = []  # files written by a thread while the steps below run: waited for at the end
     trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
+                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside,
+                                       writing)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary)
     _add_agent_instructions(graph, root, listing, summary)
+    for written in writing:
+        written()
 
     summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
     summary.skipped = dict(sorted(listing.skipped.items()))
@@ -270,7 +281,8 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  summary: IngestSummary, notify: StageProgress, defs: list,
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
                  spooled: SpooledLog | None,
-                 save_beside: Callable[[Callable[[], str | None]], None] | None
+                 save_beside: Callable[[Callable[[], str | None]], None] | None,
+                 writing: list[Callable[[], None]],
                  ) -> tuple[TrendInputs | None, KnowsDelta | None, frozenset[str] | None]:
     if not listing.is_git or head is None:
         return None, None, None
@@ -302,12 +314,49 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
             # ate what it saved: 30-50 ms more on sqlalchemy, even at 50k files (1 s of writing saved).
             if save_beside is not None and history.mined == "full" and len(history.log) >= STATE_BESIDE_COMMITS:
                 save_beside(save)  # nothing after this changes the state: it can be written beside what follows
-            elif problem := save():
-                summary.notes.append(problem)
+            else:  # by a thread of this process: writing the file (31 MB at 10k files) leaves the GIL to the next steps
+                writing.append(_written_by_thread(save, summary))
         history.state = None  # saved, or held by its save beside: nothing else reads it now (the replay reads the log)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends, knows_delta, counted
+
+
+def _save_cache(cache: ParseCache) -> str | None:
+    try:
+        cache.save()
+    except OSError as exc:
+        return f"parse cache not saved ({exc})"
+    return None
+
+
+def _written_by_thread(save: Callable[[], str | None], summary: IngestSummary) -> Callable[[], None]:
+    """Run ``save`` (which writes a file and gives a note when it cannot) in a thread; what is returned waits for it and
+    puts its note where the save would have put it run in place, or raises what it raised. Nothing the steps after it
+    run changes what it writes."""
+    import threading
+
+    at = len(summary.notes)
+    outcome: list[tuple[str | None, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((save(), None))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the ingest's thread
+            outcome.append((None, exc))
+
+    thread = threading.Thread(target=run, name="cairn-save")
+    thread.start()
+
+    def written() -> None:
+        thread.join()
+        note, error = outcome[0]
+        if error is not None:
+            raise error
+        if note:
+            summary.notes.insert(at, note)
+
+    return written
 
 
 def _files_counted_again(history: History, changes: ChangeResult) -> frozenset[str] | None:

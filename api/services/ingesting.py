@@ -33,6 +33,7 @@ from cairn.ingest.summary import IngestResult, IngestSummary
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig  # the models: imported only when a configuration is validated
+    from cairn.ingest.listed_beside import ListedBeside
     from cairn.ingest.history_stream import SpooledLog
 
 #: ``progress(stage, done, total)``
@@ -62,6 +63,7 @@ def ingest_into_store(
     from cairn.ingest.spool import spool_history
 
     started = time.perf_counter()
+    listed: ListedBeside | None = None
     root = checkout_root(root)
     # The configuration as written is what the check for changes needs; it is validated (the models imported) only
     # when there is something to ingest. One given as an object stands as its validated values.
@@ -81,24 +83,48 @@ def ingest_into_store(
             progress(CHECKING, 1, 1)
         if kept is not None:
             return kept
+        # the files are listed by a child while the configuration is validated and the ingest's steps imported
+        listed = _listed_beside(root, source, config, repo) if spooled is None else None
         return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored,
-                       spooled)
+                       spooled, listed)
     finally:
         if spooled is not None:
             spooled.close()
+        if listed is not None:
+            listed.cancel()  # when a step failed before the listing was taken
+
+
+def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None, repo: str) -> ListedBeside | None:
+    """The listing begun in a child (``listed_beside.ListedBeside``) with the settings ``[ingest]`` gives, as written (the
+    listing is checked against the validated ones); None when they are not plain values. Not while the whole history
+    is read: git and its reader have both cores then."""
+    from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES
+    from cairn.ingest.listed_beside import ListedBeside
+
+    if config is not None:
+        exclude, max_file_bytes = list(config.ingest.exclude), config.ingest.max_file_bytes
+    else:
+        table = source.data.get("ingest", {}) if source.data is not None else {}
+        if not isinstance(table, dict):
+            return None
+        exclude, max_file_bytes = table.get("exclude", []), table.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES)
+        if not isinstance(exclude, list) or not all(type(p) is str for p in exclude) or type(max_file_bytes) is not int:
+            return None
+    return ListedBeside(root, exclude, max_file_bytes, repo).start()
 
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
-            progress: StageProgress | None, stored: RepositorySummary | None, spooled: SpooledLog | None) -> IngestResult:
+            progress: StageProgress | None, stored: RepositorySummary | None, spooled: SpooledLog | None,
+            listed: ListedBeside | None = None) -> IngestResult:
     from cairn.ingest.gcpause import gc_paused
 
     with gc_paused():  # hundreds of thousands of objects that live to the end, no cycles (see ingest.gcpause)
-        return _ingest_paused(store, root, config, repo, checkout, progress, stored, spooled)
+        return _ingest_paused(store, root, config, repo, checkout, progress, stored, spooled, listed)
 
 
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None,
-                   spooled: SpooledLog | None) -> IngestResult:
+                   spooled: SpooledLog | None, listed: ListedBeside | None) -> IngestResult:
     from cairn.api.services.answers import AnswersBeside, bus_factor_known, kept_base
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
@@ -125,7 +151,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
         result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
                                    checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None,
                                    replay_beside=lambda replay: beside.append(FactorsBeside(replay)), spooled=spooled,
-                                   save_beside=save_state)
+                                   save_beside=save_state, listed=listed)
         with store.writer_lock(result.graph.repo):
             reviews = store.load_reviews(result.graph.repo)
             # who authors each file, as the history's KNOWS edges say (review records change them: read again then)

@@ -1,0 +1,150 @@
+"""The files' listing of an ingest begun in a forked child (``ListedBeside``), and what the listing alone decides,
+worked out there while the ingest goes on (``ListingDerived``): both computed by the functions the ingest calls
+otherwise (``files.list_files``, ``linguist.truck_factor_scope``, ``components.infer_components``,
+``owned_components.codeowners_components``), and taken only for the inputs they were computed from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from cairn.graph.forked import ForkedParts
+from cairn.ingest.files import ListedFile, Listing, list_files
+
+if TYPE_CHECKING:  # imported where used: the ingest imports them after forking (``ListedBeside``), the child before use
+    from cairn.ingest.codeowners import CodeOwners
+    from cairn.ingest.components import ComponentDef
+
+
+class ListedBeside(ForkedParts):
+    """``list_files`` of a checkout begun in a forked child (``graph.forked``) while the ingest validates its
+    configuration and imports its steps (a quarter of a second: as long as listing 10k files takes), for
+    ``listing`` to take; then, while the ingest reads the code, what the listing alone decides (``ListingDerived``:
+    the truck factor's scope of each file, the components of the layout and CODEOWNERS), for ``derived``.
+
+    The settings it was begun with are checked by ``listing``: when the configuration the ingest validated lists
+    with other ones, the files are listed again in process, and nothing derived is taken. Each part travels as
+    JSON (the paths as one NUL-joined text); a child that fails or sends what does not decode means computing
+    here what it stood for, as before."""
+
+    def __init__(self, root: Path, exclude: list[str], max_file_bytes: int, repo: str):
+        super().__init__(partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes))
+        self.begun = (root, list(exclude), max_file_bytes)
+        self.repo = repo
+        self._listing: Listing | None = None
+
+    def listing(self, root: Path, exclude: list[str], max_file_bytes: int) -> Listing:
+        """``list_files(root, exclude=…, max_file_bytes=…)``: the child's, when it listed with these."""
+        if (root, list(exclude), max_file_bytes) != self.begun:
+            self.cancel()
+            return list_files(root, exclude=exclude, max_file_bytes=max_file_bytes)
+        part = self.part()
+        self._listing = _decoded_listing(part) if part is not None else None
+        if self._listing is None:
+            self.cancel()
+            return self._compute()
+        return self._listing
+
+    def derived(self) -> ListingDerived | None:
+        """What the child derived from the listing ``listing`` gave (None: nothing, compute it)."""
+        if self._listing is None:
+            return None
+        part = self.part()
+        self.cancel()  # (the last part: the child is reaped)
+        if part is None:
+            return None
+        try:
+            data = json.loads(part.decode("ascii"))
+            return ListingDerived(self.repo, {path: (bool(c), r) for path, c, r in data["scope"]},
+                                  data["source_paths"], data["codeowners"], data["defs"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def _parts(self, listing: Listing) -> Iterable[Any]:
+        paths = sorted(listing.all_paths)
+        index = {path: i for i, path in enumerate(paths)}
+        kept = listing.kept
+        yield json.dumps({
+            "root": str(listing.root), "is_git": listing.is_git, "paths": "\0".join(paths), "count": len(paths),
+            "kept": [index[f.path] if f.path in index else f.path for f in kept], "size": [f.size for f in kept],
+            "mtime": [f.mtime_ns for f in kept], "language": [f.language for f in kept],
+            "skipped": list(listing.skipped.items()), "examples": listing.skipped_examples, "notes": listing.notes,
+            "attributes": listing.attributes, "filters": None if listing.filters is None else list(listing.filters),
+            "refused": listing.refused,
+        }, separators=(",", ":")).encode("ascii")
+        # computed while the ingest reads the code
+        yield json.dumps(ListingDerived.compute(listing, self.repo), separators=(",", ":")).encode("ascii")
+
+
+def _decoded_listing(part: bytearray) -> Listing | None:
+    try:
+        data = json.loads(part.decode("ascii"))
+        paths = data["paths"].split("\0") if data["count"] else []
+        if len(paths) != data["count"]:
+            return None
+        listing = Listing(root=Path(data["root"]), is_git=data["is_git"], all_paths=frozenset(paths),
+                          skipped=Counter(dict(data["skipped"])), skipped_examples=data["examples"],
+                          notes=data["notes"], attributes=data["attributes"],
+                          filters=None if data["filters"] is None else set(data["filters"]), refused=data["refused"])
+        listing.kept = [ListedFile(paths[at] if type(at) is int else at, size, mtime, language)
+                        for at, size, mtime, language in zip(data["kept"], data["size"], data["mtime"],
+                                                             data["language"], strict=True)]
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+    return listing
+
+
+class ListingDerived:
+    """What a listing decides alone, worked out beside (``ListedBeside``) by the functions the ingest calls: each
+    source file's place in the truck factor's scope (``linguist.truck_factor_scope``: its path, language and
+    attributes), and the inferred components (``components.infer_components`` refined by
+    ``owned_components.codeowners_components``) of the listing's source files and the CODEOWNERS read then. Each
+    is taken only where the ingest's own inputs are those: ``scope`` by path (a File node is a file the listing
+    kept, with its language and attributes), ``defs`` when the source files (the driver may skip some more), the
+    repository name and the CODEOWNERS rules are the same."""
+
+    def __init__(self, repo: str, scope: dict[str, tuple[bool, str | None]], source_paths: str, codeowners: list,
+                 defs: list[dict[str, Any]]):
+        self._repo, self.scope = repo, scope
+        self._source_paths, self._codeowners, self._defs = source_paths, codeowners, defs
+
+    @staticmethod
+    def compute(listing: Listing, repo: str) -> dict[str, Any]:
+        from cairn.ingest.codeowners import read_codeowners
+        from cairn.ingest.components import infer_components
+        from cairn.ingest.linguist import truck_factor_scope
+        from cairn.ingest.owned_components import codeowners_components
+
+        attributes = listing.attributes
+        source = sorted(f.path for f in listing.kept if f.language is not None)
+        scope = [(f.path, *truck_factor_scope(f.path, f.language, attributes.get(f.path)))
+                 for f in listing.kept if f.language is not None]
+        owners = read_codeowners(listing.root)
+        defs = infer_components(source, repo)
+        defs += codeowners_components(owners, source, defs)
+        return {"scope": scope, "source_paths": _digest_of(source), "codeowners": _owners_key(owners),
+                "defs": [{"name": d.name, "paths": d.paths, "system": d.system, "domain": d.domain,
+                          "description": d.description, "inferred": d.inferred} for d in defs]}
+
+    def defs(self, source_paths: list[str], repo: str, codeowners: CodeOwners) -> list[ComponentDef] | None:
+        """The components ``infer_components`` and ``codeowners_components`` give for these inputs, when they are the
+        child's; else None."""
+        from cairn.ingest.components import ComponentDef
+
+        if repo != self._repo or _digest_of(source_paths) != self._source_paths or _owners_key(codeowners) != self._codeowners:
+            return None
+        return [ComponentDef(d["name"], d["paths"], d["system"], d["domain"], d["description"], d["inferred"])
+                for d in self._defs]
+
+
+def _digest_of(paths: list[str]) -> str:
+    return hashlib.sha256("\0".join(paths).encode("utf-8", errors="surrogateescape")).hexdigest()
+
+
+def _owners_key(owners: CodeOwners) -> list:
+    """What of a ``CodeOwners`` the components read, as JSON would give it back."""
+    return [owners.source, [[r.pattern, list(r.owners), r.line, r.regex.pattern] for r in owners.rules]]
