@@ -50,6 +50,7 @@ from cairn.ingest.code_graph import CodeSnapshot, code_graph_at, patch_code_grap
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import StoredSettings
 from cairn.ingest.diffs import parse_unified_diff
+from cairn.ingest.files import named_in_utf8
 from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
@@ -203,6 +204,8 @@ def change_from_diff(
     ``listing`` is that commit's ``TreeListing`` when the caller started one.
     """
     parsed = parse_unified_diff(diff)
+    if not all(map(named_in_utf8, parsed.paths)):
+        raise InvalidChange("the diff names a path that is not UTF-8 text")
     repo_node = stored.repository
     root = Path(repo_node.get("path") or "") if repo_node else None
     base = repo_node.get("head") if repo_node else None
@@ -224,7 +227,10 @@ def change_from_diff(
                     overrides[change.path] = shown.stdout
                     continue
             raise InvalidChange(f"files must include the post-change contents of {change.path}")
-        overrides[change.path] = files[change.path].encode("utf-8")
+        try:
+            overrides[change.path] = files[change.path].encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidChange(f"the post-change contents of {change.path} are not UTF-8 text") from None
     unknown = set(files) - parsed.paths
     if unknown:
         raise InvalidChange(f"files given that the diff does not change: {', '.join(sorted(unknown)[:5])}")
@@ -269,7 +275,8 @@ def _changed_files(root: Path, base: str, head: str) -> list[FileChange]:
         first = next(lines, None)
         if first is None:
             return []
-        return list(parse_unified_diff(_chain(first, lines)).changes)
+        # a file whose name is not UTF-8 is one the ingest skipped (``files.NOT_UTF8``): not part of the change either
+        return [f for f in parse_unified_diff(_chain(first, lines)).changes if all(map(named_in_utf8, f.paths))]
     except GitError as exc:
         raise InvalidChange(f"git cannot diff {base[:12]}..{head[:12]}: {exc}") from None
 

@@ -106,7 +106,7 @@ class Listing:
         self.skipped[reason] += 1
         examples = self.skipped_examples.setdefault(reason, [])
         if len(examples) < 5:
-            examples.append(path)
+            examples.append(shown_path(path))
 
     def read_text(self, path: str, limit: int = MAX_CHECKOUT_FILE_BYTES) -> str | None:
         """A small repository file as text (for config files such as tsconfig.json), or None.
@@ -347,6 +347,8 @@ def _script_language(full: str, path: str) -> str | None:
 
 def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: dict[str, bool] | None = None) -> str | None:
     """Why a path is skipped by its name alone (None: keep it)."""
+    if not named_in_utf8(path):
+        return NOT_UTF8
     if excluded.patterns and excluded.match_file(path):
         return "excluded"
     if not attributes:  # most paths: what the directory says (worked out once per directory), else the name
@@ -364,6 +366,28 @@ def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: dict[st
     ):
         return "generated"
     return None
+
+
+#: Why a file whose name is not UTF-8 is skipped. Git keeps such names as bytes and Cairn reads them losslessly
+#: (``surrogateescape``), but the stores, JSON answers and terminals take text: it is counted, and named in the
+#: summary with its odd bytes escaped (``shown_path``).
+NOT_UTF8 = "name not UTF-8"
+
+
+def named_in_utf8(path: str) -> bool:
+    """Whether ``path`` (as read from git with ``surrogateescape``) is UTF-8: a name Cairn reads (``NOT_UTF8``)."""
+    if path.isascii():
+        return True
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_path(path: str) -> str:
+    """``path`` as text any store or terminal takes: bytes that are not UTF-8 as ``\\xNN``."""
+    return path if named_in_utf8(path) else path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 _SKIPPED_DIRECTORIES: dict[str, str | None] = {}  # "a/b/" -> why the files in it are skipped, without attributes

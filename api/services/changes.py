@@ -56,6 +56,7 @@ from cairn.graph.store import GraphStore, RepositorySummary
 from cairn.ingest.change import (ImportsFor, TreeListing, change_from_diff, change_from_refs, missing_commits, read_refs,
                                  stored_as_commit)
 from cairn.ingest.diffs import parse_unified_diff
+from cairn.ingest.files import named_in_utf8
 from cairn.ingest.gcpause import abandon, gc_paused
 
 if TYPE_CHECKING:  # the analysis is imported once git lists the head's tree (``_judged``, ``StoredBase``): beside it
@@ -245,7 +246,7 @@ def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str], *, imp
     it as on the whole graph, for a change to those paths.
     """
     graph = store.load_part(repo, WHOLE_LABELS, (*WHOLE_RELS, Rel.IMPORTS) if imports else WHOLE_RELS)
-    paths = set(paths)
+    paths = set(filter(named_in_utf8, paths))  # a name that is not UTF-8 is never stored (``files.NOT_UTF8``)
     around = store.load_around(repo, [node_id(Label.FILE, repo, p) for p in sorted(paths)], [Rel.KNOWS, Rel.OWNS, Rel.CO_CHANGES])
     _merge(graph, around)
     changed = [n for n in around.nodes.values() if n.label is Label.FILE and n.key in paths]

@@ -217,6 +217,15 @@ def test_pr_check_bad_requests(client):
     assert_problem(client.post("/pr-checks", json={"base": "main"}), 422, "both base and head")
     assert_problem(client.post("/pr-checks", json={"base": "main", "head": "main", "diff": "x"}), 422, "not both")
     assert_problem(client.post("/pr-checks", json={"diff": "this is not a diff"}), 422, "diff")
+    odd = "src/shop/caf\udce9.py"  # a lone surrogate, as JSON may carry one ("\udce9")
+    added = f"diff --git a/{odd} b/{odd}\nnew file mode 100644\n--- /dev/null\n+++ b/{odd}\n@@ -0,0 +1 @@\n+x = 1\n"
+    def raw(body: dict) -> httpx.Response:  # json.dumps escapes the surrogate: valid JSON, as a stranger may send
+        return client.post("/pr-checks", content=json.dumps(body).encode("ascii"), headers={"content-type": "application/json"})
+
+    assert_problem(raw({"diff": added, "files": {odd: "x = 1\n"}}), 422, "valid string")
+    prices = "src/shop/core/prices.py"
+    changed = f"diff --git a/{prices} b/{prices}\n--- a/{prices}\n+++ b/{prices}\n@@ -1 +1 @@\n-x\n+y\n"
+    assert_problem(raw({"diff": changed, "files": {prices: "y = '\udce9'\n"}}), 422, "not UTF-8")
     assert_problem(client.post("/pr-checks", json={}), 422)
     assert_problem(client.post("/pr-checks", content=b"{not json", headers={"content-type": "application/json"}), 422)
     assert_problem(client.post("/pr-checks", json={"repository": "elsewhere", "base": "main", "head": "main"}), 404, "elsewhere")

@@ -392,3 +392,29 @@ def test_a_codeowners_line_with_five_thousand_owners_is_capped(tmp_path):
     summary = json.loads(proc.stdout)
     assert summary["people"] <= 1 + 50 + 1  # the author, the capped line, the second line
     assert any(".github/CODEOWNERS line 1: 5000 owners, only the first 50 kept" in n for n in summary["notes"])
+
+
+def test_file_names_that_are_not_utf8_are_skipped_and_counted(tmp_path):
+    """Git keeps names as bytes: one that is not UTF-8 is skipped by the ingest and the PR check alike (the stores,
+    JSON and terminals take text), counted in the summary; nothing else is lost."""
+    repo = GitRepo(tmp_path / "repo")
+    odd = os.fsdecode(b"app/caf\xe9.py")  # 'app/caf\udce9.py', the bytes kept by surrogateescape
+    python_app(repo, {odd: "import json\n"})
+    store = tmp_path / "store"
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["skipped"] == {"name not UTF-8": 1}
+    assert summary["modules"] == 3
+    main = repo.head()
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit({os.fsdecode(b"app/na\xefve.py"): "import os\n", "app/util.py": "import json\nimport os\n"})
+    report = cairn("pr-check", "--store", str(store), "--base", main, "--head", "change", "--format", "json",
+                   cwd=repo.root)
+    assert report.returncode == 0, report.stderr
+    assert [f["path"] for f in json.loads(report.stdout)["changed_files"]] == ["app/util.py"]
+    again = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")  # incremental, one more odd name
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["skipped"] == {"name not UTF-8": 2}
+    database = "".join(p.read_bytes().decode("utf-8", "replace") for p in store.glob("cairn.db*"))
+    assert "app/util.py" in database and "caf" not in database  # skipped, not stored under another spelling

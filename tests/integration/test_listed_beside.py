@@ -57,7 +57,8 @@ def test_the_listing_from_the_child_is_the_one_made_in_process(checkout, monkeyp
     got = beside.listing(checkout, ["examples/**"], 100_000)
     want = list_files(checkout, exclude=["examples/**"], max_file_bytes=100_000)
     assert _fields(got) == _fields(want)
-    assert got.skipped == {"oversized": 1, "generated": 2, "vendored": 2, "excluded": 1, "symlink": 1}
+    assert got.skipped == {"oversized": 1, "generated": 2, "vendored": 2, "excluded": 1, "symlink": 1, "name not UTF-8": 1}
+    assert "odd\udce9.py" in got.all_paths  # the name's bytes travel back as they are
     derived = beside.derived()
     source = sorted(f.path for f in want.kept if f.language is not None)
     assert derived.scope == {f.path: truck_factor_scope(f.path, f.language, want.attributes.get(f.path))
@@ -89,9 +90,7 @@ def test_an_ingest_after_a_commit_lists_beside_with_the_settings_as_written(chec
     if fork and not forked.ENABLED:
         pytest.skip("forking is Linux-only")
     monkeypatch.setattr(forked, "ENABLED", fork)
-    (checkout / "odd\udce9.py").unlink()  # (the store cannot keep a path that is not UTF-8 yet)
     repo = GitRepo(checkout, init=False)
-    repo.commit(message="no odd name")
     store = open_store(str(tmp_path / "store"))
     begun: list[tuple] = []
     start = ListedBeside.start
@@ -101,4 +100,5 @@ def test_an_ingest_after_a_commit_lists_beside_with_the_settings_as_written(chec
     repo.commit({"cairn.toml": '[ingest]\nexclude = ["examples/**"]\nmax_file_bytes = 100000\n'}, message="settings")
     result = ingest_into_store(store, checkout)
     assert begun == [(checkout, ["examples/**"], 100_000)]
-    assert result.summary.skipped == {"oversized": 1, "generated": 2, "vendored": 2, "excluded": 1, "symlink": 1}
+    assert result.summary.skipped == {"oversized": 1, "generated": 2, "vendored": 2, "excluded": 1, "symlink": 1,
+                                      "name not UTF-8": 1}
