@@ -25,7 +25,13 @@ The machine is shared, so beside wall times the worker records what the
 server spent on a CPU (``/proc/PID/stat``) and its threads waiting for one
 (``/proc/PID/task/*/schedstat``): a large wait means the figure measures the
 machine's load, not the store. Items per second of server CPU is the figure the
-load hardly moves: the rate is at most that times the cores the server can use.
+load moves least (under a load of 6-10 on 2 cores the same build still varies by
+about 8%): the rate is at most that times the cores the server can use. It is
+also given by kind of thread (Bolt workers running the transactions, Bolt network
+threads decoding them, GC, the JIT compiler's threads that still live), and up to
+when the nodes were all written. ``NEO4J_TEST_JAVA_OPTS`` of the launcher takes a profiler
+(``-Xshare:off -XX:StartFlightRecording=…``: JFR with the class-data archive crashes
+Java 17's start).
 Results go to ``bench/results/neo4j_ingest.json``.
 
 The generated graph is what an ingest of a large Python monorepo looks like to the
@@ -124,6 +130,26 @@ def stop_server(home: str) -> None:
     shutil.rmtree(home, ignore_errors=True)
 
 
+def thread_seconds(pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of the living threads of JVM ``pid`` by kind: Bolt workers, Bolt network, GC, JIT compiler.
+
+    Threads of other kinds are left out; so are threads that ended (the JVM ends
+    idle compiler threads), whose time only the process total keeps.
+    """
+    kinds: dict[str, float] = {}
+    for path in glob.glob(f"/proc/{pid}/task/*") if pid else ():
+        try:
+            name = Path(path, "comm").read_text().strip()  # at most 15 characters: "neo4j.BoltWorke"
+            fields = Path(path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a thread that ended meanwhile
+        kind = ("Bolt workers" if "BoltWorke" in name else "Bolt network" if "BoltNetwo" in name else
+                "GC" if name.startswith(("GC ", "G1 ")) else "JIT" if "CompilerThre" in name else None)
+        if kind:
+            kinds[kind] = kinds.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return kinds
+
+
 def scheduler_seconds(pid: int | None) -> tuple[float, float]:
     """(on a CPU, waiting for one) seconds so far of process ``pid`` (the wait: of its living threads)."""
     if not pid:
@@ -204,11 +230,13 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 
         def timed(phase: str, action: Any) -> dict[str, Any]:
             cpu0, wait0 = scheduler_seconds(args.server_pid)
+            threads0 = thread_seconds(args.server_pid)
             client0 = time.process_time()
             started = time.perf_counter()
             action()
             seconds = time.perf_counter() - started
             cpu1, wait1 = scheduler_seconds(args.server_pid)
+            threads1 = thread_seconds(args.server_pid)
             out[phase] = {"seconds": round(seconds, 2), "items_per_second": round(items / seconds),
                           "server_cpu": round(cpu1 - cpu0, 1), "server_waiting_for_cpu": round(wait1 - wait0, 1),
                           "client_cpu": round(time.process_time() - client0, 1)}
@@ -216,24 +244,30 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
                 # What the server's CPU time alone allows, whatever the machine's load: the
                 # rate if it had every core of the machine to itself and used them all.
                 out[phase]["items_per_server_cpu_second"] = round(items / (cpu1 - cpu0))
+                by_thread = {kind: seconds - threads0.get(kind, 0.0) for kind, seconds in threads1.items()}
+                by_thread["ended threads and the rest"] = (cpu1 - cpu0) - sum(by_thread.values())
+                out[phase]["server_cpu_by_thread"] = {kind: round(seconds, 1) for kind, seconds in by_thread.items()}
             return out[phase]
 
         # The save writes the nodes first, then the relationships: when the count of
         # items written reaches the nodes, the nodes are all written.
-        nodes_written: list[float] = []
-        save_started = [0.0]
+        nodes_written: list[tuple[float, float]] = []  # (seconds, server CPU seconds) when the nodes were written
+        save_started = [0.0, 0.0]
 
         def progress(done: int, total: int) -> None:
             if not nodes_written and done >= len(graph.nodes):
-                nodes_written.append(time.perf_counter() - save_started[0])
+                nodes_written.append((time.perf_counter() - save_started[0],
+                                      scheduler_seconds(args.server_pid)[0] - save_started[1]))
 
         def first_save() -> None:
-            save_started[0] = time.perf_counter()
+            save_started[:] = [time.perf_counter(), scheduler_seconds(args.server_pid)[0]]
             store.save(graph, progress=progress)
 
         saved = timed("save", first_save)
         if nodes_written:
-            saved["nodes_seconds"] = round(nodes_written[0], 2)
+            saved["nodes_seconds"] = round(nodes_written[0][0], 2)
+            if args.server_pid:
+                saved["nodes_server_cpu"] = round(nodes_written[0][1], 1)
         stored = store.cypher("MATCH (n:CairnNode {_repo: $r}) RETURN count(n) AS n", {"r": graph.repo})[0]["n"]
         assert stored == len(graph.nodes), f"{stored} nodes stored, expected {len(graph.nodes)}"
         if args.phases == "all":
@@ -260,10 +294,14 @@ def run_worker(args: argparse.Namespace, uri: str, pid: int | None, baseline: st
 
 def describe(phase: str, result: dict[str, Any]) -> str:
     nodes = f", the nodes in the first {result['nodes_seconds']:.1f}s" if "nodes_seconds" in result else ""
+    if "nodes_server_cpu" in result:
+        nodes += f" ({result['nodes_server_cpu']}s of server CPU)"
     per_cpu = (f"; {result['items_per_server_cpu_second']:,} items per second of server CPU"
                if "items_per_server_cpu_second" in result else "")
+    threads = result.get("server_cpu_by_thread")
+    by_thread = f" [{', '.join(f'{kind} {seconds}s' for kind, seconds in threads.items())}]" if threads else ""
     return (f"{phase}: {result['seconds']:.1f}s = {result['items_per_second']:,}/s{nodes} "
-            f"(server on CPU {result['server_cpu']}s, waiting for a CPU {result['server_waiting_for_cpu']}s; "
+            f"(server on CPU {result['server_cpu']}s{by_thread}, waiting for a CPU {result['server_waiting_for_cpu']}s; "
             f"client CPU {result['client_cpu']}s{per_cpu})")
 
 

@@ -9,12 +9,17 @@ so a load returns exactly what the embedded store returns for the same graph
 (``graph.values.json_default`` is that normalisation, shared by both). A model
 property whose name starts with ``_`` is stored with one more ``_`` in front, so it
 never collides with the internal ones.
+
+A save writes the properties of one label or relationship type as the columns of
+positional rows (``columns``, ``encode_row``): one column per stored name any of
+them has, ``_json`` and ``_null`` included; ``None`` where a row has no such
+property (Neo4j sets no property from a null).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from cairn.graph.errors import StoreError
 from cairn.graph.values import json_default
@@ -34,13 +39,32 @@ def _native_list(value: list[Any]) -> bool:
     return all(type(v) is kind for v in value)
 
 
+def stored_name(name: str) -> str:
+    """The Neo4j property that holds the model property ``name``."""
+    return "_" + name if name.startswith("_") else name
+
+
+def columns(names: Iterable[str]) -> list[str]:
+    """The stored names of the model properties ``names`` with ``_json`` and ``_null``, sorted: a row's columns."""
+    return sorted({stored_name(name) for name in names} | {"_json", "_null"})
+
+
+def encode_row(props: dict[str, Any], names: list[str]) -> list[Any]:
+    """The Neo4j properties that hold ``props`` as values in the order of ``names`` (``columns``), None if absent."""
+    stored = encode_props(props)
+    row = [stored.pop(name, None) for name in names]
+    if stored:
+        raise StoreError(f"no column for properties {sorted(stored)}")  # ``names`` was made from other properties
+    return row
+
+
 def encode_props(props: dict[str, Any]) -> dict[str, Any]:
     """The Neo4j properties that hold ``props`` (without the internal ones but ``_json``/``_null``)."""
     out: dict[str, Any] = {}
     as_json: list[str] = []
     nulls: list[str] = []
     for name, value in props.items():
-        stored = "_" + name if name.startswith("_") else name
+        stored = stored_name(name)
         kind = type(value)
         if kind is str or kind is bool or kind is float:
             out[stored] = value

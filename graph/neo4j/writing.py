@@ -20,7 +20,16 @@ transaction, and deletes every older run of that repository in bounded batches.
 One statement per label and per relationship type: with the label and type as
 parameters instead (``CREATE (n:$(row[0]))``, ``-[r:$(row[2])]->``, Neo4j 5.26), one
 text for all, a cold server's first save cost it as much CPU (bench/neo4j_ingest.py,
-interleaved, 0.92x items/s, within the noise) and the client more.
+interleaved, 0.92x items/s, within the noise) and the client more. A statement
+creates its nodes or relationships with their properties in one map of the row's
+columns (``graph.neo4j.properties.columns``: every property any of that label or type
+has, in one text per save, each planned once), the repository and run as parameters:
+``SET n += row`` from a map per row cost a cold server 3-4% more CPU
+(bench/neo4j_ingest.py) and its Bolt network threads half as much again decoding. Measured and left: a
+first save into an empty database without the constraints and indexes (to be
+created after it) spent 0.7 s less of a cold server's 15 s on the nodes but more
+on the relationships, before paying for the indexes at all; the properties
+themselves cost it about a quarter (the same save with none: 12 s).
 
 Until the switch, readers see the previous run whole; a save cut short (a crash, a
 lost server) leaves the previous run readable, and its leftovers are deleted by the
@@ -40,7 +49,7 @@ from cairn.graph.model import Edge, Node, RepoGraph
 from cairn.graph.neo4j.batches import Batch, cut, edge_rounds, run_in_rounds
 from cairn.graph.neo4j.connection import Connection
 from cairn.graph.neo4j.layout import ANSWER_LABEL, NODE_LABEL, STATE_LABEL
-from cairn.graph.neo4j.properties import encode_props
+from cairn.graph.neo4j.properties import columns, encode_row
 from cairn.graph.neo4j.records import delete_records
 from cairn.graph.store import Progress, progress_counter
 
@@ -61,26 +70,40 @@ def save_graph(
     total = len(graph)
     advance = progress_counter(progress, total)
 
+    edge_names: dict[str, set[str]] = defaultdict(set)  # relationship type -> its model properties' names
     for edge in graph.edges.values():
         if edge.source not in graph.nodes or edge.target not in graph.nodes:
             raise StoreError(
                 f"saving {repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
             )
+        edge_names[edge.type.value].update(edge.current_props())
     by_label: dict[str, list[Node]] = defaultdict(list)
+    node_names: dict[str, set[str]] = defaultdict(set)
     for node in graph.nodes.values():
         by_label[node.label.value].append(node)
+        node_names[node.label.value].update(node.props)
+    node_columns = {label: columns(names) for label, names in node_names.items()}
+    edge_columns = {type_: columns(names) for type_, names in edge_names.items()}
     node_batches = cut(sorted(by_label.items()), node_batch_size)
     internal: dict[str, int] = {}  # node id -> the server's id of its node in this run
 
     def write_nodes(batch: Batch[Node]) -> int:
+        statements = [
+            (_node_statement(label, node_columns[label]),
+             [[node.id, node.key, *encode_row(node.props, node_columns[label])] for node in nodes])
+            for label, nodes in batch
+        ]
         with connection.session() as session:
-            pairs = session.execute_write(_create_nodes, batch, repo, run)
+            pairs = session.execute_write(_create_nodes, statements, repo, run)
         internal.update(pairs)
         return sum(len(nodes) for _, nodes in batch)
 
     def write_edges(batch: Batch[Edge]) -> int:
-        statements = [(type_, [[internal[e.source], internal[e.target], encode_props(e.props)] for e in edges])
-                      for type_, edges in batch]
+        statements = [
+            (_relationship_statement(type_, edge_columns[type_]),
+             [[internal[e.source], internal[e.target], *encode_row(e.current_props(), edge_columns[type_])] for e in edges])
+            for type_, edges in batch
+        ]
         with connection.session() as session:
             created = session.execute_write(_create_relationships, statements, repo, run)
         if created is None:
@@ -121,20 +144,44 @@ def save_graph(
         progress(0, 0)
 
 
-def _create_nodes(tx: neo4j.ManagedTransaction, batch: Batch[Node], repo: str, run: str) -> list[tuple[str, int]]:
-    """(node id, server id) of every node of ``batch``, created in this transaction."""
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _property_map(names: list[str], first: int) -> str:
+    """A Cypher map of the properties ``names`` from the row's columns ``first`` on."""
+    return ", ".join(f"{_quoted(name)}: row[{first + i}]" for i, name in enumerate(names))
+
+
+def _node_statement(label: str, names: list[str]) -> str:
+    """Create a node of ``label`` per row ``[id, key, *properties in the order of names]``; return (id, server id) pairs."""
+    # Label names from the Label enum, never from input; property names quoted.
+    return (
+        f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:{_quoted(label)} "
+        f"{{_id: row[0], _repo: $repo, _key: row[1], _run: $run, {_property_map(names, 2)}}}) "
+        "RETURN collect([row[0], id(n)]) AS ids"
+    )
+
+
+def _relationship_statement(type_: str, names: list[str]) -> str:
+    """Create a relationship of ``type_`` per row ``[start id, end id, *properties in the order of names]``; return their count."""
+    # Type names from the Rel enum, never from input; property names quoted.
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (a) WHERE id(a) = row[0] "
+        "MATCH (b) WHERE id(b) = row[1] "
+        f"CREATE (a)-[r:{_quoted(type_)} {{{_property_map(names, 2)}}}]->(b) "
+        "RETURN count(r) AS created"
+    )
+
+
+def _create_nodes(
+    tx: neo4j.ManagedTransaction, statements: list[tuple[str, list[list[Any]]]], repo: str, run: str
+) -> list[tuple[str, int]]:
+    """(node id, server id) of every node the ``statements`` (query, rows) create in this transaction."""
     pairs: list[tuple[str, int]] = []
-    for label, nodes in batch:  # names from the Label enum, never from input
-        rows = []
-        for node in nodes:
-            row = encode_props(node.props)
-            row["_id"] = node.id
-            row["_repo"] = repo
-            row["_key"] = node.key
-            row["_run"] = run
-            rows.append(row)
-        query = f"UNWIND $rows AS row CREATE (n:{NODE_LABEL}:`{label}`) SET n += row RETURN collect([row._id, id(n)]) AS ids"
-        pairs.extend(tx.run(query, rows=rows).single(strict=True)["ids"])
+    for query, rows in statements:
+        pairs.extend(tx.run(query, rows=rows, repo=repo, run=run).single(strict=True)["ids"])
     return pairs
 
 
@@ -148,7 +195,7 @@ def _superseded(repo: str) -> StoreError:
 def _create_relationships(
     tx: neo4j.ManagedTransaction, statements: list[tuple[str, list[list[Any]]]], repo: str, run: str
 ) -> int | None:
-    """How many of the relationships ``statements`` (type, [start id, end id, properties]) were created.
+    """How many of the relationships ``statements`` (query, rows: ``_relationship_statement``) were created.
 
     None, and nothing created, if the save of ``run`` no longer holds the lease of
     ``repo`` (see the module docstring: why the ids need no other check).
@@ -159,14 +206,7 @@ def _create_relationships(
     if not held:
         return None
     created = 0
-    for type_, rows in statements:  # names from the Rel enum, never from input
-        query = (
-            "UNWIND $rows AS row "
-            "MATCH (a) WHERE id(a) = row[0] "
-            "MATCH (b) WHERE id(b) = row[1] "
-            f"CREATE (a)-[r:`{type_}`]->(b) SET r += row[2] "
-            "RETURN count(r) AS created"
-        )
+    for query, rows in statements:
         created += tx.run(query, rows=rows).single(strict=True)["created"]
     return created
 

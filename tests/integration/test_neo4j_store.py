@@ -170,6 +170,21 @@ def test_round_trip_equals_the_embedded_store(neo4j_store, tmp_path):
 
 
 @pytest.mark.neo4j
+def test_property_names_are_quoted_in_the_statements_that_write_them(neo4j_store):
+    """A save names every property in its Cypher text: backticks, spaces and dots there are part of a name."""
+    g = RepoGraph("quoted")
+    odd = g.add_node(Label.MODULE, "odd", **{"we`ird name": 1, "x.y": "z", "_lead": True, "gone": None})
+    plain = g.add_node(Label.MODULE, "plain", language="python")  # none of its label's other properties
+    g.add_edge(Rel.IMPORTS, odd, plain, **{"li`nes": [1], "k y": None, "nested": {"a": [1]}})
+    g.add_edge(Rel.IMPORTS, plain, odd)
+    neo4j_store.save(g)
+    assert_same_graph(neo4j_store.load("quoted"), g)
+    rows = neo4j_store.cypher(
+        "MATCH (m:Module {_repo: 'quoted'}) RETURN m.`we``ird name` AS w, m.`x.y` AS xy, m.language AS lang ORDER BY m._id")
+    assert rows == [{"w": 1, "xy": "z", "lang": None}, {"w": None, "xy": None, "lang": "python"}]
+
+
+@pytest.mark.neo4j
 def test_any_store_fixture_gives_both_adapters_the_same_answers(any_store):
     graph = tricky_graph("parity")
     any_store.save(graph)

@@ -27,6 +27,13 @@
 #                         profile of that save: 54% committing (record commands, relationship
 #                         chains, index updates), 27% running the Cypher (create, SET from map),
 #                         8% parsing and planning; the C1 compiler threads 1-2 s, GC 1-3 s.
+#                         Measured again (server CPU per item, load 4-10): db.tx_log.preallocate=false,
+#                         dbms.memory.transaction.total.max=0 with db.memory.transaction.max=0 (no
+#                         transaction memory limit), db.relationship_grouping_threshold=500, and -Xms2g
+#                         (initial heap = max, as neo4j.conf advises) stayed within the ~8% noise.
+#   NEO4J_TEST_JAVA_OPTS  further JVM options, separated by spaces: a profiler, say
+#                         "-Xshare:off -XX:StartFlightRecording=filename=/tmp/save.jfr,settings=profile,dumponexit=true"
+#                         (Java 17 with JFR crashes mapping the class-data archive, hence -Xshare:off).
 #   NEO4J_TEST_JIT        quick (default): the JVM compiles with C1 only; full: C1 then C2.
 #                         These servers live for a test session or a benchmark: with C2, a
 #                         cold server spent as much CPU compiling as working in its first
@@ -120,8 +127,9 @@ start() {
         cds=(-XX:ArchiveClassesAtExit="$home/classes.jsa")
         echo "$cache/classes.jsa" >"$home/classes.jsa.target"
     fi
-    local settings=()
+    local settings=() java_opts=()
     read -r -a settings <<<"${NEO4J_TEST_SETTINGS:-}"
+    read -r -a java_opts <<<"${NEO4J_TEST_JAVA_OPTS:-}"
     java "${jit[@]}" "${cds[@]}" -Xms256m -Xmx"${NEO4J_TEST_HEAP:-2g}" -XX:+UseG1GC -Dfile.encoding=UTF-8 \
         --add-opens=java.base/java.nio=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
@@ -129,7 +137,7 @@ start() {
         --add-opens=java.base/java.lang=ALL-UNNAMED \
         --add-opens=java.base/java.util=ALL-UNNAMED \
         --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
-        --enable-native-access=ALL-UNNAMED \
+        --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
         -cp "$launcher_cp" CairnNeo4jLauncher "$home" 0 "${NEO4J_TEST_PAGECACHE:-512}" "${settings[@]}" \
         >>"$home/server.log" 2>&1 </dev/null &
     local pid=$!
