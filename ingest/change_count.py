@@ -65,7 +65,7 @@ class CommitEntries:
         self.files: list[int] = []
         for first in range(start, n, self.CHUNK):
             self._add(log, index, single, first, min(n, first + self.CHUNK))
-        self.end = list(accumulate(self.files))
+        self.end = array("i", accumulate(self.files))  # (4 bytes a commit, not an int object: 12 MB at 300,000)
         self.start = start
 
     def _add(self, log: Any, index: Any, single: list[int], start: int, stop: int) -> None:

@@ -20,7 +20,7 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, groupby, repeat
-from operator import ge, itemgetter, sub
+from operator import ge, itemgetter, ne, sub
 from typing import Callable, Iterable, Iterator
 
 #: the first parent of a root commit (or of one whose parent is outside the history)
@@ -155,6 +155,16 @@ class StreamColumns(_PathTable):
 
     def parents_of(self, index: int) -> list[str]:
         return self.parents[index].split()
+
+
+#: how many ids ``_remapped`` maps at a time (a list of them, 8 bytes an id, is what it holds meanwhile)
+REMAP_RUN = 1 << 16
+
+
+def _remapped(column: array, remap: list[int], ids: array) -> None:
+    """Append ``remap[i]`` for each id ``i`` of ``ids`` to ``column``, a run at a time."""
+    for start in range(0, len(ids), REMAP_RUN):
+        column.fromlist(list(map(remap.__getitem__, ids[start:start + REMAP_RUN])))
 
 
 def kept_prefix(order: list[int]) -> int:
@@ -295,8 +305,21 @@ class CommitLog(_PathTable):
             raise ValueError(f"commit id {bad!r} is not {hexes} hex digits")
         joined = bytes.fromhex("".join(reversed(shas)))
         top = base + count - 1  # the position of stream index 0 (the newest commit)
-        new_positions = dict(zip(shas, range(top, base - 1, -1)))
-        last = self.sha_of(base - 1) if base else None
+        last = self.sha_of(base - 1) if base else ""
+        parents = stream.parents[::-1]
+        in_order = shas[::-1]
+        # Most commits' parent list is the one commit before them (the next one in the stream; before the first new
+        # one: the newest remembered one, or none): those are found by comparing the columns, and only the other
+        # parents are looked up, in an index of the new commits they name (not of every new commit: 30 MB at 300,000).
+        firsts = array("i", range(base - 1, top))
+        in_order.insert(0, last)
+        other = list(compress(range(count), map(ne, parents, in_order)))
+        del in_order[0]
+        wanted = {listed.split(" ", 1)[0] for listed in map(parents.__getitem__, other) if listed}
+        for index in stream.pull_requests:
+            wanted.update(stream.parents[index].split(" ")[1:2])
+        new_positions = {in_order[i]: base + i for i in compress(range(count), map(wanted.__contains__, in_order))}
+        del in_order
         slow = resolve_parent or self.position_of
 
         def position(sha: str) -> int:  # usually a new commit or the newest remembered one
@@ -312,20 +335,13 @@ class CommitLog(_PathTable):
             column = array(getattr(self, name).typecode, getattr(stream, name))
             column.reverse()
             getattr(self, name).extend(column)
-        parents = stream.parents[::-1]
-        # a parent list that is one commit among the new ones is found at once; the others are merges, roots and
-        # commits whose parent was remembered
-        firsts = list(map(new_positions.get, parents))
+        # the others are merges, roots and commits whose parent was remembered or is not the commit before them
         merge = bytearray(count)
-        found = -1
-        while True:
-            try:
-                found = firsts.index(None, found + 1)
-            except ValueError:
-                break
+        for found in other:
             listed = parents[found]
             firsts[found] = position(listed.split(" ", 1)[0]) if listed else NO_PARENT
             merge[found] = 1 if " " in listed else 0
+        del parents
         self.merge += merge
         self.first_parent.extend(firsts)
         for index, login in sorted(stream.pull_requests.items(), reverse=True):
@@ -340,11 +356,11 @@ class CommitLog(_PathTable):
         starts = stream.change_start
         ends = list(accumulate(map(sub, [len(paths), *starts[:0:-1]], reversed(starts))))  # within the new order
         remap = self._path_ids(stream.paths, paths, olds, ends)
-        self.change_path.fromlist(list(map(remap.__getitem__, paths)))
+        _remapped(self.change_path, remap, paths)
         if olds.count(NO_OLD_PATH) == len(olds):  # no rename or copy
             self.change_old.extend(olds)
         else:
-            self.change_old.fromlist(list(map(remap.__getitem__, olds)))  # -1 (no old path) is remap's last slot: -1
+            _remapped(self.change_old, remap, olds)  # -1 (no old path) is remap's last slot: -1
         done = self.change_end[-1] if self.change_end else 0
         self.change_end.extend([done + end for end in ends] if done else ends)
         for name in ("credited", "interned"):

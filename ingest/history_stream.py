@@ -386,13 +386,15 @@ def read_log(root: Path, parser: StreamParser, commits_total: int | CommitCount 
         status.missing_objects.update(_OBJECT_ID.findall(exc.stderr))
         status.failure = "commit objects are missing, so the rest of the history cannot even be listed"
         return status
-    remaining = [c for c in listed if c and c not in parser.seen]
+    seen = parser.seen  # (asked once a read: ``LogParser`` makes it)
+    remaining = [c for c in listed if c and c not in seen]
     while remaining:
         code, stderr = _run(root, [*_log_args("-M"), "--no-walk=unsorted", "--stdin"], parser, stdin="\n".join(remaining) + "\n")
         if code == 0:
             break
         status.missing_objects.update(_OBJECT_ID.findall(stderr))
-        remaining = [c for c in remaining if c not in parser.seen]
+        seen = parser.seen
+        remaining = [c for c in remaining if c not in seen]
         if not remaining:
             break
         failing, remaining = remaining[0], remaining[1:]

@@ -41,6 +41,8 @@ from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
 
 #: an unfinished commit's text longer than this is read token by token instead of being kept whole
 TAIL_LIMIT = 1 << 22
+#: deliveries left uncounted (``LogParser._segments``) before they are counted into their records: a list entry each
+UNCOUNTED_LIMIT = 1 << 18
 _NO_OLD_RUN = 1024
 _NO_OLD_PATHS = array("i", [-1]) * _NO_OLD_RUN  # a slice of it extends the old-path column at C speed
 #: a status token read a commit at a time: one ASCII letter, not a rename's or copy's (a commit's first one follows
@@ -78,7 +80,6 @@ class LogParser:
     records: dict[int, dict[int, list[int]]] = field(default_factory=dict)
     renames: set[tuple[int, int]] = field(default_factory=set)  # (old, new) stream path ids
     counts: LogCounts = field(default_factory=LogCounts)
-    seen: set[str] = field(default_factory=set)
     read: StreamColumns = field(default_factory=StreamColumns)
     # the position inside the stream, carried from one chunk to the next
     _author: int = 0
@@ -97,6 +98,9 @@ class LogParser:
     _known: dict[int, set[int]] = field(default_factory=dict)
     _uncounted: dict[int, list[int]] = field(default_factory=dict)
     _oldest: dict[int, int] = field(default_factory=dict)
+    _seen: set[str] | None = None
+    _seen_upto: int = 0
+    _uncounted_n: int = 0  # the deliveries in ``_uncounted``: counted in once there are ``UNCOUNTED_LIMIT``
     #: finds any of ``MarkerMatcher.keywords`` in a lower-cased message: ``agents_in`` searches no message without
     #: one (one search instead of a test per keyword; case-insensitive matching would be slower than lowering)
     _keywords: re.Pattern[str] | None = field(default=None, init=False, repr=False)
@@ -104,6 +108,17 @@ class LogParser:
     def __post_init__(self) -> None:
         if self.markers is not None and self.markers.keywords:
             self._keywords = re.compile("|".join(map(re.escape, self.markers.keywords)))
+
+    @property
+    def seen(self) -> set[str]:
+        """The ids of the commits read (made when first asked: only a read resuming past missing objects asks; 300,000
+        commits make a set of 8 MB), kept up to date from then on."""
+        shas = self.read.shas
+        if self._seen is None or self._seen_upto > len(shas):
+            self._seen, self._seen_upto = set(), 0
+        self._seen.update(shas[self._seen_upto:])
+        self._seen_upto = len(shas)
+        return self._seen
 
     def start_stream(self) -> None:
         """A new git process: nothing of the previous one's position carries over."""
@@ -179,6 +194,7 @@ class LogParser:
         known, uncounted, oldest = self._known, self._uncounted, self._oldest
         known_get, oldest_get = known.get, oldest.get
         pending = self._pending
+        waiting = self._uncounted_n
         for segment in segments:
             if pending:  # a path due, one that starts with \x1e: not a header
                 self._tokens(("\x1e" + segment).split("\0"), author, when, credit, reviewers)
@@ -302,6 +318,7 @@ class LogParser:
                             per_path[author] = [0, 0, when, 0]
                     mine.update(pids)
                 uncounted[author].extend(pids)
+                waiting += len(pids)
                 continue
             for pid, letter in zip(pids, letters):
                 slot = _SLOTS.get(letter)  # D, T…: not part of the reference's record
@@ -320,7 +337,9 @@ class LogParser:
                     rec[LAST] = when
         shas = read.shas
         counts.commits += len(shas) - read_before
-        self.seen.update(shas[read_before:])
+        self._uncounted_n = waiting
+        if waiting >= UNCOUNTED_LIMIT:  # (git's output read ahead on disk, the parser rarely waits for it: ``idle``)
+            self._count_deliveries()
         # what every commit read here adds up to (sums and maxima: counted at once)
         for raw, n in Counter(read.author[read_before:]).items():
             weights[raw] += n
@@ -343,6 +362,7 @@ class LogParser:
                 for pid, n in Counter(pids).items():
                     records[pid][author][DELIVERIES] += n
                 pids.clear()
+        self._uncounted_n = 0
 
     def _touch(self, pid: int, slot: int, author: int, when: int, reviewers: list[int]) -> None:
         """A change of path ``pid`` counted (``slot``) for its author, and review credit for ``reviewers``."""

@@ -305,6 +305,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         finally:
             if first is not None:
                 first.cancel()  # (nothing left to stop once add_changes took its pairs)
+        first = None  # its entries (a pair of 4-byte ids per change, 14 MB at 300,000 commits): not read from here on
         counted = _files_counted_again(history, changes)
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
         if memory is not None and history.state is not None and history.state.changed:

@@ -324,6 +324,16 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
             "components": {n.key: [n.get("truck_factor"), n.get("human_truck_factor")] for n in graph.of_label(Label.COMPONENT)
                            if n.get("truck_factor") is not None},
         }
+    # one sorted list per set of people (``ingest.trend_activity`` shares a set among the scopes with the same
+    # humans): 170,000 component rows at 50k files hold 35,000 lists, not one each
+    listed: dict[int, tuple[Any, list[str]]] = {}
+
+    def ids_of(humans: Any) -> list[str]:
+        found = listed.get(id(humans))
+        if found is None:
+            found = listed[id(humans)] = (humans, sorted(humans))  # (the set held: its id is not reused meanwhile)
+        return found[1]
+
     samples = {s.period: s for s in inputs.samples if s.commit}
     # carriers matter only where agents worked: keep those, so a period stores its dependencies, not every file
     agent_work = agent_files_of(samples.values())
@@ -341,7 +351,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
         }
         components: dict[str, dict[str, Any]] = {}
         for name, scope in sorted(row.components.items()):
-            components[name] = {"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": sorted(scope.humans)}
+            components[name] = {"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": ids_of(scope.humans)}
         for name, (ctf, chtf) in (tf.get("components") or {}).items():
             components.setdefault(name, {"commits": 0, "agent_commits": 0, "human_ids": []}).update(
                 truck_factor=ctf, human_truck_factor=chtf)
