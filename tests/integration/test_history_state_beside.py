@@ -144,3 +144,26 @@ def test_a_short_history_and_new_commits_have_their_state_written_in_process(his
         repo.git("reset", "-q", "--hard", "HEAD~1")
     assert result.summary.commits == 201 and state_saves() == []  # one new commit read: written in process
     assert state.stat().st_mtime_ns != before
+
+
+def test_a_parse_cache_that_cannot_be_written_is_a_note_where_the_save_in_place_put_it(history, tmp_path,
+                                                                                       monkeypatch) -> None:
+    """The parse cache is written by a thread beside the code graph (``pipeline._written_by_thread``): its failure is
+    the same note, before the cache's own notes, as when it was written in place; anything else it raises is raised
+    by the ingest."""
+    from cairn.ingest.code.cache import ParseCache
+
+    def refused(self) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ParseCache, "save", refused)
+    result = ingest_into_store(open_store(str(tmp_path / "store")), history)
+    notes = [n for n in result.summary.notes if n.startswith("parse cache not saved")]
+    assert notes == ["parse cache not saved ([Errno 28] No space left on device)"], result.summary.notes
+
+    def broken(self) -> None:
+        raise RuntimeError("a bug in the cache")
+
+    monkeypatch.setattr(ParseCache, "save", broken)
+    with pytest.raises(RuntimeError, match="a bug in the cache"):
+        ingest_into_store(open_store(str(tmp_path / "other")), history)
