@@ -35,6 +35,7 @@ from cairn.ingest.agent_instructions import add_agent_instructions, find_instruc
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.cache import tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
+from cairn.ingest.code.result import CodeResult
 from cairn.ingest import code_graph
 from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
 from cairn.ingest.cochange import ChangeResult, add_changes, first_count
@@ -42,7 +43,8 @@ from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components, infer_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import CODE_LANGUAGES, Listing, configured_filters, count_lines, list_files, worktree_matches_head
+from cairn.ingest.files import (CODE_LANGUAGES, Listing, configured_filters, count_lines, git_toplevel, list_files,
+                                worktree_matches_head)
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
@@ -129,6 +131,9 @@ def ingest_repository(
 
     notify("listing files", 0, 1)
     if listed is not None:
+        # while the child lists: the parse cache opened and the stored extraction recalled (0.4 s at 50k files)
+        top = git_toplevel(root)
+        opened = _opened_cache(root, cache_dir, base_code, top is not None and top.resolve() == root.resolve())
         listing = listed.listing(root, config.ingest.exclude, config.ingest.max_file_bytes)
     else:
         listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
@@ -167,15 +172,13 @@ def ingest_repository(
 
     # -- code ------------------------------------------------------------------
     code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
-    tracked_cache = tracked_cache_files(root, cache_dir) if listing.is_git else []
+    if listed is None or opened[0] != listing.is_git:
+        opened = _opened_cache(root, cache_dir, base_code, listing.is_git)
+    _, tracked_cache, cache, previous = opened
+    del opened
     if tracked_cache:
         summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
-    cache = ParseCache(None if tracked_cache else cache_dir)
-    # The extraction the stored graph was built from, if this Cairn built it (another one may build other edges from
-    # it), recalled before this run's result may push it out of the cache.
     build = cairn_build()
-    built_here = base_code.partition(":")[2] if base_code and base_code.startswith(build + ":") else None
-    previous = cache.recall_result(built_here) if built_here else None
     with gc_paused():  # many small objects that live to the end and form no cycles (ingest.gcpause)
         code = extract_code(
             code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
@@ -318,6 +321,19 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends, knows_delta, counted
+
+
+def _opened_cache(root: Path, cache_dir: Path | None, base_code: str | None,
+                  is_git: bool) -> tuple[bool, list[str], ParseCache, CodeResult | None]:
+    """(``is_git``, the parse cache's files the repository tracks, the parse cache, the remembered extraction the
+    stored graph was built from): a cache the repository tracks is not trusted (``ParseCache(None)``). The
+    extraction is recalled only when this Cairn built it (another one may build other edges from it), and before
+    this run's result may push it out of the cache."""
+    tracked = tracked_cache_files(root, cache_dir) if is_git else []
+    cache = ParseCache(None if tracked else cache_dir)
+    build = cairn_build()
+    built_here = base_code.partition(":")[2] if base_code and base_code.startswith(build + ":") else None
+    return is_git, tracked, cache, cache.recall_result(built_here) if built_here else None
 
 
 def _save_cache(cache: ParseCache) -> str | None:
