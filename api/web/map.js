@@ -308,6 +308,7 @@ function layeredLayout(cy) {
     (common ? boxes.get(common.id()) : root).edges.push({ id: `lifted${lifted.size}`, sources: [from.id()], targets: [to.id()] });
   });
   return new ELK().layout(root).then((result) => {
+    if (cy.destroyed()) return; // the page moved on while ELK worked: its caller checks that too
     const centres = new Map();
     const place = (box, x0, y0) => (box.children || []).forEach((c) => {
       if (c.children && c.children.length) place(c, x0 + c.x, y0 + c.y);
@@ -405,6 +406,7 @@ async function viewMap(selected) {
       if (selectedName) highlight(selectedName);
       state.mapLaidOut = true;
     }, (error) => {
+      if (generation !== drawings || state.cy !== cy) return;
       note.textContent = `The layout failed (${error.message}); the boxes are placed in a grid.`;
       cy.layout({ name: "grid", fit: true, padding: 24 }).run();
       state.mapLaidOut = true;

@@ -132,6 +132,31 @@ def test_search_from_the_header(page):
     assert "shop.billing.invoices" in text and "Invoices live in billing" in text
 
 
+def test_leaving_the_map_while_it_is_laid_out_raises_nothing(page):
+    """ELK answers after the page has moved on (slow here on purpose): the map it was for is gone, and nothing in
+    the page may touch it (the ``page`` fixture fails on any page error)."""
+    page.add_init_script("""
+        window.addEventListener("DOMContentLoaded", () => {
+          const Base = window.ELK;
+          window.ELK = function (...args) {
+            const elk = new Base(...args), layout = elk.layout.bind(elk);
+            elk.layout = (...a) => {
+              window.layoutsDelayed = (window.layoutsDelayed || 0) + 1;
+              return layout(...a).then((r) => new Promise((done) => setTimeout(() => done(r), 400)));
+            };
+            return elk;
+          };
+        });
+    """)
+    page.goto(page.base + "/")
+    page.wait_for_function("window.layoutsDelayed === 1")  # ELK is laying the map out
+    page.fill("#search-input", "invoice")
+    page.press("#search-input", "Enter")
+    page.locator("ul.results li").first.wait_for()
+    page.wait_for_timeout(800)  # the delayed layout answers meanwhile
+    assert page.evaluate("window.layoutsDelayed") == 1
+
+
 def test_a_server_with_a_token_asks_for_it_once_per_tab(browser, server, tmp_path):
     store_dir = server.app.state.cairn.workspace.store.location
     with LiveServer(store_dir, token="page-token") as guarded:
