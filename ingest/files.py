@@ -92,7 +92,6 @@ class Listing:
     is_git: bool
     kept: list[ListedFile] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
-    skipped_examples: dict[str, list[str]] = field(default_factory=dict)
     all_paths: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
     #: path -> the Linguist ``.gitattributes`` set (True) or unset/false (False) on it
@@ -104,9 +103,6 @@ class Listing:
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped[reason] += 1
-        examples = self.skipped_examples.setdefault(reason, [])
-        if len(examples) < 5:
-            examples.append(shown_path(path))
 
     def read_text(self, path: str, limit: int = MAX_CHECKOUT_FILE_BYTES) -> str | None:
         """A small repository file as text (for config files such as tsconfig.json), or None.
@@ -369,8 +365,7 @@ def path_skip_reason(path: str, excluded: pathspec.PathSpec, attributes: dict[st
 
 
 #: Why a file whose name is not UTF-8 is skipped. Git keeps such names as bytes and Cairn reads them losslessly
-#: (``surrogateescape``), but the stores, JSON answers and terminals take text: it is counted, and named in the
-#: summary with its odd bytes escaped (``shown_path``).
+#: (``surrogateescape``), but the stores, JSON answers and terminals take text: it is counted in the summary.
 NOT_UTF8 = "name not UTF-8"
 
 
@@ -383,11 +378,6 @@ def named_in_utf8(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def shown_path(path: str) -> str:
-    """``path`` as text any store or terminal takes: bytes that are not UTF-8 as ``\\xNN``."""
-    return path if named_in_utf8(path) else path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 _SKIPPED_DIRECTORIES: dict[str, str | None] = {}  # "a/b/" -> why the files in it are skipped, without attributes

@@ -1,7 +1,7 @@
 """The files' listing of an ingest begun in a forked child (``ListedBeside``), and what the listing alone decides,
 worked out there while the ingest goes on (``ListingDerived``): both computed by the functions the ingest calls
-otherwise (``files.list_files``, ``linguist.truck_factor_scope``, ``components.infer_components``,
-``owned_components.codeowners_components``), and taken only for the inputs they were computed from."""
+otherwise (``files.list_files``, ``linguist.truck_factor_scope``, ``owned_components.layout_components``), and
+taken only for the inputs they were computed from."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class ListedBeside(ForkedParts):
             "root": str(listing.root), "is_git": listing.is_git, "paths": "\0".join(paths), "count": len(paths),
             "kept": [index[f.path] if f.path in index else f.path for f in kept], "size": [f.size for f in kept],
             "mtime": [f.mtime_ns for f in kept], "language": [f.language for f in kept],
-            "skipped": list(listing.skipped.items()), "examples": listing.skipped_examples, "notes": listing.notes,
+            "skipped": list(listing.skipped.items()), "notes": listing.notes,
             "attributes": listing.attributes, "filters": None if listing.filters is None else list(listing.filters),
             "refused": listing.refused,
         }, separators=(",", ":")).encode("ascii")
@@ -87,8 +87,7 @@ def _decoded_listing(part: bytearray) -> Listing | None:
         if len(paths) != data["count"]:
             return None
         listing = Listing(root=Path(data["root"]), is_git=data["is_git"], all_paths=frozenset(paths),
-                          skipped=Counter(dict(data["skipped"])), skipped_examples=data["examples"],
-                          notes=data["notes"], attributes=data["attributes"],
+                          skipped=Counter(dict(data["skipped"])), notes=data["notes"], attributes=data["attributes"],
                           filters=None if data["filters"] is None else set(data["filters"]), refused=data["refused"])
         listing.kept = [ListedFile(paths[at] if type(at) is int else at, size, mtime, language)
                         for at, size, mtime, language in zip(data["kept"], data["size"], data["mtime"],
@@ -101,9 +100,8 @@ def _decoded_listing(part: bytearray) -> Listing | None:
 class ListingDerived:
     """What a listing decides alone, worked out beside (``ListedBeside``) by the functions the ingest calls: each
     source file's place in the truck factor's scope (``linguist.truck_factor_scope``: its path, language and
-    attributes), and the inferred components (``components.infer_components`` refined by
-    ``owned_components.codeowners_components``) of the listing's source files and the CODEOWNERS read then. Each
-    is taken only where the ingest's own inputs are those: ``scope`` by path (a File node is a file the listing
+    attributes), and the inferred components (``owned_components.layout_components``) of the listing's source
+    files and the CODEOWNERS read then. Each is taken only where the ingest's own inputs are those: ``scope`` by path (a File node is a file the listing
     kept, with its language and attributes), ``defs`` when the source files (the driver may skip some more), the
     repository name and the CODEOWNERS rules are the same."""
 
@@ -115,23 +113,21 @@ class ListingDerived:
     @staticmethod
     def compute(listing: Listing, repo: str) -> dict[str, Any]:
         from cairn.ingest.codeowners import read_codeowners
-        from cairn.ingest.components import infer_components
         from cairn.ingest.linguist import truck_factor_scope
-        from cairn.ingest.owned_components import codeowners_components
+        from cairn.ingest.owned_components import layout_components
 
         attributes = listing.attributes
         source = sorted(f.path for f in listing.kept if f.language is not None)
         scope = [(f.path, *truck_factor_scope(f.path, f.language, attributes.get(f.path)))
                  for f in listing.kept if f.language is not None]
         owners = read_codeowners(listing.root)
-        defs = infer_components(source, repo)
-        defs += codeowners_components(owners, source, defs)
+        defs = layout_components(source, repo, owners)
         return {"scope": scope, "source_paths": _digest_of(source), "codeowners": _owners_key(owners),
                 "defs": [{"name": d.name, "paths": d.paths, "system": d.system, "domain": d.domain,
                           "description": d.description, "inferred": d.inferred} for d in defs]}
 
     def defs(self, source_paths: list[str], repo: str, codeowners: CodeOwners) -> list[ComponentDef] | None:
-        """The components ``infer_components`` and ``codeowners_components`` give for these inputs, when they are the
+        """The components ``layout_components`` gives for these inputs, when they are the
         child's; else None."""
         from cairn.ingest.components import ComponentDef
 

@@ -26,9 +26,16 @@ import re
 from bisect import bisect_left
 
 from cairn.ingest.codeowners import CodeOwners
-from cairn.ingest.components import ComponentDef, ComponentMap
+from cairn.ingest.components import ComponentDef, ComponentMap, infer_components
 
 _GLOB = re.compile(r"[*?\[\]!\\]")
+
+
+def layout_components(source_paths: list[str], repo: str, codeowners: CodeOwners) -> list[ComponentDef]:
+    """The components of a repository that declares none: its layout's (``components.infer_components``), refined by
+    the directories CODEOWNERS names (``codeowners_components``)."""
+    defs = infer_components(source_paths, repo)
+    return defs + codeowners_components(codeowners, source_paths, defs)
 
 
 def owned_directory(pattern: str, directories: set[str]) -> str | None:

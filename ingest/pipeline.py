@@ -41,7 +41,7 @@ from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
 from cairn.ingest.cochange import ChangeResult, add_changes, first_count
 from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
-from cairn.ingest.components import declared_components, infer_components
+from cairn.ingest.components import declared_components
 from cairn.ingest.config import CairnConfig, load_config
 from cairn.ingest.files import (CODE_LANGUAGES, Listing, configured_filters, count_lines, git_toplevel, list_files,
                                 worktree_matches_head)
@@ -53,7 +53,7 @@ from cairn.ingest.history_stream import SpooledLog
 from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.listed_beside import ListedBeside
-from cairn.ingest.owned_components import codeowners_components, component_parents
+from cairn.ingest.owned_components import component_parents, layout_components
 from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import TrendReplay, early_replay, trend_inputs
@@ -203,8 +203,7 @@ def ingest_repository(
         defs = declared_components(config.components)
     elif derived is None or (defs := derived.defs(source_paths, repo, codeowners)) is None:
         # the layout's components, refined by the directories CODEOWNERS names
-        defs = infer_components(source_paths, repo)
-        defs += codeowners_components(codeowners, source_paths, defs)
+        defs = layout_components(source_paths, repo, codeowners)
     with gc_paused():
         build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
         import_changes = code_nodes = None

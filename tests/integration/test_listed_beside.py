@@ -1,5 +1,5 @@
 """The files' listing begun in a forked child (``listed_beside.ListedBeside``) is the listing made in process, field for
-field (skips and their examples, attributes, filters, a name that is not UTF-8), and it is made again in process
+field (skips, attributes, filters, a name that is not UTF-8), and it is made again in process
 when the validated configuration lists with other settings than the ones it was begun with, or the child fails."""
 
 from __future__ import annotations
