@@ -69,7 +69,9 @@ git's date order over them); otherwise (a merged branch whose commits
 interleave with remembered ones by date) the order of ``git rev-list HEAD``
 places them among the remembered commits, and the analyses keep what they
 counted over the positions before the first one that moved
-(``History.kept_prefix``).
+(``History.kept_prefix``). When the new commits sit on top and are few,
+the state is not written again (``HistoryState.rereads``, see
+``history_state``): the next ingest reads them again, with its own.
 
 Every git process goes through ``cairn.ingest.git``. Degree of authorship,
 the ``History`` record and the graph facts are ``knowledge``'s business.
@@ -275,6 +277,7 @@ def mine_history(
 
     fingerprint = None
     reading = None
+    previous = None
     why: str | None = None
     if memory is not None and memory.usable and not history.shallow:
         marker_digest = repr((markers.pattern.pattern, markers.agents, markers.keywords))
@@ -333,14 +336,18 @@ def mine_history(
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")
     if fingerprint is not None and _rereadable(history, status, totals.commits):
+        degraded = degraded_read({"missing_objects": sorted(status.missing_objects),
+                                  "exact_renames_only": status.exact_renames_only,
+                                  "without_renames": status.without_renames})
+        # the commits read since the file's head are all it lacks: appended on top, nothing else of it differs
+        appended = (reading.mined == "incremental" and previous is not None and history.new_from is not None
+                    and previous.fingerprint == fingerprint and previous.degraded == degraded)
         history.state = HistoryState(
             repo=str(root.resolve()), fingerprint=fingerprint, head=head, commits_total=status.commits_total or totals.commits,
             identity_keys=keys, weights=weights, from_trailer=from_trailer, stream_order=reading.stream_order,
             totals=totals, log=reading.log, analyses=dict(reading.analyses),
-            changed=reading.mined == "full" or reading.new_commits > 0 or history.new_from is None,
-            degraded=degraded_read({"missing_objects": sorted(status.missing_objects),
-                                    "exact_renames_only": status.exact_renames_only,
-                                    "without_renames": status.without_renames}),
+            changed=not appended or reading.new_commits > 0, degraded=degraded,
+            rereads=reading.new_commits if appended else None, saved_size=previous.saved_size if previous is not None else 0,
         )
     return history
 

@@ -34,6 +34,16 @@ another version, another repository's) is ignored with a note and the history
 is mined in full; so is a file the analysed repository tracks itself (a
 cache directory inside the checkout: its content would be the repository's
 say, not Cairn's).
+
+Git is the journal. An ingest whose state differs from the file only by a
+few commits appended on top (``HistoryState.rereads``) need not rewrite it:
+the next ingest loads the file and reads those commits again, which gives
+what the state would have held (what incremental history guarantees for any
+number of new commits). What such an ingest stored that the file does not
+say is kept beside it, small (``history-<digest>.unsaved``, ``Unsaved``):
+the name of the KNOWS edges it built and those of the files it computed
+afresh, for the next ingest to patch the stored edges from them
+(``Unsaved.rebase``); the ingest that saves the state removes it.
 """
 
 from __future__ import annotations
@@ -52,7 +62,7 @@ from typing import Any, Iterable
 from cairn.graph.atomic import write_atomic
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.git import GitError, git
-from cairn.ingest.knowledge import RecordTable
+from cairn.ingest.knowledge import KnowsDelta, RecordTable
 from cairn.ingest.spool import state_path  # (there: an ingest looks for the state before importing this)
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
@@ -202,6 +212,12 @@ class HistoryState:
     #: objects git could not read when the remembered commits were read (a partial clone, a damaged store), and how
     #: many commits were read with exact rename detection only or without it for that: ``degraded_read``
     degraded: dict[str, Any] = field(default_factory=dict)
+    #: how many commits were read since the file's head when they are all it lacks (appended after every remembered
+    #: commit, with the same fingerprint and degraded read): an ingest reading them again ends with this state; None
+    #: when the state differs from the file otherwise (or there is no file)
+    rereads: int | None = None
+    #: the size of the file the state was read from (0: none): what saving it again costs
+    saved_size: int = 0
 
 
 class Ragged:
@@ -446,6 +462,19 @@ def degraded_read(data: dict) -> dict[str, Any]:
     return {"missing_objects": sorted(missing), **counts} if missing or any(counts.values()) else {}
 
 
+#: An ingest that read at most this many commits since the state file's head, and only added them to it
+#: (``HistoryState.rereads``), leaves the file as it was: at least ``UNSAVED_FLOOR``, and one per
+#: ``UNSAVED_STATE_BYTES`` of the file (writing it again costs with its size; reading one commit again, about the same
+#: at every size). Measured: see ``unsaved_commits``.
+UNSAVED_FLOOR = 16
+UNSAVED_STATE_BYTES = 250_000
+
+
+def unsaved_commits(state: HistoryState) -> int:
+    """How many commits read since the state file's head an ingest may leave for the next one to read again."""
+    return max(UNSAVED_FLOOR, state.saved_size // UNSAVED_STATE_BYTES)
+
+
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)
 
 
@@ -489,6 +518,7 @@ class StateFile:
             return self._ignored(f"not in the expected shape ({type(exc).__name__})")
         if state.repo != str(self.root):
             return self._ignored(f"kept for another repository ({state.repo})")
+        state.saved_size = len(text)
         return state
 
     def save(self, state: HistoryState) -> str | None:
@@ -505,6 +535,107 @@ class StateFile:
     def _ignored(self, why: str) -> None:
         self.notes.append(f"history state {self.path.name if self.path else ''} {why}: ignored, the history is read in full")
         return None
+
+    # -- what an ingest that did not save the state stored (see the module docstring) --
+
+    @property
+    def unsaved_path(self) -> Path | None:
+        return self.path.with_suffix(".unsaved") if self.path is not None else None
+
+    def load_unsaved(self) -> "Unsaved | None":
+        """What the last ingest stored without saving the state, or None (nothing, or not usable)."""
+        path = self.unsaved_path
+        if not self.usable or path is None:
+            return None
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if tracked(self.root, path):
+            return None
+        try:
+            return Unsaved.from_json(data)
+        except _SHAPE_ERRORS:
+            return None
+
+    def keep_unsaved(self, unsaved: "Unsaved | None") -> bool:
+        """Write ``unsaved`` (atomically; None: there is nothing beyond the file, any record is removed); False when it
+        could not be written (then save the state)."""
+        path = self.unsaved_path
+        if not self.usable or path is None:
+            return False
+        if unsaved is None:
+            self.forget_unsaved()
+            return True
+        try:
+            write_atomic(path, json.dumps(unsaved.to_json(), separators=(",", ":")).encode("ascii"))
+        except OSError:
+            self.forget_unsaved()
+            return False
+        return True
+
+    def forget_unsaved(self) -> None:
+        """Remove what an ingest that did not save the state kept (the state is saved now, or it says nothing)."""
+        path = self.unsaved_path
+        if path is not None:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+
+UNSAVED_FORMAT = "cairn-history-unsaved"
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """What an ingest that left the state file as it was (``HistoryState.rereads``) stored beyond it: the KNOWS edges it
+    built, named ``token``, differ from those the file's knowledge memory (named ``base``, of the file's ``state``:
+    its commit count and head) builds only in ``files`` (File node ids), whose edges are ``edges`` (their keys)."""
+
+    state: tuple[int, str]
+    base: str
+    token: str
+    files: frozenset[str]
+    edges: frozenset[tuple[str, str, str]]
+
+    @classmethod
+    def beyond(cls, remembered: tuple[int, str] | None, delta: KnowsDelta | None, token: Any) -> "Unsaved | None":
+        """The record of an ingest that leaves the state file (of ``remembered``, its commit count and head) as it was:
+        ``delta`` is what ``add_knowledge`` built against the file's memory, ``token`` names the edges built. None when
+        they are the file's memory's own edges."""
+        if remembered is None or delta is None or not isinstance(token, str):
+            raise ValueError("not an ingest that read from a state file")
+        if token == delta.base:
+            return None
+        return cls((int(remembered[0]), str(remembered[1])), delta.base, token, delta.files, delta.after)
+
+    def to_json(self) -> dict:
+        return {"format": UNSAVED_FORMAT, "version": VERSION, "state": list(self.state), "base": self.base,
+                "token": self.token, "files": sorted(self.files), "edges": sorted(self.edges)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Unsaved":
+        if not isinstance(data, dict) or data.get("format") != UNSAVED_FORMAT or data.get("version") != VERSION:
+            raise ValueError("not a record of an unsaved state")
+        commits, head = data["state"]
+        edges = frozenset((str(rel), str(person), str(file)) for rel, person, file in data["edges"])
+        files = frozenset(str(f) for f in data["files"])
+        if any(file not in files for _, _, file in edges):
+            raise ValueError("edges of other files")
+        return cls((int(commits), str(head)), str(data["base"]), str(data["token"]), files, edges)
+
+    def rebase(self, delta: KnowsDelta | None, remembered: tuple[int, str] | None) -> KnowsDelta | None:
+        """``delta`` (KNOWS edges built against the knowledge memory read from the state file) as built against the
+        edges this record names, which are what the store holds when the last ingest stored them: the files it
+        computed afresh must be computed afresh again (so their edges then are the ones kept here); else ``delta``
+        as it is (the store, holding other edges than ``delta.base`` names, compares every KNOWS edge)."""
+        if delta is None or remembered is None or tuple(remembered) != self.state or delta.base != self.base:
+            return delta
+        if not self.files <= delta.files:
+            return delta
+        before = frozenset(key for key in delta.before if key[2] not in self.files) | self.edges
+        return KnowsDelta(self.token, delta.files, before, delta.after)
 
 
 def tracked(root: Path, path: Path) -> bool:

@@ -48,7 +48,7 @@ from cairn.ingest.files import (CODE_LANGUAGES, Listing, configured_filters, cou
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
-from cairn.ingest.history_state import StateFile
+from cairn.ingest.history_state import StateFile, Unsaved, unsaved_commits
 from cairn.ingest.history_stream import SpooledLog
 from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
@@ -292,21 +292,44 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         if early is not None and early.snapshots is not None:
             replay_beside(early)  # the replay needs the history alone: it can run beside what follows
         first = first_count(graph, history, config.coupling)  # a cold ingest's pairs: counted beside the knowledge
+        state = history.state
+        # whether every analysis only added the commits read since the state file to what it remembers (with the
+        # state's ``rereads``: then the file need not be written, see ingest.history_state)
+        appended = state is not None and state.rereads is not None
         try:
-            knows_delta = add_knowledge(graph, history)
+            built = knows_delta = add_knowledge(graph, history)
+            appended = appended and built is not None
+            # the KNOWS edges stored by the ingests since the state file was written, when they did not write it
+            unsaved = memory.load_unsaved() if memory is not None and state is not None else None
+            if unsaved is not None:
+                knows_delta = unsaved.rebase(built, history.remembered)
             summary.commits = int(graph.repository.get("commits") or 0)
             summary.notes.extend(graph.repository.get("history_notes") or [])
             summary.warnings.extend(history.warnings)
             notify("change coupling and trends", 0, 1)
             changes = add_changes(graph, history, config.coupling, config.agents, first)
+            appended = appended and changes.incremental
         finally:
             if first is not None:
                 first.cancel()  # (nothing left to stop once add_changes took its pairs)
         first = None  # its entries (a pair of 4-byte ids per change, 14 MB at 300,000 commits): not read from here on
         counted = _files_counted_again(history, changes)
+        changed = state is not None and state.changed
+        if state is not None:
+            state.changed = False  # the trends say whether they counted their activity afresh
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
-        if memory is not None and history.state is not None and history.state.changed:
-            save = partial(memory.save, history.state)
+        if state is not None:
+            appended = appended and not state.changed
+            state.changed = state.changed or changed
+        if (memory is not None and state is not None and appended and state.rereads <= unsaved_commits(state)  # type: ignore[operator]
+                and (trends.keep_factors is None or trends.known_factors is not None)
+                and memory.keep_unsaved(Unsaved.beyond(history.remembered, built, graph.repository.get("knows_token")))):
+            # Not written: the next ingest reads the file and the same commits again. The trends' factors of the earlier
+            # periods are those kept for the file's head (they were taken from there), and stay with it.
+            trends.keep_factors = None
+        elif memory is not None and state is not None and state.changed:
+            memory.forget_unsaved()
+            save = partial(memory.save, state)
             # A child pays for itself only on a long history read whole (10k files, 100k commits: about a second
             # less); after a few new commits its cost (the fork, and the pages the ingest then writes being copied)
             # ate what it saved: 30-50 ms more on sqlalchemy, even at 50k files (1 s of writing saved).
@@ -316,7 +339,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
             # encoded, which holds the GIL) for 36 MB more at the peak.
             elif problem := save():
                 summary.notes.append(problem)
-        history.state = None  # saved, or held by its save beside: nothing else reads it now (the replay reads the log)
+        state = history.state = None  # saved, or held by its save beside: nothing else reads it now (the replay reads the log)
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends, knows_delta, counted

@@ -17,7 +17,7 @@ from cairn.api.services import beside as beside_module
 from cairn.api.services.beside import Beside
 from cairn.api.services.changes_over_time import FactorsBeside
 from cairn.api.services.ingesting import SUMMARY, ingest_into_store
-from cairn.ingest import pipeline
+from cairn.ingest import history_state, pipeline
 from cairn.ingest.history_state import StateFile, state_path
 from fixtures.gitrepo import GitRepo
 
@@ -130,6 +130,7 @@ def test_a_short_history_and_new_commits_have_their_state_written_in_process(his
     ingest_into_store(open_store(str(tmp_path / "short")), history)
     assert state_saves() == [] and _state_of(tmp_path / "short", history).is_file()  # 200 commits < 201
     monkeypatch.setattr(pipeline, "STATE_BESIDE_COMMITS", 100)
+    monkeypatch.setattr(history_state, "UNSAVED_FLOOR", 0)  # the state written after the new commit (not left unsaved)
     store = open_store(str(tmp_path / "store"))
     ingest_into_store(store, history)
     assert len(state_saves()) == 1  # 200 commits read whole, "long" here: its state is written by a child

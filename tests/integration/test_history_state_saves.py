@@ -9,6 +9,7 @@ from array import array
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.api.services.workspace import cache_dir_for
+from cairn.ingest import history_state
 from cairn.ingest.history_state import Ragged, StateFile, encode_state, read_document, state_path
 from fixtures.history_evolution import build_before, grow, modify_only
 
@@ -34,7 +35,8 @@ def remembered(root, store):
     return path.read_bytes(), state
 
 
-def test_each_incremental_save_reads_back_as_saved_and_as_the_state_encoded_whole(tmp_path):
+def test_each_incremental_save_reads_back_as_saved_and_as_the_state_encoded_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(history_state, "UNSAVED_FLOOR", 0)  # saved after every ingest that reads a commit
     repo = build_before(tmp_path / "repo")
     store = tmp_path / "store"
     ingest_into_store(open_store(str(store)), repo.root)

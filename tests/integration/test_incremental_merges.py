@@ -17,6 +17,7 @@ from cairn.api.bootstrap import open_store
 from cairn.api.services.workspace import cache_dir_for
 from cairn.ingest.cochange import add_changes
 from cairn.ingest.commits import CommitLog, kept_prefix
+from cairn.ingest import history_state
 from cairn.ingest.config import load_config
 from cairn.ingest.pipeline import ingest_repository
 from fixtures.gitrepo import GitRepo
@@ -134,8 +135,9 @@ def test_a_branch_forked_below_the_remembered_head_and_newer_than_it_is_added_on
     assert read_notes(result) == [] and set(result.trends.known_factors) == {"2024-Q1"}
 
 
-def test_a_fork_newer_than_a_later_remembered_commit_is_placed_by_git(grown, tmp_path):
+def test_a_fork_newer_than_a_later_remembered_commit_is_placed_by_git(grown, tmp_path, monkeypatch):
     repo, store = grown
+    monkeypatch.setattr(history_state, "UNSAVED_FLOOR", 0)  # the commit of April 1st remembered: the state saved
     fork = repo.head()
     repo.commit({"core/s.py": "S = 1\n"}, author=BOB, date=when(4, 1), message="a clock behind")
     assert_same_as_cold(repo.root, store, tmp_path)
