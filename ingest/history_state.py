@@ -464,13 +464,14 @@ def degraded_read(data: dict) -> dict[str, Any]:
 
 #: An ingest that read at most this many commits since the state file's head, and only added them to it
 #: (``HistoryState.rereads``), leaves the file as it was: at least ``UNSAVED_FLOOR``, and one per
-#: ``UNSAVED_STATE_BYTES`` of the file. Writing the file costs with its size (0.58 s for 107 MB at 50k files / 300k
-#: commits, 0.07 s for 31 MB at 10k / 100k); reading a commit again costs about 2 ms at 50k, 0.6 ms at 10k (measured:
-#: 100 and 400 commits read beside one). With one commit per ingest, the next ingests read 1, 2, ... B commits, then
-#: one writes: B/2 commits read on average plus a B-th of a write, least near sqrt(2 * write / commit), 24 at 50k and 15
-#: at 10k; B = 26 and 16 here: the ingest that reads the most reads for a tenth of a write at 50k, a seventh at 10k.
-UNSAVED_FLOOR = 16
-UNSAVED_STATE_BYTES = 4_000_000
+#: ``UNSAVED_STATE_BYTES`` of the file (a larger file costs more to write). Measured on the synthetic repositories
+#: (commits of three files each, in other packages): writing the file costs 0.07 s at 10k files / 100k commits
+#: (31 MB) and 0.3-0.6 s at 50k / 300k (107 MB); reading commits again costs less for the commits than for the files
+#: they touch, whose knowledge and components' answers are worked out again (CPU at 50k: +0.11 s for 8 commits,
+#: +0.2 s for 26, +0.23 s for 100; at 10k +0.03 s for 16). An ingest reading 26 commits again at 50k took as long as
+#: one reading a single commit and writing the file; 8 stays well under a write.
+UNSAVED_FLOOR = 8
+UNSAVED_STATE_BYTES = 16_000_000
 
 
 def unsaved_commits(state: HistoryState) -> int:
