@@ -173,7 +173,8 @@ class CodeSample:
 class TrendInputs:
     period: str  # the granularity of everything below
     activity: list[PeriodActivity]
-    samples: list[CodeSample]
+    #: or what makes them, called once when they are first read (``queries.trends.trend_samples``)
+    samples: list[CodeSample] | Callable[[], list[CodeSample]]
     #: yields one snapshot per period, oldest first; each is valid until the next is drawn
     snapshots: Callable[[], Iterator[KnowledgeSnapshot]]
     notes: list[str] = field(default_factory=list)

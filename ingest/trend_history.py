@@ -77,6 +77,7 @@ from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import CairnConfig
 from cairn.ingest.files import is_source_file, path_skip_reason
+from cairn.ingest.freed_memory import give_back
 from cairn.ingest.history_state import tracked
 from cairn.ingest.trend_activity import MEMORY, ActivityMemory
 from cairn.ingest.trend_samples import sample_commits
@@ -556,6 +557,7 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     """
     settings, log = config.trends, history.log
     state = history.state
+    give_back()  # what the change analyses freed: the activity counted next, and the state's save, need new pages
     memory = None
     if changes.incremental and state is not None and state.analyses.get(MEMORY):
         memory = ActivityMemory.from_json(state.analyses[MEMORY])
@@ -583,12 +585,15 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
         notes.append(f"trends: commit dates span more than {MAX_PERIODS} {settings.period}s; later periods are merged into the last")
     ctx = _context(history, changes.view, names, config, defs)
     activity = memory.activity(names)
-    samples = sample_commits(ctx.log, changes.memory.assisted, ctx.period_names, graph, settings, config, defs,
-                             cache_dir)
+    # made when annotate_trends reads them, not now: the component dependencies of the graph (35 MB while they are
+    # worked out at 50k files) then reuse the memory of the history state, saved and let go by then
+    samples = partial(sample_commits, ctx.log, changes.memory.assisted, ctx.period_names, graph, settings, config, defs,
+                      cache_dir)
     if early is not None and early.names == names:
         known, keep = early.reuse
     else:
         known, keep = _factor_reuse(history, names, config, defs, cache_dir)
     if early is not None and early.snapshots is not None:
         early.same = early.key == _replay_key(ctx, config, defs)
+    give_back()  # (what counting the activity freed: the state's save encodes next)
     return TrendInputs(settings.period, activity, samples, partial(_snapshots, ctx), notes, known, keep)

@@ -334,7 +334,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
             found = listed[id(humans)] = (humans, sorted(humans))  # (the set held: its id is not reused meanwhile)
         return found[1]
 
-    samples = {s.period: s for s in inputs.samples if s.commit}
+    samples = {s.period: s for s in trend_samples(inputs) if s.commit}
     # carriers matter only where agents worked: keep those, so a period stores its dependencies, not every file
     agent_work = agent_files_of(samples.values())
     previous_sample = None
@@ -369,6 +369,13 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
         graph.add_node(Label.PERIOD, row.period, **props)
     if repo is not None:
         repo.props.update(trend_period=inputs.period, trend_notes=list(inputs.notes))
+
+
+def trend_samples(inputs: TrendInputs) -> list[Any]:
+    """``inputs.samples``, made first when ingest handed on what makes them (``TrendInputs.samples``)."""
+    if callable(inputs.samples):
+        inputs.samples = inputs.samples()
+    return inputs.samples
 
 
 def agent_files_of(samples: Iterable[Any]) -> set[str]:

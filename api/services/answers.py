@@ -51,6 +51,8 @@ from the package metadata costs more than reading an answer.)
 
 from __future__ import annotations
 
+import json
+import struct
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -232,15 +234,17 @@ class AnswersBeside:
 
     Started before the save (``graph`` must not change after): when nothing is kept to take from (``base`` None: a
     first ingest, or another build's graph, which the save writes whole) and the graph has ``ANSWERS_BESIDE_SIZE``
-    nodes and edges or more, a forked child (``beside``) computes them and sends back each answer as the text the
+    nodes and edges or more, a forked child (``_TextsBeside``) computes them and sends back each answer as the text the
     store keeps (``graph.values.dumps``); else they are computed by ``keep``, in process: the fork and the pages then
     copied cost more than the answers of a smaller graph, or than those taken from a base (after a commit at 50k
     files, the save of 0.6 s took twice as long beside the child, and the answers' texts made in it another 0.4 s).
     The answers read the graph alone, not what the save writes: those kept are the ones ``store_answers`` keeps
     after the save.
 
-    The texts are decoded one at a time as the store reads them (``_DecodedWhenRead``): decoded whole, the answers of
-    50k files would hold 100 MB more than computed in process, where they share their strings with the graph.
+    The texts stay the bytes the child sent until the store reads each (``_DecodedWhenRead``): a store that keeps
+    texts takes each as it is (``stored_text``), any other decodes it. Decoded whole, the answers of 50k files would
+    hold 100 MB more than computed in process, where they share their strings with the graph; and the 30 MB of texts
+    held once as bytes, once as text and once decoded made the peak of an ingest.
     """
 
     def __init__(self, store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None,
@@ -248,13 +252,16 @@ class AnswersBeside:
         self._store, self._repo = store, graph.repo
         self._prepare = partial(answers_to_keep, graph, known, base, store.keeps_unchanged_answers)
         beside = base is None and len(graph.nodes) + len(graph.edges) >= ANSWERS_BESIDE_SIZE
-        self._job = Beside(partial(_as_texts, self._prepare)).start() if beside else None
+        self._job = _TextsBeside(partial(_as_texts, self._prepare)).start() if beside else None
 
     def keep(self) -> None:
         """Keep the answers in the store, which has saved the graph by now."""
         if self._job is None:
             keep_answers(self._store, self._repo, self._prepare())
             return
+        from cairn.ingest.freed_memory import give_back
+
+        give_back()  # what the save freed, returned before the child's texts arrive (30 MB at 50k files)
         sent = self._job.result()
         keep_answers(self._store, self._repo, {"answers": _DecodedWhenRead(sent["texts"]), "unchanged": sent["unchanged"]})
 
@@ -272,17 +279,73 @@ def _as_texts(prepare: Callable[[], Mapping[str, Any]]) -> dict[str, Any]:
             "unchanged": prepared["unchanged"]}
 
 
-class _DecodedWhenRead(Mapping[str, Any]):
-    """Answers by name, given as their JSON texts, each decoded when it is read (the store then encodes it again,
-    to the same text)."""
+_LENGTH = struct.Struct("=Q")
 
-    def __init__(self, texts: dict[str, str]):
+
+class _TextsBeside(Beside):
+    """``_as_texts`` in a forked child (``Beside``), its texts sent as they are, each after its length (UTF-8; a
+    lone surrogate passes), after a JSON head of their names and the unchanged ones; given back as ``_SentTexts``."""
+
+    def _encode(self, result: dict[str, Any]) -> Iterable[Any]:
+        texts = result["texts"]
+        head = json.dumps({"names": list(texts), "unchanged": result["unchanged"]}).encode("ascii")
+        yield _LENGTH.pack(len(head))
+        yield head
+        for text in texts.values():
+            data = text.encode("utf-8", "surrogatepass")
+            yield _LENGTH.pack(len(data))
+            yield data
+
+    def _decode(self, received: list[bytearray]) -> tuple[bool, Any]:
+        data = received.pop()
+        try:
+            (size,) = _LENGTH.unpack_from(data, 0)
+            head = json.loads(data[_LENGTH.size:_LENGTH.size + size].decode("ascii"))
+            at = _LENGTH.size + size
+            spans: dict[str, tuple[int, int]] = {}
+            for name in head["names"]:
+                (size,) = _LENGTH.unpack_from(data, at)
+                at += _LENGTH.size
+                spans[name] = (at, at + size)
+                at += size
+        except (ValueError, KeyError, TypeError, struct.error):
+            return False, None
+        if at != len(data) or len(spans) != len(head["names"]):
+            return False, None
+        return True, {"texts": _SentTexts(data, spans), "unchanged": head["unchanged"]}
+
+
+class _SentTexts(Mapping[str, str]):
+    """The answers' texts by name, kept as the bytes the child sent (``_TextsBeside``), each made text when read."""
+
+    def __init__(self, data: bytearray, spans: dict[str, tuple[int, int]]):
+        self._data, self._spans = data, spans
+
+    def __getitem__(self, name: str) -> str:
+        start, end = self._spans[name]
+        return self._data[start:end].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+class _DecodedWhenRead(Mapping[str, Any]):
+    """Answers by name, given as their JSON texts, each decoded when it is read; ``stored_text`` gives the text
+    itself, to a store that keeps it as it is (``SQLiteStore.save_answers``: the text it would make of the value)."""
+
+    def __init__(self, texts: Mapping[str, str]):
         self._texts = texts
 
     def __getitem__(self, name: str) -> Any:
         from cairn.graph.values import loads
 
         return loads(self._texts[name])
+
+    def stored_text(self, name: str) -> str:
+        return self._texts[name]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._texts)

@@ -128,6 +128,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
     from cairn.api.services.answers import AnswersBeside, bus_factor_known, kept_base
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
+    from cairn.ingest.freed_memory import give_back
     from cairn.ingest.gcpause import abandon
     from cairn.ingest.knowledge import authorship_of
     from cairn.ingest.pipeline import ingest_repository
@@ -152,6 +153,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                                    checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None,
                                    replay_beside=lambda replay: beside.append(FactorsBeside(replay)), spooled=spooled,
                                    save_beside=save_state, listed=listed)
+        give_back()  # what the history state held (saved by now): the bus factor and the trends allocate next
         with store.writer_lock(result.graph.repo):
             reviews = store.load_reviews(result.graph.repo)
             # who authors each file, as the history's KNOWS edges say (review records change them: read again then)
@@ -164,6 +166,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             result.summary.notes.extend(_notes_of(state_saves))
             release_trend_inputs(result.trends)  # the history they (and the state's save) held: freed for the save to reuse
             beside.clear()
+            give_back()  # (and returned: the answers' child, forked below, would count it as its own)
             repository = result.graph.repository
             if repository is not None:
                 repository.props[FINGERPRINT] = fingerprint_with(checkout.fingerprint, reviews)
