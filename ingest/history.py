@@ -297,12 +297,20 @@ def mine_history(
     if reading is None and why:
         history.notes.append(f"history read in full: {why}")
     if reading is None:
-        ids = Identities(classifier)
-        reading = _read_all(root, ids, parser_for(ids), head, progress, spooled)
-        if spooled is not None and reading.status.failure is not None:
-            # git failed writing the spooled log (a full disk, say): read it again from a pipe, as without a spool
+        # With no log spooled beforehand (a history state that could not be used: another build of Cairn, a rewritten
+        # history), it is spooled now, so that a long history is written by two gits as on a first ingest: one git
+        # walking 300,000 commits held 890 MB, more than the whole ingest.
+        own = SpooledLog.start(root, head) if spooled is None and head else None
+        try:
             ids = Identities(classifier)
-            reading = _read_all(root, ids, parser_for(ids), head, progress)
+            reading = _read_all(root, ids, parser_for(ids), head, progress, spooled or own)
+            if (spooled or own) is not None and reading.status.failure is not None:
+                # git failed writing the spooled log (a full disk, say): read it again from a pipe, as without a spool
+                ids = Identities(classifier)
+                reading = _read_all(root, ids, parser_for(ids), head, progress)
+        finally:
+            if own is not None:
+                own.close()
     totals, status = reading.totals, reading.status
     record_completeness(history, status, totals.commits)
     if totals.rename_limit_hit:

@@ -3,10 +3,11 @@ stores exactly what an ingest that starts it later stores; an ingest that rememb
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from test_incremental_parity import assert_same_rows
+from test_incremental_parity import assert_same_rows, stored_rows
 from test_trend_replay_parity import random_history
 from test_trends_beside import stored_answers
 
@@ -81,3 +82,55 @@ def test_git_log_starts_before_the_checkout_is_checked_for_changes(history, tmp_
     assert order == ["log", "checkout"]
     order.clear()
     assert ingest_into_store(store, history).unchanged and order == ["checkout"]  # the history is remembered: no log
+
+
+def test_an_ingest_that_cannot_use_the_remembered_history_reads_it_spooled(history, tmp_path, monkeypatch) -> None:
+    """The history state is there but of another build of Cairn: the whole log is read again, spooled then (two gits
+    for a long history, as on a first ingest, not one git's walk held in its memory), and gives the first ingest's."""
+    from cairn.ingest import history_state
+
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, history)
+    started: list[str] = []
+    replayed: list[str] = []
+    start, replay = history_stream.SpooledLog.start.__func__, history_stream.SpooledLog.replay
+
+    def recording(cls, root, head):
+        started.append(head)
+        return start(cls, root, head)
+
+    def counting(self, parser):
+        replayed.append(self.head)
+        return replay(self, parser)
+
+    monkeypatch.setattr(history_stream.SpooledLog, "start", classmethod(recording))
+    monkeypatch.setattr(history_stream.SpooledLog, "replay", counting)
+    monkeypatch.setattr(history_state, "_CODE_DIGEST", "another build")
+    repo = GitRepo(history)
+    repo.commit({"late.py": "x = 1\n"}, author=("Late Comer", "late@example.com"), message="one more")
+    try:
+        result = ingest_into_store(store, history)
+        assert started == [repo.head()] and replayed == [repo.head()]
+        ingest_into_store(open_store(str(tmp_path / "cold")), history)
+    finally:
+        repo.git("reset", "-q", "--hard", "HEAD~1")
+    assert result.summary.commits == 301
+    assert any(note.startswith("history read in full: Cairn's history mining changed") for note in result.summary.notes)
+    (nodes, edges), (cold_nodes, cold_edges) = stored_rows(tmp_path / "store", "repo"), stored_rows(tmp_path / "cold", "repo")
+    for rows in (nodes, cold_nodes):  # the notes say why the history was read again; all else is the first ingest's
+        repository = json.loads(rows["Repository|repo"])
+        for name in ("history_notes", "ingest_notes", "ingest_summary"):
+            repository.pop(name)
+        rows["Repository|repo"] = repository
+    assert nodes == cold_nodes and edges == cold_edges
+    assert without_notes(stored_answers(tmp_path / "store")) == without_notes(stored_answers(tmp_path / "cold"))
+
+
+def without_notes(answers: dict[str, str]) -> dict[str, object]:
+    """The stored answers, decoded, without the notes they repeat from the ingest (why it read the history)."""
+    def dropped(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: dropped(item) for key, item in value.items() if key != "notes"}
+        return [dropped(item) for item in value] if isinstance(value, list) else value
+
+    return {name: dropped(json.loads(text)) if text else text for name, text in answers.items()}
