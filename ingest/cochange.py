@@ -502,5 +502,6 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
         repository.props["coupling_settings"] = coupling.model_dump()
     if state is not None:
         state.analyses[MEMORY] = memory
-        state.changed = state.changed or not incremental
+        if not incremental:
+            state.recount(MEMORY)
     return ChangeResult(view, index, memory, pairs, assisted, incremental)

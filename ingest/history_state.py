@@ -218,6 +218,14 @@ class HistoryState:
     rereads: int | None = None
     #: the size of the file the state was read from (0: none): what saving it again costs
     saved_size: int = 0
+    #: the analyses counted afresh by this ingest rather than added to from the file's (``recount``)
+    recounted: set[str] = field(default_factory=set)
+
+    def recount(self, analysis: str) -> None:
+        """Say that ``analysis`` (its name in ``analyses``) was counted afresh: the state then differs from the file by
+        more than the commits read since it."""
+        self.changed = True
+        self.recounted.add(analysis)
 
 
 class Ragged:

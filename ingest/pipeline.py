@@ -308,19 +308,13 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
             summary.warnings.extend(history.warnings)
             notify("change coupling and trends", 0, 1)
             changes = add_changes(graph, history, config.coupling, config.agents, first)
-            appended = appended and changes.incremental
         finally:
             if first is not None:
                 first.cancel()  # (nothing left to stop once add_changes took its pairs)
         first = None  # its entries (a pair of 4-byte ids per change, 14 MB at 300,000 commits): not read from here on
         counted = _files_counted_again(history, changes)
-        changed = state is not None and state.changed
-        if state is not None:
-            state.changed = False  # the trends say whether they counted their activity afresh
         trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
-        if state is not None:
-            appended = appended and not state.changed
-            state.changed = state.changed or changed
+        appended = appended and state is not None and not state.recounted  # (the change counts and the trends' activity added to, not made anew)
         if (memory is not None and state is not None and appended and state.rereads <= unsaved_commits(state)  # type: ignore[operator]
                 and (trends.keep_factors is None or trends.known_factors is not None)
                 and memory.keep_unsaved(Unsaved.beyond(history.remembered, built, graph.repository.get("knows_token")))):

@@ -568,7 +568,7 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     if memory is None:
         memory = ActivityMemory(settings.period)
         if state is not None:
-            state.changed = True
+            state.recount(MEMORY)
         memory.count(changes, 0)
     else:
         memory.count(changes, memory.commits, history.placed)
