@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
+from bisect import bisect_right
+from itertools import accumulate, chain, compress, repeat
+from operator import is_, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
@@ -198,15 +200,20 @@ def build_code_graph(
     component_ids = {name: node.id for name, node in component_nodes.items()}
     part_of = Rel.PART_OF
     file_prefix, module_prefix = _prefix(Label.FILE, repo), _prefix(Label.MODULE, repo)
-    file_module = code.file_module
+    component_of, language_of_file, module_of_file = components.component_of, file_languages.get, code.file_module.get
+    file_label, module_label = Label.FILE, Label.MODULE
+    counted: Counter[str] = Counter()  # component -> its files, then its modules
     for path in source_paths:
-        comp = components.component_of(path)
+        comp = component_of(path)
         fid = file_prefix + path
-        nodes[fid] = Node(Label.FILE, repo, path, {"language": file_languages.get(path), "module": file_module.get(path),
+        nodes[fid] = Node(file_label, repo, path, {"language": language_of_file(path), "module": module_of_file(path),
                                                    "component": comp, "path": path})
         if comp:
             edges[("PART_OF", fid, component_ids[comp])] = BareEdge(part_of, fid, component_ids[comp])
-            component_nodes[comp].props["files"] += 1
+            counted[comp] += 1
+    for comp, count in counted.items():
+        component_nodes[comp].props["files"] = count
+    counted.clear()
     module_component: dict[str, str | None] = {}
     id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
     ids: TargetIds = ({}, {})  # one string per node (see _grouped_imports)
@@ -214,45 +221,18 @@ def build_code_graph(
     for name, (path, language, files) in code.modules.items():
         comp = module_component[name] = _module_component(components, path, files)
         mid = module_ids[name] = module_prefix + name
-        if comp:
-            id_component[mid] = comp
-        nodes[mid] = Node(Label.MODULE, repo, name, {"path": path, "language": language, "component": comp,
+        nodes[mid] = Node(module_label, repo, name, {"path": path, "language": language, "component": comp,
                                                      "files": sorted(files), "name": name})
         if comp:
+            id_component[mid] = comp
             edges[("PART_OF", mid, component_ids[comp])] = BareEdge(part_of, mid, component_ids[comp])
-            component_nodes[comp].props["modules"] += 1
-    imports, imports_value = Rel.IMPORTS, Rel.IMPORTS.value
-    ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
-    # Every import between components as (importer's component, imported's, kind), in the order of the edges: counted
-    # a module at a time (in C; a list of them all, counted at the end, cost a third more), the counts' keys in the
-    # order each first came, as a count kept edge by edge would have them.
-    # The edges are made by ``map`` and put in by ``update``: this runs once for every import of the repository.
-    # The edges of the targets imported once are ``ImportsEdge``s (their properties in slots), the others plain ones.
-    imported: Counter[tuple[str, str | None, str]] = Counter()
-    for source in code.imports:
-        src = module_ids.get(source) or module_prefix + source
-        group, externals, again = _grouped(graph, code, source, ids)
-        for name, ecosystem in externals.items():
-            if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
-                ecosystem_of[name] = ecosystem
-                graph.add_node(Label.EXTERNAL, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
-        targets = group.keys()
-        if again:
-            made: Iterable[Edge] = [Edge(imports, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v)
-                                    for tid, v in group.items()]
-            kinds: Iterable[str] = [v["kind"] if type(v) is dict else v[0] for v in group.values()]
-        else:
-            columns = list(zip(*group.values()))  # kinds, lines, files
-            made = map(ImportsEdge, repeat(src), targets, *columns)
-            kinds = columns[0] if columns else ()
-        edges.update(zip(zip(repeat(imports_value), repeat(src), targets), made))
-        a = module_component[source]
-        if a:  # else no coupling to count
-            # the component of each target: None for an external package or a module in no component
-            imported.update(zip(repeat(a), map(id_component.get, targets), kinds))
+            counted[comp] += 1
+    for comp, count in counted.items():
+        component_nodes[comp].props["modules"] = count
+    imported = _add_imports(graph, code, ids, module_component, id_component)
     coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
     for (a, b, kind), count in imported.items():
-        if b is not None and b != a:
+        if a and b is not None and b != a:
             kinds = coupling.get((a, b))
             if kinds is None:
                 coupling[(a, b)] = {kind: count}
@@ -268,6 +248,84 @@ def build_code_graph(
         kinds = shared.setdefault(tuple(kinds.items()), kinds)
         edges[("DEPENDS_ON", ca, cb)] = DependsEdge(ca, cb, sum(kinds.values()), kinds)
     return components
+
+
+def _add_imports(graph: RepoGraph, code: CodeResult, ids: TargetIds, module_component: dict[str, str | None],
+                 id_component: dict[str, str]) -> Counter[tuple[str | None, str | None, str]]:
+    """The IMPORTS edges and External nodes of ``code`` put in ``graph`` (whose Module nodes ``ids`` names), in the
+    order ``_grouped`` module by module would give them; returns every import between modules as (importer's
+    component, imported's, kind), counted, the keys in the order each first came (an importer in no component
+    counted too, under its ``None``).
+
+    This runs once for every import of the repository (300k at 50k modules), so it works on all of them at once,
+    a column at a time in C: the target of each import, its source, which imports are not a plain edge. The modules
+    where an import is dropped (a target that is not a module, the module itself), names no file, or names a
+    target again are grouped one by one (``_grouped``); every other module's imports are its edges, one each
+    (``ImportsEdge``), made and put in by ``map`` and ``update`` over a run of such modules.
+    """
+    imports = code.imports
+    if not imports:
+        return Counter()
+    modules, nodes, edges, repo = code.modules, graph.nodes, graph.edges, graph.repo
+    module_ids, package_ids = ids
+    external_prefix = _prefixes(repo)[1]
+    sources = list(imports)
+    counts = list(map(len, imports.values()))
+    offsets = list(accumulate(counts, initial=0))
+    total = offsets[-1]
+    if not total:
+        return Counter()
+    targets, lines, kinds, external, files = zip(*chain.from_iterable(imports.values()))
+    source_ids = list(chain.from_iterable(map(repeat, map(module_ids.__getitem__, sources), counts)))
+    target_ids = list(map(module_ids.get, targets))  # the externals' set below
+    ecosystems = list(chain.from_iterable(map(repeat, (ECOSYSTEM.get(modules[s][1], modules[s][1]) for s in sources),
+                                              counts)))
+    ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
+    external_label = Label.EXTERNAL
+    for at in compress(range(total), external):
+        name = targets[at]
+        tid = package_ids.get(name)
+        if tid is None:
+            tid = package_ids[name] = external_prefix + name
+        target_ids[at] = tid
+        ecosystem = ecosystems[at]
+        if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
+            ecosystem_of[name] = ecosystem
+            graph.add_node(external_label, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
+    # the modules grouped one by one: an import dropped (no module, or the module itself), without a file, or again
+    odd = set(compress(range(total), map(is_, target_ids, repeat(None))))
+    odd.update(compress(range(total), map(is_, target_ids, source_ids)))
+    odd.update(compress(range(total), map(not_, files)))
+    grouped = {bisect_right(offsets, at) - 1 for at in odd}
+    imports_value, component_of_id = Rel.IMPORTS.value, id_component.get
+    keys = list(zip(repeat(imports_value), source_ids, target_ids))  # of the edges
+    if len(set(keys)) < total:  # some target imported again (a set each only then)
+        grouped.update(i for i, (start, end) in enumerate(zip(offsets, offsets[1:]))
+                       if len(set(target_ids[start:end])) < end - start)
+    importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources), counts)))
+    imported: Counter[tuple[str | None, str | None, str]] = Counter()
+    start = 0
+    for index in [*sorted(grouped), len(sources)]:
+        end = offsets[index]
+        if start < end:  # the modules from ``start`` up to this one: each import an edge
+            run_sources, run_targets, run_kinds = source_ids[start:end], target_ids[start:end], kinds[start:end]
+            edges.update(zip(keys[start:end], map(ImportsEdge, run_sources, run_targets, run_kinds, lines[start:end],
+                                                  files[start:end])))
+            imported.update(zip(importer_components[start:end], map(component_of_id, run_targets), run_kinds))
+        if index == len(sources):
+            break
+        source = sources[index]
+        src = module_ids[source]
+        group = _grouped(graph, code, source, ids)[0]
+        group_targets = group.keys()
+        edges.update(((imports_value, src, tid), Edge(Rel.IMPORTS, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v))
+                     for tid, v in group.items())
+        a = module_component[source]
+        if a:
+            imported.update(zip(repeat(a), map(component_of_id, group_targets),
+                                [v["kind"] if type(v) is dict else v[0] for v in group.values()]))
+        start = offsets[index + 1]
+    return imported
 
 
 def code_nodes_changed(repo: str, before: CodeResult, after: CodeResult, source_paths: list[str]) -> set[str]:
