@@ -47,8 +47,9 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import replace
-from itertools import chain, groupby, islice, repeat
+from itertools import accumulate, chain, groupby, islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ class ParseCache:
         self.directory = Path(directory) if directory else None
         self.read_state = read_state
         self.notes: list[str] = []  # why a cache file was ignored (corrupt, old, foreign)
-        self._entries: dict[EntryKey, ParsedFile] | None = None if self.directory else {}
+        self._entries: Entries | None = None if self.directory else Entries()
         self.stats: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, blob id)
         self.skips: dict[str, str] = {}  # blob id -> why its content is not parsed (binary, generated)
         # fingerprint -> (reads, result, the result as the state file holds it); a result read from the file is
@@ -147,24 +148,29 @@ class ParseCache:
         self.notes.append(f"parse cache: {name} {why}; ignored and rebuilt")
 
     @property
-    def entries(self) -> dict[EntryKey, ParsedFile]:
+    def entries(self) -> Entries:
         """Parsed files by (language, parser version, extension, blob id), loaded on first use."""
         if self._entries is None:
-            self._entries = self._load_entries(CACHE_FILE)
-            self._whole = len(self._entries)
-            for key, parse in self._load_entries(ADDED_FILE).items():
-                self._entries.setdefault(key, parse)
+            entries = Entries()
+            table = self._load_entries(CACHE_FILE)
+            if table is not None:
+                entries.read(table)
+            self._whole = len(entries)
+            table = self._load_entries(ADDED_FILE)
+            if table is not None:
+                entries.read(table, keep=True)
+            self._entries = entries
         return self._entries
 
-    def _load_entries(self, name: str) -> dict[EntryKey, ParsedFile]:
+    def _load_entries(self, name: str) -> _Table | None:
         data = self._load(name, "cairn-parse-cache")
         if data is None:
-            return {}
+            return None
         try:
-            return _decode_entries(data)
+            return _Table(data)
         except _SHAPE_ERRORS as exc:
             self._ignored(name, f"not in the expected shape ({type(exc).__name__})")
-            return {}
+            return None
 
     def recall(self, fingerprint: str) -> tuple[dict[str, str | None], CodeResult] | None:
         """The reads and result remembered for ``fingerprint``, or None."""
@@ -381,6 +387,7 @@ def tracked_cache_files(root: Path, directory: Path | None) -> list[str]:
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError)
 _KINDS = (RUNTIME, TYPE_ONLY, DYNAMIC)
 _KIND_INDEX = {kind: i for i, kind in enumerate(_KINDS)}
+_KIND_NUMBERS = frozenset(range(len(_KINDS)))
 
 
 def _join(items: list[str]) -> list:
@@ -521,7 +528,7 @@ def _patched(base: CodeResult, patch: dict) -> CodeResult:
                    cached=int(patch["cached"]), notes=list(base.notes))
 
 
-def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:
+def _encode_entries(entries: Mapping[EntryKey, ParsedFile]) -> dict:
     keys = list(entries)
     files = [entries[k] for k in keys]
     imports = [imp for pf in files for imp in pf.imports]
@@ -537,31 +544,95 @@ def _encode_entries(entries: dict[EntryKey, ParsedFile]) -> dict:
     }
 
 
-def _decode_entries(data: dict) -> dict[EntryKey, ParsedFile]:
-    """The parsed files of the cache file, each file's imports built when first asked for (``_CachedParse``): the PR
-    check's head looks up every file of the repository, but reads the imports of the few changed ones only.
+class _Table:
+    """The parsed files of one cache file, as its columns (each file made when first asked for: ``Entries``).
 
-    Every column's length, and each import's kind, is checked here, so a malformed file is still ignored as a whole."""
-    i = data["import"]
-    columns = (_split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"])
-    total = len(columns[0])
-    if any(len(column) != total for column in columns) or not all(type(k) is int and 0 <= k < len(_KINDS) for k in columns[2]):
-        raise ValueError("import columns")
-    k, f = data["key"], data["file"]
-    entries: dict[EntryKey, ParsedFile] = {}
-    at = 0
-    for language, version, ext, blob, path, file_language, package, errors, lines, count in zip(
-        k["language"], k["version"], k["ext"], _split(k["blob"]), _split(f["path"]), f["language"], f["package"],
-        f["errors"], f["lines"], f["imports"], strict=True,
-    ):
-        if type(count) is not int or count < 0 or at + count > total:
+    Every column's length, each file's count of imports, its line count and each import's kind are checked here, so
+    a malformed file is still ignored as a whole."""
+
+    def __init__(self, data: dict):
+        i = data["import"]
+        self.columns = (_split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"])
+        total = len(self.columns[0])
+        kinds = self.columns[2]
+        if any(len(column) != total for column in self.columns) or not (set(map(type, kinds)) <= {int}
+                                                                         and set(kinds) <= _KIND_NUMBERS):
+            raise ValueError("import columns")
+        k, f = data["key"], data["file"]
+        self.keys = list(zip(k["language"], k["version"], k["ext"], _split(k["blob"]), strict=True))
+        self.paths, self.languages, self.packages, self.errors = _split(f["path"]), f["language"], f["package"], f["errors"]
+        self.lines = [None if n is None else int(n) for n in f["lines"]]
+        self.counts = f["imports"]
+        if not all(len(column) == len(self.keys) for column in (self.paths, self.languages, self.packages, self.errors,
+                                                                  self.lines, self.counts)):
+            raise ValueError("file columns")
+        if not (set(map(type, self.counts)) <= {int} and min(self.counts, default=0) >= 0):
             raise ValueError("import count")
-        entries[(language, version, ext, blob)] = _CachedParse(path, file_language, package, errors,
-                                                               None if lines is None else int(lines), columns, at, count)
-        at += count
-    if at != total:
-        raise ValueError("import count")
-    return entries
+        self.starts = list(accumulate(self.counts, initial=0))
+        if self.starts[-1] != total:
+            raise ValueError("import count")
+
+    def made(self, row: int) -> ParsedFile:
+        return _CachedParse(self.paths[row], self.languages[row], self.packages[row], self.errors[row], self.lines[row],
+                            self.columns, self.starts[row], self.counts[row])
+
+
+class Entries(MutableMapping):
+    """Parsed files by (language, parser version, extension, blob id). Those read from a cache file are made when
+    first asked for (``_Table.made``): an ingest after a commit looks up every file of the repository, but reads
+    the parses of the few changed ones only (``extract_code``), and 50,000 of them cost a third of a second to make.
+    ``keys()`` is the key view of a dict (a lookup in C)."""
+
+    def __init__(self) -> None:
+        self._values: dict[EntryKey, ParsedFile | tuple[_Table, int]] = {}
+
+    def read(self, table: _Table, *, keep: bool = False) -> None:
+        """Add ``table``'s files (the last of a key wins); ``keep``: not over a key already held."""
+        rows = zip(repeat(table), range(len(table.keys)))
+        if not keep and not self._values:
+            self._values = dict(zip(table.keys, rows))
+            return
+        values = self._values
+        for key, row in zip(table.keys, rows):
+            if keep:
+                values.setdefault(key, row)
+            else:
+                values[key] = row
+
+    def __getitem__(self, key: EntryKey) -> ParsedFile:
+        value = self._values[key]
+        if type(value) is tuple:
+            value = self._values[key] = value[0].made(value[1])
+        return value
+
+    def get(self, key: EntryKey, default: ParsedFile | None = None) -> ParsedFile | None:  # type: ignore[override]
+        value = self._values.get(key)
+        if value is None:
+            return default
+        if type(value) is tuple:
+            value = self._values[key] = value[0].made(value[1])
+        return value
+
+    def __setitem__(self, key: EntryKey, value: ParsedFile) -> None:
+        self._values[key] = value
+
+    def __delitem__(self, key: EntryKey) -> None:
+        del self._values[key]
+
+    def __iter__(self) -> Iterator[EntryKey]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def keys(self):  # type: ignore[override]
+        return self._values.keys()
+
+    def __repr__(self) -> str:
+        return f"Entries({len(self._values)})"
 
 
 class _CachedParse(ParsedFile):

@@ -117,6 +117,16 @@ def _safe_parse(language: Language, path: str, data: bytes) -> ParsedFile:
     return parsed
 
 
+def _take_hits(entries: Mapping[EntryKey, ParsedFile], hits: dict[str, EntryKey], paths: list[str],
+               parsed: dict[str, ParsedFile]) -> None:
+    """The cached parses of ``paths`` (each in ``hits``, and taken out of it) put in ``parsed``, under their own path
+    (a parse cached for another file of the same content is copied)."""
+    for path in paths:
+        hit = entries[hits.pop(path)]
+        parsed[path] = hit if hit.path == path else ParsedFile(path, hit.language, hit.imports, hit.package,
+                                                               hit.syntax_errors, hit.lines)
+
+
 def extract_code(
     files: Iterable[SourceFile],
     read: Callable[[str], bytes],
@@ -202,10 +212,13 @@ def extract_code(
 
     # 3. parse what the cache does not hold
     parsed: dict[str, ParsedFile] = {}
+    # the files whose parse the cache holds: each taken from it when read (only the changed ones, if carried over)
+    hits: dict[str, EntryKey] = {}
     todo: list[tuple[str, str, bytes, tuple]] = []
     done = 0
     skips = cache.skips
     entries = cache.entries if blobs else {}  # loaded once, and only when some file may be in it
+    held = entries.keys()
     for lang in languages:
         name, version = lang.name, lang.version
         for f in by_language[name]:
@@ -215,13 +228,11 @@ def extract_code(
             if blob in skips:
                 result.skipped_content[f.path] = skips[blob]
                 continue
-            hit = entries.get((name, version, extension_of[f.path], blob))
-            if hit is not None:
-                parsed[f.path] = hit if hit.path == f.path else ParsedFile(f.path, hit.language, hit.imports, hit.package,
-                                                                            hit.syntax_errors, hit.lines)
+            key = (name, version, extension_of[f.path], blob)
+            if key in held:
+                hits[f.path] = key
                 done += 1
                 continue
-            key = (name, version, extension_of[f.path], blob)
             data = contents.pop(f.path, None)
             if data is None:
                 try:
@@ -275,6 +286,7 @@ def extract_code(
                 if f.path in before:
                     changed[f.path] = (lang.name, lang.version, extension_of[f.path], before[f.path])
         previous = _inputs_fingerprint(languages, {**blobs, **before}, consulted)
+        _take_hits(entries, hits, [path for path in changed if path in hits], parsed)
         carried = carried_over(cache, previous, changed, parsed, result.skipped_content, read_text)
         if carried is not None:
             reads, kept = carried
@@ -282,6 +294,8 @@ def extract_code(
             cache.remember(fingerprint, reads, kept)
             kept.fingerprint = result_id_of(fingerprint, reads)
             return kept
+
+    _take_hits(entries, hits, list(hits), parsed)
 
     # 4. resolve over the whole repository, remembering which other files resolution read
     reads: dict[str, str | None] = {}
