@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from bisect import bisect_right
-from itertools import accumulate, chain, compress, repeat
-from operator import is_, not_
+from itertools import accumulate, chain, compress, filterfalse, repeat
+from operator import is_, itemgetter, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
@@ -338,9 +338,11 @@ def code_nodes_changed(repo: str, before: CodeResult, after: CodeResult, source_
     old_module, new_module, old_lines, new_lines = before.file_module, after.file_module, before.lines, after.lines
     paths = old_module.keys() ^ new_module.keys()
     paths |= old_lines.keys() ^ new_lines.keys()
-    paths.update(path for path, module in new_module.items() if old_module.get(path) != module)
-    paths.update(path for path, lines in new_lines.items() if old_lines.get(path) != lines)
-    paths.update(path for path in source_paths if path not in new_lines)
+    # (path, value) pairs of ``after`` that ``before`` has not: a path it lacks, or with another value (in C)
+    if new_module is not old_module:  # (a carried-over result shares the table)
+        paths.update(map(itemgetter(0), new_module.items() - old_module.items()))
+    paths.update(map(itemgetter(0), new_lines.items() - old_lines.items()))
+    paths.update(filterfalse(new_lines.__contains__, source_paths))
     # a name without an extension may be a script its ``#!`` line names the language of (``files.language_of``)
     paths.update(path for path in source_paths if "." not in path.rpartition("/")[2])
     changed = {file_prefix + path for path in paths}

@@ -32,7 +32,6 @@ by ``ingest.files`` before they get here.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import TYPE_CHECKING, Mapping
 
@@ -234,16 +233,18 @@ def language_type(language: str | None) -> str | None:
 
 def detect_language(path: str, head: bytes | None = None) -> str | None:
     """The language of ``path`` (any type), by file name, then extension, then a ``#!`` line in ``head``."""
-    name = path.rsplit("/", 1)[-1]
+    name = path[path.rfind("/") + 1:]
     language = _BY_FILENAME.get(name)
-    if language is None:
+    dot = name.rfind(".")
+    if language is None and name.count(".") > 1:  # (a name with one dot ends with no extension of two)
         lowered = name.lower()
         for ext in _MULTI_EXTENSIONS:
             if lowered.endswith(ext) and len(lowered) > len(ext):
                 language = _BY_EXTENSION[ext]
                 break
     if language is None:
-        suffix = os.path.splitext(name)[1]
+        # ``os.path.splitext(name)[1]``: from the last dot, unless only dots come before it (asked for every file)
+        suffix = name[dot:] if dot > 0 and name[:dot].strip(".") else ""
         if suffix:
             language = _BY_EXTENSION.get(suffix) or _BY_EXTENSION.get(suffix.lower())
         elif head:

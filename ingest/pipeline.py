@@ -29,7 +29,7 @@ from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.changes import TrendInputs
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.adrs import add_decisions, read_decisions
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
 from cairn.ingest.agent_markers import MarkerMatcher
@@ -260,8 +260,9 @@ def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: di
     repository file (``read_checkout_file``): one that is not a regular file inside the checkout, or has grown
     past ``limit`` since it was listed, keeps no count.
     """
+    nodes, prefix = graph.nodes, node_id(Label.FILE, graph.repo, "")
     for path in paths:
-        node = graph.node(Label.FILE, path)
+        node = nodes.get(prefix + path)
         if node is None:
             continue
         lines = counted.get(path)
