@@ -49,8 +49,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import replace
-from itertools import accumulate, chain, groupby, islice, repeat
-from operator import itemgetter
+from itertools import accumulate, chain, compress, groupby, islice, repeat
+from operator import itemgetter, ne
 from pathlib import Path
 from typing import Any
 
@@ -252,8 +252,7 @@ class ParseCache:
                 (self.directory / ADDED_FILE).unlink(missing_ok=True)
             self.entries_dirty = False
         if self.dirty and self.read_state:  # a state not read is not written over
-            table = _PathTable()
-            stats = _encode_stats(self.stats, table)
+            paths, stats = _encode_stats(self.stats)
             results = []
             for fingerprint, (reads, result, kept) in self._results.items():
                 if kept is not None:  # as it was read (recalled or not): the same result, not encoded again
@@ -267,7 +266,7 @@ class ParseCache:
                 own = _PathTable()  # each result has its paths, so a later save can write it back as it is
                 encoded = _encode_result(result, own)
                 results.append(_dumps({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded}))
-            head = _dumps({"format": "cairn-parse-state", "version": VERSION, "paths": _join(table.paths),
+            head = _dumps({"format": "cairn-parse-state", "version": VERSION, "paths": _join(paths),
                            "stats": stats, "skips": self.skips})
             # the results last, each as its own text: those read from the file are not encoded again
             text = head[:-1] + ',"results":[' + ",".join(results) + "]}"
@@ -418,14 +417,17 @@ class _PathTable:
         return i
 
 
-def _encode_stats(stats: dict[str, tuple[int, int, str]], table: _PathTable) -> dict:
-    return {"path": [table(p) for p in stats], "size": [s[0] for s in stats.values()],
-            "mtime": [s[1] for s in stats.values()], "blob": _join([s[2] for s in stats.values()])}
+def _encode_stats(stats: dict[str, tuple[int, int, str]]) -> tuple[list[str], dict]:
+    """The stats' path table (each path once: the stats' own keys) and their columns, made in C (50k paths, in a
+    thread beside the code graph)."""
+    values = stats.values()
+    return list(stats), {"path": list(range(len(stats))), "size": list(map(itemgetter(0), values)),
+                         "mtime": list(map(itemgetter(1), values)), "blob": _join(list(map(itemgetter(2), values)))}
 
 
 def _decode_stats(data: dict, paths: list[str]) -> dict[str, tuple[int, int, str]]:
-    return {paths[p]: (size, mtime, blob)
-            for p, size, mtime, blob in zip(data["path"], data["size"], data["mtime"], _split(data["blob"]), strict=True)}
+    return dict(zip(map(paths.__getitem__, data["path"]), zip(data["size"], data["mtime"], _split(data["blob"]), strict=True),
+                    strict=True))
 
 
 def _encode_result(result: CodeResult, table: _PathTable) -> dict:
@@ -469,11 +471,20 @@ def _decode_result(data: dict, paths: list[str]) -> CodeResult:
     modules_of = i["module"]
     if len(modules_of) != len(built):
         raise ValueError("import columns")
-    at = 0
-    for module, run in groupby(modules_of):
-        count = len(list(run))
-        imports[names[module]].extend(built[at:at + count])
-        at += count
+    # where each run of one module starts, found in C
+    starts = [0, *compress(range(1, len(modules_of)), map(ne, islice(modules_of, 1, None), modules_of))] if built else []
+    runs = list(map(names.__getitem__, map(modules_of.__getitem__, starts)))
+    if len(set(runs)) == len(runs):  # each module's imports together, as this Cairn writes them: one slice each
+        listed_count = len(imports)
+        imports.update(zip(runs, map(built.__getitem__, map(slice, starts, [*starts[1:], len(built)]))))
+        if len(imports) != listed_count:
+            raise KeyError("module")  # imports of a module not listed
+    else:
+        at = 0
+        for module, run in groupby(modules_of):
+            count = len(list(run))
+            imports[names[module]].extend(built[at:at + count])
+            at += count
     return CodeResult(
         modules=modules, file_module=dict(zip(chain.from_iterable(listed), chain.from_iterable(map(repeat, modules, map(len, listed))))),
         imports=imports,
