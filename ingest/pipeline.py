@@ -134,6 +134,9 @@ def ingest_repository(
         # while the child lists: the parse cache opened and the stored extraction recalled (0.4 s at 50k files)
         top = git_toplevel(root)
         opened = _opened_cache(root, cache_dir, base_code, top is not None and top.resolve() == root.resolve())
+        if listed.computing():  # still listing: the parsed files (read first by the extraction) loaded meanwhile
+            with gc_paused():  # (as in the extraction: many small objects, kept, without cycles)
+                opened[2].entries  # noqa: B018
         listing = listed.listing(root, config.ingest.exclude, config.ingest.max_file_bytes)
     else:
         listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
