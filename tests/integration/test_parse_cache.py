@@ -302,3 +302,35 @@ def test_a_damaged_state_file_is_ignored_with_a_note(tmp_path, damage):
         return
     assert any(n.startswith(f"parse cache: {STATE_FILE} not valid JSON") for n in again.notes), again.notes
     assert again.stats == {} and again.recall("f1") is None and again.recall("f2") is None
+
+
+def test_parsed_files_read_from_the_cache_are_made_when_first_asked_for(tmp_path):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    entries = ParseCache(tmp_path).entries
+    key = ("java", "1", ".java", "b" * 64)
+    assert key in entries and key in entries.keys() and len(entries) == 3
+    assert not any(isinstance(value, ParsedFile) for value in entries._values.values())  # none made yet
+    assert entries.get(key) == cache.entries[key] and entries[key] is entries.get(key)  # made once, then kept
+    assert sum(isinstance(value, ParsedFile) for value in entries._values.values()) == 1
+    assert entries.get(("java", "1", ".java", "0" * 64)) is None and dict(entries) == dict(cache.entries)
+
+
+@pytest.mark.parametrize("damage", ["import-count", "negative-count", "kind", "lines", "file-column"])
+def test_a_cache_file_with_a_damaged_column_is_ignored_as_a_whole(tmp_path, damage):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    data = json.loads((tmp_path / CACHE_FILE).read_text())
+    if damage == "import-count":
+        data["file"]["imports"][0] += 1
+    elif damage == "negative-count":
+        data["file"]["imports"][0], data["file"]["imports"][1] = -1, data["file"]["imports"][1] + data["file"]["imports"][0] + 1
+    elif damage == "kind":
+        data["import"]["kind"][0] = 3
+    elif damage == "lines":
+        data["file"]["lines"][0] = "many"
+    else:
+        data["file"]["errors"].pop()
+    (tmp_path / CACHE_FILE).write_text(json.dumps(data))
+    again = ParseCache(tmp_path)
+    assert again.entries == {} and any("parse-cache.json not in the expected shape" in n for n in again.notes), again.notes
