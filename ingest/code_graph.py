@@ -13,10 +13,10 @@ IMPORTS edges that differ, so an ingest after a commit saves only those.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from bisect import bisect_right
 from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import is_, itemgetter, not_
 from pathlib import Path
@@ -270,7 +270,7 @@ def _add_imports(graph: RepoGraph, code: CodeResult, ids: TargetIds, module_comp
     imports = code.imports
     if not imports:
         return Counter()
-    modules, nodes, edges, repo = code.modules, graph.nodes, graph.edges, graph.repo
+    modules, edges, repo = code.modules, graph.edges, graph.repo
     module_ids, package_ids = ids
     external_prefix = _prefixes(repo)[1]
     sources = list(imports)
@@ -322,7 +322,8 @@ def _add_imports(graph: RepoGraph, code: CodeResult, ids: TargetIds, module_comp
         src = module_ids[source]
         group = _grouped(graph, code, source, ids)[0]
         group_targets = group.keys()
-        edges.update(((imports_value, src, tid), Edge(Rel.IMPORTS, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v))
+        edges.update(((imports_value, src, tid),
+                      Edge(Rel.IMPORTS, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v))
                      for tid, v in group.items())
         a = module_component[source]
         if a:
