@@ -42,9 +42,9 @@ def component_dependencies(graph: RepoGraph, among: set[str] | None = None) -> d
     couples, when every module's component has its node), and only the IMPORTS edges of the modules that may carry a
     file of ``among`` are read; ``CAIRN_VERIFY_SKIPS=1`` checks it against every IMPORTS edge.
     """
-    nodes = graph.nodes
-    modules = graph.of_label(Label.MODULE)
-    component_of = {node.id: node.props.get("component") for node in modules}
+    nodes, module = graph.nodes, Label.MODULE
+    modules = {nid: node for nid, node in nodes.items() if node.label is module}  # (by id: a Node makes its id anew)
+    component_of = {nid: node.props.get("component") for nid, node in modules.items()}
     prefix = node_id(Label.COMPONENT, graph.repo, "")
     if among is None or not all(prefix + c in nodes for c in set(component_of.values()) if c):
         return _dependencies_of_imports(graph, component_of, among)
@@ -53,12 +53,12 @@ def component_dependencies(graph: RepoGraph, among: set[str] | None = None) -> d
                                             for e in graph.of_type(Rel.DEPENDS_ON)}
     # the modules that may carry a file of ``among``: their own files or path, or neither (``None``: each edge's file)
     carriers: dict[str, list[str] | None] = {}
-    for node in modules if among else ():
+    for nid, node in modules.items() if among else ():
         own = node.get("files") or node.get("path")
         if not own:
-            carriers[node.id] = None
+            carriers[nid] = None
         elif found := [f for f in (node.get("files") or [own]) if f in among]:
-            carriers[node.id] = found
+            carriers[nid] = found
     for e in graph.of_type(Rel.IMPORTS) if carriers else ():
         if e.source in carriers:
             found = carriers[e.source]
