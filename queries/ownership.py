@@ -54,10 +54,10 @@ Beside it, kept separate so the paper's number stays comparable:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import chain, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
@@ -371,9 +371,9 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
     gone, here = knowledge.around(leaving)
     known_authors, known_holders = knowledge.authors, knowledge.holders
     if leaving:
-        authors: Mapping[str, Collection[str]] = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
-    else:  # nobody to take out: each file's authors as read (never changed; the files outside the scope not looked at)
-        authors = known_authors
+        authors = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
+    else:  # nobody to take out: each file's authors as read (never changed)
+        authors = {f: known_authors.get(f, ()) for f in files}
     tf_people = greedy_truck_factor(files, authors, knowledge.rank)
     present: dict[str, list[str]] = {}  # the holders still here, of the files that have any
     for f in files:
@@ -383,8 +383,11 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
             if kept:
                 present[f] = kept
     human_people = greedy_truck_factor(files, present, knowledge.rank)
-    orphaned = sum(map(gone.issuperset, map(authors.get, files, repeat(()))))  # every author gone (or none at all)
-    authored = Counter(chain.from_iterable(map(authors.get, files, repeat(()))))
+    orphaned = sum(1 for f in files if gone.issuperset(authors[f]))  # every author gone (or none at all)
+    authored: dict[str, int] = {}
+    for f in files:
+        for p in authors[f]:
+            authored[p] = authored.get(p, 0) + 1
     holders = [
         {"person": people[p].name, "id": people[p].node.key, "files_authored": n,
          "share": round(n / len(files), 4), **presence(people[p].node, "leaving" if p in leaving else people[p].gone_reason)}
