@@ -22,7 +22,8 @@ from typing import Any
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import CodeSample, TrendSettings, period_end, period_start
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.graph.store import verifying_skips
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
@@ -33,11 +34,48 @@ SAMPLES_FORMAT = 1
 KEEP_SAMPLES = 400
 
 
-def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]:
-    """(source component, target component) -> the files whose imports make the dependency."""
+def component_dependencies(graph: RepoGraph, among: set[str] | None = None) -> dict[tuple[str, str], list[str]]:
+    """(source component, target component) -> the files whose imports make the dependency.
+
+    With ``among``, only those of the files in ``among`` (every pair is there all the same, perhaps with none): the
+    pairs are then those of the DEPENDS_ON edges (``code_graph``: one per pair of components some IMPORTS edge
+    couples, when every module's component has its node), and only the IMPORTS edges of the modules that may carry a
+    file of ``among`` are read; ``CAIRN_VERIFY_SKIPS=1`` checks it against every IMPORTS edge.
+    """
+    nodes, module = graph.nodes, Label.MODULE
+    modules = {nid: node for nid, node in nodes.items() if node.label is module}  # (by id: a Node makes its id anew)
+    component_of = {nid: node.props.get("component") for nid, node in modules.items()}
+    prefix = node_id(Label.COMPONENT, graph.repo, "")
+    if among is None or not all(prefix + c in nodes for c in set(component_of.values()) if c):
+        return _dependencies_of_imports(graph, component_of, among)
+    start = len(prefix)
+    out: dict[tuple[str, str], set[str]] = {(e.source[start:], e.target[start:]): set()
+                                            for e in graph.of_type(Rel.DEPENDS_ON)}
+    # the modules that may carry a file of ``among``: their own files or path, or neither (``None``: each edge's file)
+    carriers: dict[str, list[str] | None] = {}
+    for nid, node in modules.items() if among else ():
+        own = node.get("files") or node.get("path")
+        if not own:
+            carriers[nid] = None
+        elif found := [f for f in (node.get("files") or [own]) if f in among]:
+            carriers[nid] = found
+    for e in graph.of_type(Rel.IMPORTS) if carriers else ():
+        if e.source in carriers:
+            found = carriers[e.source]
+            a, b = component_of.get(e.source), component_of.get(e.target)
+            if a and b and a != b:
+                out[(a, b)].update(found if found is not None else [f for f in (e.get("file"),) if f in among])
+    found_pairs = {pair: sorted(files) if files else [] for pair, files in sorted(out.items())}
+    if verifying_skips() and found_pairs != (every := _dependencies_of_imports(graph, component_of, among)):
+        raise AssertionError(f"component dependencies from DEPENDS_ON: {len(found_pairs.keys() ^ every.keys())} pairs "
+                             "differ from those of the IMPORTS edges")
+    return found_pairs
+
+
+def _dependencies_of_imports(graph: RepoGraph, component_of: dict[str, Any],
+                             among: set[str] | None) -> dict[tuple[str, str], list[str]]:
+    """``component_dependencies`` from every IMPORTS edge (``component_of``: each Module node id's component)."""
     nodes = graph.nodes
-    module = Label.MODULE
-    component_of = {nid: node.props.get("component") for nid, node in nodes.items() if node.label is module}
     out: dict[tuple[str, str], set[str]] = {}
     for e in graph.of_type(Rel.IMPORTS):
         b = component_of.get(e.target)  # None: not a module (an external package), or a module outside components
@@ -47,7 +85,7 @@ def component_dependencies(graph: RepoGraph) -> dict[tuple[str, str], list[str]]
         if a and a != b:
             source = nodes[e.source]
             out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.get("file")])
-    return {pair: sorted(f for f in files if f) for pair, files in sorted(out.items())}
+    return {pair: sorted(f for f in files if f and (among is None or f in among)) for pair, files in sorted(out.items())}
 
 
 def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config: CairnConfig,
@@ -136,7 +174,8 @@ def sample_commits(log: CommitLog, assisted: Any, names: list[str], graph: RepoG
             samples[period].agent_files.update(paths[pid] for pid in log.path_changes(p))
     head = graph.repository.get("head") if graph.repository is not None else None
     samples[current].commit = head or (log.sha_of(len(log) - 1) if len(log) else None)
-    samples[current].dependencies = component_dependencies(graph)
+    # (their carriers only among what agents changed in the sampled periods: all that ``queries.trends`` reads of them)
+    samples[current].dependencies = component_dependencies(graph, set().union(*(s.agent_files for s in samples.values())))
     # the last first-parent commit before each sampled period's end
     chain = log.first_parent_chain()
     position = next(chain, None)

@@ -337,6 +337,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
     samples = {s.period: s for s in trend_samples(inputs) if s.commit}
     # carriers matter only where agents worked: keep those, so a period stores its dependencies, not every file
     agent_work = agent_files_of(samples.values())
+    disjoint = agent_work.isdisjoint
     previous_sample = None
     for row in inputs.activity:
         tf = factors.get(row.period, {})
@@ -350,14 +351,21 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
             "new_couplings": None, "new_cycles": None, "from_agents": None,
         }
         components: dict[str, dict[str, Any]] = {}
-        for name, scope in sorted(row.components.items()):
-            components[name] = {"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": ids_of(scope.humans)}
-        for name, (ctf, chtf) in (tf.get("components") or {}).items():
-            components.setdefault(name, {"commits": 0, "agent_commits": 0, "human_ids": []}).update(
-                truck_factor=ctf, human_truck_factor=chtf)
+        scopes, factors_of = row.components, tf.get("components") or {}
+        for name in sorted(scopes):
+            scope, known = scopes[name], factors_of.get(name)
+            components[name] = ({"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": ids_of(scope.humans)}
+                                if known is None else
+                                {"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": ids_of(scope.humans),
+                                 "truck_factor": known[0], "human_truck_factor": known[1]})
+        for name, (ctf, chtf) in factors_of.items():  # (those with activity have them already)
+            if name not in scopes:
+                components[name] = {"commits": 0, "agent_commits": 0, "human_ids": [], "truck_factor": ctf,
+                                    "human_truck_factor": chtf}
         if sample is not None:
             props["dependencies"] = None if sample.dependencies is None else {
-                _dep_key(p): sorted(agent_work.intersection(files)) for p, files in sample.dependencies.items()}
+                _dep_key(p): [] if disjoint(files) else sorted(agent_work.intersection(files))
+                for p, files in sample.dependencies.items()}
             props["agent_files"] = sorted(sample.agent_files)
             if (previous_sample is not None and previous_sample.dependencies is not None and sample.dependencies is not None
                     and _consecutive(previous_sample.period, row.period, inputs)):

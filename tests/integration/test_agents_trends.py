@@ -150,6 +150,28 @@ def test_a_sample_from_git_objects_equals_the_ingested_graph_at_head(agents_stor
     assert found == component_dependencies(graph) == {("a", "b"): ["a/core.py"], ("b", "a"): ["b/api.py"]}
 
 
+def test_the_dependencies_among_some_files_are_every_pair_with_only_those_carriers(agents_store):
+    store, _, _ = agents_store
+    from cairn.graph.model import Edge, Rel
+    from cairn.ingest.trend_samples import component_dependencies
+
+    graph = open_store(str(store)).load("repo")  # changed below
+
+    every = component_dependencies(graph)
+    for among in (set(), {"a/core.py"}, {"b/api.py", "a/core.py", "elsewhere.py"}):
+        assert component_dependencies(graph, among) == {pair: [f for f in files if f in among]
+                                                        for pair, files in every.items()}
+    # a module's component without its node: the pairs are not those of the DEPENDS_ON edges, every edge is read
+    module = next(n for n in graph.of_label(Label.MODULE) if n.props.get("component") == "a")
+    module.props["component"] = "nowhere"
+    target = next(e.target for e in graph.of_type(Rel.IMPORTS) if graph.nodes.get(e.target) is not None
+                  and graph.nodes[e.target].label is Label.MODULE and graph.nodes[e.target].props.get("component") == "b")
+    graph.edges[("IMPORTS", module.id, target)] = Edge(Rel.IMPORTS, module.id, target, {"kind": "runtime"})
+    every, among = component_dependencies(graph), set(module.props.get("files") or [module.props.get("path")])
+    assert every[("nowhere", "b")] == sorted(among)
+    assert component_dependencies(graph, among) == {pair: [f for f in files if f in among] for pair, files in every.items()}
+
+
 def test_ingest_leaves_code_samples_to_trends_and_stores_them_once_extracted(tmp_path):
     build_agents(tmp_path / "repo")
     store = open_store(str(tmp_path / "store"))
