@@ -136,7 +136,7 @@ def ingest_repository(
         opened = _opened_cache(root, cache_dir, base_code, top is not None and top.resolve() == root.resolve())
         if listed.computing():  # still listing: the parsed files (read first by the extraction) loaded meanwhile
             with gc_paused():  # (as in the extraction: many small objects, kept, without cycles)
-                opened[2].entries  # noqa: B018
+                opened[2].load()
         listing = listed.listing(root, config.ingest.exclude, config.ingest.max_file_bytes)
     else:
         listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)

@@ -162,6 +162,10 @@ class ParseCache:
             self._entries = entries
         return self._entries
 
+    def load(self) -> None:
+        """Load the parsed files now rather than on first use (while a child lists the files, say)."""
+        self.entries  # noqa: B018 - the property loads them
+
     def _load_entries(self, name: str) -> _Table | None:
         data = self._load(name, "cairn-parse-cache")
         if data is None:
