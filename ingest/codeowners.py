@@ -33,7 +33,7 @@ from pathlib import Path
 
 from pathspec.patterns import GitWildMatchPattern
 
-from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.model import GroupedGraph, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import PersonIndex
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
@@ -295,8 +295,7 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
         owner_nodes[owner] = node
         return node
 
-    # what ``graph.add_edge`` does, for one edge per owner of each file (50k files): both ends are in the graph
-    edges, owns, source, file_prefix = graph.edges, Rel.OWNS, codeowners.source, node_id(Label.FILE, graph.repo, "")
+    source, file_prefix = codeowners.source, node_id(Label.FILE, graph.repo, "")
     owner_ids: dict[str, str] = {}
     files_of_owner: dict[str, set[str]] = {}
     for file_node in grouped.of_label(Label.FILE):
@@ -309,16 +308,8 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
             oid = owner_ids.get(owner)
             if oid is None:
                 oid = owner_ids[owner] = node_for(owner).id
-            key = ("OWNS", oid, fid)
-            edge = edges.get(key)
-            if edge is None:
-                edges[key] = Edge(owns, oid, fid, {"codeowners": source, "line": rule.line, "pattern": rule.pattern})
-            else:
-                edge.props.update(codeowners=source, line=rule.line, pattern=rule.pattern)
-            owned = files_of_owner.get(oid)
-            if owned is None:
-                owned = files_of_owner[oid] = set()
-            owned.add(path)
+            graph.add_edge(Rel.OWNS, oid, fid, codeowners=source, line=rule.line, pattern=rule.pattern)
+            files_of_owner.setdefault(oid, set()).add(path)
 
     component_files: dict[str, set[str]] = {}
     for file_node in grouped.of_label(Label.FILE):

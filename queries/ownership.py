@@ -457,7 +457,7 @@ def _path_scope(knowledge: _Knowledge, path: str) -> list[str]:
 
 def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) -> dict[str, list[str]]:
     owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
-    prefix = _file_prefix(graph.repo) if owner_ids else ""
+    prefix = _file_prefix(graph.repo)
     file_ids = [prefix + f for f in files] if owner_ids else []
     edges, knows = graph.edges, Rel.KNOWS.value
     # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key)

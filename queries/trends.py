@@ -354,10 +354,10 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
         scopes, factors_of = row.components, tf.get("components") or {}
         for name in sorted(scopes):
             scope, known = scopes[name], factors_of.get(name)
-            components[name] = ({"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": ids_of(scope.humans)}
-                                if known is None else
-                                {"commits": scope.commits, "agent_commits": scope.assisted, "human_ids": ids_of(scope.humans),
-                                 "truck_factor": known[0], "human_truck_factor": known[1]})
+            component = components[name] = {"commits": scope.commits, "agent_commits": scope.assisted,
+                                            "human_ids": ids_of(scope.humans)}
+            if known is not None:
+                component["truck_factor"], component["human_truck_factor"] = known
         for name, (ctf, chtf) in factors_of.items():  # (those with activity have them already)
             if name not in scopes:
                 components[name] = {"commits": 0, "agent_commits": 0, "human_ids": [], "truck_factor": ctf,

@@ -621,12 +621,7 @@ class Entries(MutableMapping):
         return value
 
     def get(self, key: EntryKey, default: ParsedFile | None = None) -> ParsedFile | None:  # type: ignore[override]
-        value = self._values.get(key)
-        if value is None:
-            return default
-        if type(value) is tuple:
-            value = self._values[key] = value[0].made(value[1])
-        return value
+        return self[key] if key in self._values else default
 
     def __setitem__(self, key: EntryKey, value: ParsedFile) -> None:
         self._values[key] = value
