@@ -57,7 +57,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import repeat
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
@@ -393,8 +393,6 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
          "share": round(n / len(files), 4), **presence(people[p].node, "leaving" if p in leaving else people[p].gone_reason)}
         for p, n in sorted(authored.items(), key=lambda item: (-item[1], people[item[0]].name, item[0]))
     ]
-    t = knowledge.thresholds
-    at_risk = bool(files) and (len(tf_people) <= t.at_risk_truck_factor or orphaned / len(files) > t.orphaned_share)
     return {
         "truck_factor": len(tf_people),
         "truck_factor_people": [people[p].name for p in tf_people],
@@ -403,8 +401,12 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
         "files": len(files),
         "orphaned_files": orphaned,
         "knowledge_holders": holders,
-        "at_risk": at_risk,
+        "at_risk": _at_risk(knowledge.thresholds, len(files), len(tf_people), orphaned),
     }
+
+
+def _at_risk(t: Thresholds, files: int, truck_factor: int, orphaned: int) -> bool:
+    return bool(files) and (truck_factor <= t.at_risk_truck_factor or orphaned / files > t.orphaned_share)
 
 
 def _owner_handle(graph: RepoGraph, node_id: str) -> str:
@@ -487,8 +489,10 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
 
 
 def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set[str],
-                       path: str | None) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """The report for every component, and the entry of each component without counted files (left out of it)."""
+                       path: str | None, kept: KeptReport | None = None) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The report for every component, and the entry of each component without counted files (left out of it).
+    ``kept`` (nobody leaving): the report of the stored graph, whose components' entries are taken where they hold
+    (``_KeptEntries``)."""
     repo = graph.repository
     components = sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)
     whole = _scope_report(knowledge, knowledge.files, leaving_ids)
@@ -511,27 +515,31 @@ def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set
         comp = knowledge.component_of.get(f)
         if comp:
             files_of.setdefault(comp, []).append(f)
+    people = []
+    row_of: dict[str, dict[str, Any]] = {}  # Person node id -> its row
+    for pid, info in sorted(knowledge.people.items(), key=lambda item: (-knowledge.rank[item[0]], item[1].node.key)):
+        node = info.node
+        people.append(row_of.setdefault(pid, {
+            "id": node.key, "name": info.name, "kind": node.get("kind"), "aliases": list(node.get("aliases") or []),
+            "names": list(node.get("names") or []), "emails": list(node.get("emails") or []),
+            "logins": list(node.get("logins") or []), "commits": int(node.get("commits") or 0),
+            **presence(node, "leaving" if pid in leaving_ids else info.gone_reason),
+        }))
+
+    taken = _KeptEntries(kept, knowledge, row_of) if kept is not None and not leaving_ids else None
     out_components = []
     without_files: dict[str, dict[str, Any]] = {}
     for comp in components:
         files = files_of.get(comp.key, [])
-        entry = {"name": comp.key, "parent": comp.get("parent"), **_scope_report(knowledge, files, leaving_ids),
+        scope = taken.scope(comp.key, files) if taken is not None and files else None
+        entry = {"name": comp.key, "parent": comp.get("parent"),
+                 **(scope if scope is not None else _scope_report(knowledge, files, leaving_ids)),
                  **_owners_report(graph, knowledge, files)}
         if files:
             out_components.append(entry)
         else:  # documentation or examples only: nothing the truck factor counts, listed only when named
             without_files[comp.key] = entry
     out_components.sort(key=_risk_order)
-
-    people = []
-    for pid, info in sorted(knowledge.people.items(), key=lambda item: (-knowledge.rank[item[0]], item[1].node.key)):
-        node = info.node
-        people.append({
-            "id": node.key, "name": info.name, "kind": node.get("kind"), "aliases": list(node.get("aliases") or []),
-            "names": list(node.get("names") or []), "emails": list(node.get("emails") or []),
-            "logins": list(node.get("logins") or []), "commits": int(node.get("commits") or 0),
-            **presence(node, "leaving" if pid in leaving_ids else info.gone_reason),
-        })
     result: dict[str, Any] = {"history_complete": complete, "history": counts, "repository": repository,
                               "components": out_components, "people": people}
     if path is not None:
@@ -543,6 +551,98 @@ def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set
         result["path"] = {"path": path.strip("/") or ".", **_scope_report(knowledge, files, leaving_ids),
                           "components": nested, **_owners_report(graph, knowledge, files)}
     return result, without_files
+
+
+@dataclass(frozen=True)
+class KeptReport:
+    """What ``annotate_bus_factor`` may take from: ``report``, the bus-factor report kept for the stored graph
+    (``bus_factor_answers``'s, people's fields joined), and ``changed_files``, the File keys whose node or KNOWS edges
+    may differ from the stored graph's in the graph annotated now (every other file's node and KNOWS edges, hence its
+    authors and holders, are the stored ones)."""
+
+    report: Mapping[str, Any]
+    changed_files: frozenset[str]
+
+
+#: What a component's entry holds of its scope's report that ``_KeptEntries`` takes (``at_risk`` reads the thresholds:
+#: worked out again).
+_TAKEN = ("truck_factor", "truck_factor_people", "human_truck_factor", "human_truck_factor_people", "files",
+          "orphaned_files", "knowledge_holders")
+
+
+class _KeptEntries:
+    """The components' scope reports of a kept report (``KeptReport``) that hold for the graph reported now.
+
+    ``_scope_report`` of a component reads its counted files, their authors and holders, and of the people among
+    those holders (authors are holders) their name, key, kind, whether and why they are gone, when they were last
+    active, and their commits (``rank``: the greedy orders' tie-break after the files counted); with nobody leaving,
+    nothing else (the thresholds only for ``at_risk``, worked out again). Those people's fields are all in their
+    row of the report's ``people``. So a kept entry is taken when none of the component's files may have changed
+    (``changed_files``), it counted as many files (so the same ones: each unchanged file was counted there, in the
+    same component), and each of their holders either has the same row as in the kept report or differs only in
+    commits and last activity (a committer: ``moved``) without changing places with another holder of them in the
+    order of (commits, id) the greedy removals break ties by: the files each person counts are the same, so are both
+    greedy orders then. A moved holder's row in ``knowledge_holders`` is given their last activity now. Who else
+    joined, left or changed is not read.
+    """
+
+    def __init__(self, kept: KeptReport, knowledge: _Knowledge, row_of: Mapping[str, Mapping[str, Any]]):
+        rows = {row.get("id"): row for row in kept.report.get("people") or () if isinstance(row, dict)}
+        people = knowledge.people
+        self.changed: set[str] = set()  # Person node ids whose row is new or differs beyond ``_MOVES``
+        self.moved: dict[str, int] = {}  # Person node id -> commits in the kept report, of those that differ in ``_MOVES``
+        for pid, row in row_of.items():
+            old = rows.get(people[pid].node.key)
+            if old == row:
+                continue
+            if (old is not None and old.keys() == row.keys() and type(old["commits"]) is int
+                    and all(old[name] == value for name, value in row.items() if name not in _MOVES)):
+                self.moved[pid] = old["commits"]
+            else:
+                self.changed.add(pid)
+        self.moved_keys = {people[pid].node.key: pid for pid in self.moved}
+        self.entries = {c["name"]: c for c in kept.report.get("components") or () if isinstance(c, dict)}
+        self.changed_files = kept.changed_files
+        self.knowledge = knowledge
+
+    def scope(self, component: str, files: list[str]) -> dict[str, Any] | None:
+        """The kept scope report of ``component`` (whose counted files are ``files``) when it holds, else None."""
+        entry = self.entries.get(component)
+        if entry is None or entry.get("files") != len(files) or not self.changed_files.isdisjoint(files):
+            return None
+        knowledge = self.knowledge
+        held = set().union(*map(knowledge.holders.get, files, repeat(())))
+        if not self.changed.isdisjoint(held):
+            return None
+        moved = self.moved.keys() & held
+        if moved and not all(self._same_places(person, held) for person in moved):
+            return None
+        scope = {name: entry[name] for name in _TAKEN}
+        scope["at_risk"] = _at_risk(knowledge.thresholds, len(files), scope["truck_factor"], scope["orphaned_files"])
+        if moved:
+            people = knowledge.people
+            scope["knowledge_holders"] = [
+                {**row, **presence(people[pid].node, people[pid].gone_reason)}
+                if (pid := self.moved_keys.get(row.get("id"))) in moved else row
+                for row in scope["knowledge_holders"]]
+        return scope
+
+    def _same_places(self, person: str, held: set[str]) -> bool:
+        """Whether ``person`` (moved) stands before or after each other one of ``held`` in the order of (more commits,
+        smaller id) as in the kept report."""
+        rank, moved = self.knowledge.rank, self.moved
+        before, now = moved[person], rank.get(person, 0)
+        for other in held:
+            if other != person:
+                other_before, other_now = moved.get(other, rank.get(other, 0)), rank.get(other, 0)
+                if ((before > other_before or (before == other_before and person < other))
+                        != (now > other_now or (now == other_now and person < other))):
+                    return False
+        return True
+
+
+#: The fields of a person's row that a commit by them changes (``_KeptEntries.moved``).
+_MOVES = frozenset({"commits", "last_active"})
 
 
 def unknown_component(component: str, names: list[str]) -> UnknownName:
@@ -570,7 +670,8 @@ def bus_factor_answers(graph: RepoGraph) -> tuple[dict[str, Any], dict[str, Any]
     return result, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}
 
 
-def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None,
+                        kept: KeptReport | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Store the derived results as properties, so a Neo4j user can query them with Cypher.
 
     Component and Repository: ``truck_factor``, ``truck_factor_people``,
@@ -580,10 +681,17 @@ def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None) 
 
     Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
     among what the report reads, so an ingest that annotates does not compute the report twice. ``authorship``:
-    see ``_load``.
+    see ``_load``. ``kept``: the report of the stored graph this one replaces, and the files that may differ from it
+    (an ingest after a commit): the components none of whose inputs changed take their entry from it
+    (``_KeptEntries``), the same as computed; ``CAIRN_VERIFY_SKIPS=1`` checks it against the whole computation.
     """
     knowledge = _load(graph, mark_authors=True, authorship=authorship)  # KNOWS edges: ``author``, set as they are read
-    report, without_files = _report_and_scopes(graph, knowledge, set(), None)
+    report, without_files = _report_and_scopes(graph, knowledge, set(), None, kept)
+    if kept is not None and verifying_skips():
+        from cairn.graph.values import dumps
+
+        if dumps([report, without_files]) != dumps(list(_report_and_scopes(graph, knowledge, set(), None))):
+            raise AssertionError("the bus factor with the kept report's components is not the one computed whole")
     repo = graph.repository
     if repo is not None:
         r = report["repository"]

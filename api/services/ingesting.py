@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from cairn.api.services.workspace import Workspace, cache_dir_for
-from cairn.graph.model import Label, RepoGraph, Rel
+from cairn.graph.model import Label, RepoGraph, Rel, node_id
 from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary, verifying_skips
 from cairn.ingest.config import ConfigSource, read_config_source
 from cairn.ingest.freshness import CheckoutState, checkout_state, digest, fingerprint_with
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig  # the models: imported only when a configuration is validated
     from cairn.ingest.listed_beside import ListedBeside
     from cairn.ingest.history_stream import SpooledLog
+    from cairn.queries.ownership import KeptReport
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]
@@ -160,7 +161,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
             authorship = authorship_of(result.graph, wanted=not reviews)
             if reviews:
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
-            bus_factor = annotate_bus_factor(result.graph, authorship)
+            bus_factor = annotate_bus_factor(result.graph, authorship, _kept_bus_factor(store, result, reviews))
             authorship = None
             annotate_trends(result.graph, result.trends, beside[0] if beside else None)
             result.summary.notes.extend(_notes_of(state_saves))
@@ -229,6 +230,32 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
     return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
                         complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
                         nodes_changed=_nodes_changed(result, now, patched))
+
+
+def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> KeptReport | None:
+    """The bus-factor report kept for the stored graph and the files of the new graph that may differ from that graph's
+    (``ownership.KeptReport``): the File nodes the save will compare or write (``_changes``' ``nodes_changed``: those
+    whose code or history changed; every other File node and its KNOWS edges are the stored ones, as the save trusts).
+    None when the save compares every node, or nothing is kept, or it was computed on another graph than the one stored."""
+    from cairn.api.services import answer_people
+    from cairn.api.services.answer_base import BASIS, describes
+    from cairn.api.services.answers import BUS_FACTOR, stored_name
+    from cairn.queries.ownership import KeptReport
+
+    nodes = _changes(store, result, reviews).nodes_changed
+    if nodes is None:
+        return None
+    repo = result.graph.repo
+    basis, report, people = stored_name(BASIS), stored_name(BUS_FACTOR), stored_name(answer_people.DIRECTORY)
+    found = store.load_answers(repo, [basis, report, people])  # one read: all of one version
+    if report not in found or not describes(found.get(basis), store, repo):
+        return None
+    try:
+        kept = answer_people.attach(BUS_FACTOR, found[report], found.get(people))
+    except answer_people.Unjoinable:
+        return None
+    prefix = node_id(Label.FILE, repo, "")
+    return KeptReport(kept, frozenset(nid[len(prefix):] for nid in nodes if nid.startswith(prefix)))
 
 
 def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[EdgeKey] | None = None) -> set[EdgeKey]:

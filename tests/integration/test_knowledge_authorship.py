@@ -40,8 +40,8 @@ def test_the_authorship_handed_over_is_what_the_edges_say(tmp_path):
 def test_an_ingest_applying_review_records_reads_the_edges(tmp_path, monkeypatch):
     given = []
     annotate = ownership.annotate_bus_factor
-    monkeypatch.setattr(ownership, "annotate_bus_factor", lambda graph, authorship=None: (
-        given.append(authorship), annotate(graph, authorship))[1])
+    monkeypatch.setattr(ownership, "annotate_bus_factor", lambda graph, authorship=None, kept=None: (
+        given.append(authorship), annotate(graph, authorship, kept))[1])
     repo = GitRepo(tmp_path / "r")
     repo.commit({"src/a.py": "A = 1\n"}, author=ADA)
     store = SqliteStore(tmp_path / "store")

@@ -1,0 +1,94 @@
+"""After a commit, the bus factor takes a component's entry from the report kept for the stored graph when none of
+its inputs changed (``ownership.KeptReport``): its files, their KNOWS edges, and its holders' rows (rank, gone, kind,
+name). To see what was taken, the kept report is altered in the store before the next ingest (a "plant", as in
+test_answers_incremental): an entry taken carries it over, one computed does not. The plants are made with
+``CAIRN_VERIFY_SKIPS`` off; with it on (as every other test runs) a planted entry taken is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cairn.api.services import answers
+from cairn.api.services.ingesting import ingest_into_store
+from cairn.graph.sqlite_store import SqliteStore
+from fixtures.stored_answers import assert_answers_as_cold
+from test_answers_incremental import ADA, BOB, CAT, build_shop, plant
+
+
+def planted_everywhere(value: dict[str, Any]) -> None:
+    for entry in value["components"]:
+        entry["truck_factor_people"] = ["planted"]
+
+
+def planted(store_dir: Path, repo: str) -> set[str]:
+    """The components whose entry in the kept report carries the plant."""
+    report = answers.read_answer(SqliteStore(store_dir), repo, answers.BUS_FACTOR)
+    return {c["name"] for c in report["components"] if c["truck_factor_people"] == ["planted"]}
+
+
+def entry(store_dir: Path, repo: str, component: str) -> dict[str, Any]:
+    report = answers.read_answer(SqliteStore(store_dir), repo, answers.BUS_FACTOR)
+    return next(c for c in report["components"] if c["name"] == component)
+
+
+@pytest.fixture
+def shop(tmp_path) -> tuple[Any, Path, str]:
+    repo = build_shop(tmp_path / "shop")
+    warm = tmp_path / "warm"
+    ingest_into_store(SqliteStore(warm), repo.root)
+    return repo, warm, repo.root.name
+
+
+def test_the_components_a_commit_does_not_reach_are_taken(shop, tmp_path, monkeypatch):
+    repo, warm, name = shop
+    assert planted(warm, name) == set()
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "0")
+
+    # Cat's commit in web: web computed; api and core (Cat holds none of their files) taken
+    plant(warm, name, {answers.BUS_FACTOR: planted_everywhere})
+    repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert planted(warm, name) == {"api", "core"}
+
+    # Bob's commit in web: his commits pass Ada's, and both hold api's files: they change places in the order ties
+    # are broken by, so api is computed too, core alone taken
+    plant(warm, name, {answers.BUS_FACTOR: planted_everywhere})
+    repo.commit({"shop/web/style.py": "import re\n\nX = 2\n"}, author=BOB)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert planted(warm, name) == {"core"}
+
+    # Bob again: he stays ahead of Ada, api is taken, with his last activity now in its holders
+    plant(warm, name, {answers.BUS_FACTOR: planted_everywhere})
+    repo.commit({"shop/web/style.py": "import re\n\nX = 3\n"}, author=BOB)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert planted(warm, name) == {"api", "core"}
+    ingest_into_store(SqliteStore(tmp_path / "cold-api"), repo.root)
+    api = [entry(d, name, "api") for d in (warm, tmp_path / "cold-api")]
+    assert api[0]["truck_factor_people"] == ["planted"] and {**api[0], "truck_factor_people": None} == {
+        **api[1], "truck_factor_people": None}
+
+    # two years on, Ada's commit in core makes Bob and Cat inactive: api and web, untouched, are computed
+    plant(warm, name, {answers.BUS_FACTOR: planted_everywhere})
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 3\n"}, author=ADA, date="2026-03-01T00:00:00+00:00")
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert planted(warm, name) == set()
+
+    # without a plant, what is taken is what a cold ingest keeps
+    repo.commit({"shop/api/views.py": "from shop.core import prices\nimport json\n\nY = 1\n"}, author=BOB,
+                date="2026-03-02T00:00:00+00:00")
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    ingest_into_store(SqliteStore(warm), repo.root)
+    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
+    assert_answers_as_cold(warm, tmp_path / "cold", name)
+
+
+def test_a_wrong_entry_taken_is_refused_when_verifying(shop):
+    repo, warm, name = shop
+    plant(warm, name, {answers.BUS_FACTOR: planted_everywhere})
+    repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)
+    with pytest.raises(AssertionError, match="bus factor"):
+        ingest_into_store(SqliteStore(warm), repo.root)
