@@ -54,7 +54,7 @@ Beside it, kept separate so the paper's number stays comparable:
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import chain, repeat
@@ -85,7 +85,7 @@ def greedy_truck_factor(
     scope = set(files)
     if not scope:
         return []
-    files_of: dict[str, set[str]] = {}
+    files_of: dict[str, list[str]] = {}  # (each file once: its people are counted once each)
     count: dict[str, int] = {}  # for the files somebody knows (the only ones the removal looks up)
     covered = 0
     get = knowers.get
@@ -93,16 +93,24 @@ def greedy_truck_factor(
         people = get(f)
         if not people:
             continue
-        if people.__class__ is not set and (people.__class__ is not list or len(people) > 1):
-            people = set(people)  # once each (a list of one needs no set: most files have one author)
-        count[f] = len(people)
         covered += 1
+        if people.__class__ is list and len(people) == 1:  # most files have one author: no set, no loop
+            count[f] = 1
+            known = files_of.get(people[0])
+            if known is None:
+                files_of[people[0]] = [f]
+            else:
+                known.append(f)
+            continue
+        if people.__class__ is not set:
+            people = set(people)  # once each
+        count[f] = len(people)
         for p in people:
             known = files_of.get(p)
             if known is None:
-                files_of[p] = {f}
+                files_of[p] = [f]
             else:
-                known.add(f)
+                known.append(f)
     return greedy_removal(files_of, count, covered, len(scope), rank)
 
 
@@ -372,22 +380,21 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
     known_authors, known_holders = knowledge.authors, knowledge.holders
     if leaving:
         authors = {f: [p for p in known_authors.get(f, ()) if p not in leaving] for f in files}
-    else:  # nobody to take out: each file's authors as read (never changed)
-        authors = {f: known_authors.get(f, ()) for f in files}
+    else:  # nobody to take out: each file's authors as read (never changed; only the scope's files are read)
+        authors = known_authors
     tf_people = greedy_truck_factor(files, authors, knowledge.rank)
-    present: dict[str, list[str]] = {}  # the holders still here, of the files that have any
-    for f in files:
-        held = known_holders.get(f)
+    present: dict[str, Collection[str]] = {}  # the holders still here, of the files that have any
+    all_here = here.issuperset
+    for f, held in zip(files, map(known_holders.get, files)):
         if held:
-            kept = [p for p in held if p in here]
-            if kept:
+            if all_here(held):  # (most files: their set as it is, never changed)
+                present[f] = held
+            elif kept := [p for p in held if p in here]:
                 present[f] = kept
     human_people = greedy_truck_factor(files, present, knowledge.rank)
-    orphaned = sum(1 for f in files if gone.issuperset(authors[f]))  # every author gone (or none at all)
-    authored: dict[str, int] = {}
-    for f in files:
-        for p in authors[f]:
-            authored[p] = authored.get(p, 0) + 1
+    authored_by = list(map(authors.get, files, repeat(())))
+    orphaned = sum(map(gone.issuperset, authored_by))  # every author gone (or none at all)
+    authored = Counter(chain.from_iterable(authored_by))
     holders = [
         {"person": people[p].name, "id": people[p].node.key, "files_authored": n,
          "share": round(n / len(files), 4), **presence(people[p].node, "leaving" if p in leaving else people[p].gone_reason)}
