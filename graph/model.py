@@ -45,7 +45,7 @@ An edge is identified by (type, source, target): there is at most one of each.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import repeat
@@ -269,6 +269,15 @@ class KnowsEdge(SlottedEdge):
         return value.get("doa"), value.get("first_authorship"), value.get("reviews")
 
 
+def set_authors(edges: list[KnowsEdge], flags: list[bool]) -> None:
+    """``edge.set("author", flag)`` for each of ``edges`` and ``flags``; into the slots in one pass in C when none of
+    the edges has made its dict (an ingest's 570,000 at 50k files: a third of the time of a call each)."""
+    if list(map(_PROPS.__get__, edges)).count(None) == len(edges):
+        deque(map(_SET_AUTHOR, edges, flags), maxlen=0)
+    else:
+        deque(map(KnowsEdge.set, edges, repeat("author"), flags), maxlen=0)
+
+
 def knows_rows(edges: list[Edge]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]] | None:
     """The properties of ``edges`` as one tuple of names and a row of values per edge, when every edge is a
     ``KnowsEdge`` with no dict made and all have ``author`` set or none has (what a save writes after
@@ -281,6 +290,9 @@ def knows_rows(edges: list[Edge]) -> tuple[tuple[str, ...], list[tuple[Any, ...]
     if unset:
         return None
     return (*KNOWS_PROPERTIES, "author"), list(map(attrgetter(*_KNOWS_SLOTS, "_author"), edges))
+
+
+_SET_AUTHOR = KnowsEdge.__dict__["_author"].__set__
 
 
 class BareEdge(SlottedEdge):

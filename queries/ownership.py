@@ -54,7 +54,7 @@ Beside it, kept separate so the paper's number stays comparable:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import chain, repeat
@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
 from cairn.graph.errors import AmbiguousName, UnknownName
-from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id, set_authors
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.store import verifying_skips
 
@@ -274,15 +274,23 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
     taken instead of reading every edge; ``CAIRN_VERIFY_SKIPS=1`` checks it against the edges."""
     from cairn.graph.threshold_model import Thresholds
 
-    file_nodes = graph.of_label(Label.FILE)
-    files = sorted(n.key for n in file_nodes if in_truck_factor_scope(n))
-    component_of = {n.key: n.get("component") for n in file_nodes}
+    files: list[str] = []
+    component_of: dict[str, str | None] = {}
+    without_history = 0  # counted files left out for having no commit
+    for n in graph.of_label(Label.FILE):
+        props = n.props
+        component_of[n.key] = props.get("component")
+        if in_truck_factor_scope(n):
+            files.append(n.key)
+        elif props.get("changes") == 0 and props.get("linguist_counted", True) is not False:
+            without_history += 1
+    files.sort()
     gone, notes = gone_people(graph)
     people = {node.id: _PersonInfo(node, gone.get(node.id)) for node in graph.of_label(Label.PERSON)}
     if authorship is not None:
         authors, holders = authorship.authors, authorship.holders
         if mark_authors:
-            deque(map(KnowsEdge.set, authorship.edges, repeat("author"), authorship.flags), maxlen=0)
+            set_authors(authorship.edges, authorship.flags)
         if verifying_skips():
             _verify_authorship(graph, authorship, mark_authors)
     else:
@@ -297,7 +305,6 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
         thresholds=Thresholds.of(graph), owners_of_file=owners, notes=notes,
     )
-    without_history = sum(1 for n in file_nodes if n.get("linguist_counted", True) is not False and n.get("changes") == 0)
     if without_history:
         knowledge.notes.append(f"{without_history} counted file(s) have no commit in the history read and are left out, as the reference does")
     return knowledge
