@@ -55,11 +55,20 @@ SIZES = {"2k": (2_000, 20_000), "10k": (10_000, 100_000), "50k": (50_000, 300_00
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cairn-bench" / "scale"
 QUERIES = ["bus-factor", "components", "check", "adrs", "explore", "people"]
 GRIMP = "import sys; sys.path.insert(0, sys.argv[1]); import grimp; grimp.build_graph('synth', cache_dir=sys.argv[2] or None)"
-#: Fixed identity and dates for the benchmark's own commit, so it is the same commit every round.
+#: Fixed identity for the benchmark's own commit; its date is fixed per repository (``commit_env``), so it is the same
+#: commit every round.
 COMMIT_ENV = {
-    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@synth.example", "GIT_AUTHOR_DATE": "2030-01-01T00:00:00Z",
-    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@synth.example", "GIT_COMMITTER_DATE": "2030-01-01T00:00:00Z",
+    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@synth.example",
+    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@synth.example",
 }
+
+
+def commit_env(root: Path) -> dict[str, str]:
+    """``COMMIT_ENV`` dated an hour after the repository's HEAD, as a new commit on top of it is. (The synthetic
+    histories of 10k and 50k files run past 2030: a fixed date put the commit among old ones, in a past period whose
+    trend sample it moved, which a real new commit does not.)"""
+    when = int(git(root, "log", "-1", "--format=%ct", "HEAD", check=True).stdout.strip()) + 3600
+    return {**COMMIT_ENV, "GIT_AUTHOR_DATE": f"{when} +0000", "GIT_COMMITTER_DATE": f"{when} +0000"}
 
 
 def parse_size(text: str) -> tuple[str, int, int]:
@@ -127,9 +136,10 @@ def run_size(label: str, modules: int, commits: int, args: argparse.Namespace) -
     work = Path(tempfile.mkdtemp(prefix=f"cairn-scale-{label}-"))
     # bytecode writing allowed: an installed Cairn has its .pyc files (the first round compiles them; best-of hides it)
     env = {k: v for k, v in os.environ.items() if k not in ("CAIRN_CACHE_DIR", "CAIRN_STORE", "PYTHONDONTWRITEBYTECODE")}
-    env.update(COMMIT_ENV)
-    os.environ.update(COMMIT_ENV)  # for the benchmark's own commit through cairn.ingest.git
     head = git(root, "rev-parse", "HEAD", check=True).stdout.strip()
+    dated = commit_env(root)
+    env.update(dated)
+    os.environ.update(dated)  # for the benchmark's own commit through cairn.ingest.git
     queries = QUERIES
     grimp_cache = work / "grimp-cache"
     measure([sys.executable, "-c", GRIMP, str(root), str(grimp_cache)])  # warm grimp's cache once
