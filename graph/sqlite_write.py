@@ -32,13 +32,13 @@ from bisect import bisect_left, bisect_right
 from itertools import chain, groupby, islice
 from operator import attrgetter, itemgetter, methodcaller
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from cairn.graph.errors import StoreError
 from cairn.graph.model import Edge, Label, RepoGraph, SlottedEdge, imports_rows, knows_rows
-from cairn.graph.store import GraphChanges, Progress, progress_counter, verifying_skips
+from cairn.graph.store import EdgeKey, GraphChanges, Progress, progress_counter, verifying_skips
 from cairn.graph.sqlite_chunks import (
-    NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
+    NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, in_order, keep, node_chunk_ends, stored_chunks,
 )
 from cairn.graph.values import dumps, dumps_all, dumps_import, dumps_rows
 
@@ -52,6 +52,7 @@ _EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
 _NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # rid first: ``insert_rows``'s fixed value
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
 _SRC, _DST, _EDGE, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
+_SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
 _CURRENT_PROPS = methodcaller("current_props")
 
 
@@ -72,11 +73,12 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     repo = graph.repo
     patched = sorted(rel.value for rel in changes.patched)
     skip = frozenset(patched)
-    by_type = _edges_by_type(graph, skip)
-    total = len(graph.nodes) + sum(map(len, by_type.values())) + len(changes.changed)
+    row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
+    named = {rel.value: keys for rel, keys in changes.edges_changed.items()} if row is not None else {}
+    by_type, counted = _edges_by_type(graph, skip, frozenset(named))
+    total = len(graph.nodes) + sum(map(len, by_type.values())) + sum(counted.values()) + len(changes.changed)
     advance = progress_counter(progress, total)
 
-    row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
     if row is None:
         rid = conn.execute(
             "INSERT INTO repositories (repo, props, generation, saved_at) VALUES (?, '{}', 0, '')", (repo,)
@@ -91,7 +93,8 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
         _drop_edges_at(conn, rid, gone, patched)
         forget(conn, rid, patched, kept)
     _sync_relationships(conn, rid, graph, by_type, nids, advance, kept, skip=skip,
-                        unchunked=frozenset(rel.value for rel in changes.patched_next))
+                        unchunked=frozenset(rel.value for rel in changes.patched_next),
+                        named=named, counted=counted, gone=gone)
     _patch_relationships(conn, rid, changes, nids, advance)
     for sql in rebuilt:
         conn.execute(sql)
@@ -379,51 +382,65 @@ def _stored_types(conn: sqlite3.Connection, rid: int) -> set[str]:
     return types
 
 
-def _edges_by_type(graph: RepoGraph, skip: frozenset[str]) -> dict[str, list[Edge]]:
-    """The edges of ``graph`` by type, but for the types in ``skip``. An edge's key starts with its type and a graph
-    adds its edges a type at a time, so the keys are taken in runs of one type (in C: no bytecode per edge)."""
+def _edges_by_type(graph: RepoGraph, skip: frozenset[str],
+                   counted: frozenset[str] = frozenset()) -> tuple[dict[str, list[Edge]], dict[str, int]]:
+    """The edges of ``graph`` by type, but for the types in ``skip``, and for those in ``counted`` only how many there
+    are. An edge's key starts with its type and a graph adds its edges a type at a time, so the keys are taken in runs
+    of one type (in C: no bytecode per edge)."""
     by_type: dict[str, list[Edge]] = {}
+    counts: dict[str, int] = {}
     edges = graph.edges
     for type_, keys in groupby(edges, itemgetter(0)):
         if type_ in skip:
+            continue
+        if type_ in counted:
+            counts[type_] = counts.get(type_, 0) + len(list(keys))
             continue
         found = by_type.get(type_)
         if found is None:
             found = by_type[type_] = []
         found.extend(map(edges.__getitem__, keys))
-    return by_type
+    return by_type, counts
+
+
+def _edges_of(graph: RepoGraph, type_: str) -> list[Edge]:
+    """The edges of ``graph`` of one type, in the graph's order."""
+    return [edge for key, edge in graph.edges.items() if key[0] == type_]
 
 
 def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by_type: dict[str, list[Edge]],
                         nids: dict[str, int], advance: Callable[[int], None], kept: dict[str, str],
-                        skip: frozenset[str] = frozenset(), unchunked: frozenset[str] = frozenset()) -> None:
+                        skip: frozenset[str] = frozenset(), unchunked: frozenset[str] = frozenset(),
+                        named: Mapping[str, frozenset[EdgeKey]] | None = None, counted: Mapping[str, int] | None = None,
+                        gone: list[int] | None = None) -> None:
     """Make the stored relationships of ``rid`` those of ``graph`` (``by_type``: its edges by type, but for the types
-    in ``skip``), type by type, except the types in ``skip``. The types in ``unchunked`` (the next save will patch
-    them, which drops their chunk list) are compared whole and get no chunk list.
+    in ``skip`` and ``counted``), type by type, except the types in ``skip``. The types in ``unchunked`` (the next save
+    will patch them, which drops their chunk list) are compared whole and get no chunk list. ``named``: for some
+    types, the edges that may differ from the stored ones (``GraphChanges.edges_changed``; ``counted``: how many
+    edges ``graph`` has of each, ``gone``: the nodes deleted), whose chunks alone are merged (``_sync_named``).
 
     Edges are numbered and sorted one type at a time, so what the merge holds
     besides the graph is one type's worth (a million edges of all types at
     50k files would be a hundred megabytes more).
     """
 
-    def numbered(edge: Edge) -> tuple[int, int, Edge]:
-        try:
-            return (nids[edge.source], nids[edge.target], edge)
-        except KeyError:
-            raise StoreError(
-                f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
-            ) from None
-
     inserts = _Inserts(conn, _EDGE_INSERT)
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored_types = _stored_types(conn, rid)
-    for type_ in sorted((set(by_type) | stored_types) - skip):
-        edges = by_type.pop(type_, [])
+    named, counted = named or {}, counted or {}
+    for type_ in sorted((set(by_type) | set(counted) | stored_types) - skip):
+        if (type_ in named and type_ in stored_types and type_ not in unchunked
+                and _sync_named(conn, rid, graph, type_, named[type_], counted.get(type_, 0), nids, gone or [], kept,
+                                advance)):
+            continue
+        edges = by_type.pop(type_, None)
+        if edges is None:
+            edges = _edges_of(graph, type_) if type_ in counted else []
         # (src, dst) is unique within a type, so the sort never compares two edges. The rows of a type without chunk
         # list hold the edges, whose properties are made a batch at a time (a ``KnowsEdge`` keeps them in slots, not
         # in a dict); those of a chunked type their properties, which its digests are made of
-        rows = sorted(map(numbered, edges))
+        rows = _numbered(graph, edges, nids)
         chunked = type_ not in unchunked
         # (``current_props`` only for a type holding edges whose properties are in slots, ``SlottedEdge``s: a method
         # call per edge costs more than ``props``)
@@ -482,6 +499,136 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
             keep(conn, rid, type_, encoded(chunks), kept)
         else:
             forget(conn, rid, [type_], kept)
+
+
+def _numbered(graph: RepoGraph, edges: list[Edge], nids: dict[str, int]) -> list[tuple[int, int, Edge]]:
+    """(src, dst, edge) for each of ``edges``, its ends' node numbers ``nids`` gives, in key order."""
+    try:
+        return sorted(zip(map(nids.__getitem__, map(_SOURCE, edges)), map(nids.__getitem__, map(_TARGET, edges)), edges),
+                      key=_pair)
+    except KeyError:
+        edge = next(e for e in edges if e.source not in nids or e.target not in nids)
+        raise _endless(graph, edge) from None
+
+
+def _endless(graph: RepoGraph, edge: Edge) -> StoreError:
+    return StoreError(f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is "
+                      "not in the graph")
+
+
+def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str, named: frozenset[EdgeKey],
+                count: int, nids: dict[str, int], gone: list[int], kept: dict[str, str],
+                advance: Callable[[int], None]) -> bool:
+    """Merge the stored relationships of ``type_`` with those of ``graph`` in the ranges of the stored chunks that may
+    hold a difference: a named edge's (``named``: ``GraphChanges.edges_changed``), or a stored edge's at a node
+    deleted (``gone``); the other chunks are the stored ones, neither read nor digested. ``count``: the edges of the
+    type ``graph`` holds. False (nothing written) when the type has no stored chunk list, or the stored rows of a range
+    are not those the promise says (then the type is merged as a whole).
+
+    A range runs from a stored chunk's first key to a stored chunk's last key, so the chunks cut in it are those a
+    cut of every edge makes there: a key that ended a chunk and goes makes the range take the next chunk too.
+    """
+    stored = in_order(kept.get(type_), edges=True)
+    if not stored:
+        return False
+    edges = graph.edges
+    suspects: dict[tuple[int, int], Edge | None] = {}  # (src, dst) -> the edge ``graph`` holds there, or None
+    for key in named:
+        edge = edges.get(key)
+        src, dst = nids.get(key[1]), nids.get(key[2])
+        if src is None or dst is None:
+            if edge is not None:
+                raise _endless(graph, edge)
+            continue
+        suspects[(src, dst)] = edge
+    for end in ("src", "dst"):  # a stored edge at a node deleted goes with it
+        for nid in gone:
+            for key in conn.execute(f"SELECT src, dst FROM relationships WHERE rid = ? AND type = ? AND {end} = ?",
+                                    (rid, type_, nid)):
+                suspects[key] = None
+    bounds = [chunk[1] for chunk in stored[:-1]]
+    marked: set[int] = set()
+    for key, edge in suspects.items():
+        number = bisect_left(bounds, key)
+        marked.add(number)
+        if edge is None and number < len(bounds) and bounds[number] == key:
+            marked.add(number + 1)  # the key that ended a chunk goes: its chunk reaches into the next one now
+    regions: list[tuple[int, int, list[tuple[Any, ...]], list[tuple[int, int, Any]], list[tuple[int, Chunk]]]] = []
+    for first, last in _runs(sorted(marked)):
+        lo, hi = stored[first][0], stored[last][1]
+        rows_stored = list(_range_pages(
+            conn, "SELECT r.src, r.dst, r.props, a.id, b.id FROM relationships r LEFT JOIN nodes a ON a.nid = r.src "
+                  "LEFT JOIN nodes b ON b.nid = r.dst WHERE r.rid = ? AND r.type = ?", "(r.src, r.dst)", (rid, type_),
+            lo, hi, 2))
+        rows: list[tuple[int, int, Edge]] = []
+        for src, dst, _, source, target in rows_stored:
+            if (src, dst) not in suspects and (edge := edges.get((type_, source, target))) is not None:
+                rows.append((src, dst, edge))
+        rows.extend((*key, edge) for key, edge in suspects.items()
+                    if edge is not None and (lo is None or key > lo) and (hi is None or key <= hi))
+        rows.sort(key=_pair)
+        if hi is not None and (not rows or _pair(rows[-1]) != hi):
+            return False  # its last stored key gone unnamed: not the rows the promise says
+        current = _CURRENT_PROPS if any(map(_slotted, set(map(type, map(_EDGE, rows))))) else _PROPS_OF
+        rows = list(zip(map(_SRC, rows), map(_DST, rows), map(current, map(_EDGE, rows))))
+
+        def as_json(i: int, rows: list[tuple[int, int, Any]] = rows) -> str:
+            return serialise(rows[i][2], f"edge {type_} {rows[i][0]} -> {rows[i][1]}")
+
+        chunks = cut(rows, edge_chunk_ends(rows), _pair, as_json, after=lo)
+        if hi is not None:
+            chunks.pop()  # (the chunk after the range's last key: not the range's)
+        regions.append((first, last, rows_stored, rows, chunks))
+    inserts = _Inserts(conn, _EDGE_INSERT)
+    updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
+    deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
+    merged: list[Chunk] = []
+    taken = 0
+    for first, last, rows_stored, rows, chunks in regions:
+        merged.extend(stored[taken:first])
+        merged.extend(map(itemgetter(1), chunks))
+        taken = last + 1
+        texts = {row[:2]: row[2] for row in rows_stored}
+        for src, dst, props in rows:
+            text = serialise(props, f"edge {type_} {src} -> {dst}")
+            was = texts.pop((src, dst), None)
+            if was is None:
+                inserts.add((rid, type_, src, dst, text))
+            elif was != text:
+                updates.add((text, rid, type_, src, dst))
+        for src, dst in texts:
+            deletes.add((rid, type_, src, dst))
+    merged.extend(stored[taken:])
+    if verifying_skips():
+        _verify_named(graph, type_, nids, merged)
+    for writes in (deletes, updates, inserts):
+        writes.flush()
+    if count:
+        keep(conn, rid, type_, encoded((0, chunk) for chunk in merged), kept)
+    else:
+        forget(conn, rid, [type_], kept)
+    advance(count)
+    return True
+
+
+def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of consecutive numbers in ``numbers`` (sorted): (first, last)."""
+    for _, run in groupby(enumerate(numbers), lambda pair: pair[1] - pair[0]):
+        run = list(run)
+        yield run[0][1], run[-1][1]
+
+
+def _verify_named(graph: RepoGraph, type_: str, nids: dict[str, int], merged: list[Chunk]) -> None:
+    """Raise when the chunks ``_sync_named`` made of ``type_`` are not those a cut of every edge makes: an edge that
+    differs from the stored one was not named in ``GraphChanges.edges_changed`` (``CAIRN_VERIFY_SKIPS=1``)."""
+    edges = _edges_of(graph, type_)
+    current = _CURRENT_PROPS if any(map(_slotted, set(map(type, edges)))) else _PROPS_OF
+    rows = [(src, dst, current(edge)) for src, dst, edge in _numbered(graph, edges, nids)]
+    full = [chunk for _, chunk in cut(rows, edge_chunk_ends(rows), _pair, lambda i: dumps(rows[i][2]))]
+    if full != merged:
+        wrong = next(chunk for chunk in merged if chunk not in full) if len(full) == len(merged) else merged[0]
+        raise StoreError(f"saving {graph.repo}: the {type_} chunks kept as stored differ from the new graph, the first "
+                         f"after {wrong[0]!r} up to {wrong[1]!r}: an edge that changed was not named in edges_changed")
 
 
 def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Any]],
