@@ -6,7 +6,9 @@ are sorted by key and cut into chunks (``graph.sqlite_chunks``); the chunks the
 store holds as they are (same range, same digest) are skipped without reading or
 serialising their rows (when the caller names the nodes that may have changed,
 ``GraphChanges.nodes_changed``, a chunk whose range is stored and holds none of
-them, nor a node added or gone, keeps its stored digest without being digested);
+them, nor a node added or gone, keeps its stored digest without being digested;
+for a type whose edges that may have changed the caller names, ``GraphChanges.edges_changed``, only the stored
+chunks holding one of them, or an edge at a node deleted, are cut again: ``_sync_named``);
 in the ranges of the others the stored rows are read in
 key order, page by page (``BATCH`` rows), beside the new ones, and only rows
 that differ are written or deleted, so re-saving an unchanged graph rewrites no
@@ -562,13 +564,16 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
             lo, hi, 2))
         rows: list[tuple[int, int, Edge]] = []
         for src, dst, _, source, target in rows_stored:
-            if (src, dst) not in suspects and (edge := edges.get((type_, source, target))) is not None:
+            if (src, dst) not in suspects:
+                edge = edges.get((type_, source, target))
+                if edge is None:  # a stored edge the graph lacks, not named: the promise is wrong
+                    return _broken(graph, type_, (src, dst))
                 rows.append((src, dst, edge))
         rows.extend((*key, edge) for key, edge in suspects.items()
                     if edge is not None and (lo is None or key > lo) and (hi is None or key <= hi))
         rows.sort(key=_pair)
         if hi is not None and (not rows or _pair(rows[-1]) != hi):
-            return False  # its last stored key gone unnamed: not the rows the promise says
+            return _broken(graph, type_, hi)
         current = _CURRENT_PROPS if any(map(_slotted, set(map(type, map(_EDGE, rows))))) else _PROPS_OF
         rows = list(zip(map(_SRC, rows), map(_DST, rows), map(current, map(_EDGE, rows))))
 
@@ -609,6 +614,15 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
         forget(conn, rid, [type_], kept)
     advance(count)
     return True
+
+
+def _broken(graph: RepoGraph, type_: str, key: tuple[int, int]) -> bool:
+    """False (the type is merged whole), or under ``CAIRN_VERIFY_SKIPS=1`` the error: the stored edge at ``key`` is gone
+    from ``graph`` though ``GraphChanges.edges_changed`` did not name it."""
+    if verifying_skips():
+        raise StoreError(f"saving {graph.repo}: the stored {type_} edge {key} is not in the new graph: an edge that "
+                         "changed was not named in edges_changed")
+    return False
 
 
 def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
