@@ -90,7 +90,8 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
         rid, generation = row[0], row[1] + 1
     rebuilt = _drop_indexes_of_empty(conn, ("nodes", "relationships"))
     kept = stored_chunks(conn, rid) if row is not None else {}
-    nids, gone = _sync_nodes(conn, rid, graph, advance, kept, new=row is None, changed=changes.nodes_changed)
+    nids, gone = _sync_nodes(conn, rid, graph, advance, kept, new=row is None, changed=changes.nodes_changed,
+                             added_named=changes.nodes_added_named)
     if patched:
         _drop_edges_at(conn, rid, gone, patched)
         forget(conn, rid, patched, kept)
@@ -236,11 +237,16 @@ def _range_pages(conn: sqlite3.Connection, select: str, key: str, where: tuple[A
 
 
 def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None],
-                kept: dict[str, str], new: bool = False,
-                changed: frozenset[str] | None = None) -> tuple[dict[str, int], list[int]]:
+                kept: dict[str, str], new: bool = False, changed: frozenset[str] | None = None,
+                added_named: bool = False) -> tuple[dict[str, int], list[int]]:
     """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id, and those of the nodes
     deleted. ``new``: ``rid`` was added by this save (it has no node to merge with). ``changed``: the nodes whose
-    properties may differ from the stored ones (``GraphChanges.nodes_changed``; None: any may)."""
+    properties may differ from the stored ones (``GraphChanges.nodes_changed``; None: any may), every node added among
+    them when ``added_named`` (then the numbers are those of a ``_Numbers``, read when asked: ``_sync_named_nodes``)."""
+    if changed is not None and added_named and not new:
+        found = _sync_named_nodes(conn, rid, graph, advance, kept, changed)
+        if found is not None:
+            return found
     nodes = graph.nodes
     ids = sorted(nodes)
     props = list(map(_PROPS_OF, map(nodes.__getitem__, ids)))
@@ -314,6 +320,179 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
         writes.flush()
     keep(conn, rid, NODES, encoded(chunks), kept)
     return nids, gone
+
+
+class _Numbers(dict):
+    """Node numbers by id: those a save knows, the others read from the store when first asked (``load`` reads many
+    at once). Read after the nodes are written: the nodes of the new graph, by the numbers they are stored under."""
+
+    def __init__(self, conn: sqlite3.Connection, rid: int, known: dict[str, int]):
+        super().__init__(known)
+        self.conn, self.rid = conn, rid
+
+    def __missing__(self, node_id: str) -> int:
+        row = self.conn.execute("SELECT nid FROM nodes WHERE rid = ? AND id = ?", (self.rid, node_id)).fetchone()
+        if row is None:
+            raise KeyError(node_id)
+        self[node_id] = row[0]
+        return row[0]
+
+    def get(self, node_id: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[node_id]
+        except KeyError:
+            return default
+
+    def load(self, ids: Iterable[str]) -> None:
+        """Read the numbers of ``ids`` not known yet, many to a statement."""
+        self.update(_numbers_of(self.conn, self.rid, [i for i in set(ids) if not dict.__contains__(self, i)]))
+
+
+def _numbers_of(conn: sqlite3.Connection, rid: int, ids: list[str]) -> dict[str, int]:
+    """The stored numbers of those of ``ids`` that ``rid`` has, by id."""
+    found: dict[str, int] = {}
+    per = max(1, min(500, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 1))
+    for start in range(0, len(ids), per):
+        part = ids[start:start + per]
+        found.update(conn.execute(f"SELECT id, nid FROM nodes WHERE rid = ? AND id IN ({', '.join('?' * len(part))})",
+                                  (rid, *part)))
+    return found
+
+
+def _load_numbers(nids: dict[str, int], ids: Iterable[str]) -> None:
+    """Make ``nids`` know the numbers of ``ids`` (a ``_Numbers`` reads those it lacks; a full map knows them)."""
+    if type(nids) is _Numbers:
+        nids.load(ids)
+
+
+def _sync_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None],
+                      kept: dict[str, str], changed: frozenset[str]) -> tuple[_Numbers, list[int]] | None:
+    """``_sync_nodes`` when ``changed`` names every node that may be added or differ from the stored one: only the
+    stored chunks holding a named node, or a node gone, are read and cut again; no other node's id is looked at. The
+    nodes gone are those named that the graph lacks, when as many nodes are stored as that makes; else (a node
+    gone unnamed), or when the stored chunk list is missing: None, nothing written (``_sync_nodes`` compares every
+    node's id). ``CAIRN_VERIFY_SKIPS=1`` checks the ids and the chunks against the whole comparison."""
+    stored = in_order(kept.get(NODES), edges=False)
+    if not stored:
+        return None
+    nodes = graph.nodes
+    named = _numbers_of(conn, rid, list(changed))  # the stored numbers of the named nodes
+    added = sorted(node_id for node_id in changed if node_id in nodes and node_id not in named)
+    gone = {node_id: nid for node_id, nid in named.items() if node_id not in nodes}
+    count = conn.execute("SELECT count(*) FROM nodes WHERE rid = ?", (rid,)).fetchone()[0]
+    if count - len(gone) + len(added) != len(nodes):
+        return None
+    bounds = [chunk[1] for chunk in stored[:-1]]
+    marked: set[int] = set()
+    for node_id in changed:
+        if node_id in nodes or node_id in gone:
+            number = bisect_left(bounds, node_id)
+            marked.add(number)
+            if node_id in gone and number < len(bounds) and bounds[number] == node_id:
+                marked.add(number + 1)  # the id that ended a chunk goes: its chunk reaches into the next one now
+    regions: list[tuple[int, int, list[tuple[Any, ...]], list[tuple[str, Any]], list[tuple[int, Chunk]]]] = []
+    for first, last in _runs(sorted(marked)):
+        lo, hi = stored[first][0], stored[last][1]
+        rows_stored = list(_range_pages(conn, "SELECT id, nid, props FROM nodes WHERE rid = ?", "id", (rid,), lo, hi, 1))
+        ids = [row[0] for row in rows_stored if row[0] in nodes]
+        if len(ids) + sum(1 for row in rows_stored if row[0] in gone) != len(rows_stored):
+            return _gone_unnamed(graph, next(row[0] for row in rows_stored if row[0] not in nodes and row[0] not in gone))
+        ids.extend(node_id for node_id in added if (lo is None or node_id > lo) and (hi is None or node_id <= hi))
+        ids.sort()
+        if hi is not None and (not ids or ids[-1] != hi):
+            return _gone_unnamed(graph, hi)
+        rows = [(node_id, nodes[node_id].props) for node_id in ids]
+
+        def as_json(i: int, rows: list[tuple[str, Any]] = rows) -> str:
+            return serialise(rows[i][1], f"node {rows[i][0]}")
+
+        chunks = cut(rows, node_chunk_ends(ids), itemgetter(0), as_json, after=lo)
+        if hi is not None:
+            chunks.pop()  # (the chunk after the range's last id: not the range's)
+        regions.append((first, last, rows_stored, rows, chunks))
+    merged: list[Chunk] = []
+    taken = 0
+    for first, last, _, _, chunks in regions:
+        merged.extend(stored[taken:first])
+        merged.extend(map(itemgetter(1), chunks))
+        taken = last + 1
+    merged.extend(stored[taken:])
+    if verifying_skips():
+        _verify_named_nodes(conn, rid, graph, merged, set(gone), added)
+    nids = _Numbers(conn, rid, {node_id: nid for node_id, nid in named.items() if node_id not in gone})
+    next_nid = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
+    inserts = _Inserts(conn, _NODE_INSERT)
+    updates = _Writes(conn, "UPDATE nodes SET props = ? WHERE nid = ?")
+    deletes = _Writes(conn, "DELETE FROM nodes WHERE nid = ?")
+    for first, last, rows_stored, rows, chunks in regions:
+        texts = {node_id: (nid, text) for node_id, nid, text in rows_stored}
+        for node_id, props in _differing(rows, chunks, stored[first:last + 1], texts, nids):
+            text = serialise(props, f"node {node_id}")
+            was = texts.pop(node_id, None)
+            if was is None:
+                node = nodes[node_id]
+                nids[node_id] = next_nid
+                inserts.add((next_nid, rid, node_id, node.label.value, node.key, text))
+                next_nid += 1
+            else:
+                nids[node_id] = was[0]
+                if was[1] != text:
+                    updates.add((text, was[0]))
+        for nid, _ in texts.values():
+            deletes.add((nid,))
+    for writes in (deletes, updates, inserts):
+        writes.flush()
+    advance(len(nodes))
+    keep(conn, rid, NODES, encoded((0, chunk) for chunk in merged), kept)
+    return nids, sorted(gone.values())
+
+
+def _differing(rows: list[tuple[Any, ...]], chunks: list[tuple[int, Chunk]], stored: list[Chunk],
+               texts: dict[Any, Any], numbers: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
+    """The rows of the chunks cut in a range (``chunks`` of ``rows``) that are not among the ``stored`` chunks of that
+    range, to be compared with the stored ones; the keys of the others (their rows are the stored rows as they are)
+    are taken off ``texts`` (the stored rows by key), their numbers put in ``numbers`` (nodes: ``texts`` holds
+    (number, text))."""
+    known = set(stored)
+    start = 0
+    for end, chunk in chunks:
+        if chunk in known:
+            for row in rows[start:end]:
+                key = row[0] if numbers is not None else row[:2]
+                was = texts.pop(key)
+                if numbers is not None:
+                    numbers[key] = was[0]
+        else:
+            yield from rows[start:end]
+        start = end
+
+
+def _gone_unnamed(graph: RepoGraph, node_id: str) -> None:
+    """None (every node's id is compared), or under ``CAIRN_VERIFY_SKIPS=1`` the error: the stored node ``node_id`` is
+    gone from ``graph`` though no node was named gone there (a node added unnamed made up the count)."""
+    if verifying_skips():
+        raise StoreError(f"saving {graph.repo}: the stored node {node_id} is not in the new graph and was not named: a "
+                         "node added was not named in nodes_changed")
+    return None
+
+
+def _verify_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, merged: list[Chunk], gone: set[str],
+                        added: list[str]) -> None:
+    """Raise when ``_sync_named_nodes`` would store other ids or chunks than the whole comparison: a node added or
+    changed that ``GraphChanges.nodes_changed`` did not name (``CAIRN_VERIFY_SKIPS=1``)."""
+    stored = {row[0] for row in conn.execute("SELECT id FROM nodes WHERE rid = ?", (rid,))}
+    nodes = graph.nodes
+    if stored - gone != nodes.keys() - set(added) or not gone <= stored:
+        missed = sorted((nodes.keys() - stored - set(added)) | (stored - nodes.keys() - gone))
+        raise StoreError(f"saving {graph.repo}: {len(missed)} node(s) added or gone that the count did not show, the first "
+                         f"{missed[:1]}: a node added was not named in nodes_changed")
+    ids = sorted(nodes)
+    rows = list(zip(ids, map(_PROPS_OF, map(nodes.__getitem__, ids))))
+    full = [chunk for _, chunk in cut(rows, node_chunk_ends(ids), itemgetter(0), lambda i: dumps(rows[i][1]))]
+    if full != merged:
+        wrong = next((chunk for chunk in merged if chunk not in full), merged[0])
+        raise StoreError(f"saving {graph.repo}: the node chunks kept as stored differ from the new graph, the first after "
+                         f"{wrong[0]!r} up to {wrong[1]!r}: a changed node was not named in nodes_changed")
 
 
 def _stored_digests(ids: list[str], ends: list[int], nodes: dict[str, Any], stored_ids: dict[str, int],
@@ -505,6 +684,7 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
 
 def _numbered(graph: RepoGraph, edges: list[Edge], nids: dict[str, int]) -> list[tuple[int, int, Edge]]:
     """(src, dst, edge) for each of ``edges``, its ends' node numbers ``nids`` gives, in key order."""
+    _load_numbers(nids, chain(map(_SOURCE, edges), map(_TARGET, edges)))
     try:
         return sorted(zip(map(nids.__getitem__, map(_SOURCE, edges)), map(nids.__getitem__, map(_TARGET, edges)), edges),
                       key=_pair)
@@ -534,6 +714,7 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
     if not stored:
         return False
     edges = graph.edges
+    _load_numbers(nids, chain(map(itemgetter(1), named), map(itemgetter(2), named)))
     suspects: dict[tuple[int, int], Edge | None] = {}  # (src, dst) -> the edge ``graph`` holds there, or None
     for key in named:
         edge = edges.get(key)
@@ -594,7 +775,7 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
         merged.extend(map(itemgetter(1), chunks))
         taken = last + 1
         texts = {row[:2]: row[2] for row in rows_stored}
-        for src, dst, props in rows:
+        for src, dst, props in _differing(rows, chunks, stored[first:last + 1], texts):
             text = serialise(props, f"edge {type_} {src} -> {dst}")
             was = texts.pop((src, dst), None)
             if was is None:
@@ -694,6 +875,7 @@ def _patch_relationships(conn: sqlite3.Connection, rid: int, changes: GraphChang
                          advance: Callable[[int], None]) -> None:
     """Delete the ``deleted`` relationships and write the ``changed`` ones of the patched types."""
     graph = changes.graph
+    _load_numbers(nids, chain.from_iterable(key[1:] for key in chain(changes.deleted, changes.changed)))
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     for type_, source, target in changes.deleted:
         src, dst = nids.get(source), nids.get(target)

@@ -101,6 +101,10 @@ class GraphChanges:
     it is the caller's promise, checked only when ``CAIRN_VERIFY_SKIPS=1``
     (``graph.sqlite_write``).
 
+    ``nodes_added_named``: ``nodes_changed`` names every node added too, so
+    a store may count the nodes gone rather than compare every node's id (the
+    embedded store); a caller's promise, checked alike.
+
     ``edges_changed`` does the same for the edges of some types that are not
     patched: for each type it names, the edges of that type that may differ
     from the stored ones (added, gone, or with other properties) are among
@@ -118,6 +122,7 @@ class GraphChanges:
     complete: frozenset[Rel] = frozenset()
     patched_next: frozenset[Rel] = frozenset()
     nodes_changed: frozenset[str] | None = None
+    nodes_added_named: bool = False
     edges_changed: Mapping[Rel, frozenset[EdgeKey]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -131,6 +136,8 @@ class GraphChanges:
         stray = [key for rel, keys in self.edges_changed.items() for key in keys if key[0] != rel.value]
         if stray or not self.patched.isdisjoint(self.edges_changed):
             raise ValueError(f"edges_changed names a patched type, or an edge under another type: {stray[:3]}")
+        if self.nodes_added_named and self.nodes_changed is None:
+            raise ValueError("nodes_added_named without nodes_changed")
         if not self.complete <= self.patched:
             raise ValueError(f"complete types that are not patched: {sorted(r.value for r in self.complete - self.patched)}")
 

@@ -231,7 +231,7 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
     nodes_changed = _nodes_changed(result, now, patched)
     return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
                         complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
-                        nodes_changed=nodes_changed,
+                        nodes_changed=nodes_changed, nodes_added_named=nodes_changed is not None,
                         edges_changed=_code_edges_changed(result, imports) if nodes_changed is not None else {})
 
 
@@ -265,7 +265,9 @@ def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched:
     were compared with (IMPORTS and KNOWS patched: same build, parse result, history memory, review records) and its
     File and Module nodes were made from the same inputs besides (``code_graph.file_inputs``: configuration,
     components, languages, ``.gitattributes``): the File and Module nodes whose code differs, the Files whose history
-    the new commits changed, and every node of another label. Else None (every node is compared)."""
+    the new commits changed, and every node of another label. Else None (every node is compared). Every node added is
+    among them (``GraphChanges.nodes_added_named``): a File or Module added is a code node that differs
+    (``code_graph.code_nodes_changed`` names the paths of one parse only, and every path without a line count)."""
     from cairn.ingest.code_graph import FILE_INPUTS  # imported by the ingest already
 
     graph, delta = result.graph, result.knows_delta
