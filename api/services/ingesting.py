@@ -287,9 +287,10 @@ def _code_edges_changed(result: IngestResult, imports: set[EdgeKey] | None) -> d
     A File's component is its path's (the same component definitions), so its PART_OF edge differs only when it is
     added or goes (the store sees the edges of a node that goes). A Module's is its entry's: for one whose entry
     differs every PART_OF edge it may have is named. DEPENDS_ON counts the IMPORTS edges between the modules of two
-    components by kind (``code_graph.build_code_graph``): when no module changed its entry (so none changed its
-    component, came or went), only the pairs of components an import that differs joins (before or after: its ends
-    are the same) count otherwise; else DEPENDS_ON is compared whole.
+    components by kind (``code_graph.build_code_graph``): when no module of the new graph changed its entry (so none
+    came or changed its component) and no import that differs is at a module gone, only the pairs of components an
+    import that differs joins (before or after: its ends are the same) count otherwise; else DEPENDS_ON is compared
+    whole.
     """
     graph, code = result.graph, result.code_nodes
     assert code is not None
@@ -314,7 +315,7 @@ def _code_edges_changed(result: IngestResult, imports: set[EdgeKey] | None) -> d
     for _, source, target in imports:
         importer, imported = nodes.get(source), nodes.get(target)
         if importer is None or (imported is None and target.startswith(module_prefix)):
-            return named  # a module gone (named among the code nodes; not expected here)
+            return named  # an import at a module gone: compared whole
         if imported is None or imported.label is not Label.MODULE:
             continue
         a, b = importer.props.get("component"), imported.props.get("component")
