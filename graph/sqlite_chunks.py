@@ -61,17 +61,18 @@ def edge_chunk_ends(rows: list[tuple[int, int, Any]]) -> list[int]:
 
 
 def cut(rows: list[tuple[Any, ...]], ends: list[int], key_of: Callable[[tuple[Any, ...]], Any],
-        as_json: Callable[[int], str], stored: Callable[[int, Any, Any], str | None] | None = None
-        ) -> list[tuple[int, Chunk]]:
+        as_json: Callable[[int], str], stored: Callable[[int, Any, Any], str | None] | None = None,
+        after: Any = None) -> list[tuple[int, Chunk]]:
     """The chunks of ``rows`` (key and properties, sorted by key), in key order: (index after its last row, chunk).
 
     ``ends``: where chunks end (``node_chunk_ends``, ``edge_chunk_ends``); the last chunk (to the end of the keys)
     is always there, empty when the last row ends a chunk or there is no row. ``as_json(i)`` is the JSON text of
     row ``i``'s properties, for a chunk ``marshal`` cannot take as it is (it raises what the save raises for a
     value that cannot be stored). ``stored(number, previous key, last key)``: the stored digest of a chunk the
-    caller knows holds the stored rows as they are (its rows are then not digested), else None."""
+    caller knows holds the stored rows as they are (its rows are then not digested), else None. ``after``: the key
+    before the first row (the rows are those of a range of keys, the first chunk reaching back to it)."""
     chunks: list[tuple[int, Chunk]] = []
-    start, previous = 0, None
+    start, previous = 0, after
     for number, end in enumerate(ends):
         last = key_of(rows[end - 1])
         known = stored(number, previous, last) if stored is not None else None
@@ -99,22 +100,30 @@ def stored_chunks(conn: sqlite3.Connection, rid: int) -> dict[str, str]:
 
 def decoded(text: str | None, edges: bool) -> set[Chunk]:
     """The chunks of a stored list (``encoded``'s text); none for a missing or unreadable one (the kind is merged whole)."""
+    return set(in_order(text, edges))
+
+
+def in_order(text: str | None, edges: bool) -> list[Chunk]:
+    """The chunks of a stored list in key order (the last one reaching to the end of the keys); none for a missing or
+    unreadable one."""
     if text is None:
-        return set()
+        return []
     try:
         ends = json.loads(text)
-        out: set[Chunk] = set()
+        out: list[Chunk] = []
         previous = None
         for last, digest in ends:
             if edges and last is not None:
                 last = (int(last[0]), int(last[1]))
             elif not edges and last is not None and not isinstance(last, str):
                 raise TypeError("node chunk key")
-            out.add((previous, last, str(digest)))
+            out.append((previous, last, str(digest)))
             previous = last
+        if out and out[-1][1] is not None:
+            raise ValueError("a chunk list ends with the last chunk")
         return out
     except (ValueError, TypeError, IndexError, KeyError):
-        return set()
+        return []
 
 
 def encoded(chunks: Iterable[tuple[int, Chunk]]) -> str:

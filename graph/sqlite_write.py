@@ -6,7 +6,9 @@ are sorted by key and cut into chunks (``graph.sqlite_chunks``); the chunks the
 store holds as they are (same range, same digest) are skipped without reading or
 serialising their rows (when the caller names the nodes that may have changed,
 ``GraphChanges.nodes_changed``, a chunk whose range is stored and holds none of
-them, nor a node added or gone, keeps its stored digest without being digested);
+them, nor a node added or gone, keeps its stored digest without being digested;
+for a type whose edges that may have changed the caller names, ``GraphChanges.edges_changed``, only the stored
+chunks holding one of them, or an edge at a node deleted, are cut again: ``_sync_named``);
 in the ranges of the others the stored rows are read in
 key order, page by page (``BATCH`` rows), beside the new ones, and only rows
 that differ are written or deleted, so re-saving an unchanged graph rewrites no
@@ -32,13 +34,13 @@ from bisect import bisect_left, bisect_right
 from itertools import chain, groupby, islice
 from operator import attrgetter, itemgetter, methodcaller
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from cairn.graph.errors import StoreError
 from cairn.graph.model import Edge, Label, RepoGraph, SlottedEdge, imports_rows, knows_rows
-from cairn.graph.store import GraphChanges, Progress, progress_counter, verifying_skips
+from cairn.graph.store import EdgeKey, GraphChanges, Progress, progress_counter, verifying_skips
 from cairn.graph.sqlite_chunks import (
-    NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, keep, node_chunk_ends, stored_chunks,
+    NODES, Chunk, cut, decoded, edge_chunk_ends, encoded, forget, in_order, keep, node_chunk_ends, stored_chunks,
 )
 from cairn.graph.values import dumps, dumps_all, dumps_import, dumps_rows
 
@@ -52,6 +54,7 @@ _EDGE_INSERT = "INSERT INTO relationships (rid, type, src, dst, props)"
 _NODE_BY_REPOSITORY = "INSERT INTO nodes (rid, nid, id, label, key, props)"  # rid first: ``insert_rows``'s fixed value
 _LABEL, _KEY, _LABEL_TEXT = attrgetter("label"), attrgetter("key"), {label: label.value for label in Label}.__getitem__
 _SRC, _DST, _EDGE, _PROPS_OF = itemgetter(0), itemgetter(1), itemgetter(2), attrgetter("props")
+_SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
 _CURRENT_PROPS = methodcaller("current_props")
 
 
@@ -72,11 +75,12 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
     repo = graph.repo
     patched = sorted(rel.value for rel in changes.patched)
     skip = frozenset(patched)
-    by_type = _edges_by_type(graph, skip)
-    total = len(graph.nodes) + sum(map(len, by_type.values())) + len(changes.changed)
+    row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
+    named = {rel.value: keys for rel, keys in changes.edges_changed.items()} if row is not None else {}
+    by_type, counted = _edges_by_type(graph, skip, frozenset(named))
+    total = len(graph.nodes) + sum(map(len, by_type.values())) + sum(counted.values()) + len(changes.changed)
     advance = progress_counter(progress, total)
 
-    row = conn.execute("SELECT rid, generation FROM repositories WHERE repo = ?", (repo,)).fetchone()
     if row is None:
         rid = conn.execute(
             "INSERT INTO repositories (repo, props, generation, saved_at) VALUES (?, '{}', 0, '')", (repo,)
@@ -86,12 +90,14 @@ def write_graph(conn: sqlite3.Connection, changes: GraphChanges, progress: Progr
         rid, generation = row[0], row[1] + 1
     rebuilt = _drop_indexes_of_empty(conn, ("nodes", "relationships"))
     kept = stored_chunks(conn, rid) if row is not None else {}
-    nids, gone = _sync_nodes(conn, rid, graph, advance, kept, new=row is None, changed=changes.nodes_changed)
+    nids, gone = _sync_nodes(conn, rid, graph, advance, kept, new=row is None, changed=changes.nodes_changed,
+                             added_named=changes.nodes_added_named)
     if patched:
         _drop_edges_at(conn, rid, gone, patched)
         forget(conn, rid, patched, kept)
     _sync_relationships(conn, rid, graph, by_type, nids, advance, kept, skip=skip,
-                        unchunked=frozenset(rel.value for rel in changes.patched_next))
+                        unchunked=frozenset(rel.value for rel in changes.patched_next),
+                        named=named, counted=counted, gone=gone)
     _patch_relationships(conn, rid, changes, nids, advance)
     for sql in rebuilt:
         conn.execute(sql)
@@ -231,11 +237,16 @@ def _range_pages(conn: sqlite3.Connection, select: str, key: str, where: tuple[A
 
 
 def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None],
-                kept: dict[str, str], new: bool = False,
-                changed: frozenset[str] | None = None) -> tuple[dict[str, int], list[int]]:
+                kept: dict[str, str], new: bool = False, changed: frozenset[str] | None = None,
+                added_named: bool = False) -> tuple[dict[str, int], list[int]]:
     """Make the stored nodes of ``rid`` those of ``graph``; the number (nid) of every node id, and those of the nodes
     deleted. ``new``: ``rid`` was added by this save (it has no node to merge with). ``changed``: the nodes whose
-    properties may differ from the stored ones (``GraphChanges.nodes_changed``; None: any may)."""
+    properties may differ from the stored ones (``GraphChanges.nodes_changed``; None: any may), every node added among
+    them when ``added_named`` (then the numbers are those of a ``_Numbers``, read when asked: ``_sync_named_nodes``)."""
+    if changed is not None and added_named and not new:
+        found = _sync_named_nodes(conn, rid, graph, advance, kept, changed)
+        if found is not None:
+            return found
     nodes = graph.nodes
     ids = sorted(nodes)
     props = list(map(_PROPS_OF, map(nodes.__getitem__, ids)))
@@ -311,6 +322,179 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
     return nids, gone
 
 
+class _Numbers(dict):
+    """Node numbers by id: those a save knows, the others read from the store when first asked (``load`` reads many
+    at once). Read after the nodes are written: the nodes of the new graph, by the numbers they are stored under."""
+
+    def __init__(self, conn: sqlite3.Connection, rid: int, known: dict[str, int]):
+        super().__init__(known)
+        self.conn, self.rid = conn, rid
+
+    def __missing__(self, node_id: str) -> int:
+        row = self.conn.execute("SELECT nid FROM nodes WHERE rid = ? AND id = ?", (self.rid, node_id)).fetchone()
+        if row is None:
+            raise KeyError(node_id)
+        self[node_id] = row[0]
+        return row[0]
+
+    def get(self, node_id: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[node_id]
+        except KeyError:
+            return default
+
+    def load(self, ids: Iterable[str]) -> None:
+        """Read the numbers of ``ids`` not known yet, many to a statement."""
+        self.update(_numbers_of(self.conn, self.rid, [i for i in set(ids) if not dict.__contains__(self, i)]))
+
+
+def _numbers_of(conn: sqlite3.Connection, rid: int, ids: list[str]) -> dict[str, int]:
+    """The stored numbers of those of ``ids`` that ``rid`` has, by id."""
+    found: dict[str, int] = {}
+    per = max(1, min(500, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 1))
+    for start in range(0, len(ids), per):
+        part = ids[start:start + per]
+        found.update(conn.execute(f"SELECT id, nid FROM nodes WHERE rid = ? AND id IN ({', '.join('?' * len(part))})",
+                                  (rid, *part)))
+    return found
+
+
+def _load_numbers(nids: dict[str, int], ids: Iterable[str]) -> None:
+    """Make ``nids`` know the numbers of ``ids`` (a ``_Numbers`` reads those it lacks; a full map knows them)."""
+    if type(nids) is _Numbers:
+        nids.load(ids)
+
+
+def _sync_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: Callable[[int], None],
+                      kept: dict[str, str], changed: frozenset[str]) -> tuple[_Numbers, list[int]] | None:
+    """``_sync_nodes`` when ``changed`` names every node that may be added or differ from the stored one: only the
+    stored chunks holding a named node, or a node gone, are read and cut again; no other node's id is looked at. The
+    nodes gone are those named that the graph lacks, when as many nodes are stored as that makes; else (a node
+    gone unnamed), or when the stored chunk list is missing: None, nothing written (``_sync_nodes`` compares every
+    node's id). ``CAIRN_VERIFY_SKIPS=1`` checks the ids and the chunks against the whole comparison."""
+    stored = in_order(kept.get(NODES), edges=False)
+    if not stored:
+        return None
+    nodes = graph.nodes
+    named = _numbers_of(conn, rid, list(changed))  # the stored numbers of the named nodes
+    added = sorted(node_id for node_id in changed if node_id in nodes and node_id not in named)
+    gone = {node_id: nid for node_id, nid in named.items() if node_id not in nodes}
+    count = conn.execute("SELECT count(*) FROM nodes WHERE rid = ?", (rid,)).fetchone()[0]
+    if count - len(gone) + len(added) != len(nodes):
+        return None
+    bounds = [chunk[1] for chunk in stored[:-1]]
+    marked: set[int] = set()
+    for node_id in changed:
+        if node_id in nodes or node_id in gone:
+            number = bisect_left(bounds, node_id)
+            marked.add(number)
+            if node_id in gone and number < len(bounds) and bounds[number] == node_id:
+                marked.add(number + 1)  # the id that ended a chunk goes: its chunk reaches into the next one now
+    regions: list[tuple[int, int, list[tuple[Any, ...]], list[tuple[str, Any]], list[tuple[int, Chunk]]]] = []
+    for first, last in _runs(sorted(marked)):
+        lo, hi = stored[first][0], stored[last][1]
+        rows_stored = list(_range_pages(conn, "SELECT id, nid, props FROM nodes WHERE rid = ?", "id", (rid,), lo, hi, 1))
+        ids = [row[0] for row in rows_stored if row[0] in nodes]
+        if len(ids) + sum(1 for row in rows_stored if row[0] in gone) != len(rows_stored):
+            return _gone_unnamed(graph, next(row[0] for row in rows_stored if row[0] not in nodes and row[0] not in gone))
+        ids.extend(node_id for node_id in added if (lo is None or node_id > lo) and (hi is None or node_id <= hi))
+        ids.sort()
+        if hi is not None and (not ids or ids[-1] != hi):
+            return _gone_unnamed(graph, hi)
+        rows = [(node_id, nodes[node_id].props) for node_id in ids]
+
+        def as_json(i: int, rows: list[tuple[str, Any]] = rows) -> str:
+            return serialise(rows[i][1], f"node {rows[i][0]}")
+
+        chunks = cut(rows, node_chunk_ends(ids), itemgetter(0), as_json, after=lo)
+        if hi is not None:
+            chunks.pop()  # (the chunk after the range's last id: not the range's)
+        regions.append((first, last, rows_stored, rows, chunks))
+    merged: list[Chunk] = []
+    taken = 0
+    for first, last, _, _, chunks in regions:
+        merged.extend(stored[taken:first])
+        merged.extend(map(itemgetter(1), chunks))
+        taken = last + 1
+    merged.extend(stored[taken:])
+    if verifying_skips():
+        _verify_named_nodes(conn, rid, graph, merged, set(gone), added)
+    nids = _Numbers(conn, rid, {node_id: nid for node_id, nid in named.items() if node_id not in gone})
+    next_nid = conn.execute("SELECT coalesce(max(nid), 0) + 1 FROM nodes").fetchone()[0]
+    inserts = _Inserts(conn, _NODE_INSERT)
+    updates = _Writes(conn, "UPDATE nodes SET props = ? WHERE nid = ?")
+    deletes = _Writes(conn, "DELETE FROM nodes WHERE nid = ?")
+    for first, last, rows_stored, rows, chunks in regions:
+        texts = {node_id: (nid, text) for node_id, nid, text in rows_stored}
+        for node_id, props in _differing(rows, chunks, stored[first:last + 1], texts, nids):
+            text = serialise(props, f"node {node_id}")
+            was = texts.pop(node_id, None)
+            if was is None:
+                node = nodes[node_id]
+                nids[node_id] = next_nid
+                inserts.add((next_nid, rid, node_id, node.label.value, node.key, text))
+                next_nid += 1
+            else:
+                nids[node_id] = was[0]
+                if was[1] != text:
+                    updates.add((text, was[0]))
+        for nid, _ in texts.values():
+            deletes.add((nid,))
+    for writes in (deletes, updates, inserts):
+        writes.flush()
+    advance(len(nodes))
+    keep(conn, rid, NODES, encoded((0, chunk) for chunk in merged), kept)
+    return nids, sorted(gone.values())
+
+
+def _differing(rows: list[tuple[Any, ...]], chunks: list[tuple[int, Chunk]], stored: list[Chunk],
+               texts: dict[Any, Any], numbers: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
+    """The rows of the chunks cut in a range (``chunks`` of ``rows``) that are not among the ``stored`` chunks of that
+    range, to be compared with the stored ones; the keys of the others (their rows are the stored rows as they are)
+    are taken off ``texts`` (the stored rows by key), their numbers put in ``numbers`` (nodes: ``texts`` holds
+    (number, text))."""
+    known = set(stored)
+    start = 0
+    for end, chunk in chunks:
+        if chunk in known:
+            for row in rows[start:end]:
+                key = row[0] if numbers is not None else row[:2]
+                was = texts.pop(key)
+                if numbers is not None:
+                    numbers[key] = was[0]
+        else:
+            yield from rows[start:end]
+        start = end
+
+
+def _gone_unnamed(graph: RepoGraph, node_id: str) -> None:
+    """None (every node's id is compared), or under ``CAIRN_VERIFY_SKIPS=1`` the error: the stored node ``node_id`` is
+    gone from ``graph`` though no node was named gone there (a node added unnamed made up the count)."""
+    if verifying_skips():
+        raise StoreError(f"saving {graph.repo}: the stored node {node_id} is not in the new graph and was not named: a "
+                         "node added was not named in nodes_changed")
+    return None
+
+
+def _verify_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, merged: list[Chunk], gone: set[str],
+                        added: list[str]) -> None:
+    """Raise when ``_sync_named_nodes`` would store other ids or chunks than the whole comparison: a node added or
+    changed that ``GraphChanges.nodes_changed`` did not name (``CAIRN_VERIFY_SKIPS=1``)."""
+    stored = {row[0] for row in conn.execute("SELECT id FROM nodes WHERE rid = ?", (rid,))}
+    nodes = graph.nodes
+    if stored - gone != nodes.keys() - set(added) or not gone <= stored:
+        missed = sorted((nodes.keys() - stored - set(added)) | (stored - nodes.keys() - gone))
+        raise StoreError(f"saving {graph.repo}: {len(missed)} node(s) added or gone that the count did not show, the first "
+                         f"{missed[:1]}: a node added was not named in nodes_changed")
+    ids = sorted(nodes)
+    rows = list(zip(ids, map(_PROPS_OF, map(nodes.__getitem__, ids))))
+    full = [chunk for _, chunk in cut(rows, node_chunk_ends(ids), itemgetter(0), lambda i: dumps(rows[i][1]))]
+    if full != merged:
+        wrong = next((chunk for chunk in merged if chunk not in full), merged[0])
+        raise StoreError(f"saving {graph.repo}: the node chunks kept as stored differ from the new graph, the first after "
+                         f"{wrong[0]!r} up to {wrong[1]!r}: a changed node was not named in nodes_changed")
+
+
 def _stored_digests(ids: list[str], ends: list[int], nodes: dict[str, Any], stored_ids: dict[str, int],
                     changed: frozenset[str], known: set[Chunk]) -> Callable[[int, Any, Any], str | None]:
     """For ``cut``: the stored digest of a chunk whose range is stored and holds no node that may differ from the
@@ -379,51 +563,65 @@ def _stored_types(conn: sqlite3.Connection, rid: int) -> set[str]:
     return types
 
 
-def _edges_by_type(graph: RepoGraph, skip: frozenset[str]) -> dict[str, list[Edge]]:
-    """The edges of ``graph`` by type, but for the types in ``skip``. An edge's key starts with its type and a graph
-    adds its edges a type at a time, so the keys are taken in runs of one type (in C: no bytecode per edge)."""
+def _edges_by_type(graph: RepoGraph, skip: frozenset[str],
+                   counted: frozenset[str] = frozenset()) -> tuple[dict[str, list[Edge]], dict[str, int]]:
+    """The edges of ``graph`` by type, but for the types in ``skip``, and for those in ``counted`` only how many there
+    are. An edge's key starts with its type and a graph adds its edges a type at a time, so the keys are taken in runs
+    of one type (in C: no bytecode per edge)."""
     by_type: dict[str, list[Edge]] = {}
+    counts: dict[str, int] = {}
     edges = graph.edges
     for type_, keys in groupby(edges, itemgetter(0)):
         if type_ in skip:
+            continue
+        if type_ in counted:
+            counts[type_] = counts.get(type_, 0) + len(list(keys))
             continue
         found = by_type.get(type_)
         if found is None:
             found = by_type[type_] = []
         found.extend(map(edges.__getitem__, keys))
-    return by_type
+    return by_type, counts
+
+
+def _edges_of(graph: RepoGraph, type_: str) -> list[Edge]:
+    """The edges of ``graph`` of one type, in the graph's order."""
+    return [edge for key, edge in graph.edges.items() if key[0] == type_]
 
 
 def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by_type: dict[str, list[Edge]],
                         nids: dict[str, int], advance: Callable[[int], None], kept: dict[str, str],
-                        skip: frozenset[str] = frozenset(), unchunked: frozenset[str] = frozenset()) -> None:
+                        skip: frozenset[str] = frozenset(), unchunked: frozenset[str] = frozenset(),
+                        named: Mapping[str, frozenset[EdgeKey]] | None = None, counted: Mapping[str, int] | None = None,
+                        gone: list[int] | None = None) -> None:
     """Make the stored relationships of ``rid`` those of ``graph`` (``by_type``: its edges by type, but for the types
-    in ``skip``), type by type, except the types in ``skip``. The types in ``unchunked`` (the next save will patch
-    them, which drops their chunk list) are compared whole and get no chunk list.
+    in ``skip`` and ``counted``), type by type, except the types in ``skip``. The types in ``unchunked`` (the next save
+    will patch them, which drops their chunk list) are compared whole and get no chunk list. ``named``: for some
+    types, the edges that may differ from the stored ones (``GraphChanges.edges_changed``; ``counted``: how many
+    edges ``graph`` has of each, ``gone``: the nodes deleted), whose chunks alone are merged (``_sync_named``).
 
     Edges are numbered and sorted one type at a time, so what the merge holds
     besides the graph is one type's worth (a million edges of all types at
     50k files would be a hundred megabytes more).
     """
 
-    def numbered(edge: Edge) -> tuple[int, int, Edge]:
-        try:
-            return (nids[edge.source], nids[edge.target], edge)
-        except KeyError:
-            raise StoreError(
-                f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is not in the graph"
-            ) from None
-
     inserts = _Inserts(conn, _EDGE_INSERT)
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     stored_types = _stored_types(conn, rid)
-    for type_ in sorted((set(by_type) | stored_types) - skip):
-        edges = by_type.pop(type_, [])
+    named, counted = named or {}, counted or {}
+    for type_ in sorted((set(by_type) | set(counted) | stored_types) - skip):
+        if (type_ in named and type_ in stored_types and type_ not in unchunked
+                and _sync_named(conn, rid, graph, type_, named[type_], counted.get(type_, 0), nids, gone or [], kept,
+                                advance)):
+            continue
+        edges = by_type.pop(type_, None)
+        if edges is None:
+            edges = _edges_of(graph, type_) if type_ in counted else []
         # (src, dst) is unique within a type, so the sort never compares two edges. The rows of a type without chunk
         # list hold the edges, whose properties are made a batch at a time (a ``KnowsEdge`` keeps them in slots, not
         # in a dict); those of a chunked type their properties, which its digests are made of
-        rows = sorted(map(numbered, edges))
+        rows = _numbered(graph, edges, nids)
         chunked = type_ not in unchunked
         # (``current_props`` only for a type holding edges whose properties are in slots, ``SlottedEdge``s: a method
         # call per edge costs more than ``props``)
@@ -484,6 +682,150 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
             forget(conn, rid, [type_], kept)
 
 
+def _numbered(graph: RepoGraph, edges: list[Edge], nids: dict[str, int]) -> list[tuple[int, int, Edge]]:
+    """(src, dst, edge) for each of ``edges``, its ends' node numbers ``nids`` gives, in key order."""
+    _load_numbers(nids, chain(map(_SOURCE, edges), map(_TARGET, edges)))
+    try:
+        return sorted(zip(map(nids.__getitem__, map(_SOURCE, edges)), map(nids.__getitem__, map(_TARGET, edges)), edges),
+                      key=_pair)
+    except KeyError:
+        edge = next(e for e in edges if e.source not in nids or e.target not in nids)
+        raise _endless(graph, edge) from None
+
+
+def _endless(graph: RepoGraph, edge: Edge) -> StoreError:
+    return StoreError(f"saving {graph.repo}: edge {edge.type.value} {edge.source} -> {edge.target} has an end that is "
+                      "not in the graph")
+
+
+def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str, named: frozenset[EdgeKey],
+                count: int, nids: dict[str, int], gone: list[int], kept: dict[str, str],
+                advance: Callable[[int], None]) -> bool:
+    """Merge the stored relationships of ``type_`` with those of ``graph`` in the ranges of the stored chunks that may
+    hold a difference: a named edge's (``named``: ``GraphChanges.edges_changed``), or a stored edge's at a node
+    deleted (``gone``); the other chunks are the stored ones, neither read nor digested. ``count``: the edges of the
+    type ``graph`` holds. False (nothing written) when the type has no stored chunk list, or the stored rows of a range
+    are not those the promise says (then the type is merged as a whole).
+
+    A range runs from a stored chunk's first key to a stored chunk's last key, so the chunks cut in it are those a
+    cut of every edge makes there: a key that ended a chunk and goes makes the range take the next chunk too.
+    """
+    stored = in_order(kept.get(type_), edges=True)
+    if not stored:
+        return False
+    edges = graph.edges
+    _load_numbers(nids, chain(map(itemgetter(1), named), map(itemgetter(2), named)))
+    suspects: dict[tuple[int, int], Edge | None] = {}  # (src, dst) -> the edge ``graph`` holds there, or None
+    for key in named:
+        edge = edges.get(key)
+        src, dst = nids.get(key[1]), nids.get(key[2])
+        if src is None or dst is None:
+            if edge is not None:
+                raise _endless(graph, edge)
+            continue
+        suspects[(src, dst)] = edge
+    for end in ("src", "dst"):  # a stored edge at a node deleted goes with it
+        for nid in gone:
+            for key in conn.execute(f"SELECT src, dst FROM relationships WHERE rid = ? AND type = ? AND {end} = ?",
+                                    (rid, type_, nid)):
+                suspects[key] = None
+    bounds = [chunk[1] for chunk in stored[:-1]]
+    marked: set[int] = set()
+    for key, edge in suspects.items():
+        number = bisect_left(bounds, key)
+        marked.add(number)
+        if edge is None and number < len(bounds) and bounds[number] == key:
+            marked.add(number + 1)  # the key that ended a chunk goes: its chunk reaches into the next one now
+    regions: list[tuple[int, int, list[tuple[Any, ...]], list[tuple[int, int, Any]], list[tuple[int, Chunk]]]] = []
+    for first, last in _runs(sorted(marked)):
+        lo, hi = stored[first][0], stored[last][1]
+        rows_stored = list(_range_pages(
+            conn, "SELECT r.src, r.dst, r.props, a.id, b.id FROM relationships r LEFT JOIN nodes a ON a.nid = r.src "
+                  "LEFT JOIN nodes b ON b.nid = r.dst WHERE r.rid = ? AND r.type = ?", "(r.src, r.dst)", (rid, type_),
+            lo, hi, 2))
+        rows: list[tuple[int, int, Edge]] = []
+        for src, dst, _, source, target in rows_stored:
+            if (src, dst) not in suspects:
+                edge = edges.get((type_, source, target))
+                if edge is None:  # a stored edge the graph lacks, not named: the promise is wrong
+                    return _broken(graph, type_, (src, dst))
+                rows.append((src, dst, edge))
+        rows.extend((*key, edge) for key, edge in suspects.items()
+                    if edge is not None and (lo is None or key > lo) and (hi is None or key <= hi))
+        rows.sort(key=_pair)
+        if hi is not None and (not rows or _pair(rows[-1]) != hi):
+            return _broken(graph, type_, hi)
+        current = _CURRENT_PROPS if any(map(_slotted, set(map(type, map(_EDGE, rows))))) else _PROPS_OF
+        rows = list(zip(map(_SRC, rows), map(_DST, rows), map(current, map(_EDGE, rows))))
+
+        def as_json(i: int, rows: list[tuple[int, int, Any]] = rows) -> str:
+            return serialise(rows[i][2], f"edge {type_} {rows[i][0]} -> {rows[i][1]}")
+
+        chunks = cut(rows, edge_chunk_ends(rows), _pair, as_json, after=lo)
+        if hi is not None:
+            chunks.pop()  # (the chunk after the range's last key: not the range's)
+        regions.append((first, last, rows_stored, rows, chunks))
+    inserts = _Inserts(conn, _EDGE_INSERT)
+    updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
+    deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
+    merged: list[Chunk] = []
+    taken = 0
+    for first, last, rows_stored, rows, chunks in regions:
+        merged.extend(stored[taken:first])
+        merged.extend(map(itemgetter(1), chunks))
+        taken = last + 1
+        texts = {row[:2]: row[2] for row in rows_stored}
+        for src, dst, props in _differing(rows, chunks, stored[first:last + 1], texts):
+            text = serialise(props, f"edge {type_} {src} -> {dst}")
+            was = texts.pop((src, dst), None)
+            if was is None:
+                inserts.add((rid, type_, src, dst, text))
+            elif was != text:
+                updates.add((text, rid, type_, src, dst))
+        for src, dst in texts:
+            deletes.add((rid, type_, src, dst))
+    merged.extend(stored[taken:])
+    if verifying_skips():
+        _verify_named(graph, type_, nids, merged)
+    for writes in (deletes, updates, inserts):
+        writes.flush()
+    if count:
+        keep(conn, rid, type_, encoded((0, chunk) for chunk in merged), kept)
+    else:
+        forget(conn, rid, [type_], kept)
+    advance(count)
+    return True
+
+
+def _broken(graph: RepoGraph, type_: str, key: tuple[int, int]) -> bool:
+    """False (the type is merged whole), or under ``CAIRN_VERIFY_SKIPS=1`` the error: the stored edge at ``key`` is gone
+    from ``graph`` though ``GraphChanges.edges_changed`` did not name it."""
+    if verifying_skips():
+        raise StoreError(f"saving {graph.repo}: the stored {type_} edge {key} is not in the new graph: an edge that "
+                         "changed was not named in edges_changed")
+    return False
+
+
+def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of consecutive numbers in ``numbers`` (sorted): (first, last)."""
+    for _, run in groupby(enumerate(numbers), lambda pair: pair[1] - pair[0]):
+        run = list(run)
+        yield run[0][1], run[-1][1]
+
+
+def _verify_named(graph: RepoGraph, type_: str, nids: dict[str, int], merged: list[Chunk]) -> None:
+    """Raise when the chunks ``_sync_named`` made of ``type_`` are not those a cut of every edge makes: an edge that
+    differs from the stored one was not named in ``GraphChanges.edges_changed`` (``CAIRN_VERIFY_SKIPS=1``)."""
+    edges = _edges_of(graph, type_)
+    current = _CURRENT_PROPS if any(map(_slotted, set(map(type, edges)))) else _PROPS_OF
+    rows = [(src, dst, current(edge)) for src, dst, edge in _numbered(graph, edges, nids)]
+    full = [chunk for _, chunk in cut(rows, edge_chunk_ends(rows), _pair, lambda i: dumps(rows[i][2]))]
+    if full != merged:
+        wrong = next(chunk for chunk in merged if chunk not in full) if len(full) == len(merged) else merged[0]
+        raise StoreError(f"saving {graph.repo}: the {type_} chunks kept as stored differ from the new graph, the first "
+                         f"after {wrong[0]!r} up to {wrong[1]!r}: an edge that changed was not named in edges_changed")
+
+
 def _insert_edges(conn: sqlite3.Connection, rid: int, type_: str, rows: list[tuple[int, int, Any]],
                   advance: Callable[[int], None], unstorable: Callable[[int, Exception], StoreError],
                   props_of: Callable[[Any], dict[str, Any]]) -> None:
@@ -533,6 +875,7 @@ def _patch_relationships(conn: sqlite3.Connection, rid: int, changes: GraphChang
                          advance: Callable[[int], None]) -> None:
     """Delete the ``deleted`` relationships and write the ``changed`` ones of the patched types."""
     graph = changes.graph
+    _load_numbers(nids, chain.from_iterable(key[1:] for key in chain(changes.deleted, changes.changed)))
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     for type_, source, target in changes.deleted:
         src, dst = nids.get(source), nids.get(target)

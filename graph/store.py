@@ -30,7 +30,7 @@ import contextlib
 import os
 import threading
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping
 
 from cairn.graph.errors import CypherNotSupported, UnknownRepository
@@ -100,6 +100,19 @@ class GraphChanges:
     the others unread and unserialised (the embedded store's chunk digests);
     it is the caller's promise, checked only when ``CAIRN_VERIFY_SKIPS=1``
     (``graph.sqlite_write``).
+
+    ``nodes_added_named``: ``nodes_changed`` names every node added too, so
+    a store may count the nodes gone rather than compare every node's id (the
+    embedded store); a caller's promise, checked alike.
+
+    ``edges_changed`` does the same for the edges of some types that are not
+    patched: for each type it names, the edges of that type that may differ
+    from the stored ones (added, gone, or with other properties) are among
+    those it names; an edge of the type that is not named, and has no end at a
+    node that goes, is stored as it is exactly when ``graph`` holds it. An edge
+    at a node added must be named (a store sees the edges at a node that goes,
+    not those at a node added). A type not named is compared whole. A caller's
+    promise too, checked alike.
     """
 
     graph: RepoGraph
@@ -109,6 +122,8 @@ class GraphChanges:
     complete: frozenset[Rel] = frozenset()
     patched_next: frozenset[Rel] = frozenset()
     nodes_changed: frozenset[str] | None = None
+    nodes_added_named: bool = False
+    edges_changed: Mapping[Rel, frozenset[EdgeKey]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         patched = {rel.value for rel in self.patched}
@@ -118,6 +133,11 @@ class GraphChanges:
         missing = [key for key in self.changed if key not in self.graph.edges]
         if missing:
             raise ValueError(f"changed edges that the graph does not hold: {missing[:3]}")
+        stray = [key for rel, keys in self.edges_changed.items() for key in keys if key[0] != rel.value]
+        if stray or not self.patched.isdisjoint(self.edges_changed):
+            raise ValueError(f"edges_changed names a patched type, or an edge under another type: {stray[:3]}")
+        if self.nodes_added_named and self.nodes_changed is None:
+            raise ValueError("nodes_added_named without nodes_changed")
         if not self.complete <= self.patched:
             raise ValueError(f"complete types that are not patched: {sorted(r.value for r in self.complete - self.patched)}")
 

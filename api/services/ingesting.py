@@ -208,6 +208,7 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
     patched: set[Rel] = set()
     changed: set[EdgeKey] = set()
     deleted: set[EdgeKey] = set()
+    imports: set[EdgeKey] | None = None  # the IMPORTS edges that differ from the stored ones, when known
     now = _stored(store, result.repo) if result.import_changes is not None or result.knows_delta is not None else None
     if now is not None and result.import_changes is not None:
         base, imports_changed, imports_deleted = result.import_changes
@@ -215,6 +216,7 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
             patched.add(Rel.IMPORTS)
             changed |= imports_changed
             deleted |= imports_deleted
+            imports = imports_changed | imports_deleted
     delta = result.knows_delta
     graph = result.graph
     if now is not None and delta is not None and now.props.get(KNOWS) is not None and now.props.get(KNOWS) == _knows_name(
@@ -227,9 +229,11 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
         deleted |= delta.before - written
     # the graph holds every KNOWS edge (those of unchanged files as the memory kept them); both types are patched
     # after a commit, which drops their chunk lists: none is made for them
+    nodes_changed = _nodes_changed(result, now, patched)
     return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
                         complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
-                        nodes_changed=_nodes_changed(result, now, patched))
+                        nodes_changed=nodes_changed, nodes_added_named=nodes_changed is not None,
+                        edges_changed=_code_edges_changed(result, imports) if nodes_changed is not None else {})
 
 
 def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> KeptReport | None:
@@ -288,7 +292,9 @@ def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched:
     were compared with (IMPORTS and KNOWS patched: same build, parse result, history memory, review records) and its
     File and Module nodes were made from the same inputs besides (``code_graph.file_inputs``: configuration,
     components, languages, ``.gitattributes``): the File and Module nodes whose code differs, the Files whose history
-    the new commits changed, and every node of another label. Else None (every node is compared)."""
+    the new commits changed, and every node of another label. Else None (every node is compared). Every node added is
+    among them (``GraphChanges.nodes_added_named``): a File or Module added is a code node that differs
+    (``code_graph.code_nodes_changed`` names the paths of one parse only, and every path without a line count)."""
     from cairn.ingest.code_graph import FILE_INPUTS  # imported by the ingest already
 
     graph, delta = result.graph, result.knows_delta
@@ -298,6 +304,52 @@ def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched:
         return None
     code = (Label.FILE, Label.MODULE)
     return result.code_nodes | delta.files | {key for key, node in graph.nodes.items() if node.label not in code}
+
+
+def _code_edges_changed(result: IngestResult, imports: set[EdgeKey] | None) -> dict[Rel, frozenset[EdgeKey]]:
+    """The PART_OF and DEPENDS_ON edges that may differ from the stored ones, when the stored graph's File and Module
+    nodes were made from the same inputs (``_nodes_changed`` knows which may differ: ``result.code_nodes``) and
+    ``imports`` are the IMPORTS edges that differ from its own.
+
+    A File's component is its path's (the same component definitions), so its PART_OF edge differs only when it is
+    added or goes (the store sees the edges of a node that goes). A Module's is its entry's: for one whose entry
+    differs every PART_OF edge it may have is named. DEPENDS_ON counts the IMPORTS edges between the modules of two
+    components by kind (``code_graph.build_code_graph``): when no module of the new graph changed its entry (so none
+    came or changed its component) and no import that differs is at a module gone, only the pairs of components an
+    import that differs joins (before or after: its ends are the same) count otherwise; else DEPENDS_ON is compared
+    whole.
+    """
+    graph, code = result.graph, result.code_nodes
+    assert code is not None
+    nodes, prefix = graph.nodes, node_id(Label.COMPONENT, graph.repo, "")
+    part_of: set[EdgeKey] = set()
+    components: list[str] | None = None
+    for node_key in code:
+        node = nodes.get(node_key)
+        if node is None:
+            continue
+        if node.label is Label.MODULE:
+            if components is None:
+                components = [component.id for component in graph.of_label(Label.COMPONENT)]
+            part_of.update(("PART_OF", node_key, component) for component in components)
+        elif component := node.props.get("component"):
+            part_of.add(("PART_OF", node_key, prefix + component))
+    named = {Rel.PART_OF: frozenset(part_of)}
+    if components is not None or imports is None:
+        return named
+    module_prefix = node_id(Label.MODULE, graph.repo, "")
+    depends_on: set[EdgeKey] = set()
+    for _, source, target in imports:
+        importer, imported = nodes.get(source), nodes.get(target)
+        if importer is None or (imported is None and target.startswith(module_prefix)):
+            return named  # an import at a module gone: compared whole
+        if imported is None or imported.label is not Label.MODULE:
+            continue
+        a, b = importer.props.get("component"), imported.props.get("component")
+        if a and b and a != b:
+            depends_on.add(("DEPENDS_ON", prefix + a, prefix + b))
+    named[Rel.DEPENDS_ON] = frozenset(depends_on)
+    return named
 
 
 def _knows_name(memory_token: Any, reviews: list[dict[str, Any]], thresholds: Any) -> str | None:

@@ -11,11 +11,15 @@ given a wrong promise keeps the stale node where the check is off and refuses it
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+import cairn.graph.sqlite_chunks as chunks_module
+import cairn.graph.sqlite_write as write_module
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import add_reviews, ingest_into_store
 from cairn.api.services.workspace import Workspace
@@ -155,3 +159,65 @@ def test_a_changed_node_left_unnamed_is_kept_only_where_the_promise_is_trusted(t
     assert _stored_lines(store) == after  # the failed save wrote nothing
     store.save_changes(GraphChanges(again))  # unknown: every node compared
     assert _stored_lines(store)["f0400.py"] == -4
+
+
+def _stored_rows_and_chunks(store_dir: Path) -> tuple[dict, dict]:
+    with contextlib.closing(sqlite3.connect(store_dir / "cairn.db")) as db:
+        return (dict(db.execute("SELECT id, props FROM nodes")), dict(db.execute("SELECT kind, chunks FROM digests")))
+
+
+def test_with_every_node_added_named_only_the_chunks_of_named_nodes_are_read(tmp_path, monkeypatch):
+    before = {f"f{i:04d}.py": i for i in range(900)}
+    after = {**before, "f0100.py": -1, "f0300b.py": 7}  # one changed, one added
+    after.pop("f0200.py")  # one gone: named
+    named = frozenset({"Repository|r", "File|r|f0100.py", "File|r|f0300b.py", "File|r|f0200.py"})
+    whole = SqliteStore(tmp_path / "whole")
+    whole.save(_graph(before))
+    whole.save(_graph(after))
+    store = SqliteStore(tmp_path / "named")
+    store.save(_graph(before))
+
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")  # (the check digests every chunk)
+    digested: list[int] = []
+    digest = chunks_module._digest
+    monkeypatch.setattr(chunks_module, "_digest", lambda rows, start, end, as_json: (
+        digested.append(end - start), digest(rows, start, end, as_json))[1])
+    ids_read = []
+    monkeypatch.setattr(write_module, "_sync_nodes", _spy(write_module._sync_nodes, ids_read))
+    store.save_changes(GraphChanges(_graph(after), nodes_changed=named, nodes_added_named=True))
+    assert 0 < len(digested) <= 8 and sum(digested) < 250  # 900 nodes make about 28 chunks: those of the named ones
+    assert ids_read == [False]  # no node's id was read but those of the named ones and their chunks
+    assert _stored_rows_and_chunks(tmp_path / "named") == _stored_rows_and_chunks(tmp_path / "whole")
+
+    # a node gone unnamed: the count shows it, every id is compared
+    monkeypatch.setattr(chunks_module, "_digest", digest)
+    again = {**after}
+    again.pop("f0500.py")
+    store.save_changes(GraphChanges(_graph(again), nodes_changed=frozenset({"Repository|r"}), nodes_added_named=True))
+    assert ids_read[-1] is True and "f0500.py" not in _stored_lines(store) and _stored_lines(store) == again
+
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    swapped = {**again, "f0600b.py": 6}  # added unnamed, while another goes unnamed: the count alone cannot tell
+    swapped.pop("f0700.py")
+    with pytest.raises(StoreError, match="not named in nodes_changed"):
+        store.save_changes(GraphChanges(_graph(swapped), nodes_changed=frozenset({"Repository|r"}),
+                                        nodes_added_named=True))
+    assert _stored_lines(store) == again  # the failed save wrote nothing
+    with pytest.raises(ValueError):
+        GraphChanges(_graph(again), nodes_added_named=True)  # a promise about names not given
+
+
+def _spy(sync_nodes, read):
+    """``_sync_nodes``, noting whether it read every stored node's id (the whole comparison)."""
+
+    def spied(conn, *args, **kwargs):
+        traced: list[str] = []
+        conn.set_trace_callback(traced.append)
+        try:
+            return sync_nodes(conn, *args, **kwargs)
+        finally:
+            conn.set_trace_callback(None)
+            read.append(any(sql.startswith("SELECT id, nid FROM nodes WHERE rid = ") and " IN " not in sql
+                            and " AND id " not in sql for sql in traced))
+
+    return spied
