@@ -68,7 +68,7 @@ def commit_env(root: Path) -> dict[str, str]:
     histories of 10k and 50k files run past 2030: a fixed date put the commit among old ones, in a past period whose
     trend sample it moved, which a real new commit does not.)"""
     when = int(git(root, "log", "-1", "--format=%ct", "HEAD", check=True).stdout.strip()) + 3600
-    return {**COMMIT_ENV, "GIT_AUTHOR_DATE": f"{when} +0000", "GIT_COMMITTER_DATE": f"{when} +0000"}
+    return {**COMMIT_ENV, "GIT_AUTHOR_DATE": f"@{when} +0000", "GIT_COMMITTER_DATE": f"@{when} +0000"}  # (@: past 2099 too)
 
 
 def parse_size(text: str) -> tuple[str, int, int]:
