@@ -17,10 +17,12 @@ provably reads the same thing now:
   and none of their IMPORTS edges changed (``card.KnownParts``: what the rest
   of the card reads, people's names, the standard-library flags, is read anew);
 * whole answers whose kept text stands, neither computed nor written again
-  (``Reused.same_dependencies``, ``Reused.same_check``, ``Reused.same_cards``):
-  the component dependencies, when no IMPORTS edge changed and every module is
-  in the same component of the same components (the DEPENDS_ON edges and the
-  component keys they list are a function of those alone, ``code_graph``); the
+  (``Reused.same_dependencies``, ``Reused.same_components``, ``Reused.same_check``,
+  ``Reused.same_cards``): the component dependencies, when no IMPORTS edge
+  changed and every module is in the same component of the same components
+  (the DEPENDS_ON edges and the component keys they list are a function of
+  those alone, ``code_graph``); the components' list, when besides every
+  component has the properties it lists (``dependencies.LISTED_PROPERTIES``); the
   check's judgement, when it is taken and was made today (taking it changes
   nothing); a component's card, when every input it reads is provably the same
   (``whole_cards``: its component's properties, owners, files, modules, the
@@ -41,7 +43,7 @@ changes were worked out against, or nothing is reused.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -69,11 +71,13 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     """What the answers of ``graph`` are computed on, as ``answer_base`` compares it: per component, a digest of its
     File keys (``files``), of its modules (``modules``: key, path, language) and of the rest of what its card
     reads of it alone (``cards``: the properties it reads, the CODEOWNERS owners of it and of its files, with what a
-    card reads of each owner); a digest of every other input of the boundary check (``check``) and of what every
+    card reads of each owner); a digest of every component's properties that the components' list reads
+    (``components``); a digest of every other input of the boundary check (``check``) and of what every
     card reads (``card_inputs``: the packages, decisions, GOVERNS and COVERS edges, instructions and teams); per
     person, what a card that names them reads of them (``people``, ``person_digest``); the names of the graph
     (``graph``) and the Cairn build."""
     from cairn.ingest.freshness import cairn_build
+    from cairn.queries.dependencies import LISTED_PROPERTIES
     from cairn.queries.explore.card import CARD_PROPERTIES
     from cairn.queries.ownership import gone_people
 
@@ -81,7 +85,9 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     components = [c.key for c in component_nodes]
     files: dict[str, list[str]] = {key: [] for key in components}
     modules: dict[str, list[str]] = {key: [] for key in components}
-    cards: dict[str, list[str]] = {c.key: [f"props {dumps([c.props.get(name) for name in CARD_PROPERTIES])}"]
+    listed = {c.key: f"{c.key} {dumps([c.props.get(name) for name in LISTED_PROPERTIES])}" for c in component_nodes}
+    unlisted = [name for name in CARD_PROPERTIES if name not in LISTED_PROPERTIES]
+    cards: dict[str, list[str]] = {c.key: [f"props {listed[c.key]} {dumps([c.props.get(name) for name in unlisted])}"]
                                    for c in component_nodes}
     # component and File node ids -> the component's key (a node's id is its label's prefix and its key)
     prefix, file_prefix = node_id(Label.COMPONENT, graph.repo, ""), node_id(Label.FILE, graph.repo, "")
@@ -119,6 +125,7 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
         "modules": module_digests,
         "unplaced": unplaced_digest,
         "check": _digest(others),
+        "components": _digest(listed.values()),
         "cards": {key: _digest(parts) for key, parts in cards.items()},
         "card_inputs": _digest(_card_inputs(graph)),
         "people": people,
@@ -153,7 +160,8 @@ class AnswerBase:
     per component, the parts of its card that may be taken, ``CARD_PARTS``), and what differs between that graph and
     the new one: the Module node ids whose IMPORTS edges and the File node ids whose KNOWS edges differ (None: not
     known, any may), and the node ids those IMPORTS edges point at (``imported``, known when ``imports`` is).
-    ``answers.kept_base`` reads it."""
+    ``answers.kept_base`` reads it; under ``CAIRN_VERIFY_SKIPS=1`` (``graph.store.verifying_skips``) also the kept
+    answers (``kept``, by name) that ``answers.VERIFIED`` computes afresh to check that a text said to stand does."""
 
     basis: Mapping[str, Any]
     check: Mapping[str, Any] | None
@@ -161,6 +169,7 @@ class AnswerBase:
     imports: frozenset[str] | None
     knows: frozenset[str] | None
     imported: frozenset[str] = frozenset()
+    kept: Mapping[str, Any] = field(default_factory=dict)
 
 
 def describes(basis: Any, store: GraphStore, repo: str) -> bool:
@@ -195,6 +204,8 @@ class Reused:
     card_parts: KnownParts | None = None
     #: The component dependencies kept for the base are those of the graph (the same DEPENDS_ON edges and components).
     same_dependencies: bool = False
+    #: The components' list kept for the base is that of the graph (``same_dependencies``, and the same properties).
+    same_components: bool = False
     #: ``check`` is the kept judgement as it is (made today): its kept text stands.
     same_check: bool = False
     #: The components whose kept card is the card of the graph (``whole_cards``): its kept text stands.
@@ -218,6 +229,8 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
     # DEPENDS_ON: per pair of components, the IMPORTS between their modules by kind (``code_graph``); ``modules`` has
     # a digest per component: the same components, each with the same modules
     same_dependencies = same_imports and old.get("unplaced") == now["unplaced"] and old.get("modules") == now["modules"]
+    # the list: each component's properties (``LISTED_PROPERTIES``), its modules counted, its DEPENDS_ON edges
+    same_components = same_dependencies and old.get("components") == now["components"]
 
     repo, nodes = graph.repo, graph.nodes
     person, package, file = (node_id(label, repo, "") for label in (Label.PERSON, Label.EXTERNAL, Label.FILE))
@@ -246,7 +259,8 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
             if all(package + key in nodes for key in used):
                 imports[name] = used
     cards = whole_cards(base, graph, now, touched, changed_modules) if card_inputs_stand(base, now) else frozenset()
-    return Reused(check, KnownParts(activity, imports), same_dependencies, check is not None and check == judged, cards)
+    return Reused(check, KnownParts(activity, imports), same_dependencies, same_components,
+                  check is not None and check == judged, cards)
 
 
 def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:

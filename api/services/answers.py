@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 from cairn.api.services import answer_people
 from cairn.api.services.beside import Beside
 from cairn.graph.model import GroupedGraph, Label, RepoGraph
-from cairn.graph.store import GraphChanges, GraphStore
+from cairn.graph.store import GraphChanges, GraphStore, verifying_skips
 
 if TYPE_CHECKING:
     from cairn.api.services.answer_base import AnswerBase, Reused
@@ -103,7 +103,7 @@ def stored_name(name: str) -> str:
 def _components(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.dependencies import component_dependencies, component_list
 
-    return {COMPONENTS: component_list(graph),
+    return {COMPONENTS: KEPT if reused.same_components else component_list(graph),
             COMPONENT_DEPENDENCIES: KEPT if reused.same_dependencies else component_dependencies(graph)}
 
 
@@ -181,7 +181,8 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, ba
     if base is not None:
         reused = reusable(base, grouped, basis if basis is not None else basis_of(grouped), date.today())
         if unchanged is None:  # every answer computed
-            reused = replace(reused, same_dependencies=False, same_check=False, same_cards=frozenset())
+            reused = replace(reused, same_dependencies=False, same_components=False, same_check=False,
+                             same_cards=frozenset())
     for first_name, compute in ANSWERS:
         if first_name in out:
             continue
@@ -216,9 +217,32 @@ def answers_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None, base: Ans
     computed_on = basis(grouped)
     unchanged: set[str] | None = set() if keeps_unchanged else None
     kept = answer_people.detach(compute_answers(grouped, known, base, computed_on, unchanged))
+    if base is not None and unchanged and verifying_skips():
+        _verify_kept(grouped, base, unchanged)
     kept[BASIS] = computed_on
     return {"answers": {stored_name(name): value for name, value in kept.items()},
             "unchanged": sorted(stored_name(name) for name in unchanged or ())}
+
+
+def _computed_list(graph: RepoGraph) -> Any:
+    from cairn.queries.dependencies import component_list
+
+    return component_list(graph)
+
+
+#: The answers said to stand (``unchanged``) that ``CAIRN_VERIFY_SKIPS=1`` computes afresh and compares with the text
+#: kept for them (``AnswerBase.kept``, read by ``kept_base``): what computes each (none has people's fields to detach).
+VERIFIED: dict[str, Callable[[RepoGraph], Any]] = {COMPONENTS: _computed_list}
+
+
+def _verify_kept(graph: RepoGraph, base: AnswerBase, unchanged: set[str]) -> None:
+    """Fail when an answer of ``VERIFIED`` said to stand is not, text for text, the one computed on ``graph``."""
+    from cairn.graph.values import dumps
+
+    for name in unchanged & VERIFIED.keys():
+        if name not in base.kept or dumps(VERIFIED[name](graph)) != dumps(base.kept[name]):
+            raise AssertionError(f"the answer {name!r} kept for the graph replaced was taken as it stands, and it "
+                                 "differs from the one computed")
 
 
 def keep_answers(store: GraphStore, repo: str, prepared: Mapping[str, Any]) -> None:
@@ -364,7 +388,8 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
 
     repo = graph.repo
     basis, check = stored_name(BASIS), stored_name(CHECK)
-    found = store.load_answers(repo, [basis, check])  # one read: both of one version
+    verified = {stored_name(name): name for name in VERIFIED} if verifying_skips() else {}
+    found = store.load_answers(repo, [basis, check, *verified])  # one read: all of one version
     if not describes(found.get(basis), store, repo):
         return None
     imports, knows, imported = differences(changes, knows_files)
@@ -374,7 +399,8 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
         cards = {names[name]: part for name, part in store.load_answer_parts(repo, names, CARD_PARTS).items()}
         if found[basis] != store.load_answers(repo, [basis]).get(basis):
             return None  # another version's, saved between the two reads
-    return AnswerBase(found[basis], found.get(check), cards, imports, knows, imported)
+    return AnswerBase(found[basis], found.get(check), cards, imports, knows, imported,
+                      {name: found[stored] for stored, name in verified.items() if stored in found})
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:
