@@ -160,7 +160,7 @@ class AnswerBase:
     per component, the parts of its card that may be taken, ``CARD_PARTS``), and what differs between that graph and
     the new one: the Module node ids whose IMPORTS edges and the File node ids whose KNOWS edges differ (None: not
     known, any may), and the node ids those IMPORTS edges point at (``imported``, known when ``imports`` is).
-    ``answers.kept_base`` reads it; under ``CAIRN_VERIFY_SKIPS=1`` (``graph.store.verifying_skips``) also the kept
+    ``cards`` holds only the cards that may not stand whole (``cards_wanted``). ``answers.kept_base`` reads it; under ``CAIRN_VERIFY_SKIPS=1`` (``graph.store.verifying_skips``) also the kept
     answers (``kept``, by name) that ``answers.VERIFIED`` computes afresh to check that a text said to stand does."""
 
     basis: Mapping[str, Any]
@@ -170,6 +170,9 @@ class AnswerBase:
     knows: frozenset[str] | None
     imported: frozenset[str] = frozenset()
     kept: Mapping[str, Any] = field(default_factory=dict)
+    #: The ``basis`` of the new graph, worked out by ``kept_base`` on ``view`` (a ``GroupedGraph`` of it), or None.
+    now: Mapping[str, Any] | None = None
+    view: RepoGraph | None = None
 
 
 def describes(basis: Any, store: GraphStore, repo: str) -> bool:
@@ -234,15 +237,7 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
 
     repo, nodes = graph.repo, graph.nodes
     person, package, file = (node_id(label, repo, "") for label in (Label.PERSON, Label.EXTERNAL, Label.FILE))
-    changed_modules: set[str] = set()  # components with a module whose IMPORTS changed
-    if base.imports:
-        for nid in base.imports:
-            node = nodes.get(nid)
-            changed_modules.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
-    touched: set[str] = set()  # components with a file whose KNOWS changed
-    for nid in base.knows or ():
-        node = nodes.get(nid)
-        touched.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
+    touched, changed_modules = _changed_components(base, graph)
     activity: dict[str, list[tuple[str, str, str]]] = {}
     imports: dict[str, dict[str, int]] = {}
     old_files, old_modules = old.get("files") or {}, old.get("modules") or {}
@@ -261,6 +256,37 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
     cards = whole_cards(base, graph, now, touched, changed_modules) if card_inputs_stand(base, now) else frozenset()
     return Reused(check, KnownParts(activity, imports), same_dependencies, same_components,
                   check is not None and check == judged, cards)
+
+
+def _changed_components(base: AnswerBase, graph: RepoGraph) -> tuple[set[str], set[str]]:
+    """(The components with a file whose KNOWS edges changed, those with a module whose IMPORTS edges changed.)"""
+    nodes = graph.nodes
+    changed_modules: set[str] = set()
+    if base.imports:
+        for nid in base.imports:
+            node = nodes.get(nid)
+            changed_modules.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
+    touched: set[str] = set()
+    for nid in base.knows or ():
+        node = nodes.get(nid)
+        touched.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
+    return touched, changed_modules
+
+
+def people_stand(old: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """Whether every person of the base's graph is in the graph, what a card reads of them the same (``person_digest``):
+    then every person a kept card names is (they are people of the base's graph)."""
+    old_people, now_people = old.get("people") or {}, now["people"]
+    return all(now_people.get(key) == digest for key, digest in old_people.items())
+
+
+def cards_wanted(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any]) -> set[str] | None:
+    """The components whose kept card parts ``reusable`` may read (``base`` without its ``cards``): all (None) unless
+    the cards kept whole are known without reading them (``people_stand``): then only the others."""
+    if not (card_inputs_stand(base, now) and people_stand(base.basis, now)):
+        return None
+    touched, changed_modules = _changed_components(base, graph)
+    return set(now["cards"]) - whole_cards(base, graph, now, touched, changed_modules)
 
 
 def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:
@@ -295,8 +321,11 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
         if node is not None:
             depended.add(node.props.get("component"))  # type: ignore[arg-type]
     old = base.basis
+    if not old.get("carded"):
+        return frozenset()  # no card was kept with it (their analysis failed)
     old_cards, old_files = old.get("cards") or {}, old.get("files") or {}
     old_people, now_people = old.get("people") or {}, now["people"]
+    named_stand = people_stand(old, now)  # else each card's people are read from it
 
     def same_person(key: Any) -> bool:
         digest = now_people.get(key) if isinstance(key, str) else None
@@ -305,11 +334,12 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
     person = node_id(Label.PERSON, graph.repo, "")
     out = set()
     for name, digest in now["cards"].items():
-        if (name in base.cards and name not in touched and name not in depended and old_cards.get(name) == digest
-                and old_files.get(name) == now["files"][name]):
+        if (name not in touched and name not in depended and old_cards.get(name) == digest
+                and old_files.get(name) == now["files"][name] and (named_stand or name in base.cards)):
             holders = graph.node(Label.COMPONENT, name).props.get("knowledge_holders") or []
             if (all(isinstance(h, dict) and person + str(h.get("id")) in nodes and same_person(h.get("id"))
                     for h in holders)
-                    and all(same_person(row.get("person")) for row in base.cards[name]["recent_activity"])):
+                    and (named_stand
+                         or all(same_person(row.get("person")) for row in base.cards[name]["recent_activity"]))):
                 out.add(name)
     return frozenset(out)

@@ -213,13 +213,21 @@ def answers_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None, base: Ans
     stored names whose kept text stands). Reads no store: a forked child computes it too (``AnswersBeside``)."""
     from cairn.api.services.answer_base import BASIS, basis
 
-    grouped = GroupedGraph(graph)
-    computed_on = basis(grouped)
+    view = base.view if base is not None else None
+    if view is not None and base is not None and view.nodes is graph.nodes and view.edges is graph.edges:
+        grouped, computed_on = view, base.now  # worked out by kept_base on this graph
+        if verifying_skips() and computed_on != basis(grouped):
+            raise AssertionError("the graph changed since kept_base worked out what its answers are computed on")
+    else:
+        grouped = GroupedGraph(graph)
+        computed_on = basis(grouped)
     unchanged: set[str] | None = set() if keeps_unchanged else None
     kept = answer_people.detach(compute_answers(grouped, known, base, computed_on, unchanged))
     if base is not None and unchanged and verifying_skips():
         _verify_kept(grouped, base, unchanged)
-    kept[BASIS] = computed_on
+    # whether every component's card is kept (their analysis did not fail): ``answer_base.whole_cards`` reads it
+    carded = any(name.startswith(CARD) for name in (*kept, *(unchanged or ())))
+    kept[BASIS] = {**computed_on, "carded": carded}  # type: ignore[dict-item]
     return {"answers": {stored_name(name): value for name, value in kept.items()},
             "unchanged": sorted(stored_name(name) for name in unchanged or ())}
 
@@ -384,7 +392,8 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
     it) patches, for ``store_answers`` to take from (``answer_base``); ``knows_files``: the File node ids whose KNOWS
     edges the ingest computed afresh. Read before the save (after it, the answers describe a graph no longer stored),
     under the writer lock. None when nothing is kept, or it was computed on another graph than the one stored."""
-    from cairn.api.services.answer_base import BASIS, CARD_PARTS, AnswerBase, describes, differences
+    from cairn.api.services.answer_base import BASIS, CARD_PARTS, AnswerBase, basis as basis_of, cards_wanted
+    from cairn.api.services.answer_base import describes, differences
 
     repo = graph.repo
     basis, check = stored_name(BASIS), stored_name(CHECK)
@@ -393,14 +402,23 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
     if not describes(found.get(basis), store, repo):
         return None
     imports, knows, imported = differences(changes, knows_files)
+    base = AnswerBase(found[basis], found.get(check), {}, imports, knows, imported,
+                      {name: found[stored] for stored, name in verified.items() if stored in found})
+    if imports is None and knows is None:
+        return base
+    # of the cards, only the parts that may be taken, of those that may not stand whole: what that takes is worked
+    # out here, on the graph as it will be saved (the answers read it alone), and kept for them
+    view = GroupedGraph(graph)
+    now = basis_of(view)
+    wanted = cards_wanted(base, view, now) if store.keeps_unchanged_answers else None  # (else every card computed)
+    names = {stored_name(card_answer(c.key)): c.key for c in view.of_label(Label.COMPONENT)
+             if wanted is None or c.key in wanted}
     cards: dict[str, Any] = {}
-    if imports is not None or knows is not None:  # of the cards, only the parts that may be taken
-        names = {stored_name(card_answer(c.key)): c.key for c in graph.of_label(Label.COMPONENT)}
+    if names:
         cards = {names[name]: part for name, part in store.load_answer_parts(repo, names, CARD_PARTS).items()}
         if found[basis] != store.load_answers(repo, [basis]).get(basis):
             return None  # another version's, saved between the two reads
-    return AnswerBase(found[basis], found.get(check), cards, imports, knows, imported,
-                      {name: found[stored] for stored, name in verified.items() if stored in found})
+    return replace(base, cards=cards, now=now, view=view)
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:

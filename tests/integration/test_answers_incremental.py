@@ -248,6 +248,23 @@ def test_the_components_list_stands_while_what_it_lists_is_the_same(shop, tmp_pa
         ingest_into_store(SqliteStore(warm), repo.root)
 
 
+def test_only_the_cards_that_may_not_stand_whole_are_read(shop, monkeypatch):
+    """While every person of the stored graph reads the same, the cards that stand whole are known without reading
+    them: only the others' parts are read (here core's: a body in core, by its author)."""
+    repo, warm, name = shop
+    read: list[str] = []
+    parts = SqliteStore.load_answer_parts
+
+    def reading(store: SqliteStore, repo_name: str, names: Any, keys: Any) -> Any:
+        read.extend(names)
+        return parts(store, repo_name, names, keys)
+
+    monkeypatch.setattr(SqliteStore, "load_answer_parts", reading)
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert read == [answers.stored_name(answers.card_answer("core"))]
+
+
 def planted_path(value: dict[str, Any]) -> None:
     value["paths"].append("planted")
 
