@@ -89,16 +89,11 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     unlisted = [name for name in CARD_PROPERTIES if name not in LISTED_PROPERTIES]
     cards: dict[str, list[str]] = {c.key: [f"props {listed[c.key]} {dumps([c.props.get(name) for name in unlisted])}"]
                                    for c in component_nodes}
-    # component and File node ids -> the component's key (a node's id is its label's prefix and its key)
-    prefix, file_prefix = node_id(Label.COMPONENT, graph.repo, ""), node_id(Label.FILE, graph.repo, "")
-    component_of: dict[str, str] = {prefix + key: key for key in components}
     unplaced: list[str] = []
     for node in graph.of_label(Label.FILE):
-        key = node.props.get("component")
-        found = files.get(key)  # type: ignore[arg-type]
+        found = files.get(node.props.get("component"))  # type: ignore[arg-type]
         if found is not None:
             found.append(node.key)
-            component_of[file_prefix + node.key] = key  # type: ignore[assignment]
     for node in graph.of_label(Label.MODULE):
         props = node.props
         found = modules.get(props.get("component"))  # type: ignore[arg-type]
@@ -106,9 +101,13 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     gone = gone_people(graph)[0]
     person_prefix = node_id(Label.PERSON, graph.repo, "")
     people = {n.key: person_digest(n, gone.get(n.id)) for n in graph.of_label(Label.PERSON)}
+    nodes = graph.nodes
     for edge in graph.of_type(Rel.OWNS):  # an owner of the component, or of one of its files (counted per file)
-        key = component_of.get(edge.target)
-        if key is not None:
+        target = nodes.get(edge.target)
+        label = target.label if target is not None else None
+        key = (target.key if label is Label.COMPONENT else  # type: ignore[union-attr]
+               target.props.get("component") if label is Label.FILE else None)  # type: ignore[union-attr]
+        if key in files:
             owner = people.get(edge.source[len(person_prefix):]) if edge.source.startswith(person_prefix) else None
             cards[key].append(f"owns {edge.source} {edge.target} {owner}")
     module_digests = {key: _digest(keys) for key, keys in modules.items()}
