@@ -288,6 +288,14 @@ def cards_wanted(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any]) -> 
     return set(now["cards"]) - whole_cards(base, graph, now, touched, changed_modules)
 
 
+def verify_wanted(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], wanted: set[str]) -> None:
+    """Under ``CAIRN_VERIFY_SKIPS=1``: fail unless ``wanted`` (``cards_wanted``) are the components whose cards do not
+    stand whole when every kept card (``base.cards``: each one's parts) is read for the people it names."""
+    touched, changed_modules = _changed_components(base, graph)
+    if set(now["cards"]) - whole_cards(base, graph, now, touched, changed_modules, read_people=True) != wanted:
+        raise AssertionError("the cards that stand whole, known without reading them, are not those read")
+
+
 def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:
     """Whether the changes of IMPORTS and KNOWS edges are known and every component has the same modules, the
     unplaced modules are the same and so is everything a card reads beyond its component (``card_inputs``)."""
@@ -297,7 +305,7 @@ def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:
 
 
 def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touched: set[str],
-                changed_modules: set[str]) -> frozenset[str]:
+                changed_modules: set[str], read_people: bool = False) -> frozenset[str]:
     """The components whose kept card is, text for text, the card of ``graph`` (``card_inputs_stand`` holds).
 
     A card reads its component's properties (its bus factor among them) and the owners of it and of its files (one
@@ -306,8 +314,9 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
     ``changed_modules``), the DEPENDS_ON edges from and to it (a function of the IMPORTS edges between the modules
     of each pair of components, every component having the same modules: none of them changed from or to one of its
     modules), what ``card_inputs`` digests (decisions, instructions, packages, teams) and what it reads of the people
-    it names (``people``: its holders and the people of its recent activity the same as the base's; its owners are in
-    its ``cards`` digest): who else joined or changed it does not read. The fields of its holders joined from the
+    it names (``people``: its holders and the people of its recent activity the same as the base's, known without
+    reading the kept card when every person of the base's graph is, ``people_stand``, unless ``read_people``, and
+    every card was kept with the base, ``carded``; its owners are in its ``cards`` digest): who else joined or changed it does not read. The fields of its holders joined from the
     people's directory (``answer_people``) are the directory's whatever they are: every holder must be a person of
     the graph, as the base's were (the same properties name the same holders).
     """
@@ -320,11 +329,11 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
         if node is not None:
             depended.add(node.props.get("component"))  # type: ignore[arg-type]
     old = base.basis
-    if not old.get("carded"):
+    if not old.get("carded") and not read_people:
         return frozenset()  # no card was kept with it (their analysis failed)
     old_cards, old_files = old.get("cards") or {}, old.get("files") or {}
     old_people, now_people = old.get("people") or {}, now["people"]
-    named_stand = people_stand(old, now)  # else each card's people are read from it
+    named_stand = not read_people and people_stand(old, now)  # else each card's people are read from it
 
     def same_person(key: Any) -> bool:
         digest = now_people.get(key) if isinstance(key, str) else None

@@ -393,7 +393,7 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
     edges the ingest computed afresh. Read before the save (after it, the answers describe a graph no longer stored),
     under the writer lock. None when nothing is kept, or it was computed on another graph than the one stored."""
     from cairn.api.services.answer_base import BASIS, CARD_PARTS, AnswerBase, basis as basis_of, cards_wanted
-    from cairn.api.services.answer_base import describes, differences
+    from cairn.api.services.answer_base import describes, differences, verify_wanted
 
     repo = graph.repo
     basis, check = stored_name(BASIS), stored_name(CHECK)
@@ -414,6 +414,10 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
     names = {stored_name(card_answer(c.key)): c.key for c in view.of_label(Label.COMPONENT)
              if wanted is None or c.key in wanted}
     cards: dict[str, Any] = {}
+    if verifying_skips() and wanted is not None:
+        every = {stored_name(card_answer(c.key)): c.key for c in view.of_label(Label.COMPONENT)}
+        read = {every[name]: part for name, part in store.load_answer_parts(repo, every, CARD_PARTS).items()}
+        verify_wanted(replace(base, cards=read), view, now, wanted)
     if names:
         cards = {names[name]: part for name, part in store.load_answer_parts(repo, names, CARD_PARTS).items()}
         if found[basis] != store.load_answers(repo, [basis]).get(basis):

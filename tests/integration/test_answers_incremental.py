@@ -250,8 +250,10 @@ def test_the_components_list_stands_while_what_it_lists_is_the_same(shop, tmp_pa
 
 def test_only_the_cards_that_may_not_stand_whole_are_read(shop, monkeypatch):
     """While every person of the stored graph reads the same, the cards that stand whole are known without reading
-    them: only the others' parts are read (here core's: a body in core, by its author)."""
+    them: only the others' parts are read (here core's: a body in core, by its author; ``CAIRN_VERIFY_SKIPS=1`` reads
+    every card to check it)."""
     repo, warm, name = shop
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
     read: list[str] = []
     parts = SqliteStore.load_answer_parts
 
@@ -263,6 +265,18 @@ def test_only_the_cards_that_may_not_stand_whole_are_read(shop, monkeypatch):
     repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
     ingest_into_store(SqliteStore(warm), repo.root)
     assert read == [answers.stored_name(answers.card_answer("core"))]
+
+
+def test_cards_known_to_stand_whole_without_reading_them_are_checked(shop, monkeypatch):
+    """With ``CAIRN_VERIFY_SKIPS=1`` the cards known to stand whole without reading them are checked against those
+    read: a shortcut that would take a card whose inputs changed (core's, after a body in core) fails."""
+    from cairn.api.services import answer_base
+
+    repo, warm, _ = shop
+    monkeypatch.setattr(answer_base, "cards_wanted", lambda base, graph, now: set())  # every card said to stand
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
+    with pytest.raises(AssertionError, match="stand whole"):
+        ingest_into_store(SqliteStore(warm), repo.root)
 
 
 def planted_path(value: dict[str, Any]) -> None:
