@@ -59,6 +59,12 @@ def component_dependencies(graph: RepoGraph) -> dict[str, Any]:
     return {"components": [c.key for c in comps], "edges": edges}
 
 
+#: The properties of its Component node that ``component_list`` reads (``answer_base`` digests them to know the list
+#: stands).
+LISTED_PROPERTIES = ("paths", "system", "domain", "description", "inferred", "files", "truck_factor",
+                     "human_truck_factor", "at_risk")
+
+
 def component_list(graph: RepoGraph) -> dict[str, Any]:
     """``{"components": [...]}``: every component with its paths, size, couplings and knowledge risk."""
     module_counts = Counter(m.get("component") for m in graph.of_label(Label.MODULE))

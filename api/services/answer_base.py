@@ -17,10 +17,12 @@ provably reads the same thing now:
   and none of their IMPORTS edges changed (``card.KnownParts``: what the rest
   of the card reads, people's names, the standard-library flags, is read anew);
 * whole answers whose kept text stands, neither computed nor written again
-  (``Reused.same_dependencies``, ``Reused.same_check``, ``Reused.same_cards``):
-  the component dependencies, when no IMPORTS edge changed and every module is
-  in the same component of the same components (the DEPENDS_ON edges and the
-  component keys they list are a function of those alone, ``code_graph``); the
+  (``Reused.same_dependencies``, ``Reused.same_components``, ``Reused.same_check``,
+  ``Reused.same_cards``): the component dependencies, when no IMPORTS edge
+  changed and every module is in the same component of the same components
+  (the DEPENDS_ON edges and the component keys they list are a function of
+  those alone, ``code_graph``); the components' list, when besides every
+  component has the properties it lists (``dependencies.LISTED_PROPERTIES``); the
   check's judgement, when it is taken and was made today (taking it changes
   nothing); a component's card, when every input it reads is provably the same
   (``whole_cards``: its component's properties, owners, files, modules, the
@@ -41,7 +43,7 @@ changes were worked out against, or nothing is reused.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -69,11 +71,13 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     """What the answers of ``graph`` are computed on, as ``answer_base`` compares it: per component, a digest of its
     File keys (``files``), of its modules (``modules``: key, path, language) and of the rest of what its card
     reads of it alone (``cards``: the properties it reads, the CODEOWNERS owners of it and of its files, with what a
-    card reads of each owner); a digest of every other input of the boundary check (``check``) and of what every
+    card reads of each owner); a digest of every component's properties that the components' list reads
+    (``components``); a digest of every other input of the boundary check (``check``) and of what every
     card reads (``card_inputs``: the packages, decisions, GOVERNS and COVERS edges, instructions and teams); per
     person, what a card that names them reads of them (``people``, ``person_digest``); the names of the graph
     (``graph``) and the Cairn build."""
     from cairn.ingest.freshness import cairn_build
+    from cairn.queries.dependencies import LISTED_PROPERTIES
     from cairn.queries.explore.card import CARD_PROPERTIES
     from cairn.queries.ownership import gone_people
 
@@ -81,18 +85,15 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     components = [c.key for c in component_nodes]
     files: dict[str, list[str]] = {key: [] for key in components}
     modules: dict[str, list[str]] = {key: [] for key in components}
-    cards: dict[str, list[str]] = {c.key: [f"props {dumps([c.props.get(name) for name in CARD_PROPERTIES])}"]
+    listed = {c.key: f"{c.key} {dumps([c.props.get(name) for name in LISTED_PROPERTIES])}" for c in component_nodes}
+    unlisted = [name for name in CARD_PROPERTIES if name not in LISTED_PROPERTIES]
+    cards: dict[str, list[str]] = {c.key: [f"props {listed[c.key]} {dumps([c.props.get(name) for name in unlisted])}"]
                                    for c in component_nodes}
-    # component and File node ids -> the component's key (a node's id is its label's prefix and its key)
-    prefix, file_prefix = node_id(Label.COMPONENT, graph.repo, ""), node_id(Label.FILE, graph.repo, "")
-    component_of: dict[str, str] = {prefix + key: key for key in components}
     unplaced: list[str] = []
     for node in graph.of_label(Label.FILE):
-        key = node.props.get("component")
-        found = files.get(key)  # type: ignore[arg-type]
+        found = files.get(node.props.get("component"))  # type: ignore[arg-type]
         if found is not None:
             found.append(node.key)
-            component_of[file_prefix + node.key] = key  # type: ignore[assignment]
     for node in graph.of_label(Label.MODULE):
         props = node.props
         found = modules.get(props.get("component"))  # type: ignore[arg-type]
@@ -100,9 +101,13 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     gone = gone_people(graph)[0]
     person_prefix = node_id(Label.PERSON, graph.repo, "")
     people = {n.key: person_digest(n, gone.get(n.id)) for n in graph.of_label(Label.PERSON)}
+    nodes = graph.nodes
     for edge in graph.of_type(Rel.OWNS):  # an owner of the component, or of one of its files (counted per file)
-        key = component_of.get(edge.target)
-        if key is not None:
+        target = nodes.get(edge.target)
+        label = target.label if target is not None else None
+        key = (target.key if label is Label.COMPONENT else  # type: ignore[union-attr]
+               target.props.get("component") if label is Label.FILE else None)  # type: ignore[union-attr]
+        if key in files:
             owner = people.get(edge.source[len(person_prefix):]) if edge.source.startswith(person_prefix) else None
             cards[key].append(f"owns {edge.source} {edge.target} {owner}")
     module_digests = {key: _digest(keys) for key, keys in modules.items()}
@@ -119,6 +124,7 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
         "modules": module_digests,
         "unplaced": unplaced_digest,
         "check": _digest(others),
+        "components": _digest(listed.values()),
         "cards": {key: _digest(parts) for key, parts in cards.items()},
         "card_inputs": _digest(_card_inputs(graph)),
         "people": people,
@@ -153,7 +159,8 @@ class AnswerBase:
     per component, the parts of its card that may be taken, ``CARD_PARTS``), and what differs between that graph and
     the new one: the Module node ids whose IMPORTS edges and the File node ids whose KNOWS edges differ (None: not
     known, any may), and the node ids those IMPORTS edges point at (``imported``, known when ``imports`` is).
-    ``answers.kept_base`` reads it."""
+    ``cards`` holds only the cards that may not stand whole (``cards_wanted``). ``answers.kept_base`` reads it; under ``CAIRN_VERIFY_SKIPS=1`` (``graph.store.verifying_skips``) also the kept
+    answers (``kept``, by name) that ``answers.VERIFIED`` computes afresh to check that a text said to stand does."""
 
     basis: Mapping[str, Any]
     check: Mapping[str, Any] | None
@@ -161,6 +168,10 @@ class AnswerBase:
     imports: frozenset[str] | None
     knows: frozenset[str] | None
     imported: frozenset[str] = frozenset()
+    kept: Mapping[str, Any] = field(default_factory=dict)
+    #: The ``basis`` of the new graph, worked out by ``kept_base`` on ``view`` (a ``GroupedGraph`` of it), or None.
+    now: Mapping[str, Any] | None = None
+    view: RepoGraph | None = None
 
 
 def describes(basis: Any, store: GraphStore, repo: str) -> bool:
@@ -195,6 +206,8 @@ class Reused:
     card_parts: KnownParts | None = None
     #: The component dependencies kept for the base are those of the graph (the same DEPENDS_ON edges and components).
     same_dependencies: bool = False
+    #: The components' list kept for the base is that of the graph (``same_dependencies``, and the same properties).
+    same_components: bool = False
     #: ``check`` is the kept judgement as it is (made today): its kept text stands.
     same_check: bool = False
     #: The components whose kept card is the card of the graph (``whole_cards``): its kept text stands.
@@ -218,18 +231,12 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
     # DEPENDS_ON: per pair of components, the IMPORTS between their modules by kind (``code_graph``); ``modules`` has
     # a digest per component: the same components, each with the same modules
     same_dependencies = same_imports and old.get("unplaced") == now["unplaced"] and old.get("modules") == now["modules"]
+    # the list: each component's properties (``LISTED_PROPERTIES``), its modules counted, its DEPENDS_ON edges
+    same_components = same_dependencies and old.get("components") == now["components"]
 
     repo, nodes = graph.repo, graph.nodes
     person, package, file = (node_id(label, repo, "") for label in (Label.PERSON, Label.EXTERNAL, Label.FILE))
-    changed_modules: set[str] = set()  # components with a module whose IMPORTS changed
-    if base.imports:
-        for nid in base.imports:
-            node = nodes.get(nid)
-            changed_modules.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
-    touched: set[str] = set()  # components with a file whose KNOWS changed
-    for nid in base.knows or ():
-        node = nodes.get(nid)
-        touched.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
+    touched, changed_modules = _changed_components(base, graph)
     activity: dict[str, list[tuple[str, str, str]]] = {}
     imports: dict[str, dict[str, int]] = {}
     old_files, old_modules = old.get("files") or {}, old.get("modules") or {}
@@ -246,7 +253,47 @@ def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], 
             if all(package + key in nodes for key in used):
                 imports[name] = used
     cards = whole_cards(base, graph, now, touched, changed_modules) if card_inputs_stand(base, now) else frozenset()
-    return Reused(check, KnownParts(activity, imports), same_dependencies, check is not None and check == judged, cards)
+    return Reused(check, KnownParts(activity, imports), same_dependencies, same_components,
+                  check is not None and check == judged, cards)
+
+
+def _changed_components(base: AnswerBase, graph: RepoGraph) -> tuple[set[str], set[str]]:
+    """(The components with a file whose KNOWS edges changed, those with a module whose IMPORTS edges changed.)"""
+    nodes = graph.nodes
+    changed_modules: set[str] = set()
+    if base.imports:
+        for nid in base.imports:
+            node = nodes.get(nid)
+            changed_modules.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
+    touched: set[str] = set()
+    for nid in base.knows or ():
+        node = nodes.get(nid)
+        touched.add(node.props.get("component") if node is not None else None)  # type: ignore[arg-type]
+    return touched, changed_modules
+
+
+def people_stand(old: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """Whether every person of the base's graph is in the graph, what a card reads of them the same (``person_digest``):
+    then every person a kept card names is (they are people of the base's graph)."""
+    old_people, now_people = old.get("people") or {}, now["people"]
+    return all(now_people.get(key) == digest for key, digest in old_people.items())
+
+
+def cards_wanted(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any]) -> set[str] | None:
+    """The components whose kept card parts ``reusable`` may read (``base`` without its ``cards``): all (None) unless
+    the cards kept whole are known without reading them (``people_stand``): then only the others."""
+    if not (card_inputs_stand(base, now) and people_stand(base.basis, now)):
+        return None
+    touched, changed_modules = _changed_components(base, graph)
+    return set(now["cards"]) - whole_cards(base, graph, now, touched, changed_modules)
+
+
+def verify_wanted(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], wanted: set[str]) -> None:
+    """Under ``CAIRN_VERIFY_SKIPS=1``: fail unless ``wanted`` (``cards_wanted``) are the components whose cards do not
+    stand whole when every kept card (``base.cards``: each one's parts) is read for the people it names."""
+    touched, changed_modules = _changed_components(base, graph)
+    if set(now["cards"]) - whole_cards(base, graph, now, touched, changed_modules, read_people=True) != wanted:
+        raise AssertionError("the cards that stand whole, known without reading them, are not those read")
 
 
 def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:
@@ -258,7 +305,7 @@ def card_inputs_stand(base: AnswerBase, now: Mapping[str, Any]) -> bool:
 
 
 def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touched: set[str],
-                changed_modules: set[str]) -> frozenset[str]:
+                changed_modules: set[str], read_people: bool = False) -> frozenset[str]:
     """The components whose kept card is, text for text, the card of ``graph`` (``card_inputs_stand`` holds).
 
     A card reads its component's properties (its bus factor among them) and the owners of it and of its files (one
@@ -267,8 +314,9 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
     ``changed_modules``), the DEPENDS_ON edges from and to it (a function of the IMPORTS edges between the modules
     of each pair of components, every component having the same modules: none of them changed from or to one of its
     modules), what ``card_inputs`` digests (decisions, instructions, packages, teams) and what it reads of the people
-    it names (``people``: its holders and the people of its recent activity the same as the base's; its owners are in
-    its ``cards`` digest): who else joined or changed it does not read. The fields of its holders joined from the
+    it names (``people``: its holders and the people of its recent activity the same as the base's, known without
+    reading the kept card when every person of the base's graph is, ``people_stand``, unless ``read_people``, and
+    every card was kept with the base, ``carded``; its owners are in its ``cards`` digest): who else joined or changed it does not read. The fields of its holders joined from the
     people's directory (``answer_people``) are the directory's whatever they are: every holder must be a person of
     the graph, as the base's were (the same properties name the same holders).
     """
@@ -281,8 +329,11 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
         if node is not None:
             depended.add(node.props.get("component"))  # type: ignore[arg-type]
     old = base.basis
+    if not old.get("carded") and not read_people:
+        return frozenset()  # no card was kept with it (their analysis failed)
     old_cards, old_files = old.get("cards") or {}, old.get("files") or {}
     old_people, now_people = old.get("people") or {}, now["people"]
+    named_stand = not read_people and people_stand(old, now)  # else each card's people are read from it
 
     def same_person(key: Any) -> bool:
         digest = now_people.get(key) if isinstance(key, str) else None
@@ -291,11 +342,12 @@ def whole_cards(base: AnswerBase, graph: RepoGraph, now: Mapping[str, Any], touc
     person = node_id(Label.PERSON, graph.repo, "")
     out = set()
     for name, digest in now["cards"].items():
-        if (name in base.cards and name not in touched and name not in depended and old_cards.get(name) == digest
-                and old_files.get(name) == now["files"][name]):
+        if (name not in touched and name not in depended and old_cards.get(name) == digest
+                and old_files.get(name) == now["files"][name] and (named_stand or name in base.cards)):
             holders = graph.node(Label.COMPONENT, name).props.get("knowledge_holders") or []
             if (all(isinstance(h, dict) and person + str(h.get("id")) in nodes and same_person(h.get("id"))
                     for h in holders)
-                    and all(same_person(row.get("person")) for row in base.cards[name]["recent_activity"])):
+                    and (named_stand
+                         or all(same_person(row.get("person")) for row in base.cards[name]["recent_activity"]))):
                 out.add(name)
     return frozenset(out)

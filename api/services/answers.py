@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 from cairn.api.services import answer_people
 from cairn.api.services.beside import Beside
 from cairn.graph.model import GroupedGraph, Label, RepoGraph
-from cairn.graph.store import GraphChanges, GraphStore
+from cairn.graph.store import GraphChanges, GraphStore, verifying_skips
 
 if TYPE_CHECKING:
     from cairn.api.services.answer_base import AnswerBase, Reused
@@ -103,7 +103,7 @@ def stored_name(name: str) -> str:
 def _components(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
     from cairn.queries.dependencies import component_dependencies, component_list
 
-    return {COMPONENTS: component_list(graph),
+    return {COMPONENTS: KEPT if reused.same_components else component_list(graph),
             COMPONENT_DEPENDENCIES: KEPT if reused.same_dependencies else component_dependencies(graph)}
 
 
@@ -181,7 +181,8 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, ba
     if base is not None:
         reused = reusable(base, grouped, basis if basis is not None else basis_of(grouped), date.today())
         if unchanged is None:  # every answer computed
-            reused = replace(reused, same_dependencies=False, same_check=False, same_cards=frozenset())
+            reused = replace(reused, same_dependencies=False, same_components=False, same_check=False,
+                             same_cards=frozenset())
     for first_name, compute in ANSWERS:
         if first_name in out:
             continue
@@ -212,13 +213,44 @@ def answers_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None, base: Ans
     stored names whose kept text stands). Reads no store: a forked child computes it too (``AnswersBeside``)."""
     from cairn.api.services.answer_base import BASIS, basis
 
-    grouped = GroupedGraph(graph)
-    computed_on = basis(grouped)
+    view = base.view if base is not None else None
+    if view is not None and base is not None and view.nodes is graph.nodes and view.edges is graph.edges:
+        grouped, computed_on = view, base.now  # worked out by kept_base on this graph
+        if verifying_skips() and computed_on != basis(grouped):
+            raise AssertionError("the graph changed since kept_base worked out what its answers are computed on")
+    else:
+        grouped = GroupedGraph(graph)
+        computed_on = basis(grouped)
     unchanged: set[str] | None = set() if keeps_unchanged else None
     kept = answer_people.detach(compute_answers(grouped, known, base, computed_on, unchanged))
-    kept[BASIS] = computed_on
+    if base is not None and unchanged and verifying_skips():
+        _verify_kept(grouped, base, unchanged)
+    # whether every component's card is kept (their analysis did not fail): ``answer_base.whole_cards`` reads it
+    carded = any(name.startswith(CARD) for name in (*kept, *(unchanged or ())))
+    kept[BASIS] = {**computed_on, "carded": carded}  # type: ignore[dict-item]
     return {"answers": {stored_name(name): value for name, value in kept.items()},
             "unchanged": sorted(stored_name(name) for name in unchanged or ())}
+
+
+def _computed_list(graph: RepoGraph) -> Any:
+    from cairn.queries.dependencies import component_list
+
+    return component_list(graph)
+
+
+#: The answers said to stand (``unchanged``) that ``CAIRN_VERIFY_SKIPS=1`` computes afresh and compares with the text
+#: kept for them (``AnswerBase.kept``, read by ``kept_base``): what computes each (none has people's fields to detach).
+VERIFIED: dict[str, Callable[[RepoGraph], Any]] = {COMPONENTS: _computed_list}
+
+
+def _verify_kept(graph: RepoGraph, base: AnswerBase, unchanged: set[str]) -> None:
+    """Fail when an answer of ``VERIFIED`` said to stand is not, text for text, the one computed on ``graph``."""
+    from cairn.graph.values import dumps
+
+    for name in unchanged & VERIFIED.keys():
+        if name not in base.kept or dumps(VERIFIED[name](graph)) != dumps(base.kept[name]):
+            raise AssertionError(f"the answer {name!r} kept for the graph replaced was taken as it stands, and it "
+                                 "differs from the one computed")
 
 
 def keep_answers(store: GraphStore, repo: str, prepared: Mapping[str, Any]) -> None:
@@ -360,21 +392,37 @@ def kept_base(store: GraphStore, graph: RepoGraph, changes: GraphChanges,
     it) patches, for ``store_answers`` to take from (``answer_base``); ``knows_files``: the File node ids whose KNOWS
     edges the ingest computed afresh. Read before the save (after it, the answers describe a graph no longer stored),
     under the writer lock. None when nothing is kept, or it was computed on another graph than the one stored."""
-    from cairn.api.services.answer_base import BASIS, CARD_PARTS, AnswerBase, describes, differences
+    from cairn.api.services.answer_base import BASIS, CARD_PARTS, AnswerBase, basis as basis_of, cards_wanted
+    from cairn.api.services.answer_base import describes, differences, verify_wanted
 
     repo = graph.repo
     basis, check = stored_name(BASIS), stored_name(CHECK)
-    found = store.load_answers(repo, [basis, check])  # one read: both of one version
+    verified = {stored_name(name): name for name in VERIFIED} if verifying_skips() else {}
+    found = store.load_answers(repo, [basis, check, *verified])  # one read: all of one version
     if not describes(found.get(basis), store, repo):
         return None
     imports, knows, imported = differences(changes, knows_files)
+    base = AnswerBase(found[basis], found.get(check), {}, imports, knows, imported,
+                      {name: found[stored] for stored, name in verified.items() if stored in found})
+    if imports is None and knows is None:
+        return base
+    # of the cards, only the parts that may be taken, of those that may not stand whole: what that takes is worked
+    # out here, on the graph as it will be saved (the answers read it alone), and kept for them
+    view = GroupedGraph(graph)
+    now = basis_of(view)
+    wanted = cards_wanted(base, view, now) if store.keeps_unchanged_answers else None  # (else every card computed)
+    names = {stored_name(card_answer(c.key)): c.key for c in view.of_label(Label.COMPONENT)
+             if wanted is None or c.key in wanted}
     cards: dict[str, Any] = {}
-    if imports is not None or knows is not None:  # of the cards, only the parts that may be taken
-        names = {stored_name(card_answer(c.key)): c.key for c in graph.of_label(Label.COMPONENT)}
+    if verifying_skips() and wanted is not None:
+        every = {stored_name(card_answer(c.key)): c.key for c in view.of_label(Label.COMPONENT)}
+        read = {every[name]: part for name, part in store.load_answer_parts(repo, every, CARD_PARTS).items()}
+        verify_wanted(replace(base, cards=read), view, now, wanted)
+    if names:
         cards = {names[name]: part for name, part in store.load_answer_parts(repo, names, CARD_PARTS).items()}
         if found[basis] != store.load_answers(repo, [basis]).get(basis):
             return None  # another version's, saved between the two reads
-    return AnswerBase(found[basis], found.get(check), cards, imports, knows, imported)
+    return replace(base, cards=cards, now=now, view=view)
 
 
 def read_answer(store: GraphStore, repo: str, name: str) -> Any | None:

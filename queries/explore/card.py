@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, or_
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -36,6 +36,7 @@ RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
 _LAST_CODE_POINT = "\U0010ffff"
 _TARGET = attrgetter("target")
+_SOURCE = attrgetter("source")
 #: The properties of its Component node that a card reads (``answer_base`` digests them to know a card stands).
 CARD_PROPERTIES = ("description", "paths", "system", "domain", "inferred", "files", "truck_factor", "human_truck_factor",
                    "at_risk", "knowledge_holders")
@@ -110,7 +111,13 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     nodes = graph.nodes
-    for e in edges[Rel.DEPENDS_ON]:  # one per coupled pair: 15k at 10k modules
+    coupled = edges[Rel.DEPENDS_ON]  # one per coupled pair: 15k at 10k modules, 90k at 50k
+    if wanted is not None and len(comps) * 8 < len(coupled):
+        # a few components' cards (after a commit): their pairs picked in C, the others' properties never made
+        wanted_id = component_ids.__contains__
+        coupled = list(compress(coupled, map(or_, map(wanted_id, map(_SOURCE, coupled)),
+                                             map(wanted_id, map(_TARGET, coupled)))))
+    for e in coupled:
         props = e.current_props()  # (not kept: see graph.model.SlottedEdge)
         count, kinds = int(props.get("count") or 0), dict(props.get("kinds") or {})  # one copy for both rows
         if e.source in component_ids:

@@ -218,6 +218,67 @@ def test_whole_answers_whose_inputs_did_not_change_keep_their_text(shop, tmp_pat
     ingest_warm_and_cold(repo, warm, tmp_path / "cold-import")
 
 
+def planted_listed(value: dict[str, Any]) -> None:
+    value["components"][0]["paths"].append("planted")
+
+
+def test_the_components_list_stands_while_what_it_lists_is_the_same(shop, tmp_path, monkeypatch):
+    """The components' list stands while the component dependencies do and every component has the properties it
+    lists; with ``CAIRN_VERIFY_SKIPS=1`` a list taken as it stands is computed too, and one that is not fails."""
+    repo, warm, name = shop
+    listed = answers.stored_name(answers.COMPONENTS)
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    plant(warm, name, {answers.COMPONENTS: planted_listed})
+    before = stored_rows(warm, name)
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)  # a body: nothing listed changed
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert stored_rows(warm, name)[listed] == before[listed]  # taken: neither computed nor written again
+
+    # api described: a property it lists changes, no import or module does
+    described = TOML.format(api=API, severity="warn", expires=SOON).replace(
+        f"api = [{API}]", f'api = {{ paths = [{API}], description = "The API" }}')
+    repo.commit({"cairn.toml": described}, author=ADA)
+    ingest_warm_and_cold(repo, warm, tmp_path / "cold-described")
+    assert "planted" not in kept(SqliteStore(warm), name, answers.COMPONENTS)["components"][0]["paths"]
+
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    plant(warm, name, {answers.COMPONENTS: planted_listed})
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 2\n"}, author=ADA)
+    with pytest.raises(AssertionError, match="'components'"):
+        ingest_into_store(SqliteStore(warm), repo.root)
+
+
+def test_only_the_cards_that_may_not_stand_whole_are_read(shop, monkeypatch):
+    """While every person of the stored graph reads the same, the cards that stand whole are known without reading
+    them: only the others' parts are read (here core's: a body in core, by its author; ``CAIRN_VERIFY_SKIPS=1`` reads
+    every card to check it)."""
+    repo, warm, name = shop
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    read: list[str] = []
+    parts = SqliteStore.load_answer_parts
+
+    def reading(store: SqliteStore, repo_name: str, names: Any, keys: Any) -> Any:
+        read.extend(names)
+        return parts(store, repo_name, names, keys)
+
+    monkeypatch.setattr(SqliteStore, "load_answer_parts", reading)
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert read == [answers.stored_name(answers.card_answer("core"))]
+
+
+def test_cards_known_to_stand_whole_without_reading_them_are_checked(shop, monkeypatch):
+    """With ``CAIRN_VERIFY_SKIPS=1`` the cards known to stand whole without reading them are checked against those
+    read: a shortcut that would take a card whose inputs changed (core's, after a body in core) fails."""
+    from cairn.api.services import answer_base
+
+    repo, warm, _ = shop
+    monkeypatch.setattr(answer_base, "cards_wanted", lambda base, graph, now: set())  # every card said to stand
+    repo.commit({"shop/core/prices.py": "import decimal\n\nRATE = 1\n"}, author=ADA)
+    with pytest.raises(AssertionError, match="stand whole"):
+        ingest_into_store(SqliteStore(warm), repo.root)
+
+
 def planted_path(value: dict[str, Any]) -> None:
     value["paths"].append("planted")
 
@@ -305,6 +366,20 @@ def test_a_card_reads_of_its_component_only_the_properties_the_basis_digests(sho
         node.props = _Recording(node.props, read)
     assert set(component_cards(graph)) == {"api", "core", "web"}
     assert read and read <= set(CARD_PROPERTIES)
+
+
+def test_the_components_list_reads_of_a_component_only_the_properties_the_basis_digests(shop):
+    """``answer_base`` keeps the components' list while the properties ``LISTED_PROPERTIES`` names are the same."""
+    from cairn.graph.model import Label
+    from cairn.queries.dependencies import LISTED_PROPERTIES, component_list
+
+    _, warm, name = shop
+    graph = SqliteStore(warm).load(name)
+    read: set[str] = set()
+    for node in graph.of_label(Label.COMPONENT):
+        node.props = _Recording(node.props, read)
+    assert [c["name"] for c in component_list(graph)["components"]] == ["api", "core", "web"]
+    assert read and read <= set(LISTED_PROPERTIES)
 
 
 WITH_API = TOML.format(api=API, severity="warn", expires=SOON)
