@@ -174,12 +174,7 @@ class ActivityMemory:
         """
         out = [PeriodActivity(name) for name in names]
         where = {name: i for i, name in enumerate(names)}
-        shared: dict[frozenset[str], frozenset[str]] = {}
-
-        def one(humans: set[str]) -> frozenset[str]:
-            frozen = frozenset(humans)
-            return shared.setdefault(frozen, frozen)
-
+        one = {}.setdefault  # a frozenset -> the one equal to it handed on (inline: a call per row less)
         for name, row in self.rows.items():
             i = where.get(name)
             if i is None:
@@ -194,12 +189,14 @@ class ActivityMemory:
                 else:
                     into = components.get(scope)
                     if into is None:
-                        components[scope] = ScopeActivity(n, helped, one(humans))
+                        frozen = humans if humans.__class__ is frozenset else frozenset(humans)
+                        components[scope] = ScopeActivity(n, helped, one(frozen, frozen))
                         continue
                 if into.commits or into.assisted or into.humans:
                     into.humans = frozenset(into.humans | humans)
                 else:
-                    into.humans = one(humans)
+                    frozen = humans if humans.__class__ is frozenset else frozenset(humans)
+                    into.humans = one(frozen, frozen)
                 into.commits += n
                 into.assisted += helped
         return out
