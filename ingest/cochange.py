@@ -381,10 +381,12 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
         candidates = sorted(candidates)
         shares = list(map(memory.shared, candidates))
     passing = []
+    least = settings.min_shared  # (``coupled`` turns down a pair under it first: those are not looked at)
     for key, shared in zip(candidates, shares):
-        a, b = divmod(key, PAIR)
-        if shared is not None and coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
-            passing.append(key)
+        if shared is not None and shared >= least:
+            a, b = divmod(key, PAIR)
+            if coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
+                passing.append(key)
     memory.passing = passing
     module_of = {path: node.get("module") for path, node in zip(index.files, index.nodes)}
     for key in passing:
@@ -401,7 +403,9 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
             Rel.CO_CHANGES, node_id(Label.FILE, repo, paths[a]), node_id(Label.FILE, repo, paths[b]),
             degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb, imports=linked, same_module=bool(ma and ma == mb),
         )
-    for (a, b), shared in sorted(memory.component_pairs.items()):
+    # (the pairs ``coupled`` would turn down for their shared commits alone left out before the sort: 77,000 component
+    # pairs at 50k files, 2,600 of them with min_shared; the others are met in the same order)
+    for (a, b), shared in sorted(pair for pair in memory.component_pairs.items() if pair[1] >= least):
         ra, rb = memory.component_revisions[a], memory.component_revisions[b]
         degree = coupled(shared, ra, rb, settings)
         if degree is None:
