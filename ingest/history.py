@@ -93,7 +93,8 @@ from cairn.ingest.history_state import (
 from cairn.ingest.history_people import pull_request_authors, resolve_people
 from cairn.ingest.history_placement import new_commits_first, walk_until_kept
 from cairn.ingest.history_stream import (
-    RENAME_LIMIT_WARNING, CommitCount, LogStatus, SpooledLog, all_missing, is_ancestor, read_log, read_range, record_completeness,
+    RENAME_LIMIT_WARNING, CommitCount, LogStatus, SpooledLog, all_missing, is_ancestor, parents_of, read_log, read_range,
+    record_completeness,
 )
 from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read_mailmap
 from cairn.ingest.knowledge import History
@@ -166,7 +167,8 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
     since = previous.head
     if not _HEX.match(since) or len(since) != len(head) or previous.log.sha_of(len(previous.log) - 1) != since:
         return None, "the history state does not end at its remembered commit"
-    if since != head and is_ancestor(root, since, head) is not True:
+    on_top = since != head and parents_of(root, head) == [since]  # (then an ancestor, and the range is HEAD alone)
+    if since != head and not on_top and is_ancestor(root, since, head) is not True:
         return None, f"the remembered commit {since[:12]} is no longer an ancestor of HEAD (the history was rewritten)"
     degraded = previous.degraded
     if degraded.get("missing_objects") and all_missing(root, degraded["missing_objects"]) is not True:
@@ -174,7 +176,7 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
         return None, "objects that were missing when the history was last read are in the repository now"
     stderr = ""
     if since != head:
-        whole, stderr = read_range(root, parser, since, head)
+        whole, stderr = read_range(root, parser, since, head, on_top)
         if not whole:
             reason = next((line.strip() for line in stderr.splitlines() if line.strip()), "git log failed")
             return None, f"reading the commits since {since[:12]} failed ({reason})"

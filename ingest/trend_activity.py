@@ -66,7 +66,7 @@ class ActivityMemory:
         self.commits = 0
         self.first: int | None = None  # the oldest and newest non-merge commit times
         self.last: int | None = None
-        #: period -> scope ("" for the repository) -> [commits, assisted, {human ids}]
+        #: period -> scope ("" for the repository) -> [commits, assisted, {human ids}] (a frozenset when read back)
         self.rows: dict[str, dict[str, list]] = {}
 
     def to_json(self) -> dict:
@@ -101,17 +101,25 @@ class ActivityMemory:
             periods, scopes, people, humans = data["periods"], data["scopes"], data["people"], data["humans"]
             rows: dict[str, dict[str, list]] = {p: {} for p in periods}
             cells = list(zip(data["row_period"], data["row_scope"], data["row_commits"], data["row_assisted"]))
+            # each row's humans a frozenset, one per distinct list of people (170,000 rows at 50k files name 35,000):
+            # ``activity`` hands them on as they are, and ``count`` thaws those of the rows it adds to
+            frozen: dict[bytes, frozenset[str]] = {}
+            at = people.__getitem__
             if len(humans.counts) == len(cells) and not humans.changed:  # each row's humans in turn
-                at = people.__getitem__
                 values = humans.values
+                blob, size = values.tobytes(), values.itemsize
                 ends = accumulate(humans.counts)
                 start = 0
                 for (p, scope, n, helped), end in zip(cells, ends):
-                    rows[periods[p]][scopes[scope]] = [n, helped, set(map(at, values[start:end]))]
+                    key = blob[start * size:end * size]
+                    found = frozen.get(key)
+                    if found is None:
+                        found = frozen[key] = frozenset(map(at, values[start:end]))
+                    rows[periods[p]][scopes[scope]] = [n, helped, found]
                     start = end
             else:
                 for i, (p, scope, n, helped) in enumerate(cells):
-                    rows[periods[p]][scopes[scope]] = [n, helped, {people[h] for h in humans.get(i)}]
+                    rows[periods[p]][scopes[scope]] = [n, helped, frozenset(map(at, humans.get(i)))]
             memory.rows = rows
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return None
@@ -151,6 +159,8 @@ class ActivityMemory:
                 counts = row.get(scope)
                 if counts is None:
                     counts = row[scope] = [0, 0, set()]
+                elif counts[2].__class__ is frozenset:  # read back (``from_json``): maybe shared with other rows
+                    counts[2] = set(counts[2])
                 counts[0] += 1
                 counts[1] += helped
                 counts[2].update(humans)
@@ -159,17 +169,12 @@ class ActivityMemory:
         """The rows of ``names`` (commits after the last name, when there are too many periods, count for it).
 
         A scope's humans are a frozenset, one for all the scopes with the same humans (170,000 rows at 50k files
-        name 35,000 sets of people: a set each held 30 MB more until the Period nodes were made); when rows are
-        merged, their union. The memory is never changed.
+        name 35,000 sets of people: a set each held 30 MB more until the Period nodes were made; the frozensets read
+        back are those already), when rows are merged, their union. The memory is never changed.
         """
         out = [PeriodActivity(name) for name in names]
         where = {name: i for i, name in enumerate(names)}
-        shared: dict[frozenset[str], frozenset[str]] = {}
-
-        def one(humans: set[str]) -> frozenset[str]:
-            frozen = frozenset(humans)
-            return shared.setdefault(frozen, frozen)
-
+        one = {}.setdefault  # a frozenset -> the one equal to it handed on (inline: a call per row less)
         for name, row in self.rows.items():
             i = where.get(name)
             if i is None:
@@ -184,12 +189,14 @@ class ActivityMemory:
                 else:
                     into = components.get(scope)
                     if into is None:
-                        components[scope] = ScopeActivity(n, helped, one(humans))
+                        frozen = humans if humans.__class__ is frozenset else frozenset(humans)
+                        components[scope] = ScopeActivity(n, helped, one(frozen, frozen))
                         continue
                 if into.commits or into.assisted or into.humans:
                     into.humans = frozenset(into.humans | humans)
                 else:
-                    into.humans = one(humans)
+                    frozen = humans if humans.__class__ is frozenset else frozenset(humans)
+                    into.humans = one(frozen, frozen)
                 into.commits += n
                 into.assisted += helped
         return out

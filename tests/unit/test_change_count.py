@@ -263,3 +263,22 @@ def test_a_first_count_begun_early_with_its_pairs_in_a_child_counts_the_same(see
     other = ChangeMemory({}, [], {})
     assert count_commits(other, CommitView(log, index, history), 0, settings, FirstCount(log, index, 6, 3)) == want
     assert (other.pair_key, other.pair_shared) == (memory.pair_key, memory.pair_shared)
+
+
+def test_the_component_pairs_read_back_from_their_columns_as_they_were():
+    import json
+
+    from cairn.ingest.history_state import Ragged, _Blobs, _reader
+
+    memory = ChangeMemory({}, [], {"paths": 0, "of_path": Ragged("i"), "files": [], "components": []})
+    memory.component_pairs = Counter({("web", "core"): 3, ("api", "web"): 1, ("core", "web"): 2})
+    for pairs in (memory.component_pairs, Counter()):
+        memory.component_pairs = pairs
+        blobs = _Blobs()
+        header = json.dumps({"m": memory}, default=blobs.default)
+        data = json.loads(header, object_hook=_reader(memoryview(b"".join(blobs.parts))))["m"]
+        back = ChangeMemory.from_json(data)
+        assert back is not None and back.component_pairs == pairs
+        assert list(back.component_pairs) == sorted(pairs)
+    data["component_a"].append(7)  # a damaged column: not read
+    assert ChangeMemory.from_json(data) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from array import array
 
 import pytest
@@ -109,6 +110,23 @@ def test_the_state_round_trips_and_a_damaged_one_is_refused(tmp_path):
         read_document(data[: len(data) - 3])  # an array cut short
     with pytest.raises(ValueError):
         read_document(b"{}" + data)
+    # the checksum decides before the header's parse (it is worked out beside it): damaged arrays say so even when
+    # the header is damaged too; a damaged header alone fails its parse
+    end = data.index(b"\n", len(MAGIC)) + 1
+    header_end = end + int(data[len(MAGIC):end].split(b" ")[0])
+    both = bytearray(data)
+    both[end] = ord("[")
+    both[-1] ^= 0xFF
+    with pytest.raises(ValueError, match="checksum"):
+        read_document(bytes(both))
+    header = bytearray(data)
+    header[header_end - 1] = ord("[")
+    with pytest.raises(json.JSONDecodeError):
+        read_document(bytes(header))
+    arrays = bytearray(data)
+    arrays[-1] ^= 0xFF
+    with pytest.raises(ValueError, match="checksum"):
+        read_document(bytes(arrays))
 
 
 def test_a_missing_cache_directory_remembers_nothing_and_a_fingerprint_change_is_said(tmp_path):

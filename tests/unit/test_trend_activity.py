@@ -45,3 +45,33 @@ def test_activity_is_the_rows_added_up_and_leaves_the_memory_as_it_was():
     assert merged.repository == ScopeActivity(4, 2, {"ada", "bob", "carol", "eve"})
     assert merged.components["web"] == ScopeActivity(2, 1, {"ada", "carol"})
     assert merged.components["api"] == ScopeActivity(1, 0, {"bob"})
+
+
+
+class _Log:
+    def __init__(self, committed: list[int]) -> None:
+        self.committed, self.merge = committed, [0] * len(committed)
+
+    def __len__(self) -> int:
+        return len(self.committed)
+
+
+def test_rows_read_back_share_their_people_and_counting_into_one_leaves_the_others_alone():
+    from types import SimpleNamespace
+
+    from cairn.graph.changes import period_start
+
+    memory = ActivityMemory.from_json(remembered().to_json())
+    assert memory is not None and memory.rows == remembered().rows
+    feb = memory.rows["2024-02"]
+    assert feb[""][2] is feb["web"][2]  # the same people: one frozenset
+    # a new commit in 2024-02 on core by ada: the repository's row of 2024-02 grows; web's, which shared its people,
+    # does not
+    view = SimpleNamespace(log=_Log([0, period_start("2024-02") + 3600]), person_ids=["ada", "carol"],
+                           components_at=lambda positions: [("core",) for _ in positions],
+                           people_at=lambda positions: [((), (0,)) for _ in positions])
+    memory.count(SimpleNamespace(view=view, memory=SimpleNamespace(assisted=[0, 1])), 1)
+    assert memory.rows["2024-02"] == {"": [2, 1, {"ada", "carol"}], "web": [1, 0, {"carol"}], "core": [1, 1, {"ada"}]}
+    assert {k: v for k, v in memory.rows.items() if k != "2024-02"} == {
+        k: v for k, v in remembered().rows.items() if k != "2024-02"}
+    assert memory.activity(["2024-01", "2024-02"]) == reference(memory, ["2024-01", "2024-02"])
