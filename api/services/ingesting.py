@@ -21,6 +21,7 @@ loads, applies and saves under it, so neither undoes the other.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -205,6 +206,30 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
     """The new graph as changes to the stored one: only the IMPORTS edges the ingest found different, and the KNOWS
     edges of the files whose history changed, are written, when the stored graph is still the one they were found
     against (checked under the writer lock); the other types are compared whole."""
+    patches = _patches(store, result, reviews)
+    # the graph holds every KNOWS edge (those of unchanged files as the memory kept them); both types are patched
+    # after a commit, which drops their chunk lists: none is made for them
+    nodes_changed = _nodes_changed(result, patches.now, patches.patched)
+    return GraphChanges(result.graph, frozenset(patches.patched), frozenset(patches.changed), frozenset(patches.deleted),
+                        complete=frozenset(patches.patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
+                        nodes_changed=nodes_changed, nodes_added_named=nodes_changed is not None,
+                        edges_changed=_code_edges_changed(result, patches.imports) if nodes_changed is not None else {})
+
+
+@dataclass
+class _Patches:
+    """What of the IMPORTS and KNOWS edges a save of the new graph writes (``_patches``)."""
+
+    patched: set[Rel]  # the types patched rather than compared whole
+    changed: set[EdgeKey]
+    deleted: set[EdgeKey]
+    imports: set[EdgeKey] | None  # the IMPORTS edges that differ from the stored ones, when known
+    now: RepositorySummary | None  # the stored repository they were found against
+
+
+def _patches(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> _Patches:
+    """The IMPORTS edges the ingest found different and the KNOWS edges of the files whose history changed, for the
+    types whose stored edges are still the ones they were found against (checked under the writer lock)."""
     patched: set[Rel] = set()
     changed: set[EdgeKey] = set()
     deleted: set[EdgeKey] = set()
@@ -227,18 +252,12 @@ def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
         patched.add(Rel.KNOWS)
         changed |= written
         deleted |= delta.before - written
-    # the graph holds every KNOWS edge (those of unchanged files as the memory kept them); both types are patched
-    # after a commit, which drops their chunk lists: none is made for them
-    nodes_changed = _nodes_changed(result, now, patched)
-    return GraphChanges(graph, frozenset(patched), frozenset(changed), frozenset(deleted),
-                        complete=frozenset(patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
-                        nodes_changed=nodes_changed, nodes_added_named=nodes_changed is not None,
-                        edges_changed=_code_edges_changed(result, imports) if nodes_changed is not None else {})
+    return _Patches(patched, changed, deleted, imports, now)
 
 
 def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> KeptReport | None:
     """The bus-factor report kept for the stored graph and the files of the new graph that may differ from that graph's
-    (``ownership.KeptReport``): the File nodes the save will compare or write (``_changes``' ``nodes_changed``: those
+    (``ownership.KeptReport``): the File nodes the save will compare or write (``_nodes_changed``: those
     whose code or history changed; every other File node and its KNOWS edges are the stored ones, as the save trusts).
     None when the save compares every node, or nothing is kept, or it was computed on another graph than the one stored."""
     from cairn.api.services import answer_people
@@ -246,7 +265,8 @@ def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict
     from cairn.api.services.answers import BUS_FACTOR, stored_name
     from cairn.queries.ownership import KeptReport
 
-    nodes = _changes(store, result, reviews).nodes_changed
+    patches = _patches(store, result, reviews)
+    nodes = _nodes_changed(result, patches.now, patches.patched)
     if nodes is None:
         return None
     repo = result.graph.repo
