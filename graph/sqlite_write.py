@@ -683,11 +683,12 @@ def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by
 
 
 def _numbered(graph: RepoGraph, edges: list[Edge], nids: dict[str, int]) -> list[tuple[int, int, Edge]]:
-    """(src, dst, edge) for each of ``edges``, its ends' node numbers ``nids`` gives, in key order."""
+    """(src, dst, edge) for each of ``edges``, its ends' node numbers ``nids`` gives, in key order. (src, dst) is unique
+    within a type, so the sort never compares two edges: no key function, whose key per edge the sort would hold
+    besides (570,000 KNOWS edges at 50k files: 30 MB at the peak of a first save)."""
     _load_numbers(nids, chain(map(_SOURCE, edges), map(_TARGET, edges)))
     try:
-        return sorted(zip(map(nids.__getitem__, map(_SOURCE, edges)), map(nids.__getitem__, map(_TARGET, edges)), edges),
-                      key=_pair)
+        return sorted(zip(map(nids.__getitem__, map(_SOURCE, edges)), map(nids.__getitem__, map(_TARGET, edges)), edges))
     except KeyError:
         edge = next(e for e in edges if e.source not in nids or e.target not in nids)
         raise _endless(graph, edge) from None
