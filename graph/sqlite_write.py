@@ -410,13 +410,7 @@ def _sync_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, adva
         if hi is not None:
             chunks.pop()  # (the chunk after the range's last id: not the range's)
         regions.append((first, last, rows_stored, rows, chunks))
-    merged: list[Chunk] = []
-    taken = 0
-    for first, last, _, _, chunks in regions:
-        merged.extend(stored[taken:first])
-        merged.extend(map(itemgetter(1), chunks))
-        taken = last + 1
-    merged.extend(stored[taken:])
+    merged = _spliced(stored, regions)
     if verifying_skips():
         _verify_named_nodes(conn, rid, graph, merged, set(gone), added)
     nids = _Numbers(conn, rid, {node_id: nid for node_id, nid in named.items() if node_id not in gone})
@@ -474,6 +468,19 @@ def _gone_unnamed(graph: RepoGraph, node_id: str) -> None:
         raise StoreError(f"saving {graph.repo}: the stored node {node_id} is not in the new graph and was not named: a "
                          "node added was not named in nodes_changed")
     return None
+
+
+def _spliced(stored: list[Chunk], regions: list[tuple[int, int, Any, Any, list[tuple[int, Chunk]]]]) -> list[Chunk]:
+    """The stored chunk list with each region's chunks (first stored chunk, last, ..., the chunks cut there) in place
+    of the stored chunks it was cut over, in order."""
+    merged: list[Chunk] = []
+    taken = 0
+    for first, last, _, _, chunks in regions:
+        merged.extend(stored[taken:first])
+        merged.extend(map(itemgetter(1), chunks))
+        taken = last + 1
+    merged.extend(stored[taken:])
+    return merged
 
 
 def _verify_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, merged: list[Chunk], gone: set[str],
@@ -769,12 +776,8 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
     inserts = _Inserts(conn, _EDGE_INSERT)
     updates = _Writes(conn, "UPDATE relationships SET props = ? WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
     deletes = _Writes(conn, "DELETE FROM relationships WHERE rid = ? AND type = ? AND src = ? AND dst = ?")
-    merged: list[Chunk] = []
-    taken = 0
+    merged = _spliced(stored, regions)
     for first, last, rows_stored, rows, chunks in regions:
-        merged.extend(stored[taken:first])
-        merged.extend(map(itemgetter(1), chunks))
-        taken = last + 1
         texts = {row[:2]: row[2] for row in rows_stored}
         for src, dst, props in _differing(rows, chunks, stored[first:last + 1], texts):
             text = serialise(props, f"edge {type_} {src} -> {dst}")
@@ -785,7 +788,6 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
                 updates.add((text, rid, type_, src, dst))
         for src, dst in texts:
             deletes.add((rid, type_, src, dst))
-    merged.extend(stored[taken:])
     if verifying_skips():
         _verify_named(graph, type_, nids, merged)
     for writes in (deletes, updates, inserts):
