@@ -16,7 +16,7 @@ from cairn.api.services import answers
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph.sqlite_store import SqliteStore
 from fixtures.stored_answers import assert_answers_as_cold
-from test_answers_incremental import ADA, BOB, CAT, build_shop, plant
+from test_answers_incremental import ADA, BOB, CAT, plant, shop  # noqa: F401 - shop: the fixture
 
 
 def planted_everywhere(value: dict[str, Any]) -> None:
@@ -33,14 +33,6 @@ def planted(store_dir: Path, repo: str) -> set[str]:
 def entry(store_dir: Path, repo: str, component: str) -> dict[str, Any]:
     report = answers.read_answer(SqliteStore(store_dir), repo, answers.BUS_FACTOR)
     return next(c for c in report["components"] if c["name"] == component)
-
-
-@pytest.fixture
-def shop(tmp_path) -> tuple[Any, Path, str]:
-    repo = build_shop(tmp_path / "shop")
-    warm = tmp_path / "warm"
-    ingest_into_store(SqliteStore(warm), repo.root)
-    return repo, warm, repo.root.name
 
 
 def test_the_components_a_commit_does_not_reach_are_taken(shop, tmp_path, monkeypatch):
