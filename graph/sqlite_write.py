@@ -382,14 +382,7 @@ def _sync_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, adva
     count = conn.execute("SELECT count(*) FROM nodes WHERE rid = ?", (rid,)).fetchone()[0]
     if count - len(gone) + len(added) != len(nodes):
         return None
-    bounds = [chunk[1] for chunk in stored[:-1]]
-    marked: set[int] = set()
-    for node_id in changed:
-        if node_id in nodes or node_id in gone:
-            number = bisect_left(bounds, node_id)
-            marked.add(number)
-            if node_id in gone and number < len(bounds) and bounds[number] == node_id:
-                marked.add(number + 1)  # the id that ended a chunk goes: its chunk reaches into the next one now
+    marked = _marked(stored, ((node_id, node_id in gone) for node_id in changed if node_id in nodes or node_id in gone))
     regions: list[tuple[int, int, list[tuple[Any, ...]], list[tuple[str, Any]], list[tuple[int, Chunk]]]] = []
     for first, last in _runs(sorted(marked)):
         lo, hi = stored[first][0], stored[last][1]
@@ -439,6 +432,19 @@ def _sync_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, adva
     advance(len(nodes))
     keep(conn, rid, NODES, encoded((0, chunk) for chunk in merged), kept)
     return nids, sorted(gone.values())
+
+
+def _marked(stored: list[Chunk], keys: Iterable[tuple[Any, bool]]) -> set[int]:
+    """The numbers of the ``stored`` chunks (in key order) whose ranges take ``keys`` ((key, whether its row goes)):
+    a key that ended a chunk and goes marks the next chunk too, which reaches into its range now."""
+    bounds = [chunk[1] for chunk in stored[:-1]]
+    marked: set[int] = set()
+    for key, goes in keys:
+        number = bisect_left(bounds, key)
+        marked.add(number)
+        if goes and number < len(bounds) and bounds[number] == key:
+            marked.add(number + 1)
+    return marked
 
 
 def _differing(rows: list[tuple[Any, ...]], chunks: list[tuple[int, Chunk]], stored: list[Chunk],
@@ -737,13 +743,7 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
             for key in conn.execute(f"SELECT src, dst FROM relationships WHERE rid = ? AND type = ? AND {end} = ?",
                                     (rid, type_, nid)):
                 suspects[key] = None
-    bounds = [chunk[1] for chunk in stored[:-1]]
-    marked: set[int] = set()
-    for key, edge in suspects.items():
-        number = bisect_left(bounds, key)
-        marked.add(number)
-        if edge is None and number < len(bounds) and bounds[number] == key:
-            marked.add(number + 1)  # the key that ended a chunk goes: its chunk reaches into the next one now
+    marked = _marked(stored, ((key, edge is None) for key, edge in suspects.items()))
     regions: list[tuple[int, int, list[tuple[Any, ...]], list[tuple[int, int, Any]], list[tuple[int, Chunk]]]] = []
     for first, last in _runs(sorted(marked)):
         lo, hi = stored[first][0], stored[last][1]
