@@ -48,12 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pathspec
-import yaml
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.ingest.components import ComponentDef
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
-from cairn.ingest.untrusted_yaml import load_yaml
 
 #: A larger instructions file is not read at all (they are a few KB in practice).
 MAX_BYTES = 256 * 1024
@@ -140,9 +138,11 @@ def _front_matter(text: str) -> dict:
     end = text.find("\n---", 4)
     if end < 0:
         return {}
+    from cairn.ingest.untrusted_yaml import YAMLError, load_yaml  # here: most checkouts have no front matter to read
+
     try:
         data = load_yaml(text[4:end])
-    except yaml.YAMLError:
+    except YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 from cairn.graph.changes import TrendInputs
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.adrs import add_decisions, read_decisions
+from cairn.ingest.adrs.parse_cache import DecisionCache
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.cache import tracked_cache_files
@@ -234,7 +235,7 @@ def ingest_repository(
     trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
                                        None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
     _add_codeowners(graph, codeowners, summary)
-    _add_decisions(graph, root, config, summary)
+    _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build)
     _add_agent_instructions(graph, root, listing, summary)
 
     summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
@@ -410,9 +411,15 @@ def _add_codeowners(graph: RepoGraph, owners: CodeOwners, summary: IngestSummary
     summary.notes.extend(owners.notes)
 
 
-def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary) -> None:
+def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary, cache_dir: Path | None,
+                   build: str) -> None:
+    """The Decision nodes and the rules; the records this build parsed last time in ``cache_dir`` are not parsed again
+    when their bytes are the same (``adrs.parse_cache``)."""
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
-    decisions = read_decisions(root, config.adr, components)
+    cache = DecisionCache(cache_dir, build, root) if cache_dir is not None else None
+    decisions = read_decisions(root, config.adr, components, cache)
+    if cache is not None:
+        cache.save()
     add_decisions(graph, decisions)
     rules, problems = collect_rules(config, decisions, root)
     add_rules(graph, rules)

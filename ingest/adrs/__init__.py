@@ -9,7 +9,9 @@ The parts, each in its module:
 * ``relations``: references between records resolved and made symmetric
   (``DecisionSet``);
 * ``components``: which components a decision governs;
-* ``graph``: Decision nodes and their edges.
+* ``graph``: Decision nodes and their edges;
+* ``parse_cache``: the records parsed by the last ingest, kept so that an
+  unchanged one is not parsed again.
 
 ``read_decisions`` (``reading``) runs them over a checkout. A file that cannot be read as an
 ADR (binary, not UTF-8, unterminated front matter, invalid YAML) becomes a
@@ -29,11 +31,11 @@ _EXPORTS = {
     "INFERENCE_THRESHOLD": ".components", "infer_components": ".components",
     "adr_files": ".discovery", "find_adr_folders": ".discovery",
     "clean_title": ".fields", "parse_date": ".fields", "read_status": ".fields", "status_word": ".fields",
-    "MAX_ADR_BYTES": ".formats", "AdrFormatError": ".formats", "parse_decision": ".formats",
+    "MAX_ADR_BYTES": ".records", "AdrFormatError": ".records", "parse_decision": ".formats",
     "add_decisions": ".graph", "decision_props": ".graph",
     "ComponentLink": ".records", "Decision": ".records", "Problem": ".records", "RawRule": ".records",
     "DecisionSet": ".relations", "resolve_relations": ".relations",
-    "read_decisions": ".reading",
+    "read_decisions": ".reading", "DecisionCache": ".parse_cache",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -33,10 +33,9 @@ from cairn.ingest.adrs.fields import (
     parse_date, people_list, read_status, relation_refs, split_tags,
 )
 from cairn.ingest.adrs.markdown import Document, commonmark
-from cairn.ingest.adrs.records import RELATIONS, ComponentLink, Decision, RawRule
+from cairn.ingest.adrs.records import MAX_ADR_BYTES, RELATIONS, AdrFormatError, ComponentLink, Decision, RawRule
 from cairn.ingest.untrusted_yaml import UnsafeYaml, load_yaml
 
-MAX_ADR_BYTES = 1_000_000
 META_KEYS = {
     "status": "status", "date": "date", "deciders": "deciders", "decision-makers": "deciders",
     "decision makers": "deciders", "decision_makers": "deciders", "decision-maker": "deciders",
@@ -49,10 +48,6 @@ META_KEYS = {
 
 #: A front matter boundary: a line of three or more dashes (Jekyll's, python-frontmatter's).
 _BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
-
-
-class AdrFormatError(Exception):
-    """The file cannot be read as a decision record."""
 
 
 def parse_decision(path: str, raw: bytes) -> Decision:

@@ -7,21 +7,27 @@ from typing import TYPE_CHECKING
 
 from cairn.ingest.adrs.components import infer_components
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
-from cairn.ingest.adrs.formats import MAX_ADR_BYTES, AdrFormatError, parse_decision
-from cairn.ingest.adrs.records import Problem
+from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 if TYPE_CHECKING:
+    from cairn.ingest.adrs.parse_cache import DecisionCache
     from cairn.ingest.config_models import AdrSettings
 
 
-def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None) -> DecisionSet:
+def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None,
+                   cache: DecisionCache | None = None) -> DecisionSet:
     """Read every ADR of the checkout at ``root``.
 
     ``components`` maps component names to their path globs, for inferring
-    which components a decision governs.
+    which components a decision governs. ``cache`` holds the records the last
+    ingest parsed: one whose bytes are the same is taken from it (the caller saves it).
     """
+    if cache is None:
+        from cairn.ingest.adrs.formats import parse_decision
+    else:
+        parse_decision = cache.parsed
     root = Path(root)
     folders, problems = find_adr_folders(root, settings)
     result = DecisionSet(folders=folders, problems=problems)

@@ -3,6 +3,7 @@
 ``Decision`` is a record as read (title, number, normalised status and the raw
 text it came from, date, people, tags, relations to other records as
 repository-relative paths, linked components, a summary, raw rules);
+``AdrFormatError`` says why a file cannot be read as a record (``formats``);
 ``Problem`` is a file that could not be read or a reference that names no
 record; ``ComponentLink`` says which component a decision governs and how sure
 that is; ``RawRule`` is a rule as written inside a record, validated later by
@@ -15,6 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RELATIONS = ("supersedes", "superseded_by", "amends", "amended_by")
+#: A larger file is not read as a decision record.
+MAX_ADR_BYTES = 1_000_000
+
+
+class AdrFormatError(Exception):
+    """The file cannot be read as a decision record."""
 
 
 @dataclass

@@ -1,0 +1,138 @@
+"""The decision records of the last ingest, as parsed, kept between ingests so an unchanged record is not parsed again.
+
+``parse_decision`` turns a record's bytes into a ``Decision`` with a full
+Markdown parser (markdown-it, and YAML for front matter): importing the
+parsers alone costs more than a whole ingest after a small commit spends on
+the rest of the decisions. ``DecisionCache`` keeps, per record path, the
+SHA-256 of the bytes read and what ``parse_decision`` made of them (the
+``Decision``, or the ``AdrFormatError`` message of a file that is not a
+readable record), in ``decisions.json`` of the ingest's cache directory.
+
+A record is taken from the cache only when its bytes hash the same and the
+cache was written by this very build of Cairn (``freshness.cairn_build``: a
+change to the parser invalidates it). A cache file the analysed repository
+tracks (a cache directory inside the checkout, the file committed) is neither
+read nor written, like the parse cache and the history state. A decision is kept only when it comes
+back from JSON equal to itself (a rule written with a date or a non-string
+key would not): such a record is parsed every time. Under
+``CAIRN_VERIFY_SKIPS`` every record taken from the cache is parsed again and
+compared. The file is JSON written by Cairn into its own cache directory,
+never repository content; a file that cannot be read as this cache is
+ignored and replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from cairn.graph.atomic import write_atomic
+from cairn.graph.store import verifying_skips
+from cairn.ingest.adrs.records import AdrFormatError, ComponentLink, Decision, RawRule
+
+CACHE_FILE = "decisions.json"
+FORMAT = "cairn-decision-cache"
+VERSION = 1
+
+
+def parse_decision(path: str, raw: bytes) -> Decision:
+    """``formats.parse_decision``, its parsers (and YAML) imported only when a record is parsed."""
+    from cairn.ingest.adrs.formats import parse_decision
+
+    return parse_decision(path, raw)
+
+
+def _encoded(decision: Decision) -> dict[str, Any]:
+    return dataclasses.asdict(decision)
+
+
+def _decoded(data: dict[str, Any]) -> Decision:
+    fields = dict(data)
+    fields["components"] = [ComponentLink(**c) for c in fields["components"]]
+    fields["rules"] = [RawRule(**r) for r in fields["rules"]]
+    fields["references"] = [tuple(r) for r in fields["references"]]
+    return Decision(**fields)
+
+
+class DecisionCache:
+    """``parsed(path, raw)``: ``parse_decision(path, raw)``, from the cache when the bytes are the ones parsed last
+    time; ``save()`` keeps what this ingest read (the records not read again are forgotten)."""
+
+    def __init__(self, cache_dir: Path, build: str, root: Path) -> None:
+        from cairn.ingest.history_state import tracked
+
+        self.path = Path(cache_dir) / CACHE_FILE
+        self.build = build
+        self.usable = not tracked(Path(root).resolve(), self.path)
+        self._old: dict[str, list[Any]] = self._read() if self.usable else {}
+        self._new: dict[str, list[Any]] = {}
+        self.reused = 0
+
+    def _read(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION \
+                or data.get("build") != self.build or not isinstance(data.get("entries"), dict):
+            return {}
+        return data["entries"]
+
+    def parsed(self, path: str, raw: bytes) -> Decision:
+        """What ``parse_decision(path, raw)`` gives (raises its ``AdrFormatError`` too)."""
+        digest = hashlib.sha256(raw).hexdigest()
+        entry = self._old.get(path)
+        if entry is not None and len(entry) == 3 and entry[0] == digest:
+            kind, value = entry[1], entry[2]
+            self._new[path] = entry
+            if kind == "problem" and isinstance(value, str):
+                if verifying_skips():
+                    self._verify_problem(path, raw, value)
+                self.reused += 1
+                raise AdrFormatError(value)
+            if kind == "decision" and isinstance(value, dict):
+                try:
+                    decision = _decoded(value)
+                except (TypeError, KeyError, ValueError):
+                    decision = None
+                if decision is not None:
+                    if verifying_skips() and decision != parse_decision(path, raw):
+                        raise AssertionError(f"{path}: the decision kept in {self.path} differs from a parse of its bytes")
+                    self.reused += 1
+                    return decision
+        try:
+            decision = parse_decision(path, raw)
+        except AdrFormatError as exc:
+            self._new[path] = [digest, "problem", str(exc)]
+            raise
+        encoded = _encoded(decision)
+        try:
+            text = json.dumps(encoded)
+            same = _decoded(json.loads(text)) == decision
+        except (TypeError, ValueError):
+            same = False
+        if same:
+            self._new[path] = [digest, "decision", encoded]
+        return decision
+
+    @staticmethod
+    def _verify_problem(path: str, raw: bytes, message: str) -> None:
+        try:
+            parse_decision(path, raw)
+        except AdrFormatError as exc:
+            if str(exc) == message:
+                return
+        raise AssertionError(f"{path}: the problem kept for it ({message}) is not what a parse of its bytes gives")
+
+    def save(self) -> None:
+        """Write the entries of this ingest when they differ from the file's."""
+        if not self.usable or self._new == self._old:
+            return
+        data = {"format": FORMAT, "version": VERSION, "build": self.build, "entries": self._new}
+        try:
+            write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
+        except OSError:
+            pass  # a cache that cannot be written is parsed again next time
