@@ -164,7 +164,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph, authorship, _kept_bus_factor(store, result, reviews))
             authorship = None
-            annotate_trends(result.graph, result.trends, beside[0] if beside else None)
+            periods = annotate_trends(result.graph, result.trends, beside[0] if beside else None)
             result.summary.notes.extend(_notes_of(state_saves))
             release_trend_inputs(result.trends)  # the history they (and the state's save) held: freed for the save to reuse
             beside.clear()
@@ -176,7 +176,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
             if progress:
                 progress("saving", 0, 1)
-            changes = _changes(store, result, reviews)
+            changes = _changes(store, result, reviews, periods)
             base = kept_base(store, result.graph, changes, result.knows_delta.files if result.knows_delta else None)
             # the answers read the graph alone: on a large one, a child computes them while this process saves it
             answers = AnswersBeside(store, result.graph, bus_factor_known(bus_factor), base)
@@ -202,14 +202,16 @@ def _notes_of(saves: list[Callable[[], str | None]]) -> list[str]:
     return notes
 
 
-def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> GraphChanges:
+def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]],
+             periods: frozenset[str] | None = None) -> GraphChanges:
     """The new graph as changes to the stored one: only the IMPORTS edges the ingest found different, and the KNOWS
     edges of the files whose history changed, are written, when the stored graph is still the one they were found
-    against (checked under the writer lock); the other types are compared whole."""
+    against (checked under the writer lock); the other types are compared whole. ``periods``: the periods whose
+    Period nodes may differ from the last ingest's (``annotate_trends``), when known."""
     patches = _patches(store, result, reviews)
     # the graph holds every KNOWS edge (those of unchanged files as the memory kept them); both types are patched
     # after a commit, which drops their chunk lists: none is made for them
-    nodes_changed = _nodes_changed(result, patches.now, patches.patched)
+    nodes_changed = _nodes_changed(result, patches.now, patches.patched, periods)
     return GraphChanges(result.graph, frozenset(patches.patched), frozenset(patches.changed), frozenset(patches.deleted),
                         complete=frozenset(patches.patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
                         nodes_changed=nodes_changed, nodes_added_named=nodes_changed is not None,
@@ -266,7 +268,7 @@ def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict
     from cairn.queries.ownership import KeptReport
 
     patches = _patches(store, result, reviews)
-    nodes = _nodes_changed(result, patches.now, patches.patched)
+    nodes = _nodes_changed(result, patches.now, patches.patched, others=False)
     if nodes is None:
         return None
     repo = result.graph.repo
@@ -307,14 +309,18 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[Ed
     return written
 
 
-def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel]) -> frozenset[str] | None:
+def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel],
+                   periods: frozenset[str] | None = None, *, others: bool = True) -> frozenset[str] | None:
     """The nodes that may differ from the stored ones, when the stored graph is the one both the code and the history
     were compared with (IMPORTS and KNOWS patched: same build, parse result, history memory, review records) and its
     File and Module nodes were made from the same inputs besides (``code_graph.file_inputs``: configuration,
     components, languages, ``.gitattributes``): the File and Module nodes whose code differs, the Files whose history
-    the new commits changed, and every node of another label. Else None (every node is compared). Every node added is
-    among them (``GraphChanges.nodes_added_named``): a File or Module added is a code node that differs
-    (``code_graph.code_nodes_changed`` names the paths of one parse only, and every path without a line count)."""
+    the new commits changed, and every node of another label, but for the Period nodes of periods not in ``periods``
+    when given (the trends say those are the last ingest's: ``annotate_trends``; the stored graph was made from the same
+    history memory). Else None (every node is compared). Every node added is among them
+    (``GraphChanges.nodes_added_named``): a File or Module added is a code node that differs
+    (``code_graph.code_nodes_changed`` names the paths of one parse only, and every path without a line count), a
+    Period added is a period the new commits landed in or the current one. ``others=False``: the code nodes alone."""
     from cairn.ingest.code_graph import FILE_INPUTS  # imported by the ingest already
 
     graph, delta = result.graph, result.knows_delta
@@ -322,8 +328,13 @@ def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched:
             or graph.repository is None or now.props.get(FILE_INPUTS) is None
             or now.props.get(FILE_INPUTS) != graph.repository.props.get(FILE_INPUTS)):
         return None
+    if not others:
+        return result.code_nodes | delta.files
     code = (Label.FILE, Label.MODULE)
-    return result.code_nodes | delta.files | {key for key, node in graph.nodes.items() if node.label not in code}
+    period = Label.PERIOD
+    return result.code_nodes | delta.files | {
+        key for key, node in graph.nodes.items()
+        if node.label not in code and (periods is None or node.label is not period or node.key in periods)}
 
 
 def _code_edges_changed(result: IngestResult, imports: set[EdgeKey] | None) -> dict[Rel, frozenset[EdgeKey]]:
