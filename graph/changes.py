@@ -186,3 +186,6 @@ class TrendInputs:
     #: when the activity is the remembered one with the new commits added: the periods those landed in (every other
     #: period's activity is what the remembered commits made it); None when it was counted afresh
     landed: frozenset[str] | None = None
+    #: set by ``queries.trends.annotate_trends``: the periods whose Period nodes may differ from those the last ingest
+    #: made, when the inputs say (None: any may)
+    periods_changed: frozenset[str] | None = None

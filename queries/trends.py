@@ -297,14 +297,14 @@ def replay_stop(inputs: TrendInputs) -> str | None:
 
 
 def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
-                    replayed: Callable[[str | None], dict[str, dict[str, Any]]] | None = None) -> frozenset[str] | None:
+                    replayed: Callable[[str | None], dict[str, dict[str, Any]]] | None = None) -> None:
     """One ``Period`` node per period (see the module docstring); the current period's truck factors are the stored ones.
 
     ``replayed(stop_at)``: ``truck_factors_over_time(inputs.snapshots(), stop_at=stop_at)``, when the caller has it
     (computed beside other work).
 
-    Returns the periods whose nodes may differ from those the last ingest made, when the inputs say (else None):
-    that ingest's activity had the commits of every other period (``TrendInputs.landed``: the new commits landed in
+    Sets ``inputs.periods_changed``: the periods whose nodes may differ from those the last ingest made, when the
+    inputs say (else None): that ingest's activity had the commits of every other period (``TrendInputs.landed``: the new commits landed in
     those), its truck factors of the periods before the current one are the ones taken now (``known_factors``, for the
     same periods, settings and knowledge replayed up to the current one), and the sampled periods and the current one
     (whose factors are the bus factor's, whose sample is HEAD's) are named always. A caller saving the graph over the
@@ -385,9 +385,8 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
         graph.add_node(Label.PERIOD, row.period, **props)
     if repo is not None:
         repo.props.update(trend_period=inputs.period, trend_notes=list(inputs.notes))
-    if known is None or inputs.landed is None or current is None:
-        return None
-    return frozenset({*inputs.landed, *(s.period for s in trend_samples(inputs)), current})
+    inputs.periods_changed = None if known is None or inputs.landed is None or current is None else frozenset(
+        {*inputs.landed, *(s.period for s in trend_samples(inputs)), current})
 
 
 def trend_samples(inputs: TrendInputs) -> list[Any]:

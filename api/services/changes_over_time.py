@@ -98,18 +98,17 @@ def _factors(snapshots: Callable[[], Iterator[KnowledgeSnapshot]], stop_at: str 
     return change_trends.truck_factors_over_time(snapshots(), stop_at=stop_at)
 
 
-def annotate_trends(graph: RepoGraph, inputs: TrendInputs | None, beside: FactorsBeside | None = None) -> frozenset[str] | None:
+def annotate_trends(graph: RepoGraph, inputs: TrendInputs | None, beside: FactorsBeside | None = None) -> None:
     """The Period nodes of ``graph`` from what ingest mined (nothing without history); ``beside``: the truck factors
-    started for this ingest, if any. The periods whose nodes may differ from the last ingest's, when known
-    (``queries.trends.annotate_trends``)."""
+    started for this ingest, if any."""
     if inputs is None:
-        return None
+        return
     from cairn.ingest.gcpause import gc_paused
 
     replayed = partial(beside.factors, inputs) if beside is not None else None
     with gc_paused():  # the knowledge replay allocates much and frees nothing cyclic (ingest.gcpause)
         try:
-            return change_trends.annotate_trends(graph, inputs, replayed)
+            change_trends.annotate_trends(graph, inputs, replayed)
         finally:
             if beside is not None:
                 beside.cancel()  # a result not asked for (the factors were known)

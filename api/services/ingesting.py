@@ -164,7 +164,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 result.summary.notes.extend(add_review_records(result.graph, reviews))
             bus_factor = annotate_bus_factor(result.graph, authorship, _kept_bus_factor(store, result, reviews))
             authorship = None
-            periods = annotate_trends(result.graph, result.trends, beside[0] if beside else None)
+            annotate_trends(result.graph, result.trends, beside[0] if beside else None)
             result.summary.notes.extend(_notes_of(state_saves))
             release_trend_inputs(result.trends)  # the history they (and the state's save) held: freed for the save to reuse
             beside.clear()
@@ -176,7 +176,7 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
                 repository.props[KNOWS] = _knows_name(repository.props.get(KNOWS), reviews, repository.props.get("thresholds"))
             if progress:
                 progress("saving", 0, 1)
-            changes = _changes(store, result, reviews, periods)
+            changes = _changes(store, result, reviews)
             base = kept_base(store, result.graph, changes, result.knows_delta.files if result.knows_delta else None)
             # the answers read the graph alone: on a large one, a child computes them while this process saves it
             answers = AnswersBeside(store, result.graph, bus_factor_known(bus_factor), base)
@@ -202,16 +202,14 @@ def _notes_of(saves: list[Callable[[], str | None]]) -> list[str]:
     return notes
 
 
-def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]],
-             periods: frozenset[str] | None = None) -> GraphChanges:
+def _changes(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> GraphChanges:
     """The new graph as changes to the stored one: only the IMPORTS edges the ingest found different, and the KNOWS
     edges of the files whose history changed, are written, when the stored graph is still the one they were found
-    against (checked under the writer lock); the other types are compared whole. ``periods``: the periods whose
-    Period nodes may differ from the last ingest's (``annotate_trends``), when known."""
+    against (checked under the writer lock); the other types are compared whole."""
     patches = _patches(store, result, reviews)
     # the graph holds every KNOWS edge (those of unchanged files as the memory kept them); both types are patched
     # after a commit, which drops their chunk lists: none is made for them
-    nodes_changed = _nodes_changed(result, patches.now, patches.patched, periods)
+    nodes_changed = _nodes_changed(result, patches.now, patches.patched)
     return GraphChanges(result.graph, frozenset(patches.patched), frozenset(patches.changed), frozenset(patches.deleted),
                         complete=frozenset(patches.patched & {Rel.KNOWS}), patched_next=frozenset({Rel.KNOWS, Rel.IMPORTS}),
                         nodes_changed=nodes_changed, nodes_added_named=nodes_changed is not None,
@@ -309,14 +307,14 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[Ed
     return written
 
 
-def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel],
-                   periods: frozenset[str] | None = None, *, others: bool = True) -> frozenset[str] | None:
+def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel], *,
+                   others: bool = True) -> frozenset[str] | None:
     """The nodes that may differ from the stored ones, when the stored graph is the one both the code and the history
     were compared with (IMPORTS and KNOWS patched: same build, parse result, history memory, review records) and its
     File and Module nodes were made from the same inputs besides (``code_graph.file_inputs``: configuration,
     components, languages, ``.gitattributes``): the File and Module nodes whose code differs, the Files whose history
-    the new commits changed, and every node of another label, but for the Period nodes of periods not in ``periods``
-    when given (the trends say those are the last ingest's: ``annotate_trends``; the stored graph was made from the same
+    the new commits changed, and every node of another label, but for the Period nodes the trends say are the last
+    ingest's (``TrendInputs.periods_changed``, as ``annotate_trends`` found it; the stored graph was made from the same
     history memory). Else None (every node is compared). Every node added is among them
     (``GraphChanges.nodes_added_named``): a File or Module added is a code node that differs
     (``code_graph.code_nodes_changed`` names the paths of one parse only, and every path without a line count), a
@@ -331,7 +329,7 @@ def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched:
     if not others:
         return result.code_nodes | delta.files
     code = (Label.FILE, Label.MODULE)
-    period = Label.PERIOD
+    period, periods = Label.PERIOD, result.trends.periods_changed if result.trends is not None else None
     return result.code_nodes | delta.files | {
         key for key, node in graph.nodes.items()
         if node.label not in code and (periods is None or node.label is not period or node.key in periods)}
