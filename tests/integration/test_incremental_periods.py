@@ -8,6 +8,8 @@ node is taken as stored, unread. Every test runs with ``CAIRN_VERIFY_SKIPS=1`` (
 left unnamed that differs from the stored one fails the save. Here: a commit in the current period names the
 current and the sampled periods, one dated in a past period (a skewed clock: git places it on top) names that
 period too, every store is a cold ingest's, and a wrong answer from the trends is refused by the store's check.
+The nodes of the other periods are made when first read (``graph.lazy_nodes``): most never are by such a save, and
+one made wrong is refused by the check too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import pytest
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph.errors import StoreError
+from cairn.graph.lazy_nodes import LazyNode, lazy_node
+from cairn.graph.model import Label, Node
 from cairn.graph.sqlite_chunks import node_chunk_ends
 from cairn.queries import trends as trends_module
 from fixtures.gitrepo import GitRepo
@@ -104,3 +108,42 @@ def test_a_period_left_unnamed_that_changed_fails_the_save(tmp_path, monkeypatch
     with pytest.raises(StoreError, match="not named in nodes_changed"):
         ingest_into_store(store, repo.root)
     assert _periods(store.saved[-1]) == {"2024-05", "2024-06"}  # the promise the check refused
+
+
+def test_the_periods_left_alone_are_made_only_when_read_and_one_made_wrong_fails_the_save(tmp_path, monkeypatch):
+    repo = _history(tmp_path / "app")
+    store = Recording(tmp_path / "warm")
+    ingest_into_store(store, repo.root)
+    repo.commit({"core/a.py": "A = 1\n"}, author=BOB, date="2024-06-20T12:00:00+00:00", message="in the current month")
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")  # (the check reads every node)
+    result = ingest_into_store(store, repo.root)
+    periods = result.graph.of_label(Label.PERIOD)
+    lazy = [node.key for node in periods if type(node) is LazyNode]
+    assert len(periods) > 290 and len(lazy) > 2 * len(periods) // 3  # but those sharing a chunk with a named node
+    assert "2024-06" not in lazy and "2024-05" not in lazy
+    _cold(repo, store, tmp_path / "cold")
+
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    monkeypatch.setattr(trends_module, "lazy_node", lambda label, repo, key, make: lazy_node(
+        label, repo, key, lambda: {**make(), "commits": -1}))
+    repo.commit({"core/a.py": "A = 2\n"}, author=BOB, date="2024-06-21T12:00:00+00:00", message="again")
+    with pytest.raises(StoreError, match="not named in nodes_changed"):
+        ingest_into_store(store, repo.root)
+
+
+def test_a_lazy_node_is_a_node_in_every_respect_and_becomes_a_plain_one_when_read():
+    made: list[int] = []
+
+    def make() -> dict:
+        made.append(1)
+        return {"period": "2024-Q1", "commits": 3}
+
+    node = lazy_node(Label.PERIOD, "r", "2024-Q1", make)
+    plain = Node(Label.PERIOD, "r", "2024-Q1", {"period": "2024-Q1", "commits": 3})
+    assert isinstance(node, Node) and not made
+    assert node.id == plain.id and node.key == "2024-Q1"
+    assert node == plain and plain == lazy_node(Label.PERIOD, "r", "2024-Q1", make)
+    assert type(node) is Node and node.get("commits") == 3 and repr(node) == repr(plain)
+    other = lazy_node(Label.PERIOD, "r", "2024-Q1", make)
+    other.props = {"period": "2024-Q1"}  # set before it was read: the function is not called
+    assert other.props == {"period": "2024-Q1"} and len(made) == 2
