@@ -303,9 +303,9 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
 
     Sets ``inputs.periods_changed``: the periods whose nodes may differ from those the last ingest made, when the
     inputs say (else None): that ingest's activity had the commits of every other period (``TrendInputs.landed``: the
-    new commits landed in those), its truck factors of the periods before the current one are the ones taken now (``known_factors``, for the
-    same periods, settings and knowledge replayed up to the current one), and the sampled periods and the current one
-    (whose factors are the bus factor's, whose sample is HEAD's) are named always. A caller saving the graph over the
+    new commits landed in those), its truck factors of the periods before the current one are the ones taken now
+    (``known_factors``, for the same periods, settings and knowledge replayed up to the current one), and the sampled
+    periods and the current one (whose factors are the bus factor's, whose sample is HEAD's) are named always. A caller saving the graph over the
     one that ingest stored may name only those (``GraphChanges.nodes_changed``); the store checks that promise under
     ``CAIRN_VERIFY_SKIPS=1``. The nodes of the other periods are made when read (``graph.lazy_nodes``): a save that
     takes them as stored reads few of them."""
@@ -347,7 +347,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
     disjoint = agent_work.isdisjoint
     # the periods whose nodes may differ from the last ingest's (see the docstring): every other one is made when read
     changed = None if known is None or inputs.landed is None or current is None else frozenset(
-        {*inputs.landed, *samples, *(s.period for s in trend_samples(inputs)), current})
+        {*inputs.landed, *(s.period for s in trend_samples(inputs)), current})
     inputs.periods_changed = changed
     previous_sample = None
     for row in inputs.activity:
@@ -357,7 +357,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
             graph.nodes[node_id(Label.PERIOD, graph.repo, row.period)] = lazy_node(
                 Label.PERIOD, graph.repo, row.period, partial(_period_props, row, tf, inputs.period, ids_of))
             continue
-        props = _period_props(row, tf, inputs.period, ids_of, sample)
+        props = _period_props(row, tf, inputs.period, ids_of, sample)  # (all of them without a sample)
         if sample is not None:
             props["dependencies"] = None if sample.dependencies is None else {
                 f"{a} -> {b}": [] if disjoint(files) else sorted(agent_work.intersection(files))
@@ -369,7 +369,7 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
                 props.update(new_couplings=found["new_couplings"], new_cycles=found["new_cycles"],
                              from_agents=found["from_agents"], couplings=found["couplings"], cycles=found["cycles"])
             previous_sample = sample
-        props["components"] = _components_of(row, tf, ids_of)
+            props["components"] = _components_of(row, tf, ids_of)
         graph.add_node(Label.PERIOD, row.period, **props)
     if repo is not None:
         repo.props.update(trend_period=inputs.period, trend_notes=list(inputs.notes))
