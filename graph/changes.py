@@ -183,3 +183,9 @@ class TrendInputs:
     known_factors: dict[str, Any] | None = None
     #: called with the truck factors per period once computed (or reused), for the next ingest
     keep_factors: Callable[[dict[str, Any]], None] | None = None
+    #: when the activity is the remembered one with the new commits added: the periods those landed in (every other
+    #: period's activity is what the remembered commits made it); None when it was counted afresh
+    landed: frozenset[str] | None = None
+    #: set by ``queries.trends.annotate_trends``: the periods whose Period nodes may differ from those the last ingest
+    #: made, when the inputs say (None: any may)
+    periods_changed: frozenset[str] | None = None

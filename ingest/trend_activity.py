@@ -125,8 +125,8 @@ class ActivityMemory:
             return None
         return memory
 
-    def count(self, changes: ChangeResult, start: int, positions: Iterable[int] | None = None) -> None:
-        """Add the log's commits from ``start`` on (or those at ``positions``, when given).
+    def count(self, changes: ChangeResult, start: int, positions: Iterable[int] | None = None) -> set[str]:
+        """Add the log's commits from ``start`` on (or those at ``positions``, when given); the periods they landed in.
 
         The commits' components and people are read in bulk (``CommitView.components_at``, ``people_at``), each
         distinct tuple of humans named once; the oldest and newest time are taken once."""
@@ -138,8 +138,9 @@ class ActivityMemory:
         else:
             counted = [p for p in positions if not merge[p]]
         self.commits = len(log)
+        landed: set[str] = set()
         if not counted:
-            return
+            return landed
         whens = list(map(committed.__getitem__, counted))
         low, high = min(whens), max(whens)
         self.first = low if self.first is None else min(self.first, low)
@@ -155,6 +156,7 @@ class ActivityMemory:
                     name = period_of(when, period)
                     since, until = period_start(name), period_end(name)
                     row = rows.setdefault(name, {})
+                    landed.add(name)
             for scope in scopes:
                 counts = row.get(scope)
                 if counts is None:
@@ -164,6 +166,7 @@ class ActivityMemory:
                 counts[0] += 1
                 counts[1] += helped
                 counts[2].update(humans)
+        return landed
 
     def activity(self, names: list[str]) -> list[PeriodActivity]:
         """The rows of ``names`` (commits after the last name, when there are too many periods, count for it).

@@ -565,13 +565,14 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
         if memory is not None and (memory.period != settings.period or history.remembered is None
                                    or memory.commits != history.remembered[0]):
             memory = None
+    landed: set[str] | None = None  # the periods the commits added to the remembered activity landed in
     if memory is None:
         memory = ActivityMemory(settings.period)
         if state is not None:
             state.recount(MEMORY)
         memory.count(changes, 0)
     else:
-        memory.count(changes, memory.commits, history.placed)
+        landed = memory.count(changes, memory.commits, history.placed)
     if state is not None:
         state.analyses[MEMORY] = memory
     if memory.first is not None and memory.last is not None:
@@ -596,4 +597,5 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     if early is not None and early.snapshots is not None:
         early.same = early.key == _replay_key(ctx, config, defs)
     give_back()  # (what counting the activity freed: the state's save encodes next)
-    return TrendInputs(settings.period, activity, samples, partial(_snapshots, ctx), notes, known, keep)
+    return TrendInputs(settings.period, activity, samples, partial(_snapshots, ctx), notes, known, keep,
+                       None if landed is None else frozenset(landed))

@@ -34,11 +34,13 @@ couplings compare the two years' ends).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import AbstractSet, Any, Callable, Iterable, Iterator
 
-from cairn.graph.changes import KnowledgeSnapshot, PERIODS, TrendInputs, coarser, kind_of_period
+from cairn.graph.changes import KnowledgeSnapshot, PERIODS, PeriodActivity, TrendInputs, coarser, kind_of_period
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
-from cairn.graph.model import Label, RepoGraph
+from cairn.graph.lazy_nodes import lazy_node
+from cairn.graph.model import Label, RepoGraph, node_id
 from cairn.queries.ownership import COVERAGE, file_authors
 
 
@@ -287,10 +289,6 @@ def _share(assisted: int, commits: int) -> float | None:
     return round(assisted / commits, 4) if commits else None
 
 
-def _dep_key(pair: tuple[str, str]) -> str:
-    return f"{pair[0]} -> {pair[1]}"
-
-
 def replay_stop(inputs: TrendInputs) -> str | None:
     """The period where ``annotate_trends`` stops the replay when the bus factor's truck factors are stored: the current one."""
     return inputs.activity[-1].period if inputs.activity else None
@@ -301,7 +299,16 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
     """One ``Period`` node per period (see the module docstring); the current period's truck factors are the stored ones.
 
     ``replayed(stop_at)``: ``truck_factors_over_time(inputs.snapshots(), stop_at=stop_at)``, when the caller has it
-    (computed beside other work)."""
+    (computed beside other work).
+
+    Sets ``inputs.periods_changed``: the periods whose nodes may differ from those the last ingest made, when the
+    inputs say (else None): that ingest's activity had the commits of every other period (``TrendInputs.landed``: the
+    new commits landed in those), its truck factors of the periods before the current one are the ones taken now
+    (``known_factors``, for the same periods, settings and knowledge replayed up to the current one), and the sampled
+    periods and the current one (whose factors are the bus factor's, whose sample is HEAD's) are named always. A caller saving the graph over the
+    one that ingest stored may name only those (``GraphChanges.nodes_changed``); the store checks that promise under
+    ``CAIRN_VERIFY_SKIPS=1``. The nodes of the other periods are made when read (``graph.lazy_nodes``): a save that
+    takes them as stored reads few of them."""
     for node in graph.of_label(Label.PERIOD):  # a re-annotation; periods have no edges
         del graph.nodes[node.id]
     repo = graph.repository
@@ -338,34 +345,23 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
     # carriers matter only where agents worked: keep those, so a period stores its dependencies, not every file
     agent_work = agent_files_of(samples.values())
     disjoint = agent_work.isdisjoint
+    # the periods whose nodes may differ from the last ingest's (see the docstring): every other one is made when read
+    changed = None if known is None or inputs.landed is None or current is None else frozenset(
+        {*inputs.landed, *(s.period for s in trend_samples(inputs)), current})
+    inputs.periods_changed = changed
     previous_sample = None
     for row in inputs.activity:
         tf = factors.get(row.period, {})
         sample = samples.get(row.period)
-        props: dict[str, Any] = {
-            "period": row.period, "kind": inputs.period, "commits": row.repository.commits,
-            "agent_commits": row.repository.assisted, "agent_share": _share(row.repository.assisted, row.repository.commits),
-            "humans": len(row.repository.humans), "human_ids": sorted(row.repository.humans),
-            "truck_factor": tf.get("truck_factor"), "human_truck_factor": tf.get("human_truck_factor"),
-            "sampled": sample is not None, "sample_commit": sample.commit if sample else None,
-            "new_couplings": None, "new_cycles": None, "from_agents": None,
-        }
-        components: dict[str, dict[str, Any]] = {}
-        scopes, factors_of = row.components, tf.get("components") or {}
-        for name in sorted(scopes):
-            scope, known = scopes[name], factors_of.get(name)
-            component = components[name] = {"commits": scope.commits, "agent_commits": scope.assisted,
-                                            "human_ids": ids_of(scope.humans)}
-            if known is not None:
-                component["truck_factor"], component["human_truck_factor"] = known
-        for name, (ctf, chtf) in factors_of.items():  # (those with activity have them already)
-            if name not in scopes:
-                components[name] = {"commits": 0, "agent_commits": 0, "human_ids": [], "truck_factor": ctf,
-                                    "human_truck_factor": chtf}
+        if changed is not None and row.period not in changed:
+            graph.nodes[node_id(Label.PERIOD, graph.repo, row.period)] = lazy_node(
+                Label.PERIOD, graph.repo, row.period, partial(_period_props, row, tf, inputs.period, ids_of))
+            continue
+        props = _period_props(row, tf, inputs.period, ids_of, sample)  # (all of them without a sample)
         if sample is not None:
             props["dependencies"] = None if sample.dependencies is None else {
-                _dep_key(p): [] if disjoint(files) else sorted(agent_work.intersection(files))
-                for p, files in sample.dependencies.items()}
+                f"{a} -> {b}": [] if disjoint(files) else sorted(agent_work.intersection(files))
+                for (a, b), files in sample.dependencies.items()}
             props["agent_files"] = sorted(sample.agent_files)
             if (previous_sample is not None and previous_sample.dependencies is not None and sample.dependencies is not None
                     and _consecutive(previous_sample.period, row.period, inputs)):
@@ -373,10 +369,44 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
                 props.update(new_couplings=found["new_couplings"], new_cycles=found["new_cycles"],
                              from_agents=found["from_agents"], couplings=found["couplings"], cycles=found["cycles"])
             previous_sample = sample
-        props["components"] = components
+            props["components"] = _components_of(row, tf, ids_of)
         graph.add_node(Label.PERIOD, row.period, **props)
     if repo is not None:
         repo.props.update(trend_period=inputs.period, trend_notes=list(inputs.notes))
+
+
+def _period_props(row: PeriodActivity, tf: dict[str, Any], kind: str, ids_of: Callable[[Any], list[str]],
+                  sample: Any = None) -> dict[str, Any]:
+    """A Period node's properties but those of its sample (the caller adds them, then ``components``); all of them for
+    a period without a sample (``components`` included: a node made when read, ``graph.lazy_nodes``)."""
+    props: dict[str, Any] = {
+        "period": row.period, "kind": kind, "commits": row.repository.commits,
+        "agent_commits": row.repository.assisted, "agent_share": _share(row.repository.assisted, row.repository.commits),
+        "humans": len(row.repository.humans), "human_ids": sorted(row.repository.humans),
+        "truck_factor": tf.get("truck_factor"), "human_truck_factor": tf.get("human_truck_factor"),
+        "sampled": sample is not None, "sample_commit": sample.commit if sample else None,
+        "new_couplings": None, "new_cycles": None, "from_agents": None,
+    }
+    if sample is None:
+        props["components"] = _components_of(row, tf, ids_of)
+    return props
+
+
+def _components_of(row: PeriodActivity, tf: dict[str, Any], ids_of: Callable[[Any], list[str]]) -> dict[str, dict[str, Any]]:
+    """A Period node's ``components``: each component's activity in the period, and its truck factors at its end."""
+    components: dict[str, dict[str, Any]] = {}
+    scopes, factors_of = row.components, tf.get("components") or {}
+    for name in sorted(scopes):
+        scope, known = scopes[name], factors_of.get(name)
+        component = components[name] = {"commits": scope.commits, "agent_commits": scope.assisted,
+                                        "human_ids": ids_of(scope.humans)}
+        if known is not None:
+            component["truck_factor"], component["human_truck_factor"] = known
+    for name, (ctf, chtf) in factors_of.items():  # (those with activity have them already)
+        if name not in scopes:
+            components[name] = {"commits": 0, "agent_commits": 0, "human_ids": [], "truck_factor": ctf,
+                                "human_truck_factor": chtf}
+    return components
 
 
 def trend_samples(inputs: TrendInputs) -> list[Any]:

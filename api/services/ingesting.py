@@ -266,7 +266,7 @@ def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict
     from cairn.queries.ownership import KeptReport
 
     patches = _patches(store, result, reviews)
-    nodes = _nodes_changed(result, patches.now, patches.patched)
+    nodes = _nodes_changed(result, patches.now, patches.patched, others=False)
     if nodes is None:
         return None
     repo = result.graph.repo
@@ -307,14 +307,18 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[Ed
     return written
 
 
-def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel]) -> frozenset[str] | None:
+def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched: set[Rel], *,
+                   others: bool = True) -> frozenset[str] | None:
     """The nodes that may differ from the stored ones, when the stored graph is the one both the code and the history
     were compared with (IMPORTS and KNOWS patched: same build, parse result, history memory, review records) and its
     File and Module nodes were made from the same inputs besides (``code_graph.file_inputs``: configuration,
     components, languages, ``.gitattributes``): the File and Module nodes whose code differs, the Files whose history
-    the new commits changed, and every node of another label. Else None (every node is compared). Every node added is
-    among them (``GraphChanges.nodes_added_named``): a File or Module added is a code node that differs
-    (``code_graph.code_nodes_changed`` names the paths of one parse only, and every path without a line count)."""
+    the new commits changed, and every node of another label, but for the Period nodes the trends say are the last
+    ingest's (``TrendInputs.periods_changed``, as ``annotate_trends`` found it; the stored graph was made from the same
+    history memory). Else None (every node is compared). Every node added is among them
+    (``GraphChanges.nodes_added_named``): a File or Module added is a code node that differs
+    (``code_graph.code_nodes_changed`` names the paths of one parse only, and every path without a line count), a
+    Period added is a period the new commits landed in or the current one. ``others=False``: the code nodes alone."""
     from cairn.ingest.code_graph import FILE_INPUTS  # imported by the ingest already
 
     graph, delta = result.graph, result.knows_delta
@@ -322,8 +326,13 @@ def _nodes_changed(result: IngestResult, now: RepositorySummary | None, patched:
             or graph.repository is None or now.props.get(FILE_INPUTS) is None
             or now.props.get(FILE_INPUTS) != graph.repository.props.get(FILE_INPUTS)):
         return None
+    if not others:
+        return result.code_nodes | delta.files
     code = (Label.FILE, Label.MODULE)
-    return result.code_nodes | delta.files | {key for key, node in graph.nodes.items() if node.label not in code}
+    period, periods = Label.PERIOD, result.trends.periods_changed if result.trends is not None else None
+    return result.code_nodes | delta.files | {
+        key for key, node in graph.nodes.items()
+        if node.label not in code and (periods is None or node.label is not period or node.key in periods)}
 
 
 def _code_edges_changed(result: IngestResult, imports: set[EdgeKey] | None) -> dict[Rel, frozenset[EdgeKey]]:
