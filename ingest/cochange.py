@@ -60,10 +60,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, not_, sub
+from operator import and_, attrgetter, not_, setitem, sub
 from typing import Any, Iterable
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
@@ -440,11 +440,14 @@ def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) 
     days = list(map(_OneDay().__getitem__, values))
     starts = list(accumulate(counts, initial=0))
     known = len(counts)
-    for node, pid in zip(index.nodes, index.pid):
-        props = node.props  # (set one by one, in this order: no dict of keywords per file)
-        props["revisions"] = revisions(pid, 0)
-        props["change_days"] = days[starts[pid]:starts[pid + 1]] if pid is not None and pid < known else []
-        props["agent_changes"] = agent_changes(pid, 0)
+    starts.append(starts[-1])  # (at ``known``: no day, for a path with no commit)
+    at = [known if pid is None or pid >= known else pid for pid in index.pid]
+    # set in this order on each file, a property at a time over the files in C: no dict of keywords, no step in Python
+    props, pids = list(map(_PROPS, index.nodes)), index.pid
+    deque(map(setitem, props, repeat("revisions"), map(revisions, pids, repeat(0))), maxlen=0)
+    spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
+    deque(map(setitem, props, repeat("change_days"), map(days.__getitem__, spans)), maxlen=0)
+    deque(map(setitem, props, repeat("agent_changes"), map(agent_changes, pids, repeat(0))), maxlen=0)
 
 
 def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:

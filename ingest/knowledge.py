@@ -390,22 +390,22 @@ def _authorship(count: array, doa: array, reviews: array, author: bytearray, sou
                 edges: list[KnowsEdge], file_keys: list[str]) -> Authorship:
     """The ``Authorship`` of the KNOWS edges ``edges`` made from a ``KnowledgeMemory``'s columns (``count`` edges per
     file of ``file_keys``; ``sources``: each edge's Person node id)."""
-    entries = len(sources)
     file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), count)))
-    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, doa, doa)))}
-    for i in compress(range(entries), author):
-        authors[file_keys[file_of[i]]].append(sources[i])
+    valued = doa.tolist()  # (compared with itself: NaN, a reviewer, is no candidate)
+    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, valued, valued)))}
+    for key, source in zip(map(file_keys.__getitem__, compress(file_of, author)), compress(sources, author)):
+        authors[key].append(source)
     for found in authors.values():
         if len(found) > 1:
             found.sort()  # as ``file_authors`` gives them
     holders = {key: set(found) for key, found in authors.items()}
-    for i in compress(range(entries), reviews):  # (never negative)
-        key = file_keys[file_of[i]]
-        held = holders.get(key)
-        if held is None:
-            holders[key] = {sources[i]}
-        else:
-            held.add(sources[i])
+    if reviews.tobytes().count(0) != len(reviews) * reviews.itemsize:  # (never negative; in C: most have none)
+        for key, source in zip(map(file_keys.__getitem__, compress(file_of, reviews)), compress(sources, reviews)):
+            held = holders.get(key)
+            if held is None:
+                holders[key] = {source}
+            else:
+                held.add(source)
     return Authorship(authors, holders, edges, list(map((1).__eq__, author)))
 
 
