@@ -103,10 +103,11 @@ IMPORT_KINDS = ("runtime", "dynamic", "type_only")
 
 def node_id(label: Label | str, repo: str, key: str) -> str:
     """The store-wide identity of a node: label, repository and key."""
-    label = Label(label)
+    if label.__class__ is not Label:  # (a Label already: no call of the enum, a third of the time)
+        label = Label(label)
     if label is Label.REPOSITORY:
         return f"Repository|{repo}"
-    return f"{label.value}|{repo}|{key}"
+    return f"{label._value_}|{repo}|{key}"
 
 
 @dataclass(slots=True)
@@ -406,7 +407,8 @@ class RepoGraph:
     # -- building -------------------------------------------------------------
     def add_node(self, label: Label, key: str, **props: Any) -> Node:
         """Add a node, or merge ``props`` into the existing node with that key."""
-        label = Label(label)
+        if label.__class__ is not Label:
+            label = Label(label)
         nid = node_id(label, self.repo, key)
         node = self.nodes.get(nid)
         if node is None:
@@ -423,10 +425,11 @@ class RepoGraph:
         t = target.id if isinstance(target, Node) else target
         if s not in self.nodes or t not in self.nodes:
             raise KeyError(f"edge {type.value} {s} -> {t}: both ends must be nodes of the graph")
-        key = (Rel(type).value, s, t)
+        rel = type if type.__class__ is Rel else Rel(type)
+        key = (rel._value_, s, t)
         edge = self.edges.get(key)
         if edge is None:
-            edge = Edge(Rel(type), s, t, props)
+            edge = Edge(rel, s, t, props)
             self.edges[key] = edge
         else:
             edge.props.update(props)

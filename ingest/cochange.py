@@ -63,7 +63,7 @@ from bisect import bisect_left
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, not_, setitem, sub
+from operator import attrgetter, setitem, sub
 from typing import Any, Iterable
 
 from cairn.graph.changes import AgentSettings, CouplingSettings
@@ -458,7 +458,7 @@ def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory
     recent_commits: Counter = Counter()
     recent_assisted: Counter = Counter()
     committed, merge, assisted = log.committed, log.merge, memory.assisted
-    recent = list(compress(range(len(committed)), map(and_, map(recent_from.__le__, committed), map(not_, merge))))
+    recent = [p for p, when in enumerate(committed) if when >= recent_from and not merge[p]]
     for p, comps in zip(recent, view.components_at(recent)):
         recent_commits.update(comps)
         if assisted[p]:
