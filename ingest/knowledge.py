@@ -391,8 +391,7 @@ def _authorship(count: array, doa: array, reviews: array, author: bytearray, sou
     """The ``Authorship`` of the KNOWS edges ``edges`` made from a ``KnowledgeMemory``'s columns (``count`` edges per
     file of ``file_keys``; ``sources``: each edge's Person node id)."""
     file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), count)))
-    valued = doa.tolist()  # (compared with itself: NaN, a reviewer, is no candidate)
-    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, valued, valued)))}
+    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, doa, doa)))}
     for key, source in zip(map(file_keys.__getitem__, compress(file_of, author)), compress(sources, author)):
         authors[key].append(source)
     for found in authors.values():
