@@ -442,7 +442,8 @@ def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) 
     known = len(counts)
     starts.append(starts[-1])  # (at ``known``: no day, for a path with no commit)
     at = [known if pid is None or pid >= known else pid for pid in index.pid]
-    # set in this order on each file, a property at a time over the files in C: no dict of keywords, no step in Python
+    # set in this order on each file, a property at a time over the files in C: no dict of keywords, no Python step per
+    # file and property
     props, pids = list(map(_PROPS, index.nodes)), index.pid
     deque(map(setitem, props, repeat("revisions"), map(revisions, pids, repeat(0))), maxlen=0)
     spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
