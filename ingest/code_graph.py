@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import is_, itemgetter, not_
 from pathlib import Path
@@ -179,6 +179,18 @@ def _prefixes(repo: str) -> tuple[str, str]:
     return _prefix(Label.MODULE, repo), _prefix(Label.EXTERNAL, repo)
 
 
+#: The properties of a File node and of a Module node as the code graph makes them, in their order.
+_FILE_PROPS = ("language", "module", "component", "path")
+_MODULE_PROPS = ("path", "language", "component", "files", "name")
+
+
+def _add_part_of(edges: dict, ids: list[str], comps: list[str | None], component_ids: dict[str, str]) -> None:
+    """The PART_OF edge of each node of ``ids`` that is in a component (``comps``, alongside), in their order."""
+    ids = list(compress(ids, comps))
+    targets = list(map(component_ids.__getitem__, compress(comps, comps)))
+    edges.update(zip(zip(repeat("PART_OF"), ids, targets), map(BareEdge, repeat(Rel.PART_OF), ids, targets)))
+
+
 def build_code_graph(
     graph: RepoGraph, code: CodeResult, source_paths: list[str], defs: list[ComponentDef], file_languages: dict[str, str | None],
     imports: ImportEdges | None = None,
@@ -203,36 +215,29 @@ def build_code_graph(
             inferred=d.inferred, modules=0, files=0,
         )
     component_ids = {name: node.id for name, node in component_nodes.items()}
-    part_of = Rel.PART_OF
-    file_prefix = _prefix(Label.FILE, repo)
-    component_of, language_of_file, module_of_file = components.component_of, file_languages.get, code.file_module.get
-    file_label, module_label = Label.FILE, Label.MODULE
-    counted: Counter[str] = Counter()  # component -> its files, then its modules
-    for path in source_paths:
-        comp = component_of(path)
-        fid = file_prefix + path
-        nodes[fid] = Node(file_label, repo, path, {"language": language_of_file(path), "module": module_of_file(path),
-                                                   "component": comp, "path": path})
-        if comp:
-            edges[("PART_OF", fid, component_ids[comp])] = BareEdge(part_of, fid, component_ids[comp])
-            counted[comp] += 1
-    for comp, count in counted.items():
+    # The File nodes, then the Module nodes, each with the PART_OF edge of one in a component, made a column at a
+    # time (``map``; the component counted by ``Counter``), in the order of the paths and of the modules.
+    node, component_of = partial(Node, Label.FILE, repo), components.component_of
+    comps = list(map(component_of, source_paths))
+    fids = list(map(_prefix(Label.FILE, repo).__add__, source_paths))
+    nodes.update(zip(fids, map(node, source_paths, map(dict, map(zip, repeat(_FILE_PROPS), zip(
+        map(file_languages.get, source_paths), map(code.file_module.get, source_paths), comps, source_paths))))))
+    _add_part_of(edges, fids, comps, component_ids)
+    for comp, count in Counter(compress(comps, comps)).items():
         component_nodes[comp].props["files"] = count
-    counted.clear()
-    module_component: dict[str, str | None] = {}
-    id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
+    names, node = list(code.modules), partial(Node, Label.MODULE, repo)
     module_ids = part.module_ids  # one string per node (see _grouped_imports)
-    for name, (path, language, files) in code.modules.items():
-        comp = module_component[name] = _module_component(components, path, files)
-        mid = module_ids[name]
-        nodes[mid] = Node(module_label, repo, name, {"path": path, "language": language, "component": comp,
-                                                     "files": sorted(files), "name": name})
-        if comp:
-            id_component[mid] = comp
-            edges[("PART_OF", mid, component_ids[comp])] = BareEdge(part_of, mid, component_ids[comp])
-            counted[comp] += 1
-    for comp, count in counted.items():
+    mids = list(map(module_ids.__getitem__, names))
+    comps = [component_of(files[0]) if files else _module_component(components, path, files)
+             for path, _, files in code.modules.values()]
+    paths, languages, files = zip(*code.modules.values()) if names else ((), (), ())
+    nodes.update(zip(mids, map(node, names, map(dict, map(zip, repeat(_MODULE_PROPS), zip(
+        paths, languages, comps, map(sorted, files), names))))))
+    _add_part_of(edges, mids, comps, component_ids)
+    for comp, count in Counter(compress(comps, comps)).items():
         component_nodes[comp].props["modules"] = count
+    module_component = dict(zip(names, comps))
+    id_component = dict(compress(zip(mids, comps), comps))  # Module node id -> its component, for the modules in one
     nodes.update(part.externals)  # (no External node is in the graph yet)
     edges.update(zip(part.keys, part.edges))  # (nor any IMPORTS edge)
     imported = part.counted(module_component, id_component)
@@ -274,7 +279,7 @@ class ImportEdges:
     def __init__(self, code: CodeResult, repo: str):
         self.code, self.repo = code, repo
         module_prefix = _prefix(Label.MODULE, repo)
-        self.module_ids: dict[str, str] = {name: module_prefix + name for name in code.modules}
+        self.module_ids: dict[str, str] = dict(zip(code.modules, map(module_prefix.__add__, code.modules)))
         self.package_ids: dict[str, str] = {}
         self.externals: dict[str, Node] = {}
         self.keys: list[EdgeKey] = []
@@ -335,8 +340,6 @@ def import_edges(repo: str, code: CodeResult) -> ImportEdges:
     targets, lines, kinds, external, files = zip(*chain.from_iterable(imports.values()))
     source_ids = list(chain.from_iterable(map(repeat, map(module_ids.__getitem__, sources), counts)))
     target_ids = list(map(module_ids.get, targets))  # the externals' set below
-    ecosystems = list(chain.from_iterable(map(repeat, (ECOSYSTEM.get(modules[s][1], modules[s][1]) for s in sources),
-                                              counts)))
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
     external_label = Label.EXTERNAL
     for at in compress(range(total), external):
@@ -345,7 +348,8 @@ def import_edges(repo: str, code: CodeResult) -> ImportEdges:
         if tid is None:
             tid = package_ids[name] = external_prefix + name
         target_ids[at] = tid
-        ecosystem = ecosystems[at]
+        language = modules[sources[bisect_right(offsets, at) - 1]][1]  # the importer's
+        ecosystem = ECOSYSTEM.get(language, language)
         if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
             ecosystem_of[name] = ecosystem
             scratch.add_node(external_label, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
