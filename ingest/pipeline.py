@@ -200,7 +200,7 @@ def ingest_repository(
             listing.skip(path, reason)
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
-    with gc_paused():  # made while the child works out the components (they need none): 0.15 s less waiting at 50k files
+    with gc_paused():  # made while the child works out the components (they need none), instead of waiting (0.13 s at 50k files)
         imports = code_graph.import_edges(repo, code)
     codeowners = read_codeowners(root)
     derived = listed.derived() if listed is not None else None  # worked out beside while the code was read

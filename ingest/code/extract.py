@@ -52,17 +52,13 @@ def blob_hash(data: bytes) -> str:
     return h.hexdigest()
 
 
-def _inputs_fingerprint(languages: list[Language], blobs: dict[str, str], consulted: list[str]) -> str:
-    """What identifies a whole extraction's inputs: the languages, each code file's blob and the other paths
-    resolution consults (``_consulted``); the files it reads are recorded and checked apart (``ParseCache``)."""
-    return _Inputs(languages, blobs, consulted).fingerprint()
-
-
 class _Inputs:
-    """``_inputs_fingerprint`` of some inputs, and of the same with a few files' blobs replaced (the inputs of the
-    run before a commit, ``fingerprint(instead=…)``), the text of each file's entry made once for both (50k files:
-    their sort and ``repr`` are most of the digest's cost). The text digested is ``repr`` of (the languages' names
-    and versions, the sorted (path, blob) pairs, "consulted", ``consulted``), written out a part at a time."""
+    """What identifies a whole extraction's inputs (``fingerprint``): the languages, each code file's blob and the
+    other paths resolution consults (``_consulted``); the files it reads are recorded and checked apart
+    (``ParseCache``). Also of the same inputs with a few files' blobs replaced (those of the run before a commit,
+    ``fingerprint(instead=…)``), the text of each file's entry made once for both (50k files: their sort and
+    ``repr`` are most of the digest's cost). The text digested is ``repr`` of (the languages' names and versions,
+    the sorted (path, blob) pairs, "consulted", ``consulted``), written out a part at a time."""
 
     def __init__(self, languages: list[Language], blobs: dict[str, str], consulted: list[str]):
         self._head = repr([(lang.name, lang.version) for lang in languages])
