@@ -16,11 +16,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate, chain, compress, filterfalse, repeat
-from operator import is_, itemgetter, not_
+from operator import is_, itemgetter, ne, not_
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Sequence
 
 from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, ImportsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
@@ -179,16 +179,33 @@ def _prefixes(repo: str) -> tuple[str, str]:
     return _prefix(Label.MODULE, repo), _prefix(Label.EXTERNAL, repo)
 
 
+#: The properties of a File node and of a Module node as the code graph makes them, in their order.
+_FILE_PROPS = ("language", "module", "component", "path")
+_MODULE_PROPS = ("path", "language", "component", "files", "name")
+
+
+def _add_part_of(edges: dict, ids: list[str], comps: list[str | None], component_ids: dict[str, str]) -> None:
+    """The PART_OF edge of each node of ``ids`` that is in a component (``comps``, alongside), in their order."""
+    ids = list(compress(ids, comps))
+    targets = list(map(component_ids.__getitem__, compress(comps, comps)))
+    edges.update(zip(zip(repeat("PART_OF"), ids, targets), map(BareEdge, repeat(Rel.PART_OF), ids, targets)))
+
+
 def build_code_graph(
-    graph: RepoGraph, code: CodeResult, source_paths: list[str], defs: list[ComponentDef], file_languages: dict[str, str | None]
+    graph: RepoGraph, code: CodeResult, source_paths: list[str], defs: list[ComponentDef], file_languages: dict[str, str | None],
+    imports: ImportEdges | None = None,
 ) -> ComponentMap:
     """Add components, files, modules, imports and component dependencies to ``graph``.
 
     ``graph`` holds no code yet. Nodes and edges are put in its maps directly
     (every id is new), in the order ``add_node``/``add_edge`` would, and the
     component dependencies are counted while the imports are added: this runs
-    over every file and import of the repository on each ingest.
+    over every file and import of the repository on each ingest. ``imports`` is ``import_edges`` of ``code`` made
+    beforehand (while the components are worked out, say); it is made here otherwise.
     """
+    part = imports if imports is not None else import_edges(graph.repo, code)
+    if part.code is not code or part.repo != graph.repo:
+        raise ValueError("the import edges given were made of another extraction")
     components = ComponentMap(defs)
     repo, nodes, edges = graph.repo, graph.nodes, graph.edges
     component_nodes = {}
@@ -198,38 +215,32 @@ def build_code_graph(
             inferred=d.inferred, modules=0, files=0,
         )
     component_ids = {name: node.id for name, node in component_nodes.items()}
-    part_of = Rel.PART_OF
-    file_prefix, module_prefix = _prefix(Label.FILE, repo), _prefix(Label.MODULE, repo)
-    component_of, language_of_file, module_of_file = components.component_of, file_languages.get, code.file_module.get
-    file_label, module_label = Label.FILE, Label.MODULE
-    counted: Counter[str] = Counter()  # component -> its files, then its modules
-    for path in source_paths:
-        comp = component_of(path)
-        fid = file_prefix + path
-        nodes[fid] = Node(file_label, repo, path, {"language": language_of_file(path), "module": module_of_file(path),
-                                                   "component": comp, "path": path})
-        if comp:
-            edges[("PART_OF", fid, component_ids[comp])] = BareEdge(part_of, fid, component_ids[comp])
-            counted[comp] += 1
-    for comp, count in counted.items():
+    # The File nodes, then the Module nodes, each with the PART_OF edge of one in a component, made a column at a
+    # time (``map``; the component counted by ``Counter``), in the order of the paths and of the modules.
+    node, component_of = partial(Node, Label.FILE, repo), components.component_of
+    comps = list(map(component_of, source_paths))
+    fids = list(map(_prefix(Label.FILE, repo).__add__, source_paths))
+    nodes.update(zip(fids, map(node, source_paths, map(dict, map(zip, repeat(_FILE_PROPS), zip(
+        map(file_languages.get, source_paths), map(code.file_module.get, source_paths), comps, source_paths))))))
+    _add_part_of(edges, fids, comps, component_ids)
+    for comp, count in Counter(compress(comps, comps)).items():
         component_nodes[comp].props["files"] = count
-    counted.clear()
-    module_component: dict[str, str | None] = {}
-    id_component: dict[str, str] = {}  # Module node id -> its component, for the modules in one
-    ids: TargetIds = ({}, {})  # one string per node (see _grouped_imports)
-    module_ids = ids[0]
-    for name, (path, language, files) in code.modules.items():
-        comp = module_component[name] = _module_component(components, path, files)
-        mid = module_ids[name] = module_prefix + name
-        nodes[mid] = Node(module_label, repo, name, {"path": path, "language": language, "component": comp,
-                                                     "files": sorted(files), "name": name})
-        if comp:
-            id_component[mid] = comp
-            edges[("PART_OF", mid, component_ids[comp])] = BareEdge(part_of, mid, component_ids[comp])
-            counted[comp] += 1
-    for comp, count in counted.items():
+    names, node = list(code.modules), partial(Node, Label.MODULE, repo)
+    module_ids = part.module_ids  # one string per node (see _grouped_imports)
+    mids = list(map(module_ids.__getitem__, names))
+    comps = [component_of(files[0]) if files else _module_component(components, path, files)
+             for path, _, files in code.modules.values()]
+    paths, languages, files = zip(*code.modules.values()) if names else ((), (), ())
+    nodes.update(zip(mids, map(node, names, map(dict, map(zip, repeat(_MODULE_PROPS), zip(
+        paths, languages, comps, map(sorted, files), names))))))
+    _add_part_of(edges, mids, comps, component_ids)
+    for comp, count in Counter(compress(comps, comps)).items():
         component_nodes[comp].props["modules"] = count
-    imported = _add_imports(graph, code, ids, module_component, id_component)
+    module_component = dict(zip(names, comps))
+    id_component = dict(compress(zip(mids, comps), comps))  # Module node id -> its component, for the modules in one
+    nodes.update(part.externals)  # (no External node is in the graph yet)
+    edges.update(zip(part.keys, part.edges))  # (nor any IMPORTS edge)
+    imported = part.counted(module_component, id_component)
     coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
     for (a, b, kind), count in imported.items():
         if a and b is not None and b != a:
@@ -254,36 +265,84 @@ def build_code_graph(
     return components
 
 
-def _add_imports(graph: RepoGraph, code: CodeResult, ids: TargetIds, module_component: dict[str, str | None],
-                 id_component: dict[str, str]) -> Counter[tuple[str | None, str | None, str]]:
-    """The IMPORTS edges and External nodes of ``code`` put in ``graph`` (whose Module nodes ``ids`` names), in the
-    order ``_grouped`` module by module would give them; returns every import between modules as (importer's
-    component, imported's, kind), counted, the keys in the order each first came (an importer in no component
-    counted too, under its ``None``).
+class ImportEdges:
+    """The IMPORTS edges and External nodes of one extraction (``import_edges``), made before the components are
+    known, for ``build_code_graph`` to put in the graph after its Module nodes, in the order the edges would have come
+    module by module; with what counting the imports between components needs (``counted``).
+
+    ``segments``, in the order of the edges: (start, end, None) for a run of imports that are each an edge of their
+    own (``ImportsEdge``), (index of the module, 0, its ``CompactGroup``) for a module grouped one by one."""
+
+    __slots__ = ("code", "repo", "module_ids", "package_ids", "externals", "keys", "edges", "sources", "counts",
+                 "target_ids", "kinds", "segments")
+
+    def __init__(self, code: CodeResult, repo: str):
+        self.code, self.repo = code, repo
+        module_prefix = _prefix(Label.MODULE, repo)
+        self.module_ids: dict[str, str] = dict(zip(code.modules, map(module_prefix.__add__, code.modules)))
+        self.package_ids: dict[str, str] = {}
+        self.externals: dict[str, Node] = {}
+        self.keys: list[EdgeKey] = []
+        self.edges: list[Edge] = []
+        self.sources: list[str] = []
+        self.counts: list[int] = []
+        self.target_ids: list[str | None] = []
+        self.kinds: Sequence[str] = ()
+        self.segments: list[tuple[int, int, CompactGroup | None]] = []
+
+    def counted(self, module_component: dict[str, str | None],
+                id_component: dict[str, str]) -> Counter[tuple[str | None, str | None, str]]:
+        """The imports between modules as (importer's component, imported's, kind), counted, the keys in the order
+        each first came, given each module's component (by name, and by node id for those in one). Those within a
+        component, which no pair of components counts, are left out (two thirds of them in the benchmark's 50k
+        modules); an importer or a target in no component is counted under its ``None``."""
+        imported: Counter[tuple[str | None, str | None, str]] = Counter()
+        if not self.segments:
+            return imported
+        component_of_id, sources, target_ids, kinds = id_component.get, self.sources, self.target_ids, self.kinds
+        importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources),
+                                                           self.counts)))
+        for start, end, group in self.segments:
+            if group is None:
+                importers = importer_components[start:end]
+                imported_components = list(map(component_of_id, target_ids[start:end]))
+                imported.update(compress(zip(importers, imported_components, kinds[start:end]),
+                                         map(ne, importers, imported_components)))
+                continue
+            a = module_component[sources[start]]
+            if a:
+                imported.update(zip(repeat(a), map(component_of_id, group.keys()),
+                                    [v["kind"] if type(v) is dict else v[0] for v in group.values()]))
+        return imported
+
+
+def import_edges(repo: str, code: CodeResult) -> ImportEdges:
+    """The IMPORTS edges and External nodes of ``code`` in the graph of ``repo`` (``ImportEdges``), made in the order
+    ``_grouped`` module by module would give them.
 
     This runs once for every import of the repository (300k at 50k modules), so it works on all of them at once,
     a column at a time in C: the target of each import, its source, which imports are not a plain edge. The modules
     where an import is dropped (a target that is not a module, the module itself), names no file, or names a
     target again are grouped one by one (``_grouped``); every other module's imports are its edges, one each
-    (``ImportsEdge``), made and put in by ``map`` and ``update`` over a run of such modules.
+    (``ImportsEdge``), made by ``map`` over a run of such modules.
     """
+    part = ImportEdges(code, repo)
     imports = code.imports
     if not imports:
-        return Counter()
-    modules, edges, repo = code.modules, graph.edges, graph.repo
-    module_ids, package_ids = ids
-    external_prefix = _prefixes(repo)[1]
+        return part
+    modules = code.modules
+    module_ids, package_ids = ids = part.module_ids, part.package_ids
     sources = list(imports)
     counts = list(map(len, imports.values()))
     offsets = list(accumulate(counts, initial=0))
     total = offsets[-1]
     if not total:
-        return Counter()
+        return part
+    scratch = RepoGraph(repo)  # the External nodes, as ``add_node`` makes them (the last ecosystem given wins)
+    external_prefix = _prefixes(repo)[1]
     targets, lines, kinds, external, files = zip(*chain.from_iterable(imports.values()))
     source_ids = list(chain.from_iterable(map(repeat, map(module_ids.__getitem__, sources), counts)))
     target_ids = list(map(module_ids.get, targets))  # the externals' set below
-    ecosystems = list(chain.from_iterable(map(repeat, (ECOSYSTEM.get(modules[s][1], modules[s][1]) for s in sources),
-                                              counts)))
     ecosystem_of: dict[str, str] = {}  # external package -> the ecosystem its node was last given
     external_label = Label.EXTERNAL
     for at in compress(range(total), external):
@@ -292,45 +351,43 @@ def _add_imports(graph: RepoGraph, code: CodeResult, ids: TargetIds, module_comp
         if tid is None:
             tid = package_ids[name] = external_prefix + name
         target_ids[at] = tid
-        ecosystem = ecosystems[at]
+        language = modules[sources[bisect_right(offsets, at) - 1]][1]  # the importer's
+        ecosystem = ECOSYSTEM.get(language, language)
         if ecosystem_of.get(name) != ecosystem:  # else the node has these properties already
             ecosystem_of[name] = ecosystem
-            graph.add_node(external_label, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
+            scratch.add_node(external_label, name, ecosystem=ecosystem, stdlib=is_standard_library(name, ecosystem))
+    part.externals = scratch.nodes
     # the modules grouped one by one: an import dropped (no module, or the module itself), without a file, or again
     odd = set(compress(range(total), map(is_, target_ids, repeat(None))))
     odd.update(compress(range(total), map(is_, target_ids, source_ids)))
     odd.update(compress(range(total), map(not_, files)))
     grouped = {bisect_right(offsets, at) - 1 for at in odd}
-    imports_value, component_of_id = Rel.IMPORTS.value, id_component.get
+    imports_value = Rel.IMPORTS.value
     keys = list(zip(repeat(imports_value), source_ids, target_ids))  # of the edges
     if len(set(keys)) < total:  # some target imported again (a set each only then)
         grouped.update(i for i, (start, end) in enumerate(zip(offsets, offsets[1:]))
                        if len(set(target_ids[start:end])) < end - start)
-    importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources), counts)))
-    imported: Counter[tuple[str | None, str | None, str]] = Counter()
+    out_keys, out_edges, segments = part.keys, part.edges, part.segments
     start = 0
     for index in [*sorted(grouped), len(sources)]:
         end = offsets[index]
         if start < end:  # the modules from ``start`` up to this one: each import an edge
-            run_sources, run_targets, run_kinds = source_ids[start:end], target_ids[start:end], kinds[start:end]
-            edges.update(zip(keys[start:end], map(ImportsEdge, run_sources, run_targets, run_kinds, lines[start:end],
-                                                  files[start:end])))
-            imported.update(zip(importer_components[start:end], map(component_of_id, run_targets), run_kinds))
+            out_keys += keys[start:end]
+            out_edges += map(ImportsEdge, source_ids[start:end], target_ids[start:end], kinds[start:end],
+                             lines[start:end], files[start:end])
+            segments.append((start, end, None))
         if index == len(sources):
             break
         source = sources[index]
         src = module_ids[source]
-        group = _grouped(graph, code, source, ids)[0]
-        group_targets = group.keys()
-        edges.update(((imports_value, src, tid),
-                      Edge(Rel.IMPORTS, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v))
-                     for tid, v in group.items())
-        a = module_component[source]
-        if a:
-            imported.update(zip(repeat(a), map(component_of_id, group_targets),
-                                [v["kind"] if type(v) is dict else v[0] for v in group.values()]))
+        group = _grouped(scratch, code, source, ids)[0]
+        for tid, v in group.items():
+            out_keys.append((imports_value, src, tid))
+            out_edges.append(Edge(Rel.IMPORTS, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v))
+        segments.append((index, 0, group))
         start = offsets[index + 1]
-    return imported
+    part.sources, part.counts, part.target_ids, part.kinds = sources, counts, target_ids, kinds
+    return part
 
 
 def code_nodes_changed(repo: str, before: CodeResult, after: CodeResult, source_paths: list[str]) -> set[str]:

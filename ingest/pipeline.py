@@ -201,6 +201,8 @@ def ingest_repository(
             listing.skip(path, reason)
 
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
+    with gc_paused():  # made while the child works out the components (they need none), instead of waiting (0.13 s at 50k files)
+        imports = code_graph.import_edges(repo, code)
     codeowners = read_codeowners(root)
     derived = listed.derived() if listed is not None else None  # worked out beside while the code was read
     if config.components:
@@ -209,7 +211,8 @@ def ingest_repository(
         # the layout's components, refined by the directories CODEOWNERS names
         defs = layout_components(source_paths, repo, codeowners)
     with gc_paused():
-        build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept})
+        build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept}, imports)
+        del imports
         import_changes = code_nodes = None
         if previous is not None and code.fingerprint:
             import_changes = (str(base_code), *code_graph.import_changes(repo, previous, code))

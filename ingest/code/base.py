@@ -137,6 +137,10 @@ class Language(ABC):
     def handles(self, path: str) -> bool:
         return os.path.splitext(path)[1] in self.extensions
 
+    #: The names (what follows a path's last ``/``, or the whole path) of every path ``consults`` may be true for, so
+    #: that the others are passed over without asking it (None: any path may be).
+    consulted_names: tuple[str, ...] | None = None
+
     def consults(self, path: str) -> bool:
         """Whether resolving this language's imports may depend on ``path`` being in the checkout
         (``Layout.all_files``; its content is read through ``Layout.read_text``, recorded apart). An extraction's

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from bisect import bisect_left
 from dataclasses import dataclass, replace
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Callable, Collection, Iterable, Mapping
 
 from cairn.ingest.code.base import Language, Layout, ParsedFile, Resolver
@@ -51,19 +52,43 @@ def blob_hash(data: bytes) -> str:
     return h.hexdigest()
 
 
-def _inputs_fingerprint(languages: list[Language], blobs: dict[str, str], consulted: list[str]) -> str:
-    """What identifies a whole extraction's inputs: the languages, each code file's blob and the other paths
-    resolution consults (``_consulted``); the files it reads are recorded and checked apart (``ParseCache``)."""
-    return hashlib.sha1(repr((
-        [(lang.name, lang.version) for lang in languages], sorted(blobs.items()), "consulted", consulted,
-    )).encode("utf-8", errors="surrogateescape")).hexdigest()
+class _Inputs:
+    """What identifies a whole extraction's inputs (``fingerprint``): the languages, each code file's blob and the
+    other paths resolution consults (``_consulted``); the files it reads are recorded and checked apart
+    (``ParseCache``). Also of the same inputs with a few files' blobs replaced (those of the run before a commit,
+    ``fingerprint(instead=…)``), the text of each file's entry made once for both (50k files: their sort and
+    ``repr`` are most of the digest's cost). The text digested is ``repr`` of (the languages' names and versions,
+    the sorted (path, blob) pairs, "consulted", ``consulted``), written out a part at a time."""
+
+    def __init__(self, languages: list[Language], blobs: dict[str, str], consulted: list[str]):
+        self._head = repr([(lang.name, lang.version) for lang in languages])
+        self._paths = sorted(blobs)
+        self._entries = list(map(repr, zip(self._paths, map(blobs.__getitem__, self._paths))))
+        self._tail = repr(consulted)
+
+    def fingerprint(self, instead: Mapping[str, str] | None = None) -> str:
+        """The fingerprint, with ``instead``'s blobs for its paths (each one of the files)."""
+        entries = self._entries
+        if instead:
+            entries = entries.copy()
+            for path, blob in instead.items():
+                at = bisect_left(self._paths, path)
+                if at == len(self._paths) or self._paths[at] != path:
+                    raise KeyError(path)
+                entries[at] = repr((path, blob))
+        text = f"({self._head}, [{', '.join(entries)}], 'consulted', {self._tail})"
+        return hashlib.sha1(text.encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
 def _consulted(present: list[Language], all_paths: frozenset[str]) -> list[str]:
     """The paths of the checkout whose presence resolving ``present`` (the languages with files) may depend on."""
     if any(type(lang).consults is Language.consults for lang in present):
         return sorted(all_paths)
-    return sorted(p for p in all_paths if any(lang.consults(p) for lang in present))
+    candidates: Iterable[str] = all_paths
+    if all(lang.consulted_names is not None for lang in present):  # the paths with such a name picked out in C first
+        names = tuple({name for lang in present for name in lang.consulted_names or ()})
+        candidates = filter(methodcaller("endswith", names), all_paths) if names else ()
+    return sorted(p for p in candidates if any(lang.consults(p) for lang in present))
 
 
 @dataclass
@@ -201,7 +226,8 @@ def extract_code(
     # 2. nothing changed since a previous run: its result stands (a partial result is neither looked for nor kept:
     # working out the fingerprint of every file and path costs more than the few imports it resolves)
     consulted = [] if imports_of is not None else _consulted([lang for lang in languages if by_language[lang.name]], all_paths)
-    fingerprint = "" if imports_of is not None else _inputs_fingerprint(languages, blobs, consulted)
+    inputs = None if imports_of is not None else _Inputs(languages, blobs, consulted)
+    fingerprint = "" if inputs is None else inputs.fingerprint()
     remembered = cache.recall(fingerprint) if fingerprint else None
     if remembered is not None and all(digest_text(read_text(p)) == d for p, d in remembered[0].items()):
         previous = remembered[1]
@@ -285,7 +311,7 @@ def extract_code(
             for f in by_language[lang.name]:
                 if f.path in before:
                     changed[f.path] = (lang.name, lang.version, extension_of[f.path], before[f.path])
-        previous = _inputs_fingerprint(languages, {**blobs, **before}, consulted)
+        previous = inputs.fingerprint(instead=before)  # type: ignore[union-attr]
         _take_hits(entries, hits, [path for path in changed if path in hits], parsed)
         carried = carried_over(cache, previous, changed, parsed, result.skipped_content, read_text)
         if carried is not None:

@@ -113,6 +113,8 @@ class GoLanguage(Language):
     def resolver(self, layout: Layout) -> "GoResolver":
         return GoResolver(layout)
 
+    consulted_names = ("go.mod",)
+
     def consults(self, path: str) -> bool:
         return path == "go.mod" or path.endswith("/go.mod")  # the modules (GoResolver)
 

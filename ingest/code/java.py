@@ -179,6 +179,8 @@ class JavaLanguage(Language):
     def resolver(self, layout: Layout) -> "JavaResolver":
         return JavaResolver(layout)
 
+    consulted_names = ()
+
     def consults(self, path: str) -> bool:
         return False  # packages come from the Java files' own declarations
 

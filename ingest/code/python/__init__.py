@@ -31,6 +31,8 @@ class PythonLanguage(Language):
     def resolver(self, layout: Layout) -> "PythonResolver":
         return PythonResolver(layout)
 
+    consulted_names = ("__init__.py",)
+
     def consults(self, path: str) -> bool:
         return path == "__init__.py" or path.endswith("/__init__.py")  # the package directories (resolver)
 
