@@ -11,22 +11,10 @@ import pytest
 
 import cairn.graph.sqlite_write as write_module
 from cairn.graph.errors import StoreError
-from cairn.graph.model import Label, RepoGraph
 from cairn.graph.sqlite_chunks import node_chunk_ends
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.graph.store import GraphChanges
-
-
-def _graph(values: dict[str, int]) -> RepoGraph:
-    graph = RepoGraph("r")
-    graph.add_node(Label.REPOSITORY, "r")
-    for key, value in values.items():
-        graph.add_node(Label.FILE, key, path=key, lines=value)
-    return graph
-
-
-def _stored_lines(store: SqliteStore) -> dict[str, int]:
-    return {node.key: node.props["lines"] for node in store.load("r").of_label(Label.FILE)}
+from test_incremental_node_skips import _graph, _stored_lines
 
 
 def _neighbours(values: dict[str, int]) -> tuple[str, str]:
