@@ -31,11 +31,9 @@ def ingest(
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
     from cairn.api.services.ingesting import ingest as ingest_checkout
-    from cairn.ingest.freed_memory import large_blocks_apart
     from cairn.ingest.gcpause import ends_after_work
 
     ends_after_work()  # this command's process ends after it: see ingest.gcpause
-    large_blocks_apart()  # its large blocks freed back to the system as they go: see ingest.freed_memory
     with opened_workspace(store, create=True) as ws:
         if format is TABLE and err_console.is_terminal:
             with _progress_bar() as progress:

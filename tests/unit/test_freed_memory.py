@@ -41,3 +41,22 @@ def test_large_blocks_are_mapped_apart_once_asked():
 def test_give_back_and_the_setting_never_raise():
     freed_memory.give_back()
     assert freed_memory.large_blocks_apart() in (True, False)
+
+
+def test_a_whole_history_read_maps_large_blocks_apart(tmp_path, monkeypatch):
+    from cairn.ingest.history_stream import SpooledLog
+
+    asked: list[bool] = []
+    monkeypatch.setattr(freed_memory, "large_blocks_apart", lambda: asked.append(True) or True)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=A", "-c", "user.email=a@x"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    subprocess.run([*git, "add", "a.py"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    spooled = SpooledLog.start(tmp_path, head)
+    assert spooled is not None
+    try:
+        assert asked == [True]
+    finally:
+        spooled.close()
