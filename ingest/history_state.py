@@ -63,6 +63,7 @@ from typing import Any, Iterable, Iterator
 from cairn.graph.atomic import write_atomic
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.git import GitError, git
+from cairn.ingest.joined import Joined
 from cairn.ingest.knowledge import KnowsDelta, RecordTable
 from cairn.ingest.spool import state_path  # (there: an ingest looks for the state before importing this)
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
@@ -74,7 +75,7 @@ MAGIC = b"cairn-history-state\n"
 VERSION = 4
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
-                  "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity")
+                  "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity", "joined")
 
 
 # -- the fingerprint ---------------------------------------------------------------------------------
@@ -293,29 +294,6 @@ class Texts(list):
     """A list of strings the state keeps as one blob (NUL-separated UTF-8; no path or name holds a NUL): a direct
     value of the document's or an analysis' dict (``json.dumps`` writes a list, even a subclass, itself: it is
     set apart before)."""
-
-
-class Joined:
-    """Strings written as one blob, NUL-separated (no path, name or date holds a NUL), made a slice at a time while
-    the file is written rather than held whole: the touch dates of 570,000 KNOWS edges at 50k files are 14 MB of
-    bytes made for the save alone, at the peak of a cold ingest. Read back as the bytes (``kind`` "bytes") or the
-    list of strings (``kind`` "texts", UTF-8 with surrogate escapes) the whole blob would be."""
-
-    AT_ONCE = 65_536
-
-    def __init__(self, texts: list[str], kind: str = "bytes", encoding: str = "ascii") -> None:
-        self.texts, self.kind, self.encoding = texts, kind, encoding
-        self.errors = "strict" if encoding == "ascii" else "surrogateescape"
-        if encoding == "ascii":
-            self.size = sum(map(len, texts)) + max(len(texts) - 1, 0)  # (a text that is not ASCII fails its write)
-        else:
-            self.size = sum(map(len, self.chunks()))
-
-    def chunks(self) -> Iterator[bytes]:
-        texts, at_once = self.texts, self.AT_ONCE
-        for start in range(0, len(texts), at_once):
-            part = "\0".join(texts[start:start + at_once]).encode(self.encoding, self.errors)
-            yield b"\0" + part if start else part
 
 
 class _Blobs:

@@ -37,6 +37,7 @@ from cairn.graph.authorship import Authorship, file_authors
 from cairn.graph.model import KNOWS_PROPERTIES, KnowsEdge, Label, Rel, RepoGraph, node_id
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
+from cairn.ingest.joined import Joined
 from cairn.ingest.knowledge_rows import (
     ADDS, DELIVERIES, DOA_AC, DOA_BASE, DOA_DL, DOA_FA, LAST, REVIEWS, RecordTable, _EdgeRows, iso_time, fold_record,
 )
@@ -230,8 +231,6 @@ class KnowledgeMemory:
         self._where: dict[int, tuple[int, int, int]] | None = None  # file pid -> (start, count, changes)
 
     def to_json(self) -> dict[str, Any]:
-        from cairn.ingest.history_state import Joined  # (which imports this module)
-
         return {"version": KNOWLEDGE_VERSION, "people": self.people, "ids": self.ids, "files": self.files,
                 "changes": self.changes, "count": self.count, "first": self.first, "author": self.author, **self.columns,
                 # bytes: written beside the JSON as they are (a JSON string would escape every NUL as \u0000)
