@@ -12,9 +12,10 @@ each allocation from ``LARGE_BLOCK`` bytes on, which goes back to the system whe
 (a bytearray, an array, a list) is moved by the kernel rather than copied. By default glibc raises that threshold
 each time such a block is freed, up to 32 MB: a cold ingest at 50k files then grew its heap to 260 MB around a few
 large, short-lived blocks (the edges' dict resized, the 30 MB of answers read from their child one MB at a time,
-each copy touching pages trimmed before), for 30-160 MB in use; kept apart, its peak fell from 699 to 661-671 MB.
-A whole history's read asks for it (``history_stream.SpooledLog.start``); an ingest after a commit does not (the
-fresh pages of its large blocks cost it 3%, 0.04 s at 10k files).
+each copy touching pages trimmed before), for 30-160 MB in use; kept apart, its peak fell from 693-698 to 664-667 MB
+in the same runs, in the same time. From 1 MB on, the fresh pages cost 0.3-0.5 s more of the system's time at 50k;
+from 4 MB on, nothing measurable. A whole history's read asks for it (``history_stream.SpooledLog.start``); an
+ingest after a commit does not (with 1 MB blocks apart it took 3% longer, 0.04 s at 10k files).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 from typing import Callable
 
 #: From this many bytes on, glibc maps a block apart (``large_blocks_apart``)
-LARGE_BLOCK = 1 << 20
+LARGE_BLOCK = 4 << 20
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
 _trim: Callable[[int], int] | None = None
