@@ -13,15 +13,15 @@ import contextlib
 import os
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable
 
 #: A leftover temporary file older than this is a killed writer's, not a live one's.
 STALE_TEMP_SECONDS = 600
 
 
-def write_atomic(path: Path, data: bytes | Sequence[bytes | memoryview]) -> None:
-    """Write ``data`` (bytes, or parts written one after the other) to ``path`` so that ``path`` is always either
-    old or new, whole."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes | memoryview]) -> None:
+    """Write ``data`` (bytes, or parts written one after the other, which may be made as they are written) to ``path``
+    so that ``path`` is always either old or new, whole."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)

@@ -56,13 +56,14 @@ import threading
 import zlib
 from array import array
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from cairn.graph.atomic import write_atomic
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.git import GitError, git
+from cairn.ingest.joined import Joined
 from cairn.ingest.knowledge import KnowsDelta, RecordTable
 from cairn.ingest.spool import state_path  # (there: an ingest looks for the state before importing this)
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
@@ -74,7 +75,7 @@ MAGIC = b"cairn-history-state\n"
 VERSION = 4
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
-                  "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity")
+                  "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity", "joined")
 
 
 # -- the fingerprint ---------------------------------------------------------------------------------
@@ -296,17 +297,27 @@ class Texts(list):
 
 
 class _Blobs:
-    """What ``json.dumps`` cannot write, written apart: arrays, byte strings, ``Texts``, ``Ragged`` tables."""
+    """What ``json.dumps`` cannot write, written apart: arrays, byte strings, ``Texts``, ``Joined`` strings,
+    ``Ragged`` tables."""
 
     def __init__(self) -> None:
-        self.parts: list[bytes] = []
+        self.parts: list[bytes | memoryview | Joined] = []
         self.size = 0
 
-    def _blob(self, data: bytes | memoryview, kind: str) -> dict:  # a view of bytes: its length is its size
-        ref = {"$blob": self.size, "n": len(data), "t": kind}
+    def _blob(self, data: bytes | memoryview | Joined, kind: str) -> dict:  # a view of bytes: its length is its size
+        size = data.size if isinstance(data, Joined) else len(data)
+        ref = {"$blob": self.size, "n": size, "t": kind}
         self.parts.append(data)
-        self.size += len(data)
+        self.size += size
         return ref
+
+    def bytes(self) -> Iterator[bytes | memoryview]:
+        """The blobs' bytes, in order (``Joined`` ones made a slice at a time, each time this is read)."""
+        for part in self.parts:
+            if isinstance(part, Joined):
+                yield from part.chunks()
+            else:
+                yield part
 
     def texts_apart(self, document: dict) -> dict:
         """``document`` with each ``Texts`` value as a blob reference."""
@@ -323,7 +334,9 @@ class _Blobs:
         if isinstance(value, (bytes, bytearray)):
             return self._blob(memoryview(value), "bytes")
         if isinstance(value, Texts):
-            return {**self._blob("\0".join(value).encode("utf-8", "surrogateescape"), "texts"), "count": len(value)}
+            return {**self._blob(Joined(value, "texts", "utf-8"), "texts"), "count": len(value)}
+        if isinstance(value, Joined):
+            return self._blob(value, value.kind)
         raise TypeError(f"{type(value).__name__} is not kept in the history state")
 
 
@@ -362,10 +375,11 @@ def encode_state(state: HistoryState) -> bytes:
     return b"".join(encode_state_parts(state))
 
 
-def encode_state_parts(state: HistoryState) -> list[bytes | memoryview]:
+def encode_state_parts(state: HistoryState) -> Iterator[bytes | memoryview]:
     """The state file's bytes in parts, written one after the other: a magic line, a JSON header (everything, arrays
     as references) and the arrays' bytes, most of them views of the state's own arrays (joining them would hold the
-    file's size twice more at the ingest's peak)."""
+    file's size twice more at the ingest's peak), the strings made a slice at a time (``Joined``). The header is
+    made when this is called; the rest as it is read."""
     log = state.log.columns()
     totals = state.totals
     blobs = _Blobs()
@@ -393,9 +407,9 @@ def encode_state_parts(state: HistoryState) -> list[bytes | memoryview]:
     # ensure_ascii keeps surrogate-escaped (non-UTF-8) names and paths as \udcXX escapes that load back the same
     header = json.dumps(document, separators=(",", ":"), default=blobs.default).encode("ascii")
     crc = 0
-    for part in blobs.parts:
+    for part in blobs.bytes():  # (the checksum comes first in the file: ``Joined`` strings are made twice)
         crc = zlib.crc32(part, crc)
-    return [MAGIC, b"%d %d\n" % (len(header), crc), header, *blobs.parts]
+    return chain((MAGIC, b"%d %d\n" % (len(header), crc), header), blobs.bytes())
 
 
 def read_document(data: bytes) -> dict:

@@ -299,13 +299,21 @@ class SpooledLog:
 
     @classmethod
     def start(cls, root: Path, head: str) -> "SpooledLog | None":
-        """The log of ``head`` under way, or None when it cannot be spooled here (the caller reads it as usual)."""
+        """The log of ``head`` under way, or None when it cannot be spooled here (the caller reads it as usual).
+
+        The whole history is read then: from here on the process maps its large blocks apart
+        (``freed_memory.large_blocks_apart``: a cold ingest at 50k files peaked 30 MB lower). Not for a read of a few
+        new commits: there the fresh pages cost 3% of the ingest after a commit at 10k files, for no lower peak."""
         if not hasattr(os, "pread"):
             return None
         try:
-            return cls(root, head)
+            spooled = cls(root, head)
         except (GitError, OSError):
             return None
+        from cairn.ingest.freed_memory import large_blocks_apart
+
+        large_blocks_apart()
+        return spooled
 
     def replay(self, parser: StreamParser) -> tuple[int, str]:
         """Feed the whole log to ``parser`` as ``_run`` would; (exit code, stderr)."""

@@ -39,6 +39,7 @@ from cairn.graph.model import KNOWS_PROPERTIES, KnowsEdge, Label, Rel, RepoGraph
 from cairn.graph.store import verifying_skips
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
+from cairn.ingest.joined import Joined
 from cairn.ingest.knowledge_rows import (
     ADDS, DELIVERIES, DOA_AC, DOA_BASE, DOA_DL, DOA_FA, LAST, REVIEWS, RecordTable, _EdgeRows, iso_time, fold_record,
 )
@@ -235,7 +236,7 @@ class KnowledgeMemory:
         return {"version": KNOWLEDGE_VERSION, "people": self.people, "ids": self.ids, "files": self.files,
                 "changes": self.changes, "count": self.count, "first": self.first, "author": self.author, **self.columns,
                 # bytes: written beside the JSON as they are (a JSON string would escape every NUL as \u0000)
-                "touch": [len(self.touch), _joined(self.touch)],
+                "touch": [len(self.touch), Joined(self.touch)],
                 "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token}
 
     @classmethod
@@ -280,21 +281,6 @@ class KnowledgeMemory:
         """The person ids of the entries ``start`` to ``start + n`` (one file's edges)."""
         ids = self.ids
         return [ids[p] for p in self.columns["person"][start:start + n]]
-
-
-def _joined(texts: list[str], at_once: int = 65_536) -> bytearray:
-    """``"\0".join(texts).encode("ascii")``, made a slice at a time into bytes of the size it has: the text whole
-    and its bytes were both held while the state was saved (15 MB each for 570,000 edges, at the peak of the ingest)."""
-    out = bytearray(sum(map(len, texts)) + max(len(texts) - 1, 0))
-    at = 0
-    for start in range(0, len(texts), at_once):
-        part = "\0".join(texts[start:start + at_once]).encode("ascii")
-        if start:
-            out[at] = 0
-            at += 1
-        out[at:at + len(part)] = part
-        at += len(part)
-    return out
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from cairn.ingest.commits import NO_PARENT, CommitLog, CommitRecord
 from cairn.ingest.history_state import (
-    MAGIC, HistoryState, LogTotals, Ragged, StateFile, Texts, decode_state, encode_state, fingerprint_change, read_document,
+    MAGIC, HistoryState, Joined, LogTotals, Ragged, StateFile, Texts, decode_state, encode_state, fingerprint_change, read_document,
     state_path,
 )
 from cairn.ingest.knowledge import RecordTable
@@ -153,3 +153,24 @@ def test_texts_are_kept_as_blobs_not_json_lists_and_read_back_the_same():
     assert back.analyses["activity"] == activity
     # read back and written again untouched (an analysis not counted in that run): the same bytes
     assert encode_state(back) == data
+
+
+def test_joined_strings_are_the_whole_blob_made_a_slice_at_a_time(monkeypatch):
+    monkeypatch.setattr(Joined, "AT_ONCE", 2)  # slices of two strings: every seam between slices is crossed
+    dates = ["2020-01-01", "", "x", "2021", "2022"]
+    joined = Joined(dates)
+    assert b"".join(joined.chunks()) == "\0".join(dates).encode("ascii") and joined.size == len("\0".join(dates))
+    names = ["a/é", "b\udcff", "c"]  # a path that is not UTF-8 keeps its byte (surrogate escape)
+    texts = Joined(names, "texts", "utf-8")
+    assert b"".join(texts.chunks()) == "\0".join(names).encode("utf-8", "surrogateescape") == b"a/\xc3\xa9\0b\xff\0c"
+    assert texts.size == 9 and Joined([]).size == 0 and list(Joined([]).chunks()) == []
+    log = small_log()
+    totals = LogTotals(commits=4, merges=1, newest=40)
+    state = HistoryState("/repo", {"cairn": "1"}, log.sha_of(3), 4, [("Ada", "a@x")], [4], [False], [0], totals, log,
+                         {"knowledge": {"touch": [5, Joined(dates)], "names": Texts(names)}})
+    document = read_document(encode_state(state))
+    assert document["analyses"]["knowledge"]["touch"] == [5, bytearray("\0".join(dates).encode("ascii"))]
+    assert document["analyses"]["knowledge"]["names"] == names
+    state.analyses["knowledge"]["touch"] = [1, Joined(["é"])]  # not ASCII: refused before anything is written
+    with pytest.raises(UnicodeEncodeError):
+        encode_state(state)
