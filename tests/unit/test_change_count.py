@@ -276,7 +276,7 @@ def test_the_component_pairs_read_back_from_their_columns_as_they_were():
         memory.component_pairs = pairs
         blobs = _Blobs()
         header = json.dumps({"m": memory}, default=blobs.default)
-        data = json.loads(header, object_hook=_reader(memoryview(b"".join(blobs.parts))))["m"]
+        data = json.loads(header, object_hook=_reader(memoryview(b"".join(blobs.bytes()))))["m"]
         back = ChangeMemory.from_json(data)
         assert back is not None and back.component_pairs == pairs
         assert list(back.component_pairs) == sorted(pairs)
