@@ -532,12 +532,8 @@ def _built(graph: RepoGraph, history: History, old: KnowledgeMemory | None, new:
 
     def append_run() -> None:
         kind, start, stop = run
-        if stop > start and kind == "old" and old is not None:
-            for name, column in columns.items():
-                column.extend(old.columns[name][start:stop])
-            first.extend(old.first[start:stop])
-            touch.extend(old.touch[start:stop])
-            new.author.extend(old.author[start:stop])
+        if kind == "old" and old is not None:
+            _copy_entries(old, new, start, stop)
         elif stop > start and kind == "new":
             edges.copy(start, stop)
             new.author.extend(bytes(stop - start))  # worked out below (``_mark_authors``)

@@ -31,10 +31,10 @@ from urllib.parse import urlsplit, urlunsplit
 from cairn.graph.changes import TrendInputs
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.adrs import add_decisions, read_decisions
-from cairn.ingest.adrs.parse_cache import DecisionCache
+from cairn.ingest.adrs.parse_cache import CACHE_FILE as DECISION_CACHE_FILE, DecisionCache
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.code.cache import tracked_cache_files
+from cairn.ingest.code.cache import CACHE_FILES, tracked_cache_files
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code.result import CodeResult
 from cairn.ingest import code_graph
@@ -178,7 +178,7 @@ def ingest_repository(
     code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
     if listed is None or opened[0] != listing.is_git:
         opened = _opened_cache(root, cache_dir, base_code, listing.is_git)
-    _, tracked_cache, cache, previous = opened
+    _, tracked_cache, cache, previous, decisions_tracked = opened
     del opened
     if tracked_cache:
         summary.notes.append(f"the parse cache ({', '.join(tracked_cache)}) is part of the repository: not trusted, not used")
@@ -238,7 +238,7 @@ def ingest_repository(
     trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
                                        None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
     _add_codeowners(graph, codeowners, summary)
-    _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build)
+    _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build, decisions_tracked)
     _add_agent_instructions(graph, root, listing, summary)
 
     summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
@@ -348,16 +348,19 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
 
 
 def _opened_cache(root: Path, cache_dir: Path | None, base_code: str | None,
-                  is_git: bool) -> tuple[bool, list[str], ParseCache, CodeResult | None]:
+                  is_git: bool) -> tuple[bool, list[str], ParseCache, CodeResult | None, bool]:
     """(``is_git``, the parse cache's files the repository tracks, the parse cache, the remembered extraction the
-    stored graph was built from): a cache the repository tracks is not trusted (``ParseCache(None)``). The
-    extraction is recalled only when this Cairn built it (another one may build other edges from it), and before
-    this run's result may push it out of the cache."""
-    tracked = tracked_cache_files(root, cache_dir) if is_git else []
+    stored graph was built from, whether the repository tracks the decision cache's file): a cache the repository
+    tracks is not trusted (``ParseCache(None)``); git is asked once for both caches' files. The extraction is
+    recalled only when this Cairn built it (another one may build other edges from it), and before this run's result
+    may push it out of the cache."""
+    tracked = tracked_cache_files(root, cache_dir, (*CACHE_FILES, DECISION_CACHE_FILE)) if is_git else []
+    decisions_tracked = [p for p in tracked if p.rpartition("/")[2] == DECISION_CACHE_FILE]
+    tracked = [p for p in tracked if p not in decisions_tracked]
     cache = ParseCache(None if tracked else cache_dir)
     build = cairn_build()
     built_here = base_code.partition(":")[2] if base_code and base_code.startswith(build + ":") else None
-    return is_git, tracked, cache, cache.recall_result(built_here) if built_here else None
+    return is_git, tracked, cache, cache.recall_result(built_here) if built_here else None, bool(decisions_tracked)
 
 
 def _save_cache(cache: ParseCache) -> str | None:
@@ -415,11 +418,11 @@ def _add_codeowners(graph: RepoGraph, owners: CodeOwners, summary: IngestSummary
 
 
 def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary, cache_dir: Path | None,
-                   build: str) -> None:
+                   build: str, tracked: bool) -> None:
     """The Decision nodes and the rules; the records this build parsed last time in ``cache_dir`` are not parsed again
-    when their bytes are the same (``adrs.parse_cache``)."""
+    when their bytes are the same (``adrs.parse_cache``), unless the repository ``tracked`` the cache's file."""
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
-    cache = DecisionCache(cache_dir, build, root) if cache_dir is not None else None
+    cache = DecisionCache(cache_dir, build, root, tracked) if cache_dir is not None else None
     decisions = read_decisions(root, config.adr, components, cache)
     if cache is not None:
         cache.save()

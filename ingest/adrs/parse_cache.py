@@ -61,12 +61,16 @@ class DecisionCache:
     """``parsed(path, raw)``: ``parse_decision(path, raw)``, from the cache when the bytes are the ones parsed last
     time; ``save()`` keeps what this ingest read (the records not read again are forgotten)."""
 
-    def __init__(self, cache_dir: Path, build: str, root: Path) -> None:
-        from cairn.ingest.history_state import tracked
-
+    def __init__(self, cache_dir: Path, build: str, root: Path, tracked: bool | None = None) -> None:
+        """``tracked``: whether the repository at ``root`` tracks the cache file, when the caller asked git already
+        (None: asked here)."""
         self.path = Path(cache_dir) / CACHE_FILE
         self.build = build
-        self.usable = not tracked(Path(root).resolve(), self.path)
+        if tracked is None:
+            from cairn.ingest.history_state import tracked as tracks
+
+            tracked = tracks(Path(root).resolve(), self.path)
+        self.usable = not tracked
         self._old: dict[str, list[Any]] = self._read() if self.usable else {}
         self._new: dict[str, list[Any]] = {}
         self.reused = 0

@@ -361,8 +361,9 @@ def result_id_of(fingerprint: str, reads: dict[str, str | None]) -> str:
     return hashlib.sha1(repr((fingerprint, sorted(reads.items()))).encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
-def tracked_cache_files(root: Path, directory: Path | None) -> list[str]:
-    """The parse cache's files in ``directory`` that the git repository at ``root`` tracks (repository-relative).
+def tracked_cache_files(root: Path, directory: Path | None, names: tuple[str, ...] = CACHE_FILES) -> list[str]:
+    """The parse cache's files (or the files ``names``) in ``directory`` that the git repository at ``root`` tracks
+    (repository-relative), asked of git once.
 
     A cache the analysed repository supplies itself (``.cairn/cache/parse-state.json``
     committed in a pull request) could hand Cairn whatever parse results it
@@ -376,7 +377,7 @@ def tracked_cache_files(root: Path, directory: Path | None) -> list[str]:
         inside = Path(directory).resolve().relative_to(Path(root).resolve())
     except ValueError:
         return []
-    wanted = [(inside / name).as_posix() for name in CACHE_FILES]
+    wanted = [(inside / name).as_posix() for name in names]
     try:
         listed = git(root, "ls-files", "-z", "--", *(f":(literal){path}" for path in wanted))
     except GitError:

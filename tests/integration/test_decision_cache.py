@@ -180,3 +180,20 @@ def test_a_cache_file_the_repository_tracks_is_neither_read_nor_written(tmp_path
     cache.parsed("docs/adr/0001-a.md", NYGARD.encode())
     cache.save()
     assert json.loads((cache_dir / CACHE_FILE).read_text()) == planted
+
+
+def test_the_ingest_does_not_take_a_decision_cache_the_repository_commits(tmp_path):
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"core/model.py": "X = 1\n", "docs/adr/0001-record-architecture-decisions.md": NYGARD})
+    store = repo.root / ".cairn"  # the default place: the cache directory inside the checkout
+    ingest(repo.root, store)
+    path = cache_dir_for(open_store(str(store))) / CACHE_FILE
+    planted = json.loads(path.read_text())
+    planted["entries"]["docs/adr/0001-record-architecture-decisions.md"][2]["title"] = "Planted"
+    path.write_text(json.dumps(planted))
+    repo.git("add", "-f", str(path.relative_to(repo.root)))
+    repo.commit({"core/model.py": "X = 2\n"}, message="a cache committed with the code")
+    _, graph = ingest(repo.root, store)  # (a planted entry taken would fail the check the tests run under)
+    assert graph.node("Decision", "docs/adr/0001-record-architecture-decisions.md")["title"] == \
+        "Record architecture decisions"
+    assert json.loads(path.read_text()) == planted  # nor written
