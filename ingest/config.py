@@ -70,8 +70,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from cairn.graph.errors import ConfigError
 from cairn.graph.lazy_exports import lazy_exports
-from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES
-from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES, RefusedFile, read_checkout_file
 
 if TYPE_CHECKING:
     from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,

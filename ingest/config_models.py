@@ -15,7 +15,7 @@ from cairn.graph.baseline import DEFAULT_BASELINE, baseline_name
 from cairn.graph.changes import AgentSettings, CouplingSettings, TrendSettings
 from cairn.graph.errors import BaselineError
 from cairn.graph.threshold_model import Thresholds
-from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES
+from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES, MAX_FILE_BYTES
 
 
 class _Strict(BaseModel):

@@ -16,7 +16,6 @@ nodes, and ``ingest.linguist`` decides which of them the truck factor counts.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,12 +26,8 @@ import pathspec
 
 from cairn.ingest.git import GitError, git, last_line
 from cairn.ingest.linguist import counted_language, detect_language
-from cairn.ingest.untrusted import MAX_CHECKOUT_FILE_BYTES, RefusedFile, read_checkout_text
+from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES, MAX_CHECKOUT_FILE_BYTES, RefusedFile, read_checkout_text
 
-#: ``[ingest] max_file_bytes``: files larger than this are listed as oversized and not read; a configuration may
-#: set up to ``MAX_FILE_BYTES`` (beyond it a value is a mistake; the thresholds' bounds are in graph.thresholds).
-DEFAULT_MAX_FILE_BYTES = 1_000_000
-MAX_FILE_BYTES = 1 << 30
 VENDORED_DIRS = frozenset(
     # Names that mean someone else's code wherever they appear. Not "external" or "deps": real packages
     # use those names (sympy.external).
@@ -177,89 +172,6 @@ def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, b
         elif value in ("unset", "false"):
             result.setdefault(path, {})[attr] = False
     return result, filters
-
-
-def configured_filters(root: Path, settings: dict[str, str] | None = None) -> set[str] | None:
-    """The names of the ``filter`` drivers git's configuration defines for the checkout (None: git could not say).
-
-    Only a configured driver can run a command, so blanking these is enough to
-    keep every driver from running. ``settings`` is ``git config
-    --get-regexp`` output already read (key -> value), if the caller has it.
-    """
-    if settings is None:
-        try:
-            proc = git(root, "config", "-z", "--name-only", "--get-regexp", r"^filter\.")
-        except GitError:
-            return None
-        if proc.returncode not in (0, 1):  # 1: none configured
-            return None
-        keys = [k for k in proc.stdout.split("\0") if k]
-    else:
-        keys = list(settings)
-    return {key[len("filter."):].rpartition(".")[0] for key in keys if key.startswith("filter.") and key.count(".") >= 2}
-
-
-def worktree_matches_head(root: Path, filters: set[str] | None) -> bool | None:
-    """Whether the tracked files of the checkout are exactly those of HEAD (None: cannot tell safely).
-
-    ``worktree_changes`` found nothing; see there.
-    """
-    changes = worktree_changes(root, filters)
-    return None if changes is None else not changes
-
-
-@dataclass(frozen=True)
-class WorktreeChanges:
-    """Where the tracked files of a checkout differ from HEAD.
-
-    ``staged`` is ``git diff-index --cached --raw -z HEAD``: the index against
-    HEAD, with both sides' modes and blob ids. ``paths`` are the tracked paths
-    whose content may differ from HEAD's: those staged, and those whose work
-    tree file differs from the index (``diff-files``; a file merely touched
-    counts too). Empty: the tracked files are exactly HEAD's.
-    """
-
-    staged: bytes = b""
-    paths: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.staged or self.paths)
-
-
-def worktree_changes(root: Path, filters: set[str] | None) -> WorktreeChanges | None:
-    """Where the tracked files differ from HEAD (``WorktreeChanges``; None: cannot tell safely).
-
-    Plumbing only: ``diff-index --cached`` (index against HEAD, no work tree
-    read) and ``diff-files`` (work tree against the index). ``diff-files``
-    hashes a file whose stat data changed, which applies its ``filter``
-    driver's clean command; every driver that could run (``filters``: those
-    the configuration defines, ``configured_filters``, or those the files use,
-    from ``check-attr``) is blanked on the command line, so none runs: a
-    filtered file then simply counts as changed. Untracked files do not count
-    (they are not part of what Cairn reads).
-    """
-    if filters is None or any(not re.fullmatch(r"[A-Za-z0-9_.-]+", name) for name in filters):
-        return None  # a driver name that cannot be blanked safely on a command line
-    blank: list[str] = []
-    for name in sorted(filters):
-        for key in ("clean", "smudge", "process"):
-            blank += ["-c", f"filter.{name}.{key}="]
-        blank += ["-c", f"filter.{name}.required=false"]
-    try:
-        staged = git(root, "-c", "core.quotepath=off", "diff-index", "--cached", "--raw", "-z", "--no-ext-diff", "--no-renames",
-                     "HEAD", "--", text=False)
-        if staged.returncode != 0:
-            return None
-        changed = git(root, *blank, "-c", "core.quotepath=off", "diff-files", "--name-only", "-z", "--no-ext-diff", "--",
-                      text=False)
-    except GitError:
-        return None
-    if changed.returncode != 0:
-        return None
-    # raw -z: ":modes shas status\0path\0" per entry; every second field is a path
-    staged_paths = staged.stdout.split(b"\0")[1::2]
-    paths = {p.decode("utf-8", "surrogateescape") for p in (*staged_paths, *changed.stdout.split(b"\0")) if p}
-    return WorktreeChanges(staged.stdout, tuple(sorted(paths)))
 
 
 def _looks_generated(head: bytes) -> bool:

@@ -13,7 +13,7 @@ The fingerprint covers:
   the checkout's place and the repository's name in the store;
 * the tracked files: git is not told to look away from any of them
   (assume-unchanged, skip-worktree, unmerged), and they are HEAD's, or differ
-  from HEAD where ``files.worktree_changes`` says (a checkout with changes
+  from HEAD where ``worktree.worktree_changes`` says (a checkout with changes
   not committed yet): then the index's entries that differ from HEAD (modes
   and blob ids) and the state of each of those files in the work tree (a
   SHA-256 of its content, or its stat data above ``DIRTY_HASH_BYTES``; a
@@ -50,14 +50,15 @@ import hashlib
 import json
 import os
 import stat
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from cairn.ingest.config import ConfigSource
-from cairn.ingest.files import WorktreeChanges, configured_filters, worktree_changes
-from cairn.ingest.git import GitError, git
+from cairn.ingest.git import GitError, git, git_together
+from cairn.ingest.worktree import WorktreeChanges, configured_filters, worktree_changes_of, worktree_commands
 
 #: Bumped whenever what a fingerprint covers changes meaning.
 FORMAT = 1
@@ -67,6 +68,12 @@ ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".m
 _PACKAGES = ("graph", "ingest", "queries", "api")
 #: ``ingest.trend_samples.SAMPLES_FILE`` (not imported: that module is heavy)
 TREND_SAMPLES_FILE = "trend-samples.json"
+#: What the check asks git beside the work tree's changes, all at once (``git_together``): where the checkout's top
+#: level and git's own files are, HEAD and its branch; the tracked files; the replacement refs.
+_WHERE = ("rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path", "info/attributes", "--git-path",
+          "info/grafts", "HEAD", "--abbrev-ref", "HEAD")
+_TRACKED = ("-c", "core.quotepath=off", "ls-files", "-z", "-v", "--cached")
+_REPLACEMENTS = ("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
 #: A changed tracked file up to this size is fingerprinted by its content, a larger one by its stat data.
 DIRTY_HASH_BYTES = 4_000_000
 
@@ -90,8 +97,14 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
     """The state of the git checkout at ``root`` (its top level), fingerprinted when it can be; ``config`` is the
     configuration as found (``read_config_source``), not validated: see ``ConfigSource``."""
     state = CheckoutState()
-    found = _lines(root, "rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path", "info/attributes",
-                   "--git-path", "info/grafts", "HEAD", "--abbrev-ref", "HEAD")
+    settings = _config_values(root)  # first: it names the filter drivers that diff-files must not run
+    commands = worktree_commands(configured_filters(root, settings))
+    try:
+        where, listed, replacements, *diffs = git_together(root, _WHERE, _TRACKED, _REPLACEMENTS, *(commands or ()))
+    except GitError:
+        state.unknown = "not a git repository with a commit checked out"
+        return state
+    found = _output_lines(where)
     if found is None or len(found) != 6:
         state.unknown = "not a git repository with a commit checked out"
         return state
@@ -99,14 +112,13 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
     if Path(top).resolve() != Path(root).resolve():
         state.unknown = "not the top of its git repository"
         return state
-    settings = _config_values(root)
     state.remote = settings.get("remote.origin.url")
-    changes = worktree_changes(root, configured_filters(root, settings))
+    changes = worktree_changes_of(*diffs) if diffs else None
     if changes is None:
         state.unknown = "cannot tell whether the files match HEAD"
         return state
     state.matches_head = not changes
-    tracked = _tracked_paths(root)
+    tracked = _tracked_paths(listed)
     if tracked is None:
         state.unknown = "git marks some files to be skipped or left unchecked"
         return state
@@ -114,7 +126,7 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
     if untracked:
         state.unknown = f"an untracked file Cairn reads: {untracked}"
         return state
-    replaced = _lines(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
+    replaced = _output_lines(replacements)
     attributes_file = settings.get("core.attributesfile") or _default_attributes_file()
     state.facts = {
         "format": FORMAT, "cairn": cairn_build(), "python": list(sys.version_info[:3]), "repo": repo, "path": str(root),
@@ -141,12 +153,9 @@ def fingerprint_with(fingerprint: str | None, review_records: Iterable[dict[str,
 # -- the pieces ------------------------------------------------------------------------------
 
 
-def _lines(root: Path, *args: str) -> list[str] | None:
-    try:
-        proc = git(root, *args)
-    except GitError:
-        return None
-    return proc.stdout.splitlines() if proc.returncode == 0 else None
+def _output_lines(proc: subprocess.CompletedProcess) -> list[str] | None:
+    """The lines a finished git command (``git_together``) wrote; None when it failed."""
+    return proc.stdout.decode("utf-8", "replace").splitlines() if proc.returncode == 0 else None
 
 
 def _config_values(root: Path) -> dict[str, str]:
@@ -163,12 +172,9 @@ def _config_values(root: Path) -> dict[str, str]:
     return out
 
 
-def _tracked_paths(root: Path) -> set[str] | None:
-    """The tracked paths; None when git is told not to compare one of them (assume-unchanged, skip-worktree) or one is unmerged."""
-    try:
-        proc = git(root, "-c", "core.quotepath=off", "ls-files", "-z", "-v", "--cached", text=False)
-    except GitError:
-        return None
+def _tracked_paths(proc: subprocess.CompletedProcess) -> set[str] | None:
+    """The tracked paths ``_TRACKED`` listed; None when git is told not to compare one of them (assume-unchanged,
+    skip-worktree) or one is unmerged."""
     if proc.returncode != 0:
         return None
     paths: set[str] = set()
@@ -297,13 +303,25 @@ def cairn_build() -> str:
     global _BUILD
     if _BUILD is None:
         package = Path(__file__).resolve().parent.parent
-        entries = []
+        entries: list[tuple[str, int, int]] = []
         for top in _PACKAGES:
-            for directory, dirnames, filenames in os.walk(package / top):
-                dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-                for name in sorted(filenames):
-                    if name.endswith(".py"):
-                        st = os.stat(os.path.join(directory, name))
-                        entries.append((os.path.relpath(os.path.join(directory, name), package), st.st_size, st.st_mtime_ns))
+            _source_files(package / top, top, entries)
         _BUILD = digest(entries)
     return _BUILD
+
+
+def _source_files(directory: Path | str, name: str, entries: list[tuple[str, int, int]]) -> None:
+    """Append (package-relative name, size, modification time) of each ``.py`` file below ``directory`` (called
+    ``name``), in name order, a directory's files before its subdirectories'."""
+    try:
+        with os.scandir(directory) as found:
+            children = sorted(found, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in children:
+        if entry.name.endswith(".py") and entry.is_file():
+            st = entry.stat()
+            entries.append((f"{name}/{entry.name}", st.st_size, st.st_mtime_ns))
+    for entry in children:
+        if entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+            _source_files(entry.path, f"{name}/{entry.name}", entries)

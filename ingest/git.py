@@ -20,7 +20,9 @@ module, which switches all of them off:
 * only plumbing and ``log``/``diff`` with explicit formats; never the porcelain
   ``status``, which applies clean filters to the work tree.
 
-``git(root, *args)`` runs a command to completion; ``git_stream(root, *args)``
+``git(root, *args)`` runs a command to completion; ``git_together(root, *commands)``
+runs several at once (their start-up and work overlap; a check that asks git
+five things waits for the slowest, not for the sum); ``git_stream(root, *args)``
 yields its standard output line by line for commands whose output is large
 (``rev-list`` of a long history); ``GitProcess`` keeps a long-running command
 such as ``cat-file --batch`` open, or reads one in chunks (``log -z``).
@@ -30,7 +32,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -116,6 +117,30 @@ def git(root: str | Path, *args: str, text: bool = True, input: bytes | str | No
     return proc
 
 
+def git_together(root: str | Path, *commands: tuple[str, ...]) -> list[subprocess.CompletedProcess]:
+    """Run each of ``commands`` (the arguments of one ``git`` each) in ``root``, all at once, and return the finished
+    processes in the same order, their output as bytes. For commands whose output is small; none is checked (see
+    each ``returncode``). Raises ``GitError`` when git cannot be started."""
+    started: list[subprocess.Popen] = []
+    env = git_env()
+    try:
+        for args in commands:
+            started.append(subprocess.Popen(command(root, *args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, env=env))
+        done = []
+        for proc in started:
+            stdout, stderr = proc.communicate()
+            done.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
+        return done
+    except FileNotFoundError as exc:  # no git on PATH
+        raise GitError("git is not installed or not on PATH") from exc
+    finally:
+        for proc in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+
+
 def git_stream(root: str | Path, *args: str) -> Iterator[bytes]:
     """Yield the raw lines (with their newline) of ``git args``; raises ``GitError`` if it fails."""
     try:
@@ -148,7 +173,12 @@ class GitProcess:
 
     def __init__(self, root: str | Path, *args: str, stdin: bool = True, keep_stderr: bool = False,
                  stdout: IO[bytes] | None = None):
-        self._errors = tempfile.TemporaryFile() if keep_stderr else None
+        if keep_stderr:
+            import tempfile  # (only a long read keeps git's stderr aside)
+
+            self._errors = tempfile.TemporaryFile()
+        else:
+            self._errors = None
         try:
             self.proc = subprocess.Popen(command(root, *args), stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                          stdout=subprocess.PIPE if stdout is None else stdout,

@@ -44,8 +44,7 @@ from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components
 from cairn.ingest.config import CairnConfig, load_config
-from cairn.ingest.files import (CODE_LANGUAGES, Listing, configured_filters, count_lines, git_toplevel, list_files,
-                                worktree_matches_head)
+from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, git_toplevel, list_files
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
@@ -59,6 +58,7 @@ from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import TrendReplay, early_replay, trend_inputs
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+from cairn.ingest.worktree import configured_filters, worktree_matches_head
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]

@@ -22,6 +22,11 @@ from pathlib import Path
 
 #: The default size cap for a repository file Cairn reads whole (configuration, not source code).
 MAX_CHECKOUT_FILE_BYTES = 2_000_000
+#: ``[ingest] max_file_bytes``: files larger than this are listed as oversized and not read (``ingest.files``); a
+#: configuration may set up to ``MAX_FILE_BYTES`` (beyond it a value is a mistake; the thresholds' bounds are in
+#: graph.thresholds).
+DEFAULT_MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1 << 30
 
 
 class RefusedFile(Exception):

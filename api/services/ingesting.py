@@ -100,7 +100,7 @@ def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None,
     """The listing begun in a child (``listed_beside.ListedBeside``) with the settings ``[ingest]`` gives, as written (the
     listing is checked against the validated ones); None when they are not plain values. Not while the whole history
     is read: git and its reader have both cores then."""
-    from cairn.ingest.files import DEFAULT_MAX_FILE_BYTES
+    from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES
     from cairn.ingest.listed_beside import ListedBeside
 
     if config is not None:

@@ -24,11 +24,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cairn.ingest.adrs.fields import dedupe, one_line
-from cairn.ingest.adrs.records import Problem
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 if TYPE_CHECKING:
+    from cairn.ingest.adrs.records import Problem
     from cairn.ingest.config_models import AdrSettings
 
 DEFAULT_FOLDERS = (
@@ -62,28 +61,28 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths) -> tuple[list
         for configured in settings.paths:
             rel = configured.strip().strip("/")
             if not _inside(root, rel) or not (root / rel).is_dir():
-                problems.append(Problem(configured, "configured ADR folder does not exist", skipped=True))
+                problems.append(_skipped(configured, "configured ADR folder does not exist"))
                 continue
             wanted.append(rel)
-        return dedupe(wanted), problems
+        return list(dict.fromkeys(wanted)), problems
     try:
         named = read_checkout_text(root, ".adr-dir", limit=4096)
     except RefusedFile as exc:
-        problems.append(Problem(".adr-dir", exc.reason + "; not read", skipped=True))
+        problems.append(_skipped(".adr-dir", exc.reason + "; not read"))
         named = None
     if named is not None:
         rel = named.strip().strip("/")
         if rel and _inside(root, rel) and (root / rel).is_dir():
             wanted.append(rel)
         else:
-            problems.append(Problem(".adr-dir", f"names a folder that does not exist ({rel[:200]!r})", skipped=True))
+            problems.append(_skipped(".adr-dir", f"names a folder that does not exist ({rel[:200]!r})"))
     wanted += _log4brains_folders(root, problems)
     wanted += [f for f in DEFAULT_FOLDERS if (root / f).is_dir() and not (root / f).is_symlink()]
     if root_records(root):
         wanted.append(ROOT_FOLDER)
     # A folder inside another one is read with it.
     result = []
-    for f in dedupe(wanted):
+    for f in dict.fromkeys(wanted):
         if not any(f != other and other != ROOT_FOLDER and f.startswith(other + "/") for other in wanted):
             result.append(f)
     return result, problems
@@ -93,7 +92,7 @@ def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:
     try:
         text = read_checkout_text(root, ".log4brains.yml")
     except RefusedFile as exc:
-        problems.append(Problem(".log4brains.yml", exc.reason + "; not read", skipped=True))
+        problems.append(_skipped(".log4brains.yml", exc.reason + "; not read"))
         return []
     if text is None:
         return []
@@ -102,7 +101,9 @@ def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:
     try:
         data = load_yaml(text) or {}
     except YAMLError as exc:
-        problems.append(Problem(".log4brains.yml", f"cannot be read ({one_line(exc)})", skipped=True))
+        from cairn.ingest.adrs.fields import one_line
+
+        problems.append(_skipped(".log4brains.yml", f"cannot be read ({one_line(exc)})"))
         return []
     folders: list[str] = []
     project = data.get("project") if isinstance(data, dict) else None
@@ -118,6 +119,14 @@ def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:
         if rel and _inside(root, rel) and (root / rel).is_dir():
             out.append(rel)
     return out
+
+
+def _skipped(path: str, message: str) -> Problem:
+    """A folder or setting that is not read. (The records' module is imported only then: the check for changes,
+    which finds the folders on every ingest, needs none of it.)"""
+    from cairn.ingest.adrs.records import Problem
+
+    return Problem(path, message, skipped=True)
 
 
 def _inside(root: Path, rel: str) -> bool:

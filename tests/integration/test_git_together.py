@@ -1,0 +1,55 @@
+"""``git_together``: several git commands at once, each answer in its place, none checked; and the check for changes
+that runs its questions through it."""
+
+from __future__ import annotations
+
+import pytest
+
+from cairn.ingest.config import ConfigSource
+from cairn.ingest.freshness import checkout_state
+from cairn.ingest.git import GitError, git_together
+from cairn.ingest.worktree import worktree_changes
+from fixtures.gitrepo import GitRepo
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"a.py": "a = 1\n", "b/c.py": "c = 2\n"}, message="first")
+    return repo
+
+
+def test_each_answer_comes_back_in_the_order_asked_with_its_own_exit_status(repo):
+    many = [("ls-files", "-z", "b")] * 3
+    head, missing, *listed = git_together(repo.root, ("rev-parse", "HEAD"), ("rev-parse", "--verify", "-q", "nope"), *many)
+    assert head.returncode == 0 and head.stdout.decode().strip() == repo.git("rev-parse", "HEAD")
+    assert missing.returncode != 0 and missing.stdout == b""
+    assert [p.stdout for p in listed] == [b"b/c.py\0"] * 3
+
+
+def test_a_large_answer_is_read_whole_while_the_others_wait(repo):
+    repo.commit({f"d/{'long-name-' * 4}{i:05}.py": "" for i in range(3000)})  # ls-files: 150 KB, more than a pipe holds
+    small, big = git_together(repo.root, ("rev-parse", "HEAD"), ("ls-files", "-z"))
+    assert big.stdout.count(b"\0") == 3002 and len(big.stdout) > 1 << 17 and small.returncode == 0
+
+
+def test_no_git_is_a_git_error(repo, monkeypatch):
+    monkeypatch.setenv("PATH", str(repo.root / "nowhere"))
+    with pytest.raises(GitError, match="not installed"):
+        git_together(repo.root, ("rev-parse", "HEAD"))
+    assert checkout_state(repo.root, ConfigSource(), repo="r").unknown == "not a git repository with a commit checked out"
+
+
+def test_the_check_for_changes_sees_what_each_question_answered(repo):
+    clean = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert clean.fingerprint and clean.matches_head and clean.head == repo.git("rev-parse", "HEAD")
+    assert clean.branch == "main"
+    (repo.root / "a.py").write_text("a = 3\n")
+    assert worktree_changes(repo.root, set()).paths == ("a.py",)
+    dirty = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert dirty.matches_head is False and dirty.fingerprint != clean.fingerprint
+    repo.git("add", "a.py")
+    staged = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert staged.matches_head is False and staged.facts["changes"]["files"].keys() == {"a.py"}
+    repo.git("update-index", "--skip-worktree", "b/c.py")
+    assert checkout_state(repo.root, ConfigSource(), repo="r").unknown == "git marks some files to be skipped or left unchecked"
