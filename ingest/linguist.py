@@ -33,6 +33,7 @@ by ``ingest.files`` before they get here.
 from __future__ import annotations
 
 import re
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
@@ -291,10 +292,23 @@ class _PathPattern:
             inner = re.sub(r"\[\^/[^\]]*\]", "", alternative.removeprefix("(?:^|/)"))  # [^/…] is not a slash
             if not (alternative.endswith("/") or "/" not in inner):
                 raise ValueError(f"a path pattern of another shape: {alternative}")
-        self.regex = re.compile("|".join(alternatives))
-        # a file name cannot hold a match of an alternative that ends with a slash
-        self._in_name = re.compile("|".join(a for a in alternatives if not a.endswith("/")) or "(?!)")
+        self.alternatives = alternatives
         self._in_directory: dict[str, bool] = {}
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The alternatives joined, compiled when first searched (an ingest after a commit lists its files in a child
+        and compiles none of them in the parent)."""
+        return re.compile("|".join(self.alternatives))
+
+    @cached_property
+    def _in_name(self) -> re.Pattern[str]:
+        # a file name cannot hold a match of an alternative that ends with a slash
+        return re.compile(self.name_pattern)
+
+    @property
+    def name_pattern(self) -> str:
+        return "|".join(a for a in self.alternatives if not a.endswith("/")) or "(?!)"
 
     def search(self, path: str) -> bool:
         cut = path.rfind("/") + 1
@@ -374,8 +388,15 @@ _GENERATED = _PathPattern((
 
 #: The three kinds of path Linguist leaves out, in the order they are tried: the first whose pattern matches decides.
 _EXCLUDED = (("vendored", _VENDORED), ("generated", _GENERATED), ("documentation", _DOCUMENTATION))
-#: A file name (from the slash before it) that no pattern of the three can match in: most names, tried once, not thrice
-_ANY_IN_NAME = re.compile("|".join(f"(?:{pattern._in_name.pattern})" for _, pattern in _EXCLUDED))
+
+
+@cache
+def _any_in_name() -> re.Pattern[str]:
+    """A file name (from the slash before it) that no pattern of the three can match in: most names, tried once, not
+    thrice."""
+    return re.compile("|".join(f"(?:{pattern.name_pattern})" for _, pattern in _EXCLUDED))
+
+
 _BY_DIRECTORY: dict[str, str | None] = {}  # a directory (``a/b/``) -> the first kind whose pattern matches in it
 
 
@@ -384,7 +405,7 @@ def _exclusion_by_pattern(path: str) -> str | None:
     in the file name (one search of them all), that is the first to match in the directory, looked up once per
     directory: a match in a path lies in its directory or in its name (``_PathPattern``)."""
     cut = path.rfind("/") + 1
-    if cut and _ANY_IN_NAME.search(path, cut - 1) is None:
+    if cut and _any_in_name().search(path, cut - 1) is None:
         directory = path[:cut]
         found = _BY_DIRECTORY.get(directory, False)
         if found is False:
