@@ -86,7 +86,7 @@ from typing import Any, Callable, Iterable
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config import IdentitySettings
-from cairn.ingest.git import GitError, git
+from cairn.ingest.git import GitError, git_together
 from cairn.ingest.history_state import (
     HistoryState, LogTotals, StateFile, degraded_read, fingerprint_change, mining_fingerprint,
 )
@@ -254,19 +254,21 @@ def mine_history(
     settings = identities or IdentitySettings()
     history = History(identity_patterns={"agents": list(settings.agents), "bots": list(settings.bots),
                                          "humans": list(settings.humans)})
-    try:
-        inside = git(root, "rev-parse", "--is-inside-work-tree")
+    try:  # the questions are independent: asked at once
+        inside, head_found, shallow, version = git_together(
+            root, ("rev-parse", "--is-inside-work-tree"), ("rev-parse", "--verify", "-q", "HEAD"),
+            ("rev-parse", "--is-shallow-repository"), ("version",))
     except GitError as exc:
         history.notes.append(f"git is not available ({exc}): no history read")
         return history
     if inside.returncode != 0:
         history.notes.append(f"{root} is not a git repository: no history read")
         return history
-    head = git(root, "rev-parse", "--verify", "-q", "HEAD").stdout.strip()
+    head = head_found.stdout.decode("utf-8", "replace").strip()
     if not head:
         history.notes.append("the repository has no commits yet: no history, no knowledge")
         return history
-    history.shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+    history.shallow = shallow.stdout.strip() == b"true"
     mailmap = read_mailmap(root)
     history.notes.extend(mailmap.problems)
 
@@ -283,7 +285,8 @@ def mine_history(
     why: str | None = None
     if memory is not None and memory.usable and not history.shallow:
         marker_digest = repr((markers.pattern.pattern, markers.agents, markers.keywords))
-        fingerprint = mining_fingerprint(root, settings, declared, max_coauthors, marker_digest)
+        fingerprint = mining_fingerprint(root, settings, declared, max_coauthors, marker_digest,
+                                         git_version=version.stdout.decode("utf-8", "replace").strip())
         previous = memory.load()
         if previous is not None:
             why = fingerprint_change(previous.fingerprint, fingerprint)

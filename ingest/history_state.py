@@ -114,15 +114,16 @@ def _git_version(root: Path) -> str:
 
 
 def mining_fingerprint(root: Path, identities: Any, people: Iterable[object], max_coauthors: int,
-                       marker_digest: str) -> dict[str, str]:
-    """Each thing that decides what mining makes of a commit, as a short digest (compared part by part)."""
+                       marker_digest: str, *, git_version: str | None = None) -> dict[str, str]:
+    """Each thing that decides what mining makes of a commit, as a short digest (compared part by part).
+    ``git_version``: what ``git version`` said, when the caller asked already."""
     def short(value: object) -> str:
         return hashlib.sha1(json.dumps(value, sort_keys=True, default=str).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
     declared = [[str(getattr(p, "name")), list(getattr(p, "aliases", ()) or ())] for p in people]
     return {
         "cairn": f"{VERSION}:{_code_digest()}",
-        "git": _git_version(root),
+        "git": _git_version(root) if git_version is None else git_version,
         ".mailmap": _mailmap_digest(root),
         "[identities]": short(identities.model_dump() if hasattr(identities, "model_dump") else identities),
         "[[people]]": short(declared),

@@ -133,8 +133,7 @@ def ingest_repository(
     notify("listing files", 0, 1)
     if listed is not None:
         # while the child lists: the parse cache opened and the stored extraction recalled (0.4 s at 50k files)
-        top = git_toplevel(root)
-        opened = _opened_cache(root, cache_dir, base_code, top is not None and top.resolve() == root.resolve())
+        opened = _opened_cache(root, cache_dir, base_code, _at_top(root, checkout))
         if listed.computing():  # still listing: the parsed files (read first by the extraction) loaded meanwhile
             with gc_paused():  # (as in the extraction: many small objects, kept, without cycles)
                 opened[2].load()
@@ -345,6 +344,14 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
     summary.notes.extend(trends.notes)
     notify("change coupling and trends", 1, 1)
     return trends, knows_delta, counted
+
+
+def _at_top(root: Path, checkout: CheckoutState | None) -> bool:
+    """Whether ``root`` is the top level of its git checkout: known when the check for changes fingerprinted it."""
+    if checkout is not None and checkout.fingerprint is not None:
+        return True
+    top = git_toplevel(root)
+    return top is not None and top.resolve() == root.resolve()
 
 
 def _opened_cache(root: Path, cache_dir: Path | None, base_code: str | None,
