@@ -73,13 +73,12 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from cairn.graph.errors import ConfigError
 from cairn.graph.lazy_exports import lazy_exports
-from cairn.ingest.config_values import IdentityValues, IngestValues
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 if TYPE_CHECKING:
     from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,
                                             PersonSpec)
-    from cairn.ingest.config_values import Settings
+    from cairn.ingest.config_values import IdentityValues, IngestValues, Settings
 
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
            "ConfigSource", "StoredSettings", "load_config", "parse_config", "read_config_source"]
@@ -100,14 +99,22 @@ class StoredSettings:
     listing and reading of code, ``Classifier.from_settings``).
     """
 
-    ingest: IngestValues = field(default_factory=IngestValues)
-    identities: IdentityValues = field(default_factory=IdentityValues)
+    ingest: IngestValues = field(default_factory=lambda: _values().IngestValues())
+    identities: IdentityValues = field(default_factory=lambda: _values().IdentityValues())
 
     @classmethod
     def of(cls, props: Mapping[str, Any]) -> "StoredSettings":
         """The settings of a Repository node with ``props`` (the defaults for what it does not record)."""
-        return cls(IngestValues(**(props.get("ingest_settings") or {})),
-                   IdentityValues(**(props.get("identity_patterns") or {})))
+        values = _values()
+        return cls(values.IngestValues(**(props.get("ingest_settings") or {})),
+                   values.IdentityValues(**(props.get("identity_patterns") or {})))
+
+
+def _values() -> Any:
+    """``ingest.config_values``, imported when first used: an ingest that finds nothing changed needs it not."""
+    from cairn.ingest import config_values
+
+    return config_values
 
 
 def parse_config(data: dict[str, Any], source: str) -> CairnConfig:

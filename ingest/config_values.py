@@ -42,6 +42,8 @@ class _Values:
 
 @dataclass(frozen=True)
 class ComponentValues(_Values):
+    """``[components]``: one component's path globs and where it belongs."""
+
     paths: list[str]
     system: str | None
     domain: str | None
@@ -60,12 +62,16 @@ class IdentityValues(_Values):
 
 @dataclass(frozen=True)
 class PersonValues(_Values):
+    """``[[people]]``: one person's display name and the names, e-mails and ``@logins`` that are them."""
+
     name: str
     aliases: list[str]
 
 
 @dataclass(frozen=True)
 class AdrValues(_Values):
+    """``[adr]``: where the decision records are."""
+
     paths: list[str]
 
 
@@ -79,6 +85,8 @@ class IngestValues(_Values):
 
 @dataclass(frozen=True)
 class CouplingValues(_Values):
+    """``[coupling]``: change coupling thresholds (``graph.changes``)."""
+
     min_revs: int
     min_shared: int
     min_degree: float
@@ -87,6 +95,8 @@ class CouplingValues(_Values):
 
 @dataclass(frozen=True)
 class TrendValues(_Values):
+    """``[trends]``: the period trends are kept at, and how many of them get what."""
+
     period: str
     knowledge_periods: int
     samples: int
@@ -94,12 +104,16 @@ class TrendValues(_Values):
 
 @dataclass(frozen=True)
 class MarkerValues(_Values):
+    """``[agents] markers``: a phrase of commit messages that marks agent work, and the agent it names."""
+
     text: str
     agent: str
 
 
 @dataclass(frozen=True)
 class AgentValues(_Values):
+    """``[agents]``: message markers and the window of a component's agent share."""
+
     markers: list[MarkerValues]
     recent_days: int
 

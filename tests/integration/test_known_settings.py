@@ -62,23 +62,26 @@ aliases = ["ada@home.example"]
 """
 
 ADR = """\
----
-status: accepted
-date: 2024-03-01
-rules:
-  - id: web-no-db
-    kind: forbidden
-    from: web
-    to: [db]
-    exceptions:
-      - importer: shop.web.legacy
-        imported: shop.db.*
-        reason: legacy report page
-        expires: 2031-12-31
----
 # 1. Keep SQL behind the core
 
+Date: 2024-03-01
+
+## Status
+
+Accepted
+
+## Decision
+
 Web reaches the database through core.
+
+```cairn
+[[rules]]
+id = "web-no-db"
+kind = "forbidden"
+from = "web"
+to = ["db"]
+exceptions = [{ importer = "shop.web.legacy", imported = "shop.db.*", reason = "legacy page", expires = 2031-12-31 }]
+```
 """
 
 
