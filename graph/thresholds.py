@@ -15,15 +15,19 @@ them back with ``Thresholds.of``.
 ``Thresholds`` (pydantic, in ``graph.threshold_model``, which builds on the
 bounds and defaults here) validates them in a configuration; ``stored_threshold``
 reads one back from a graph without it (the PR check judges who is gone without
-pydantic).
+pydantic), and ``ThresholdValues`` all of them, as plain values (an ingest
+reads them so, from its validated configuration and from the graph it built).
 """
 
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from cairn.graph.model import RepoGraph
+from cairn.graph.store import verifying_skips
 
 # Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow dates).
 MAX_INACTIVE_DAYS = 36_500  # a hundred years
@@ -37,3 +41,30 @@ def stored_threshold(graph: RepoGraph, name: str) -> Any:
     repo = graph.repository
     stored: dict[str, Any] = (repo.get("thresholds") if repo is not None else None) or {}
     return stored.get(name, DEFAULTS[name])
+
+
+@dataclass(frozen=True)
+class ThresholdValues:
+    """The four thresholds as plain values: ``Thresholds``' fields (``ingest.config_values`` checks they are the same)."""
+
+    inactive_days: int
+    at_risk_truck_factor: int
+    orphaned_share: float
+    max_coauthors: int
+
+    @classmethod
+    def of(cls, graph: RepoGraph) -> "ThresholdValues":
+        """``Thresholds.of(graph)`` without the model: the thresholds the repository was ingested with (validated then;
+        the defaults when it recorded none). Compared with the model's under ``CAIRN_VERIFY_SKIPS``."""
+        values = cls(**{name: stored_threshold(graph, name) for name in DEFAULTS})
+        if verifying_skips():
+            from cairn.graph.threshold_model import Thresholds
+
+            model = Thresholds.of(graph)
+            if repr(values) != repr(cls(**{name: getattr(model, name) for name in DEFAULTS})):
+                raise AssertionError(f"the thresholds read from {graph.repo} are not what Thresholds.of reads: {values}")
+        return values
+
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        """As ``Thresholds.model_dump`` (every value is JSON)."""
+        return dataclasses.asdict(self)

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cairn.graph.changes import AgentMarker
+if TYPE_CHECKING:
+    from cairn.graph.changes import AgentMarker
+
 
 CLAUDE = ("Claude", "noreply@anthropic.com")
 CURSOR = ("Cursor Agent", "cursoragent@cursor.com")

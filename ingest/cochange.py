@@ -64,9 +64,8 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 from operator import attrgetter, setitem, sub
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from cairn.graph.changes import AgentSettings, CouplingSettings
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.change_count import DAY, FirstCount, count_commits
 from cairn.ingest.change_take_back import take_back
@@ -76,6 +75,9 @@ from cairn.ingest.history_state import Ragged, Texts
 from cairn.ingest.identities import AGENT, HUMAN
 from cairn.ingest.knowledge import History
 from cairn.ingest.knowledge_rows import iso_time
+
+if TYPE_CHECKING:
+    from cairn.graph.changes import AgentSettings, CouplingSettings
 
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning

@@ -53,11 +53,14 @@ Example::
     markers = [{ text = "Written by Robo", agent = "Robo <robo@example.com>" }]
 
 The models that validate a configuration (``ingest.config_models``, pydantic)
-are imported when a configuration is read, or when one of them is named
+are imported when a configuration is validated, or when one of them is named
 (``from cairn.ingest.config import CairnConfig`` still works): a command that
 only reads a stored graph — the PR check on a stored base — does not pay for
 pydantic. What such a command needs of the settings a graph was ingested with
-is read back from its Repository node as plain data (``StoredSettings``).
+is read back from its Repository node as plain data (``StoredSettings``). An
+ingest reads the settings as plain values too (``ConfigSource.settings``), and
+validates a configuration only when this build has not validated it before
+(``ingest.known_settings``).
 """
 
 from __future__ import annotations
@@ -70,11 +73,12 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from cairn.graph.errors import ConfigError
 from cairn.graph.lazy_exports import lazy_exports
-from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES, RefusedFile, read_checkout_file
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 if TYPE_CHECKING:
     from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,
                                             PersonSpec)
+    from cairn.ingest.config_values import IdentityValues, IngestValues, Settings
 
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
            "ConfigSource", "StoredSettings", "load_config", "parse_config", "read_config_source"]
@@ -82,24 +86,6 @@ __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "Identi
 #: The configuration models, defined in ``ingest.config_models`` and imported on first use (see the module docstring).
 __getattr__ = lazy_exports(__name__, dict.fromkeys(
     ("AdrSettings", "CairnConfig", "ComponentSpec", "IdentitySettings", "IngestSettings", "PersonSpec"), ".config_models"))
-
-
-@dataclass(frozen=True)
-class StoredIngestSettings:
-    """``[ingest]`` as a graph was built with it (``IngestSettings``, validated then): which files are read."""
-
-    exclude: list[str] = field(default_factory=list)
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-
-
-@dataclass(frozen=True)
-class StoredIdentitySettings:
-    """``[identities]`` as a graph was built with it (``IdentitySettings``, validated then): who is a bot or an agent."""
-
-    agents: list[str] = field(default_factory=list)
-    bots: list[str] = field(default_factory=list)
-    humans: list[str] = field(default_factory=list)
-    departed: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -113,14 +99,22 @@ class StoredSettings:
     listing and reading of code, ``Classifier.from_settings``).
     """
 
-    ingest: StoredIngestSettings = field(default_factory=StoredIngestSettings)
-    identities: StoredIdentitySettings = field(default_factory=StoredIdentitySettings)
+    ingest: IngestValues = field(default_factory=lambda: _values().IngestValues())
+    identities: IdentityValues = field(default_factory=lambda: _values().IdentityValues())
 
     @classmethod
     def of(cls, props: Mapping[str, Any]) -> "StoredSettings":
         """The settings of a Repository node with ``props`` (the defaults for what it does not record)."""
-        return cls(StoredIngestSettings(**(props.get("ingest_settings") or {})),
-                   StoredIdentitySettings(**(props.get("identity_patterns") or {})))
+        values = _values()
+        return cls(values.IngestValues(**(props.get("ingest_settings") or {})),
+                   values.IdentityValues(**(props.get("identity_patterns") or {})))
+
+
+def _values() -> Any:
+    """``ingest.config_values``, imported when first used: an ingest that finds nothing changed needs it not."""
+    from cairn.ingest import config_values
+
+    return config_values
 
 
 def parse_config(data: dict[str, Any], source: str) -> CairnConfig:
@@ -170,6 +164,14 @@ class ConfigSource:
         from cairn.ingest.config_models import CairnConfig
 
         return CairnConfig()
+
+    def settings(self, cache_dir: Path | None, root: Path) -> Settings | CairnConfig:
+        """What an ingest reads of the configuration: ``parse()``'s result as plain values (``config_values``), taken
+        from ``cache_dir`` when this build validated this very configuration before (``known_settings``: no pydantic
+        then); ``ConfigError`` when it is not valid."""
+        from cairn.ingest.known_settings import KnownSettings
+
+        return KnownSettings(cache_dir, root).settings(self)
 
 
 def read_config_source(root: Path, explicit: Path | None = None) -> ConfigSource:

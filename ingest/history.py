@@ -81,11 +81,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
-from cairn.ingest.config import IdentitySettings
+from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.git import GitError, git_together
 from cairn.ingest.history_state import (
     HistoryState, LogTotals, StateFile, degraded_read, fingerprint_change, mining_fingerprint,
@@ -99,6 +99,9 @@ from cairn.ingest.history_stream import (
 from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read_mailmap
 from cairn.ingest.knowledge import History
 from cairn.ingest.log_parser import LogParser
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import IdentitySettings
 
 __all__ = ["CommitObserver", "CommitRecord", "HistoryProgress", "LogParser", "LogStatus", "mine_history",
            "pull_request_authors", "read_log"]
@@ -251,7 +254,7 @@ def mine_history(
     returned ``History``, and ``History.completeness`` says how much was read.
     """
     root = Path(root)
-    settings = identities or IdentitySettings()
+    settings = identities or IdentityValues()
     history = History(identity_patterns={"agents": list(settings.agents), "bots": list(settings.bots),
                                          "humans": list(settings.humans)})
     try:  # the questions are independent: asked at once

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from cairn.graph.people import PLACEHOLDER_NAMES, fold_email, fold_name, noreply_login
-from cairn.ingest.config import StoredIdentitySettings
+from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.git import GitError, git
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
@@ -137,8 +137,8 @@ class Classifier:
     ordered: list[tuple[str, re.Pattern[str]]]
 
     @classmethod
-    def from_settings(cls, settings: IdentitySettings | StoredIdentitySettings | None = None) -> "Classifier":
-        settings = settings or StoredIdentitySettings()  # the defaults: no patterns of the repository's own
+    def from_settings(cls, settings: IdentitySettings | IdentityValues | None = None) -> "Classifier":
+        settings = settings or IdentityValues()  # the defaults: no patterns of the repository's own
         groups = [
             (HUMAN, settings.humans), (AGENT, settings.agents), (BOT, settings.bots),
             (AGENT, list(BUILTIN_AGENTS)), (BOT, list(BUILTIN_BOTS)),

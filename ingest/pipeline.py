@@ -25,7 +25,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.changes import TrendInputs
@@ -43,7 +43,7 @@ from cairn.ingest.cochange import ChangeResult, add_changes, first_count
 from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components
-from cairn.ingest.config import CairnConfig, load_config
+from cairn.ingest.config import load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, git_toplevel, list_files
 from cairn.ingest.freshness import CheckoutState, cairn_build
 from cairn.ingest.gcpause import gc_paused
@@ -59,6 +59,9 @@ from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import TrendReplay, early_replay, trend_inputs
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 from cairn.ingest.worktree import configured_filters, worktree_matches_head
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import CairnConfig
 
 #: ``progress(stage, done, total)``
 StageProgress = Callable[[str, int, int], None]

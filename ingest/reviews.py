@@ -30,7 +30,7 @@ from typing import Any, Iterable
 
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import PersonIndex, fold_email, noreply_login, split_contact
-from cairn.ingest.config import IdentitySettings
+from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.identities import Classifier
 
 
@@ -56,7 +56,7 @@ def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> l
     notes: list[str] = []
     repo = graph.repository
     patterns = (repo.get("identity_patterns") if repo is not None else None) or {}
-    classifier = Classifier.from_settings(IdentitySettings(**patterns))
+    classifier = Classifier.from_settings(IdentityValues(**patterns))
     people = PersonIndex.of(graph)
     missing_files: set[str] = set()
     for record in records:

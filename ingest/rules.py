@@ -33,56 +33,68 @@ import configparser
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cairn.graph.errors import ConfigError
 from cairn.graph.model import Label, Rel, RepoGraph
-from cairn.graph.rule_schema import validate_rule_spec
 from cairn.graph.rules import DeclaredRule, RuleSpec, parse_layer
 from cairn.ingest.adrs import DecisionSet
-from cairn.ingest.config import CairnConfig
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import CairnConfig
+    from cairn.ingest.config_values import Settings
+    from cairn.ingest.known_settings import KnownSettings
 
 IMPORTLINTER_PREFIX = "importlinter:"
 ACYCLIC_SIBLINGS_DEPTH = 10  # import-linter's default
 
 
-def validate_rule(data: dict[str, Any], where: str) -> RuleSpec:
-    """Validate one rule table; ``where`` names the file (and place) for the error message."""
+def validate_rule(data: dict[str, Any], where: str, known: KnownSettings | None = None) -> RuleSpec:
+    """Validate one rule table; ``where`` names the file (and place) for the error message. ``known``: the rules
+    validated before (``known_settings``), whose tables are not validated again (None: every one is)."""
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: a rule must be a table of fields, got {type(data).__name__}")
     rule_id = data.get("id")
     label = f"rule {rule_id!r}" if rule_id else "a rule without an id"
     try:
+        if known is not None:
+            return known.rule(data)
+        from cairn.graph.rule_schema import validate_rule_spec  # (pydantic: imported when a rule is validated)
+
         return validate_rule_spec(data)
-    except ValidationError as exc:
+    except ValueError as exc:  # pydantic's ValidationError is one; pydantic was imported to raise it
+        from pydantic import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise ConfigError(f"{where}: {label}: {exc}") from None
         parts = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
             msg = err["msg"].removeprefix("Value error, ")
             parts.append(f"{loc}: {msg}" if loc else msg)
         raise ConfigError(f"{where}: {label}: {'; '.join(parts)}") from None
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {label}: {exc}") from None
 
 
 # -- collecting -------------------------------------------------------------------------
 
 
-def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) -> tuple[list[DeclaredRule], list[str]]:
+def collect_rules(config: CairnConfig | Settings, decision_set: DecisionSet,
+                  root: Path) -> tuple[list[DeclaredRule], list[str]]:
     """Every rule of the checkout: cairn.toml, then decisions, then import-linter contracts.
 
     Returns the rules and non-fatal problems (skipped import-linter contract
     types). Raises ``ConfigError`` for an invalid rule, an unknown ``because``
-    or a duplicate id.
+    or a duplicate id. Settings read through ``ConfigSource.settings`` bring the
+    rules validated before (``known_rules``): a table validated then is not
+    validated again, and the tables read now are remembered for the next ingest.
     """
+    known: KnownSettings | None = getattr(config, "known_rules", None)
     rules: list[DeclaredRule] = []
     problems: list[str] = []
     source = config.source or "cairn.toml"
     for i, data in enumerate(config.rules):
-        spec = validate_rule(data, source)
+        spec = validate_rule(data, source, known)
         because = None
         if spec.because:
             because = decision_set.resolve(spec.because)
@@ -95,13 +107,13 @@ def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) ->
             where = f"{decision.path} ({raw.origin})"
             tables = _cairn_block_rules(raw.data["__toml__"], where) if "__toml__" in raw.data else [raw.data]
             for data in tables:
-                spec = validate_rule(data, where)
+                spec = validate_rule(data, where, known)
                 if spec.because and decision_set.resolve(spec.because, relative_to=decision.path) != decision.path:
                     raise ConfigError(f"{where}: rule {spec.id!r}: a rule inside a decision is declared by that decision; drop 'because'")
                 spec = replace(spec, because=decision.path)
                 rules.append(DeclaredRule(spec, decision.path, raw.origin, decision.path))
 
-    il_rules, il_problems = read_importlinter(root)
+    il_rules, il_problems = read_importlinter(root, known)
     rules += il_rules
     problems += il_problems
 
@@ -110,6 +122,8 @@ def collect_rules(config: CairnConfig, decision_set: DecisionSet, root: Path) ->
         if rule.id in seen:
             raise ConfigError(f"{rule.source}: rule id {rule.id!r} is already used in {seen[rule.id].source}")
         seen[rule.id] = rule
+    if known is not None:
+        known.save_rules()
     return rules, problems
 
 
@@ -147,8 +161,9 @@ class _Contracts:
     contracts: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_importlinter(root: Path) -> tuple[list[DeclaredRule], list[str]]:
-    """import-linter contracts of the checkout as rules, and problems (skipped contracts)."""
+def read_importlinter(root: Path, known: KnownSettings | None = None) -> tuple[list[DeclaredRule], list[str]]:
+    """import-linter contracts of the checkout as rules, and problems (skipped contracts); ``known`` as for
+    ``validate_rule``."""
     found = _find_importlinter(root)
     if found is None:
         return [], []
@@ -164,7 +179,7 @@ def read_importlinter(root: Path) -> tuple[list[DeclaredRule], list[str]]:
         except _Unsupported as exc:
             problems.append(f"{where}: {exc}; not checked by Cairn")
             continue
-        spec = validate_rule(data, where)
+        spec = validate_rule(data, where, known)
         rules.append(DeclaredRule(spec, found.source, f"import-linter contract {contract_id}", None))
         if ctype == "layers" and _truthy(contract.get("exhaustive")):
             problems.append(f"{where}: 'exhaustive' (every child of a container is a layer) is not checked by Cairn; the layers are")

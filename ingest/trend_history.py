@@ -63,7 +63,7 @@ from functools import partial
 from itertools import compress
 from operator import not_
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pathspec
 
@@ -75,7 +75,6 @@ from cairn.ingest.cochange import DAY, ChangeResult
 from cairn.ingest.commit_people import CommitPeople
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
-from cairn.ingest.config import CairnConfig
 from cairn.ingest.files import is_source_file, path_skip_reason
 from cairn.ingest.freed_memory import give_back
 from cairn.ingest.history_state import tracked
@@ -83,6 +82,9 @@ from cairn.ingest.trend_activity import MEMORY, ActivityMemory
 from cairn.ingest.trend_samples import sample_commits
 from cairn.ingest.knowledge import DOA_AC, DOA_BASE, DOA_DL, DOA_FA, History
 from cairn.ingest.identities import HUMAN
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import CairnConfig
 
 MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make millions of periods
 FACTORS_FORMAT = "cairn-trend-factors"

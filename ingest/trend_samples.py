@@ -18,16 +18,19 @@ import json
 from bisect import bisect_right
 from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cairn.graph.atomic import write_atomic
-from cairn.graph.changes import CodeSample, TrendSettings, period_end, period_start
+from cairn.graph.changes import CodeSample, period_end, period_start
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import verifying_skips
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
-from cairn.ingest.config import CairnConfig, IngestSettings
+
+if TYPE_CHECKING:
+    from cairn.graph.changes import TrendSettings
+    from cairn.ingest.config import CairnConfig
 
 SAMPLES_FILE = "trend-samples.json"
 SAMPLES_FORMAT = 1
@@ -242,6 +245,8 @@ def extract_samples_of(graph: RepoGraph, commits: list[str],
         return {}, [f"trends: the checkout of {graph.repo} is not at {root}: new couplings of past periods need it"]
     defs = [ComponentDef(n.key, list(n.get("paths") or []), n.get("system"), n.get("domain"), n.get("description"),
                          bool(n.get("inferred"))) for n in graph.of_label(Label.COMPONENT)]
+    from cairn.ingest.config import CairnConfig, IngestSettings
+
     settings = repo.get("ingest_settings") or {}
     config = CairnConfig(ingest=IngestSettings(**settings)) if settings else CairnConfig()
     return extract_samples(root, commits, defs, config, cache_dir)

@@ -17,11 +17,13 @@ a namespace without importing each other.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cairn.graph.changes import CouplingSettings
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, Rel, RepoGraph
+
+if TYPE_CHECKING:
+    from cairn.graph.changes import CouplingSettings
 
 
 class CouplingUnavailable(InvalidQuery):
@@ -29,6 +31,8 @@ class CouplingUnavailable(InvalidQuery):
 
 
 def stored_settings(graph: RepoGraph) -> CouplingSettings | None:
+    from cairn.graph.changes import CouplingSettings  # (pydantic: imported by the queries that read the settings)
+
     repo = graph.repository
     raw = repo.get("coupling_settings") if repo is not None else None
     return CouplingSettings(**raw) if raw else None
@@ -117,7 +121,10 @@ def partners(graph: RepoGraph, path: str, settings: CouplingSettings | None = No
 
     Each: ``{"path", "degree", "shared", "revs" (of ``path``), "revs_partner", "imports", "component"}``.
     """
-    settings = settings or stored_settings(graph) or CouplingSettings()
+    if settings is None:
+        from cairn.graph.changes import CouplingSettings
+
+        settings = stored_settings(graph) or CouplingSettings()
     fid = graph.node(Label.FILE, path)
     if fid is None:
         return []

@@ -66,8 +66,8 @@ from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.store import verifying_skips
 
-if TYPE_CHECKING:  # imported where used: it is a pydantic model, and reading a stored answer needs neither
-    from cairn.graph.threshold_model import Thresholds
+if TYPE_CHECKING:  # imported where used: reading a stored answer needs it not
+    from cairn.graph.thresholds import ThresholdValues
     from cairn.graph.authorship import Authorship
 
 COVERAGE = 0.5
@@ -172,7 +172,7 @@ class _Knowledge:
     people: dict[str, _PersonInfo]
     graph: RepoGraph  # its Person nodes make ``index`` when a name must be resolved
     rank: dict[str, int]
-    thresholds: Thresholds
+    thresholds: ThresholdValues
     owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
     notes: list[str] = field(default_factory=list)
     _index: PersonIndex | None = None
@@ -272,7 +272,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
     person is an author of its file: ``annotate_bus_factor``), set while the file's edges are at hand.
     ``authorship``: who authors and holds each file, as the KNOWS edges say (given by the ingest that built them),
     taken instead of reading every edge; ``CAIRN_VERIFY_SKIPS=1`` checks it against the edges."""
-    from cairn.graph.threshold_model import Thresholds
+    from cairn.graph.thresholds import ThresholdValues  # (plain values: an ingest imports no pydantic)
 
     files: list[str] = []
     component_of: dict[str, str | None] = {}
@@ -303,7 +303,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
     knowledge = _Knowledge(
         files, component_of, authors, holders, people, graph,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=Thresholds.of(graph), owners_of_file=owners, notes=notes,
+        thresholds=ThresholdValues.of(graph), owners_of_file=owners, notes=notes,
     )
     if without_history:
         knowledge.notes.append(f"{without_history} counted file(s) have no commit in the history read and are left out, as the reference does")
@@ -419,7 +419,7 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
     }
 
 
-def _at_risk(t: Thresholds, files: int, truck_factor: int, orphaned: int) -> bool:
+def _at_risk(t: ThresholdValues, files: int, truck_factor: int, orphaned: int) -> bool:
     return bool(files) and (truck_factor <= t.at_risk_truck_factor or orphaned / files > t.orphaned_share)
 
 

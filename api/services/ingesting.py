@@ -87,8 +87,8 @@ def ingest_into_store(
             return kept
         # the files are listed by a child while the configuration is validated and the ingest's steps imported
         listed = _listed_beside(root, source, config, repo) if spooled is None else None
-        return _ingest(store, root, config if config is not None else source.parse(), repo, checkout, progress, stored,
-                       spooled, listed)
+        settings = config if config is not None else source.settings(cache_dir_for(store), root)
+        return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed)
     finally:
         if spooled is not None:
             spooled.close()
