@@ -13,7 +13,7 @@ import pytest
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.ingest.knowledge import History
-from cairn.graph.model import Edge, KnowsEdge, Rel, knows_rows
+from cairn.graph.model import Edge, KnowsEdge, Rel, knows_edge, knows_rows
 from cairn.graph.values import dumps, dumps_rows
 from cairn.ingest.pipeline import ingest_repository
 from fixtures.maps import build_atlas
@@ -49,7 +49,7 @@ def test_the_properties_are_kept_without_a_dict_and_equal_values_share_one_objec
     tracemalloc.start()
     try:
         start = tracemalloc.get_traced_memory()[0]
-        compact = [KnowsEdge("s", "t", *values) for _ in range(2000)]
+        compact = [knows_edge("s", "t", *values) for _ in range(2000)]
         middle = tracemalloc.get_traced_memory()[0]
         plain = [Edge(Rel.KNOWS, "s", "t", dict(zip(NAMES, values))) for _ in range(2000)]
         end = tracemalloc.get_traced_memory()[0]
@@ -66,7 +66,7 @@ def test_the_properties_are_kept_without_a_dict_and_equal_values_share_one_objec
 
 
 def test_reading_and_marking_an_edge_makes_no_dict_and_the_save_writes_the_same_text():
-    edge = KnowsEdge("Person|r|p", "File|r|f", True, 2, 1, 4.5, 0, "2024-01-01T00:00:00+00:00")
+    edge = knows_edge("Person|r|p", "File|r|f", True, 2, 1, 4.5, 0, "2024-01-01T00:00:00+00:00")
     edge.set("author", True)
     assert edge.authorship == (4.5, True, 0) and edge.get("author") is True and edge.get("note", 1) == 1
     assert Edge.__dict__["props"].__get__(edge) is None  # nothing made yet
