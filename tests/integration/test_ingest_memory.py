@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 import tracemalloc
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.ingest.knowledge import History
-from cairn.graph.model import Edge, KnowsEdge, Rel, knows_rows
+from cairn.graph.model import Edge, KnowsEdge, Rel, knows_edge, knows_rows
 from cairn.graph.values import dumps, dumps_rows
 from cairn.ingest.pipeline import ingest_repository
 from fixtures.maps import build_atlas
@@ -49,7 +50,7 @@ def test_the_properties_are_kept_without_a_dict_and_equal_values_share_one_objec
     tracemalloc.start()
     try:
         start = tracemalloc.get_traced_memory()[0]
-        compact = [KnowsEdge("s", "t", *values) for _ in range(2000)]
+        compact = [knows_edge("s", "t", *values) for _ in range(2000)]
         middle = tracemalloc.get_traced_memory()[0]
         plain = [Edge(Rel.KNOWS, "s", "t", dict(zip(NAMES, values))) for _ in range(2000)]
         end = tracemalloc.get_traced_memory()[0]
@@ -66,7 +67,7 @@ def test_the_properties_are_kept_without_a_dict_and_equal_values_share_one_objec
 
 
 def test_reading_and_marking_an_edge_makes_no_dict_and_the_save_writes_the_same_text():
-    edge = KnowsEdge("Person|r|p", "File|r|f", True, 2, 1, 4.5, 0, "2024-01-01T00:00:00+00:00")
+    edge = knows_edge("Person|r|p", "File|r|f", True, 2, 1, 4.5, 0, "2024-01-01T00:00:00+00:00")
     edge.set("author", True)
     assert edge.authorship == (4.5, True, 0) and edge.get("author") is True and edge.get("note", 1) == 1
     assert Edge.__dict__["props"].__get__(edge) is None  # nothing made yet
@@ -115,3 +116,21 @@ def test_the_records_are_in_columns_once_the_edges_are_built_and_the_state_goes_
     assert history.state is None and list((tmp_path / "cache").glob("history-*.state"))
     again = ingest_repository(tmp_path / "atlas", cache_dir=tmp_path / "cache")  # what was saved is read back
     assert {e.key: e.props for e in again.graph.of_type(Rel.KNOWS)} == {e.key: e.props for e in result.graph.of_type(Rel.KNOWS)}
+
+
+def test_edges_of_equal_values_share_one_tuple_and_each_edge_is_six_slots(tmp_path):
+    build_atlas(tmp_path / "atlas")
+    edges = ingest_repository(tmp_path / "atlas").graph.of_type(Rel.KNOWS)
+    values = Edge.__dict__["type"]  # the slot the class attribute ``type`` leaves to the values
+    first_of: dict = {}
+    for edge in edges:
+        held = values.__get__(edge)
+        assert held == tuple(edge.get(name) for name in NAMES[:5]) and edge.type is Rel.KNOWS
+        assert first_of.setdefault(held, held) is held  # one tuple for every edge of these values
+    assert len(first_of) < len(edges)
+    eleven = type("Eleven", (), {"__slots__": tuple(f"s{i}" for i in range(11))})
+    assert sys.getsizeof(edges[0]) < sys.getsizeof(eleven())  # 80 bytes, not 128
+    edge = edges[0]
+    edge.set("author", True)  # the values stay shared while author is set; a dict made later holds them all
+    assert values.__get__(edge) is first_of[values.__get__(edge)]
+    assert edge.props == {**dict(zip(NAMES, (*values.__get__(edge), edge.get("last_touch")))), "author": True}
