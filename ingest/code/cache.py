@@ -265,7 +265,7 @@ class ParseCache:
             added = len(self._entries) - self._whole
             if self._whole and added < max(MIN_FOLD, FOLD_SHARE * self._whole):
                 # the entries are only ever added to, so those past the cache file's are the ones added since
-                newer = dict(islice(self._entries.items(), self._whole, None))
+                newer = self._entries.since(self._whole)
                 self._write(ADDED_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(newer)})
             else:
                 self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
@@ -703,6 +703,11 @@ class Entries(MutableMapping):
                 values.setdefault(key, row)
             else:
                 values[key] = row
+
+    def since(self, start: int) -> dict[EntryKey, ParsedFile]:
+        """The entries from the ``start``-th on (in the order added), made; the ones before are not made (a save after
+        a commit writes the few added, and ``islice`` of ``items()`` made each of the 50,000 it skipped)."""
+        return {key: self[key] for key in list(islice(self._values, start, None))}
 
     def __getitem__(self, key: EntryKey) -> ParsedFile:
         value = self._values[key]

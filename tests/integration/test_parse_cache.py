@@ -318,6 +318,19 @@ def test_parsed_files_read_from_the_cache_are_made_when_first_asked_for(tmp_path
     assert entries.get(("java", "1", ".java", "0" * 64)) is None and dict(entries) == dict(cache.entries)
 
 
+
+def test_a_save_after_a_few_files_were_parsed_makes_only_those_of_the_cache_file_s_entries(tmp_path):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    again = ParseCache(tmp_path)
+    added = ("python", "2", ".py", "e" * 40)
+    again.entries[added] = ParsedFile("new.py", "python", [RawImport("os", 1)], None, 0, 3)
+    again.entries_dirty = True
+    again.save()  # one added to three: written beside the cache file
+    assert (tmp_path / ADDED_FILE).exists()
+    assert [key for key, value in again.entries._values.items() if isinstance(value, ParsedFile)] == [added]
+    assert dict(ParseCache(tmp_path).entries) == {**dict(cache.entries), added: again.entries[added]}
+
 @pytest.mark.parametrize("damage", ["import-count", "negative-count", "kind", "lines", "file-column"])
 def test_a_cache_file_with_a_damaged_column_is_ignored_as_a_whole(tmp_path, damage):
     cache, _ = filled(tmp_path)
