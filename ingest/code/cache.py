@@ -20,7 +20,11 @@ tracks: see ``tracked_cache_files``):
   as a patch on that one, and the result it is patched on is kept as long as
   the patch is. A result read from the file is written back as the very text
   it was read as (``_load_keeping_results`` keeps each one's span), so a save
-  after a commit encodes the stats and the new result only.
+  after a commit encodes the stats and the new result only. The file says each
+  result's length (``sizes``), so a reader takes a result's text by it and
+  decodes only its first members (``_Unread``) until the result is recalled:
+  after a commit that changed imports the file holds two whole results, and an
+  ingest recalls one.
 
 Both are data, never code: a file is JSON with a ``format`` name and a
 ``version``; anything else (corrupt, truncated, another program's, an older
@@ -55,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from cairn.graph.atomic import write_atomic
+from cairn.graph.store import verifying_skips
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile, RawImport, ResolvedImport
 from cairn.ingest.code.result import CodeResult
 from cairn.ingest.gcpause import gc_paused
@@ -184,7 +189,10 @@ class ParseCache:
         reads, result, encoded = found
         if result is None:
             assert encoded is not None
+            kept = encoded  # what is kept of it once decoded: an unread result's header, not its decoded body
             try:
+                if type(encoded) is _Unread:
+                    encoded = self._read_whole(fingerprint, encoded)
                 if "base" in encoded:
                     base_entry = self._results.get(str(encoded["base"]))
                     if base_entry is None or base_entry[2] is None or "base" in base_entry[2]:
@@ -200,8 +208,17 @@ class ParseCache:
                 self._ignored(STATE_FILE, f"holds a result not in the expected shape ({type(exc).__name__})")
                 del self._results[fingerprint]
                 return None
-            self._results[fingerprint] = (reads, result, encoded)
+            self._results[fingerprint] = (reads, result, kept)
         return reads, result
+
+    def _read_whole(self, fingerprint: str, header: _Unread) -> dict:
+        """The result item whose header (``_Unread``) was read for ``fingerprint``, decoded whole from its text; its
+        header must be the one read (else ValueError)."""
+        whole = json.loads(self._texts[fingerprint])
+        if not isinstance(whole, dict) or any(name not in whole or whole[name] != value for name, value in header.items()) \
+                or ("base" in whole) != ("base" in header):
+            raise ValueError("result header")
+        return whole
 
     def recall_result(self, result_id: str) -> CodeResult | None:
         """The remembered result whose ``result_id`` (inputs and the files resolution read) is ``result_id``, or None."""
@@ -248,7 +265,7 @@ class ParseCache:
             added = len(self._entries) - self._whole
             if self._whole and added < max(MIN_FOLD, FOLD_SHARE * self._whole):
                 # the entries are only ever added to, so those past the cache file's are the ones added since
-                newer = dict(islice(self._entries.items(), self._whole, None))
+                newer = self._entries.since(self._whole)
                 self._write(ADDED_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(newer)})
             else:
                 self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
@@ -260,7 +277,9 @@ class ParseCache:
             results = []
             for fingerprint, (reads, result, kept) in self._results.items():
                 if kept is not None:  # as it was read (recalled or not): the same result, not encoded again
-                    results.append(self._texts.get(fingerprint) or _dumps(kept))
+                    text = self._texts.get(fingerprint)
+                    assert text is not None or type(kept) is not _Unread  # (an unread result is kept as its text)
+                    results.append(text or _dumps(kept))
                     continue
                 assert result is not None  # remembered in this run
                 found = self._base_of(fingerprint)
@@ -271,7 +290,7 @@ class ParseCache:
                 encoded = _encode_result(result, own)
                 results.append(_dumps({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded}))
             head = _dumps({"format": "cairn-parse-state", "version": VERSION, "paths": _join(paths),
-                           "stats": stats, "skips": self.skips})
+                           "stats": stats, "skips": self.skips, "sizes": list(map(len, results))})
             # the results last, each as its own text: those read from the file are not encoded again
             text = head[:-1] + ',"results":[' + ",".join(results) + "]}"
             write_atomic(self.directory / STATE_FILE, text.encode("utf-8"))
@@ -316,7 +335,8 @@ def _scan_object(text: str, texts: list[str]) -> dict:
             raise ValueError("layout")
         at = space(text, at + 1).end()
         if key == "results" and text[at] == "[":
-            document[key], at = _scan_items(text, at, texts)
+            sliced = _sliced_items(text, at, document.get("sizes"), texts)
+            document[key], at = sliced if sliced is not None else _scan_items(text, at, texts)
         else:
             document[key], at = _DECODE(text, at)
         at = space(text, at).end()
@@ -349,6 +369,75 @@ def _scan_items(text: str, at: int, texts: list[str]) -> tuple[list, int]:
         if text[at] != ",":
             raise ValueError("layout")
         at = space(text, at + 1).end()
+
+
+class _Unread(dict):
+    """The first members of a result item of the state file (``fingerprint``, ``reads`` and a patch's ``base``): what
+    is needed to find a result and write it back; the rest of its text is decoded only when the result is recalled
+    (``ParseCache._read_whole``). After a commit that changed imports the file holds two whole results, of which one
+    is recalled: the other's JSON (0.2 s at 50k modules) is not decoded."""
+
+
+#: the members of a result item read before it is recalled, in the order ``ParseCache.save`` writes them
+_HEADER = ("fingerprint", "reads", "base")
+
+
+def _sliced_items(text: str, at: int, sizes: Any, texts: list[str]) -> tuple[list, int] | None:
+    """The ``results`` array at ``text[at]`` as each item's header (``_Unread``) and where the array ends, each item's
+    text appended to ``texts``, taken by ``sizes`` (the item lengths ``ParseCache.save`` writes before the array)
+    without decoding the rest of any item; None when the array is not laid out as they say (the compact layout this
+    Cairn writes: items one after the other with a comma between, the array and then the document closing with them),
+    for ``_scan_items`` to read. ``CAIRN_VERIFY_SKIPS=1`` checks each header and text against ``_scan_items``."""
+    if type(sizes) is not list or not all(type(size) is int and size > 1 for size in sizes):
+        return None
+    items: list[Any] = []
+    taken: list[str] = []
+    start = at + 1
+    for number, size in enumerate(sizes):
+        end = start + size
+        closing = "]" if number == len(sizes) - 1 else ","
+        if text[start:start + 1] != "{" or text[end - 1:end] != "}" or text[end:end + 1] != closing:
+            return None
+        item = text[start:end]
+        header = _header(item)
+        if header is None:
+            return None
+        items.append(header)
+        taken.append(item)
+        start = end + 1
+    if not sizes:
+        if text[start:start + 1] != "]":
+            return None
+        start += 1
+    if text[start:].strip() != "}":  # ``results`` is the document's last member
+        return None
+    if verifying_skips():
+        every: list[str] = []
+        whole, _ = _scan_items(text, at, every)
+        if every != taken or [{name: item[name] for name in _HEADER if name in item} for item in whole] != items:
+            raise AssertionError("parse state: a result taken by its size is not the one the file holds there")
+    texts.extend(taken)
+    return items, start
+
+
+def _header(item: str) -> _Unread | None:
+    """The header (``_Unread``) of a result item laid out as ``ParseCache.save`` writes it; None otherwise."""
+    header = _Unread()
+    at = 1
+    for name in _HEADER:
+        key = f'"{name}":'
+        if not item.startswith(key, at):
+            if name == "base":
+                break
+            return None
+        try:
+            header[name], at = _DECODE(item, at + len(key))
+        except ValueError:
+            return None
+        if item[at:at + 1] != ",":
+            return None
+        at += 1
+    return header
 
 
 def digest_text(text: str | None) -> str | None:
@@ -614,6 +703,11 @@ class Entries(MutableMapping):
                 values.setdefault(key, row)
             else:
                 values[key] = row
+
+    def since(self, start: int) -> dict[EntryKey, ParsedFile]:
+        """The entries from the ``start``-th on (in the order added), made; the ones before are not made (a save after
+        a commit writes the few added, and ``islice`` of ``items()`` made each of the 50,000 it skipped)."""
+        return {key: self[key] for key in list(islice(self._values, start, None))}
 
     def __getitem__(self, key: EntryKey) -> ParsedFile:
         value = self._values[key]

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from cairn.ingest.code.base import ParsedFile, RawImport, ResolvedImport
-from cairn.ingest.code.cache import ADDED_FILE, CACHE_FILE, STATE_FILE, VERSION, ParseCache
+from cairn.ingest.code.cache import ADDED_FILE, CACHE_FILE, STATE_FILE, VERSION, ParseCache, _Unread
 from cairn.ingest.code.extract import SourceFile, extract_code
 from cairn.ingest.code.result import CodeResult
 
@@ -240,7 +240,9 @@ def commits(directory, reencode: bool) -> list[tuple[str, dict, CodeResult]]:
     for n in range(2, 7):
         before = json.loads((directory / STATE_FILE).read_text())["results"]
         run = ParseCache(directory)
-        if reencode:
+        if reencode:  # each result read decoded whole, and its text forgotten
+            run._results = {fingerprint: (reads, result, run._read_whole(fingerprint, kept) if type(kept) is _Unread else kept)
+                            for fingerprint, (reads, result, kept) in run._results.items()}
             run._texts.clear()
         newest = run.recall(remembered[-1][0])[1] if n % 2 else None  # every other run leaves the results encoded
         new = carried(result if newest is None else newest, n)
@@ -316,6 +318,19 @@ def test_parsed_files_read_from_the_cache_are_made_when_first_asked_for(tmp_path
     assert entries.get(("java", "1", ".java", "0" * 64)) is None and dict(entries) == dict(cache.entries)
 
 
+
+def test_a_save_after_a_few_files_were_parsed_makes_only_those_of_the_cache_file_s_entries(tmp_path):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    again = ParseCache(tmp_path)
+    added = ("python", "2", ".py", "e" * 40)
+    again.entries[added] = ParsedFile("new.py", "python", [RawImport("os", 1)], None, 0, 3)
+    again.entries_dirty = True
+    again.save()  # one added to three: written beside the cache file
+    assert (tmp_path / ADDED_FILE).exists()
+    assert [key for key, value in again.entries._values.items() if isinstance(value, ParsedFile)] == [added]
+    assert dict(ParseCache(tmp_path).entries) == {**dict(cache.entries), added: again.entries[added]}
+
 @pytest.mark.parametrize("damage", ["import-count", "negative-count", "kind", "lines", "file-column"])
 def test_a_cache_file_with_a_damaged_column_is_ignored_as_a_whole(tmp_path, damage):
     cache, _ = filled(tmp_path)
@@ -334,3 +349,61 @@ def test_a_cache_file_with_a_damaged_column_is_ignored_as_a_whole(tmp_path, dama
     (tmp_path / CACHE_FILE).write_text(json.dumps(data))
     again = ParseCache(tmp_path)
     assert again.entries == {} and any("parse-cache.json not in the expected shape" in n for n in again.notes), again.notes
+
+
+def two_whole_results(directory) -> tuple[CodeResult, CodeResult]:
+    """A state file holding two whole results (as after a commit that changed imports: nothing shared, no patch)."""
+    cache, result = filled(directory)
+    other = replace(result, imports={**result.imports, "cafe": []}, modules=dict(result.modules), parsed=9)
+    cache.remember("f2", {}, other)
+    cache.save()
+    return result, other
+
+
+def test_a_result_not_recalled_is_not_decoded_and_is_written_back_as_it_was_read(tmp_path, monkeypatch):
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    result, other = two_whole_results(tmp_path)
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    assert "base" not in state["results"][1] and state["sizes"] == [len(json.dumps(r, separators=(",", ":"))) for r in state["results"]]
+    before = (tmp_path / STATE_FILE).read_text()
+    again = ParseCache(tmp_path)
+    assert {fingerprint: type(kept) for fingerprint, (_, _, kept) in again._results.items()} == {"f1": _Unread, "f2": _Unread}
+    assert again._results["f1"][2] == {"fingerprint": "f1", "reads": {"pyproject.toml": "e" * 40, "tsconfig.json": None}}
+    assert again.recall("f2") == ({}, other)
+    assert type(again._results["f1"][2]) is _Unread and again._results["f1"][1] is None  # the skip: f1 never decoded
+    assert type(again._results["f2"][2]) is _Unread  # (only its header kept once decoded)
+    again.dirty = True
+    again.save()
+    assert (tmp_path / STATE_FILE).read_text() == before
+    third = ParseCache(tmp_path)
+    assert third.notes == [] and third.recall("f1")[1] == result and third.recall("f2")[1] == other
+
+
+def test_a_result_whose_text_says_otherwise_than_its_header_is_caught_when_verifying_and_dropped_when_not(tmp_path, monkeypatch):
+    two_whole_results(tmp_path)
+    text = (tmp_path / STATE_FILE).read_text()
+    state = json.loads(text)
+    # the first result written with its reads twice: the header (read first) and the whole item (the last wins) differ
+    item = json.dumps(state["results"][0], separators=(",", ":"))
+    forged = item[:-1] + ',"reads":{"forged":null}}'
+    forged_sizes = json.dumps(state["sizes"], separators=(",", ":")).replace(str(len(item)), str(len(forged)), 1)
+    text = text.replace(item, forged).replace('"sizes":' + json.dumps(state["sizes"], separators=(",", ":")), '"sizes":' + forged_sizes)
+    (tmp_path / STATE_FILE).write_text(text)
+    with pytest.raises(AssertionError, match="taken by its size"):
+        ParseCache(tmp_path)  # CAIRN_VERIFY_SKIPS=1 (tests/conftest.py): every header checked against the whole item
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    again = ParseCache(tmp_path)
+    assert type(again._results["f1"][2]) is _Unread
+    assert again.recall("f1") is None and "holds a result not in the expected shape" in again.notes[0]
+
+
+@pytest.mark.parametrize("sizes", [[1, 2], "x", [10**9, 1], []], ids=["too-small", "not-a-list", "past-the-end", "none"])
+def test_sizes_that_do_not_fit_the_results_leave_them_read_whole(tmp_path, sizes):
+    result, other = two_whole_results(tmp_path)
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    text = (tmp_path / STATE_FILE).read_text().replace('"sizes":' + json.dumps(state["sizes"], separators=(",", ":")),
+                                                        '"sizes":' + json.dumps(sizes, separators=(",", ":")))
+    (tmp_path / STATE_FILE).write_text(text)
+    again = ParseCache(tmp_path)
+    assert again.notes == [] and all(type(kept) is not _Unread for _, _, kept in again._results.values())
+    assert again.recall("f1")[1] == result and again.recall("f2")[1] == other
