@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from cairn.graph.model import RepoGraph
-from cairn.graph.thresholds import DEFAULTS, MAX_INACTIVE_DAYS, MAX_TRUCK_FACTOR
+from cairn.graph.thresholds import DEFAULTS, MAX_INACTIVE_DAYS, MAX_TRUCK_FACTOR, ThresholdValues
 
 
 class Thresholds(BaseModel):
@@ -30,3 +30,11 @@ class Thresholds(BaseModel):
         repo = graph.repository
         stored: dict[str, Any] = (repo.get("thresholds") if repo is not None else None) or {}
         return cls(**stored)
+
+    @classmethod
+    def check_values(cls, graph: RepoGraph, values: ThresholdValues) -> None:
+        """Fail unless ``values`` (``ThresholdValues.of(graph)``, read without the model) are what ``of`` reads, types
+        included (for ``CAIRN_VERIFY_SKIPS``)."""
+        model = cls.of(graph)
+        if repr(values) != repr(type(values)(**{name: getattr(model, name) for name in DEFAULTS})):
+            raise AssertionError(f"the thresholds read from {graph.repo} are not what Thresholds.of reads: {values}")

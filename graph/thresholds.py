@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cairn.graph.model import RepoGraph
-from cairn.graph.store import verifying_skips
 
 # Bounds on numbers a configuration may set: beyond them a value is a mistake (and would overflow dates).
 MAX_INACTIVE_DAYS = 36_500  # a hundred years
@@ -55,15 +54,8 @@ class ThresholdValues:
     @classmethod
     def of(cls, graph: RepoGraph) -> "ThresholdValues":
         """``Thresholds.of(graph)`` without the model: the thresholds the repository was ingested with (validated then;
-        the defaults when it recorded none). Compared with the model's under ``CAIRN_VERIFY_SKIPS``."""
-        values = cls(**{name: stored_threshold(graph, name) for name in DEFAULTS})
-        if verifying_skips():
-            from cairn.graph.threshold_model import Thresholds
-
-            model = Thresholds.of(graph)
-            if repr(values) != repr(cls(**{name: getattr(model, name) for name in DEFAULTS})):
-                raise AssertionError(f"the thresholds read from {graph.repo} are not what Thresholds.of reads: {values}")
-        return values
+        the defaults when it recorded none). ``Thresholds.check_values`` compares them with the model's."""
+        return cls(**{name: stored_threshold(graph, name) for name in DEFAULTS})
 
     def model_dump(self, mode: str = "python") -> dict[str, Any]:
         """As ``Thresholds.model_dump`` (every value is JSON)."""

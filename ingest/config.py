@@ -58,7 +58,7 @@ are imported when a configuration is validated, or when one of them is named
 only reads a stored graph — the PR check on a stored base — does not pay for
 pydantic. What such a command needs of the settings a graph was ingested with
 is read back from its Repository node as plain data (``StoredSettings``). An
-ingest reads the settings as plain values too (``ConfigSource.settings``), and
+ingest reads the settings as plain values too (``known_settings.ingest_settings``), and
 validates a configuration only when this build has not validated it before
 (``ingest.known_settings``).
 """
@@ -78,7 +78,7 @@ from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 if TYPE_CHECKING:
     from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,
                                             PersonSpec)
-    from cairn.ingest.config_values import IdentityValues, IngestValues, Settings
+    from cairn.ingest.config_values import IdentityValues, IngestValues
 
 __all__ = ["AdrSettings", "CairnConfig", "ComponentSpec", "ConfigError", "IdentitySettings", "IngestSettings", "PersonSpec",
            "ConfigSource", "StoredSettings", "load_config", "parse_config", "read_config_source"]
@@ -164,14 +164,6 @@ class ConfigSource:
         from cairn.ingest.config_models import CairnConfig
 
         return CairnConfig()
-
-    def settings(self, cache_dir: Path | None, root: Path) -> Settings | CairnConfig:
-        """What an ingest reads of the configuration: ``parse()``'s result as plain values (``config_values``), taken
-        from ``cache_dir`` when this build validated this very configuration before (``known_settings``: no pydantic
-        then); ``ConfigError`` when it is not valid."""
-        from cairn.ingest.known_settings import KnownSettings
-
-        return KnownSettings(cache_dir, root).settings(self)
 
 
 def read_config_source(root: Path, explicit: Path | None = None) -> ConfigSource:

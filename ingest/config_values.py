@@ -21,13 +21,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cairn.graph.thresholds import ThresholdValues
 from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES
-
-if TYPE_CHECKING:
-    from cairn.ingest.known_settings import KnownSettings
 
 
 class _Values:
@@ -138,12 +135,13 @@ class Settings(_Values):
     dump: dict[str, Any] = field(repr=False, compare=False)
     #: the models' JSON dump (``model_dump(mode="json")``: numbers as their fields' types, the rules' dates as text)
     json_dump: dict[str, Any] = field(repr=False, compare=False)
-    #: the rules validated before, for ``ingest.rules`` to take (None: every rule is validated)
-    known_rules: KnownSettings | None = field(default=None, repr=False, compare=False)
+    #: the rules validated before (a ``known_settings.KnownSettings``), for ``ingest.rules`` to take (None: every rule
+    #: is validated)
+    known_rules: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of_dump(cls, dump: dict[str, Any], json_dump: dict[str, Any], rules: list[dict[str, Any]],
-                known_rules: KnownSettings | None = None) -> "Settings":
+                known_rules: Any = None) -> "Settings":
         """The values of a ``CairnConfig``: ``dump`` its ``model_dump()`` (its rules left out), ``json_dump`` its
         ``model_dump(mode="json")``, ``rules`` its ``.rules``."""
         agents = dump["agents"]
@@ -166,7 +164,7 @@ class Settings(_Values):
         )
 
     @classmethod
-    def of_model(cls, config: Any, known_rules: KnownSettings | None = None) -> "Settings":
+    def of_model(cls, config: Any, known_rules: Any = None) -> "Settings":
         """The values of the validated ``config`` (a ``CairnConfig``)."""
         return cls.of_dump({**config.model_dump(), "rules": None}, config.model_dump(mode="json"), config.rules, known_rules)
 

@@ -54,18 +54,20 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from cairn.ingest.config import ConfigSource
+from cairn.ingest.build import cairn_build
 from cairn.ingest.git import GitError, git, git_together
 from cairn.ingest.worktree import WorktreeChanges, configured_filters, worktree_changes_of, worktree_commands
+
+if TYPE_CHECKING:
+    from cairn.ingest.config import ConfigSource
 
 #: Bumped whenever what a fingerprint covers changes meaning.
 FORMAT = 1
 #: Files Cairn reads by name at the top of a checkout, tracked or not.
 ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".mailmap", ".adr-dir", ".log4brains.yml",
                ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
-_PACKAGES = ("graph", "ingest", "queries", "api")
 #: ``ingest.trend_samples.SAMPLES_FILE`` (not imported: that module is heavy)
 TREND_SAMPLES_FILE = "trend-samples.json"
 #: What the check asks git beside the work tree's changes, all at once (``git_together``): where the checkout's top
@@ -293,35 +295,3 @@ def _stat_of(path: Path) -> list[Any] | None:
 def digest(value: Any) -> str:
     """A fingerprint of any JSON-able value (keys sorted)."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-_BUILD: str | None = None
-
-
-def cairn_build() -> str:
-    """Cairn's own source files, by name, size and modification time: another version gives another value."""
-    global _BUILD
-    if _BUILD is None:
-        package = Path(__file__).resolve().parent.parent
-        entries: list[tuple[str, int, int]] = []
-        for top in _PACKAGES:
-            _source_files(package / top, top, entries)
-        _BUILD = digest(entries)
-    return _BUILD
-
-
-def _source_files(directory: Path | str, name: str, entries: list[tuple[str, int, int]]) -> None:
-    """Append (package-relative name, size, modification time) of each ``.py`` file below ``directory`` (called
-    ``name``), in name order, a directory's files before its subdirectories'."""
-    try:
-        with os.scandir(directory) as found:
-            children = sorted(found, key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in children:
-        if entry.name.endswith(".py") and entry.is_file():
-            st = entry.stat()
-            entries.append((f"{name}/{entry.name}", st.st_size, st.st_mtime_ns))
-    for entry in children:
-        if entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
-            _source_files(entry.path, f"{name}/{entry.name}", entries)

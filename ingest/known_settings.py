@@ -18,7 +18,7 @@ Only what validated is kept: an invalid configuration or rule is validated
 every time, and fails with the same message. An entry is kept only when what
 is made of it after a JSON round trip has the ``repr`` of what is made of the
 validation (types included). The file is read only when this very build of
-Cairn wrote it (``freshness.cairn_build``) and the analysed repository does not
+Cairn wrote it (``build.cairn_build``) and the analysed repository does not
 track it (a cache directory inside the checkout, the file committed); it is
 JSON Cairn writes into its own cache directory, never repository content, and
 a file that cannot be read as this cache is ignored and replaced. Under
@@ -51,12 +51,19 @@ VERSION = 1
 OTHER_CONFIGS = 7
 
 
+def ingest_settings(source: ConfigSource, cache_dir: Path | None, root: Path) -> Settings | CairnConfig:
+    """What an ingest reads of the configuration found (``config.read_config_source``): ``source.parse()``'s result
+    as plain values (``config_values``), taken from ``cache_dir`` when this build validated this very configuration
+    before (no pydantic then); ``ConfigError`` when it is not valid."""
+    return KnownSettings(cache_dir, root).settings(source)
+
+
 class KnownSettings:
     """``settings(source)``: the configuration's values, validated or remembered; ``rule(table)``: a rule's spec, the
     same way; ``save_rules()`` keeps the rules this ingest read (the others are forgotten)."""
 
     def __init__(self, cache_dir: Path | None, root: Path) -> None:
-        from cairn.ingest.freshness import cairn_build
+        from cairn.ingest.build import cairn_build
 
         self.path = Path(cache_dir) / CACHE_FILE if cache_dir is not None else None
         self.build = cairn_build()

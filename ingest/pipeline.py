@@ -45,7 +45,8 @@ from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
 from cairn.ingest.components import declared_components
 from cairn.ingest.config import load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, git_toplevel, list_files
-from cairn.ingest.freshness import CheckoutState, cairn_build
+from cairn.ingest.build import cairn_build
+from cairn.ingest.freshness import CheckoutState
 from cairn.ingest.gcpause import gc_paused
 from cairn.ingest.history import mine_history
 from cairn.ingest.history_state import StateFile, Unsaved, unsaved_commits

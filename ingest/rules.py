@@ -85,7 +85,7 @@ def collect_rules(config: CairnConfig | Settings, decision_set: DecisionSet,
 
     Returns the rules and non-fatal problems (skipped import-linter contract
     types). Raises ``ConfigError`` for an invalid rule, an unknown ``because``
-    or a duplicate id. Settings read through ``ConfigSource.settings`` bring the
+    or a duplicate id. Settings read through ``known_settings.ingest_settings`` bring the
     rules validated before (``known_rules``): a table validated then is not
     validated again, and the tables read now are remembered for the next ingest.
     """

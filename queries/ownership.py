@@ -300,10 +300,15 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
         target = graph.nodes[edge.target]
         if target.label is Label.FILE:
             owners.setdefault(target.key, set()).add(edge.source)
+    thresholds = ThresholdValues.of(graph)
+    if verifying_skips():
+        from cairn.graph.threshold_model import Thresholds  # (pydantic: only under the check)
+
+        Thresholds.check_values(graph, thresholds)
     knowledge = _Knowledge(
         files, component_of, authors, holders, people, graph,
         rank={pid: int(info.node.get("commits") or 0) for pid, info in people.items()},
-        thresholds=ThresholdValues.of(graph), owners_of_file=owners, notes=notes,
+        thresholds=thresholds, owners_of_file=owners, notes=notes,
     )
     if without_history:
         knowledge.notes.append(f"{without_history} counted file(s) have no commit in the history read and are left out, as the reference does")

@@ -76,7 +76,7 @@ def basis(graph: RepoGraph) -> dict[str, Any]:
     card reads (``card_inputs``: the packages, decisions, GOVERNS and COVERS edges, instructions and teams); per
     person, what a card that names them reads of them (``people``, ``person_digest``); the names of the graph
     (``graph``) and the Cairn build."""
-    from cairn.ingest.freshness import cairn_build
+    from cairn.ingest.build import cairn_build
     from cairn.queries.dependencies import LISTED_PROPERTIES
     from cairn.queries.explore.card import CARD_PROPERTIES
     from cairn.queries.ownership import gone_people
@@ -176,7 +176,7 @@ class AnswerBase:
 
 def describes(basis: Any, store: GraphStore, repo: str) -> bool:
     """Whether the answers kept with ``basis`` were computed by this Cairn on the graph of ``repo`` stored now."""
-    from cairn.ingest.freshness import cairn_build
+    from cairn.ingest.build import cairn_build
 
     stored = next((r for r in store.repositories() if r.repo == repo), None)
     return (isinstance(basis, dict) and stored is not None and basis.get("build") == cairn_build()

@@ -87,7 +87,12 @@ def ingest_into_store(
             return kept
         # the files are listed by a child while the configuration is validated and the ingest's steps imported
         listed = _listed_beside(root, source, config, repo) if spooled is None else None
-        settings = config if config is not None else source.settings(cache_dir_for(store), root)
+        if config is not None:
+            settings = config
+        else:
+            from cairn.ingest.known_settings import ingest_settings  # (validates a configuration not seen before)
+
+            settings = ingest_settings(source, cache_dir_for(store), root)
         return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed)
     finally:
         if spooled is not None:

@@ -9,7 +9,7 @@ SHA-256 of the bytes read and what ``parse_decision`` made of them (the
 readable record), in ``decisions.json`` of the ingest's cache directory.
 
 A record is taken from the cache only when its bytes hash the same and the
-cache was written by this very build of Cairn (``freshness.cairn_build``: a
+cache was written by this very build of Cairn (``build.cairn_build``: a
 change to the parser invalidates it). A cache file the analysed repository
 tracks (a cache directory inside the checkout, the file committed) is neither
 read nor written, like the parse cache and the history state. A decision is kept only when it comes

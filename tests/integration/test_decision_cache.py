@@ -18,7 +18,7 @@ from cairn.api.services.workspace import cache_dir_for
 from cairn.api.bootstrap import open_store
 from cairn.graph.store import VERIFY_SKIPS
 from cairn.ingest.adrs.parse_cache import CACHE_FILE, DecisionCache
-from cairn.ingest.freshness import cairn_build
+from cairn.ingest.build import cairn_build
 from fixtures.gitrepo import GitRepo
 from test_incremental_history import assert_same_as_cold, ingest
 

@@ -20,7 +20,7 @@ from cairn.graph.model import Label
 from cairn.ingest.adrs import read_decisions
 from cairn.ingest.config import AdrSettings, parse_config, read_config_source
 from cairn.ingest.config_values import Settings
-from cairn.ingest.known_settings import CACHE_FILE, KnownSettings
+from cairn.ingest.known_settings import CACHE_FILE, KnownSettings, ingest_settings
 from cairn.ingest.rules import collect_rules
 from fixtures.gitrepo import GitRepo
 
@@ -130,7 +130,7 @@ def test_an_ingest_after_a_commit_imports_no_pydantic_and_stores_what_a_cold_one
 def test_a_remembered_configuration_is_taken_and_a_changed_one_is_validated_again(tmp_path):
     repo = _repo(tmp_path / "shop")
     cache = tmp_path / "cache"
-    first = read_config_source(repo.root).settings(cache, repo.root)
+    first = ingest_settings(read_config_source(repo.root), cache, repo.root)
     known = KnownSettings(cache, repo.root)
     again = known.settings(read_config_source(repo.root))
     assert known.reused == 1 and repr(again) == repr(first) and again.dump == first.dump
@@ -146,7 +146,7 @@ def test_a_remembered_configuration_is_taken_and_a_changed_one_is_validated_agai
         parse_config(source.data, "cairn.toml")
     for _ in range(2):  # never remembered: the same error every time
         with pytest.raises(ConfigError) as taken:
-            source.settings(cache, repo.root)
+            ingest_settings(source, cache, repo.root)
         assert str(taken.value) == str(validated.value) and "inactive_days" in str(taken.value)
 
 
@@ -154,25 +154,25 @@ def test_a_date_and_the_text_of_a_date_are_two_configurations(tmp_path):
     repo = GitRepo(tmp_path / "shop")
     repo.commit({"cairn.toml": '[[people]]\nname = "2024-01-01"\n'})
     cache = tmp_path / "cache"
-    assert read_config_source(repo.root).settings(cache, repo.root).people[0].name == "2024-01-01"
+    assert ingest_settings(read_config_source(repo.root), cache, repo.root).people[0].name == "2024-01-01"
     repo.write({"cairn.toml": "[[people]]\nname = 2024-01-01\n"})
     with pytest.raises(ConfigError, match="people.0.name"):
-        read_config_source(repo.root).settings(cache, repo.root)
+        ingest_settings(read_config_source(repo.root), cache, repo.root)
 
 
 def test_a_wrong_entry_is_taken_and_caught_under_the_check(tmp_path, monkeypatch):
     monkeypatch.delenv("CAIRN_VERIFY_SKIPS", raising=False)
     repo = _repo(tmp_path / "shop")
     cache = tmp_path / "cache"
-    read_config_source(repo.root).settings(cache, repo.root)
+    ingest_settings(read_config_source(repo.root), cache, repo.root)
     data = json.loads((cache / CACHE_FILE).read_text())
     (entry,) = data["configs"].values()
     entry[0]["thresholds"]["inactive_days"] = 7
     (cache / CACHE_FILE).write_text(json.dumps(data))
-    assert read_config_source(repo.root).settings(cache, repo.root).thresholds.inactive_days == 7  # taken as kept
+    assert ingest_settings(read_config_source(repo.root), cache, repo.root).thresholds.inactive_days == 7  # taken as kept
     monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
     with pytest.raises(AssertionError, match="configuration kept"):
-        read_config_source(repo.root).settings(cache, repo.root)
+        ingest_settings(read_config_source(repo.root), cache, repo.root)
 
 
 def _rules(root: Path, config: Settings) -> list:
@@ -184,7 +184,7 @@ def test_rules_validated_before_are_taken_and_a_wrong_one_is_caught_under_the_ch
     monkeypatch.delenv("CAIRN_VERIFY_SKIPS", raising=False)
     repo = _repo(tmp_path / "shop")
     cache = tmp_path / "cache"
-    validated = _rules(repo.root, read_config_source(repo.root).settings(cache, repo.root))
+    validated = _rules(repo.root, ingest_settings(read_config_source(repo.root), cache, repo.root))
     known = KnownSettings(cache, repo.root)
     taken = _rules(repo.root, known.settings(read_config_source(repo.root)))
     assert known.reused == 1 + 3  # the configuration, its two rules and the decision's
@@ -197,11 +197,11 @@ def test_rules_validated_before_are_taken_and_a_wrong_one_is_caught_under_the_ch
         if spec["id"] == "web-no-db":
             spec["exceptions"][0]["expires"] = "2099-01-01"
     (cache / CACHE_FILE).write_text(json.dumps(data))
-    planted = _rules(repo.root, read_config_source(repo.root).settings(cache, repo.root))
+    planted = _rules(repo.root, ingest_settings(read_config_source(repo.root), cache, repo.root))
     assert str(next(r for r in planted if r.id == "web-no-db").spec.exceptions[0].expires) == "2099-01-01"
     monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
     with pytest.raises(AssertionError, match="rule kept for 'web-no-db'"):
-        _rules(repo.root, read_config_source(repo.root).settings(cache, repo.root))
+        _rules(repo.root, ingest_settings(read_config_source(repo.root), cache, repo.root))
 
 
 def test_an_invalid_rule_fails_the_same_way_every_time(tmp_path):
@@ -211,14 +211,14 @@ def test_an_invalid_rule_fails_the_same_way_every_time(tmp_path):
         _rules(repo.root, parse_config(read_config_source(repo.root).data, "cairn.toml"))
     for _ in range(2):
         with pytest.raises(ConfigError) as taken:
-            _rules(repo.root, read_config_source(repo.root).settings(tmp_path / "cache", repo.root))
+            _rules(repo.root, ingest_settings(read_config_source(repo.root), tmp_path / "cache", repo.root))
         assert str(taken.value) == str(validated.value)
 
 
 def test_a_cache_file_the_repository_tracks_is_not_used(tmp_path):
     repo = _repo(tmp_path / "shop")
     cache = repo.root / ".cairn" / "cache"
-    read_config_source(repo.root).settings(tmp_path / "elsewhere", repo.root)
+    ingest_settings(read_config_source(repo.root), tmp_path / "elsewhere", repo.root)
     cache.mkdir(parents=True)
     planted = json.loads((tmp_path / "elsewhere" / CACHE_FILE).read_text())
     (entry,) = planted["configs"].values()

@@ -83,3 +83,14 @@ def test_thresholds_read_from_a_graph_are_what_the_model_reads(stored):
     model = Thresholds.of(graph)
     assert same_values(model, ThresholdValues.of(graph))
     assert ThresholdValues.of(graph).model_dump() == model.model_dump()
+    Thresholds.check_values(graph, ThresholdValues.of(graph))
+
+
+def test_the_check_of_thresholds_read_without_the_model_catches_another_value_or_type():
+    graph = RepoGraph("demo")
+    graph.add_node(Label.REPOSITORY, "demo", thresholds={"orphaned_share": 0.75})
+    values = ThresholdValues.of(graph)
+    for wrong in (dataclasses.replace(values, inactive_days=values.inactive_days + 1),
+                  dataclasses.replace(values, orphaned_share=1), dataclasses.replace(values, max_coauthors=5.0)):
+        with pytest.raises(AssertionError, match="not what Thresholds.of reads"):
+            Thresholds.check_values(graph, wrong)
