@@ -214,8 +214,19 @@ def _plain(data: dict) -> dict:
             "humans": {name: list(column) for name, column in data["humans"].columns().items()}}
 
 
+def _assert_frozen_and_shared(memory: ActivityMemory) -> None:
+    """Once counted, each row's humans are a frozenset, one for all the rows with the same people."""
+    cells = [humans for row in memory.rows.values() for _, _, humans in row.values()]
+    assert all(humans.__class__ is frozenset for humans in cells)
+    assert len({id(humans) for humans in cells}) == len(set(cells)) < len(cells)
+
+
 @pytest.mark.parametrize("period", ["month", "quarter", "year"])
-def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str) -> None:
+@pytest.mark.parametrize("open_periods", [1, 4])  # 1: a period frozen whenever the count moves on, thawed if it comes back
+def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str, open_periods: int, monkeypatch) -> None:
+    from cairn.ingest import trend_activity
+
+    monkeypatch.setattr(trend_activity._Growing, "OPEN", open_periods)
     history, index = _history(3, 200)
     view = CommitView(history.log, index, history)
     memory = ChangeMemory({}, [], {})
@@ -235,8 +246,9 @@ def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str) -> No
         assert (got.first, got.last, got.commits) == (want.first, want.last, want.commits)
         assert list(got.rows) == list(want.rows)  # periods, and scopes within them, in the order met
         assert [list(row) for row in got.rows.values()] == [list(row) for row in want.rows.values()]
-        assert [[(n, helped, list(humans)) for n, helped, humans in row.values()] for row in got.rows.values()] == \
-            [[(n, helped, list(humans)) for n, helped, humans in row.values()] for row in want.rows.values()]
+        assert [[(n, helped, sorted(humans)) for n, helped, humans in row.values()] for row in got.rows.values()] == \
+            [[(n, helped, sorted(humans)) for n, helped, humans in row.values()] for row in want.rows.values()]
+        _assert_frozen_and_shared(got)
         assert _plain(got.to_json()) == _written(got)
         back = ActivityMemory.from_json(got.to_json())
         assert back is not None and back.rows == got.rows and (back.first, back.last, back.commits) == (got.first, got.last, got.commits)
