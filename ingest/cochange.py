@@ -449,7 +449,8 @@ def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) 
     props, pids = list(map(_PROPS, index.nodes)), index.pid
     deque(map(setitem, props, repeat("revisions"), map(revisions, pids, repeat(0))), maxlen=0)
     spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
-    days = map(list, map(map, repeat(day), map(values.__getitem__, spans)))
+    # (copied, which makes a list at its size: one made from a map holds room to grow by an eighth, 2 MB at 50k files)
+    days = map(list.copy, map(list, map(map, repeat(day), map(values.__getitem__, spans))))
     deque(map(setitem, props, repeat("change_days"), days), maxlen=0)
     deque(map(setitem, props, repeat("agent_changes"), map(agent_changes, pids, repeat(0))), maxlen=0)
 
