@@ -438,8 +438,10 @@ def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) 
     columns = memory.days.columns()  # (the state writes them so anyway)
     counts, values = columns["counts"], columns["values"]
     # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end (a day met again is a
-    # lookup in C, one int object made per entry read and let go: a third faster than ``setdefault(day, day)``)
-    days = list(map(_OneDay().__getitem__, values))
+    # lookup in C, one int object made per entry read and let go: a third faster than ``setdefault(day, day)``); a
+    # file's days read from its slice of the column, not from a list of every entry (18 MB more at 50k files, at the
+    # peak of a cold ingest)
+    day = _OneDay().__getitem__
     starts = list(accumulate(counts, initial=0))
     known = len(counts)
     starts.append(starts[-1])  # (at ``known``: no day, for a path with no commit)
@@ -449,7 +451,9 @@ def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) 
     props, pids = list(map(_PROPS, index.nodes)), index.pid
     deque(map(setitem, props, repeat("revisions"), map(revisions, pids, repeat(0))), maxlen=0)
     spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
-    deque(map(setitem, props, repeat("change_days"), map(days.__getitem__, spans)), maxlen=0)
+    # (copied, which makes a list at its size: one made from a map holds room to grow by an eighth, 2 MB at 50k files)
+    days = map(list.copy, map(list, map(map, repeat(day), map(values.__getitem__, spans))))
+    deque(map(setitem, props, repeat("change_days"), days), maxlen=0)
     deque(map(setitem, props, repeat("agent_changes"), map(agent_changes, pids, repeat(0))), maxlen=0)
 
 

@@ -95,8 +95,15 @@ class LogStatus:
         return bool(self.missing_objects or self.exact_renames_only or self.without_renames or self.unreadable)
 
 
+#: How much of the packs one ``git log`` keeps mapped, in windows of what size. By default git maps up to 8 GB in windows
+#: of 1 GB and unmaps none: the pages of the packs it has read stay in its resident size, which counts in the ingest's
+#: peak (a child's): a whole log at 50k files, 300,000 commits, grew git to 880 MB, 710 MB of them the pack's pages.
+#: With these, 510 MB, in the same time (smaller windows cost seconds of the system's time, mapped again and again).
+PACK_WINDOWS = ("-c", "core.packedGitLimit=256m", "-c", "core.packedGitWindowSize=64m")
+
+
 def _log_args(renames: str) -> list[str]:
-    return [*MAILMAP_OPTIONS, "-c", "log.showSignature=false", "log", renames, "--name-status", "-z", "--use-mailmap",
+    return [*MAILMAP_OPTIONS, *PACK_WINDOWS, "-c", "log.showSignature=false", "log", renames, "--name-status", "-z", "--use-mailmap",
             "--no-diff-merges", "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}"]
 
 

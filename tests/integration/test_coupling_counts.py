@@ -8,6 +8,8 @@ first ones (how a re-ingest counts) must agree with both.
 
 from __future__ import annotations
 
+import sys
+
 import random
 from collections import Counter
 from itertools import combinations
@@ -138,3 +140,5 @@ def test_change_days_are_the_days_of_every_commit_touching_the_file_and_share_th
         assert node.get("change_days") == [int(t) // DAY for t in reversed(times)], node.key
         for day in node.get("change_days"):
             assert by_value.setdefault(day, id(day)) == id(day)
+        # no room to grow held by each list (kept to the end): the size of a copy, which is made at its length
+        assert sys.getsizeof(node.get("change_days")) == sys.getsizeof(node.get("change_days").copy())

@@ -134,3 +134,24 @@ def without_notes(answers: dict[str, str]) -> dict[str, object]:
         return [dropped(item) for item in value] if isinstance(value, list) else value
 
     return {name: dropped(json.loads(text)) if text else text for name, text in answers.items()}
+
+
+def test_the_logs_git_keeps_its_pack_mapped_in_bounded_windows_and_reads_the_same(history, tmp_path, monkeypatch) -> None:
+    """Every ``git log`` of the history runs with ``PACK_WINDOWS`` (else the pages of the packs it read stay in its
+    resident size: 880 MB at 50k files); how much of the pack is mapped at once changes nothing of what it reads."""
+    commands: list[tuple[str, ...]] = []
+    started = history_stream.GitProcess
+
+    def recorded(root, *args, **kwargs):
+        commands.append(args)
+        return started(root, *args, **kwargs)
+
+    monkeypatch.setattr(history_stream, "GitProcess", recorded)
+    ingest_into_store(open_store(str(tmp_path / "bounded")), history)
+    logs = [args for args in commands if "log" in args]
+    assert logs and all(" ".join(history_stream.PACK_WINDOWS) in " ".join(args) for args in logs)
+    # windows of a page, at most two mapped: git maps and unmaps the pack all the time
+    monkeypatch.setattr(history_stream, "PACK_WINDOWS", ("-c", "core.packedGitLimit=8k", "-c", "core.packedGitWindowSize=4k"))
+    ingest_into_store(open_store(str(tmp_path / "tiny")), history)
+    assert_same_rows(tmp_path / "bounded", tmp_path / "tiny", "repo")
+    assert stored_answers(tmp_path / "bounded") == stored_answers(tmp_path / "tiny")

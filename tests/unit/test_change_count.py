@@ -18,7 +18,7 @@ from itertools import combinations
 
 import pytest
 
-from cairn.graph.changes import CouplingSettings, period_end, period_of, period_start
+from cairn.graph.changes import CouplingSettings, ScopeActivity, period_end, period_of, period_start
 from cairn.ingest.cochange import DAY, PAIR, ChangeMemory, CommitView, FileIndex, count_commits
 from cairn.ingest.commit_people import CommitPeople
 from cairn.ingest.commits import CommitLog, CommitRecord
@@ -182,10 +182,10 @@ def _activity_reference(memory: ActivityMemory, view: CommitView, assisted, posi
         memory.last = when if memory.last is None else max(memory.last, when)
         row = memory.rows.setdefault(period_of(max(when, 0), memory.period), {})
         for scope in ("", *view.components(p)):
-            counts = row.setdefault(scope, [0, 0, set()])
-            counts[0] += 1
-            counts[1] += assisted[p]
-            counts[2].update(ids[h] for h in view.people(p)[1])
+            counts = row.setdefault(scope, ScopeActivity(0, 0, set()))
+            counts.commits += 1
+            counts.assisted += assisted[p]
+            counts.humans.update(ids[h] for h in view.people(p)[1])
     memory.commits = len(log)
 
 
@@ -194,7 +194,8 @@ def _written(memory: ActivityMemory) -> dict:
     periods, scopes, people, cells, counts, values = [], [], [], {}, [], []
     for period, row in memory.rows.items():
         periods.append(period)
-        for scope, (n, helped, humans) in row.items():
+        for scope, cell in row.items():
+            n, helped, humans = cell.commits, cell.assisted, cell.humans
             if scope not in scopes:
                 scopes.append(scope)
             for name, value in (("row_period", len(periods) - 1), ("row_scope", scopes.index(scope)), ("row_commits", n),
@@ -214,8 +215,23 @@ def _plain(data: dict) -> dict:
             "humans": {name: list(column) for name, column in data["humans"].columns().items()}}
 
 
+def _assert_frozen_and_shared(memory: ActivityMemory) -> None:
+    """Once counted, each row's humans are a frozenset, one for all the rows with the same people."""
+    cells = [cell.humans for row in memory.rows.values() for cell in row.values()]
+    assert all(humans.__class__ is frozenset for humans in cells)
+    assert len({id(humans) for humans in cells}) == len(set(cells)) < len(cells)
+
+
 @pytest.mark.parametrize("period", ["month", "quarter", "year"])
-def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str) -> None:
+# open_periods 1: a period frozen whenever the count moves on, thawed if it comes back; at_once 7: commits read a few
+# at a time, a period's commits counted across parts
+@pytest.mark.parametrize("open_periods, at_once", [(1, 7), (4, 65_536)])
+def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str, open_periods: int, at_once: int,
+                                                               monkeypatch) -> None:
+    from cairn.ingest import trend_activity
+
+    monkeypatch.setattr(trend_activity._Growing, "OPEN", open_periods)
+    monkeypatch.setattr(ActivityMemory, "AT_ONCE", at_once)
     history, index = _history(3, 200)
     view = CommitView(history.log, index, history)
     memory = ChangeMemory({}, [], {})
@@ -235,8 +251,9 @@ def test_activity_counted_in_bulk_is_counted_commit_by_commit(period: str) -> No
         assert (got.first, got.last, got.commits) == (want.first, want.last, want.commits)
         assert list(got.rows) == list(want.rows)  # periods, and scopes within them, in the order met
         assert [list(row) for row in got.rows.values()] == [list(row) for row in want.rows.values()]
-        assert [[(n, helped, list(humans)) for n, helped, humans in row.values()] for row in got.rows.values()] == \
-            [[(n, helped, list(humans)) for n, helped, humans in row.values()] for row in want.rows.values()]
+        assert [[(c.commits, c.assisted, sorted(c.humans)) for c in row.values()] for row in got.rows.values()] == \
+            [[(c.commits, c.assisted, sorted(c.humans)) for c in row.values()] for row in want.rows.values()]
+        _assert_frozen_and_shared(got)
         assert _plain(got.to_json()) == _written(got)
         back = ActivityMemory.from_json(got.to_json())
         assert back is not None and back.rows == got.rows and (back.first, back.last, back.commits) == (got.first, got.last, got.commits)
