@@ -510,11 +510,23 @@ def _bus_factor(graph: RepoGraph, knowledge: _Knowledge, component: str | None, 
 def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set[str],
                        path: str | None, kept: KeptReport | None = None) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The report for every component, and the entry of each component without counted files (left out of it).
-    ``kept`` (nobody leaving): the report of the stored graph, whose components' entries are taken where they hold
-    (``_KeptEntries``)."""
+    ``kept`` (nobody leaving): the report of the stored graph, whose repository's and components' entries are taken
+    where they hold (``_KeptEntries``)."""
     repo = graph.repository
     components = sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key)
-    whole = _scope_report(knowledge, knowledge.files, leaving_ids)
+    people = []
+    row_of: dict[str, dict[str, Any]] = {}  # Person node id -> its row
+    for pid, info in sorted(knowledge.people.items(), key=lambda item: (-knowledge.rank[item[0]], item[1].node.key)):
+        node = info.node
+        people.append(row_of.setdefault(pid, {
+            "id": node.key, "name": info.name, "kind": node.get("kind"), "aliases": list(node.get("aliases") or []),
+            "names": list(node.get("names") or []), "emails": list(node.get("emails") or []),
+            "logins": list(node.get("logins") or []), "commits": int(node.get("commits") or 0),
+            **presence(node, "leaving" if pid in leaving_ids else info.gone_reason),
+        }))
+    taken = _KeptEntries(kept, knowledge, row_of) if kept is not None and not leaving_ids else None
+    whole = (taken.repository(knowledge.files) if taken is not None else None) or _scope_report(
+        knowledge, knowledge.files, leaving_ids)
     repository = {
         "name": graph.repo,
         **{k: whole[k] for k in ("truck_factor", "truck_factor_people", "human_truck_factor",
@@ -534,18 +546,6 @@ def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set
         comp = knowledge.component_of.get(f)
         if comp:
             files_of.setdefault(comp, []).append(f)
-    people = []
-    row_of: dict[str, dict[str, Any]] = {}  # Person node id -> its row
-    for pid, info in sorted(knowledge.people.items(), key=lambda item: (-knowledge.rank[item[0]], item[1].node.key)):
-        node = info.node
-        people.append(row_of.setdefault(pid, {
-            "id": node.key, "name": info.name, "kind": node.get("kind"), "aliases": list(node.get("aliases") or []),
-            "names": list(node.get("names") or []), "emails": list(node.get("emails") or []),
-            "logins": list(node.get("logins") or []), "commits": int(node.get("commits") or 0),
-            **presence(node, "leaving" if pid in leaving_ids else info.gone_reason),
-        }))
-
-    taken = _KeptEntries(kept, knowledge, row_of) if kept is not None and not leaving_ids else None
     out_components = []
     without_files: dict[str, dict[str, Any]] = {}
     for comp in components:
@@ -581,6 +581,18 @@ class KeptReport:
 
     report: Mapping[str, Any]
     changed_files: frozenset[str]
+    #: Of the ``changed_files`` the stored graph has, whether its truck factor counted each and who authored and held
+    #: it there (``stored_authorship``); None when not read (the repository's entry is then computed).
+    stored: Mapping[str, tuple[bool, list[str], set[str]]] | None = None
+
+
+def stored_authorship(part: RepoGraph) -> dict[str, tuple[bool, list[str], set[str]]]:
+    """Per File node of ``part`` (a graph read around File nodes of a stored one: them and the KNOWS edges into
+    them), whether the truck factor counts it (``in_truck_factor_scope``) and its authors and holders, as ``_load``
+    reads them."""
+    authors, holders = _authors_and_holders(part, False)
+    return {n.key: (in_truck_factor_scope(n), authors.get(n.key) or [], holders.get(n.key) or set())
+            for n in part.of_label(Label.FILE)}
 
 
 #: What a component's entry holds of its scope's report that ``_KeptEntries`` takes (``at_risk`` reads the thresholds:
@@ -590,7 +602,8 @@ _TAKEN = ("truck_factor", "truck_factor_people", "human_truck_factor", "human_tr
 
 
 class _KeptEntries:
-    """The components' scope reports of a kept report (``KeptReport``) that hold for the graph reported now.
+    """The components' and the repository's scope reports of a kept report (``KeptReport``) that hold for the graph
+    reported now (the repository's: ``repository``).
 
     ``_scope_report`` of a component reads its counted files, their authors and holders, and of the people among
     those holders (authors are holders) their name, key, kind, whether and why they are gone, when they were last
@@ -621,7 +634,8 @@ class _KeptEntries:
                 self.changed.add(pid)
         self.moved_keys = {people[pid].node.key: pid for pid in self.moved}
         self.entries = {c["name"]: c for c in kept.report.get("components") or () if isinstance(c, dict)}
-        self.changed_files = kept.changed_files
+        self.repository_entry = kept.report.get("repository")
+        self.changed_files, self.stored = kept.changed_files, kept.stored
         self.knowledge = knowledge
 
     def scope(self, component: str, files: list[str]) -> dict[str, Any] | None:
@@ -629,6 +643,31 @@ class _KeptEntries:
         entry = self.entries.get(component)
         if entry is None or entry.get("files") != len(files) or not self.changed_files.isdisjoint(files):
             return None
+        return self._taken(entry, files)
+
+    def repository(self, files: list[str]) -> dict[str, Any] | None:
+        """The kept scope report of the whole repository (whose counted files are ``files``) when it holds, else None.
+
+        It counted as many files, and each file that may have changed as the stored graph did, with the same authors
+        and holders (``KeptReport.stored``), so it counted the same files (a file the commit removed, counted there,
+        would leave one fewer), each with the authors and holders it has now; its holders' rows as ``scope`` asks.
+        """
+        entry, stored = self.repository_entry, self.stored
+        if stored is None or not isinstance(entry, dict) or entry.get("files") != len(files):
+            return None
+        authors, holders = self.knowledge.authors, self.knowledge.holders
+        counted = set(files) if self.changed_files else ()
+        for f in self.changed_files:
+            was = stored.get(f)
+            if (f in counted) != (was is not None and was[0]):
+                return None
+            if f in counted and (was[1] != (authors.get(f) or []) or was[2] != (holders.get(f) or set())):  # type: ignore[index]
+                return None
+        return self._taken(entry, files)
+
+    def _taken(self, entry: Mapping[str, Any], files: list[str]) -> dict[str, Any] | None:
+        """``entry``'s scope report, for the counted ``files`` of a scope whose files and their authors and holders
+        are those it was made from, when its holders' rows allow (see the class), else None."""
         knowledge = self.knowledge
         held = set().union(*map(knowledge.holders.get, files, repeat(())))
         if not self.changed.isdisjoint(held):
@@ -701,7 +740,7 @@ def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None,
     Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
     among what the report reads, so an ingest that annotates does not compute the report twice. ``authorship``:
     see ``_load``. ``kept``: the report of the stored graph this one replaces, and the files that may differ from it
-    (an ingest after a commit): the components none of whose inputs changed take their entry from it
+    (an ingest after a commit): the repository and the components none of whose inputs changed take their entry from it
     (``_KeptEntries``), the same as computed; ``CAIRN_VERIFY_SKIPS=1`` checks it against the whole computation.
     """
     knowledge = _load(graph, mark_authors=True, authorship=authorship)  # KNOWS edges: ``author``, set as they are read

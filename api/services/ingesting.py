@@ -263,12 +263,13 @@ def _patches(store: GraphStore, result: IngestResult, reviews: list[dict[str, An
 def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict[str, Any]]) -> KeptReport | None:
     """The bus-factor report kept for the stored graph and the files of the new graph that may differ from that graph's
     (``ownership.KeptReport``): the File nodes the save will compare or write (``_nodes_changed``: those
-    whose code or history changed; every other File node and its KNOWS edges are the stored ones, as the save trusts).
+    whose code or history changed; every other File node and its KNOWS edges are the stored ones, as the save trusts),
+    with those files as stored (``ownership.stored_authorship``) when the store reads them without the whole graph.
     None when the save compares every node, or nothing is kept, or it was computed on another graph than the one stored."""
     from cairn.api.services import answer_people
     from cairn.api.services.answer_base import BASIS, describes
     from cairn.api.services.answers import BUS_FACTOR, stored_name
-    from cairn.queries.ownership import KeptReport
+    from cairn.queries.ownership import KeptReport, stored_authorship
 
     patches = _patches(store, result, reviews)
     nodes = _nodes_changed(result, patches.now, patches.patched, others=False)
@@ -284,7 +285,11 @@ def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict
     except answer_people.Unjoinable:
         return None
     prefix = node_id(Label.FILE, repo, "")
-    return KeptReport(kept, frozenset(nid[len(prefix):] for nid in nodes if nid.startswith(prefix)))
+    files = [nid for nid in nodes if nid.startswith(prefix)]
+    # the changed files as stored, for the repository's entry; read only where a store reads them alone
+    stored = (stored_authorship(store.load_around(repo, files, [Rel.KNOWS]))
+              if type(store).load_around is not GraphStore.load_around else None)
+    return KeptReport(kept, frozenset(nid[len(prefix):] for nid in files), stored)
 
 
 def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[EdgeKey] | None = None) -> set[EdgeKey]:

@@ -2,7 +2,9 @@
 its inputs changed (``ownership.KeptReport``): its files, their KNOWS edges, and its holders' rows (rank, gone, kind,
 name). To see what was taken, the kept report is altered in the store before the next ingest (a "plant", as in
 test_answers_incremental): an entry taken carries it over, one computed does not. The plants are made with
-``CAIRN_VERIFY_SKIPS`` off; with it on (as every other test runs) a planted entry taken is refused.
+``CAIRN_VERIFY_SKIPS`` off; with it on (as every other test runs) a planted entry taken is refused. The repository's
+entry is taken the same way when, besides, every file that may have changed was counted as it is now, with the same
+authors and holders (read from the store: ``KeptReport.stored``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from cairn.api.services import answers
 from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph.sqlite_store import SqliteStore
+from cairn.queries.ownership import KeptReport, annotate_bus_factor, bus_factor_answers
 from fixtures.stored_answers import assert_answers_as_cold
 from test_answers_incremental import ADA, BOB, CAT, plant, shop  # noqa: F401 - shop: the fixture
 
@@ -84,3 +87,83 @@ def test_a_wrong_entry_taken_is_refused_when_verifying(shop):
     repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)
     with pytest.raises(AssertionError, match="bus factor"):
         ingest_into_store(SqliteStore(warm), repo.root)
+
+
+def planted_in_repository(value: dict[str, Any]) -> None:
+    value["repository"]["truck_factor_people"] = ["planted"]
+
+
+def repository_planted(store_dir: Path, repo: str) -> bool:
+    report = answers.read_answer(SqliteStore(store_dir), repo, answers.BUS_FACTOR)
+    return report["repository"]["truck_factor_people"] == ["planted"]
+
+
+def test_the_repository_entry_is_taken_while_no_file_changes_hands(shop, tmp_path, monkeypatch):
+    repo, warm, name = shop
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "0")
+
+    # Cat's first commit to her own file puts her ahead of Ada and Bob in commits, the order ties are broken by:
+    # computed
+    plant(warm, name, {answers.BUS_FACTOR: planted_in_repository})
+    repo.commit({"shop/web/style.py": "import re\n\nX = 0\n"}, author=CAT)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert not repository_planted(warm, name)
+
+    # her next one: the file is still hers alone, every other file as it was, she stays ahead: taken
+    plant(warm, name, {answers.BUS_FACTOR: planted_in_repository})
+    repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert repository_planted(warm, name)
+
+    # her commits to Ada's file make her one of its authors (she stays ahead): computed
+    assert "Cat Stevens" not in {h["person"] for h in entry(warm, name, "core")["knowledge_holders"]}
+    plant(warm, name, {answers.BUS_FACTOR: planted_in_repository})
+    for rate in range(4):
+        repo.commit({"shop/core/prices.py": f"import decimal\n\nRATE = {rate}\n"}, author=CAT)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert not repository_planted(warm, name)
+    core = entry(warm, name, "core")
+    assert {h["person"] for h in core["knowledge_holders"]} >= {"Ada Lovelace", "Cat Stevens"}
+
+    # a file added, whoever writes it, is one more counted: computed
+    plant(warm, name, {answers.BUS_FACTOR: planted_in_repository})
+    repo.commit({"shop/core/rounding.py": "ROUND = 2\n"}, author=ADA)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    assert not repository_planted(warm, name)
+
+    # without a plant, what is taken is what a cold ingest keeps
+    repo.commit({"shop/web/style.py": "import re\n\nX = 4\n"}, author=CAT)
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    ingest_into_store(SqliteStore(warm), repo.root)
+    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
+    assert_answers_as_cold(warm, tmp_path / "cold", name)
+
+
+def test_a_wrong_repository_entry_taken_is_refused_when_verifying(shop):
+    repo, warm, name = shop
+    repo.commit({"shop/web/style.py": "import re\n\nX = 0\n"}, author=CAT)
+    ingest_into_store(SqliteStore(warm), repo.root)
+    plant(warm, name, {answers.BUS_FACTOR: planted_in_repository})
+    repo.commit({"shop/web/style.py": "import re\n\nX = 1\n"}, author=CAT)
+    with pytest.raises(AssertionError, match="bus factor"):
+        ingest_into_store(SqliteStore(warm), repo.root)
+
+
+def test_the_repository_entry_is_taken_only_for_the_same_counted_files_and_authors(shop, monkeypatch):
+    _, warm, name = shop
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "0")
+    graph = SqliteStore(warm).load(name)
+    report = bus_factor_answers(graph)[0]
+    planted_in_repository(report)
+    ada, cat = "Person|shop|ada@example.com", "Person|shop|cat@example.com"
+
+    def taken(stored: dict[str, Any]) -> bool:
+        kept = KeptReport(report, frozenset({"shop/core/prices.py"}), stored)
+        return annotate_bus_factor(graph, None, kept)[0]["repository"]["truck_factor_people"] == ["planted"]
+
+    assert taken({"shop/core/prices.py": (True, [ada], {ada})})  # as stored
+    assert not taken({"shop/core/prices.py": (True, [cat], {cat})})  # another author
+    assert not taken({"shop/core/prices.py": (True, [ada], {ada, cat})})  # another holder
+    # not counted there, or not there at all: another file was (as many counted: one the commit removed)
+    assert not taken({"shop/core/prices.py": (False, [ada], {ada})})
+    assert not taken({})  # (``stored`` names none of ``changed_files``)
