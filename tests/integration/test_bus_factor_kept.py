@@ -38,6 +38,15 @@ def entry(store_dir: Path, repo: str, component: str) -> dict[str, Any]:
     return next(c for c in report["components"] if c["name"] == component)
 
 
+def assert_verified_as_cold(repo: Any, warm: Path, cold: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest the checkout into the warm store under ``CAIRN_VERIFY_SKIPS=1`` and into a fresh cold one: what is
+    taken is what a cold ingest keeps."""
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    ingest_into_store(SqliteStore(warm), repo.root)
+    ingest_into_store(SqliteStore(cold), repo.root)
+    assert_answers_as_cold(warm, cold, repo.root.name)
+
+
 def test_the_components_a_commit_does_not_reach_are_taken(shop, tmp_path, monkeypatch):
     repo, warm, name = shop
     assert planted(warm, name) == set()
@@ -75,10 +84,7 @@ def test_the_components_a_commit_does_not_reach_are_taken(shop, tmp_path, monkey
     # without a plant, what is taken is what a cold ingest keeps
     repo.commit({"shop/api/views.py": "from shop.core import prices\nimport json\n\nY = 1\n"}, author=BOB,
                 date="2026-03-02T00:00:00+00:00")
-    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
-    ingest_into_store(SqliteStore(warm), repo.root)
-    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
-    assert_answers_as_cold(warm, tmp_path / "cold", name)
+    assert_verified_as_cold(repo, warm, tmp_path / "cold", monkeypatch)
 
 
 def test_a_wrong_entry_taken_is_refused_when_verifying(shop):
@@ -133,10 +139,7 @@ def test_the_repository_entry_is_taken_while_no_file_changes_hands(shop, tmp_pat
 
     # without a plant, what is taken is what a cold ingest keeps
     repo.commit({"shop/web/style.py": "import re\n\nX = 4\n"}, author=CAT)
-    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
-    ingest_into_store(SqliteStore(warm), repo.root)
-    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
-    assert_answers_as_cold(warm, tmp_path / "cold", name)
+    assert_verified_as_cold(repo, warm, tmp_path / "cold", monkeypatch)
 
 
 def test_a_wrong_repository_entry_taken_is_refused_when_verifying(shop):
