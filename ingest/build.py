@@ -8,10 +8,10 @@ afresh.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
+
+from cairn.ingest.digest import digest
 
 _PACKAGES = ("graph", "ingest", "queries", "api")
 
@@ -27,7 +27,7 @@ def cairn_build() -> str:
         entries: list[tuple[str, int, int]] = []
         for top in _PACKAGES:
             _source_files(package / top, top, entries)
-        _BUILD = hashlib.sha256(json.dumps(entries).encode("utf-8", "surrogateescape")).hexdigest()
+        _BUILD = digest(entries)
     return _BUILD
 
 

@@ -47,7 +47,6 @@ the ingest runs in full.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 import subprocess
@@ -57,6 +56,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from cairn.ingest.build import cairn_build
+from cairn.ingest.digest import digest
 from cairn.ingest.git import GitError, git, git_together
 from cairn.ingest.worktree import WorktreeChanges, configured_filters, worktree_changes_of, worktree_commands
 
@@ -290,8 +290,3 @@ def _stat_of(path: Path) -> list[Any] | None:
     except OSError:
         return None
     return [str(path), st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def digest(value: Any) -> str:
-    """A fingerprint of any JSON-able value (keys sorted)."""
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8", "surrogateescape")).hexdigest()

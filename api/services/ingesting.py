@@ -29,7 +29,8 @@ from cairn.api.services.workspace import Workspace, cache_dir_for
 from cairn.graph.model import Label, RepoGraph, Rel, node_id
 from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary, verifying_skips
 from cairn.ingest.config import ConfigSource, read_config_source
-from cairn.ingest.freshness import CheckoutState, checkout_state, digest, fingerprint_with
+from cairn.ingest.digest import digest
+from cairn.ingest.freshness import CheckoutState, checkout_state, fingerprint_with
 from cairn.ingest.summary import IngestResult, IngestSummary
 
 if TYPE_CHECKING:
