@@ -100,10 +100,30 @@ class LogStatus:
 #: peak (a child's): a whole log at 50k files, 300,000 commits, grew git to 880 MB, 710 MB of them the pack's pages.
 #: With these, 510 MB, in the same time (smaller windows cost seconds of the system's time, mapped again and again).
 PACK_WINDOWS = ("-c", "core.packedGitLimit=256m", "-c", "core.packedGitWindowSize=64m")
+#: Packs no larger than this (``core.packedGitLimit`` above) are left to git's defaults, which map each pack once,
+#: whole: windows of 64 MB over packs git never needs to unmap overlap, and the pages they share count twice (a
+#: 205 MB pack at 10k files, 100,000 commits, grew git from 339 to 371 MB with them).
+PACK_LIMIT_BYTES = 256 << 20
 
 
-def _log_args(renames: str) -> list[str]:
-    return [*MAILMAP_OPTIONS, *PACK_WINDOWS, "-c", "log.showSignature=false", "log", renames, "--name-status", "-z", "--use-mailmap",
+def pack_windows(root: Path) -> tuple[str, ...]:
+    """``PACK_WINDOWS`` for the repository checked out at ``root``, or none when its packs are known to be within
+    ``PACK_LIMIT_BYTES`` (a ``.git`` directory that borrows no objects from elsewhere: only its packs' sizes are
+    looked at)."""
+    objects = root / ".git" / "objects"
+    try:
+        if (objects / "info" / "alternates").exists():
+            return PACK_WINDOWS
+        with os.scandir(objects / "pack") as entries:
+            total = sum(entry.stat(follow_symlinks=False).st_size for entry in entries if entry.name.endswith(".pack"))
+    except OSError:  # a linked worktree's .git file, a bare or unusual repository: bounded, as always
+        return PACK_WINDOWS
+    return PACK_WINDOWS if total > PACK_LIMIT_BYTES else ()
+
+
+def _log_args(renames: str, windows: tuple[str, ...]) -> list[str]:
+    """``git log``'s arguments for the history, with ``windows`` (``pack_windows``) for the packs."""
+    return [*MAILMAP_OPTIONS, *windows, "-c", "log.showSignature=false", "log", renames, "--name-status", "-z", "--use-mailmap",
             "--no-diff-merges", "--no-color", "--no-ext-diff", "--no-textconv", f"--format={LOG_FORMAT}"]
 
 
@@ -232,7 +252,7 @@ class _SpoolPart:
         self.offset = 0
         self.exited = False
         try:
-            self.git = GitProcess(root, *_log_args("-M"), *limits, head, "--", stdin=False, keep_stderr=True,
+            self.git = GitProcess(root, *_log_args("-M", pack_windows(root)), *limits, head, "--", stdin=False, keep_stderr=True,
                                   stdout=self.file)
         except GitError:
             self.file.close()
@@ -384,10 +404,11 @@ def read_log(root: Path, parser: StreamParser, commits_total: int | CommitCount 
     already (else it is counted here, beside the log). ``spooled``: the log of HEAD, already started.
     """
     count = CommitCount(root) if commits_total is None else commits_total
+    windows = pack_windows(root)
     if spooled is not None:
         code, stderr = spooled.replay(parser)
     else:
-        code, stderr = _run(root, [*_log_args("-M"), "HEAD", "--"], parser)
+        code, stderr = _run(root, [*_log_args("-M", windows), "HEAD", "--"], parser)
     status = LogStatus(commits_total=count.result() if isinstance(count, CommitCount) else count)
     status.stderr = stderr
     if code == 0:
@@ -405,7 +426,7 @@ def read_log(root: Path, parser: StreamParser, commits_total: int | CommitCount 
     seen = parser.seen  # (asked once a read: ``LogParser`` makes it)
     remaining = [c for c in listed if c and c not in seen]
     while remaining:
-        code, stderr = _run(root, [*_log_args("-M"), "--no-walk=unsorted", "--stdin"], parser, stdin="\n".join(remaining) + "\n")
+        code, stderr = _run(root, [*_log_args("-M", windows), "--no-walk=unsorted", "--stdin"], parser, stdin="\n".join(remaining) + "\n")
         if code == 0:
             break
         status.missing_objects.update(_OBJECT_ID.findall(stderr))
@@ -415,7 +436,7 @@ def read_log(root: Path, parser: StreamParser, commits_total: int | CommitCount 
             break
         failing, remaining = remaining[0], remaining[1:]
         for renames in ("-M100%", "--no-renames"):
-            code, stderr = _run(root, [*_log_args(renames), "--no-walk", failing, "--"], parser)
+            code, stderr = _run(root, [*_log_args(renames, windows), "--no-walk", failing, "--"], parser)
             if code == 0 and failing in parser.seen:
                 if renames == "-M100%":
                     status.exact_renames_only += 1
@@ -439,7 +460,7 @@ def read_range(root: Path, parser: StreamParser, since: str, head: str, on_top: 
         walked = git(root, "rev-list", f"{since}..{head}", "--").stdout.split()
         if walked != [head]:
             raise AssertionError(f"{since}..{head} is {len(walked)} commits, not {head} alone")
-    code, stderr = _run(root, [*_log_args("-M"), *(["-1", head] if on_top else [f"{since}..{head}"]), "--"], parser)
+    code, stderr = _run(root, [*_log_args("-M", pack_windows(root)), *(["-1", head] if on_top else [f"{since}..{head}"]), "--"], parser)
     return code == 0, stderr
 
 

@@ -136,9 +136,11 @@ def without_notes(answers: dict[str, str]) -> dict[str, object]:
     return {name: dropped(json.loads(text)) if text else text for name, text in answers.items()}
 
 
-def test_the_logs_git_keeps_its_pack_mapped_in_bounded_windows_and_reads_the_same(history, tmp_path, monkeypatch) -> None:
-    """Every ``git log`` of the history runs with ``PACK_WINDOWS`` (else the pages of the packs it read stay in its
-    resident size: 880 MB at 50k files); how much of the pack is mapped at once changes nothing of what it reads."""
+def test_the_logs_git_keeps_large_packs_mapped_in_bounded_windows_and_reads_the_same(history, tmp_path, monkeypatch) -> None:
+    """Every ``git log`` of the history runs with ``PACK_WINDOWS`` when the packs exceed ``PACK_LIMIT_BYTES`` (else
+    the pages of the packs it read stay in its resident size: 880 MB at 50k files), and with git's defaults when they
+    do not (windows over a pack git never unmaps overlap: 32 MB more at 10k files); how much of the pack is mapped at
+    once changes nothing of what it reads."""
     commands: list[tuple[str, ...]] = []
     started = history_stream.GitProcess
 
@@ -146,12 +148,45 @@ def test_the_logs_git_keeps_its_pack_mapped_in_bounded_windows_and_reads_the_sam
         commands.append(args)
         return started(root, *args, **kwargs)
 
+    def logs() -> list[str]:
+        found = [" ".join(args) for args in commands if "log" in args]
+        commands.clear()
+        return found
+
+    windows = " ".join(history_stream.PACK_WINDOWS)
     monkeypatch.setattr(history_stream, "GitProcess", recorded)
-    ingest_into_store(open_store(str(tmp_path / "bounded")), history)
-    logs = [args for args in commands if "log" in args]
-    assert logs and all(" ".join(history_stream.PACK_WINDOWS) in " ".join(args) for args in logs)
+    with monkeypatch.context() as small:
+        small.setattr(history_stream, "PACK_LIMIT_BYTES", -1)  # (the fixture's objects may all be loose)
+        ingest_into_store(open_store(str(tmp_path / "bounded")), history)
+    bounded = logs()
+    assert bounded and all(windows in args for args in bounded)
+    ingest_into_store(open_store(str(tmp_path / "whole")), history)
+    whole = logs()
+    assert whole and not any("core.packedGit" in args for args in whole)
     # windows of a page, at most two mapped: git maps and unmaps the pack all the time
     monkeypatch.setattr(history_stream, "PACK_WINDOWS", ("-c", "core.packedGitLimit=8k", "-c", "core.packedGitWindowSize=4k"))
+    monkeypatch.setattr(history_stream, "PACK_LIMIT_BYTES", -1)
     ingest_into_store(open_store(str(tmp_path / "tiny")), history)
-    assert_same_rows(tmp_path / "bounded", tmp_path / "tiny", "repo")
-    assert stored_answers(tmp_path / "bounded") == stored_answers(tmp_path / "tiny")
+    assert all("core.packedGitWindowSize=4k" in args for args in logs())
+    for other in ("whole", "tiny"):
+        assert_same_rows(tmp_path / "bounded", tmp_path / other, "repo")
+        assert stored_answers(tmp_path / "bounded") == stored_answers(tmp_path / other)
+
+
+def test_the_packs_of_a_borrowed_or_unusual_object_store_are_bounded_as_if_large(tmp_path, monkeypatch) -> None:
+    """Only a ``.git`` directory's own packs are measured: objects borrowed through ``alternates`` (a ``--shared``
+    clone) or a ``.git`` file (a linked worktree) are not looked into, and git gets the bounded windows."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "x = 1\n"}, message="one")
+    repo.git("gc", "-q")
+    packs = sum(p.stat().st_size for p in (repo.root / ".git" / "objects" / "pack").glob("*.pack"))
+    assert packs > 0 and history_stream.pack_windows(repo.root) == ()
+    monkeypatch.setattr(history_stream, "PACK_LIMIT_BYTES", packs - 1)
+    assert history_stream.pack_windows(repo.root) == history_stream.PACK_WINDOWS
+    monkeypatch.setattr(history_stream, "PACK_LIMIT_BYTES", packs)
+    assert history_stream.pack_windows(repo.root) == ()
+    alternates = repo.root / ".git" / "objects" / "info" / "alternates"
+    alternates.write_text(str(tmp_path / "elsewhere") + "\n")
+    assert history_stream.pack_windows(repo.root) == history_stream.PACK_WINDOWS
+    alternates.unlink()
+    assert history_stream.pack_windows(tmp_path / "not-a-repository") == history_stream.PACK_WINDOWS

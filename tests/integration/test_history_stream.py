@@ -129,7 +129,7 @@ def test_a_spooled_log_whose_git_failed_is_read_again_from_a_pipe(tmp_path, monk
     whole = _summary(mine_history(repo.root, IdentitySettings()))
     log_args = history_stream._log_args
     with monkeypatch.context() as patched:  # git fails as it would writing to a full disk: not for a missing object
-        patched.setattr(history_stream, "_log_args", lambda renames: [*log_args(renames), "--no-such-option"])
+        patched.setattr(history_stream, "_log_args", lambda *args: [*log_args(*args), "--no-such-option"])
         spooled = history_stream.SpooledLog(repo.root, _head(repo))
     history = mine_history(repo.root, IdentitySettings(), spooled=spooled)
     assert spooled._git.proc.returncode not in (0, None)

@@ -17,7 +17,7 @@ import pytest
 from cairn.ingest import log_parser
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitRecord
-from cairn.ingest.history_stream import _log_args
+from cairn.ingest.history_stream import _log_args, pack_windows
 from cairn.ingest.identities import Classifier, Identities
 from cairn.ingest.config import IdentitySettings
 from fixtures.gitrepo import GitRepo
@@ -90,7 +90,7 @@ def _odd_repository(root) -> GitRepo:
 
 
 def _log_bytes(repo: GitRepo) -> bytes:
-    return subprocess.run(["git", "-C", str(repo.root), *_log_args("-M"), "HEAD", "--"], capture_output=True,
+    return subprocess.run(["git", "-C", str(repo.root), *_log_args("-M", pack_windows(repo.root)), "HEAD", "--"], capture_output=True,
                           check=True).stdout
 
 
