@@ -43,10 +43,17 @@ def _names(people: list[str], limit: int = 4) -> str:
     return shown + (f" +{len(people) - limit}" if len(people) > limit else "")
 
 
+def _component_name(component: dict[str, Any]) -> str:
+    """A component's name, with the component it is nested in unless the name says it already (``discovery/aws``)."""
+    name, parent = component["name"], component.get("parent")
+    return name if not parent or name.startswith(parent + "/") else f"{name} (in {parent})"
+
+
 def _print_tables(report: dict[str, Any]) -> None:
     if report.get("history_complete") is False:
         for warning in (report.get("history") or {}).get("warnings") or ["the history is incomplete"]:
-            console.print(f"[bold yellow]history incomplete:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+            said = warning.removeprefix("history incomplete: ")  # (the ingest's warnings begin with it)
+            console.print(f"[bold yellow]history incomplete:[/] {escape(said)}", highlight=False, soft_wrap=True)
     r = report["repository"]
     leaving = f"  (as if {', '.join(r['leaving'])} left)" if r["leaving"] else ""
     console.print(
@@ -80,7 +87,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     if not report["components"]:
         return
     rows = [
-        (c["name"] if not c.get("parent") else f"{c['name']} (in {c['parent']})", str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
+        (_component_name(c), str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
          literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]),
          _names(c["declared_owners_without_knowledge"]))
         for c in report["components"]

@@ -195,6 +195,9 @@ def test_truck_factor_scope_nested_components_and_squash(mesh):
     assert component(report, "web")["truck_factor"] == 2
     without = {c["name"]: c["declared_owners_without_knowledge"] for c in report["components"] if c["declared_owners_without_knowledge"]}
     assert without == {"storage/remote": ["@ghost"]}
+    shown = subprocess.run([CAIRN, "bus-factor"], capture_output=True, text=True,
+                           env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "200"}).stdout
+    assert "│ storage/remote " in shown and "(in storage)" not in shown  # the name says where it is nested
 
 
 def test_drill_down_by_path(mesh):
@@ -286,7 +289,9 @@ def test_incomplete_history_is_said_everywhere_and_never_a_traceback(broken, tmp
     history = report["history"]
     assert history["commits_read"] == history["commits_total"] == 3
     assert history["exact_renames_only"] == 1 and history["missing_objects"] >= 1
-    assert "history incomplete" in cairn("bus-factor", store=store).stdout
+    shown = cairn("bus-factor", store=store).stdout
+    assert "history incomplete: 1 object(s)" in shown or "history incomplete: 2 object(s)" in shown
+    assert "history incomplete: history incomplete" not in shown
 
     broken.git("checkout", "-q", "-b", "change")
     broken.commit({"pkg/keep.py": "K = 3\n"}, author=("Ann Author", "ann@example.com"), date="2024-03-04T12:00:00+00:00")
