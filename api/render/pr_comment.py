@@ -36,7 +36,9 @@ def pr_markdown(report: PRReport) -> str:
     verdict = report.verdict.value
     lines = [MARKER, f"## {ICON.get(verdict, '')} Cairn: {verdict}", ""]
     if not report.history_complete:
-        warnings = report.history.get("warnings") or ["the stored history is incomplete"]
+        # (the ingest's warnings begin with "history incomplete: ", which the line says already)
+        warnings = [w.removeprefix("history incomplete: ") for w in report.history.get("warnings") or []] \
+            or ["the stored history is incomplete"]
         lines += [f"{ICON['warn']} **History incomplete**: " + "; ".join(warnings) + ". Knowledge figures and reviewers may miss people.", ""]
     if report.agent.detected:
         lines.append("**Agent-authored change.** " + "; ".join(report.agent.evidence) + ".")

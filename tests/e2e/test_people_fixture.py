@@ -303,7 +303,8 @@ def test_incomplete_history_is_said_everywhere_and_never_a_traceback(broken, tmp
         if fmt == "json":
             assert json.loads(done.stdout)["history_complete"] is False
         elif fmt == "markdown":
-            assert "History incomplete" in done.stdout
+            assert "**History incomplete**: " in done.stdout and "object(s) are missing" in done.stdout
+            assert "**History incomplete**: history incomplete" not in done.stdout
         else:
             assert json.loads(done.stdout)["runs"][0]["properties"]["history_complete"] is False
 
