@@ -31,21 +31,17 @@ def people(
     if format is OutputFormat.json:
         print_json(report)
         return
-    from cairn.api.render.text_table import Table
+    from cairn.api.render.terminal import IDENTIFIER, NUMBER, table
 
-    table = Table(title=f"People of {report['repository']}", title_justify="left")
-    for col in ("name", "kind", "commits", "last active"):
-        table.add_column(col, justify="right" if col == "commits" else "left", no_wrap=True)
-    table.add_column("identities", overflow="fold")
+    rows = []
     for p in report["people"]:
         others = [n for n in p["names"] if n != p["name"]]
         identities = ["@" + x for x in p["logins"]] + p["emails"] + [f'"{n}"' for n in others]
         if p["declared_only"]:
             identities.append("(only in CODEOWNERS)")
-        table.add_row(
-            escape(p["name"]), p["kind"], str(p["commits"]),
-            (p["last_active"] or "")[:10], escape(", ".join(identities)),
-        )
-    console.print(table)
+        rows.append((p["name"], p["kind"], str(p["commits"]), (p["last_active"] or "")[:10], ", ".join(identities)))
+    # fitted to the terminal: a long name or a long list of e-mails wraps instead of squeezing the other columns away
+    console.print(table(f"People of {report['repository']}", [
+        ("name", IDENTIFIER), "kind", ("commits", NUMBER), ("last active", NUMBER), "identities"], rows, keep_empty=True))
     for note in report["notes"]:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)

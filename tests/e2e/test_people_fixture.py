@@ -346,3 +346,21 @@ def test_people_as_an_mcp_tool(mesh):
         assert drill["path"]["files"] == 2 and drill["path"]["truck_factor_people"] == ["Rita Remote"]
     finally:
         client.close()
+
+
+def test_the_people_table_fits_80_columns_with_every_column_shown(tmp_path) -> None:
+    """A 50-character name and a long list of identities wrap in their columns; on prometheus the name column took its
+    longest name's width and squeezed the identities out of sight."""
+    repo = GitRepo(tmp_path / "long")
+    long_name = "Maximiliane Alexandra Konstantina von Sigmaringen"
+    for i, email in enumerate(["max@first.example", "maximiliane.sigmaringen@second.example", "mx@third.example"]):
+        repo.commit({f"m{i}.py": f"x = {i}\n"}, author=(long_name, email), date=f"2024-03-0{i + 1}T12:00:00+00:00")
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--format", "json", store=store)
+    shown = subprocess.run([CAIRN, "people"], capture_output=True, text=True,
+                           env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "80"}).stdout
+    lines = shown.splitlines()
+    assert all(len(line) <= 80 for line in lines), shown
+    header = next(line for line in lines if "name" in line and "kind" in line)
+    assert all(word in header for word in ("commits", "last active", "identities")), shown
+    assert "2024-03-03" in shown and "mx@third.example" in shown and "human" in shown
