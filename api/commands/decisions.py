@@ -45,7 +45,7 @@ def adrs(
         console.print(table(f"{repo}: {count(len(rows), 'decision')}", ["#", ("decision", IDENTIFIER), "status", "date", "components",
                                                                          "rules"], rows))
     else:
-        console.print(f"{escape(repo)}: no decision records found (in [adr] paths of cairn.toml, .adr-dir, or the usual "
+        console.print(f"{escape(repo)}: no decision records found (in {escape('[adr]')} paths of cairn.toml, .adr-dir, or the usual "
                       f"folders such as docs/adr, doc/adr, docs/decisions)", highlight=False)
     for p in data["problems"]:
         err_console.print(f"[yellow]problem:[/] {escape(p['path'])}: {escape(p['message'])}", highlight=False, soft_wrap=True)

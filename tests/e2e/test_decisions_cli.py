@@ -351,3 +351,15 @@ def test_importlinter_contracts_agree_with_lint_imports(tmp_path):
     ours, theirs = compare()
     assert theirs == {"Layered shop": "KEPT", "Web never reaches the database": "BROKEN", "Apps stay apart": "KEPT"}
     assert ours == theirs
+
+
+def test_no_records_names_the_configuration_table_where_they_are_looked_for(tmp_path):
+    """The message names ``[adr]`` of cairn.toml: printed through console markup, it once lost the brackets and the
+    word ("in  paths of cairn.toml")."""
+    repo = GitRepo(tmp_path / "plain")
+    repo.commit({"app.py": "x = 1\n"}, message="code", author=ALICE)
+    store = tmp_path / "store"
+    ingest(repo, store)
+    done = cairn("adrs", "--store", str(store))
+    assert done.returncode == 0, done.stderr
+    assert "no decision records found (in [adr] paths of cairn.toml" in " ".join(done.stdout.split())
