@@ -123,6 +123,8 @@ class BusFactor(BaseModel):
     truck_factor: int | None = None
     human_truck_factor: int | None = None
     at_risk: bool | None = None
+    orphaned_files: int | None = Field(None, description="Files none of whose authors is left (a share of them above "
+                                                         "thresholds.orphaned_share puts the component at risk)")
     knowledge_holders: list[Any] = Field(default_factory=list)
 
 

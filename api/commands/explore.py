@@ -69,6 +69,8 @@ def _print_card(card: dict[str, Any]) -> None:
         _line(f"[dim]from {escape(card['purpose_source'])}[/]")
     bf = card["bus_factor"]
     risk = "[bold red]at risk[/]" if bf["at_risk"] else ("ok" if bf["at_risk"] is False else "risk unknown")
+    if bf.get("orphaned_files"):  # (why a component with a truck factor of 7 can be at risk: its authors left)
+        risk += f" ({count(bf['orphaned_files'], 'file')} with no author left)"
     _line(f"truck factor {_people(bf['truck_factor'])}, human {_people(bf['human_truck_factor'])} — {risk}; "
           f"{count(card['module_count'], 'module')}, {count(card['files'], 'file')}")
     rows = [("depends on", d["component"], count(d["count"], "import")) for d in card["depends_on"]]

@@ -39,7 +39,8 @@ def card_markdown(card: dict[str, Any]) -> str:
         f"- Paths: {', '.join(code(p) for p in card['paths']) or 'none'}",
         f"- Size: {card['module_count']} modules, {card['files']} files",
         f"- Truck factor: {_num(bf['truck_factor'])} (human knowledge: {_num(bf['human_truck_factor'])})"
-        + (" — **at risk**" if bf["at_risk"] else ""),
+        + (" — **at risk**" if bf["at_risk"] else "")
+        + (f" ({bf['orphaned_files']} files with no author left)" if bf.get("orphaned_files") else ""),
         f"- Knowledge holders: {', '.join(text(holder_label(h)) for h in bf['knowledge_holders']) or 'none known'}",
     ]
     if card["owners"]:

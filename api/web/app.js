@@ -157,6 +157,9 @@ function renderCard(card) {
       el("div", { class: `stat ${bf.at_risk ? "risk" : ""}` }, el("b", { "data-testid": "card-truck-factor" }, fmt(bf.truck_factor)), el("span", {}, "truck factor")),
       el("div", { class: "stat" }, el("b", {}, fmt(bf.human_truck_factor)), el("span", {}, "human knowledge TF")),
       el("div", { class: "stat" }, el("b", {}, card.module_count), el("span", {}, `modules · ${card.files} files`))),
+    bf.orphaned_files  // why a component many people know can still be at risk: its authors left
+      ? el("p", { class: "risk-note", "data-testid": "card-orphaned" }, `${bf.orphaned_files} file${bf.orphaned_files === 1 ? "" : "s"} with no author left`)
+      : null,
     el("h3", {}, "Depends on"), deps(card.depends_on, "No other component."),
     el("h3", {}, "Used by"), deps(card.used_by, "No other component uses it."),
     el("h3", {}, "Decisions"),

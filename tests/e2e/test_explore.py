@@ -256,3 +256,27 @@ def test_an_inferred_decision_carries_its_confidence_through_the_cli(tmp_path):
     (decision,) = json.loads(shown.stdout)["decisions"]
     assert decision["inferred"] is True
     assert isinstance(decision["confidence"], float) and 0.5 <= decision["confidence"] <= 1.0
+
+
+def test_a_card_at_risk_says_how_many_files_lost_their_authors(tmp_path):
+    """With Ada gone the core's files have no author left: the card says so (else "truck factor 7 — at risk" reads as a
+    contradiction, as on prometheus's tsdb), and counts what the bus-factor report counts."""
+    from fixtures.explore import build_shop
+
+    root = tmp_path / "shop"
+    build_shop(root)
+    with (root / "cairn.toml").open("a") as config:
+        config.write('\n[identities]\ndeparted = ["Ada Lovelace"]\n')
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(root), "--store", str(store), "--format", "json"]).exit_code == 0
+    report = json.loads(runner.invoke(app, ["bus-factor", "--store", str(store), "--format", "json"]).stdout)
+    orphaned = {c["name"]: c["orphaned_files"] for c in report["components"]}
+    assert orphaned["core"] == 3
+    for name, files in orphaned.items():
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", str(store), "--format", "json"]).stdout)
+        assert card["bus_factor"]["orphaned_files"] == files
+    shown = " ".join(runner.invoke(app, ["explore", "core", "--store", str(store)]).stdout.split())
+    assert "at risk (3 files with no author left)" in shown
+    md = runner.invoke(app, ["explore", "core", "--store", str(store), "--format", "markdown"]).stdout
+    assert "— **at risk** (3 files with no author left)" in md

@@ -181,3 +181,26 @@ def test_a_server_with_a_token_asks_for_it_once_per_tab(browser, server, tmp_pat
         assert "page-token" not in page.url
         context.close()
         assert not errors, errors
+
+
+def test_a_card_says_how_many_files_have_no_author_left(browser, tmp_path):
+    """With Ada gone, the core's card names the files she alone wrote (why it is at risk); a component whose authors
+    are all here says nothing of the kind."""
+    root = tmp_path / "shop"
+    build_shop(root)
+    with (root / "cairn.toml").open("a") as config:
+        config.write('\n[identities]\ndeparted = ["Ada Lovelace"]\n')
+    store_dir = tmp_path / "store"
+    ingest_into_store(open_store(str(store_dir)), root)
+    with LiveServer(store_dir) as live:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.goto(live.url + "/#/components/core")
+        note = page.locator("article.component-card [data-testid=card-orphaned]")
+        note.wait_for()
+        assert note.inner_text() == "3 files with no author left"
+        page.screenshot(path=str(tmp_path / "card.png"))
+        page.goto(live.url + "/#/components/api")
+        page.locator("article.component-card[data-component=api]").wait_for()
+        assert page.locator("[data-testid=card-orphaned]").count() == 0
+        context.close()
