@@ -94,6 +94,9 @@ def components(
     comps = data["components"]
     inferred = [c for c in comps if c["inferred"]]
     mark = len(inferred) not in (0, len(comps))  # all or none inferred: the title says so instead
+    # every component the directory of its name (prometheus's 35): the paths column would repeat the names, in the
+    # width the lists of dependencies need
+    directories = all(c["paths"] == [c["name"] + "/**"] for c in comps)
     rows = []
     for c in comps:
         tf = c.get("truck_factor")
@@ -101,9 +104,14 @@ def components(
                      ", ".join(c["depends_on"]), ", ".join(c["used_by"]), "?" if tf is None else str(tf)))
     title = f"{repo}: {count(len(comps), 'component')}" + (
         ", inferred from the directory layout" if inferred and not mark else "")
-    console.print(table(title, [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER),
-                                "depends on", "used by", ("TF", NUMBER)], rows))
+    columns = [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER), "depends on", "used by",
+               ("TF", NUMBER)]
+    if directories and comps:
+        columns, rows = columns[:1] + columns[2:], [row[:1] + row[2:] for row in rows]
+    console.print(table(title, columns, rows))
     notes = ["TF: truck factor, how many people would have to leave before half of its files have no author"]
+    if directories and comps:
+        notes.insert(0, "each component is the directory of its name (NAME/**)")
     if mark:
         notes.insert(0, "*: inferred from the directory layout (not declared in cairn.toml)")
     for note in notes:

@@ -280,3 +280,24 @@ def test_a_card_at_risk_says_how_many_files_lost_their_authors(tmp_path):
     assert "at risk (3 files with no author left)" in shown
     md = runner.invoke(app, ["explore", "core", "--store", str(store), "--format", "markdown"]).stdout
     assert "— **at risk** (3 files with no author left)" in md
+
+
+def test_the_components_table_leaves_out_paths_that_only_repeat_the_names(shop, tmp_path):
+    """Components inferred from directories are each the directory of its name: a paths column would repeat the names
+    in the width the lists of dependencies need (prometheus: 35 of them, at 80 columns)."""
+    from fixtures.gitrepo import GitRepo
+
+    runner = CliRunner()
+    declared = runner.invoke(app, ["components", "--store", str(shop[0])]).stdout
+    assert "paths" in declared and "src/shop/core/**" in declared and "NAME/**" not in declared
+    repo = GitRepo(tmp_path / "dirs")
+    repo.commit({"alpha/__init__.py": "", "alpha/one.py": "import beta.two\n", "beta/__init__.py": "",
+                 "beta/two.py": "X = 2\n"}, message="two directories")
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["components", "--store", str(store), "--format", "json"]).stdout)
+    assert [(c["name"], c["paths"]) for c in listed["components"]] == [("alpha", ["alpha/**"]), ("beta", ["beta/**"])]
+    inferred = runner.invoke(app, ["components", "--store", str(store)]).stdout
+    header = next(line for line in inferred.splitlines() if "name" in line and "modules" in line)
+    assert "paths" not in header and "each component is the directory of its name (NAME/**)" in inferred
+    assert "alpha" in inferred and "beta" in inferred
