@@ -351,6 +351,7 @@ class PathHolder(Open):
     authored: int = Field(description="Files of the path they are an author of (degree of authorship)")
     share: float = Field(description="authored / files of the path")
     touched: int = Field(description="Files of the path they changed")
+    commits: int = Field(0, description="Their commits to the path's files (one per file a commit changed)")
     reviewed: int = Field(description="Files of the path they have review credit on")
     last_touch: str | None = None
 

@@ -9,10 +9,13 @@ siblings.
 
 Per person, over the path's files: ``authored`` — files they are an author of
 (Avelino et al.'s degree-of-authorship rule, as the bus factor counts them),
-``share`` — authored / files, ``touched`` — files they changed, ``reviewed``
+``share`` — authored / files, ``touched`` — files they changed, ``commits``
+— their commits to those files (one per file a commit changed), ``reviewed``
 — files they have review credit on, ``last_touch``; ``active`` is False for
 people gone (departed in cairn.toml, or inactive) with ``gone`` saying why.
-Holders are ordered by authored, then touched, then most recent touch.
+Holders are ordered by authored, then touched, then commits, then most recent
+touch: of a file with one author, the one who changed it 52 times comes before
+the one who changed it once last week.
 
 ``codeowners``: the CODEOWNERS owners of the path's files (with how many), or
 for an untracked path the owners its last matching rule names. ``ask``: the
@@ -122,11 +125,13 @@ class KnowledgeIndex:
                     reason = self.gone.get(person.id)
                     row = rows[person.key] = {"person": person_name(person, person.key), "id": person.key,
                                               "active": reason is None, "gone": reason, "authored": 0, "share": 0.0,
-                                              "touched": 0, "reviewed": 0, "last_touch": None}
+                                              "touched": 0, "commits": 0, "reviewed": 0, "last_touch": None}
                 if person.key in authors:
                     row["authored"] += 1
                 if props.get("doa") is not None:
                     row["touched"] += 1
+                    # (a delivery is a change after the file's first commit, which its first author made)
+                    row["commits"] += int(props.get("deliveries") or 0) + bool(props.get("first_authorship"))
                 if (props.get("reviews") or 0) > 0:
                     row["reviewed"] += 1
                 when = as_text(props.get("last_touch"))
@@ -136,7 +141,8 @@ class KnowledgeIndex:
             row["share"] = round(row["authored"] / len(files), 3) if files else 0.0
             if row["gone"] is None:
                 del row["gone"]
-        return sorted(rows.values(), key=lambda r: (-r["authored"], -r["touched"], _desc(r["last_touch"]), r["person"], r["id"]))
+        return sorted(rows.values(), key=lambda r: (-r["authored"], -r["touched"], -r["commits"], _desc(r["last_touch"]),
+                                                    r["person"], r["id"]))
 
     def codeowners(self, scope: Scope) -> list[dict[str, Any]]:
         if scope.kind == "untracked":
@@ -193,15 +199,14 @@ def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], l
             break
         if not row["active"] or not (row["authored"] or row["touched"]):
             continue
-        why = (f"author of {row['authored']} of the files" if row["authored"] else f"changed {row['touched']} of the files")
+        why = (f"author of {row['authored']} of the files" if row["authored"]
+               else f"changed {row['touched']} of the files in {row['commits']} commit{'' if row['commits'] == 1 else 's'}")
         ask.append({"person": row["person"], "id": row["id"], "why": why + (f", last {row['last_touch'][:10]}" if row["last_touch"] else "")})
     for owner in owners:
-        if len(ask) >= limit:
-            break
         same = next((a for a in ask if a["id"] == owner["id"]), None)
-        if same is not None:
+        if same is not None:  # (said even when the list is full: the maintainer asked first is also the owner)
             same["why"] += "; declared owner (CODEOWNERS)"
-        else:
+        elif len(ask) < limit:
             ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner (CODEOWNERS)"})
     return ask
 

@@ -115,7 +115,7 @@ def test_every_route_but_health_needs_the_token_on_neo4j(server):
     assert httpx.get(server.url + "/api/v1/health").json()["store"] == "neo4j"
 
 
-def test_the_query_route_refuses_everything_but_reads(server, neo4j_uri, listener):
+def test_the_query_route_refuses_everything_but_reads(server, neo4j_uri, neo4j_shop, listener):
     before = graph_state(neo4j_uri)
     for query, clause in refused_queries(listener):
         response = httpx.post(server.url + "/api/v1/query", json={"cypher": query}, headers=AUTH)
@@ -126,12 +126,8 @@ def test_the_query_route_refuses_everything_but_reads(server, neo4j_uri, listene
     assert graph_state(neo4j_uri) == before
     rows = httpx.post(server.url + "/api/v1/query", headers=AUTH, json={
         "cypher": "MATCH (c:Component) WHERE c._repo = $repo RETURN c.name AS name ORDER BY name",
-        "params": {"repo": _repo_of(server)}}).json()["rows"]
+        "params": {"repo": neo4j_shop}}).json()["rows"]  # (the server shares Neo4j with other tests' repositories)
     assert [r["name"] for r in rows] == ["api", "billing", "core", "reports"]
-
-
-def _repo_of(server) -> str:
-    return httpx.get(server.url + "/api/v1/repositories", headers=AUTH).json()[0]["name"]
 
 
 def test_cairn_query_refuses_the_same(neo4j_uri, listener):
