@@ -21,8 +21,8 @@ from fixtures.mcp_client import McpSession
 SMALL = 8 * 1024
 BILLING_FILE = "src/big/billing/m00.py"
 LEDGER_FILE = "src/big/ledger/m00.py"
-BILLING_DIFF = (f"diff --git a/src/big/billing/m02.py b/src/big/billing/m02.py\n--- a/src/big/billing/m02.py\n"
-                f"+++ b/src/big/billing/m02.py\n@@ -1,1 +1,2 @@\n \"\"\"billing module 2.\"\"\"\n+import big.gateway.m00\n")
+BILLING_DIFF = ("diff --git a/src/big/billing/m02.py b/src/big/billing/m02.py\n--- a/src/big/billing/m02.py\n"
+                "+++ b/src/big/billing/m02.py\n@@ -1,1 +1,2 @@\n \"\"\"billing module 2.\"\"\"\n+import big.gateway.m00\n")
 BILLING_AFTER = {"src/big/billing/m02.py": module_text("billing", 2).replace('"""billing module 2."""\n',
                                                                               '"""billing module 2."""\nimport big.gateway.m00\n', 1)}
 

@@ -23,7 +23,7 @@ def coupled(tmp_path_factory):
     base = tmp_path_factory.mktemp("cochange")
     repo = build_coupled(base / "repo")
     store = base / "store"
-    graph = ingest_into_store(open_store(str(store)), repo.root).graph
+    ingest_into_store(open_store(str(store)), repo.root)
     main = repo.head()
     branches = {}
     for name, files, author in [
