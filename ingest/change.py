@@ -304,9 +304,16 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
         if len(parts) < 6:
             continue
         an, ae, cn, ce, coauthors, reviewers = parts[:6]
-        identities.append(Identity(an, ae, IdentityRole.AUTHOR, IdentityKind(classify.kind(an, ae))))
+        author = Identity(an, ae, IdentityRole.AUTHOR, IdentityKind(classify.kind(an, ae)))
+        identities.append(author)
         if (cn, ce) != (an, ae) and ce != "noreply@github.com":
-            identities.append(Identity(cn, ce, IdentityRole.COMMITTER, IdentityKind(classify.kind(cn, ce))))
+            committer = Identity(cn, ce, IdentityRole.COMMITTER, IdentityKind(classify.kind(cn, ce)))
+            # A person who committed another person's commit applied it (git am, a rebase in Gerrit, a cherry-pick):
+            # often the maintainer who reviews it, so not one who wrote it (sqlalchemy's patches, committed by the
+            # maintainer who knows the files best). One behind an agent's or a bot's commit drove it; an agent or
+            # bot committing is evidence of an agent.
+            if author.kind is not IdentityKind.HUMAN or committer.kind is not IdentityKind.HUMAN:
+                identities.append(committer)
         identities += [_identity(raw, IdentityRole.CO_AUTHOR, classify) for raw in filter(None, coauthors.split("\x01"))]
         identities += [_identity(raw, IdentityRole.REVIEWER, classify) for raw in filter(None, reviewers.split("\x01"))]
     return identities

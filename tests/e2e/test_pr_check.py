@@ -283,3 +283,29 @@ def test_inactive_holders_are_not_suggested(tmp_path):
     # Ada wrote lib/a.py but has been gone five years: Bob, who knows the rest of lib, stands in
     assert [(r["name"], r["reasons"]) for r in report["suggested_reviewers"]] == [
         ("Bob Builder", ["knows 1 other file of component lib"])]
+
+
+def test_a_maintainer_who_committed_a_contributors_patch_may_review_it_but_not_an_agents(tmp_path):
+    """Mia wrote core.py. Ned's patch to it, committed by Mia (git am, a rebase in Gerrit): Mia is the reviewer to ask,
+    not one of its writers (on sqlalchemy the maintainer who knows the files was never suggested). Claude's commit
+    committed by Mia: Mia drove the agent, so she is one of the change's writers."""
+    mia, ned, claude = ("Mia Maintainer", "mia@example.com"), ("Ned Newcomer", "ned@example.com"), ("Claude", "noreply@anthropic.com")
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(5):
+        body += f"# {i}\n"
+        repo.commit({"core.py": body}, author=mia, date=f"2024-01-0{i + 1}T12:00:00+00:00")
+    repo.commit({"other.py": "X = 1\n"}, author=ned, date="2024-01-06T12:00:00+00:00")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    reviewers = {}
+    for branch, author in (("patch", ned), ("agent", claude)):
+        repo.git("checkout", "-q", "-b", branch, "main")
+        repo.commit({"core.py": body + f"# by {branch}\n"}, author=author, committer=mia, date="2024-01-07T12:00:00+00:00")
+        result = runner.invoke(app, ["pr-check", "--repo", str(repo.root), "--base", "main", "--head", branch,
+                                     "--store", str(store), "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        reviewers[branch] = [r["name"] for r in json.loads(result.stdout)["suggested_reviewers"]]
+    assert reviewers["patch"][0] == "Mia Maintainer"
+    assert "Mia Maintainer" not in reviewers["agent"]
