@@ -11,7 +11,12 @@ the changed files:
   committing an agent's work) counts a quarter;
 * each file weighs by the lines the change adds and removes there (at least
   one), so the experts of the file that changes most lead;
-* ties go to whoever worked on the changed files most recently.
+* ties go to whoever worked on the changed files most recently;
+* someone whose knowledge of the change is under a tenth of the best
+  suggestion's is left out (``SMALLEST_SHARE_OF_BEST``) unless nobody who may
+  review knows one of the changed files better: on sqlalchemy a contributor's
+  patch to a file its maintainer wrote listed, after him, four people who had
+  changed it once years ago.
 
 When nobody who may review knows a changed file (its authors left, say),
 the people who know the other files of its component stand in, at half
@@ -36,6 +41,7 @@ from cairn.graph.people import PersonIndex, split_contact
 from cairn.queries.ownership import gone_people
 
 REVIEW_ONLY_KNOWLEDGE = 0.25
+SMALLEST_SHARE_OF_BEST = 0.1
 KNOWLEDGE_SUGGESTIONS = 5
 MAX_SUGGESTIONS = 8
 
@@ -133,10 +139,12 @@ def suggest_reviewers(
     total_lines = sum(max(int(changed[p] or 0), 1) for p in files) or 1
     knows = _file_knowledge(graph, {n.id for n in files.values()})
     candidates: dict[str, _Candidate] = {}
+    leaders: set[str] = set()  # who knows a changed file best of those who may review it
     for path, node in files.items():
         weight = max(int(changed[path] or 0), 1) / total_lines
         edges = knows.get(node.id, [])
         best_doa = max((float(e.get("doa")) for e in edges if e.get("doa") is not None), default=0.0)
+        best_here: tuple[float, list[str]] = (0.0, [])
         for edge in edges:
             if not eligible(edge.source):
                 continue
@@ -154,6 +162,11 @@ def suggest_reviewers(
             if weight * knowledge > cand.best[0]:
                 share = _share(edge, edges) if doa is not None else 0.0
                 cand.best = (weight * knowledge, path, share, int(edge.get("reviews") or 0))
+            if knowledge > best_here[0]:
+                best_here = (knowledge, [edge.source])
+            elif knowledge == best_here[0] > 0:
+                best_here[1].append(edge.source)
+        leaders.update(best_here[1])
 
     orphaned = [p for p in files if not any(p in c.files for c in candidates.values())]
     if orphaned:
@@ -162,7 +175,8 @@ def suggest_reviewers(
         _component_stand_ins(graph, files, orphaned, changed, total_lines, candidates, eligible)
 
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, _neg_time(c.last_touch), str(people[c.person_id].get("name") or "")))
-    chosen = [c for c in ranked if c.score > 0][:limit]
+    floor = ranked[0].score * SMALLEST_SHARE_OF_BEST if ranked else 0.0
+    chosen = [c for c in ranked if c.score > 0 and (c.score >= floor or c.person_id in leaders)][:limit]
     for owner_id, pattern in _knowledgeable_owners(graph, files, eligible):
         cand = candidates.get(owner_id) or _Candidate(owner_id)
         if pattern not in cand.owner_of:

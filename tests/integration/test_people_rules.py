@@ -156,6 +156,27 @@ def test_reviewers_follow_the_lines_changed():
     assert [r.name for r in flipped] == ["Small Holder", "Big Holder"]
 
 
+def test_reviewers_leave_out_who_knows_a_tenth_of_the_best_unless_nobody_knows_a_file_better():
+    """sqlalchemy: a patch to a file its maintainer wrote (DOA 20) suggested after him four people who changed it
+    once (DOA 1.5-1.9): under a tenth of his knowledge of the change, they are left out; the only one who knows the
+    other changed file stays, however few of the change's lines are there."""
+    graph = RepoGraph("r")
+    graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
+    files = {p: graph.add_node(Label.FILE, p, component="c") for p in ("base.py", "doc.py")}
+    names = ("Mike Maintainer", "Once A", "Once B", "Once C", "Doc Writer")
+    people = {n: graph.add_node(Label.PERSON, n, name=n, kind="human", last_active="2024-05-01T00:00:00+00:00")
+              for n in names}
+    for person, path, doa in (("Mike Maintainer", "base.py", 20.0), ("Once A", "base.py", 1.9), ("Once B", "base.py", 1.6),
+                              ("Once C", "base.py", 1.5), ("Doc Writer", "doc.py", 3.0)):
+        graph.add_edge(Rel.KNOWS, people[person], files[path], doa=doa, deliveries=1, acceptances=0,
+                       first_authorship=person in ("Mike Maintainer", "Doc Writer"), reviews=0,
+                       last_touch="2024-05-01T00:00:00+00:00")
+    ranked = suggest_reviewers(graph, {"base.py": 60, "doc.py": 1}, ["Ned Newcomer <ned@example.com>"])
+    assert [r.name for r in ranked] == ["Mike Maintainer", "Doc Writer"]
+    alone = suggest_reviewers(graph, {"base.py": 60}, ["Mike Maintainer"])  # he wrote the change: the others are all there is
+    assert [r.name for r in alone] == ["Once A", "Once B", "Once C"]
+
+
 def test_likely_duplicates_read_the_same_in_every_process():
     # Each row's names are folded into a set; its order changes with PYTHONHASHSEED, the reasons' order must not
     # (prometheus: "same name 'jess g'; same name 'jessicagreben'" came out either way round, and the stored
