@@ -35,7 +35,7 @@ from typing import Any, Callable
 from weakref import WeakKeyDictionary
 
 from cairn.graph.authorship import Authorship, file_authors
-from cairn.graph.model import KNOWS_PROPERTIES, KnowsEdge, Label, Rel, RepoGraph, node_id
+from cairn.graph.model import KNOWS_PROPERTIES, KNOWS_VALUES, KnowsEdge, Label, Rel, RepoGraph, node_id
 from cairn.graph.store import verifying_skips
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
@@ -202,7 +202,9 @@ class History:
 KNOWLEDGE = "knowledge"
 #: files whose edges are computed together (``_EdgeRows.compute``): its lists are a few per edge, not per file
 AT_ONCE = 4096
-KNOWLEDGE_VERSION = 3
+KNOWLEDGE_VERSION = 4
+#: ``KnowledgeMemory.values`` are made again from the entries when they are more than this and an eighth of the entries
+COMPACTED_VALUES = 4096
 _KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
 
 
@@ -215,6 +217,11 @@ class KnowledgeMemory:
     authorship, deliveries, acceptances, DOA (NaN: none), reviews, last touch (ISO) and whether the person is an
     author of the file (``graph.authorship.file_authors``: a function of the file's edges alone). Valid for the people
     (raw identity -> person id, kind, whether the person has a node) it was computed with.
+
+    ``shapes`` gives each entry's first five properties (``KNOWS_VALUES``: first authorship, deliveries, acceptances,
+    DOA or None, reviews) as an index into ``values``, their distinct tuples (9,000 for 143,000 entries at 10k files),
+    which the KNOWS edges share: kept with the entries, so an ingest after a commit looks up only the new entries'
+    tuples rather than all of them (``_shapes_caught_up``).
     """
 
     def __init__(self, people: list[list]) -> None:
@@ -228,6 +235,9 @@ class KnowledgeMemory:
         self.columns: dict[str, array] = {name: array(code) for name, code in _KNOWS_COLUMNS.items()}
         self.touch: list[str] = []
         self.lineage: dict[int, list[int]] = {}
+        self.shapes = array("i")
+        self.values: list[tuple[bool, int, int, float | None, int]] = []
+        self._value_index: _ValueIndex | None = None  # of ``values``, made when first needed
         #: names this content: a new one whenever an ingest computes other edges (``KnowsDelta``); None if never named
         self.token: str | None = None
         self._where: dict[int, tuple[int, int, int]] | None = None  # file pid -> (start, count, changes)
@@ -237,7 +247,8 @@ class KnowledgeMemory:
                 "changes": self.changes, "count": self.count, "first": self.first, "author": self.author, **self.columns,
                 # bytes: written beside the JSON as they are (a JSON string would escape every NUL as \u0000)
                 "touch": [len(self.touch), Joined(self.touch)],
-                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token}
+                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token,
+                "shapes": self.shapes, "values": self.values}
 
     @classmethod
     def from_json(cls, data: Any) -> "KnowledgeMemory | None":
@@ -255,7 +266,15 @@ class KnowledgeMemory:
             memory.lineage = {int(entry[0]): [int(x) for x in entry[1:]] for entry in data["lineage"]}
             token = data.get("token")
             memory.token = token if isinstance(token, str) and token else None
+            memory.shapes = data["shapes"]
+            memory.values = list(map(tuple, data["values"]))  # (JSON gives each value's type back: bool, int, float, None)
+            if not set(map(len, memory.values)) <= {len(KNOWS_VALUES)}:
+                return None
             entries = len(memory.first)
+            if not isinstance(memory.shapes, array) or memory.shapes.typecode != "i" or len(memory.shapes) != entries:
+                return None
+            if entries and (min(memory.shapes) < 0 or max(memory.shapes) >= len(memory.values)):
+                return None
             if len(memory.author) != entries:
                 return None
             if not (len(memory.files) == len(memory.changes) == len(memory.count)) or sum(memory.count) != entries:
@@ -323,6 +342,39 @@ class _Shared(dict):
         return values
 
 
+def _values_of(memory: KnowledgeMemory, start: int, stop: int) -> list[tuple[bool, int, int, float | None, int]]:
+    """The first five properties of the entries [start, stop) of ``memory``, as tuples, read from its columns (one per
+    distinct tuple, one float object per DOA value)."""
+    columns = memory.columns
+    return list(map(_Shared().__getitem__, zip(
+        map((1).__eq__, memory.first[start:stop]), columns["deliveries"][start:stop], columns["acceptances"][start:stop],
+        map(_OneDoa().__getitem__, columns["doa"][start:stop]), columns["reviews"][start:stop])))
+
+
+class _ValueIndex(dict):
+    """A tuple of ``KnowledgeMemory.values`` -> its index there; a tuple not there yet is appended."""
+
+    def __init__(self, values: list[tuple]) -> None:
+        super().__init__(zip(values, range(len(values))))
+        self.values = values
+
+    def __missing__(self, value: tuple) -> int:
+        self[value] = at = len(self.values)
+        self.values.append(value)
+        return at
+
+
+def _shapes_caught_up(memory: KnowledgeMemory) -> None:
+    """``shapes`` of the entries appended to ``memory`` since it was last given theirs (those computed afresh), their
+    tuples added to ``values`` when new."""
+    start, stop = len(memory.shapes), len(memory.first)
+    if stop > start:
+        index = memory._value_index
+        if index is None or index.values is not memory.values:
+            index = memory._value_index = _ValueIndex(memory.values)
+        memory.shapes.extend(map(index.__getitem__, _values_of(memory, start, stop)))
+
+
 def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]
                 ) -> tuple[list[tuple[str, str, str]], list[str], list[KnowsEdge] | None]:
     """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files), each a
@@ -333,12 +385,10 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]
     node_of = [node_id(Label.PERSON, repo, pid) for pid in memory.ids]
     sources = list(map(node_of.__getitem__, memory.columns["person"]))
     targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
-    columns = memory.columns
-    # each edge's first five properties as one tuple, shared by the edges of the same values (9,000 tuples for 143,000
-    # edges at 10k files), one float object per DOA value; made in C but for each distinct tuple
-    values = list(map(_Shared().__getitem__, zip(
-        map((1).__eq__, memory.first), columns["deliveries"], columns["acceptances"],
-        map(_OneDoa().__getitem__, columns["doa"]), columns["reviews"])))
+    # each edge's first five properties as one tuple, shared by the edges of the same values (``KnowledgeMemory.shapes``)
+    values = list(map(memory.values.__getitem__, memory.shapes))
+    if verifying_skips() and values != _values_of(memory, 0, len(memory.first)):
+        raise AssertionError("the KNOWS edges' values kept by index (KnowledgeMemory.shapes) are not their columns'")
     knows = Rel.KNOWS.value
     keys = list(zip(repeat(knows), sources, targets))
     edges = graph.edges
@@ -476,8 +526,10 @@ def _spliced(graph: RepoGraph, history: History, old: KnowledgeMemory | None, ne
 
 
 def _copy_entries(old: KnowledgeMemory, new: KnowledgeMemory, start: int, stop: int) -> None:
-    """Append ``old``'s entries [start, stop) to ``new``."""
+    """Append ``old``'s entries [start, stop) to ``new`` (whose ``values`` begin with ``old``'s)."""
     if stop > start:
+        _shapes_caught_up(new)  # (of the entries computed since the last copy: the shapes copied follow theirs)
+        new.shapes.extend(old.shapes[start:stop])
         for name, column in new.columns.items():
             column.extend(old.columns[name][start:stop])
         new.first.extend(old.first[start:stop])
@@ -490,11 +542,14 @@ def _check_spliced(graph: RepoGraph, history: History, old: KnowledgeMemory, new
     """Check what ``_spliced`` gave and filled against ``_built`` (``CAIRN_VERIFY_SKIPS``)."""
     changes = [node.props["changes"] for node in graph.of_label(Label.FILE)]
     check = KnowledgeMemory(new.people)
-    check.ids = list(old.ids)
+    check.ids, check.values = list(old.ids), list(old.values)
     built = _built(graph, history, old, check, person_nodes, touched, {pid: i for i, pid in enumerate(check.ids)})
-    mine = (new.ids, new.files, new.changes, new.count, new.first, new.author, new.columns, new.touch, new.lineage, spliced)
+    _shapes_caught_up(new)
+    _shapes_caught_up(check)
+    mine = (new.ids, new.files, new.changes, new.count, new.first, new.author, new.columns, new.touch, new.lineage, spliced,
+            list(map(new.values.__getitem__, new.shapes)))
     theirs = (check.ids, check.files, check.changes, check.count, check.first, check.author, check.columns, check.touch,
-              check.lineage, built)
+              check.lineage, built, list(map(check.values.__getitem__, check.shapes)))
     if not _same_columns(mine, theirs) or changes != [node.props["changes"] for node in graph.of_label(Label.FILE)]:
         raise AssertionError("the KNOWS edges spliced from the last ingest's are not those computed file by file")
 
@@ -628,6 +683,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         old = None  # somebody resolves to another person, kind or node now: every file again
     new = KnowledgeMemory(people)
     new.ids = list(old.ids) if old is not None else []  # the person table only grows, so kept columns stay valid
+    new.values = list(old.values) if old is not None else []  # (likewise, for the shapes copied)
     slot = {pid: i for i, pid in enumerate(new.ids)}
     touched = set(history.records.changed)
     if state is not None:
@@ -640,6 +696,9 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     elif verifying_skips():
         _check_spliced(graph, history, old, new, person_nodes, touched, built)
     file_ids, file_keys, fresh, afresh, before, recomputed = built
+    if len(new.values) > COMPACTED_VALUES + len(new.first) // 8:  # tuples no entry has any more, kept by earlier ingests
+        new.values, new.shapes = [], array("i")
+    _shapes_caught_up(new)
     keys, sources, made = _emit_knows(graph, new, file_ids)
     _mark_authors(new, sources, fresh)
     if made is not None:
