@@ -57,12 +57,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
 from cairn.graph.errors import AmbiguousName, UnknownName
-from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id, set_authors
+from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.store import verifying_skips
 
@@ -290,7 +291,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
     if authorship is not None:
         authors, holders = authorship.authors, authorship.holders
         if mark_authors:
-            set_authors(authorship.edges, authorship.flags)
+            authorship.mark_authors()
         if verifying_skips():
             _verify_authorship(graph, authorship, mark_authors)
     else:
@@ -476,14 +477,27 @@ def _path_scope(knowledge: _Knowledge, path: str) -> list[str]:
     return [f for f in knowledge.files if f == wanted or f.startswith(wanted + "/")]
 
 
+#: Up to how many (owner, file) pairs ``_owners_report`` looks up one by one
+OWNER_LOOKUPS = 2048
+
+
+def _has_edge(graph: RepoGraph, key: tuple[str, str, str]) -> bool:
+    return graph.edge(key) is not None
+
+
 def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) -> dict[str, list[str]]:
     owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
     prefix = _file_prefix(graph.repo)
     file_ids = [prefix + f for f in files] if owner_ids else []
-    edges, knows = graph.edges, Rel.KNOWS.value
-    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key)
-    without = {o for o in owner_ids if graph.nodes[o].label is Label.PERSON
-               and not any((knows, o, fid) in edges for fid in file_ids)}
+    knows = Rel.KNOWS.value
+    people = [o for o in owner_ids if graph.nodes[o].label is Label.PERSON]
+    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key; KNOWS edges
+    # not made yet are made alone for a few look-ups, all at once for many: ``graph.lazy_knows``)
+    if len(people) * len(file_ids) > OWNER_LOOKUPS:
+        known = graph.edges_of((knows,)).__contains__
+    else:
+        known = partial(_has_edge, graph)
+    without = {o for o in people if not any(known((knows, o, fid)) for fid in file_ids)}
     return {
         "declared_owners": sorted({_owner_handle(graph, o) for o in owner_ids}),
         "declared_owners_without_knowledge": sorted({_owner_handle(graph, o) for o in without}),

@@ -80,8 +80,8 @@ def test_values_no_entry_has_are_let_go(tmp_path, monkeypatch):
     monkeypatch.setattr(knowledge.KnowledgeMemory, "from_json", staticmethod(padded))
     kept = []
     emit = knowledge._emit_knows
-    monkeypatch.setattr(knowledge, "_emit_knows", lambda graph, memory, file_ids: kept.append(len(memory.values)) or
-                        emit(graph, memory, file_ids))
+    monkeypatch.setattr(knowledge, "_emit_knows", lambda graph, memory, file_ids, **how: kept.append(len(memory.values))
+                        or emit(graph, memory, file_ids, **how))
     repo.commit({"src/m4.py": "M = 14\n"}, author=CAT)
     graph = ingest_repository(repo.root, cache_dir=cache).graph
     assert kept and kept[0] < knowledge.COMPACTED_VALUES

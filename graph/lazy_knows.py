@@ -1,0 +1,83 @@
+"""The KNOWS edges of a graph held as the columns they are made from, until something reads them.
+
+After a commit, an ingest builds every Person -KNOWS-> File edge of the repository (143,000 at 10k files, 570,000
+at 50k), while the save writes those of the few files the commit changed and the answers read those of the
+components it touched. ``PendingKnows`` holds what ``ingest.knowledge`` makes them from (its memory's columns) in
+their place in the graph (``RepoGraph.defer_edges``): the first reader of them all (``RepoGraph.edges``,
+``of_type(KNOWS)``) makes every one, as ``knowledge`` would have made them then; a reader of a few (``edge``,
+``edges_into``) gets those made alone. The bus factor's ``author`` flags (``set_authors``), given before they are
+made, are set as they are made.
+"""
+
+from __future__ import annotations
+
+from array import array
+from itertools import accumulate, chain, repeat
+from typing import Collection, Iterable
+
+from cairn.graph.model import KnowsEdge, Rel, set_authors
+
+
+class PendingKnows:
+    """KNOWS edges not made yet (``graph.model.PendingEdges``): entry ``i`` is the edge from ``node_of[person[i]]``
+    to the file of ``file_ids`` whose ``count`` entries hold it, its first five properties ``values[shapes[i]]``,
+    its last touch ``touch[i]``."""
+
+    type = Rel.KNOWS
+
+    def __init__(self, position: int, node_of: list[str], person: array, file_ids: list[str], count: array,
+                 values: list[tuple], shapes: array, touch: list[str | None]):
+        self.position = position
+        self.node_of, self.person, self.file_ids, self.count = node_of, person, file_ids, count
+        self.values, self.shapes, self.touch = values, shapes, touch
+        self.flags: list[bool] | None = None  # the ``author`` of each, once given
+        self.made: list[KnowsEdge] | None = None
+        self._starts: dict[str, tuple[int, int]] | None = None  # file id -> (first entry, how many)
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def make(self) -> tuple[Iterable[tuple[str, str, str]], list[KnowsEdge]]:
+        sources = list(map(self.node_of.__getitem__, self.person))
+        targets = list(chain.from_iterable(map(repeat, self.file_ids, self.count)))
+        made = list(map(KnowsEdge, sources, targets, map(self.values.__getitem__, self.shapes), self.touch))
+        if self.flags is not None:
+            set_authors(made, self.flags)
+        self.made = made
+        return zip(repeat(Rel.KNOWS.value), sources, targets), made
+
+    def set_authors(self, flags: list[bool]) -> None:
+        """``author`` of each edge, in order: set on the edges made, or as they are made."""
+        if self.made is not None:
+            set_authors(self.made, flags)
+        else:
+            self.flags = flags
+
+    def _entry(self, at: int, source: str, target: str) -> KnowsEdge:
+        edge = KnowsEdge(source, target, self.values[self.shapes[at]], self.touch[at])
+        if self.flags is not None:
+            edge.set("author", self.flags[at])
+        return edge
+
+    def _ranges(self) -> dict[str, tuple[int, int]]:
+        if self._starts is None:
+            self._starts = dict(zip(self.file_ids, zip(accumulate(self.count, initial=0), self.count)))
+        return self._starts
+
+    def get(self, key: tuple[str, str, str]) -> KnowsEdge | None:
+        found = self._ranges().get(key[2])
+        if found is None:
+            return None
+        node_of, person = self.node_of, self.person
+        start, n = found
+        for at in range(start, start + n):
+            if node_of[person[at]] == key[1]:
+                return self._entry(at, key[1], key[2])
+        return None
+
+    def into(self, targets: Collection[str]) -> list[KnowsEdge]:
+        ranges = self._ranges()
+        node_of, person = self.node_of, self.person
+        return [self._entry(at, node_of[person[at]], target)
+                for start, n, target in sorted((*ranges[t], t) for t in targets if t in ranges)
+                for at in range(start, start + n)]
