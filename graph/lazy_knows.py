@@ -6,7 +6,7 @@ components it touched. ``PendingKnows`` holds what ``ingest.knowledge`` makes th
 their place in the graph (``RepoGraph.defer_edges``): the first reader of them all (``RepoGraph.edges``,
 ``of_type(KNOWS)``) makes every one, as ``knowledge`` would have made them then; a reader of a few (``edge``,
 ``edges_into``) gets those made alone. The bus factor's ``author`` flags (``set_authors``), given before they are
-made, are set as they are made.
+made, are set as they are made. ``CAIRN_VERIFY_SKIPS=1`` checks each edge made alone against making them all.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from itertools import accumulate, chain, repeat
 from typing import Collection, Iterable
 
 from cairn.graph.model import KnowsEdge, Rel, set_authors
+from cairn.graph.store import verifying_skips
 
 
 class PendingKnows:
@@ -38,13 +39,24 @@ class PendingKnows:
         return len(self.person)
 
     def make(self) -> tuple[Iterable[tuple[str, str, str]], list[KnowsEdge]]:
+        keys, self.made = self.apart()
+        return keys, self.made
+
+    def apart(self) -> tuple[Iterable[tuple[str, str, str]], list[KnowsEdge]]:
         sources = list(map(self.node_of.__getitem__, self.person))
         targets = list(chain.from_iterable(map(repeat, self.file_ids, self.count)))
         made = list(map(KnowsEdge, sources, targets, map(self.values.__getitem__, self.shapes), self.touch))
         if self.flags is not None:
             set_authors(made, self.flags)
-        self.made = made
         return zip(repeat(Rel.KNOWS.value), sources, targets), made
+
+    def _check(self, found: object, targets: Collection[str], key: tuple[str, str, str] | None = None) -> None:
+        """``found`` (the edge of ``key``, or those into ``targets``) against making every edge (``CAIRN_VERIFY_SKIPS``)."""
+        keys, made = self.apart()
+        every = dict(zip(keys, made))
+        wanted = every.get(key) if key is not None else [e for e in made if e.target in targets]
+        if found != wanted:
+            raise AssertionError(f"KNOWS edges made alone are not those made at once: {key or sorted(targets)[:3]}")
 
     def set_authors(self, flags: list[bool]) -> None:
         """``author`` of each edge, in order: set on the edges made, or as they are made."""
@@ -70,14 +82,18 @@ class PendingKnows:
             return None
         node_of, person = self.node_of, self.person
         start, n = found
-        for at in range(start, start + n):
-            if node_of[person[at]] == key[1]:
-                return self._entry(at, key[1], key[2])
-        return None
+        edge = next((self._entry(at, key[1], key[2]) for at in range(start, start + n) if node_of[person[at]] == key[1]),
+                    None)
+        if verifying_skips():
+            self._check(edge, (), key)
+        return edge
 
     def into(self, targets: Collection[str]) -> list[KnowsEdge]:
         ranges = self._ranges()
         node_of, person = self.node_of, self.person
-        return [self._entry(at, node_of[person[at]], target)
-                for start, n, target in sorted((*ranges[t], t) for t in targets if t in ranges)
-                for at in range(start, start + n)]
+        edges = [self._entry(at, node_of[person[at]], target)
+                 for start, n, target in sorted((*ranges[t], t) for t in targets if t in ranges)
+                 for at in range(start, start + n)]
+        if verifying_skips():
+            self._check(edges, targets)
+        return edges

@@ -428,6 +428,9 @@ class PendingEdges(Protocol):
     def into(self, targets: Collection[str]) -> list[Edge]:
         """Those whose target is among ``targets``, in their order, made alone (they stay pending)."""
 
+    def apart(self) -> tuple[Iterable[tuple[str, str, str]], Iterable[Edge]]:
+        """What ``make`` gives, made apart (they stay pending)."""
+
 
 class _EdgeMap:
     """A graph's edges by key as made (``made``), and a run of edges not made yet that belongs after the first
@@ -596,10 +599,22 @@ class RepoGraph:
             out.update(Counter(map(itemgetter(0), made)))  # an edge's key starts with its type's value
             return out
         # (in the order the types would come with the pending edges in their place)
-        out.update(Counter(map(itemgetter(0), islice(made, pending.position))))
-        out[pending.type._value_] = len(pending)
-        out.update(Counter(map(itemgetter(0), islice(made, pending.position, None))))
+        counted = Counter(map(itemgetter(0), islice(made, pending.position)))
+        counted[pending.type._value_] += len(pending)
+        counted.update(map(itemgetter(0), islice(made, pending.position, None)))
+        out.update(counted)
         return out
+
+    def edges_apart(self) -> dict[tuple[str, str, str], Edge]:
+        """Every edge by key, pending ones made apart (the graph keeps them unmade): for the checks of
+        ``CAIRN_VERIFY_SKIPS``, which must not change the path they check."""
+        held = self._map
+        if held.pending is None:
+            return held.made
+        keys, edges = held.pending.apart()
+        every = dict(held.made)
+        every.update(zip(keys, edges))
+        return every
 
     def shares_maps(self, other: "RepoGraph") -> bool:
         """Whether ``other`` holds the very nodes and edges of this graph (a view of it: ``GroupedGraph``)."""

@@ -615,7 +615,7 @@ def _edges_by_type(graph: RepoGraph, skip: frozenset[str],
 
 def _edges_of(graph: RepoGraph, type_: str) -> list[Edge]:
     """The edges of ``graph`` of one type, in the graph's order."""
-    return [edge for key, edge in graph.edges.items() if key[0] == type_]
+    return [edge for key, edge in graph.edges_of((type_,)).items() if key[0] == type_]
 
 
 def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by_type: dict[str, list[Edge]],

@@ -486,7 +486,6 @@ _Built = tuple[list[str], list[str], list[tuple[int, int]], set[str], set[tuple[
 #: At most this many files computed again for ``_spliced`` to fill a memory (one file at a time); more go to ``_built``.
 SPLICED_FILES = 1024
 _KEY = attrgetter("key")
-_SOURCE = attrgetter("source")
 _LABEL = attrgetter("label")
 _NODE_PROPS = attrgetter("props")
 

@@ -198,11 +198,12 @@ class _Knowledge:
         return self._index
 
 
-def knows_by_target(graph: RepoGraph) -> dict[str, list[Edge]]:
-    """The KNOWS edges of ``graph`` by the File node they point at, in the graph's order of edges."""
+def knows_by_target(graph: RepoGraph, edges: Mapping[Any, Edge] | None = None) -> dict[str, list[Edge]]:
+    """The KNOWS edges of ``graph`` (of ``edges``, its edges by key, when given) by the File node they point at, in the
+    graph's order of edges."""
     out: defaultdict[str, list[Edge]] = defaultdict(list)
     knows = Rel.KNOWS
-    for edge in graph.edges.values():
+    for edge in (graph.edges if edges is None else edges).values():
         if edge.type is knows:
             out[edge.target].append(edge)
     return out
@@ -318,18 +319,21 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
 
 def _verify_authorship(graph: RepoGraph, authorship: Authorship, marked: bool) -> None:
     """Check ``authorship`` against what reading the KNOWS edges gives (``CAIRN_VERIFY_SKIPS``)."""
-    authors, holders = _authors_and_holders(graph, False)
+    every = graph.edges_apart()  # (KNOWS edges not made yet stay so: the check reads copies)
+    authors, holders = _authors_and_holders(graph, False, every)
     if authors != authorship.authors or holders != authorship.holders:
         raise AssertionError("the authorship add_knowledge worked out is not what the KNOWS edges say")
     nodes = graph.nodes
-    for edge in graph.of_type(Rel.KNOWS) if marked else ():
+    for edge in (e for e in every.values() if e.type is Rel.KNOWS) if marked else ():
         if edge.get("author") is not (edge.source in authors.get(nodes[edge.target].key, ())):
             raise AssertionError(f"KNOWS edge {edge.source} -> {edge.target}: author flag not what its file's edges say")
 
 
-def _authors_and_holders(graph: RepoGraph, mark_authors: bool) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+def _authors_and_holders(graph: RepoGraph, mark_authors: bool, edges: Mapping[Any, Edge] | None = None
+                         ) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
     """Per File key, its authors (the files with a DOA candidate) and who holds knowledge of it (authors and
-    reviewers), read from the KNOWS edges (``mark_authors``: see ``_load``)."""
+    reviewers), read from the KNOWS edges (of ``edges`` when given: ``knows_by_target``; ``mark_authors``: see
+    ``_load``)."""
     authors: dict[str, list[str]] = {}
     holders: dict[str, set[str]] = {}
     nodes = graph.nodes
@@ -337,7 +341,7 @@ def _authors_and_holders(graph: RepoGraph, mark_authors: bool) -> tuple[dict[str
     # know a file without reviewing it; who knows a file at all is looked up by edge key, ``_owners_report``).
     # A candidate's (doa, first_authorship) are passed as stored (a number, a flag): ``file_authors`` divides and
     # compares the one and tests the other, which float() and bool() would not change (144k calls each at 10k files).
-    for target, edges in knows_by_target(graph).items():
+    for target, edges in knows_by_target(graph, edges).items():  # type: ignore[assignment]
         path = nodes[target].key
         candidates: dict[str, tuple[float, bool]] = {}
         reviewing: set[str] | None = None

@@ -297,7 +297,7 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[Ed
     knows = Rel.KNOWS.value
 
     def scanned() -> set[EdgeKey]:
-        return {key for key in graph.edges if key[0] == knows and key[2] in files}
+        return {key for key in graph.edges_apart() if key[0] == knows and key[2] in files}
 
     if built is not None:
         if verifying_skips() and (missed := scanned() ^ built):

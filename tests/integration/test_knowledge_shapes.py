@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from cairn.graph.model import Label, Rel
+from cairn.graph.model import Rel
 from cairn.ingest import knowledge
 from cairn.ingest.pipeline import ingest_repository
 from fixtures.gitrepo import GitRepo
