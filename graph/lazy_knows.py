@@ -34,6 +34,8 @@ class PendingKnows:
         self.flags: list[bool] | None = None  # the ``author`` of each, once given
         self.made: list[KnowsEdge] | None = None
         self._starts: dict[str, tuple[int, int]] | None = None  # file id -> (first entry, how many)
+        self._people: dict[str, dict[str, int]] = {}  # file id -> Person node id -> its entry, of the files looked up
+        self._keys: set[tuple[str, str, str]] | None = None  # every key, for the check of ``has``
 
     def __len__(self) -> int:
         return len(self.person)
@@ -76,17 +78,33 @@ class PendingKnows:
             self._starts = dict(zip(self.file_ids, zip(accumulate(self.count, initial=0), self.count)))
         return self._starts
 
+    def _entry_of(self, key: tuple[str, str, str]) -> int | None:
+        """The entry of the edge of ``key``, or None (the entries of its file indexed when first looked up)."""
+        people = self._people.get(key[2])
+        if people is None:
+            found = self._ranges().get(key[2])
+            if found is None:
+                return None
+            start, n = found
+            people = self._people[key[2]] = dict(zip(map(self.node_of.__getitem__, self.person[start:start + n]),
+                                                     range(start, start + n)))
+        return people.get(key[1])
+
     def get(self, key: tuple[str, str, str]) -> KnowsEdge | None:
-        found = self._ranges().get(key[2])
-        if found is None:
-            return None
-        node_of, person = self.node_of, self.person
-        start, n = found
-        edge = next((self._entry(at, key[1], key[2]) for at in range(start, start + n) if node_of[person[at]] == key[1]),
-                    None)
+        at = self._entry_of(key)
+        edge = None if at is None else self._entry(at, key[1], key[2])
         if verifying_skips():
             self._check(edge, (), key)
         return edge
+
+    def has(self, key: tuple[str, str, str]) -> bool:
+        found = self._entry_of(key) is not None
+        if verifying_skips():
+            if self._keys is None:
+                self._keys = set(self.apart()[0])
+            if found is not (key in self._keys):
+                raise AssertionError(f"a KNOWS edge looked up alone is not among those made at once: {key}")
+        return found
 
     def into(self, targets: Collection[str]) -> list[KnowsEdge]:
         ranges = self._ranges()

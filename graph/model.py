@@ -425,6 +425,9 @@ class PendingEdges(Protocol):
     def get(self, key: tuple[str, str, str]) -> Edge | None:
         """The edge of ``key``, made alone (it stays pending), or None."""
 
+    def has(self, key: tuple[str, str, str]) -> bool:
+        """Whether there is an edge of ``key`` (none made)."""
+
     def into(self, targets: Collection[str]) -> list[Edge]:
         """Those whose target is among ``targets``, in their order, made alone (they stay pending)."""
 
@@ -565,6 +568,13 @@ class RepoGraph:
             if pending is not None and key[0] == pending.type._value_:
                 found = pending.get(key)
         return default if found is None else found
+
+    def has_edge(self, key: tuple[str, str, str]) -> bool:
+        """Whether the graph holds an edge of ``key`` (made or pending: none is made)."""
+        if key in self._map.made:
+            return True
+        pending = self._map.pending
+        return pending is not None and key[0] == pending.type._value_ and pending.has(key)
 
     def edges_of(self, types: Collection[str]) -> dict[tuple[str, str, str], Edge]:
         """A map holding every edge of ``types`` (type values), and maybe others: ``edges``, without making pending

@@ -57,7 +57,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
@@ -481,27 +480,15 @@ def _path_scope(knowledge: _Knowledge, path: str) -> list[str]:
     return [f for f in knowledge.files if f == wanted or f.startswith(wanted + "/")]
 
 
-#: Up to how many (owner, file) pairs ``_owners_report`` looks up one by one
-OWNER_LOOKUPS = 2048
-
-
-def _has_edge(graph: RepoGraph, key: tuple[str, str, str]) -> bool:
-    return graph.edge(key) is not None
-
-
 def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) -> dict[str, list[str]]:
     owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
     prefix = _file_prefix(graph.repo)
     file_ids = [prefix + f for f in files] if owner_ids else []
     knows = Rel.KNOWS.value
     people = [o for o in owner_ids if graph.nodes[o].label is Label.PERSON]
-    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key; KNOWS edges
-    # not made yet are made alone for a few look-ups, all at once for many: ``graph.lazy_knows``)
-    if len(people) * len(file_ids) > OWNER_LOOKUPS:
-        known = graph.edges_of((knows,)).__contains__
-    else:
-        known = partial(_has_edge, graph)
-    without = {o for o in people if not any(known((knows, o, fid)) for fid in file_ids)}
+    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key, none made)
+    has_edge = graph.has_edge
+    without = {o for o in people if not any(has_edge((knows, o, fid)) for fid in file_ids)}
     return {
         "declared_owners": sorted({_owner_handle(graph, o) for o in owner_ids}),
         "declared_owners_without_knowledge": sorted({_owner_handle(graph, o) for o in without}),

@@ -95,7 +95,11 @@ def test_deferred_edges_are_made_in_their_place_with_their_author_flags(monkeypa
     alone = graph.edge((KNOWS, "Person|r|bob", "File|r|a.py"))
     assert alone.current_props() == {"first_authorship": False, "deliveries": 0, "acceptances": 2, "doa": None,
                                      "reviews": 1, "last_touch": "2024-01-02", "author": False}
-    assert [e.target for e in graph.edges_into(Rel.KNOWS, {"File|r|c.py"})] == ["File|r|c.py"]
+    assert graph.has_edge((KNOWS, "Person|r|bob", "File|r|a.py")) and graph.has_edge(("OWNS", "Person|r|bob", "File|r|c.py"))
+    assert not graph.has_edge((KNOWS, "Person|r|bob", "File|r|b.py"))
+    assert unmade(graph)
+    # (a third of the edges: made at once, in their place)
+    assert [e.target for e in graph.edges_into(Rel.KNOWS, {"File|r|c.py"})] == ["File|r|c.py"] and not unmade(graph)
     assert [key[0] for key in graph.edges] == ["OWNS", "KNOWS", "KNOWS", "KNOWS", "OWNS"]
     assert graph.edges[(KNOWS, "Person|r|bob", "File|r|a.py")] == alone
     assert [e.get("author") for e in graph.of_type(Rel.KNOWS)] == [True, False, True]
@@ -115,3 +119,7 @@ def test_an_edge_made_alone_otherwise_than_all_at_once_fails_the_check(monkeypat
         graph.edge((KNOWS, "Person|r|p1", "File|r|a.py"))
     with pytest.raises(AssertionError, match="made alone"):
         graph.edges_into(Rel.KNOWS, {"File|r|a.py"})
+    assert graph.has_edge((KNOWS, "Person|r|p1", "File|r|a.py"))
+    monkeypatch.setattr(held, "_entry_of", lambda key: None)
+    with pytest.raises(AssertionError, match="looked up alone"):
+        graph.has_edge((KNOWS, "Person|r|p1", "File|r|a.py"))
