@@ -10,10 +10,7 @@ its KNOWS edges hands to the bus factor (``ingest.knowledge.authorship_of``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
-
-if TYPE_CHECKING:
-    from cairn.graph.model import KnowsEdge
+from typing import Callable, Mapping
 
 NORMALISED_DOA = 0.75
 ABSOLUTE_DOA = 3.293
@@ -40,9 +37,9 @@ class Authorship:
     """Who authors and who holds knowledge of each file, as ``queries.ownership`` reads them from the KNOWS edges,
     worked out by ``ingest.knowledge`` from the columns it built those edges from: ``authors`` (File key -> its
     authors' Person node ids, sorted, for the files with a DOA candidate), ``holders`` (File key -> authors and
-    reviewers), and every KNOWS edge with whether its person is an author of its file (``edges``, ``flags``)."""
+    reviewers), and what sets ``author`` on every KNOWS edge, whether its person is an author of its file
+    (``mark_authors``: on the edges made, or as they are made, see ``graph.lazy_knows``)."""
 
     authors: dict[str, list[str]]
     holders: dict[str, set[str]]
-    edges: list[KnowsEdge]
-    flags: list[bool]
+    mark_authors: Callable[[], None]

@@ -48,9 +48,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import compress, groupby, repeat
+from itertools import compress, groupby, islice, repeat
 from operator import attrgetter, is_, itemgetter
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Collection, Iterable, Mapping, Protocol
 
 
 class Label(str, Enum):
@@ -410,18 +410,100 @@ def imports_rows(edges: list[Edge]) -> list[tuple[Any, Any, Any] | None]:
     return [_IMPORTS_VALUES(e) if e.__class__ is ImportsEdge and _PROPS.__get__(e) is None else None for e in edges]
 
 
+class PendingEdges(Protocol):
+    """A run of edges of one type not made yet (``RepoGraph.defer_edges``; ``graph.lazy_knows``)."""
+
+    type: Rel
+    #: how many edges the graph held when they were deferred: they are put after those
+    position: int
+
+    def __len__(self) -> int: ...
+
+    def make(self) -> tuple[Iterable[tuple[str, str, str]], Iterable[Edge]]:
+        """Their keys and their edges, in order (asked once)."""
+
+    def get(self, key: tuple[str, str, str]) -> Edge | None:
+        """The edge of ``key``, made alone (it stays pending), or None."""
+
+    def has(self, key: tuple[str, str, str]) -> bool:
+        """Whether there is an edge of ``key`` (none made)."""
+
+    def into(self, targets: Collection[str]) -> list[Edge]:
+        """Those whose target is among ``targets``, in their order, made alone (they stay pending)."""
+
+    def apart(self) -> tuple[Iterable[tuple[str, str, str]], Iterable[Edge]]:
+        """What ``make`` gives, made apart (they stay pending)."""
+
+
+class _EdgeMap:
+    """A graph's edges by key as made (``made``), and a run of edges not made yet that belongs after the first
+    ``pending.position`` of them (``pending``, or None); shared by the views of one graph (``GroupedGraph``)."""
+
+    __slots__ = ("made", "pending")
+
+    def __init__(self, made: dict[tuple[str, str, str], Edge]):
+        self.made = made
+        self.pending: PendingEdges | None = None
+
+    def make_pending(self) -> None:
+        """Make the pending edges and put them where they were deferred (the edges added since then after them)."""
+        pending, made = self.pending, self.made
+        if pending is None:
+            return
+        self.pending = None
+        keys, edges = pending.make()
+        if pending.position >= len(made):
+            made.update(zip(keys, edges))
+            return
+        after = list(islice(made.items(), pending.position, None))
+        for key, _ in after:
+            del made[key]
+        made.update(zip(keys, edges))
+        made.update(after)
+
+
 class RepoGraph:
     """The whole graph of one repository, in memory.
 
     This is what ingest produces, what a store persists and what analyses read:
     queries compute on it in Python, so every analysis has one implementation
     whatever the store.
+
+    ``edges`` holds every edge by key. A run of edges of one type may be held unmade instead (``defer_edges``: after a
+    commit, the KNOWS edges, which the save and the answers read a few of): reading ``edges`` makes them and puts
+    them in their place first, as if they had been added when they were deferred. The readers that name what they
+    read (``of_type``, ``edge``, ``edges_of``, ``edges_except``, ``edges_into``, ``counts``, ``len``, ``add_edge``)
+    make them only when they read that type.
     """
 
     def __init__(self, repo: str):
         self.repo = repo
         self.nodes: dict[str, Node] = {}
-        self.edges: dict[tuple[str, str, str], Edge] = {}
+        self._map = _EdgeMap({})
+
+    @property
+    def edges(self) -> dict[tuple[str, str, str], Edge]:
+        held = self._map
+        if held.pending is not None:
+            held.make_pending()
+        return held.made
+
+    @edges.setter
+    def edges(self, value: dict[tuple[str, str, str], Edge]) -> None:
+        self._map = _EdgeMap(value)
+
+    def defer_edges(self, pending: PendingEdges) -> None:
+        """Hold ``pending`` (edges of one type the graph has none of, to go after its ``pending.position`` edges, the
+        number it holds now) instead of making them: they are made when first read (see the class docstring)."""
+        held = self._map
+        held.make_pending()  # (one run at a time)
+        if pending.position != len(held.made):
+            raise ValueError("deferred edges go after every edge the graph holds")
+        held.pending = pending
+
+    def _pending_of(self, rel: Rel) -> PendingEdges | None:
+        pending = self._map.pending
+        return pending if pending is not None and pending.type is rel else None
 
     # -- building -------------------------------------------------------------
     def add_node(self, label: Label, key: str, **props: Any) -> Node:
@@ -446,10 +528,11 @@ class RepoGraph:
             raise KeyError(f"edge {type.value} {s} -> {t}: both ends must be nodes of the graph")
         rel = type if type.__class__ is Rel else Rel(type)
         key = (rel._value_, s, t)
-        edge = self.edges.get(key)
+        edges = self.edges_of((rel._value_,))
+        edge = edges.get(key)
         if edge is None:
             edge = Edge(rel, s, t, props)
-            self.edges[key] = edge
+            edges[key] = edge
         else:
             edge.props.update(props)
         return edge
@@ -473,14 +556,79 @@ class RepoGraph:
         return list(compress(nodes, map(is_, map(_LABEL_OF, nodes), repeat(Label(label)))))
 
     def of_type(self, type: Rel) -> list[Edge]:
-        edges = self.edges.values()
-        return list(compress(edges, map(is_, map(_TYPE_OF, edges), repeat(Rel(type)))))
+        rel = Rel(type)
+        edges = self.edges_of((rel._value_,)).values()
+        return list(compress(edges, map(is_, map(_TYPE_OF, edges), repeat(rel))))
+
+    def edge(self, key: tuple[str, str, str], default: Edge | None = None) -> Edge | None:
+        """The edge of ``key`` (type value, source id, target id), or ``default``; a pending one is made alone."""
+        found = self._map.made.get(key)
+        if found is None:
+            pending = self._map.pending
+            if pending is not None and key[0] == pending.type._value_:
+                found = pending.get(key)
+        return default if found is None else found
+
+    def has_edge(self, key: tuple[str, str, str]) -> bool:
+        """Whether the graph holds an edge of ``key`` (made or pending: none is made)."""
+        if key in self._map.made:
+            return True
+        pending = self._map.pending
+        return pending is not None and key[0] == pending.type._value_ and pending.has(key)
+
+    def edges_of(self, types: Collection[str]) -> dict[tuple[str, str, str], Edge]:
+        """A map holding every edge of ``types`` (type values), and maybe others: ``edges``, without making pending
+        edges of another type. For reading, and for adding edges of those types (never for taking one out)."""
+        held = self._map
+        if held.pending is not None and held.pending.type._value_ in types:
+            held.make_pending()
+        return held.made
+
+    def edges_except(self, types: Collection[str]) -> dict[tuple[str, str, str], Edge]:
+        """A map holding every edge whose type is not among ``types`` (type values), and maybe others (``edges_of``)."""
+        held = self._map
+        if held.pending is not None and held.pending.type._value_ not in types:
+            held.make_pending()
+        return held.made
+
+    def edges_into(self, type: Rel, targets: Collection[str]) -> list[Edge]:
+        """The edges of ``type`` whose target is among ``targets`` (node ids), in the graph's order; pending ones
+        are made alone when they are a few of them."""
+        rel = Rel(type)
+        pending = self._pending_of(rel)
+        if pending is not None and len(targets) * 8 < len(pending):
+            return pending.into(targets)
+        edges = self.of_type(rel)
+        return list(compress(edges, map(targets.__contains__, map(_TARGET_OF, edges))))
 
     def counts(self) -> dict[str, int]:
         """How many nodes of each label and edges of each type (counted in C: a large graph has a million)."""
         out = {label.value: n for label, n in Counter(map(attrgetter("label"), self.nodes.values())).items()}
-        out.update(Counter(map(itemgetter(0), self.edges)))  # an edge's key starts with its type's value
+        made, pending = self._map.made, self._map.pending
+        if pending is None:
+            out.update(Counter(map(itemgetter(0), made)))  # an edge's key starts with its type's value
+            return out
+        # (in the order the types would come with the pending edges in their place)
+        counted = Counter(map(itemgetter(0), islice(made, pending.position)))
+        counted[pending.type._value_] += len(pending)
+        counted.update(map(itemgetter(0), islice(made, pending.position, None)))
+        out.update(counted)
         return out
+
+    def edges_apart(self) -> dict[tuple[str, str, str], Edge]:
+        """Every edge by key, pending ones made apart (the graph keeps them unmade): for the checks of
+        ``CAIRN_VERIFY_SKIPS``, which must not change the path they check."""
+        held = self._map
+        if held.pending is None:
+            return held.made
+        keys, edges = held.pending.apart()
+        every = dict(held.made)
+        every.update(zip(keys, edges))
+        return every
+
+    def shares_maps(self, other: "RepoGraph") -> bool:
+        """Whether ``other`` holds the very nodes and edges of this graph (a view of it: ``GroupedGraph``)."""
+        return self.nodes is other.nodes and self._map is other._map
 
     def extend(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
         for n in nodes:
@@ -489,10 +637,11 @@ class RepoGraph:
             self.edges[e.key] = e
 
     def __len__(self) -> int:
-        return len(self.nodes) + len(self.edges)
+        pending = self._map.pending
+        return len(self.nodes) + len(self._map.made) + (len(pending) if pending is not None else 0)
 
 
-_LABEL_OF, _TYPE_OF = attrgetter("label"), attrgetter("type")
+_LABEL_OF, _TYPE_OF, _TARGET_OF = attrgetter("label"), attrgetter("type"), attrgetter("target")
 
 
 class GroupedGraph(RepoGraph):
@@ -505,7 +654,7 @@ class GroupedGraph(RepoGraph):
 
     def __init__(self, graph: RepoGraph):
         super().__init__(graph.repo)
-        self.nodes, self.edges = graph.nodes, graph.edges
+        self.nodes, self._map = graph.nodes, graph._map  # (its pending edges too, made for both when first read)
         self._labels: tuple[int, dict[Label, list[Node]]] | None = None
         self._types: tuple[int, dict[Rel, list[Edge]]] | None = None
 
@@ -514,8 +663,9 @@ class GroupedGraph(RepoGraph):
         return list(self._labels[1].get(Label(label), ()))
 
     def of_type(self, type: Rel) -> list[Edge]:
-        self._types = _regrouped(self._types, self.edges, attrgetter("type"))
-        return list(self._types[1].get(Rel(type), ()))
+        rel = Rel(type)
+        self._types = _regrouped(self._types, self.edges_of((rel._value_,)), attrgetter("type"))
+        return list(self._types[1].get(rel, ()))
 
 
 def _regrouped(cached: tuple[int, dict[Any, list[Any]]] | None, items: Mapping[Any, Any],

@@ -599,7 +599,7 @@ def _edges_by_type(graph: RepoGraph, skip: frozenset[str],
     of one type (in C: no bytecode per edge)."""
     by_type: dict[str, list[Edge]] = {}
     counts: dict[str, int] = {}
-    edges = graph.edges
+    edges = graph.edges_except(skip)  # (edges of those types not made yet stay so: ``graph.model.RepoGraph``)
     for type_, keys in groupby(edges, itemgetter(0)):
         if type_ in skip:
             continue
@@ -615,7 +615,7 @@ def _edges_by_type(graph: RepoGraph, skip: frozenset[str],
 
 def _edges_of(graph: RepoGraph, type_: str) -> list[Edge]:
     """The edges of ``graph`` of one type, in the graph's order."""
-    return [edge for key, edge in graph.edges.items() if key[0] == type_]
+    return [edge for key, edge in graph.edges_of((type_,)).items() if key[0] == type_]
 
 
 def _sync_relationships(conn: sqlite3.Connection, rid: int, graph: RepoGraph, by_type: dict[str, list[Edge]],
@@ -743,7 +743,7 @@ def _sync_named(conn: sqlite3.Connection, rid: int, graph: RepoGraph, type_: str
     stored = in_order(kept.get(type_), edges=True)
     if not stored:
         return False
-    edges = graph.edges
+    edges = graph.edges_of((type_,))
     _load_numbers(nids, chain(map(itemgetter(1), named), map(itemgetter(2), named)))
     suspects: dict[tuple[int, int], Edge | None] = {}  # (src, dst) -> the edge ``graph`` holds there, or None
     for key in named:
@@ -905,7 +905,9 @@ def _patch_relationships(conn: sqlite3.Connection, rid: int, changes: GraphChang
                             "ON CONFLICT (rid, type, src, dst) DO UPDATE SET props = excluded.props "
                             "WHERE props IS NOT excluded.props")
     for count, key in enumerate(sorted(changes.changed), 1):
-        edge = graph.edges[key]
+        edge = graph.edge(key)
+        if edge is None:
+            raise KeyError(key)
         try:
             src, dst = nids[edge.source], nids[edge.target]
         except KeyError:

@@ -130,7 +130,7 @@ class GraphChanges:
         stray = [key for key in (*self.changed, *self.deleted) if key[0] not in patched]
         if stray:
             raise ValueError(f"changed or deleted edges of a type that is not patched: {stray[:3]}")
-        missing = [key for key in self.changed if key not in self.graph.edges]
+        missing = [key for key in self.changed if not self.graph.has_edge(key)]
         if missing:
             raise ValueError(f"changed edges that the graph does not hold: {missing[:3]}")
         stray = [key for rel, keys in self.edges_changed.items() for key in keys if key[0] != rel.value]

@@ -376,7 +376,7 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
 
     ``changed``: the files whose revisions changed since ``memory.passing`` was found (None: every pair is looked at).
     """
-    repo, nodes, edges = graph.repo, graph.nodes, graph.edges
+    repo, nodes, edges = graph.repo, graph.nodes, graph.edges_of(("IMPORTS", "DEPENDS_ON"))  # (what is looked up below)
     revisions = memory.revisions
     if changed is None:
         candidates, shares = memory.pair_key.tolist(), memory.pair_shared.tolist()

@@ -347,7 +347,7 @@ def add_ownership(graph: RepoGraph, codeowners: CodeOwners) -> None:
         return node
 
     source, file_prefix = codeowners.source, node_id(Label.FILE, graph.repo, "")
-    edges, owns = graph.edges, Rel.OWNS
+    edges, owns = graph.edges_of((Rel.OWNS.value,)), Rel.OWNS
     owner_ids: dict[str, str] = {}
     files_of_owner: dict[str, set[str]] = {}
     for file_node in files:

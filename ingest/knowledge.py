@@ -24,6 +24,7 @@ person than before.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 import secrets
 from array import array
 from collections import deque
@@ -31,11 +32,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, eq, is_, is_not, itemgetter, not_, setitem
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from weakref import WeakKeyDictionary
 
 from cairn.graph.authorship import Authorship, file_authors
-from cairn.graph.model import KNOWS_PROPERTIES, KnowsEdge, Label, Rel, RepoGraph, node_id
+from cairn.graph.lazy_knows import PendingKnows
+from cairn.graph.model import KNOWS_PROPERTIES, KNOWS_VALUES, KnowsEdge, Label, Rel, RepoGraph, node_id, set_authors
 from cairn.graph.store import verifying_skips
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
@@ -202,7 +204,9 @@ class History:
 KNOWLEDGE = "knowledge"
 #: files whose edges are computed together (``_EdgeRows.compute``): its lists are a few per edge, not per file
 AT_ONCE = 4096
-KNOWLEDGE_VERSION = 3
+KNOWLEDGE_VERSION = 4
+#: ``KnowledgeMemory.values`` are made again from the entries when they are more than this and an eighth of the entries
+COMPACTED_VALUES = 4096
 _KNOWS_COLUMNS = {"person": "i", "deliveries": "i", "acceptances": "i", "doa": "d", "reviews": "i"}
 
 
@@ -215,6 +219,11 @@ class KnowledgeMemory:
     authorship, deliveries, acceptances, DOA (NaN: none), reviews, last touch (ISO) and whether the person is an
     author of the file (``graph.authorship.file_authors``: a function of the file's edges alone). Valid for the people
     (raw identity -> person id, kind, whether the person has a node) it was computed with.
+
+    ``shapes`` gives each entry's first five properties (``KNOWS_VALUES``: first authorship, deliveries, acceptances,
+    DOA or None, reviews) as an index into ``values``, their distinct tuples (9,000 for 143,000 entries at 10k files),
+    which the KNOWS edges share: kept with the entries, so an ingest after a commit looks up only the new entries'
+    tuples rather than all of them (``_shapes_caught_up``).
     """
 
     def __init__(self, people: list[list]) -> None:
@@ -228,6 +237,9 @@ class KnowledgeMemory:
         self.columns: dict[str, array] = {name: array(code) for name, code in _KNOWS_COLUMNS.items()}
         self.touch: list[str] = []
         self.lineage: dict[int, list[int]] = {}
+        self.shapes = array("i")
+        self.values: list[tuple[bool, int, int, float | None, int]] = []
+        self._value_index: _ValueIndex | None = None  # of ``values``, made when first needed
         #: names this content: a new one whenever an ingest computes other edges (``KnowsDelta``); None if never named
         self.token: str | None = None
         self._where: dict[int, tuple[int, int, int]] | None = None  # file pid -> (start, count, changes)
@@ -237,7 +249,8 @@ class KnowledgeMemory:
                 "changes": self.changes, "count": self.count, "first": self.first, "author": self.author, **self.columns,
                 # bytes: written beside the JSON as they are (a JSON string would escape every NUL as \u0000)
                 "touch": [len(self.touch), Joined(self.touch)],
-                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token}
+                "lineage": [[pid, *names] for pid, names in sorted(self.lineage.items())], "token": self.token,
+                "shapes": self.shapes, "values": self.values}
 
     @classmethod
     def from_json(cls, data: Any) -> "KnowledgeMemory | None":
@@ -255,7 +268,15 @@ class KnowledgeMemory:
             memory.lineage = {int(entry[0]): [int(x) for x in entry[1:]] for entry in data["lineage"]}
             token = data.get("token")
             memory.token = token if isinstance(token, str) and token else None
+            memory.shapes = data["shapes"]
+            memory.values = list(map(tuple, data["values"]))  # (JSON gives each value's type back: bool, int, float, None)
+            if not set(map(len, memory.values)) <= {len(KNOWS_VALUES)}:
+                return None
             entries = len(memory.first)
+            if not isinstance(memory.shapes, array) or memory.shapes.typecode != "i" or len(memory.shapes) != entries:
+                return None
+            if entries and (min(memory.shapes) < 0 or max(memory.shapes) >= len(memory.values)):
+                return None
             if len(memory.author) != entries:
                 return None
             if not (len(memory.files) == len(memory.changes) == len(memory.count)) or sum(memory.count) != entries:
@@ -323,51 +344,101 @@ class _Shared(dict):
         return values
 
 
-def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str]
-                ) -> tuple[list[tuple[str, str, str]], list[str], list[KnowsEdge] | None]:
-    """Person -KNOWS-> File edges for every entry of ``memory``, built in bulk (143k edges at 10k files), each a
-    ``KnowsEdge`` (its properties in slots, the first five a tuple shared by equal ones: see ``graph.model``); their
-    keys and Person node ids, in ``memory``'s order, and the edges made (None when they were merged into KNOWS edges the
-    graph had already)."""
+def _values_of(memory: KnowledgeMemory, start: int, stop: int) -> list[tuple[bool, int, int, float | None, int]]:
+    """The first five properties of the entries [start, stop) of ``memory``, as tuples, read from its columns (one per
+    distinct tuple, one float object per DOA value)."""
+    columns = memory.columns
+    return list(map(_Shared().__getitem__, zip(
+        map((1).__eq__, memory.first[start:stop]), columns["deliveries"][start:stop], columns["acceptances"][start:stop],
+        map(_OneDoa().__getitem__, columns["doa"][start:stop]), columns["reviews"][start:stop])))
+
+
+class _ValueIndex(dict):
+    """A tuple of ``KnowledgeMemory.values`` -> its index there; a tuple not there yet is appended."""
+
+    def __init__(self, values: list[tuple]) -> None:
+        super().__init__(zip(values, range(len(values))))
+        self.values = values
+
+    def __missing__(self, value: tuple) -> int:
+        self[value] = at = len(self.values)
+        self.values.append(value)
+        return at
+
+
+def _shapes_caught_up(memory: KnowledgeMemory) -> None:
+    """``shapes`` of the entries appended to ``memory`` since it was last given theirs (those computed afresh), their
+    tuples added to ``values`` when new."""
+    start, stop = len(memory.shapes), len(memory.first)
+    if stop > start:
+        index = memory._value_index
+        if index is None or index.values is not memory.values:
+            index = memory._value_index = _ValueIndex(memory.values)
+        memory.shapes.extend(map(index.__getitem__, _values_of(memory, start, stop)))
+
+
+def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str], defer: bool
+                ) -> tuple[list[str], Callable[[list[bool]], None] | None]:
+    """Person -KNOWS-> File edges for every entry of ``memory`` (143k at 10k files), each a ``KnowsEdge`` (its
+    properties in slots, the first five a tuple shared by equal ones: see ``graph.model``), built in bulk; or, with
+    ``defer``, held unmade in their place (``graph.lazy_knows``) until something reads them. The Person node id of each
+    entry's person index, and what sets ``author`` on each of the edges given a flag each (None when they were merged
+    into KNOWS edges the graph had already)."""
     repo = graph.repo
     node_of = [node_id(Label.PERSON, repo, pid) for pid in memory.ids]
-    sources = list(map(node_of.__getitem__, memory.columns["person"]))
-    targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
-    columns = memory.columns
-    # each edge's first five properties as one tuple, shared by the edges of the same values (9,000 tuples for 143,000
-    # edges at 10k files), one float object per DOA value; made in C but for each distinct tuple
-    values = list(map(_Shared().__getitem__, zip(
-        map((1).__eq__, memory.first), columns["deliveries"], columns["acceptances"],
-        map(_OneDoa().__getitem__, columns["doa"]), columns["reviews"])))
+    if verifying_skips() and list(map(memory.values.__getitem__, memory.shapes)) != _values_of(memory, 0, len(memory.first)):
+        raise AssertionError("the KNOWS edges' values kept by index (KnowledgeMemory.shapes) are not their columns'")
     knows = Rel.KNOWS.value
-    keys = list(zip(repeat(knows), sources, targets))
     edges = graph.edges
     # (a graph with no KNOWS edge yet, as every ingest's, is told by the edges' types alone: no key looked up)
-    if knows not in map(itemgetter(0), edges) or edges.keys().isdisjoint(keys):
+    fresh = knows not in map(itemgetter(0), edges)
+    if fresh and defer:
+        pending = PendingKnows(len(edges), node_of, memory.columns["person"], file_ids, memory.count, memory.values,
+                               memory.shapes, memory.touch)
+        graph.defer_edges(pending)
+        return node_of, pending.set_authors
+    sources = list(map(node_of.__getitem__, memory.columns["person"]))
+    targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
+    # each edge's first five properties as one tuple, shared by the edges of the same values (``KnowledgeMemory.shapes``)
+    values = list(map(memory.values.__getitem__, memory.shapes))
+    keys = list(zip(repeat(knows), sources, targets))
+    if fresh or edges.keys().isdisjoint(keys):
         made = list(map(KnowsEdge, sources, targets, values, memory.touch))
         edges.update(zip(keys, made))
-        return keys, sources, made
+        return node_of, partial(set_authors, made)
     # a graph that has KNOWS edges already (knowledge added twice): merge into them
     for source, target, shared, touch in zip(sources, targets, values, memory.touch):
         graph.add_edge(Rel.KNOWS, source, target, **dict(zip(KNOWS_PROPERTIES, (*shared, touch))))
-    return keys, sources, None
+    return node_of, None
 
 
-def _mark_authors(memory: KnowledgeMemory, sources: list[str], fresh: list[tuple[int, int]]) -> None:
+def _fresh_keys(memory: KnowledgeMemory, node_of: list[str], file_ids: list[str],
+                fresh: list[tuple[int, int]]) -> Iterable[tuple[str, str, str]]:
+    """The keys of the KNOWS edges of the entries ``fresh`` (each file's first entry and how many) of ``memory``."""
+    starts = list(accumulate(memory.count, initial=0))
+    person, knows = memory.columns["person"], Rel.KNOWS.value
+    for start, n in fresh:
+        if n:
+            target = file_ids[bisect_right(starts, start) - 1]  # (the file whose entries start there: a file without
+            # any shares its start with the next one, and comes before it)
+            yield from ((knows, node_of[p], target) for p in person[start:start + n])
+
+
+def _mark_authors(memory: KnowledgeMemory, node_of: list[str], fresh: list[tuple[int, int]]) -> None:
     """``memory.author`` of the entries computed afresh (``fresh``: each file's first entry and how many), as
-    ``queries.ownership`` decides it from the file's KNOWS edges (``sources``: their Person node ids): the others were
-    copied with the edges they belong to."""
-    doa, first, author = memory.columns["doa"], memory.first, memory.author
+    ``queries.ownership`` decides it from the file's KNOWS edges (``node_of``: the Person node id of each person
+    index): the others were copied with the edges they belong to."""
+    doa, first, author, person = memory.columns["doa"], memory.first, memory.author, memory.columns["person"]
     for start, n in fresh:
         candidates: dict[str, tuple[float, bool]] = {}
         for i in range(start, start + n):
             value = doa[i]
             if value == value:  # (NaN: a reviewer, no candidate)
-                candidates[sources[i]] = (value, first[i] == 1)
+                candidates[node_of[person[i]]] = (value, first[i] == 1)
         found = file_authors(candidates) if candidates else ()
         if found:
             for i in range(start, start + n):
-                if sources[i] in found:
+                if node_of[person[i]] in found:
                     author[i] = 1
 
 
@@ -383,27 +454,29 @@ def authorship_of(graph: RepoGraph, wanted: bool = True) -> Authorship | None:
     return made() if made is not None and wanted else None
 
 
-def _authorship(count: array, doa: array, reviews: array, author: bytearray, edges: list[KnowsEdge],
-                file_keys: list[str]) -> Authorship:
-    """The ``Authorship`` of the KNOWS edges ``edges`` made from a ``KnowledgeMemory``'s columns (``count`` edges per
-    file of ``file_keys``). Their Person node ids are read from the edges, of the few authors and reviewers: a list of
-    every edge's (570,000 at 50k files, 4.5 MB) is not held until the bus factor asks."""
+def _authorship(count: array, doa: array, reviews: array, author: bytearray, person: array, node_of: list[str],
+                file_keys: list[str], mark: Callable[[list[bool]], None]) -> Authorship:
+    """The ``Authorship`` of the KNOWS edges made from a ``KnowledgeMemory``'s columns (``count`` edges per file of
+    ``file_keys``; ``person``: each edge's person index, ``node_of`` its Person node id), which ``mark`` sets
+    ``author`` on. The Person node ids are those of the few authors and reviewers: a list of every edge's (570,000 at
+    50k files, 4.5 MB) is not held until the bus factor asks."""
     file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), count)))
     authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, doa, doa)))}
-    for key, source in zip(map(file_keys.__getitem__, compress(file_of, author)), map(_SOURCE, compress(edges, author))):
+    source_of = node_of.__getitem__
+    for key, source in zip(map(file_keys.__getitem__, compress(file_of, author)), map(source_of, compress(person, author))):
         authors[key].append(source)
     for found in authors.values():
         if len(found) > 1:
             found.sort()  # as ``file_authors`` gives them
     holders = {key: set(found) for key, found in authors.items()}
     if reviews.tobytes().count(0) != len(reviews) * reviews.itemsize:  # (never negative; in C: most have none)
-        for key, source in zip(map(file_keys.__getitem__, compress(file_of, reviews)), map(_SOURCE, compress(edges, reviews))):
+        for key, source in zip(map(file_keys.__getitem__, compress(file_of, reviews)), map(source_of, compress(person, reviews))):
             held = holders.get(key)
             if held is None:
                 holders[key] = {source}
             else:
                 held.add(source)
-    return Authorship(authors, holders, edges, list(map((1).__eq__, author)))
+    return Authorship(authors, holders, partial(mark, list(map((1).__eq__, author))))
 
 
 #: What filling a ``KnowledgeMemory`` gives (``_built``, ``_spliced``): the File node ids and keys with history, in the
@@ -413,7 +486,6 @@ _Built = tuple[list[str], list[str], list[tuple[int, int]], set[str], set[tuple[
 #: At most this many files computed again for ``_spliced`` to fill a memory (one file at a time); more go to ``_built``.
 SPLICED_FILES = 1024
 _KEY = attrgetter("key")
-_SOURCE = attrgetter("source")
 _LABEL = attrgetter("label")
 _NODE_PROPS = attrgetter("props")
 
@@ -476,8 +548,10 @@ def _spliced(graph: RepoGraph, history: History, old: KnowledgeMemory | None, ne
 
 
 def _copy_entries(old: KnowledgeMemory, new: KnowledgeMemory, start: int, stop: int) -> None:
-    """Append ``old``'s entries [start, stop) to ``new``."""
+    """Append ``old``'s entries [start, stop) to ``new`` (whose ``values`` begin with ``old``'s)."""
     if stop > start:
+        _shapes_caught_up(new)  # (of the entries computed since the last copy: the shapes copied follow theirs)
+        new.shapes.extend(old.shapes[start:stop])
         for name, column in new.columns.items():
             column.extend(old.columns[name][start:stop])
         new.first.extend(old.first[start:stop])
@@ -490,11 +564,14 @@ def _check_spliced(graph: RepoGraph, history: History, old: KnowledgeMemory, new
     """Check what ``_spliced`` gave and filled against ``_built`` (``CAIRN_VERIFY_SKIPS``)."""
     changes = [node.props["changes"] for node in graph.of_label(Label.FILE)]
     check = KnowledgeMemory(new.people)
-    check.ids = list(old.ids)
+    check.ids, check.values = list(old.ids), list(old.values)
     built = _built(graph, history, old, check, person_nodes, touched, {pid: i for i, pid in enumerate(check.ids)})
-    mine = (new.ids, new.files, new.changes, new.count, new.first, new.author, new.columns, new.touch, new.lineage, spliced)
+    _shapes_caught_up(new)
+    _shapes_caught_up(check)
+    mine = (new.ids, new.files, new.changes, new.count, new.first, new.author, new.columns, new.touch, new.lineage, spliced,
+            list(map(new.values.__getitem__, new.shapes)))
     theirs = (check.ids, check.files, check.changes, check.count, check.first, check.author, check.columns, check.touch,
-              check.lineage, built)
+              check.lineage, built, list(map(check.values.__getitem__, check.shapes)))
     if not _same_columns(mine, theirs) or changes != [node.props["changes"] for node in graph.of_label(Label.FILE)]:
         raise AssertionError("the KNOWS edges spliced from the last ingest's are not those computed file by file")
 
@@ -628,6 +705,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         old = None  # somebody resolves to another person, kind or node now: every file again
     new = KnowledgeMemory(people)
     new.ids = list(old.ids) if old is not None else []  # the person table only grows, so kept columns stay valid
+    new.values = list(old.values) if old is not None else []  # (likewise, for the shapes copied)
     slot = {pid: i for i, pid in enumerate(new.ids)}
     touched = set(history.records.changed)
     if state is not None:
@@ -640,12 +718,16 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     elif verifying_skips():
         _check_spliced(graph, history, old, new, person_nodes, touched, built)
     file_ids, file_keys, fresh, afresh, before, recomputed = built
-    keys, sources, made = _emit_knows(graph, new, file_ids)
-    _mark_authors(new, sources, fresh)
-    if made is not None:
+    if len(new.values) > COMPACTED_VALUES + len(new.first) // 8:  # tuples no entry has any more, kept by earlier ingests
+        new.values, new.shapes = [], array("i")
+    _shapes_caught_up(new)
+    # held unmade after a commit (the save and the answers read a few of them), built at once otherwise
+    node_of, mark = _emit_knows(graph, new, file_ids, defer=old is not None)
+    _mark_authors(new, node_of, fresh)
+    if mark is not None:
         # (the columns it reads, not the memory: its other columns are freed once the history state is saved)
         _AUTHORSHIP[graph] = partial(_authorship, new.count, new.columns["doa"], new.columns["reviews"], new.author,
-                                     made, file_keys)
+                                     new.columns["person"], node_of, file_keys, mark)
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
     new.token = old.token if same and old is not None else secrets.token_hex(8)
     if state is not None:
@@ -665,5 +747,5 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     if old is None or old.token is None:
         return None  # no earlier edges to compare with: every edge is new
     # (a file of the earlier memory that is not in this one has no File node now, and its edges go with the node)
-    after = frozenset(chain.from_iterable(keys[start:start + n] for start, n in fresh))
+    after = frozenset(_fresh_keys(new, node_of, file_ids, fresh))
     return KnowsDelta(old.token, frozenset(afresh), frozenset(before), after)

@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import file_authors  # the rule, shared with the trend replay in ingest
 from cairn.graph.errors import AmbiguousName, UnknownName
-from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id, set_authors
+from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.store import verifying_skips
 
@@ -197,11 +197,12 @@ class _Knowledge:
         return self._index
 
 
-def knows_by_target(graph: RepoGraph) -> dict[str, list[Edge]]:
-    """The KNOWS edges of ``graph`` by the File node they point at, in the graph's order of edges."""
+def knows_by_target(graph: RepoGraph, edges: Mapping[Any, Edge] | None = None) -> dict[str, list[Edge]]:
+    """The KNOWS edges of ``graph`` (of ``edges``, its edges by key, when given) by the File node they point at, in the
+    graph's order of edges."""
     out: defaultdict[str, list[Edge]] = defaultdict(list)
     knows = Rel.KNOWS
-    for edge in graph.edges.values():
+    for edge in (graph.edges if edges is None else edges).values():
         if edge.type is knows:
             out[edge.target].append(edge)
     return out
@@ -290,7 +291,7 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
     if authorship is not None:
         authors, holders = authorship.authors, authorship.holders
         if mark_authors:
-            set_authors(authorship.edges, authorship.flags)
+            authorship.mark_authors()
         if verifying_skips():
             _verify_authorship(graph, authorship, mark_authors)
     else:
@@ -317,18 +318,21 @@ def _load(graph: RepoGraph, mark_authors: bool = False, authorship: Authorship |
 
 def _verify_authorship(graph: RepoGraph, authorship: Authorship, marked: bool) -> None:
     """Check ``authorship`` against what reading the KNOWS edges gives (``CAIRN_VERIFY_SKIPS``)."""
-    authors, holders = _authors_and_holders(graph, False)
+    every = graph.edges_apart()  # (KNOWS edges not made yet stay so: the check reads copies)
+    authors, holders = _authors_and_holders(graph, False, every)
     if authors != authorship.authors or holders != authorship.holders:
         raise AssertionError("the authorship add_knowledge worked out is not what the KNOWS edges say")
     nodes = graph.nodes
-    for edge in graph.of_type(Rel.KNOWS) if marked else ():
+    for edge in (e for e in every.values() if e.type is Rel.KNOWS) if marked else ():
         if edge.get("author") is not (edge.source in authors.get(nodes[edge.target].key, ())):
             raise AssertionError(f"KNOWS edge {edge.source} -> {edge.target}: author flag not what its file's edges say")
 
 
-def _authors_and_holders(graph: RepoGraph, mark_authors: bool) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+def _authors_and_holders(graph: RepoGraph, mark_authors: bool, edges: Mapping[Any, Edge] | None = None
+                         ) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
     """Per File key, its authors (the files with a DOA candidate) and who holds knowledge of it (authors and
-    reviewers), read from the KNOWS edges (``mark_authors``: see ``_load``)."""
+    reviewers), read from the KNOWS edges (of ``edges`` when given: ``knows_by_target``; ``mark_authors``: see
+    ``_load``)."""
     authors: dict[str, list[str]] = {}
     holders: dict[str, set[str]] = {}
     nodes = graph.nodes
@@ -336,7 +340,7 @@ def _authors_and_holders(graph: RepoGraph, mark_authors: bool) -> tuple[dict[str
     # know a file without reviewing it; who knows a file at all is looked up by edge key, ``_owners_report``).
     # A candidate's (doa, first_authorship) are passed as stored (a number, a flag): ``file_authors`` divides and
     # compares the one and tests the other, which float() and bool() would not change (144k calls each at 10k files).
-    for target, edges in knows_by_target(graph).items():
+    for target, edges in knows_by_target(graph, edges).items():  # type: ignore[assignment]
         path = nodes[target].key
         candidates: dict[str, tuple[float, bool]] = {}
         reviewing: set[str] | None = None
@@ -480,10 +484,11 @@ def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) ->
     owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
     prefix = _file_prefix(graph.repo)
     file_ids = [prefix + f for f in files] if owner_ids else []
-    edges, knows = graph.edges, Rel.KNOWS.value
-    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key)
-    without = {o for o in owner_ids if graph.nodes[o].label is Label.PERSON
-               and not any((knows, o, fid) in edges for fid in file_ids)}
+    knows = Rel.KNOWS.value
+    people = [o for o in owner_ids if graph.nodes[o].label is Label.PERSON]
+    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key, none made)
+    has_edge = graph.has_edge
+    without = {o for o in people if not any(has_edge((knows, o, fid)) for fid in file_ids)}
     return {
         "declared_owners": sorted({_owner_handle(graph, o) for o in owner_ids}),
         "declared_owners_without_knowledge": sorted({_owner_handle(graph, o) for o in without}),

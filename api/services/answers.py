@@ -214,7 +214,7 @@ def answers_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None, base: Ans
     from cairn.api.services.answer_base import BASIS, basis
 
     view = base.view if base is not None else None
-    if view is not None and base is not None and view.nodes is graph.nodes and view.edges is graph.edges:
+    if view is not None and base is not None and view.shares_maps(graph):
         grouped, computed_on = view, base.now  # worked out by kept_base on this graph
         if verifying_skips() and computed_on != basis(grouped):
             raise AssertionError("the graph changed since kept_base worked out what its answers are computed on")
@@ -283,7 +283,7 @@ class AnswersBeside:
                  base: AnswerBase | None = None):
         self._store, self._repo = store, graph.repo
         self._prepare = partial(answers_to_keep, graph, known, base, store.keeps_unchanged_answers)
-        beside = base is None and len(graph.nodes) + len(graph.edges) >= ANSWERS_BESIDE_SIZE
+        beside = base is None and len(graph) >= ANSWERS_BESIDE_SIZE
         self._job = _TextsBeside(partial(_as_texts, self._prepare)).start() if beside else None
 
     def keep(self) -> None:

@@ -300,15 +300,16 @@ def _knows_edges_of(graph: RepoGraph, files: frozenset[str], built: frozenset[Ed
     key to each file; when that is more keys than the graph has edges, every edge is looked at.
     ``CAIRN_VERIFY_SKIPS=1`` checks either against the scan."""
 
-    knows, edges = Rel.KNOWS.value, graph.edges
+    knows = Rel.KNOWS.value
 
     def scanned() -> set[EdgeKey]:
-        return {key for key in edges if key[0] == knows and key[2] in files}
+        return {key for key in graph.edges_apart() if key[0] == knows and key[2] in files}
 
     if built is not None:
         if verifying_skips() and (missed := scanned() ^ built):
             raise AssertionError(f"KNOWS edges of the changed files: {len(missed)} not among those the history built")
         return set(built)
+    edges = graph.edges  # (the KNOWS edges made, when they were not yet: ``graph.lazy_knows``)
     people = [node.id for node in graph.of_label(Label.PERSON)] if files else []
     if len(people) * len(files) > len(edges):
         return scanned()

@@ -105,8 +105,7 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
             file_counts[key] += 1
             file_component[prefix + f.key] = key
 
-    edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS,
-                                                                        Rel.KNOWS)}
+    edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS)}
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
@@ -142,8 +141,8 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 
     decisions = _governing(graph, {**component_ids, **module_component}, edges[Rel.GOVERNS])
     owners = _declared_owners(graph, component_ids, file_component, edges[Rel.OWNS])
-    activity = _recent_activity(graph, {nid: key for nid, key in file_component.items() if key not in known.activity},
-                                edges[Rel.KNOWS])
+    active = {nid: key for nid, key in file_component.items() if key not in known.activity}
+    activity = _recent_activity(graph, active, graph.edges_into(Rel.KNOWS, active))
     person_prefix = node_id(Label.PERSON, graph.repo, "")
     for key in comps.keys() & known.activity.keys():
         activity[key] = _activity_rows((when, file, graph.nodes[person_prefix + person], person_prefix + person)

@@ -73,8 +73,14 @@ def test_a_wrong_splice_fails_the_check_and_differs_from_a_cold_ingest(tmp_path,
     monkeypatch.setattr(knowledge, "_spliced", lambda graph, history, old, new, nodes, touched, slot: spliced(
         graph, history, old, new, nodes, set(), slot))
     repo.commit({"src/a.py": "A = 3\n"}, author=CAT)
-    with pytest.raises(AssertionError, match="spliced"):
+    assert_caught_and_stale(repo, cache, tmp_path / "cold", monkeypatch, "spliced")
+
+
+def assert_caught_and_stale(repo, cache, cold, monkeypatch, match):
+    """The ingest of ``repo`` with ``cache`` fails the check (``match``), and without it gives other KNOWS edges than a
+    cold ingest (into ``cold``)."""
+    with pytest.raises(AssertionError, match=match):
         ingest_repository(repo.root, cache_dir=cache)
     monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
     stale = knowledge_of(ingest_repository(repo.root, cache_dir=cache).graph)
-    assert stale != knowledge_of(ingest_repository(repo.root, cache_dir=tmp_path / "cold").graph)
+    assert stale != knowledge_of(ingest_repository(repo.root, cache_dir=cold).graph)
