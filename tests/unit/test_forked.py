@@ -47,3 +47,26 @@ def test_a_cancelled_child_is_reaped() -> None:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
     job.cancel()  # twice: nothing left to stop
+
+
+@pytest.mark.parametrize("size", [0, 1, forked.FIRST_READ - 1, forked.FIRST_READ, forked.FIRST_READ + 1,
+                                  2 * forked.FIRST_READ, 5 * forked.FIRST_READ + 12_345])
+def test_what_a_pipe_gives_is_read_whole_into_one_buffer_of_its_size(size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the writer: its own process, so the pipe never fills with nobody reading
+        try:
+            os.close(read_end)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        received = forked._read_all(read_end)
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    assert type(received) is bytearray and len(received) == size and received == data
