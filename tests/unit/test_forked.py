@@ -39,6 +39,29 @@ def test_a_child_that_fails_is_computed_again_here() -> None:
     assert ForkedArrays(compute).start().result() == COLUMNS
 
 
+class _CutShort(ForkedArrays):
+    """Sends its columns' heads and bytes, but ``cut`` bytes fewer at the end."""
+
+    cut = 0
+
+    def _encode(self, result):
+        sent = b"".join(bytes(part) for part in super()._encode(result))
+        yield sent[:len(sent) - self.cut]
+
+
+@pytest.mark.skipif(not forked.ENABLED, reason="forking is Linux-only")
+@pytest.mark.parametrize("cut", [0, 1, 8, forked._HEAD.size, 140_000 + forked._HEAD.size + 3])
+def test_arrays_read_whole_come_back_and_cut_short_are_computed_again_here(cut: int) -> None:
+    parent = os.getpid()
+
+    def compute():
+        return COLUMNS if os.getpid() != parent else (array("b", [7]),)
+
+    job = _CutShort(compute)
+    job.cut = cut
+    assert job.start().result() == (COLUMNS if cut == 0 else (array("b", [7]),))
+
+
 def test_a_cancelled_child_is_reaped() -> None:
     job = ForkedArrays(lambda: (array("i", range(10)),)).start()
     pid = job._pid
