@@ -217,6 +217,21 @@ def test_answers_belong_to_the_saved_graph(tmp_path):
         store.save_answers("shop", {"bad": object()})
 
 
+def test_answers_larger_than_their_page_cache_are_kept_whole_and_the_connection_gets_its_cache_back(tmp_path):
+    """``save_answers`` writes in a small page cache (``ANSWERS_CACHE_KIB``): the pages of answers larger than it are
+    written as they fill it; the connection has its usual cache again for what follows."""
+    import cairn.graph.sqlite_store as sqlite_store
+
+    store = SqliteStore(tmp_path / "s")
+    store.save(small_graph("shop"))
+    big = {f"a{i}": {"rows": [f"{i}-{j} é" for j in range(6_000)]} for i in range(60)}
+    assert sum(map(len, map(json.dumps, big.values()))) > sqlite_store.ANSWERS_CACHE_KIB * 1024
+    store.save_answers("shop", big)
+    conn = store._connection(create=False)
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == -sqlite_store.CACHE_KIB
+    assert SqliteStore(tmp_path / "s").load_answers("shop", list(big)) == big
+
+
 def test_a_writer_killed_mid_save_leaves_the_previous_version_and_readers_never_wait(tmp_path):
     """SIGKILL a writer in the middle of its transaction: the old graph stays whole, the next save works."""
     root = tmp_path / "s"

@@ -11,6 +11,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import cairn.graph.sqlite_first as sqlite_first
 import cairn.graph.sqlite_write as sqlite_write
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.sqlite_store import SCHEMA_VERSION, SqliteStore
@@ -109,6 +110,25 @@ def test_a_first_save_in_many_batches_stores_what_one_batch_stores(tmp_path, mon
     monkeypatch.setattr(sqlite_write, "BATCH", 3)  # nodes and relationships cut into many batches
     SqliteStore(tmp_path / "many").save_changes(GraphChanges(graph))
     assert len(graph.nodes) > 9 and all_rows(tmp_path / "many") == all_rows(tmp_path / "one")
+
+
+def test_a_first_save_in_a_cache_smaller_than_the_database_stores_what_the_usual_cache_stores(tmp_path, monkeypatch):
+    """The first save builds its database in a small page cache (``FIRST_SAVE_CACHE_KIB``, which also bounds the
+    memory each index is sorted in once the tables are full): pages leave the cache as the rows go in and the indexes
+    are sorted in runs merged from temporary files; the rows and indexes are those a store's 32 MiB cache makes."""
+    graph = odd_graph("shop", people=30, files=400)
+    monkeypatch.setattr(sqlite_first, "FIRST_SAVE_CACHE_KIB", 32768)
+    SqliteStore(tmp_path / "usual").save_changes(GraphChanges(graph))
+    monkeypatch.setattr(sqlite_first, "FIRST_SAVE_CACHE_KIB", 64)  # 16 pages: every table and index spills
+    SqliteStore(tmp_path / "small").save_changes(GraphChanges(graph))
+    assert (tmp_path / "small" / "cairn.db").stat().st_size > 10 * 64 * 1024  # ten times the cache
+    assert all_rows(tmp_path / "small") == all_rows(tmp_path / "usual")
+    assert schema(tmp_path / "small") == schema(tmp_path / "usual")
+    with contextlib.closing(sqlite3.connect(tmp_path / "small" / "cairn.db")) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA cache_size").fetchone()[0] == -2000  # the setting is the connection's, not kept
+        indexed = db.execute("SELECT count(*) FROM relationships INDEXED BY relationships_by_dst WHERE rid > 0")
+        assert indexed.fetchone()[0] == len(graph.edges)
 
 
 def test_a_database_made_meanwhile_is_saved_into_and_the_one_built_aside_dropped(tmp_path):

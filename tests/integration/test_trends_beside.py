@@ -74,6 +74,28 @@ def test_the_early_replay_is_the_one_the_trend_inputs_hand_on_and_the_child_give
     assert started[1].job._pid is None
 
 
+@forking
+def test_annotate_trends_lets_the_replay_go_once_it_has_the_factors_and_makes_the_same_periods(history) -> None:
+    from cairn.api.services.changes_over_time import annotate_trends
+    from cairn.graph.model import Label
+    from cairn.queries.ownership import annotate_bus_factor
+
+    def periods(beside: bool) -> tuple[dict, list, object]:
+        started: list = []
+        result = ingest_repository(history, replay_beside=started.append if beside else None)
+        annotate_bus_factor(result.graph)  # the current period's factors stored: the child's replay is taken
+        annotate_trends(result.graph, result.trends, FactorsBeside(started[0]) if started else None)
+        return {node.id: node.props for node in result.graph.of_label(Label.PERIOD)}, started, result.trends
+
+    with_child, started, inputs = periods(beside=True)
+    assert len(started) == 1 and started[0].snapshots is None  # let go: the child's replay and the inputs'
+    with pytest.raises(RuntimeError, match="released"):
+        inputs.snapshots()
+    alone, started, inputs = periods(beside=False)
+    assert started == [] and next(iter(inputs.snapshots()), None) is not None  # no child: nothing is let go
+    assert len(with_child) > 8 and with_child == alone
+
+
 def test_without_history_there_is_no_early_replay(tmp_path) -> None:
     repo = GitRepo(tmp_path / "repo")
     repo.write({"a.py": "x = 1\n"})

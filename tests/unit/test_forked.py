@@ -39,6 +39,29 @@ def test_a_child_that_fails_is_computed_again_here() -> None:
     assert ForkedArrays(compute).start().result() == COLUMNS
 
 
+class _CutShort(ForkedArrays):
+    """Sends its columns' heads and bytes, but ``cut`` bytes fewer at the end."""
+
+    cut = 0
+
+    def _encode(self, result):
+        sent = b"".join(bytes(part) for part in super()._encode(result))
+        yield sent[:len(sent) - self.cut]
+
+
+@pytest.mark.skipif(not forked.ENABLED, reason="forking is Linux-only")
+@pytest.mark.parametrize("cut", [0, 1, 8, forked._HEAD.size, 140_000 + forked._HEAD.size + 3])
+def test_arrays_read_whole_come_back_and_cut_short_are_computed_again_here(cut: int) -> None:
+    parent = os.getpid()
+
+    def compute():
+        return COLUMNS if os.getpid() != parent else (array("b", [7]),)
+
+    job = _CutShort(compute)
+    job.cut = cut
+    assert job.start().result() == (COLUMNS if cut == 0 else (array("b", [7]),))
+
+
 def test_a_cancelled_child_is_reaped() -> None:
     job = ForkedArrays(lambda: (array("i", range(10)),)).start()
     pid = job._pid
@@ -47,3 +70,26 @@ def test_a_cancelled_child_is_reaped() -> None:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
     job.cancel()  # twice: nothing left to stop
+
+
+@pytest.mark.parametrize("size", [0, 1, forked.FIRST_READ - 1, forked.FIRST_READ, forked.FIRST_READ + 1,
+                                  2 * forked.FIRST_READ, 5 * forked.FIRST_READ + 12_345])
+def test_what_a_pipe_gives_is_read_whole_into_one_buffer_of_its_size(size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the writer: its own process, so the pipe never fills with nobody reading
+        try:
+            os.close(read_end)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        received = forked._read_all(read_end)
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    assert type(received) is bytearray and len(received) == size and received == data
