@@ -39,7 +39,7 @@ _TARGET = attrgetter("target")
 _SOURCE = attrgetter("source")
 #: The properties of its Component node that a card reads (``answer_base`` digests them to know a card stands).
 CARD_PROPERTIES = ("description", "paths", "system", "domain", "inferred", "files", "truck_factor", "human_truck_factor",
-                   "at_risk", "knowledge_holders")
+                   "at_risk", "orphaned_files", "knowledge_holders")
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
