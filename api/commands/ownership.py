@@ -86,18 +86,20 @@ def _print_tables(report: dict[str, Any]) -> None:
         return
     if not report["components"]:
         return
+    # (six columns, the two truck factors in one and the orphaned files out of all: at 80 columns the eight it had
+    # folded prometheus's component names a few letters a line)
     rows = [
-        (_component_name(c), str(c["truck_factor"]), str(c["human_truck_factor"]), str(c["files"]), str(c["orphaned_files"]),
+        (_component_name(c), f"{c['truck_factor']} ({c['human_truck_factor']})", f"{c['orphaned_files']} of {c['files']}",
          literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]),
          _names(c["declared_owners_without_knowledge"]))
         for c in report["components"]
     ]
     console.print(table("Components by risk", [
-        ("component", IDENTIFIER), ("TF", NUMBER), ("human TF", NUMBER), ("files", NUMBER), ("orphaned", NUMBER), "at risk",
+        ("component", IDENTIFIER), ("TF (human)", NUMBER), ("orphaned", NUMBER), "at risk",
         "truck factor people", "owners without knowledge"], rows))
     console.print("[dim]TF: truck factor, how many people would have to leave before half of the files have no author; "
-                  "human TF: the same counting reviewers, without the people who left; orphaned: files with no author left[/]",
-                  highlight=False)
+                  "(human): the same counting reviewers, without the people who left; orphaned: files with no author "
+                  "left, of the files counted[/]", highlight=False)
     holders = []
     for c in report["components"]:
         for i, h in enumerate(c["knowledge_holders"][:HOLDERS_SHOWN]):

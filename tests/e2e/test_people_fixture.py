@@ -198,6 +198,13 @@ def test_truck_factor_scope_nested_components_and_squash(mesh):
     shown = subprocess.run([CAIRN, "bus-factor"], capture_output=True, text=True,
                            env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "200"}).stdout
     assert "│ storage/remote " in shown and "(in storage)" not in shown  # the name says where it is nested
+    narrow = subprocess.run([CAIRN, "bus-factor"], capture_output=True, text=True,
+                            env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "80"}).stdout
+    assert all(len(line) <= 80 for line in narrow.splitlines())
+    # six columns: the names stay whole at 80 columns, both truck factors in one, orphaned files out of the counted
+    assert "TF (human)" in narrow and "│ storage/remote " in narrow
+    assert f"{remote['truck_factor']} ({remote['human_truck_factor']}) │" in narrow
+    assert f"{remote['orphaned_files']} of {remote['files']}" in narrow
 
 
 def test_drill_down_by_path(mesh):
