@@ -361,6 +361,8 @@ class SqliteStore(GraphStore):
                             _RELS, graph.edges)
         return graph
 
+    reads_around = True
+
     def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
         wanted = sorted(set(ids))
         wanted_rels = sorted({Rel(rel).value for rel in rels})

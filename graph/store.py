@@ -234,6 +234,9 @@ class GraphStore(ABC):
         part.edges = {key: edge for key, edge in whole.edges.items() if edge.type in wanted_rels}
         return part
 
+    #: Whether ``load_around`` reads only what it is asked for (this default loads the whole graph and cuts it).
+    reads_around = False
+
     def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
         """The nodes with the given ``ids``, the relationships of the types ``rels`` at them (either end), and the
         nodes at the other ends of those: what a question about a few files or modules reads of a large graph.

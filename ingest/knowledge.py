@@ -24,9 +24,9 @@ person than before.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 import secrets
 from array import array
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,7 +37,7 @@ from weakref import WeakKeyDictionary
 
 from cairn.graph.authorship import Authorship, file_authors
 from cairn.graph.lazy_knows import PendingKnows
-from cairn.graph.model import KNOWS_PROPERTIES, KNOWS_VALUES, KnowsEdge, Label, Rel, RepoGraph, node_id, set_authors
+from cairn.graph.model import KNOWS_VALUES, Label, Rel, RepoGraph, node_id, set_authors
 from cairn.graph.store import verifying_skips
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.identities import HUMAN, Person
@@ -392,23 +392,20 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str], 
     edges = graph.edges
     # (a graph with no KNOWS edge yet, as every ingest's, is told by the edges' types alone: no key looked up)
     fresh = knows not in map(itemgetter(0), edges)
+    # each edge's first five properties one tuple, shared by the edges of the same values (``KnowledgeMemory.shapes``)
+    pending = PendingKnows(len(edges), node_of, memory.columns["person"], file_ids, memory.count, memory.values,
+                           memory.shapes, memory.touch)
     if fresh and defer:
-        pending = PendingKnows(len(edges), node_of, memory.columns["person"], file_ids, memory.count, memory.values,
-                               memory.shapes, memory.touch)
         graph.defer_edges(pending)
         return node_of, pending.set_authors
-    sources = list(map(node_of.__getitem__, memory.columns["person"]))
-    targets = list(chain.from_iterable(map(repeat, file_ids, memory.count)))
-    # each edge's first five properties as one tuple, shared by the edges of the same values (``KnowledgeMemory.shapes``)
-    values = list(map(memory.values.__getitem__, memory.shapes))
-    keys = list(zip(repeat(knows), sources, targets))
+    keys, made = pending.make()
+    keys = list(keys)
     if fresh or edges.keys().isdisjoint(keys):
-        made = list(map(KnowsEdge, sources, targets, values, memory.touch))
         edges.update(zip(keys, made))
-        return node_of, partial(set_authors, made)
+        return node_of, partial(set_authors, made)  # (not the pending run's, which holds the memory's columns)
     # a graph that has KNOWS edges already (knowledge added twice): merge into them
-    for source, target, shared, touch in zip(sources, targets, values, memory.touch):
-        graph.add_edge(Rel.KNOWS, source, target, **dict(zip(KNOWS_PROPERTIES, (*shared, touch))))
+    for (_, source, target), edge in zip(keys, made):
+        graph.add_edge(Rel.KNOWS, source, target, **edge.current_props())
     return node_of, None
 
 

@@ -96,7 +96,7 @@ def components(
     mark = len(inferred) not in (0, len(comps))  # all or none inferred: the title says so instead
     # every component the directory of its name (prometheus's 35): the paths column would repeat the names, in the
     # width the lists of dependencies need
-    directories = all(c["paths"] == [c["name"] + "/**"] for c in comps)
+    directories = bool(comps) and all(c["paths"] == [c["name"] + "/**"] for c in comps)
     rows = []
     for c in comps:
         tf = c.get("truck_factor")
@@ -106,11 +106,11 @@ def components(
         ", inferred from the directory layout" if inferred and not mark else "")
     columns = [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER), "depends on", "used by",
                ("TF", NUMBER)]
-    if directories and comps:
+    if directories:
         columns, rows = columns[:1] + columns[2:], [row[:1] + row[2:] for row in rows]
     console.print(table(title, columns, rows))
     notes = ["TF: truck factor, how many people would have to leave before half of its files have no author"]
-    if directories and comps:
+    if directories:
         notes.insert(0, "each component is the directory of its name (NAME/**)")
     if mark:
         notes.insert(0, "*: inferred from the directory layout (not declared in cairn.toml)")

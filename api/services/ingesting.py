@@ -288,8 +288,7 @@ def _kept_bus_factor(store: GraphStore, result: IngestResult, reviews: list[dict
     prefix = node_id(Label.FILE, repo, "")
     files = [nid for nid in nodes if nid.startswith(prefix)]
     # the changed files as stored, for the repository's entry; read only where a store reads them alone
-    stored = (stored_authorship(store.load_around(repo, files, [Rel.KNOWS]))
-              if type(store).load_around is not GraphStore.load_around else None)
+    stored = stored_authorship(store.load_around(repo, files, [Rel.KNOWS])) if store.reads_around else None
     return KeptReport(kept, frozenset(nid[len(prefix):] for nid in files), stored)
 
 
