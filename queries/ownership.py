@@ -20,7 +20,9 @@ reference implementation aserg-ufmg/Truck-Factor, ``GreedyTruckFactor``):
   documentation paths: File ``linguist_counted``, see ``ingest.linguist``)
   that have history (File ``changes`` > 0; the reference drops files with no
   commit, "No commits for <file>"); for a component, its files in that
-  scope; for ``path``, the files under that directory.
+  scope; for ``path``, the files under that directory. A scope with no file
+  in it (documentation or examples only) has no truck factor: both are None
+  ("not counted"), not 0, which would say its knowledge is already lost.
 
 Beside it, kept separate so the paper's number stays comparable:
 
@@ -391,6 +393,9 @@ def resolve_people(index: PersonIndex, names: Iterable[str]) -> list[str]:
 
 
 def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) -> dict[str, Any]:
+    if not files:
+        return {"truck_factor": None, "truck_factor_people": [], "human_truck_factor": None,
+                "human_truck_factor_people": [], "files": 0, "orphaned_files": 0, "knowledge_holders": [], "at_risk": False}
     people = knowledge.people
     gone, here = knowledge.around(leaving)
     known_authors, known_holders = knowledge.authors, knowledge.holders

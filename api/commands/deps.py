@@ -8,7 +8,7 @@ from typing import Any, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Option
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, table
+from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NUMBER, TEXT, FittedTable, count, escape, table
 
 DepsFormat = formats("deps", JSON, TABLE)
 ComponentsFormat = formats("components", JSON, TABLE)
@@ -97,19 +97,37 @@ def components(
     # every component the directory of its name (prometheus's 35): the paths column would repeat the names, in the
     # width the lists of dependencies need
     directories = bool(comps) and all(c["paths"] == [c["name"] + "/**"] for c in comps)
-    rows = []
-    for c in comps:
-        tf = c.get("truck_factor")
-        rows.append((c["name"] + ("*" if mark and c["inferred"] else ""), "\n".join(c["paths"]), str(c["modules"]), str(c["files"]),
-                     ", ".join(c["depends_on"]), ", ".join(c["used_by"]), "?" if tf is None else str(tf)))
+
+    def rows(lists: bool) -> list[tuple[str, ...]]:
+        def related(names: list[str]) -> str:
+            return ", ".join(names) if lists else (str(len(names)) if names else "")
+
+        return [(c["name"] + ("*" if mark and c["inferred"] else ""), "\n".join(c["paths"]), str(c["modules"]), str(c["files"]),
+                 related(c["depends_on"]), related(c["used_by"]), NOT_COUNTED if c.get("truck_factor") is None else str(c["truck_factor"]))
+                for c in comps]
+
     title = f"{repo}: {count(len(comps), 'component')}" + (
         ", inferred from the directory layout" if inferred and not mark else "")
-    columns = [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER), "depends on", "used by",
-               ("TF", NUMBER)]
-    if directories:
-        columns, rows = columns[:1] + columns[2:], [row[:1] + row[2:] for row in rows]
-    console.print(table(title, columns, rows))
+
+    def shown(lists: bool) -> FittedTable:
+        related = TEXT if lists else NUMBER
+        columns = [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER),
+                   ("depends on", related), ("used by", related), ("TF", NUMBER)]
+        if directories:
+            return table(title, columns[:1] + columns[2:], [row[:1] + row[2:] for row in rows(lists)])
+        return table(title, columns, rows(lists))
+
+    # each dependency named while that folds no more names than counting them (prometheus's at 80 columns: a list of
+    # fifteen a cell, every name over two lines)
+    listed = shown(lists=True)
+    counted = shown(lists=False)
+    lists = listed.folded_cells(console.width) <= counted.folded_cells(console.width)
+    console.print(listed if lists else counted)
     notes = ["TF: truck factor, how many people would have to leave before half of its files have no author"]
+    if not lists:
+        notes.insert(0, "depends on, used by: how many components (`cairn explore NAME` names them)")
+    if any(c.get("truck_factor") is None for c in comps):
+        notes.append(NOT_COUNTED_NOTE)
     if directories:
         notes.insert(0, "each component is the directory of its name (NAME/**)")
     if mark:

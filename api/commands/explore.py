@@ -11,7 +11,7 @@ from typing import Any, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.params import App, Argument, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, table
+from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED_WHY, NUMBER, count, escape, gone_mark, holder_label, literal, table
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
 PathFormat = formats("path", TABLE, JSON, MARKDOWN)
@@ -71,8 +71,11 @@ def _print_card(card: dict[str, Any]) -> None:
     risk = "[bold red]at risk[/]" if bf["at_risk"] else ("ok" if bf["at_risk"] is False else "risk unknown")
     if bf.get("orphaned_files"):  # (why a component with a truck factor of 7 can be at risk: its authors left)
         risk += f" ({count(bf['orphaned_files'], 'file')} with no author left)"
-    _line(f"truck factor {_people(bf['truck_factor'])}, human {_people(bf['human_truck_factor'])} — {risk}; "
-          f"{count(card['module_count'], 'module')}, {count(card['files'], 'file')}")
+    if bf["truck_factor"] is None and bf["at_risk"] is False:
+        _line(f"no truck factor: {NOT_COUNTED_WHY}; {count(card['module_count'], 'module')}, {count(card['files'], 'file')}")
+    else:
+        _line(f"truck factor {_people(bf['truck_factor'])}, human {_people(bf['human_truck_factor'])} — {risk}; "
+              f"{count(card['module_count'], 'module')}, {count(card['files'], 'file')}")
     rows = [("depends on", d["component"], count(d["count"], "import")) for d in card["depends_on"]]
     rows += [("used by", d["component"], count(d["count"], "import")) for d in card["used_by"]]
     if rows:

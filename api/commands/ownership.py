@@ -7,7 +7,7 @@ from typing import Any, List, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Option
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, literal, table
+from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NOT_COUNTED_WHY, NUMBER, count, escape, gone_mark, literal, table
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)
 HOLDERS_SHOWN = 5
@@ -43,6 +43,22 @@ def _names(people: list[str], limit: int = 4) -> str:
     return shown + (f" +{len(people) - limit}" if len(people) > limit else "")
 
 
+def _truck_factors(scope: dict[str, Any]) -> str:
+    """``2 (3)``: the truck factor and the human one; ``–`` when the scope has no file the truck factor counts."""
+    if scope["truck_factor"] is None:
+        return NOT_COUNTED
+    return f"{scope['truck_factor']} ({scope['human_truck_factor']})"
+
+
+def _scope_line(scope: dict[str, Any]) -> str:
+    """The truck factors of the repository or a directory, who they are and the files left with no author (markup)."""
+    if scope["truck_factor"] is None:
+        return f"no truck factor: {NOT_COUNTED_WHY}"
+    return (f"truck factor [bold]{scope['truck_factor']}[/] ({escape(_names(scope['truck_factor_people'])) or 'nobody'}), "
+            f"human-knowledge truck factor [bold]{scope['human_truck_factor']}[/], "
+            f"{scope['orphaned_files']} of {count(scope['files'], 'file')} orphaned (no author left)")
+
+
 def _component_name(component: dict[str, Any]) -> str:
     """A component's name, with the component it is nested in unless the name says it already (``discovery/aws``)."""
     name, parent = component["name"], component.get("parent")
@@ -56,54 +72,63 @@ def _print_tables(report: dict[str, Any]) -> None:
             console.print(f"[bold yellow]history incomplete:[/] {escape(said)}", highlight=False, soft_wrap=True)
     r = report["repository"]
     leaving = f"  (as if {', '.join(r['leaving'])} left)" if r["leaving"] else ""
-    console.print(
-        f"[bold]{escape(r['name'])}[/]: truck factor [bold]{r['truck_factor']}[/] ({escape(_names(r['truck_factor_people'])) or 'nobody'}), "
-        f"human-knowledge truck factor [bold]{r['human_truck_factor']}[/], "
-        f"{r['orphaned_files']} of {count(r['files'], 'file')} orphaned (no author left){escape(leaving)}",
-        highlight=False,
-    )
+    console.print(f"[bold]{escape(r['name'])}[/]: {_scope_line(r)}{escape(leaving)}", highlight=False)
     for note in r["notes"]:
         if note not in (report.get("history") or {}).get("warnings", []):
             console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     drill = report.get("path")
     if drill is not None:
         console.print(
-            f"[bold]{escape(drill['path'])}/[/]: truck factor [bold]{drill['truck_factor']}[/] "
-            f"({escape(_names(drill['truck_factor_people']) or 'nobody')}), "
-            f"human-knowledge truck factor [bold]{drill['human_truck_factor']}[/], "
-            f"{drill['orphaned_files']} of {count(drill['files'], 'file')} orphaned"
+            f"[bold]{escape(drill['path'])}/[/]: {_scope_line(drill)}"
             + (f"; components: {escape(', '.join(drill['components']))}" if drill["components"] else ""),
             highlight=False,
         )
         rows = [(h["person"], count(h["files_authored"], "file"), f"{h['share']:.0%}",
                  literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")
                 for h in drill["knowledge_holders"][:10]]
-        console.print(table(f"Knowledge holders of {drill['path']}/", [
-            ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], rows))
+        if rows:
+            console.print(table(f"Knowledge holders of {drill['path']}/", [
+                ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], rows))
         if drill["declared_owners_without_knowledge"]:
             console.print(f"[yellow]declared owners without knowledge:[/] {escape(', '.join(drill['declared_owners_without_knowledge']))}",
                           highlight=False)
         return
     if not report["components"]:
         return
-    # (six columns, the two truck factors in one and the orphaned files out of all: at 80 columns the eight it had
-    # folded prometheus's component names a few letters a line)
+    # (six columns at most, the two truck factors in one and the orphaned files out of all: at 80 columns the eight it
+    # had folded prometheus's component names a few letters a line; the declared owners without knowledge go below the
+    # table when beside it they would fold more names)
+    components = report["components"]
     rows = [
-        (_component_name(c), f"{c['truck_factor']} ({c['human_truck_factor']})", f"{c['orphaned_files']} of {c['files']}",
-         literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]),
-         _names(c["declared_owners_without_knowledge"]))
-        for c in report["components"]
+        (_component_name(c), _truck_factors(c), "–" if c["truck_factor"] is None else f"{c['orphaned_files']} of {c['files']}",
+         literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]))
+        for c in components
     ]
-    console.print(table("Components by risk", [
-        ("component", IDENTIFIER), ("TF (human)", NUMBER), ("orphaned", NUMBER), "at risk",
-        "truck factor people", "owners without knowledge"], rows))
-    console.print("[dim]TF: truck factor, how many people would have to leave before half of the files have no author; "
-                  "(human): the same counting reviewers, without the people who left; orphaned: files with no author "
-                  "left, of the files counted[/]", highlight=False)
+    columns: list[str | tuple[str, str]] = [("component", IDENTIFIER), ("TF (human)", NUMBER), ("orphaned", NUMBER), "at risk",
+                                            "truck factor people"]
+    owners = [_names(c["declared_owners_without_knowledge"]) for c in components]
+    shown = table("Components by risk", columns, rows)
+    if any(owners):
+        beside = table("Components by risk", columns + ["owners without knowledge"],
+                       [row + (o,) for row, o in zip(rows, owners)])
+        if beside.folded_cells(console.width) <= shown.folded_cells(console.width):
+            shown, owners = beside, []
+    console.print(shown)
+    for c, o in zip(components, owners):
+        if o:
+            console.print(f"[yellow]declared owners without knowledge of {escape(c['name'])}:[/] {escape(o)}", highlight=False)
+    notes = ["TF: truck factor, how many people would have to leave before half of the files have no author; "
+             "(human): the same counting reviewers, without the people who left; orphaned: files with no author left, "
+             "of the files counted"]
+    if any(c["truck_factor"] is None for c in components):
+        notes.append(NOT_COUNTED_NOTE)
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/]", highlight=False)
     holders = []
     for c in report["components"]:
         for i, h in enumerate(c["knowledge_holders"][:HOLDERS_SHOWN]):
             status = literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active"
             holders.append((c["name"] if i == 0 else "", h["person"], count(h["files_authored"], "file"), f"{h['share']:.0%}", status))
-    console.print(table("Knowledge holders (authors by degree of authorship)", [
-        ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))
+    if holders:
+        console.print(table("Knowledge holders (authors by degree of authorship)", [
+            ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))

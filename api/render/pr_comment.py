@@ -32,6 +32,11 @@ def _cell(text: Any) -> str:
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
+def _tf(value: int | None) -> str:
+    """A truck factor; ``–`` for a component with none (no file it counts, or new)."""
+    return "–" if value is None else str(value)
+
+
 def pr_markdown(report: PRReport) -> str:
     verdict = report.verdict.value
     lines = [MARKER, f"## {ICON.get(verdict, '')} Cairn: {verdict}", ""]
@@ -59,7 +64,8 @@ def pr_markdown(report: PRReport) -> str:
         lines += ["### Components touched", "", "| component | truck factor | human truck factor | knowledge holders | at risk |", "|---|---|---|---|---|"]
         for c in report.touched_components:
             holders = ", ".join(f"{h.person} ({round(100 * h.share)}%{', gone' if h.id in c.gone else ''})" for h in c.knowledge_holders[:4])
-            lines.append(f"| {_cell(c.name)} | {_cell(c.truck_factor)} | {_cell(c.human_truck_factor)} | {_cell(holders)} | {'yes' if c.at_risk else 'no'} |")
+            lines.append(f"| {_cell(c.name)} | {_cell(_tf(c.truck_factor))} | {_cell(_tf(c.human_truck_factor))} | {_cell(holders)} | "
+                         f"{'yes' if c.at_risk else 'no'} |")
         lines.append("")
     if report.new_edges:
         internal = [e for e in report.new_edges if not e.external]

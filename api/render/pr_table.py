@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from cairn.api.render.console import Styled
-from cairn.api.render.terminal import FittedTable, IDENTIFIER, NUMBER, count, literal, table
+from cairn.api.render.terminal import FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, count, literal, table
 from cairn.queries.pr_check import PRReport
 
 VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "info": "", "pass": "green"}
@@ -45,8 +45,8 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         rows = []
         for c in report.touched_components:
             holders = ", ".join(f"{h.person} ({h.share:.0%}{', gone' if h.id in c.gone else ''})" for h in c.knowledge_holders[:HOLDERS_SHOWN])
-            rows.append((c.name, count(len(c.files), "file"), "?" if c.truck_factor is None else str(c.truck_factor),
-                         "?" if c.human_truck_factor is None else str(c.human_truck_factor), holders,
+            rows.append((c.name, count(len(c.files), "file"), NOT_COUNTED if c.truck_factor is None else str(c.truck_factor),
+                         NOT_COUNTED if c.human_truck_factor is None else str(c.human_truck_factor), holders,
                          literal("yes", "bold red") if c.at_risk else "no"))
         yield table("Components touched", [("component", IDENTIFIER), ("changed", NUMBER), ("TF", NUMBER), ("human TF", NUMBER),
                                            "knowledge holders", "at risk"], rows)

@@ -22,13 +22,19 @@ from typing import Any, Iterable
 from cairn.api.render.console import Styled, cell_len, escape, one_cell_each
 from cairn.api.render.text_table import Column, Table
 
-__all__ = ["IDENTIFIER", "NUMBER", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
+__all__ = ["IDENTIFIER", "NOT_COUNTED", "NOT_COUNTED_NOTE", "NOT_COUNTED_WHY", "NUMBER", "TEXT", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
 
 IDENTIFIER = "identifier"  # a name or path: kept whole while anything else can give way, folded (never cut) when it must
 NUMBER = "number"  # right-aligned, never wrapped
 TEXT = "text"  # prose and lists: wrapped at spaces first
 READABLE = 20  # identifiers keep this much before a long word elsewhere has to fold
 NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
+
+# A scope with no file the truck factor counts has none (None), which is not a truck factor of 0
+NOT_COUNTED = "–"
+NOT_COUNTED_WHY = ("none of its files is one the truck factor counts (documentation, examples, vendored or generated files, "
+                   "files with no commit)")
+NOT_COUNTED_NOTE = f"{NOT_COUNTED}: not counted, {NOT_COUNTED_WHY}"
 
 
 def literal(value: Any, style: str = "") -> Styled:
@@ -92,6 +98,14 @@ class FittedTable:
                 widest = max(shrinkable, key=lambda i: widths[i])
                 widths[widest] -= 1
         return widths
+
+    def folded_cells(self, available: int) -> int:
+        """How many cells, in ``available`` characters, have a word folded across lines (a name cut in two): of two
+        ways to show the same rows, the one that folds fewer reads better."""
+        widths = self.widths(available)
+        if widths is None:
+            return 0
+        return sum(widths[i] < _longest_word(row[i].plain) for row in self.rows for i in range(len(self.columns)))
 
     def render_lines(self, width: int) -> list[Styled]:
         """The table's lines in ``width`` columns of console."""

@@ -100,7 +100,13 @@ function errorBox(error) {
 
 function riskClass(atRisk) { return atRisk === true ? "risk" : atRisk === false ? "ok" : "unknown"; }
 
-function riskPill(atRisk) {
+// a scope with no file the truck factor counts (documentation, examples, generated): no truck factor, not one of 0
+const NOT_COUNTED_WHY = "None of its files is one the truck factor counts (documentation, examples, vendored or generated files, files with no commit).";
+const notCounted = (bf) => bf.truck_factor === null && bf.at_risk === false;
+const tfText = (v) => (v === null || v === undefined ? "–" : String(v));
+
+function riskPill(atRisk, counted = true) {
+  if (!counted) return el("span", { class: "pill neutral", title: NOT_COUNTED_WHY }, "not counted");
   if (atRisk === true) return el("span", { class: "pill risk" }, "at risk");
   if (atRisk === false) return el("span", { class: "pill ok" }, "healthy");
   return el("span", { class: "pill neutral" }, "no history");
@@ -147,16 +153,17 @@ function renderCard(card) {
     ? el("ul", { class: "dep-list" }, items.map((d) => el("li", {}, componentLink(d.component), el("span", { class: "count" }, `${d.count} import${d.count === 1 ? "" : "s"}`))))
     : el("p", { class: "muted" }, empty);
   return el("article", { class: "card component-card", "aria-labelledby": "card-title", "data-component": card.name },
-    el("div", { class: "card-title" }, el("h2", { id: "card-title" }, card.name), riskPill(bf.at_risk),
+    el("div", { class: "card-title" }, el("h2", { id: "card-title" }, card.name), riskPill(bf.at_risk, !notCounted(bf)),
       card.inferred ? el("span", { class: "pill neutral" }, "inferred") : null),
     el("p", { class: "source" }, (card.paths || []).join("  ")),
     card.description
       ? [el("p", { class: "purpose" }, card.description), el("p", { class: "source" }, `Purpose from ${card.purpose_source}`)]
       : el("p", { class: "muted purpose" }, "No description, governing decision or README says what it is for yet."),
     el("div", { class: "stats" },
-      el("div", { class: `stat ${bf.at_risk ? "risk" : ""}` }, el("b", { "data-testid": "card-truck-factor" }, fmt(bf.truck_factor)), el("span", {}, "truck factor")),
-      el("div", { class: "stat" }, el("b", {}, fmt(bf.human_truck_factor)), el("span", {}, "human knowledge TF")),
-      el("div", { class: "stat" }, el("b", {}, card.module_count), el("span", {}, `modules · ${card.files} files`))),
+      el("div", { class: `stat ${bf.at_risk ? "risk" : ""}` }, el("b", { "data-testid": "card-truck-factor" }, notCounted(bf) ? tfText(null) : fmt(bf.truck_factor)), el("span", {}, "truck factor")),
+      el("div", { class: "stat" }, el("b", {}, notCounted(bf) ? tfText(null) : fmt(bf.human_truck_factor)), el("span", {}, "human knowledge TF")),
+      el("div", { class: "stat" }, el("b", {}, card.module_count), el("span", {}, `modules · ${card.files} file${card.files === 1 ? "" : "s"}`))),
+    notCounted(bf) ? el("p", { class: "muted", "data-testid": "card-not-counted" }, NOT_COUNTED_WHY) : null,
     bf.orphaned_files  // why a component many people know can still be at risk: its authors left
       ? el("p", { class: "risk-note", "data-testid": "card-orphaned" }, `${bf.orphaned_files} file${bf.orphaned_files === 1 ? "" : "s"} with no author left`)
       : null,
@@ -399,7 +406,7 @@ function renderReport(report) {
         : el("p", { class: "muted" }, "No findings.")),
     el("div", { class: "card" }, el("h2", {}, "Touched components"),
       report.touched_components.length ? el("ul", { class: "dep-list" }, report.touched_components.map((c) => el("li", {},
-        componentLink(c.name), el("span", {}, riskPill(c.at_risk), " ", el("span", { class: "count" }, `TF ${fmt(c.truck_factor)}`)))))
+        componentLink(c.name), el("span", {}, riskPill(c.at_risk, !notCounted(c)), " ", el("span", { class: "count" }, `TF ${notCounted(c) ? tfText(null) : fmt(c.truck_factor)}`)))))
         : el("p", { class: "muted" }, "None."),
       el("h3", {}, "Suggested reviewers"),
       report.suggested_reviewers.length ? el("p", {}, report.suggested_reviewers.map((r) => el("span", { class: "chip" }, typeof r === "string" ? r : r.name || r.person)))

@@ -183,7 +183,7 @@ function mapElements(model, graph) {
   graph.nodes.forEach(({ component: c, context, collapsed, hiddenCount, isParent, hasSelf }) => {
     const short = c.parentName ? c.name.slice(c.parentName.length + 1) || c.name : c.name;
     const label = collapsed ? `${short}  ▸ +${hiddenCount}` : short;
-    const stats = `TF ${fmt(c.truck_factor)} · ${c.files} file${c.files === 1 ? "" : "s"}`;
+    const stats = `TF ${tfText(c.truck_factor)} · ${c.files} file${c.files === 1 ? "" : "s"}`;
     const risk = riskClass(c.at_risk);
     const labelWidth = textWidth(label, LABEL_FONT);
     if (isParent) {
@@ -373,7 +373,7 @@ async function viewMap(selected) {
   root.querySelector("#map-index").open = components.length <= 40;
   for (const c of components) {
     index.append(el("li", {}, el("button", { class: "secondary", type: "button", "data-component": c.name, onclick: () => select(c.name) },
-      c.name, " ", el("span", { class: "count" }, `TF ${fmt(c.truck_factor)}`))));
+      c.name, " ", el("span", { class: "count" }, `TF ${tfText(c.truck_factor)}`))));
   }
   if (typeof cytoscape !== "function") {
     canvas.append(el("p", { class: "error" }, "The graph library did not load; use the list of components."));

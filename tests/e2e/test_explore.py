@@ -301,3 +301,67 @@ def test_the_components_table_leaves_out_paths_that_only_repeat_the_names(shop, 
     header = next(line for line in inferred.splitlines() if "name" in line and "modules" in line)
     assert "paths" not in header and "each component is the directory of its name (NAME/**)" in inferred
     assert "alpha" in inferred and "beta" in inferred
+
+
+@pytest.fixture(scope="module")
+def with_documentation(tmp_path_factory):
+    """Two code components and ``docs``, whose files the truck factor does not count (Linguist: documentation)."""
+    from fixtures.gitrepo import GitRepo
+
+    base = tmp_path_factory.mktemp("documentation")
+    repo = GitRepo(base / "repo")
+    repo.commit({"alpha/__init__.py": "", "alpha/one.py": "import beta.two\n", "beta/__init__.py": "", "beta/two.py": "X = 2\n",
+                 "docs/guide.md": "# Guide\n\nHow to use it.\n", "docs/examples/demo.py": "import alpha.one\n"},
+                message="code and its documentation")
+    store = base / "store"
+    assert CliRunner().invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    return store
+
+
+def test_a_component_with_no_file_the_truck_factor_counts_has_none_not_zero(with_documentation):
+    """A truck factor of 0 says every author is gone; documentation has no truck factor at all (prometheus's
+    ``documentation/``, Go examples in it, showed "TF 0" beside components at risk)."""
+    store = str(with_documentation)
+    runner = CliRunner()
+    listed = {c["name"]: c for c in json.loads(runner.invoke(app, ["components", "--store", store, "--format", "json"]).stdout)["components"]}
+    assert listed["docs"]["files"] >= 1 and listed["docs"]["truck_factor"] is None and listed["docs"]["human_truck_factor"] is None
+    assert listed["alpha"]["truck_factor"] == 1
+    card = json.loads(runner.invoke(app, ["explore", "docs", "--store", store, "--format", "json"]).stdout)
+    assert card["bus_factor"]["truck_factor"] is None and card["bus_factor"]["at_risk"] is False
+    shown = " ".join(runner.invoke(app, ["explore", "docs", "--store", store]).stdout.split())
+    assert "no truck factor: none of its files is one the truck factor counts" in shown and "truck factor 0" not in shown
+    md = runner.invoke(app, ["explore", "docs", "--store", store, "--format", "markdown"]).stdout
+    assert "- Truck factor: none, none of its files is one the truck factor counts" in md
+
+    table = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "120"}).stdout
+    docs_row = next(line for line in table.splitlines() if line.startswith("│ docs "))
+    assert docs_row.rstrip("│ ").endswith("–") and "–: not counted" in " ".join(table.split())
+    report = json.loads(runner.invoke(app, ["bus-factor", "--store", store, "--format", "json"]).stdout)
+    assert "docs" not in {c["name"] for c in report["components"]}  # listed only when named
+    named = json.loads(runner.invoke(app, ["bus-factor", "--store", store, "--component", "docs", "--format", "json"]).stdout)
+    assert [(c["name"], c["truck_factor"], c["at_risk"]) for c in named["components"]] == [("docs", None, False)]
+    shown = runner.invoke(app, ["bus-factor", "--store", store, "--component", "docs"], env={"COLUMNS": "120"}).stdout
+    assert "Knowledge holders" not in shown and "–: not counted" in " ".join(shown.split())
+    drilled = " ".join(runner.invoke(app, ["bus-factor", "--store", store, "--path", "docs"]).stdout.split())
+    assert "docs/: no truck factor: none of its files" in drilled and "Knowledge holders of" not in drilled
+
+
+def test_the_components_table_counts_dependencies_where_listing_them_would_fold_names(tmp_path):
+    """Named while they fit; counted when, at 80 columns, every name would be cut over two lines (prometheus)."""
+    from fixtures.gitrepo import GitRepo
+
+    names = [f"component_number_{i:02d}" for i in range(8)]
+    files = {f"{n}/__init__.py": "" for n in names}
+    files.update({f"{n}/use.py": "".join(f"import {m}\n" for m in names if m != n) for n in names})
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(files, message="everything uses everything")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    wide = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "400"}).stdout
+    assert "component_number_01, component_number_02" in wide and "how many components" not in wide
+    narrow = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "80"}).stdout
+    assert "depends on, used by: how many components (`cairn explore NAME` names them)" in narrow
+    row = next(line for line in narrow.splitlines() if line.startswith("│ component_number_00 "))
+    assert [cell.strip() for cell in row.strip("│").split("│")][-3:] == ["7", "7", "1"]
+    assert all(len(line) <= 80 for line in narrow.splitlines())

@@ -205,6 +205,12 @@ def test_truck_factor_scope_nested_components_and_squash(mesh):
     assert "TF (human)" in narrow and "│ storage/remote " in narrow
     assert f"{remote['truck_factor']} ({remote['human_truck_factor']}) │" in narrow
     assert f"{remote['orphaned_files']} of {remote['files']}" in narrow
+    # the declared owners without knowledge: a column while it folds no name, else a line below the table
+    assert "owners without knowledge" in shown and "@ghost" in next(line for line in shown.splitlines() if "│ storage/remote " in line)
+    squeezed = subprocess.run([CAIRN, "bus-factor"], capture_output=True, text=True,
+                              env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "74"}).stdout
+    assert "owners without knowledge" not in squeezed.split("└")[0] and "│ Bartłomiej Płotka " in squeezed
+    assert "declared owners without knowledge of storage/remote: @ghost" in squeezed
 
 
 def test_drill_down_by_path(mesh):

@@ -204,3 +204,30 @@ def test_a_card_says_how_many_files_have_no_author_left(browser, tmp_path):
         page.locator("article.component-card[data-component=api]").wait_for()
         assert page.locator("[data-testid=card-orphaned]").count() == 0
         context.close()
+
+
+def test_a_card_of_documentation_says_it_has_no_truck_factor(browser, tmp_path):
+    """A component none of whose files the truck factor counts shows "–" and why, not a truck factor of 0."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"alpha/__init__.py": "", "alpha/one.py": "X = 1\n", "docs/guide.md": "# Guide\n",
+                 "docs/examples/demo.py": "import alpha.one\n"}, message="code and its documentation")
+    store_dir = tmp_path / "store"
+    ingest_into_store(open_store(str(store_dir)), repo.root)
+    with LiveServer(store_dir) as live:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.goto(live.url + "/#/components/docs")
+        page.locator("article.component-card[data-component=docs]").wait_for()
+        card = page.locator("article.component-card")
+        assert card.locator("[data-testid=card-truck-factor]").inner_text() == "–"
+        assert "none of its files is one the truck factor counts" in card.locator("[data-testid=card-not-counted]").inner_text().lower()
+        assert card.locator(".card-title .pill").first.inner_text() == "not counted"
+        assert "modules · 1 file" in card.inner_text() and "1 files" not in card.inner_text()
+        page.screenshot(path=str(tmp_path / "card.png"))
+        page.goto(live.url + "/#/components/alpha")
+        page.locator("article.component-card[data-component=alpha]").wait_for()
+        assert page.locator("[data-testid=card-truck-factor]").inner_text() == "1"
+        assert page.locator("[data-testid=card-not-counted]").count() == 0
+        context.close()

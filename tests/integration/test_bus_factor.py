@@ -232,15 +232,17 @@ def test_annotate_flags_every_author_whatever_order_the_knows_edges_come_in():
     assert report == annotate_bus_factor(by_file)
 
 
-def test_empty_history_gives_zero_without_error(tmp_path):
+def test_empty_history_gives_no_truck_factor_without_error(tmp_path):
     from fixtures.gitrepo import GitRepo
 
     GitRepo(tmp_path / "empty")
     graph = hand_built_graph()
     add_knowledge(graph, mine_history(tmp_path / "empty"))
     report = bus_factor(graph)
-    # files with no commit are left out, as the reference does ("No commits for <file>")
-    assert report["repository"]["truck_factor"] == 0 and report["repository"]["files"] == 0
+    # files with no commit are left out, as the reference does ("No commits for <file>"): nothing is counted, so there
+    # is no truck factor (None), not one of 0 (which would say every author is gone)
+    assert report["repository"]["truck_factor"] is None and report["repository"]["human_truck_factor"] is None
+    assert report["repository"]["files"] == 0 and report["repository"]["at_risk"] is False
     assert report["people"] == []
     assert any("no commits" in n for n in report["repository"]["notes"])
     assert any("7 counted file(s) have no commit" in n for n in report["repository"]["notes"])
