@@ -17,6 +17,11 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
   condition;
 * full names one letter apart ("Julius Volz" / "Julius Voltz"; names with
   digits or initials are left out of this one);
+* a surname of six letters or more that only these two people bear, with
+  first names that are one another's initial or short form, share their
+  first three letters, or are two letters apart ("V. Kuznetsov" / "Vasily
+  Kuznetsov", "Zack" / "Zachary", "George" / "György" Krajcsovits; not
+  "Jacob" / "Jordan" Macdonald);
 * a CODEOWNERS login that matched nobody (a person known only from
   CODEOWNERS) and appears in someone's folded name ("@brancz" / "Frederic
   Branczyk"), e-mail local part, or personal e-mail domain
@@ -119,6 +124,46 @@ def _declared_logins(humans: list[dict[str, Any]], folded: list[set[str]], add: 
                         add(i, j, f"CODEOWNERS login {login!r} is the e-mail domain of {email!r}")
 
 
+def _shared_surnames(folded: list[set[str]], add: Any) -> None:
+    """Pairs whose full names share a rare surname (no third person bears it) and begin with the same letter."""
+    bearers: dict[str, dict[int, str]] = {}
+    for i, names in enumerate(folded):
+        for name in sorted(names):
+            words = name.split()
+            if len(words) >= 2 and len(words[-1]) >= 6 and all(w.isalpha() for w in words):
+                bearers.setdefault(words[-1], {}).setdefault(i, name)
+    for surname, named in bearers.items():
+        if len(named) != 2:
+            continue
+        (i, a), (j, b) = sorted(named.items())
+        if a != b and _first_names_alike(a.split()[0], b.split()[0]):
+            add(i, j, f"the same surname {surname!r}, which nobody else bears, and first names alike ({a!r} / {b!r})")
+
+
+def _first_names_alike(a: str, b: str) -> bool:
+    """One first name written two ways: the same, an initial or short form of the other, the same first three letters,
+    or at most two letters apart."""
+    short, long = sorted((a, b), key=len)
+    if long.startswith(short) or short[:3] == long[:3]:
+        return True
+    return len(short) >= 4 and _edit_distance(short, long, limit=2) <= 2
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it is known to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
 def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Pairs of human rows that look like one person (module docstring), each with its reasons."""
     humans = [r for r in rows if r["kind"] == "human"]
@@ -166,6 +211,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for (i, a), (j, b) in combinations(block, 2):
             if i != j and _one_edit_apart(a, b):
                 add(i, j, f"names one letter apart ({a!r} / {b!r})")
+    _shared_surnames(folded, add)
     _declared_logins(humans, folded, add)
     out = []
     for (i, j), why in sorted(reasons.items(), key=lambda item: (-humans[item[0][0]]["commits"] - humans[item[0][1]]["commits"], item[0])):

@@ -194,3 +194,27 @@ def test_likely_duplicates_read_the_same_in_every_process():
     assert len(outputs) == 1
     reasons = json.loads(outputs.pop())[0]["reasons"]
     assert len(reasons) == 3 and any("one letter apart" in r for r in reasons)
+
+
+def test_a_rare_surname_with_first_names_alike_is_a_likely_duplicate():
+    """Real pairs left apart by the merge (prometheus's "George" / "György Krajcsovits", pytest's "V.Kuznetsov" /
+    "Vasily Kuznetsov", "Zack" / "Zachary Kneupper") are listed; a surname two different people bear
+    (sqlalchemy's "Jacob MacDonald" / "Jordan Macdonald"), a common one or one a third person bears is not."""
+    from cairn.queries.people import likely_duplicates
+
+    def row(name: str, email: str) -> dict:
+        return {"id": email, "name": name, "kind": "human", "names": [name], "emails": [email], "logins": [], "commits": 1,
+                "declared_only": False}
+
+    rows = [row("George Krajcsovits", "krajorama@users.noreply.github.com"), row("György Krajcsovits", "gyorgy@work.example"),
+            row("V.Kuznetsov", "vk@one.example"), row("Vasily Kuznetsov", "vasily@two.example"),
+            row("Zack Kneupper", "zk@one.example"), row("Zachary Kneupper", "zachary@two.example"),
+            row("Jacob MacDonald", "jacob@one.example"), row("Jordan Macdonald", "jordan@two.example"),
+            row("Anna Schmidt", "anna@one.example"), row("Anne Schmidt", "anne@two.example"), row("Arno Schmidt", "arno@x.example"),
+            row("Wei Wang", "wei@one.example"), row("Wen Wang", "wen@two.example")]
+    pairs = {frozenset(d["names"]): d["reasons"] for d in likely_duplicates(rows)}
+    surname = {names for names, why in pairs.items() if any("the same surname" in r for r in why)}
+    assert surname == {frozenset({"George Krajcsovits", "György Krajcsovits"}), frozenset({"V.Kuznetsov", "Vasily Kuznetsov"}),
+                       frozenset({"Zack Kneupper", "Zachary Kneupper"})}
+    assert pairs[frozenset({"George Krajcsovits", "György Krajcsovits"})] == [
+        "the same surname 'krajcsovits', which nobody else bears, and first names alike ('george krajcsovits' / 'gyorgy krajcsovits')"]
