@@ -12,9 +12,13 @@ from typing import Iterator
 
 from cairn.api.render.console import Styled
 from cairn.api.render.terminal import FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, count, literal, table
+from cairn.graph.findings import Finding
+from cairn.graph.severity import Severity
 from cairn.queries.pr_check import PRReport
 
 VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "info": "", "pass": "green"}
+SEVERITY_STYLE = {"block": "bold red", "warn": "yellow", "info": "dim"}
+INFO_SHOWN = 10  # of the findings of one rule that are only worth knowing (prometheus, 12 commits: 22 co-changes)
 HOLDERS_SHOWN = 4
 INTERNAL_EDGES_SHOWN = 20
 
@@ -30,15 +34,20 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         if not report.rationale.present:
             yield literal("no rationale and no decision referenced: boundary and knowledge-risk findings were raised one step")
     if report.findings:
-        rows, reasons = [], []
+        # each finding once, under its rule: its message names the files, lines, imports and decision (a table of
+        # where/import beside it repeated them, folded over four lines a path at 80 columns)
+        yield literal(count(len(report.findings), "finding"), "bold")
+        by_rule: dict[tuple[Severity, str], list[Finding]] = {}
         for f in sorted(report.findings, key=lambda f: (-f.severity.rank, f.rule)):
-            where = (f.file + (f":{f.line}" if f.line else "")) if f.file else ""
-            evidence = f"{f.source}\n→ {f.target}" if f.source and f.target else ""
-            rows.append((f.severity.value, f.rule, where, evidence))
-            reasons.append(Styled.assemble((f"{f.rule}: ", "dim"), f.message))
-        yield table(f"{count(len(rows), 'finding')}", ["severity", ("rule", IDENTIFIER), ("where", IDENTIFIER),
-                                                       ("import", IDENTIFIER)], rows)
-        yield from reasons
+            by_rule.setdefault((f.severity, f.rule), []).append(f)
+        for (severity, rule), found in by_rule.items():
+            yield Styled.assemble((severity.value, SEVERITY_STYLE[severity.value]), " ", (rule, "bold"),
+                                  f" ({len(found)})" if len(found) > 1 else "")
+            shown = found if severity is not Severity.INFO else found[:INFO_SHOWN]
+            for f in shown:
+                yield Styled.assemble("  • ", f.message)
+            if len(found) > len(shown):
+                yield literal(f"  +{len(found) - len(shown)} more (--format json lists every finding)", "dim")
     else:
         yield literal("no new boundary violations, couplings or cycles")
     if report.touched_components:

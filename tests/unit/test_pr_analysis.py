@@ -177,3 +177,27 @@ def test_the_terminal_table_names_the_suggested_reviewers():
     report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
     last = list(pr_table(report))[-1]
     assert str(last) == "suggested reviewers: Ada Lovelace"
+
+
+def test_the_terminal_lists_each_finding_once_under_its_rule_the_blocking_first():
+    """The table of where/import beside each message repeated them, folded a path over four lines at 80 columns
+    (prometheus, twelve commits: 22 co-changes); each message now stands once under its rule, ten at most of a rule
+    only worth knowing."""
+    import dataclasses
+
+    from cairn.api.render.pr_table import pr_table
+    from cairn.graph.findings import Finding
+
+    stored = stored_graph()
+    report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    co_changes = [Finding(rule="cairn/co-change", kind="co_change", severity=Severity.INFO, file=f"pkg/f{i:02d}.go",
+                          message=f"pkg/f{i:02d}.go changed with pkg/g{i:02d}.go in 9 of 10 commits") for i in range(12)]
+    blocking = Finding(rule="layers", kind="layers", severity=Severity.BLOCK, file="app/ui.py", line=3,
+                       message="app.ui imports app.db (app/ui.py:3): rule 'layers' (layers, block) says ui may not use db.")
+    lines = [str(part) for part in pr_table(dataclasses.replace(report, findings=co_changes + [blocking]))]
+    start = lines.index("13 findings")
+    assert lines[start + 1:start + 3] == ["block layers", f"  • {blocking.message}"]
+    assert lines[start + 3] == "info cairn/co-change (12)"
+    assert lines[start + 4:start + 14] == [f"  • {f.message}" for f in co_changes[:10]]
+    assert lines[start + 14] == "  +2 more (--format json lists every finding)"
+    assert sum(blocking.message in line for line in lines) == 1
