@@ -3,19 +3,26 @@
 The comment starts with a hidden marker (``<!-- cairn-pr-check -->``) so a bot
 can find its previous comment and edit it instead of adding another. Holders
 who left or went quiet are marked; an incomplete history is said at the top;
-each suggested reviewer comes with the reasons (``queries.reviewers``).
+each suggested reviewer comes with the reasons (``queries.reviewers``); past
+ten findings of a rule only worth knowing (co-changes), the rest fold under a
+summary.
 ``fit`` cuts it to a forge's size limit (a GitHub comment, a check run
 summary, a GitLab note) at a line boundary.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from cairn.graph.findings import Finding
+from cairn.graph.severity import Severity
 from cairn.queries.pr_check import PRReport
 
 MARKER = "<!-- cairn-pr-check -->"
 ICON = {"block": "⛔", "warn": "⚠️", "info": "ℹ️", "pass": "✅"}
+FINDINGS_HEADER = ("| severity | rule | where | evidence | decision |", "|---|---|---|---|---|")
+INFO_SHOWN = 10  # findings of one rule only worth knowing shown in the table; the rest under a summary
 
 
 def fit(text: str, limit: int) -> str:
@@ -37,6 +44,15 @@ def _tf(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
+def _finding_row(f: Finding) -> str:
+    where = f.file + (f":{f.line}" if f.line else "") if f.file else ""
+    # (the source and target as code, unless the message names both already: a co-change's does)
+    said = f.source and f.target and f.source in f.message and f.target in f.message
+    evidence = f"`{f.source}` → `{f.target}` " if f.source and f.target and not said else ""
+    return (f"| {ICON[f.severity.value]} {f.severity.value} | `{_cell(f.rule)}` | {_cell(where)} | {evidence}{_cell(f.message)} | "
+            f"{_cell(f.decision or '')} |")
+
+
 def pr_markdown(report: PRReport) -> str:
     verdict = report.verdict.value
     lines = [MARKER, f"## {ICON.get(verdict, '')} Cairn: {verdict}", ""]
@@ -51,13 +67,19 @@ def pr_markdown(report: PRReport) -> str:
             lines.append("The description gives no rationale and references no decision, so boundary and knowledge-risk findings were raised one step.")
         lines.append("")
     if report.findings:
-        lines += ["### Findings", "", "| severity | rule | where | evidence | decision |", "|---|---|---|---|---|"]
+        lines += ["### Findings", "", *FINDINGS_HEADER]
+        folded: dict[str, list[Finding]] = {}  # past INFO_SHOWN of a rule only worth knowing: under a summary
+        shown: Counter[str] = Counter()
         for f in sorted(report.findings, key=lambda f: (-f.severity.rank, f.rule)):
-            where = f.file + (f":{f.line}" if f.line else "") if f.file else ""
-            evidence = f"`{f.source}` → `{f.target}`" if f.source and f.target else ""
-            icon = ICON[f.severity.value]
-            lines.append(f"| {icon} {f.severity.value} | `{_cell(f.rule)}` | {_cell(where)} | {evidence} {_cell(f.message)} | {_cell(f.decision or '')} |")
+            if f.severity is Severity.INFO and shown[f.rule] >= INFO_SHOWN:
+                folded.setdefault(f.rule, []).append(f)
+                continue
+            shown[f.rule] += 1
+            lines.append(_finding_row(f))
         lines.append("")
+        for rule, rest in folded.items():
+            lines += [f"<details><summary>{len(rest)} more <code>{_cell(rule)}</code> finding(s)</summary>", "", *FINDINGS_HEADER,
+                      *map(_finding_row, rest), "", "</details>", ""]
     else:
         lines += ["No new boundary violations, couplings or cycles.", ""]
     if report.touched_components:

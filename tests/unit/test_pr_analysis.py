@@ -201,3 +201,23 @@ def test_the_terminal_lists_each_finding_once_under_its_rule_the_blocking_first(
     assert lines[start + 4:start + 14] == [f"  • {f.message}" for f in co_changes[:10]]
     assert lines[start + 14] == "  +2 more (--format json lists every finding)"
     assert sum(blocking.message in line for line in lines) == 1
+
+
+def test_the_comment_folds_findings_past_ten_of_a_rule_only_worth_knowing_and_says_each_evidence_once():
+    import dataclasses
+
+    from cairn.api.render.pr_comment import pr_markdown
+    from cairn.graph.findings import Finding
+
+    stored = stored_graph()
+    report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    co_changes = [Finding(rule="cairn/co-change", kind="co_change", severity=Severity.INFO, file=f"pkg/f{i:02d}.go",
+                          source=f"pkg/f{i:02d}.go", target=f"pkg/g{i:02d}.go",
+                          message=f"pkg/f{i:02d}.go changed with pkg/g{i:02d}.go in 9 of 10 commits") for i in range(12)]
+    blocking = Finding(rule="layers", kind="layers", severity=Severity.BLOCK, file="app/ui.py", line=3, source="app.ui",
+                       target="app.db", message="rule 'layers' (layers, block) says ui may not use db.")
+    text = pr_markdown(dataclasses.replace(report, findings=co_changes + [blocking]))
+    table, folded = text.split("<details><summary>2 more <code>cairn/co-change</code> finding(s)</summary>")
+    assert "| ⛔ block | `layers` | app/ui.py:3 | `app.ui` → `app.db` rule 'layers'" in table  # the message does not name them
+    assert all(f.message in table for f in co_changes[:10]) and "`pkg/f00.go` → `pkg/g00.go`" not in table
+    assert co_changes[10].message in folded.split("</details>")[0] and co_changes[11].message in folded.split("</details>")[0]
