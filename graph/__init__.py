@@ -10,6 +10,7 @@ words, written by ingest and read by the analyses through the same classes:
 * ``rules`` — the boundary-rule language (``RuleSpec``, ``DeclaredRule``);
 * ``decisions`` — decision status and what it means for rules, ``GovernsLink``;
 * ``thresholds`` — when a person counts as gone and a component at risk;
+* ``not_counted`` — a scope with no truck factor (no file it counts), and how every interface says so;
 * ``baseline`` — the known violations: locating, reading, writing them;
 * ``change`` — ``ChangeSet``: what a pull request does, ready to be judged;
 * ``people`` — the one folding of names, e-mails and logins, ``PersonIndex`` (the one person lookup)

@@ -33,6 +33,7 @@ from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.queries import agent_instructions
 from cairn.queries.decisions import rule_list
+from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_summary, negated, person_name
 from cairn.queries.who_knows import MAX_PATHS, KnowledgeIndex, Scope, check_limit, normalise_path, people_to_ask, without_echo
@@ -139,6 +140,8 @@ def _component_row(graph: RepoGraph, name: str, files: list[str]) -> dict[str, A
         "depends_on": [n for _, n in sorted(depends_on, key=lambda t: (-t[0], t[1]))][:8],
         "used_by": [n for _, n in sorted(used_by, key=lambda t: (-t[0], t[1]))][:8],
     }
+    if not_counted(node.props):
+        row["truck_factor_note"] = f"no truck factor: {NOT_COUNTED_WHY}"
     if len(depends_on) > 8 or len(used_by) > 8:
         row["dependencies_total"] = {"depends_on": len(depends_on), "used_by": len(used_by)}
     return {k: v for k, v in row.items() if v is not None}

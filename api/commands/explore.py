@@ -11,7 +11,8 @@ from typing import Any, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.params import App, Argument, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED_WHY, NUMBER, count, escape, gone_mark, holder_label, literal, table
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, table
+from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
 PathFormat = formats("path", TABLE, JSON, MARKDOWN)
@@ -71,7 +72,7 @@ def _print_card(card: dict[str, Any]) -> None:
     risk = "[bold red]at risk[/]" if bf["at_risk"] else ("ok" if bf["at_risk"] is False else "risk unknown")
     if bf.get("orphaned_files"):  # (why a component with a truck factor of 7 can be at risk: its authors left)
         risk += f" ({count(bf['orphaned_files'], 'file')} with no author left)"
-    if bf["truck_factor"] is None and bf["at_risk"] is False:
+    if not_counted(bf):
         _line(f"no truck factor: {NOT_COUNTED_WHY}; {count(card['module_count'], 'module')}, {count(card['files'], 'file')}")
     else:
         _line(f"truck factor {_people(bf['truck_factor'])}, human {_people(bf['human_truck_factor'])} — {risk}; "

@@ -10,6 +10,7 @@ from cairn.api.mcp.params import Component, Cursor, Limit, OptionalComponent, Re
 from cairn.api.mcp.registry import Tools
 from cairn.api.mcp.shape import more_hint, paged, short, trim
 from cairn.api.services import reads
+from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 
 CARD_LISTS = ("modules", "depends_on", "used_by", "external_packages", "decisions", "bus_factor.knowledge_holders",
               "owners", "recent_activity", "agent_instructions")
@@ -20,6 +21,7 @@ def component_row(c: dict[str, Any]) -> dict[str, Any]:
     return {"name": c["name"], "description": short(c.get("description"), 160), "paths": c.get("paths"),
             "files": c.get("files"), "modules": c.get("modules"), "truck_factor": c.get("truck_factor"),
             "human_truck_factor": c.get("human_truck_factor"), "at_risk": c.get("at_risk"),
+            "truck_factor_note": f"no truck factor: {NOT_COUNTED_WHY}" if not_counted(c) else None,
             "depends_on": c.get("depends_on"), "used_by": c.get("used_by")}
 
 
@@ -36,6 +38,8 @@ def compact_card(card: dict[str, Any], limit: int) -> dict[str, Any]:
     card["owners"] = [{"owner": o.get("handle") or o["owner"], "name": o["name"] if o["kind"] == "person" else None,
                        "kind": o["kind"], "files": o["files"], "whole_component": o["component"]}
                       for o in card.get("owners") or []]
+    if not_counted(card.get("bus_factor") or {}):
+        card["bus_factor"] = {**card["bus_factor"], "truck_factor_note": f"no truck factor: {NOT_COUNTED_WHY}"}
     for key in ("system", "domain"):
         if card.get(key) is None:
             card.pop(key, None)

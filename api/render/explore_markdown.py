@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from cairn.api.render.markdown import code, link, text
-from cairn.api.render.terminal import NOT_COUNTED_WHY, gone_mark, holder_label
+from cairn.api.render.terminal import gone_mark, holder_label
+from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 
 MODULES_LISTED = 40
 ACTIVITY_LISTED = 10
@@ -38,7 +39,7 @@ def card_markdown(card: dict[str, Any]) -> str:
     lines += [
         f"- Paths: {', '.join(code(p) for p in card['paths']) or 'none'}",
         f"- Size: {card['module_count']} modules, {card['files']} files",
-        (f"- Truck factor: none, {NOT_COUNTED_WHY}" if bf["truck_factor"] is None and bf["at_risk"] is False else
+        (f"- Truck factor: none, {NOT_COUNTED_WHY}" if not_counted(bf) else
          f"- Truck factor: {_num(bf['truck_factor'])} (human knowledge: {_num(bf['human_truck_factor'])})")
         + (" — **at risk**" if bf["at_risk"] else "")
         + (f" ({bf['orphaned_files']} files with no author left)" if bf.get("orphaned_files") else ""),

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 from cairn.api.render.console import Styled, cell_len, escape, one_cell_each
 from cairn.api.render.text_table import Column, Table
+from cairn.graph.not_counted import NOT_COUNTED_WHY
 
 __all__ = ["IDENTIFIER", "NOT_COUNTED", "NOT_COUNTED_NOTE", "NOT_COUNTED_WHY", "NUMBER", "TEXT", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
 
@@ -32,8 +33,6 @@ NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
 
 # A scope with no file the truck factor counts has none (None), which is not a truck factor of 0
 NOT_COUNTED = "–"
-NOT_COUNTED_WHY = ("none of its files is one the truck factor counts (documentation, examples, vendored or generated files, "
-                   "files with no commit)")
 NOT_COUNTED_NOTE = f"{NOT_COUNTED}: not counted, {NOT_COUNTED_WHY}"
 
 

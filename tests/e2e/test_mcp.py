@@ -132,3 +132,26 @@ def test_stdout_carries_nothing_but_protocol(tmp_path):
     proc.stdin.close()
     assert proc.wait(timeout=20) == 0
     assert proc.stdout.read() == ""
+
+
+def test_an_agent_is_told_why_documentation_has_no_truck_factor(tmp_path):
+    """Null fields are left out of the answers: without a word, a component with no truck factor read as one with no
+    risk at all."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"alpha/__init__.py": "", "alpha/one.py": "X = 1\n", "docs/examples/demo.py": "import alpha.one\n"},
+                message="code and its documentation")
+    store = tmp_path / "store"
+    assert subprocess.run([str(CAIRN), "ingest", str(repo.root), "--store", str(store)], capture_output=True).returncode == 0
+    session = McpSession("--store", str(store))
+    try:
+        listed = {c["name"]: c for c in session.json("list_components")["components"]}
+        assert "truck_factor" not in listed["docs"] and listed["docs"]["truck_factor_note"].startswith("no truck factor: none of")
+        assert listed["alpha"]["truck_factor"] == 1 and "truck_factor_note" not in listed["alpha"]
+        card = session.json("component_card", component="docs")
+        assert card["bus_factor"]["truck_factor_note"] == listed["docs"]["truck_factor_note"]
+        briefing = session.json("briefing", paths=["docs/examples/demo.py"])
+        assert briefing["components"][0]["truck_factor_note"] == listed["docs"]["truck_factor_note"]
+    finally:
+        session.close()
