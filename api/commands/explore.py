@@ -176,7 +176,8 @@ def _print_reading_list(data: dict[str, Any]) -> None:
     else:
         _line("1. Decisions: no decision records govern it yet.")
     if data["modules"]:
-        rows = [(str(i), m["module"], m["path"] or "", count(m["imported_by"], "module")) for i, m in enumerate(data["modules"], 1)]
+        rows = [(str(i), *_module_and_file(m["module"], m["path"]), count(m["imported_by"], "module"))
+                for i, m in enumerate(data["modules"], 1)]
         console.print(table("2. Central modules (by PageRank on the imports)",
                             [("#", NUMBER), ("module", IDENTIFIER), ("file", IDENTIFIER), ("imported by", NUMBER)], rows))
     else:
@@ -187,6 +188,15 @@ def _print_reading_list(data: dict[str, Any]) -> None:
         console.print(table("3. People to ask", [("#", NUMBER), ("person", IDENTIFIER), "why"], rows))
     else:
         _line("3. People to ask: nobody holds recorded knowledge of it.")
+
+
+def _module_and_file(module: str, path: str | None) -> tuple[str, str]:
+    """A module and its file, the file alone when the module's name only repeats it (a Go package's import path,
+    ``github.com/prometheus/prometheus/model/labels`` of ``model/labels``; a TypeScript module): a column of the files
+    then is left out."""
+    if path and (module == path or module.endswith("/" + path)):
+        return path, ""
+    return module, path or ""
 
 
 # -- search ------------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """What a newcomer should read first: decisions in force, then the most central modules, then the people to ask.
 
 People are the knowledge holders of the scope (ranked by how many of its
-components they hold, and how high), then its declared owners; each is
-resolved to its Person node (``graph.people.PersonIndex``) so nobody is
-listed twice, and carries ``active``, ``gone`` and ``last_active``
-(``queries.ownership.presence``).
+components they hold, and how high), then its declared owners, the people who
+left after everyone still here; each is resolved to its Person node
+(``graph.people.PersonIndex``) so nobody is listed twice, and carries
+``active``, ``gone`` and ``last_active`` (``queries.ownership.presence``).
+The reason names the components they own, then the three they rank highest
+in, and counts the rest.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_order, decision_summary, person_name
 from cairn.queries.explore.paths import central_modules
 from cairn.queries.ownership import gone_people, presence
+
+KNOWN_SHOWN = 3  # components named in a person's reason; the rest counted
 
 
 def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int = 8, people: int = 5) -> dict[str, Any]:
@@ -61,7 +65,8 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
     gone, _ = gone_people(graph, index)
     score: Counter[str] = Counter()
     names: dict[str, str] = {}
-    reasons: dict[str, list[str]] = {}
+    known: dict[str, list[tuple[int, str]]] = {}  # person -> (their rank among its holders, component)
+    owned: dict[str, list[str]] = {}
     presences: dict[str, dict[str, Any]] = {}
     for c in comps:
         for rank, holder in enumerate(KnowledgeHolder.of(c)):
@@ -69,7 +74,7 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
             ident = person.key if person is not None else holder.person
             score[ident] += 100 - min(rank, 99)
             names.setdefault(ident, holder.person)
-            reasons.setdefault(ident, []).append(f"knows {c.key}")
+            known.setdefault(ident, []).append((rank, c.key))
             presences[ident] = presence(person, gone.get(person.id) if person is not None else None)
     comp_ids = {c.id for c in comps}
     for e in graph.of_type(Rel.OWNS):
@@ -78,9 +83,19 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
             if owner is not None:
                 score[owner.key] += 1
                 names.setdefault(owner.key, person_name(owner, owner.key) if owner.label is Label.PERSON else owner.key)
-                reasons.setdefault(owner.key, []).append(f"declared owner of {graph.nodes[e.target].key}")
+                owned.setdefault(owner.key, []).append(graph.nodes[e.target].key)
                 presences.setdefault(owner.key, presence(owner, gone.get(owner.id)))
-    return [
-        {"person": ident, "name": names[ident], "why": "; ".join(sorted(set(reasons[ident]))), **presences[ident]}
-        for ident, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    ]
+    # nobody who left can be asked: they come after everyone still here (prometheus: someone inactive since 2019 second)
+    ranked = sorted(score.items(), key=lambda kv: (presences[kv[0]]["active"] is False, -kv[1], kv[0]))
+    return [{"person": ident, "name": names[ident], "why": _why(owned.get(ident, []), known.get(ident, [])), **presences[ident]}
+            for ident, _ in ranked[:limit]]
+
+
+def _why(owned: list[str], known: list[tuple[int, str]]) -> str:
+    """``declared owner of billing; knows billing, core +19 more components``: where they rank highest first."""
+    parts = [f"declared owner of {', '.join(sorted(set(owned)))}"] if owned else []
+    if known:
+        names = [name for _, name in sorted(set(known))]
+        more = len(names) - KNOWN_SHOWN
+        parts.append(f"knows {', '.join(names[:KNOWN_SHOWN])}" + (f" +{more} more component{'s' if more != 1 else ''}" if more > 0 else ""))
+    return "; ".join(parts)

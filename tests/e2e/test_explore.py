@@ -365,3 +365,34 @@ def test_the_components_table_counts_dependencies_where_listing_them_would_fold_
     row = next(line for line in narrow.splitlines() if line.startswith("│ component_number_00 "))
     assert [cell.strip() for cell in row.strip("│").split("│")][-3:] == ["7", "7", "1"]
     assert all(len(line) <= 80 for line in narrow.splitlines())
+
+
+def test_the_reading_list_puts_people_still_here_first_and_names_three_components_each(tmp_path):
+    """prometheus: someone inactive since 2019 came second of the people to ask, with "knows cmd; knows config; …"
+    twenty times over."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    old = ("Old Timer", "old@example.com")
+    names = ["alpha", "beta", "delta", "gamma", "omega"]
+    repo.commit({f"{n}/{f}.py": f"X = '{f}'\n" for n in names for f in ("a", "b")}, author=old, message="everything",
+                date="2015-01-01T00:00:00+00:00")
+    repo.commit({"zeta/a.py": "Y = 1\n", "zeta/b.py": "Y = 2\n"}, author=("New Comer", "new@example.com"),
+                message="a new part", date="2024-06-01T00:00:00+00:00")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    people = json.loads(runner.invoke(app, ["reading-list", "--store", store, "--format", "json"]).stdout)["people"]
+    assert [(p["name"], p["active"]) for p in people] == [("New Comer", True), ("Old Timer", False)]
+    assert people[0]["why"] == "knows zeta"
+    assert people[1]["why"] == "knows alpha, beta, delta +2 more components"
+
+
+def test_central_modules_name_a_file_once_when_the_module_name_repeats_it():
+    """A Go package's import path ends with its directory, a TypeScript module is its file: one column, not two."""
+    from cairn.api.commands.explore import _module_and_file
+
+    assert _module_and_file("github.com/prometheus/prometheus/model/labels", "model/labels") == ("model/labels", "")
+    assert _module_and_file("web/ui/src/state.ts", "web/ui/src/state.ts") == ("web/ui/src/state.ts", "")
+    assert _module_and_file("sqlalchemy.exc", "lib/sqlalchemy/exc.py") == ("sqlalchemy.exc", "lib/sqlalchemy/exc.py")
+    assert _module_and_file("github.com/x/labels2", "model/labels") == ("github.com/x/labels2", "model/labels")
