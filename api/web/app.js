@@ -99,6 +99,8 @@ function errorBox(error) {
 }
 
 function riskClass(atRisk) { return atRisk === true ? "risk" : atRisk === false ? "ok" : "unknown"; }
+// a component's class on the map: a component with no truck factor (no history, or no file it counts) is neither
+const componentRisk = (c) => (notCounted(c) ? "unknown" : riskClass(c.at_risk));
 
 // a scope with no file the truck factor counts (documentation, examples, generated): no truck factor, not one of 0
 const NOT_COUNTED_WHY = "None of its files is one the truck factor counts (documentation, examples, vendored or generated files, files with no commit).";

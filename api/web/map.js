@@ -105,7 +105,7 @@ function descendants(model, name) {
 }
 
 function passesFilters(c) {
-  if (mapOptions.risk !== "all" && riskClass(c.at_risk) !== mapOptions.risk) return false;
+  if (mapOptions.risk !== "all" && componentRisk(c) !== mapOptions.risk) return false;
   return !mapOptions.query || c.name.toLowerCase().includes(mapOptions.query.toLowerCase());
 }
 
@@ -184,7 +184,7 @@ function mapElements(model, graph) {
     const short = c.parentName ? c.name.slice(c.parentName.length + 1) || c.name : c.name;
     const label = collapsed ? `${short}  ▸ +${hiddenCount}` : short;
     const stats = `TF ${tfText(c.truck_factor)} · ${c.files} file${c.files === 1 ? "" : "s"}`;
-    const risk = riskClass(c.at_risk);
+    const risk = componentRisk(c);
     const labelWidth = textWidth(label, LABEL_FONT);
     if (isParent) {
       elements.push({ group: "nodes", classes: `group ${context ? "context" : ""}`,
@@ -330,7 +330,7 @@ async function viewMap(selected) {
   const index = el("ul", { class: "component-index", "aria-label": "Components" });
   const search = el("input", { type: "search", id: "map-filter", placeholder: "Filter components…", value: mapOptions.query, "aria-label": "Filter components by name" });
   const risk = el("select", { id: "map-risk", "aria-label": "Filter by knowledge risk" },
-    [["all", "Every risk"], ["risk", "At risk"], ["ok", "Healthy"], ["unknown", "No history"]].map(([v, t]) => el("option", { value: v, selected: v === mapOptions.risk }, t)));
+    [["all", "Every risk"], ["risk", "At risk"], ["ok", "Healthy"], ["unknown", "No truck factor"]].map(([v, t]) => el("option", { value: v, selected: v === mapOptions.risk }, t)));
   const externals = el("input", { type: "checkbox", id: "map-externals", checked: mapOptions.externals });
   const focusBar = el("div", { class: "focus-bar", hidden: true });
   const note = el("p", { class: "map-note muted", "aria-live": "polite" });
@@ -349,7 +349,7 @@ async function viewMap(selected) {
           el("div", { class: "legend" },
             el("span", {}, el("i", { class: "swatch risk" }), "knowledge at risk"),
             el("span", {}, el("i", { class: "swatch ok" }), "healthy"),
-            el("span", {}, el("i", { class: "swatch unknown" }), "no history"),
+            el("span", {}, el("i", { class: "swatch unknown" }), "no truck factor"),
             el("span", {}, el("i", { class: "line in-cycle" }), "in an import cycle"),
             el("span", {}, el("i", { class: "line cycle" }), "points up, closing a cycle"),
             el("span", {}, el("i", { class: "line violation" }), "breaks a rule"),

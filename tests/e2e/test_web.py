@@ -230,4 +230,9 @@ def test_a_card_of_documentation_says_it_has_no_truck_factor(browser, tmp_path):
         page.locator("article.component-card[data-component=alpha]").wait_for()
         assert page.locator("[data-testid=card-truck-factor]").inner_text() == "1"
         assert page.locator("[data-testid=card-not-counted]").count() == 0
+        page.goto(live.url + "/#/map")
+        page.wait_for_function("window.cairn.mapLaidOut === true")
+        # on the map too: neither healthy nor at risk
+        assert page.evaluate("window.cairn.cy.getElementById('docs').data('risk')") == "unknown"
+        assert page.evaluate("window.cairn.cy.getElementById('alpha').data('risk')") == "risk"
         context.close()
