@@ -46,7 +46,6 @@ the ingest runs in full.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import subprocess
@@ -56,8 +55,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from cairn.ingest.build import cairn_build
-from cairn.ingest.digest import digest
-from cairn.ingest.git import GitError, git, git_together
+from cairn.ingest.digest import digest, sha1, sha256
+from cairn.ingest.git import GitError, GitTogether, git
 from cairn.ingest.worktree import WorktreeChanges, configured_filters, worktree_changes_of, worktree_commands
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".m
                ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 #: ``ingest.trend_samples.SAMPLES_FILE`` (not imported: that module is heavy)
 TREND_SAMPLES_FILE = "trend-samples.json"
-#: What the check asks git beside the work tree's changes, all at once (``git_together``): where the checkout's top
+#: What the check asks git beside the work tree's changes, all at once (``GitTogether``): where the checkout's top
 #: level and git's own files are, HEAD and its branch; the tracked files; the replacement refs.
 _WHERE = ("rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path", "info/attributes", "--git-path",
           "info/grafts", "HEAD", "--abbrev-ref", "HEAD")
@@ -95,14 +94,52 @@ class CheckoutState:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Path | None = None) -> CheckoutState:
+class CheckoutQuestions:
+    """The check's questions to git, asked now (``ask``) and answered by the time ``checkout_state`` reads them: an
+    ingest imports what it needs meanwhile. ``cancel`` ends the commands when their answers are not read."""
+
+    def __init__(self, root: Path, settings: dict[str, str], started: GitTogether | None) -> None:
+        self.root = root
+        self.settings = settings
+        self._started = started
+
+    @classmethod
+    def ask(cls, root: Path) -> CheckoutQuestions:
+        """Start the commands for the checkout at ``root`` (its top level, resolved: ``checkout.checkout_root``)."""
+        settings = _config_values(root)  # first: it names the filter drivers that diff-files must not run
+        commands = worktree_commands(configured_filters(root, settings))
+        try:
+            started = GitTogether.start(root, _WHERE, _TRACKED, _REPLACEMENTS, *(commands or ()))
+        except GitError:
+            started = None
+        return cls(root, settings, started)
+
+    def answers(self) -> list[subprocess.CompletedProcess]:
+        """The finished commands (once only); ``GitError`` when git could not be started."""
+        started, self._started = self._started, None
+        if started is None:
+            raise GitError("git could not be started")
+        return started.results()
+
+    def cancel(self) -> None:
+        if self._started is not None:
+            self._started.cancel()
+            self._started = None
+
+
+def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Path | None = None,
+                   asked: CheckoutQuestions | None = None) -> CheckoutState:
     """The state of the git checkout at ``root`` (its top level), fingerprinted when it can be; ``config`` is the
-    configuration as found (``read_config_source``), not validated: see ``ConfigSource``."""
+    configuration as found (``read_config_source``), not validated: see ``ConfigSource``. ``asked``: the questions
+    already put to git for ``root`` (``CheckoutQuestions.ask``), else they are asked now."""
     state = CheckoutState()
-    settings = _config_values(root)  # first: it names the filter drivers that diff-files must not run
-    commands = worktree_commands(configured_filters(root, settings))
+    if asked is None or asked.root != root:
+        if asked is not None:
+            asked.cancel()
+        asked = CheckoutQuestions.ask(root)
+    settings = asked.settings
     try:
-        where, listed, replacements, *diffs = git_together(root, _WHERE, _TRACKED, _REPLACEMENTS, *(commands or ()))
+        where, listed, replacements, *diffs = asked.answers()
     except GitError:
         state.unknown = "not a git repository with a commit checked out"
         return state
@@ -156,7 +193,7 @@ def fingerprint_with(fingerprint: str | None, review_records: Iterable[dict[str,
 
 
 def _output_lines(proc: subprocess.CompletedProcess) -> list[str] | None:
-    """The lines a finished git command (``git_together``) wrote; None when it failed."""
+    """The lines a finished git command (``CheckoutQuestions.answers``) wrote; None when it failed."""
     return proc.stdout.decode("utf-8", "replace").splitlines() if proc.returncode == 0 else None
 
 
@@ -229,7 +266,7 @@ def _digest_of(root: Path, path: str) -> str | None:
         full = root / full
     try:
         with open(full, "rb") as fh:
-            return hashlib.sha1(fh.read(4_000_000)).hexdigest()
+            return sha1(fh.read(4_000_000)).hexdigest()
     except OSError:
         return None
 
@@ -255,7 +292,7 @@ def _changes_state(root: Path, changes: WorktreeChanges) -> dict[str, Any]:
             files[path] = _stat_data(info)
         else:
             files[path] = _content_digest(full, info)
-    return {"staged": hashlib.sha256(changes.staged).hexdigest(), "files": files}
+    return {"staged": sha256(changes.staged).hexdigest(), "files": files}
 
 
 def _stat_data(info: os.stat_result) -> list[int]:
@@ -272,7 +309,7 @@ def _content_digest(full: str, info: os.stat_result) -> Any:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return _stat_data(info)
-        hasher, left = hashlib.sha256(), DIRTY_HASH_BYTES + 1
+        hasher, left = sha256(), DIRTY_HASH_BYTES + 1
         while left > 0:
             chunk = os.read(fd, min(1 << 20, left))
             if not chunk:
