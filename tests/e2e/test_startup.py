@@ -142,13 +142,16 @@ def test_a_query_on_the_embedded_store_imports_only_what_it_runs(store, args):
         assert loaded(modules, HEAVY + CLI_LIBRARIES) == []
 
 
+#: hashlib (OpenSSL, 2 ms to load), where the interpreter has CPython's own SHA-256 (the same digests) to use instead.
+HASHLIB = ("hashlib",) if importlib.util.find_spec("_sha256") or importlib.util.find_spec("_sha2") else ()
+
 #: What a query does without although it reads a module beside it: the decision records need ``queries.explore.common``,
 #: not the card or the paths (``queries.explore`` loads its parts when asked); a card needs no paths; check's JSON
 #: hashes its fingerprints with CPython's own SHA-256, not OpenSSL's (``hashlib``), where the interpreter has it.
 NOT_IMPORTED = [(["adrs"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
                 (["adrs", "--format", "json"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
                 (["explore", "core", "--format", "json"], ("cairn.queries.explore.paths", "cairn.queries.explore.reading")),
-                (["check", "--format", "json"], ("hashlib",) if importlib.util.find_spec("_sha256") or importlib.util.find_spec("_sha2") else ())]
+                (["check", "--format", "json"], HASHLIB)]
 
 
 @pytest.mark.parametrize(("args", "modules"), NOT_IMPORTED, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
@@ -219,6 +222,7 @@ def test_an_ingest_that_finds_nothing_changed_imports_no_ingest_step(store, tmp_
     assert "up to date" in " ".join(json.loads(again.stdout)["notes"])
     assert loaded(modules, INGEST_STEPS) == []
     assert loaded(modules, PYDANTIC) == []  # the configuration as written is compared, not validated
+    assert loaded(modules, ("cairn.graph.sqlite_write", "cairn.graph.sqlite_first") + HASHLIB) == []  # nothing written
 
 
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
