@@ -64,17 +64,19 @@ if TYPE_CHECKING:
 
 #: Bumped whenever what a fingerprint covers changes meaning.
 FORMAT = 1
+REPLACE_REFS = "refs/replace/"
 #: Files Cairn reads by name at the top of a checkout, tracked or not.
 ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".mailmap", ".adr-dir", ".log4brains.yml",
                ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 #: ``ingest.trend_samples.SAMPLES_FILE`` (not imported: that module is heavy)
 TREND_SAMPLES_FILE = "trend-samples.json"
 #: What the check asks git beside the work tree's changes, all at once (``GitTogether``): where the checkout's top
-#: level and git's own files are, HEAD and its branch; the tracked files; the replacement refs.
+#: level and git's own files are, HEAD, the replacement refs (each one's object, then the same refs' names, in the
+#: same order) and HEAD's branch, from one process; the tracked files.
 _WHERE = ("rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path", "info/attributes", "--git-path",
-          "info/grafts", "HEAD", "--abbrev-ref", "HEAD")
+          "info/grafts", "HEAD", f"--glob={REPLACE_REFS}*", "--symbolic-full-name", f"--glob={REPLACE_REFS}*",
+          "--abbrev-ref", "HEAD")
 _TRACKED = ("-c", "core.quotepath=off", "ls-files", "-z", "-v", "--cached")
-_REPLACEMENTS = ("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
 #: A changed tracked file up to this size is fingerprinted by its content, a larger one by its stat data.
 DIRTY_HASH_BYTES = 4_000_000
 
@@ -109,7 +111,7 @@ class CheckoutQuestions:
         settings = _config_values(root)  # first: it names the filter drivers that diff-files must not run
         commands = worktree_commands(configured_filters(root, settings))
         try:
-            started = GitTogether.start(root, _WHERE, _TRACKED, _REPLACEMENTS, *(commands or ()))
+            started = GitTogether.start(root, _WHERE, _TRACKED, *(commands or ()))
         except GitError:
             started = None
         return cls(root, settings, started)
@@ -139,15 +141,15 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
         asked = CheckoutQuestions.ask(root)
     settings = asked.settings
     try:
-        where, listed, replacements, *diffs = asked.answers()
+        where, listed, *diffs = asked.answers()
     except GitError:
         state.unknown = "not a git repository with a commit checked out"
         return state
-    found = _output_lines(where)
-    if found is None or len(found) != 6:
+    found = _where(where)
+    if found is None:
         state.unknown = "not a git repository with a commit checked out"
         return state
-    top, shallow, info_attributes, grafts, state.head, state.branch = found
+    top, shallow, info_attributes, grafts, state.head, state.branch, replaced = found
     if Path(top).resolve() != Path(root).resolve():
         state.unknown = "not the top of its git repository"
         return state
@@ -165,7 +167,6 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
     if untracked:
         state.unknown = f"an untracked file Cairn reads: {untracked}"
         return state
-    replaced = _output_lines(replacements)
     attributes_file = settings.get("core.attributesfile") or _default_attributes_file()
     state.facts = {
         "format": FORMAT, "cairn": cairn_build(), "python": list(sys.version_info[:3]), "repo": repo, "path": str(root),
@@ -195,6 +196,20 @@ def fingerprint_with(fingerprint: str | None, review_records: Iterable[dict[str,
 def _output_lines(proc: subprocess.CompletedProcess) -> list[str] | None:
     """The lines a finished git command (``CheckoutQuestions.answers``) wrote; None when it failed."""
     return proc.stdout.decode("utf-8", "replace").splitlines() if proc.returncode == 0 else None
+
+
+def _where(proc: subprocess.CompletedProcess) -> tuple[str, str, str, str, str, str, list[str]] | None:
+    """What ``_WHERE`` answered: the top level, the paths of ``shallow``, ``info/attributes`` and ``info/grafts``,
+    HEAD, its branch, and each replacement ref as ``for-each-ref --format='%(refname) %(objectname)'`` writes it
+    (the same refs, in the same order); None when git failed or answered something else."""
+    lines = _output_lines(proc)
+    if lines is None or len(lines) < 6 or (len(lines) - 6) % 2:
+        return None
+    top, shallow, info_attributes, grafts, head, *refs, branch = lines
+    objects, names = refs[:len(refs) // 2], refs[len(refs) // 2:]
+    if not all(name.startswith(REPLACE_REFS) for name in names):
+        return None
+    return top, shallow, info_attributes, grafts, head, branch, [f"{name} {sha}" for name, sha in zip(names, objects)]
 
 
 def _config_values(root: Path) -> dict[str, str]:

@@ -83,3 +83,18 @@ def test_commands_started_together_and_cancelled_are_ended(repo):
     together.cancel()
     assert all(proc.returncode is not None for proc in started)
     assert together.results() == []
+
+
+def test_the_replacement_refs_are_read_with_the_top_level_and_head(repo):
+    """One ``rev-parse`` names HEAD, its branch and each replacement ref with its object, as ``for-each-ref`` lists them."""
+    first = repo.git("rev-parse", "HEAD")
+    repo.commit({"a.py": "a = 2\n"}, message="second")
+    repo.commit({"a.py": "a = 3\n"}, message="third")
+    plain = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert plain.facts["replaced"] == [] and plain.branch == "main" and plain.head == repo.git("rev-parse", "HEAD")
+    repo.git("replace", "HEAD~1", first)
+    repo.git("replace", "-f", "HEAD", first)
+    replaced = checkout_state(repo.root, ConfigSource(), repo="r")
+    listed = repo.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/").splitlines()
+    assert len(listed) == 2 and replaced.facts["replaced"] == listed
+    assert replaced.head == plain.head and replaced.branch == "main" and replaced.fingerprint != plain.fingerprint
