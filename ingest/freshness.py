@@ -94,6 +94,9 @@ class CheckoutState:
     fingerprint: str | None = None
     unknown: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    #: the tracked paths in the cache directory (repository-relative): what ``code.cache.tracked_cache_files`` would
+    #: ask git, read from the check's listing (None: not known)
+    tracked_in_cache: list[str] | None = None
 
 
 class CheckoutQuestions:
@@ -163,6 +166,8 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
     if tracked is None:
         state.unknown = "git marks some files to be skipped or left unchecked"
         return state
+    if cache_dir is not None:
+        state.tracked_in_cache = _tracked_in(root, Path(cache_dir), listed.stdout)
     untracked = _untracked_inputs(root, config, tracked)
     if untracked:
         state.unknown = f"an untracked file Cairn reads: {untracked}"
@@ -239,6 +244,24 @@ def _tracked_paths(proc: subprocess.CompletedProcess) -> set[str] | None:
             return None
         paths.add(entry[2:])
     return paths
+
+
+def _tracked_in(root: Path, directory: Path, listed: bytes) -> list[str]:
+    """The tracked paths in ``directory`` (repository-relative), from ``_TRACKED``'s output: git lists the index in
+    path order, so they are one run, found by searching the bytes (the unchanged check does not walk every path)."""
+    try:
+        inside = directory.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return []  # outside the checkout: nothing there is tracked
+    prefix = b"" if inside == "." else (inside + "/").encode("utf-8", "surrogateescape")
+    entries, needle = b"\0" + listed, b"\0H " + prefix
+    found: list[str] = []
+    at = entries.find(needle)
+    while at >= 0 and entries.startswith(needle, at):
+        end = entries.find(b"\0", at + 1)
+        found.append(entries[at + 3:end].decode("utf-8", errors="surrogateescape"))
+        at = end
+    return found
 
 
 def _untracked_inputs(root: Path, config: ConfigSource, tracked: set[str]) -> str | None:

@@ -95,7 +95,7 @@ def ingest_into_store(
         else:
             from cairn.ingest.known_settings import ingest_settings  # (validates a configuration not seen before)
 
-            settings = ingest_settings(source, cache_dir_for(store), root)
+            settings = ingest_settings(source, cache_dir_for(store), root, checkout.tracked_in_cache)
         return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed)
     finally:
         if spooled is not None:
