@@ -235,6 +235,33 @@ def test_a_usage_error_is_one_line_and_exit_code_2(store, args):
     assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith("error: cairn"), proc.stderr
 
 
+def test_the_commands_table_names_what_each_command_module_registers():
+    """``cli.COMMANDS`` names each command before its module is imported: the same names, in the same order, as the
+    modules register."""
+    import importlib
+
+    from cairn.api.cli import COMMANDS, app
+    from cairn.api.params import App
+
+    registered = App()
+    for module in dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(f"cairn.api.commands.{module}").register(registered)
+    assert list(registered.commands) == list(COMMANDS) == list(app.commands)
+    assert all(app.get(name) is command for name, command in registered.commands.items() if not isinstance(command, App))
+
+
+def test_a_command_imports_no_other_command_module(store):
+    from cairn.api.cli import COMMANDS
+
+    proc, modules = imports("bus-factor", "--store", store, "--format", "json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    commands = sorted(m for m in modules if m.startswith("cairn.api.commands."))
+    assert commands == ["cairn.api.commands.ownership"] and COMMANDS["bus-factor"] == "ownership"
+    proc, modules = imports("reviews", "--help")
+    assert proc.returncode == 0 and "import" in proc.stdout
+    assert sorted(m for m in modules if m.startswith("cairn.api.commands.")) == ["cairn.api.commands.reviews"]
+
+
 def test_every_command_declares_its_options_for_the_parser():
     """Each command's parser builds from its signature, and ``--help`` lists every option it has."""
     import inspect
