@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 
 #: Bumped whenever what a fingerprint covers changes meaning.
 FORMAT = 1
+#: Where git keeps the replacement refs (``git replace``), which change the history Cairn reads.
 REPLACE_REFS = "refs/replace/"
 #: Files Cairn reads by name at the top of a checkout, tracked or not.
 ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".mailmap", ".adr-dir", ".log4brains.yml",
@@ -248,7 +249,7 @@ def _tracked_paths(proc: subprocess.CompletedProcess) -> set[str] | None:
 
 def _tracked_in(root: Path, directory: Path, listed: bytes) -> list[str]:
     """The tracked paths in ``directory`` (repository-relative), from ``_TRACKED``'s output: git lists the index in
-    path order, so they are one run, found by searching the bytes (the unchanged check does not walk every path)."""
+    path order, so they are one run, found by searching the bytes rather than by looking at every path."""
     try:
         inside = directory.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
