@@ -5,7 +5,8 @@ Exit codes everywhere: 0 success / nothing blocking, 1 blocking findings,
 (set ``CAIRN_DEBUG=1`` to see one).
 
 Starting is cheap: a query must answer in a few times ``python -c pass``
-(``bench/startup.py``). The command modules import only ``api.params``,
+(``bench/startup.py``). Only the module of the command that runs is imported
+(``COMMANDS``; ``--help`` imports them all). The command modules import only ``api.params``,
 ``api.common``, ``api.formats`` and the light renderers; the parser of a
 command is built from its function (``api.params``) only when that command
 runs or shows its help; the services, the analyses, the store and the heavy
@@ -20,7 +21,6 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
-from cairn.api.commands import changes, decisions, deps, explore, ingest, ownership, people, pr, query, reviews, serve
 from cairn.api.common import EXIT_BAD_INPUT, print_bug, print_error
 from cairn.api.params import App, Argument, Exit, Parameter
 from cairn.api.render.console import console
@@ -29,12 +29,19 @@ from cairn.graph.errors import CairnError
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["UsageError", "app", "command_parser", "invoke", "main"]
+__all__ = ["COMMANDS", "UsageError", "app", "command_parser", "invoke", "main"]
 
 PROG = "cairn"
-app = App(help="Cairn: a system-knowledge graph of components, dependencies, decisions and the people who know them.")
-for _commands in (ingest, deps, ownership, people, decisions, query, pr, explore, changes, serve, reviews):
-    _commands.register(app)
+#: Each command, in the order ``cairn --help`` lists them, and its module in ``api.commands`` (whose ``register`` adds
+#: it): a command imports its own module only, ``--help`` all of them.
+COMMANDS = {
+    "ingest": "ingest", "deps": "deps", "components": "deps", "bus-factor": "ownership", "people": "people",
+    "adrs": "decisions", "check": "decisions", "query": "query", "pr-check": "pr", "explore": "explore", "path": "explore",
+    "reading-list": "explore", "search": "explore", "coupling": "changes", "hotspots": "changes", "agents": "changes",
+    "trends": "changes", "serve": "serve", "mcp": "serve", "reviews": "reviews",
+}
+app = App(help="Cairn: a system-knowledge graph of components, dependencies, decisions and the people who know them.",
+          lazy={name: f"cairn.api.commands.{module}" for name, module in COMMANDS.items()})
 
 HELP_FLAGS = ("-h", "--help")
 METAVARS = {str: "TEXT", int: "INTEGER", float: "FLOAT"}
@@ -91,7 +98,7 @@ def _dispatch(group: App, argv: list[str], prog: str) -> int:
         (sys.stdout if argv else sys.stderr).write(group_help(group, prog))
         return 0 if argv else EXIT_BAD_INPUT
     name, rest = argv[0], argv[1:]
-    target = group.commands.get(name)
+    target = group.get(name)
     if target is None:
         import difflib
 

@@ -70,18 +70,45 @@ def echo(text: str, nl: bool = True) -> None:
 
 
 class App:
-    """The commands of ``cairn`` (or of a group such as ``cairn reviews``), by name, in the order ``--help`` lists them."""
+    """The commands of ``cairn`` (or of a group such as ``cairn reviews``), by name, in the order ``--help`` lists them.
 
-    def __init__(self, help: str = "") -> None:
+    ``lazy`` names commands before they are registered: command name -> the module whose ``register(app)`` adds it,
+    imported when that command is wanted (``get``), or every one of them when all are (``commands``)."""
+
+    def __init__(self, help: str = "", *, lazy: dict[str, str] | None = None) -> None:
         self.help = help
-        self.commands: dict[str, Callable[..., Any] | App] = {}
+        self._commands: dict[str, Callable[..., Any] | App] = {}
+        self._order = list(lazy or ())
+        self._lazy = dict(lazy or {})
+
+    @property
+    def commands(self) -> dict[str, Callable[..., Any] | App]:
+        """Every command, by name, in the order ``--help`` lists them (the lazy ones first, in the order named)."""
+        for module in dict.fromkeys(self._lazy.values()):
+            self._load(module)
+        return {**{name: self._commands[name] for name in self._order}, **self._commands}
+
+    def get(self, name: str) -> Callable[..., Any] | App | None:
+        """The command ``name`` (None: there is none), importing only the module that registers it."""
+        if name in self._lazy:
+            self._load(self._lazy[name])
+        return self._commands.get(name)
+
+    def _load(self, module: str) -> None:
+        # (``__import__``, not ``importlib.import_module``: ``python -X importtime``, which tests/e2e/test_startup.py
+        # reads, sees only the former)
+        __import__(module, fromlist=["register"]).register(self)
+        names = [name for name, named in self._lazy.items() if named == module]
+        self._lazy = {name: named for name, named in self._lazy.items() if named != module}
+        if missing := [name for name in names if name not in self._commands]:
+            raise LookupError(f"{module} registers no command {', '.join(missing)}")
 
     def command(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(function: Callable[..., Any]) -> Callable[..., Any]:
-            self.commands[name] = function
+            self._commands[name] = function
             return function
 
         return register
 
     def add_group(self, group: "App", name: str) -> None:
-        self.commands[name] = group
+        self._commands[name] = group

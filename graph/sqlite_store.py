@@ -75,9 +75,13 @@ from cairn.graph.errors import StoreError, UnknownRepository
 from cairn.graph.lazy_props import lazy_edge_columns, lazy_edges
 from cairn.graph.model import Edge, Label, Node, Rel, RepoGraph
 from cairn.graph.store import GraphChanges, GraphStore, Progress, RepositorySummary
-from cairn.graph.sqlite_first import save_into_new_database
-from cairn.graph.sqlite_write import BATCH, now, serialise, write_graph
 from cairn.graph.values import dumps, loads
+
+# (the writing, ``graph.sqlite_write`` and ``sqlite_first``, is imported by what writes: an ingest that finds nothing
+# changed only reads)
+
+#: Rows read per page (as many as a save writes per statement batch, ``sqlite_write.BATCH``).
+BATCH = 5_000
 
 DATABASE = "cairn.db"
 #: 2: the ``digests`` table (``graph.sqlite_chunks``); a store of version 1 gets it when first opened (its first save
@@ -212,6 +216,8 @@ class SqliteStore(GraphStore):
             self._migrate_legacy(conn)
 
     def _migrate_legacy(self, conn: sqlite3.Connection) -> None:
+        from cairn.graph.sqlite_write import now, write_graph
+
         with _transaction(conn, write=True):
             done = conn.execute("SELECT value FROM meta WHERE key = 'json_store_migrated'").fetchone()
             if done is None:
@@ -298,6 +304,8 @@ class SqliteStore(GraphStore):
         self.save_changes(GraphChanges(graph), progress)
 
     def save_changes(self, changes: GraphChanges, progress: Progress | None = None) -> None:
+        from cairn.graph.sqlite_write import write_graph
+
         repo = changes.graph.repo
         with self._errors(f"save {repo} to"), _collector_paused():
             generation = self._first_save(changes, progress)
@@ -322,6 +330,8 @@ class SqliteStore(GraphStore):
             return None
         self.root.mkdir(parents=True, exist_ok=True)
         self._ignore_in_git()
+        from cairn.graph.sqlite_first import save_into_new_database
+
         return save_into_new_database(self.path, _SCHEMA, SCHEMA_VERSION, changes, progress)
 
     def load(self, repo: str) -> RepoGraph:
@@ -414,6 +424,8 @@ class SqliteStore(GraphStore):
         self._generations.pop(repo, None)
 
     def save_reviews(self, repo: str, records: list[dict[str, Any]]) -> None:
+        from cairn.graph.sqlite_write import serialise
+
         text = serialise(records, f"the review records of {repo}")
         with self._errors(f"save review records of {repo} to"):
             conn = self._connection(create=True)
@@ -434,6 +446,8 @@ class SqliteStore(GraphStore):
         # are, one at a time (at 50k files 30 MB of them are not held twice, nor decoded to be encoded again).
         texts: Callable[[str], str] | None = getattr(answers, "stored_text", None)
         if texts is None:
+            from cairn.graph.sqlite_write import serialise
+
             rows = [(name, serialise(value, f"answer {name!r} of {repo}")) for name, value in answers.items()]
             names = [name for name, _ in rows]
         else:

@@ -46,7 +46,6 @@ the ingest runs in full.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import subprocess
@@ -56,8 +55,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from cairn.ingest.build import cairn_build
-from cairn.ingest.digest import digest
-from cairn.ingest.git import GitError, git, git_together
+from cairn.ingest.digest import digest, sha1, sha256
+from cairn.ingest.git import GitError, GitTogether, git
 from cairn.ingest.worktree import WorktreeChanges, configured_filters, worktree_changes_of, worktree_commands
 
 if TYPE_CHECKING:
@@ -65,17 +64,20 @@ if TYPE_CHECKING:
 
 #: Bumped whenever what a fingerprint covers changes meaning.
 FORMAT = 1
+#: Where git keeps the replacement refs (``git replace``), which change the history Cairn reads.
+REPLACE_REFS = "refs/replace/"
 #: Files Cairn reads by name at the top of a checkout, tracked or not.
 ROOT_INPUTS = ("cairn.toml", "pyproject.toml", "setup.cfg", ".importlinter", ".mailmap", ".adr-dir", ".log4brains.yml",
                ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 #: ``ingest.trend_samples.SAMPLES_FILE`` (not imported: that module is heavy)
 TREND_SAMPLES_FILE = "trend-samples.json"
-#: What the check asks git beside the work tree's changes, all at once (``git_together``): where the checkout's top
-#: level and git's own files are, HEAD and its branch; the tracked files; the replacement refs.
+#: What the check asks git beside the work tree's changes, all at once (``GitTogether``): where the checkout's top
+#: level and git's own files are, HEAD, the replacement refs (each one's object, then the same refs' names, in the
+#: same order) and HEAD's branch, from one process; the tracked files.
 _WHERE = ("rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path", "info/attributes", "--git-path",
-          "info/grafts", "HEAD", "--abbrev-ref", "HEAD")
+          "info/grafts", "HEAD", f"--glob={REPLACE_REFS}*", "--symbolic-full-name", f"--glob={REPLACE_REFS}*",
+          "--abbrev-ref", "HEAD")
 _TRACKED = ("-c", "core.quotepath=off", "ls-files", "-z", "-v", "--cached")
-_REPLACEMENTS = ("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
 #: A changed tracked file up to this size is fingerprinted by its content, a larger one by its stat data.
 DIRTY_HASH_BYTES = 4_000_000
 
@@ -93,24 +95,65 @@ class CheckoutState:
     fingerprint: str | None = None
     unknown: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    #: the tracked paths in the cache directory (repository-relative): what ``code.cache.tracked_cache_files`` would
+    #: ask git, read from the check's listing (None: not known)
+    tracked_in_cache: list[str] | None = None
 
 
-def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Path | None = None) -> CheckoutState:
+class CheckoutQuestions:
+    """The check's questions to git, asked now (``ask``) and answered by the time ``checkout_state`` reads them: an
+    ingest imports what it needs meanwhile. ``cancel`` ends the commands when their answers are not read."""
+
+    def __init__(self, root: Path, settings: dict[str, str], started: GitTogether | None) -> None:
+        self.root = root
+        self.settings = settings
+        self._started = started
+
+    @classmethod
+    def ask(cls, root: Path) -> CheckoutQuestions:
+        """Start the commands for the checkout at ``root`` (its top level, resolved: ``checkout.checkout_root``)."""
+        settings = _config_values(root)  # first: it names the filter drivers that diff-files must not run
+        commands = worktree_commands(configured_filters(root, settings))
+        try:
+            started = GitTogether.start(root, _WHERE, _TRACKED, *(commands or ()))
+        except GitError:
+            started = None
+        return cls(root, settings, started)
+
+    def answers(self) -> list[subprocess.CompletedProcess]:
+        """The finished commands (once only); ``GitError`` when git could not be started."""
+        started, self._started = self._started, None
+        if started is None:
+            raise GitError("git could not be started")
+        return started.results()
+
+    def cancel(self) -> None:
+        if self._started is not None:
+            self._started.cancel()
+            self._started = None
+
+
+def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Path | None = None,
+                   asked: CheckoutQuestions | None = None) -> CheckoutState:
     """The state of the git checkout at ``root`` (its top level), fingerprinted when it can be; ``config`` is the
-    configuration as found (``read_config_source``), not validated: see ``ConfigSource``."""
+    configuration as found (``read_config_source``), not validated: see ``ConfigSource``. ``asked``: the questions
+    already put to git for ``root`` (``CheckoutQuestions.ask``), else they are asked now."""
     state = CheckoutState()
-    settings = _config_values(root)  # first: it names the filter drivers that diff-files must not run
-    commands = worktree_commands(configured_filters(root, settings))
+    if asked is None or asked.root != root:
+        if asked is not None:
+            asked.cancel()
+        asked = CheckoutQuestions.ask(root)
+    settings = asked.settings
     try:
-        where, listed, replacements, *diffs = git_together(root, _WHERE, _TRACKED, _REPLACEMENTS, *(commands or ()))
+        where, listed, *diffs = asked.answers()
     except GitError:
         state.unknown = "not a git repository with a commit checked out"
         return state
-    found = _output_lines(where)
-    if found is None or len(found) != 6:
+    found = _where(where)
+    if found is None:
         state.unknown = "not a git repository with a commit checked out"
         return state
-    top, shallow, info_attributes, grafts, state.head, state.branch = found
+    top, shallow, info_attributes, grafts, state.head, state.branch, replaced = found
     if Path(top).resolve() != Path(root).resolve():
         state.unknown = "not the top of its git repository"
         return state
@@ -124,11 +167,12 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
     if tracked is None:
         state.unknown = "git marks some files to be skipped or left unchecked"
         return state
+    if cache_dir is not None:
+        state.tracked_in_cache = _tracked_in(root, Path(cache_dir), listed.stdout)
     untracked = _untracked_inputs(root, config, tracked)
     if untracked:
         state.unknown = f"an untracked file Cairn reads: {untracked}"
         return state
-    replaced = _output_lines(replacements)
     attributes_file = settings.get("core.attributesfile") or _default_attributes_file()
     state.facts = {
         "format": FORMAT, "cairn": cairn_build(), "python": list(sys.version_info[:3]), "repo": repo, "path": str(root),
@@ -156,8 +200,22 @@ def fingerprint_with(fingerprint: str | None, review_records: Iterable[dict[str,
 
 
 def _output_lines(proc: subprocess.CompletedProcess) -> list[str] | None:
-    """The lines a finished git command (``git_together``) wrote; None when it failed."""
+    """The lines a finished git command (``CheckoutQuestions.answers``) wrote; None when it failed."""
     return proc.stdout.decode("utf-8", "replace").splitlines() if proc.returncode == 0 else None
+
+
+def _where(proc: subprocess.CompletedProcess) -> tuple[str, str, str, str, str, str, list[str]] | None:
+    """What ``_WHERE`` answered: the top level, the paths of ``shallow``, ``info/attributes`` and ``info/grafts``,
+    HEAD, its branch, and each replacement ref as ``for-each-ref --format='%(refname) %(objectname)'`` writes it
+    (the same refs, in the same order); None when git failed or answered something else."""
+    lines = _output_lines(proc)
+    if lines is None or len(lines) < 6 or (len(lines) - 6) % 2:
+        return None
+    top, shallow, info_attributes, grafts, head, *refs, branch = lines
+    objects, names = refs[:len(refs) // 2], refs[len(refs) // 2:]
+    if not all(name.startswith(REPLACE_REFS) for name in names):
+        return None
+    return top, shallow, info_attributes, grafts, head, branch, [f"{name} {sha}" for name, sha in zip(names, objects)]
 
 
 def _config_values(root: Path) -> dict[str, str]:
@@ -187,6 +245,24 @@ def _tracked_paths(proc: subprocess.CompletedProcess) -> set[str] | None:
             return None
         paths.add(entry[2:])
     return paths
+
+
+def _tracked_in(root: Path, directory: Path, listed: bytes) -> list[str]:
+    """The tracked paths in ``directory`` (repository-relative), from ``_TRACKED``'s output: git lists the index in
+    path order, so they are one run, found by searching the bytes rather than by looking at every path."""
+    try:
+        inside = directory.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return []  # outside the checkout: nothing there is tracked
+    prefix = b"" if inside == "." else (inside + "/").encode("utf-8", "surrogateescape")
+    entries, needle = b"\0" + listed, b"\0H " + prefix
+    found: list[str] = []
+    at = entries.find(needle)
+    while at >= 0 and entries.startswith(needle, at):
+        end = entries.find(b"\0", at + 1)
+        found.append(entries[at + 3:end].decode("utf-8", errors="surrogateescape"))
+        at = end
+    return found
 
 
 def _untracked_inputs(root: Path, config: ConfigSource, tracked: set[str]) -> str | None:
@@ -229,7 +305,7 @@ def _digest_of(root: Path, path: str) -> str | None:
         full = root / full
     try:
         with open(full, "rb") as fh:
-            return hashlib.sha1(fh.read(4_000_000)).hexdigest()
+            return sha1(fh.read(4_000_000)).hexdigest()
     except OSError:
         return None
 
@@ -255,7 +331,7 @@ def _changes_state(root: Path, changes: WorktreeChanges) -> dict[str, Any]:
             files[path] = _stat_data(info)
         else:
             files[path] = _content_digest(full, info)
-    return {"staged": hashlib.sha256(changes.staged).hexdigest(), "files": files}
+    return {"staged": sha256(changes.staged).hexdigest(), "files": files}
 
 
 def _stat_data(info: os.stat_result) -> list[int]:
@@ -272,7 +348,7 @@ def _content_digest(full: str, info: os.stat_result) -> Any:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return _stat_data(info)
-        hasher, left = hashlib.sha256(), DIRTY_HASH_BYTES + 1
+        hasher, left = sha256(), DIRTY_HASH_BYTES + 1
         while left > 0:
             chunk = os.read(fd, min(1 << 20, left))
             if not chunk:

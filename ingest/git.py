@@ -22,7 +22,8 @@ module, which switches all of them off:
 
 ``git(root, *args)`` runs a command to completion; ``git_together(root, *commands)``
 runs several at once (their start-up and work overlap; a check that asks git
-five things waits for the slowest, not for the sum); ``git_stream(root, *args)``
+five things waits for the slowest, not for the sum), ``GitTogether`` the same
+in two steps (started now, answers read later); ``git_stream(root, *args)``
 yields its standard output line by line for commands whose output is large
 (``rev-list`` of a long history); ``GitProcess`` keeps a long-running command
 such as ``cat-file --batch`` open, or reads one in chunks (``log -z``).
@@ -121,24 +122,54 @@ def git_together(root: str | Path, *commands: tuple[str, ...]) -> list[subproces
     """Run each of ``commands`` (the arguments of one ``git`` each) in ``root``, all at once, and return the finished
     processes in the same order, their output as bytes. For commands whose output is small; none is checked (see
     each ``returncode``). Raises ``GitError`` when git cannot be started."""
-    started: list[subprocess.Popen] = []
-    env = git_env()
-    try:
-        for args in commands:
-            started.append(subprocess.Popen(command(root, *args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, env=env))
-        done = []
-        for proc in started:
-            stdout, stderr = proc.communicate()
-            done.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
-        return done
-    except FileNotFoundError as exc:  # no git on PATH
-        raise GitError("git is not installed or not on PATH") from exc
-    finally:
+    return GitTogether.start(root, *commands).results()
+
+
+class GitTogether:
+    """``git_together`` in two steps: the commands started (``start``), the caller free to do something else while git
+    works, and their finished processes collected (``results``) or the commands ended unread (``cancel``)."""
+
+    def __init__(self, started: list[subprocess.Popen]) -> None:
+        self._started = started
+
+    @classmethod
+    def start(cls, root: str | Path, *commands: tuple[str, ...]) -> GitTogether:
+        """Start ``commands`` in ``root``; ``GitError`` when git cannot be started (none is left running then)."""
+        started: list[subprocess.Popen] = []
+        env = git_env()
+        try:
+            for args in commands:
+                started.append(subprocess.Popen(command(root, *args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                                stderr=subprocess.PIPE, env=env))
+        except FileNotFoundError as exc:  # no git on PATH
+            cls(started).cancel()
+            raise GitError("git is not installed or not on PATH") from exc
+        except BaseException:
+            cls(started).cancel()
+            raise
+        return cls(started)
+
+    def results(self) -> list[subprocess.CompletedProcess]:
+        """The finished processes, in the order started, once each has ended (their output read whole)."""
+        try:
+            done = []
+            for proc in self._started:
+                stdout, stderr = proc.communicate()
+                done.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
+            return done
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """End the commands still running (after ``results``: none) and forget them."""
+        started, self._started = self._started, []
         for proc in started:
             if proc.poll() is None:
                 proc.kill()
-                proc.communicate()
+                proc.wait()
+            for pipe in (proc.stdout, proc.stderr):  # (read or not: closed now rather than when collected)
+                if pipe is not None:
+                    pipe.close()
 
 
 def git_stream(root: str | Path, *args: str) -> Iterator[bytes]:

@@ -51,23 +51,25 @@ VERSION = 1
 OTHER_CONFIGS = 7
 
 
-def ingest_settings(source: ConfigSource, cache_dir: Path | None, root: Path) -> Settings | CairnConfig:
+def ingest_settings(source: ConfigSource, cache_dir: Path | None, root: Path,
+                    tracked: list[str] | None = None) -> Settings | CairnConfig:
     """What an ingest reads of the configuration found (``config.read_config_source``): ``source.parse()``'s result
     as plain values (``config_values``), taken from ``cache_dir`` when this build validated this very configuration
-    before (no pydantic then); ``ConfigError`` when it is not valid."""
-    return KnownSettings(cache_dir, root).settings(source)
+    before (no pydantic then); ``ConfigError`` when it is not valid. ``tracked``: the paths the repository tracks in
+    ``cache_dir``, when known (``freshness.CheckoutState.tracked_in_cache``; else git is asked)."""
+    return KnownSettings(cache_dir, root, tracked).settings(source)
 
 
 class KnownSettings:
     """``settings(source)``: the configuration's values, validated or remembered; ``rule(table)``: a rule's spec, the
     same way; ``save_rules()`` keeps the rules this ingest read (the others are forgotten)."""
 
-    def __init__(self, cache_dir: Path | None, root: Path) -> None:
+    def __init__(self, cache_dir: Path | None, root: Path, tracked: list[str] | None = None) -> None:
         from cairn.ingest.build import cairn_build
 
         self.path = Path(cache_dir) / CACHE_FILE if cache_dir is not None else None
         self.build = cairn_build()
-        self.usable = self.path is not None and not _tracked(root, self.path)
+        self.usable = self.path is not None and not _tracked(root, self.path, tracked)
         old = self._read() if self.usable else {}
         self._configs: dict[str, Any] = old.get("configs", {})
         self._old_rules: dict[str, Any] = old.get("rules", {})
@@ -207,7 +209,7 @@ def _spec_of(encoded: Any) -> RuleSpec | None:
         return None
 
 
-def _tracked(root: Path, path: Path) -> bool:
+def _tracked(root: Path, path: Path, tracked: list[str] | None) -> bool:
     from cairn.ingest.code.cache import tracked_cache_files
 
-    return bool(tracked_cache_files(root, path.parent, (path.name,)))
+    return bool(tracked_cache_files(root, path.parent, (path.name,), tracked))

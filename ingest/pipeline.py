@@ -137,7 +137,7 @@ def ingest_repository(
     notify("listing files", 0, 1)
     if listed is not None:
         # while the child lists: the parse cache opened and the stored extraction recalled (0.4 s at 50k files)
-        opened = _opened_cache(root, cache_dir, base_code, _at_top(root, checkout))
+        opened = _opened_cache(root, cache_dir, base_code, _at_top(root, checkout), checkout)
         if listed.computing():  # still listing: the parsed files (read first by the extraction) loaded meanwhile
             with gc_paused():  # (as in the extraction: many small objects, kept, without cycles)
                 opened[2].load()
@@ -180,7 +180,7 @@ def ingest_repository(
     # -- code ------------------------------------------------------------------
     code_files = [SourceFile(f.path, f.size, f.mtime_ns) for f in listing.kept if f.language in CODE_LANGUAGES]
     if listed is None or opened[0] != listing.is_git:
-        opened = _opened_cache(root, cache_dir, base_code, listing.is_git)
+        opened = _opened_cache(root, cache_dir, base_code, listing.is_git, checkout)
     _, tracked_cache, cache, previous, decisions_tracked = opened
     del opened
     if tracked_cache:
@@ -358,14 +358,15 @@ def _at_top(root: Path, checkout: CheckoutState | None) -> bool:
     return top is not None and top.resolve() == root.resolve()
 
 
-def _opened_cache(root: Path, cache_dir: Path | None, base_code: str | None,
-                  is_git: bool) -> tuple[bool, list[str], ParseCache, CodeResult | None, bool]:
+def _opened_cache(root: Path, cache_dir: Path | None, base_code: str | None, is_git: bool,
+                  checkout: CheckoutState | None) -> tuple[bool, list[str], ParseCache, CodeResult | None, bool]:
     """(``is_git``, the parse cache's files the repository tracks, the parse cache, the remembered extraction the
     stored graph was built from, whether the repository tracks the decision cache's file): a cache the repository
     tracks is not trusted (``ParseCache(None)``); git is asked once for both caches' files. The extraction is
     recalled only when this Cairn built it (another one may build other edges from it), and before this run's result
-    may push it out of the cache."""
-    tracked = tracked_cache_files(root, cache_dir, (*CACHE_FILES, DECISION_CACHE_FILE)) if is_git else []
+    may push it out of the cache. The tracked files are the check's (``checkout``), when it listed them."""
+    known = checkout.tracked_in_cache if checkout is not None else None
+    tracked = tracked_cache_files(root, cache_dir, (*CACHE_FILES, DECISION_CACHE_FILE), known) if is_git else []
     decisions_tracked = [p for p in tracked if p.rpartition("/")[2] == DECISION_CACHE_FILE]
     tracked = [p for p in tracked if p not in decisions_tracked]
     cache = ParseCache(None if tracked else cache_dir)

@@ -10,9 +10,10 @@ passes here too.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from cairn.ingest.digest import sha1
 
 if TYPE_CHECKING:
     from cairn.ingest.history_stream import SpooledLog
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 def state_path(cache_dir: Path, root: Path) -> Path:
     """The history state of the repository at ``root`` in ``cache_dir`` (``ingest.history_state``)."""
-    digest = hashlib.sha1(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = sha1(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return Path(cache_dir) / f"history-{digest}.state"
 
 

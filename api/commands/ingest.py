@@ -30,16 +30,24 @@ def ingest(
         raise CairnError(f"{path}: no such directory")
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
-    from cairn.api.services.ingesting import ingest as ingest_checkout
-    from cairn.ingest.gcpause import ends_after_work
+    from cairn.ingest.checkout import checkout_root
+    from cairn.ingest.freshness import CheckoutQuestions
 
-    ends_after_work()  # this command's process ends after it: see ingest.gcpause
-    with opened_workspace(store, create=True) as ws:
-        if format is TABLE and err_console.is_terminal:
-            with _progress_bar() as progress:
-                result = ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress)
-        else:  # no bar to draw: rich is not even imported
-            result = ingest_checkout(ws, path, config_file=config, repo_name=name)
+    # git answers the check for changes while the store and the ingest's service are imported and opened
+    asked = CheckoutQuestions.ask(checkout_root(path))
+    try:
+        from cairn.api.services.ingesting import ingest as ingest_checkout
+        from cairn.ingest.gcpause import ends_after_work
+
+        ends_after_work()  # this command's process ends after it: see ingest.gcpause
+        with opened_workspace(store, create=True) as ws:
+            if format is TABLE and err_console.is_terminal:
+                with _progress_bar() as progress:
+                    result = ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress, asked=asked)
+            else:  # no bar to draw: rich is not even imported
+                result = ingest_checkout(ws, path, config_file=config, repo_name=name, asked=asked)
+    finally:
+        asked.cancel()  # (when a step failed before the check read git's answers)
     summary = result.summary
     for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)

@@ -30,7 +30,7 @@ from cairn.graph.model import Label, RepoGraph, Rel, node_id
 from cairn.graph.store import EdgeKey, GraphChanges, GraphStore, RepositorySummary, verifying_skips
 from cairn.ingest.config import ConfigSource, read_config_source
 from cairn.ingest.digest import digest
-from cairn.ingest.freshness import CheckoutState, checkout_state, fingerprint_with
+from cairn.ingest.freshness import CheckoutQuestions, CheckoutState, checkout_state, fingerprint_with
 from cairn.ingest.summary import IngestResult, IngestSummary
 
 if TYPE_CHECKING:
@@ -59,9 +59,11 @@ def ingest_into_store(
     config_file: Path | None = None,
     repo_name: str | None = None,
     progress: StageProgress | None = None,
+    asked: CheckoutQuestions | None = None,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into ``store`` (see the module docstring); ``result.unchanged`` when it kept the
-    stored graph."""
+    stored graph. ``asked``: the check's questions already put to git (``freshness.CheckoutQuestions``) for the
+    checkout, read here (the caller ends them when a step fails before)."""
     from cairn.ingest.checkout import checkout_root, default_repo_name
     from cairn.ingest.spool import spool_history
 
@@ -77,7 +79,7 @@ def ingest_into_store(
     try:
         if progress:
             progress(CHECKING, 0, 1)
-        checkout = checkout_state(root, source, repo=repo, cache_dir=cache_dir_for(store))
+        checkout = checkout_state(root, source, repo=repo, cache_dir=cache_dir_for(store), asked=asked)
         stored = _stored(store, repo)
         kept = None
         if checkout.fingerprint is not None and stored is not None:
@@ -93,7 +95,7 @@ def ingest_into_store(
         else:
             from cairn.ingest.known_settings import ingest_settings  # (validates a configuration not seen before)
 
-            settings = ingest_settings(source, cache_dir_for(store), root)
+            settings = ingest_settings(source, cache_dir_for(store), root, checkout.tracked_in_cache)
         return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed)
     finally:
         if spooled is not None:
@@ -420,8 +422,8 @@ def _unchanged(store: GraphStore, stored: RepositorySummary, root: Path, checkou
 
 
 def ingest(ws: Workspace, root: Path, *, config_file: Path | None = None, repo_name: str | None = None,
-           progress: StageProgress | None = None) -> IngestResult:
-    result = ingest_into_store(ws.store, root, config_file=config_file, repo_name=repo_name, progress=progress)
+           progress: StageProgress | None = None, asked: CheckoutQuestions | None = None) -> IngestResult:
+    result = ingest_into_store(ws.store, root, config_file=config_file, repo_name=repo_name, progress=progress, asked=asked)
     if not result.unchanged:
         ws.forget(result.repo)
     return result

@@ -450,9 +450,12 @@ def result_id_of(fingerprint: str, reads: dict[str, str | None]) -> str:
     return hashlib.sha1(repr((fingerprint, sorted(reads.items()))).encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
-def tracked_cache_files(root: Path, directory: Path | None, names: tuple[str, ...] = CACHE_FILES) -> list[str]:
+def tracked_cache_files(root: Path, directory: Path | None, names: tuple[str, ...] = CACHE_FILES,
+                        tracked: list[str] | None = None) -> list[str]:
     """The parse cache's files (or the files ``names``) in ``directory`` that the git repository at ``root`` tracks
-    (repository-relative), asked of git once.
+    (repository-relative), asked of git once; ``tracked``: the tracked paths in ``directory``, when the caller knows
+    them (``freshness.CheckoutState.tracked_in_cache``): git is not asked then (``CAIRN_VERIFY_SKIPS=1`` asks it
+    and compares).
 
     A cache the analysed repository supplies itself (``.cairn/cache/parse-state.json``
     committed in a pull request) could hand Cairn whatever parse results it
@@ -467,6 +470,15 @@ def tracked_cache_files(root: Path, directory: Path | None, names: tuple[str, ..
     except ValueError:
         return []
     wanted = [(inside / name).as_posix() for name in names]
+    if tracked is not None:  # a literal pathspec names a file, or a directory and what is below it
+        found = sorted(p for p in tracked if any(p == path or p.startswith(path + "/") for path in wanted))
+        if verifying_skips() and found != _tracked_of_git(root, wanted):
+            raise AssertionError(f"the tracked files among {wanted}: {found} known, git lists {_tracked_of_git(root, wanted)}")
+        return found
+    return _tracked_of_git(root, wanted)
+
+
+def _tracked_of_git(root: Path, wanted: list[str]) -> list[str]:
     try:
         listed = git(root, "ls-files", "-z", "--", *(f":(literal){path}" for path in wanted))
     except GitError:

@@ -142,13 +142,16 @@ def test_a_query_on_the_embedded_store_imports_only_what_it_runs(store, args):
         assert loaded(modules, HEAVY + CLI_LIBRARIES) == []
 
 
+#: hashlib (OpenSSL, 2 ms to load), where the interpreter has CPython's own SHA-256 (the same digests) to use instead.
+HASHLIB = ("hashlib",) if importlib.util.find_spec("_sha256") or importlib.util.find_spec("_sha2") else ()
+
 #: What a query does without although it reads a module beside it: the decision records need ``queries.explore.common``,
 #: not the card or the paths (``queries.explore`` loads its parts when asked); a card needs no paths; check's JSON
 #: hashes its fingerprints with CPython's own SHA-256, not OpenSSL's (``hashlib``), where the interpreter has it.
 NOT_IMPORTED = [(["adrs"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
                 (["adrs", "--format", "json"], ("cairn.queries.explore.card", "cairn.queries.explore.paths")),
                 (["explore", "core", "--format", "json"], ("cairn.queries.explore.paths", "cairn.queries.explore.reading")),
-                (["check", "--format", "json"], ("hashlib",) if importlib.util.find_spec("_sha256") or importlib.util.find_spec("_sha2") else ())]
+                (["check", "--format", "json"], HASHLIB)]
 
 
 @pytest.mark.parametrize(("args", "modules"), NOT_IMPORTED, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
@@ -219,6 +222,7 @@ def test_an_ingest_that_finds_nothing_changed_imports_no_ingest_step(store, tmp_
     assert "up to date" in " ".join(json.loads(again.stdout)["notes"])
     assert loaded(modules, INGEST_STEPS) == []
     assert loaded(modules, PYDANTIC) == []  # the configuration as written is compared, not validated
+    assert loaded(modules, ("cairn.graph.sqlite_write", "cairn.graph.sqlite_first") + HASHLIB) == []  # nothing written
 
 
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
@@ -229,6 +233,33 @@ def test_a_usage_error_is_one_line_and_exit_code_2(store, args):
                           env={k: v for k, v in os.environ.items() if k not in ("CAIRN_STORE", "CAIRN_DEBUG")})
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith("error: cairn"), proc.stderr
+
+
+def test_the_commands_table_names_what_each_command_module_registers():
+    """``cli.COMMANDS`` names each command before its module is imported: the same names, in the same order, as the
+    modules register."""
+    import importlib
+
+    from cairn.api.cli import COMMANDS, app
+    from cairn.api.params import App
+
+    registered = App()
+    for module in dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(f"cairn.api.commands.{module}").register(registered)
+    assert list(registered.commands) == list(COMMANDS) == list(app.commands)
+    assert all(app.get(name) is command for name, command in registered.commands.items() if not isinstance(command, App))
+
+
+def test_a_command_imports_no_other_command_module(store):
+    from cairn.api.cli import COMMANDS
+
+    proc, modules = imports("bus-factor", "--store", store, "--format", "json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    commands = sorted(m for m in modules if m.startswith("cairn.api.commands."))
+    assert commands == ["cairn.api.commands.ownership"] and COMMANDS["bus-factor"] == "ownership"
+    proc, modules = imports("reviews", "--help")
+    assert proc.returncode == 0 and "import" in proc.stdout
+    assert sorted(m for m in modules if m.startswith("cairn.api.commands.")) == ["cairn.api.commands.reviews"]
 
 
 def test_every_command_declares_its_options_for_the_parser():

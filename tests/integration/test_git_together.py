@@ -7,7 +7,7 @@ import pytest
 
 from cairn.ingest.config import ConfigSource
 from cairn.ingest.freshness import checkout_state
-from cairn.ingest.git import GitError, git_together
+from cairn.ingest.git import GitError, GitTogether, git_together
 from cairn.ingest.worktree import worktree_changes
 from fixtures.gitrepo import GitRepo
 
@@ -53,3 +53,48 @@ def test_the_check_for_changes_sees_what_each_question_answered(repo):
     assert staged.matches_head is False and staged.facts["changes"]["files"].keys() == {"a.py"}
     repo.git("update-index", "--skip-worktree", "b/c.py")
     assert checkout_state(repo.root, ConfigSource(), repo="r").unknown == "git marks some files to be skipped or left unchecked"
+
+
+def test_the_questions_asked_ahead_are_answered_as_the_check_would_ask_them(repo):
+    from cairn.ingest.freshness import CheckoutQuestions
+
+    asked = CheckoutQuestions.ask(repo.root)
+    ahead = checkout_state(repo.root, ConfigSource(), repo="r", asked=asked)
+    assert ahead.fingerprint and ahead.fingerprint == checkout_state(repo.root, ConfigSource(), repo="r").fingerprint
+    with pytest.raises(GitError):  # answered once: a second check asks again
+        asked.answers()
+    (repo.root / "a.py").write_text("a = 4\n")
+    asked = CheckoutQuestions.ask(repo.root)
+    assert checkout_state(repo.root, ConfigSource(), repo="r", asked=asked).fingerprint not in (None, ahead.fingerprint)
+
+
+def test_questions_asked_of_another_checkout_are_not_its_answers(repo, tmp_path):
+    from cairn.ingest.freshness import CheckoutQuestions
+
+    other = GitRepo(tmp_path / "other")
+    other.commit({"z.py": "z = 0\n"}, message="other")
+    state = checkout_state(repo.root, ConfigSource(), repo="r", asked=CheckoutQuestions.ask(other.root))
+    assert state.head == repo.git("rev-parse", "HEAD") != other.git("rev-parse", "HEAD")
+
+
+def test_commands_started_together_and_cancelled_are_ended(repo):
+    together = GitTogether.start(repo.root, ("ls-files", "-z"), ("rev-parse", "HEAD"))
+    started = list(together._started)
+    together.cancel()
+    assert all(proc.returncode is not None for proc in started)
+    assert together.results() == []
+
+
+def test_the_replacement_refs_are_read_with_the_top_level_and_head(repo):
+    """One ``rev-parse`` names HEAD, its branch and each replacement ref with its object, as ``for-each-ref`` lists them."""
+    first = repo.git("rev-parse", "HEAD")
+    repo.commit({"a.py": "a = 2\n"}, message="second")
+    repo.commit({"a.py": "a = 3\n"}, message="third")
+    plain = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert plain.facts["replaced"] == [] and plain.branch == "main" and plain.head == repo.git("rev-parse", "HEAD")
+    repo.git("replace", "HEAD~1", first)
+    repo.git("replace", "-f", "HEAD", first)
+    replaced = checkout_state(repo.root, ConfigSource(), repo="r")
+    listed = repo.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/").splitlines()
+    assert len(listed) == 2 and replaced.facts["replaced"] == listed
+    assert replaced.head == plain.head and replaced.branch == "main" and replaced.fingerprint != plain.fingerprint

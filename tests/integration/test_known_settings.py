@@ -244,3 +244,62 @@ def test_an_ingest_reads_the_remembered_settings(tmp_path, monkeypatch):
     repo.commit({"src/shop/core/models.py": "import json\nimport os\n"}, message="os")
     ingest_into_store(store, repo.root)
     assert store.load("shop").node(Label.REPOSITORY, "shop").get("thresholds")["inactive_days"] == 7
+
+
+def _literal_listings(trace: Path) -> list[str]:
+    """The ``git ls-files`` runs for the settings' and the parse cache's files (``code.cache.tracked_cache_files``) in a
+    ``GIT_TRACE`` file. (The history state's file is looked up on its own: ``history_state.tracked``.)"""
+    from cairn.ingest.code.cache import CACHE_FILES
+
+    names = (CACHE_FILE, *CACHE_FILES)
+    return [line for line in trace.read_text().splitlines()
+            if "ls-files" in line and "(literal)" in line and any(name in line for name in names)]
+
+
+def test_the_cache_files_tracked_in_the_checkout_are_the_checks_listing(tmp_path, monkeypatch):
+    """With the store (and its cache) in the checkout, an ingest after a commit asks git nothing more about the cache's
+    files: the check for changes listed the tracked files already. A cache file the repository commits is still seen
+    (and not used), and a wrong listing is caught under ``CAIRN_VERIFY_SKIPS``."""
+    from cairn.ingest.code.cache import tracked_cache_files
+
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS", raising=False)
+    repo = _repo(tmp_path / "shop")
+    store = open_store(str(repo.root / ".cairn"))
+    ingest_into_store(store, repo.root)
+    cache = repo.root / ".cairn" / "cache"
+    assert (cache / CACHE_FILE).exists()
+    repo.commit({"src/shop/core/models.py": "import json\nimport os\n"}, message="os")
+    monkeypatch.setenv("GIT_TRACE", str(tmp_path / "trace"))
+    result = ingest_into_store(store, repo.root)
+    assert not result.unchanged and _literal_listings(tmp_path / "trace") == []
+    assert "is part of the repository" not in " ".join(result.summary.notes)
+
+    data = json.loads((cache / CACHE_FILE).read_text())
+    (entry,) = data["configs"].values()
+    entry[0]["thresholds"]["inactive_days"] = 7  # planted, then committed: not to be read
+    (cache / CACHE_FILE).write_text(json.dumps(data))
+    repo.git("add", "-f", f".cairn/cache/{CACHE_FILE}", "src/shop/core/models.py")
+    repo.commit({"src/shop/core/models.py": "import json\nimport os\nimport re\n"}, message="the cache, committed")
+    (tmp_path / "trace").unlink()
+    result = ingest_into_store(store, repo.root)
+    assert _literal_listings(tmp_path / "trace") == []
+    assert store.load("shop").node(Label.REPOSITORY, "shop").get("thresholds")["inactive_days"] == 90
+    monkeypatch.delenv("GIT_TRACE")
+
+    tracked = [f".cairn/cache/{CACHE_FILE}"]
+    assert tracked_cache_files(repo.root, cache, (CACHE_FILE,), tracked) == tracked
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    assert tracked_cache_files(repo.root, cache, (CACHE_FILE,), tracked) == tracked
+    with pytest.raises(AssertionError, match="git lists"):
+        tracked_cache_files(repo.root, cache, (CACHE_FILE,), [])
+
+
+def test_a_cache_outside_the_checkout_asks_git_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS", raising=False)
+    repo = _repo(tmp_path / "shop")
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, repo.root)
+    repo.commit({"src/shop/core/models.py": "import json\nimport os\n"}, message="os")
+    monkeypatch.setenv("GIT_TRACE", str(tmp_path / "trace"))
+    assert not ingest_into_store(store, repo.root).unchanged
+    assert _literal_listings(tmp_path / "trace") == []
