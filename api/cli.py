@@ -35,7 +35,7 @@ PROG = "cairn"
 #: Each command, in the order ``cairn --help`` lists them, and its module in ``api.commands`` (whose ``register`` adds
 #: it): a command imports its own module only, ``--help`` all of them.
 COMMANDS = {
-    "ingest": "ingest", "deps": "deps", "components": "deps", "bus-factor": "ownership", "people": "people",
+    "ingest": "ingest", "deps": "deps", "components": "deps", "bus-factor": "ownership", "who-knows": "ownership", "people": "people",
     "adrs": "decisions", "check": "decisions", "query": "query", "pr-check": "pr", "explore": "explore", "path": "explore",
     "reading-list": "explore", "search": "explore", "coupling": "changes", "hotspots": "changes", "agents": "changes",
     "trends": "changes", "serve": "serve", "mcp": "serve", "reviews": "reviews",
@@ -205,7 +205,10 @@ def _add(parser: "argparse.ArgumentParser", name: str, hint: Any, info: Paramete
     if isinstance(info, Argument):
         if info.metavar is None:
             kwargs["metavar"] = name.upper()
-        parser.add_argument(name, nargs=None if info.required else "?", default=None if info.required else default, **kwargs)
+        if multiple:  # one or more values (none, when not required)
+            parser.add_argument(name, nargs="+" if info.required else "*", default=None if info.required else default, **kwargs)
+        else:
+            parser.add_argument(name, nargs=None if info.required else "?", default=None if info.required else default, **kwargs)
         return _same
     flags = info.flags or (f"--{name.replace('_', '-')}",)
     if hint is bool:

@@ -8,7 +8,7 @@ the command line, and its annotation what the value is::
 ``api.cli`` reads the function (``inspect`` and ``typing``) and builds the
 command's ``argparse`` parser when that command runs (or shows its help):
 ``str``, ``int``, ``float``, ``Path``, an ``Enum`` (its values are the
-choices), ``bool`` (a flag), ``list[str]`` (a repeatable option), each
+choices), ``bool`` (a flag), ``list[str]`` (a repeatable option, or an argument taking one value or more), each
 ``Optional`` or not; ``min``/``max`` bound a number; ``parser`` turns the
 text into the value itself (``api.formats``). An ``Option`` or ``Argument``
 whose default is ``...`` is required.

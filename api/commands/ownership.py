@@ -6,15 +6,20 @@ from typing import Any, List, Optional
 
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
-from cairn.api.params import App, Option
+from cairn.api.params import App, Argument, Option
 from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NOT_COUNTED_WHY, NUMBER, count, escape, gone_mark, literal, table
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)
 HOLDERS_SHOWN = 5
 
 
+WhoKnowsFormat = formats("who-knows", JSON, TABLE)
+WHO_KNOWS_LIMIT = 5
+
+
 def register(app: App) -> None:
     app.command("bus-factor")(bus_factor)
+    app.command("who-knows")(who_knows)
 
 
 def bus_factor(
@@ -132,3 +137,51 @@ def _print_tables(report: dict[str, Any]) -> None:
     if holders:
         console.print(table("Knowledge holders (authors by degree of authorship)", [
             ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))
+
+
+def who_knows(
+    paths: List[str] = Argument(..., metavar="PATH", help="Files or directories, repository-relative ('.' for the whole repository)"),
+    store: Optional[str] = StoreOption,
+    repo: Optional[str] = RepoOption,
+    limit: int = Option(WHO_KNOWS_LIMIT, "--limit", min=1, max=200, help="Knowledge holders shown per path"),
+    format: WhoKnowsFormat = TABLE,
+) -> None:
+    """Who knows these files or directories: whom to ask first, the knowledge holders, the CODEOWNERS, the component."""
+    from cairn.api.services import reads
+
+    with opened_workspace(store) as ws:
+        report = reads.who_knows(ws, repo, paths, limit=limit)
+    if format is JSON:
+        print_json(report)
+        return
+    for answer in report["paths"]:
+        _print_who_knows(answer)
+
+
+def _print_who_knows(answer: dict[str, Any]) -> None:
+    where = {"file": "file", "directory": f"directory, {count(answer['files'], 'file')}", "repository": f"repository, {count(answer['files'], 'file')}",
+             "untracked": "not tracked"}.get(answer["kind"], answer["kind"])
+    components = ", ".join(c["name"] for c in answer.get("components") or [])
+    line = f"[bold]{escape(answer['path'])}[/] ({where}" + (f"; component {escape(components)}" if components else "") + ")"
+    if answer.get("nearest"):
+        line += f": answered from {escape(answer['nearest'])}/"
+    console.print(line, highlight=False)
+    ask = answer.get("ask") or []
+    if ask:
+        console.print("ask first: " + "; ".join(f"[bold]{escape(a['person'])}[/] ({escape(a['why'])})" for a in ask), highlight=False)
+    else:
+        console.print("[yellow]ask first: nobody still here knows it[/]", highlight=False)
+    rows = [(h["person"], f"{h['authored']} ({h['share']:.0%})", f"{h['commits']} to {count(h['touched'], 'file')}",
+             str(h.get("last_touch") or "")[:10],
+             literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")
+            for h in answer.get("holders") or []]
+    if rows:
+        more = answer.get("more_holders") or 0
+        console.print(table("Knowledge holders" + (f" (first {len(rows)} of {len(rows) + more})" if more else ""), [
+            ("person", IDENTIFIER), ("authored", NUMBER), ("commits", NUMBER), "last change", "status"], rows))
+        console.print("[dim]authored: files they are an author of (degree of authorship, as the truck factor counts), "
+                      "and their share of the files[/]", highlight=False)
+    owners = answer.get("codeowners") or []
+    if owners:
+        console.print("CODEOWNERS: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners),
+                      highlight=False)

@@ -158,9 +158,10 @@ SUPPORTED = {
     "pr-check": ("json", "table", "markdown", "sarif", "codeclimate"), "explore": ("json", "table", "markdown"),
     "path": ("json", "table", "markdown"), "reading-list": ("json", "table", "markdown"), "search": ("json", "table", "markdown"),
     "coupling": ("json", "table"), "hotspots": ("json", "table"), "agents": ("json", "table"), "trends": ("json", "table"),
+    "who-knows": ("json", "table"),
 }
 ARGS = {"ingest": ["."], "query": ["MATCH (n) RETURN n"], "pr-check": ["--base", "HEAD~1", "--head", "HEAD"],
-        "explore": ["web"], "path": ["web", "core[x]"], "search": ["odd"]}
+        "explore": ["web"], "path": ["web", "core[x]"], "search": ["odd"], "who-knows": ["."]}
 
 
 @pytest.mark.parametrize("command", sorted(SUPPORTED))

@@ -396,3 +396,24 @@ def test_central_modules_name_a_file_once_when_the_module_name_repeats_it():
     assert _module_and_file("web/ui/src/state.ts", "web/ui/src/state.ts") == ("web/ui/src/state.ts", "")
     assert _module_and_file("sqlalchemy.exc", "lib/sqlalchemy/exc.py") == ("sqlalchemy.exc", "lib/sqlalchemy/exc.py")
     assert _module_and_file("github.com/x/labels2", "model/labels") == ("github.com/x/labels2", "model/labels")
+
+
+def test_who_knows_on_the_command_line_answers_as_the_api_and_the_agent_tool(shop):
+    """The HTTP API and the MCP tool had it; a person at a terminal had to read the bus factor of a whole component."""
+    from cairn.api.services import reads
+    from cairn.api.services.workspace import Workspace
+
+    store = str(shop[0])
+    runner = CliRunner()
+    paths = ["src/shop/core/models.py", "src/shop/billing", "src/shop/billing/new_file.py"]
+    listed = runner.invoke(app, ["who-knows", *paths, "--store", store, "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    with Workspace(store, naming_hint="") as ws:
+        assert json.loads(listed.stdout) == json.loads(json.dumps(reads.who_knows(ws, None, paths, limit=5), default=str))
+    shown = runner.invoke(app, ["who-knows", *paths, "--store", store], env={"COLUMNS": "80"}).stdout
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    assert "src/shop/core/models.py (file; component core)" in shown and "ask first: " in shown
+    assert "src/shop/billing/new_file.py (not tracked; component billing): answered from src/shop/billing/" in " ".join(shown.split())
+    assert "│ Ada Lovelace " in shown
+    missing = runner.invoke(app, ["who-knows", "--store", store])
+    assert missing.exit_code == 2 and "PATH" in missing.stderr

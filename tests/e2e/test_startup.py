@@ -79,7 +79,7 @@ QUERIES = [
     ["bus-factor"], ["bus-factor", "--format", "json"], ["components"], ["components", "--format", "json"],
     ["check"], ["check", "--format", "json"], ["adrs"], ["people"], ["people", "--format", "json"],
     ["explore", "core"], ["explore", "core", "--format", "json"], ["deps"], ["search", "core"],
-    ["coupling"], ["hotspots"], ["agents"],
+    ["coupling"], ["hotspots"], ["agents"], ["who-knows", "src/shop/core"], ["who-knows", ".", "--format", "json"],
 ]
 
 
