@@ -9,6 +9,7 @@ from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, ope
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Option
 from cairn.api.render.console import escape
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, literal, table
 
 if TYPE_CHECKING:
     from cairn.api.services.workspace import Workspace
@@ -59,8 +60,6 @@ def coupling(
     format: CouplingFormat = TABLE,
 ) -> None:
     """Files (and components) that change together, with code-maat's degree, and whether an import connects them."""
-    from cairn.api.render.text_table import Table
-
     from cairn.api.services import changes_over_time as changes
 
     report = _run(store, format, lambda ws: changes.coupling(
@@ -68,24 +67,35 @@ def coupling(
     if report is None:
         return
     t = report["thresholds"]
-    table = Table(title=(f"{report['repository']}: {len(report['pairs'])} file pairs (degree ≥ {t['min_degree']:g}%, "
-                         f"shared ≥ {t['min_shared']}, avg revisions ≥ {t['min_revs']}, commits of ≤ {t['max_changeset']} files)"),
-                  title_justify="left")
-    for col in ("degree", "shared", "revs", "file a", "file b", "import", "components"):
-        table.add_column(col, justify="right" if col in ("degree", "shared", "revs") else "left")
+    rows = []
     for p in report["pairs"]:
         comps = " / ".join(dict.fromkeys(c or "—" for c in p["components"]))
-        table.add_row(f"{p['degree']:.1f}%", str(p["shared"]), f"{p['revs_a']}/{p['revs_b']}", escape(p["a"]), escape(p["b"]),
-                      "yes" if p["imports"] else "[bold yellow]hidden[/]", escape(comps))
-    console.print(table)
+        rows.append((f"{p['degree']:.1f}%", str(p["shared"]), f"{p['revs_a']}/{p['revs_b']}", f"{p['a']}\n{beside(p['a'], p['b'])}",
+                     "yes" if p["imports"] else literal("hidden", "bold yellow"), comps))
+    # (the two files of a pair one above the other: most share a directory, and side by side at 80 columns each
+    # folded over five lines)
+    console.print(table(f"{report['repository']}: {len(report['pairs'])} file pairs (degree ≥ {t['min_degree']:g}%, "
+                        f"shared ≥ {t['min_shared']}, avg revisions ≥ {t['min_revs']}, commits of ≤ {t['max_changeset']} files)",
+                        [("degree", NUMBER), ("shared", NUMBER), ("revs", NUMBER), ("files", IDENTIFIER), "import", "components"],
+                        rows))
+    notes = ["import: whether an import connects the two files (hidden: none does)"]
+    if any(beside(p["a"], p["b"]) != p["b"] for p in report["pairs"]):
+        notes.insert(0, "./NAME: in the directory of the file above it")
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/]", highlight=False)
     if report["components"]:
-        comps_table = Table(title="Component pairs", title_justify="left")
-        for col in ("degree", "shared", "revs", "component a", "component b", "dependency"):
-            comps_table.add_column(col, justify="right" if col in ("degree", "shared", "revs") else "left")
-        for p in report["components"]:
-            comps_table.add_row(f"{p['degree']:.1f}%", str(p["shared"]), f"{p['revs_a']}/{p['revs_b']}", escape(p["a"]), escape(p["b"]),
-                                "yes" if p["imports"] else "[bold yellow]none[/]")
-        console.print(comps_table)
+        rows = [(f"{p['degree']:.1f}%", str(p["shared"]), f"{p['revs_a']}/{p['revs_b']}", p["a"], p["b"],
+                 "yes" if p["imports"] else literal("none", "bold yellow")) for p in report["components"]]
+        console.print(table("Component pairs", [("degree", NUMBER), ("shared", NUMBER), ("revs", NUMBER), ("component a", IDENTIFIER),
+                                                ("component b", IDENTIFIER), "dependency"], rows))
+
+
+def beside(first: str, second: str) -> str:
+    """``second`` as ``./NAME`` when it sits in the directory of ``first`` (most coupled pairs do), else whole."""
+    folder, _, _ = first.rpartition("/")
+    if folder and second.startswith(folder + "/") and "/" not in second[len(folder) + 1:]:
+        return "./" + second[len(folder) + 1:]
+    return second
 
 
 def hotspots(
@@ -97,23 +107,21 @@ def hotspots(
     format: HotspotsFormat = TABLE,
 ) -> None:
     """Where change concentrates: changes × lines per file, with the component's truck factor and the top knowledge holder."""
-    from cairn.api.render.text_table import Table
-
     from cairn.api.services import changes_over_time as changes
 
     report = _run(store, format, lambda ws: changes.hotspots(ws, repo, since=since, component=component, limit=limit))
     if report is None:
         return
     window = f"since {since}" if since else "all history"
-    table = Table(title=f"{report['repository']}: hotspots ({window})", title_justify="left")
-    for col in ("score", "changes", "lines", "file", "component", "TF", "top holder"):
-        table.add_column(col, justify="right" if col in ("score", "changes", "lines", "TF") else "left")
+    rows = []
     for h in report["hotspots"]:
         tf = h["truck_factor"]
-        table.add_row(str(h["score"]), str(h["changes"]), str(h["lines"] if h["lines"] is not None else "—"), escape(h["path"]),
-                      escape(h["component"] or "—"), ("[bold red]1[/]" if tf == 1 else str(tf)) if tf is not None else "—",
-                      escape(h["top_holder"]) if h["top_holder"] else "[yellow]nobody[/]")
-    console.print(table)
+        rows.append((str(h["score"]), str(h["changes"]), str(h["lines"] if h["lines"] is not None else "—"), h["path"],
+                     h["component"] or "—", literal("1", "bold red") if tf == 1 else str(tf) if tf is not None else "—",
+                     h["top_holder"] if h["top_holder"] else literal("nobody", "yellow")))
+    console.print(table(f"{report['repository']}: hotspots ({window})", [
+        ("score", NUMBER), ("changes", NUMBER), ("lines", NUMBER), ("file", IDENTIFIER), ("component", IDENTIFIER), ("TF", NUMBER),
+        "top holder"], rows))
 
 
 def agents(
@@ -123,28 +131,20 @@ def agents(
     format: AgentsFormat = TABLE,
 ) -> None:
     """The agent inventory: each coding agent's commits, components and shepherding humans; agent share per component."""
-    from cairn.api.render.text_table import Table
-
     from cairn.api.services import changes_over_time as changes
 
     report = _run(store, format, lambda ws: changes.agents(ws, repo, component=component))
     if report is None:
         return
-    table = Table(title=f"{report['repository']}: {report['assisted_commits']} agent-assisted commit(s)", title_justify="left")
-    for col in ("agent", "commits", "components", "humans", "first", "last"):
-        table.add_column(col, justify="right" if col == "commits" else "left")
-    for a in report["agents"]:
-        humans = ", ".join(a["humans"][:4])
-        table.add_row(escape(a["name"]), str(a["commits"]), escape(", ".join(a["components"][:5]) or "—"),
-                      escape(humans) if humans else "[yellow]none[/]",
-                      (a["first"] or "")[:10], (a["last"] or "")[:10])
-    console.print(table)
-    shares = Table(title=f"Agent share of each component's commits in the last {report['recent_days']} days", title_justify="left")
-    for col in ("component", "agent share", "agent commits", "commits"):
-        shares.add_column(col, justify="left" if col == "component" else "right")
-    for c in report["components"]:
-        shares.add_row(escape(c["name"]), _pct(c["agent_share"]), str(c["agent_commits"] or 0), str(c["recent_commits"] or 0))
-    console.print(shares)
+    rows = [(a["name"], str(a["commits"]), ", ".join(a["components"][:5]) or "—",
+             ", ".join(a["humans"][:4]) or literal("none", "yellow"), f"{(a['first'] or '')[:10]}\n{(a['last'] or '')[:10]}")
+            for a in report["agents"]]
+    console.print(table(f"{report['repository']}: {report['assisted_commits']} agent-assisted commit(s)", [
+        ("agent", IDENTIFIER), ("commits", NUMBER), "components", "humans", ("first, last", NUMBER)], rows, keep_empty=True))
+    rows = [(c["name"], _pct(c["agent_share"]), str(c["agent_commits"] or 0), str(c["recent_commits"] or 0))
+            for c in report["components"]]
+    console.print(table(f"Agent share of each component's commits in the last {report['recent_days']} days", [
+        ("component", IDENTIFIER), ("agent share", NUMBER), ("agent commits", NUMBER), ("commits", NUMBER)], rows))
 
 
 def trends(

@@ -104,3 +104,21 @@ def test_mcp_tools(store):
         assert "re-ingest" in mcp.error("trends", period="month", repository="agents")
     finally:
         mcp.close()
+
+
+def test_the_terminal_tables_keep_paths_whole_at_80_columns(store):
+    """Coupling and hotspots cut paths short ("web/ui/man…" twice on a row at prometheus); now a pair's files stand one
+    above the other, the second as ./NAME when it shares the first's directory, and nothing is cut."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cairn = Path(sys.executable).parent / "cairn"
+    env = {**os.environ, "COLUMNS": "80", "CAIRN_STORE": str(store)}
+    coupling = subprocess.run([str(cairn), "coupling", "--repo", "coupled"], capture_output=True, text=True, env=env, check=True).stdout
+    assert "…" not in coupling and all(len(line) <= 80 for line in coupling.splitlines())
+    assert "│ pkg/m.py " in coupling and "│ ./n.py " in coupling and "./NAME: in the directory of the file above it" in coupling
+    assert "│ a/x.py " in coupling and "│ b/y2.py " in coupling  # another directory: whole
+    hotspots = subprocess.run([str(cairn), "hotspots", "--repo", "coupled"], capture_output=True, text=True, env=env, check=True).stdout
+    assert "…" not in hotspots and all(len(line) <= 80 for line in hotspots.splitlines())
