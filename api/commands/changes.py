@@ -155,8 +155,6 @@ def trends(
     format: TrendsFormat = TABLE,
 ) -> None:
     """Per period: commits, agent share, active humans, truck factors at the period's end, new couplings and cycles."""
-    from cairn.api.render.text_table import Table
-
     from cairn.api.services import changes_over_time as changes
 
     report = _run(store, format, lambda ws: changes.trends(
@@ -164,16 +162,16 @@ def trends(
     if report is None:
         return
     scope = f"component {component}" if component else report["repository"]
-    table = Table(title=f"{escape(scope)}: trends per {report['period']}", title_justify="left")
-    for col in ("period", "commits", "agent share", "humans", "TF", "human TF", "new couplings", "new cycles", "from agents"):
-        table.add_column(col, justify="left" if col == "period" else "right")
 
     def cell(value: Any) -> str:
         return "—" if value is None else str(value)
 
-    for row in report["periods"]:
-        table.add_row(row["period"], str(row["commits"]), _pct(row["agent_share"]), str(row["humans"]), cell(row["truck_factor"]),
-                      cell(row["human_truck_factor"]), cell(row["new_couplings"]), cell(row["new_cycles"]), cell(row["from_agents"]))
-    console.print(table)
+    rows = [(row["period"], str(row["commits"]), _pct(row["agent_share"]), str(row["humans"]), cell(row["truck_factor"]),
+             cell(row["human_truck_factor"]), cell(row["new_couplings"]), cell(row["new_cycles"]), cell(row["from_agents"]))
+            for row in report["periods"]]
+    # (headers over two lines: on one, nine columns of numbers were wider than 80 and cut the periods to "2012-…")
+    console.print(table(f"{scope}: trends per {report['period']}", [
+        ("period", IDENTIFIER), ("commits", NUMBER), ("agent\nshare", NUMBER), ("humans", NUMBER), ("TF", NUMBER),
+        ("human\nTF", NUMBER), ("new\ncoupled\npairs", NUMBER), ("new\ncycles", NUMBER), ("from\nagents", NUMBER)], rows, keep_empty=True))
     for note in report["notes"]:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)

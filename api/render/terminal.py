@@ -77,7 +77,7 @@ class FittedTable:
         """Column widths for ``available`` characters, or None when everything fits as it is."""
         room = available - 3 * len(self.columns) - 1  # borders and one space of padding on each side
         headers = [h if self.show_header else "" for h, _ in self.columns]
-        want = [max([_longest_line(r[i].plain) for r in self.rows] + [len(headers[i])]) for i in range(len(self.columns))]
+        want = [max([_longest_line(r[i].plain) for r in self.rows] + [_longest_line(headers[i])]) for i in range(len(self.columns))]
         if sum(want) <= room:
             return None
         widths = list(want)

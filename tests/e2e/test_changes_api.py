@@ -122,3 +122,6 @@ def test_the_terminal_tables_keep_paths_whole_at_80_columns(store):
     assert "│ a/x.py " in coupling and "│ b/y2.py " in coupling  # another directory: whole
     hotspots = subprocess.run([str(cairn), "hotspots", "--repo", "coupled"], capture_output=True, text=True, env=env, check=True).stdout
     assert "…" not in hotspots and all(len(line) <= 80 for line in hotspots.splitlines())
+    # nine columns of numbers: their headers over two lines, the periods whole (they were cut to "2012-…")
+    trends = subprocess.run([str(cairn), "trends", "--repo", "coupled"], capture_output=True, text=True, env=env, check=True).stdout
+    assert "…" not in trends and all(len(line) <= 80 for line in trends.splitlines()) and "agents" in trends
