@@ -48,12 +48,12 @@ def _adjacency(graph: RepoGraph, settings: CouplingSettings | None) -> dict[str,
 def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: bool,
                       settings: CouplingSettings | None = None) -> list[Finding]:
     """``co-change`` findings for a change touching ``changed_paths``: ``source``/``file`` the changed file,
-    ``target`` the partner left untouched."""
+    ``target`` the partner left untouched; the strongest coupling first."""
     changed = {p for p in changed_paths if p}
     if not changed:
         return []
     adjacency = _adjacency(graph, settings)
-    findings: list[Finding] = []
+    found: list[tuple[float, int, Finding]] = []
     for path in sorted(changed):
         node = graph.node(Label.FILE, path)
         mine = node.get("component") if node is not None else None
@@ -76,8 +76,10 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
             message = (f"{path} changed with {other} in {props.get('shared')} of {revs} commits; "
                        f"{posixpath.basename(other)} is untouched (coupling {props.get('degree')}%"
                        + ("; " + ", ".join(why) if why else "") + ")")
-            findings.append(Finding(
+            found.append((props.get("degree") or 0, props.get("shared") or 0, Finding(
                 rule=RULE, kind=KIND, severity=severity, source=path, target=other, source_component=mine,
                 target_component=theirs, file=path, message=message, new=True,
-            ))
-    return findings
+            )))
+    # the strongest couplings first (a report cut to its first findings keeps them): by degree, then shared commits
+    found.sort(key=lambda f: (-f[0], -f[1], f[2].source, f[2].target))
+    return [finding for _, _, finding in found]

@@ -102,3 +102,13 @@ def test_the_pure_function_keeps_the_strongest_partners(coupled):
     assert cochange_findings(graph, [], agent=False) == []
     assert [f.target for f in cochange_findings(graph, ["b/y2.py"], agent=False)] == ["a/x.py"]
     assert cochange_findings(graph, ["a/z.py"], agent=True) == []
+
+
+def test_the_strongest_coupling_comes_first_whatever_the_paths(coupled):
+    """A report cut to its first findings (the agent tool's ten) keeps the strongest: they came in path order."""
+    graph = coupled["graph"]
+    found = cochange_findings(graph, ["a/x.py", "pkg/m.py"], agent=False)
+    degrees = [next(e.props["degree"] for e in graph.of_type("CO_CHANGES")
+                    if {graph.nodes[e.source].key, graph.nodes[e.target].key} == {f.source, f.target}) for f in found]
+    assert len(found) >= 2 and degrees == sorted(degrees, reverse=True)
+    assert [f.source for f in found] != sorted(f.source for f in found) or len(set(degrees)) == 1
