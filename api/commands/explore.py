@@ -18,6 +18,7 @@ ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
 PathFormat = formats("path", TABLE, JSON, MARKDOWN)
 ReadingListFormat = formats("reading-list", TABLE, JSON, MARKDOWN)
 SearchFormat = formats("search", TABLE, JSON, MARKDOWN)
+HOLDERS_SHOWN = 8
 ACTIVITY_SHOWN = 10
 PACKAGES_SHOWN = 12
 
@@ -94,8 +95,11 @@ def _print_card(card: dict[str, Any]) -> None:
                           else "inferred" if d.get("inferred") else "explicit")
                          for d in card["decisions"]]
         console.print(table("Decisions", [("decision", IDENTIFIER), "status", "date", "link"], decision_rows))
-    holders = [holder_label(h) for h in bf["knowledge_holders"]]
-    _line("knowledge holders (share of files authored): " + (escape(", ".join(holders)) or "none known"))
+    holders = [holder_label(h) for h in bf["knowledge_holders"][:HOLDERS_SHOWN]]
+    more = len(bf["knowledge_holders"]) - len(holders)
+    # (prometheus's tsdb has 38: the first eight carry most of it, the rest is one `bus-factor` away)
+    _line("knowledge holders (share of files authored): " + (escape(", ".join(holders)) or "none known")
+          + (f" +{more} more (--format json lists them all)" if more > 0 else ""))
     if card["owners"]:
         _line("declared owners: " + escape(", ".join(o["name"] for o in card["owners"])))
     if card["recent_activity"]:

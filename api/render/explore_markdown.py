@@ -15,6 +15,7 @@ from cairn.api.render.markdown import code, link, text
 from cairn.api.render.terminal import gone_mark, holder_label
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 
+HOLDERS_LISTED = 8  # of a component's knowledge holders (prometheus's tsdb has 38)
 MODULES_LISTED = 40
 ACTIVITY_LISTED = 10
 PACKAGES_LISTED = 15
@@ -43,7 +44,8 @@ def card_markdown(card: dict[str, Any]) -> str:
          f"- Truck factor: {_num(bf['truck_factor'])} (human knowledge: {_num(bf['human_truck_factor'])})")
         + (" — **at risk**" if bf["at_risk"] else "")
         + (f" ({bf['orphaned_files']} files with no author left)" if bf.get("orphaned_files") else ""),
-        f"- Knowledge holders: {', '.join(text(holder_label(h)) for h in bf['knowledge_holders']) or 'none known'}",
+        f"- Knowledge holders: {', '.join(text(holder_label(h)) for h in bf['knowledge_holders'][:HOLDERS_LISTED]) or 'none known'}"
+        + (f" and {len(bf['knowledge_holders']) - HOLDERS_LISTED} more" if len(bf["knowledge_holders"]) > HOLDERS_LISTED else ""),
     ]
     if card["owners"]:
         lines.append(f"- Declared owners: {', '.join(text(o['name']) for o in card['owners'])}")

@@ -417,3 +417,22 @@ def test_who_knows_on_the_command_line_answers_as_the_api_and_the_agent_tool(sho
     assert "│ Ada Lovelace " in shown
     missing = runner.invoke(app, ["who-knows", "--store", store])
     assert missing.exit_code == 2 and "PATH" in missing.stderr
+
+
+def test_the_card_names_eight_knowledge_holders_and_counts_the_rest(tmp_path):
+    """prometheus's tsdb card listed 38 holders in one paragraph; a newcomer reads the first eight."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"alpha/__init__.py": "", "beta/__init__.py": "", "beta/b.py": "import alpha\n"}, message="two packages")
+    for i in range(11):
+        repo.commit({f"alpha/f{i:02d}.py": f"X = {i}\n"}, author=(f"Person {chr(65 + i)}", f"p{i}@example.com"), message=f"file {i}")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    card = json.loads(runner.invoke(app, ["explore", "alpha", "--store", store, "--format", "json"]).stdout)
+    assert len(card["bus_factor"]["knowledge_holders"]) == 12  # all of them in JSON (the package's author too)
+    shown = " ".join(runner.invoke(app, ["explore", "alpha", "--store", store]).stdout.split())
+    assert "+4 more (--format json lists them all)" in shown and shown.count("(8%)") == 8
+    md = runner.invoke(app, ["explore", "alpha", "--store", store, "--format", "markdown"]).stdout
+    assert "and 4 more" in md
