@@ -389,7 +389,7 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str], 
     if verifying_skips() and list(map(memory.values.__getitem__, memory.shapes)) != _values_of(memory, 0, len(memory.first)):
         raise AssertionError("the KNOWS edges' values kept by index (KnowledgeMemory.shapes) are not their columns'")
     knows = Rel.KNOWS.value
-    edges = graph.edges
+    edges = graph.edges_of((knows,))  # (edges of other types not made yet stay so: ``graph.model.RepoGraph``)
     # (a graph with no KNOWS edge yet, as every ingest's, is told by the edges' types alone: no key looked up)
     fresh = knows not in map(itemgetter(0), edges)
     # each edge's first five properties one tuple, shared by the edges of the same values (``KnowledgeMemory.shapes``)
