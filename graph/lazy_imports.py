@@ -15,7 +15,7 @@ from copy import deepcopy
 from itertools import compress, repeat
 from typing import Any, Collection, Iterable, Sequence
 
-from cairn.graph.model import Edge, ImportsEdge, Rel
+from cairn.graph.model import Edge, ImportsEdge, Rel, check_made_alone
 from cairn.graph.store import verifying_skips
 
 #: One module's imports grouped one by one: target id -> (kind, line, file) of a target imported once (an
@@ -96,18 +96,10 @@ class PendingImports:
             return None
         return ImportsEdge(key[1], key[2], self.kinds[at], self.lines[at], self.files[at])
 
-    def _check(self, found: object, targets: Collection[str], key: tuple[str, str, str] | None = None) -> None:
-        """``found`` (the edge of ``key``, or those into ``targets``) against making every edge (``CAIRN_VERIFY_SKIPS``)."""
-        keys, made = self.apart()
-        every = dict(zip(keys, made))
-        wanted = every.get(key) if key is not None else [e for e in made if e.target in targets]
-        if found != wanted:
-            raise AssertionError(f"IMPORTS edges made alone are not those made at once: {key or sorted(targets)[:3]}")
-
     def get(self, key: tuple[str, str, str]) -> Edge | None:
         edge = self._find(key)
         if verifying_skips():
-            self._check(edge, (), key)
+            check_made_alone(self, edge, (), key)
         return edge
 
     def has(self, key: tuple[str, str, str]) -> bool:
@@ -126,7 +118,7 @@ class PendingImports:
             else:
                 edges += (_grouped_edge(start, tid, value, True) for tid, value in group.items() if wanted(tid))
         if verifying_skips():
-            self._check(edges, targets)
+            check_made_alone(self, edges, targets)
         return edges
 
 

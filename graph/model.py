@@ -436,6 +436,18 @@ class PendingEdges(Protocol):
         """What ``make`` gives, made apart (they stay pending)."""
 
 
+def check_made_alone(run: PendingEdges, found: object, targets: Collection[str],
+                     key: tuple[str, str, str] | None = None) -> None:
+    """``found`` (the edge of ``key`` made alone by ``run``, or those into ``targets``) against making every edge of
+    ``run`` apart (``CAIRN_VERIFY_SKIPS``)."""
+    keys, made = run.apart()
+    every = dict(zip(keys, made))
+    wanted = every.get(key) if key is not None else [e for e in made if e.target in targets]
+    if found != wanted:
+        raise AssertionError(f"{run.type.value} edges made alone are not those made at once: "
+                             f"{key or sorted(targets)[:3]}")
+
+
 class _EdgeMap:
     """A graph's edges by key as made (``made``), and the runs of edges not made yet (``pending``, in the order they
     were deferred), each belonging after the first ``position`` of the made ones (deferred later, after those of an
