@@ -12,10 +12,10 @@ makes every one, as ``build_code_graph`` would have made them then; a reader of 
 from __future__ import annotations
 
 from copy import deepcopy
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from typing import Any, Collection, Iterable, Sequence
 
-from cairn.graph.model import Edge, ImportsEdge, Rel, check_made_alone
+from cairn.graph.model import Edge, ImportsEdge, Rel, check_made_alone, check_sources_alone
 from cairn.graph.store import verifying_skips
 
 #: One module's imports grouped one by one: target id -> (kind, line, file) of a target imported once (an
@@ -28,15 +28,17 @@ Run = tuple[Any, int, "Group | None"]
 
 class PendingImports:
     """IMPORTS edges not made yet (``graph.model.PendingEdges``): ``runs`` in order (``Run``), over the columns of the
-    imports (source id, target id, kind, line, file of each)."""
+    imports (source id, target id, kind, line, file of each), which hold each module's imports together:
+    ``importers`` are the modules' ids in their order there, ``counts`` how many imports each has."""
 
     type = Rel.IMPORTS
 
     def __init__(self, position: int, sources: Sequence[str], targets: Sequence[str], kinds: Sequence[str],
-                 lines: Sequence[int], files: Sequence[str], runs: list[Run]):
+                 lines: Sequence[int], files: Sequence[str], runs: list[Run], importers: Sequence[str],
+                 counts: Sequence[int]):
         self.position = position
         self.sources, self.targets, self.kinds, self.lines, self.files = sources, targets, kinds, lines, files
-        self.runs = runs
+        self.runs, self.importers, self.counts = runs, importers, counts
         self._len = sum(end - start if group is None else len(group) for start, end, group in runs)
         self._index: dict[str, tuple[int, int] | Group] | None = None  # source id -> its imports' range, or its group
 
@@ -68,17 +70,9 @@ class PendingImports:
 
     def _indexed(self) -> dict[str, tuple[int, int] | Group]:
         if self._index is None:
-            index: dict[str, tuple[int, int] | Group] = {}
-            sources = self.sources
-            for start, end, group in self.runs:
-                if group is not None:
-                    index[start] = group
-                    continue
-                # each module's imports are together: its first and its last, found in C
-                run = sources[start:end]
-                last = dict(zip(run, range(start + 1, end + 1)))
-                first = dict(zip(reversed(run), range(end - 1, start - 1, -1)))
-                index.update(zip(first, zip(first.values(), map(last.__getitem__, first))))
+            starts = list(accumulate(self.counts, initial=0))
+            index: dict[str, tuple[int, int] | Group] = dict(zip(self.importers, zip(starts, starts[1:])))
+            index.update((start, group) for start, _, group in self.runs if group is not None)
             self._index = index
         return self._index
 
@@ -106,6 +100,18 @@ class PendingImports:
         found = self._find(key) is not None
         if verifying_skips() and found is not (key in set(self.apart()[0])):
             raise AssertionError(f"an IMPORTS edge looked up alone is not among those made at once: {key}")
+        return found
+
+    def sources_into(self, targets: Collection[str]) -> set[str]:
+        sources, wanted = self.sources, (targets if isinstance(targets, (set, frozenset, dict)) else set(targets)).__contains__
+        found: set[str] = set()
+        for start, end, group in self.runs:
+            if group is None:
+                found.update(compress(sources[start:end], map(wanted, self.targets[start:end])))
+            elif any(map(wanted, group)):
+                found.add(start)
+        if verifying_skips():
+            check_sources_alone(self, found, targets)
         return found
 
     def into(self, targets: Collection[str]) -> list[Edge]:

@@ -15,7 +15,7 @@ from array import array
 from itertools import accumulate, chain, repeat
 from typing import Collection, Iterable
 
-from cairn.graph.model import KnowsEdge, Rel, check_made_alone, set_authors
+from cairn.graph.model import KnowsEdge, Rel, check_made_alone, check_sources_alone, set_authors
 from cairn.graph.store import verifying_skips
 
 
@@ -97,6 +97,16 @@ class PendingKnows:
             if found is not (key in self._keys):
                 raise AssertionError(f"a KNOWS edge looked up alone is not among those made at once: {key}")
         return found
+
+    def sources_into(self, targets: Collection[str]) -> set[str]:
+        ranges, person = self._ranges(), self.person
+        found: set[int] = set()
+        for start, n in filter(None, map(ranges.get, targets)):
+            found.update(person[start:start + n])
+        sources = set(map(self.node_of.__getitem__, found))
+        if verifying_skips():
+            check_sources_alone(self, sources, targets)
+        return sources
 
     def into(self, targets: Collection[str]) -> list[KnowsEdge]:
         ranges = self._ranges()

@@ -435,6 +435,9 @@ class PendingEdges(Protocol):
     def apart(self) -> tuple[Iterable[tuple[str, str, str]], Iterable[Edge]]:
         """What ``make`` gives, made apart (they stay pending)."""
 
+    def sources_into(self, targets: Collection[str]) -> set[str]:
+        """The sources of those whose target is among ``targets`` (none made)."""
+
 
 def check_made_alone(run: PendingEdges, found: object, targets: Collection[str],
                      key: tuple[str, str, str] | None = None) -> None:
@@ -446,6 +449,20 @@ def check_made_alone(run: PendingEdges, found: object, targets: Collection[str],
     if found != wanted:
         raise AssertionError(f"{run.type.value} edges made alone are not those made at once: "
                              f"{key or sorted(targets)[:3]}")
+
+
+def check_sources_alone(run: PendingEdges, found: set[str], targets: Collection[str]) -> None:
+    """``found`` (the sources of ``run``'s edges into ``targets``, none made) against making every edge of ``run``
+    apart (``CAIRN_VERIFY_SKIPS``; the sources into each target kept on ``run`` for the next check)."""
+    into: dict[str, set[str]] | None = getattr(run, "_checked_sources", None)
+    if into is None:
+        into = {}
+        for _, source, target in run.apart()[0]:
+            into.setdefault(target, set()).add(source)
+        run._checked_sources = into  # type: ignore[attr-defined]
+    if found != set().union(*map(into.get, targets, repeat(()))):
+        raise AssertionError(f"{run.type.value} edges' sources found alone are not those of the edges made at once: "
+                             f"{sorted(targets)[:3]}")
 
 
 class _EdgeMap:
@@ -609,6 +626,17 @@ class RepoGraph:
         if key in self._map.made:
             return True
         return any(key[0] == run.type._value_ and run.has(key) for run in self._map.pending)
+
+    def sources_into(self, type: Rel, targets: Collection[str], among: Collection[str]) -> set[str]:
+        """Those of ``among`` (node ids) that are the source of an edge of ``type`` into one of ``targets`` (node ids);
+        looked up by edge key, or among pending edges of ``type`` (none made: a type's edges are all made or all
+        pending, see ``defer_edges`` and ``edges_of``)."""
+        rel = Rel(type)
+        pending = self._pending_of(rel)
+        if pending is not None:
+            return pending.sources_into(targets).intersection(among) if among else set()
+        made, value = self._map.made, rel._value_
+        return {source for source in among if any((value, source, target) in made for target in targets)}
 
     def edges_of(self, types: Collection[str]) -> dict[tuple[str, str, str], Edge]:
         """A map holding every edge of ``types`` (type values), and maybe others: ``edges``, without making pending

@@ -305,7 +305,7 @@ class ImportEdges:
         runs = [(start, end, None) if group is None else (module_ids[sources[start]], 0, group)
                 for start, end, group in self.segments]
         return PendingImports(position, self.source_ids, self.target_ids, self.kinds, self.lines,  # type: ignore[arg-type]
-                              self.files, runs)
+                              self.files, runs, list(map(module_ids.__getitem__, sources)), self.counts)
 
     def made(self) -> tuple[list[EdgeKey], list[Edge]]:
         """The keys and the edges, in order (what ``build_code_graph`` puts in the graph)."""

@@ -28,7 +28,8 @@ def shop(tmp_path):
     # ten packages; a module importing another twice (its edges grouped) and an external package
     files = {f"src/p{i % 10}/m{i}.py": f"import p{(i + 1) % 10}.m{(i + 1) % 20}\nimport os\n" for i in range(20)}
     files["src/p0/m0.py"] = "import p1.m1\nimport requests\n\ndef f():\n    import p1.m1\n"
-    repo.commit({"CODEOWNERS": "* @ada\n", **files}, author=ADA)
+    # (carol owns a package without knowing any of it: the bus factor's owners without knowledge name her)
+    repo.commit({"CODEOWNERS": "* @ada\nsrc/p7/ @carol\n", **files}, author=ADA)
     repo.commit({"src/p2/m2.py": "import p3.m3\nimport p4.m4\n"}, author=BOB)
     return repo
 
@@ -38,8 +39,9 @@ def runs(edges) -> list[str]:
 
 
 def unmade(graph, type_: str = IMPORTS) -> bool:
-    """Whether ``graph`` holds edges of ``type_`` none of which is made (its map of other edges has none)."""
-    return graph.counts().get(type_, 0) > 0 and not any(key[0] == type_ for key in graph.edges_except((type_,)))
+    """Whether ``graph`` holds edges of ``type_`` none of which is made (its map of the edges made has none; read
+    without making any)."""
+    return graph.counts().get(type_, 0) > 0 and not any(key[0] == type_ for key in graph.edges_of(()))
 
 
 def test_after_a_commit_the_save_and_the_answers_leave_the_imports_edges_unmade(tmp_path):
@@ -52,7 +54,7 @@ def test_after_a_commit_the_save_and_the_answers_leave_the_imports_edges_unmade(
     repo.commit({"src/p3/m3.py": "import p4.m4\nimport os\n\ndef g():\n    return 3\n"}, author=BOB)
     result = ingest_into_store(open_store(str(warm)), repo.root)
     assert result.import_changes is not None and result.import_changes[1:] == (set(), set())
-    assert unmade(result.graph)
+    assert unmade(result.graph) and unmade(result.graph, KNOWS)
     cold = tmp_path / "cold"
     ingest_into_store(open_store(str(cold)), repo.root)
     assert_same_rows(warm, cold, "r")
@@ -74,7 +76,14 @@ def test_the_imports_edges_made_when_read_are_a_cold_ingests_in_their_place(tmp_
     assert graph.edge((IMPORTS, "Module|r|nothing", "Module|r|p4.m4")) is None
     packages = {"ExternalPackage|r|os", "ExternalPackage|r|requests"}
     assert graph.edges_into(Rel.IMPORTS, packages) == cold.edges_into(Rel.IMPORTS, packages) != []
-    assert unmade(graph)  # (made alone)
+    modules = [n.id for n in cold.of_label(Label.MODULE)]
+    assert graph.sources_into(Rel.IMPORTS, packages, modules) == cold.sources_into(Rel.IMPORTS, packages, modules) != set()
+    people = [n.id for n in cold.of_label(Label.PERSON)]
+    for package in ("p3", "p7"):  # the one the commit touched, and carol's
+        files = {n.id for n in cold.of_label(Label.FILE) if n.key.startswith(f"src/{package}/")}
+        knowing = graph.sources_into(Rel.KNOWS, files, people)
+        assert knowing == cold.sources_into(Rel.KNOWS, files, people) and knowing and len(knowing) < len(people)
+    assert unmade(graph) and unmade(graph, KNOWS)  # (made alone)
     assert len(graph.of_type(Rel.KNOWS)) == len(cold.of_type(Rel.KNOWS)) and unmade(graph)  # (the other run made alone)
     made = graph.edges  # all made, in their place: the types in the order a cold ingest adds them
     assert not unmade(graph) and made == cold.edges and runs(made) == runs(cold.edges)
@@ -83,9 +92,11 @@ def test_the_imports_edges_made_when_read_are_a_cold_ingests_in_their_place(tmp_
 
 def imports_run(graph: RepoGraph, sources: list[str], targets: list[str]) -> PendingImports:
     n = len(sources)
+    importers = list(dict.fromkeys(sources))
     return PendingImports(len(graph.edges_of(())), [f"Module|r|{s}" for s in sources],
                           [f"Module|r|{t}" for t in targets], ["runtime"] * n, list(range(1, n + 1)),
-                          [f"{s}.py" for s in sources], [(0, n, None)])
+                          [f"{s}.py" for s in sources], [(0, n, None)], [f"Module|r|{m}" for m in importers],
+                          [sources.count(m) for m in importers])
 
 
 def knows_run(graph: RepoGraph, people: list[str], files: list[str]) -> PendingKnows:
@@ -125,11 +136,15 @@ def test_an_imports_edge_made_alone_otherwise_than_all_at_once_fails_the_check(m
     assert graph.edge((IMPORTS, "Module|r|a", "Module|r|c")).get("lines") == [2]
     held.lines = [1, 3, 3]  # the columns the edges made alone read, now not those they were made from
     monkeypatch.setattr(held, "apart", lambda: PendingImports(0, held.sources, held.targets, held.kinds, [1, 2, 3],
-                                                              held.files, held.runs).make())
+                                                              held.files, held.runs, held.importers,
+                                                              held.counts).make())
     with pytest.raises(AssertionError, match="made alone"):
         graph.edge((IMPORTS, "Module|r|a", "Module|r|c"))
     with pytest.raises(AssertionError, match="made alone"):
         held.into({"Module|r|c"})  # (what ``edges_into`` asks of a large run)
+    assert held.sources_into({"Module|r|c"}) == {"Module|r|a", "Module|r|b"}
     held.runs = [(0, 2, None)]  # b's import lost
+    with pytest.raises(AssertionError, match="found alone"):
+        held.sources_into({"Module|r|c"})
     with pytest.raises(AssertionError, match="looked up alone"):
         graph.has_edge((IMPORTS, "Module|r|b", "Module|r|c"))
