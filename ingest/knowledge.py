@@ -31,7 +31,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, eq, is_, is_not, itemgetter, not_, setitem
+from operator import attrgetter, is_, is_not, itemgetter, not_, setitem
 from typing import Any, Callable, Iterable
 from weakref import WeakKeyDictionary
 
@@ -465,7 +465,8 @@ def _authorship(count: array, doa: array, reviews: array, author: bytearray, per
     ``author`` on. The Person node ids are those of the few authors and reviewers: a list of every edge's (570,000 at
     50k files, 4.5 MB) is not held until the bus factor asks."""
     file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), count)))
-    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, doa, doa)))}
+    # (a DOA, not NaN: a candidate; one pass over the column, each value read once)
+    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(not_, map(math.isnan, doa))))}
     source_of = node_of.__getitem__
     for key, source in zip(map(file_keys.__getitem__, compress(file_of, author)), map(source_of, compress(person, author))):
         authors[key].append(source)
@@ -480,7 +481,7 @@ def _authorship(count: array, doa: array, reviews: array, author: bytearray, per
                 holders[key] = {source}
             else:
                 held.add(source)
-    return Authorship(authors, holders, partial(mark, list(map((1).__eq__, author))))
+    return Authorship(authors, holders, partial(mark, list(map(bool, author))))  # (each 0 or 1)
 
 
 #: What filling a ``KnowledgeMemory`` gives (``_built``, ``_spliced``): the File node ids and keys with history, in the
