@@ -518,9 +518,9 @@ class RepoGraph:
 
     ``edges`` holds every edge by key. Runs of edges, each of one type, may be held unmade instead (``defer_edges``:
     after a commit, the IMPORTS and the KNOWS edges, which the save and the answers read a few of): reading ``edges``
-    makes them and puts them in their places first, as if they had been added when they were deferred. The readers that name what they
-    read (``of_type``, ``edge``, ``edges_of``, ``edges_except``, ``edges_into``, ``counts``, ``len``, ``add_edge``)
-    make them only when they read that type.
+    makes them and puts them in their places first, as if they had been added when they were deferred. The readers
+    that name what they read (``of_type``, ``edge``, ``has_edge``, ``sources_into``, ``edges_of``, ``edges_except``,
+    ``edges_into``, ``counts``, ``len``, ``add_edge``) make them only when they read that type.
     """
 
     def __init__(self, repo: str):
@@ -547,7 +547,7 @@ class RepoGraph:
         if pending.position != len(held.made):
             raise ValueError("deferred edges go after every edge the graph holds")
         if any(run.type is pending.type for run in held.pending):
-            held.make_pending((pending.type._value_,))  # (one run of a type at a time)
+            raise ValueError(f"the graph holds {pending.type.value} edges already (deferred)")
         held.pending.append(pending)
 
     def _pending_of(self, rel: Rel) -> PendingEdges | None:

@@ -148,3 +148,13 @@ def test_an_imports_edge_made_alone_otherwise_than_all_at_once_fails_the_check(m
         held.sources_into({"Module|r|c"})
     with pytest.raises(AssertionError, match="looked up alone"):
         graph.has_edge((IMPORTS, "Module|r|b", "Module|r|c"))
+
+
+def test_a_second_run_of_a_type_deferred_is_refused():
+    graph = RepoGraph("r")
+    for key in ("a", "b"):
+        graph.add_node(Label.MODULE, key)
+    graph.defer_edges(imports_run(graph, ["a"], ["b"]))
+    with pytest.raises(ValueError, match="holds IMPORTS edges already"):
+        graph.defer_edges(imports_run(graph, ["b"], ["a"]))
+    assert [key[2] for key in graph.edges] == ["Module|r|b"]
