@@ -15,7 +15,13 @@ from copy import deepcopy
 from itertools import accumulate, compress, repeat
 from typing import Any, Collection, Iterable, Sequence
 
-from cairn.graph.model import Edge, ImportsEdge, Rel, check_made_alone, check_sources_alone
+from cairn.graph.model import (
+    Edge,
+    ImportsEdge,
+    Rel,
+    check_made_alone,
+    check_sources_alone,
+)
 from cairn.graph.store import verifying_skips
 
 #: One module's imports grouped one by one: target id -> (kind, line, file) of a target imported once (an

@@ -15,7 +15,13 @@ from array import array
 from itertools import accumulate, chain, repeat
 from typing import Collection, Iterable
 
-from cairn.graph.model import KnowsEdge, Rel, check_made_alone, check_sources_alone, set_authors
+from cairn.graph.model import (
+    KnowsEdge,
+    Rel,
+    check_made_alone,
+    check_sources_alone,
+    set_authors,
+)
 from cairn.graph.store import verifying_skips
 
 
