@@ -15,7 +15,13 @@ from array import array
 from itertools import accumulate, chain, repeat
 from typing import Collection, Iterable
 
-from cairn.graph.model import KnowsEdge, Rel, set_authors
+from cairn.graph.model import (
+    KnowsEdge,
+    Rel,
+    check_made_alone,
+    check_sources_alone,
+    set_authors,
+)
 from cairn.graph.store import verifying_skips
 
 
@@ -52,14 +58,6 @@ class PendingKnows:
             set_authors(made, self.flags)
         return zip(repeat(Rel.KNOWS.value), sources, targets), made
 
-    def _check(self, found: object, targets: Collection[str], key: tuple[str, str, str] | None = None) -> None:
-        """``found`` (the edge of ``key``, or those into ``targets``) against making every edge (``CAIRN_VERIFY_SKIPS``)."""
-        keys, made = self.apart()
-        every = dict(zip(keys, made))
-        wanted = every.get(key) if key is not None else [e for e in made if e.target in targets]
-        if found != wanted:
-            raise AssertionError(f"KNOWS edges made alone are not those made at once: {key or sorted(targets)[:3]}")
-
     def set_authors(self, flags: list[bool]) -> None:
         """``author`` of each edge, in order: set on the edges made, or as they are made."""
         if self.made is not None:
@@ -94,7 +92,7 @@ class PendingKnows:
         at = self._entry_of(key)
         edge = None if at is None else self._entry(at, key[1], key[2])
         if verifying_skips():
-            self._check(edge, (), key)
+            check_made_alone(self, edge, (), key)
         return edge
 
     def has(self, key: tuple[str, str, str]) -> bool:
@@ -106,6 +104,16 @@ class PendingKnows:
                 raise AssertionError(f"a KNOWS edge looked up alone is not among those made at once: {key}")
         return found
 
+    def sources_into(self, targets: Collection[str]) -> set[str]:
+        ranges, person = self._ranges(), self.person
+        found: set[int] = set()
+        for start, n in filter(None, map(ranges.get, targets)):
+            found.update(person[start:start + n])
+        sources = set(map(self.node_of.__getitem__, found))
+        if verifying_skips():
+            check_sources_alone(self, sources, targets)
+        return sources
+
     def into(self, targets: Collection[str]) -> list[KnowsEdge]:
         ranges = self._ranges()
         node_of, person = self.node_of, self.person
@@ -113,5 +121,5 @@ class PendingKnows:
                  for start, n, target in sorted((*ranges[t], t) for t in targets if t in ranges)
                  for at in range(start, start + n)]
         if verifying_skips():
-            self._check(edges, targets)
+            check_made_alone(self, edges, targets)
         return edges

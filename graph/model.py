@@ -411,10 +411,11 @@ def imports_rows(edges: list[Edge]) -> list[tuple[Any, Any, Any] | None]:
 
 
 class PendingEdges(Protocol):
-    """A run of edges of one type not made yet (``RepoGraph.defer_edges``; ``graph.lazy_knows``)."""
+    """A run of edges of one type not made yet (``RepoGraph.defer_edges``; ``graph.lazy_knows``, ``graph.lazy_imports``)."""
 
     type: Rel
-    #: how many edges the graph held when they were deferred: they are put after those
+    #: how many made edges the graph held when they were deferred: they are put after those (the graph moves it on as
+    #: edges are made before them)
     position: int
 
     def __len__(self) -> int: ...
@@ -434,32 +435,78 @@ class PendingEdges(Protocol):
     def apart(self) -> tuple[Iterable[tuple[str, str, str]], Iterable[Edge]]:
         """What ``make`` gives, made apart (they stay pending)."""
 
+    def sources_into(self, targets: Collection[str]) -> set[str]:
+        """The sources of those whose target is among ``targets`` (none made)."""
+
+
+def check_made_alone(run: PendingEdges, found: object, targets: Collection[str],
+                     key: tuple[str, str, str] | None = None) -> None:
+    """``found`` (the edge of ``key`` made alone by ``run``, or those into ``targets``) against making every edge of
+    ``run`` apart (``CAIRN_VERIFY_SKIPS``)."""
+    keys, made = run.apart()
+    every = dict(zip(keys, made))
+    wanted = every.get(key) if key is not None else [e for e in made if e.target in targets]
+    if found != wanted:
+        raise AssertionError(f"{run.type.value} edges made alone are not those made at once: "
+                             f"{key or sorted(targets)[:3]}")
+
+
+def check_sources_alone(run: PendingEdges, found: set[str], targets: Collection[str]) -> None:
+    """``found`` (the sources of ``run``'s edges into ``targets``, none made) against making every edge of ``run``
+    apart (``CAIRN_VERIFY_SKIPS``; the sources into each target kept on ``run`` for the next check)."""
+    into: dict[str, set[str]] | None = getattr(run, "_checked_sources", None)
+    if into is None:
+        into = {}
+        for _, source, target in run.apart()[0]:
+            into.setdefault(target, set()).add(source)
+        run._checked_sources = into  # type: ignore[attr-defined]
+    if found != set().union(*map(into.get, targets, repeat(()))):
+        raise AssertionError(f"{run.type.value} edges' sources found alone are not those of the edges made at once: "
+                             f"{sorted(targets)[:3]}")
+
 
 class _EdgeMap:
-    """A graph's edges by key as made (``made``), and a run of edges not made yet that belongs after the first
-    ``pending.position`` of them (``pending``, or None); shared by the views of one graph (``GroupedGraph``)."""
+    """A graph's edges by key as made (``made``), and the runs of edges not made yet (``pending``, in the order they
+    were deferred), each belonging after the first ``position`` of the made ones (deferred later, after those of an
+    earlier run at the same position); shared by the views of one graph (``GroupedGraph``)."""
 
     __slots__ = ("made", "pending")
 
     def __init__(self, made: dict[tuple[str, str, str], Edge]):
         self.made = made
-        self.pending: PendingEdges | None = None
+        self.pending: list[PendingEdges] = []
 
-    def make_pending(self) -> None:
-        """Make the pending edges and put them where they were deferred (the edges added since then after them)."""
-        pending, made = self.pending, self.made
-        if pending is None:
+    def make_pending(self, types: Collection[str] | None = None, keep: bool = False) -> None:
+        """Make the pending runs of ``types`` (type values; None: every run), or with ``keep`` of every type but those,
+        and put their edges where they were deferred (the edges added since then after them)."""
+        runs = self.pending
+        if types is None:
+            chosen = runs
+        else:
+            chosen = [run for run in runs if (run.type._value_ in types) is not keep]
+        if not chosen:
             return
-        self.pending = None
-        keys, edges = pending.make()
-        if pending.position >= len(made):
-            made.update(zip(keys, edges))
-            return
-        after = list(islice(made.items(), pending.position, None))
+        made = self.made
+        start = chosen[0].position
+        self.pending = left = [run for run in runs if run not in chosen] if chosen is not runs else []
+        # the made edges from the first chosen run's place on, taken out and put back after each run in turn
+        after = list(islice(made.items(), start, None)) if start < len(made) else []
         for key, _ in after:
             del made[key]
-        made.update(zip(keys, edges))
-        made.update(after)
+        at = start
+        for run in chosen:
+            if run.position > at:
+                made.update(after[at - start:run.position - start])
+                at = run.position
+            keys, edges = run.make()
+            made.update(zip(keys, edges))
+        made.update(after[at - start:])
+        # the runs left: each moved on by the edges now made before it (a run deferred after another at the same
+        # place goes after it)
+        for run in left:
+            ahead = runs.index(run)
+            run.position += sum(len(made_run) for made_run in chosen if made_run.position < run.position
+                                or (made_run.position == run.position and runs.index(made_run) < ahead))
 
 
 class RepoGraph:
@@ -469,11 +516,11 @@ class RepoGraph:
     queries compute on it in Python, so every analysis has one implementation
     whatever the store.
 
-    ``edges`` holds every edge by key. A run of edges of one type may be held unmade instead (``defer_edges``: after a
-    commit, the KNOWS edges, which the save and the answers read a few of): reading ``edges`` makes them and puts
-    them in their place first, as if they had been added when they were deferred. The readers that name what they
-    read (``of_type``, ``edge``, ``edges_of``, ``edges_except``, ``edges_into``, ``counts``, ``len``, ``add_edge``)
-    make them only when they read that type.
+    ``edges`` holds every edge by key. Runs of edges, each of one type, may be held unmade instead (``defer_edges``:
+    after a commit, the IMPORTS and the KNOWS edges, which the save and the answers read a few of): reading ``edges``
+    makes them and puts them in their places first, as if they had been added when they were deferred. The readers
+    that name what they read (``of_type``, ``edge``, ``has_edge``, ``sources_into``, ``edges_of``, ``edges_except``,
+    ``edges_into``, ``counts``, ``len``, ``add_edge``) make them only when they read that type.
     """
 
     def __init__(self, repo: str):
@@ -484,7 +531,7 @@ class RepoGraph:
     @property
     def edges(self) -> dict[tuple[str, str, str], Edge]:
         held = self._map
-        if held.pending is not None:
+        if held.pending:
             held.make_pending()
         return held.made
 
@@ -493,17 +540,21 @@ class RepoGraph:
         self._map = _EdgeMap(value)
 
     def defer_edges(self, pending: PendingEdges) -> None:
-        """Hold ``pending`` (edges of one type the graph has none of, to go after its ``pending.position`` edges, the
-        number it holds now) instead of making them: they are made when first read (see the class docstring)."""
+        """Hold ``pending`` (edges of one type the graph has none of, made or pending, to go after every edge it holds:
+        ``pending.position`` is the number of those made) instead of making them: they are made when first read (see
+        the class docstring)."""
         held = self._map
-        held.make_pending()  # (one run at a time)
         if pending.position != len(held.made):
             raise ValueError("deferred edges go after every edge the graph holds")
-        held.pending = pending
+        if any(run.type is pending.type for run in held.pending):
+            raise ValueError(f"the graph holds {pending.type.value} edges already (deferred)")
+        held.pending.append(pending)
 
     def _pending_of(self, rel: Rel) -> PendingEdges | None:
-        pending = self._map.pending
-        return pending if pending is not None and pending.type is rel else None
+        for run in self._map.pending:
+            if run.type is rel:
+                return run
+        return None
 
     # -- building -------------------------------------------------------------
     def add_node(self, label: Label, key: str, **props: Any) -> Node:
@@ -564,31 +615,42 @@ class RepoGraph:
         """The edge of ``key`` (type value, source id, target id), or ``default``; a pending one is made alone."""
         found = self._map.made.get(key)
         if found is None:
-            pending = self._map.pending
-            if pending is not None and key[0] == pending.type._value_:
-                found = pending.get(key)
+            for run in self._map.pending:
+                if key[0] == run.type._value_:
+                    found = run.get(key)
+                    break
         return default if found is None else found
 
     def has_edge(self, key: tuple[str, str, str]) -> bool:
         """Whether the graph holds an edge of ``key`` (made or pending: none is made)."""
         if key in self._map.made:
             return True
-        pending = self._map.pending
-        return pending is not None and key[0] == pending.type._value_ and pending.has(key)
+        return any(key[0] == run.type._value_ and run.has(key) for run in self._map.pending)
+
+    def sources_into(self, type: Rel, targets: Collection[str], among: Collection[str]) -> set[str]:
+        """Those of ``among`` (node ids) that are the source of an edge of ``type`` into one of ``targets`` (node ids);
+        looked up by edge key, or among pending edges of ``type`` (none made: a type's edges are all made or all
+        pending, see ``defer_edges`` and ``edges_of``)."""
+        rel = Rel(type)
+        pending = self._pending_of(rel)
+        if pending is not None:
+            return pending.sources_into(targets).intersection(among) if among else set()
+        made, value = self._map.made, rel._value_
+        return {source for source in among if any((value, source, target) in made for target in targets)}
 
     def edges_of(self, types: Collection[str]) -> dict[tuple[str, str, str], Edge]:
         """A map holding every edge of ``types`` (type values), and maybe others: ``edges``, without making pending
         edges of another type. For reading, and for adding edges of those types (never for taking one out)."""
         held = self._map
-        if held.pending is not None and held.pending.type._value_ in types:
-            held.make_pending()
+        if held.pending:
+            held.make_pending(types)
         return held.made
 
     def edges_except(self, types: Collection[str]) -> dict[tuple[str, str, str], Edge]:
         """A map holding every edge whose type is not among ``types`` (type values), and maybe others (``edges_of``)."""
         held = self._map
-        if held.pending is not None and held.pending.type._value_ not in types:
-            held.make_pending()
+        if held.pending:
+            held.make_pending(types, keep=True)
         return held.made
 
     def edges_into(self, type: Rel, targets: Collection[str]) -> list[Edge]:
@@ -605,13 +667,17 @@ class RepoGraph:
         """How many nodes of each label and edges of each type (counted in C: a large graph has a million)."""
         out = {label.value: n for label, n in Counter(map(attrgetter("label"), self.nodes.values())).items()}
         made, pending = self._map.made, self._map.pending
-        if pending is None:
+        if not pending:
             out.update(Counter(map(itemgetter(0), made)))  # an edge's key starts with its type's value
             return out
         # (in the order the types would come with the pending edges in their place)
-        counted = Counter(map(itemgetter(0), islice(made, pending.position)))
-        counted[pending.type._value_] += len(pending)
-        counted.update(map(itemgetter(0), islice(made, pending.position, None)))
+        counted: Counter[str] = Counter()
+        at = 0
+        for run in pending:
+            counted.update(map(itemgetter(0), islice(made, at, run.position)))
+            counted[run.type._value_] += len(run)
+            at = max(at, run.position)
+        counted.update(map(itemgetter(0), islice(made, at, None)))
         out.update(counted)
         return out
 
@@ -619,11 +685,12 @@ class RepoGraph:
         """Every edge by key, pending ones made apart (the graph keeps them unmade): for the checks of
         ``CAIRN_VERIFY_SKIPS``, which must not change the path they check."""
         held = self._map
-        if held.pending is None:
+        if not held.pending:
             return held.made
-        keys, edges = held.pending.apart()
         every = dict(held.made)
-        every.update(zip(keys, edges))
+        for run in held.pending:
+            keys, edges = run.apart()
+            every.update(zip(keys, edges))
         return every
 
     def shares_maps(self, other: "RepoGraph") -> bool:
@@ -637,8 +704,7 @@ class RepoGraph:
             self.edges[e.key] = e
 
     def __len__(self) -> int:
-        pending = self._map.pending
-        return len(self.nodes) + len(self._map.made) + (len(pending) if pending is not None else 0)
+        return len(self.nodes) + len(self._map.made) + sum(map(len, self._map.pending))
 
 
 _LABEL_OF, _TYPE_OF, _TARGET_OF = attrgetter("label"), attrgetter("type"), attrgetter("target")

@@ -376,7 +376,8 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
 
     ``changed``: the files whose revisions changed since ``memory.passing`` was found (None: every pair is looked at).
     """
-    repo, nodes, edges = graph.repo, graph.nodes, graph.edges_of(("IMPORTS", "DEPENDS_ON"))  # (what is looked up below)
+    # (what is looked up below: by key, so that edges not made yet stay so, ``graph.model.RepoGraph``)
+    repo, nodes, has_edge = graph.repo, graph.nodes, graph.has_edge
     revisions = memory.revisions
     if changed is None:
         candidates, shares = memory.pair_key.tolist(), memory.pair_shared.tolist()
@@ -404,7 +405,7 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
         ida = node_id(Label.MODULE, repo, ma) if ma else None
         idb = node_id(Label.MODULE, repo, mb) if mb else None
         linked = bool(ida and idb and ida != idb and (
-            ("IMPORTS", ida, idb) in edges or ("IMPORTS", idb, ida) in edges))
+            has_edge(("IMPORTS", ida, idb)) or has_edge(("IMPORTS", idb, ida))))
         graph.add_edge(
             Rel.CO_CHANGES, node_id(Label.FILE, repo, paths[a]), node_id(Label.FILE, repo, paths[b]),
             degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb, imports=linked, same_module=bool(ma and ma == mb),
@@ -420,7 +421,7 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
         if ida not in nodes or idb not in nodes:
             continue
         graph.add_edge(Rel.CO_CHANGES, ida, idb, degree=round(degree, 1), shared=shared, revs_a=ra, revs_b=rb,
-                       imports=("DEPENDS_ON", ida, idb) in edges or ("DEPENDS_ON", idb, ida) in edges)
+                       imports=has_edge(("DEPENDS_ON", ida, idb)) or has_edge(("DEPENDS_ON", idb, ida)))
     return len(passing)
 
 

@@ -22,7 +22,8 @@ from operator import is_, itemgetter, ne, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Sequence
 
-from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, ImportsEdge, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.lazy_imports import PendingImports
+from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
 from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
@@ -193,7 +194,7 @@ def _add_part_of(edges: dict, ids: list[str], comps: list[str | None], component
 
 def build_code_graph(
     graph: RepoGraph, code: CodeResult, source_paths: list[str], defs: list[ComponentDef], file_languages: dict[str, str | None],
-    imports: ImportEdges | None = None,
+    imports: ImportEdges | None = None, defer: bool = False,
 ) -> ComponentMap:
     """Add components, files, modules, imports and component dependencies to ``graph``.
 
@@ -201,7 +202,9 @@ def build_code_graph(
     (every id is new), in the order ``add_node``/``add_edge`` would, and the
     component dependencies are counted while the imports are added: this runs
     over every file and import of the repository on each ingest. ``imports`` is ``import_edges`` of ``code`` made
-    beforehand (while the components are worked out, say); it is made here otherwise.
+    beforehand (while the components are worked out, say); it is made here otherwise. With ``defer``, the IMPORTS
+    edges are held unmade in their place until something reads them (``graph.lazy_imports``: after a commit, the save
+    and the answers read a few).
     """
     part = imports if imports is not None else import_edges(graph.repo, code)
     if part.code is not code or part.repo != graph.repo:
@@ -239,7 +242,11 @@ def build_code_graph(
     module_component = dict(zip(names, comps))
     id_component = dict(compress(zip(mids, comps), comps))  # Module node id -> its component, for the modules in one
     nodes.update(part.externals)  # (no External node is in the graph yet)
-    edges.update(zip(part.keys, part.edges))  # (nor any IMPORTS edge)
+    if defer:
+        graph.defer_edges(part.pending(len(edges)))
+    else:
+        keys, made = part.made()
+        edges.update(zip(keys, made))  # (nor any IMPORTS edge)
     imported = part.counted(module_component, id_component)
     coupling: dict[tuple[str, str], dict[str, int]] = {}  # component pair -> kind -> imports
     for (a, b, kind), count in imported.items():
@@ -271,10 +278,11 @@ class ImportEdges:
     module by module; with what counting the imports between components needs (``counted``).
 
     ``segments``, in the order of the edges: (start, end, None) for a run of imports that are each an edge of their
-    own (``ImportsEdge``), (index of the module, 0, its ``CompactGroup``) for a module grouped one by one."""
+    own (``ImportsEdge``), (index of the module, 0, its ``CompactGroup``) for a module grouped one by one. The edges
+    are made from them (``made``), or held unmade (``pending``)."""
 
-    __slots__ = ("code", "repo", "module_ids", "package_ids", "externals", "keys", "edges", "sources", "counts",
-                 "target_ids", "kinds", "segments")
+    __slots__ = ("code", "repo", "module_ids", "package_ids", "externals", "sources", "counts", "source_ids",
+                 "target_ids", "kinds", "lines", "files", "segments")
 
     def __init__(self, code: CodeResult, repo: str):
         self.code, self.repo = code, repo
@@ -282,13 +290,26 @@ class ImportEdges:
         self.module_ids: dict[str, str] = dict(zip(code.modules, map(module_prefix.__add__, code.modules)))
         self.package_ids: dict[str, str] = {}
         self.externals: dict[str, Node] = {}
-        self.keys: list[EdgeKey] = []
-        self.edges: list[Edge] = []
         self.sources: list[str] = []
         self.counts: list[int] = []
+        self.source_ids: list[str] = []
         self.target_ids: list[str | None] = []
         self.kinds: Sequence[str] = ()
+        self.lines: Sequence[int] = ()
+        self.files: Sequence[str] = ()
         self.segments: list[tuple[int, int, CompactGroup | None]] = []
+
+    def pending(self, position: int) -> PendingImports:
+        """The edges, unmade, to go after the first ``position`` edges of a graph (``RepoGraph.defer_edges``)."""
+        module_ids, sources = self.module_ids, self.sources
+        runs = [(start, end, None) if group is None else (module_ids[sources[start]], 0, group)
+                for start, end, group in self.segments]
+        return PendingImports(position, self.source_ids, self.target_ids, self.kinds, self.lines,  # type: ignore[arg-type]
+                              self.files, runs, list(map(module_ids.__getitem__, sources)), self.counts)
+
+    def made(self) -> tuple[list[EdgeKey], list[Edge]]:
+        """The keys and the edges, in order (what ``build_code_graph`` puts in the graph)."""
+        return self.pending(0).make()  # type: ignore[return-value]
 
     def counted(self, module_component: dict[str, str | None],
                 id_component: dict[str, str]) -> Counter[tuple[str | None, str | None, str]]:
@@ -362,31 +383,23 @@ def import_edges(repo: str, code: CodeResult) -> ImportEdges:
     odd.update(compress(range(total), map(is_, target_ids, source_ids)))
     odd.update(compress(range(total), map(not_, files)))
     grouped = {bisect_right(offsets, at) - 1 for at in odd}
-    imports_value = Rel.IMPORTS.value
-    keys = list(zip(repeat(imports_value), source_ids, target_ids))  # of the edges
-    if len(set(keys)) < total:  # some target imported again (a set each only then)
-        grouped.update(i for i, (start, end) in enumerate(zip(offsets, offsets[1:]))
-                       if len(set(target_ids[start:end])) < end - start)
-    out_keys, out_edges, segments = part.keys, part.edges, part.segments
+    # how many targets each module imports (a set of each module's: a set of every (source, target) pair took twice
+    # the time); fewer than its imports: some target imported again
+    distinct = list(map(len, map(set, map(target_ids.__getitem__, map(slice, offsets, offsets[1:])))))
+    if distinct != counts:
+        grouped.update(compress(range(len(sources)), map(ne, distinct, counts)))
+    segments = part.segments
     start = 0
     for index in [*sorted(grouped), len(sources)]:
         end = offsets[index]
         if start < end:  # the modules from ``start`` up to this one: each import an edge
-            out_keys += keys[start:end]
-            out_edges += map(ImportsEdge, source_ids[start:end], target_ids[start:end], kinds[start:end],
-                             lines[start:end], files[start:end])
             segments.append((start, end, None))
         if index == len(sources):
             break
-        source = sources[index]
-        src = module_ids[source]
-        group = _grouped(scratch, code, source, ids)[0]
-        for tid, v in group.items():
-            out_keys.append((imports_value, src, tid))
-            out_edges.append(Edge(Rel.IMPORTS, src, tid, v) if type(v) is dict else ImportsEdge(src, tid, *v))
-        segments.append((index, 0, group))
+        segments.append((index, 0, _grouped(scratch, code, sources[index], ids)[0]))
         start = offsets[index + 1]
-    part.sources, part.counts, part.target_ids, part.kinds = sources, counts, target_ids, kinds
+    part.sources, part.counts, part.source_ids, part.target_ids = sources, counts, source_ids, target_ids
+    part.kinds, part.lines, part.files = kinds, lines, files
     return part
 
 

@@ -31,7 +31,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, eq, is_, is_not, itemgetter, not_, setitem
+from operator import attrgetter, is_, is_not, itemgetter, not_, setitem
 from typing import Any, Callable, Iterable
 from weakref import WeakKeyDictionary
 
@@ -275,7 +275,7 @@ class KnowledgeMemory:
             entries = len(memory.first)
             if not isinstance(memory.shapes, array) or memory.shapes.typecode != "i" or len(memory.shapes) != entries:
                 return None
-            if entries and (min(memory.shapes) < 0 or max(memory.shapes) >= len(memory.values)):
+            if not _indexes_into(memory.shapes, len(memory.values)):
                 return None
             if len(memory.author) != entries:
                 return None
@@ -283,7 +283,7 @@ class KnowledgeMemory:
                 return None
             if len(memory.touch) != entries or any(len(col) != entries for col in memory.columns.values()):
                 return None
-            if entries and (min(memory.columns["person"]) < 0 or max(memory.columns["person"]) >= len(memory.ids)):
+            if not _indexes_into(memory.columns["person"], len(memory.ids)):
                 return None
             if any(not isinstance(memory.columns[name], array) or memory.columns[name].typecode != code
                    for name, code in _KNOWS_COLUMNS.items()) or not isinstance(memory.files, array):
@@ -323,6 +323,13 @@ class KnowsDelta:
 def _knowledge_people(history: History, person_nodes: dict[int, Any]) -> list[list]:
     people = history.people
     return [[people[p].person.id, people[p].person.kind, p in person_nodes] for p in history.identity_person]
+
+
+def _indexes_into(column: array, n: int) -> bool:
+    """Whether every value of ``column`` is an index of a list of ``n``: its distinct values (a few thousand among
+    143,000 at 10k files) looked at, not each (a pass of ``min`` and one of ``max`` over the column took 4 ms each)."""
+    values = set(column)
+    return not values or (min(values) >= 0 and max(values) < n)
 
 
 class _OneDoa(dict):
@@ -389,7 +396,7 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str], 
     if verifying_skips() and list(map(memory.values.__getitem__, memory.shapes)) != _values_of(memory, 0, len(memory.first)):
         raise AssertionError("the KNOWS edges' values kept by index (KnowledgeMemory.shapes) are not their columns'")
     knows = Rel.KNOWS.value
-    edges = graph.edges
+    edges = graph.edges_of((knows,))  # (edges of other types not made yet stay so: ``graph.model.RepoGraph``)
     # (a graph with no KNOWS edge yet, as every ingest's, is told by the edges' types alone: no key looked up)
     fresh = knows not in map(itemgetter(0), edges)
     # each edge's first five properties one tuple, shared by the edges of the same values (``KnowledgeMemory.shapes``)
@@ -458,7 +465,8 @@ def _authorship(count: array, doa: array, reviews: array, author: bytearray, per
     ``author`` on. The Person node ids are those of the few authors and reviewers: a list of every edge's (570,000 at
     50k files, 4.5 MB) is not held until the bus factor asks."""
     file_of = list(chain.from_iterable(map(repeat, range(len(file_keys)), count)))
-    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(eq, doa, doa)))}
+    # (a DOA, not NaN: a candidate; one pass over the column, each value read once)
+    authors: dict[str, list[str]] = {file_keys[f]: [] for f in set(compress(file_of, map(not_, map(math.isnan, doa))))}
     source_of = node_of.__getitem__
     for key, source in zip(map(file_keys.__getitem__, compress(file_of, author)), map(source_of, compress(person, author))):
         authors[key].append(source)
@@ -473,7 +481,7 @@ def _authorship(count: array, doa: array, reviews: array, author: bytearray, per
                 holders[key] = {source}
             else:
                 held.add(source)
-    return Authorship(authors, holders, partial(mark, list(map((1).__eq__, author))))
+    return Authorship(authors, holders, partial(mark, list(map(bool, author))))  # (each 0 or 1)
 
 
 #: What filling a ``KnowledgeMemory`` gives (``_built``, ``_spliced``): the File node ids and keys with history, in the

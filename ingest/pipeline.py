@@ -214,10 +214,14 @@ def ingest_repository(
         # the layout's components, refined by the directories CODEOWNERS names
         defs = layout_components(source_paths, repo, codeowners)
     with gc_paused():
-        build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept}, imports)
+        # after a commit (the extraction compared with is known: the save writes the IMPORTS edges that differ) they
+        # are held unmade until read (``graph.lazy_imports``)
+        compared = previous is not None and bool(code.fingerprint)
+        build_code_graph(graph, code, source_paths, defs, {f.path: f.language for f in listing.kept}, imports,
+                         defer=compared)
         del imports
         import_changes = code_nodes = None
-        if previous is not None and code.fingerprint:
+        if compared:
             import_changes = (str(base_code), *code_graph.import_changes(repo, previous, code))
             code_nodes = frozenset(code_graph.code_nodes_changed(repo, previous, code, source_paths))
         previous = None

@@ -489,11 +489,10 @@ def _owners_report(graph: RepoGraph, knowledge: _Knowledge, files: list[str]) ->
     owner_ids = set().union(*(knowledge.owners_of_file.get(f, set()) for f in files)) if files else set()
     prefix = _file_prefix(graph.repo)
     file_ids = [prefix + f for f in files] if owner_ids else []
-    knows = Rel.KNOWS.value
     people = [o for o in owner_ids if graph.nodes[o].label is Label.PERSON]
-    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key, none made)
-    has_edge = graph.has_edge
-    without = {o for o in people if not any(has_edge((knows, o, fid)) for fid in file_ids)}
+    # the owners who are people with no KNOWS edge at any of the files (few owners: looked up by edge key, or among
+    # the pending edges' columns: none made)
+    without = set(people) - graph.sources_into(Rel.KNOWS, file_ids, people)
     return {
         "declared_owners": sorted({_owner_handle(graph, o) for o in owner_ids}),
         "declared_owners_without_knowledge": sorted({_owner_handle(graph, o) for o in without}),

@@ -105,7 +105,7 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
             file_counts[key] += 1
             file_component[prefix + f.key] = key
 
-    edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS)}
+    edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.GOVERNS, Rel.OWNS)}
 
     depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
     used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
@@ -129,7 +129,8 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
     prefix = node_id(Label.EXTERNAL, graph.repo, "")
     packages = {prefix + n.key: n for n in graph.of_label(Label.EXTERNAL)}  # few: most imports are of modules
     importing = {nid: key for nid, key in module_component.items() if key not in known.imports}
-    for e in edges[Rel.IMPORTS] if importing else ():
+    # (the imports of packages alone: after a commit, IMPORTS edges not made yet stay so, ``graph.lazy_imports``)
+    for e in graph.edges_into(Rel.IMPORTS, packages) if importing and packages else ():
         tgt = packages.get(e.target)
         if tgt is not None:
             key = importing.get(e.source)

@@ -82,3 +82,34 @@ def test_values_no_entry_has_are_let_go(tmp_path, monkeypatch):
     assert kept and kept[0] < knowledge.COMPACTED_VALUES
     assert knowledge_of(graph) == knowledge_of(ingest_repository(repo.root, cache_dir=tmp_path / "cold").graph)
 
+
+
+def test_a_memory_whose_indexes_run_past_its_tables_is_not_taken(tmp_path, monkeypatch):
+    repo = shop(tmp_path)
+    cache = tmp_path / "cache"
+    ingest_repository(repo.root, cache_dir=cache)
+    loaded = knowledge.KnowledgeMemory.from_json
+    taken = []
+
+    def past(column: str, beyond: str):
+        def load(data):  # one entry's index one past the table it indexes (or -1)
+            data = dict(data)
+            data[column] = type(data[column])(data[column].typecode, data[column])
+            data[column][-1] = -1 if beyond == "below" else len(data["values" if column == "shapes" else "ids"])
+            taken.append(loaded(data))
+            return taken[-1]
+        return load
+
+    repo.commit({"src/m4.py": "M = 14\n"}, author=CAT)
+    cold = knowledge_of(ingest_repository(repo.root, cache_dir=tmp_path / "cold").graph)
+    for column in ("shapes", "person"):
+        for beyond in ("below", "above"):
+            taken.clear()
+            monkeypatch.setattr(knowledge.KnowledgeMemory, "from_json", staticmethod(past(column, beyond)))
+            graph = ingest_repository(repo.root, cache_dir=cache).graph
+            assert taken == [None] and knowledge_of(graph) == cold, (column, beyond)
+    monkeypatch.setattr(knowledge.KnowledgeMemory, "from_json", staticmethod(lambda data: taken.append(loaded(data))
+                                                                              or taken[-1]))
+    taken.clear()
+    ingest_repository(repo.root, cache_dir=cache)
+    assert taken and taken[0] is not None  # (the memory as written is taken)
