@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from cairn.graph.atomic import write_atomic
+from cairn.graph.store import verifying_skips
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.git import GitError, git
 from cairn.ingest.joined import Joined
@@ -519,16 +520,35 @@ _SHAPE_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, Ov
 
 
 class StateFile:
-    """The state file of one repository in one cache directory (None: nothing is remembered)."""
+    """The state file of one repository in one cache directory (None: nothing is remembered).
 
-    def __init__(self, cache_dir: Path | None, root: Path):
+    ``tracked_in_cache``: the paths the repository tracks in ``cache_dir`` (repository-relative), when the check for
+    changes listed them (``freshness.CheckoutState.tracked_in_cache``): git is not asked again whether it tracks the
+    state's files (``CAIRN_VERIFY_SKIPS=1`` asks it and compares)."""
+
+    def __init__(self, cache_dir: Path | None, root: Path, tracked_in_cache: list[str] | None = None):
         self.root = Path(root).resolve()
         self.path = state_path(cache_dir, self.root) if cache_dir is not None else None
+        self._tracked_in_cache = tracked_in_cache
         self.notes: list[str] = []
         self.usable = self.path is not None
-        if self.path is not None and tracked(self.root, self.path):
+        if self.path is not None and self._tracked(self.path):
             self.notes.append(f"the history state ({self.path.name}) is part of the repository: not trusted, not used")
             self.usable = False
+
+    def _tracked(self, path: Path) -> bool:
+        """Whether the repository tracks ``path`` (a file of this state, in the cache directory)."""
+        known = self._tracked_in_cache
+        if known is None:
+            return tracked(self.root, path)
+        try:
+            inside = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        found = any(p == inside or p.startswith(inside + "/") for p in known)
+        if verifying_skips() and found != tracked(self.root, path):
+            raise AssertionError(f"the check's listing says {inside} is {'' if found else 'not '}tracked; git says otherwise")
+        return found
 
     def load(self) -> HistoryState | None:
         """The remembered state, or None (nothing remembered, or a file that is not a usable state: noted)."""
@@ -591,7 +611,7 @@ class StateFile:
             data = json.loads(path.read_bytes())
         except (OSError, ValueError, RecursionError):
             return None
-        if tracked(self.root, path):
+        if self._tracked(path):
             return None
         try:
             return Unsaved.from_json(data)

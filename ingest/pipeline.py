@@ -243,7 +243,8 @@ def ingest_repository(
     # -- history, ownership, decisions ---------------------------------------------
     cache_written()  # (no thread is left running when the history's steps fork)
     trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside)
+                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside,
+                                       checkout.tracked_in_cache if checkout is not None else None)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build, decisions_tracked)
     _add_agent_instructions(graph, root, listing, summary)
@@ -295,10 +296,12 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
                  spooled: SpooledLog | None,
                  save_beside: Callable[[Callable[[], str | None]], None] | None,
+                 tracked_in_cache: list[str] | None = None,
                  ) -> tuple[TrendInputs | None, KnowsDelta | None, frozenset[str] | None]:
     if not listing.is_git or head is None:
         return None, None, None
-    memory = StateFile(cache_dir, root) if cache_dir is not None else None  # the history remembered (ingest.history_state)
+    # the history remembered (ingest.history_state); whether git tracks its files, from the check's listing when it made one
+    memory = StateFile(cache_dir, root, tracked_in_cache) if cache_dir is not None else None
     with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,

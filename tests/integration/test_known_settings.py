@@ -247,11 +247,11 @@ def test_an_ingest_reads_the_remembered_settings(tmp_path, monkeypatch):
 
 
 def _literal_listings(trace: Path) -> list[str]:
-    """The ``git ls-files`` runs for the settings' and the parse cache's files (``code.cache.tracked_cache_files``) in a
-    ``GIT_TRACE`` file. (The history state's file is looked up on its own: ``history_state.tracked``.)"""
+    """The ``git ls-files`` runs for the settings', the parse cache's and the history state's files
+    (``code.cache.tracked_cache_files``, ``history_state.tracked``) in a ``GIT_TRACE`` file."""
     from cairn.ingest.code.cache import CACHE_FILES
 
-    names = (CACHE_FILE, *CACHE_FILES)
+    names = (CACHE_FILE, *CACHE_FILES, "/history-")
     return [line for line in trace.read_text().splitlines()
             if "ls-files" in line and "(literal)" in line and any(name in line for name in names)]
 
@@ -303,3 +303,24 @@ def test_a_cache_outside_the_checkout_asks_git_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_TRACE", str(tmp_path / "trace"))
     assert not ingest_into_store(store, repo.root).unchanged
     assert _literal_listings(tmp_path / "trace") == []
+
+
+def test_the_history_states_files_tracked_in_the_checkout_are_the_checks_listing(tmp_path, monkeypatch):
+    """The history state's file (and its unsaved part) was looked up with an ``ls-files`` of its own, twice after a
+    commit, with the cache in the checkout; the check's listing answers now, and a wrong one is caught under the
+    check."""
+    from cairn.ingest.history_state import StateFile
+
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS", raising=False)
+    repo = _repo(tmp_path / "shop")
+    cache = repo.root / ".cairn" / "cache"
+    ingest_into_store(open_store(str(repo.root / ".cairn")), repo.root)
+    state = StateFile(cache, repo.root)
+    assert state.usable and state.path is not None and state.path.exists()
+    inside = state.path.relative_to(repo.root.resolve()).as_posix()
+    assert StateFile(cache, repo.root, [inside]).usable is False  # listed as tracked: not trusted
+    assert StateFile(cache, repo.root, []).usable is True
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    assert StateFile(cache, repo.root, []).usable is True
+    with pytest.raises(AssertionError, match="git says otherwise"):
+        StateFile(cache, repo.root, [inside])
