@@ -99,6 +99,16 @@ def detach(answers: Mapping[str, Any]) -> dict[str, Any]:
     people = directory(answers)
     if not people:
         return dict(answers)
+    out = {name: detach_one(people, name, value) for name, value in answers.items()}
+    out[DIRECTORY] = people
+    return out
+
+
+def detach_one(people: Mapping[str, Mapping[str, Any]], name: str, value: Any) -> Any:
+    """The answer ``name`` as ``detach`` keeps it, given the directory ``people`` (``directory`` of every answer that
+    lists everyone): an answer can be detached as soon as it is computed, once those are."""
+    if not people:
+        return value
 
     def detached(row: dict[str, Any]) -> dict[str, Any]:
         key = row.get("id")
@@ -106,18 +116,14 @@ def detach(answers: Mapping[str, Any]) -> dict[str, Any]:
         if not fields:
             return row
         copy = dict(row)
-        for field, value in fields.items():
-            if field in copy and _same(copy[field], value):
+        for field, field_value in fields.items():
+            if field in copy and _same(copy[field], field_value):
                 copy[field] = MARKER
         return copy
 
-    out: dict[str, Any] = {}
-    for name, value in answers.items():
-        for path in _paths(name):
-            value = _map_rows(value, path, detached)
-        out[name] = value
-    out[DIRECTORY] = people
-    return out
+    for path in _paths(name):
+        value = _map_rows(value, path, detached)
+    return value
 
 
 def needs_directory(name: str) -> bool:

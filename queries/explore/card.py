@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, or_
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
@@ -68,7 +68,15 @@ class KnownParts:
 
 def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
                     known: KnownParts | None = None) -> dict[str, dict[str, Any]]:
-    """The cards of the components ``names`` (default: every one), computed in one pass over the graph.
+    """The cards of the components ``names`` (default: every one), computed in one pass over the graph
+    (``iter_component_cards``), by name."""
+    return dict(iter_component_cards(graph, names, known))
+
+
+def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
+                         known: KnownParts | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each card of the components ``names`` (default: every one), by name in order, made when asked for: a reader
+    that keeps each as text need not hold them all (at 50k files, 66 MB of cards for 17 MB of text).
 
     A card whose purpose neither the configuration nor a decision gives still has to look for a README
     in the checkout (``with_readme_purpose``), which is read when the card is shown, not when it is kept.
@@ -151,12 +159,11 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
     gone, _ = gone_people(graph)
     covers = agent_instructions.covering(graph)
 
-    cards: dict[str, dict[str, Any]] = {}
     for name, comp in sorted(comps.items()):
         mods = sorted(modules[name], key=lambda m: m.key)
         governing = decisions.get(name, [])
         description, purpose_source = _stated_purpose(comp, governing)
-        cards[name] = {
+        yield name, {
             "repository": graph.repo,
             "name": name,
             "description": description,
@@ -187,7 +194,6 @@ def component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
             "agent_instructions": [agent_instructions.quote(n, chars=CARD_INSTRUCTIONS_CHARS)
                                    for n in agent_instructions.for_components(graph, [name], covers)],
         }
-    return cards
 
 
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:

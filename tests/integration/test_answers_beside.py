@@ -48,7 +48,7 @@ def answer_children(monkeypatch) -> list[int]:
 
     def recording(self):
         started = start(self)
-        if getattr(self._compute, "func", None) is answers_module._as_texts and self._pid is not None:
+        if getattr(self._compute, "func", None) is answers_module.texts_to_keep and self._pid is not None:
             children.append(self._pid)
         return started
 
@@ -142,3 +142,27 @@ def test_a_graph_below_the_size_has_its_answers_computed_in_process(history, tmp
     ingest_into_store(open_store(str(tmp_path / "store")), history)
     assert answer_children == []
     assert len(stored_answers(tmp_path / "store")) > 10
+
+
+def test_the_texts_made_one_at_a_time_are_the_texts_made_whole(history, tmp_path, monkeypatch) -> None:
+    """``texts_to_keep`` (what the child runs) detaches and writes each answer as soon as it can, the cards one at a
+    time; the texts, and their order, are those of the whole computation — and a card gone missing is caught."""
+    from functools import partial
+
+    from cairn.queries.explore import card as card_module
+
+    ingest_into_store(open_store(str(tmp_path / "store")), history)
+    graph = open_store(str(tmp_path / "store")).load("repo")
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    streamed = answers_module.texts_to_keep(graph, None)
+    whole = answers_module._as_texts(partial(answers_module.answers_to_keep, graph, None, None, False))
+    assert list(streamed["texts"].items()) == list(whole["texts"].items()) and streamed["unchanged"] == []
+    assert sum(name.startswith(answers_module.stored_name("card/")) for name in streamed["texts"]) >= 3
+
+    made = card_module.iter_component_cards  # one card lost on the way, and only on this way
+    monkeypatch.setattr(card_module, "iter_component_cards", lambda *a, **k: list(made(*a, **k))[1:])
+    monkeypatch.setattr(card_module, "component_cards", lambda *a, **k: dict(made(*a, **k)))
+    assert answers_module.texts_to_keep(graph, None)["texts"] != whole["texts"]
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    with pytest.raises(AssertionError, match="one at a time"):
+        answers_module.texts_to_keep(graph, None)
