@@ -105,7 +105,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     # table when beside it they would fold more names)
     components = report["components"]
     rows = [
-        (_component_name(c), _truck_factors(c), "–" if c["truck_factor"] is None else f"{c['orphaned_files']} of {c['files']}",
+        (_component_name(c), _truck_factors(c), NOT_COUNTED if c["truck_factor"] is None else f"{c['orphaned_files']} of {c['files']}",
          literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]))
         for c in components
     ]
