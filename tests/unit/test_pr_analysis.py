@@ -221,3 +221,20 @@ def test_the_comment_folds_findings_past_ten_of_a_rule_only_worth_knowing_and_sa
     assert "| ⛔ block | `layers` | app/ui.py:3 | `app.ui` → `app.db` rule 'layers'" in table  # the message does not name them
     assert all(f.message in table for f in co_changes[:10]) and "`pkg/f00.go` → `pkg/g00.go`" not in table
     assert co_changes[10].message in folded.split("</details>")[0] and co_changes[11].message in folded.split("</details>")[0]
+
+
+def test_the_terminal_names_each_touched_components_holders_one_a_line_beside_both_truck_factors():
+    """Side by side, "Name (68%), Name (12%, gone)" folded each holder over two lines at 80 columns (prometheus)."""
+    from cairn.api.render.console import Styled
+    from cairn.api.render.pr_table import pr_table
+    from cairn.api.render.terminal import FittedTable
+
+    stored = stored_graph()
+    report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    (touched,) = [t for t in pr_table(report) if isinstance(t, FittedTable) and t.title == "Components touched"]
+    assert [h for h, _ in touched.columns] == ["component", "changed", "TF (human)", "knowledge holders", "at risk"]
+    for row, comp in zip(touched.rows, report.touched_components):
+        assert row[2].plain == f"{comp.truck_factor} ({comp.human_truck_factor})"
+        assert row[3].plain.splitlines() == [f"{h.person} {h.share:.0%}" + (" (gone)" if h.id in comp.gone else "")
+                                             for h in comp.knowledge_holders[:4]]
+    assert all(isinstance(cell, Styled) for row in touched.rows for cell in row)
