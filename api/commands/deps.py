@@ -9,6 +9,7 @@ from cairn.api.common import RepoOption, StoreOption, console, opened_workspace,
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Option
 from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NUMBER, TEXT, FittedTable, count, escape, table
+from cairn.graph.not_counted import not_counted
 
 DepsFormat = formats("deps", JSON, TABLE)
 ComponentsFormat = formats("components", JSON, TABLE)
@@ -103,7 +104,7 @@ def components(
             return ", ".join(names) if lists else (str(len(names)) if names else "")
 
         return [(c["name"] + ("*" if mark and c["inferred"] else ""), "\n".join(c["paths"]), str(c["modules"]), str(c["files"]),
-                 related(c["depends_on"]), related(c["used_by"]), NOT_COUNTED if c.get("truck_factor") is None else str(c["truck_factor"]))
+                 related(c["depends_on"]), related(c["used_by"]), NOT_COUNTED if not_counted(c) else "?" if c.get("truck_factor") is None else str(c["truck_factor"]))
                 for c in comps]
 
     title = f"{repo}: {count(len(comps), 'component')}" + (
@@ -126,7 +127,7 @@ def components(
     notes = ["TF: truck factor, how many people would have to leave before half of its files have no author"]
     if not lists:
         notes.insert(0, "depends on, used by: how many components (`cairn explore NAME` names them)")
-    if any(c.get("truck_factor") is None for c in comps):
+    if any(map(not_counted, comps)):
         notes.append(NOT_COUNTED_NOTE)
     if directories:
         notes.insert(0, "each component is the directory of its name (NAME/**)")

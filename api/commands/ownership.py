@@ -8,6 +8,7 @@ from cairn.api.common import RepoOption, StoreOption, console, opened_workspace,
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Argument, Option
 from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NOT_COUNTED_WHY, NUMBER, count, escape, gone_mark, literal, table
+from cairn.graph.not_counted import not_counted
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)
 HOLDERS_SHOWN = 5
@@ -50,14 +51,14 @@ def _names(people: list[str], limit: int = 4) -> str:
 
 def _truck_factors(scope: dict[str, Any]) -> str:
     """``2 (3)``: the truck factor and the human one; ``–`` when the scope has no file the truck factor counts."""
-    if scope["truck_factor"] is None:
+    if not_counted(scope):
         return NOT_COUNTED
     return f"{scope['truck_factor']} ({scope['human_truck_factor']})"
 
 
 def _scope_line(scope: dict[str, Any]) -> str:
     """The truck factors of the repository or a directory, who they are and the files left with no author (markup)."""
-    if scope["truck_factor"] is None:
+    if not_counted(scope):
         return f"no truck factor: {NOT_COUNTED_WHY}"
     return (f"truck factor [bold]{scope['truck_factor']}[/] ({escape(_names(scope['truck_factor_people'])) or 'nobody'}), "
             f"human-knowledge truck factor [bold]{scope['human_truck_factor']}[/], "
@@ -105,7 +106,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     # table when beside it they would fold more names)
     components = report["components"]
     rows = [
-        (_component_name(c), _truck_factors(c), NOT_COUNTED if c["truck_factor"] is None else f"{c['orphaned_files']} of {c['files']}",
+        (_component_name(c), _truck_factors(c), NOT_COUNTED if not_counted(c) else f"{c['orphaned_files']} of {c['files']}",
          literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]))
         for c in components
     ]
@@ -125,7 +126,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     notes = ["TF: truck factor, how many people would have to leave before half of the files have no author; "
              "(human): the same counting reviewers, without the people who left; orphaned: files with no author left, "
              "of the files counted"]
-    if any(c["truck_factor"] is None for c in components):
+    if any(map(not_counted, components)):
         notes.append(NOT_COUNTED_NOTE)
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]", highlight=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from cairn.api.render.console import Styled
+from cairn.api.render.pr_comment import INFO_SHOWN
 from cairn.api.render.terminal import FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, count, literal, table
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
@@ -18,7 +19,6 @@ from cairn.queries.pr_check import PRReport
 
 VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "info": "", "pass": "green"}
 SEVERITY_STYLE = {"block": "bold red", "warn": "yellow", "info": "dim"}
-INFO_SHOWN = 10  # of the findings of one rule that are only worth knowing (prometheus, 12 commits: 22 co-changes)
 HOLDERS_SHOWN = 4
 INTERNAL_EDGES_SHOWN = 20
 

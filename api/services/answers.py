@@ -56,7 +56,7 @@ import struct
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping
 
 from cairn.api.services import answer_people
 from cairn.api.services.beside import Beside
@@ -160,8 +160,10 @@ def bus_factor_known(answers: tuple[dict[str, Any], dict[str, Any]]) -> dict[str
 
 
 def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, base: AnswerBase | None = None,
-                    basis: Mapping[str, Any] | None = None, unchanged: set[str] | None = None) -> dict[str, Any]:
-    """Every answer of ``graph``, by name; ``known`` holds answers already computed on this graph as it is.
+                    basis: Mapping[str, Any] | None = None, unchanged: set[str] | None = None,
+                    leave_out: Collection[str] = ()) -> dict[str, Any]:
+    """Every answer of ``graph``, by name; ``known`` holds answers already computed on this graph as it is;
+    ``leave_out``: the first names (``ANSWERS``) of kinds the caller computes itself (``texts_to_keep``: the cards).
 
     ``base``: the answers kept for the stored graph that ``graph`` replaces, and what differs between the two
     (``kept_base``); what of them provably reads the same inputs is taken instead of computed, and the answers
@@ -184,7 +186,7 @@ def compute_answers(graph: RepoGraph, known: Mapping[str, Any] | None = None, ba
             reused = replace(reused, same_dependencies=False, same_components=False, same_check=False,
                              same_cards=frozenset())
     for first_name, compute in ANSWERS:
-        if first_name in out:
+        if first_name in out or first_name in leave_out:
             continue
         try:
             computed = compute(grouped, reused)
@@ -323,22 +325,14 @@ def texts_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None) -> dict[str
 
     grouped = GroupedGraph(graph)
     computed_on = basis(grouped)
-    reused = Reused()
-    answers: dict[str, Any] = dict(known or {})
-    for first_name, compute in ANSWERS:
-        if first_name in answers or first_name == CARD:
-            continue
-        try:
-            answers.update(compute(grouped, reused))
-        except Exception:  # noqa: BLE001 - as compute_answers: the read meets it again
-            continue
+    answers = compute_answers(grouped, known, leave_out=(CARD,))
     people = answer_people.directory(answers)
     texts = {stored_name(name): dumps(answer_people.detach_one(people, name, value)) for name, value in answers.items()}
     del answers
     cards: dict[str, str] = {}
     if CARD not in (known or {}):
         try:
-            for component, card in iter_component_cards(grouped, None, reused.card_parts):
+            for component, card in iter_component_cards(grouped, None, Reused().card_parts):
                 name = card_answer(component)
                 cards[stored_name(name)] = dumps(answer_people.detach_one(people, name, card))
         except Exception:  # noqa: BLE001 - as compute_answers: no card is kept when their analysis fails
