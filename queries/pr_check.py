@@ -114,6 +114,8 @@ class TouchedComponent:
     at_risk: bool
     files: tuple[FileChange, ...]
     gone: frozenset[str] = frozenset()
+    #: its counted files with no author left (gone people removed); None when the store does not say
+    orphaned_files: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         holders = [{**h.to_props(), "active": h.id not in self.gone} for h in self.knowledge_holders]
@@ -437,7 +439,8 @@ def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozens
         holders = tuple(KnowledgeHolder.of(node))
         gone_holders = frozenset(h.id for h in holders if h.id in gone_keys)
         out.append(TouchedComponent(name, props.get("truck_factor"), props.get("human_truck_factor"), holders,
-                                    bool(props.get("at_risk")), tuple(files[name]), gone_holders))
+                                    bool(props.get("at_risk")), tuple(files[name]), gone_holders,
+                                    props.get("orphaned_files")))
     out.sort(key=lambda c: (not c.at_risk, c.truck_factor if c.truck_factor is not None else 99, c.name))
     return out
 
@@ -447,15 +450,28 @@ def _knowledge_risks(touched: list[TouchedComponent]) -> list[Finding]:
     for comp in touched:
         if not comp.at_risk:
             continue
-        holders = ", ".join(h.person for h in comp.knowledge_holders[:3]) or "nobody active"
         first = min(comp.files, key=lambda f: f.path) if comp.files else None
         out.append(Finding(
             rule="cairn/knowledge-risk", kind="knowledge_risk", severity=Severity.INFO, new=True,
-            message=(f"touches component {comp.name}, whose knowledge sits with too few people "
-                     f"(truck factor {comp.truck_factor}, human {comp.human_truck_factor}; knowledge with {holders})"),
+            message=f"touches component {comp.name}, at risk: {_why_at_risk(comp)}",
             source_component=comp.name, file=first.path if first else None, line=first.first_line if first else None,
         ))
     return out
+
+
+def _why_at_risk(comp: TouchedComponent) -> str:
+    """Why a component is at risk, in facts, and who holds its knowledge: its truck factors and its files with no
+    author left (``queries.ownership``: either may put it at risk), the top three holders still here, and those of
+    the top three holders who left. Not reviewers: those are chosen by the change (``queries.reviewers``)."""
+    facts = f"truck factor {comp.truck_factor} (human {comp.human_truck_factor})"
+    if comp.orphaned_files:
+        facts += f", {comp.orphaned_files} {'file' if comp.orphaned_files == 1 else 'files'} with no author left"
+    here = [h.person for h in comp.knowledge_holders if h.id not in comp.gone][:3]
+    left = [h.person for h in comp.knowledge_holders[:3] if h.id in comp.gone]
+    held = f"knowledge still with {', '.join(here)}" if here else "none of its authors is still here"
+    if left:
+        held += f" ({', '.join(left)}, among its main authors, left)"
+    return f"{facts}; {held}"
 
 
 def _governance_changes(stored: RepoGraph, change: ChangeSet) -> list[Finding]:

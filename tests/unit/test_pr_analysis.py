@@ -26,6 +26,7 @@ def stored_graph() -> RepoGraph:
                "api": [("Bob Builder", "bob@example.com", 2, 1.0)]}
     for comp in ("core", "api"):
         g.add_node(Label.COMPONENT, comp, paths=[f"shop/{comp}/**"], truck_factor=1, human_truck_factor=1, at_risk=comp == "core",
+                   orphaned_files=1 if comp == "core" else 0,
                    knowledge_holders=[KnowledgeHolder(*h).to_props() for h in holders[comp]])
         g.add_node(Label.MODULE, f"shop.{comp}.m", path=f"shop/{comp}/m.py", language="python", component=comp, files=[f"shop/{comp}/m.py"])
         g.add_node(Label.FILE, f"shop/{comp}/m.py", component=comp)
@@ -64,6 +65,9 @@ def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
     assert by_rule["cairn/new-component-dependency"].target_component == "api"
     risk = by_rule["cairn/knowledge-risk"]
     assert (risk.source_component, risk.file, risk.line) == ("core", "shop/core/m.py", 3)
+    # the facts that put it at risk, and its knowledge with the people still here (the one who left said apart)
+    assert risk.message == ("touches component core, at risk: truck factor 1 (human 1), 1 file with no author left; "
+                            "knowledge still with Ada Lovelace (Gus Gone, among its main authors, left)")
     assert report.verdict is Verdict.WARN and [e.source for e in report.new_edges] == ["shop.core.m"]
     (core,) = report.touched_components
     assert core.to_json()["knowledge_holders"] == [
