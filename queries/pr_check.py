@@ -470,7 +470,7 @@ def _why_at_risk(comp: TouchedComponent) -> str:
     left = [h.person for h in comp.knowledge_holders[:3] if h.id in comp.gone]
     held = f"knowledge still with {', '.join(here)}" if here else "none of its authors is still here"
     if left:
-        held += f" ({', '.join(left)}, among its main authors, left)"
+        held += f" (main authors who left: {', '.join(left)})"
     return f"{facts}; {held}"
 
 

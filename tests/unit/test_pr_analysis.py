@@ -67,7 +67,7 @@ def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
     assert (risk.source_component, risk.file, risk.line) == ("core", "shop/core/m.py", 3)
     # the facts that put it at risk, and its knowledge with the people still here (the one who left said apart)
     assert risk.message == ("touches component core, at risk: truck factor 1 (human 1), 1 file with no author left; "
-                            "knowledge still with Ada Lovelace (Gus Gone, among its main authors, left)")
+                            "knowledge still with Ada Lovelace (main authors who left: Gus Gone)")
     assert report.verdict is Verdict.WARN and [e.source for e in report.new_edges] == ["shop.core.m"]
     (core,) = report.touched_components
     assert core.to_json()["knowledge_holders"] == [
