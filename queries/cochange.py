@@ -9,6 +9,11 @@ partner sits in another component (coupling that crosses a boundary
 unannounced). The message names the partner, the shared count and the
 revisions of the changed file: "storage/remote/write.py changed with
 storage/remote/queue.py in 14 of 16 commits; queue.py is untouched".
+
+A changed test file (``graph.testcode``) raises none: a test often changes
+alone (a case added), and its usual partners are the code it tests or other
+tests, which need no change for it. A changed source file still names an
+untouched test it usually changes with.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from cairn.graph.findings import Finding
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.severity import Severity
+from cairn.graph.testcode import is_test_file
 
 if TYPE_CHECKING:  # graph.changes defines the settings with pydantic: not imported to judge a change
     from cairn.graph.changes import CouplingSettings
@@ -54,7 +60,7 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
         return []
     adjacency = _adjacency(graph, settings)
     found: list[tuple[float, int, Finding]] = []
-    for path in sorted(changed):
+    for path in sorted(p for p in changed if not is_test_file(p)):
         node = graph.node(Label.FILE, path)
         mine = node.get("component") if node is not None else None
         rows = []

@@ -1,0 +1,42 @@
+"""Which paths are test code, and the co-change findings a changed test does not raise."""
+
+import pytest
+
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.testcode import is_test_file
+from cairn.queries.cochange import cochange_findings
+
+
+@pytest.mark.parametrize("path", [
+    "tests/unit/test_x.py", "pkg/test_x.py", "pkg/x_test.py", "conftest.py", "pkg/conftest.py",
+    "tsdb/db_test.go", "src/app.test.js", "src/app.spec.ts", "web/Button.test.tsx", "lib/x.spec.mjs",
+    "src/test/java/org/x/Foo.java", "src/main/java/org/x/FooTest.java", "x/FooTests.java", "x/FooIT.java",
+    "web/__tests__/app.js", "spec/models/user_spec.rb", "tsdb/testdata/series.json", "e2e/login.ts",
+])
+def test_test_code_by_directory_or_runner_naming(path):
+    assert is_test_file(path)
+
+
+@pytest.mark.parametrize("path", [
+    "pkg/testing.py", "pkg/contest.py", "tsdb/db.go", "src/app.js", "src/latest.js", "src/attest.ts",
+    "src/main/java/org/x/Testable.java", "x/Contest.java", "testing/helpers.go", "docs/testing.md",
+    "pkg/tests.py", "x/test.go",
+])
+def test_source_named_like_tests_is_not_test_code(path):
+    assert not is_test_file(path)
+
+
+def coupled_graph() -> RepoGraph:
+    g = RepoGraph("shop")
+    for path in ("shop/db.go", "shop/db_test.go", "shop/head_test.go", "shop/head.go"):
+        g.add_node(Label.FILE, path, component="shop")
+    for a, b in (("shop/db.go", "shop/db_test.go"), ("shop/db_test.go", "shop/head_test.go"), ("shop/db_test.go", "shop/head.go")):
+        g.add_edge(Rel.CO_CHANGES, g.node(Label.FILE, a), g.node(Label.FILE, b), degree=60.0, shared=6, revs_a=10, revs_b=10)
+    return g
+
+
+def test_a_changed_test_raises_no_co_change_finding_but_an_untouched_test_is_named():
+    graph = coupled_graph()
+    assert cochange_findings(graph, ["shop/db_test.go"], agent=True) == []
+    (finding,) = cochange_findings(graph, ["shop/db.go"], agent=False)
+    assert (finding.source, finding.target) == ("shop/db.go", "shop/db_test.go")
