@@ -82,6 +82,8 @@ def _print_tables(report: dict[str, Any]) -> None:
     for note in r["notes"]:
         if note not in (report.get("history") or {}).get("warnings", []):
             console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+    if report.get("impact"):
+        _print_impact(report["impact"], r["leaving"])
     drill = report.get("path")
     if drill is not None:
         console.print(
@@ -138,6 +140,30 @@ def _print_tables(report: dict[str, Any]) -> None:
     if holders:
         console.print(table("Knowledge holders (authors by degree of authorship)", [
             ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))
+
+
+def _before_after(entry: dict[str, Any], key: str) -> str:
+    before, after = entry[f"{key}_before"], entry[key]
+    return str(after) if before == after else f"{before} → {after}"
+
+
+def _print_impact(impact: dict[str, Any], leaving: list[str]) -> None:
+    """What the people leaving take with them: the repository's numbers before and after, and the components that
+    change, those newly at risk first."""
+    r = impact["repository"]
+    console.print(
+        f"[bold]if {escape(', '.join(leaving))} left:[/] truck factor {_before_after(r, 'truck_factor')}, "
+        f"human {_before_after(r, 'human_truck_factor')}, orphaned files {_before_after(r, 'orphaned_files')} "
+        f"of {r['files']}; {count(len(impact['newly_at_risk']), 'component')} newly at risk",
+        highlight=False,
+    )
+    rows = [(c["name"], f"{_before_after(c, 'truck_factor')} ({_before_after(c, 'human_truck_factor')})",
+             f"{_before_after(c, 'orphaned_files')} of {c['files']}",
+             literal("newly", "bold red") if c["at_risk"] and not c["at_risk_before"] else ("yes" if c["at_risk"] else "no"))
+            for c in impact["components"]]
+    if rows:
+        title = f"What changes ({count(len(rows), 'component')}; {impact['unchanged']} unchanged)"
+        console.print(table(title, [("component", IDENTIFIER), ("TF (human)", NUMBER), ("orphaned", NUMBER), "at risk"], rows))
 
 
 def who_knows(

@@ -72,6 +72,9 @@ def compact_bus_factor(report: dict[str, Any], *, component: str | None, limit: 
             out["components_total"] = one["total"]
             if "next_cursor" in one:
                 out["next_cursor"] = one["next_cursor"]
+    if report.get("impact"):
+        out["impact"] = dict(report["impact"])  # what leaving changes, those newly at risk first
+        trim(out, ["impact.components", "impact.newly_at_risk"], limit)
     if report.get("path"):
         out["path"] = path_summary(report["path"])
         trim(out, [f"path.{key}" for key in PATH_LISTS], limit)
@@ -111,7 +114,8 @@ def register(tool: Tools) -> None:
                    limit: Limit = 5, cursor: Cursor = None, repository: Repository = None) -> dict[str, Any]:
         """Truck factor (how many people must leave before most files have no author left) of the repository and of
         one component (`component`) or a page of components, riskiest first, with the top knowledge holders. Use
-        `leaving` for "what if these people leave" (names, e-mails or @logins); `path` adds the same numbers for the
+        `leaving` for "what if these people leave" (names, e-mails or @logins): `impact` then says what changes (the
+        numbers before and after, the components newly at risk first); `path` adds the same numbers for the
         files under one directory. `people=true` pages through everyone instead. Lists show `limit` rows;
         `next_cursor` gives the next page."""
         report = reads.bus_factor(ws, repository, component=component, leaving=leaving or [], path=path)

@@ -109,7 +109,8 @@ def dependency_graph(ws: Workspace, repo: str | None, level: str = "module") -> 
 
 def bus_factor(ws: Workspace, repo: str | None, *, component: str | None = None, leaving: Iterable[str] = (),
                path: str | None = None) -> dict[str, Any]:
-    """The truck factor report; ``path`` adds a drill-down into the files under that directory."""
+    """The truck factor report; ``path`` adds a drill-down into the files under that directory; ``leaving`` recomputes
+    it as if those people left, with what that changes (``impact``: ``queries.leaving``)."""
     from cairn.queries import ownership
 
     summary = ws.repository(repo)
@@ -123,7 +124,12 @@ def bus_factor(ws: Workspace, repo: str | None, *, component: str | None = None,
             if component not in scopes["names"]:
                 raise ownership.unknown_component(component, scopes["names"])
             return ownership.one_component(report, component, scopes["without_files"].get(component))
-    return ownership.bus_factor(_part(ws, summary, BUS_FACTOR_PART), component=component, leaving=leaving, path=path)
+    report = ownership.bus_factor(_part(ws, summary, BUS_FACTOR_PART), component=component, leaving=leaving, path=path)
+    if leaving:
+        from cairn.queries.leaving import leaving_impact
+
+        report["impact"] = leaving_impact(bus_factor(ws, summary.repo, component=component), report)
+    return report
 
 
 def people(ws: Workspace, repo: str | None) -> dict[str, Any]:

@@ -114,6 +114,12 @@ def test_bus_factor_what_if(client):
     without = client.get("/bus-factor", params=[("leaving", "Ada Lovelace"), ("leaving", "alan@example.com")]).json()
     assert everyone["repository"]["truck_factor"] > without["repository"]["truck_factor"]
     assert set(without["repository"]["leaving"]) == {"Ada Lovelace", "Alan Turing"}
+    assert without["impact"]["repository"]["truck_factor_before"] == everyone["repository"]["truck_factor"]
+    changed = without["impact"]["components"]
+    assert changed and len(changed) + without["impact"]["unchanged"] == len(everyone["components"])
+    assert all(c["orphaned_files"] != c["orphaned_files_before"] or c["truck_factor"] != c["truck_factor_before"]
+               or c["human_truck_factor"] != c["human_truck_factor_before"] or c["at_risk"] != c["at_risk_before"]
+               for c in changed)
     core = client.get("/bus-factor", params={"component": "core"}).json()
     assert [c["name"] for c in core["components"]] == ["core"]
     problem = assert_problem(client.get("/bus-factor", params={"leaving": "Nobody Known"}), 404)

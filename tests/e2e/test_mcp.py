@@ -74,6 +74,9 @@ def test_governance_tools(client):
     everyone = client.json("bus_factor")
     without_ada = client.json("bus_factor", leaving=["Ada Lovelace"])
     assert without_ada["repository"]["truck_factor"] < everyone["repository"]["truck_factor"]
+    impact = without_ada["impact"]
+    assert impact["repository"]["truck_factor_before"] == everyone["repository"]["truck_factor"]
+    assert impact["repository"]["truck_factor"] == without_ada["repository"]["truck_factor"] and "impact" not in everyone
     assert "people" not in everyone
     people = client.json("bus_factor", people=True, limit=2)
     assert len(people["people"]) == 2 and people["people_total"] >= 4 and "aliases" not in people["people"][0]

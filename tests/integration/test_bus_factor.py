@@ -23,6 +23,7 @@ from cairn.ingest.config import IdentitySettings
 from cairn.ingest.history import mine_history
 from cairn.ingest.knowledge import add_knowledge
 from cairn.graph.authorship import is_author
+from cairn.queries.leaving import leaving_impact
 from cairn.queries.ownership import annotate_bus_factor, bus_factor, file_authors, greedy_truck_factor
 from fixtures.ownership import build_team_repo, hand_built_graph
 
@@ -137,6 +138,26 @@ def test_leaving(team_root):
     assert next(p for p in report["people"] if p["name"] == "Alice")["gone"] == "leaving"
     assert bus_factor(graph, leaving=["ALICE", "Bob"])["repository"]["leaving"] == ["Alice", "Bob"]
     assert bus_factor(graph, leaving=["alice@old.example"])["repository"]["leaving"] == ["Alice"]  # known via .mailmap
+
+
+def test_what_leaving_changes(team_root):
+    graph = team_graph(team_root)
+    everyone = bus_factor(graph)
+    impact = leaving_impact(everyone, bus_factor(graph, leaving=["Alice"]))
+    # the numbers of test_leaving against those of everyone here (core: TF 2, none orphaned; w2's only author Dave is
+    # inactive already)
+    assert impact["repository"] == {"files": 7, "truck_factor_before": 2, "truck_factor": 1, "human_truck_factor_before": 2,
+                                    "human_truck_factor": 1, "orphaned_files_before": 1, "orphaned_files": 4}
+    core, web = impact["components"]  # both newly at risk; core loses more files (2 against 1)
+    assert core == {"name": "core", "files": 4, "truck_factor_before": 2, "truck_factor": 1, "human_truck_factor_before": 2,
+                    "human_truck_factor": 1, "orphaned_files_before": 0, "orphaned_files": 2, "at_risk_before": False,
+                    "at_risk": True}
+    assert (web["name"], web["orphaned_files_before"], web["orphaned_files"]) == ("web", 1, 2)
+    assert impact["newly_at_risk"] == ["core", "web"] and impact["unchanged"] == 0
+    # Carol knows web only: core keeps every number
+    carol = leaving_impact(everyone, bus_factor(graph, leaving=["Carol"]))
+    assert [c["name"] for c in carol["components"]] == ["web"] and carol["unchanged"] == 1
+    assert (carol["components"][0]["truck_factor_before"], carol["components"][0]["truck_factor"]) == (2, 0)
 
 
 def test_unknown_names_are_clear_errors(team_root):
@@ -268,10 +289,19 @@ def test_cli_end_to_end(team_root, tmp_path):
     result = runner.invoke(app, ["bus-factor", "--store", store, "--format", "json", "--leaving", "Alice",
                                  "--component", "core"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["components"][0]["truck_factor"] == 1
+    one = json.loads(result.stdout)
+    assert one["components"][0]["truck_factor"] == 1
+    assert [c["name"] for c in one["impact"]["components"]] == ["core"] and one["impact"]["newly_at_risk"] == ["core"]
 
     result = runner.invoke(app, ["bus-factor", "--store", store])
     assert result.exit_code == 0 and "truck factor" in result.stdout and "core" in result.stdout
+    assert "if " not in result.stdout and "What changes" not in result.stdout
+
+    result = runner.invoke(app, ["bus-factor", "--store", store, "--leaving", "Carol"])
+    assert result.exit_code == 0, result.output
+    assert "if Carol left: truck factor 2 → 1" in result.stdout and "What changes (1 component; 1 unchanged)" in result.stdout
+    web = next(line for line in result.stdout.splitlines() if line.startswith("│ web"))
+    assert "2 → 0 (2 → 1)" in web and "1 → 2 of 3" in web and "newly" in web
 
 
 def test_cli_subprocess_errors_and_shallow(team_root, tmp_path):
