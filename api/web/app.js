@@ -240,7 +240,9 @@ async function viewBusFactor() {
       if (who && !state.leaving.includes(who)) state.leaving.push(who);
       refresh();
     };
-    const components = [...current.components].sort((a, b) =>
+    // with people leaving, the components at risk only because they leave come first (impact: queries/leaving.py)
+    const newly = new Set((current.impact && current.impact.newly_at_risk) || []);
+    const components = [...current.components].sort((a, b) => newly.has(b.name) - newly.has(a.name) ||
       (b.at_risk === true) - (a.at_risk === true) || (a.truck_factor ?? 99) - (b.truck_factor ?? 99) || a.name.localeCompare(b.name));
     clear(root).append(
       el("div", { class: "page-head" }, el("h1", { id: "bf-title" }, "Bus factor"),
@@ -249,7 +251,9 @@ async function viewBusFactor() {
         el("div", { class: "card" },
           el("div", { class: "big-number" },
             el("div", {}, el("b", { id: "repo-truck-factor", "data-testid": "repo-truck-factor" }, fmt(repo.truck_factor)), el("span", {}, "truck factor"),
-              delta ? el("div", { class: "delta", "data-testid": "tf-delta" }, `${base.repository.truck_factor} → ${repo.truck_factor} without them`) : null),
+              delta ? el("div", { class: "delta", "data-testid": "tf-delta" }, `${base.repository.truck_factor} → ${repo.truck_factor} without them`) : null,
+              newly.size ? el("div", { class: "delta", "data-testid": "newly-at-risk" },
+                `${newly.size} component${newly.size === 1 ? "" : "s"} newly at risk`) : null),
             el("div", {}, el("b", {}, fmt(repo.human_truck_factor)), el("span", {}, "human knowledge")),
             el("div", {}, el("b", {}, fmt(repo.orphaned_files)), el("span", {}, `orphaned of ${fmt(repo.files)} files`))),
           el("p", { class: "risk-line" }, riskPill(repo.at_risk), " ", repo.truck_factor_people && repo.truck_factor_people.length
@@ -268,7 +272,8 @@ async function viewBusFactor() {
           el("thead", {}, el("tr", {}, el("th", {}, "Component"), el("th", {}, "Risk"), el("th", { class: "num" }, "TF"),
             el("th", { class: "num" }, "Human TF"), el("th", { class: "num" }, "Files"), el("th", {}, "Knowledge holders"))),
           el("tbody", {}, components.map((c) => el("tr", { "data-component": c.name },
-            el("td", {}, componentLink(c.name)), el("td", {}, riskPill(c.at_risk)), el("td", { class: "num" }, fmt(c.truck_factor)),
+            el("td", {}, componentLink(c.name)),
+            el("td", {}, newly.has(c.name) ? el("span", { class: "pill risk", title: "at risk only if they leave" }, "newly at risk") : riskPill(c.at_risk)), el("td", { class: "num" }, fmt(c.truck_factor)),
             el("td", { class: "num" }, fmt(c.human_truck_factor)), el("td", { class: "num" }, fmt(c.files)),
             el("td", {}, (c.knowledge_holders || []).length
               ? c.knowledge_holders.slice(0, 4).map((h) => el("span", { class: "chip" }, `${holderName(h)} ${pct(h.share)}`))

@@ -89,12 +89,36 @@ def test_what_if_someone_leaves_changes_the_truck_factor(page):
     assert "Ada Lovelace" in page.locator(".leaving-chips").inner_text()
     # Without Ada nobody knows the core any more.
     assert "nobody left who knows it" in page.locator("tr[data-component=core]").inner_text()
+    # every component of the shop is at risk already (truck factor 1): none is newly at risk
+    assert page.locator("[data-testid=newly-at-risk]").count() == 0 and page.get_by_text("newly at risk").count() == 0
     # An unknown name is an error message, and the previous result stays.
     page.fill("#leaving-input", "Nobody Known")
     page.click("#whatif-add")
     page.locator("[role=alert]").wait_for()
     assert "Nobody Known" in page.locator("[role=alert]").inner_text()
     assert int(tf.inner_text()) == after
+
+
+def test_what_if_marks_the_components_at_risk_only_because_they_leave(browser, tmp_path):
+    from fixtures.ownership import build_team_repo
+
+    build_team_repo(tmp_path / "team")
+    ingest_into_store(open_store(str(tmp_path / "store")), tmp_path / "team")
+    with LiveServer(tmp_path / "store") as live:
+        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        page.goto(live.url + "/#/bus-factor")
+        page.locator("[data-testid=repo-truck-factor]").wait_for()
+        assert page.get_by_text("newly at risk").count() == 0  # core and web: truck factor 2, healthy
+        page.fill("#leaving-input", "Alice")
+        page.click("#whatif-add")
+        page.locator("[data-testid=newly-at-risk]").wait_for()
+        # test_bus_factor.test_what_leaving_changes: without Alice both components are at risk, and only because of it
+        assert page.locator("[data-testid=newly-at-risk]").inner_text() == "2 components newly at risk"
+        rows = page.locator("tbody tr[data-component]")
+        assert [rows.nth(i).get_attribute("data-component") for i in range(rows.count())][:2] == ["core", "web"]
+        for name in ("core", "web"):
+            assert "newly at risk" in page.locator(f"tr[data-component='{name}']").inner_text()
+        page.context.close()
 
 
 def test_decisions_timeline(page):
