@@ -2,7 +2,7 @@
 
 A path is test code when a directory on it is one test runners and build
 tools use for tests (``tests/``, ``test/``, ``__tests__/``, ``spec/``,
-``testdata/``, Maven's ``src/test/``, …) or when its file name follows a test
+``testdata/``, Go's ``testutil/``, Maven's ``src/test/``, …) or when its file name follows a test
 runner's naming: pytest's ``test_*.py`` / ``*_test.py`` / ``conftest.py``,
 Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
 JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "e2e"})
+TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "e2e",
+                              "testutil", "testutils"})
 
 _TEST_FILE = re.compile(
     r"(?:^test_.*\.py|.*_test\.py|conftest\.py"

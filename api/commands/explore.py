@@ -180,10 +180,17 @@ def _print_reading_list(data: dict[str, Any]) -> None:
     else:
         _line("1. Decisions: no decision records govern it yet.")
     if data["modules"]:
-        rows = [(str(i), *_module_and_file(m["module"], m["path"]), count(m["imported_by"], "module"))
-                for i, m in enumerate(data["modules"], 1)]
-        console.print(table("2. Central modules (by PageRank on the imports)",
-                            [("#", NUMBER), ("module", IDENTIFIER), ("file", IDENTIFIER), ("imported by", NUMBER)], rows))
+        title = "2. Central modules (by PageRank on the imports)"
+        named = [(str(i), *_module_and_file(m["module"], m["path"]), count(m["imported_by"], "module"))
+                 for i, m in enumerate(data["modules"], 1)]
+        shown = table(title, [("#", NUMBER), ("module", IDENTIFIER), ("file", IDENTIFIER), ("imported by", NUMBER)], named)
+        # side by side a Python module and its file both fold at 80 columns (sqlalchemy's "lib/sqlalchemy/util/typing.p"
+        # over "y"): then the file goes under its module
+        stacked = table(title, [("#", NUMBER), ("module\nfile", IDENTIFIER), ("imported by", NUMBER)],
+                        [(i, "\n".join(filter(None, (module, path))), n) for i, module, path, n in named])
+        if stacked.folded_cells(console.width) < shown.folded_cells(console.width):
+            shown = stacked
+        console.print(shown)
     else:
         _line("2. Central modules: none.")
     if data["people"]:

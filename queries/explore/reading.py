@@ -1,5 +1,12 @@
 """What a newcomer should read first: decisions in force, then the most central modules, then the people to ask.
 
+The modules are the most central by PageRank (``queries.explore.paths``),
+test code left out (``graph.testcode``: a test helper imported by every test
+ranks high and explains nothing), and a repository's list gives each
+language places in proportion to its files: prometheus's first eight were
+five of its web UI's TypeScript files (a module each, where a Go package of
+many files is one) and a test helper.
+
 People are the knowledge holders of the scope (ranked by how many of its
 components they hold, and how high), then its declared owners, the people who
 left after everyone still here; each is resolved to its Person node
@@ -17,6 +24,7 @@ from typing import Any
 from cairn.graph.decisions import is_retired
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
+from cairn.graph.testcode import is_test_file
 from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_order, decision_summary, person_name
 from cairn.queries.explore.paths import central_modules
@@ -38,7 +46,7 @@ def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int
         nodes.sort(key=decision_order)
         decision_rows = [decision_summary(d) for d in nodes]
         comps = graph.of_label(Label.COMPONENT)
-    central = central_modules(graph, modules, component=component) if graph.of_label(Label.MODULE) else []
+    central = _modules_to_read(graph, modules, component) if graph.of_label(Label.MODULE) else []
     people_rows = _people_to_ask(graph, comps, people)
 
     items: list[dict[str, Any]] = []
@@ -58,6 +66,37 @@ def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int
         "people": people_rows,
         "items": items,
     }
+
+
+def _modules_to_read(graph: RepoGraph, limit: int, component: str | None) -> list[dict[str, Any]]:
+    """The most central modules that are not test code; in a repository's list each language has places in
+    proportion to its files (PageRank spreads over modules, and a Go package of twenty files is one module where
+    each TypeScript file is one), and places left over go by rank."""
+    files_of = {node.key: node.get("files") or [node.get("path")] for node in graph.of_label(Label.MODULE)}
+    ranked = [m for m in central_modules(graph, len(files_of), component=component)
+              if not _is_test_code([f for f in files_of.get(m["module"]) or [m["path"]] if f])]
+    if component is not None:
+        return ranked[:limit]
+    language = {node.key: node.get("language") for node in graph.of_label(Label.MODULE)}
+    files: Counter[str | None] = Counter()
+    for name, its_files in files_of.items():
+        files[language[name]] += len(its_files)
+    total = sum(files.values()) or 1
+    places = {lang: round(limit * n / total) for lang, n in files.items()}
+    per_language: Counter[str | None] = Counter()
+    taken: list[dict[str, Any]] = []
+    for m in ranked:
+        lang = language.get(m["module"])
+        if per_language[lang] < places.get(lang, 0):
+            per_language[lang] += 1
+            taken.append(m)
+    taken = taken[:limit]
+    return sorted(taken + [m for m in ranked if m not in taken][:limit - len(taken)], key=ranked.index)
+
+
+def _is_test_code(files: list[str]) -> bool:
+    """A module is test code when each of its files is (a Go package of ``_test.go`` files, ``testutil/``)."""
+    return bool(files) and all(map(is_test_file, files))
 
 
 def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from cairn.queries.cochange import cochange_findings
     "tsdb/db_test.go", "src/app.test.js", "src/app.spec.ts", "web/Button.test.tsx", "lib/x.spec.mjs",
     "src/test/java/org/x/Foo.java", "src/main/java/org/x/FooTest.java", "x/FooTests.java", "x/FooIT.java",
     "web/__tests__/app.js", "spec/models/user_spec.rb", "tsdb/testdata/series.json", "e2e/login.ts",
+    "util/testutil/assert.go",
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)

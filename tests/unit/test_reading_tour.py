@@ -1,0 +1,43 @@
+"""The reading list's central modules: test code left out, and each language's places in proportion to its files."""
+
+from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.queries.explore import reading_list
+
+
+def mixed_graph() -> RepoGraph:
+    """Go packages of ten files each and single-file TypeScript modules that import one another heavily (so by
+    PageRank alone the TypeScript files come first), and a Go test helper every package imports."""
+    g = RepoGraph("mixed")
+    g.add_node(Label.REPOSITORY, "mixed")
+    for name in ("labels", "storage", "promql", "tsdb", "util", "ui"):
+        g.add_node(Label.COMPONENT, name)
+    go = [g.add_node(Label.MODULE, f"example.com/m/{name}", path=name, language="go", component=name,
+                     files=[f"{name}/f{i}.go" for i in range(10)]) for name in ("labels", "storage", "promql", "tsdb")]
+    helper = g.add_node(Label.MODULE, "example.com/m/util/testutil", path="util/testutil", language="go", component="util",
+                        files=["util/testutil/assert.go", "util/testutil/context.go"])
+    ts = [g.add_node(Label.MODULE, f"ui/src/f{i}.ts", path=f"ui/src/f{i}.ts", language="typescript", component="ui",
+                     files=[f"ui/src/f{i}.ts"]) for i in range(12)]
+    for i, m in enumerate(go[1:], 1):
+        for target in go[:i]:
+            g.add_edge(Rel.IMPORTS, m, target)
+        g.add_edge(Rel.IMPORTS, m, helper)
+    for i, m in enumerate(ts):
+        for target in ts[:i]:
+            g.add_edge(Rel.IMPORTS, m, target)
+    return g
+
+
+def test_each_language_has_places_by_its_files_and_test_helpers_none():
+    modules = reading_list(mixed_graph(), modules=4)["modules"]
+    names = [m["module"] for m in modules]
+    # by rank alone: f0.ts, f1.ts, f2.ts, f3.ts. 42 Go files (the test helper's two among them) against 12 TypeScript
+    # ones: three places and one; the helper, as central as labels, is test code
+    assert names == ["ui/src/f0.ts", "example.com/m/labels", "example.com/m/storage", "example.com/m/promql"]
+    assert "example.com/m/util/testutil" not in names
+    assert [m["score"] for m in modules] == sorted((m["score"] for m in modules), reverse=True)  # still by rank
+
+
+def test_a_component_list_is_by_rank_without_test_code():
+    graph = mixed_graph()
+    assert [m["module"] for m in reading_list(graph, "ui", modules=3)["modules"]] == ["ui/src/f0.ts", "ui/src/f1.ts", "ui/src/f2.ts"]
+    assert reading_list(graph, "util")["modules"] == []
