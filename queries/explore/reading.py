@@ -4,7 +4,7 @@ The modules are the most central by PageRank (``queries.explore.paths``),
 test code left out (``graph.testcode``: a test helper imported by every test
 ranks high and explains nothing), and a repository's list gives each
 language places in proportion to its files: prometheus's first eight were
-five of its web UI's TypeScript files (a module each, where a Go package of
+four of its web UI's TypeScript files (a module each, where a Go package of
 many files is one) and a test helper.
 
 People are the knowledge holders of the scope (ranked by how many of its
