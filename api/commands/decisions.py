@@ -107,6 +107,11 @@ def _print_table(repo: str, data: dict[str, Any]) -> None:
     else:
         console.print(f"{escape(repo)}: no findings, verdict {data['verdict']} ({count(data['summary']['rules_checked'], 'rule')} checked)",
                       highlight=False)
+        if not data["summary"]["rules_checked"] and not data["skipped_rules"]:
+            # a pass with nothing checked is not a clean bill: say where rules come from
+            hint = ("no boundary rules are declared: add [[rules]] to cairn.toml or a `rules:` block to an ADR "
+                    "(README, Configuration); `cairn deps --level component` shows what depends on what now")
+            console.print(f"[dim]{escape(hint)}[/]", highlight=False)
     if data["baselined"]:
         console.print(f"{count(data['baselined'], 'known violation')} in the baseline not shown", highlight=False)
     if data["stale_baseline_entries"]:

@@ -363,3 +363,12 @@ def test_no_records_names_the_configuration_table_where_they_are_looked_for(tmp_
     done = cairn("adrs", "--store", str(store))
     assert done.returncode == 0, done.stderr
     assert "no decision records found (in [adr] paths of cairn.toml" in " ".join(done.stdout.split())
+    # nothing to check is a pass that says where rules come from, brackets and all
+    checked = cairn("check", "--store", str(store))
+    assert checked.returncode == 0 and "verdict pass (0 rules checked)" in checked.stdout
+    assert "no boundary rules are declared: add [[rules]] to cairn.toml" in " ".join(checked.stdout.split())
+
+
+def test_a_check_with_rules_says_nothing_of_declaring_them(shop):
+    _, store = shop
+    assert "no boundary rules are declared" not in invoke("check", "--store", str(store)).stdout
