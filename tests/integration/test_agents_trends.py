@@ -194,7 +194,7 @@ def test_ingest_leaves_code_samples_to_trends_and_stores_them_once_extracted(tmp
 def test_cli_agents_and_trends(agents_store):
     store, _, _ = agents_store
     runner = CliRunner()
-    data = json.loads(runner.invoke(app, ["agents", "--store", str(store), "--format", "json"]).output)
+    data = data_agents = json.loads(runner.invoke(app, ["agents", "--store", str(store), "--format", "json"]).output)
     assert set(data["agents"][0]) >= {"name", "commits", "components", "humans", "first", "last"}
     assert set(data["components"][0]) >= {"name", "agent_share"}
     data = json.loads(runner.invoke(app, ["trends", "--store", str(store), "--format", "json"]).output)
@@ -204,7 +204,30 @@ def test_cli_agents_and_trends(agents_store):
     assert table.exit_code == 0 and "2024" in table.output
     bad = runner.invoke(app, ["trends", "--store", str(store), "--period", "month"])
     assert bad.exit_code == 2 and "re-ingest" in bad.output
-    assert runner.invoke(app, ["agents", "--store", str(store)]).exit_code == 0
+    shown = runner.invoke(app, ["agents", "--store", str(store)])
+    assert shown.exit_code == 0
+    # the share table lists the components agents touched; the others are counted, not listed at 0%
+    touched = [c for c in data_agents["components"] if c["agent_commits"]]
+    untouched = len(data_agents["components"]) - len(touched)
+    assert touched and all(f"│ {c['name']} " in shown.output for c in touched)
+    assert " 0% " not in shown.output
+    assert untouched == 0 and "no agent-assisted commit" not in shown.output
+
+
+def test_the_share_table_lists_the_components_agents_touched_and_counts_the_rest(tmp_path):
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"core/a.py": "A = 1\n", "web/b.py": "B = 1\n", "cli/c.py": "C = 1\n"}, message="start",
+                author=("Ada Lovelace", "ada@example.com"), date="2024-05-01T12:00:00+00:00")
+    repo.commit({"core/a.py": "A = 2\n"}, message="tune a\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+                author=("Ada Lovelace", "ada@example.com"), date="2024-05-02T12:00:00+00:00")
+    store = tmp_path / "store"
+    ingest_into_store(open_store(str(store)), repo.root)
+    shown = CliRunner().invoke(app, ["agents", "--store", str(store)])
+    assert shown.exit_code == 0, shown.output
+    assert "│ core " in shown.output and "│ web " not in shown.output and "│ cli " not in shown.output
+    assert "other 2 components: no agent-assisted commit in the last" in " ".join(shown.output.split())
 
 
 def test_message_markers():
