@@ -5,8 +5,11 @@ commits that touched the file (renames followed) — all of history, or those
 landed since ``since``; size is the file's lines now. Each hotspot carries its
 component with that component's truck factor, and the file's top knowledge
 holder (the human author with the highest degree of authorship; none when no
-human authored it, e.g. written only by agents): where change and knowledge
-risk meet.
+human authored it, e.g. written only by agents) and whether that person is
+still here (``top_holder_active``, ``top_holder_gone``,
+``top_holder_last_active``: ``queries.ownership.presence``): where change and
+knowledge risk meet — prometheus's fifth and sixth hotspots, ``tsdb/head.go``
+and ``tsdb/db.go``, have as top holder someone inactive since 2019.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
-from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.queries.ownership import gone_people, presence
 
 DAY = 86_400
 
@@ -40,23 +44,35 @@ def parse_since(text: str) -> int:
     return int(moment.timestamp()) // DAY
 
 
-def _top_holders(graph: RepoGraph) -> dict[str, str]:
-    best: dict[str, tuple[float, str]] = {}
+def _top_holders(graph: RepoGraph) -> dict[str, Node]:
+    """File node id -> the human author with the highest degree of authorship of it."""
+    best: dict[str, tuple[float, str, Node]] = {}
     for edge in graph.of_type(Rel.KNOWS):
         if not edge.get("author") or edge.get("doa") is None:
             continue
         person = graph.nodes[edge.source]
+        if person.get("kind", "human") != "human":
+            continue
         name = str(person.get("name") or person.key)
         doa = float(edge.get("doa"))
         current = best.get(edge.target)
-        if current is None or (doa, name) > current:  # higher DOA wins; ties go to the later name, deterministically
-            best[edge.target] = (doa, name)
-    return {target: name for target, (_, name) in best.items()}
+        if current is None or (doa, name) > current[:2]:  # higher DOA wins; ties go to the later name, deterministically
+            best[edge.target] = (doa, name, person)
+    return {target: person for target, (_, _, person) in best.items()}
+
+
+def _holder_fields(person: Node | None, gone: dict[str, str]) -> dict[str, Any]:
+    if person is None:
+        return {"top_holder": None, "top_holder_active": None, "top_holder_gone": None, "top_holder_last_active": None}
+    here = presence(person, gone.get(person.id))
+    return {"top_holder": str(person.get("name") or person.key), "top_holder_active": here["active"],
+            "top_holder_gone": here["gone"], "top_holder_last_active": here["last_active"]}
 
 
 def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | None = None,
              limit: int | None = None) -> dict[str, Any]:
-    """``{"hotspots": [{"path", "changes", "lines", "score", "component", "truck_factor", "top_holder"}]}``, by score."""
+    """``{"hotspots": [{"path", "changes", "lines", "score", "component", "truck_factor", "top_holder",
+    "top_holder_active", "top_holder_gone", "top_holder_last_active"}]}``, by score."""
     files = graph.of_label(Label.FILE)
     if files and not any("change_days" in f.props for f in files):
         raise NoChangeHistory(f"repository {graph.repo} has no change history: ingest it (with its git history) first")
@@ -66,6 +82,7 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
         raise UnknownName(f"no component named {component!r} (components: {known})", kind="component", name=component, suggestions=names)
     first_day = parse_since(since) if since else None
     holders = _top_holders(graph)
+    gone, _ = gone_people(graph)
     rows = []
     for node in files:
         comp = node.get("component")
@@ -80,7 +97,7 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
         rows.append({
             "path": node.key, "changes": changes, "lines": lines, "score": changes * (lines or 0), "component": comp,
             "truck_factor": comp_node.get("truck_factor") if comp_node is not None else None,
-            "top_holder": holders.get(node.id),
+            **_holder_fields(holders.get(node.id), gone),
         })
     rows.sort(key=lambda r: (-r["score"], -r["changes"], r["path"]))
     if limit is not None:

@@ -9,7 +9,7 @@ from cairn.api.common import OutputFormat, RepoOption, StoreOption, console, ope
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Option
 from cairn.api.render.console import escape
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, literal, table
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, gone_mark, literal, table
 
 if TYPE_CHECKING:
     from cairn.api.services.workspace import Workspace
@@ -98,6 +98,17 @@ def beside(first: str, second: str) -> str:
     return second
 
 
+def _top_holder(hotspot: dict[str, Any]) -> Any:
+    """The top holder's name, marked and yellow when they left (``Fabian Reinartz (inactive since 2019-01)``)."""
+    if not hotspot["top_holder"]:
+        return literal("nobody", "yellow")
+    if hotspot.get("top_holder_active") is False:
+        mark = gone_mark({"active": False, "gone": hotspot.get("top_holder_gone"),
+                          "last_active": hotspot.get("top_holder_last_active")})
+        return literal(hotspot["top_holder"] + mark, "yellow")
+    return hotspot["top_holder"]
+
+
 def hotspots(
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
@@ -118,10 +129,16 @@ def hotspots(
         tf = h["truck_factor"]
         rows.append((str(h["score"]), str(h["changes"]), str(h["lines"] if h["lines"] is not None else "—"), h["path"],
                      h["component"] or "—", literal("1", "bold red") if tf == 1 else str(tf) if tf is not None else "—",
-                     h["top_holder"] if h["top_holder"] else literal("nobody", "yellow")))
-    console.print(table(f"{report['repository']}: hotspots ({window})", [
-        ("score", NUMBER), ("changes", NUMBER), ("lines", NUMBER), ("file", IDENTIFIER), ("component", IDENTIFIER), ("TF", NUMBER),
-        "top holder"], rows))
+                     _top_holder(h)))
+    title = f"{report['repository']}: hotspots ({window})"
+    columns: list[str | tuple[str, str]] = [("score", NUMBER), ("changes", NUMBER), ("lines", NUMBER), ("file", IDENTIFIER),
+                                            ("component", IDENTIFIER), ("TF", NUMBER), "top holder"]
+    shown = table(title, columns, rows)
+    # the score is changes × lines, both beside it: without it at 80 columns prometheus's paths and names no longer fold
+    scoreless = table(title + ", by changes × lines", columns[1:], [row[1:] for row in rows])
+    if scoreless.folded_cells(console.width) < shown.folded_cells(console.width):
+        shown = scoreless
+    console.print(shown)
 
 
 def agents(

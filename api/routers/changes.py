@@ -64,6 +64,9 @@ class Hotspot(BaseModel):
     component: str | None
     truck_factor: int | None = Field(description="the component's truck factor")
     top_holder: str | None = Field(description="the file's human author with the highest degree of authorship")
+    top_holder_active: bool | None = Field(None, description="false when the top holder left (departed or inactive)")
+    top_holder_gone: str | None = Field(None, description='"departed" or "inactive" when the top holder left')
+    top_holder_last_active: str | None = Field(None, description="the top holder's last commit (ISO time)")
 
 
 class HotspotsReport(BaseModel):

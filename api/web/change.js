@@ -86,7 +86,7 @@ function hotspotChart(hotspots) {
     el("span", { class: "hb-label mono", title: h.path }, h.path),
     el("span", { class: "hb-bar" }, el("i", { style: `width:${(100 * (h.score || 0)) / max}%; background:${TF_COLOURS[Math.min(h.truck_factor ?? 4, 4)]}` })),
     el("span", { class: "hb-meta" }, `${h.changes} changes × ${formatLines(h.lines || 0)} lines`,
-      el("span", { class: "muted" }, ` · ${h.component || "no component"} · TF ${fmt(h.truck_factor)}${h.top_holder ? " · " + (typeof h.top_holder === "string" ? h.top_holder : h.top_holder.person || h.top_holder.name) : ""}`)))));
+      el("span", { class: "muted" }, ` · ${h.component || "no component"} · TF ${fmt(h.truck_factor)}${h.top_holder ? " · " + (typeof h.top_holder === "string" ? h.top_holder : h.top_holder.person || h.top_holder.name) + (h.top_holder_active === false ? " (left)" : "") : ""}`)))));
 }
 
 function couplingList(pairs) {

@@ -59,7 +59,8 @@ def test_coupling_endpoint(client):
 def test_hotspots_endpoint(client):
     rows = client.get("/repositories/coupled/hotspots", params={"limit": 3}).json()["hotspots"]
     assert len(rows) == 3 and rows[0]["score"] >= rows[1]["score"] >= rows[2]["score"]
-    assert set(rows[0]) == {"path", "changes", "lines", "score", "component", "truck_factor", "top_holder"}
+    assert set(rows[0]) == {"path", "changes", "lines", "score", "component", "truck_factor", "top_holder",
+                            "top_holder_active", "top_holder_gone", "top_holder_last_active"}
     problem(client.get("/repositories/coupled/hotspots", params={"since": "soon"}), 422, "not a date")
 
 

@@ -30,7 +30,8 @@ def _text(lines: int, version: int) -> str:
 def store(tmp_path_factory):
     base = tmp_path_factory.mktemp("hotspots")
     repo = GitRepo(base / "repo")
-    repo.commit({"cairn.toml": '[components]\ncore = ["src/core/**"]\nweb = ["src/web/**"]\n'}, author=ADA,
+    repo.commit({"cairn.toml": '[components]\ncore = ["src/core/**"]\nweb = ["src/web/**"]\n'
+                              '[identities]\ndeparted = ["Bob Builder"]\n'}, author=ADA,
                 date="2023-01-01T00:00:00+00:00")
     day = 1
     for i in range(12):
@@ -57,6 +58,9 @@ def test_hotspots_are_ordered_by_changes_times_lines(store):
     ]
     big = rows[1]
     assert big["component"] == "core" and big["top_holder"] == "Bob Builder"
+    # Bob is declared departed: the hotspot's knowledge has left with him
+    assert (big["top_holder_active"], big["top_holder_gone"]) == (False, "departed")
+    assert (rows[0]["top_holder"], rows[0]["top_holder_active"], rows[0]["top_holder_gone"]) == ("Ada Lovelace", True, None)
     assert big["truck_factor"] == 2  # core: Ada authors old.py, Bob big.py; removing one leaves 50 %, not less
 
 
@@ -77,5 +81,9 @@ def test_cli_hotspots(store):
     assert set(data["hotspots"][0]) >= {"path", "changes", "lines", "score", "component", "truck_factor", "top_holder"}
     table = runner.invoke(app, ["hotspots", "--store", str(store), "--since", "2024-01-01"])
     assert table.exit_code == 0 and "since 2024-01-01" in table.output
+    lines = table.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "src/core/big.py" in line)
+    assert "Bob Builder" in lines[at] and "(left)" in lines[at] + lines[at + 1]  # the mark may wrap under the name
+    assert "(left)" not in "".join(lines[at + 2:])  # Ada's rows carry none
     bad = runner.invoke(app, ["hotspots", "--store", str(store), "--since", "yesterday"])
     assert bad.exit_code == 2 and "not a date" in bad.output
