@@ -88,7 +88,7 @@ def briefing(graph: RepoGraph, *, paths: Iterable[str] | None = None, component:
     holders = index.holders(files)
     untracked = len(scopes) == 1 and scopes[0].kind == "untracked"
     owners = index.codeowners(scopes[0] if untracked else Scope(".", "directory", files))
-    out["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners, limit=min(limit, ASK))]
+    out["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners, limit=min(limit, ASK), files=len(files))]
     out["codeowners"] = _cut([{"owner": o["owner"], "kind": o["kind"], "files": o.get("files")} for o in owners], limit,
                              "codeowners", omitted)
     out["changes_with"] = _changes_with(graph, names, set(files), limit, omitted, notes)

@@ -191,16 +191,22 @@ def without_echo(row: dict[str, Any], name: str) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "id" or v != row.get(name)}
 
 
-def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], limit: int = 3) -> list[dict[str, Any]]:
-    """Active authors first, then active contributors, then declared owners; ``why`` says which."""
+def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], limit: int = 3, *,
+                  files: int | None = None) -> list[dict[str, Any]]:
+    """Active authors first, then active contributors, then declared owners; ``why`` says which (of "the file" when
+    the holders' scope is ``files`` = 1 file: "changed 1 of the files" read oddly of one file)."""
     ask: list[dict[str, Any]] = []
     for row in holders:
         if len(ask) >= limit:
             break
         if not row["active"] or not (row["authored"] or row["touched"]):
             continue
-        why = (f"author of {row['authored']} of the files" if row["authored"]
-               else f"changed {row['touched']} of the files in {row['commits']} commit{'' if row['commits'] == 1 else 's'}")
+        commits = f"{row['commits']} commit{'' if row['commits'] == 1 else 's'}"
+        if files == 1:
+            why = "author of the file" if row["authored"] else f"changed it in {commits}"
+        else:
+            why = (f"author of {row['authored']} of the files" if row["authored"]
+                   else f"changed {row['touched']} of the files in {commits}")
         ask.append({"person": row["person"], "id": row["id"], "why": why + (f", last {row['last_touch'][:10]}" if row["last_touch"] else "")})
     for owner in owners:
         same = next((a for a in ask if a["id"] == owner["id"]), None)
@@ -236,6 +242,6 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit
         row["codeowners"] = [without_echo(o, "owner") for o in owners[:limit]]
-        row["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners)]
+        row["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners, files=len(scope.files))]
         out.append(row)
     return {"repository": graph.repo, "paths": out}
