@@ -73,7 +73,9 @@ def compact_bus_factor(report: dict[str, Any], *, component: str | None, limit: 
             if "next_cursor" in one:
                 out["next_cursor"] = one["next_cursor"]
     if report.get("impact"):
-        out["impact"] = dict(report["impact"])  # what leaving changes, those newly at risk first
+        # what leaving changes, those newly at risk first: right after the repository's numbers, what an agent asking
+        # "what if they leave" reads first
+        out = {"repository": out.pop("repository"), "impact": dict(report["impact"]), **out}
         trim(out, ["impact.components", "impact.newly_at_risk"], limit)
     if report.get("path"):
         out["path"] = path_summary(report["path"])
