@@ -59,10 +59,12 @@ function lineChart(periods, series, { max, format, height = 220 }) {
     ticks.map((t) => [svg("line", { x1: left, x2: width - right, y1: y(t), y2: y(t), class: "grid" }),
       svg("text", { x: left - 6, y: y(t) + 4, class: "axis", "text-anchor": "end" }, format(t))]),
     periods.map((p, i) => (i % every === 0 ? svg("text", { x: x(i), y: height - 12, class: "axis", "text-anchor": "middle" }, p) : null)),
+    // a period without a value (the truck factor is kept for the last periods and each year's end before them) has
+    // no point: the line joins the periods that have one (drawn at 0 they made prometheus's early years a zigzag)
     series.map((s) => [
-      svg("polyline", { points: s.values.map((v, i) => `${x(i)},${y(v ?? 0)}`).join(" "), class: `series ${s.class}` }),
-      s.values.map((v, i) => svg("circle", { cx: x(i), cy: y(v ?? 0), r: 3.5, class: `dot ${s.class}` },
-        svg("title", {}, `${periods[i]}: ${s.label} ${format(v ?? 0)}`)))]));
+      svg("polyline", { points: s.values.map((v, i) => (v == null ? null : `${x(i)},${y(v)}`)).filter(Boolean).join(" "), class: `series ${s.class}` }),
+      s.values.map((v, i) => (v == null ? null : svg("circle", { cx: x(i), cy: y(v), r: 3.5, class: `dot ${s.class}` },
+        svg("title", {}, `${periods[i]}: ${s.label} ${format(v)}`))))]));
 }
 
 function barChart(periods, values, { format, height = 180 }) {

@@ -291,7 +291,7 @@ def test_change_tab_shows_and_draws_the_servers_own_answers(page, atlas):
 
 TRENDS = {"periods": [
     {"period": "2024-Q1", "commits": 40, "agent_share": 0.0, "humans": 5, "truck_factor": 3, "human_truck_factor": 3, "new_couplings": 0, "new_cycles": 0, "from_agents": 0},
-    {"period": "2024-Q2", "commits": 52, "agent_share": 0.12, "humans": 5, "truck_factor": 3, "human_truck_factor": 2, "new_couplings": 1, "new_cycles": 0, "from_agents": 1},
+    {"period": "2024-Q2", "commits": 52, "agent_share": 0.12, "humans": 5, "truck_factor": None, "human_truck_factor": None, "new_couplings": 1, "new_cycles": 0, "from_agents": 1},
     {"period": "2024-Q3", "commits": 61, "agent_share": 0.35, "humans": 4, "truck_factor": 2, "human_truck_factor": 2, "new_couplings": 2, "new_cycles": 1, "from_agents": 2},
     {"period": "2024-Q4", "commits": 70, "agent_share": 0.58, "humans": 3, "truck_factor": 2, "human_truck_factor": 1, "new_couplings": 1, "new_cycles": 0, "from_agents": 1},
 ]}
@@ -324,6 +324,10 @@ def test_change_view_draws_trends_hotspots_and_hidden_couplings(page, atlas):
     assert page.locator(".tabs a[data-view=change]").is_visible()
     assert page.locator("#change-trends polyline").count() == 2
     assert page.locator("#change-trends rect.bar").count() == 4
+    # 2024-Q2 has no truck factor kept: no point for it, and the lines join Q1 to Q3 (not down to 0)
+    assert page.locator("#change-trends circle.dot.tf").count() == 3
+    points = page.locator("#change-trends polyline.tf").get_attribute("points").split()
+    assert len(points) == 3 and max(float(p.split(",")[1]) for p in points) < 150  # none on the axis (y 186)
     assert page.locator("#change-hotspots li").count() == 2
     couplings = page.locator("#change-coupling li")
     assert couplings.count() == 1 and "billing/impl.py" in couplings.inner_text() and "86%" in couplings.inner_text()
