@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from cairn.graph.forked import ForkedParts
 from cairn.ingest.files import ListedFile, Listing, list_files
@@ -26,14 +26,17 @@ class ListedBeside(ForkedParts):
     ``listing`` to take; then, while the ingest reads the code, what the listing alone decides (``ListingDerived``:
     the truck factor's scope of each file, the components of the layout and CODEOWNERS), for ``derived``.
 
-    The settings it was begun with are checked by ``listing``: when the configuration the ingest validated lists
+    ``tracked``: the tracked files the check for changes listed (``freshness.CheckoutState.tracked``), for the child
+    not to ask git again. The settings it was begun with are checked by ``listing``: when the configuration the ingest validated lists
     with other ones, the files are listed again in process, and nothing derived is taken. Each part travels as
     JSON (the paths as one NUL-joined text); a child that fails or sends what does not decode means computing
     here what it stood for, as before."""
 
-    def __init__(self, root: Path, exclude: list[str], max_file_bytes: int, repo: str):
-        super().__init__(partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes))
+    def __init__(self, root: Path, exclude: list[str], max_file_bytes: int, repo: str,
+                 tracked: Collection[str] | None = None):
+        super().__init__(partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes, tracked=tracked))
         self.begun = (root, list(exclude), max_file_bytes)
+        self._tracked = tracked
         self.repo = repo
         self._listing: Listing | None = None
 
@@ -41,7 +44,8 @@ class ListedBeside(ForkedParts):
         """``list_files(root, exclude=…, max_file_bytes=…)``: the child's, when it listed with these."""
         if (root, list(exclude), max_file_bytes) != self.begun:
             self.cancel()
-            return list_files(root, exclude=exclude, max_file_bytes=max_file_bytes)
+            return list_files(root, exclude=exclude, max_file_bytes=max_file_bytes,
+                              tracked=self._tracked if root == self.begun[0] else None)
         part = self.part()
         self._listing = _decoded_listing(part) if part is not None else None
         if self._listing is None:
