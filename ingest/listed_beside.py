@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections import Counter
 from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable
 
@@ -97,9 +98,13 @@ def _decoded_listing(part: bytearray) -> Listing | None:
         listing = Listing(root=Path(data["root"]), is_git=data["is_git"], all_paths=frozenset(paths),
                           skipped=Counter(dict(data["skipped"])), notes=data["notes"], attributes=data["attributes"],
                           filters=None if data["filters"] is None else set(data["filters"]), refused=data["refused"])
-        listing.kept = [ListedFile(paths[at] if type(at) is int else at, size, mtime, language)
-                        for at, size, mtime, language in zip(data["kept"], data["size"], data["mtime"],
-                                                             data["language"], strict=True)]
+        kept = data["kept"]
+        if set(map(type, kept)) <= {int}:  # (the kept files are among the paths: numbered, made in C)
+            kept = map(paths.__getitem__, kept)
+        else:
+            kept = [paths[at] if type(at) is int else at for at in kept]
+        listing.kept = list(map(tuple.__new__, repeat(ListedFile), zip(kept, data["size"], data["mtime"], data["language"],
+                                                                       strict=True)))
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
     return listing
