@@ -37,7 +37,6 @@ class ListedBeside(ForkedParts):
                  tracked: Collection[str] | None = None):
         super().__init__(partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes, tracked=tracked))
         self.begun = (root, list(exclude), max_file_bytes)
-        self._tracked = tracked
         self.repo = repo
         self._listing: Listing | None = None
 
@@ -45,14 +44,20 @@ class ListedBeside(ForkedParts):
         """``list_files(root, exclude=…, max_file_bytes=…)``: the child's, when it listed with these."""
         if (root, list(exclude), max_file_bytes) != self.begun:
             self.cancel()
-            return list_files(root, exclude=exclude, max_file_bytes=max_file_bytes,
-                              tracked=self._tracked if root == self.begun[0] else None)
+            return list_files(root, exclude=exclude, max_file_bytes=max_file_bytes)
         part = self.part()
         self._listing = _decoded_listing(part) if part is not None else None
         if self._listing is None:
             self.cancel()
             return self._compute()
         return self._listing
+
+    def start(self) -> ListedBeside:
+        super().start()
+        if self._pid is not None:  # the child has the tracked files: listed here again only if it fails, asking git
+            root, exclude, max_file_bytes = self.begun
+            self._compute = partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes)
+        return self
 
     def derived(self) -> ListingDerived | None:
         """What the child derived from the listing ``listing`` gave (None: nothing, compute it)."""

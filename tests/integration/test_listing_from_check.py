@@ -11,11 +11,13 @@ import pytest
 
 from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
+from cairn.graph import forked
 from cairn.graph.model import Label
 from cairn.ingest import files
 from cairn.ingest.config import read_config_source
 from cairn.ingest.files import ATTRIBUTES_ASKED, Listing, list_files
 from cairn.ingest.freshness import checkout_state
+from cairn.ingest.listed_beside import ListedBeside
 from fixtures.gitrepo import GitRepo
 
 ATTRIBUTES = (
@@ -107,3 +109,17 @@ def test_a_commit_that_changes_gitattributes_changes_the_files_kept(repo, tmp_pa
     cold = open_store(str(tmp_path / "cold"))
     ingest_into_store(cold, repo.root, repo_name="r")
     assert sorted(n.id for n in cold.load("r").of_label(Label.FILE)) == sorted(n.id for n in after.of_label(Label.FILE))
+
+
+@pytest.mark.skipif(not forked.ENABLED, reason="forking is Linux-only")
+def test_the_child_lists_with_the_tracked_files_it_is_given(repo, monkeypatch) -> None:
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS", raising=False)
+    root = repo.root.resolve()
+    tracked = set(files._git_paths(root))
+    beside = ListedBeside(root, [], 100_000, "r", tracked - {"app/main.py"}).start()
+    beside._compute = lambda: pytest.fail("listed in process")
+    got = beside.listing(root, [], 100_000)
+    beside.cancel()
+    assert "app/main.py" not in got.all_paths  # the files given, not git's
+    assert _fields(ListedBeside(root, [], 100_000, "r", tracked).start().listing(root, [], 100_000)) \
+        == _fields(list_files(root, max_file_bytes=100_000))
