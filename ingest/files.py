@@ -18,12 +18,16 @@ from __future__ import annotations
 import os
 import stat
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import compress, count, groupby
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import pathspec
 
+from cairn.graph.store import verifying_skips
 from cairn.ingest.git import GitError, git, last_line
 from cairn.ingest.linguist import counted_language, detect_language
 from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES, MAX_CHECKOUT_FILE_BYTES, RefusedFile, read_checkout_text
@@ -47,6 +51,9 @@ CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "go", "java"})
 SNIFF_BYTES = 8192
 #: The ``.gitattributes`` Cairn reads (set, unset or false: Linguist's overrides work both ways).
 LINGUIST_ATTRIBUTES = ("linguist-vendored", "linguist-generated", "linguist-documentation", "linguist-detectable")
+#: The attributes the listing reads: Linguist's, and ``filter`` (the drivers the tracked files use)
+ATTRIBUTES_ASKED = (*LINGUIST_ATTRIBUTES, "filter")
+_ASKED_BYTES = frozenset(name.encode("ascii") for name in ATTRIBUTES_ASKED)
 
 
 def language_of(path: str, head: bytes | None = None) -> str | None:
@@ -73,8 +80,9 @@ def _needs_sniffing(path: str) -> bool:
     return "." not in name and detect_language(path) is None
 
 
-@dataclass(frozen=True)
-class ListedFile:
+class ListedFile(NamedTuple):
+    """A file the listing keeps (a tuple: 10k of them are made in C, by ``listed_beside``, after every commit)."""
+
     path: str  # repository-relative, POSIX
     size: int
     mtime_ns: int
@@ -143,27 +151,22 @@ def _walk_paths(root: Path) -> list[str]:
 
 def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, bool]], set[str] | None]:
     """linguist-vendored / -generated / -documentation / -detectable set (True) or unset/false (False) by
-    .gitattributes, and the names of the ``filter`` drivers any path uses (None: unknown)."""
+    .gitattributes, and the names of the ``filter`` drivers any path uses (None: unknown).
+
+    git is asked for every attribute each path has (``--all``), which names only those not unspecified: in most
+    repositories nothing at all, where naming the five (``ATTRIBUTES_ASKED``) had git write a triple for each of them
+    and every path, nearly all "unspecified" (2.6 MB in 50,000 small writes at 10k files). ``CAIRN_VERIFY_SKIPS=1``
+    asks for the five too and compares."""
     if not paths:
         return {}, set()
-    try:
-        proc = git(
-            root, "check-attr", "-z", "--stdin", *LINGUIST_ATTRIBUTES, "filter",
-            input="\0".join(paths).encode("utf-8", errors="surrogateescape") + b"\0", text=False,
-        )
-    except GitError:
+    said = _attributes_said(root, paths, ("--all",))
+    if said is None:
         return {}, None
-    if proc.returncode != 0:
-        return {}, None
-    # "path\0attribute\0value\0" for every path and attribute: five triples a path, nearly all "unspecified",
-    # which says nothing; only the others are decoded and looked at (in C up to there)
-    fields = proc.stdout.split(b"\0")
-    triples = len(range(0, len(fields) - 2, 3))
-    said = compress(count(0, 3), map(b"unspecified".__ne__, fields[2:3 * triples:3]))
+    if verifying_skips() and said != (named := _attributes_said(root, paths, ATTRIBUTES_ASKED)):
+        raise AssertionError(f"git check-attr --all gave {said}, the attributes named {named}")
     result: dict[str, dict[str, bool]] = {}
     filters: set[str] = set()
-    for i in said:
-        path, attr, value = (f.decode("utf-8", errors="surrogateescape") for f in fields[i:i + 3])
+    for path, attr, value in said:
         if attr == "filter":
             if value not in ("unspecified", "unset", "set"):
                 filters.add(value)
@@ -174,28 +177,67 @@ def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, b
     return result, filters
 
 
+def _attributes_said(root: Path, paths: list[str], which: tuple[str, ...]) -> list[tuple[str, str, str]] | None:
+    """(path, attribute, value) for each of ``ATTRIBUTES_ASKED`` that git's ``check-attr`` (asked for the attributes
+    ``which``) says is not unspecified on one of ``paths``, in the order git says them; None when git failed."""
+    try:
+        proc = git(
+            root, "check-attr", "-z", "--stdin", *which,
+            input="\0".join(paths).encode("utf-8", errors="surrogateescape") + b"\0", text=False,
+        )
+    except GitError:
+        return None
+    if proc.returncode != 0:
+        return None
+    # "path\0attribute\0value\0" for every path and attribute said; "unspecified" says nothing, and only the attributes
+    # asked about are decoded and looked at (in C up to there)
+    fields = proc.stdout.split(b"\0")
+    triples = len(range(0, len(fields) - 2, 3))
+    wanted = compress(count(0, 3), map(_ASKED_BYTES.__contains__, fields[1:3 * triples:3]))
+    said = [(path, attr, value) for path, attr, value in (
+        tuple(f.decode("utf-8", errors="surrogateescape") for f in fields[i:i + 3]) for i in wanted)
+        if value != "unspecified"]
+    # a path's attributes in the order they are asked for (``--all`` says them in git's own order)
+    return [triple for _, said_of in groupby(said, itemgetter(0)) for triple in sorted(said_of, key=_asked_order)]
+
+
+def _asked_order(triple: tuple[str, str, str]) -> int:
+    return ATTRIBUTES_ASKED.index(triple[1])
+
+
 def _looks_generated(head: bytes) -> bool:
     first = head[:1024]
     return any(marker in first for marker in GENERATED_MARKERS)
 
 
-def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Listing:
+def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+               tracked: Collection[str] | None = None) -> Listing:
     """List and classify the files of the checkout at ``root``.
 
     Files of the languages Cairn parses (``CODE_LANGUAGES``) are not opened
     here: the extraction driver reads them anyway (or knows them from its
     cache) and reports binary or generated content itself, so a warm ingest
-    opens no file at all.
+    opens no file at all. ``tracked``: the files git tracks, when the caller
+    has just listed them at the top of the checkout (``freshness.CheckoutState.tracked``):
+    git is not asked for them again (``CAIRN_VERIFY_SKIPS=1`` asks and compares).
     """
     root = root.resolve()
-    top = git_toplevel(root)
-    is_git = top is not None and top.resolve() == root
-    listing = Listing(root=root, is_git=is_git)
-    try:
-        paths = _git_paths(root) if is_git else _walk_paths(root)
-    except GitError as exc:
-        listing.notes.append(f"git could not list files ({last_line(exc.stderr)}); walked the directory instead")
-        paths = _walk_paths(root)
+    if tracked is not None:
+        listing = Listing(root=root, is_git=True)
+        paths = sorted(tracked)
+        if verifying_skips():
+            top = git_toplevel(root)
+            if top is None or top.resolve() != root or paths != _git_paths(root):
+                raise AssertionError(f"the tracked files given for {root} are not the ones git lists there")
+    else:
+        top = git_toplevel(root)
+        listing = Listing(root=root, is_git=top is not None and top.resolve() == root)
+        try:
+            paths = _git_paths(root) if listing.is_git else _walk_paths(root)
+        except GitError as exc:
+            listing.notes.append(f"git could not list files ({last_line(exc.stderr)}); walked the directory instead")
+            paths = _walk_paths(root)
+    is_git = listing.is_git
     listing.all_paths = frozenset(paths)
     excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude or [])
     attributes, listing.filters = _git_attributes(root, paths) if is_git else ({}, set())

@@ -98,6 +98,8 @@ class CheckoutState:
     #: the tracked paths in the cache directory (repository-relative): what ``code.cache.tracked_cache_files`` would
     #: ask git, read from the check's listing (None: not known)
     tracked_in_cache: list[str] | None = None
+    #: the tracked paths, as the check listed them (None: not known); what ``files.list_files`` would ask git again
+    tracked: set[str] | None = None
 
 
 class CheckoutQuestions:
@@ -167,6 +169,7 @@ def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Pa
     if tracked is None:
         state.unknown = "git marks some files to be skipped or left unchecked"
         return state
+    state.tracked = tracked
     if cache_dir is not None:
         state.tracked_in_cache = _tracked_in(root, Path(cache_dir), listed.stdout)
     untracked = _untracked_inputs(root, config, tracked)

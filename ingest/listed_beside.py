@@ -9,8 +9,9 @@ import hashlib
 import json
 from collections import Counter
 from functools import partial
+from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from cairn.graph.forked import ForkedParts
 from cairn.ingest.files import ListedFile, Listing, list_files
@@ -26,13 +27,15 @@ class ListedBeside(ForkedParts):
     ``listing`` to take; then, while the ingest reads the code, what the listing alone decides (``ListingDerived``:
     the truck factor's scope of each file, the components of the layout and CODEOWNERS), for ``derived``.
 
-    The settings it was begun with are checked by ``listing``: when the configuration the ingest validated lists
+    ``tracked``: the tracked files the check for changes listed (``freshness.CheckoutState.tracked``), for the child
+    not to ask git again. The settings it was begun with are checked by ``listing``: when the configuration the ingest validated lists
     with other ones, the files are listed again in process, and nothing derived is taken. Each part travels as
     JSON (the paths as one NUL-joined text); a child that fails or sends what does not decode means computing
     here what it stood for, as before."""
 
-    def __init__(self, root: Path, exclude: list[str], max_file_bytes: int, repo: str):
-        super().__init__(partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes))
+    def __init__(self, root: Path, exclude: list[str], max_file_bytes: int, repo: str,
+                 tracked: Collection[str] | None = None):
+        super().__init__(partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes, tracked=tracked))
         self.begun = (root, list(exclude), max_file_bytes)
         self.repo = repo
         self._listing: Listing | None = None
@@ -48,6 +51,13 @@ class ListedBeside(ForkedParts):
             self.cancel()
             return self._compute()
         return self._listing
+
+    def start(self) -> ListedBeside:
+        super().start()
+        if self._pid is not None:  # the child has the tracked files: listed here again only if it fails, asking git
+            root, exclude, max_file_bytes = self.begun
+            self._compute = partial(list_files, root, exclude=exclude, max_file_bytes=max_file_bytes)
+        return self
 
     def derived(self) -> ListingDerived | None:
         """What the child derived from the listing ``listing`` gave (None: nothing, compute it)."""
@@ -93,9 +103,13 @@ def _decoded_listing(part: bytearray) -> Listing | None:
         listing = Listing(root=Path(data["root"]), is_git=data["is_git"], all_paths=frozenset(paths),
                           skipped=Counter(dict(data["skipped"])), notes=data["notes"], attributes=data["attributes"],
                           filters=None if data["filters"] is None else set(data["filters"]), refused=data["refused"])
-        listing.kept = [ListedFile(paths[at] if type(at) is int else at, size, mtime, language)
-                        for at, size, mtime, language in zip(data["kept"], data["size"], data["mtime"],
-                                                             data["language"], strict=True)]
+        kept = data["kept"]
+        if set(map(type, kept)) <= {int}:  # (the kept files are among the paths: numbered, made in C)
+            kept = map(paths.__getitem__, kept)
+        else:
+            kept = [paths[at] if type(at) is int else at for at in kept]
+        listing.kept = list(map(tuple.__new__, repeat(ListedFile), zip(kept, data["size"], data["mtime"], data["language"],
+                                                                       strict=True)))
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
     return listing

@@ -143,7 +143,10 @@ def ingest_repository(
                 opened[2].load()
         listing = listed.listing(root, config.ingest.exclude, config.ingest.max_file_bytes)
     else:
-        listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
+        listing = list_files(root, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes,
+                             tracked=checkout.tracked if checkout is not None else None)
+    if checkout is not None:
+        checkout.tracked = None  # (taken by the listing: 50k paths not held to the end)
     notify("listing files", 1, 1)
     known = checkout if checkout is not None and checkout.head is not None and listing.is_git else None
     if known is not None:

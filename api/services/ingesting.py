@@ -89,7 +89,7 @@ def ingest_into_store(
         if kept is not None:
             return kept
         # the files are listed by a child while the configuration is validated and the ingest's steps imported
-        listed = _listed_beside(root, source, config, repo) if spooled is None else None
+        listed = _listed_beside(root, source, config, repo, checkout.tracked) if spooled is None else None
         if config is not None:
             settings = config
         else:
@@ -104,7 +104,8 @@ def ingest_into_store(
             listed.cancel()  # when a step failed before the listing was taken
 
 
-def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None, repo: str) -> ListedBeside | None:
+def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None, repo: str,
+                   tracked: set[str] | None) -> ListedBeside | None:
     """The listing begun in a child (``listed_beside.ListedBeside``) with the settings ``[ingest]`` gives, as written (the
     listing is checked against the validated ones); None when they are not plain values. Not while the whole history
     is read: git and its reader have both cores then."""
@@ -120,7 +121,7 @@ def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None,
         exclude, max_file_bytes = table.get("exclude", []), table.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES)
         if not isinstance(exclude, list) or not all(type(p) is str for p in exclude) or type(max_file_bytes) is not int:
             return None
-    return ListedBeside(root, exclude, max_file_bytes, repo).start()
+    return ListedBeside(root, exclude, max_file_bytes, repo, tracked).start()
 
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,

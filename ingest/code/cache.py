@@ -8,7 +8,11 @@ tracks: see ``tracked_cache_files``):
   when something must be looked up; the files parsed since it was last
   written whole are in ``parse-cache-added.json`` (a run that parses three
   files writes three entries, not the repository's), folded into it once they
-  are a quarter as many;
+  are a quarter as many. Each holds the keys, then the parsed files' columns
+  in blocks of ``BLOCK_FILES`` files, of the length and CRC-32 it says
+  before them: a block is decoded when a file of it is first made
+  (``_load_blocks_unread``), so an ingest after a commit, which looks every
+  file's key up, decodes the keys and the blocks of the changed files;
 * ``parse-state.json``: the small things a warm run needs first: each path's
   (size, mtime) -> blob id, blobs whose content is not parsed (binary,
   generated), and the last few whole results with the fingerprint of their
@@ -50,8 +54,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import replace
 from itertools import accumulate, chain, compress, groupby, islice, repeat
 from operator import itemgetter, ne
@@ -120,9 +126,10 @@ class ParseCache:
 
     # -- reading ------------------------------------------------------------------------
 
-    def _load(self, name: str, kind: str, texts: list[str] | None = None) -> dict | None:
-        """The file's document, or None (absent, or ignored with a note); ``texts`` is given the JSON text of each
-        item of its ``results`` when the file is laid out as this Cairn writes it."""
+    def _load(self, name: str, kind: str, texts: list[str] | None = None, *,
+              read: Callable[[bytes], Any] = json.loads) -> dict | None:
+        """The file's document (decoded by ``read``), or None (absent, or ignored with a note); ``texts`` is given the
+        JSON text of each item of its ``results`` when the file is laid out as this Cairn writes it."""
         if not self.directory:
             return None
         path = self.directory / name
@@ -137,7 +144,7 @@ class ParseCache:
             self._ignored(name, f"unreadable ({exc.strerror or exc})")
             return None
         try:
-            data = _load_keeping_results(text, texts) if texts is not None else json.loads(text)
+            data = _load_keeping_results(text, texts) if texts is not None else read(text)
         except (ValueError, RecursionError):
             self._ignored(name, "not valid JSON")
             return None
@@ -172,7 +179,7 @@ class ParseCache:
         self.entries  # noqa: B018 - the property loads them
 
     def _load_entries(self, name: str) -> _Table | None:
-        data = self._load(name, "cairn-parse-cache")
+        data = self._load(name, "cairn-parse-cache", read=_load_blocks_unread)
         if data is None:
             return None
         try:
@@ -265,10 +272,9 @@ class ParseCache:
             added = len(self._entries) - self._whole
             if self._whole and added < max(MIN_FOLD, FOLD_SHARE * self._whole):
                 # the entries are only ever added to, so those past the cache file's are the ones added since
-                newer = self._entries.since(self._whole)
-                self._write(ADDED_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(newer)})
+                write_atomic(self.directory / ADDED_FILE, _entries_text(self._entries.since(self._whole)))
             else:
-                self._write(CACHE_FILE, {"format": "cairn-parse-cache", "version": VERSION, **_encode_entries(self._entries)})
+                write_atomic(self.directory / CACHE_FILE, _entries_text(self._entries))
                 self._whole = len(self._entries)
                 (self.directory / ADDED_FILE).unlink(missing_ok=True)
             self.entries_dirty = False
@@ -295,10 +301,6 @@ class ParseCache:
             text = head[:-1] + ',"results":[' + ",".join(results) + "]}"
             write_atomic(self.directory / STATE_FILE, text.encode("utf-8"))
             self.dirty = False
-
-    def _write(self, name: str, payload: dict) -> None:
-        assert self.directory is not None
-        write_atomic(self.directory / name, _dumps(payload).encode("ascii"))
 
 
 def _dumps(value: object) -> str:
@@ -645,13 +647,14 @@ def _patched(base: CodeResult, patch: dict) -> CodeResult:
                    cached=int(patch["cached"]), notes=list(base.notes))
 
 
-def _encode_entries(entries: Mapping[EntryKey, ParsedFile]) -> dict:
-    keys = list(entries)
-    files = [entries[k] for k in keys]
+def _encode_keys(keys: list[EntryKey]) -> dict:
+    return {"language": [k[0] for k in keys], "version": [k[1] for k in keys], "ext": [k[2] for k in keys],
+            "blob": _join([k[3] for k in keys])}
+
+
+def _encode_files(files: list[ParsedFile]) -> dict:
     imports = [imp for pf in files for imp in pf.imports]
     return {
-        "key": {"language": [k[0] for k in keys], "version": [k[1] for k in keys], "ext": [k[2] for k in keys],
-                "blob": _join([k[3] for k in keys])},
         "file": {"path": _join([pf.path for pf in files]), "language": [pf.language for pf in files],
                  "package": [pf.package for pf in files], "errors": [pf.syntax_errors for pf in files],
                  "lines": [pf.lines for pf in files], "imports": [len(pf.imports) for pf in files]},
@@ -661,13 +664,92 @@ def _encode_entries(entries: Mapping[EntryKey, ParsedFile]) -> dict:
     }
 
 
-class _Table:
-    """The parsed files of one cache file, as its columns (each file made when first asked for: ``Entries``).
+#: The parsed files of a cache file are written in blocks of this many, each decoded when a file of it is first made
+BLOCK_FILES = 256
 
-    Every column's length, each file's count of imports, its line count and each import's kind are checked here, so
-    a malformed file is still ignored as a whole."""
 
-    def __init__(self, data: dict):
+def _entries_text(entries: Mapping[EntryKey, ParsedFile]) -> bytes:
+    """A cache file of ``entries``: their keys, then the parsed files' columns in blocks of ``BLOCK_FILES`` files (the
+    ``body``), whose files, length and CRC-32 the document's ``blocks`` says before them, so that a reader can leave
+    each block unread until a file of it is made (``_load_blocks_unread``)."""
+    keys = list(entries)
+    files = [entries[k] for k in keys]
+    blocks = [_dumps(_encode_files(files[at:at + BLOCK_FILES])) for at in range(0, len(files), BLOCK_FILES)]
+    sizes = [[min(BLOCK_FILES, len(files) - at), len(block), zlib.crc32(block.encode("ascii"))]
+             for at, block in zip(range(0, len(files), BLOCK_FILES), blocks)]
+    head = _dumps({"format": "cairn-parse-cache", "version": VERSION, "key": _encode_keys(keys), "blocks": sizes})
+    return (head[:-1] + ',"body":[' + ",".join(blocks) + "]}").encode("ascii")
+
+
+class _BlocksUnread(dict):
+    """A cache file's document but for its ``body``: the text of each block, ``unread``."""
+
+    unread: list[str]
+
+
+def _load_blocks_unread(data: bytes) -> Any:
+    """``json.loads(data)``, but for a cache file laid out as ``_entries_text`` writes it (compact, each block of the
+    length and CRC-32 its ``blocks`` says) the blocks are left as their text (``_BlocksUnread``): an ingest after a
+    commit looks every file's key up, and makes the parses of the few changed files only (their parses before, which
+    ``carry_over`` compares); decoding every block was two thirds of loading the cache. ``CAIRN_VERIFY_SKIPS=1``
+    decodes the file whole too and compares."""
+    document = _head_of(data) if data.isascii() else None
+    if document is None:
+        return json.loads(data)
+    if verifying_skips() and {**document, "body": [json.loads(block) for block in document.unread]} != json.loads(data):
+        raise AssertionError("parse cache: the blocks left unread are not those of the file")
+    return document
+
+
+def _head_of(data: bytes) -> _BlocksUnread | None:
+    """The members of ``data`` before its ``body``, and the text of each block of it, checked by their ``blocks``
+    (files, length, CRC-32); None when the file is not laid out so."""
+    text = data.decode("ascii")
+    document = _BlocksUnread()
+    at = 1
+    try:
+        if not text.startswith("{"):
+            return None
+        while "blocks" not in document:
+            key, at = _DECODE(text, at)
+            if type(key) is not str or text[at:at + 1] != ":" or key in document:
+                return None
+            document[key], at = _DECODE(text, at + 1)
+            if text[at:at + 1] != ",":
+                return None
+            at += 1
+    except (ValueError, RecursionError):
+        return None
+    blocks = document["blocks"]
+    if type(blocks) is not list or not text.startswith('"body":[', at):
+        return None
+    at += len('"body":[')
+    unread = []
+    view = memoryview(data)
+    for number, block in enumerate(blocks):
+        if type(block) is not list or len(block) != 3 or not all(type(n) is int for n in block) or block[1] < 2:
+            return None
+        _, size, check = block
+        end = at + size
+        if text[end:end + 1] != ("]" if number == len(blocks) - 1 else ",") or zlib.crc32(view[at:end]) != check:
+            return None
+        unread.append(text[at:end])
+        at = end + 1
+    if not blocks:
+        if text[at:at + 1] != "]":
+            return None
+        at += 1
+    if at != len(text) - 1 or not text.endswith("}"):
+        return None
+    document.unread = unread
+    return document
+
+
+class _Block:
+    """The columns of a run of a cache file's parsed files (the whole table, in a file laid out otherwise), checked:
+    every column's length, each file's count of imports, its line count and each import's kind."""
+
+    def __init__(self, data: dict, files: int):
         i = data["import"]
         self.columns = (_split(i["spec"]), i["line"], i["kind"], i["level"], _split(i["names"]), i["static"])
         total = len(self.columns[0])
@@ -675,13 +757,12 @@ class _Table:
         if any(len(column) != total for column in self.columns) or not (set(map(type, kinds)) <= {int}
                                                                          and set(kinds) <= _KIND_NUMBERS):
             raise ValueError("import columns")
-        k, f = data["key"], data["file"]
-        self.keys = list(zip(k["language"], k["version"], k["ext"], _split(k["blob"]), strict=True))
+        f = data["file"]
         self.paths, self.languages, self.packages, self.errors = _split(f["path"]), f["language"], f["package"], f["errors"]
         self.lines = [None if n is None else int(n) for n in f["lines"]]
         self.counts = f["imports"]
-        if not all(len(column) == len(self.keys) for column in (self.paths, self.languages, self.packages, self.errors,
-                                                                  self.lines, self.counts)):
+        if not all(len(column) == files for column in (self.paths, self.languages, self.packages, self.errors,
+                                                         self.lines, self.counts)):
             raise ValueError("file columns")
         if not (set(map(type, self.counts)) <= {int} and min(self.counts, default=0) >= 0):
             raise ValueError("import count")
@@ -692,6 +773,37 @@ class _Table:
     def made(self, row: int) -> ParsedFile:
         return _CachedParse(self.paths[row], self.languages[row], self.packages[row], self.errors[row], self.lines[row],
                             self.columns, self.starts[row], self.counts[row])
+
+
+class _Table:
+    """The parsed files of one cache file, by its keys (each file made when first asked for: ``Entries``).
+
+    Its columns are checked (``_Block``) as they are read, so a malformed file is still ignored as a whole: all at
+    once, but for the blocks of a file as this Cairn writes it (``_load_blocks_unread``), each read when a file of it
+    is first made (their CRC-32 says they are as written)."""
+
+    def __init__(self, data: dict):
+        k = data["key"]
+        self.keys = list(zip(k["language"], k["version"], k["ext"], _split(k["blob"]), strict=True))
+        if not isinstance(data, _BlocksUnread) and "body" not in data:  # (as Cairn wrote them before blocks: one, whole)
+            self.firsts, self._blocks = [0], [_Block(data, len(self.keys))]
+            return
+        sizes, body = data["blocks"], data.unread if isinstance(data, _BlocksUnread) else data["body"]
+        if len(sizes) != len(body) or not all(type(files) is int and files > 0 for files, *_ in sizes):
+            raise ValueError("blocks")
+        self.firsts = list(accumulate((files for files, *_ in sizes), initial=0))
+        if self.firsts.pop() != len(self.keys):
+            raise ValueError("blocks")
+        self._sizes = [files for files, *_ in sizes]
+        self._blocks: list[_Block | str] = [block if type(block) is str else _Block(block, files)
+                                            for block, files in zip(body, self._sizes)]
+
+    def made(self, row: int) -> ParsedFile:
+        number = bisect_right(self.firsts, row) - 1
+        block = self._blocks[number]
+        if type(block) is str:
+            block = self._blocks[number] = _Block(json.loads(block), self._sizes[number])
+        return block.made(row - self.firsts[number])  # type: ignore[union-attr]
 
 
 class Entries(MutableMapping):

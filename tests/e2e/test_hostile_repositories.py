@@ -235,7 +235,8 @@ def test_a_committed_json_cache_is_not_trusted(tmp_path):
     repo.commit(message="a new import")
     cache = repo.root / ".cairn" / "cache" / "parse-cache.json"
     entries = json.loads(cache.read_text())
-    entries["import"]["spec"] = [entries["import"]["spec"][0], entries["import"]["spec"][1].replace("app", "elsewhere")]
+    spec = entries["body"][0]["import"]["spec"]  # (the one block of parsed files)
+    spec[1] = spec[1].replace("app", "elsewhere")
     cache.write_text(json.dumps(entries))
     repo.git("add", "-f", str(cache))
     repo.commit(message="and the entries")

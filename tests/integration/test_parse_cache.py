@@ -11,7 +11,8 @@ from dataclasses import replace
 import pytest
 
 from cairn.ingest.code.base import ParsedFile, RawImport, ResolvedImport
-from cairn.ingest.code.cache import ADDED_FILE, CACHE_FILE, STATE_FILE, VERSION, ParseCache, _Unread
+from cairn.ingest.code import cache as cache_module
+from cairn.ingest.code.cache import ADDED_FILE, CACHE_FILE, STATE_FILE, VERSION, ParseCache, _Block, _Unread
 from cairn.ingest.code.extract import SourceFile, extract_code
 from cairn.ingest.code.result import CodeResult
 
@@ -336,19 +337,58 @@ def test_a_cache_file_with_a_damaged_column_is_ignored_as_a_whole(tmp_path, dama
     cache, _ = filled(tmp_path)
     cache.save()
     data = json.loads((tmp_path / CACHE_FILE).read_text())
+    columns = data["body"][0]  # (the one block of three files)
     if damage == "import-count":
-        data["file"]["imports"][0] += 1
+        columns["file"]["imports"][0] += 1
     elif damage == "negative-count":
-        data["file"]["imports"][0], data["file"]["imports"][1] = -1, data["file"]["imports"][1] + data["file"]["imports"][0] + 1
+        counts = columns["file"]["imports"]
+        counts[0], counts[1] = -1, counts[1] + counts[0] + 1
     elif damage == "kind":
-        data["import"]["kind"][0] = 3
+        columns["import"]["kind"][0] = 3
     elif damage == "lines":
-        data["file"]["lines"][0] = "many"
+        columns["file"]["lines"][0] = "many"
     else:
-        data["file"]["errors"].pop()
+        columns["file"]["errors"].pop()
     (tmp_path / CACHE_FILE).write_text(json.dumps(data))
     again = ParseCache(tmp_path)
     assert again.entries == {} and any("parse-cache.json not in the expected shape" in n for n in again.notes), again.notes
+
+
+def test_a_cache_file_s_blocks_are_read_when_a_file_of_theirs_is_first_made(tmp_path, monkeypatch):
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    monkeypatch.setattr(cache_module, "BLOCK_FILES", 2)
+    cache, _ = filled(tmp_path)
+    cache.save()
+    assert json.loads((tmp_path / CACHE_FILE).read_text())["blocks"][0][0] == 2  # three files: two blocks
+    entries = ParseCache(tmp_path).entries
+    table = next(iter(entries._values.values()))[0]
+    assert [type(block) for block in table._blocks] == [str, str]  # the keys alone read: the skip taken
+    key = ("go", "2", ".go", "c" * 40)  # the third file: the second block
+    assert entries[key] == cache.entries[key] and [type(block) for block in table._blocks] == [str, _Block]
+    assert dict(entries) == dict(cache.entries) and not any(type(block) is str for block in table._blocks)
+
+
+def test_cache_file_blocks_that_do_not_pass_their_check_are_read_at_once_and_a_damage_found(tmp_path, monkeypatch):
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    cache, _ = filled(tmp_path)
+    cache.save()
+    text = (tmp_path / CACHE_FILE).read_text()
+    damaged = text.replace('"kind":[0,1,2,0]', '"kind":[0,1,2,3]')  # the same length: only the CRC-32 tells
+    assert damaged != text
+    (tmp_path / CACHE_FILE).write_text(damaged)
+    again = ParseCache(tmp_path)
+    assert again.entries == {} and any("parse-cache.json not in the expected shape" in n for n in again.notes), again.notes
+
+
+def test_a_cache_file_written_before_blocks_is_read(tmp_path):
+    cache, _ = filled(tmp_path)
+    cache.save()
+    data = json.loads((tmp_path / CACHE_FILE).read_text())
+    [block] = data.pop("body")
+    del data["blocks"]
+    (tmp_path / CACHE_FILE).write_text(json.dumps({**data, **block}, separators=(",", ":")))
+    again = ParseCache(tmp_path)
+    assert again.notes == [] and dict(again.entries) == dict(cache.entries)
 
 
 def two_whole_results(directory) -> tuple[CodeResult, CodeResult]:
