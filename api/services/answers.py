@@ -51,12 +51,11 @@ from the package metadata costs more than reading an answer.)
 
 from __future__ import annotations
 
-import json
-import struct
+import os
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 
 from cairn.api.services import answer_people
 from cairn.api.services.beside import Beside
@@ -268,25 +267,33 @@ class AnswersBeside:
 
     Started before the save (``graph`` must not change after): when nothing is kept to take from (``base`` None: a
     first ingest, or another build's graph, which the save writes whole) and the graph has ``ANSWERS_BESIDE_SIZE``
-    nodes and edges or more, a forked child (``_TextsBeside``) computes them and sends back each answer as the text the
-    store keeps (``graph.values.dumps``); else they are computed by ``keep``, in process: the fork and the pages then
+    nodes and edges or more, a forked child (``_TextsBeside``) computes them, writing each answer as the text the
+    store keeps (``graph.values.dumps``) to a temporary file as soon as it is made (``FiledTexts``), and sends back
+    where each lies; else they are computed by ``keep``, in process: the fork and the pages then
     copied cost more than the answers of a smaller graph, or than those taken from a base (after a commit at 50k
     files, the save of 0.6 s took twice as long beside the child, and the answers' texts made in it another 0.4 s).
     The answers read the graph alone, not what the save writes: those kept are the ones ``store_answers`` keeps
     after the save.
 
-    The texts stay the bytes the child sent until the store reads each (``_DecodedWhenRead``): a store that keeps
-    texts takes each as it is (``stored_text``), any other decodes it. Decoded whole, the answers of 50k files would
-    hold 100 MB more than computed in process, where they share their strings with the graph; and the 30 MB of texts
-    held once as bytes, once as text and once decoded made the peak of an ingest.
+    Neither process holds the texts (30 MB at 50k files) at once: the child, whose peak it made (the parent's pages
+    at the fork, the graph's groups and every text), writes each away as it is made, and the store reads each from the
+    file when it writes it (``_DecodedWhenRead``): a store that keeps texts takes each as it is (``stored_text``), any
+    other decodes it. Decoded whole, the answers of 50k files would hold 100 MB more than computed in process, where
+    they share their strings with the graph.
     """
 
     def __init__(self, store: GraphStore, graph: RepoGraph, known: Mapping[str, Any] | None = None,
                  base: AnswerBase | None = None):
         self._store, self._repo = store, graph.repo
         self._prepare = partial(answers_to_keep, graph, known, base, store.keeps_unchanged_answers)
-        beside = base is None and len(graph) >= ANSWERS_BESIDE_SIZE
-        self._job = _TextsBeside(partial(texts_to_keep, graph, known)).start() if beside else None
+        self._file: IO[bytes] | None = None
+        self._job: _TextsBeside | None = None
+        if base is None and len(graph) >= ANSWERS_BESIDE_SIZE:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile(prefix="cairn-answers-")  # (gone with the last descriptor)
+            filed = FiledTexts(self._file.fileno())
+            self._job = _TextsBeside(partial(texts_to_keep, graph, known, filed), filed).start()
 
     def keep(self) -> None:
         """Keep the answers in the store, which has saved the graph by now."""
@@ -295,14 +302,21 @@ class AnswersBeside:
             return
         from cairn.ingest.freed_memory import give_back
 
-        give_back()  # what the save freed, returned before the child's texts arrive (30 MB at 50k files)
+        give_back()  # what the save freed, returned before the texts are read
         sent = self._job.result()
         keep_answers(self._store, self._repo, {"answers": _DecodedWhenRead(sent["texts"]), "unchanged": sent["unchanged"]})
+        self._close()
 
     def cancel(self) -> None:
         """Stop the child, when one computes (the save failed)."""
         if self._job is not None:
             self._job.cancel()
+        self._close()
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def _as_texts(prepare: Callable[[], Mapping[str, Any]]) -> dict[str, Any]:
@@ -313,31 +327,37 @@ def _as_texts(prepare: Callable[[], Mapping[str, Any]]) -> dict[str, Any]:
             "unchanged": prepared["unchanged"]}
 
 
-def texts_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None) -> dict[str, Any]:
+def texts_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None,
+                  texts: MutableMapping[str, str] | None = None) -> dict[str, Any]:
     """``_as_texts`` of ``answers_to_keep`` for a graph with nothing kept to take from (``base`` None), each answer made
-    text as soon as it can be: the others first, each detached (``answer_people``) once the people's answers are in,
-    then the cards one at a time (``iter_component_cards``), so that they are never all held as objects (at 50k
-    files: 66 MB of cards for 17 MB of text, the peak of the child that computes them). The same texts, in the same
-    order; ``CAIRN_VERIFY_SKIPS=1`` computes them whole too and compares."""
+    text as soon as it can be and put in ``texts`` (a dict by default; the child of ``AnswersBeside`` gives
+    ``FiledTexts``, which holds none of them): the others first, each detached (``answer_people``) once the people's
+    answers are in, then the cards one at a time (``iter_component_cards``), so that they are never all held as objects
+    (at 50k files: 66 MB of cards for 17 MB of text, the peak of the child that computes them). The same texts, in the
+    same order; ``CAIRN_VERIFY_SKIPS=1`` computes them whole too and compares."""
     from cairn.api.services.answer_base import BASIS, Reused, basis
     from cairn.graph.values import dumps
     from cairn.queries.explore.card import iter_component_cards
 
+    texts = {} if texts is None else texts
     grouped = GroupedGraph(graph)
     computed_on = basis(grouped)
     answers = compute_answers(grouped, known, leave_out=(CARD,))
     people = answer_people.directory(answers)
-    texts = {stored_name(name): dumps(answer_people.detach_one(people, name, value)) for name, value in answers.items()}
+    for name, value in answers.items():
+        texts[stored_name(name)] = dumps(answer_people.detach_one(people, name, value))
     del answers
-    cards: dict[str, str] = {}
+    cards: list[str] = []
     if CARD not in (known or {}):
         try:
             for component, card in iter_component_cards(grouped, None, Reused().card_parts):
                 name = card_answer(component)
-                cards[stored_name(name)] = dumps(answer_people.detach_one(people, name, card))
+                cards.append(stored_name(name))
+                texts[cards[-1]] = dumps(answer_people.detach_one(people, name, card))
         except Exception:  # noqa: BLE001 - as compute_answers: no card is kept when their analysis fails
-            cards = {}
-    texts.update(cards)
+            for name in cards:
+                del texts[name]
+            cards = []
     if people:
         texts[stored_name(answer_people.DIRECTORY)] = dumps(people)
     # (as answers_to_keep: whether any card is kept, ``answer_base.whole_cards`` reads it)
@@ -351,57 +371,69 @@ def texts_to_keep(graph: RepoGraph, known: Mapping[str, Any] | None) -> dict[str
     return result
 
 
-_LENGTH = struct.Struct("=Q")
+class FiledTexts(MutableMapping[str, str]):
+    """Texts by name, each written to the file open at ``fd`` as it is set (UTF-8; a lone surrogate passes) and read
+    back from there when read: what holds them is the file, not the process. Only the names and where each text lies
+    (``spans``) are held; writes go at explicit offsets, past every text written by this mapping (what another process
+    wrote to the same file there, or a text deleted, is left unread)."""
+
+    def __init__(self, fd: int, spans: Mapping[str, tuple[int, int]] | None = None):
+        self.fd = fd
+        self.spans: dict[str, tuple[int, int]] = dict(spans or {})
+        self._end = max((end for _, end in self.spans.values()), default=0)
+
+    def __setitem__(self, name: str, text: str) -> None:
+        data = memoryview(text.encode("utf-8", "surrogatepass"))
+        start = at = self._end
+        while data:
+            written = os.pwrite(self.fd, data, at)
+            data, at = data[written:], at + written
+        self.spans[name], self._end = (start, at), at
+
+    def __getitem__(self, name: str) -> str:
+        start, end = self.spans[name]
+        data = os.pread(self.fd, end - start, start)
+        while len(data) < end - start:  # (a regular file gives it all at once but for a signal)
+            more = os.pread(self.fd, end - start - len(data), start + len(data))
+            if not more:
+                raise OSError(f"the text of {name!r} is cut short")
+            data += more
+        return data.decode("utf-8", "surrogatepass")
+
+    def __delitem__(self, name: str) -> None:
+        del self.spans[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)
 
 
 class _TextsBeside(Beside):
-    """``_as_texts`` in a forked child (``Beside``), its texts sent as they are, each after its length (UTF-8; a
-    lone surrogate passes), after a JSON head of their names and the unchanged ones; given back as ``_SentTexts``."""
+    """``texts_to_keep`` into ``FiledTexts`` in a forked child (``Beside``): the texts are in the file, only their names
+    and spans travel, as JSON; given back as ``FiledTexts`` over the same file."""
+
+    def __init__(self, compute: Callable[[], dict[str, Any]], filed: FiledTexts):
+        super().__init__(compute)
+        self._filed = filed
 
     def _encode(self, result: dict[str, Any]) -> Iterable[Any]:
-        texts = result["texts"]
-        head = json.dumps({"names": list(texts), "unchanged": result["unchanged"]}).encode("ascii")
-        yield _LENGTH.pack(len(head))
-        yield head
-        for text in texts.values():
-            data = text.encode("utf-8", "surrogatepass")
-            yield _LENGTH.pack(len(data))
-            yield data
+        texts: FiledTexts = result["texts"]
+        return super()._encode({"spans": [[name, *span] for name, span in texts.spans.items()],
+                                "unchanged": result["unchanged"]})
 
     def _decode(self, received: list[bytearray]) -> tuple[bool, Any]:
-        data = received.pop()
+        decoded, head = super()._decode(received)
+        if not decoded:
+            return False, None
         try:
-            (size,) = _LENGTH.unpack_from(data, 0)
-            head = json.loads(data[_LENGTH.size:_LENGTH.size + size].decode("ascii"))
-            at = _LENGTH.size + size
-            spans: dict[str, tuple[int, int]] = {}
-            for name in head["names"]:
-                (size,) = _LENGTH.unpack_from(data, at)
-                at += _LENGTH.size
-                spans[name] = (at, at + size)
-                at += size
-        except (ValueError, KeyError, TypeError, struct.error):
+            spans = {str(name): (int(start), int(end)) for name, start, end in head["spans"]}
+        except (TypeError, KeyError, ValueError):
             return False, None
-        if at != len(data) or len(spans) != len(head["names"]):
+        if len(spans) != len(head["spans"]) or any(not 0 <= s <= e for s, e in spans.values()):
             return False, None
-        return True, {"texts": _SentTexts(data, spans), "unchanged": head["unchanged"]}
-
-
-class _SentTexts(Mapping[str, str]):
-    """The answers' texts by name, kept as the bytes the child sent (``_TextsBeside``), each made text when read."""
-
-    def __init__(self, data: bytearray, spans: dict[str, tuple[int, int]]):
-        self._data, self._spans = data, spans
-
-    def __getitem__(self, name: str) -> str:
-        start, end = self._spans[name]
-        return self._data[start:end].decode("utf-8", "surrogatepass")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._spans)
-
-    def __len__(self) -> int:
-        return len(self._spans)
+        return True, {"texts": FiledTexts(self._filed.fd, spans), "unchanged": head["unchanged"]}
 
 
 class _DecodedWhenRead(Mapping[str, Any]):

@@ -115,8 +115,10 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 
     edges: dict[Rel, list[Edge]] = {rel: graph.of_type(rel) for rel in (Rel.DEPENDS_ON, Rel.GOVERNS, Rel.OWNS)}
 
-    depends_on: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
-    used_by: dict[str, list[dict[str, Any]]] = {key: [] for key in comps}
+    # each component's DEPENDS_ON edges out and in, their rows made with its card (at 50k files, 180,000 rows made at
+    # once were 40 MB, the peak of the process that keeps the cards)
+    depends_on: dict[str, list[Edge]] = {key: [] for key in comps}
+    used_by: dict[str, list[Edge]] = {key: [] for key in comps}
     nodes = graph.nodes
     coupled = edges[Rel.DEPENDS_ON]  # one per coupled pair: 15k at 10k modules, 90k at 50k
     if wanted is not None and len(comps) * 8 < len(coupled):
@@ -125,12 +127,10 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
         coupled = list(compress(coupled, map(or_, map(wanted_id, map(_SOURCE, coupled)),
                                              map(wanted_id, map(_TARGET, coupled)))))
     for e in coupled:
-        props = e.current_props()  # (not kept: see graph.model.SlottedEdge)
-        count, kinds = int(props.get("count") or 0), dict(props.get("kinds") or {})  # one copy for both rows
         if e.source in component_ids:
-            depends_on[component_ids[e.source]].append({"component": nodes[e.target].key, "count": count, "kinds": kinds})
+            depends_on[component_ids[e.source]].append(e)
         if e.target in component_ids and e.target != e.source:
-            used_by[component_ids[e.target]].append({"component": nodes[e.source].key, "count": count, "kinds": kinds})
+            used_by[component_ids[e.target]].append(e)
 
     externals: dict[str, Counter[str]] = {key: Counter() for key in comps}
     standard_library: dict[str, Counter[str]] = {key: Counter() for key in comps}
@@ -177,8 +177,8 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
             "modules": [
                 {"name": m.key, "path": m.get("path"), "language": m.get("language")} for m in mods
             ],
-            "depends_on": sorted(depends_on[name], key=lambda d: (-d["count"], d["component"])),
-            "used_by": sorted(used_by[name], key=lambda d: (-d["count"], d["component"])),
+            "depends_on": _coupled_rows(nodes, depends_on.pop(name), _TARGET),
+            "used_by": _coupled_rows(nodes, used_by.pop(name), _SOURCE),
             "external_packages": _by_use(externals[name]),
             "standard_library": _by_use(standard_library[name]),
             "decisions": [{k: v for k, v in d.items() if k != "_node"} for d in governing],
@@ -203,6 +203,17 @@ def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any
         if readme:
             card["description"], card["purpose_source"] = readme
     return card
+
+
+def _coupled_rows(nodes: Mapping[str, Node], coupled: list[Edge], other_end: Any) -> list[dict[str, Any]]:
+    """A card's ``depends_on`` or ``used_by`` rows from its component's DEPENDS_ON edges out or in (``other_end``
+    gives the other component's id), most imports first."""
+    rows = []
+    for e in coupled:
+        props = e.current_props()  # (not kept: see graph.model.SlottedEdge)
+        rows.append({"component": nodes[other_end(e)].key, "count": int(props.get("count") or 0),
+                     "kinds": dict(props.get("kinds") or {})})
+    return sorted(rows, key=lambda d: (-d["count"], d["component"]))
 
 
 def _by_use(imports: Counter[str]) -> list[dict[str, Any]]:
@@ -375,28 +386,34 @@ def _recent_activity(graph: RepoGraph, file_component: dict[str, str],
                      knows: list[Edge]) -> dict[str, list[dict[str, Any]]]:
     """Per component (``file_component``: File node id -> component): the last change per person and file of its
     files, newest first, from the KNOWS edges ``knows``."""
-    touches: dict[str, list[tuple[str, str, str]]] = {}  # component -> (when, file id, person id)
     if not file_component:
         return {}
     if len(file_component) < len(knows) // 8:  # a few components' files (after a commit): their edges picked in C
         knows = list(compress(knows, map(file_component.__contains__, map(_TARGET, knows))))
+    # the edges by component first, each one's rows made in turn: a row per edge of the whole graph (600,000 at 50k
+    # files) made at once took 45 MB, the peak of the process that keeps the cards
+    edges_of: dict[str, list[Edge]] = {}
     for e in knows:  # the largest relationship type: names are looked up only for the few rows shown
         key = file_component.get(e.target)
         if key is None:
             continue
-        when = e.get("last_touch")  # (a KnowsEdge reads it from its slot: graph.model)
-        if when.__class__ is not str:
-            when = as_text(when)
-        if not when:
-            continue
-        rows = touches.get(key)
-        if rows is None:
-            touches[key] = [(when, e.target, e.source)]
+        found = edges_of.get(key)
+        if found is None:
+            edges_of[key] = [e]
         else:
-            rows.append((when, e.target, e.source))
+            found.append(e)
     nodes = graph.nodes
     out = {}
-    for key, rows in touches.items():
+    for key, edges in edges_of.items():
+        rows = []  # (when, file id, person id)
+        for e in edges:
+            when = e.get("last_touch")  # (a KnowsEdge reads it from its slot: graph.model)
+            if when.__class__ is not str:
+                when = as_text(when)
+            if when:
+                rows.append((when, e.target, e.source))
+        if not rows:
+            continue
         # newest first, then by file and person: two stable sorts, the cheap way to sort by (negated(last_touch),
         # file, person); the appended last code point sorts a time before any longer one it starts, as negated does.
         # Only the rows at least as new as the limit-th newest can be shown: the others are dropped before sorting.

@@ -166,3 +166,40 @@ def test_the_texts_made_one_at_a_time_are_the_texts_made_whole(history, tmp_path
     monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
     with pytest.raises(AssertionError, match="one at a time"):
         answers_module.texts_to_keep(graph, None)
+
+
+def test_the_texts_written_to_a_file_as_made_are_the_texts_made_whole(history, tmp_path, monkeypatch) -> None:
+    """What the child runs writes each text to a file as soon as it is made (``FiledTexts``): read back, they are the
+    texts, in the order, of the whole computation; when the cards' analysis fails part-way, the cards written before
+    it are not among them (as none is kept in process)."""
+    import tempfile
+
+    from cairn.queries.explore import card as card_module
+
+    ingest_into_store(open_store(str(tmp_path / "store")), history)
+    graph = open_store(str(tmp_path / "store")).load("repo")
+    whole = answers_module.texts_to_keep(graph, None)["texts"]
+    with tempfile.TemporaryFile() as file:
+        filed = answers_module.FiledTexts(file.fileno())
+        assert answers_module.texts_to_keep(graph, None, filed)["texts"] is filed
+        assert list(filed.items()) == list(whole.items())
+        again = answers_module.FiledTexts(file.fileno(), filed.spans)  # as the parent reads what the child sent
+        assert list(again.items()) == list(whole.items())
+
+    made = card_module.iter_component_cards
+
+    def failing_after_two(*args, **kwargs):
+        for at, card in enumerate(made(*args, **kwargs)):
+            if at == 2:
+                raise ValueError("a card that cannot be made")
+            yield card
+
+    monkeypatch.setattr(card_module, "iter_component_cards", failing_after_two)
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    with tempfile.TemporaryFile() as file:
+        filed = answers_module.FiledTexts(file.fileno())
+        answers_module.texts_to_keep(graph, None, filed)
+        assert file.seek(0, 2) > 0  # two cards were written before the failure...
+        card_prefix = answers_module.stored_name("card/")
+        assert not [name for name in filed if name.startswith(card_prefix)]  # ...and are not read back
+        assert list(filed) == [name for name in whole if not name.startswith(card_prefix)]

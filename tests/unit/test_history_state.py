@@ -174,3 +174,30 @@ def test_joined_strings_are_the_whole_blob_made_a_slice_at_a_time(monkeypatch):
     state.analyses["knowledge"]["touch"] = [1, Joined(["é"])]  # not ASCII: refused before anything is written
     with pytest.raises(UnicodeEncodeError):
         encode_state(state)
+
+
+class _Memory:
+    """An analysis' memory as the state holds one: turned into data (``to_json``) only when the state is written."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def to_json(self) -> dict:
+        return self.data
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 4, 9])
+def test_the_header_made_in_parts_is_the_one_shot_encoding_with_its_blobs_in_the_same_order(depth):
+    from cairn.ingest.history_state import _Blobs, json_in_parts
+
+    def document() -> dict:
+        memory = _Memory({"names": Texts(["a", "caf\udce9"]), "n": array("i", [1, 2]), "nested": {"x": [1, {"y": 2.5}]},
+                          "table": Ragged(), "empty": {}, "by_number": {1: "one"}, "flags": bytearray(b"\x01")})
+        return {"format": "f", "list": [array("q", [7]), None, True], "analyses": {"changes": memory, "plain": {
+            "deep": {"deeper": {"deepest": [array("b", [3])]}}}}, "last": "\u00e9"}
+
+    one_shot, parts = _Blobs(), _Blobs()
+    expected = json.dumps(document(), separators=(",", ":"), default=one_shot.default)
+    assert "".join(json_in_parts(document(), parts.default, depth)) == expected
+    assert [bytes(part) for part in parts.bytes()] == [bytes(part) for part in one_shot.bytes()]
+    assert b"".join(map(bytes, parts.bytes())) != b""
