@@ -79,6 +79,7 @@ the ``History`` record and the graph facts are ``knowledge``'s business.
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -86,7 +87,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config_values import IdentityValues
-from cairn.ingest.git import GitError, git_together
+from cairn.ingest.git import GitError, GitTogether, git_together
 from cairn.ingest.history_state import (
     HistoryState, LogTotals, StateFile, degraded_read, fingerprint_change, mining_fingerprint,
 )
@@ -145,6 +146,11 @@ def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
     totals.add(parser.counts)
 
 
+#: ``mine_history``'s first question to git: whether ``root`` is in a repository (any answer: it is), whether that is
+#: shallow, HEAD and its parents (``head_of``); "--": a name "HEAD" is a revision even where a file is named so.
+_WHERE_HEAD = ("rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "HEAD", "HEAD^@", "--")
+
+
 def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
               progress: HistoryProgress | None, spooled: SpooledLog | None = None) -> _Reading:
     if spooled is not None and spooled.head != head:  # HEAD moved since git started: that log is of another commit
@@ -165,12 +171,16 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
 
 
-def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str) -> tuple[_Reading | None, str]:
-    """The remembered history plus the commits since (None, why: read everything instead)."""
+def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str,
+              head_parents: list[str] | None) -> tuple[_Reading | None, str]:
+    """The remembered history plus the commits since (None, why: read everything instead); ``head_parents``: HEAD's
+    parents, if known (``head_of``)."""
     since = previous.head
     if not _HEX.match(since) or len(since) != len(head) or previous.log.sha_of(len(previous.log) - 1) != since:
         return None, "the history state does not end at its remembered commit"
-    on_top = since != head and parents_of(root, head) == [since]  # (then an ancestor, and the range is HEAD alone)
+    if since != head and head_parents is None:
+        head_parents = parents_of(root, head)
+    on_top = since != head and head_parents == [since]  # (then an ancestor, and the range is HEAD alone)
     if since != head and not on_top and is_ancestor(root, since, head) is not True:
         return None, f"the remembered commit {since[:12]} is no longer an ancestor of HEAD (the history was rewritten)"
     degraded = previous.degraded
@@ -223,6 +233,22 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
     return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), previous.analyses, kept, (old_length, since), placed, moved), ""
 
 
+def head_of(root: Path, where: subprocess.CompletedProcess) -> tuple[str, bool, list[str] | None] | None:
+    """What ``_WHERE_HEAD`` answered: (HEAD, whether the repository is shallow, HEAD's parents); HEAD is "" when there
+    is no commit yet, the parents None when not known. None: not a git repository.
+
+    One process says it all when HEAD and its parents can be read; else (no commit yet, a damaged repository)
+    each question is asked on its own, as the first of them failing left the others unsaid."""
+    lines = where.stdout.decode("utf-8", "replace").splitlines() if where.returncode == 0 else []
+    if len(lines) >= 4 and lines[-1] == "--" and lines[1] in ("true", "false"):
+        return lines[2], lines[1] == "true", lines[3:-1]
+    inside, head_found, shallow = git_together(root, ("rev-parse", "--is-inside-work-tree"),
+                                               ("rev-parse", "--verify", "-q", "HEAD"), ("rev-parse", "--is-shallow-repository"))
+    if inside.returncode != 0:
+        return None
+    return head_found.stdout.decode("utf-8", "replace").strip(), shallow.stdout.strip() == b"true", None
+
+
 def _seeded(classifier: Classifier, previous: HistoryState) -> Identities:
     """The remembered raw identities, at the indexes they had (the classifier decides their kinds again)."""
     ids = Identities(classifier)
@@ -257,26 +283,27 @@ def mine_history(
     settings = identities or IdentityValues()
     history = History(identity_patterns={"agents": list(settings.agents), "bots": list(settings.bots),
                                          "humans": list(settings.humans)})
-    try:  # the questions are independent: asked at once
-        inside, head_found, shallow, version = git_together(
-            root, ("rev-parse", "--is-inside-work-tree"), ("rev-parse", "--verify", "-q", "HEAD"),
-            ("rev-parse", "--is-shallow-repository"), ("version",))
+    try:  # the questions are independent: asked at once, and answered while the identity patterns are compiled
+        asked = GitTogether.start(root, _WHERE_HEAD, ("version",))
     except GitError as exc:
         history.notes.append(f"git is not available ({exc}): no history read")
         return history
-    if inside.returncode != 0:
+    try:
+        mailmap = read_mailmap(root)
+        markers = markers or MarkerMatcher.build()
+        classifier = Classifier.from_settings(settings.model_copy(update={"agents": list(settings.agents) + markers.identity_patterns}))
+        where, version = asked.results()
+    finally:
+        asked.cancel()
+    found = head_of(root, where)
+    if found is None:
         history.notes.append(f"{root} is not a git repository: no history read")
         return history
-    head = head_found.stdout.decode("utf-8", "replace").strip()
+    head, history.shallow, head_parents = found
     if not head:
         history.notes.append("the repository has no commits yet: no history, no knowledge")
         return history
-    history.shallow = shallow.stdout.strip() == b"true"
-    mailmap = read_mailmap(root)
     history.notes.extend(mailmap.problems)
-
-    markers = markers or MarkerMatcher.build()
-    classifier = Classifier.from_settings(settings.model_copy(update={"agents": list(settings.agents) + markers.identity_patterns}))
     declared = [DeclaredPerson(str(getattr(p, "name")), tuple(getattr(p, "aliases", ()) or ())) for p in people]
 
     def parser_for(ids: Identities) -> LogParser:
@@ -299,7 +326,7 @@ def mine_history(
                 except ValueError:
                     ids, why = None, "the history state holds the same identity twice"
                 if ids is not None:
-                    reading, why = _read_new(root, previous, ids, parser_for(ids), head)
+                    reading, why = _read_new(root, previous, ids, parser_for(ids), head, head_parents)
     if memory is not None:
         history.notes.extend(memory.notes)
     if reading is None and why:

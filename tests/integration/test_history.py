@@ -8,7 +8,9 @@ import subprocess
 import pytest
 
 from cairn.graph.model import Label, Rel
+from cairn.ingest import history as history_module
 from cairn.ingest.config import IdentitySettings
+from cairn.ingest.git import git
 from cairn.ingest.history import mine_history
 from cairn.ingest.knowledge import add_knowledge, degree_of_authorship
 from fixtures.gitrepo import GitRepo
@@ -151,6 +153,20 @@ def test_empty_repository_and_non_repository(tmp_path):
     plain = tmp_path / "plain"
     plain.mkdir()
     assert any("not a git repository" in note for note in mine_history(plain).notes)
+
+
+def test_head_its_parents_and_shallowness_come_from_one_question_even_beside_a_file_named_head(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    first = repo.commit({"HEAD": "a file named like the ref\n"})
+    second = repo.commit({"a.py": "a = 1\n"})
+    where = git(repo.root, *history_module._WHERE_HEAD, text=False)
+    assert history_module.head_of(repo.root, where) == (second, False, [first])
+    root_commit = git(repo.root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", first, f"{first}^@", "--",
+                      text=False)
+    assert history_module.head_of(repo.root, root_commit) == (first, False, [])
+    empty = GitRepo(tmp_path / "empty")
+    failed = git(empty.root, *history_module._WHERE_HEAD, text=False)
+    assert failed.returncode != 0 and history_module.head_of(empty.root, failed) == ("", False, None)  # asked apart
 
 
 def _raw_commit(repo: GitRepo, author_line: bytes, parent: str | None, tree_files: dict[str, str]) -> str:

@@ -56,6 +56,7 @@ def test_a_wrong_claim_that_the_range_is_head_alone_fails_under_verification(gro
     since = repo.head()
     repo.commit({"core/b2.py": body("b", 43)}, author=BOB, date=when(9, 1), message="one")
     repo.commit({"core/b2.py": body("b", 44)}, author=CAROL, date=when(9, 2), message="two")
-    monkeypatch.setattr(history_module, "parents_of", lambda root, commit: [since])
+    real = history_module.head_of
+    monkeypatch.setattr(history_module, "head_of", lambda root, where: (*real(root, where)[:2], [since]))
     with pytest.raises(AssertionError, match="not .* alone"):
         how_read(repo.root, store)
