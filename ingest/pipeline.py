@@ -194,6 +194,7 @@ def ingest_repository(
             code_files, lambda p: (root / p).read_bytes(), all_paths=listing.all_paths, read_text=listing.read_text,
             cache=cache, progress=lambda d, t: notify("parsing code", d, t),
         )
+    del code_files  # (50k SourceFile tuples, about 5.5 MiB: not held through the history's steps, where the peak is)
     repo_node.props["code_fingerprint"] = f"{build}:{code.fingerprint}" if code.fingerprint else None
     # written by a thread while the code graph is built (the GIL is free while the file is written)
     cache_written = _written_by_thread(partial(_save_cache, cache), summary)
@@ -232,6 +233,7 @@ def ingest_repository(
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
     left_out = mark_truck_factor_scope(graph, listing.attributes, derived.scope if derived is not None else None)
+    del derived  # (each source file's scope, worked out beside: not held through the history's steps)
     if left_out:
         summary.notes.append("files the truck factor leaves out, as Linguist would: "
                              + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
@@ -242,6 +244,11 @@ def ingest_repository(
         worst = sorted(code.syntax_errors, key=code.syntax_errors.get, reverse=True)[:3]
         summary.notes.append(f"{len(code.syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
     del code  # the graph holds what is needed of it; history is next, and large
+    # what is left to read of the listing, taken now: its files (50k tuples and a set of their paths) are not held
+    # through the history's steps, where a cold ingest's peak is
+    files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
+    instruction_files = find_instruction_files([f.path for f in listing.kept if f.language is None])
+    listing.kept, listing.all_paths = [], frozenset()
 
     # -- history, ownership, decisions ---------------------------------------------
     cache_written()  # (no thread is left running when the history's steps fork)
@@ -250,9 +257,9 @@ def ingest_repository(
                                        checkout.tracked_in_cache if checkout is not None else None)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build, decisions_tracked)
-    _add_agent_instructions(graph, root, listing, summary)
+    _add_agent_instructions(graph, root, instruction_files, summary)
 
-    summary.files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
+    summary.files_by_language = files_by_language
     summary.skipped = dict(sorted(listing.skipped.items()))
     counts = graph.counts()
     summary.modules = counts.get(Label.MODULE.value, 0)
@@ -455,8 +462,7 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     summary.notes.extend(problems)
 
 
-def _add_agent_instructions(graph: RepoGraph, root: Path, listing: Listing, summary: IngestSummary) -> None:
-    files = find_instruction_files([f.path for f in listing.kept if f.language is None])
+def _add_agent_instructions(graph: RepoGraph, root: Path, files: list[str], summary: IngestSummary) -> None:
     items, notes = read_instructions(root, files)
     add_agent_instructions(graph, items)
     summary.notes.extend(notes)
