@@ -61,10 +61,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from cairn.graph.atomic import write_atomic
-from cairn.graph.store import verifying_skips
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.git import GitError, git
 from cairn.ingest.joined import Joined
+from cairn.ingest.tracked import tracks
 from cairn.ingest.knowledge import KnowsDelta, RecordTable
 from cairn.ingest.spool import state_path  # (there: an ingest looks for the state before importing this)
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
@@ -561,17 +561,7 @@ class StateFile:
 
     def _tracked(self, path: Path) -> bool:
         """Whether the repository tracks ``path`` (a file of this state, in the cache directory)."""
-        known = self._tracked_in_cache
-        if known is None:
-            return tracked(self.root, path)
-        try:
-            inside = path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return False
-        found = any(p == inside or p.startswith(inside + "/") for p in known)
-        if verifying_skips() and found != tracked(self.root, path):
-            raise AssertionError(f"the check's listing says {inside} is {'' if found else 'not '}tracked; git says otherwise")
-        return found
+        return tracks(self.root, path, self._tracked_in_cache)
 
     def load(self) -> HistoryState | None:
         """The remembered state, or None (nothing remembered, or a file that is not a usable state: noted)."""
@@ -721,14 +711,3 @@ class Unsaved:
         return KnowsDelta(self.token, delta.files, before, delta.after)
 
 
-def tracked(root: Path, path: Path) -> bool:
-    """Whether the repository at ``root`` tracks ``path`` (a cache directory inside the checkout)."""
-    try:
-        inside = path.resolve().relative_to(root)
-    except ValueError:
-        return False
-    try:
-        listed = git(root, "ls-files", "-z", "--", f":(literal){inside.as_posix()}")
-    except GitError:
-        return False
-    return listed.returncode == 0 and bool(listed.stdout.strip("\0"))

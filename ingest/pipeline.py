@@ -316,7 +316,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
                                markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled)
-        early = early_replay(history, config, defs, cache_dir) if replay_beside is not None else None
+        early = early_replay(history, config, defs, cache_dir, tracked_in_cache) if replay_beside is not None else None
         if early is not None and early.snapshots is not None:
             replay_beside(early)  # the replay needs the history alone: it can run beside what follows
         first = first_count(graph, history, config.coupling)  # a cold ingest's pairs: counted beside the knowledge
@@ -341,7 +341,8 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                 first.cancel()  # (nothing left to stop once add_changes took its pairs)
         first = None  # its entries (a pair of 4-byte ids per change, 14 MB at 300,000 commits): not read from here on
         counted = _files_counted_again(history, changes)
-        trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early)
+        trends = trend_inputs(graph, history, changes, config=config, defs=defs, cache_dir=cache_dir, early=early,
+                              tracked_in_cache=tracked_in_cache)
         appended = appended and state is not None and not state.recounted  # (the change counts and the trends' activity added to, not made anew)
         if (memory is not None and state is not None and appended and state.rereads <= unsaved_commits(state)  # type: ignore[operator]
                 and (trends.keep_factors is None or trends.known_factors is not None)

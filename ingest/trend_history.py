@@ -77,7 +77,7 @@ from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.files import is_source_file, path_skip_reason
 from cairn.ingest.freed_memory import give_back
-from cairn.ingest.history_state import tracked
+from cairn.ingest.tracked import tracks
 from cairn.ingest.trend_activity import MEMORY, ActivityMemory
 from cairn.ingest.trend_samples import sample_commits
 from cairn.ingest.knowledge import DOA_AC, DOA_BASE, DOA_DL, DOA_FA, History
@@ -454,7 +454,7 @@ def _earlier_periods_kept(log: CommitLog, names: list[str], kept_prefix: int | N
 
 
 def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs: list[ComponentDef],
-                  cache_dir: Path | None) -> tuple[dict | None, Any]:
+                  cache_dir: Path | None, tracked_in_cache: list[str] | None = None) -> tuple[dict | None, Any]:
     """The truck factors of the periods before the current one, when the last ingest computed them from the knowledge
     this one would replay (the same commits up to the current period, people, components, settings and periods), and
     the callback that keeps this ingest's for the next one."""
@@ -467,7 +467,7 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
         [(d.name, list(d.paths)) for d in defs],
     ]).encode("utf-8", "surrogateescape")).hexdigest()
     path = _factors_path(cache_dir, state.repo)
-    if tracked(Path(state.repo), path):
+    if tracks(Path(state.repo), path, tracked_in_cache):  # (the check's listing of the cache, when it made one)
         return None, None
     known = None
     try:
@@ -516,7 +516,7 @@ class TrendReplay:
 
 
 def early_replay(history: History, config: CairnConfig, defs: list[ComponentDef],
-                 cache_dir: Path | None) -> TrendReplay | None:
+                 cache_dir: Path | None, tracked_in_cache: list[str] | None = None) -> TrendReplay | None:
     """The replay ``trend_inputs`` will most likely hand on, from the history pass alone: its periods span the log's
     non-merge commits (what the activity of a first ingest spans); None without commits."""
     log = history.log
@@ -524,7 +524,7 @@ def early_replay(history: History, config: CairnConfig, defs: list[ComponentDef]
         return None
     times = list(compress(log.committed, map(not_, log.merge))) or log.committed
     names = _period_names(min(times), max(times), config.trends.period)
-    replay = TrendReplay(names, _factor_reuse(history, names, config, defs, cache_dir))
+    replay = TrendReplay(names, _factor_reuse(history, names, config, defs, cache_dir, tracked_in_cache))
     if replay.reuse[0] is None:
         ctx = _context(history, CommitPeople(log, history), names, config, defs)
         replay.key, replay.snapshots = _replay_key(ctx, config, defs), partial(_snapshots, ctx)
@@ -550,7 +550,7 @@ def _replay_key(ctx: _Context, config: CairnConfig, defs: list[ComponentDef]) ->
 
 def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
                  config: CairnConfig, defs: list[ComponentDef], cache_dir: Path | None,
-                 early: TrendReplay | None = None) -> TrendInputs:
+                 early: TrendReplay | None = None, tracked_in_cache: list[str] | None = None) -> TrendInputs:
     """The ``TrendInputs`` for ``queries.trends`` (see the module docstring).
 
     Activity is added to what ``history.state`` remembers when the change analyses could add to theirs
@@ -595,7 +595,7 @@ def trend_inputs(graph: RepoGraph, history: History, changes: ChangeResult, *,
     if early is not None and early.names == names:
         known, keep = early.reuse
     else:
-        known, keep = _factor_reuse(history, names, config, defs, cache_dir)
+        known, keep = _factor_reuse(history, names, config, defs, cache_dir, tracked_in_cache)
     if early is not None and early.snapshots is not None:
         early.same = early.key == _replay_key(ctx, config, defs)
     give_back()  # (what counting the activity freed: the state's save encodes next)

@@ -115,21 +115,33 @@ def bus_factor(ws: Workspace, repo: str | None, *, component: str | None = None,
 
     summary = ws.repository(repo)
     leaving = list(leaving)
-    if not leaving and path is None:
-        report = answers.read_answer(ws.store, summary.repo, answers.BUS_FACTOR)
-        scopes = answers.read_answer(ws.store, summary.repo, answers.BUS_FACTOR_COMPONENTS) if component is not None else {}
-        if report is not None and scopes is not None:
-            if component is None:
-                return report
-            if component not in scopes["names"]:
-                raise ownership.unknown_component(component, scopes["names"])
-            return ownership.one_component(report, component, scopes["without_files"].get(component))
-    report = ownership.bus_factor(_part(ws, summary, BUS_FACTOR_PART), component=component, leaving=leaving, path=path)
+    kept = _kept_bus_factor(ws, summary, component) if not leaving and path is None else None
+    if kept is not None:
+        return kept
+    graph = _part(ws, summary, BUS_FACTOR_PART)
+    report = ownership.bus_factor(graph, component=component, leaving=leaving, path=path)
     if leaving:
         from cairn.queries.leaving import leaving_impact
 
-        report["impact"] = leaving_impact(bus_factor(ws, summary.repo, component=component), report)
+        before = _kept_bus_factor(ws, summary, component) or ownership.bus_factor(graph, component=component)
+        report["impact"] = leaving_impact(before, report)
     return report
+
+
+def _kept_bus_factor(ws: Workspace, summary: RepositorySummary, component: str | None) -> dict[str, Any] | None:
+    """The bus-factor report with nobody leaving (of ``component`` alone, if given) from the stored answers; None when
+    the store keeps none."""
+    from cairn.queries import ownership
+
+    report = answers.read_answer(ws.store, summary.repo, answers.BUS_FACTOR)
+    scopes = answers.read_answer(ws.store, summary.repo, answers.BUS_FACTOR_COMPONENTS) if component is not None else {}
+    if report is None or scopes is None:
+        return None
+    if component is None:
+        return report
+    if component not in scopes["names"]:
+        raise ownership.unknown_component(component, scopes["names"])
+    return ownership.one_component(report, component, scopes["without_files"].get(component))
 
 
 def people(ws: Workspace, repo: str | None) -> dict[str, Any]:

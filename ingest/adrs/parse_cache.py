@@ -67,7 +67,7 @@ class DecisionCache:
         self.path = Path(cache_dir) / CACHE_FILE
         self.build = build
         if tracked is None:
-            from cairn.ingest.history_state import tracked as tracks
+            from cairn.ingest.tracked import tracks
 
             tracked = tracks(Path(root).resolve(), self.path)
         self.usable = not tracked

@@ -69,7 +69,7 @@ from cairn.graph.store import verifying_skips
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, ParsedFile, RawImport, ResolvedImport
 from cairn.ingest.code.result import CodeResult
 from cairn.ingest.gcpause import gc_paused
-from cairn.ingest.git import GitError, git
+from cairn.ingest.tracked import tracked_among
 
 CACHE_FILE = "parse-cache.json"
 ADDED_FILE = "parse-cache-added.json"
@@ -471,21 +471,7 @@ def tracked_cache_files(root: Path, directory: Path | None, names: tuple[str, ..
         inside = Path(directory).resolve().relative_to(Path(root).resolve())
     except ValueError:
         return []
-    wanted = [(inside / name).as_posix() for name in names]
-    if tracked is not None:  # a literal pathspec names a file, or a directory and what is below it
-        found = sorted(p for p in tracked if any(p == path or p.startswith(path + "/") for path in wanted))
-        if verifying_skips() and found != _tracked_of_git(root, wanted):
-            raise AssertionError(f"the tracked files among {wanted}: {found} known, git lists {_tracked_of_git(root, wanted)}")
-        return found
-    return _tracked_of_git(root, wanted)
-
-
-def _tracked_of_git(root: Path, wanted: list[str]) -> list[str]:
-    try:
-        listed = git(root, "ls-files", "-z", "--", *(f":(literal){path}" for path in wanted))
-    except GitError:
-        return []
-    return sorted(p for p in listed.stdout.split("\0") if p) if listed.returncode == 0 else []
+    return tracked_among(root, [(inside / name).as_posix() for name in names], tracked)
 
 
 # -- the columnar codec -------------------------------------------------------------------

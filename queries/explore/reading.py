@@ -72,26 +72,30 @@ def _modules_to_read(graph: RepoGraph, limit: int, component: str | None) -> lis
     """The most central modules that are not test code; in a repository's list each language has places in
     proportion to its files (PageRank spreads over modules, and a Go package of twenty files is one module where
     each TypeScript file is one), and places left over go by rank."""
-    files_of = {node.key: node.get("files") or [node.get("path")] for node in graph.of_label(Label.MODULE)}
+    files_of: dict[str, list[str]] = {}
+    files: Counter[str | None] = Counter()  # files by language
+    language: dict[str, str | None] = {}
+    for node in graph.of_label(Label.MODULE):
+        files_of[node.key] = node.get("files") or [node.get("path")]
+        language[node.key] = node.get("language")
+        files[language[node.key]] += len(files_of[node.key])
     ranked = [m for m in central_modules(graph, len(files_of), component=component)
               if not _is_test_code([f for f in files_of.get(m["module"]) or [m["path"]] if f])]
     if component is not None:
         return ranked[:limit]
-    language = {node.key: node.get("language") for node in graph.of_label(Label.MODULE)}
-    files: Counter[str | None] = Counter()
-    for name, its_files in files_of.items():
-        files[language[name]] += len(its_files)
     total = sum(files.values()) or 1
     places = {lang: round(limit * n / total) for lang, n in files.items()}
     per_language: Counter[str | None] = Counter()
-    taken: list[dict[str, Any]] = []
-    for m in ranked:
+    placed = []  # positions in ``ranked``
+    for at, m in enumerate(ranked):
         lang = language.get(m["module"])
         if per_language[lang] < places.get(lang, 0):
             per_language[lang] += 1
-            taken.append(m)
-    taken = taken[:limit]
-    return sorted(taken + [m for m in ranked if m not in taken][:limit - len(taken)], key=ranked.index)
+            placed.append(at)
+    placed = placed[:limit]
+    taken = set(placed)
+    left_over = [at for at in range(len(ranked)) if at not in taken][:limit - len(placed)]
+    return [ranked[at] for at in sorted(placed + left_over)]
 
 
 def _is_test_code(files: list[str]) -> bool:

@@ -248,7 +248,7 @@ def test_an_ingest_reads_the_remembered_settings(tmp_path, monkeypatch):
 
 def _literal_listings(trace: Path) -> list[str]:
     """The ``git ls-files`` runs for the settings', the parse cache's and the history state's files
-    (``code.cache.tracked_cache_files``, ``history_state.tracked``) in a ``GIT_TRACE`` file."""
+    (``code.cache.tracked_cache_files``, ``tracked.tracks``) in a ``GIT_TRACE`` file."""
     from cairn.ingest.code.cache import CACHE_FILES
 
     names = (CACHE_FILE, *CACHE_FILES, "/history-")
