@@ -36,14 +36,24 @@ def adrs(
     if data["decisions"]:
         rows = []
         numbers = {d["path"]: d["number"] for d in data["decisions"]}
+        # records all in one folder: the folder is said once, in the title, and each row names its file
+        folders = {d["path"].rpartition("/")[0] for d in data["decisions"]}
+        folder = folders.pop() if len(folders) == 1 else None
+        # a successor is named by its number, else by its title (which wraps, where a file name would not)
+        titles = {d["path"]: d["title"] for d in data["decisions"]}
         for d in data["decisions"]:
             status = d["status"] or ""
             if d["superseded_by"]:
-                status += " by " + ", ".join(f"#{numbers[p]}" if numbers.get(p) is not None else Path(p).name for p in d["superseded_by"])
-            rows.append(("" if d["number"] is None else str(d["number"]), (d["title"] or Path(d["path"]).stem) + "\n" + d["path"],
+                status += " by " + ", ".join(f"#{numbers[p]}" if numbers.get(p) is not None
+                                             else f"“{titles[p]}”" if titles.get(p) else Path(p).name for p in d["superseded_by"])
+            where = d["path"] if folder is None else d["path"].rpartition("/")[2]
+            rows.append(("" if d["number"] is None else str(d["number"]), (d["title"] or Path(d["path"]).stem) + "\n" + where,
                          status, d["date"] or "", ", ".join(d["components"]), ", ".join(d["rules"])))
-        console.print(table(f"{repo}: {count(len(rows), 'decision')}", ["#", ("decision", IDENTIFIER), "status", "date", "components",
-                                                                         "rules"], rows))
+        columns: list[str | tuple[str, str]] = ["#", ("decision", IDENTIFIER), "status", "date", "components", "rules"]
+        if all(d["number"] is None for d in data["decisions"]):  # records named by date or slug: no number column
+            columns, rows = columns[1:], [row[1:] for row in rows]
+        title = f"{repo}: {count(len(rows), 'decision')}" + (f" in {folder}/" if folder else "")
+        console.print(table(title, columns, rows))
     else:
         console.print(f"{escape(repo)}: no decision records found (in {escape('[adr]')} paths of cairn.toml, .adr-dir, or the usual "
                       f"folders such as docs/adr, doc/adr, docs/decisions)", highlight=False)

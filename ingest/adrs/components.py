@@ -8,7 +8,11 @@ or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``)
 0.6; the name in prose 0.3 for the first mention plus 0.1 per further mention,
 at most 0.5. A decision governs a component when the score reaches 0.5
 (``INFERENCE_THRESHOLD``); names shorter than three characters are only
-matched as paths or modules.
+matched as paths or modules. A record kept inside a component's own folder
+(log4brains' per-package ``packages/web/docs/adr/…``) governs that component,
+the innermost one if several hold it (0.9), unless the component is a
+documentation folder itself (``docs/**``: the repository's decisions all live
+there, and it is no part they decide about).
 """
 
 from __future__ import annotations
@@ -28,9 +32,13 @@ def infer_components(decision: Decision, components: dict[str, list[str]]) -> li
     low = text.lower()
     title = decision.title.lower()
     spans = [s.lower() for s in decision.code_spans]
+    keeper, kept_in = _keeping_component(decision.path, components)
     for name, globs in sorted(components.items()):
         weights: list[float] = []
         evidence: list[str] = []
+        if name == keeper:
+            weights.append(0.9)
+            evidence.append(f"kept in {kept_in}/")
         for prefix in _literal_prefixes(globs):
             lprefix = prefix.lower()
             lprefix_dotted = lprefix.replace("/", ".")
@@ -80,6 +88,21 @@ def _prefix_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 def _word_pattern(name: str) -> re.Pattern[str]:
     """A component's (lower-case) name as a word of prose."""
     return re.compile(r"(?<![\w./-])" + re.escape(name) + r"(?![\w-])")
+
+
+#: Folders that hold a repository's documents rather than a part of its code.
+_DOCUMENT_FOLDERS = frozenset({"doc", "docs", "documentation", "adr", "adrs", "decisions", "architecture"})
+
+
+def _keeping_component(path: str, components: dict[str, list[str]]) -> tuple[str | None, str]:
+    """The component whose folder holds the record at ``path`` (the innermost one), and that folder."""
+    keeper, kept_in = None, ""
+    for name, globs in components.items():
+        for prefix in _literal_prefixes(globs):
+            if (path.startswith(prefix + "/") and len(prefix) > len(kept_in)
+                    and prefix.rpartition("/")[2].lower() not in _DOCUMENT_FOLDERS):
+                keeper, kept_in = name, prefix
+    return keeper, kept_in
 
 
 def _literal_prefixes(globs: list[str]) -> list[str]:

@@ -5,12 +5,16 @@ else the folder named in ``.adr-dir`` (adr-tools) and the ``adrFolder``
 entries of ``.log4brains.yml``, plus whichever of ``doc/adr``, ``docs/adr``,
 ``docs/adrs``, ``docs/decisions``, ``docs/architecture/decisions``,
 ``docs/architecture-decisions`` and ``adr`` exist, and the repository root
-when it holds numbered records itself (``adr-001-use-x.md``,
-``ADR-0002-….md``). Every ``*.md`` below a folder is a decision (MADR
-category subfolders included) except ``README``/``index`` pages and templates
-(``template.md``, ``adr-template.md``, ``0000-template.md``; not
-``0007-use-jinja-as-template-engine.md``); at the root, only the numbered
-records are.
+and the usual documentation folders (``docs``, ``doc``, ``docs/architecture``,
+``doc/architecture``, ``architecture``) when they hold numbered records
+themselves (``adr-001-use-x.md``, ``ADR-0002-….md``: cosmos-sdk, ibc-go and
+tendermint keep theirs in ``docs/architecture`` beside other documents). Every
+``*.md`` below a decision folder is a decision (MADR category subfolders
+included) except ``README``/``index`` pages and templates (``template.md``,
+``adr-template.md``, ``0000-template.md``; not
+``0007-use-jinja-as-template-engine.md``); in the root and the documentation
+folders, only the numbered records directly in them are. Such a folder is
+listed as ``FOLDER/adr-*`` (the root as ``.``).
 
 Every configuration file is read through ``cairn.ingest.untrusted``: inside
 the checkout, size-capped, YAML without aliases.
@@ -36,12 +40,16 @@ DEFAULT_FOLDERS = (
 )
 #: The folder that stands for the repository root in ``DecisionSet.folders``.
 ROOT_FOLDER = "."
+#: Documentation folders whose numbered records (not their other documents) are decisions.
+NUMBERED_RECORD_FOLDERS = ("docs", "doc", "docs/architecture", "doc/architecture", "architecture")
+#: How ``DecisionSet.folders`` names the numbered records of one of ``NUMBERED_RECORD_FOLDERS``.
+NUMBERED_RECORDS = "/adr-*"
 NOT_DECISIONS = frozenset({"readme", "index", "toc", "_sidebar", "summary", "changelog"})
 #: A template's name: "template" as the first or second word, after an optional number
 #: (``template``, ``adr-template-minimal``, ``0000-template``, ``0000-adr-template``).
 _TEMPLATE = re.compile(r"(?:\d+[-_ ])?(?:[a-z0-9]+[-_ ])?template(?:[-_ ].*)?", re.I)
-#: A numbered record at the repository root: ``adr-001-use-x``, ``ADR-0002_…``, ``adr 3 …``.
-_ROOT_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
+#: A numbered record (at the root or directly in a documentation folder): ``adr-001-use-x``, ``ADR-0002_…``, ``adr 3 …``.
+_NUMBERED_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
 #: Folders below an ADR folder that hold no records.
 _NOT_RECORD_FOLDERS = frozenset({"templates", "template", "assets", "images", "img"})
 
@@ -80,6 +88,7 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths) -> tuple[list
     wanted += [f for f in DEFAULT_FOLDERS if (root / f).is_dir() and not (root / f).is_symlink()]
     if root_records(root):
         wanted.append(ROOT_FOLDER)
+    wanted += [f + NUMBERED_RECORDS for f in NUMBERED_RECORD_FOLDERS if numbered_records(root, f)]
     # A folder inside another one is read with it.
     result = []
     for f in dict.fromkeys(wanted):
@@ -144,16 +153,25 @@ def is_template(stem: str) -> bool:
 
 def root_records(root: Path) -> list[str]:
     """Numbered decision records kept at the repository root (``adr-001-use-x.md``)."""
+    return numbered_records(root, "")
+
+
+def numbered_records(root: Path, folder: str) -> list[str]:
+    """Numbered decision records directly in ``folder`` (repository-relative, "" for the root), as
+    repository-relative paths."""
+    base = root / folder if folder else root
     try:
-        names = sorted(os.listdir(root))
+        names = sorted(os.listdir(base))  # the check for changes asks on every ingest: most folders do not exist
     except OSError:
         return []
     out = []
     for name in names:
         stem, dot, extension = name.rpartition(".")
-        if dot and extension.lower() in ("md", "markdown") and _ROOT_RECORD.fullmatch(stem) and not is_template(stem):
-            if not (root / name).is_symlink() and (root / name).is_file():
-                out.append(name)
+        if dot and extension.lower() in ("md", "markdown") and _NUMBERED_RECORD.fullmatch(stem) and not is_template(stem):
+            if not (base / name).is_symlink() and (base / name).is_file():
+                out.append(f"{folder}/{name}" if folder else name)
+    if out and folder and (base.is_symlink() or not _inside(root, folder)):
+        return []
     return out
 
 
@@ -161,6 +179,8 @@ def adr_files(root: Path, folder: str) -> list[str]:
     """The records in ``folder`` (repository-relative; ``ROOT_FOLDER`` for the root's own records)."""
     if folder == ROOT_FOLDER:
         return root_records(root)
+    if folder.endswith(NUMBERED_RECORDS):
+        return numbered_records(root, folder[: -len(NUMBERED_RECORDS)])
     out = []
     base = root / folder
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):

@@ -122,8 +122,9 @@ def make_shop(root: Path) -> GitRepo:
     return repo
 
 
-def cairn(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([CLI, *args], capture_output=True, text=True)
+def cairn(*args: str, columns: int | None = None) -> subprocess.CompletedProcess:
+    env = None if columns is None else {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env)
 
 
 def invoke(*args: str):
@@ -160,8 +161,40 @@ def test_adrs_json(shop):
     assert (old["status"], old["date"], old["superseded_by"]) == ("superseded", "2023-03-03", ["docs/adr/0004-no-direct-reads-after-all.md"])
     assert decisions["docs/adr/0004-no-direct-reads-after-all.md"]["supersedes"] == ["docs/adr/0003-web-calls-db-directly.md"]
     assert data["problems"] == [{"path": "docs/adr/0005-broken.md", "message": "front matter starts with '---' but is never closed", "skipped": True}]
-    table = invoke("adrs", "--store", str(store))
-    assert table.exit_code == 0 and table.stdout.startswith("shop: 4 decisions")
+    table = cairn("adrs", "--store", str(store), columns=80)
+    assert table.returncode == 0 and table.stdout.startswith("shop: 4 decisions in docs/adr/")
+    # the folder is said once: each row names its file (at 80 columns the full paths folded over two lines)
+    assert "│   │ 0002-layered-shop.md │" in table.stdout and "docs/adr/0002" not in table.stdout
+    assert "superseded by #4" in cairn("adrs", "--store", str(store), columns=200).stdout
+
+
+def test_adrs_table_of_unnumbered_records_in_several_folders(tmp_path):
+    repo = GitRepo(tmp_path / "kb")
+    repo.commit({
+        ".log4brains.yml": ("project:\n  adrFolder: ./docs/adr\n  packages:\n    - name: web\n      path: ./packages/web\n"
+                            "      adrFolder: ./packages/web/docs/adr\n"),
+        "docs/adr/20200926-use-the-adr-number-as-its-unique-id.md":
+            "# Use the ADR number as its unique ID\n\n- Status: superseded by [slug](20201016-use-the-adr-slug-as-its-unique-id.md)\n",
+        "docs/adr/20201016-use-the-adr-slug-as-its-unique-id.md": "# Use the ADR slug as its unique ID\n\n- Status: accepted\n",
+        "packages/web/docs/adr/20200927-use-react-hooks.md": "# Use React hooks\n\n- Status: accepted\n",
+        "packages/web/index.ts": "import { y } from '../core/index';\nexport const x = y;\n",
+        "packages/core/index.ts": "export const y = 1;\n",
+    }, message="records", author=ALICE)
+    store = tmp_path / "store"
+    ingest(repo, store)
+    table = cairn("adrs", "--store", str(store), columns=200)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].strip() == "kb: 3 decisions"  # two folders: no folder in the title, full paths in the rows
+    assert "│ docs/adr/20201016-use-the-adr-slug-as-its-unique-id.md " in table.stdout
+    assert "│ packages/web/docs/adr/20200927-use-react-hooks.md " in table.stdout
+    assert re.search(r"│ Use React hooks +│ accepted +│ 2020-09-27 │ web +│", table.stdout), table.stdout  # governs its package
+    assert lines[2].split() == ["┃", "decision", "┃", "status", "┃", "date", "┃", "components", "┃"]  # no number column
+    assert "│ superseded by “Use the ADR slug as its unique ID” │" in table.stdout
+    # the successor is named by its title, which wraps at spaces where its file name would not
+    narrow = cairn("adrs", "--store", str(store), columns=80).stdout
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert "│ superseded │" in narrow and "│ by “Use    │" in narrow and "│ ID”        │" in narrow, narrow
 
 
 def test_check_json_names_rule_decision_and_evidence(shop):

@@ -443,6 +443,45 @@ The `shipping` package exposes shop.shipping.api only. Shipping calls stay small
     assert second["shipping"].score == pytest.approx(1 - (1 - 0.9) * (1 - 0.6) * (1 - 0.5), abs=0.01)
 
 
+def test_a_record_kept_in_a_components_folder_governs_it_and_the_docs_folder_governs_nothing(tmp_path):
+    # log4brains keeps per-package decisions in packages/<name>/docs/adr; the repository's own in docs/adr
+    write(tmp_path, {
+        ".log4brains.yml": ("project:\n  adrFolder: ./docs/adr\n  packages:\n    - name: web\n      path: ./packages/web\n"
+                            "      adrFolder: ./packages/web/docs/adr\n"),
+        "docs/adr/20200924-use-markdown-records.md": "# Use Markdown records\n\n- Status: accepted\n",
+        "packages/web/docs/adr/20200927-use-react-hooks.md": "# Use React hooks\n\n- Status: accepted\n\nHooks only.\n",
+    })
+    components = {"docs": ["docs/**"], "packages": ["packages/**"], "web": ["packages/web/**"], "core": ["packages/core/**"]}
+    d = by_path(read_decisions(tmp_path, AdrSettings(), components))
+    assert d["docs/adr/20200924-use-markdown-records.md"].components == []
+    hooks = d["packages/web/docs/adr/20200927-use-react-hooks.md"].components
+    assert [(c.name, c.score, c.evidence) for c in hooks] == [("web", 0.9, ["kept in packages/web/"])]  # the innermost
+
+
+def test_numbered_records_in_a_documentation_folder_are_found_and_its_other_documents_are_not(tmp_path):
+    # cosmos-sdk, ibc-go, tendermint: docs/architecture/adr-NNN-*.md beside the project's other documents
+    write(tmp_path, {
+        "docs/architecture/adr-001-coin-source-tracing.md": "# ADR 001: Coin Source Tracing\n\n## Status\n\nAccepted, Implemented\n",
+        "docs/architecture/adr-002-go-module-versioning.md": "# ADR 002: Go module versioning\n\n## Status\n\nProposed\n",
+        "docs/architecture/adr-template.md": "# ADR {ADR-NUMBER}: {TITLE}\n",
+        "docs/architecture/README.md": "# Architecture Decision Records\n",
+        "docs/architecture/overview.md": "# How the modules fit\n",
+        "docs/adr-010-in-docs.md": "# ADR 10: Kept in docs\n",
+        "docs/guide/adr-011-too-deep.md": "# ADR 11: Not directly in a documentation folder\n",
+    })
+    found = read_decisions(tmp_path, AdrSettings(), {})
+    assert {p: (x.number, x.title, x.status) for p, x in by_path(found).items()} == {
+        "docs/architecture/adr-001-coin-source-tracing.md": (1, "Coin Source Tracing", "accepted"),
+        "docs/architecture/adr-002-go-module-versioning.md": (2, "Go module versioning", "proposed"),
+        "docs/adr-010-in-docs.md": (10, "Kept in docs", "unknown"),
+    }
+    assert found.folders == ["docs/adr-*", "docs/architecture/adr-*"]
+    # a configured folder is read whole, numbered or not
+    whole = read_decisions(tmp_path, AdrSettings(paths=["docs/architecture"]), {})
+    assert sorted(by_path(whole)) == ["docs/architecture/adr-001-coin-source-tracing.md",
+                                      "docs/architecture/adr-002-go-module-versioning.md", "docs/architecture/overview.md"]
+
+
 def test_add_decisions_builds_nodes_and_edges(tmp_path):
     write(tmp_path, {
         **{k: v for k, v in ADR_TOOLS.items() if "0001" in k or "0002" in k or "0003" in k},
