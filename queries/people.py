@@ -44,6 +44,10 @@ GENERIC_LOCAL_PARTS = frozenset({
     "user", "test", "dev-null", "devnull", "support", "team", "office", "webmaster", "postmaster", "nobody",
 })
 MAX_NOTES = 50
+#: Said of a likely duplicate found by a one-word name (a table lists such pairs under one heading that says it once).
+ONE_WORD_NAMES = " (one-word names are never merged on their own)"
+#: What to do about a likely duplicate.
+IF_SO = "If so, add a [[people]] entry to cairn.toml (name and aliases) and ingest again"
 #: Mail providers: their domain says nothing about the person.
 PROVIDER_DOMAINS = frozenset({
     "gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "mac", "aol", "gmx", "web",
@@ -191,7 +195,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if name in PLACEHOLDER_NAMES:  # "root", "unknown": many people's machines, nobody in particular
             continue
         for i, j in combinations(sorted(set(members)), 2):
-            add(i, j, f"same name {name!r}" + (" (one-word names are never merged on their own)" if " " not in name else ""))
+            add(i, j, f"same name {name!r}" + (ONE_WORD_NAMES if " " not in name else ""))
     for part, members in by_local.items():
         for i, j in combinations(sorted(set(members)), 2):
             if _names_agree(folded[i], folded[j], part):
@@ -227,7 +231,7 @@ def people(graph: RepoGraph) -> dict[str, Any]:
     duplicates = likely_duplicates(rows)
     notes = [
         f"likely the same person, not merged: {d['names'][0]!r} ({d['people'][0]}) and {d['names'][1]!r} ({d['people'][1]}): "
-        f"{'; '.join(d['reasons'])}. If so, add a [[people]] entry to cairn.toml (name and aliases) and ingest again"
+        f"{'; '.join(d['reasons'])}. {IF_SO}"
         for d in duplicates[:MAX_NOTES]
     ]
     if len(duplicates) > MAX_NOTES:

@@ -43,5 +43,22 @@ def people(
     # fitted to the terminal: a long name or a long list of e-mails wraps instead of squeezing the other columns away
     console.print(table(f"People of {report['repository']}", [
         ("name", IDENTIFIER), "kind", ("commits", NUMBER), ("last active", NUMBER), "identities"], rows, keep_empty=True))
-    for note in report["notes"]:
-        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
+    _print_likely_duplicates(report["likely_duplicates"])
+
+
+def _print_likely_duplicates(duplicates: list[dict]) -> None:
+    """The pairs under one heading, what to do said once (as notes, ibc-go's 22 pairs were 22 paragraphs)."""
+    from cairn.queries.people import IF_SO, MAX_NOTES, ONE_WORD_NAMES
+
+    if not duplicates:
+        return
+    lines = [f"[yellow]{len(duplicates)} likely the same person, not merged.[/] {escape(IF_SO)}:"]
+    for d in duplicates[:MAX_NOTES]:
+        (a, b), (a_id, b_id) = d["names"], d["people"]
+        why = "; ".join(r.replace(ONE_WORD_NAMES, "") for r in d["reasons"])
+        lines.append(f"  {escape(repr(a))} ({escape(a_id)}) and {escape(repr(b))} ({escape(b_id)}): {escape(why)}")
+    if any(ONE_WORD_NAMES in r for d in duplicates for r in d["reasons"]):
+        lines.append(f"[dim]{escape(ONE_WORD_NAMES.strip(' ()').capitalize())}.[/]")
+    if len(duplicates) > MAX_NOTES:
+        lines.append(f"{len(duplicates) - MAX_NOTES} more: --format json lists them all")
+    console.print(*lines, sep="\n", highlight=False, soft_wrap=True)

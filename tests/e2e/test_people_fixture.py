@@ -173,6 +173,10 @@ def test_people_table(mesh):
     _, store = mesh
     out = cairn("people", store=store).stdout
     assert "Bartłomiej Płotka" in out and "@bwplotka" in out and "likely the same person" in out
+    # the pairs under one heading: what to do, and why one-word names stay apart, said once
+    assert out.count("add a [[people]] entry to cairn.toml") == 1 and out.count("never merged on their own") == 1
+    pairs = [line for line in out.splitlines() if line.startswith("  '")]
+    assert any("'mkoval'" in line and ": same name 'mkoval'" in line for line in pairs), out
 
 
 def test_truck_factor_scope_nested_components_and_squash(mesh):
