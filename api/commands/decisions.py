@@ -8,7 +8,7 @@ from typing import Any, Optional
 from cairn.api.common import EXIT_BLOCKING, EXIT_OK, RepoOption, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, SARIF, TABLE, formats
 from cairn.api.params import App, Exit, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, count, escape, table
+from cairn.api.render.terminal import IDENTIFIER, count, escape, one_folder, table
 
 AdrsFormat = formats("adrs", JSON, TABLE)
 CheckFormat = formats("check", JSON, TABLE, MARKDOWN, SARIF)
@@ -36,9 +36,7 @@ def adrs(
     if data["decisions"]:
         rows = []
         numbers = {d["path"]: d["number"] for d in data["decisions"]}
-        # records all in one folder: the folder is said once, in the title, and each row names its file
-        folders = {d["path"].rpartition("/")[0] for d in data["decisions"]}
-        folder = folders.pop() if len(folders) == 1 else None
+        folder = one_folder(d["path"] for d in data["decisions"])
         # a successor is named by its number, else by its title (which wraps, where a file name would not)
         titles = {d["path"]: d["title"] for d in data["decisions"]}
         for d in data["decisions"]:

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.params import App, Argument, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, table
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, one_folder, table
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
@@ -174,9 +174,15 @@ def _print_reading_list(data: dict[str, Any]) -> None:
     scope = f"component {data['component']}" if data["component"] else f"repository {data['repository']}"
     _line(f"[bold]Reading list for {escape(scope)}[/]")
     if data["decisions"]:
-        rows = [(str(i), d["title"] + "\n" + d["path"], d.get("status") or "", d.get("date") or "")
-                for i, d in enumerate(data["decisions"], 1)]
-        console.print(table("1. Decisions in force", [("#", NUMBER), ("decision", IDENTIFIER), "status", "date"], rows))
+        # "#" is the record's own number, as in `cairn adrs` (a position here put #10 beside adr-011)
+        folder = one_folder(d["path"] for d in data["decisions"])
+        rows = [("" if d.get("number") is None else str(d["number"]),
+                 d["title"] + "\n" + (d["path"] if folder is None else d["path"].rpartition("/")[2]),
+                 d.get("status") or "", d.get("date") or "") for d in data["decisions"]]
+        columns: list[str | tuple[str, str]] = [("#", NUMBER), ("decision", IDENTIFIER), "status", "date"]
+        if all(d.get("number") is None for d in data["decisions"]):  # records named by date or slug
+            columns, rows = columns[1:], [row[1:] for row in rows]
+        console.print(table("1. Decisions in force" + (f" (in {folder}/)" if folder else ""), columns, rows))
     else:
         _line("1. Decisions: no decision records govern it yet.")
     if data["modules"]:

@@ -41,6 +41,13 @@ def literal(value: Any, style: str = "") -> Styled:
     return Styled("" if value is None else str(value), style=style)
 
 
+def one_folder(paths: Iterable[str]) -> str | None:
+    """The folder all of ``paths`` sit directly in, if there is one (a table then says it once, in its title, and
+    names each file: ibc-go's docs/architecture/adr-011-transfer-total-escrow-state-entry.md folded at 80 columns)."""
+    folders = {path.rpartition("/")[0] for path in paths}
+    return folders.pop() if len(folders) == 1 else None
+
+
 def table(title: str, columns: list[str | tuple[str, str]], rows: Iterable[Iterable[Any]], *, keep_empty: bool = False,
           show_header: bool = True) -> "FittedTable":
     """A table with a literal ``title`` and literal cells, fitted to the terminal (see ``FittedTable``).

@@ -209,6 +209,13 @@ def test_cli_explore_path_reading_list_search(shop):
     path = runner.invoke(app, ["path", "api", "core", "--store", str(store_dir), "--format", "json"])
     assert json.loads(path.stdout)["path"] == ["api", "core"]
 
+    # the table numbers a decision by its record's number, and says their one folder once
+    listed = runner.invoke(app, ["reading-list", "--store", str(store_dir)], env={"COLUMNS": "100"}).stdout
+    assert "1. Decisions in force (in docs/adr/)" in listed and "docs/adr/0003" not in listed
+    numbered = [line.split("│")[1].strip() for line in listed.split("2. Central modules")[0].splitlines()
+                if line.startswith("│") and line.split("│")[1].strip()]
+    assert numbered == ["3", "1"], listed
+
     rl = runner.invoke(app, ["reading-list", "billing", "--store", str(store_dir), "--format", "markdown"])
     assert rl.exit_code == 0 and "Invoices live in billing" in rl.stdout and "Invoices live in the api" not in rl.stdout
 
