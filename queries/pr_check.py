@@ -4,7 +4,9 @@
 repository and a ``ChangeSet`` (built by ``ingest.change`` from refs or a
 diff). It reports only what the change introduces:
 
-* new module import edges;
+* new module import edges, each marked when it is in test code only, and an
+  external package when the repository as stored imported it nowhere
+  (``first_use``: a module's first import of testify is not a new dependency);
 * new rule violations: findings of the repository's rules on the head graph
   that the base graph does not have and the baseline does not hold;
 * new component dependencies (a first coupling between two components);
@@ -49,10 +51,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
-from cairn.graph.model import GroupedGraph, Label, Rel, RepoGraph
+from cairn.graph.model import Edge, GroupedGraph, Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
+from cairn.graph.testcode import is_test_file
 from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
 from cairn.queries.contracts.index import ImportIndex
@@ -96,11 +99,15 @@ class NewEdge:
     target_component: str | None
     external: bool
     stdlib: bool = False  # an external target that is the language's standard library
+    #: every file the import is in is test code (``graph.testcode``): a Go package's ``_test.go`` importing testify
+    test_only: bool = False
+    #: an external package the repository as stored did not import anywhere (not just new to this module)
+    first_use: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "kind": self.kind, "file": self.file, "lines": list(self.lines),
                 "source_component": self.source_component, "target_component": self.target_component, "external": self.external,
-                "stdlib": self.stdlib}
+                "stdlib": self.stdlib, "test_only": self.test_only, "first_use": self.first_use}
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     stored = grouped(stored)
     base = stored if change.base_graph is whole else grouped(change.base_graph)
     head = grouped(change.head_graph)
-    new_edges = _new_edges(base, head, change.changed_modules)
+    new_edges = _new_edges(base, head, change.changed_modules, stored)
     findings: list[Finding] = _new_violations(change, base, head)
     dependencies = _dependency_changes(base, head)
     findings += _new_component_dependencies(head, dependencies[0], new_edges)
@@ -250,7 +257,8 @@ def lines_changed(change: ChangeSet) -> dict[str, int]:
     return out
 
 
-def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[tuple[str, str], NewEdge]:
+def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[tuple[str, str], Edge]:
+    """The IMPORTS edges of ``graph`` (of the modules ``sources``, if given) by (source, target) module id."""
     ids: dict[str, str] = {}
     out = {}
     nodes, edges = graph.nodes, graph.edges
@@ -260,18 +268,28 @@ def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[t
         src = nodes[e.source]
         if sources is not None and src.key not in sources:
             continue
-        tgt = nodes[e.target]
         s_id = ids.get(e.source) or ids.setdefault(e.source, module_id(src))
-        t_id = ids.get(e.target) or ids.setdefault(e.target, module_id(tgt))
-        out[(s_id, t_id)] = NewEdge(s_id, t_id, e.props.get("kind"), e.props.get("file"), tuple(e.props.get("lines") or ()),
-                                    src.props.get("component"), tgt.props.get("component"), tgt.label is Label.EXTERNAL,
-                                    tgt.label is Label.EXTERNAL and bool(tgt.props.get("stdlib")))
+        t_id = ids.get(e.target) or ids.setdefault(e.target, module_id(nodes[e.target]))
+        out[(s_id, t_id)] = e
     return out
 
 
-def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None) -> list[NewEdge]:
+def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None, stored: RepoGraph) -> list[NewEdge]:
     before = _edge_map(base, sources)
-    return [e for key, e in sorted(_edge_map(head, sources).items()) if key not in before]
+    out = []
+    for (s_id, t_id), e in sorted(_edge_map(head, sources).items()):
+        if (s_id, t_id) in before:
+            continue
+        src, tgt = head.nodes[e.source], head.nodes[e.target]
+        external = tgt.label is Label.EXTERNAL
+        files = list(e.props.get("files") or ()) or [f for f in (e.props.get("file"),) if f]
+        out.append(NewEdge(s_id, t_id, e.props.get("kind"), e.props.get("file"), tuple(e.props.get("lines") or ()),
+                           src.props.get("component"), tgt.props.get("component"), external,
+                           external and bool(tgt.props.get("stdlib")),
+                           test_only=bool(files) and all(map(is_test_file, files)),
+                           first_use=external and stored.node(Label.EXTERNAL, tgt.key) is None
+                           and base.node(Label.EXTERNAL, tgt.key) is None))
+    return out
 
 
 def grouped(graph: RepoGraph) -> GroupedGraph:

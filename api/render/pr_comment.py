@@ -13,11 +13,11 @@ summary, a GitLab note) at a line boundary.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
-from cairn.queries.pr_check import PRReport
+from cairn.queries.pr_check import NewEdge, PRReport
 
 MARKER = "<!-- cairn-pr-check -->"
 ICON = {"block": "⛔", "warn": "⚠️", "info": "ℹ️", "pass": "✅"}
@@ -93,15 +93,10 @@ def pr_markdown(report: PRReport) -> str:
         lines.append("")
     if report.new_edges:
         internal = [e for e in report.new_edges if not e.external]
-        external = sorted({e.target for e in report.new_edges if e.external and not e.stdlib})
-        stdlib = sorted({e.target for e in report.new_edges if e.stdlib})
         lines.append(f"<details><summary>{len(report.new_edges)} new import edge(s)</summary>\n")
         for e in internal[:50]:
             lines.append(f"- `{e.source}` → `{e.target}` ({e.kind}, {e.file}:{e.lines[0] if e.lines else '?'})")
-        if external:
-            lines.append(f"- new external packages: {', '.join(f'`{x}`' for x in external)}")
-        if stdlib:
-            lines.append(f"- new standard-library imports: {', '.join(f'`{x}`' for x in stdlib)}")
+        lines += [f"- {line}" for line in new_packages(report.new_edges, code=lambda name: f"`{name}`")]
         lines += ["", "</details>", ""]
     lines.append("### Suggested reviewers")
     if not report.suggested_reviewers:
@@ -110,3 +105,19 @@ def pr_markdown(report: PRReport) -> str:
         why = "; ".join(r.reasons)
         lines.append(f"- **{_cell(r.name)}**" + (f" — {_cell(why)}" if why else ""))
     return "\n".join(lines) + "\n"
+
+
+def new_packages(edges: Iterable[NewEdge], code: Callable[[str], str] = str) -> list[str]:
+    """The packages a change brings in, as lines: external packages the repository imported nowhere before (its new
+    dependencies; those only tests import apart), then standard-library modules newly imported outside tests. A
+    package used elsewhere that a changed module imports for the first time is no new dependency: not listed."""
+    def names(wanted: Callable[[NewEdge], bool]) -> list[str]:
+        return sorted({e.target.removeprefix("external:") for e in edges if wanted(e)})
+
+    edges = list(edges)
+    product = names(lambda e: e.external and not e.stdlib and e.first_use and not e.test_only)
+    tests = [n for n in names(lambda e: e.external and not e.stdlib and e.first_use and e.test_only) if n not in product]
+    stdlib = names(lambda e: e.stdlib and not e.test_only)
+    return [f"{title}: {', '.join(map(code, found))}" for title, found in (
+        ("new external packages", product), ("new external packages in tests only", tests),
+        ("new standard-library imports", stdlib)) if found]

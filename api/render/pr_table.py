@@ -2,8 +2,8 @@
 
 The same content as the PR comment (``render.pr_comment``), as what the
 console prints (``Styled`` lines and tables): repository text is literal (``render.terminal``), knowledge
-holders who left are marked, new standard-library imports are listed apart
-from new third-party packages.
+holders who left are marked, the packages the change brings in are listed as
+``pr_comment.new_packages`` words them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from cairn.api.render.console import Styled
-from cairn.api.render.pr_comment import INFO_SHOWN
+from cairn.api.render.pr_comment import INFO_SHOWN, new_packages
 from cairn.api.render.terminal import FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, count, literal, table
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
@@ -65,12 +65,8 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         more = f" (first {INTERNAL_EDGES_SHOWN})" if len(internal) > INTERNAL_EDGES_SHOWN else ""
         yield table(f"{count(len(internal), 'new import')} between modules{more}",
                     [("module", IDENTIFIER), ("imports", IDENTIFIER), ("at", IDENTIFIER)], rows)
-    external = sorted({e.target.removeprefix("external:") for e in report.new_edges if e.external and not e.stdlib})
-    stdlib = sorted({e.target.removeprefix("external:") for e in report.new_edges if e.stdlib})
-    if external:
-        yield literal("new external packages: " + ", ".join(external))
-    if stdlib:
-        yield literal("new standard-library imports: " + ", ".join(stdlib))
+    for line in new_packages(report.new_edges):
+        yield literal(line)
     reviewers = ", ".join(r.name for r in report.suggested_reviewers)
     yield literal("suggested reviewers: " + (reviewers or "no human knowledge holder found for the touched components"))
 

@@ -101,6 +101,16 @@ def test_pr_check_on_a_diff_is_compact_and_full_on_request(client):
     assert len(full["findings"]) == report["findings_total"]
 
 
+def test_pr_check_names_the_packages_a_change_adds_to_the_repository(client):
+    diff = ("diff --git a/src/shop/core/models.py b/src/shop/core/models.py\n"
+            "--- a/src/shop/core/models.py\n+++ b/src/shop/core/models.py\n"
+            "@@ -1,2 +1,4 @@\n+import httpx\n+import json\n class Order:\n     total = 0\n")
+    after = {"src/shop/core/models.py": "import httpx\nimport json\nclass Order:\n    total = 0\n\n\nclass Customer:\n    pass\n"}
+    report = client.json("pr_check_diff", diff=diff, files=after, author="Ada Lovelace <ada@example.com>")
+    assert report["new_packages"] == ["httpx"] and report["new_imports"] == 2  # json: the standard library
+    assert "new_packages" not in client.json("pr_check_diff", diff=DIFF, files=AFTER)
+
+
 def test_mistakes_are_tool_errors_with_a_message(client):
     assert "did you mean 'core'" in client.error("component_card", component="cor")
     assert "diff" in client.error("pr_check_diff", diff="not a diff", files={})

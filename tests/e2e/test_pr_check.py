@@ -309,3 +309,34 @@ def test_a_maintainer_who_committed_a_contributors_patch_may_review_it_but_not_a
         reviewers[branch] = [r["name"] for r in json.loads(result.stdout)["suggested_reviewers"]]
     assert reviewers["patch"][0] == "Mia Maintainer"
     assert "Mia Maintainer" not in reviewers["agent"]
+
+
+def test_new_packages_are_the_repositorys_first_uses_and_tests_only_imports_are_told_apart(shop, tmp_path):
+    """ibc-go: a new query_test.go importing testify and testing was "new external packages: testify" — a module's
+    first import of a package the repository uses everywhere, and in a test at that."""
+    shop.commit({"shop/db/queries.py": "import requests\nfrom shop.db import tables\n"}, author=CAROL, message="fetch")
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "packages")
+    shop.commit({"shop/api/routes.py": "import requests\nimport subprocess\nfrom shop.core.prices import price\n",
+                 "shop/api/client.py": "import httpx\n",
+                 "tests/test_routes.py": "import json\nimport pytest\nimport httpx\nimport shop.api.routes\n",
+                 "tests/test_client.py": "import hypothesis\n"}, author=BOB, message="client")
+    report = json.loads(pr(shop, store).output)
+    external = {(e["source"], e["target"]): (e["test_only"], e["first_use"]) for e in report["new_edges"] if e["external"]}
+    assert external == {
+        ("shop.api.routes", "external:requests"): (False, False),  # used by shop.db.queries already
+        ("shop.api.routes", "external:subprocess"): (False, True),
+        ("shop.api.client", "external:httpx"): (False, True),
+        ("tests.test_routes", "external:json"): (True, True),
+        ("tests.test_routes", "external:pytest"): (True, True),
+        ("tests.test_routes", "external:httpx"): (True, True),
+        ("tests.test_client", "external:hypothesis"): (True, True),
+    }
+    table = pr(shop, store, fmt="table").output
+    assert "new external packages: httpx\n" in table  # httpx is imported by the product too: listed once, there
+    assert "new external packages in tests only: hypothesis, pytest\n" in table
+    assert "new standard-library imports: subprocess\n" in table  # json only in a test
+    assert "requests" not in table
+    markdown = pr(shop, store, fmt="markdown").output
+    assert "- new external packages in tests only: `hypothesis`, `pytest`" in markdown
