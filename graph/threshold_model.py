@@ -23,6 +23,8 @@ class Thresholds(BaseModel):
     at_risk_truck_factor: int = Field(DEFAULTS["at_risk_truck_factor"], ge=0, le=MAX_TRUCK_FACTOR)
     orphaned_share: float = Field(DEFAULTS["orphaned_share"], ge=0, le=1, allow_inf_nan=False)
     max_coauthors: int = Field(DEFAULTS["max_coauthors"], ge=0, le=10_000, description="a commit with more co-authors (a squash) gives them no review credit")
+    max_commit_files: int = Field(DEFAULTS["max_commit_files"], ge=1, le=100_000_000,
+                                  description="a commit modifying or renaming more files than this (a sweep) delivers knowledge to nobody")
 
     @classmethod
     def of(cls, graph: RepoGraph) -> "Thresholds":

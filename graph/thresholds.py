@@ -7,7 +7,12 @@
 * ``orphaned_share`` — so is one where more than this share of the files has
   no author left;
 * ``max_coauthors`` — a commit with more ``Co-authored-by`` trailers than this
-  (a squash of a long-lived branch) gives its co-authors no review credit.
+  (a squash of a long-lived branch) gives its co-authors no review credit;
+* ``max_commit_files`` — a commit that modifies or renames more files than this
+  is a sweep (license headers, reformatting, dependency updates, a module
+  renamed): its modifications deliver knowledge to nobody (no authorship, no
+  review credit). ibc-go's SPDX-header commit of 896 files made its author
+  one of the two people who "know" most of the repository.
 
 Ingest stores them on the Repository node (``thresholds``); the analyses read
 them back with ``Thresholds.of``.
@@ -32,7 +37,8 @@ from cairn.graph.model import RepoGraph
 MAX_INACTIVE_DAYS = 36_500  # a hundred years
 MAX_TRUCK_FACTOR = 10_000
 #: Each threshold's value when the configuration does not set it.
-DEFAULTS: dict[str, Any] = {"inactive_days": 180, "at_risk_truck_factor": 1, "orphaned_share": 0.5, "max_coauthors": 5}
+DEFAULTS: dict[str, Any] = {"inactive_days": 180, "at_risk_truck_factor": 1, "orphaned_share": 0.5, "max_coauthors": 5,
+                            "max_commit_files": 100}
 
 
 def stored_threshold(graph: RepoGraph, name: str) -> Any:
@@ -44,12 +50,13 @@ def stored_threshold(graph: RepoGraph, name: str) -> Any:
 
 @dataclass(frozen=True)
 class ThresholdValues:
-    """The four thresholds as plain values: ``Thresholds``' fields (``ingest.config_values`` checks they are the same)."""
+    """The thresholds as plain values: ``Thresholds``' fields (``ingest.config_values`` checks they are the same)."""
 
     inactive_days: int
     at_risk_truck_factor: int
     orphaned_share: float
     max_coauthors: int
+    max_commit_files: int
 
     @classmethod
     def of(cls, graph: RepoGraph) -> "ThresholdValues":

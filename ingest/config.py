@@ -29,6 +29,7 @@ Example::
     at_risk_truck_factor = 1
     orphaned_share = 0.5
     max_coauthors = 5                                   # more co-authors than this on a commit: no review credit
+    max_commit_files = 100                              # a commit modifying more files (a sweep): no knowledge credit
 
     [adr]
     paths = ["docs/adr"]

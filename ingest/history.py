@@ -32,7 +32,15 @@ Who gets what:
   ignores), and to the committer of a commit authored by an agent. Only
   humans keep it. A commit with more than ``thresholds.max_coauthors``
   co-authors (a squash of a long-lived branch is not review) gives its
-  co-authors none.
+  co-authors none;
+* sweeps: a commit that modifies or renames more than
+  ``thresholds.max_commit_files`` files (a license header added everywhere,
+  a reformatting, dependency updates, a module renamed) is no delivery: those
+  changes go into nobody's record (neither the author's deliveries nor anyone's
+  review credit, nor the others' acceptances), its additions do. The paper
+  counts them: ibc-go's SPDX-header commit of 896 files made its author an
+  author of every file only its creator had touched, and the first suggested
+  reviewer of a rate-limiting change she had never worked on.
 
 GitHub logins. "Merge pull request #N from LOGIN/branch" names the login of
 the branch's author (``pull_request_authors``; who gets it is
@@ -264,11 +272,13 @@ def mine_history(
     root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None, *,
     people: Iterable[object] = (), max_coauthors: int = 5, markers: MarkerMatcher | None = None,
     observer: CommitObserver | None = None, memory: StateFile | None = None, spooled: SpooledLog | None = None,
+    max_commit_files: int = 100,
 ) -> History:
     """Read the history of HEAD at ``root`` (see the module docstring).
 
     ``people`` are the ``[[people]]`` entries of cairn.toml (anything with
-    ``name`` and ``aliases``); ``max_coauthors`` is ``thresholds.max_coauthors``;
+    ``name`` and ``aliases``); ``max_coauthors`` is ``thresholds.max_coauthors``, ``max_commit_files``
+    ``thresholds.max_commit_files``;
     ``markers`` finds agents named in messages (default: the built-in markers);
     ``observer`` is called with every commit's ``CommitRecord``; ``memory``
     is where the history is remembered between ingests: what it holds is used
@@ -307,7 +317,8 @@ def mine_history(
     declared = [DeclaredPerson(str(getattr(p, "name")), tuple(getattr(p, "aliases", ()) or ())) for p in people]
 
     def parser_for(ids: Identities) -> LogParser:
-        return LogParser(ids, max_coauthors=max_coauthors, markers=markers, observer=observer)
+        return LogParser(ids, max_coauthors=max_coauthors, max_commit_files=max_commit_files, markers=markers,
+                         observer=observer)
 
     fingerprint = None
     reading = None
@@ -316,7 +327,8 @@ def mine_history(
     if memory is not None and memory.usable and not history.shallow:
         marker_digest = repr((markers.pattern.pattern, markers.agents, markers.keywords))
         fingerprint = mining_fingerprint(root, settings, declared, max_coauthors, marker_digest,
-                                         git_version=version.stdout.decode("utf-8", "replace").strip())
+                                         git_version=version.stdout.decode("utf-8", "replace").strip(),
+                                         max_commit_files=max_commit_files)
         previous = memory.load()
         if previous is not None:
             why = fingerprint_change(previous.fingerprint, fingerprint)
@@ -358,6 +370,11 @@ def mine_history(
         history.notes.append(
             f"{totals.squashes_without_credit} commit(s) with more than {max_coauthors} co-authors (squashes): "
             "their co-authors got no review credit (thresholds.max_coauthors)"
+        )
+    if totals.sweeps:
+        history.notes.append(
+            f"{totals.sweeps} commit(s) modifying more than {max_commit_files} files (sweeps: headers, formatting, "
+            "dependency updates): their changes count as nobody's knowledge (thresholds.max_commit_files)"
         )
     if progress is not None:
         progress(totals.commits, max(status.commits_total or 0, totals.commits))

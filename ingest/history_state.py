@@ -9,7 +9,7 @@ never a pickle; its arrays of numbers follow it as raw bytes, see below) with
   decides what mining makes of a commit (``mining_fingerprint``): the code
   that mines (a digest of its modules, so a new Cairn mines afresh), git's
   version, ``.mailmap``, ``[identities]``, ``[[people]]``,
-  ``thresholds.max_coauthors`` and the agent markers;
+  ``thresholds.max_coauthors``, ``thresholds.max_commit_files`` and the agent markers;
 * the identities as the stream spelled them (before ``.mailmap`` of trailers
   and resolution into people: resolution runs again on every ingest, so a new
   alias that merges two people applies to old commits as a full read would),
@@ -73,7 +73,7 @@ FORMAT = "cairn-history-state"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 MAGIC = b"cairn-history-state\n"
 #: bumped whenever what is stored changes meaning
-VERSION = 4
+VERSION = 5
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
                   "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity", "joined")
@@ -115,7 +115,7 @@ def _git_version(root: Path) -> str:
 
 
 def mining_fingerprint(root: Path, identities: Any, people: Iterable[object], max_coauthors: int,
-                       marker_digest: str, *, git_version: str | None = None) -> dict[str, str]:
+                       marker_digest: str, *, git_version: str | None = None, max_commit_files: int = 100) -> dict[str, str]:
     """Each thing that decides what mining makes of a commit, as a short digest (compared part by part).
     ``git_version``: what ``git version`` said, when the caller asked already."""
     def short(value: object) -> str:
@@ -129,6 +129,7 @@ def mining_fingerprint(root: Path, identities: Any, people: Iterable[object], ma
         "[identities]": short(identities.model_dump() if hasattr(identities, "model_dump") else identities),
         "[[people]]": short(declared),
         "thresholds.max_coauthors": str(max_coauthors),
+        "thresholds.max_commit_files": str(max_commit_files),
         "[agents] markers": marker_digest,
     }
 
@@ -163,6 +164,7 @@ class LogCounts:
     bot_commits: int = 0
     bad_email: int = 0
     squashes_without_credit: int = 0
+    sweeps: int = 0  # commits that modified more than ``thresholds.max_commit_files`` files: no knowledge credit
     newest: int = 0
 
     def add(self, other: "LogCounts") -> None:
@@ -181,6 +183,7 @@ class LogCounts:
         self.bot_commits += other.bot_commits
         self.bad_email += other.bad_email
         self.squashes_without_credit += other.squashes_without_credit
+        self.sweeps += other.sweeps
         self.newest = max(self.newest, other.newest)
 
 
@@ -399,7 +402,7 @@ def encode_state_parts(state: HistoryState) -> Iterator[bytes | memoryview]:
             "last_active": [[i, t] for i, t in totals.last_active.items()],
             "commits_by": [[i, c] for i, c in totals.commits_by.items()],
             "counters": [totals.commits, totals.merges, totals.agent_commits, totals.bot_commits, totals.bad_email,
-                         totals.squashes_without_credit, totals.newest, 1 if totals.rename_limit_hit else 0],
+                         totals.squashes_without_credit, totals.newest, 1 if totals.rename_limit_hit else 0, totals.sweeps],
         },
         "log": blobs.texts_apart({**log, "paths": Texts(log["paths"])}),
         # an analysis not counted in this run is the data it was read as (its texts read back as ``Texts``)
@@ -492,6 +495,7 @@ def decode_state(data: dict) -> HistoryState:
         commits_by={int(i): int(c) for i, c in t["commits_by"]},
         commits=counters[0], merges=counters[1], agent_commits=counters[2], bot_commits=counters[3],
         bad_email=counters[4], squashes_without_credit=counters[5], newest=counters[6], rename_limit_hit=bool(counters[7]),
+        sweeps=counters[8],
     )
     if any(not 0 <= i < len(keys) for i in list(totals.last_active) + list(totals.commits_by)):
         raise ValueError("identity indexes")

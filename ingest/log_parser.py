@@ -63,6 +63,8 @@ class LogParser:
 
     ``max_coauthors``: a commit with more ``Co-authored-by`` trailers than this
     (a squash of a long-lived branch) gives its co-authors no review credit.
+    ``max_commit_files``: a commit that modifies or renames more files than this
+    (a sweep) counts none of those changes in any record; its additions count.
     What it gathers are the totals of the commits it read (``history_state.LogTotals``
     adds them to remembered ones) and the commits themselves (``read``: ``commits.StreamColumns``,
     in stream order, written as they are read; observers get ``CommitRecord`` s when a git process ends).
@@ -71,6 +73,7 @@ class LogParser:
 
     ids: Identities
     max_coauthors: int = 5
+    max_commit_files: int = 100
     progress: Callable[[int], None] | None = None
     #: finds agents named in commit messages (``ingest.agent_markers``); None: messages are not searched
     markers: MarkerMatcher | None = None
@@ -92,6 +95,10 @@ class LogParser:
     _rest: str = ""  # text not read yet: the last commit's, or the end of a token
     _observed: int = 0  # commits handed to the observer so far
     _forward: bool = False  # the last commit's changes were appended in git's order (``_tokens``), not last first
+    #: the changes of the commit read token by token (``_tokens``), (path id, record slot) each, and its author, time
+    #: and reviewers: counted in its records once the commit is over (``_touch_held``), when it is known not a sweep
+    _held: list[tuple[int, int]] = field(default_factory=list)
+    _held_by: tuple[int, int, list[int]] = (0, 0, [])
     #: the records kept in two parts while reading (see ``_segments``): per raw identity, paths it has a record for
     #: (some of them), deliveries not counted into those records yet, and the oldest author time of a commit that
     #: credited it (its author, or a reviewer)
@@ -126,6 +133,7 @@ class LogParser:
         if self._forward:
             self.read.reverse_last_changes()
             self._forward = False
+            self._touch_held()
 
     def feed(self, chunk: str) -> None:
         """Read the commits ``chunk`` completes (the last one waits for the header after it or for ``end_stream``)."""
@@ -154,6 +162,7 @@ class LogParser:
         if self._forward:
             self.read.reverse_last_changes()
             self._forward = False
+            self._touch_held()
         self._count_deliveries()
         if self.observer is not None:
             for index in range(self._observed, len(self.read)):
@@ -189,6 +198,7 @@ class LogParser:
         add_change_start, add_credited_start = read.change_start.append, read.credited_start.append
         add_interned_start, add_interned = read.interned_start.append, interned.append
         keywords, progress = self._keywords, self.progress
+        max_commit_files = self.max_commit_files
         read_before = len(read.shas)
         authored_by: list[int] = []  # the authors of the other commits read here
         known, uncounted, oldest = self._known, self._uncounted, self._oldest
@@ -203,6 +213,7 @@ class LogParser:
             if self._forward:  # the commit before was read token by token
                 read.reverse_last_changes()
                 self._forward = False
+                self._touch_held()
             head, _, body = segment.partition("\0")
             fields = head.split("\x1f", 10)
             if len(fields) < 10:  # not a header git wrote whole: its changes are not recorded
@@ -296,12 +307,17 @@ class LogParser:
             add_paths(pids[::-1])  # stored last first (``StreamColumns``)
             add_olds(_NO_OLD_PATHS[:len(pids)] if len(pids) <= _NO_OLD_RUN else repeat(-1, len(pids)))
             add_statuses(letters[::-1].encode())
+            sweep = len(pids) > max_commit_files and letters.count("M") > max_commit_files
+            if sweep:  # its modifications deliver knowledge to nobody (``max_commit_files``); additions still count
+                counts.sweeps += 1
             if reviewers:  # review credit too (trailers, an agent's committer): change by change
                 for pid, letter in zip(pids, letters):
-                    if letter == "M" or letter == "A":  # D, T…: not part of the reference's record
+                    if letter == "A" or (letter == "M" and not sweep):  # D, T…: not part of the reference's record
                         self._touch(pid, DELIVERIES if letter == "M" else ADDS, author, when, reviewers)
                 continue
             delivered_only = letters.count("M") == len(letters)
+            if delivered_only and sweep:
+                continue
             if delivered_only and (previous is None or when <= previous):  # most commits
                 # no record of the author's has an older newest touch than this commit (none credited the author in
                 # an older commit): records made where missing, deliveries counted later, all at once
@@ -322,7 +338,7 @@ class LogParser:
                 continue
             for pid, letter in zip(pids, letters):
                 slot = _SLOTS.get(letter)  # D, T…: not part of the reference's record
-                if slot is None:
+                if slot is None or (sweep and slot == DELIVERIES):
                     continue
                 per_path = records_get(pid)
                 if per_path is None:
@@ -364,6 +380,21 @@ class LogParser:
                 pids.clear()
         self._uncounted_n = 0
 
+    def _touch_held(self) -> None:
+        """Count the changes of the commit read token by token in its records, its modifications and renames only if
+        there are at most ``max_commit_files`` of them (more: a sweep, see the class docstring)."""
+        held = self._held
+        if not held:
+            return
+        author, when, reviewers = self._held_by
+        sweep = len(held) > self.max_commit_files and sum(slot == DELIVERIES for _, slot in held) > self.max_commit_files
+        if sweep:
+            self.counts.sweeps += 1
+        for pid, slot in held:
+            if not (sweep and slot == DELIVERIES):
+                self._touch(pid, slot, author, when, reviewers)
+        held.clear()
+
     def _touch(self, pid: int, slot: int, author: int, when: int, reviewers: list[int]) -> None:
         """A change of path ``pid`` counted (``slot``) for its author, and review credit for ``reviewers``."""
         per_path = self.records.get(pid)
@@ -387,7 +418,10 @@ class LogParser:
         path_index, path_names = read.path_index, read.paths
         add_path, add_old, add_status = read.change_path.append, read.change_old.append, read.change_status.append
         pending, status, old_path = self._pending, self._status, self._old_path
+        hold = self._held.append
         if credit:
+            if not self._forward:
+                self._held_by = (author, when, reviewers)
             self._forward = True  # changes appended in git's order: reversed once the commit is over
         for tok in tokens:
             if pending:
@@ -414,11 +448,11 @@ class LogParser:
                     add_old(-1)
                 if status == "R":
                     renames.add((old, pid))
-                    self._touch(pid, DELIVERIES, author, when, reviewers)
+                    hold((pid, DELIVERIES))
                 elif status == "M":
-                    self._touch(pid, DELIVERIES, author, when, reviewers)
+                    hold((pid, DELIVERIES))
                 elif status == "A":
-                    self._touch(pid, ADDS, author, when, reviewers)
+                    hold((pid, ADDS))
                 # D, T, C…: not part of the reference's record
                 continue
             if not tok:

@@ -315,6 +315,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
     with gc_paused():  # allocation-heavy, cycle-free: see ingest.gcpause
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
+                               max_commit_files=config.thresholds.max_commit_files,
                                markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled)
         early = early_replay(history, config, defs, cache_dir, tracked_in_cache) if replay_beside is not None else None
         if early is not None and early.snapshots is not None:
