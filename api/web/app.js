@@ -305,6 +305,14 @@ async function viewDecisions(focus) {
   const decisions = [...(data.decisions || [])].sort((a, b) =>
     (a.date ? 0 : 1) - (b.date ? 0 : 1) || String(a.date || "").localeCompare(String(b.date || "")) || (a.number ?? 1e9) - (b.number ?? 1e9));
   const retired = (d) => /^(supersed|deprecat|reject)/i.test(d.status || "");
+  // a related record by its title (and number), a link to its card here; a path no record has, as it is written
+  const byPath = new Map(decisions.map((d) => [d.path, d]));
+  const related = (paths) => paths.flatMap((path, i) => {
+    const d = byPath.get(path);
+    const link = d ? el("a", { href: `#/decisions/${encodeURIComponent(path)}`, title: path },
+      d.number !== null && d.number !== undefined ? `ADR ${d.number}: ${d.title}` : d.title) : el("span", { class: "mono" }, path);
+    return i ? [", ", link] : [link];
+  });
   clear(view()).append(el("section", { "aria-labelledby": "dec-title" },
     el("div", { class: "page-head" }, el("h1", { id: "dec-title" }, "Decisions"),
       el("p", {}, `${decisions.length} architecture decision record${decisions.length === 1 ? "" : "s"}, oldest first.`)),
@@ -316,8 +324,8 @@ async function viewDecisions(focus) {
         (d.rules || []).length ? el("p", {}, el("span", { class: "muted" }, "Declares rules "), d.rules.map((r) => el("span", { class: "chip mono" }, r))) : null,
         el("p", {}, (d.components || []).map((c) => el("a", { class: "chip", href: `#/components/${encodeURIComponent(c)}` }, c)),
           (d.deciders || []).length ? el("span", { class: "muted" }, ` decided by ${d.deciders.join(", ")}`) : null),
-        (d.superseded_by || []).length ? el("p", { class: "muted" }, "Superseded by ", d.superseded_by.join(", ")) : null,
-        (d.supersedes || []).length ? el("p", { class: "muted" }, "Supersedes ", d.supersedes.join(", ")) : null,
+        (d.superseded_by || []).length ? el("p", { class: "muted" }, "Superseded by ", related(d.superseded_by)) : null,
+        (d.supersedes || []).length ? el("p", { class: "muted" }, "Supersedes ", related(d.supersedes)) : null,
         el("p", { class: "source mono" }, d.path)))))
       : el("p", { class: "card muted" }, "No decision records found. Cairn looks in doc/adr, docs/adr, docs/decisions and similar folders.")));
   if (focus) {

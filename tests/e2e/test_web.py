@@ -129,6 +129,12 @@ def test_decisions_timeline(page):
     assert "retired" in (items.nth(1).get_attribute("class") or "")
     assert "superseded" in items.nth(1).inner_text()
     assert "Invoices live in billing" in items.nth(2).inner_text()
+    # a successor is named by its number and title, a link to its card (the path alone said little)
+    successor = items.nth(1).locator("p.muted a")
+    assert successor.inner_text() == "ADR 3: Invoices live in billing"
+    successor.click()
+    page.wait_for_function("location.hash === '#/decisions/' + encodeURIComponent('docs/adr/0003-invoices-in-billing.md')")
+    assert "ADR 2: " in page.locator("ol.timeline > li").nth(2).locator("p.muted a").inner_text()  # and back
 
 
 def test_pr_check_view_shows_the_blocking_finding(page):
