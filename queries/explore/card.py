@@ -1,7 +1,10 @@
 """The component card: what one component is for and everything a newcomer needs to know about it.
 
 Its purpose (from the configuration, else the newest decision in force that
-governs it, else the README of its directory), its modules, what it depends on
+governs it explicitly, else the README of its directory, else the newest
+decision in force inferred to govern it: log4brains' web UI was "We don't want
+the menu scroll position to be changed…", the context of a layout decision,
+where its README says what it is), its modules, what it depends on
 and what depends on it, the external packages it uses (the standard library
 apart: ``stdlib`` on the ExternalPackage node, set at ingest), the decisions that
 govern it (explicit links first; an inferred link carries the ``confidence``
@@ -197,12 +200,20 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 
 
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
-    """``card`` with the README of its directory as its purpose when nothing else gave one (read now, from ``root``)."""
-    if card["description"] is None and card["purpose_source"] is None:
+    """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
+    inferred to govern it (read now, from ``root``)."""
+    if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
         readme = _readme_purpose(root, card["paths"])
         if readme:
             card["description"], card["purpose_source"] = readme
     return card
+
+
+def _purpose_inferred(card: dict[str, Any]) -> bool:
+    """Whether the card's purpose is the text of a decision only inferred to govern it."""
+    source = card["purpose_source"] or ""
+    path = source.removeprefix("decision ")
+    return path != source and any(d.get("path") == path and d.get("inferred") for d in card.get("decisions") or [])
 
 
 def _coupled_rows(nodes: Mapping[str, Node], coupled: list[Edge], other_end: Any) -> list[dict[str, Any]]:
@@ -259,11 +270,12 @@ def _governing(graph: RepoGraph, component_of: dict[str, str],
 
 
 def _stated_purpose(comp: Node, decisions: list[dict[str, Any]]) -> tuple[str | None, str | None]:
-    """The purpose the configuration states, else the newest decision in force governing the component."""
+    """The purpose the configuration states, else the newest decision in force governing the component, one that
+    governs it explicitly first (``with_readme_purpose`` puts a README before an inferred one)."""
     description = comp.get("description")
     if description:
         return str(description).strip(), "configuration"
-    for d in decisions:
+    for d in sorted(decisions, key=lambda d: bool(d["inferred"])):
         node = d["_node"]
         if is_retired(node.get("status")):
             continue

@@ -260,9 +260,18 @@ def test_an_inferred_decision_carries_its_confidence_through_the_cli(tmp_path):
     assert ingest.returncode == 0, ingest.stderr
     shown = subprocess.run([str(VENV_BIN / "cairn"), "explore", "billing", "--format", "json"], capture_output=True, text=True, env=env)
     assert shown.returncode == 0, shown.stderr
-    (decision,) = json.loads(shown.stdout)["decisions"]
+    card = json.loads(shown.stdout)
+    (decision,) = card["decisions"]
     assert decision["inferred"] is True
     assert isinstance(decision["confidence"], float) and 0.5 <= decision["confidence"] <= 1.0
+    assert card["purpose_source"] == "decision docs/adr/0001-invoices-belong-to-billing.md"  # nothing better said
+
+    # a README of the component says what it is better than the context of a decision only inferred to govern it
+    repo.commit({"shop/billing/README.md": "# Billing\n\nInvoices, credit notes and payment reminders.\n"})
+    assert subprocess.run([str(VENV_BIN / "cairn"), "ingest", str(repo.root)], capture_output=True, env=env).returncode == 0
+    card = json.loads(subprocess.run([str(VENV_BIN / "cairn"), "explore", "billing", "--format", "json"],
+                                     capture_output=True, text=True, env=env).stdout)
+    assert (card["purpose_source"], card["description"]) == ("shop/billing/README.md", "Invoices, credit notes and payment reminders.")
 
 
 def test_a_card_at_risk_says_how_many_files_lost_their_authors(tmp_path):
