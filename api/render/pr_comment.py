@@ -93,11 +93,10 @@ def pr_markdown(report: PRReport) -> str:
         lines.append("")
     if report.new_edges:
         internal = [e for e in report.new_edges if not e.external]
-        lines.append(f"<details><summary>{len(report.new_edges)} new import edge(s)</summary>\n")
-        for e in internal[:50]:
-            lines.append(f"- `{e.source}` → `{e.target}` ({e.kind}, {e.file}:{e.lines[0] if e.lines else '?'})")
-        lines += [f"- {line}" for line in new_packages(report.new_edges, code=lambda name: f"`{name}`")]
-        lines += ["", "</details>", ""]
+        listed = [f"- `{e.source}` → `{e.target}` ({e.kind}, {e.file}:{e.lines[0] if e.lines else '?'})" for e in internal[:50]]
+        listed += [f"- {line}" for line in new_packages(report.new_edges, code=lambda name: f"`{name}`")]
+        if listed:  # (a module's first import of a package used elsewhere, or in a test only, is not listed)
+            lines += [f"<details><summary>{len(report.new_edges)} new import edge(s)</summary>\n", *listed, "", "</details>", ""]
     lines.append("### Suggested reviewers")
     if not report.suggested_reviewers:
         lines.append("No human knowledge holder found for the changed files.")

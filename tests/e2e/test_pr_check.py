@@ -340,3 +340,8 @@ def test_new_packages_are_the_repositorys_first_uses_and_tests_only_imports_are_
     assert "requests" not in table
     markdown = pr(shop, store, fmt="markdown").output
     assert "- new external packages in tests only: `hypothesis`, `pytest`" in markdown
+    # nothing to list: no empty block
+    shop.git("checkout", "-q", "-b", "only-known", "main")
+    shop.commit({"shop/api/views.py": "import requests\nfrom shop.api import routes\n"}, author=BOB, message="requests")
+    quiet = pr(shop, store, fmt="markdown").output
+    assert json.loads(pr(shop, store).output)["new_edges"] and "new import edge" not in quiet
