@@ -36,7 +36,8 @@ def agents(graph: RepoGraph, *, component: str | None = None) -> dict[str, Any]:
             continue
         rows.append({
             "name": names[node.key], "id": node.key, "commits": int(node.get("assisted_commits")),
-            "components": components, "humans": [names.get(h, h) for h in node.get("shepherds") or []],
+            # by name, each once: a person split over two identities (ibc-go's srdtrk) was listed twice
+            "components": components, "humans": list(dict.fromkeys(names.get(h, h) for h in node.get("shepherds") or [])),
             "first": node.get("first_assisted"), "last": node.get("last_assisted"),
         })
     rows.sort(key=lambda r: (-r["commits"], r["name"], r["id"]))

@@ -223,7 +223,7 @@ def _agent_activity(graph: RepoGraph, names: list[str], limit: int) -> dict[str,
             continue
         touched = [c for c in person.get("assisted_components") or [] if c in wanted]
         if touched:
-            shepherds = [person_name(graph.node(Label.PERSON, s), s) for s in (person.get("shepherds") or [])[:3]]
+            shepherds = list(dict.fromkeys(person_name(graph.node(Label.PERSON, s), s) for s in person.get("shepherds") or []))[:3]
             agents.append({"agent": person_name(person, person.key), "commits": person.get("assisted_commits"),
                            "components": touched, "last": person.get("last_assisted"), "with": shepherds})
     if agents:
