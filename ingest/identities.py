@@ -20,7 +20,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    Płotka" = "Bartlomiej Plotka", ø, đ, ß, æ …). Conservative: a name merges
    only when it has at least two words of two letters or more, so one-word
    names ("alice", "Bob"), initials ("J. Doe") and placeholders ("root") never
-   merge on their own.
+   merge on their own;
+6. a GitHub login equal to the local part of another identity's e-mail, both
+   under the same name: ibc-go's ``srdtrk <…+srdtrk@users.noreply.github.com>``
+   and ``srdtrk <srdtrk@hotmail.com>`` (a login names one account; the same
+   name besides is no coincidence). Two e-mails with the same local part and
+   name stay apart (``charly@`` at two companies), as do two logins.
 
 Identities are only merged with identities of the same kind, so an agent that
 happens to share a name with a person never absorbs that person. A login that
@@ -265,6 +270,10 @@ def resolve_identities(
     claimed: set[int] = set()
 
     first_by_key: dict[tuple[str, str, str], int] = {}
+    # rule 6: (kind, login or e-mail local part, folded name) -> the first identity with that login, those with such
+    # an e-mail
+    by_login: dict[tuple[str, str, str], int] = {}
+    by_local_part: dict[tuple[str, str, str], list[int]] = {}
     for index, (name, email) in enumerate(raw):
         kind = kinds[index]
         keys = [("raw", f"{name.strip().casefold()}\0{fold_email(email)}")]  # the same identity twice
@@ -277,6 +286,13 @@ def resolve_identities(
         full_name = mergeable_name(name)
         if full_name:
             keys.append(("name", full_name))
+        folded = fold_name(name)
+        if folded not in PLACEHOLDER_NAMES and (login or is_valid_email(address)):
+            handle = (kind, login or address.partition("@")[0], folded)
+            if login:
+                by_login.setdefault(handle, index)
+            else:
+                by_local_part.setdefault(handle, []).append(index)
         for key_kind, value in keys:
             key = (kind, key_kind, value)
             other = first_by_key.setdefault(key, index)
@@ -288,6 +304,9 @@ def resolve_identities(
                 for d in claims.get(key, ()):
                     union(index, len(raw) + d)
                     claimed.add(d)
+    for handle, index in by_login.items():
+        for other in by_local_part.get(handle, ()):
+            union(index, other)
     if notes is not None:
         for d, entry in enumerate(declared):
             if d not in claimed:

@@ -105,3 +105,28 @@ def test_mailmap_problems_and_check_mailmap(tmp_path):
     assert mapped["Other <other@example.com>"] == "Other <other@example.com>"
     assert "not a contact" not in mapped
     assert mailmap_problems(tmp_path) == []
+
+
+def test_a_login_and_an_e_mail_local_part_under_the_same_name_are_one_person():
+    """ibc-go: srdtrk's noreply commits and srdtrk@hotmail.com were two people (one-word names never merge alone)."""
+    raw = [
+        ("srdtrk", "59252793+srdtrk@users.noreply.github.com"),  # 0
+        ("srdtrk", "srdtrk@hotmail.com"),  # 1 the login as local part, the same name: merged
+        ("srdtrk", "srdtrk@work.example"),  # 2 also
+        ("Charly", "charly@interchain.berlin"),  # 3 the same local part and name, no login: apart
+        ("Charly", "charly@interchain.io"),  # 4
+        ("vuong", "vuong177@users.noreply.github.com"),  # 5 another login, the same name: apart
+        ("vuong", "nguyenvuong1122000@users.noreply.github.com"),  # 6
+        ("vuong", "nguyenvuong1122000@gmail.com"),  # 7 merged with 6
+        ("Sam", "sam@users.noreply.github.com"),  # 8 the login as local part, another name: apart
+        ("Samantha Jones", "sam@example.com"),  # 9
+        ("root", "1+root@users.noreply.github.com"),  # 10 a placeholder name says nothing
+        ("root", "root@host1"),  # 11
+    ]
+    c = Classifier.from_settings()
+    people, person_of = resolve_identities(raw, [c.kind(n, e) for n, e in raw], [1] * len(raw))
+    assert person_of[0] == person_of[1] == person_of[2]
+    assert people[person_of[0]].github == "srdtrk"
+    assert person_of[3] != person_of[4]
+    assert person_of[6] == person_of[7] and person_of[5] != person_of[6]
+    assert person_of[8] != person_of[9] and person_of[10] != person_of[11]
