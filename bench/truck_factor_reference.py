@@ -112,12 +112,16 @@ _OBJECT_ID = re.compile(r"\b[0-9a-f]{40}\b")
 
 def run_cairn(root: Path, name: str) -> dict:
     from cairn.api.services.ingesting import ingest_into_store
+    from cairn.ingest.config import load_config
 
+    # the paper counts every commit: Cairn's sweeps (thresholds.max_commit_files) are counted too, for the comparison
+    config = load_config(root)
+    config = config.model_copy(update={"thresholds": config.thresholds.model_copy(update={"max_commit_files": 100_000_000})})
     with tempfile.TemporaryDirectory(prefix="cairn-tf-") as tmp:
         store = open_store(tmp)
         try:
             started = time.perf_counter()
-            result = ingest_into_store(store, root, repo_name=name)
+            result = ingest_into_store(store, root, repo_name=name, config=config)
             seconds = time.perf_counter() - started
         finally:
             store.close()
