@@ -12,7 +12,9 @@ files: container directories (``src``, ``lib``, ``packages``, ``apps``,
 are looked through, and each remaining top-level directory is a component. A
 container directory among them, or one that holds most of the code (≥ 80 % of
 source files), is split into its own subdirectories (looking through chains of
-single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``;
+single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
+and so is a container directory such a split gives (ibc-go's ``modules/apps``:
+``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``). Hidden
 directories (``.github``) are tooling, not components. Files directly at the
@@ -213,7 +215,9 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             continue
         break
     groups = {name: ([*prefix, name], members) for name, members in _group(dirs, prefix).items()}
-    for top in sorted(groups, key=lambda n: -len(groups[n][1])):
+    pending = sorted(groups, key=lambda n: -len(groups[n][1]))
+    while pending:
+        top = pending.pop(0)
         top_path, members = groups[top]
         if top not in CONTAINER_DIRS and len(members) < DOMINANT_SHARE * len(dirs):
             continue
@@ -230,6 +234,8 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             for name, sub_members in sub.items():
                 key = name if name not in groups else ".".join([*path[len(prefix):], name])
                 groups[key] = ([*path, name], sub_members)
+                if name in CONTAINER_DIRS:  # a container in a container (ibc-go's modules/apps/{transfer,…}): split too
+                    pending.append(key)
             if direct:  # the package's own top-level modules (flask/app.py beside flask/json/)
                 key = path[-1] if path[-1] not in groups else ".".join(path[len(prefix):])
                 groups[key] = ([*path, "*"], direct)

@@ -91,6 +91,14 @@ def test_inferred_components_look_through_containers_and_single_packages():
     assert names(["src/main/java/com/acme/a/X.java", "src/main/java/com/acme/b/Y.java"]) == [
         ("a", ["src/main/java/com/acme/a/**"]), ("b", ["src/main/java/com/acme/b/**"]),
     ]
+    # a container split gives a container: split too (ibc-go's modules/apps/*), a directory of another name is not
+    ibc = ["modules/apps/transfer/keeper/k.go", "modules/apps/transfer/types/t.go", "modules/apps/callbacks/ibc.go",
+           "modules/core/02-client/c.go", "modules/core/04-channel/ch.go", "modules/light-clients/07-tendermint/u.go",
+           "modules/light-clients/08-wasm/w.go", "e2e/suite.go"]
+    assert names(ibc) == [
+        ("callbacks", ["modules/apps/callbacks/**"]), ("core", ["modules/core/**"]), ("e2e", ["e2e/**"]),
+        ("light-clients", ["modules/light-clients/**"]), ("transfer", ["modules/apps/transfer/**"]),
+    ]
 
 
 def test_the_listing_reads_every_linguist_attribute_and_filter_the_gitattributes_give(tmp_path):
