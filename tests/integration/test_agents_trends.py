@@ -252,16 +252,16 @@ def test_periods():
 
 
 def test_a_human_split_over_two_identities_is_named_once_beside_an_agent(tmp_path):
-    """ibc-go: "srdtrk, Gjermund Garaba, srdtrk" — one login committing from two e-mails is two Person nodes (one-word
-    names never merge on their own), and both shepherded Copilot."""
+    """ibc-go: "srdtrk, Gjermund Garaba, srdtrk" — one person committing from two e-mails under a one-word name is two
+    Person nodes (one-word names never merge on their own), and both shepherded Copilot."""
     from fixtures.gitrepo import GitRepo
 
     repo = GitRepo(tmp_path / "repo")
     copilot = ["Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>"]
-    repo.commit({"a/x.py": "X = 1\n"}, author=("srdtrk", "59252793+srdtrk@users.noreply.github.com"), trailers=copilot)
-    repo.commit({"a/y.py": "Y = 1\n"}, author=("srdtrk", "srdtrk@hotmail.com"), trailers=copilot)
+    repo.commit({"a/x.py": "X = 1\n"}, author=("mkoval", "mk@a.example"), trailers=copilot)
+    repo.commit({"a/y.py": "Y = 1\n"}, author=("mkoval", "mk@b.example"), trailers=copilot)
     repo.commit({"a/z.py": "Z = 1\n"}, author=("Gjermund Garaba", "gjermund@garaba.net"), trailers=copilot)
     graph = ingest_repository(repo.root).graph
-    assert sum(1 for p in graph.of_label(Label.PERSON) if p.get("name") == "srdtrk") == 2  # the split stays (said in people)
+    assert sum(1 for p in graph.of_label(Label.PERSON) if p.get("name") == "mkoval") == 2  # the split stays (said in people)
     (row,) = agents(graph)["agents"]
-    assert row["name"] == "Copilot" and sorted(row["humans"]) == ["Gjermund Garaba", "srdtrk"]
+    assert row["name"] == "Copilot" and sorted(row["humans"]) == ["Gjermund Garaba", "mkoval"]
