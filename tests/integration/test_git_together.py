@@ -98,3 +98,22 @@ def test_the_replacement_refs_are_read_with_the_top_level_and_head(repo):
     listed = repo.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/").splitlines()
     assert len(listed) == 2 and replaced.facts["replaced"] == listed
     assert replaced.head == plain.head and replaced.branch == "main" and replaced.fingerprint != plain.fingerprint
+
+
+def test_the_check_lists_every_tracked_path_and_sees_one_git_looks_away_from(repo):
+    """The listing is read at once (no loop over its entries): names that look like its tags are paths like any other,
+    and one entry with another tag than H (here assume-unchanged) is enough for the check to give up."""
+    repo.commit({"H x.py": "", "d/H /H .py": "", "d/with space.py": "", "é/ü.py": ""}, message="odd names")
+    state = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert state.tracked == set(repo.git("-c", "core.quotepath=off", "ls-files").splitlines()) and len(state.tracked) == 6
+    repo.git("update-index", "--assume-unchanged", "d/H /H .py")
+    assert checkout_state(repo.root, ConfigSource(), repo="r").unknown == "git marks some files to be skipped or left unchecked"
+
+
+def test_a_filter_driver_that_cannot_be_blanked_leaves_the_work_tree_unread(repo):
+    """The configuration is asked beside the other questions, and diff-files only once it answered: a filter driver
+    whose name cannot be blanked on a command line means diff-files is never run, and the check cannot tell."""
+    assert checkout_state(repo.root, ConfigSource(), repo="r").fingerprint is not None
+    repo.git("config", "filter.a:b.clean", "false")
+    state = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert state.unknown == "cannot tell whether the files match HEAD" and state.fingerprint is None
