@@ -3,6 +3,9 @@ that runs its questions through it."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from cairn.ingest.config import ConfigSource
@@ -117,3 +120,24 @@ def test_a_filter_driver_that_cannot_be_blanked_leaves_the_work_tree_unread(repo
     repo.git("config", "filter.a:b.clean", "false")
     state = checkout_state(repo.root, ConfigSource(), repo="r")
     assert state.unknown == "cannot tell whether the files match HEAD" and state.fingerprint is None
+
+
+def test_git_is_started_by_its_path_as_a_bare_name_would_find_it(repo, tmp_path, monkeypatch):
+    """``executable``: the first executable ``git`` on PATH, as starting the bare name finds it (a file without the
+    execute bit is passed over), looked up once per PATH; a relative directory leaves the search to the start."""
+    from cairn.ingest.git import executable
+
+    real = executable()
+    assert Path(real).is_absolute() and git_together(repo.root, ("rev-parse", "HEAD"))[0].returncode == 0
+    shadowed, wrapper = tmp_path / "shadowed", tmp_path / "wrapper"
+    for directory in (shadowed, wrapper):
+        directory.mkdir()
+    (shadowed / "git").write_text("#!/bin/sh\nexit 3\n")  # not executable: skipped, as exec skips it
+    (wrapper / "git").write_text(f'#!/bin/sh\necho wrapped >&2\nexec "{real}" "$@"\n')
+    (wrapper / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", os.pathsep.join([str(shadowed), str(wrapper), str(Path(real).parent)]))
+    assert executable() == str(wrapper / "git")
+    head = git_together(repo.root, ("rev-parse", "HEAD"))[0]
+    assert head.returncode == 0 and head.stderr == b"wrapped\n"
+    monkeypatch.setenv("PATH", os.pathsep.join(["relative", str(wrapper)]))
+    assert executable() == "git"
