@@ -55,7 +55,8 @@ class UsageError(Exception):
 
 
 def main() -> None:
-    """The ``cairn`` console script."""
+    """The ``cairn`` console script. It ends the process (``SystemExit``; at once, ``os._exit``, when the command said
+    it left nothing to finish: code that calls it then runs no further, not even its ``finally`` blocks)."""
     debug = bool(os.environ.get("CAIRN_DEBUG"))
     # Cairn's pydantic models are its own: no installed plugin is meant to observe them, and looking for plugins
     # reads every installed distribution's entry points on the first model built (~45 ms of an ingest or a PR check)
