@@ -47,9 +47,7 @@ def ingest(
     for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if format is JSON:
-        from dataclasses import asdict
-
-        print_json(asdict(summary))
+        print_json(summary.as_dict())
         return
     rows = [
         ("path", summary.path),
