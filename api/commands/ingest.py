@@ -10,7 +10,7 @@ from cairn.api.common import (CairnError, StoreOption, console, err_console, not
                               print_json)
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Argument, Option
-from cairn.api.render.terminal import count, escape, literal, table
+from cairn.api.render.console import escape
 
 if TYPE_CHECKING:
     from cairn.ingest.summary import IngestResult
@@ -49,6 +49,8 @@ def ingest(
     if format is JSON:
         print_json(summary.as_dict())
         return
+    from cairn.api.render.terminal import count, literal, table  # (the table's renderer: not for JSON)
+
     rows = [
         ("path", summary.path),
         ("head", summary.head or "(no commits)"),
