@@ -139,6 +139,9 @@ def _run(command: Callable[..., Any], argv: list[str], prog: str) -> int:
     arguments = {name: convert[name](value) for name, value in vars(namespace).items()}
     if _held_collector:  # (``main`` held it while starting)
         _held_collector = False
+        # what starting made (modules, classes, functions) lives to the end: out of the collector's sight rather
+        # than walked by its first collection
+        gc.freeze()
         gc.enable()
     result = command(**arguments)
     return result if isinstance(result, int) else 0

@@ -34,13 +34,10 @@ def ingest(
         raise CairnError(f"{path}: no such directory")
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
-    from cairn.ingest.gcpause import ends_after_work, gc_paused
+    from cairn.ingest.gcpause import ends_after_work
 
     ends_after_work()  # this command's process ends after it: see ingest.gcpause
-    # what the check imports and reads lives to the end and makes no garbage: no collection walks it (~2 ms of an
-    # ingest that finds nothing changed)
-    with gc_paused():
-        result = _ingest(path, store, config, name, format)
+    result = _ingest(path, store, config, name, format)
     if result.unchanged:  # nothing was written, the store is closed, git's commands have ended
         nothing_left_to_finish()
     summary = result.summary
@@ -72,13 +69,19 @@ def ingest(
 
 
 def _ingest(path: Path, store: Optional[str], config: Optional[Path], name: Optional[str], format: IngestFormat) -> IngestResult:
-    from cairn.ingest.checkout import checkout_root
-    from cairn.ingest.freshness import CheckoutQuestions
+    from cairn.ingest.gcpause import gc_paused
 
-    # git answers the check for changes while the store and the ingest's service are imported and opened
-    asked = CheckoutQuestions.ask(checkout_root(path))
+    # what the check imports lives to the end and is no garbage: no collection walks it (nor what the check reads,
+    # ``ingesting``; ~2 ms of an ingest that finds nothing changed)
+    with gc_paused():
+        from cairn.ingest.checkout import checkout_root
+        from cairn.ingest.freshness import CheckoutQuestions
+
+        # git answers the check for changes while the store and the ingest's service are imported and opened
+        asked = CheckoutQuestions.ask(checkout_root(path))
     try:
-        from cairn.api.services.ingesting import ingest as ingest_checkout
+        with gc_paused():
+            from cairn.api.services.ingesting import ingest as ingest_checkout
 
         with opened_workspace(store, create=True) as ws:
             if format is TABLE and err_console.is_terminal:
