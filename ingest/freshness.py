@@ -121,13 +121,19 @@ class CheckoutQuestions:
     @classmethod
     def ask(cls, root: Path) -> CheckoutQuestions:
         """Start the commands for the checkout at ``root`` (its top level, resolved: ``checkout.checkout_root``)."""
+        # The configuration names the filter drivers that diff-files must not run: the questions that need none
+        # named are started while git reads it, and diff-files once it answered.
         try:
-            # The configuration names the filter drivers that diff-files must not run: the questions that need none
-            # named are started while git reads it, and diff-files once it answered.
             config = GitTogether.start(root, _SETTINGS)
-            started = GitTogether.start(root, _WHERE, _TRACKED, STAGED)
         except GitError:
             return cls(root, {}, None)
+        try:
+            started = GitTogether.start(root, _WHERE, _TRACKED, STAGED)
+        except BaseException as exc:
+            config.cancel()
+            if isinstance(exc, GitError):
+                return cls(root, {}, None)
+            raise
         settings = _settings_of(config.results()[0])
         commands = worktree_commands(configured_filters(root, settings))
         if commands is None:
