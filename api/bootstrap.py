@@ -17,8 +17,8 @@ read says where it looked (``StoreNotFound``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cairn.graph.errors import StoreError
 from cairn.graph.sqlite_store import SqliteStore
@@ -37,10 +37,10 @@ def is_neo4j_uri(location: str) -> bool:
     return "://" in location and location.split("://", 1)[0] in NEO4J_SCHEMES
 
 
-@dataclass(frozen=True)
-class StoreSearch:
+class StoreSearch(NamedTuple):
     """Where ``.cairn/`` was looked for: ``found`` (None when nowhere), the directories ``searched`` (nearest first),
-    and ``top``, where a new store goes: the repository root, or the current directory outside a repository."""
+    and ``top``, where a new store goes: the repository root, or the current directory outside a repository. (A named
+    tuple: a frozen dataclass's class takes every command 0.3 ms more to make.)"""
 
     found: Path | None
     searched: tuple[Path, ...]

@@ -27,7 +27,7 @@ from cairn.graph.errors import CairnError
 
 __all__ = ["CairnError", "CypherBytesOption", "CypherRowsOption", "CypherTimeoutOption", "EXIT_BAD_INPUT", "EXIT_BLOCKING", "EXIT_OK",
            "OutputFormat", "RepoOption", "StoreOption", "console", "cypher_limits", "err_console", "json_safe",
-           "opened_workspace", "print_bug", "print_error", "print_json"]
+           "left_nothing_to_finish", "nothing_left_to_finish", "opened_workspace", "print_bug", "print_error", "print_json"]
 
 if TYPE_CHECKING:
     from cairn.api.services.workspace import Workspace
@@ -105,6 +105,24 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [json_safe(v) for v in value]
     return value
+
+
+#: Whether the command that runs said it leaves nothing for the process's end to finish (``nothing_left_to_finish``).
+_nothing_left = False
+
+
+def nothing_left_to_finish(said: bool = True) -> None:
+    """Say the command that runs leaves nothing for the end of its process to finish: no file open for writing, no
+    store open, no thread, child process or exit handler of its own. ``cli.main`` then ends the process as soon as
+    its output is written, without tearing the interpreter down (freeing every module and object one by one: ~1.3 ms
+    of an ingest that finds nothing changed). ``said=False``: not said (yet)."""
+    global _nothing_left
+    _nothing_left = said
+
+
+def left_nothing_to_finish() -> bool:
+    """Whether the command said ``nothing_left_to_finish``."""
+    return _nothing_left
 
 
 def print_error(message: str) -> None:

@@ -91,7 +91,7 @@ class JobRegistry:
             with self._lock:
                 job.status, job.error, job.finished_at = "failed", str(exc) or type(exc).__name__, _now()
             return
-        summary = asdict(result.summary)
+        summary = result.summary.as_dict()
         with self._lock:
             job.status, job.summary, job.finished_at = "succeeded", summary, _now()
         if on_done:

@@ -31,7 +31,7 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping, NamedTuple
 
 from cairn.graph.errors import CypherNotSupported, UnknownRepository
 from cairn.graph.model import Label, Rel, RepoGraph
@@ -156,9 +156,9 @@ class GraphChanges:
         return graph
 
 
-@dataclass(frozen=True)
-class RepositorySummary:
-    """A repository in a store: its name and its Repository node's properties (path, head, ingested_at …)."""
+class RepositorySummary(NamedTuple):
+    """A repository in a store: its name and its Repository node's properties (path, head, ingested_at …). (A named
+    tuple: every command that opens a store makes this class, and a frozen dataclass's takes 0.3 ms to make.)"""
 
     repo: str
     props: dict[str, Any]

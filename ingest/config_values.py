@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from cairn.graph.thresholds import ThresholdValues
 from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES
@@ -172,6 +172,27 @@ class Settings(_Values):
         if mode == "json":
             return copy.deepcopy(self.json_dump)
         return {name: copy.deepcopy(self.rules if name == "rules" else value) for name, value in self.dump.items()}
+
+
+@dataclass(frozen=True)
+class StoredSettings:
+    """The settings a stored graph was ingested with, read back from its Repository node without the models.
+
+    Ingest validated them and stores them as plain values (``ingest_settings``,
+    ``identity_patterns``); they read back with the same fields and defaults as
+    ``IngestSettings`` and ``IdentitySettings``, and stand for a ``CairnConfig``
+    where only those two sections are read (``.ingest``, ``.identities``: the
+    listing and reading of code, ``Classifier.from_settings``). (Offered by
+    ``ingest.config`` too.)
+    """
+
+    ingest: IngestValues = field(default_factory=IngestValues)
+    identities: IdentityValues = field(default_factory=IdentityValues)
+
+    @classmethod
+    def of(cls, props: Mapping[str, Any]) -> "StoredSettings":
+        """The settings of a Repository node with ``props`` (the defaults for what it does not record)."""
+        return cls(IngestValues(**(props.get("ingest_settings") or {})), IdentityValues(**(props.get("identity_patterns") or {})))
 
 
 def same_values(model: Any, values: Any) -> bool:

@@ -50,14 +50,13 @@ import os
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from cairn.ingest.build import cairn_build
 from cairn.ingest.digest import digest, sha1, sha256
-from cairn.ingest.git import GitError, GitTogether, git
-from cairn.ingest.worktree import WorktreeChanges, configured_filters, worktree_changes_of, worktree_commands
+from cairn.ingest.git import GitError, GitTogether
+from cairn.ingest.worktree import STAGED, WorktreeChanges, configured_filters, worktree_changes_of, worktree_commands
 
 if TYPE_CHECKING:
     from cairn.ingest.config import ConfigSource
@@ -78,61 +77,93 @@ _WHERE = ("rev-parse", "--show-toplevel", "--git-path", "shallow", "--git-path",
           "info/grafts", "HEAD", f"--glob={REPLACE_REFS}*", "--symbolic-full-name", f"--glob={REPLACE_REFS}*",
           "--abbrev-ref", "HEAD")
 _TRACKED = ("-c", "core.quotepath=off", "ls-files", "-z", "-v", "--cached")
+#: The git configuration Cairn's reading depends on: the remote, the attributes file, filter drivers.
+_SETTINGS = ("config", "-z", "--get-regexp", r"^(remote\.origin\.url|core\.attributesfile|filter\..*)$")
 #: A changed tracked file up to this size is fingerprinted by its content, a larger one by its stat data.
 DIRTY_HASH_BYTES = 4_000_000
 
 
-@dataclass
 class CheckoutState:
-    """What ``checkout_state`` found (see the module docstring)."""
+    """What ``checkout_state`` found (see the module docstring). (A plain class: every ingest makes this class, and a
+    dataclass's takes 0.3 ms to make.)"""
 
-    head: str | None = None
-    branch: str | None = None
-    remote: str | None = None
-    #: whether the tracked files are exactly HEAD's (None: cannot tell safely): the Repository node's ``dirty``
-    matches_head: bool | None = None
-    #: None when the checkout cannot be fingerprinted; why, in ``unknown``
-    fingerprint: str | None = None
-    unknown: str | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
-    #: the tracked paths in the cache directory (repository-relative): what ``code.cache.tracked_cache_files`` would
-    #: ask git, read from the check's listing (None: not known)
-    tracked_in_cache: list[str] | None = None
-    #: the tracked paths, as the check listed them (None: not known); what ``files.list_files`` would ask git again
-    tracked: set[str] | None = None
+    def __init__(self) -> None:
+        self.head: str | None = None
+        self.branch: str | None = None
+        self.remote: str | None = None
+        #: whether the tracked files are exactly HEAD's (None: cannot tell safely): the Repository node's ``dirty``
+        self.matches_head: bool | None = None
+        #: None when the checkout cannot be fingerprinted; why, in ``unknown``
+        self.fingerprint: str | None = None
+        self.unknown: str | None = None
+        self.facts: dict[str, Any] = {}
+        #: the tracked paths in the cache directory (repository-relative): what ``code.cache.tracked_cache_files``
+        #: would ask git, read from the check's listing (None: not known)
+        self.tracked_in_cache: list[str] | None = None
+        #: the tracked paths, as the check listed them (None: not known); what ``files.list_files`` would ask git again
+        self.tracked: set[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"CheckoutState({vars(self)!r})"
 
 
 class CheckoutQuestions:
     """The check's questions to git, asked now (``ask``) and answered by the time ``checkout_state`` reads them: an
     ingest imports what it needs meanwhile. ``cancel`` ends the commands when their answers are not read."""
 
-    def __init__(self, root: Path, settings: dict[str, str], started: GitTogether | None) -> None:
+    def __init__(self, root: Path, settings: dict[str, str], started: GitTogether | None,
+                 changed: GitTogether | None = None) -> None:
         self.root = root
         self.settings = settings
-        self._started = started
+        self._started = started  # _WHERE, _TRACKED and the index's changes (``worktree.STAGED``)
+        self._changed = changed  # the work tree's changes (None: not asked, no filter driver could be blanked)
 
     @classmethod
     def ask(cls, root: Path) -> CheckoutQuestions:
         """Start the commands for the checkout at ``root`` (its top level, resolved: ``checkout.checkout_root``)."""
-        settings = _config_values(root)  # first: it names the filter drivers that diff-files must not run
-        commands = worktree_commands(configured_filters(root, settings))
+        # The configuration names the filter drivers that diff-files must not run: the questions that need none
+        # named are started while git reads it, and diff-files once it answered.
         try:
-            started = GitTogether.start(root, _WHERE, _TRACKED, *(commands or ()))
+            config = GitTogether.start(root, _SETTINGS)
         except GitError:
-            started = None
-        return cls(root, settings, started)
+            return cls(root, {}, None)
+        try:
+            started = GitTogether.start(root, _WHERE, _TRACKED, STAGED)
+        except BaseException as exc:
+            config.cancel()
+            if isinstance(exc, GitError):
+                return cls(root, {}, None)
+            raise
+        settings = _settings_of(config.results()[0])
+        commands = worktree_commands(configured_filters(root, settings))
+        if commands is None:
+            return cls(root, settings, started)
+        try:
+            changed = GitTogether.start(root, commands[1])
+        except GitError:
+            started.cancel()
+            return cls(root, settings, None)
+        return cls(root, settings, started, changed)
 
     def answers(self) -> list[subprocess.CompletedProcess]:
-        """The finished commands (once only); ``GitError`` when git could not be started."""
-        started, self._started = self._started, None
+        """The finished commands (once only): ``_WHERE``'s, ``_TRACKED``'s, then ``worktree_commands``' when they were
+        asked; ``GitError`` when git could not be started."""
+        started, changed = self._started, self._changed
+        self._started = self._changed = None
         if started is None:
             raise GitError("git could not be started")
-        return started.results()
+        try:
+            where, tracked, staged = started.results()
+            return [where, tracked] if changed is None else [where, tracked, staged, *changed.results()]
+        finally:
+            if changed is not None:
+                changed.cancel()
 
     def cancel(self) -> None:
-        if self._started is not None:
-            self._started.cancel()
-            self._started = None
+        for started in (self._started, self._changed):
+            if started is not None:
+                started.cancel()
+        self._started = self._changed = None
 
 
 def checkout_state(root: Path, config: ConfigSource, *, repo: str, cache_dir: Path | None = None,
@@ -221,14 +252,10 @@ def _where(proc: subprocess.CompletedProcess) -> tuple[str, str, str, str, str, 
     return top, shallow, info_attributes, grafts, head, branch, [f"{name} {sha}" for name, sha in zip(names, objects)]
 
 
-def _config_values(root: Path) -> dict[str, str]:
-    """The git configuration Cairn's reading depends on: the remote, the attributes file, filter drivers."""
-    try:
-        proc = git(root, "config", "-z", "--get-regexp", r"^(remote\.origin\.url|core\.attributesfile|filter\..*)$")
-    except GitError:
-        return {}
+def _settings_of(proc: subprocess.CompletedProcess) -> dict[str, str]:
+    """What ``_SETTINGS`` answered (key -> value; none when git failed or none is set)."""
     out: dict[str, str] = {}
-    for entry in proc.stdout.split("\0") if proc.returncode == 0 else ():
+    for entry in proc.stdout.decode("utf-8", "replace").split("\0") if proc.returncode == 0 else ():
         key, _, value = entry.partition("\n")
         if key:
             out[key] = value  # git lists the files in the order it reads them: the last one wins, as for ``--get``
@@ -240,14 +267,15 @@ def _tracked_paths(proc: subprocess.CompletedProcess) -> set[str] | None:
     skip-worktree) or one is unmerged."""
     if proc.returncode != 0:
         return None
-    paths: set[str] = set()
-    for entry in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
-        if not entry:
-            continue
-        if not entry.startswith("H "):
-            return None
-        paths.add(entry[2:])
-    return paths
+    listed = proc.stdout.decode("utf-8", errors="surrogateescape")
+    if not listed:
+        return set()
+    # each entry is "TAG path\0" and no path holds a NUL: every entry is tagged H when there are as many entries as
+    # NULs that begin one with "H "; the paths are then what splitting at those leaves (no loop over the entries)
+    entries = "\0" + listed[:-1] if listed.endswith("\0") else "\0" + listed
+    if entries.count("\0H ") != entries.count("\0"):
+        return None
+    return set(entries.split("\0H ")[1:])
 
 
 def _tracked_in(root: Path, directory: Path, listed: bytes) -> list[str]:
@@ -281,17 +309,14 @@ def _untracked_inputs(root: Path, config: ConfigSource, tracked: set[str]) -> st
             if path not in tracked:
                 return path
     directories = {""}
-    for path in tracked:
-        cut = path.rfind("/")
-        while cut > 0:
-            directory = path[:cut]
-            if directory in directories:
-                break
+    for directory in {path.rpartition("/")[0] for path in tracked}:  # (the files' own directories first: few)
+        while directory not in directories:
             directories.add(directory)
-            cut = path.rfind("/", 0, cut)
+            directory = directory.rpartition("/")[0]
+    top = str(root)
     for directory in directories:
         name = f"{directory}/.gitattributes" if directory else ".gitattributes"
-        if name not in tracked and os.path.lexists(root / name):
+        if name not in tracked and os.path.lexists(os.path.join(top, name)):
             return name
     return None
 

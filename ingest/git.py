@@ -86,7 +86,32 @@ def git_env(*, network: bool = False) -> dict[str, str]:
 
 def command(root: str | Path, *args: str, network: bool = False) -> list[str]:
     """The full argument vector for ``git args`` in ``root``, with the safety options."""
-    return ["git", "-C", str(root), *SAFE_OPTIONS, *(() if network else NO_NETWORK), *args]
+    return [executable(), "-C", str(root), *SAFE_OPTIONS, *(() if network else NO_NETWORK), *args]
+
+
+#: ``executable``'s answers, by the ``PATH`` they were found on.
+_FOUND: dict[str, str] = {}
+
+
+def executable() -> str:
+    """The git that running ``git`` runs: the first executable file of that name in a directory of ``PATH``, looked up
+    once per ``PATH``. Starting a bare name makes the new process try each directory in turn, and Python waits for
+    every try before it goes on (up to a dozen of them per command, five commands in a check for changes). ``git``
+    when there is none (starting it then fails as before) or when ``PATH`` names a relative directory (which one
+    that is depends on the working directory at the time)."""
+    path = os.environ.get("PATH", os.defpath)
+    found = _FOUND.get(path)
+    if found is None:
+        found = "git"
+        for directory in path.split(os.pathsep):
+            if not os.path.isabs(directory):
+                break
+            candidate = os.path.join(directory, "git")
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                found = candidate
+                break
+        _FOUND[path] = found
+    return found
 
 
 def _name(args: tuple[str, ...]) -> str:

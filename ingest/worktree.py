@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cairn.ingest.git import GitError, git, git_together
 
 
-@dataclass(frozen=True)
-class WorktreeChanges:
+class WorktreeChanges(NamedTuple):
     """Where the tracked files of a checkout differ from HEAD.
 
     ``staged`` is ``git diff-index --cached --raw -z HEAD``: the index against
@@ -26,6 +25,9 @@ class WorktreeChanges:
     whose content may differ from HEAD's: those staged, and those whose work
     tree file differs from the index (``diff-files``; a file merely touched
     counts too). Empty: the tracked files are exactly HEAD's.
+
+    (A named tuple rather than a frozen dataclass: every ingest makes this class, and a dataclass's is ten times
+    slower to make, 0.3 ms.)
     """
 
     staged: bytes = b""
@@ -33,6 +35,11 @@ class WorktreeChanges:
 
     def __bool__(self) -> bool:
         return bool(self.staged or self.paths)
+
+
+#: The first of ``worktree_commands``, the same whatever filters are configured (it reads no work tree file): it may be
+#: started before they are known.
+STAGED = ("-c", "core.quotepath=off", "diff-index", "--cached", "--raw", "-z", "--no-ext-diff", "--no-renames", "HEAD", "--")
 
 
 def configured_filters(root: Path, settings: dict[str, str] | None = None) -> set[str] | None:
@@ -74,9 +81,8 @@ def worktree_commands(filters: set[str] | None) -> tuple[tuple[str, ...], tuple[
         for key in ("clean", "smudge", "process"):
             blank += ["-c", f"filter.{name}.{key}="]
         blank += ["-c", f"filter.{name}.required=false"]
-    staged = ("-c", "core.quotepath=off", "diff-index", "--cached", "--raw", "-z", "--no-ext-diff", "--no-renames", "HEAD", "--")
     changed = (*blank, "-c", "core.quotepath=off", "diff-files", "--name-only", "-z", "--no-ext-diff", "--")
-    return staged, changed
+    return STAGED, changed
 
 
 def worktree_changes_of(staged: subprocess.CompletedProcess, changed: subprocess.CompletedProcess) -> WorktreeChanges | None:

@@ -65,6 +65,7 @@ def ingest_into_store(
     stored graph. ``asked``: the check's questions already put to git (``freshness.CheckoutQuestions``) for the
     checkout, read here (the caller ends them when a step fails before)."""
     from cairn.ingest.checkout import checkout_root, default_repo_name
+    from cairn.ingest.gcpause import gc_paused
     from cairn.ingest.spool import spool_history
 
     started = time.perf_counter()
@@ -79,11 +80,12 @@ def ingest_into_store(
     try:
         if progress:
             progress(CHECKING, 0, 1)
-        checkout = checkout_state(root, source, repo=repo, cache_dir=cache_dir_for(store), asked=asked)
-        stored = _stored(store, repo)
-        kept = None
-        if checkout.fingerprint is not None and stored is not None:
-            kept = _unchanged(store, stored, root, checkout, config, started)
+        with gc_paused():  # what the check reads (the listing, the stored summary) lives on and is no garbage
+            checkout = checkout_state(root, source, repo=repo, cache_dir=cache_dir_for(store), asked=asked)
+            stored = _stored(store, repo)
+            kept = None
+            if checkout.fingerprint is not None and stored is not None:
+                kept = _unchanged(store, stored, root, checkout, config, started)
         if progress:
             progress(CHECKING, 1, 1)
         if kept is not None:

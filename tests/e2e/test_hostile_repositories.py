@@ -169,16 +169,20 @@ class _Payload:
 
 def opened_files_of_an_ingest(root: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
     """Run ``cairn ingest .`` in ``root`` (its default store, .cairn) and list the files Python opened."""
-    probe = (
-        "import sys, json\n"
+    probe = (  # (main may end the process at once, os._exit: the list is written then too)
+        "import os, sys, json\n"
         "opened = []\n"
         "sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == 'open' and isinstance(args[0], str) else None)\n"
+        "def write_log():\n"
+        "    open(sys.argv_log, 'w').write(json.dumps(opened)) if hasattr(sys, 'argv_log') else None\n"
+        "end_now = os._exit\n"
+        "os._exit = lambda code: (write_log(), end_now(code))\n"
         "from cairn.api.cli import main\n"
         "try:\n"
         "    sys.argv = ['cairn', 'ingest', '.', '--format', 'json']\n"
         "    main()\n"
         "finally:\n"
-        "    open(sys.argv_log, 'w').write(json.dumps(opened)) if hasattr(sys, 'argv_log') else None\n"
+        "    write_log()\n"
     )
     log = root.parent / "opened.json"
     probe = probe.replace("hasattr(sys, 'argv_log')", "True").replace("sys.argv_log", repr(str(log)))

@@ -160,3 +160,40 @@ def test_resolver_problems_reach_the_summary_warm_and_cold(tmp_path):
         summary = json.loads(cairn("ingest", str(repo.root), "--store", store, "--format", "json").stdout)
         assert any("tsconfig.json" in note for note in summary["notes"]), summary["notes"]
     assert summary["parsed"] == 0
+
+
+def test_only_an_ingest_that_kept_the_stored_graph_lets_the_process_end_at_once(tmp_path):
+    """``cli.main`` ends the process without tearing it down only after a command said it left nothing to finish: an
+    ingest says so when it kept the stored graph (nothing written), never after writing one."""
+    from cairn.api.common import left_nothing_to_finish, nothing_left_to_finish
+
+    repo = make_shop(tmp_path / "shop")
+    args = ["ingest", str(repo.root), "--store", str(tmp_path / "store"), "--format", "json"]
+    try:
+        for wrote in (True, False):
+            nothing_left_to_finish(False)
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 0, result.output
+            assert ("up to date" in " ".join(json.loads(result.stdout)["notes"])) is (not wrote)
+            assert left_nothing_to_finish() is (not wrote)
+    finally:
+        nothing_left_to_finish(False)
+    ended = cairn(*args)  # the console script, ended at once: its output is whole
+    assert ended.returncode == 0 and "up to date" in " ".join(json.loads(ended.stdout)["notes"])
+
+
+def test_a_command_runs_with_the_collector_on(tmp_path):
+    """``cli.main`` holds the garbage collector while the command starts and turns it back on before the command
+    runs (a long-lived one, ``cairn serve``, must collect)."""
+    probe = (
+        "import gc, sys\n"
+        "from cairn.api import cli\n"
+        "def probe() -> None:\n"
+        "    '''Say whether the collector is on.'''\n"
+        "    print('collector on' if gc.isenabled() else 'collector off')\n"
+        "cli.app.command('probe')(probe)\n"
+        "sys.argv = ['cairn', 'probe']\n"
+        "cli.main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == "collector on\n", proc.stderr

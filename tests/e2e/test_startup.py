@@ -223,6 +223,7 @@ def test_an_ingest_that_finds_nothing_changed_imports_no_ingest_step(store, tmp_
     assert loaded(modules, INGEST_STEPS) == []
     assert loaded(modules, PYDANTIC) == []  # the configuration as written is compared, not validated
     assert loaded(modules, ("cairn.graph.sqlite_write", "cairn.graph.sqlite_first") + HASHLIB) == []  # nothing written
+    assert loaded(modules, ("cairn.api.render.terminal", "cairn.ingest.config_values")) == []  # no table, no settings read
 
 
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],

@@ -3,6 +3,9 @@ that runs its questions through it."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from cairn.ingest.config import ConfigSource
@@ -98,3 +101,43 @@ def test_the_replacement_refs_are_read_with_the_top_level_and_head(repo):
     listed = repo.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/").splitlines()
     assert len(listed) == 2 and replaced.facts["replaced"] == listed
     assert replaced.head == plain.head and replaced.branch == "main" and replaced.fingerprint != plain.fingerprint
+
+
+def test_the_check_lists_every_tracked_path_and_sees_one_git_looks_away_from(repo):
+    """The listing is read at once (no loop over its entries): names that look like its tags are paths like any other,
+    and one entry with another tag than H (here assume-unchanged) is enough for the check to give up."""
+    repo.commit({"H x.py": "", "d/H /H .py": "", "d/with space.py": "", "é/ü.py": ""}, message="odd names")
+    state = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert state.tracked == set(repo.git("-c", "core.quotepath=off", "ls-files").splitlines()) and len(state.tracked) == 6
+    repo.git("update-index", "--assume-unchanged", "d/H /H .py")
+    assert checkout_state(repo.root, ConfigSource(), repo="r").unknown == "git marks some files to be skipped or left unchecked"
+
+
+def test_a_filter_driver_that_cannot_be_blanked_leaves_the_work_tree_unread(repo):
+    """The configuration is asked beside the other questions, and diff-files only once it answered: a filter driver
+    whose name cannot be blanked on a command line means diff-files is never run, and the check cannot tell."""
+    assert checkout_state(repo.root, ConfigSource(), repo="r").fingerprint is not None
+    repo.git("config", "filter.a:b.clean", "false")
+    state = checkout_state(repo.root, ConfigSource(), repo="r")
+    assert state.unknown == "cannot tell whether the files match HEAD" and state.fingerprint is None
+
+
+def test_git_is_started_by_its_path_as_a_bare_name_would_find_it(repo, tmp_path, monkeypatch):
+    """``executable``: the first executable ``git`` on PATH, as starting the bare name finds it (a file without the
+    execute bit is passed over), looked up once per PATH; a relative directory leaves the search to the start."""
+    from cairn.ingest.git import executable
+
+    real = executable()
+    assert Path(real).is_absolute() and git_together(repo.root, ("rev-parse", "HEAD"))[0].returncode == 0
+    shadowed, wrapper = tmp_path / "shadowed", tmp_path / "wrapper"
+    for directory in (shadowed, wrapper):
+        directory.mkdir()
+    (shadowed / "git").write_text("#!/bin/sh\nexit 3\n")  # not executable: skipped, as exec skips it
+    (wrapper / "git").write_text(f'#!/bin/sh\necho wrapped >&2\nexec "{real}" "$@"\n')
+    (wrapper / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", os.pathsep.join([str(shadowed), str(wrapper), str(Path(real).parent)]))
+    assert executable() == str(wrapper / "git")
+    head = git_together(repo.root, ("rev-parse", "HEAD"))[0]
+    assert head.returncode == 0 and head.stderr == b"wrapped\n"
+    monkeypatch.setenv("PATH", os.pathsep.join(["relative", str(wrapper)]))
+    assert executable() == "git"
