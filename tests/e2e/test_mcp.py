@@ -50,6 +50,12 @@ def test_read_tools_answer_compactly(client):
     assert any(h["name"] == "shop.billing.invoices" for h in hits["results"])
     reading = client.json("reading_list", component="billing")
     assert reading["items"][0]["kind"] == "decision"
+    # cut short, the list still holds each kind, in order (cut to its first items it was decisions only)
+    whole = client.json("reading_list", limit=100)["items"]
+    short = client.json("reading_list", limit=3)
+    assert [i["kind"] for i in short["items"]] == ["decision", "module", "person"]
+    assert short["items"] == [next(i for i in whole if i["kind"] == kind) for kind in ("decision", "module", "person")]
+    assert short["omitted"] == {"items": len(whole) - 3} and short["more"]
     assert len(client.json("decisions")["decisions"]) == 3
     assert [d["title"] for d in client.json("decisions", status="superseded")["decisions"]] == ["Invoices live in the api"]
 
