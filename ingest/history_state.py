@@ -48,8 +48,10 @@ afresh, for the next ingest to patch the stored edges from them
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import mmap
 import re
 import sys
 import threading
@@ -437,11 +439,14 @@ def json_in_parts(value: Any, default: Callable[[Any], Any], depth: int) -> Iter
     yield "}"
 
 
-def read_document(data: bytes) -> dict:
-    """The header of a state file with its arrays in place; ValueError when it is not a state file."""
-    if not data.startswith(MAGIC):
+def read_document(data: bytes | mmap.mmap) -> dict:
+    """The header of a state file (its bytes, or the file mapped: ``StateFile.load``) with its arrays in place;
+    ValueError when it is not a state file."""
+    if data[:len(MAGIC)] != MAGIC:
         raise ValueError("not a Cairn history state")
-    end = data.index(b"\n", len(MAGIC))
+    end = data.find(b"\n", len(MAGIC))
+    if end < 0:
+        raise ValueError("truncated")
     size, crc = (int(x) for x in data[len(MAGIC):end].split(b" "))
     header_end = end + 1 + size
     if size < 0 or header_end > len(data):
@@ -542,6 +547,19 @@ def unsaved_commits(state: HistoryState) -> int:
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)
 
 
+def _mapped_file(path: Path) -> bytes | mmap.mmap:
+    """The file at ``path`` mapped read-only (its bytes when it cannot be mapped: empty, or a file system without
+    ``mmap``). The state's arrays are copied out of the file as they are decoded, so nothing needs its bytes read into
+    the process first: at 10k files, reading the 32 MB took 5-18 ms (the pages of a new buffer faulted in and filled),
+    at 50k files three times that. Cairn only ever replaces the file (``write_atomic``): a mapped one is not changed
+    under the reader."""
+    with open(path, "rb") as file:
+        try:
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return file.read()
+
+
 class StateFile:
     """The state file of one repository in one cache directory (None: nothing is remembered).
 
@@ -568,12 +586,20 @@ class StateFile:
         if not self.usable or self.path is None:
             return None
         try:
-            text = self.path.read_bytes()
+            text = _mapped_file(self.path)
         except FileNotFoundError:
             return None
         except OSError as exc:
             return self._ignored(f"unreadable ({exc.strerror or exc})")
-        if not text.startswith(MAGIC):
+        try:
+            return self._decoded(text)
+        finally:
+            if isinstance(text, mmap.mmap):
+                with contextlib.suppress(BufferError):  # (a view of it still held: unmapped when that goes)
+                    text.close()
+
+    def _decoded(self, text: bytes | mmap.mmap) -> HistoryState | None:
+        if text[:len(MAGIC)] != MAGIC:
             return self._ignored("not a Cairn history state")
         try:
             data = read_document(text)
