@@ -33,10 +33,10 @@ from cairn.ingest.code.stdlib import is_standard_library
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import StoredSettings
 from cairn.ingest.files import CODE_LANGUAGES, SNIFF_BYTES, content_skip_reason, language_of
-from cairn.ingest.gittree import GitTree
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig
+    from cairn.ingest.gittree import GitTree
 
 #: The Repository node's property holding ``file_inputs``: what the File and Module nodes are made from but their code.
 FILE_INPUTS = "file_inputs"
@@ -522,6 +522,8 @@ def snapshot_at(
     config = config or StoredSettings()  # only [ingest] is read: its defaults
     overrides = overrides or {}
     if tree is None:
+        from cairn.ingest.gittree import GitTree
+
         tree = GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     with tree:
         contents: dict[str, bytes] = {}

@@ -31,7 +31,6 @@ import codecs
 import os
 import queue
 import re
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,6 +247,8 @@ class _SpoolPart:
     """One ``git log`` of a spooled log, writing into an unlinked temporary file that its reader reads as it grows."""
 
     def __init__(self, root: Path, head: str, limits: list[str]) -> None:
+        import tempfile  # here: only a log read whole is spooled (it imports shutil and random)
+
         self.file = tempfile.TemporaryFile(prefix="cairn-log-")
         self.offset = 0
         self.exited = False

@@ -24,7 +24,7 @@ person than before.
 from __future__ import annotations
 
 import math
-import secrets
+import os
 from array import array
 from bisect import bisect_right
 from collections import deque
@@ -734,7 +734,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         _AUTHORSHIP[graph] = partial(_authorship, new.count, new.columns["doa"], new.columns["reviews"], new.author,
                                      new.columns["person"], node_of, file_keys, mark)
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
-    new.token = old.token if same and old is not None else secrets.token_hex(8)
+    new.token = old.token if same and old is not None else os.urandom(8).hex()  # (as secrets.token_hex: not importing it and random)
     if state is not None:
         state.analyses[KNOWLEDGE] = new
         state.changed = state.changed or not same

@@ -29,7 +29,6 @@ An invalid rule anywhere raises ``ConfigError`` naming the file and the rule.
 
 from __future__ import annotations
 
-import configparser
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,6 +41,8 @@ from cairn.ingest.adrs import DecisionSet
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 if TYPE_CHECKING:
+    import configparser
+
     from cairn.ingest.config import CairnConfig
     from cairn.ingest.config_values import Settings
     from cairn.ingest.known_settings import KnownSettings
@@ -271,6 +272,8 @@ def _find_importlinter(root: Path) -> _Contracts | None:
             raise ConfigError(str(exc)) from None
         if text is None:
             continue
+        import configparser  # here: most repositories have neither file
+
         parser = configparser.ConfigParser()
         try:
             parser.read_string(text, source=name)
