@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import is_, itemgetter, ne, not_
@@ -46,11 +45,15 @@ ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "
 ImportGroup = dict[str, dict]
 
 
-@dataclass
 class CodeSnapshot:
     commit: str
     code: CodeResult
     languages: dict[str, str | None]  # every kept file -> language (None: not a programming language)
+
+    def __init__(self, commit: str, code: CodeResult, languages: dict[str, str | None]) -> None:
+        self.commit = commit
+        self.code = code
+        self.languages = languages
 
     @property
     def source_paths(self) -> list[str]:

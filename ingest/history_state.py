@@ -195,7 +195,6 @@ class LogTotals(LogCounts):
     rename_limit_hit: bool = False
 
 
-@dataclass
 class HistoryState:
     """Everything remembered of one repository's history (see the module docstring)."""
 
@@ -212,20 +211,42 @@ class HistoryState:
     totals: LogTotals
     log: CommitLog
     #: the change analyses' remembered results (``ingest.cochange``), by name
-    analyses: dict[str, Any] = field(default_factory=dict)
+    analyses: dict[str, Any]
     #: whether anything differs from the file it was read from (new commits, or an analysis counted afresh)
-    changed: bool = True
+    changed: bool
     #: objects git could not read when the remembered commits were read (a partial clone, a damaged store), and how
     #: many commits were read with exact rename detection only or without it for that: ``degraded_read``
-    degraded: dict[str, Any] = field(default_factory=dict)
+    degraded: dict[str, Any]
     #: how many commits were read since the file's head when they are all it lacks (appended after every remembered
     #: commit, with the same fingerprint and degraded read): an ingest reading them again ends with this state; None
     #: when the state differs from the file otherwise (or there is no file)
-    rereads: int | None = None
+    rereads: int | None
     #: the size of the file the state was read from (0: none): what saving it again costs
-    saved_size: int = 0
+    saved_size: int
     #: the analyses counted afresh by this ingest rather than added to from the file's (``recount``)
-    recounted: set[str] = field(default_factory=set)
+    recounted: set[str]
+
+    def __init__(self, repo: str, fingerprint: dict[str, str], head: str, commits_total: int,
+                 identity_keys: list[tuple[str, str]], weights: list[int], from_trailer: list[bool],
+                 stream_order: list[int], totals: LogTotals, log: CommitLog, analyses: dict[str, Any] | None = None,
+                 changed: bool = True, degraded: dict[str, Any] | None = None, rereads: int | None = None,
+                 saved_size: int = 0, recounted: set[str] | None = None) -> None:
+        self.repo = repo
+        self.fingerprint = fingerprint
+        self.head = head
+        self.commits_total = commits_total
+        self.identity_keys = identity_keys
+        self.weights = weights
+        self.from_trailer = from_trailer
+        self.stream_order = stream_order
+        self.totals = totals
+        self.log = log
+        self.analyses = {} if analyses is None else analyses
+        self.changed = changed
+        self.degraded = {} if degraded is None else degraded
+        self.rereads = rereads
+        self.saved_size = saved_size
+        self.recounted = set() if recounted is None else recounted
 
     def recount(self, analysis: str) -> None:
         """Say that ``analysis`` (its name in ``analyses``) was counted afresh: the state then differs from the file by

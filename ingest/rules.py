@@ -30,7 +30,7 @@ An invalid rule anywhere raises ``ConfigError`` naming the file and the rule.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,11 +155,15 @@ def add_rules(graph: RepoGraph, rules: list[DeclaredRule]) -> None:
 # -- import-linter ----------------------------------------------------------------------
 
 
-@dataclass
 class _Contracts:
     source: str
     session: dict[str, Any]
-    contracts: list[dict[str, Any]] = field(default_factory=list)
+    contracts: list[dict[str, Any]]
+
+    def __init__(self, source: str, session: dict[str, Any], contracts: list[dict[str, Any]] | None = None) -> None:
+        self.source = source
+        self.session = session
+        self.contracts = [] if contracts is None else contracts
 
 
 def read_importlinter(root: Path, known: KnownSettings | None = None) -> tuple[list[DeclaredRule], list[str]]:
