@@ -227,7 +227,8 @@ def test_an_ingest_that_finds_nothing_changed_imports_no_ingest_step(store, tmp_
 
 def test_an_ingest_after_a_commit_that_keeps_the_judgement_imports_no_contract(tmp_path):
     """After a commit that changes no import, the boundary check's kept judgement stands (``answer_base.reusable``):
-    the ingest imports none of the check's modules; after one that adds an import, it judges again."""
+    the ingest imports none of the check's modules; after one that adds an import, it judges again. Neither imports
+    what only other repositories or commands use."""
     root = tmp_path / "shop"
     repo = GitRepo(root)
     repo.commit({"cairn.toml": CAIRN_TOML, "docs/adr/0001-core-stands-alone.md": ADR, "src/shop/__init__.py": "",
@@ -244,6 +245,8 @@ def test_an_ingest_after_a_commit_that_keeps_the_judgement_imports_no_contract(t
         assert proc.returncode == 0, proc.stderr[-2000:]
         assert "cairn.api.services.answers" in modules
         assert loaded(modules, check) == (sorted(check) if judged else [])
+        # nor what only other repositories or commands need: no setup.cfg or .importlinter here, no PR check's git tree
+        assert loaded(modules, ("configparser", "cairn.ingest.gittree")) == []
 
 
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
