@@ -101,7 +101,6 @@ class PeriodActivity:
     components: dict[str, ScopeActivity] = field(default_factory=dict)
 
 
-@dataclass
 class KnowledgeSnapshot:
     """Who knew what at the end of a period, as far as it changed since the previous snapshot.
 
@@ -126,11 +125,22 @@ class KnowledgeSnapshot:
     changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]]
     gone: set[str]
     rank: dict[str, int]
-    decided: dict[str, tuple[list[str], frozenset[str]]] = field(default_factory=dict)
-    moved: set[str] | None = None
+    decided: dict[str, tuple[list[str], frozenset[str]]]
+    moved: set[str] | None
+
+    def __init__(self, period: str, files: dict[str, str | None],
+                 changed: dict[str, tuple[dict[str, tuple[float, bool]], set[str]]], gone: set[str],
+                 rank: dict[str, int], decided: dict[str, tuple[list[str], frozenset[str]]] | None = None,
+                 moved: set[str] | None = None) -> None:
+        self.period = period
+        self.files = files
+        self.changed = changed
+        self.gone = gone
+        self.rank = rank
+        self.decided = {} if decided is None else decided
+        self.moved = moved
 
 
-@dataclass
 class CodeSample:
     """The component dependencies at the last commit of a period, and what agents touched in it."""
 
@@ -138,12 +148,18 @@ class CodeSample:
     commit: str | None  # None: no commit before the period's end
     #: (source component, target component) -> the files whose imports make that dependency;
     #: None until extracted (see ``ingest.trend_samples.extract_samples``)
-    dependencies: dict[tuple[str, str], list[str]] | None = None
+    dependencies: dict[tuple[str, str], list[str]] | None
     #: files changed by agent-assisted commits during the period
-    agent_files: set[str] = field(default_factory=set)
+    agent_files: set[str]
+
+    def __init__(self, period: str, commit: str | None, dependencies: dict[tuple[str, str], list[str]] | None = None,
+                 agent_files: set[str] | None = None) -> None:
+        self.period = period
+        self.commit = commit
+        self.dependencies = dependencies
+        self.agent_files = set() if agent_files is None else agent_files
 
 
-@dataclass
 class TrendInputs:
     period: str  # the granularity of everything below
     activity: list[PeriodActivity]
@@ -151,15 +167,31 @@ class TrendInputs:
     samples: list[CodeSample] | Callable[[], list[CodeSample]]
     #: yields one snapshot per period, oldest first; each is valid until the next is drawn
     snapshots: Callable[[], Iterator[KnowledgeSnapshot]]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str]
     #: the truck factors of the periods before the current one as the last ingest computed them, when the knowledge
     #: replayed up to the current period is what it was then (None: compute them from ``snapshots``)
-    known_factors: dict[str, Any] | None = None
+    known_factors: dict[str, Any] | None
     #: called with the truck factors per period once computed (or reused), for the next ingest
-    keep_factors: Callable[[dict[str, Any]], None] | None = None
+    keep_factors: Callable[[dict[str, Any]], None] | None
     #: when the activity is the remembered one with the new commits added: the periods those landed in (every other
     #: period's activity is what the remembered commits made it); None when it was counted afresh
-    landed: frozenset[str] | None = None
+    landed: frozenset[str] | None
     #: set by ``queries.trends.annotate_trends``: the periods whose Period nodes may differ from those the last ingest
     #: made, when the inputs say (None: any may)
-    periods_changed: frozenset[str] | None = None
+    periods_changed: frozenset[str] | None
+
+    def __init__(self, period: str, activity: list[PeriodActivity],
+                 samples: list[CodeSample] | Callable[[], list[CodeSample]],
+                 snapshots: Callable[[], Iterator[KnowledgeSnapshot]], notes: list[str] | None = None,
+                 known_factors: dict[str, Any] | None = None,
+                 keep_factors: Callable[[dict[str, Any]], None] | None = None, landed: frozenset[str] | None = None,
+                 periods_changed: frozenset[str] | None = None) -> None:
+        self.period = period
+        self.activity = activity
+        self.samples = samples
+        self.snapshots = snapshots
+        self.notes = [] if notes is None else notes
+        self.known_factors = known_factors
+        self.keep_factors = keep_factors
+        self.landed = landed
+        self.periods_changed = periods_changed

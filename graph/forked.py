@@ -31,6 +31,9 @@ from typing import Any, Callable, Iterable
 ENABLED = sys.platform.startswith("linux") and hasattr(os, "fork")
 #: The buffer ``result`` reads a child's result into, to begin with (``_read_all``)
 FIRST_READ = 4 << 20
+#: What a child's pipe holds (Linux's default is 64 KiB; 1 MiB is what an unprivileged process may ask for): a child
+#: whose result fits goes on (to its next part: ``ForkedParts``) or ends without waiting for the parent to read it.
+PIPE_BYTES = 1 << 20
 _HEAD = struct.Struct("=cQ")  # an array's typecode and number of items, before its bytes
 _LENGTH = struct.Struct("=Q")  # a part's length, before its bytes (``ForkedParts``)
 
@@ -68,6 +71,7 @@ class Forked:
             read_end, write_end = os.pipe()
         except OSError:
             return self
+        _widen(write_end)
         try:
             pid = os.fork()
         except OSError:
@@ -144,6 +148,18 @@ class Forked:
             except ChildProcessError:
                 return -1
             return os.waitstatus_to_exitcode(status)
+
+
+def _widen(fd: int) -> None:
+    """The pipe of ``fd`` made to hold ``PIPE_BYTES`` (at 10k files the listing's first part, 0.7 MB, kept its child
+    waiting for the parent to read it before it could work out the second, which the parent then waited for); left as
+    it is where the system refuses."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _read_all(fd: int) -> bytearray:

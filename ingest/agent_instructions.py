@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pathspec
@@ -73,7 +73,6 @@ class InstructionFile:
     directory: str  # "" for the top of the repository
 
 
-@dataclass
 class AgentInstructions:
     """One instructions file as read (see the module docstring)."""
 
@@ -84,9 +83,22 @@ class AgentInstructions:
     size: int
     lines: int
     truncated: bool
-    globs: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
-    same_as: str | None = None  # an earlier file with the very same text (a symbolic link, a copy)
+    globs: list[str]
+    references: list[str]
+    same_as: str | None  # an earlier file with the very same text (a symbolic link, a copy)
+
+    def __init__(self, path: str, kind: str, directory: str, text: str, size: int, lines: int, truncated: bool,
+                 globs: list[str] | None = None, references: list[str] | None = None, same_as: str | None = None) -> None:
+        self.path = path
+        self.kind = kind
+        self.directory = directory
+        self.text = text
+        self.size = size
+        self.lines = lines
+        self.truncated = truncated
+        self.globs = [] if globs is None else globs
+        self.references = [] if references is None else references
+        self.same_as = same_as
 
     @property
     def scope(self) -> str:

@@ -20,7 +20,6 @@ in the message; its agent counts as an agent whatever the identity patterns say.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,7 +58,6 @@ BUILTIN_MARKERS: tuple[tuple[str, tuple[str, str]], ...] = (
 KEYWORDS = ("claude", "cursor", "copilot", "codex", "devin", "jules", "gemini", "aider", "ampcode", "amp-thread", "opencode")
 
 
-@dataclass
 class MarkerMatcher:
     """Finds the agents a commit message names.
 
@@ -70,7 +68,12 @@ class MarkerMatcher:
 
     pattern: re.Pattern[str]
     agents: list[tuple[str, str]]  # by group index
-    keywords: tuple[str, ...] = KEYWORDS
+    keywords: tuple[str, ...]
+
+    def __init__(self, pattern: re.Pattern[str], agents: list[tuple[str, str]], keywords: tuple[str, ...] = KEYWORDS) -> None:
+        self.pattern = pattern
+        self.agents = agents
+        self.keywords = keywords
 
     @classmethod
     def build(cls, configured: list[AgentMarker] | None = None) -> "MarkerMatcher":

@@ -61,7 +61,6 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import Counter, deque
-from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 from operator import attrgetter, setitem, sub
 from typing import TYPE_CHECKING, Any, Iterable
@@ -84,19 +83,28 @@ MEMORY = "changes"
 MEMORY_VERSION = 3
 
 
-@dataclass
 class FileIndex:
     """The File nodes (source files at HEAD) and which logged paths stand for each (renames followed)."""
 
     files: list[str]  # sorted paths
     component: list[str | None]
     #: a path as some commit named it (a ``CommitLog`` path id) -> indexes into ``files``
-    of_path: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    of_path: dict[int, tuple[int, ...]]
     #: names that stand for several files (a path re-used after its file was renamed away) -> how many more
-    extra_rows: dict[int, int] = field(default_factory=dict)
+    extra_rows: dict[int, int]
     #: the ``CommitLog`` path id of each file (None: a path no commit names)
-    pid: list[int | None] = field(default_factory=list)
-    nodes: list[Any] = field(default_factory=list)  # the File nodes
+    pid: list[int | None]
+    nodes: list[Any]  # the File nodes
+
+    def __init__(self, files: list[str], component: list[str | None],
+                 of_path: dict[int, tuple[int, ...]] | None = None, extra_rows: dict[int, int] | None = None,
+                 pid: list[int | None] | None = None, nodes: list[Any] | None = None) -> None:
+        self.files = files
+        self.component = component
+        self.of_path = {} if of_path is None else of_path
+        self.extra_rows = {} if extra_rows is None else extra_rows
+        self.pid = [] if pid is None else pid
+        self.nodes = [] if nodes is None else nodes
 
     def changeset_size(self, paths: list[int]) -> int:
         """The rows the commit has in a log rewritten to HEAD names: one per path, one per file a re-used name stands for."""
@@ -492,7 +500,6 @@ def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory
     return memory.assisted_total
 
 
-@dataclass
 class ChangeResult:
     view: CommitView
     index: FileIndex
@@ -500,7 +507,16 @@ class ChangeResult:
     file_pairs: int
     assisted_commits: int
     #: whether the counts were added to remembered ones (False: counted from the first commit)
-    incremental: bool = False
+    incremental: bool
+
+    def __init__(self, view: CommitView, index: FileIndex, memory: ChangeMemory, file_pairs: int,
+                 assisted_commits: int, incremental: bool = False) -> None:
+        self.view = view
+        self.index = index
+        self.memory = memory
+        self.file_pairs = file_pairs
+        self.assisted_commits = assisted_commits
+        self.incremental = incremental
 
 
 #: From how many changes in the log a first count's pairs are worked out in a child (``first_count``): at 10k files /

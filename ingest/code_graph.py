@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import is_, itemgetter, ne, not_
@@ -33,10 +32,10 @@ from cairn.ingest.code.stdlib import is_standard_library
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import StoredSettings
 from cairn.ingest.files import CODE_LANGUAGES, SNIFF_BYTES, content_skip_reason, language_of
-from cairn.ingest.gittree import GitTree
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig
+    from cairn.ingest.gittree import GitTree
 
 #: The Repository node's property holding ``file_inputs``: what the File and Module nodes are made from but their code.
 FILE_INPUTS = "file_inputs"
@@ -46,11 +45,15 @@ ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "
 ImportGroup = dict[str, dict]
 
 
-@dataclass
 class CodeSnapshot:
     commit: str
     code: CodeResult
     languages: dict[str, str | None]  # every kept file -> language (None: not a programming language)
+
+    def __init__(self, commit: str, code: CodeResult, languages: dict[str, str | None]) -> None:
+        self.commit = commit
+        self.code = code
+        self.languages = languages
 
     @property
     def source_paths(self) -> list[str]:
@@ -522,6 +525,8 @@ def snapshot_at(
     config = config or StoredSettings()  # only [ingest] is read: its defaults
     overrides = overrides or {}
     if tree is None:
+        from cairn.ingest.gittree import GitTree
+
         tree = GitTree.at(root, ref, exclude=config.ingest.exclude, max_file_bytes=config.ingest.max_file_bytes)
     with tree:
         contents: dict[str, bytes] = {}

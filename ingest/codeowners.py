@@ -28,7 +28,7 @@ of it (a component with no files gets none).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pathspec.patterns import GitWildMatchPattern
@@ -63,14 +63,19 @@ class OwnerRule:
         return self.regex.match(path) is not None
 
 
-@dataclass
 class CodeOwners:
-    source: str | None = None  # repository-relative path of the file used
-    rules: list[OwnerRule] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    source: str | None  # repository-relative path of the file used
+    rules: list[OwnerRule]
+    notes: list[str]
 
-    _index: tuple[int, dict[str, list[int]], list[int], dict[str, list[int]]] | None = field(
-        default=None, repr=False, compare=False)
+    _index: tuple[int, dict[str, list[int]], list[int], dict[str, list[int]]] | None
+
+    def __init__(self, source: str | None = None, rules: list[OwnerRule] | None = None, notes: list[str] | None = None,
+                 _index: tuple[int, dict[str, list[int]], list[int], dict[str, list[int]]] | None = None) -> None:
+        self.source = source
+        self.rules = [] if rules is None else rules
+        self.notes = [] if notes is None else notes
+        self._index = _index
 
     def rule_for(self, path: str) -> OwnerRule | None:
         """The rule that decides ``path`` (the last one matching), or None.

@@ -88,7 +88,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -124,7 +123,6 @@ _HEX = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 # -- reading: everything, or what is new since the remembered commit -----------------------------------
 
 
-@dataclass
 class _Reading:
     """What one ingest read, with what was remembered: everything ``_finish`` and the analyses need."""
 
@@ -134,15 +132,34 @@ class _Reading:
     stream_order: list[int]  # raw identities in the order a full read interns them
     commits_total: int | None
     status: LogStatus
-    mined: str = "full"
-    new_commits: int = 0
-    analyses: dict[str, Any] = field(default_factory=dict)
+    mined: str
+    new_commits: int
+    analyses: dict[str, Any]
     #: an incremental read: how many positions at the start of ``log`` hold the remembered commits they held, how
     #: many commits were remembered, and the positions of the new ones (see ``knowledge.History``)
-    kept_prefix: int | None = None
-    remembered: tuple[int, str] | None = None  # the remembered log's length and last commit
-    placed: list[int] = field(default_factory=list)
-    moved: list[int] = field(default_factory=list)  # from ``kept_prefix`` on: the position each commit had
+    kept_prefix: int | None
+    remembered: tuple[int, str] | None  # the remembered log's length and last commit
+    placed: list[int]
+    moved: list[int]  # from ``kept_prefix`` on: the position each commit had
+
+    def __init__(self, ids: Identities, totals: LogTotals, log: CommitLog, stream_order: list[int],
+                 commits_total: int | None, status: LogStatus, mined: str = "full", new_commits: int = 0,
+                 analyses: dict[str, Any] | None = None, kept_prefix: int | None = None,
+                 remembered: tuple[int, str] | None = None, placed: list[int] | None = None,
+                 moved: list[int] | None = None) -> None:
+        self.ids = ids
+        self.totals = totals
+        self.log = log
+        self.stream_order = stream_order
+        self.commits_total = commits_total
+        self.status = status
+        self.mined = mined
+        self.new_commits = new_commits
+        self.analyses = {} if analyses is None else analyses
+        self.kept_prefix = kept_prefix
+        self.remembered = remembered
+        self.placed = [] if placed is None else placed
+        self.moved = [] if moved is None else moved
 
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:

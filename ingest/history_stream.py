@@ -31,9 +31,7 @@ import codecs
 import os
 import queue
 import re
-import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
@@ -78,17 +76,27 @@ class StreamParser(Protocol):
     # optional: ``idle()``, called while the parser waits for git (work it would otherwise do at ``end_stream``)
 
 
-@dataclass
 class LogStatus:
     """How much of the history git could give."""
 
-    commits_total: int | None = None  # commits reachable from HEAD (None: git cannot even list them)
-    exact_renames_only: int = 0  # commits read with exact rename detection only (a blob was missing)
-    without_renames: int = 0  # commits read without rename detection
-    unreadable: list[str] = field(default_factory=list)  # commits skipped: even their trees are missing
-    missing_objects: set[str] = field(default_factory=set)  # object ids git reported missing
-    failure: str | None = None  # a failure that is not about missing objects (the rest of the log is lost)
-    stderr: str = ""
+    commits_total: int | None  # commits reachable from HEAD (None: git cannot even list them)
+    exact_renames_only: int  # commits read with exact rename detection only (a blob was missing)
+    without_renames: int  # commits read without rename detection
+    unreadable: list[str]  # commits skipped: even their trees are missing
+    missing_objects: set[str]  # object ids git reported missing
+    failure: str | None  # a failure that is not about missing objects (the rest of the log is lost)
+    stderr: str
+
+    def __init__(self, commits_total: int | None = None, exact_renames_only: int = 0, without_renames: int = 0,
+                 unreadable: list[str] | None = None, missing_objects: set[str] | None = None,
+                 failure: str | None = None, stderr: str = "") -> None:
+        self.commits_total = commits_total
+        self.exact_renames_only = exact_renames_only
+        self.without_renames = without_renames
+        self.unreadable = [] if unreadable is None else unreadable
+        self.missing_objects = set() if missing_objects is None else missing_objects
+        self.failure = failure
+        self.stderr = stderr
 
     @property
     def objects_missing(self) -> bool:
@@ -248,6 +256,8 @@ class _SpoolPart:
     """One ``git log`` of a spooled log, writing into an unlinked temporary file that its reader reads as it grows."""
 
     def __init__(self, root: Path, head: str, limits: list[str]) -> None:
+        import tempfile  # here: only a log read whole is spooled (it imports shutil and random)
+
         self.file = tempfile.TemporaryFile(prefix="cairn-log-")
         self.offset = 0
         self.exited = False

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -135,11 +135,13 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{_translate(p)})" for p in patterns), re.IGNORECASE | re.DOTALL)
 
 
-@dataclass
 class Classifier:
     """Decides human / bot / agent for a raw identity; see the module docstring for the order."""
 
     ordered: list[tuple[str, re.Pattern[str]]]
+
+    def __init__(self, ordered: list[tuple[str, re.Pattern[str]]]) -> None:
+        self.ordered = ordered
 
     @classmethod
     def from_settings(cls, settings: IdentitySettings | IdentityValues | None = None) -> "Classifier":
@@ -189,7 +191,6 @@ def parse_contact(value: str) -> tuple[str, str] | None:
     return match.group(1).strip().strip('"').strip(), match.group(2).strip()
 
 
-@dataclass
 class Person:
     """A resolved person: one or more raw identities (of one kind, unless ``[[people]]`` joins them)."""
 
@@ -199,9 +200,21 @@ class Person:
     emails: list[str]
     aliases: list[str]
     github: str | None  # the first of ``logins``, kept for readers that know one login
-    members: list[int] = field(default_factory=list)  # indexes of raw identities
-    names: list[str] = field(default_factory=list)  # every name used, most used first
-    logins: list[str] = field(default_factory=list)  # GitHub logins, lower-case
+    members: list[int]  # indexes of raw identities
+    names: list[str]  # every name used, most used first
+    logins: list[str]  # GitHub logins, lower-case
+
+    def __init__(self, id: str, name: str, kind: str, emails: list[str], aliases: list[str], github: str | None,
+                 members: list[int] | None = None, names: list[str] | None = None, logins: list[str] | None = None) -> None:
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.emails = emails
+        self.aliases = aliases
+        self.github = github
+        self.members = [] if members is None else members
+        self.names = [] if names is None else names
+        self.logins = [] if logins is None else logins
 
 
 @dataclass(frozen=True)
@@ -396,13 +409,16 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
 _MAILMAP_RE = re.compile(r"^\s*([^<#]*?)\s*<([^<>]*)>(?:\s*([^<#]*?)\s*<([^<>]*)>)?")
 
 
-@dataclass
 class Mailmap:
     """What ``.mailmap`` says, for the two things git does not tell us: broken lines, and old addresses."""
 
     #: canonical e-mail (lower-cased) -> the old "Name <email>" / e-mails mapped onto it
-    old_identities: dict[str, set[str]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    old_identities: dict[str, set[str]]
+    problems: list[str]
+
+    def __init__(self, old_identities: dict[str, set[str]] | None = None, problems: list[str] | None = None) -> None:
+        self.old_identities = {} if old_identities is None else old_identities
+        self.problems = [] if problems is None else problems
 
 
 def read_mailmap(root: Path) -> Mailmap:

@@ -24,11 +24,11 @@ person than before.
 from __future__ import annotations
 
 import math
-import secrets
+import os
 from array import array
 from bisect import bisect_right
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_, is_not, itemgetter, not_, setitem
@@ -71,53 +71,87 @@ class FileKnowledge:
         return degree_of_authorship(self.first_authorship, self.deliveries, self.acceptances) if self.is_candidate else None
 
 
-@dataclass
 class PersonHistory:
     person: Person
-    commits: int = 0  # non-merge commits authored
-    last_active: int | None = None  # epoch seconds
+    commits: int  # non-merge commits authored
+    last_active: int | None  # epoch seconds
+
+    def __init__(self, person: Person, commits: int = 0, last_active: int | None = None) -> None:
+        self.person = person
+        self.commits = commits
+        self.last_active = last_active
 
 
-@dataclass
 class History:
     """The result of reading a repository's history, before it is attached to a graph."""
 
-    people: list[PersonHistory] = field(default_factory=list)
+    people: list[PersonHistory]
     #: per path id (of ``log``'s path table) and raw identity: [adds, deliveries, last_touch, reviews]
-    records: RecordTable = field(default_factory=RecordTable)
+    records: RecordTable
     #: new path -> paths renamed into it
-    renamed_from: dict[str, set[str]] = field(default_factory=dict)
-    commits: int = 0
-    merges: int = 0
-    agent_commits: int = 0
-    bot_commits: int = 0
-    newest_commit_at: int | None = None
-    shallow: bool = False
-    notes: list[str] = field(default_factory=list)
+    renamed_from: dict[str, set[str]]
+    commits: int
+    merges: int
+    agent_commits: int
+    bot_commits: int
+    newest_commit_at: int | None
+    shallow: bool
+    notes: list[str]
     #: what makes the knowledge figures wrong rather than merely imprecise (shallow clone, missing objects)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
     #: how much of the history was read: commits_total, commits_read, exact_renames_only, without_renames,
     #: unreadable_commits, missing_objects, shallow (see ``history_completeness``)
-    completeness: dict[str, object] = field(default_factory=dict)
+    completeness: dict[str, object]
     #: the configured agents/bots/humans patterns, so later readers (the PR check) classify alike
-    identity_patterns: dict[str, list[str]] = field(default_factory=dict)
+    identity_patterns: dict[str, list[str]]
     #: raw identity index (as in ``commits.CommitRecord`` and ``log``) -> index into ``people``
-    identity_person: list[int] = field(default_factory=list)
+    identity_person: list[int]
     #: every commit read (``commits.CommitLog``): what the change analyses work from
-    log: CommitLog = field(default_factory=CommitLog)
+    log: CommitLog
     #: what was remembered and what was read this time (``history.mine_history``): "full" or "incremental",
     #: the new commits read, and the state to remember for the next ingest (None: nothing to remember)
-    mined: str = "full"
-    new_commits: int = 0
+    mined: str
+    new_commits: int
     #: an incremental read (else None, None, []): positions ``[0, kept_prefix)`` of ``log`` hold the commits the
     #: remembered log held there (``new_from`` when the new commits were appended; fewer when a merged branch's
     #: commits landed among remembered ones), the remembered log's length and newest commit, the new commits' positions
-    kept_prefix: int | None = None
-    remembered: tuple[int, str] | None = None
-    placed: list[int] = field(default_factory=list)
+    kept_prefix: int | None
+    remembered: tuple[int, str] | None
+    placed: list[int]
     #: from position ``kept_prefix`` on, the position each commit had (in the remembered log, then the new ones after)
-    moved: list[int] = field(default_factory=list)
-    state: Any = None
+    moved: list[int]
+    state: Any
+
+    def __init__(self, people: list[PersonHistory] | None = None, records: RecordTable | None = None,
+                 renamed_from: dict[str, set[str]] | None = None, commits: int = 0, merges: int = 0,
+                 agent_commits: int = 0, bot_commits: int = 0, newest_commit_at: int | None = None,
+                 shallow: bool = False, notes: list[str] | None = None, warnings: list[str] | None = None,
+                 completeness: dict[str, object] | None = None, identity_patterns: dict[str, list[str]] | None = None,
+                 identity_person: list[int] | None = None, log: CommitLog | None = None, mined: str = "full",
+                 new_commits: int = 0, kept_prefix: int | None = None, remembered: tuple[int, str] | None = None,
+                 placed: list[int] | None = None, moved: list[int] | None = None, state: Any = None) -> None:
+        self.people = [] if people is None else people
+        self.records = RecordTable() if records is None else records
+        self.renamed_from = {} if renamed_from is None else renamed_from
+        self.commits = commits
+        self.merges = merges
+        self.agent_commits = agent_commits
+        self.bot_commits = bot_commits
+        self.newest_commit_at = newest_commit_at
+        self.shallow = shallow
+        self.notes = [] if notes is None else notes
+        self.warnings = [] if warnings is None else warnings
+        self.completeness = {} if completeness is None else completeness
+        self.identity_patterns = {} if identity_patterns is None else identity_patterns
+        self.identity_person = [] if identity_person is None else identity_person
+        self.log = CommitLog() if log is None else log
+        self.mined = mined
+        self.new_commits = new_commits
+        self.kept_prefix = kept_prefix
+        self.remembered = remembered
+        self.placed = [] if placed is None else placed
+        self.moved = [] if moved is None else moved
+        self.state = state
 
     @property
     def new_from(self) -> int | None:
@@ -734,7 +768,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         _AUTHORSHIP[graph] = partial(_authorship, new.count, new.columns["doa"], new.columns["reviews"], new.author,
                                      new.columns["person"], node_of, file_keys, mark)
     same = old is not None and recomputed == 0 and len(new.files) == len(old.files)
-    new.token = old.token if same and old is not None else secrets.token_hex(8)
+    new.token = old.token if same and old is not None else os.urandom(8).hex()  # (as secrets.token_hex: not importing it and random)
     if state is not None:
         state.analyses[KNOWLEDGE] = new
         state.changed = state.changed or not same

@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Callable
 
@@ -57,7 +56,6 @@ if (ADDS, DELIVERIES, LAST, REVIEWS) != (0, 1, 2, 3):  # the records' literal la
     raise ImportError("knowledge's record layout changed: update log_parser")
 
 
-@dataclass
 class LogParser:
     """The state of reading one repository's log, fed with chunks of ``git log -z`` output.
 
@@ -72,49 +70,76 @@ class LogParser:
     """
 
     ids: Identities
-    max_coauthors: int = 5
-    max_commit_files: int = 100
-    progress: Callable[[int], None] | None = None
+    max_coauthors: int
+    max_commit_files: int
+    progress: Callable[[int], None] | None
     #: finds agents named in commit messages (``ingest.agent_markers``); None: messages are not searched
-    markers: MarkerMatcher | None = None
+    markers: MarkerMatcher | None
     #: called with every commit's ``CommitRecord`` (see ``history``'s module docstring)
-    observer: CommitObserver | None = None
+    observer: CommitObserver | None
     #: by the stream's path id (``read.paths``): per raw identity [adds, deliveries, newest touch, reviews]
-    records: dict[int, dict[int, list[int]]] = field(default_factory=dict)
-    renames: set[tuple[int, int]] = field(default_factory=set)  # (old, new) stream path ids
-    counts: LogCounts = field(default_factory=LogCounts)
-    read: StreamColumns = field(default_factory=StreamColumns)
+    records: dict[int, dict[int, list[int]]]
+    renames: set[tuple[int, int]]  # (old, new) stream path ids
+    counts: LogCounts
+    read: StreamColumns
     # the position inside the stream, carried from one chunk to the next
-    _author: int = 0
-    _when: int = 0
-    _credit: bool = False
-    _reviewers: list[int] = field(default_factory=list)
-    _pending: int = 0  # path tokens due: 2 (a rename's or copy's old and new path), 1, or 0
-    _status: str = ""
-    _old_path: str = ""
-    _rest: str = ""  # text not read yet: the last commit's, or the end of a token
-    _observed: int = 0  # commits handed to the observer so far
-    _forward: bool = False  # the last commit's changes were appended in git's order (``_tokens``), not last first
+    _author: int
+    _when: int
+    _credit: bool
+    _reviewers: list[int]
+    _pending: int  # path tokens due: 2 (a rename's or copy's old and new path), 1, or 0
+    _status: str
+    _old_path: str
+    _rest: str  # text not read yet: the last commit's, or the end of a token
+    _observed: int  # commits handed to the observer so far
+    _forward: bool  # the last commit's changes were appended in git's order (``_tokens``), not last first
     #: the changes of the commit read token by token (``_tokens``), (path id, record slot) each, and its author, time
     #: and reviewers: counted in its records once the commit is over (``_touch_held``), when it is known not a sweep
-    _held: list[tuple[int, int]] = field(default_factory=list)
-    _held_by: tuple[int, int, list[int]] = (0, 0, [])
+    _held: list[tuple[int, int]]
+    _held_by: tuple[int, int, list[int]]
     #: the records kept in two parts while reading (see ``_segments``): per raw identity, paths it has a record for
     #: (some of them), deliveries not counted into those records yet, and the oldest author time of a commit that
     #: credited it (its author, or a reviewer)
-    _known: dict[int, set[int]] = field(default_factory=dict)
-    _uncounted: dict[int, list[int]] = field(default_factory=dict)
-    _oldest: dict[int, int] = field(default_factory=dict)
-    _seen: set[str] | None = None
-    _seen_upto: int = 0
-    _uncounted_n: int = 0  # the deliveries in ``_uncounted``: counted in once there are ``UNCOUNTED_LIMIT``
+    _known: dict[int, set[int]]
+    _uncounted: dict[int, list[int]]
+    _oldest: dict[int, int]
+    _seen: set[str] | None
+    _seen_upto: int
+    _uncounted_n: int  # the deliveries in ``_uncounted``: counted in once there are ``UNCOUNTED_LIMIT``
     #: finds any of ``MarkerMatcher.keywords`` in a lower-cased message: ``agents_in`` searches no message without
     #: one (one search instead of a test per keyword; case-insensitive matching would be slower than lowering)
-    _keywords: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _keywords: re.Pattern[str] | None
 
-    def __post_init__(self) -> None:
-        if self.markers is not None and self.markers.keywords:
-            self._keywords = re.compile("|".join(map(re.escape, self.markers.keywords)))
+    def __init__(self, ids: Identities, max_coauthors: int = 5, progress: Callable[[int], None] | None = None,
+                 markers: MarkerMatcher | None = None, observer: CommitObserver | None = None,
+                 max_commit_files: int = 100) -> None:
+        self.ids = ids
+        self.max_coauthors = max_coauthors
+        self.max_commit_files = max_commit_files
+        self.progress = progress
+        self.markers = markers
+        self.observer = observer
+        self.records = {}
+        self.renames = set()
+        self.counts = LogCounts()
+        self.read = StreamColumns()
+        self._author = self._when = 0
+        self._credit = False
+        self._reviewers = []
+        self._pending = 0
+        self._status = self._old_path = self._rest = ""
+        self._observed = 0
+        self._forward = False
+        self._held = []
+        self._held_by = (0, 0, [])
+        self._known = {}
+        self._uncounted = {}
+        self._oldest = {}
+        self._seen = None
+        self._seen_upto = self._uncounted_n = 0
+        self._keywords = None
+        if markers is not None and markers.keywords:
+            self._keywords = re.compile("|".join(map(re.escape, markers.keywords)))
 
     @property
     def seen(self) -> set[str]:

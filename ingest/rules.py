@@ -29,9 +29,8 @@ An invalid rule anywhere raises ``ConfigError`` naming the file and the rule.
 
 from __future__ import annotations
 
-import configparser
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +41,8 @@ from cairn.ingest.adrs import DecisionSet
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 if TYPE_CHECKING:
+    import configparser
+
     from cairn.ingest.config import CairnConfig
     from cairn.ingest.config_values import Settings
     from cairn.ingest.known_settings import KnownSettings
@@ -154,11 +155,15 @@ def add_rules(graph: RepoGraph, rules: list[DeclaredRule]) -> None:
 # -- import-linter ----------------------------------------------------------------------
 
 
-@dataclass
 class _Contracts:
     source: str
     session: dict[str, Any]
-    contracts: list[dict[str, Any]] = field(default_factory=list)
+    contracts: list[dict[str, Any]]
+
+    def __init__(self, source: str, session: dict[str, Any], contracts: list[dict[str, Any]] | None = None) -> None:
+        self.source = source
+        self.session = session
+        self.contracts = [] if contracts is None else contracts
 
 
 def read_importlinter(root: Path, known: KnownSettings | None = None) -> tuple[list[DeclaredRule], list[str]]:
@@ -271,6 +276,8 @@ def _find_importlinter(root: Path) -> _Contracts | None:
             raise ConfigError(str(exc)) from None
         if text is None:
             continue
+        import configparser  # here: most repositories have neither file
+
         parser = configparser.ConfigParser()
         try:
             parser.read_string(text, source=name)

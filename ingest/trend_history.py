@@ -58,7 +58,6 @@ import hashlib
 import json
 import math
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress
 from operator import not_
@@ -90,7 +89,6 @@ MAX_PERIODS = 2_400  # 200 years of months: a corrupt commit date must not make 
 FACTORS_FORMAT = "cairn-trend-factors"
 FACTORS_VERSION = 1
 
-@dataclass
 class _Context:
     log: CommitLog
     view: CommitPeople
@@ -99,7 +97,19 @@ class _Context:
     components: ComponentMap
     excluded: pathspec.PathSpec
     inactive_days: int
-    snapshot_periods: set[int] = field(default_factory=set)  # indexes into period_names that get a knowledge snapshot
+    snapshot_periods: set[int]  # indexes into period_names that get a knowledge snapshot
+
+    def __init__(self, log: CommitLog, view: CommitPeople, history: History, period_names: list[str],
+                 components: ComponentMap, excluded: pathspec.PathSpec, inactive_days: int,
+                 snapshot_periods: set[int] | None = None) -> None:
+        self.log = log
+        self.view = view
+        self.history = history
+        self.period_names = period_names
+        self.components = components
+        self.excluded = excluded
+        self.inactive_days = inactive_days
+        self.snapshot_periods = set() if snapshot_periods is None else snapshot_periods
 
     def commit_periods(self) -> list[int]:
         """Per log position: the index of its period in ``period_names`` (-1: a merge)."""
@@ -493,7 +503,6 @@ def _factor_reuse(history: History, names: list[str], config: CairnConfig, defs:
     return known, keep
 
 
-@dataclass
 class TrendReplay:
     """The knowledge replay as ``trend_inputs`` will prepare it, prepared right after the history pass (``early_replay``),
     so that the truck factors over time can be computed beside the ingest's next steps.
@@ -505,9 +514,17 @@ class TrendReplay:
 
     names: list[str]
     reuse: tuple[dict | None, Any]
-    key: tuple = ()
-    snapshots: Callable[[], Iterator[KnowledgeSnapshot]] | None = None
-    same: bool = False
+    key: tuple
+    snapshots: Callable[[], Iterator[KnowledgeSnapshot]] | None
+    same: bool
+
+    def __init__(self, names: list[str], reuse: tuple[dict | None, Any], key: tuple = (),
+                 snapshots: Callable[[], Iterator[KnowledgeSnapshot]] | None = None, same: bool = False) -> None:
+        self.names = names
+        self.reuse = reuse
+        self.key = key
+        self.snapshots = snapshots
+        self.same = same
 
     @property
     def stop_at(self) -> str:

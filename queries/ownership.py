@@ -57,7 +57,7 @@ Beside it, kept separate so the paper's number stays comparable:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
@@ -153,17 +153,19 @@ def _neg(value: Any) -> Any:
     return -value if isinstance(value, (int, float)) else 0
 
 
-@dataclass
 class _PersonInfo:
     node: Node
-    gone_reason: str | None = None
+    gone_reason: str | None
+
+    def __init__(self, node: Node, gone_reason: str | None = None) -> None:
+        self.node = node
+        self.gone_reason = gone_reason
 
     @property
     def name(self) -> str:
         return str(self.node.get("name") or self.node.key)
 
 
-@dataclass
 class _Knowledge:
     """Everything the analyses need, read once from the graph."""
 
@@ -175,10 +177,28 @@ class _Knowledge:
     graph: RepoGraph  # its Person nodes make ``index`` when a name must be resolved
     rank: dict[str, int]
     thresholds: ThresholdValues
-    owners_of_file: dict[str, set[str]] = field(default_factory=dict)  # file -> owner node ids
-    notes: list[str] = field(default_factory=list)
-    _index: PersonIndex | None = None
-    _around: tuple[frozenset[str], set[str], set[str]] | None = None
+    owners_of_file: dict[str, set[str]]  # file -> owner node ids
+    notes: list[str]
+    _index: PersonIndex | None
+    _around: tuple[frozenset[str], set[str], set[str]] | None
+
+    def __init__(self, files: list[str], component_of: dict[str, str | None], authors: dict[str, list[str]],
+                 holders: dict[str, set[str]], people: dict[str, _PersonInfo], graph: RepoGraph, rank: dict[str, int],
+                 thresholds: ThresholdValues, owners_of_file: dict[str, set[str]] | None = None,
+                 notes: list[str] | None = None, _index: PersonIndex | None = None,
+                 _around: tuple[frozenset[str], set[str], set[str]] | None = None) -> None:
+        self.files = files
+        self.component_of = component_of
+        self.authors = authors
+        self.holders = holders
+        self.people = people
+        self.graph = graph
+        self.rank = rank
+        self.thresholds = thresholds
+        self.owners_of_file = {} if owners_of_file is None else owners_of_file
+        self.notes = [] if notes is None else notes
+        self._index = _index
+        self._around = _around
 
     def around(self, leaving: set[str]) -> tuple[set[str], set[str]]:
         """(gone, here) with ``leaving`` gone too: the people gone or leaving, and the humans still here (every

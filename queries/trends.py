@@ -33,7 +33,6 @@ couplings compare the two years' ends).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from typing import AbstractSet, Any, Callable, Iterable, Iterator
 
@@ -195,11 +194,15 @@ def _scope_indexes(indexes: dict[str | None, "_ScopeIndex"], component: str | No
     return [indexes[None], idx]
 
 
-@dataclass
 class _ScopeState:
-    truck_factor: int = 0
-    human_truck_factor: int = 0
-    holders: frozenset[str] = frozenset()  # everyone who authored or reviewed one of its files
+    truck_factor: int
+    human_truck_factor: int
+    holders: frozenset[str]  # everyone who authored or reviewed one of its files
+
+    def __init__(self, truck_factor: int = 0, human_truck_factor: int = 0, holders: frozenset[str] = frozenset()) -> None:
+        self.truck_factor = truck_factor
+        self.human_truck_factor = human_truck_factor
+        self.holders = holders
 
 
 class _ScopeIndex:

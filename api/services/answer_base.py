@@ -216,7 +216,7 @@ class Reused:
 
 def reusable(base: AnswerBase | None, graph: RepoGraph, now: Mapping[str, Any], today: date) -> Reused:
     """What of ``base`` holds for ``graph``, whose ``basis`` is ``now``, judged on ``today``."""
-    from cairn.queries.contracts.check import judged_alike
+    from cairn.queries.contract_expiry import judged_alike
     from cairn.queries.explore.card import KnownParts
 
     if base is None:

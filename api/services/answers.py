@@ -126,10 +126,10 @@ def _decisions(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
 
 
 def _check(graph: RepoGraph, reused: Reused) -> dict[str, Any]:
-    from cairn.queries.contracts.check import expiry_dates, judge
-
     if reused.check is not None:
         return {CHECK: KEPT if reused.same_check else reused.check}
+    from cairn.queries.contracts.check import expiry_dates, judge
+
     today = date.today()
     return {CHECK: {"judged_on": today.isoformat(), "expiries": expiry_dates(graph),
                     "report": judge(graph, today=today).to_answer()}}

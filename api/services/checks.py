@@ -23,7 +23,8 @@ from cairn.graph.baseline import Baseline, BaselineUpdate, baseline_path, load_b
 from cairn.graph.errors import BaselineError
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.store import RepositorySummary
-from cairn.queries.contracts.check import CheckReport, apply_baseline, judge, judged_alike
+from cairn.queries.contracts.check import CheckReport, apply_baseline, judge
+from cairn.queries.contract_expiry import judged_alike
 
 #: What the rules read: the imports between modules and external packages, components, rules and decisions.
 CHECK_PART = ((Label.REPOSITORY, Label.MODULE, Label.EXTERNAL, Label.COMPONENT, Label.RULE, Label.DECISION), (Rel.IMPORTS,))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from operator import itemgetter, methodcaller
 from typing import Callable, Collection, Iterable, Mapping
 
@@ -91,14 +91,19 @@ def _consulted(present: list[Language], all_paths: frozenset[str]) -> list[str]:
     return sorted(p for p in candidates if any(lang.consults(p) for lang in present))
 
 
-@dataclass
 class SourceFile:
     """A file to extract: its path, and how to get its bytes and identity."""
 
     path: str
-    size: int = 0
-    mtime_ns: int = 0
-    blob: str | None = None  # known blob hash (from git), if any
+    size: int
+    mtime_ns: int
+    blob: str | None  # known blob hash (from git), if any
+
+    def __init__(self, path: str, size: int = 0, mtime_ns: int = 0, blob: str | None = None) -> None:
+        self.path = path
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self.blob = blob
 
 
 _WORKER_LANGUAGES: dict[str, Language] | None = None

@@ -96,7 +96,7 @@ def judge(graph: RepoGraph, *, today: date | None = None, index: ImportIndex | N
     ``check`` is this followed by ``apply_baseline``; the judgement alone is what
     can be kept (``to_answer``), since the baseline is a file read at check time.
     It depends on ``today`` only through the exceptions' expiry dates
-    (``judged_alike``). ``index`` is ``ImportIndex(graph)`` when the caller has
+    (``contract_expiry.judged_alike``). ``index`` is ``ImportIndex(graph)`` when the caller has
     it (the PR check derives the head's from the base's).
     """
     today = today or date.today()
@@ -158,9 +158,6 @@ def expiry_dates(graph: RepoGraph) -> list[str]:
     return sorted(d.isoformat() for d in dates)
 
 
-def judged_alike(expiries: list[str], judged_on: date, today: date) -> bool:
-    """Whether a judgement made on ``judged_on`` holds ``today``: every exception expired then is, and only those."""
-    return all((date.fromisoformat(d) < judged_on) == (date.fromisoformat(d) < today) for d in expiries)
 
 
 def _rule_summary(rule: DeclaredRule, severity: Severity, decision: Node | None) -> dict[str, Any]:

@@ -226,6 +226,30 @@ def test_an_ingest_that_finds_nothing_changed_imports_no_ingest_step(store, tmp_
     assert loaded(modules, ("cairn.api.render.terminal", "cairn.ingest.config_values")) == []  # no table, no settings read
 
 
+def test_an_ingest_after_a_commit_that_keeps_the_judgement_imports_no_contract(tmp_path):
+    """After a commit that changes no import, the boundary check's kept judgement stands (``answer_base.reusable``):
+    the ingest imports none of the check's modules; after one that adds an import, it judges again. Neither imports
+    what only other repositories or commands use."""
+    root = tmp_path / "shop"
+    repo = GitRepo(root)
+    repo.commit({"cairn.toml": CAIRN_TOML, "docs/adr/0001-core-stands-alone.md": ADR, "src/shop/__init__.py": "",
+                 "src/shop/core/__init__.py": "", "src/shop/web/__init__.py": "",
+                 "src/shop/core/models.py": "import json\n", "src/shop/web/views.py": "from shop.core import models\n"},
+                message="shop", author=ADA, date="2024-01-01T10:00:00+00:00")
+    location = str(tmp_path / "store")
+    proc = subprocess.run([CLI, "ingest", str(root), "--store", location, "--format", "json"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    check = ("cairn.queries.contracts.check", "cairn.queries.contracts.registry")
+    for models, judged in (("import json\n\nTOTAL = 1\n", False), ("import json\nfrom shop.web import views\n", True)):
+        repo.commit({"src/shop/core/models.py": models}, message="models", author=BOB, date="2024-01-02T10:00:00+00:00")
+        proc, modules = imports("ingest", str(root), "--store", location, "--format", "json")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "cairn.api.services.answers" in modules
+        assert loaded(modules, check) == (sorted(check) if judged else [])
+        # nor what only other repositories or commands need: no setup.cfg or .importlinter here, no PR check's git tree
+        assert loaded(modules, ("configparser", "cairn.ingest.gittree")) == []
+
+
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
                                   ["trends", "--period", "week"], ["check", "--baseline"], ["pr-check", "--base", "main"],
                                   ["coupling", "--min-degree", "x"], ["buss-factor"], ["reviews", "nope"]], ids=" ".join)

@@ -93,3 +93,35 @@ def test_what_a_pipe_gives_is_read_whole_into_one_buffer_of_its_size(size: int) 
         os.close(read_end)
         os.waitpid(pid, 0)
     assert type(received) is bytearray and len(received) == size and received == data
+
+
+class _TwoParts(forked.ForkedParts):
+    """A first part of ``size`` bytes, then a second computed after it was sent: the child creates ``marker`` then."""
+
+    def __init__(self, size: int, marker: str):
+        super().__init__(lambda: None)
+        self.size, self.marker = size, marker
+
+    def _parts(self, result):
+        yield b"x" * self.size
+        open(self.marker, "w").close()
+        yield b"second"
+
+
+@pytest.mark.skipif(not forked.ENABLED, reason="forking is Linux-only")
+def test_a_child_goes_on_to_its_next_part_before_the_first_is_read(tmp_path) -> None:
+    # the listing's first part at 10k files (0.7 MB): over Linux's 64 KiB pipe, its child waited for the parent to read
+    # it before working out the second, which the parent then waited for
+    import time
+
+    marker = tmp_path / "second-begun"
+    job = _TwoParts(700_000, str(marker)).start()
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        begun = marker.exists()
+        assert job.part() == b"x" * 700_000 and job.part() == b"second" and job.part() is None
+    finally:
+        job.cancel()
+    assert begun

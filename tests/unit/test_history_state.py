@@ -129,6 +129,30 @@ def test_the_state_round_trips_and_a_damaged_one_is_refused(tmp_path):
         read_document(bytes(arrays))
 
 
+def test_the_state_file_is_read_mapped_and_one_cut_short_empty_or_foreign_is_ignored_with_a_note(tmp_path, monkeypatch):
+    import mmap
+
+    from cairn.ingest import history_state
+
+    log = small_log()
+    state = HistoryState(str(tmp_path), {"cairn": "1"}, log.sha_of(3), 4, [("Ada", "a@x")], [4], [False], [0],
+                         LogTotals(commits=4), log, {"changes": {"list": array("i", [1, 2])}})
+    memory = StateFile(tmp_path / "cache", tmp_path)
+    assert memory.save(state) is None
+    data = memory.path.read_bytes()
+    mapped: list = []
+    real = history_state._mapped_file
+    monkeypatch.setattr(history_state, "_mapped_file", lambda path: mapped.append(real(path)) or mapped[-1])
+    back = memory.load()
+    assert back is not None and back.log.columns()["paths"] == log.paths and back.saved_size == len(data)
+    assert list(back.analyses["changes"]["list"]) == [1, 2]
+    assert type(mapped[0]) is mmap.mmap and mapped[0].closed  # (unmapped once decoded: nothing holds it)
+    for written in (data[: len(data) - 3], b"", MAGIC, MAGIC + b"12", b"not a state"):
+        memory.path.write_bytes(written)
+        memory.notes.clear()
+        assert memory.load() is None and len(memory.notes) == 1 and "ignored" in memory.notes[0]
+
+
 def test_a_missing_cache_directory_remembers_nothing_and_a_fingerprint_change_is_said(tmp_path):
     memory = StateFile(None, tmp_path)
     assert memory.load() is None and memory.save(None) is None  # type: ignore[arg-type]

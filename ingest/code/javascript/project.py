@@ -22,7 +22,6 @@ file that is broken is a one-line entry in ``problems``, never an error.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from cairn.ingest.code.base import Layout
 from cairn.ingest.code.javascript.specifiers import ancestors, glob_regex, is_relative, join, parent
@@ -30,12 +29,18 @@ from cairn.ingest.code.javascript.specifiers import ancestors, glob_regex, is_re
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 
 
-@dataclass
 class CompilerOptions:
-    base_url: str | None = None  # repository-relative directory
-    paths: list[tuple[str, list[str]]] | None = None
-    paths_dir: str = ""  # the directory of the config that set `paths`
-    references: list[str] = field(default_factory=list)
+    base_url: str | None  # repository-relative directory
+    paths: list[tuple[str, list[str]]] | None
+    paths_dir: str  # the directory of the config that set `paths`
+    references: list[str]
+
+    def __init__(self, base_url: str | None = None, paths: list[tuple[str, list[str]]] | None = None,
+                 paths_dir: str = "", references: list[str] | None = None) -> None:
+        self.base_url = base_url
+        self.paths = paths
+        self.paths_dir = paths_dir
+        self.references = [] if references is None else references
 
     @property
     def paths_base(self) -> str:
