@@ -7,11 +7,16 @@ runner's naming: pytest's ``test_*.py`` / ``*_test.py`` / ``conftest.py``,
 Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
 JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
 / ``*IT.java``. Judged from the path alone: no file is opened.
+
+An import is its tests' alone (``test_only``) when it is made only in test
+files of a module that also holds other code (``mixes_tests``: a Go package, a
+Java package): the component dependencies leave it out.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any, Iterable, Mapping, Sequence
 
 TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "e2e",
                               "testutil", "testutils"})
@@ -28,3 +33,42 @@ def is_test_file(path: str) -> bool:
     """Whether the repository path ``path`` (POSIX, relative) is test code."""
     *directories, name = path.split("/")
     return bool(_TEST_FILE.match(name)) or not TEST_DIRECTORIES.isdisjoint(directories)
+
+
+def mixes_tests(files: Sequence[str]) -> bool:
+    """Whether a module of ``files`` holds test code beside code that is not: a Go package with its ``_test.go``
+    files, a Java package with its tests. (A module of one file is one or the other.)"""
+    if len(files) < 2:
+        return False
+    tests = sum(map(is_test_file, files))
+    return 0 < tests < len(files)
+
+
+def test_only(import_files: Iterable[str | None]) -> bool:
+    """Whether an import made in ``import_files`` of a module that ``mixes_tests`` is its tests' alone.
+
+    Such an import is no dependency of the module's code: Go compiles a package's ``_test.go`` files (an external
+    ``package x_test`` among them) only to test it, and may let them import what imports the package — ibc-go's
+    packages "depended" on its testing package and it on them, cycles Go itself forbids. A component dependency,
+    a cycle and a newcomer's central modules leave such imports out; the boundary rules judge every import.
+    """
+    files = [f for f in import_files if f]
+    return bool(files) and all(map(is_test_file, files))
+
+
+def import_files(props: Mapping[str, Any]) -> list[str]:
+    """The files an IMPORTS edge's import is in (``files`` when several, else ``file``)."""
+    several = props.get("files")
+    if several:
+        return list(several)
+    one = props.get("file")
+    return [one] if one else []
+
+
+def mixed_modules(nodes: Mapping[str, Any]) -> set[str]:
+    """The ids of the Module nodes among ``nodes`` (a graph's, by id) that hold tests beside other code."""
+    from cairn.graph.model import Label  # (this module is read by the path alone elsewhere: no model needed there)
+
+    module = Label.MODULE
+    return {nid for nid, node in nodes.items()
+            if node.label is module and len(node.props.get("files") or ()) > 1 and mixes_tests(node.props["files"])}

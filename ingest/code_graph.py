@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Seque
 from cairn.graph.lazy_imports import PendingImports
 from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
+from cairn.graph.testcode import import_files, mixed_modules, mixes_tests, test_only
 from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code.base import ResolvedImport
@@ -319,13 +320,23 @@ class ImportEdges:
         """The imports between modules as (importer's component, imported's, kind), counted, the keys in the order
         each first came, given each module's component (by name, and by node id for those in one). Those within a
         component, which no pair of components counts, are left out (two thirds of them in the benchmark's 50k
-        modules); an importer or a target in no component is counted under its ``None``."""
+        modules); an importer or a target in no component is counted under its ``None``. So are the imports of a
+        module's tests alone (``graph.testcode.test_only``)."""
         imported: Counter[tuple[str | None, str | None, str]] = Counter()
         if not self.segments:
             return imported
         component_of_id, sources, target_ids, kinds = id_component.get, self.sources, self.target_ids, self.kinds
+        # the modules whose tests' own imports are left out (none in a repository of one file a module)
+        mixed = {name for name, (_, _, files) in self.code.modules.items() if len(files) > 1 and mixes_tests(files)}
         importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources),
                                                            self.counts)))
+        if mixed:
+            offsets = list(accumulate(self.counts, initial=0))
+            files = self.files
+            for index in [i for i, name in enumerate(sources) if name in mixed]:
+                for at in range(offsets[index], offsets[index + 1]):
+                    if test_only((files[at],)):
+                        importer_components[at] = None  # counted by no pair
         for start, end, group in self.segments:
             if group is None:
                 importers = importer_components[start:end]
@@ -335,8 +346,10 @@ class ImportEdges:
                 continue
             a = module_component[sources[start]]
             if a:
-                imported.update(zip(repeat(a), map(component_of_id, group.keys()),
-                                    [v["kind"] if type(v) is dict else v[0] for v in group.values()]))
+                kept = group.items()
+                if sources[start] in mixed:
+                    kept = [(t, v) for t, v in kept if not test_only(import_files(v) if type(v) is dict else (v[2],))]
+                imported.update((a, component_of_id(t), v["kind"] if type(v) is dict else v[0]) for t, v in kept)
         return imported
 
 
@@ -477,11 +490,13 @@ def import_changes(repo: str, before: CodeResult, after: CodeResult) -> tuple[se
 
 
 def derive_component_dependencies(graph: RepoGraph) -> None:
-    """(Re)compute Component -DEPENDS_ON-> Component from the module imports."""
+    """(Re)compute Component -DEPENDS_ON-> Component from the module imports (a module's tests' own imports left
+    out: ``graph.testcode.test_only``)."""
     for key in [k for k, e in graph.edges.items() if e.type is Rel.DEPENDS_ON]:
         del graph.edges[key]
     coupling: dict[tuple[str, str], Counter] = {}
     nodes = graph.nodes
+    mixed = mixed_modules(nodes)
     for e in graph.edges.values():
         if e.type is not Rel.IMPORTS:
             continue
@@ -489,7 +504,7 @@ def derive_component_dependencies(graph: RepoGraph) -> None:
         if tgt.label is not Label.MODULE:
             continue
         a, b = nodes[e.source].props.get("component"), tgt.props.get("component")
-        if a and b and a != b:
+        if a and b and a != b and not (e.source in mixed and test_only(import_files(e.props))):
             coupling.setdefault((a, b), Counter())[e.get("kind", "runtime")] += 1
     _add_component_dependencies(graph, coupling)
 
@@ -715,8 +730,9 @@ def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dic
             target = nodes.get(e.target)
             if target is None or target.label is not Label.MODULE:
                 continue
-            a, b = nodes[e.source].props.get("component"), target.props.get("component")
-            if a and b and a != b:
+            source = nodes[e.source]
+            a, b = source.props.get("component"), target.props.get("component")
+            if a and b and a != b and not (mixes_tests(source.props.get("files") or ()) and test_only(import_files(e.props))):
                 delta.setdefault((a, b), Counter())[e.get("kind", "runtime")] += step
 
     for source, edges in after.items():

@@ -24,6 +24,7 @@ from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import CodeSample, period_end, period_start
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import verifying_skips
+from cairn.graph.testcode import import_files, mixed_modules, test_only
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
@@ -62,11 +63,12 @@ def component_dependencies(graph: RepoGraph, among: set[str] | None = None) -> d
             carriers[nid] = None
         elif found := [f for f in (node.get("files") or [own]) if f in among]:
             carriers[nid] = found
+    mixed = mixed_modules(modules) if carriers else set()
     for e in graph.of_type(Rel.IMPORTS) if carriers else ():
         if e.source in carriers:
             found = carriers[e.source]
             a, b = component_of.get(e.source), component_of.get(e.target)
-            if a and b and a != b:
+            if a and b and a != b and not (e.source in mixed and test_only(import_files(e.props))):
                 out[(a, b)].update(found if found is not None else [f for f in (e.get("file"),) if f in among])
     found_pairs = {pair: sorted(files) if files else [] for pair, files in sorted(out.items())}
     if verifying_skips() and found_pairs != (every := _dependencies_of_imports(graph, component_of, among, apart=True)):
@@ -82,12 +84,13 @@ def _dependencies_of_imports(graph: RepoGraph, component_of: dict[str, Any],
     nodes = graph.nodes
     out: dict[tuple[str, str], set[str]] = {}
     imports = [e for e in graph.edges_apart().values() if e.type is Rel.IMPORTS] if apart else graph.of_type(Rel.IMPORTS)
+    mixed = mixed_modules(nodes)  # a module's tests' own imports make no dependency (``graph.testcode.test_only``)
     for e in imports:
         b = component_of.get(e.target)  # None: not a module (an external package), or a module outside components
         if not b:
             continue
         a = component_of.get(e.source)
-        if a and a != b:
+        if a and a != b and not (e.source in mixed and test_only(import_files(e.props))):
             source = nodes[e.source]
             out.setdefault((a, b), set()).update(source.get("files") or [source.get("path") or e.get("file")])
     return {pair: sorted(f for f in files if f and (among is None or f in among)) for pair, files in sorted(out.items())}

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.testcode import import_files, mixed_modules, test_only
 
 EXTERNAL_PREFIX = "external:"
 
@@ -86,15 +87,20 @@ def component_list(graph: RepoGraph) -> dict[str, Any]:
     return {"components": list(out.values())}
 
 
-def module_digraph(graph: RepoGraph, *, include_type_only: bool = True, include_external: bool = False) -> nx.DiGraph:
-    """Module-level import graph (nodes are module ids) for path and centrality queries."""
+def module_digraph(graph: RepoGraph, *, include_type_only: bool = True, include_external: bool = False,
+                   include_tests_own: bool = True) -> nx.DiGraph:
+    """Module-level import graph (nodes are module ids) for path and centrality queries; without
+    ``include_tests_own``, a module's tests' own imports left out (``graph.testcode.test_only``)."""
     import networkx as nx  # ~0.3 s to import: only for the analyses that walk the graph
 
     g = nx.DiGraph()
     for m in graph.of_label(Label.MODULE):
         g.add_node(m.key, component=m.get("component"))
+    mixed = set() if include_tests_own else mixed_modules(graph.nodes)
     for e in graph.of_type(Rel.IMPORTS):
         if not include_type_only and e.get("kind") == "type_only":
+            continue
+        if e.source in mixed and test_only(import_files(e.props)):
             continue
         tgt = graph.nodes[e.target]
         if tgt.label is Label.EXTERNAL and not include_external:

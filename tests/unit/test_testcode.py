@@ -41,3 +41,15 @@ def test_a_changed_test_raises_no_co_change_finding_but_an_untouched_test_is_nam
     assert cochange_findings(graph, ["shop/db_test.go"], agent=True) == []
     (finding,) = cochange_findings(graph, ["shop/db.go"], agent=False)
     assert (finding.source, finding.target) == ("shop/db.go", "shop/db_test.go")
+
+
+def test_an_import_is_its_tests_alone_only_in_a_module_that_also_holds_other_code():
+    from cairn.graph.testcode import import_files, mixes_tests, test_only
+
+    assert mixes_tests(["core/core.go", "core/core_test.go"])  # a Go package with its tests
+    assert not mixes_tests(["core/core_test.go", "core/other_test.go"])  # tests alone: a module like any
+    assert not mixes_tests(["tests/test_app.py"]) and not mixes_tests(["core/core.go", "core/more.go"])
+    assert test_only(["core/core_test.go"]) and test_only(["core/a_test.go", "core/b_test.go", None])
+    assert not test_only(["core/core_test.go", "core/core.go"]) and not test_only([]) and not test_only([None])
+    assert import_files({"file": "core/a.go", "files": {"core/a.go": [3], "core/a_test.go": [5]}}) == ["core/a.go", "core/a_test.go"]
+    assert import_files({"file": "core/a_test.go"}) == ["core/a_test.go"] and import_files({}) == []

@@ -1,0 +1,65 @@
+"""A Go package's tests' own imports make no component dependency (``graph.testcode.test_only``).
+
+Go compiles a package's ``_test.go`` files (an external ``package x_test`` among them) only to test it; they may
+import what imports the package. ibc-go's packages all "depended" on its testing package and it on them: the
+components table, the map's cycles and the PR check's new dependencies said so of code Go itself forbids to cycle.
+The import stays an IMPORTS edge (the boundary rules judge every import); only the component level leaves it out.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from fixtures.gitrepo import GitRepo
+
+CAIRN = str(Path(sys.executable).parent / "cairn")
+ADA = ("Ada Lovelace", "ada@example.com")
+CONFIG = '[components]\ncore = ["core/**"]\nharness = ["harness/**"]\napps = ["apps/**"]\n'
+
+
+def go(package: str, *imports: str) -> str:
+    body = "".join(f'import _ "example.com/m/{i}"\n' for i in imports)
+    return f"package {package}\n\n{body}\nfunc F() {{}}\n"
+
+
+def cairn(*args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([CAIRN, *args], capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    return done
+
+
+def dependencies(store: Path) -> dict[str, set[str]]:
+    report = json.loads(cairn("components", "--store", str(store), "--format", "json").stdout)
+    return {c["name"]: set(c["depends_on"]) for c in report["components"]}
+
+
+def test_a_packages_tests_imports_are_no_dependency_of_its_component(tmp_path):
+    repo = GitRepo(tmp_path / "m")
+    repo.commit({"go.mod": "module example.com/m\n\ngo 1.22\n", "cairn.toml": CONFIG,
+                 "core/core.go": go("core"),
+                 # the test harness builds on core (as ibc-go's testing package does) ...
+                 "harness/harness.go": go("harness", "core"),
+                 # ... and core's own tests use it: a cycle at the component level Go does not have
+                 "core/core_test.go": go("core_test", "harness"),
+                 "apps/app.go": go("apps", "core"), "apps/app_test.go": go("apps_test", "harness")}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"core": set(), "harness": {"core"}, "apps": {"core"}}
+    # the import is still there for the rules and the module graph
+    edges = json.loads(cairn("deps", "--store", str(store), "--format", "json").stdout)["edges"]
+    assert any(e["source"].endswith("/core") and e["target"].endswith("/harness") for e in edges)
+
+    # a PR whose only new import is in a test file adds no component dependency (nor a cycle)
+    repo.git("checkout", "-q", "-b", "tests")
+    repo.commit({"apps/more_test.go": go("apps_test", "harness", "core")}, author=ADA)
+    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                              "--format", "json").stdout)
+    assert not [f for f in report["findings"] if f["kind"] in ("new_dependency", "cycle")], report["findings"]
+    # one in the package's code does
+    repo.commit({"apps/wire.go": go("apps", "harness")}, author=ADA)
+    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                              "--format", "json").stdout)
+    assert [f["rule"] for f in report["findings"] if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
