@@ -251,10 +251,12 @@ def ingest_repository(
     listing.kept, listing.all_paths = [], frozenset()
 
     # -- history, ownership, decisions ---------------------------------------------
-    cache_written()  # (no thread is left running when the history's steps fork)
-    trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
-                                       None if tracked_cache else cache_dir, replay_beside, spooled, save_beside,
-                                       checkout.tracked_in_cache if checkout is not None else None)
+    try:
+        trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
+                                           None if tracked_cache else cache_dir, replay_beside, spooled, save_beside,
+                                           checkout.tracked_in_cache if checkout is not None else None, cache_written)
+    finally:
+        cache_written()  # (at once when the history's steps waited for it already)
     _add_codeowners(graph, codeowners, summary)
     _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build, decisions_tracked)
     _add_agent_instructions(graph, root, instruction_files, summary)
@@ -306,8 +308,11 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
                  spooled: SpooledLog | None,
                  save_beside: Callable[[Callable[[], str | None]], None] | None,
-                 tracked_in_cache: list[str] | None = None,
+                 tracked_in_cache: list[str] | None, before_forks: Callable[[], None],
                  ) -> tuple[TrendInputs | None, KnowsDelta | None, frozenset[str] | None]:
+    """History, ownership, change coupling and trends on ``graph``. ``before_forks`` waits for the thread that saves
+    the parse cache: called once the history is read, before the first step that may fork (no thread may run then);
+    reading it forks nothing (it starts git, and threads of its own), so the save runs beside it."""
     if not listing.is_git or head is None:
         return None, None, None
     # the history remembered (ingest.history_state); whether git tracks its files, from the check's listing when it made one
@@ -317,6 +322,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
                                max_commit_files=config.thresholds.max_commit_files,
                                markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled)
+        before_forks()  # the replay beside and the first count fork
         early = early_replay(history, config, defs, cache_dir, tracked_in_cache) if replay_beside is not None else None
         if early is not None and early.snapshots is not None:
             replay_beside(early)  # the replay needs the history alone: it can run beside what follows
@@ -404,8 +410,8 @@ def _save_cache(cache: ParseCache) -> str | None:
 
 def _written_by_thread(save: Callable[[], str | None], summary: IngestSummary) -> Callable[[], None]:
     """Run ``save`` (which writes a file and gives a note when it cannot) in a thread; what is returned waits for it and
-    puts its note where the save would have put it run in place, or raises what it raised. Nothing the steps after it
-    run changes what it writes."""
+    puts its note where the save would have put it run in place, or raises what it raised (called again: returns at
+    once). Nothing the steps after it run changes what it writes."""
     import threading
 
     at = len(summary.notes)
@@ -422,7 +428,9 @@ def _written_by_thread(save: Callable[[], str | None], summary: IngestSummary) -
 
     def written() -> None:
         thread.join()
-        note, error = outcome[0]
+        if not outcome:  # (waited for already)
+            return
+        note, error = outcome.pop()
         if error is not None:
             raise error
         if note:

@@ -34,11 +34,15 @@ def ingest(
         raise CairnError(f"{path}: no such directory")
     if not path.is_dir():
         raise CairnError(f"{path}: not a directory")
+    from cairn.api.loose_ends import LooseEnds
     from cairn.ingest.gcpause import ends_after_work
 
     ends_after_work()  # this command's process ends after it: see ingest.gcpause
+    loose_ends = LooseEnds.before()
     result = _ingest(path, store, config, name, format)
     if result.unchanged:  # nothing was written, the store is closed, git's commands have ended
+        nothing_left_to_finish()
+    elif loose_ends.none():  # what it wrote is closed, its threads and children ended (looked at, not assumed)
         nothing_left_to_finish()
     summary = result.summary
     for warning in summary.warnings:  # on stderr in every format: a shallow or broken history must not pass silently

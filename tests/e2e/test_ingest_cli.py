@@ -164,7 +164,8 @@ def test_resolver_problems_reach_the_summary_warm_and_cold(tmp_path):
 
 def test_only_an_ingest_that_kept_the_stored_graph_lets_the_process_end_at_once(tmp_path):
     """``cli.main`` ends the process without tearing it down only after a command said it left nothing to finish: an
-    ingest says so when it kept the stored graph (nothing written), never after writing one."""
+    ingest says so when it kept the stored graph (nothing written); after writing one, only when nothing it started
+    is left (``api.loose_ends``), never here: the test runner's log handlers are there for ``logging``'s end to close."""
     from cairn.api.common import left_nothing_to_finish, nothing_left_to_finish
 
     repo = make_shop(tmp_path / "shop")
@@ -180,6 +181,34 @@ def test_only_an_ingest_that_kept_the_stored_graph_lets_the_process_end_at_once(
         nothing_left_to_finish(False)
     ended = cairn(*args)  # the console script, ended at once: its output is whole
     assert ended.returncode == 0 and "up to date" in " ".join(json.loads(ended.stdout)["notes"])
+
+
+def test_an_ingest_that_wrote_and_left_nothing_behind_ends_the_process_at_once(tmp_path):
+    """After a commit the console script's ingest writes the store, ends every thread and child it started, closes
+    what it wrote: it ends the process at once (``os._exit``, seen here), its output whole and its store complete."""
+    probe = (
+        "import os, sys\n"
+        "end_now = os._exit\n"
+        "main_pid = os.getpid()\n"  # (a forked child of the ingest's ends so too: not what is looked for)
+        "os._exit = lambda code: (os.getpid() == main_pid and print('ended at once', file=sys.stderr, flush=True), end_now(code))\n"
+        "from cairn.api.cli import main\n"
+        "sys.argv = ['cairn', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    repo = make_shop(tmp_path / "shop")
+    store = str(tmp_path / "store")
+    args = ["ingest", str(repo.root), "--store", store, "--format", "json"]
+    assert cairn(*args).returncode == 0
+    repo.commit({"src/shop/core/extra.py": "from shop.core import models\n"})
+    ended = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300)
+    assert ended.returncode == 0, ended.stderr
+    assert "ended at once" in ended.stderr
+    summary = json.loads(ended.stdout)
+    assert "up to date" not in " ".join(summary["notes"]) and summary["head"] == repo.head()
+    edges = json.loads(cairn("deps", "--store", store, "--format", "json").stdout)["edges"]
+    assert any(e["source"] == "shop.core.extra" and e["target"] == "shop.core.models" for e in edges)
+    again = cairn(*args)  # what it saved for the next ingest is whole: that one finds nothing changed
+    assert "up to date" in " ".join(json.loads(again.stdout)["notes"])
 
 
 def test_a_command_runs_with_the_collector_on(tmp_path):

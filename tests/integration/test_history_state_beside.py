@@ -168,3 +168,38 @@ def test_a_parse_cache_that_cannot_be_written_is_a_note_where_the_save_in_place_
     monkeypatch.setattr(ParseCache, "save", broken)
     with pytest.raises(RuntimeError, match="a bug in the cache"):
         ingest_into_store(open_store(str(tmp_path / "other")), history)
+
+
+@forking
+def test_the_parse_cache_saved_beside_the_history_is_waited_for_before_the_ingest_forks(history, tmp_path,
+                                                                                        monkeypatch) -> None:
+    """The thread that writes the parse cache runs on while the history is read, and is waited for before the first
+    step that forks (no thread may run in a process that forks): a slow save is still running when the history is
+    read, and ended at every fork."""
+    import threading
+    import time
+
+    from cairn.ingest.code.cache import ParseCache
+
+    save, read, fork = ParseCache.save, pipeline.mine_history, os.fork
+    saving_while_read: list[bool] = []
+    threads_at_forks: list[list[str]] = []
+
+    def slow_save(self) -> None:
+        time.sleep(0.5)
+        save(self)
+
+    def reading(*args, **kwargs):
+        saving_while_read.append(any(t.name == "cairn-save" for t in threading.enumerate()))
+        return read(*args, **kwargs)
+
+    def watched_fork():
+        threads_at_forks.append([t.name for t in threading.enumerate() if t is not threading.main_thread()])
+        return fork()
+
+    monkeypatch.setattr(ParseCache, "save", slow_save)
+    monkeypatch.setattr(pipeline, "mine_history", reading)
+    monkeypatch.setattr(os, "fork", watched_fork)
+    ingest_into_store(open_store(str(tmp_path / "store")), history)
+    assert saving_while_read == [True]
+    assert threads_at_forks and all("cairn-save" not in names for names in threads_at_forks), threads_at_forks
