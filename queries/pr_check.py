@@ -55,7 +55,7 @@ from cairn.graph.model import Edge, GroupedGraph, Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
-from cairn.graph.testcode import is_test_file
+from cairn.graph.testcode import import_files, is_test_file
 from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
 from cairn.queries.contracts.index import ImportIndex
@@ -282,7 +282,7 @@ def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None,
             continue
         src, tgt = head.nodes[e.source], head.nodes[e.target]
         external = tgt.label is Label.EXTERNAL
-        files = list(e.props.get("files") or ()) or [f for f in (e.props.get("file"),) if f]
+        files = import_files(e.props)
         out.append(NewEdge(s_id, t_id, e.props.get("kind"), e.props.get("file"), tuple(e.props.get("lines") or ()),
                            src.props.get("component"), tgt.props.get("component"), external,
                            external and bool(tgt.props.get("stdlib")),
