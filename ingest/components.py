@@ -37,7 +37,9 @@ import pathspec
 if TYPE_CHECKING:
     from cairn.ingest.config import ComponentSpec
 
-CONTAINER_DIRS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin", "scala", "python", "source", "sources", "pkg"})
+CONTAINER_DIRS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin", "scala", "python", "source", "sources", "pkg",
+                            # Python's mark of a private package tree: pip's src/pip/_internal/{cli,commands,…}
+                            "_internal"})
 DOMINANT_SHARE = 0.8
 
 
@@ -189,7 +191,7 @@ def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
 
 
 #: Maven/Gradle source sets: ``src/main/java/`` and friends are roots, so the package path decides.
-SOURCE_SET = re.compile(r"^(?P<root>(?:.*/)?src/[A-Za-z0-9_-]+/(?:java|kotlin|scala|groovy|resources)/)")
+SOURCE_SET = re.compile(r"^(?P<root>(?:.*/)?src/[A-Za-z0-9_-]+/(?:java|kotlin|scala|groovy|resources|java-templates)/)")
 ROOT_SHARE = 0.1  # files directly at the top form a component when they are at least this share (and 3 or more)
 
 
@@ -234,8 +236,9 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             for name, sub_members in sub.items():
                 key = name if name not in groups else ".".join([*path[len(prefix):], name])
                 groups[key] = ([*path, name], sub_members)
-                if name in CONTAINER_DIRS:  # a container in a container (ibc-go's modules/apps/{transfer,…}): split too
-                    pending.append(key)
+                # a container in a container (ibc-go's modules/apps/{transfer,…}), or a part that still holds most of
+                # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
+                pending.append(key)
             if direct:  # the package's own top-level modules (flask/app.py beside flask/json/)
                 key = path[-1] if path[-1] not in groups else ".".join(path[len(prefix):])
                 groups[key] = ([*path, "*"], direct)

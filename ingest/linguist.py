@@ -17,7 +17,8 @@ This module is Cairn's own table of that rule, written from Linguist's
 * Files without an extension are recognised by a ``#!`` interpreter line.
 * ``exclusion``: vendored paths (``vendor/``, ``node_modules/``,
   ``third_party/``, ``testdata/``, ``dist/``, minified files, ``*.d.ts``,
-  ``.github/``, build wrappers such as ``gradlew`` …), documentation paths
+  ``.github/``, build wrappers such as ``gradlew`` …; beyond Linguist's list,
+  Python's ``_vendor/`` and ``vendored/``), documentation paths
   (top-level ``docs/``, ``doc/``, ``examples/``, ``samples/``, ``demos/``,
   ``man/``; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
   CHANGELOG, CONTRIBUTING … files) and generated paths (protobuf and other
@@ -329,6 +330,9 @@ _VENDORED = _PathPattern((
     r"^(?:[Dd]ependencies|deps|debian)/",
     r"(?:^|/)(?:3rd|[Tt]hird)[-_]?[Pp]arty/",
     r"(?:^|/)[Vv]+endors?/",
+    # Cairn's, not Linguist's: Python's names for bundled third-party packages (pip's and setuptools'
+    # ``_vendor/``, botocore's ``vendored/``), which Avelino et al. removed by hand
+    r"(?:^|/)(?:_vendor|vendored)/",
     r"(?:^|/)[Ee]xtern(?:al)?/",
     r"(?:^|/)testdata/",
     r"(?:^|/)Godeps/_workspace/",

@@ -99,6 +99,28 @@ def test_inferred_components_look_through_containers_and_single_packages():
         ("callbacks", ["modules/apps/callbacks/**"]), ("core", ["modules/core/**"]), ("e2e", ["e2e/**"]),
         ("light-clients", ["modules/light-clients/**"]), ("transfer", ["modules/apps/transfer/**"]),
     ]
+    # Python's private package tree is a container: pip's src/pip/_internal/{cli,commands}, its own modules beside them
+    pip = ["src/pip/__init__.py", "src/pip/__main__.py", "src/pip/_internal/main.py", "src/pip/_internal/cache.py",
+           "src/pip/_internal/cli/parser.py", "src/pip/_internal/commands/install.py", "src/pip/_vendor/idna/core.py",
+           "src/pip/_vendor/rich/text.py", "tests/unit/test_x.py"]
+    assert names(pip) == [
+        ("_internal", ["src/pip/_internal/*"]), ("_vendor", ["src/pip/_vendor/**"]), ("cli", ["src/pip/_internal/cli/**"]),
+        ("commands", ["src/pip/_internal/commands/**"]), ("pip", ["src/pip/*"]), ("tests", ["tests/**"]),
+    ]
+    # a part a split gives that still holds most of the code is split too: gson's com/google beside com/example
+    gson = [f"gson/src/{s}/java/com/google/gson/{pkg}/{cls}.java" for s in ("main", "test") for pkg in ("stream", "reflect")
+            for cls in ("A", "B", "C")]
+    gson += ["gson/src/main/java/com/google/gson/Gson.java", "gson/src/main/java/com/google/gson/JsonElement.java",
+             "gson/src/main/java-templates/com/google/gson/internal/BuildConfig.java",
+             "gson/src/main/java/com/google/gson/internal/Streams.java",
+             "test-shrinker/src/main/java/com/example/Main.java"]
+    assert names(gson) == [
+        ("example", ["test-shrinker/src/main/java/com/example/**"]),
+        ("gson", ["gson/src/main/java/com/google/gson/*"]),
+        ("internal", ["gson/src/main/java-templates/com/google/gson/internal/**", "gson/src/main/java/com/google/gson/internal/**"]),
+        ("reflect", ["gson/src/main/java/com/google/gson/reflect/**", "gson/src/test/java/com/google/gson/reflect/**"]),
+        ("stream", ["gson/src/main/java/com/google/gson/stream/**", "gson/src/test/java/com/google/gson/stream/**"]),
+    ]
 
 
 def test_the_listing_reads_every_linguist_attribute_and_filter_the_gitattributes_give(tmp_path):

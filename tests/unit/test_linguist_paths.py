@@ -69,3 +69,14 @@ def test_paths_of_this_repository_are_judged_alike():
 def test_a_pattern_whose_match_could_cross_the_last_slash_is_refused(alternative):
     with pytest.raises(ValueError, match="another shape"):
         _PathPattern((alternative,))
+
+
+def test_python_bundled_packages_are_vendored_as_vendor_directories_are():
+    # pip's src/pip/_vendor/ and botocore's vendored/ hold other projects' code, as vendor/ does
+    assert linguist.exclusion("src/pip/_vendor/requests/api.py") == "vendored"
+    assert linguist.exclusion("botocore/vendored/six.py") == "vendored"
+    assert linguist.exclusion("vendor/x.go") == "vendored"
+    # a name that only contains the word, and the attribute saying otherwise, are counted
+    assert linguist.exclusion("src/pip/_vendoring.py") is None
+    assert linguist.exclusion("src/my_vendored/x.py") is None
+    assert linguist.exclusion("src/pip/_vendor/x.py", {"linguist-vendored": False}) is None
