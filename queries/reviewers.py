@@ -10,7 +10,13 @@ the changed files:
   normalises by); review-only knowledge (``Reviewed-by``, review records,
   committing an agent's work) counts a quarter;
 * each file weighs by the lines the change adds and removes there (at least
-  one), so the experts of the file that changes most lead;
+  one), so the experts of the file that changes most lead; a test file's
+  lines weigh a quarter (``TEST_LINES_WEIGHT``) when the change also changes
+  code that is not a test (``graph.testcode.is_test_file``): the reviewer
+  judges the code's change, its tests follow from it (pip's fix of
+  ``network/download.py``, 17 lines, with 73 lines of tests, was suggested
+  to the tests' authors, for the tests), and a reviewer's reasons name the
+  code file they know best before any test file;
 * ties go to whoever worked on the changed files most recently;
 * someone whose knowledge of the change is under a tenth of the best
   suggestion's is left out (``SMALLEST_SHARE_OF_BEST``) unless nobody who may
@@ -38,9 +44,11 @@ from typing import Any, Callable, Iterable, Mapping
 
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.people import PersonIndex, split_contact
+from cairn.graph.testcode import is_test_file
 from cairn.queries.ownership import gone_people
 
 REVIEW_ONLY_KNOWLEDGE = 0.25
+TEST_LINES_WEIGHT = 0.25
 SMALLEST_SHARE_OF_BEST = 0.1
 KNOWLEDGE_SUGGESTIONS = 5
 MAX_SUGGESTIONS = 8
@@ -67,7 +75,8 @@ class _Candidate:
     person_id: str
     score: float = 0.0
     last_touch: str = ""
-    best: tuple[float, str, float, int] = (0.0, "", 0.0, 0)  # (weighted knowledge, file, share, reviews)
+    # the file the reasons name: ((not a test beside code, weighted knowledge), file, share, reviews)
+    best: tuple[tuple[bool, float], str, float, int] = ((False, 0.0), "", 0.0, 0)
     files: set[str] = field(default_factory=set)
     owner_of: list[str] = field(default_factory=list)
     stand_in: str = ""  # why a person who knows none of the changed files is suggested
@@ -136,12 +145,18 @@ def suggest_reviewers(
 
     files = {p: graph.node(Label.FILE, p) for p in changed}
     files = {p: n for p, n in files.items() if n is not None}
-    total_lines = sum(max(int(changed[p] or 0), 1) for p in files) or 1
+    changes_code = any(not is_test_file(p) for p in files)
+
+    def lines(path: str) -> float:
+        changed_lines = max(int(changed[path] or 0), 1)
+        return changed_lines * TEST_LINES_WEIGHT if changes_code and is_test_file(path) else changed_lines
+
+    total_lines = sum(lines(p) for p in files) or 1
     knows = _file_knowledge(graph, {n.id for n in files.values()})
     candidates: dict[str, _Candidate] = {}
     leaders: set[str] = set()  # who knows a changed file best of those who may review it
     for path, node in files.items():
-        weight = max(int(changed[path] or 0), 1) / total_lines
+        weight = lines(path) / total_lines
         edges = knows.get(node.id, [])
         best_doa = max((float(e.get("doa")) for e in edges if e.get("doa") is not None), default=0.0)
         best_here: tuple[float, list[str]] = (0.0, [])
@@ -159,9 +174,10 @@ def suggest_reviewers(
             cand.score += weight * knowledge
             cand.files.add(path)
             cand.last_touch = max(cand.last_touch, str(edge.get("last_touch") or ""))
-            if weight * knowledge > cand.best[0]:
+            rank = (not (changes_code and is_test_file(path)), weight * knowledge)
+            if rank > cand.best[0]:
                 share = _share(edge, edges) if doa is not None else 0.0
-                cand.best = (weight * knowledge, path, share, int(edge.get("reviews") or 0))
+                cand.best = (rank, path, share, int(edge.get("reviews") or 0))
             if knowledge > best_here[0]:
                 best_here = (knowledge, [edge.source])
             elif knowledge == best_here[0] > 0:
@@ -172,7 +188,7 @@ def suggest_reviewers(
     if orphaned:
         if read_components is not None:
             read_components({str(files[p].get("component")) for p in orphaned if files[p].get("component")})
-        _component_stand_ins(graph, files, orphaned, changed, total_lines, candidates, eligible)
+        _component_stand_ins(graph, files, orphaned, {p: lines(p) / total_lines for p in orphaned}, candidates, eligible)
 
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, _neg_time(c.last_touch), str(people[c.person_id].get("name") or "")))
     floor = ranked[0].score * SMALLEST_SHARE_OF_BEST if ranked else 0.0
@@ -186,9 +202,10 @@ def suggest_reviewers(
     return [_suggestion(people[c.person_id], c) for c in chosen[:max_suggestions]]
 
 
-def _component_stand_ins(graph: RepoGraph, files: Mapping[str, Any], orphaned: list[str], changed: Mapping[str, int],
-                         total_lines: int, candidates: dict[str, _Candidate], eligible: Any) -> None:
-    """Credit the eligible authors of the other files of an orphaned changed file's component, at half weight."""
+def _component_stand_ins(graph: RepoGraph, files: Mapping[str, Any], orphaned: list[str], weights: Mapping[str, float],
+                         candidates: dict[str, _Candidate], eligible: Any) -> None:
+    """Credit the eligible authors of the other files of an orphaned changed file's component, at half its
+    ``weights`` (its share of the change's weighed lines)."""
     by_component: dict[str, list[str]] = {}
     for node in graph.of_label(Label.FILE):
         if node.get("component"):
@@ -204,7 +221,7 @@ def _component_stand_ins(graph: RepoGraph, files: Mapping[str, Any], orphaned: l
         comp = files[path].get("component")
         if comp is None:
             continue
-        weight = max(int(changed[path] or 0), 1) / total_lines
+        weight = weights[path]
         size = max(len(by_component.get(comp, [])) - 1, 1)
         for person, count in authored.get(comp, {}).items():
             cand = candidates.setdefault(person, _Candidate(person))

@@ -177,6 +177,28 @@ def test_reviewers_leave_out_who_knows_a_tenth_of_the_best_unless_nobody_knows_a
     assert [r.name for r in alone] == ["Once A", "Once B", "Once C"]
 
 
+def test_a_changes_tests_weigh_a_quarter_of_its_code_and_the_reasons_name_the_code():
+    """pip's fix of network/download.py (17 lines) with 73 lines of tests was suggested to the tests' authors,
+    for the tests: beside code, a test file's lines weigh a quarter, and the reasons name the code a reviewer
+    knows before a test; a change of tests alone is weighed as it is."""
+    graph = RepoGraph("r")
+    graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
+    paths = ("src/pkg/download.py", "tests/unit/test_download.py")
+    files = {p: graph.add_node(Label.FILE, p, component="c") for p in paths}
+    names = ("Code Keeper", "Test Writer", "Knows Both")
+    people = {n: graph.add_node(Label.PERSON, n, name=n, kind="human", last_active="2024-05-01T00:00:00+00:00")
+              for n in names}
+    for person, path, doa in (("Code Keeper", paths[0], 10.0), ("Knows Both", paths[0], 5.0),
+                              ("Test Writer", paths[1], 10.0), ("Knows Both", paths[1], 9.0)):
+        graph.add_edge(Rel.KNOWS, people[person], files[path], doa=doa, deliveries=2, acceptances=0,
+                       first_authorship=False, reviews=0, last_touch="2024-05-01T00:00:00+00:00")
+    ranked = suggest_reviewers(graph, {paths[0]: 17, paths[1]: 60}, ["The Author <author@example.com>"])
+    assert [r.name for r in ranked] == ["Knows Both", "Code Keeper", "Test Writer"]
+    assert ranked[0].reasons[0].endswith(f" of {paths[0]}") and ranked[2].reasons[0].endswith(f" of {paths[1]}")
+    tests_alone = suggest_reviewers(graph, {paths[1]: 60}, ["The Author"])
+    assert [r.name for r in tests_alone] == ["Test Writer", "Knows Both"]
+
+
 def test_likely_duplicates_read_the_same_in_every_process():
     # Each row's names are folded into a set; its order changes with PYTHONHASHSEED, the reasons' order must not
     # (prometheus: "same name 'jess g'; same name 'jessicagreben'" came out either way round, and the stored
