@@ -98,13 +98,14 @@ def beside(first: str, second: str) -> str:
     return second
 
 
-def _top_holder(hotspot: dict[str, Any]) -> Any:
-    """The top holder's name, marked and yellow when they left (``Fabian Reinartz (inactive since 2019-01)``)."""
+def _top_holder(hotspot: dict[str, Any], since: bool = True) -> Any:
+    """The top holder's name, marked and yellow when they left (``Fabian Reinartz (inactive since 2019-01)``;
+    without ``since``: ``(inactive)``)."""
     if not hotspot["top_holder"]:
         return literal("nobody", "yellow")
     if hotspot.get("top_holder_active") is False:
         mark = gone_mark({"active": False, "gone": hotspot.get("top_holder_gone"),
-                          "last_active": hotspot.get("top_holder_last_active")})
+                          "last_active": hotspot.get("top_holder_last_active") if since else None})
         return literal(hotspot["top_holder"] + mark, "yellow")
     return hotspot["top_holder"]
 
@@ -123,6 +124,12 @@ def hotspots(
     report = _run(store, format, lambda ws: changes.hotspots(ws, repo, since=since, component=component, limit=limit))
     if report is None:
         return
+    console.print(hotspots_table(report, since, console.width))
+
+
+def hotspots_table(report: dict[str, Any], since: str | None, width: int) -> Any:
+    """The hotspots ``report`` as the table that reads best in ``width`` columns: with the score, without it (changes
+    and lines are beside it), or also without the date a holder left (fewest words cut, then fewest lines)."""
     window = f"since {since}" if since else "all history"
     rows = []
     for h in report["hotspots"]:
@@ -133,12 +140,13 @@ def hotspots(
     title = f"{report['repository']}: hotspots ({window})"
     columns: list[str | tuple[str, str]] = [("score", NUMBER), ("changes", NUMBER), ("lines", NUMBER), ("file", IDENTIFIER),
                                             ("component", IDENTIFIER), ("TF", NUMBER), "top holder"]
-    shown = table(title, columns, rows)
-    # the score is changes × lines, both beside it: without it at 80 columns prometheus's paths and names no longer fold
-    scoreless = table(title + ", by changes × lines", columns[1:], [row[1:] for row in rows])
-    if scoreless.folded_cells(console.width) < shown.folded_cells(console.width):
-        shown = scoreless
-    console.print(shown)
+    # the score is changes × lines, both beside it: without it at 80 columns prometheus's paths and names no longer
+    # fold; pip's holders who left still took four lines each ("Donald / Stufft / (inactive / since 2022-07)"), so
+    # the date goes next, when that folds no more cells and takes fewer lines (`cairn people` has it)
+    undated = [(*row[1:-1], _top_holder(h, since=False)) for row, h in zip(rows, report["hotspots"])]
+    variants = [table(title, columns, rows), table(title + ", by changes × lines", columns[1:], [row[1:] for row in rows]),
+                table(title + ", by changes × lines", columns[1:], undated)]
+    return min(variants, key=lambda t: (t.folded_cells(width), len(t.render_lines(width))))
 
 
 def agents(

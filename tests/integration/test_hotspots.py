@@ -87,3 +87,25 @@ def test_cli_hotspots(store):
     assert "(left)" not in "".join(lines[at + 2:])  # Ada's rows carry none
     bad = runner.invoke(app, ["hotspots", "--store", str(store), "--since", "yesterday"])
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_the_hotspots_table_drops_the_date_a_holder_left_before_it_folds_over_lines():
+    """pip at 80 columns: "Donald / Stufft / (inactive / since 2022-07)" took four lines a row; the date goes first
+    (`cairn people` has it), the mark stays; a wide terminal keeps the score and the date."""
+    from cairn.api.commands.changes import hotspots_table
+
+    def row(path: str, holder: str, active: bool) -> dict:
+        return {"path": path, "changes": 494, "lines": 1152, "score": 494 * 1152, "component": "index", "truck_factor": 4,
+                "top_holder": holder, "top_holder_active": active, "top_holder_gone": None if active else "inactive",
+                "top_holder_last_active": "2022-07-15T00:00:00+00:00"}
+
+    report = {"repository": "pip", "hotspots": [row("src/pip/_internal/index/package_finder.py", "Donald Stufft", False),
+                                                 row("src/pip/_internal/req/req_install.py", "Pradyun Gedam", True)]}
+
+    def shown(width: int) -> str:
+        return "\n".join(line.plain for line in hotspots_table(report, None, width).render_lines(width))
+
+    narrow = shown(80)
+    assert "(inactive)" in narrow and "2022-07" not in narrow and "score" not in narrow
+    wide = shown(160)
+    assert "Donald Stufft (inactive since 2022-07)" in wide and "score" in wide and "(inactive)" not in wide
