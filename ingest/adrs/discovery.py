@@ -9,11 +9,12 @@ and the usual documentation folders (``docs``, ``doc``, ``docs/architecture``,
 ``doc/architecture``, ``architecture``) when they hold numbered records
 themselves (``adr-001-use-x.md``, ``ADR-0002-….md``: cosmos-sdk, ibc-go and
 tendermint keep theirs in ``docs/architecture`` beside other documents). Every
-``*.md`` below a decision folder is a decision (MADR category subfolders
+``*.md`` (or ``*.rst``) below a decision folder is a decision (MADR category subfolders
 included) except ``README``/``index`` pages and templates (``template.md``,
 ``adr-template.md``, ``0000-template.md``; not
 ``0007-use-jinja-as-template-engine.md``); in the root and the documentation
-folders, only the numbered records directly in them are. Such a folder is
+folders, only the numbered records directly in them are. Records are Markdown or
+reStructuredText (``.rst``: Open edX's OEP-19 ``docs/decisions/0001-….rst``). Such a folder is
 listed as ``FOLDER/adr-*`` (the root as ``.``).
 
 Every configuration file is read through ``cairn.ingest.untrusted``: inside
@@ -44,6 +45,8 @@ ROOT_FOLDER = "."
 NUMBERED_RECORD_FOLDERS = ("docs", "doc", "docs/architecture", "doc/architecture", "architecture")
 #: How ``DecisionSet.folders`` names the numbered records of one of ``NUMBERED_RECORD_FOLDERS``.
 NUMBERED_RECORDS = "/adr-*"
+#: The records' extensions: Markdown, and reStructuredText (Open edX's OEP-19 ``docs/decisions/0001-….rst``).
+RECORD_EXTENSIONS = (".md", ".markdown", ".rst")
 NOT_DECISIONS = frozenset({"readme", "index", "toc", "_sidebar", "summary", "changelog"})
 #: A template's name: "template" as the first or second word, after an optional number
 #: (``template``, ``adr-template-minimal``, ``0000-template``, ``0000-adr-template``).
@@ -167,7 +170,7 @@ def numbered_records(root: Path, folder: str) -> list[str]:
     out = []
     for name in names:
         stem, dot, extension = name.rpartition(".")
-        if dot and extension.lower() in ("md", "markdown") and _NUMBERED_RECORD.fullmatch(stem) and not is_template(stem):
+        if dot and "." + extension.lower() in RECORD_EXTENSIONS and _NUMBERED_RECORD.fullmatch(stem) and not is_template(stem):
             if not (base / name).is_symlink() and (base / name).is_file():
                 out.append(f"{folder}/{name}" if folder else name)
     if out and folder and (base.is_symlink() or not _inside(root, folder)):
@@ -187,7 +190,7 @@ def adr_files(root: Path, folder: str) -> list[str]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d.lower() not in _NOT_RECORD_FOLDERS)
         for name in sorted(filenames):
             full = Path(dirpath) / name
-            if not name.lower().endswith((".md", ".markdown")) or full.is_symlink():
+            if not name.lower().endswith(RECORD_EXTENSIONS) or full.is_symlink():
                 continue
             stem = name.rsplit(".", 1)[0].lower()
             if stem in NOT_DECISIONS or stem.startswith("_") or is_template(stem):

@@ -1,7 +1,9 @@
 """One ADR file's bytes to a ``Decision``: every common format, read from its structure.
 
 Formats read, all from the Markdown structure (``markdown``) and the YAML
-front matter, never by pattern-matching the whole file:
+front matter, or from the reStructuredText structure (``restructured``: Open
+edX's OEP-19 records, a ``Status`` section or a ``:Status:`` field), never by
+pattern-matching the whole file:
 
 * Nygard / adr-tools: ``# 2. Title``, a ``Date:`` line, a ``## Status`` section
   whose lines are a status and link lines such as
@@ -33,7 +35,7 @@ from cairn.ingest.adrs.fields import (
     parse_date, people_list, read_status, relation_refs, split_tags,
 )
 from cairn.ingest.adrs.markdown import Document, commonmark
-from cairn.ingest.adrs.records import MAX_ADR_BYTES, RELATIONS, AdrFormatError, ComponentLink, Decision, RawRule
+from cairn.ingest.adrs.records import MAX_ADR_BYTES, RELATIONS, RST_EXTENSIONS, AdrFormatError, ComponentLink, Decision, RawRule
 from cairn.ingest.untrusted_yaml import UnsafeYaml, load_yaml
 
 META_KEYS = {
@@ -61,10 +63,15 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     except UnicodeDecodeError as exc:
         raise AdrFormatError(f"not UTF-8 (invalid byte at offset {exc.start})") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, body, body_line = split_front_matter(text)
+    rst = path.lower().endswith(RST_EXTENSIONS)
+    if rst:
+        from cairn.ingest.adrs.restructured import RstDocument  # docutils: only for a repository with such records
 
-    tokens = commonmark().parse(body)
-    doc = Document(tokens, body_line)
+        meta: dict[str, Any] = {}
+        doc: Document = RstDocument(text)
+    else:
+        meta, body, body_line = split_front_matter(text)
+        doc = Document(commonmark().parse(body), body_line)
     stem = posixpath.basename(path).rsplit(".", 1)[0]
     decision = Decision(path=path, title=stem)
     decision.text = doc.text
@@ -96,7 +103,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
         formats.insert(0, "front-matter")
     if slug_date:
         formats.append("log4brains")
-    decision.format = formats[0] if formats else "markdown"
+    decision.format = "restructuredtext" if rst else formats[0] if formats else "markdown"
 
     status, relations = read_status(status_lines)
     decision.status_raw = "\n".join(status_lines) if status_lines else None
@@ -140,7 +147,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
             raise AdrFormatError("front matter 'rules' must be a list of tables")
         decision.rules += [RawRule(dict(r), f"front matter rule {i + 1}") for i, r in enumerate(fm_rules)]
     for line, content in doc.cairn_blocks:
-        decision.rules.append(RawRule({"__toml__": content}, f"```cairn block at line {line}"))
+        decision.rules.append(RawRule({"__toml__": content}, f"{'.. code-block:: cairn' if rst else '```cairn block'} at line {line}"))
     return decision
 
 

@@ -58,11 +58,12 @@ class ReferenceResolver:
             target = href.split("#", 1)[0].split("?", 1)[0]
             if target:
                 candidate = posixpath.normpath(posixpath.join(folder, target)) if not target.startswith("/") else target.lstrip("/")
-                for c in (candidate, candidate + ".md"):
+                for c in (candidate, candidate + ".md", candidate + ".rst"):
                     if c in self.paths:
                         return c
                 name = posixpath.basename(target).lower()
-                for key, table in ((name, self.by_name), (name + ".md", self.by_name), (name.rsplit(".", 1)[0], self.by_stem)):
+                for key, table in ((name, self.by_name), (name + ".md", self.by_name), (name + ".rst", self.by_name),
+                                   (name.rsplit(".", 1)[0], self.by_stem)):
                     found = self._pick(table.get(key, []), folder)
                     if found:
                         return found

@@ -482,6 +482,51 @@ def test_numbered_records_in_a_documentation_folder_are_found_and_its_other_docu
                                       "docs/architecture/adr-002-go-module-versioning.md", "docs/architecture/overview.md"]
 
 
+def test_restructuredtext_records_as_open_edx_writes_them(tmp_path):
+    # OEP-19: docs/decisions/NNNN-*.rst, a title, Status / Context / Decision / Consequences sections; a Sphinx
+    # :doc: link to the superseding record; a record whose "Status" lost its underline (openedx/credentials 0007)
+    write(tmp_path, {
+        "docs/decisions/0001-record-architecture-decisions.rst": (
+            "0001 Record Architecture Decisions\n##################################\n\nStatus\n******\n\n"
+            "Superseded by :doc:`0003 <0003-copy-core-data-locally>`\n\nContext\n*******\n\n"
+            "We would like to keep a historical record of the ``architectural`` decisions. See OEP-19_.\n\n"
+            ".. _OEP-19: https://open-edx-proposals.readthedocs.io/en/latest/oep-0019.html\n\n"
+            "Decision\n********\n\n.. include:: /etc/hostname\n\n.. raw:: html\n\n   <script>x</script>\n\n"
+            "We will use Architecture Decision Records.\n\n.. code-block:: cairn\n\n"
+            "   [[rules]]\n   id = \"no-ui-in-core\"\n   kind = \"forbidden\"\n   from = \"core\"\n   to = \"ui\"\n\n"
+            ".. toctree::\n\n   0002-front-end\n"),
+        "docs/decisions/0002-front-end.rst": (
+            "=========\nFront End\n=========\n\n:Status: Accepted\n:Deciders: Ada Lovelace, Bob Builder\n"
+            ":Date: 2021-03-04\n\nContext\n-------\n\nReact for every new page.\n"),
+        "docs/decisions/0003-copy-core-data-locally.rst": (
+            "Copy core data locally\n======================\n\nStatus\n**Draft**\n\nContext\n*******\n\nCopies.\n"),
+        "docs/decisions/index.rst": "Decisions\n=========\n\n.. toctree::\n   :glob:\n\n   *\n",
+        # a stranger's record nested beyond what the parser can follow: a problem, the others read
+        "docs/decisions/0004-deep.rst": "Deep\n====\n\n" + "".join("  " * i + "* x\n\n" for i in range(300)),
+    })
+    found = read_decisions(tmp_path, AdrSettings(), {})
+    assert [(p.path, p.message) for p in found.problems] == [
+        ("docs/decisions/0004-deep.rst", "nested too deeply to be read as reStructuredText")]
+    d = by_path(found)
+    assert sorted(d) == ["docs/decisions/0001-record-architecture-decisions.rst", "docs/decisions/0002-front-end.rst",
+                         "docs/decisions/0003-copy-core-data-locally.rst"]
+    first = d["docs/decisions/0001-record-architecture-decisions.rst"]
+    assert (first.number, first.title, first.status, first.format) == (1, "Record Architecture Decisions", "superseded",
+                                                                       "restructuredtext")
+    assert first.summary == "We would like to keep a historical record of the architectural decisions. See OEP-19."
+    assert "architectural" in first.code_spans
+    assert [r.origin for r in first.rules] == [".. code-block:: cairn at line 27"] and "no-ui-in-core" in first.rules[0].data["__toml__"]
+    assert "hostname" not in first.text and "script" not in first.text  # nothing inserted, no raw content
+    front = d["docs/decisions/0002-front-end.rst"]
+    assert (front.number, front.title, front.status, front.date, front.deciders) == (
+        2, "Front End", "accepted", "2021-03-04", ["Ada Lovelace", "Bob Builder"])
+    assert d["docs/decisions/0003-copy-core-data-locally.rst"].status == "proposed"
+    graph = RepoGraph("r")
+    add_decisions(graph, found)
+    assert [(graph.nodes[e.source].key, graph.nodes[e.target].key) for e in graph.of_type(Rel.SUPERSEDES)] == [
+        ("docs/decisions/0003-copy-core-data-locally.rst", "docs/decisions/0001-record-architecture-decisions.rst")]
+
+
 def test_add_decisions_builds_nodes_and_edges(tmp_path):
     write(tmp_path, {
         **{k: v for k, v in ADR_TOOLS.items() if "0001" in k or "0002" in k or "0003" in k},
