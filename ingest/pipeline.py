@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.changes import TrendInputs
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
-from cairn.ingest.adrs import add_decisions, read_decisions
+from cairn.ingest.adrs import add_decisions, nested_adr_folders, read_decisions
 from cairn.ingest.adrs.parse_cache import CACHE_FILE as DECISION_CACHE_FILE, DecisionCache
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
 from cairn.ingest.agent_markers import MarkerMatcher
@@ -247,7 +247,9 @@ def ingest_repository(
     # what is left to read of the listing, taken now: its files (50k tuples and a set of their paths) are not held
     # through the history's steps, where a cold ingest's peak is
     files_by_language = dict(sorted(Counter(f.language for f in listing.kept if f.language).items()))
-    instruction_files = find_instruction_files([f.path for f in listing.kept if f.language is None])
+    documents = [f.path for f in listing.kept if f.language is None]
+    instruction_files, decision_folders = find_instruction_files(documents), nested_adr_folders(documents)
+    del documents
     listing.kept, listing.all_paths = [], frozenset()
 
     # -- history, ownership, decisions ---------------------------------------------
@@ -258,7 +260,8 @@ def ingest_repository(
     finally:
         cache_written()  # (at once when the history's steps waited for it already)
     _add_codeowners(graph, codeowners, summary)
-    _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build, decisions_tracked)
+    _add_decisions(graph, root, config, summary, None if tracked_cache else cache_dir, build, decisions_tracked,
+                   decision_folders)
     _add_agent_instructions(graph, root, instruction_files, summary)
 
     summary.files_by_language = files_by_language
@@ -457,12 +460,13 @@ def _add_codeowners(graph: RepoGraph, owners: CodeOwners, summary: IngestSummary
 
 
 def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: IngestSummary, cache_dir: Path | None,
-                   build: str, tracked: bool) -> None:
+                   build: str, tracked: bool, nested: list[str]) -> None:
     """The Decision nodes and the rules; the records this build parsed last time in ``cache_dir`` are not parsed again
-    when their bytes are the same (``adrs.parse_cache``), unless the repository ``tracked`` the cache's file."""
+    when their bytes are the same (``adrs.parse_cache``), unless the repository ``tracked`` the cache's file.
+    ``nested``: the decision folders below the top (``adrs.nested_adr_folders``)."""
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
     cache = DecisionCache(cache_dir, build, root, tracked) if cache_dir is not None else None
-    decisions = read_decisions(root, config.adr, components, cache)
+    decisions = read_decisions(root, config.adr, components, cache, nested)
     if cache is not None:
         cache.save()
     add_decisions(graph, decisions)

@@ -29,7 +29,7 @@ from cairn.graph.lazy_exports import lazy_exports
 #: Each name this package offers, and the module that defines it.
 _EXPORTS = {
     "INFERENCE_THRESHOLD": ".components", "infer_components": ".components",
-    "adr_files": ".discovery", "find_adr_folders": ".discovery",
+    "adr_files": ".discovery", "find_adr_folders": ".discovery", "nested_adr_folders": ".discovery",
     "clean_title": ".fields", "parse_date": ".fields", "read_status": ".fields", "status_word": ".fields",
     "MAX_ADR_BYTES": ".records", "AdrFormatError": ".records", "parse_decision": ".formats",
     "add_decisions": ".graph", "decision_props": ".graph",

@@ -12,7 +12,10 @@ matched as paths or modules. A record kept inside a component's own folder
 (log4brains' per-package ``packages/web/docs/adr/…``) governs that component,
 the innermost one if several hold it (0.9), unless the component is a
 documentation folder itself (``docs/**``: the repository's decisions all live
-there, and it is no part they decide about).
+there, and it is no part they decide about). A name more than half of four or
+more records use (``ubiquitous_names``: the product's own name, as
+openedx/credentials' ``credentials`` package) is no evidence in a title or
+prose; as a path, a module, a code span or the record's folder it still is.
 """
 
 from __future__ import annotations
@@ -23,10 +26,31 @@ from functools import lru_cache
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
 INFERENCE_THRESHOLD = 0.5
+#: A component name more than this share of the records use is no evidence of which one a record decides about.
+UBIQUITOUS_SHARE = 0.5
+UBIQUITOUS_MIN_RECORDS = 4
 
 
-def infer_components(decision: Decision, components: dict[str, list[str]]) -> list[ComponentLink]:
-    """Components a decision's text points at, scored as described in the module docstring."""
+def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]) -> frozenset[str]:
+    """The components whose name more than half of the records use (``UBIQUITOUS_SHARE``, four records or more): the
+    product's own name, such as openedx/credentials' ``credentials`` package, which every record mentions."""
+    if len(decisions) < UBIQUITOUS_MIN_RECORDS:
+        return frozenset()
+    texts = [(d.title + "\n" + d.text).lower() for d in decisions]
+    out = set()
+    for name in components:
+        lname = name.lower()
+        if len(lname) >= 3:
+            word = _word_pattern(lname)
+            if sum(1 for t in texts if lname in t and word.search(t)) > UBIQUITOUS_SHARE * len(texts):
+                out.add(name)
+    return frozenset(out)
+
+
+def infer_components(decision: Decision, components: dict[str, list[str]],
+                     ubiquitous: frozenset[str] = frozenset()) -> list[ComponentLink]:
+    """Components a decision's text points at, scored as described in the module docstring; the names in
+    ``ubiquitous`` (``ubiquitous_names``) count only as paths, modules, code or the record's folder."""
     links = []
     text = decision.text
     low = text.lower()
@@ -53,7 +77,8 @@ def infer_components(decision: Decision, components: dict[str, list[str]]) -> li
                 break
         lname = name.lower()
         if len(lname) >= 3:
-            word = _word_pattern(lname) if lname in low or lname in title else None  # else no search can match
+            prose = name not in ubiquitous and (lname in low or lname in title)  # else no search can (or may) match
+            word = _word_pattern(lname) if prose else None
             if word is not None and word.search(title):
                 weights.append(0.7)
                 evidence.append("named in the title")

@@ -8,7 +8,11 @@ entries of ``.log4brains.yml``, plus whichever of ``doc/adr``, ``docs/adr``,
 and the usual documentation folders (``docs``, ``doc``, ``docs/architecture``,
 ``doc/architecture``, ``architecture``) when they hold numbered records
 themselves (``adr-001-use-x.md``, ``ADR-0002-….md``: cosmos-sdk, ibc-go and
-tendermint keep theirs in ``docs/architecture`` beside other documents). Every
+tendermint keep theirs in ``docs/architecture`` beside other documents), plus
+the decision folders a part of the repository keeps (``…/docs/decisions``,
+``…/docs/adr``, ``…/doc/adr``: Open edX's Django apps, a monorepo's
+packages), found among the tracked files by the ingest (``nested_adr_folders``;
+a record there that git does not track is not read). Every
 ``*.md`` (or ``*.rst``) below a decision folder is a decision (MADR category subfolders
 included) except ``README``/``index`` pages and templates (``template.md``,
 ``adr-template.md``, ``0000-template.md``; not
@@ -27,7 +31,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
@@ -39,6 +43,16 @@ DEFAULT_FOLDERS = (
     "doc/adr", "docs/adr", "docs/adrs", "docs/decisions", "docs/architecture/decisions",
     "docs/architecture-decisions", "adr",
 )
+#: Decision folders kept below a part of the repository (Open edX's ``credentials/apps/core/docs/decisions``, a
+#: monorepo package's ``packages/web/docs/adr``), found among the tracked files (``nested_adr_folders``).
+_NESTED = re.compile(
+    r"^(?P<folder>.+/(?:docs/decisions|docs/adrs?|doc/adr|docs/architecture/decisions|docs/architecture-decisions))"
+    r"/[^/]+\.(?:md|markdown|rst)$", re.I)
+#: A folder holding tests, fixtures or examples rather than a part of the project (``tests``, ``integration-tests``,
+#: ``__fixtures__``, ``examples`` …): its decision records are samples.
+_NOT_PROJECT_PART = re.compile(
+    r"^(?:_*(?:tests?|specs?|testdata|test_data|fixtures?|examples?|samples?|demos?|templates?)_*"
+    r"|.*[-_.]tests?|tests?[-_.].*)$", re.I)
 #: The folder that stands for the repository root in ``DecisionSet.folders``.
 ROOT_FOLDER = "."
 #: Documentation folders whose numbered records (not their other documents) are decisions.
@@ -64,8 +78,10 @@ class AdrPaths(NamedTuple):
     paths: list[str]
 
 
-def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths) -> tuple[list[str], list[Problem]]:
-    """Repository-relative ADR folders that exist, and problems with configured ones."""
+def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
+                     nested: Sequence[str] = ()) -> tuple[list[str], list[Problem]]:
+    """Repository-relative ADR folders that exist, and problems with configured ones. ``nested``: the decision
+    folders below the top (``nested_adr_folders``), read too unless the configuration names the folders."""
     problems: list[Problem] = []
     wanted: list[str] = []
     if settings.paths:
@@ -92,12 +108,26 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths) -> tuple[list
     if root_records(root):
         wanted.append(ROOT_FOLDER)
     wanted += [f + NUMBERED_RECORDS for f in NUMBERED_RECORD_FOLDERS if numbered_records(root, f)]
+    wanted += [f for f in nested if _inside(root, f) and (root / f).is_dir() and not (root / f).is_symlink()]
     # A folder inside another one is read with it.
     result = []
     for f in dict.fromkeys(wanted):
         if not any(f != other and other != ROOT_FOLDER and f.startswith(other + "/") for other in wanted):
             result.append(f)
     return result, problems
+
+
+def nested_adr_folders(paths: Iterable[str]) -> list[str]:
+    """The decision folders below the repository's top (``docs/decisions``, ``docs/adr``, ``doc/adr`` … inside
+    another folder) that hold a record directly, among the repository's ``paths``; none inside tests, fixtures or
+    examples (log4brains' ``packages/core/integration-tests/ro-project/docs/adr`` is its tests' sample project)."""
+    found = set()
+    for path in paths:
+        if "/doc" in path:  # (most paths are not: one substring test each)
+            m = _NESTED.match(path)
+            if m is not None:
+                found.add(m.group("folder"))
+    return sorted(f for f in found if not any(_NOT_PROJECT_PART.search(part) for part in f.split("/")))
 
 
 def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
-from cairn.ingest.adrs.components import infer_components
+from cairn.ingest.adrs.components import infer_components, ubiquitous_names
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
 from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
@@ -17,19 +17,20 @@ if TYPE_CHECKING:
 
 
 def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None,
-                   cache: DecisionCache | None = None) -> DecisionSet:
+                   cache: DecisionCache | None = None, nested: Sequence[str] = ()) -> DecisionSet:
     """Read every ADR of the checkout at ``root``.
 
     ``components`` maps component names to their path globs, for inferring
     which components a decision governs. ``cache`` holds the records the last
-    ingest parsed: one whose bytes are the same is taken from it (the caller saves it).
+    ingest parsed: one whose bytes are the same is taken from it (the caller saves it). ``nested``: the decision
+    folders below the top, found among the tracked files (``discovery.nested_adr_folders``).
     """
     if cache is None:
         from cairn.ingest.adrs.formats import parse_decision
     else:
         parse_decision = cache.parsed
     root = Path(root)
-    folders, problems = find_adr_folders(root, settings)
+    folders, problems = find_adr_folders(root, settings, nested)
     result = DecisionSet(folders=folders, problems=problems)
     for folder in folders:
         for rel in adr_files(root, folder):
@@ -50,7 +51,8 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
             result.decisions.append(decision)
     result.decisions.sort(key=lambda d: d.path)
     resolve_relations(result)
+    ubiquitous = ubiquitous_names(result.decisions, components or {})
     for decision in result.decisions:
-        decision.components = decision.components or infer_components(decision, components or {})
+        decision.components = decision.components or infer_components(decision, components or {}, ubiquitous)
     return result
 

@@ -1,0 +1,67 @@
+"""Decision records kept below the top of a repository, as Open edX keeps them: found, read, governing their part.
+
+openedx/credentials keeps its project-wide records in ``docs/decisions/`` and each Django app's in
+``credentials/apps/<app>/docs/decisions/``, all in reStructuredText; every record names the product,
+``credentials``, which is also the name of a component (its package's own modules).
+"""
+
+from __future__ import annotations
+
+import json
+
+from fixtures.cli import CliRunner
+from fixtures.gitrepo import GitRepo
+
+from cairn.api.cli import app
+from cairn.ingest.adrs import nested_adr_folders
+
+
+def _record(title: str, status: str, body: str) -> str:
+    return f"{title}\n{'#' * len(title)}\n\nStatus\n******\n\n{status}\n\nContext\n*******\n\n{body}\n"
+
+
+def test_nested_decision_folders_are_read_and_govern_the_part_that_keeps_them(tmp_path):
+    repo = GitRepo(tmp_path / "credentials")
+    code = {f"credentials/apps/{app}/{name}.py": "import os\n" for app in ("catalog", "core", "api") for name in ("a", "b")}
+    code.update({"credentials/settings/base.py": "X = 1\n", "credentials/settings/test.py": "X = 2\n",
+                 "credentials/urls.py": "Y = 2\n", "credentials/wsgi.py": "Z = 3\n", "credentials/utils.py": "U = 4\n"})
+    product = "The credentials service issues credentials to learners; credentials are signed."
+    repo.commit({
+        **code,
+        "docs/decisions/0001-record-architecture-decisions.rst": _record("0001 Record Decisions", "Accepted", product),
+        "docs/decisions/0002-copy-core-data.rst": _record("0002 Copy core data locally", "Accepted",
+                                                          product + " The core app copies the catalog."),
+        "credentials/apps/catalog/docs/decisions/0001-sync-all-catalog-data.rst": _record(
+            "Catalog Data Sync", "Accepted", product + " We sync everything nightly."),
+        "credentials/apps/api/docs/decisions/0001-post-as-update-or-create.md": (
+            "# 1. POST as update-or-create\n\n## Status\n\nAccepted\n\n## Context\n\n" + product + "\n"),
+        "credentials/apps/core/docs/guide.rst": "How to\n======\n\nNot a decision.\n",
+        "credentials/apps/core/docs/decisions/0001-settings.rst": _record(
+            "Configuration", "Proposed", product + " Read from ``credentials.urls``."),
+    })
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    governs = {d["path"]: d["components"] for d in data["decisions"]}
+    assert governs == {
+        "credentials/apps/api/docs/decisions/0001-post-as-update-or-create.md": ["api"],
+        "credentials/apps/catalog/docs/decisions/0001-sync-all-catalog-data.rst": ["catalog"],
+        # kept in core's folder; the product's name, in every record, is no evidence, a module of it in code is
+        "credentials/apps/core/docs/decisions/0001-settings.rst": ["core", "credentials"],
+        "docs/decisions/0001-record-architecture-decisions.rst": [],
+        "docs/decisions/0002-copy-core-data.rst": ["core"],  # catalog: named once, too little
+    }
+    assert {d["path"]: d["status"] for d in data["decisions"]}["credentials/apps/core/docs/decisions/0001-settings.rst"] == "proposed"
+
+
+def test_nested_folders_are_the_documentation_folders_of_a_part_holding_a_record():
+    paths = ["a/docs/decisions/0001-x.rst", "a/docs/decisions/sub/0002-y.md", "b/doc/adr/0001-z.md", "c/docs/adr/README",
+             "d/docs/guide.md", "docs/decisions/0001-top.md", "e/decisions/0001-not-docs.md", "f/docs/adrs/0001.markdown",
+             "g/src/docs/architecture/decisions/0001-deep.MD",
+             # samples of tests, fixtures and examples (log4brains' integration-tests/ro-project/docs/adr)
+             "packages/core/integration-tests/ro-project/docs/adr/20200101-first-adr.md", "tests/docs/adr/0001-a.md",
+             "src/__fixtures__/docs/adr/0001-b.md", "examples/shop/docs/decisions/0001-c.md", "test-app/docs/adr/0001-d.md",
+             "contest/docs/adr/0001-e.md"]
+    assert nested_adr_folders(paths) == ["a/docs/decisions", "b/doc/adr", "contest/docs/adr", "f/docs/adrs",
+                                         "g/src/docs/architecture/decisions"]
