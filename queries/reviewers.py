@@ -27,6 +27,9 @@ the changed files:
 When nobody who may review knows a changed file (its authors left, say),
 the people who know the other files of its component stand in, at half
 weight, with that as the reason ("knows 3 other files of component lib").
+When nobody at all may be suggested that way, the three people still active
+in the repository with the most commits stand in, with knowledge 0 and that
+as the reason (``REPOSITORY_STAND_INS``).
 
 CODEOWNERS of a changed file are added when they hold knowledge of the area
 they own (any authorship or review record on a file of that CODEOWNERS
@@ -51,6 +54,7 @@ REVIEW_ONLY_KNOWLEDGE = 0.25
 TEST_LINES_WEIGHT = 0.25
 SMALLEST_SHARE_OF_BEST = 0.1
 KNOWLEDGE_SUGGESTIONS = 5
+REPOSITORY_STAND_INS = 3
 MAX_SUGGESTIONS = 8
 
 
@@ -199,7 +203,25 @@ def suggest_reviewers(
             cand.owner_of.append(pattern)
         if not any(c is cand for c in chosen):
             chosen.append(cand)
+    if not chosen and files:
+        chosen = _repository_stand_ins(people, eligible)
     return [_suggestion(people[c.person_id], c) for c in chosen[:max_suggestions]]
+
+
+def _repository_stand_ins(people: Mapping[str, Node], eligible: Callable[[str], bool]) -> list[_Candidate]:
+    """When nobody still here knows a changed file, nor another file of its component: the people still active in
+    the repository who made most of its commits, with knowledge 0 and that said (openedx/credentials' api, whose
+    authors have all left, had no suggestion at all for a fix of its views)."""
+    here = [p for pid, p in people.items() if eligible(pid) and int(p.get("commits") or 0) > 0]
+    here.sort(key=lambda p: (-int(p.get("commits") or 0), str(p.get("name") or "")))
+    out = []
+    for person in here[:REPOSITORY_STAND_INS]:
+        last = str(person.get("last_active") or "")
+        cand = _Candidate(person.id, last_touch=last)
+        cand.stand_in = (f"nobody still here knows the changed files; active in the repository ({person.get('commits')} "
+                         f"commits{', last ' + last[:10] if last else ''})")
+        out.append(cand)
+    return out
 
 
 def _component_stand_ins(graph: RepoGraph, files: Mapping[str, Any], orphaned: list[str], weights: Mapping[str, float],

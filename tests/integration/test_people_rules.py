@@ -199,6 +199,31 @@ def test_a_changes_tests_weigh_a_quarter_of_its_code_and_the_reasons_name_the_co
     assert [r.name for r in tests_alone] == ["Test Writer", "Knows Both"]
 
 
+def test_when_nobody_still_here_knows_the_change_the_repositorys_active_people_stand_in():
+    """openedx/credentials: a fix of the api's views, whose authors have all left, got no suggestion at all; now the
+    people still active with the most commits stand in, knowledge 0, saying so; never the change's author."""
+    graph = RepoGraph("r")
+    graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
+    views = graph.add_node(Label.FILE, "api/views.py", component="api")
+    people = {name: graph.add_node(Label.PERSON, name, name=name, kind=kind, commits=commits, last_active=last)
+              for name, kind, commits, last in (
+                  ("Gone Author", "human", 300, "2019-01-01T00:00:00+00:00"),
+                  ("Busy Maintainer", "human", 40, "2024-05-01T00:00:00+00:00"),
+                  ("Occasional Helper", "human", 6, "2024-04-01T00:00:00+00:00"),
+                  ("The Author", "human", 90, "2024-05-30T00:00:00+00:00"),
+                  ("renovate[bot]", "bot", 500, "2024-05-31T00:00:00+00:00"))}
+    graph.add_edge(Rel.KNOWS, people["Gone Author"], views, doa=9.0, deliveries=30, acceptances=0, first_authorship=True,
+                   reviews=0, last_touch="2019-01-01T00:00:00+00:00")
+    ranked = suggest_reviewers(graph, {"api/views.py": 10}, ["The Author"])
+    assert [(r.name, r.score) for r in ranked] == [("Busy Maintainer", 0.0), ("Occasional Helper", 0.0)]
+    assert ranked[0].reasons == ("nobody still here knows the changed files; active in the repository (40 commits, "
+                                 "last 2024-05-01)",)
+    # someone still here who knows the file is suggested, and no stand-in beside them
+    graph.add_edge(Rel.KNOWS, people["Occasional Helper"], views, doa=4.0, deliveries=1, acceptances=0,
+                   first_authorship=False, reviews=0, last_touch="2024-04-01T00:00:00+00:00")
+    assert [r.name for r in suggest_reviewers(graph, {"api/views.py": 10}, ["The Author"])] == ["Occasional Helper"]
+
+
 def test_likely_duplicates_read_the_same_in_every_process():
     # Each row's names are folded into a set; its order changes with PYTHONHASHSEED, the reasons' order must not
     # (prometheus: "same name 'jess g'; same name 'jessicagreben'" came out either way round, and the stored
