@@ -31,6 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 from cairn.graph.changes import TrendInputs
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.ingest.adrs import add_decisions, nested_adr_folders, read_decisions
+from cairn.ingest.adrs.added_dates import added_dates
 from cairn.ingest.adrs.parse_cache import CACHE_FILE as DECISION_CACHE_FILE, DecisionCache
 from cairn.ingest.agent_instructions import add_agent_instructions, find_instruction_files, read_instructions
 from cairn.ingest.agent_markers import MarkerMatcher
@@ -469,6 +470,12 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     decisions = read_decisions(root, config.adr, components, cache, nested)
     if cache is not None:
         cache.save()
+    undated = [d for d in decisions.decisions if d.date is None]
+    if undated:  # dated by the commit that added them (not kept in the parse cache: the history may change)
+        added = added_dates(root, [d.path for d in undated])
+        for d in undated:
+            if d.path in added:
+                d.date, d.date_from = added[d.path], "history"
     add_decisions(graph, decisions)
     rules, problems = collect_rules(config, decisions, root)
     add_rules(graph, rules)

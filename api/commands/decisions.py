@@ -46,12 +46,15 @@ def adrs(
                                              else f"“{titles[p]}”" if titles.get(p) else Path(p).name for p in d["superseded_by"])
             where = d["path"] if folder is None else d["path"].rpartition("/")[2]
             rows.append(("" if d["number"] is None else str(d["number"]), (d["title"] or Path(d["path"]).stem) + "\n" + where,
-                         status, d["date"] or "", ", ".join(d["components"]), ", ".join(d["rules"])))
+                         status, (d["date"] or "") + ("*" if d.get("date_from") == "history" else ""),
+                         ", ".join(d["components"]), ", ".join(d["rules"])))
         columns: list[str | tuple[str, str]] = ["#", ("decision", IDENTIFIER), "status", "date", "components", "rules"]
         if all(d["number"] is None for d in data["decisions"]):  # records named by date or slug: no number column
             columns, rows = columns[1:], [row[1:] for row in rows]
         title = f"{repo}: {count(len(rows), 'decision')}" + (f" in {folder}/" if folder else "")
         console.print(table(title, columns, rows))
+        if any(d.get("date_from") == "history" for d in data["decisions"]):
+            console.print("*: the record states no date; the day the commit that added it was made", highlight=False)
     else:
         console.print(f"{escape(repo)}: no decision records found (in {escape('[adr]')} paths of cairn.toml, .adr-dir, or the usual "
                       f"folders such as docs/adr, doc/adr, docs/decisions)", highlight=False)

@@ -13,7 +13,8 @@ from cairn.ingest.adrs.relations import DecisionSet
 def decision_props(d: Decision) -> dict[str, Any]:
     return {
         "path": d.path, "number": d.number, "title": d.title, "status": d.status, "status_raw": d.status_raw,
-        "status_inferred": d.status_inferred, "date": d.date, "date_raw": d.date_raw, "deciders": d.deciders,
+        "status_inferred": d.status_inferred, "date": d.date, "date_raw": d.date_raw,
+        "date_from": d.date_from if d.date else None, "deciders": d.deciders,
         "consulted": d.consulted, "informed": d.informed, "tags": d.tags, "supersedes": d.supersedes,
         "superseded_by": d.superseded_by, "amends": d.amends, "amended_by": d.amended_by,
         "components": [c.name for c in d.components], "format": d.format, "summary": d.summary,

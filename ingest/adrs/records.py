@@ -65,6 +65,7 @@ class Decision:
     status_inferred: bool = False
     date: str | None = None
     date_raw: str | None = None
+    date_from: str = "record"  # or "history": the record states none, the commit that added it gave it
     deciders: list[str] = field(default_factory=list)
     consulted: list[str] = field(default_factory=list)
     informed: list[str] = field(default_factory=list)

@@ -38,7 +38,11 @@ def test_nested_decision_folders_are_read_and_govern_the_part_that_keeps_them(tm
         "credentials/apps/core/docs/guide.rst": "How to\n======\n\nNot a decision.\n",
         "credentials/apps/core/docs/decisions/0001-settings.rst": _record(
             "Configuration", "Proposed", product + " Read from ``credentials.urls``."),
-    })
+    }, date="2021-04-01T10:00:00+00:00")
+    repo.commit({"docs/decisions/0003-dated.rst": _record("0003 Dated", "Accepted", ":Date: 2020-01-02\n\nStated.")
+                 .replace("Status\n******", ":Date: 2020-01-02\n\nStatus\n******"),
+                 "credentials/apps/catalog/docs/decisions/0002-pathway-status.rst": _record("Pathway Status", "Accepted", "P.")},
+                date="2025-02-27T09:00:00+00:00")
     runner = CliRunner()
     store = str(tmp_path / "store")
     assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
@@ -51,7 +55,16 @@ def test_nested_decision_folders_are_read_and_govern_the_part_that_keeps_them(tm
         "credentials/apps/core/docs/decisions/0001-settings.rst": ["core", "credentials"],
         "docs/decisions/0001-record-architecture-decisions.rst": [],
         "docs/decisions/0002-copy-core-data.rst": ["core"],  # catalog: named once, too little
+        "credentials/apps/catalog/docs/decisions/0002-pathway-status.rst": ["catalog"],
+        "docs/decisions/0003-dated.rst": [],
     }
+    # a record stating no date is dated by the commit that added it, and says so
+    dated = {d["path"]: (d["date"], d["date_from"]) for d in data["decisions"]}
+    assert dated["credentials/apps/api/docs/decisions/0001-post-as-update-or-create.md"] == ("2021-04-01", "history")
+    assert dated["credentials/apps/catalog/docs/decisions/0002-pathway-status.rst"] == ("2025-02-27", "history")
+    assert dated["docs/decisions/0003-dated.rst"] == ("2020-01-02", "record")
+    table = runner.invoke(app, ["adrs", "--store", store]).output
+    assert "2021-04-01*" in table and "2020-01-02*" not in table and "*: the record states no date" in table
     assert {d["path"]: d["status"] for d in data["decisions"]}["credentials/apps/core/docs/decisions/0001-settings.rst"] == "proposed"
 
 
@@ -65,3 +78,16 @@ def test_nested_folders_are_the_documentation_folders_of_a_part_holding_a_record
              "contest/docs/adr/0001-e.md"]
     assert nested_adr_folders(paths) == ["a/docs/decisions", "b/doc/adr", "contest/docs/adr", "f/docs/adrs",
                                          "g/src/docs/architecture/decisions"]
+
+
+def test_a_shallow_clone_dates_no_record_by_its_history(tmp_path):
+    # its oldest commit seems to add every file it has: no date rather than that commit's
+    from cairn.ingest.adrs.added_dates import added_dates
+
+    repo = GitRepo(tmp_path / "full")
+    repo.commit({"docs/decisions/0001-a.rst": _record("A", "Accepted", "a")}, date="2020-01-01T00:00:00+00:00")
+    repo.commit({"README.md": "x\n"}, date="2024-01-01T00:00:00+00:00")
+    assert added_dates(repo.root, ["docs/decisions/0001-a.rst"]) == {"docs/decisions/0001-a.rst": "2020-01-01"}
+    shallow = tmp_path / "shallow"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(shallow))
+    assert added_dates(shallow, ["docs/decisions/0001-a.rst"]) == {}
