@@ -154,7 +154,8 @@ def test_adrs_json(shop):
                                  "docs/adr/0003-web-calls-db-directly.md", "docs/adr/0004-no-direct-reads-after-all.md"]
     assert decisions["docs/adr/0002-layered-shop.md"] == {
         "path": "docs/adr/0002-layered-shop.md", "number": 2, "title": "A layered shop", "status": "accepted",
-        "status_raw": "accepted", "date": "2023-02-01", "deciders": ["Alice Architect", "Bob Builder"], "supersedes": [],
+        "status_raw": "accepted", "date": "2023-02-01", "date_from": "record", "deciders": ["Alice Architect", "Bob Builder"],
+        "supersedes": [],
         "superseded_by": [], "amends": [], "amended_by": [], "components": ["core", "web"], "rules": ["one-way", "web-no-db"],
     }
     old = decisions["docs/adr/0003-web-calls-db-directly.md"]
