@@ -35,6 +35,11 @@ def is_test_file(path: str) -> bool:
     return bool(_TEST_FILE.match(name)) or not TEST_DIRECTORIES.isdisjoint(directories)
 
 
+def is_test_directory(parts: Iterable[str]) -> bool:
+    """Whether a directory (its path's ``parts``) holds tests by its name or an ancestor's (``tests/unit``)."""
+    return not TEST_DIRECTORIES.isdisjoint(parts)
+
+
 def mixes_tests(files: Sequence[str]) -> bool:
     """Whether a module of ``files`` holds test code beside code that is not: a Go package with its ``_test.go``
     files, a Java package with its tests. (A module of one file is one or the other.)"""

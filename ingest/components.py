@@ -11,7 +11,9 @@ files: container directories (``src``, ``lib``, ``packages``, ``apps``,
 ``services``, ``main``/``java`` …) and the prefix common to every source file
 are looked through, and each remaining top-level directory is a component. A
 container directory among them, or one that holds most of the code (≥ 80 % of
-source files), is split into its own subdirectories (looking through chains of
+the source files outside test, example, documentation and vendored
+directories: sentry-python's ``sentry_sdk`` beside its larger ``tests``), is
+split into its own subdirectories (looking through chains of
 single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
 and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
@@ -29,10 +31,14 @@ no component.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pathspec
+
+from cairn.graph.testcode import is_test_directory
+from cairn.ingest.linguist import exclusion
 
 if TYPE_CHECKING:
     from cairn.ingest.config import ComponentSpec
@@ -208,6 +214,17 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     dirs = [d for _, d in located]
     if not dirs:
         return []
+    # "most of the code" is counted outside test, example, documentation and vendored directories (sentry-python's
+    # tests/ outnumber sentry_sdk/'s files, express's examples/ lib/'s), each directory judged once
+    code_below: dict[tuple[str, ...], int] = {}
+    code = 0
+    for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
+        if not (is_test_directory(physical.split("/")) or exclusion(physical + "/_") is not None):
+            code += files
+            d = tuple(_logical(physical + "/_")[1])
+            for i in range(len(d) + 1):
+                key = d[:i]
+                code_below[key] = code_below.get(key, 0) + files
     prefix = _common_prefix(dirs)
     # look through container directories at the start of what remains
     while True:
@@ -221,7 +238,8 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
-        if top not in CONTAINER_DIRS and len(members) < DOMINANT_SHARE * len(dirs):
+        held = code_below.get(tuple(top_path), 0) if code else len(members)
+        if top not in CONTAINER_DIRS and held < DOMINANT_SHARE * (code or len(dirs)):
             continue
         path, sub = top_path, _group(members, top_path)
         while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}

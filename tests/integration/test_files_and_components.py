@@ -99,6 +99,19 @@ def test_inferred_components_look_through_containers_and_single_packages():
         ("callbacks", ["modules/apps/callbacks/**"]), ("core", ["modules/core/**"]), ("e2e", ["e2e/**"]),
         ("light-clients", ["modules/light-clients/**"]), ("transfer", ["modules/apps/transfer/**"]),
     ]
+    # "most of the code" leaves tests, examples and documentation out: sentry-python's sentry_sdk beside its larger
+    # tests/ is split; express's examples/ (documentation to Linguist) beside its lib/ is not
+    sentry = ["sentry_sdk/api.py", "sentry_sdk/client.py", "sentry_sdk/integrations/django.py",
+              "sentry_sdk/integrations/flask.py", "sentry_sdk/ai/monitoring.py", "scripts/build.py"]
+    sentry += [f"tests/integrations/test_{i}.py" for i in range(12)]
+    assert names(sentry) == [
+        ("ai", ["sentry_sdk/ai/**"]), ("integrations", ["sentry_sdk/integrations/**"]), ("scripts", ["scripts/**"]),
+        ("sentry_sdk", ["sentry_sdk/*"]), ("tests", ["tests/**"]),
+    ]
+    examples = ("auth", "mvc", "ejs", "cookies", "params", "vhost")
+    express = ["lib/express.js", "lib/router.js", "index.js"] + [f"examples/{e}/index.js" for e in examples]
+    express += [f"examples/{e}/views/x.js" for e in examples] + [f"test/t{i}.js" for i in range(9)]
+    assert names(express) == [("examples", ["examples/**"]), ("lib", ["lib/**"]), ("test", ["test/**"])]
     # Python's private package tree is a container: pip's src/pip/_internal/{cli,commands}, its own modules beside them
     pip = ["src/pip/__init__.py", "src/pip/__main__.py", "src/pip/_internal/main.py", "src/pip/_internal/cache.py",
            "src/pip/_internal/cli/parser.py", "src/pip/_internal/commands/install.py", "src/pip/_vendor/idna/core.py",
