@@ -214,17 +214,6 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     dirs = [d for _, d in located]
     if not dirs:
         return []
-    # "most of the code" is counted outside test, example, documentation and vendored directories (sentry-python's
-    # tests/ outnumber sentry_sdk/'s files, express's examples/ lib/'s), each directory judged once
-    code_below: dict[tuple[str, ...], int] = {}
-    code = 0
-    for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
-        if not (is_test_directory(physical.split("/")) or exclusion(physical + "/_") is not None):
-            code += files
-            d = tuple(_logical(physical + "/_")[1])
-            for i in range(len(d) + 1):
-                key = d[:i]
-                code_below[key] = code_below.get(key, 0) + files
     prefix = _common_prefix(dirs)
     # look through container directories at the start of what remains
     while True:
@@ -235,12 +224,15 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
         break
     groups = {name: ([*prefix, name], members) for name, members in _group(dirs, prefix).items()}
     pending = sorted(groups, key=lambda n: -len(groups[n][1]))
+    code_below: dict[tuple[str, ...], int] | None = None  # (worked out when a directory's share is first asked)
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
-        held = code_below.get(tuple(top_path), 0) if code else len(members)
-        if top not in CONTAINER_DIRS and held < DOMINANT_SHARE * (code or len(dirs)):
-            continue
+        if top not in CONTAINER_DIRS:
+            code_below = code_below if code_below is not None else _code_below(source_paths)
+            code = code_below.get((), 0)
+            if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
+                continue
         path, sub = top_path, _group(members, top_path)
         while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
             only = next(iter(sub))
@@ -281,6 +273,19 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
         roots = sorted(roots_in.get(tuple(parts[:-1]), ()) if parts[-1] == "*" else roots_below.get(tuple(parts), ()))
         defs.append(ComponentDef(name=name, paths=[root + logical for root in roots] or [logical], inferred=True))
     return defs
+
+
+def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
+    """How many of ``source_paths`` lie below each logical directory (``()``: all of them), counting only those outside
+    test, example, documentation and vendored directories ("most of the code": sentry-python's tests/ outnumber
+    sentry_sdk/'s files, express's examples/ lib/'s); each directory is judged once."""
+    below: dict[tuple[str, ...], int] = {}
+    for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
+        if not (is_test_directory(physical.split("/")) or exclusion(physical + "/_") is not None):
+            d = tuple(_logical(physical + "/_")[1])
+            for i in range(len(d) + 1):
+                below[d[:i]] = below.get(d[:i], 0) + files
+    return below
 
 
 def _common_prefix(dirs: list[list[str]]) -> list[str]:
