@@ -63,9 +63,10 @@ from bisect import bisect_left
 from collections import Counter, deque
 from itertools import accumulate, compress, repeat
 from operator import attrgetter, setitem, sub
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.graph.store import verifying_skips
 from cairn.ingest.change_count import DAY, FirstCount, count_commits
 from cairn.ingest.change_take_back import take_back
 from cairn.ingest.commit_people import NOBODY, CommitPeople
@@ -441,29 +442,94 @@ class _OneDay(dict):
         return day
 
 
-def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
-    """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list)."""
+class _Held:
+    """What stands for a File's ``change_days`` while they are held unmade (``RepoGraph.hold_props``): neither JSON
+    nor marshal takes it, so a store that serialised or digested a node before making them fails rather than stores
+    something else."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<change_days held>"
+
+
+HELD_DAYS = _Held()
+
+
+class _Days:
+    """Each file's ``change_days`` (by its index in ``FileIndex.files``), read from the memory's columns of days."""
+
+    def __init__(self, index: FileIndex, memory: ChangeMemory):
+        columns = memory.days.columns()  # (the state writes them so anyway; columns are replaced, never changed in place)
+        counts, self.values = columns["counts"], columns["values"]
+        # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end (a day met again is
+        # a lookup in C, one int object made per entry read and let go: a third faster than ``setdefault(day, day)``);
+        # a file's days read from its slice of the column, not from a list of every entry (18 MB more at 50k files,
+        # at the peak of a cold ingest)
+        self.day = _OneDay().__getitem__
+        self.starts = starts = list(accumulate(counts, initial=0))
+        known = len(counts)
+        starts.append(starts[-1])  # (at ``known``: no day, for a path with no commit)
+        self.at = [known if pid is None or pid >= known else pid for pid in index.pid]
+
+    def of(self, files: Iterable[int]) -> Iterable[list[int]]:
+        """The days of ``files`` (indexes into ``FileIndex.files``), in their order, a new list each."""
+        starts, at = self.starts, list(map(self.at.__getitem__, files))
+        spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
+        # (copied, which makes a list at its size: one made from a map holds room to grow by an eighth, 2 MB at 50k
+        # files)
+        return map(list.copy, map(list, map(map, repeat(self.day), map(self.values.__getitem__, spans))))
+
+
+def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, held: bool = False) -> None:
+    """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list).
+
+    ``held``: ``change_days`` are held unmade (``RepoGraph.hold_props``; ``HELD_DAYS`` in their place, so each node's
+    properties keep their order) and made for the nodes a store asks for; only a reader of whole nodes needs them
+    (``queries.hotspots`` reads them from the store), and after a commit a save reads a few hundred File nodes of
+    tens of thousands. ``CAIRN_VERIFY_SKIPS=1`` makes every file's days at once too, and checks those made later
+    against them."""
     revisions, agent_changes = memory.revisions.get, memory.agent_changes.get
-    columns = memory.days.columns()  # (the state writes them so anyway)
-    counts, values = columns["counts"], columns["values"]
-    # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end (a day met again is a
-    # lookup in C, one int object made per entry read and let go: a third faster than ``setdefault(day, day)``); a
-    # file's days read from its slice of the column, not from a list of every entry (18 MB more at 50k files, at the
-    # peak of a cold ingest)
-    day = _OneDay().__getitem__
-    starts = list(accumulate(counts, initial=0))
-    known = len(counts)
-    starts.append(starts[-1])  # (at ``known``: no day, for a path with no commit)
-    at = [known if pid is None or pid >= known else pid for pid in index.pid]
+    days = _Days(index, memory)
     # set in this order on each file, a property at a time over the files in C: no dict of keywords, no Python step per
     # file and property
     props, pids = list(map(_PROPS, index.nodes)), index.pid
     deque(map(setitem, props, repeat("revisions"), map(revisions, pids, repeat(0))), maxlen=0)
-    spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
-    # (copied, which makes a list at its size: one made from a map holds room to grow by an eighth, 2 MB at 50k files)
-    days = map(list.copy, map(list, map(map, repeat(day), map(values.__getitem__, spans))))
-    deque(map(setitem, props, repeat("change_days"), days), maxlen=0)
+    if held:
+        deque(map(setitem, props, repeat("change_days"), repeat(HELD_DAYS)), maxlen=0)
+        graph.hold_props(_DaysMaker(graph.repo, index, days, props).make)
+    else:
+        deque(map(setitem, props, repeat("change_days"), days.of(range(len(props)))), maxlen=0)
     deque(map(setitem, props, repeat("agent_changes"), map(agent_changes, pids, repeat(0))), maxlen=0)
+
+
+class _DaysMaker:
+    """Makes the held ``change_days`` of File nodes when a store asks (``add_change_counts``)."""
+
+    def __init__(self, repo: str, index: FileIndex, days: _Days, props: list[dict[str, Any]]):
+        self.prefix, self.files, self.days, self.props = node_id(Label.FILE, repo, ""), index.files, days, props
+        self.expected = list(days.of(range(len(props)))) if verifying_skips() else None
+
+    def make(self, ids: Collection[str] | None) -> None:
+        files, props = self.files, self.props
+        if ids is None:
+            wanted: Iterable[int] = range(len(files))
+        else:
+            prefix, cut, found = self.prefix, len(self.prefix), set()
+            for nid in ids:
+                if nid.startswith(prefix):
+                    path = nid[cut:]
+                    i = bisect_left(files, path)
+                    if i < len(files) and files[i] == path:
+                        found.add(i)
+            wanted = sorted(found)
+        wanted = [i for i in wanted if props[i].get("change_days") is HELD_DAYS]
+        made = self.days.of(wanted)
+        expected = self.expected
+        for i, days in zip(wanted, made):
+            if expected is not None and days != expected[i]:
+                raise AssertionError(f"change_days of {files[i]} made later differ from those made at once")
+            props[i]["change_days"] = days
 
 
 def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:
@@ -536,13 +602,14 @@ def first_count(graph: RepoGraph, history: History, coupling: CouplingSettings) 
 
 
 def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, agents: AgentSettings,
-                first: FirstCount | None = None) -> ChangeResult:
+                first: FirstCount | None = None, hold_days: bool = False) -> ChangeResult:
     """Coupling, change counts and the agent inventory on ``graph``, from the commits of ``history.log``.
 
     Counts remembered with ``history.state`` are added to when they were made under the same settings,
     people and mapping of paths to files (``reusable``); otherwise every commit is counted again. The
     counts are left in ``history.state`` for the next ingest. ``first``: a first count begun for this graph's
-    files (``first_count``), used when every commit is counted (else cancelled).
+    files (``first_count``), used when every commit is counted (else cancelled). ``hold_days``: the File nodes'
+    ``change_days`` are held unmade (``add_change_counts``).
     """
     log = history.log
     index = first.index if first is not None else file_index(graph, history)
@@ -558,7 +625,7 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     changed = count_commits(memory, view, memory.commits, coupling, first)
     memory.people, memory.mapping = people, mapping
     pairs = add_coupling(graph, index, memory, log.paths, coupling, changed if incremental else None)
-    add_change_counts(graph, index, memory)
+    add_change_counts(graph, index, memory, hold_days and incremental)  # (a first count's save reads every node)
     assisted = add_agent_inventory(graph, view, memory, agents)
     repository = graph.repository
     if repository is not None:
