@@ -235,6 +235,10 @@ class ChangeMemory:
         self.component_revisions, self.component_pairs = Counter(), Counter()
         self.agents: dict[str, dict[str, Any]] = {}
         self.assisted_total, self.commits = 0, 0  # commits: how many log positions are counted
+        #: the newest commit time of the positions counted, and the first position in the agent inventory's window
+        #: then (``add_agent_inventory``); None: not known (a state written before they were kept)
+        self.newest: int | None = None
+        self.window_start: int | None = None
 
     def shared(self, key: int) -> int | None:
         i = bisect_left(self.pair_key, key)
@@ -271,6 +275,7 @@ class ChangeMemory:
             "component_revisions": sorted(self.component_revisions.items()),
             **_component_pairs_columns(self.component_pairs),
             "agents": self.agents, "assisted_total": self.assisted_total, "commits": self.commits,
+            "newest": self.newest, "window_start": self.window_start,
         }
 
     @classmethod
@@ -297,6 +302,9 @@ class ChangeMemory:
             memory.component_pairs = _component_pairs_read(data)
             memory.agents = {str(k): v for k, v in data["agents"].items()}
             memory.assisted_total, memory.commits = int(data["assisted_total"]), int(data["commits"])
+            newest, start = data.get("newest"), data.get("window_start")
+            if type(newest) is int and type(start) is int and 0 <= start <= memory.commits:
+                memory.newest, memory.window_start = newest, start
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return None
         if len(memory.eligible) != memory.commits or len(memory.assisted) != memory.commits:
@@ -404,13 +412,21 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
             if coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
                 passing.append(key)
     memory.passing = passing
-    module_of = {path: node.get("module") for path, node in zip(index.files, index.nodes)}
+    files, file_nodes = index.files, index.nodes
+    if len(passing) * 8 < len(files):  # a few pairs (after a commit, 300 at 10k files): their files looked up alone
+
+        def module_of(path: str) -> str | None:
+            i = bisect_left(files, path)
+            return file_nodes[i].get("module") if i < len(files) and files[i] == path else None
+    else:
+        module_of = {path: node.get("module") for path, node in zip(files, file_nodes)}.get  # type: ignore[assignment]
+
     for key in passing:
         a, b = divmod(key, PAIR)
         shared = memory.shared(key) or 0
         ra, rb = revisions.get(a, 0), revisions.get(b, 0)
         degree = coupled(shared, ra, rb, settings) or 0.0
-        ma, mb = module_of.get(paths[a]), module_of.get(paths[b])
+        ma, mb = module_of(paths[a]), module_of(paths[b])
         ida = node_id(Label.MODULE, repo, ma) if ma else None
         idb = node_id(Label.MODULE, repo, mb) if mb else None
         linked = bool(ida and idb and ida != idb and (
@@ -532,15 +548,47 @@ class _DaysMaker:
             props[i]["change_days"] = days
 
 
-def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:
-    """Agent Person and Component properties (see the module docstring); returns the agent-assisted commits."""
+def _window(log: CommitLog, memory: ChangeMemory, days: int, kept: int | None) -> tuple[int, list[int], int]:
+    """(the newest commit time, the non-merge commits in the ``days`` before it, the first position in that window or
+    the log's length). After new commits (``kept``: the positions before it were counted with the memory's window
+    found) the newest is the memory's or a new commit's, and the window starts no earlier than it did: the positions
+    before its start then are not looked at (100,000 commits looked at one by one were half of this step after a
+    commit). ``CAIRN_VERIFY_SKIPS=1`` checks that against every commit."""
+    committed, merge, n = log.committed, log.merge, len(log)
+    if kept is not None and memory.newest is not None and memory.window_start is not None and kept <= n:
+        newest = max(memory.newest, max(committed[kept:n])) if kept < n else memory.newest
+        recent, start = _in_window(committed, merge, newest - days, memory.window_start, n)
+        if verifying_skips() and (newest, recent, start) != (whole := _whole_window(committed, merge, n, days)):
+            raise AssertionError(f"the agent inventory's window found from the remembered one (newest {newest}, from "
+                                 f"position {start}) is not the one every commit gives ({whole[0]}, {whole[2]})")
+        return newest, recent, start
+    return _whole_window(committed, merge, n, days)
+
+
+def _whole_window(committed: Any, merge: bytearray, n: int, days: int) -> tuple[int, list[int], int]:
+    newest = max(committed) if n else 0
+    return newest, *_in_window(committed, merge, newest - days, 0, n)
+
+
+def _in_window(committed: Any, merge: bytearray, since: int, start: int, n: int) -> tuple[list[int], int]:
+    """The non-merge positions from ``start`` committed at ``since`` or later, and the first such position (merges
+    too; ``n`` when none)."""
+    inside = [p for p, when in enumerate(committed[start:n], start) if when >= since]
+    return [p for p in inside if not merge[p]], inside[0] if inside else n
+
+
+def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings,
+                        kept: int | None = None) -> int:
+    """Agent Person and Component properties (see the module docstring); returns the agent-assisted commits.
+
+    ``kept``: the log positions before it are the commits the memory had counted (its window found among them,
+    ``ChangeMemory.newest`` and ``window_start``, stands for them), None when unknown."""
     log = view.log
-    newest = max(log.committed) if len(log) else 0
-    recent_from = newest - settings.recent_days * DAY
     recent_commits: Counter = Counter()
     recent_assisted: Counter = Counter()
-    committed, merge, assisted = log.committed, log.merge, memory.assisted
-    recent = [p for p, when in enumerate(committed) if when >= recent_from and not merge[p]]
+    newest, recent, memory.window_start = _window(log, memory, settings.recent_days * DAY, kept)
+    memory.newest = newest
+    assisted = memory.assisted
     for p, comps in zip(recent, view.components_at(recent)):
         recent_commits.update(comps)
         if assisted[p]:
@@ -617,7 +665,10 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     settings, people, mapping = _settings(coupling, agents), _people(history), _mapping(index, len(log.paths))
     state = history.state
     memory = ChangeMemory.from_json(state.analyses.get(MEMORY)) if state is not None and state.analyses.get(MEMORY) else None
-    incremental = memory is not None and reusable(memory, settings, people, mapping, history) and (
+    reused = memory is not None and reusable(memory, settings, people, mapping, history)
+    # the positions counted before that are still the same commits (new ones only added after them)
+    kept = memory.commits if reused and memory is not None and memory.commits == history.kept_prefix else None
+    incremental = reused and memory is not None and (
         memory.commits == history.kept_prefix or take_back(memory, history.kept_prefix, mapping, view, history.moved))
     if not incremental:
         memory = ChangeMemory(settings, people, mapping)
@@ -626,7 +677,7 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     memory.people, memory.mapping = people, mapping
     pairs = add_coupling(graph, index, memory, log.paths, coupling, changed if incremental else None)
     add_change_counts(graph, index, memory, hold_days and incremental)  # (a first count's save reads every node)
-    assisted = add_agent_inventory(graph, view, memory, agents)
+    assisted = add_agent_inventory(graph, view, memory, agents, kept)
     repository = graph.repository
     if repository is not None:
         repository.props["coupling_settings"] = coupling.model_dump()
