@@ -527,6 +527,26 @@ class RepoGraph:
         self.repo = repo
         self.nodes: dict[str, Node] = {}
         self._map = _EdgeMap({})
+        self._held_props: Callable[[Collection[str] | None], None] | None = None
+
+    def hold_props(self, make: Callable[[Collection[str] | None], None]) -> None:
+        """Hold a property of some nodes unmade (a placeholder in its place, so the properties keep their order) until
+        a reader of whole nodes asks for it (``make_props``): ``make(ids)`` puts it on those of the nodes ``ids``
+        (None: on every node). Readers of named properties never ask; a store about to serialise or digest nodes does.
+        After a commit, a save reads a few hundred of 50,000 File nodes: their ``change_days`` alone are made
+        (``ingest.cochange.add_change_counts``)."""
+        if self._held_props is not None:
+            raise ValueError("the graph holds properties unmade already")
+        self._held_props = make
+
+    def make_props(self, ids: Collection[str] | None = None) -> None:
+        """Make the held properties (``hold_props``) of the nodes ``ids`` (None: of every node; none are held then)."""
+        make = self._held_props
+        if make is None:
+            return
+        if ids is None:
+            self._held_props = None
+        make(ids)
 
     @property
     def edges(self) -> dict[tuple[str, str, str], Edge]:
@@ -723,6 +743,13 @@ class GroupedGraph(RepoGraph):
         self.nodes, self._map = graph.nodes, graph._map  # (its pending edges too, made for both when first read)
         self._labels: tuple[int, dict[Label, list[Node]]] | None = None
         self._types: tuple[int, dict[Rel, list[Edge]]] | None = None
+        self._grouped = graph
+
+    def hold_props(self, make: Callable[[Collection[str] | None], None]) -> None:
+        self._grouped.hold_props(make)
+
+    def make_props(self, ids: Collection[str] | None = None) -> None:
+        self._grouped.make_props(ids)
 
     def of_label(self, label: Label) -> list[Node]:
         self._labels = _regrouped(self._labels, self.nodes, attrgetter("label"))

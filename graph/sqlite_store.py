@@ -372,6 +372,7 @@ class SqliteStore(GraphStore):
         return graph
 
     reads_around = True
+    makes_held_props = True  # (``graph.sqlite_write`` asks before it reads nodes whole)
 
     def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
         wanted = sorted(set(ids))

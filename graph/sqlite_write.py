@@ -247,6 +247,7 @@ def _sync_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, advance: C
         found = _sync_named_nodes(conn, rid, graph, advance, kept, changed)
         if found is not None:
             return found
+    graph.make_props()  # every node may be read whole
     nodes = graph.nodes
     ids = sorted(nodes)
     props = list(map(_PROPS_OF, map(nodes.__getitem__, ids)))
@@ -394,6 +395,7 @@ def _sync_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, adva
         ids.sort()
         if hi is not None and (not ids or ids[-1] != hi):
             return _gone_unnamed(graph, hi)
+        graph.make_props(ids)  # the nodes of the region are read whole (those held unmade made: ``RepoGraph.hold_props``)
         rows = [(node_id, nodes[node_id].props) for node_id in ids]
 
         def as_json(i: int, rows: list[tuple[str, Any]] = rows) -> str:
@@ -515,6 +517,7 @@ def _verify_named_nodes(conn: sqlite3.Connection, rid: int, graph: RepoGraph, me
         missed = sorted((nodes.keys() - stored - set(added)) | (stored - nodes.keys() - gone))
         raise StoreError(f"saving {graph.repo}: {len(missed)} node(s) added or gone that the count did not show, the first "
                          f"{missed[:1]}: a node added was not named in nodes_changed")
+    graph.make_props()  # (every node read whole: those held unmade made)
     ids = sorted(nodes)
     rows = list(zip(ids, map(_PROPS_OF, map(nodes.__getitem__, ids))))
     full = [chunk for _, chunk in cut(rows, node_chunk_ends(ids), itemgetter(0), lambda i: dumps(rows[i][1]))]

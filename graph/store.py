@@ -237,6 +237,10 @@ class GraphStore(ABC):
     #: Whether ``load_around`` reads only what it is asked for (this default loads the whole graph and cuts it).
     reads_around = False
 
+    #: Whether a save asks the graph for the properties it holds unmade (``RepoGraph.make_props``) before it reads a
+    #: node whole; a graph handed to a store that does not must have none held.
+    makes_held_props = False
+
     def load_around(self, repo: str, ids: Iterable[str], rels: Iterable[Rel | str] = ()) -> RepoGraph:
         """The nodes with the given ``ids``, the relationships of the types ``rels`` at them (either end), and the
         nodes at the other ends of those: what a question about a few files or modules reads of a large graph.

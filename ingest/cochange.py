@@ -63,9 +63,10 @@ from bisect import bisect_left
 from collections import Counter, deque
 from itertools import accumulate, compress, repeat
 from operator import attrgetter, setitem, sub
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.graph.store import verifying_skips
 from cairn.ingest.change_count import DAY, FirstCount, count_commits
 from cairn.ingest.change_take_back import take_back
 from cairn.ingest.commit_people import NOBODY, CommitPeople
@@ -234,6 +235,10 @@ class ChangeMemory:
         self.component_revisions, self.component_pairs = Counter(), Counter()
         self.agents: dict[str, dict[str, Any]] = {}
         self.assisted_total, self.commits = 0, 0  # commits: how many log positions are counted
+        #: the newest commit time of the positions counted, and the first position in the agent inventory's window
+        #: then (``add_agent_inventory``); None: not known (a state written before they were kept)
+        self.newest: int | None = None
+        self.window_start: int | None = None
 
     def shared(self, key: int) -> int | None:
         i = bisect_left(self.pair_key, key)
@@ -270,6 +275,7 @@ class ChangeMemory:
             "component_revisions": sorted(self.component_revisions.items()),
             **_component_pairs_columns(self.component_pairs),
             "agents": self.agents, "assisted_total": self.assisted_total, "commits": self.commits,
+            "newest": self.newest, "window_start": self.window_start,
         }
 
     @classmethod
@@ -296,6 +302,9 @@ class ChangeMemory:
             memory.component_pairs = _component_pairs_read(data)
             memory.agents = {str(k): v for k, v in data["agents"].items()}
             memory.assisted_total, memory.commits = int(data["assisted_total"]), int(data["commits"])
+            newest, start = data.get("newest"), data.get("window_start")
+            if type(newest) is int and type(start) is int and 0 <= start <= memory.commits:
+                memory.newest, memory.window_start = newest, start
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return None
         if len(memory.eligible) != memory.commits or len(memory.assisted) != memory.commits:
@@ -403,13 +412,21 @@ def add_coupling(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, paths
             if coupled(shared, revisions.get(a, 0), revisions.get(b, 0), settings) is not None:
                 passing.append(key)
     memory.passing = passing
-    module_of = {path: node.get("module") for path, node in zip(index.files, index.nodes)}
+    files, file_nodes = index.files, index.nodes
+    if len(passing) * 8 < len(files):  # a few pairs (after a commit, 300 at 10k files): their files looked up alone
+
+        def module_of(path: str) -> str | None:
+            i = bisect_left(files, path)
+            return file_nodes[i].get("module") if i < len(files) and files[i] == path else None
+    else:
+        module_of = {path: node.get("module") for path, node in zip(files, file_nodes)}.get  # type: ignore[assignment]
+
     for key in passing:
         a, b = divmod(key, PAIR)
         shared = memory.shared(key) or 0
         ra, rb = revisions.get(a, 0), revisions.get(b, 0)
         degree = coupled(shared, ra, rb, settings) or 0.0
-        ma, mb = module_of.get(paths[a]), module_of.get(paths[b])
+        ma, mb = module_of(paths[a]), module_of(paths[b])
         ida = node_id(Label.MODULE, repo, ma) if ma else None
         idb = node_id(Label.MODULE, repo, mb) if mb else None
         linked = bool(ida and idb and ida != idb and (
@@ -441,40 +458,137 @@ class _OneDay(dict):
         return day
 
 
-def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory) -> None:
-    """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list)."""
+class _Held:
+    """What stands for a File's ``change_days`` while they are held unmade (``RepoGraph.hold_props``): neither JSON
+    nor marshal takes it, so a store that serialised or digested a node before making them fails rather than stores
+    something else."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<change_days held>"
+
+
+HELD_DAYS = _Held()
+
+
+class _Days:
+    """Each file's ``change_days`` (by its index in ``FileIndex.files``), read from the memory's columns of days."""
+
+    def __init__(self, index: FileIndex, memory: ChangeMemory):
+        columns = memory.days.columns()  # (the state writes them so anyway; columns are replaced, never changed in place)
+        counts, self.values = columns["counts"], columns["values"]
+        # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end (a day met again is
+        # a lookup in C, one int object made per entry read and let go: a third faster than ``setdefault(day, day)``);
+        # a file's days read from its slice of the column, not from a list of every entry (18 MB more at 50k files,
+        # at the peak of a cold ingest)
+        self.day = _OneDay().__getitem__
+        self.starts = starts = list(accumulate(counts, initial=0))
+        known = len(counts)
+        starts.append(starts[-1])  # (at ``known``: no day, for a path with no commit)
+        self.at = [known if pid is None or pid >= known else pid for pid in index.pid]
+
+    def of(self, files: Iterable[int]) -> Iterable[list[int]]:
+        """The days of ``files`` (indexes into ``FileIndex.files``), in their order, a new list each."""
+        starts, at = self.starts, list(map(self.at.__getitem__, files))
+        spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
+        # (copied, which makes a list at its size: one made from a map holds room to grow by an eighth, 2 MB at 50k
+        # files)
+        return map(list.copy, map(list, map(map, repeat(self.day), map(self.values.__getitem__, spans))))
+
+
+def add_change_counts(graph: RepoGraph, index: FileIndex, memory: ChangeMemory, held: bool = False) -> None:
+    """``revisions``, ``change_days`` and ``agent_changes`` on every File node (a day is one int in every list).
+
+    ``held``: ``change_days`` are held unmade (``RepoGraph.hold_props``; ``HELD_DAYS`` in their place, so each node's
+    properties keep their order) and made for the nodes a store asks for; only a reader of whole nodes needs them
+    (``queries.hotspots`` reads them from the store), and after a commit a save reads a few hundred File nodes of
+    tens of thousands. ``CAIRN_VERIFY_SKIPS=1`` makes every file's days at once too, and checks those made later
+    against them."""
     revisions, agent_changes = memory.revisions.get, memory.agent_changes.get
-    columns = memory.days.columns()  # (the state writes them so anyway)
-    counts, values = columns["counts"], columns["values"]
-    # day -> its int object: not a million 32-byte ints at 50k files, held to the ingest's end (a day met again is a
-    # lookup in C, one int object made per entry read and let go: a third faster than ``setdefault(day, day)``); a
-    # file's days read from its slice of the column, not from a list of every entry (18 MB more at 50k files, at the
-    # peak of a cold ingest)
-    day = _OneDay().__getitem__
-    starts = list(accumulate(counts, initial=0))
-    known = len(counts)
-    starts.append(starts[-1])  # (at ``known``: no day, for a path with no commit)
-    at = [known if pid is None or pid >= known else pid for pid in index.pid]
+    days = _Days(index, memory)
     # set in this order on each file, a property at a time over the files in C: no dict of keywords, no Python step per
     # file and property
     props, pids = list(map(_PROPS, index.nodes)), index.pid
     deque(map(setitem, props, repeat("revisions"), map(revisions, pids, repeat(0))), maxlen=0)
-    spans = map(slice, map(starts.__getitem__, at), map(starts.__getitem__, map((1).__add__, at)))
-    # (copied, which makes a list at its size: one made from a map holds room to grow by an eighth, 2 MB at 50k files)
-    days = map(list.copy, map(list, map(map, repeat(day), map(values.__getitem__, spans))))
-    deque(map(setitem, props, repeat("change_days"), days), maxlen=0)
+    if held:
+        deque(map(setitem, props, repeat("change_days"), repeat(HELD_DAYS)), maxlen=0)
+        graph.hold_props(_DaysMaker(graph.repo, index, days, props).make)
+    else:
+        deque(map(setitem, props, repeat("change_days"), days.of(range(len(props)))), maxlen=0)
     deque(map(setitem, props, repeat("agent_changes"), map(agent_changes, pids, repeat(0))), maxlen=0)
 
 
-def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings) -> int:
-    """Agent Person and Component properties (see the module docstring); returns the agent-assisted commits."""
+class _DaysMaker:
+    """Makes the held ``change_days`` of File nodes when a store asks (``add_change_counts``)."""
+
+    def __init__(self, repo: str, index: FileIndex, days: _Days, props: list[dict[str, Any]]):
+        self.prefix, self.files, self.days, self.props = node_id(Label.FILE, repo, ""), index.files, days, props
+        self.expected = list(days.of(range(len(props)))) if verifying_skips() else None
+
+    def make(self, ids: Collection[str] | None) -> None:
+        files, props = self.files, self.props
+        if ids is None:
+            wanted: Iterable[int] = range(len(files))
+        else:
+            prefix, cut, found = self.prefix, len(self.prefix), set()
+            for nid in ids:
+                if nid.startswith(prefix):
+                    path = nid[cut:]
+                    i = bisect_left(files, path)
+                    if i < len(files) and files[i] == path:
+                        found.add(i)
+            wanted = sorted(found)
+        wanted = [i for i in wanted if props[i].get("change_days") is HELD_DAYS]
+        made = self.days.of(wanted)
+        expected = self.expected
+        for i, days in zip(wanted, made):
+            if expected is not None and days != expected[i]:
+                raise AssertionError(f"change_days of {files[i]} made later differ from those made at once")
+            props[i]["change_days"] = days
+
+
+def _window(log: CommitLog, memory: ChangeMemory, days: int, kept: int | None) -> tuple[int, list[int], int]:
+    """(the newest commit time, the non-merge commits in the ``days`` before it, the first position in that window or
+    the log's length). After new commits (``kept``: the positions before it were counted with the memory's window
+    found) the newest is the memory's or a new commit's, and the window starts no earlier than it did: the positions
+    before its start then are not looked at (100,000 commits looked at one by one were half of this step after a
+    commit). ``CAIRN_VERIFY_SKIPS=1`` checks that against every commit."""
+    committed, merge, n = log.committed, log.merge, len(log)
+    if kept is not None and memory.newest is not None and memory.window_start is not None and kept <= n:
+        newest = max(memory.newest, max(committed[kept:n])) if kept < n else memory.newest
+        recent, start = _in_window(committed, merge, newest - days, memory.window_start, n)
+        if verifying_skips() and (newest, recent, start) != (whole := _whole_window(committed, merge, n, days)):
+            raise AssertionError(f"the agent inventory's window found from the remembered one (newest {newest}, from "
+                                 f"position {start}) is not the one every commit gives ({whole[0]}, {whole[2]})")
+        return newest, recent, start
+    return _whole_window(committed, merge, n, days)
+
+
+def _whole_window(committed: Any, merge: bytearray, n: int, days: int) -> tuple[int, list[int], int]:
+    newest = max(committed) if n else 0
+    return newest, *_in_window(committed, merge, newest - days, 0, n)
+
+
+def _in_window(committed: Any, merge: bytearray, since: int, start: int, n: int) -> tuple[list[int], int]:
+    """The non-merge positions from ``start`` committed at ``since`` or later, and the first such position (merges
+    too; ``n`` when none)."""
+    inside = [p for p, when in enumerate(committed[start:n], start) if when >= since]
+    return [p for p in inside if not merge[p]], inside[0] if inside else n
+
+
+def add_agent_inventory(graph: RepoGraph, view: CommitView, memory: ChangeMemory, settings: AgentSettings,
+                        kept: int | None = None) -> int:
+    """Agent Person and Component properties (see the module docstring); returns the agent-assisted commits.
+
+    ``kept``: the log positions before it are the commits the memory had counted (its window found among them,
+    ``ChangeMemory.newest`` and ``window_start``, stands for them), None when unknown."""
     log = view.log
-    newest = max(log.committed) if len(log) else 0
-    recent_from = newest - settings.recent_days * DAY
     recent_commits: Counter = Counter()
     recent_assisted: Counter = Counter()
-    committed, merge, assisted = log.committed, log.merge, memory.assisted
-    recent = [p for p, when in enumerate(committed) if when >= recent_from and not merge[p]]
+    newest, recent, memory.window_start = _window(log, memory, settings.recent_days * DAY, kept)
+    memory.newest = newest
+    assisted = memory.assisted
     for p, comps in zip(recent, view.components_at(recent)):
         recent_commits.update(comps)
         if assisted[p]:
@@ -536,13 +650,14 @@ def first_count(graph: RepoGraph, history: History, coupling: CouplingSettings) 
 
 
 def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, agents: AgentSettings,
-                first: FirstCount | None = None) -> ChangeResult:
+                first: FirstCount | None = None, hold_days: bool = False) -> ChangeResult:
     """Coupling, change counts and the agent inventory on ``graph``, from the commits of ``history.log``.
 
     Counts remembered with ``history.state`` are added to when they were made under the same settings,
     people and mapping of paths to files (``reusable``); otherwise every commit is counted again. The
     counts are left in ``history.state`` for the next ingest. ``first``: a first count begun for this graph's
-    files (``first_count``), used when every commit is counted (else cancelled).
+    files (``first_count``), used when every commit is counted (else cancelled). ``hold_days``: the File nodes'
+    ``change_days`` are held unmade (``add_change_counts``).
     """
     log = history.log
     index = first.index if first is not None else file_index(graph, history)
@@ -550,7 +665,10 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     settings, people, mapping = _settings(coupling, agents), _people(history), _mapping(index, len(log.paths))
     state = history.state
     memory = ChangeMemory.from_json(state.analyses.get(MEMORY)) if state is not None and state.analyses.get(MEMORY) else None
-    incremental = memory is not None and reusable(memory, settings, people, mapping, history) and (
+    reused = memory is not None and reusable(memory, settings, people, mapping, history)
+    # the positions counted before that are still the same commits (new ones only added after them)
+    kept = memory.commits if reused and memory is not None and memory.commits == history.kept_prefix else None
+    incremental = reused and memory is not None and (
         memory.commits == history.kept_prefix or take_back(memory, history.kept_prefix, mapping, view, history.moved))
     if not incremental:
         memory = ChangeMemory(settings, people, mapping)
@@ -558,8 +676,8 @@ def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, 
     changed = count_commits(memory, view, memory.commits, coupling, first)
     memory.people, memory.mapping = people, mapping
     pairs = add_coupling(graph, index, memory, log.paths, coupling, changed if incremental else None)
-    add_change_counts(graph, index, memory)
-    assisted = add_agent_inventory(graph, view, memory, agents)
+    add_change_counts(graph, index, memory, hold_days and incremental)  # (a first count's save reads every node)
+    assisted = add_agent_inventory(graph, view, memory, agents, kept)
     repository = graph.repository
     if repository is not None:
         repository.props["coupling_settings"] = coupling.model_dump()

@@ -109,6 +109,7 @@ def ingest_repository(
     spooled: SpooledLog | None = None,
     save_beside: Callable[[Callable[[], str | None]], None] | None = None,
     listed: ListedBeside | None = None,
+    hold_days: bool = False,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into a new ``RepoGraph``.
 
@@ -126,7 +127,9 @@ def ingest_repository(
     the caller closes it. ``save_beside`` is handed the save of the history state (which gives a note when it
     fails) instead of running it, for the caller to run at once or beside the next steps, and to add its note to
     the summary. ``listed``: the files' listing begun beside (``listed_beside.ListedBeside``), taken when begun with this
-    configuration's settings.
+    configuration's settings. ``hold_days``: the File nodes' ``change_days`` are held unmade until a reader of whole
+    nodes asks (``RepoGraph.make_props``; ``cochange.add_change_counts``): for a caller that hands the graph to a
+    store that asks for them (``GraphStore.makes_held_props``) and reads them nowhere else.
     """
     started = time.perf_counter()
     root = checkout_root(root)
@@ -257,7 +260,8 @@ def ingest_repository(
     try:
         trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
                                            None if tracked_cache else cache_dir, replay_beside, spooled, save_beside,
-                                           checkout.tracked_in_cache if checkout is not None else None, cache_written)
+                                           checkout.tracked_in_cache if checkout is not None else None, cache_written,
+                                           hold_days and compared)  # (a save without a graph to compare reads all)
     finally:
         cache_written()  # (at once when the history's steps waited for it already)
     _add_codeowners(graph, codeowners, summary)
@@ -312,7 +316,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  cache_dir: Path | None, replay_beside: Callable[[TrendReplay], None] | None,
                  spooled: SpooledLog | None,
                  save_beside: Callable[[Callable[[], str | None]], None] | None,
-                 tracked_in_cache: list[str] | None, before_forks: Callable[[], None],
+                 tracked_in_cache: list[str] | None, before_forks: Callable[[], None], hold_days: bool = False,
                  ) -> tuple[TrendInputs | None, KnowsDelta | None, frozenset[str] | None]:
     """History, ownership, change coupling and trends on ``graph``. ``before_forks`` waits for the thread that saves
     the parse cache: called once the history is read, before the first step that may fork (no thread may run then);
@@ -346,7 +350,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
             summary.notes.extend(graph.repository.get("history_notes") or [])
             summary.warnings.extend(history.warnings)
             notify("change coupling and trends", 0, 1)
-            changes = add_changes(graph, history, config.coupling, config.agents, first)
+            changes = add_changes(graph, history, config.coupling, config.agents, first, hold_days)
         finally:
             if first is not None:
                 first.cancel()  # (nothing left to stop once add_changes took its pairs)

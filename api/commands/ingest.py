@@ -90,8 +90,10 @@ def _ingest(path: Path, store: Optional[str], config: Optional[Path], name: Opti
         with opened_workspace(store, create=True) as ws:
             if format is TABLE and err_console.is_terminal:
                 with _progress_bar() as progress:
-                    return ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress, asked=asked)
-            return ingest_checkout(ws, path, config_file=config, repo_name=name, asked=asked)  # no bar: rich not imported
+                    return ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress, asked=asked,
+                                           graph_read=False)
+            # no bar: rich not imported; the summary alone is read of the result
+            return ingest_checkout(ws, path, config_file=config, repo_name=name, asked=asked, graph_read=False)
     finally:
         asked.cancel()  # (when a step failed before the check read git's answers)
 

@@ -60,10 +60,13 @@ def ingest_into_store(
     repo_name: str | None = None,
     progress: StageProgress | None = None,
     asked: CheckoutQuestions | None = None,
+    graph_read: bool = True,
 ) -> IngestResult:
     """Ingest the checkout at ``root`` into ``store`` (see the module docstring); ``result.unchanged`` when it kept the
     stored graph. ``asked``: the check's questions already put to git (``freshness.CheckoutQuestions``) for the
-    checkout, read here (the caller ends them when a step fails before)."""
+    checkout, read here (the caller ends them when a step fails before). ``graph_read=False``: the caller reads
+    nothing of ``result.graph`` but the summary, so what the store does not ask for may stay unmade in it
+    (``RepoGraph.hold_props``)."""
     from cairn.ingest.checkout import checkout_root, default_repo_name
     from cairn.ingest.gcpause import gc_paused
     from cairn.ingest.spool import spool_history
@@ -98,7 +101,7 @@ def ingest_into_store(
             from cairn.ingest.known_settings import ingest_settings  # (validates a configuration not seen before)
 
             settings = ingest_settings(source, cache_dir_for(store), root, checkout.tracked_in_cache)
-        return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed)
+        return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed, graph_read)
     finally:
         if spooled is not None:
             spooled.close()
@@ -128,16 +131,16 @@ def _listed_beside(root: Path, source: ConfigSource, config: CairnConfig | None,
 
 def _ingest(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
             progress: StageProgress | None, stored: RepositorySummary | None, spooled: SpooledLog | None,
-            listed: ListedBeside | None = None) -> IngestResult:
+            listed: ListedBeside | None = None, graph_read: bool = True) -> IngestResult:
     from cairn.ingest.gcpause import gc_paused
 
     with gc_paused():  # hundreds of thousands of objects that live to the end, no cycles (see ingest.gcpause)
-        return _ingest_paused(store, root, config, repo, checkout, progress, stored, spooled, listed)
+        return _ingest_paused(store, root, config, repo, checkout, progress, stored, spooled, listed, graph_read)
 
 
 def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str, checkout: CheckoutState,
                    progress: StageProgress | None, stored: RepositorySummary | None,
-                   spooled: SpooledLog | None, listed: ListedBeside | None) -> IngestResult:
+                   spooled: SpooledLog | None, listed: ListedBeside | None, graph_read: bool = True) -> IngestResult:
     from cairn.api.services.answers import AnswersBeside, bus_factor_known, kept_base
     from cairn.api.services.beside import Beside
     from cairn.api.services.changes_over_time import FactorsBeside, annotate_trends, release_trend_inputs
@@ -165,7 +168,9 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
         result = ingest_repository(root, config, repo_name=repo, cache_dir=cache_dir_for(store), progress=progress,
                                    checkout=checkout, base_code=stored.props.get(CODE) if stored is not None else None,
                                    replay_beside=lambda replay: beside.append(FactorsBeside(replay)), spooled=spooled,
-                                   save_beside=save_state, listed=listed)
+                                   save_beside=save_state, listed=listed,
+                                   # only the save reads File nodes whole (the answers read named properties)
+                                   hold_days=store.makes_held_props)
         give_back()  # what the history state held (saved by now): the bus factor and the trends allocate next
         with store.writer_lock(result.graph.repo):
             reviews = store.load_reviews(result.graph.repo)
@@ -200,6 +205,8 @@ def _ingest_paused(store: GraphStore, root: Path, config: CairnConfig, repo: str
         for started in beside:
             started.cancel()  # when a step failed before annotate_trends took the result
         _notes_of(state_saves)  # the state is written even when a later step fails, as it was before it
+    if graph_read:
+        result.graph.make_props()  # (what the save left unmade: the caller may read any node whole)
     abandon(result.graph, result.trends, bus_factor)  # the caller reads the summary: see ingest.gcpause
     return result
 
@@ -425,8 +432,10 @@ def _unchanged(store: GraphStore, stored: RepositorySummary, root: Path, checkou
 
 
 def ingest(ws: Workspace, root: Path, *, config_file: Path | None = None, repo_name: str | None = None,
-           progress: StageProgress | None = None, asked: CheckoutQuestions | None = None) -> IngestResult:
-    result = ingest_into_store(ws.store, root, config_file=config_file, repo_name=repo_name, progress=progress, asked=asked)
+           progress: StageProgress | None = None, asked: CheckoutQuestions | None = None,
+           graph_read: bool = True) -> IngestResult:
+    result = ingest_into_store(ws.store, root, config_file=config_file, repo_name=repo_name, progress=progress, asked=asked,
+                               graph_read=graph_read)
     if not result.unchanged:
         ws.forget(result.repo)
     return result

@@ -1,0 +1,76 @@
+"""The agent inventory's window after new commits (``cochange._window``): found from the remembered one.
+
+The components' ``agent_share`` counts the commits in the ``[agents] recent_days`` before the newest. After new
+commits on top of those counted, the window starts no earlier than it did, so only the positions from its remembered
+start are looked at. Here: that shortcut is taken after a commit, the stored graph is what a cold ingest stores, and
+the check (``CAIRN_VERIFY_SKIPS=1``, on in every test) refuses a remembered start that would leave commits out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import cairn.ingest.cochange as cochange
+from cairn.api.services.ingesting import ingest_into_store
+from cairn.graph.sqlite_store import SqliteStore
+from fixtures.gitrepo import GitRepo
+from test_incremental_parity import stored_rows
+
+ADA = ("Ada Lovelace", "ada@example.com")
+CLAUDE = ("Claude", "noreply@anthropic.com")
+
+
+def _repo(tmp_path) -> GitRepo:
+    repo = GitRepo(tmp_path / "app")
+    repo.commit({"pkg/a/__init__.py": "", "pkg/b/__init__.py": ""}, message="start", author=ADA, date="2023-01-01T00:00:00+00:00")
+    for month in range(2, 13):  # a year of commits, the last months' inside the window, some by an agent
+        repo.commit({f"pkg/{'ab'[month % 2]}/m{month}.py": f"X = {month}\n"}, message=f"month {month}",
+                    author=CLAUDE if month % 3 == 0 else ADA, date=f"2023-{month:02d}-01T00:00:00+00:00")
+    return repo
+
+
+def _starts(monkeypatch) -> list[int]:
+    """The positions each look for the window starts at (the check's own look, from 0, recorded too)."""
+    starts: list[int] = []
+    looked = cochange._in_window
+
+    def recording(committed, merge, since, start, n):
+        starts.append(start)
+        return looked(committed, merge, since, start, n)
+
+    monkeypatch.setattr(cochange, "_in_window", recording)
+    return starts
+
+
+def test_after_a_commit_the_window_is_looked_for_from_its_remembered_start(tmp_path, monkeypatch):
+    repo = _repo(tmp_path)
+    warm = SqliteStore(tmp_path / "warm")
+    starts = _starts(monkeypatch)
+    ingest_into_store(warm, repo.root)
+    assert starts == [0]  # nothing remembered: every commit
+
+    repo.commit({"pkg/a/m13.py": "X = 13\n"}, message="next year", author=CLAUDE, date="2024-01-15T00:00:00+00:00")
+    starts.clear()
+    ingest_into_store(warm, repo.root)
+    assert starts[0] > 0  # from the remembered start (then the check's look at every commit)
+    assert starts[1:] == [0]
+    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
+    assert stored_rows(tmp_path / "warm", "app") == stored_rows(tmp_path / "cold", "app")
+
+
+def test_the_check_refuses_a_remembered_start_that_leaves_commits_out(tmp_path, monkeypatch):
+    repo = _repo(tmp_path)
+    warm = SqliteStore(tmp_path / "warm")
+    ingest_into_store(warm, repo.root)
+    repo.commit({"pkg/a/m13.py": "X = 13\n"}, message="next", author=ADA, date="2023-12-15T00:00:00+00:00")
+    read = cochange.ChangeMemory.from_json
+
+    def too_late(data):  # a start past commits that are in the window
+        memory = read(data)
+        if memory is not None and memory.window_start is not None:
+            memory.window_start = memory.commits
+        return memory
+
+    monkeypatch.setattr(cochange.ChangeMemory, "from_json", staticmethod(too_late))
+    with pytest.raises(AssertionError, match="agent inventory's window"):
+        ingest_into_store(warm, repo.root)
