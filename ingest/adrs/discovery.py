@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
@@ -43,16 +44,18 @@ DEFAULT_FOLDERS = (
     "doc/adr", "docs/adr", "docs/adrs", "docs/decisions", "docs/architecture/decisions",
     "docs/architecture-decisions", "adr",
 )
-#: Decision folders kept below a part of the repository (Open edX's ``credentials/apps/core/docs/decisions``, a
-#: monorepo package's ``packages/web/docs/adr``), found among the tracked files (``nested_adr_folders``).
-_NESTED = re.compile(
-    r"^(?P<folder>.+/(?:docs/decisions|docs/adrs?|doc/adr|docs/architecture/decisions|docs/architecture-decisions))"
-    r"/[^/]+\.(?:md|markdown|rst)$", re.I)
-#: A folder holding tests, fixtures or examples rather than a part of the project (``tests``, ``integration-tests``,
-#: ``__fixtures__``, ``examples`` …): its decision records are samples.
-_NOT_PROJECT_PART = re.compile(
-    r"^(?:_*(?:tests?|specs?|testdata|test_data|fixtures?|examples?|samples?|demos?|templates?)_*"
-    r"|.*[-_.]tests?|tests?[-_.].*)$", re.I)
+@cache
+def _nested_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(A record directly in a decision folder kept below a part of the repository — Open edX's
+    ``credentials/apps/core/docs/decisions``, a monorepo package's ``packages/web/docs/adr`` —, a folder holding
+    tests, fixtures or examples rather than a part of the project: its records are samples). Compiled when first
+    asked: the check for changes, which imports this module on every ingest, needs neither."""
+    return (re.compile(r"^(?P<folder>.+/(?:docs/decisions|docs/adrs?|doc/adr|docs/architecture/decisions"
+                       r"|docs/architecture-decisions))/[^/]+\.(?:md|markdown|rst)$", re.I),
+            re.compile(r"^(?:_*(?:tests?|specs?|testdata|test_data|fixtures?|examples?|samples?|demos?|templates?)_*"
+                       r"|.*[-_.]tests?|tests?[-_.].*)$", re.I))
+
+
 #: The folder that stands for the repository root in ``DecisionSet.folders``.
 ROOT_FOLDER = "."
 #: Documentation folders whose numbered records (not their other documents) are decisions.
@@ -122,12 +125,15 @@ def nested_adr_folders(paths: Iterable[str]) -> list[str]:
     another folder) that hold a record directly, among the repository's ``paths``; none inside tests, fixtures or
     examples (log4brains' ``packages/core/integration-tests/ro-project/docs/adr`` is its tests' sample project)."""
     found = set()
+    nested = not_project_part = None
     for path in paths:
         if "/doc" in path:  # (most paths are not: one substring test each)
-            m = _NESTED.match(path)
+            if nested is None:
+                nested, not_project_part = _nested_patterns()
+            m = nested.match(path)
             if m is not None:
                 found.add(m.group("folder"))
-    return sorted(f for f in found if not any(_NOT_PROJECT_PART.search(part) for part in f.split("/")))
+    return sorted(f for f in found if not any(not_project_part.search(part) for part in f.split("/")))
 
 
 def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:
