@@ -18,7 +18,8 @@ single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
 and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 modules directly in the split directory form a component named after it
-(``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``). Hidden
+(``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
+repository when it is a container (``src/index.js`` beside ``src/auth/``). Hidden
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
 when there are at least three of them and they are a tenth of the code. Maven
@@ -43,9 +44,12 @@ from cairn.ingest.linguist import exclusion
 if TYPE_CHECKING:
     from cairn.ingest.config import ComponentSpec
 
-CONTAINER_DIRS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin", "scala", "python", "source", "sources", "pkg",
-                            # Python's mark of a private package tree: pip's src/pip/_internal/{cli,commands,…}
-                            "_internal"})
+#: Folders that only hold the parts of the code: their own modules are named after the repository.
+GENERIC_CONTAINERS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin",
+                                "scala", "python", "source", "sources", "pkg"})
+#: Python's mark of a private package tree (pip's src/pip/_internal/{cli,commands,…}): split like a container, its
+#: own modules keeping its name.
+CONTAINER_DIRS = GENERIC_CONTAINERS | {"_internal"}
 DOMINANT_SHARE = 0.8
 
 
@@ -250,7 +254,9 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
                 # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
                 pending.append(key)
             if direct:  # the package's own top-level modules (flask/app.py beside flask/json/)
-                key = path[-1] if path[-1] not in groups else ".".join(path[len(prefix):])
+                # named after the repository when the folder is only a container (frontend-platform's src/index.js)
+                own = root_name if path[-1] in GENERIC_CONTAINERS else path[-1]
+                key = own if own not in groups else ".".join(path[len(prefix):])
                 groups[key] = ([*path, "*"], direct)
     top_files = [d for d in dirs if d == prefix]
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs):  # a Go module's root package, say
