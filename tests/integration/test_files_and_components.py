@@ -113,9 +113,9 @@ def test_inferred_components_look_through_containers_and_single_packages():
     express += [f"examples/{e}/views/x.js" for e in examples] + [f"test/t{i}.js" for i in range(9)]
     assert names(express) == [("examples", ["examples/**"]), ("lib", ["lib/**"]), ("test", ["test/**"])]
     # a container's own modules are named after the repository (frontend-platform's src/index.js), not "src"
-    js = ["src/index.js", "src/config.js", "src/auth/a.js", "src/auth/b.js", "src/i18n/c.js"]
+    js = ["src/index.js", "src/config.js", "src/auth/a.js", "src/auth/b.js", "src/i18n/c.js", "test/t.test.js"]
     assert [(c.name, c.paths) for c in infer_components(js, "frontend-platform")] == [
-        ("auth", ["src/auth/**"]), ("frontend-platform", ["src/*"]), ("i18n", ["src/i18n/**"])]
+        ("auth", ["src/auth/**"]), ("frontend-platform", ["src/*"]), ("i18n", ["src/i18n/**"]), ("test", ["test/**"])]
     # Python's private package tree is a container: pip's src/pip/_internal/{cli,commands}, its own modules beside them
     pip = ["src/pip/__init__.py", "src/pip/__main__.py", "src/pip/_internal/main.py", "src/pip/_internal/cache.py",
            "src/pip/_internal/cli/parser.py", "src/pip/_internal/commands/install.py", "src/pip/_vendor/idna/core.py",
