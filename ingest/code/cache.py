@@ -57,12 +57,12 @@ import re
 import zlib
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import replace
 from itertools import accumulate, chain, compress, groupby, islice, repeat
 from operator import itemgetter, ne
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.store import verifying_skips
