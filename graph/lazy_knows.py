@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from array import array
 from itertools import accumulate, chain, repeat
+from operator import attrgetter
 from typing import Collection, Iterable
 
 from cairn.graph.model import (
@@ -23,6 +24,8 @@ from cairn.graph.model import (
     set_authors,
 )
 from cairn.graph.store import verifying_skips
+
+_SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
 
 
 class PendingKnows:
@@ -51,12 +54,14 @@ class PendingKnows:
         return keys, self.made
 
     def apart(self) -> tuple[Iterable[tuple[str, str, str]], list[KnowsEdge]]:
-        sources = list(map(self.node_of.__getitem__, self.person))
-        targets = list(chain.from_iterable(map(repeat, self.file_ids, self.count)))
-        made = list(map(KnowsEdge, sources, targets, map(self.values.__getitem__, self.shapes), self.touch))
+        # the keys read off the edges made, not from lists of the sources and targets beside them (at 50k files, 570k
+        # edges: 9 MB more at the peak of the knowledge's step)
+        made = list(map(KnowsEdge, map(self.node_of.__getitem__, self.person),
+                        chain.from_iterable(map(repeat, self.file_ids, self.count)),
+                        map(self.values.__getitem__, self.shapes), self.touch))
         if self.flags is not None:
             set_authors(made, self.flags)
-        return zip(repeat(Rel.KNOWS.value), sources, targets), made
+        return zip(repeat(Rel.KNOWS.value), map(_SOURCE, made), map(_TARGET, made)), made
 
     def set_authors(self, flags: list[bool]) -> None:
         """``author`` of each edge, in order: set on the edges made, or as they are made."""

@@ -440,9 +440,10 @@ def _emit_knows(graph: RepoGraph, memory: KnowledgeMemory, file_ids: list[str], 
         graph.defer_edges(pending)
         return node_of, pending.set_authors
     keys, made = pending.make()
-    keys = list(keys)
+    if not fresh:
+        keys = list(keys)
     if fresh or edges.keys().isdisjoint(keys):
-        edges.update(zip(keys, made))
+        edges.update(zip(keys, made))  # (a fresh graph's keys taken as made: no list of them beside)
         return node_of, partial(set_authors, made)  # (not the pending run's, which holds the memory's columns)
     # a graph that has KNOWS edges already (knowledge added twice): merge into them
     for (_, source, target), edge in zip(keys, made):

@@ -344,6 +344,29 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
             found = listed[id(humans)] = (humans, sorted(humans))  # (the set held: its id is not reused meanwhile)
         return found[1]
 
+    # equal component rows are one dict: at 50k files 207,000 rows of 417 periods are 48,000 distinct (33 MB less, held
+    # from here to the ingest's end, where its peak is). Nothing changes a Period's rows in place (readers copy them);
+    # a row's people are its list's identity (one list per set of people, held in ``listed``), its factors' types
+    # are in its key (1.0 is not 1 in JSON).
+    made: dict[tuple[Any, ...], dict[str, Any]] = {}
+    empty: list[str] = []  # the one empty list of ids or files the rows share (90k dependencies without carriers at 50k)
+
+    def row_of(commits: int, assisted: int, ids: list[str], factors: Any) -> dict[str, Any]:
+        if factors is None:
+            key: tuple[Any, ...] = (commits, assisted, id(ids))
+        else:
+            tf, htf = factors
+            key = (commits, assisted, id(ids), tf, htf, tf.__class__, htf.__class__)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = {"commits": commits, "agent_commits": assisted, "human_ids": ids}
+            if factors is not None:
+                found["truck_factor"], found["human_truck_factor"] = factors
+        return found
+
+    def inactive(factors: Any) -> dict[str, Any]:
+        return row_of(0, 0, empty, factors)
+
     samples = {s.period: s for s in trend_samples(inputs) if s.commit}
     # carriers matter only where agents worked: keep those, so a period stores its dependencies, not every file
     agent_work = agent_files_of(samples.values())
@@ -358,12 +381,12 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
         sample = samples.get(row.period)
         if changed is not None and row.period not in changed:
             graph.nodes[node_id(Label.PERIOD, graph.repo, row.period)] = lazy_node(
-                Label.PERIOD, graph.repo, row.period, partial(_period_props, row, tf, inputs.period, ids_of))
+                Label.PERIOD, graph.repo, row.period, partial(_period_props, row, tf, inputs.period, ids_of, row_of, inactive))
             continue
-        props = _period_props(row, tf, inputs.period, ids_of, sample)  # (all of them without a sample)
+        props = _period_props(row, tf, inputs.period, ids_of, row_of, inactive, sample)  # (all of them without a sample)
         if sample is not None:
             props["dependencies"] = None if sample.dependencies is None else {
-                f"{a} -> {b}": [] if disjoint(files) else sorted(agent_work.intersection(files))
+                f"{a} -> {b}": empty if disjoint(files) else sorted(agent_work.intersection(files))
                 for (a, b), files in sample.dependencies.items()}
             props["agent_files"] = sorted(sample.agent_files)
             if (previous_sample is not None and previous_sample.dependencies is not None and sample.dependencies is not None
@@ -372,13 +395,15 @@ def annotate_trends(graph: RepoGraph, inputs: TrendInputs,
                 props.update(new_couplings=found["new_couplings"], new_cycles=found["new_cycles"],
                              from_agents=found["from_agents"], couplings=found["couplings"], cycles=found["cycles"])
             previous_sample = sample
-            props["components"] = _components_of(row, tf, ids_of)
+            props["components"] = _components_of(row, tf, row_of, ids_of, inactive)
         graph.add_node(Label.PERIOD, row.period, **props)
+    made.clear()  # (its keys: the rows are in the nodes; a node made when read starts it again)
     if repo is not None:
         repo.props.update(trend_period=inputs.period, trend_notes=list(inputs.notes))
 
 
 def _period_props(row: PeriodActivity, tf: dict[str, Any], kind: str, ids_of: Callable[[Any], list[str]],
+                  row_of: Callable[..., dict[str, Any]], inactive: Callable[[Any], dict[str, Any]],
                   sample: Any = None) -> dict[str, Any]:
     """A Period node's properties but those of its sample (the caller adds them, then ``components``); all of them for
     a period without a sample (``components`` included: a node made when read, ``graph.lazy_nodes``)."""
@@ -391,24 +416,23 @@ def _period_props(row: PeriodActivity, tf: dict[str, Any], kind: str, ids_of: Ca
         "new_couplings": None, "new_cycles": None, "from_agents": None,
     }
     if sample is None:
-        props["components"] = _components_of(row, tf, ids_of)
+        props["components"] = _components_of(row, tf, row_of, ids_of, inactive)
     return props
 
 
-def _components_of(row: PeriodActivity, tf: dict[str, Any], ids_of: Callable[[Any], list[str]]) -> dict[str, dict[str, Any]]:
-    """A Period node's ``components``: each component's activity in the period, and its truck factors at its end."""
+def _components_of(row: PeriodActivity, tf: dict[str, Any], row_of: Callable[..., dict[str, Any]],
+                   ids_of: Callable[[Any], list[str]], inactive: Callable[[Any], dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A Period node's ``components``: each component's activity in the period, and its truck factors at its end, as
+    ``row_of(commits, agent commits, human ids, factors or None)`` gives the row (those without activity:
+    ``inactive(factors)``)."""
     components: dict[str, dict[str, Any]] = {}
     scopes, factors_of = row.components, tf.get("components") or {}
     for name in sorted(scopes):
-        scope, known = scopes[name], factors_of.get(name)
-        component = components[name] = {"commits": scope.commits, "agent_commits": scope.assisted,
-                                        "human_ids": ids_of(scope.humans)}
-        if known is not None:
-            component["truck_factor"], component["human_truck_factor"] = known
-    for name, (ctf, chtf) in factors_of.items():  # (those with activity have them already)
+        scope = scopes[name]
+        components[name] = row_of(scope.commits, scope.assisted, ids_of(scope.humans), factors_of.get(name))
+    for name, factors in factors_of.items():  # (those with activity have them already)
         if name not in scopes:
-            components[name] = {"commits": 0, "agent_commits": 0, "human_ids": [], "truck_factor": ctf,
-                                "human_truck_factor": chtf}
+            components[name] = inactive(factors)
     return components
 
 

@@ -57,7 +57,7 @@ import re
 import zlib
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import replace
 from itertools import accumulate, chain, compress, groupby, islice, repeat
 from operator import itemgetter, ne
@@ -297,9 +297,11 @@ class ParseCache:
                 results.append(_dumps({"fingerprint": fingerprint, "reads": reads, "paths": _join(own.paths), "result": encoded}))
             head = _dumps({"format": "cairn-parse-state", "version": VERSION, "paths": _join(paths),
                            "stats": stats, "skips": self.skips, "sizes": list(map(len, results))})
-            # the results last, each as its own text: those read from the file are not encoded again
-            text = head[:-1] + ',"results":[' + ",".join(results) + "]}"
-            write_atomic(self.directory / STATE_FILE, text.encode("utf-8"))
+            # the results last, each as its own text: those read from the file are not encoded again; written a part at
+            # a time (joined, then encoded, the document was held three times at once: 60 MB at 50k files, while the
+            # code graph is built beside)
+            write_atomic(self.directory / STATE_FILE, _joined_parts(
+                (head[:-1] + ',"results":[').encode("utf-8"), map(str.encode, results), b"]}"))
             self.dirty = False
 
 
@@ -654,17 +656,28 @@ def _encode_files(files: list[ParsedFile]) -> dict:
 BLOCK_FILES = 256
 
 
-def _entries_text(entries: Mapping[EntryKey, ParsedFile]) -> bytes:
-    """A cache file of ``entries``: their keys, then the parsed files' columns in blocks of ``BLOCK_FILES`` files (the
-    ``body``), whose files, length and CRC-32 the document's ``blocks`` says before them, so that a reader can leave
-    each block unread until a file of it is made (``_load_blocks_unread``)."""
+def _entries_text(entries: Mapping[EntryKey, ParsedFile]) -> Iterator[bytes]:
+    """A cache file of ``entries``, in parts to write one after the other: their keys, then the parsed files' columns
+    in blocks of ``BLOCK_FILES`` files (the ``body``), whose files, length and CRC-32 the document's ``blocks`` says
+    before them, so that a reader can leave each block unread until a file of it is made (``_load_blocks_unread``).
+    Each block is held once, as the bytes written (not also as text, then joined, then encoded: 50 MB at 50k files)."""
     keys = list(entries)
     files = [entries[k] for k in keys]
-    blocks = [_dumps(_encode_files(files[at:at + BLOCK_FILES])) for at in range(0, len(files), BLOCK_FILES)]
-    sizes = [[min(BLOCK_FILES, len(files) - at), len(block), zlib.crc32(block.encode("ascii"))]
+    blocks = [_dumps(_encode_files(files[at:at + BLOCK_FILES])).encode("ascii") for at in range(0, len(files), BLOCK_FILES)]
+    sizes = [[min(BLOCK_FILES, len(files) - at), len(block), zlib.crc32(block)]
              for at, block in zip(range(0, len(files), BLOCK_FILES), blocks)]
     head = _dumps({"format": "cairn-parse-cache", "version": VERSION, "key": _encode_keys(keys), "blocks": sizes})
-    return (head[:-1] + ',"body":[' + ",".join(blocks) + "]}").encode("ascii")
+    return _joined_parts((head[:-1] + ',"body":[').encode("ascii"), blocks, b"]}")
+
+
+def _joined_parts(head: bytes, items: Iterable[bytes], tail: bytes) -> Iterator[bytes]:
+    """``head + b",".join(items) + tail``, a part at a time."""
+    yield head
+    for at, item in enumerate(items):
+        if at:
+            yield b","
+        yield item
+    yield tail
 
 
 class _BlocksUnread(dict):

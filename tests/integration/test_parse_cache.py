@@ -58,6 +58,31 @@ def test_everything_round_trips(tmp_path):
     assert third.recall("f1") is None
 
 
+def test_the_cache_files_are_written_a_part_at_a_time(tmp_path, monkeypatch):
+    from cairn.graph import atomic
+
+    written: dict[str, list[bytes]] = {}
+    real = atomic.write_atomic
+
+    def kept(path, data):
+        parts = [data] if isinstance(data, bytes) else [bytes(part) for part in data]
+        written[path.name] = parts
+        real(path, parts)
+
+    monkeypatch.setattr(cache_module, "write_atomic", kept)
+    monkeypatch.setattr(cache_module, "BLOCK_FILES", 1)  # a block per parsed file
+    cache, result = filled(tmp_path)
+    cache.remember("f2", {}, CodeResult(parsed=1))
+    cache.save()
+    # the head, then each block (each result) apart: never the whole document in one piece
+    assert len(written[CACHE_FILE]) == 1 + 3 + 2 + 1 and len(written[STATE_FILE]) == 1 + 2 + 1 + 1
+    for name in (CACHE_FILE, STATE_FILE):
+        assert max(map(len, written[name])) < len(b"".join(written[name]))
+    again = ParseCache(tmp_path)
+    assert again.entries == cache.entries and again.recall("f1")[1] == result and again.recall("f2")[1] == CodeResult(parsed=1)
+    assert (tmp_path / CACHE_FILE).read_bytes() == b"".join(written[CACHE_FILE])
+
+
 @pytest.mark.parametrize("name, content, why", [
     (STATE_FILE, b"{not json", "not valid JSON"),
     (STATE_FILE, b"[1, 2, 3]", "not a Cairn parse cache"),

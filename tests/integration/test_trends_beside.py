@@ -96,6 +96,31 @@ def test_annotate_trends_lets_the_replay_go_once_it_has_the_factors_and_makes_th
     assert len(with_child) > 8 and with_child == alone
 
 
+def test_equal_component_rows_of_the_periods_are_one_dict_and_store_as_before(history) -> None:
+    import json
+
+    from cairn.api.services.changes_over_time import annotate_trends
+    from cairn.graph.model import Label
+    from cairn.graph.values import dumps
+    from cairn.queries.ownership import annotate_bus_factor
+
+    result = ingest_repository(history)
+    annotate_bus_factor(result.graph)
+    annotate_trends(result.graph, result.trends)
+    rows = [row for node in result.graph.of_label(Label.PERIOD) for row in (node.props.get("components") or {}).values()]
+    texts = [dumps(row) for row in rows]
+    by_text: dict[str, set[int]] = {}
+    for row, text in zip(rows, texts):
+        by_text.setdefault(text, set()).add(id(row))
+    assert len(rows) > len(by_text) > 1  # rows repeat (a quiet component in many periods) and differ
+    assert all(len(ids) == 1 for ids in by_text.values())  # an equal row is the same dict
+    # ... and a row that differs is another dict, with the keys in the order they had
+    for row in rows:
+        assert list(row)[:3] == ["commits", "agent_commits", "human_ids"]
+        assert list(row)[3:] in ([], ["truck_factor", "human_truck_factor"])
+    assert all(json.loads(text) == row for text, row in zip(texts, rows))
+
+
 def test_without_history_there_is_no_early_replay(tmp_path) -> None:
     repo = GitRepo(tmp_path / "repo")
     repo.write({"a.py": "x = 1\n"})

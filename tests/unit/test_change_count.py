@@ -282,6 +282,28 @@ def test_a_first_count_begun_early_with_its_pairs_in_a_child_counts_the_same(see
     assert (other.pair_key, other.pair_shared) == (memory.pair_key, memory.pair_shared)
 
 
+@pytest.mark.parametrize("forking", [True, False])
+def test_a_first_count_lets_its_entries_go_once_the_count_took_its_pairs(forking: bool, monkeypatch) -> None:
+    import gc
+    import weakref
+
+    from cairn.graph import forked
+    from cairn.ingest.change_count import CommitEntries, FirstCount
+
+    monkeypatch.setattr(forked, "ENABLED", forking)
+    history, index = _history(0, 160)
+    log, settings = history.log, CouplingSettings(min_shared=2, max_changeset=6)
+    first = FirstCount(log, index, 6, 2)
+    assert isinstance(first.entries, CommitEntries)
+    held = weakref.ref(first.entries)
+    count_commits(ChangeMemory({}, [], {}), CommitView(log, index, history), 0, settings, first)
+    gc.collect()
+    assert first.entries is None and held() is None  # nor held by the job's fallback
+    with pytest.raises(AssertionError, match="once"):
+        first.pairs()
+    first.cancel()  # (nothing left to stop)
+
+
 def test_the_component_pairs_read_back_from_their_columns_as_they_were():
     import json
 
