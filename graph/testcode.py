@@ -9,8 +9,8 @@ JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
 / ``*IT.java``. Judged from the path alone: no file is opened.
 
 An import is its tests' alone (``test_only``) when it is made only in test
-files of a module that also holds other code (``mixes_tests``: a Go package, a
-Java package): the component dependencies leave it out.
+files of a module that also holds other code (``mixes_tests``: a Go package; a
+Java module is one class, so one file): the component dependencies leave it out.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def is_test_directory(parts: Iterable[str]) -> bool:
 
 def mixes_tests(files: Sequence[str]) -> bool:
     """Whether a module of ``files`` holds test code beside code that is not: a Go package with its ``_test.go``
-    files, a Java package with its tests. (A module of one file is one or the other.)"""
+    files. (A module of one file, such as a Java class, is one or the other.)"""
     if len(files) < 2:
         return False
     tests = sum(map(is_test_file, files))
