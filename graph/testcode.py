@@ -9,8 +9,10 @@ JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
 / ``*IT.java``. Judged from the path alone: no file is opened.
 
 An import is its tests' alone (``test_only``) when it is made only in test
-files of a module that also holds other code (``mixes_tests``: a Go package; a
-Java module is one class, so one file): the component dependencies leave it out.
+files of a module that also holds other code (``mixes_tests``: a Go package), or
+by a Java test class in a component that also holds other classes (a Java
+module is one class): the component dependencies leave it out
+(``tests_beside_code``).
 """
 
 from __future__ import annotations
@@ -70,10 +72,32 @@ def import_files(props: Mapping[str, Any]) -> list[str]:
     return [one] if one else []
 
 
+def tests_beside_code(modules: Iterable[tuple[Any, str | None, str | None, Sequence[str]]]) -> set[Any]:
+    """The keys of the modules whose imports made in test files alone are their tests' (``test_only``), from each
+    module's (key, language, component, files): a module holding tests beside other code (``mixes_tests``: a Go
+    package), and a Java test class (``src/test/…``) in a component that also holds classes that are not tests — a
+    Java module is one class, so gson's tests of ``com.google.gson`` made ``gson`` "depend on" their helper package
+    ``common``. A component of test classes alone (gson's ``functional``) keeps its imports."""
+    out = set()
+    java_tests: list[tuple[Any, str]] = []
+    with_code: set[str] = set()
+    for key, language, component, files in modules:
+        if len(files) > 1 and mixes_tests(files):
+            out.add(key)
+        if language == "java" and component:
+            if files and all(map(is_test_file, files)):
+                java_tests.append((key, component))
+            else:
+                with_code.add(component)
+    out.update(key for key, component in java_tests if component in with_code)
+    return out
+
+
 def mixed_modules(nodes: Mapping[str, Any]) -> set[str]:
-    """The ids of the Module nodes among ``nodes`` (a graph's, by id) that hold tests beside other code."""
+    """The ids of the Module nodes among ``nodes`` (a graph's, by id) whose imports in test files alone are their
+    tests' (``tests_beside_code``)."""
     from cairn.graph.model import Label  # (this module is read by the path alone elsewhere: no model needed there)
 
     module = Label.MODULE
-    return {nid for nid, node in nodes.items()
-            if node.label is module and len(node.props.get("files") or ()) > 1 and mixes_tests(node.props["files"])}
+    return tests_beside_code((nid, node.props.get("language"), node.props.get("component"), node.props.get("files") or ())
+                             for nid, node in nodes.items() if node.label is module)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Seque
 from cairn.graph.lazy_imports import PendingImports
 from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
-from cairn.graph.testcode import import_files, mixed_modules, mixes_tests, test_only
+from cairn.graph.testcode import import_files, mixed_modules, test_only, tests_beside_code
 from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code.base import ResolvedImport
@@ -326,8 +326,9 @@ class ImportEdges:
         if not self.segments:
             return imported
         component_of_id, sources, target_ids, kinds = id_component.get, self.sources, self.target_ids, self.kinds
-        # the modules whose tests' own imports are left out (none in a repository of one file a module)
-        mixed = {name for name, (_, _, files) in self.code.modules.items() if len(files) > 1 and mixes_tests(files)}
+        # the modules whose tests' own imports are left out (none in a Python or JavaScript repository)
+        mixed = tests_beside_code((name, language, module_component.get(name), files)
+                                  for name, (_, language, files) in self.code.modules.items())
         importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources),
                                                            self.counts)))
         if mixed:
@@ -724,6 +725,7 @@ def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dic
     last among its ``kinds``).
     """
     delta: dict[tuple[str, str], Counter] = {}
+    beside: dict[int, set[str]] = {}  # per graph's nodes: the modules whose tests' own imports make no dependency
 
     def count(edges: Iterable[Edge], nodes: dict[str, Node], step: int) -> None:
         for e in edges:
@@ -732,8 +734,9 @@ def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dic
                 continue
             source = nodes[e.source]
             a, b = source.props.get("component"), target.props.get("component")
-            # (an import in test files alone is rare: only then is the module's every file looked at)
-            if a and b and a != b and not (test_only(import_files(e.props)) and mixes_tests(source.props.get("files") or ())):
+            # (an import in test files alone is rare: only then are the modules looked at)
+            if a and b and a != b and not (test_only(import_files(e.props)) and e.source in (
+                    beside[id(nodes)] if id(nodes) in beside else beside.setdefault(id(nodes), mixed_modules(nodes)))):
                 delta.setdefault((a, b), Counter())[e.get("kind", "runtime")] += step
 
     for source, edges in after.items():

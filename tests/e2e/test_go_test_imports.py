@@ -63,3 +63,53 @@ def test_a_packages_tests_imports_are_no_dependency_of_its_component(tmp_path):
     report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
                               "--format", "json").stdout)
     assert [f["rule"] for f in report["findings"] if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+
+
+JAVA_CONFIG = ('[components]\ncore = ["src/main/java/com/acme/core/**", "src/test/java/com/acme/core/**"]\n'
+               'testing = ["src/test/java/com/acme/testing/**"]\napps = ["src/main/java/com/acme/apps/**", '
+               '"src/test/java/com/acme/apps/**"]\n')
+
+
+def java(package: str, name: str, *imports: str) -> str:
+    body = "".join(f"import com.acme.{i};\n" for i in imports)
+    return f"package com.acme.{package};\n\n{body}\npublic class {name} {{}}\n"
+
+
+def test_a_java_components_test_classes_imports_are_no_dependency_of_it(tmp_path):
+    """A Java module is one class: gson's test classes of com.google.gson made ``gson`` "depend on" their helper
+    package ``common``. A test class in a component that also holds other classes imports for its tests; a component
+    of test classes alone (the helpers) keeps its dependencies."""
+    repo = GitRepo(tmp_path / "j")
+    repo.commit({"cairn.toml": JAVA_CONFIG,
+                 "src/main/java/com/acme/core/Core.java": java("core", "Core"),
+                 "src/test/java/com/acme/testing/Fixtures.java": java("testing", "Fixtures", "core.Core"),
+                 "src/test/java/com/acme/core/CoreTest.java": java("core", "CoreTest", "testing.Fixtures"),
+                 "src/main/java/com/acme/apps/App.java": java("apps", "App", "core.Core"),
+                 "src/test/java/com/acme/apps/AppTest.java": java("apps", "AppTest", "testing.Fixtures")}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"core": set(), "testing": {"core"}, "apps": {"core"}}
+    edges = json.loads(cairn("deps", "--store", str(store), "--format", "json").stdout)["edges"]
+    assert any(e["source"].endswith("CoreTest") and e["target"].endswith("Fixtures") for e in edges)
+
+    # a PR whose only new import is in a test class adds no component dependency; one in a main class does
+    repo.git("checkout", "-q", "-b", "tests")
+    repo.commit({"src/test/java/com/acme/apps/MoreTest.java": java("apps", "MoreTest", "testing.Fixtures")}, author=ADA)
+    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                              "--format", "json").stdout)
+    assert not [f for f in report["findings"] if f["kind"] in ("new_dependency", "cycle")], report["findings"]
+    repo.commit({"src/main/java/com/acme/apps/Wire.java": java("apps", "Wire", "testing.Fixtures")}, author=ADA)
+    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                              "--format", "json").stdout)
+    assert [f["rule"] for f in report["findings"] if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+    # the same classes, a test class importing another component (the PR patch's count, not a recount)
+    repo.git("checkout", "-q", "-b", "patched", "main")
+    repo.commit({"src/test/java/com/acme/core/CoreTest.java": java("core", "CoreTest", "testing.Fixtures", "apps.App")},
+                author=ADA)
+    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                              "--format", "json").stdout)
+    assert not [f for f in report["findings"] if f["kind"] in ("new_dependency", "cycle")], report["findings"]
+    repo.commit({"src/main/java/com/acme/core/Core.java": java("core", "Core", "apps.App")}, author=ADA)
+    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                              "--format", "json").stdout)
+    assert {f["kind"] for f in report["findings"]} >= {"new_dependency", "cycle"}
