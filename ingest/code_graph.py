@@ -328,7 +328,8 @@ class ImportEdges:
         component_of_id, sources, target_ids, kinds = id_component.get, self.sources, self.target_ids, self.kinds
         # the modules whose tests' own imports are left out (none in a Python or JavaScript repository)
         mixed = tests_beside_code((name, language, module_component.get(name), files)
-                                  for name, (_, language, files) in self.code.modules.items())
+                                  for name, (_, language, files) in self.code.modules.items()
+                                  if len(files) > 1 or language == "java")
         importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources),
                                                            self.counts)))
         if mixed:
