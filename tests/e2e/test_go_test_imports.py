@@ -31,6 +31,16 @@ def cairn(*args: str) -> subprocess.CompletedProcess:
     return done
 
 
+def pr_findings(repo: GitRepo, store: Path) -> list[dict]:
+    """The findings of the PR check from main to HEAD."""
+    return json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                            "--format", "json").stdout)["findings"]
+
+
+def no_new_dependency(findings: list[dict]) -> bool:
+    return not [f for f in findings if f["kind"] in ("new_dependency", "cycle")]
+
+
 def dependencies(store: Path) -> dict[str, set[str]]:
     report = json.loads(cairn("components", "--store", str(store), "--format", "json").stdout)
     return {c["name"]: set(c["depends_on"]) for c in report["components"]}
@@ -55,14 +65,11 @@ def test_a_packages_tests_imports_are_no_dependency_of_its_component(tmp_path):
     # a PR whose only new import is in a test file adds no component dependency (nor a cycle)
     repo.git("checkout", "-q", "-b", "tests")
     repo.commit({"apps/more_test.go": go("apps_test", "harness", "core")}, author=ADA)
-    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
-                              "--format", "json").stdout)
-    assert not [f for f in report["findings"] if f["kind"] in ("new_dependency", "cycle")], report["findings"]
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
     # one in the package's code does
     repo.commit({"apps/wire.go": go("apps", "harness")}, author=ADA)
-    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
-                              "--format", "json").stdout)
-    assert [f["rule"] for f in report["findings"] if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+    assert [f["rule"] for f in pr_findings(repo, store) if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
 
 
 JAVA_CONFIG = ('[components]\ncore = ["src/main/java/com/acme/core/**", "src/test/java/com/acme/core/**"]\n'
@@ -95,21 +102,15 @@ def test_a_java_components_test_classes_imports_are_no_dependency_of_it(tmp_path
     # a PR whose only new import is in a test class adds no component dependency; one in a main class does
     repo.git("checkout", "-q", "-b", "tests")
     repo.commit({"src/test/java/com/acme/apps/MoreTest.java": java("apps", "MoreTest", "testing.Fixtures")}, author=ADA)
-    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
-                              "--format", "json").stdout)
-    assert not [f for f in report["findings"] if f["kind"] in ("new_dependency", "cycle")], report["findings"]
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
     repo.commit({"src/main/java/com/acme/apps/Wire.java": java("apps", "Wire", "testing.Fixtures")}, author=ADA)
-    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
-                              "--format", "json").stdout)
-    assert [f["rule"] for f in report["findings"] if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+    assert [f["rule"] for f in pr_findings(repo, store) if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
     # the same classes, a test class importing another component (the PR patch's count, not a recount)
     repo.git("checkout", "-q", "-b", "patched", "main")
     repo.commit({"src/test/java/com/acme/core/CoreTest.java": java("core", "CoreTest", "testing.Fixtures", "apps.App")},
                 author=ADA)
-    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
-                              "--format", "json").stdout)
-    assert not [f for f in report["findings"] if f["kind"] in ("new_dependency", "cycle")], report["findings"]
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
     repo.commit({"src/main/java/com/acme/core/Core.java": java("core", "Core", "apps.App")}, author=ADA)
-    report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
-                              "--format", "json").stdout)
-    assert {f["kind"] for f in report["findings"]} >= {"new_dependency", "cycle"}
+    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
