@@ -74,8 +74,8 @@ def import_files(props: Mapping[str, Any]) -> list[str]:
 
 def tests_beside_code(modules: Iterable[tuple[Any, str | None, str | None, Sequence[str]]]) -> set[Any]:
     """The keys of the modules whose imports made in test files alone are their tests' (``test_only``), from each
-    module's (key, language, component, files) — the others, of one file and not Java, may be left out: a module holding tests beside other code (``mixes_tests``: a Go
-    package), and a Java test class (``src/test/…``) in a component that also holds classes that are not tests — a
+    module's (key, language, component, files) — those of one file that are not Java may be left out: a module
+    holding tests beside other code (``mixes_tests``: a Go package), and a Java test class (``src/test/…``) in a component that also holds classes that are not tests — a
     Java module is one class, so gson's tests of ``com.google.gson`` made ``gson`` "depend on" their helper package
     ``common``. A component of test classes alone (gson's ``functional``) keeps its imports."""
     out = set()
@@ -99,6 +99,10 @@ def mixed_modules(nodes: Mapping[str, Any]) -> set[str]:
     from cairn.graph.model import Label  # (this module is read by the path alone elsewhere: no model needed there)
 
     module = Label.MODULE
-    return tests_beside_code((nid, props.get("language"), props.get("component"), props.get("files") or ())
-                             for nid, node in nodes.items() if node.label is module
-                             for props in (node.props,) if len(props.get("files") or ()) > 1 or props.get("language") == "java")
+    candidates = []  # (the modules of one file that are not Java can be neither)
+    for nid, node in nodes.items():
+        if node.label is module:
+            language, files = node.props.get("language"), node.props.get("files") or ()
+            if len(files) > 1 or language == "java":
+                candidates.append((nid, language, node.props.get("component"), files))
+    return tests_beside_code(candidates)

@@ -728,6 +728,14 @@ def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dic
     delta: dict[tuple[str, str], Counter] = {}
     beside: dict[int, set[str]] = {}  # per graph's nodes: the modules whose tests' own imports make no dependency
 
+    def tests_own(e: Edge, nodes: dict[str, Node]) -> bool:
+        # (an import in test files alone is rare: only then are the modules looked at)
+        if not test_only(import_files(e.props)):
+            return False
+        if id(nodes) not in beside:
+            beside[id(nodes)] = mixed_modules(nodes)
+        return e.source in beside[id(nodes)]
+
     def count(edges: Iterable[Edge], nodes: dict[str, Node], step: int) -> None:
         for e in edges:
             target = nodes.get(e.target)
@@ -735,9 +743,7 @@ def _patch_component_dependencies(graph: RepoGraph, base: RepoGraph, before: dic
                 continue
             source = nodes[e.source]
             a, b = source.props.get("component"), target.props.get("component")
-            # (an import in test files alone is rare: only then are the modules looked at)
-            if a and b and a != b and not (test_only(import_files(e.props)) and e.source in (
-                    beside[id(nodes)] if id(nodes) in beside else beside.setdefault(id(nodes), mixed_modules(nodes)))):
+            if a and b and a != b and not tests_own(e, nodes):
                 delta.setdefault((a, b), Counter())[e.get("kind", "runtime")] += step
 
     for source, edges in after.items():

@@ -149,11 +149,12 @@ def suggest_reviewers(
 
     files = {p: graph.node(Label.FILE, p) for p in changed}
     files = {p: n for p, n in files.items() if n is not None}
-    changes_code = any(not is_test_file(p) for p in files)
+    tests = {p for p in files if is_test_file(p)}
+    beside_code = tests if len(tests) < len(files) else set()  # test files in a change that also changes code
 
     def lines(path: str) -> float:
         changed_lines = max(int(changed[path] or 0), 1)
-        return changed_lines * TEST_LINES_WEIGHT if changes_code and is_test_file(path) else changed_lines
+        return changed_lines * TEST_LINES_WEIGHT if path in beside_code else changed_lines
 
     total_lines = sum(lines(p) for p in files) or 1
     knows = _file_knowledge(graph, {n.id for n in files.values()})
@@ -178,7 +179,7 @@ def suggest_reviewers(
             cand.score += weight * knowledge
             cand.files.add(path)
             cand.last_touch = max(cand.last_touch, str(edge.get("last_touch") or ""))
-            rank = (not (changes_code and is_test_file(path)), weight * knowledge)
+            rank = (path not in beside_code, weight * knowledge)
             if rank > cand.best[0]:
                 share = _share(edge, edges) if doa is not None else 0.0
                 cand.best = (rank, path, share, int(edge.get("reviews") or 0))

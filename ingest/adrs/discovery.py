@@ -51,7 +51,7 @@ def _nested_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     tests, fixtures or examples rather than a part of the project: its records are samples). Compiled when first
     asked: the check for changes, which imports this module on every ingest, needs neither."""
     return (re.compile(r"^(?P<folder>.+/(?:docs/decisions|docs/adrs?|doc/adr|docs/architecture/decisions"
-                       r"|docs/architecture-decisions))/[^/]+\.(?:md|markdown|rst)$", re.I),
+                       r"|docs/architecture-decisions))/[^/]+(?:" + "|".join(map(re.escape, RECORD_EXTENSIONS)) + ")$", re.I),
             re.compile(r"^(?:_*(?:tests?|specs?|testdata|test_data|fixtures?|examples?|samples?|demos?|templates?)_*"
                        r"|.*[-_.]tests?|tests?[-_.].*)$", re.I))
 

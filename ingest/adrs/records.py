@@ -18,7 +18,8 @@ from typing import Any
 RELATIONS = ("supersedes", "superseded_by", "amends", "amended_by")
 #: A larger file is not read as a decision record.
 MAX_ADR_BYTES = 1_000_000
-#: Extensions of the records read as reStructuredText (``restructured``); the others are Markdown.
+#: Extensions of the records read as reStructuredText (``restructured``); the others ``discovery.RECORD_EXTENSIONS``
+#: names are Markdown.
 RST_EXTENSIONS = (".rst",)
 
 

@@ -74,7 +74,7 @@ def parse(text: str) -> "docutils_nodes.document":
 class RstDocument(Document):
     """``markdown.Document``'s parts, read from a reStructuredText document tree."""
 
-    def __init__(self, text: str, line_offset: int = 1):  # noqa: D107 (the parts are Document's)
+    def __init__(self, text: str):  # noqa: D107 (the parts are Document's)
         nodes = _nodes()
         self.h1 = None
         self.first_heading = None
@@ -84,7 +84,6 @@ class RstDocument(Document):
         self.cairn_blocks = []
         self.code_spans = []
         self._nodes_module = nodes
-        self._line_offset = line_offset
         self._texts: list[str] = []
         self._cairn_lines = [i + 1 for i, line in enumerate(text.split("\n")) if _CAIRN_DIRECTIVE.match(line)]
         try:
@@ -141,7 +140,7 @@ class RstDocument(Document):
                 if "cairn" in classes:
                     # docutils' own line of a literal block is the one after it: the directive's, from the text
                     at = self._cairn_lines[len(self.cairn_blocks)] if len(self._cairn_lines) > len(self.cairn_blocks) else 0
-                    self.cairn_blocks.append((at + self._line_offset - 1, child.astext() + "\n"))
+                    self.cairn_blocks.append((at, child.astext() + "\n"))
                 self._texts.append(child.astext())
                 continue
             if isinstance(child, (nodes.paragraph, nodes.line)):
@@ -173,11 +172,20 @@ class RstDocument(Document):
 
     def _inline(self, node: Any) -> tuple[str, str]:
         """(Markdown, plain text) of a text element: references as ``[text](target)``, literals as code spans."""
-        nodes = self._nodes_module
         markdown: list[str] = []
         plain: list[str] = []
-        for child in node.findall(include_self=False):
-            if isinstance(child, nodes.reference) and (child.get("refuri") or child.get("refname")):
+        self._inline_into(node, markdown, plain)
+        return "".join(markdown), "".join(plain).strip()
+
+    def _inline_into(self, node: Any, markdown: list[str], plain: list[str]) -> None:
+        nodes = self._nodes_module
+        for child in node.children:
+            if isinstance(child, nodes.Text):
+                markdown.append(child.astext())
+                plain.append(child.astext())
+            elif isinstance(child, (nodes.system_message, nodes.problematic)):
+                continue
+            elif isinstance(child, nodes.reference) and (child.get("refuri") or child.get("refname")):
                 text = child.astext()
                 markdown.append(f"[{text}]({child.get('refuri') or child.get('refname')})")
                 plain.append(text)
@@ -186,18 +194,5 @@ class RstDocument(Document):
                 self.code_spans.append(text.strip())
                 markdown.append(f"`{text}`")
                 plain.append(text)
-            elif isinstance(child, nodes.Text) and not any(
-                    isinstance(p, (nodes.reference, nodes.literal, nodes.system_message, nodes.problematic))
-                    for p in _parents(child, node)):
-                markdown.append(child.astext())
-                plain.append(child.astext())
-        return "".join(markdown), "".join(plain).strip()
-
-
-def _parents(child: Any, top: Any) -> list[Any]:
-    out = []
-    parent = child.parent
-    while parent is not None and parent is not top:
-        out.append(parent)
-        parent = parent.parent
-    return out
+            else:  # emphasis, strong, a reference with no target …: their text
+                self._inline_into(child, markdown, plain)
