@@ -17,6 +17,9 @@ split into its own subdirectories (looking through chains of
 single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
 and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
+at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
+containers too, ``internal/``'s packages of fewer than 10 files staying
+together in a component ``internal``;
 modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
 repository when it is a container (``src/index.js`` beside ``src/auth/``). Hidden
@@ -50,6 +53,13 @@ GENERIC_CONTAINERS = frozenset({"src", "lib", "libs", "packages", "apps", "servi
 #: Python's mark of a private package tree (pip's src/pip/_internal/{cli,commands,…}): split like a container, its
 #: own modules keeping its name.
 CONTAINER_DIRS = GENERIC_CONTAINERS | {"_internal"}
+#: Go's project layout at the top of a module: ``cmd/`` holds one directory per program, ``internal/`` the packages
+#: nothing outside may import (jaeger's internal/{storage,sampling,auth,…}: 686 files were one component). Deeper
+#: down they are ordinary packages (gson's com/google/gson/internal).
+TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal"}
+#: Go's internal/ packages of fewer source files than this stay together, in a component named ``internal``:
+#: jaeger's gzipfs, hostname, safeexpvar … (2 files each) beside storage (454) and sampling (36).
+MIN_INTERNAL_PACKAGE_FILES = 10
 DOMINANT_SHARE = 0.8
 
 
@@ -227,12 +237,13 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             continue
         break
     groups = {name: ([*prefix, name], members) for name, members in _group(dirs, prefix).items()}
+    top_names = set(groups)
     pending = sorted(groups, key=lambda n: -len(groups[n][1]))
     code_below: dict[tuple[str, ...], int] | None = None  # (worked out when a directory's share is first asked)
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
-        if top not in CONTAINER_DIRS:
+        if top_path[-1] not in (TOP_CONTAINER_DIRS if len(top_path) == len(prefix) + 1 else CONTAINER_DIRS):
             code_below = code_below if code_below is not None else _code_below(source_paths)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
@@ -245,19 +256,28 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
         direct = [d for d in members if len(d) == len(path) and d == path]
         if len(direct) < 2:  # a lone __init__.py or index.ts is glue, not a component
             direct = []
-        if len(sub) >= 2 or (sub and direct):
+        kept: list[list[str]] = []  # the small packages of a top internal/, left together
+        if path == top_path == [*prefix, "internal"]:
+            small = [name for name, sub_members in sub.items() if len(sub_members) < MIN_INTERNAL_PACKAGE_FILES]
+            if len(small) == len(sub):
+                continue
+            kept = [d for name in small for d in sub.pop(name)]
+        if len(sub) >= 2 or (sub and (direct or kept)):
             del groups[top]
             for name, sub_members in sub.items():
-                key = name if name not in groups else ".".join([*path[len(prefix):], name])
+                # a clash, or the name of a top folder split before (jaeger's cmd/internal beside internal/): its path
+                key = name if name not in groups and name not in top_names else ".".join([*path[len(prefix):], name])
                 groups[key] = ([*path, name], sub_members)
                 # a container in a container (ibc-go's modules/apps/{transfer,…}), or a part that still holds most of
                 # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
                 pending.append(key)
-            if direct:  # the package's own top-level modules (flask/app.py beside flask/json/)
+            if direct and not kept:  # the package's own top-level modules (flask/app.py beside flask/json/)
                 # named after the repository when the folder is only a container (frontend-platform's src/index.js)
                 own = root_name if path[-1] in GENERIC_CONTAINERS else path[-1]
                 key = own if own not in groups else ".".join(path[len(prefix):])
                 groups[key] = ([*path, "*"], direct)
+            if kept:  # internal/** less the packages split out (the more specific pattern wins)
+                groups[path[-1]] = (path, kept + direct)
     top_files = [d for d in dirs if d == prefix]
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs):  # a Go module's root package, say
         key = root_name if root_name not in groups else f"{root_name}.root"

@@ -25,7 +25,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    under the same name: ibc-go's ``srdtrk <…+srdtrk@users.noreply.github.com>``
    and ``srdtrk <srdtrk@hotmail.com>`` (a login names one account; the same
    name besides is no coincidence). Two e-mails with the same local part and
-   name stay apart (``charly@`` at two companies), as do two logins.
+   name stay apart (``charly@`` at two companies), as do two logins;
+7. a full name with middle initials is that name without them, when the name
+   without them is used too and no other initials stand in their place:
+   openedx's ``Alexander J Sheehan <asheehan@2u.com>`` is ``Alexander Sheehan
+   <asheehan@edx.org>``; "John A Smith" and "John B Smith" stay apart, and
+   from "John Smith".
 
 Identities are only merged with identities of the same kind, so an agent that
 happens to share a name with a person never absorbs that person. A login that
@@ -93,10 +98,13 @@ BUILTIN_AGENTS: tuple[str, ...] = (
     # Others that commit as themselves
     "openhands*", "openhands@all-hands.dev", "sweep-ai*", "sweepai*", "windsurf*", "codegen-sh*",
     "tabnine*", "roo code*", "coderabbitai*", "factory-droid*",
+    # a person's or project's own AI committing under its name (jaeger's "yurishkuro's AI bot")
+    "* ai bot", "* ai agent", "ai bot", "ai agent",
 )
 
 BUILTIN_BOTS: tuple[str, ...] = (
-    "*[bot]", "*[bot]@users.noreply.github.com", "dependabot*", "renovate*", "github-actions*",
+    "*[bot]", "*[bot]@users.noreply.github.com", "dependabot*", "renovate*", "mend renovate*", "github-actions*",
+    "bot@*",  # an address whose whole local part is "bot" (Renovate's bot@renovateapp.com, StepSecurity's)
     "actions@github.com", "noreply@github.com", "web-flow", "github <noreply@github.com>", "greenkeeper*",
     "snyk-bot*", "pre-commit-ci*", "mergify*", "semantic-release-bot*", "allcontributors*", "all-contributors*",
     "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
@@ -181,6 +189,20 @@ def mergeable_name(name: str) -> str | None:
     if sum(1 for word in norm.split() if len(word) >= 2) < 2:
         return None
     return norm
+
+
+_INITIAL_RE = re.compile(r"^\w\.?$")
+
+
+def without_middle_initials(name: str) -> str | None:
+    """The mergeable full name (``mergeable_name``) of ``name`` without its middle initials ("Alexander J. Sheehan"
+    → "alexander sheehan"); None when it has none. An initial is a word of one letter, with or without a full stop,
+    neither first nor last ("O'Neil" is a surname)."""
+    words = name.split()
+    middle = [w for w in words[1:-1] if not _INITIAL_RE.match(w)]
+    if len(words) < 3 or len(middle) == len(words) - 2:
+        return None
+    return mergeable_name(" ".join([words[0], *middle, words[-1]]))
 
 
 def parse_contact(value: str) -> tuple[str, str] | None:
@@ -287,6 +309,8 @@ def resolve_identities(
     # an e-mail
     by_login: dict[tuple[str, str, str], int] = {}
     by_local_part: dict[tuple[str, str, str], list[int]] = {}
+    # rule 7: (kind, the full name without middle initials) -> the names with initials that give it, their identities
+    initialled: dict[tuple[str, str], tuple[set[str], list[int]]] = {}
     for index, (name, email) in enumerate(raw):
         kind = kinds[index]
         keys = [("raw", f"{name.strip().casefold()}\0{fold_email(email)}")]  # the same identity twice
@@ -299,6 +323,11 @@ def resolve_identities(
         full_name = mergeable_name(name)
         if full_name:
             keys.append(("name", full_name))
+            plain = without_middle_initials(name)
+            if plain:
+                variants, members = initialled.setdefault((kind, plain), (set(), []))
+                variants.add(full_name)
+                members.append(index)
         folded = fold_name(name)
         if folded not in PLACEHOLDER_NAMES and (login or is_valid_email(address)):
             handle = (kind, login or address.partition("@")[0], folded)
@@ -320,6 +349,11 @@ def resolve_identities(
     for handle, index in by_login.items():
         for other in by_local_part.get(handle, ()):
             union(index, other)
+    for (kind, plain), (variants, members) in initialled.items():
+        named = first_by_key.get((kind, "name", plain))
+        if named is not None and len(variants) == 1:
+            for index in members:
+                union(index, named)
     if notes is not None:
         for d, entry in enumerate(declared):
             if d not in claimed:

@@ -138,6 +138,23 @@ def test_inferred_components_look_through_containers_and_single_packages():
         ("reflect", ["gson/src/main/java/com/google/gson/reflect/**", "gson/src/test/java/com/google/gson/reflect/**"]),
         ("stream", ["gson/src/main/java/com/google/gson/stream/**", "gson/src/test/java/com/google/gson/stream/**"]),
     ]
+    # Go's layout at the top: cmd/ is one program per folder, internal/ splits into its larger packages and keeps
+    # the small ones together (jaeger); a folder named like a top one split before takes its path as its name
+    go = [f"internal/storage/{d}/s{i}.go" for d in ("cassandra", "badger") for i in range(6)]
+    go += [f"internal/sampling/p{i}.go" for i in range(10)] + ["internal/gzipfs/fs.go", "internal/hostname/h.go"]
+    go += ["cmd/jaeger/main.go", "cmd/jaeger/app/app.go", "cmd/tracegen/main.go", "cmd/internal/flags/f.go",
+           "cmd/internal/env/e.go", "model/span.go", "model/trace.go"]
+    assert names(go) == [
+        ("cmd.internal", ["cmd/internal/**"]), ("internal", ["internal/**"]), ("jaeger", ["cmd/jaeger/**"]),
+        ("model", ["model/**"]), ("sampling", ["internal/sampling/**"]), ("storage", ["internal/storage/**"]),
+        ("tracegen", ["cmd/tracegen/**"]),
+    ]
+    component = ComponentMap(infer_components(go)).component_of
+    assert [component(p) for p in ("internal/gzipfs/fs.go", "internal/storage/badger/s1.go")] == ["internal", "storage"]
+    # all of them small: internal/ stays one; deeper down, internal/ is a package like any other (gson's)
+    assert ("internal", ["internal/**"]) in names(["internal/a/x.go", "internal/b/y.go", "model/m.go", "model/n.go"])
+    assert ("internal", ["pkg/internal/**"]) in names(
+        ["pkg/internal/a/x.go", "pkg/internal/b/y.go", "pkg/api/m.go", "pkg/api/n.go", "pkg/core/c.go"])
 
 
 def test_the_listing_reads_every_linguist_attribute_and_filter_the_gitattributes_give(tmp_path):

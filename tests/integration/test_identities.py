@@ -31,6 +31,12 @@ from fixtures.gitrepo import GitRepo
         ("GitHub", "noreply@github.com", "bot"),
         ("some-app[bot]", "1+some-app[bot]@users.noreply.github.com", "bot"),
         ("release-bot", "ci@example.com", "bot"),
+        ("Mend Renovate", "bot@renovateapp.com", "bot"),  # jaeger: 602 commits counted as a person's
+        ("StepSecurity Bot", "bot@stepsecurity.io", "bot"),
+        ("yurishkuro's AI bot", "github-ysh-bot@ysh.us", "agent"),
+        ("yurishkuro's AI bot", "yurishkuro@users.noreply.github.com", "agent"),
+        ("Ada Bot", "ada@example.com", "human"),  # "Bot" as a surname, a personal address
+        ("Talbot", "bot.talbot@example.com", "human"),
         ("Claude Paroz", "claude@2xlibre.net", "human"),
         ("Abbot Smith", "abbot@example.com", "human"),
         ("Alice", "alice@example.com", "human"),
@@ -92,6 +98,31 @@ def test_resolution_merges_email_noreply_and_name_but_not_across_kinds():
     assert people[person_of[2]].id == "github:janed" and people[person_of[2]].github == "janed"
     assert people[person_of[9]].id == "name:nomail"
     assert len({p.id for p in people}) == len(people)
+
+
+def test_a_name_with_middle_initials_is_the_name_without_them_when_that_is_unambiguous():
+    """openedx/edx-enterprise: "Alexander J Sheehan" (2u.com) and "Alexander Sheehan" (edx.org) were two people."""
+    raw = [
+        ("Alexander Sheehan", "asheehan@edx.org"),  # 0
+        ("Alexander J Sheehan", "asheehan@2u.com"),  # 1 merged with 0
+        ("Alexander J. Sheehan", "67655836+alex-sheehan-edx@users.noreply.github.com"),  # 2 the same initial: too
+        ("John A Smith", "john@a.example"),  # 3 two initials in the same place: neither is "John Smith"
+        ("John B Smith", "john@b.example"),  # 4
+        ("John Smith", "john@c.example"),  # 5
+        ("Mary K Jones", "mary@a.example"),  # 6 no "Mary Jones" to merge with
+        ("Jose O'Neil", "jose@a.example"),  # 7 an apostrophe is no initial
+        ("Jose Neil", "jose@b.example"),  # 8
+        ("Ann J Lee", "ann@a.example"),  # 9 "Ann Lee" is a bot here: kinds never merge
+        ("Ann Lee", "ann-bot@b.example"),  # 10
+    ]
+    c = Classifier.from_settings()
+    kinds = [c.kind(n, e) for n, e in raw]
+    assert kinds[10] == "bot"
+    people, person_of = resolve_identities(raw, kinds, [3] + [1] * (len(raw) - 1))
+    assert person_of[0] == person_of[1] == person_of[2]
+    assert len({person_of[3], person_of[4], person_of[5]}) == 3
+    assert len({person_of[6], person_of[7], person_of[8], person_of[9], person_of[10]}) == 5
+    assert people[person_of[0]].name == "Alexander Sheehan"
 
 
 def test_mailmap_problems_and_check_mailmap(tmp_path):
