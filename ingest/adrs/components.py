@@ -4,7 +4,8 @@ Explicit front matter ``components:`` (score 1.0) is read with the record;
 otherwise ``infer_components`` reads the text. Inference signals and their
 weights, combined as a noisy-or (1 − Π(1 − wᵢ)): a path below the component
 or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``)
-0.9; the component name in the title 0.7; the name as an inline code span
+0.9, unless another component's folder inside it holds that path (jaeger's
+``internal/storage/…`` is ``storage``'s, not ``internal``'s); the component name in the title 0.7; the name as an inline code span
 0.6; the name in prose 0.3 for the first mention plus 0.1 per further mention,
 at most 0.5. A decision governs a component when the score reaches 0.5
 (``INFERENCE_THRESHOLD``); names shorter than three characters are only
@@ -15,7 +16,9 @@ documentation folder itself (``docs/**``: the repository's decisions all live
 there, and it is no part they decide about). A name more than half of four or
 more records use (``ubiquitous_names``: the product's own name, as
 openedx/credentials' ``credentials`` package) is no evidence in a title or
-prose; as a path, a module, a code span or the record's folder it still is.
+prose; as a path, a module, a code span or the record's folder it still is. So
+is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
+in "Internal Tracing", a ``common`` in "a common case").
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ INFERENCE_THRESHOLD = 0.5
 #: A component name more than this share of the records use is no evidence of which one a record decides about.
 UBIQUITOUS_SHARE = 0.5
 UBIQUITOUS_MIN_RECORDS = 4
+#: Component names that are ordinary words of a record's prose ("internal tracing", "a common case", "the main
+#: reason"): evidence only as a path, a module or code, as a ubiquitous name.
+PLAIN_WORD_NAMES = frozenset({"internal", "cmd", "src", "lib", "pkg", "main", "common", "util", "utils", "tools"})
 
 
 def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]) -> frozenset[str]:
@@ -57,6 +63,7 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
     title = decision.title.lower()
     spans = [s.lower() for s in decision.code_spans]
     keeper, kept_in = _keeping_component(decision.path, components)
+    inner = _inner_prefixes(components)
     for name, globs in sorted(components.items()):
         weights: list[float] = []
         evidence: list[str] = []
@@ -69,20 +76,22 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
             if lprefix not in low and lprefix_dotted not in low:
                 continue  # neither pattern can match (the substring test is far cheaper than the search)
             path_pattern, module_pattern = _prefix_patterns(lprefix)
-            path_hit = path_pattern.search(low)
-            module_hit = module_pattern.search(low)
-            if path_hit or module_hit:
+            hit = _own_hit(path_pattern, low, inner.get(lprefix, ()), "/") or _own_hit(
+                module_pattern, low, [q.replace("/", ".") for q in inner.get(lprefix, ())], ".")
+            if hit:
                 weights.append(0.9)
-                evidence.append(f"mentions {(path_hit or module_hit).group(0)}")
+                evidence.append(f"mentions {hit}")
                 break
         lname = name.lower()
         if len(lname) >= 3:
-            prose = name not in ubiquitous and (lname in low or lname in title)  # else no search can (or may) match
+            prose = name not in ubiquitous and lname not in PLAIN_WORD_NAMES and (lname in low or lname in title)  # else no search can (or may) match
             word = _word_pattern(lname) if prose else None
             if word is not None and word.search(title):
                 weights.append(0.7)
                 evidence.append("named in the title")
-            if any(s == lname or s.startswith(lname + ".") or s.startswith(lname + "/") for s in spans):
+            below = [q for prefix in _literal_prefixes(globs) for q in inner.get(prefix.lower(), ())]
+            if any((s == lname or s.startswith(lname + ".") or s.startswith(lname + "/"))
+                   and not any(s.startswith(q + "/") for q in below) for s in spans):
                 weights.append(0.6)
                 evidence.append(f"`{name}` in code")
             mentions = len(word.findall(low)) if word is not None else 0
@@ -96,6 +105,30 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
         if score >= INFERENCE_THRESHOLD:
             links.append(ComponentLink(name, inferred=True, score=score, evidence=evidence))
     return links
+
+
+def _inner_prefixes(components: dict[str, list[str]]) -> dict[str, list[str]]:
+    """For each (lower-case) path prefix of a component, the longer prefixes of other components below it: jaeger's
+    ``internal/`` holds its small packages while ``internal/storage/`` is ``storage``."""
+    prefixes = sorted({p.lower() for globs in components.values() for p in _literal_prefixes(globs)})
+    inner: dict[str, list[str]] = {}
+    for i, prefix in enumerate(prefixes):
+        for other in prefixes[i + 1:]:
+            if not other.startswith(prefix):
+                break
+            if other[len(prefix)] == "/":
+                inner.setdefault(prefix, []).append(other)
+    return inner
+
+
+def _own_hit(pattern: re.Pattern[str], text: str, inner: list[str] | tuple[str, ...], sep: str) -> str | None:
+    """The first mention ``pattern`` finds in ``text`` that is not below one of the ``inner`` prefixes (another
+    component's, the more specific)."""
+    for match in pattern.finditer(text):
+        mention = match.group(0)
+        if not any(mention.startswith(q + sep) or mention == q for q in inner):
+            return mention
+    return None
 
 
 # Every decision is read against every component: the patterns are compiled once per name, not once per
@@ -112,7 +145,7 @@ def _prefix_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 @lru_cache(maxsize=4096)
 def _word_pattern(name: str) -> re.Pattern[str]:
     """A component's (lower-case) name as a word of prose."""
-    return re.compile(r"(?<![\w./-])" + re.escape(name) + r"(?![\w-])")
+    return re.compile(r"(?<![\w./-])" + re.escape(name) + r"(?![\w/-])")  # (followed by "/": a path's folder)
 
 
 #: Folders that hold a repository's documents rather than a part of its code.

@@ -443,6 +443,28 @@ The `shipping` package exposes shop.shipping.api only. Shipping calls stay small
     assert second["shipping"].score == pytest.approx(1 - (1 - 0.9) * (1 - 0.6) * (1 - 0.5), abs=0.01)
 
 
+def test_a_path_inside_a_nested_component_is_evidence_for_that_component_alone(tmp_path):
+    # jaeger: internal/** keeps the small packages, internal/storage/** is storage; a record about
+    # internal/storage/v1/cassandra/… decides about storage, not also about internal
+    write(tmp_path, {
+        "docs/adr/001-cassandra.md": ("# 1. Cassandra duration queries\n\n## Status\n\nAccepted\n\n"
+                                      "See [`internal/storage/v1/cassandra/writer.go`](../../internal/storage/v1/cassandra/writer.go)"
+                                      " and the module internal.storage.v1.\n"),
+        "docs/adr/002-gzip.md": ("# 2. Gzip the UI\n\n## Status\n\nAccepted\n\n"
+                                 "internal/storage/v1/x.go is read; internal/gzipfs/fs.go serves the assets.\n"),
+        "docs/adr/003-internal-tracing.md": ("# 3. Internal tracing\n\n## Status\n\nAccepted\n\n"
+                                             "Internal spans, internal metrics and internal logs go to sampling.\n"),
+    })
+    components = {"internal": ["internal/**"], "storage": ["internal/storage/**"], "sampling": ["internal/sampling/**"]}
+    d = by_path(read_decisions(tmp_path, AdrSettings(), components))
+    assert [(c.name, c.evidence) for c in d["docs/adr/001-cassandra.md"].components] == [
+        ("storage", ["mentions internal/storage/v1/cassandra/writer.go"])]
+    assert [(c.name, c.evidence) for c in d["docs/adr/002-gzip.md"].components] == [
+        ("internal", ["mentions internal/gzipfs/fs.go"]), ("storage", ["mentions internal/storage/v1/x.go"])]
+    # "internal" as a word of the title and prose is no evidence (a plain word); sampling named once is too little
+    assert [c.name for c in d["docs/adr/003-internal-tracing.md"].components] == []
+
+
 def test_a_record_kept_in_a_components_folder_governs_it_and_the_docs_folder_governs_nothing(tmp_path):
     # log4brains keeps per-package decisions in packages/<name>/docs/adr; the repository's own in docs/adr
     write(tmp_path, {
