@@ -94,9 +94,16 @@ def pr_markdown(report: PRReport) -> str:
     if report.new_edges:
         internal = [e for e in report.new_edges if not e.external]
         listed = [f"- `{e.source}` → `{e.target}` ({e.kind}, {e.file}:{e.lines[0] if e.lines else '?'})" for e in internal[:50]]
-        listed += [f"- {line}" for line in new_packages(report.new_edges, code=lambda name: f"`{name}`")]
+        if len(internal) > 50:
+            listed.append(f"- … {len(internal) - 50} more (`--format json` lists them all)")
+        packages = new_packages(report.new_edges, code=lambda name: f"`{name}`")
+        listed += [f"- {line}" for line in packages]
         if listed:  # (a module's first import of a package used elsewhere, or in a test only, is not listed)
-            lines += [f"<details><summary>{len(report.new_edges)} new import edge(s)</summary>\n", *listed, "", "</details>", ""]
+            # the summary counts what the list holds (jaeger: "4 new import edge(s)" over two lines)
+            summary = ", ".join(part for part in (
+                f"{len(internal)} new import edge(s) between modules" if internal else "",
+                "new packages" if packages else "") if part)
+            lines += [f"<details><summary>{summary}</summary>\n", *listed, "", "</details>", ""]
     lines.append("### Suggested reviewers")
     if not report.suggested_reviewers:
         lines.append("No human knowledge holder found for the changed files.")

@@ -242,3 +242,27 @@ def test_the_terminal_names_each_touched_components_holders_one_a_line_beside_bo
         assert row[3].plain.splitlines() == [f"{h.person} {h.share:.0%}" + (" (gone)" if h.id in comp.gone else "")
                                              for h in comp.knowledge_holders[:4]]
     assert all(isinstance(cell, Styled) for row in touched.rows for cell in row)
+
+
+def test_the_comments_import_summary_counts_what_it_lists():
+    """jaeger: "4 new import edge(s)" over two lines — a stdlib import in a test and a package used before are not
+    listed, so they are not counted either."""
+    import dataclasses
+
+    from cairn.api.render.pr_comment import pr_markdown
+    from cairn.queries.pr_check import NewEdge
+
+    stored = stored_graph()
+    report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    between = [NewEdge(f"shop.core.m{i}", "shop.api.m", "runtime", f"shop/core/m{i}.py", (3,), "core", "api", False)
+               for i in range(52)]
+    unlisted = [NewEdge("shop.core.m", "external:os", "runtime", "shop/core/test_m.py", (1,), "core", None, True,
+                        stdlib=True, test_only=True),
+                NewEdge("shop.core.m", "external:requests", "runtime", "shop/core/m.py", (2,), "core", None, True)]
+    text = pr_markdown(dataclasses.replace(report, new_edges=between[:2] + unlisted))
+    assert "<details><summary>2 new import edge(s) between modules</summary>" in text
+    new = NewEdge("shop.core.m", "external:httpx", "runtime", "shop/core/m.py", (4,), "core", None, True, first_use=True)
+    text = pr_markdown(dataclasses.replace(report, new_edges=between + unlisted + [new]))
+    assert "<details><summary>52 new import edge(s) between modules, new packages</summary>" in text
+    assert "- … 2 more (`--format json` lists them all)" in text and "- new external packages: `httpx`" in text
+    assert "new import edge" not in pr_markdown(dataclasses.replace(report, new_edges=unlisted))
