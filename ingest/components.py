@@ -301,13 +301,19 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     return defs
 
 
+#: The sample projects a JavaScript tool's end-to-end tests build (vite's playground/: 1,400 files beside the 550 of
+#: packages/, so its 78 folders were the components and packages/vite one): no part of "most of the code".
+PLAYGROUNDS = frozenset({"playground", "playgrounds"})
+
+
 def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
     """How many of ``source_paths`` lie below each logical directory (``()``: all of them), counting only those outside
-    test, example, documentation and vendored directories ("most of the code": sentry-python's tests/ outnumber
-    sentry_sdk/'s files, express's examples/ lib/'s); each directory is judged once."""
+    test, example, playground, documentation and vendored directories ("most of the code": sentry-python's tests/
+    outnumber sentry_sdk/'s files, express's examples/ lib/'s); each directory is judged once."""
     below: dict[tuple[str, ...], int] = {}
     for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
-        if not (is_test_directory(physical.split("/")) or exclusion(physical + "/_") is not None):
+        parts = physical.split("/")
+        if not (is_test_directory(parts) or PLAYGROUNDS.intersection(parts) or exclusion(physical + "/_") is not None):
             d = tuple(_logical(physical + "/_")[1])
             for i in range(len(d) + 1):
                 below[d[:i]] = below.get(d[:i], 0) + files

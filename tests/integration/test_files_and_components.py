@@ -138,6 +138,12 @@ def test_inferred_components_look_through_containers_and_single_packages():
         ("reflect", ["gson/src/main/java/com/google/gson/reflect/**", "gson/src/test/java/com/google/gson/reflect/**"]),
         ("stream", ["gson/src/main/java/com/google/gson/stream/**", "gson/src/test/java/com/google/gson/stream/**"]),
     ]
+    # an end-to-end tests' playground is no part of "most of the code" (vite's 78 playground projects were the
+    # components, packages/vite one of them)
+    vite = [f"playground/{app}/src/{f}.ts" for app in ("css", "hmr", "ssr") for f in ("main", "a", "b", "c")]
+    vite += ["packages/vite/src/node/server.ts", "packages/vite/src/client/client.ts", "packages/create-vite/index.ts"]
+    assert names(vite) == [("create-vite", ["packages/create-vite/**"]), ("playground", ["playground/**"]),
+                           ("vite", ["packages/vite/**"])]
     # Go's layout at the top: cmd/ is one program per folder, internal/ splits into its larger packages and keeps
     # the small ones together (jaeger); a folder named like a top one split before takes its path as its name
     go = [f"internal/storage/{d}/s{i}.go" for d in ("cassandra", "badger") for i in range(6)]
