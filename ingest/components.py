@@ -26,10 +26,15 @@ repository when it is a container (``src/index.js`` beside ``src/auth/``). Hidde
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
 when there are at least three of them and they are a tenth of the code. Maven
-and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are roots:
-the package path decides, so ``owner`` holds ``src/main/java/…/owner/`` and its
-tests in ``src/test/java/…/owner/``. Files directly in the looked-through prefix belong to
-no component.
+and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are left
+out of the layout: a build module's folder, then the package path decides, so
+retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
+parts though their classes share the package ``retrofit2``, and ``owner``
+holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``.
+A build module of tests by its name (``test-shrinker``, ``java-test``) is not
+"the code" either. A folder whose name is taken is named with its parent's
+(gson's test package ``gson.metrics`` beside the module ``metrics``). Files
+directly in the looked-through prefix belong to no component.
 """
 
 from __future__ import annotations
@@ -210,16 +215,34 @@ def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
     return [ComponentDef(name, list(s.paths), s.system, s.domain, s.description) for name, s in spec.items()]
 
 
-#: Maven/Gradle source sets: ``src/main/java/`` and friends are roots, so the package path decides.
-SOURCE_SET = re.compile(r"^(?P<root>(?:.*/)?src/[A-Za-z0-9_-]+/(?:java|kotlin|scala|groovy|resources|java-templates)/)")
+#: Maven/Gradle source sets: ``src/main/java/`` and friends are left out of the layout, so the build module's folder
+#: and then the package path decide.
+SOURCE_SET = re.compile(
+    r"^(?P<module>(?:.*/)?)(?P<set>src/[A-Za-z0-9_-]+/(?:java|kotlin|scala|groovy|resources|java-templates)/)")
 ROOT_SHARE = 0.1  # files directly at the top form a component when they are at least this share (and 3 or more)
 
+#: Where a file's logical folders came from: how many of them are the build module's (the folders before its source
+#: set; all of them for a file in no source set), and the source set (``src/main/java/``, or "").
+Origin = tuple[int, str]
 
-def _logical(path: str) -> tuple[str, list[str]]:
-    """(physical source-set root, directories below it) of a path."""
+
+def _logical(path: str) -> tuple[Origin, list[str]]:
+    """(origin, logical folders) of a path: its folders without a source set's (``retrofit-adapters/rxjava/
+    src/main/java/retrofit2/adapter/`` → ``retrofit-adapters/rxjava/retrofit2/adapter``)."""
     m = SOURCE_SET.match(path)
-    root = m.group("root") if m else ""
-    return root, path[len(root):].split("/")[:-1]
+    if m is None:
+        dirs = path.split("/")[:-1]
+        return (len(dirs), ""), dirs
+    module = m.group("module").split("/")[:-1]
+    return (len(module), m.group("set")), module + path[m.end():].split("/")[:-1]
+
+
+def _physical(parts: list[str], origin: Origin, tail: str) -> str:
+    """The path pattern of the logical folder ``parts`` (``tail``: ``"*"`` or ``"**"``) for files of ``origin``."""
+    module_len, source_set = origin
+    if len(parts) <= module_len and tail == "**" or not source_set:
+        return "/".join([*parts, tail])
+    return "/".join(parts[:module_len] + [source_set.rstrip("/")] + parts[module_len:] + [tail])
 
 
 def infer_components(source_paths: list[str], root_name: str = "root") -> list[ComponentDef]:
@@ -266,7 +289,7 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             del groups[top]
             for name, sub_members in sub.items():
                 # a clash, or the name of a top folder split before (jaeger's cmd/internal beside internal/): its path
-                key = name if name not in groups and name not in top_names else ".".join([*path[len(prefix):], name])
+                key = name if name not in groups and name not in top_names else _qualified([*path, name], prefix, groups)
                 groups[key] = ([*path, name], sub_members)
                 # a container in a container (ibc-go's modules/apps/{transfer,…}), or a part that still holds most of
                 # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
@@ -274,7 +297,7 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             if direct and not kept:  # the package's own top-level modules (flask/app.py beside flask/json/)
                 # named after the repository when the folder is only a container (frontend-platform's src/index.js)
                 own = root_name if path[-1] in GENERIC_CONTAINERS else path[-1]
-                key = own if own not in groups else ".".join(path[len(prefix):])
+                key = own if own not in groups else _qualified(path, prefix, groups)
                 groups[key] = ([*path, "*"], direct)
             if kept:  # internal/** less the packages split out (the more specific pattern wins)
                 groups[path[-1]] = (path, kept + direct)
@@ -282,42 +305,54 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs):  # a Go module's root package, say
         key = root_name if root_name not in groups else f"{root_name}.root"
         groups[key] = ([*prefix, "*"], top_files)
-    # the source-set roots below each directory (every prefix of it), and of the files directly in it
-    roots_below: dict[tuple[str, ...], set[str]] = {}
-    roots_in: dict[tuple[str, ...], set[str]] = {}
-    for root, d in located:
-        roots_in.setdefault(tuple(d), set()).add(root)
+    # the origins of the files below each logical folder (every prefix of it), and of the files directly in it
+    origins_below: dict[tuple[str, ...], set[Origin]] = {}
+    origins_in: dict[tuple[str, ...], set[Origin]] = {}
+    for origin, d in located:
+        origins_in.setdefault(tuple(d), set()).add(origin)
         for i in range(len(d) + 1):
-            roots_below.setdefault(tuple(d[:i]), set()).add(root)
+            origins_below.setdefault(tuple(d[:i]), set()).add(origin)
     defs = []
     for name in sorted(groups):
         if name.startswith("."):  # .github, .devcontainer: tooling, not a part of the system
             continue
         parts = groups[name][0]
-        logical = "/".join(parts) if parts[-1] == "*" else "/".join(parts) + "/**"
-        # the roots of the files under ``parts`` (``[…, '*']``: the files directly in that directory)
-        roots = sorted(roots_in.get(tuple(parts[:-1]), ()) if parts[-1] == "*" else roots_below.get(tuple(parts), ()))
-        defs.append(ComponentDef(name=name, paths=[root + logical for root in roots] or [logical], inferred=True))
+        if parts[-1] == "*":  # the files directly in that folder
+            folder, tail, origins = parts[:-1], "*", origins_in.get(tuple(parts[:-1]), ())
+        else:
+            folder, tail, origins = parts, "**", origins_below.get(tuple(parts), ())
+        paths = sorted({_physical(folder, origin, tail) for origin in origins}) or ["/".join([*folder, tail])]
+        defs.append(ComponentDef(name=name, paths=paths, inferred=True))
     return defs
 
 
 #: The sample projects a JavaScript tool's end-to-end tests build (vite's playground/: 1,400 files beside the 550 of
 #: packages/, so its 78 folders were the components and packages/vite one): no part of "most of the code".
 PLAYGROUNDS = frozenset({"playground", "playgrounds"})
+#: A build module of tests by its name (gson's test-shrinker, test-jpms; retrofit's java-test): not "the code" either.
+TEST_MODULE = re.compile(r"^(?:tests?|it)[-_]|[-_](?:tests?|it)$")
 
 
 def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
     """How many of ``source_paths`` lie below each logical directory (``()``: all of them), counting only those outside
-    test, example, playground, documentation and vendored directories ("most of the code": sentry-python's tests/
-    outnumber sentry_sdk/'s files, express's examples/ lib/'s); each directory is judged once."""
+    test, example, playground, documentation and vendored directories and test modules ("most of the code":
+    sentry-python's tests/ outnumber sentry_sdk/'s files, express's examples/ lib/'s); each directory is judged once."""
     below: dict[tuple[str, ...], int] = {}
     for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
         parts = physical.split("/")
-        if not (is_test_directory(parts) or PLAYGROUNDS.intersection(parts) or exclusion(physical + "/_") is not None):
-            d = tuple(_logical(physical + "/_")[1])
+        if not (is_test_directory(parts) or PLAYGROUNDS.intersection(parts) or any(map(TEST_MODULE.search, parts))
+                or exclusion(physical + "/_") is not None):
+            d = tuple(_logical(physical + "/_")[1])  # (its logical folders)
             for i in range(len(d) + 1):
                 below[d[:i]] = below.get(d[:i], 0) + files
     return below
+
+
+def _qualified(path: list[str], prefix: list[str], taken: dict[str, object]) -> str:
+    """The name of the folder ``path`` when its own is taken: with its parent's (gson's test package ``gson.metrics``
+    beside the module ``metrics``), else its whole path below the ``prefix``, dotted."""
+    short = ".".join(path[-2:])
+    return short if len(path) - len(prefix) >= 2 and short not in taken else ".".join(path[len(prefix):])
 
 
 def _common_prefix(dirs: list[list[str]]) -> list[str]:

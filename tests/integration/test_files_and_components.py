@@ -132,12 +132,31 @@ def test_inferred_components_look_through_containers_and_single_packages():
              "gson/src/main/java/com/google/gson/internal/Streams.java",
              "test-shrinker/src/main/java/com/example/Main.java"]
     assert names(gson) == [
-        ("example", ["test-shrinker/src/main/java/com/example/**"]),
         ("gson", ["gson/src/main/java/com/google/gson/*"]),
         ("internal", ["gson/src/main/java-templates/com/google/gson/internal/**", "gson/src/main/java/com/google/gson/internal/**"]),
         ("reflect", ["gson/src/main/java/com/google/gson/reflect/**", "gson/src/test/java/com/google/gson/reflect/**"]),
         ("stream", ["gson/src/main/java/com/google/gson/stream/**", "gson/src/test/java/com/google/gson/stream/**"]),
+        ("test-shrinker", ["test-shrinker/**"]),
     ]
+    # a Gradle build's modules are its parts, though their classes share one package (retrofit's retrofit2: one
+    # component of 289 files before); a module's tests and main code are one
+    retrofit = [f"retrofit/src/{s}/java/retrofit2/{c}.java" for s in ("main", "test") for c in ("Call", "Retrofit")]
+    retrofit += ["retrofit/java-test/src/test/java/retrofit2/CallTest.java"]
+    retrofit += [f"retrofit-adapters/{a}/src/main/java/retrofit2/adapter/{a}/{a.title()}CallAdapter.java"
+                 for a in ("rxjava", "guava")]
+    retrofit += ["retrofit-converters/gson/src/main/java/retrofit2/converter/gson/GsonConverter.java",
+                 "retrofit-converters/gson/src/test/java/retrofit2/converter/gson/GsonConverterTest.java",
+                 "retrofit-mock/src/main/java/retrofit2/mock/MockRetrofit.java",
+                 "samples/src/main/java/com/example/retrofit/SimpleService.java",
+                 "src/main/java/Main.java"]
+    assert names(retrofit) == [
+        ("retrofit", ["retrofit/**"]), ("retrofit-adapters", ["retrofit-adapters/**"]),
+        ("retrofit-converters", ["retrofit-converters/**"]), ("retrofit-mock", ["retrofit-mock/**"]),
+        ("samples", ["samples/**"]),
+    ]
+    component = ComponentMap(infer_components(retrofit)).component_of
+    assert component("retrofit-converters/gson/build.gradle") == "retrofit-converters"
+    assert component("src/main/java/Main.java") is None  # (directly in the looked-through prefix)
     # an end-to-end tests' playground is no part of "most of the code" (vite's 78 playground projects were the
     # components, packages/vite one of them)
     vite = [f"playground/{app}/src/{f}.ts" for app in ("css", "hmr", "ssr") for f in ("main", "a", "b", "c")]
