@@ -31,7 +31,7 @@ dependencies.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Collection, Iterable, Mapping, Sequence
 
 TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "e2e",
                               "testutil", "testutils"})
@@ -102,6 +102,17 @@ def import_files(props: Mapping[str, Any]) -> list[str]:
 #: The languages whose module is one file (a Java class, a Python module) and the tests among them, by path: such a
 #: test module's imports are its tests' when its component also holds the language's code (``tests_beside_code``).
 ONE_FILE_TESTS = {"java": is_test_file, "python": is_python_test}
+
+
+def test_languages(paths: Iterable[str]) -> Collection[str]:
+    """The languages of ``ONE_FILE_TESTS`` whose modules ``tests_beside_code`` must be given in a repository of the
+    code files ``paths``: Python only when some path has ``test`` in it (no ``is_python_test`` otherwise). One join
+    of the paths, in C: 0.25 ms at the benchmark's 10k Python modules, which hold no tests; looking at each module
+    took 2.3 ms."""
+    return ONE_FILE_TESTS.keys() if "test" in "\0".join(paths) else _NOT_PYTHON
+
+
+_NOT_PYTHON = frozenset(ONE_FILE_TESTS) - {"python"}
 
 
 def tests_beside_code(modules: Iterable[tuple[Any, str | None, str | None, Sequence[str]]]) -> set[Any]:

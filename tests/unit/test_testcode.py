@@ -83,3 +83,12 @@ def test_a_python_test_modules_imports_are_its_tests_only_beside_its_components_
     # (a singular test/ directory's modules are test files, so no code beside web/test/test_client.py)
     assert tests_beside_code(modules) == {"lm.t"}
     assert tests_beside_code(modules + [("c", "python", "fw", ["web/views.py"])]) == {"lm.t", "fw.t"}
+
+
+def test_python_modules_are_looked_at_only_in_a_repository_with_a_path_like_a_tests():
+    from cairn.graph.testcode import is_python_test, test_languages
+
+    assert "python" not in test_languages(["shop/core/model.py", "shop/apps/app.py"]) and "java" in test_languages([])
+    assert "python" in test_languages(["shop/core/model.py", "shop/core/tests/test_model.py"])
+    # (the screen never hides a Python test: each has "test" in its path)
+    assert all("test" in p for p in ("a/tests/x.py", "a/test_x.py", "a/x_test.py", "a/conftest.py") if is_python_test(p))
