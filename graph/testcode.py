@@ -17,9 +17,10 @@ the component dependencies leave it out (``tests_beside_code``).
 
 A Python test module, for that rule, is narrower than ``is_test_file``: a
 ``tests/`` directory on its path or pytest's file naming (``is_python_test``).
-A singular ``test/`` directory is as often a package's shipped testing
-framework (Django's ``django.test``; wagtail's ``wagtail/test`` test project)
-as tests, so its modules count neither as tests nor as the code beside them;
+A singular ``test/`` directory is a package's shipped testing framework
+(Django's ``django.test``) as well as tests (Twisted's
+``src/twisted/internet/test/``, whose tests are named ``test_*.py`` all the
+same), so its other modules count neither as tests nor as the code beside them;
 ``tests.py`` is not test code at all (Django's ``django/contrib/admin/tests.py``
 is a shipped Selenium test case); a ``testing/`` directory holds tests and their
 support together (pytest's ``testing/``), so its tests are left as they are. The
