@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Seque
 from cairn.graph.lazy_imports import PendingImports
 from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
-from cairn.graph.testcode import import_files, mixed_modules, test_only, tests_beside_code
+from cairn.graph.testcode import import_files, mixed_modules, test_languages, test_only, tests_beside_code
 from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code.base import ResolvedImport
@@ -326,10 +326,11 @@ class ImportEdges:
         if not self.segments:
             return imported
         component_of_id, sources, target_ids, kinds = id_component.get, self.sources, self.target_ids, self.kinds
-        # the modules whose tests' own imports are left out (none in a Python or JavaScript repository)
+        # the modules whose tests' own imports are left out (none in a JavaScript repository)
+        languages = test_languages(self.code.file_module)
         mixed = tests_beside_code((name, language, module_component.get(name), files)
                                   for name, (_, language, files) in self.code.modules.items()
-                                  if len(files) > 1 or language == "java")
+                                  if len(files) > 1 or language in languages)
         importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources),
                                                            self.counts)))
         if mixed:

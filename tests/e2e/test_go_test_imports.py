@@ -4,6 +4,8 @@ Go compiles a package's ``_test.go`` files (an external ``package x_test`` among
 import what imports the package. ibc-go's packages all "depended" on its testing package and it on them: the
 components table, the map's cycles and the PR check's new dependencies said so of code Go itself forbids to cycle.
 The import stays an IMPORTS edge (the boundary rules judge every import); only the component level leaves it out.
+The same holds of a Java test class and a Python test module in a component that also holds code
+(``graph.testcode.tests_beside_code``).
 """
 
 from __future__ import annotations
@@ -114,3 +116,63 @@ def test_a_java_components_test_classes_imports_are_no_dependency_of_it(tmp_path
     assert no_new_dependency(findings), findings
     repo.commit({"src/main/java/com/acme/core/Core.java": java("core", "Core", "apps.App")}, author=ADA)
     assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
+
+
+PYTHON_CONFIG = '[components]\ncore = ["shop/core/**"]\ndatasets = ["shop/datasets/**"]\napps = ["shop/apps/**"]\ntests = ["tests/**"]\n'
+
+
+def python(*imports: str) -> str:
+    return "".join(f"import shop.{i}\n" for i in imports) + "\n\ndef f():\n    return 1\n"
+
+
+def test_a_python_components_test_modules_imports_are_no_dependency_of_it(tmp_path):
+    """scikit-learn keeps its tests inside its packages (``sklearn/linear_model/tests/test_*.py``): ``linear_model``
+    "depended on" ``datasets``, which only its tests load. A Python test module (a ``tests/`` directory, pytest's
+    file names) in a component that also holds other modules imports for its tests; a component of tests alone (a
+    top-level ``tests/``) keeps its dependencies."""
+    repo = GitRepo(tmp_path / "p")
+    repo.commit({"cairn.toml": PYTHON_CONFIG, "shop/__init__.py": "",
+                 "shop/core/__init__.py": "", "shop/core/model.py": python(),
+                 "shop/core/tests/__init__.py": "", "shop/core/tests/test_model.py": python("core.model", "datasets.load"),
+                 "shop/datasets/__init__.py": "", "shop/datasets/load.py": python("core.model"),
+                 "shop/apps/__init__.py": "", "shop/apps/app.py": python("core.model"),
+                 "shop/core/conftest.py": python("datasets.load"),
+                 "tests/__init__.py": "", "tests/test_shop.py": python("apps.app", "datasets.load")}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"core": set(), "datasets": {"core"}, "apps": {"core"}, "tests": {"apps", "datasets"}}
+    edges = json.loads(cairn("deps", "--store", str(store), "--format", "json").stdout)["edges"]
+    assert any(e["source"].endswith("tests.test_model") and e["target"].endswith("datasets.load") for e in edges)
+
+    # a PR whose only new import is in a test module adds no component dependency; one in a module of code does
+    repo.git("checkout", "-q", "-b", "tests")
+    repo.commit({"shop/apps/test_more.py": python("datasets.load")}, author=ADA)
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
+    repo.commit({"shop/apps/wire.py": python("datasets.load")}, author=ADA)
+    assert [f["rule"] for f in pr_findings(repo, store) if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+    # the same modules, a test module importing another component (the PR patch's count, not a recount)
+    repo.git("checkout", "-q", "-b", "patched", "main")
+    repo.commit({"shop/core/tests/test_model.py": python("core.model", "datasets.load", "apps.app")}, author=ADA)
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
+    repo.commit({"shop/core/model.py": python("apps.app")}, author=ADA)
+    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
+
+
+def test_a_python_packages_shipped_testing_framework_is_code(tmp_path):
+    """Django's ``django/test/`` (and a singular ``test/`` generally) is as often a shipped testing framework as
+    tests: its imports stay its component's dependencies, as ``tests.py`` modules' do (``django/contrib/admin/tests.py``
+    is a shipped test case); the ingest after a commit that adds a test module counts as the cold one."""
+    repo = GitRepo(tmp_path / "f")
+    repo.commit({"cairn.toml": '[components]\nweb = ["web/**"]\nadmin = ["admin/**"]\ndb = ["db/**"]\n',
+                 "web/__init__.py": "", "web/views.py": "", "web/test/__init__.py": "",
+                 "web/test/client.py": "import db.models\n", "admin/__init__.py": "", "admin/views.py": "",
+                 "admin/tests.py": "import db.models\n", "db/__init__.py": "", "db/models.py": ""}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"web": {"db"}, "admin": {"db"}, "db": set()}
+    repo.commit({"web/test/client.py": "", "admin/tests.py": "", "admin/test_views.py": "import db.models\n"},
+                author=ADA)
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"web": set(), "admin": set(), "db": set()}

@@ -53,3 +53,42 @@ def test_an_import_is_its_tests_alone_only_in_a_module_that_also_holds_other_cod
     assert not test_only(["core/core_test.go", "core/core.go"]) and not test_only([]) and not test_only([None])
     assert import_files({"file": "core/a.go", "files": {"core/a.go": [3], "core/a_test.go": [5]}}) == ["core/a.go", "core/a_test.go"]
     assert import_files({"file": "core/a_test.go"}) == ["core/a_test.go"] and import_files({}) == []
+
+
+@pytest.mark.parametrize("path, test", [
+    ("sklearn/linear_model/tests/test_ridge.py", True), ("sklearn/linear_model/tests/__init__.py", True),
+    ("pkg/test_x.py", True), ("pkg/x_test.py", True), ("pkg/conftest.py", True),
+    # a shipped testing framework or test project (Django's django.test), and Django's admin/tests.py test case
+    ("django/test/client.py", False), ("wagtail/test/settings.py", False), ("django/contrib/admin/tests.py", False),
+    # a testing/ directory holds tests and their support together: no product code beside them
+    ("testing/test_assertion.py", False), ("lib/sqlalchemy/testing/suite/test_types.py", False),
+    ("sklearn/utils/_testing.py", False), ("e2e/test_x.js", False),
+])
+def test_a_python_test_beside_code_is_in_a_tests_directory_or_named_as_pytest_collects(path, test):
+    from cairn.graph.testcode import is_python_test
+
+    assert is_python_test(path) is test
+    assert not test or is_test_file(path)  # never outside the test files
+
+
+def test_a_python_test_modules_imports_are_its_tests_only_beside_its_components_code():
+    from cairn.graph.testcode import tests_beside_code
+
+    modules = [("lm", "python", "linear_model", ["sklearn/linear_model/_ridge.py"]),
+               ("lm.t", "python", "linear_model", ["sklearn/linear_model/tests/test_ridge.py"]),
+               ("top", "python", "tests", ["tests/test_app.py"]), ("top.h", "python", "tests", ["tests/helpers.py"]),
+               ("ns", "python", "tests", []),  # a namespace package is no code
+               ("fw", "python", "fw", ["web/test/client.py"]), ("fw.t", "python", "fw", ["web/test/test_client.py"]),
+               ("js", "javascript", "tests", ["tests/app.js"])]
+    # (a singular test/ directory's modules are test files, so no code beside web/test/test_client.py)
+    assert tests_beside_code(modules) == {"lm.t"}
+    assert tests_beside_code(modules + [("c", "python", "fw", ["web/views.py"])]) == {"lm.t", "fw.t"}
+
+
+def test_python_modules_are_looked_at_only_in_a_repository_with_a_path_like_a_tests():
+    from cairn.graph.testcode import is_python_test, test_languages
+
+    assert "python" not in test_languages(["shop/core/model.py", "shop/apps/app.py"]) and "java" in test_languages([])
+    assert "python" in test_languages(["shop/core/model.py", "shop/core/tests/test_model.py"])
+    # (the screen never hides a Python test: each has "test" in its path)
+    assert all("test" in p for p in ("a/tests/x.py", "a/test_x.py", "a/x_test.py", "a/conftest.py") if is_python_test(p))
