@@ -44,12 +44,15 @@ def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]
         return frozenset()
     texts = [(d.title + "\n" + d.text).lower() for d in decisions]
     out = set()
+    enough = UBIQUITOUS_SHARE * len(texts)
     for name in components:
         lname = name.lower()
         if len(lname) >= 3:
-            word = _word_pattern(lname)
-            if sum(1 for t in texts if lname in t and word.search(t)) > UBIQUITOUS_SHARE * len(texts):
-                out.add(name)
+            holding = [t for t in texts if lname in t]  # (a word search can match only there)
+            if len(holding) > enough:  # else no pattern is compiled: most names are in few records
+                word = _word_pattern(lname)
+                if sum(1 for t in holding if word.search(t)) > enough:
+                    out.add(name)
     return frozenset(out)
 
 

@@ -573,3 +573,20 @@ def test_add_decisions_builds_nodes_and_edges(tmp_path):
     assert graph.repository["decision_problems"] == [
         {"path": "doc/adr/0005-broken.md", "message": "front matter starts with '---' but is never closed", "skipped": True}
     ]
+
+
+def test_a_name_most_records_use_as_a_word_is_ubiquitous_and_only_such_names_are_searched_for() -> None:
+    from cairn.ingest.adrs.components import _word_pattern, ubiquitous_names
+    from cairn.ingest.adrs.records import Decision
+
+    texts = ["The billing service calls shop.", "Shop owns the cart; billing bills.", "shop and the shopping list, billing",
+             "Shopping is not shop-keeping", "Nothing here but shopping.", "billing once"]
+    decisions = [Decision(path=f"docs/adr/{i:04}-x.md", title=f"Record {i}", text=text) for i, text in enumerate(texts)]
+    components = {"shop": ["shop/**"], "billing": ["billing/**"], "cart": ["cart/**"], "db": ["db/**"]}
+    _word_pattern.cache_clear()
+    # "shop" is in five records' texts, as a word in three of six (not more than half: "shopping", "shop-keeping"
+    # are no mentions); "billing" is a word in four; "cart" is in one record, "db" too short to be a word
+    assert ubiquitous_names(decisions, components) == frozenset({"billing"})
+    assert _word_pattern.cache_info().currsize == 2  # "shop" and "billing" only: "cart" is in too few records
+    decisions.append(Decision(path="docs/adr/0009-x.md", title="Shop", text="shop"))
+    assert ubiquitous_names(decisions, components) == frozenset({"billing", "shop"})
