@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from cairn.ingest.adrs.markdown import split_inline
+from cairn.ingest.lazy_pattern import LazyPattern
 
 
 # Normalised statuses, from the latest lifecycle state to the earliest: when a
@@ -43,16 +44,16 @@ RELATION_PHRASES = (
     ("supersedes", "supersedes"), ("supercedes", "supersedes"), ("replaces", "supersedes"),
     ("amended by", "amended_by"), ("amends", "amends"),
 )
-_RELATION_LINE = re.compile(r"^\W{0,3}(" + "|".join(re.escape(p) for p, _ in RELATION_PHRASES) + r")\b\s*:?\s*(.*)$", re.I)
-_TITLE_PREFIX = re.compile(
+_RELATION_LINE = LazyPattern(r"^\W{0,3}(" + "|".join(re.escape(p) for p, _ in RELATION_PHRASES) + r")\b\s*:?\s*(.*)$", re.I)
+_TITLE_PREFIX = LazyPattern(
     r"^\s*\[?\s*(?:(?:architecture\s+decision\s+record|adr|decision\s+record)\s*[-_#:]?\s*)?"
     r"(?P<num>\d+)(?:\s*\]?\s*[.:)\-–—]+\s*|\s*\]\s*|\s+)",
     re.I,
 )
-_TITLE_WORD_PREFIX = re.compile(r"^\s*(?:architecture\s+decision\s+record|adr)\s*:\s*", re.I)
-_FILE_NUMBER = re.compile(r"^(?:adr)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
-_DATE_SLUG = re.compile(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
-REF_NUMBER = re.compile(r"^\W*(?:adr|decision|record)?\s*[-_#]?\s*0*(\d+)(?=$|[^\d])", re.I)
+_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr)\s*:\s*", re.I)
+_FILE_NUMBER = LazyPattern(r"^(?:adr)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
+_DATE_SLUG = LazyPattern(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
+REF_NUMBER = LazyPattern(r"^\W*(?:adr|decision|record)?\s*[-_#]?\s*0*(\d+)(?=$|[^\d])", re.I)
 
 
 def clean_title(title: str) -> tuple[str, int | None]:

@@ -12,6 +12,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from cairn.ingest.lazy_pattern import LazyPattern
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -27,7 +29,7 @@ def commonmark() -> "MarkdownIt":
     return MarkdownIt("commonmark")
 
 
-META_LINE = re.compile(
+META_LINE = LazyPattern(
     r"^\W{0,3}(status|deciders|decision[- _]makers?|date|tags|consulted|informed|components)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
     re.I,
 )
