@@ -3,7 +3,8 @@
 Explicit front matter ``components:`` (score 1.0) is read with the record;
 otherwise ``infer_components`` reads the text. Inference signals and their
 weights, combined as a noisy-or (1 − Π(1 − wᵢ)): a path below the component
-or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``)
+or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``,
+or a relative link to such a path, ``[writer](../../shop/billing/w.py)``)
 0.9, unless another component's folder inside it holds that path (jaeger's
 ``internal/storage/…`` is ``storage``'s, not ``internal``'s); the component name in the title 0.7; the name as an inline code span
 0.6; the name in prose 0.3 for the first mention plus 0.1 per further mention,
@@ -62,7 +63,10 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
     ``ubiquitous`` (``ubiquitous_names``) count only as paths, modules, code or the record's folder."""
     links = []
     text = decision.text
-    low = text.lower()
+    # the code its links point at is mentioned too, each path on a line of its own (no prose can match inside them);
+    # a link to another document (ibc-go's ADRs link docs/ pages) says nothing of what the record decides about
+    linked = [p for p in decision.linked_paths if not _is_document(p)]
+    low = "\n".join([text, *linked]).lower() if linked else text.lower()
     title = decision.title.lower()
     spans = [s.lower() for s in decision.code_spans]
     keeper, kept_in = _keeping_component(decision.path, components)
@@ -93,7 +97,7 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
                 weights.append(0.7)
                 evidence.append("named in the title")
             below = [q for prefix in _literal_prefixes(globs) for q in inner.get(prefix.lower(), ())]
-            if any((s == lname or s.startswith(lname + ".") or s.startswith(lname + "/"))
+            if any((s == lname or s.startswith(lname + ".") and not _FILE_NAME.match(s) or s.startswith(lname + "/"))
                    and not any(s.startswith(q + "/") for q in below) for s in spans):
                 weights.append(0.6)
                 evidence.append(f"`{name}` in code")
@@ -108,6 +112,12 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
         if score >= INFERENCE_THRESHOLD:
             links.append(ComponentLink(name, inferred=True, score=score, evidence=evidence))
     return links
+
+
+#: A code span that is a file's name (jaeger's `config.go` of internal/storage/v1/badger/), not a module of a component
+#: named like the file.
+_FILE_NAME = re.compile(r"^[\w-]+\.(?:go|py|pyi|[cm]?[jt]sx?|java|kt|scala|rb|rs|c|h|cc|cpp|hpp|cs|php|swift|md|rst"
+                        r"|txt|ya?ml|json|toml|ini|cfg|conf|xml|html?|css|scss|sh|proto|sql|lock|mod|sum|gradle)$")
 
 
 def _inner_prefixes(components: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -153,6 +163,16 @@ def _word_pattern(name: str) -> re.Pattern[str]:
 
 #: Folders that hold a repository's documents rather than a part of its code.
 _DOCUMENT_FOLDERS = frozenset({"doc", "docs", "documentation", "adr", "adrs", "decisions", "architecture"})
+
+
+def _is_document(path: str) -> bool:
+    """Whether a linked repository path is a document (prose, or in a documentation folder), not code."""
+    return (path.rpartition(".")[2].lower() in _PROSE_EXTENSIONS
+            or path.partition("/")[0].lower() in _DOCUMENT_FOLDERS)
+
+
+_PROSE_EXTENSIONS = frozenset({"md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "html", "pdf", "png", "svg",
+                               "jpg", "jpeg", "gif"})
 
 
 def _keeping_component(path: str, components: dict[str, list[str]]) -> tuple[str | None, str]:

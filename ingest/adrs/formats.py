@@ -76,6 +76,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     decision = Decision(path=path, title=stem)
     decision.text = doc.text
     decision.code_spans = doc.code_spans
+    decision.linked_paths = linked_paths(path, doc.link_targets)
 
     # Title and number
     title_raw = doc.h1 or as_text(meta.get("title")) or doc.first_heading or stem
@@ -149,6 +150,22 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     for line, content in doc.cairn_blocks:
         decision.rules.append(RawRule({"__toml__": content}, f"{'.. code-block:: cairn' if rst else '```cairn block'} at line {line}"))
     return decision
+
+
+def linked_paths(record: str, targets: list[str]) -> list[str]:
+    """The repository paths among the link ``targets`` of the record at ``record``: relative links resolved from its
+    folder (``../../internal/storage/x.go`` from docs/adr/ is ``internal/storage/x.go``), without their ``#anchor``
+    or ``?query``; URLs, anchors alone, files at the top and links that leave the repository are not paths."""
+    out = []
+    folder = posixpath.dirname(record)
+    for target in targets:
+        target = target.split("#", 1)[0].split("?", 1)[0].strip()
+        if not target or ":" in target or target.startswith("/"):  # (a URL, mailto:, a site-absolute link)
+            continue
+        resolved = posixpath.normpath(posixpath.join(folder, target))
+        if "/" in resolved and not resolved.startswith("../"):  # (a file at the top is in no component's folder)
+            out.append(resolved)
+    return list(dict.fromkeys(out))
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:

@@ -48,6 +48,7 @@ class Document:
         self.cairn_blocks: list[tuple[int, str]] = []
         texts: list[str] = []
         self.code_spans: list[str] = []
+        self.link_targets: list[str] = []  # every link's target as written (``../../internal/storage/x.go``)
         current: tuple[int, str, str, list[str], list[str]] | None = None
         pending_heading: int | None = None
         for i, tok in enumerate(tokens):
@@ -90,6 +91,8 @@ class Document:
         for child in tok.children or []:
             if child.type == "code_inline":
                 self.code_spans.append(child.content.strip())
+            elif child.type == "link_open":
+                self.link_targets.append(str(child.attrs.get("href") or ""))
 
     def section(self, name: str) -> list[str] | None:
         """Lines of the first section titled ``name`` (or "name: value", whose value is the first line)."""

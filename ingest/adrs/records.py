@@ -83,6 +83,8 @@ class Decision:
     references: list[tuple[str, str, str | None]] = field(default_factory=list)
     text: str = field(default="", repr=False)
     code_spans: list[str] = field(default_factory=list, repr=False)
+    #: the repository paths its relative links point at (``[writer](../../internal/storage/writer.go)``)
+    linked_paths: list[str] = field(default_factory=list, repr=False)
 
     def relation(self, name: str) -> list[str]:
         return getattr(self, name)

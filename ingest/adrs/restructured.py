@@ -83,6 +83,7 @@ class RstDocument(Document):
         self.preamble_paragraphs = []
         self.cairn_blocks = []
         self.code_spans = []
+        self.link_targets = []
         self._nodes_module = nodes
         self._texts: list[str] = []
         self._cairn_lines = [i + 1 for i, line in enumerate(text.split("\n")) if _CAIRN_DIRECTIVE.match(line)]
@@ -189,6 +190,8 @@ class RstDocument(Document):
                 text = child.astext()
                 markdown.append(f"[{text}]({child.get('refuri') or child.get('refname')})")
                 plain.append(text)
+                if child.get("refuri"):
+                    self.link_targets.append(child["refuri"])
             elif isinstance(child, nodes.literal):
                 text = child.astext()
                 self.code_spans.append(text.strip())

@@ -454,6 +454,9 @@ def test_a_path_inside_a_nested_component_is_evidence_for_that_component_alone(t
                                  "internal/storage/v1/x.go is read; internal/gzipfs/fs.go serves the assets.\n"),
         "docs/adr/003-internal-tracing.md": ("# 3. Internal tracing\n\n## Status\n\nAccepted\n\n"
                                              "Internal spans, internal metrics and internal logs go to sampling.\n"),
+        "docs/adr/004-badger.md": ("# 4. Badger keys\n\n## Status\n\nAccepted\n\n"
+                                   "Parameters from `config.go` of internal/storage/v1/badger/; "
+                                   "`sampling.Strategy` is read.\n"),
     })
     components = {"internal": ["internal/**"], "storage": ["internal/storage/**"], "sampling": ["internal/sampling/**"]}
     d = by_path(read_decisions(tmp_path, AdrSettings(), components))
@@ -463,6 +466,27 @@ def test_a_path_inside_a_nested_component_is_evidence_for_that_component_alone(t
         ("internal", ["mentions internal/gzipfs/fs.go"]), ("storage", ["mentions internal/storage/v1/x.go"])]
     # "internal" as a word of the title and prose is no evidence (a plain word); sampling named once is too little
     assert [c.name for c in d["docs/adr/003-internal-tracing.md"].components] == []
+    # a relative link to a path is a mention of it (jaeger links its code: [`config.go`](../../internal/…/config.go));
+    # URLs, anchors and links out of the repository are not
+    write(tmp_path, {"docs/adr/005-links.md": (
+        "# 5. Links\n\n## Status\n\nAccepted\n\nSee [the reader](../../internal/sampling/reader.go#L10), "
+        "[docs](https://example.com/internal/storage/x), [up](../../../internal/storage/y.go), [here](#status), "
+        "[the design](../../internal/storage/DESIGN.md), [ADR 1](001-cassandra.md).\n"),
+        "docs/adr/006-links.rst": ("Links\n=====\n\n:Status: Accepted\n\n"
+                                   "See `the reader <../../internal/storage/v1/reader.go>`_.\n")})
+    d = by_path(read_decisions(tmp_path, AdrSettings(), components))
+    assert d["docs/adr/005-links.md"].linked_paths == [
+        "internal/sampling/reader.go", "internal/storage/DESIGN.md", "docs/adr/001-cassandra.md"]  # (documents: no evidence)
+    assert [(c.name, c.evidence) for c in d["docs/adr/005-links.md"].components] == [
+        ("sampling", ["mentions internal/sampling/reader.go"])]
+    assert [(c.name, c.evidence) for c in d["docs/adr/006-links.rst"].components] == [
+        ("storage", ["mentions internal/storage/v1/reader.go"])]
+    # a file's name is no module of a component named like the file (`config.go` is storage's); a module's path is
+    badger = {"internal": ["internal/**"], "storage": ["internal/storage/**"], "config": ["internal/config/**"],
+              "sampling": ["internal/sampling/**"]}
+    links = by_path(read_decisions(tmp_path, AdrSettings(), badger))["docs/adr/004-badger.md"].components
+    assert [(c.name, c.evidence) for c in links] == [
+        ("sampling", ["`sampling` in code", "named 1× in the text"]), ("storage", ["mentions internal/storage/v1/badger"])]
 
 
 def test_a_record_kept_in_a_components_folder_governs_it_and_the_docs_folder_governs_nothing(tmp_path):
