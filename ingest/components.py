@@ -31,8 +31,8 @@ out of the layout: a build module's folder, then the package path decides, so
 retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
 parts though their classes share the package ``retrofit2``, and ``owner``
 holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``.
-A build module of tests by its name (``test-shrinker``, ``java-test``) is not
-"the code" either. A folder whose name is taken is named with its parent's
+A build module of tests by its name (``test-shrinker``, ``java-test``) or a
+project template (vite's ``template-react``) is not "the code" either. A folder whose name is taken is named with its parent's
 (gson's test package ``gson.metrics`` beside the module ``metrics``). Files
 directly in the looked-through prefix belong to no component.
 """
@@ -329,8 +329,9 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
 #: The sample projects a JavaScript tool's end-to-end tests build (vite's playground/: 1,400 files beside the 550 of
 #: packages/, so its 78 folders were the components and packages/vite one): no part of "most of the code".
 PLAYGROUNDS = frozenset({"playground", "playgrounds"})
-#: A build module of tests by its name (gson's test-shrinker, test-jpms; retrofit's java-test): not "the code" either.
-TEST_MODULE = re.compile(r"^(?:tests?|it)[-_]|[-_](?:tests?|it)$")
+#: A build module of tests by its name (gson's test-shrinker, test-jpms; retrofit's java-test), or a project template
+#: a scaffolding tool copies (vite's create-vite/template-react, template-vue …): not "the code" either.
+TEST_MODULE = re.compile(r"^(?:tests?|it|templates?)[-_]|[-_](?:tests?|it)$")
 
 
 def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:

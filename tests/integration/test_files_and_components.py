@@ -163,6 +163,11 @@ def test_inferred_components_look_through_containers_and_single_packages():
     vite += ["packages/vite/src/node/server.ts", "packages/vite/src/client/client.ts", "packages/create-vite/index.ts"]
     assert names(vite) == [("create-vite", ["packages/create-vite/**"]), ("playground", ["playground/**"]),
                            ("vite", ["packages/vite/**"])]
+    # nor are the project templates a scaffolding tool copies: packages/vite then holds most of the code, and splits
+    vite += [f"packages/vite/src/{part}/{f}.ts" for part in ("node", "client") for f in ("x", "y")]
+    vite += [f"packages/create-vite/template-{t}/src/{f}.ts" for t in ("react", "vue") for f in ("main", "app", "b")]
+    assert names(vite) == [("client", ["packages/vite/src/client/**"]), ("create-vite", ["packages/create-vite/**"]),
+                           ("node", ["packages/vite/src/node/**"]), ("playground", ["playground/**"])]
     # Go's layout at the top: cmd/ is one program per folder, internal/ splits into its larger packages and keeps
     # the small ones together (jaeger); a folder named like a top one split before takes its path as its name
     go = [f"internal/storage/{d}/s{i}.go" for d in ("cassandra", "badger") for i in range(6)]
