@@ -157,6 +157,11 @@ def test_inferred_components_look_through_containers_and_single_packages():
     component = ComponentMap(infer_components(retrofit)).component_of
     assert component("retrofit-converters/gson/build.gradle") == "retrofit-converters"
     assert component("src/main/java/Main.java") is None  # (directly in the looked-through prefix)
+    # a package of 70 % of the code is split (wagtail's Django apps beside client/), one of 60 % is not
+    wagtail = [f"wagtail/{app}/{m}.py" for app in ("admin", "images", "snippets") for m in ("models", "views", "forms")]
+    wagtail += ["wagtail/__init__.py", "client/src/a.ts", "client/src/b.ts", "client/src/c.ts"]
+    assert [n for n, _ in names(wagtail)] == ["admin", "client", "images", "snippets"]
+    assert [n for n, _ in names(wagtail + ["client/src/d.ts", "client/src/e.ts"])] == ["client", "wagtail"]
     # an end-to-end tests' playground is no part of "most of the code" (vite's 78 playground projects were the
     # components, packages/vite one of them)
     vite = [f"playground/{app}/src/{f}.ts" for app in ("css", "hmr", "ssr") for f in ("main", "a", "b", "c")]
