@@ -6,12 +6,13 @@ tools use for tests (``tests/``, ``test/``, ``__tests__/``, ``spec/``,
 runner's naming: pytest's ``test_*.py`` / ``*_test.py`` / ``conftest.py``,
 Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
 JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
-/ ``*IT.java``. Judged from the path alone: no file is opened.
+/ ``*IT.java`` (and ``*Test.kt`` … in Kotlin, and any Kotlin file of a Gradle test source set such as
+``src/jvmTest/``; not a Java one, whose classification predates Kotlin's). Judged from the path alone: no file is opened.
 
 An import is its tests' alone (``test_only``) when it is made only in test
 files of a module that also holds other code (``mixes_tests``: a Go package), or
-by a Java test class in a component that also holds other classes (a Java
-module is one class), or by a Python test module in a component that also holds
+by a Java or Kotlin test class in a component that also holds other classes of its language (a
+Java module is one class, a Kotlin module one file), or by a Python test module in a component that also holds
 Python modules that are not tests (scikit-learn's ``sklearn/linear_model/tests/``):
 the component dependencies leave it out (``tests_beside_code``).
 
@@ -41,9 +42,13 @@ _TEST_FILE = re.compile(
     r"(?:^test_.*\.py|.*_test\.py|conftest\.py"
     r"|.*_test\.go"
     r"|.*\.(?:test|spec)\.[cm]?[jt]sx?"
-    r"|.*(?:Test|Tests|IT)\.java)$"
+    r"|.*(?:Test|Tests|IT)\.(?:java|kt))$"
 )
 
+
+#: A Gradle test source set of a Kotlin file: ``src/test/``, ``src/jvmTest/``, ``src/commonTest/``, ``src/androidTest/``
+#: (Kotlin Multiplatform names its source sets so; okhttp's tests and their helpers live in ``src/jvmTest/``).
+_KOTLIN_TEST_SOURCE_SET = re.compile(r"(?:^|/)src/[a-z][A-Za-z0-9]*Test/")
 
 _PYTHON_TEST_FILE = re.compile(r"(?:test_.*|.*_test|conftest)\.py$")
 
@@ -51,7 +56,9 @@ _PYTHON_TEST_FILE = re.compile(r"(?:test_.*|.*_test|conftest)\.py$")
 def is_test_file(path: str) -> bool:
     """Whether the repository path ``path`` (POSIX, relative) is test code."""
     *directories, name = path.split("/")
-    return bool(_TEST_FILE.match(name)) or not TEST_DIRECTORIES.isdisjoint(directories)
+    if _TEST_FILE.match(name) or not TEST_DIRECTORIES.isdisjoint(directories):
+        return True
+    return name.endswith(".kt") and _KOTLIN_TEST_SOURCE_SET.search(path) is not None
 
 
 def is_python_test(path: str) -> bool:
@@ -102,7 +109,9 @@ def import_files(props: Mapping[str, Any]) -> list[str]:
 
 #: The languages whose module is one file (a Java class, a Python module) and the tests among them, by path: such a
 #: test module's imports are its tests' when its component also holds the language's code (``tests_beside_code``).
-ONE_FILE_TESTS = {"java": is_test_file, "python": is_python_test}
+ONE_FILE_TESTS = {"java": is_test_file, "kotlin": is_test_file, "python": is_python_test}
+#: Languages whose test classes test the other's code (a Kotlin test of Java classes): one set of components with code.
+_CODE_OF = {"kotlin": "java"}
 
 
 def test_languages(paths: Iterable[str]) -> Collection[str]:
@@ -141,9 +150,9 @@ def tests_beside_code(modules: Iterable[tuple[Any, str | None, str | None, Seque
             out.add(key)
         if component and files and language in ONE_FILE_TESTS:
             if all(map(ONE_FILE_TESTS[language], files)):
-                tests.append((key, language, component))
+                tests.append((key, _CODE_OF.get(language, language), component))
             else:
-                with_code[language].add(component)
+                with_code[_CODE_OF.get(language, language)].add(component)
     out.update(key for key, language, component in tests if component in with_code[language])
     return out
 

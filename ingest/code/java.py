@@ -1,4 +1,7 @@
-"""Java class dependencies with tree-sitter: package declarations, imports and type references.
+"""Java class dependencies with tree-sitter: package declarations, imports and type references; Kotlin's beside them.
+
+Kotlin files (``.kt``; scripts ``.kts``/``.ktm`` are read but are no module) are read by ``kotlin.parse_kotlin``
+and resolved here with the Java classes, as one language: each imports the other's classes.
 
 ``JavaLanguage.parse`` records the package declaration and every import:
 ``import a.b.C;`` (spec ``a.b.C``), ``import a.b.*;`` (spec ``a.b.*``) and the
@@ -32,6 +35,14 @@ file's own package.
   spelled like a class, and misses same-package classes reached only through
   inheritance of nested types or wildcard-imported names that shadow them.
   Fully-qualified references give an edge only to a repository class.
+* Kotlin: module name = the file's package + ``.`` + file stem, whatever the stem (``okhttp3.internal.-UtilJvm``):
+  a Kotlin file may declare several classes, functions and properties, none bound to its name. A name a Kotlin
+  file declares at its top level (``kotlin.DECLARES``), its facade class ``<Stem>Kt`` and its ``@file:JvmName``
+  resolve to that file — in Kotlin's imports (``import a.b.foo``, a top-level function: the file of package
+  ``a.b`` declaring ``foo``, the first by path if several do) and in Java's (``import a.b.UtilKt;``, a same-package
+  reference to a Kotlin class); a Java class of that name wins. Kotlin's same-package names used without an
+  import are not read (no edge). Its external names are squashed from the package an import names
+  (``kotlin_external_group``: ``okio.Buffer`` → ``okio``).
 * An import naming a missing class of a repository package (generated code
   such as ``R`` or ``BuildConfig``) is dropped, not made external.
 * External names are squashed to the first two segments (``org.slf4j``,
@@ -56,6 +67,7 @@ from cairn.ingest.code.base import (
     count_syntax_errors,
     parser_and_cursor,
 )
+from cairn.ingest.code.kotlin import DECLARES, KOTLIN_EXTENSIONS, KOTLIN_SCRIPT_EXTENSIONS, parse_kotlin
 
 #: Marks a RawImport that is a type name used in the code, not an import statement.
 REFERENCE = "<reference>"
@@ -168,11 +180,15 @@ def extract_imports(source: bytes) -> tuple[list[RawImport], str | None, int]:
 
 
 class JavaLanguage(Language):
+    """Java and Kotlin (``kotlin.parse_kotlin``), one language because their classes import each other."""
+
     name = "java"
-    extensions = (".java",)
-    version = "1"
+    extensions = (".java", *KOTLIN_EXTENSIONS)
+    version = "1"  # (a cached parse's key holds the file's extension: a Kotlin change need not drop Java's parses)
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
+        if not path.endswith(".java"):
+            return parse_kotlin(path, source)
         imports, package, errors = extract_imports(source)
         return ParsedFile(path, self.name, imports, package=package, syntax_errors=errors)
 
@@ -192,25 +208,46 @@ def external_group(spec: str) -> str:
     return ".".join(parts[:keep])
 
 
+def kotlin_external_group(spec: str) -> str:
+    """``external_group`` of what a Kotlin import names: its package, which is what comes before the declaration it
+    imports (the last part, or the first capitalised one): Kotlin's libraries often have a package of one part
+    (``okio.Buffer``, ``okio.buffer`` → ``okio``; ``kotlin.RequiresOptIn`` → ``kotlin``)."""
+    parts = spec.split(".")[:-1]  # a declaration, or the `*` of a whole package
+    capitalised = next((at for at, part in enumerate(parts) if part[:1].isupper()), len(parts))
+    return external_group(".".join(parts[:capitalised] or spec.split(".")[:1]))
+
+
 class JavaResolver(Resolver):
     """Class names and import resolution for one repository's Java files (see the module docstring)."""
 
     def __init__(self, layout: Layout):
         self.layout = layout
         self._module_of: dict[str, str] = {}
-        self._path_of: dict[str, str] = {}
-        self.packages: dict[str, list[str]] = {}  # package -> its classes' FQNs, sorted
+        self._path_of: dict[str, str] = {}  # module -> its path
+        self._target_of: dict[str, str] = {}  # an importable name (a class; Kotlin's top-level names) -> its module
+        self.packages: dict[str, list[str]] = {}  # package -> its modules, sorted by path
+        declared: list[tuple[str, str, str]] = []  # (package, name, module) of Kotlin's top-level names
         for path in sorted(layout.files):
-            stem = PurePosixPath(path).stem
-            if stem in NOT_MODULES or not stem.isidentifier():
-                continue
+            stem, _, extension = PurePosixPath(path).name.rpartition(".")
             parsed = layout.parsed.get(path)
+            kotlin = parsed is not None and parsed.language == "kotlin"
+            if kotlin:
+                if "." + extension in KOTLIN_SCRIPT_EXTENSIONS:
+                    continue
+            elif stem in NOT_MODULES or not stem.isidentifier():
+                continue
             package = parsed.package if parsed is not None else None
             fqn = f"{package}.{stem}" if package else stem
             self._module_of[path] = fqn
             if fqn not in self._path_of:
                 self._path_of[fqn] = path
+                self._target_of[fqn] = fqn
                 self.packages.setdefault(package or "", []).append(fqn)
+            if kotlin:
+                declared.append((package or "", stem + "Kt", fqn))  # the facade class Java sees
+                declared += [(package or "", i.spec, fqn) for i in parsed.imports if DECLARES in i.names]
+        for package, name, module in declared:  # a class file's own name first, then the first file declaring it
+            self._target_of.setdefault(f"{package}.{name}" if package else name, module)
         self._memo: dict[tuple[str, bool], list[str] | str | None] = {}
 
     # -- Resolver -----------------------------------------------------------
@@ -226,6 +263,7 @@ class JavaResolver(Resolver):
         if importer is None:
             return []
         package = parsed.package or ""
+        kotlin = parsed.language == "kotlin"
         seen: set[tuple[str, int, bool]] = set()
         resolved: list[ResolvedImport] = []
 
@@ -236,12 +274,13 @@ class JavaResolver(Resolver):
             resolved.append(ResolvedImport(target, line, RUNTIME, external))
 
         for imp in parsed.imports:
+            if DECLARES in imp.names:
+                continue
             if REFERENCE in imp.names:
                 if "." in imp.spec:
                     target = self._class_prefix(imp.spec.split("."))
                 else:
-                    target = f"{package}.{imp.spec}" if package else imp.spec
-                    target = target if target in self._path_of else None
+                    target = self._target_of.get(f"{package}.{imp.spec}" if package else imp.spec)
                 if target:
                     add(target, imp.line, False)
                 continue
@@ -252,7 +291,7 @@ class JavaResolver(Resolver):
             if found is None:
                 continue
             if isinstance(found, str):
-                add(found, imp.line, True)
+                add(kotlin_external_group(imp.spec) if kotlin else found, imp.line, True)
             else:
                 for target in found:
                     add(target, imp.line, False)
@@ -265,9 +304,9 @@ class JavaResolver(Resolver):
 
         At least two parts: a class of the unnamed package cannot be imported or qualified."""
         for end in range(len(parts), 1, -1):
-            name = ".".join(parts[:end])
-            if name in self._path_of:
-                return name
+            module = self._target_of.get(".".join(parts[:end]))
+            if module is not None:
+                return module
         return None
 
     def _resolve_import(self, spec: str, static: bool) -> list[str] | str | None:

@@ -15,7 +15,8 @@ ExternalPackage nodes ``stdlib = true`` so outputs can group them apart.
 * Java (``maven``): ``java.*``, ``jdk.*``, the JDK's own ``javax`` packages
   (``javax.swing``, ``javax.xml``, ``javax.crypto`` …, not Jakarta EE's
   ``javax.inject`` or ``javax.servlet``) and the XML/GSS APIs the JDK ships
-  (``org.w3c``, ``org.xml``, ``org.ietf``).
+  (``org.w3c``, ``org.xml``, ``org.ietf``), and Kotlin's standard library ``kotlin.*`` (not ``kotlinx.*``: the
+  coroutines, serialization … libraries are dependencies like any other; nor ``android.*``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import sys
 
 PYTHON_STDLIB = frozenset(sys.stdlib_module_names) | {"_typeshed"}
-JAVA_STDLIB_ROOTS = ("java.", "jdk.")
+JAVA_STDLIB_ROOTS = ("java.", "jdk.", "kotlin.")
 #: The two-segment groups (see ``java.external_group``) of javax packages that ship with the JDK.
 JAVA_STDLIB_GROUPS = frozenset({
     "javax.accessibility", "javax.crypto", "javax.imageio", "javax.lang", "javax.management", "javax.naming",
@@ -42,5 +43,5 @@ def is_standard_library(name: str, ecosystem: str) -> bool:
         first = name.split("/", 1)[0]
         return bool(first) and "." not in first
     if ecosystem == "maven":
-        return name in ("java", "jdk") or name.startswith(JAVA_STDLIB_ROOTS) or name in JAVA_STDLIB_GROUPS
+        return name in ("java", "jdk", "kotlin") or name.startswith(JAVA_STDLIB_ROOTS) or name in JAVA_STDLIB_GROUPS
     return False

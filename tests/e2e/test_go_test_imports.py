@@ -4,7 +4,7 @@ Go compiles a package's ``_test.go`` files (an external ``package x_test`` among
 import what imports the package. ibc-go's packages all "depended" on its testing package and it on them: the
 components table, the map's cycles and the PR check's new dependencies said so of code Go itself forbids to cycle.
 The import stays an IMPORTS edge (the boundary rules judge every import); only the component level leaves it out.
-The same holds of a Java test class and a Python test module in a component that also holds code
+The same holds of a Java or Kotlin test class and a Python test module in a component that also holds code
 (``graph.testcode.tests_beside_code``).
 """
 
@@ -115,6 +115,44 @@ def test_a_java_components_test_classes_imports_are_no_dependency_of_it(tmp_path
     findings = pr_findings(repo, store)
     assert no_new_dependency(findings), findings
     repo.commit({"src/main/java/com/acme/core/Core.java": java("core", "Core", "apps.App")}, author=ADA)
+    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
+
+
+KOTLIN_CONFIG = ('[components]\ncore = ["core/**"]\ntesting = ["testing/**"]\napps = ["apps/**"]\n')
+
+
+def kotlin(package: str, *imports: str) -> str:
+    body = "".join(f"import com.acme.{i}\n" for i in imports)
+    return f"package com.acme.{package}\n\n{body}\nfun f() = 1\n"
+
+
+def test_kotlin_and_java_classes_make_component_dependencies_and_kotlin_tests_do_not(tmp_path):
+    """okhttp's layout: Gradle modules of Kotlin beside Java, tests in ``src/jvmTest/kotlin/`` and ``src/test/…``.
+    A Kotlin class importing a Java one (and back) is a component dependency; a Kotlin test class's import in a
+    component that also holds code is its tests'."""
+    repo = GitRepo(tmp_path / "k")
+    repo.commit({"cairn.toml": KOTLIN_CONFIG,
+                 "core/src/main/java/com/acme/core/Core.java": java("core", "Core"),
+                 "core/src/main/kotlin/com/acme/core/Calls.kt": kotlin("core", "core.Core"),
+                 "testing/src/main/kotlin/com/acme/testing/Fixtures.kt": kotlin("testing", "core.Calls"),
+                 "core/src/jvmTest/kotlin/com/acme/core/Recording.kt": kotlin("core", "testing.Fixtures"),
+                 "core/src/test/kotlin/com/acme/core/CoreTest.kt": kotlin("core", "testing.Fixtures"),
+                 "apps/src/main/kotlin/com/acme/apps/App.kt": kotlin("apps", "core.Core"),
+                 "apps/src/main/java/com/acme/apps/Legacy.java": java("apps", "Legacy", "core.Calls")}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"core": set(), "testing": {"core"}, "apps": {"core"}}
+    edges = json.loads(cairn("deps", "--store", str(store), "--format", "json").stdout)["edges"]
+    assert {(e["source"], e["target"]) for e in edges if not e["target"].startswith("external:")} >= {
+        ("com.acme.core.Calls", "com.acme.core.Core"), ("com.acme.apps.Legacy", "com.acme.core.Calls"),
+        ("com.acme.core.CoreTest", "com.acme.testing.Fixtures")}
+
+    # a PR whose only new import is in a Kotlin test class adds no component dependency; one in a Kotlin class does
+    repo.git("checkout", "-q", "-b", "tests")
+    repo.commit({"apps/src/test/kotlin/com/acme/apps/AppTest.kt": kotlin("apps", "testing.Fixtures")}, author=ADA)
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
+    repo.commit({"core/src/main/kotlin/com/acme/core/Wire.kt": kotlin("core", "apps.App")}, author=ADA)
     assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
 
 

@@ -12,7 +12,8 @@ from cairn.queries.cochange import cochange_findings
     "tsdb/db_test.go", "src/app.test.js", "src/app.spec.ts", "web/Button.test.tsx", "lib/x.spec.mjs",
     "src/test/java/org/x/Foo.java", "src/main/java/org/x/FooTest.java", "x/FooTests.java", "x/FooIT.java",
     "web/__tests__/app.js", "spec/models/user_spec.rb", "tsdb/testdata/series.json", "e2e/login.ts",
-    "util/testutil/assert.go",
+    "util/testutil/assert.go", "x/FooTest.kt", "okhttp/src/jvmTest/kotlin/okhttp3/RecordingEventListener.kt",
+    "src/commonTest/kotlin/x/Helpers.kt",
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)
@@ -21,7 +22,8 @@ def test_test_code_by_directory_or_runner_naming(path):
 @pytest.mark.parametrize("path", [
     "pkg/testing.py", "pkg/contest.py", "tsdb/db.go", "src/app.js", "src/latest.js", "src/attest.ts",
     "src/main/java/org/x/Testable.java", "x/Contest.java", "testing/helpers.go", "docs/testing.md",
-    "pkg/tests.py", "x/test.go",
+    "pkg/tests.py", "x/test.go", "src/jvmMain/kotlin/x/Contest.kt",
+    "src/androidTest/java/x/Helper.java",  # (a Java file's classification is as it was before Kotlin)
 ])
 def test_source_named_like_tests_is_not_test_code(path):
     assert not is_test_file(path)
@@ -83,6 +85,15 @@ def test_a_python_test_modules_imports_are_its_tests_only_beside_its_components_
     # (a singular test/ directory's modules are test files, so no code beside web/test/test_client.py)
     assert tests_beside_code(modules) == {"lm.t"}
     assert tests_beside_code(modules + [("c", "python", "fw", ["web/views.py"])]) == {"lm.t", "fw.t"}
+
+
+def test_a_kotlin_test_classs_imports_are_its_tests_beside_java_or_kotlin_code():
+    from cairn.graph.testcode import tests_beside_code
+
+    modules = [("j", "java", "core", ["core/src/main/java/x/Core.java"]),
+               ("kt", "kotlin", "core", ["core/src/jvmTest/kotlin/x/Recording.kt"]),
+               ("h", "kotlin", "testing", ["testing/src/test/kotlin/x/Helper.kt"])]
+    assert tests_beside_code(modules) == {"kt"}
 
 
 def test_python_modules_are_looked_at_only_in_a_repository_with_a_path_like_a_tests():

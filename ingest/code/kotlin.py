@@ -1,0 +1,122 @@
+"""Kotlin file headers with tree-sitter: the package, the imports and the top-level names a file declares.
+
+Kotlin and Java classes import each other (an Android app, okhttp's Java tests of its Kotlin code), so Kotlin is
+read by the Java language (``java.JavaLanguage``, as JavaScript and TypeScript share one language) and resolved by
+its resolver; this module only reads a ``.kt`` file (``ParsedFile.language`` ``"kotlin"``):
+
+* ``package a.b`` → ``ParsedFile.package``;
+* ``import a.b.C`` → spec ``a.b.C``; ``import a.b.C as D`` → spec ``a.b.C``, ``names=("D",)`` (the alias is the
+  file's own name for it); ``import a.b.*`` → spec ``a.b.*``. Backquoted parts are read without their quotes.
+* every top-level declaration's name (classes, interfaces, objects, type aliases, functions, properties) and the
+  name a ``@file:JvmName("N")`` annotation gives the file's facade class, as RawImports marked
+  ``names=(DECLARES,)`` at their line: Kotlin does not tie a class to its file name, so resolving
+  ``import a.b.foo`` or ``import a.b.Thing`` needs to know which file of package ``a.b`` declares it.
+
+Names used without an import (a class of the file's own package) are not read: Kotlin's graph has the edges its
+import headers give, not Java's same-package references. Kotlin scripts (``.kts``, ``.ktm``: Gradle build files)
+are read the same way but are no module (``java.JavaResolver``).
+"""
+
+from __future__ import annotations
+
+from cairn.ingest.code.base import RUNTIME, ParsedFile, RawImport, count_syntax_errors, parser_and_cursor
+
+KOTLIN_EXTENSIONS = (".kt", ".kts", ".ktm")
+KOTLIN_SCRIPT_EXTENSIONS = (".kts", ".ktm")
+
+#: Marks a RawImport that is a name the file declares at its top level, not an import.
+DECLARES = "<declares>"
+
+_DECLARATIONS = frozenset({"class_declaration", "object_declaration", "function_declaration", "type_alias"})
+
+
+def _machinery():
+    import tree_sitter_kotlin
+
+    return parser_and_cursor("kotlin", tree_sitter_kotlin.language)
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def _dotted(node) -> str:
+    """A qualified identifier's parts joined by dots, without quotes, whitespace or comments between them."""
+    return ".".join(_text(part).strip("`") for part in node.named_children if part.type == "identifier")
+
+
+def _declared_names(node) -> list[tuple[str, object]]:
+    """(name, node) of what a top-level declaration declares."""
+    if node.type in _DECLARATIONS:
+        name = node.child_by_field_name("name") or node.child_by_field_name("type")
+        if name is None:
+            return []
+        if name.type != "identifier":  # `typealias Foo<T> = …`: the name is the identifier inside
+            name = next((c for c in name.named_children if c.type == "identifier"), None)
+        return [] if name is None else [(_text(name).strip("`"), name)]
+    if node.type == "property_declaration":
+        found = []
+        for child in node.named_children:
+            if child.type == "variable_declaration":
+                found += [(_text(c).strip("`"), c) for c in child.named_children[:1] if c.type == "identifier"]
+            elif child.type == "multi_variable_declaration":
+                for var in child.named_children:
+                    found += [(_text(c).strip("`"), c) for c in var.named_children[:1] if c.type == "identifier"]
+        return found
+    return []
+
+
+def _jvm_name(annotation) -> str | None:
+    """The facade class name of ``@file:JvmName("N")``, else None."""
+    call = next((c for c in annotation.named_children if c.type == "constructor_invocation"), None)
+    if call is None or call.named_children[:1] == [] or _text(call.named_children[0]) not in ("JvmName", "kotlin.jvm.JvmName"):
+        return None
+    content = [n for n in _walk(call) if n.type == "string_content"]
+    return _text(content[0]) if len(content) == 1 else None
+
+
+def _walk(node):
+    yield node
+    for child in node.named_children:
+        yield from _walk(child)
+
+
+def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
+    """(imports and declared names, package, syntax errors) of a Kotlin file's bytes."""
+    parser, _ = _machinery()
+    root = parser.parse(source).root_node
+    package = None
+    imports: list[RawImport] = []
+    declared: set[str] = set()  # (overloads: each name once, at its first line)
+    for node in root.named_children:
+        kind = node.type
+        if kind == "package_header":
+            name = next((c for c in node.named_children if c.type == "qualified_identifier"), None)
+            if name is not None and package is None:
+                package = _dotted(name)
+        elif kind == "import":
+            name = next((c for c in node.named_children if c.type == "qualified_identifier"), None)
+            if name is None:
+                continue
+            spec = _dotted(name)
+            alias = next((c for c in node.named_children if c.type == "identifier"), None)
+            if any(c.type == "*" for c in node.children):
+                spec += ".*"
+            names = (_text(alias).strip("`"),) if alias is not None else ()
+            imports.append(RawImport(spec, node.start_point[0] + 1, RUNTIME, names=names))
+        elif kind == "file_annotation":
+            facade = _jvm_name(node)
+            if facade and facade not in declared:
+                declared.add(facade)
+                imports.append(RawImport(facade, node.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
+        else:
+            for name, at in _declared_names(node):
+                if name and name not in declared:
+                    declared.add(name)
+                    imports.append(RawImport(name, at.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
+    return imports, package, count_syntax_errors(root)
+
+
+def parse_kotlin(path: str, source: bytes) -> ParsedFile:
+    imports, package, errors = extract_headers(source)
+    return ParsedFile(path, "kotlin", imports, package=package, syntax_errors=errors)

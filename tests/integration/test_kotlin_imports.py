@@ -1,0 +1,137 @@
+"""Kotlin headers (``ingest.code.kotlin``) and their resolution beside Java's (``java.JavaResolver``), on real git
+repositories built here: a Kotlin file imports a Java class and a Java class a Kotlin one, Kotlin's top-level
+functions and its classes in files named otherwise resolve to the file that declares them."""
+
+from __future__ import annotations
+
+import pytest
+
+from cairn.ingest.code.java import JavaLanguage, kotlin_external_group
+from cairn.ingest.code.kotlin import DECLARES, parse_kotlin
+from cairn.ingest.code.stdlib import is_standard_library
+from fixtures import language_harness
+from fixtures.gitrepo import GitRepo
+
+EXT = True
+INT = False
+MAIN = "app/src/main"
+HEADERS = (
+    '@file:JvmName("Strings")\n'
+    "package com.acme.util\n\n"
+    "import com.acme.model.Order\n"
+    "import com.acme.model.Order as Purchase\n"
+    "import com.acme.model.*\n"
+    "import com.acme.`fun`.Thing\n"
+    "import kotlinx.coroutines.launch\n\n"
+    "class Box<T>(val t: T)\n"
+    "object Registry\n"
+    "interface Shape\n"
+    "typealias Orders = List<Order>\n"
+    "fun String.shout() = uppercase()\n"
+    "fun String.shout(times: Int) = repeat(times)\n"
+    "val answer = 42\n"
+    "private var (a, b) = 1 to 2\n"
+)
+
+
+def test_headers_package_imports_aliases_stars_and_declarations():
+    parsed = parse_kotlin("Strings.kt", HEADERS.encode())
+    assert parsed.language == "kotlin" and parsed.package == "com.acme.util" and parsed.syntax_errors == 0
+    imports = [(i.spec, i.line, i.names) for i in parsed.imports if DECLARES not in i.names]
+    assert imports == [("com.acme.model.Order", 4, ()), ("com.acme.model.Order", 5, ("Purchase",)),
+                       ("com.acme.model.*", 6, ()), ("com.acme.fun.Thing", 7, ()), ("kotlinx.coroutines.launch", 8, ())]
+    declared = [(i.spec, i.line) for i in parsed.imports if DECLARES in i.names]
+    assert declared == [("Strings", 1), ("Box", 10), ("Registry", 11), ("Shape", 12), ("Orders", 13), ("shout", 14),
+                        ("answer", 16), ("a", 17), ("b", 17)]
+
+
+def test_a_broken_or_empty_file_still_gives_what_it_can():
+    broken = parse_kotlin("B.kt", b"package q\nimport java.util.Map\nclass Broken { fun f( { }\n")
+    assert broken.syntax_errors > 0 and broken.package == "q"
+    assert [i.spec for i in broken.imports if DECLARES not in i.names] == ["java.util.Map"]
+    empty = parse_kotlin("E.kt", b"")
+    assert (empty.package, empty.imports, empty.syntax_errors) == (None, [], 0)
+    latin = parse_kotlin("L.kt", "// caf\xe9\npackage q\nimport java.io.File\n".encode("latin-1"))
+    assert [(i.spec, i.line) for i in latin.imports] == [("java.io.File", 3)]
+
+
+REPO = {
+    "build.gradle.kts": 'plugins { kotlin("jvm") }\n',
+    f"{MAIN}/java/com/acme/model/Order.java": (
+        "package com.acme.model;\n\n"
+        "import com.acme.util.StringsKt;\n"  # a Kotlin file's facade class
+        "import com.acme.util.Box;\n"  # a Kotlin class
+        "public class Order {\n  Money total;\n}\n"  # same package: a Kotlin class in a file named otherwise
+    ),
+    f"{MAIN}/kotlin/com/acme/model/Values.kt": "package com.acme.model\n\nclass Money(val cents: Long)\n",
+    f"{MAIN}/kotlin/com/acme/util/Strings.kt": (
+        "package com.acme.util\n\n"
+        "import com.acme.model.Order as Purchase\n"  # a Java class, aliased
+        "import kotlin.collections.List\n"
+        "import okio.Buffer\n"
+        "import okio.buffer\n"
+        "import android.os.Bundle\n"
+        "import com.acme.model.BuildConfig\n"  # a missing class of a repository package: dropped
+        "fun String.shout() = uppercase()\n"
+    ),
+    f"{MAIN}/kotlin/com/acme/util/Box.kt": "package com.acme.util\n\nclass Box<T>(val t: T)\n",
+    f"{MAIN}/kotlin/com/acme/app/-Main.kt": (
+        "package com.acme.app\n\n"
+        "import com.acme.util.shout\n"  # a top-level function: the file that declares it
+        "import com.acme.model.*\n"  # every module of the package, Java and Kotlin
+        "import kotlinx.coroutines.launch\n"
+        "fun main() = println(\"hi\".shout())\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    repo = GitRepo(tmp_path_factory.mktemp("kotlin") / "repo")
+    repo.commit(REPO, message="gradle layout")
+    return language_harness.load(repo.root, JavaLanguage())
+
+
+def test_a_kotlin_module_is_its_file(mixed):
+    resolver, parsed = mixed
+    assert {p: resolver.module_of(p) for p in parsed} == {
+        "build.gradle.kts": None,  # a script: no module
+        f"{MAIN}/java/com/acme/model/Order.java": "com.acme.model.Order",
+        f"{MAIN}/kotlin/com/acme/model/Values.kt": "com.acme.model.Values",
+        f"{MAIN}/kotlin/com/acme/util/Strings.kt": "com.acme.util.Strings",
+        f"{MAIN}/kotlin/com/acme/util/Box.kt": "com.acme.util.Box",
+        f"{MAIN}/kotlin/com/acme/app/-Main.kt": "com.acme.app.-Main",
+    }
+    assert parsed[f"{MAIN}/kotlin/com/acme/util/Box.kt"].language == "kotlin"
+    assert parsed[f"{MAIN}/java/com/acme/model/Order.java"].language == "java"
+
+
+def test_kotlin_and_java_import_each_other(mixed):
+    resolver, parsed = mixed
+    assert language_harness.edges(resolver, parsed, with_kind=False) == {
+        ("com.acme.model.Order", "com.acme.util.Strings", INT),  # Java → a Kotlin facade class
+        ("com.acme.model.Order", "com.acme.util.Box", INT),  # Java → a Kotlin class
+        ("com.acme.model.Order", "com.acme.model.Values", INT),  # Java → Kotlin, same package, no import
+        ("com.acme.util.Strings", "com.acme.model.Order", INT),  # Kotlin → Java
+        ("com.acme.util.Strings", "kotlin.collections", EXT),
+        ("com.acme.util.Strings", "okio", EXT),  # a package of one part: not `okio.Buffer`
+        ("com.acme.util.Strings", "android.os", EXT),
+        ("com.acme.app.-Main", "com.acme.util.Strings", INT),  # the file declaring `shout`
+        ("com.acme.app.-Main", "com.acme.model.Order", INT),  # the star: each module of the package
+        ("com.acme.app.-Main", "com.acme.model.Values", INT),
+        ("com.acme.app.-Main", "kotlinx.coroutines", EXT),
+    }
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ("okio.Buffer", "okio"), ("okio.buffer", "okio"), ("okio.*", "okio"), ("kotlin.RequiresOptIn", "kotlin"),
+    ("kotlin.text.Charsets.UTF_8", "kotlin.text"), ("kotlinx.coroutines.flow.Flow", "kotlinx.coroutines"),
+    ("org.jetbrains.kotlin.gradle.Plugin", "org.jetbrains.kotlin"), ("Foo", "Foo"),
+])
+def test_kotlin_external_groups(spec, expected):
+    assert kotlin_external_group(spec) == expected
+
+
+def test_kotlins_standard_library_is_the_standard_library_and_its_x_libraries_are_not():
+    assert is_standard_library("kotlin", "maven") and is_standard_library("kotlin.collections", "maven")
+    assert not is_standard_library("kotlinx.coroutines", "maven") and not is_standard_library("android.os", "maven")
