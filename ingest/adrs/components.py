@@ -30,6 +30,8 @@ from functools import lru_cache
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
 INFERENCE_THRESHOLD = 0.5
+#: At most this many paths a decision mentions are kept (``mentioned_paths``).
+MAX_MENTIONS = 50
 #: A component name more than this share of the records use is no evidence of which one a record decides about.
 UBIQUITOUS_SHARE = 0.5
 UBIQUITOUS_MIN_RECORDS = 4
@@ -62,11 +64,7 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
     """Components a decision's text points at, scored as described in the module docstring; the names in
     ``ubiquitous`` (``ubiquitous_names``) count only as paths, modules, code or the record's folder."""
     links = []
-    text = decision.text
-    # the code its links point at is mentioned too, each path on a line of its own (no prose can match inside them);
-    # a link to another document (ibc-go's ADRs link docs/ pages) says nothing of what the record decides about
-    linked = [p for p in decision.linked_paths if not _is_document(p)]
-    low = "\n".join([text, *linked]).lower() if linked else text.lower()
+    low = _searched_text(decision)
     title = decision.title.lower()
     spans = [s.lower() for s in decision.code_spans]
     keeper, kept_in = _keeping_component(decision.path, components)
@@ -112,6 +110,32 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
         if score >= INFERENCE_THRESHOLD:
             links.append(ComponentLink(name, inferred=True, score=score, evidence=evidence))
     return links
+
+
+def mentioned_paths(decision: Decision, components: dict[str, list[str]]) -> list[str]:
+    """The repository paths (lower-case) below some component that the decision's text and links name, as paths
+    (``shop/billing/w.py``) or dotted modules (``shop.billing.invoices`` is ``shop/billing/invoices``): the
+    mentions that make its inferred component links, all of them, sorted, at most ``MAX_MENTIONS``."""
+    low = _searched_text(decision)
+    found: set[str] = set()
+    for prefix in sorted({p.lower() for globs in components.values() for p in _literal_prefixes(globs)}):
+        dotted = prefix.replace("/", ".")
+        if prefix not in low and dotted not in low:
+            continue
+        path_pattern, module_pattern = _prefix_patterns(prefix)
+        for match in path_pattern.finditer(low):
+            found.add(match.group(0).split("*", 1)[0].rstrip("/."))
+        for match in module_pattern.finditer(low):
+            found.add(match.group(0).replace(".", "/"))
+    return sorted(found)[:MAX_MENTIONS]
+
+
+def _searched_text(decision: Decision) -> str:
+    """A decision's text (lower-case) with the code its links point at, each path on a line of its own (no prose can
+    match inside them); a link to another document (ibc-go's ADRs link docs/ pages) says nothing of what the record
+    decides about."""
+    linked = [p for p in decision.linked_paths if not _is_document(p)]
+    return "\n".join([decision.text, *linked]).lower() if linked else decision.text.lower()
 
 
 #: A code span that is a file's name (jaeger's `config.go` of internal/storage/v1/badger/), not a module of a component

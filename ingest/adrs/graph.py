@@ -19,6 +19,7 @@ def decision_props(d: Decision) -> dict[str, Any]:
         "superseded_by": d.superseded_by, "amends": d.amends, "amended_by": d.amended_by,
         "components": [c.name for c in d.components], "format": d.format, "summary": d.summary,
         "component_links": [{"name": c.name, "inferred": c.inferred, "score": c.score, "evidence": c.evidence} for c in d.components],
+        "mentions": d.mentions,
     }
 
 

@@ -85,6 +85,9 @@ class Decision:
     code_spans: list[str] = field(default_factory=list, repr=False)
     #: the repository paths its relative links point at (``[writer](../../internal/storage/writer.go)``)
     linked_paths: list[str] = field(default_factory=list, repr=False)
+    #: the repository paths below some component its text and links name (``components.mentioned_paths``), read
+    #: after parsing
+    mentions: list[str] = field(default_factory=list, repr=False)
 
     def relation(self, name: str) -> list[str]:
         return getattr(self, name)
