@@ -7,7 +7,9 @@ component, in one compact answer:
   factor and risk, what they depend on and what depends on them;
 * ``rules`` — the boundary rules naming those components, each with the
   decision behind it (ADR path, title, status);
-* ``decisions`` — the decisions governing them, in force first;
+* ``decisions`` — the decisions governing them: for paths, the ones whose text names a directory nearest to
+  them first (``queries.decision_nearness``; ``near`` says which), then in force first, explicit before
+  inferred, newest first;
 * ``ask`` / ``codeowners`` — who to ask (active authors, then contributors,
   then declared owners; see ``queries.who_knows``) and the declared owners;
 * ``changes_with`` — what usually changes together with these files or
@@ -32,6 +34,7 @@ from cairn.graph.decisions import is_retired
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.queries import agent_instructions
+from cairn.queries.decision_nearness import nearness
 from cairn.queries.decisions import rule_list
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 from cairn.queries.explore.card import governing_decisions
@@ -77,7 +80,7 @@ def briefing(graph: RepoGraph, *, paths: Iterable[str] | None = None, component:
 
     out: dict[str, Any] = {"repository": graph.repo, "paths": wanted or None, "component": component}
     out["components"] = _cut([_component_row(graph, n, files) for n in names], limit, "components", omitted)
-    rules, decisions = _rules_and_decisions(graph, names)
+    rules, decisions = _rules_and_decisions(graph, names, wanted, set(files) if wanted else set())
     out["rules"] = _cut(rules, limit, "rules", omitted)
     if not graph.of_label(Label.RULE):
         notes.append("the repository declares no boundary rules")
@@ -147,7 +150,10 @@ def _component_row(graph: RepoGraph, name: str, files: list[str]) -> dict[str, A
     return {k: v for k, v in row.items() if v is not None}
 
 
-def _rules_and_decisions(graph: RepoGraph, names: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _rules_and_decisions(graph: RepoGraph, names: list[str], asked: list[str],
+                         asked_files: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rules naming the components, and the decisions governing them: for asked paths, the nearest first
+    (``decision_nearness``), then in force, explicit, newest first."""
     decisions_by_path = {d.key: d for d in graph.of_label(Label.DECISION)}
     rules: dict[str, dict[str, Any]] = {}
     for name in names:
@@ -163,17 +169,37 @@ def _rules_and_decisions(graph: RepoGraph, names: list[str]) -> tuple[list[dict[
                 row["decision"] = {"path": rule["decision"]}
             rules[rule["id"]] = {k: v for k, v in row.items() if v is not None}
     decisions: dict[str, dict[str, Any]] = {}
+    used: set[str] | None = None  # (gathered when a decision mentions a path)
     for name in names:
         comp = graph.node(Label.COMPONENT, name)
         module_ids = {m.id for m in graph.of_label(Label.MODULE) if m.get("component") == name}
         for d in governing_decisions(graph, comp, module_ids):
-            entry = decisions.setdefault(d["path"], {
-                "path": d["path"], "title": d["title"], "status": d["status"], "date": d["date"], "components": [],
-                "in_force": not is_retired(d["status"]), "inferred": d["inferred"],
-            })
-            entry["components"].append(name)
-    ordered = sorted(decisions.values(), key=lambda d: (not d["in_force"], d["inferred"], negated(d["date"] or ""), d["path"]))
-    return list(rules.values()), [{k: v for k, v in d.items() if v is not None} for d in ordered]
+            if d["path"] not in decisions:
+                mentions = d["_node"].get("mentions") if asked else None
+                if mentions and used is None:
+                    used = _imported_paths(graph, asked_files)
+                near = nearness(asked, used or (), mentions)
+                decisions[d["path"]] = {
+                    "path": d["path"], "title": d["title"], "status": d["status"], "date": d["date"], "components": [],
+                    "in_force": not is_retired(d["status"]), "inferred": d["inferred"], "near": near.near,
+                    "uses": near.uses, "_shared": near.segments,
+                }
+            decisions[d["path"]]["components"].append(name)
+    ordered = sorted(decisions.values(), key=lambda d: (-d["_shared"], not d["in_force"], d["inferred"],
+                                                        negated(d["date"] or ""), d["path"]))
+    return list(rules.values()), [{k: v for k, v in d.items() if v is not None and k != "_shared"} for d in ordered]
+
+
+def _imported_paths(graph: RepoGraph, files: set[str]) -> set[str]:
+    """The paths of the repository's modules that ``files`` import."""
+    out = set()
+    for e in graph.of_type(Rel.IMPORTS):
+        importers = e.get("files") or (e.get("file"),)
+        if any(f in files for f in importers):
+            target = graph.nodes.get(e.target)
+            if target is not None and target.label is Label.MODULE and target.get("path"):
+                out.add(str(target.get("path")))
+    return out
 
 
 def _changes_with(graph: RepoGraph, names: list[str], files: set[str], limit: int, omitted: dict[str, int],
