@@ -12,7 +12,10 @@ import uuid
 import pytest
 from fixtures.cli import CliRunner
 
+from cairn.api.bootstrap import open_store
 from cairn.api.cli import app
+from cairn.graph.model import Label
+from cairn.queries.briefing import briefing
 from fixtures.gitrepo import GitRepo
 
 pytestmark = pytest.mark.neo4j
@@ -28,7 +31,7 @@ def build_shop(root):
         "cairn.toml": '[components]\napi = ["shop/api/**"]\ncore = ["shop/core/**"]\n\n'
                       '[[rules]]\nid = "core-pure"\nkind = "forbidden"\nfrom = ["core"]\nto = ["api"]\n'
                       'because = "docs/adr/0001-pure-core.md"\n',
-        "docs/adr/0001-pure-core.md": "# 1. Pure core\n\n## Status\n\nAccepted\n\n## Context\n\nThe core must not know the API.\n",
+        "docs/adr/0001-pure-core.md": "# 1. Pure core\n\n## Status\n\nAccepted\n\n## Context\n\nThe core (shop/core/prices.py) must not know the API.\n",
         ".github/CODEOWNERS": "shop/core/ @ada\n",
         "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/api/__init__.py": "",
         "shop/core/prices.py": "import decimal\n",
@@ -92,6 +95,24 @@ def test_every_read_command_agrees(tmp_path, neo4j_uri):
     assert [f["rule"] for f in check["findings"]] == ["core-pure"]
     bus = read(["bus-factor", "--repo", f"shop-{suffix}"], neo4j_uri)
     assert bus["repository"]["truck_factor"] >= 1
+
+
+def test_a_briefing_agrees(tmp_path, neo4j_uri):
+    """The briefing reads the decisions' ``mentions`` (a list property): the same from both stores."""
+    shop = build_shop(tmp_path / "shop")
+    name = f"shop-{uuid.uuid4().hex[:8]}"
+    answers, mentions = [], []
+    for store in (str(tmp_path / "embedded"), neo4j_uri):
+        result = CliRunner().invoke(app, ["ingest", str(shop.root), "--store", store, "--name", name])
+        assert result.exit_code == 0, result.output
+        opened = open_store(store)
+        graph = opened.load(name)
+        mentions.append(graph.node(Label.DECISION, "docs/adr/0001-pure-core.md").get("mentions"))
+        answers.append(briefing(graph, paths=["shop/core/legacy.py"]))
+        opened.close()
+    assert mentions == [["shop/core/prices.py"], ["shop/core/prices.py"]]
+    assert answers[0] == answers[1], "; ".join(_differences(answers[0], answers[1]))
+    assert [(d["path"], d["near"]) for d in answers[0]["decisions"]] == [("docs/adr/0001-pure-core.md", "shop/core")]
 
 
 def test_reingest_into_neo4j_is_idempotent(tmp_path, neo4j_uri):
