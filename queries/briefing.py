@@ -7,9 +7,9 @@ component, in one compact answer:
   factor and risk, what they depend on and what depends on them;
 * ``rules`` — the boundary rules naming those components, each with the
   decision behind it (ADR path, title, status);
-* ``decisions`` — the decisions governing them: for paths, the ones whose text names a directory nearest to
-  them first (``queries.decision_nearness``; ``near`` says which), then in force first, explicit before
-  inferred, newest first;
+* ``decisions`` — the decisions governing them: in force first; among those, for paths, the ones whose text
+  names a directory nearest to them first (``queries.decision_nearness``; ``near`` says which), then explicit
+  before inferred, newest first;
 * ``ask`` / ``codeowners`` — who to ask (active authors, then contributors,
   then declared owners; see ``queries.who_knows``) and the declared owners;
 * ``changes_with`` — what usually changes together with these files or
@@ -152,8 +152,8 @@ def _component_row(graph: RepoGraph, name: str, files: list[str]) -> dict[str, A
 
 def _rules_and_decisions(graph: RepoGraph, names: list[str], asked: list[str],
                          asked_files: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The rules naming the components, and the decisions governing them: for asked paths, the nearest first
-    (``decision_nearness``), then in force, explicit, newest first."""
+    """The rules naming the components, and the decisions governing them: in force first, then for asked paths the
+    nearest first (``decision_nearness``), then explicit, newest first."""
     decisions_by_path = {d.key: d for d in graph.of_label(Label.DECISION)}
     rules: dict[str, dict[str, Any]] = {}
     for name in names:
@@ -185,7 +185,8 @@ def _rules_and_decisions(graph: RepoGraph, names: list[str], asked: list[str],
                     "uses": near.uses, "_shared": near.segments,
                 }
             decisions[d["path"]]["components"].append(name)
-    ordered = sorted(decisions.values(), key=lambda d: (-d["_shared"], not d["in_force"], d["inferred"],
+    # in force first (a superseded record naming the very folder is history, not the rule), then the nearest
+    ordered = sorted(decisions.values(), key=lambda d: (not d["in_force"], -d["_shared"], d["inferred"],
                                                         negated(d["date"] or ""), d["path"]))
     return list(rules.values()), [{k: v for k, v in d.items() if v is not None and k != "_shared"} for d in ordered]
 

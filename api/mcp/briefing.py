@@ -25,8 +25,8 @@ def register(tool: Tools) -> None:
                  repository: Repository = None) -> dict[str, Any]:
         """Call this before changing files: what you should know first, for the `paths` you will touch (or one
         `component`). Returns the components they belong to (purpose, truck factor, dependencies), the boundary
-        rules that apply with the decision (ADR title, status) behind each, the decisions governing them (the ones
-        naming a path nearest to yours first: `near`, or a module your files import: `uses`), whom to ask and the
+        rules that apply with the decision (ADR title, status) behind each, the decisions governing them (in force first,
+        and among them the ones naming a path nearest to yours first: `near`, or a module your files import: `uses`), whom to ask and the
         CODEOWNERS, what usually changes together with these files, recent agent and human activity there, and the repository's own agent instructions (AGENTS.md, CLAUDE.md, Cursor/Copilot rules) quoted as
         repository-supplied text. Lists show `limit` rows (`omitted` counts the rest); `full_text=true` quotes the
         instructions whole."""

@@ -20,6 +20,7 @@ from fixtures.gitrepo import GitRepo
 CASSANDRA = "docs/adr/0001-cassandra-schema.md"
 BADGER = "docs/adr/0002-badger-layout.md"
 ELASTIC = "docs/adr/0003-elasticsearch-client.md"
+OLD_ELASTIC = "docs/adr/0000-elasticsearch-per-version.md"
 
 
 def _record(number: int, title: str, date: str, body: str) -> str:
@@ -42,6 +43,9 @@ def graph(tmp_path_factory):
                          "The [reader](../../storage/es/reader.py) talks to every version through one client."),
         BADGER: _record(2, "Badger record layouts", "2024-02-01", "Keys are laid out by `storage.badger.db`."),
         CASSANDRA: _record(1, "Cassandra schema", "2024-03-01", "Tables are created by storage/cassandra/writer.py."),
+        OLD_ELASTIC: _record(0, "A client per Elasticsearch version", "2023-01-01",
+                             "storage/es/reader.py picks a client per version.").replace(
+                                 "Accepted", "Superseded by [3. One client](0003-elasticsearch-client.md)"),
     }, date="2024-03-02T12:00:00+00:00")
     store = open_store(str(root / "store"))
     ingest_into_store(store, repo.root)
@@ -52,31 +56,34 @@ def graph(tmp_path_factory):
 def test_each_decision_remembers_the_paths_its_text_names(graph):
     mentions = {d.key: d.get("mentions") for d in graph.of_label(Label.DECISION)}
     assert mentions == {ELASTIC: ["storage/es/reader.py"], BADGER: ["storage/badger/db"],
-                        CASSANDRA: ["storage/cassandra/writer.py"]}
+                        CASSANDRA: ["storage/cassandra/writer.py"], OLD_ELASTIC: ["storage/es/reader.py"]}
 
 
 def test_the_decision_about_the_changed_folder_comes_first_and_says_why(graph):
     rows = briefing(graph, paths=["storage/es/reader.py"])["decisions"]
+    # (the superseded record naming the very file comes after every decision in force: it is history, not the rule)
     assert [(d["path"], d.get("near")) for d in rows] == [
-        (ELASTIC, "storage/es/reader.py"), (CASSANDRA, "storage"), (BADGER, "storage")]
+        (ELASTIC, "storage/es/reader.py"), (CASSANDRA, "storage"), (BADGER, "storage"),
+        (OLD_ELASTIC, "storage/es/reader.py")]
     rows = briefing(graph, paths=["storage/badger"])["decisions"]
     assert [(d["path"], d.get("near")) for d in rows] == [
-        (BADGER, "storage/badger"), (CASSANDRA, "storage"), (ELASTIC, "storage")]
+        (BADGER, "storage/badger"), (CASSANDRA, "storage"), (ELASTIC, "storage"), (OLD_ELASTIC, "storage")]
 
 
 def test_a_decision_naming_a_module_the_file_imports_is_as_near_as_that_module(graph):
     rows = briefing(graph, paths=["storage/es/index.py"])["decisions"]
     assert [(d["path"], d.get("near"), d.get("uses")) for d in rows] == [
-        (BADGER, None, "storage/badger/db.py"), (ELASTIC, "storage/es", None), (CASSANDRA, "storage", None)]
+        (BADGER, None, "storage/badger/db.py"), (ELASTIC, "storage/es", None), (CASSANDRA, "storage", None),
+        (OLD_ELASTIC, "storage/es", None)]
 
 
 def test_a_small_limit_keeps_the_nearest_decision(graph):
     answer = briefing(graph, paths=["storage/es/reader.py"], limit=1)
     assert [d["path"] for d in answer["decisions"]] == [ELASTIC]
-    assert answer["omitted"]["decisions"] == 2
+    assert answer["omitted"]["decisions"] == 3
 
 
 def test_a_briefing_for_a_component_keeps_the_newest_first(graph):
     rows = briefing(graph, component="storage")["decisions"]
-    assert [d["path"] for d in rows] == [CASSANDRA, BADGER, ELASTIC]
+    assert [d["path"] for d in rows] == [CASSANDRA, BADGER, ELASTIC, OLD_ELASTIC]
     assert not any("near" in d for d in rows)
