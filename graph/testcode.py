@@ -13,8 +13,9 @@ An import is its tests' alone (``test_only``) when it is made only in test
 files of a module that also holds other code (``mixes_tests``: a Go package), or
 by a Java or Kotlin test class in a component that also holds other classes of its language (a
 Java module is one class, a Kotlin module one file), or by a Python test module in a component that also holds
-Python modules that are not tests (scikit-learn's ``sklearn/linear_model/tests/``):
-the component dependencies leave it out (``tests_beside_code``).
+Python modules that are not tests (scikit-learn's ``sklearn/linear_model/tests/``), or by a JavaScript or
+TypeScript test module in a component that also holds other such modules (excalidraw's
+``packages/element/tests/*.test.tsx``): the component dependencies leave it out (``tests_beside_code``).
 
 A Python test module, for that rule, is narrower than ``is_test_file``: a
 ``tests/`` directory on its path or pytest's file naming (``is_python_test``).
@@ -109,9 +110,11 @@ def import_files(props: Mapping[str, Any]) -> list[str]:
 
 #: The languages whose module is one file (a Java class, a Python module) and the tests among them, by path: such a
 #: test module's imports are its tests' when its component also holds the language's code (``tests_beside_code``).
-ONE_FILE_TESTS = {"java": is_test_file, "kotlin": is_test_file, "python": is_python_test}
-#: Languages whose test classes test the other's code (a Kotlin test of Java classes): one set of components with code.
-_CODE_OF = {"kotlin": "java"}
+ONE_FILE_TESTS = {"java": is_test_file, "kotlin": is_test_file, "python": is_python_test,
+                  "javascript": is_test_file, "typescript": is_test_file}
+#: Languages whose test classes test the other's code (a Kotlin test of Java classes, a TypeScript test of JavaScript):
+#: one set of components with code.
+_CODE_OF = {"kotlin": "java", "typescript": "javascript"}
 
 
 def test_languages(paths: Iterable[str]) -> Collection[str]:

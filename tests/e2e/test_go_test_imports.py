@@ -214,3 +214,34 @@ def test_a_python_packages_shipped_testing_framework_is_code(tmp_path):
                 author=ADA)
     cairn("ingest", str(repo.root), "--store", str(store))
     assert dependencies(store) == {"web": set(), "admin": set(), "db": set()}
+
+
+def ts(*imports: str) -> str:
+    return "".join(f'import {{ x{n} }} from "{i}";\n' for n, i in enumerate(imports)) + "\nexport const f = () => 1;\n"
+
+
+def test_a_javascript_components_tests_imports_are_no_dependency_of_it(tmp_path):
+    """excalidraw keeps each package's tests beside its code (``packages/element/tests/*.test.tsx``): ``element``
+    "depended on" ``actions``, ``renderer`` and the editor's test helpers, which only its tests load. A JavaScript or
+    TypeScript test module (``*.test.ts``, ``*.spec.js``, ``__tests__/``, ``tests/``) in a component that also holds
+    other modules imports for its tests; a component of tests alone keeps its dependencies."""
+    repo = GitRepo(tmp_path / "js")
+    repo.commit({"package.json": '{"name": "shop"}\n',
+                 "cairn.toml": '[components]\nelement = ["element/**"]\nactions = ["actions/**"]\n'
+                               'helpers = ["helpers/**"]\ne2e = ["e2e/**"]\n',
+                 "element/shape.ts": ts(), "element/shape.test.ts": ts("../element/shape", "../helpers/render"),
+                 "element/__tests__/draw.spec.js": ts("../../actions/act"),
+                 "actions/act.ts": ts("../element/shape"),
+                 "helpers/render.ts": ts("../actions/act"),
+                 "e2e/flow.test.ts": ts("../actions/act", "../helpers/render")}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"element": set(), "actions": {"element"}, "helpers": {"actions"},
+                                   "e2e": {"actions", "helpers"}}
+    # a PR whose only new import is in a test module adds no component dependency; one in a module of code does
+    repo.git("checkout", "-q", "-b", "tests")
+    repo.commit({"element/more.test.ts": ts("../helpers/render")}, author=ADA)
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
+    repo.commit({"element/wire.ts": ts("../actions/act")}, author=ADA)
+    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
