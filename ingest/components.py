@@ -19,7 +19,10 @@ and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
 containers too, ``internal/``'s packages of fewer than 10 files staying
-together in a component ``internal``;
+together in a component ``internal``; a folder with two or more parts
+numbered by their specification (ibc-go's ``modules/core/02-client``,
+``03-connection``, ``04-channel``) gives each of them a component, its other
+files staying together under its name;
 modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
 repository when it is a container (``src/index.js`` beside ``src/auth/``). Hidden
@@ -268,11 +271,14 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
+        numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
         if top_path[-1] not in (TOP_CONTAINER_DIRS if len(top_path) == len(prefix) + 1 else CONTAINER_DIRS):
             code_below = code_below if code_below is not None else _code_below(source_paths)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
-                continue
+                if not _numbered_parts(top_path, members):
+                    continue
+                numbered_only = True
         path, sub = top_path, _group(members, top_path)
         while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
             only = next(iter(sub))
@@ -287,6 +293,8 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             if len(small) == len(sub):
                 continue
             kept = [d for name in small for d in sub.pop(name)]
+        elif numbered_only:  # the other folders stay together, under the folder's name
+            kept = [d for name in [n for n in sub if not NUMBERED_PART.match(n)] for d in sub.pop(name)]
         if len(sub) >= 2 or (sub and (direct or kept)):
             del groups[top]
             for name, sub_members in sub.items():
@@ -349,6 +357,21 @@ def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
             for i in range(len(d) + 1):
                 below[d[:i]] = below.get(d[:i], 0) + files
     return below
+
+
+#: A part numbered by its specification (ibc-go's ICS modules: modules/core/02-client, 03-connection, 04-channel;
+#: modules/light-clients/07-tendermint): such parts are the architecture, though their folder holds little of the code.
+NUMBERED_PART = re.compile(r"^\d{2,}-[A-Za-z]")
+
+
+def _numbered_parts(path: list[str], members: list[list[str]]) -> bool:
+    """Whether the folder ``path`` (holding the files of ``members``) has two or more numbered parts and is no
+    documentation, test or vendored folder (a guide's ``docs/01-intro/``)."""
+    parts = {d[len(path)] for d in members if len(d) > len(path)}
+    if sum(1 for part in parts if NUMBERED_PART.match(part)) < 2:
+        return False
+    physical = "/".join(path)
+    return not is_test_directory(path) and exclusion(physical + "/_") is None
 
 
 def _qualified(path: list[str], prefix: list[str], taken: dict[str, object]) -> str:
