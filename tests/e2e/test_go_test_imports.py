@@ -43,6 +43,18 @@ def no_new_dependency(findings: list[dict]) -> bool:
     return not [f for f in findings if f["kind"] in ("new_dependency", "cycle")]
 
 
+def pr_after_test_then_code(repo: GitRepo, store: Path, branch: list[str], tests: dict[str, str],
+                                 code: dict[str, str]) -> list[dict]:
+    """On a new branch (``git checkout -b`` with ``branch``), commit ``tests`` and check the PR adds no component
+    dependency nor cycle; then commit ``code`` and return the PR check's findings."""
+    repo.git("checkout", "-q", "-b", *branch)
+    repo.commit(tests, author=ADA)
+    findings = pr_findings(repo, store)
+    assert no_new_dependency(findings), findings
+    repo.commit(code, author=ADA)
+    return pr_findings(repo, store)
+
+
 def dependencies(store: Path) -> dict[str, set[str]]:
     report = json.loads(cairn("components", "--store", str(store), "--format", "json").stdout)
     return {c["name"]: set(c["depends_on"]) for c in report["components"]}
@@ -65,13 +77,10 @@ def test_a_packages_tests_imports_are_no_dependency_of_its_component(tmp_path):
     assert any(e["source"].endswith("/core") and e["target"].endswith("/harness") for e in edges)
 
     # a PR whose only new import is in a test file adds no component dependency (nor a cycle)
-    repo.git("checkout", "-q", "-b", "tests")
-    repo.commit({"apps/more_test.go": go("apps_test", "harness", "core")}, author=ADA)
-    findings = pr_findings(repo, store)
-    assert no_new_dependency(findings), findings
-    # one in the package's code does
-    repo.commit({"apps/wire.go": go("apps", "harness")}, author=ADA)
-    assert [f["rule"] for f in pr_findings(repo, store) if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+    # ... one in the package's code does
+    findings = pr_after_test_then_code(repo, store, ["tests"], {"apps/more_test.go": go("apps_test", "harness", "core")},
+                                       {"apps/wire.go": go("apps", "harness")})
+    assert [f["rule"] for f in findings if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
 
 
 JAVA_CONFIG = ('[components]\ncore = ["src/main/java/com/acme/core/**", "src/test/java/com/acme/core/**"]\n'
@@ -102,20 +111,15 @@ def test_a_java_components_test_classes_imports_are_no_dependency_of_it(tmp_path
     assert any(e["source"].endswith("CoreTest") and e["target"].endswith("Fixtures") for e in edges)
 
     # a PR whose only new import is in a test class adds no component dependency; one in a main class does
-    repo.git("checkout", "-q", "-b", "tests")
-    repo.commit({"src/test/java/com/acme/apps/MoreTest.java": java("apps", "MoreTest", "testing.Fixtures")}, author=ADA)
-    findings = pr_findings(repo, store)
-    assert no_new_dependency(findings), findings
-    repo.commit({"src/main/java/com/acme/apps/Wire.java": java("apps", "Wire", "testing.Fixtures")}, author=ADA)
-    assert [f["rule"] for f in pr_findings(repo, store) if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+    findings = pr_after_test_then_code(repo, store, ["tests"],
+                                       {"src/test/java/com/acme/apps/MoreTest.java": java("apps", "MoreTest", "testing.Fixtures")},
+                                       {"src/main/java/com/acme/apps/Wire.java": java("apps", "Wire", "testing.Fixtures")})
+    assert [f["rule"] for f in findings if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
     # the same classes, a test class importing another component (the PR patch's count, not a recount)
-    repo.git("checkout", "-q", "-b", "patched", "main")
-    repo.commit({"src/test/java/com/acme/core/CoreTest.java": java("core", "CoreTest", "testing.Fixtures", "apps.App")},
-                author=ADA)
-    findings = pr_findings(repo, store)
-    assert no_new_dependency(findings), findings
-    repo.commit({"src/main/java/com/acme/core/Core.java": java("core", "Core", "apps.App")}, author=ADA)
-    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
+    findings = pr_after_test_then_code(repo, store, ["patched", "main"],
+                                       {"src/test/java/com/acme/core/CoreTest.java": java("core", "CoreTest", "testing.Fixtures", "apps.App")},
+                                       {"src/main/java/com/acme/core/Core.java": java("core", "Core", "apps.App")})
+    assert {f["kind"] for f in findings} >= {"new_dependency", "cycle"}
 
 
 KOTLIN_CONFIG = ('[components]\ncore = ["core/**"]\ntesting = ["testing/**"]\napps = ["apps/**"]\n')
@@ -148,12 +152,10 @@ def test_kotlin_and_java_classes_make_component_dependencies_and_kotlin_tests_do
         ("com.acme.core.CoreTest", "com.acme.testing.Fixtures")}
 
     # a PR whose only new import is in a Kotlin test class adds no component dependency; one in a Kotlin class does
-    repo.git("checkout", "-q", "-b", "tests")
-    repo.commit({"apps/src/test/kotlin/com/acme/apps/AppTest.kt": kotlin("apps", "testing.Fixtures")}, author=ADA)
-    findings = pr_findings(repo, store)
-    assert no_new_dependency(findings), findings
-    repo.commit({"core/src/main/kotlin/com/acme/core/Wire.kt": kotlin("core", "apps.App")}, author=ADA)
-    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
+    findings = pr_after_test_then_code(repo, store, ["tests"],
+                                       {"apps/src/test/kotlin/com/acme/apps/AppTest.kt": kotlin("apps", "testing.Fixtures")},
+                                       {"core/src/main/kotlin/com/acme/core/Wire.kt": kotlin("core", "apps.App")})
+    assert {f["kind"] for f in findings} >= {"new_dependency", "cycle"}
 
 
 PYTHON_CONFIG = '[components]\ncore = ["shop/core/**"]\ndatasets = ["shop/datasets/**"]\napps = ["shop/apps/**"]\ntests = ["tests/**"]\n'
@@ -183,19 +185,15 @@ def test_a_python_components_test_modules_imports_are_no_dependency_of_it(tmp_pa
     assert any(e["source"].endswith("tests.test_model") and e["target"].endswith("datasets.load") for e in edges)
 
     # a PR whose only new import is in a test module adds no component dependency; one in a module of code does
-    repo.git("checkout", "-q", "-b", "tests")
-    repo.commit({"shop/apps/test_more.py": python("datasets.load")}, author=ADA)
-    findings = pr_findings(repo, store)
-    assert no_new_dependency(findings), findings
-    repo.commit({"shop/apps/wire.py": python("datasets.load")}, author=ADA)
-    assert [f["rule"] for f in pr_findings(repo, store) if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
+    findings = pr_after_test_then_code(repo, store, ["tests"],
+                                       {"shop/apps/test_more.py": python("datasets.load")},
+                                       {"shop/apps/wire.py": python("datasets.load")})
+    assert [f["rule"] for f in findings if f["kind"] == "new_dependency"] == ["cairn/new-component-dependency"]
     # the same modules, a test module importing another component (the PR patch's count, not a recount)
-    repo.git("checkout", "-q", "-b", "patched", "main")
-    repo.commit({"shop/core/tests/test_model.py": python("core.model", "datasets.load", "apps.app")}, author=ADA)
-    findings = pr_findings(repo, store)
-    assert no_new_dependency(findings), findings
-    repo.commit({"shop/core/model.py": python("apps.app")}, author=ADA)
-    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
+    findings = pr_after_test_then_code(repo, store, ["patched", "main"],
+                                       {"shop/core/tests/test_model.py": python("core.model", "datasets.load", "apps.app")},
+                                       {"shop/core/model.py": python("apps.app")})
+    assert {f["kind"] for f in findings} >= {"new_dependency", "cycle"}
 
 
 def test_a_python_packages_shipped_testing_framework_is_code(tmp_path):
@@ -239,9 +237,7 @@ def test_a_javascript_components_tests_imports_are_no_dependency_of_it(tmp_path)
     assert dependencies(store) == {"element": set(), "actions": {"element"}, "helpers": {"actions"},
                                    "e2e": {"actions", "helpers"}}
     # a PR whose only new import is in a test module adds no component dependency; one in a module of code does
-    repo.git("checkout", "-q", "-b", "tests")
-    repo.commit({"element/more.test.ts": ts("../helpers/render")}, author=ADA)
-    findings = pr_findings(repo, store)
-    assert no_new_dependency(findings), findings
-    repo.commit({"element/wire.ts": ts("../actions/act")}, author=ADA)
-    assert {f["kind"] for f in pr_findings(repo, store)} >= {"new_dependency", "cycle"}
+    findings = pr_after_test_then_code(repo, store, ["tests"],
+                                       {"element/more.test.ts": ts("../helpers/render")},
+                                       {"element/wire.ts": ts("../actions/act")})
+    assert {f["kind"] for f in findings} >= {"new_dependency", "cycle"}
