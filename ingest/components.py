@@ -336,12 +336,11 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
     return defs
 
 
-#: The sample projects a JavaScript tool's end-to-end tests build (vite's playground/: 1,400 files beside the 550 of
-#: packages/, so its 78 folders were the components and packages/vite one): no part of "most of the code".
-PLAYGROUNDS = frozenset({"playground", "playgrounds"})
-#: A build module of tests by its name (gson's test-shrinker, test-jpms; retrofit's java-test), or a project template
-#: a scaffolding tool copies (vite's create-vite/template-react, template-vue …): not "the code" either.
-TEST_MODULE = re.compile(r"^(?:tests?|it|templates?)[-_]|[-_](?:tests?|it)$")
+#: Folders whose code is not "the code" of the repository, by their name: the sample projects a JavaScript tool's
+#: end-to-end tests build (vite's playground/: 1,400 files beside the 550 of packages/, so its 78 folders were the
+#: components and packages/vite one), a build module of tests (gson's test-shrinker, test-jpms; retrofit's
+#: java-test), a project template a scaffolding tool copies (vite's create-vite/template-react, template-vue …).
+NOT_THE_CODE = re.compile(r"^playgrounds?$|^(?:tests?|it|templates?)[-_]|[-_](?:tests?|it)$")
 
 
 def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
@@ -351,8 +350,7 @@ def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
     below: dict[tuple[str, ...], int] = {}
     for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
         parts = physical.split("/")
-        if not (is_test_directory(parts) or PLAYGROUNDS.intersection(parts) or any(map(TEST_MODULE.search, parts))
-                or exclusion(physical + "/_") is not None):
+        if not (is_test_directory(parts) or any(map(NOT_THE_CODE.search, parts)) or exclusion(physical + "/_") is not None):
             d = tuple(_logical(physical + "/_")[1])  # (its logical folders)
             for i in range(len(d) + 1):
                 below[d[:i]] = below.get(d[:i], 0) + files

@@ -60,15 +60,17 @@ def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]
 
 
 def infer_components(decision: Decision, components: dict[str, list[str]],
-                     ubiquitous: frozenset[str] = frozenset()) -> list[ComponentLink]:
+                     ubiquitous: frozenset[str] = frozenset(),
+                     inner: dict[str, list[str]] | None = None) -> list[ComponentLink]:
     """Components a decision's text points at, scored as described in the module docstring; the names in
-    ``ubiquitous`` (``ubiquitous_names``) count only as paths, modules, code or the record's folder."""
+    ``ubiquitous`` (``ubiquitous_names``) count only as paths, modules, code or the record's folder. ``inner``:
+    ``inner_prefixes(components)``, when the caller reads several records against the same components."""
     links = []
     low = _searched_text(decision)
     title = decision.title.lower()
     spans = [s.lower() for s in decision.code_spans]
     keeper, kept_in = _keeping_component(decision.path, components)
-    inner = _inner_prefixes(components)
+    inner = inner_prefixes(components) if inner is None else inner
     for name, globs in sorted(components.items()):
         weights: list[float] = []
         evidence: list[str] = []
@@ -144,7 +146,7 @@ _FILE_NAME = re.compile(r"^[\w-]+\.(?:go|py|pyi|[cm]?[jt]sx?|java|kt|scala|rb|rs
                         r"|txt|ya?ml|json|toml|ini|cfg|conf|xml|html?|css|scss|sh|proto|sql|lock|mod|sum|gradle)$")
 
 
-def _inner_prefixes(components: dict[str, list[str]]) -> dict[str, list[str]]:
+def inner_prefixes(components: dict[str, list[str]]) -> dict[str, list[str]]:
     """For each (lower-case) path prefix of a component, the longer prefixes of other components below it: jaeger's
     ``internal/`` holds its small packages while ``internal/storage/`` is ``storage``."""
     prefixes = sorted({p.lower() for globs in components.values() for p in _literal_prefixes(globs)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from cairn.ingest.adrs.components import infer_components, mentioned_paths, ubiquitous_names
+from cairn.ingest.adrs.components import infer_components, inner_prefixes, mentioned_paths, ubiquitous_names
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
 from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
@@ -51,9 +51,11 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
             result.decisions.append(decision)
     result.decisions.sort(key=lambda d: d.path)
     resolve_relations(result)
-    ubiquitous = ubiquitous_names(result.decisions, components or {})
+    components = components or {}
+    ubiquitous = ubiquitous_names(result.decisions, components)
+    inner = inner_prefixes(components)  # (once for every record)
     for decision in result.decisions:
-        decision.components = decision.components or infer_components(decision, components or {}, ubiquitous)
-        decision.mentions = mentioned_paths(decision, components or {})
+        decision.components = decision.components or infer_components(decision, components, ubiquitous, inner)
+        decision.mentions = mentioned_paths(decision, components)
     return result
 
