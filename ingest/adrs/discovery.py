@@ -12,7 +12,16 @@ tendermint keep theirs in ``docs/architecture`` beside other documents), plus
 the decision folders a part of the repository keeps (``…/docs/decisions``,
 ``…/docs/adr``, ``…/doc/adr``: Open edX's Django apps, a monorepo's
 packages), found among the tracked files by the ingest (``nested_adr_folders``;
-a record there that git does not track is not read). Every
+a record there that git does not track is not read). Found the same way
+anywhere below the top: a folder named for records (``adr``, ``adrs``,
+``historic-adrs``, ``proposed-adrs``, ``decision-records``,
+``architecture-decisions``: the Guardian's dotcom-rendering keeps its retired
+and proposed records so), and the numbered records directly in any folder
+(``adr-118-mempool-lanes.md``: cometbft keeps its in
+``docs/references/architecture``). In a folder named ``architecture`` a
+record may be numbered without the ``adr`` prefix, by three digits or more
+(``005-monorepo.md``, ``0001-use-x.md``; not a description's two-digit
+chapters, ``01_introduction.md``). Every
 ``*.md`` (or ``*.rst``) below a decision folder is a decision (MADR category subfolders
 included) except ``README``/``index`` pages and templates (``template.md``,
 ``adr-template.md``, ``0000-template.md``; not
@@ -70,6 +79,11 @@ NOT_DECISIONS = frozenset({"readme", "index", "toc", "_sidebar", "summary", "cha
 _TEMPLATE = re.compile(r"(?:\d+[-_ ])?(?:[a-z0-9]+[-_ ])?template(?:[-_ ].*)?", re.I)
 #: A numbered record (at the root or directly in a documentation folder): ``adr-001-use-x``, ``ADR-0002_…``, ``adr 3 …``.
 _NUMBERED_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
+#: A numbered record in a folder named ``architecture``: with the prefix, or by three digits or more (``005-monorepo``).
+_ARCHITECTURE_RECORD = re.compile(r"(?:adr[-_ ]?\d+|\d{3,})(?:[-_ .].*)?", re.I)
+#: A folder named for decision records, wherever it is: all its documents are records.
+_RECORD_FOLDER_NAME = re.compile(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions",
+                                 re.I)
 #: Folders below an ADR folder that hold no records.
 _NOT_RECORD_FOLDERS = frozenset({"templates", "template", "assets", "images", "img"})
 
@@ -111,7 +125,10 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
     if root_records(root):
         wanted.append(ROOT_FOLDER)
     wanted += [f + NUMBERED_RECORDS for f in NUMBERED_RECORD_FOLDERS if numbered_records(root, f)]
-    wanted += [f for f in nested if _inside(root, f) and (root / f).is_dir() and not (root / f).is_symlink()]
+    for f in nested:
+        folder = f.removesuffix(NUMBERED_RECORDS)
+        if _inside(root, folder) and (root / folder).is_dir() and not (root / folder).is_symlink():
+            wanted.append(f)
     # A folder inside another one is read with it.
     result = []
     for f in dict.fromkeys(wanted):
@@ -125,15 +142,28 @@ def nested_adr_folders(paths: Iterable[str]) -> list[str]:
     another folder) that hold a record directly, among the repository's ``paths``; none inside tests, fixtures or
     examples (log4brains' ``packages/core/integration-tests/ro-project/docs/adr`` is its tests' sample project)."""
     found = set()
-    nested = not_project_part = None
+    nested, not_project_part = _nested_patterns()
     for path in paths:
         if "/doc" in path:  # (most paths are not: one substring test each)
-            if nested is None:
-                nested, not_project_part = _nested_patterns()
             m = nested.match(path)
             if m is not None:
                 found.add(m.group("folder"))
+        folder, slash, name = path.rpartition("/")
+        if slash and name.lower().endswith(RECORD_EXTENSIONS):
+            stem = name.rpartition(".")[0]
+            if _RECORD_FOLDER_NAME.fullmatch(folder.rpartition("/")[2]):
+                if stem.lower() not in NOT_DECISIONS and not is_template(stem):
+                    found.add(folder)
+            elif _is_numbered_record(folder, stem):
+                found.add(folder + NUMBERED_RECORDS)
     return sorted(f for f in found if not any(not_project_part.search(part) for part in f.split("/")))
+
+
+def _is_numbered_record(folder: str, stem: str) -> bool:
+    """Whether a document named ``stem`` directly in ``folder`` is a numbered record (``adr-001-use-x``; in a folder
+    named ``architecture``, ``005-monorepo`` too)."""
+    numbered = _ARCHITECTURE_RECORD if folder.rpartition("/")[2].lower() == "architecture" else _NUMBERED_RECORD
+    return numbered.fullmatch(stem) is not None and not is_template(stem)
 
 
 def _log4brains_folders(root: Path, problems: list[Problem]) -> list[str]:
@@ -206,7 +236,7 @@ def numbered_records(root: Path, folder: str) -> list[str]:
     out = []
     for name in names:
         stem, dot, extension = name.rpartition(".")
-        if dot and "." + extension.lower() in RECORD_EXTENSIONS and _NUMBERED_RECORD.fullmatch(stem) and not is_template(stem):
+        if dot and "." + extension.lower() in RECORD_EXTENSIONS and _is_numbered_record(folder, stem):
             if not (base / name).is_symlink() and (base / name).is_file():
                 out.append(f"{folder}/{name}" if folder else name)
     if out and folder and (base.is_symlink() or not _inside(root, folder)):

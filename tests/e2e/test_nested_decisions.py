@@ -91,3 +91,48 @@ def test_a_shallow_clone_dates_no_record_by_its_history(tmp_path):
     shallow = tmp_path / "shallow"
     repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(shallow))
     assert added_dates(shallow, ["docs/decisions/0001-a.rst"]) == {}
+
+
+def test_numbered_records_and_folders_named_for_records_are_found_anywhere_among_the_tracked_files():
+    paths = [
+        # cometbft: adr-NNN records directly in docs/references/architecture, older ones in a subfolder
+        "docs/references/architecture/adr-118-mempool-lanes.md", "docs/references/architecture/README.md",
+        "docs/references/architecture/tendermint-core/adr-001-logging.md",
+        "docs/references/architecture/adr-template.md", "docs/references/rfc/rfc-100-x.md",
+        # dotcom-rendering: records numbered without "adr" in an app's docs/architecture, and folders named for them
+        "app/docs/architecture/000-architecture-decision-records.md", "app/docs/architecture/005-monorepo.md",
+        "app/docs/architecture/historic-adrs/dotenv.md", "app/docs/architecture/proposed-adrs/rendering-type.md",
+        "app/docs/architecture/3rd-party-technical-review/001-modi-poc.md",
+        # not records: an arc42 description's two-digit chapters, numbered guides outside "architecture", samples
+        "docs/architecture/01_introduction_and_goals.md", "docs/guide/0001-install.md",
+        "tests/fixtures/adr/0001-sample.md", "examples/docs/architecture/adr-002-sample.md",
+        "decision-records/use-kafka.md", "lib/adr/README.md",
+    ]
+    assert nested_adr_folders(paths) == [
+        "app/docs/architecture/adr-*", "app/docs/architecture/historic-adrs", "app/docs/architecture/proposed-adrs",
+        "decision-records", "docs/references/architecture/adr-*", "docs/references/architecture/tendermint-core/adr-*"]
+
+
+def test_an_ingest_reads_the_records_kept_where_cometbft_and_dotcom_rendering_keep_them(tmp_path):
+    repo = GitRepo(tmp_path / "node")
+    repo.commit({
+        "consensus/state.go": "package consensus\n", "consensus/reactor.go": "package consensus\n",
+        "mempool/mempool.go": "package mempool\n", "mempool/lanes.go": "package mempool\n",
+        "docs/references/architecture/adr-118-mempool-lanes.md": (
+            "# ADR 118: Mempool QoS\n\n## Changelog\n\n- 2024-04-12: Initial notes\n- 2024-09-27: Lanes\n\n"
+            "## Status\n\nAccepted\n\n## Context\n\nThe mempool gets lanes.\n"),
+        "docs/references/architecture/README.md": "# Architecture Decision Records\n",
+        "app/docs/architecture/005-monorepo.md": "# Monorepo\n\n## Status\n\nApproved\n\n## Decision\n\nOne repository.\n",
+        "app/docs/architecture/proposed-adrs/rendering-type.md": "# Rendering type\n\n## Status: Proposed\n\n## Context\n\nx\n",
+        "app/docs/architecture/3rd-party-technical-review/001-modi-poc.md": "# Modi PoC\n\nA review, not a decision.\n",
+    }, date="2025-01-01T10:00:00+00:00")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    found = {d["path"]: (d["status"], d["date"], d["date_from"], d["components"]) for d in data["decisions"]}
+    assert found == {
+        "docs/references/architecture/adr-118-mempool-lanes.md": ("accepted", "2024-04-12", "record", ["mempool"]),
+        "app/docs/architecture/005-monorepo.md": ("accepted", "2025-01-01", "history", []),
+        "app/docs/architecture/proposed-adrs/rendering-type.md": ("proposed", "2025-01-01", "history", []),
+    }
