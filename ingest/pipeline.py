@@ -471,7 +471,7 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     ``nested``: the decision folders below the top (``adrs.nested_adr_folders``)."""
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
     cache = DecisionCache(cache_dir, build, root, tracked) if cache_dir is not None else None
-    decisions = read_decisions(root, config.adr, components, cache, nested)
+    decisions = read_decisions(root, config.adr, components, cache, nested, product=(graph.repo, root.name))
     if cache is not None:
         cache.save()
     undated = [d for d in decisions.decisions if d.date is None]

@@ -16,9 +16,11 @@ the innermost one if several hold it (0.9), unless the component is a
 documentation folder itself (``docs/**``: the repository's decisions all live
 there, and it is no part they decide about). A name more than half of four or
 more records use (``ubiquitous_names``: the product's own name, as
-openedx/credentials' ``credentials`` package) is no evidence in a title or
-prose; as a path, a module, a code span or the record's folder it still is. So
-is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
+openedx/credentials' ``credentials`` package) is no evidence in prose (in
+a title it is: cometbft's "Consensus Refactor"); as a path, a module, a code
+span or the record's folder it still is. The repository's own name
+(cometbft's program ``cmd/cometbft``: "CometBFT" is the product) is evidence
+only so too, not in a title or prose; so is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
 in "Internal Tracing", a ``common`` in "a common case").
 """
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Sequence
 
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
@@ -40,9 +43,17 @@ UBIQUITOUS_MIN_RECORDS = 4
 PLAIN_WORD_NAMES = frozenset({"internal", "cmd", "src", "lib", "pkg", "main", "common", "util", "utils", "tools"})
 
 
+def product_components(components: dict[str, list[str]], product: Sequence[str]) -> frozenset[str]:
+    """The components named as the repository (``product``: its names): cometbft's program ``cmd/cometbft``, which a
+    third of its records name, in prose and titles, every time for the product."""
+    named = {p.lower() for p in product}
+    return frozenset(name for name in components if name.lower() in named)
+
+
 def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]) -> frozenset[str]:
     """The components whose name more than half of the records use (``UBIQUITOUS_SHARE``, four records or more): the
-    product's own name, such as openedx/credentials' ``credentials`` package, which every record mentions."""
+    product's own name, such as openedx/credentials' ``credentials`` package, which every record mentions, or its
+    heart (cometbft's ``consensus``)."""
     if len(decisions) < UBIQUITOUS_MIN_RECORDS:
         return frozenset()
     texts = [(d.title + "\n" + d.text).lower() for d in decisions]
@@ -61,9 +72,11 @@ def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]
 
 def infer_components(decision: Decision, components: dict[str, list[str]],
                      ubiquitous: frozenset[str] = frozenset(),
-                     inner: dict[str, list[str]] | None = None) -> list[ComponentLink]:
+                     inner: dict[str, list[str]] | None = None,
+                     product: frozenset[str] = frozenset()) -> list[ComponentLink]:
     """Components a decision's text points at, scored as described in the module docstring; the names in
-    ``ubiquitous`` (``ubiquitous_names``) count only as paths, modules, code or the record's folder. ``inner``:
+    ``ubiquitous`` (``ubiquitous_names``) count only in the title, as paths, modules, code or the record's folder,
+    those in ``product`` (``product_components``) only as paths, modules, code or the record's folder. ``inner``:
     ``inner_prefixes(components)``, when the caller reads several records against the same components."""
     links = []
     low = _searched_text(decision)
@@ -91,11 +104,13 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
                 break
         lname = name.lower()
         if len(lname) >= 3:
-            prose = name not in ubiquitous and lname not in PLAIN_WORD_NAMES and (lname in low or lname in title)  # else no search can (or may) match
+            prose = name not in product and lname not in PLAIN_WORD_NAMES and (lname in low or lname in title)  # else no search can (or may) match
             word = _word_pattern(lname) if prose else None
             if word is not None and word.search(title):
                 weights.append(0.7)
                 evidence.append("named in the title")
+            if name in ubiquitous:  # (named in most records: the title says which it is about, the prose does not)
+                word = None
             below = [q for prefix in _literal_prefixes(globs) for q in inner.get(prefix.lower(), ())]
             if any((s == lname or s.startswith(lname + ".") and not _FILE_NAME.match(s) or s.startswith(lname + "/"))
                    and not any(s.startswith(q + "/") for q in below) for s in spans):
@@ -204,18 +219,22 @@ _PROSE_EXTENSIONS = frozenset({"md", "markdown", "mdx", "rst", "txt", "adoc", "a
 def _keeping_component(path: str, components: dict[str, list[str]]) -> tuple[str | None, str]:
     """The component whose folder holds the record at ``path`` (the innermost one), and that folder."""
     keeper, kept_in = None, ""
+    folder = path.rpartition("/")[0]
     for name, globs in components.items():
-        for prefix in _literal_prefixes(globs):
-            if (path.startswith(prefix + "/") and len(prefix) > len(kept_in)
-                    and prefix.rpartition("/")[2].lower() not in _DOCUMENT_FOLDERS):
+        for glob in globs:
+            prefix = _literal_prefix(glob)
+            if (prefix and path.startswith(prefix + "/") and len(prefix) > len(kept_in)
+                    and prefix.rpartition("/")[2].lower() not in _DOCUMENT_FOLDERS
+                    # a folder's own files (``dotcom-rendering/*``) keep no record below it
+                    and (folder == prefix or not glob.rstrip("/").endswith(prefix + "/*"))):
                 keeper, kept_in = name, prefix
     return keeper, kept_in
 
 
 def _literal_prefixes(globs: list[str]) -> list[str]:
-    out = []
-    for g in globs:
-        prefix = re.split(r"[*?\[]", g, maxsplit=1)[0].strip("/")
-        if prefix:
-            out.append(prefix)
-    return out
+    return [prefix for prefix in map(_literal_prefix, globs) if prefix]
+
+
+def _literal_prefix(glob: str) -> str:
+    """The folder a path glob names before its first wildcard (``shop/billing`` of ``shop/billing/**``)."""
+    return re.split(r"[*?\[]", glob, maxsplit=1)[0].strip("/")

@@ -141,6 +141,33 @@ def parse_date(value: Any) -> str | None:
         return _loose_date(text)
 
 
+#: A changelog entry's date, before what changed: ``2024-04-12: Initial notes``, ``*2018-07-12* Initial version``,
+#: ``13-01-2020:``, ``02.04.20:``, ``01-Mar-2022:``, ``April 30 2024:``, ``Nov 2nd, 2018``.
+_CHANGELOG_DATE = re.compile(
+    r"^[\s*_#]*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}[- ][A-Za-z]{3,9}\.?[- ]\d{4}"
+    r"|[A-Za-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})(?![\w-])")
+#: A day first with dashes, as ``13-01-2020``: a changelog that writes one writes its other dashed dates so too.
+_DAY_FIRST_DASHED = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
+
+
+def changelog_date(lines: list[str]) -> str | None:
+    """The earliest date among a changelog section's entries (the Cosmos and Tendermint records' ``## Changelog``:
+    ``- 2024-04-12: Initial notes (@hvanz)``): when the record was first written. Entries whose start is no date are
+    passed over; so is a date before 1990 or past next year."""
+    dates = [m.group(1) for m in map(_CHANGELOG_DATE.match, lines) if m]
+    dashed = [m for m in map(_DAY_FIRST_DASHED.match, dates) if m]
+    day_first = any(int(m.group(1)) > 12 for m in dashed)
+    parsed = []
+    for text in dates:
+        m = _DAY_FIRST_DASHED.match(text)
+        if m and day_first:
+            text = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
+        value = parse_date(text)
+        if value is not None and 1990 <= int(value[:4]) <= date.today().year + 1:
+            parsed.append(value)
+    return min(parsed, default=None)
+
+
 def _loose_date(text: str) -> str | None:
     if not re.search(r"\d", text):
         return None

@@ -12,6 +12,8 @@ pattern-matching the whole file:
 * MADR 2 and log4brains: ``* Status:`` / ``- Deciders:`` / ``* Date:`` bullets
   between the title and the first section (bold ``**Status:**`` lines too);
   log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted;
+* Cosmos / Tendermint (cosmos-sdk, ibc-go, cometbft): a ``## Changelog``
+  section of dated entries, the earliest of which dates the record;
 * MADR 3 / 4: front matter ``status``, ``date``, ``deciders`` /
   ``decision-makers``, ``consulted``, ``informed``; Cairn's own optional keys
   ``components``, ``supersedes``, ``superseded-by``, ``amends``, ``amended-by``
@@ -31,7 +33,7 @@ import re
 import yaml
 
 from cairn.ingest.adrs.fields import (
-    as_list, as_text, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
+    as_list, as_text, changelog_date, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
     parse_date, people_list, read_status, relation_refs, split_tags,
 )
 from cairn.ingest.adrs.markdown import Document, commonmark
@@ -129,6 +131,10 @@ def parse_decision(path: str, raw: bytes) -> Decision:
         decision.date = parse_date(date_value)
     elif slug_date:
         decision.date = slug_date
+    else:
+        changelog = doc.section("changelog") or doc.section("change log")
+        if changelog:
+            decision.date = changelog_date(changelog)
 
     # People and tags
     decision.deciders = people_list(front.get("deciders")) or people_list(first_of(key_lines.get("deciders")))

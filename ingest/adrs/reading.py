@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from cairn.ingest.adrs.components import infer_components, inner_prefixes, mentioned_paths, ubiquitous_names
+from cairn.ingest.adrs.components import (
+    infer_components, inner_prefixes, mentioned_paths, product_components, ubiquitous_names,
+)
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
 from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
@@ -17,13 +19,15 @@ if TYPE_CHECKING:
 
 
 def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None,
-                   cache: DecisionCache | None = None, nested: Sequence[str] = ()) -> DecisionSet:
+                   cache: DecisionCache | None = None, nested: Sequence[str] = (),
+                   product: Sequence[str] = ()) -> DecisionSet:
     """Read every ADR of the checkout at ``root``.
 
     ``components`` maps component names to their path globs, for inferring
     which components a decision governs. ``cache`` holds the records the last
     ingest parsed: one whose bytes are the same is taken from it (the caller saves it). ``nested``: the decision
-    folders below the top, found among the tracked files (``discovery.nested_adr_folders``).
+    folders below the top, found among the tracked files (``discovery.nested_adr_folders``). ``product``: the
+    repository's names (as ingested, and its checkout's folder), which the records' prose uses for the whole product.
     """
     if cache is None:
         from cairn.ingest.adrs.formats import parse_decision
@@ -53,9 +57,10 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     resolve_relations(result)
     components = components or {}
     ubiquitous = ubiquitous_names(result.decisions, components)
+    own = product_components(components, product)
     inner = inner_prefixes(components)  # (once for every record)
     for decision in result.decisions:
-        decision.components = decision.components or infer_components(decision, components, ubiquitous, inner)
+        decision.components = decision.components or infer_components(decision, components, ubiquitous, inner, own)
         decision.mentions = mentioned_paths(decision, components)
     return result
 

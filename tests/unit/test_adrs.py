@@ -614,3 +614,68 @@ def test_a_name_most_records_use_as_a_word_is_ubiquitous_and_only_such_names_are
     assert _word_pattern.cache_info().currsize == 2  # "shop" and "billing" only: "cart" is in too few records
     decisions.append(Decision(path="docs/adr/0009-x.md", title="Shop", text="shop"))
     assert ubiquitous_names(decisions, components) == frozenset({"billing", "shop"})
+
+
+def test_a_name_most_records_use_still_counts_in_a_title_and_the_repositorys_own_name_nowhere_in_prose() -> None:
+    # cometbft: "consensus" is in most records' prose, and "Consensus Refactor" is about the consensus package;
+    # "CometBFT" in prose or a title is the product, not its program cmd/cometbft (a component named so)
+    from cairn.ingest.adrs.components import infer_components, product_components, ubiquitous_names
+    from cairn.ingest.adrs.records import Decision
+
+    texts = ["consensus and the mempool", "the consensus reactor", "consensus timeouts", "consensus params", "p2p"]
+    decisions = [Decision(path=f"docs/adr-{i:03}-x.md", title=f"Record {i}", text=t) for i, t in enumerate(texts)]
+    decisions.append(Decision(path="docs/adr-010-x.md", title="Consensus Refactor", text="Split the consensus state."))
+    decisions.append(Decision(path="docs/adr-011-x.md", title="CometBFT releases",
+                              text="CometBFT ships CometBFT binaries; cometbft, CometBFT, again CometBFT."))
+    components = {"consensus": ["consensus/**"], "cometbft": ["cmd/cometbft/**"], "p2p": ["p2p/**"]}
+    ubiquitous = ubiquitous_names(decisions, components)
+    own = product_components(components, ("CometBFT", "cometbft-checkout"))
+    assert (ubiquitous, own) == (frozenset({"consensus"}), frozenset({"cometbft"}))
+
+    def governs(decision: Decision) -> list[tuple[str, list[str]]]:
+        return [(c.name, c.evidence) for c in infer_components(decision, components, ubiquitous, None, own)]
+
+    assert governs(decisions[-2]) == [("consensus", ["named in the title"])]  # not "named 1× in the text" as well
+    assert governs(decisions[1]) == []  # the prose of most records names it: no evidence there
+    assert governs(decisions[-1]) == []
+    code = Decision(path="docs/adr-012-x.md", title="Flags", text="Run cmd/cometbft/main.go with --home.")
+    assert governs(code) == [("cometbft", ["mentions cmd/cometbft/main.go"])]  # as a path it still is
+
+
+def test_a_folders_own_files_keep_no_record_below_it(tmp_path):
+    # dotcom-rendering: the component dotcom-rendering/* is the app folder's own files (its configuration); the
+    # records in dotcom-rendering/docs/architecture are not kept in it. A component of the whole folder keeps them.
+    write(tmp_path, {"app/docs/architecture/001-use-preact.md": "# Use Preact\n\n## Status\n\nAccepted\n"})
+    own_files = {"app": ["app/*"], "client": ["app/src/client/**"]}
+    found = by_path(read_decisions(tmp_path, AdrSettings(paths=["app/docs/architecture"]), own_files))
+    assert found["app/docs/architecture/001-use-preact.md"].components == []
+    whole = {"app": ["app/**"], "client": ["app/src/client/**"]}
+    found = by_path(read_decisions(tmp_path, AdrSettings(paths=["app/docs/architecture"]), whole))
+    assert [(c.name, c.evidence) for c in found["app/docs/architecture/001-use-preact.md"].components] == [
+        ("app", ["kept in app/"])]
+
+
+@pytest.mark.parametrize(("changelog", "iso"), [
+    # cometbft's, ibc-go's and cosmos-sdk's records: the earliest entry is when the record was first written
+    ("- 2024-04-12: Initial notes (@hvanz)\n- 2024-09-27: Allow lanes (@hvanz)\n", "2024-04-12"),
+    ("- 2024-09-27: Revised\n- 2024-04-12: Initial notes\n", "2024-04-12"),
+    ("- *2018-07-12* Initial version\n- *2018-09-02* Remove ABCI errors\n", "2018-07-12"),
+    # dashed day-first dates: one whose first number is past 12 says so for the others
+    ("* 07-03-2019: Initial draft\n* 14-03-2019: Updates from feedback\n", "2019-03-07"),
+    ("- 02.04.20: Initial Draft\n- 06.04.20: Second Draft\n", "2020-04-02"),
+    ("- 03-Jan-2022: Initial draft (@williambanfield)\n- 13-Jan-2022: Updated\n", "2022-01-03"),
+    ("- April 30 2024: Created by @melekes\n- May 13 2024: Updated by @melekes\n", "2024-04-30"),
+    ("- 2020-4-15: Created (@marbar3778)\n", "2020-04-15"),
+    # no entry starts with a date: no date (the history dates the record then)
+    ("- split into two ADRs - one for protocol, one for chains\n- 2 reviewers asked for it\n", None),
+    ("- 1066-10-14: Hastings\n", None),
+])
+def test_a_changelog_section_dates_a_record_that_states_no_date(tmp_path, changelog, iso):
+    from cairn.ingest.adrs.formats import parse_decision
+
+    text = f"# ADR 118: Mempool QoS\n\n## Changelog\n\n{changelog}\n## Status\n\nAccepted\n\n## Context\n\nLanes.\n"
+    decision = parse_decision("docs/architecture/adr-118-mempool-lanes.md", text.encode())
+    assert (decision.date, decision.status) == (iso, "accepted")
+    dated = parse_decision("docs/architecture/adr-118-x.md", text.replace("## Changelog", "Date: 2025-01-02\n\n## Changelog")
+                           .encode())
+    assert dated.date == "2025-01-02"  # a date the record states wins
