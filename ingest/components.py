@@ -19,7 +19,8 @@ and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
 containers too, ``internal/``'s packages of fewer than 10 files staying
-together in a component ``internal``; a folder with two or more parts
+together in a component ``internal`` (and so do those of a ``libs/`` or
+``lib/`` of Go code: cometbft's ``libs``); a folder with two or more parts
 numbered by their specification (ibc-go's ``modules/core/02-client``,
 ``03-connection``, ``04-channel``) gives each of them a component, its other
 files staying together under its name;
@@ -68,6 +69,11 @@ TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal"}
 #: Go's internal/ packages of fewer source files than this stay together, in a component named ``internal``:
 #: jaeger's gzipfs, hostname, safeexpvar … (2 files each) beside storage (454) and sampling (36).
 MIN_INTERNAL_PACKAGE_FILES = 10
+#: Top folders of Go packages whose small ones stay together so too: ``internal/``, and, when they hold Go code, the
+#: libraries of ``libs/`` and ``lib/`` (cometbft's libs/{bytes,strings,rand,sync,…}, 1–5 files each, were 20
+#: components beside libs/log and libs/pubsub). Not ``pkg/``: its small packages are a domain's parts
+#: (celestia-app's pkg/inclusion and pkg/proof, which its records decide about).
+SMALL_PACKAGES_TOGETHER = frozenset({"internal", "libs", "lib"})
 #: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; pytest's testing/
 #: (60 %) and retrofit's website/ (65 %) are no such package.
 DOMINANT_SHARE = 0.7
@@ -242,6 +248,13 @@ def _logical(path: str) -> tuple[Origin, list[str]]:
     return (len(module), m.group("set")), module + path[m.end():].split("/")[:-1]
 
 
+def _mostly_go(source_paths: list[str], folder: list[str]) -> bool:
+    """Whether most of the source files below ``folder`` are Go's."""
+    below = "/".join(folder) + "/"
+    inside = [p for p in source_paths if p.startswith(below)]
+    return sum(1 for p in inside if p.endswith(".go")) * 2 > len(inside)
+
+
 def _physical(parts: list[str], origin: Origin, tail: str) -> str:
     """The path pattern of the logical folder ``parts`` (``tail``: ``"*"`` or ``"**"``) for files of ``origin``."""
     module_len, source_set = origin
@@ -288,7 +301,8 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
         if len(direct) < 2:  # a lone __init__.py or index.ts is glue, not a component
             direct = []
         kept: list[list[str]] = []  # the small packages of a top internal/, left together
-        if path == top_path == [*prefix, "internal"]:
+        if path == top_path == [*prefix, top_path[-1]] and top_path[-1] in SMALL_PACKAGES_TOGETHER and (
+                top_path[-1] == "internal" or _mostly_go(source_paths, top_path)):
             small = [name for name, sub_members in sub.items() if len(sub_members) < MIN_INTERNAL_PACKAGE_FILES]
             if len(small) == len(sub):
                 continue

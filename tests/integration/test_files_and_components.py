@@ -199,6 +199,16 @@ def test_inferred_components_look_through_containers_and_single_packages():
     assert ("internal", ["internal/**"]) in names(["internal/a/x.go", "internal/b/y.go", "model/m.go", "model/n.go"])
     assert ("internal", ["pkg/internal/**"]) in names(
         ["pkg/internal/a/x.go", "pkg/internal/b/y.go", "pkg/api/m.go", "pkg/api/n.go", "pkg/core/c.go"])
+    # a Go module's libs/ keeps its small libraries together so too (cometbft's libs/{bytes,rand,…} beside libs/log);
+    # not pkg/, whose small packages are a domain's parts (celestia-app's pkg/inclusion, pkg/proof); nor a libs/ of
+    # other code, whose every folder is a library of its own
+    libs = [f"libs/log/l{i}.go" for i in range(10)] + ["libs/bytes/b.go", "libs/bytes/hex.go", "libs/rand/r.go"]
+    libs += ["pkg/inclusion/i.go", "pkg/proof/p.go", "pkg/proof/q.go", "consensus/state.go", "consensus/reactor.go"]
+    assert names(libs) == [("consensus", ["consensus/**"]), ("inclusion", ["pkg/inclusion/**"]), ("libs", ["libs/**"]),
+                           ("log", ["libs/log/**"]), ("proof", ["pkg/proof/**"])]
+    assert ComponentMap(infer_components(libs)).component_of("libs/bytes/hex.go") == "libs"
+    python_libs = [p.replace(".go", ".py") for p in libs]
+    assert [n for n, _ in names(python_libs)] == ["bytes", "consensus", "inclusion", "log", "proof", "rand"]
 
 
 def test_the_listing_reads_every_linguist_attribute_and_filter_the_gitattributes_give(tmp_path):
