@@ -32,6 +32,13 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    <asheehan@edx.org>``; "John A Smith" and "John B Smith" stay apart, and
    from "John Smith".
 
+A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
+is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
+names). A person's display name is the most used of their names that reads
+as a person's full name (two words or more, letters only: "Marko Baricevic"
+over "Marko", "Alex Cozart" over "Alex | Cosmos Labs"), else the most used
+(a bot's or an agent's: its most used).
+
 Identities are only merged with identities of the same kind, so an agent that
 happens to share a name with a person never absorbs that person. A login that
 CODEOWNERS or a review record names is attached later, by the unique e-mail
@@ -183,7 +190,7 @@ def mergeable_name(name: str) -> str | None:
     ("alice"), a first name with an initial ("J. Doe") or a placeholder
     ("root", "unknown") is too common to say that two identities are one person.
     """
-    norm = fold_name(name)
+    norm = fold_name(surname_last(name))
     if norm in PLACEHOLDER_NAMES:
         return None
     if sum(1 for word in norm.split() if len(word) >= 2) < 2:
@@ -192,13 +199,32 @@ def mergeable_name(name: str) -> str | None:
 
 
 _INITIAL_RE = re.compile(r"^\w\.?$")
+#: ``Last, First``: two runs of letters (spaces, hyphens, apostrophes, dots within), one comma between them.
+_SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][^,\d_|()<>@]*?)\s*,\s*([^\W\d_][^,\d_|()<>@]*?)\s*$")
+#: What follows a comma in a name that is not a given name: "Smith, Jr.", "Acme, Inc.".
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "inc", "ltd", "llc", "gmbh", "corp", "co"})
+#: A person's full name as written: two words or more of letters (hyphens, apostrophes, dots within).
+_FULL_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|['.-])*(?: +[^\W\d_](?:[^\W\d_]|['.-])*)+$")
+
+
+def surname_last(name: str) -> str:
+    """``name`` with a surname written first put last (``"Milosevic, Zarko"`` → ``"Zarko Milosevic"``); any other name
+    as it is."""
+    m = _SURNAME_FIRST.match(name)
+    if m is None or fold_name(m.group(2)) in _NAME_SUFFIXES:
+        return name
+    return f"{m.group(2)} {m.group(1)}"
+
+
+def _reads_as_full_name(name: str) -> bool:
+    return _FULL_NAME.match(name) is not None and sum(1 for w in name.split() if sum(map(str.isalpha, w)) >= 2) >= 2
 
 
 def without_middle_initials(name: str) -> str | None:
     """The mergeable full name (``mergeable_name``) of ``name`` without its middle initials ("Alexander J. Sheehan"
     → "alexander sheehan"); None when it has none. An initial is a word of one letter, with or without a full stop,
     neither first nor last ("O'Neil" is a surname)."""
-    words = name.split()
+    words = surname_last(name).split()
     middle = [w for w in words[1:-1] if not _INITIAL_RE.match(w)]
     if len(words) < 3 or len(middle) == len(words) - 2:
         return None
@@ -391,7 +417,10 @@ def resolve_identities(
             # the most used; on a tie the spelling with diacritics ("Płotka" over "Plotka"), then the alphabet
             return min(counts, key=lambda k: (-counts[k], k.isascii(), k)) if counts else None
 
-        display = (entries[0].name if entries else None) or best(name_weight) or best(email_weight) or "(unknown)"
+        full = {n: w for n, w in name_weight.items()  # (a bot's or an agent's name is its most used one)
+                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n))}
+        display = (entries[0].name if entries else None) or surname_last(best(full) or best(name_weight) or "") or best(
+            email_weight) or "(unknown)"
         valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not noreply_login(e)}
         github = min(logins) if logins else None
         if valid:

@@ -125,6 +125,32 @@ def test_a_name_with_middle_initials_is_the_name_without_them_when_that_is_unamb
     assert people[person_of[0]].name == "Alexander Sheehan"
 
 
+
+def test_a_surname_written_first_is_the_same_name_and_a_full_name_is_shown_over_a_handle():
+    """cometbft's "Milosevic, Zarko" was a second Zarko Milosevic; its "Marko" (361 commits as "Marko", some as
+    "Marko Baricevic", one address) was shown as "Marko"; prometheus' "machine424" is Ayoub Mrini."""
+    raw = [
+        ("Zarko Milosevic", "zarko@tendermint.com"),  # 0
+        ("Milosevic, Zarko", "zare.milosevic@gmail.com"),  # 1 the same full name, surname first
+        ("Smith, Jr.", "jr@a.example"),  # 2 no given name after the comma
+        ("Jr. Smith", "jr@b.example"),  # 3
+        ("Marko", "marbar3778@yahoo.com"),  # 4 the most used name, one word
+        ("Marko Baricevic", "marbar3778@yahoo.com"),  # 5
+        ("Alex | Cosmos Labs", "alex@cosmoslabs.io"),  # 6 a name with an organisation
+        ("Alex Cozart", "alex@cosmoslabs.io"),  # 7
+        ("Copilot", "198982749+Copilot@users.noreply.github.com"),  # 8 an agent: its most used name
+        ("Copilot Autofix powered by AI", "198982749+Copilot@users.noreply.github.com"),  # 9
+        ("Moser, Anna", "anna@a.example"),  # 10 alone: shown with her surname last
+    ]
+    c = Classifier.from_settings()
+    kinds = [c.kind(n, e) for n, e in raw]
+    assert (kinds[8], kinds[9]) == ("agent", "agent")
+    people, person_of = resolve_identities(raw, kinds, [40, 2, 1, 1, 361, 5, 48, 3, 9, 2, 1])
+    assert person_of[0] == person_of[1] and person_of[2] != person_of[3]
+    assert [people[person_of[i]].name for i in (0, 2, 4, 6, 8, 10)] == [
+        "Zarko Milosevic", "Smith, Jr.", "Marko Baricevic", "Alex Cozart", "Copilot", "Anna Moser"]
+    assert people[person_of[4]].names == ["Marko", "Marko Baricevic"]  # every name used is still listed
+
 def test_mailmap_problems_and_check_mailmap(tmp_path):
     repo = GitRepo(tmp_path / "r")
     repo.write({".mailmap": "# comment\n\nJane <jane@example.com> <jd@old.example>\nbroken line without address\nA <\n"})
