@@ -43,6 +43,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
+from cairn.ingest.lazy_pattern import LazyPattern
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 if TYPE_CHECKING:
@@ -80,9 +81,9 @@ _TEMPLATE = re.compile(r"(?:\d+[-_ ])?(?:[a-z0-9]+[-_ ])?template(?:[-_ ].*)?", 
 #: A numbered record (at the root or directly in a documentation folder): ``adr-001-use-x``, ``ADR-0002_…``, ``adr 3 …``.
 _NUMBERED_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
 #: A numbered record in a folder named ``architecture``: with the prefix, or by three digits or more (``005-monorepo``).
-_ARCHITECTURE_RECORD = re.compile(r"(?:adr[-_ ]?\d+|\d{3,})(?:[-_ .].*)?", re.I)
+_ARCHITECTURE_RECORD = LazyPattern(r"(?:adr[-_ ]?\d+|\d{3,})(?:[-_ .].*)?", re.I)
 #: A folder named for decision records, wherever it is: all its documents are records.
-_RECORD_FOLDER_NAME = re.compile(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions",
+_RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions",
                                  re.I)
 #: Folders below an ADR folder that hold no records.
 _NOT_RECORD_FOLDERS = frozenset({"templates", "template", "assets", "images", "img"})

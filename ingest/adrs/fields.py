@@ -143,11 +143,11 @@ def parse_date(value: Any) -> str | None:
 
 #: A changelog entry's date, before what changed: ``2024-04-12: Initial notes``, ``*2018-07-12* Initial version``,
 #: ``13-01-2020:``, ``02.04.20:``, ``01-Mar-2022:``, ``April 30 2024:``, ``Nov 2nd, 2018``.
-_CHANGELOG_DATE = re.compile(
+_CHANGELOG_DATE = LazyPattern(
     r"^[\s*_#]*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}[- ][A-Za-z]{3,9}\.?[- ]\d{4}"
     r"|[A-Za-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})(?![\w-])")
 #: A day first with dashes, as ``13-01-2020``: a changelog that writes one writes its other dashed dates so too.
-_DAY_FIRST_DASHED = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
+_DAY_FIRST_DASHED = LazyPattern(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
 
 
 def changelog_date(lines: list[str]) -> str | None:
@@ -166,6 +166,27 @@ def changelog_date(lines: list[str]) -> str | None:
         if value is not None and 1990 <= int(value[:4]) <= date.today().year + 1:
             parsed.append(value)
     return min(parsed, default=None)
+
+
+#: A folder whose records no longer guide the code, by its name: ``historic-adrs`` (dotcom-rendering moves its
+#: retired records there), ``deprecated``, ``superseded``, ``archive``, ``obsolete``, ``retired``.
+_RETIRED_FOLDER = LazyPattern(r"(?:historic(?:al)?|deprecated|superseded|archived?|obsolete|retired)(?:[-_ ].*)?", re.I)
+#: A folder of records not decided yet: ``proposed-adrs``, ``proposals``, ``drafts``.
+_PROPOSED_FOLDER = LazyPattern(r"(?:proposed|proposals?|drafts?)(?:[-_ ].*)?", re.I)
+
+
+def status_of_folder(path: str, status: str) -> str:
+    """A record's status as its folder says it: in a folder of retired records, a record that does not say it was
+    superseded, rejected or deprecated is deprecated (dotcom-rendering's historic-adrs); in a folder of proposals, a
+    record that states no status is proposed. Elsewhere, ``status``."""
+    folder = path.rpartition("/")[0].rpartition("/")[2]
+    if _RETIRED_FOLDER.fullmatch(folder):
+        from cairn.graph.decisions import is_retired
+
+        return status if is_retired(status) else "deprecated"
+    if status == "unknown" and _PROPOSED_FOLDER.fullmatch(folder):
+        return "proposed"
+    return status
 
 
 def _loose_date(text: str) -> str | None:

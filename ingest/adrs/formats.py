@@ -19,7 +19,10 @@ pattern-matching the whole file:
   ``components``, ``supersedes``, ``superseded-by``, ``amends``, ``amended-by``
   and ``rules`` (see ``ingest.rules``).
 
-How each field is normalised is ``fields``' business. A file that cannot be read as an ADR (too large, binary, not UTF-8,
+A record kept in a folder of retired records (``historic-adrs``, ``deprecated``,
+``archive`` …) is deprecated unless it says it was superseded or rejected; one
+in a folder of proposals (``proposed-adrs``, ``drafts``) that states no status
+is proposed. How each field is normalised is ``fields``' business. A file that cannot be read as an ADR (too large, binary, not UTF-8,
 unterminated front matter, invalid YAML) raises ``AdrFormatError``.
 """
 
@@ -34,7 +37,7 @@ import yaml
 
 from cairn.ingest.adrs.fields import (
     as_list, as_text, changelog_date, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
-    parse_date, people_list, read_status, relation_refs, split_tags,
+    parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
 )
 from cairn.ingest.adrs.markdown import Document, commonmark
 from cairn.ingest.adrs.records import MAX_ADR_BYTES, RELATIONS, RST_EXTENSIONS, AdrFormatError, ComponentLink, Decision, RawRule
@@ -113,7 +116,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     if status is None:
         # log4brains: a record without a status is accepted
         status = "accepted" if slug_date and not status_lines else ("unknown" if not status_lines else fallback_status(status_lines))
-    decision.status = status
+    decision.status = status_of_folder(path, status)
     decision.references += relations
     links_section = doc.section("links") or []
     for line in links_section:

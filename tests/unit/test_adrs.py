@@ -679,3 +679,21 @@ def test_a_changelog_section_dates_a_record_that_states_no_date(tmp_path, change
     dated = parse_decision("docs/architecture/adr-118-x.md", text.replace("## Changelog", "Date: 2025-01-02\n\n## Changelog")
                            .encode())
     assert dated.date == "2025-01-02"  # a date the record states wins
+
+
+@pytest.mark.parametrize(("path", "stated", "status"), [
+    # dotcom-rendering moves a record that no longer applies to historic-adrs/ (asking for "Status: Deprecated" too)
+    ("app/docs/architecture/historic-adrs/dotenv.md", "", "deprecated"),
+    ("app/docs/architecture/historic-adrs/amp.md", "## Status\n\nApproved\n", "deprecated"),
+    ("app/docs/architecture/historic-adrs/016-react-context.md", "## Status\n\nSuperseded by 028\n", "superseded"),
+    ("docs/adr/archive/0003-x.md", "## Status\n\nRejected\n", "rejected"),
+    # and keeps proposals in proposed-adrs/: a record there that says nothing is proposed, one that says is what it says
+    ("app/docs/architecture/proposed-adrs/rendering-type.md", "", "proposed"),
+    ("docs/adr/drafts/0009-x.md", "## Status\n\nAccepted\n", "accepted"),
+    ("docs/adr/0004-archive-old-orders.md", "", "unknown"),  # a name, not a folder
+])
+def test_a_records_folder_says_it_is_retired_or_proposed(path, stated, status):
+    from cairn.ingest.adrs.formats import parse_decision
+
+    decision = parse_decision(path, f"# A record\n\n{stated}\n## Context\n\nWhy.\n".encode())
+    assert decision.status == status
