@@ -5,13 +5,15 @@ the layout (``ingest.components``): top-level folders, which are often too
 coarse (``storage`` hides ``storage/remote``, ``web`` mixes an API and a UI).
 The teams already drew finer lines in CODEOWNERS; each directory entry there
 (``/storage/remote/``, ``tsdb/wlog/**``, ``/web/ui``) becomes a component
-named by its path (``storage/remote``), nested inside the layout's
+named by its path below the layout's component holding it, after that one's
+name (``storage/remote``; dotcom-rendering's ``client/islands`` for
+``dotcom-rendering/src/client/islands/``), nested inside the layout's
 components. A path belongs to its most specific component (the longest
 directory prefix), so ``storage/remote/write.go`` is in ``storage/remote`` and
 ``storage/merge.go`` stays in ``storage``.
 
 Left out: entries that are not plain directories (``*.go``, ``docs/*.md``,
-``**/testdata``), hidden directories (``.github/``), directories without
+``**/testdata``), hidden directories (``.github/``, ``app/.storybook/``), directories without
 source files, and directories whose source files are exactly those of an
 existing component (``/web/`` beside an inferred ``web``).
 
@@ -46,7 +48,7 @@ def owned_directory(pattern: str, directories: set[str]) -> str | None:
     body = body.strip("/")
     if not body or _GLOB.search(body) or any(part in ("", ".", "..") for part in body.split("/")):
         return None
-    if body.split("/")[0].startswith("."):
+    if any(part.startswith(".") for part in body.split("/")):  # (tooling: .github/, dotcom-rendering/.storybook/)
         return None
     if pattern.rstrip().endswith("/") or pattern.rstrip().endswith("/**") or body in directories:
         return body if body in directories else None
@@ -82,11 +84,26 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
         files = frozenset(ordered[bisect_left(ordered, directory + "/"):bisect_left(ordered, directory + "0")])
         if not files or files in taken_files or directory in taken_names:
             continue
-        out.append(ComponentDef(name=directory, paths=[f"{directory}/**"], inferred=True,
+        name = _name_within(directory, current, existing)
+        name = name if name not in taken_names else directory
+        out.append(ComponentDef(name=name, paths=[f"{directory}/**"], inferred=True,
                                 description=f"declared in {codeowners.source} line {rule.line} ({rule.pattern})"))
         taken_files.append(files)
-        taken_names.add(directory)
+        taken_names.update((name, directory))
     return out
+
+
+def _name_within(directory: str, layout: ComponentMap, existing: list[ComponentDef]) -> str:
+    """A CODEOWNERS directory's name: its path below the layout's component holding it, after that component's name
+    (dotcom-rendering's ``dotcom-rendering/src/client/islands`` in ``client``: ``client/islands``; prometheus'
+    ``storage/remote`` in ``storage``); its path when no component with a folder of its own holds it."""
+    holder = layout.component_of(directory + "/")
+    for def_ in existing:
+        if def_.name == holder:
+            folder = _literal_directory(def_)
+            if folder is not None and directory.startswith(folder + "/"):
+                return f"{holder}/{directory[len(folder) + 1:]}"
+    return directory
 
 
 def _literal_directory(def_: ComponentDef) -> str | None:

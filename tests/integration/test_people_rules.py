@@ -110,6 +110,18 @@ def test_codeowners_directories_become_nested_components():
     assert component_parents(layout + seeded) == {"storage/remote": "storage", "web/ui": "web"}
     assert owned_directory("tsdb/wlog/**", {"tsdb", "tsdb/wlog"}) == "tsdb/wlog"
     assert owned_directory("**/testdata", {"testdata"}) is None
+    # dotcom-rendering: the app's folder is looked through, its parts named by their last folder; a directory below
+    # one of them is named after it, and a hidden one is tooling at any depth
+    owners = parse_codeowners("/app/src/client/islands/ @a\n/app/.storybook/ @b\n/app/src/lib/braze/ @c\n"
+                              "/app/src/lib/ads/ @d\n", "CODEOWNERS")
+    sources = ["app/src/client/main.ts", "app/src/client/islands/hydrate.ts", "app/.storybook/main.ts",
+               "app/src/lib/braze/b.ts", "app/src/lib/util.ts", "app/src/lib/ads/slot.ts"]
+    layout = [ComponentDef("client", ["app/src/client/**"]), ComponentDef("lib", ["app/src/lib/*"]),
+              ComponentDef("braze", ["app/src/lib/braze/**"]), ComponentDef("lib/ads", ["app/src/lib/x/**"])]
+    seeded = codeowners_components(owners, sources, layout)
+    # (src/lib/ads: its holder keeps only its own files, "app/src/lib/*": named by its path, as one taken would be)
+    assert [(c.name, c.paths) for c in seeded] == [("client/islands", ["app/src/client/islands/**"]),
+                                                   ("app/src/lib/ads", ["app/src/lib/ads/**"])]
 
 
 def test_one_lookup_finds_a_person_by_any_name_email_or_login():
