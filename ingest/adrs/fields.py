@@ -146,7 +146,8 @@ def parse_date(value: Any) -> str | None:
 _CHANGELOG_DATE = LazyPattern(
     r"^[\s*_#]*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}[- ][A-Za-z]{3,9}\.?[- ]\d{4}"
     r"|[A-Za-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})(?![\w-])")
-#: A day first with dashes, as ``13-01-2020``: a changelog that writes one writes its other dashed dates so too.
+#: A date with dashes, ``13-01-2020``: day first, as ``parse_date`` reads ``13/01/2020`` and ``13.01.2020`` (cometbft's
+#: ``03-11-2018`` is 3 November), unless one of the changelog's such dates can only be month first (``01-13-2020``).
 _DAY_FIRST_DASHED = LazyPattern(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
 
 
@@ -156,7 +157,7 @@ def changelog_date(lines: list[str]) -> str | None:
     passed over; so is a date before 1990 or past next year."""
     dates = [m.group(1) for m in map(_CHANGELOG_DATE.match, lines) if m]
     dashed = [m for m in map(_DAY_FIRST_DASHED.match, dates) if m]
-    day_first = any(int(m.group(1)) > 12 for m in dashed)
+    day_first = not any(int(m.group(2)) > 12 for m in dashed)
     parsed = []
     for text in dates:
         m = _DAY_FIRST_DASHED.match(text)

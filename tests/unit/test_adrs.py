@@ -660,8 +660,10 @@ def test_a_folders_own_files_keep_no_record_below_it(tmp_path):
     ("- 2024-04-12: Initial notes (@hvanz)\n- 2024-09-27: Allow lanes (@hvanz)\n", "2024-04-12"),
     ("- 2024-09-27: Revised\n- 2024-04-12: Initial notes\n", "2024-04-12"),
     ("- *2018-07-12* Initial version\n- *2018-09-02* Remove ABCI errors\n", "2018-07-12"),
-    # dashed day-first dates: one whose first number is past 12 says so for the others
+    # dashed dates are day first (as 13/01/2020 and 13.01.2020 are read), unless one can only be month first
     ("* 07-03-2019: Initial draft\n* 14-03-2019: Updates from feedback\n", "2019-03-07"),
+    ("03-11-2018: Initial Draft\n", "2018-11-03"),
+    ("- 03-11-2018: Initial Draft\n- 03-13-2018: Revised\n", "2018-03-11"),
     ("- 02.04.20: Initial Draft\n- 06.04.20: Second Draft\n", "2020-04-02"),
     ("- 03-Jan-2022: Initial draft (@williambanfield)\n- 13-Jan-2022: Updated\n", "2022-01-03"),
     ("- April 30 2024: Created by @melekes\n- May 13 2024: Updated by @melekes\n", "2024-04-30"),
