@@ -26,7 +26,9 @@ numbered by their specification (ibc-go's ``modules/core/02-client``,
 files staying together under its name;
 modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
-repository when it is a container (``src/index.js`` beside ``src/auth/``). Hidden
+repository when it is a container (``src/index.js`` beside ``src/auth/``) at
+the top or a layout folder (``src``) deeper down (a ``lib`` below the top is
+``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``). Hidden
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
 when there are at least three of them and they are a tenth of the code. Maven
@@ -59,6 +61,8 @@ if TYPE_CHECKING:
 #: Folders that only hold the parts of the code: their own modules are named after the repository.
 GENERIC_CONTAINERS = frozenset({"src", "lib", "libs", "packages", "apps", "services", "modules", "main", "java", "kotlin",
                                 "scala", "python", "source", "sources", "pkg"})
+#: Containers that say nothing of what they hold but where it sits (``src/``, ``src/main/java/``).
+LAYOUT_FOLDERS = frozenset({"src", "source", "sources", "main", "java", "kotlin", "scala", "python"})
 #: Python's mark of a private package tree (pip's src/pip/_internal/{cli,commands,…}): split like a container, its
 #: own modules keeping its name.
 CONTAINER_DIRS = GENERIC_CONTAINERS | {"_internal"}
@@ -320,7 +324,9 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
                 pending.append(key)
             if direct and not kept:  # the package's own top-level modules (flask/app.py beside flask/json/)
                 # named after the repository when the folder is only a container (frontend-platform's src/index.js)
-                own = root_name if path[-1] in GENERIC_CONTAINERS else path[-1]
+                # (a library folder below the top keeps its name: dotcom-rendering's src/lib/*.ts are "lib")
+                nested_library = path[-1] not in LAYOUT_FOLDERS and len(path) > len(prefix) + 1
+                own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
                 key = own if own not in groups else _qualified(path, prefix, groups)
                 groups[key] = ([*path, "*"], direct)
             if kept:  # internal/** less the packages split out (the more specific pattern wins)

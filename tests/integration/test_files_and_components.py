@@ -207,6 +207,14 @@ def test_inferred_components_look_through_containers_and_single_packages():
     assert names(libs) == [("consensus", ["consensus/**"]), ("inclusion", ["pkg/inclusion/**"]), ("libs", ["libs/**"]),
                            ("log", ["libs/log/**"]), ("proof", ["pkg/proof/**"])]
     assert ComponentMap(infer_components(libs)).component_of("libs/bytes/hex.go") == "libs"
+    # a library folder below the top keeps its own name for its own modules (dotcom-rendering/src/lib/*.ts: "lib");
+    # at the top, or a layout folder (src), it is named after the repository
+    app = [f"app/src/{part}/{f}.ts" for part in ("client", "server", "lib/braze", "lib/thrift") for f in ("a", "b")]
+    app += ["app/src/lib/format.ts", "app/src/lib/dates.ts", "app/src/index.ts", "app/src/boot.ts", "scripts/build.ts"]
+    layout = [(c.name, c.paths) for c in infer_components(app, "shop")]
+    assert layout == [("braze", ["app/src/lib/braze/**"]), ("client", ["app/src/client/**"]), ("lib", ["app/src/lib/*"]),
+                      ("scripts", ["scripts/**"]), ("server", ["app/src/server/**"]), ("shop", ["app/src/*"]),
+                      ("thrift", ["app/src/lib/thrift/**"])]
     python_libs = [p.replace(".go", ".py") for p in libs]
     assert [n for n, _ in names(python_libs)] == ["bytes", "consensus", "inclusion", "log", "proof", "rand"]
 
