@@ -472,14 +472,14 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
     cache = DecisionCache(cache_dir, build, root, tracked) if cache_dir is not None else None
     decisions = read_decisions(root, config.adr, components, cache, nested, product=(graph.repo, root.name))
-    if cache is not None:
-        cache.save()
     undated = [d for d in decisions.decisions if d.date is None]
-    if undated:  # dated by the commit that added them (not kept in the parse cache: the history may change)
-        added = added_dates(root, [d.path for d in undated])
+    if undated:  # dated by the commit that first added them (the parse cache keeps what their moves gave, by commit)
+        added = added_dates(root, [d.path for d in undated], cache.dates if cache is not None else None)
         for d in undated:
             if d.path in added:
                 d.date, d.date_from = added[d.path], "history"
+    if cache is not None:
+        cache.save()
     add_decisions(graph, decisions)
     rules, problems = collect_rules(config, decisions, root)
     add_rules(graph, rules)

@@ -2,34 +2,118 @@
 
 Open edX's OEP-19 records, and many others, carry no date; the commit that
 added the file is when the decision was recorded. One ``git log`` over the
-undated records' folders (additions only, ``--no-renames``: a record moved
-to another folder is dated by the move) gives each path the date of its
-newest addition, the one the present file comes from. A shallow clone dates
-nothing: its oldest commit seems to add every file.
+undated records' folders (additions only, ``--no-renames``) gives each path
+the commit of its newest addition, the one the present file comes from. When
+that commit moved the record from elsewhere (cometbft moved its records from
+``docs/architecture/`` to ``docs/references/architecture/`` in 2025, the
+Guardian's dotcom-rendering its own into the app's folder; git's rename
+detection over that one commit says so), the record is dated by the addition
+of the file it was moved from, before the move, and so on back, at most
+``MAX_MOVES`` moves. Only a commit that added several of the records is asked
+whether it moved them: one that added a record alone seldom did.
+
+Following the moves costs a ``git show`` per such commit and a ``git log`` per
+move; what it finds depends only on the history before the record's newest
+addition, so it is remembered with that commit (``Remembered``, kept by the
+caller in its cache) and worked out again only when the newest addition is
+another commit. Under ``CAIRN_VERIFY_SKIPS`` it is worked out every time and
+compared. A shallow clone dates nothing: its oldest commit seems to add every
+file.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from pathlib import Path
 
+from cairn.graph.store import verifying_skips
 from cairn.ingest.checkout import git_output
 
 _RECORD = "\x01"
+#: How many moves of a record are followed back to its first addition.
+MAX_MOVES = 5
+#: Record path -> [its newest addition's commit, the date found for it].
+Remembered = dict[str, list[str]]
 
 
-def added_dates(root: Path, paths: list[str]) -> dict[str, str]:
-    """Path -> ``YYYY-MM-DD`` of the commit that added it (author date), for each of ``paths`` git knows."""
+def added_dates(root: Path, paths: list[str], remembered: Remembered | None = None) -> dict[str, str]:
+    """Path -> ``YYYY-MM-DD`` of the commit that first added it (author date), following its moves back, for each of
+    ``paths`` git knows. ``remembered`` (updated in place): what an earlier call found, kept by the caller."""
     if not paths or git_output(root, "rev-parse", "--is-shallow-repository") != "false":
         return {}  # (a shallow clone's oldest commit "adds" every file it has: no date rather than a wrong one)
-    wanted = set(paths)
-    folders = sorted({posixpath.dirname(p) or "." for p in paths})
-    out = git_output(root, "log", "--no-renames", "--diff-filter=A", f"--format={_RECORD}%aI", "--name-only",
-                     "--", *folders)
-    found: dict[str, str] = {}
+    remembered = {} if remembered is None else remembered
+    newest = _additions(root, set(paths))
+    dates: dict[str, str] = {}
+    unknown = []
+    for path in paths:
+        if path not in newest:
+            continue
+        kept = remembered.get(path)
+        if kept is not None and len(kept) == 2 and kept[0] == newest[path][0] and not verifying_skips():
+            dates[path] = kept[1]
+        else:
+            unknown.append(path)
+    found = _following_moves(root, unknown, newest)
+    for path, date in found.items():
+        kept = remembered.get(path)
+        if verifying_skips() and kept is not None and kept[0] == newest[path][0] and kept[1] != date:
+            raise AssertionError(f"{path}: the date remembered for its addition ({kept[1]}) is not the one found ({date})")
+        remembered[path] = [newest[path][0], date]
+        dates[path] = date
+    for path in list(remembered):
+        if path not in newest:
+            del remembered[path]
+    return dates
+
+
+def _following_moves(root: Path, paths: list[str], newest: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Each of ``paths`` (whose newest additions are ``newest``'s) -> the date of its first addition, its moves
+    followed back."""
+    added = dict(newest)
+    earlier = {p: p for p in paths}  # each record -> its path at the addition found so far
+    for _ in range(MAX_MOVES):
+        bulk = Counter(added[p][0] for p in set(earlier.values()))
+        moves = _moves(root, {c for c, n in bulk.items() if n > 1}, set(earlier.values()))
+        moved = False
+        for commit, moved_from in moves.items():  # the sources' additions before the move (history goes back and forth)
+            before = _additions(root, set(moved_from.values()), f"{commit}^")
+            for record, path in earlier.items():
+                source = moved_from.get(path)
+                if source is not None and source in before and added[path][0] == commit:
+                    added[source] = before[source]
+                    earlier[record] = source
+                    moved = True
+        if not moved:
+            break
+    return {record: added[path][1] for record, path in earlier.items()}
+
+
+def _additions(root: Path, wanted: set[str], start: str = "HEAD") -> dict[str, tuple[str, str]]:
+    """Path -> (commit, date) of its newest addition in the history of ``start``, for each of ``wanted`` git saw
+    added."""
+    folders = sorted({posixpath.dirname(p) or "." for p in wanted})
+    out = git_output(root, "log", "--no-renames", "--diff-filter=A", f"--format={_RECORD}%H %aI", "--name-only",
+                     start, "--", *folders)
+    found: dict[str, tuple[str, str]] = {}
     for record in (out or "").split(_RECORD)[1:]:
-        date, _, names = record.partition("\n")
+        head, _, names = record.partition("\n")
+        commit, _, date = head.strip().partition(" ")
         for name in names.split("\n"):
             if name in wanted and name not in found:  # newest first: the addition the present file comes from
-                found[name] = date.strip()[:10]
+                found[name] = (commit, date[:10])
     return found
+
+
+def _moves(root: Path, commits: set[str], paths: set[str]) -> dict[str, dict[str, str]]:
+    """Commit -> {path: the path it was moved from} for each of ``paths`` one of ``commits`` made by moving a file."""
+    moves: dict[str, dict[str, str]] = {}
+    for commit in sorted(commits):
+        out = git_output(root, "show", "-M", "--name-status", "--format=", "--no-color", commit)
+        for line in (out or "").split("\n"):
+            status, _, rest = line.partition("\t")
+            if status.startswith("R"):
+                old, _, new = rest.partition("\t")
+                if new in paths:
+                    moves.setdefault(commit, {})[new] = old
+    return moves

@@ -6,7 +6,9 @@ parsers alone costs more than a whole ingest after a small commit spends on
 the rest of the decisions. ``DecisionCache`` keeps, per record path, the
 SHA-256 of the bytes read and what ``parse_decision`` made of them (the
 ``Decision``, or the ``AdrFormatError`` message of a file that is not a
-readable record), in ``decisions.json`` of the ingest's cache directory.
+readable record), in ``decisions.json`` of the ingest's cache directory,
+beside the dates the history gave the records that state none
+(``added_dates.Remembered``: each with the commit it was found for).
 
 A record is taken from the cache only when its bytes hash the same and the
 cache was written by this very build of Cairn (``build.cairn_build``: a
@@ -35,7 +37,7 @@ from cairn.ingest.adrs.records import AdrFormatError, ComponentLink, Decision, R
 
 CACHE_FILE = "decisions.json"
 FORMAT = "cairn-decision-cache"
-VERSION = 1
+VERSION = 2
 
 
 def parse_decision(path: str, raw: bytes) -> Decision:
@@ -71,19 +73,28 @@ class DecisionCache:
 
             tracked = tracks(Path(root).resolve(), self.path)
         self.usable = not tracked
-        self._old: dict[str, list[Any]] = self._read() if self.usable else {}
+        self._old: dict[str, list[Any]] = {}
+        #: The records' dates from their history (``added_dates``'s ``remembered``), read and updated in place.
+        self.dates: dict[str, list[str]] = {}
+        if self.usable:
+            self._old, self.dates = self._read()
+        self._old_dates = dict(self.dates)
         self._new: dict[str, list[Any]] = {}
         self.reused = 0
 
-    def _read(self) -> dict[str, list[Any]]:
+    def _read(self) -> tuple[dict[str, list[Any]], dict[str, list[str]]]:
         try:
             data = json.loads(self.path.read_bytes())
         except (OSError, ValueError):
-            return {}
+            return {}, {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION \
                 or data.get("build") != self.build or not isinstance(data.get("entries"), dict):
-            return {}
-        return data["entries"]
+            return {}, {}
+        dates = data.get("dates")
+        if not isinstance(dates, dict):
+            dates = {}
+        return data["entries"], {k: v for k, v in dates.items()
+                                 if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
 
     def parsed(self, path: str, raw: bytes) -> Decision:
         """What ``parse_decision(path, raw)`` gives (raises its ``AdrFormatError`` too)."""
@@ -133,9 +144,9 @@ class DecisionCache:
 
     def save(self) -> None:
         """Write the entries of this ingest when they differ from the file's."""
-        if not self.usable or self._new == self._old:
+        if not self.usable or (self._new == self._old and self.dates == self._old_dates):
             return
-        data = {"format": FORMAT, "version": VERSION, "build": self.build, "entries": self._new}
+        data = {"format": FORMAT, "version": VERSION, "build": self.build, "entries": self._new, "dates": self.dates}
         try:
             write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
         except OSError:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from fixtures.cli import CliRunner
 from fixtures.gitrepo import GitRepo
 
@@ -136,3 +138,37 @@ def test_an_ingest_reads_the_records_kept_where_cometbft_and_dotcom_rendering_ke
         "app/docs/architecture/005-monorepo.md": ("accepted", "2025-01-01", "history", []),
         "app/docs/architecture/proposed-adrs/rendering-type.md": ("proposed", "2025-01-01", "history", []),
     }
+
+
+def test_a_record_moved_with_others_is_dated_by_its_first_addition_and_what_was_found_is_remembered(tmp_path, monkeypatch):
+    # cometbft moved its records to docs/references/architecture in 2025 (and back and forth before); a record added
+    # alone in a folder it was then renamed in stays dated by that rename (no commit moved several records there)
+    from cairn.ingest.adrs.added_dates import added_dates
+
+    repo = GitRepo(tmp_path / "moved")
+    repo.commit({"docs/architecture/adr-001-a.md": "# A\n", "docs/architecture/adr-002-b.md": "# B\n\nsecond\n"},
+                date="2018-03-01T00:00:00+00:00")
+    repo.commit({"docs/architecture/adr-003-c.md": "# C\n\nthird\n"}, date="2019-05-01T00:00:00+00:00")
+    repo.git("mv", "docs/architecture", "docs/references")
+    repo.commit({}, message="docs: reorganise", date="2025-09-03T00:00:00+00:00")
+    repo.commit({"docs/references/adr-004-d.md": "# D\n\nfourth, added alone\n"}, date="2025-10-01T00:00:00+00:00")
+    paths = ["docs/references/adr-001-a.md", "docs/references/adr-002-b.md", "docs/references/adr-003-c.md",
+             "docs/references/adr-004-d.md"]
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")  # (the tests' default: every skip checked)
+    remembered: dict[str, list[str]] = {}
+    dates = added_dates(repo.root, paths, remembered)
+    assert dates == dict(zip(paths, ["2018-03-01", "2018-03-01", "2019-05-01", "2025-10-01"]))
+    assert sorted(remembered) == paths and all(len(commit) == 40 for commit, _ in remembered.values())
+    # remembered for the same newest addition: taken as it is, the moves not followed again …
+    remembered["docs/references/adr-001-a.md"][1] = "1999-01-01"
+    assert added_dates(repo.root, paths, remembered)["docs/references/adr-001-a.md"] == "1999-01-01"
+    # … and under CAIRN_VERIFY_SKIPS worked out again and compared
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    with pytest.raises(AssertionError, match="adr-001-a.md"):
+        added_dates(repo.root, paths, remembered)
+    # a record added anew is another addition: found again
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    repo.git("rm", "-q", "docs/references/adr-001-a.md")
+    repo.commit({}, message="drop", date="2026-01-01T00:00:00+00:00")
+    repo.commit({"docs/references/adr-001-a.md": "# A again\n"}, date="2026-02-01T00:00:00+00:00")
+    assert added_dates(repo.root, paths, remembered)["docs/references/adr-001-a.md"] == "2026-02-01"
