@@ -188,18 +188,23 @@ def _own_hit(pattern: re.Pattern[str], text: str, inner: list[str] | tuple[str, 
 # Every decision is read against every component: the patterns are compiled once per name, not once per
 # decision (hundreds of components overflow the re module's own cache of 512).
 
+# Each pattern starts with its literal text and looks behind it afterwards, ``name(?<![\w./-]name)``: the same matches
+# as ``(?<![\w./-])name``, but the regular expression engine can then search for the literal first (18× faster on
+# cometbft's 93 records, whose component names, "state", "types", "rpc", are in nearly every one).
+
 @lru_cache(maxsize=4096)
 def _prefix_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A component's path prefix written as a path below it, and as a dotted module below it."""
-    dotted = prefix.replace("/", ".")
-    return (re.compile(r"(?<![\w./-])" + re.escape(prefix) + r"/[\w.*/-]*[\w*]"),
-            re.compile(r"(?<![\w./-])" + re.escape(dotted) + r"(?:\.[a-z_]\w*)+"))
+    path, dotted = re.escape(prefix) + "/", re.escape(prefix.replace("/", "."))
+    return (re.compile(path + r"(?<![\w./-]" + path + r")[\w.*/-]*[\w*]"),
+            re.compile(dotted + r"(?<![\w./-]" + dotted + r")(?:\.[a-z_]\w*)+"))
 
 
 @lru_cache(maxsize=4096)
 def _word_pattern(name: str) -> re.Pattern[str]:
     """A component's (lower-case) name as a word of prose."""
-    return re.compile(r"(?<![\w./-])" + re.escape(name) + r"(?![\w/-])")  # (followed by "/": a path's folder)
+    word = re.escape(name)
+    return re.compile(word + r"(?<![\w./-]" + word + r")(?![\w/-])")  # (followed by "/": a path's folder)
 
 
 #: Folders that hold a repository's documents rather than a part of its code.
