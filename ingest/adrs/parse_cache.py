@@ -8,7 +8,11 @@ SHA-256 of the bytes read and what ``parse_decision`` made of them (the
 ``Decision``, or the ``AdrFormatError`` message of a file that is not a
 readable record), in ``decisions.json`` of the ingest's cache directory,
 beside the dates the history gave the records that state none
-(``added_dates.Remembered``: each with the commit it was found for).
+(``added_dates.Remembered``: each with the commit it was found for) and the
+components the records were found to govern (``links_for``): kept for the
+records' bytes, the components and the repository's names they were read
+against, all of them, and used only when all of them are the same again (an
+ingest after a commit that changed no record and no component).
 
 A record is taken from the cache only when its bytes hash the same and the
 cache was written by this very build of Cairn (``build.cairn_build``: a
@@ -29,7 +33,7 @@ import dataclasses
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.store import verifying_skips
@@ -74,13 +78,17 @@ class DecisionCache:
             tracked = tracks(Path(root).resolve(), self.path)
         self.usable = not tracked
         self._old: dict[str, list[Any]] = {}
+        self._old_links: dict[str, Any] = {}
         #: The records' dates from their history (``added_dates``'s ``remembered``), read and updated in place.
         self.dates: dict[str, list[str]] = {}
+        #: Every record read this time -> the SHA-256 of its bytes (kept in the cache or not).
+        self._digests: dict[str, str] = {}
         if self.usable:
             self._old, self.dates = self._read()
         self._old_dates = dict(self.dates)
         self._new: dict[str, list[Any]] = {}
         self.reused = 0
+        self.links: dict[str, Any] = self._old_links
 
     def _read(self) -> tuple[dict[str, list[Any]], dict[str, list[str]]]:
         try:
@@ -93,12 +101,14 @@ class DecisionCache:
         dates = data.get("dates")
         if not isinstance(dates, dict):
             dates = {}
+        links = data.get("links")
+        self._old_links = links if isinstance(links, dict) and isinstance(links.get("key"), str) else {}
         return data["entries"], {k: v for k, v in dates.items()
                                  if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
 
     def parsed(self, path: str, raw: bytes) -> Decision:
         """What ``parse_decision(path, raw)`` gives (raises its ``AdrFormatError`` too)."""
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = self._digests[path] = hashlib.sha256(raw).hexdigest()
         entry = self._old.get(path)
         if entry is not None and len(entry) == 3 and entry[0] == digest:
             kind, value = entry[1], entry[2]
@@ -133,6 +143,22 @@ class DecisionCache:
             self._new[path] = [digest, "decision", encoded]
         return decision
 
+    def links_key(self, components: dict[str, list[str]], product: Sequence[str]) -> str:
+        """What the records' component links depend on: every record read this time (its bytes), the components and
+        the repository's names."""
+        read = sorted(self._digests.items())
+        return hashlib.sha256(json.dumps([read, sorted(components.items()), list(product)]).encode()).hexdigest()
+
+    def links_for(self, key: str) -> dict[str, list[Any]] | None:
+        """Record path -> [its component links, its mentions] as kept for ``key``; None when they were kept for
+        another."""
+        links = self._old_links
+        return links.get("records") if links.get("key") == key and isinstance(links.get("records"), dict) else None
+
+    def keep_links(self, key: str, decisions: list[Decision]) -> None:
+        self.links = {"key": key, "records": {d.path: [[dataclasses.asdict(c) for c in d.components], list(d.mentions)]
+                                              for d in decisions}}
+
     @staticmethod
     def _verify_problem(path: str, raw: bytes, message: str) -> None:
         try:
@@ -144,9 +170,10 @@ class DecisionCache:
 
     def save(self) -> None:
         """Write the entries of this ingest when they differ from the file's."""
-        if not self.usable or (self._new == self._old and self.dates == self._old_dates):
+        if not self.usable or (self._new == self._old and self.dates == self._old_dates and self.links == self._old_links):
             return
-        data = {"format": FORMAT, "version": VERSION, "build": self.build, "entries": self._new, "dates": self.dates}
+        data = {"format": FORMAT, "version": VERSION, "build": self.build, "entries": self._new, "dates": self.dates,
+                "links": self.links}
         try:
             write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
         except OSError:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from cairn.ingest.adrs.components import (
     infer_components, inner_prefixes, mentioned_paths, product_components, ubiquitous_names,
 )
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
-from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, Problem
+from cairn.graph.store import verifying_skips
+from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, ComponentLink, Decision, Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
@@ -56,11 +58,44 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     result.decisions.sort(key=lambda d: d.path)
     resolve_relations(result)
     components = components or {}
+    key = cache.links_key(components, product) if cache is not None else None
+    kept = cache.links_for(key) if cache is not None and key is not None else None
+    if kept is not None and not verifying_skips() and _take_links(result.decisions, kept):
+        cache.keep_links(key, result.decisions)
+        return result
     ubiquitous = ubiquitous_names(result.decisions, components)
     own = product_components(components, product)
     inner = inner_prefixes(components)  # (once for every record)
     for decision in result.decisions:
         decision.components = decision.components or infer_components(decision, components, ubiquitous, inner, own)
         decision.mentions = mentioned_paths(decision, components)
+    if cache is not None and key is not None:
+        if kept is not None and verifying_skips():
+            _verify_links(result.decisions, kept)
+        cache.keep_links(key, result.decisions)
     return result
+
+
+def _take_links(decisions: list[Decision], kept: dict[str, list[Any]]) -> bool:
+    """Give each decision the component links and mentions ``kept`` for it; False (nothing given) when one is
+    missing or unreadable."""
+    found = []
+    for decision in decisions:
+        entry = kept.get(decision.path)
+        try:
+            links = [ComponentLink(**c) for c in entry[0]]
+            mentions = [str(m) for m in entry[1]]
+        except (TypeError, KeyError, IndexError):
+            return False
+        found.append((links, mentions))
+    for decision, (links, mentions) in zip(decisions, found):
+        decision.components, decision.mentions = links, mentions
+    return True
+
+
+def _verify_links(decisions: list[Decision], kept: dict[str, list[Any]]) -> None:
+    for decision in decisions:
+        entry = kept.get(decision.path)
+        if entry != [[dataclasses.asdict(c) for c in decision.components], list(decision.mentions)]:
+            raise AssertionError(f"{decision.path}: the component links kept for it differ from the ones read again")
 

@@ -197,3 +197,28 @@ def test_the_ingest_does_not_take_a_decision_cache_the_repository_commits(tmp_pa
     assert graph.node("Decision", "docs/adr/0001-record-architecture-decisions.md")["title"] == \
         "Record architecture decisions"
     assert json.loads(path.read_text()) == planted  # nor written
+
+
+def test_the_components_records_govern_are_kept_for_the_same_records_and_components(shop, tmp_path, monkeypatch):
+    # cometbft: reading 93 records against 34 components took most of an ingest after a commit that changed neither
+    repo, store = shop
+    path = cache_dir_for(open_store(str(store))) / CACHE_FILE
+    links = json.loads(path.read_text())["links"]["records"]
+    assert links["docs/adr/0002-keep-the-core-free.md"][0][0]["name"] == "core"  # (`core` in code)
+    # planted: taken as kept when neither the records nor the components changed …
+    data = json.loads(path.read_text())
+    data["links"]["records"]["docs/adr/0002-keep-the-core-free.md"][0][0]["name"] = "planted"
+    path.write_text(json.dumps(data))
+    repo.commit({"core/model.py": "X = 2\n"}, message="code only")
+    monkeypatch.delenv(VERIFY_SKIPS)
+    _, graph = ingest(repo.root, store)
+    assert graph.node("Decision", "docs/adr/0002-keep-the-core-free.md")["components"][0] == "planted"
+    # … read again, and found different, under CAIRN_VERIFY_SKIPS
+    monkeypatch.setenv(VERIFY_SKIPS, "1")
+    repo.commit({"core/model.py": "X = 3\n"}, message="code only")
+    with pytest.raises(AssertionError, match="0002-keep-the-core-free.md: the component links kept"):
+        ingest(repo.root, store)
+    # a new component: read again (the planted link is gone), the graph the cold one
+    repo.commit({"api/__init__.py": "", "api/routes.py": "from web import views\n"}, message="an api")
+    _, warm = assert_same_as_cold(repo.root, store, tmp_path)
+    assert "planted" not in json.dumps(json.loads(path.read_text())["links"])
