@@ -74,3 +74,49 @@ def test_the_check_refuses_a_remembered_start_that_leaves_commits_out(tmp_path, 
     monkeypatch.setattr(cochange.ChangeMemory, "from_json", staticmethod(too_late))
     with pytest.raises(AssertionError, match="agent inventory's window"):
         ingest_into_store(warm, repo.root)
+
+
+def _asked(monkeypatch) -> list[list[int]]:
+    """The positions each ``CommitView.components_at`` call was given."""
+    asked: list[list[int]] = []
+    components_at = cochange.CommitView.components_at
+
+    def recording(self, positions):
+        asked.append(list(positions))
+        return components_at(self, positions)
+
+    monkeypatch.setattr(cochange.CommitView, "components_at", recording)
+    return asked
+
+
+def test_after_a_commit_the_window_is_counted_from_the_remembered_counts(tmp_path, monkeypatch):
+    repo = _repo(tmp_path)
+    warm = SqliteStore(tmp_path / "warm")
+    ingest_into_store(warm, repo.root)
+    # six weeks later: July's commit leaves the 180 days' window, January's joins it
+    repo.commit({"pkg/a/m13.py": "X = 13\n"}, message="next year", author=CLAUDE, date="2024-01-15T00:00:00+00:00")
+    asked = _asked(monkeypatch)
+    ingest_into_store(warm, repo.root)
+    # the commit that left, the one that joined, then the check's count of the whole window (August to January);
+    # (the trends count the new commit after)
+    assert asked[:3] == [[6], [12], [7, 8, 9, 10, 11, 12]]  # (positions: January 2023 is 0)
+    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
+    assert stored_rows(tmp_path / "warm", "app") == stored_rows(tmp_path / "cold", "app")
+
+
+def test_the_check_refuses_remembered_window_counts_that_are_not_the_windows(tmp_path, monkeypatch):
+    repo = _repo(tmp_path)
+    warm = SqliteStore(tmp_path / "warm")
+    ingest_into_store(warm, repo.root)
+    repo.commit({"pkg/a/m13.py": "X = 13\n"}, message="next", author=ADA, date="2023-12-15T00:00:00+00:00")
+    read = cochange.ChangeMemory.from_json
+
+    def one_more(data):  # a commit of the window counted twice
+        memory = read(data)
+        if memory is not None and memory.recent is not None:
+            memory.recent[0]["a"] += 1
+        return memory
+
+    monkeypatch.setattr(cochange.ChangeMemory, "from_json", staticmethod(one_more))
+    with pytest.raises(AssertionError, match="agent inventory's window counts"):
+        ingest_into_store(warm, repo.root)
