@@ -58,19 +58,66 @@ def test_after_a_commit_the_window_is_looked_for_from_its_remembered_start(tmp_p
     assert stored_rows(tmp_path / "warm", "app") == stored_rows(tmp_path / "cold", "app")
 
 
-def test_the_check_refuses_a_remembered_start_that_leaves_commits_out(tmp_path, monkeypatch):
+def _read_back_changed(tmp_path, monkeypatch, change) -> tuple[SqliteStore, GitRepo]:
+    """A store ingested before a commit (of December: in the window) whose remembered counts are read back changed by
+    ``change`` (given the ``ChangeMemory``)."""
     repo = _repo(tmp_path)
     warm = SqliteStore(tmp_path / "warm")
     ingest_into_store(warm, repo.root)
     repo.commit({"pkg/a/m13.py": "X = 13\n"}, message="next", author=ADA, date="2023-12-15T00:00:00+00:00")
     read = cochange.ChangeMemory.from_json
 
-    def too_late(data):  # a start past commits that are in the window
+    def changed(data):
         memory = read(data)
         if memory is not None and memory.window_start is not None:
-            memory.window_start = memory.commits
+            change(memory)
         return memory
 
-    monkeypatch.setattr(cochange.ChangeMemory, "from_json", staticmethod(too_late))
-    with pytest.raises(AssertionError, match="agent inventory's window"):
+    monkeypatch.setattr(cochange.ChangeMemory, "from_json", staticmethod(changed))
+    return warm, repo
+
+
+def test_the_check_refuses_a_remembered_start_that_leaves_commits_out(tmp_path, monkeypatch):
+    def too_late(memory):  # a start past commits that are in the window
+        memory.window_start = memory.commits
+
+    warm, repo = _read_back_changed(tmp_path, monkeypatch, too_late)
+    with pytest.raises(AssertionError, match="agent inventory's window found"):
+        ingest_into_store(warm, repo.root)
+
+
+def _asked(monkeypatch) -> list[list[int]]:
+    """The positions each ``CommitView.components_at`` call was given."""
+    asked: list[list[int]] = []
+    components_at = cochange.CommitView.components_at
+
+    def recording(self, positions):
+        asked.append(list(positions))
+        return components_at(self, positions)
+
+    monkeypatch.setattr(cochange.CommitView, "components_at", recording)
+    return asked
+
+
+def test_after_a_commit_the_window_is_counted_from_the_remembered_counts(tmp_path, monkeypatch):
+    repo = _repo(tmp_path)
+    warm = SqliteStore(tmp_path / "warm")
+    ingest_into_store(warm, repo.root)
+    # six weeks later: July's commit leaves the 180 days' window, January's joins it
+    repo.commit({"pkg/a/m13.py": "X = 13\n"}, message="next year", author=CLAUDE, date="2024-01-15T00:00:00+00:00")
+    asked = _asked(monkeypatch)
+    ingest_into_store(warm, repo.root)
+    # the commit that left, the one that joined, then the check's count of the whole window (August to January);
+    # (the trends count the new commit after)
+    assert asked[:3] == [[6], [12], [7, 8, 9, 10, 11, 12]]  # (positions: January 2023 is 0)
+    ingest_into_store(SqliteStore(tmp_path / "cold"), repo.root)
+    assert stored_rows(tmp_path / "warm", "app") == stored_rows(tmp_path / "cold", "app")
+
+
+def test_the_check_refuses_remembered_window_counts_that_are_not_the_windows(tmp_path, monkeypatch):
+    def one_more(memory):  # a commit of the window counted twice
+        memory.recent[0]["a"] += 1
+
+    warm, repo = _read_back_changed(tmp_path, monkeypatch, one_more)
+    with pytest.raises(AssertionError, match="agent inventory's window counts"):
         ingest_into_store(warm, repo.root)
