@@ -14,7 +14,8 @@ opened.
 An import is its tests' alone (``test_only``) when it is made only in test
 files of a module that also holds other code (``mixes_tests``: a Go package), or
 by a Java or Kotlin test class in a component that also holds other classes of its language (a
-Java module is one class, a Kotlin module one file), or by a Python test module in a component that also holds
+Java module is one class, a Kotlin module one file), or by a Rust test, bench or example file (a Rust module is one
+file) in a component that also holds a crate's code, or by a Python test module in a component that also holds
 Python modules that are not tests (scikit-learn's ``sklearn/linear_model/tests/``), or by a JavaScript or
 TypeScript test module in a component that also holds other such modules (excalidraw's
 ``packages/element/tests/*.test.tsx``): the component dependencies leave it out (``tests_beside_code``).

@@ -7,8 +7,8 @@ One file's parse is a list of RawImports, each with a marker in ``names`` saying
   ``use`` inside functions and blocks too;
 * ``PATH``: a path written in the code (``crate::x::f()``, ``grep_searcher::Searcher::new()``, a type, a macro
   ``log::info!``), each distinct path once, at its first line. Paths inside a macro's arguments are tokens, not
-  paths, to tree-sitter: they are not read. A path starting with a capital (``Self::``, ``String::new``) or with a
-  name declared in its own scope other than a module (an enum's ``Kind::A``) is no module's and is not kept;
+  paths, to tree-sitter: they are not read. A path of one name (``f()``) or whose generics come before its end
+  (``Vec::<u8>::new``, ``<T as Tr>::f``) is not kept;
 * ``MOD``: ``mod foo;`` (a module in a file of its own): spec ``foo``, or ``a::b::foo`` inside inline modules
   ``mod a { mod b { mod foo; } }``; ``names == (MOD, path)`` when a ``#[path = "…"]`` attribute names its file
   (outside inline modules only; inside one it is not followed);
@@ -22,7 +22,8 @@ Paths are written with ``::``. They are made relative to the file before resolut
   ``mod tests { … }`` is ``self::*`` at level 0, the file itself;
 * a path whose first name is a module (``mod x``) or item (``enum``, ``struct``, ``trait``, ``union``, ``type``)
   declared in the same scope becomes ``self::…`` too (Rust 2018's paths start from the current scope); any other
-  first name stays as written, for the resolver to find a crate by it.
+  first name stays as written, for the resolver to find a crate by it, unless it starts with a capital
+  (``Self::new``, ``String::from``, an imported enum's ``Ordering::Less``: a type, never a crate): not kept.
 
 ``#[cfg(test)]`` items (``mod tests { … }``, a single function or ``use``) are the file's unit tests: nothing in them
 is read but their ``mod x;`` declarations (their files are modules of the crate). A Rust module is a file, and
