@@ -22,6 +22,7 @@ from __future__ import annotations
 import posixpath
 import tomllib
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Callable, Collection
 
 MANIFEST = "Cargo.toml"
@@ -77,7 +78,8 @@ def read_packages(all_files: Collection[str], rust_files: Collection[str], read_
                   problems: list[str]) -> list[Package]:
     """The packages of the repository, by folder, each with its crates (see the module docstring)."""
     manifests: dict[str, dict] = {}
-    for path in sorted(all_files):
+    roots = _CrateRoots(rust_files)
+    for path in sorted(filter(methodcaller("endswith", MANIFEST), all_files)):
         if path != MANIFEST and not path.endswith("/" + MANIFEST):
             continue
         text = read_text(path)
@@ -101,7 +103,7 @@ def read_packages(all_files: Collection[str], rust_files: Collection[str], read_
         renames = {key: spec["package"] for key, spec in _table(workspace, "dependencies").items()
                    if isinstance(spec, dict) and isinstance(spec.get("package"), str)}
         found = Package(directory, name, str(edition), _dependencies(manifest, renames))
-        found.crates = _crates(found, manifest, rust_files)
+        found.crates = _crates(found, manifest, rust_files, roots)
         packages.append(found)
     return packages
 
@@ -116,7 +118,24 @@ def _workspace_of(directory: str, workspaces: dict[str, dict]) -> dict:
         directory = posixpath.dirname(directory)
 
 
-def _crates(package: Package, manifest: dict, rust_files: Collection[str]) -> list[Crate]:
+class _CrateRoots:
+    """The crate roots Cargo finds in a folder, ``<folder>/*.rs`` and ``<folder>/*/main.rs``, from the Rust files
+    indexed once by folder (a workspace of many packages looks in four folders of each)."""
+
+    def __init__(self, rust_files: Collection[str]):
+        self._files: dict[str, list[str]] = {}
+        self._mains: dict[str, list[str]] = {}  # folder -> its subfolders' main.rs
+        for path in rust_files:
+            folder = posixpath.dirname(path)
+            self._files.setdefault(folder, []).append(path)
+            if posixpath.basename(path) == "main.rs" and folder:
+                self._mains.setdefault(posixpath.dirname(folder), []).append(path)
+
+    def __call__(self, folder: str) -> list[str]:
+        return sorted(self._files.get(folder, []) + self._mains.get(folder, []))
+
+
+def _crates(package: Package, manifest: dict, rust_files: Collection[str], roots: _CrateRoots) -> list[Crate]:
     here = package.directory
     crates: list[Crate] = []
     taken: set[str] = set()
@@ -125,12 +144,6 @@ def _crates(package: Package, manifest: dict, rust_files: Collection[str]) -> li
         if path and path in rust_files and path not in taken:
             taken.add(path)
             crates.append(Crate(path, name, package, library))
-
-    def listed(directory: str) -> list[str]:
-        """The crate roots Cargo finds in a folder: ``<directory>/*.rs`` and ``<directory>/*/main.rs``."""
-        prefix = _join(here, directory) + "/"
-        return sorted(p for p in rust_files if p.startswith(prefix) and (
-            "/" not in p[len(prefix):] or p[len(prefix):].count("/") == 1 and p.endswith("/main.rs")))
 
     lib = _table(manifest, "lib")
     lib_path = lib.get("path") if isinstance(lib.get("path"), str) else "src/lib.rs"
@@ -152,7 +165,7 @@ def _crates(package: Package, manifest: dict, rust_files: Collection[str]) -> li
                 add(_join(here, f"{folder}/{name}/main.rs"), crate_name(name))
     add(_join(here, "src/main.rs"), crate_name(package.name))
     for folder in ("src/bin", "tests", "benches", "examples"):
-        for path in listed(folder):
+        for path in roots(_join(here, folder)):
             stem = posixpath.basename(posixpath.dirname(path) if path.endswith("/main.rs") and
                                       posixpath.dirname(path) != _join(here, folder) else path[:-3])
             add(path, crate_name(stem))

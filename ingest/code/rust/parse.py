@@ -136,12 +136,19 @@ def _is_cfg_test(attribute) -> bool:
     return "".join(attribute.text.decode("utf-8", "replace").split()) == "#[cfg(test)]"
 
 
-def _attributed_item(attribute):
-    """The item an outer attribute (``#[…]``) is on: the next sibling that is neither an attribute nor a comment."""
-    node = attribute.next_named_sibling
-    while node is not None and node.type in ("attribute_item", "line_comment", "block_comment"):
-        node = node.next_named_sibling
-    return node
+def _attributed_items(attributes) -> dict[int, object]:
+    """Each outer attribute's (``#[…]``) item, by the attribute's id: the next sibling that is neither an attribute
+    nor a comment. Found from the last attribute back, each attribute's search stopping at the next attribute's
+    answer, so a long run of attributes costs its length."""
+    found: dict[int, object] = {}
+    for attribute in sorted(attributes, key=lambda n: n.start_byte, reverse=True):
+        node = attribute.next_named_sibling
+        while node is not None and node.type in ("line_comment", "block_comment"):
+            node = node.next_named_sibling
+        if node is not None and node.type == "attribute_item":
+            node = found.get(node.id)
+        found[attribute.id] = node
+    return found
 
 
 def _path_attribute(attribute) -> str | None:
@@ -164,8 +171,10 @@ def extract(source: bytes) -> tuple[list[RawImport], int]:
 
     tests: list[tuple[int, int]] = []  # byte ranges of #[cfg(test)] items
     path_attributes: dict[int, str] = {}  # start byte of a `mod x;` -> its #[path]
-    for attribute in captures.get("attribute", ()):
-        item = _attributed_item(attribute)
+    attributes = captures.get("attribute", ())
+    items = _attributed_items(attributes) if attributes else {}
+    for attribute in attributes:
+        item = items[attribute.id]
         if item is None:
             continue
         if _is_cfg_test(attribute):

@@ -75,23 +75,25 @@ class RustResolver(Resolver):
 
     def _place_the_rest(self, paths: list[str]) -> None:
         """A file no ``mod`` reaches (behind a macro, a ``#[cfg]``d out module, dead code) is the module its path
-        names below the crate root it is under, the library first."""
-        folders = sorted(((posixpath.dirname(crate.root), not crate.library, i, crate)
-                          for i, crate in enumerate(c for p in self.packages for c in p.crates)),
-                         key=lambda f: (-len(f[0]), f[1], f[2]))
-        for path in paths:
+        names below the nearest crate root's folder at or above it, the library first."""
+        by_folder: dict[str, Crate] = {}
+        crates = [crate for package in self.packages for crate in package.crates]
+        for crate in sorted(crates, key=lambda c: not c.library):  # (a stable sort: else in the packages' order)
+            by_folder.setdefault(posixpath.dirname(crate.root), crate)
+        for path in sorted(paths):
             if path in self._place:
                 continue
-            for folder, _, _, crate in folders:
-                if folder and not path.startswith(folder + "/"):
-                    continue
+            folder = posixpath.dirname(path)
+            while folder not in by_folder and folder:
+                folder = posixpath.dirname(folder)
+            crate = by_folder.get(folder)
+            if crate is not None:
                 parts = (path[len(folder) + 1:] if folder else path)[:-3].split("/")
                 if parts[-1] == "mod":
                     parts.pop()
                 module = tuple(parts)
                 self._place[path] = (crate, module)
                 self._tree[id(crate)].setdefault(module, path)
-                break
 
     # -- Resolver -----------------------------------------------------------
 
