@@ -9,7 +9,6 @@ from cairn.ingest.code.rust import RustLanguage
 from cairn.ingest.code.rust.parse import EXTERN, MOD, PATH, extract
 from cairn.ingest.code.stdlib import is_standard_library
 from fixtures import language_harness
-from fixtures.gitrepo import GitRepo
 
 EXT = True
 INT = False
@@ -83,9 +82,7 @@ WORKSPACE = {
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    repo = GitRepo(tmp_path_factory.mktemp("rust") / "repo")
-    repo.commit(WORKSPACE, message="cargo workspace")
-    return language_harness.load(repo.root, RustLanguage())
+    return language_harness.committed(tmp_path_factory.mktemp("rust") / "repo", WORKSPACE, RustLanguage())
 
 
 def test_a_rust_module_is_its_file(workspace):
@@ -159,9 +156,8 @@ def test_a_broken_or_deeply_nested_file_costs_its_size_and_still_gives_what_it_c
 
 
 def test_a_manifest_that_is_not_toml_is_noted_and_its_crate_left_out(tmp_path):
-    repo = GitRepo(tmp_path / "repo")
-    repo.commit({"Cargo.toml": "[package\nname = ", "src/lib.rs": "mod a;\nuse crate::a::X;\n", "src/a.rs": ""})
-    resolver, parsed = language_harness.load(repo.root, RustLanguage())
+    files = {"Cargo.toml": "[package\nname = ", "src/lib.rs": "mod a;\nuse crate::a::X;\n", "src/a.rs": ""}
+    resolver, parsed = language_harness.committed(tmp_path / "repo", files, RustLanguage())
     assert resolver.problems == ["Cargo.toml: not read (TOMLDecodeError)"]
     assert language_harness.edges(resolver, parsed, with_kind=False) == set()
 
