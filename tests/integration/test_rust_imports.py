@@ -156,9 +156,11 @@ def test_a_broken_or_deeply_nested_file_costs_its_size_and_still_gives_what_it_c
 
 
 def test_a_manifest_that_is_not_toml_is_noted_and_its_crate_left_out(tmp_path):
-    files = {"Cargo.toml": "[package\nname = ", "src/lib.rs": "mod a;\nuse crate::a::X;\n", "src/a.rs": ""}
+    files = {"Cargo.toml": "[package\nname = ", "src/lib.rs": "mod a;\nuse crate::a::X;\n", "src/a.rs": "",
+             "deep/Cargo.toml": "a = " + "[" * 100_000 + "]" * 100_000 + "\n[package]\nname = 'deep'\n",
+             "deep/src/lib.rs": "mod b;\nuse crate::b::Y;\n", "deep/src/b.rs": ""}
     resolver, parsed = language_harness.committed(tmp_path / "repo", files, RustLanguage())
-    assert resolver.problems == ["Cargo.toml: not read (TOMLDecodeError)"]
+    assert resolver.problems == ["Cargo.toml: not read (TOMLDecodeError)", "deep/Cargo.toml: not read (RecursionError)"]
     assert language_harness.edges(resolver, parsed, with_kind=False) == set()
 
 

@@ -14,7 +14,8 @@ in this order, each only if its root file is a Rust file of the repository:
 A file two crates could own is the first's. The names a package's code may use for other crates are its
 dependencies' (``[dependencies]``, ``[dev-dependencies]``, ``[build-dependencies]`` and the ``[target.….*]`` ones,
 ``-`` as ``_``); ``foo = { package = "bar" }`` (there or in the workspace's dependencies) names package ``bar``
-``foo``. A manifest that is not valid TOML, or is larger than the checkout's size cap, is left out with a note.
+``foo``. A manifest that is not valid TOML (or nests deeper than the parser recurses), or is larger than the
+checkout's size cap, is left out, the first two with a note.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def read_packages(all_files: Collection[str], rust_files: Collection[str], read_
             continue
         try:
             manifests[posixpath.dirname(path)] = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, ValueError) as exc:
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:  # (tomllib recurses into nested arrays)
             problems.append(f"{path}: not read ({type(exc).__name__})")
     workspaces = {d: _table(m, "workspace") for d, m in manifests.items() if _table(m, "workspace")}
     packages = []
