@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cairn.ingest.code.rust import RustLanguage
-from cairn.ingest.code.rust.parse import EXTERN, MOD, PATH, extract
+from cairn.ingest.code.rust.parse import EXTERN, MOD, PATH, TESTS, extract
 from cairn.ingest.code.stdlib import is_standard_library
 from fixtures import language_harness
 
@@ -27,7 +27,11 @@ WORKSPACE = {
         "pub use self::util::*;\n"  # a glob: the module it globs
         "#[cfg(test)]\n"
         "mod tests {\n    use super::*;\n    use tempfile::TempDir;\n    use crate::lines::Line;\n}\n"
+        "#[cfg(all(test, not(loom)))]\nmod loom_tests;\n"  # a file of unit tests: its imports are the tests'
+        "#[cfg(any(test, fuzzing))]\nuse crate::util::helpers;\n"  # also compiled without tests: counts
     ),
+    f"{TEXT}/loom_tests.rs": "mod model;\nuse tempfile::TempDir;\nuse crate::lines::Line;\n",
+    f"{TEXT}/loom_tests/model.rs": "use crate::util::helpers::trim;\n",  # a child of unit tests: theirs too
     f"{TEXT}/lines.rs": (
         "use crate::util::helpers::trim;\n"  # crate:: and the longest module prefix (an item inside its module)
         "use serde::Serialize;\n"  # a dependency: external, named by its crate
@@ -95,6 +99,7 @@ def test_each_path_resolves_to_the_file_of_its_longest_module_prefix_or_its_crat
     assert language_harness.edges(resolver, parsed, with_kind=False) == {
         (f"{TEXT}/lib.rs", f"{TEXT}/lines.rs", INT),
         (f"{TEXT}/lib.rs", f"{TEXT}/util/mod.rs", INT),
+        (f"{TEXT}/lib.rs", f"{TEXT}/util/helpers.rs", INT),
         (f"{TEXT}/lines.rs", f"{TEXT}/util/helpers.rs", INT),
         (f"{TEXT}/lines.rs", "serde", EXT),
         (f"{TEXT}/lines.rs", "std", EXT),
@@ -134,6 +139,7 @@ def test_what_a_file_says_read_from_its_tree():
     assert [(i.spec, i.line, i.level, i.names) for i in imports] == [
         ("lines", 1, 0, (MOD,)), ("util", 2, 0, (MOD,)),
         ("self::lines::Line", 3, 0, ()), ("self::util::*", 4, 0, ()),
+        ("loom_tests", 12, 0, (MOD, "", TESTS)), ("crate::util::helpers", 14, 0, ()),
     ]  # the #[cfg(test)] module's use lines are left out
     imports, _ = extract(WORKSPACE[f"{APP}/commands/mod.rs"].encode() + b"fn g() { super::x::f(); Self::g(); }\n")
     assert [(i.spec, i.level, i.names) for i in imports] == [

@@ -37,7 +37,9 @@ What the graph holds:
   top-level module of the crate starts at the crate's root, as 2015 has it.
 * **Tests**: a crate's ``tests/``, ``benches/`` and ``examples/`` files are test code beside the crate's code
   (``graph.testcode``: their imports make no component dependency when the component also holds its code); the
-  ``use`` lines and paths of a ``#[cfg(test)]`` item inside a file are left out (``parse``).
+  ``use`` lines and paths of a ``#[cfg(test)]`` item inside a file are left out (``parse``), and so are those of a
+  file that only a ``#[cfg(test)] mod x;`` declares (and of its own children): it is such an item's body, moved to a
+  file of its own (tokio's ``fs/file/tests.rs``), still a module.
 * ``target/`` at the repository's top is build output (``ingest.files``), so never read; a nested ``target/`` is
   ignored by git as Cargo writes it.
 """

@@ -11,7 +11,8 @@ One file's parse is a list of RawImports, each with a marker in ``names`` saying
   (``Vec::<u8>::new``, ``<T as Tr>::f``) is not kept;
 * ``MOD``: ``mod foo;`` (a module in a file of its own): spec ``foo``, or ``a::b::foo`` inside inline modules
   ``mod a { mod b { mod foo; } }``; ``names == (MOD, path)`` when a ``#[path = "…"]`` attribute names its file
-  (outside inline modules only; inside one it is not followed);
+  (outside inline modules only; inside one it is not followed); ``names == (MOD, path or "", TESTS)`` when it is
+  in a ``#[cfg(test)]`` item or is one (``#[cfg(test)] mod tests;``);
 * ``EXTERN``: ``extern crate foo;`` (spec ``foo``), ``extern crate foo as bar;`` (``names == (EXTERN, "bar")``).
 
 Paths are written with ``::``. They are made relative to the file before resolution, which sees no tree:
@@ -25,10 +26,11 @@ Paths are written with ``::``. They are made relative to the file before resolut
   first name stays as written, for the resolver to find a crate by it, unless it starts with a capital
   (``Self::new``, ``String::from``, an imported enum's ``Ordering::Less``: a type, never a crate): not kept.
 
-``#[cfg(test)]`` items (``mod tests { … }``, a single function or ``use``) are the file's unit tests: nothing in them
-is read but their ``mod x;`` declarations (their files are modules of the crate). A Rust module is a file, and
-Cairn tells a test's imports from code's by the file they are in (``graph.testcode``): the unit tests' imports
-(``use super::*``, dev-dependencies) would be the code's, so they are left out.
+``#[cfg(test)]`` items (``mod tests { … }``, a single function or ``use``; also ``#[cfg(all(test, …))]``) are the
+file's unit tests: nothing in them is read but their ``mod x;`` declarations (their files are modules of the crate,
+the tests' too: ``resolver``). A Rust module is a file, and Cairn tells a test's imports from code's by the file they
+are in (``graph.testcode``): the unit tests' imports (``use super::*``, dev-dependencies) would be the code's, so
+they are left out.
 
 The cost is linear in the file: one parse, one query over the tree (in C), one sort of what it finds; use trees
 are walked without recursion.
@@ -41,6 +43,8 @@ from cairn.ingest.code.base import RUNTIME, RawImport, count_syntax_errors, pars
 PATH = "<path>"
 MOD = "<mod>"
 EXTERN = "<extern crate>"
+#: Marks a ``mod x;`` of a ``#[cfg(test)]`` item: its file is the tests' (``names == (MOD, path or "", TESTS)``).
+TESTS = "<tests>"
 
 _QUERY_SOURCE = """
 (use_declaration) @use
@@ -133,7 +137,27 @@ def _use_leaves(declaration) -> list[list[str]]:
 
 
 def _is_cfg_test(attribute) -> bool:
-    return "".join(attribute.text.decode("utf-8", "replace").split()) == "#[cfg(test)]"
+    """Whether an attribute compiles its item for tests alone: ``#[cfg(test)]``, or ``#[cfg(all(…))]`` with ``test``
+    among the conditions (tokio's ``#[cfg(all(test, not(loom)))]``); not ``any(test, …)`` nor ``not(…)``."""
+    text = "".join(attribute.text.decode("utf-8", "replace").split())
+    if not (text.startswith("#[cfg(") and text.endswith(")]")):
+        return False
+    condition = text[6:-2]
+    if condition == "test":
+        return True
+    if not (condition.startswith("all(") and condition.endswith(")")):
+        return False
+    depth, start = 0, 4
+    for at, char in enumerate(condition[4:-1], 4):  # the conditions of all(…), split at its own commas
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            if condition[start:at] == "test":
+                return True
+            start = at + 1
+    return condition[start:-1] == "test"
 
 
 def _attributed_items(attributes) -> dict[int, object]:
@@ -221,7 +245,7 @@ def extract(source: bytes) -> tuple[list[RawImport], int]:
                 scopes.append((node.end_byte, scope + (module,)))
             else:
                 attribute = path_attributes.get(node.start_byte) if not scope else None
-                names = (MOD, attribute) if attribute else (MOD,)
+                names = (MOD, attribute or "", TESTS) if open_tests else (MOD, attribute) if attribute else (MOD,)
                 imports.append(RawImport("::".join(scope + (module,)), line, RUNTIME, names=names))
             continue
         if kind == "item":

@@ -6,7 +6,7 @@ import posixpath
 
 from cairn.ingest.code.base import RUNTIME, Layout, ParsedFile, ResolvedImport, Resolver
 from cairn.ingest.code.rust.cargo import Crate, Package, read_packages
-from cairn.ingest.code.rust.parse import EXTERN, MOD, PATH
+from cairn.ingest.code.rust.parse import EXTERN, MOD, PATH, TESTS
 from cairn.ingest.code.stdlib import RUST_STANDARD_CRATES
 
 
@@ -31,6 +31,7 @@ class RustResolver(Resolver):
         files = frozenset(layout.files)
         self.packages: list[Package] = read_packages(layout.all_files, files, layout.read_text, self.problems)
         self._place: dict[str, tuple[Crate, tuple[str, ...]]] = {}  # file -> (its crate, its module path)
+        self._tests: set[str] = set()  # files of #[cfg(test)] modules (`#[cfg(test)] mod tests;`) and their children
         self._tree: dict[int, dict[tuple[str, ...], str]] = {}  # id(crate) -> module path -> file
         self._libraries: dict[str, Crate] = {}  # crate name -> the library of that name (the first package's)
         self._by_package: dict[str, Crate] = {}  # package name -> its library
@@ -48,13 +49,15 @@ class RustResolver(Resolver):
         """Follow the ``mod x;`` declarations from the crate's root, as rustc does."""
         if crate.root in self._place:
             return
-        stack = [(crate.root, ())]
+        stack: list[tuple[str, tuple[str, ...], bool]] = [(crate.root, (), False)]
         tree = self._tree[id(crate)]
         while stack:
-            path, module = stack.pop()
+            path, module, tests = stack.pop()
             if path in self._place:
                 continue
             self._place[path] = (crate, module)
+            if tests:
+                self._tests.add(path)
             tree.setdefault(module, path)
             parsed = layout.parsed.get(path)
             if parsed is None:
@@ -64,14 +67,14 @@ class RustResolver(Resolver):
                 if not imp.names or imp.names[0] != MOD:
                     continue
                 names = imp.spec.split("::")
-                if len(imp.names) > 1:
+                if len(imp.names) > 1 and imp.names[1]:
                     candidates = [posixpath.normpath(posixpath.join(posixpath.dirname(path), imp.names[1]))]
                 else:
                     inner = "/".join(names)
                     candidates = [_in_folder(folder, inner + ".rs"), _in_folder(folder, inner + "/mod.rs")]
                 child = next((c for c in candidates if c in files), None)
                 if child is not None:
-                    stack.append((child, module + tuple(names)))
+                    stack.append((child, module + tuple(names), tests or imp.names[-1] == TESTS))
 
     def _place_the_rest(self, paths: list[str]) -> None:
         """A file no ``mod`` reaches (behind a macro, a ``#[cfg]``d out module, dead code) is the module its path
@@ -105,6 +108,8 @@ class RustResolver(Resolver):
 
     def resolve(self, parsed: ParsedFile) -> list[ResolvedImport]:
         importer = parsed.path
+        if importer in self._tests:
+            return []  # the unit tests' own imports, as those of an inline #[cfg(test)] module (``parse``)
         crate, module = self._place.get(importer, (None, ()))
         aliases = {imp.names[1]: imp.spec for imp in parsed.imports if imp.names[:1] == (EXTERN,) and len(imp.names) > 1}
         seen: set[tuple[str, int, bool]] = set()
