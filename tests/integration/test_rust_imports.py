@@ -152,6 +152,14 @@ def test_what_a_file_says_read_from_its_tree():
         ("type::fn", ())]  # raw identifiers without their r#
 
 
+def test_items_compiled_for_tests_alone_are_left_out():
+    source = (b"#[cfg(all(loom, test))]\nuse a::one;\n#[cfg( test )]\nuse a::two;\n#[cfg(all(test))]\nuse a::three;\n"
+              b"#[cfg(not(all(loom, test)))]\nuse b::one;\n#[cfg(any(test, fuzzing))]\nuse b::two;\n"
+              b"#[cfg(feature = \"test\")]\nuse b::three;\n#[cfg(not(test))]\nuse b::four;\n"
+              b"#[cfg(all(unix, feature = \"test\"))]\nuse b::five;\n#[cfg(all(unix, any(loom, test, miri)))]\nuse b::six;\n")
+    assert [i.spec for i in extract(source)[0]] == ["b::one", "b::two", "b::three", "b::four", "b::five", "b::six"]
+
+
 def test_a_broken_or_deeply_nested_file_costs_its_size_and_still_gives_what_it_can():
     imports, errors = extract(b"use std::io;\nfn f( {\nuse crate::a::B;\n")
     assert errors > 0 and ("std::io", 1) in {(i.spec, i.line) for i in imports}
