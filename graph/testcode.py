@@ -8,7 +8,7 @@ Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
 JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
 / ``*IT.java`` (and ``*Test.kt`` … in Kotlin, and any Kotlin file of a Gradle test source set such as
 ``src/jvmTest/``; not a Java one, whose classification predates Kotlin's), and a Rust file of a Cargo package's
-``benches/`` or ``examples/`` (its ``tests/`` are tests by the folder's name). Judged from the path alone: no file is
+``benches/`` or ``examples/`` or of cargo-fuzz's ``fuzz_targets/`` (its ``tests/`` are tests by the folder's name). Judged from the path alone: no file is
 opened.
 
 An import is its tests' alone (``test_only``) when it is made only in test
@@ -54,8 +54,9 @@ _TEST_FILE = re.compile(
 #: (Kotlin Multiplatform names its source sets so; okhttp's tests and their helpers live in ``src/jvmTest/``).
 _KOTLIN_TEST_SOURCE_SET = re.compile(r"(?:^|/)src/[a-z][A-Za-z0-9]*Test/")
 
-#: Cargo's folders of crates that exercise a package's library without being it (besides ``tests/``).
-_RUST_TEST_DIRECTORIES = frozenset({"benches", "examples"})
+#: Cargo's folders of crates that exercise a package's library without being it (besides ``tests/``), and
+#: cargo-fuzz's targets (``fuzz/fuzz_targets/``: tokio-stream's fuzzing "made it depend on" tokio-test).
+_RUST_TEST_DIRECTORIES = frozenset({"benches", "examples", "fuzz_targets"})
 
 _PYTHON_TEST_FILE = re.compile(r"(?:test_.*|.*_test|conftest)\.py$")
 

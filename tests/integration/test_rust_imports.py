@@ -29,7 +29,10 @@ WORKSPACE = {
         "mod tests {\n    use super::*;\n    use tempfile::TempDir;\n    use crate::lines::Line;\n}\n"
         "#[cfg(all(test, not(loom)))]\nmod loom_tests;\n"  # a file of unit tests: its imports are the tests'
         "#[cfg(any(test, fuzzing))]\nuse crate::util::helpers;\n"  # also compiled without tests: counts
+        "cfg_gated! {\n    pub mod gated;\n}\n"  # a module declared in a macro (tokio's cfg_fs!): not read
     ),
+    f"{TEXT}/gated/mod.rs": "#[cfg(test)]\nmod a_tests;\nuse crate::lines::Line;\n",  # its own mods are followed
+    f"{TEXT}/gated/a_tests.rs": "use crate::lines::Line;\nuse serde::Serialize;\n",  # (unit tests: no edge)
     f"{TEXT}/loom_tests.rs": "mod model;\nuse tempfile::TempDir;\nuse crate::lines::Line;\n",
     f"{TEXT}/loom_tests/model.rs": "use crate::util::helpers::trim;\n",  # a child of unit tests: theirs too
     f"{TEXT}/lines.rs": (
@@ -100,6 +103,7 @@ def test_each_path_resolves_to_the_file_of_its_longest_module_prefix_or_its_crat
         (f"{TEXT}/lib.rs", f"{TEXT}/lines.rs", INT),
         (f"{TEXT}/lib.rs", f"{TEXT}/util/mod.rs", INT),
         (f"{TEXT}/lib.rs", f"{TEXT}/util/helpers.rs", INT),
+        (f"{TEXT}/gated/mod.rs", f"{TEXT}/lines.rs", INT),
         (f"{TEXT}/lines.rs", f"{TEXT}/util/helpers.rs", INT),
         (f"{TEXT}/lines.rs", "serde", EXT),
         (f"{TEXT}/lines.rs", "std", EXT),

@@ -15,6 +15,7 @@ from cairn.queries.cochange import cochange_findings
     "util/testutil/assert.go", "x/FooTest.kt", "okhttp/src/jvmTest/kotlin/okhttp3/RecordingEventListener.kt",
     "src/commonTest/kotlin/x/Helpers.kt", "crates/ignore/tests/gitignore_matched_path_or_any_parents_tests.rs",
     "crates/globset/benches/bench.rs", "crates/grep/examples/simplegrep.rs", "examples/axum-demo/src/main.rs",
+    "tokio-stream/fuzz/fuzz_targets/fuzz_stream_map.rs",
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)

@@ -12,7 +12,9 @@ What the graph holds:
   an inline ``mod x { … }`` is part of its file's module.
 * **A crate's module tree** is rustc's: from each crate root (``cargo``) along its ``mod x;`` declarations
   (``x.rs`` or ``x/mod.rs`` in the folder of its children, ``#[path = "…"]`` outside inline modules followed); a
-  file reached by no ``mod`` is placed by its path below the nearest crate root's folder (the library first). A
+  file reached by no ``mod`` (one declared inside a macro, as tokio's ``cfg_fs! { pub mod fs; }``: macros' bodies
+  are not read) is placed by its path below the nearest crate root's folder (the library first), and its own
+  ``mod x;`` are followed from there. A
   file in no package (no ``Cargo.toml`` above it) is a module that resolves only paths to other crates.
 * **A parent declaring a child (``mod x;``) is no import**, as a Python package is not an import of its modules
   (grimp's semantics): the graph says which module uses which, and the tree is in the paths.
@@ -35,11 +37,11 @@ What the graph holds:
   ``u32::MAX``) is a name in scope that Cairn does not follow: no edge. In a Rust 2015 crate (``edition`` unset or
   ``"2015"``, inherited from the workspace when ``edition.workspace = true``) a ``use`` path whose first name is a
   top-level module of the crate starts at the crate's root, as 2015 has it.
-* **Tests**: a crate's ``tests/``, ``benches/`` and ``examples/`` files are test code beside the crate's code
-  (``graph.testcode``: their imports make no component dependency when the component also holds its code); the
-  ``use`` lines and paths of a ``#[cfg(test)]`` item inside a file are left out (``parse``), and so are those of a
-  file that only a ``#[cfg(test)] mod x;`` declares (and of its own children): it is such an item's body, moved to a
-  file of its own (tokio's ``fs/file/tests.rs``), still a module.
+* **Tests**: a crate's ``tests/``, ``benches/`` and ``examples/`` files (and cargo-fuzz's ``fuzz_targets/``) are test
+  code beside the crate's code (``graph.testcode``: their imports make no component dependency when the component
+  also holds its code); the ``use`` lines and paths of a ``#[cfg(test)]`` item inside a file are left out
+  (``parse``), and so are those of a file that only a ``#[cfg(test)] mod x;`` declares (and of its own children):
+  it is such an item's body, moved to a file of its own (tokio's ``fs/file/tests.rs``), still a module.
 * ``target/`` at the repository's top is build output (``ingest.files``), so never read; a nested ``target/`` is
   ignored by git as Cargo writes it.
 """

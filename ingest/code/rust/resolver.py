@@ -42,14 +42,32 @@ class RustResolver(Resolver):
                 self._libraries.setdefault(crate.name, crate)
                 self._by_package.setdefault(crate.package.name, crate)
         for crate in crates:
-            self._walk(crate, layout, files)
-        self._place_the_rest(layout.files)
+            if crate.root not in self._place:
+                self._walk(crate, crate.root, (), layout, files)
+        self._place_the_rest(layout, files)
 
-    def _walk(self, crate: Crate, layout: Layout, files: frozenset[str]) -> None:
-        """Follow the ``mod x;`` declarations from the crate's root, as rustc does."""
-        if crate.root in self._place:
+    def _children(self, path: str, module: tuple[str, ...], layout: Layout, files: frozenset[str]):
+        """(file, module path, of tests) of each ``mod x;`` of ``path`` (of ``module``) whose file is in ``files``."""
+        parsed = layout.parsed.get(path)
+        if parsed is None:
             return
-        stack: list[tuple[str, tuple[str, ...], bool]] = [(crate.root, (), False)]
+        folder = _child_folder(path, not module)
+        for imp in parsed.imports:
+            if not imp.names or imp.names[0] != MOD:
+                continue
+            names = imp.spec.split("::")
+            if len(imp.names) > 1 and imp.names[1]:
+                candidates = [posixpath.normpath(posixpath.join(posixpath.dirname(path), imp.names[1]))]
+            else:
+                inner = "/".join(names)
+                candidates = [_in_folder(folder, inner + ".rs"), _in_folder(folder, inner + "/mod.rs")]
+            child = next((c for c in candidates if c in files), None)
+            if child is not None:
+                yield child, module + tuple(names), imp.names[-1] == TESTS
+
+    def _walk(self, crate: Crate, start: str, module: tuple[str, ...], layout: Layout, files: frozenset[str]) -> None:
+        """Follow the ``mod x;`` declarations from ``start`` (of ``module``), as rustc does from a crate's root."""
+        stack: list[tuple[str, tuple[str, ...], bool]] = [(start, module, False)]
         tree = self._tree[id(crate)]
         while stack:
             path, module, tests = stack.pop()
@@ -59,33 +77,20 @@ class RustResolver(Resolver):
             if tests:
                 self._tests.add(path)
             tree.setdefault(module, path)
-            parsed = layout.parsed.get(path)
-            if parsed is None:
-                continue
-            folder = _child_folder(path, not module)
-            for imp in parsed.imports:
-                if not imp.names or imp.names[0] != MOD:
-                    continue
-                names = imp.spec.split("::")
-                if len(imp.names) > 1 and imp.names[1]:
-                    candidates = [posixpath.normpath(posixpath.join(posixpath.dirname(path), imp.names[1]))]
-                else:
-                    inner = "/".join(names)
-                    candidates = [_in_folder(folder, inner + ".rs"), _in_folder(folder, inner + "/mod.rs")]
-                child = next((c for c in candidates if c in files), None)
-                if child is not None:
-                    stack.append((child, module + tuple(names), tests or imp.names[-1] == TESTS))
+            stack.extend((child, inner, tests or of_tests)
+                         for child, inner, of_tests in self._children(path, module, layout, files))
 
-    def _place_the_rest(self, paths: list[str]) -> None:
-        """A file no ``mod`` reaches (behind a macro, a ``#[cfg]``d out module, dead code) is the module its path
-        names below the nearest crate root's folder at or above it, the library first."""
+    def _place_the_rest(self, layout: Layout, files: frozenset[str]) -> None:
+        """A file no ``mod`` of its crate reaches (declared inside a macro such as tokio's ``cfg_fs! { mod fs; }``, a
+        ``#[cfg]``d out module, dead code) is the module its path names below the nearest crate root's folder at or
+        above it, the library first; its own ``mod x;`` are followed from there, those of the files no other such
+        file declares first (so a ``#[cfg(test)] mod tests;`` below it is the tests' as in a reached file)."""
         by_folder: dict[str, Crate] = {}
         crates = [crate for package in self.packages for crate in package.crates]
         for crate in sorted(crates, key=lambda c: not c.library):  # (a stable sort: else in the packages' order)
             by_folder.setdefault(posixpath.dirname(crate.root), crate)
-        for path in sorted(paths):
-            if path in self._place:
-                continue
+        placed: dict[str, tuple[Crate, tuple[str, ...]]] = {}
+        for path in sorted(files.difference(self._place)):
             folder = posixpath.dirname(path)
             while folder not in by_folder and folder:
                 folder = posixpath.dirname(folder)
@@ -94,9 +99,13 @@ class RustResolver(Resolver):
                 parts = (path[len(folder) + 1:] if folder else path)[:-3].split("/")
                 if parts[-1] == "mod":
                     parts.pop()
-                module = tuple(parts)
-                self._place[path] = (crate, module)
-                self._tree[id(crate)].setdefault(module, path)
+                placed[path] = (crate, tuple(parts))
+        declared = {child for path, (_, module) in placed.items()
+                    for child, _, _ in self._children(path, module, layout, files)}
+        for path in sorted(placed, key=lambda p: p in declared):  # (a stable sort: by path within each part)
+            if path not in self._place:
+                crate, module = placed[path]
+                self._walk(crate, path, module, layout, files)
 
     # -- Resolver -----------------------------------------------------------
 
