@@ -7,12 +7,15 @@ runner's naming: pytest's ``test_*.py`` / ``*_test.py`` / ``conftest.py``,
 Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
 JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
 / ``*IT.java`` (and ``*Test.kt`` … in Kotlin, and any Kotlin file of a Gradle test source set such as
-``src/jvmTest/``; not a Java one, whose classification predates Kotlin's). Judged from the path alone: no file is opened.
+``src/jvmTest/``; not a Java one, whose classification predates Kotlin's), and a Rust file of a Cargo package's
+``benches/`` or ``examples/`` or of cargo-fuzz's ``fuzz_targets/`` (its ``tests/`` are tests by the folder's name). Judged from the path alone: no file is
+opened.
 
 An import is its tests' alone (``test_only``) when it is made only in test
 files of a module that also holds other code (``mixes_tests``: a Go package), or
 by a Java or Kotlin test class in a component that also holds other classes of its language (a
-Java module is one class, a Kotlin module one file), or by a Python test module in a component that also holds
+Java module is one class, a Kotlin module one file), or by a Rust test, bench or example file (a Rust module is one
+file) in a component that also holds a crate's code, or by a Python test module in a component that also holds
 Python modules that are not tests (scikit-learn's ``sklearn/linear_model/tests/``), or by a JavaScript or
 TypeScript test module in a component that also holds other such modules (excalidraw's
 ``packages/element/tests/*.test.tsx``): the component dependencies leave it out (``tests_beside_code``).
@@ -51,6 +54,10 @@ _TEST_FILE = re.compile(
 #: (Kotlin Multiplatform names its source sets so; okhttp's tests and their helpers live in ``src/jvmTest/``).
 _KOTLIN_TEST_SOURCE_SET = re.compile(r"(?:^|/)src/[a-z][A-Za-z0-9]*Test/")
 
+#: Cargo's folders of crates that exercise a package's library without being it (besides ``tests/``), and
+#: cargo-fuzz's targets (``fuzz/fuzz_targets/``: tokio-stream's fuzzing "made it depend on" tokio-test).
+_RUST_TEST_DIRECTORIES = frozenset({"benches", "examples", "fuzz_targets"})
+
 _PYTHON_TEST_FILE = re.compile(r"(?:test_.*|.*_test|conftest)\.py$")
 
 
@@ -59,6 +66,8 @@ def is_test_file(path: str) -> bool:
     *directories, name = path.split("/")
     if _TEST_FILE.match(name) or not TEST_DIRECTORIES.isdisjoint(directories):
         return True
+    if name.endswith(".rs"):
+        return not _RUST_TEST_DIRECTORIES.isdisjoint(directories)
     return name.endswith(".kt") and _KOTLIN_TEST_SOURCE_SET.search(path) is not None
 
 
@@ -111,7 +120,7 @@ def import_files(props: Mapping[str, Any]) -> list[str]:
 #: The languages whose module is one file (a Java class, a Python module) and the tests among them, by path: such a
 #: test module's imports are its tests' when its component also holds the language's code (``tests_beside_code``).
 ONE_FILE_TESTS = {"java": is_test_file, "kotlin": is_test_file, "python": is_python_test,
-                  "javascript": is_test_file, "typescript": is_test_file}
+                  "javascript": is_test_file, "typescript": is_test_file, "rust": is_test_file}
 #: Languages whose test classes test the other's code (a Kotlin test of Java classes, a TypeScript test of JavaScript):
 #: one set of components with code.
 _CODE_OF = {"kotlin": "java", "typescript": "javascript"}

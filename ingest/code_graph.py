@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 #: The Repository node's property holding ``file_inputs``: what the File and Module nodes are made from but their code.
 FILE_INPUTS = "file_inputs"
-ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "go", "java": "maven", "kotlin": "maven"}
+ECOSYSTEM = {"python": "pypi", "javascript": "npm", "typescript": "npm", "go": "go", "java": "maven", "kotlin": "maven",
+             "rust": "cargo"}
 
 #: One module's imports, grouped: target node id -> edge properties.
 ImportGroup = dict[str, dict]

@@ -124,7 +124,7 @@ class Resolver(ABC):
 
 
 class Language(ABC):
-    name: str  # "python", "javascript", "typescript", "go", "java" (which reads Kotlin too)
+    name: str  # "python", "javascript", "typescript", "go", "java" (which reads Kotlin too), "rust"
     extensions: tuple[str, ...]
     version: str = "1"  # bump when parse() output changes, to invalidate caches
 

@@ -25,6 +25,7 @@ from cairn.ingest.code.java import JavaLanguage
 from cairn.ingest.code.javascript import JavaScriptLanguage
 from cairn.ingest.code.python import PythonLanguage
 from cairn.ingest.code.result import CodeResult
+from cairn.ingest.code.rust import RustLanguage
 from cairn.ingest.files import SNIFF_BYTES, content_skip_reason, count_lines
 
 __all__ = ["CodeResult", "ParseCache", "SourceFile", "available_languages", "blob_hash", "extract_code"]
@@ -37,7 +38,8 @@ _FILE = itemgetter(4)  # ResolvedImport.file
 
 
 #: The languages Cairn extracts, in a fixed order.
-LANGUAGE_CLASSES: tuple[type[Language], ...] = (PythonLanguage, JavaScriptLanguage, GoLanguage, JavaLanguage)
+LANGUAGE_CLASSES: tuple[type[Language], ...] = (PythonLanguage, JavaScriptLanguage, GoLanguage, JavaLanguage,
+                                                RustLanguage)
 
 
 def available_languages() -> list[Language]:

@@ -17,6 +17,7 @@ ExternalPackage nodes ``stdlib = true`` so outputs can group them apart.
   ``javax.inject`` or ``javax.servlet``) and the XML/GSS APIs the JDK ships
   (``org.w3c``, ``org.xml``, ``org.ietf``), and Kotlin's standard library ``kotlin.*`` (not ``kotlinx.*``: the
   coroutines, serialization … libraries are dependencies like any other; nor ``android.*``).
+* Rust (``cargo``): the crates the toolchain ships, ``std``, ``core``, ``alloc``, ``proc_macro`` and ``test``.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ JAVA_STDLIB_GROUPS = frozenset({
     "javax.net", "javax.print", "javax.rmi", "javax.script", "javax.security", "javax.smartcardio", "javax.sound",
     "javax.sql", "javax.swing", "javax.tools", "javax.xml", "org.w3c", "org.xml", "org.ietf",
 })
+RUST_STANDARD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
 
 
 def is_standard_library(name: str, ecosystem: str) -> bool:
-    """Whether the external package ``name`` of ``ecosystem`` (pypi, npm, go, maven) is a standard library one."""
+    """Whether the external package ``name`` of ``ecosystem`` (pypi, npm, go, maven, cargo) is a standard library one."""
     if ecosystem == "pypi":
         return name.partition(".")[0] in PYTHON_STDLIB
     if ecosystem == "npm":
@@ -44,4 +46,6 @@ def is_standard_library(name: str, ecosystem: str) -> bool:
         return bool(first) and "." not in first
     if ecosystem == "maven":
         return name in ("java", "jdk", "kotlin") or name.startswith(JAVA_STDLIB_ROOTS) or name in JAVA_STDLIB_GROUPS
+    if ecosystem == "cargo":
+        return name in RUST_STANDARD_CRATES
     return False

@@ -4,7 +4,8 @@ Go compiles a package's ``_test.go`` files (an external ``package x_test`` among
 import what imports the package. ibc-go's packages all "depended" on its testing package and it on them: the
 components table, the map's cycles and the PR check's new dependencies said so of code Go itself forbids to cycle.
 The import stays an IMPORTS edge (the boundary rules judge every import); only the component level leaves it out.
-The same holds of a Java or Kotlin test class and a Python test module in a component that also holds code
+The same holds of a Java or Kotlin test class, a Rust crate's tests, benches and examples and a Python test module
+in a component that also holds code
 (``graph.testcode.tests_beside_code``).
 """
 
@@ -240,4 +241,47 @@ def test_a_javascript_components_tests_imports_are_no_dependency_of_it(tmp_path)
     findings = pr_after_test_then_code(repo, store, ["tests"],
                                        {"element/more.test.ts": ts("../helpers/render")},
                                        {"element/wire.ts": ts("../actions/act")})
+    assert {f["kind"] for f in findings} >= {"new_dependency", "cycle"}
+
+
+def rust(*uses: str) -> str:
+    return "".join(f"use {u};\n" for u in uses) + "pub fn f() {}\n"
+
+
+def cargo(name: str, *dependencies: str) -> str:
+    listed = "".join(f'{d} = {{ path = "../{d}" }}\n' for d in dependencies)
+    return f'[package]\nname = "{name}"\nedition = "2021"\n\n[dependencies]\n{listed}'
+
+
+def test_a_cargo_workspaces_crates_are_components_and_their_tests_imports_no_dependency(tmp_path):
+    """ripgrep's layout: a Cargo workspace of ``crates/<name>/``, each crate a component named by its folder. A
+    crate's ``tests/``, ``benches/`` and ``examples/`` exercise it through other crates (a testing crate that depends
+    on it): their imports make no component dependency, as a Java test class's do not."""
+    repo = GitRepo(tmp_path / "rs")
+    repo.commit({"Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n',
+                 "crates/kernel/Cargo.toml": cargo("kernel") + '\n[dev-dependencies]\ntesting = { path = "../testing" }\n',
+                 "crates/kernel/src/lib.rs": "pub mod engine;\n" + rust("engine::run"),
+                 "crates/kernel/src/engine.rs": rust("std::io"),
+                 "crates/kernel/tests/engine.rs": rust("kernel::engine::run", "testing::fixture"),
+                 "crates/kernel/benches/speed.rs": rust("testing::fixture"),
+                 "crates/kernel/examples/demo.rs": rust("testing::fixture"),
+                 "crates/testing/Cargo.toml": cargo("testing", "kernel"),
+                 "crates/testing/src/lib.rs": "pub mod fixture;\n",
+                 "crates/testing/src/fixture.rs": rust("kernel::engine"),
+                 "crates/app/Cargo.toml": cargo("app", "kernel"),
+                 "crates/app/src/main.rs": rust("kernel::engine::run")}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"kernel": set(), "testing": {"kernel"}, "app": {"kernel"}}
+    edges = json.loads(cairn("deps", "--store", str(store), "--format", "json").stdout)["edges"]
+    assert {(e["source"], e["target"]) for e in edges} >= {
+        ("crates/app/src/main.rs", "crates/kernel/src/engine.rs"),
+        ("crates/kernel/tests/engine.rs", "crates/testing/src/fixture.rs"),
+        ("crates/kernel/src/engine.rs", "external:std")}
+
+    # a PR whose only new import is in a crate's tests adds no component dependency; one in its code does
+    findings = pr_after_test_then_code(repo, store, ["tests"],
+                                       {"crates/kernel/tests/more.rs": rust("testing::fixture", "app")},
+                                       {"crates/kernel/src/wire.rs": rust("testing::fixture"),
+                                        "crates/kernel/src/lib.rs": "pub mod engine;\nmod wire;\n" + rust("engine::run")})
     assert {f["kind"] for f in findings} >= {"new_dependency", "cycle"}

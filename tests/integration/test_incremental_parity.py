@@ -98,6 +98,47 @@ def test_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
     assert any("base" in r and set(r["patch"]["lines"]) == {"src/shop/core/tax.py", "web/src/util.ts"} for r in kept)
 
 
+def test_rust_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
+    """A Rust repository's imports hang on its Cargo manifests as well as its files: a manifest changed, added or
+    deleted changes how other files' paths resolve."""
+    repo = GitRepo(tmp_path / "crates")
+    repo.commit({
+        "Cargo.toml": '[workspace]\nmembers = ["text", "app"]\n',
+        "text/Cargo.toml": '[package]\nname = "text"\nedition = "2021"\n',
+        "text/src/lib.rs": "pub mod lines;\n",
+        "text/src/lines.rs": "use std::fmt;\npub struct Line;\n",
+        "text/src/unused.rs": "use crate::lines::Line;\n",
+        "app/Cargo.toml": '[package]\nname = "app"\nedition = "2021"\n\n[dependencies]\ntext = { path = "../text" }\n',
+        "app/src/main.rs": "use text::lines::Line;\nfn main() {}\n",
+    }, message="initial", author=ADA)
+    warm = tmp_path / "warm"
+    steps = [
+        # a `mod` added: a file no mod reached is now in the tree; a new external crate
+        ({"text/src/lib.rs": "pub mod lines;\nmod unused;\nuse core::fmt;\n"}, None, BOB),
+        # a manifest changed, no Rust file: the package is another, app's `use text::…` names an external crate
+        ({"text/Cargo.toml": '[package]\nname = "text-core"\nedition = "2021"\n'}, None, ADA),
+        # a manifest added: a package of its own, whose library app now uses
+        ({"words/Cargo.toml": '[package]\nname = "words"\nedition = "2021"\n',
+          "words/src/lib.rs": "mod inner;\npub use crate::inner::W;\n", "words/src/inner.rs": "pub struct W;\n",
+          "app/src/main.rs": "use text::lines::Line;\nuse words::W;\nfn main() {}\n",
+          "app/Cargo.toml": '[package]\nname = "app"\nedition = "2021"\n\n[dependencies]\nwords = { path = "../words" }\n'},
+         None, BOB),
+        # a manifest deleted: its files in no package, its library an external crate to app
+        (None, ["words/Cargo.toml"], ADA),
+        # bodies only
+        ({"text/src/lines.rs": "use std::fmt;\npub struct Line;\n\nimpl Line {}\n"}, None, BOB),
+    ]
+    ingest_into_store(open_store(str(warm)), repo.root)
+    for number, (files, delete, author) in enumerate(steps, 1):
+        repo.commit(files, delete=delete, message=f"step {number}", author=author)
+        ingest_into_store(open_store(str(warm)), repo.root)
+        cold = tmp_path / f"cold-{number}"
+        ingest_into_store(open_store(str(cold)), repo.root)
+        assert_same_rows(warm, cold, "crates")
+    imports = {(a.split("|")[-1], b.split("|")[-1]) for kind, a, b in stored_rows(cold, "crates")[1] if kind == "IMPORTS"}
+    assert ("app/src/main.rs", "words") in imports  # (the library of the deleted manifest: now an external crate)
+
+
 class Recording(SqliteStore):
     """The real embedded store, remembering the changes each save was given."""
 

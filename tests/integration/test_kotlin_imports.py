@@ -10,7 +10,6 @@ from cairn.ingest.code.java import JavaLanguage, kotlin_external_group
 from cairn.ingest.code.kotlin import DECLARES, parse_kotlin
 from cairn.ingest.code.stdlib import is_standard_library
 from fixtures import language_harness
-from fixtures.gitrepo import GitRepo
 
 EXT = True
 INT = False
@@ -87,9 +86,7 @@ REPO = {
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
-    repo = GitRepo(tmp_path_factory.mktemp("kotlin") / "repo")
-    repo.commit(REPO, message="gradle layout")
-    return language_harness.load(repo.root, JavaLanguage())
+    return language_harness.committed(tmp_path_factory.mktemp("kotlin") / "repo", REPO, JavaLanguage())
 
 
 def test_a_kotlin_module_is_its_file(mixed):

@@ -13,7 +13,9 @@ from cairn.queries.cochange import cochange_findings
     "src/test/java/org/x/Foo.java", "src/main/java/org/x/FooTest.java", "x/FooTests.java", "x/FooIT.java",
     "web/__tests__/app.js", "spec/models/user_spec.rb", "tsdb/testdata/series.json", "e2e/login.ts",
     "util/testutil/assert.go", "x/FooTest.kt", "okhttp/src/jvmTest/kotlin/okhttp3/RecordingEventListener.kt",
-    "src/commonTest/kotlin/x/Helpers.kt",
+    "src/commonTest/kotlin/x/Helpers.kt", "crates/ignore/tests/gitignore_matched_path_or_any_parents_tests.rs",
+    "crates/globset/benches/bench.rs", "crates/grep/examples/simplegrep.rs", "examples/axum-demo/src/main.rs",
+    "tokio-stream/fuzz/fuzz_targets/fuzz_stream_map.rs",
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)
@@ -24,6 +26,7 @@ def test_test_code_by_directory_or_runner_naming(path):
     "src/main/java/org/x/Testable.java", "x/Contest.java", "testing/helpers.go", "docs/testing.md",
     "pkg/tests.py", "x/test.go", "src/jvmMain/kotlin/x/Contest.kt",
     "src/androidTest/java/x/Helper.java",  # (a Java file's classification is as it was before Kotlin)
+    "src/benches.rs", "crates/cli/src/examples.rs", "docs/examples/demo.py", "benches/run.go",  # (Cargo's folders only)
 ])
 def test_source_named_like_tests_is_not_test_code(path):
     assert not is_test_file(path)
