@@ -236,9 +236,12 @@ def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], l
 
 def ask_first(index: KnowledgeIndex, files: list[str], limit: int = 3) -> list[dict[str, Any]]:
     """Whom to ask first about ``files`` (File keys of ``index``): what who-knows says of a path (``ask``), for any
-    set of files."""
-    return [without_echo(a, "person") for a in people_to_ask(
-        index.holders(files), index.codeowners(Scope("", "files", files)), limit, files=len(files))]
+    set of files, but for declared owners who are gone (asked about files whose authors left, the owner who left
+    is no answer)."""
+    person = node_id(Label.PERSON, index.graph.repo, "")
+    owners = [o for o in index.codeowners(Scope("", "files", files))
+              if o["kind"] != "person" or person + o["id"] not in index.gone]
+    return [without_echo(a, "person") for a in people_to_ask(index.holders(files), owners, limit, files=len(files))]
 
 
 def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict[str, Any]:

@@ -97,6 +97,8 @@ def _print_tables(report: dict[str, Any]) -> None:
         if rows:
             console.print(table(f"Knowledge holders of {drill['path']}/", [
                 ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], rows))
+        if "ask_first" in drill:
+            console.print(_ask_line(drill["ask_first"]), highlight=False)
         if drill["declared_owners_without_knowledge"]:
             console.print(f"[yellow]declared owners without knowledge:[/] {escape(', '.join(drill['declared_owners_without_knowledge']))}",
                           highlight=False)
@@ -140,6 +142,30 @@ def _print_tables(report: dict[str, Any]) -> None:
     if holders:
         console.print(table("Knowledge holders (authors by degree of authorship)", [
             ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))
+    _print_ask_first(report["components"])
+
+
+def _ask_line(ask: list[dict[str, Any]]) -> str:
+    """``ask first: A (why); B (why)`` (markup), as who-knows says it of a path and the bus factor of a scope whose
+    authors left."""
+    if not ask:
+        return "[yellow]ask first: nobody still here knows it[/]"
+    return "ask first: " + "; ".join(f"[bold]{escape(a['person'])}[/] ({escape(a['why'])})" for a in ask)
+
+
+def _print_ask_first(components: list[dict[str, Any]]) -> None:
+    """Whom to ask now about each component whose authors mostly left (``ask_first``), one row per person."""
+    rows = []
+    for c in components:
+        ask = c.get("ask_first")
+        if ask is None:
+            continue
+        rows.extend((c["name"] if i == 0 else "", a["person"], a["why"]) for i, a in enumerate(ask))
+        if not ask:
+            rows.append((c["name"], literal("nobody", "yellow"), "nobody still here changed its files"))
+    if rows:
+        console.print(table("Ask first now (components whose authors left)", [
+            ("component", IDENTIFIER), ("person", IDENTIFIER), "why"], rows))
 
 
 def _before_after(entry: dict[str, Any], key: str) -> str:
@@ -193,11 +219,7 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
     if answer.get("nearest"):
         line += f": answered from {escape(answer['nearest'])}/"
     console.print(line, highlight=False)
-    ask = answer.get("ask") or []
-    if ask:
-        console.print("ask first: " + "; ".join(f"[bold]{escape(a['person'])}[/] ({escape(a['why'])})" for a in ask), highlight=False)
-    else:
-        console.print("[yellow]ask first: nobody still here knows it[/]", highlight=False)
+    console.print(_ask_line(answer.get("ask") or []), highlight=False)
     rows = [(h["person"], f"{h['authored']} ({h['share']:.0%})", f"{h['commits']} to {count(h['touched'], 'file')}",
              str(h.get("last_touch") or "")[:10],
              literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")

@@ -1,0 +1,111 @@
+"""Whom to ask now about a component whose authors left: the bus factor's ``ask_first``, who-knows's ranking.
+
+A real repository: Olga wrote ``src/core`` in 2020 and went quiet; others changed its files since, once per
+file each (none of them an author but Paul, of the one file nobody else changed since). ``src/web`` is Will's, who is
+still here. The newest commit is of 2024-06, so with the default 180 inactive days Olga and Sam (2021) are gone.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fixtures.cli import CliRunner
+
+from cairn.api.cli import app
+from fixtures.gitrepo import GitRepo
+
+OLGA = ("Olga Old", "olga@example.com")
+PAUL = ("Paul Present", "paul@example.com")
+QUINN = ("Quinn Quiet", "quinn@example.com")
+RITA = ("Rita Recent", "rita@example.com")
+SAM = ("Sam Gone", "sam@example.com")
+TESS = ("Tess Fourth", "tess@example.com")
+WILL = ("Will Web", "will@example.com")
+
+
+def _source(name: str, lines: int = 30) -> str:
+    return "".join(f"def {name}_{i}():\n    return {i}\n\n" for i in range(lines))
+
+
+def build(root):
+    repo = GitRepo(root)
+    repo.commit({
+        "cairn.toml": '[components]\ncore = ["src/core/**"]\nweb = ["src/web/**"]\n',
+        ".github/CODEOWNERS": "src/core/ @olga\nsrc/web/ will@example.com\n",
+        "src/__init__.py": "", "src/core/__init__.py": "",
+        "src/core/a.py": _source("a"), "src/core/b.py": _source("b"), "src/core/c.py": _source("c"),
+    }, author=OLGA, message="core", date="2020-01-01T00:00:00+00:00")
+    repo.commit({"src/core/c.py": _source("c") + "# sam\n"}, author=SAM, date="2021-01-01T00:00:00+00:00")
+    repo.commit({"src/web/__init__.py": "", "src/web/x.py": _source("x"), "src/web/y.py": _source("y")}, author=WILL, date="2024-01-01T00:00:00+00:00")
+    repo.commit({"src/core/a.py": _source("a") + "# paul\n", "src/core/b.py": _source("b") + "# paul\n"},
+                author=PAUL, date="2024-03-01T00:00:00+00:00")
+    repo.commit({"src/core/c.py": _source("c") + "# sam\n# tess\n"}, author=TESS, date="2024-04-01T00:00:00+00:00")
+    repo.commit({"src/core/c.py": _source("c") + "# sam\n# tess\n# quinn\n"}, author=QUINN, date="2024-05-01T00:00:00+00:00")
+    repo.commit({"src/core/b.py": _source("b") + "# paul\n# rita\n"}, author=RITA, date="2024-06-01T00:00:00+00:00")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("repo")
+    build(root)
+    store = str(tmp_path_factory.mktemp("store"))
+    result = CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def cli(store, *args):
+    result = CliRunner().invoke(app, [*args, "--store", store], catch_exceptions=False, env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def component(report, name):
+    return next(c for c in report["components"] if c["name"] == name)
+
+
+def test_a_mostly_orphaned_component_names_the_people_still_here_who_changed_it(store):
+    report = json.loads(cli(store, "bus-factor", "--format", "json"))
+    core = component(report, "core")
+    # a.py changed by Paul alone since makes him its second author: 3 of 4 files orphaned, more than half
+    assert (core["orphaned_files"], core["files"]) == (3, 4)
+    assert [h["person"] for h in core["knowledge_holders"]] == ["Olga Old", "Paul Present"]
+    # an active author first, then those who changed most files, then the most recent change (Rita 06, Quinn 05,
+    # Tess 04); three at most; Sam (2021) is inactive and Olga, the declared owner, is gone: neither is named
+    assert [a["person"] for a in core["ask_first"]] == ["Paul Present", "Rita Recent", "Quinn Quiet"]
+    assert core["ask_first"][:2] == [
+        {"person": "Paul Present", "id": "paul@example.com", "why": "author of 1 of the files, last 2024-03-01"},
+        {"person": "Rita Recent", "id": "rita@example.com", "why": "changed 1 of the files in 1 commit, last 2024-06-01"}]
+
+
+def test_the_ranking_is_who_knows_at_the_components_files(store):
+    report = json.loads(cli(store, "bus-factor", "--format", "json"))
+    asked = json.loads(cli(store, "who-knows", "src/core", "--format", "json"))["paths"][0]["ask"]
+    # who-knows also names the declared owner, gone: the bus factor leaves the owner who left out
+    assert [a for a in asked if a["person"] != "@olga"] == component(report, "core")["ask_first"]
+
+
+def test_nothing_is_added_where_an_author_is_still_here(store):
+    report = json.loads(cli(store, "bus-factor", "--format", "json"))
+    web = component(report, "web")
+    assert web["orphaned_files"] == 0 and "ask_first" not in web
+    assert "ask_first" not in report["repository"]
+
+
+def test_leaving_takes_them_out_of_the_people_to_ask(store):
+    report = json.loads(cli(store, "bus-factor", "--leaving", "Paul Present", "--leaving", "Will Web", "--format", "json"))
+    core = component(report, "core")
+    assert core["orphaned_files"] == 4
+    # Paul is leaving; of Rita, Quinn and Tess (one file each) the most recent change first
+    assert [a["person"] for a in core["ask_first"]] == ["Rita Recent", "Quinn Quiet", "Tess Fourth"]
+    assert component(report, "web")["ask_first"] == []  # nobody else changed it; its declared owner is Will, leaving
+
+
+def test_the_table_and_the_drill_down_say_it(store):
+    shown = cli(store, "bus-factor")
+    assert "Ask first now" in shown and "Paul Present" in shown and "Will Web" not in shown.split("Ask first now")[1]
+    drill = cli(store, "bus-factor", "--path", "src/core")
+    assert "ask first: Paul Present (author of 1 of the files, last 2024-03-01); Rita Recent" in " ".join(drill.split())
+    assert "ask first" not in cli(store, "bus-factor", "--path", "src/web")
