@@ -40,6 +40,9 @@ def build_shop(root):
     repo.commit({"shop/api/views.py": "from shop.core import prices\n"}, author=BOB, message="api")
     repo.commit({"shop/api/views.py": "from shop.core import prices\nimport json\n"}, author=BOB, message="more",
                 trailers=[f"Co-authored-by: {CLAUDE}"])
+    # a year on, Ada is inactive: core's files mostly have no author left, and Bob is the one to ask (``ask_first``)
+    repo.commit({"shop/core/prices.py": "import decimal\nimport fractions\n"}, author=BOB, message="fractions",
+                date="2025-01-01T00:00:00+00:00")
     return repo
 
 
@@ -95,6 +98,8 @@ def test_every_read_command_agrees(tmp_path, neo4j_uri):
     assert [f["rule"] for f in check["findings"]] == ["core-pure"]
     bus = read(["bus-factor", "--repo", f"shop-{suffix}"], neo4j_uri)
     assert bus["repository"]["truck_factor"] >= 1
+    core = next(c for c in bus["components"] if c["name"] == "core")
+    assert [a["person"] for a in core["ask_first"]] == ["Bob Builder"]
 
 
 def test_a_briefing_agrees(tmp_path, neo4j_uri):
