@@ -146,26 +146,23 @@ def _print_tables(report: dict[str, Any]) -> None:
 
 
 def _ask_line(ask: list[dict[str, Any]]) -> str:
-    """``ask first: A (why); B (why)`` (markup), as who-knows says it of a path and the bus factor of a scope whose
-    authors left."""
-    if not ask:
-        return "[yellow]ask first: nobody still here knows it[/]"
-    return "ask first: " + "; ".join(f"[bold]{escape(a['person'])}[/] ({escape(a['why'])})" for a in ask)
+    """``ask first: A (why); B (why)`` (markup), as who-knows says it of a path and the bus factor of a directory."""
+    return "ask first: " + _asked(ask) if ask else "[yellow]ask first: nobody still here knows it[/]"
+
+
+def _asked(ask: list[dict[str, Any]]) -> str:
+    return "; ".join(f"[bold]{escape(a['person'])}[/] ({escape(a['why'])})" for a in ask)
 
 
 def _print_ask_first(components: list[dict[str, Any]]) -> None:
-    """Whom to ask now about each component whose authors mostly left (``ask_first``), one row per person."""
-    rows = []
-    for c in components:
-        ask = c.get("ask_first")
-        if ask is None:
-            continue
-        rows.extend((c["name"] if i == 0 else "", a["person"], a["why"]) for i, a in enumerate(ask))
-        if not ask:
-            rows.append((c["name"], literal("nobody", "yellow"), "nobody still here changed its files"))
-    if rows:
-        console.print(table("Ask first now (components whose authors left)", [
-            ("component", IDENTIFIER), ("person", IDENTIFIER), "why"], rows))
+    """Whom to ask now about each component whose authors mostly left (``ask_first``): a line each, as who-knows
+    says it (at 80 columns a table of them folded every reason over two or three lines)."""
+    asking = [c for c in components if c.get("ask_first") is not None]
+    if asking:
+        console.print("Ask first now, where most files have no author left:", highlight=False)
+    for c in asking:
+        console.print(f"[bold]{escape(c['name'])}[/]: " + (_asked(c["ask_first"]) or "[yellow]nobody still here knows it[/]"),
+                      highlight=False)
 
 
 def _before_after(entry: dict[str, Any], key: str) -> str:
