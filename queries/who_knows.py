@@ -30,8 +30,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Collection, Iterable
 
-from cairn.graph.errors import InvalidQuery
 from cairn.graph.authorship import file_authors
+from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.queries.explore.common import as_text, person_name
 from cairn.queries.gone import gone_people
