@@ -753,7 +753,8 @@ def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None,
 
     Component and Repository: ``truck_factor``, ``truck_factor_people``,
     ``human_truck_factor`` (and on components ``knowledge_holders``,
-    ``orphaned_files``, ``at_risk``, ``declared_owners_without_knowledge``);
+    ``orphaned_files``, ``at_risk``, ``declared_owners_without_knowledge``, and
+    ``ask_first`` where the report has it: the card and the PR check read it);
     KNOWS edges: ``author`` (whether the person is a DOA author of the file).
 
     Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
@@ -789,4 +790,8 @@ def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None,
             orphaned_files=c["orphaned_files"], at_risk=c["at_risk"],
             declared_owners_without_knowledge=c["declared_owners_without_knowledge"],
         )
+        if "ask_first" in c:
+            node.props["ask_first"] = c["ask_first"]
+        else:  # (a graph built on a stored one may hold what the stored component had)
+            node.props.pop("ask_first", None)
     return report, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}

@@ -176,6 +176,7 @@ function renderCard(card) {
     bf.orphaned_files  // why a component many people know can still be at risk: its authors left
       ? el("p", { class: "risk-note", "data-testid": "card-orphaned" }, `${bf.orphaned_files} file${bf.orphaned_files === 1 ? "" : "s"} with no author left`)
       : null,
+    askFirst(bf.ask_first),
     el("h3", {}, "Depends on"), deps(card.depends_on, "No other component."),
     el("h3", {}, "Used by"), deps(card.used_by, "No other component uses it."),
     el("h3", {}, "Decisions"),

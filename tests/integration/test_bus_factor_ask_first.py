@@ -47,18 +47,23 @@ def build(root):
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def ingested(tmp_path_factory):
     root = tmp_path_factory.mktemp("repo")
-    build(root)
+    repo = build(root)
     store = str(tmp_path_factory.mktemp("store"))
     result = CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return store
+    return repo, store
 
 
-def cli(store, *args):
+@pytest.fixture(scope="module")
+def store(ingested):
+    return ingested[1]
+
+
+def cli(store, *args, exit_code=0):
     result = CliRunner().invoke(app, [*args, "--store", store], catch_exceptions=False, env={"COLUMNS": "100"})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return result.stdout
 
 
@@ -111,3 +116,26 @@ def test_the_table_and_the_drill_down_say_it(store):
     drill = cli(store, "bus-factor", "--path", "src/core")
     assert "ask first: Paul Present (author of 1 of the files, last 2024-03-01); Rita Recent" in " ".join(drill.split())
     assert "ask first" not in cli(store, "bus-factor", "--path", "src/web")
+
+
+def test_the_component_card_carries_it_in_every_format(store):
+    asked = component(json.loads(cli(store, "bus-factor", "--format", "json")), "core")["ask_first"]
+    assert json.loads(cli(store, "explore", "core", "--format", "json"))["bus_factor"]["ask_first"] == asked
+    assert json.loads(cli(store, "explore", "web", "--format", "json"))["bus_factor"]["ask_first"] is None
+    markdown = cli(store, "explore", "core", "--format", "markdown")
+    assert ("- Ask first now: Paul Present (author of 1 of the files, last 2024-03-01); Rita Recent (changed 1 of the "
+            "files in 1 commit, last 2024-06-01); Quinn Quiet") in markdown
+    assert "Ask first" not in cli(store, "explore", "web", "--format", "markdown")
+    assert "ask first now: Paul Present" in " ".join(cli(store, "explore", "core").split())
+
+
+def test_the_pr_checks_knowledge_risk_names_them(ingested):
+    repo, store = ingested
+    base = repo.head()
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit({"src/core/c.py": _source("c") + "# sam\n# tess\n# quinn\n# more\n"}, author=WILL)
+    repo.git("checkout", "-q", "main")
+    report = json.loads(cli(store, "pr-check", "--repo", str(repo.root), "--base", base, "--head", "change",
+                            "--format", "json", exit_code=0))
+    risk = next(f for f in report["findings"] if f["rule"] == "cairn/knowledge-risk")
+    assert risk["message"].endswith("(main authors who left: Olga Old); ask first: Paul Present, Rita Recent, Quinn Quiet")
