@@ -72,7 +72,7 @@ from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.store import verifying_skips
-from cairn.queries.gone import gone_people  # (here too: where the analyses that need it import it from)
+from cairn.queries.gone import gone_people  # (the analyses beside the bus factor import it from here)
 
 if TYPE_CHECKING:  # imported where used: reading a stored answer needs it not
     from cairn.graph.thresholds import ThresholdValues
@@ -426,7 +426,8 @@ def _mostly_orphaned(t: ThresholdValues, files: int, orphaned: int) -> bool:
     return bool(files) and orphaned / files > t.orphaned_share
 
 
-def _add_ask_first(graph: RepoGraph, knowledge: _Knowledge, leaving: set[str], scopes: list[tuple[dict[str, Any], list[str]]]) -> None:
+def _add_ask_first(graph: RepoGraph, knowledge: _Knowledge, leaving: set[str],
+                   scopes: list[tuple[dict[str, Any], list[str]]]) -> None:
     """Give each of ``scopes`` (a report's entry, its counted files) that is mostly orphaned ``ask_first``: the people
     still here to ask first about its files, as who-knows ranks them for a path (``who_knows.ask_first``: active
     authors, then those who changed them, then declared owners; three at most, maybe none). Worked out afresh for

@@ -459,11 +459,10 @@ def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozens
         props = node.props if node else {}
         holders = tuple(KnowledgeHolder.of(node))
         gone_holders = frozenset(h.id for h in holders if h.id in gone_keys)
-        ask = props.get("ask_first")
+        ask = props.get("ask_first") if isinstance(props.get("ask_first"), list) else []
         out.append(TouchedComponent(name, props.get("truck_factor"), props.get("human_truck_factor"), holders,
                                     bool(props.get("at_risk")), tuple(files[name]), gone_holders,
-                                    props.get("orphaned_files"),
-                                    tuple(str(a.get("person")) for a in ask if isinstance(a, dict)) if isinstance(ask, list) else ()))
+                                    props.get("orphaned_files"), tuple(str(a.get("person")) for a in ask if isinstance(a, dict))))
     out.sort(key=lambda c: (not c.at_risk, c.truck_factor if c.truck_factor is not None else 99, c.name))
     return out
 

@@ -161,8 +161,8 @@ def _print_ask_first(components: list[dict[str, Any]]) -> None:
     if asking:
         console.print("Ask first now, where most files have no author left:", highlight=False)
     for c in asking:
-        console.print(f"[bold]{escape(c['name'])}[/]: " + (_asked(c["ask_first"]) or "[yellow]nobody still here knows it[/]"),
-                      highlight=False)
+        asked = _asked(c["ask_first"]) or "[yellow]nobody still here knows it[/]"
+        console.print(f"[bold]{escape(c['name'])}[/]: {asked}", highlight=False)
 
 
 def _before_after(entry: dict[str, Any], key: str) -> str:

@@ -121,8 +121,8 @@ def register(tool: Tools) -> None:
         `leaving` for "what if these people leave" (names, e-mails or @logins): `impact` then says what changes (the
         numbers before and after, the components newly at risk first); `path` adds the same numbers for the
         files under one directory. Where most files have no author left, `ask_first` names the people still here to
-        ask about them (as `who_knows` ranks them; empty: nobody left). `people=true` pages through everyone instead. Lists show `limit` rows;
-        `next_cursor` gives the next page."""
+        ask about them (as `who_knows` ranks them; empty: nobody left). `people=true` pages through everyone
+        instead. Lists show `limit` rows; `next_cursor` gives the next page."""
         report = reads.bus_factor(ws, repository, component=component, leaving=leaving or [], path=path)
         return compact_bus_factor(report, component=component, limit=limit, cursor=cursor, people=people)
 
