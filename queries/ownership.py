@@ -793,6 +793,6 @@ def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None,
         )
         if "ask_first" in c:
             node.props["ask_first"] = c["ask_first"]
-        else:  # (a graph built on a stored one may hold what the stored component had)
+        else:  # (a stored graph annotated again, as adding review records does, holds the one it had)
             node.props.pop("ask_first", None)
     return report, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}

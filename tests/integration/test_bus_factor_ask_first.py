@@ -139,3 +139,48 @@ def test_the_pr_checks_knowledge_risk_names_them(ingested):
                             "--format", "json", exit_code=0))
     risk = next(f for f in report["findings"] if f["rule"] == "cairn/knowledge-risk")
     assert risk["message"].endswith("(main authors who left: Olga Old); ask first: Paul Present, Rita Recent, Quinn Quiet")
+
+
+def test_an_ingest_after_the_author_returns_drops_it(tmp_path):
+    """Olga commits again: core's files have an author here, and the stored answers, card and Component node say
+    nothing of whom to ask, as a cold ingest of the same commit says."""
+    repo = build(tmp_path / "repo")
+    warm, cold = str(tmp_path / "warm"), str(tmp_path / "cold")
+    assert "ask_first" in component(json.loads(ingest_and_read(repo, warm)), "core")
+    repo.commit({"src/core/a.py": _source("a") + "# paul\n# olga\n"}, author=OLGA, date="2024-07-01T00:00:00+00:00")
+    after, fresh = json.loads(ingest_and_read(repo, warm)), json.loads(ingest_and_read(repo, cold))
+    assert after == fresh and "ask_first" not in component(after, "core")
+    assert json.loads(cli(warm, "explore", "core", "--format", "json"))["bus_factor"]["ask_first"] is None
+    from cairn.api.bootstrap import open_store
+    from cairn.graph.model import Label
+
+    store = open_store(warm)
+    try:
+        assert "ask_first" not in store.load("r").node(Label.COMPONENT, "core").props
+    finally:
+        store.close()
+
+
+def ingest_and_read(repo, store):
+    result = CliRunner().invoke(app, ["ingest", str(repo.root), "--store", store, "--name", "r"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return cli(store, "bus-factor", "--format", "json")
+
+
+def test_annotating_a_stored_graph_again_drops_what_no_longer_holds(store):
+    """A stored graph is annotated again when review records are added: a component whose authors are here has no
+    ``ask_first``, whatever its node held."""
+    from cairn.api.bootstrap import open_store
+    from cairn.graph.model import Label
+    from cairn.queries.ownership import annotate_bus_factor
+
+    opened = open_store(store)
+    try:
+        graph = opened.load("r")
+    finally:
+        opened.close()
+    web, core = graph.node(Label.COMPONENT, "web"), graph.node(Label.COMPONENT, "core")
+    asked = core.props["ask_first"]
+    web.props["ask_first"] = [{"person": "Somebody Stale", "id": "stale@example.com", "why": "stale"}]
+    annotate_bus_factor(graph)
+    assert "ask_first" not in web.props and core.props["ask_first"] == asked
