@@ -126,6 +126,10 @@ class BusFactor(BaseModel):
     orphaned_files: int | None = Field(None, description="Files none of whose authors is left (a share of them above "
                                                          "thresholds.orphaned_share puts the component at risk)")
     knowledge_holders: list[Any] = Field(default_factory=list)
+    ask_first: list[dict[str, Any]] | None = Field(
+        None, description="Where more than thresholds.orphaned_share of the files have no author left: the people still "
+                          "here to ask first (person, id, why), as who-knows ranks them; three at most, empty when nobody "
+                          "is left; null elsewhere")
 
 
 class Owner(BaseModel):

@@ -41,6 +41,12 @@ Beside it, kept separate so the paper's number stays comparable:
 * ``--leaving`` (``leaving=``) recomputes everything as if those people had
   left: they are removed before the greedy removal starts. People are named
   by display name, any name they used, e-mail, ``@login`` or id (``graph.people.PersonIndex``).
+* **ask first**: a scope (component or ``path``) where more than
+  ``thresholds.orphaned_share`` of the files have no author left has
+  ``ask_first``, the people still here to ask about it now, ranked as
+  ``cairn who-knows`` ranks them for a path (active authors of its files,
+  then active people who changed them, then its declared owners; three at
+  most, an empty list when nobody is left); other scopes have no such key;
 * components nest (``parent``): a file counts for its most specific
   component; ``path=`` drills down into any directory, nested components
   included;
@@ -58,7 +64,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
@@ -67,6 +72,7 @@ from cairn.graph.errors import AmbiguousName, UnknownName
 from cairn.graph.model import Edge, KnowsEdge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.store import verifying_skips
+from cairn.queries.gone import gone_people  # (the analyses beside the bus factor import it from here)
 
 if TYPE_CHECKING:  # imported where used: reading a stored answer needs it not
     from cairn.graph.thresholds import ThresholdValues
@@ -228,49 +234,6 @@ def knows_by_target(graph: RepoGraph, edges: Mapping[Any, Edge] | None = None) -
         if edge.type is knows:
             out[edge.target].append(edge)
     return out
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dict[str, str], list[str]]:
-    """Person node id -> why they count as gone ("departed", "inactive"), and notes on departed names matching nobody.
-
-    Departed: named in ``[identities] departed`` (matched like every name, by
-    ``PersonIndex``). Inactive: last active more than ``thresholds.inactive_days``
-    before the newest commit (people only declared in CODEOWNERS are never
-    inactive: they have no history to be judged by).
-    """
-    repo = graph.repository
-    gone: dict[str, str] = {}
-    notes: list[str] = []
-    departed = list(repo.get("departed") or []) if repo is not None else []
-    if departed and index is None:  # the index of every name is built only when there are names to look up
-        index = PersonIndex.of(graph)
-    for name in departed:
-        found = index.find(name)  # type: ignore[union-attr]
-        if not found:
-            notes.append(f"departed person {name!r} (cairn.toml) matches nobody in the history")
-        for person in found:
-            gone[person.id] = "departed"
-    newest = _parse_time(repo.get("newest_commit_at")) if repo is not None else None
-    if newest is not None:
-        from cairn.graph.thresholds import stored_threshold  # not the model: the PR check imports no pydantic
-
-        cutoff = newest - timedelta(days=stored_threshold(graph, "inactive_days"))
-        for person in graph.of_label(Label.PERSON):
-            if person.id in gone or person.get("declared_only"):
-                continue
-            last = _parse_time(person.get("last_active"))
-            if last is None or last < cutoff:
-                gone[person.id] = "inactive"
-    return gone, notes
 
 
 def in_truck_factor_scope(file_node: Node) -> bool:
@@ -454,7 +417,33 @@ def _scope_report(knowledge: _Knowledge, files: list[str], leaving: set[str]) ->
 
 
 def _at_risk(t: ThresholdValues, files: int, truck_factor: int, orphaned: int) -> bool:
-    return bool(files) and (truck_factor <= t.at_risk_truck_factor or orphaned / files > t.orphaned_share)
+    return bool(files) and (truck_factor <= t.at_risk_truck_factor or _mostly_orphaned(t, files, orphaned))
+
+
+def _mostly_orphaned(t: ThresholdValues, files: int, orphaned: int) -> bool:
+    """Whether more than ``thresholds.orphaned_share`` of ``files`` have no author left (which alone puts a scope at
+    risk): the scopes whose report says whom to ask now (``ask_first``)."""
+    return bool(files) and orphaned / files > t.orphaned_share
+
+
+def _add_ask_first(graph: RepoGraph, knowledge: _Knowledge, leaving: set[str],
+                   scopes: list[tuple[dict[str, Any], list[str]]]) -> None:
+    """Give each of ``scopes`` (a report's entry, its counted files) that is mostly orphaned ``ask_first``: the people
+    still here to ask first about its files, as who-knows ranks them for a path (``who_knows.ask_first``: active
+    authors, then those who changed them, then declared owners; three at most, maybe none). Worked out afresh for
+    every report (it reads who changed the files and when, which no kept entry vouches for); the KNOWS edges of
+    those files alone are read."""
+    wanted = [(entry, files) for entry, files in scopes
+              if _mostly_orphaned(knowledge.thresholds, len(files), entry["orphaned_files"])]
+    if not wanted:
+        return
+    from cairn.queries.who_knows import KnowledgeIndex, ask_first
+
+    gone = {pid: "leaving" if pid in leaving else str(info.gone_reason) for pid, info in knowledge.people.items()
+            if pid in leaving or info.gone_reason}
+    index = KnowledgeIndex.of_files(graph, set().union(*(files for _, files in wanted)), gone)
+    for entry, files in wanted:
+        entry["ask_first"] = ask_first(index, files)
 
 
 def _owner_handle(graph: RepoGraph, node_id: str) -> str:
@@ -587,6 +576,7 @@ def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set
             out_components.append(entry)
         else:  # documentation or examples only: nothing the truck factor counts, listed only when named
             without_files[comp.key] = entry
+    _add_ask_first(graph, knowledge, leaving_ids, [(entry, files_of[entry["name"]]) for entry in out_components])
     out_components.sort(key=_risk_order)
     result: dict[str, Any] = {"history_complete": complete, "history": counts, "repository": repository,
                               "components": out_components, "people": people}
@@ -598,6 +588,7 @@ def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set
                         if any(knowledge.component_of.get(f) == c.key for f in files))
         result["path"] = {"path": path.strip("/") or ".", **_scope_report(knowledge, files, leaving_ids),
                           "components": nested, **_owners_report(graph, knowledge, files)}
+        _add_ask_first(graph, knowledge, leaving_ids, [(result["path"], files)])
     return result, without_files
 
 
@@ -763,7 +754,8 @@ def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None,
 
     Component and Repository: ``truck_factor``, ``truck_factor_people``,
     ``human_truck_factor`` (and on components ``knowledge_holders``,
-    ``orphaned_files``, ``at_risk``, ``declared_owners_without_knowledge``);
+    ``orphaned_files``, ``at_risk``, ``declared_owners_without_knowledge``, and
+    ``ask_first`` where the report has it: the card and the PR check read it);
     KNOWS edges: ``author`` (whether the person is a DOA author of the file).
 
     Returns what ``bus_factor_answers`` would return for the graph: the properties written here are not
@@ -799,4 +791,8 @@ def annotate_bus_factor(graph: RepoGraph, authorship: Authorship | None = None,
             orphaned_files=c["orphaned_files"], at_risk=c["at_risk"],
             declared_owners_without_knowledge=c["declared_owners_without_knowledge"],
         )
+        if "ask_first" in c:
+            node.props["ask_first"] = c["ask_first"]
+        else:  # (a stored graph annotated again, as adding review records does, holds the one it had)
+            node.props.pop("ask_first", None)
     return report, {"names": sorted(c.key for c in graph.of_label(Label.COMPONENT)), "without_files": without_files}

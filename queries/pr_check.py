@@ -123,6 +123,9 @@ class TouchedComponent:
     gone: frozenset[str] = frozenset()
     #: its counted files with no author left (gone people removed); None when the store does not say
     orphaned_files: int | None = None
+    #: where most of them have no author left, the people still here to ask first (the bus factor's ``ask_first``,
+    #: stored on the component): their names
+    ask_first: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         holders = [{**h.to_props(), "active": h.id not in self.gone} for h in self.knowledge_holders]
@@ -456,9 +459,10 @@ def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozens
         props = node.props if node else {}
         holders = tuple(KnowledgeHolder.of(node))
         gone_holders = frozenset(h.id for h in holders if h.id in gone_keys)
+        ask = props.get("ask_first") if isinstance(props.get("ask_first"), list) else []
         out.append(TouchedComponent(name, props.get("truck_factor"), props.get("human_truck_factor"), holders,
                                     bool(props.get("at_risk")), tuple(files[name]), gone_holders,
-                                    props.get("orphaned_files")))
+                                    props.get("orphaned_files"), tuple(str(a.get("person")) for a in ask if isinstance(a, dict))))
     out.sort(key=lambda c: (not c.at_risk, c.truck_factor if c.truck_factor is not None else 99, c.name))
     return out
 
@@ -480,7 +484,8 @@ def _knowledge_risks(touched: list[TouchedComponent]) -> list[Finding]:
 def _why_at_risk(comp: TouchedComponent) -> str:
     """Why a component is at risk, in facts, and who holds its knowledge: its truck factors and its files with no
     author left (``queries.ownership``: either may put it at risk), the top three holders still here, and those of
-    the top three holders who left. Not reviewers: those are chosen by the change (``queries.reviewers``)."""
+    the top three holders who left; when most of its files have no author left, whom to ask first about it (the bus
+    factor's ``ask_first``). Not reviewers: those are chosen by the change (``queries.reviewers``)."""
     facts = f"truck factor {comp.truck_factor} (human {comp.human_truck_factor})"
     if comp.orphaned_files:
         facts += f", {comp.orphaned_files} {'file' if comp.orphaned_files == 1 else 'files'} with no author left"
@@ -489,6 +494,8 @@ def _why_at_risk(comp: TouchedComponent) -> str:
     held = f"knowledge still with {', '.join(here)}" if here else "none of its authors is still here"
     if left:
         held += f" (main authors who left: {', '.join(left)})"
+    if comp.ask_first:
+        held += f"; ask first: {', '.join(comp.ask_first)}"
     return f"{facts}; {held}"
 
 

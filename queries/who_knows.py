@@ -20,7 +20,7 @@ the one who changed it once last week.
 ``codeowners``: the CODEOWNERS owners of the path's files (with how many), or
 for an untracked path the owners its last matching rule names. ``ask``: the
 people to ask first — active authors, then active contributors, then declared
-owners.
+owners. ``ask_first`` gives the same for any set of files (the bus factor's components whose authors left).
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
+from cairn.graph.authorship import file_authors
 from cairn.graph.errors import InvalidQuery
-from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.queries.explore.common import as_text, person_name
-from cairn.queries.ownership import file_authors, gone_people
+from cairn.queries.gone import gone_people
 
 MAX_PATHS = 20
 MAX_LIMIT = 200
@@ -59,7 +60,7 @@ class Scope:
     """The tracked files a path stands for."""
 
     path: str
-    kind: str  # file | directory | repository | untracked
+    kind: str  # file | directory | repository | untracked | files (any set of them: ``ask_first``)
     files: list[str]
     nearest: str | None = None  # for an untracked path: the tracked directory answering for it
 
@@ -77,16 +78,18 @@ class KnowledgeIndex:
     @classmethod
     def of(cls, graph: RepoGraph) -> "KnowledgeIndex":
         files = {f.key: f for f in graph.of_label(Label.FILE)}
-        knows: dict[str, list[tuple[Node, dict[str, Any]]]] = {}
-        owners: dict[str, list[tuple[Node, dict[str, Any]]]] = {}
-        for e in graph.edges.values():
-            if e.type is Rel.KNOWS or e.type is Rel.OWNS:
-                target = graph.nodes.get(e.target)
-                source = graph.nodes.get(e.source)
-                if target is None or source is None or target.label is not Label.FILE:
-                    continue
-                (knows if e.type is Rel.KNOWS else owners).setdefault(target.key, []).append((source, e.props))
+        knows, owners = _by_file(graph, (e for e in graph.edges.values() if e.type is Rel.KNOWS or e.type is Rel.OWNS))
         gone, _ = gone_people(graph)
+        return cls(graph, files, knows, gone, owners)
+
+    @classmethod
+    def of_files(cls, graph: RepoGraph, keys: Collection[str], gone: dict[str, str]) -> "KnowledgeIndex":
+        """The index of the files ``keys`` alone (their KNOWS and OWNS edges, looked up by the files they point at);
+        ``gone``: Person node id -> why they count as gone (``gone_people``'s, and whoever else is taken as gone)."""
+        prefix = node_id(Label.FILE, graph.repo, "")
+        files = {key: node for key in keys if (node := graph.nodes.get(prefix + key)) is not None}
+        ids = {node.id for node in files.values()}
+        knows, owners = _by_file(graph, [*graph.edges_into(Rel.KNOWS, ids), *graph.edges_into(Rel.OWNS, ids)])
         return cls(graph, files, knows, gone, owners)
 
     def scope(self, path: str) -> Scope:
@@ -175,6 +178,20 @@ class KnowledgeIndex:
         return []
 
 
+def _by_file(graph: RepoGraph, edges: Iterable[Any]) -> tuple[dict[str, list[tuple[Node, dict[str, Any]]]],
+                                                            dict[str, list[tuple[Node, dict[str, Any]]]]]:
+    """The KNOWS and the OWNS ``edges`` into File nodes, by File key: (source node, edge properties), in their order."""
+    knows: dict[str, list[tuple[Node, dict[str, Any]]]] = {}
+    owners: dict[str, list[tuple[Node, dict[str, Any]]]] = {}
+    for e in edges:
+        target = graph.nodes.get(e.target)
+        source = graph.nodes.get(e.source)
+        if target is None or source is None or target.label is not Label.FILE:
+            continue
+        (knows if e.type is Rel.KNOWS else owners).setdefault(target.key, []).append((source, e.props))
+    return knows, owners
+
+
 def _handle(owner: Node) -> str:
     if owner.label is Label.TEAM:
         return owner.key
@@ -215,6 +232,16 @@ def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], l
         elif len(ask) < limit:
             ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner (CODEOWNERS)"})
     return ask
+
+
+def ask_first(index: KnowledgeIndex, files: list[str], limit: int = 3) -> list[dict[str, Any]]:
+    """Whom to ask first about ``files`` (File keys of ``index``): what who-knows says of a path (``ask``), for any
+    set of files, but for declared owners who are gone (asked about files whose authors left, the owner who left
+    is no answer)."""
+    person = node_id(Label.PERSON, index.graph.repo, "")
+    owners = [o for o in index.codeowners(Scope("", "files", files))
+              if o["kind"] != "person" or person + o["id"] not in index.gone]
+    return [without_echo(a, "person") for a in people_to_ask(index.holders(files), owners, limit, files=len(files))]
 
 
 def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict[str, Any]:

@@ -100,6 +100,9 @@ def _print_card(card: dict[str, Any]) -> None:
     # (prometheus's tsdb has 38: the first eight carry most of it, the rest is one `bus-factor` away)
     _line("knowledge holders (share of files authored): " + (escape(", ".join(holders)) or "none known")
           + (f" +{more} more (--format json lists them all)" if more > 0 else ""))
+    if bf.get("ask_first") is not None:  # (its authors left: whom to ask now)
+        _line("ask first now: " + (escape("; ".join(f"{a['person']} ({a['why']})" for a in bf["ask_first"]))
+                                    or "[yellow]nobody still here knows it[/]"))
     if card["owners"]:
         _line("declared owners: " + escape(", ".join(o["name"] for o in card["owners"])))
     if card["recent_activity"]:

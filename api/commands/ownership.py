@@ -97,6 +97,8 @@ def _print_tables(report: dict[str, Any]) -> None:
         if rows:
             console.print(table(f"Knowledge holders of {drill['path']}/", [
                 ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], rows))
+        if "ask_first" in drill:
+            console.print(_ask_line(drill["ask_first"]), highlight=False)
         if drill["declared_owners_without_knowledge"]:
             console.print(f"[yellow]declared owners without knowledge:[/] {escape(', '.join(drill['declared_owners_without_knowledge']))}",
                           highlight=False)
@@ -140,6 +142,27 @@ def _print_tables(report: dict[str, Any]) -> None:
     if holders:
         console.print(table("Knowledge holders (authors by degree of authorship)", [
             ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))
+    _print_ask_first(report["components"])
+
+
+def _ask_line(ask: list[dict[str, Any]]) -> str:
+    """``ask first: A (why); B (why)`` (markup), as who-knows says it of a path and the bus factor of a directory."""
+    return "ask first: " + _asked(ask) if ask else "[yellow]ask first: nobody still here knows it[/]"
+
+
+def _asked(ask: list[dict[str, Any]]) -> str:
+    return "; ".join(f"[bold]{escape(a['person'])}[/] ({escape(a['why'])})" for a in ask)
+
+
+def _print_ask_first(components: list[dict[str, Any]]) -> None:
+    """Whom to ask now about each component whose authors mostly left (``ask_first``): a line each, as who-knows
+    says it (at 80 columns a table of them folded every reason over two or three lines)."""
+    asking = [c for c in components if c.get("ask_first") is not None]
+    if asking:
+        console.print("Ask first now, where most files have no author left:", highlight=False)
+    for c in asking:
+        asked = _asked(c["ask_first"]) or "[yellow]nobody still here knows it[/]"
+        console.print(f"[bold]{escape(c['name'])}[/]: {asked}", highlight=False)
 
 
 def _before_after(entry: dict[str, Any], key: str) -> str:
@@ -193,11 +216,7 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
     if answer.get("nearest"):
         line += f": answered from {escape(answer['nearest'])}/"
     console.print(line, highlight=False)
-    ask = answer.get("ask") or []
-    if ask:
-        console.print("ask first: " + "; ".join(f"[bold]{escape(a['person'])}[/] ({escape(a['why'])})" for a in ask), highlight=False)
-    else:
-        console.print("[yellow]ask first: nobody still here knows it[/]", highlight=False)
+    console.print(_ask_line(answer.get("ask") or []), highlight=False)
     rows = [(h["person"], f"{h['authored']} ({h['share']:.0%})", f"{h['commits']} to {count(h['touched'], 'file')}",
              str(h.get("last_touch") or "")[:10],
              literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")

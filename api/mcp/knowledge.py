@@ -28,6 +28,8 @@ def component_summary(c: dict[str, Any], holders: int) -> dict[str, Any]:
     row["holders"] = [holder_row(h) for h in c.get("knowledge_holders") or []][:holders]
     if c.get("declared_owners_without_knowledge"):
         row["declared_owners_without_knowledge"] = c["declared_owners_without_knowledge"]
+    if "ask_first" in c:  # (only where the authors mostly left: whom to ask now instead)
+        row["ask_first"] = c["ask_first"]
     return row
 
 
@@ -118,8 +120,9 @@ def register(tool: Tools) -> None:
         one component (`component`) or a page of components, riskiest first, with the top knowledge holders. Use
         `leaving` for "what if these people leave" (names, e-mails or @logins): `impact` then says what changes (the
         numbers before and after, the components newly at risk first); `path` adds the same numbers for the
-        files under one directory. `people=true` pages through everyone instead. Lists show `limit` rows;
-        `next_cursor` gives the next page."""
+        files under one directory. Where most files have no author left, `ask_first` names the people still here to
+        ask about them (as `who_knows` ranks them; empty: nobody left). `people=true` pages through everyone
+        instead. Lists show `limit` rows; `next_cursor` gives the next page."""
         report = reads.bus_factor(ws, repository, component=component, leaving=leaving or [], path=path)
         return compact_bus_factor(report, component=component, limit=limit, cursor=cursor, people=people)
 

@@ -47,6 +47,9 @@ def card_markdown(card: dict[str, Any]) -> str:
         f"- Knowledge holders: {', '.join(text(holder_label(h)) for h in bf['knowledge_holders'][:HOLDERS_LISTED]) or 'none known'}"
         + (f" and {len(bf['knowledge_holders']) - HOLDERS_LISTED} more" if len(bf["knowledge_holders"]) > HOLDERS_LISTED else ""),
     ]
+    if bf.get("ask_first") is not None:  # (its authors left: whom to ask now)
+        lines.append("- Ask first now: " + ("; ".join(f"{text(a['person'])} ({text(a['why'])})" for a in bf["ask_first"])
+                                            or "nobody still here knows it"))
     if card["owners"]:
         lines.append(f"- Declared owners: {', '.join(text(o['name']) for o in card['owners'])}")
     lines += ["", "## Dependencies", ""]

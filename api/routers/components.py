@@ -36,6 +36,9 @@ def bus_factor(
 ) -> dict[str, Any]:
     """Truck factor of the repository and of each component, knowledge holders, and "what if these people leave".
 
+    A component (or the `path` drilled into) where more than `thresholds.orphaned_share` of the files have no author
+    left has `ask_first`: the people still here to ask about it now, as who-knows ranks them (`person`, `id`, `why`;
+    three at most, an empty list when nobody is left); the others have no such key.
     The same JSON as `cairn bus-factor --format json`.
     """
     return reads.bus_factor(ws, repository, component=component, leaving=leaving, path=path)

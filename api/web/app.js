@@ -131,6 +131,13 @@ function goneMark(h) {
 
 const HOLDERS_SHOWN = 15;
 
+// whom to ask now about a component whose authors left (ask_first: queries/ownership.py), as who-knows ranks them
+function askFirst(ask) {
+  if (!ask) return null;
+  return el("div", { class: "ask-first", "data-testid": "ask-first" }, el("span", { class: "muted" }, "Authors left; ask now: "),
+    ask.length ? ask.map((a) => el("span", { class: "chip", title: a.why }, a.person)) : el("span", { class: "muted" }, "nobody still here knows it"));
+}
+
 function holderRows(holders) {
   if (!holders || !holders.length) return el("p", { class: "muted" }, "Nobody holds recorded knowledge of it.");
   // People who left or went quiet still hold knowledge on paper; show them, marked, since their files are at risk.
@@ -169,6 +176,7 @@ function renderCard(card) {
     bf.orphaned_files  // why a component many people know can still be at risk: its authors left
       ? el("p", { class: "risk-note", "data-testid": "card-orphaned" }, `${bf.orphaned_files} file${bf.orphaned_files === 1 ? "" : "s"} with no author left`)
       : null,
+    askFirst(bf.ask_first),
     el("h3", {}, "Depends on"), deps(card.depends_on, "No other component."),
     el("h3", {}, "Used by"), deps(card.used_by, "No other component uses it."),
     el("h3", {}, "Decisions"),
@@ -277,7 +285,7 @@ async function viewBusFactor() {
             el("td", { class: "num" }, fmt(c.human_truck_factor)), el("td", { class: "num" }, fmt(c.files)),
             el("td", {}, (c.knowledge_holders || []).length
               ? c.knowledge_holders.slice(0, 4).map((h) => el("span", { class: "chip" }, `${holderName(h)} ${pct(h.share)}`))
-              : el("span", { class: "muted" }, "nobody left who knows it"))))))));
+              : el("span", { class: "muted" }, "nobody left who knows it"), askFirst(c.ask_first))))))));
   }
 
   async function refresh() {

@@ -42,7 +42,7 @@ _TARGET = attrgetter("target")
 _SOURCE = attrgetter("source")
 #: The properties of its Component node that a card reads (``answer_base`` digests them to know a card stands).
 CARD_PROPERTIES = ("description", "paths", "system", "domain", "inferred", "files", "truck_factor", "human_truck_factor",
-                   "at_risk", "orphaned_files", "knowledge_holders")
+                   "at_risk", "orphaned_files", "knowledge_holders", "ask_first")
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -191,6 +191,8 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
                 "at_risk": comp.get("at_risk"),
                 "orphaned_files": comp.get("orphaned_files"),
                 "knowledge_holders": holders_with_activity(graph, KnowledgeHolder.of(comp), gone),
+                # whom to ask now where most files have no author left (``queries.ownership``), else None
+                "ask_first": comp.get("ask_first"),
             },
             "owners": owners.get(name, []),
             "recent_activity": activity.get(name, []),

@@ -88,6 +88,9 @@ def test_governance_tools(client):
     assert len(people["people"]) == 2 and people["people_total"] >= 4 and "aliases" not in people["people"][0]
     one = client.json("bus_factor", component="core")
     assert one["component"]["name"] == "core" and one["component"]["holders"][0]["person"] == "Ada Lovelace"
+    # whom to ask now: said only of a component whose authors left (nobody else changed core's files)
+    assert "ask_first" not in one["component"]
+    assert client.json("bus_factor", component="core", leaving=["Ada Lovelace"])["component"]["ask_first"] == []
 
 
 DIFF = ("diff --git a/src/shop/core/models.py b/src/shop/core/models.py\n"

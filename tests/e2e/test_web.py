@@ -80,6 +80,7 @@ def test_what_if_someone_leaves_changes_the_truck_factor(page):
     tf = page.locator("[data-testid=repo-truck-factor]")
     tf.wait_for()
     before = int(tf.inner_text())
+    assert page.locator("tr[data-component=core] [data-testid=ask-first]").count() == 0  # Ada, its author, is here
     page.fill("#leaving-input", "Ada Lovelace")
     page.click("#whatif-add")
     page.locator("[data-testid=tf-delta]").wait_for()
@@ -89,6 +90,9 @@ def test_what_if_someone_leaves_changes_the_truck_factor(page):
     assert "Ada Lovelace" in page.locator(".leaving-chips").inner_text()
     # Without Ada nobody knows the core any more.
     assert "nobody left who knows it" in page.locator("tr[data-component=core]").inner_text()
+    # nor did anybody else change its files: nobody to ask (the bus factor's ask_first, empty)
+    assert page.locator("tr[data-component=core] [data-testid=ask-first]").inner_text() == (
+        "Authors left; ask now: nobody still here knows it")
     # every component of the shop is at risk already (truck factor 1): none is newly at risk
     assert page.locator("[data-testid=newly-at-risk]").count() == 0 and page.get_by_text("newly at risk").count() == 0
     # An unknown name is an error message, and the previous result stays.
@@ -118,6 +122,12 @@ def test_what_if_marks_the_components_at_risk_only_because_they_leave(browser, t
         assert [rows.nth(i).get_attribute("data-component") for i in range(rows.count())][:2] == ["core", "web"]
         for name in ("core", "web"):
             assert "newly at risk" in page.locator(f"tr[data-component='{name}']").inner_text()
+        # web has 2 of its 3 files without an author then: whom to ask now, the reason on hover (ask_first);
+        # core (2 of 4) names nobody
+        chips = page.locator("tr[data-component='web'] [data-testid=ask-first] .chip")
+        assert [chips.nth(i).inner_text() for i in range(chips.count())] == ["Carol", "@zed"]
+        assert chips.nth(0).get_attribute("title") == "author of 1 of the files, last 2024-06-11"
+        assert page.locator("tr[data-component='core'] [data-testid=ask-first]").count() == 0
         page.context.close()
 
 

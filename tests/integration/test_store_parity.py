@@ -40,6 +40,9 @@ def build_shop(root):
     repo.commit({"shop/api/views.py": "from shop.core import prices\n"}, author=BOB, message="api")
     repo.commit({"shop/api/views.py": "from shop.core import prices\nimport json\n"}, author=BOB, message="more",
                 trailers=[f"Co-authored-by: {CLAUDE}"])
+    # a year on, Ada is inactive: core's files mostly have no author left, and Bob is the one to ask (``ask_first``)
+    repo.commit({"shop/core/prices.py": "import decimal\nimport fractions\n"}, author=BOB, message="fractions",
+                date="2025-01-01T00:00:00+00:00")
     return repo
 
 
@@ -61,6 +64,7 @@ COMMANDS = [
     ["components"],
     ["bus-factor"],
     ["bus-factor", "--leaving", "Ada Lovelace"],
+    ["explore", "core"],
     ["adrs"],
     ["check"],
 ]
@@ -85,7 +89,7 @@ def test_every_read_command_agrees(tmp_path, neo4j_uri):
             assert result.exit_code == 0, result.output
     for name in (f"shop-{suffix}", f"lib-{suffix}"):
         for command in COMMANDS:
-            if name.startswith("lib") and "--leaving" in command:
+            if name.startswith("lib") and ("--leaving" in command or command[0] == "explore"):
                 continue
             a = read([*command, "--repo", name], embedded)
             b = read([*command, "--repo", name], neo4j_uri)
@@ -95,6 +99,10 @@ def test_every_read_command_agrees(tmp_path, neo4j_uri):
     assert [f["rule"] for f in check["findings"]] == ["core-pure"]
     bus = read(["bus-factor", "--repo", f"shop-{suffix}"], neo4j_uri)
     assert bus["repository"]["truck_factor"] >= 1
+    core = next(c for c in bus["components"] if c["name"] == "core")
+    assert [a["person"] for a in core["ask_first"]] == ["Bob Builder"]
+    card = read(["explore", "core", "--repo", f"shop-{suffix}"], neo4j_uri)  # read from the Component node's property
+    assert card["bus_factor"]["ask_first"] == core["ask_first"]
 
 
 def test_a_briefing_agrees(tmp_path, neo4j_uri):
