@@ -67,13 +67,13 @@ validates a configuration only when this build has not validated it before
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cairn.graph.errors import ConfigError
 from cairn.graph.lazy_exports import lazy_exports
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
 
 if TYPE_CHECKING:
     from cairn.ingest.config_models import (AdrSettings, CairnConfig, ComponentSpec, IdentitySettings, IngestSettings,
@@ -164,8 +164,8 @@ def read_config_source(root: Path, explicit: Path | None = None) -> ConfigSource
         else:  # the file named on the command line (checked above)
             raw = path.read_bytes()
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = load_toml(raw.decode("utf-8"))
+        except (TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{_display(path, root)}: not valid TOML ({exc})") from None
         if in_pyproject:
             tool = data.get("tool")

@@ -29,7 +29,6 @@ An invalid rule anywhere raises ``ConfigError`` naming the file and the rule.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.rules import DeclaredRule, RuleSpec, parse_layer
 from cairn.ingest.adrs import DecisionSet
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
+from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
 
 if TYPE_CHECKING:
     import configparser
@@ -130,8 +130,8 @@ def collect_rules(config: CairnConfig | Settings, decision_set: DecisionSet,
 
 def _cairn_block_rules(text: str, where: str) -> list[dict[str, Any]]:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = load_toml(text)
+    except TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML ({exc})") from None
     extra = set(data) - {"rules"}
     if extra:
@@ -298,8 +298,8 @@ def _find_importlinter(root: Path) -> _Contracts | None:
         raise ConfigError(str(exc)) from None
     if text is not None:
         try:
-            data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            data = load_toml(text)
+        except (TOMLDecodeError, UnicodeDecodeError, OSError):
             return None
         session = dict(data.get("tool", {}).get("importlinter", {}) or {})
         if session:

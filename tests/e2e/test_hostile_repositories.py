@@ -292,6 +292,22 @@ def test_yaml_bombs_are_refused_and_reported_the_rest_is_read(tmp_path):
     assert {p["path"] for p in adrs["problems"]} >= {"docs/adr/0001-seven.md", "docs/adr/0002-nine.md", "docs/adr/0003-rules.md"}
 
 
+def test_toml_nested_past_the_recursion_limit_is_not_valid_toml_said_in_one_line(tmp_path):
+    # tomllib recurses into nested arrays: a few thousand "[" made a RecursionError, a traceback, of an ingest
+    deep = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo, {"docs/adr/0001-rules.md": "# 1. Rules\n\n## Status\n\nAccepted\n\n```cairn\n" + deep + "```\n"})
+    store = tmp_path / "store"
+    for fix, planted in (({"docs/adr/0001-rules.md": "# 1. Rules\n"}, {"pyproject.toml": "[tool.cairn]\n" + deep}),
+                         ({"pyproject.toml": "[tool.cairn]\n"}, {"cairn.toml": deep}), ({"cairn.toml": ""}, {})):
+        proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert "not valid TOML (arrays or tables nested too deeply" in proc.stderr and len(proc.stderr.splitlines()) == 1
+        repo.commit({**fix, **planted})
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["modules"] == 3
+
+
 # -- files outside the checkout ---------------------------------------------------------------
 
 

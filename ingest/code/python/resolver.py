@@ -57,7 +57,6 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from itertools import repeat
 from typing import Callable
@@ -65,6 +64,7 @@ from typing import Callable
 from cairn.ingest.code.base import DYNAMIC, Layout, ParsedFile, RawImport, ResolvedImport, Resolver
 from cairn.ingest.code.python.parse import RELATIVE_TO_NAME
 from cairn.ingest.code.stdlib import PYTHON_STDLIB
+from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
 
 
 def _is_module_file(filename: str) -> bool:
@@ -420,8 +420,8 @@ def declared_package_dirs(read_text) -> dict[str, str]:
     if not text or "package-dir" not in text:
         return {}
     try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
+        data = load_toml(text)
+    except (TOMLDecodeError, ValueError):
         return {}
     mapping = data.get("tool", {}).get("setuptools", {}).get("package-dir", {})
     if not isinstance(mapping, dict):

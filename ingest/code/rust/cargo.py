@@ -21,10 +21,11 @@ checkout's size cap, is left out, the first two with a note.
 from __future__ import annotations
 
 import posixpath
-import tomllib
 from dataclasses import dataclass, field
 from operator import methodcaller
 from typing import Callable, Collection
+
+from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
 
 MANIFEST = "Cargo.toml"
 _DEPENDENCY_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
@@ -87,8 +88,8 @@ def read_packages(all_files: Collection[str], rust_files: Collection[str], read_
         if text is None:
             continue
         try:
-            manifests[posixpath.dirname(path)] = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:  # (tomllib recurses into nested arrays)
+            manifests[posixpath.dirname(path)] = load_toml(text)
+        except (TOMLDecodeError, ValueError) as exc:
             problems.append(f"{path}: not read ({type(exc).__name__})")
     workspaces = {d: _table(m, "workspace") for d, m in manifests.items() if _table(m, "workspace")}
     packages = []
