@@ -61,7 +61,7 @@ from cairn.queries.contracts import check
 from cairn.queries.contracts.index import ImportIndex
 from cairn.queries.dependencies import component_digraph, module_id
 from cairn.queries.ownership import gone_people, history_completeness
-from cairn.queries.reviewers import SuggestedReviewer, suggest_reviewers
+from cairn.queries.reviewers import SuggestedReviewer, change_authors, suggest_reviewers
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -212,7 +212,9 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
         findings += _new_cycles(base, head, *dependencies)
     people = PersonIndex.of(stored)
     gone, _ = gone_people(stored, people)
-    touched = _touched_components(stored, change, frozenset(stored.nodes[nid].key for nid in gone))
+    authors = [i for i in change.identities if i.role.wrote_it]
+    touched = _touched_components(stored, change, frozenset(stored.nodes[nid].key for nid in gone),
+                                  frozenset(stored.nodes[nid].key for nid in change_authors(people, authors)))
     findings += _knowledge_risks(touched)
     findings += _governance_changes(stored, change)
 
@@ -222,7 +224,6 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
         findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
     findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
-    authors = [i for i in change.identities if i.role.wrote_it]
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
                                   read_components=read_components)
     history_complete, history = history_completeness(stored)
@@ -448,7 +449,10 @@ def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:
     return best or [u for u, _ in nx.find_cycle(scc)]
 
 
-def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozenset[str]) -> list[TouchedComponent]:
+def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozenset[str],
+                        author_keys: frozenset[str] = frozenset()) -> list[TouchedComponent]:
+    """The components the change touches; whom to ask first about one leaves out the change's authors
+    (``author_keys``: their Person keys), who are not asked about their own change."""
     files: dict[str, list[FileChange]] = {}
     for f in change.files:
         for comp in {f.component, f.old_component} - {None}:
@@ -462,7 +466,8 @@ def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozens
         ask = props.get("ask_first") if isinstance(props.get("ask_first"), list) else []
         out.append(TouchedComponent(name, props.get("truck_factor"), props.get("human_truck_factor"), holders,
                                     bool(props.get("at_risk")), tuple(files[name]), gone_holders,
-                                    props.get("orphaned_files"), tuple(str(a.get("person")) for a in ask if isinstance(a, dict))))
+                                    props.get("orphaned_files"), tuple(str(a.get("person")) for a in ask
+                                                                       if isinstance(a, dict) and a.get("id") not in author_keys)))
     out.sort(key=lambda c: (not c.at_risk, c.truck_factor if c.truck_factor is not None else 99, c.name))
     return out
 

@@ -86,6 +86,11 @@ class _Candidate:
     stand_in: str = ""  # why a person who knows none of the changed files is suggested
 
 
+def change_authors(index: PersonIndex, authors: Iterable[Any]) -> set[str]:
+    """The Person node ids of a change's ``authors`` (as ``suggest_reviewers`` takes them), under any identity."""
+    return {person.id for a in authors for text in _identity_strings(a) for person in index.find(text)}
+
+
 def _identity_strings(author: Any) -> list[str]:
     """The texts that name one author: ``"Name <email>"`` is itself, its name and its e-mail."""
     if isinstance(author, (tuple, list)):
@@ -139,7 +144,7 @@ def suggest_reviewers(
     index = index or PersonIndex(people.values())
     if gone is None:
         gone, _ = gone_people(graph, index)
-    authors_ids = {person.id for a in authors for text in _identity_strings(a) for person in index.find(text)}
+    authors_ids = change_authors(index, authors)
 
     def eligible(pid: str) -> bool:
         node = people.get(pid)

@@ -139,6 +139,14 @@ def test_the_pr_checks_knowledge_risk_names_them(ingested):
                             "--format", "json", exit_code=0))
     risk = next(f for f in report["findings"] if f["rule"] == "cairn/knowledge-risk")
     assert risk["message"].endswith("(main authors who left: Olga Old); ask first: Paul Present, Rita Recent, Quinn Quiet")
+    # Paul's own change: he is not told to ask himself
+    repo.git("checkout", "-q", "-b", "pauls", base)
+    repo.commit({"src/core/a.py": _source("a") + "# paul\n# again\n"}, author=PAUL)
+    repo.git("checkout", "-q", "main")
+    report = json.loads(cli(store, "pr-check", "--repo", str(repo.root), "--base", base, "--head", "pauls",
+                            "--format", "json", exit_code=0))
+    risk = next(f for f in report["findings"] if f["rule"] == "cairn/knowledge-risk")
+    assert risk["message"].endswith("(main authors who left: Olga Old); ask first: Rita Recent, Quinn Quiet")
 
 
 def test_an_ingest_after_the_author_returns_drops_it(tmp_path):
