@@ -237,7 +237,8 @@ class ReadingItem(BaseModel):
 class ReadingList(BaseModel):
     repository: str
     component: str | None = None
-    decisions: list[DecisionRef]
+    decisions: list[DecisionRef] = Field(description="The first decisions to read: in force, newest first")
+    decisions_total: int = Field(description="How many decisions the list would hold uncut (`cairn adrs` lists them)")
     modules: list[CentralModule]
     people: list[dict[str, Any]]
     items: list[ReadingItem] = Field(description="Everything above, in reading order")

@@ -186,6 +186,9 @@ def _print_reading_list(data: dict[str, Any]) -> None:
         if all(d.get("number") is None for d in data["decisions"]):  # records named by date or slug
             columns, rows = columns[1:], [row[1:] for row in rows]
         console.print(table("1. Decisions in force" + (f" (in {folder}/)" if folder else ""), columns, rows))
+        more = data.get("decisions_total", len(data["decisions"])) - len(data["decisions"])
+        if more > 0:
+            _line(f"   and {count(more, 'more decision')} in force: [bold]cairn adrs[/] lists them all")
     else:
         _line("1. Decisions: no decision records govern it yet.")
     if data["modules"]:

@@ -33,8 +33,11 @@ from cairn.queries.ownership import gone_people, presence
 KNOWN_SHOWN = 3  # components named in a person's reason; the rest counted
 
 
-def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int = 8, people: int = 5) -> dict[str, Any]:
-    """What a newcomer should read first: decisions in force, then central modules, then people to ask."""
+def reading_list(graph: RepoGraph, component: str | None = None, *, decisions: int = 10, modules: int = 8,
+                 people: int = 5) -> dict[str, Any]:
+    """What a newcomer should read first: decisions in force, then central modules, then people to ask; the first
+    ``decisions`` of the decisions (cometbft has 85 in force: its list was all of them), ``decisions_total`` counting
+    them all."""
     if component is not None:
         comp = component_node(graph, component)
         module_ids = {m.id for m in graph.of_label(Label.MODULE) if m.get("component") == component}
@@ -46,6 +49,8 @@ def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int
         nodes.sort(key=decision_order)
         decision_rows = [decision_summary(d) for d in nodes]
         comps = graph.of_label(Label.COMPONENT)
+    decisions_total = len(decision_rows)
+    decision_rows = decision_rows[:decisions]
     central = _modules_to_read(graph, modules, component) if graph.of_label(Label.MODULE) else []
     people_rows = _people_to_ask(graph, comps, people)
 
@@ -62,6 +67,7 @@ def reading_list(graph: RepoGraph, component: str | None = None, *, modules: int
         "repository": graph.repo,
         "component": component,
         "decisions": decision_rows,
+        "decisions_total": decisions_total,
         "modules": central,
         "people": people_rows,
         "items": items,

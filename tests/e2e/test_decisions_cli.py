@@ -406,3 +406,20 @@ def test_no_records_names_the_configuration_table_where_they_are_looked_for(tmp_
 def test_a_check_with_rules_says_nothing_of_declaring_them(shop):
     _, store = shop
     assert "no boundary rules are declared" not in invoke("check", "--store", str(store)).stdout
+
+
+def test_the_reading_list_names_a_newcomers_first_ten_decisions_and_counts_the_rest(tmp_path):
+    # cometbft's list was all of its 85 decisions in force
+    repo = GitRepo(tmp_path / "many")
+    records = {f"docs/architecture/adr-{n:03}-choice-{n}.md": f"# ADR {n}: Choice {n}\n\n## Status\n\nAccepted\n\n"
+                                                             f"## Changelog\n\n- 2020-01-{n:02}: first draft\n"
+               for n in range(1, 13)}
+    repo.commit({"app/main.py": "import os\n", "app/util.py": "X = 1\n", **records}, message="records", author=ALICE)
+    store = tmp_path / "store"
+    ingest(repo, store)
+    listed = cairn("reading-list", "--store", str(store), columns=80).stdout
+    numbers = [line.split("│")[1].strip() for line in listed.split("2. ")[0].splitlines() if line.startswith("│ ")]
+    assert [n for n in numbers if n] == [str(n) for n in range(12, 2, -1)]  # the ten newest
+    assert "and 2 more decisions in force: cairn adrs lists them all" in listed
+    data = json.loads(cairn("reading-list", "--store", str(store), "--format", "json").stdout)
+    assert (len(data["decisions"]), data["decisions_total"]) == (10, 12)

@@ -155,6 +155,11 @@ def test_reading_list_orders_decisions_modules_people(shop):
     kinds = [i["kind"] for i in whole["items"]]
     assert kinds == sorted(kinds, key=["decision", "module", "person"].index)
     assert whole["people"], "knowledge holders of the components are the people to ask"
+    # a newcomer's first decisions (cometbft has 85 in force), the rest counted
+    first = reading_list(graph, decisions=1)
+    assert [d["path"] for d in first["decisions"]] == ["docs/adr/0003-invoices-in-billing.md"]
+    assert (first["decisions_total"], whole["decisions_total"]) == (2, 2)
+    assert [i["ref"] for i in first["items"] if i["kind"] == "decision"] == ["docs/adr/0003-invoices-in-billing.md"]
 
     billing = reading_list(graph, "billing")
     assert [d["path"] for d in billing["decisions"]] == ["docs/adr/0003-invoices-in-billing.md"]
