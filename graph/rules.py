@@ -39,7 +39,10 @@ Kinds and their parameters:
 ==============  =================================================================
 
 Subjects. A subject is resolved against the graph when the check runs:
-``component:NAME`` is that component's modules; ``module:NAME`` is the module
+``component:NAME`` is that component's modules and those of the components
+nested in it (cometbft's ``libs`` holds its ``libs/pubsub``, a component of
+its own; an ``acyclic`` rule over every component keeps each to its own
+modules); ``module:NAME`` is the module
 ``NAME`` and, with ``as_packages``, every module below it (``NAME.x`` or, for
 path-named modules, ``NAME/x``); ``external:NAME`` is a third-party package. A
 bare word is a component when a component of that name exists, else a module

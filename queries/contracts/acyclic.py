@@ -14,8 +14,11 @@ from cairn.queries.contracts.base import Contract, Violation
 
 class AcyclicContract(Contract):
     def violations(self) -> list[Violation]:
-        subjects = self.spec.components or sorted(k for k, v in self.ix.component_modules.items() if v)
         out: list[Violation] = []
+        if not self.spec.components:  # every component, each its own modules (a nested one is not its parent's here)
+            self._among([(k, set(v)) for k, v in sorted(self.ix.component_modules.items()) if v], out)
+            return out
+        subjects = self.spec.components
         for subject in subjects:
             if "*" in subject:
                 self._levels(subject, self.spec.depth, out)
@@ -42,7 +45,8 @@ class AcyclicContract(Contract):
         import networkx as nx  # ~0.3 s to import: only when an acyclic rule is checked
 
         owner: dict[str, str] = {}
-        for label, mods in groups:
+        # a module in two subjects (a component and one nested in it, both named) is the more specific one's
+        for label, mods in sorted(groups, key=lambda g: len(g[1])):
             for m in sorted(mods):
                 owner.setdefault(m, label)
         # edges added in a fixed order, so the cycle shown (a shortest path, of which there may be several)

@@ -55,8 +55,13 @@ class ImportIndex:
             self.externals.add(node.key)
         components = graph.of_label(Label.COMPONENT)
         self.component_nodes = len(components)
+        #: component -> the components nested directly in it (their ``parent``)
+        self.nested: dict[str, list[str]] = {}
         for node in components:
             self.component_modules.setdefault(node.key, set())
+            parent = node.props.get("parent")
+            if isinstance(parent, str) and parent != node.key:
+                self.nested.setdefault(parent, []).append(node.key)
         self.modules = sorted(self.component_of)
         succ: dict[str, dict[str, ImportEdge]] = {m: {} for m in self.modules}
         pred: dict[str, dict[str, ImportEdge]] = {}
@@ -116,6 +121,7 @@ class ImportIndex:
         index = cls.__new__(cls)
         index.graph, index.component_of, index.component_modules = graph, component_of, component_modules
         index.externals, index.component_nodes, index.modules = externals, base.component_nodes, base.modules
+        index.nested = base.nested
         index._prefix_names = base._prefix_names
         changed = set(modules)
         succ, pred = dict(base.succ), dict(base.pred)
@@ -175,7 +181,7 @@ class ImportIndex:
         subject = subject.strip()
         if subject.startswith("component:"):
             name = subject.split(":", 1)[1]
-            return [(name, set(self.component_modules.get(name, set())))]
+            return [(name, self.component_tree(name))]
         if subject.startswith(EXTERNAL):
             name = subject.split(":", 1)[1]
             return [(subject, {EXTERNAL + name} if name in self.externals else set())]
@@ -183,7 +189,7 @@ class ImportIndex:
         if explicit_module:
             subject = subject.split(":", 1)[1]
         elif subject in self.component_modules:
-            return [(subject, set(self.component_modules[subject]))]
+            return [(subject, self.component_tree(subject))]
         if "*" in subject:
             rx = wildcard(subject)
             return [(name, self.under(name, as_packages)) for name in self.prefix_names() if rx.fullmatch(name)]
@@ -191,6 +197,20 @@ class ImportIndex:
         if not modules and subject in self.externals:
             return [(EXTERNAL + subject, {EXTERNAL + subject})]
         return [(subject, modules)]
+
+    def component_tree(self, name: str) -> set[str]:
+        """The modules of component ``name`` and of the components nested in it, at any depth (cometbft's ``libs``
+        holds ``libs/pubsub``, a component of its own; prometheus' ``storage`` holds ``storage/remote``): a rule
+        about a component is about everything in its folder, as a module subject is about its descendants."""
+        modules = set(self.component_modules.get(name, set()))
+        seen, todo = {name}, list(self.nested.get(name, ()))
+        while todo:
+            child = todo.pop()
+            if child not in seen:
+                seen.add(child)
+                modules |= self.component_modules.get(child, set())
+                todo.extend(self.nested.get(child, ()))
+        return modules
 
     def component(self, module: str) -> str | None:
         return self.component_of.get(module)

@@ -458,3 +458,31 @@ def test_one_definition_of_a_retired_decision():
     rule = {"id": "old", "kind": "forbidden", "from": ["web"], "to": ["db"], "because": "docs/adr/0001-old.md"}
     report = check(build(SHOP, [("shop.web.views", "shop.db.models")], [rule], {"docs/adr/0001-old.md": "reverted"}))
     assert report.findings == [] and [s["rule"] for s in report.skipped_rules] == ["old"]
+
+
+def test_a_component_subject_holds_the_components_nested_in_it():
+    # cometbft: libs/pubsub is a component of its own inside libs; prometheus: storage/remote inside storage. A rule
+    # about libs is about everything in its folder (a pubsub import of the mempool broke "libs stay below" unseen)
+    modules = {**SHOP, "shop.util": "util", "shop.util.text": "util", "shop.util.pubsub": "pubsub"}
+    imports = [("shop.util.pubsub", "shop.core.service", "runtime", 4), ("shop.core.service", "shop.util.text")]
+    rule = {"id": "util-below", "kind": "forbidden", "from": ["util"], "to": ["core"]}
+    graph = build(modules, imports, [rule])
+    assert pairs(check(graph)) == []  # pubsub is not nested yet: a component beside util
+    graph.node(Label.COMPONENT, "pubsub").props["parent"] = "util"
+    assert pairs(check(graph)) == [("util-below", "shop.util.pubsub", "shop.core.service")]
+    for subject in ("component:util", "util"):  # (the explicit form and the bare word alike)
+        graph = build(modules, imports, [{**rule, "from": [subject]}])
+        graph.node(Label.COMPONENT, "pubsub").props["parent"] = "util"
+        assert pairs(check(graph)) == [("util-below", "shop.util.pubsub", "shop.core.service")]
+    # acyclic over every component keeps each its own modules: pubsub -> core -> util is a cycle of three, not util's
+    cyclic = build(modules, imports + [("shop.util.text", "shop.util.pubsub")], [{"id": "no-cycles", "kind": "acyclic"}])
+    cyclic.node(Label.COMPONENT, "pubsub").props["parent"] = "util"
+    assert sorted((f.source, f.target) for f in check(cyclic).findings) == [
+        ("shop.core.service", "shop.util.text"), ("shop.util.pubsub", "shop.core.service"),
+        ("shop.util.text", "shop.util.pubsub")]
+    # named both, a module is the more specific subject's
+    named = build(modules, imports + [("shop.util.text", "shop.util.pubsub")],
+                  [{"id": "no-cycles", "kind": "acyclic", "components": ["util", "pubsub", "core"]}])
+    named.node(Label.COMPONENT, "pubsub").props["parent"] = "util"
+    assert sorted((f.source, f.target) for f in check(named).findings) == sorted(
+        (f.source, f.target) for f in check(cyclic).findings)
