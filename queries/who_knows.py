@@ -162,8 +162,9 @@ class KnowledgeIndex:
                     # (a delivery is a change after the file's first commit, which its first author made)
                     commits = int(props.get("deliveries") or 0) + bool(props.get("first_authorship"))
                     row["commits"] += commits
-                    now[person.key] = now.get(person.key, 0.0) + recent_weight(
-                        commits, person.key in authors, parse_time(when), newest)
+                    if row["active"]:  # (nobody gone is asked: their weight is never read)
+                        now[person.key] = now.get(person.key, 0.0) + recent_weight(
+                            commits, person.key in authors, parse_time(when), newest)
                 if (props.get("reviews") or 0) > 0:
                     row["reviewed"] += 1
                 if when and (row["last_touch"] is None or when > row["last_touch"]):
