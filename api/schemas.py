@@ -370,7 +370,7 @@ class PathKnowledge(Open):
     holders: list[PathHolder]
     more_holders: int | None = None
     codeowners: list[dict[str, Any]]
-    ask: list[dict[str, Any]] = Field(description="Whom to ask first: active authors, then contributors, then declared owners")
+    ask: list[dict[str, Any]] = Field(description="Whom to ask first now: the active people who changed the files, by their recent work on them (commits, authorship), then the declared owners still here")
 
 
 class WhoKnows(BaseModel):

@@ -10,8 +10,9 @@ component, in one compact answer:
 * ``decisions`` — the decisions governing them: in force first; among those, for paths, the ones whose text
   names a directory nearest to them first (``queries.decision_nearness``; ``near`` says which), then explicit
   before inferred, newest first;
-* ``ask`` / ``codeowners`` — who to ask (active authors, then contributors,
-  then declared owners; see ``queries.who_knows``) and the declared owners;
+* ``ask`` / ``codeowners`` — who to ask (as who-knows says: the active people
+  who changed the files, by their recent work on them, then declared owners
+  still here; see ``queries.who_knows``) and the declared owners;
 * ``changes_with`` — what usually changes together with these files or
   components (``CO_CHANGES`` edges, strongest first, partners outside the
   scope only); ``None`` with a note when the graph has no change coupling;
@@ -39,7 +40,7 @@ from cairn.queries.decisions import rule_list
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_summary, negated, person_name
-from cairn.queries.who_knows import MAX_PATHS, KnowledgeIndex, Scope, check_limit, normalise_path, people_to_ask, without_echo
+from cairn.queries.who_knows import MAX_PATHS, KnowledgeIndex, Scope, check_limit, normalise_path, people_to_ask
 
 DESCRIPTION_CHARS = 240
 MAX_INSTRUCTION_FILES = 4
@@ -88,10 +89,9 @@ def briefing(graph: RepoGraph, *, paths: Iterable[str] | None = None, component:
         notes.append("the repository has no decision records (ADRs) Cairn could read")
     out["decisions"] = _cut(decisions, limit, "decisions", omitted)
 
-    holders = index.holders(files)
     untracked = len(scopes) == 1 and scopes[0].kind == "untracked"
     owners = index.codeowners(scopes[0] if untracked else Scope(".", "directory", files))
-    out["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners, limit=min(limit, ASK), files=len(files))]
+    out["ask"] = people_to_ask(index, files, owners, limit=min(limit, ASK))
     out["codeowners"] = _cut([{"owner": o["owner"], "kind": o["kind"], "files": o.get("files")} for o in owners], limit,
                              "codeowners", omitted)
     out["changes_with"] = _changes_with(graph, names, set(files), limit, omitted, notes)

@@ -13,7 +13,8 @@ from cairn.graph.model import Label, RepoGraph
 from cairn.graph.people import PersonIndex
 
 
-def _parse_time(value: Any) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
+    """An ISO time as the graph stores it (``last_active``, ``last_touch``, ``newest_commit_at``), or None."""
     if not value:
         return None
     try:
@@ -42,7 +43,7 @@ def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dic
             notes.append(f"departed person {name!r} (cairn.toml) matches nobody in the history")
         for person in found:
             gone[person.id] = "departed"
-    newest = _parse_time(repo.get("newest_commit_at")) if repo is not None else None
+    newest = parse_time(repo.get("newest_commit_at")) if repo is not None else None
     if newest is not None:
         from cairn.graph.thresholds import stored_threshold  # not the model: the PR check imports no pydantic
 
@@ -50,7 +51,7 @@ def gone_people(graph: RepoGraph, index: PersonIndex | None = None) -> tuple[dic
         for person in graph.of_label(Label.PERSON):
             if person.id in gone or person.get("declared_only"):
                 continue
-            last = _parse_time(person.get("last_active"))
+            last = parse_time(person.get("last_active"))
             if last is None or last < cutoff:
                 gone[person.id] = "inactive"
     return gone, notes

@@ -44,9 +44,10 @@ Beside it, kept separate so the paper's number stays comparable:
 * **ask first**: a scope (component or ``path``) where more than
   ``thresholds.orphaned_share`` of the files have no author left has
   ``ask_first``, the people still here to ask about it now, ranked as
-  ``cairn who-knows`` ranks them for a path (active authors of its files,
-  then active people who changed them, then its declared owners; three at
-  most, an empty list when nobody is left); other scopes have no such key;
+  ``cairn who-knows`` ranks them for a path (the active people who changed
+  its files, by their recent work on them, then its declared owners still
+  here; three at most, an empty list when nobody is left); other scopes have
+  no such key;
 * components nest (``parent``): a file counts for its most specific
   component; ``path=`` drills down into any directory, nested components
   included;
@@ -429,8 +430,8 @@ def _mostly_orphaned(t: ThresholdValues, files: int, orphaned: int) -> bool:
 def _add_ask_first(graph: RepoGraph, knowledge: _Knowledge, leaving: set[str],
                    scopes: list[tuple[dict[str, Any], list[str]]]) -> None:
     """Give each of ``scopes`` (a report's entry, its counted files) that is mostly orphaned ``ask_first``: the people
-    still here to ask first about its files, as who-knows ranks them for a path (``who_knows.ask_first``: active
-    authors, then those who changed them, then declared owners; three at most, maybe none). Worked out afresh for
+    still here to ask first about its files, as who-knows ranks them for a path (``who_knows.ask_first``: the active
+    people who changed them, by their recent work on them, then declared owners; three at most, maybe none). Worked out afresh for
     every report (it reads who changed the files and when, which no kept entry vouches for); the KNOWS edges of
     those files alone are read."""
     wanted = [(entry, files) for entry, files in scopes

@@ -19,8 +19,17 @@ the one who changed it once last week.
 
 ``codeowners``: the CODEOWNERS owners of the path's files (with how many), or
 for an untracked path the owners its last matching rule names. ``ask``: the
-people to ask first — active authors, then active contributors, then declared
-owners. ``ask_first`` gives the same for any set of files (the bus factor's components whose authors left).
+people to ask first now (``people_to_ask``) — the active people who changed
+the files, by the weight of their recent work on them, then the declared
+owners still here. Per file a person changed, their commits to it plus
+``ASK_AUTHOR_COMMITS`` if they are an author of it, halved for every
+``ASK_HALF_LIFE_DAYS`` (a year) between their last change to it and the
+newest commit; summed over the files. So authorship of many files still
+counts, while one authored file (prometheus's ``web/ui/module``: 1 commit)
+does not beat 17 commits to 9 of the files this year, nor 21 commits of 2017
+the 14 of 2024 (``template``). The holders table keeps its order. ``ask_first`` gives the
+same for any set of files (the bus factor's components whose authors left),
+as does the briefing.
 """
 
 from __future__ import annotations
@@ -28,16 +37,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Collection, Iterable
 
 from cairn.graph.authorship import file_authors
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.queries.explore.common import as_text, person_name
-from cairn.queries.gone import gone_people
+from cairn.queries.gone import gone_people, parse_time
 
 MAX_PATHS = 20
 MAX_LIMIT = 200
+#: whom to ask now: work on a file weighs half as much a year after the person last changed it (prometheus's
+#: template/, last changed by its long-time holder in 2017, is asked of the people who changed it in 2024-25)
+ASK_HALF_LIFE_DAYS = 365
+#: being an author of a file (degree of authorship) weighs as much as this many more commits to it
+ASK_AUTHOR_COMMITS = 3
 
 
 def normalise_path(path: str) -> str:
@@ -116,8 +131,18 @@ class KnowledgeIndex:
         return [{"name": c, "files": n} for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def holders(self, files: list[str]) -> list[dict[str, Any]]:
+        """The knowledge holders of ``files``, in the table's order (see the module docstring)."""
+        return self.tally(files)[0]
+
+    def tally(self, files: list[str]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+        """The holders of ``files`` and, by person key, their weight now (``recent_weight``, summed over the files in
+        sorted order: one sum however the files came)."""
+        keys = sorted(files)
         rows: dict[str, dict[str, Any]] = {}
-        for f in files:
+        now: dict[str, float] = {}
+        repo = self.graph.repository
+        newest = parse_time(repo.get("newest_commit_at")) if repo is not None else None
+        for f in keys:
             edges = self.knows.get(f, [])
             candidates = {p.key: (float(props["doa"]), bool(props.get("first_authorship")))
                           for p, props in edges if props.get("doa") is not None}
@@ -131,21 +156,26 @@ class KnowledgeIndex:
                                               "touched": 0, "commits": 0, "reviewed": 0, "last_touch": None}
                 if person.key in authors:
                     row["authored"] += 1
+                when = as_text(props.get("last_touch"))
                 if props.get("doa") is not None:
                     row["touched"] += 1
                     # (a delivery is a change after the file's first commit, which its first author made)
-                    row["commits"] += int(props.get("deliveries") or 0) + bool(props.get("first_authorship"))
+                    commits = int(props.get("deliveries") or 0) + bool(props.get("first_authorship"))
+                    row["commits"] += commits
+                    if row["active"]:  # (nobody gone is asked: their weight is never read)
+                        now[person.key] = now.get(person.key, 0.0) + recent_weight(
+                            commits, person.key in authors, parse_time(when), newest)
                 if (props.get("reviews") or 0) > 0:
                     row["reviewed"] += 1
-                when = as_text(props.get("last_touch"))
                 if when and (row["last_touch"] is None or when > row["last_touch"]):
                     row["last_touch"] = when
         for row in rows.values():
-            row["share"] = round(row["authored"] / len(files), 3) if files else 0.0
+            row["share"] = round(row["authored"] / len(keys), 3) if keys else 0.0
             if row["gone"] is None:
                 del row["gone"]
-        return sorted(rows.values(), key=lambda r: (-r["authored"], -r["touched"], -r["commits"], _desc(r["last_touch"]),
-                                                    r["person"], r["id"]))
+        ranked = sorted(rows.values(), key=lambda r: (-r["authored"], -r["touched"], -r["commits"], _desc(r["last_touch"]),
+                                                      r["person"], r["id"]))
+        return ranked, now
 
     def codeowners(self, scope: Scope) -> list[dict[str, Any]]:
         if scope.kind == "untracked":
@@ -208,40 +238,60 @@ def without_echo(row: dict[str, Any], name: str) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "id" or v != row.get(name)}
 
 
-def people_to_ask(holders: list[dict[str, Any]], owners: list[dict[str, Any]], limit: int = 3, *,
-                  files: int | None = None) -> list[dict[str, Any]]:
-    """Active authors first, then active contributors, then declared owners; ``why`` says which (of "the file" when
-    the holders' scope is ``files`` = 1 file: "changed 1 of the files" read oddly of one file)."""
+def recent_weight(commits: int, authored: bool, last_touch: datetime | None, newest: datetime | None) -> float:
+    """What one person's work on one file weighs when choosing whom to ask now: their ``commits`` to it, plus
+    ``ASK_AUTHOR_COMMITS`` if they are an author of it, halved for every ``ASK_HALF_LIFE_DAYS`` between their last
+    change to it and the repository's newest commit (no decay without either date). The graph keeps one date per
+    person and file, so all their commits to it count as of the last one."""
+    weight = commits + (ASK_AUTHOR_COMMITS if authored else 0)
+    if last_touch is None or newest is None:
+        return float(weight)
+    age_days = max((newest - last_touch).total_seconds() / 86400, 0.0)
+    return weight * 0.5 ** (age_days / ASK_HALF_LIFE_DAYS)
+
+
+def people_to_ask(index: KnowledgeIndex, files: list[str], owners: list[dict[str, Any]],
+                  limit: int = 3) -> list[dict[str, Any]]:
+    """Whom to ask first about ``files`` (File keys of ``index``) now (``ranked_to_ask``)."""
+    return ranked_to_ask(index, index.tally(files), len(files), owners, limit)
+
+
+def ranked_to_ask(index: KnowledgeIndex, tally: tuple[list[dict[str, Any]], dict[str, float]], files: int,
+                  owners: list[dict[str, Any]], limit: int = 3) -> list[dict[str, Any]]:
+    """Whom to ask first now about the ``files`` (how many) that ``index.tally`` gave ``tally`` of: the active people
+    who changed them, by the weight of their recent work on them (``recent_weight``), then the declared ``owners``
+    (of ``index.codeowners``) still here; ``why`` says what they did (of "the file" when ``files`` is 1: "changed 1
+    of the files" read oddly of one file). A declared owner who left is no answer: the codeowners table still shows
+    them."""
+    holders, now = tally
+    ranked = sorted((r for r in holders if r["active"] and (r["authored"] or r["touched"])),
+                    key=lambda r: -now.get(r["id"], 0.0))  # (stable: equal weights keep the holders' order)
     ask: list[dict[str, Any]] = []
-    for row in holders:
-        if len(ask) >= limit:
-            break
-        if not row["active"] or not (row["authored"] or row["touched"]):
-            continue
+    for row in ranked[:limit]:
         commits = f"{row['commits']} commit{'' if row['commits'] == 1 else 's'}"
         if files == 1:
-            why = "author of the file" if row["authored"] else f"changed it in {commits}"
+            why = f"author of the file ({commits})" if row["authored"] else f"changed it in {commits}"
+        elif row["authored"]:
+            why = f"author of {row['authored']} of the files, changed {row['touched']} in {commits}"
         else:
-            why = (f"author of {row['authored']} of the files" if row["authored"]
-                   else f"changed {row['touched']} of the files in {commits}")
+            why = f"changed {row['touched']} of the files in {commits}"
         ask.append({"person": row["person"], "id": row["id"], "why": why + (f", last {row['last_touch'][:10]}" if row["last_touch"] else "")})
+    person = node_id(Label.PERSON, index.graph.repo, "")
     for owner in owners:
+        if owner["kind"] == "person" and person + owner["id"] in index.gone:
+            continue
         same = next((a for a in ask if a["id"] == owner["id"]), None)
         if same is not None:  # (said even when the list is full: the maintainer asked first is also the owner)
             same["why"] += "; declared owner (CODEOWNERS)"
         elif len(ask) < limit:
             ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner (CODEOWNERS)"})
-    return ask
+    return [without_echo(a, "person") for a in ask]
 
 
 def ask_first(index: KnowledgeIndex, files: list[str], limit: int = 3) -> list[dict[str, Any]]:
     """Whom to ask first about ``files`` (File keys of ``index``): what who-knows says of a path (``ask``), for any
-    set of files, but for declared owners who are gone (asked about files whose authors left, the owner who left
-    is no answer)."""
-    person = node_id(Label.PERSON, index.graph.repo, "")
-    owners = [o for o in index.codeowners(Scope("", "files", files))
-              if o["kind"] != "person" or person + o["id"] not in index.gone]
-    return [without_echo(a, "person") for a in people_to_ask(index.holders(files), owners, limit, files=len(files))]
+    set of files."""
+    return people_to_ask(index, files, index.codeowners(Scope("", "files", files)), limit)
 
 
 def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict[str, Any]:
@@ -256,7 +306,8 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
     out = []
     for path in wanted:
         scope = index.scope(path)
-        holders = index.holders(scope.files)
+        tally = index.tally(scope.files)
+        holders = tally[0]
         owners = index.codeowners(scope)
         row: dict[str, Any] = {"path": scope.path, "kind": scope.kind, "files": len(scope.files)}
         if scope.kind == "untracked":
@@ -269,6 +320,6 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit
         row["codeowners"] = [without_echo(o, "owner") for o in owners[:limit]]
-        row["ask"] = [without_echo(a, "person") for a in people_to_ask(holders, owners, files=len(scope.files))]
+        row["ask"] = ranked_to_ask(index, tally, len(scope.files), owners)
         out.append(row)
     return {"repository": graph.repo, "paths": out}

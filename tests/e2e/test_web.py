@@ -126,7 +126,7 @@ def test_what_if_marks_the_components_at_risk_only_because_they_leave(browser, t
         # core (2 of 4) names nobody
         chips = page.locator("tr[data-component='web'] [data-testid=ask-first] .chip")
         assert [chips.nth(i).inner_text() for i in range(chips.count())] == ["Carol", "@zed"]
-        assert chips.nth(0).get_attribute("title") == "author of 1 of the files, last 2024-06-11"
+        assert chips.nth(0).get_attribute("title") == "author of 1 of the files, changed 1 in 2 commits, last 2024-06-11"
         assert page.locator("tr[data-component='core'] [data-testid=ask-first]").count() == 0
         page.context.close()
 

@@ -1,4 +1,4 @@
-"""Whom ``who_knows`` says to ask about one file: after its authors, the people who changed it most, not the latest.
+"""Whom ``who_knows`` says to ask about one file: by their commits to it (an author's count more), not the latest.
 
 On prometheus the people to ask about ``tsdb/head.go`` were whoever changed it last (one commit each), ahead of the
 maintainer with 65 commits to it, because each had "changed 1 of the files". A real repository: Ada writes
@@ -37,6 +37,6 @@ def test_the_people_to_ask_about_a_file_are_ranked_by_their_commits_to_it(tmp_pa
     ask = answer["ask"]
     assert [a["person"] for a in ask] == ["Ada Lovelace", "Bob Builder", "Cid Newman"]
     # the list is full before the declared owners are looked at: Bob is said to be one all the same
-    assert ask[0]["why"] == "author of the file, last 2024-01-10"
+    assert ask[0]["why"] == "author of the file (10 commits), last 2024-01-10"
     assert ask[1]["why"] == "changed it in 6 commits, last 2024-02-06; declared owner (CODEOWNERS)"
     assert ask[2]["why"] == "changed it in 1 commit, last 2024-03-01"
