@@ -474,7 +474,8 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     decisions = read_decisions(root, config.adr, components, cache, nested, product=(graph.repo, root.name))
     undated = [d for d in decisions.decisions if d.date is None]
     if undated:  # dated by the commit that first added them (the parse cache keeps what their moves gave, by commit)
-        added = added_dates(root, [d.path for d in undated], cache.dates if cache is not None else None)
+        added = added_dates(root, [d.path for d in undated], cache.dates if cache is not None else None,
+                            cache.additions if cache is not None else None)
         for d in undated:
             if d.path in added:
                 d.date, d.date_from = added[d.path], "history"

@@ -8,7 +8,8 @@ SHA-256 of the bytes read and what ``parse_decision`` made of them (the
 ``Decision``, or the ``AdrFormatError`` message of a file that is not a
 readable record), in ``decisions.json`` of the ingest's cache directory,
 beside the dates the history gave the records that state none
-(``added_dates.Remembered``: each with the commit it was found for) and the
+(``added_dates.Remembered``: each with the commit it was found for; and
+``added_dates.LastLog``, what the history's additions were at the last ingest) and the
 components the records were found to govern (``links_for``): kept for the
 records' bytes, the components and the repository's names they were read
 against, all of them, and used only when all of them are the same again (an
@@ -29,6 +30,7 @@ ignored and replaced.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -56,7 +58,8 @@ def _encoded(decision: Decision) -> dict[str, Any]:
 
 
 def _decoded(data: dict[str, Any]) -> Decision:
-    fields = dict(data)
+    # (a copy: the ingest completes a decision in place, superseded_by among others, and the entry is saved again)
+    fields = copy.deepcopy(data)
     fields["components"] = [ComponentLink(**c) for c in fields["components"]]
     fields["rules"] = [RawRule(**r) for r in fields["rules"]]
     fields["references"] = [tuple(r) for r in fields["references"]]
@@ -81,11 +84,14 @@ class DecisionCache:
         self._old_links: dict[str, Any] = {}
         #: The records' dates from their history (``added_dates``'s ``remembered``), read and updated in place.
         self.dates: dict[str, list[str]] = {}
+        #: The records' additions the history gave last time (``added_dates``'s ``last_log``), updated in place.
+        self.additions: dict[str, Any] = {}
         #: Every record read this time -> the SHA-256 of its bytes (kept in the cache or not).
         self._digests: dict[str, str] = {}
         if self.usable:
             self._old, self.dates = self._read()
         self._old_dates = dict(self.dates)
+        self._old_additions = dict(self.additions)
         self._new: dict[str, list[Any]] = {}
         self.reused = 0
         self.links: dict[str, Any] = self._old_links
@@ -103,6 +109,8 @@ class DecisionCache:
             dates = {}
         links = data.get("links")
         self._old_links = links if isinstance(links, dict) and isinstance(links.get("key"), str) else {}
+        additions = data.get("additions")
+        self.additions = additions if isinstance(additions, dict) else {}
         return data["entries"], {k: v for k, v in dates.items()
                                  if isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)}
 
@@ -170,10 +178,11 @@ class DecisionCache:
 
     def save(self) -> None:
         """Write the entries of this ingest when they differ from the file's."""
-        if not self.usable or (self._new == self._old and self.dates == self._old_dates and self.links == self._old_links):
+        if not self.usable or (self._new == self._old and self.dates == self._old_dates and self.links == self._old_links
+                               and self.additions == self._old_additions):
             return
         data = {"format": FORMAT, "version": VERSION, "build": self.build, "entries": self._new, "dates": self.dates,
-                "links": self.links}
+                "links": self.links, "additions": self.additions}
         try:
             write_atomic(self.path, json.dumps(data, separators=(",", ":")).encode())
         except OSError:

@@ -172,3 +172,70 @@ def test_a_record_moved_with_others_is_dated_by_its_first_addition_and_what_was_
     repo.commit({}, message="drop", date="2026-01-01T00:00:00+00:00")
     repo.commit({"docs/references/adr-001-a.md": "# A again\n"}, date="2026-02-01T00:00:00+00:00")
     assert added_dates(repo.root, paths, remembered)["docs/references/adr-001-a.md"] == "2026-02-01"
+
+
+def test_the_history_of_the_records_folders_is_read_again_only_past_the_last_ingests_commit(tmp_path, monkeypatch):
+    # the git log of every addition below the records' folders reads the whole history; after one more commit on the
+    # same line only that commit is read, the additions found last time standing for the rest
+    from cairn.ingest.adrs.added_dates import added_dates
+
+    repo = GitRepo(tmp_path / "line")
+    repo.commit({"docs/adr/0001-a.md": "# A\n", "docs/adr/0002-b.md": "# B\n\nb\n"}, date="2018-03-01T00:00:00+00:00")
+    repo.commit({"src/x.py": "x = 1\n"}, date="2019-01-01T00:00:00+00:00")
+    paths = ["docs/adr/0001-a.md", "docs/adr/0002-b.md"]
+    remembered: dict[str, list[str]] = {}
+    last_log: dict = {}
+    assert added_dates(repo.root, paths, remembered, last_log) == dict.fromkeys(paths, "2018-03-01")
+    assert last_log["head"] == repo.head() and sorted(last_log["newest"]) == paths
+
+    def tampered() -> None:  # what was kept last time says record A was added by another commit, in 1999
+        last_log["newest"]["docs/adr/0001-a.md"] = ["0" * 40, "1999-01-01"]
+
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")  # (the tests' default: every skip checked)
+    tampered()
+    repo.commit({"src/x.py": "x = 2\n"}, date="2020-01-01T00:00:00+00:00")
+    assert added_dates(repo.root, paths, remembered, last_log)["docs/adr/0001-a.md"] == "1999-01-01"  # taken
+    assert last_log["head"] == repo.head()
+    # under CAIRN_VERIFY_SKIPS the whole history is read and a wrong promise fails
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    repo.commit({"src/x.py": "x = 3\n"}, date="2020-02-01T00:00:00+00:00")
+    with pytest.raises(AssertionError, match="additions kept"):
+        added_dates(repo.root, paths, remembered, last_log)
+    # a record added again on the line is found in the commits read
+    repo.commit(delete=["docs/adr/0001-a.md"], date="2021-01-01T00:00:00+00:00")
+    repo.commit({"docs/adr/0001-a.md": "# A again\n"}, date="2022-01-01T00:00:00+00:00")
+    last_log.clear()
+    assert added_dates(repo.root, paths, remembered, last_log)["docs/adr/0001-a.md"] == "2022-01-01"
+    repo.commit(delete=["docs/adr/0001-a.md"], date="2023-01-01T00:00:00+00:00")
+    repo.commit({"docs/adr/0001-a.md": "# A once more\n"}, date="2023-02-01T00:00:00+00:00")
+    assert added_dates(repo.root, paths, remembered, last_log)["docs/adr/0001-a.md"] == "2023-02-01"
+
+
+@pytest.mark.parametrize("since", ["merge", "rewritten", "another record"])
+def test_the_whole_history_of_the_records_folders_is_read_after_a_merge_a_rewrite_or_for_another_record(
+        tmp_path, monkeypatch, since):
+    from cairn.ingest.adrs.added_dates import added_dates
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"docs/adr/0001-a.md": "# A\n", "docs/adr/0002-b.md": "# B\n\nb\n"}, date="2018-03-01T00:00:00+00:00")
+    base = repo.commit({"src/x.py": "x = 1\n"}, date="2019-01-01T00:00:00+00:00")
+    paths = ["docs/adr/0001-a.md", "docs/adr/0002-b.md"]
+    last_log: dict = {}
+    added_dates(repo.root, paths, {}, last_log)
+    monkeypatch.delenv("CAIRN_VERIFY_SKIPS")
+    last_log["newest"]["docs/adr/0001-a.md"] = ["0" * 40, "1999-01-01"]  # a wrong promise: must not be used
+    if since == "merge":
+        repo.git("checkout", "-q", "-b", "side")
+        repo.commit({"src/y.py": "y = 1\n"}, date="2019-02-01T00:00:00+00:00")
+        repo.git("checkout", "-q", "main")
+        repo.commit({"src/x.py": "x = 2\n"}, date="2019-03-01T00:00:00+00:00")
+        repo.git("merge", "-q", "--no-edit", "side", env={"GIT_AUTHOR_DATE": "2019-04-01T00:00:00+00:00",
+                                                           "GIT_COMMITTER_DATE": "2019-04-01T00:00:00+00:00"})
+    elif since == "rewritten":
+        repo.git("reset", "-q", "--hard", f"{base}^")
+        repo.commit({"src/z.py": "z = 1\n"}, date="2019-05-01T00:00:00+00:00")
+    else:
+        repo.commit({"src/x.py": "x = 2\n"}, date="2019-03-01T00:00:00+00:00")
+        paths = [*paths, "docs/adr/0003-c.md"]
+        repo.commit({"docs/adr/0003-c.md": "# C\n\nc\n"}, date="2019-06-01T00:00:00+00:00")
+    assert added_dates(repo.root, paths, {}, last_log)["docs/adr/0001-a.md"] == "2018-03-01"
