@@ -130,24 +130,25 @@ def test_the_component_card_carries_it_in_every_format(store):
     assert "ask first now: Paul Present" in " ".join(cli(store, "explore", "core").split())
 
 
+def _knowledge_risk(repo, store, base: str, branch: str, files: dict[str, str], author) -> str:
+    """The PR check's knowledge-risk message for a change of ``files`` by ``author`` on ``branch`` from ``base``."""
+    repo.git("checkout", "-q", "-b", branch, base)
+    repo.commit(files, author=author)
+    repo.git("checkout", "-q", "main")
+    report = json.loads(cli(store, "pr-check", "--repo", str(repo.root), "--base", base, "--head", branch,
+                            "--format", "json", exit_code=0))
+    return next(f for f in report["findings"] if f["rule"] == "cairn/knowledge-risk")["message"]
+
+
 def test_the_pr_checks_knowledge_risk_names_them(ingested):
     repo, store = ingested
     base = repo.head()
-    repo.git("checkout", "-q", "-b", "change")
-    repo.commit({"src/core/c.py": _source("c") + "# sam\n# tess\n# quinn\n# more\n"}, author=WILL)
-    repo.git("checkout", "-q", "main")
-    report = json.loads(cli(store, "pr-check", "--repo", str(repo.root), "--base", base, "--head", "change",
-                            "--format", "json", exit_code=0))
-    risk = next(f for f in report["findings"] if f["rule"] == "cairn/knowledge-risk")
-    assert risk["message"].endswith("(main authors who left: Olga Old); ask first: Paul Present, Rita Recent, Quinn Quiet")
+    message = _knowledge_risk(repo, store, base, "change", {"src/core/c.py": _source("c") + "# sam\n# tess\n# quinn\n# more\n"},
+                              WILL)
+    assert message.endswith("(main authors who left: Olga Old); ask first: Paul Present, Rita Recent, Quinn Quiet")
     # Paul's own change: he is not told to ask himself
-    repo.git("checkout", "-q", "-b", "pauls", base)
-    repo.commit({"src/core/a.py": _source("a") + "# paul\n# again\n"}, author=PAUL)
-    repo.git("checkout", "-q", "main")
-    report = json.loads(cli(store, "pr-check", "--repo", str(repo.root), "--base", base, "--head", "pauls",
-                            "--format", "json", exit_code=0))
-    risk = next(f for f in report["findings"] if f["rule"] == "cairn/knowledge-risk")
-    assert risk["message"].endswith("(main authors who left: Olga Old); ask first: Rita Recent, Quinn Quiet")
+    message = _knowledge_risk(repo, store, base, "pauls", {"src/core/a.py": _source("a") + "# paul\n# again\n"}, PAUL)
+    assert message.endswith("(main authors who left: Olga Old); ask first: Rita Recent, Quinn Quiet")
 
 
 def test_an_ingest_after_the_author_returns_drops_it(tmp_path):
