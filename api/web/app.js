@@ -2,7 +2,8 @@
  *
  * Views: #/map (architecture map and card, in map.js), #/components/NAME, #/knowledge (treemap of
  * who knows the files, in knowledge.js), #/bus-factor, #/decisions, #/change (trends, hotspots,
- * couplings, in change.js; hidden when the server has none), #/pr-check, #/search?q=. This file
+ * couplings, in change.js; hidden when the server has none), #/pr-check, #/start (a newcomer's
+ * reading list), #/search?q=. This file
  * holds the helpers the others use, the views not named above, and the routing. Everything from
  * the repository (names, titles, messages) is inserted as text nodes, never as HTML.
  *
@@ -438,6 +439,37 @@ function renderReport(report) {
         : el("p", { class: "muted" }, "Nobody besides the author holds knowledge of these components.")));
 }
 
+// -- start here: a newcomer's reading list ------------------------------------------------------
+
+async function viewStart() {
+  const token = navigation;
+  clear(view()).append(el("p", { class: "loading" }, "Loading the reading list…"));
+  let data;
+  try { data = await api("/reading-list"); } catch (error) { if (!stale(token)) clear(view()).append(errorBox(error)); return; }
+  if (stale(token)) return;
+  const decisions = data.decisions || [], modules = data.modules || [], people = data.people || [];
+  const more = (data.decisions_total ?? decisions.length) - decisions.length;
+  const adr = (d) => el("a", { href: `#/decisions/${encodeURIComponent(d.path)}`, title: d.path },
+    d.number !== null && d.number !== undefined ? `ADR ${d.number}: ${d.title}` : d.title);
+  clear(view()).append(el("section", { class: "start", "aria-labelledby": "start-title" },
+    el("div", { class: "page-head" }, el("h1", { id: "start-title" }, "Start here"),
+      el("p", {}, "What to read first: the decisions in force, the modules the rest of the code leans on, the people to ask.")),
+    el("div", { class: "card" }, el("h2", {}, "1. Decisions in force"),
+      decisions.length ? el("ol", { class: "reading" }, decisions.map((d) => el("li", {}, adr(d), " ", statusPill(d.status),
+        d.date ? el("span", { class: "muted" }, ` ${d.date}`) : null))) : el("p", { class: "muted" }, "No decision records found."),
+      more > 0 ? el("p", { class: "muted" }, `and ${more} more: `, el("a", { href: "#/decisions" }, "every decision")) : null),
+    el("div", { class: "card" }, el("h2", {}, "2. Central modules"),
+      el("p", { class: "muted" }, "By PageRank on the imports: what most of the code depends on."),
+      modules.length ? el("ol", { class: "reading" }, modules.map((m) => el("li", {}, el("code", {}, m.path || m.module),
+        m.component ? el("span", {}, " in ", componentLink(m.component)) : null,
+        el("span", { class: "muted" }, ` imported by ${m.imported_by} module${m.imported_by === 1 ? "" : "s"}`)))) : el("p", { class: "muted" }, "No modules parsed.")),
+    el("div", { class: "card" }, el("h2", {}, "3. People to ask"),
+      people.length ? el("ol", { class: "reading" }, people.map((h) => el("li", {}, el("strong", {}, h.name || h.person),
+        h.active === false ? el("span", { class: "muted" }, " (gone)") : null, el("span", { class: "muted" }, ` ${h.why}`))))
+        : el("p", { class: "muted" }, "Nobody holds the knowledge yet."))));
+  announce(`Reading list: ${decisions.length} decisions, ${modules.length} modules, ${people.length} people`);
+}
+
 // -- search ------------------------------------------------------------------------------------------
 
 async function viewSearch(q) {
@@ -480,6 +512,7 @@ function route() {
     case "bus-factor": return viewBusFactor();
     case "decisions": return viewDecisions(name);
     case "pr-check": return viewPRCheck();
+    case "start": return viewStart();
     case "search": return viewSearch(new URLSearchParams(query || "").get("q") || "");
     default: return viewMap(name || null);
   }

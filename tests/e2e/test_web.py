@@ -147,6 +147,22 @@ def test_decisions_timeline(page):
     assert "ADR 2: " in page.locator("ol.timeline > li").nth(2).locator("p.muted a").inner_text()  # and back
 
 
+def test_start_here_lists_what_a_newcomer_reads_first(page):
+    # the reading list of the CLI and MCP, on the page: decisions in force, central modules, people, each a link
+    page.goto(page.base + "/#/start")
+    lists = page.locator("section.start ol.reading")
+    lists.first.wait_for()
+    assert lists.count() == 3
+    decisions = lists.nth(0).locator("li")
+    assert [decisions.nth(i).locator("a").inner_text() for i in range(decisions.count())] == [
+        "ADR 3: Invoices live in billing", "ADR 1: Keep the core free of framework code"]  # the superseded one is not
+    assert "shop.core.models" in lists.nth(1).inner_text() or "shop/core/models.py" in lists.nth(1).inner_text()
+    assert lists.nth(2).locator("li").count() >= 1
+    assert page.locator('.tabs a[data-view="start"]').get_attribute("aria-current") == "page"
+    lists.nth(1).locator("a").first.click()  # a module's component: its card
+    page.wait_for_function("location.hash.startsWith('#/components/')")
+
+
 def test_pr_check_view_shows_the_blocking_finding(page):
     page.goto(page.base + "/#/pr-check")
     page.fill("input[name=head]", "agent-change")
