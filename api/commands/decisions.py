@@ -8,7 +8,7 @@ from typing import Any, Optional
 from cairn.api.common import EXIT_BLOCKING, EXIT_OK, RepoOption, StoreOption, console, err_console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, SARIF, TABLE, formats
 from cairn.api.params import App, Exit, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, count, escape, one_folder, table
+from cairn.api.render.terminal import IDENTIFIER, below, count, escape, one_folder, table
 
 AdrsFormat = formats("adrs", JSON, TABLE)
 CheckFormat = formats("check", JSON, TABLE, MARKDOWN, SARIF)
@@ -44,7 +44,7 @@ def adrs(
             if d["superseded_by"]:
                 status += " by " + ", ".join(f"#{numbers[p]}" if numbers.get(p) is not None
                                              else f"“{titles[p]}”" if titles.get(p) else Path(p).name for p in d["superseded_by"])
-            where = d["path"] if folder is None else d["path"].rpartition("/")[2]
+            where = below(d["path"], folder)
             rows.append(("" if d["number"] is None else str(d["number"]), (d["title"] or Path(d["path"]).stem) + "\n" + where,
                          status, (d["date"] or "") + ("*" if d.get("date_from") == "history" else ""),
                          ", ".join(d["components"]), ", ".join(d["rules"])))
@@ -54,7 +54,7 @@ def adrs(
         title = f"{repo}: {count(len(rows), 'decision')}" + (f" in {folder}/" if folder else "")
         console.print(table(title, columns, rows))
         if any(d.get("date_from") == "history" for d in data["decisions"]):
-            console.print("*: the record states no date; the day the commit that added it was made", highlight=False)
+            console.print("*: the record states no date; the day of the commit that first added it", highlight=False)
     else:
         console.print(f"{escape(repo)}: no decision records found (in {escape('[adr]')} paths of cairn.toml, .adr-dir, or the usual "
                       f"folders such as docs/adr, doc/adr, docs/decisions)", highlight=False)

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.params import App, Argument, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, count, escape, gone_mark, holder_label, literal, one_folder, table
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, below, count, escape, gone_mark, holder_label, literal, one_folder, table
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
@@ -180,7 +180,7 @@ def _print_reading_list(data: dict[str, Any]) -> None:
         # "#" is the record's own number, as in `cairn adrs` (a position here put #10 beside adr-011)
         folder = one_folder(d["path"] for d in data["decisions"])
         rows = [("" if d.get("number") is None else str(d["number"]),
-                 d["title"] + "\n" + (d["path"] if folder is None else d["path"].rpartition("/")[2]),
+                 d["title"] + "\n" + below(d["path"], folder),
                  d.get("status") or "", d.get("date") or "") for d in data["decisions"]]
         columns: list[str | tuple[str, str]] = [("#", NUMBER), ("decision", IDENTIFIER), "status", "date"]
         if all(d.get("number") is None for d in data["decisions"]):  # records named by date or slug

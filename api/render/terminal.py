@@ -42,10 +42,24 @@ def literal(value: Any, style: str = "") -> Styled:
 
 
 def one_folder(paths: Iterable[str]) -> str | None:
-    """The folder all of ``paths`` sit directly in, if there is one (a table then says it once, in its title, and
-    names each file: ibc-go's docs/architecture/adr-011-transfer-total-escrow-state-entry.md folded at 80 columns)."""
-    folders = {path.rpartition("/")[0] for path in paths}
-    return folders.pop() if len(folders) == 1 else None
+    """The folder all of ``paths`` sit in, directly or below, if there is one (a table then says it once, in its
+    title, and names each file below it: ibc-go's docs/architecture/adr-011-transfer-total-escrow-state-entry.md
+    folded at 80 columns, and dotcom-rendering's records in docs/architecture/ and its historic-adrs/ are
+    ``005-monorepo.md`` and ``historic-adrs/dotenv.md``)."""
+    common: list[str] | None = None
+    for path in paths:
+        parts = path.split("/")[:-1]
+        if common is None:
+            common = parts
+        else:
+            while common and parts[:len(common)] != common:
+                common = common[:-1]
+    return "/".join(common) if common else None
+
+
+def below(path: str, folder: str | None) -> str:
+    """``path`` relative to ``folder`` (``one_folder``'s), or whole when there is none."""
+    return path[len(folder) + 1:] if folder and path.startswith(folder + "/") else path
 
 
 def table(title: str, columns: list[str | tuple[str, str]], rows: Iterable[Iterable[Any]], *, keep_empty: bool = False,

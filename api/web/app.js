@@ -327,7 +327,7 @@ async function viewDecisions(focus) {
       el("p", {}, `${decisions.length} architecture decision record${decisions.length === 1 ? "" : "s"}, oldest first.`)),
     decisions.length ? el("ol", { class: "timeline" }, decisions.map((d) => el("li", { class: retired(d) ? "retired" : "", id: `adr-${d.path}` },
       el("div", { class: "card" },
-        el("div", { class: "when", title: d.date_from === "history" ? "the record states no date: the day the commit that added it was made" : "" },
+        el("div", { class: "when", title: d.date_from === "history" ? "the record states no date: the day of the commit that first added it" : "" },
           d.date ? (d.date_from === "history" ? `added ${d.date}` : d.date) : "undated",
           d.number !== null && d.number !== undefined ? ` · ADR ${d.number}` : ""),
         el("h2", {}, d.title, " ", statusPill(d.status)),

@@ -423,3 +423,26 @@ def test_the_reading_list_names_a_newcomers_first_ten_decisions_and_counts_the_r
     assert "and 2 more decisions in force: cairn adrs lists them all" in listed
     data = json.loads(cairn("reading-list", "--store", str(store), "--format", "json").stdout)
     assert (len(data["decisions"]), data["decisions_total"]) == (10, 12)
+
+
+def test_records_below_one_folder_are_named_below_it_in_the_table(tmp_path):
+    # dotcom-rendering keeps records in docs/architecture/ and its historic-adrs/ and proposed-adrs/: the table says
+    # the folder once and each record below it, where full paths folded over three lines at 80 columns
+    from cairn.api.render.terminal import below, one_folder
+
+    paths = ["app/docs/architecture/005-monorepo.md", "app/docs/architecture/historic-adrs/dotenv.md"]
+    assert (one_folder(paths), below(paths[1], one_folder(paths))) == ("app/docs/architecture", "historic-adrs/dotenv.md")
+    assert one_folder(["docs/adr/0001-a.md", "packages/web/docs/adr/0002-b.md"]) is None
+    assert one_folder(["docs/adr/0001-a.md", "docs/adr/0002-b.md"]) == "docs/adr"
+    repo = GitRepo(tmp_path / "app")
+    repo.commit({"app/main.py": "import os\n",
+                 "app/docs/architecture/005-monorepo.md": "# Monorepo\n\n## Status\n\nApproved\n",
+                 "app/docs/architecture/historic-adrs/dotenv.md": "# Dotenv\n\n## Status\n\nApproved\n"},
+                message="records", author=ALICE)
+    store = tmp_path / "store"
+    ingest(repo, store)
+    listed = cairn("adrs", "--store", str(store), columns=80).stdout
+    assert "2 decisions in app/docs/architecture/" in listed.splitlines()[0]
+    cells = "".join(line.split("│")[2].strip() for line in listed.splitlines() if line.count("│") > 2)
+    assert "Dotenvhistoric-adrs/dotenv.md" in cells  # (the decision column's lines, joined)
+    assert "│ deprecated │" in listed and "app/docs/architecture/historic" not in listed
