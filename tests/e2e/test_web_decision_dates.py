@@ -52,6 +52,6 @@ def test_records_without_a_date_are_dated_by_the_commit_that_added_them(server):
         # oldest first: the stated date, then the app's record, then the one added last
         assert whens == ["2018-01-02 · ADR 2", "added 2019-05-06 · ADR 1", "added 2021-03-04 · ADR 1"]
         assert "POST updates" in items.nth(1).inner_text() and "api" in items.nth(1).inner_text()
-        assert "the commit that added it" in (items.nth(1).locator(".when").get_attribute("title") or "")
+        assert "the commit that first added it" in (items.nth(1).locator(".when").get_attribute("title") or "")
         browser.close()
         assert not errors, f"errors in the page: {errors}"
