@@ -83,6 +83,8 @@ def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descr
     if summary is None:  # ingested first: the ingest service (and the configuration models) only then
         from cairn.api.services.ingesting import ingest
 
+        _refuse_taken_name(ws, Path(root).resolve())
+
         listing, stored = None, StoredBase.whole(ingest(ws, Path(root).resolve()).graph)
     else:
         listing = _listing(ws, summary, Path(root), refs.head, refs.merge_base)
@@ -127,6 +129,20 @@ def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, 
     change = change_from_diff(stored.graph, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
                               imports_for=stored.imports_for, listing=listing)
     return _judged(stored, change, listing)
+
+
+def _refuse_taken_name(ws: Workspace, root: Path) -> None:
+    """``InvalidChange`` when ingesting the checkout at ``root`` would replace another checkout's repository: the
+    store holds one of the name it would be ingested under (its folder's), ingested from a checkout that is still
+    there. (A checkout that moved away, a CI workspace restored at another path, is ingested again as before.)"""
+    from cairn.ingest.checkout import default_repo_name
+
+    name = default_repo_name(root)
+    for summary in ws.store.repositories():
+        other = summary.props.get("path")
+        if summary.repo == name and other and Path(other) != root and Path(other).is_dir():
+            raise InvalidChange(f"the store holds {name!r}, ingested from {other}; {root} is another checkout: run the "
+                                f"check there, or ingest this one under another name first (cairn ingest {root} --name NAME)")
 
 
 def registered_checkout(ws: Workspace, root: Path) -> RepositorySummary | None:

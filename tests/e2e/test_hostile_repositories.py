@@ -308,6 +308,29 @@ def test_toml_nested_past_the_recursion_limit_is_not_valid_toml_said_in_one_line
     assert proc.returncode == 0 and json.loads(proc.stdout)["modules"] == 3
 
 
+def test_a_pr_check_in_another_checkout_of_a_stored_name_replaces_nothing(tmp_path):
+    # h-ask27 ran pr-check from a --no-checkout clone named like its prometheus store: ingested first under that
+    # name, an empty repository replaced the stored one
+    repo = GitRepo(tmp_path / "one" / "shop")
+    python_app(repo)
+    base = repo.head()
+    repo.commit({"app/util.py": "import json\nimport os\n"}, message="change")
+    store = tmp_path / "store"
+    assert cairn("ingest", str(repo.root), "--store", str(store), "--format", "json").returncode == 0
+    other = tmp_path / "two" / "shop"
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(repo.root), str(other)], check=True)
+    proc = cairn("pr-check", "--store", str(store), "--repo", str(other), "--base", base, "--head", "HEAD")
+    assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert f"the store holds 'shop', ingested from {repo.root.resolve()}" in proc.stderr
+    stored = json.loads(cairn("components", "--store", str(store), "--format", "json").stdout)
+    assert stored["components"], "the stored repository is still the ingested one"
+    # a checkout that moved away (a CI workspace restored at another path) is ingested again, as before
+    shutil.rmtree(repo.root)
+    subprocess.run(["git", "-C", str(other), "checkout", "-q", "HEAD"], check=True)
+    proc = cairn("pr-check", "--store", str(store), "--repo", str(other), "--base", base, "--head", "HEAD")
+    assert proc.returncode in (0, 1), proc.stderr
+
+
 # -- files outside the checkout ---------------------------------------------------------------
 
 
