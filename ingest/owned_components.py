@@ -68,7 +68,8 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
         comp = current.component_of(path)
         if comp is not None:
             files_of.setdefault(comp, set()).add(path)
-    taken_names = {c.name for c in existing}
+    by_name = {c.name: c for c in existing}
+    taken_names = set(by_name)
     taken_files = [frozenset(files) for files in files_of.values()]
     ordered = sorted(source_paths)
     out: list[ComponentDef] = []
@@ -84,7 +85,7 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
         files = frozenset(ordered[bisect_left(ordered, directory + "/"):bisect_left(ordered, directory + "0")])
         if not files or files in taken_files or directory in taken_names:
             continue
-        name = _name_within(directory, current, existing)
+        name = _name_within(directory, current, by_name)
         name = name if name not in taken_names else directory
         out.append(ComponentDef(name=name, paths=[f"{directory}/**"], inferred=True,
                                 description=f"declared in {codeowners.source} line {rule.line} ({rule.pattern})"))
@@ -93,16 +94,14 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
     return out
 
 
-def _name_within(directory: str, layout: ComponentMap, existing: list[ComponentDef]) -> str:
+def _name_within(directory: str, layout: ComponentMap, existing: dict[str, ComponentDef]) -> str:
     """A CODEOWNERS directory's name: its path below the layout's component holding it, after that component's name
     (dotcom-rendering's ``dotcom-rendering/src/client/islands`` in ``client``: ``client/islands``; prometheus'
     ``storage/remote`` in ``storage``); its path when no component with a folder of its own holds it."""
     holder = layout.component_of(directory + "/")
-    for def_ in existing:
-        if def_.name == holder:
-            folder = _literal_directory(def_)
-            if folder is not None and directory.startswith(folder + "/"):
-                return f"{holder}/{directory[len(folder) + 1:]}"
+    folder = _literal_directory(existing[holder]) if holder in existing else None
+    if folder is not None and directory.startswith(folder + "/"):
+        return f"{holder}/{directory[len(folder) + 1:]}"
     return directory
 
 

@@ -155,14 +155,12 @@ def changelog_date(lines: list[str]) -> str | None:
     """The earliest date among a changelog section's entries (the Cosmos and Tendermint records' ``## Changelog``:
     ``- 2024-04-12: Initial notes (@hvanz)``): when the record was first written. Entries whose start is no date are
     passed over; so is a date before 1990 or past next year."""
-    dates = [m.group(1) for m in map(_CHANGELOG_DATE.match, lines) if m]
-    dashed = [m for m in map(_DAY_FIRST_DASHED.match, dates) if m]
-    day_first = not any(int(m.group(2)) > 12 for m in dashed)
+    dates = [(m.group(1), _DAY_FIRST_DASHED.match(m.group(1))) for m in map(_CHANGELOG_DATE.match, lines) if m]
+    day_first = not any(int(dashed.group(2)) > 12 for _, dashed in dates if dashed)
     parsed = []
-    for text in dates:
-        m = _DAY_FIRST_DASHED.match(text)
-        if m and day_first:
-            text = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
+    for text, dashed in dates:
+        if dashed and day_first:
+            text = f"{dashed.group(1)}.{dashed.group(2)}.{dashed.group(3)}"
         value = parse_date(text)
         if value is not None and 1990 <= int(value[:4]) <= date.today().year + 1:
             parsed.append(value)

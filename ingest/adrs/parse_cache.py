@@ -57,6 +57,19 @@ def _encoded(decision: Decision) -> dict[str, Any]:
     return dataclasses.asdict(decision)
 
 
+def links_entry(decision: Decision) -> list[Any]:
+    """How the cache keeps what a decision governs: [its component links, its mentions]."""
+    return [[dataclasses.asdict(c) for c in decision.components], list(decision.mentions)]
+
+
+def links_from_entry(entry: Any) -> tuple[list[ComponentLink], list[str]] | None:
+    """``links_entry``'s component links and mentions read back; None when ``entry`` is not one."""
+    try:
+        return [ComponentLink(**c) for c in entry[0]], [str(m) for m in entry[1]]
+    except (TypeError, KeyError, IndexError):
+        return None
+
+
 def _decoded(data: dict[str, Any]) -> Decision:
     # (a copy: the ingest completes a decision in place, superseded_by among others, and the entry is saved again)
     fields = copy.deepcopy(data)
@@ -164,8 +177,7 @@ class DecisionCache:
         return links.get("records") if links.get("key") == key and isinstance(links.get("records"), dict) else None
 
     def keep_links(self, key: str, decisions: list[Decision]) -> None:
-        self.links = {"key": key, "records": {d.path: [[dataclasses.asdict(c) for c in d.components], list(d.mentions)]
-                                              for d in decisions}}
+        self.links = {"key": key, "records": {d.path: links_entry(d) for d in decisions}}
 
     @staticmethod
     def _verify_problem(path: str, raw: bytes, message: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -11,7 +10,7 @@ from cairn.ingest.adrs.components import (
 )
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
 from cairn.graph.store import verifying_skips
-from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, ComponentLink, Decision, Problem
+from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, Decision, Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
@@ -79,23 +78,19 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
 def _take_links(decisions: list[Decision], kept: dict[str, list[Any]]) -> bool:
     """Give each decision the component links and mentions ``kept`` for it; False (nothing given) when one is
     missing or unreadable."""
-    found = []
-    for decision in decisions:
-        entry = kept.get(decision.path)
-        try:
-            links = [ComponentLink(**c) for c in entry[0]]
-            mentions = [str(m) for m in entry[1]]
-        except (TypeError, KeyError, IndexError):
-            return False
-        found.append((links, mentions))
+    from cairn.ingest.adrs.parse_cache import links_from_entry
+
+    found = [links_from_entry(kept.get(d.path)) for d in decisions]
+    if any(f is None for f in found):
+        return False
     for decision, (links, mentions) in zip(decisions, found):
         decision.components, decision.mentions = links, mentions
     return True
 
 
 def _verify_links(decisions: list[Decision], kept: dict[str, list[Any]]) -> None:
-    for decision in decisions:
-        entry = kept.get(decision.path)
-        if entry != [[dataclasses.asdict(c) for c in decision.components], list(decision.mentions)]:
-            raise AssertionError(f"{decision.path}: the component links kept for it differ from the ones read again")
+    from cairn.ingest.adrs.parse_cache import links_entry
 
+    for decision in decisions:
+        if kept.get(decision.path) != links_entry(decision):
+            raise AssertionError(f"{decision.path}: the component links kept for it differ from the ones read again")
