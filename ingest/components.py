@@ -23,7 +23,15 @@ together in a component ``internal`` (and so do those of a ``libs/`` or
 ``lib/`` of Go code: cometbft's ``libs``); a folder with two or more parts
 numbered by their specification (ibc-go's ``modules/core/02-client``,
 ``03-connection``, ``04-channel``) gives each of them a component, its other
-files staying together under its name;
+files staying together under its name; so does a folder holding two or more
+build units (folders with their own ``Cargo.toml``, ``package.json``,
+``go.mod``, ``pom.xml`` …: ``BUILD_MANIFESTS``) for its units of ten source
+files or more, unless it is a build unit itself (a workspace of its own, as
+dotcom-rendering's ``ab-testing/``) or tests, examples or documentation:
+hermes' ``tools/`` holds the crates ``integration-test`` and ``test-framework``
+(200 files), application-services' ``components/support/`` the compiler
+``nimbus-fml`` beside 26 small crates, retrofit's ``retrofit-adapters/`` the
+``rxjava`` adapters;
 modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
 repository when it is a container (``src/index.js`` beside ``src/auth/``) at
@@ -48,7 +56,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import pathspec
 
@@ -78,6 +86,10 @@ MIN_INTERNAL_PACKAGE_FILES = 10
 #: components beside libs/log and libs/pubsub). Not ``pkg/``: its small packages are a domain's parts
 #: (celestia-app's pkg/inclusion and pkg/proof, which its records decide about).
 SMALL_PACKAGES_TOGETHER = frozenset({"internal", "libs", "lib"})
+#: The files that make a folder a build unit of its own (a crate, a package, a Go or Maven module).
+BUILD_MANIFESTS = frozenset({"Cargo.toml", "package.json", "go.mod", "pyproject.toml", "setup.py", "pom.xml",
+                             "build.gradle", "build.gradle.kts", "composer.json"})
+_MANIFEST_ENDINGS = tuple(BUILD_MANIFESTS)
 #: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; pytest's testing/
 #: (60 %) and retrofit's website/ (65 %) are no such package.
 DOMINANT_SHARE = 0.7
@@ -267,8 +279,16 @@ def _physical(parts: list[str], origin: Origin, tail: str) -> str:
     return "/".join(parts[:module_len] + [source_set.rstrip("/")] + parts[module_len:] + [tail])
 
 
-def infer_components(source_paths: list[str], root_name: str = "root") -> list[ComponentDef]:
-    """Components from the directory layout of the source files (see module docstring)."""
+def build_units(paths: Iterable[str]) -> frozenset[str]:
+    """The folders among ``paths`` (every tracked path) that hold a build manifest (``BUILD_MANIFESTS``): ``"a/b"``."""
+    return frozenset(path.rpartition("/")[0] for path in paths
+                     if path.endswith(_MANIFEST_ENDINGS) and path.rpartition("/")[2] in BUILD_MANIFESTS)
+
+
+def infer_components(source_paths: list[str], root_name: str = "root", units: frozenset[str] = frozenset()
+                     ) -> list[ComponentDef]:
+    """Components from the directory layout of the source files and the build ``units`` (``build_units``; see the
+    module docstring)."""
     located = [_logical(p) for p in source_paths]
     dirs = [d for _, d in located]
     if not dirs:
@@ -289,13 +309,17 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
         top = pending.pop(0)
         top_path, members = groups[top]
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
+        units_only = False  # split out only its large build units (hermes' tools/test-framework …)
         if top_path[-1] not in (TOP_CONTAINER_DIRS if len(top_path) == len(prefix) + 1 else CONTAINER_DIRS):
             code_below = code_below if code_below is not None else _code_below(source_paths)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
-                if not _numbered_parts(top_path, members):
+                if _numbered_parts(top_path, members):
+                    numbered_only = True
+                elif _large_units(top_path, members, units):
+                    units_only = True
+                else:
                     continue
-                numbered_only = True
         path, sub = top_path, _group(members, top_path)
         while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
             only = next(iter(sub))
@@ -313,6 +337,9 @@ def infer_components(source_paths: list[str], root_name: str = "root") -> list[C
             kept = [d for name in small for d in sub.pop(name)]
         elif numbered_only:  # the other folders stay together, under the folder's name
             kept = [d for name in [n for n in sub if not NUMBERED_PART.match(n)] for d in sub.pop(name)]
+        elif units_only:  # so do its small units and its folders that are no build unit
+            large = set(_large_units(top_path, members, units))
+            kept = [d for name in [n for n in sub if n not in large] for d in sub.pop(name)]
         if len(sub) >= 2 or (sub and (direct or kept)):
             del groups[top]
             for name, sub_members in sub.items():
@@ -390,6 +417,21 @@ def _numbered_parts(path: list[str], members: list[list[str]]) -> bool:
         return False
     physical = "/".join(path)
     return not is_test_directory(path) and exclusion(physical + "/_") is None
+
+
+def _large_units(path: list[str], members: list[list[str]], units: frozenset[str]) -> list[str]:
+    """The subfolders of the folder ``path`` (holding the files of ``members``) that are build units with at least
+    ``MIN_INTERNAL_PACKAGE_FILES`` source files, when two or more of its subfolders are build units, it is no build
+    unit itself (dotcom-rendering's ``ab-testing/``, a workspace of its own, is one part of that repository), and it is
+    no test, example, documentation or vendored folder, nor one whose code is not "the code" (vite's ``playground/``)."""
+    below = len(path)
+    files: Counter[str] = Counter(d[below] for d in members if len(d) > below)
+    physical = "/".join(path)
+    subunits = [name for name in files if f"{physical}/{name}" in units]
+    if len(subunits) < 2 or physical in units or is_test_directory(path) or any(map(NOT_THE_CODE.search, path)) \
+            or exclusion(physical + "/_") is not None:
+        return []
+    return [name for name in subunits if files[name] >= MIN_INTERNAL_PACKAGE_FILES]
 
 
 def _qualified(path: list[str], prefix: list[str], taken: dict[str, object]) -> str:

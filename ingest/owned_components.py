@@ -33,10 +33,12 @@ from cairn.ingest.components import ComponentDef, ComponentMap, infer_components
 _GLOB = re.compile(r"[*?\[\]!\\]")
 
 
-def layout_components(source_paths: list[str], repo: str, codeowners: CodeOwners) -> list[ComponentDef]:
-    """The components of a repository that declares none: its layout's (``components.infer_components``), refined by
-    the directories CODEOWNERS names (``codeowners_components``)."""
-    defs = infer_components(source_paths, repo)
+def layout_components(source_paths: list[str], repo: str, codeowners: CodeOwners,
+                      units: frozenset[str] = frozenset()) -> list[ComponentDef]:
+    """The components of a repository that declares none: its layout's (``components.infer_components``, with its
+    build ``units``: ``components.build_units`` of every tracked path), refined by the directories CODEOWNERS names
+    (``codeowners_components``)."""
+    defs = infer_components(source_paths, repo, units)
     return defs + codeowners_components(codeowners, source_paths, defs)
 
 

@@ -43,7 +43,7 @@ from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
 from cairn.ingest.cochange import ChangeResult, add_changes, first_count
 from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
 from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
-from cairn.ingest.components import declared_components
+from cairn.ingest.components import build_units, declared_components
 from cairn.ingest.config import load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, git_toplevel, list_files
 from cairn.ingest.build import cairn_build
@@ -216,11 +216,12 @@ def ingest_repository(
         imports = code_graph.import_edges(repo, code)
     codeowners = read_codeowners(root)
     derived = listed.derived() if listed is not None else None  # worked out beside while the code was read
+    units = build_units(listing.all_paths)
     if config.components:
         defs = declared_components(config.components)
-    elif derived is None or (defs := derived.defs(source_paths, repo, codeowners)) is None:
-        # the layout's components, refined by the directories CODEOWNERS names
-        defs = layout_components(source_paths, repo, codeowners)
+    elif derived is None or (defs := derived.defs(source_paths, repo, codeowners, units)) is None:
+        # the layout's components (with its build units), refined by the directories CODEOWNERS names
+        defs = layout_components(source_paths, repo, codeowners, units)
     with gc_paused():
         # after a commit (the extraction compared with is known: the save writes the IMPORTS edges that differ) they
         # are held unmade until read (``graph.lazy_imports``)

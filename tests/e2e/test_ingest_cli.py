@@ -92,6 +92,35 @@ def test_reingest_is_idempotent_and_uses_the_cache(tmp_path):
     assert graph.counts()["Module"] == first["modules"]
 
 
+def test_a_new_crate_in_a_folder_of_crates_becomes_a_component_on_the_next_ingest(tmp_path):
+    # a Rust workspace whose tools/ folder holds a test framework crate and small tools (hermes' layout)
+    repo = GitRepo(tmp_path / "relay")
+    files = {"Cargo.toml": '[workspace]\nmembers = ["crates/*", "tools/*"]\n', "tools/README.md": "tools\n"}
+    for crate, count in (("crates/relayer", 30), ("crates/types", 20), ("tools/test-framework", 12), ("tools/lint", 2)):
+        files[f"{crate}/Cargo.toml"] = f'[package]\nname = "{crate.rsplit("/", 1)[1]}"\n'
+        files.update({f"{crate}/src/m{i}.rs": f"pub fn f{i}() {{}}\n" for i in range(count)})
+    files.update({f"tools/integration-test/src/t{i}.rs": "use relayer::m1;\n" for i in range(10)})
+    repo.commit(files, message="workspace")
+    store = tmp_path / "store"
+
+    def components(at: Path = store) -> dict[str, tuple[list[str], int]]:
+        proc = cairn("components", "--store", str(at), "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        return {c["name"]: (c["paths"], c["files"]) for c in json.loads(proc.stdout)["components"]}
+
+    assert cairn("ingest", str(repo.root), "--store", str(store)).returncode == 0
+    assert components() == {"relayer": (["crates/relayer/**"], 30), "types": (["crates/types/**"], 20),
+                            "test-framework": (["tools/test-framework/**"], 12), "tools": (["tools/**"], 12)}
+    # the integration tests become a crate of their own: the next (incremental) ingest splits them out
+    repo.commit({"tools/integration-test/Cargo.toml": '[package]\nname = "integration-test"\n'}, message="a crate")
+    assert cairn("ingest", str(repo.root), "--store", str(store)).returncode == 0
+    assert components()["integration-test"] == (["tools/integration-test/**"], 10)
+    assert components()["tools"] == (["tools/**"], 2)
+    cold = tmp_path / "cold"
+    assert cairn("ingest", str(repo.root), "--store", str(cold)).returncode == 0
+    assert components() == components(cold)
+
+
 def test_missing_path_and_file_path(tmp_path):
     proc = cairn("ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s"))
     assert proc.returncode == 2 and "no such directory" in proc.stderr and "Traceback" not in proc.stderr

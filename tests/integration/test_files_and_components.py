@@ -3,7 +3,7 @@
 import os
 
 from cairn.graph.model import Label
-from cairn.ingest.components import ComponentMap, declared_components, infer_components
+from cairn.ingest.components import ComponentMap, build_units, declared_components, infer_components
 from cairn.ingest.config import parse_config
 from cairn.ingest.files import is_source_file, list_files
 from cairn.ingest.pipeline import ingest_repository
@@ -239,3 +239,34 @@ def test_the_listing_reads_every_linguist_attribute_and_filter_the_gitattributes
         "odd\udce9.py": {"linguist-generated": True},  # not UTF-8: kept as git names it, surrogate-escaped
     }
     assert listing.filters == {"lfs", "crypt"}
+
+
+def test_a_folder_of_build_units_gives_its_large_units_a_component_each():
+    # hermes: tools/ holds the workspace's crates integration-test and test-framework beside two small tools
+    crates = [f"crates/relayer/src/r{i}.rs" for i in range(30)] + [f"crates/relayer-types/src/t{i}.rs" for i in range(20)]
+    tools = [f"tools/test-framework/src/f{i}.rs" for i in range(12)] + [f"tools/integration-test/src/i{i}.rs" for i in range(10)]
+    tools += ["tools/check-guide/src/main.rs", "tools/query-events/src/main.rs", "tools/release.py"]
+    manifests = ["Cargo.toml", *(f"{d}/Cargo.toml" for d in ("crates/relayer", "crates/relayer-types", "tools/test-framework",
+                                                           "tools/integration-test", "tools/check-guide", "tools/query-events"))]
+    paths = crates + tools
+    units = build_units([*paths, *manifests, "tools/README.md"])
+    assert units == {"", "crates/relayer", "crates/relayer-types", "tools/test-framework", "tools/integration-test",
+                     "tools/check-guide", "tools/query-events"}
+    layout = [(c.name, c.paths) for c in infer_components(paths, "hermes", units)]
+    assert layout == [("integration-test", ["tools/integration-test/**"]), ("relayer", ["crates/relayer/**"]),
+                      ("relayer-types", ["crates/relayer-types/**"]), ("test-framework", ["tools/test-framework/**"]),
+                      ("tools", ["tools/**"])]
+    component = ComponentMap(infer_components(paths, "hermes", units)).component_of
+    assert [component(p) for p in ("tools/check-guide/src/main.rs", "tools/release.py", "tools/test-framework/src/f1.rs")
+            ] == ["tools", "tools", "test-framework"]
+    # without the manifests (or with one unit only) tools/ is one component, as before
+    assert ("tools", ["tools/**"]) in [(c.name, c.paths) for c in infer_components(paths, "hermes")]
+    one = units - {"tools/integration-test", "tools/check-guide", "tools/query-events"}
+    assert "test-framework" not in [c.name for c in infer_components(paths, "hermes", one)]
+    # a folder that is a build unit itself is a workspace of its own, one part (dotcom-rendering's ab-testing/);
+    # so is a folder of sample projects (vite's playground/) or of tests
+    assert ("tools", ["tools/**"]) in [(c.name, c.paths) for c in infer_components(paths, "hermes", units | {"tools"})]
+    assert "test-framework" not in [c.name for c in infer_components(paths, "hermes", units | {"tools"})]
+    samples = paths + [f"playground/{app}/src/m{i}.ts" for app in ("ssr", "css") for i in range(12)]
+    split = [c.name for c in infer_components(samples, "vite", units | {"playground/ssr", "playground/css"})]
+    assert "ssr" not in split and "playground" in split
