@@ -56,6 +56,7 @@ from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.listed_beside import ListedBeside
 from cairn.ingest.owned_components import component_parents, layout_components
+from cairn.ingest.package_names import package_names
 from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import TrendReplay, early_replay, trend_inputs
@@ -237,6 +238,8 @@ def ingest_repository(
     repo_node.props[FILE_INPUTS] = code_graph.file_inputs(build, config, defs, listing.attributes)
     for name, parent in component_parents(defs).items():
         graph.node(Label.COMPONENT, name).props["parent"] = parent
+    for name, package in package_names(root, ((d.name, d.paths) for d in defs), units, listing.all_paths).items():
+        graph.node(Label.COMPONENT, name).props["package"] = package
     left_out = mark_truck_factor_scope(graph, listing.attributes, derived.scope if derived is not None else None)
     del derived  # (each source file's scope, worked out beside: not held through the history's steps)
     if left_out:
@@ -471,8 +474,10 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     when their bytes are the same (``adrs.parse_cache``), unless the repository ``tracked`` the cache's file.
     ``nested``: the decision folders below the top (``adrs.nested_adr_folders``)."""
     components = {c.key: list(c.get("paths") or []) for c in graph.of_label(Label.COMPONENT)}
+    packages = {c.key: c.get("package") for c in graph.of_label(Label.COMPONENT) if c.get("package")}
     cache = DecisionCache(cache_dir, build, root, tracked) if cache_dir is not None else None
-    decisions = read_decisions(root, config.adr, components, cache, nested, product=(graph.repo, root.name))
+    decisions = read_decisions(root, config.adr, components, cache, nested, product=(graph.repo, root.name),
+                               packages=packages)
     undated = [d for d in decisions.decisions if d.date is None]
     if undated:  # dated by the commit that first added them (the parse cache keeps what their moves gave, by commit)
         added = added_dates(root, [d.path for d in undated], cache.dates if cache is not None else None,

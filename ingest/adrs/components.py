@@ -5,7 +5,9 @@ otherwise ``infer_components`` reads the text. Inference signals and their
 weights, combined as a noisy-or (1 − Π(1 − wᵢ)): a path below the component
 or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``,
 or a relative link to such a path, ``[writer](../../shop/billing/w.py)``)
-0.9, unless another component's folder inside it holds that path (jaeger's
+0.9, and so is its package's name (``ingest.package_names``: hermes' "ibc-relayer"
+for ``crates/relayer``, also as Rust writes it in code, ``ibc_relayer``) when it is
+no plain word (it holds a ``-``, ``_``, ``.``, ``/`` or ``@``), unless another component's folder inside it holds that path (jaeger's
 ``internal/storage/…`` is ``storage``'s, not ``internal``'s); the component name in the title 0.7; the name as an inline code span
 0.6; the name in prose 0.3 for the first mention plus 0.1 per further mention,
 at most 0.5. A decision governs a component when the score reaches 0.5
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
@@ -73,8 +75,10 @@ def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]
 def infer_components(decision: Decision, components: dict[str, list[str]],
                      ubiquitous: frozenset[str] = frozenset(),
                      inner: dict[str, list[str]] | None = None,
-                     product: frozenset[str] = frozenset()) -> list[ComponentLink]:
-    """Components a decision's text points at, scored as described in the module docstring; the names in
+                     product: frozenset[str] = frozenset(),
+                     packages: Mapping[str, str] | None = None) -> list[ComponentLink]:
+    """Components a decision's text points at, scored as described in the module docstring (``packages``: component
+    name -> its package's name); the names in
     ``ubiquitous`` (``ubiquitous_names``) count only in the title, as paths, modules, code or the record's folder,
     those in ``product`` (``product_components``) only as paths, modules, code or the record's folder. ``inner``:
     ``inner_prefixes(components)``, when the caller reads several records against the same components."""
@@ -102,6 +106,10 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
                 weights.append(0.9)
                 evidence.append(f"mentions {hit}")
                 break
+        package = (packages or {}).get(name)
+        if package and (mention := _package_mention(package, low)):
+            weights.append(0.9)
+            evidence.append(f"names its package {mention}")
         lname = name.lower()
         if len(lname) >= 3:
             prose = name not in product and lname not in PLAIN_WORD_NAMES and (lname in low or lname in title)  # else no search can (or may) match
@@ -127,6 +135,28 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
         if score >= INFERENCE_THRESHOLD:
             links.append(ComponentLink(name, inferred=True, score=score, evidence=evidence))
     return links
+
+
+def _package_mention(package: str, low: str) -> str | None:
+    """How the (lower-case) text ``low`` names the package ``package`` (as it is, or with ``_`` for ``-``, as Rust's
+    code names a crate), if it does and the name is no plain word; else None."""
+    name = package.lower()
+    if not _PACKAGE_MARKS.search(name):
+        return None
+    for form in dict.fromkeys((name, name.replace("-", "_"))):
+        if form in low and _package_pattern(form).search(low):
+            return form
+    return None
+
+
+_PACKAGE_MARKS = re.compile(r"[-_./@]")
+
+
+@lru_cache(maxsize=4096)
+def _package_pattern(name: str) -> re.Pattern[str]:
+    """A package's name as a whole token: not part of a longer name (``ibc-relayer`` in ``ibc-relayer-cli``)."""
+    literal = re.escape(name)
+    return re.compile(literal + r"(?<![\w@./-]" + literal + r")(?![\w-]|[./]\w)")
 
 
 def mentioned_paths(decision: Decision, components: dict[str, list[str]]) -> list[str]:

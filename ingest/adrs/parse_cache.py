@@ -35,7 +35,7 @@ import dataclasses
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.store import verifying_skips
@@ -164,11 +164,13 @@ class DecisionCache:
             self._new[path] = [digest, "decision", encoded]
         return decision
 
-    def links_key(self, components: dict[str, list[str]], product: Sequence[str]) -> str:
-        """What the records' component links depend on: every record read this time (its bytes), the components and
-        the repository's names."""
+    def links_key(self, components: dict[str, list[str]], product: Sequence[str],
+                  packages: Mapping[str, str] | None = None) -> str:
+        """What the records' component links depend on: every record read this time (its bytes), the components, the
+        repository's names and the components' package names."""
         read = sorted(self._digests.items())
-        return hashlib.sha256(json.dumps([read, sorted(components.items()), list(product)]).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([read, sorted(components.items()), list(product),
+                                          sorted((packages or {}).items())]).encode()).hexdigest()
 
     def links_for(self, key: str) -> dict[str, list[Any]] | None:
         """Record path -> [its component links, its mentions] as kept for ``key``; None when they were kept for

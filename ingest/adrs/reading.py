@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from cairn.ingest.adrs.components import (
     infer_components, inner_prefixes, mentioned_paths, product_components, ubiquitous_names,
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None,
                    cache: DecisionCache | None = None, nested: Sequence[str] = (),
-                   product: Sequence[str] = ()) -> DecisionSet:
+                   product: Sequence[str] = (), packages: Mapping[str, str] | None = None) -> DecisionSet:
     """Read every ADR of the checkout at ``root``.
 
     ``components`` maps component names to their path globs, for inferring
@@ -29,6 +29,7 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     ingest parsed: one whose bytes are the same is taken from it (the caller saves it). ``nested``: the decision
     folders below the top, found among the tracked files (``discovery.nested_adr_folders``). ``product``: the
     repository's names (as ingested, and its checkout's folder), which the records' prose uses for the whole product.
+    ``packages``: component name -> the name it goes by as a package (``ingest.package_names``).
     """
     if cache is None:
         from cairn.ingest.adrs.formats import parse_decision
@@ -57,7 +58,8 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     result.decisions.sort(key=lambda d: d.path)
     resolve_relations(result)
     components = components or {}
-    key = cache.links_key(components, product) if cache is not None else None
+    packages = dict(packages or {})
+    key = cache.links_key(components, product, packages) if cache is not None else None
     kept = cache.links_for(key) if cache is not None and key is not None else None
     if kept is not None and not verifying_skips() and _take_links(result.decisions, kept):
         cache.keep_links(key, result.decisions)
@@ -66,7 +68,7 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     own = product_components(components, product)
     inner = inner_prefixes(components)  # (once for every record)
     for decision in result.decisions:
-        decision.components = decision.components or infer_components(decision, components, ubiquitous, inner, own)
+        decision.components = decision.components or infer_components(decision, components, ubiquitous, inner, own, packages)
         decision.mentions = mentioned_paths(decision, components)
     if cache is not None and key is not None:
         if kept is not None and verifying_skips():

@@ -239,3 +239,30 @@ def test_the_whole_history_of_the_records_folders_is_read_after_a_merge_a_rewrit
         paths = [*paths, "docs/adr/0003-c.md"]
         repo.commit({"docs/adr/0003-c.md": "# C\n\nc\n"}, date="2019-06-01T00:00:00+00:00")
     assert added_dates(repo.root, paths, {}, last_log)["docs/adr/0001-a.md"] == "2018-03-01"
+
+
+def test_a_record_naming_a_crate_governs_its_component_until_the_crate_is_renamed(tmp_path):
+    # hermes: ADR-011 speaks of the crate ibc-relayer (crates/relayer), never of its folder
+    repo = GitRepo(tmp_path / "hermes")
+    files = {"Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n'}
+    for crate, package in (("relayer", "ibc-relayer"), ("relayer-cli", "ibc-relayer-cli"), ("telemetry", "ibc-telemetry")):
+        files[f"crates/{crate}/Cargo.toml"] = f'[package]\nname = "{package}"\nversion = "0.1.0"\n'
+        files.update({f"crates/{crate}/src/m{i}.rs": f"pub fn f{i}() {{}}\n" for i in range(3)})
+    files["docs/architecture/adr-011-light-client-extraction.md"] = (
+        "# ADR 011: Light client extraction\n\n## Status\n\nProposed\n\n## Context\n\n"
+        "The light client code is spread over ibc-relayer; `ibc_relayer::light_client` moves to a crate of its own.\n")
+    repo.commit(files, message="workspace and a record")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+
+    def governed() -> list[str]:
+        result = runner.invoke(app, ["ingest", str(repo.root), "--store", store])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["adrs", "--store", store, "--format", "json"])
+        return json.loads(result.stdout)["decisions"][0]["components"]
+
+    assert governed() == ["relayer"]
+    # the crate is renamed; neither the record nor the components change: the link kept for them is not taken
+    repo.commit({"crates/relayer/Cargo.toml": '[package]\nname = "ibc-relayer-core"\nversion = "0.1.0"\n'},
+                message="rename the crate")
+    assert governed() == []

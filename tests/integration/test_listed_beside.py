@@ -14,7 +14,7 @@ from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph import forked
 from cairn.ingest import listed_beside
 from cairn.ingest.codeowners import read_codeowners
-from cairn.ingest.components import infer_components
+from cairn.ingest.components import build_units, infer_components
 from cairn.ingest.files import Listing, list_files
 from cairn.ingest.listed_beside import ListedBeside
 from cairn.ingest.linguist import truck_factor_scope
@@ -64,13 +64,15 @@ def test_the_listing_from_the_child_is_the_one_made_in_process(checkout, monkeyp
     assert derived.scope == {f.path: truck_factor_scope(f.path, f.language, want.attributes.get(f.path))
                              for f in want.kept if f.language is not None}
     owners = read_codeowners(checkout)
-    defs = infer_components(source, "r")
+    units = build_units(want.all_paths)
+    defs = infer_components(source, "r", units)
     defs += codeowners_components(owners, source, defs)
-    assert list(map(repr, derived.defs(source, "r", owners))) == list(map(repr, defs)) and len(defs) == 3  # (a, b, pkg/a)
-    # other inputs than the child's: the driver skipped a file, another name, other CODEOWNERS rules
-    assert derived.defs(source[1:], "r", owners) is None and derived.defs(source, "s", owners) is None
+    assert list(map(repr, derived.defs(source, "r", owners, units))) == list(map(repr, defs)) and len(defs) == 3  # (a, b, pkg/a)
+    # other inputs than the child's: the driver skipped a file, another name, other CODEOWNERS rules, other build units
+    assert derived.defs(source[1:], "r", owners, units) is None and derived.defs(source, "s", owners, units) is None
+    assert derived.defs(source, "r", owners, units | {"pkg/a"}) is None
     (checkout / ".github/CODEOWNERS").write_text("/pkg/b/ @team-b\n")
-    assert derived.defs(source, "r", read_codeowners(checkout)) is None
+    assert derived.defs(source, "r", read_codeowners(checkout), units) is None
 
 
 @forking

@@ -699,3 +699,30 @@ def test_a_records_folder_says_it_is_retired_or_proposed(path, stated, status):
 
     decision = parse_decision(path, f"# A record\n\n{stated}\n## Context\n\nWhy.\n".encode())
     assert decision.status == status
+
+
+def test_a_record_naming_a_components_package_governs_it(tmp_path):
+    # hermes: ADR-011 names "ibc-relayer", the crate of crates/relayer (beside ibc-relayer-cli, crates/relayer-cli);
+    # log4brains' records name @log4brains/cli; Rust's code writes the crate ibc_relayer
+    from cairn.ingest.adrs.components import infer_components
+    from cairn.ingest.adrs.records import Decision
+
+    components = {"relayer": ["crates/relayer/**"], "relayer-cli": ["crates/relayer-cli/**"], "cli": ["packages/cli/**"],
+                  "places": ["components/places/**"]}
+    packages = {"relayer": "ibc-relayer", "relayer-cli": "ibc-relayer-cli", "cli": "@log4brains/cli",
+                "places": "places"}
+
+    def governs(text: str) -> list[tuple[str, list[str]]]:
+        decision = Decision(path="docs/adr-011-x.md", title="Light client crates extraction", text=text)
+        return [(c.name, c.evidence) for c in infer_components(decision, components, packages=packages)]
+
+    assert governs("We move the light clients out of ibc-relayer.") == [("relayer", ["names its package ibc-relayer"])]
+    assert governs("The ibc-relayer-cli crate keeps its commands.") == [
+        ("relayer-cli", ["names its package ibc-relayer-cli"])]
+    assert governs("Callers import `ibc_relayer::chain::handle`.") == [("relayer", ["names its package ibc_relayer"])]
+    assert governs("Install @log4brains/cli globally.") == [("cli", ["names its package @log4brains/cli"])]
+    # a package named by a plain word is no more evidence than the component's name (one prose mention: 0.3)
+    assert governs("Bookmarks live in places.") == []
+    assert governs("An ibc-relayer-types change, a my-ibc-relayer fork.") == []
+    decision = Decision(path="docs/adr-011-x.md", title="X", text="We move code out of ibc-relayer.")
+    assert infer_components(decision, components) == []  # (without the package names)

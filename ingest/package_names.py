@@ -1,0 +1,90 @@
+"""The names components go by as packages: a component whose folder is a build unit is published or depended on by
+the name its manifest gives it, which a repository's records use (hermes' ADR-011 on "ibc-relayer", its
+``crates/relayer``; log4brains' records on ``@log4brains/cli``, its ``packages/cli``).
+
+``package_names`` reads, for each component whose one path pattern is a folder holding a build manifest
+(``components.build_units``), the name in the first of these the folder has: ``Cargo.toml``'s ``[package] name``,
+``package.json``'s ``name``, ``pyproject.toml``'s ``[project] name`` (or Poetry's ``[tool.poetry] name``),
+``composer.json``'s ``name``, ``go.mod``'s ``module`` path. The manifests are untrusted input: read only, at most
+``MAX_MANIFEST_BYTES`` each, parsed as data (``json``, ``untrusted_toml``); one that cannot be read or parsed, or
+gives no plain name (a string of at most ``MAX_NAME_LENGTH`` characters without spaces), gives the component none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from cairn.ingest.untrusted import RefusedFile, read_checkout_file
+from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
+
+MAX_MANIFEST_BYTES = 256 * 1024
+MAX_NAME_LENGTH = 214  # npm's limit; longer is no package name
+_PLAIN_NAME = re.compile(r"^[\w@./~-]+$")
+_GO_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"/]+(?:/[^\s\"]+)*)\"?\s*(?://.*)?$", re.MULTILINE)
+
+
+def _cargo(data: str) -> Any:
+    return load_toml(data).get("package", {}).get("name")
+
+
+def _package_json(data: str) -> Any:
+    value = json.loads(data)
+    return value.get("name") if isinstance(value, dict) else None
+
+
+def _pyproject(data: str) -> Any:
+    document = load_toml(data)
+    project = document.get("project")
+    if isinstance(project, dict) and project.get("name"):
+        return project.get("name")
+    tool = document.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    return poetry.get("name") if isinstance(poetry, dict) else None
+
+
+def _go_mod(data: str) -> Any:
+    match = _GO_MODULE.search(data)
+    return match.group(1) if match else None
+
+
+#: Manifest file -> how its package's name is read from its text, in the order asked.
+READERS: tuple[tuple[str, Callable[[str], Any]], ...] = (
+    ("Cargo.toml", _cargo), ("package.json", _package_json), ("pyproject.toml", _pyproject),
+    ("composer.json", _package_json), ("go.mod", _go_mod),
+)
+
+
+def package_name(root: Path, folder: str, present: frozenset[str] | set[str]) -> str | None:
+    """The package name the manifest of ``folder`` (repository-relative, "" for the top) gives, of the manifests
+    ``present`` (tracked paths); None if it gives none (see the module docstring)."""
+    for file_name, read in READERS:
+        path = f"{folder}/{file_name}" if folder else file_name
+        if path not in present:
+            continue
+        try:
+            raw = read_checkout_file(root, path, limit=MAX_MANIFEST_BYTES)
+            if raw is None:
+                continue
+            name = read(raw.decode("utf-8"))
+        except (RefusedFile, OSError, UnicodeDecodeError, ValueError, TOMLDecodeError, RecursionError, AttributeError):
+            continue  # (json's errors are ValueErrors; a table where a name should be has no .get)
+        if isinstance(name, str) and 0 < len(name) <= MAX_NAME_LENGTH and _PLAIN_NAME.match(name):
+            return name
+    return None
+
+
+def package_names(root: Path, components: Iterable[tuple[str, list[str]]], units: frozenset[str],
+                  present: frozenset[str] | set[str]) -> dict[str, str]:
+    """Component name -> its package name, for the ``components`` (name, path patterns) whose one pattern is a folder
+    (``folder/**``) among the build ``units``; ``present``: the tracked paths."""
+    names: dict[str, str] = {}
+    for component, paths in components:
+        if len(paths) != 1 or not paths[0].endswith("/**"):
+            continue
+        folder = paths[0][:-3]
+        if folder in units and (name := package_name(root, folder, present)) is not None:
+            names[component] = name
+    return names
