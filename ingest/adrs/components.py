@@ -21,7 +21,8 @@ more records use (``ubiquitous_names``: the product's own name, as
 openedx/credentials' ``credentials`` package) is no evidence in prose (in
 a title it is: cometbft's "Consensus Refactor"); as a path, a module, a code
 span or the record's folder it still is. The repository's own name
-(cometbft's program ``cmd/cometbft``: "CometBFT" is the product) is evidence
+(cometbft's program ``cmd/cometbft``: "CometBFT" is the product; a program named
+as its first word, celestia-node's ``cmd/celestia``) is evidence
 only so too, not in a title or prose; so is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
 in "Internal Tracing", a ``common`` in "a common case").
 """
@@ -47,9 +48,13 @@ PLAIN_WORD_NAMES = frozenset({"internal", "cmd", "src", "lib", "pkg", "main", "c
 
 def product_components(components: dict[str, list[str]], product: Sequence[str]) -> frozenset[str]:
     """The components named as the repository (``product``: its names): cometbft's program ``cmd/cometbft``, which a
-    third of its records name, in prose and titles, every time for the product."""
+    third of its records name, in prose and titles, every time for the product; and a program (a component in a
+    ``cmd/`` folder) named as the first word of one of those names: celestia-node's ``cmd/celestia``, while its
+    records' "Celestia Node" and "Celestia Core" are the products."""
     named = {p.lower() for p in product}
-    return frozenset(name for name in components if name.lower() in named)
+    first_words = {word for p in named if len(word := re.split(r"[-_.]", p, maxsplit=1)[0]) >= 4}
+    return frozenset(name for name in components if name.lower() in named or name.lower() in first_words and all(
+        path.startswith("cmd/") or "/cmd/" in path for path in components[name]))
 
 
 def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]) -> frozenset[str]:

@@ -631,6 +631,11 @@ def test_a_name_most_records_use_still_counts_in_a_title_and_the_repositorys_own
     ubiquitous = ubiquitous_names(decisions, components)
     own = product_components(components, ("CometBFT", "cometbft-checkout"))
     assert (ubiquitous, own) == (frozenset({"consensus"}), frozenset({"cometbft"}))
+    # celestia-node: its program cmd/celestia is named as the first word of the product's name ("Celestia Node");
+    # a folder of another name is not the product's
+    assert product_components({"celestia": ["cmd/celestia/**"], "core": ["core/**"]}, ("celestia-node",)) == {"celestia"}
+    assert product_components({"celestia": ["celestia/**"]}, ("celestia-node",)) == frozenset()
+    assert product_components({"cel": ["cmd/cel/**"]}, ("cel-node",)) == frozenset()  # (too short a word)
 
     def governs(decision: Decision) -> list[tuple[str, list[str]]]:
         return [(c.name, c.evidence) for c in infer_components(decision, components, ubiquitous, None, own)]
