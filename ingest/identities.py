@@ -31,6 +31,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    openedx's ``Alexander J Sheehan <asheehan@2u.com>`` is ``Alexander Sheehan
    <asheehan@edx.org>``; "John A Smith" and "John B Smith" stay apart, and
    from "John Smith".
+8. an e-mail address whose local part spells a full name, its words joined by
+   ``.``, ``_`` or ``-`` (``philip.mcmahon@theguardian.com``), is that name for
+   rule 5: guardian/cdk's ``philmcmahon <philip.mcmahon@theguardian.com>`` is
+   ``Philip McMahon <philip.mcmahon@guardian.co.uk>``. As conservative as rule 5:
+   two words of two letters or more, letters only (``j.doe@``, ``release@`` and
+   ``dev2.team@`` spell no full name).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -121,12 +127,17 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "travis-ci*", "travis ci*", "circleci*", "gitter badger*", "gitter-badger*", "azure-pipelines*", "sonarcloud*",
     "netlify*", "vercel*", "lgtm-com*", "scala-steward*", "pre-commit-ci*", "github-merge-queue*", "copybara*",
     "k8s-ci-robot*", "k8s-merge-robot*", "openshift-ci-robot*", "knative-prow-robot*", "prow*robot*",
+    # a translation service's account under a project's name (course-discovery's "edX Transifex Bot"), a CI account
+    # (dotcom-rendering's and cdk's "theguardian.com continuous integration", GitHub login guardian-ci)
+    "*transifex*", "*continuous integration*", "*-ci@*users.noreply.github.com",
 )
 
 #: The shape of a bot's name: one lower-case token ending in "bot" (prombot, mybot), one CamelCase token ending
-#: in "Bot" (PrometheusBot), or a token ending in "-robot" / "_robot" (k8s-ci-robot). One token only: a surname
-#: ending in "bot" ("Sam Talbot") is a person.
-BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot)$")
+#: in "Bot" (PrometheusBot), or a token ending in "-robot" / "_robot" (k8s-ci-robot); or three words or more, the
+#: last "Bot" or "Robot" (Open edX's "edX Transifex Bot", "edX requirements bot"). A surname ending in "bot" ("Sam
+#: Talbot") or one that is "Bot" (the Dutch "Jeroen Bot") is a person.
+BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot"
+                         r"|(?:\S+ ){2,}(?i:bot|robot))$")
 
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
@@ -296,6 +307,19 @@ class DeclaredPerson:
         return names, emails, logins
 
 
+#: An e-mail local part that spells a name: two words of letters or more, joined by ".", "_" or "-".
+_SPELLED_NAME = re.compile(r"^[^\W\d_]+(?:[._-][^\W\d_]+)+$")
+
+
+def name_in_address(address: str) -> str | None:
+    """The full name the local part of ``address`` spells (``philip.mcmahon@…`` → ``"philip mcmahon"``, as
+    ``mergeable_name`` folds it), if it spells one (rule 8 of the module docstring); else None."""
+    local = address.partition("@")[0]
+    if not _SPELLED_NAME.match(local):
+        return None
+    return mergeable_name(re.sub(r"[._-]", " ", local))
+
+
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
     notes: list[str] | None = None,
@@ -354,6 +378,9 @@ def resolve_identities(
                 variants, members = initialled.setdefault((kind, plain), (set(), []))
                 variants.add(full_name)
                 members.append(index)
+        spelled = None if login else name_in_address(address)
+        if spelled and spelled != full_name:
+            keys.append(("name", spelled))
         folded = fold_name(name)
         if folded not in PLACEHOLDER_NAMES and (login or is_valid_email(address)):
             handle = (kind, login or address.partition("@")[0], folded)

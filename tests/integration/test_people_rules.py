@@ -41,9 +41,23 @@ def test_only_full_names_merge_on_their_own(name, mergeable):
 @pytest.mark.parametrize("name, kind", [
     ("prombot", "bot"), ("PrometheusBot", "bot"), ("k8s-ci-robot", "bot"), ("bot", "bot"), ("my_robot", "bot"),
     ("Sam Talbot", "human"), ("Abbot", "human"), ("Talbot Smith", "human"), ("Robert", "human"),
+    ("edX Transifex Bot", "bot"), ("Acme release robot", "bot"), ("Jeroen Bot", "human"),
+    ("Bot Smith", "human"), ("Sam Talbot Jones", "human"),
 ])
 def test_bots_by_the_shape_of_their_name(name, kind):
     assert Classifier.from_settings().kind(name, "x@example.com") == kind
+
+
+@pytest.mark.parametrize("name, email, kind", [
+    # course-discovery's translations, committed under team addresses; dotcom-rendering's and cdk's CI account
+    ("edX Transifex Bot", "ecom-eng@edx.org", "bot"), ("Transifex", "learner-engineering@edx.org", "bot"),
+    ("theguardian.com continuous integration", "guardian-ci@users.noreply.github.com", "bot"),
+    ("guardian-ci", "12345+guardian-ci@users.noreply.github.com", "bot"),
+    ("guardian-ci", "guardian-ci@@users.noreply.github.com", "bot"),  # (cdk: 45 commits with a mistyped address)
+    ("Ci Zhang", "ci.zhang@example.com", "human"), ("Marcin", "marcin-ci@example.com", "human"),
+])
+def test_service_accounts_by_their_name_or_address(name, email, kind):
+    assert Classifier.from_settings().kind(name, email) == kind
 
 
 def test_declared_people_join_what_nothing_else_would():
@@ -277,3 +291,21 @@ def test_a_rare_surname_with_first_names_alike_is_a_likely_duplicate():
                        frozenset({"Zack Kneupper", "Zachary Kneupper"})}
     assert pairs[frozenset({"George Krajcsovits", "György Krajcsovits"})] == [
         "the same surname 'krajcsovits', which nobody else bears, and first names alike ('george krajcsovits' / 'gyorgy krajcsovits')"]
+
+
+def test_an_address_that_spells_a_full_name_is_that_name():
+    # guardian/cdk: philmcmahon <philip.mcmahon@theguardian.com> is Philip McMahon <philip.mcmahon@guardian.co.uk>;
+    # pytest: Jurko <jurko.gospodnetic@docte.hr> is Jurko Gospodnetić; a diacritic folds as in names
+    raw = [("Philip McMahon", "philip.mcmahon@guardian.co.uk"), ("philmcmahon", "philip.mcmahon@theguardian.com"),
+           ("Jurko Gospodnetić", "jurko.gospodnetic@pke.hr"), ("Jurko", "jurko.gospodnetic@docte.hr"),
+           # an initial, a single word, a digit: no full name spelled
+           ("Jane Doe", "jane.doe@corp.example"), ("jd", "j.doe@other.example"), ("dev", "release@corp.example"),
+           ("Team", "dev2.team@corp.example"), ("Dev Team", "dev.team@corp.example"),
+           # a bot's address spelling a person's name does not make it that person
+           ("Philip McMahon", "philip.mcmahon@ci.example")]
+    kinds = ["human"] * 9 + ["bot"]
+    people, person_of = resolve_identities(raw, kinds, [1] * len(raw))
+    assert person_of[0] == person_of[1] and person_of[2] == person_of[3]
+    assert len({person_of[i] for i in (4, 5, 6, 7)}) == 4 and person_of[8] != person_of[7]
+    assert person_of[9] != person_of[0]
+    assert people[person_of[1]].name == "Philip McMahon"
