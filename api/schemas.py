@@ -89,6 +89,8 @@ class ComponentSummary(BaseModel):
     at_risk: bool | None = None
     inferred: bool = False
     description: str | None = None
+    parent: str | None = Field(None, description="The component it is nested in")
+    package: str | None = Field(None, description="The name its build unit's manifest gives it (a crate, an npm package …)")
 
 
 class ModuleRef(BaseModel):
@@ -170,6 +172,7 @@ class ComponentCard(BaseModel):
     system: str | None = None
     domain: str | None = None
     inferred: bool
+    package: str | None = Field(None, description="The name its build unit's manifest gives it (a crate, an npm package …)")
     files: int
     module_count: int
     modules: list[ModuleRef]

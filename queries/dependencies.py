@@ -63,11 +63,12 @@ def component_dependencies(graph: RepoGraph) -> dict[str, Any]:
 #: The properties of its Component node that ``component_list`` reads (``answer_base`` digests them to know the list
 #: stands).
 LISTED_PROPERTIES = ("paths", "system", "domain", "description", "inferred", "files", "truck_factor",
-                     "human_truck_factor", "at_risk")
+                     "human_truck_factor", "at_risk", "parent", "package")
 
 
 def component_list(graph: RepoGraph) -> dict[str, Any]:
-    """``{"components": [...]}``: every component with its paths, size, couplings and knowledge risk."""
+    """``{"components": [...]}``: every component with its paths, size, couplings and knowledge risk, the component it
+    is nested in (``parent``) and the name it goes by as a package (``package``: ``ingest.package_names``)."""
     module_counts = Counter(m.get("component") for m in graph.of_label(Label.MODULE))
     out: dict[str, dict[str, Any]] = {}
     for c in sorted(graph.of_label(Label.COMPONENT), key=lambda n: n.key):
@@ -76,6 +77,7 @@ def component_list(graph: RepoGraph) -> dict[str, Any]:
             "description": c.get("description"), "inferred": bool(c.get("inferred")), "modules": module_counts.get(c.key, 0),
             "files": int(c.get("files") or 0), "depends_on": [], "used_by": [], "truck_factor": c.get("truck_factor"),
             "human_truck_factor": c.get("human_truck_factor"), "at_risk": c.get("at_risk"),
+            "parent": c.get("parent"), "package": c.get("package"),
         }
     for e in graph.of_type(Rel.DEPENDS_ON):
         a, b = graph.nodes[e.source].key, graph.nodes[e.target].key

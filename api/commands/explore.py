@@ -65,7 +65,8 @@ def explore(
 
 def _print_card(card: dict[str, Any]) -> None:
     _line(f"[bold]{escape(card['name'])}[/]" + (" [dim](inferred)[/]" if card["inferred"] else "")
-          + f"  [dim]{escape(' '.join(card['paths']))}[/]")
+          + f"  [dim]{escape(' '.join(card['paths']))}[/]"
+          + (f"  [dim]package[/] {escape(card['package'])}" if card.get("package") else ""))
     if card["description"]:
         _line(escape(card["description"]))
         _line(f"[dim]from {escape(card['purpose_source'])}[/]")

@@ -39,6 +39,7 @@ def card_markdown(card: dict[str, Any]) -> str:
         lines += [text(card["description"]), "", f"_Purpose from {text(card['purpose_source'])}._", ""]
     lines += [
         f"- Paths: {', '.join(code(p) for p in card['paths']) or 'none'}",
+        *([f"- Package: {code(card['package'])}"] if card.get("package") else []),
         f"- Size: {card['module_count']} modules, {card['files']} files",
         (f"- Truck factor: none, {NOT_COUNTED_WHY}" if not_counted(bf) else
          f"- Truck factor: {_num(bf['truck_factor'])} (human knowledge: {_num(bf['human_truck_factor'])})")

@@ -165,7 +165,8 @@ function renderCard(card) {
   return el("article", { class: "card component-card", "aria-labelledby": "card-title", "data-component": card.name },
     el("div", { class: "card-title" }, el("h2", { id: "card-title" }, card.name), riskPill(bf.at_risk, !notCounted(bf)),
       card.inferred ? el("span", { class: "pill neutral" }, "inferred") : null),
-    el("p", { class: "source" }, (card.paths || []).join("  ")),
+    el("p", { class: "source" }, (card.paths || []).join("  "),
+      card.package ? [" · package ", el("code", { "data-testid": "card-package" }, card.package)] : null),
     card.description
       ? [el("p", { class: "purpose" }, card.description), el("p", { class: "source" }, `Purpose from ${card.purpose_source}`)]
       : el("p", { class: "muted purpose" }, "No description, governing decision or README says what it is for yet."),

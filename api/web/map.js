@@ -181,7 +181,8 @@ function mapElements(model, graph) {
   const frameOf = (c) => (frames.has(c.parentName) ? `group:${c.parentName}` : undefined);
   const elements = [];
   graph.nodes.forEach(({ component: c, context, collapsed, hiddenCount, isParent, hasSelf }) => {
-    const short = c.parentName ? c.name.slice(c.parentName.length + 1) || c.name : c.name;
+    // "storage/remote" in its frame "storage" is "remote"; a part named on its own ("test-framework" in "tools") keeps its name
+    const short = c.parentName && c.name.startsWith(`${c.parentName}/`) ? c.name.slice(c.parentName.length + 1) : c.name;
     const label = collapsed ? `${short}  ▸ +${hiddenCount}` : short;
     const stats = `TF ${tfText(c.truck_factor)} · ${c.files} file${c.files === 1 ? "" : "s"}`;
     const risk = componentRisk(c);

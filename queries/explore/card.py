@@ -42,7 +42,7 @@ _TARGET = attrgetter("target")
 _SOURCE = attrgetter("source")
 #: The properties of its Component node that a card reads (``answer_base`` digests them to know a card stands).
 CARD_PROPERTIES = ("description", "paths", "system", "domain", "inferred", "files", "truck_factor", "human_truck_factor",
-                   "at_risk", "orphaned_files", "knowledge_holders", "ask_first")
+                   "at_risk", "orphaned_files", "knowledge_holders", "ask_first", "package")
 
 
 def component_card(graph: RepoGraph, name: str) -> dict[str, Any]:
@@ -175,6 +175,7 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
             "system": comp.get("system"),
             "domain": comp.get("domain"),
             "inferred": bool(comp.get("inferred")),
+            "package": comp.get("package"),
             "files": int(comp.get("files") or file_counts[name]),
             "module_count": len(mods),
             "modules": [

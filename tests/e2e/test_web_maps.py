@@ -350,3 +350,33 @@ def test_docs_render_with_the_network_blocked(page, atlas):
     page.get_by_text("/api/v1/repositories/{name}/knowledge-map").first.wait_for()
     assert outside == []
     shot(page, "docs.png")
+
+
+def build_workspace(root: Path) -> None:
+    """hermes' layout: a Rust workspace whose tools/ holds two crates of their own (nested in tools, named on their
+    own) beside small tools."""
+    from fixtures.gitrepo import GitRepo
+
+    files = {"Cargo.toml": '[workspace]\nmembers = ["crates/*", "tools/*"]\n'}
+    for crate, count in (("crates/relayer", 12), ("tools/test-framework", 12), ("tools/integration-test", 10)):
+        files[f"{crate}/Cargo.toml"] = f'[package]\nname = "ibc-{crate.rsplit("/", 1)[1]}"\n'
+        files.update({f"{crate}/src/m{i}.rs": "use ibc_relayer::m1;\n" if "tools" in crate else f"pub fn f{i}() {{}}\n"
+                      for i in range(count)})
+    files.update({"tools/lint/src/main.rs": "fn main() {}\n", "tools/release.py": "print(1)\n"})
+    GitRepo(root).commit(files, message="workspace")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    with LiveServer(serve(tmp_path_factory, "workspace", build_workspace)) as live:
+        yield live
+
+
+def test_a_nested_component_named_on_its_own_keeps_its_name_in_its_parents_frame(page, workspace):
+    open_map(page, workspace.url)
+    for name in ("test-framework", "integration-test"):
+        assert page.evaluate(f"window.cairn.cy.getElementById('{name}').parent().id()") == "group:tools"
+        assert page.evaluate(f"window.cairn.cy.getElementById('{name}').data('label')").split("\n")[0] == name
+    page.locator("#cy").wait_for()
+    page.goto(workspace.url + "/#/components/test-framework")  # (crates/ holds one crate: one component "crates")
+    assert page.get_by_test_id("card-package").inner_text() == "ibc-test-framework"
