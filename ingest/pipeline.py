@@ -477,7 +477,9 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     packages = {c.key: c.get("package") for c in graph.of_label(Label.COMPONENT) if c.get("package")}
     cache = DecisionCache(cache_dir, build, root, tracked) if cache_dir is not None else None
     decisions = read_decisions(root, config.adr, components, cache, nested, product=(graph.repo, root.name),
-                               packages=packages)
+                               packages=packages, source_files=lambda: (
+                                   (m.get("path"), m.get("component")) for m in graph.of_label(Label.MODULE)
+                                   if m.get("path") and m.get("component")))
     undated = [d for d in decisions.decisions if d.date is None]
     if undated:  # dated by the commit that first added them (the parse cache keeps what their moves gave, by commit)
         added = added_dates(root, [d.path for d in undated], cache.dates if cache is not None else None,

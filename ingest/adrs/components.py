@@ -7,7 +7,10 @@ or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``,
 or a relative link to such a path, ``[writer](../../shop/billing/w.py)``)
 0.9, and so is its package's name (``ingest.package_names``: hermes' "ibc-relayer"
 for ``crates/relayer``, also as Rust writes it in code, ``ibc_relayer``) when it is
-no plain word (it holds a ``-``, ``_``, ``.``, ``/`` or ``@``), unless another component's folder inside it holds that path (jaeger's
+no plain word (it holds a ``-``, ``_``, ``.``, ``/`` or ``@``),
+a type named in code (``SymbolFiles``: an UpperCamelCase span of two words or
+more, hermes' `ChainHandle`, that names source files of one component only:
+``chain/handle.rs``, ``ChainHandle.java``, ``chain_handle.go``) 0.6, unless another component's folder inside it holds that path (jaeger's
 ``internal/storage/…`` is ``storage``'s, not ``internal``'s); the component name in the title 0.7; the name as an inline code span
 0.6; the name in prose 0.3 for the first mention plus 0.1 per further mention,
 at most 0.5. A decision governs a component when the score reaches 0.5
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
@@ -77,13 +80,64 @@ def ubiquitous_names(decisions: list[Decision], components: dict[str, list[str]]
     return frozenset(out)
 
 
+#: A code span that names a type: UpperCamelCase of two words or more (`ChainHandle`, `HTTPServer`), maybe called.
+_TYPE_NAME = re.compile(r"^((?:[A-Z][a-z0-9]+|[A-Z]+(?=[A-Z][a-z]))(?:[A-Z][a-z0-9]+|[A-Z]+(?=[A-Z][a-z]|\(|$)){1,5})(?:\(\))?$")
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|$)|[A-Z][a-z0-9]*")
+_STEM = re.compile(r"^(?:.*/)?([^/]+)/([^/.]+)\.[^/]+$")
+
+
+class SymbolFiles:
+    """Which components hold a source file named for a type: ``ChainHandle`` is ``…/chain/handle.rs`` (its words as a
+    folder and a file), ``ChainHandle.java``, ``chain_handle.go`` or ``chain-handle.ts`` (its words as one file's name,
+    any case, ``_`` or ``-`` between them or none)."""
+
+    def __init__(self, files: Iterable[tuple[str, str]]):
+        """``files``: (path, component) of every source file in a component."""
+        self._components: dict[str, set[str]] = {}
+        self._files: dict[str, str] = {}
+        for path, component in files:
+            match = _STEM.match(path)
+            folder, stem = (match.group(1), match.group(2)) if match else ("", path.rpartition("/")[2].partition(".")[0])
+            for key in {_squashed(stem), _squashed(folder) + "/" + _squashed(stem)}:
+                self._components.setdefault(key, set()).add(component)
+                self._files.setdefault(key, path)
+
+    def digest(self) -> list[list[Any]]:
+        """What the index holds, for a cache key."""
+        return sorted([key, sorted(names)] for key, names in self._components.items())
+
+    def named(self, span: str) -> tuple[str, str] | None:
+        """(component, a file) the type ``span`` names, if it is a type name whose files are all in one component."""
+        match = _TYPE_NAME.match(span)
+        if match is None:
+            return None
+        words = [w.lower() for w in _WORD.findall(match.group(1))]
+        found: set[str] = set()
+        file = None
+        for key in {"".join(words), "".join(words[:-1]) + "/" + words[-1]}:
+            if key in self._components:
+                found |= self._components[key]
+                file = file or self._files[key]
+        return (next(iter(found)), file) if len(found) == 1 and file else None
+
+
+def named_type(span: str) -> bool:
+    """Whether the code span ``span`` names a type (UpperCamelCase of two words or more)."""
+    return _TYPE_NAME.match(span) is not None
+
+
+def _squashed(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
 def infer_components(decision: Decision, components: dict[str, list[str]],
                      ubiquitous: frozenset[str] = frozenset(),
                      inner: dict[str, list[str]] | None = None,
                      product: frozenset[str] = frozenset(),
-                     packages: Mapping[str, str] | None = None) -> list[ComponentLink]:
+                     packages: Mapping[str, str] | None = None,
+                     symbols: SymbolFiles | None = None) -> list[ComponentLink]:
     """Components a decision's text points at, scored as described in the module docstring (``packages``: component
-    name -> its package's name); the names in
+    name -> its package's name; ``symbols``: the files named for types); the names in
     ``ubiquitous`` (``ubiquitous_names``) count only in the title, as paths, modules, code or the record's folder,
     those in ``product`` (``product_components``) only as paths, modules, code or the record's folder. ``inner``:
     ``inner_prefixes(components)``, when the caller reads several records against the same components."""
@@ -92,6 +146,11 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
     title = decision.title.lower()
     spans = [s.lower() for s in decision.code_spans]
     keeper, kept_in = _keeping_component(decision.path, components)
+    typed: dict[str, str] = {}  # component -> the first type span naming its files, and the file
+    for span in decision.code_spans if symbols is not None else ():
+        hit = symbols.named(span)
+        if hit is not None and hit[0] not in typed:
+            typed[hit[0]] = f"`{span}` is {hit[1]}"
     inner = inner_prefixes(components) if inner is None else inner
     for name, globs in sorted(components.items()):
         weights: list[float] = []
@@ -111,6 +170,9 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
                 weights.append(0.9)
                 evidence.append(f"mentions {hit}")
                 break
+        if name in typed:
+            weights.append(0.6)
+            evidence.append(typed[name])
         package = (packages or {}).get(name)
         if package and (mention := _package_mention(package, low)):
             weights.append(0.9)

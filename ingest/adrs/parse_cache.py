@@ -35,11 +35,14 @@ import dataclasses
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from cairn.graph.atomic import write_atomic
 from cairn.graph.store import verifying_skips
 from cairn.ingest.adrs.records import AdrFormatError, ComponentLink, Decision, RawRule
+
+if TYPE_CHECKING:
+    from cairn.ingest.adrs.components import SymbolFiles
 
 CACHE_FILE = "decisions.json"
 FORMAT = "cairn-decision-cache"
@@ -165,12 +168,13 @@ class DecisionCache:
         return decision
 
     def links_key(self, components: dict[str, list[str]], product: Sequence[str],
-                  packages: Mapping[str, str] | None = None) -> str:
+                  packages: Mapping[str, str] | None = None, symbols: SymbolFiles | None = None) -> str:
         """What the records' component links depend on: every record read this time (its bytes), the components, the
-        repository's names and the components' package names."""
+        repository's names, the components' package names and the files named for types (when a record names one)."""
         read = sorted(self._digests.items())
         return hashlib.sha256(json.dumps([read, sorted(components.items()), list(product),
-                                          sorted((packages or {}).items())]).encode()).hexdigest()
+                                          sorted((packages or {}).items()),
+                                          symbols.digest() if symbols is not None else None]).encode()).hexdigest()
 
     def links_for(self, key: str) -> dict[str, list[Any]] | None:
         """Record path -> [its component links, its mentions] as kept for ``key``; None when they were kept for

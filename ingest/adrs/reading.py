@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from cairn.ingest.adrs.components import (
-    infer_components, inner_prefixes, mentioned_paths, product_components, ubiquitous_names,
+    SymbolFiles, infer_components, inner_prefixes, mentioned_paths, named_type, product_components, ubiquitous_names,
 )
 from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
 from cairn.graph.store import verifying_skips
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None,
                    cache: DecisionCache | None = None, nested: Sequence[str] = (),
-                   product: Sequence[str] = (), packages: Mapping[str, str] | None = None) -> DecisionSet:
+                   product: Sequence[str] = (), packages: Mapping[str, str] | None = None,
+                   source_files: Callable[[], Iterable[tuple[str, str]]] | None = None) -> DecisionSet:
     """Read every ADR of the checkout at ``root``.
 
     ``components`` maps component names to their path globs, for inferring
@@ -29,7 +30,8 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     ingest parsed: one whose bytes are the same is taken from it (the caller saves it). ``nested``: the decision
     folders below the top, found among the tracked files (``discovery.nested_adr_folders``). ``product``: the
     repository's names (as ingested, and its checkout's folder), which the records' prose uses for the whole product.
-    ``packages``: component name -> the name it goes by as a package (``ingest.package_names``).
+    ``packages``: component name -> the name it goes by as a package (``ingest.package_names``). ``source_files``:
+    gives (path, component) of the source files, asked only when a record names a type in code (``SymbolFiles``).
     """
     if cache is None:
         from cairn.ingest.adrs.formats import parse_decision
@@ -59,7 +61,9 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     resolve_relations(result)
     components = components or {}
     packages = dict(packages or {})
-    key = cache.links_key(components, product, packages) if cache is not None else None
+    typed = source_files is not None and any(named_type(span) for d in result.decisions for span in d.code_spans)
+    symbols = SymbolFiles(source_files()) if typed and source_files is not None else None
+    key = cache.links_key(components, product, packages, symbols) if cache is not None else None
     kept = cache.links_for(key) if cache is not None and key is not None else None
     if kept is not None and not verifying_skips() and _take_links(result.decisions, kept):
         cache.keep_links(key, result.decisions)
@@ -68,7 +72,7 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     own = product_components(components, product)
     inner = inner_prefixes(components)  # (once for every record)
     for decision in result.decisions:
-        decision.components = decision.components or infer_components(decision, components, ubiquitous, inner, own, packages)
+        decision.components = decision.components or infer_components(decision, components, ubiquitous, inner, own, packages, symbols)
         decision.mentions = mentioned_paths(decision, components)
     if cache is not None and key is not None:
         if kept is not None and verifying_skips():

@@ -266,3 +266,27 @@ def test_a_record_naming_a_crate_governs_its_component_until_the_crate_is_rename
     repo.commit({"crates/relayer/Cargo.toml": '[package]\nname = "ibc-relayer-core"\nversion = "0.1.0"\n'},
                 message="rename the crate")
     assert governed() == []
+
+
+def test_a_record_naming_a_type_governs_the_component_of_its_file_while_the_file_is_there(tmp_path):
+    repo = GitRepo(tmp_path / "shop")
+    files = {f"{part}/src/main/java/acme/{part}/{name}.java": f"package acme.{part};\nclass {name} {{}}\n"
+             for part, names in (("orders", ("OrderRepository", "Order")), ("billing", ("Invoice", "Ledger")))
+             for name in names}
+    files["docs/adr/0001-repositories.md"] = ("# 1. One repository per aggregate\n\n## Status\n\nAccepted\n\n"
+                                              "## Decision\n\nEvery aggregate gets one: `OrderRepository` saves orders.\n")
+    repo.commit(files, message="two parts and a record")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+
+    def governed() -> list[str]:
+        result = runner.invoke(app, ["ingest", str(repo.root), "--store", store])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["adrs", "--store", store, "--format", "json"])
+        return json.loads(result.stdout)["decisions"][0]["components"]
+
+    assert governed() == ["orders"]
+    # the class moves to billing: the record (unchanged) follows it, the link kept for the old files is not taken
+    repo.git("mv", "orders/src/main/java/acme/orders/OrderRepository.java", "billing/src/main/java/acme/billing/")
+    repo.commit(message="move the repository")
+    assert governed() == ["billing"]

@@ -731,3 +731,28 @@ def test_a_record_naming_a_components_package_governs_it(tmp_path):
     assert governs("An ibc-relayer-types change, a my-ibc-relayer fork.") == []
     decision = Decision(path="docs/adr-011-x.md", title="X", text="We move code out of ibc-relayer.")
     assert infer_components(decision, components) == []  # (without the package names)
+
+
+def test_a_type_named_in_code_governs_the_component_of_its_files():
+    # hermes' ADR-009 names the traits `ChainHandle` and `ChainEndpoint` (crates/relayer/src/chain/handle.rs …); a Java
+    # record names a class by its file; a name whose files are in two components, or a plain word, says nothing
+    from cairn.ingest.adrs.components import SymbolFiles, infer_components
+    from cairn.ingest.adrs.records import Decision
+
+    files = [("crates/relayer/src/chain/handle.rs", "relayer"), ("crates/relayer/src/chain/endpoint.rs", "relayer"),
+             ("shop/src/main/java/acme/OrderRepository.java", "orders"), ("types/block_id.go", "types"),
+             ("a/retry_policy.go", "a"), ("b/retry-policy.ts", "b"), ("c/handle.rs", "c")]
+    components = {"relayer": ["crates/relayer/**"], "orders": ["shop/**"], "types": ["types/**"], "a": ["a/**"],
+                  "b": ["b/**"], "c": ["c/**"]}
+    symbols = SymbolFiles(files)
+
+    def governs(spans: list[str]) -> list[tuple[str, list[str]]]:
+        decision = Decision(path="docs/adr-009-x.md", title="Methods standardization", text=" ".join(spans),
+                            code_spans=spans)
+        return [(c.name, c.evidence) for c in infer_components(decision, components, symbols=symbols)]
+
+    assert governs(["ChainHandle", "ChainEndpoint"]) == [("relayer", ["`ChainHandle` is crates/relayer/src/chain/handle.rs"])]
+    assert governs(["OrderRepository"]) == [("orders", ["`OrderRepository` is shop/src/main/java/acme/OrderRepository.java"])]
+    assert governs(["BlockID()"]) == [("types", ["`BlockID()` is types/block_id.go"])]
+    assert governs(["RetryPolicy", "Handle", "chainHandle", "query_client_state()"]) == []
+    assert infer_components(Decision(path="d.md", title="X", text="", code_spans=["ChainHandle"]), components) == []
