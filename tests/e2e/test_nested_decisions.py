@@ -241,6 +241,19 @@ def test_the_whole_history_of_the_records_folders_is_read_after_a_merge_a_rewrit
     assert added_dates(repo.root, paths, {}, last_log)["docs/adr/0001-a.md"] == "2018-03-01"
 
 
+def _governing(repo: GitRepo, store: str):
+    """A function that ingests ``repo`` into ``store`` and gives the components its first record governs."""
+    runner = CliRunner()
+
+    def governed() -> list[str]:
+        result = runner.invoke(app, ["ingest", str(repo.root), "--store", store])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["adrs", "--store", store, "--format", "json"])
+        return json.loads(result.stdout)["decisions"][0]["components"]
+
+    return governed
+
+
 def test_a_record_naming_a_crate_governs_its_component_until_the_crate_is_renamed(tmp_path):
     # hermes: ADR-011 speaks of the crate ibc-relayer (crates/relayer), never of its folder
     repo = GitRepo(tmp_path / "hermes")
@@ -252,14 +265,7 @@ def test_a_record_naming_a_crate_governs_its_component_until_the_crate_is_rename
         "# ADR 011: Light client extraction\n\n## Status\n\nProposed\n\n## Context\n\n"
         "The light client code is spread over ibc-relayer; `ibc_relayer::light_client` moves to a crate of its own.\n")
     repo.commit(files, message="workspace and a record")
-    store = str(tmp_path / "store")
-    runner = CliRunner()
-
-    def governed() -> list[str]:
-        result = runner.invoke(app, ["ingest", str(repo.root), "--store", store])
-        assert result.exit_code == 0, result.output
-        result = runner.invoke(app, ["adrs", "--store", store, "--format", "json"])
-        return json.loads(result.stdout)["decisions"][0]["components"]
+    governed = _governing(repo, str(tmp_path / "store"))
 
     assert governed() == ["relayer"]
     # the crate is renamed; neither the record nor the components change: the link kept for them is not taken
@@ -276,14 +282,7 @@ def test_a_record_naming_a_type_governs_the_component_of_its_file_while_the_file
     files["docs/adr/0001-repositories.md"] = ("# 1. One repository per aggregate\n\n## Status\n\nAccepted\n\n"
                                               "## Decision\n\nEvery aggregate gets one: `OrderRepository` saves orders.\n")
     repo.commit(files, message="two parts and a record")
-    store = str(tmp_path / "store")
-    runner = CliRunner()
-
-    def governed() -> list[str]:
-        result = runner.invoke(app, ["ingest", str(repo.root), "--store", store])
-        assert result.exit_code == 0, result.output
-        result = runner.invoke(app, ["adrs", "--store", store, "--format", "json"])
-        return json.loads(result.stdout)["decisions"][0]["components"]
+    governed = _governing(repo, str(tmp_path / "store"))
 
     assert governed() == ["orders"]
     # the class moves to billing: the record (unchanged) follows it, the link kept for the old files is not taken
