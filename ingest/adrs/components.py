@@ -226,12 +226,18 @@ def _package_pattern(name: str) -> re.Pattern[str]:
     return re.compile(literal + r"(?<![\w@./-]" + literal + r")(?![\w-]|[./]\w)")
 
 
-def mentioned_paths(decision: Decision, components: dict[str, list[str]]) -> list[str]:
+def mentioned_paths(decision: Decision, components: dict[str, list[str]], symbols: SymbolFiles | None = None) -> list[str]:
     """The repository paths (lower-case) below some component that the decision's text and links name, as paths
-    (``shop/billing/w.py``) or dotted modules (``shop.billing.invoices`` is ``shop/billing/invoices``): the
-    mentions that make its inferred component links, all of them, sorted, at most ``MAX_MENTIONS``."""
+    (``shop/billing/w.py``) or dotted modules (``shop.billing.invoices`` is ``shop/billing/invoices``), and the
+    files named for the types it names in code (``symbols``: hermes' `ChainHandle` is
+    ``crates/relayer/src/chain/handle.rs``): the mentions that make its inferred component links, all of them, sorted,
+    at most ``MAX_MENTIONS``."""
     low = _searched_text(decision)
     found: set[str] = set()
+    for span in decision.code_spans if symbols is not None else ():
+        hit = symbols.named(span)
+        if hit is not None:
+            found.add(hit[1].lower())
     for prefix in sorted({p.lower() for globs in components.values() for p in _literal_prefixes(globs)}):
         dotted = prefix.replace("/", ".")
         if prefix not in low and dotted not in low:

@@ -73,7 +73,7 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     inner = inner_prefixes(components)  # (once for every record)
     for decision in result.decisions:
         decision.components = decision.components or infer_components(decision, components, ubiquitous, inner, own, packages, symbols)
-        decision.mentions = mentioned_paths(decision, components)
+        decision.mentions = mentioned_paths(decision, components, symbols)
     if cache is not None and key is not None:
         if kept is not None and verifying_skips():
             _verify_links(result.decisions, kept)

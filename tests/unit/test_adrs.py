@@ -756,3 +756,9 @@ def test_a_type_named_in_code_governs_the_component_of_its_files():
     assert governs(["BlockID()"]) == [("types", ["`BlockID()` is types/block_id.go"])]
     assert governs(["RetryPolicy", "Handle", "chainHandle", "query_client_state()"]) == []
     assert infer_components(Decision(path="d.md", title="X", text="", code_spans=["ChainHandle"]), components) == []
+    # the files named for its types are among what the record mentions: a briefing on chain/handle.rs finds it nearest
+    from cairn.ingest.adrs.components import mentioned_paths
+
+    record = Decision(path="d.md", title="X", text="See crates/relayer/src/lib.rs", code_spans=["ChainHandle", "Handle"])
+    assert mentioned_paths(record, components, symbols) == ["crates/relayer/src/chain/handle.rs", "crates/relayer/src/lib.rs"]
+    assert mentioned_paths(record, components) == ["crates/relayer/src/lib.rs"]
