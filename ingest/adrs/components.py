@@ -297,10 +297,15 @@ def _own_hit(pattern: re.Pattern[str], text: str, inner: list[str] | tuple[str, 
 
 @lru_cache(maxsize=4096)
 def _prefix_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A component's path prefix written as a path below it, and as a dotted module below it."""
+    """A component's path prefix written as a path below it (or, when it has two segments or more, as itself:
+    Thanos' proposals name `pkg/query`; a one-segment folder, ``lib``, is a word), and as a dotted module below it."""
     path, dotted = re.escape(prefix) + "/", re.escape(prefix.replace("/", "."))
-    return (re.compile(path + r"(?<![\w./-]" + path + r")[\w.*/-]*[\w*]"),
-            re.compile(dotted + r"(?<![\w./-]" + dotted + r")(?:\.[a-z_]\w*)+"))
+    if "/" in prefix:  # (one literal first, then either form)
+        literal = re.escape(prefix)
+        below = literal + r"(?<![\w./-]" + literal + r")(?:/[\w.*/-]*[\w*]|(?![\w-]|\.\w|/[\w.*]))"
+    else:
+        below = path + r"(?<![\w./-]" + path + r")[\w.*/-]*[\w*]"
+    return re.compile(below), re.compile(dotted + r"(?<![\w./-]" + dotted + r")(?:\.[a-z_]\w*)+")
 
 
 @lru_cache(maxsize=4096)

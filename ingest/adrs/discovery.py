@@ -16,7 +16,9 @@ a record there that git does not track is not read). Found the same way
 anywhere below the top: a folder named for records (``adr``, ``adrs``,
 ``historic-adrs``, ``proposed-adrs``, ``decision-records``,
 ``architecture-decisions``: the Guardian's dotcom-rendering keeps its retired
-and proposed records so), and the numbered records directly in any folder
+and proposed records so; and design proposals, ``proposals``,
+``design-proposals``, ``proposals-accepted``, ``proposals-done``,
+``proposals-rejected``: Thanos' and Tempo's design records), and the numbered records directly in any folder
 (``adr-118-mempool-lanes.md``: cometbft keeps its in
 ``docs/references/architecture``). In a folder named ``architecture`` a
 record may be numbered without the ``adr`` prefix, by three digits or more
@@ -83,8 +85,8 @@ _NUMBERED_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
 #: A numbered record in a folder named ``architecture``: with the prefix, or by three digits or more (``005-monorepo``).
 _ARCHITECTURE_RECORD = LazyPattern(r"(?:adr[-_ ]?\d+|\d{3,})(?:[-_ .].*)?", re.I)
 #: A folder named for decision records, wherever it is: all its documents are records.
-_RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions",
-                                 re.I)
+_RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions"
+                                 r"|(?:design[-_])?proposals(?:[-_](?:accepted|done|implemented|rejected|declined))?", re.I)
 #: Folders below an ADR folder that hold no records.
 _NOT_RECORD_FOLDERS = frozenset({"templates", "template", "assets", "images", "img"})
 

@@ -32,6 +32,7 @@ STATUS_WORDS: dict[str, str] = {
     "rejected": "rejected", "declined": "rejected", "refused": "rejected", "amended": "amended",
     "accepted": "accepted", "approved": "accepted", "adopted": "accepted", "agreed": "accepted",
     "decided": "accepted", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
+    "complete": "accepted", "completed": "accepted",  # (Thanos' proposals, done and in force)
     "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "pending",
     "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed",
     "under discussion": "proposed", "in discussion": "proposed", "in progress": "proposed", "wip": "proposed",
@@ -172,17 +173,26 @@ def changelog_date(lines: list[str]) -> str | None:
 _RETIRED_FOLDER = LazyPattern(r"(?:historic(?:al)?|deprecated|superseded|archived?|obsolete|retired)(?:[-_ ].*)?", re.I)
 #: A folder of records not decided yet: ``proposed-adrs``, ``proposals``, ``drafts``.
 _PROPOSED_FOLDER = LazyPattern(r"(?:proposed|proposals?|drafts?)(?:[-_ ].*)?", re.I)
+#: A folder of proposals decided, by its last word: Thanos' ``proposals-accepted`` and ``proposals-done``, and
+#: ``proposals-rejected``.
+_DECIDED_FOLDER = LazyPattern(r"(?:[\w.]+[-_ ])?(?P<word>accepted|done|implemented|rejected|declined)", re.I)
+_DECIDED = {"accepted": "accepted", "done": "accepted", "implemented": "accepted", "rejected": "rejected",
+            "declined": "rejected"}
 
 
 def status_of_folder(path: str, status: str) -> str:
     """A record's status as its folder says it: in a folder of retired records, a record that does not say it was
-    superseded, rejected or deprecated is deprecated (dotcom-rendering's historic-adrs); in a folder of proposals, a
-    record that states no status is proposed. Elsewhere, ``status``."""
+    superseded, rejected or deprecated is deprecated (dotcom-rendering's historic-adrs); in a folder of proposals
+    decided (``proposals-accepted``, ``proposals-done``, ``proposals-rejected``), a record that states no status is
+    accepted or rejected as its name says; in another folder of proposals, proposed. Elsewhere, ``status``."""
     folder = path.rpartition("/")[0].rpartition("/")[2]
     if _RETIRED_FOLDER.fullmatch(folder):
         from cairn.graph.decisions import is_retired
 
         return status if is_retired(status) else "deprecated"
+    decided = _DECIDED_FOLDER.fullmatch(folder) if status == "unknown" else None
+    if decided is not None:
+        return _DECIDED[decided.group("word").lower()]
     if status == "unknown" and _PROPOSED_FOLDER.fullmatch(folder):
         return "proposed"
     return status

@@ -84,7 +84,8 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     decision.linked_paths = linked_paths(path, doc.link_targets)
 
     # Title and number
-    title_raw = doc.h1 or as_text(meta.get("title")) or doc.first_heading or stem
+    # a front matter's title is the record's (Thanos' proposals have no heading of their own above an "# Alternatives")
+    title_raw = as_text(meta.get("title")) or doc.h1 or doc.first_heading or stem
     decision.title, title_number = clean_title(title_raw)
     slug_date = date_slug(stem)
     number_in_name = None if slug_date else file_number(stem)

@@ -289,3 +289,40 @@ def test_a_record_naming_a_type_governs_the_component_of_its_file_while_the_file
     repo.git("mv", "orders/src/main/java/acme/orders/OrderRepository.java", "billing/src/main/java/acme/billing/")
     repo.commit(message="move the repository")
     assert governed() == ["billing"]
+
+
+def test_design_proposals_are_records_their_folder_saying_how_they_were_decided(tmp_path):
+    # Thanos keeps its design records in docs/proposals-{accepted,done,rejected}/ with a front matter (title, status:
+    # accepted / complete / rejected) above headings such as "# Alternatives"; Tempo's docs/design-proposals/ state
+    # no status; pytest's doc/en/proposals/ holds one proposal
+    assert nested_adr_folders([
+        "docs/proposals-accepted/202205-vertical-query-sharding.md", "docs/proposals-done/201909-sharding.md",
+        "docs/proposals-rejected/201807-config.md", "docs/design-proposals/2023-05 vParquet3.md",
+        "doc/en/proposals/parametrize_with_fixtures.rst", "docs/proposals-accepted/img/diagram.md",
+        "tests/proposals/sample.md", "docs/proposal.md"]) == [
+        "doc/en/proposals", "docs/design-proposals", "docs/proposals-accepted", "docs/proposals-done",
+        "docs/proposals-rejected"]
+    repo = GitRepo(tmp_path / "thanos")
+    body = "## Why\n\nThe query path in `pkg/query` shards.\n\n# Alternatives\n\nNone.\n"
+    repo.commit({
+        "pkg/query/querier.go": "package query\n", "pkg/query/shard.go": "package query\n",
+        "pkg/store/bucket.go": "package store\n", "pkg/store/proxy.go": "package store\n",
+        "docs/proposals-accepted/202205-vertical-query-sharding.md": (
+            "---\ntype: proposal\ntitle: Vertical query sharding\nstatus: accepted\n---\n\n" + body),
+        "docs/proposals-done/201909-sharding.md": "---\ntitle: Sharding\nstatus: complete\n---\n\n" + body,
+        "docs/proposals-done/202001-health.md": "---\ntitle: Store health\n---\n\n" + body,
+        "docs/proposals-rejected/201807-config.md": "---\ntitle: Cluster configuration\n---\n\n" + body,
+        "docs/design-proposals/2023-05 vParquet3.md": "---\nAuthors: A\n---\n\n# vParquet3\n\n" + body,
+    }, date="2025-01-01T10:00:00+00:00")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    found = {d["path"].split("/", 1)[1]: (d["title"], d["status"], d["components"]) for d in data["decisions"]}
+    assert found == {
+        "proposals-accepted/202205-vertical-query-sharding.md": ("Vertical query sharding", "accepted", ["query"]),
+        "proposals-done/201909-sharding.md": ("Sharding", "accepted", ["query"]),
+        "proposals-done/202001-health.md": ("Store health", "accepted", ["query", "store"]),
+        "proposals-rejected/201807-config.md": ("Cluster configuration", "rejected", ["query"]),
+        "design-proposals/2023-05 vParquet3.md": ("vParquet3", "unknown", ["query"]),
+    }
