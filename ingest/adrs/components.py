@@ -12,9 +12,12 @@ a type named in code (``SymbolFiles``: an UpperCamelCase span of two words or
 more, hermes' `ChainHandle`, that names source files of one component only:
 ``chain/handle.rs``, ``ChainHandle.java``, ``chain_handle.go``) 0.6, unless another component's folder inside it holds that path (jaeger's
 ``internal/storage/…`` is ``storage``'s, not ``internal``'s); the component name in the title 0.7; the name as an inline code span
-0.6; the name in prose 0.3 for the first mention plus 0.1 per further mention,
+0.6; the name in prose 0.3 for the first mention plus 0.05 per further mention,
 at most 0.5. A decision governs a component when the score reaches 0.5
-(``INFERENCE_THRESHOLD``); names shorter than three characters are only
+(``INFERENCE_THRESHOLD``): prose alone takes five mentions (on Thanos, cometbft,
+course-discovery, jaeger and ibc-go the records naming a component three or
+four times and nowhere else were mostly not about it: "server", "metadata",
+"config" in passing; those naming it five times or more mostly were); names shorter than three characters are only
 matched as paths or modules. A record kept inside a component's own folder
 (log4brains' per-package ``packages/web/docs/adr/…``) governs that component,
 the innermost one if several hold it (0.9), unless the component is a
@@ -193,7 +196,7 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
                 evidence.append(f"`{name}` in code")
             mentions = len(word.findall(low)) if word is not None else 0
             if mentions:
-                weights.append(min(0.3 + 0.1 * (mentions - 1), 0.5))
+                weights.append(min(0.3 + 0.05 * (mentions - 1), 0.5))
                 evidence.append(f"named {mentions}× in the text")
         score = 1.0
         for w in weights:

@@ -762,3 +762,16 @@ def test_a_type_named_in_code_governs_the_component_of_its_files():
     record = Decision(path="d.md", title="X", text="See crates/relayer/src/lib.rs", code_spans=["ChainHandle", "Handle"])
     assert mentioned_paths(record, components, symbols) == ["crates/relayer/src/chain/handle.rs", "crates/relayer/src/lib.rs"]
     assert mentioned_paths(record, components) == ["crates/relayer/src/lib.rs"]
+
+
+def test_prose_alone_links_a_component_only_when_the_record_keeps_coming_back_to_it():
+    # Thanos' "Tenancy awareness in query path" names "metadata" three times in passing and "tenant" 46 times
+    from cairn.ingest.adrs.components import infer_components
+    from cairn.ingest.adrs.records import Decision
+
+    components = {"metadata": ["pkg/metadata/**"], "tenant": ["pkg/tenant/**"]}
+    text = "The metadata API, its metadata and more metadata. " + "A tenant here. " * 5
+    links = {c.name: c.score for c in infer_components(Decision(path="p.md", title="Tenancy", text=text), components)}
+    assert links == {"tenant": 0.5}
+    four = "A tenant here. " * 4
+    assert infer_components(Decision(path="p.md", title="Tenancy", text=four), components) == []
