@@ -48,8 +48,10 @@ MAX_MENTIONS = 50
 UBIQUITOUS_SHARE = 0.5
 UBIQUITOUS_MIN_RECORDS = 4
 #: Component names that are ordinary words of a record's prose ("internal tracing", "a common case", "the main
-#: reason"): evidence only as a path, a module or code, as a ubiquitous name.
-PLAIN_WORD_NAMES = frozenset({"internal", "cmd", "src", "lib", "pkg", "main", "common", "util", "utils", "tools"})
+#: reason", Thanos' "Adding a New Thanos Component" beside its pkg/component): evidence only as a path, a module or
+#: code, as a ubiquitous name.
+PLAIN_WORD_NAMES = frozenset({"internal", "cmd", "src", "lib", "pkg", "main", "common", "util", "utils", "tools",
+                              "component", "components", "info", "status"})
 
 
 def product_components(components: dict[str, list[str]], product: Sequence[str]) -> frozenset[str]:

@@ -775,3 +775,9 @@ def test_prose_alone_links_a_component_only_when_the_record_keeps_coming_back_to
     assert links == {"tenant": 0.5}
     four = "A tenant here. " * 4
     assert infer_components(Decision(path="p.md", title="Tenancy", text=four), components) == []
+    # an ordinary word of architecture prose is no evidence in a title either (Thanos' pkg/component)
+    title = Decision(path="p.md", title="Adding a New Thanos Component", text="See `component`.",
+                     code_spans=["component"])
+    assert [c.name for c in infer_components(title, {"component": ["pkg/component/**"]})] == ["component"]  # (code)
+    title.text, title.code_spans = "A component.", []
+    assert infer_components(title, {"component": ["pkg/component/**"]}) == []
