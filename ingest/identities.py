@@ -36,7 +36,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    rule 5: guardian/cdk's ``philmcmahon <philip.mcmahon@theguardian.com>`` is
    ``Philip McMahon <philip.mcmahon@guardian.co.uk>``. As conservative as rule 5:
    two words of two letters or more, letters only (``j.doe@``, ``release@`` and
-   ``dev2.team@`` spell no full name).
+   ``dev2.team@`` spell no full name);
+9. a name that is a GitHub login — a noreply address of that login is used
+   under that very name — is that account under any address, when it can only
+   be a login, holding a digit, ``-`` or ``_``: Thanos' ``yeya24
+   <yb532204897@gmail.com>`` is ``yeya24 <…+yeya24@users.noreply.github.com>``
+   (Ben Ye); a plain word ("alex") may be anyone's name.
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -307,6 +312,9 @@ class DeclaredPerson:
         return names, emails, logins
 
 
+#: A name that can only be a login (rule 9): letters and digits with a digit, ``-`` or ``_`` in it (``yeya24``,
+#: ``matej-g``); a plain word ("alex", "christopher") may be anyone's first name.
+_HANDLE = re.compile(r"^(?=[a-z0-9_-]*[0-9_-])[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 #: An e-mail local part that spells a name: two words of letters or more, joined by ".", "_" or "-".
 _SPELLED_NAME = re.compile(r"^[^\W\d_]+(?:[._-][^\W\d_]+)+$")
 
@@ -359,6 +367,9 @@ def resolve_identities(
     # an e-mail
     by_login: dict[tuple[str, str, str], int] = {}
     by_local_part: dict[tuple[str, str, str], list[int]] = {}
+    # rule 9: (kind, login) -> the first identity of that noreply login named as the login, those named so elsewhere
+    named_logins: dict[tuple[str, str], int] = {}
+    named_handles: dict[tuple[str, str], list[int]] = {}
     # rule 7: (kind, the full name without middle initials) -> the names with initials that give it, their identities
     initialled: dict[tuple[str, str], tuple[set[str], list[int]]] = {}
     for index, (name, email) in enumerate(raw):
@@ -381,6 +392,12 @@ def resolve_identities(
         spelled = None if login else name_in_address(address)
         if spelled and spelled != full_name:
             keys.append(("name", spelled))
+        handle_name = name.strip().lower()
+        if _HANDLE.match(handle_name):  # rule 9: a name that is a login, that login's account
+            if login == handle_name:
+                named_logins.setdefault((kind, login), index)
+            elif not login:
+                named_handles.setdefault((kind, handle_name), []).append(index)
         folded = fold_name(name)
         if folded not in PLACEHOLDER_NAMES and (login or is_valid_email(address)):
             handle = (kind, login or address.partition("@")[0], folded)
@@ -401,6 +418,9 @@ def resolve_identities(
                     claimed.add(d)
     for handle, index in by_login.items():
         for other in by_local_part.get(handle, ()):
+            union(index, other)
+    for handle, index in named_logins.items():
+        for other in named_handles.get(handle, ()):
             union(index, other)
     for (kind, plain), (variants, members) in initialled.items():
         named = first_by_key.get((kind, "name", plain))

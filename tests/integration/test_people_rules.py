@@ -309,3 +309,15 @@ def test_an_address_that_spells_a_full_name_is_that_name():
     assert len({person_of[i] for i in (4, 5, 6, 7)}) == 4 and person_of[8] != person_of[7]
     assert person_of[9] != person_of[0]
     assert people[person_of[1]].name == "Philip McMahon"
+
+
+def test_a_name_that_is_a_login_is_that_account_under_another_address():
+    # prometheus: jub0bs <…+jub0bs@users.noreply.github.com> and jub0bs <jcretel-infosec+github@protonmail.com>
+    raw = [("jub0bs", "52325150+jub0bs@users.noreply.github.com"), ("jub0bs", "jcretel-infosec+github@protonmail.com"),
+           ("matej-g", "matej-g@users.noreply.github.com"), ("matej-g", "matej@example.com"),
+           # a plain word may be anyone's name; a login used under another name says nothing of this one
+           ("alex", "alex@users.noreply.github.com"), ("alex", "a.smith@example.com"),
+           ("Someone Else", "komisan19@users.noreply.github.com"), ("komisan19", "komi@example.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [1] * len(raw))
+    assert person_of[0] == person_of[1] and person_of[2] == person_of[3]
+    assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
