@@ -39,6 +39,11 @@ the changed files:
 When nobody who may review knows a changed file (its authors left, say),
 the people who know the other files of its component stand in, at half
 weight, with that as the reason ("knows 3 other files of component lib").
+So do they for a change of paths the store keeps no file for only
+(documentation, ``go.mod``, test data: 17 of golang/tools' 200 replayed
+commits had no suggestion at all), each path weighing by its lines, its
+component given by the change (``components``: the stored component
+definitions'; a path of no component has no stand-in).
 When nobody at all may be suggested that way, the three people still active
 in the repository with the most commits stand in, with knowledge 0 and that
 as the reason (``REPOSITORY_STAND_INS``).
@@ -57,7 +62,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import PersonIndex, split_contact
 from cairn.graph.testcode import is_test_file
 from cairn.queries.gone import parse_time
@@ -140,7 +145,7 @@ def suggest_reviewers(
     graph: RepoGraph, changed: Mapping[str, int], authors: Iterable[Any] = (), *,
     limit: int = KNOWLEDGE_SUGGESTIONS, max_suggestions: int = MAX_SUGGESTIONS,
     index: PersonIndex | None = None, gone: Mapping[str, str] | None = None,
-    read_components: Callable[[set[str]], None] | None = None,
+    read_components: Callable[[set[str]], None] | None = None, components: Mapping[str, str | None] | None = None,
 ) -> list[SuggestedReviewer]:
     """Ranked reviewers for a change (see the module docstring).
 
@@ -151,8 +156,10 @@ def suggest_reviewers(
     (``gone_people``) are computed when not given. ``read_components`` is
     called with the components of the changed files nobody eligible knows
     before their other files stand in: a caller holding part of the stored
-    graph adds those files and the knowledge of them. Returns the
-    suggestions, best first.
+    graph adds those files and the knowledge of them. ``components`` maps
+    changed paths to their components (``pr_check.changed_components``):
+    read when no changed path is a stored file. Returns the suggestions,
+    best first.
     """
     people = {n.id: n for n in graph.of_label(Label.PERSON)}
     index = index or PersonIndex(people.values())
@@ -210,11 +217,17 @@ def suggest_reviewers(
                 best_here[1].append(edge.source)
         leaders.update(best_here[1])
 
-    orphaned = [p for p in files if not any(p in c.files for c in candidates.values())]
+    orphaned = {p: files[p].get("component") for p in files if not any(p in c.files for c in candidates.values())}
+    weights = {p: lines(p) / total_lines for p in orphaned}
+    if not files and components:  # only paths the store has no file for: documentation, go.mod, test data
+        orphaned = {p: components.get(p) for p in changed}
+        untracked_lines = sum(max(int(changed[p] or 0), 1) for p in orphaned) or 1
+        weights = {p: max(int(changed[p] or 0), 1) / untracked_lines for p in orphaned}
+    orphaned = {p: c for p, c in orphaned.items() if c}
     if orphaned:
         if read_components is not None:
-            read_components({str(files[p].get("component")) for p in orphaned if files[p].get("component")})
-        _component_stand_ins(graph, files, orphaned, {p: lines(p) / total_lines for p in orphaned}, candidates, eligible)
+            read_components({str(c) for c in orphaned.values()})
+        _component_stand_ins(graph, orphaned, weights, candidates, eligible)
 
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, _neg_time(c.last_touch), str(people[c.person_id].get("name") or "")))
     floor = ranked[0].score * SMALLEST_SHARE_OF_BEST if ranked else 0.0
@@ -246,27 +259,25 @@ def _repository_stand_ins(people: Mapping[str, Node], eligible: Callable[[str], 
     return out
 
 
-def _component_stand_ins(graph: RepoGraph, files: Mapping[str, Any], orphaned: list[str], weights: Mapping[str, float],
+def _component_stand_ins(graph: RepoGraph, orphaned: Mapping[str, str], weights: Mapping[str, float],
                          candidates: dict[str, _Candidate], eligible: Any) -> None:
-    """Credit the eligible authors of the other files of an orphaned changed file's component, at half its
-    ``weights`` (its share of the change's weighed lines)."""
+    """Credit the eligible authors of the other files of an orphaned changed path's component (``orphaned``: path ->
+    component), at half its ``weights`` (its share of the change's weighed lines)."""
     by_component: dict[str, list[str]] = {}
     for node in graph.of_label(Label.FILE):
         if node.get("component"):
             by_component.setdefault(node["component"], []).append(node.id)
     authored: dict[str, dict[str, int]] = {}  # component -> person -> files authored there
-    wanted = {files[p].get("component") for p in orphaned} - {None}
+    wanted = set(orphaned.values())
     members = {fid: comp for comp in wanted for fid in by_component.get(comp, [])}
     for edge in graph.of_type(Rel.KNOWS):
         comp = members.get(edge.target)
         if comp is not None and edge.get("author") is not False and edge.get("doa") is not None and eligible(edge.source):
             authored.setdefault(comp, {})[edge.source] = authored.setdefault(comp, {}).get(edge.source, 0) + 1
-    for path in orphaned:
-        comp = files[path].get("component")
-        if comp is None:
-            continue
+    for path, comp in orphaned.items():
         weight = weights[path]
-        size = max(len(by_component.get(comp, [])) - 1, 1)
+        own = node_id(Label.FILE, graph.repo, path)  # an untracked path is none of its component's files
+        size = max(sum(1 for fid in by_component.get(comp, []) if fid != own), 1)
         for person, count in authored.get(comp, {}).items():
             cand = candidates.setdefault(person, _Candidate(person))
             cand.score += 0.5 * weight * min(count / size, 1.0)
