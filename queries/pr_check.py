@@ -225,7 +225,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
     findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
-                                  read_components=read_components)
+                                  read_components=read_components, components=changed_components(change))
     history_complete, history = history_completeness(stored)
     return PRReport(
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),
@@ -250,6 +250,16 @@ def judged_by_importers(graph: RepoGraph) -> bool:
         if spec.transitive or spec.kind == "acyclic":
             return False
     return True
+
+
+def changed_components(change: ChangeSet) -> dict[str, str | None]:
+    """The component of each changed path (both names of a rename), by the stored component definitions."""
+    out: dict[str, str | None] = {}
+    for f in change.files:
+        out[f.path] = f.component
+        if f.old_path:
+            out[f.old_path] = f.old_component
+    return out
 
 
 def lines_changed(change: ChangeSet) -> dict[str, int]:

@@ -45,12 +45,12 @@ from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.queries.explore.common import as_text, person_name
 from cairn.queries.gone import gone_people, parse_time
+from cairn.queries.recency import HALF_LIFE_DAYS, weight_now
 
 MAX_PATHS = 20
 MAX_LIMIT = 200
-#: whom to ask now: work on a file weighs half as much a year after the person last changed it (prometheus's
-#: template/, last changed by its long-time holder in 2017, is asked of the people who changed it in 2024-25)
-ASK_HALF_LIFE_DAYS = 365
+#: whom to ask now: work on a file weighs half as much a year after the person last changed it (``queries.recency``)
+ASK_HALF_LIFE_DAYS = HALF_LIFE_DAYS
 #: being an author of a file (degree of authorship) weighs as much as this many more commits to it
 ASK_AUTHOR_COMMITS = 3
 
@@ -243,11 +243,7 @@ def recent_weight(commits: int, authored: bool, last_touch: datetime | None, new
     ``ASK_AUTHOR_COMMITS`` if they are an author of it, halved for every ``ASK_HALF_LIFE_DAYS`` between their last
     change to it and the repository's newest commit (no decay without either date). The graph keeps one date per
     person and file, so all their commits to it count as of the last one."""
-    weight = commits + (ASK_AUTHOR_COMMITS if authored else 0)
-    if last_touch is None or newest is None:
-        return float(weight)
-    age_days = max((newest - last_touch).total_seconds() / 86400, 0.0)
-    return weight * 0.5 ** (age_days / ASK_HALF_LIFE_DAYS)
+    return (commits + (ASK_AUTHOR_COMMITS if authored else 0)) * weight_now(last_touch, newest)
 
 
 def people_to_ask(index: KnowledgeIndex, files: list[str], owners: list[dict[str, Any]],

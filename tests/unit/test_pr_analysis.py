@@ -119,6 +119,16 @@ def test_a_non_code_file_touches_its_component():
     assert [c.name for c in report.touched_components] == ["api"] and report.findings == ()
 
 
+def test_a_change_of_untracked_files_only_goes_to_the_people_of_their_components():
+    """golang/tools: 17 of 200 reviewed commits changed only files Cairn keeps no knowledge of (go.mod, gopls's
+    marker test data) and suggested nobody; the people who know the other files of their components stand in."""
+    stored = stored_graph()
+    docs = (FileChange(ChangeStatus.MODIFIED, "shop/api/README.md", hunks=(LineRange(1, 4),), component="api"),)
+    report = analyse(stored, change(stored, files=docs, identities=[Identity(*ADA, IdentityRole.AUTHOR)]))
+    assert [(r.name, r.reasons) for r in report.suggested_reviewers] == [
+        ("Bob Builder", ("knows 1 other file of component api",))]
+
+
 def test_reviewers_follow_the_lines_the_hunks_change():
     stored = stored_graph()
     small_core = FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1, 1, 0),), component="core")

@@ -1,0 +1,289 @@
+"""Benchmark: how often `cairn pr-check`'s suggested reviewers are the people who really reviewed the change.
+
+Go's repositories (Gerrit) record who reviewed every commit in ``Reviewed-by:`` trailers. For the last K
+non-merge first-parent commits of a clone that carry them, each commit is replayed as a pull request: the clone
+is checked out (detached) at the commit's parent and ingested into a store of its own (incrementally, walking
+forward), so the store holds the history up to the parent only — the commit's own trailers never reach it —
+then the PR check runs for parent..commit (``pr_check_refs``, as ``cairn pr-check --base --head`` on an
+ingested checkout does) and its suggested reviewers, in order, are compared with the commit's Reviewed-by
+people, the change's authors left out. Identities are matched as Cairn matches them (``graph.people.PersonIndex``
+of the stored graph: name, e-mail); a reviewer the store has never seen matches nobody.
+
+Figures per ranking: hit@1, hit@3 (a real reviewer among the first 1, 3), MRR (1 / rank of the first real
+reviewer, 0 if none in the list) and ``none`` (no real reviewer anywhere in the list). The same figures for
+anchors computed from the same history (``git log`` up to the parent):
+
+* ``recent author``: the most recent other human author of the changed files;
+* ``reviews 1y``: the people with most Reviewed-by credits on commits to the changed files' directories in the
+  year before the parent;
+* ``codeowners``: the CODEOWNERS owners of the changed files, when the repository has any;
+* ``ask first``: who-knows' "ask first" ranking (``queries.who_knows.ask_first``) of the changed files.
+
+Each replayed commit also leaves a snapshot (what ``suggest_reviewers`` reads of the stored graph around the
+changed files: people, gone people, the changed files' KNOWS edges, the change's lines and authors) so that a
+ranking can be re-scored without ingesting again: ``--rescore RESULTS.json`` runs today's ``suggest_reviewers`` on
+the snapshots of an earlier run and prints both. The table goes to stdout and the results (with every commit's
+lists) to ``bench/results/reviewers_replay-NAME.json``.
+
+    python bench/reviewers_replay.py --repo /var/tmp/clone/tools --commits 200 [--store DIR] [--any-commit]
+    python bench/reviewers_replay.py --rescore bench/results/reviewers_replay-tools.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cairn.api.bootstrap import open_store  # noqa: E402
+from cairn.api.services.changes import _judged, _listing, _stored  # noqa: E402
+from cairn.api.services.ingesting import ingest  # noqa: E402
+from cairn.api.services.workspace import Workspace  # noqa: E402
+from cairn.graph.model import Label, Rel, RepoGraph  # noqa: E402
+from cairn.graph.people import PersonIndex  # noqa: E402
+from cairn.ingest.change import change_from_refs, read_refs  # noqa: E402
+from cairn.queries.gone import gone_people  # noqa: E402
+from cairn.queries.pr_check import lines_changed  # noqa: E402
+from cairn.queries.reviewers import change_authors, suggest_reviewers  # noqa: E402
+from cairn.queries.who_knows import KnowledgeIndex, ask_first  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SEP = "\x1f"
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+def reviewed_commits(root: Path, branch: str, count: int, reviewed: bool = True) -> list[dict]:
+    """The last ``count`` non-merge first-parent commits of ``branch`` with Reviewed-by trailers (any commit when not
+    ``reviewed``), oldest first."""
+    fmt = SEP.join(["%H", "%P", "%an", "%ae", "%aI", "%(trailers:key=Reviewed-by,valueonly,separator=%x1e)"]) + "%x00"
+    out = git(root, "log", "--first-parent", "--no-merges", f"--format={fmt}", branch)
+    commits = []
+    for record in out.split("\0"):
+        parts = record.strip("\n").split(SEP)
+        if len(parts) < 6 or (reviewed and not parts[5].strip()) or not parts[1]:
+            continue
+        reviewers = [r.strip() for r in parts[5].split("\x1e") if r.strip()]
+        commits.append({"commit": parts[0], "parent": parts[1].split()[0], "author": f"{parts[2]} <{parts[3]}>",
+                        "date": parts[4], "reviewed_by": reviewers})
+        if len(commits) == count:
+            break
+    return commits[::-1]
+
+
+def anchors(root: Path, parent: str, paths: list[str], index: PersonIndex, authors: set[str], human: set[str]) -> dict:
+    """The simple anchors' lists of Person ids, from ``git log`` up to ``parent`` (see the module docstring)."""
+    at_parent = [p for p in paths if git(root, "ls-tree", "--name-only", parent, "--", p).strip()]
+    out: dict[str, list[str]] = {"recent author": [], "reviews 1y": [], "codeowners": codeowners(root, parent, paths, index)}
+    if at_parent:
+        log = git(root, "log", "--no-merges", "--format=%an <%ae>", parent, "--", *at_parent)
+        for line in log.splitlines():
+            ids = [p.id for p in index.find(line)]
+            if ids and not set(ids) & authors and ids[0] in human:
+                out["recent author"] = [ids[0]]
+                break
+    since = (datetime.fromisoformat(git(root, "log", "-1", "--format=%cI", parent).strip()) - timedelta(days=365)).isoformat()
+    dirs = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in paths})
+    dirs = [d for d in dirs if d == "." or git(root, "ls-tree", "-d", "--name-only", parent, "--", d).strip()]
+    if dirs:
+        log = git(root, "log", "--no-merges", f"--since={since}",
+                  "--format=%(trailers:key=Reviewed-by,valueonly,separator=%x1e)%x00", parent, "--", *dirs)
+        credits: Counter = Counter()
+        for record in log.split("\0"):
+            for raw in filter(None, (r.strip() for r in record.split("\x1e"))):
+                ids = [p.id for p in index.find(raw)]
+                if ids and ids[0] not in authors:
+                    credits[ids[0]] += 1
+        out["reviews 1y"] = [pid for pid, _ in sorted(credits.items(), key=lambda kv: (-kv[1], kv[0]))[:8]]
+    return out
+
+
+def codeowners(root: Path, parent: str, paths: list[str], index: PersonIndex) -> list[str]:
+    """The owners (Person ids) the last matching CODEOWNERS rule names for each changed file, in order; a team or an
+    owner the store does not know is left out. A sketch of GitHub's matching: enough for a baseline."""
+    import fnmatch
+
+    for where in ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"):
+        try:
+            text = git(root, "show", f"{parent}:{where}")
+        except subprocess.CalledProcessError:
+            continue
+        rules = [line.split() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        owners: list[str] = []
+        for path in paths:
+            for pattern, *names in reversed(rules):
+                anchored = pattern.lstrip("/")
+                if (pattern == "*" or fnmatch.fnmatch(path, anchored) or path.startswith(anchored.rstrip("*").rstrip("/") + "/")
+                        or (not pattern.startswith("/") and fnmatch.fnmatch(path.rsplit("/", 1)[-1], pattern))):
+                    for name in names:
+                        found = index.find(name)
+                        if found and found[0].id not in owners:
+                            owners.append(found[0].id)
+                    break
+        return owners
+    return []
+
+
+def snapshot(stored: RepoGraph, changed: dict, authors: list, gone: dict) -> dict:
+    """What ``suggest_reviewers`` reads of the stored graph for this change (without CODEOWNERS or component
+    stand-ins, which the Go repositories do not exercise), as plain data."""
+    people = {n.id: (n.key, dict(n.props)) for n in stored.of_label(Label.PERSON)}
+    files = {}
+    for path in changed:
+        node = stored.node(Label.FILE, path)
+        if node is not None:
+            files[path] = (node.id, {"component": node.get("component")})
+    ids = {nid for nid, _ in files.values()}
+    knows = [(e.source, e.target, {k: e.get(k) for k in ("doa", "reviews", "deliveries", "acceptances",
+                                                        "first_authorship", "last_touch", "author")})
+             for e in stored.of_type(Rel.KNOWS) if e.target in ids]
+    repo = stored.node(Label.REPOSITORY, stored.repo)
+    return {"repo": stored.repo, "repository": dict(repo.props) if repo is not None else {}, "people": people,
+            "files": files, "knows": knows, "changed": changed, "authors": authors, "gone": gone}
+
+
+def graph_of(snap: dict) -> RepoGraph:
+    graph = RepoGraph(snap["repo"])
+    graph.add_node(Label.REPOSITORY, snap["repo"], **snap.get("repository", {}))
+    for _, (key, props) in snap["people"].items():
+        graph.add_node(Label.PERSON, key, **props)
+    for path, (_, props) in snap["files"].items():
+        graph.add_node(Label.FILE, path, **{k: v for k, v in props.items() if v is not None})
+    for source, target, props in snap["knows"]:
+        graph.add_edge(Rel.KNOWS, source, target, **{k: v for k, v in props.items() if v is not None})
+    return graph
+
+
+def rescored(snap: dict) -> list[str]:
+    """Today's ``suggest_reviewers`` on a snapshot: the suggested Person ids, best first."""
+    graph = graph_of(snap)
+    index = PersonIndex(graph.of_label(Label.PERSON))
+    return [graph.node(Label.PERSON, s.id).id for s in
+            suggest_reviewers(graph, snap["changed"], snap["authors"], index=index, gone=snap["gone"])]
+
+
+def scores(rows: list[dict], key: str) -> dict:
+    """hit@1, hit@3, MRR and none (%) of the lists under ``key`` against each row's ``truth``."""
+    counted = [r for r in rows if r["truth"]]
+    hit1 = hit3 = rr = none = 0.0
+    for r in counted:
+        ranks = [i for i, pid in enumerate(r[key]) if pid in r["truth"]]
+        first = ranks[0] if ranks else None
+        hit1 += first == 0
+        hit3 += first is not None and first < 3
+        rr += 1 / (first + 1) if first is not None else 0
+        none += first is None
+    n = len(counted) or 1
+    return {"n": len(counted), "hit@1": round(100 * hit1 / n, 1), "hit@3": round(100 * hit3 / n, 1),
+            "MRR": round(rr / n, 3), "none": round(100 * none / n, 1)}
+
+
+def table(name: str, rows: list[dict], keys: list[str]) -> str:
+    lines = [f"{name}: {len(rows)} commits, {sum(1 for r in rows if r['truth'])} with a reviewer known to the store",
+             f"{'ranking':<22} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'none':>6}"]
+    for key in keys:
+        if not any(r.get(key) for r in rows):
+            lines.append(f"{key:<22} n/a (no list for any commit)")
+            continue
+        s = scores(rows, key)
+        lines.append(f"{key:<22} {s['n']:>4} {s['hit@1']:>5}% {s['hit@3']:>5}% {s['MRR']:>6.3f} {s['none']:>5}%")
+    return "\n".join(lines)
+
+
+def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool = True) -> dict:
+    commits = reviewed_commits(root, branch, count, reviewed)
+    ws = Workspace(open_store(str(store_dir)), naming_hint="")
+    rows, snaps, ingest_s, check_s = [], [], 0.0, 0.0
+    name = None
+    for number, c in enumerate(commits, 1):
+        git(root, "checkout", "-q", "--detach", c["parent"])
+        started = time.perf_counter()
+        name = ingest(ws, root, graph_read=False).repo
+        ingest_s += time.perf_counter() - started
+        started = time.perf_counter()
+        summary = ws.repository(name)
+        refs = read_refs(root, c["parent"], c["commit"])
+        listing = _listing(ws, summary, root, refs.head, refs.merge_base)
+        stored = _stored(ws, summary, refs.merge_base, refs.paths)
+        change = change_from_refs(stored.graph, root, c["parent"], c["commit"], cache_dir=ws.cache_dir, refs=refs,
+                                  imports_for=stored.imports_for, listing=listing)
+        graph = stored.graph
+        authors = [(i.name, i.email) for i in change.identities if i.role.wrote_it]
+        changed = lines_changed(change)
+        report = _judged(stored, change, listing)
+        check_s += time.perf_counter() - started
+        index = PersonIndex.of(graph)
+        gone, _ = gone_people(graph, index)
+        author_ids = change_authors(index, authors)
+        truth = sorted({p.id for raw in c["reviewed_by"] for p in index.find(raw)} - author_ids)
+        human = {n.id for n in graph.of_label(Label.PERSON) if (n.get("kind") or "human") == "human"}
+        suggested = [graph.node(Label.PERSON, s.id).id for s in report.suggested_reviewers]  # (s.id: the key)
+        files = [p for p in changed if graph.node(Label.FILE, p) is not None]
+        asked = ask_first(KnowledgeIndex.of_files(graph, files, gone), files, limit=10)
+        ask = [pid for pid in (graph.node(Label.PERSON, a["id"]).id for a in asked
+                               if graph.node(Label.PERSON, a["id"]) is not None) if pid not in author_ids]
+        row = {**c, "truth": truth, "cairn": suggested, "ask first": ask,
+               **anchors(root, c["parent"], list(changed), index, author_ids, human),
+               "names": {pid: str(graph.nodes[pid].get("name")) for pid in {*truth, *suggested, *ask} if pid in graph.nodes},
+               "reasons": [list(s.reasons) for s in report.suggested_reviewers]}
+        rows.append(row)
+        snaps.append(snapshot(graph, changed, authors, gone))
+        if number % 20 == 0:
+            print(f"{number}/{len(commits)}: ingest {ingest_s:.0f} s, check {check_s:.0f} s", file=sys.stderr)
+    return {"repo": name, "clone": str(root), "rows": rows, "snapshots": snaps,
+            "seconds": {"ingest": round(ingest_s, 1), "check": round(check_s, 1)}}
+
+
+KEYS = ["cairn", "recent author", "reviews 1y", "codeowners", "ask first"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repo", type=Path, help="a clone to replay (its checkout is moved)")
+    parser.add_argument("--branch", default="HEAD")
+    parser.add_argument("--commits", type=int, default=200)
+    parser.add_argument("--any-commit", action="store_true",
+                        help="replay commits without Reviewed-by too (to read the suggestions of a repository without them)")
+    parser.add_argument("--store", type=Path, help="the store directory (default: beside the clone)")
+    parser.add_argument("--rescore", type=Path, help="a results file of an earlier run: score today's ranking on it")
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    if args.rescore:
+        results = json.loads(args.rescore.read_text())
+        snaps = pickle.loads(Path(results["snapshots_file"]).read_bytes())
+        for row, snap in zip(results["rows"], snaps):
+            row["cairn now"] = rescored(snap)
+        print(table(results["repo"], results["rows"], ["cairn", "cairn now", *KEYS[1:]]))
+        out = args.rescore.with_name(args.rescore.stem + "-rescored.json")
+        out.write_text(json.dumps(results, indent=1))
+        return
+    root = args.repo.resolve()
+    branch = git(root, "rev-parse", args.branch).strip()
+    store = args.store or root.parent / f"store-{root.name}"
+    results = replay(root, branch, args.commits, store, reviewed=not args.any_commit)
+    git(root, "checkout", "-q", "--detach", branch)
+    snaps = results.pop("snapshots")
+    snaps_file = store / "reviewers_replay-snapshots.pickle"
+    snaps_file.write_bytes(pickle.dumps(snaps))
+    results["snapshots_file"] = str(snaps_file)
+    for row, snap in zip(results["rows"], snaps):
+        row["cairn now"] = rescored(snap)  # the snapshot stands for the stored graph: the same lists
+    mismatched = sum(1 for r in results["rows"] if r["cairn now"] != r["cairn"])
+    print(table(results["repo"], results["rows"], KEYS))
+    print(f"ingest {results['seconds']['ingest']} s, checks {results['seconds']['check']} s; "
+          f"snapshots re-scored differently from the live check: {mismatched}")
+    (RESULTS / f"reviewers_replay-{results['repo']}.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
