@@ -22,7 +22,7 @@ parameters instead (``CREATE (n:$(row[0]))``, ``-[r:$(row[2])]->``, Neo4j 5.26),
 text for all, a cold server's first save cost it as much CPU (bench/neo4j_ingest.py,
 interleaved, 0.92x items/s, within the noise) and the client more. A statement
 creates its nodes or relationships with their properties in one map of the row's
-columns (``graph.neo4j.properties.columns``: every property any of that label or type
+columns (``graph.neo4j.properties.RowEncoder``: every property any of that label or type
 has, in one text per save, each planned once), the repository and run as parameters:
 ``SET n += row`` from a map per row cost a cold server 3-4% more CPU
 (bench/neo4j_ingest.py) and its Bolt network threads half as much again decoding. Measured and left: a
@@ -49,7 +49,7 @@ from cairn.graph.model import Edge, Node, RepoGraph
 from cairn.graph.neo4j.batches import Batch, cut, edge_rounds, run_in_rounds
 from cairn.graph.neo4j.connection import Connection
 from cairn.graph.neo4j.layout import ANSWER_LABEL, NODE_LABEL, STATE_LABEL
-from cairn.graph.neo4j.properties import columns, encode_row
+from cairn.graph.neo4j.properties import RowEncoder
 from cairn.graph.neo4j.records import delete_records
 from cairn.graph.store import Progress, progress_counter
 
@@ -82,15 +82,15 @@ def save_graph(
     for node in graph.nodes.values():
         by_label[node.label.value].append(node)
         node_names[node.label.value].update(node.props)
-    node_columns = {label: columns(names) for label, names in node_names.items()}
-    edge_columns = {type_: columns(names) for type_, names in edge_names.items()}
+    node_rows = {label: RowEncoder(names) for label, names in node_names.items()}
+    edge_rows = {type_: RowEncoder(names) for type_, names in edge_names.items()}
     node_batches = cut(sorted(by_label.items()), node_batch_size)
     internal: dict[str, int] = {}  # node id -> the server's id of its node in this run
 
     def write_nodes(batch: Batch[Node]) -> int:
         statements = [
-            (_node_statement(label, node_columns[label]),
-             [[node.id, node.key, *encode_row(node.props, node_columns[label])] for node in nodes])
+            (_node_statement(label, node_rows[label].columns),
+             [[node.id, node.key, *node_rows[label].row(node.props)] for node in nodes])
             for label, nodes in batch
         ]
         with connection.session() as session:
@@ -100,8 +100,8 @@ def save_graph(
 
     def write_edges(batch: Batch[Edge]) -> int:
         statements = [
-            (_relationship_statement(type_, edge_columns[type_]),
-             [[internal[e.source], internal[e.target], *encode_row(e.current_props(), edge_columns[type_])] for e in edges])
+            (_relationship_statement(type_, edge_rows[type_].columns),
+             [[internal[e.source], internal[e.target], *edge_rows[type_].row(e.current_props())] for e in edges])
             for type_, edges in batch
         ]
         with connection.session() as session:
