@@ -39,6 +39,7 @@ next save of that repository. Other repositories are never touched.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
@@ -118,12 +119,17 @@ def save_graph(
 
     with connection.errors(f"save {repo} to"):
         connection.write(f"MERGE (s:{STATE_LABEL} {{repo: $repo}}) SET s.writing_run = $run", repo=repo, run=run)
-        # Node creations never wait for each other's locks: every batch is a block of its own.
-        for written in run_in_rounds([[[batch] for batch in node_batches]], write_nodes, writers):
-            advance(written)
-        rows = ((e.type.value, internal[e.source], internal[e.target], e) for e in graph.edges.values())
-        for written in run_in_rounds(edge_rounds(rows, writers, edge_batch_size), write_edges, writers):
-            advance(written)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cairn-neo4j-rounds") as planner:
+            # The relationships' rounds are cut while the server writes the nodes, not after: they
+            # partition the nodes by their place in the graph, known before the server ids are.
+            place = {nid: i for i, nid in enumerate(graph.nodes)}
+            rows = ((e.type.value, place[e.source], place[e.target], e) for e in graph.edges.values())
+            rounds = planner.submit(edge_rounds, rows, writers, edge_batch_size)
+            # Node creations never wait for each other's locks: every batch is a block of its own.
+            for written in run_in_rounds([[[batch] for batch in node_batches]], write_nodes, writers):
+                advance(written)
+            for written in run_in_rounds(rounds.result(), write_edges, writers):
+                advance(written)
         # The switch: from here on readers see the new run, whole.
         switched = connection.write(
             f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) WHERE s.writing_run = $run "
