@@ -8,7 +8,7 @@ Creating a relationship locks both of its nodes until the transaction commits, s
 two writers creating relationships between the same nodes wait for each other (or
 deadlock and retry): with two writers on a typical import graph that was slower
 than one. ``edge_rounds`` therefore splits the nodes into ``2 × writers`` partitions
-(by internal id) and the relationships into blocks, one per pair of partitions of
+(by a number each node is given: the save gives its place in the graph) and the relationships into blocks, one per pair of partitions of
 their ends; it orders the blocks in rounds in which no two blocks share a partition
 (the first round the blocks within one partition, then the pairs of a round-robin
 tournament), so the blocks of one round touch disjoint sets of nodes and run side
@@ -69,7 +69,7 @@ def disjoint_rounds(parts: int) -> list[list[tuple[int, int]]]:
 def edge_rounds(
     edges: Iterable[tuple[str, int, int, R]], writers: int, size: int
 ) -> list[list[list[Batch[R]]]]:
-    """Rounds of blocks of batches for relationships given as ``(type, start node id, end node id, row)``.
+    """Rounds of blocks of batches for relationships given as ``(type, start node's number, end node's number, row)``.
 
     The blocks of a round touch disjoint sets of nodes (see the module docstring);
     with one writer there is one block. Within a block, rows stay grouped by type.

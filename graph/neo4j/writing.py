@@ -22,7 +22,7 @@ parameters instead (``CREATE (n:$(row[0]))``, ``-[r:$(row[2])]->``, Neo4j 5.26),
 text for all, a cold server's first save cost it as much CPU (bench/neo4j_ingest.py,
 interleaved, 0.92x items/s, within the noise) and the client more. A statement
 creates its nodes or relationships with their properties in one map of the row's
-columns (``graph.neo4j.properties.columns``: every property any of that label or type
+columns (``graph.neo4j.properties.RowEncoder``: every property any of that label or type
 has, in one text per save, each planned once), the repository and run as parameters:
 ``SET n += row`` from a map per row cost a cold server 3-4% more CPU
 (bench/neo4j_ingest.py) and its Bolt network threads half as much again decoding. Measured and left: a
@@ -30,6 +30,20 @@ first save into an empty database without the constraints and indexes (to be
 created after it) spent 0.7 s less of a cold server's 15 s on the nodes but more
 on the relationships, before paying for the indexes at all; the properties
 themselves cost it about a quarter (the same save with none: 12 s).
+Measured again (4 December, one writer, per 5k-row transaction): a cold server's
+first 5k nodes cost 1.6-1.7 s, every later 5k 0.45 s (90 µs a node); a
+relationship costs 30-36 µs with two properties (IMPORTS) and 20 µs with none
+(PART_OF), the same from the first relationship batch on, so the relationships'
+11 s is no cold JIT. Dropping the Module uniqueness constraint took a quarter off
+the later node batches (2.2 s to 1.6-1.7 s), dropping the ``_repo`` and ``_run``
+indexes 7%: at most 0.6 s of the save's 15 s, left as they are. A JFR profile of
+the Bolt workers: committing 57% (turning the transaction state into record
+commands 25%, applying them 24%, of which index updates 12%, releasing the
+per-relationship locks 7%), running the Cypher 30% (creating relationships 19%,
+setting properties 13%), compiling the dozen statements 9%. Rows without the
+``_json`` and ``_null`` columns (none of the bench's values needs them) cost the
+server 4-6% less on the IMPORTS relationships but 0.4-3% of the whole save
+(three interleaved pairs): not worth a second text per label and type.
 
 Until the switch, readers see the previous run whole; a save cut short (a crash, a
 lost server) leaves the previous run readable, and its leftovers are deleted by the
@@ -39,6 +53,7 @@ next save of that repository. Other repositories are never touched.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
@@ -49,7 +64,7 @@ from cairn.graph.model import Edge, Node, RepoGraph
 from cairn.graph.neo4j.batches import Batch, cut, edge_rounds, run_in_rounds
 from cairn.graph.neo4j.connection import Connection
 from cairn.graph.neo4j.layout import ANSWER_LABEL, NODE_LABEL, STATE_LABEL
-from cairn.graph.neo4j.properties import columns, encode_row
+from cairn.graph.neo4j.properties import RowEncoder
 from cairn.graph.neo4j.records import delete_records
 from cairn.graph.store import Progress, progress_counter
 
@@ -82,15 +97,15 @@ def save_graph(
     for node in graph.nodes.values():
         by_label[node.label.value].append(node)
         node_names[node.label.value].update(node.props)
-    node_columns = {label: columns(names) for label, names in node_names.items()}
-    edge_columns = {type_: columns(names) for type_, names in edge_names.items()}
+    node_rows = {label: RowEncoder(names) for label, names in node_names.items()}
+    edge_rows = {type_: RowEncoder(names) for type_, names in edge_names.items()}
     node_batches = cut(sorted(by_label.items()), node_batch_size)
     internal: dict[str, int] = {}  # node id -> the server's id of its node in this run
 
     def write_nodes(batch: Batch[Node]) -> int:
         statements = [
-            (_node_statement(label, node_columns[label]),
-             [[node.id, node.key, *encode_row(node.props, node_columns[label])] for node in nodes])
+            (_node_statement(label, node_rows[label].columns),
+             [[node.id, node.key, *node_rows[label].row(node.props)] for node in nodes])
             for label, nodes in batch
         ]
         with connection.session() as session:
@@ -100,8 +115,8 @@ def save_graph(
 
     def write_edges(batch: Batch[Edge]) -> int:
         statements = [
-            (_relationship_statement(type_, edge_columns[type_]),
-             [[internal[e.source], internal[e.target], *encode_row(e.current_props(), edge_columns[type_])] for e in edges])
+            (_relationship_statement(type_, edge_rows[type_].columns),
+             [[internal[e.source], internal[e.target], *edge_rows[type_].row(e.current_props())] for e in edges])
             for type_, edges in batch
         ]
         with connection.session() as session:
@@ -118,12 +133,17 @@ def save_graph(
 
     with connection.errors(f"save {repo} to"):
         connection.write(f"MERGE (s:{STATE_LABEL} {{repo: $repo}}) SET s.writing_run = $run", repo=repo, run=run)
-        # Node creations never wait for each other's locks: every batch is a block of its own.
-        for written in run_in_rounds([[[batch] for batch in node_batches]], write_nodes, writers):
-            advance(written)
-        rows = ((e.type.value, internal[e.source], internal[e.target], e) for e in graph.edges.values())
-        for written in run_in_rounds(edge_rounds(rows, writers, edge_batch_size), write_edges, writers):
-            advance(written)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cairn-neo4j-rounds") as planner:
+            # The relationships' rounds are cut while the server writes the nodes, not after: they
+            # partition the nodes by their place in the graph, known before the server ids are.
+            place = {nid: i for i, nid in enumerate(graph.nodes)}
+            rows = ((e.type.value, place[e.source], place[e.target], e) for e in graph.edges.values())
+            rounds = planner.submit(edge_rounds, rows, writers, edge_batch_size)
+            # Node creations never wait for each other's locks: every batch is a block of its own.
+            for written in run_in_rounds([[[batch] for batch in node_batches]], write_nodes, writers):
+                advance(written)
+            for written in run_in_rounds(rounds.result(), write_edges, writers):
+                advance(written)
         # The switch: from here on readers see the new run, whole.
         switched = connection.write(
             f"MATCH (s:{STATE_LABEL} {{repo: $repo}}) WHERE s.writing_run = $run "
