@@ -4,15 +4,17 @@ Explicit front matter ``components:`` (score 1.0) is read with the record;
 otherwise ``infer_components`` reads the text. Inference signals and their
 weights, combined as a noisy-or (1 − Π(1 − wᵢ)): a path below the component
 or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``,
-or a relative link to such a path, ``[writer](../../shop/billing/w.py)``)
-0.9, and so is its package's name (``ingest.package_names``: hermes' "ibc-relayer"
-for ``crates/relayer``, also as Rust writes it in code, ``ibc_relayer``) when it is
-no plain word (it holds a ``-``, ``_``, ``.``, ``/`` or ``@``),
-a type named in code (``SymbolFiles``: an UpperCamelCase span of two words or
-more, hermes' `ChainHandle`, that names source files of one component only:
-``chain/handle.rs``, ``ChainHandle.java``, ``chain_handle.go``) 0.6, unless another component's folder inside it holds that path (jaeger's
-``internal/storage/…`` is ``storage``'s, not ``internal``'s); the component name in the title 0.7; the name as an inline code span
-0.6; the name in prose 0.3 for the first mention plus 0.05 per further mention,
+or a relative link to such a path, ``[writer](../../shop/billing/w.py)``;
+a folder of two segments or more also as itself, ``pkg/query``) 0.9, unless
+another component's folder inside it holds that path (jaeger's
+``internal/storage/…`` is ``storage``'s, not ``internal``'s); its package's
+name (``ingest.package_names``: hermes' "ibc-relayer" for ``crates/relayer``,
+also as Rust writes it in code, ``ibc_relayer``) 0.9 when it is no plain word
+(it holds a ``-``, ``_``, ``.``, ``/`` or ``@``); a type named in code
+(``SymbolFiles``: an UpperCamelCase span of two words or more, hermes'
+`ChainHandle`, that names source files of one component only:
+``chain/handle.rs``, ``ChainHandle.java``, ``chain_handle.go``) 0.6; the
+component name in the title 0.7; the name as an inline code span 0.6; the name in prose 0.3 for the first mention plus 0.05 per further mention,
 at most 0.5. A decision governs a component when the score reaches 0.5
 (``INFERENCE_THRESHOLD``): prose alone takes five mentions (on Thanos, cometbft,
 course-discovery, jaeger and ibc-go the records naming a component three or
