@@ -32,7 +32,10 @@ the changed files:
   suggestion was not a real reviewer, the real reviewer had never touched a
   changed file). The reason then names the directory and the person's
   reviews of its other files ("knows gopls/internal/cache/ (12 reviews of 4
-  other files)");
+  other files)"). With it and the count of reviews, the replay's first
+  suggestion was a real reviewer 51.5 % (tools) and 74 % (net) of the time,
+  against 46.5 % and 70 % without; one was among the first three 67.5 % and
+  84.5 % (61.5, 79.5), and none was suggested 25.5 % and 13.5 % (33.5, 18.5);
 * each file weighs by the lines the change adds and removes there (at least
   one), so the experts of the file that changes most lead; a test file's
   lines weigh a quarter (``TEST_LINES_WEIGHT``) when the change also changes
