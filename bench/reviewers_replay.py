@@ -254,8 +254,8 @@ def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool 
         suggested = [graph.node(Label.PERSON, s.id).id for s in report.suggested_reviewers]  # (s.id: the key)
         files = [p for p in changed if graph.node(Label.FILE, p) is not None]
         asked = ask_first(KnowledgeIndex.of_files(graph, files, gone), files, limit=10)
-        ask = [pid for pid in (graph.node(Label.PERSON, a["id"]).id for a in asked
-                               if graph.node(Label.PERSON, a["id"]) is not None) if pid not in author_ids]
+        ask = [pid for pid in (graph.node(Label.PERSON, a["id"]).id for a in asked  # (a row without an id: no person)
+                               if a.get("id") and graph.node(Label.PERSON, a["id"]) is not None) if pid not in author_ids]
         row = {**c, "truth": truth, "cairn": suggested, "ask first": ask,
                **anchors(root, c["parent"], list(changed), index, author_ids, human),
                "names": {pid: str(graph.nodes[pid].get("name")) for pid in {*truth, *suggested, *ask} if pid in graph.nodes},
