@@ -20,7 +20,8 @@ anchors computed from the same history (``git log`` up to the parent):
 * ``ask first``: who-knows' "ask first" ranking (``queries.who_knows.ask_first``) of the changed files.
 
 Each replayed commit also leaves a snapshot (what ``suggest_reviewers`` reads of the stored graph around the
-changed files: people, gone people, the changed files' KNOWS edges, the change's lines and authors) so that a
+changed files: people, gone people, the KNOWS edges of the changed files and of the other files of their
+directories with the modules that list those, the change's lines and authors) so that a
 ranking can be re-scored without ingesting again: ``--rescore RESULTS.json`` runs today's ``suggest_reviewers`` on
 the snapshots of an earlier run and prints both. The table goes to stdout and the results (with every commit's
 lists) to ``bench/results/reviewers_replay-NAME.json``.
@@ -47,7 +48,7 @@ from cairn.api.bootstrap import open_store  # noqa: E402
 from cairn.api.services.changes import _judged, _listing, _stored  # noqa: E402
 from cairn.api.services.ingesting import ingest  # noqa: E402
 from cairn.api.services.workspace import Workspace  # noqa: E402
-from cairn.graph.model import Label, Rel, RepoGraph  # noqa: E402
+from cairn.graph.model import Label, Rel, RepoGraph, node_id  # noqa: E402
 from cairn.graph.people import PersonIndex  # noqa: E402
 from cairn.ingest.change import change_from_refs, read_refs  # noqa: E402
 from cairn.queries.gone import gone_people  # noqa: E402
@@ -134,22 +135,43 @@ def codeowners(root: Path, parent: str, paths: list[str], index: PersonIndex) ->
     return []
 
 
-def snapshot(stored: RepoGraph, changed: dict, authors: list, gone: dict) -> dict:
+def snapshot(stored: RepoGraph, changed: dict, authors: list, gone: dict, around: RepoGraph | None = None) -> dict:
     """What ``suggest_reviewers`` reads of the stored graph for this change (without CODEOWNERS or component
-    stand-ins, which the Go repositories do not exercise), as plain data."""
+    stand-ins, which the Go repositories do not exercise), as plain data: with the modules of the changed files'
+    directories and, from ``around``, the knowledge of their other files."""
     people = {n.id: (n.key, dict(n.props)) for n in stored.of_label(Label.PERSON)}
+    dirs = {directory_of(p) for p in changed}
+    modules = {n.id: (n.key, dict(n.props)) for n in stored.of_label(Label.MODULE)
+               if any(directory_of(f) in dirs for f in n.get("files") or ())}
     files = {}
     for path in changed:
         node = stored.node(Label.FILE, path)
         if node is not None:
             files[path] = (node.id, {"component": node.get("component")})
     ids = {nid for nid, _ in files.values()}
+    for graph in (around,) if around is not None else ():
+        for node in graph.of_label(Label.FILE):
+            files.setdefault(node.key, (node.id, {"component": node.get("component")}))
+    ids = {nid for nid, _ in files.values()}
+    edges = {e.key: e for g in (stored, around) if g is not None for e in g.of_type(Rel.KNOWS) if e.target in ids}
     knows = [(e.source, e.target, {k: e.get(k) for k in ("doa", "reviews", "deliveries", "acceptances",
                                                         "first_authorship", "last_touch", "author")})
-             for e in stored.of_type(Rel.KNOWS) if e.target in ids]
+             for e in edges.values()]
     repo = stored.node(Label.REPOSITORY, stored.repo)
     return {"repo": stored.repo, "repository": dict(repo.props) if repo is not None else {}, "people": people,
-            "files": files, "knows": knows, "changed": changed, "authors": authors, "gone": gone}
+            "files": files, "modules": modules, "knows": knows, "changed": changed, "authors": authors, "gone": gone}
+
+
+def directory_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def directory_knowledge(ws: Workspace, repo: str, graph: RepoGraph, changed: dict) -> RepoGraph:
+    """The other files of the changed files' directories (as the stored modules list them) and the knowledge of
+    them, read from the store."""
+    dirs = {directory_of(p) for p in changed}
+    paths = {f for n in graph.of_label(Label.MODULE) for f in n.get("files") or () if directory_of(f) in dirs}
+    return ws.store.load_around(repo, [node_id(Label.FILE, repo, p) for p in sorted(paths)], [Rel.KNOWS])
 
 
 def graph_of(snap: dict) -> RepoGraph:
@@ -157,6 +179,8 @@ def graph_of(snap: dict) -> RepoGraph:
     graph.add_node(Label.REPOSITORY, snap["repo"], **snap.get("repository", {}))
     for _, (key, props) in snap["people"].items():
         graph.add_node(Label.PERSON, key, **props)
+    for _, (key, props) in snap.get("modules", {}).items():
+        graph.add_node(Label.MODULE, key, **props)
     for path, (_, props) in snap["files"].items():
         graph.add_node(Label.FILE, path, **{k: v for k, v in props.items() if v is not None})
     for source, target, props in snap["knows"]:
@@ -230,14 +254,14 @@ def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool 
         suggested = [graph.node(Label.PERSON, s.id).id for s in report.suggested_reviewers]  # (s.id: the key)
         files = [p for p in changed if graph.node(Label.FILE, p) is not None]
         asked = ask_first(KnowledgeIndex.of_files(graph, files, gone), files, limit=10)
-        ask = [pid for pid in (graph.node(Label.PERSON, a["id"]).id for a in asked
-                               if graph.node(Label.PERSON, a["id"]) is not None) if pid not in author_ids]
+        ask = [pid for pid in (graph.node(Label.PERSON, a["id"]).id for a in asked  # (a row without an id: no person)
+                               if a.get("id") and graph.node(Label.PERSON, a["id"]) is not None) if pid not in author_ids]
         row = {**c, "truth": truth, "cairn": suggested, "ask first": ask,
                **anchors(root, c["parent"], list(changed), index, author_ids, human),
                "names": {pid: str(graph.nodes[pid].get("name")) for pid in {*truth, *suggested, *ask} if pid in graph.nodes},
                "reasons": [list(s.reasons) for s in report.suggested_reviewers]}
         rows.append(row)
-        snaps.append(snapshot(graph, changed, authors, gone))
+        snaps.append(snapshot(graph, changed, authors, gone, directory_knowledge(ws, name, graph, changed)))
         if number % 20 == 0:
             print(f"{number}/{len(commits)}: ingest {ingest_s:.0f} s, check {check_s:.0f} s", file=sys.stderr)
     return {"repo": name, "clone": str(root), "rows": rows, "snapshots": snaps,

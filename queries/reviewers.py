@@ -8,9 +8,12 @@ the changed files:
 * knowledge of a file is the larger of the person's authorship of it — their
   degree of authorship relative to the file's best (DOA / max DOA, the
   measure Avelino et al.'s authorship rule normalises by) — and their review
-  of it: any review credit on it (``Reviewed-by``, ``Co-authored-by``, review
+  of it: review credit on it (``Reviewed-by``, ``Co-authored-by``, review
   records, committing an agent's work) counts ``REVIEW_KNOWLEDGE`` (1: as
-  much as the file's best author), times ``queries.recency.weight_now`` of their last
+  much as the file's best author) for the file's most frequent reviewer and
+  less for fewer reviews, by up to ``REVIEW_COUNT_SHARE`` (a tenth) on a log
+  scale: ``1 - 0.1 + 0.1 * log(1 + reviews) / log(1 + most reviews of the
+  file)`` (``review_knowledge``); all of it times ``queries.recency.weight_now`` of their last
   touch of it (their last change or review), halved every year before the
   repository's newest commit, as "ask first" weighs it. Replayed on 200
   reviewed commits each of golang/tools and golang/net
@@ -20,6 +23,19 @@ the changed files:
   most wrong first suggestions had written much of a file years before and
   moved on, and the real reviewers were maintainers whose work on those
   files was reviewing them;
+* knowledge of the other files of a changed file's directory (its package:
+  the files the stored modules list there, ``directory_files``) counts too,
+  at ``DIRECTORY_KNOWLEDGE`` (0.75) of the most the person knows of one of
+  them (as above, faded by their own last touch), when that is more than
+  what they know of the changed file itself: maintainers review a package,
+  not a file (on golang/tools, in 58 of the 72 replayed commits whose first
+  suggestion was not a real reviewer, the real reviewer had never touched a
+  changed file). The reason then names the directory and the person's
+  reviews of its other files ("knows gopls/internal/cache/ (12 reviews of 4
+  other files)"). With it and the count of reviews, the replay's first
+  suggestion was a real reviewer 51.5 % (tools) and 74 % (net) of the time,
+  against 46.5 % and 70 % without; one was among the first three 67.5 % and
+  84.5 % (61.5, 79.5), and none was suggested 25.5 % and 13.5 % (33.5, 18.5);
 * each file weighs by the lines the change adds and removes there (at least
   one), so the experts of the file that changes most lead; a test file's
   lines weigh a quarter (``TEST_LINES_WEIGHT``) when the change also changes
@@ -36,8 +52,9 @@ the changed files:
   patch to a file its maintainer wrote listed, after him, four people who had
   changed it once years ago.
 
-When nobody who may review knows a changed file (its authors left, say),
-the people who know the other files of its component stand in, at half
+When nobody who may review knows a changed file itself (its authors left,
+say; knowing its directory is not knowing it), the people who know the other
+files of its component stand in, at half
 weight, with that as the reason ("knows 3 other files of component lib").
 So do they for a change of paths the store keeps no file for only
 (documentation, ``go.mod``, test data: 17 of golang/tools' 200 replayed
@@ -59,6 +76,7 @@ or have been inactive (``queries.ownership.gone_people``). Each suggestion says 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
@@ -70,6 +88,8 @@ from cairn.queries.ownership import gone_people
 from cairn.queries.recency import weight_now
 
 REVIEW_KNOWLEDGE = 1.0
+REVIEW_COUNT_SHARE = 0.1
+DIRECTORY_KNOWLEDGE = 0.75
 TEST_LINES_WEIGHT = 0.25
 SMALLEST_SHARE_OF_BEST = 0.1
 KNOWLEDGE_SUGGESTIONS = 5
@@ -103,6 +123,7 @@ class _Candidate:
     files: set[str] = field(default_factory=set)
     owner_of: list[str] = field(default_factory=list)
     stand_in: str = ""  # why a person who knows none of the changed files is suggested
+    directory: tuple[str, int, int] | None = None  # (directory, its files known, reviews there) when it counted most
 
 
 def change_authors(index: PersonIndex, authors: Iterable[Any]) -> set[str]:
@@ -130,6 +151,68 @@ def _file_knowledge(graph: RepoGraph, file_ids: set[str]) -> dict[str, list[Any]
         if edge.target in file_ids:
             out.setdefault(edge.target, []).append(edge)
     return out
+
+
+def review_knowledge(reviews: int, most: int) -> float:
+    """What ``reviews`` reviews of a file are worth beside its best author (1): ``REVIEW_KNOWLEDGE`` for the file's
+    most frequent reviewer (``most`` reviews), less by up to ``REVIEW_COUNT_SHARE`` on a log scale for fewer
+    (``log(1 + reviews) / log(1 + most)``); 0 for none."""
+    if reviews <= 0:
+        return 0.0
+    relative = math.log1p(reviews) / math.log1p(max(most, reviews))
+    return REVIEW_KNOWLEDGE * (1 - REVIEW_COUNT_SHARE + REVIEW_COUNT_SHARE * relative)
+
+
+def _most_reviews(edges: list[Any]) -> int:
+    return max((int(e.get("reviews") or 0) for e in edges), default=0)
+
+
+def _knowledge_of_file(edges: list[Any], eligible: Callable[[str], bool],
+                       fade: Callable[[Any], float]) -> dict[str, tuple[float, float | None, int, Any]]:
+    """Person id -> (knowledge, authorship, reviews, edge) of the eligible people who know one file (its KNOWS
+    ``edges``): knowledge is the larger of authorship (DOA / the file's best DOA) and ``review_knowledge``, faded."""
+    best_doa = max((float(e.get("doa")) for e in edges if e.get("doa") is not None), default=0.0)
+    most = _most_reviews(edges)
+    out = {}
+    for edge in edges:
+        if not eligible(edge.source):
+            continue
+        doa, reviews = edge.get("doa"), int(edge.get("reviews") or 0)
+        authorship = max(float(doa), 0.0) / best_doa if doa is not None and best_doa > 0 else None
+        if authorship is None and not reviews:
+            continue
+        knowledge = max(authorship or 0.0, review_knowledge(reviews, most)) * fade(edge)
+        out[edge.source] = (knowledge, authorship, reviews, edge)
+    return out
+
+
+def _directory_knowledge(edge_lists: list[list[Any]], eligible: Callable[[str], bool],
+                         fade: Callable[[Any], float]) -> dict[str, tuple[float, int, int, str]]:
+    """Person id -> (knowledge, files known, reviews, last touch) of the eligible people who know other files of
+    a changed file's directory (``edge_lists``: each such file's KNOWS edges); knowledge is the most they know of
+    one of those files (``_knowledge_of_file``), reviews their reviews of all of them."""
+    out: dict[str, tuple[float, int, int, str]] = {}
+    for edges in edge_lists:
+        for pid, (knowledge, _, reviews, edge) in _knowledge_of_file(edges, eligible, fade).items():
+            old = out.get(pid, (0.0, 0, 0, ""))
+            out[pid] = (max(old[0], knowledge), old[1] + 1, old[2] + reviews, max(old[3], str(edge.get("last_touch") or "")))
+    return out
+
+
+def _directory_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def directory_files(graph: RepoGraph, files: Mapping[str, Node]) -> dict[str, list[str]]:
+    """Changed path -> the File node ids of the other files of its directory, as the stored modules list them
+    (a module's ``files``), the changed files left out."""
+    dirs = {_directory_of(p) for p in files}
+    out: dict[str, list[str]] = {}
+    for module in graph.of_label(Label.MODULE):
+        for path in module.get("files") or ():
+            if path not in files and _directory_of(path) in dirs:
+                out.setdefault(_directory_of(path), []).append(node_id(Label.FILE, graph.repo, path))
+    return {p: sorted(set(out.get(_directory_of(p), ()))) for p in files}
 
 
 def _share(edge: Any, edges: list[Any]) -> float:
@@ -185,37 +268,48 @@ def suggest_reviewers(
     total_lines = sum(lines(p) for p in files) or 1
     repository = graph.node(Label.REPOSITORY, graph.repo)
     newest = parse_time(repository.get("newest_commit_at")) if repository is not None else None
-    knows = _file_knowledge(graph, {n.id for n in files.values()})
+    siblings = directory_files(graph, files)
+    knows = _file_knowledge(graph, {n.id for n in files.values()} | {fid for ids in siblings.values() for fid in ids})
+    fade = lambda edge: weight_now(parse_time(edge.get("last_touch")), newest)  # noqa: E731
     candidates: dict[str, _Candidate] = {}
     leaders: set[str] = set()  # who knows a changed file best of those who may review it
     for path, node in files.items():
         weight = lines(path) / total_lines
         edges = knows.get(node.id, [])
-        best_doa = max((float(e.get("doa")) for e in edges if e.get("doa") is not None), default=0.0)
+        direct = _knowledge_of_file(edges, eligible, fade)
+        around = _directory_knowledge([knows.get(fid, []) for fid in siblings.get(path, ())], eligible, fade)
         best_here: tuple[float, list[str]] = (0.0, [])
-        for edge in edges:
-            if not eligible(edge.source):
+        for pid in direct.keys() | around.keys():
+            knowledge, authorship, reviews, edge = direct.get(pid, (0.0, None, 0, None))
+            in_directory, known_there, reviews_there, _ = around.get(pid, (0.0, 0, 0, ""))
+            from_directory = DIRECTORY_KNOWLEDGE * in_directory > knowledge
+            knowledge = max(knowledge, DIRECTORY_KNOWLEDGE * in_directory)
+            if knowledge <= 0 and edge is None:
                 continue
-            doa, reviews = edge.get("doa"), int(edge.get("reviews") or 0)
-            authorship = max(float(doa), 0.0) / best_doa if doa is not None and best_doa > 0 else None
-            if authorship is None and not reviews:
-                continue
-            reviewed = REVIEW_KNOWLEDGE if reviews else 0.0
-            knowledge = max(authorship or 0.0, reviewed) * weight_now(parse_time(edge.get("last_touch")), newest)
-            cand = candidates.setdefault(edge.source, _Candidate(edge.source))
+            cand = candidates.setdefault(pid, _Candidate(pid))
             cand.score += weight * knowledge
-            cand.files.add(path)
-            cand.last_touch = max(cand.last_touch, str(edge.get("last_touch") or ""))
+            if edge is not None:
+                cand.files.add(path)
+                cand.last_touch = max(cand.last_touch, str(edge.get("last_touch") or ""))
             rank = (path not in beside_code, weight * knowledge)
             if rank > cand.best[0]:
-                # the reason names what counted: the review when it weighs more than the authorship
-                share = _share(edge, edges) if authorship is not None and authorship >= reviewed else 0.0
-                cand.best = (rank, path, share, reviews)
+                if from_directory:
+                    cand.best = (rank, path, 0.0, 0)
+                    cand.directory = (_directory_of(path), known_there, reviews_there)
+                else:
+                    # the reason names what counted: the review when it weighs more than the authorship
+                    reviewed = review_knowledge(reviews, _most_reviews(edges))
+                    share = _share(edge, edges) if authorship is not None and authorship >= reviewed else 0.0
+                    cand.best = (rank, path, share, reviews)
+                    cand.directory = None
             if knowledge > best_here[0]:
-                best_here = (knowledge, [edge.source])
+                best_here = (knowledge, [pid])
             elif knowledge == best_here[0] > 0:
-                best_here[1].append(edge.source)
+                best_here[1].append(pid)
         leaders.update(best_here[1])
+        for pid, (_, _, _, touched) in around.items():
+            if pid in candidates and not candidates[pid].files:
+                candidates[pid].last_touch = max(candidates[pid].last_touch, touched)
 
     orphaned = {p: files[p].get("component") for p in files if not any(p in c.files for c in candidates.values())}
     weights = {p: lines(p) / total_lines for p in orphaned}
@@ -318,7 +412,11 @@ def _suggestion(node: Node, cand: _Candidate) -> SuggestedReviewer:
     reasons = []
     _, path, share, reviews = cand.best
     if path:
-        if share >= 0.005:
+        if cand.directory is not None:
+            directory, count, reviews = cand.directory
+            what = f"{reviews} review{'s' if reviews != 1 else ''} of " if reviews else ""
+            reasons.append(f"knows {directory or 'the top directory'}/ ({what}{count} other file{'s' if count != 1 else ''})")
+        elif share >= 0.005:
             reasons.append(f"wrote {round(100 * share)} % of {path}")
         elif share > 0:
             reasons.append(f"changed {path}")
@@ -326,7 +424,7 @@ def _suggestion(node: Node, cand: _Candidate) -> SuggestedReviewer:
             reasons.append(f"reviewed {path} ({reviews} review{'s' if reviews != 1 else ''})")
         else:
             reasons.append(f"knows {path}")
-        others = len(cand.files) - 1
+        others = len(cand.files - {path})
         if others > 0:
             reasons.append(f"knows {others} more changed file{'s' if others != 1 else ''}")
     elif cand.stand_in:

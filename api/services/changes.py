@@ -9,9 +9,9 @@ of that commit), the base is not rebuilt and the stored graph is not read
 whole: ``stored_for_change`` reads the modules, components, people, rules,
 decisions and component dependencies, and around the changed files only what
 the analysis looks at there (their knowledge, owners and co-change partners,
-what the people CODEOWNERS names for them know and who owns those files; the
-files of their components and the knowledge of them when reviewers' stand-ins
-need them). The head is read from git objects through the parse cache, so
+what the people CODEOWNERS names for them know and who owns those files, the
+knowledge of the other files of their directories; the files of their
+components and the knowledge of them when reviewers' stand-ins need them). The head is read from git objects through the parse cache, so
 only the changed files are parsed, and their modules' imports only resolved;
 git lists the head's tree, and the parse cache's parsed files load, in threads
 started as soon as the refs are resolved (``ingest.change.TreeListing``),
@@ -266,6 +266,12 @@ def stored_for_change(store: GraphStore, repo: str, paths: Iterable[str], *, imp
     around = store.load_around(repo, [node_id(Label.FILE, repo, p) for p in sorted(paths)], [Rel.KNOWS, Rel.OWNS, Rel.CO_CHANGES])
     _merge(graph, around)
     changed = [n for n in around.nodes.values() if n.label is Label.FILE and n.key in paths]
+    from cairn.queries.reviewers import directory_files  # (here: the check's other queries load when they judge)
+
+    # reviewers count the knowledge of the other files of a changed file's directory (their modules list them)
+    siblings = sorted({fid for ids in directory_files(graph, {n.key: n for n in changed}).values() for fid in ids})
+    if siblings:
+        _merge(graph, store.load_around(repo, siblings, [Rel.KNOWS]))
     components = sorted({str(n.get("component")) for n in changed if n.get("component")})
     if components and stand_ins:
         _read_component_knowledge(store, repo, graph, components)

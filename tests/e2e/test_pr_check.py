@@ -280,9 +280,9 @@ def test_inactive_holders_are_not_suggested(tmp_path):
     repo.git("checkout", "-q", "-b", "change")
     repo.commit({"lib/a.py": "A = 2\n"}, author=CAROL, date="2024-06-02T00:00:00+00:00", message="x")
     report = json.loads(pr(repo, store).output)
-    # Ada wrote lib/a.py but has been gone five years: Bob, who knows the rest of lib, stands in
+    # Ada wrote lib/a.py but has been gone five years: Bob, who knows the rest of lib (its directory), stands in
     assert [(r["name"], r["reasons"]) for r in report["suggested_reviewers"]] == [
-        ("Bob Builder", ["knows 1 other file of component lib"])]
+        ("Bob Builder", ["knows lib/ (1 other file)"])]
 
 
 def test_a_maintainer_who_committed_a_contributors_patch_may_review_it_but_not_an_agents(tmp_path):
