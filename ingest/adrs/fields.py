@@ -54,6 +54,9 @@ _TITLE_PREFIX = LazyPattern(
 _TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr)\s*:\s*", re.I)
 _FILE_NUMBER = LazyPattern(r"^(?:adr)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
 _DATE_SLUG = LazyPattern(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
+#: A year and month before the slug (Thanos' ``202012-receive-split.md``, Tempo's ``2023-05 vParquet3.md``): when the
+#: record was written, no number.
+_MONTH_SLUG = LazyPattern(r"^(?:19|20)\d{2}[-_.]?(?:0[1-9]|1[0-2])(?=$|[-_. ])")
 REF_NUMBER = LazyPattern(r"^\W*(?:adr|decision|record)?\s*[-_#]?\s*0*(\d+)(?=$|[^\d])", re.I)
 
 
@@ -222,6 +225,10 @@ def date_slug(stem: str) -> str | None:
 
 
 def file_number(stem: str) -> int | None:
+    """The record's number its file's name starts with (``0007-use-x``, ``adr-12_y``); None when there is none or
+    the digits are a year and month (``202012-receive-split``)."""
+    if _MONTH_SLUG.match(stem):
+        return None
     m = _FILE_NUMBER.match(stem)
     return int(m.group(1)) if m else None
 

@@ -326,3 +326,5 @@ def test_design_proposals_are_records_their_folder_saying_how_they_were_decided(
         "proposals-rejected/201807-config.md": ("Cluster configuration", "rejected", ["query"]),
         "design-proposals/2023-05 vParquet3.md": ("vParquet3", "unknown", ["query"]),
     }
+    # their names start with the year and month they were written, no number ("ADR 202205" on the page)
+    assert [d["number"] for d in data["decisions"]] == [None] * 5
