@@ -33,8 +33,10 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    from "John Smith".
 8. an e-mail address whose local part spells a full name, its words joined by
    ``.``, ``_`` or ``-`` (``philip.mcmahon@theguardian.com``), is that name for
-   rule 5: guardian/cdk's ``philmcmahon <philip.mcmahon@theguardian.com>`` is
-   ``Philip McMahon <philip.mcmahon@guardian.co.uk>``. As conservative as rule 5:
+   rule 5 — joined to an identity of that name, never to another address
+   spelling it alone: guardian/cdk's ``philmcmahon <philip.mcmahon@theguardian.com>`` is
+   ``Philip McMahon <philip.mcmahon@guardian.co.uk>``, while ``Carol <first.last@a.com>``
+   and ``Dan <first.last@b.io>`` stay apart. As conservative as rule 5:
    two words of two letters or more, letters only (``j.doe@``, ``release@`` and
    ``dev2.team@`` spell no full name);
 9. a name that is a GitHub login — a noreply address of that login is used
@@ -134,15 +136,15 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "k8s-ci-robot*", "k8s-merge-robot*", "openshift-ci-robot*", "knative-prow-robot*", "prow*robot*",
     # a translation service's account under a project's name (course-discovery's "edX Transifex Bot"), a CI account
     # (dotcom-rendering's and cdk's "theguardian.com continuous integration", GitHub login guardian-ci)
-    "*transifex*", "*continuous integration*", "*-ci@*users.noreply.github.com",
+    "* transifex bot", "*continuous integration*", "*-ci@*users.noreply.github.com",
 )
 
 #: The shape of a bot's name: one lower-case token ending in "bot" (prombot, mybot), one CamelCase token ending
 #: in "Bot" (PrometheusBot), or a token ending in "-robot" / "_robot" (k8s-ci-robot); or three words or more, the
 #: last "Bot" or "Robot" (Open edX's "edX Transifex Bot", "edX requirements bot"). A surname ending in "bot" ("Sam
-#: Talbot") or one that is "Bot" (the Dutch "Jeroen Bot") is a person.
+#: Talbot") or one that is "Bot" (the Dutch "Jeroen Bot", "Jeroen de Bot", "Marie van den Bot") is a person.
 BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot"
-                         r"|(?:\S+ ){2,}(?i:bot|robot))$")
+                         r"|(?:\S+ )+(?!(?i:de|van|den|der|ter|ten|te|von|da|di|du|le|la) )\S+ (?i:bot|robot))$")
 
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
@@ -367,6 +369,8 @@ def resolve_identities(
     # an e-mail
     by_login: dict[tuple[str, str, str], int] = {}
     by_local_part: dict[tuple[str, str, str], list[int]] = {}
+    # rule 8: (kind, the full name an address spells) -> the identities of such addresses (joined to one of that name)
+    spelling: dict[tuple[str, str], list[int]] = {}
     # rule 9: (kind, login) -> the first identity of that noreply login named as the login, those named so elsewhere
     named_logins: dict[tuple[str, str], int] = {}
     named_handles: dict[tuple[str, str], list[int]] = {}
@@ -390,8 +394,8 @@ def resolve_identities(
                 variants.add(full_name)
                 members.append(index)
         spelled = None if login else name_in_address(address)
-        if spelled and spelled != full_name:
-            keys.append(("name", spelled))
+        if spelled and spelled != full_name:  # joined after the loop, to an identity of that name only
+            spelling.setdefault((kind, spelled), []).append(index)
         handle_name = name.strip().lower()
         if _HANDLE.match(handle_name):  # rule 9: a name that is a login, that login's account
             if login == handle_name:
@@ -422,6 +426,10 @@ def resolve_identities(
     for handle, index in named_logins.items():
         for other in named_handles.get(handle, ()):
             union(index, other)
+    for (kind, spelled), members in spelling.items():
+        named = first_by_key.get((kind, "name", spelled))
+        for index in members if named is not None else ():
+            union(index, named)
     for (kind, plain), (variants, members) in initialled.items():
         named = first_by_key.get((kind, "name", plain))
         if named is not None and len(variants) == 1:

@@ -22,8 +22,9 @@ from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
 
 MAX_MANIFEST_BYTES = 256 * 1024
 MAX_NAME_LENGTH = 214  # npm's limit; longer is no package name
-_PLAIN_NAME = re.compile(r"^[\w@./~-]+$")
-_GO_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"/]+(?:/[^\s\"]+)*)\"?\s*(?://.*)?$", re.MULTILINE)
+#: A package's name: two characters or more of a name's (letters, digits, ``@ . / ~ - _``), a letter or digit among them
+#: (not a bare "-" or ".", which any Markdown list would "mention").
+_PLAIN_NAME = re.compile(r"^(?=.*[^\W_])[\w@./~-]{2,}$")
 
 
 def _cargo(data: str) -> Any:
@@ -46,8 +47,13 @@ def _pyproject(data: str) -> Any:
 
 
 def _go_mod(data: str) -> Any:
-    match = _GO_MODULE.search(data)
-    return match.group(1) if match else None
+    """The path of ``go.mod``'s ``module`` line, read line by line (no pattern over the untrusted text)."""
+    for line in data.splitlines():
+        words = line.split("//", 1)[0].split()
+        if len(words) == 2 and words[0] == "module":
+            path = words[1].strip('"')
+            return path if path and not path.startswith("/") else None
+    return None
 
 
 #: Manifest file -> how its package's name is read from its text, in the order asked.

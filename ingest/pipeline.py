@@ -478,8 +478,9 @@ def _add_decisions(graph: RepoGraph, root: Path, config: CairnConfig, summary: I
     cache = DecisionCache(cache_dir, build, root, tracked) if cache_dir is not None else None
     decisions = read_decisions(root, config.adr, components, cache, nested, product=(graph.repo, root.name),
                                packages=packages, source_files=lambda: (
-                                   (m.get("path"), m.get("component")) for m in graph.of_label(Label.MODULE)
-                                   if m.get("path") and m.get("component")))
+                                   # (files, not modules: a Go module's path is its package's folder)
+                                   (f.get("path"), f.get("component")) for f in graph.of_label(Label.FILE)
+                                   if f.get("module") and f.get("path") and f.get("component")))
     undated = [d for d in decisions.decisions if d.date is None]
     if undated:  # dated by the commit that first added them (the parse cache keeps what their moves gave, by commit)
         added = added_dates(root, [d.path for d in undated], cache.dates if cache is not None else None,

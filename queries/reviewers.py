@@ -203,16 +203,21 @@ def _directory_of(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
+#: At most this many other files of a directory are read for its package knowledge (the first by path): a flat
+#: folder of thousands of files would otherwise load all their knowledge on every PR check.
+MAX_DIRECTORY_FILES = 500
+
+
 def directory_files(graph: RepoGraph, files: Mapping[str, Node]) -> dict[str, list[str]]:
     """Changed path -> the File node ids of the other files of its directory, as the stored modules list them
-    (a module's ``files``), the changed files left out."""
+    (a module's ``files``), the changed files left out; at most ``MAX_DIRECTORY_FILES``, the first by path."""
     dirs = {_directory_of(p) for p in files}
     out: dict[str, list[str]] = {}
     for module in graph.of_label(Label.MODULE):
         for path in module.get("files") or ():
             if path not in files and _directory_of(path) in dirs:
                 out.setdefault(_directory_of(path), []).append(node_id(Label.FILE, graph.repo, path))
-    return {p: sorted(set(out.get(_directory_of(p), ()))) for p in files}
+    return {p: sorted(set(out.get(_directory_of(p), ())))[:MAX_DIRECTORY_FILES] for p in files}
 
 
 def _share(edge: Any, edges: list[Any]) -> float:
@@ -415,7 +420,8 @@ def _suggestion(node: Node, cand: _Candidate) -> SuggestedReviewer:
         if cand.directory is not None:
             directory, count, reviews = cand.directory
             what = f"{reviews} review{'s' if reviews != 1 else ''} of " if reviews else ""
-            reasons.append(f"knows {directory or 'the top directory'}/ ({what}{count} other file{'s' if count != 1 else ''})")
+            where = f"{directory}/" if directory else "the top directory"
+            reasons.append(f"knows {where} ({what}{count} other file{'s' if count != 1 else ''})")
         elif share >= 0.005:
             reasons.append(f"wrote {round(100 * share)} % of {path}")
         elif share > 0:

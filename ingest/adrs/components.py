@@ -107,11 +107,12 @@ class SymbolFiles:
             folder, stem = (match.group(1), match.group(2)) if match else ("", path.rpartition("/")[2].partition(".")[0])
             for key in {_squashed(stem), _squashed(folder) + "/" + _squashed(stem)}:
                 self._components.setdefault(key, set()).add(component)
-                self._files.setdefault(key, path)
+                # the first path in order, whatever order the files come in (a cold and an incremental ingest agree)
+                self._files[key] = min(path, self._files.get(key, path))
 
     def digest(self) -> list[list[Any]]:
-        """What the index holds, for a cache key."""
-        return sorted([key, sorted(names)] for key, names in self._components.items())
+        """What the index holds (each key's components and the file it names), for a cache key."""
+        return sorted([key, sorted(names), self._files[key]] for key, names in self._components.items())
 
     def named(self, span: str) -> tuple[str, str] | None:
         """(component, a file) the type ``span`` names, if it is a type name whose files are all in one component."""

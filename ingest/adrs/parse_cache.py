@@ -11,9 +11,11 @@ beside the dates the history gave the records that state none
 (``added_dates.Remembered``: each with the commit it was found for; and
 ``added_dates.LastLog``, what the history's additions were at the last ingest) and the
 components the records were found to govern (``links_for``): kept for the
-records' bytes, the components and the repository's names they were read
-against, all of them, and used only when all of them are the same again (an
-ingest after a commit that changed no record and no component).
+records' bytes, the components, the repository's names, the components'
+package names and, when a record names a type, the files named for types
+(``components.SymbolFiles``) they were read against, all of them, and used
+only when all of them are the same again (an ingest after a commit that
+changed no record, no component, no manifest's name and no such file).
 
 A record is taken from the cache only when its bytes hash the same and the
 cache was written by this very build of Cairn (``build.cairn_build``: a

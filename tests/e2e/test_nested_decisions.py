@@ -328,3 +328,14 @@ def test_design_proposals_are_records_their_folder_saying_how_they_were_decided(
     }
     # their names start with the year and month they were written, no number ("ADR 202205" on the page)
     assert [d["number"] for d in data["decisions"]] == [None] * 5
+
+
+def test_a_go_type_named_in_a_record_governs_the_package_of_its_file(tmp_path):
+    # cometbft-like: `BlockID` is types/block_id.go (a Go module's path is its package's folder, not the file)
+    repo = GitRepo(tmp_path / "node")
+    repo.commit({
+        "types/block_id.go": "package types\n\ntype BlockID struct{}\n", "types/vote.go": "package types\n",
+        "consensus/state.go": "package consensus\n", "consensus/reactor.go": "package consensus\n",
+        "docs/adr/adr-001-block-ids.md": "# ADR 1: Block IDs\n\n## Status\n\nAccepted\n\n## Decision\n\n`BlockID` gets a hash.\n",
+    })
+    assert _governing(repo, str(tmp_path / "store"))() == ["types"]

@@ -42,7 +42,8 @@ def test_only_full_names_merge_on_their_own(name, mergeable):
 @pytest.mark.parametrize("name, kind", [
     ("prombot", "bot"), ("PrometheusBot", "bot"), ("k8s-ci-robot", "bot"), ("bot", "bot"), ("my_robot", "bot"),
     ("Sam Talbot", "human"), ("Abbot", "human"), ("Talbot Smith", "human"), ("Robert", "human"),
-    ("edX Transifex Bot", "bot"), ("Acme release robot", "bot"), ("Jeroen Bot", "human"),
+    ("edX Transifex Bot", "bot"), ("Acme release robot", "bot"), ("Jeroen Bot", "human"), ("Jeroen de Bot", "human"),
+    ("Marie van den Bot", "human"),
     ("Bot Smith", "human"), ("Sam Talbot Jones", "human"),
 ])
 def test_bots_by_the_shape_of_their_name(name, kind):
@@ -56,6 +57,7 @@ def test_bots_by_the_shape_of_their_name(name, kind):
     ("guardian-ci", "12345+guardian-ci@users.noreply.github.com", "bot"),
     ("guardian-ci", "guardian-ci@@users.noreply.github.com", "bot"),  # (cdk: 45 commits with a mistyped address)
     ("Ci Zhang", "ci.zhang@example.com", "human"), ("Marcin", "marcin-ci@example.com", "human"),
+    ("Kostas Bairaktaris", "kbairak@transifex.com", "human"),  # a person who works at Transifex
 ])
 def test_service_accounts_by_their_name_or_address(name, email, kind):
     assert Classifier.from_settings().kind(name, email) == kind
@@ -385,12 +387,14 @@ def test_an_address_that_spells_a_full_name_is_that_name():
            ("Jane Doe", "jane.doe@corp.example"), ("jd", "j.doe@other.example"), ("dev", "release@corp.example"),
            ("Team", "dev2.team@corp.example"), ("Dev Team", "dev.team@corp.example"),
            # a bot's address spelling a person's name does not make it that person
-           ("Philip McMahon", "philip.mcmahon@ci.example")]
-    kinds = ["human"] * 9 + ["bot"]
+           ("Philip McMahon", "philip.mcmahon@ci.example"),
+           # two addresses spelling the same words join nobody when nobody has that name
+           ("Carol King", "first.last@example.com"), ("Dan Wu", "first.last@corp.io")]
+    kinds = ["human"] * 9 + ["bot"] + ["human"] * 2
     people, person_of = resolve_identities(raw, kinds, [1] * len(raw))
     assert person_of[0] == person_of[1] and person_of[2] == person_of[3]
     assert len({person_of[i] for i in (4, 5, 6, 7)}) == 4 and person_of[8] != person_of[7]
-    assert person_of[9] != person_of[0]
+    assert person_of[9] != person_of[0] and person_of[10] != person_of[11]
     assert people[person_of[1]].name == "Philip McMahon"
 
 
@@ -404,3 +408,14 @@ def test_a_name_that_is_a_login_is_that_account_under_another_address():
     people, person_of = resolve_identities(raw, ["human"] * len(raw), [1] * len(raw))
     assert person_of[0] == person_of[1] and person_of[2] == person_of[3]
     assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
+
+
+def test_the_package_knowledge_of_a_flat_directory_reads_a_bounded_number_of_its_files():
+    from cairn.queries.reviewers import MAX_DIRECTORY_FILES, directory_files
+
+    graph = RepoGraph("flat")
+    paths = [f"gen/f{i:04}.go" for i in range(MAX_DIRECTORY_FILES + 100)]
+    graph.add_node(Label.MODULE, "gen", path="gen", files=paths)
+    changed = {"gen/f0000.go": graph.add_node(Label.FILE, "gen/f0000.go", path="gen/f0000.go")}
+    siblings = directory_files(graph, changed)["gen/f0000.go"]
+    assert len(siblings) == MAX_DIRECTORY_FILES and siblings[0].endswith("gen/f0001.go")

@@ -50,15 +50,17 @@ def test_a_manifest_that_gives_no_plain_name_gives_none_and_stops_nothing(tmp_pa
         "h/package.json": b'{"name": "\xff\xfe"}',
         "i/package.json": '{"name": "' + "x" * (MAX_MANIFEST_BYTES + 1) + '"}',
         "j/Cargo.toml": "package = 3\n",
+        "k/package.json": '{"name": "-"}',  # any Markdown list would "mention" it
+        "l/go.mod": "module a" + "/b" * 40 + " c\n",  # not a module line; read without any pattern (it took seconds)
+        "m/go.mod": "\n" * 200_000,
     })
-    for folder in "abcdefghij":
+    for folder in "abcdefghijklm":
         assert package_name(tmp_path, folder, present) is None, folder
     # a manifest linked to a file outside the checkout is not read
     outside = tmp_path.parent / "secret.json"
     outside.write_text('{"name": "stolen-name"}')
-    os.symlink(outside, tmp_path / "k-package.json")
-    (tmp_path / "k").mkdir()
-    os.symlink(outside, tmp_path / "k" / "package.json")
-    assert package_name(tmp_path, "k", {"k/package.json"}) is None
+    (tmp_path / "n").mkdir()
+    os.symlink(outside, tmp_path / "n" / "package.json")
+    assert package_name(tmp_path, "n", {"n/package.json"}) is None
     # a manifest git does not track is not asked
     assert package_name(tmp_path, "a", set()) is None
