@@ -41,6 +41,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
+from cairn.graph.testcode import is_test_file
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
 INFERENCE_THRESHOLD = 0.5
@@ -96,13 +97,16 @@ _STEM = re.compile(r"^(?:.*/)?([^/]+)/([^/.]+)\.[^/]+$")
 class SymbolFiles:
     """Which components hold a source file named for a type: ``ChainHandle`` is ``…/chain/handle.rs`` (its words as a
     folder and a file), ``ChainHandle.java``, ``chain_handle.go`` or ``chain-handle.ts`` (its words as one file's name,
-    any case, ``_`` or ``-`` between them or none)."""
+    any case, ``_`` or ``-`` between them or none). Test code is left out: cometbft's fuzz test
+    ``test/fuzz/mempool/checktx.go`` is not where ABCI's `CheckTx` is decided."""
 
     def __init__(self, files: Iterable[tuple[str, str]]):
         """``files``: (path, component) of every source file in a component."""
         self._components: dict[str, set[str]] = {}
         self._files: dict[str, str] = {}
         for path, component in files:
+            if is_test_file(path):
+                continue
             match = _STEM.match(path)
             folder, stem = (match.group(1), match.group(2)) if match else ("", path.rpartition("/")[2].partition(".")[0])
             for key in {_squashed(stem), _squashed(folder) + "/" + _squashed(stem)}:

@@ -741,7 +741,8 @@ def test_a_type_named_in_code_governs_the_component_of_its_files():
 
     files = [("crates/relayer/src/chain/handle.rs", "relayer"), ("crates/relayer/src/chain/endpoint.rs", "relayer"),
              ("shop/src/main/java/acme/OrderRepository.java", "orders"), ("types/block_id.go", "types"),
-             ("a/retry_policy.go", "a"), ("b/retry-policy.ts", "b"), ("c/handle.rs", "c")]
+             ("a/retry_policy.go", "a"), ("b/retry-policy.ts", "b"), ("c/handle.rs", "c"),
+             ("test/fuzz/mempool/checktx.go", "test"), ("types/vote_test.go", "types")]
     components = {"relayer": ["crates/relayer/**"], "orders": ["shop/**"], "types": ["types/**"], "a": ["a/**"],
                   "b": ["b/**"], "c": ["c/**"]}
     symbols = SymbolFiles(files)
@@ -759,6 +760,7 @@ def test_a_type_named_in_code_governs_the_component_of_its_files():
     assert governs(["OrderRepository"]) == [("orders", ["`OrderRepository` is shop/src/main/java/acme/OrderRepository.java"])]
     assert governs(["BlockID()"]) == [("types", ["`BlockID()` is types/block_id.go"])]
     assert governs(["RetryPolicy", "Handle", "chainHandle", "query_client_state()"]) == []
+    assert governs(["CheckTx", "VoteTest"]) == []  # (test code: cometbft's fuzz test checktx.go)
     assert infer_components(Decision(path="d.md", title="X", text="", code_spans=["ChainHandle"]), components) == []
     # the files named for its types are among what the record mentions: a briefing on chain/handle.rs finds it nearest
     from cairn.ingest.adrs.components import mentioned_paths
