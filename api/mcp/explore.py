@@ -17,8 +17,10 @@ CARD_LISTS = ("modules", "depends_on", "used_by", "external_packages", "decision
 
 
 def component_row(c: dict[str, Any]) -> dict[str, Any]:
-    """A component in a list: what it is, its size, its couplings and its knowledge risk."""
+    """A component in a list: what it is (the component it is nested in, the package it is), its size, its couplings
+    and its knowledge risk."""
     return {"name": c["name"], "description": short(c.get("description"), 160), "paths": c.get("paths"),
+            "parent": c.get("parent"), "package": c.get("package"),
             "files": c.get("files"), "modules": c.get("modules"), "truck_factor": c.get("truck_factor"),
             "human_truck_factor": c.get("human_truck_factor"), "at_risk": c.get("at_risk"),
             "truck_factor_note": f"no truck factor: {NOT_COUNTED_WHY}" if not_counted(c) else None,

@@ -177,3 +177,19 @@ def test_an_agent_is_told_why_documentation_has_no_truck_factor(tmp_path):
         assert briefing["components"][0]["truck_factor_note"] == listed["docs"]["truck_factor_note"]
     finally:
         session.close()
+
+
+def test_a_component_says_the_crate_it_is_and_the_folder_it_is_nested_in(tmp_path):
+    from cairn.api.bootstrap import open_store
+    from cairn.api.services.ingesting import ingest_into_store
+    from fixtures.maps import build_workspace
+
+    build_workspace(tmp_path / "relay")
+    ingest_into_store(open_store(str(tmp_path / "store")), tmp_path / "relay")
+    session = McpSession("--store", str(tmp_path / "store"))
+    try:
+        rows = {c["name"]: c for c in session.json("list_components")["components"]}
+    finally:
+        session.close()
+    assert (rows["test-framework"]["package"], rows["test-framework"]["parent"]) == ("ibc-test-framework", "tools")
+    assert "package" not in rows["tools"] and "parent" not in rows["tools"]  # (null fields are left out)

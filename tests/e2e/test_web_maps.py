@@ -16,7 +16,7 @@ from cairn.api.bootstrap import open_store
 from cairn.api.services.ingesting import ingest_into_store
 from fixtures.browser import BROWSER_MARKS, CHROMIUM, LAUNCH_ARGS
 from fixtures.explore import LiveServer
-from fixtures.maps import IMPORTS, build_atlas, build_many
+from fixtures.maps import IMPORTS, build_atlas, build_many, build_workspace
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts, git-ignored
 
@@ -350,20 +350,6 @@ def test_docs_render_with_the_network_blocked(page, atlas):
     page.get_by_text("/api/v1/repositories/{name}/knowledge-map").first.wait_for()
     assert outside == []
     shot(page, "docs.png")
-
-
-def build_workspace(root: Path) -> None:
-    """hermes' layout: a Rust workspace whose tools/ holds two crates of their own (nested in tools, named on their
-    own) beside small tools."""
-    from fixtures.gitrepo import GitRepo
-
-    files = {"Cargo.toml": '[workspace]\nmembers = ["crates/*", "tools/*"]\n'}
-    for crate, count in (("crates/relayer", 12), ("tools/test-framework", 12), ("tools/integration-test", 10)):
-        files[f"{crate}/Cargo.toml"] = f'[package]\nname = "ibc-{crate.rsplit("/", 1)[1]}"\n'
-        files.update({f"{crate}/src/m{i}.rs": "use ibc_relayer::m1;\n" if "tools" in crate else f"pub fn f{i}() {{}}\n"
-                      for i in range(count)})
-    files.update({"tools/lint/src/main.rs": "fn main() {}\n", "tools/release.py": "print(1)\n"})
-    GitRepo(root).commit(files, message="workspace")
 
 
 @pytest.fixture(scope="module")
