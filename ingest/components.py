@@ -309,16 +309,14 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         top = pending.pop(0)
         top_path, members = groups[top]
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
-        units_only = False  # split out only its large build units (hermes' tools/test-framework …)
+        large: list[str] = []  # split out only these large build units (hermes' tools/test-framework …)
         if top_path[-1] not in (TOP_CONTAINER_DIRS if len(top_path) == len(prefix) + 1 else CONTAINER_DIRS):
             code_below = code_below if code_below is not None else _code_below(source_paths)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
-                if _numbered_parts(top_path, members):
-                    numbered_only = True
-                elif _large_units(top_path, members, units):
-                    units_only = True
-                else:
+                numbered_only = _numbered_parts(top_path, members)
+                large = [] if numbered_only else _large_units(top_path, members, units)
+                if not numbered_only and not large:
                     continue
         path, sub = top_path, _group(members, top_path)
         while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
@@ -337,8 +335,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             kept = [d for name in small for d in sub.pop(name)]
         elif numbered_only:  # the other folders stay together, under the folder's name
             kept = [d for name in [n for n in sub if not NUMBERED_PART.match(n)] for d in sub.pop(name)]
-        elif units_only:  # so do its small units and its folders that are no build unit
-            large = set(_large_units(top_path, members, units))
+        elif large:  # so do its small units and its folders that are no build unit
             kept = [d for name in [n for n in sub if n not in large] for d in sub.pop(name)]
         if len(sub) >= 2 or (sub and (direct or kept)):
             del groups[top]

@@ -371,9 +371,6 @@ def resolve_identities(
     by_local_part: dict[tuple[str, str, str], list[int]] = {}
     # rule 8: (kind, the full name an address spells) -> the identities of such addresses (joined to one of that name)
     spelling: dict[tuple[str, str], list[int]] = {}
-    # rule 9: (kind, login) -> the first identity of that noreply login named as the login, those named so elsewhere
-    named_logins: dict[tuple[str, str], int] = {}
-    named_handles: dict[tuple[str, str], list[int]] = {}
     # rule 7: (kind, the full name without middle initials) -> the names with initials that give it, their identities
     initialled: dict[tuple[str, str], tuple[set[str], list[int]]] = {}
     for index, (name, email) in enumerate(raw):
@@ -396,13 +393,10 @@ def resolve_identities(
         spelled = None if login else name_in_address(address)
         if spelled and spelled != full_name:  # joined after the loop, to an identity of that name only
             spelling.setdefault((kind, spelled), []).append(index)
-        handle_name = name.strip().lower()
-        if _HANDLE.match(handle_name):  # rule 9: a name that is a login, that login's account
-            if login == handle_name:
-                named_logins.setdefault((kind, login), index)
-            elif not login:
-                named_handles.setdefault((kind, handle_name), []).append(index)
         folded = fold_name(name)
+        handle_name = name.strip().lower()
+        if not login and _HANDLE.match(handle_name):  # rule 9: a name that can only be a login stands as rule 6's local part
+            by_local_part.setdefault((kind, handle_name, folded), []).append(index)
         if folded not in PLACEHOLDER_NAMES and (login or is_valid_email(address)):
             handle = (kind, login or address.partition("@")[0], folded)
             if login:
@@ -422,9 +416,6 @@ def resolve_identities(
                     claimed.add(d)
     for handle, index in by_login.items():
         for other in by_local_part.get(handle, ()):
-            union(index, other)
-    for handle, index in named_logins.items():
-        for other in named_handles.get(handle, ()):
             union(index, other)
     for (kind, spelled), members in spelling.items():
         named = first_by_key.get((kind, "name", spelled))

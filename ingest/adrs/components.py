@@ -104,6 +104,7 @@ class SymbolFiles:
         """``files``: (path, component) of every source file in a component."""
         self._components: dict[str, set[str]] = {}
         self._files: dict[str, str] = {}
+        self._named: dict[str, tuple[str, str] | None] = {}  # (a record's spans are asked twice: links, mentions)
         for path, component in files:
             if is_test_file(path):
                 continue
@@ -120,6 +121,11 @@ class SymbolFiles:
 
     def named(self, span: str) -> tuple[str, str] | None:
         """(component, a file) the type ``span`` names, if it is a type name whose files are all in one component."""
+        if span not in self._named:
+            self._named[span] = self._look_up(span)
+        return self._named[span]
+
+    def _look_up(self, span: str) -> tuple[str, str] | None:
         match = _TYPE_NAME.match(span)
         if match is None:
             return None

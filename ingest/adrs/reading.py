@@ -62,7 +62,7 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
     components = components or {}
     packages = dict(packages or {})
     typed = source_files is not None and any(named_type(span) for d in result.decisions for span in d.code_spans)
-    symbols = SymbolFiles(source_files()) if typed and source_files is not None else None
+    symbols = SymbolFiles(source_files()) if typed else None
     key = cache.links_key(components, product, packages, symbols) if cache is not None else None
     kept = cache.links_for(key) if cache is not None and key is not None else None
     if kept is not None and not verifying_skips() and _take_links(result.decisions, kept):

@@ -84,18 +84,26 @@ def test_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
     ]
     first = ingest_into_store(open_store(str(warm)), repo.root)
     assert first.import_changes is None  # nothing stored to compare with
-    for number, (files, delete, author) in enumerate(steps, 1):
-        repo.commit(files, delete=delete, message=f"step {number}", author=author)
-        result = ingest_into_store(open_store(str(warm)), repo.root)
+    for number, result, _ in _walk(repo, steps, warm, tmp_path, "shop"):
         assert result.import_changes is not None, f"step {number}: the imports were not compared with the stored ones"
-        cold = tmp_path / f"cold-{number}"
-        ingest_into_store(open_store(str(cold)), repo.root)
-        assert_same_rows(warm, cold, "shop")
     # the last step changed no code: no import differs, and none was written
     assert result.import_changes[1:] == (set(), set())
     # the bodies-only step's result was kept as a patch on the one before it
     kept = json.loads(next(warm.rglob("parse-state.json")).read_text())["results"]
     assert any("base" in r and set(r["patch"]["lines"]) == {"src/shop/core/tax.py", "web/src/util.ts"} for r in kept)
+
+
+def _walk(repo, steps, warm, tmp_path, name):
+    """Commit each step (files, deleted paths, author), ingest it into the store ``warm`` after the last, and check
+    that ``warm`` then holds the rows a cold ingest of that commit stores; yields (step number, the ingest's result,
+    the cold store) after each check."""
+    for number, (files, delete, author) in enumerate(steps, 1):
+        repo.commit(files, delete=delete, message=f"step {number}", author=author)
+        result = ingest_into_store(open_store(str(warm)), repo.root)
+        cold = tmp_path / f"cold-{number}"
+        ingest_into_store(open_store(str(cold)), repo.root)
+        assert_same_rows(warm, cold, name)
+        yield number, result, cold
 
 
 def test_rust_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
@@ -129,12 +137,7 @@ def test_rust_ingests_after_commits_store_what_a_cold_ingest_stores(tmp_path):
         ({"text/src/lines.rs": "use std::fmt;\npub struct Line;\n\nimpl Line {}\n"}, None, BOB),
     ]
     ingest_into_store(open_store(str(warm)), repo.root)
-    for number, (files, delete, author) in enumerate(steps, 1):
-        repo.commit(files, delete=delete, message=f"step {number}", author=author)
-        ingest_into_store(open_store(str(warm)), repo.root)
-        cold = tmp_path / f"cold-{number}"
-        ingest_into_store(open_store(str(cold)), repo.root)
-        assert_same_rows(warm, cold, "crates")
+    *_, (_, _, cold) = _walk(repo, steps, warm, tmp_path, "crates")
     imports = {(a.split("|")[-1], b.split("|")[-1]) for kind, a, b in stored_rows(cold, "crates")[1] if kind == "IMPORTS"}
     assert ("app/src/main.rs", "words") in imports  # (the library of the deleted manifest: now an external crate)
 
