@@ -458,3 +458,50 @@ def test_partial_parse_equals_whole_file_parse_on_the_standard_library(monkeypat
     whole = [python_parse.extract_imports(s) for s in sources]
     assert sum(len(imports) for imports, _ in whole) > 5000
     assert [(str(f), p) for f, p in zip(files, partial)] == [(str(f), w) for f, w in zip(files, whole)]
+
+
+def test_namespace_portions_inside_a_package_are_modules_when_the_code_imports_them(tmp_path):
+    # Flask's layout: src/flask/sansio/ has no __init__.py, and flask/app.py imports from it
+    repo = GitRepo(tmp_path / "flaskish")
+    repo.commit({
+        "src/flask/__init__.py": "from .app import Flask\n",
+        "src/flask/app.py": "from .sansio.app import App\nfrom . import sansio\n",
+        "src/flask/sansio/app.py": "from .scaffold import Scaffold\nfrom .. import helpers\n",
+        "src/flask/sansio/scaffold.py": "import flask.sansio.inner.deep\n",
+        "src/flask/sansio/inner/deep.py": "",
+        "src/flask/helpers.py": "",
+        "src/flask/fixtures/sample.py": "import flask.app\n",  # nothing imports it: test data, no module
+    }, message="portion")
+    resolver, parsed = load(repo.root)
+    named = {path: resolver.module_of(path) for path in parsed}
+    assert named == {
+        "src/flask/__init__.py": "flask",
+        "src/flask/app.py": "flask.app",
+        "src/flask/helpers.py": "flask.helpers",
+        "src/flask/sansio/app.py": "flask.sansio.app",
+        "src/flask/sansio/scaffold.py": "flask.sansio.scaffold",
+        "src/flask/sansio/inner/deep.py": "flask.sansio.inner.deep",
+        "src/flask/fixtures/sample.py": None,
+    }
+    assert resolver.extra_modules() == {}  # a portion's folder is no module: ``from . import sansio`` names flask
+    assert edges(resolver, parsed) == {
+        ("flask", "flask.app", RUNTIME, False),
+        ("flask.app", "flask.sansio.app", RUNTIME, False),
+        ("flask.app", "flask", RUNTIME, False),
+        ("flask.sansio.app", "flask.sansio.scaffold", RUNTIME, False),
+        ("flask.sansio.app", "flask.helpers", RUNTIME, False),
+        ("flask.sansio.scaffold", "flask.sansio.inner.deep", RUNTIME, False),
+    }
+
+
+def test_a_module_shadows_a_namespace_portion_of_its_name(tmp_path):
+    repo = GitRepo(tmp_path / "shadow")
+    repo.commit({
+        "pkg/__init__.py": "from .tools import run\n",
+        "pkg/tools.py": "def run(): pass\n",
+        "pkg/tools/extra.py": "",  # Python finds pkg/tools.py first: pkg.tools is that module
+    }, message="shadow")
+    resolver, parsed = load(repo.root)
+    assert resolver.module_of("pkg/tools.py") == "pkg.tools"
+    assert resolver.module_of("pkg/tools/extra.py") is None
+    assert resolver.extra_modules() == {}

@@ -26,7 +26,12 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
 * A directory holding ``__init__.py`` is a regular package. Like grimp, a
   directory without ``__init__.py`` (or whose name is not an identifier)
   inside a regular package is not descended into: files there belong to no
-  module. An ``__init__.py`` at the repository root is ignored.
+  module — unless the repository's own imports name a module in it. Such a
+  directory is a namespace portion (PEP 420), which Python imports and grimp
+  ignores (grimp#298): Flask's ``src/flask/sansio/`` (``from .sansio.app
+  import App``) holds ``flask.sansio.app``; pytest's ``testing/example_scripts/``,
+  which nothing imports, holds no module. An ``__init__.py`` at the repository
+  root is ignored.
 * Outside regular packages, a directory is a *source root* by default if it is
   the repository root, is named ``src``, directly contains a regular package
   (``tests/`` holding ``tests/unit/__init__.py``), or has a name that is not an
@@ -67,6 +72,10 @@ from cairn.ingest.code.stdlib import PYTHON_STDLIB
 from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
 
 
+#: the source-root depth a namespace portion's file competes with for its name: after any other file's
+_PORTION = 1 << 16
+
+
 def _is_module_file(filename: str) -> bool:
     return filename.endswith(".py") and not filename.startswith(".") and filename.count(".") == 1
 
@@ -85,6 +94,7 @@ class PythonResolver(Resolver):
         # regular packages on the way up (the package's container, or the file's own directory).
         # (the loops over every file are written out: a PR check names the 50k modules of its head with them)
         placed: list[tuple[str, list[str], str]] = []  # (path, parts below the outer dir, outer dir)
+        unplaced: list[str] = []  # module files in no package's tree: portions inside packages, perhaps
         by_dir: dict[str, tuple[list[str], str] | None] = {}
         place_directory, unseen = self._place_directory, by_dir  # (``by_dir`` itself: a value no directory has)
         for path in layout.files:
@@ -96,6 +106,7 @@ class PythonResolver(Resolver):
             if where is unseen:
                 where = by_dir[directory] = place_directory(directory)
             if where is None:
+                unplaced.append(path)
                 continue
             below, outer = where
             stem = filename[:-3]
@@ -133,6 +144,8 @@ class PythonResolver(Resolver):
             else:
                 others.append(option)
 
+        if unplaced:
+            self._add_imported_portions(unplaced, candidates)
         contested = [module for module, options in candidates.items() if len(options) > 1]
         for module in contested:
             candidates[module].sort()
@@ -162,6 +175,79 @@ class PythonResolver(Resolver):
         if not all(d.isidentifier() for d in below):
             return None
         return below, outer
+
+    def _add_imported_portions(self, unplaced: list[str],
+                               candidates: dict[str, list[tuple[tuple[int, int, str], str]]]) -> None:
+        """Name the files of the namespace portions inside packages that the repository's own code imports.
+
+        A directory without ``__init__.py`` inside a regular package is a namespace portion (PEP 420): Python
+        imports ``flask.sansio.app`` from ``src/flask/sansio/app.py`` although ``sansio/`` has no ``__init__.py``.
+        grimp ignores such directories (grimp#298), and so does Cairn where nothing imports them (test data,
+        templates, example scripts: pytest's ``testing/example_scripts/``). When some import of the repository,
+        absolute or relative (Flask's ``from .sansio.app import App``), names a module in one, its files are that
+        package's modules, so the code in it has dependencies and users. (Its directories are no modules of their
+        own: their files are a component's, the directory holding none.)
+        """
+        package_name: dict[str, str] = {}  # package directory -> module name, of the packages named so far
+        for module, options in candidates.items():
+            for _, path in options:
+                if path.endswith("/__init__.py"):
+                    package_name.setdefault(path[:-12], module)
+        portions: dict[str, list[tuple[str, list[str]]]] = {}  # portion's module name -> (file, its parts below)
+        for path in unplaced:
+            directory, _, filename = path.rpartition("/")
+            parts = directory.split("/")
+            for i in range(len(parts) - 1, 0, -1):
+                package = package_name.get("/".join(parts[:i]))
+                if package is not None:
+                    break
+            else:
+                continue
+            below = parts[i:]
+            if not all(part.isidentifier() for part in below):
+                continue
+            stem = filename[:-3]
+            name = f"{package}.{below[0]}"
+            portions.setdefault(name, []).append((path, below[1:] if stem == "__init__" else [*below[1:], stem]))
+        if not portions:
+            return
+        imported = self._imported_names(candidates)
+        for name, files in portions.items():
+            if name not in imported or name in candidates:
+                continue  # not imported; or a module of its name (``tools.py`` beside ``tools/``), which Python finds first
+            for path, rest in files:
+                module = ".".join([name, *rest])
+                # last among files of the same name, as PEP 420 puts a portion after modules and packages
+                option = ((_PORTION, 0 if path.endswith("/__init__.py") else 1, path), path)
+                candidates.setdefault(module, []).append(option)
+
+    def _imported_names(self, candidates: dict[str, list[tuple[tuple[int, int, str], str]]]) -> set[str]:
+        """Every dotted prefix of every name the repository's imports give, relative ones resolved from their
+        importer's name."""
+        importer_of = {options[0][1]: module for module, options in candidates.items()}
+        names: set[str] = set()
+        for path, parsed in self.layout.parsed.items():
+            importer = None
+            for imp in parsed.imports:
+                if imp.level:
+                    if importer is None:
+                        importer = importer_of.get(path, "")
+                    if not importer:
+                        continue
+                    package_like = path.endswith("/__init__.py") or RELATIVE_TO_NAME in imp.names
+                    base = _relative_base(importer, package_like, imp.level)
+                    if base is None:
+                        continue
+                    spec = f"{base}.{imp.spec}" if imp.spec else base
+                    fulls = [spec] if imp.kind == DYNAMIC or not imp.names else [
+                        spec if n == "*" else f"{spec}.{n}" for n in imp.names]
+                elif imp.spec:
+                    fulls = _full_names(imp)
+                else:
+                    continue
+                for full in fulls:
+                    names.update(_prefixes(full))
+        return names
 
     # -- source roots -------------------------------------------------------
 
