@@ -42,6 +42,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from cairn.graph.testcode import is_test_file
+from cairn.ingest.adrs.discovery import names_decision_folder
 from cairn.ingest.adrs.records import ComponentLink, Decision
 
 INFERENCE_THRESHOLD = 0.5
@@ -205,7 +206,9 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
             if name in ubiquitous:  # (named in most records: the title says which it is about, the prose does not)
                 word = None
             below = [q for prefix in _literal_prefixes(globs) for q in inner.get(prefix.lower(), ())]
-            if any((s == lname or s.startswith(lname + ".") and not _FILE_NAME.match(s) or s.startswith(lname + "/"))
+            # (the product's bare name in code is the product, or its command: crossplane's `crossplane`)
+            if any((s == lname and name not in product or s.startswith(lname + ".") and not _FILE_NAME.match(s)
+                    or s.startswith(lname + "/"))
                    and not any(s.startswith(q + "/") for q in below) for s in spans):
                 weights.append(0.6)
                 evidence.append(f"`{name}` in code")
@@ -356,6 +359,7 @@ def _keeping_component(path: str, components: dict[str, list[str]]) -> tuple[str
             prefix = _literal_prefix(glob)
             if (prefix and path.startswith(prefix + "/") and len(prefix) > len(kept_in)
                     and prefix.rpartition("/")[2].lower() not in _DOCUMENT_FOLDERS
+                    and not names_decision_folder(prefix.rpartition("/")[2])  # (crossplane's design/, a component)
                     # a folder's own files (``dotcom-rendering/*``) keep no record below it
                     and (folder == prefix or not glob.rstrip("/").endswith(prefix + "/*"))):
                 keeper, kept_in = name, prefix

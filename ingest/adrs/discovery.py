@@ -18,7 +18,10 @@ anywhere below the top: a folder named for records (``adr``, ``adrs``,
 ``architecture-decisions``: the Guardian's dotcom-rendering keeps its retired
 and proposed records so; and design proposals, ``proposals``,
 ``design-proposals``, ``proposals-accepted``, ``proposals-done``,
-``proposals-rejected``: Thanos' and Tempo's design records), and the numbered records directly in any folder
+``proposals-rejected``: Thanos' and Tempo's design records; and design folders and requests for comments,
+``design``, ``designs``, ``design-docs``, ``rfc``, ``rfcs``, when most of their documents state a status:
+crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's ``rfcs`` — not gopls' design notes or cometbft's RFCs,
+which are discussions), and the numbered records directly in any folder
 (``adr-118-mempool-lanes.md``: cometbft keeps its in
 ``docs/references/architecture``). In a folder named ``architecture`` a
 record may be numbered without the ``adr`` prefix, by three digits or more
@@ -28,7 +31,8 @@ chapters, ``01_introduction.md``). Every
 included) except ``README``/``index`` pages and templates (``template.md``,
 ``adr-template.md``, ``0000-template.md``; not
 ``0007-use-jinja-as-template-engine.md``); in the root and the documentation
-folders, only the numbered records directly in them are. Records are Markdown or
+folders, only the numbered records directly in them are. A numbered folder inside a decision folder is one
+record, its ``README``/``index`` page the record's text (flux2's ``rfcs/0001-authorization/README.md``). Records are Markdown or
 reStructuredText (``.rst``: Open edX's OEP-19 ``docs/decisions/0001-….rst``). Such a folder is
 listed as ``FOLDER/adr-*`` (the root as ``.``).
 
@@ -87,6 +91,17 @@ _ARCHITECTURE_RECORD = LazyPattern(r"(?:adr[-_ ]?\d+|\d{3,})(?:[-_ .].*)?", re.I
 #: A folder named for decision records, wherever it is: all its documents are records.
 _RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions"
                                  r"|(?:design[-_])?proposals(?:[-_](?:accepted|done|implemented|rejected|declined))?", re.I)
+#: A folder of design documents or requests for comments (crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's
+#: ``rfcs``): decision records when most of its documents state a status (``* Status: Accepted``), not a folder of
+#: design notes (gopls' ``doc/design``, application-services' ``docs/design``) or of discussions (cometbft's RFCs).
+_DESIGN_FOLDER_NAME = LazyPattern(r"designs?|design[-_]docs?|rfcs?", re.I)
+#: A status stated near a document's top: a key line (``* Status: Accepted``, ``- **Status:** draft``) or front matter.
+_STATUS_LINE = LazyPattern(r"^\W{0,6}status\s*(?:\*\*|__)?\s*:", re.I | re.M)
+#: A record that is a folder of its own, its text the folder's README (flux2's ``rfcs/0001-authorization/README.md``,
+#: Kubernetes' KEPs): the folder is named as a numbered record is.
+_RECORD_IN_FOLDER = LazyPattern(r"\d+[-_].*", re.I)
+#: The page that is the record of such a folder.
+RECORD_PAGES = frozenset({"readme", "index"})
 #: Folders below an ADR folder that hold no records.
 _NOT_RECORD_FOLDERS = frozenset({"templates", "template", "assets", "images", "img"})
 
@@ -131,6 +146,8 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
     for f in nested:
         folder = f.removesuffix(NUMBERED_RECORDS)
         if _inside(root, folder) and (root / folder).is_dir() and not (root / folder).is_symlink():
+            if f == folder and _DESIGN_FOLDER_NAME.fullmatch(folder.rpartition("/")[2]) and not states_statuses(root, folder):
+                continue
             wanted.append(f)
     # A folder inside another one is read with it.
     result = []
@@ -138,6 +155,39 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
         if not any(f != other and other != ROOT_FOLDER and f.startswith(other + "/") for other in wanted):
             result.append(f)
     return result, problems
+
+
+def states_statuses(root: Path, folder: str, *, head: int = 4096, most: int = 40) -> bool:
+    """Whether most of the documents directly in ``folder`` (or the README of a numbered folder there: three at least)
+    state a status near their top: a folder of design records rather than of design notes. Reads the first ``head``
+    bytes of at most ``most`` documents."""
+    base = root / folder
+    try:
+        names = sorted(os.listdir(base))
+    except OSError:
+        return False
+    documents = stating = 0
+    for name in names:
+        path = base / name
+        if is_record_folder(name) and not path.is_symlink() and path.is_dir():  # (flux2's rfcs/0001-x/README.md)
+            path = next((path / page for page in ("README.md", "readme.md", "index.md") if (path / page).is_file()), path)
+            name = path.name
+        stem, dot, extension = name.rpartition(".")
+        if not dot or "." + extension.lower() not in RECORD_EXTENSIONS or is_template(stem) or (
+                stem.lower() in NOT_DECISIONS and path.parent == base):
+            continue
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            with open(path, "rb") as fh:
+                top = fh.read(head).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        documents += 1
+        stating += _STATUS_LINE.search(top) is not None
+        if documents == most:
+            break
+    return stating >= 3 and 2 * stating >= documents
 
 
 def nested_adr_folders(paths: Iterable[str]) -> list[str]:
@@ -154,11 +204,15 @@ def nested_adr_folders(paths: Iterable[str]) -> list[str]:
         folder, slash, name = path.rpartition("/")
         if slash and name.lower().endswith(RECORD_EXTENSIONS):
             stem = name.rpartition(".")[0]
-            if _RECORD_FOLDER_NAME.fullmatch(folder.rpartition("/")[2]):
+            parent, _, name_of_folder = folder.rpartition("/")
+            if _RECORD_FOLDER_NAME.fullmatch(name_of_folder) or _DESIGN_FOLDER_NAME.fullmatch(name_of_folder):
                 if stem.lower() not in NOT_DECISIONS and not is_template(stem):
-                    found.add(folder)
+                    found.add(folder)  # (a design folder's documents are read before it counts: find_adr_folders)
             elif _is_numbered_record(folder, stem):
                 found.add(folder + NUMBERED_RECORDS)
+            elif (stem.lower() in RECORD_PAGES and _RECORD_IN_FOLDER.fullmatch(name_of_folder)
+                  and names_decision_folder(parent.rpartition("/")[2])):
+                found.add(parent)
     return sorted(f for f in found if not any(not_project_part.search(part) for part in f.split("/")))
 
 
@@ -218,6 +272,17 @@ def _inside(root: Path, rel: str) -> bool:
         return False
 
 
+def names_decision_folder(name: str) -> bool:
+    """Whether a folder's name is one decision folders have (``adr``, ``proposals``, ``rfcs``, ``design`` …)."""
+    return _RECORD_FOLDER_NAME.fullmatch(name) is not None or _DESIGN_FOLDER_NAME.fullmatch(name) is not None
+
+
+def is_record_folder(name: str) -> bool:
+    """Whether a folder inside a decision folder is one record, named as a numbered record is (``0001-authorization``),
+    its README the record's text."""
+    return _RECORD_IN_FOLDER.fullmatch(name) is not None and not is_template(name)
+
+
 def is_template(stem: str) -> bool:
     """Whether a file name (without extension) names an ADR template rather than a record."""
     return _TEMPLATE.fullmatch(stem) is not None
@@ -262,7 +327,9 @@ def adr_files(root: Path, folder: str) -> list[str]:
             if not name.lower().endswith(RECORD_EXTENSIONS) or full.is_symlink():
                 continue
             stem = name.rsplit(".", 1)[0].lower()
-            if stem in NOT_DECISIONS or stem.startswith("_") or is_template(stem):
+            if stem in RECORD_PAGES and dirpath != str(base) and is_record_folder(Path(dirpath).name):
+                pass  # the README of a record that is a folder (``rfcs/0001-authorization/README.md``)
+            elif stem in NOT_DECISIONS or stem.startswith("_") or is_template(stem):
                 continue
             out.append(full.relative_to(root).as_posix())
     return out

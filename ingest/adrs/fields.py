@@ -28,7 +28,7 @@ STATUS_PRIORITY = ("superseded", "deprecated", "rejected", "amended", "accepted"
 STATUS_WORDS: dict[str, str] = {
     "partly superseded": "amended", "partially superseded": "amended", "superseded": "superseded",
     "superceded": "superseded", "replaced": "superseded", "deprecated": "deprecated", "reverted": "deprecated",
-    "withdrawn": "deprecated", "obsolete": "deprecated", "retired": "deprecated", "abandoned": "deprecated",
+    "withdrawn": "deprecated", "obsolete": "deprecated", "defunct": "deprecated", "retired": "deprecated", "abandoned": "deprecated",
     "rejected": "rejected", "declined": "rejected", "refused": "rejected", "amended": "amended",
     "accepted": "accepted", "approved": "accepted", "adopted": "accepted", "agreed": "accepted",
     "decided": "accepted", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
@@ -36,7 +36,9 @@ STATUS_WORDS: dict[str, str] = {
     "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "pending",
     "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed",
     "under discussion": "proposed", "in discussion": "proposed", "in progress": "proposed", "wip": "proposed",
-    "rfc": "proposed", "suggested": "proposed", "open": "proposed",
+    "rfc": "proposed", "suggested": "proposed", "open": "proposed", "speculative": "proposed",
+    # Kubernetes' KEP lifecycle, which flux2's RFCs use too: approved for implementation, or not yet
+    "implementable": "accepted", "provisional": "proposed", "deferred": "on hold",
 }
 # Relation phrases at the start of a status or link line: (phrase, relation of this record to the target).
 RELATION_PHRASES = (
@@ -47,12 +49,12 @@ RELATION_PHRASES = (
 )
 _RELATION_LINE = LazyPattern(r"^\W{0,3}(" + "|".join(re.escape(p) for p, _ in RELATION_PHRASES) + r")\b\s*:?\s*(.*)$", re.I)
 _TITLE_PREFIX = LazyPattern(
-    r"^\s*\[?\s*(?:(?:architecture\s+decision\s+record|adr|decision\s+record)\s*[-_#:]?\s*)?"
+    r"^\s*\[?\s*(?:(?:architecture\s+decision\s+record|adr|decision\s+record|rfc)\s*[-_#:]?\s*)?"
     r"(?P<num>\d+)(?:\s*\]?\s*[.:)\-–—]+\s*|\s*\]\s*|\s+)",
     re.I,
 )
-_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr)\s*:\s*", re.I)
-_FILE_NUMBER = LazyPattern(r"^(?:adr)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
+_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr|rfc)\s*:\s*", re.I)
+_FILE_NUMBER = LazyPattern(r"^(?:adr|rfc)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
 _DATE_SLUG = LazyPattern(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
 #: A year and month before the slug (Thanos' ``202012-receive-split.md``, Tempo's ``2023-05 vParquet3.md``): when the
 #: record was written, no number.
@@ -173,7 +175,7 @@ def changelog_date(lines: list[str]) -> str | None:
 
 #: A folder whose records no longer guide the code, by its name: ``historic-adrs`` (dotcom-rendering moves its
 #: retired records there), ``deprecated``, ``superseded``, ``archive``, ``obsolete``, ``retired``.
-_RETIRED_FOLDER = LazyPattern(r"(?:historic(?:al)?|deprecated|superseded|archived?|obsolete|retired)(?:[-_ ].*)?", re.I)
+_RETIRED_FOLDER = LazyPattern(r"(?:historic(?:al)?|deprecated|superseded|archived?|obsolete|retired|defunct)(?:[-_ ].*)?", re.I)
 #: A folder of records not decided yet: ``proposed-adrs``, ``proposals``, ``drafts``.
 _PROPOSED_FOLDER = LazyPattern(r"(?:proposed|proposals?|drafts?)(?:[-_ ].*)?", re.I)
 #: A folder of proposals decided, by its last word: Thanos' ``proposals-accepted`` and ``proposals-done``, and
@@ -253,6 +255,10 @@ def as_list(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[,;]", str(value)) if p.strip()]
 
 
+#: What a template's people fields hold until someone is named (KEP's ``approvers: [TBD]``).
+_NOBODY = frozenset({"tbd", "tba", "n/a", "na", "none", "-", "?", "todo"})
+
+
 def people_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -264,7 +270,8 @@ def people_list(value: Any) -> list[str]:
     out = []
     for item in items:
         name = " ".join(split_inline(item)[0].split()).strip(" *_")
-        if name and not (name.startswith("[") and name.endswith("]")) and not name.startswith("{"):
+        if (name and not (name.startswith("[") and name.endswith("]")) and not name.startswith("{")
+                and name.casefold() not in _NOBODY):
             out.append(name)
     return dedupe(out)
 

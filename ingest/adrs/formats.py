@@ -39,6 +39,7 @@ from cairn.ingest.adrs.fields import (
     as_list, as_text, changelog_date, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
     parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
 )
+from cairn.ingest.adrs.discovery import RECORD_PAGES, is_record_folder
 from cairn.ingest.adrs.markdown import Document, commonmark
 from cairn.ingest.adrs.records import MAX_ADR_BYTES, RELATIONS, RST_EXTENSIONS, AdrFormatError, ComponentLink, Decision, RawRule
 from cairn.ingest.untrusted_yaml import UnsafeYaml, load_yaml
@@ -50,6 +51,9 @@ META_KEYS = {
     "supersedes": "supersedes", "superseded-by": "superseded_by", "superseded_by": "superseded_by",
     "superseded by": "superseded_by", "amends": "amends", "amended-by": "amended_by", "amended_by": "amended_by",
     "amended by": "amended_by", "title": "title", "rules": "rules",
+    # Kubernetes' KEP front matter, which Argo CD's proposals use: when it was written, who approves it
+    "creation-date": "date", "creation_date": "date", "creation date": "date", "created": "date",
+    "approvers": "deciders",
 }
 
 
@@ -78,6 +82,8 @@ def parse_decision(path: str, raw: bytes) -> Decision:
         meta, body, body_line = split_front_matter(text)
         doc = Document(commonmark().parse(body), body_line)
     stem = posixpath.basename(path).rsplit(".", 1)[0]
+    if stem.lower() in RECORD_PAGES and is_record_folder(posixpath.basename(posixpath.dirname(path))):
+        stem = posixpath.basename(posixpath.dirname(path))  # a record that is a folder: named and numbered by it
     decision = Decision(path=path, title=stem)
     decision.text = doc.text
     decision.code_spans = doc.code_spans
@@ -85,7 +91,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
 
     # Title and number
     # a front matter's title is the record's (Thanos' proposals have no heading of their own above an "# Alternatives")
-    title_raw = as_text(meta.get("title")) or doc.h1 or doc.first_heading or stem
+    title_raw = _front_title(as_text(meta.get("title")), doc.h1) or doc.h1 or doc.first_heading or stem
     decision.title, title_number = clean_title(title_raw)
     slug_date = date_slug(stem)
     number_in_name = None if slug_date else file_number(stem)
@@ -160,6 +166,15 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     for line, content in doc.cairn_blocks:
         decision.rules.append(RawRule({"__toml__": content}, f"{'.. code-block:: cairn' if rst else '```cairn block'} at line {line}"))
     return decision
+
+
+def _front_title(title: str | None, heading: str | None) -> str | None:
+    """The front matter's title, unless it is a slug and the record has a heading: a template's placeholder left in
+    (Argo CD's proposals keep the KEP template's ``title: Neat-enhancement-idea`` above "# Multiple Sources for
+    application")."""
+    if title and heading and not any(ch.isspace() for ch in title.strip()) and "-" in title:
+        return None
+    return title
 
 
 def linked_paths(record: str, targets: list[str]) -> list[str]:

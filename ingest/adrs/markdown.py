@@ -30,7 +30,8 @@ def commonmark() -> "MarkdownIt":
 
 
 META_LINE = LazyPattern(
-    r"^\W{0,3}(status|deciders|decision[- _]makers?|date|tags|consulted|informed|components)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
+    r"^\W{0,3}(status|deciders|decision[- _]makers?|date|creation[- _]date|created|tags|consulted|informed|components)"
+    r"\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
     re.I,
 )
 
@@ -114,7 +115,7 @@ class Document:
             if not m:
                 continue
             key = m.group(1).lower()
-            key = "deciders" if key.startswith("decision") else key
+            key = "deciders" if key.startswith("decision") else "date" if key.startswith("creat") else key
             value = re.sub(r"\s*<!--.*?-->\s*", " ", m.group(2)).strip()
             value = value.strip("*_ ").strip()
             if value:

@@ -112,7 +112,8 @@ def test_numbered_records_and_folders_named_for_records_are_found_anywhere_among
     ]
     assert nested_adr_folders(paths) == [
         "app/docs/architecture/adr-*", "app/docs/architecture/historic-adrs", "app/docs/architecture/proposed-adrs",
-        "decision-records", "docs/references/architecture/adr-*", "docs/references/architecture/tendermint-core/adr-*"]
+        "decision-records", "docs/references/architecture/adr-*", "docs/references/architecture/tendermint-core/adr-*",
+        "docs/references/rfc"]  # (read only if most of its documents state a status: cometbft's do not)
 
 
 def test_an_ingest_reads_the_records_kept_where_cometbft_and_dotcom_rendering_keep_them(tmp_path):
@@ -339,3 +340,75 @@ def test_a_go_type_named_in_a_record_governs_the_package_of_its_file(tmp_path):
         "docs/adr/adr-001-block-ids.md": "# ADR 1: Block IDs\n\n## Status\n\nAccepted\n\n## Decision\n\n`BlockID` gets a hash.\n",
     })
     assert _governing(repo, str(tmp_path / "store"))() == ["types"]
+
+
+def test_requests_for_comments_and_design_folders_are_records(tmp_path):
+    # flux2 keeps one RFC per folder, rfcs/NNNN-slug/README.md, with KEP statuses ("implementable"); Jaeger keeps
+    # docs/rfc/NNNN-slug.md ("# RFC 0003: …", "**Created:** …"); crossplane keeps design/ documents that state a
+    # status ("* Status: Accepted"), the retired ones in design/defunct/, and its sample design/assets/x.go makes
+    # design/ a component of its own, which its records do not govern; gopls' doc/design holds notes without a status
+    assert nested_adr_folders([
+        "rfcs/README.md", "rfcs/0001-authorization/README.md", "rfcs/0006-cdevents/diagram.png",
+        "docs/rfc/0003-simplify.md", "design/one-pager-x.md", "gopls/doc/design/integrating.md",
+        "tests/rfcs/0001-sample/README.md"]) == ["design", "docs/rfc", "gopls/doc/design", "rfcs"]
+    repo = GitRepo(tmp_path / "flux")
+    status = "* Owner: Nic Cope (@negz)\n* Reviewers: Crossplane Maintainers\n* Status: {}\n\n## Background\n\nWhy.\n"
+    repo.commit({
+        "cmd/flux/main.go": "package main\n", "cmd/flux/create.go": "package main\n",
+        "pkg/oci/client.go": "package oci\n", "pkg/oci/push.go": "package oci\n",
+        "design/assets/sample/x.go": "package sample\n",
+        "rfcs/README.md": "# Flux RFCs\n\nHow to write one.\n",
+        "rfcs/0001-authorization/README.md": "# RFC-0001 Memorandum on Flux Authorization\n\n## Summary\n\nHow.\n",
+        "rfcs/0004-insecure-http/README.md": (
+            "# RFC-0004 Block insecure HTTP connections\n\n**Status:** implementable\n\n**Creation Date:** 2022-09-08\n\n"
+            "## Summary\n\n`pkg/oci` refuses plain HTTP.\n"),
+        **{f"rfcs/000{n}-more/README.md": f"# RFC-000{n} More\n\n**Status:** provisional\n\n## Why\n\nMore.\n"
+           for n in (5, 6)},
+        **{f"docs/rfc/000{n}-{word}.md": (
+            f"# RFC 000{n}: {word.capitalize()} the AI sidecar\n\n- **Status:** Partially Implemented\n"
+            "- **Created:** 2026-06-06\n\n## Why\n\nSimpler.\n") for n, word in ((3, "simplify"), (4, "split"), (5, "drop"))},
+        # cometbft's RFCs are discussions, no statuses: no records
+        **{f"docs/references/rfc/rfc-10{n}-x.md": f"# RFC {n}: Topic {n}\n\n## Changelog\n\n- Started\n" for n in range(3)},
+        "design/design-doc-composition.md": "# Resource Composition\n\n" + status.format("Accepted"),
+        "design/one-pager-crd-scaling.md": "# CRD Scaling\n\n" + status.format("Draft"),
+        "design/one-pager-flags.md": "# Feature flags\n\n" + status.format("Speculative, revision 0.2"),
+        "design/defunct/design-doc-agent.md": "# Crossplane Agent\n\n" + status.format("Defunct"),
+        "design/defunct/one-pager-packages.md": "# Packages\n\n" + status.format("Accepted"),
+        "gopls/doc/design/integrating.md": "---\ntitle: \"Documentation for plugin authors\"\n---\n\nHow.\n",
+        "gopls/doc/design/design.md": "# Design\n\nNotes.\n",
+        "gopls/doc/design/implementation.md": "# Implementation\n\nNotes.\n",
+    }, date="2025-01-01T10:00:00+00:00")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    found = {d["path"]: (d["number"], d["title"], d["status"], d["date"], d["components"]) for d in data["decisions"]}
+    assert found == {
+        "rfcs/0001-authorization/README.md": (1, "Memorandum on Flux Authorization", "unknown", "2025-01-01", []),
+        "rfcs/0004-insecure-http/README.md": (4, "Block insecure HTTP connections", "accepted", "2022-09-08", ["pkg"]),
+        "rfcs/0005-more/README.md": (5, "More", "proposed", "2025-01-01", []),
+        "rfcs/0006-more/README.md": (6, "More", "proposed", "2025-01-01", []),
+        "docs/rfc/0003-simplify.md": (3, "Simplify the AI sidecar", "accepted", "2026-06-06", []),
+        "docs/rfc/0004-split.md": (4, "Split the AI sidecar", "accepted", "2026-06-06", []),
+        "docs/rfc/0005-drop.md": (5, "Drop the AI sidecar", "accepted", "2026-06-06", []),
+        "design/design-doc-composition.md": (None, "Resource Composition", "accepted", "2025-01-01", []),
+        "design/one-pager-crd-scaling.md": (None, "CRD Scaling", "proposed", "2025-01-01", []),
+        "design/one-pager-flags.md": (None, "Feature flags", "proposed", "2025-01-01", []),
+        "design/defunct/design-doc-agent.md": (None, "Crossplane Agent", "deprecated", "2025-01-01", []),
+        "design/defunct/one-pager-packages.md": (None, "Packages", "deprecated", "2025-01-01", []),
+    }
+
+
+@pytest.mark.parametrize(("front", "heading", "title"), [
+    # Argo CD's proposals keep the KEP template's slug title in their front matter above their real heading
+    ("title: Neat-enhancement-idea", "# Multiple Sources for application", "Multiple Sources for application"),
+    ("title: Argo CD Extensions", "# Extensions", "Argo CD Extensions"),  # a title of words is the record's
+    ("title: sync-timeout", "", "sync-timeout"),  # a slug with no heading to prefer
+])
+def test_a_kep_front_matter_gives_the_date_and_the_approvers_and_not_a_template_title(front, heading, title):
+    from cairn.ingest.adrs.formats import parse_decision
+
+    text = (f"---\n{front}\nauthors:\n  - \"@rbreeze\"\napprovers:\n  - \"@alexmt\"\n  - TBD\nreviewers:\n  - TBD\n"
+            f"creation-date: 2021-05-13\nlast-updated: 2021-05-27\n---\n\n{heading}\n\n## Summary\n\nWhy.\n")
+    decision = parse_decision("docs/proposals/002-ui-extensions.md", text.encode())
+    assert (decision.title, decision.date, decision.deciders, decision.number) == (title, "2021-05-13", ["@alexmt"], 2)
