@@ -272,15 +272,22 @@ def _governing(graph: RepoGraph, component_of: dict[str, str],
     return {key: sorted(rows.values(), key=lambda d: decision_order(d["_node"], d["inferred"])) for key, rows in found.items()}
 
 
+#: How sure an inferred link must be for its decision to say what the component is for: a path, module or package
+#: named, or the record kept in its folder — not prose alone (Argo CD's controller got the Manifest Hydrator
+#: proposal's context as its purpose from "controller" named five times).
+PURPOSE_CONFIDENCE = 0.9
+
+
 def _stated_purpose(comp: Node, decisions: list[dict[str, Any]]) -> tuple[str | None, str | None]:
-    """The purpose the configuration states, else the newest decision in force governing the component, one that
-    governs it explicitly first (``with_readme_purpose`` puts a README before an inferred one)."""
+    """The purpose the configuration states (for a component CODEOWNERS declared, where: its source), else the newest
+    decision in force governing the component, one that governs it explicitly first, then one inferred with
+    ``PURPOSE_CONFIDENCE`` (``with_readme_purpose`` puts a README before an inferred one)."""
     description = comp.get("description")
     if description:
-        return str(description).strip(), "configuration"
+        return str(description).strip(), "CODEOWNERS" if comp.get("inferred") else "configuration"
     for d in sorted(decisions, key=lambda d: bool(d["inferred"])):
         node = d["_node"]
-        if is_retired(node.get("status")):
+        if is_retired(node.get("status")) or d["inferred"] and (d.get("confidence") or 0) < PURPOSE_CONFIDENCE:
             continue
         text = node.get("summary") or node.get("text_excerpt")
         if text:

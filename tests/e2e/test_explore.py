@@ -259,6 +259,10 @@ def test_an_inferred_decision_carries_its_confidence_through_the_cli(tmp_path):
         "docs/adr/0001-invoices-belong-to-billing.md": (
             "# 1. Invoices belong to billing\n\n## Status\n\nAccepted\n\n## Decision\n\n"
             "Invoices are computed in `shop/billing/invoices.py`; billing owns them.\n"),
+        # names core in prose only (five times): it governs core, but its context is no purpose of core's
+        "docs/adr/0002-reports.md": ("# 2. Monthly reports\n\n## Status\n\nAccepted\n\n## Context\n\n"
+                                     "Finance wants reports. The core has orders, the core has prices, the core has "
+                                     "customers; the core is shared, and the core stays small.\n"),
     })
     env = {**os.environ, "CAIRN_STORE": str(tmp_path / "store")}
     ingest = subprocess.run([str(VENV_BIN / "cairn"), "ingest", str(repo.root)], capture_output=True, text=True, env=env)
@@ -270,6 +274,10 @@ def test_an_inferred_decision_carries_its_confidence_through_the_cli(tmp_path):
     assert decision["inferred"] is True
     assert isinstance(decision["confidence"], float) and 0.5 <= decision["confidence"] <= 1.0
     assert card["purpose_source"] == "decision docs/adr/0001-invoices-belong-to-billing.md"  # nothing better said
+    core = json.loads(subprocess.run([str(VENV_BIN / "cairn"), "explore", "core", "--format", "json"],
+                                     capture_output=True, text=True, env=env).stdout)
+    assert [(d["path"], d["confidence"]) for d in core["decisions"]] == [("docs/adr/0002-reports.md", 0.5)]
+    assert (core["description"], core["purpose_source"]) == (None, None)
 
     # a README of the component says what it is better than the context of a decision only inferred to govern it
     repo.commit({"shop/billing/README.md": "# Billing\n\nInvoices, credit notes and payment reminders.\n"})
@@ -457,3 +465,22 @@ def test_the_card_names_eight_knowledge_holders_and_counts_the_rest(tmp_path):
     assert "+4 more (--format json lists them all)" in shown and shown.count("(8%)") == 8
     md = runner.invoke(app, ["explore", "alpha", "--store", store, "--format", "markdown"]).stdout
     assert "and 4 more" in md
+
+
+def test_a_component_codeowners_declares_says_so_and_not_that_the_configuration_did(tmp_path):
+    # crossplane: CODEOWNERS gives internal/controller/pkg/ owners of its own, a component inside internal
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "xp")
+    repo.commit({
+        ".github/CODEOWNERS": "* @crossplane/maintainers\n/internal/controller/pkg/ @turkenh\n",
+        **{f"internal/controller/pkg/f{i}.go": "package pkg\n" for i in range(4)},
+        **{f"internal/controller/apiext/a{i}.go": "package apiext\n" for i in range(4)},
+        **{f"internal/engine/e{i}.go": "package engine\n" for i in range(4)},
+    })
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store]).exit_code == 0
+    card = json.loads(runner.invoke(app, ["explore", "controller/pkg", "--store", store, "--format", "json"]).output)
+    assert (card["description"], card["purpose_source"]) == (
+        "declared in .github/CODEOWNERS line 2 (/internal/controller/pkg/)", "CODEOWNERS")
