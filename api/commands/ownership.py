@@ -210,7 +210,7 @@ def who_knows(
 
 def _print_who_knows(answer: dict[str, Any]) -> None:
     where = {"file": "file", "directory": f"directory, {count(answer['files'], 'file')}", "repository": f"repository, {count(answer['files'], 'file')}",
-             "untracked": "not tracked"}.get(answer["kind"], answer["kind"])
+             "untracked": "no history kept for it"}.get(answer["kind"], answer["kind"])
     components = ", ".join(c["name"] for c in answer.get("components") or [])
     line = f"[bold]{escape(answer['path'])}[/] ({where}" + (f"; component {escape(components)}" if components else "") + ")"
     if answer.get("nearest"):

@@ -442,7 +442,8 @@ def test_who_knows_on_the_command_line_answers_as_the_api_and_the_agent_tool(sho
     shown = runner.invoke(app, ["who-knows", *paths, "--store", store], env={"COLUMNS": "80"}).stdout
     assert all(len(line) <= 80 for line in shown.splitlines())
     assert "src/shop/core/models.py (file; component core)" in shown and "ask first: " in shown
-    assert "src/shop/billing/new_file.py (not tracked; component billing): answered from src/shop/billing/" in " ".join(shown.split())
+    assert ("src/shop/billing/new_file.py (no history kept for it; component billing): answered from src/shop/billing/"
+            in " ".join(shown.split()))
     assert "│ Ada Lovelace " in shown
     missing = runner.invoke(app, ["who-knows", "--store", store])
     assert missing.exit_code == 2 and "PATH" in missing.stderr
