@@ -135,8 +135,9 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "netlify*", "vercel*", "lgtm-com*", "scala-steward*", "pre-commit-ci*", "github-merge-queue*", "copybara*",
     "k8s-ci-robot*", "k8s-merge-robot*", "openshift-ci-robot*", "knative-prow-robot*", "prow*robot*",
     # a translation service's account under a project's name (course-discovery's "edX Transifex Bot"), a CI account
-    # (dotcom-rendering's and cdk's "theguardian.com continuous integration", GitHub login guardian-ci)
-    "* transifex bot", "*continuous integration*", "*-ci@*users.noreply.github.com",
+    # (dotcom-rendering's and cdk's "theguardian.com continuous integration", GitHub login guardian-ci; Argo CD's
+    # "CI <ci@argoproj.com>", co-author of its bot's report commits)
+    "* transifex bot", "*continuous integration*", "*-ci@*users.noreply.github.com", "ci", "ci <ci@*>",
 )
 
 #: The shape of a bot's name: one lower-case token ending in "bot" (prombot, mybot), one CamelCase token ending

@@ -43,7 +43,7 @@ def test_only_full_names_merge_on_their_own(name, mergeable):
     ("prombot", "bot"), ("PrometheusBot", "bot"), ("k8s-ci-robot", "bot"), ("bot", "bot"), ("my_robot", "bot"),
     ("Sam Talbot", "human"), ("Abbot", "human"), ("Talbot Smith", "human"), ("Robert", "human"),
     ("edX Transifex Bot", "bot"), ("Acme release robot", "bot"), ("Jeroen Bot", "human"), ("Jeroen de Bot", "human"),
-    ("Marie van den Bot", "human"),
+    ("Marie van den Bot", "human"), ("CI", "bot"), ("Cid", "human"),
     ("Bot Smith", "human"), ("Sam Talbot Jones", "human"),
 ])
 def test_bots_by_the_shape_of_their_name(name, kind):
@@ -57,6 +57,7 @@ def test_bots_by_the_shape_of_their_name(name, kind):
     ("guardian-ci", "12345+guardian-ci@users.noreply.github.com", "bot"),
     ("guardian-ci", "guardian-ci@@users.noreply.github.com", "bot"),  # (cdk: 45 commits with a mistyped address)
     ("Ci Zhang", "ci.zhang@example.com", "human"), ("Marcin", "marcin-ci@example.com", "human"),
+    ("CI", "ci@argoproj.com", "bot"), ("Cid", "ci@example.com", "human"),  # (Argo CD's; a person's own ci@ address)
     ("Kostas Bairaktaris", "kbairak@transifex.com", "human"),  # a person who works at Transifex
 ])
 def test_service_accounts_by_their_name_or_address(name, email, kind):
