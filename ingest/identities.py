@@ -489,7 +489,27 @@ def resolve_identities(
         for m in members:
             person_of[m] = len(people)
         people.append(person)
+    _tell_apart(people, [sum(weights[m] for m in p.members) for p in people])
     return people, person_of
+
+
+def _tell_apart(people: list[Person], weights: list[int]) -> None:
+    """Two people left apart under one display name (Vue's "edison" <daiwei521@126.com> and "edison"
+    <edison11051@gmail.com>: one-word names never merge) would read as one person twice in a list of reviewers: the
+    one with most commits keeps the name, the others get their address or login beside it ("edison
+    (edison11051@gmail.com)"), which also shows whom to merge in cairn.toml."""
+    named: dict[str, list[int]] = {}
+    for index, person in enumerate(people):
+        named.setdefault(person.name.casefold(), []).append(index)
+    for indexes in named.values():
+        if len(indexes) < 2:
+            continue
+        indexes.sort(key=lambda i: (-weights[i], people[i].id))
+        for i in indexes[1:]:
+            person = people[i]
+            handle = f"@{person.github}" if person.github else person.id if "@" in person.id else None
+            if handle:
+                person.name = f"{person.name} ({handle})"
 
 
 def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_of: list[int], people: list[Person],

@@ -251,9 +251,9 @@ def test_periods():
     assert period_end("2024-12") == period_start("2025-01") == period_start("2025")
 
 
-def test_a_human_split_over_two_identities_is_named_once_beside_an_agent(tmp_path):
+def test_a_human_split_over_two_identities_is_told_apart_beside_an_agent(tmp_path):
     """ibc-go: "srdtrk, Gjermund Garaba, srdtrk" — one person committing from two e-mails under a one-word name is two
-    Person nodes (one-word names never merge on their own), and both shepherded Copilot."""
+    Person nodes (one-word names never merge on their own), and both shepherded Copilot: named apart, not twice alike."""
     from fixtures.gitrepo import GitRepo
 
     repo = GitRepo(tmp_path / "repo")
@@ -262,6 +262,8 @@ def test_a_human_split_over_two_identities_is_named_once_beside_an_agent(tmp_pat
     repo.commit({"a/y.py": "Y = 1\n"}, author=("mkoval", "mk@b.example"), trailers=copilot)
     repo.commit({"a/z.py": "Z = 1\n"}, author=("Gjermund Garaba", "gjermund@garaba.net"), trailers=copilot)
     graph = ingest_repository(repo.root).graph
-    assert sum(1 for p in graph.of_label(Label.PERSON) if p.get("name") == "mkoval") == 2  # the split stays (said in people)
+    # the split stays (said in people), its second identity told apart by its address
+    assert sorted(p.get("name") for p in graph.of_label(Label.PERSON) if p.get("name").startswith("mkoval")) == [
+        "mkoval", "mkoval (mk@b.example)"]
     (row,) = agents(graph)["agents"]
-    assert row["name"] == "Copilot" and sorted(row["humans"]) == ["Gjermund Garaba", "mkoval"]
+    assert row["name"] == "Copilot" and sorted(row["humans"]) == ["Gjermund Garaba", "mkoval", "mkoval (mk@b.example)"]

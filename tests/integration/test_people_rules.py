@@ -411,6 +411,16 @@ def test_a_name_that_is_a_login_is_that_account_under_another_address():
     assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
 
 
+def test_people_left_apart_under_one_name_are_told_apart_by_their_address():
+    # Vue: "edison" under two addresses (one-word names never merge) read as two reviewers both called edison
+    raw = [("edison", "daiwei521@126.com"), ("daiwei", "daiwei521@126.com"), ("edison", "edison11051@gmail.com"),
+           ("Alex", "alex@users.noreply.github.com"), ("alex", "a.smith@example.com"), ("Bob", "bob@example.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [300, 38, 8, 2, 5, 1])
+    assert [people[person_of[i]].name for i in range(len(raw))] == [
+        "edison", "edison", "edison (edison11051@gmail.com)", "Alex (@alex)", "alex", "Bob"]
+    assert people[person_of[2]].names == ["edison"]  # (what a [[people]] entry or --leaving matches is unchanged)
+
+
 def test_the_package_knowledge_of_a_flat_directory_reads_a_bounded_number_of_its_files():
     from cairn.queries.reviewers import MAX_DIRECTORY_FILES, directory_files
 
