@@ -14,8 +14,10 @@ directory prefix), so ``storage/remote/write.go`` is in ``storage/remote`` and
 
 Left out: entries that are not plain directories (``*.go``, ``docs/*.md``,
 ``**/testdata``), hidden directories (``.github/``, ``app/.storybook/``), directories without
-source files, and directories whose source files are exactly those of an
-existing component (``/web/`` beside an inferred ``web``).
+source files, directories whose source files are exactly those of an
+existing component (``/web/`` beside an inferred ``web``), and entries that
+name no owner the earlier lines did not already give the directory (Argo CD's
+``/hack/gen-docs/``, which only drops the CI team that owns ``/hack/``).
 
 ``component_parents`` says which component each one is nested in, for
 components from CODEOWNERS and for nested components declared in cairn.toml
@@ -76,7 +78,7 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
     ordered = sorted(source_paths)
     out: list[ComponentDef] = []
     seen: set[str] = set()
-    for rule in codeowners.rules:
+    for position, rule in enumerate(codeowners.rules):
         if not rule.owners:
             continue
         directory = owned_directory(rule.pattern, directories)
@@ -85,7 +87,7 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
         seen.add(directory)
         # the paths under directory/ are one run of the sorted list: "/" + 1 is "0"
         files = frozenset(ordered[bisect_left(ordered, directory + "/"):bisect_left(ordered, directory + "0")])
-        if not files or files in taken_files or directory in taken_names:
+        if not files or files in taken_files or directory in taken_names or _names_no_one_new(codeowners, position, files):
             continue
         name = _name_within(directory, current, by_name)
         name = name if name not in taken_names else directory
@@ -94,6 +96,15 @@ def codeowners_components(codeowners: CodeOwners, source_paths: list[str], exist
         taken_files.append(files)
         taken_names.update((name, directory))
     return out
+
+
+def _names_no_one_new(codeowners: CodeOwners, position: int, files: frozenset[str]) -> bool:
+    """Whether the rule at ``position`` gives its directory no owner the earlier rules did not already give it: the
+    entry only drops someone (Argo CD's ``/hack/gen-docs/ @argoproj/argocd-approvers`` below ``/hack/`` owned by them
+    and the CI team), which says no team took the directory on."""
+    first = min(files)
+    before = next((rule for rule in reversed(codeowners.rules[:position]) if rule.matches(first)), None)
+    return before is not None and set(codeowners.rules[position].owners) <= set(before.owners)
 
 
 def _name_within(directory: str, layout: ComponentMap, existing: dict[str, ComponentDef]) -> str:

@@ -140,6 +140,15 @@ def test_codeowners_directories_become_nested_components():
     # (src/lib/ads: its holder keeps only its own files, "app/src/lib/*": named by its path, as one taken would be)
     assert [(c.name, c.paths) for c in seeded] == [("client/islands", ["app/src/client/islands/**"]),
                                                    ("app/src/lib/ads", ["app/src/lib/ads/**"])]
+    # Argo CD: /hack/ is the approvers' and the CI team's; entries below it that only drop the CI team are no team's
+    # part (prometheus' entries add people to the maintainers: those are)
+    owners = parse_codeowners("* @o/approvers\n/hack/ @o/approvers @o/ci\n/hack/gen-docs/ @o/approvers\n"
+                              "/hack/gen-resources/ @o/approvers @o/ci\n/hack/bench/ @o/approvers @perf\n"
+                              "/tsdb/ @o/approvers @tsdb-person\n", "CODEOWNERS")
+    sources = [f"{d}/f{i}.go" for d in ("hack/gen-docs", "hack/gen-resources", "hack/bench", "hack/x", "tsdb/a", "tsdb/b")
+               for i in range(2)]
+    layout = [ComponentDef("hack", ["hack/**"]), ComponentDef("tsdb/a", ["tsdb/a/**"]), ComponentDef("tsdb/b", ["tsdb/b/**"])]
+    assert [c.name for c in codeowners_components(owners, sources, layout)] == ["hack/bench", "tsdb"]
 
 
 def test_one_lookup_finds_a_person_by_any_name_email_or_login():
