@@ -182,19 +182,22 @@ def test_inferred_components_look_through_containers_and_single_packages():
     vite += [f"packages/create-vite/template-{t}/src/{f}.ts" for t in ("react", "vue") for f in ("main", "app", "b")]
     assert names(vite) == [("client", ["packages/vite/src/client/**"]), ("create-vite", ["packages/create-vite/**"]),
                            ("node", ["packages/vite/src/node/**"]), ("playground", ["playground/**"])]
-    # Go's layout at the top: cmd/ is one program per folder, internal/ splits into its larger packages and keeps
-    # the small ones together (jaeger); a folder named like a top one split before takes its path as its name
+    # Go's layout at the top: cmd/ is one program per folder, its programs of a file or two staying together
+    # (thin mains), internal/ splits into its larger packages and keeps the small ones together (jaeger); a folder
+    # named like a top one split before takes its path as its name
     go = [f"internal/storage/{d}/s{i}.go" for d in ("cassandra", "badger") for i in range(6)]
     go += [f"internal/sampling/p{i}.go" for i in range(10)] + ["internal/gzipfs/fs.go", "internal/hostname/h.go"]
-    go += ["cmd/jaeger/main.go", "cmd/jaeger/app/app.go", "cmd/tracegen/main.go", "cmd/internal/flags/f.go",
-           "cmd/internal/env/e.go", "model/span.go", "model/trace.go"]
+    go += ["cmd/jaeger/main.go", "cmd/jaeger/app/app.go", "cmd/jaeger/app/server.go", "cmd/tracegen/main.go",
+           "cmd/esmapping-generator/main.go", "cmd/esmapping-generator/flags.go",
+           "cmd/internal/flags/f.go", "cmd/internal/env/e.go", "cmd/internal/env/f.go", "model/span.go", "model/trace.go"]
     assert names(go) == [
-        ("cmd.internal", ["cmd/internal/**"]), ("internal", ["internal/**"]), ("jaeger", ["cmd/jaeger/**"]),
-        ("model", ["model/**"]), ("sampling", ["internal/sampling/**"]), ("storage", ["internal/storage/**"]),
-        ("tracegen", ["cmd/tracegen/**"]),
+        ("cmd", ["cmd/**"]), ("cmd.internal", ["cmd/internal/**"]), ("internal", ["internal/**"]),
+        ("jaeger", ["cmd/jaeger/**"]), ("model", ["model/**"]), ("sampling", ["internal/sampling/**"]),
+        ("storage", ["internal/storage/**"]),
     ]
     component = ComponentMap(infer_components(go)).component_of
     assert [component(p) for p in ("internal/gzipfs/fs.go", "internal/storage/badger/s1.go")] == ["internal", "storage"]
+    assert [component(p) for p in ("cmd/tracegen/main.go", "cmd/esmapping-generator/flags.go")] == ["cmd", "cmd"]
     # all of them small: internal/ stays one; deeper down, internal/ is a package like any other (gson's)
     assert ("internal", ["internal/**"]) in names(["internal/a/x.go", "internal/b/y.go", "model/m.go", "model/n.go"])
     assert ("internal", ["pkg/internal/**"]) in names(
