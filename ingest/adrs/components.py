@@ -171,6 +171,7 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
         if hit is not None and hit[0] not in typed:
             typed[hit[0]] = f"`{span}` is {hit[1]}"
     inner = inner_prefixes(components) if inner is None else inner
+    names = frozenset(n.lower() for n in components if len(n) >= 3)
     for name, globs in sorted(components.items()):
         weights: list[float] = []
         evidence: list[str] = []
@@ -212,7 +213,7 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
                    and not any(s.startswith(q + "/") for q in below) for s in spans):
                 weights.append(0.6)
                 evidence.append(f"`{name}` in code")
-            mentions = len(word.findall(low)) if word is not None else 0
+            mentions = _own_mentions(word, low, names) if word is not None else 0
             if mentions:
                 weights.append(min(0.3 + 0.05 * (mentions - 1), 0.5))
                 evidence.append(f"named {mentions}× in the text")
@@ -327,6 +328,22 @@ def _prefix_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     else:
         below = path + r"(?<![\w./-]" + path + r")[\w.*/-]*[\w*]"
     return re.compile(below), re.compile(dotted + r"(?<![\w./-]" + dotted + r")(?:\.[a-z_]\w*)+")
+
+
+#: The word just before a mention (``applicationset`` of "ApplicationSet controller").
+_WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
+
+
+def _own_mentions(word: re.Pattern[str], low: str, names: frozenset[str]) -> int:
+    """How many times the (lower-case) text ``low`` names a component as ``word`` matches it, not counting the mentions
+    right after another component's name, which are that one's: Argo CD's "ApplicationSet controller" is the
+    controller of ``applicationset``, not the component ``controller``."""
+    count = 0
+    for match in word.finditer(low):
+        before = _WORD_BEFORE.search(low, max(0, match.start() - 40), match.start())
+        if before is None or before.group(1) not in names or before.group(1) == match.group(0):
+            count += 1
+    return count
 
 
 @lru_cache(maxsize=4096)

@@ -787,3 +787,19 @@ def test_prose_alone_links_a_component_only_when_the_record_keeps_coming_back_to
     assert [c.name for c in infer_components(title, {"component": ["pkg/component/**"]})] == ["component"]  # (code)
     title.text, title.code_spans = "A component.", []
     assert infer_components(title, {"component": ["pkg/component/**"]}) == []
+
+
+def test_a_mention_right_after_another_components_name_is_that_ones():
+    # Argo CD's ApplicationSet plugin generator says "controller" seven times, four of them "ApplicationSet controller"
+    # (applicationset/, not controller/)
+    from cairn.ingest.adrs.components import infer_components
+    from cairn.ingest.adrs.records import Decision
+
+    components = {"applicationset": ["applicationset/**"], "controller": ["controller/**"]}
+    text = ("The ApplicationSet controller calls the plugin. The applicationset controller retries; an "
+            "ApplicationSet  controller caches. " * 2 + "The controller syncs. The controller waits.")
+    links = {c.name: c.evidence for c in infer_components(Decision(path="p.md", title="Plugins", text=text), components)}
+    assert links == {"applicationset": ["named 6× in the text"]}  # "controller" only twice on its own
+    text += " The controller, the controller and the controller."
+    links = {c.name: c.evidence for c in infer_components(Decision(path="p.md", title="Plugins", text=text), components)}
+    assert links["controller"] == ["named 5× in the text"]
