@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
@@ -112,7 +112,8 @@ class NewEdge:
 
 @dataclass(frozen=True)
 class TouchedComponent:
-    """A component the change touches, with its stored bus factor; ``gone`` holds the Person keys of holders who left."""
+    """A component the change touches, with its stored bus factor; ``gone`` holds the Person keys of holders gone,
+    ``inactive`` those of them gone only by inactivity (not declared departed: quiet for a while, perhaps back)."""
 
     name: str
     truck_factor: int | None
@@ -126,6 +127,11 @@ class TouchedComponent:
     #: where most of them have no author left, the people still here to ask first (the bus factor's ``ask_first``,
     #: stored on the component): their names
     ask_first: tuple[str, ...] = ()
+    inactive: frozenset[str] = frozenset()
+
+    def gone_mark(self, key: str) -> str | None:
+        """How a holder who is gone is marked ("inactive", "left"); None for one still here."""
+        return None if key not in self.gone else "inactive" if key in self.inactive else "left"
 
     def to_json(self) -> dict[str, Any]:
         holders = [{**h.to_props(), "active": h.id not in self.gone} for h in self.knowledge_holders]
@@ -213,7 +219,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     people = PersonIndex.of(stored)
     gone, _ = gone_people(stored, people)
     authors = [i for i in change.identities if i.role.wrote_it]
-    touched = _touched_components(stored, change, frozenset(stored.nodes[nid].key for nid in gone),
+    touched = _touched_components(stored, change, {stored.nodes[nid].key: why for nid, why in gone.items()},
                                   frozenset(stored.nodes[nid].key for nid in change_authors(people, authors)))
     findings += _knowledge_risks(touched)
     findings += _governance_changes(stored, change)
@@ -459,10 +465,11 @@ def _cycle_through_new(scc: nx.DiGraph, base: nx.DiGraph) -> list[str]:
     return best or [u for u, _ in nx.find_cycle(scc)]
 
 
-def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozenset[str],
+def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: Mapping[str, str],
                         author_keys: frozenset[str] = frozenset()) -> list[TouchedComponent]:
-    """The components the change touches; whom to ask first about one leaves out the change's authors
-    (``author_keys``: their Person keys), who are not asked about their own change."""
+    """The components the change touches (``gone_keys``: Person key -> why gone, ``queries.gone``); whom to ask first
+    about one leaves out the change's authors (``author_keys``: their Person keys), who are not asked about their own
+    change."""
     files: dict[str, list[FileChange]] = {}
     for f in change.files:
         for comp in {f.component, f.old_component} - {None}:
@@ -477,7 +484,8 @@ def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: frozens
         out.append(TouchedComponent(name, props.get("truck_factor"), props.get("human_truck_factor"), holders,
                                     bool(props.get("at_risk")), tuple(files[name]), gone_holders,
                                     props.get("orphaned_files"), tuple(str(a.get("person")) for a in ask
-                                                                       if isinstance(a, dict) and a.get("id") not in author_keys)))
+                                                                       if isinstance(a, dict) and a.get("id") not in author_keys),
+                                    frozenset(h for h in gone_holders if gone_keys[h] == "inactive")))
     out.sort(key=lambda c: (not c.at_risk, c.truck_factor if c.truck_factor is not None else 99, c.name))
     return out
 
@@ -505,10 +513,12 @@ def _why_at_risk(comp: TouchedComponent) -> str:
     if comp.orphaned_files:
         facts += f", {comp.orphaned_files} {'file' if comp.orphaned_files == 1 else 'files'} with no author left"
     here = [h.person for h in comp.knowledge_holders if h.id not in comp.gone][:3]
-    left = [h.person for h in comp.knowledge_holders[:3] if h.id in comp.gone]
+    left = [h.person for h in comp.knowledge_holders[:3] if comp.gone_mark(h.id) == "left"]
+    quiet = [h.person for h in comp.knowledge_holders[:3] if comp.gone_mark(h.id) == "inactive"]
     held = f"knowledge still with {', '.join(here)}" if here else "none of its authors is still here"
-    if left:
-        held += f" (main authors who left: {', '.join(left)})"
+    away = ([f"who left: {', '.join(left)}"] if left else []) + ([f"inactive: {', '.join(quiet)}"] if quiet else [])
+    if away:
+        held += f" (main authors {'; '.join(away)})"
     if comp.ask_first:
         held += f"; ask first: {', '.join(comp.ask_first)}"
     return f"{facts}; {held}"

@@ -87,7 +87,7 @@ def pr_markdown(report: PRReport) -> str:
     if report.touched_components:
         lines += ["### Components touched", "", "| component | truck factor | human truck factor | knowledge holders | at risk |", "|---|---|---|---|---|"]
         for c in report.touched_components:
-            holders = ", ".join(f"{h.person} ({round(100 * h.share)}%{', gone' if h.id in c.gone else ''})" for h in c.knowledge_holders[:4])
+            holders = ", ".join(f"{h.person} ({round(100 * h.share)}%{', ' + c.gone_mark(h.id) if h.id in c.gone else ''})" for h in c.knowledge_holders[:4])
             lines.append(f"| {_cell(c.name)} | {_cell(_tf(c.truck_factor))} | {_cell(_tf(c.human_truck_factor))} | {_cell(holders)} | "
                          f"{'yes' if c.at_risk else 'no'} |")
         lines.append("")

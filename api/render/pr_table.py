@@ -54,7 +54,7 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         rows = []
         for c in report.touched_components:
             # one holder a line: side by side, at 80 columns each name and share folded over two
-            holders = "\n".join(f"{h.person} {h.share:.0%}{' (gone)' if h.id in c.gone else ''}" for h in c.knowledge_holders[:HOLDERS_SHOWN])
+            holders = "\n".join(f"{h.person} {h.share:.0%}{f' ({c.gone_mark(h.id)})' if h.id in c.gone else ''}" for h in c.knowledge_holders[:HOLDERS_SHOWN])
             factors = NOT_COUNTED if c.truck_factor is None else f"{c.truck_factor} ({NOT_COUNTED if c.human_truck_factor is None else c.human_truck_factor})"
             rows.append((c.name, count(len(c.files), "file"), factors, holders, literal("yes", "bold red") if c.at_risk else "no"))
         yield table("Components touched", [("component", IDENTIFIER), ("changed", NUMBER), ("TF (human)", NUMBER),

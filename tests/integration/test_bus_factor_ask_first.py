@@ -145,10 +145,10 @@ def test_the_pr_checks_knowledge_risk_names_them(ingested):
     base = repo.head()
     message = _knowledge_risk(repo, store, base, "change", {"src/core/c.py": _source("c") + "# sam\n# tess\n# quinn\n# more\n"},
                               WILL)
-    assert message.endswith("(main authors who left: Olga Old); ask first: Paul Present, Rita Recent, Quinn Quiet")
+    assert message.endswith("(main authors inactive: Olga Old); ask first: Paul Present, Rita Recent, Quinn Quiet")
     # Paul's own change: he is not told to ask himself
     message = _knowledge_risk(repo, store, base, "pauls", {"src/core/a.py": _source("a") + "# paul\n# again\n"}, PAUL)
-    assert message.endswith("(main authors who left: Olga Old); ask first: Rita Recent, Quinn Quiet")
+    assert message.endswith("(main authors inactive: Olga Old); ask first: Rita Recent, Quinn Quiet")
 
 
 def test_an_ingest_after_the_author_returns_drops_it(tmp_path):

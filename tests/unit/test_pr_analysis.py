@@ -238,7 +238,7 @@ def test_the_comment_folds_findings_past_ten_of_a_rule_only_worth_knowing_and_sa
 
 
 def test_the_terminal_names_each_touched_components_holders_one_a_line_beside_both_truck_factors():
-    """Side by side, "Name (68%), Name (12%, gone)" folded each holder over two lines at 80 columns (prometheus)."""
+    """Side by side, "Name (68%), Name (12%, left)" folded each holder over two lines at 80 columns (prometheus)."""
     from cairn.api.render.console import Styled
     from cairn.api.render.pr_table import pr_table
     from cairn.api.render.terminal import FittedTable
@@ -249,8 +249,8 @@ def test_the_terminal_names_each_touched_components_holders_one_a_line_beside_bo
     assert [h for h, _ in touched.columns] == ["component", "changed", "TF (human)", "knowledge holders", "at risk"]
     for row, comp in zip(touched.rows, report.touched_components):
         assert row[2].plain == f"{comp.truck_factor} ({comp.human_truck_factor})"
-        assert row[3].plain.splitlines() == [f"{h.person} {h.share:.0%}" + (" (gone)" if h.id in comp.gone else "")
-                                             for h in comp.knowledge_holders[:4]]
+        assert row[3].plain.splitlines() == [f"{h.person} {h.share:.0%}" + (" (left)" if h.id in comp.gone else "")
+                                             for h in comp.knowledge_holders[:4]]  # (declared departed)
     assert all(isinstance(cell, Styled) for row in touched.rows for cell in row)
 
 
