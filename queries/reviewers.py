@@ -47,8 +47,10 @@ the changed files:
   and 74 % (net) of the time, against 46.5 % and 70 % without; one was among
   the first three 67.5 % and 84.5 % (61.5, 79.5), and none was suggested
   25.5 % and 13.5 % (33.5, 18.5). The breadth of authorship changed none of
-  those figures (it changed 5 and 1 of the 200 lists, below the first
-  three or four: one-commit authors of a package's other files left them);
+  those figures (nor did a breadth of a twentieth or a half): it changed 5
+  and 1 of the 200 lists, where one-commit authors of a package's other
+  files were fourth or fifth (tools) or second (net) and now are lower or
+  gone;
 * each file weighs by the lines the change adds and removes there (at least
   one), so the experts of the file that changes most lead; a test file's
   lines weigh a quarter (``TEST_LINES_WEIGHT``) when the change also changes
