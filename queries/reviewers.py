@@ -25,17 +25,32 @@ the changed files:
   files was reviewing them;
 * knowledge of the other files of a changed file's directory (its package:
   the files the stored modules list there, ``directory_files``) counts too,
-  at ``DIRECTORY_KNOWLEDGE`` (0.75) of the most the person knows of one of
-  them (as above, faded by their own last touch), when that is more than
-  what they know of the changed file itself: maintainers review a package,
-  not a file (on golang/tools, in 58 of the 72 replayed commits whose first
-  suggestion was not a real reviewer, the real reviewer had never touched a
-  changed file). The reason then names the directory and the person's
-  reviews of its other files ("knows gopls/internal/cache/ (12 reviews of 4
-  other files)"). With it and the count of reviews, the replay's first
-  suggestion was a real reviewer 51.5 % (tools) and 74 % (net) of the time,
-  against 46.5 % and 70 % without; one was among the first three 67.5 % and
-  84.5 % (61.5, 79.5), and none was suggested 25.5 % and 13.5 % (33.5, 18.5);
+  at ``DIRECTORY_KNOWLEDGE`` (0.75) of what the person knows of them, when
+  that is more than what they know of the changed file itself: maintainers
+  review a package, not a file (on golang/tools, in 58 of the 72 replayed
+  commits whose first suggestion was not a real reviewer, the real reviewer
+  had never touched a changed file). What they know of them is the larger of
+  the most their reviews of one of those files are worth and the most their
+  authorship of one is worth times how much of the directory the files they
+  changed there are (``authorship_breadth``: all of it from a tenth of its
+  files, ``DIRECTORY_BREADTH``, in proportion below), each faded by their own
+  last touch of that file. Reviewing one file of a package is being asked to
+  judge it: in golang/net's replay the real reviewer of a change to quic/ had
+  reviewed one of its 102 files, twice. Writing one file of it is not: on
+  fluxcd/flux2, three people with one commit each, a new file of cmd/flux/
+  (248 files), were suggested for its fixes beside the maintainers who wrote
+  most of it (a file written alone is all there is to know of it). The
+  reason names the directory, the files the person knows there and their
+  reviews of them ("knows gopls/internal/cache/ (12 reviews of 4 other
+  files)", "knows cmd/flux/ (133 other files)"). With it and the count of
+  reviews, the replay's first suggestion was a real reviewer 51.5 % (tools)
+  and 74 % (net) of the time, against 46.5 % and 70 % without; one was among
+  the first three 67.5 % and 84.5 % (61.5, 79.5), and none was suggested
+  25.5 % and 13.5 % (33.5, 18.5). The breadth of authorship changed none of
+  those figures (nor did a breadth of a twentieth or a half): it changed 5
+  and 1 of the 200 lists, where one-commit authors of a package's other
+  files were fourth or fifth (tools) or second (net) and now are lower or
+  gone;
 * each file weighs by the lines the change adds and removes there (at least
   one), so the experts of the file that changes most lead; a test file's
   lines weigh a quarter (``TEST_LINES_WEIGHT``) when the change also changes
@@ -90,6 +105,7 @@ from cairn.queries.recency import weight_now
 REVIEW_KNOWLEDGE = 1.0
 REVIEW_COUNT_SHARE = 0.1
 DIRECTORY_KNOWLEDGE = 0.75
+DIRECTORY_BREADTH = 0.1
 TEST_LINES_WEIGHT = 0.25
 SMALLEST_SHARE_OF_BEST = 0.1
 KNOWLEDGE_SUGGESTIONS = 5
@@ -186,16 +202,37 @@ def _knowledge_of_file(edges: list[Any], eligible: Callable[[str], bool],
     return out
 
 
+def authorship_breadth(authored: int, directory_files: int) -> float:
+    """How much of a directory ``authored`` files of its ``directory_files`` others are, as a weight of one's
+    authorship there: 1 from ``DIRECTORY_BREADTH`` of them up (any one file of a directory of ten or fewer), in
+    proportion below (2 of cmd/flux/'s 248 files: 0.08)."""
+    return min(1.0, authored / (DIRECTORY_BREADTH * max(directory_files, 1)))
+
+
 def _directory_knowledge(edge_lists: list[list[Any]], eligible: Callable[[str], bool],
                          fade: Callable[[Any], float]) -> dict[str, tuple[float, int, int, str]]:
     """Person id -> (knowledge, files known, reviews, last touch) of the eligible people who know other files of
-    a changed file's directory (``edge_lists``: each such file's KNOWS edges); knowledge is the most they know of
-    one of those files (``_knowledge_of_file``), reviews their reviews of all of them."""
+    a changed file's directory (``edge_lists``: each such file's KNOWS edges, one list a file). Knowledge is the
+    larger of the most their reviews of one of those files are worth and the most their authorship of one of
+    them is worth times ``authorship_breadth`` of the files they changed there (each faded by their last touch
+    of that file, as ``_knowledge_of_file``); reviews are their reviews of all of them."""
+    reviewed: dict[str, float] = {}
+    authored: dict[str, tuple[float, int]] = {}  # person -> (best faded authorship, files changed)
     out: dict[str, tuple[float, int, int, str]] = {}
     for edges in edge_lists:
-        for pid, (knowledge, _, reviews, edge) in _knowledge_of_file(edges, eligible, fade).items():
+        most = _most_reviews(edges)
+        for pid, (_, authorship, reviews, edge) in _knowledge_of_file(edges, eligible, fade).items():
+            weight = fade(edge)
+            reviewed[pid] = max(reviewed.get(pid, 0.0), review_knowledge(reviews, most) * weight)
+            if authorship is not None:
+                best, count = authored.get(pid, (0.0, 0))
+                authored[pid] = (max(best, authorship * weight), count + 1)
             old = out.get(pid, (0.0, 0, 0, ""))
-            out[pid] = (max(old[0], knowledge), old[1] + 1, old[2] + reviews, max(old[3], str(edge.get("last_touch") or "")))
+            out[pid] = (0.0, old[1] + 1, old[2] + reviews, max(old[3], str(edge.get("last_touch") or "")))
+    for pid, (_, known, reviews, touched) in out.items():
+        best, count = authored.get(pid, (0.0, 0))
+        knowledge = max(reviewed[pid], best * authorship_breadth(count, len(edge_lists)))
+        out[pid] = (knowledge, known, reviews, touched)
     return out
 
 

@@ -311,6 +311,30 @@ def test_a_maintainer_who_committed_a_contributors_patch_may_review_it_but_not_a
     assert "Mia Maintainer" not in reviewers["agent"]
 
 
+def test_a_large_directorys_maintainer_ranks_above_who_wrote_one_of_its_files(tmp_path):
+    """fluxcd/flux2: a fix of cmd/flux/migrate.go (248 files there) was suggested to three people who had each
+    written one new file of cmd/flux/, once, beside the maintainers who wrote most of it: a file one wrote alone is
+    the most one can know of a file, and knowing a directory was the most one knew of one of its files. Authorship
+    of a directory's other files counts by how much of the directory it covers: Mia wrote 24 of cli/'s 30 other
+    files five months ago, Otto one last week; Rita changes the file Paul wrote."""
+    mia, otto, paul = ("Mia Maintainer", "mia@example.com"), ("Otto Once", "otto@example.com"), ("Paul Patcher", "paul@example.com")
+    rita = ("Rita Newcomer", "rita@example.com")
+    repo = GitRepo(tmp_path / "flat")
+    repo.commit({"cli/__init__.py": "", **{f"cli/cmd{i:02}.py": f"def run{i}():\n    return {i}\n" for i in range(23)}},
+                author=mia, date="2024-01-10T12:00:00+00:00")
+    repo.commit({f"cli/extra{i}.py": f"X = {i}\n" for i in range(5)}, author=paul, date="2024-05-01T12:00:00+00:00")
+    repo.commit({"cli/fix.py": "def fix():\n    return 1\n"}, author=paul, date="2024-05-20T12:00:00+00:00")
+    repo.commit({"cli/plugin.py": "def plugin():\n    return 1\n"}, author=otto, date="2024-05-25T12:00:00+00:00")
+    store = tmp_path / "store"
+    run(["ingest", str(repo.root)], store)
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit({"cli/fix.py": "def fix():\n    return 2\n"}, author=rita, date="2024-06-01T12:00:00+00:00")
+    report = json.loads(pr(repo, store).output)
+    assert [(r["name"], r["reasons"]) for r in report["suggested_reviewers"]] == [
+        ("Paul Patcher", ["wrote 100 % of cli/fix.py"]), ("Mia Maintainer", ["knows cli/ (24 other files)"]),
+        ("Otto Once", ["knows cli/ (1 other file)"])]
+
+
 def test_new_packages_are_the_repositorys_first_uses_and_tests_only_imports_are_told_apart(shop, tmp_path):
     """ibc-go: a new query_test.go importing testify and testing was "new external packages: testify" — a module's
     first import of a package the repository uses everywhere, and in a test at that."""

@@ -320,6 +320,33 @@ def test_the_people_who_review_a_package_know_its_files_they_never_touched():
     assert [r.name for r in ranked] == ["Package Reviewer"]
 
 
+def test_in_a_large_directory_one_review_counts_as_a_packages_reviewer_one_new_file_does_not():
+    """golang/net: the real reviewer of a change to quic/conn_streams.go had reviewed one other file of quic/ (102
+    files), twice; fluxcd/flux2: three people who had written one new file each of cmd/flux/ (248 files) were
+    suggested for its fixes. Reviewing a file of a package is being asked to judge it; writing one of its files
+    covers it only as much as that file is of the directory (``authorship_breadth``)."""
+    graph = RepoGraph("r")
+    graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
+    quic = [f"quic/f{i:02}.go" for i in range(40)]
+    graph.add_node(Label.MODULE, "golang.org/x/net/quic", path="quic", files=quic)
+    files = {p: graph.add_node(Label.FILE, p, component="quic") for p in quic}
+    people = {n: graph.add_node(Label.PERSON, n, name=n, kind="human", last_active="2024-05-30T00:00:00+00:00")
+              for n in ("File Author", "New Reviewer", "Drive-by Author")}
+    graph.add_edge(Rel.KNOWS, people["File Author"], files[quic[0]], doa=9.0, deliveries=3, acceptances=0,
+                   first_authorship=True, reviews=0, last_touch="2024-05-01T00:00:00+00:00")
+    graph.add_edge(Rel.KNOWS, people["New Reviewer"], files[quic[1]], doa=None, deliveries=0, acceptances=0,
+                   first_authorship=False, reviews=2, last_touch="2024-05-20T00:00:00+00:00")
+    graph.add_edge(Rel.KNOWS, people["Drive-by Author"], files[quic[2]], doa=3.0, deliveries=1, acceptances=0,
+                   first_authorship=True, reviews=0, last_touch="2024-05-31T00:00:00+00:00")
+    ranked = suggest_reviewers(graph, {quic[0]: 20}, ["The Author"])
+    assert [r.name for r in ranked] == ["File Author", "New Reviewer", "Drive-by Author"]
+    assert ranked[2].reasons == ("knows quic/ (1 other file)",)
+    from cairn.queries.reviewers import DIRECTORY_KNOWLEDGE, authorship_breadth
+
+    assert ranked[2].score == pytest.approx(DIRECTORY_KNOWLEDGE * 0.5 ** (1 / 365) * authorship_breadth(1, 39), abs=1e-4)
+    assert authorship_breadth(1, 39) == pytest.approx(1 / 3.9) and authorship_breadth(1, 10) == authorship_breadth(4, 39) == 1.0
+
+
 def test_when_nobody_still_here_knows_the_change_the_repositorys_active_people_stand_in():
     """openedx/credentials: a fix of the api's views, whose authors have all left, got no suggestion at all; now the
     people still active with the most commits stand in, knowledge 0, saying so; never the change's author."""
