@@ -115,6 +115,13 @@ function riskPill(atRisk, counted = true) {
   return el("span", { class: "pill neutral" }, "no history");
 }
 
+// A record's number as its kind says it: "RFC 4" in a folder of requests for comments (flux2's rfcs/, Jaeger's
+// docs/rfc/), else "ADR 4"; "" for a record without a number.
+function numbered(d) {
+  if (d.number === null || d.number === undefined) return "";
+  return `${/(^|\/)rfcs?\//i.test(d.path || "") ? "RFC" : "ADR"} ${d.number}`;
+}
+
 function statusPill(status) {
   const s = (status || "unknown").toLowerCase();
   const cls = s.startsWith("accept") ? "accepted" : s.startsWith("supersed") ? "superseded" : s.startsWith("deprecat") ? "deprecated"
@@ -320,7 +327,7 @@ async function viewDecisions(focus) {
   const related = (paths) => paths.flatMap((path, i) => {
     const d = byPath.get(path);
     const link = d ? el("a", { href: `#/decisions/${encodeURIComponent(path)}`, title: path },
-      d.number !== null && d.number !== undefined ? `ADR ${d.number}: ${d.title}` : d.title) : el("span", { class: "mono" }, path);
+      numbered(d) ? `${numbered(d)}: ${d.title}` : d.title) : el("span", { class: "mono" }, path);
     return i ? [", ", link] : [link];
   });
   clear(view()).append(el("section", { "aria-labelledby": "dec-title" },
@@ -330,7 +337,7 @@ async function viewDecisions(focus) {
       el("div", { class: "card" },
         el("div", { class: "when", title: d.date_from === "history" ? "the record states no date: the day of the commit that first added it" : "" },
           d.date ? (d.date_from === "history" ? `added ${d.date}` : d.date) : "undated",
-          d.number !== null && d.number !== undefined ? ` · ADR ${d.number}` : ""),
+          numbered(d) ? ` · ${numbered(d)}` : ""),
         el("h2", {}, d.title, " ", statusPill(d.status)),
         d.summary ? el("p", {}, d.summary) : null,
         (d.rules || []).length ? el("p", {}, el("span", { class: "muted" }, "Declares rules "), d.rules.map((r) => el("span", { class: "chip mono" }, r))) : null,
@@ -451,7 +458,7 @@ async function viewStart() {
   const decisions = data.decisions || [], modules = data.modules || [], people = data.people || [];
   const more = (data.decisions_total ?? decisions.length) - decisions.length;
   const adr = (d) => el("a", { href: `#/decisions/${encodeURIComponent(d.path)}`, title: d.path },
-    d.number !== null && d.number !== undefined ? `ADR ${d.number}: ${d.title}` : d.title);
+    numbered(d) ? `${numbered(d)}: ${d.title}` : d.title);
   clear(view()).append(el("section", { class: "start", "aria-labelledby": "start-title" },
     el("div", { class: "page-head" }, el("h1", { id: "start-title" }, "Start here"),
       el("p", {}, "What to read first: the decisions in force, the modules the rest of the code leans on, the people to ask.")),

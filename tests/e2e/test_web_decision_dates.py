@@ -30,7 +30,10 @@ def server(tmp_path_factory):
                  "service/apps/api/docs/decisions/0001-post-updates.rst": _record("POST updates", "Accepted")},
                 date="2019-05-06T10:00:00+00:00")
     repo.commit({"docs/decisions/0001-record-decisions.rst": _record("0001 Record Decisions", "Accepted"),
-                 "docs/decisions/0002-stated.md": "# 2. Stated\n\nDate: 2018-01-02\n\n## Status\n\nAccepted\n"},
+                 "docs/decisions/0002-stated.md": "# 2. Stated\n\nDate: 2018-01-02\n\n## Status\n\nAccepted\n",
+                 # requests for comments (Jaeger's docs/rfc/): numbered as such
+                 **{f"docs/rfc/000{n}-x.md": f"# RFC 000{n}: X{n}\n\n- **Status:** Accepted\n- **Created:** 2022-01-0{n}\n"
+                    for n in (4, 5, 6)}},
                 date="2021-03-04T10:00:00+00:00")
     ingest_into_store(open_store(str(base / "store")), repo.root)
     with LiveServer(base / "store") as live:
@@ -50,7 +53,8 @@ def test_records_without_a_date_are_dated_by_the_commit_that_added_them(server):
         items.first.wait_for()
         whens = [items.nth(i).locator(".when").inner_text() for i in range(items.count())]
         # oldest first: the stated date, then the app's record, then the one added last
-        assert whens == ["2018-01-02 · ADR 2", "added 2019-05-06 · ADR 1", "added 2021-03-04 · ADR 1"]
+        assert whens == ["2018-01-02 · ADR 2", "added 2019-05-06 · ADR 1", "added 2021-03-04 · ADR 1",
+                         "2022-01-04 · RFC 4", "2022-01-05 · RFC 5", "2022-01-06 · RFC 6"]
         assert "POST updates" in items.nth(1).inner_text() and "api" in items.nth(1).inner_text()
         assert "the commit that first added it" in (items.nth(1).locator(".when").get_attribute("title") or "")
         browser.close()
