@@ -123,7 +123,7 @@ class Document:
         return out
 
     def summary(self) -> str | None:
-        for wanted in ("context", "decision"):
+        for wanted in ("summary", "context", "decision"):  # (an RFC's or a KEP's "## Summary" first)
             for level, title, _, _, paragraphs in self.sections:
                 if level >= 2 and wanted in title and paragraphs:
                     return shorten(paragraphs[0])

@@ -409,6 +409,8 @@ def test_a_kep_front_matter_gives_the_date_and_the_approvers_and_not_a_template_
     from cairn.ingest.adrs.formats import parse_decision
 
     text = (f"---\n{front}\nauthors:\n  - \"@rbreeze\"\napprovers:\n  - \"@alexmt\"\n  - TBD\nreviewers:\n  - TBD\n"
-            f"creation-date: 2021-05-13\nlast-updated: 2021-05-27\n---\n\n{heading}\n\n## Summary\n\nWhy.\n")
+            f"creation-date: 2021-05-13\nlast-updated: 2021-05-27\n---\n\n{heading}\n\nAn intro.\n\n## Summary\n\nWhy.\n"
+            "\n## Motivation\n\nBecause.\n")
     decision = parse_decision("docs/proposals/002-ui-extensions.md", text.encode())
     assert (decision.title, decision.date, decision.deciders, decision.number) == (title, "2021-05-13", ["@alexmt"], 2)
+    assert decision.summary == "Why."  # (a KEP's or an RFC's "## Summary": flux2's RFCs had none on the page)
