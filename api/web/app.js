@@ -116,10 +116,11 @@ function riskPill(atRisk, counted = true) {
 }
 
 // A record's number as its kind says it: "RFC 4" in a folder of requests for comments (flux2's rfcs/, Jaeger's
-// docs/rfc/), else "ADR 4"; "" for a record without a number.
+// docs/rfc/), "KEP 1224" in one of Kubernetes enhancement proposals (kueue's keps/), else "ADR 4"; "" for none.
 function numbered(d) {
   if (d.number === null || d.number === undefined) return "";
-  return `${/(^|\/)rfcs?\//i.test(d.path || "") ? "RFC" : "ADR"} ${d.number}`;
+  const path = d.path || "";
+  return `${/(^|\/)rfcs?\//i.test(path) ? "RFC" : /(^|\/)keps?\//i.test(path) ? "KEP" : "ADR"} ${d.number}`;
 }
 
 function statusPill(status) {

@@ -21,7 +21,8 @@ and proposed records so; and design proposals, ``proposals``,
 ``proposals-rejected``: Thanos' and Tempo's design records; and design folders and requests for comments,
 ``design``, ``designs``, ``design-docs``, ``rfc``, ``rfcs``, when most of their documents state a status:
 crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's ``rfcs`` — not gopls' design notes or cometbft's RFCs,
-which are discussions), and the numbered records directly in any folder
+which are discussions; and Kubernetes Enhancement Proposals, ``keps``: kueue's ``keps/NNNN-slug/README.md`` with
+their ``kep.yaml``), and the numbered records directly in any folder
 (``adr-118-mempool-lanes.md``: cometbft keeps its in
 ``docs/references/architecture``). In a folder named ``architecture`` a
 record may be numbered without the ``adr`` prefix, by three digits or more
@@ -90,7 +91,8 @@ _NUMBERED_RECORD = re.compile(r"adr[-_ ]?\d+(?:[-_ .].*)?", re.I)
 _ARCHITECTURE_RECORD = LazyPattern(r"(?:adr[-_ ]?\d+|\d{3,})(?:[-_ .].*)?", re.I)
 #: A folder named for decision records, wherever it is: all its documents are records.
 _RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions"
-                                 r"|(?:design[-_])?proposals(?:[-_](?:accepted|done|implemented|rejected|declined))?", re.I)
+                                 r"|(?:design[-_])?proposals(?:[-_](?:accepted|done|implemented|rejected|declined))?"
+                                 r"|keps?", re.I)
 #: A folder of design documents or requests for comments (crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's
 #: ``rfcs``): decision records when most of its documents state a status (``* Status: Accepted``), not a folder of
 #: design notes (gopls' ``doc/design``, application-services' ``docs/design``) or of discussions (cometbft's RFCs).

@@ -49,11 +49,11 @@ RELATION_PHRASES = (
 )
 _RELATION_LINE = LazyPattern(r"^\W{0,3}(" + "|".join(re.escape(p) for p, _ in RELATION_PHRASES) + r")\b\s*:?\s*(.*)$", re.I)
 _TITLE_PREFIX = LazyPattern(
-    r"^\s*\[?\s*(?:(?:architecture\s+decision\s+record|adr|decision\s+record|rfc)\s*[-_#:]?\s*)?"
+    r"^\s*\[?\s*(?:(?:architecture\s+decision\s+record|adr|decision\s+record|rfc|kep)\s*[-_#:]?\s*)?"
     r"(?P<num>\d+)(?:\s*\]?\s*[.:)\-–—]+\s*|\s*\]\s*|\s+)",
     re.I,
 )
-_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr|rfc)\s*:\s*", re.I)
+_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr|rfc|kep)\s*:\s*", re.I)
 _FILE_NUMBER = LazyPattern(r"^(?:adr|rfc)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
 _DATE_SLUG = LazyPattern(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
 #: A year and month before the slug (Thanos' ``202012-receive-split.md``, Tempo's ``2023-05 vParquet3.md``): when the

@@ -19,6 +19,39 @@ if TYPE_CHECKING:
     from cairn.ingest.config_models import AdrSettings
 
 
+#: A Kubernetes Enhancement Proposal's metadata, beside its README: title, status, creation-date, approvers.
+KEP_METADATA = "kep.yaml"
+
+
+def with_kep_metadata(root: Path, rel: str, raw: bytes) -> tuple[bytes, str | None]:
+    """A KEP's README with its folder's ``kep.yaml`` as its front matter (kueue's ``keps/1224-lending-limit/``: the
+    README has the text, ``kep.yaml`` the status, the date and the approvers), read as the front matter is (untrusted
+    YAML, size-capped: ``MAX_ADR_BYTES`` for both); the README as it is when there is none or it has a front matter of
+    its own, and, with a note why, when ``kep.yaml`` cannot be read (kueue has some that are not valid YAML)."""
+    folder, _, name = rel.rpartition("/")
+    if not folder or name.lower() not in ("readme.md", "index.md") or raw.lstrip().startswith(b"---"):
+        return raw, None
+    where = f"{folder}/{KEP_METADATA}"
+    try:
+        metadata = read_checkout_file(root, where, limit=max(MAX_ADR_BYTES - len(raw), 0))
+    except RefusedFile as exc:
+        return raw, f"its {KEP_METADATA} {exc.reason}: read without it"
+    if not metadata:
+        return raw, None
+    from cairn.ingest.untrusted_yaml import load_yaml  # (a repository with KEPs only)
+    from yaml import YAMLError
+
+    try:
+        if b"\n---" in metadata or metadata.startswith(b"---") or not isinstance(
+                load_yaml(metadata.decode("utf-8", errors="replace")), dict):
+            return raw, f"its {KEP_METADATA} is not one YAML mapping: read without it"
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1})" if mark is not None else ""
+        return raw, f"its {KEP_METADATA} is not valid YAML{at}: read without it"
+    return b"---\n" + metadata.rstrip() + b"\n---\n" + raw, None
+
+
 def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None,
                    cache: DecisionCache | None = None, nested: Sequence[str] = (),
                    product: Sequence[str] = (), packages: Mapping[str, str] | None = None,
@@ -46,6 +79,9 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
                 raw = read_checkout_file(root, rel, limit=MAX_ADR_BYTES)
                 if raw is None:
                     continue
+                raw, note = with_kep_metadata(root, rel, raw)
+                if note:
+                    result.problems.append(Problem(rel, note, skipped=False))
                 decision = parse_decision(rel, raw)
             except RefusedFile as exc:
                 result.problems.append(Problem(rel, exc.reason + "; not read", skipped=True))

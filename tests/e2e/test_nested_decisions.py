@@ -414,3 +414,35 @@ def test_a_kep_front_matter_gives_the_date_and_the_approvers_and_not_a_template_
     decision = parse_decision("docs/proposals/002-ui-extensions.md", text.encode())
     assert (decision.title, decision.date, decision.deciders, decision.number) == (title, "2021-05-13", ["@alexmt"], 2)
     assert decision.summary == "Why."  # (a KEP's or an RFC's "## Summary": flux2's RFCs had none on the page)
+
+
+def test_kubernetes_enhancement_proposals_are_records_with_their_kep_yaml(tmp_path):
+    # kueue: keps/NNNN-slug/README.md holds the text, kep.yaml beside it the title, status, date and approvers; some
+    # kep.yaml files are not valid YAML (an unquoted "@login"): the README is still read, with a note
+    repo = GitRepo(tmp_path / "kueue")
+    kep = ("title: Introducing lendingLimit\nkep-number: 1224\nauthors:\n  - \"@B1F030\"\nstatus: implementable\n"
+           "creation-date: 2023-11-13\napprovers:\n  - \"@alculquicondor\"\nstage: stable\n")
+    repo.commit({
+        "pkg/scheduler/s.go": "package scheduler\n", "pkg/scheduler/t.go": "package scheduler\n",
+        "pkg/cache/c.go": "package cache\n", "pkg/cache/d.go": "package cache\n",
+        "keps/README.md": "# KEPs\n\nHow to write one.\n",
+        "keps/NNNN-template/README.md": "# KEP-NNNN: Your short, descriptive title\n", "keps/NNNN-template/kep.yaml": kep,
+        "keps/1224-lending-limit/README.md": "# KEP-1224: lendingLimit\n\n## Summary\n\nThe `pkg/cache` reserves quota.\n",
+        "keps/1224-lending-limit/kep.yaml": kep,
+        "keps/1432-per-flavor/README.md": "# KEP-1432: Admission check per flavor\n\n## Summary\n\nChecks.\n",
+        "keps/1432-per-flavor/kep.yaml": "title: Admission check per flavor\nreviewers:\n  - @mimowo\n",
+    }, date="2025-01-01T10:00:00+00:00")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    ingested = runner.invoke(app, ["ingest", str(repo.root), "--store", store])
+    assert ingested.exit_code == 0
+    assert "keps/1432-per-flavor/README.md: its kep.yaml is not valid YAML (line 3): read without it" in " ".join(
+        ingested.output.split())
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    found = {d["path"]: (d["number"], d["title"], d["status"], d["date"], d["deciders"], d["components"])
+             for d in data["decisions"]}
+    assert found == {
+        "keps/1224-lending-limit/README.md": (1224, "Introducing lendingLimit", "accepted", "2023-11-13",
+                                              ["@alculquicondor"], ["cache"]),
+        "keps/1432-per-flavor/README.md": (1432, "Admission check per flavor", "unknown", "2025-01-01", [], []),
+    }

@@ -33,7 +33,10 @@ def server(tmp_path_factory):
                  "docs/decisions/0002-stated.md": "# 2. Stated\n\nDate: 2018-01-02\n\n## Status\n\nAccepted\n",
                  # requests for comments (Jaeger's docs/rfc/): numbered as such
                  **{f"docs/rfc/000{n}-x.md": f"# RFC 000{n}: X{n}\n\n- **Status:** Accepted\n- **Created:** 2022-01-0{n}\n"
-                    for n in (4, 5, 6)}},
+                    for n in (4, 5, 6)},
+                 # and a Kubernetes enhancement proposal (kueue's keps/), with its kep.yaml
+                 "keps/1224-lending-limit/README.md": "# KEP-1224: Lending limit\n\n## Summary\n\nReserve.\n",
+                 "keps/1224-lending-limit/kep.yaml": "title: Lending limit\nstatus: implementable\ncreation-date: 2023-11-13\n"},
                 date="2021-03-04T10:00:00+00:00")
     ingest_into_store(open_store(str(base / "store")), repo.root)
     with LiveServer(base / "store") as live:
@@ -54,7 +57,7 @@ def test_records_without_a_date_are_dated_by_the_commit_that_added_them(server):
         whens = [items.nth(i).locator(".when").inner_text() for i in range(items.count())]
         # oldest first: the stated date, then the app's record, then the one added last
         assert whens == ["2018-01-02 · ADR 2", "added 2019-05-06 · ADR 1", "added 2021-03-04 · ADR 1",
-                         "2022-01-04 · RFC 4", "2022-01-05 · RFC 5", "2022-01-06 · RFC 6"]
+                         "2022-01-04 · RFC 4", "2022-01-05 · RFC 5", "2022-01-06 · RFC 6", "2023-11-13 · KEP 1224"]
         assert "POST updates" in items.nth(1).inner_text() and "api" in items.nth(1).inner_text()
         assert "the commit that first added it" in (items.nth(1).locator(".when").get_attribute("title") or "")
         browser.close()
