@@ -93,15 +93,17 @@ def ingest_into_store(
             progress(CHECKING, 1, 1)
         if kept is not None:
             return kept
-        # the files are listed by a child while the configuration is validated and the ingest's steps imported
-        listed = _listed_beside(root, source, config, repo, checkout.tracked) if spooled is None else None
-        if config is not None:
-            settings = config
-        else:
-            from cairn.ingest.known_settings import ingest_settings  # (validates a configuration not seen before)
+        # the files are listed by a child while the configuration is validated and the ingest's steps imported; the
+        # modules imported live to the end and are no garbage (five collections walked them at 2k files)
+        with gc_paused():
+            listed = _listed_beside(root, source, config, repo, checkout.tracked) if spooled is None else None
+            if config is not None:
+                settings = config
+            else:
+                from cairn.ingest.known_settings import ingest_settings  # (validates a configuration not seen before)
 
-            settings = ingest_settings(source, cache_dir_for(store), root, checkout.tracked_in_cache)
-        return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed, graph_read)
+                settings = ingest_settings(source, cache_dir_for(store), root, checkout.tracked_in_cache)
+            return _ingest(store, root, settings, repo, checkout, progress, stored, spooled, listed, graph_read)
     finally:
         if spooled is not None:
             spooled.close()

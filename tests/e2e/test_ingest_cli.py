@@ -255,3 +255,28 @@ def test_a_command_runs_with_the_collector_on(tmp_path):
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout == "collector on\n", proc.stderr
+
+
+def test_an_ingest_after_a_commit_runs_no_collection(tmp_path):
+    """What an ingest imports and makes lives to its end and forms no garbage: after a commit, the ingest's modules
+    (the listing's, the settings', the steps') are imported with the collector held, so no collection walks them."""
+    repo = make_shop(tmp_path / "shop")
+    args = ["ingest", str(repo.root), "--store", str(tmp_path / "store"), "--format", "json"]
+    assert cairn(*args).returncode == 0
+    repo.commit({"src/shop/core/extra.py": "from shop.core import models\n"})
+    probe = (
+        "import gc, sys\n"
+        "from cairn.api import cli\n"
+        "collections = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and collections.append(info['generation']))\n"
+        "cli._end_now = lambda code: None  # (ends with SystemExit, so that the count is printed)\n"
+        "sys.argv = ['cairn', *sys.argv[1:]]\n"
+        "try:\n"
+        "    cli.main()\n"
+        "finally:\n"
+        "    print(f'collections: {collections}', file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["parsed"] == 1
+    assert proc.stderr.strip().splitlines()[-1] == "collections: []"

@@ -246,8 +246,10 @@ def test_an_ingest_after_a_commit_that_keeps_the_judgement_imports_no_contract(t
         assert proc.returncode == 0, proc.stderr[-2000:]
         assert "cairn.api.services.answers" in modules
         assert loaded(modules, check) == (sorted(check) if judged else [])
-        # nor what only other repositories or commands need: no setup.cfg or .importlinter here, no PR check's git tree
-        assert loaded(modules, ("configparser", "cairn.ingest.gittree")) == []
+        # nor what only other repositories or commands need: no setup.cfg or .importlinter here, no PR check's git tree,
+        # no Rust or JavaScript to resolve
+        assert loaded(modules, ("configparser", "cairn.ingest.gittree", "cairn.ingest.code.rust.cargo",
+                                "cairn.ingest.code.rust.resolver", "cairn.ingest.code.javascript.resolver")) == []
 
 
 @pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],

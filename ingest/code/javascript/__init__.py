@@ -19,13 +19,20 @@ The parts, each in its module:
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
+from cairn.graph.lazy_exports import lazy_exports
 from cairn.ingest.code.base import Language, Layout, ParsedFile
 from cairn.ingest.code.javascript.parse import JS_EXTENSIONS, TS_EXTENSIONS, extract_imports
-from cairn.ingest.code.javascript.resolver import JavaScriptResolver
-from cairn.ingest.code.javascript.specifiers import external_package
+
+if TYPE_CHECKING:
+    from cairn.ingest.code.javascript.resolver import JavaScriptResolver
+    from cairn.ingest.code.javascript.specifiers import external_package
 
 __all__ = ["JavaScriptLanguage", "JavaScriptResolver", "external_package"]
+# the resolver (with the project files' and specifiers' rules) is imported when first asked for: every ingest imports
+# the languages, and most repositories have no JavaScript
+__getattr__ = lazy_exports(__name__, {"JavaScriptResolver": ".resolver", "external_package": ".specifiers"})
 
 
 class JavaScriptLanguage(Language):
@@ -39,4 +46,6 @@ class JavaScriptLanguage(Language):
         return ParsedFile(path, language, imports, syntax_errors=errors)
 
     def resolver(self, layout: Layout) -> "JavaScriptResolver":
+        from cairn.ingest.code.javascript.resolver import JavaScriptResolver
+
         return JavaScriptResolver(layout)

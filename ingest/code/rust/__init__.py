@@ -48,10 +48,12 @@ What the graph holds:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cairn.ingest.code.base import Language, Layout, ParsedFile
-from cairn.ingest.code.rust.cargo import MANIFEST
-from cairn.ingest.code.rust.parse import extract
-from cairn.ingest.code.rust.resolver import RustResolver
+
+if TYPE_CHECKING:
+    from cairn.ingest.code.rust.resolver import RustResolver
 
 
 class RustLanguage(Language):
@@ -59,14 +61,20 @@ class RustLanguage(Language):
     extensions = (".rs",)
     version = "1"
 
+    # the parser and the resolver are imported when a Rust file is parsed or resolved: every ingest imports the
+    # languages, most repositories have no Rust
     def parse(self, path: str, source: bytes) -> ParsedFile:
+        from cairn.ingest.code.rust.parse import extract
+
         imports, errors = extract(source)
         return ParsedFile(path, self.name, imports, syntax_errors=errors)
 
     def resolver(self, layout: Layout) -> RustResolver:
+        from cairn.ingest.code.rust.resolver import RustResolver
+
         return RustResolver(layout)
 
-    consulted_names = (MANIFEST,)
+    consulted_names = ("Cargo.toml",)  # (``cargo.MANIFEST``, named here as Go names go.mod: cargo is the resolver's)
 
     def consults(self, path: str) -> bool:
-        return path == MANIFEST or path.endswith("/" + MANIFEST)  # the packages and their crates (cargo)
+        return path == "Cargo.toml" or path.endswith("/Cargo.toml")  # the packages and their crates (cargo)
