@@ -76,7 +76,9 @@ So do they for a change of paths the store keeps no file for only
 commits had no suggestion at all), each path weighing by its lines, its
 component given by the change (``components``: the stored component
 definitions'; a path of no component has no stand-in).
-When nobody at all may be suggested that way, the three people still active
+When nobody at all may be suggested that way — a change of ``.github/``
+workflows or of any path of no component included (flux2's #5975, #5955
+had no suggestion) —, the three people still active
 in the repository with the most commits stand in, with knowledge 0 and that
 as the reason (``REPOSITORY_STAND_INS``).
 
@@ -374,7 +376,7 @@ def suggest_reviewers(
             cand.owner_of.append(pattern)
         if not any(c is cand for c in chosen):
             chosen.append(cand)
-    if not chosen and files:
+    if not chosen and changed:
         chosen = _repository_stand_ins(people, eligible)
     return [_suggestion(people[c.person_id], c) for c in chosen[:max_suggestions]]
 

@@ -366,6 +366,9 @@ def test_when_nobody_still_here_knows_the_change_the_repositorys_active_people_s
     assert [(r.name, r.score) for r in ranked] == [("Busy Maintainer", 0.0), ("Occasional Helper", 0.0)]
     assert ranked[0].reasons == ("nobody still here knows the changed files; active in the repository (40 commits, "
                                  "last 2024-05-01)",)
+    # a change of paths the store keeps no file for and no component holds (flux2's .github/ workflows): the same
+    ranked = suggest_reviewers(graph, {".github/workflows/ci.yaml": 4}, ["The Author"], components={})
+    assert [(r.name, r.score) for r in ranked] == [("Busy Maintainer", 0.0), ("Occasional Helper", 0.0)]
     # someone still here who knows the file is suggested, and no stand-in beside them
     graph.add_edge(Rel.KNOWS, people["Occasional Helper"], views, doa=4.0, deliveries=1, acceptances=0,
                    first_authorship=False, reviews=0, last_touch="2024-04-01T00:00:00+00:00")
