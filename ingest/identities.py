@@ -44,6 +44,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    be a login, holding a digit, ``-`` or ``_``: Thanos' ``yeya24
    <yb532204897@gmail.com>`` is ``yeya24 <…+yeya24@users.noreply.github.com>``
    (Ben Ye); a plain word ("alex") may be anyone's name.
+10. a GitHub login equal to the local part of another identity's e-mail, when
+   one of the two is named by the login itself and the login is distinctive
+   (a digit, ``-`` or ``_``, or eight letters or more): flux2's ``matheuscscp
+   <…+matheuscscp@users.noreply.github.com>`` is ``Matheus Pimenta
+   <matheuscscp@gmail.com>``, Vue's ``linzhe <…+linzhe141@…>`` is ``linzhe141
+   <linzhe141@qq.com>``; not ``zsol`` or ``alex``.
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -331,6 +337,12 @@ def name_in_address(address: str) -> str | None:
     return mergeable_name(re.sub(r"[._-]", " ", local))
 
 
+def _distinctive_login(login: str) -> bool:
+    """Whether a login is unlike anyone's plain name: a handle (a digit, ``-`` or ``_``: ``linzhe141``) or a long word
+    (``matheuscscp``), not ``alex`` or ``zsol``."""
+    return _HANDLE.match(login) is not None or len(login) >= 8
+
+
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
     notes: list[str] | None = None,
@@ -370,6 +382,9 @@ def resolve_identities(
     # an e-mail
     by_login: dict[tuple[str, str, str], int] = {}
     by_local_part: dict[tuple[str, str, str], list[int]] = {}
+    # rule 10: (kind, distinctive login or local part) -> (identity, whether it is named by that very login)
+    named_logins: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    local_parts: dict[tuple[str, str], list[tuple[int, bool]]] = {}
     # rule 8: (kind, the full name an address spells) -> the identities of such addresses (joined to one of that name)
     spelling: dict[tuple[str, str], list[int]] = {}
     # rule 7: (kind, the full name without middle initials) -> the names with initials that give it, their identities
@@ -404,6 +419,8 @@ def resolve_identities(
                 by_login.setdefault(handle, index)
             else:
                 by_local_part.setdefault(handle, []).append(index)
+            if _distinctive_login(handle[1]):  # rule 10: the same, when either is named by the login itself
+                (named_logins if login else local_parts).setdefault(handle[:2], []).append((index, folded == handle[1]))
         for key_kind, value in keys:
             key = (kind, key_kind, value)
             other = first_by_key.setdefault(key, index)
@@ -418,6 +435,11 @@ def resolve_identities(
     for handle, index in by_login.items():
         for other in by_local_part.get(handle, ()):
             union(index, other)
+    for handle, accounts in named_logins.items():
+        for index, account_named_so in accounts:
+            for other, address_named_so in local_parts.get(handle, ()):
+                if account_named_so or address_named_so:
+                    union(index, other)
     for (kind, spelled), members in spelling.items():
         named = first_by_key.get((kind, "name", spelled))
         for index in members if named is not None else ():

@@ -450,6 +450,20 @@ def test_a_name_that_is_a_login_is_that_account_under_another_address():
     assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
 
 
+def test_a_login_that_is_an_addresss_local_part_is_that_person_when_one_is_named_by_it():
+    # flux2: the GitHub account matheuscscp (no display name) is Matheus Pimenta <matheuscscp@gmail.com>; Vue: the
+    # account linzhe141 (named "linzhe") is linzhe141 <linzhe141@qq.com>
+    raw = [("Matheus Pimenta", "matheuscscp@gmail.com"), ("matheuscscp", "2975506+matheuscscp@users.noreply.github.com"),
+           ("linzhe", "40790268+linzhe141@users.noreply.github.com"), ("linzhe141", "linzhe141@qq.com"),
+           # a short plain word may be anyone's; so may a login under another name than an address's owner's
+           ("zsol", "zsol@users.noreply.github.com"), ("Zsolt Dollenstein", "zsol@example.com"),
+           ("Someone", "johnsmithson@users.noreply.github.com"), ("John Smithson", "johnsmithson@corp.example")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [207, 10, 29, 1, 5, 98, 1, 1])
+    assert person_of[0] == person_of[1] and person_of[2] == person_of[3]
+    assert people[person_of[1]].name == "Matheus Pimenta"
+    assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
+
+
 def test_people_left_apart_under_one_name_are_told_apart_by_their_address():
     # Vue: "edison" under two addresses (one-word names never merge) read as two reviewers both called edison
     raw = [("edison", "daiwei521@126.com"), ("daiwei", "daiwei521@126.com"), ("edison", "edison11051@gmail.com"),
