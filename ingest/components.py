@@ -19,7 +19,7 @@ and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
 containers too, ``cmd/``'s programs of one or two files staying together in a
-component ``cmd`` (Argo CD's ten thin mains beside ``cmd/argocd``), ``internal/``'s packages of fewer than 10 files staying
+component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``), ``internal/``'s packages of fewer than 10 files staying
 together in a component ``internal`` (and so do those of a ``libs/`` or
 ``lib/`` of Go code: cometbft's ``libs``); a folder with two or more parts
 numbered by their specification (ibc-go's ``modules/core/02-client``,
@@ -82,8 +82,9 @@ TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal"}
 #: Go's internal/ packages of fewer source files than this stay together, in a component named ``internal``:
 #: jaeger's gzipfs, hostname, safeexpvar … (2 files each) beside storage (454) and sampling (36).
 MIN_INTERNAL_PACKAGE_FILES = 10
-#: Go's cmd/ programs of fewer source files than this stay together, in a component named ``cmd``: Argo CD's
-#: ``argocd-dex``, ``argocd-git-ask-pass`` … (a ``main.go`` each, calling into the packages) beside ``argocd`` (86).
+#: Go's cmd/ programs of fewer source files than this stay together, two or more of them, in a component named ``cmd``:
+#: Argo CD's ``argocd-dex``, ``argocd-git-ask-pass`` … (a ``main.go`` each, calling into the packages) beside
+#: ``argocd`` (86); a single one keeps its name (kueue's ``cmd/kueue``).
 MIN_PROGRAM_FILES = 3
 #: Top folders of Go packages whose small ones stay together so too: ``internal/``, and, when they hold Go code, the
 #: libraries of ``libs/`` and ``lib/`` (cometbft's libs/{bytes,strings,rand,sync,…}, 1–5 files each, were 20
@@ -337,8 +338,9 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             if len(small) == len(sub):
                 continue
             kept = [d for name in small for d in sub.pop(name)]
-        elif path == top_path == [*prefix, "cmd"]:  # a program of a file or two is a main calling into the packages
-            small = [name for name, sub_members in sub.items() if len(sub_members) < MIN_PROGRAM_FILES]
+        elif path == top_path == [*prefix, "cmd"] and len(
+                small := [name for name, sub_members in sub.items() if len(sub_members) < MIN_PROGRAM_FILES]) >= 2:
+            # programs of a file or two are mains calling into the packages (one alone keeps its name: kueue's cmd/kueue)
             if len(small) == len(sub):
                 continue
             kept = [d for name in small for d in sub.pop(name)]

@@ -198,6 +198,9 @@ def test_inferred_components_look_through_containers_and_single_packages():
     component = ComponentMap(infer_components(go)).component_of
     assert [component(p) for p in ("internal/gzipfs/fs.go", "internal/storage/badger/s1.go")] == ["internal", "storage"]
     assert [component(p) for p in ("cmd/tracegen/main.go", "cmd/esmapping-generator/flags.go")] == ["cmd", "cmd"]
+    # one thin main alone keeps its name (kueue's cmd/kueue/main.go beside cmd/kueuectl)
+    kueue = ["cmd/kueue/main.go", *(f"cmd/kueuectl/k{i}.go" for i in range(3)), "pkg/a/a.go", "pkg/b/b.go"]
+    assert ComponentMap(infer_components(kueue)).component_of("cmd/kueue/main.go") == "kueue"
     # all of them small: internal/ stays one; deeper down, internal/ is a package like any other (gson's)
     assert ("internal", ["internal/**"]) in names(["internal/a/x.go", "internal/b/y.go", "model/m.go", "model/n.go"])
     assert ("internal", ["pkg/internal/**"]) in names(
