@@ -280,6 +280,13 @@ def parse_codeowners(text: str, source: str) -> CodeOwners:
     return result
 
 
+def organisations(codeowners: CodeOwners) -> frozenset[str]:
+    """The GitHub organisations whose teams CODEOWNERS names (``@open-telemetry/collector-approvers``: the
+    organisation ``open-telemetry``), lower-cased: logins that are nobody's own."""
+    return frozenset(owner[1:].partition("/")[0].lower() for rule in codeowners.rules for owner in rule.owners
+                     if owner.startswith("@") and "/" in owner)
+
+
 def read_codeowners(root: Path) -> CodeOwners:
     """The CODEOWNERS file GitHub would use for the checkout at ``root`` (empty if there is none).
 

@@ -44,7 +44,9 @@ Who gets what:
 
 GitHub logins. "Merge pull request #N from LOGIN/branch" names the login of
 the branch's author (``pull_request_authors``; who gets it is
-``identities.logins_from_pull_requests``).
+``identities.logins_from_pull_requests``), unless LOGIN is an organisation
+whose teams CODEOWNERS names (``@open-telemetry/collector-approvers``): its own
+branches name nobody.
 
 Incomplete repositories (missing objects, resumed past them) are
 ``history_stream``'s business; ``History.completeness`` says how complete the

@@ -92,8 +92,13 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
         top = len(log) - 1
         start = top if top >= 0 and log.sha_of(top) == head else log.position_of(head)
         held = {login: i for i, p in enumerate(people) for login in p.logins}
+        # an organisation's own branches ("from open-telemetry/fix-x") name no person, even when one person's
+        # branches were all that voted (Bogdan Drutu got @open-telemetry, argo-cd's Eugene Doudine @argoproj)
+        from cairn.ingest.codeowners import organisations, read_codeowners
+
+        teams_of = organisations(read_codeowners(root))
         for index, logins in logins_from_pull_requests(pull_request_authors(log, start), person_of, people).items():
-            mine = {login for login in logins if held.get(login, index) == index}
+            mine = {login for login in logins if held.get(login, index) == index and login.lower() not in teams_of}
             if mine - set(people[index].logins):
                 people[index].logins = sorted(set(people[index].logins) | mine)
                 people[index].github = people[index].github or people[index].logins[0]

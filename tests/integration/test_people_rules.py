@@ -90,6 +90,15 @@ def test_logins_from_pull_request_merges(tmp_path):
     logins = {ph.person.name: ph.person.logins for ph in history.people}
     # "org" branches carry two people's work: nobody's login (Ada merged them all)
     assert logins == {"Ann Lee": [], "Ben Ito": ["ben-gh"], "Ada Lovelace": []}
+    # the organisation's own branches voted for one person only (otel's "from open-telemetry/…" gave Bogdan Drutu the
+    # organisation's name): an organisation CODEOWNERS names teams of is nobody's login
+    repo.git("checkout", "-q", "-b", "topic5")
+    repo.commit({"f5.py": "x\n"}, author=ann)
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #5 from acme/topic5", "topic5")
+    assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == ["acme"]
+    repo.commit({".github/CODEOWNERS": "* @Acme/maintainers\n"})
+    assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == []
 
 
 @pytest.mark.parametrize("path, language, counted, why", [
