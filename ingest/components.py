@@ -394,8 +394,10 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
 #: Folders whose code is not "the code" of the repository, by their name: the sample projects a JavaScript tool's
 #: end-to-end tests build (vite's playground/: 1,400 files beside the 550 of packages/, so its 78 folders were the
 #: components and packages/vite one), a build module of tests (gson's test-shrinker, test-jpms; retrofit's
-#: java-test), a project template a scaffolding tool copies (vite's create-vite/template-react, template-vue …).
-NOT_THE_CODE = re.compile(r"^playgrounds?$|^(?:tests?|it|templates?)[-_]|[-_](?:tests?|it)$")
+#: java-test), a project template a scaffolding tool copies (vite's create-vite/template-react, template-vue …), the
+#: code of a documentation (FastAPI's docs_src/: 1,000 example files beside the 50 of fastapi/, so its 70 folders were
+#: the components).
+NOT_THE_CODE = re.compile(r"^playgrounds?$|^(?:tests?|it|templates?|docs?)[-_]|[-_](?:tests?|it)$")
 
 
 def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:

@@ -182,6 +182,10 @@ def test_inferred_components_look_through_containers_and_single_packages():
     vite += [f"packages/create-vite/template-{t}/src/{f}.ts" for t in ("react", "vue") for f in ("main", "app", "b")]
     assert names(vite) == [("client", ["packages/vite/src/client/**"]), ("create-vite", ["packages/create-vite/**"]),
                            ("node", ["packages/vite/src/node/**"]), ("playground", ["playground/**"])]
+    # nor is the code of a documentation (FastAPI's docs_src/, a folder of examples per chapter: 70 components)
+    fastapi = [f"docs_src/{chapter}/tutorial00{i}.py" for chapter in ("body", "security", "websockets") for i in range(4)]
+    fastapi += ["fastapi/applications.py", "fastapi/routing.py", "fastapi/security/oauth2.py"]
+    assert names(fastapi) == [("docs_src", ["docs_src/**"]), ("fastapi", ["fastapi/**"])]
     # Go's layout at the top: cmd/ is one program per folder, its programs of a file or two staying together
     # (thin mains), internal/ splits into its larger packages and keeps the small ones together (jaeger); a folder
     # named like a top one split before takes its path as its name
