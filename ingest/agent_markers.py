@@ -2,7 +2,9 @@
 
 Coding agents often commit as the human who runs them and only leave a line
 in the message: Claude Code's "🤖 Generated with [Claude Code](…)", "Coded
-with Claude", a Codex task link, a Devin session link, a Jules task link…
+with Claude", a Codex task link, a Devin session link, a Jules task link, an
+``Assisted-by: claude/opus-4.7`` trailer (the Linux kernel's convention, which
+flux2 asks of agents)…
 History mining treats such a line as an implicit ``Co-authored-by`` trailer
 naming the agent, so the commit is agent-assisted, the agent shows up in the
 inventory under the same identity its trailers use, and the human author is
@@ -51,11 +53,24 @@ BUILTIN_MARKERS: tuple[tuple[str, tuple[str, str]], ...] = (
     (r"^aider: ", AIDER),
     (r"\bampcode\.com/threads/|^amp-thread: ", AMP),
     (r"generated with \[?opencode\b", OPENCODE),
+    # an "Assisted-by: AGENT/MODEL" trailer, as the Linux kernel asks of coding assistants and flux2's AGENTS.md of
+    # agents ("Assisted-by: claude/opus-4.7", "Assisted-by: GitHub Copilot/Claude Opus 4.7", "codex/gpt-5")
+    (r"^assisted-by:[ \t]*(?:anthropic[ \t]+)?claude\b", CLAUDE),
+    (r"^assisted-by:[ \t]*(?:github[ \t]+)?copilot\b", COPILOT),
+    (r"^assisted-by:[ \t]*(?:openai[ \t]+)?codex\b", CODEX),
+    (r"^assisted-by:[ \t]*cursor\b", CURSOR),
+    (r"^assisted-by:[ \t]*(?:google[ \t]+)?gemini\b", GEMINI),
+    (r"^assisted-by:[ \t]*(?:google[ \t]+)?jules\b", JULES),
+    (r"^assisted-by:[ \t]*devin\b", DEVIN),
+    (r"^assisted-by:[ \t]*aider\b", AIDER),
+    (r"^assisted-by:[ \t]*amp\b", AMP),
+    (r"^assisted-by:[ \t]*opencode\b", OPENCODE),
 )
 
 
 #: Lower-case words one of which every built-in marker contains: a message with none of them is not searched.
-KEYWORDS = ("claude", "cursor", "copilot", "codex", "devin", "jules", "gemini", "aider", "ampcode", "amp-thread", "opencode")
+KEYWORDS = ("claude", "cursor", "copilot", "codex", "devin", "jules", "gemini", "aider", "ampcode", "amp-thread", "opencode",
+            "assisted-by")
 
 
 class MarkerMatcher:

@@ -237,6 +237,13 @@ def test_message_markers():
     assert matcher.agents_in("see https://chatgpt.com/codex/tasks/task_e_123")[0][0] == "Codex"
     assert matcher.agents_in("Devin run: https://app.devin.ai/sessions/abc")[0][1].endswith("devin-ai-integration[bot]@users.noreply.github.com")
     assert matcher.agents_in("an ordinary commit about claudette and cursors") == []
+    # flux2's "Assisted-by: AGENT/MODEL" trailers (its AGENTS.md asks for them instead of Co-authored-by)
+    assisted = {"claude/opus-4.7": "Claude", "claude-code/claude-opus-4-6": "Claude", "Codex/gpt-5": "Codex",
+                "GitHub Copilot/Claude Opus 4.7": "Copilot", "Claude Opus 4.8 <noreply@anthropic.com>": "Claude"}
+    for trailer, agent in assisted.items():
+        assert [name for name, _ in matcher.agents_in(f"Fix x\n\nWhy.\n\nAssisted-by: {trailer}\nSigned-off-by: A <a@b>")] == [agent]
+    assert matcher.agents_in("Fix x\n\nThe Assisted-by: claude line is discussed here") == []  # (a trailer starts a line)
+    assert matcher.agents_in("Fix x\n\nAssisted-by: Jane Doe <jane@example.com>") == []  # (a person assisting)
     from cairn.graph.changes import AgentMarker
 
     custom = MarkerMatcher.build([AgentMarker(text="Written by Robo", agent="Robo <robo@example.com>")])
