@@ -53,19 +53,13 @@ BUILTIN_MARKERS: tuple[tuple[str, tuple[str, str]], ...] = (
     (r"^aider: ", AIDER),
     (r"\bampcode\.com/threads/|^amp-thread: ", AMP),
     (r"generated with \[?opencode\b", OPENCODE),
+) + tuple(
     # an "Assisted-by: AGENT/MODEL" trailer, as the Linux kernel asks of coding assistants and flux2's AGENTS.md of
     # agents ("Assisted-by: claude/opus-4.7", "Assisted-by: GitHub Copilot/Claude Opus 4.7", "codex/gpt-5")
-    (r"^assisted-by:[ \t]*(?:anthropic[ \t]+)?claude\b", CLAUDE),
-    (r"^assisted-by:[ \t]*(?:github[ \t]+)?copilot\b", COPILOT),
-    (r"^assisted-by:[ \t]*(?:openai[ \t]+)?codex\b", CODEX),
-    (r"^assisted-by:[ \t]*cursor\b", CURSOR),
-    (r"^assisted-by:[ \t]*(?:google[ \t]+)?gemini\b", GEMINI),
-    (r"^assisted-by:[ \t]*(?:google[ \t]+)?jules\b", JULES),
-    (r"^assisted-by:[ \t]*devin\b", DEVIN),
-    (r"^assisted-by:[ \t]*aider\b", AIDER),
-    (r"^assisted-by:[ \t]*amp\b", AMP),
-    (r"^assisted-by:[ \t]*opencode\b", OPENCODE),
-)
+    (rf"^assisted-by:[ \t]*{name}\b", agent) for name, agent in (
+        (r"(?:anthropic[ \t]+)?claude", CLAUDE), (r"(?:github[ \t]+)?copilot", COPILOT), (r"(?:openai[ \t]+)?codex", CODEX),
+        ("cursor", CURSOR), (r"(?:google[ \t]+)?gemini", GEMINI), (r"(?:google[ \t]+)?jules", JULES), ("devin", DEVIN),
+        ("aider", AIDER), ("amp", AMP), ("opencode", OPENCODE)))
 
 
 #: Lower-case words one of which every built-in marker contains: a message with none of them is not searched.

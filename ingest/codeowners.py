@@ -77,8 +77,9 @@ class CodeOwners:
         self.notes = [] if notes is None else notes
         self._index = _index
 
-    def rule_for(self, path: str) -> OwnerRule | None:
-        """The rule that decides ``path`` (the last one matching), or None.
+    def rule_for(self, path: str, before: int | None = None) -> OwnerRule | None:
+        """The rule that decides ``path`` (the last one matching; of the rules before number ``before`` when given),
+        or None.
 
         Only the rules that can match are tried, the last first: those anchored below a directory that
         ``path`` is in (found by its leading directories, see ``_anchor``), and those that match at any depth.
@@ -111,7 +112,7 @@ class CodeOwners:
         if whole:
             candidates = sorted([*candidates, *whole], reverse=True)
         for number in candidates:
-            if rules[number].matches(path):
+            if (before is None or number < before) and rules[number].matches(path):
                 return rules[number]
         return None
 

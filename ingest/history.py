@@ -291,7 +291,7 @@ def mine_history(
     root: Path, identities: IdentitySettings | None = None, progress: HistoryProgress | None = None, *,
     people: Iterable[object] = (), max_coauthors: int = 5, markers: MarkerMatcher | None = None,
     observer: CommitObserver | None = None, memory: StateFile | None = None, spooled: SpooledLog | None = None,
-    max_commit_files: int = 100,
+    max_commit_files: int = 100, organisations: frozenset[str] | None = None,
 ) -> History:
     """Read the history of HEAD at ``root`` (see the module docstring).
 
@@ -304,6 +304,8 @@ def mine_history(
     when it can be, and ``History.state`` is what to remember next (saved by
     the caller, once the analyses have added theirs). ``spooled`` is the log of HEAD
     already under way (``history_stream.SpooledLog``), used if the whole history is read; the caller closes it.
+    ``organisations``: the GitHub organisations CODEOWNERS names teams of (``codeowners.organisations``), when the
+    caller has read it (None: read here, if a merge names a login).
     Never raises for repository problems (not a repository, no commits,
     missing objects, a failing ``git``): they become notes and warnings on the
     returned ``History``, and ``History.completeness`` says how much was read.
@@ -401,7 +403,7 @@ def mine_history(
     ids = reading.ids
     keys = list(ids.index)
     weights, from_trailer = list(ids.weights), list(ids.from_trailer)
-    resolve_people(root, history, ids, totals, reading.log, reading.stream_order, mailmap, declared, head)
+    resolve_people(root, history, ids, totals, reading.log, reading.stream_order, mailmap, declared, head, organisations)
     history.commits = totals.commits
     history.merges = totals.merges
     history.agent_commits = totals.agent_commits

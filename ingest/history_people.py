@@ -47,7 +47,8 @@ def pull_request_authors(log: CommitLog, head: int | None, max_commits: int = 10
 
 
 def resolve_people(root: Path, history: History, ids: Identities, totals: LogTotals, log: CommitLog, order: list[int],
-                   mailmap: Mailmap, declared: list[DeclaredPerson], head: str) -> None:
+                   mailmap: Mailmap, declared: list[DeclaredPerson], head: str,
+                   organisations: frozenset[str] | None = None) -> None:
     """Resolve raw identities into people, in the order a full read meets them (``order``), and keep the records."""
     # Trailers bypass --use-mailmap: map them now, as authors were.
     trailer_only = [i for i, flag in enumerate(ids.from_trailer) if flag]
@@ -94,11 +95,12 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
         held = {login: i for i, p in enumerate(people) for login in p.logins}
         # an organisation's own branches ("from open-telemetry/fix-x") name no person, even when one person's
         # branches were all that voted (Bogdan Drutu got @open-telemetry, argo-cd's Eugene Doudine @argoproj)
-        from cairn.ingest.codeowners import organisations, read_codeowners
+        if organisations is None:
+            from cairn.ingest.codeowners import organisations as of_codeowners, read_codeowners
 
-        teams_of = organisations(read_codeowners(root))
+            organisations = of_codeowners(read_codeowners(root))
         for index, logins in logins_from_pull_requests(pull_request_authors(log, start), person_of, people).items():
-            mine = {login for login in logins if held.get(login, index) == index and login.lower() not in teams_of}
+            mine = {login for login in logins if held.get(login, index) == index and login.lower() not in organisations}
             if mine - set(people[index].logins):
                 people[index].logins = sorted(set(people[index].logins) | mine)
                 people[index].github = people[index].github or people[index].logins[0]

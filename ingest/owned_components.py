@@ -102,8 +102,7 @@ def _names_no_one_new(codeowners: CodeOwners, position: int, files: frozenset[st
     """Whether the rule at ``position`` gives its directory no owner the earlier rules did not already give it: the
     entry only drops someone (Argo CD's ``/hack/gen-docs/ @argoproj/argocd-approvers`` below ``/hack/`` owned by them
     and the CI team), which says no team took the directory on."""
-    first = min(files)
-    before = next((rule for rule in reversed(codeowners.rules[:position]) if rule.matches(first)), None)
+    before = codeowners.rule_for(min(files), before=position)
     return before is not None and set(codeowners.rules[position].owners) <= set(before.owners)
 
 

@@ -42,7 +42,7 @@ from cairn.ingest import code_graph
 from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
 from cairn.ingest.cochange import ChangeResult, add_changes, first_count
 from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
-from cairn.ingest.codeowners import CodeOwners, add_ownership, read_codeowners
+from cairn.ingest.codeowners import CodeOwners, add_ownership, organisations, read_codeowners
 from cairn.ingest.components import build_units, declared_components
 from cairn.ingest.config import load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, git_toplevel, list_files
@@ -265,7 +265,8 @@ def ingest_repository(
         trends, knows_delta, counted = _add_history(graph, root, config, listing, head, summary, notify, defs,
                                            None if tracked_cache else cache_dir, replay_beside, spooled, save_beside,
                                            checkout.tracked_in_cache if checkout is not None else None, cache_written,
-                                           hold_days and compared)  # (a save without a graph to compare reads all)
+                                           hold_days and compared,  # (a save without a graph to compare reads all)
+                                           organisations=organisations(codeowners))
     finally:
         cache_written()  # (at once when the history's steps waited for it already)
     _add_codeowners(graph, codeowners, summary)
@@ -321,6 +322,7 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
                  spooled: SpooledLog | None,
                  save_beside: Callable[[Callable[[], str | None]], None] | None,
                  tracked_in_cache: list[str] | None, before_forks: Callable[[], None], hold_days: bool = False,
+                 organisations: frozenset[str] | None = None,
                  ) -> tuple[TrendInputs | None, KnowsDelta | None, frozenset[str] | None]:
     """History, ownership, change coupling and trends on ``graph``. ``before_forks`` waits for the thread that saves
     the parse cache: called once the history is read, before the first step that may fork (no thread may run then);
@@ -333,7 +335,8 @@ def _add_history(graph: RepoGraph, root: Path, config: CairnConfig, listing: Lis
         history = mine_history(root, config.identities, progress=lambda d, t: notify("reading history", d, t),
                                people=config.people, max_coauthors=config.thresholds.max_coauthors,
                                max_commit_files=config.thresholds.max_commit_files,
-                               markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled)
+                               markers=MarkerMatcher.build(config.agents.markers), memory=memory, spooled=spooled,
+                               organisations=organisations)
         before_forks()  # the replay beside and the first count fork
         early = early_replay(history, config, defs, cache_dir, tracked_in_cache) if replay_beside is not None else None
         if early is not None and early.snapshots is not None:

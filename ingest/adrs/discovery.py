@@ -172,7 +172,7 @@ def states_statuses(root: Path, folder: str, *, head: int = 4096, most: int = 40
     for name in names:
         path = base / name
         if is_record_folder(name) and not path.is_symlink() and path.is_dir():  # (flux2's rfcs/0001-x/README.md)
-            path = next((path / page for page in ("README.md", "readme.md", "index.md") if (path / page).is_file()), path)
+            path = _record_page(path) or path
             name = path.name
         stem, dot, extension = name.rpartition(".")
         if not dot or "." + extension.lower() not in RECORD_EXTENSIONS or is_template(stem) or (
@@ -272,6 +272,16 @@ def _inside(root: Path, rel: str) -> bool:
         return True
     except (ValueError, OSError):
         return False
+
+
+def _record_page(folder: Path) -> Path | None:
+    """The page of a record that is a folder (its ``README``/``index`` document), if it has one."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    return next((folder / n for n in names if n.rpartition(".")[0].lower() in RECORD_PAGES
+                 and n.lower().endswith(RECORD_EXTENSIONS)), None)
 
 
 def names_decision_folder(name: str) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from cairn.ingest.adrs.components import (
     SymbolFiles, infer_components, inner_prefixes, mentioned_paths, named_type, product_components, ubiquitous_names,
 )
-from cairn.ingest.adrs.discovery import adr_files, find_adr_folders
+from cairn.ingest.adrs.discovery import RECORD_PAGES, adr_files, find_adr_folders
 from cairn.graph.store import verifying_skips
 from cairn.ingest.adrs.records import MAX_ADR_BYTES, AdrFormatError, Decision, Problem
 from cairn.ingest.adrs.relations import DecisionSet, resolve_relations
@@ -29,7 +29,8 @@ def with_kep_metadata(root: Path, rel: str, raw: bytes) -> tuple[bytes, str | No
     YAML, size-capped: ``MAX_ADR_BYTES`` for both); the README as it is when there is none or it has a front matter of
     its own, and, with a note why, when ``kep.yaml`` cannot be read (kueue has some that are not valid YAML)."""
     folder, _, name = rel.rpartition("/")
-    if not folder or name.lower() not in ("readme.md", "index.md") or raw.lstrip().startswith(b"---"):
+    stem, _, extension = name.lower().rpartition(".")
+    if not folder or stem not in RECORD_PAGES or extension not in ("md", "markdown") or raw.lstrip().startswith(b"---"):
         return raw, None
     where = f"{folder}/{KEP_METADATA}"
     try:

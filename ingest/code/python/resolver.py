@@ -227,25 +227,12 @@ class PythonResolver(Resolver):
         importer_of = {options[0][1]: module for module, options in candidates.items()}
         names: set[str] = set()
         for path, parsed in self.layout.parsed.items():
-            importer = None
+            importer = importer_of.get(path, "")
+            is_package = path.endswith("/__init__.py")
             for imp in parsed.imports:
-                if imp.level:
-                    if importer is None:
-                        importer = importer_of.get(path, "")
-                    if not importer:
-                        continue
-                    package_like = path.endswith("/__init__.py") or RELATIVE_TO_NAME in imp.names
-                    base = _relative_base(importer, package_like, imp.level)
-                    if base is None:
-                        continue
-                    spec = f"{base}.{imp.spec}" if imp.spec else base
-                    fulls = [spec] if imp.kind == DYNAMIC or not imp.names else [
-                        spec if n == "*" else f"{spec}.{n}" for n in imp.names]
-                elif imp.spec:
-                    fulls = _full_names(imp)
-                else:
-                    continue
-                for full in fulls:
+                if imp.level and not importer or not imp.level and not imp.spec:
+                    continue  # (a relative import of a file with no name yet)
+                for full in _imported_names_of(imp, importer, is_package) or ():
                     names.update(_prefixes(full))
         return names
 
@@ -368,7 +355,7 @@ class PythonResolver(Resolver):
             for imp in parsed.imports:
                 if imp.level or not imp.spec:
                     continue
-                fulls = _full_names(imp)
+                fulls = _imported_names_of(imp, "", False)  # (absolute: a list)
                 if len(fulls) == 1:
                     found = prefixes_of.get(fulls[0])
                     if found is None:
@@ -410,19 +397,7 @@ class PythonResolver(Resolver):
         seen: set[tuple[str, int, str, bool]] = set()
         resolved: list[ResolvedImport] = []
         for imp in parsed.imports:
-            if imp.level:
-                package_like = is_package or RELATIVE_TO_NAME in imp.names
-                base = _relative_base(importer, package_like, imp.level)
-                if base is None:
-                    continue
-                spec = f"{base}.{imp.spec}" if imp.spec else base
-            else:
-                spec = imp.spec
-            if imp.kind == DYNAMIC or not imp.names:
-                full_names = [spec]
-            else:
-                full_names = [spec if n == "*" else f"{spec}.{n}" if spec else n for n in imp.names]
-            for full in full_names:
+            for full in _imported_names_of(imp, importer, is_package) or ():
                 target = memo.get(full, memo)
                 if target is memo:
                     target = memo[full] = self._resolve_name(full)
@@ -547,10 +522,19 @@ def _prefixes(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(".".join(parts[:i]) for i in range(1, len(parts) + 1)))
 
 
-def _full_names(imp: RawImport) -> list[str]:
+def _imported_names_of(imp: RawImport, importer: str, is_package: bool) -> list[str] | None:
+    """The absolute names an import in module ``importer`` gives (``from .a import b`` in ``pkg.m``: ``pkg.a.b``);
+    None for a relative import that climbs above the source root."""
+    if imp.level:
+        base = _relative_base(importer, is_package or RELATIVE_TO_NAME in imp.names, imp.level)
+        if base is None:
+            return None
+        spec = f"{base}.{imp.spec}" if imp.spec else base
+    else:
+        spec = imp.spec
     if imp.kind == DYNAMIC or not imp.names:
-        return [imp.spec]
-    return [imp.spec if n == "*" else f"{imp.spec}.{n}" for n in imp.names]
+        return [spec]
+    return [spec if n == "*" else f"{spec}.{n}" if spec else n for n in imp.names]
 
 
 def _relative_base(importer: str, is_package: bool, level: int) -> str | None:
