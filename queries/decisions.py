@@ -14,8 +14,8 @@ from typing import Any
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.queries.explore.common import component_node
 
-DECISION_FIELDS = ("path", "number", "title", "status", "status_raw", "date", "date_from", "deciders", "supersedes", "superseded_by",
-                   "amends", "amended_by", "components")
+DECISION_FIELDS = ("path", "number", "title", "status", "status_raw", "date", "date_from", "deciders", "summary", "supersedes",
+                   "superseded_by", "amends", "amended_by", "components")
 _LIST_FIELDS = ("deciders", "supersedes", "superseded_by", "amends", "amended_by", "components")
 
 

@@ -155,7 +155,7 @@ def test_adrs_json(shop):
     assert decisions["docs/adr/0002-layered-shop.md"] == {
         "path": "docs/adr/0002-layered-shop.md", "number": 2, "title": "A layered shop", "status": "accepted",
         "status_raw": "accepted", "date": "2023-02-01", "date_from": "record", "deciders": ["Alice Architect", "Bob Builder"],
-        "supersedes": [],
+        "summary": "The web layer renders, core decides and db stores; only downward imports.", "supersedes": [],
         "superseded_by": [], "amends": [], "amended_by": [], "components": ["core", "web"], "rules": ["one-way", "web-no-db"],
     }
     old = decisions["docs/adr/0003-web-calls-db-directly.md"]

@@ -59,6 +59,7 @@ def test_records_without_a_date_are_dated_by_the_commit_that_added_them(server):
         assert whens == ["2018-01-02 · ADR 2", "added 2019-05-06 · ADR 1", "added 2021-03-04 · ADR 1",
                          "2022-01-04 · RFC 4", "2022-01-05 · RFC 5", "2022-01-06 · RFC 6", "2023-11-13 · KEP 1224"]
         assert "POST updates" in items.nth(1).inner_text() and "api" in items.nth(1).inner_text()
+        assert "Reserve." in items.nth(6).inner_text()  # a record's summary, on its card (the list carried none)
         assert "the commit that first added it" in (items.nth(1).locator(".when").get_attribute("title") or "")
         browser.close()
         assert not errors, f"errors in the page: {errors}"
