@@ -41,15 +41,21 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    ``dev2.team@`` spell no full name);
 9. a name that is a GitHub login — a noreply address of that login is used
    under that very name — is that account under any address, when it can only
-   be a login, holding a digit, ``-`` or ``_``: Thanos' ``yeya24
-   <yb532204897@gmail.com>`` is ``yeya24 <…+yeya24@users.noreply.github.com>``
-   (Ben Ye); a plain word ("alex") may be anyone's name.
+   be a login, one token holding a digit, ``-`` or ``_``, or of eight letters
+   or more: Thanos' ``yeya24 <yb532204897@gmail.com>`` is ``yeya24
+   <…+yeya24@users.noreply.github.com>`` (Ben Ye), Fastify's ``delvedor
+   <tommydelved@gmail.com>`` (527 commits) is ``delvedor
+   <delvedor@users.noreply.github.com>``, Tomas Della Vedova; a short plain
+   word ("alex") may be anyone's name.
 10. a GitHub login equal to the local part of another identity's e-mail, when
    one of the two is named by the login itself and the login is distinctive
    (a digit, ``-`` or ``_``, or eight letters or more): flux2's ``matheuscscp
    <…+matheuscscp@users.noreply.github.com>`` is ``Matheus Pimenta
    <matheuscscp@gmail.com>``, Vue's ``linzhe <…+linzhe141@…>`` is ``linzhe141
-   <linzhe141@qq.com>``; not ``zsol`` or ``alex``.
+   <linzhe141@qq.com>``; not ``zsol`` or ``alex``. So is a distinctive login
+   another identity is named by (rule 9's names), whatever name the account
+   uses: Fastify's ``Tomas Della Vedova <delvedor@users.noreply.github.com>``
+   is ``delvedor <tommydelved@gmail.com>``.
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -321,9 +327,10 @@ class DeclaredPerson:
         return names, emails, logins
 
 
-#: A name that can only be a login (rule 9): letters and digits with a digit, ``-`` or ``_`` in it (``yeya24``,
-#: ``matej-g``); a plain word ("alex", "christopher") may be anyone's first name.
+#: A handle: letters and digits with a digit, ``-`` or ``_`` in it (``yeya24``, ``matej-g``), unlike a plain word.
 _HANDLE = re.compile(r"^(?=[a-z0-9_-]*[0-9_-])[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+#: A login's shape: letters and digits, words joined by ``-`` or ``_``.
+_LOGIN_SHAPE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 #: An e-mail local part that spells a name: two words of letters or more, joined by ".", "_" or "-".
 _SPELLED_NAME = re.compile(r"^[^\W\d_]+(?:[._-][^\W\d_]+)+$")
 
@@ -335,6 +342,11 @@ def name_in_address(address: str) -> str | None:
     if not _SPELLED_NAME.match(local):
         return None
     return mergeable_name(re.sub(r"[._-]", " ", local))
+
+
+def _login_name(name: str) -> bool:
+    """Whether a (lower-case) name can only be a login (rule 9): a handle (``yeya24``) or one long word (``delvedor``)."""
+    return _LOGIN_SHAPE.match(name) is not None and _distinctive_login(name)
 
 
 def _distinctive_login(login: str) -> bool:
@@ -411,8 +423,9 @@ def resolve_identities(
             spelling.setdefault((kind, spelled), []).append(index)
         folded = fold_name(name)
         handle_name = name.strip().lower()
-        if not login and _HANDLE.match(handle_name):  # rule 9: a name that can only be a login stands as rule 6's local part
+        if not login and _login_name(handle_name):  # rule 9: a name that can only be a login stands as rule 6's local part
             by_local_part.setdefault((kind, handle_name, folded), []).append(index)
+            local_parts.setdefault((kind, handle_name), []).append((index, True))  # and as rule 10's, named by it
         if folded not in PLACEHOLDER_NAMES and (login or is_valid_email(address)):
             handle = (kind, login or address.partition("@")[0], folded)
             if login:

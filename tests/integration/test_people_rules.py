@@ -451,12 +451,11 @@ def test_a_name_that_is_a_login_is_that_account_under_another_address():
     # prometheus: jub0bs <…+jub0bs@users.noreply.github.com> and jub0bs <jcretel-infosec+github@protonmail.com>
     raw = [("jub0bs", "52325150+jub0bs@users.noreply.github.com"), ("jub0bs", "jcretel-infosec+github@protonmail.com"),
            ("matej-g", "matej-g@users.noreply.github.com"), ("matej-g", "matej@example.com"),
-           # a plain word may be anyone's name; a login used under another name says nothing of this one
-           ("alex", "alex@users.noreply.github.com"), ("alex", "a.smith@example.com"),
-           ("Someone Else", "komisan19@users.noreply.github.com"), ("komisan19", "komi@example.com")]
+           # a plain word may be anyone's name (a login used under another name: the test below)
+           ("alex", "alex@users.noreply.github.com"), ("alex", "a.smith@example.com")]
     people, person_of = resolve_identities(raw, ["human"] * len(raw), [1] * len(raw))
     assert person_of[0] == person_of[1] and person_of[2] == person_of[3]
-    assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
+    assert person_of[4] != person_of[5]
 
 
 def test_a_login_that_is_an_addresss_local_part_is_that_person_when_one_is_named_by_it():
@@ -470,6 +469,21 @@ def test_a_login_that_is_an_addresss_local_part_is_that_person_when_one_is_named
     people, person_of = resolve_identities(raw, ["human"] * len(raw), [207, 10, 29, 1, 5, 98, 1, 1])
     assert person_of[0] == person_of[1] and person_of[2] == person_of[3]
     assert people[person_of[1]].name == "Matheus Pimenta"
+    assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
+
+
+def test_a_name_that_can_only_be_a_login_is_that_account_whatever_name_the_account_uses():
+    # Fastify: "delvedor" (527 commits from a gmail address) is the GitHub account delvedor, which commits as
+    # "Tomas Della Vedova"; pytest: the name "lovetheguitar" (a long word) is the account of that name. A short plain
+    # word is anyone's name ("alex" is not the account alex)
+    raw = [("delvedor", "tommydelved@gmail.com"), ("Tomas Della Vedova", "delvedor@users.noreply.github.com"),
+           ("lovetheguitar", "entry.force.0p@icloud.com"),
+           ("lovetheguitar", "8246135+lovetheguitar@users.noreply.github.com"),
+           ("alex", "a.smith@example.com"), ("Alex Jones", "alex@users.noreply.github.com"),
+           ("christopher", "chris@example.com"), ("Christopher", "chris.b@example.org")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [527, 247, 3, 2, 5, 9, 1, 1])
+    assert person_of[0] == person_of[1] and people[person_of[0]].name == "Tomas Della Vedova"
+    assert person_of[2] == person_of[3]
     assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
 
 
