@@ -3,7 +3,7 @@
 Explicit front matter ``components:`` (score 1.0) is read with the record;
 otherwise ``infer_components`` reads the text. Inference signals and their
 weights, combined as a noisy-or (1 − Π(1 − wᵢ)): a path below the component
-or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``,
+or one of its modules named (``shop/billing/…``, ``shop.billing.invoices``, not a host such as ``docs.deno.com``,
 or a relative link to such a path, ``[writer](../../shop/billing/w.py)``;
 a folder of two segments or more also as itself, ``pkg/query``) 0.9, unless
 another component's folder inside it holds that path (jaeger's
@@ -30,8 +30,8 @@ openedx/credentials' ``credentials`` package) is no evidence in prose (in
 a title it is: cometbft's "Consensus Refactor"); as a path, a module, a code
 span or the record's folder it still is. The repository's own name
 (cometbft's program ``cmd/cometbft``: "CometBFT" is the product; a program named
-as its first word, celestia-node's ``cmd/celestia``) is evidence
-only so too, not in a title or prose; so is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
+as its first word, celestia-node's ``cmd/celestia``; React Router's package ``react-router``) is evidence
+only so too, not in a title or prose, its package's name only in code; so is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
 in "Internal Tracing", a ``common`` in "a common case").
 """
 
@@ -53,9 +53,10 @@ UBIQUITOUS_SHARE = 0.5
 UBIQUITOUS_MIN_RECORDS = 4
 #: Component names that are ordinary words of a record's prose ("internal tracing", "a common case", "the main
 #: reason", Thanos' "Adding a New Thanos Component" beside its pkg/component): evidence only as a path, a module or
-#: code, as a ubiquitous name.
+#: code, as a ubiquitous name. (React Router's "scripts and code outside of app code" named no part of its ``scripts/``.)
 PLAIN_WORD_NAMES = frozenset({"internal", "cmd", "src", "lib", "pkg", "main", "common", "util", "utils", "tools",
-                              "component", "components", "info", "status"})
+                              "component", "components", "info", "status", "scripts", "examples", "tests", "test",
+                              "build"})
 
 
 def product_components(components: dict[str, list[str]], product: Sequence[str]) -> frozenset[str]:
@@ -194,7 +195,8 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
             weights.append(0.6)
             evidence.append(typed[name])
         package = (packages or {}).get(name)
-        if package and (mention := _package_mention(package, low)):
+        # (the product's package in prose is the product: React Router's "Remix and React-Router" in its Linear workflow)
+        if package and (mention := _package_mention(package, low if name not in product else "\n".join(spans))):
             weights.append(0.9)
             evidence.append(f"names its package {mention}")
         lname = name.lower()
@@ -320,14 +322,20 @@ def _own_hit(pattern: re.Pattern[str], text: str, inner: list[str] | tuple[str, 
 @lru_cache(maxsize=4096)
 def _prefix_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A component's path prefix written as a path below it (or, when it has two segments or more, as itself:
-    Thanos' proposals name `pkg/query`; a one-segment folder, ``lib``, is a word), and as a dotted module below it."""
+    Thanos' proposals name `pkg/query`; a one-segment folder, ``lib``, is a word), and as a dotted module below it
+    (not a host name: ``docs.deno.com``)."""
     path, dotted = re.escape(prefix) + "/", re.escape(prefix.replace("/", "."))
     if "/" in prefix:  # (one literal first, then either form)
         literal = re.escape(prefix)
         below = literal + r"(?<![\w./-]" + literal + r")(?:/[\w.*/-]*[\w*]|(?![\w-]|\.\w|/[\w.*]))"
     else:
         below = path + r"(?<![\w./-]" + path + r")[\w.*/-]*[\w*]"
-    return re.compile(below), re.compile(dotted + r"(?<![\w./-]" + dotted + r")(?:\.[a-z_]\w*)+")
+    return re.compile(below), re.compile(dotted + r"(?<![\w./-]" + dotted + r")(?:\.[a-z_]\w*)++" + _NO_HOST)
+
+
+#: A dotted name ending in a common top-level domain is a host, not a module: React Router's "in favor of
+#: docs.deno.com" named no module of its ``docs/``. (The match is possessive: no shorter part of a host name matches.)
+_NO_HOST = "".join(rf"(?<!\.{tld})" for tld in ("com", "org", "net", "dev", "edu", "gov"))
 
 
 #: The word just before a mention (``applicationset`` of "ApplicationSet controller").

@@ -19,8 +19,9 @@ anywhere below the top: a folder named for records (``adr``, ``adrs``,
 and proposed records so; and design proposals, ``proposals``,
 ``design-proposals``, ``proposals-accepted``, ``proposals-done``,
 ``proposals-rejected``: Thanos' and Tempo's design records; and design folders and requests for comments,
-``design``, ``designs``, ``design-docs``, ``rfc``, ``rfcs``, when most of their documents state a status:
-crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's ``rfcs`` — not gopls' design notes or cometbft's RFCs,
+``design``, ``designs``, ``design-docs``, ``rfc``, ``rfcs``, and ``decisions`` or ``decision-log`` outside ``docs``,
+when most of their documents state a status: crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's ``rfcs``,
+React Router's ``decisions/`` — not gopls' design notes or cometbft's RFCs,
 which are discussions; and Kubernetes Enhancement Proposals, ``keps``: kueue's ``keps/NNNN-slug/README.md`` with
 their ``kep.yaml``), and the numbered records directly in any folder
 (``adr-118-mempool-lanes.md``: cometbft keeps its in
@@ -93,10 +94,10 @@ _ARCHITECTURE_RECORD = LazyPattern(r"(?:adr[-_ ]?\d+|\d{3,})(?:[-_ .].*)?", re.I
 _RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?decision[-_]records|architecture[-_]decisions"
                                  r"|(?:design[-_])?proposals(?:[-_](?:accepted|done|implemented|rejected|declined))?"
                                  r"|keps?", re.I)
-#: A folder of design documents or requests for comments (crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's
-#: ``rfcs``): decision records when most of its documents state a status (``* Status: Accepted``), not a folder of
+#: A folder of design documents, requests for comments or decisions (crossplane's ``design/``, Jaeger's ``docs/rfc``,
+#: flux2's ``rfcs``, React Router's ``decisions``): decision records when most of its documents state a status (``* Status: Accepted``), not a folder of
 #: design notes (gopls' ``doc/design``, application-services' ``docs/design``) or of discussions (cometbft's RFCs).
-_DESIGN_FOLDER_NAME = LazyPattern(r"designs?|design[-_]docs?|rfcs?", re.I)
+_DESIGN_FOLDER_NAME = LazyPattern(r"designs?|design[-_]docs?|rfcs?|decisions|decision[-_]logs?", re.I)
 #: A status stated near a document's top: a key line (``* Status: Accepted``, ``- **Status:** draft``) or front matter.
 _STATUS_LINE = LazyPattern(r"^\W{0,6}status\s*(?:\*\*|__)?\s*:", re.I | re.M)
 #: A record that is a folder of its own, its text the folder's README (flux2's ``rfcs/0001-authorization/README.md``,
@@ -148,7 +149,7 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
     for f in nested:
         folder = f.removesuffix(NUMBERED_RECORDS)
         if _inside(root, folder) and (root / folder).is_dir() and not (root / folder).is_symlink():
-            if f == folder and _DESIGN_FOLDER_NAME.fullmatch(folder.rpartition("/")[2]) and not states_statuses(root, folder):
+            if f == folder and _needs_statuses(folder) and not states_statuses(root, folder):
                 continue
             wanted.append(f)
     # A folder inside another one is read with it.
@@ -157,6 +158,14 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
         if not any(f != other and other != ROOT_FOLDER and f.startswith(other + "/") for other in wanted):
             result.append(f)
     return result, problems
+
+
+def _needs_statuses(folder: str) -> bool:
+    """Whether a folder holds records only if most of its documents state a status: a design, RFC or decisions folder,
+    but not the documentation's ``docs/decisions`` (Open edX's, whose records state theirs in a section)."""
+    parent, _, name = folder.rpartition("/")
+    return _DESIGN_FOLDER_NAME.fullmatch(name) is not None and not (
+        name.lower() == "decisions" and parent.rpartition("/")[2].lower() in ("docs", "doc", "architecture"))
 
 
 def states_statuses(root: Path, folder: str, *, head: int = 4096, most: int = 40) -> bool:

@@ -93,6 +93,8 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     # a front matter's title is the record's (Thanos' proposals have no heading of their own above an "# Alternatives")
     title_raw = _front_title(as_text(meta.get("title")), doc.h1) or doc.h1 or doc.first_heading or stem
     decision.title, title_number = clean_title(title_raw)
+    if _PLACEHOLDER_TITLE.fullmatch(decision.title) and title_raw != stem:
+        decision.title = _title_of_name(stem)
     slug_date = date_slug(stem)
     number_in_name = None if slug_date else file_number(stem)
     decision.number = number_in_name if number_in_name is not None else title_number
@@ -166,6 +168,17 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     for line, content in doc.cairn_blocks:
         decision.rules.append(RawRule({"__toml__": content}, f"{'.. code-block:: cairn' if rst else '```cairn block'} at line {line}"))
     return decision
+
+
+#: A template's title left in (React Router's ``0015-observability.md`` is headed "# Title"): the file's name says more.
+_PLACEHOLDER_TITLE = re.compile(r"\W*(?:(?:adr|decision|record|rfc)\s+)?(?:short\s+)?title(?:\s+of\s+(?:the\s+)?"
+                                r"(?:adr|decision|record|rfc))?\W*", re.I)
+
+
+def _title_of_name(stem: str) -> str:
+    """A title made of a record's file name: ``0015-observability`` → "Observability"."""
+    words = " ".join(re.split(r"[-_\s]+", re.sub(r"^(?:adr|rfc|kep)?[-_ ]?\d{1,6}(?=$|[-_. ])", "", stem, flags=re.I))).strip()
+    return words[:1].upper() + words[1:] if words else stem
 
 
 def _front_title(title: str | None, heading: str | None) -> str | None:

@@ -78,8 +78,9 @@ def test_nested_folders_are_the_documentation_folders_of_a_part_holding_a_record
              "packages/core/integration-tests/ro-project/docs/adr/20200101-first-adr.md", "tests/docs/adr/0001-a.md",
              "src/__fixtures__/docs/adr/0001-b.md", "examples/shop/docs/decisions/0001-c.md", "test-app/docs/adr/0001-d.md",
              "contest/docs/adr/0001-e.md"]
-    assert nested_adr_folders(paths) == ["a/docs/decisions", "b/doc/adr", "contest/docs/adr", "f/docs/adrs",
-                                         "g/src/docs/architecture/decisions"]
+    # (a "decisions" folder elsewhere is one when most of its documents state a status: find_adr_folders reads them)
+    assert nested_adr_folders(paths) == ["a/docs/decisions", "b/doc/adr", "contest/docs/adr", "docs/decisions",
+                                         "e/decisions", "f/docs/adrs", "g/src/docs/architecture/decisions"]
 
 
 def test_a_shallow_clone_dates_no_record_by_its_history(tmp_path):
@@ -445,4 +446,50 @@ def test_kubernetes_enhancement_proposals_are_records_with_their_kep_yaml(tmp_pa
         "keps/1224-lending-limit/README.md": (1224, "Introducing lendingLimit", "accepted", "2023-11-13",
                                               ["@alculquicondor"], ["cache"]),
         "keps/1432-per-flavor/README.md": (1432, "Admission check per flavor", "unknown", "2025-01-01", [], []),
+    }
+
+
+def test_a_decisions_folder_stating_statuses_holds_records_read_as_react_router_writes_them(tmp_path):
+    # React Router keeps decisions/NNNN-slug.md at the top ("Status: accepted"); one is headed by the template's
+    # "# Title"; their prose names hosts (docs.deno.com), "scripts" and the product's own package in passing
+    assert nested_adr_folders(["decisions/0001-use-blocker.md", "src/decisions/rules.md"]) == [
+        "decisions", "src/decisions"]
+    repo = GitRepo(tmp_path / "react-router")
+    scripts = " ".join(["Node treats scripts as CommonJS."] * 6)
+    repo.commit({
+        "packages/react-router/package.json": '{"name": "react-router"}',
+        "packages/react-router/lib/router.ts": "export const r = 1;\n",
+        "packages/react-router/lib/hooks.ts": "export const h = 1;\n",
+        "packages/react-router-dev/package.json": '{"name": "@react-router/dev"}',
+        "packages/react-router-dev/vite.ts": "export const v = 1;\n",
+        "packages/react-router-dev/cli.ts": "export const c = 1;\n",
+        "docs/prettier.config.js": "module.exports = {};\n",
+        "scripts/publish.js": "console.log(1);\n", "scripts/version.js": "console.log(2);\n",
+        # a folder of code named "decisions", its notes stating no status: no records
+        "src/decisions/engine.ts": "export const e = 1;\n",
+        "src/decisions/rules.md": "# Rules\n\nHow the engine decides.\n",
+        "src/decisions/notes.md": "# Notes\n\nMore.\n", "src/decisions/limits.md": "# Limits\n\nMore.\n",
+        "decisions/template.md": "# Title\n\nDate: YYYY-MM-DD\n\nStatus: proposed | accepted\n",
+        "decisions/0001-use-npm.md": ("# Use npm for Deno projects\n\nDate: 2022-05-10\n\nStatus: accepted\n\n"
+                                      "## Context\n\nDeno moved its manual in favor of docs.deno.com.\n"),
+        "decisions/0006-linear-workflow.md": ("# Linear Workflow\n\nDate: 2022-09-06\n\nStatus: accepted\n\n## Context\n\n"
+                                              "We develop Remix and React-Router with Linear.\n"),
+        "decisions/0008-js-conversion.md": ("# Only support JS conversion for app code\n\nDate: 2023-01-20\n\n"
+                                            f"Status: accepted\n\n## Context\n\n{scripts}\n"),
+        "decisions/0013-config.md": ("# react-router.config.ts\n\nDate: 2024-11-21\n\nStatus: accepted\n\n## Context\n\n"
+                                     "Import it from `@react-router/dev` and `react-router`.\n"),
+        "decisions/0015-observability.md": ("# Title\n\nDate: 2025-09-22\n\nStatus: proposed\n\n## Context\n\n"
+                                            "Logging and tracing.\n"),
+    }, date="2025-10-01T10:00:00+00:00")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    found = {d["path"]: (d["number"], d["title"], d["status"], d["components"]) for d in data["decisions"]}
+    assert found == {
+        "decisions/0001-use-npm.md": (1, "Use npm for Deno projects", "accepted", []),
+        "decisions/0006-linear-workflow.md": (6, "Linear Workflow", "accepted", []),
+        "decisions/0008-js-conversion.md": (8, "Only support JS conversion for app code", "accepted", []),
+        "decisions/0013-config.md": (13, "react-router.config.ts", "accepted", ["react-router", "react-router-dev"]),
+        "decisions/0015-observability.md": (15, "Observability", "proposed", []),
     }
