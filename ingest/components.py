@@ -45,7 +45,11 @@ and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are left
 out of the layout: a build module's folder, then the package path decides, so
 retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
 parts though their classes share the package ``retrofit2``, and ``owner``
-holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``.
+holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``;
+a package path's first folder (``org/``, ``com/`` …: ``NAMESPACE_ROOTS``) is
+looked through as a container is, whatever share of the code it holds
+(Spring Petclinic's ``org/springframework/samples/petclinic/{owner,vet,…}``
+beside its templates).
 A build module of tests by its name (``test-shrinker``, ``java-test``) or a
 project template (vite's ``template-react``) is not "the code" either. A folder whose name is taken is named with its parent's
 (gson's test package ``gson.metrics`` beside the module ``metrics``). Files
@@ -95,6 +99,9 @@ SMALL_PACKAGES_TOGETHER = frozenset({"internal", "libs", "lib"})
 BUILD_MANIFESTS = frozenset({"Cargo.toml", "package.json", "go.mod", "pyproject.toml", "setup.py", "pom.xml",
                              "build.gradle", "build.gradle.kts", "composer.json"})
 _MANIFEST_ENDINGS = tuple(BUILD_MANIFESTS)
+#: The first folder of a Java or Kotlin package path (``org/springframework/samples/petclinic/``, ``com/google/``): a
+#: namespace, looked through as a container is (Spring Petclinic's ``owner``, ``vet``, ``system`` were one ``org``).
+NAMESPACE_ROOTS = frozenset({"org", "com", "net", "io", "dev", "me", "edu", "gov"})
 #: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; pytest's testing/
 #: (60 %) and retrofit's website/ (65 %) are no such package.
 DOMINANT_SHARE = 0.7
@@ -306,6 +313,9 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             prefix = prefix + [next(iter(heads))]
             continue
         break
+    # the package paths' first folders (a source set's ``org/``), by their logical path
+    namespaces = {tuple(d[:module_len + 1]) for (module_len, source_set), d in located
+                  if source_set and len(d) > module_len and d[module_len] in NAMESPACE_ROOTS}
     groups = {name: ([*prefix, name], members) for name, members in _group(dirs, prefix).items()}
     top_names = set(groups)
     pending = sorted(groups, key=lambda n: -len(groups[n][1]))
@@ -315,7 +325,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         top_path, members = groups[top]
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
         large: list[str] = []  # split out only these large build units (hermes' tools/test-framework …)
-        if top_path[-1] not in (TOP_CONTAINER_DIRS if len(top_path) == len(prefix) + 1 else CONTAINER_DIRS):
+        if top_path[-1] not in (TOP_CONTAINER_DIRS if len(top_path) == len(prefix) + 1 else CONTAINER_DIRS) \
+                and tuple(top_path) not in namespaces:
             code_below = code_below if code_below is not None else _code_below(source_paths)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):

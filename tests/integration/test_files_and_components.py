@@ -87,6 +87,17 @@ def test_inferred_components_look_through_containers_and_single_packages():
         ("owner", ["src/main/java/org/acme/shop/owner/**", "src/test/java/org/acme/shop/owner/**"]),
         ("vet", ["src/main/java/org/acme/shop/vet/**", "src/test/java/org/acme/shop/vet/**"]),
     ]
+    # a package path's first folder is a namespace, split whatever share of the code it holds: Spring Petclinic's org/
+    # beside its templates and styles (64 % of its code) was one component "org"
+    petclinic = java + [f"src/main/resources/templates/{page}.html" for page in ("owners", "vets", "error", "layout")]
+    assert names(petclinic) == [
+        ("db", ["src/main/resources/db/**"]),
+        ("owner", ["src/main/java/org/acme/shop/owner/**", "src/test/java/org/acme/shop/owner/**"]),
+        ("templates", ["src/main/resources/templates/**"]),
+        ("vet", ["src/main/java/org/acme/shop/vet/**", "src/test/java/org/acme/shop/vet/**"]),
+    ]
+    assert [n for n, _ in names(["org/acme/a/x.go", "org/acme/b/y.go", *[f"web/{i}.ts" for i in range(4)]])] == [
+        "org", "web"]  # (a folder named org outside a source set is a folder)
     assert names(["packages/ui/src/x.ts", "packages/core/src/y.ts"]) == [("core", ["packages/core/**"]), ("ui", ["packages/ui/**"])]
     assert names(["src/main/java/com/acme/a/X.java", "src/main/java/com/acme/b/Y.java"]) == [
         ("a", ["src/main/java/com/acme/a/**"]), ("b", ["src/main/java/com/acme/b/**"]),
