@@ -40,7 +40,9 @@ the top or a layout folder (``src``) deeper down (a ``lib`` below the top is
 ``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``). Hidden
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
-when there are at least three of them and they are a tenth of the code. Maven
+when there are at least three of them and they are a tenth of the code, or
+when the package's manifest names one of them as its entry point (Fastify's
+``fastify.js``, ``"main"`` of its ``package.json``, beside ``lib/``). Maven
 and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are left
 out of the layout: a build module's folder, then the package path decides, so
 retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
@@ -297,10 +299,10 @@ def build_units(paths: Iterable[str]) -> frozenset[str]:
                      if path.endswith(_MANIFEST_ENDINGS) and path.rpartition("/")[2] in BUILD_MANIFESTS)
 
 
-def infer_components(source_paths: list[str], root_name: str = "root", units: frozenset[str] = frozenset()
-                     ) -> list[ComponentDef]:
-    """Components from the directory layout of the source files and the build ``units`` (``build_units``; see the
-    module docstring)."""
+def infer_components(source_paths: list[str], root_name: str = "root", units: frozenset[str] = frozenset(),
+                     entries: frozenset[str] = frozenset()) -> list[ComponentDef]:
+    """Components from the directory layout of the source files, the build ``units`` (``build_units``) and the
+    package's ``entries`` (``package_names.entry_points``; see the module docstring)."""
     located = [_logical(p) for p in source_paths]
     dirs = [d for _, d in located]
     if not dirs:
@@ -378,7 +380,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             if kept:  # internal/** less the packages split out (the more specific pattern wins)
                 groups[path[-1]] = (path, kept + direct)
     top_files = [d for d in dirs if d == prefix]
-    if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs):  # a Go module's root package, say
+    if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs) or (  # a Go module's root package, say
+            top_files and not prefix and any(p in entries for p in source_paths if "/" not in p)):  # fastify.js
         key = root_name if root_name not in groups else f"{root_name}.root"
         groups[key] = ([*prefix, "*"], top_files)
     # the origins of the files below each logical folder (every prefix of it), and of the files directly in it

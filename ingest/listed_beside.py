@@ -74,7 +74,8 @@ class ListedBeside(ForkedParts):
             reasons = scope["reasons"]
             kept = dict(zip(paths, zip(map(bool, scope["counted"]), map(reasons.__getitem__, scope["reason"]), strict=True),
                             strict=True))
-            return ListingDerived(self.repo, kept, data["source_paths"], data["codeowners"], data["units"], data["defs"])
+            return ListingDerived(self.repo, kept, data["source_paths"], data["codeowners"], data["units"], data["entries"],
+                                  data["defs"])
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 
@@ -119,14 +120,15 @@ class ListingDerived:
     """What a listing decides alone, worked out beside (``ListedBeside``) by the functions the ingest calls: each
     source file's place in the truck factor's scope (``linguist.truck_factor_scope``: its path, language and
     attributes), and the inferred components (``owned_components.layout_components``) of the listing's source
-    files, its build units and the CODEOWNERS read then. Each is taken only where the ingest's own inputs are those: ``scope`` by path (a File node is a file the listing
+    files, its build units and entry points and the CODEOWNERS read then. Each is taken only where the ingest's own inputs are those: ``scope`` by path (a File node is a file the listing
     kept, with its language and attributes), ``defs`` when the source files (the driver may skip some more), the
-    build units, the repository name and the CODEOWNERS rules are the same."""
+    build units, the entry points, the repository name and the CODEOWNERS rules are the same."""
 
     def __init__(self, repo: str, scope: dict[str, tuple[bool, str | None]], source_paths: str, codeowners: list,
-                 units: str, defs: list[dict[str, Any]]):
+                 units: str, entries: list[str], defs: list[dict[str, Any]]):
         self._repo, self.scope = repo, scope
         self._source_paths, self._codeowners, self._units, self._defs = source_paths, codeowners, units, defs
+        self._entries = entries
 
     @staticmethod
     def compute(listing: Listing, repo: str) -> dict[str, Any]:
@@ -134,6 +136,7 @@ class ListingDerived:
         from cairn.ingest.components import build_units
         from cairn.ingest.linguist import truck_factor_scope
         from cairn.ingest.owned_components import layout_components
+        from cairn.ingest.package_names import entry_points
 
         attributes = listing.attributes
         source = sorted(f.path for f in listing.kept if f.language is not None)
@@ -143,22 +146,24 @@ class ListingDerived:
         number = {why: i for i, why in enumerate(reasons)}
         owners = read_codeowners(listing.root)
         units = build_units(listing.all_paths)
-        defs = layout_components(source, repo, owners, units)
+        entries = entry_points(listing.root, listing.all_paths)
+        defs = layout_components(source, repo, owners, units, entries)
         # the scope as columns (the paths one NUL-joined text, each reason once): 50k paths decode in C
         return {"scope": {"count": len(paths), "paths": "\0".join(paths), "counted": [int(c) for c, _ in scope],
                           "reasons": reasons, "reason": [number[why] for _, why in scope]},
                 "source_paths": _digest_of(source), "codeowners": _owners_key(owners), "units": _digest_of(sorted(units)),
+                "entries": sorted(entries),
                 "defs": [{"name": d.name, "paths": d.paths, "system": d.system, "domain": d.domain,
                           "description": d.description, "inferred": d.inferred} for d in defs]}
 
-    def defs(self, source_paths: list[str], repo: str, codeowners: CodeOwners, units: frozenset[str]
-             ) -> list[ComponentDef] | None:
+    def defs(self, source_paths: list[str], repo: str, codeowners: CodeOwners, units: frozenset[str],
+             entries: frozenset[str]) -> list[ComponentDef] | None:
         """The components ``layout_components`` gives for these inputs, when they are the
         child's; else None."""
         from cairn.ingest.components import ComponentDef
 
         if repo != self._repo or _digest_of(source_paths) != self._source_paths or _owners_key(codeowners) != self._codeowners \
-                or _digest_of(sorted(units)) != self._units:
+                or _digest_of(sorted(units)) != self._units or sorted(entries) != self._entries:
             return None
         return [ComponentDef(d["name"], d["paths"], d["system"], d["domain"], d["description"], d["inferred"])
                 for d in self._defs]

@@ -36,11 +36,11 @@ _GLOB = re.compile(r"[*?\[\]!\\]")
 
 
 def layout_components(source_paths: list[str], repo: str, codeowners: CodeOwners,
-                      units: frozenset[str] = frozenset()) -> list[ComponentDef]:
+                      units: frozenset[str] = frozenset(), entries: frozenset[str] = frozenset()) -> list[ComponentDef]:
     """The components of a repository that declares none: its layout's (``components.infer_components``, with its
     build ``units``: ``components.build_units`` of every tracked path), refined by the directories CODEOWNERS names
     (``codeowners_components``)."""
-    defs = infer_components(source_paths, repo, units)
+    defs = infer_components(source_paths, repo, units, entries)
     return defs + codeowners_components(codeowners, source_paths, defs)
 
 

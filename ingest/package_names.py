@@ -8,6 +8,9 @@ the name its manifest gives it, which a repository's records use (hermes' ADR-01
 ``composer.json``'s ``name``, ``go.mod``'s ``module`` path. The manifests are untrusted input: read only, at most
 ``MAX_MANIFEST_BYTES`` each, parsed as data (``json``, ``untrusted_toml``); one that cannot be read or parsed, or
 gives no plain name (a string of at most ``MAX_NAME_LENGTH`` characters without spaces), gives the component none.
+
+``entry_points`` reads the top ``package.json``'s ``main`` and ``module`` (the files a package is entered by), which
+make the files at the top a component (``components.infer_components``).
 """
 
 from __future__ import annotations
@@ -80,6 +83,24 @@ def package_name(root: Path, folder: str, present: frozenset[str] | set[str]) ->
         if isinstance(name, str) and 0 < len(name) <= MAX_NAME_LENGTH and _PLAIN_NAME.match(name):
             return name
     return None
+
+
+def entry_points(root: Path, present: frozenset[str] | set[str] | list[str]) -> frozenset[str]:
+    """The files at the top of the repository its ``package.json`` names as the package's entry point (``main``,
+    ``module``: Fastify's ``fastify.js``), among the tracked paths ``present``; none when it names none, names a file
+    below a folder, or cannot be read (the manifest is read as ``package_name`` reads it)."""
+    if "package.json" not in present:
+        return frozenset()
+    try:
+        raw = read_checkout_file(root, "package.json", limit=MAX_MANIFEST_BYTES)
+        value = json.loads(raw.decode("utf-8")) if raw is not None else None
+    except (RefusedFile, OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return frozenset()
+    if not isinstance(value, dict):
+        return frozenset()
+    named = (value.get(key) for key in ("main", "module"))
+    files = {entry.strip().removeprefix("./") for entry in named if isinstance(entry, str) and len(entry) <= MAX_NAME_LENGTH}
+    return frozenset(f for f in files if f and "/" not in f and f in present)
 
 
 def package_names(root: Path, components: Iterable[tuple[str, list[str]]], units: frozenset[str],

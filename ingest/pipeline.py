@@ -56,7 +56,7 @@ from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.listed_beside import ListedBeside
 from cairn.ingest.owned_components import component_parents, layout_components
-from cairn.ingest.package_names import package_names
+from cairn.ingest.package_names import entry_points, package_names
 from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import TrendReplay, early_replay, trend_inputs
@@ -218,11 +218,12 @@ def ingest_repository(
     codeowners = read_codeowners(root)
     derived = listed.derived() if listed is not None else None  # worked out beside while the code was read
     units = build_units(listing.all_paths)
+    entries = entry_points(root, listing.all_paths) if not config.components else frozenset()
     if config.components:
         defs = declared_components(config.components)
-    elif derived is None or (defs := derived.defs(source_paths, repo, codeowners, units)) is None:
-        # the layout's components (with its build units), refined by the directories CODEOWNERS names
-        defs = layout_components(source_paths, repo, codeowners, units)
+    elif derived is None or (defs := derived.defs(source_paths, repo, codeowners, units, entries)) is None:
+        # the layout's components (with its build units and entry points), refined by the directories CODEOWNERS names
+        defs = layout_components(source_paths, repo, codeowners, units, entries)
     with gc_paused():
         # after a commit (the extraction compared with is known: the save writes the IMPORTS edges that differ) they
         # are held unmade until read (``graph.lazy_imports``)

@@ -121,6 +121,32 @@ def test_a_new_crate_in_a_folder_of_crates_becomes_a_component_on_the_next_inges
     assert components() == components(cold)
 
 
+def test_the_files_at_the_top_a_package_is_entered_by_are_a_component_while_its_manifest_says_so(tmp_path):
+    # Fastify: fastify.js at the top ("main" of its package.json) is the framework's heart beside lib/ and test/
+    repo = GitRepo(tmp_path / "fastify")
+    files = {"package.json": '{"name": "fastify", "main": "./fastify.js"}', "fastify.js": "require('./lib/a')\n",
+             "fastify.d.ts": "export {}\n"}
+    files.update({f"lib/m{i}.js": f"module.exports = {i}\n" for i in range(10)})
+    files.update({f"test/t{i}.test.js": "require('../fastify')\n" for i in range(20)})
+    repo.commit(files, message="fastify")
+    store = tmp_path / "store"
+
+    def components(at: Path = store) -> dict[str, list[str]]:
+        proc = cairn("components", "--store", str(at), "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        return {c["name"]: c["paths"] for c in json.loads(proc.stdout)["components"]}
+
+    assert cairn("ingest", str(repo.root), "--store", str(store)).returncode == 0
+    assert components() == {"fastify": ["*"], "lib": ["lib/**"], "test": ["test/**"]}
+    # a manifest naming an entry below a folder, or none at all: the two files at the top are no component
+    repo.commit({"package.json": '{"name": "fastify", "main": "lib/m0.js"}'}, message="moved")
+    assert cairn("ingest", str(repo.root), "--store", str(store)).returncode == 0
+    assert components() == {"lib": ["lib/**"], "test": ["test/**"]}
+    cold = tmp_path / "cold"
+    assert cairn("ingest", str(repo.root), "--store", str(cold)).returncode == 0
+    assert components() == components(cold)
+
+
 def test_missing_path_and_file_path(tmp_path):
     proc = cairn("ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s"))
     assert proc.returncode == 2 and "no such directory" in proc.stderr and "Traceback" not in proc.stderr

@@ -67,12 +67,17 @@ def test_the_listing_from_the_child_is_the_one_made_in_process(checkout, monkeyp
     units = build_units(want.all_paths)
     defs = infer_components(source, "r", units)
     defs += codeowners_components(owners, source, defs)
-    assert list(map(repr, derived.defs(source, "r", owners, units))) == list(map(repr, defs)) and len(defs) == 3  # (a, b, pkg/a)
+    none = frozenset()
+    got_defs = derived.defs(source, "r", owners, units, none)
+    assert list(map(repr, got_defs)) == list(map(repr, defs)) and len(defs) == 3  # (a, b, pkg/a)
     # other inputs than the child's: the driver skipped a file, another name, other CODEOWNERS rules, other build units
-    assert derived.defs(source[1:], "r", owners, units) is None and derived.defs(source, "s", owners, units) is None
-    assert derived.defs(source, "r", owners, units | {"pkg/a"}) is None
+    # or entry points
+    assert derived.defs(source[1:], "r", owners, units, none) is None
+    assert derived.defs(source, "s", owners, units, none) is None
+    assert derived.defs(source, "r", owners, units | {"pkg/a"}, none) is None
+    assert derived.defs(source, "r", owners, units, frozenset({"index.js"})) is None
     (checkout / ".github/CODEOWNERS").write_text("/pkg/b/ @team-b\n")
-    assert derived.defs(source, "r", read_codeowners(checkout), units) is None
+    assert derived.defs(source, "r", read_codeowners(checkout), units, none) is None
 
 
 @forking
