@@ -264,7 +264,10 @@ def ranked_to_ask(index: KnowledgeIndex, tally: tuple[list[dict[str, Any]], dict
                     key=lambda r: -now.get(r["id"], 0.0))  # (stable: equal weights keep the holders' order)
     ask: list[dict[str, Any]] = []
     for row in ranked[:limit]:
-        commits = f"{row['commits']} commit{'' if row['commits'] == 1 else 's'}"
+        # (commits to each file, summed: distinct commits only when one file was changed — Loki's "changed 20 in 115
+        # commits" were 35 commits)
+        plural = "" if row["commits"] == 1 else "s"
+        commits = f"{row['commits']} commit{plural}" if row["touched"] <= 1 else f"{row['commits']} file change{plural}"
         if files == 1:
             why = f"author of the file ({commits})" if row["authored"] else f"changed it in {commits}"
         elif row["authored"]:

@@ -224,9 +224,10 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
     if rows:
         more = answer.get("more_holders") or 0
         console.print(table("Knowledge holders" + (f" (first {len(rows)} of {len(rows) + more})" if more else ""), [
-            ("person", IDENTIFIER), ("authored", NUMBER), ("commits", NUMBER), "last change", "status"], rows))
+            ("person", IDENTIFIER), ("authored", NUMBER), ("changes", NUMBER), "last change", "status"], rows))
         console.print("[dim]authored: files they are an author of (degree of authorship, as the truck factor counts), "
-                      "and their share of the files[/]", highlight=False)
+                      "and their share of the files; changes: their commits to each file, summed over the files[/]",
+                      highlight=False)
     owners = answer.get("codeowners") or []
     if owners:
         console.print("CODEOWNERS: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners),

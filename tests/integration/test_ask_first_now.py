@@ -87,8 +87,8 @@ def test_recent_work_comes_before_a_single_authored_file_and_old_work(graph):
     assert ask_all(graph, "web") == ["Ann Author", "Vic Recent", "Dee Single", "Olaf Olden"]
     asked = who_knows(graph, ["web"])["paths"][0]["ask"]
     assert asked == [
-        {"person": "Ann Author", "id": "ann@example.com", "why": "author of 4 of the files, changed 4 in 4 commits, last 2025-06-01"},
-        {"person": "Vic Recent", "id": "vic@example.com", "why": "changed 3 of the files in 6 commits, last 2026-03-02"},
+        {"person": "Ann Author", "id": "ann@example.com", "why": "author of 4 of the files, changed 4 in 4 file changes, last 2025-06-01"},
+        {"person": "Vic Recent", "id": "vic@example.com", "why": "changed 3 of the files in 6 file changes, last 2026-03-02"},
         {"person": "Dee Single", "id": "dee@example.com", "why": "author of 1 of the files, changed 1 in 1 commit, last 2026-05-01"}]
 
 

@@ -82,7 +82,7 @@ def test_a_mostly_orphaned_component_names_the_people_still_here_who_changed_it(
     # owner, is gone: neither is named
     assert [a["person"] for a in core["ask_first"]] == ["Paul Present", "Rita Recent", "Quinn Quiet"]
     assert core["ask_first"][:2] == [
-        {"person": "Paul Present", "id": "paul@example.com", "why": "author of 1 of the files, changed 2 in 2 commits, last 2024-03-01"},
+        {"person": "Paul Present", "id": "paul@example.com", "why": "author of 1 of the files, changed 2 in 2 file changes, last 2024-03-01"},
         {"person": "Rita Recent", "id": "rita@example.com", "why": "changed 1 of the files in 1 commit, last 2024-06-01"}]
 
 
@@ -112,10 +112,10 @@ def test_leaving_takes_them_out_of_the_people_to_ask(store):
 def test_the_table_and_the_drill_down_say_it(store):
     asked = " ".join(cli(store, "bus-factor").split("Ask first now")[1].split())
     assert asked.startswith(", where most files have no author left: core: Paul Present (author of 1 of the files, "
-                            "changed 2 in 2 commits, last 2024-03-01); Rita Recent (changed 1 of the files in 1 commit, last 2024-06-01); Quinn")
+                            "changed 2 in 2 file changes, last 2024-03-01); Rita Recent (changed 1 of the files in 1 commit, last 2024-06-01); Quinn")
     assert "web" not in asked
     drill = cli(store, "bus-factor", "--path", "src/core")
-    assert "ask first: Paul Present (author of 1 of the files, changed 2 in 2 commits, last 2024-03-01); Rita Recent" in " ".join(drill.split())
+    assert "ask first: Paul Present (author of 1 of the files, changed 2 in 2 file changes, last 2024-03-01); Rita Recent" in " ".join(drill.split())
     assert "ask first" not in cli(store, "bus-factor", "--path", "src/web")
 
 
@@ -124,7 +124,7 @@ def test_the_component_card_carries_it_in_every_format(store):
     assert json.loads(cli(store, "explore", "core", "--format", "json"))["bus_factor"]["ask_first"] == asked
     assert json.loads(cli(store, "explore", "web", "--format", "json"))["bus_factor"]["ask_first"] is None
     markdown = cli(store, "explore", "core", "--format", "markdown")
-    assert ("- Ask first now: Paul Present (author of 1 of the files, changed 2 in 2 commits, last 2024-03-01); Rita Recent (changed 1 of the "
+    assert ("- Ask first now: Paul Present (author of 1 of the files, changed 2 in 2 file changes, last 2024-03-01); Rita Recent (changed 1 of the "
             "files in 1 commit, last 2024-06-01); Quinn Quiet") in markdown
     assert "Ask first" not in cli(store, "explore", "web", "--format", "markdown")
     assert "ask first now: Paul Present" in " ".join(cli(store, "explore", "core").split())
