@@ -80,11 +80,15 @@ GENERIC_CONTAINERS = frozenset({"src", "lib", "libs", "packages", "apps", "servi
 LAYOUT_FOLDERS = frozenset({"src", "source", "sources", "main", "java", "kotlin", "scala", "python"})
 #: Python's mark of a private package tree (pip's src/pip/_internal/{cli,commands,…}): split like a container, its
 #: own modules keeping its name.
-CONTAINER_DIRS = GENERIC_CONTAINERS | {"_internal"}
+CONTAINER_DIRS = GENERIC_CONTAINERS - {"source", "sources"} | {"_internal"}
 #: Go's project layout at the top of a module: ``cmd/`` holds one directory per program, ``internal/`` the packages
 #: nothing outside may import (jaeger's internal/{storage,sampling,auth,…}: 686 files were one component). Deeper
-#: down they are ordinary packages (gson's com/google/gson/internal).
+#: down they are ordinary packages (gson's com/google/gson/internal). So are sources: Swift's ``Sources/`` at the top,
+#: a part beside its peers below it (Vector's ``src/sources/`` beside ``src/sinks/`` and ``src/transforms/``, which
+#: gave 30 components to its sources and one to its 411 sinks' files).
 TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal"}
+#: Containers at the repository's very top only.
+ROOT_CONTAINER_DIRS = frozenset({"source", "sources"})
 #: Go's internal/ packages of fewer source files than this stay together, in a component named ``internal``:
 #: jaeger's gzipfs, hostname, safeexpvar … (2 files each) beside storage (454) and sampling (36).
 MIN_INTERNAL_PACKAGE_FILES = 10
@@ -278,6 +282,15 @@ def _logical(path: str) -> tuple[Origin, list[str]]:
     return (len(module), m.group("set")), module + path[m.end():].split("/")[:-1]
 
 
+def _container(path: list[str], prefix: list[str]) -> bool:
+    """Whether the folder ``path`` is a container by its name (``CONTAINER_DIRS``; ``TOP_CONTAINER_DIRS`` just below the
+    looked-through ``prefix``, ``ROOT_CONTAINER_DIRS`` at the very top)."""
+    name = path[-1]
+    if len(path) == 1 and name in ROOT_CONTAINER_DIRS:
+        return True
+    return name in (TOP_CONTAINER_DIRS if len(path) == len(prefix) + 1 else CONTAINER_DIRS)
+
+
 def _mostly_go(source_paths: list[str], folder: list[str]) -> bool:
     """Whether most of the source files below ``folder`` are Go's."""
     below = "/".join(folder) + "/"
@@ -327,8 +340,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         top_path, members = groups[top]
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
         large: list[str] = []  # split out only these large build units (hermes' tools/test-framework …)
-        if top_path[-1] not in (TOP_CONTAINER_DIRS if len(top_path) == len(prefix) + 1 else CONTAINER_DIRS) \
-                and tuple(top_path) not in namespaces:
+        if not _container(top_path, prefix) and tuple(top_path) not in namespaces:
             code_below = code_below if code_below is not None else _code_below(source_paths)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):

@@ -98,6 +98,15 @@ def test_inferred_components_look_through_containers_and_single_packages():
     ]
     assert [n for n, _ in names(["org/acme/a/x.go", "org/acme/b/y.go", *[f"web/{i}.ts" for i in range(4)]])] == [
         "org", "web"]  # (a folder named org outside a source set is a folder)
+    # sources below the top are a part beside its peers (Vector's src/sources/ beside src/sinks/); at the top, Swift's
+    # Sources/ holds the modules
+    vector = [f"src/{kind}/{name}/{m}.rs" for kind, name in (("sources", "kafka"), ("sources", "redis"), ("sinks", "s3"),
+                                                              ("sinks", "http")) for m in ("mod", "config")]
+    assert names(vector + ["src/lib.rs", "src/app.rs", "lib/codecs/src/x.rs"]) == [
+        ("lib", ["lib/**"]), ("root", ["src/*"]), ("sinks", ["src/sinks/**"]), ("sources", ["src/sources/**"])]
+    assert names(vector) == [("sinks", ["src/sinks/**"]), ("sources", ["src/sources/**"])]
+    assert names(["sources/Kafka/a.swift", "sources/Redis/b.swift", "tests/t.swift"]) == [
+        ("Kafka", ["sources/Kafka/**"]), ("Redis", ["sources/Redis/**"]), ("tests", ["tests/**"])]
     assert names(["packages/ui/src/x.ts", "packages/core/src/y.ts"]) == [("core", ["packages/core/**"]), ("ui", ["packages/ui/**"])]
     assert names(["src/main/java/com/acme/a/X.java", "src/main/java/com/acme/b/Y.java"]) == [
         ("a", ["src/main/java/com/acme/a/**"]), ("b", ["src/main/java/com/acme/b/**"]),
