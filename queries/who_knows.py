@@ -281,9 +281,9 @@ def ranked_to_ask(index: KnowledgeIndex, tally: tuple[list[dict[str, Any]], dict
             continue
         same = next((a for a in ask if a["id"] == owner["id"]), None)
         if same is not None:  # (said even when the list is full: the maintainer asked first is also the owner)
-            same["why"] += "; declared owner (CODEOWNERS)"
+            same["why"] += "; declared owner in CODEOWNERS"
         elif len(ask) < limit:
-            ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner (CODEOWNERS)"})
+            ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner in CODEOWNERS"})
     return [without_echo(a, "person") for a in ask]
 
 

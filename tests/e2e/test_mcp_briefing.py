@@ -157,7 +157,7 @@ def test_briefing_before_changing_a_billing_file(big):
 
 def test_briefing_for_a_component_somebody_left(big):
     brief = big["mcp"].json("briefing", component="search")
-    assert brief["ask"] == [{"person": "@acme/platform", "why": "declared owner (CODEOWNERS)"}]
+    assert brief["ask"] == [{"person": "@acme/platform", "why": "declared owner in CODEOWNERS"}]
     assert [i["path"] for i in brief["instructions"]] == ["AGENTS.md", "CLAUDE.md"]  # not billing's
     assert brief["changes_with"] == {"files": [], "components": []}
     core = big["mcp"].json("briefing", component="core")

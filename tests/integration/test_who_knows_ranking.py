@@ -38,5 +38,5 @@ def test_the_people_to_ask_about_a_file_are_ranked_by_their_commits_to_it(tmp_pa
     assert [a["person"] for a in ask] == ["Ada Lovelace", "Bob Builder", "Cid Newman"]
     # the list is full before the declared owners are looked at: Bob is said to be one all the same
     assert ask[0]["why"] == "author of the file (10 commits), last 2024-01-10"
-    assert ask[1]["why"] == "changed it in 6 commits, last 2024-02-06; declared owner (CODEOWNERS)"
+    assert ask[1]["why"] == "changed it in 6 commits, last 2024-02-06; declared owner in CODEOWNERS"
     assert ask[2]["why"] == "changed it in 1 commit, last 2024-03-01"
