@@ -63,6 +63,9 @@ def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
     assert (violation.severity, violation.source, violation.target, violation.line, violation.new) == (
         Severity.WARN, "shop.core.m", "shop.api.m", 3, True)
     assert by_rule["cairn/new-component-dependency"].target_component == "api"
+    assert by_rule["cairn/new-component-dependency"].message == (
+        "creates the first dependency of component core on component api outside its tests "
+        "(shop.core.m imports shop.api.m at shop/core/m.py:3)")
     risk = by_rule["cairn/knowledge-risk"]
     assert (risk.source_component, risk.file, risk.line) == ("core", "shop/core/m.py", 3)
     # the facts that put it at risk, and its knowledge with the people still here (the one who left said apart)
