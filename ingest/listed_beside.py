@@ -132,7 +132,7 @@ class ListingDerived:
 
     @staticmethod
     def compute(listing: Listing, repo: str) -> dict[str, Any]:
-        from cairn.ingest.codeowners import read_codeowners
+        from cairn.ingest.prow_owners import read_declared_owners
         from cairn.ingest.components import build_units
         from cairn.ingest.linguist import truck_factor_scope
         from cairn.ingest.owned_components import layout_components
@@ -144,7 +144,7 @@ class ListingDerived:
         scope = [truck_factor_scope(f.path, f.language, attributes.get(f.path)) for f in listing.kept if f.language is not None]
         reasons = list(dict.fromkeys(why for _, why in scope))
         number = {why: i for i, why in enumerate(reasons)}
-        owners = read_codeowners(listing.root)
+        owners = read_declared_owners(listing.root, listing.all_paths)
         units = build_units(listing.all_paths)
         entries = entry_points(listing.root, listing.all_paths)
         defs = layout_components(source, repo, owners, units, entries)

@@ -42,7 +42,7 @@ from cairn.ingest import code_graph
 from cairn.ingest.checkout import checkout_root, default_repo_name, git_output
 from cairn.ingest.cochange import ChangeResult, add_changes, first_count
 from cairn.ingest.code_graph import FILE_INPUTS, build_code_graph
-from cairn.ingest.codeowners import CodeOwners, add_ownership, organisations, read_codeowners
+from cairn.ingest.codeowners import CodeOwners, add_ownership, organisations
 from cairn.ingest.components import build_units, declared_components
 from cairn.ingest.config import load_config
 from cairn.ingest.files import CODE_LANGUAGES, Listing, count_lines, git_toplevel, list_files
@@ -57,6 +57,7 @@ from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.listed_beside import ListedBeside
 from cairn.ingest.owned_components import component_parents, layout_components
 from cairn.ingest.package_names import entry_points, package_names
+from cairn.ingest.prow_owners import read_declared_owners
 from cairn.ingest.rules import add_rules, collect_rules
 from cairn.ingest.summary import IngestResult, IngestSummary
 from cairn.ingest.trend_history import TrendReplay, early_replay, trend_inputs
@@ -215,7 +216,7 @@ def ingest_repository(
     source_paths = sorted(f.path for f in listing.kept if f.language is not None)
     with gc_paused():  # made while the child works out the components (they need none), instead of waiting (0.13 s at 50k files)
         imports = code_graph.import_edges(repo, code)
-    codeowners = read_codeowners(root)
+    codeowners = read_declared_owners(root, listing.all_paths)
     derived = listed.derived() if listed is not None else None  # worked out beside while the code was read
     units = build_units(listing.all_paths)
     entries = entry_points(root, listing.all_paths) if not config.components else frozenset()

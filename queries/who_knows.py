@@ -260,6 +260,7 @@ def ranked_to_ask(index: KnowledgeIndex, tally: tuple[list[dict[str, Any]], dict
     of the files" read oddly of one file). A declared owner who left is no answer: the codeowners table still shows
     them."""
     holders, now = tally
+    declared = f"declared owner in {owners_file(index.graph)}"
     ranked = sorted((r for r in holders if r["active"] and (r["authored"] or r["touched"])),
                     key=lambda r: -now.get(r["id"], 0.0))  # (stable: equal weights keep the holders' order)
     ask: list[dict[str, Any]] = []
@@ -281,9 +282,9 @@ def ranked_to_ask(index: KnowledgeIndex, tally: tuple[list[dict[str, Any]], dict
             continue
         same = next((a for a in ask if a["id"] == owner["id"]), None)
         if same is not None:  # (said even when the list is full: the maintainer asked first is also the owner)
-            same["why"] += "; declared owner in CODEOWNERS"
+            same["why"] += "; " + declared
         elif len(ask) < limit:
-            ask.append({"person": owner["owner"], "id": owner["id"], "why": "declared owner in CODEOWNERS"})
+            ask.append({"person": owner["owner"], "id": owner["id"], "why": declared})
     return [without_echo(a, "person") for a in ask]
 
 
@@ -291,6 +292,12 @@ def ask_first(index: KnowledgeIndex, files: list[str], limit: int = 3) -> list[d
     """Whom to ask first about ``files`` (File keys of ``index``): what who-knows says of a path (``ask``), for any
     set of files."""
     return people_to_ask(index, files, index.codeowners(Scope("", "files", files)), limit)
+
+
+def owners_file(graph: RepoGraph) -> str:
+    """Where the repository declares its owners: "CODEOWNERS", or "OWNERS" (Prow's files: ``ingest.prow_owners``)."""
+    repo = graph.repository
+    return "OWNERS" if repo is not None and repo.get("codeowners") == "OWNERS" else "CODEOWNERS"
 
 
 def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict[str, Any]:
@@ -319,6 +326,7 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit
         row["codeowners"] = [without_echo(o, "owner") for o in owners[:limit]]
+        row["owners_file"] = owners_file(graph)
         row["ask"] = ranked_to_ask(index, tally, len(scope.files), owners)
         out.append(row)
     return {"repository": graph.repo, "paths": out}

@@ -230,5 +230,5 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
                       highlight=False)
     owners = answer.get("codeowners") or []
     if owners:
-        console.print("CODEOWNERS: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners),
+        console.print(f"{answer.get('owners_file') or 'CODEOWNERS'}: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners),
                       highlight=False)
