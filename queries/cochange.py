@@ -2,8 +2,9 @@
 
 For each file a change touches, the files it usually changes with (stored
 CO_CHANGES pairs passing the ingest thresholds, so ``degree ≥ min_degree``)
-that the change does not touch. One finding per (changed file, partner), kind
-``co-change``, rule ``cairn/co-change``, severity ``info`` — ``warn`` when the
+that the change does not touch. One finding per (changed file, partner) — the
+partners across a boundary first, then the strongest, ``MAX_PER_FILE`` of
+them —, kind ``co-change``, rule ``cairn/co-change``, severity ``info`` — ``warn`` when the
 change is agent-assisted (an agent reads imports, not history) or when the
 partner sits in another component (coupling that crosses a boundary
 unannounced). The message names the partner, the shared count and the
@@ -13,7 +14,8 @@ storage/remote/queue.py in 14 of 16 commits; queue.py is untouched".
 A changed test file (``graph.testcode``) raises none: a test often changes
 alone (a case added), and its usual partners are the code it tests or other
 tests, which need no change for it. A changed source file still names an
-untouched test it usually changes with.
+untouched test it usually changes with. A change gets at most
+``MAX_PER_CHANGE`` of them: its warnings first, then its strongest couplings.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ KIND = "co-change"
 DESCRIPTION = ("A file that usually changes together with a changed file (change coupling from git history, "
                "code-maat's degree) is left untouched by the change.")
 MAX_PER_FILE = 3  # the strongest partners of each file; more is noise in a review comment
+#: Findings for a whole change, the warnings kept first: Loki's PR of eight source files raised 16, mostly each file
+#: and its own test; flux2's nine, sibling commands.
+MAX_PER_CHANGE = 6
 
 
 def _adjacency(graph: RepoGraph, settings: CouplingSettings | None) -> dict[str, list[tuple[str, dict[str, Any], bool]]]:
@@ -67,11 +72,13 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
         for other, props, mine_is_a in adjacency.get(path, ()):
             if other in changed:
                 continue
-            rows.append((other, props, props.get("revs_a") if mine_is_a else props.get("revs_b")))
-        rows.sort(key=lambda r: (-(r[1].get("degree") or 0), -(r[1].get("shared") or 0), r[0]))
-        for other, props, revs in rows[:MAX_PER_FILE]:
             partner = graph.node(Label.FILE, other)
             theirs = partner.get("component") if partner is not None else None
+            rows.append((other, props, props.get("revs_a") if mine_is_a else props.get("revs_b"), theirs))
+        # the partners across a boundary first (they warn), then the strongest
+        rows.sort(key=lambda r: (not (mine and r[3] and mine != r[3]), -(r[1].get("degree") or 0),
+                                 -(r[1].get("shared") or 0), r[0]))
+        for other, props, revs, theirs in rows[:MAX_PER_FILE]:
             crosses = bool(mine and theirs and mine != theirs)
             severity = Severity.WARN if agent or crosses else Severity.INFO
             why = []
@@ -86,6 +93,8 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
                 rule=RULE, kind=KIND, severity=severity, source=path, target=other, source_component=mine,
                 target_component=theirs, file=path, message=message, new=True,
             )))
-    # the strongest couplings first (a report cut to its first findings keeps them): by degree, then shared commits
-    found.sort(key=lambda f: (-f[0], -f[1], f[2].source, f[2].target))
-    return [finding for _, _, finding in found]
+    # at most MAX_PER_CHANGE, the warnings first, then the strongest; shown strongest first (a report cut to its
+    # first findings keeps them): by degree, then shared commits
+    strongest = lambda f: (-f[0], -f[1], f[2].source, f[2].target)  # noqa: E731
+    kept = sorted(found, key=lambda f: (f[2].severity is not Severity.WARN, *strongest(f)))[:MAX_PER_CHANGE]
+    return [finding for _, _, finding in sorted(kept, key=strongest)]

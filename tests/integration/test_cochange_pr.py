@@ -112,3 +112,27 @@ def test_the_strongest_coupling_comes_first_whatever_the_paths(coupled):
                     if {graph.nodes[e.source].key, graph.nodes[e.target].key} == {f.source, f.target}) for f in found]
     assert len(found) >= 2 and degrees == sorted(degrees, reverse=True)
     assert [f.source for f in found] != sorted(f.source for f in found) or len(set(degrees)) == 1
+
+
+def test_a_change_gets_a_few_findings_its_warnings_first():
+    # Loki: a PR of eight source files raised sixteen co-change findings, mostly each file and its own test
+    from cairn.graph.model import Label, Rel, RepoGraph
+    from cairn.graph.severity import Severity
+    from cairn.queries.cochange import MAX_PER_CHANGE
+
+    graph = RepoGraph("loki")
+    changed = [f"pkg/logs/f{i}.go" for i in range(5)]
+    for i, path in enumerate(changed):
+        graph.add_node(Label.FILE, path, component="logs")
+        for j in range(3):
+            partner = graph.add_node(Label.FILE, f"pkg/logs/f{i}_{j}_test.go", component="logs")
+            graph.add_edge(Rel.CO_CHANGES, graph.node(Label.FILE, path), partner, degree=90 - i - j, shared=9, revs_a=10,
+                           revs_b=10, imports=True)
+    other = graph.add_node(Label.FILE, "pkg/ruler/r.go", component="ruler")  # the weakest, across a boundary
+    graph.add_edge(Rel.CO_CHANGES, graph.node(Label.FILE, changed[4]), other, degree=40, shared=4, revs_a=10, revs_b=10,
+                   imports=False)
+    found = cochange_findings(graph, changed, agent=False)
+    assert len(found) == MAX_PER_CHANGE < 16
+    assert found[-1].target == "pkg/ruler/r.go" and found[-1].severity is Severity.WARN
+    assert [f.target for f in found[:-1]] == ["pkg/logs/f0_0_test.go", "pkg/logs/f0_1_test.go", "pkg/logs/f1_0_test.go",
+                                              "pkg/logs/f0_2_test.go", "pkg/logs/f1_1_test.go"]
