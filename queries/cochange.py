@@ -9,7 +9,8 @@ change is agent-assisted (an agent reads imports, not history) or when the
 partner sits in another component (coupling that crosses a boundary
 unannounced). The message names the partner, the shared count and the
 revisions of the changed file: "storage/remote/write.py changed with
-storage/remote/queue.py in 14 of 16 commits; queue.py is untouched".
+storage/remote/queue.py in 14 of 16 commits; queue.py is untouched", with
+"no import connects them" unless one does (or they are one Go package).
 
 A changed test file (``graph.testcode``) raises none: a test often changes
 alone (a case added), and its usual partners are the code it tests or other
@@ -39,6 +40,11 @@ MAX_PER_FILE = 3  # the strongest partners of each file; more is noise in a revi
 #: Findings for a whole change, the warnings kept first: Loki's PR of eight source files raised 16, mostly each file
 #: and its own test; flux2's nine, sibling commands.
 MAX_PER_CHANGE = 6
+
+
+def _one_package(a: str, b: str) -> bool:
+    """Whether two files are one Go package (one folder), whose files use each other with no import."""
+    return a.endswith(".go") and b.endswith(".go") and posixpath.dirname(a) == posixpath.dirname(b)
 
 
 def _adjacency(graph: RepoGraph, settings: CouplingSettings | None) -> dict[str, list[tuple[str, dict[str, Any], bool]]]:
@@ -84,7 +90,7 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
             why = []
             if crosses:
                 why.append(f"it is in component {theirs}")
-            if not props.get("imports"):
+            if not props.get("imports") and not _one_package(path, other):
                 why.append("no import connects them")
             message = (f"{path} changed with {other} in {props.get('shared')} of {revs} commits; "
                        f"{posixpath.basename(other)} is untouched (coupling {props.get('degree')}%"
