@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from enum import Enum
 from typing import Any, Optional
 
@@ -103,7 +105,8 @@ def components(
         def related(names: list[str]) -> str:
             return ", ".join(names) if lists else (str(len(names)) if names else "")
 
-        return [(c["name"] + ("*" if mark and c["inferred"] else ""), "\n".join(c["paths"]), str(c["modules"]), str(c["files"]),
+        return [(c["name"] + ("*" if mark and c["inferred"] else ""), "\n".join(dict.fromkeys(map(short_path, c["paths"]))),
+                 str(c["modules"]), str(c["files"]),
                  related(c["depends_on"]), related(c["used_by"]), NOT_COUNTED if not_counted(c) else "?" if c.get("truck_factor") is None else str(c["truck_factor"]))
                 for c in comps]
 
@@ -131,10 +134,33 @@ def components(
         notes.append(NOT_COUNTED_NOTE)
     if directories:
         notes.insert(0, "each component is the directory of its name (NAME/**)")
+    elif any(short_path(p) != p for c in comps for p in c["paths"]):
+        notes.append("…: folders left out of a long path (`--format json` gives them all)")
     if mark:
         notes.insert(0, "*: inferred from the directory layout (not declared in cairn.toml)")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]", highlight=False)
+
+
+#: A path pattern longer than this is shown with its middle folders left out.
+SHORT_PATH = 32
+_SOURCE_SET = re.compile(r"^(?:[^/]+/)*?src/[^/]+/[^/]+/")
+
+
+def short_path(pattern: str) -> str:
+    """A component's path pattern as the table shows it: a long one (Spring Petclinic's
+    ``src/main/java/org/springframework/samples/petclinic/owner/**``, four lines a path at 80 columns) without its
+    middle folders, ``src/main/java/…/owner/**``, keeping a build's source set and the last folder; ``--format json``
+    has them whole."""
+    if len(pattern) <= SHORT_PATH:
+        return pattern
+    parts = pattern.split("/")
+    source_set = _SOURCE_SET.match(pattern)
+    head = source_set.group(0) if source_set else parts[0] + "/"
+    tail = "/".join(parts[-2:])
+    if len(head) + len(tail) + 2 >= len(pattern):
+        return pattern
+    return f"{head}…/{tail}"
 
 
 def _kind_note(kind: str | None) -> str:

@@ -485,3 +485,24 @@ def test_a_component_codeowners_declares_says_so_and_not_that_the_configuration_
     card = json.loads(runner.invoke(app, ["explore", "controller/pkg", "--store", store, "--format", "json"]).output)
     assert (card["description"], card["purpose_source"]) == (
         "declared in .github/CODEOWNERS line 2 (/internal/controller/pkg/)", "CODEOWNERS")
+
+
+def test_the_components_table_shows_a_long_path_without_its_middle_folders(tmp_path):
+    """Spring Petclinic's src/main/java/org/springframework/samples/petclinic/owner/** took four lines a path."""
+    from fixtures.gitrepo import GitRepo
+
+    runner = CliRunner()
+    repo = GitRepo(tmp_path / "petclinic")
+    base = "src/{}/java/org/springframework/samples/petclinic"
+    repo.commit({**{f"{base.format(s)}/{pkg}/{c}.java": f"package org.springframework.samples.petclinic.{pkg};\n"
+                    f"class {c} {{}}\n" for s in ("main", "test") for pkg in ("owner", "vet") for c in ("A", "B")},
+                 "src/main/resources/templates/a.html": "<p></p>\n"}, message="petclinic")
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store)]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["components", "--store", str(store), "--format", "json"]).stdout)
+    assert {c["name"]: c["paths"] for c in listed["components"]}["owner"] == [
+        "src/main/java/org/springframework/samples/petclinic/owner/**",
+        "src/test/java/org/springframework/samples/petclinic/owner/**"]
+    shown = runner.invoke(app, ["components", "--store", str(store)], env={"COLUMNS": "80"}).stdout
+    assert "src/main/java/…/owner/**" in shown and "src/test/java/…/owner/**" in shown and "springframework" not in shown
+    assert "…: folders left out of a long path" in shown
