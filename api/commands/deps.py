@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from enum import Enum
 from typing import Any, Optional
@@ -142,25 +141,16 @@ def components(
         console.print(f"[dim]{escape(note)}[/]", highlight=False)
 
 
-#: A path pattern longer than this is shown with its middle folders left out.
-SHORT_PATH = 32
-_SOURCE_SET = re.compile(r"^(?:[^/]+/)*?src/[^/]+/[^/]+/")
+#: A path pattern of more parts than this is shown by its last folder.
+SHORT_PATH_PARTS = 4
 
 
 def short_path(pattern: str) -> str:
     """A component's path pattern as the table shows it: a long one (Spring Petclinic's
-    ``src/main/java/org/springframework/samples/petclinic/owner/**``, four lines a path at 80 columns) without its
-    middle folders, ``src/main/java/…/owner/**``, keeping a build's source set and the last folder; ``--format json``
-    has them whole."""
-    if len(pattern) <= SHORT_PATH:
-        return pattern
+    ``src/main/java/org/springframework/samples/petclinic/owner/**`` and its ``src/test/java/…``, four lines each at 80
+    columns) by its last folder, ``…/owner/**`` (once for both); ``--format json`` has them whole."""
     parts = pattern.split("/")
-    source_set = _SOURCE_SET.match(pattern)
-    head = source_set.group(0) if source_set else parts[0] + "/"
-    tail = "/".join(parts[-2:])
-    if len(head) + len(tail) + 2 >= len(pattern):
-        return pattern
-    return f"{head}…/{tail}"
+    return "…/" + "/".join(parts[-2:]) if len(parts) > SHORT_PATH_PARTS else pattern
 
 
 def _kind_note(kind: str | None) -> str:

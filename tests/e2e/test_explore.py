@@ -504,5 +504,5 @@ def test_the_components_table_shows_a_long_path_without_its_middle_folders(tmp_p
         "src/main/java/org/springframework/samples/petclinic/owner/**",
         "src/test/java/org/springframework/samples/petclinic/owner/**"]
     shown = runner.invoke(app, ["components", "--store", str(store)], env={"COLUMNS": "80"}).stdout
-    assert "src/main/java/…/owner/**" in shown and "src/test/java/…/owner/**" in shown and "springframework" not in shown
+    assert "…/owner/**" in shown and "springframework" not in shown and shown.count("…/owner/**") == 1
     assert "…: folders left out of a long path" in shown
