@@ -213,7 +213,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     new_edges = _new_edges(base, head, change.changed_modules, stored)
     findings: list[Finding] = _new_violations(change, base, head)
     dependencies = _dependency_changes(base, head)
-    findings += _new_component_dependencies(head, dependencies[0], new_edges)
+    findings += _new_component_dependencies(base, head, dependencies[0], new_edges)
     if not any(r.get("kind") == "acyclic" for r in stored.of_label(Label.RULE)):
         findings += _new_cycles(base, head, *dependencies)
     people = PersonIndex.of(stored)
@@ -331,11 +331,27 @@ def _new_violations(change: ChangeSet, base: RepoGraph, head: RepoGraph) -> list
             if f.key not in before]
 
 
-def _new_component_dependencies(head: RepoGraph, added: set[tuple[str, str]], new_edges: list[NewEdge]) -> list[Finding]:
-    """A finding per component dependency of the head that the base lacks (``added``: DEPENDS_ON as node ids)."""
+def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]],
+                                new_edges: list[NewEdge]) -> list[Finding]:
+    """A finding per component dependency of the head that the base lacks (``added``: DEPENDS_ON as node ids), and one
+    per component the head adds, naming its dependencies both ways: every dependency of a new component is a first
+    one (pip's #14176 split exceptions.py into a package, a component of its own: 22 findings said so)."""
     nodes = head.nodes
     out = []
-    for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in added):
+    new = {end for pair in added for end in pair if end not in base.nodes}
+    for component in sorted(nodes[c].key for c in new):
+        cid = next(c for c in new if nodes[c].key == component)
+        uses = sorted(nodes[t].key for s, t in added if s == cid)
+        users = sorted(nodes[s].key for s, t in added if t == cid)
+        said = [f"it depends on {_listed(uses)}"] if uses else []
+        said += [f"{_listed(users)} {'depends' if len(users) == 1 else 'depend'} on it"] if users else []
+        paths = ", ".join(nodes[cid].get("paths") or [])
+        out.append(Finding(
+            rule="cairn/new-component-dependency", kind="new_dependency", severity=Severity.INFO, new=True,
+            message=f"adds component {component}" + (f" ({paths})" if paths else "") + ": " + "; ".join(said),
+            source_component=component,
+        ))
+    for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in added if s not in new and t not in new):
         first = next((e for e in new_edges if e.source_component == a and e.target_component == b), None)
         line = first.lines[0] if first and first.lines else None
         where = f" ({first.source} imports {first.target} at {first.file}:{line if line is not None else '?'})" if first else ""
@@ -367,6 +383,10 @@ def _new_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], d
             source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
         ))
     return out
+
+
+def _listed(names: list[str], most: int = 8) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _dependency_changes(base: RepoGraph, head: RepoGraph) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:

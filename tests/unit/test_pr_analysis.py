@@ -279,3 +279,21 @@ def test_the_comments_import_summary_counts_what_it_lists():
     assert "<details><summary>52 new import edge(s) between modules, new packages</summary>" in text
     assert "- … 2 more (`--format json` lists them all)" in text and "- new external packages: `httpx`" in text
     assert "new import edge" not in pr_markdown(dataclasses.replace(report, new_edges=unlisted))
+
+
+def test_a_component_the_head_adds_is_one_finding_naming_its_dependencies_both_ways():
+    # pip's #14176 split exceptions.py into a package, a component of its own in a layout made after it: every
+    # component importing it "created its first dependency on exceptions", 22 findings
+    stored = stored_graph()
+    head = head_with_import(stored)
+    extra = head.add_node(Label.COMPONENT, "exceptions", paths=["shop/exceptions/**"])
+    head.add_edge(Rel.DEPENDS_ON, head.node(Label.COMPONENT, "api"), extra, count=2)
+    head.add_edge(Rel.DEPENDS_ON, head.node(Label.COMPONENT, "core"), extra, count=1)
+    head.add_edge(Rel.DEPENDS_ON, extra, head.node(Label.COMPONENT, "core"), count=1)
+    report = analyse(stored, ChangeSet(files=change(stored).files, base_graph=stored, head_graph=head, identities=(),
+                                       description=None, base="base", head="head"))
+    found = [f.message for f in report.findings if f.rule == "cairn/new-component-dependency"]
+    assert found == [
+        "adds component exceptions (shop/exceptions/**): it depends on core; api, core depend on it",
+        "creates the first dependency of component core on component api outside its tests "
+        "(shop.core.m imports shop.api.m at shop/core/m.py:3)"]
