@@ -33,6 +33,9 @@ hermes' ``tools/`` holds the crates ``integration-test`` and ``test-framework``
 (200 files), application-services' ``components/support/`` the compiler
 ``nimbus-fml`` beside 26 small crates, retrofit's ``retrofit-adapters/`` the
 ``rxjava`` adapters;
+a container holding one folder of files is that folder, named by its last
+folder that is no container (Spring Petclinic's ``src/main/scss/``: ``scss``;
+flux2's ``cmd/flux/``: ``flux``), unless the name is taken;
 modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
 repository when it is a container (``src/index.js`` beside ``src/auth/``) at
@@ -353,6 +356,14 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             only = next(iter(sub))
             path = [*path, only]
             sub = _group(sub[only], path)
+        if not sub and path != top_path and _container(top_path, prefix) and all(len(d) == len(path) for d in members):
+            # a container of one folder of files is that folder, named by its last folder that is no layout folder
+            # (Spring Petclinic's src/main/scss/: "scss"; flux2's cmd/flux/; Vector's lib/codecs/src/: "codecs")
+            named = next((i for i in range(len(path), len(top_path), -1) if path[i - 1] not in GENERIC_CONTAINERS), None)
+            if named is not None and path[named - 1] not in groups:
+                del groups[top]
+                groups[path[named - 1]] = (path[:named], members)
+                continue
         direct = [d for d in members if len(d) == len(path) and d == path]
         if len(direct) < 2:  # a lone __init__.py or index.ts is glue, not a component
             direct = []

@@ -98,12 +98,24 @@ def test_inferred_components_look_through_containers_and_single_packages():
     ]
     assert [n for n, _ in names(["org/acme/a/x.go", "org/acme/b/y.go", *[f"web/{i}.ts" for i in range(4)]])] == [
         "org", "web"]  # (a folder named org outside a source set is a folder)
+    # a container of one folder of files is that folder (Spring Petclinic's styles, flux2's one program)
+    assert names(petclinic + ["src/main/scss/petclinic.scss", "src/main/scss/header.scss"]) == [
+        ("db", ["src/main/resources/db/**"]),
+        ("owner", ["src/main/java/org/acme/shop/owner/**", "src/test/java/org/acme/shop/owner/**"]),
+        ("scss", ["src/main/scss/**"]), ("templates", ["src/main/resources/templates/**"]),
+        ("vet", ["src/main/java/org/acme/shop/vet/**", "src/test/java/org/acme/shop/vet/**"]),
+    ]
+    flux = [f"cmd/flux/{c}.go" for c in ("main", "get", "create")] + ["pkg/oci/a.go", "pkg/oci/b.go", "internal/x/y.go"]
+    assert [n for n, _ in names(flux)] == ["flux", "oci", "x"]
+    # (not when the folder's name is taken, nor when files sit above it: celestia-app's cmd/celestia-appd/main.go)
+    assert [n for n, _ in names(["cmd/app/main.go", "cmd/app/cmd/root.go", "cmd/app/cmd/start.go", "pkg/a/x.go",
+                                 "pkg/b/y.go"])] == ["a", "b", "cmd"]
     # sources below the top are a part beside its peers (Vector's src/sources/ beside src/sinks/); at the top, Swift's
     # Sources/ holds the modules
     vector = [f"src/{kind}/{name}/{m}.rs" for kind, name in (("sources", "kafka"), ("sources", "redis"), ("sinks", "s3"),
                                                               ("sinks", "http")) for m in ("mod", "config")]
     assert names(vector + ["src/lib.rs", "src/app.rs", "lib/codecs/src/x.rs"]) == [
-        ("lib", ["lib/**"]), ("root", ["src/*"]), ("sinks", ["src/sinks/**"]), ("sources", ["src/sources/**"])]
+        ("codecs", ["lib/codecs/**"]), ("root", ["src/*"]), ("sinks", ["src/sinks/**"]), ("sources", ["src/sources/**"])]
     assert names(vector) == [("sinks", ["src/sinks/**"]), ("sources", ["src/sources/**"])]
     assert names(["sources/Kafka/a.swift", "sources/Redis/b.swift", "tests/t.swift"]) == [
         ("Kafka", ["sources/Kafka/**"]), ("Redis", ["sources/Redis/**"]), ("tests", ["tests/**"])]
