@@ -63,9 +63,11 @@ def product_components(components: dict[str, list[str]], product: Sequence[str])
     """The components named as the repository (``product``: its names): cometbft's program ``cmd/cometbft``, which a
     third of its records name, in prose and titles, every time for the product; and a program (a component in a
     ``cmd/`` folder) named as the first word of one of those names: celestia-node's ``cmd/celestia``, while its
-    records' "Celestia Node" and "Celestia Core" are the products."""
+    records' "Celestia Node" and "Celestia Core" are the products; flux2's ``cmd/flux``, named without the version."""
     named = {p.lower() for p in product}
-    first_words = {word for p in named if len(word := re.split(r"[-_.]", p, maxsplit=1)[0]) >= 4}
+    # (and without a version's digits: flux2's program is cmd/flux)
+    firsts = {re.split(r"[-_.]", p, maxsplit=1)[0] for p in named}
+    first_words = {word for first in firsts for word in (first, first.rstrip("0123456789")) if len(word) >= 4}
     return frozenset(name for name in components if name.lower() in named or name.lower() in first_words and all(
         path.startswith("cmd/") or "/cmd/" in path for path in components[name]))
 
@@ -172,7 +174,8 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
         if hit is not None and hit[0] not in typed:
             typed[hit[0]] = f"`{span}` is {hit[1]}"
     inner = inner_prefixes(components) if inner is None else inner
-    names = frozenset(n.lower() for n in components if len(n) >= 3)
+    # (the product before a name is no other part: "`thanos receive`" is receive)
+    names = frozenset(n.lower() for n in components if len(n) >= 3 and n not in product)
     for name, globs in sorted(components.items()):
         weights: list[float] = []
         evidence: list[str] = []

@@ -636,6 +636,8 @@ def test_a_name_most_records_use_still_counts_in_a_title_and_the_repositorys_own
     assert product_components({"celestia": ["cmd/celestia/**"], "core": ["core/**"]}, ("celestia-node",)) == {"celestia"}
     assert product_components({"celestia": ["celestia/**"]}, ("celestia-node",)) == frozenset()
     assert product_components({"cel": ["cmd/cel/**"]}, ("cel-node",)) == frozenset()  # (too short a word)
+    # flux2's program cmd/flux is named as the product without its version
+    assert product_components({"flux": ["cmd/flux/**"], "oci": ["pkg/oci/**"]}, ("flux2",)) == {"flux"}
 
     def governs(decision: Decision) -> list[tuple[str, list[str]]]:
         return [(c.name, c.evidence) for c in infer_components(decision, components, ubiquitous, None, own)]
@@ -645,6 +647,22 @@ def test_a_name_most_records_use_still_counts_in_a_title_and_the_repositorys_own
     assert governs(decisions[-1]) == []
     code = Decision(path="docs/adr-012-x.md", title="Flags", text="Run cmd/cometbft/main.go with --home.")
     assert governs(code) == [("cometbft", ["mentions cmd/cometbft/main.go"])]  # as a path it still is
+
+
+def test_the_products_name_before_a_components_name_leaves_the_mention_to_it() -> None:
+    # Thanos: "`thanos receive`" names the receiver; the program cmd/thanos, named as the product, did not take it
+    from cairn.ingest.adrs.components import infer_components, product_components
+    from cairn.ingest.adrs.records import Decision
+
+    components = {"thanos": ["cmd/thanos/**"], "receive": ["pkg/receive/**"], "query": ["pkg/query/**"]}
+    own = product_components(components, ("thanos",))
+    text = " ".join(["Send it to a thanos receive hashring."] * 3 + ["The receive component could embed it."] * 2)
+    decision = Decision(path="docs/proposals-done/202005-x.md", title="Scalable rule storage", text=text)
+    assert [(c.name, c.evidence) for c in infer_components(decision, components, frozenset(), None, own)] == [
+        ("receive", ["named 5× in the text"])]
+    # another component's name before it still takes it (argo-cd's "ApplicationSet controller")
+    other = Decision(path="docs/proposals/x.md", title="Sharding", text=" ".join(["the query receive path"] * 5))
+    assert [c.name for c in infer_components(other, components, frozenset(), None, own)] == ["query"]
 
 
 def test_a_folders_own_files_keep_no_record_below_it(tmp_path):
