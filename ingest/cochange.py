@@ -230,8 +230,8 @@ class ChangeMemory:
     """What the change analyses remember between ingests, to add new commits to instead of counting again.
 
     Per commit (by log position): ``eligible`` (code-maat counts it) and ``assisted`` (an agent was on it).
-    Per file (by the log path id of its path): ``touch``, the non-merge commits touching it, oldest first,
-    and what follows from them (``revisions``, ``days``, ``agent_changes``). ``pairs``: file pairs with at
+    Per file (by the log path id of its path): ``touch``, the commits touching it (neither merges nor bot-only),
+    oldest first, and what follows from them (``revisions``, ``days``, ``agent_changes``). ``pairs``: file pairs with at
     least ``min_shared`` shared revisions; component revisions and pairs; per agent (person id) its commits,
     components, humans, first and last; the agent-assisted commits. Valid under the settings, the people
     (raw identity -> person id and kind) and the mapping of logged paths to files and components it was
