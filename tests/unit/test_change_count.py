@@ -149,7 +149,11 @@ def _prefix(log: CommitLog, n: int) -> CommitLog:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("all_mapped", [False, True])
-def test_counting_in_columns_is_counting_commit_by_commit(seed: int, all_mapped: bool) -> None:
+@pytest.mark.parametrize("chunk", [20_000, 7])  # (7: the entries built a few commits at a time, merges and bots across)
+def test_counting_in_columns_is_counting_commit_by_commit(seed: int, all_mapped: bool, chunk: int, monkeypatch) -> None:
+    from cairn.ingest.change_count import CommitEntries
+
+    monkeypatch.setattr(CommitEntries, "CHUNK", chunk)
     history, index = _history(seed, 160, all_mapped)
     log, settings, split = history.log, CouplingSettings(min_shared=2, max_changeset=6), 97
     expected = ChangeMemory({}, [], {})
