@@ -1,13 +1,15 @@
 """Counting the log's commits for the change analyses (``cochange.count_commits``), in columns.
 
 What is counted is ``ingest.cochange``'s (its module docstring): per commit whether code-maat counts it
-and whether an agent was on it, its components; per file the non-merge commits touching it, its
-revisions and agent changes; the file pairs of the counted commits; component revisions and pairs; the
-agents. The commits are not visited one by one: every (commit, file) the new commits name is one entry
-of flat columns, sorted by commit then file (path order), and the per-file commit lists, the commits'
-sizes, components and people, and the pairs' tails are taken from them with builtins (``sort``,
-``Counter``, ``map`` over slices), in the order a commit-by-commit count meets them, so every sum, list
-and insertion order is the one that count gives. Only the agent-assisted commits are looked at one by one.
+and whether an agent was on it, its components; per file the commits touching it (neither merges nor
+bot-only: ``commit_people.bot_only``), its revisions and agent changes; the file pairs of the counted
+commits; component revisions and pairs; the agents. The commits are not visited one by one: every
+(commit, file) the new commits name is one entry of flat columns, sorted by commit then file (path
+order), and the per-file commit lists, the commits' sizes, components and people, and the pairs' tails
+are taken from them with builtins (``sort``, ``Counter``, ``map`` over slices), in the order a
+commit-by-commit count meets them, so every sum, list and insertion order is the one that count gives.
+Only the agent-assisted commits are looked at one by one. A bot-only commit has no entries, as a merge
+has none (git lists no changes for one), and code-maat does not count it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, deque
 from functools import partial
 from itertools import accumulate, chain, combinations, compress, islice, repeat
-from operator import add, and_, floordiv, ge, itemgetter, lt, not_, sub
+from operator import add, and_, floordiv, ge, itemgetter, lt, not_, or_, sub
 from typing import Any
 
 from cairn.ingest.commits import PAIR
@@ -44,7 +46,8 @@ class _Normalised(dict):
 
 
 class CommitEntries:
-    """The (commit, file) entries of the log's commits from ``start`` on, merges left out (see the module docstring).
+    """The (commit, file) entries of the log's commits from ``start`` on, merges and the ``skipped`` commits (per
+    position from ``start``: the bot-only ones) left out (see the module docstring).
 
     ``commit`` and ``file``: per entry, sorted by commit then file (index into the ``FileIndex``), each pair once;
     per commit from ``start`` on: ``sizes`` (its rows in a log rewritten to HEAD names, for ``max_changeset``),
@@ -54,8 +57,11 @@ class CommitEntries:
 
     CHUNK = 20_000
 
-    def __init__(self, log: Any, index: Any, start: int) -> None:
+    def __init__(self, log: Any, index: Any, start: int, skipped: bytearray | None = None) -> None:
         n = len(log)
+        left_out = log.merge[start:n]  # per position from ``start``: a merge, or a commit ``skipped`` names
+        if skipped is not None and 1 in skipped:
+            left_out = bytearray(map(or_, left_out, skipped))
         # per log path id: the one file it stands for; -1 none, -2 several (then ``of_path`` says which)
         single = [-1] * len(log.paths)
         for pid, found in index.of_path.items():
@@ -64,19 +70,20 @@ class CommitEntries:
         self.sizes: list[int] = []
         self.files: list[int] = []
         for first in range(start, n, self.CHUNK):
-            self._add(log, index, single, first, min(n, first + self.CHUNK))
+            self._add(log, index, single, first, min(n, first + self.CHUNK), left_out[first - start:])
         self.end = array("i", accumulate(self.files))  # (4 bytes a commit, not an int object: 12 MB at 300,000)
         self.start = start
 
-    def _add(self, log: Any, index: Any, single: list[int], start: int, stop: int) -> None:
-        ends, merge = log.change_end, log.merge
+    def _add(self, log: Any, index: Any, single: list[int], start: int, stop: int, left_out: bytearray) -> None:
+        ends = log.change_end
         begin = ends[start - 1] if start else 0
         positions = range(start, stop)
         changes = log.change_path[begin:ends[stop - 1]]
         rows = list(map(sub, ends[start:stop], [begin, *ends[start:stop - 1]]))
         files = list(map(single.__getitem__, changes))
         commits = list(chain.from_iterable(map(repeat, positions, rows)))
-        for p in compress(positions, merge[start:stop]):  # a merge counts for nothing (git lists no changes for one)
+        # a merge counts for nothing (git lists no changes for one), nor does a skipped commit
+        for p in compress(positions, left_out[:stop - start]):
             first = (ends[p - 1] if p else 0) - begin
             files[first:ends[p] - begin] = [-1] * (ends[p] - begin - first)
         more: list[tuple[int, int]] = []  # names that stand for several files: one entry per file
@@ -154,16 +161,20 @@ def count_commits(memory: Any, view: Any, start: int, coupling: Any, first: "Fir
         first = None
     committed, merge = log.committed, log.merge
     positions = range(start, n)
-    entries = first.entries if first is not None else CommitEntries(log, index, start)
+    bots = first.bots if first is not None else view.bot_only_from(start)
+    entries = first.entries if first is not None else CommitEntries(log, index, start, bots)
     e_commit, e_file, nfiles = entries.commit, entries.file, entries.files
 
     # per commit: its components, whether code-maat counts it, who was on it
     comps = _components(view, entries)
     view._components[start:n] = comps
     merges = list(compress(positions, merge[start:n]))
-    for p in merges:
+    skipped = merges if 1 not in bots else sorted(merges + list(compress(positions, bots)))
+    # (a bot-only commit's components are its files' all the same, for the analyses that count it: the agent share's
+    # window, the trends' activity; worked out again when asked)
+    for p in skipped:
         view._components[p] = None
-    eligible = first.eligible if first is not None else _eligible(entries, merges, limit)
+    eligible = first.eligible if first is not None else _eligible(entries, skipped, limit)
     people = view.people_from(start)
     assisted = bytearray(map(bool, map(itemgetter(0), people)))
     memory.eligible += eligible
@@ -239,10 +250,11 @@ def _count_agents(memory: Any, view: Any, assisted: Any, comps: list, people: li
             info["first"], info["last"] = min(info["first"], when), max(info["last"], when)
 
 
-def _eligible(entries: CommitEntries, merges: list[int], limit: int) -> bytearray:
-    """Per commit of ``entries``: whether code-maat counts it (not a merge, at most ``limit`` rows, at least one)."""
+def _eligible(entries: CommitEntries, skipped: list[int], limit: int) -> bytearray:
+    """Per commit of ``entries``: whether code-maat counts it (not a merge nor bot-only, the positions ``skipped``;
+    at most ``limit`` rows, at least one)."""
     eligible = bytearray([1 if 0 < size <= limit else 0 for size in entries.sizes])
-    for p in merges:
+    for p in skipped:
         eligible[p - entries.start] = 0
     return eligible
 
@@ -253,12 +265,13 @@ class FirstCount:
     (``forked.ForkedArrays``), while the ingest adds the knowledge; ``count_commits`` takes them (``first``).
     ``cancel`` when it does not (the child is killed)."""
 
-    def __init__(self, log: Any, index: Any, limit: int, min_shared: int) -> None:
+    def __init__(self, log: Any, index: Any, limit: int, min_shared: int, bots: bytearray) -> None:
         from cairn.graph.forked import ForkedArrays
 
-        self.index, self.limit, self.min_shared = index, limit, min_shared
-        self.entries = CommitEntries(log, index, 0)
-        self.eligible = _eligible(self.entries, list(compress(range(len(log)), log.merge)), limit)
+        self.index, self.limit, self.min_shared, self.bots = index, limit, min_shared, bots
+        self.entries = CommitEntries(log, index, 0, bots)
+        positions = range(len(log))
+        self.eligible = _eligible(self.entries, list(compress(positions, map(or_, log.merge, bots))), limit)
         self._job = ForkedArrays(partial(first_pairs, self.entries, self.eligible, index.pid, min_shared,
                                          len(index.files))).start()
 

@@ -36,13 +36,14 @@ def take_back(memory: Any, keep: int, mapping: dict[str, Any], view: Any, moved:
         return False
     now = {was: keep + i for i, was in enumerate(moved)}
     pids, component, merge = mapping["files"], mapping["components"], view.log.merge
+    bots = view.bot_only_from(keep)  # (counted for nothing, as merges: ``change_count``)
     on: dict[int, list[int]] = {}  # a taken-back position -> the files (indexes) it touched
     assisted: list[int] = []  # the taken-back agent-assisted commits, at their positions now
     for p in range(keep, memory.commits):
         at = now.get(p)
         if at is None:
             return False  # a remembered commit that is not in the log now: cannot happen after a placement
-        if merge[at]:
+        if merge[at] or bots[at - keep]:
             continue
         files = view.files(at)
         if files:

@@ -10,8 +10,9 @@ time. Once the pass is over, ``add_changes`` puts the results on the graph:
   read with every path renamed to its name at HEAD: a commit's change set is
   every path it names (adds, modifications, renames, deletions; a rename is one
   entry; a name re-used after its file was renamed away stands for both
-  files); commits with more than ``max_changeset`` entries and merges are left
-  out entirely; a file's *revisions* are the remaining commits touching it;
+  files); commits with more than ``max_changeset`` entries, merges and
+  bot-only commits (below) are left out entirely; a file's *revisions* are the
+  remaining commits touching it;
   ``shared`` is the remaining commits touching both files of a pair;
   ``degree = shared / ((revs a + revs b) / 2) × 100``; a pair is kept when the
   average revisions reach ``min_revs``, ``shared`` reaches ``min_shared`` and
@@ -26,11 +27,27 @@ time. Once the pass is over, ``add_changes`` puts the results on the graph:
   ``revs_a``, ``revs_b`` and ``imports`` (an import or a component dependency
   connects the two, either direction).
 * **Change counts** per File: ``revisions`` (code-maat's count),
-  ``change_days`` (the UTC day, days since 1970-01-01, of every non-merge
-  commit touching it, any size, oldest first: hotspots over a window) and
+  ``change_days`` (the UTC day, days since 1970-01-01, of every commit
+  touching it, any size, neither a merge nor bot-only, oldest first: hotspots
+  over a window) and
   ``agent_changes`` (how many of those commits were agent-assisted: the
   knowledge map's agent share, over ``changes``, which ``ingest.knowledge``
   counts). ``lines`` comes from the parse (``ingest.pipeline``).
+* **Bots' commits are not changes here.** A *bot-only* commit
+  (``commit_people.bot_only``: a bot authored it and no human or agent is
+  credited on it as co-author, reviewer or marked agent; the committer is not
+  asked) counts in no file's ``revisions`` or ``change_days`` and in no file or
+  component pair: Dependabot's and Renovate's bumps, github-actions'
+  regenerated reports (argo-cd's ``docs/snyk/*.html``, 141 of their 143
+  commits), a release bot's version bumps are not where people's change
+  concentrates, and pairs of files a bot rewrites together are couplings no
+  person chose. A bot's commit with a human or agent co-author counts. Agent
+  commits count (``agent_changes`` is their share). What counts all commits
+  stays as it was: the agent share's window below (its denominator is the
+  component's commits, a bot's among them) and the trends' activity
+  (``ingest.trend_activity``); the knowledge (``ingest.knowledge``: a bot is
+  never a knowledge holder, and ``changes`` there is every commit touching the
+  file).
 * **The agent inventory.** A commit is *agent-assisted* when its author, a
   co-author or reviewer trailer, or a message marker (``ingest.agent_markers``)
   is an agent. Agent Person nodes get ``assisted_commits``,
@@ -69,7 +86,7 @@ from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import verifying_skips
 from cairn.ingest.change_count import DAY, FirstCount, count_commits
 from cairn.ingest.change_take_back import take_back
-from cairn.ingest.commit_people import NOBODY, CommitPeople
+from cairn.ingest.commit_people import NOBODY, CommitPeople, bot_only
 from cairn.ingest.commits import PAIR, CommitLog
 from cairn.ingest.history_state import Ragged, Texts
 from cairn.ingest.identities import AGENT, HUMAN
@@ -81,7 +98,7 @@ if TYPE_CHECKING:
 
 MEMORY = "changes"
 #: bumped when what ``ChangeMemory`` keeps changes meaning
-MEMORY_VERSION = 3
+MEMORY_VERSION = 4
 
 
 class FileIndex:
@@ -213,8 +230,8 @@ class ChangeMemory:
     """What the change analyses remember between ingests, to add new commits to instead of counting again.
 
     Per commit (by log position): ``eligible`` (code-maat counts it) and ``assisted`` (an agent was on it).
-    Per file (by the log path id of its path): ``touch``, the non-merge commits touching it, oldest first,
-    and what follows from them (``revisions``, ``days``, ``agent_changes``). ``pairs``: file pairs with at
+    Per file (by the log path id of its path): ``touch``, the commits touching it (neither merges nor bot-only),
+    oldest first, and what follows from them (``revisions``, ``days``, ``agent_changes``). ``pairs``: file pairs with at
     least ``min_shared`` shared revisions; component revisions and pairs; per agent (person id) its commits,
     components, humans, first and last; the agent-assisted commits. Valid under the settings, the people
     (raw identity -> person id and kind) and the mapping of logged paths to files and components it was
@@ -688,7 +705,9 @@ def first_count(graph: RepoGraph, history: History, coupling: CouplingSettings) 
     state = history.state
     if (state is not None and state.analyses.get(MEMORY)) or len(history.log.change_path) < FIRST_COUNT_CHANGES:
         return None
-    return FirstCount(history.log, file_index(graph, history), coupling.max_changeset, coupling.min_shared)
+    kinds = [ph.person.kind for ph in history.people]
+    return FirstCount(history.log, file_index(graph, history), coupling.max_changeset, coupling.min_shared,
+                      bot_only(history.log, history.identity_person, kinds))
 
 
 def add_changes(graph: RepoGraph, history: History, coupling: CouplingSettings, agents: AgentSettings,

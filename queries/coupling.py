@@ -1,7 +1,9 @@
 """Change coupling: files (and components) that change together, from the stored CO_CHANGES edges.
 
 The pairs were counted at ingest with code-maat's semantics (see
-``ingest.cochange``) and kept when they passed the thresholds of ``[coupling]``
+``ingest.cochange``; a bot's commit with no human or agent on it is not
+counted, so files a bot rewrites together are no pair, the PR check's
+co-change findings included) and kept when they passed the thresholds of ``[coupling]``
 in ``cairn.toml`` (recorded on the Repository node as ``coupling_settings``).
 Here they can only be narrowed: ``min_revs``, ``min_shared`` and
 ``min_degree`` may be raised, not lowered below what was stored (that needs a

@@ -2,7 +2,12 @@
 
 Tornhill's hotspot is change frequency × size. Changes are the non-merge
 commits that touched the file (renames followed) — all of history, or those
-landed since ``since``; size is the file's lines now. Each hotspot carries its
+landed since ``since`` — but a bot's alone (``ingest.commit_people.bot_only``:
+no human or agent on it; ``ingest.cochange`` leaves them out of ``revisions``
+and ``change_days``): where *people's* change concentrates, not where
+Dependabot bumps or a workflow regenerates reports (argo-cd's
+``docs/snyk/*.html`` led with 141 github-actions commits of 143); size is the
+file's lines now. Each hotspot carries its
 component with that component's truck factor, and the file's top knowledge
 holder (the human author with the highest degree of authorship; none when no
 human authored it, e.g. written only by agents) and whether that person is

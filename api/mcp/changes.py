@@ -45,8 +45,8 @@ def register(tool: Tools) -> None:
     @tool
     def hotspots(since: Annotated[str | None, Field(description="Count changes since this date (YYYY-MM-DD)")] = None,
                  component: Component = None, limit: Limit = 10, repository: Repository = None) -> dict[str, Any]:
-        """Files where change concentrates (changes × lines, optionally since a YYYY-MM-DD date), with the component's
-        truck factor and the file's top knowledge holder."""
+        """Files where change concentrates (changes × lines, optionally since a YYYY-MM-DD date; a commit only bots made
+        is no change), with the component's truck factor and the file's top knowledge holder."""
         check_limit(limit)
         return changes_over_time.hotspots(ws, repository, since=since, component=component, limit=limit)
 

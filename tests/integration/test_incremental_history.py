@@ -34,7 +34,7 @@ from cairn.queries.ownership import bus_factor
 from cairn.queries.trends import trends
 from fixtures.gitrepo import GitRepo
 from fixtures.stored_answers import assert_answers_as_cold
-from fixtures.history_evolution import ADA, BOB, CAROL, EVE, body, build_before, grow, interleave, merge, modify_only, when
+from fixtures.history_evolution import ADA, BOB, BOT, CAROL, EVE, body, build_before, grow, interleave, merge, modify_only, when
 
 VOLATILE = {"ingested_at", "knows_token"}  # the time of the ingest, and the name of its KNOWS edges
 
@@ -239,6 +239,50 @@ def test_a_pair_the_new_commits_lift_over_min_shared_is_counted_from_the_remembe
     _, after = assert_same_as_cold(repo.root, store, tmp_path)
     (edge,) = after.of_type("CO_CHANGES")
     assert (edge.source.endswith("x.py"), edge.target.endswith("y.py"), edge.get("shared")) == (True, True, 3)
+
+
+def test_bots_commits_among_the_new_ones_are_left_out_as_a_cold_ingest_leaves_them_out(grown, tmp_path, monkeypatch):
+    """New commits on top, then a branch dated among the remembered commits (taken back and counted again past the
+    remembered bot commit of March): a bot-only commit counts in no revision, day or pair; one with a person does."""
+    from cairn.ingest import cochange
+
+    taken_back = []
+    take_back = cochange.take_back
+    monkeypatch.setattr(cochange, "take_back", lambda *args: taken_back.append(take_back(*args)) or taken_back[-1])
+    monkeypatch.setenv("CAIRN_VERIFY_SKIPS", "1")
+    repo, store = grown
+    remembered = open_store(str(store)).load(repo.root.name)
+    before = {n.key: n.get("revisions") for n in remembered.of_label("File")}
+    shared = _shared(remembered)
+    assert shared[("core/b2.py", "web/w.py")] == 2
+    for i in (20, 21):  # w.py and b2.py together, twice: a pair if a person did it
+        repo.commit({"web/w.py": body("w", i), "core/b2.py": body("b", i)}, author=BOT, committer=BOB if i == 21 else BOT,
+                    date=when(5, i - 19), message="regenerate")
+    repo.commit({"core/deps.py": "DEPS = 3\n"}, author=BOT, date=when(5, 3), message="bump, with Ada",
+                trailers=[f"Co-authored-by: {ADA[0]} <{ADA[1]}>"])
+    assert how_read(repo.root, store) == ("incremental", 3, True)
+    _, graph = assert_same_as_cold(repo.root, store, tmp_path)
+    after = {n.key: n for n in graph.of_label("File")}
+    assert {path: after[path].get("revisions") - before[path] for path in before} == {
+        path: 1 if path == "core/deps.py" else 0 for path in before}
+    assert before["web/w.py"] == len(after["web/w.py"].get("change_days"))
+    assert _shared(graph) == shared  # (two more for w and b2 if a person had made them)
+
+    fork = repo.git("rev-list", "--max-count=1", "--before=2024-02-10", "HEAD")
+    repo.git("checkout", "-q", "-b", "old-bots", fork)
+    repo.commit({"web/__init__.py": "V = 1\n", "web/x.py": "X = 1\n"}, author=BOT, date=when(2, 20), message="old bump")
+    repo.commit({"web/x.py": "X = 2\n"}, author=EVE, date=when(3, 25), message="old work")
+    repo.git("checkout", "-q", "main")
+    merge(repo, "old-bots", "Merge pull request #4 from eve-online/old-bots\n\nOld", when(5, 30))
+    assert how_read(repo.root, store)[::2] == ("incremental", False)  # placed among the remembered commits
+    _, graph = assert_same_as_cold(repo.root, store, tmp_path)
+    assert taken_back == [True]  # counted again past the placement, the remembered bot commit left out as before
+    files = {n.key: n for n in graph.of_label("File")}
+    assert (files["web/x.py"].get("revisions"), files["web/__init__.py"].get("revisions")) == (1, before["web/__init__.py"])
+
+
+def _shared(graph) -> dict[tuple[str, str], int]:
+    return {(graph.nodes[e.source].key, graph.nodes[e.target].key): e.get("shared") for e in graph.of_type("CO_CHANGES")}
 
 
 def test_a_mailmap_added_later_is_read_in_full_with_a_note(tmp_path):

@@ -3,7 +3,8 @@
 The logs have what the columns must get right: commits naming their paths out of path order, a file
 named twice in one commit (under its old name and its name at HEAD), a re-used name standing for two
 files, merges (one of them listing changes), commits over ``max_changeset``, no commit touching a file
-at HEAD, co-authors and reviewers, agents and bots. Everything ``ChangeMemory`` keeps, the components
+at HEAD, co-authors and reviewers, agents and bots (commits only bots are on, which count for nothing,
+and bots' commits with a human or agent credited, which count). Everything ``ChangeMemory`` keeps, the components
 and people ``CommitView`` keeps and the files whose revisions changed must be what counting one commit
 at a time gives, counted at once and in two goes (a re-ingest's), and ``ActivityMemory.count`` must
 give the rows (and their humans in the order met) of its commit-by-commit definition.
@@ -20,7 +21,7 @@ import pytest
 
 from cairn.graph.changes import CouplingSettings, ScopeActivity, period_end, period_of, period_start
 from cairn.ingest.cochange import DAY, PAIR, ChangeMemory, CommitView, FileIndex, count_commits
-from cairn.ingest.commit_people import CommitPeople
+from cairn.ingest.commit_people import CommitPeople, bot_only
 from cairn.ingest.commits import CommitLog, CommitRecord
 from cairn.ingest.identities import AGENT, BOT, HUMAN, Person
 from cairn.ingest.knowledge import History, PersonHistory
@@ -76,14 +77,14 @@ def _reference(memory: ChangeMemory, history: History, index: FileIndex, positio
     components: list = [None] * len(log)
     assisted: dict[str, list] = {}  # agent -> the agent-assisted commits it was on, oldest first
     for p in positions:
-        if log.merge[p]:
+        agents, humans = people.people(p)
+        if log.merge[p] or not (agents or humans):  # a merge, or only bots on it: counted for nothing
             memory.eligible.append(0)
             memory.assisted.append(0)
             continue
         paths = log.path_changes(p)
         files = index.touched(paths)
         components[p] = ordered = tuple(sorted({index.component[f] for f in files if index.component[f]}))
-        agents, humans = people.people(p)
         eligible = 0 < index.changeset_size(paths) <= coupling.max_changeset
         memory.eligible.append(1 if eligible else 0)
         memory.assisted.append(1 if agents else 0)
@@ -118,6 +119,10 @@ def _reference(memory: ChangeMemory, history: History, index: FileIndex, positio
     return {pid_of[f] for f in counted}, components
 
 
+def _bots(history: History) -> bytearray:
+    return bot_only(history.log, history.identity_person, [ph.person.kind for ph in history.people])
+
+
 def _kept(memory: ChangeMemory, min_shared: int) -> dict:
     """Everything the memory keeps (pairs: those reaching ``min_shared``), agents in the order met."""
     data = memory.to_json()
@@ -144,7 +149,11 @@ def _prefix(log: CommitLog, n: int) -> CommitLog:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("all_mapped", [False, True])
-def test_counting_in_columns_is_counting_commit_by_commit(seed: int, all_mapped: bool) -> None:
+@pytest.mark.parametrize("chunk", [20_000, 7])  # (7: the entries built a few commits at a time, merges and bots across)
+def test_counting_in_columns_is_counting_commit_by_commit(seed: int, all_mapped: bool, chunk: int, monkeypatch) -> None:
+    from cairn.ingest.change_count import CommitEntries
+
+    monkeypatch.setattr(CommitEntries, "CHUNK", chunk)
     history, index = _history(seed, 160, all_mapped)
     log, settings, split = history.log, CouplingSettings(min_shared=2, max_changeset=6), 97
     expected = ChangeMemory({}, [], {})
@@ -169,6 +178,10 @@ def test_counting_in_columns_is_counting_commit_by_commit(seed: int, all_mapped:
     assert later._components[split:] == components[split:]
     merges_with_changes = [p for p in range(len(log)) if log.merge[p] and len(log.changes_of(p))]
     assert bool(merges_with_changes) is not all_mapped and sum(expected.eligible) < len(log) - len(merges_with_changes)
+    by_bot = [p for p in range(len(log)) if not log.merge[p] and KINDS[history.identity_person[log.author[p]]] == BOT]
+    bot_only = [p for p in by_bot if people.people(p) == ((), ())]
+    assert bot_only and len(bot_only) < len(by_bot)  # bots' commits alone, and with a human or agent credited
+    assert any(p in memory.touch.get(pid) for p in by_bot if p not in bot_only for pid in memory.touch.keys())
 
 
 def _activity_reference(memory: ActivityMemory, view: CommitView, assisted, positions) -> None:
@@ -273,12 +286,12 @@ def test_a_first_count_begun_early_with_its_pairs_in_a_child_counts_the_same(see
     memory, view = ChangeMemory({}, [], {}), CommitView(log, index, history)
     want = count_commits(memory, view, 0, settings)
     begun, early = ChangeMemory({}, [], {}), CommitView(log, index, history)
-    assert count_commits(begun, early, 0, settings, FirstCount(log, index, 6, 2)) == want
+    assert count_commits(begun, early, 0, settings, FirstCount(log, index, 6, 2, _bots(history))) == want
     assert (begun.pair_key, begun.pair_shared, begun.pair_rkey) == (memory.pair_key, memory.pair_shared, memory.pair_rkey)
     assert _kept(begun, 2) == _kept(memory, 2) and early._components == view._components
     # begun for other settings (or files): not used, counted as usual
     other = ChangeMemory({}, [], {})
-    assert count_commits(other, CommitView(log, index, history), 0, settings, FirstCount(log, index, 6, 3)) == want
+    assert count_commits(other, CommitView(log, index, history), 0, settings, FirstCount(log, index, 6, 3, _bots(history))) == want
     assert (other.pair_key, other.pair_shared) == (memory.pair_key, memory.pair_shared)
 
 
@@ -293,7 +306,7 @@ def test_a_first_count_lets_its_entries_go_once_the_count_took_its_pairs(forking
     monkeypatch.setattr(forked, "ENABLED", forking)
     history, index = _history(0, 160)
     log, settings = history.log, CouplingSettings(min_shared=2, max_changeset=6)
-    first = FirstCount(log, index, 6, 2)
+    first = FirstCount(log, index, 6, 2, _bots(history))
     assert isinstance(first.entries, CommitEntries)
     held = weakref.ref(first.entries)
     count_commits(ChangeMemory({}, [], {}), CommitView(log, index, history), 0, settings, first)
