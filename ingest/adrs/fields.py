@@ -6,7 +6,10 @@ Status is normalised to one of ``proposed``, ``pending``, ``on hold``,
 word is kept lowercased. When several status lines disagree, the later
 lifecycle state wins (superseded > deprecated > rejected > amended > accepted
 > on hold > pending > proposed), so "Accepted" followed by "Superseded by …"
-reads as superseded. Relation lines (``Superseded by [3. Title](0003-title.md)``,
+reads as superseded; so does one line naming several ("Rejected / Not Implemented"
+is rejected), a negated phrase naming none and "superseded" after another subject
+than the record naming a part superseded (amended). A line naming three statuses
+or more as alternatives or quoted is a template's choices left in, no status. Relation lines (``Superseded by [3. Title](0003-title.md)``,
 adr-tools' "Superceded by", ``Amends …``) give references that ``relations``
 resolves.
 """
@@ -34,7 +37,7 @@ STATUS_WORDS: dict[str, str] = {
     "decided": "accepted", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
     "complete": "accepted", "completed": "accepted",  # (Thanos' proposals, done and in force)
     "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "pending",
-    "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed",
+    "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed", "review": "proposed",
     "under discussion": "proposed", "in discussion": "proposed", "in progress": "proposed", "wip": "proposed",
     "rfc": "proposed", "suggested": "proposed", "open": "proposed", "speculative": "proposed",
     # Kubernetes' KEP lifecycle, which flux2's RFCs use too: approved for implementation, or not yet
@@ -99,15 +102,49 @@ def read_status(lines: list[str]) -> tuple[str | None, list[tuple[str, str, str 
     return None, relations
 
 
+def lists_statuses(line: str) -> bool:
+    """Whether a status line is a template's list of the statuses to choose from or its guidance, not a status: it
+    names three or more, as alternatives or quoted (``{Deprecated|Proposed|Accepted}``, "A decision may be "proposed" …
+    or "superseded"": cometbft's and Hermes' records left so)."""
+    return any(mark in line for mark in '|{"“') and len(_statuses_named(line)) >= 3
+
+
 def status_word(text: str) -> str | None:
-    """The normalised status a phrase names ("Approved" → accepted, "draft" → proposed), or None."""
-    low = " " + re.sub(r"[^a-z ]+", " ", text.lower()) + " "
-    low = " ".join(low.split())
-    padded = f" {low} "
-    for phrase in sorted(STATUS_WORDS, key=len, reverse=True):
-        if f" {phrase} " in padded:
-            return STATUS_WORDS[phrase]
-    return None
+    """The normalised status a phrase names ("Approved" → accepted, "draft" → proposed), or None. Of several it names,
+    the latest lifecycle state (``STATUS_PRIORITY``: "Rejected / Not Implemented" is rejected). A phrase is matched
+    longest first ("partly superseded" is not "superseded" too); a negated one ("not implemented", "not accepted")
+    names no status; "superseded" after a subject other than the record in its clause says a part was ("Implemented —
+    the §5 tool-routing decision is superseded by RFC 0008": amended, Jaeger's)."""
+    found = _statuses_named(text)
+    return next((status for status in STATUS_PRIORITY if status in found), None)
+
+
+def _statuses_named(text: str) -> set[str]:
+    found = set()
+    for clause in _CLAUSE_BREAK.split(text.lower()):
+        padded = f" {' '.join(re.sub(r'[^a-z ]+', ' ', clause).split())} "
+        for phrase in _PHRASES_LONGEST_FIRST:
+            while (at := padded.find(f" {phrase} ")) >= 0:
+                before = padded[:at + 1]
+                status = STATUS_WORDS[phrase]
+                if status == "superseded" and not _THE_RECORD.fullmatch(before.strip()):
+                    status = "amended"
+                if not before.endswith(_NEGATIONS):
+                    found.add(status)
+                padded = before + padded[at + len(phrase) + 1:]  # (its words match no shorter phrase)
+    return found
+
+
+_PHRASES_LONGEST_FIRST = sorted(STATUS_WORDS, key=len, reverse=True)
+#: The words before a phrase that deny it: "Not Implemented", "not yet accepted".
+_NEGATIONS = (" not ", " not yet ", " never ")
+#: Where a status line's clauses part: "Implemented. Superseded by ADR-013", "Implemented — graduated into ADR-002;
+#: tool routing superseded by RFC 0008".
+_CLAUSE_BREAK = LazyPattern(r"[.;:,()/\[\]—–]|\s-\s")
+#: What may stand before "superseded" when the whole record is: "This ADR was superseded", "it has since been …".
+_THE_RECORD = LazyPattern(r"(?:(?:this|the)\s+(?:adr|record|decision|rfc|proposal|document|design|lid|kep)|it)?\s*"
+                          r"(?:is|was|has|had|got)?\s*(?:since|now|later|then|also|fully|entirely|completely)?\s*"
+                          r"(?:been)?\s*(?:since|now|later|fully|entirely|completely)?")
 
 
 def fallback_status(lines: list[str]) -> str:

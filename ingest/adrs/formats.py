@@ -36,8 +36,8 @@ import re
 import yaml
 
 from cairn.ingest.adrs.fields import (
-    as_list, as_text, changelog_date, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
-    parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
+    as_list, as_text, changelog_date, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, lists_statuses,
+    one_line, parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
 )
 from cairn.ingest.adrs.discovery import RECORD_PAGES, is_record_folder
 from cairn.ingest.adrs.markdown import Document, commonmark
@@ -120,6 +120,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
         formats.append("log4brains")
     decision.format = "restructuredtext" if rst else formats[0] if formats else "markdown"
 
+    status_lines = [line for line in status_lines if not lists_statuses(line)]
     status, relations = read_status(status_lines)
     decision.status_raw = "\n".join(status_lines) if status_lines else None
     if status is None:

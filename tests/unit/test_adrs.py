@@ -393,6 +393,33 @@ def test_status_words(text, status):
     assert status_word(text) == status
 
 
+@pytest.mark.parametrize("text, status", [
+    ("Rejected / Not Implemented", "rejected"),  # Loki's LID 0004: "implemented" is the longest phrase, and negated
+    ("Not accepted", None), ("not yet implemented", None), ("Accepted, not implemented yet", "accepted"),
+    ("Review", "proposed"),  # Loki's LID 0006
+    ("Implemented in v2, deprecated in v3", "deprecated"),
+    # a part superseded (celestia-app's ADR-006, Jaeger's RFC 0002), or the whole record
+    ("Implemented. Parts of this ADR were superseded by [ADR-020](./adr-020-x.md).", "amended"),
+    ("Implemented — the §5 tool-routing decision is superseded by [RFC 0008](./0008-x.md)", "amended"),
+    ("Implemented. Superseded by [ADR-013](./adr-013-x.md)", "superseded"), ("This ADR was superseded by 0005", "superseded"),
+])
+def test_a_status_naming_several_phrases_is_the_latest_state_it_asserts(text, status):
+    assert status_word(text) == status
+
+
+def test_a_templates_list_of_statuses_left_in_is_no_status(tmp_path):
+    guidance = ('> A decision may be "proposed" if it hasn\'t been agreed upon yet, or "accepted" once it is agreed '
+                'upon. If a later ADR changes or reverses a decision, it may be marked as "deprecated" or "superseded".')
+    write(tmp_path, {  # (cometbft's tendermint-core/adr-036-empty-blocks-abci.md)
+        "docs/adr/adr-036-empty-blocks.md": f"# ADR 036: Empty Blocks\n\n## Status\n\n{guidance}\n\n"
+                                            "{Deprecated|Proposed|Accepted|Declined}\n\n## Context\n\nx\n",
+        "docs/adr/adr-037-chosen.md": f"# ADR 037: Chosen\n\n## Status\n\n{guidance}\n\nAccepted\n",
+    })
+    d = by_path(read_decisions(tmp_path, AdrSettings(), {}))
+    assert (d["docs/adr/adr-036-empty-blocks.md"].status, d["docs/adr/adr-036-empty-blocks.md"].status_raw) == ("unknown", None)
+    assert d["docs/adr/adr-037-chosen.md"].status == "accepted"
+
+
 def test_multi_line_status_takes_the_latest_state(tmp_path):
     write(tmp_path, {
         "docs/adr/0001-x.md": "# 1. X\n\n## Status\n\nProposed 2020-01-01\n\nAccepted 2020-02-01\n\nDeprecated 2021-05-05: no longer supported\n",
