@@ -34,7 +34,7 @@ STATUS_WORDS: dict[str, str] = {
     "withdrawn": "deprecated", "obsolete": "deprecated", "defunct": "deprecated", "retired": "deprecated", "abandoned": "deprecated",
     "rejected": "rejected", "declined": "rejected", "refused": "rejected", "amended": "amended",
     "accepted": "accepted", "approved": "accepted", "adopted": "accepted", "agreed": "accepted",
-    "decided": "accepted", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
+    "decided": "accepted", "decided not to": "rejected", "decided against": "rejected", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
     "complete": "accepted", "completed": "accepted",  # (Thanos' proposals, done and in force)
     "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "pending",
     "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed", "review": "proposed",
@@ -56,9 +56,17 @@ _TITLE_PREFIX = LazyPattern(
     r"(?P<num>\d+)(?:\s*\]?\s*[.:)\-–—]+\s*|\s*\]\s*|\s+)",
     re.I,
 )
-_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr|rfc|kep)\s*:\s*", re.I)
+#: A label before a title: "ADR: …", "RFC - Separate Structural Validation…", "Design: Per-Certificate Secret Owner
+#: Reference", "Proposal: Scarf.sh integration" (cert-manager's).
+_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:(?:architecture\s+decision\s+record|adr|rfc|kep)\s*[:\-–—]"
+                                 r"|(?:design|proposal)\s*:)\s*", re.I)
+#: A date at the start of a title, alone or after the number: Vector's "# RFC 1999 - 2020-03-06 - API extensions for
+#: `lua` transform", "# RFC 2023-05-02 - Data Volume Insights metrics" (a date, not RFC 2023).
+_TITLE_DATE = LazyPattern(r"^\s*(?:(?:rfc|adr|kep)\s*[-#:]?\s*)?(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s*[-–—:]\s*|\s+)", re.I)
 _FILE_NUMBER = LazyPattern(r"^(?:adr|rfc)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
-_DATE_SLUG = LazyPattern(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
+#: The date a record's name starts with: log4brains' ``20200924-slug``, cert-manager's ``20240518.slug``, Vector's
+#: ``2020-03-06-1999-slug`` (its issue's number after it) and ``2022-11-2-14714-slug``.
+_DATE_SLUG = LazyPattern(r"^(\d{4})(?:(\d{2})(\d{2})|-(\d{2})-(\d{1,2}))(?=$|[-_.])(?:[-_.](?P<number>\d{2,6})(?=$|[-_.]))?")
 #: A year and month before the slug (Thanos' ``202012-receive-split.md``, Tempo's ``2023-05 vParquet3.md``): when the
 #: record was written, no number.
 _MONTH_SLUG = LazyPattern(r"^(?:19|20)\d{2}[-_.]?(?:0[1-9]|1[0-2])(?=$|[-_. ])")
@@ -68,9 +76,14 @@ REF_NUMBER = LazyPattern(r"^\W*(?:adr|decision|record)?\s*[-_#]?\s*0*(\d+)(?=$|[
 def clean_title(title: str) -> tuple[str, int | None]:
     """The title without its number prefix, and that number: "ADR-0002: Use Postgres" → ("Use Postgres", 2)."""
     title = " ".join(str(title).split())
+    m = _TITLE_DATE.match(title)
+    if m and m.end() < len(title):
+        return title[m.end():].strip(), None
     m = _TITLE_PREFIX.match(title)
     if m and m.end() < len(title):
-        return title[m.end():].strip(), int(m.group("num"))
+        rest = title[m.end():].strip()
+        dated = _TITLE_DATE.match(rest)
+        return (rest[dated.end():].strip() if dated and dated.end() < len(rest) else rest), int(m.group("num"))
     m = _TITLE_WORD_PREFIX.match(title)
     if m and m.end() < len(title):
         return title[m.end():].strip(), None
@@ -254,13 +267,21 @@ def _loose_date(text: str) -> str | None:
 
 
 def date_slug(stem: str) -> str | None:
+    """The date a record's name starts with (``20200924-slug``, ``20240518.slug``, ``2020-03-06-1999-slug``), or None."""
     m = _DATE_SLUG.match(stem)
     if not m:
         return None
+    month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        return date(int(m.group(1)), int(month), int(day)).isoformat()
     except ValueError:
         return None
+
+
+def dated_number(stem: str) -> int | None:
+    """The number after the date a record's name starts with: the issue of Vector's ``2020-03-06-1999-slug``."""
+    m = _DATE_SLUG.match(stem)
+    return int(m.group("number")) if m and m.group("number") else None
 
 
 def file_number(stem: str) -> int | None:

@@ -11,7 +11,10 @@ pattern-matching the whole file:
   "Superceded by" / "Supercedes" too) or ``Amends [1. …](…)``;
 * MADR 2 and log4brains: ``* Status:`` / ``- Deciders:`` / ``* Date:`` bullets
   between the title and the first section (bold ``**Status:**`` lines too);
-  log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted;
+  log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted
+  (unless the folder says otherwise), and the other dated names so read:
+  cert-manager's ``YYYYMMDD.slug.md``, Vector's ``YYYY-MM-DD-ISSUE-slug.md``
+  (numbered by the issue; a date at the title's start is not part of it);
 * Cosmos / Tendermint (cosmos-sdk, ibc-go, cometbft): a ``## Changelog``
   section of dated entries, the earliest of which dates the record;
 * MADR 3 / 4: front matter ``status``, ``date``, ``deciders`` /
@@ -36,7 +39,7 @@ import re
 import yaml
 
 from cairn.ingest.adrs.fields import (
-    as_list, as_text, changelog_date, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, lists_statuses,
+    as_list, as_text, changelog_date, clean_title, date_slug, dated_number, dedupe, fallback_status, file_number, first_of, lists_statuses,
     one_line, parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
 )
 from cairn.ingest.adrs.discovery import RECORD_PAGES, is_record_folder
@@ -96,7 +99,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     if _PLACEHOLDER_TITLE.fullmatch(decision.title) and title_raw != stem:
         decision.title = _title_of_name(stem)
     slug_date = date_slug(stem)
-    number_in_name = None if slug_date else file_number(stem)
+    number_in_name = dated_number(stem) if slug_date else file_number(stem)
     decision.number = number_in_name if number_in_name is not None else title_number
 
     # Metadata from bullets / key lines / front matter (front matter wins)
@@ -124,9 +127,13 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     status, relations = read_status(status_lines)
     decision.status_raw = "\n".join(status_lines) if status_lines else None
     if status is None:
-        # log4brains: a record without a status is accepted
-        status = "accepted" if slug_date and not status_lines else ("unknown" if not status_lines else fallback_status(status_lines))
-    decision.status = status_of_folder(path, status)
+        status = "unknown" if not status_lines else fallback_status(status_lines)
+    status = status_of_folder(path, status)
+    if status == "unknown" and slug_date and not status_lines:
+        # log4brains: a record without a status is accepted (Vector's dated RFCs too: merged once approved), unless
+        # its folder says otherwise (argo-cd's proposals/2022-07-13-appset-progressive-rollout-strategy.md)
+        status = "accepted"
+    decision.status = status
     decision.references += relations
     links_section = doc.section("links") or []
     for line in links_section:

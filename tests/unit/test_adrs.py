@@ -420,6 +420,51 @@ def test_a_templates_list_of_statuses_left_in_is_no_status(tmp_path):
     assert d["docs/adr/adr-037-chosen.md"].status == "accepted"
 
 
+def test_dated_names_and_titles_as_vector_and_cert_manager_write_them(tmp_path):
+    write(tmp_path, {
+        # Vector's RFCs: YYYY-MM-DD-ISSUE-slug.md, titled with the issue and the date; merged once accepted
+        "rfcs/2020-03-06-1999-api-extensions-for-lua-transform.md": (
+            "# RFC #1999 - 2020-03-06 - API extensions for `lua` transform\n\nThe `lua` transform gets hooks.\n"),
+        "rfcs/2023-05-03-data-volume-metrics.md": "# RFC 2023-05-02 - Data Volume Insights metrics\n\nMetrics.\n",
+        "rfcs/2026-07-15-split-component-build.md": "# RFC - Separate Structural Validation from Component Build\n",
+        "rfcs/2021-08-13-8025-internal-tracing.md": ("# RFC #8025 - 2021-08-12 - Internal Tracing\n\n## Status\n\n"
+                                                     "The team decided not to move forward with this change.\n"),
+        "rfcs/_YYYY-MM-DD-issue#-title.md": "# RFC <issue#> - <YYYY-MM-DD> - <title>\n",
+        # cert-manager's design/: YYYYMMDD.slug.md, "Design:"/"Proposal:" labels, two bold keys on one line
+        "design/20240518.push-to-multiple-registries.md": "# Push image artifacts to multiple repositories\n\nx\n",
+        "design/20220720-per-certificate-owner-ref.md": "# Design: Per-Certificate Secret Owner Reference\n\nx\n",
+        "design/20250920.certificate-renewal-control.md": (
+            "# Proposal: Certificate Renewal Control (windows + disable)\n\n**Status:** Draft **Date:** 2025-09-20\n\n"
+            "## Summary\n\nWindows.\n"),
+    })
+    found = {d.path: (d.number, d.title, d.status, d.date, d.date_raw)
+             for d in read_decisions(tmp_path, AdrSettings(paths=["rfcs", "design"]), {}).decisions}
+    assert found == {
+        "rfcs/2020-03-06-1999-api-extensions-for-lua-transform.md": (
+            1999, "API extensions for lua transform", "accepted", "2020-03-06", None),
+        "rfcs/2023-05-03-data-volume-metrics.md": (None, "Data Volume Insights metrics", "accepted", "2023-05-03", None),
+        "rfcs/2026-07-15-split-component-build.md": (
+            None, "Separate Structural Validation from Component Build", "accepted", "2026-07-15", None),
+        "rfcs/2021-08-13-8025-internal-tracing.md": (8025, "Internal Tracing", "rejected", "2021-08-13", None),
+        "design/20240518.push-to-multiple-registries.md": (
+            None, "Push image artifacts to multiple repositories", "accepted", "2024-05-18", None),
+        "design/20220720-per-certificate-owner-ref.md": (
+            None, "Per-Certificate Secret Owner Reference", "accepted", "2022-07-20", None),
+        "design/20250920.certificate-renewal-control.md": (
+            None, "Certificate Renewal Control (windows + disable)", "proposed", "2025-09-20", "2025-09-20"),
+    }
+
+
+def test_a_dated_record_in_a_folder_of_proposals_is_proposed_until_it_says_otherwise(tmp_path):
+    # argo-cd's docs/proposals/2022-07-13-appset-progressive-rollout-strategy.md states no status: its folder says
+    write(tmp_path, {"docs/proposals/20220713-appset-rollout.md": "# ApplicationSet Progressive Rollout\n\nx\n",
+                     "docs/proposals/20220801-other.md": "# Other\n\nStatus: Accepted\n",
+                     "docs/proposals/notes.md": "# Notes\n\nStatus: Draft\n"})
+    found = {d.path: d.status for d in read_decisions(tmp_path, AdrSettings(paths=["docs/proposals"]), {}).decisions}
+    assert found == {"docs/proposals/20220713-appset-rollout.md": "proposed", "docs/proposals/20220801-other.md": "accepted",
+                     "docs/proposals/notes.md": "proposed"}
+
+
 def test_multi_line_status_takes_the_latest_state(tmp_path):
     write(tmp_path, {
         "docs/adr/0001-x.md": "# 1. X\n\n## Status\n\nProposed 2020-01-01\n\nAccepted 2020-02-01\n\nDeprecated 2021-05-05: no longer supported\n",
