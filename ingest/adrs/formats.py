@@ -26,7 +26,9 @@ A record kept in a folder of retired records (``historic-adrs``, ``deprecated``,
 ``archive`` …) is deprecated unless it says it was superseded or rejected; one
 in a folder of proposals (``proposed-adrs``, ``drafts``) that states no status
 is proposed. How each field is normalised is ``fields``' business. A file that cannot be read as an ADR (too large, binary, not UTF-8,
-unterminated front matter, invalid YAML) raises ``AdrFormatError``.
+unterminated front matter, a front matter refused or not a mapping) raises ``AdrFormatError``; one whose front
+matter is not valid YAML is read with only that front matter's plain ``key: value`` lines, with a note
+(``Decision.notes``).
 """
 
 from __future__ import annotations
@@ -81,13 +83,16 @@ def parse_decision(path: str, raw: bytes) -> Decision:
 
         meta: dict[str, Any] = {}
         doc: Document = RstDocument(text)
+        note = None
     else:
-        meta, body, body_line = split_front_matter(text)
+        meta, body, body_line, note = split_front_matter(text)
         doc = Document(commonmark().parse(body), body_line)
     stem = posixpath.basename(path).rsplit(".", 1)[0]
     if stem.lower() in RECORD_PAGES and is_record_folder(posixpath.basename(posixpath.dirname(path))):
         stem = posixpath.basename(posixpath.dirname(path))  # a record that is a folder: named and numbered by it
     decision = Decision(path=path, title=stem)
+    if note:
+        decision.notes.append(note)
     decision.text = doc.text
     decision.code_spans = doc.code_spans
     decision.linked_paths = linked_paths(path, doc.link_targets)
@@ -179,8 +184,9 @@ def parse_decision(path: str, raw: bytes) -> Decision:
 
 
 #: A template's title left in (React Router's ``0015-observability.md`` is headed "# Title"): the file's name says more.
-_PLACEHOLDER_TITLE = re.compile(r"\W*(?:(?:adr|decision|record|rfc)\s+)?(?:short\s+)?title(?:\s+of\s+(?:the\s+)?"
-                                r"(?:adr|decision|record|rfc))?\W*", re.I)
+#: The KEP template's "# Neat Enhancement Idea", left so in four of argo-cd's proposals.
+_PLACEHOLDER_TITLE = re.compile(r"\W*(?:(?:(?:adr|decision|record|rfc)\s+)?(?:short\s+)?title(?:\s+of\s+(?:the\s+)?"
+                                r"(?:adr|decision|record|rfc))?|neat[-\s]enhancement[-\s]idea)\W*", re.I)
 
 
 def _title_of_name(stem: str) -> str:
@@ -214,28 +220,44 @@ def linked_paths(record: str, targets: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
-    """(metadata, body, 1-based line of the body's first line)."""
+#: A front matter's line that is one key and its plain value, read without YAML: ``status: implemented``.
+_PLAIN_KEY = re.compile(r"^(?P<key>[A-Za-z][\w -]*?)\s*:\s+(?P<value>[^\s\[{|>&*!'\"#@%`-][^#]*?)\s*$", re.M)
+
+
+def _plain_keys(front: str) -> dict[str, str]:
+    """The record's keys (``META_KEYS``) a front matter that is not valid YAML gives on lines of their own, each
+    value as plain text: what of cert-manager's KEP-style front matter (``status: implementable``,
+    ``creation-date: 2022-01-18``) is still clear when its reviewers' list is not YAML."""
+    return {m.group("key"): m.group("value") for m in _PLAIN_KEY.finditer(front) if m.group("key").lower() in META_KEYS}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, str | None]:
+    """(metadata, body, 1-based line of the body's first line, a note on what was passed over). A front matter that
+    is not valid YAML is passed over, the record read without it (cert-manager's KEP-style designs list reviewers as
+    ``- @jetstack/team-cert-manager``) but for its plain ``key: value`` lines; one that is refused (``untrusted_yaml``) or is not a mapping is an error."""
     first = text.split("\n", 1)[0].strip()
     if first != "---":
-        return {}, text, 1
+        return {}, text, 1, None
     parts = _BOUNDARY.split(text, 2)
     if len(parts) < 3:
         raise AdrFormatError("front matter starts with '---' but is never closed")
-    try:
-        meta = load_yaml(parts[1])
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        what = "refused" if isinstance(exc, UnsafeYaml) else "is not valid YAML"
-        raise AdrFormatError(f"front matter {what}{where}: {getattr(exc, 'problem', None) or one_line(exc)}") from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise AdrFormatError("front matter is not a mapping of keys to values")
     body = parts[2]
     body_line = text[: len(text) - len(body)].count("\n") + 1
     if body.startswith("\n"):
         body, body_line = body[1:], body_line + 1
-    return dict(meta), body, body_line
+    try:
+        meta = load_yaml(parts[1])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""  # (the text after the first "---")
+        what = "refused" if isinstance(exc, UnsafeYaml) else "is not valid YAML"
+        message = f"front matter {what}{where}: {getattr(exc, 'problem', None) or one_line(exc)}"
+        if isinstance(exc, UnsafeYaml):
+            raise AdrFormatError(message) from None
+        return _plain_keys(parts[1]), body, body_line, message + "; only its plain 'key: value' lines read"
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise AdrFormatError("front matter is not a mapping of keys to values")
+    return dict(meta), body, body_line, None
 

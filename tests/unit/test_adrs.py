@@ -338,16 +338,19 @@ def test_broken_files_are_problems_and_the_others_survive(tmp_path):
         "docs/adr/0007-crlf-bom.md": "\ufeff# 7. Windows line endings\r\n\r\n## Status\r\n\r\nApproved\r\n",
     })
     result = read_decisions(tmp_path, AdrSettings(), {})
-    assert sorted(by_path(result)) == ["docs/adr/0001-good.md", "docs/adr/0007-crlf-bom.md"]
+    assert sorted(by_path(result)) == ["docs/adr/0001-good.md", "docs/adr/0003-bad-yaml.md", "docs/adr/0007-crlf-bom.md"]
     assert by_path(result)["docs/adr/0007-crlf-bom.md"].status == "accepted"
-    problems = {p.path: p.message for p in result.problems}
+    problems = {p.path: (p.message, p.skipped) for p in result.problems}
     assert set(problems) == {"docs/adr/0002-unterminated.md", "docs/adr/0003-bad-yaml.md", "docs/adr/0004-binary.md",
                              "docs/adr/0005-latin1.md", "docs/adr/0006-list-front-matter.md"}
-    assert problems["docs/adr/0002-unterminated.md"] == "front matter starts with '---' but is never closed"
-    assert problems["docs/adr/0003-bad-yaml.md"].startswith("front matter is not valid YAML")
-    assert problems["docs/adr/0004-binary.md"] == "binary file, not Markdown"
-    assert problems["docs/adr/0005-latin1.md"].startswith("not UTF-8")
-    assert all(p.skipped for p in result.problems)
+    assert problems["docs/adr/0002-unterminated.md"] == ("front matter starts with '---' but is never closed", True)
+    assert problems["docs/adr/0004-binary.md"] == ("binary file, not Markdown", True)
+    assert problems["docs/adr/0005-latin1.md"][0].startswith("not UTF-8")
+    # a front matter that is not valid YAML is passed over, the record read without it
+    message, skipped = problems["docs/adr/0003-bad-yaml.md"]
+    assert message.startswith("front matter is not valid YAML") and not skipped
+    assert by_path(result)["docs/adr/0003-bad-yaml.md"].title == "Bad YAML"
+    assert all(skipped for path, (_, skipped) in problems.items() if path != "docs/adr/0003-bad-yaml.md")
 
 
 def test_unresolvable_reference_is_reported_but_the_decision_kept(tmp_path):
@@ -463,6 +466,36 @@ def test_a_dated_record_in_a_folder_of_proposals_is_proposed_until_it_says_other
     found = {d.path: d.status for d in read_decisions(tmp_path, AdrSettings(paths=["docs/proposals"]), {}).decisions}
     assert found == {"docs/proposals/20220713-appset-rollout.md": "proposed", "docs/proposals/20220801-other.md": "accepted",
                      "docs/proposals/notes.md": "proposed"}
+
+
+def test_a_kep_style_front_matter_that_is_not_valid_yaml_is_passed_over_and_remembered_so(tmp_path):
+    # cert-manager's design/20210209.certificates.k8s.io-adoption.md: reviewers listed as "- @jetstack/…"
+    from cairn.ingest.adrs.parse_cache import DecisionCache
+
+    record = ("---\ntitle: certificates.k8s.io Adoption\nreviewers:\n  - @jetstack/team-cert-manager\n"
+              "creation-date: 2021-02-03\nstatus: provisional\n---\n\n# certificates.k8s.io Adoption\n\n"
+              "## Summary\n\nSign with the CSR API.\n")
+    write(tmp_path / "repo", {"design/20210209.certificates.k8s.io-adoption.md": record})
+    for attempt in range(2):  # parsed, then taken from the cache: the note is kept with the record
+        cache = DecisionCache(tmp_path / "cache", "build", tmp_path / "repo", tracked=False)
+        result = read_decisions(tmp_path / "repo", AdrSettings(paths=["design"]), {}, cache=cache)
+        cache.save()
+        assert cache.reused == attempt
+        [decision] = result.decisions
+        # its plain key lines still read: the status and the date it states
+        assert (decision.title, decision.status, decision.date, decision.summary) == (
+            "certificates.k8s.io Adoption", "proposed", "2021-02-03", "Sign with the CSR API.")
+        assert [(p.path, p.skipped) for p in result.problems] == [("design/20210209.certificates.k8s.io-adoption.md", False)]
+        assert result.problems[0].message == ("front matter is not valid YAML (line 4): found character '@' that cannot "
+                                              "start any token; only its plain 'key: value' lines read")
+
+
+def test_the_kep_templates_placeholder_title_left_in_yields_to_the_files_name(tmp_path):
+    # argo-cd's docs/proposals/headless-argocd.md, once its front matter (not valid YAML) is passed over
+    write(tmp_path, {"docs/proposals/headless-argocd.md": "---\ntitle: Neat-enhancement-idea\nauthors:\n- \"@alexmt\"\n"
+                     "  sponsors:\n- TBD\n---\n\n# Neat Enhancement Idea\n\nSupport disabling multi-tenancy.\n"})
+    [decision] = read_decisions(tmp_path, AdrSettings(paths=["docs/proposals"]), {}).decisions
+    assert decision.title == "Headless argocd"
 
 
 def test_multi_line_status_takes_the_latest_state(tmp_path):
