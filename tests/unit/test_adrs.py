@@ -594,6 +594,27 @@ def test_a_path_inside_a_nested_component_is_evidence_for_that_component_alone(t
         ("sampling", ["`sampling` in code", "named 1× in the text"]), ("storage", ["mentions internal/storage/v1/badger"])]
 
 
+def test_a_name_that_is_a_word_of_prose_counts_in_the_title_not_in_the_text(tmp_path):
+    # Vector's RFCs: the network's "conditions" and Kubernetes' "API" are not src/conditions and src/api
+    conditions = " ".join(["Limits adapt to current network conditions."] * 8)
+    kubernetes_api = " ".join(["The Kubernetes API serves the config of each pod."] * 6)
+    write(tmp_path, {
+        "rfcs/2020-04-06-1858-adjust-request-limits.md": f"# RFC 1858 - Automatically Adjust Request Limits\n\n{conditions}\n",
+        "rfcs/2020-04-04-2221-kubernetes-integration.md": f"# RFC 2221 - Kubernetes Integration\n\n{kubernetes_api}\n",
+        "rfcs/2022-12-09-541-reload-api.md": "# RFC 541 - Reload API\n\nAn endpoint reloads the topology.\n",
+        "rfcs/2021-07-19-8216-multiple-pipelines.md": ("# RFC 8216 - Multiple Pipelines\n\n"
+                                                       "Pipelines are read where `config` is loaded.\n"),
+    })
+    components = {"conditions": ["src/conditions/**"], "api": ["src/api/**"], "config": ["src/config/**"],
+                  "kubernetes": ["src/kubernetes/**"]}
+    found = {d.path.rpartition("/")[2]: [c.name for c in d.components]
+             for d in read_decisions(tmp_path, AdrSettings(paths=["rfcs"]), components).decisions}
+    assert found == {"2020-04-06-1858-adjust-request-limits.md": [],
+                     "2020-04-04-2221-kubernetes-integration.md": ["kubernetes"],
+                     "2022-12-09-541-reload-api.md": ["api"],  # (named in the title)
+                     "2021-07-19-8216-multiple-pipelines.md": ["config"]}  # (in code)
+
+
 def test_a_record_kept_in_a_components_folder_governs_it_and_the_docs_folder_governs_nothing(tmp_path):
     # log4brains keeps per-package decisions in packages/<name>/docs/adr; the repository's own in docs/adr
     write(tmp_path, {
