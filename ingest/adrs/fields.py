@@ -63,6 +63,8 @@ _TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:(?:architecture\s+decision\s+record|ad
 #: A date at the start of a title, alone or after the number: Vector's "# RFC 1999 - 2020-03-06 - API extensions for
 #: `lua` transform", "# RFC 2023-05-02 - Data Volume Insights metrics" (a date, not RFC 2023).
 _TITLE_DATE = LazyPattern(r"^\s*(?:(?:rfc|adr|kep)\s*[-#:]?\s*)?(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s*[-–—:]\s*|\s+)", re.I)
+#: A number a title gives with its label (``RFC 3645``, ``ADR-12``), after another number.
+_LABELLED_NUMBER = LazyPattern(r"(?:adr|rfc|kep)\s*[-_#:]?\s*\d", re.I)
 _FILE_NUMBER = LazyPattern(r"^(?:adr|rfc)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
 #: The date a record's name starts with: log4brains' ``20200924-slug``, cert-manager's ``20240518.slug``, Vector's
 #: ``2020-03-06-1999-slug`` (its issue's number after it) and ``2022-11-2-14714-slug``.
@@ -82,6 +84,8 @@ def clean_title(title: str) -> tuple[str, int | None]:
     m = _TITLE_PREFIX.match(title)
     if m and m.end() < len(title):
         rest = title[m.end():].strip()
+        if _LABELLED_NUMBER.match(rest):  # (Vector's "# 1. RFC 3645 - 2020-08-31 - GraphQL API": the list's number)
+            return clean_title(rest)
         dated = _TITLE_DATE.match(rest)
         return (rest[dated.end():].strip() if dated and dated.end() < len(rest) else rest), int(m.group("num"))
     m = _TITLE_WORD_PREFIX.match(title)

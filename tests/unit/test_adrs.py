@@ -371,6 +371,11 @@ def test_unresolvable_reference_is_reported_but_the_decision_kept(tmp_path):
     ("ADR 12 — Split the monolith", "Split the monolith", 12),
     ("Architecture Decision Record: Use Kafka", "Use Kafka", None),
     ("2FA for admins", "2FA for admins", None),
+    # Vector's RFC titles: the issue and the date before the title, or the date alone; one numbered as a list too
+    ("RFC #1999 - 2020-03-06 - API extensions for `lua` transform", "API extensions for `lua` transform", 1999),
+    ("RFC 2023-05-02 - Data Volume Insights metrics", "Data Volume Insights metrics", None),
+    ("1. RFC 3645 - 2020-08-31 - GraphQL API", "GraphQL API", 3645),
+    ("Design: Per-Certificate Secret Owner Reference", "Per-Certificate Secret Owner Reference", None),
     ("Use Postgres", "Use Postgres", None),
 ])
 def test_title_without_number(raw, title, number):
