@@ -32,7 +32,8 @@ span or the record's folder it still is. The repository's own name
 (cometbft's program ``cmd/cometbft``: "CometBFT" is the product; a program named
 as its first word, celestia-node's ``cmd/celestia``; React Router's package ``react-router``) is evidence
 only so too, not in a title or prose, its package's name only in code; so is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
-in "Internal Tracing", a ``common`` in "a common case").
+in "Internal Tracing", a ``common`` in "a common case"); a name that is a word of prose (``PROSE_WORD_NAMES``:
+"api", "config") is evidence in a title, not in prose.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ UBIQUITOUS_MIN_RECORDS = 4
 PLAIN_WORD_NAMES = frozenset({"internal", "cmd", "src", "lib", "pkg", "main", "common", "util", "utils", "tools",
                               "component", "components", "info", "status", "scripts", "examples", "tests", "test",
                               "build"})
+
+#: Component names that are words records use for something else in their prose, however often, but mean the part when
+#: a title names it: Vector's "Automatically Adjust Request Limits" says "conditions" eight times (network conditions),
+#: its "Kubernetes Integration" "API" 25 times (Kubernetes') and "config" 16 times, while its "GraphQL API", "Reload
+#: API" and "Parse-First Config Interpolation" are about ``src/api`` and ``src/config``; Kueue's "version".
+PROSE_WORD_NAMES = frozenset({"api", "config", "conditions", "version"})
 
 
 def product_components(components: dict[str, list[str]], product: Sequence[str]) -> frozenset[str]:
@@ -218,7 +225,7 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
                    and not any(s.startswith(q + "/") for q in below) for s in spans):
                 weights.append(0.6)
                 evidence.append(f"`{name}` in code")
-            mentions = _own_mentions(word, low, names) if word is not None else 0
+            mentions = _own_mentions(word, low, names) if word is not None and lname not in PROSE_WORD_NAMES else 0
             if mentions:
                 weights.append(min(0.3 + 0.05 * (mentions - 1), 0.5))
                 evidence.append(f"named {mentions}× in the text")

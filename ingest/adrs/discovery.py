@@ -23,7 +23,9 @@ and proposed records so; and design proposals, ``proposals``,
 when most of their documents state a status: crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's ``rfcs``,
 React Router's ``decisions/`` — not gopls' design notes or cometbft's RFCs,
 which are discussions; and Kubernetes Enhancement Proposals, ``keps``: kueue's ``keps/NNNN-slug/README.md`` with
-their ``kep.yaml``), and the numbered records directly in any folder
+their ``kep.yaml``), and, whatever its name, a folder of three documents or more numbered as records in a series are
+(``NNN-slug.md``, three digits or more: Loki's Loki Improvement Documents, ``lids/0001-Introduction.md``; not a
+tutorial's ``01-intro.md`` chapters) when most of its documents state a status, and the numbered records directly in any folder
 (``adr-118-mempool-lanes.md``: cometbft keeps its in
 ``docs/references/architecture``). In a folder named ``architecture`` a
 record may be numbered without the ``adr`` prefix, by three digits or more
@@ -100,6 +102,15 @@ _RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?de
 _DESIGN_FOLDER_NAME = LazyPattern(r"designs?|design[-_]docs?|rfcs?|decisions|decision[-_]logs?", re.I)
 #: A status stated near a document's top: a key line (``* Status: Accepted``, ``- **Status:** draft``) or front matter.
 _STATUS_LINE = LazyPattern(r"^\W{0,6}status\s*(?:\*\*|__)?\s*:", re.I | re.M)
+#: A document numbered as a record in a series is, by three digits or more before its slug (Loki's
+#: ``lids/0001-Introduction.md``); not a tutorial's two-digit chapters (``01-intro.md``) nor a version (``v1.2.md``).
+_SERIES_RECORD = LazyPattern(r"\d{3,}[-_.][^\W\d_].*", re.I)
+#: A folder of entries numbered by their pull request or ticket, not records: changelogs (Hermes'
+#: ``.changelog/v1.2.0/bug-fixes/2799-remove-openssl-dep.md``, Vector's ``changelog.d``), release notes, migration guides.
+_NOT_SERIES_PART = LazyPattern(r"\.?(?:change[-_]?logs?|changes|unreleased|release[-_]?notes|releases?|news"
+                               r"|migrations?|migration[-_]guides?|upgrad(?:e|es|ing)(?:[-_]guides?)?)(?:\.d)?", re.I)
+#: How many such documents make a folder a series of records (when most of its documents state a status).
+SERIES_LENGTH = 3
 #: A record that is a folder of its own, its text the folder's README (flux2's ``rfcs/0001-authorization/README.md``,
 #: Kubernetes' KEPs): the folder is named as a numbered record is.
 _RECORD_IN_FOLDER = LazyPattern(r"\d+[-_].*", re.I)
@@ -162,8 +173,11 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
 
 def _needs_statuses(folder: str) -> bool:
     """Whether a folder holds records only if most of its documents state a status: a design, RFC or decisions folder,
-    but not the documentation's ``docs/decisions`` (Open edX's, whose records state theirs in a section)."""
+    but not the documentation's ``docs/decisions`` (Open edX's, whose records state theirs in a section), and a folder
+    found for its numbered documents, whatever its name."""
     parent, _, name = folder.rpartition("/")
+    if not names_decision_folder(name):
+        return True  # (a folder found for its numbered documents: Loki's ``lids``)
     return _DESIGN_FOLDER_NAME.fullmatch(name) is not None and not (
         name.lower() == "decisions" and parent.rpartition("/")[2].lower() in ("docs", "doc", "architecture"))
 
@@ -206,6 +220,7 @@ def nested_adr_folders(paths: Iterable[str]) -> list[str]:
     another folder) that hold a record directly, among the repository's ``paths``; none inside tests, fixtures or
     examples (log4brains' ``packages/core/integration-tests/ro-project/docs/adr`` is its tests' sample project)."""
     found = set()
+    series: dict[str, int] = {}  # folder -> its documents numbered as records are (``0001-introduction``)
     nested, not_project_part = _nested_patterns()
     for path in paths:
         if "/doc" in path:  # (most paths are not: one substring test each)
@@ -224,6 +239,10 @@ def nested_adr_folders(paths: Iterable[str]) -> list[str]:
             elif (stem.lower() in RECORD_PAGES and _RECORD_IN_FOLDER.fullmatch(name_of_folder)
                   and names_decision_folder(parent.rpartition("/")[2])):
                 found.add(parent)
+            elif _SERIES_RECORD.fullmatch(stem) and not is_template(stem):
+                series[folder] = series.get(folder, 0) + 1
+    found.update(folder for folder, count in series.items()
+                 if count >= SERIES_LENGTH and not any(_NOT_SERIES_PART.fullmatch(part) for part in folder.split("/")))
     return sorted(f for f in found if not any(not_project_part.search(part) for part in f.split("/")))
 
 

@@ -6,7 +6,10 @@ Status is normalised to one of ``proposed``, ``pending``, ``on hold``,
 word is kept lowercased. When several status lines disagree, the later
 lifecycle state wins (superseded > deprecated > rejected > amended > accepted
 > on hold > pending > proposed), so "Accepted" followed by "Superseded by …"
-reads as superseded. Relation lines (``Superseded by [3. Title](0003-title.md)``,
+reads as superseded; so does one line naming several ("Rejected / Not Implemented"
+is rejected), a negated phrase naming none and "superseded" after another subject
+than the record naming a part superseded (amended). A line naming three statuses
+or more as alternatives or quoted is a template's choices left in, no status. Relation lines (``Superseded by [3. Title](0003-title.md)``,
 adr-tools' "Superceded by", ``Amends …``) give references that ``relations``
 resolves.
 """
@@ -31,10 +34,10 @@ STATUS_WORDS: dict[str, str] = {
     "withdrawn": "deprecated", "obsolete": "deprecated", "defunct": "deprecated", "retired": "deprecated", "abandoned": "deprecated",
     "rejected": "rejected", "declined": "rejected", "refused": "rejected", "amended": "amended",
     "accepted": "accepted", "approved": "accepted", "adopted": "accepted", "agreed": "accepted",
-    "decided": "accepted", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
+    "decided": "accepted", "decided not to": "rejected", "decided against": "rejected", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
     "complete": "accepted", "completed": "accepted",  # (Thanos' proposals, done and in force)
     "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "pending": "pending",
-    "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed",
+    "planned": "proposed", "on hold": "on hold", "under review": "proposed", "in review": "proposed", "review": "proposed",
     "under discussion": "proposed", "in discussion": "proposed", "in progress": "proposed", "wip": "proposed",
     "rfc": "proposed", "suggested": "proposed", "open": "proposed", "speculative": "proposed",
     # Kubernetes' KEP lifecycle, which flux2's RFCs use too: approved for implementation, or not yet
@@ -53,9 +56,19 @@ _TITLE_PREFIX = LazyPattern(
     r"(?P<num>\d+)(?:\s*\]?\s*[.:)\-–—]+\s*|\s*\]\s*|\s+)",
     re.I,
 )
-_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:architecture\s+decision\s+record|adr|rfc|kep)\s*:\s*", re.I)
+#: A label before a title: "ADR: …", "RFC - Separate Structural Validation…", "Design: Per-Certificate Secret Owner
+#: Reference", "Proposal: Scarf.sh integration" (cert-manager's).
+_TITLE_WORD_PREFIX = LazyPattern(r"^\s*(?:(?:architecture\s+decision\s+record|adr|rfc|kep)\s*[:\-–—]"
+                                 r"|(?:design|proposal)\s*:)\s*", re.I)
+#: A date at the start of a title, alone or after the number: Vector's "# RFC 1999 - 2020-03-06 - API extensions for
+#: `lua` transform", "# RFC 2023-05-02 - Data Volume Insights metrics" (a date, not RFC 2023).
+_TITLE_DATE = LazyPattern(r"^\s*(?:(?:rfc|adr|kep)\s*[-#:]?\s*)?(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s*[-–—:]\s*|\s+)", re.I)
+#: A number a title gives with its label (``RFC 3645``, ``ADR-12``), after another number.
+_LABELLED_NUMBER = LazyPattern(r"(?:adr|rfc|kep)\s*[-_#:]?\s*\d", re.I)
 _FILE_NUMBER = LazyPattern(r"^(?:adr|rfc)?[-_ ]?(\d{1,6})(?=$|[-_. ])", re.I)
-_DATE_SLUG = LazyPattern(r"^(\d{4})(\d{2})(\d{2})(?=$|[-_])")
+#: The date a record's name starts with: log4brains' ``20200924-slug``, cert-manager's ``20240518.slug``, Vector's
+#: ``2020-03-06-1999-slug`` (its issue's number after it) and ``2022-11-2-14714-slug``.
+_DATE_SLUG = LazyPattern(r"^(\d{4})(?:(\d{2})(\d{2})|-(\d{2})-(\d{1,2}))(?=$|[-_.])(?:[-_.](?P<number>\d{2,6})(?=$|[-_.]))?")
 #: A year and month before the slug (Thanos' ``202012-receive-split.md``, Tempo's ``2023-05 vParquet3.md``): when the
 #: record was written, no number.
 _MONTH_SLUG = LazyPattern(r"^(?:19|20)\d{2}[-_.]?(?:0[1-9]|1[0-2])(?=$|[-_. ])")
@@ -65,9 +78,16 @@ REF_NUMBER = LazyPattern(r"^\W*(?:adr|decision|record)?\s*[-_#]?\s*0*(\d+)(?=$|[
 def clean_title(title: str) -> tuple[str, int | None]:
     """The title without its number prefix, and that number: "ADR-0002: Use Postgres" → ("Use Postgres", 2)."""
     title = " ".join(str(title).split())
+    m = _TITLE_DATE.match(title)
+    if m and m.end() < len(title):
+        return title[m.end():].strip(), None
     m = _TITLE_PREFIX.match(title)
     if m and m.end() < len(title):
-        return title[m.end():].strip(), int(m.group("num"))
+        rest = title[m.end():].strip()
+        if _LABELLED_NUMBER.match(rest):  # (Vector's "# 1. RFC 3645 - 2020-08-31 - GraphQL API": the list's number)
+            return clean_title(rest)
+        dated = _TITLE_DATE.match(rest)
+        return (rest[dated.end():].strip() if dated and dated.end() < len(rest) else rest), int(m.group("num"))
     m = _TITLE_WORD_PREFIX.match(title)
     if m and m.end() < len(title):
         return title[m.end():].strip(), None
@@ -99,15 +119,49 @@ def read_status(lines: list[str]) -> tuple[str | None, list[tuple[str, str, str 
     return None, relations
 
 
+def lists_statuses(line: str) -> bool:
+    """Whether a status line is a template's list of the statuses to choose from or its guidance, not a status: it
+    names three or more, as alternatives or quoted (``{Deprecated|Proposed|Accepted}``, "A decision may be "proposed" …
+    or "superseded"": cometbft's and Hermes' records left so)."""
+    return any(mark in line for mark in '|{"“') and len(_statuses_named(line)) >= 3
+
+
 def status_word(text: str) -> str | None:
-    """The normalised status a phrase names ("Approved" → accepted, "draft" → proposed), or None."""
-    low = " " + re.sub(r"[^a-z ]+", " ", text.lower()) + " "
-    low = " ".join(low.split())
-    padded = f" {low} "
-    for phrase in sorted(STATUS_WORDS, key=len, reverse=True):
-        if f" {phrase} " in padded:
-            return STATUS_WORDS[phrase]
-    return None
+    """The normalised status a phrase names ("Approved" → accepted, "draft" → proposed), or None. Of several it names,
+    the latest lifecycle state (``STATUS_PRIORITY``: "Rejected / Not Implemented" is rejected). A phrase is matched
+    longest first ("partly superseded" is not "superseded" too); a negated one ("not implemented", "not accepted")
+    names no status; "superseded" after a subject other than the record in its clause says a part was ("Implemented —
+    the §5 tool-routing decision is superseded by RFC 0008": amended, Jaeger's)."""
+    found = _statuses_named(text)
+    return next((status for status in STATUS_PRIORITY if status in found), None)
+
+
+def _statuses_named(text: str) -> set[str]:
+    found = set()
+    for clause in _CLAUSE_BREAK.split(text.lower()):
+        padded = f" {' '.join(re.sub(r'[^a-z ]+', ' ', clause).split())} "
+        for phrase in _PHRASES_LONGEST_FIRST:
+            while (at := padded.find(f" {phrase} ")) >= 0:
+                before = padded[:at + 1]
+                status = STATUS_WORDS[phrase]
+                if status == "superseded" and not _THE_RECORD.fullmatch(before.strip()):
+                    status = "amended"
+                if not before.endswith(_NEGATIONS):
+                    found.add(status)
+                padded = before + padded[at + len(phrase) + 1:]  # (its words match no shorter phrase)
+    return found
+
+
+_PHRASES_LONGEST_FIRST = sorted(STATUS_WORDS, key=len, reverse=True)
+#: The words before a phrase that deny it: "Not Implemented", "not yet accepted".
+_NEGATIONS = (" not ", " not yet ", " never ")
+#: Where a status line's clauses part: "Implemented. Superseded by ADR-013", "Implemented — graduated into ADR-002;
+#: tool routing superseded by RFC 0008".
+_CLAUSE_BREAK = LazyPattern(r"[.;:,()/\[\]—–]|\s-\s")
+#: What may stand before "superseded" when the whole record is: "This ADR was superseded", "it has since been …".
+_THE_RECORD = LazyPattern(r"(?:(?:this|the)\s+(?:adr|record|decision|rfc|proposal|document|design|lid|kep)|it)?\s*"
+                          r"(?:is|was|has|had|got)?\s*(?:since|now|later|then|also|fully|entirely|completely)?\s*"
+                          r"(?:been)?\s*(?:since|now|later|fully|entirely|completely)?")
 
 
 def fallback_status(lines: list[str]) -> str:
@@ -217,13 +271,21 @@ def _loose_date(text: str) -> str | None:
 
 
 def date_slug(stem: str) -> str | None:
+    """The date a record's name starts with (``20200924-slug``, ``20240518.slug``, ``2020-03-06-1999-slug``), or None."""
     m = _DATE_SLUG.match(stem)
     if not m:
         return None
+    month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        return date(int(m.group(1)), int(month), int(day)).isoformat()
     except ValueError:
         return None
+
+
+def dated_number(stem: str) -> int | None:
+    """The number after the date a record's name starts with: the issue of Vector's ``2020-03-06-1999-slug``."""
+    m = _DATE_SLUG.match(stem)
+    return int(m.group("number")) if m and m.group("number") else None
 
 
 def file_number(stem: str) -> int | None:

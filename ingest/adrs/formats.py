@@ -11,7 +11,10 @@ pattern-matching the whole file:
   "Superceded by" / "Supercedes" too) or ``Amends [1. …](…)``;
 * MADR 2 and log4brains: ``* Status:`` / ``- Deciders:`` / ``* Date:`` bullets
   between the title and the first section (bold ``**Status:**`` lines too);
-  log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted;
+  log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted
+  (unless the folder says otherwise), and the other dated names so read:
+  cert-manager's ``YYYYMMDD.slug.md``, Vector's ``YYYY-MM-DD-ISSUE-slug.md``
+  (numbered by the issue; a date at the title's start is not part of it);
 * Cosmos / Tendermint (cosmos-sdk, ibc-go, cometbft): a ``## Changelog``
   section of dated entries, the earliest of which dates the record;
 * MADR 3 / 4: front matter ``status``, ``date``, ``deciders`` /
@@ -23,7 +26,9 @@ A record kept in a folder of retired records (``historic-adrs``, ``deprecated``,
 ``archive`` …) is deprecated unless it says it was superseded or rejected; one
 in a folder of proposals (``proposed-adrs``, ``drafts``) that states no status
 is proposed. How each field is normalised is ``fields``' business. A file that cannot be read as an ADR (too large, binary, not UTF-8,
-unterminated front matter, invalid YAML) raises ``AdrFormatError``.
+unterminated front matter, a front matter refused or not a mapping) raises ``AdrFormatError``; one whose front
+matter is not valid YAML is read with only that front matter's plain ``key: value`` lines, with a note
+(``Decision.notes``).
 """
 
 from __future__ import annotations
@@ -36,8 +41,8 @@ import re
 import yaml
 
 from cairn.ingest.adrs.fields import (
-    as_list, as_text, changelog_date, clean_title, date_slug, dedupe, fallback_status, file_number, first_of, one_line,
-    parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
+    as_list, as_text, changelog_date, clean_title, date_slug, dated_number, dedupe, fallback_status, file_number, first_of, lists_statuses,
+    one_line, parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
 )
 from cairn.ingest.adrs.discovery import RECORD_PAGES, is_record_folder
 from cairn.ingest.adrs.markdown import Document, commonmark
@@ -78,13 +83,16 @@ def parse_decision(path: str, raw: bytes) -> Decision:
 
         meta: dict[str, Any] = {}
         doc: Document = RstDocument(text)
+        note = None
     else:
-        meta, body, body_line = split_front_matter(text)
+        meta, body, body_line, note = split_front_matter(text)
         doc = Document(commonmark().parse(body), body_line)
     stem = posixpath.basename(path).rsplit(".", 1)[0]
     if stem.lower() in RECORD_PAGES and is_record_folder(posixpath.basename(posixpath.dirname(path))):
         stem = posixpath.basename(posixpath.dirname(path))  # a record that is a folder: named and numbered by it
     decision = Decision(path=path, title=stem)
+    if note:
+        decision.notes.append(note)
     decision.text = doc.text
     decision.code_spans = doc.code_spans
     decision.linked_paths = linked_paths(path, doc.link_targets)
@@ -96,7 +104,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     if _PLACEHOLDER_TITLE.fullmatch(decision.title) and title_raw != stem:
         decision.title = _title_of_name(stem)
     slug_date = date_slug(stem)
-    number_in_name = None if slug_date else file_number(stem)
+    number_in_name = dated_number(stem) if slug_date else file_number(stem)
     decision.number = number_in_name if number_in_name is not None else title_number
 
     # Metadata from bullets / key lines / front matter (front matter wins)
@@ -120,12 +128,17 @@ def parse_decision(path: str, raw: bytes) -> Decision:
         formats.append("log4brains")
     decision.format = "restructuredtext" if rst else formats[0] if formats else "markdown"
 
+    status_lines = [line for line in status_lines if not lists_statuses(line)]
     status, relations = read_status(status_lines)
     decision.status_raw = "\n".join(status_lines) if status_lines else None
     if status is None:
-        # log4brains: a record without a status is accepted
-        status = "accepted" if slug_date and not status_lines else ("unknown" if not status_lines else fallback_status(status_lines))
-    decision.status = status_of_folder(path, status)
+        status = "unknown" if not status_lines else fallback_status(status_lines)
+    status = status_of_folder(path, status)
+    if status == "unknown" and slug_date and not status_lines:
+        # log4brains: a record without a status is accepted (Vector's dated RFCs too: merged once approved), unless
+        # its folder says otherwise (argo-cd's proposals/2022-07-13-appset-progressive-rollout-strategy.md)
+        status = "accepted"
+    decision.status = status
     decision.references += relations
     links_section = doc.section("links") or []
     for line in links_section:
@@ -171,8 +184,9 @@ def parse_decision(path: str, raw: bytes) -> Decision:
 
 
 #: A template's title left in (React Router's ``0015-observability.md`` is headed "# Title"): the file's name says more.
-_PLACEHOLDER_TITLE = re.compile(r"\W*(?:(?:adr|decision|record|rfc)\s+)?(?:short\s+)?title(?:\s+of\s+(?:the\s+)?"
-                                r"(?:adr|decision|record|rfc))?\W*", re.I)
+#: The KEP template's "# Neat Enhancement Idea", left so in four of argo-cd's proposals.
+_PLACEHOLDER_TITLE = re.compile(r"\W*(?:(?:(?:adr|decision|record|rfc)\s+)?(?:short\s+)?title(?:\s+of\s+(?:the\s+)?"
+                                r"(?:adr|decision|record|rfc))?|neat[-\s]enhancement[-\s]idea)\W*", re.I)
 
 
 def _title_of_name(stem: str) -> str:
@@ -206,28 +220,44 @@ def linked_paths(record: str, targets: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
-    """(metadata, body, 1-based line of the body's first line)."""
+#: A front matter's line that is one key and its plain value, read without YAML: ``status: implemented``.
+_PLAIN_KEY = re.compile(r"^(?P<key>[A-Za-z][\w -]*?)\s*:\s+(?P<value>[^\s\[{|>&*!'\"#@%`-][^#]*?)\s*$", re.M)
+
+
+def _plain_keys(front: str) -> dict[str, str]:
+    """The record's keys (``META_KEYS``) a front matter that is not valid YAML gives on lines of their own, each
+    value as plain text: what of cert-manager's KEP-style front matter (``status: implementable``,
+    ``creation-date: 2022-01-18``) is still clear when its reviewers' list is not YAML."""
+    return {m.group("key"): m.group("value") for m in _PLAIN_KEY.finditer(front) if m.group("key").lower() in META_KEYS}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, str | None]:
+    """(metadata, body, 1-based line of the body's first line, a note on what was passed over). A front matter that
+    is not valid YAML is passed over, the record read without it (cert-manager's KEP-style designs list reviewers as
+    ``- @jetstack/team-cert-manager``) but for its plain ``key: value`` lines; one that is refused (``untrusted_yaml``) or is not a mapping is an error."""
     first = text.split("\n", 1)[0].strip()
     if first != "---":
-        return {}, text, 1
+        return {}, text, 1, None
     parts = _BOUNDARY.split(text, 2)
     if len(parts) < 3:
         raise AdrFormatError("front matter starts with '---' but is never closed")
-    try:
-        meta = load_yaml(parts[1])
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        what = "refused" if isinstance(exc, UnsafeYaml) else "is not valid YAML"
-        raise AdrFormatError(f"front matter {what}{where}: {getattr(exc, 'problem', None) or one_line(exc)}") from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise AdrFormatError("front matter is not a mapping of keys to values")
     body = parts[2]
     body_line = text[: len(text) - len(body)].count("\n") + 1
     if body.startswith("\n"):
         body, body_line = body[1:], body_line + 1
-    return dict(meta), body, body_line
+    try:
+        meta = load_yaml(parts[1])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""  # (the text after the first "---")
+        what = "refused" if isinstance(exc, UnsafeYaml) else "is not valid YAML"
+        message = f"front matter {what}{where}: {getattr(exc, 'problem', None) or one_line(exc)}"
+        if isinstance(exc, UnsafeYaml):
+            raise AdrFormatError(message) from None
+        return _plain_keys(parts[1]), body, body_line, message + "; only its plain 'key: value' lines read"
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise AdrFormatError("front matter is not a mapping of keys to values")
+    return dict(meta), body, body_line, None
 

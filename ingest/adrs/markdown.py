@@ -36,6 +36,12 @@ META_LINE = LazyPattern(
 )
 
 
+#: Where a line of bold keys holds another (cert-manager's ``**Status:** Draft **Date:** 2025-09-20``).
+_NEXT_BOLD_KEY = LazyPattern(
+    r"\s+(?=(?:\*\*|__)(?:status|deciders|decision[- _]makers?|date|creation[- _]date|created|tags|consulted|informed"
+    r"|components)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:))", re.I)
+
+
 class Document:
     """The parts of a Markdown token stream an ADR reader needs."""
 
@@ -110,7 +116,7 @@ class Document:
     def key_lines(self) -> dict[str, list[str]]:
         """``Key: value`` lines (bullets, bold keys, plain lines) before the first section."""
         out: dict[str, list[str]] = {}
-        for line in self.preamble:
+        for line in (part for whole in self.preamble for part in _NEXT_BOLD_KEY.split(whole)):
             m = META_LINE.match(line)
             if not m:
                 continue

@@ -93,6 +93,7 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
             except OSError as exc:
                 result.problems.append(Problem(rel, f"cannot be read ({exc.strerror or exc})", skipped=True))
                 continue
+            result.problems += [Problem(rel, note, skipped=False) for note in decision.notes]
             result.decisions.append(decision)
     result.decisions.sort(key=lambda d: d.path)
     resolve_relations(result)

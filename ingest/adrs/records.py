@@ -88,6 +88,9 @@ class Decision:
     #: the repository paths below some component its text and links name (``components.mentioned_paths``), read
     #: after parsing
     mentions: list[str] = field(default_factory=list, repr=False)
+    #: what was passed over in reading it, each said as a problem that does not skip the record (a front matter that
+    #: is not valid YAML: read without it)
+    notes: list[str] = field(default_factory=list, repr=False)
 
     def relation(self, name: str) -> list[str]:
         return getattr(self, name)

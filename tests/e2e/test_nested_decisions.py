@@ -494,3 +494,43 @@ def test_a_decisions_folder_stating_statuses_holds_records_read_as_react_router_
         "decisions/0013-config.md": (13, "react-router.config.ts", "accepted", ["react-router", "react-router-dev"]),
         "decisions/0015-observability.md": (15, "Observability", "proposed", []),
     }
+
+
+def _lid(number: int, title: str, status: str) -> str:
+    # as Loki writes its Loki Improvement Documents: Hugo front matter, then bold key lines
+    return (f"---\ntitle: \"{number:04d}: {title}\"\ndescription: \"{title}\"\n---\n\n# {number:04d}: {title}\n\n"
+            f"**Author:** Danny Kopping (danny@example.com)\n\n**Date:** 01/2023\n\n**Status:** {status}\n\n"
+            f"## Background\n\nThe ruler evaluates rules.\n")
+
+
+def test_a_folder_of_numbered_documents_stating_statuses_holds_records_whatever_its_name(tmp_path):
+    stating = "Status: Accepted\n\nText.\n"
+    files = {
+        "pkg/ruler/ruler.go": "package ruler\n", "pkg/ruler/eval.go": "package ruler\n",
+        "docs/sources/community/lids/_index.md": "---\ntitle: LIDs\n---\n\n# Loki Improvement Documents\n",
+        "docs/sources/community/lids/template.md": _lid(0, "Title", "Draft"),
+        "docs/sources/community/lids/0001-Introduction.md": _lid(1, "Introducing LIDs", "Accepted"),
+        "docs/sources/community/lids/0002-RemoteRuleEvaluation.md": _lid(2, "Remote Rule Evaluation", "Accepted"),
+        "docs/sources/community/lids/0005-mixin.md": _lid(5, "Loki mixin configuration", "Draft"),
+        # not records: a tutorial's two-digit chapters, a changelog's and a migration guide's numbered entries (even
+        # stating a status), numbered notes most of which state none, two numbered records only, release notes
+        **{f"docs/tutorial/0{i}-chapter.md": f"# Chapter {i}\n\n{stating}" for i in (1, 2, 3)},
+        **{f"changelog/unreleased/{i}-fix.md": f"# Fix {i}\n\n{stating}" for i in (1201, 1202, 1203)},
+        **{f"docs/migration/00{i}-to-v{i}.md": f"# To v{i}\n\n{stating}" for i in (1, 2, 3)},
+        **{f"docs/notes/00{i}-note.md": f"# Note {i}\n\n{stating if i == 1 else 'Text.'}" for i in (1, 2, 3)},
+        **{f"docs/pair/00{i}-x.md": f"# X {i}\n\n{stating}" for i in (1, 2)},
+        **{f"docs/releases/v1.{i}.md": f"# v1.{i}\n\n{stating}" for i in (1, 2, 3)},
+    }
+    assert nested_adr_folders(files) == ["docs/notes", "docs/sources/community/lids"]
+    repo = GitRepo(tmp_path / "loki")
+    repo.commit(files, date="2023-02-01T10:00:00+00:00")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    found = {d["path"]: (d["number"], d["title"], d["status"], d["date"]) for d in data["decisions"]}
+    assert found == {
+        "docs/sources/community/lids/0001-Introduction.md": (1, "Introducing LIDs", "accepted", "2023-01-01"),
+        "docs/sources/community/lids/0002-RemoteRuleEvaluation.md": (2, "Remote Rule Evaluation", "accepted", "2023-01-01"),
+        "docs/sources/community/lids/0005-mixin.md": (5, "Loki mixin configuration", "proposed", "2023-01-01"),
+    }

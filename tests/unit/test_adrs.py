@@ -338,16 +338,19 @@ def test_broken_files_are_problems_and_the_others_survive(tmp_path):
         "docs/adr/0007-crlf-bom.md": "\ufeff# 7. Windows line endings\r\n\r\n## Status\r\n\r\nApproved\r\n",
     })
     result = read_decisions(tmp_path, AdrSettings(), {})
-    assert sorted(by_path(result)) == ["docs/adr/0001-good.md", "docs/adr/0007-crlf-bom.md"]
+    assert sorted(by_path(result)) == ["docs/adr/0001-good.md", "docs/adr/0003-bad-yaml.md", "docs/adr/0007-crlf-bom.md"]
     assert by_path(result)["docs/adr/0007-crlf-bom.md"].status == "accepted"
-    problems = {p.path: p.message for p in result.problems}
+    problems = {p.path: (p.message, p.skipped) for p in result.problems}
     assert set(problems) == {"docs/adr/0002-unterminated.md", "docs/adr/0003-bad-yaml.md", "docs/adr/0004-binary.md",
                              "docs/adr/0005-latin1.md", "docs/adr/0006-list-front-matter.md"}
-    assert problems["docs/adr/0002-unterminated.md"] == "front matter starts with '---' but is never closed"
-    assert problems["docs/adr/0003-bad-yaml.md"].startswith("front matter is not valid YAML")
-    assert problems["docs/adr/0004-binary.md"] == "binary file, not Markdown"
-    assert problems["docs/adr/0005-latin1.md"].startswith("not UTF-8")
-    assert all(p.skipped for p in result.problems)
+    assert problems["docs/adr/0002-unterminated.md"] == ("front matter starts with '---' but is never closed", True)
+    assert problems["docs/adr/0004-binary.md"] == ("binary file, not Markdown", True)
+    assert problems["docs/adr/0005-latin1.md"][0].startswith("not UTF-8")
+    # a front matter that is not valid YAML is passed over, the record read without it
+    message, skipped = problems["docs/adr/0003-bad-yaml.md"]
+    assert message.startswith("front matter is not valid YAML") and not skipped
+    assert by_path(result)["docs/adr/0003-bad-yaml.md"].title == "Bad YAML"
+    assert all(skipped for path, (_, skipped) in problems.items() if path != "docs/adr/0003-bad-yaml.md")
 
 
 def test_unresolvable_reference_is_reported_but_the_decision_kept(tmp_path):
@@ -368,6 +371,11 @@ def test_unresolvable_reference_is_reported_but_the_decision_kept(tmp_path):
     ("ADR 12 — Split the monolith", "Split the monolith", 12),
     ("Architecture Decision Record: Use Kafka", "Use Kafka", None),
     ("2FA for admins", "2FA for admins", None),
+    # Vector's RFC titles: the issue and the date before the title, or the date alone; one numbered as a list too
+    ("RFC #1999 - 2020-03-06 - API extensions for `lua` transform", "API extensions for `lua` transform", 1999),
+    ("RFC 2023-05-02 - Data Volume Insights metrics", "Data Volume Insights metrics", None),
+    ("1. RFC 3645 - 2020-08-31 - GraphQL API", "GraphQL API", 3645),
+    ("Design: Per-Certificate Secret Owner Reference", "Per-Certificate Secret Owner Reference", None),
     ("Use Postgres", "Use Postgres", None),
 ])
 def test_title_without_number(raw, title, number):
@@ -391,6 +399,108 @@ def test_dates(raw, iso):
 ])
 def test_status_words(text, status):
     assert status_word(text) == status
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Rejected / Not Implemented", "rejected"),  # Loki's LID 0004: "implemented" is the longest phrase, and negated
+    ("Not accepted", None), ("not yet implemented", None), ("Accepted, not implemented yet", "accepted"),
+    ("Review", "proposed"),  # Loki's LID 0006
+    ("Implemented in v2, deprecated in v3", "deprecated"),
+    # a part superseded (celestia-app's ADR-006, Jaeger's RFC 0002), or the whole record
+    ("Implemented. Parts of this ADR were superseded by [ADR-020](./adr-020-x.md).", "amended"),
+    ("Implemented — the §5 tool-routing decision is superseded by [RFC 0008](./0008-x.md)", "amended"),
+    ("Implemented. Superseded by [ADR-013](./adr-013-x.md)", "superseded"), ("This ADR was superseded by 0005", "superseded"),
+])
+def test_a_status_naming_several_phrases_is_the_latest_state_it_asserts(text, status):
+    assert status_word(text) == status
+
+
+def test_a_templates_list_of_statuses_left_in_is_no_status(tmp_path):
+    guidance = ('> A decision may be "proposed" if it hasn\'t been agreed upon yet, or "accepted" once it is agreed '
+                'upon. If a later ADR changes or reverses a decision, it may be marked as "deprecated" or "superseded".')
+    write(tmp_path, {  # (cometbft's tendermint-core/adr-036-empty-blocks-abci.md)
+        "docs/adr/adr-036-empty-blocks.md": f"# ADR 036: Empty Blocks\n\n## Status\n\n{guidance}\n\n"
+                                            "{Deprecated|Proposed|Accepted|Declined}\n\n## Context\n\nx\n",
+        "docs/adr/adr-037-chosen.md": f"# ADR 037: Chosen\n\n## Status\n\n{guidance}\n\nAccepted\n",
+    })
+    d = by_path(read_decisions(tmp_path, AdrSettings(), {}))
+    assert (d["docs/adr/adr-036-empty-blocks.md"].status, d["docs/adr/adr-036-empty-blocks.md"].status_raw) == ("unknown", None)
+    assert d["docs/adr/adr-037-chosen.md"].status == "accepted"
+
+
+def test_dated_names_and_titles_as_vector_and_cert_manager_write_them(tmp_path):
+    write(tmp_path, {
+        # Vector's RFCs: YYYY-MM-DD-ISSUE-slug.md, titled with the issue and the date; merged once accepted
+        "rfcs/2020-03-06-1999-api-extensions-for-lua-transform.md": (
+            "# RFC #1999 - 2020-03-06 - API extensions for `lua` transform\n\nThe `lua` transform gets hooks.\n"),
+        "rfcs/2023-05-03-data-volume-metrics.md": "# RFC 2023-05-02 - Data Volume Insights metrics\n\nMetrics.\n",
+        "rfcs/2026-07-15-split-component-build.md": "# RFC - Separate Structural Validation from Component Build\n",
+        "rfcs/2021-08-13-8025-internal-tracing.md": ("# RFC #8025 - 2021-08-12 - Internal Tracing\n\n## Status\n\n"
+                                                     "The team decided not to move forward with this change.\n"),
+        "rfcs/_YYYY-MM-DD-issue#-title.md": "# RFC <issue#> - <YYYY-MM-DD> - <title>\n",
+        # cert-manager's design/: YYYYMMDD.slug.md, "Design:"/"Proposal:" labels, two bold keys on one line
+        "design/20240518.push-to-multiple-registries.md": "# Push image artifacts to multiple repositories\n\nx\n",
+        "design/20220720-per-certificate-owner-ref.md": "# Design: Per-Certificate Secret Owner Reference\n\nx\n",
+        "design/20250920.certificate-renewal-control.md": (
+            "# Proposal: Certificate Renewal Control (windows + disable)\n\n**Status:** Draft **Date:** 2025-09-20\n\n"
+            "## Summary\n\nWindows.\n"),
+    })
+    found = {d.path: (d.number, d.title, d.status, d.date, d.date_raw)
+             for d in read_decisions(tmp_path, AdrSettings(paths=["rfcs", "design"]), {}).decisions}
+    assert found == {
+        "rfcs/2020-03-06-1999-api-extensions-for-lua-transform.md": (
+            1999, "API extensions for lua transform", "accepted", "2020-03-06", None),
+        "rfcs/2023-05-03-data-volume-metrics.md": (None, "Data Volume Insights metrics", "accepted", "2023-05-03", None),
+        "rfcs/2026-07-15-split-component-build.md": (
+            None, "Separate Structural Validation from Component Build", "accepted", "2026-07-15", None),
+        "rfcs/2021-08-13-8025-internal-tracing.md": (8025, "Internal Tracing", "rejected", "2021-08-13", None),
+        "design/20240518.push-to-multiple-registries.md": (
+            None, "Push image artifacts to multiple repositories", "accepted", "2024-05-18", None),
+        "design/20220720-per-certificate-owner-ref.md": (
+            None, "Per-Certificate Secret Owner Reference", "accepted", "2022-07-20", None),
+        "design/20250920.certificate-renewal-control.md": (
+            None, "Certificate Renewal Control (windows + disable)", "proposed", "2025-09-20", "2025-09-20"),
+    }
+
+
+def test_a_dated_record_in_a_folder_of_proposals_is_proposed_until_it_says_otherwise(tmp_path):
+    # argo-cd's docs/proposals/2022-07-13-appset-progressive-rollout-strategy.md states no status: its folder says
+    write(tmp_path, {"docs/proposals/20220713-appset-rollout.md": "# ApplicationSet Progressive Rollout\n\nx\n",
+                     "docs/proposals/20220801-other.md": "# Other\n\nStatus: Accepted\n",
+                     "docs/proposals/notes.md": "# Notes\n\nStatus: Draft\n"})
+    found = {d.path: d.status for d in read_decisions(tmp_path, AdrSettings(paths=["docs/proposals"]), {}).decisions}
+    assert found == {"docs/proposals/20220713-appset-rollout.md": "proposed", "docs/proposals/20220801-other.md": "accepted",
+                     "docs/proposals/notes.md": "proposed"}
+
+
+def test_a_kep_style_front_matter_that_is_not_valid_yaml_is_passed_over_and_remembered_so(tmp_path):
+    # cert-manager's design/20210209.certificates.k8s.io-adoption.md: reviewers listed as "- @jetstack/…"
+    from cairn.ingest.adrs.parse_cache import DecisionCache
+
+    record = ("---\ntitle: certificates.k8s.io Adoption\nreviewers:\n  - @jetstack/team-cert-manager\n"
+              "creation-date: 2021-02-03\nstatus: provisional\n---\n\n# certificates.k8s.io Adoption\n\n"
+              "## Summary\n\nSign with the CSR API.\n")
+    write(tmp_path / "repo", {"design/20210209.certificates.k8s.io-adoption.md": record})
+    for attempt in range(2):  # parsed, then taken from the cache: the note is kept with the record
+        cache = DecisionCache(tmp_path / "cache", "build", tmp_path / "repo", tracked=False)
+        result = read_decisions(tmp_path / "repo", AdrSettings(paths=["design"]), {}, cache=cache)
+        cache.save()
+        assert cache.reused == attempt
+        [decision] = result.decisions
+        # its plain key lines still read: the status and the date it states
+        assert (decision.title, decision.status, decision.date, decision.summary) == (
+            "certificates.k8s.io Adoption", "proposed", "2021-02-03", "Sign with the CSR API.")
+        assert [(p.path, p.skipped) for p in result.problems] == [("design/20210209.certificates.k8s.io-adoption.md", False)]
+        assert result.problems[0].message == ("front matter is not valid YAML (line 4): found character '@' that cannot "
+                                              "start any token; only its plain 'key: value' lines read")
+
+
+def test_the_kep_templates_placeholder_title_left_in_yields_to_the_files_name(tmp_path):
+    # argo-cd's docs/proposals/headless-argocd.md, once its front matter (not valid YAML) is passed over
+    write(tmp_path, {"docs/proposals/headless-argocd.md": "---\ntitle: Neat-enhancement-idea\nauthors:\n- \"@alexmt\"\n"
+                     "  sponsors:\n- TBD\n---\n\n# Neat Enhancement Idea\n\nSupport disabling multi-tenancy.\n"})
+    [decision] = read_decisions(tmp_path, AdrSettings(paths=["docs/proposals"]), {}).decisions
+    assert decision.title == "Headless argocd"
 
 
 def test_multi_line_status_takes_the_latest_state(tmp_path):
@@ -487,6 +597,27 @@ def test_a_path_inside_a_nested_component_is_evidence_for_that_component_alone(t
     links = by_path(read_decisions(tmp_path, AdrSettings(), badger))["docs/adr/004-badger.md"].components
     assert [(c.name, c.evidence) for c in links] == [
         ("sampling", ["`sampling` in code", "named 1× in the text"]), ("storage", ["mentions internal/storage/v1/badger"])]
+
+
+def test_a_name_that_is_a_word_of_prose_counts_in_the_title_not_in_the_text(tmp_path):
+    # Vector's RFCs: the network's "conditions" and Kubernetes' "API" are not src/conditions and src/api
+    conditions = " ".join(["Limits adapt to current network conditions."] * 8)
+    kubernetes_api = " ".join(["The Kubernetes API serves the config of each pod."] * 6)
+    write(tmp_path, {
+        "rfcs/2020-04-06-1858-adjust-request-limits.md": f"# RFC 1858 - Automatically Adjust Request Limits\n\n{conditions}\n",
+        "rfcs/2020-04-04-2221-kubernetes-integration.md": f"# RFC 2221 - Kubernetes Integration\n\n{kubernetes_api}\n",
+        "rfcs/2022-12-09-541-reload-api.md": "# RFC 541 - Reload API\n\nAn endpoint reloads the topology.\n",
+        "rfcs/2021-07-19-8216-multiple-pipelines.md": ("# RFC 8216 - Multiple Pipelines\n\n"
+                                                       "Pipelines are read where `config` is loaded.\n"),
+    })
+    components = {"conditions": ["src/conditions/**"], "api": ["src/api/**"], "config": ["src/config/**"],
+                  "kubernetes": ["src/kubernetes/**"]}
+    found = {d.path.rpartition("/")[2]: [c.name for c in d.components]
+             for d in read_decisions(tmp_path, AdrSettings(paths=["rfcs"]), components).decisions}
+    assert found == {"2020-04-06-1858-adjust-request-limits.md": [],
+                     "2020-04-04-2221-kubernetes-integration.md": ["kubernetes"],
+                     "2022-12-09-541-reload-api.md": ["api"],  # (named in the title)
+                     "2021-07-19-8216-multiple-pipelines.md": ["config"]}  # (in code)
 
 
 def test_a_record_kept_in_a_components_folder_governs_it_and_the_docs_folder_governs_nothing(tmp_path):
