@@ -56,6 +56,16 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    another identity is named by (rule 9's names), whatever name the account
    uses: Fastify's ``Tomas Della Vedova <delvedor@users.noreply.github.com>``
    is ``delvedor <tommydelved@gmail.com>``.
+11. the joins by name (rules 5, 7 and 8) come after the joins by address and login (3, 4, 6, 9, 10), and a name
+   does not join two established people: when the two people the addresses made each have ``ESTABLISHED_COMMITS``
+   (10) commits or more, each at least ten times (``BRIDGE_SHARE``) the commits of the less used identity of the
+   name, and their own full names share no word, they stay apart. A person's own full name is the one most of
+   their commits go by (an identity's name when it is a full name, else the name its address spells). Loki's
+   ``Trevor Whitney <ben.clive@…>`` (one commit) no longer makes Ben Clive (201 commits as ``benclive``) and
+   Trevor Whitney (408) one man. The stray identity stays with the owner of its address (the commit was made
+   where that address is configured; GitHub credits it to that address's account too), and its name is not shown
+   as that person's. A person who changed name or address still joins: the bridge then has several commits, or one
+   side is small, or the names share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -355,6 +365,86 @@ def _distinctive_login(login: str) -> bool:
     return _HANDLE.match(login) is not None or len(login) >= 8
 
 
+#: Rule 11: a name joins two people the addresses made only when neither has at least this many commits …
+ESTABLISHED_COMMITS = 10
+#: … or the identities the name joins through weigh more than this share of either person's commits.
+BRIDGE_SHARE = 0.1
+
+
+def _full_names(name: str, email: str) -> set[str]:
+    """The full name (folded) an identity goes by: its name if it is one (``mergeable_name``), else the one its
+    address spells (``benclive <ben.clive@…>``); none if neither."""
+    full = mergeable_name(name)
+    if full:
+        return {full}
+    address = fold_email(email)
+    spelled = None if noreply_login(address) else name_in_address(address)
+    return {spelled} if spelled else set()
+
+
+def _full_name_commits(raw: list[tuple[str, str]], weights: list[int]) -> dict[str, int]:
+    """The commits under each full name (``_full_names``) of these identities."""
+    counts: dict[str, int] = {}
+    for (name, email), weight in zip(raw, weights):
+        for full in _full_names(name, email):
+            counts[full] = counts.get(full, 0) + weight
+    return counts
+
+
+def _own_name(full_name_commits: dict[str, int]) -> str | None:
+    """A person's own full name: the one most of their commits go by (on a tie the alphabet's first)."""
+    return min(full_name_commits, key=lambda n: (-full_name_commits[n], n)) if full_name_commits else None
+
+
+def _share_a_word(a: str, b: str) -> bool:
+    """Whether two folded names share a word of two letters or more."""
+    return bool({w for w in a.split() if len(w) > 1} & {w for w in b.split() if len(w) > 1})
+
+
+class _NameJoins:
+    """Rule 11 of the module docstring: the joins by name (rules 5, 7 and 8), made after the joins by address, that
+    may not bridge two established people. ``find``/``union`` are the caller's union-find; per group (its root) this
+    keeps its commits and the commits of each full name it goes by, merged as groups join."""
+
+    def __init__(self, raw: list[tuple[str, str]], weights: list[int], find, union) -> None:
+        self.weights, self.find, self.union = weights, find, union
+        self.commits: dict[int, int] = {}
+        self.full_names: dict[int, dict[str, int]] = {}
+        for index, identity in enumerate(raw):
+            root = find(index)
+            self.commits[root] = self.commits.get(root, 0) + weights[index]
+            names = self.full_names.setdefault(root, {})
+            for full, commits in _full_name_commits([identity], [weights[index]]).items():
+                names[full] = names.get(full, 0) + commits
+
+    def join(self, edges: list[tuple[int, int]]) -> set[int]:
+        """Join each pair unless it bridges two established people, the best attested pairs first; returns the
+        identities whose name was kept from joining (the less used of each such pair)."""
+        weights = self.weights
+        strays: set[int] = set()
+        for a, b in sorted(edges, key=lambda e: (-min(weights[e[0]], weights[e[1]]), e)):
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                continue
+            if self._bridges_two_people(ra, rb, min(weights[a], weights[b])):
+                strays.add(b if weights[b] < weights[a] else a)
+                continue
+            self.union(a, b)
+            root = self.find(a)
+            gone = rb if root == ra else ra
+            self.commits[root] = self.commits.get(root, 0) + self.commits.pop(gone, 0)
+            names = self.full_names.setdefault(root, {})
+            for full, commits in self.full_names.pop(gone, {}).items():
+                names[full] = names.get(full, 0) + commits
+        return strays
+
+    def _bridges_two_people(self, ra: int, rb: int, bridge: int) -> bool:
+        if min(self.commits.get(ra, 0), self.commits.get(rb, 0)) < max(ESTABLISHED_COMMITS, bridge / BRIDGE_SHARE):
+            return False
+        own = [_own_name(self.full_names.get(ra, {})), _own_name(self.full_names.get(rb, {}))]
+        return own[0] is not None and own[1] is not None and not _share_a_word(own[0], own[1])
+
+
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
     notes: list[str] | None = None,
@@ -401,6 +491,7 @@ def resolve_identities(
     spelling: dict[tuple[str, str], list[int]] = {}
     # rule 7: (kind, the full name without middle initials) -> the names with initials that give it, their identities
     initialled: dict[tuple[str, str], tuple[set[str], list[int]]] = {}
+    named_members: dict[tuple[str, str, str], list[int]] = {}  # rule 5: (kind, "name", full name) -> its identities
     for index, (name, email) in enumerate(raw):
         kind = kinds[index]
         keys = [("raw", f"{name.strip().casefold()}\0{fold_email(email)}")]  # the same identity twice
@@ -437,7 +528,9 @@ def resolve_identities(
         for key_kind, value in keys:
             key = (kind, key_kind, value)
             other = first_by_key.setdefault(key, index)
-            if other != index:
+            if key_kind == "name":  # joined after the addresses, through the name's most used identity
+                named_members.setdefault(key, []).append(index)
+            elif other != index:
                 union(index, other)
         if claims:
             mine = [("name", fold_name(name)), ("email", address), ("github", login or "")]
@@ -453,15 +546,18 @@ def resolve_identities(
             for other, address_named_so in local_parts.get(handle, ()):
                 if account_named_so or address_named_so:
                     union(index, other)
+    # rules 5, 7 and 8 join by name, each identity to the most used identity of that name, once the addresses have
+    # joined theirs, so that a name can be weighed against the people the addresses make (``_NameJoins``)
+    hub = {key: min(members, key=lambda m: (-weights[m], m)) for key, members in named_members.items()}
+    name_edges = [(index, hub[key]) for key, members in named_members.items() for index in members if index != hub[key]]
     for (kind, spelled), members in spelling.items():
-        named = first_by_key.get((kind, "name", spelled))
-        for index in members if named is not None else ():
-            union(index, named)
+        named = hub.get((kind, "name", spelled))
+        name_edges.extend((index, named) for index in (members if named is not None else ()))
     for (kind, plain), (variants, members) in initialled.items():
-        named = first_by_key.get((kind, "name", plain))
+        named = hub.get((kind, "name", plain))
         if named is not None and len(variants) == 1:
-            for index in members:
-                union(index, named)
+            name_edges.extend((index, named) for index in members)
+    strays = _NameJoins(raw, weights, find, union).join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
             if d not in claimed:
@@ -499,8 +595,9 @@ def resolve_identities(
             # the most used; on a tie the spelling with diacritics ("Płotka" over "Plotka"), then the alphabet
             return min(counts, key=lambda k: (-counts[k], k.isascii(), k)) if counts else None
 
+        own_names = {raw[m][0].strip() for m in members if m not in strays}  # (not a name rule 11 kept apart)
         full = {n: w for n, w in name_weight.items()  # (a bot's or an agent's name is its most used one)
-                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n))}
+                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n)) and n in own_names}
         display = (entries[0].name if entries else None) or surname_last(best(full) or best(name_weight) or "") or best(
             email_weight) or "(unknown)"
         valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not noreply_login(e)}

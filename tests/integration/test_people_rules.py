@@ -506,3 +506,32 @@ def test_the_package_knowledge_of_a_flat_directory_reads_a_bounded_number_of_its
     changed = {"gen/f0000.go": graph.add_node(Label.FILE, "gen/f0000.go", path="gen/f0000.go")}
     siblings = directory_files(graph, changed)["gen/f0000.go"]
     assert len(siblings) == MAX_DIRECTORY_FILES and siblings[0].endswith("gen/f0001.go")
+
+
+def test_one_stray_commit_under_another_persons_name_joins_nobody_to_them():
+    # Loki: "Trevor Whitney <ben.clive@…>" (1 commit) joined Trevor Whitney (408) and benclive (201), and
+    # "Dan Hopper <trevorjwhitney@…>" (1) joined Dan Hopper (25) to them: one man with three people's work. A name
+    # used once does not join two established people; the stray commit stays with its address's owner
+    raw = [("Trevor Whitney", "trevorjwhitney@gmail.com"), ("benclive", "ben.clive@grafana.com"),
+           ("Dan Hopper", "dan.hopper@grafana.com"), ("Trevor Whitney", "ben.clive@grafana.com"),
+           ("Dan Hopper", "trevorjwhitney@gmail.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [408, 201, 25, 1, 1])
+    assert len(people) == 3
+    assert person_of[3] == person_of[1] and person_of[4] == person_of[0]
+    assert [people[person_of[i]].name for i in range(3)] == ["Trevor Whitney", "benclive", "Dan Hopper"]
+    # while a name still joins a person who changed name or address:
+    for raw, weights in [
+        # a new address, then a new name at it (the names share a word), however little the bridge
+        ([("Alice Smith", "alice@old.example"), ("Alice Smith", "alice@new.example"),
+          ("Alice Jones", "alice@new.example")], [100, 1, 50]),
+        # a nickname at an address, a full name at another: the nickname's side has no full name of its own
+        ([("Bob", "bob@home.example"), ("Robert Jones", "bob@home.example"), ("Robert Jones", "rjones@corp.example")],
+         [100, 1, 50]),
+        # the bridge is a good share of a side (3 of 20)
+        ([("Carol King", "carol@a.example"), ("Carol King", "dave.wu@b.example"), ("dwu", "dave.wu@b.example")],
+         [200, 3, 17]),
+        # one side too small to be a person of its own (9 commits)
+        ([("Erin Moss", "erin@a.example"), ("Erin Moss", "frank.lee@b.example"), ("Frank Lee", "frank.lee@b.example")],
+         [200, 1, 8]),
+    ]:
+        assert len(resolve_identities(raw, ["human"] * len(raw), weights)[0]) == 1, raw
