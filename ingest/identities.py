@@ -650,22 +650,61 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
 
     A merge votes only when every human commit on its branch is by one person (a branch that carries
     other people's work — a release branch, a rebase onto someone's commits — votes for nobody); a login
-    goes to the person with at least ``agreement`` of the votes. A branch owner shared by many (the
-    organisation's own branches) spreads its votes and names nobody.
+    goes to the person with at least ``agreement`` of the votes, the merges of several other people's work
+    counted as votes against (unless the login looks like the person's: ``_login_resembles``). A branch owner
+    shared by many (the organisation's own branches) spreads its votes and names nobody (vector's @timberio:
+    two merges of Lucio Franco's work, one of two other people's).
+
+    A person's login is the one of their noreply address, else the one of the fewest other voters, then of the
+    most votes. Any other login needs better evidence: two votes or more and no merge of anyone else's work. One
+    vote is what a person who finished someone else's pull request leaves (cert-manager's Tim Ramlot, @inteon,
+    pushed the last commits of @joshmue's and @phillebaba's), and a login whose branches also carry other
+    people's work is an organisation's fork the person pushed to (cert-manager's @jetstack for James Munnelly,
+    @munnerz; crossplane's @nokia for Bob Haddleton, @bobh66).
     """
     votes: dict[str, dict[int, int]] = {}
+    on_branches: dict[str, list[set[int]]] = {}
     for login, authors in branches:
         persons = {person_of[a] for a in authors if people[person_of[a]].kind == HUMAN}
+        if persons:
+            on_branches.setdefault(login, []).append(persons)
         if len(persons) == 1:
             person = next(iter(persons))
             tally = votes.setdefault(login, {})
             tally[person] = tally.get(person, 0) + 1
-    out: dict[int, set[str]] = {}
+    found: dict[int, list[tuple[int, int, str, bool]]] = {}
     for login, tally in votes.items():
         best = max(tally, key=lambda p: (tally[p], -p))
-        if tally[best] >= agreement * sum(tally.values()):
-            out.setdefault(best, set()).add(login)
+        # merges of several other people's work count against, unless the login looks like the person's own
+        foreign = 0 if _login_resembles(login, people[best]) else sum(
+            1 for persons in on_branches[login] if len(persons) > 1 and best not in persons)
+        if tally[best] >= agreement * (sum(tally.values()) + foreign):
+            others = len(tally) - 1
+            found.setdefault(best, []).append((others, -tally[best], login, others == 0 and foreign == 0))
+    out: dict[int, set[str]] = {}
+    for person, logins in found.items():
+        ranked = sorted((not _login_resembles(login, people[person]), others, minus_votes, login, alone)
+                        for others, minus_votes, login, alone in logins)
+        # two logins alike in every way but the alphabet (one vote each, neither like the person): neither is sure
+        tied = len(ranked) > 1 and ranked[0][:3] == ranked[1][:3] and ranked[0][0]
+        has_own = bool(people[person].logins) or tied
+        for rank, (_, _, minus_votes, login, alone) in enumerate(ranked):
+            another = login not in people[person].logins and (has_own or rank > 0)
+            if not another or (-minus_votes >= 2 and alone):
+                out.setdefault(person, set()).add(login)
     return out
+
+
+def _login_resembles(login: str, person: Person) -> bool:
+    """Whether a login looks like the person's own: their name without spaces (``timheap``), the local part of one
+    of their addresses, or a login holding a word of four letters or more of their names (``felipecsl``)."""
+    compact = re.sub(r"[-_.]", "", login)
+    names = [fold_name(name) for name in person.names]
+    if any(compact == name.replace(" ", "") for name in names):
+        return True
+    if any(login == fold_email(email).partition("@")[0] for email in person.emails):
+        return True
+    return any(len(word) >= 4 and word in compact for name in names for word in name.split())
 
 
 _MAILMAP_RE = re.compile(r"^\s*([^<#]*?)\s*<([^<>]*)>(?:\s*([^<#]*?)\s*<([^<>]*)>)?")

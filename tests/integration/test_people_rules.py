@@ -101,6 +101,29 @@ def test_logins_from_pull_request_merges(tmp_path):
     assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == []
 
 
+def test_a_login_needs_better_evidence_than_one_merge_or_an_organisations_fork(tmp_path):
+    # cert-manager: Tim Ramlot (@inteon, his noreply address) finished @joshmue's pull request and got @joshmue;
+    # James Munnelly (@munnerz) pushed most branches of the organisation's fork @jetstack and got it; vector: Lucio
+    # Franco (no login of his own) got @timberio, whose third merge was two other people's work
+    repo = GitRepo(tmp_path / "prs")
+    tim, james = ("Tim Ramlot", "1+inteon@users.noreply.github.com"), ("James Munnelly", "james@example.com")
+    lucio, luke, mike = ("Lucio Franco", "lucio@example.com"), ("Luke Stone", "luke@example.com"), (
+        "Mike Fair", "mike@example.com")
+    repo.commit({"a.py": "a\n"}, author=tim)
+    merges = [("inteon", [tim]), ("inteon", [tim]), ("joshmue", [tim]), ("munnerz", [james]), ("munnerz", [james]),
+              ("jetstack", [james]), ("jetstack", [james]), ("jetstack", [james]), ("jetstack", [james]),
+              ("jetstack", [mike]), ("timberio", [lucio]), ("timberio", [lucio]), ("timberio", [luke, mike])]
+    for n, (login, authors) in enumerate(merges, 1):
+        repo.git("checkout", "-q", "-b", f"topic{n}")
+        for k, author in enumerate(authors):
+            repo.commit({f"f{n}_{k}.py": "x\n"}, author=author)
+        repo.git("checkout", "-q", "main")
+        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from {login}/topic{n}", f"topic{n}")
+    logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
+    assert logins["Tim Ramlot"] == ["inteon"] and logins["James Munnelly"] == ["munnerz"]
+    assert logins["Lucio Franco"] == []
+
+
 @pytest.mark.parametrize("path, language, counted, why", [
     ("web/ui/index.html", "html", True, None), ("web/ui/style.css", "css", True, None),
     ("Makefile", "makefile", True, None), ("Dockerfile", "dockerfile", True, None),
