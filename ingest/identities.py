@@ -88,8 +88,12 @@ configured ``humans`` patterns win, then configured ``agents``, configured
 ``bots``, built-in agents, built-in bots, then the shape of the name: one
 lower-case token ending in "bot" (``prombot``), one CamelCase token ending in
 "Bot" (``PrometheusBot``) or a token ending in "-robot" is a bot — a surname
-never is ("Sam Talbot" has two words); anything else is a human. In
-``cairn.toml``::
+never is ("Sam Talbot" has two words); then the shape of the address: a
+noreply address of such a login (Loki's "Grot" is ``@grafanabot``; not
+``Ryan Talbot <…+ryantalbot@…>``), an address whose local part begins or ends
+with "robot" (``robot-vector-vector@``), or ends in "bot" under a name whose
+last word is "bot" (``pytest bot <pytestbot@gmail.com>``) is a bot's
+(``_bot_address``); anything else is a human. In ``cairn.toml``::
 
     [identities]
     agents = ["*@my-agent.example", "Release Copilot"]
@@ -137,6 +141,8 @@ BUILTIN_AGENTS: tuple[str, ...] = (
     "amazon-q-developer*", "amazon q developer*", "amazonq*",
     # Aider (trailer author "aider (model)", or "Name (aider)" when it commits as the user)
     "aider (*", "* (aider)", "aider <*", "noreply@aider.chat",
+    # the Pi coding agent (its trailer names the model: "Pi OpenAI GPT-5.5 <noreply@pi.dev>")
+    "noreply@pi.dev", "pi coding agent*",
     # Others that commit as themselves
     "openhands*", "openhands@all-hands.dev", "sweep-ai*", "sweepai*", "windsurf*", "codegen-sh*",
     "tabnine*", "roo code*", "coderabbitai*", "factory-droid*",
@@ -169,6 +175,13 @@ BUILTIN_BOTS: tuple[str, ...] = (
 BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot"
                          r"|(?:\S+ )+(?!(?i:de|van|den|der|ter|ten|te|von|da|di|du|le|la) )\S+ (?i:bot|robot))$")
 
+
+#: The shape of a bot's GitHub login, whatever name it commits under (Loki's "Grot" is @grafanabot): one token ending
+#: in "bot" or "-robot", as for names. A login beginning with "robot-" may be a person's (Loki's Dominik Philp).
+BOT_LOGIN_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[a-z0-9][a-z0-9._-]*[-_]robot)$")
+#: The shape of a service account's address (not a noreply one): its local part begins or ends with "robot" as a
+#: word (Vector's "Terraform <robot-vector-vector@datadoghq.com>").
+BOT_ADDRESS_RE = re.compile(r"^(?:robot[-_.].+|.+[-_.]robot)$")
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _CONTACT_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
@@ -217,7 +230,27 @@ class Classifier:
                     return kind
         if BOT_NAME_RE.match(name):
             return BOT
-        return HUMAN
+        return BOT if _bot_address(name, fold_email(email)) else HUMAN
+
+
+def _bot_address(name: str, address: str) -> bool:
+    """Whether an address is a bot's by its shape: a noreply address of a bot-shaped login (``BOT_LOGIN_RE``), unless
+    the name is a person's whose surname ends in "bot" (``Ryan Talbot <…+ryantalbot@…>``) or is the login written
+    so that "bot" is no word of it (``ThatsMrTalbot``; ``OpenTelemetry Bot`` is a bot); another address whose
+    local part is a robot's (``BOT_ADDRESS_RE``), or ends in "bot" under a name whose last word is "Bot" (``pytest bot
+    <pytestbot@gmail.com>``; "Jeroen Bot <jeroen@…>" stays a person)."""
+    login = noreply_login(address)
+    words = fold_name(name).split()
+    last = words[-1] if words else ""
+    if login:
+        if BOT_LOGIN_RE.match(login) is None:
+            return False
+        if "".join(words) == re.sub(r"[-_.]", "", login):  # the login written out: its words say
+            return last in ("bot", "robot")
+        return not (_reads_as_full_name(name) and last.endswith("bot") and last != "bot")
+    local = address.partition("@")[0]
+    return BOT_ADDRESS_RE.match(local) is not None or (last == "bot" and len(words) > 1 and BOT_LOGIN_RE.match(local)
+                                                       is not None)
 
 
 def is_valid_email(email: str) -> bool:

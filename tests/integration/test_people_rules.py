@@ -64,6 +64,23 @@ def test_service_accounts_by_their_name_or_address(name, email, kind):
     assert Classifier.from_settings().kind(name, email) == kind
 
 
+def test_bots_by_their_login_or_address_and_the_pi_agent():
+    # Loki's "Grot" commits as @grafanabot; Vector's Terraform from robot-vector-vector@; pytest's "pytest bot"; the Pi
+    # coding agent's trailer names the model it ran
+    classifier = Classifier.from_settings()
+    cases = [("Grot (@grafanabot)", "43478413+grafanabot@users.noreply.github.com", "bot"),
+             ("OpenTelemetry Bot", "107717825+opentelemetrybot@users.noreply.github.com", "bot"),
+             ("Terraform", "robot-vector-vector@datadoghq.com", "bot"), ("pytest bot", "pytestbot@gmail.com", "bot"),
+             ("Pi OpenAI GPT-5.5", "noreply@pi.dev", "agent"),
+             # people: a surname ending in "bot" in a login, a login beginning with "robot-", a "Bot" by name
+             ("Ryan Talbot", "4523072+RyanTalbot@users.noreply.github.com", "human"),
+             ("ThatsMrTalbot", "15379715+ThatsMrTalbot@users.noreply.github.com", "human"),
+             ("Sam Talbot", "1+stalbot@users.noreply.github.com", "human"),
+             ("Dominik Philp", "robot-o@users.noreply.github.com", "human"), ("Jeroen Bot", "jeroen@bot.nl", "human"),
+             ("Ann Abbot", "ann.abbot@example.com", "human")]
+    assert [classifier.kind(name, email) for name, email, _ in cases] == [kind for _, _, kind in cases]
+
+
 def test_declared_people_join_what_nothing_else_would():
     raw = [("Rita Remote", "rita@corp.example"), ("Rita R", "rita.r@home.example"), ("rr", "1+rremote@users.noreply.github.com"),
            ("Other", "other@example.com")]
