@@ -66,6 +66,15 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    where that address is configured; GitHub credits it to that address's account too), and its name is not shown
    as that person's. A person who changed name or address still joins: the bridge then has several commits, or one
    side is small, or the names share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
+12. a name that can only be a login (rule 9's) is one account at any address when one of its identities writes it
+   as a handle — a digit, ``-`` or ``_``, or a capital after a small letter: cert-manager's ``JoshVanL
+   <vleeuwenjoshua@…>`` and ``joshvanl <me@joshvanl.dev>``; not "Jonathan" or "alexander" (first names), nor two
+   different noreply accounts under one name.
+13. a GitHub login that is a full name without its spaces (``-`` and ``_`` dropped) is the one person of that
+   name, when the account goes by the login or by a word of that name: Sentry's ``ericapisani
+   <…+ericapisani@…>`` is Erica Pisani, Loki's ``trevorwhitney`` Trevor Whitney, Vue's ``Jonas
+   <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart.
+   Rules 12 and 13 join as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -372,6 +381,9 @@ class DeclaredPerson:
 
 #: A handle: letters and digits with a digit, ``-`` or ``_`` in it (``yeya24``, ``matej-g``), unlike a plain word.
 _HANDLE = re.compile(r"^(?=[a-z0-9_-]*[0-9_-])[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+#: A name written as a handle, not as a word: a digit, ``-`` or ``_`` in it, or a capital after a small letter
+#: (``JoshVanL``); "Jonathan" or "alexander" may be anyone's first name.
+_WRITTEN_AS_HANDLE = re.compile(r"[0-9_-]|[a-z][A-Z]")
 #: A login's shape: letters and digits, words joined by ``-`` or ``_``.
 _LOGIN_SHAPE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 #: An e-mail local part that spells a name: two words of letters or more, joined by ".", "_" or "-".
@@ -525,6 +537,8 @@ def resolve_identities(
     # rule 7: (kind, the full name without middle initials) -> the names with initials that give it, their identities
     initialled: dict[tuple[str, str], tuple[set[str], list[int]]] = {}
     named_members: dict[tuple[str, str, str], list[int]] = {}  # rule 5: (kind, "name", full name) -> its identities
+    logins_of: list[tuple[str, str, int]] = []  # rule 13: (kind, noreply login, identity)
+    handles: dict[tuple[str, str], list[int]] = {}  # rule 12: (kind, a name that can only be a login) -> identities
     for index, (name, email) in enumerate(raw):
         kind = kinds[index]
         keys = [("raw", f"{name.strip().casefold()}\0{fold_email(email)}")]  # the same identity twice
@@ -535,6 +549,11 @@ def resolve_identities(
         elif is_valid_email(address):
             keys.append(("email", address))
         full_name = mergeable_name(name)
+        handle_name = name.strip().lower()
+        if not full_name and handle_name not in PLACEHOLDER_NAMES and _login_name(handle_name):
+            handles.setdefault((kind, handle_name), []).append(index)  # rule 12
+        if login:
+            logins_of.append((kind, login, index))
         if full_name:
             keys.append(("name", full_name))
             plain = without_middle_initials(name)
@@ -546,7 +565,6 @@ def resolve_identities(
         if spelled and spelled != full_name:  # joined after the loop, to an identity of that name only
             spelling.setdefault((kind, spelled), []).append(index)
         folded = fold_name(name)
-        handle_name = name.strip().lower()
         if not login and _login_name(handle_name):  # rule 9: a name that can only be a login stands as rule 6's local part
             by_local_part.setdefault((kind, handle_name, folded), []).append(index)
             local_parts.setdefault((kind, handle_name), []).append((index, True))  # and as rule 10's, named by it
@@ -583,6 +601,25 @@ def resolve_identities(
     # joined theirs, so that a name can be weighed against the people the addresses make (``_NameJoins``)
     hub = {key: min(members, key=lambda m: (-weights[m], m)) for key, members in named_members.items()}
     name_edges = [(index, hub[key]) for key, members in named_members.items() for index in members if index != hub[key]]
+    for members in handles.values():
+        if len(members) < 2 or not any(_WRITTEN_AS_HANDLE.search(raw[m][0]) for m in members):
+            continue
+        first = min(members, key=lambda m: (-weights[m], m))
+        for index in members:
+            logins = {noreply_login(fold_email(raw[m][1])) for m in (index, first)}
+            if index != first and (None in logins or len(logins) == 1):  # (two accounts stay two)
+                name_edges.append((index, first))
+    spelled_out: dict[tuple[str, str], list[tuple[str, int]]] = {}  # rule 13: (kind, full name without spaces) -> hubs
+    for (kind, key_kind, value), index in hub.items():
+        if " " in value:
+            spelled_out.setdefault((kind, value.replace(" ", "")), []).append((value, index))
+    for kind, login, index in logins_of:
+        compact = re.sub(r"[-_]", "", login)
+        named_so = spelled_out.get((kind, compact), [])
+        used = fold_name(raw[index][0])  # the account's own name: the login, or a word of that full name
+        if len(named_so) == 1 and _distinctive_login(login) and (
+                used.replace(" ", "") == compact or _share_a_word(used, named_so[0][0])):
+            name_edges.append((index, named_so[0][1]))
     for (kind, spelled), members in spelling.items():
         named = hub.get((kind, "name", spelled))
         name_edges.extend((index, named) for index in (members if named is not None else ()))

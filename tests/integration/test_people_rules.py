@@ -527,6 +527,22 @@ def test_a_name_that_can_only_be_a_login_is_that_account_whatever_name_the_accou
     assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
 
 
+def test_a_handle_is_one_account_at_any_address_and_a_login_spelling_a_full_name_is_that_person():
+    # cert-manager: JoshVanL and joshvanl <me@joshvanl.dev> (24 commits) are Josh Van Leeuwen; Loki: the co-author
+    # trevorwhitney <…+trevorwhitney@…> is Trevor Whitney; Sentry: ericapisani is Erica Pisani
+    raw = [("JoshVanL", "vleeuwenjoshua@gmail.com"), ("joshvanl", "me@joshvanl.dev"),
+           ("Trevor Whitney", "trevorjwhitney@gmail.com"), ("trevorwhitney", "1+trevorwhitney@users.noreply.github.com"),
+           ("Erica Pisani", "pisani.erica@gmail.com"), ("ericapisani", "5655473+ericapisani@users.noreply.github.com"),
+           # first names, and two accounts under one handle, stay apart
+           ("Jonathan", "jonathan.m.lucena@gmail.com"), ("Jonathan", "jhuizingh@users.noreply.github.com"),
+           ("alexander", "alex@a.example"), ("alexander", "alex@b.example"),
+           ("vanshika", "1+Vperiodt@users.noreply.github.com"), ("Vanshika1", "2+Vanshikav123@users.noreply.github.com"),
+           ("vanshika1", "3+vanshika-v@users.noreply.github.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [711, 24, 408, 0, 30, 2, 1, 1, 1, 1, 1, 1, 1])
+    assert person_of[0] == person_of[1] and person_of[2] == person_of[3] and person_of[4] == person_of[5]
+    assert len({person_of[i] for i in range(6, 13)}) == 7
+
+
 def test_people_left_apart_under_one_name_are_told_apart_by_their_address():
     # Vue: "edison" under two addresses (one-word names never merge) read as two reviewers both called edison
     raw = [("edison", "daiwei521@126.com"), ("daiwei", "daiwei521@126.com"), ("edison", "edison11051@gmail.com"),
