@@ -56,6 +56,25 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    another identity is named by (rule 9's names), whatever name the account
    uses: Fastify's ``Tomas Della Vedova <delvedor@users.noreply.github.com>``
    is ``delvedor <tommydelved@gmail.com>``.
+11. the joins by name (rules 5, 7 and 8) come after the joins by address and login (3, 4, 6, 9, 10), and a name
+   does not join two established people: when the two people the addresses made each have ``ESTABLISHED_COMMITS``
+   (10) commits or more, each at least ten times (``BRIDGE_SHARE``) the commits of the less used identity of the
+   name, and their own full names share no word, they stay apart. A person's own full name is the one most of
+   their commits go by (an identity's name when it is a full name, else the name its address spells). Loki's
+   ``Trevor Whitney <ben.clive@…>`` (one commit) no longer makes Ben Clive (201 commits as ``benclive``) and
+   Trevor Whitney (408) one man. The stray identity stays with the owner of its address (the commit was made
+   where that address is configured; GitHub credits it to that address's account too), and its name is not shown
+   as that person's. A person who changed name or address still joins: the bridge then has several commits, or one
+   side is small, or the names share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
+12. a name that can only be a login (rule 9's) is one account at any address when one of its identities writes it
+   as a handle — a digit, ``-`` or ``_``, or a capital after a small letter: cert-manager's ``JoshVanL
+   <vleeuwenjoshua@…>`` and ``joshvanl <me@joshvanl.dev>``; not "Jonathan" or "alexander" (first names), nor two
+   different noreply accounts under one name.
+13. a GitHub login that is a full name without its spaces (``-`` and ``_`` dropped) is the one person of that
+   name, when the account goes by the login or by a word of that name: Sentry's ``ericapisani
+   <…+ericapisani@…>`` is Erica Pisani, Loki's ``trevorwhitney`` Trevor Whitney, Vue's ``Jonas
+   <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart.
+   Rules 12 and 13 join as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -78,8 +97,12 @@ configured ``humans`` patterns win, then configured ``agents``, configured
 ``bots``, built-in agents, built-in bots, then the shape of the name: one
 lower-case token ending in "bot" (``prombot``), one CamelCase token ending in
 "Bot" (``PrometheusBot``) or a token ending in "-robot" is a bot — a surname
-never is ("Sam Talbot" has two words); anything else is a human. In
-``cairn.toml``::
+never is ("Sam Talbot" has two words); then the shape of the address: a
+noreply address of such a login (Loki's "Grot" is ``@grafanabot``; not
+``Ryan Talbot <…+ryantalbot@…>``), an address whose local part begins or ends
+with "robot" (``robot-vector-vector@``), or ends in "bot" under a name whose
+last word is "bot" (``pytest bot <pytestbot@gmail.com>``) is a bot's
+(``_bot_address``); anything else is a human. In ``cairn.toml``::
 
     [identities]
     agents = ["*@my-agent.example", "Release Copilot"]
@@ -127,6 +150,8 @@ BUILTIN_AGENTS: tuple[str, ...] = (
     "amazon-q-developer*", "amazon q developer*", "amazonq*",
     # Aider (trailer author "aider (model)", or "Name (aider)" when it commits as the user)
     "aider (*", "* (aider)", "aider <*", "noreply@aider.chat",
+    # the Pi coding agent (its trailer names the model: "Pi OpenAI GPT-5.5 <noreply@pi.dev>")
+    "noreply@pi.dev", "pi coding agent*",
     # Others that commit as themselves
     "openhands*", "openhands@all-hands.dev", "sweep-ai*", "sweepai*", "windsurf*", "codegen-sh*",
     "tabnine*", "roo code*", "coderabbitai*", "factory-droid*",
@@ -159,6 +184,13 @@ BUILTIN_BOTS: tuple[str, ...] = (
 BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot"
                          r"|(?:\S+ )+(?!(?i:de|van|den|der|ter|ten|te|von|da|di|du|le|la) )\S+ (?i:bot|robot))$")
 
+
+#: The shape of a bot's GitHub login, whatever name it commits under (Loki's "Grot" is @grafanabot): one token ending
+#: in "bot" or "-robot", as for names. A login beginning with "robot-" may be a person's (Loki's Dominik Philp).
+BOT_LOGIN_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[a-z0-9][a-z0-9._-]*[-_]robot)$")
+#: The shape of a service account's address (not a noreply one): its local part begins or ends with "robot" as a
+#: word (Vector's "Terraform <robot-vector-vector@datadoghq.com>").
+BOT_ADDRESS_RE = re.compile(r"^(?:robot[-_.].+|.+[-_.]robot)$")
 
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _CONTACT_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
@@ -207,7 +239,27 @@ class Classifier:
                     return kind
         if BOT_NAME_RE.match(name):
             return BOT
-        return HUMAN
+        return BOT if _bot_address(name, fold_email(email)) else HUMAN
+
+
+def _bot_address(name: str, address: str) -> bool:
+    """Whether an address is a bot's by its shape: a noreply address of a bot-shaped login (``BOT_LOGIN_RE``), unless
+    the name is a person's whose surname ends in "bot" (``Ryan Talbot <…+ryantalbot@…>``) or is the login written
+    so that "bot" is no word of it (``ThatsMrTalbot``; ``OpenTelemetry Bot`` is a bot); another address whose
+    local part is a robot's (``BOT_ADDRESS_RE``), or ends in "bot" under a name whose last word is "Bot" (``pytest bot
+    <pytestbot@gmail.com>``; "Jeroen Bot <jeroen@…>" stays a person)."""
+    login = noreply_login(address)
+    words = fold_name(name).split()
+    last = words[-1] if words else ""
+    if login:
+        if BOT_LOGIN_RE.match(login) is None:
+            return False
+        if "".join(words) == re.sub(r"[-_.]", "", login):  # the login written out: its words say
+            return last in ("bot", "robot")
+        return not (_reads_as_full_name(name) and last.endswith("bot") and last != "bot")
+    local = address.partition("@")[0]
+    return BOT_ADDRESS_RE.match(local) is not None or (last == "bot" and len(words) > 1 and BOT_LOGIN_RE.match(local)
+                                                       is not None)
 
 
 def is_valid_email(email: str) -> bool:
@@ -329,6 +381,9 @@ class DeclaredPerson:
 
 #: A handle: letters and digits with a digit, ``-`` or ``_`` in it (``yeya24``, ``matej-g``), unlike a plain word.
 _HANDLE = re.compile(r"^(?=[a-z0-9_-]*[0-9_-])[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+#: A name written as a handle, not as a word: a digit, ``-`` or ``_`` in it, or a capital after a small letter
+#: (``JoshVanL``); "Jonathan" or "alexander" may be anyone's first name.
+_WRITTEN_AS_HANDLE = re.compile(r"[0-9_-]|[a-z][A-Z]")
 #: A login's shape: letters and digits, words joined by ``-`` or ``_``.
 _LOGIN_SHAPE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 #: An e-mail local part that spells a name: two words of letters or more, joined by ".", "_" or "-".
@@ -353,6 +408,86 @@ def _distinctive_login(login: str) -> bool:
     """Whether a login is unlike anyone's plain name: a handle (a digit, ``-`` or ``_``: ``linzhe141``) or a long word
     (``matheuscscp``), not ``alex`` or ``zsol``."""
     return _HANDLE.match(login) is not None or len(login) >= 8
+
+
+#: Rule 11: a name joins two people the addresses made only when neither has at least this many commits …
+ESTABLISHED_COMMITS = 10
+#: … or the identities the name joins through weigh more than this share of either person's commits.
+BRIDGE_SHARE = 0.1
+
+
+def _full_names(name: str, email: str) -> set[str]:
+    """The full name (folded) an identity goes by: its name if it is one (``mergeable_name``), else the one its
+    address spells (``benclive <ben.clive@…>``); none if neither."""
+    full = mergeable_name(name)
+    if full:
+        return {full}
+    address = fold_email(email)
+    spelled = None if noreply_login(address) else name_in_address(address)
+    return {spelled} if spelled else set()
+
+
+def _full_name_commits(raw: list[tuple[str, str]], weights: list[int]) -> dict[str, int]:
+    """The commits under each full name (``_full_names``) of these identities."""
+    counts: dict[str, int] = {}
+    for (name, email), weight in zip(raw, weights):
+        for full in _full_names(name, email):
+            counts[full] = counts.get(full, 0) + weight
+    return counts
+
+
+def _own_name(full_name_commits: dict[str, int]) -> str | None:
+    """A person's own full name: the one most of their commits go by (on a tie the alphabet's first)."""
+    return min(full_name_commits, key=lambda n: (-full_name_commits[n], n)) if full_name_commits else None
+
+
+def _share_a_word(a: str, b: str) -> bool:
+    """Whether two folded names share a word of two letters or more."""
+    return bool({w for w in a.split() if len(w) > 1} & {w for w in b.split() if len(w) > 1})
+
+
+class _NameJoins:
+    """Rule 11 of the module docstring: the joins by name (rules 5, 7 and 8), made after the joins by address, that
+    may not bridge two established people. ``find``/``union`` are the caller's union-find; per group (its root) this
+    keeps its commits and the commits of each full name it goes by, merged as groups join."""
+
+    def __init__(self, raw: list[tuple[str, str]], weights: list[int], find, union) -> None:
+        self.weights, self.find, self.union = weights, find, union
+        self.commits: dict[int, int] = {}
+        self.full_names: dict[int, dict[str, int]] = {}
+        for index, identity in enumerate(raw):
+            root = find(index)
+            self.commits[root] = self.commits.get(root, 0) + weights[index]
+            names = self.full_names.setdefault(root, {})
+            for full, commits in _full_name_commits([identity], [weights[index]]).items():
+                names[full] = names.get(full, 0) + commits
+
+    def join(self, edges: list[tuple[int, int]]) -> set[int]:
+        """Join each pair unless it bridges two established people, the best attested pairs first; returns the
+        identities whose name was kept from joining (the less used of each such pair)."""
+        weights = self.weights
+        strays: set[int] = set()
+        for a, b in sorted(edges, key=lambda e: (-min(weights[e[0]], weights[e[1]]), e)):
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                continue
+            if self._bridges_two_people(ra, rb, min(weights[a], weights[b])):
+                strays.add(b if weights[b] < weights[a] else a)
+                continue
+            self.union(a, b)
+            root = self.find(a)
+            gone = rb if root == ra else ra
+            self.commits[root] = self.commits.get(root, 0) + self.commits.pop(gone, 0)
+            names = self.full_names.setdefault(root, {})
+            for full, commits in self.full_names.pop(gone, {}).items():
+                names[full] = names.get(full, 0) + commits
+        return strays
+
+    def _bridges_two_people(self, ra: int, rb: int, bridge: int) -> bool:
+        if min(self.commits.get(ra, 0), self.commits.get(rb, 0)) < max(ESTABLISHED_COMMITS, bridge / BRIDGE_SHARE):
+            return False
+        own = [_own_name(self.full_names.get(ra, {})), _own_name(self.full_names.get(rb, {}))]
+        return own[0] is not None and own[1] is not None and not _share_a_word(own[0], own[1])
 
 
 def resolve_identities(
@@ -401,6 +536,9 @@ def resolve_identities(
     spelling: dict[tuple[str, str], list[int]] = {}
     # rule 7: (kind, the full name without middle initials) -> the names with initials that give it, their identities
     initialled: dict[tuple[str, str], tuple[set[str], list[int]]] = {}
+    named_members: dict[tuple[str, str, str], list[int]] = {}  # rule 5: (kind, "name", full name) -> its identities
+    logins_of: list[tuple[str, str, int]] = []  # rule 13: (kind, noreply login, identity)
+    handles: dict[tuple[str, str], list[int]] = {}  # rule 12: (kind, a name that can only be a login) -> identities
     for index, (name, email) in enumerate(raw):
         kind = kinds[index]
         keys = [("raw", f"{name.strip().casefold()}\0{fold_email(email)}")]  # the same identity twice
@@ -411,6 +549,11 @@ def resolve_identities(
         elif is_valid_email(address):
             keys.append(("email", address))
         full_name = mergeable_name(name)
+        handle_name = name.strip().lower()
+        if not full_name and handle_name not in PLACEHOLDER_NAMES and _login_name(handle_name):
+            handles.setdefault((kind, handle_name), []).append(index)  # rule 12
+        if login:
+            logins_of.append((kind, login, index))
         if full_name:
             keys.append(("name", full_name))
             plain = without_middle_initials(name)
@@ -422,7 +565,6 @@ def resolve_identities(
         if spelled and spelled != full_name:  # joined after the loop, to an identity of that name only
             spelling.setdefault((kind, spelled), []).append(index)
         folded = fold_name(name)
-        handle_name = name.strip().lower()
         if not login and _login_name(handle_name):  # rule 9: a name that can only be a login stands as rule 6's local part
             by_local_part.setdefault((kind, handle_name, folded), []).append(index)
             local_parts.setdefault((kind, handle_name), []).append((index, True))  # and as rule 10's, named by it
@@ -437,7 +579,9 @@ def resolve_identities(
         for key_kind, value in keys:
             key = (kind, key_kind, value)
             other = first_by_key.setdefault(key, index)
-            if other != index:
+            if key_kind == "name":  # joined after the addresses, through the name's most used identity
+                named_members.setdefault(key, []).append(index)
+            elif other != index:
                 union(index, other)
         if claims:
             mine = [("name", fold_name(name)), ("email", address), ("github", login or "")]
@@ -453,15 +597,37 @@ def resolve_identities(
             for other, address_named_so in local_parts.get(handle, ()):
                 if account_named_so or address_named_so:
                     union(index, other)
+    # rules 5, 7 and 8 join by name, each identity to the most used identity of that name, once the addresses have
+    # joined theirs, so that a name can be weighed against the people the addresses make (``_NameJoins``)
+    hub = {key: min(members, key=lambda m: (-weights[m], m)) for key, members in named_members.items()}
+    name_edges = [(index, hub[key]) for key, members in named_members.items() for index in members if index != hub[key]]
+    for members in handles.values():
+        if len(members) < 2 or not any(_WRITTEN_AS_HANDLE.search(raw[m][0]) for m in members):
+            continue
+        first = min(members, key=lambda m: (-weights[m], m))
+        for index in members:
+            logins = {noreply_login(fold_email(raw[m][1])) for m in (index, first)}
+            if index != first and (None in logins or len(logins) == 1):  # (two accounts stay two)
+                name_edges.append((index, first))
+    spelled_out: dict[tuple[str, str], list[tuple[str, int]]] = {}  # rule 13: (kind, full name without spaces) -> hubs
+    for (kind, key_kind, value), index in hub.items():
+        if " " in value:
+            spelled_out.setdefault((kind, value.replace(" ", "")), []).append((value, index))
+    for kind, login, index in logins_of:
+        compact = re.sub(r"[-_]", "", login)
+        named_so = spelled_out.get((kind, compact), [])
+        used = fold_name(raw[index][0])  # the account's own name: the login, or a word of that full name
+        if len(named_so) == 1 and _distinctive_login(login) and (
+                used.replace(" ", "") == compact or _share_a_word(used, named_so[0][0])):
+            name_edges.append((index, named_so[0][1]))
     for (kind, spelled), members in spelling.items():
-        named = first_by_key.get((kind, "name", spelled))
-        for index in members if named is not None else ():
-            union(index, named)
+        named = hub.get((kind, "name", spelled))
+        name_edges.extend((index, named) for index in (members if named is not None else ()))
     for (kind, plain), (variants, members) in initialled.items():
-        named = first_by_key.get((kind, "name", plain))
+        named = hub.get((kind, "name", plain))
         if named is not None and len(variants) == 1:
-            for index in members:
-                union(index, named)
+            name_edges.extend((index, named) for index in members)
+    strays = _NameJoins(raw, weights, find, union).join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
             if d not in claimed:
@@ -499,8 +665,9 @@ def resolve_identities(
             # the most used; on a tie the spelling with diacritics ("Płotka" over "Plotka"), then the alphabet
             return min(counts, key=lambda k: (-counts[k], k.isascii(), k)) if counts else None
 
+        own_names = {raw[m][0].strip() for m in members if m not in strays}  # (not a name rule 11 kept apart)
         full = {n: w for n, w in name_weight.items()  # (a bot's or an agent's name is its most used one)
-                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n))}
+                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n)) and n in own_names}
         display = (entries[0].name if entries else None) or surname_last(best(full) or best(name_weight) or "") or best(
             email_weight) or "(unknown)"
         valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not noreply_login(e)}
@@ -553,22 +720,61 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
 
     A merge votes only when every human commit on its branch is by one person (a branch that carries
     other people's work — a release branch, a rebase onto someone's commits — votes for nobody); a login
-    goes to the person with at least ``agreement`` of the votes. A branch owner shared by many (the
-    organisation's own branches) spreads its votes and names nobody.
+    goes to the person with at least ``agreement`` of the votes, the merges of several other people's work
+    counted as votes against (unless the login looks like the person's: ``_login_resembles``). A branch owner
+    shared by many (the organisation's own branches) spreads its votes and names nobody (vector's @timberio:
+    two merges of Lucio Franco's work, one of two other people's).
+
+    A person's login is the one of their noreply address, else the one of the fewest other voters, then of the
+    most votes. Any other login needs better evidence: two votes or more and no merge of anyone else's work. One
+    vote is what a person who finished someone else's pull request leaves (cert-manager's Tim Ramlot, @inteon,
+    pushed the last commits of @joshmue's and @phillebaba's), and a login whose branches also carry other
+    people's work is an organisation's fork the person pushed to (cert-manager's @jetstack for James Munnelly,
+    @munnerz; crossplane's @nokia for Bob Haddleton, @bobh66).
     """
     votes: dict[str, dict[int, int]] = {}
+    on_branches: dict[str, list[set[int]]] = {}
     for login, authors in branches:
         persons = {person_of[a] for a in authors if people[person_of[a]].kind == HUMAN}
+        if persons:
+            on_branches.setdefault(login, []).append(persons)
         if len(persons) == 1:
             person = next(iter(persons))
             tally = votes.setdefault(login, {})
             tally[person] = tally.get(person, 0) + 1
-    out: dict[int, set[str]] = {}
+    found: dict[int, list[tuple[int, int, str, bool]]] = {}
     for login, tally in votes.items():
         best = max(tally, key=lambda p: (tally[p], -p))
-        if tally[best] >= agreement * sum(tally.values()):
-            out.setdefault(best, set()).add(login)
+        # merges of several other people's work count against, unless the login looks like the person's own
+        foreign = 0 if _login_resembles(login, people[best]) else sum(
+            1 for persons in on_branches[login] if len(persons) > 1 and best not in persons)
+        if tally[best] >= agreement * (sum(tally.values()) + foreign):
+            others = len(tally) - 1
+            found.setdefault(best, []).append((others, -tally[best], login, others == 0 and foreign == 0))
+    out: dict[int, set[str]] = {}
+    for person, logins in found.items():
+        ranked = sorted((not _login_resembles(login, people[person]), others, minus_votes, login, alone)
+                        for others, minus_votes, login, alone in logins)
+        # two logins alike in every way but the alphabet (one vote each, neither like the person): neither is sure
+        tied = len(ranked) > 1 and ranked[0][:3] == ranked[1][:3] and ranked[0][0]
+        has_own = bool(people[person].logins) or tied
+        for rank, (_, _, minus_votes, login, alone) in enumerate(ranked):
+            another = login not in people[person].logins and (has_own or rank > 0)
+            if not another or (-minus_votes >= 2 and alone):
+                out.setdefault(person, set()).add(login)
     return out
+
+
+def _login_resembles(login: str, person: Person) -> bool:
+    """Whether a login looks like the person's own: their name without spaces (``timheap``), the local part of one
+    of their addresses, or a login holding a word of four letters or more of their names (``felipecsl``)."""
+    compact = re.sub(r"[-_.]", "", login)
+    names = [fold_name(name) for name in person.names]
+    if any(compact == name.replace(" ", "") for name in names):
+        return True
+    if any(login == fold_email(email).partition("@")[0] for email in person.emails):
+        return True
+    return any(len(word) >= 4 and word in compact for name in names for word in name.split())
 
 
 _MAILMAP_RE = re.compile(r"^\s*([^<#]*?)\s*<([^<>]*)>(?:\s*([^<#]*?)\s*<([^<>]*)>)?")

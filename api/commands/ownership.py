@@ -49,6 +49,28 @@ def _names(people: list[str], limit: int = 4) -> str:
     return shown + (f" +{len(people) - limit}" if len(people) > limit else "")
 
 
+def _owner_drift(scope: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The declared owners who know none of the scope's files, as (those linked to a commit author, those linked to
+    none): of the second Cairn only knows it could not tie the handle to anyone's commits, not that they know nothing
+    (Loki's @JoaoBraveCoding is Joao Marcal, 41 files of operator/, under addresses that name no login)."""
+    unlinked = set(scope.get("declared_owners_not_in_history") or ())
+    without = scope["declared_owners_without_knowledge"]
+    return [o for o in without if o not in unlinked], [o for o in without if o in unlinked]
+
+
+def _owner_drift_cell(scope: dict[str, Any]) -> str:
+    known, unlinked = _owner_drift(scope)
+    return _names(known + [f"{o} (unlinked)" for o in unlinked])
+
+
+def _owner_drift_line(scope: dict[str, Any], of: str) -> str:
+    known, unlinked = _owner_drift(scope)
+    parts = [f"[yellow]declared owners without knowledge{of}:[/] {escape(', '.join(known))}"] if known else []
+    if unlinked:
+        parts.append(f"[yellow]declared owners{of} not linked to any commit author:[/] {escape(', '.join(unlinked))}")
+    return "; ".join(parts)
+
+
 def _truck_factors(scope: dict[str, Any]) -> str:
     """``2 (3)``: the truck factor and the human one; ``–`` when the scope has no file the truck factor counts."""
     if not_counted(scope):
@@ -100,8 +122,7 @@ def _print_tables(report: dict[str, Any]) -> None:
         if "ask_first" in drill:
             console.print(_ask_line(drill["ask_first"]), highlight=False)
         if drill["declared_owners_without_knowledge"]:
-            console.print(f"[yellow]declared owners without knowledge:[/] {escape(', '.join(drill['declared_owners_without_knowledge']))}",
-                          highlight=False)
+            console.print(_owner_drift_line(drill, ""), highlight=False)
         return
     if not report["components"]:
         return
@@ -116,7 +137,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     ]
     columns: list[str | tuple[str, str]] = [("component", IDENTIFIER), ("TF (human)", NUMBER), ("orphaned", NUMBER), "at risk",
                                             "truck factor people"]
-    owners = [_names(c["declared_owners_without_knowledge"]) for c in components]
+    owners = [_owner_drift_cell(c) for c in components]
     shown = table("Components by risk", columns, rows)
     if any(owners):
         beside = table("Components by risk", columns + ["owners without knowledge"],
@@ -126,7 +147,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     console.print(shown)
     for c, o in zip(components, owners):
         if o:
-            console.print(f"[yellow]declared owners without knowledge of {escape(c['name'])}:[/] {escape(o)}", highlight=False)
+            console.print(_owner_drift_line(c, f" of {escape(c['name'])}"), highlight=False)
     notes = ["TF: truck factor, how many people would have to leave before half of the files have no author; "
              "(human): the same counting reviewers, without the people who left; orphaned: files with no author left, "
              "of the files counted"]

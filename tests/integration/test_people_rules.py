@@ -64,6 +64,23 @@ def test_service_accounts_by_their_name_or_address(name, email, kind):
     assert Classifier.from_settings().kind(name, email) == kind
 
 
+def test_bots_by_their_login_or_address_and_the_pi_agent():
+    # Loki's "Grot" commits as @grafanabot; Vector's Terraform from robot-vector-vector@; pytest's "pytest bot"; the Pi
+    # coding agent's trailer names the model it ran
+    classifier = Classifier.from_settings()
+    cases = [("Grot (@grafanabot)", "43478413+grafanabot@users.noreply.github.com", "bot"),
+             ("OpenTelemetry Bot", "107717825+opentelemetrybot@users.noreply.github.com", "bot"),
+             ("Terraform", "robot-vector-vector@datadoghq.com", "bot"), ("pytest bot", "pytestbot@gmail.com", "bot"),
+             ("Pi OpenAI GPT-5.5", "noreply@pi.dev", "agent"),
+             # people: a surname ending in "bot" in a login, a login beginning with "robot-", a "Bot" by name
+             ("Ryan Talbot", "4523072+RyanTalbot@users.noreply.github.com", "human"),
+             ("ThatsMrTalbot", "15379715+ThatsMrTalbot@users.noreply.github.com", "human"),
+             ("Sam Talbot", "1+stalbot@users.noreply.github.com", "human"),
+             ("Dominik Philp", "robot-o@users.noreply.github.com", "human"), ("Jeroen Bot", "jeroen@bot.nl", "human"),
+             ("Ann Abbot", "ann.abbot@example.com", "human")]
+    assert [classifier.kind(name, email) for name, email, _ in cases] == [kind for _, _, kind in cases]
+
+
 def test_declared_people_join_what_nothing_else_would():
     raw = [("Rita Remote", "rita@corp.example"), ("Rita R", "rita.r@home.example"), ("rr", "1+rremote@users.noreply.github.com"),
            ("Other", "other@example.com")]
@@ -99,6 +116,29 @@ def test_logins_from_pull_request_merges(tmp_path):
     assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == ["acme"]
     repo.commit({".github/CODEOWNERS": "* @Acme/maintainers\n"})
     assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == []
+
+
+def test_a_login_needs_better_evidence_than_one_merge_or_an_organisations_fork(tmp_path):
+    # cert-manager: Tim Ramlot (@inteon, his noreply address) finished @joshmue's pull request and got @joshmue;
+    # James Munnelly (@munnerz) pushed most branches of the organisation's fork @jetstack and got it; vector: Lucio
+    # Franco (no login of his own) got @timberio, whose third merge was two other people's work
+    repo = GitRepo(tmp_path / "prs")
+    tim, james = ("Tim Ramlot", "1+inteon@users.noreply.github.com"), ("James Munnelly", "james@example.com")
+    lucio, luke, mike = ("Lucio Franco", "lucio@example.com"), ("Luke Stone", "luke@example.com"), (
+        "Mike Fair", "mike@example.com")
+    repo.commit({"a.py": "a\n"}, author=tim)
+    merges = [("inteon", [tim]), ("inteon", [tim]), ("joshmue", [tim]), ("munnerz", [james]), ("munnerz", [james]),
+              ("jetstack", [james]), ("jetstack", [james]), ("jetstack", [james]), ("jetstack", [james]),
+              ("jetstack", [mike]), ("timberio", [lucio]), ("timberio", [lucio]), ("timberio", [luke, mike])]
+    for n, (login, authors) in enumerate(merges, 1):
+        repo.git("checkout", "-q", "-b", f"topic{n}")
+        for k, author in enumerate(authors):
+            repo.commit({f"f{n}_{k}.py": "x\n"}, author=author)
+        repo.git("checkout", "-q", "main")
+        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from {login}/topic{n}", f"topic{n}")
+    logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
+    assert logins["Tim Ramlot"] == ["inteon"] and logins["James Munnelly"] == ["munnerz"]
+    assert logins["Lucio Franco"] == []
 
 
 @pytest.mark.parametrize("path, language, counted, why", [
@@ -487,6 +527,22 @@ def test_a_name_that_can_only_be_a_login_is_that_account_whatever_name_the_accou
     assert person_of[4] != person_of[5] and person_of[6] != person_of[7]
 
 
+def test_a_handle_is_one_account_at_any_address_and_a_login_spelling_a_full_name_is_that_person():
+    # cert-manager: JoshVanL and joshvanl <me@joshvanl.dev> (24 commits) are Josh Van Leeuwen; Loki: the co-author
+    # trevorwhitney <…+trevorwhitney@…> is Trevor Whitney; Sentry: ericapisani is Erica Pisani
+    raw = [("JoshVanL", "vleeuwenjoshua@gmail.com"), ("joshvanl", "me@joshvanl.dev"),
+           ("Trevor Whitney", "trevorjwhitney@gmail.com"), ("trevorwhitney", "1+trevorwhitney@users.noreply.github.com"),
+           ("Erica Pisani", "pisani.erica@gmail.com"), ("ericapisani", "5655473+ericapisani@users.noreply.github.com"),
+           # first names, and two accounts under one handle, stay apart
+           ("Jonathan", "jonathan.m.lucena@gmail.com"), ("Jonathan", "jhuizingh@users.noreply.github.com"),
+           ("alexander", "alex@a.example"), ("alexander", "alex@b.example"),
+           ("vanshika", "1+Vperiodt@users.noreply.github.com"), ("Vanshika1", "2+Vanshikav123@users.noreply.github.com"),
+           ("vanshika1", "3+vanshika-v@users.noreply.github.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [711, 24, 408, 0, 30, 2, 1, 1, 1, 1, 1, 1, 1])
+    assert person_of[0] == person_of[1] and person_of[2] == person_of[3] and person_of[4] == person_of[5]
+    assert len({person_of[i] for i in range(6, 13)}) == 7
+
+
 def test_people_left_apart_under_one_name_are_told_apart_by_their_address():
     # Vue: "edison" under two addresses (one-word names never merge) read as two reviewers both called edison
     raw = [("edison", "daiwei521@126.com"), ("daiwei", "daiwei521@126.com"), ("edison", "edison11051@gmail.com"),
@@ -506,3 +562,32 @@ def test_the_package_knowledge_of_a_flat_directory_reads_a_bounded_number_of_its
     changed = {"gen/f0000.go": graph.add_node(Label.FILE, "gen/f0000.go", path="gen/f0000.go")}
     siblings = directory_files(graph, changed)["gen/f0000.go"]
     assert len(siblings) == MAX_DIRECTORY_FILES and siblings[0].endswith("gen/f0001.go")
+
+
+def test_one_stray_commit_under_another_persons_name_joins_nobody_to_them():
+    # Loki: "Trevor Whitney <ben.clive@…>" (1 commit) joined Trevor Whitney (408) and benclive (201), and
+    # "Dan Hopper <trevorjwhitney@…>" (1) joined Dan Hopper (25) to them: one man with three people's work. A name
+    # used once does not join two established people; the stray commit stays with its address's owner
+    raw = [("Trevor Whitney", "trevorjwhitney@gmail.com"), ("benclive", "ben.clive@grafana.com"),
+           ("Dan Hopper", "dan.hopper@grafana.com"), ("Trevor Whitney", "ben.clive@grafana.com"),
+           ("Dan Hopper", "trevorjwhitney@gmail.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [408, 201, 25, 1, 1])
+    assert len(people) == 3
+    assert person_of[3] == person_of[1] and person_of[4] == person_of[0]
+    assert [people[person_of[i]].name for i in range(3)] == ["Trevor Whitney", "benclive", "Dan Hopper"]
+    # while a name still joins a person who changed name or address:
+    for raw, weights in [
+        # a new address, then a new name at it (the names share a word), however little the bridge
+        ([("Alice Smith", "alice@old.example"), ("Alice Smith", "alice@new.example"),
+          ("Alice Jones", "alice@new.example")], [100, 1, 50]),
+        # a nickname at an address, a full name at another: the nickname's side has no full name of its own
+        ([("Bob", "bob@home.example"), ("Robert Jones", "bob@home.example"), ("Robert Jones", "rjones@corp.example")],
+         [100, 1, 50]),
+        # the bridge is a good share of a side (3 of 20)
+        ([("Carol King", "carol@a.example"), ("Carol King", "dave.wu@b.example"), ("dwu", "dave.wu@b.example")],
+         [200, 3, 17]),
+        # one side too small to be a person of its own (9 commits)
+        ([("Erin Moss", "erin@a.example"), ("Erin Moss", "frank.lee@b.example"), ("Frank Lee", "frank.lee@b.example")],
+         [200, 1, 8]),
+    ]:
+        assert len(resolve_identities(raw, ["human"] * len(raw), weights)[0]) == 1, raw
