@@ -81,7 +81,8 @@ is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
 names). A person's display name is the most used of their names that reads
 as a person's full name (two words or more, letters only: "Marko Baricevic"
 over "Marko", "Alex Cozart" over "Alex | Cosmos Labs"), else the most used
-(a bot's or an agent's: its most used).
+(a bot's: its most used; an agent's: the words all its names begin with, its
+family, "Claude" for "Claude Opus 4.7 (1M context)" and "Claude Sonnet 4.5").
 
 Identities are only merged with identities of the same kind, so an agent that
 happens to share a name with a person never absorbs that person. A login that
@@ -668,8 +669,9 @@ def resolve_identities(
         own_names = {raw[m][0].strip() for m in members if m not in strays}  # (not a name rule 11 kept apart)
         full = {n: w for n, w in name_weight.items()  # (a bot's or an agent's name is its most used one)
                 if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n)) and n in own_names}
-        display = (entries[0].name if entries else None) or surname_last(best(full) or best(name_weight) or "") or best(
-            email_weight) or "(unknown)"
+        family = _family_name(name_weight, best(name_weight)) if kinds[members[0]] == AGENT else None
+        display = (entries[0].name if entries else None) or family or surname_last(
+            best(full) or best(name_weight) or "") or best(email_weight) or "(unknown)"
         valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not noreply_login(e)}
         github = min(logins) if logins else None
         if valid:
@@ -693,6 +695,19 @@ def resolve_identities(
         people.append(person)
     _tell_apart(people, [sum(weights[m] for m in p.members) for p in people])
     return people, person_of
+
+
+def _family_name(names: dict[str, int], most_used: str | None) -> str | None:
+    """An agent's name for all of its models: the words every one of its names begins with, as its most used name
+    writes them (Claude's "Claude Opus 4.7 (1M context)", "Claude Sonnet 4.5" and "Claude" are "Claude"); None when
+    it has one name, or its names share no first word."""
+    if len(names) < 2 or not most_used:
+        return None
+    words = [n.split() for n in names]
+    common = 0
+    while all(len(w) > common and w[common].casefold() == words[0][common].casefold() for w in words):
+        common += 1
+    return " ".join(most_used.split()[:common]) or None
 
 
 def _tell_apart(people: list[Person], weights: list[int]) -> None:

@@ -591,3 +591,13 @@ def test_one_stray_commit_under_another_persons_name_joins_nobody_to_them():
          [200, 1, 8]),
     ]:
         assert len(resolve_identities(raw, ["human"] * len(raw), weights)[0]) == 1, raw
+
+
+def test_an_agent_goes_by_the_name_all_its_models_share():
+    # Vector: Claude's 121 co-authored commits name seven models; the agent read as "Claude Opus 4.7 (1M context)"
+    raw = [("Claude Opus 4.7 (1M context)", "noreply@anthropic.com"), ("Claude Sonnet 4.5", "noreply@anthropic.com"),
+           ("Claude", "noreply@anthropic.com"), ("Copilot", "198982749+Copilot@users.noreply.github.com"),
+           ("Cursor Agent", "cursoragent@cursor.com")]
+    people, person_of = resolve_identities(raw, ["agent"] * len(raw), [42, 30, 5, 6, 3])
+    assert [people[person_of[i]].name for i in (0, 3, 4)] == ["Claude", "Copilot", "Cursor Agent"]
+    assert people[person_of[0]].names[0] == "Claude Opus 4.7 (1M context)"  # (the models stay among its names)
