@@ -220,15 +220,26 @@ def linked_paths(record: str, targets: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-#: A front matter's line that is one key and its plain value, read without YAML: ``status: implemented``.
-_PLAIN_KEY = re.compile(r"^(?P<key>[A-Za-z][\w -]*?)\s*:\s+(?P<value>[^\s\[{|>&*!'\"#@%`-][^#]*?)\s*$", re.M)
+#: A front matter's key on a line of its own (``status``, ``creation-date``), and what may not begin a plain value.
+_PLAIN_KEY = re.compile(r"[A-Za-z][\w -]*")
+_NOT_PLAIN = frozenset("[{|>&*!'\"#@%`-")
 
 
 def _plain_keys(front: str) -> dict[str, str]:
     """The record's keys (``META_KEYS``) a front matter that is not valid YAML gives on lines of their own, each
     value as plain text: what of cert-manager's KEP-style front matter (``status: implementable``,
-    ``creation-date: 2022-01-18``) is still clear when its reviewers' list is not YAML."""
-    return {m.group("key"): m.group("value") for m in _PLAIN_KEY.finditer(front) if m.group("key").lower() in META_KEYS}
+    ``creation-date: 2022-01-18``) is still clear when its reviewers' list is not YAML. Read line by line, split at
+    the first ``": "``, so an untrusted line costs its length (a pattern over the whole line backtracked: a
+    megabyte of spaces took minutes)."""
+    found: dict[str, str] = {}
+    for line in front.splitlines():
+        key, colon, after = line.partition(":")
+        key, value = key.rstrip(), after.split("#", 1)[0].strip()
+        if not colon or not after[:1].isspace() or not value or value[0] in _NOT_PLAIN:
+            continue
+        if key.lower() in META_KEYS and _PLAIN_KEY.fullmatch(key):
+            found[key] = value
+    return found
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, str | None]:

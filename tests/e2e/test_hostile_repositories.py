@@ -292,6 +292,19 @@ def test_yaml_bombs_are_refused_and_reported_the_rest_is_read(tmp_path):
     assert {p["path"] for p in adrs["problems"]} >= {"docs/adr/0001-seven.md", "docs/adr/0002-nine.md", "docs/adr/0003-rules.md"}
 
 
+def test_a_front_matter_that_is_no_yaml_costs_its_length(tmp_path):
+    # a front matter that is not YAML is read for its plain "key: value" lines; a line of 900,000 spaces made a
+    # pattern over each line backtrack for a quarter of an hour (LIMIT stops a regression)
+    repo = GitRepo(tmp_path / "repo")
+    python_app(repo, {"docs/adr/0001-wide.md": "---\nstatus: accepted\nreviewers:\n  - @team\nx" + " " * 900_000
+                      + "y\n---\n# 1. Wide\n\nUse app.util.\n"})
+    store = tmp_path / "store"
+    proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    adrs = json.loads(cairn("adrs", "--store", str(store), "--format", "json").stdout)
+    assert [(d["title"], d["status"]) for d in adrs["decisions"]] == [("Wide", "accepted")]
+
+
 def test_toml_nested_past_the_recursion_limit_is_not_valid_toml_said_in_one_line(tmp_path):
     # tomllib recurses into nested arrays: a few thousand "[" made a RecursionError, a traceback, of an ingest
     deep = "x = " + "[" * 5000 + "]" * 5000 + "\n"
