@@ -192,7 +192,8 @@ def parse_date(value: Any) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
-    text = re.split(r"\s+#|<!--|\(|;|,\s*(?:updated|last|revised)", text, maxsplit=1)[0].strip().strip("*_").strip()
+    # (a "#" after a space, matched without consuming the spaces: "\s+#" backtracked over every run of them)
+    text = re.split(r"(?<=\s)#|<!--|\(|;|,\s*(?:updated|last|revised)", text, maxsplit=1)[0].strip().strip("*_").strip()
     if not text:
         return None
     try:

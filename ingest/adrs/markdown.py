@@ -37,9 +37,11 @@ META_LINE = LazyPattern(
 
 
 #: Where a line of bold keys holds another (cert-manager's ``**Status:** Draft **Date:** 2025-09-20``).
+#: (Zero-width, after a space: a pattern consuming the spaces before it backtracked over every run of spaces, the
+#: square of its length.)
 _NEXT_BOLD_KEY = LazyPattern(
-    r"\s+(?=(?:\*\*|__)(?:status|deciders|decision[- _]makers?|date|creation[- _]date|created|tags|consulted|informed"
-    r"|components)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:))", re.I)
+    r"(?<=\s)(?=(?:\*\*|__)(?:status|deciders|decision[- _]makers?|date|creation[- _]date|created|tags|consulted"
+    r"|informed|components)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:))", re.I)
 
 
 class Document:
@@ -116,13 +118,13 @@ class Document:
     def key_lines(self) -> dict[str, list[str]]:
         """``Key: value`` lines (bullets, bold keys, plain lines) before the first section."""
         out: dict[str, list[str]] = {}
-        for line in (part for whole in self.preamble for part in _NEXT_BOLD_KEY.split(whole)):
+        for line in (part.rstrip() for whole in self.preamble for part in _NEXT_BOLD_KEY.split(whole)):
             m = META_LINE.match(line)
             if not m:
                 continue
             key = m.group(1).lower()
             key = "deciders" if key.startswith("decision") else "date" if key.startswith("creat") else key
-            value = re.sub(r"\s*<!--.*?-->\s*", " ", m.group(2)).strip()
+            value = without_comments(m.group(2)).strip()
             value = value.strip("*_ ").strip()
             if value:
                 out.setdefault(key, []).append(value)
@@ -137,6 +139,26 @@ class Document:
             if not META_LINE.match(paragraph):
                 return shorten(paragraph)
         return None
+
+
+def without_comments(text: str) -> str:
+    """``text`` with each closed HTML comment (``<!-- … -->``) and the spaces around it one space, as
+    ``re.sub(r"\\s*<!--.*?-->\\s*", " ", text)`` gives it, in one pass (that pattern backtracked over runs of spaces:
+    the square of their length)."""
+    if "<!--" not in text:
+        return text
+    out: list[str] = []
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        end = text.find("-->", start + 4) if start >= 0 else -1
+        if end < 0:
+            out.append(text[position:])
+            return "".join(out)
+        out += [text[position:start].rstrip(), " "]
+        position = end + 3
+        while position < len(text) and text[position].isspace():
+            position += 1
 
 
 def in_list(tokens: list[Token], index: int) -> bool:

@@ -296,13 +296,18 @@ def test_a_front_matter_that_is_no_yaml_costs_its_length(tmp_path):
     # a front matter that is not YAML is read for its plain "key: value" lines; a line of 900,000 spaces made a
     # pattern over each line backtrack for a quarter of an hour (LIMIT stops a regression)
     repo = GitRepo(tmp_path / "repo")
-    python_app(repo, {"docs/adr/0001-wide.md": "---\nstatus: accepted\nreviewers:\n  - @team\nx" + " " * 900_000
-                      + "y\n---\n# 1. Wide\n\nUse app.util.\n"})
+    # runs of spaces in a key line, a date and a comment's neighbourhood made three more patterns backtrack so
+    python_app(repo, {
+        "docs/adr/0001-wide.md": "---\nstatus: accepted\nreviewers:\n  - @team\nx" + " " * 900_000
+                                 + "y\n---\n# 1. Wide\n\nUse app.util.\n",
+        "docs/adr/0002-spaced.md": "# 2. Spaced\n\n**Status:** Draft" + " " * 300_000 + "x <!-- a -->\n\nDate: 2020-01-01"
+                                   + " " * 300_000 + "y\n\n## Context\n\nWhy.\n"})
     store = tmp_path / "store"
     proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     adrs = json.loads(cairn("adrs", "--store", str(store), "--format", "json").stdout)
-    assert [(d["title"], d["status"]) for d in adrs["decisions"]] == [("Wide", "accepted")]
+    assert [(d["title"], d["status"], d["date"]) for d in adrs["decisions"]] == [
+        ("Wide", "accepted", adrs["decisions"][0]["date"]), ("Spaced", "proposed", "2020-01-01")]
 
 
 def test_toml_nested_past_the_recursion_limit_is_not_valid_toml_said_in_one_line(tmp_path):
