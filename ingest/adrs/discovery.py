@@ -101,7 +101,7 @@ _RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?de
 #: design notes (gopls' ``doc/design``, application-services' ``docs/design``) or of discussions (cometbft's RFCs).
 _DESIGN_FOLDER_NAME = LazyPattern(r"designs?|design[-_]docs?|rfcs?|decisions|decision[-_]logs?", re.I)
 #: A status stated near a document's top: a key line (``* Status: Accepted``, ``- **Status:** draft``) or front matter.
-_STATUS_LINE = LazyPattern(r"^\W{0,6}status\s*(?:\*\*|__)?\s*:", re.I | re.M)
+_STATUS_LINE = LazyPattern(r"^\W{0,6}status\s*(?:(?:\*\*|__)\s*)?:", re.I | re.M)
 #: A document numbered as a record in a series is, by three digits or more before its slug (Loki's
 #: ``lids/0001-Introduction.md``); not a tutorial's two-digit chapters (``01-intro.md``) nor a version (``v1.2.md``).
 _SERIES_RECORD = LazyPattern(r"\d{3,}[-_.][^\W\d_].*", re.I)

@@ -31,7 +31,7 @@ def commonmark() -> "MarkdownIt":
 
 META_LINE = LazyPattern(
     r"^\W{0,3}(status|deciders|decision[- _]makers?|date|creation[- _]date|created|tags|consulted|informed|components)"
-    r"\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
+    r"\s*(?:(?:\*\*|__)\s*)?:\s*(?:(?:\*\*|__)\s*)?(.*)$",  # (no two runs of spaces side by side: no backtracking)
     re.I,
 )
 

@@ -301,13 +301,15 @@ def test_a_front_matter_that_is_no_yaml_costs_its_length(tmp_path):
         "docs/adr/0001-wide.md": "---\nstatus: accepted\nreviewers:\n  - @team\nx" + " " * 900_000
                                  + "y\n---\n# 1. Wide\n\nUse app.util.\n",
         "docs/adr/0002-spaced.md": "# 2. Spaced\n\n**Status:** Draft" + " " * 300_000 + "x <!-- a -->\n\nDate: 2020-01-01"
-                                   + " " * 300_000 + "y\n\n## Context\n\nWhy.\n"})
+                                   + " " * 300_000 + "y\n\n## Context\n\nWhy.\n",
+        "docs/adr/0003-keyless.md": "# 3. Keyless\n\n**Status" + " " * 900_000 + "x\n\n## Context\n\nWhy.\n"})
     store = tmp_path / "store"
     proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     adrs = json.loads(cairn("adrs", "--store", str(store), "--format", "json").stdout)
     assert [(d["title"], d["status"], d["date"]) for d in adrs["decisions"]] == [
-        ("Wide", "accepted", adrs["decisions"][0]["date"]), ("Spaced", "proposed", "2020-01-01")]
+        ("Wide", "accepted", adrs["decisions"][0]["date"]), ("Spaced", "proposed", "2020-01-01"),
+        ("Keyless", "unknown", adrs["decisions"][2]["date"])]
 
 
 def test_toml_nested_past_the_recursion_limit_is_not_valid_toml_said_in_one_line(tmp_path):
