@@ -100,13 +100,15 @@ def _approvers(data: dict[str, Any], aliases: dict[str, list[str]]) -> list[str]
     filters = data.get("filters")
     if isinstance(filters, dict) and isinstance(filters.get(".*"), dict):
         named += _names(filters[".*"].get("approvers"))
-    logins: list[str] = []
+    logins: dict[str, None] = {}
     for name in named:
         for login in aliases.get(name.lower(), [name]):
             handle = "@" + login
-            if owner_kind(handle) == "user" and handle not in logins:
-                logins.append(handle)
-    return logins
+            if owner_kind(handle) == "user":
+                logins[handle] = None
+                if len(logins) == MAX_OWNERS_PER_LINE:  # (aliases of aliases' sizes multiply: a rule keeps so many)
+                    return list(logins)
+    return list(logins)
 
 
 def _names(value: Any) -> list[str]:
