@@ -302,14 +302,16 @@ def test_a_front_matter_that_is_no_yaml_costs_its_length(tmp_path):
                                  + "y\n---\n# 1. Wide\n\nUse app.util.\n",
         "docs/adr/0002-spaced.md": "# 2. Spaced\n\n**Status:** Draft" + " " * 300_000 + "x <!-- a -->\n\nDate: 2020-01-01"
                                    + " " * 300_000 + "y\n\n## Context\n\nWhy.\n",
-        "docs/adr/0003-keyless.md": "# 3. Keyless\n\n**Status" + " " * 900_000 + "x\n\n## Context\n\nWhy.\n"})
+        "docs/adr/0003-keyless.md": "# 3. Keyless\n\n**Status" + " " * 900_000 + "x\n\n## Context\n\nWhy.\n",
+        # and a paragraph's list membership was asked by scanning back over the tokens (240,000 items: 8 minutes)
+        "docs/adr/0004-listed.md": "# 4. Listed\n\n## Status\n\nAccepted\n\n## Context\n\n" + "- a\n" * 240_000})
     store = tmp_path / "store"
     proc = cairn("ingest", str(repo.root), "--store", str(store), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     adrs = json.loads(cairn("adrs", "--store", str(store), "--format", "json").stdout)
     assert [(d["title"], d["status"], d["date"]) for d in adrs["decisions"]] == [
         ("Wide", "accepted", adrs["decisions"][0]["date"]), ("Spaced", "proposed", "2020-01-01"),
-        ("Keyless", "unknown", adrs["decisions"][2]["date"])]
+        ("Keyless", "unknown", adrs["decisions"][2]["date"]), ("Listed", "accepted", adrs["decisions"][3]["date"])]
 
 
 def test_toml_nested_past_the_recursion_limit_is_not_valid_toml_said_in_one_line(tmp_path):
