@@ -339,8 +339,8 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tup
     nodes = head.nodes
     out = []
     new = {end for pair in added for end in pair if end not in base.nodes}
-    for component in sorted(nodes[c].key for c in new):
-        cid = next(c for c in new if nodes[c].key == component)
+    for cid in sorted(new, key=lambda c: nodes[c].key):
+        component = nodes[cid].key
         uses = sorted(nodes[t].key for s, t in added if s == cid)
         users = sorted(nodes[s].key for s, t in added if t == cid)
         said = [f"it depends on {_listed(uses)}"] if uses else []

@@ -309,6 +309,7 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         raise InvalidQuery(f"at most {MAX_PATHS} paths per question ({len(wanted)} given); ask for their common directory instead")
     check_limit(limit)
     index = KnowledgeIndex.of(graph)
+    declared_in = owners_file(graph)
     out = []
     for path in wanted:
         scope = index.scope(path)
@@ -326,7 +327,7 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit
         row["codeowners"] = [without_echo(o, "owner") for o in owners[:limit]]
-        row["owners_file"] = owners_file(graph)
+        row["owners_file"] = declared_in
         row["ask"] = ranked_to_ask(index, tally, len(scope.files), owners)
         out.append(row)
     return {"repository": graph.repo, "paths": out}
