@@ -35,15 +35,27 @@ def people(
 
     rows = []
     for p in report["people"]:
-        others = [n for n in p["names"] if n != p["name"]]
-        identities = ["@" + x for x in p["logins"]] + p["emails"] + [f'"{n}"' for n in others]
+        identities = _shown_identities(p)
         if p["declared_only"]:
             identities.append("(only in CODEOWNERS)")
-        rows.append((p["name"], p["kind"], str(p["commits"]), (p["last_active"] or "")[:10], ", ".join(identities)))
+        # one a line: a comma wrapped onto a line of its own, or an address folded after it, read as two identities
+        rows.append((p["name"], p["kind"], str(p["commits"]), (p["last_active"] or "")[:10], "\n".join(identities)))
     # fitted to the terminal: a long name or a long list of e-mails wraps instead of squeezing the other columns away
     console.print(table(f"People of {report['repository']}", [
         ("name", IDENTIFIER), "kind", ("commits", NUMBER), ("last active", NUMBER), "identities"], rows, keep_empty=True))
     _print_likely_duplicates(report["likely_duplicates"])
+
+
+def _shown_identities(person: dict) -> list[str]:
+    """The person's logins, e-mails and other names, less what repeats a login shown: a GitHub noreply address
+    (``12345+login@users.noreply.github.com``) and a name that is the login. ``--format json`` keeps them all;
+    on hono every third row of the table was a noreply address folded over three lines beside its ``@login``."""
+    from cairn.graph.people import noreply_login
+
+    logins = {login.lower() for login in person["logins"]}
+    emails = [e for e in person["emails"] if noreply_login(e) not in logins]
+    names = [n for n in person["names"] if n != person["name"] and n.lower() not in logins]
+    return ["@" + x for x in person["logins"]] + emails + [f'"{n}"' for n in names]
 
 
 def _print_likely_duplicates(duplicates: list[dict]) -> None:

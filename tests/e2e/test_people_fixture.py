@@ -384,3 +384,24 @@ def test_the_people_table_fits_80_columns_with_every_column_shown(tmp_path) -> N
     header = next(line for line in lines if "name" in line and "kind" in line)
     assert all(word in header for word in ("commits", "last active", "identities")), shown
     assert "2024-03-03" in shown and "mx@third.example" in shown and "human" in shown
+
+
+def test_the_people_table_shows_a_login_once(tmp_path) -> None:
+    """A noreply address and a name that are a login shown already are left out of the table's identities, one
+    identity a line (on hono every third row was a noreply address folded over three lines beside its @login);
+    ``--format json`` keeps them."""
+    repo = GitRepo(tmp_path / "logins")
+    repo.commit({"a.py": "a = 1\n"}, author=("Ame Edam", "121654029+EdamAme-x@users.noreply.github.com"),
+                date="2024-03-01T12:00:00+00:00")
+    repo.commit({"b.py": "b = 1\n"}, author=("EdamAme-x", "121654029+EdamAme-x@users.noreply.github.com"),
+                date="2024-03-02T12:00:00+00:00")
+    repo.commit({"c.py": "c = 1\n"}, author=("Ame Edam", "ame@mail.example"), date="2024-03-03T12:00:00+00:00")
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--format", "json", store=store)
+    person = next(p for p in as_json("people", store=store)["people"] if "edamame-x" in p["logins"])
+    assert "121654029+edamame-x@users.noreply.github.com" in person["emails"] and "EdamAme-x" in person["names"]
+    shown = subprocess.run([CAIRN, "people"], capture_output=True, text=True,
+                           env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "80"}).stdout
+    assert "noreply" not in shown and '"EdamAme-x"' not in shown, shown
+    cells = [line.split("│")[-2].strip() for line in shown.splitlines() if line.startswith("│")]
+    assert "@edamame-x" in cells and "ame@mail.example" in cells and not any("," in c for c in cells), shown
