@@ -33,6 +33,9 @@ hermes' ``tools/`` holds the crates ``integration-test`` and ``test-framework``
 (200 files), application-services' ``components/support/`` the compiler
 ``nimbus-fml`` beside 26 small crates, retrofit's ``retrofit-adapters/`` the
 ``rxjava`` adapters;
+a layout folder at the top (``src``) of a root build unit beside build units of their own that hold most of the
+code is that unit's sources, one component named after the repository (clap's ``src/`` beside ``clap_builder/``,
+``clap_derive/`` …);
 a container holding one folder of files is that folder, named by its last
 folder that is no container (Spring Petclinic's ``src/main/scss/``: ``scss``;
 flux2's ``cmd/flux/``: ``flux``), unless the name is taken;
@@ -343,6 +346,12 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         top_path, members = groups[top]
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
         large: list[str] = []  # split out only these large build units (hermes' tools/test-framework …)
+        if not prefix and top_path[-1] in LAYOUT_FOLDERS and top in top_names and "" in units:
+            code_below = code_below if code_below is not None else _code_below(source_paths)
+            if _sources_of_a_root_unit(top, code_below, units):  # clap's src/ beside clap_builder/, clap_derive/ …
+                if root_name not in groups:
+                    groups[root_name] = groups.pop(top)
+                continue
         if not _container(top_path, prefix) and tuple(top_path) not in namespaces:
             code_below = code_below if code_below is not None else _code_below(source_paths)
             code = code_below.get((), 0)
@@ -454,6 +463,17 @@ def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
 #: A part numbered by its specification (ibc-go's ICS modules: modules/core/02-client, 03-connection, 04-channel;
 #: modules/light-clients/07-tendermint): such parts are the architecture, though their folder holds little of the code.
 NUMBERED_PART = re.compile(r"^\d{2,}-[A-Za-z]")
+
+
+def _sources_of_a_root_unit(folder: str, code_below: dict[tuple[str, ...], int], units: frozenset[str]) -> bool:
+    """Whether the top ``folder`` (a layout folder: ``src``) holds the sources of the repository's root build unit
+    beside build units of their own that hold most of the code, and no build unit below it: clap's ``src/`` (the
+    crate ``clap``: 22 files, its ``_cookbook/``, ``_derive/`` and ``bin/`` among them) beside ``clap_builder/``,
+    ``clap_derive/``, ``clap_complete/`` … (90 % of the code). Such a folder is one component named after the
+    repository, not split into its subfolders (hono's ``src/``, all of its code, still is)."""
+    code = code_below.get((), 0)
+    beside = sum(code_below.get((unit,), 0) for unit in units if unit and "/" not in unit and unit != folder)
+    return bool(code) and beside * 2 > code and not any(unit.startswith(folder + "/") for unit in units)
 
 
 def _numbered_parts(path: list[str], members: list[list[str]]) -> bool:

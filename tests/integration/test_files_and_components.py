@@ -312,3 +312,23 @@ def test_a_folder_of_build_units_gives_its_large_units_a_component_each():
     samples = paths + [f"playground/{app}/src/m{i}.ts" for app in ("ssr", "css") for i in range(12)]
     split = [c.name for c in infer_components(samples, "vite", units | {"playground/ssr", "playground/css"})]
     assert "ssr" not in split and "playground" in split
+
+
+def test_the_sources_of_a_root_crate_beside_the_crates_holding_the_code_are_one_component():
+    # clap: the root crate's src/ (its lib.rs, the _cookbook/ and _derive/ documentation modules, a bin/) beside
+    # clap_builder/, clap_derive/ … which hold most of the code: one component "clap", not four
+    root = ["src/lib.rs", "src/macros.rs"] + [f"src/_cookbook/c{i}.rs" for i in range(6)] + ["src/_derive/mod.rs",
+                                                                                         "src/bin/fixture.rs"]
+    crates = [f"clap_builder/src/builder/b{i}.rs" for i in range(20)] + [f"clap_derive/src/d{i}.rs" for i in range(8)]
+    units = build_units([*root, *crates, "Cargo.toml", "clap_builder/Cargo.toml", "clap_derive/Cargo.toml"])
+    layout = [(c.name, c.paths) for c in infer_components(root + crates, "clap", units)]
+    assert layout == [("clap", ["src/**"]), ("clap_builder", ["clap_builder/**"]), ("clap_derive", ["clap_derive/**"])]
+    # the root package's src/ holding the code is split, as hono's src/{adapter,client,…} (beside small benchmarks/)
+    hono = [f"src/{part}/m{i}.ts" for part in ("adapter", "client", "router") for i in range(10)] + ["src/hono.ts",
+                                                                                                  "src/context.ts"]
+    small = [f"benchmarks/jsx/b{i}.ts" for i in range(5)]
+    hono_units = build_units([*hono, *small, "package.json", "benchmarks/jsx/package.json"])
+    names = [c.name for c in infer_components(hono + small, "hono", hono_units)]
+    assert names == ["adapter", "benchmarks", "client", "hono", "router"]
+    # and without a root manifest a top src/ is a container, as before
+    assert "_cookbook" in [c.name for c in infer_components(root + crates, "clap", units - {""})]
