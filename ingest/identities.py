@@ -741,10 +741,7 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
     two merges of Lucio Franco's work, one of two other people's).
 
     A person's login is the one of their noreply address, else the one of the fewest other voters, then of the
-    most votes, when it looks like theirs or has two votes or more: one merge of a branch of the repository itself
-    names its owner, not the branch's author (black's "Merge pull request #138 from ambv/star-expr", Zsolt
-    Dollenstein's branch in Łukasz Langa's ambv/black, gave Zsolt @ambv). Any other login needs better evidence:
-    two votes or more and no merge of anyone else's work. One
+    most votes. Any other login needs better evidence: two votes or more and no merge of anyone else's work. One
     vote is what a person who finished someone else's pull request leaves (cert-manager's Tim Ramlot, @inteon,
     pushed the last commits of @joshmue's and @phillebaba's), and a login whose branches also carry other
     people's work is an organisation's fork the person pushed to (cert-manager's @jetstack for James Munnelly,
@@ -776,13 +773,9 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
         # two logins alike in every way but the alphabet (one vote each, neither like the person): neither is sure
         tied = len(ranked) > 1 and ranked[0][:3] == ranked[1][:3] and ranked[0][0]
         has_own = bool(people[person].logins) or tied
-        for rank, (unlike, _, minus_votes, login, alone) in enumerate(ranked):
-            if login in people[person].logins:
-                out.setdefault(person, set()).add(login)
-            elif not (has_own or rank > 0):  # their first: a login like theirs, or two merges
-                if not unlike or -minus_votes >= 2:
-                    out.setdefault(person, set()).add(login)
-            elif -minus_votes >= 2 and alone:
+        for rank, (_, _, minus_votes, login, alone) in enumerate(ranked):
+            another = login not in people[person].logins and (has_own or rank > 0)
+            if not another or (-minus_votes >= 2 and alone):
                 out.setdefault(person, set()).add(login)
     return out
 

@@ -109,20 +109,11 @@ def test_logins_from_pull_request_merges(tmp_path):
     assert logins == {"Ann Lee": [], "Ben Ito": ["ben-gh"], "Ada Lovelace": []}
     # the organisation's own branches voted for one person only (otel's "from open-telemetry/…" gave Bogdan Drutu the
     # organisation's name): an organisation CODEOWNERS names teams of is nobody's login
-    for n in (5, 6):
-        repo.git("checkout", "-q", "-b", f"topic{n}")
-        repo.commit({f"f{n}.py": "x\n"}, author=ann)
-        repo.git("checkout", "-q", "main")
-        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from acme/topic{n}", f"topic{n}")
-        # one merge names the branch's repository, not its author, unless the login looks like theirs (black's
-        # "from ambv/star-expr", Zsolt Dollenstein's branch in Łukasz Langa's ambv/black, gave Zsolt @ambv)
-        expected = ["acme"] if n == 6 else []
-        assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == expected
-    repo.git("checkout", "-q", "-b", "topic7")
-    repo.commit({"f7.py": "x\n"}, author=("Cara Diaz", "cara@example.com"))
+    repo.git("checkout", "-q", "-b", "topic5")
+    repo.commit({"f5.py": "x\n"}, author=ann)
     repo.git("checkout", "-q", "main")
-    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from caradiaz/topic7", "topic7")
-    assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Cara Diaz"] == ["caradiaz"]
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #5 from acme/topic5", "topic5")
+    assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == ["acme"]
     repo.commit({".github/CODEOWNERS": "* @Acme/maintainers\n"})
     assert {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}["Ann Lee"] == []
 
