@@ -745,7 +745,10 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
     vote is what a person who finished someone else's pull request leaves (cert-manager's Tim Ramlot, @inteon,
     pushed the last commits of @joshmue's and @phillebaba's), and a login whose branches also carry other
     people's work is an organisation's fork the person pushed to (cert-manager's @jetstack for James Munnelly,
-    @munnerz; crossplane's @nokia for Bob Haddleton, @bobh66).
+    @munnerz; crossplane's @nokia for Bob Haddleton, @bobh66). A login that another person's full name without its
+    spaces spells is theirs, not a voter's it looks nothing like: temporal's "Merge pull request #3
+    from samarabbas/merge-from-cadence", a branch of the repository itself holding one commit of Yu Xia's, gave her
+    Samar Abbas's @samarabbas (cert-manager's ``davegrix`` keeps @davegrix beside a Dave Grix kept apart).
     """
     votes: dict[str, dict[int, int]] = {}
     on_branches: dict[str, list[set[int]]] = {}
@@ -757,9 +760,13 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
             person = next(iter(persons))
             tally = votes.setdefault(login, {})
             tally[person] = tally.get(person, 0) + 1
+    spelled = _spelled_logins(people) if votes else {}
     found: dict[int, list[tuple[int, int, str, bool]]] = {}
     for login, tally in votes.items():
         best = max(tally, key=lambda p: (tally[p], -p))
+        if spelled.get(re.sub(r"[-_.]", "", login.lower()), best) not in (best, -1) and not _login_resembles(
+                login.lower(), people[best]):
+            continue  # another person's login by their name (temporal's @samarabbas, Samar Abbas)
         # merges of several other people's work count against, unless the login looks like the person's own
         foreign = 0 if _login_resembles(login, people[best]) else sum(
             1 for persons in on_branches[login] if len(persons) > 1 and best not in persons)
@@ -778,6 +785,20 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
             if not another or (-minus_votes >= 2 and alone):
                 out.setdefault(person, set()).add(login)
     return out
+
+
+def _spelled_logins(people: list[Person]) -> dict[str, int]:
+    """The logins a human's full name without its spaces spells (lower-case, ``samarabbas``): login -> person index,
+    -1 when it spells two people's. (Not an address's local part: pytest's Alex Gaynor is @alex, whatever the
+    ``alex@`` of others.)"""
+    spelled: dict[str, int] = {}
+    for index, person in enumerate(people):
+        if person.kind != HUMAN:
+            continue
+        keys = {fold_name(name).replace(" ", "") for name in person.names if " " in fold_name(name)}
+        for key in keys:
+            spelled[key] = index if spelled.get(key, index) == index else -1
+    return spelled
 
 
 def _login_resembles(login: str, person: Person) -> bool:

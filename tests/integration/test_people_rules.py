@@ -601,3 +601,26 @@ def test_an_agent_goes_by_the_name_all_its_models_share():
     people, person_of = resolve_identities(raw, ["agent"] * len(raw), [42, 30, 5, 6, 3])
     assert [people[person_of[i]].name for i in (0, 3, 4)] == ["Claude", "Copilot", "Cursor Agent"]
     assert people[person_of[0]].names[0] == "Claude Opus 4.7 (1M context)"  # (the models stay among its names)
+
+
+def test_a_login_that_spells_another_persons_name_is_not_given_by_a_merge(tmp_path):
+    # temporal: "Merge pull request #3 from samarabbas/merge-from-cadence", a branch of the repository itself holding
+    # one commit of Yu Xia's, gave her Samar Abbas's login; Samar's own branch merges still give it to him
+    repo = GitRepo(tmp_path / "prs")
+    yu, samar, ann = ("Yu Xia", "yu@example.com"), ("Samar Abbas", "samar@example.com"), ("Ann Lee", "a@example.com")
+    repo.commit({"a.py": "a\n"}, author=samar)
+    for n, (login, author) in enumerate([("samarabbas", yu), ("ann-lee-gh", ann)], 1):
+        repo.git("checkout", "-q", "-b", f"topic{n}")
+        repo.commit({f"f{n}.py": "x\n"}, author=author)
+        repo.git("checkout", "-q", "main")
+        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from {login}/topic{n}", f"topic{n}")
+    logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
+    assert logins["Yu Xia"] == [] and logins["Ann Lee"] == ["ann-lee-gh"]
+    # a voter who looks like the login keeps it (cert-manager's "davegrix" beside a Dave Grix kept apart)
+    repo.commit({"d.py": "d\n"}, author=("Dave Grix", "dave@corp.example"))
+    repo.git("checkout", "-q", "-b", "topic3")
+    repo.commit({"f3.py": "x\n"}, author=("davegrix", "grix@home.example"))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #3 from davegrix/topic3", "topic3")
+    logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
+    assert logins["davegrix"] == ["davegrix"] and logins["Dave Grix"] == []
