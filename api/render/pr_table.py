@@ -61,14 +61,33 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
                                            "knowledge holders", "at risk"], rows)
     internal = [e for e in report.new_edges if not e.external]
     if internal:
-        rows = [(e.source, e.target, (e.file or "") + (f":{e.lines[0]}" if e.lines else "")) for e in internal[:INTERNAL_EDGES_SHOWN]]
+        shown = internal[:INTERNAL_EDGES_SHOWN]
+        prefix = common_package_path([name for e in shown for name in (e.source, e.target)])
+        rows = [(e.source.removeprefix(prefix), e.target.removeprefix(prefix),
+                 (e.file or "") + (f":{e.lines[0]}" if e.lines else "")) for e in shown]
         more = f" (first {INTERNAL_EDGES_SHOWN})" if len(internal) > INTERNAL_EDGES_SHOWN else ""
-        yield table(f"{count(len(internal), 'new import')} between modules{more}",
+        below = f" (below {prefix})" if prefix else ""
+        yield table(f"{count(len(internal), 'new import')} between modules{more}{below}",
                     [("module", IDENTIFIER), ("imports", IDENTIFIER), ("at", IDENTIFIER)], rows)
     for line in new_packages(report.new_edges):
         yield literal(line)
     reviewers = ", ".join(r.name for r in report.suggested_reviewers)
     yield literal("suggested reviewers: " + (reviewers or "no human knowledge holder found for the touched components"))
+
+
+def common_package_path(modules: list[str]) -> str:
+    """The folders of a Go module path that every one of ``modules`` starts with (``github.com/openfga/openfga/``),
+    when there are three or more: the table leaves them out, said once in its title (at 80 columns openfga's new
+    import ``…/pkg/server/commands/v2breaking`` → ``…/internal/check`` took three lines a name). "" otherwise (a
+    Python or JavaScript module name)."""
+    if not modules or not all("/" in m and "." in m.split("/", 1)[0] for m in modules):
+        return ""
+    common = modules[0].split("/")[:-1]
+    for module in modules[1:]:
+        parts = module.split("/")[:-1]
+        while common and parts[:len(common)] != common:
+            common.pop()
+    return "/".join(common) + "/" if len(common) >= 3 else ""
 
 
 def _short(ref: str | None) -> str:

@@ -297,3 +297,29 @@ def test_a_component_the_head_adds_is_one_finding_naming_its_dependencies_both_w
         "adds component exceptions (shop/exceptions/**): it depends on core; api, core depend on it",
         "creates the first dependency of component core on component api outside its tests "
         "(shop.core.m imports shop.api.m at shop/core/m.py:3)"]
+
+
+def test_the_terminals_new_imports_leave_out_the_go_module_path_they_all_share():
+    """openfga at 80 columns: ``github.com/openfga/openfga/pkg/server/commands/v2breaking`` → ``…/internal/check``
+    took three lines a name; the shared module path is said once, in the title. Python's dotted names stay whole."""
+    import dataclasses
+
+    from cairn.api.render.pr_table import pr_table
+    from cairn.api.render.terminal import FittedTable
+    from cairn.queries.pr_check import NewEdge
+
+    stored = stored_graph()
+    report = analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]))
+    go = [NewEdge("github.com/acme/shop/pkg/server/v2", "github.com/acme/shop/internal/check", "runtime",
+                  "pkg/server/v2/v2.go", (17,), "server", "check", False),
+          NewEdge("github.com/acme/shop/pkg/server/v2", "github.com/acme/shop/pkg/tuple", "runtime",
+                  "pkg/server/v2/v2.go", (18,), "server", "tuple", False)]
+    (imports,) = [t for t in pr_table(dataclasses.replace(report, new_edges=go))
+                  if isinstance(t, FittedTable) and "new import" in t.title]
+    assert imports.title == "2 new imports between modules (below github.com/acme/shop/)"
+    assert [[cell.plain for cell in row[:2]] for row in imports.rows] == [
+        ["pkg/server/v2", "internal/check"], ["pkg/server/v2", "pkg/tuple"]]
+    python = [NewEdge("shop.core.m", "shop.api.m", "runtime", "shop/core/m.py", (3,), "core", "api", False)]
+    (imports,) = [t for t in pr_table(dataclasses.replace(report, new_edges=python))
+                  if isinstance(t, FittedTable) and "new import" in t.title]
+    assert imports.title == "1 new import between modules" and imports.rows[0][0].plain == "shop.core.m"
