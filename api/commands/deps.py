@@ -9,7 +9,8 @@ from typing import Any, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Option
-from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NUMBER, TEXT, FittedTable, count, escape, table
+from cairn.api.render.terminal import (IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NUMBER, TEXT, FittedTable,
+                                       common_package_path, count, escape, table)
 from cairn.graph.not_counted import not_counted
 
 DepsFormat = formats("deps", JSON, TABLE)
@@ -61,11 +62,15 @@ def _print_module_tables(repo: str, data: dict[str, Any]) -> None:
         target = e["target"]
         groups["stdlib" if target in stdlib else "external" if target.startswith(EXTERNAL_PREFIX) else "internal"].append(e)
 
+    # Go's import paths all begin with the module's path: said once, in the first title
+    prefix = common_package_path([e["source"] for e in data["edges"]] + [e["target"] for e in groups["internal"]])
+
     def imported(e: dict[str, Any]) -> str:
-        return e["target"][len(EXTERNAL_PREFIX):] if e["target"].startswith(EXTERNAL_PREFIX) else e["target"]
+        return e["target"][len(EXTERNAL_PREFIX):] if e["target"].startswith(EXTERNAL_PREFIX) else e["target"].removeprefix(prefix)
 
     titles = {
-        "internal": f"{repo}: {count(len(groups['internal']), 'import')} between its modules",
+        "internal": f"{repo}: {count(len(groups['internal']), 'import')} between its modules"
+                    + (f" (below {prefix})" if prefix else ""),
         "external": f"{count(len(groups['external']), 'import')} of "
                     f"{count(len({e['target'] for e in groups['external']}), 'third-party package')}",
         "stdlib": f"{count(len(groups['stdlib']), 'import')} of "
@@ -75,7 +80,8 @@ def _print_module_tables(repo: str, data: dict[str, Any]) -> None:
     for group, edges in groups.items():
         if not edges and group != "internal":
             continue
-        rows = [(e["source"], imported(e), line_ranges(e["lines"]) + _kind_note(e["kind"])) for e in edges]
+        rows = [(e["source"].removeprefix(prefix), imported(e), line_ranges(e["lines"]) + _kind_note(e["kind"]))
+                for e in edges]
         console.print(table(titles[group], [("module", IDENTIFIER), (headers[group], IDENTIFIER), "at lines"], rows))
 
 

@@ -12,7 +12,8 @@ from typing import Iterator
 
 from cairn.api.render.console import Styled
 from cairn.api.render.pr_comment import INFO_SHOWN, new_packages
-from cairn.api.render.terminal import FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, count, literal, table
+from cairn.api.render.terminal import (FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, common_package_path, count,
+                                       literal, table)
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
 from cairn.queries.pr_check import PRReport
@@ -73,21 +74,6 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         yield literal(line)
     reviewers = ", ".join(r.name for r in report.suggested_reviewers)
     yield literal("suggested reviewers: " + (reviewers or "no human knowledge holder found for the touched components"))
-
-
-def common_package_path(modules: list[str]) -> str:
-    """The folders of a Go module path that every one of ``modules`` starts with (``github.com/openfga/openfga/``),
-    when there are three or more: the table leaves them out, said once in its title (at 80 columns openfga's new
-    import ``…/pkg/server/commands/v2breaking`` → ``…/internal/check`` took three lines a name). "" otherwise (a
-    Python or JavaScript module name)."""
-    if not modules or not all("/" in m and "." in m.split("/", 1)[0] for m in modules):
-        return ""
-    common = modules[0].split("/")[:-1]
-    for module in modules[1:]:
-        parts = module.split("/")[:-1]
-        while common and parts[:len(common)] != common:
-            common.pop()
-    return "/".join(common) + "/" if len(common) >= 3 else ""
 
 
 def _short(ref: str | None) -> str:

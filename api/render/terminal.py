@@ -190,3 +190,20 @@ def holder_label(holder: dict[str, Any]) -> str:
     notes = [f"{value:.0%}"] if isinstance(value, (int, float)) else []
     notes += [gone_reason(holder)] if gone_reason(holder) else []
     return f"{name} ({', '.join(notes)})" if notes else str(name)
+
+
+def common_package_path(modules: list[str]) -> str:
+    """The folders of a Go module path that every one of ``modules`` starts with (``github.com/openfga/openfga/``),
+    when there are three or more and a module lies below them: a table leaves them out, said once in its title (at 80 columns openfga's new
+    import ``…/pkg/server/commands/v2breaking`` → ``…/internal/check`` took three lines a name). "" otherwise (a
+    Python or JavaScript module name)."""
+    if not modules or not all("/" in m and "." in m.split("/", 1)[0] for m in modules):
+        return ""
+    common = modules[0].split("/")
+    for module in modules[1:]:
+        parts = module.split("/")
+        while common and parts[:len(common)] != common:
+            common.pop()
+    prefix = "/".join(common) + "/"
+    # (the module's root package, the prefix itself, is shown whole)
+    return prefix if len(common) >= 3 and any(m.startswith(prefix) for m in modules) else ""

@@ -285,3 +285,20 @@ def test_a_cargo_workspaces_crates_are_components_and_their_tests_imports_no_dep
                                        {"crates/kernel/src/wire.rs": rust("testing::fixture"),
                                         "crates/kernel/src/lib.rs": "pub mod engine;\nmod wire;\n" + rust("engine::run")})
     assert {f["kind"] for f in findings} >= {"new_dependency", "cycle"}
+
+
+def test_the_deps_table_says_the_go_module_path_once(tmp_path):
+    """At 80 columns openfga's ``github.com/openfga/openfga/cmd/migrate`` → ``…/pkg/server/config`` folded each name
+    over two lines: the table names the packages below the module path its title gives."""
+    repo = GitRepo(tmp_path / "shop")
+    module = "github.com/acme/shop"
+    repo.commit({"go.mod": f"module {module}\n\ngo 1.22\n", "main.go": f'package main\n\nimport _ "{module}/pkg/core"\n',
+                 "pkg/core/core.go": "package core\n",
+                 "cmd/tool/tool.go": f'package main\n\nimport (\n\t_ "{module}/pkg/core"\n\t_ "fmt"\n)\n'}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    shown = subprocess.run([CAIRN, "deps", "--store", str(store)], capture_output=True, text=True,
+                           env={**__import__("os").environ, "COLUMNS": "80"}).stdout
+    assert f"2 imports between its modules (below {module}/)" in " ".join(shown.split()), shown
+    rows = [[cell.strip() for cell in line.split("│")[1:3]] for line in shown.splitlines() if line.startswith("│")]
+    assert [module, "pkg/core"] in rows and ["cmd/tool", "pkg/core"] in rows and ["cmd/tool", "fmt"] in rows, shown
