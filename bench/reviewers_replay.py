@@ -82,7 +82,33 @@ def reviewed_commits(root: Path, branch: str, count: int, reviewed: bool = True)
     return commits[::-1]
 
 
-def anchors(root: Path, parent: str, paths: list[str], index: PersonIndex, authors: set[str], human: set[str]) -> dict:
+def merged_pull_requests(root: Path, branch: str, count: int) -> list[dict]:
+    """The last ``count`` first-parent merges "Merge pull request #N from …" of ``branch``, oldest first, each as the
+    pull request it merged (``parent``: its first parent, ``commit``: its second) with its merger as the reviewer:
+    GitHub keeps no reviewer in the history, and whoever merged a pull request approved it. A merge whose merger
+    wrote a commit of the branch (a maintainer merging their own work) is left out."""
+    fmt = SEP.join(["%H", "%P", "%an", "%ae", "%aI", "%s"]) + "%x00"
+    out = git(root, "log", "--first-parent", "--merges", f"--format={fmt}", branch)
+    commits = []
+    for record in out.split("\0"):
+        parts = record.strip("\n").split(SEP)
+        if len(parts) < 6 or not parts[5].startswith("Merge pull request #") or len(parts[1].split()) != 2:
+            continue
+        first, second = parts[1].split()
+        wrote = git(root, "log", "--format=%an%x1f%ae", f"{first}..{second}").splitlines()
+        if not wrote or any(line.split("\x1f")[1].lower() == parts[3].lower() or line.split("\x1f")[0] == parts[2]
+                            for line in wrote):
+            continue
+        name, email = wrote[-1].split("\x1f")
+        commits.append({"commit": second, "parent": first, "author": f"{name} <{email}>", "date": parts[4],
+                        "reviewed_by": [f"{parts[2]} <{parts[3]}>"], "merge": parts[0]})
+        if len(commits) == count:
+            break
+    return commits[::-1]
+
+
+def anchors(root: Path, parent: str, paths: list[str], index: PersonIndex, authors: set[str], human: set[str],
+            mergers: bool = False) -> dict:
     """The simple anchors' lists of Person ids, from ``git log`` up to ``parent`` (see the module docstring)."""
     at_parent = [p for p in paths if git(root, "ls-tree", "--name-only", parent, "--", p).strip()]
     out: dict[str, list[str]] = {"recent author": [], "reviews 1y": [], "codeowners": codeowners(root, parent, paths, index)}
@@ -97,8 +123,11 @@ def anchors(root: Path, parent: str, paths: list[str], index: PersonIndex, autho
     dirs = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in paths})
     dirs = [d for d in dirs if d == "." or git(root, "ls-tree", "-d", "--name-only", parent, "--", d).strip()]
     if dirs:
-        log = git(root, "log", "--no-merges", f"--since={since}",
-                  "--format=%(trailers:key=Reviewed-by,valueonly,separator=%x1e)%x00", parent, "--", *dirs)
+        # (replaying merges: who merged pull requests there; else: who the Reviewed-by trailers name)
+        log = git(root, "log", "--first-parent", "--merges", f"--since={since}", "--format=%an <%ae>%x00", parent,
+                  "--", *dirs) if mergers else git(
+            root, "log", "--no-merges", f"--since={since}",
+            "--format=%(trailers:key=Reviewed-by,valueonly,separator=%x1e)%x00", parent, "--", *dirs)
         credits: Counter = Counter()
         for record in log.split("\0"):
             for raw in filter(None, (r.strip() for r in record.split("\x1e"))):
@@ -224,8 +253,8 @@ def table(name: str, rows: list[dict], keys: list[str]) -> str:
     return "\n".join(lines)
 
 
-def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool = True) -> dict:
-    commits = reviewed_commits(root, branch, count, reviewed)
+def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool = True, merges: bool = False) -> dict:
+    commits = merged_pull_requests(root, branch, count) if merges else reviewed_commits(root, branch, count, reviewed)
     ws = Workspace(open_store(str(store_dir)), naming_hint="")
     rows, snaps, ingest_s, check_s = [], [], 0.0, 0.0
     name = None
@@ -257,7 +286,7 @@ def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool 
         ask = [pid for pid in (graph.node(Label.PERSON, a["id"]).id for a in asked  # (a row without an id: no person)
                                if a.get("id") and graph.node(Label.PERSON, a["id"]) is not None) if pid not in author_ids]
         row = {**c, "truth": truth, "cairn": suggested, "ask first": ask,
-               **anchors(root, c["parent"], list(changed), index, author_ids, human),
+               **anchors(root, c["parent"], list(changed), index, author_ids, human, mergers=merges),
                "names": {pid: str(graph.nodes[pid].get("name")) for pid in {*truth, *suggested, *ask} if pid in graph.nodes},
                "reasons": [list(s.reasons) for s in report.suggested_reviewers]}
         rows.append(row)
@@ -278,6 +307,8 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=200)
     parser.add_argument("--any-commit", action="store_true",
                         help="replay commits without Reviewed-by too (to read the suggestions of a repository without them)")
+    parser.add_argument("--merges", action="store_true",
+                        help="replay merged pull requests (GitHub's merge commits), their merger as the reviewer")
     parser.add_argument("--store", type=Path, help="the store directory (default: beside the clone)")
     parser.add_argument("--rescore", type=Path, help="a results file of an earlier run: score today's ranking on it")
     args = parser.parse_args()
@@ -294,7 +325,7 @@ def main() -> None:
     root = args.repo.resolve()
     branch = git(root, "rev-parse", args.branch).strip()
     store = args.store or root.parent / f"store-{root.name}"
-    results = replay(root, branch, args.commits, store, reviewed=not args.any_commit)
+    results = replay(root, branch, args.commits, store, reviewed=not args.any_commit, merges=args.merges)
     git(root, "checkout", "-q", "--detach", branch)
     snaps = results.pop("snapshots")
     snaps_file = store / "reviewers_replay-snapshots.pickle"
@@ -306,7 +337,8 @@ def main() -> None:
     print(table(results["repo"], results["rows"], KEYS))
     print(f"ingest {results['seconds']['ingest']} s, checks {results['seconds']['check']} s; "
           f"snapshots re-scored differently from the live check: {mismatched}")
-    (RESULTS / f"reviewers_replay-{results['repo']}.json").write_text(json.dumps(results, indent=1))
+    suffix = "-merges" if args.merges else ""
+    (RESULTS / f"reviewers_replay-{results['repo']}{suffix}.json").write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
