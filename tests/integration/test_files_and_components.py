@@ -149,6 +149,15 @@ def test_inferred_components_look_through_containers_and_single_packages():
         ("ai", ["sentry_sdk/ai/**"]), ("integrations", ["sentry_sdk/integrations/**"]), ("scripts", ["scripts/**"]),
         ("sentry_sdk", ["sentry_sdk/*"]), ("tests", ["tests/**"]),
     ]
+    # and so does a folder of tests by its files: celery's t/ (test_*.py and their helpers) beside its package
+    celery = [f"celery/{part}/{m}.py" for part in ("app", "backends", "worker") for m in ("base", "utils", "state")]
+    celery += ["celery/__init__.py", "celery/local.py", "celery/result.py", "docs/conf.py"]
+    celery += [f"t/unit/{part}/test_{m}.py" for part in ("app", "backends", "worker") for m in ("base", "utils", "state")]
+    celery += ["t/unit/conftest.py", "t/integration/test_tasks.py", "t/integration/conftest.py",
+               "t/integration/tasks.py", "t/smoke/workers/dev.py", "t/skip.py"]
+    assert names(celery) == [("app", ["celery/app/**"]), ("backends", ["celery/backends/**"]),
+                             ("celery", ["celery/*"]), ("docs", ["docs/**"]), ("t", ["t/**"]),
+                             ("worker", ["celery/worker/**"])]
     examples = ("auth", "mvc", "ejs", "cookies", "params", "vhost")
     express = ["lib/express.js", "lib/router.js", "index.js"] + [f"examples/{e}/index.js" for e in examples]
     express += [f"examples/{e}/views/x.js" for e in examples] + [f"test/t{i}.js" for i in range(9)]
