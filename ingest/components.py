@@ -20,7 +20,9 @@ single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
 and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
-containers too, ``cmd/``'s programs of one or two files staying together in a
+containers too, and so is ``service/`` (temporal's ``frontend``, ``history``,
+``matching``, ``worker``) unless it is a build unit of its own
+(opentelemetry-collector's Go module ``service/``); ``cmd/``'s programs of one or two files staying together in a
 component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``), ``internal/``'s packages of fewer than 10 files staying
 together in a component ``internal`` (and so do those of a ``libs/`` or
 ``lib/`` of Go code: cometbft's ``libs``); a folder with two or more parts
@@ -93,8 +95,12 @@ CONTAINER_DIRS = GENERIC_CONTAINERS - {"source", "sources"} | {"_internal"}
 #: nothing outside may import (jaeger's internal/{storage,sampling,auth,…}: 686 files were one component). Deeper
 #: down they are ordinary packages (gson's com/google/gson/internal). So are sources: Swift's ``Sources/`` at the top,
 #: a part beside its peers below it (Vector's ``src/sources/`` beside ``src/sinks/`` and ``src/transforms/``, which
-#: gave 30 components to its sources and one to its 411 sinks' files).
-TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal"}
+#: gave 30 components to its sources and one to its 411 sinks' files). And ``service/``, one folder per service, as
+#: ``services/`` is anywhere (temporal's service/{frontend,history,matching,worker}: 886 files were one component).
+TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal", "service"}
+#: Top containers that are one part when they are a build unit of their own: opentelemetry-collector's ``service/`` is
+#: the Go module of the collector's service (its internal/, telemetry/, pipelines/ … are its packages).
+SERVICE_DIRS = frozenset({"service"})
 #: Containers at the repository's very top only.
 ROOT_CONTAINER_DIRS = frozenset({"source", "sources"})
 #: Go's internal/ packages of fewer source files than this stay together, in a component named ``internal``:
@@ -290,10 +296,13 @@ def _logical(path: str) -> tuple[Origin, list[str]]:
     return (len(module), m.group("set")), module + path[m.end():].split("/")[:-1]
 
 
-def _container(path: list[str], prefix: list[str]) -> bool:
+def _container(path: list[str], prefix: list[str], units: frozenset[str]) -> bool:
     """Whether the folder ``path`` is a container by its name (``CONTAINER_DIRS``; ``TOP_CONTAINER_DIRS`` just below the
-    looked-through ``prefix``, ``ROOT_CONTAINER_DIRS`` at the very top)."""
+    looked-through ``prefix``, ``ROOT_CONTAINER_DIRS`` at the very top), and not one of ``SERVICE_DIRS`` that is one of
+    the build ``units``."""
     name = path[-1]
+    if name in SERVICE_DIRS and "/".join(path) in units:
+        return False
     if len(path) == 1 and name in ROOT_CONTAINER_DIRS:
         return True
     return name in (TOP_CONTAINER_DIRS if len(path) == len(prefix) + 1 else CONTAINER_DIRS)
@@ -357,7 +366,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 if root_name not in groups:
                     groups[root_name] = groups.pop(top)
                 continue
-        if not _container(top_path, prefix) and tuple(top_path) not in namespaces:
+        if not _container(top_path, prefix, units) and tuple(top_path) not in namespaces:
             if code_below is None:
                 tested = test_folders(source_paths)
                 code_below = _code_below(source_paths, tested)
@@ -372,7 +381,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             only = next(iter(sub))
             path = [*path, only]
             sub = _group(sub[only], path)
-        if not sub and path != top_path and _container(top_path, prefix) and all(len(d) == len(path) for d in members):
+        if not sub and path != top_path and _container(top_path, prefix, units) and all(len(d) == len(path) for d in members):
             # a container of one folder of files is that folder, named by its last folder that is no layout folder
             # (Spring Petclinic's src/main/scss/: "scss"; flux2's cmd/flux/; Vector's lib/codecs/src/: "codecs")
             named = next((i for i in range(len(path), len(top_path), -1) if path[i - 1] not in GENERIC_CONTAINERS), None)

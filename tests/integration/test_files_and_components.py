@@ -243,6 +243,18 @@ def test_inferred_components_look_through_containers_and_single_packages():
     component = ComponentMap(infer_components(go)).component_of
     assert [component(p) for p in ("internal/gzipfs/fs.go", "internal/storage/badger/s1.go")] == ["internal", "storage"]
     assert [component(p) for p in ("cmd/tracegen/main.go", "cmd/esmapping-generator/flags.go")] == ["cmd", "cmd"]
+    # service/ at the top holds one folder per service, as services/ does (temporal's frontend, history, matching,
+    # worker were one component "service"), unless it is a build unit of its own (opentelemetry-collector's Go module
+    # service/, whose internal/ and telemetry/ are its packages)
+    temporal = [f"service/{s}/{f}.go" for s in ("frontend", "history", "matching", "worker") for f in ("fx", "handler")]
+    temporal += ["service/fx.go", "service/history/queues/q.go"] + [f"common/{p}/{f}.go" for p in ("log", "persistence")
+                                                                     for f in ("a", "b", "c", "d")]  # (not 70 %)
+    assert [n for n, _ in names(temporal)] == ["common", "frontend", "history", "matching", "worker"]
+    collector = ["service/service.go", "service/config.go", "service/internal/graph/g.go", "service/telemetry/t.go",
+                 "receiver/r.go", "exporter/e.go"]
+    assert [c.name for c in infer_components(collector, "collector", build_units([*collector, "service/go.mod"]))] == [
+        "exporter", "receiver", "service"]
+    assert "telemetry" in [c.name for c in infer_components(collector, "collector")]
     # one thin main alone keeps its name (kueue's cmd/kueue/main.go beside cmd/kueuectl)
     kueue = ["cmd/kueue/main.go", *(f"cmd/kueuectl/k{i}.go" for i in range(3)), "pkg/a/a.go", "pkg/b/b.go"]
     assert ComponentMap(infer_components(kueue)).component_of("cmd/kueue/main.go") == "kueue"
