@@ -23,7 +23,8 @@ at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
 containers too, and so is ``service/`` (temporal's ``frontend``, ``history``,
 ``matching``, ``worker``) unless it is a build unit of its own
 (opentelemetry-collector's Go module ``service/``); ``cmd/``'s programs of one or two files staying together in a
-component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``), ``internal/``'s packages of fewer than 10 files staying
+component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``; a folder of such
+programs counts as one: temporal's ``cmd/tools/``), ``internal/``'s packages of fewer than 10 files staying
 together in a component ``internal`` (and so do those of a ``libs/`` or
 ``lib/`` of Go code: cometbft's ``libs``); a folder with two or more parts
 numbered by their specification (ibc-go's ``modules/core/02-client``,
@@ -308,6 +309,19 @@ def _container(path: list[str], prefix: list[str], units: frozenset[str]) -> boo
     return name in (TOP_CONTAINER_DIRS if len(path) == len(prefix) + 1 else CONTAINER_DIRS)
 
 
+def _thin(name: str, members: list[list[str]], depth: int) -> bool:
+    """Whether the folder ``name`` of ``cmd/`` holding the files of ``members`` (its path ``depth`` folders long) is a
+    program of fewer than ``MIN_PROGRAM_FILES`` files, or a folder of programs (no files of its own), most of them such
+    (temporal's ``cmd/tools/{tdbg,sql,cassandra,…}/main.go``, the mains of its ``tools/``: 20 of 22 hold one file or two).
+    Go's ``internal/`` holds packages, not programs (jaeger's ``cmd/internal/{flags,env,…}``)."""
+    if len(members) < MIN_PROGRAM_FILES:
+        return True
+    if name == "internal" or any(len(d) == depth for d in members):
+        return False
+    programs = Counter(d[depth] for d in members)
+    return sum(files < MIN_PROGRAM_FILES for files in programs.values()) * 2 > len(programs)
+
+
 def _mostly_go(source_paths: list[str], folder: list[str]) -> bool:
     """Whether most of the source files below ``folder`` are Go's."""
     below = "/".join(folder) + "/"
@@ -400,7 +414,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 continue
             kept = [d for name in small for d in sub.pop(name)]
         elif path == top_path == [*prefix, "cmd"] and len(
-                small := [name for name, sub_members in sub.items() if len(sub_members) < MIN_PROGRAM_FILES]) >= 2:
+                small := [name for name, sub_members in sub.items() if _thin(name, sub_members, len(path) + 1)]) >= 2:
             # programs of a file or two are mains calling into the packages (one alone keeps its name: kueue's cmd/kueue)
             if len(small) == len(sub):
                 continue

@@ -255,6 +255,14 @@ def test_inferred_components_look_through_containers_and_single_packages():
     assert [c.name for c in infer_components(collector, "collector", build_units([*collector, "service/go.mod"]))] == [
         "exporter", "receiver", "service"]
     assert "telemetry" in [c.name for c in infer_components(collector, "collector")]
+    # a folder of such programs is one of them (temporal's cmd/tools/*/main.go, the mains of tools/, and cmd/server/
+    # were "cmd.tools" and a component "server" of one file); Go's internal/ is packages, not programs
+    tools = ["cmd/server/main.go", "cmd/tools/tdbg/main.go", "cmd/tools/sql/main.go", "cmd/tools/codegen/main.go",
+             "cmd/tools/codegen/types.go", "cmd/tools/getproto/main.go", "cmd/tools/getproto/run.sh",
+             "cmd/tools/getproto/extra.go", *(f"tools/{t}/{f}.go" for t in ("tdbg", "sql") for f in ("a", "b", "c"))]
+    assert names(tools) == [("cmd", ["cmd/**"]), ("tools", ["tools/**"])]
+    assert [n for n, _ in names([*tools, "cmd/tools/getproto/more.go", "cmd/tools/sql/more.go", "cmd/tools/sql/x.go",
+                                  "cmd/tools/tdbg/y.go", "cmd/tools/tdbg/z.go"])] == ["cmd.tools", "server", "tools"]
     # one thin main alone keeps its name (kueue's cmd/kueue/main.go beside cmd/kueuectl)
     kueue = ["cmd/kueue/main.go", *(f"cmd/kueuectl/k{i}.go" for i in range(3)), "pkg/a/a.go", "pkg/b/b.go"]
     assert ComponentMap(infer_components(kueue)).component_of("cmd/kueue/main.go") == "kueue"
