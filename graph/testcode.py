@@ -11,10 +11,11 @@ JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
 ``benches/`` or ``examples/`` or of cargo-fuzz's ``fuzz_targets/`` (its ``tests/`` are tests by the folder's name). Judged from the path alone: no file is
 opened.
 
-A folder of another name holds tests by its files (``test_folders``) when most of the files below it, ten or more, are
-named as tests (celery's ``t/``, pytest's ``testing/``): the layout's components leave such a folder out of "the code"
-as they do a ``tests/`` (``is_test_directory``). A path's own classification (``is_test_file``) stays by its name and
-its folders' names: ``t/integration/tasks.py`` is not a test file.
+A folder of another name holds tests by its files (``test_folders``) when most of the files below it (Go's left out: a
+package's tests sit in it), ten or more, are named as tests (celery's ``t/``, pytest's ``testing/``): the layout's
+components leave such a folder out of "the code" as they do a ``tests/`` (``is_test_directory``). A path's own
+classification (``is_test_file``) stays by its name and its folders' names: ``t/integration/tasks.py`` is not a test
+file.
 
 An import is its tests' alone (``test_only``) when it is made only in test
 files of a module that also holds other code (``mixes_tests``: a Go package), or
