@@ -12,10 +12,11 @@ pattern-matching the whole file:
 * MADR 2 and log4brains: ``* Status:`` / ``- Deciders:`` / ``* Date:`` bullets
   between the title and the first section (bold ``**Status:**`` lines too);
   log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted
-  (unless the folder says otherwise: a dated record is one merged into the log
-  of decisions, as OpenTofu's ``rfc/README.md`` says of its RFCs, "discussed,
-  reviewed, and accepted", and Vector's of its, merged once approved; the
-  status shows as stated by none, ``status_raw`` empty), and the other dated names so read:
+  (unless the folder says otherwise): a dated record was merged into a log of
+  decisions once decided, as OpenTofu's ``rfc/README.md`` says of its RFCs
+  ("discussed, reviewed, and accepted") and Vector's of its (merged once three
+  team members approve); ``status_raw`` stays empty, the status stated by none;
+  and the other dated names so read:
   cert-manager's ``YYYYMMDD.slug.md``, Vector's ``YYYY-MM-DD-ISSUE-slug.md``
   (numbered by the issue; a date at the title's start is not part of it);
 * Cosmos / Tendermint (cosmos-sdk, ibc-go, cometbft): a ``## Changelog``
