@@ -75,6 +75,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    <…+ericapisani@…>`` is Erica Pisani, Loki's ``trevorwhitney`` Trevor Whitney, Vue's ``Jonas
    <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart.
    Rules 12 and 13 join as names do (rule 11).
+14. an identity known only from ``Co-authored-by`` trailers, every one of them on commits whose author it is
+   (``co_author_is_author``: the same address, login or full name, or a distinctive handle that begins or ends the
+   author's login, local part or name), is that author: celery's ``blanariu <blanariu@adobe.com>``, only ever
+   co-author of ``constantinblanariu``'s f8668fcf. Such a trailer is never review credit, wherever it stands.
+   ``Signed-off-by`` is not read: the one sign-off of a commit is not always its author's (Loki's b272573efc by
+   Aaron is co-authored and signed off by Callum Styan alone).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -316,11 +322,41 @@ def without_middle_initials(name: str) -> str | None:
 
 
 def parse_contact(value: str) -> tuple[str, str] | None:
-    """``"Name <email>"`` -> (name, email); None when there is no ``<…>`` part."""
+    """``"Name <email>"`` -> (name, email); None when there is no ``<…>`` part. Words before an address inside the
+    brackets are dropped (temporal's ``Co-authored-by: yiminc <yiminc yimin.chen@live.com>`` is
+    ``yimin.chen@live.com``)."""
     match = _CONTACT_RE.match(value)
     if not match:
         return None
-    return match.group(1).strip().strip('"').strip(), match.group(2).strip()
+    email = match.group(2).strip()
+    if " " in email and is_valid_email(email.rsplit(" ", 1)[1]):
+        email = email.rsplit(" ", 1)[1]
+    return match.group(1).strip().strip('"').strip(), email
+
+
+def co_author_is_author(co_author: tuple[str, str], author: tuple[str, str]) -> bool:
+    """Whether a commit's co-author trailer names its own author under another identity — never anyone else: the same
+    address (folded) or GitHub login, the same full name (``mergeable_name``: Omer Katz co-authoring his commits
+    under another address), or a co-author written as a handle — its name one word that is its address's local part
+    or login, distinctive (``_distinctive_login``) — that begins or ends the author's login, address local part or
+    name run together (celery's f8668fcf by ``constantinblanariu <…+constantinblanariu@users.noreply.github.com>``,
+    ``Co-authored-by: blanariu <blanariu@adobe.com>``, his work address). A commit's ``Signed-off-by`` is no such
+    evidence: Loki's b272573efc by Aaron is co-authored and signed off by Callum Styan alone."""
+    name, email = co_author
+    address, author_address = fold_email(email), fold_email(author[1])
+    if address and address == author_address:
+        return True
+    login, author_login = noreply_login(address), noreply_login(author_address)
+    if login and login == author_login:
+        return True
+    full = mergeable_name(name)
+    if full and full == mergeable_name(author[0]):
+        return True
+    handle = name.strip().lower()
+    if not handle or handle != (login or address.partition("@")[0]) or not _login_name(handle):
+        return False
+    keys = {author_login or author_address.partition("@")[0], fold_name(author[0]).replace(" ", "")}
+    return any(key.startswith(handle) or key.endswith(handle) for key in keys if key)
 
 
 class Person:
@@ -493,14 +529,15 @@ class _NameJoins:
 
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
-    notes: list[str] | None = None,
+    notes: list[str] | None = None, oneself: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[Person], list[int]]:
     """Group raw (name, email) identities into people (see the module docstring for the rules).
 
     ``weights`` (commits per identity) pick each person's display name and id:
     the most used name and e-mail win, ties by the alphabet, so the result is
     deterministic; a ``[[people]]`` entry's name wins over both. ``declared``
-    entries that match no identity are reported in ``notes``. Returns the
+    entries that match no identity are reported in ``notes``. ``oneself``: pairs of identities that are one person
+    by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits). Returns the
     people and, for each raw identity, the index of its person.
     """
     declared = list(declared)
@@ -593,6 +630,9 @@ def resolve_identities(
     for handle, index in by_login.items():
         for other in by_local_part.get(handle, ()):
             union(index, other)
+    for co_author, author in oneself:
+        if kinds[co_author] == kinds[author]:
+            union(co_author, author)
     for handle, accounts in named_logins.items():
         for index, account_named_so in accounts:
             for other, address_named_so in local_parts.get(handle, ()):
