@@ -18,8 +18,8 @@ from cairn.graph.people import fold_email, noreply_login
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.history_state import LogTotals
 from cairn.ingest.identities import (
-    DeclaredPerson, Identities, Mailmap, check_mailmap, co_author_is_author, is_valid_email, logins_from_pull_requests, parse_contact,
-    resolve_identities,
+    DeclaredPerson, Identities, Mailmap, check_mailmap, co_author_is_author, is_valid_email,
+    logins_from_pull_requests, parse_contact, resolve_identities,
 )
 from cairn.ingest.knowledge import History, PersonHistory
 

@@ -610,3 +610,23 @@ def test_an_agent_goes_by_the_name_all_its_models_share():
     people, person_of = resolve_identities(raw, ["agent"] * len(raw), [42, 30, 5, 6, 3])
     assert [people[person_of[i]].name for i in (0, 3, 4)] == ["Claude", "Copilot", "Cursor Agent"]
     assert people[person_of[0]].names[0] == "Claude Opus 4.7 (1M context)"  # (the models stay among its names)
+
+
+def test_an_address_a_name_holds_and_a_handle_beside_the_same_name_join():
+    raw = [
+        # celery: an address typed into the name, committed from a machine's guessed address
+        ("Michael Elsdoerfer michael@elsdoerfer.com", "michael@puppetmaster.(none)"),
+        ("Michael Elsdörfer", "michael@elsdoerfer.com"),
+        # clap: one name at two addresses sharing a handle (one a typo), and at two more whose local part is the name
+        ("Kevin K", "kbknapp@gmail.com"), ("Kevin K", "kbknapp@gamil.com"),
+        ("Kevin K", "kevin@24dev.io"), ("Kevin K", "kevin@karch.fios-router.home"),
+        # a machine's name in the name, a role address, a handle under two different names: none of these
+        ("ann@laptop.local", "ann@corp.example"), ("Ann", "ann@laptop.local"),
+        ("Helpdesk", "support@a.example"), ("Helpdesk", "support@b.example"),
+        ("Jo", "jodoe42@a.example"), ("Joanna", "jodoe42@b.example"),
+    ]
+    _, person_of = resolve_identities(raw, ["human"] * len(raw), [1] * len(raw))
+    assert person_of[0] == person_of[1]
+    assert person_of[2] == person_of[3] and len({person_of[i] for i in (2, 4, 5)}) == 3
+    assert len({person_of[i] for i in range(6, 12)}) == 6
+
