@@ -630,3 +630,14 @@ def test_an_address_a_name_holds_and_a_handle_beside_the_same_name_join():
     assert person_of[2] == person_of[3] and len({person_of[i] for i in (2, 4, 5)}) == 3
     assert len({person_of[i] for i in range(6, 12)}) == 6
 
+
+def test_likely_duplicates_leave_a_common_first_name_and_a_service_alias_apart():
+    def row(name, emails, names=None):
+        return {"id": emails[0], "name": name, "kind": "human", "names": names or [name], "emails": emails, "logins": [],
+                "commits": 1, "declared_only": False}
+    rows = [row("Michael Permana", ["michael@origamilogic.com"]), row("Michael Fladischer", ["michael@fladi.at"]),
+            row("Michael Elsdörfer", ["michael@elsdoerfer.com"], ["Michael Elsdörfer", "michael"]),
+            row("Ask Solem", ["ask@celeryproject.org"]), row("ask", ["ask@0x61736b.net"]),
+            row("Aaron Harnly", ["github.com@bulk.harnly.net"]), row("Martijn Pieters", ["github.com@zopatista.com"])]
+    pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
+    assert pairs == {("Ask Solem", "ask")}
