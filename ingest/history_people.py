@@ -12,6 +12,7 @@ records of ``History`` keyed.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 from cairn.graph.people import fold_email, noreply_login
@@ -53,22 +54,18 @@ def co_authors_who_are_authors(log: CommitLog, trailer_only: set[int], raw: list
     and ``constantinblanariu``. One commit naming it beside someone else's work keeps it apart."""
     authors_of: dict[int, set[int] | None] = {}
     ends, flat = log.interned_end, log.interned
-    start = 0
-    for end in ends:
-        if end - start > 1:
-            author = flat[start]
-            for co_author in flat[start + 1:end]:
-                if co_author not in trailer_only or co_author == author:
-                    continue
-                known = authors_of.get(co_author, set())
-                if known is None:
-                    continue
-                if kinds[co_author] == kinds[author] and co_author_is_author(raw[co_author], raw[author]):
-                    known.add(author)
-                    authors_of[co_author] = known
-                else:
-                    authors_of[co_author] = None
-        start = end
+    # (one pass over the names, then each trailer's commit by bisection: most commits name their author alone)
+    for at in [at for at, named in enumerate(flat) if named in trailer_only]:
+        commit = bisect_right(ends, at)
+        author, co_author = flat[ends[commit - 1] if commit else 0], flat[at]
+        known = authors_of.get(co_author, set())
+        if known is None or co_author == author:
+            continue
+        if kinds[co_author] == kinds[author] and co_author_is_author(raw[co_author], raw[author]):
+            known.add(author)
+            authors_of[co_author] = known
+        else:
+            authors_of[co_author] = None
     return sorted((co_author, author) for co_author, authors in authors_of.items() for author in authors or ())
 
 
