@@ -193,18 +193,20 @@ def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[St
     fixed = sum(w for i, w in enumerate(want) if i not in narrowest)
     if fixed + sum(narrowest.values()) >= room:
         return [narrowest.get(i, w) for i, w in enumerate(want)]
+    spare = room - fixed - sum(narrowest.values())
+    upper = {i: min(want[i], narrowest[i] + spare) for i in order}  # (no column can be wider and the rest fit)
     cost: dict[int, list[tuple[int, int]]] = {}  # column -> (folds, lines) at each width from its floor up
     for i in order:
         lengths = Counter(n for row in rows for n in _line_lengths(row[i].plain))
         cost[i] = [(len(units[i]) - bisect_right(units[i], width),
                     sum(n * -(-length // width) for length, n in lengths.items()))
-                   for width in range(narrowest[i], want[i] + 1)]
+                   for width in range(narrowest[i], upper[i] + 1)]
     # each total width reachable so far -> (cost, identifiers' width given up, the widths chosen)
     best: dict[int, tuple[int, int, tuple[int, ...]]] = {fixed: (0, 0, ())}
     for i in order:
         reached: dict[int, tuple[int, int, tuple[int, ...]]] = {}
         for total, (spent, narrowed, chosen) in best.items():
-            for width in range(narrowest[i], want[i] + 1):
+            for width in range(narrowest[i], upper[i] + 1):
                 if total + width > room:
                     break
                 folds, lines = cost[i][width - narrowest[i]]
