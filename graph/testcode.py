@@ -11,6 +11,12 @@ JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
 ``benches/`` or ``examples/`` or of cargo-fuzz's ``fuzz_targets/`` (its ``tests/`` are tests by the folder's name). Judged from the path alone: no file is
 opened.
 
+A folder of another name holds tests by its files (``test_folders``) when most of the files below it (Go's left out: a
+package's tests sit in it), ten or more, are named as tests (celery's ``t/``, pytest's ``testing/``): the layout's
+components leave such a folder out of "the code" as they do a ``tests/`` (``is_test_directory``). A path's own
+classification (``is_test_file``) stays by its name and its folders' names: ``t/integration/tasks.py`` is not a test
+file.
+
 An import is its tests' alone (``test_only``) when it is made only in test
 files of a module that also holds other code (``mixes_tests``: a Go package), or
 by a Java or Kotlin test class in a component that also holds other classes of its language (a
@@ -82,9 +88,50 @@ def is_python_test(path: str) -> bool:
     return ("tests" in directories or bool(_PYTHON_TEST_FILE.match(name))) and "testing" not in directories
 
 
-def is_test_directory(parts: Iterable[str]) -> bool:
-    """Whether a directory (its path's ``parts``) holds tests by its name or an ancestor's (``tests/unit``)."""
-    return not TEST_DIRECTORIES.isdisjoint(parts)
+def is_test_directory(parts: Sequence[str], by_files: Collection[str] = frozenset()) -> bool:
+    """Whether a directory (its path's ``parts``) holds tests by its name or an ancestor's (``tests/unit``), or is
+    one of the folders ``by_files`` (``test_folders``) or below one."""
+    if not TEST_DIRECTORIES.isdisjoint(parts):
+        return True
+    return bool(by_files) and any("/".join(parts[:i]) in by_files for i in range(1, len(parts) + 1))
+
+
+#: A folder holds tests by its files (``test_folders``) when at least this many of the files below it are named as
+#: tests and they are more than half of them.
+MIN_TEST_FILES = 10
+
+
+def test_folders(paths: Iterable[str]) -> frozenset[str]:
+    """The folders among the source files ``paths`` that hold tests by their files rather than by their name: more
+    than half of the files below such a folder, and at least ``MIN_TEST_FILES``, are named as a test runner collects
+    them (celery's ``t/``: 128 of its 178 files outside ``t/smoke/tests/`` are ``test_*.py`` or ``conftest.py``, the
+    rest their tasks, workers and settings; pytest's ``testing/``; okhttp's ``src/jvmTest/``). The highest such
+    folders only (``t``, not ``t/unit`` too). Files in a test directory by name (``is_test_directory``) are not
+    counted, nor Go's: a Go package's tests sit in the package, by the language's rule, so a package of more tests
+    than code is code (temporal has 92 such folders). One test of each path's name, then a pass over its folders."""
+    files: dict[str, list[int]] = {}  # folder -> [files, test files] directly in it
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if folder and not name.endswith(".go"):
+            counts = files.get(folder)
+            if counts is None:
+                counts = files[folder] = [0, 0]
+            counts[0] += 1
+            # (the words the names hold, tested first: a quarter of the time of the expression on every name)
+            if ("test" in name or "spec" in name or "Test" in name or "IT." in name) and _TEST_FILE.match(name):
+                counts[1] += 1
+    below: dict[str, list[int]] = {}  # folder -> [files, test files] below it
+    for folder, (count, tests) in files.items():
+        parts = folder.split("/")
+        if not TEST_DIRECTORIES.isdisjoint(parts):
+            continue
+        for i in range(1, len(parts) + 1):
+            totals = below.setdefault("/".join(parts[:i]), [0, 0])
+            totals[0] += count
+            totals[1] += tests
+    found = {folder for folder, (count, tests) in below.items() if tests >= MIN_TEST_FILES and tests * 2 > count}
+    return frozenset(folder for folder in found
+                     if not any(folder[:i] in found for i, c in enumerate(folder) if c == "/"))
 
 
 def mixes_tests(files: Sequence[str]) -> bool:

@@ -12,14 +12,19 @@ files: container directories (``src``, ``lib``, ``packages``, ``apps``,
 are looked through, and each remaining top-level directory is a component. A
 container directory among them, or one that holds most of the code (≥ 70 % of
 the source files outside test, example, documentation and vendored
-directories: sentry-python's ``sentry_sdk`` beside its larger ``tests``), is
+directories: sentry-python's ``sentry_sdk`` beside its larger ``tests``; a
+folder is tests by its name or by its files, as celery's ``t/``, most of whose
+files are named ``test_*.py``: ``graph.testcode.test_folders``), is
 split into its own subdirectories (looking through chains of
 single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
 and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
-containers too, ``cmd/``'s programs of one or two files staying together in a
-component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``), ``internal/``'s packages of fewer than 10 files staying
+containers too, and so is ``service/`` (temporal's ``frontend``, ``history``,
+``matching``, ``worker``) unless it is a build unit of its own
+(opentelemetry-collector's Go module ``service/``); ``cmd/``'s programs of one or two files staying together in a
+component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``; a folder of such
+programs counts as one: temporal's ``cmd/tools/``), ``internal/``'s packages of fewer than 10 files staying
 together in a component ``internal`` (and so do those of a ``libs/`` or
 ``lib/`` of Go code: cometbft's ``libs``); a folder with two or more parts
 numbered by their specification (ibc-go's ``modules/core/02-client``,
@@ -73,7 +78,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import pathspec
 
-from cairn.graph.testcode import is_test_directory
+from cairn.graph.testcode import is_test_directory, test_folders
 from cairn.ingest.linguist import exclusion
 
 if TYPE_CHECKING:
@@ -91,8 +96,12 @@ CONTAINER_DIRS = GENERIC_CONTAINERS - {"source", "sources"} | {"_internal"}
 #: nothing outside may import (jaeger's internal/{storage,sampling,auth,…}: 686 files were one component). Deeper
 #: down they are ordinary packages (gson's com/google/gson/internal). So are sources: Swift's ``Sources/`` at the top,
 #: a part beside its peers below it (Vector's ``src/sources/`` beside ``src/sinks/`` and ``src/transforms/``, which
-#: gave 30 components to its sources and one to its 411 sinks' files).
-TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal"}
+#: gave 30 components to its sources and one to its 411 sinks' files). And ``service/``, one folder per service, as
+#: ``services/`` is anywhere (temporal's service/{frontend,history,matching,worker}: 886 files were one component).
+TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal", "service"}
+#: Top containers that are one part when they are a build unit of their own: opentelemetry-collector's ``service/`` is
+#: the Go module of the collector's service (its internal/, telemetry/, pipelines/ … are its packages).
+SERVICE_DIRS = frozenset({"service"})
 #: Containers at the repository's very top only.
 ROOT_CONTAINER_DIRS = frozenset({"source", "sources"})
 #: Go's internal/ packages of fewer source files than this stay together, in a component named ``internal``:
@@ -114,8 +123,8 @@ _MANIFEST_ENDINGS = tuple(BUILD_MANIFESTS)
 #: The first folder of a Java or Kotlin package path (``org/springframework/samples/petclinic/``, ``com/google/``): a
 #: namespace, looked through as a container is (Spring Petclinic's ``owner``, ``vet``, ``system`` were one ``org``).
 NAMESPACE_ROOTS = frozenset({"org", "com", "net", "io", "dev", "me", "edu", "gov"})
-#: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; pytest's testing/
-#: (60 %) and retrofit's website/ (65 %) are no such package.
+#: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; retrofit's website/
+#: (65 %) is no such package (nor pytest's testing/, its tests by their files).
 DOMINANT_SHARE = 0.7
 
 
@@ -288,13 +297,29 @@ def _logical(path: str) -> tuple[Origin, list[str]]:
     return (len(module), m.group("set")), module + path[m.end():].split("/")[:-1]
 
 
-def _container(path: list[str], prefix: list[str]) -> bool:
+def _container(path: list[str], prefix: list[str], units: frozenset[str]) -> bool:
     """Whether the folder ``path`` is a container by its name (``CONTAINER_DIRS``; ``TOP_CONTAINER_DIRS`` just below the
-    looked-through ``prefix``, ``ROOT_CONTAINER_DIRS`` at the very top)."""
+    looked-through ``prefix``, ``ROOT_CONTAINER_DIRS`` at the very top), and not one of ``SERVICE_DIRS`` that is one of
+    the build ``units``."""
     name = path[-1]
+    if name in SERVICE_DIRS and "/".join(path) in units:
+        return False
     if len(path) == 1 and name in ROOT_CONTAINER_DIRS:
         return True
     return name in (TOP_CONTAINER_DIRS if len(path) == len(prefix) + 1 else CONTAINER_DIRS)
+
+
+def _thin(name: str, members: list[list[str]], depth: int) -> bool:
+    """Whether the folder ``name`` of ``cmd/`` holding the files of ``members`` (its path ``depth`` folders long) is a
+    program of fewer than ``MIN_PROGRAM_FILES`` files, or a folder of programs (no files of its own), most of them such
+    (temporal's ``cmd/tools/{tdbg,sql,cassandra,…}/main.go``, the mains of its ``tools/``: 20 of 22 hold one file or two).
+    Go's ``internal/`` holds packages, not programs (jaeger's ``cmd/internal/{flags,env,…}``)."""
+    if len(members) < MIN_PROGRAM_FILES:
+        return True
+    if name == "internal" or any(len(d) == depth for d in members):
+        return False
+    programs = Counter(d[depth] for d in members)
+    return sum(files < MIN_PROGRAM_FILES for files in programs.values()) * 2 > len(programs)
 
 
 def _mostly_go(source_paths: list[str], folder: list[str]) -> bool:
@@ -341,23 +366,28 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
     top_names = set(groups)
     pending = sorted(groups, key=lambda n: -len(groups[n][1]))
     code_below: dict[tuple[str, ...], int] | None = None  # (worked out when a directory's share is first asked)
+    tested: frozenset[str] = frozenset()  # the folders of tests by their files (``test_folders``), with code_below
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
         large: list[str] = []  # split out only these large build units (hermes' tools/test-framework …)
         if not prefix and top_path[-1] in LAYOUT_FOLDERS and top in top_names and "" in units:
-            code_below = code_below if code_below is not None else _code_below(source_paths)
+            if code_below is None:
+                tested = test_folders(source_paths)
+                code_below = _code_below(source_paths, tested)
             if _sources_of_a_root_unit(top, code_below, units):  # clap's src/ beside clap_builder/, clap_derive/ …
                 if root_name not in groups:
                     groups[root_name] = groups.pop(top)
                 continue
-        if not _container(top_path, prefix) and tuple(top_path) not in namespaces:
-            code_below = code_below if code_below is not None else _code_below(source_paths)
+        if not _container(top_path, prefix, units) and tuple(top_path) not in namespaces:
+            if code_below is None:
+                tested = test_folders(source_paths)
+                code_below = _code_below(source_paths, tested)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
-                numbered_only = _numbered_parts(top_path, members)
-                large = [] if numbered_only else _large_units(top_path, members, units)
+                numbered_only = _numbered_parts(top_path, members, tested)
+                large = [] if numbered_only else _large_units(top_path, members, units, tested)
                 if not numbered_only and not large:
                     continue
         path, sub = top_path, _group(members, top_path)
@@ -365,7 +395,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             only = next(iter(sub))
             path = [*path, only]
             sub = _group(sub[only], path)
-        if not sub and path != top_path and _container(top_path, prefix) and all(len(d) == len(path) for d in members):
+        if not sub and path != top_path and _container(top_path, prefix, units) and all(len(d) == len(path) for d in members):
             # a container of one folder of files is that folder, named by its last folder that is no layout folder
             # (Spring Petclinic's src/main/scss/: "scss"; flux2's cmd/flux/; Vector's lib/codecs/src/: "codecs")
             named = next((i for i in range(len(path), len(top_path), -1) if path[i - 1] not in GENERIC_CONTAINERS), None)
@@ -384,7 +414,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 continue
             kept = [d for name in small for d in sub.pop(name)]
         elif path == top_path == [*prefix, "cmd"] and len(
-                small := [name for name, sub_members in sub.items() if len(sub_members) < MIN_PROGRAM_FILES]) >= 2:
+                small := [name for name, sub_members in sub.items() if _thin(name, sub_members, len(path) + 1)]) >= 2:
             # programs of a file or two are mains calling into the packages (one alone keeps its name: kueue's cmd/kueue)
             if len(small) == len(sub):
                 continue
@@ -446,14 +476,15 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
 NOT_THE_CODE = re.compile(r"^playgrounds?$|^(?:tests?|it|templates?|docs?)[-_]|[-_](?:tests?|it)$")
 
 
-def _code_below(source_paths: list[str]) -> dict[tuple[str, ...], int]:
+def _code_below(source_paths: list[str], tested: frozenset[str]) -> dict[tuple[str, ...], int]:
     """How many of ``source_paths`` lie below each logical directory (``()``: all of them), counting only those outside
     test, example, playground, documentation and vendored directories and test modules ("most of the code":
-    sentry-python's tests/ outnumber sentry_sdk/'s files, express's examples/ lib/'s); each directory is judged once."""
+    sentry-python's tests/ outnumber sentry_sdk/'s files, express's examples/ lib/'s; celery's ``t/``, one of the folders
+    ``tested`` that hold tests by their files, ``celery/``'s); each directory is judged once."""
     below: dict[tuple[str, ...], int] = {}
     for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
         parts = physical.split("/")
-        if not (is_test_directory(parts) or any(map(NOT_THE_CODE.search, parts)) or exclusion(physical + "/_") is not None):
+        if not (is_test_directory(parts, tested) or any(map(NOT_THE_CODE.search, parts)) or exclusion(physical + "/_") is not None):
             d = tuple(_logical(physical + "/_")[1])  # (its logical folders)
             for i in range(len(d) + 1):
                 below[d[:i]] = below.get(d[:i], 0) + files
@@ -476,17 +507,17 @@ def _sources_of_a_root_unit(folder: str, code_below: dict[tuple[str, ...], int],
     return bool(code) and beside * 2 > code and not any(unit.startswith(folder + "/") for unit in units)
 
 
-def _numbered_parts(path: list[str], members: list[list[str]]) -> bool:
+def _numbered_parts(path: list[str], members: list[list[str]], tested: frozenset[str]) -> bool:
     """Whether the folder ``path`` (holding the files of ``members``) has two or more numbered parts and is no
     documentation, test or vendored folder (a guide's ``docs/01-intro/``)."""
     parts = {d[len(path)] for d in members if len(d) > len(path)}
     if sum(1 for part in parts if NUMBERED_PART.match(part)) < 2:
         return False
     physical = "/".join(path)
-    return not is_test_directory(path) and exclusion(physical + "/_") is None
+    return not is_test_directory(path, tested) and exclusion(physical + "/_") is None
 
 
-def _large_units(path: list[str], members: list[list[str]], units: frozenset[str]) -> list[str]:
+def _large_units(path: list[str], members: list[list[str]], units: frozenset[str], tested: frozenset[str]) -> list[str]:
     """The subfolders of the folder ``path`` (holding the files of ``members``) that are build units with at least
     ``MIN_INTERNAL_PACKAGE_FILES`` source files, when two or more of its subfolders are build units, it is no build
     unit itself (dotcom-rendering's ``ab-testing/``, a workspace of its own, is one part of that repository), and it is
@@ -495,7 +526,7 @@ def _large_units(path: list[str], members: list[list[str]], units: frozenset[str
     files: Counter[str] = Counter(d[below] for d in members if len(d) > below)
     physical = "/".join(path)
     subunits = [name for name in files if f"{physical}/{name}" in units]
-    if len(subunits) < 2 or physical in units or is_test_directory(path) or any(map(NOT_THE_CODE.search, path)) \
+    if len(subunits) < 2 or physical in units or is_test_directory(path, tested) or any(map(NOT_THE_CODE.search, path)) \
             or exclusion(physical + "/_") is not None:
         return []
     return [name for name in subunits if files[name] >= MIN_INTERNAL_PACKAGE_FILES]

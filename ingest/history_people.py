@@ -12,14 +12,15 @@ records of ``History`` keyed.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 from cairn.graph.people import fold_email, noreply_login
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.history_state import LogTotals
 from cairn.ingest.identities import (
-    DeclaredPerson, Identities, Mailmap, check_mailmap, is_valid_email, logins_from_pull_requests, parse_contact,
-    resolve_identities,
+    DeclaredPerson, Identities, Mailmap, check_mailmap, co_author_is_author, is_valid_email,
+    logins_from_pull_requests, parse_contact, resolve_identities,
 )
 from cairn.ingest.knowledge import History, PersonHistory
 
@@ -44,6 +45,28 @@ def pull_request_authors(log: CommitLog, head: int | None, max_commits: int = 10
         if authors and commit in mainline:  # a branch that never meets the main line says nothing sure
             out.append((login, authors))
     return out
+
+
+def co_authors_who_are_authors(log: CommitLog, trailer_only: set[int], raw: list[tuple[str, str]],
+                               kinds: list[str]) -> list[tuple[int, int]]:
+    """(co-author, author) raw identities: each identity known only from trailers whose every commit naming it is its
+    author's own (``identities.co_author_is_author``), with those authors — celery's ``blanariu <blanariu@adobe.com>``
+    and ``constantinblanariu``. One commit naming it beside someone else's work keeps it apart."""
+    authors_of: dict[int, set[int] | None] = {}
+    ends, flat = log.interned_end, log.interned
+    # (one pass over the names, then each trailer's commit by bisection: most commits name their author alone)
+    for at in [at for at, named in enumerate(flat) if named in trailer_only]:
+        commit = bisect_right(ends, at)
+        author, co_author = flat[ends[commit - 1] if commit else 0], flat[at]
+        known = authors_of.get(co_author, set())
+        if known is None or co_author == author:
+            continue
+        if kinds[co_author] == kinds[author] and co_author_is_author(raw[co_author], raw[author]):
+            known.add(author)
+            authors_of[co_author] = known
+        else:
+            authors_of[co_author] = None
+    return sorted((co_author, author) for co_author, authors in authors_of.items() for author in authors or ())
 
 
 def resolve_people(root: Path, history: History, ids: Identities, totals: LogTotals, log: CommitLog, order: list[int],
@@ -75,8 +98,11 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
             idx = by_email.get(address) if is_valid_email(address) else None
         if idx is not None and when > committer_time.get(idx, -1):
             committer_time[idx] = when
+    position = {i: p for p, i in enumerate(order)}
+    oneself = [(position[co_author], position[author]) for co_author, author in
+               co_authors_who_are_authors(log, set(trailer_only), ids.raw, ids.kinds)]
     people, person_in_order = resolve_identities(raw, [ids.kinds[i] for i in order], [ids.weights[i] for i in order],
-                                                 declared, notes=history.notes)
+                                                 declared, notes=history.notes, oneself=oneself)
     person_of = [0] * len(order)
     for position, i in enumerate(order):
         person_of[i] = person_in_order[position]

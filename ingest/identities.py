@@ -11,7 +11,8 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    ``mailmap.file`` / ``mailmap.blob``), and, as for git, never a symbolic link.
 2. ``[[people]]`` in cairn.toml: a name and aliases (names, e-mails, ``@logins``)
    that are one person, whatever else says;
-3. the same e-mail address (case-insensitive) is the same person;
+3. the same e-mail address (case-insensitive) is the same person, also when a name holds it as its last word
+   (celery's ``Michael Elsdoerfer michael@elsdoerfer.com <michael@puppetmaster.(none)>``: ``address_in_name``);
 4. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
    ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
    the numeric id;
@@ -25,7 +26,7 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    under the same name: ibc-go's ``srdtrk <…+srdtrk@users.noreply.github.com>``
    and ``srdtrk <srdtrk@hotmail.com>`` (a login names one account; the same
    name besides is no coincidence). Two e-mails with the same local part and
-   name stay apart (``charly@`` at two companies), as do two logins;
+   name stay apart (``charly@`` at two companies; but see rule 15), as do two logins;
 7. a full name with middle initials is that name without them, when the name
    without them is used too and no other initials stand in their place:
    openedx's ``Alexander J Sheehan <asheehan@2u.com>`` is ``Alexander Sheehan
@@ -75,6 +76,16 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    <…+ericapisani@…>`` is Erica Pisani, Loki's ``trevorwhitney`` Trevor Whitney, Vue's ``Jonas
    <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart.
    Rules 12 and 13 join as names do (rule 11).
+14. an identity known only from ``Co-authored-by`` trailers, every one of them on commits whose author it is
+   (``co_author_is_author``: the same address, login or full name, or a distinctive handle that begins or ends the
+   author's login, local part or name), is that author: celery's ``blanariu <blanariu@adobe.com>``, only ever
+   co-author of ``constantinblanariu``'s f8668fcf. Such a trailer is never review credit, wherever it stands.
+   ``Signed-off-by`` is not read: the one sign-off of a commit is not always its author's (Loki's b272573efc by
+   Aaron is co-authored and signed off by Callum Styan alone).
+15. the same name, whatever its shape, at two addresses with the same local part, when that local part is a
+   handle of six characters or more that is neither the name nor a word of it: clap's ``Kevin K <kbknapp@gmail.com>``
+   and ``Kevin K <kbknapp@gamil.com>`` (a typo); not ``charly@`` at two companies under "charly", nor ``kevin@``
+   under "Kevin K", nor role addresses (``support@``).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -267,6 +278,25 @@ def is_valid_email(email: str) -> bool:
     return bool(_EMAIL_RE.match(email))
 
 
+#: A mail domain as a person types it: dotted labels, the last not one a machine names itself by (git's guesses).
+_MAIL_DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
+_HOST_ONLY_LABELS = frozenset({"local", "localdomain", "lan", "home", "internal", "localhost"})
+
+
+def address_in_name(name: str) -> str | None:
+    """The e-mail address a name holds as its last word (folded), or None: celery's "Michael Elsdoerfer
+    michael@elsdoerfer.com" (committed as ``michael@puppetmaster.(none)``), okhttp's ``jessewilson@google.com`` (as
+    ``jessewilson@google.com@cf848351-…``). Only an address of a dotted domain that is no machine's own name."""
+    last = name.strip().rpartition(" ")[2].strip("<>()")
+    if "@" not in last:
+        return None
+    address = fold_email(last)
+    domain = address.partition("@")[2]
+    if not is_valid_email(address) or not _MAIL_DOMAIN.match(domain) or domain.rpartition(".")[2] in _HOST_ONLY_LABELS:
+        return None
+    return address
+
+
 def mergeable_name(name: str) -> str | None:
     """The normalised name when it may merge identities on its own, else None.
 
@@ -316,11 +346,41 @@ def without_middle_initials(name: str) -> str | None:
 
 
 def parse_contact(value: str) -> tuple[str, str] | None:
-    """``"Name <email>"`` -> (name, email); None when there is no ``<…>`` part."""
+    """``"Name <email>"`` -> (name, email); None when there is no ``<…>`` part. Words before an address inside the
+    brackets are dropped (temporal's ``Co-authored-by: yiminc <yiminc yimin.chen@live.com>`` is
+    ``yimin.chen@live.com``)."""
     match = _CONTACT_RE.match(value)
     if not match:
         return None
-    return match.group(1).strip().strip('"').strip(), match.group(2).strip()
+    email = match.group(2).strip()
+    if " " in email and is_valid_email(email.rsplit(" ", 1)[1]):
+        email = email.rsplit(" ", 1)[1]
+    return match.group(1).strip().strip('"').strip(), email
+
+
+def co_author_is_author(co_author: tuple[str, str], author: tuple[str, str]) -> bool:
+    """Whether a commit's co-author trailer names its own author under another identity — never anyone else: the same
+    address (folded) or GitHub login, the same full name (``mergeable_name``: Omer Katz co-authoring his commits
+    under another address), or a co-author written as a handle — its name one word that is its address's local part
+    or login, distinctive (``_distinctive_login``) — that begins or ends the author's login, address local part or
+    name run together (celery's f8668fcf by ``constantinblanariu <…+constantinblanariu@users.noreply.github.com>``,
+    ``Co-authored-by: blanariu <blanariu@adobe.com>``, his work address). A commit's ``Signed-off-by`` is no such
+    evidence: Loki's b272573efc by Aaron is co-authored and signed off by Callum Styan alone."""
+    name, email = co_author
+    address, author_address = fold_email(email), fold_email(author[1])
+    if address and address == author_address:
+        return True
+    login, author_login = noreply_login(address), noreply_login(author_address)
+    if login and login == author_login:
+        return True
+    full = mergeable_name(name)
+    if full and full == mergeable_name(author[0]):
+        return True
+    handle = name.strip().lower()
+    if not handle or handle != (login or address.partition("@")[0]) or not _login_name(handle):
+        return False
+    keys = {author_login or author_address.partition("@")[0], fold_name(author[0]).replace(" ", "")}
+    return any(key.startswith(handle) or key.endswith(handle) for key in keys if key)
 
 
 class Person:
@@ -411,6 +471,24 @@ def _distinctive_login(login: str) -> bool:
     return _HANDLE.match(login) is not None or len(login) >= 8
 
 
+#: Local parts that stand for a role or a service, not a person (rule 15 leaves them alone).
+_ROLE_LOCAL_PARTS = frozenset({"noreply", "no-reply", "github", "gitlab", "admin", "support", "contact", "office",
+                               "devnull", "dev-null", "nobody", "developer", "developers", "notifications", "webmaster",
+                               "postmaster", "root", "users", "unknown"})
+#: A local part written as a handle: letters and digits, words joined by ``.``, ``-`` or ``_``.
+_LOCAL_HANDLE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+
+def _handle_beside_name(local: str, folded: str) -> bool:
+    """Rule 15: whether a local part under a name is a handle of its own, six characters or more, that is neither the
+    name nor a word of it (clap's ``Kevin K <kbknapp@…>``; not ``charly@`` under "charly" nor ``kevin@`` under
+    "Kevin K")."""
+    if len(local) < 6 or local in _ROLE_LOCAL_PARTS or not _LOCAL_HANDLE.match(local):
+        return False
+    compact = re.sub(r"[._-]", "", local)
+    return compact != folded.replace(" ", "") and compact not in folded.split()
+
+
 #: Rule 11: a name joins two people the addresses made only when neither has at least this many commits …
 ESTABLISHED_COMMITS = 10
 #: … or the identities the name joins through weigh more than this share of either person's commits.
@@ -493,14 +571,15 @@ class _NameJoins:
 
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
-    notes: list[str] | None = None,
+    notes: list[str] | None = None, oneself: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[Person], list[int]]:
     """Group raw (name, email) identities into people (see the module docstring for the rules).
 
     ``weights`` (commits per identity) pick each person's display name and id:
     the most used name and e-mail win, ties by the alphabet, so the result is
     deterministic; a ``[[people]]`` entry's name wins over both. ``declared``
-    entries that match no identity are reported in ``notes``. Returns the
+    entries that match no identity are reported in ``notes``. ``oneself``: pairs of identities that are one person
+    by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits). Returns the
     people and, for each raw identity, the index of its person.
     """
     declared = list(declared)
@@ -549,6 +628,9 @@ def resolve_identities(
             keys.append(("github", login))
         elif is_valid_email(address):
             keys.append(("email", address))
+        written = address_in_name(name)
+        if written and written != address:
+            keys.append(("email", written))
         full_name = mergeable_name(name)
         handle_name = name.strip().lower()
         if not full_name and handle_name not in PLACEHOLDER_NAMES and _login_name(handle_name):
@@ -593,6 +675,13 @@ def resolve_identities(
     for handle, index in by_login.items():
         for other in by_local_part.get(handle, ()):
             union(index, other)
+    for co_author, author in oneself:
+        if kinds[co_author] == kinds[author]:
+            union(co_author, author)
+    for (kind, local, folded), members in by_local_part.items():  # rule 15
+        if len(members) > 1 and _handle_beside_name(local, folded):
+            for other in members[1:]:
+                union(members[0], other)
     for handle, accounts in named_logins.items():
         for index, account_named_so in accounts:
             for other, address_named_so in local_parts.get(handle, ()):

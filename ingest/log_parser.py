@@ -35,7 +35,7 @@ from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
 from cairn.ingest.history_stream import CO_AUTHOR_KEYS
-from cairn.ingest.identities import AGENT, HUMAN, Identities, parse_contact
+from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, parse_contact
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
 
 #: an unfinished commit's text longer than this is read token by token instead of being kept whole
@@ -528,9 +528,12 @@ class LogParser:
 
     def _trailer_credit(self, trailers: str, author: int, committed: int, reviewers: list[int],
                         interned: list[int]) -> list[int]:
-        """Who gets review credit from a commit's trailers (co-authors of a squash excepted)."""
+        """Who gets review credit from a commit's trailers (co-authors of a squash excepted). A co-author who is the
+        author under another identity (``identities.co_author_is_author``) is named (its address is the author's
+        too), not credited — writing one's own commit is no review — nor counted towards a squash."""
         parsed = []
         co_authors = 0
+        written_as = self.ids.raw[author]
         for trailer in trailers.split("\x1d"):
             key, _, value = trailer.partition("\x1c")
             contact = parse_contact(value)
@@ -539,16 +542,17 @@ class LogParser:
             if _TRAILER_PREFIX.match(contact[0]):  # "Co-authored-by: Signed-off-by: Jane <…>", a pasting slip
                 contact = (_TRAILER_PREFIX.sub("", contact[0]), contact[1])
             is_co_author = key.strip().lower() in CO_AUTHOR_KEYS
-            co_authors += is_co_author
-            parsed.append((contact, is_co_author))
+            oneself = is_co_author and co_author_is_author(contact, written_as)
+            co_authors += is_co_author and not oneself
+            parsed.append((contact, is_co_author, oneself))
         squash = co_authors > self.max_coauthors
         if squash:
             self.counts.squashes_without_credit += 1
-        for (name, email), is_co_author in parsed:
+        for (name, email), is_co_author, oneself in parsed:
             person = self.ids.intern(name, email, trailer=True)
             if person not in interned:
                 interned.append(person)
-            if person == author or person in reviewers:
+            if person == author or person in reviewers or oneself:
                 continue
             self.ids.weights[person] += 1
             if committed > self.counts.last_active.get(person, -1):

@@ -12,9 +12,12 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
 * the same e-mail local part when it looks personal (``jane.doe@work.example``
   and ``jane.doe@home.example``, ``lord63``), when the two share a surname
   ("Nick Zaccardi" / "Nicholas Zaccardi") or when one goes by the local part
-  as a name, so that alex@one.example and alex@other.example stay apart; or a
-  GitHub login equal to another person's e-mail local part, on the same
-  condition;
+  as a name — not as their first name when more than two people share the
+  local part (celery's ``michael@`` of Michael Permana, Michael Fladischer and
+  Michael Elsdörfer, who also committed as "michael") —, so that
+  alex@one.example and alex@other.example stay apart; or a GitHub login equal
+  to another person's e-mail local part, on the same condition. A local part
+  naming a service (``github.com@``) is anyone's per-service alias;
 * full names one letter apart ("Julius Volz" / "Julius Voltz"; names with
   digits or initials are left out of this one);
 * a surname of six letters or more that only these two people bear, with
@@ -32,6 +35,7 @@ Only humans are compared: bots and agents hold no knowledge either way.
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from typing import Any
 
@@ -71,9 +75,19 @@ def _local_parts(row: dict[str, Any]) -> set[str]:
         if noreply_login(email):
             continue
         local = email.split("@", 1)[0].lower()
-        if len(local) >= 3 and local not in GENERIC_LOCAL_PARTS:
+        if len(local) >= 3 and local not in GENERIC_LOCAL_PARTS and not _SERVICE_ALIAS.match(local):
             parts.add(local)
     return parts
+
+
+#: A local part naming the service an address was made for (``github.com@bulk.harnly.net``, Martijn Pieters'
+#: ``github.com@zopatista.com``): many people's per-service aliases look alike.
+_SERVICE_ALIAS = re.compile(r"^[a-z0-9-]+\.(?:com|org|net|io)$")
+
+
+def _first_names(names: set[str]) -> set[str]:
+    """The first words of the full names among these (folded) names."""
+    return {name.split()[0] for name in names if " " in name}
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -90,10 +104,13 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
-def _names_agree(a: set[str], b: set[str], local: str) -> bool:
+def _names_agree(a: set[str], b: set[str], local: str, sharers: int = 2) -> bool:
     """Whether two people sharing the e-mail local part ``local`` plausibly are one: they share a surname (a word
     after the first, 3+ letters), or the address looks personal (``marc.schlaich``, ``lord63``), or one of them
-    goes by that very local part as a name. ``alex@…`` on two domains with two different names is two people."""
+    goes by that very local part as a name — not a first name of theirs when more than two people (``sharers``) use
+    the local part. ``alex@…`` on two domains with two different names is two people, and so are celery's Michael
+    Permana, Michael Fladischer and Michael Elsdörfer (all ``michael@…``; he also committed as "michael"), while
+    Ask Solem and "ask" (``ask@0x61736b.net``), alone with theirs, may be one."""
     surnames_a = {w for n in a for w in n.split()[1:] if len(w) >= 3}
     surnames_b = {w for n in b for w in n.split()[1:] if len(w) >= 3}
     if surnames_a & surnames_b:
@@ -101,6 +118,8 @@ def _names_agree(a: set[str], b: set[str], local: str) -> bool:
     if len(local) >= 6 and any(not ch.isalpha() for ch in local):
         return True
     folded = fold_name(local).replace(" ", "")
+    if sharers > 2 and folded in _first_names(a | b):
+        return False
     return any(n.replace(" ", "") == folded for n in a | b)
 
 
@@ -183,7 +202,9 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_login: dict[str, list[int]] = {}
     folded: list[set[str]] = []
     for i, row in enumerate(humans):
-        names = {fold_name(n) for n in row["names"] + [row["name"]]} - {""}
+        # the names the person used (the display name may carry an address that tells two of them apart), without an
+        # address a name holds ("Michael Elsdoerfer michael@elsdoerfer.com")
+        names = {fold_name(" ".join(w for w in n.split() if "@" not in w)) for n in row["names"] or [row["name"]]} - {""}
         folded.append(names)
         for name in sorted(names):  # sets of strings iterate in a per-process order: the reasons' order must not
             by_name.setdefault(name, []).append(i)
@@ -198,7 +219,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             add(i, j, f"same name {name!r}" + (ONE_WORD_NAMES if " " not in name else ""))
     for part, members in by_local.items():
         for i, j in combinations(sorted(set(members)), 2):
-            if _names_agree(folded[i], folded[j], part):
+            if _names_agree(folded[i], folded[j], part, len(set(members))):
                 add(i, j, f"same e-mail local part {part!r}")
         for j in by_login.get(part, ()):
             for i in set(members):

@@ -6,7 +6,8 @@ of rich the CLI used, written with the standard library and giving the same
 text: console markup (``[bold red]error:[/] …``, ``escape``), styled text
 (``Styled``, rich's ``Text``), word wrapping at the console width (rich's
 ``divide_line``: a line broken at a space keeps that space, a word longer
-than the width is folded), the width itself (``$COLUMNS``, else the
+than the width is folded; not rich's: after a ``/`` in it where it has one,
+when asked, so a path folds between its folders), the width itself (``$COLUMNS``, else the
 terminal's, else 80) and colour only on a terminal (not with ``$NO_COLOR``).
 Tables are ``render.text_table``.
 
@@ -24,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 if TYPE_CHECKING:
     import rich.console
 
-__all__ = ["Console", "Styled", "cell_len", "chop_cells", "console", "divide_line", "err_console", "escape", "markup", "one_cell_each",
-           "set_cell_size"]
+__all__ = ["Console", "Styled", "cell_len", "chop_cells", "console", "divide_line", "err_console", "escape", "folded", "markup",
+           "one_cell_each", "set_cell_size"]
 
 DEFAULT_WIDTH = 80
 # patterns compiled on first use (``re`` keeps them): a JSON answer needs none of them
@@ -140,8 +141,29 @@ def chop_cells(text: str, width: int) -> list[str]:
     return ["".join(line) for line in lines]
 
 
-def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
-    """Offsets to break ``text`` at so each piece fits ``width`` cells: before a word, or inside one too long (``fold``)."""
+def folded(word: str, width: int, fold_after: str = "") -> list[str]:
+    """``word`` in pieces of at most ``width`` cells: each piece as long as it can be while it ends right after one of
+    the characters ``fold_after`` (a path: ``service/history/`` | ``workflow/`` | ``mutable_state_impl.go``); a part
+    with none of them that is longer than ``width`` is cut (``chop_cells``), starting a piece of its own."""
+    if not fold_after or not any(char in word for char in fold_after):
+        return chop_cells(word, width)
+    measure = len if one_cell_each(word) else cell_len
+    pieces: list[str] = []
+    piece = ""
+    for part in re.findall(f"[^{re.escape(fold_after)}]*[{re.escape(fold_after)}]+|.+", word):
+        if piece and measure((piece + part).rstrip()) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += part
+        if measure(piece.rstrip()) > width:
+            *whole, piece = chop_cells(piece, width)
+            pieces += whole
+    return [*pieces, piece]
+
+
+def divide_line(text: str, width: int, fold: bool = True, fold_after: str = "") -> list[int]:
+    """Offsets to break ``text`` at so each piece fits ``width`` cells: before a word, or inside one too long (``fold``),
+    after one of the characters ``fold_after`` in it where it can (``folded``)."""
     measure = len if one_cell_each(text) else cell_len  # a table's usual text: its parts measured by their length
     if measure(text) <= width:  # every word fits after the ones before it: no break (a cell table's usual line)
         return []
@@ -154,7 +176,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
             offset += measure(word)
         elif word_length > width:
             if fold:
-                pieces = chop_cells(word, width)
+                pieces = folded(word, width, fold_after)
                 for index, piece in enumerate(pieces):
                     if start:
                         breaks.append(start)
@@ -236,8 +258,10 @@ class Styled:
             start += len(part) + 1
         return out
 
-    def wrap(self, width: int, *, justify: str = "default", overflow: str = "fold", no_wrap: bool = False) -> list["Styled"]:
-        """The lines of this text in ``width`` cells, as rich's ``Text.wrap`` makes them."""
+    def wrap(self, width: int, *, justify: str = "default", overflow: str = "fold", no_wrap: bool = False,
+             fold_after: str = "") -> list["Styled"]:
+        """The lines of this text in ``width`` cells, as rich's ``Text.wrap`` makes them; a word too long for a line is
+        folded after one of the characters ``fold_after`` in it where it can (``folded``: not rich's)."""
         lines: list[Styled] = []
         for line in self.split_lines():
             if "\t" in line.plain:
@@ -251,7 +275,7 @@ class Styled:
                     continue
                 pieces = [line]
             else:
-                offsets = [0, *divide_line(line.plain, width, fold=overflow == "fold"), len(line.plain)]
+                offsets = [0, *divide_line(line.plain, width, fold=overflow == "fold", fold_after=fold_after), len(line.plain)]
                 pieces = [_rstrip_end(line.slice(a, b), width) for a, b in zip(offsets, offsets[1:])]
             for index, piece in enumerate(pieces):
                 if _fits(piece.plain, width, justify):

@@ -9,7 +9,8 @@ tables interpolate ``escape``d values.
 Tables fit an 80-column terminal without hiding meaning (``FittedTable``):
 names and paths are ``IDENTIFIER`` columns, kept whole while lists and prose
 can give way, and folded onto the next line rather than cut short with an
-ellipsis; columns empty in every row are left out.
+ellipsis — a path after a ``/`` (``service/history/`` | ``workflow/``), a
+word only where no width spares it; columns empty in every row are left out.
 
 Tables are drawn by ``render.text_table`` (rich's layout, without rich: the
 CLI imports this module to start).
@@ -17,6 +18,9 @@ CLI imports this module to start).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections import Counter
 from typing import Any, Iterable
 
 from cairn.api.render.console import Styled, cell_len, escape, one_cell_each
@@ -30,6 +34,8 @@ NUMBER = "number"  # right-aligned, never wrapped
 TEXT = "text"  # prose and lists: wrapped at spaces first
 READABLE = 20  # identifiers keep this much before a long word elsewhere has to fold
 NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
+FOLD_AFTER = "/"  # a word too long for its column folds after one of these where it can: a path between its folders
+FOLD_LINES = 3  # when some word must be cut: one cut in two reads as badly as this many more lines
 
 # A scope with no file the truck factor counts has none (None), which is not a truck factor of 0
 NOT_COUNTED = "–"
@@ -82,10 +88,18 @@ class FittedTable:
 
     Rich's layout (``text_table``) shrinks the widest columns first and cuts words short with "…", so a
     path or a module name is the first thing lost on an 80-column terminal.
-    Here lists and prose give way first (wrapped at spaces, down to their
-    longest word), then identifiers down to ``READABLE`` (folded onto the next
-    line, never cut), then long words in prose, then anything but numbers down
-    to ``NARROWEST``.
+    Here a cell breaks at spaces and, inside a word too long for its column,
+    after a ``/`` (``FOLD_AFTER``): its *units* are the pieces between those
+    breaks (``service/``, ``history/``, ``mutable_state_impl.go``), and a unit
+    wider than the column is the only thing folded mid-word. Lists and prose
+    give way first (down to their longest unit), then identifiers down to
+    ``READABLE``, then identifiers down to their longest unit: nothing is cut
+    mid-word yet. When that is still too wide, the widths (each between
+    ``NARROWEST``, or its content when shorter, and up to what it wants) are
+    those that cut the fewest words and take the fewest lines, a cut word
+    weighing ``FOLD_LINES`` lines, using as much of the width as they can (then
+    shrinking prose rather than identifiers): one path with a 43-letter file
+    name is folded rather than "(inactive)" in every row.
     """
 
     def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[Styled]], *, show_header: bool = True):
@@ -102,13 +116,14 @@ class FittedTable:
         if sum(want) <= room:
             return None
         widths = list(want)
-        longest_word = [max([_longest_word(r[i].plain) for r in self.rows] + [_longest_word(headers[i])]) for i in range(len(self.columns))]
+        units = [sorted([_longest_unit(r[i].plain) for r in self.rows] + [_longest_unit(headers[i])])
+                 for i in range(len(self.columns))]
         kinds = [kind for _, kind in self.columns]
-        stages = [  # who gives way first, and down to what
-            {i: min(want[i], max(longest_word[i], NARROWEST)) for i, kind in enumerate(kinds) if kind == TEXT},
-            {i: min(want[i], READABLE) for i, kind in enumerate(kinds) if kind == IDENTIFIER},
-            {i: min(want[i], NARROWEST) for i, kind in enumerate(kinds) if kind == TEXT},
-            {i: min(want[i], NARROWEST) for i, kind in enumerate(kinds) if kind == IDENTIFIER},
+        whole = {i: min(want[i], max(units[i][-1], NARROWEST)) for i, kind in enumerate(kinds) if kind != NUMBER}
+        stages = [  # who gives way first, and down to what: no unit is folded yet
+            {i: floor for i, floor in whole.items() if kinds[i] == TEXT},
+            {i: max(floor, min(want[i], READABLE)) for i, floor in whole.items() if kinds[i] == IDENTIFIER},
+            {i: floor for i, floor in whole.items() if kinds[i] == IDENTIFIER},
         ]
         for floors in stages:
             while sum(widths) > room:
@@ -117,6 +132,9 @@ class FittedTable:
                     break
                 widest = max(shrinkable, key=lambda i: widths[i])
                 widths[widest] -= 1
+        if sum(widths) > room:
+            narrowest = {i: min(want[i], NARROWEST) for i in whole}
+            widths = _fewest_folds(want, narrowest, self.rows, units, kinds, room)
         return widths
 
     def folded_cells(self, available: int) -> int:
@@ -125,7 +143,7 @@ class FittedTable:
         widths = self.widths(available)
         if widths is None:
             return 0
-        return sum(widths[i] < _longest_word(row[i].plain) for row in self.rows for i in range(len(self.columns)))
+        return sum(widths[i] < _longest_unit(row[i].plain) for row in self.rows for i in range(len(self.columns)))
 
     def render_lines(self, width: int) -> list[Styled]:
         """The table's lines in ``width`` columns of console."""
@@ -136,7 +154,7 @@ class FittedTable:
             if kind == NUMBER:
                 columns.append(Column(literal(header), justify="right", no_wrap=True, width=fixed))
             else:
-                columns.append(Column(literal(header), overflow="fold", width=fixed))
+                columns.append(Column(literal(header), overflow="fold", width=fixed, fold_after=FOLD_AFTER))
         out = Table(*columns, title=literal(self.title), title_justify="left", show_header=self.show_header)
         for row in self.rows:
             out.add_row(*row)
@@ -149,10 +167,59 @@ def _longest_line(text: str) -> int:
     return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
-def _longest_word(text: str) -> int:
+def _line_lengths(text: str) -> list[int]:
     if one_cell_each(text):
-        return max(map(len, text.split()), default=0)
-    return max((cell_len(word) for word in text.split()), default=0)
+        return [len(text)]
+    return [cell_len(line) for line in text.splitlines()] or [0]
+
+
+def _longest_unit(text: str) -> int:
+    """The widest piece of ``text`` no line break falls in when its column is at least that wide: a word, or in a word
+    holding a ``/``, a part up to and with a ``/`` (``history/``) or after the last one (``mutable_state_impl.go``)."""
+    measure = len if one_cell_each(text) else cell_len
+    if FOLD_AFTER not in text:
+        return max(map(measure, text.split()), default=0)
+    return max(map(measure, re.findall(r"[^\s/]*/+|[^\s/]+", text)), default=0)
+
+
+def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[Styled]], units: list[list[int]],
+                  kinds: list[str], room: int) -> list[int]:
+    """Widths for the columns of ``narrowest`` (each from its floor there up to its ``want``; the others keep theirs)
+    within ``room`` that cost the least: a cell folded mid-word (its column narrower than its widest unit: ``units``,
+    each column's sorted) costs ``FOLD_LINES`` lines, and every line of the table one (a line of n characters takes
+    ceil(n / width)); then that leave the least room unused, then keep identifiers the widest. When even the floors
+    do not fit: the floors."""
+    order = sorted(narrowest)
+    fixed = sum(w for i, w in enumerate(want) if i not in narrowest)
+    if fixed + sum(narrowest.values()) >= room:
+        return [narrowest.get(i, w) for i, w in enumerate(want)]
+    spare = room - fixed - sum(narrowest.values())
+    upper = {i: min(want[i], narrowest[i] + spare) for i in order}  # (no column can be wider and the rest fit)
+    cost: dict[int, list[tuple[int, int]]] = {}  # column -> (folds, lines) at each width from its floor up
+    for i in order:
+        lengths = Counter(n for row in rows for n in _line_lengths(row[i].plain))
+        cost[i] = [(len(units[i]) - bisect_right(units[i], width),
+                    sum(n * -(-length // width) for length, n in lengths.items()))
+                   for width in range(narrowest[i], upper[i] + 1)]
+    # each total width reachable so far -> (cost, identifiers' width given up, the widths chosen)
+    best: dict[int, tuple[int, int, tuple[int, ...]]] = {fixed: (0, 0, ())}
+    for i in order:
+        reached: dict[int, tuple[int, int, tuple[int, ...]]] = {}
+        for total, (spent, narrowed, chosen) in best.items():
+            for width in range(narrowest[i], upper[i] + 1):
+                if total + width > room:
+                    break
+                folds, lines = cost[i][width - narrowest[i]]
+                key = (spent + FOLD_LINES * folds + lines, narrowed + (want[i] - width if kinds[i] == IDENTIFIER else 0),
+                       (*chosen, width))
+                if total + width not in reached or key[:2] < reached[total + width][:2]:
+                    reached[total + width] = key
+        best = reached
+    total = min(best, key=lambda t: (best[t][0], -t, best[t][1]))
+    out = list(want)
+    for i, width in zip(order, best[total][2]):
+        out[i] = width
+    return out
 
 
 def count(n: int | None, unit: str, plural: str | None = None) -> str:

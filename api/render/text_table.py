@@ -7,7 +7,8 @@ one space of padding in each cell. Columns are as wide as their widest line;
 when the table is wider than the console, columns that may wrap give way
 (widest first, rich's ``_collapse_widths``), then every column evenly
 (``ratio_reduce``). Cells wrap at spaces; ``overflow="fold"`` folds a word
-too long for its column, ``"ellipsis"`` cuts it with "…"; ``no_wrap`` columns
+too long for its column (after one of a column's ``fold_after`` characters
+where it can: not rich's), ``"ellipsis"`` cuts it with "…"; ``no_wrap`` columns
 keep one line. A string cell is console markup (as in rich); a ``Styled`` one
 is shown as written.
 """
@@ -33,15 +34,16 @@ PADDING = 2  # one space each side
 class Column:
     """A column's header and how its cells are laid out; ``width`` (of the text, without padding) fixes it."""
 
-    __slots__ = ("header", "justify", "no_wrap", "overflow", "width")
+    __slots__ = ("header", "justify", "no_wrap", "overflow", "width", "fold_after")
 
     def __init__(self, header: str | Styled = "", justify: str = "left", no_wrap: bool = False, overflow: str = "ellipsis",
-                 width: int | None = None) -> None:
+                 width: int | None = None, fold_after: str = "") -> None:
         self.header = header
         self.justify = justify
         self.no_wrap = no_wrap
         self.overflow = overflow
         self.width = width
+        self.fold_after = fold_after  # a folded word breaks after one of these where it can (a path's "/")
 
     def header_text(self) -> Styled:
         return self.header if isinstance(self.header, Styled) else markup(self.header)
@@ -139,7 +141,8 @@ class Table:
         inner = width - PADDING
         if inner < 1:  # no room for text: rich draws the column blank
             return [Styled(" " * width)]
-        wrapped = cell.wrap(inner, justify=column.justify, overflow=column.overflow, no_wrap=column.no_wrap)
+        wrapped = cell.wrap(inner, justify=column.justify, overflow=column.overflow, no_wrap=column.no_wrap,
+                            fold_after=column.fold_after)
         return [_padded(line) for line in wrapped]
 
 

@@ -33,7 +33,10 @@ span or the record's folder it still is. The repository's own name
 as its first word, celestia-node's ``cmd/celestia``; React Router's package ``react-router``) is evidence
 only so too, not in a title or prose, its package's name only in code; so is a name that is an ordinary word (``PLAIN_WORD_NAMES``: jaeger's ``internal``
 in "Internal Tracing", a ``common`` in "a common case"); a name that is a word of prose (``PROSE_WORD_NAMES``:
-"api", "config") is evidence in a title, not in prose.
+"api", "config") is evidence in a title, not in prose. A name the record calls a repository ("the registry
+repository", "the registry's GitHub repository") is that other repository's in its title and prose: OpenTofu's
+registry RFCs are about its registry's own repository, not ``internal/registry`` (as a path, a module or code it
+still counts).
 """
 
 from __future__ import annotations
@@ -212,6 +215,8 @@ def infer_components(decision: Decision, components: dict[str, list[str]],
         lname = name.lower()
         if len(lname) >= 3:
             prose = name not in product and lname not in PLAIN_WORD_NAMES and (lname in low or lname in title)  # else no search can (or may) match
+            # (the record calls the name a repository of its own: OpenTofu's registry RFCs, "the registry repository")
+            prose = prose and not _repository_pattern(lname).search(low)
             word = _word_pattern(lname) if prose else None
             if word is not None and word.search(title):
                 weights.append(0.7)
@@ -369,6 +374,14 @@ def _word_pattern(name: str) -> re.Pattern[str]:
     """A component's (lower-case) name as a word of prose."""
     word = re.escape(name)
     return re.compile(word + r"(?<![\w./-]" + word + r")(?![\w/-])")  # (followed by "/": a path's folder)
+
+
+@lru_cache(maxsize=4096)
+def _repository_pattern(name: str) -> re.Pattern[str]:
+    """A component's (lower-case) name as the name of a repository: "the registry repository", "the registry's GitHub
+    repository", "registry repo"."""
+    word = re.escape(name)
+    return re.compile(word + r"(?<![\w./-]" + word + r")(?:'s)?\s+(?:github\s+|git\s+)?repo(?:sitory|sitories|s)?\b")
 
 
 #: Folders that hold a repository's documents rather than a part of its code.

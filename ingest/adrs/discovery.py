@@ -20,8 +20,10 @@ and proposed records so; and design proposals, ``proposals``,
 ``design-proposals``, ``proposals-accepted``, ``proposals-done``,
 ``proposals-rejected``: Thanos' and Tempo's design records; and design folders and requests for comments,
 ``design``, ``designs``, ``design-docs``, ``rfc``, ``rfcs``, and ``decisions`` or ``decision-log`` outside ``docs``,
-when most of their documents state a status: crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's ``rfcs``,
-React Router's ``decisions/`` — not gopls' design notes or cometbft's RFCs,
+when most of their documents state a status (crossplane's ``design/``, Jaeger's ``docs/rfc``, flux2's ``rfcs``,
+React Router's ``decisions/``) or most are named by the date they were written (``dated_records``: OpenTofu's
+``rfc/20241206-oci-registries.md``, Vector's ``rfcs/2020-03-06-1999-slug.md``, cert-manager's
+``design/20240518.slug.md``) — not gopls' design notes or cometbft's numbered RFCs,
 which are discussions; and Kubernetes Enhancement Proposals, ``keps``: kueue's ``keps/NNNN-slug/README.md`` with
 their ``kep.yaml``), and, whatever its name, a folder of three documents or more numbered as records in a series are
 (``NNN-slug.md``, three digits or more: Loki's Loki Improvement Documents, ``lids/0001-Introduction.md``; not a
@@ -36,7 +38,9 @@ included) except ``README``/``index`` pages and templates (``template.md``,
 ``adr-template.md``, ``0000-template.md``; not
 ``0007-use-jinja-as-template-engine.md``); in the root and the documentation
 folders, only the numbered records directly in them are. A numbered folder inside a decision folder is one
-record, its ``README``/``index`` page the record's text (flux2's ``rfcs/0001-authorization/README.md``). Records are Markdown or
+record, its ``README``/``index`` page the record's text (flux2's ``rfcs/0001-authorization/README.md``); the
+documents a record links in the folder beside it named as it is are its chapters, not records (``reading``: OpenTofu's
+``rfc/20241206-oci-registries/1-oci-primer.md`` … of ``rfc/20241206-oci-registries.md``). Records are Markdown or
 reStructuredText (``.rst``: Open edX's OEP-19 ``docs/decisions/0001-….rst``). Such a folder is
 listed as ``FOLDER/adr-*`` (the root as ``.``).
 
@@ -160,7 +164,9 @@ def find_adr_folders(root: Path, settings: AdrSettings | AdrPaths,
     for f in nested:
         folder = f.removesuffix(NUMBERED_RECORDS)
         if _inside(root, folder) and (root / folder).is_dir() and not (root / folder).is_symlink():
-            if f == folder and _needs_statuses(folder) and not states_statuses(root, folder):
+            if f == folder and _needs_statuses(folder) and not (
+                    states_statuses(root, folder) or _DESIGN_FOLDER_NAME.fullmatch(folder.rpartition("/")[2])
+                    and dated_records(root, folder)):
                 continue
             wanted.append(f)
     # A folder inside another one is read with it.
@@ -213,6 +219,30 @@ def states_statuses(root: Path, folder: str, *, head: int = 4096, most: int = 40
         if documents == most:
             break
     return stating >= 3 and 2 * stating >= documents
+
+
+def dated_records(root: Path, folder: str) -> bool:
+    """Whether most of the documents directly in ``folder`` (three at least) are named by the date they were written,
+    as log4brains names its records (``20241206-oci-registries.md``, Vector's ``2020-03-06-1999-slug.md``,
+    cert-manager's ``20240518.slug.md``): a folder of requests for comments or designs so named is a log of records,
+    each merged on a day, whether or not it states a status (OpenTofu's ``rfc/``, whose README says its RFCs "have been
+    discussed, reviewed, and accepted"; Vector's ``rfcs/``, merged once three team members approve). A number alone
+    is no such evidence: cometbft's ``rfc-NNN-slug.md`` are discussions "for which no immediate decision is required".
+    Reads names only."""
+    from cairn.ingest.adrs.fields import date_slug  # (the check for changes asks only for a folder named so)
+
+    try:
+        names = sorted(os.listdir(root / folder))
+    except OSError:
+        return False
+    documents = dated = 0
+    for name in names:
+        stem, dot, extension = name.rpartition(".")
+        if not dot or "." + extension.lower() not in RECORD_EXTENSIONS or is_template(stem) or stem.lower() in NOT_DECISIONS:
+            continue
+        documents += 1
+        dated += date_slug(stem) is not None
+    return dated >= 3 and 2 * dated > documents
 
 
 def nested_adr_folders(paths: Iterable[str]) -> list[str]:

@@ -11,7 +11,9 @@ is rejected), a negated phrase naming none and "superseded" after another subjec
 than the record naming a part superseded (amended). A line naming three statuses
 or more as alternatives or quoted is a template's choices left in, no status. Relation lines (``Superseded by [3. Title](0003-title.md)``,
 adr-tools' "Superceded by", ``Amends …``) give references that ``relations``
-resolves.
+resolves, and so does a sentence about the record that links another after its
+verb anywhere in the text ("This RFC has been superseded by [X](x.md)":
+``relations_in_prose``).
 """
 
 from __future__ import annotations
@@ -183,6 +185,90 @@ def relation_refs(line: str) -> list[tuple[str, str, str | None]]:
     rest = m.group(2).strip().rstrip(".")
     refs = [r.strip() for r in re.split(r",|;|\band\b", rest) if r.strip()]
     return [(relation, r, None) for r in refs]
+
+
+#: Words that name the record itself after "this" ("This RFC has been superseded by …"), and the second word of the
+#: two-word names ("this design document", "this decision record").
+_THIS_RECORD = frozenset({"rfc", "adr", "record", "decision", "proposal", "document", "doc", "design", "lid", "kep"})
+#: Words that may stand between the record and its verb: "has since been", "was later", "is now partly".
+_AUXILIARIES = frozenset({"is", "was", "has", "have", "had", "been", "now", "since", "later", "then", "also", "hereby",
+                          "fully", "entirely", "completely", "partly", "partially"})
+#: The verbs (lower-case) a record relates itself to another with: (with "by" after them, without).
+_RELATION_VERBS = {
+    "superseded": ("superseded_by", "supersedes"), "superceded": ("superseded_by", "supersedes"),
+    "replaced": ("superseded_by", "supersedes"), "supersedes": (None, "supersedes"),
+    "supercedes": (None, "supersedes"), "replaces": (None, "supersedes"),
+    "amended": ("amended_by", "amends"), "amends": (None, "amends"),
+}
+_PROSE_TOKEN = LazyPattern(r"[a-z]+|\S")
+
+
+def relations_in_prose(markdown: str) -> list[tuple[str, str, str | None]]:
+    """The relations a paragraph (Markdown source) states in a sentence whose subject is the record itself, to the
+    records it links right after the verb: "This RFC has been superseded by [20260807-….md](…)" (OpenTofu's, under a
+    ``> [!IMPORTANT]`` callout), "This RFC was later superseded by [Linter Policy](…)", "This RFC has superseded
+    [….md](…)", "This ADR supersedes [ADR 3](…) and [ADR 4](…)"; "partly superseded by" is amended_by. Not a
+    sentence about something else ("It supersedes the tool-routing decision recorded in [RFC 0002 §5](…)", "the
+    snapshot … is superseded"), nor one that links no record right after the verb ("This ADR supersedes the
+    decisions made in ADRs 60 and 61"). Read word by word, one pass."""
+    from cairn.ingest.adrs.markdown import commonmark
+
+    tokens: list[str | tuple[str, str]] = []  # words and punctuation (lower-case); a link as (its text, its target)
+    inline = commonmark().parseInline(markdown)
+    link: list[str] | None = None
+    href = ""
+    for child in (inline[0].children or []) if inline else ():
+        if child.type == "link_open":
+            link, href = [], str(child.attrs.get("href") or "")
+        elif child.type == "link_close" and link is not None:
+            tokens.append(("".join(link).strip(), href))
+            link = None
+        elif link is not None:
+            link.append(child.content if child.type in ("text", "code_inline") else "")
+        elif child.type == "text":
+            tokens += _PROSE_TOKEN.findall(child.content.lower())
+        elif child.type not in ("softbreak", "hardbreak"):
+            tokens.append("`")  # (code, an image, markup: no word of the sentence)
+    found: list[tuple[str, str, str | None]] = []
+    for at, token in enumerate(tokens):
+        if token != "this" or at + 1 >= len(tokens) or tokens[at + 1] not in _THIS_RECORD:
+            continue
+        i = at + 2
+        if i < len(tokens) and tokens[i] in _THIS_RECORD:
+            i += 1  # ("this design document")
+        words: list[str] = []
+        while i < len(tokens) and tokens[i] in _AUXILIARIES:
+            words.append(tokens[i])  # type: ignore[arg-type]
+            i += 1
+        verb = tokens[i] if i < len(tokens) and isinstance(tokens[i], str) else None
+        if verb not in _RELATION_VERBS:
+            continue
+        passive, active = _RELATION_VERBS[verb]
+        i += 1
+        if i < len(tokens) and tokens[i] == "by":
+            relation = passive
+            i += 1
+        elif not {"is", "was", "been"} & set(words):
+            relation = active
+        else:
+            continue
+        if relation == "superseded_by" and {"partly", "partially"} & set(words):
+            relation = "amended_by"
+        if relation is None:
+            continue
+        if i < len(tokens) and tokens[i] == ":":
+            i += 1
+        while i < len(tokens) and isinstance(tokens[i], tuple):
+            text, target = tokens[i]  # type: ignore[misc]
+            found.append((relation, text, target))
+            i += 1
+            if i + 1 < len(tokens) and tokens[i] == "," and isinstance(tokens[i + 1], tuple):
+                i += 1
+            elif i + 1 < len(tokens) and tokens[i] in ("and", "or") and isinstance(tokens[i + 1], tuple):
+                i += 1
+            elif i + 2 < len(tokens) and tokens[i] == "," and tokens[i + 1] == "and" and isinstance(tokens[i + 2], tuple):
+                i += 2
+    return found
 
 
 def parse_date(value: Any) -> str | None:

@@ -12,7 +12,11 @@ pattern-matching the whole file:
 * MADR 2 and log4brains: ``* Status:`` / ``- Deciders:`` / ``* Date:`` bullets
   between the title and the first section (bold ``**Status:**`` lines too);
   log4brains' ``YYYYMMDD-slug.md`` names, where a missing status means accepted
-  (unless the folder says otherwise), and the other dated names so read:
+  (unless the folder says otherwise): a dated record was merged into a log of
+  decisions once decided, as OpenTofu's ``rfc/README.md`` says of its RFCs
+  ("discussed, reviewed, and accepted") and Vector's of its (merged once three
+  team members approve); ``status_raw`` stays empty, the status stated by none;
+  and the other dated names so read:
   cert-manager's ``YYYYMMDD.slug.md``, Vector's ``YYYY-MM-DD-ISSUE-slug.md``
   (numbered by the issue; a date at the title's start is not part of it);
 * Cosmos / Tendermint (cosmos-sdk, ibc-go, cometbft): a ``## Changelog``
@@ -21,6 +25,10 @@ pattern-matching the whole file:
   ``decision-makers``, ``consulted``, ``informed``; Cairn's own optional keys
   ``components``, ``supersedes``, ``superseded-by``, ``amends``, ``amended-by``
   and ``rules`` (see ``ingest.rules``).
+
+A sentence about the record itself that links the record it relates to states a relation too ("This RFC has
+been superseded by [X](x.md)": ``fields.relations_in_prose``); a relation only to a record found is kept, and it
+supersedes the record's status as one in a status line does (``relations``).
 
 A record kept in a folder of retired records (``historic-adrs``, ``deprecated``,
 ``archive`` …) is deprecated unless it says it was superseded or rejected; one
@@ -42,7 +50,7 @@ import yaml
 
 from cairn.ingest.adrs.fields import (
     as_list, as_text, changelog_date, clean_title, date_slug, dated_number, dedupe, fallback_status, file_number, first_of, lists_statuses,
-    one_line, parse_date, people_list, read_status, relation_refs, split_tags, status_of_folder,
+    one_line, parse_date, people_list, read_status, relation_refs, relations_in_prose, split_tags, status_of_folder,
 )
 from cairn.ingest.adrs.discovery import RECORD_PAGES, is_record_folder
 from cairn.ingest.adrs.markdown import Document, commonmark
@@ -143,6 +151,12 @@ def parse_decision(path: str, raw: bytes) -> Decision:
     links_section = doc.section("links") or []
     for line in links_section:
         decision.references += relation_refs(line)
+    stated = set(decision.references)
+    for paragraph in doc.relation_paragraphs:  # ("This RFC has been superseded by [X](x.md)")
+        for ref in relations_in_prose(paragraph):
+            if ref not in stated:
+                stated.add(ref)
+                decision.references.append(ref)
     for rel_name in RELATIONS:
         for item in as_list(front.get(rel_name)):
             decision.references.append((rel_name, item, None))

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 SUMMARY_CHARS = 400
+#: What an inline block must hold (lower-case) to be read for a relation to another record (``fields.relations_in_prose``).
+RELATION_STEMS = ("supersed", "superced", "replace", "amend")
 
 
 @cache
@@ -58,6 +60,9 @@ class Document:
         texts: list[str] = []
         self.code_spans: list[str] = []
         self.link_targets: list[str] = []  # every link's target as written (``../../internal/storage/x.go``)
+        #: the inline blocks (Markdown source) that may state a relation to another record ("This RFC has been
+        #: superseded by [X](x.md)": ``fields.relations_in_prose``), by a word stem they hold
+        self.relation_paragraphs: list[str] = []
         current: tuple[int, str, str, list[str], list[str]] | None = None
         pending_heading: int | None = None
         # the list items open at each token, and the last heading's position: whether a paragraph is a list item's
@@ -97,6 +102,9 @@ class Document:
                 paragraph = tokens[i - 1].type == "paragraph_open" and not listed
                 if paragraph:
                     (current[4] if current is not None else self.preamble_paragraphs).append(plain)
+                lowered = tok.content.lower()
+                if any(stem in lowered for stem in RELATION_STEMS):
+                    self.relation_paragraphs.append(tok.content)
                 self._code(tok)
             elif tok.type in ("fence", "code_block"):
                 info = (tok.info or "").strip().split()

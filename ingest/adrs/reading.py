@@ -53,6 +53,30 @@ def with_kep_metadata(root: Path, rel: str, raw: bytes) -> tuple[bytes, str | No
     return b"---\n" + metadata.rstrip() + b"\n---\n" + raw, None
 
 
+def fold_chapters(decisions: list[Decision]) -> list[Decision]:
+    """``decisions`` without the chapters of a record, each folded into its record: a document below the folder
+    beside the record and named as it is, ``X/`` beside ``X.md``, that the record links (OpenTofu's
+    ``rfc/20241206-oci-registries.md`` links its ten pages ``rfc/20241206-oci-registries/1-oci-primer.md`` … from its
+    table of contents, and ``rfc/20240513-static-evaluation.md`` its ``…/module-expansion.md``). The record takes their
+    text, code and links, which say what it governs as its own do, in the order it links them; its title, status,
+    dates and summary stay its own. A document there that the record does not link is a record of its own (Argo CD's
+    ``docs/proposals/feature-bounties/hide-annotations.md``, a proposal the feature bounties brought)."""
+    by_path = {d.path: d for d in decisions}
+    folded: set[str] = set()
+    # (the deepest records first: a chapter's own chapters are in it before it is folded)
+    for decision in sorted(decisions, key=lambda d: -d.path.count("/")):
+        folder = decision.path.rpartition(".")[0] + "/"
+        pages = [by_path[target] for target in dict.fromkeys(decision.linked_paths)
+                 if target.startswith(folder) and target in by_path and target not in folded]
+        if not pages:
+            continue
+        folded.update(page.path for page in pages)
+        decision.text = "\n".join([decision.text, *(page.text for page in pages)])
+        decision.code_spans = decision.code_spans + [span for page in pages for span in page.code_spans]
+        decision.linked_paths = list(dict.fromkeys(decision.linked_paths + [p for page in pages for p in page.linked_paths]))
+    return [d for d in decisions if d.path not in folded]
+
+
 def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list[str]] | None = None,
                    cache: DecisionCache | None = None, nested: Sequence[str] = (),
                    product: Sequence[str] = (), packages: Mapping[str, str] | None = None,
@@ -95,7 +119,7 @@ def read_decisions(root: Path, settings: AdrSettings, components: dict[str, list
                 continue
             result.problems += [Problem(rel, note, skipped=False) for note in decision.notes]
             result.decisions.append(decision)
-    result.decisions.sort(key=lambda d: d.path)
+    result.decisions = fold_chapters(sorted(result.decisions, key=lambda d: d.path))
     resolve_relations(result)
     components = components or {}
     packages = dict(packages or {})

@@ -84,6 +84,7 @@ class RstDocument(Document):
         self.cairn_blocks = []
         self.code_spans = []
         self.link_targets = []
+        self.relation_paragraphs: list[str] = []  # (a relation in a sentence is read in Markdown only)
         self._nodes_module = nodes
         self._texts: list[str] = []
         self._cairn_lines = [i + 1 for i, line in enumerate(text.split("\n")) if _CAIRN_DIRECTIVE.match(line)]

@@ -534,3 +534,47 @@ def test_a_folder_of_numbered_documents_stating_statuses_holds_records_whatever_
         "docs/sources/community/lids/0002-RemoteRuleEvaluation.md": (2, "Remote Rule Evaluation", "accepted", "2023-01-01"),
         "docs/sources/community/lids/0005-mixin.md": (5, "Loki mixin configuration", "proposed", "2023-01-01"),
     }
+
+
+def test_a_folder_of_dated_requests_for_comments_is_records_each_with_its_chapters(tmp_path):
+    # OpenTofu keeps rfc/YYYYMMDD-slug.md, accepted once merged (its README says so), stating no status; one RFC's
+    # pages, which it links, are in the folder beside it (rfc/20241206-oci-registries/N-….md); a superseded one says
+    # so in a sentence under a callout; the registry RFCs are about the registry's own repository, not internal/registry
+    repo = GitRepo(tmp_path / "tofu")
+    repo.commit({
+        "internal/registry/client.go": "package registry\n", "internal/registry/response.go": "package registry\n",
+        "internal/getproviders/source.go": "package getproviders\n", "internal/getproviders/oci.go": "package getproviders\n",
+        "internal/command/init.go": "package command\n", "internal/command/plan.go": "package command\n",
+        "rfc/README.md": "# The OpenTofu RFCs\n\nRFCs that have been discussed, reviewed, and accepted.\n",
+        "rfc/yyyymmdd-template.md": "# Title\n\n## Proposed Solution\n\nWhat.\n",
+        "rfc/20231106-registry-folders.md": (
+            "# Registry: Repository Folder Structure\n\nThe folder structure of the registry repository lets the registry "
+            "keep provider metadata. The registry serves it, the registry checks it, the registry signs it.\n"),
+        "rfc/20241206-oci-registries.md": (
+            "# Providers from OCI Registries\n\n1. [A primer](20241206-oci-registries/1-oci-primer.md)\n"
+            "2. [Details](20241206-oci-registries/10-provider-details.md)\n"),
+        "rfc/20241206-oci-registries/1-oci-primer.md": "# A primer on OCI\n\nManifests and blobs.\n",
+        "rfc/20241206-oci-registries/10-provider-details.md": (
+            "# Provider installation details\n\n`internal/getproviders/oci.go` gets a new source.\n"),
+        # (a document there that the record does not link is a record: Argo CD's feature-bounties/hide-annotations.md)
+        "rfc/20241206-oci-registries/20250101-oci-mirrors.md": "# OCI mirrors\n\nA later proposal.\n",
+        "rfc/20251105-use-cobra.md": (
+            "# Exploring cobra\n\n> [!IMPORTANT]\nThis RFC has been superseded by "
+            "[20260807-use-urfave.md](20260807-use-urfave.md)\n\n## Why\n\nmitchellh/cli is archived.\n"),
+        "rfc/20260807-use-urfave.md": (
+            "# Using urfave/cli\n\n> [!NOTE]\n> This RFC has superseded [20251105-use-cobra.md](20251105-use-cobra.md)\n"),
+        # cometbft's numbered RFCs are discussions, stating no status: no records
+        **{f"docs/rfc/rfc-10{n}-topic.md": f"# RFC 10{n}: Topic\n\n## Changelog\n\n- Started\n" for n in range(3)},
+    }, date="2025-01-01T10:00:00+00:00")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["adrs", "--store", store, "--format", "json"]).output)
+    found = {d["path"]: (d["status"], d["date"], d["components"], d["superseded_by"]) for d in data["decisions"]}
+    assert found == {
+        "rfc/20231106-registry-folders.md": ("accepted", "2023-11-06", [], []),
+        "rfc/20241206-oci-registries.md": ("accepted", "2024-12-06", ["getproviders"], []),
+        "rfc/20241206-oci-registries/20250101-oci-mirrors.md": ("accepted", "2025-01-01", [], []),
+        "rfc/20251105-use-cobra.md": ("superseded", "2025-11-05", [], ["rfc/20260807-use-urfave.md"]),
+        "rfc/20260807-use-urfave.md": ("accepted", "2026-08-07", [], []),
+    }

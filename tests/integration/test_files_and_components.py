@@ -149,6 +149,15 @@ def test_inferred_components_look_through_containers_and_single_packages():
         ("ai", ["sentry_sdk/ai/**"]), ("integrations", ["sentry_sdk/integrations/**"]), ("scripts", ["scripts/**"]),
         ("sentry_sdk", ["sentry_sdk/*"]), ("tests", ["tests/**"]),
     ]
+    # and so does a folder of tests by its files: celery's t/ (test_*.py and their helpers) beside its package
+    celery = [f"celery/{part}/{m}.py" for part in ("app", "backends", "worker") for m in ("base", "utils", "state")]
+    celery += ["celery/__init__.py", "celery/local.py", "celery/result.py", "docs/conf.py"]
+    celery += [f"t/unit/{part}/test_{m}.py" for part in ("app", "backends", "worker") for m in ("base", "utils", "state")]
+    celery += ["t/unit/conftest.py", "t/integration/test_tasks.py", "t/integration/conftest.py",
+               "t/integration/tasks.py", "t/smoke/workers/dev.py", "t/skip.py"]
+    assert names(celery) == [("app", ["celery/app/**"]), ("backends", ["celery/backends/**"]),
+                             ("celery", ["celery/*"]), ("docs", ["docs/**"]), ("t", ["t/**"]),
+                             ("worker", ["celery/worker/**"])]
     examples = ("auth", "mvc", "ejs", "cookies", "params", "vhost")
     express = ["lib/express.js", "lib/router.js", "index.js"] + [f"examples/{e}/index.js" for e in examples]
     express += [f"examples/{e}/views/x.js" for e in examples] + [f"test/t{i}.js" for i in range(9)]
@@ -234,6 +243,26 @@ def test_inferred_components_look_through_containers_and_single_packages():
     component = ComponentMap(infer_components(go)).component_of
     assert [component(p) for p in ("internal/gzipfs/fs.go", "internal/storage/badger/s1.go")] == ["internal", "storage"]
     assert [component(p) for p in ("cmd/tracegen/main.go", "cmd/esmapping-generator/flags.go")] == ["cmd", "cmd"]
+    # service/ at the top holds one folder per service, as services/ does (temporal's frontend, history, matching,
+    # worker were one component "service"), unless it is a build unit of its own (opentelemetry-collector's Go module
+    # service/, whose internal/ and telemetry/ are its packages)
+    temporal = [f"service/{s}/{f}.go" for s in ("frontend", "history", "matching", "worker") for f in ("fx", "handler")]
+    temporal += ["service/fx.go", "service/history/queues/q.go"] + [f"common/{p}/{f}.go" for p in ("log", "persistence")
+                                                                     for f in ("a", "b", "c", "d")]  # (not 70 %)
+    assert [n for n, _ in names(temporal)] == ["common", "frontend", "history", "matching", "worker"]
+    collector = ["service/service.go", "service/config.go", "service/internal/graph/g.go", "service/telemetry/t.go",
+                 "receiver/r.go", "exporter/e.go"]
+    assert [c.name for c in infer_components(collector, "collector", build_units([*collector, "service/go.mod"]))] == [
+        "exporter", "receiver", "service"]
+    assert "telemetry" in [c.name for c in infer_components(collector, "collector")]
+    # a folder of such programs is one of them (temporal's cmd/tools/*/main.go, the mains of tools/, and cmd/server/
+    # were "cmd.tools" and a component "server" of one file); Go's internal/ is packages, not programs
+    tools = ["cmd/server/main.go", "cmd/tools/tdbg/main.go", "cmd/tools/sql/main.go", "cmd/tools/codegen/main.go",
+             "cmd/tools/codegen/types.go", "cmd/tools/getproto/main.go", "cmd/tools/getproto/run.sh",
+             "cmd/tools/getproto/extra.go", *(f"tools/{t}/{f}.go" for t in ("tdbg", "sql") for f in ("a", "b", "c"))]
+    assert names(tools) == [("cmd", ["cmd/**"]), ("tools", ["tools/**"])]
+    assert [n for n, _ in names([*tools, "cmd/tools/getproto/more.go", "cmd/tools/sql/more.go", "cmd/tools/sql/x.go",
+                                  "cmd/tools/tdbg/y.go", "cmd/tools/tdbg/z.go"])] == ["cmd.tools", "server", "tools"]
     # one thin main alone keeps its name (kueue's cmd/kueue/main.go beside cmd/kueuectl)
     kueue = ["cmd/kueue/main.go", *(f"cmd/kueuectl/k{i}.go" for i in range(3)), "pkg/a/a.go", "pkg/b/b.go"]
     assert ComponentMap(infer_components(kueue)).component_of("cmd/kueue/main.go") == "kueue"

@@ -247,3 +247,30 @@ def test_configured_patterns_apply_while_mining_and_are_stored(team):
     w3 = [graph.nodes[e.source]["name"] for e in graph.of_type(Rel.KNOWS) if graph.nodes[e.target].key == "web/w3.py"]
     assert w3 == ["Carol"]
     assert graph.repository["identity_patterns"] == {"agents": ["bob@example.com"], "bots": [], "humans": ["dependabot*"]}
+
+
+def test_a_co_author_who_is_the_author_is_no_reviewer_and_no_other_person(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    constantin = ("constantinblanariu", "42138913+constantinblanariu@users.noreply.github.com")
+    yimin = ("Yimin Chen", "yimin.chen@live.com")
+    # celery's f8668fcf: his work address as a co-author; temporal's: the address written after a login, no <>
+    repo.commit({"rpc.py": "a\n"}, author=constantin, trailers=["Co-authored-by: blanariu <blanariu@adobe.com>"])
+    repo.commit({"history.go": "a\n"}, author=yimin, trailers=["Co-authored-by: yiminc <yiminc yimin.chen@live.com>"])
+    # a real co-author still reviews; a handle that also co-authored someone else's work is someone else
+    repo.commit({"rpc.py": "b\n"}, author=constantin, trailers=["Co-authored-by: Dana Scully <dana@example.com>"])
+    repo.commit({"other.py": "a\n"}, author=("Ann Smith", "ann@example.com"),
+                trailers=["Co-authored-by: blanariu2 <blanariu2@example.com>"])
+    repo.commit({"more.py": "a\n"}, author=("constantinblanariu2", "c2@example.com"),
+                trailers=["Co-authored-by: blanariu2 <blanariu2@example.com>"])
+    history = mine_history(repo.root, IdentitySettings())
+    names = sorted(ph.person.name for ph in history.people)
+    assert names == ["Ann Smith", "Dana Scully", "Yimin Chen", "blanariu2", "constantinblanariu", "constantinblanariu2"]
+    blanariu = history.people[person(history, "constantinblanariu")]
+    assert "blanariu@adobe.com" in blanariu.person.emails and blanariu.commits == 2
+    assert "yimin.chen@live.com" in history.people[person(history, "Yimin Chen")].person.emails
+    rpc = history.human_knowledge("rpc.py")
+    assert rpc[person(history, "constantinblanariu")].reviews == 0
+    assert rpc[person(history, "Dana Scully")].reviews == 1
+    assert history.human_knowledge("history.go")[person(history, "Yimin Chen")].reviews == 0
+    assert history.human_knowledge("other.py")[person(history, "blanariu2")].reviews == 1
+    assert person(history, "blanariu2") not in history.human_knowledge("more.py")  # there, his own commit

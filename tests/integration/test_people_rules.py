@@ -624,3 +624,34 @@ def test_a_login_that_spells_another_persons_name_is_not_given_by_a_merge(tmp_pa
     repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #3 from davegrix/topic3", "topic3")
     logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
     assert logins["davegrix"] == ["davegrix"] and logins["Dave Grix"] == []
+
+
+def test_an_address_a_name_holds_and_a_handle_beside_the_same_name_join():
+    raw = [
+        # celery: an address typed into the name, committed from a machine's guessed address
+        ("Michael Elsdoerfer michael@elsdoerfer.com", "michael@puppetmaster.(none)"),
+        ("Michael Elsdörfer", "michael@elsdoerfer.com"),
+        # clap: one name at two addresses sharing a handle (one a typo), and at two more whose local part is the name
+        ("Kevin K", "kbknapp@gmail.com"), ("Kevin K", "kbknapp@gamil.com"),
+        ("Kevin K", "kevin@24dev.io"), ("Kevin K", "kevin@karch.fios-router.home"),
+        # a machine's name in the name, a role address, a handle under two different names: none of these
+        ("ann@laptop.local", "ann@corp.example"), ("Ann", "ann@laptop.local"),
+        ("Helpdesk", "support@a.example"), ("Helpdesk", "support@b.example"),
+        ("Jo", "jodoe42@a.example"), ("Joanna", "jodoe42@b.example"),
+    ]
+    _, person_of = resolve_identities(raw, ["human"] * len(raw), [1] * len(raw))
+    assert person_of[0] == person_of[1]
+    assert person_of[2] == person_of[3] and len({person_of[i] for i in (2, 4, 5)}) == 3
+    assert len({person_of[i] for i in range(6, 12)}) == 6
+
+
+def test_likely_duplicates_leave_a_common_first_name_and_a_service_alias_apart():
+    def row(name, emails, names=None):
+        return {"id": emails[0], "name": name, "kind": "human", "names": names or [name], "emails": emails, "logins": [],
+                "commits": 1, "declared_only": False}
+    rows = [row("Michael Permana", ["michael@origamilogic.com"]), row("Michael Fladischer", ["michael@fladi.at"]),
+            row("Michael Elsdörfer", ["michael@elsdoerfer.com"], ["Michael Elsdörfer", "michael"]),
+            row("Ask Solem", ["ask@celeryproject.org"]), row("ask", ["ask@0x61736b.net"]),
+            row("Aaron Harnly", ["github.com@bulk.harnly.net"]), row("Martijn Pieters", ["github.com@zopatista.com"])]
+    pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
+    assert pairs == {("Ask Solem", "ask")}

@@ -505,3 +505,48 @@ def test_a_module_shadows_a_namespace_portion_of_its_name(tmp_path):
     assert resolver.module_of("pkg/tools.py") == "pkg.tools"
     assert resolver.module_of("pkg/tools/extra.py") is None
     assert resolver.extra_modules() == {}
+
+
+def test_example_and_test_roots_do_not_capture_the_projects_imports(tmp_path):
+    """celery's layout: examples/ directly holds a package, so it is a source root whose folders are named like the
+    project's optional dependencies (examples/pydantic/, examples/gevent/); only the examples see them."""
+    repo = GitRepo(tmp_path / "celeryish")
+    repo.commit({
+        "src/proj/__init__.py": "import gevent\nfrom pydantic import BaseModel\nimport eventlet.debug\nfrom . import app\n",
+        "src/proj/app.py": "import cliapp\n",
+        "examples/pydantic/__init__.py": "",
+        "examples/pydantic/tasks.py": "from proj import app\nfrom pydantic import BaseModel\n",
+        "examples/gevent/tasks.py": "import gevent.monkey\nfrom pydantic import tasks\n",
+        "examples/eventlet/crawler.py": "import eventlet\n",
+        # flask's tests/test_apps/: a root its tests import from (conftest puts it on sys.path)
+        "tests/test_apps/cliapp/__init__.py": "",
+        "tests/test_cli.py": "from cliapp import app\n",
+        "docs/proj/__init__.py": "",  # as shallow as src/proj/ and lexically first, but the project's proj wins
+    }, message="examples")
+    resolver, parsed = load(repo.root)
+    named = {path: resolver.module_of(path) for path in parsed}
+    assert named == {
+        "src/proj/__init__.py": "proj",
+        "src/proj/app.py": "proj.app",
+        "examples/pydantic/__init__.py": "pydantic",
+        "examples/pydantic/tasks.py": "pydantic.tasks",
+        "examples/gevent/tasks.py": "gevent.tasks",
+        "examples/eventlet/crawler.py": "eventlet.crawler",
+        "tests/test_apps/cliapp/__init__.py": "cliapp",
+        "tests/test_cli.py": "tests.test_cli",
+        "docs/proj/__init__.py": None,
+    }
+    assert resolver.duplicates == [("docs/proj/__init__.py", "proj", "src/proj/__init__.py")]
+    assert edges(resolver, parsed) == {
+        ("proj", "gevent", RUNTIME, EXT),
+        ("proj", "pydantic", RUNTIME, EXT),
+        ("proj", "eventlet", RUNTIME, EXT),
+        ("proj", "proj.app", RUNTIME, INT),
+        ("proj.app", "cliapp", RUNTIME, EXT),
+        ("pydantic.tasks", "proj.app", RUNTIME, INT),
+        ("pydantic.tasks", "pydantic", RUNTIME, INT),
+        ("gevent.tasks", "gevent.monkey", RUNTIME, EXT),
+        ("gevent.tasks", "pydantic.tasks", RUNTIME, INT),
+        ("eventlet.crawler", "eventlet", RUNTIME, INT),
+        ("tests.test_cli", "cliapp", RUNTIME, INT),
+    }

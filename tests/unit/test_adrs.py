@@ -952,3 +952,26 @@ def test_a_mention_right_after_another_components_name_is_that_ones():
     text += " The controller, the controller and the controller."
     links = {c.name: c.evidence for c in infer_components(Decision(path="p.md", title="Plugins", text=text), components)}
     assert links["controller"] == ["named 5× in the text"]
+
+
+@pytest.mark.parametrize(("paragraph", "relations"), [
+    ("[!IMPORTANT]\nThis RFC has been superseded by [20260807-x.md](20260807-x.md)",
+     [("superseded_by", "20260807-x.md", "20260807-x.md")]),
+    ("This RFC was later superseded by [Linter Policy](20230303-linter-policy.md), which proposed [fewer](a.md).",
+     [("superseded_by", "Linter Policy", "20230303-linter-policy.md")]),
+    ("This RFC has superseded [the cobra RFC](cobra.md)", [("supersedes", "the cobra RFC", "cobra.md")]),
+    ("This ADR supersedes: [ADR 3](3.md), [ADR 4](4.md) and [ADR 5](5.md).",
+     [("supersedes", "ADR 3", "3.md"), ("supersedes", "ADR 4", "4.md"), ("supersedes", "ADR 5", "5.md")]),
+    ("This design document is partly superseded by [RFC 8](8.md)", [("amended_by", "RFC 8", "8.md")]),
+    ("This decision amends [ADR 2](2.md)", [("amends", "ADR 2", "2.md")]),
+    # not the record's own relation, or no record named right after the verb
+    ("It supersedes the tool-routing decision recorded in [RFC 0002 §5](./0002.md).", []),
+    ("This ADR supersedes the decisions made in ADRs 60 and 61, but [keeps](x.md) the rest", []),
+    ("The state snapshot is superseded by [a newer one](s.md).", []),
+    ("This RFC is superseded.", []),
+    ("This RFC was replaced [x](x.md)", []),
+])
+def test_a_relation_stated_in_a_sentence_about_the_record(paragraph, relations):
+    from cairn.ingest.adrs.fields import relations_in_prose
+
+    assert relations_in_prose(paragraph) == relations

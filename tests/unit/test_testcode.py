@@ -108,3 +108,23 @@ def test_python_modules_are_looked_at_only_in_a_repository_with_a_path_like_a_te
     assert "python" in test_languages(["shop/core/model.py", "shop/core/tests/test_model.py"])
     # (the screen never hides a Python test: each has "test" in its path)
     assert all("test" in p for p in ("a/tests/x.py", "a/test_x.py", "a/x_test.py", "a/conftest.py") if is_python_test(p))
+
+
+def test_a_folder_holds_tests_by_its_files_when_most_of_them_are_named_as_tests():
+    from cairn.graph.testcode import is_test_directory, test_folders
+
+    # celery's t/: its unit tests, their helpers, a smoke suite's workers (not "tests" by its name)
+    suite = [f"t/unit/{part}/test_{i}.py" for part in ("app", "worker") for i in range(5)] + ["t/unit/conftest.py"]
+    suite += ["t/unit/__init__.py", "t/integration/tasks.py", "t/smoke/workers/dev.py", "t/smoke/tests/test_x.py"]
+    code = [f"celery/{part}/m{i}.py" for part in ("app", "worker") for i in range(8)]
+    assert test_folders(suite + code) == {"t"}  # (the highest such folder; t/smoke/tests/ is tests by its name)
+    assert is_test_directory(["t", "smoke", "workers"], test_folders(suite + code))
+    assert not is_test_directory(["t", "smoke", "workers"]) and not is_test_directory(["celery"], {"t"})
+    # fewer than ten tests, or no more than half of the folder's files, say nothing
+    assert test_folders(suite[:9] + ["t/a.py"]) == frozenset()
+    assert test_folders(suite + [f"t/helpers/h{i}.py" for i in range(11)]) == {"t/unit"}
+    assert test_folders(suite + [f"t/unit/helpers/h{i}.py" for i in range(11)]) == frozenset()
+    # a Go package of more tests than code is code: its tests sit in it by the language's rule
+    assert test_folders([f"service/history/h{i}_test.go" for i in range(12)] + ["service/history/h.go"]) == frozenset()
+    # nor do colocated tests in a folder that also holds the code they test make it tests (hono's src/middleware/*)
+    assert test_folders([f"src/m{i}.ts" for i in range(10)] + [f"src/m{i}.test.ts" for i in range(10)]) == frozenset()

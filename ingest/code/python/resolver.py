@@ -52,10 +52,24 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
   each other by bare name (``from helpers import x`` in ``tests/test_a.py``, as
   pytest's rootdir insertion or running a script makes work) is promoted to a
   source root, unless a module of one of its names exists already.
+* A source root inside a directory of tests, examples or documentation
+  (``AUXILIARY_DIRECTORIES``: celery's ``examples/``, flask's
+  ``tests/test_apps/``, pytest's ``testing/`` and ``doc/en/example/``) is
+  *local*: its modules, and the namespace packages below it, are seen only by
+  the files inside that directory (the first such directory on the root's
+  path: ``examples/``, ``tests/``, ``doc/``). Python finds a module only
+  through a source root on its ``sys.path``; an example or a test is run from
+  its own directory, which the project's installed code never has on its
+  path. So ``import gevent`` in ``celery/concurrency/gevent.py`` is the
+  installed ``gevent`` (external), not the example folder ``examples/gevent/``
+  that the root ``examples/`` (which directly holds a package) would name
+  ``gevent``, while the examples' imports among themselves and into the
+  package resolve as before.
 * Two files with the same module name (``foo.py`` next to ``foo/__init__.py``,
-  or one top-level name under two source roots): the one under the shallower
-  source root wins, then the package, then the lexically first path. The
-  others get no module and are listed in ``PythonResolver.duplicates``.
+  or one top-level name under two source roots): one under a source root that
+  is not local wins, then the one under the shallower source root, then the
+  package, then the lexically first path. The others get no module and are
+  listed in ``PythonResolver.duplicates``.
 * Like grimp, only ``.py`` files count, and file names with more than one dot
   or a leading dot are not modules.
 """
@@ -63,9 +77,9 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
 from __future__ import annotations
 
 from collections import Counter
-from itertools import repeat
 from typing import Callable
 
+from cairn.graph.testcode import TEST_DIRECTORIES
 from cairn.ingest.code.base import DYNAMIC, Layout, ParsedFile, RawImport, ResolvedImport, Resolver
 from cairn.ingest.code.python.parse import RELATIVE_TO_NAME
 from cairn.ingest.code.stdlib import PYTHON_STDLIB
@@ -74,6 +88,12 @@ from cairn.ingest.untrusted_toml import TOMLDecodeError, load_toml
 
 #: the source-root depth a namespace portion's file competes with for its name: after any other file's
 _PORTION = 1 << 16
+#: added to the depth of a local source root's file competing for its name: after every other file's
+_LOCAL = 1 << 17
+
+#: Directories of tests, examples and documentation: a source root inside one is local (see the module docstring).
+AUXILIARY_DIRECTORIES = TEST_DIRECTORIES | {"testing", "example", "examples", "sample", "samples", "demo", "demos",
+                                            "doc", "docs", "documentation"}
 
 
 def _is_module_file(filename: str) -> bool:
@@ -113,9 +133,15 @@ class PythonResolver(Resolver):
             placed.append((path, below if stem == "__init__" else [*below, stem], outer))
 
         roots = self._choose_source_roots(placed)
+        root_scopes = {root: scope for root in roots if (scope := _local_scope(root)) is not None}
 
         candidates: dict[str, list[tuple[tuple[int, int, str], str]]] = {}
         namespaces: dict[str, str] = {}
+        # Only where some source root is local: the scope of each local root's file and namespace package, and of
+        # each outer directory below a local root.
+        local_paths: dict[str, str] = {}
+        namespace_scopes: dict[str, str | None] = {}
+        outer_scopes: dict[str, str] = {}
         package_dirs = declared_package_dirs(layout.read_text)
         depths = _RootDepths(roots)
         known = depths.known
@@ -129,14 +155,23 @@ class PythonResolver(Resolver):
                 found = depths(outer)
                 depth, between = found
                 outer_parts = outer.split("/") if outer else []
+                scope = root_scopes.get("/".join(outer_parts[:depth])) if root_scopes else None
+                if scope is not None:
+                    outer_scopes[outer] = scope
                 for i in range(1, len(between) + 1):
-                    namespaces.setdefault(".".join(between[:i]), "/".join(outer_parts[: depth + i]))
+                    namespace = ".".join(between[:i])
+                    namespaces.setdefault(namespace, "/".join(outer_parts[: depth + i]))
+                    if root_scopes:  # a name that two scopes, or a scope and the rest, have is everyone's
+                        namespace_scopes[namespace] = scope if namespace_scopes.get(namespace, scope) == scope else None
             depth, between = found
             name_parts = between + below if between else below
             if not name_parts:
                 continue  # an __init__.py directly in a source root names no module
             is_package = path == "__init__.py" or path.endswith("/__init__.py")
-            option = ((depth, 0 if is_package else 1, path), path)
+            scope = outer_scopes.get(outer) if outer_scopes else None
+            if scope is not None:
+                local_paths[path] = scope
+            option = ((depth if scope is None else _LOCAL + depth, 0 if is_package else 1, path), path)
             name = ".".join(name_parts)
             others = candidates.get(name)
             if others is None:
@@ -145,7 +180,7 @@ class PythonResolver(Resolver):
                 others.append(option)
 
         if unplaced:
-            self._add_imported_portions(unplaced, candidates)
+            self._add_imported_portions(unplaced, candidates, local_paths)
         contested = [module for module, options in candidates.items() if len(options) > 1]
         for module in contested:
             candidates[module].sort()
@@ -156,9 +191,17 @@ class PythonResolver(Resolver):
             options = candidates[module]
             self.duplicates += [(other, module, options[0][1]) for _, other in options[1:]]
         self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
-        self._memo: dict[str, tuple[str, bool] | None] = {}
-        self._top_level = {parts[0] for parts in map(str.partition, self._path_of, repeat("."))}
-        self._top_level |= {n.partition(".")[0] for n in self._namespaces}
+        # module or namespace package -> the directory whose files alone see it; the others are seen by every file
+        self._scope_of: dict[str, str] = {}
+        if local_paths:
+            self._scope_of = {module: local_paths[path] for module, path in self._path_of.items() if path in local_paths}
+        self._scope_of.update((n, scope) for n in self._namespaces if (scope := namespace_scopes.get(n)) is not None)
+        self._memos: dict[str | None, dict[str, tuple[str, bool] | None]] = {None: {}}  # by the importer's scope
+        names = [*self._path_of, *self._namespaces]
+        self._top_level = {name.partition(".")[0] for name in names if name not in self._scope_of}
+        self._top_level_in: dict[str, set[str]] = {}  # a scope -> the top-level names of its own
+        for name, scope in self._scope_of.items():
+            self._top_level_in.setdefault(scope, set()).add(name.partition(".")[0])
 
     def _place_directory(self, directory: str) -> tuple[list[str], str] | None:
         """(package directories from the outer directory down, outer directory), or None if excluded."""
@@ -176,8 +219,8 @@ class PythonResolver(Resolver):
             return None
         return below, outer
 
-    def _add_imported_portions(self, unplaced: list[str],
-                               candidates: dict[str, list[tuple[tuple[int, int, str], str]]]) -> None:
+    def _add_imported_portions(self, unplaced: list[str], candidates: dict[str, list[tuple[tuple[int, int, str], str]]],
+                               local_paths: dict[str, str]) -> None:
         """Name the files of the namespace portions inside packages that the repository's own code imports.
 
         A directory without ``__init__.py`` inside a regular package is a namespace portion (PEP 420): Python
@@ -186,7 +229,7 @@ class PythonResolver(Resolver):
         templates, example scripts: pytest's ``testing/example_scripts/``). When some import of the repository,
         absolute or relative (Flask's ``from .sansio.app import App``), names a module in one, its files are that
         package's modules, so the code in it has dependencies and users. (Its directories are no modules of their
-        own: their files are a component's, the directory holding none.)
+        own: their files are a component's, the directory holding none.) A portion is as local as its package.
         """
         package_name: dict[str, str] = {}  # package directory -> module name, of the packages named so far
         for module, options in candidates.items():
@@ -194,6 +237,7 @@ class PythonResolver(Resolver):
                 if path.endswith("/__init__.py"):
                     package_name.setdefault(path[:-12], module)
         portions: dict[str, list[tuple[str, list[str]]]] = {}  # portion's module name -> (file, its parts below)
+        scope_of_portion: dict[str, str] = {}
         for path in unplaced:
             directory, _, filename = path.rpartition("/")
             parts = directory.split("/")
@@ -209,17 +253,24 @@ class PythonResolver(Resolver):
             stem = filename[:-3]
             name = f"{package}.{below[0]}"
             portions.setdefault(name, []).append((path, below[1:] if stem == "__init__" else [*below[1:], stem]))
+            scope = local_paths.get("/".join(parts[:i]) + "/__init__.py")
+            if scope is not None:
+                scope_of_portion[name] = scope
         if not portions:
             return
         imported = self._imported_names(candidates)
         for name, files in portions.items():
             if name not in imported or name in candidates:
                 continue  # not imported; or a module of its name (``tools.py`` beside ``tools/``), which Python finds first
+            scope = scope_of_portion.get(name)
             for path, rest in files:
                 module = ".".join([name, *rest])
                 # last among files of the same name, as PEP 420 puts a portion after modules and packages
-                option = ((_PORTION, 0 if path.endswith("/__init__.py") else 1, path), path)
+                option = ((_PORTION if scope is None else _LOCAL + _PORTION, 0 if path.endswith("/__init__.py") else 1,
+                           path), path)
                 candidates.setdefault(module, []).append(option)
+                if scope is not None:
+                    local_paths[path] = scope
 
     def _imported_names(self, candidates: dict[str, list[tuple[tuple[int, int, str], str]]]) -> set[str]:
         """Every dotted prefix of every name the repository's imports give, relative ones resolved from their
@@ -393,14 +444,17 @@ class PythonResolver(Resolver):
         if importer is None:
             return []
         is_package = path.endswith("/__init__.py")
-        memo = self._memo
+        viewer = _local_scope(path.rpartition("/")[0]) if self._scope_of else None
+        memo = self._memos.get(viewer)
+        if memo is None:
+            memo = self._memos[viewer] = {}
         seen: set[tuple[str, int, str, bool]] = set()
         resolved: list[ResolvedImport] = []
         for imp in parsed.imports:
             for full in _imported_names_of(imp, importer, is_package) or ():
                 target = memo.get(full, memo)
                 if target is memo:
-                    target = memo[full] = self._resolve_name(full)
+                    target = memo[full] = self._resolve_name(full, viewer)
                 if target is None:
                     continue
                 name, external = target
@@ -412,22 +466,24 @@ class PythonResolver(Resolver):
                     resolved.append(ResolvedImport(name, imp.line, imp.kind, external, path))
         return resolved
 
-    def _resolve_name(self, name: str) -> tuple[str, bool] | None:
-        """(module, external) for an absolute imported name; None for a missing internal module."""
-        if name in self._path_of or name in self._namespaces:
+    def _resolve_name(self, name: str, viewer: str | None) -> tuple[str, bool] | None:
+        """(module, external) for an absolute imported name, as a file in the scope ``viewer`` (the directory of
+        tests, examples or documentation it is in, if any) sees the modules; None for a missing internal module."""
+        scope_of = self._scope_of
+        if (name in self._path_of or name in self._namespaces) and scope_of.get(name, viewer) == viewer:
             return name, False
         parent = name.rpartition(".")[0]
-        if parent and parent in self._path_of:
+        if parent and parent in self._path_of and scope_of.get(parent, viewer) == viewer:
             return parent, False
         parts = name.split(".")
-        if parts[0] not in self._top_level:
+        if parts[0] not in self._top_level and (viewer is None or parts[0] not in self._top_level_in.get(viewer, ())):
             return parts[0], True
         i = 1
-        while i < len(parts) and ".".join(parts[:i]) in self._namespaces:
+        while i < len(parts) and (prefix := ".".join(parts[:i])) in self._namespaces and scope_of.get(prefix, viewer) == viewer:
             i += 1
         # parts[:i] is the shortest prefix that is not a namespace package here.
         prefix = ".".join(parts[:i])
-        if prefix in self._path_of:
+        if prefix in self._path_of and scope_of.get(prefix, viewer) == viewer:
             return None  # a missing module inside one of the repository's packages
         return prefix, True  # a portion of the namespace package that lives elsewhere
 
@@ -514,6 +570,18 @@ def _mapped_module(path: str, package_dirs: dict[str, str]) -> str | None:
         if not probe:
             return None
         probe = probe.rpartition("/")[0]
+
+
+def _local_scope(directory: str) -> str | None:
+    """The directory of tests, examples or documentation that ``directory`` is in (its first such directory from the
+    top: ``examples`` of ``examples/django``), or None."""
+    if not directory:
+        return None
+    parts = directory.split("/")
+    for i, part in enumerate(parts):
+        if part in AUXILIARY_DIRECTORIES:
+            return "/".join(parts[: i + 1])
+    return None
 
 
 def _prefixes(name: str) -> tuple[str, ...]:

@@ -1,0 +1,64 @@
+"""Tables fitted to 80 columns (``render.terminal.FittedTable``) fold paths between their folders and keep words whole.
+
+temporal's hotspots at 80 columns printed "service/history/wor│kflow/mutable_state│_impl.go" and "(inactiv│e)", its
+components "chasm/lib/act│ivity": every unit of a cell (a word, or a path's part up to its "/") that a width can keep
+whole is kept whole.
+"""
+
+from __future__ import annotations
+
+from cairn.api.render.console import Styled
+from cairn.api.render.terminal import IDENTIFIER, NUMBER, table
+
+HOTSPOTS = [  # (changes, lines, file, component, TF, top holder): temporal's first rows
+    ("849", "10097", "service/history/workflow/mutable_state_impl.go", "service", "5", "Wenquan Xing (inactive)"),
+    ("870", "7652", "service/frontend/workflow_handler.go", "service", "5", "Alex Shtin (inactive)"),
+    ("463", "7237", "service/history/history_engine_test.go", "service", "5", "Wenquan Xing (inactive)"),
+    ("697", "3719", "common/dynamicconfig/constants.go", "common", "7", "Yichao Yang"),
+    ("347", "7290", "service/matching/matching_engine_test.go", "service/matching", "4", "David Reiss"),
+    ("402", "2478", "service/history/shard/context_impl.go", "service/history/shard", "3", "Wenquan Xing (inactive)"),
+    ("316", "3437", "service/history/transfer_queue_active_task_executor_test.go", "service", "5", "Wenquan Xing (inactive)"),
+]
+COLUMNS = [("changes", NUMBER), ("lines", NUMBER), ("file", IDENTIFIER), ("component", IDENTIFIER), ("TF", NUMBER),
+           "top holder"]
+
+
+def cells(lines: list[str], column: int) -> list[list[str]]:
+    """Each row's lines of one column, from a drawn table (a row starts where its first column has text)."""
+    rows: list[list[str]] = []
+    for line in lines:
+        if not line.startswith("│"):
+            continue
+        parts = [part.strip() for part in line.strip("│").split("│")]
+        if parts[0]:
+            rows.append([])
+        if parts[column]:
+            rows[-1].append(parts[column])
+    return rows
+
+
+def test_a_word_too_long_for_its_line_folds_after_a_slash_where_it_has_one():
+    from cairn.api.render.console import folded
+
+    assert folded("service/history/workflow/mutable_state_impl.go", 19, "/") == [
+        "service/history/", "workflow/", "mutable_state_impl.", "go"]
+    assert folded("service/history/workflow/mutable_state_impl.go", 19) == [
+        "service/history/wor", "kflow/mutable_state", "_impl.go"]  # rich's fold, the default
+    assert [line.plain.rstrip() for line in Styled("in chasm/lib/activity now").wrap(12, fold_after="/")] == [
+        "in", "chasm/lib/", "activity now"]
+
+
+def test_paths_fold_at_their_folders_and_no_word_is_cut_where_a_width_keeps_it_whole():
+    lines = [line.plain for line in table("temporal: hotspots", COLUMNS, HOTSPOTS).render_lines(80)]
+    assert all(len(line) <= 80 for line in lines)
+    files = cells(lines, 2)
+    assert ["".join(parts) for parts in files] == [row[2] for row in HOTSPOTS]
+    for parts, (*_, path, _, _, _) in zip(files, HOTSPOTS):
+        if "transfer_queue" not in path:  # (its file name alone is wider than any column here can be)
+            assert all(part.endswith("/") for part in parts[:-1]), parts
+    holders = cells(lines, 5)
+    assert [" ".join(parts) for parts in holders] == [row[5] for row in HOTSPOTS]
+    assert all("(inactive)" in parts for parts, row in zip(holders, HOTSPOTS) if "(inactive)" in row[5])
+    components = cells(lines, 3)
+    assert all(part in ("service/", "history/", "shard", "service", "common", "matching", "service/matching",
+                        "service/history/", "service/history/shard", "history/shard") for parts in components for part in parts)
