@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from cairn.ingest import history_state
+from cairn.ingest.config import load_config
 from cairn.ingest.history import mine_history
+from cairn.ingest.pipeline import ingest_repository
+from cairn.queries.ownership import annotate_bus_factor, bus_factor
+from cairn.queries.trends import trends, truck_factors_over_time
 from fixtures.gitrepo import GitRepo
 from fixtures.history_evolution import BOB, EVE, body, when
 from test_incremental_history import assert_same_as_cold, grown, how_read, ingest, read_notes  # noqa: F401
@@ -99,3 +103,22 @@ def test_a_remembered_commit_off_heads_first_parent_chain_is_read_in_full_with_a
     assert any("not on HEAD's first-parent chain" in note for note in read_notes(result)), result.summary.notes
     assert knows(warm, BOB[0], "core/topic.py")["reviews"] == 1
     assert not knows(warm, ADA[0], "core/sub.py").get("reviews")
+
+
+def test_the_last_periods_truck_factors_count_the_mergers_review_as_the_bus_factor_does(tmp_path):
+    """Bob writes every source file on requests Grace merges: he alone is the truck factor; the human one needs
+    Grace gone too, as only her merges reviewed them."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"README.md": "# r\n"}, author=ADA, date="2024-01-01T00:00:00+00:00")
+    for n in range(3):
+        branch(repo, f"f{n}", {f"src/f{n}.py": f"F = {n}\n"}, BOB, f"2024-01-0{2 + 2 * n}T00:00:00+00:00")
+        merge(repo, f"f{n}", f"Merge pull request #{n + 1} from bob/f{n}", GRACE, f"2024-01-0{3 + 2 * n}T00:00:00+00:00")
+    result = ingest_repository(repo.root, load_config(repo.root))
+    annotate_bus_factor(result.graph)
+    report = bus_factor(result.graph)["repository"]
+    assert (report["truck_factor"], report["human_truck_factor"]) == (1, 2)
+    replayed = truck_factors_over_time(result.trends.snapshots())["2024-Q1"]
+    assert (replayed["truck_factor"], replayed["human_truck_factor"]) == (1, 2)
+    _, stored = ingest(repo.root, tmp_path / "store")
+    last = trends(stored)["periods"][-1]
+    assert (last["truck_factor"], last["human_truck_factor"]) == (1, 2)
