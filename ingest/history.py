@@ -33,6 +33,16 @@ Who gets what:
   humans keep it. A commit with more than ``thresholds.max_coauthors``
   co-authors (a squash of a long-lived branch is not review) gives its
   co-authors none;
+* a pull/merge request merged with a merge commit on HEAD's first-parent
+  chain gives its merger (the merge's author) one review of each file it
+  brought in, touched at the merge, unless the merger wrote the branch's tip
+  commit (``ingest.merger_credit``; a sweep of more than
+  ``thresholds.max_commit_files`` files gives none). The merges are read by a
+  second ``git log --first-parent --merges`` beside the main one (HEAD's, or
+  ``since..HEAD``'s on a re-ingest, which needs the remembered commit on
+  HEAD's first-parent chain: else everything is read again, with a note),
+  kept in ``History.log`` (``CommitLog.merged``) and added to the records when
+  the read is absorbed;
 * sweeps: a commit that modifies or renames more than
   ``thresholds.max_commit_files`` files (a license header added everywhere,
   a reformatting, dependency updates, a module renamed) is no delivery: those
