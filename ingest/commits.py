@@ -7,6 +7,11 @@ stream), so that a later ingest that reads only the new commits appends them
 at the end and no remembered position moves: a commit's position is its
 identity inside the log (first parents and pull-request tips are positions).
 
+``merged`` holds the files each pull/merge request merged on the first-parent
+chain brought in (``ingest.pull_request_merges``): the merger's review credit
+(``merge_reviewer``), which ``ingest.history`` adds to the records and
+``ingest.trend_history`` replays.
+
 The change analyses (``ingest.cochange``, ``ingest.trend_history``) read the
 log; ``ingest.history_state`` stores it (``columns`` / ``from_columns``: plain
 arrays, packed as base64 in the state's JSON). Identities are raw indexes
@@ -215,6 +220,9 @@ class CommitLog(_PathTable):
         self.interned = array("i")
         #: (login, position of the merge, position of its second parent or NO_PARENT)
         self.pull_requests: list[tuple[str, int, int]] = []
+        #: per request merge of the first-parent chain, by merge position: (position of its second parent, the branch's
+        #: tip, or NO_PARENT; the path ids it brought in, those some commit of the log names)
+        self.merged: dict[int, tuple[int, list[int]]] = {}
         self.paths: list[str] = []
         self.path_index: dict[str, int] = {}
         self._sha_index: dict[bytes, int] | None = None
@@ -270,6 +278,15 @@ class CommitLog(_PathTable):
             old = self.change_old[c]
             out.append((chr(self.change_status[c]), paths[self.change_path[c]], paths[old] if old >= 0 else None))
         return out
+
+    def merge_reviewer(self, merge: int) -> int | None:
+        """Who a request merge at ``merge`` (in ``merged``) gives review credit to: its author (the merger, a raw
+        identity), unless the merger also wrote the branch's tip commit (merging one's own work is no review).
+        Raw identities are compared (as ``.mailmap`` made them): a decision that never changes as people resolve.
+        Whether the merger is human is the people's business (only humans keep review credit)."""
+        tip = self.merged[merge][0]
+        merger = self.author[merge]
+        return None if tip >= 0 and self.author[tip] == merger else merger
 
     def first_parent_chain(self, start: int | None = None) -> Iterator[int]:
         """Positions along first parents from ``start`` (default: the newest commit, HEAD)."""
@@ -444,6 +461,8 @@ class CommitLog(_PathTable):
             out.interned_end.append(len(out.interned))
         out.pull_requests = sorted(((login, new_of[merge], new_of[tip] if tip >= 0 else NO_PARENT)
                                     for login, merge, tip in self.pull_requests), key=lambda pr: pr[1])
+        out.merged = dict(sorted((new_of[merge], (new_of[tip] if tip >= 0 else NO_PARENT, pids))
+                                 for merge, (tip, pids) in self.merged.items()))
         return out
 
     def stream_interning_order(self) -> list[int]:
@@ -468,6 +487,7 @@ class CommitLog(_PathTable):
         out: dict[str, object] = {name: getattr(self, name) for name in self.ARRAYS + self.BYTES}
         out["sha_bytes"] = self.sha_bytes
         out["pull_requests"] = [list(pr) for pr in self.pull_requests]
+        out["merged"] = [[merge, tip, pids] for merge, (tip, pids) in self.merged.items()]
         out["paths"] = self.paths
         return out
 
@@ -485,6 +505,7 @@ class CommitLog(_PathTable):
                 raise TypeError(f"column {name}")
             setattr(log, name, bytearray(value))
         log.pull_requests = [(str(login), int(merge), int(tip)) for login, merge, tip in data["pull_requests"]]
+        log.merged = {int(merge): (int(tip), [int(pid) for pid in pids]) for merge, tip, pids in data["merged"]}
         log.paths = [str(p) for p in data["paths"]]
         log.path_index = {p: i for i, p in enumerate(log.paths)}
         log.validate()
@@ -505,4 +526,8 @@ class CommitLog(_PathTable):
             raise ValueError("identities")
         if any(not (0 <= merge < n and NO_PARENT <= tip < n) for _, merge, tip in self.pull_requests):
             raise ValueError("pull requests")
+        paths = len(self.paths)
+        if any(not (0 <= merge < n and NO_PARENT <= tip < n) or any(not 0 <= pid < paths for pid in pids)
+               for merge, (tip, pids) in self.merged.items()):
+            raise ValueError("merged requests")
 

@@ -33,6 +33,16 @@ Who gets what:
   humans keep it. A commit with more than ``thresholds.max_coauthors``
   co-authors (a squash of a long-lived branch is not review) gives its
   co-authors none;
+* a pull/merge request merged with a merge commit on HEAD's first-parent
+  chain gives its merger (the merge's author) one review of each file it
+  brought in, touched at the merge, unless the merger wrote the branch's tip
+  commit (``ingest.merger_credit``; a sweep of more than
+  ``thresholds.max_commit_files`` files gives none). The merges are read by a
+  second ``git log --first-parent --merges`` beside the main one (HEAD's, or
+  ``since..HEAD``'s on a re-ingest, which needs the remembered commit on
+  HEAD's first-parent chain: else everything is read again, with a note),
+  kept in ``History.log`` (``CommitLog.merged``) and added to the records when
+  the read is absorbed;
 * sweeps: a commit that modifies or renames more than
   ``thresholds.max_commit_files`` files (a license header added everywhere,
   a reformatting, dependency updates, a module renamed) is no delivery: those
@@ -109,6 +119,7 @@ from cairn.ingest.history_stream import (
 from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read_mailmap
 from cairn.ingest.knowledge import History
 from cairn.ingest.log_parser import LogParser
+from cairn.ingest.merger_credit import merger_records, on_first_parent_chain, record_merges
 
 if TYPE_CHECKING:
     from cairn.ingest.config import IdentitySettings
@@ -143,6 +154,7 @@ class _Reading:
     remembered: tuple[int, str] | None  # the remembered log's length and last commit
     placed: list[int]
     moved: list[int]  # from ``kept_prefix`` on: the position each commit had
+    merges_failed: str | None = None  # why the pull-request merges could not be read (then nothing is remembered)
 
     def __init__(self, ids: Identities, totals: LogTotals, log: CommitLog, stream_order: list[int],
                  commits_total: int | None, status: LogStatus, mined: str = "full", new_commits: int = 0,
@@ -195,7 +207,14 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     totals = LogTotals(rename_limit_hit=RENAME_LIMIT_WARNING in status.stderr)
     _absorb(totals, parser, log)
     parser.read = StreamColumns()  # the log has them now
-    return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
+    failed = None
+    try:
+        totals.records.add(merger_records(log, record_merges(root, log, head, parser.max_commit_files)))
+    except GitError as exc:
+        failed = str(exc)
+    reading = _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
+    reading.merges_failed = failed
+    return reading
 
 
 def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str,
@@ -250,8 +269,20 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             kept = min(kept_prefix(positions), old_length)  # type: ignore[arg-type]
             moved = positions[kept:]  # type: ignore[assignment]
             placed = [kept + i for i, was in enumerate(moved) if was >= old_length]
+    merges: list[int] = []
+    if since != head:
+        # the remembered merges and those of since..HEAD's first-parent chain are HEAD's only when since is on it
+        since_position = log.position_of(since)
+        if since_position is None or not on_first_parent_chain(log, since_position):
+            return None, (f"the remembered commit {since[:12]} is not on HEAD's first-parent chain (whose pull-request "
+                          "merges give their mergers review credit)")
+        try:
+            merges = record_merges(root, log, f"{since}..{head}", parser.max_commit_files)
+        except GitError as exc:
+            return None, f"reading the pull-request merges since {since[:12]} failed ({exc})"
     totals = previous.totals
     _absorb(totals, parser, log)
+    totals.records.add(merger_records(log, merges))
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
     status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr,
                        exact_renames_only=degraded.get("exact_renames_only", 0),
@@ -392,6 +423,9 @@ def mine_history(
             f"{totals.squashes_without_credit} commit(s) with more than {max_coauthors} co-authors (squashes): "
             "their co-authors got no review credit (thresholds.max_coauthors)"
         )
+    if reading.merges_failed:
+        history.notes.append(f"the pull-request merges could not be read ({reading.merges_failed}): their mergers got "
+                             "no review credit")
     if totals.sweeps:
         history.notes.append(
             f"{totals.sweeps} commit(s) modifying more than {max_commit_files} files (sweeps: headers, formatting, "
@@ -416,7 +450,7 @@ def mine_history(
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")
-    if fingerprint is not None and _rereadable(history, status, totals.commits):
+    if fingerprint is not None and _rereadable(history, status, totals.commits) and not reading.merges_failed:
         degraded = degraded_read({"missing_objects": sorted(status.missing_objects),
                                   "exact_renames_only": status.exact_renames_only,
                                   "without_renames": status.without_renames})

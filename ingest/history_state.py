@@ -78,7 +78,7 @@ MAGIC = b"cairn-history-state\n"
 VERSION = 5
 #: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
-                  "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity", "joined")
+                  "merger_credit", "pull_request_merges", "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity", "joined")
 
 
 # -- the fingerprint ---------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ see ``ingest.commits``) and what ``ingest.cochange`` made of them into
   the commits oldest first with the rules of ``ingest.history`` (adds and
   deliveries by humans, deliveries by anyone as AC, review credit for humans
   on a commit's co-author/reviewer trailers, markers and an agent's
-  committer). A rename moves the file's records to its new path, a deletion
-  drops them; the files in scope are the source files present then, by the
+  committer, and for the merger of a pull request on the files it brought in
+  that are present then, at the merge: ``ingest.merger_credit``). A rename
+  moves the file's records to its new path, a deletion drops them; the files in scope are the source files present then, by the
   same path rules as File nodes. The replay applies the authorship rule
   itself (``graph.authorship``) to the files whose records changed and hands
   on only those whose authors or knowledge holders differ from what it said
@@ -112,12 +113,14 @@ class _Context:
         self.snapshot_periods = set() if snapshot_periods is None else snapshot_periods
 
     def commit_periods(self) -> list[int]:
-        """Per log position: the index of its period in ``period_names`` (-1: a merge)."""
+        """Per log position: the index of its period in ``period_names`` (-1: a merge, but a request merge's, whose
+        merger may get review credit: ``merger_credit``)."""
         names, log = self.period_names, self.log
         ends = [period_end(name) for name in names]
         last = len(names) - 1
-        merge, committed = log.merge, log.committed
-        return [-1 if merge[p] else min(bisect_right(ends, committed[p]), last) for p in range(len(log))]
+        merge, committed, merged = log.merge, log.committed, log.merged
+        return [-1 if merge[p] and p not in merged else min(bisect_right(ends, committed[p]), last)
+                for p in range(len(log))]
 
 
 def _period_names(first: int, last: int, period: str) -> list[str]:
@@ -179,7 +182,7 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
     need = [0]  # per total deliveries: the fewest with which someone who did not add a file reaches DOA_BASE
     status_of, path_of, old_of, change_end = log.change_status, log.change_path, log.change_old, log.change_end
     credited_end, id_of = log.credited_end, ids.__getitem__
-    authored, committed = log.authored, log.committed
+    authored, committed, merges = log.authored, log.committed, log.merge
     renamed, deleted, added_status, modified = ord("R"), ord("D"), ord("A"), ord("M")
 
     def scoped(pid: int) -> bool:
@@ -192,6 +195,19 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
         while position < len(order) and commit_period[order[position]] <= p:
             i = order[position]
             position += 1
+            if merges[i]:  # a request merge: review credit for its merger (``merger_credit``), nothing else
+                merger = log.merge_reviewer(i)
+                if merger is not None and person_of and kinds[person_of[merger]] == HUMAN:
+                    merger = person_of[merger]
+                    for path in log.merged[i][1]:
+                        if live[path]:
+                            credited = reviewed.get(path)
+                            if credited is None:
+                                reviewed[path] = {merger}
+                            else:
+                                credited.add(merger)
+                            dirty_add(path)
+                continue
             author = person_of[log.author[i]] if person_of else 0
             human_author = bool(person_of) and kinds[author] == HUMAN
             author_id = ids[author] if person_of else ""

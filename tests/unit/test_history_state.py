@@ -225,3 +225,20 @@ def test_the_header_made_in_parts_is_the_one_shot_encoding_with_its_blobs_in_the
     assert "".join(json_in_parts(document(), parts.default, depth)) == expected
     assert [bytes(part) for part in parts.bytes()] == [bytes(part) for part in one_shot.bytes()]
     assert b"".join(map(bytes, parts.bytes())) != b""
+
+
+def test_merged_requests_round_trip_follow_a_reordering_and_credit_a_merger_of_someone_elses_tip():
+    log = small_log()
+    log.merged[3] = (1, [log.path_index["a.py"], log.path_index["c.py"]])  # merged by 0, the tip (position 1) is 2's
+    assert log.merge_reviewer(3) == 0
+    log.author[1] = 0  # the merger's own tip: no review
+    assert log.merge_reviewer(3) is None
+    log.author[1] = 2
+    state = HistoryState("/repo", {"cairn": "1"}, log.sha_of(3), 4, [("Ada", "a@x"), ("Bob", "b@x"), ("Cy", "c@x")],
+                         [2, 1, 1], [False, False, False], [0, 1, 2], LogTotals(commits=4), log, {})
+    assert decode_state(read_document(encode_state(state))).log.merged == log.merged
+    assert log.reordered([0, 2, 1, 3]).merged == {3: (2, log.merged[3][1])}
+    document = read_document(encode_state(state))
+    document["log"]["merged"] = [[3, 1, [len(log.paths)]]]  # a path the log does not have
+    with pytest.raises(ValueError):
+        decode_state(document)

@@ -1,0 +1,75 @@
+"""Review credit for the mergers of pull/merge requests: the merges kept in the commit log, and the records they add.
+
+On a repository that merges pull requests with merge commits, whoever pressed
+merge approved what they merged: the merge's author gets one review per file
+the request brought in (``ingest.pull_request_merges`` says which merges and
+which files), with the merge's author time as a touch — unless they also wrote
+the branch's tip commit (``commits.CommitLog.merge_reviewer``). Only humans keep
+review credit (``knowledge``), so a merge bot's merges credit nobody.
+
+``record_merges`` reads the request merges of a revision's first-parent chain
+(``HEAD``'s on a full read, ``since..HEAD``'s on an incremental one) into
+``CommitLog.merged``; ``merger_records`` is what those merges add to the
+records (``knowledge_rows.RecordTable.add``: sums and the newest touch, so in
+any order). The remembered merges plus those of ``since..HEAD`` are the merges
+of ``HEAD`` only when ``since`` lies on HEAD's first-parent chain
+(``on_first_parent_chain``); else the history is read in full.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cairn.ingest.commits import NO_PARENT, CommitLog
+from cairn.ingest.knowledge_rows import LAST, REVIEWS
+from cairn.ingest.pull_request_merges import read_merges
+
+
+def record_merges(root: Path, log: CommitLog, revision: str, max_commit_files: int) -> list[int]:
+    """Read the request merges of ``revision`` (its commits already in ``log``) into ``log.merged``; their positions.
+
+    Files no commit of the log names (made in the merge itself) are left out: no record would hold them.
+    Raises ``GitError`` when git fails."""
+    added = []
+    index = log.path_index
+    for merge in read_merges(root, [revision], max_commit_files):
+        position = log.position_of(merge.sha)
+        if position is None:
+            continue
+        tip = log.position_of(merge.tip)
+        log.merged[position] = (NO_PARENT if tip is None else tip,
+                                [index[path] for path in dict.fromkeys(merge.paths) if path in index])
+        added.append(position)
+    if added:
+        log.merged = dict(sorted(log.merged.items()))
+    return added
+
+
+def merger_records(log: CommitLog, positions: list[int]) -> dict[int, dict[int, list[int]]]:
+    """What the merges at ``positions`` add to the records: path id -> raw identity -> [adds, deliveries, last, reviews]."""
+    out: dict[int, dict[int, list[int]]] = {}
+    for merge in positions:
+        reviewer = log.merge_reviewer(merge)
+        if reviewer is None:
+            continue
+        when = log.authored[merge]
+        for pid in log.merged[merge][1]:
+            per_raw = out.get(pid)
+            if per_raw is None:
+                per_raw = out[pid] = {}
+            rec = per_raw.get(reviewer)
+            if rec is None:
+                per_raw[reviewer] = [0, 0, when, 1]
+                continue
+            rec[REVIEWS] += 1
+            if when > rec[LAST]:
+                rec[LAST] = when
+    return out
+
+
+def on_first_parent_chain(log: CommitLog, ancestor: int, start: int | None = None) -> bool:
+    """Whether position ``ancestor`` lies on the first-parent chain from ``start`` (default: the newest commit).
+
+    Walked down from ``start`` until ``ancestor`` is met (usually a few new commits) or the chain ends: positions are
+    git's walk order, which skewed commit dates can make put a first parent after its child."""
+    return any(position == ancestor for position in log.first_parent_chain(start))
