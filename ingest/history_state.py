@@ -76,9 +76,18 @@ _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 MAGIC = b"cairn-history-state\n"
 #: bumped whenever what is stored changes meaning
 VERSION = 5
-#: the modules whose code decides what a commit contributes (their digest is part of the fingerprint)
+#: the modules whose code decides what a commit contributes (their digest is part of the fingerprint): every module
+#: of the ingest these import, but for ``NOT_MINING`` (the log parser was missing: a change to how a trailer is read
+#: kept what the old code had read of the remembered commits)
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
-                  "merger_credit", "pull_request_merges", "knowledge", "knowledge_rows", "cochange", "change_count", "trend_history", "trend_activity", "joined")
+                  "merger_credit", "pull_request_merges", "knowledge", "knowledge_rows", "cochange", "change_count",
+                  "trend_history", "trend_activity", "joined", "log_parser", "history_placement", "commit_people",
+                  "change_take_back")
+#: the modules of the ingest the mining modules import that decide nothing of what a commit contributes: git and file
+#: access, configuration (its values are in the fingerprint), memory, the spool's file names, the layout and owners
+#: (read at HEAD), the trends' code samples (kept apart)
+NOT_MINING = ("git", "untrusted", "tracked", "freed_memory", "config", "config_values", "spool", "files", "components",
+              "codeowners", "trend_samples")
 
 
 # -- the fingerprint ---------------------------------------------------------------------------------

@@ -242,3 +242,19 @@ def test_merged_requests_round_trip_follow_a_reordering_and_credit_a_merger_of_s
     document["log"]["merged"] = [[3, 1, [len(log.paths)]]]  # a path the log does not have
     with pytest.raises(ValueError):
         decode_state(document)
+
+
+def test_every_ingest_module_the_mining_imports_is_in_the_fingerprint_or_said_to_decide_nothing():
+    """The log parser was left out of the fingerprint's code digest: a change to how a trailer is read kept what the
+    old code had read of the remembered commits. Each module of the ingest a mining module imports is a mining module
+    itself or named in ``NOT_MINING``."""
+    import re
+    from pathlib import Path
+
+    from cairn.ingest import history_state
+
+    here = Path(history_state.__file__).resolve().parent
+    imported = {name for module in history_state.MINING_MODULES
+                for name in re.findall(r"cairn\.ingest\.([a-z_]+)", (here / f"{module}.py").read_text())}
+    assert imported - set(history_state.MINING_MODULES) - set(history_state.NOT_MINING) == set()
+    assert not set(history_state.MINING_MODULES) & set(history_state.NOT_MINING)
