@@ -67,7 +67,10 @@ def merge_log_args(revisions: list[str]) -> list[str]:
     """``git log``'s arguments for the merges of ``revisions`` (``["HEAD"]``, ``["since..HEAD"]``)."""
     return [*MAILMAP_OPTIONS, "-c", "log.showSignature=false", "log", "--first-parent", "--merges",
             "--diff-merges=first-parent", "--no-renames", "--name-status", "-z", "--use-mailmap", "--no-color",
-            "--no-ext-diff", "--no-textconv", f"--format={MERGE_FORMAT}", *revisions, "--"]
+            "--no-ext-diff", "--no-textconv", f"--format={MERGE_FORMAT}",
+            # (git picks the request merges by their message before it diffs them: the synthetic 10k repository's
+            # 314 merges of branches cost 0.17 s of diffs, of nothing; ``is_request_merge`` still decides)
+            "--fixed-strings", "--grep=Merge pull request #", "--grep=See merge request ", *revisions, "--"]
 
 
 def read_merges(root: Path, revisions: list[str], max_commit_files: int = 100) -> Iterator[PullRequestMerge]:
