@@ -270,7 +270,8 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             moved = positions[kept:]  # type: ignore[assignment]
             placed = [kept + i for i, was in enumerate(moved) if was >= old_length]
     merges: list[int] = []
-    if since != head:
+    # (no new commit is a merge, as after one commit on top: no git process to find none — 35 ms of a 0.7 s re-ingest)
+    if since != head and any(" " in parents for parents in new.parents):
         # the remembered merges and those of since..HEAD's first-parent chain are HEAD's only when since is on it
         since_position = log.position_of(since)
         if since_position is None or not on_first_parent_chain(log, since_position):
