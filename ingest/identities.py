@@ -853,11 +853,11 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
     found: dict[int, list[tuple[int, int, str, bool]]] = {}
     for login, tally in votes.items():
         best = max(tally, key=lambda p: (tally[p], -p))
-        if spelled.get(re.sub(r"[-_.]", "", login.lower()), best) not in (best, -1) and not _login_resembles(
-                login.lower(), people[best]):
+        resembles = _login_resembles(login, people[best])  # (the logins are lower-case: ``log_parser``)
+        if not resembles and spelled.get(re.sub(r"[-_.]", "", login), best) not in (best, -1):
             continue  # another person's login by their name (temporal's @samarabbas, Samar Abbas)
         # merges of several other people's work count against, unless the login looks like the person's own
-        foreign = 0 if _login_resembles(login, people[best]) else sum(
+        foreign = 0 if resembles else sum(
             1 for persons in on_branches[login] if len(persons) > 1 and best not in persons)
         if tally[best] >= agreement * (sum(tally.values()) + foreign):
             others = len(tally) - 1

@@ -21,10 +21,7 @@ from cairn.api.services.ingesting import ingest_into_store
 from cairn.queries.coupling import coupling
 from cairn.queries.hotspots import hotspots
 from fixtures.gitrepo import GitRepo
-
-ADA = ("Ada Lovelace", "ada@example.com")
-BOB = ("Bob Builder", "bob@example.com")
-DEPENDABOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+from fixtures.history_evolution import ADA, BOB, BOT as DEPENDABOT
 ACTIONS = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
 RENOVATE = ("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com")
 
