@@ -15,6 +15,15 @@ still here (``top_holder_active``, ``top_holder_gone``,
 ``top_holder_last_active``: ``queries.ownership.presence``): where change and
 knowledge risk meet — prometheus's fifth and sixth hotspots, ``tsdb/head.go``
 and ``tsdb/db.go``, have as top holder someone inactive since 2019.
+
+Two kinds of file are no hotspot unless asked for. A test file
+(``graph.testcode.is_test_file``) is left out unless ``tests``: black's
+``tests/test_black.py`` and the fixtures under ``tests/data/cases/`` led its
+list above the formatter's own modules, and hono's led with its test files. A
+file changed once (in the window) is no place where change concentrates,
+however big: black's ``profiling/list_huge.py``, 22,431 lines written in one
+commit, stood twelfth (``MIN_CHANGES``). The report says how many files each
+rule left out.
 """
 
 from __future__ import annotations
@@ -24,9 +33,12 @@ from typing import Any
 
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
+from cairn.graph.testcode import is_test_file
 from cairn.queries.ownership import gone_people, presence
 
 DAY = 86_400
+#: the fewest changes (in the window) that make a file a hotspot
+MIN_CHANGES = 2
 
 
 class HotspotsUnavailable(InvalidQuery):
@@ -75,9 +87,10 @@ def _holder_fields(person: Node | None, gone: dict[str, str]) -> dict[str, Any]:
 
 
 def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | None = None,
-             limit: int | None = None) -> dict[str, Any]:
+             limit: int | None = None, tests: bool = False) -> dict[str, Any]:
     """``{"hotspots": [{"path", "changes", "lines", "score", "component", "truck_factor", "top_holder",
-    "top_holder_active", "top_holder_gone", "top_holder_last_active"}]}``, by score."""
+    "top_holder_active", "top_holder_gone", "top_holder_last_active"}], "left_out": {"tests", "changed_once"}}``, by
+    score; test files only when ``tests`` (see the module docstring)."""
     files = graph.of_label(Label.FILE)
     if files and not any("change_days" in f.props for f in files):
         raise NoChangeHistory(f"repository {graph.repo} has no change history: ingest it (with its git history) first")
@@ -89,6 +102,7 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
     holders = _top_holders(graph)
     gone, _ = gone_people(graph)
     rows = []
+    left_out = {"tests": 0, "changed_once": 0}
     for node in files:
         comp = node.get("component")
         if component is not None and comp != component:
@@ -96,6 +110,12 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
         days = node.get("change_days") or []
         changes = len(days) if first_day is None else sum(1 for d in days if d >= first_day)
         if not changes:
+            continue
+        if not tests and is_test_file(node.key):
+            left_out["tests"] += 1
+            continue
+        if changes < MIN_CHANGES:
+            left_out["changed_once"] += 1
             continue
         lines = node.get("lines")
         comp_node = graph.node(Label.COMPONENT, comp) if comp else None
@@ -107,4 +127,5 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
     rows.sort(key=lambda r: (-r["score"], -r["changes"], r["path"]))
     if limit is not None:
         rows = rows[:limit]
-    return {"repository": graph.repo, "since": since, "component": component, "hotspots": rows}
+    return {"repository": graph.repo, "since": since, "component": component, "tests": tests, "hotspots": rows,
+            "left_out": left_out}

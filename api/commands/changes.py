@@ -116,15 +116,25 @@ def hotspots(
     since: Optional[str] = Option(None, "--since", help="Count changes landed on or after this date (YYYY-MM-DD); default: all history"),
     component: Optional[str] = Option(None, "--component", help="Only files of this component"),
     limit: int = Option(20, "--limit", min=1, help="At most this many files"),
+    tests: bool = Option(False, "--tests", help="Count test files too (left out by default)"),
     format: HotspotsFormat = TABLE,
 ) -> None:
-    """Where change concentrates: changes × lines per file, with the component's truck factor and the top knowledge holder."""
+    """Where change concentrates: changes × lines per file, with the component's truck factor and the top knowledge holder.
+
+    A file changed only once is no hotspot, and test files are left out unless --tests."""
     from cairn.api.services import changes_over_time as changes
 
-    report = _run(store, format, lambda ws: changes.hotspots(ws, repo, since=since, component=component, limit=limit))
+    report = _run(store, format, lambda ws: changes.hotspots(ws, repo, since=since, component=component, limit=limit,
+                                                             tests=tests))
     if report is None:
         return
     console.print(hotspots_table(report, since, console.width))
+    left = report["left_out"]
+    notes = [f"{count(left['changed_once'], 'file')} changed only once"] if left["changed_once"] else []
+    if left["tests"]:
+        notes.append(f"{count(left['tests'], 'test file')} (--tests counts them)")
+    if notes:
+        console.print(f"[dim]left out: {escape('; '.join(notes))}[/]", highlight=False)
 
 
 def hotspots_table(report: dict[str, Any], since: str | None, width: int) -> Any:

@@ -44,11 +44,13 @@ def register(tool: Tools) -> None:
 
     @tool
     def hotspots(since: Annotated[str | None, Field(description="Count changes since this date (YYYY-MM-DD)")] = None,
-                 component: Component = None, limit: Limit = 10, repository: Repository = None) -> dict[str, Any]:
+                 component: Component = None, limit: Limit = 10, repository: Repository = None,
+                 tests: Annotated[bool, Field(description="Count test files too")] = False) -> dict[str, Any]:
         """Files where change concentrates (changes × lines, optionally since a YYYY-MM-DD date; a commit only bots made
-        is no change), with the component's truck factor and the file's top knowledge holder."""
+        is no change; a file changed once is no hotspot; test files only with tests=true), with the component's truck
+        factor and the file's top knowledge holder."""
         check_limit(limit)
-        return changes_over_time.hotspots(ws, repository, since=since, component=component, limit=limit)
+        return changes_over_time.hotspots(ws, repository, since=since, component=component, limit=limit, tests=tests)
 
     @tool
     def agent_inventory(component: Component = None, limit: Limit = 10, repository: Repository = None) -> dict[str, Any]:

@@ -69,11 +69,18 @@ class Hotspot(BaseModel):
     top_holder_last_active: str | None = Field(None, description="the top holder's last commit (ISO time)")
 
 
+class HotspotsLeftOut(BaseModel):
+    tests: int = Field(description="test files with changes, left out (none when tests are counted)")
+    changed_once: int = Field(description="files changed only once (in the window): no hotspot, however big")
+
+
 class HotspotsReport(BaseModel):
     repository: str
     since: str | None
     component: str | None
+    tests: bool = Field(description="whether test files are counted")
     hotspots: list[Hotspot]
+    left_out: HotspotsLeftOut
 
 
 class AgentEntry(BaseModel):
@@ -150,12 +157,14 @@ def hotspots(
     since: Annotated[str | None, Query(max_length=40, description="Count changes since this date (YYYY-MM-DD)")] = None,
     component: Component = None,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 50,
+    tests: Annotated[bool, Query(description="Count test files too (left out by default)")] = False,
 ) -> dict[str, Any]:
-    """Files by changes × lines, with the component's truck factor and the top knowledge holder.
+    """Files by changes × lines, with the component's truck factor and the top knowledge holder; a file changed
+    only once is no hotspot, and test files are left out unless `tests`.
 
     The same JSON as `cairn hotspots --format json`.
     """
-    return changes.hotspots(ws, name, since=since, component=component, limit=limit)
+    return changes.hotspots(ws, name, since=since, component=component, limit=limit, tests=tests)
 
 
 @router.get("/repositories/{name}/agents", response_model=AgentsReport, responses=READ)

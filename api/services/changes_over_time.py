@@ -41,9 +41,10 @@ def coupling(ws: Workspace, repo: str | None, *, component: str | None = None, p
 
 
 def hotspots(ws: Workspace, repo: str | None, *, since: str | None = None, component: str | None = None,
-             limit: int = 50) -> dict[str, Any]:
-    """Files by changes × lines, with the component's truck factor and the file's top knowledge holder."""
-    return change_hotspots.hotspots(ws.graph(repo), since=since, component=component, limit=limit)
+             limit: int = 50, tests: bool = False) -> dict[str, Any]:
+    """Files by changes × lines, with the component's truck factor and the file's top knowledge holder (test files
+    only when ``tests``)."""
+    return change_hotspots.hotspots(ws.graph(repo), since=since, component=component, limit=limit, tests=tests)
 
 
 def agents(ws: Workspace, repo: str | None, *, component: str | None = None) -> dict[str, Any]:

@@ -91,6 +91,13 @@ function hotspotChart(hotspots) {
       el("span", { class: "muted" }, ` · ${h.component || "no component"} · TF ${fmt(h.truck_factor)}${h.top_holder ? " · " + (typeof h.top_holder === "string" ? h.top_holder : h.top_holder.person || h.top_holder.name) + (h.top_holder_active === false ? " (left)" : "") : ""}`)))));
 }
 
+function hotspotsLeftOut(left) {
+  const parts = [];
+  if (left && left.tests) parts.push(`${left.tests} test file${left.tests === 1 ? "" : "s"}`);
+  if (left && left.changed_once) parts.push(`${left.changed_once} file${left.changed_once === 1 ? "" : "s"} changed only once`);
+  return parts.length ? ` Left out: ${parts.join(", ")}.` : "";
+}
+
 function couplingList(pairs) {
   const hidden = pairs.filter((p) => p.imports === false).sort((a, b) => b.degree - a.degree || b.shared - a.shared).slice(0, SHOWN);
   if (!hidden.length) return el("p", { class: "muted" }, "No file pair changes together without an import between them.");
@@ -125,7 +132,8 @@ async function viewChange() {
   if (data.hotspots && !(data.hotspots instanceof Error)) {
     const hotspots = data.hotspots.hotspots || [];
     sections.push(el("div", { class: "card", id: "change-hotspots" }, el("h2", {}, "Hotspots"),
-      el("p", { class: "muted" }, "Where change meets size: changes × lines, coloured by the truck factor of the component."),
+      el("p", { class: "muted" }, "Where change meets size: changes × lines, coloured by the truck factor of the component." +
+        hotspotsLeftOut(data.hotspots.left_out)),
       hotspots.length ? hotspotChart(hotspots) : el("p", { class: "muted" }, "No hotspots.")));
   } else if (failed("hotspots")) sections.push(failed("hotspots"));
   if (data.coupling && !(data.coupling instanceof Error)) {

@@ -3,6 +3,8 @@
 By hand: old.py 12 changes (2023) × 40 lines = 480; big.py 3 × 100 = 300;
 mid.py 5 × 50 = 250; small.py 20 (10 in 2023, 10 in 2024) × 10 = 200.
 Since 2024-01-01: big 300, mid 250, small 100, old gone.
+No hotspots: tests/test_core.py, a test file (6 × 200 = 1200), unless tests are
+asked for; src/web/generated.py, changed once (1 × 1000), ever.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def store(tmp_path_factory):
         day += 1
     for i in range(10):
         repo.commit({"src/web/small.py": _text(10, i)}, author=ADA, date=f"2023-03-{i + 1:02d}T00:00:00+00:00")
+    for i in range(6):
+        repo.commit({"tests/test_core.py": _text(200, i)}, author=ADA, date=f"2023-05-{i + 1:02d}T00:00:00+00:00")
+    repo.commit({"src/web/generated.py": _text(1000, 0)}, author=ADA, date="2023-06-01T00:00:00+00:00")
     for i in range(3):
         repo.commit({"src/core/big.py": _text(100, i)}, author=BOB, date=f"2024-02-{i + 1:02d}T00:00:00+00:00")
     for i in range(5):
@@ -64,6 +69,19 @@ def test_hotspots_are_ordered_by_changes_times_lines(store):
     assert big["truck_factor"] == 2  # core: Ada authors old.py, Bob big.py; removing one leaves 50 %, not less
 
 
+def test_test_files_and_files_changed_once_are_left_out_and_counted(store):
+    graph = open_store(str(store)).load("repo")
+    report = hotspots(graph)
+    assert report["tests"] is False and report["left_out"] == {"tests": 1, "changed_once": 1}
+    with_tests = hotspots(graph, tests=True)
+    assert [(r["path"], r["score"]) for r in with_tests["hotspots"][:2]] == [("tests/test_core.py", 1200),
+                                                                             ("src/core/old.py", 480)]
+    assert with_tests["left_out"] == {"tests": 0, "changed_once": 1}
+    assert "src/web/generated.py" not in [r["path"] for r in with_tests["hotspots"]]
+    # in a window, "once" counts the window's changes: small.py changed ten times in 2024, mid.py five
+    assert hotspots(graph, since="2024-04-19")["left_out"] == {"tests": 0, "changed_once": 1}
+
+
 def test_a_window_counts_only_recent_changes(store):
     graph = open_store(str(store)).load("repo")
     rows = hotspots(graph, since="2024-01-01")["hotspots"]
@@ -81,6 +99,13 @@ def test_cli_hotspots(store):
     assert set(data["hotspots"][0]) >= {"path", "changes", "lines", "score", "component", "truck_factor", "top_holder"}
     table = runner.invoke(app, ["hotspots", "--store", str(store), "--since", "2024-01-01"])
     assert table.exit_code == 0 and "since 2024-01-01" in table.output
+    assert "tests/test_core.py" not in table.output
+    assert "left out:" not in table.output  # in 2024 no test file changed and none changed once
+    everything = runner.invoke(app, ["hotspots", "--store", str(store), "--tests"])
+    assert "tests/test_core.py" in everything.output
+    assert "left out: 1 file changed only once" in " ".join(everything.output.split())
+    default = runner.invoke(app, ["hotspots", "--store", str(store)])
+    assert "1 test file (--tests counts them)" in " ".join(default.output.split())
     lines = table.output.splitlines()
     at = next(i for i, line in enumerate(lines) if "src/core/big.py" in line)
     assert "Bob Builder" in lines[at] and "(left)" in lines[at] + lines[at + 1]  # the mark may wrap under the name
