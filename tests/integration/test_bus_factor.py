@@ -324,3 +324,18 @@ def test_cli_subprocess_errors_and_shallow(team_root, tmp_path):
     assert bad.returncode == 2 and "no component named 'nope'" in bad.stderr
     table = subprocess.run([cairn, "bus-factor"], capture_output=True, text=True, env=env)
     assert table.returncode == 0 and "shallow clone" in table.stdout
+
+
+def test_components_at_risk_are_listed_by_knowledge_lost_then_code_at_stake():
+    """prometheus: ``template`` (3 of 3 files orphaned) led above web/ui (80 of 249) when the share decided; then,
+    with as many orphaned, the bigger component first (temporal's history/queues, 64 files one person knows, below
+    folders of two)."""
+    from cairn.queries.ownership import _risk_order
+
+    def comp(name, tf, orphaned, files, at_risk=True):
+        return {"name": name, "truck_factor": tf, "orphaned_files": orphaned, "files": files, "at_risk": at_risk}
+
+    listed = [comp("template", 1, 3, 3), comp("web/ui", 1, 80, 249), comp("tiny", 1, 0, 2), comp("queues", 1, 0, 64),
+              comp("rules", 3, 6, 11), comp("tsdb", 7, 0, 300, at_risk=False), comp("aaa", 1, 0, 64)]
+    assert [c["name"] for c in sorted(listed, key=_risk_order)] == [
+        "web/ui", "template", "aaa", "queues", "tiny", "rules", "tsdb"]
