@@ -64,11 +64,19 @@ def _print_likely_duplicates(duplicates: list[dict]) -> None:
 
     if not duplicates:
         return
-    lines = [f"[yellow]{len(duplicates)} likely the same person, not merged.[/] {escape(IF_SO)}:"]
+    import textwrap
+
+    # each pair wrapped under its own indent (an identity is never cut: an e-mail address folded at a hyphen reads
+    # as two); printed as they were, poetry's lines ran to 224 columns
+    width = max(console.width, 40)
+    heading = f"{len(duplicates)} likely the same person, not merged."
+    lines = [f"[yellow]{escape(heading)}[/]{escape(textwrap.fill(f'{heading} {IF_SO}:', width)[len(heading):])}"]
     for d in duplicates[:MAX_NOTES]:
         (a, b), (a_id, b_id) = d["names"], d["people"]
         why = "; ".join(r.replace(ONE_WORD_NAMES, "") for r in d["reasons"])
-        lines.append(f"  {escape(repr(a))} ({escape(a_id)}) and {escape(repr(b))} ({escape(b_id)}): {escape(why)}")
+        pair = f"{a!r} ({a_id}) and {b!r} ({b_id}): {why}"
+        lines.append(escape(textwrap.fill(pair, width, initial_indent="  ", subsequent_indent="    ",
+                                          break_long_words=False, break_on_hyphens=False)))
     if any(ONE_WORD_NAMES in r for d in duplicates for r in d["reasons"]):
         lines.append(f"[dim]{escape(ONE_WORD_NAMES.strip(' ()').capitalize())}.[/]")
     if len(duplicates) > MAX_NOTES:
