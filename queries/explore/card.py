@@ -34,6 +34,11 @@ from cairn.queries.explore.common import as_text, component_node, decision_order
 from cairn.queries.ownership import gone_people, presence
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
+#: README titles that name a side of a folder, not what it is: nats-server's ``server/README.md``, "# Tests", opens
+#: with "Tests that run on Travis have been split into jobs…" (the README of a folder so named is its purpose)
+SIDE_TOPICS = frozenset({"tests", "testing", "test", "benchmarks", "benchmark", "development", "developing",
+                         "contributing", "changelog", "changes", "license", "todo", "notes", "building", "build",
+                         "release", "releasing", "debugging", "profiling", "fuzzing", "migration", "upgrading"})
 PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
@@ -326,10 +331,32 @@ def _readme_purpose(root_text: str | None, paths: list[str]) -> tuple[str, str] 
                 text = resolved.read_text(encoding="utf-8", errors="replace")[:20_000]
             except OSError:
                 continue
+            if _titled_by_a_side_topic(text, directory):
+                continue
             paragraph = first_paragraph(text)
             if paragraph:
                 return paragraph, f"{directory}/{name}"
     return None
+
+
+def _titled_by_a_side_topic(text: str, directory: str) -> bool:
+    """Whether a README's title (a Markdown or reStructuredText heading before any prose) is one of ``SIDE_TOPICS``
+    that the folder's own name is not."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")[:40]]
+    lines = [line for line in lines if line and not line.startswith(("[![", "![", "<", ".. "))]
+    if not lines:
+        return False
+    if re.fullmatch(r"[=\-~^*#]{3,}", lines[0]) and len(lines) > 1:  # a reStructuredText title overlined
+        lines = lines[1:]
+    if lines[0].startswith("#"):
+        title = lines[0].lstrip("#")
+    elif len(lines) > 1 and re.fullmatch(r"[=\-~^*#]{3,}", lines[1]):
+        title = lines[0]
+    else:
+        return False
+    topic = re.sub(r"[^a-z ]", "", title.lower()).strip()
+    folder = directory.rsplit("/", 1)[-1].lower()
+    return topic in SIDE_TOPICS and not (folder.startswith(topic[:4]) or topic.startswith(folder))
 
 
 def first_paragraph(markdown: str) -> str | None:

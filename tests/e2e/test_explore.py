@@ -95,6 +95,20 @@ def test_readme_outside_the_checkout_is_never_read(tmp_path):
     assert card["description"] is None and card["purpose_source"] is None
 
 
+def test_a_readme_titled_by_a_side_topic_is_no_purpose(tmp_path):
+    """nats-server's server/README.md, "# Tests", opened "Tests that run on Travis have been split into jobs…": what the
+    server's tests do, given as what the server is. A README so titled in a folder of that name still is its purpose."""
+    store_dir, root = ingest_shop(tmp_path)
+    readme = root / "src/shop/reports/README.md"
+    readme.write_text("[![ci](badge.svg)](ci)\n# Testing\n\nThe report tests run nightly against a copy of production.\n")
+    graph = open_store(str(store_dir)).load("shop")
+    assert (component_card(graph, "reports")["description"], component_card(graph, "reports")["purpose_source"]) == (None, None)
+    readme.write_text("Monthly sales reports.\n\n## Testing\n\nThe report tests run nightly.\n")  # a section, not the title
+    assert component_card(graph, "reports")["description"] == "Monthly sales reports."
+    readme.write_text("Testing\n=======\n\nThe report tests run nightly.\n")  # reStructuredText's title
+    assert component_card(graph, "reports")["description"] is None
+
+
 def test_first_paragraph_skips_front_matter_headings_and_code():
     text = "---\ntitle: x\n---\n# Title\n\n```\ncode\n```\n\nThe **real** [text](http://x) here\ncontinues.\n\nNext."
     assert first_paragraph(text) == "The real text here continues."
