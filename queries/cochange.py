@@ -7,7 +7,8 @@ partners across a boundary first, then the strongest, ``MAX_PER_FILE`` of
 them —, kind ``co-change``, rule ``cairn/co-change``, severity ``info`` — ``warn`` when the
 change is agent-assisted (an agent reads imports, not history) or when the
 partner sits in another component (coupling that crosses a boundary
-unannounced). The message names the partner, the shared count and the
+unannounced) and is no test (a test in a ``tests/`` component is the file's
+own test, not a boundary). The message names the partner, the shared count and the
 revisions of the changed file: "storage/remote/write.py changed with
 storage/remote/queue.py in 14 of 16 commits; queue.py is untouched", with
 "no import connects them" unless one does (or they are one Go package).
@@ -82,10 +83,12 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
             theirs = partner.get("component") if partner is not None else None
             rows.append((other, props, props.get("revs_a") if mine_is_a else props.get("revs_b"), theirs))
         # the partners across a boundary first (they warn), then the strongest
-        rows.sort(key=lambda r: (not (mine and r[3] and mine != r[3]), -(r[1].get("degree") or 0),
+        rows.sort(key=lambda r: (not (mine and r[3] and mine != r[3] and not is_test_file(r[0])), -(r[1].get("degree") or 0),
                                  -(r[1].get("shared") or 0), r[0]))
         for other, props, revs, theirs in rows[:MAX_PER_FILE]:
-            crosses = bool(mine and theirs and mine != theirs)
+            # (a test elsewhere, in a tests/ component, is the file's test, not a boundary crossed: poetry's
+            # http_repository.py warned of tests/repositories/test_legacy_repository.py, "in component tests")
+            crosses = bool(mine and theirs and mine != theirs) and not is_test_file(other)
             severity = Severity.WARN if agent or crosses else Severity.INFO
             why = []
             if crosses:

@@ -114,6 +114,25 @@ def test_the_strongest_coupling_comes_first_whatever_the_paths(coupled):
     assert [f.source for f in found] != sorted(f.source for f in found) or len(set(degrees)) == 1
 
 
+def test_an_untouched_test_in_a_tests_component_is_no_boundary_crossed():
+    """poetry: http_repository.py warned of tests/repositories/test_legacy_repository.py, "it is in component tests": the
+    file's own test, named (info), not coupling across a boundary; a partner of code in another component still warns."""
+    from cairn.graph.model import Label, Rel, RepoGraph
+    from cairn.graph.severity import Severity
+
+    graph = RepoGraph("poetry")
+    changed = graph.add_node(Label.FILE, "src/poetry/repositories/http_repository.py", component="repositories")
+    for path, component, degree in (("tests/repositories/test_legacy_repository.py", "tests", 60),
+                                    ("src/poetry/utils/authenticator.py", "utils", 40)):
+        partner = graph.add_node(Label.FILE, path, component=component)
+        graph.add_edge(Rel.CO_CHANGES, changed, partner, degree=degree, shared=18, revs_a=48, revs_b=30, imports=False)
+    found = {f.target: f for f in cochange_findings(graph, [changed.key], agent=False)}
+    test = found["tests/repositories/test_legacy_repository.py"]
+    assert test.severity is Severity.INFO and "in component" not in test.message
+    code = found["src/poetry/utils/authenticator.py"]
+    assert code.severity is Severity.WARN and "it is in component utils" in code.message
+
+
 def test_a_change_gets_a_few_findings_its_warnings_first():
     # Loki: a PR of eight source files raised sixteen co-change findings, mostly each file and its own test
     from cairn.graph.model import Label, Rel, RepoGraph

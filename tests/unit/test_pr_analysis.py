@@ -323,3 +323,17 @@ def test_the_terminals_new_imports_leave_out_the_go_module_path_they_all_share()
     (imports,) = [t for t in pr_table(dataclasses.replace(report, new_edges=python))
                   if isinstance(t, FittedTable) and "new import" in t.title]
     assert imports.title == "1 new import between modules" and imports.rows[0][0].plain == "shop.core.m"
+
+
+def test_a_change_that_touches_only_tests_of_a_component_at_risk_raises_no_knowledge_risk():
+    """poetry: every change with a test said "touches component tests, at risk: … 188 files with no author left" — its
+    tests/ folder is a component; the components table still lists it."""
+    stored = stored_graph()
+    stored.add_node(Label.FILE, "shop/core/tests/test_m.py", component="core")
+    only_tests = (FileChange(ChangeStatus.MODIFIED, "shop/core/tests/test_m.py", hunks=(LineRange(1, 1),), component="core"),)
+    report = analyse(stored, change(stored, files=only_tests))
+    assert [f.rule for f in report.findings if f.rule == "cairn/knowledge-risk"] == []
+    assert [c.name for c in report.touched_components] == ["core"]
+    with_code = only_tests + (FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1),), component="core"),)
+    assert [f.file for f in analyse(stored, change(stored, files=with_code)).findings
+            if f.rule == "cairn/knowledge-risk"] == ["shop/core/m.py"]
