@@ -10,8 +10,11 @@ The location is ``--store`` if given, else ``$CAIRN_STORE``, else the
 directory or the nearest parent that has one, looking no further up than the
 root of the repository the current directory is in (the first directory with
 a ``.git``) or the filesystem root. When there is none, a new store goes into
-that repository root (the current directory outside a repository), and a
-read says where it looked (``StoreNotFound``).
+that repository root; outside any repository, into the root of the repository
+being ingested (``ingest_store_location``: ``cd src; cairn ingest app; cd app;
+cairn bus-factor`` finds it). A read that finds none says where it looked
+(``StoreNotFound``), and names a store above the repository root, which it
+does not use unasked.
 """
 
 from __future__ import annotations
@@ -77,6 +80,17 @@ def store_location(explicit: str | None = None, *, cwd: Path | None = None) -> s
     return explicit or os.environ.get(STORE_ENV) or str(find_store(cwd).default)
 
 
+def ingest_store_location(explicit: str | None, checkout: Path, *, cwd: Path | None = None) -> str:
+    """Where ``cairn ingest CHECKOUT`` writes: ``store_location``, except that from outside any repository, with no
+    store found, a new store goes into the checkout's repository root rather than the current directory."""
+    if explicit or os.environ.get(STORE_ENV):
+        return store_location(explicit)
+    search = find_store(cwd)
+    if search.found is not None or search.in_repository:
+        return str(search.default)
+    return str(find_store(checkout).default)
+
+
 def existing_store_location(explicit: str | None = None, *, cwd: Path | None = None) -> str:
     """Like ``store_location``, for reading: an embedded store that does not exist is ``StoreNotFound``."""
     given = explicit or os.environ.get(STORE_ENV)
@@ -87,7 +101,10 @@ def existing_store_location(explicit: str | None = None, *, cwd: Path | None = N
         return given
     search = find_store(cwd)
     if search.found is None:
-        raise StoreNotFound(f"no Cairn store here ({search.describe()}): run `cairn ingest PATH` first, "
+        above = next((d / DEFAULT_STORE for d in search.searched[-1].parents
+                      if (d / DEFAULT_STORE / "cairn.db").is_file()), None) if search.in_repository else None
+        hint = f"; there is one above the repository, --store {above} names it" if above is not None else ""
+        raise StoreNotFound(f"no Cairn store here ({search.describe()}{hint}): run `cairn ingest PATH` first, "
                             f"or name one with --store or ${STORE_ENV}")
     return str(search.found)
 

@@ -73,16 +73,19 @@ def cypher_limits(timeout: Optional[float], max_rows: Optional[int], max_bytes: 
 
 
 @contextmanager
-def opened_workspace(location: Optional[str], *, create: bool = False) -> Iterator[Workspace]:
+def opened_workspace(location: Optional[str], *, create: bool = False, checkout: Path | None = None) -> Iterator[Workspace]:
     """The store at ``--store`` (or the one found from here) as a workspace; inside a checkout, its repository is the default.
 
     Reading needs a store that exists (else one line saying where Cairn looked);
-    ``create`` (ingest) opens the one found, or a new one where it belongs.
+    ``create`` (ingest) opens the one found, or a new one where it belongs (for ``checkout``, the repository
+    ingested: ``bootstrap.ingest_store_location``).
     """
-    from cairn.api.bootstrap import existing_store_location, open_store, store_location
+    from cairn.api.bootstrap import existing_store_location, ingest_store_location, open_store, store_location
     from cairn.api.services.workspace import Workspace
 
-    store = open_store(store_location(location) if create else existing_store_location(location))
+    if create:
+        location = ingest_store_location(location, checkout) if checkout is not None else store_location(location)
+    store = open_store(location if create else existing_store_location(location))
     with Workspace(store, naming_hint="choose one with --repo", cwd=Path.cwd(), label=store.location) as ws:
         yield ws
 

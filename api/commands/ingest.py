@@ -39,7 +39,7 @@ def ingest(
 
     ends_after_work()  # this command's process ends after it: see ingest.gcpause
     loose_ends = LooseEnds.before()
-    result = _ingest(path, store, config, name, format)
+    result, store_label = _ingest(path, store, config, name, format)
     if result.unchanged:  # nothing was written, the store is closed, git's commands have ended
         nothing_left_to_finish()
     elif loose_ends.none():  # what it wrote is closed, its threads and children ended (looked at, not assumed)
@@ -54,6 +54,7 @@ def ingest(
 
     rows = [
         ("path", summary.path),
+        ("store", store_label),
         ("head", summary.head or "(no commits)"),
         ("files", ", ".join(f"{lang} {n}" for lang, n in summary.files_by_language.items()) or "none"),
         ("modules", f"{summary.modules} ({summary.parsed} parsed, {summary.cached} from cache)"),
@@ -72,7 +73,9 @@ def ingest(
         console.print(f"[dim]note:[/] {escape(note)}", highlight=False)
 
 
-def _ingest(path: Path, store: Optional[str], config: Optional[Path], name: Optional[str], format: IngestFormat) -> IngestResult:
+def _ingest(path: Path, store: Optional[str], config: Optional[Path], name: Optional[str],
+            format: IngestFormat) -> tuple[IngestResult, str]:
+    """The ingest's result, and the store it went into (as the store names itself)."""
     from cairn.ingest.gcpause import gc_paused
 
     # what the check imports lives to the end and is no garbage: no collection walks it (nor what the check reads,
@@ -87,13 +90,13 @@ def _ingest(path: Path, store: Optional[str], config: Optional[Path], name: Opti
         with gc_paused():
             from cairn.api.services.ingesting import ingest as ingest_checkout
 
-        with opened_workspace(store, create=True) as ws:
+        with opened_workspace(store, create=True, checkout=path) as ws:
             if format is TABLE and err_console.is_terminal:
                 with _progress_bar() as progress:
                     return ingest_checkout(ws, path, config_file=config, repo_name=name, progress=progress, asked=asked,
-                                           graph_read=False)
+                                           graph_read=False), str(ws.label)
             # no bar: rich not imported; the summary alone is read of the result
-            return ingest_checkout(ws, path, config_file=config, repo_name=name, asked=asked, graph_read=False)
+            return ingest_checkout(ws, path, config_file=config, repo_name=name, asked=asked, graph_read=False), str(ws.label)
     finally:
         asked.cancel()  # (when a step failed before the check read git's answers)
 

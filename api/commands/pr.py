@@ -65,7 +65,7 @@ def pr_check(
             raise CairnError(f"{description_file}: cannot read ({exc.strerror})") from None
     elif posting is not None:
         description = posting.description  # the pull request's own description, from the CI event
-    with opened_workspace(store, create=True) as ws:  # a checkout the store does not know yet is ingested first
+    with opened_workspace(store, create=True, checkout=Path(repo)) as ws:  # a checkout the store does not know yet is ingested first
         report = pr_check_checkout(ws, repo, base, head, description=description,
                                    author=posting.author if posting is not None else None)
     _print_report(report, format)

@@ -136,6 +136,24 @@ def test_without_a_store_the_error_says_where_it_looked(tmp_path, odd):
     assert json.loads(ok(cairn("components", "--format", "json", cwd=sub)))["components"]
 
 
+def test_an_ingest_from_outside_any_repository_puts_a_new_store_in_the_checkout(tmp_path):
+    """`cd src; cairn ingest app; cd app; cairn bus-factor` found no store: it had gone into src/."""
+    src = tmp_path / "src"
+    build_odd(src / "app")
+    ingested = ok(cairn("ingest", "app", cwd=src))
+    assert (src / "app" / ".cairn" / "cairn.db").is_file() and not (src / ".cairn").exists()
+    assert f"store      │ {src / 'app' / '.cairn'}" in " ".join(ingested.split("\n"))
+    assert json.loads(ok(cairn("components", "--format", "json", cwd=src / "app")))["components"]
+    # a store already in the current directory is still the one used (one store, several repositories) …
+    build_odd(src / "other")
+    ok(cairn("ingest", "other", "--store", str(src / ".cairn"), cwd=src))
+    ok(cairn("ingest", "app", "--name", "app-again", cwd=src))
+    assert json.loads(ok(cairn("components", "--repo", "app-again", "--format", "json", cwd=src)))["components"]
+    # … and from inside the checkout, where none is found, the error names it rather than using it unasked
+    proc = cairn("components", cwd=src / "other")
+    assert proc.returncode == 2 and f"there is one above the repository, --store {src / '.cairn'} names it" in proc.stderr
+
+
 # -- 3. the store never shows in git status -------------------------------------------------------------------
 
 
