@@ -336,6 +336,8 @@ def test_components_at_risk_are_listed_by_knowledge_lost_then_code_at_stake():
         return {"name": name, "truck_factor": tf, "orphaned_files": orphaned, "files": files, "at_risk": at_risk}
 
     listed = [comp("template", 1, 3, 3), comp("web/ui", 1, 80, 249), comp("tiny", 1, 0, 2), comp("queues", 1, 0, 64),
-              comp("rules", 3, 6, 11), comp("tsdb", 7, 0, 300, at_risk=False), comp("aaa", 1, 0, 64)]
+              comp("rules", 3, 6, 11), comp("tsdb", 7, 0, 300, at_risk=False), comp("aaa", 1, 0, 64),
+              {**comp("tests", 1, 31, 81), "tests": True}]
+    # the tests after the code (django-rest-framework's tests/, 31 of 81 orphaned, led its list)
     assert [c["name"] for c in sorted(listed, key=_risk_order)] == [
-        "web/ui", "template", "aaa", "queues", "tiny", "rules", "tsdb"]
+        "web/ui", "template", "aaa", "queues", "tiny", "rules", "tests", "tsdb"]
