@@ -30,7 +30,7 @@ from cairn.graph.not_counted import NOT_COUNTED_WHY
 __all__ = ["IDENTIFIER", "NOT_COUNTED", "NOT_COUNTED_NOTE", "NOT_COUNTED_WHY", "NUMBER", "TEXT", "count", "escape", "gone_mark", "gone_reason", "holder_label", "literal", "table"]
 
 IDENTIFIER = "identifier"  # a name or path: kept whole while anything else can give way, folded (never cut) when it must
-NUMBER = "number"  # right-aligned, never wrapped
+NUMBER = "number"  # right-aligned, never wrapped (but for a header of several words, when room is short)
 TEXT = "text"  # prose and lists: wrapped at spaces first
 READABLE = 20  # identifiers keep this much before a long word elsewhere has to fold
 NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
@@ -120,10 +120,16 @@ class FittedTable:
                  for i in range(len(self.columns))]
         kinds = [kind for _, kind in self.columns]
         whole = {i: min(want[i], max(units[i][-1], NARROWEST)) for i, kind in enumerate(kinds) if kind != NUMBER}
+        # last, a number's header of several words wraps onto two lines ("depends" / "on") when that spares every word a
+        # fold:
+        # django-rest-framework's components cut "rest_framewo|rk" beside a "depends on" column of one-digit counts
+        numbers = {i: max([_longest_line(r[i].plain) for r in self.rows] + [_longest_unit(headers[i])])
+                   for i, kind in enumerate(kinds) if kind == NUMBER}
         stages = [  # who gives way first, and down to what: no unit is folded yet
             {i: floor for i, floor in whole.items() if kinds[i] == TEXT},
             {i: max(floor, min(want[i], READABLE)) for i, floor in whole.items() if kinds[i] == IDENTIFIER},
             {i: floor for i, floor in whole.items() if kinds[i] == IDENTIFIER},
+            numbers,
         ]
         for floors in stages:
             while sum(widths) > room:
@@ -132,9 +138,11 @@ class FittedTable:
                     break
                 widest = max(shrinkable, key=lambda i: widths[i])
                 widths[widest] -= 1
-        if sum(widths) > room:
+        if sum(widths) > room:  # some word folds all the same: the numbers' headers stay on one line
+            widths = [want[i] if i in numbers else width for i, width in enumerate(widths)]
             narrowest = {i: min(want[i], NARROWEST) for i in whole}
-            widths = _fewest_folds(want, narrowest, self.rows, units, kinds, room)
+            widths = _fewest_folds([want[i] if i in whole else widths[i] for i in range(len(want))], narrowest,
+                                   self.rows, units, kinds, room)
         return widths
 
     def folded_cells(self, available: int) -> int:
@@ -151,8 +159,9 @@ class FittedTable:
         columns = []
         for i, (header, kind) in enumerate(self.columns):
             fixed = widths[i] if widths else None
-            if kind == NUMBER:
-                columns.append(Column(literal(header), justify="right", no_wrap=True, width=fixed))
+            if kind == NUMBER:  # (its header wraps at a space when the column is narrower: ``widths``)
+                columns.append(Column(literal(header), justify="right", no_wrap=fixed is None or fixed >= len(header),
+                                      width=fixed))
             else:
                 columns.append(Column(literal(header), overflow="fold", width=fixed, fold_after=FOLD_AFTER))
         out = Table(*columns, title=literal(self.title), title_justify="left", show_header=self.show_header)

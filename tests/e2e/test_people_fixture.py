@@ -217,11 +217,12 @@ def test_truck_factor_scope_nested_components_and_squash(mesh):
     assert f"{remote['orphaned_files']} of {remote['files']}" in narrow
     # the declared owners without knowledge: a column while it folds no name, else a line below the table
     assert "owners without knowledge" in shown and "@ghost" in next(line for line in shown.splitlines() if "│ storage/remote " in line)
+    # (at 74 columns the column still fits, the "TF (human)" header over two lines; at 70 it would fold a name)
     squeezed = subprocess.run([CAIRN, "bus-factor"], capture_output=True, text=True,
-                              env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "74"}).stdout
+                              env={**os.environ, "CAIRN_STORE": str(store), "COLUMNS": "70"}).stdout
     assert "owners without knowledge" not in squeezed.split("└")[0] and "│ Bartłomiej Płotka " in squeezed
     # (@ghost matches nobody in the history: Cairn only failed to tie the handle to a commit author)
-    assert "declared owners of storage/remote not linked to any commit author: @ghost" in squeezed
+    assert "declared owners of storage/remote not linked to any commit author: @ghost" in " ".join(squeezed.split())
     assert "without knowledge of storage/remote" not in squeezed
 
 

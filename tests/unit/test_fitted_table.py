@@ -62,3 +62,24 @@ def test_paths_fold_at_their_folders_and_no_word_is_cut_where_a_width_keeps_it_w
     components = cells(lines, 3)
     assert all(part in ("service/", "history/", "shard", "service", "common", "matching", "service/matching",
                         "service/history/", "service/history/shard", "history/shard") for parts in components for part in parts)
+
+
+def test_a_numbers_header_of_two_words_wraps_rather_than_a_name_fold():
+    """django-rest-framework's components at 80 columns cut "rest_framewo│rk" beside a "depends on" column of one-digit
+    counts; the header goes over two lines instead. Where a word folds all the same, headers stay on one line."""
+    columns = [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER),
+               ("depends on", NUMBER), ("used by", NUMBER), ("TF", NUMBER)]
+    rows = [("authtoken", "rest_framework/authtoken/**", "14", "14", "1", "2", "3"),
+            ("rest_framework", "rest_framework/*", "33", "33", "4", "6", "1"),
+            ("templatetags", "rest_framework/templatetags/**", "2", "2", "2", "2", "1")]
+    lines = [line.plain for line in table("drf", columns, rows).render_lines(80)]
+    assert all(len(line) <= 80 for line in lines)
+    assert [cell[0] for cell in cells(lines, 0)] == ["authtoken", "rest_framework", "templatetags"]
+    header = [line for line in lines if line.startswith("┃")]
+    assert len(header) == 2 and "depends" in header[0] and " on " in header[1] and "depends on" not in "".join(header)
+    # room for everything: the header on one line
+    wide = [line.plain for line in table("drf", columns, rows).render_lines(120)]
+    assert sum(line.startswith("┃") for line in wide) == 1 and "depends on" in "".join(wide)
+    # a name no width spares: it folds, and the headers stay whole
+    squeezed = [line.plain for line in table("drf", columns, rows).render_lines(74)]
+    assert "depends on" in "".join(line for line in squeezed if line.startswith("┃"))
