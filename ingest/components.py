@@ -51,9 +51,12 @@ the top or a layout folder (``src``) deeper down (a ``lib`` below the top is
 ``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``). Hidden
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
-when there are at least three of them and they are a tenth of the code, or
-when the package's manifest names one of them as its entry point (Fastify's
-``fastify.js``, ``"main"`` of its ``package.json``, beside ``lib/``). Maven
+when there are at least three of them and they are a tenth of the code, when
+they are the package of a root build unit holding ten code files or more
+besides its tests (caddy's core, ``caddy.go``, ``admin.go``, ``modules.go`` …:
+9.5 % of its files, beside ``modules/``), or when the package's manifest names
+one of them as its entry point (Fastify's ``fastify.js``, ``"main"`` of its
+``package.json``, beside ``lib/``). Maven
 and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are left
 out of the layout: a build module's folder, then the package path decides, so
 retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
@@ -78,8 +81,9 @@ from typing import TYPE_CHECKING, Iterable
 
 import pathspec
 
-from cairn.graph.testcode import is_test_directory, test_folders
-from cairn.ingest.linguist import exclusion
+from cairn.graph.testcode import is_test_directory, is_test_file, test_folders
+from cairn.ingest.files import CODE_LANGUAGES
+from cairn.ingest.linguist import counted_language, exclusion
 
 if TYPE_CHECKING:
     from cairn.ingest.config import ComponentSpec
@@ -280,6 +284,11 @@ def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
 SOURCE_SET = re.compile(
     r"^(?P<module>(?:.*/)?)(?P<set>src/[A-Za-z0-9_-]+/(?:java|kotlin|scala|groovy|resources|java-templates)/)")
 ROOT_SHARE = 0.1  # files directly at the top form a component when they are at least this share (and 3 or more)
+#: The root build unit's own package is a component whatever its share of the code when it holds this many code files
+#: other than tests, as many as a package of Go's internal/ that is a part of its own: caddy's core (caddy.go, admin.go,
+#: context.go, modules.go … 26 files besides its tests, 9.5 % of the code, imported by 38 of its 47 packages) beside
+#: modules/ and caddyconfig/. A root's doc.go, main.go, tools.go, a Makefile or a linter's configuration are not.
+MIN_ROOT_PACKAGE_FILES = MIN_INTERNAL_PACKAGE_FILES
 
 #: Where a file's logical folders came from: how many of them are the build module's (the folders before its source
 #: set; all of them for a file in no source set), and the source set (``src/main/java/``, or "").
@@ -443,7 +452,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 groups[path[-1]] = (path, kept + direct)
     top_files = [d for d in dirs if d == prefix]
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs) or (  # a Go module's root package, say
-            top_files and not prefix and any(p in entries for p in source_paths if "/" not in p)):  # fastify.js
+            top_files and not prefix and (any(p in entries for p in source_paths if "/" not in p)  # fastify.js
+                                          or _root_package(source_paths, units))):  # caddy's core
         key = root_name if root_name not in groups else f"{root_name}.root"
         groups[key] = ([*prefix, "*"], top_files)
     # the origins of the files below each logical folder (every prefix of it), and of the files directly in it
@@ -505,6 +515,16 @@ def _sources_of_a_root_unit(folder: str, code_below: dict[tuple[str, ...], int],
     code = code_below.get((), 0)
     beside = sum(code_below.get((unit,), 0) for unit in units if unit and "/" not in unit and unit != folder)
     return bool(code) and beside * 2 > code and not any(unit.startswith(folder + "/") for unit in units)
+
+
+def _root_package(source_paths: list[str], units: frozenset[str]) -> bool:
+    """Whether the files at the repository's top are the package of its root build unit (a ``go.mod``, ``Cargo.toml``,
+    ``package.json`` … there) holding ``MIN_ROOT_PACKAGE_FILES`` code files or more besides its tests (not its build
+    scripts, Dockerfiles or configuration in another language's files)."""
+    if "" not in units:
+        return False
+    code = (p for p in source_paths if "/" not in p and counted_language(p) in CODE_LANGUAGES and not is_test_file(p))
+    return sum(1 for _ in code) >= MIN_ROOT_PACKAGE_FILES
 
 
 def _numbered_parts(path: list[str], members: list[list[str]], tested: frozenset[str]) -> bool:
