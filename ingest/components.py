@@ -68,7 +68,9 @@ looked through as a container is, whatever share of the code it holds
 beside its templates).
 A build module of tests by its name (``test-shrinker``, ``java-test``) or a
 project template (vite's ``template-react``) is not "the code" either. A folder whose name is taken is named with its parent's
-(gson's test package ``gson.metrics`` beside the module ``metrics``). Files
+(gson's test package ``gson.metrics`` beside the module ``metrics``), by a
+slash for Go code, named by its import path (caddy's ``modules/internal``
+beside ``internal/``). Files
 directly in the looked-through prefix belong to no component.
 """
 
@@ -436,7 +438,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             del groups[top]
             for name, sub_members in sub.items():
                 # a clash, or the name of a top folder split before (jaeger's cmd/internal beside internal/): its path
-                key = name if name not in groups and name not in top_names else _qualified([*path, name], prefix, groups)
+                key = name if name not in groups and name not in top_names else _qualified([*path, name], prefix, groups,
+                                                                                              source_paths)
                 groups[key] = ([*path, name], sub_members)
                 # a container in a container (ibc-go's modules/apps/{transfer,…}), or a part that still holds most of
                 # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
@@ -446,7 +449,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 # (a library folder below the top keeps its name: dotcom-rendering's src/lib/*.ts are "lib")
                 nested_library = path[-1] not in LAYOUT_FOLDERS and len(path) > len(prefix) + 1
                 own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
-                key = own if own not in groups else _qualified(path, prefix, groups)
+                key = own if own not in groups else _qualified(path, prefix, groups, source_paths)
                 groups[key] = ([*path, "*"], direct)
             if kept:  # internal/** less the packages split out (the more specific pattern wins)
                 groups[path[-1]] = (path, kept + direct)
@@ -552,11 +555,14 @@ def _large_units(path: list[str], members: list[list[str]], units: frozenset[str
     return [name for name in subunits if files[name] >= MIN_INTERNAL_PACKAGE_FILES]
 
 
-def _qualified(path: list[str], prefix: list[str], taken: dict[str, object]) -> str:
+def _qualified(path: list[str], prefix: list[str], taken: dict[str, object], source_paths: list[str]) -> str:
     """The name of the folder ``path`` when its own is taken: with its parent's (gson's test package ``gson.metrics``
-    beside the module ``metrics``), else its whole path below the ``prefix``, dotted."""
-    short = ".".join(path[-2:])
-    return short if len(path) - len(prefix) >= 2 and short not in taken else ".".join(path[len(prefix):])
+    beside the module ``metrics``), else its whole path below the ``prefix``, dotted; joined by slashes for a folder of
+    Go code, whose packages are named by their import path (caddy's ``modules/internal`` beside ``internal/``, as the
+    folders CODEOWNERS names are: prometheus' ``storage/remote``)."""
+    join = "/".join if _mostly_go(source_paths, path) else ".".join
+    short = join(path[-2:])
+    return short if len(path) - len(prefix) >= 2 and short not in taken else join(path[len(prefix):])
 
 
 def _common_prefix(dirs: list[list[str]]) -> list[str]:

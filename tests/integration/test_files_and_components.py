@@ -236,7 +236,7 @@ def test_inferred_components_look_through_containers_and_single_packages():
            "cmd/esmapping-generator/main.go", "cmd/esmapping-generator/flags.go",
            "cmd/internal/flags/f.go", "cmd/internal/env/e.go", "cmd/internal/env/f.go", "model/span.go", "model/trace.go"]
     assert names(go) == [
-        ("cmd", ["cmd/**"]), ("cmd.internal", ["cmd/internal/**"]), ("internal", ["internal/**"]),
+        ("cmd", ["cmd/**"]), ("cmd/internal", ["cmd/internal/**"]), ("internal", ["internal/**"]),
         ("jaeger", ["cmd/jaeger/**"]), ("model", ["model/**"]), ("sampling", ["internal/sampling/**"]),
         ("storage", ["internal/storage/**"]),
     ]
@@ -262,7 +262,7 @@ def test_inferred_components_look_through_containers_and_single_packages():
              "cmd/tools/getproto/extra.go", *(f"tools/{t}/{f}.go" for t in ("tdbg", "sql") for f in ("a", "b", "c"))]
     assert names(tools) == [("cmd", ["cmd/**"]), ("tools", ["tools/**"])]
     assert [n for n, _ in names([*tools, "cmd/tools/getproto/more.go", "cmd/tools/sql/more.go", "cmd/tools/sql/x.go",
-                                  "cmd/tools/tdbg/y.go", "cmd/tools/tdbg/z.go"])] == ["cmd.tools", "server", "tools"]
+                                  "cmd/tools/tdbg/y.go", "cmd/tools/tdbg/z.go"])] == ["cmd/tools", "server", "tools"]
     # one thin main alone keeps its name (kueue's cmd/kueue/main.go beside cmd/kueuectl)
     kueue = ["cmd/kueue/main.go", *(f"cmd/kueuectl/k{i}.go" for i in range(3)), "pkg/a/a.go", "pkg/b/b.go"]
     assert ComponentMap(infer_components(kueue)).component_of("cmd/kueue/main.go") == "kueue"
@@ -387,3 +387,13 @@ def test_a_root_package_of_ten_code_files_is_a_component_whatever_its_share(tmp_
     tests_only = {f"t{i}_test.go": "" for i in range(10)} | {"eslint.config.js": "", "Makefile": ""}
     paths = sorted([*tests_only, *modules])
     assert "shop" not in [c.name for c in infer_components(paths, "shop", build_units([*paths, "go.mod"]))]
+
+
+def test_a_go_folder_whose_name_is_taken_is_named_by_its_path_others_dotted():
+    # caddy's modules/internal/network beside the top internal/ was "modules.internal", a name no Go import path has
+    caddy = ["modules/internal/network/n.go", "modules/internal/network/m.go", *(f"modules/{m}/{f}.go" for m in (
+        "caddyhttp", "caddytls") for f in ("a", "b", "c")), *(f"internal/{p}/x.go" for p in ("filesystems", "metrics"))]
+    assert [c.name for c in infer_components(caddy, "caddy")] == ["caddyhttp", "caddytls", "internal", "modules/internal"]
+    # a Python or Java package clashing so is dotted, as its modules are named (Django's apps.credentials)
+    python = [p.replace(".go", ".py") for p in caddy]
+    assert [c.name for c in infer_components(python, "site")] == ["caddyhttp", "caddytls", "internal", "modules.internal"]
