@@ -51,9 +51,12 @@ the top or a layout folder (``src``) deeper down (a ``lib`` below the top is
 ``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``). Hidden
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
-when there are at least three of them and they are a tenth of the code, or
-when the package's manifest names one of them as its entry point (Fastify's
-``fastify.js``, ``"main"`` of its ``package.json``, beside ``lib/``). Maven
+when there are at least three of them and they are a tenth of the code, when
+they are the package of a root build unit holding ten code files or more
+besides its tests (caddy's core, ``caddy.go``, ``admin.go``, ``modules.go`` …:
+9.5 % of its files, beside ``modules/``), or when the package's manifest names
+one of them as its entry point (Fastify's ``fastify.js``, ``"main"`` of its
+``package.json``, beside ``lib/``). Maven
 and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are left
 out of the layout: a build module's folder, then the package path decides, so
 retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
@@ -65,7 +68,9 @@ looked through as a container is, whatever share of the code it holds
 beside its templates).
 A build module of tests by its name (``test-shrinker``, ``java-test``) or a
 project template (vite's ``template-react``) is not "the code" either. A folder whose name is taken is named with its parent's
-(gson's test package ``gson.metrics`` beside the module ``metrics``). Files
+(gson's test package ``gson.metrics`` beside the module ``metrics``), by a
+slash for Go code, named by its import path (caddy's ``modules/internal``
+beside ``internal/``). Files
 directly in the looked-through prefix belong to no component.
 """
 
@@ -78,8 +83,9 @@ from typing import TYPE_CHECKING, Iterable
 
 import pathspec
 
-from cairn.graph.testcode import is_test_directory, test_folders
-from cairn.ingest.linguist import exclusion
+from cairn.graph.testcode import is_test_directory, is_test_file, test_folders
+from cairn.ingest.files import CODE_LANGUAGES
+from cairn.ingest.linguist import counted_language, exclusion
 
 if TYPE_CHECKING:
     from cairn.ingest.config import ComponentSpec
@@ -280,6 +286,11 @@ def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
 SOURCE_SET = re.compile(
     r"^(?P<module>(?:.*/)?)(?P<set>src/[A-Za-z0-9_-]+/(?:java|kotlin|scala|groovy|resources|java-templates)/)")
 ROOT_SHARE = 0.1  # files directly at the top form a component when they are at least this share (and 3 or more)
+#: The root build unit's own package is a component whatever its share of the code when it holds this many code files
+#: other than tests, as many as a package of Go's internal/ that is a part of its own: caddy's core (caddy.go, admin.go,
+#: context.go, modules.go … 26 files besides its tests, 9.5 % of the code, imported by 38 of its 47 packages) beside
+#: modules/ and caddyconfig/. A root's doc.go, main.go, tools.go, a Makefile or a linter's configuration are not.
+MIN_ROOT_PACKAGE_FILES = MIN_INTERNAL_PACKAGE_FILES
 
 #: Where a file's logical folders came from: how many of them are the build module's (the folders before its source
 #: set; all of them for a file in no source set), and the source set (``src/main/java/``, or "").
@@ -427,7 +438,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             del groups[top]
             for name, sub_members in sub.items():
                 # a clash, or the name of a top folder split before (jaeger's cmd/internal beside internal/): its path
-                key = name if name not in groups and name not in top_names else _qualified([*path, name], prefix, groups)
+                key = name if name not in groups and name not in top_names else _qualified([*path, name], prefix, groups,
+                                                                                              source_paths)
                 groups[key] = ([*path, name], sub_members)
                 # a container in a container (ibc-go's modules/apps/{transfer,…}), or a part that still holds most of
                 # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
@@ -437,13 +449,14 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 # (a library folder below the top keeps its name: dotcom-rendering's src/lib/*.ts are "lib")
                 nested_library = path[-1] not in LAYOUT_FOLDERS and len(path) > len(prefix) + 1
                 own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
-                key = own if own not in groups else _qualified(path, prefix, groups)
+                key = own if own not in groups else _qualified(path, prefix, groups, source_paths)
                 groups[key] = ([*path, "*"], direct)
             if kept:  # internal/** less the packages split out (the more specific pattern wins)
                 groups[path[-1]] = (path, kept + direct)
     top_files = [d for d in dirs if d == prefix]
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs) or (  # a Go module's root package, say
-            top_files and not prefix and any(p in entries for p in source_paths if "/" not in p)):  # fastify.js
+            top_files and not prefix and (any(p in entries for p in source_paths if "/" not in p)  # fastify.js
+                                          or _root_package(source_paths, units))):  # caddy's core
         key = root_name if root_name not in groups else f"{root_name}.root"
         groups[key] = ([*prefix, "*"], top_files)
     # the origins of the files below each logical folder (every prefix of it), and of the files directly in it
@@ -507,6 +520,16 @@ def _sources_of_a_root_unit(folder: str, code_below: dict[tuple[str, ...], int],
     return bool(code) and beside * 2 > code and not any(unit.startswith(folder + "/") for unit in units)
 
 
+def _root_package(source_paths: list[str], units: frozenset[str]) -> bool:
+    """Whether the files at the repository's top are the package of its root build unit (a ``go.mod``, ``Cargo.toml``,
+    ``package.json`` … there) holding ``MIN_ROOT_PACKAGE_FILES`` code files or more besides its tests (not its build
+    scripts, Dockerfiles or configuration in another language's files)."""
+    if "" not in units:
+        return False
+    code = (p for p in source_paths if "/" not in p and counted_language(p) in CODE_LANGUAGES and not is_test_file(p))
+    return sum(1 for _ in code) >= MIN_ROOT_PACKAGE_FILES
+
+
 def _numbered_parts(path: list[str], members: list[list[str]], tested: frozenset[str]) -> bool:
     """Whether the folder ``path`` (holding the files of ``members``) has two or more numbered parts and is no
     documentation, test or vendored folder (a guide's ``docs/01-intro/``)."""
@@ -532,11 +555,14 @@ def _large_units(path: list[str], members: list[list[str]], units: frozenset[str
     return [name for name in subunits if files[name] >= MIN_INTERNAL_PACKAGE_FILES]
 
 
-def _qualified(path: list[str], prefix: list[str], taken: dict[str, object]) -> str:
+def _qualified(path: list[str], prefix: list[str], taken: dict[str, object], source_paths: list[str]) -> str:
     """The name of the folder ``path`` when its own is taken: with its parent's (gson's test package ``gson.metrics``
-    beside the module ``metrics``), else its whole path below the ``prefix``, dotted."""
-    short = ".".join(path[-2:])
-    return short if len(path) - len(prefix) >= 2 and short not in taken else ".".join(path[len(prefix):])
+    beside the module ``metrics``), else its whole path below the ``prefix``, dotted; joined by slashes for a folder of
+    Go code, whose packages are named by their import path (caddy's ``modules/internal`` beside ``internal/``, as the
+    folders CODEOWNERS names are: prometheus' ``storage/remote``)."""
+    join = "/".join if _mostly_go(source_paths, path) else ".".join
+    short = join(path[-2:])
+    return short if len(path) - len(prefix) >= 2 and short not in taken else join(path[len(prefix):])
 
 
 def _common_prefix(dirs: list[list[str]]) -> list[str]:

@@ -2,7 +2,7 @@
 
 import os
 
-from cairn.graph.model import Label
+from cairn.graph.model import Label, Rel
 from cairn.ingest.components import ComponentMap, build_units, declared_components, infer_components
 from cairn.ingest.config import parse_config
 from cairn.ingest.files import is_source_file, list_files
@@ -236,7 +236,7 @@ def test_inferred_components_look_through_containers_and_single_packages():
            "cmd/esmapping-generator/main.go", "cmd/esmapping-generator/flags.go",
            "cmd/internal/flags/f.go", "cmd/internal/env/e.go", "cmd/internal/env/f.go", "model/span.go", "model/trace.go"]
     assert names(go) == [
-        ("cmd", ["cmd/**"]), ("cmd.internal", ["cmd/internal/**"]), ("internal", ["internal/**"]),
+        ("cmd", ["cmd/**"]), ("cmd/internal", ["cmd/internal/**"]), ("internal", ["internal/**"]),
         ("jaeger", ["cmd/jaeger/**"]), ("model", ["model/**"]), ("sampling", ["internal/sampling/**"]),
         ("storage", ["internal/storage/**"]),
     ]
@@ -262,7 +262,7 @@ def test_inferred_components_look_through_containers_and_single_packages():
              "cmd/tools/getproto/extra.go", *(f"tools/{t}/{f}.go" for t in ("tdbg", "sql") for f in ("a", "b", "c"))]
     assert names(tools) == [("cmd", ["cmd/**"]), ("tools", ["tools/**"])]
     assert [n for n, _ in names([*tools, "cmd/tools/getproto/more.go", "cmd/tools/sql/more.go", "cmd/tools/sql/x.go",
-                                  "cmd/tools/tdbg/y.go", "cmd/tools/tdbg/z.go"])] == ["cmd.tools", "server", "tools"]
+                                  "cmd/tools/tdbg/y.go", "cmd/tools/tdbg/z.go"])] == ["cmd/tools", "server", "tools"]
     # one thin main alone keeps its name (kueue's cmd/kueue/main.go beside cmd/kueuectl)
     kueue = ["cmd/kueue/main.go", *(f"cmd/kueuectl/k{i}.go" for i in range(3)), "pkg/a/a.go", "pkg/b/b.go"]
     assert ComponentMap(infer_components(kueue)).component_of("cmd/kueue/main.go") == "kueue"
@@ -361,3 +361,39 @@ def test_the_sources_of_a_root_crate_beside_the_crates_holding_the_code_are_one_
     assert names == ["adapter", "benchmarks", "client", "hono", "router"]
     # and without a root manifest a top src/ is a container, as before
     assert "_cookbook" in [c.name for c in infer_components(root + crates, "clap", units - {""})]
+
+
+def test_a_root_package_of_ten_code_files_is_a_component_whatever_its_share(tmp_path):
+    # caddy: its core (caddy.go, admin.go, context.go … 26 files besides its tests) is 9.5 % of its files, beside
+    # modules/ and caddyconfig/, and was in no component (ROOT_SHARE alone); a root's doc.go and tools.go are not
+    core = {f"{name}.go": "package shop\n" for name in ("shop", "admin", "context", "modules", "listeners", "logging",
+                                                       "replacer", "storage", "metrics", "usagepool")}
+    core |= {"shop_test.go": "package shop\n", "admin_test.go": "package shop\n", "Makefile": "all:\n"}
+    modules = {f"modules/{part}/f{i}.go": f"package {part}\n\nimport \"example.com/shop\"\n"
+               for part in ("http", "tls", "pki") for i in range(36)}
+    modules |= {f"config/c{i}.go": "package config\n" for i in range(12)}
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({**core, **modules, "go.mod": "module example.com/shop\n"}, message="init")
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    part_of = {result.graph.nodes[e.source].key: result.graph.nodes[e.target].key
+               for e in result.graph.of_type(Rel.PART_OF) if result.graph.nodes[e.source].label == Label.FILE}
+    assert [part_of.get(p) for p in ("admin.go", "shop_test.go", "modules/tls/f1.go")] == ["shop", "shop", "tls"]
+    # a handful of files at the top of a large module is no component, nor are ten without a manifest at the root
+    few = {"doc.go": "package shop\n", "tools.go": "package shop\n", "Makefile": "all:\n"}
+    paths = sorted([*few, *modules])
+    assert "shop" not in [c.name for c in infer_components(paths, "shop", build_units([*paths, "go.mod"]))]
+    assert "shop" not in [c.name for c in infer_components(sorted([*core, *modules]), "shop", frozenset())]
+    # nor ten test files and a linter's configuration
+    tests_only = {f"t{i}_test.go": "" for i in range(10)} | {"eslint.config.js": "", "Makefile": ""}
+    paths = sorted([*tests_only, *modules])
+    assert "shop" not in [c.name for c in infer_components(paths, "shop", build_units([*paths, "go.mod"]))]
+
+
+def test_a_go_folder_whose_name_is_taken_is_named_by_its_path_others_dotted():
+    # caddy's modules/internal/network beside the top internal/ was "modules.internal", a name no Go import path has
+    caddy = ["modules/internal/network/n.go", "modules/internal/network/m.go", *(f"modules/{m}/{f}.go" for m in (
+        "caddyhttp", "caddytls") for f in ("a", "b", "c")), *(f"internal/{p}/x.go" for p in ("filesystems", "metrics"))]
+    assert [c.name for c in infer_components(caddy, "caddy")] == ["caddyhttp", "caddytls", "internal", "modules/internal"]
+    # a Python or Java package clashing so is dotted, as its modules are named (Django's apps.credentials)
+    python = [p.replace(".go", ".py") for p in caddy]
+    assert [c.name for c in infer_components(python, "site")] == ["caddyhttp", "caddytls", "internal", "modules.internal"]
