@@ -7,8 +7,8 @@ checkout, or a unified diff with the post-change contents of the changed files
 * the changed files with their statuses and post-change line ranges
   (``git diff -U0`` of the merge base and the head, or the given diff), each
   assigned to its component by the stored component definitions;
-* the identities involved (author, committer, ``Co-authored-by`` and
-  ``Reviewed-by`` trailers of every commit; the PR's author on the forge),
+* the identities involved (author, committer, the co-author and reviewer
+  trailers of every commit, ``ingest.trailers``; the PR's author on the forge),
   classified human / bot / agent by the repository's identity patterns;
 * the code graph at the base and at the head, built from git objects (reusing
   cached parses, so only changed files are parsed; the stored graph itself
@@ -55,10 +55,11 @@ from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
 from cairn.ingest.identities import Classifier
+from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys
 
-#: One record per commit: author, committer, co-author and reviewer trailers.
-_LOG_FORMAT = ("%an%x00%ae%x00%cn%x00%ce%x00%(trailers:key=Co-authored-by,valueonly,separator=%x01)%x00"
-               "%(trailers:key=Reviewed-by,valueonly,separator=%x01)%x1e")
+#: One record per commit: author, committer, co-author and reviewer trailers (``trailers``: the history's keys).
+_LOG_FORMAT = (f"%an%x00%ae%x00%cn%x00%ce%x00%(trailers:{git_trailer_keys(CO_AUTHOR_KEYS)},valueonly,separator=%x01)%x00"
+               f"%(trailers:{git_trailer_keys(REVIEW_KEYS)},valueonly,separator=%x01)%x1e")
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")

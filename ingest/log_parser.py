@@ -34,9 +34,9 @@ from typing import Callable
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
-from cairn.ingest.history_stream import CO_AUTHOR_KEYS
 from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, parse_contact
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
+from cairn.ingest.trailers import CO_AUTHOR_KEYS
 
 #: an unfinished commit's text longer than this is read token by token instead of being kept whole
 TAIL_LIMIT = 1 << 22

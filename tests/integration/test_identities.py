@@ -35,6 +35,26 @@ from fixtures.gitrepo import GitRepo
         ("StepSecurity Bot", "bot@stepsecurity.io", "bot"),
         ("yurishkuro's AI bot", "github-ysh-bot@ysh.us", "agent"),
         ("yurishkuro's AI bot", "yurishkuro@users.noreply.github.com", "agent"),
+        # AI assistants by the shape of their name, whatever the address (caddy's "Gemini AI" at a person's own)
+        ("Gemini AI", "renich+gemini@woralelandia.com", "agent"),
+        ("Cursor AI", "ai@cursor.sh", "agent"),  # pytest: 42 commits counted as a person's
+        ("Cursor Grok 4.5", "grok@x.ai", "agent"),
+        ("Anthropic Claude Opus 4", "claude@anthropic.com", "agent"),
+        ("Anthropic Claude", "claude@anthropic.com", "agent"),
+        ("Claude Opus 4.8", "", "agent"),
+        ("Qwen-Coder", "qwen-coder@alibabacloud.com", "agent"),
+        ("ChatGPT", "noreply@openai.com", "agent"),
+        ("Claude", "242468646+Claude@users.noreply.github.com", "agent"),  # the account @Claude is the app's
+        ("anthropic-code-agent[bot]", "242468646+Claude@users.noreply.github.com", "agent"),
+        ("GPT-5.4 via GitHub Copilot", "github-copilot[bot]@users.noreply.github.com", "agent"),
+        ("Copilot Autofix powered by AI", "223894421+github-code-quality[bot]@users.noreply.github.com", "agent"),
+        # … and people whose names begin as theirs do
+        ("Claude Meyer", "claude@claudobahn.com", "human"),
+        ("Claude", "claude@2xlibre.net", "human"),
+        ("Gemini", "gemini@example.com", "human"),
+        ("Devin Ford", "devin.ford@datadoghq.com", "human"),
+        ("Jules Tamagnan", "jtamagnan@gmail.com", "human"),
+        ("Cursor Smith", "cs@example.com", "human"),
         ("Ada Bot", "ada@example.com", "human"),  # "Bot" as a surname, a personal address
         ("Talbot", "bot.talbot@example.com", "human"),
         ("Claude Paroz", "claude@2xlibre.net", "human"),
