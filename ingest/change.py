@@ -55,7 +55,7 @@ from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
 from cairn.ingest.identities import Classifier
-from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys
+from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys, trailer_contact
 
 #: One record per commit: author, committer, co-author and reviewer trailers (``trailers``: the history's keys).
 _LOG_FORMAT = (f"%an%x00%ae%x00%cn%x00%ce%x00%(trailers:{git_trailer_keys(CO_AUTHOR_KEYS)},valueonly,separator=%x01)%x00"
@@ -296,6 +296,18 @@ def _identity(raw: str, role: IdentityRole, classify: Classifier) -> Identity:
     return Identity(name, email, role, IdentityKind(classify.kind(name, email)))
 
 
+def _trailer_identities(values: str, role: IdentityRole, classify: Classifier) -> list[Identity]:
+    """The people a commit's trailers of one role name, read as the history reads them (``trailers.trailer_contact``);
+    a value without brackets is a name alone ("Co-authored-by: Ada Lovelace" still wrote the change)."""
+    identities = []
+    for raw in filter(None, values.split("\x01")):
+        contact = trailer_contact(raw) if "<" in raw else split_contact(raw)
+        if contact is not None:
+            name, email = contact
+            identities.append(Identity(name, email, role, IdentityKind(classify.kind(name, email))))
+    return identities
+
+
 def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -> list[Identity]:
     proc = git(root, "log", "--no-merges", f"--format={_LOG_FORMAT}", f"{base}..{head}")
     out = proc.stdout if proc.returncode == 0 else ""
@@ -315,8 +327,8 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
             # bot committing is evidence of an agent.
             if author.kind is not IdentityKind.HUMAN or committer.kind is not IdentityKind.HUMAN:
                 identities.append(committer)
-        identities += [_identity(raw, IdentityRole.CO_AUTHOR, classify) for raw in filter(None, coauthors.split("\x01"))]
-        identities += [_identity(raw, IdentityRole.REVIEWER, classify) for raw in filter(None, reviewers.split("\x01"))]
+        identities += _trailer_identities(coauthors, IdentityRole.CO_AUTHOR, classify)
+        identities += _trailer_identities(reviewers, IdentityRole.REVIEWER, classify)
     return identities
 
 

@@ -7,6 +7,7 @@ import pytest
 from cairn.ingest.config import IdentitySettings
 from cairn.graph.people import fold_name, noreply_login
 from cairn.ingest.identities import Classifier, check_mailmap, mailmap_problems, parse_contact, resolve_identities
+from cairn.ingest.trailers import trailer_contact
 from fixtures.gitrepo import GitRepo
 
 
@@ -207,3 +208,16 @@ def test_a_login_and_an_e_mail_local_part_under_the_same_name_are_one_person():
     assert person_of[3] != person_of[4]
     assert person_of[6] == person_of[7] and person_of[5] != person_of[6]
     assert person_of[8] != person_of[9] and person_of[10] != person_of[11]
+
+
+@pytest.mark.parametrize("value, contact", [
+    ("Jane Roe <jane@example.com>", ("Jane Roe", "jane@example.com")),
+    ("Signed-off-by: Jane Roe <jane@example.com>", ("Jane Roe", "jane@example.com")),  # a pasted key
+    ("yiminc <yiminc yimin.chen@live.com>", ("yiminc", "yimin.chen@live.com")),
+    ("Claude Opus 4.8 <>", ("Claude Opus 4.8", "")),
+    ("finswimmer77@gmail.com <GiWahnsinn07!>", ("", "finswimmer77@gmail.com")),  # poetry's 9e1324e1f
+    ("Jane Roe <hunter2!>", None),
+    ("Jane Roe", None),
+])
+def test_a_trailer_never_makes_an_email_of_what_is_no_address(value, contact):
+    assert trailer_contact(value) == contact
