@@ -74,7 +74,10 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
 13. a GitHub login that is a full name without its spaces (``-`` and ``_`` dropped) is the one person of that
    name, when the account goes by the login or by a word of that name: Sentry's ``ericapisani
    <…+ericapisani@…>`` is Erica Pisani, Loki's ``trevorwhitney`` Trevor Whitney, Vue's ``Jonas
-   <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart.
+   <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart. So is an address whose
+   local part or mail domain is such a full name run together (``_names_run_together``), under a one-word name that
+   is a word of that full name: caddy's ``Emily <git@emilylange.de>`` is Emily Lange, nats' ``Neil
+   <git@neilalexander.dev>`` Neil Alexander; not "Neil <neil@nats.io>", nor "Sam <sam@emilylange.de>".
    Rules 12 and 13 join as names do (rule 11).
 14. an identity known only from ``Co-authored-by`` trailers, every one of them on commits whose author it is
    (``co_author_is_author``: the same address, login or full name, or a distinctive handle that begins or ends the
@@ -537,6 +540,20 @@ def _own_name(full_name_commits: dict[str, int]) -> str | None:
     return min(full_name_commits, key=lambda n: (-full_name_commits[n], n)) if full_name_commits else None
 
 
+def _names_run_together(address: str) -> set[str]:
+    """What may be a full name run together in an address (rule 13): its local part and the first label of its mail
+    domain, ``.``, ``-`` and ``_`` dropped, of eight letters or more (``git@emilylange.de``: "emilylange"); none for a
+    noreply address or an invalid one, and no label of a machine's own name (``neil@box.local``)."""
+    if not is_valid_email(address) or noreply_login(address):
+        return set()
+    local, _, domain = address.partition("@")
+    parts = {local}
+    if _MAIL_DOMAIN.match(domain) and domain.rpartition(".")[2] not in _HOST_ONLY_LABELS:
+        parts.add(domain.partition(".")[0])
+    return {compact for compact in (re.sub(r"[._-]", "", part) for part in parts)
+            if len(compact) >= 8 and compact.isalpha()}
+
+
 def _share_a_word(a: str, b: str) -> bool:
     """Whether two folded names share a word of two letters or more."""
     return bool({w for w in a.split() if len(w) > 1} & {w for w in b.split() if len(w) > 1})
@@ -727,6 +744,14 @@ def resolve_identities(
         if len(named_so) == 1 and _distinctive_login(login) and (
                 used.replace(" ", "") == compact or _share_a_word(used, named_so[0][0])):
             name_edges.append((index, named_so[0][1]))
+    for index, (name, email) in enumerate(raw):  # rule 13, an address run together: "Emily <git@emilylange.de>"
+        word = fold_name(name)
+        if " " in word or len(word) < 2 or word in PLACEHOLDER_NAMES:
+            continue
+        for compact in _names_run_together(fold_email(email)):
+            named_so = spelled_out.get((kinds[index], compact), [])
+            if len(named_so) == 1 and word in named_so[0][0].split():
+                name_edges.append((index, named_so[0][1]))
     for (kind, spelled), members in spelling.items():
         named = hub.get((kind, "name", spelled))
         name_edges.extend((index, named) for index in (members if named is not None else ()))
