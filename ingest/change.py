@@ -58,8 +58,9 @@ from cairn.ingest.identities import Classifier
 from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys, trailer_contact
 
 #: One record per commit: author, committer, co-author and reviewer trailers (``trailers``: the history's keys).
-_LOG_FORMAT = (f"%an%x00%ae%x00%cn%x00%ce%x00%(trailers:{git_trailer_keys(CO_AUTHOR_KEYS)},valueonly,separator=%x01)%x00"
-               f"%(trailers:{git_trailer_keys(REVIEW_KEYS)},valueonly,separator=%x01)%x1e")
+_LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00" + "%x00".join(
+    f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)" for keys in (CO_AUTHOR_KEYS, REVIEW_KEYS)
+) + "%x1e"
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
