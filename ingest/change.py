@@ -7,8 +7,8 @@ checkout, or a unified diff with the post-change contents of the changed files
 * the changed files with their statuses and post-change line ranges
   (``git diff -U0`` of the merge base and the head, or the given diff), each
   assigned to its component by the stored component definitions;
-* the identities involved (author, committer, ``Co-authored-by`` and
-  ``Reviewed-by`` trailers of every commit; the PR's author on the forge),
+* the identities involved (author, committer, the co-author and reviewer
+  trailers of every commit, ``ingest.trailers``; the PR's author on the forge),
   classified human / bot / agent by the repository's identity patterns;
 * the code graph at the base and at the head, built from git objects (reusing
   cached parses, so only changed files are parsed; the stored graph itself
@@ -55,10 +55,12 @@ from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
 from cairn.ingest.identities import Classifier
+from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys, trailer_contact
 
-#: One record per commit: author, committer, co-author and reviewer trailers.
-_LOG_FORMAT = ("%an%x00%ae%x00%cn%x00%ce%x00%(trailers:key=Co-authored-by,valueonly,separator=%x01)%x00"
-               "%(trailers:key=Reviewed-by,valueonly,separator=%x01)%x1e")
+#: One record per commit: author, committer, co-author and reviewer trailers (``trailers``: the history's keys).
+_LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00" + "%x00".join(
+    f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)" for keys in (CO_AUTHOR_KEYS, REVIEW_KEYS)
+) + "%x1e"
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
@@ -295,6 +297,18 @@ def _identity(raw: str, role: IdentityRole, classify: Classifier) -> Identity:
     return Identity(name, email, role, IdentityKind(classify.kind(name, email)))
 
 
+def _trailer_identities(values: str, role: IdentityRole, classify: Classifier) -> list[Identity]:
+    """The people a commit's trailers of one role name, read as the history reads them (``trailers.trailer_contact``);
+    a value without brackets is a name alone ("Co-authored-by: Ada Lovelace" still wrote the change)."""
+    identities = []
+    for raw in filter(None, values.split("\x01")):
+        contact = trailer_contact(raw) if "<" in raw else split_contact(raw)
+        if contact is not None:
+            name, email = contact
+            identities.append(Identity(name, email, role, IdentityKind(classify.kind(name, email))))
+    return identities
+
+
 def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -> list[Identity]:
     proc = git(root, "log", "--no-merges", f"--format={_LOG_FORMAT}", f"{base}..{head}")
     out = proc.stdout if proc.returncode == 0 else ""
@@ -314,8 +328,8 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
             # bot committing is evidence of an agent.
             if author.kind is not IdentityKind.HUMAN or committer.kind is not IdentityKind.HUMAN:
                 identities.append(committer)
-        identities += [_identity(raw, IdentityRole.CO_AUTHOR, classify) for raw in filter(None, coauthors.split("\x01"))]
-        identities += [_identity(raw, IdentityRole.REVIEWER, classify) for raw in filter(None, reviewers.split("\x01"))]
+        identities += _trailer_identities(coauthors, IdentityRole.CO_AUTHOR, classify)
+        identities += _trailer_identities(reviewers, IdentityRole.REVIEWER, classify)
     return identities
 
 

@@ -38,10 +38,9 @@ from typing import Any, Callable, Protocol
 from cairn.graph.store import verifying_skips
 from cairn.ingest.git import GitError, GitProcess, git, git_stream
 from cairn.ingest.identities import MAILMAP_OPTIONS
+from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys
 
-CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
-REVIEW_KEYS = ("reviewed-by",)
-_TRAILERS = ",".join(f"key={k.capitalize()}" for k in CO_AUTHOR_KEYS + REVIEW_KEYS)
+_TRAILERS = git_trailer_keys(CO_AUTHOR_KEYS + REVIEW_KEYS)
 # Fields: hash, parents, author name/e-mail/time, committer name/e-mail/time, subject, trailers, message.
 LOG_FORMAT = (
     "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%at%x1f%cN%x1f%cE%x1f%ct%x1f%s%x1f"

@@ -74,7 +74,10 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
 13. a GitHub login that is a full name without its spaces (``-`` and ``_`` dropped) is the one person of that
    name, when the account goes by the login or by a word of that name: Sentry's ``ericapisani
    <…+ericapisani@…>`` is Erica Pisani, Loki's ``trevorwhitney`` Trevor Whitney, Vue's ``Jonas
-   <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart.
+   <…+jonaskuske@…>`` Jonas Kuske; an account named otherwise ("Someone") stays apart. So is an address whose
+   local part or mail domain is such a full name run together (``_names_run_together``), under a one-word name that
+   is a word of that full name: caddy's ``Emily <git@emilylange.de>`` is Emily Lange, nats' ``Neil
+   <git@neilalexander.dev>`` Neil Alexander; not "Neil <neil@nats.io>", nor "Sam <sam@emilylange.de>".
    Rules 12 and 13 join as names do (rule 11).
 14. an identity known only from ``Co-authored-by`` trailers, every one of them on commits whose author it is
    (``co_author_is_author``: the same address, login or full name, or a distinctive handle that begins or ends the
@@ -106,7 +109,8 @@ name alone or the e-mail alone, case-insensitively. Patterns are fnmatch-like:
 ``*`` is any run of characters, ``?`` one character, everything else is
 literal (so ``dependabot[bot]`` means exactly that, unlike fnmatch). Order:
 configured ``humans`` patterns win, then configured ``agents``, configured
-``bots``, built-in agents, built-in bots, then the shape of the name: one
+``bots``, built-in agents, an AI assistant's name (``AGENT_NAME_RE``: "Gemini
+AI", "Cursor Grok 4.5", not "Claude Meyer"), built-in bots, then the shape of the name: one
 lower-case token ending in "bot" (``prombot``), one CamelCase token ending in
 "Bot" (``PrometheusBot``) or a token ending in "-robot" is a bot — a surname
 never is ("Sam Talbot" has two words); then the shape of the address: a
@@ -158,6 +162,10 @@ BUILTIN_AGENTS: tuple[str, ...] = (
     "chatgpt-codex-connector*", "codex <*@openai.com>", "openai codex*", "codex[bot]", "*codex@openai.com",
     # Google Jules and Gemini
     "google-labs-jules*", "jules[bot]", "jules <*@google.com>", "gemini-code-assist*", "gemini-cli*", "gemini[bot]",
+    # Anthropic's GitHub agent (the account @Claude), OpenAI's no-reply address (pytest's "ChatGPT"), GitHub's
+    # autofix and a Copilot model (dotcom-rendering's "GPT-5.4 via GitHub Copilot"), apps whose addresses are bots'
+    "anthropic-code-agent*", "*+claude@users.noreply.github.com", "noreply@openai.com", "copilot autofix*",
+    "* via github copilot",
     # Amazon Q Developer
     "amazon-q-developer*", "amazon q developer*", "amazonq*",
     # Aider (trailer author "aider (model)", or "Name (aider)" when it commits as the user)
@@ -196,6 +204,20 @@ BUILTIN_BOTS: tuple[str, ...] = (
 BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Za-z0-9][A-Za-z0-9._]*[-_]robot"
                          r"|(?:\S+ )+(?!(?i:de|van|den|der|ter|ten|te|von|da|di|du|le|la) )\S+ (?i:bot|robot))$")
 
+
+#: An AI assistant's name by its shape (``AGENT_NAME_RE``), whatever its address: a product's name (``_AI_PRODUCTS``)
+#: after its maker's ("Anthropic Claude", "Google Gemini"), or followed by words that name a model or an assistant
+#: (``_AI_WORDS``, another product, a version such as "4.5" or "4o", a remark in brackets): "Gemini AI" (caddy's
+#: ``Co-developed-by``, at a person's plus-address ``renich+gemini@``), pytest's "Cursor AI" (42 commits) and
+#: "Cursor Grok 4.5", "Claude Opus 4", sentry's "Qwen-Coder". A person's name never has that shape: "Claude
+#: Meyer", "Claude Paroz" and a one-word "Gemini" or "Claude" stay people ("ChatGPT" alone is no one's name).
+_AI_PRODUCTS = r"(?:claude|gemini|copilot|chatgpt|codex|cursor|qwen|grok|gpt)"
+_AI_MAKERS = r"(?:anthropic|google|openai|github|xai|alibaba)"
+_AI_WORDS = r"(?:ai|agent|assistant|code|coder|cli|autofix|opus|sonnet|haiku|fable|pro|flash|turbo|mini)"
+_AI_QUALIFIER = rf"(?:{_AI_WORDS}|{_AI_PRODUCTS}|[\w.]*\d[\w.]*|\([^()]*\))"
+AGENT_NAME_RE = re.compile(
+    rf"{_AI_MAKERS}\s+{_AI_PRODUCTS}(?:[\s-]+{_AI_QUALIFIER})*|{_AI_PRODUCTS}(?:[\s-]+{_AI_QUALIFIER})+|chatgpt",
+    re.IGNORECASE)
 
 #: The shape of a bot's GitHub login, whatever name it commits under (Loki's "Grot" is @grafanabot): one token ending
 #: in "bot" or "-robot", as for names. A login beginning with "robot-" may be a person's (Loki's Dominik Philp).
@@ -236,11 +258,9 @@ class Classifier:
     @classmethod
     def from_settings(cls, settings: IdentitySettings | IdentityValues | None = None) -> "Classifier":
         settings = settings or IdentityValues()  # the defaults: no patterns of the repository's own
-        groups = [
-            (HUMAN, settings.humans), (AGENT, settings.agents), (BOT, settings.bots),
-            (AGENT, list(BUILTIN_AGENTS)), (BOT, list(BUILTIN_BOTS)),
-        ]
-        return cls([(kind, _compile(patterns)) for kind, patterns in groups if patterns])
+        groups = [(HUMAN, settings.humans), (AGENT, settings.agents), (BOT, settings.bots), (AGENT, list(BUILTIN_AGENTS))]
+        ordered = [(kind, _compile(patterns)) for kind, patterns in groups if patterns]
+        return cls([*ordered, (AGENT, AGENT_NAME_RE), (BOT, _compile(list(BUILTIN_BOTS)))])
 
     def kind(self, name: str, email: str) -> str:
         name, email = name.strip(), email.strip()
@@ -520,6 +540,20 @@ def _own_name(full_name_commits: dict[str, int]) -> str | None:
     return min(full_name_commits, key=lambda n: (-full_name_commits[n], n)) if full_name_commits else None
 
 
+def _names_run_together(address: str) -> set[str]:
+    """What may be a full name run together in an address (rule 13): its local part and the first label of its mail
+    domain, ``.``, ``-`` and ``_`` dropped, of eight letters or more (``git@emilylange.de``: "emilylange"); none for a
+    noreply address or an invalid one, and no label of a machine's own name (``neil@box.local``)."""
+    if not is_valid_email(address) or noreply_login(address):
+        return set()
+    local, _, domain = address.partition("@")
+    parts = {local}
+    if _MAIL_DOMAIN.match(domain) and domain.rpartition(".")[2] not in _HOST_ONLY_LABELS:
+        parts.add(domain.partition(".")[0])
+    return {compact for compact in (re.sub(r"[._-]", "", part) for part in parts)
+            if len(compact) >= 8 and compact.isalpha()}
+
+
 def _share_a_word(a: str, b: str) -> bool:
     """Whether two folded names share a word of two letters or more."""
     return bool({w for w in a.split() if len(w) > 1} & {w for w in b.split() if len(w) > 1})
@@ -710,6 +744,14 @@ def resolve_identities(
         if len(named_so) == 1 and _distinctive_login(login) and (
                 used.replace(" ", "") == compact or _share_a_word(used, named_so[0][0])):
             name_edges.append((index, named_so[0][1]))
+    for index, (name, email) in enumerate(raw):  # rule 13, an address run together: "Emily <git@emilylange.de>"
+        word = fold_name(name)
+        if " " in word or len(word) < 2 or word in PLACEHOLDER_NAMES:
+            continue
+        for compact in _names_run_together(fold_email(email)):
+            named_so = spelled_out.get((kinds[index], compact), [])
+            if len(named_so) == 1 and word in named_so[0][0].split():
+                name_edges.append((index, named_so[0][1]))
     for (kind, spelled), members in spelling.items():
         named = hub.get((kind, "name", spelled))
         name_edges.extend((index, named) for index in (members if named is not None else ()))

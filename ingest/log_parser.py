@@ -34,9 +34,9 @@ from typing import Callable
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
-from cairn.ingest.history_stream import CO_AUTHOR_KEYS
-from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, parse_contact
+from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
+from cairn.ingest.trailers import CO_AUTHOR_KEYS, trailer_contact
 
 #: an unfinished commit's text longer than this is read token by token instead of being kept whole
 TAIL_LIMIT = 1 << 22
@@ -51,7 +51,6 @@ _FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
 _SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
 
 _PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
-_TRAILER_PREFIX = re.compile(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)
 if (ADDS, DELIVERIES, LAST, REVIEWS) != (0, 1, 2, 3):  # the records' literal layout below: [adds, deliveries, last, reviews]
     raise ImportError("knowledge's record layout changed: update log_parser")
 
@@ -536,11 +535,9 @@ class LogParser:
         written_as = self.ids.raw[author]
         for trailer in trailers.split("\x1d"):
             key, _, value = trailer.partition("\x1c")
-            contact = parse_contact(value)
+            contact = trailer_contact(value)
             if contact is None:
                 continue
-            if _TRAILER_PREFIX.match(contact[0]):  # "Co-authored-by: Signed-off-by: Jane <…>", a pasting slip
-                contact = (_TRAILER_PREFIX.sub("", contact[0]), contact[1])
             is_co_author = key.strip().lower() in CO_AUTHOR_KEYS
             oneself = is_co_author and co_author_is_author(contact, written_as)
             co_authors += is_co_author and not oneself

@@ -25,6 +25,10 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
   first three letters, or are two letters apart ("V. Kuznetsov" / "Vasily
   Kuznetsov", "Zack" / "Zachary", "George" / "György" Krajcsovits; not
   "Jacob" / "Jordan" Macdonald);
+* a GitHub login that is a first name and more, in the e-mail address of
+  another person, when one of them goes by that first name and the other's
+  full name begins with it ("Lev" @levb / Lev Brouk ``levbrouk@…``; "Neil"
+  ``neilalexanderr@…`` / Neil Alexander @neilalexander);
 * a CODEOWNERS login that matched nobody (a person known only from
   CODEOWNERS) and appears in someone's folded name ("@brancz" / "Frederic
   Branczyk"), e-mail local part, or personal e-mail domain
@@ -147,6 +151,41 @@ def _declared_logins(humans: list[dict[str, Any]], folded: list[set[str]], add: 
                         add(i, j, f"CODEOWNERS login {login!r} is the e-mail domain of {email!r}")
 
 
+def _logins_in_addresses(humans: list[dict[str, Any]], folded: list[set[str]], add: Any) -> None:
+    """Pair a person with another whose GitHub login is in their e-mail address — its local part, or its domain —
+    when one of the two goes by a first name of the other's full name and the login is that first name and more:
+    nats' "Neil" <neilalexanderr@gmail.com> and Neil Alexander (@neilalexander), "Lev" (@levb) and Lev Brouk
+    <levbrouk@gmail.com>. (Identity resolution joins an address that is the full name run together; these are only
+    alike: an extra letter, a surname's initial.)"""
+    addresses = [[(email.lower().partition("@")[0], email.lower().partition("@")[2].split(".")[0])
+                  for email in row["emails"] if not noreply_login(email)] for row in humans]
+    for j, row in enumerate(humans):
+        for login in {login.lower() for login in row["logins"]}:
+            if len(login) < 4:
+                continue
+            for i, parts in enumerate(addresses):
+                if i == j or not parts:
+                    continue
+                first = _first_name_between(folded[i], folded[j])
+                if first is None or not login.startswith(first) or login == first:
+                    continue
+                for local, label in parts:
+                    if login in local and login != local:
+                        add(i, j, f"GitHub login {login!r} appears in the e-mail '{local}@…' and {first!r} is a first name of both")
+                    elif label == login and label not in PROVIDER_DOMAINS:
+                        add(i, j, f"GitHub login {login!r} is the e-mail domain of '{local}@{label}…' and {first!r} is a first name of both")
+
+
+def _first_name_between(a: set[str], b: set[str]) -> str | None:
+    """The one-word name of one of two people that is the first word of a full name of the other, if any."""
+    for one, other in ((a, b), (b, a)):
+        firsts = _first_names(other)
+        for name in sorted(one):
+            if " " not in name and name in firsts:
+                return name
+    return None
+
+
 def _shared_surnames(folded: list[set[str]], add: Any) -> None:
     """Pairs whose full names share a rare surname (no third person bears it) and begin with the same letter."""
     bearers: dict[str, dict[int, str]] = {}
@@ -238,6 +277,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 add(i, j, f"names one letter apart ({a!r} / {b!r})")
     _shared_surnames(folded, add)
     _declared_logins(humans, folded, add)
+    _logins_in_addresses(humans, folded, add)
     out = []
     for (i, j), why in sorted(reasons.items(), key=lambda item: (-humans[item[0][0]]["commits"] - humans[item[0][1]]["commits"], item[0])):
         a, b = humans[i], humans[j]

@@ -117,6 +117,22 @@ def test_agent_pr_crossing_a_boundary_into_an_at_risk_component_is_blocked(shop,
     assert not [f for f in report["findings"] if f["rule"] == "core-no-db"]
 
 
+def test_a_co_developer_wrote_the_change_and_an_ai_co_developer_is_an_agent(shop, tmp_path):
+    """caddy's 546752e21 (#7912): ``Co-developed-by`` names co-authors as ``Co-authored-by`` does, in the history and
+    in the change; a co-developer is not asked to review what it co-wrote, and "Gemini AI" (under a person's
+    plus-address) is a coding agent. A trailer folded over two lines is read whole, as the history reads it."""
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "co-developed")
+    shop.commit({"shop/core/prices.py": "def price(x):\n    return x * 7\n"}, author=CAROL, message="tune",
+                trailers=["Co-developed-by: Ada\n Lovelace <ada@example.com>",
+                          "Co-developed-by: Gemini AI <renich+gemini@example.org>"])
+    report = json.loads(pr(shop, store).output)
+    names = [r["name"] for r in report["suggested_reviewers"]]
+    assert "Ada Lovelace" not in names and "Carol Coder" not in names
+    assert report["agent"]["detected"] and any("Gemini AI" in e for e in report["agent"]["evidence"])
+
+
 def test_a_rationale_keeps_the_severity(shop, tmp_path):
     store = tmp_path / "store"
     run(["ingest", str(shop.root)], store)

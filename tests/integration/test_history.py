@@ -274,3 +274,22 @@ def test_a_co_author_who_is_the_author_is_no_reviewer_and_no_other_person(tmp_pa
     assert history.human_knowledge("history.go")[person(history, "Yimin Chen")].reviews == 0
     assert history.human_knowledge("other.py")[person(history, "blanariu2")].reviews == 1
     assert person(history, "blanariu2") not in history.human_knowledge("more.py")  # there, his own commit
+
+
+def test_a_trailer_whose_brackets_hold_no_address_makes_no_email(tmp_path):
+    """poetry's 9e1324e1f: ``Co-authored-by: finswimmer77@gmail.com <GiWahnsinn07!>`` — the address where the name
+    goes, in the brackets what may be a password. The address is the co-author (here the author himself, so no
+    reviewer); the bracket text is neither an e-mail nor a name. A name with no address in its brackets names
+    nobody."""
+    repo = GitRepo(tmp_path / "r")
+    finswimmer = ("finswimmer", "finswimmer77@gmail.com")
+    repo.commit({"help.py": "a\n"}, author=finswimmer, trailers=["Co-authored-by: finswimmer77@gmail.com <GiWahnsinn07!>"])
+    repo.commit({"help.py": "b\n"}, author=("Ann Smith", "ann@example.com"),
+                trailers=["Co-authored-by: Jane Roe <hunter2!>", "Co-authored-by: finswimmer77@gmail.com <x y!>"])
+    history = mine_history(repo.root, IdentitySettings())
+    assert sorted(ph.person.name for ph in history.people) == ["Ann Smith", "finswimmer"]
+    found = history.people[person(history, "finswimmer")].person
+    assert found.emails == ["finswimmer77@gmail.com"] and found.names == ["finswimmer"]
+    assert not any("!" in alias for ph in history.people for alias in ph.person.aliases)
+    knows = history.human_knowledge("help.py")
+    assert knows[person(history, "finswimmer")].reviews == 1  # Ann's commit, which he co-wrote; not his own

@@ -7,6 +7,7 @@ import pytest
 from cairn.ingest.config import IdentitySettings
 from cairn.graph.people import fold_name, noreply_login
 from cairn.ingest.identities import Classifier, check_mailmap, mailmap_problems, parse_contact, resolve_identities
+from cairn.ingest.trailers import trailer_contact
 from fixtures.gitrepo import GitRepo
 
 
@@ -35,6 +36,26 @@ from fixtures.gitrepo import GitRepo
         ("StepSecurity Bot", "bot@stepsecurity.io", "bot"),
         ("yurishkuro's AI bot", "github-ysh-bot@ysh.us", "agent"),
         ("yurishkuro's AI bot", "yurishkuro@users.noreply.github.com", "agent"),
+        # AI assistants by the shape of their name, whatever the address (caddy's "Gemini AI" at a person's own)
+        ("Gemini AI", "renich+gemini@woralelandia.com", "agent"),
+        ("Cursor AI", "ai@cursor.sh", "agent"),  # pytest: 42 commits counted as a person's
+        ("Cursor Grok 4.5", "grok@x.ai", "agent"),
+        ("Anthropic Claude Opus 4", "claude@anthropic.com", "agent"),
+        ("Anthropic Claude", "claude@anthropic.com", "agent"),
+        ("Claude Opus 4.8", "", "agent"),
+        ("Qwen-Coder", "qwen-coder@alibabacloud.com", "agent"),
+        ("ChatGPT", "noreply@openai.com", "agent"),
+        ("Claude", "242468646+Claude@users.noreply.github.com", "agent"),  # the account @Claude is the app's
+        ("anthropic-code-agent[bot]", "242468646+Claude@users.noreply.github.com", "agent"),
+        ("GPT-5.4 via GitHub Copilot", "github-copilot[bot]@users.noreply.github.com", "agent"),
+        ("Copilot Autofix powered by AI", "223894421+github-code-quality[bot]@users.noreply.github.com", "agent"),
+        # … and people whose names begin as theirs do
+        ("Claude Meyer", "claude@claudobahn.com", "human"),
+        ("Claude", "claude@2xlibre.net", "human"),
+        ("Gemini", "gemini@example.com", "human"),
+        ("Devin Ford", "devin.ford@datadoghq.com", "human"),
+        ("Jules Tamagnan", "jtamagnan@gmail.com", "human"),
+        ("Cursor Smith", "cs@example.com", "human"),
         ("Ada Bot", "ada@example.com", "human"),  # "Bot" as a surname, a personal address
         ("Talbot", "bot.talbot@example.com", "human"),
         ("Claude Paroz", "claude@2xlibre.net", "human"),
@@ -187,3 +208,16 @@ def test_a_login_and_an_e_mail_local_part_under_the_same_name_are_one_person():
     assert person_of[3] != person_of[4]
     assert person_of[6] == person_of[7] and person_of[5] != person_of[6]
     assert person_of[8] != person_of[9] and person_of[10] != person_of[11]
+
+
+@pytest.mark.parametrize("value, contact", [
+    ("Jane Roe <jane@example.com>", ("Jane Roe", "jane@example.com")),
+    ("Signed-off-by: Jane Roe <jane@example.com>", ("Jane Roe", "jane@example.com")),  # a pasted key
+    ("yiminc <yiminc yimin.chen@live.com>", ("yiminc", "yimin.chen@live.com")),
+    ("Claude Opus 4.8 <>", ("Claude Opus 4.8", "")),
+    ("finswimmer77@gmail.com <GiWahnsinn07!>", ("", "finswimmer77@gmail.com")),  # poetry's 9e1324e1f
+    ("Jane Roe <hunter2!>", None),
+    ("Jane Roe", None),
+])
+def test_a_trailer_never_makes_an_email_of_what_is_no_address(value, contact):
+    assert trailer_contact(value) == contact

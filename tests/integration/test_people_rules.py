@@ -655,3 +655,36 @@ def test_likely_duplicates_leave_a_common_first_name_and_a_service_alias_apart()
             row("Aaron Harnly", ["github.com@bulk.harnly.net"]), row("Martijn Pieters", ["github.com@zopatista.com"])]
     pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
     assert pairs == {("Ask Solem", "ask")}
+
+
+def test_a_first_name_at_an_address_that_runs_its_full_name_together_is_that_person(tmp_path):
+    # caddy's "Emily" <git@emilylange.de> is Emily Lange; nats' "Neil" <git@neilalexander.dev> is Neil Alexander (a
+    # GitHub account); prometheus' "Annanay" <annanayagarwal@gmail.com> is Annanay Agarwal
+    repo = GitRepo(tmp_path / "r")
+    authors = [("Emily Lange", "git@indeednotjames.com"), ("Emily", "git@emilylange.de"),
+               ("Neil Alexander", "1+neilalexander@users.noreply.github.com"), ("Neil", "git@neilalexander.dev"),
+               ("Annanay Agarwal", "annanay25@users.noreply.github.com"), ("Annanay", "annanayagarwal@gmail.com"),
+               # another first name at such an address, a first name at a short address, stay apart
+               ("Sam", "sam@emilylange.de"), ("Neil Twigg", "neil@nats.io"), ("Neil", "neil@example.org")]
+    for i, author in enumerate(authors):
+        repo.commit({f"f{i}.txt": "x\n"}, author=author)
+    history = mine_history(repo.root, None)
+    names = sorted(ph.person.name for ph in history.people)
+    assert names == ["Annanay Agarwal", "Emily Lange", "Neil", "Neil Alexander", "Neil Twigg", "Sam"]
+    emily = next(ph.person for ph in history.people if ph.person.name == "Emily Lange")
+    assert emily.emails == ["git@emilylange.de", "git@indeednotjames.com"]
+
+
+def test_a_login_that_is_a_first_name_and_more_in_anothers_address_is_a_likely_duplicate():
+    def row(name, emails=(), logins=()):
+        return {"id": (list(emails) or list(logins))[0], "name": name, "kind": "human", "names": [name],
+                "emails": list(emails), "logins": list(logins), "commits": 1, "declared_only": False}
+    # nats: "Lev" (@levb) and Lev Brouk <levbrouk@gmail.com>; "Neil" <neilalexanderr@gmail.com> and Neil Alexander
+    rows = [row("Lev", ["1187448+levb@users.noreply.github.com"], ["levb"]), row("Lev Brouk", ["levbrouk@gmail.com"]),
+            row("Neil", ["neilalexanderr@gmail.com"]), row("Neil Alexander", [], ["neilalexander"]),
+            row("Neil Twigg", ["neil@nats.io"]),
+            # a login that is only the first name, or a login under nobody's first name, says nothing
+            row("Alex", [], ["alex"]), row("Alex Smith", ["alexsmith@example.com"]),
+            row("Sam", [], ["levbr"]), row("Dana", [], ["danaxyz"]), row("Ann Other", ["danaxyz1@example.com"])]
+    pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
+    assert pairs == {("Lev", "Lev Brouk"), ("Neil", "Neil Alexander")}
