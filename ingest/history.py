@@ -443,6 +443,7 @@ def mine_history(
     history.merges = totals.merges
     history.agent_commits = totals.agent_commits
     history.bot_commits = totals.bot_commits
+    history.squash_merged = totals.squash_merged
     history.newest_commit_at = totals.newest or None
     history.log = reading.log
     history.mined, history.new_commits = reading.mined, reading.new_commits

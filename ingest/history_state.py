@@ -175,6 +175,9 @@ class LogCounts:
     bot_commits: int = 0
     bad_email: int = 0
     squashes_without_credit: int = 0
+    #: non-merge commits whose subject ends as GitHub's squashed pull requests' do, "(#1234)": who reviewed or merged
+    #: them is nowhere in git
+    squash_merged: int = 0
     sweeps: int = 0  # commits that modified more than ``thresholds.max_commit_files`` files: no knowledge credit
     newest: int = 0
 
@@ -194,6 +197,7 @@ class LogCounts:
         self.bot_commits += other.bot_commits
         self.bad_email += other.bad_email
         self.squashes_without_credit += other.squashes_without_credit
+        self.squash_merged += other.squash_merged
         self.sweeps += other.sweeps
         self.newest = max(self.newest, other.newest)
 
@@ -434,7 +438,8 @@ def encode_state_parts(state: HistoryState) -> Iterator[bytes | memoryview]:
             "last_active": [[i, t] for i, t in totals.last_active.items()],
             "commits_by": [[i, c] for i, c in totals.commits_by.items()],
             "counters": [totals.commits, totals.merges, totals.agent_commits, totals.bot_commits, totals.bad_email,
-                         totals.squashes_without_credit, totals.newest, 1 if totals.rename_limit_hit else 0, totals.sweeps],
+                         totals.squashes_without_credit, totals.newest, 1 if totals.rename_limit_hit else 0, totals.sweeps,
+                         totals.squash_merged],
         },
         "log": blobs.texts_apart({**log, "paths": Texts(log["paths"])}),
         # an analysis not counted in this run is the data it was read as (its texts read back as ``Texts``)
@@ -530,7 +535,8 @@ def decode_state(data: dict) -> HistoryState:
         commits_by={int(i): int(c) for i, c in t["commits_by"]},
         commits=counters[0], merges=counters[1], agent_commits=counters[2], bot_commits=counters[3],
         bad_email=counters[4], squashes_without_credit=counters[5], newest=counters[6], rename_limit_hit=bool(counters[7]),
-        sweeps=counters[8],
+        # (a state saved before the count existed is read, then set aside quietly by its fingerprint: the parser differs)
+        sweeps=counters[8], squash_merged=counters[9] if len(counters) > 9 else 0,
     )
     if any(not 0 <= i < len(keys) for i in list(totals.last_active) + list(totals.commits_by)):
         raise ValueError("identity indexes")

@@ -94,6 +94,8 @@ class History:
     merges: int
     agent_commits: int
     bot_commits: int
+    #: non-merge commits with a squashed pull request's subject ("… (#1234)"): their reviews and merges are not in git
+    squash_merged: int
     newest_commit_at: int | None
     shallow: bool
     notes: list[str]
@@ -137,6 +139,7 @@ class History:
         self.merges = merges
         self.agent_commits = agent_commits
         self.bot_commits = bot_commits
+        self.squash_merged = 0
         self.newest_commit_at = newest_commit_at
         self.shallow = shallow
         self.notes = [] if notes is None else notes
@@ -779,7 +782,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     existing = [n for n in (repo.get("history_notes") or []) if n not in history.notes]
     repo.props.update(
         commits=history.commits, merges=history.merges, agent_commits=history.agent_commits,
-        bot_commits=history.bot_commits, shallow=history.shallow, newest_commit_at=iso_time(history.newest_commit_at),
+        bot_commits=history.bot_commits, squash_merged=history.squash_merged, shallow=history.shallow, newest_commit_at=iso_time(history.newest_commit_at),
         history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
         history_complete=history.complete, history_completeness=dict(history.completeness),
         history_warnings=list(history.warnings), knows_token=new.token,

@@ -51,6 +51,8 @@ _FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
 _SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
 
 _PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
+#: the subject GitHub gives a pull request it squashes or rebases: "Fix the parser (#1234)"
+_SQUASHED = re.compile(r"\(#\d+\)$")
 if (ADDS, DELIVERIES, LAST, REVIEWS) != (0, 1, 2, 3):  # the records' literal layout below: [adds, deliveries, last, reviews]
     raise ImportError("knowledge's record layout changed: update log_parser")
 
@@ -286,6 +288,8 @@ class LogParser:
                 oldest[author] = when
             if "@" not in a_email:
                 counts.bad_email += 1
+            if subject.endswith(")") and _SQUASHED.search(subject):
+                counts.squash_merged += 1
             if kinds[author] != HUMAN or trailers or (message and keywords is not None and keywords.search(message.lower())):
                 reviewers, named = self._credit_of(author, committed, (a_name, a_email) != (c_name, c_email),
                                                    c_name, c_email, trailers, message)

@@ -92,6 +92,8 @@ def add_review_records(graph: RepoGraph, records: Iterable[dict[str, Any]]) -> l
             if file_node is None:
                 missing_files.add(path)
                 continue
+            if repo is not None:
+                repo.props["reviews_imported"] = True  # (the bus factor's note on squash-merged histories reads it)
             edge = graph.edges.get((Rel.KNOWS.value, person.id, file_node.id))
             if edge is None:
                 graph.add_edge(Rel.KNOWS, person, file_node, first_authorship=False, deliveries=0, acceptances=0,

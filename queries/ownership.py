@@ -456,6 +456,24 @@ def _owner_handle(graph: RepoGraph, node_id: str) -> str:
     return str(handles[0]) if handles else str(node.get("name") or node.key)
 
 
+#: the share of a history's commits squash-merged from pull requests above which its reviews are mostly out of git's sight
+SQUASH_MERGED_SHARE = 0.2
+
+
+def squash_merged_note(repo: Node | None) -> list[str]:
+    """A note when a fifth of the commits or more (fifty at least) are pull requests GitHub squashed ("… (#1234)") and
+    no review was imported: who reviewed and merged them is nowhere in git (gin's Bo-Yi Wu, its maintainer for six
+    years, held none of its files; poetry's mixology had "none of its authors still here")."""
+    if repo is None or repo.get("reviews_imported"):
+        return []
+    squashed, commits = int(repo.get("squash_merged") or 0), int(repo.get("commits") or 0)
+    if squashed < 50 or squashed < SQUASH_MERGED_SHARE * commits:
+        return []
+    return [f"{squashed} of {commits} commits are squash-merged pull requests (\"… (#1234)\"): who reviewed and merged "
+            "them is not in git, so the truck factors count their authors alone; `cairn reviews import` adds the "
+            "reviews from GitHub or GitLab"]
+
+
 def _risk_order(component: dict[str, Any]) -> tuple:
     # the code before its tests (django-rest-framework's list led with tests/, 31 of 81 files orphaned); then most
     # knowledge lost first, then the most code at stake: by the orphaned share, prometheus's list led with `template`
@@ -561,7 +579,8 @@ def _report_and_scopes(graph: RepoGraph, knowledge: _Knowledge, leaving_ids: set
         "newest_commit_at": repo.get("newest_commit_at") if repo is not None else None,
         "shallow": bool(repo.get("shallow")) if repo is not None else False,
         "leaving": [knowledge.people[p].name for p in sorted(leaving_ids)],
-        "notes": (list(repo.get("history_notes") or []) if repo is not None else []) + knowledge.notes,
+        "notes": (list(repo.get("history_notes") or []) if repo is not None else []) + knowledge.notes
+        + squash_merged_note(repo),
     }
     complete, counts = history_completeness(graph)
     repository["notes"] = counts["warnings"] + [n for n in repository["notes"] if n not in counts["warnings"]]
