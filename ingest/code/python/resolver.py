@@ -314,7 +314,7 @@ class PythonResolver(Resolver):
             if len(below) > 1 or (below and path.endswith("/__init__.py")):
                 defaults.add(outer)  # it directly contains a regular package
         demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
-        mentioned = _Counted(self._absolute_imported_names)
+        mentioned = _Counted(self._absolute_import_prefixes, self._absolute_imports)
         roots = self._demote_namespace_roots(placed, defaults, demotable, mentioned)
         roots = self._promote_script_directories(placed, roots, mentioned)
         return self._unshadow_standard_library(placed, roots, mentioned)
@@ -370,7 +370,7 @@ class PythonResolver(Resolver):
             if not names:
                 continue
             modules, named = contents[root]
-            direct = mentioned.resolving("", names - PYTHON_STDLIB, modules, named)
+            direct = None
             parts = root.split("/")
             for i in range(len(parts) - 1, -1, -1):  # nearest shallower default root first
                 above = "/".join(parts[:i])
@@ -380,6 +380,10 @@ class PythonResolver(Resolver):
                 if not all(p.isidentifier() for p in through):
                     break
                 prefix = ".".join(through)
+                if not any(mentioned[f"{prefix}.{n}"] for n in names):
+                    continue  # no import names anything through it (most roots: no resolving to count)
+                if direct is None:
+                    direct = mentioned.resolving("", names - PYTHON_STDLIB, modules, named)
                 via = mentioned.resolving(prefix, names, modules, named)
                 if via > direct:
                     roots.discard(root)
@@ -422,10 +426,9 @@ class PythonResolver(Resolver):
                 taken |= heads
         return promoted
 
-    def _absolute_imported_names(self) -> tuple[Counter, Counter]:
-        """How many absolute imports in the repository name each dotted prefix, and give each tuple of full names."""
+    def _absolute_import_prefixes(self) -> Counter:
+        """How many absolute imports in the repository name each dotted prefix."""
         named: list[str] = []  # each import's distinct prefixes, counted at once at the end
-        given: list[tuple[str, ...]] = []  # each import's full names
         prefixes_of: dict[str, tuple[str, ...]] = {}  # a name imported many times is split once
         for parsed in self.layout.parsed.values():
             for imp in parsed.imports:
@@ -433,13 +436,11 @@ class PythonResolver(Resolver):
                     continue
                 fulls = _imported_names_of(imp, "", False)  # (absolute: a list)
                 if len(fulls) == 1:
-                    given.append((fulls[0],))
                     found = prefixes_of.get(fulls[0])
                     if found is None:
                         found = prefixes_of[fulls[0]] = _prefixes(fulls[0])
                     named.extend(found)
                     continue
-                given.append(tuple(fulls))
                 prefixes: set[str] = set()
                 for full in fulls:
                     found = prefixes_of.get(full)
@@ -447,7 +448,12 @@ class PythonResolver(Resolver):
                         found = prefixes_of[full] = _prefixes(full)
                     prefixes.update(found)
                 named.extend(prefixes)
-        return Counter(named), Counter(given)
+        return Counter(named)
+
+    def _absolute_imports(self) -> Counter:
+        """How many absolute imports in the repository give each tuple of full names."""
+        return Counter(tuple(_imported_names_of(imp, "", False)) for parsed in self.layout.parsed.values()
+                       for imp in parsed.imports if not imp.level and imp.spec)
 
     # -- Resolver -----------------------------------------------------------
 
@@ -536,27 +542,26 @@ class _RootDepths:
 
 class _Counted:
     """How many absolute imports name each dotted prefix (``counted[prefix]``), and how many of them resolve into a
-    given set of modules (``resolving``), counted over every file's imports on the first question only: a
+    given set of modules (``resolving``), each counted over every file's imports on its first question only: a
     layout with no default root to demote, no directory shadowing the standard library and no directory of plain
     modules never asks, and naming its modules then reads no file's imports (the PR check's head, where most files'
-    parses would otherwise be decoded just for this count)."""
+    parses would otherwise be decoded just for this count); nor does one where no import names a default root's
+    contents through a shallower root ask ``resolving``."""
 
-    __slots__ = ("_count", "_counts", "_names", "_names_below")
+    __slots__ = ("_count", "_counts", "_count_imports", "_imports", "_names_by_first")
 
-    def __init__(self, count: Callable[[], tuple[Counter, Counter]]):
-        self._count: Callable[[], tuple[Counter, Counter]] | None = count
+    def __init__(self, count: Callable[[], Counter], count_imports: Callable[[], Counter]):
+        self._count: Callable[[], Counter] | None = count
         self._counts: Counter | None = None
-        self._names: Counter | None = None
-        # by depth: the imported names grouped by their first depth + 1 parts, each with the names of its import
-        self._names_below: dict[int, dict[str, list[tuple[str, tuple[str, ...]]]]] = {}
-
-    def _counted(self) -> None:
-        assert self._count is not None
-        (self._counts, self._names), self._count = self._count(), None
+        self._count_imports = count_imports
+        self._imports: Counter | None = None  # each import's tuple of names -> how many imports give it
+        # the imported names by their first part, each with the names of its import
+        self._names_by_first: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None
 
     def __getitem__(self, prefix: str) -> int:
         if self._counts is None:
-            self._counted()
+            assert self._count is not None
+            self._counts, self._count = self._count(), None
         return self._counts[prefix]
 
     def resolving(self, prefix: str, heads: set[str], modules: set[str], names: set[str]) -> int:
@@ -564,26 +569,26 @@ class _Counted:
         without it, starts with one of ``heads`` and is one of ``names`` (modules and namespace packages) or an
         attribute of one of ``modules``: the imports that would resolve to those modules if ``prefix`` named the
         directory holding them (``_resolve_name``'s rule, with its one level of fallback)."""
-        if self._names is None:
-            self._counted()
-        assert self._names is not None
-        depth = prefix.count(".") + 1 if prefix else 0
-        below = self._names_below.get(depth)
-        if below is None:
-            below = self._names_below[depth] = {}
-            for given in self._names:
+        by_first = self._names_by_first
+        if by_first is None:
+            self._imports = self._count_imports()
+            by_first = self._names_by_first = {}
+            for given in self._imports:
                 for name in given:
-                    parts = name.split(".", depth + 1)
-                    if len(parts) > depth:
-                        below.setdefault(".".join(parts[: depth + 1]), []).append((name, given))
+                    by_first.setdefault(name.partition(".")[0], []).append((name, given))
         start = len(prefix) + 1 if prefix else 0
         resolved: set[tuple[str, ...]] = set()  # the imports, each counted once however many of its names resolve
-        for head in heads:
-            for name, given in below.get(f"{prefix}.{head}" if prefix else head, ()):
+        for first in (prefix.partition(".")[0],) if prefix else heads:
+            for name, given in by_first.get(first, ()):
                 rest = name[start:]
+                if start and not (name[start - 1:start] == "." and name.startswith(prefix)
+                                  and rest.partition(".")[0] in heads):
+                    continue
                 if rest in names or rest.rpartition(".")[0] in modules:
                     resolved.add(given)
-        return sum(self._names[given] for given in resolved)
+        imports = self._imports
+        assert imports is not None
+        return sum(imports[given] for given in resolved)
 
 
 def declared_package_dirs(read_text) -> dict[str, str]:
