@@ -550,3 +550,103 @@ def test_example_and_test_roots_do_not_capture_the_projects_imports(tmp_path):
         ("eventlet.crawler", "eventlet", RUNTIME, INT),
         ("tests.test_cli", "cliapp", RUNTIME, INT),
     }
+
+
+POETRYISH = {
+    # src/poetry/ has no __init__.py: poetry-core, another distribution, installs the rest of the namespace
+    # (poetry.core), which the code imports everywhere and which resolves to nothing here
+    "src/poetry/poetry.py": "from poetry.core.packages.project_package import ProjectPackage\nfrom poetry.config.config import Config\n",
+    "src/poetry/factory.py": (
+        "from poetry.core.factory import Factory as BaseFactory\n"
+        "from poetry.core.packages.dependency import Dependency\n"
+        "from poetry.json import validate_object\n"
+        "from poetry.poetry import Poetry\n"
+    ),
+    "src/poetry/config/__init__.py": "",
+    "src/poetry/config/config.py": "import json\nfrom poetry.core.constraints.version import Version\n",
+    "src/poetry/console/__init__.py": "",
+    "src/poetry/console/application.py": (
+        "import json\nfrom poetry.core.utils.helpers import module_name\nfrom poetry.puzzle import Solver\n"
+    ),
+    "src/poetry/puzzle/__init__.py": "from poetry.puzzle.solver import Solver\n",
+    "src/poetry/puzzle/solver.py": "from poetry.core.packages.package import Package\nfrom poetry.mixology import resolve_version\n",
+    "src/poetry/puzzle/exceptions.py": "",
+    "src/poetry/mixology/__init__.py": "from poetry.mixology.version_solver import VersionSolver\n",
+    "src/poetry/mixology/version_solver.py": (
+        "from poetry.core.packages.dependency import Dependency\nfrom poetry.puzzle.exceptions import OverrideNeededError\n"
+    ),
+    "src/poetry/json/__init__.py": "import json\nfrom poetry.core.json import validate_object\n",
+    "tests/__init__.py": "",
+    "tests/test_factory.py": "from poetry.core.packages.package import Package\nfrom poetry.factory import Factory\n",
+}
+
+
+def test_a_namespace_shared_with_another_distribution_is_named_through_src(tmp_path):
+    """poetry's layout: src/poetry/ directly holds packages (a default source root) and a module named like itself,
+    poetry.py. The imports of poetry-core's poetry.core… resolve to nothing in a top-level module poetry, so they do
+    not keep src/poetry/ a root; the code's poetry.x imports name it through src/, and import json is the stdlib."""
+    repo = GitRepo(tmp_path / "poetryish")
+    repo.commit(POETRYISH, message="poetry")
+    resolver, parsed = load(repo.root)
+    assert {path: resolver.module_of(path) for path in parsed} == {
+        "src/poetry/poetry.py": "poetry.poetry",
+        "src/poetry/factory.py": "poetry.factory",
+        "src/poetry/config/__init__.py": "poetry.config",
+        "src/poetry/config/config.py": "poetry.config.config",
+        "src/poetry/console/__init__.py": "poetry.console",
+        "src/poetry/console/application.py": "poetry.console.application",
+        "src/poetry/puzzle/__init__.py": "poetry.puzzle",
+        "src/poetry/puzzle/solver.py": "poetry.puzzle.solver",
+        "src/poetry/puzzle/exceptions.py": "poetry.puzzle.exceptions",
+        "src/poetry/mixology/__init__.py": "poetry.mixology",
+        "src/poetry/mixology/version_solver.py": "poetry.mixology.version_solver",
+        "src/poetry/json/__init__.py": "poetry.json",
+        "tests/__init__.py": "tests",
+        "tests/test_factory.py": "tests.test_factory",
+    }
+    assert resolver.extra_modules() == {"poetry": "src/poetry"}
+    assert edges(resolver, parsed) == {
+        ("poetry.poetry", "poetry.core", RUNTIME, EXT),
+        ("poetry.poetry", "poetry.config.config", RUNTIME, INT),
+        ("poetry.factory", "poetry.core", RUNTIME, EXT),
+        ("poetry.factory", "poetry.json", RUNTIME, INT),
+        ("poetry.factory", "poetry.poetry", RUNTIME, INT),
+        ("poetry.config.config", "json", RUNTIME, EXT),
+        ("poetry.config.config", "poetry.core", RUNTIME, EXT),
+        ("poetry.console.application", "json", RUNTIME, EXT),
+        ("poetry.console.application", "poetry.core", RUNTIME, EXT),
+        ("poetry.console.application", "poetry.puzzle", RUNTIME, INT),
+        ("poetry.puzzle", "poetry.puzzle.solver", RUNTIME, INT),
+        ("poetry.puzzle.solver", "poetry.core", RUNTIME, EXT),
+        ("poetry.puzzle.solver", "poetry.mixology", RUNTIME, INT),
+        ("poetry.mixology", "poetry.mixology.version_solver", RUNTIME, INT),
+        ("poetry.mixology.version_solver", "poetry.core", RUNTIME, EXT),
+        ("poetry.mixology.version_solver", "poetry.puzzle.exceptions", RUNTIME, INT),
+        ("poetry.json", "json", RUNTIME, EXT),
+        ("poetry.json", "poetry.core", RUNTIME, EXT),
+        ("tests.test_factory", "poetry.core", RUNTIME, EXT),
+        ("tests.test_factory", "poetry.factory", RUNTIME, INT),
+    }
+
+
+def test_standard_library_imports_do_not_keep_a_folder_holding_a_namesake_a_source_root(tmp_path):
+    """src/acme/ directly holds a package json/: `import json` (the stdlib, as anywhere) is no evidence that acme/
+    is a root and json a top-level module, however often the code says it; `from acme.cli import main` is."""
+    repo = GitRepo(tmp_path / "acme")
+    repo.commit({
+        "src/acme/json/__init__.py": "import json\n",
+        "src/acme/cli/__init__.py": "import json\nfrom acme.json import dumps\n",
+        "src/acme/app.py": "import json\n",
+        "tests/test_cli.py": "import json\nfrom acme.cli import main\n",
+    }, message="acme")
+    resolver, parsed = load(repo.root)
+    assert resolver.module_of("src/acme/json/__init__.py") == "acme.json"
+    assert resolver.module_of("src/acme/app.py") == "acme.app"
+    assert edges(resolver, parsed) == {
+        ("acme.json", "json", RUNTIME, EXT),
+        ("acme.cli", "json", RUNTIME, EXT),
+        ("acme.cli", "acme.json", RUNTIME, INT),
+        ("acme.app", "json", RUNTIME, EXT),
+        ("tests.test_cli", "json", RUNTIME, EXT),
+        ("tests.test_cli", "acme.cli", RUNTIME, INT),
+    }

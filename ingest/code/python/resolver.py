@@ -38,12 +38,23 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
   identifier (nothing can be imported through it). A file's module name is its
   path below the deepest source root above it; directories in between are
   namespace packages (``extra_modules``).
-* A default source root is demoted to a namespace package when the repository's
-  own absolute imports name its contents through a shallower source root more
-  often than directly: ``src/google/cloud/storage/__init__.py`` is
-  ``google.cloud.storage`` (not ``storage``) when the code says
+* A default source root is demoted to a namespace package when more of the
+  repository's own absolute imports resolve into its contents through a
+  shallower source root than directly: ``src/google/cloud/storage/__init__.py``
+  is ``google.cloud.storage`` (not ``storage``) when the code says
   ``from google.cloud.storage import …``; a project importing ``src.app``
-  gets modules ``src.app…``.
+  gets modules ``src.app…``. An imported name counts for a reading only if it
+  would resolve there, to one of the root's modules or namespace packages or
+  to an attribute of one of its modules: poetry's ``src/poetry/`` (no
+  ``__init__.py``) holds ``poetry.py``, and its 378 ``from poetry.core…``
+  imports (poetry-core, another distribution in the same namespace) name
+  nothing in a top-level module ``poetry``, so they are no evidence that
+  ``src/poetry/`` is a root, while its ``from poetry.config.config import …``
+  resolve through ``src/``. A name whose first part is a standard-library
+  module (``import json``) is no evidence for the direct reading either: that
+  is what the code means by it anywhere, so ``src/poetry/json/`` is
+  ``poetry.json``, not a top-level ``json`` that every ``import json`` would
+  resolve to.
 * A plain directory named like a standard-library module (pytest's
   ``testing/io/``, ``testing/logging/``) is a source root of its own rather
   than a namespace package ``io`` that every ``import io`` would resolve to,
@@ -51,7 +62,9 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
 * Conversely, a directory of plain modules (no package) whose files import
   each other by bare name (``from helpers import x`` in ``tests/test_a.py``, as
   pytest's rootdir insertion or running a script makes work) is promoted to a
-  source root, unless a module of one of its names exists already.
+  source root, unless a module of one of its names exists already. A bare
+  import of a standard-library name (``import json`` beside ``json/``) does
+  not count: it is what the code means by it anywhere.
 * A source root inside a directory of tests, examples or documentation
   (``AUXILIARY_DIRECTORIES``: celery's ``examples/``, flask's
   ``tests/test_apps/``, pytest's ``testing/`` and ``doc/en/example/``) is
@@ -301,7 +314,7 @@ class PythonResolver(Resolver):
             if len(below) > 1 or (below and path.endswith("/__init__.py")):
                 defaults.add(outer)  # it directly contains a regular package
         demotable = sorted(d for d in defaults if d and d.split("/")[-1].isidentifier())
-        mentioned = _Counted(self._absolute_import_prefixes)
+        mentioned = _Counted(self._absolute_import_prefixes, self._absolute_imports)
         roots = self._demote_namespace_roots(placed, defaults, demotable, mentioned)
         roots = self._promote_script_directories(placed, roots, mentioned)
         return self._unshadow_standard_library(placed, roots, mentioned)
@@ -332,22 +345,32 @@ class PythonResolver(Resolver):
         """Default roots whose contents the code imports through a shallower root become namespace packages."""
         if not demotable:
             return set(defaults)
-        # What each default root directly contains, as first module-name components.
+        # What each default root contains, named below it: first module-name components; and, of the demotable
+        # roots, (modules with a file, those and the namespace packages between the root and the files).
         heads: dict[str, set[str]] = {}
+        contents: dict[str, tuple[set[str], set[str]]] = {root: (set(), set()) for root in demotable}
         depths = _RootDepths(defaults)
         for path, below, outer in placed:
             depth, between = depths(outer)
             rest = between + below
             if rest:
                 outer_parts = outer.split("/") if outer else []
-                heads.setdefault("/".join(outer_parts[:depth]), set()).add(rest[0])
+                root = "/".join(outer_parts[:depth])
+                heads.setdefault(root, set()).add(rest[0])
+                if root in contents:
+                    modules, named = contents[root]
+                    module = ".".join(rest)
+                    modules.add(module)
+                    named.add(module)
+                    named.update(".".join(between[:i]) for i in range(1, len(between) + 1))
 
         roots = set(defaults)
         for root in demotable:
             names = heads.get(root)
             if not names:
                 continue
-            direct = sum(mentioned[n] for n in names)
+            modules, named = contents[root]
+            direct = None
             parts = root.split("/")
             for i in range(len(parts) - 1, -1, -1):  # nearest shallower default root first
                 above = "/".join(parts[:i])
@@ -357,7 +380,11 @@ class PythonResolver(Resolver):
                 if not all(p.isidentifier() for p in through):
                     break
                 prefix = ".".join(through)
-                via = sum(mentioned[f"{prefix}.{n}"] for n in names)
+                if not any(mentioned[f"{prefix}.{n}"] for n in names):
+                    continue  # no import names anything through it (most roots: no resolving to count)
+                if direct is None:
+                    direct = mentioned.resolving("", names - PYTHON_STDLIB, modules, named)
+                via = mentioned.resolving(prefix, names, modules, named)
                 if via > direct:
                     roots.discard(root)
                     break
@@ -383,10 +410,11 @@ class PythonResolver(Resolver):
             if heads & taken:
                 continue
             bare = 0
+            siblings = heads - PYTHON_STDLIB  # ``import json`` beside a ``json/`` means the standard library's
             for path, names, outer in placed:
                 if outer == directory and len(names) == 1:
                     for imp in self.layout.parsed[path].imports:
-                        if not imp.level and imp.spec.partition(".")[0] in heads:
+                        if not imp.level and imp.spec.partition(".")[0] in siblings:
                             bare += 1
             if not bare:
                 continue
@@ -421,6 +449,11 @@ class PythonResolver(Resolver):
                     prefixes.update(found)
                 named.extend(prefixes)
         return Counter(named)
+
+    def _absolute_imports(self) -> Counter:
+        """How many absolute imports in the repository give each tuple of full names."""
+        return Counter(tuple(_imported_names_of(imp, "", False)) for parsed in self.layout.parsed.values()
+                       for imp in parsed.imports if not imp.level and imp.spec)
 
     # -- Resolver -----------------------------------------------------------
 
@@ -508,22 +541,54 @@ class _RootDepths:
 
 
 class _Counted:
-    """How many absolute imports name each dotted prefix, counted over every file's imports on the first question
-    only: a layout with no default root to demote, no directory shadowing the standard library and no directory of
-    plain modules never asks, and naming its modules then reads no file's imports (the PR check's head, where most
-    files' parses would otherwise be decoded just for this count)."""
+    """How many absolute imports name each dotted prefix (``counted[prefix]``), and how many of them resolve into a
+    given set of modules (``resolving``), each counted over every file's imports on its first question only: a
+    layout with no default root to demote, no directory shadowing the standard library and no directory of plain
+    modules never asks, and naming its modules then reads no file's imports (the PR check's head, where most files'
+    parses would otherwise be decoded just for this count); nor does one where no import names a default root's
+    contents through a shallower root ask ``resolving``."""
 
-    __slots__ = ("_count", "_counts")
+    __slots__ = ("_count", "_counts", "_count_imports", "_imports", "_names_by_first")
 
-    def __init__(self, count: Callable[[], Counter]):
+    def __init__(self, count: Callable[[], Counter], count_imports: Callable[[], Counter]):
         self._count: Callable[[], Counter] | None = count
         self._counts: Counter | None = None
+        self._count_imports = count_imports
+        self._imports: Counter | None = None  # each import's tuple of names -> how many imports give it
+        # the imported names by their first part, each with the names of its import
+        self._names_by_first: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None
 
     def __getitem__(self, prefix: str) -> int:
         if self._counts is None:
             assert self._count is not None
             self._counts, self._count = self._count(), None
         return self._counts[prefix]
+
+    def resolving(self, prefix: str, heads: set[str], modules: set[str], names: set[str]) -> int:
+        """How many imports give a name below ``prefix`` (``a.b`` of ``p.a.b``; any name for ``""``) that, read
+        without it, starts with one of ``heads`` and is one of ``names`` (modules and namespace packages) or an
+        attribute of one of ``modules``: the imports that would resolve to those modules if ``prefix`` named the
+        directory holding them (``_resolve_name``'s rule, with its one level of fallback)."""
+        by_first = self._names_by_first
+        if by_first is None:
+            self._imports = self._count_imports()
+            by_first = self._names_by_first = {}
+            for given in self._imports:
+                for name in given:
+                    by_first.setdefault(name.partition(".")[0], []).append((name, given))
+        start = len(prefix) + 1 if prefix else 0
+        resolved: set[tuple[str, ...]] = set()  # the imports, each counted once however many of its names resolve
+        for first in (prefix.partition(".")[0],) if prefix else heads:
+            for name, given in by_first.get(first, ()):
+                rest = name[start:]
+                if start and not (name[start - 1:start] == "." and name.startswith(prefix)
+                                  and rest.partition(".")[0] in heads):
+                    continue
+                if rest in names or rest.rpartition(".")[0] in modules:
+                    resolved.add(given)
+        imports = self._imports
+        assert imports is not None
+        return sum(imports[given] for given in resolved)
 
 
 def declared_package_dirs(read_text) -> dict[str, str]:
