@@ -351,6 +351,33 @@ def test_a_large_directorys_maintainer_ranks_above_who_wrote_one_of_its_files(tm
         ("Otto Once", ["knows cli/ (1 other file)"])]
 
 
+def test_a_files_long_time_author_still_active_ranks_above_one_off_contributors_who_touched_it_since(tmp_path):
+    """caddy's d6f7f18b0, a fix of fileserver/staticfiles.go: Christian Mehlmauer (one commit, a new benchmark test
+    of fileserver/) and cyphercodes (no commit, one co-author trailer) were suggested before Matthew Holt, who wrote
+    the file (54 commits) and still works in the package; poetry's #10917 put Koda Reef (one co-author trailer) above
+    a maintainer. One commit or one trailer is little evidence that someone is one of a package's people: knowledge
+    counts as far as the evidence goes (``evidence_weight``). Mia wrote server.go over ten commits, last there 14
+    months ago, and util.go two months ago; last week Ned added bench_test.go, his only commit, and Olga co-authored
+    Pete's one-line change of server.go, her only trace."""
+    mia, ned, olga = ("Mia Maintainer", "mia@example.com"), ("Ned Once", "ned@example.com"), ("Olga Once", "olga@example.com")
+    pete, rita = ("Pete Patcher", "pete@example.com"), ("Rita Newcomer", "rita@example.com")
+    repo = GitRepo(tmp_path / "pkg")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(30))
+    for i in range(10):
+        body += f"# {i}\n"
+        repo.commit({"pkg/__init__.py": "", "pkg/server.py": body}, author=mia, date=f"2023-03-{i + 1:02}T12:00:00+00:00")
+    repo.commit({"pkg/util.py": "def util():\n    return 1\n"}, author=mia, date="2024-04-01T12:00:00+00:00")
+    repo.commit({"pkg/bench_test.py": "def test_bench():\n    assert True\n"}, author=ned, date="2024-05-25T12:00:00+00:00")
+    repo.commit({"pkg/server.py": body + "# patched\n"}, author=pete, date="2024-05-26T12:00:00+00:00",
+                trailers=[f"Co-authored-by: {olga[0]} <{olga[1]}>"])
+    store = tmp_path / "store"
+    run(["ingest", str(repo.root)], store)
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit({"pkg/server.py": body + "# patched\n# fixed\n"}, author=rita, date="2024-06-01T12:00:00+00:00")
+    names = [r["name"] for r in json.loads(pr(repo, store).output)["suggested_reviewers"]]
+    assert names[0] == "Mia Maintainer", names
+
+
 def test_new_packages_are_the_repositorys_first_uses_and_tests_only_imports_are_told_apart(shop, tmp_path):
     """ibc-go: a new query_test.go importing testify and testing was "new external packages: testify" — a module's
     first import of a package the repository uses everywhere, and in a test at that."""

@@ -303,7 +303,9 @@ def test_reviewers_knowledge_fades_with_the_years_since_their_last_touch():
                    first_authorship=False, reviews=0, last_touch="2024-05-20T00:00:00+00:00")
     ranked = suggest_reviewers(graph, {"template/template.go": 30}, ["The Author"])
     assert [r.name for r in ranked] == ["Current Maintainer"]
-    assert ranked[0].score == pytest.approx(6.5 / 12.0 * 0.5 ** (12 / 365), abs=1e-4)
+    from cairn.queries.reviewers import evidence_weight  # (five changes of the file: how far it is believed)
+
+    assert ranked[0].score == pytest.approx(6.5 / 12.0 * 0.5 ** (12 / 365) * evidence_weight(5), abs=1e-4)
 
 
 def test_a_maintainer_who_reviews_a_file_knows_it_as_its_author_does():
@@ -336,8 +338,11 @@ def test_who_reviews_a_file_often_knows_it_better_than_who_reviewed_it_once():
         graph.add_edge(Rel.KNOWS, person, server, doa=None, deliveries=0, acceptances=0, first_authorship=False,
                        reviews=reviews, last_touch="2024-06-01T00:00:00+00:00")
     ranked = suggest_reviewers(graph, {"gopls/internal/server/command.go": 25}, ["The Author"])
+    from cairn.queries.reviewers import evidence_weight  # (one review is less evidence than fourteen, too)
+
     assert [(r.name, r.score) for r in ranked] == [
-        ("Zed Often", 1.0), ("Aaron Once", pytest.approx(0.9 + 0.1 * math.log(2) / math.log(15), abs=1e-4))]
+        ("Zed Often", pytest.approx(evidence_weight(14), abs=1e-4)),
+        ("Aaron Once", pytest.approx((0.9 + 0.1 * math.log(2) / math.log(15)) * evidence_weight(1), abs=1e-4))]
 
 
 def test_the_people_who_review_a_package_know_its_files_they_never_touched():
@@ -390,9 +395,10 @@ def test_in_a_large_directory_one_review_counts_as_a_packages_reviewer_one_new_f
     ranked = suggest_reviewers(graph, {quic[0]: 20}, ["The Author"])
     assert [r.name for r in ranked] == ["File Author", "New Reviewer", "Drive-by Author"]
     assert ranked[2].reasons == ("knows quic/ (1 other file)",)
-    from cairn.queries.reviewers import DIRECTORY_KNOWLEDGE, authorship_breadth
+    from cairn.queries.reviewers import DIRECTORY_KNOWLEDGE, authorship_breadth, evidence_weight
 
-    assert ranked[2].score == pytest.approx(DIRECTORY_KNOWLEDGE * 0.5 ** (1 / 365) * authorship_breadth(1, 39), abs=1e-4)
+    assert ranked[2].score == pytest.approx(
+        DIRECTORY_KNOWLEDGE * 0.5 ** (1 / 365) * authorship_breadth(1, 39) * evidence_weight(2), abs=1e-4)
     assert authorship_breadth(1, 39) == pytest.approx(1 / 3.9) and authorship_breadth(1, 10) == authorship_breadth(4, 39) == 1.0
 
 
