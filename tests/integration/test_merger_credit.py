@@ -1,6 +1,7 @@
 """Review credit for the mergers of pull requests (``ingest.merger_credit``), on real repositories: who gets it (a human
-merger of someone else's branch), on which files (those the request brought in), with which touch (the merge's time);
-an incremental ingest gives exactly what a cold one gives, and the trends' last period the bus factor's numbers."""
+merger of someone else's branch, by person: not its author under another identity), on which files (those the request
+brought in), with which touch (the merge's time); an incremental ingest gives exactly what a cold one gives, also when
+identities joined since make a remembered merge a self-merge, and the trends' last period the bus factor's numbers."""
 
 from __future__ import annotations
 
