@@ -9,8 +9,8 @@ identity inside the log (first parents and pull-request tips are positions).
 
 ``merged`` holds the files each pull/merge request merged on the first-parent
 chain brought in (``ingest.pull_request_merges``): the merger's review credit
-(``merge_reviewer``), which ``ingest.history`` adds to the records and
-``ingest.trend_history`` replays.
+(``merge_reviewer``, decided by person), which ``ingest.merger_credit`` gives
+the people once they are resolved and ``ingest.trend_history`` replays.
 
 The change analyses (``ingest.cochange``, ``ingest.trend_history``) read the
 log; ``ingest.history_state`` stores it (``columns`` / ``from_columns``: plain
@@ -279,14 +279,16 @@ class CommitLog(_PathTable):
             out.append((chr(self.change_status[c]), paths[self.change_path[c]], paths[old] if old >= 0 else None))
         return out
 
-    def merge_reviewer(self, merge: int) -> int | None:
-        """Who a request merge at ``merge`` (in ``merged``) gives review credit to: its author (the merger, a raw
-        identity), unless the merger also wrote the branch's tip commit (merging one's own work is no review).
-        Raw identities are compared (as ``.mailmap`` made them): a decision that never changes as people resolve.
-        Whether the merger is human is the people's business (only humans keep review credit)."""
+    def merge_reviewer(self, merge: int, person_of: list[int]) -> int | None:
+        """Who a request merge at ``merge`` (in ``merged``) gives review credit to: the person of its author (the
+        merger), unless that person also wrote the branch's tip commit — merging one's own work is no review, under
+        whichever of their identities ("Julien" and "Julien Pivotto", a noreply address and a personal one).
+        ``person_of``: raw identity -> person (``knowledge.History.identity_person``); the decision changes as people
+        resolve, so it is taken once they are resolved, never stored. Whether the merger is human is the people's
+        business too (only humans keep review credit)."""
         tip = self.merged[merge][0]
-        merger = self.author[merge]
-        return None if tip >= 0 and self.author[tip] == merger else merger
+        merger = person_of[self.author[merge]]
+        return None if tip >= 0 and person_of[self.author[tip]] == merger else merger
 
     def first_parent_chain(self, start: int | None = None) -> Iterator[int]:
         """Positions along first parents from ``start`` (default: the newest commit, HEAD)."""

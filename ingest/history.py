@@ -36,13 +36,14 @@ Who gets what:
 * a pull/merge request merged with a merge commit on HEAD's first-parent
   chain gives its merger (the merge's author) one review of each file it
   brought in, touched at the merge, unless the merger wrote the branch's tip
-  commit (``ingest.merger_credit``; a sweep of more than
+  commit under any of their identities (decided once people are resolved:
+  ``ingest.merger_credit``; a sweep of more than
   ``thresholds.max_commit_files`` files gives none). The merges are read by a
   second ``git log --first-parent --merges`` beside the main one (HEAD's, or
   ``since..HEAD``'s on a re-ingest, which needs the remembered commit on
   HEAD's first-parent chain: else everything is read again, with a note),
-  kept in ``History.log`` (``CommitLog.merged``) and added to the records when
-  the read is absorbed;
+  kept in ``History.log`` (``CommitLog.merged``); their credit is
+  ``History.merger_reviews``, by person, beside the records;
 * sweeps: a commit that modifies or renames more than
   ``thresholds.max_commit_files`` files (a license header added everywhere,
   a reformatting, dependency updates, a module renamed) is no delivery: those
@@ -119,7 +120,7 @@ from cairn.ingest.history_stream import (
 from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read_mailmap
 from cairn.ingest.knowledge import History
 from cairn.ingest.log_parser import LogParser
-from cairn.ingest.merger_credit import merger_records, on_first_parent_chain, record_merges
+from cairn.ingest.merger_credit import brought_in, on_first_parent_chain, record_merges
 
 if TYPE_CHECKING:
     from cairn.ingest.config import IdentitySettings
@@ -155,6 +156,7 @@ class _Reading:
     placed: list[int]
     moved: list[int]  # from ``kept_prefix`` on: the position each commit had
     merges_failed: str | None = None  # why the pull-request merges could not be read (then nothing is remembered)
+    merges_read: list[int]  # the positions of the request merges this read found (``CommitLog.merged``)
 
     def __init__(self, ids: Identities, totals: LogTotals, log: CommitLog, stream_order: list[int],
                  commits_total: int | None, status: LogStatus, mined: str = "full", new_commits: int = 0,
@@ -174,6 +176,7 @@ class _Reading:
         self.remembered = remembered
         self.placed = [] if placed is None else placed
         self.moved = [] if moved is None else moved
+        self.merges_read = []
 
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
@@ -209,11 +212,12 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
     parser.read = StreamColumns()  # the log has them now
     failed = None
     try:
-        totals.records.add(merger_records(log, record_merges(root, log, head, parser.max_commit_files)))
+        merges = record_merges(root, log, head, parser.max_commit_files)
     except GitError as exc:
-        failed = str(exc)
+        merges, failed = [], str(exc)
     reading = _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
     reading.merges_failed = failed
+    reading.merges_read = merges
     return reading
 
 
@@ -283,13 +287,15 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             return None, f"reading the pull-request merges since {since[:12]} failed ({exc})"
     totals = previous.totals
     _absorb(totals, parser, log)
-    totals.records.add(merger_records(log, merges))
     totals.rename_limit_hit = totals.rename_limit_hit or RENAME_LIMIT_WARNING in stderr
     status = LogStatus(commits_total=previous.commits_total + len(new), stderr=stderr,
                        exact_renames_only=degraded.get("exact_renames_only", 0),
                        without_renames=degraded.get("without_renames", 0),
                        missing_objects=set(degraded.get("missing_objects", ())))
-    return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), previous.analyses, kept, (old_length, since), placed, moved), ""
+    reading = _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), previous.analyses,
+                       kept, (old_length, since), placed, moved)
+    reading.merges_read = merges
+    return reading, ""
 
 
 def head_of(root: Path, where: subprocess.CompletedProcess) -> tuple[str, bool, list[str] | None] | None:
@@ -449,6 +455,7 @@ def mine_history(
     history.mined, history.new_commits = reading.mined, reading.new_commits
     history.kept_prefix, history.remembered, history.placed = reading.kept_prefix, reading.remembered, reading.placed
     history.moved = reading.moved
+    history.merges_touched = brought_in(reading.log, reading.merges_read)
     replaced = sum(1 for name, email in ids.raw if "\ufffd" in name or "\ufffd" in email)
     if replaced:
         history.notes.append(f"{replaced} identit(y/ies) with non-UTF-8 names: shown with replacement characters")

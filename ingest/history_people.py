@@ -6,8 +6,10 @@ added to the remembered ones): trailer identities go through ``.mailmap``
 (``identities.resolve_identities``) in the order a full read of the log meets
 them, so that an ingest that read only new commits resolves exactly as one
 that read everything; committers, ``.mailmap``'s old identities and the
-logins of "Merge pull request #N from LOGIN/branch" are attached, and the
-records of ``History`` keyed.
+logins of "Merge pull request #N from LOGIN/branch" are attached, the
+records of ``History`` keyed, and the request mergers' review credit decided
+by person (``merger_credit.merger_reviews``: a self-merge under another
+identity of the merger is no review).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from cairn.ingest.identities import (
     logins_from_pull_requests, parse_contact, resolve_identities,
 )
 from cairn.ingest.knowledge import History, PersonHistory
+from cairn.ingest.merger_credit import merger_reviews
 
 
 def pull_request_authors(log: CommitLog, head: int | None, max_commits: int = 100) -> list[tuple[str, list[int]]]:
@@ -140,6 +143,7 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
                 ph.last_active = when
 
     history.records = totals.records
+    history.merger_reviews = merger_reviews(log, person_of)
     paths = log.paths
     for old, new in totals.renames:
         if old != new:

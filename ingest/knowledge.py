@@ -13,11 +13,16 @@ was); ``add_knowledge`` puts it into the graph as Person nodes, Person
 -KNOWS-> File edges, the File's ``changes`` and history facts on the
 Repository node (``history_complete`` with its counts).
 
+The request mergers' review credit is not in the records: it is decided by
+person (a self-merge under another identity is no review), once people are
+resolved, and kept beside them (``History.merger_reviews``), folded into a
+file's records per person where it is read.
+
 Between ingests (``ingest.history_state``): the records are a
 ``RecordTable`` (``ingest.knowledge_rows``: columns, sums and maxima: a read of the new commits adds to
 it), and the KNOWS edges of every file are remembered (``KnowledgeMemory``),
 so a re-ingest computes only the files whose records or rename lineage the
-new commits changed, and all of them when an identity resolves to another
+new commits changed or that their request merges brought in, and all of them when an identity resolves to another
 person than before.
 """
 
@@ -88,6 +93,11 @@ class History:
     people: list[PersonHistory]
     #: per path id (of ``log``'s path table) and raw identity: [adds, deliveries, last_touch, reviews]
     records: RecordTable
+    #: per path id and person: [0, 0, last_touch, reviews] of the request mergers' review credit, decided by person
+    #: (``merger_credit.merger_reviews``); the knowledge of a path is its records and this
+    merger_reviews: dict[int, dict[int, list[int]]]
+    #: the path ids the request merges of this read brought in (their credit is new)
+    merges_touched: set[int]
     #: new path -> paths renamed into it
     renamed_from: dict[str, set[str]]
     commits: int
@@ -155,6 +165,8 @@ class History:
         self.placed = [] if placed is None else placed
         self.moved = [] if moved is None else moved
         self.state = state
+        self.merger_reviews = {}
+        self.merges_touched = set()
 
     @property
     def new_from(self) -> int | None:
@@ -188,12 +200,14 @@ class History:
         merged: dict[int, list[int]] = {}
         for raw, rec in self.records.get(pid).items():
             fold_record(merged, person_of[raw] if person_of else raw, rec)
+        for person, rec in self.merger_reviews.get(pid, {}).items():
+            fold_record(merged, person, rec)
         return merged
 
     def person_records(self, path: str, pid: int) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
         """Person indexes, adds, deliveries, last touches and reviews of ``path`` over its rename history, in the order
         ``file_knowledge`` has them (``pid``: the path's id)."""
-        if path not in self.renamed_from:
+        if path not in self.renamed_from and pid not in self.merger_reviews:
             idents, adds, deliveries, lasts, reviews = self.records.rows(pid)
             person_of = self.identity_person
             if not person_of:
@@ -656,7 +670,9 @@ def _built(graph: RepoGraph, history: History, old: KnowledgeMemory | None, new:
         kept = found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,))
         plan.append((file_node, file_id, pid, lineage, found, kept))
     # the files to compute with no rename history, all at once (their records in columns), a few thousand at a time
-    at_once = [pid for _, _, pid, lineage, _, kept in plan if not kept and lineage is None] if not history.records.changed else []
+    credited = history.merger_reviews  # (those files' records are folded with their mergers' credit: one by one)
+    at_once = [pid for _, _, pid, lineage, _, kept in plan if not kept and lineage is None and pid not in credited
+               ] if not history.records.changed else []
     chunks = [at_once[i:i + AT_ONCE] for i in range(0, len(at_once), AT_ONCE)]
     chunk_of = {pid: c for c, pids in enumerate(chunks) for pid in pids}
     computed: dict[int, tuple[int, int, int] | None] = {}
@@ -750,7 +766,7 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     new.ids = list(old.ids) if old is not None else []  # the person table only grows, so kept columns stay valid
     new.values = list(old.values) if old is not None else []  # (likewise, for the shapes copied)
     slot = {pid: i for i, pid in enumerate(new.ids)}
-    touched = set(history.records.changed)
+    touched = set(history.records.changed) | history.merges_touched
     if state is not None:
         # the state keeps the records in columns: folding the read in now (instead of when the state is saved) frees a
         # list per path and person before the change analyses allocate, and the edges below read the columns

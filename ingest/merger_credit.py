@@ -4,16 +4,22 @@ On a repository that merges pull requests with merge commits, whoever pressed
 merge approved what they merged: the merge's author gets one review per file
 the request brought in (``ingest.pull_request_merges`` says which merges and
 which files), with the merge's author time as a touch — unless they also wrote
-the branch's tip commit (``commits.CommitLog.merge_reviewer``). Only humans keep
-review credit (``knowledge``), so a merge bot's merges credit nobody.
+the branch's tip commit, under any of their identities
+(``commits.CommitLog.merge_reviewer``). Only humans keep review credit
+(``knowledge``), so a merge bot's merges credit nobody.
 
 ``record_merges`` reads the request merges of a revision's first-parent chain
 (``HEAD``'s on a full read, ``since..HEAD``'s on an incremental one) into
-``CommitLog.merged``; ``merger_records`` is what those merges add to the
-records (``knowledge_rows.RecordTable.add``: sums and the newest touch, so in
-any order). The remembered merges plus those of ``since..HEAD`` are the merges
-of ``HEAD`` only when ``since`` lies on HEAD's first-parent chain
-(``on_first_parent_chain``); else the history is read in full.
+``CommitLog.merged``, which the history state remembers with the log.
+``merger_reviews`` is what they add to the people's records, worked out from
+all of them once raw identities are resolved into people (the self-merge is
+decided by person, and which identities are one person can change with any
+new commit): it is ``knowledge.History.merger_reviews``, beside the records
+summed per raw identity. ``brought_in`` says which paths the merges of a
+re-ingest touched (their files' knowledge is computed again). The remembered
+merges plus those of ``since..HEAD`` are the merges of ``HEAD`` only when
+``since`` lies on HEAD's first-parent chain (``on_first_parent_chain``); else
+the history is read in full.
 """
 
 from __future__ import annotations
@@ -45,26 +51,33 @@ def record_merges(root: Path, log: CommitLog, revision: str, max_commit_files: i
     return added
 
 
-def merger_records(log: CommitLog, positions: list[int]) -> dict[int, dict[int, list[int]]]:
-    """What the merges at ``positions`` add to the records: path id -> raw identity -> [adds, deliveries, last, reviews]."""
+def merger_reviews(log: CommitLog, person_of: list[int]) -> dict[int, dict[int, list[int]]]:
+    """What every request merge of ``log`` adds to the people's records: path id -> person -> [adds, deliveries,
+    last, reviews] (``CommitLog.merge_reviewer``: by person, so worked out again from the merges once people are
+    resolved; the history's records, summed per raw identity and remembered, never hold it)."""
     out: dict[int, dict[int, list[int]]] = {}
-    for merge in positions:
-        reviewer = log.merge_reviewer(merge)
+    for merge, (_, pids) in log.merged.items():
+        reviewer = log.merge_reviewer(merge, person_of)
         if reviewer is None:
             continue
         when = log.authored[merge]
-        for pid in log.merged[merge][1]:
-            per_raw = out.get(pid)
-            if per_raw is None:
-                per_raw = out[pid] = {}
-            rec = per_raw.get(reviewer)
+        for pid in pids:
+            per_person = out.get(pid)
+            if per_person is None:
+                per_person = out[pid] = {}
+            rec = per_person.get(reviewer)
             if rec is None:
-                per_raw[reviewer] = [0, 0, when, 1]
+                per_person[reviewer] = [0, 0, when, 1]
                 continue
             rec[REVIEWS] += 1
             if when > rec[LAST]:
                 rec[LAST] = when
     return out
+
+
+def brought_in(log: CommitLog, positions: list[int]) -> set[int]:
+    """The path ids the merges at ``positions`` brought in (whose people's records they may change)."""
+    return {pid for merge in positions for pid in log.merged[merge][1]}
 
 
 def on_first_parent_chain(log: CommitLog, ancestor: int, start: int | None = None) -> bool:

@@ -196,9 +196,8 @@ def _snapshots(ctx: _Context) -> Iterator[KnowledgeSnapshot]:
             i = order[position]
             position += 1
             if merges[i]:  # a request merge: review credit for its merger (``merger_credit``), nothing else
-                merger = log.merge_reviewer(i)
-                if merger is not None and person_of and kinds[person_of[merger]] == HUMAN:
-                    merger = person_of[merger]
+                merger = log.merge_reviewer(i, person_of) if person_of else None
+                if merger is not None and kinds[merger] == HUMAN:
                     for path in log.merged[i][1]:
                         if live[path]:
                             credited = reviewed.get(path)

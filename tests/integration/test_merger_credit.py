@@ -1,6 +1,7 @@
 """Review credit for the mergers of pull requests (``ingest.merger_credit``), on real repositories: who gets it (a human
-merger of someone else's branch), on which files (those the request brought in), with which touch (the merge's time);
-an incremental ingest gives exactly what a cold one gives, and the trends' last period the bus factor's numbers."""
+merger of someone else's branch, by person: not its author under another identity), on which files (those the request
+brought in), with which touch (the merge's time); an incremental ingest gives exactly what a cold one gives, also when
+identities joined since make a remembered merge a self-merge, and the trends' last period the bus factor's numbers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from test_incremental_history import assert_same_as_cold, grown, how_read, inges
 
 ADA = ("Ada Lovelace", "ada@example.com")
 GRACE = ("Grace Hopper", "grace@example.com")
+GRACE_NOREPLY = ("Grace Hopper", "1234+ghopper@users.noreply.github.com")  # one person with GRACE, by name
+E_ONLINE = ("E. Online", "eo@corp.example")  # someone else than EVE, until a commit names both
 MERGIFY = ("mergify[bot]", "37929162+mergify[bot]@users.noreply.github.com")
 
 
@@ -64,6 +67,58 @@ def test_a_human_merger_of_someone_elses_request_reviews_the_files_it_brought_in
     bot = person(history, "mergify[bot]")
     assert history.file_knowledge("e.py")[bot].reviews == 1 and bot not in history.human_knowledge("e.py")
     assert history.human_knowledge("a.py")[person(history, "Bob Builder")].reviews == 0
+
+
+def test_a_request_merged_by_its_tips_author_under_another_identity_is_no_review(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"a.py": "a = 1\n", "b.py": "b = 1\n"}, author=ADA, date="2024-01-01T00:00:00+00:00")
+    branch(repo, "own", {"a.py": "a = 2\n"}, GRACE, "2024-01-02T00:00:00+00:00")
+    merge(repo, "own", "Merge pull request #1 from ghopper/own", GRACE_NOREPLY, "2024-01-03T00:00:00+00:00")
+    branch(repo, "again", {"b.py": "b = 2\n"}, GRACE, "2024-01-04T00:00:00+00:00")
+    merge(repo, "again", "Merge pull request #2 from ghopper/again", BOB, "2024-01-05T00:00:00+00:00")
+    history = mine_history(repo.root)
+    grace, bob = person(history, "Grace Hopper"), person(history, "Bob Builder")
+    assert history.identity_person[history.log.author[1]] == history.identity_person[history.log.author[2]] == grace
+    assert history.human_knowledge("a.py")[grace].reviews == 0
+    assert bob not in history.human_knowledge("a.py")
+    assert (history.human_knowledge("b.py")[bob].reviews, history.human_knowledge("b.py")[grace].reviews) == (1, 0)
+
+
+def test_the_replay_and_the_bus_factor_give_no_review_for_a_self_merge_under_another_identity(tmp_path):
+    """Bob writes every source file; Grace adds notes on top and merges the requests under her noreply address:
+    her own merges, so nobody reviewed Bob's files and he alone is the human truck factor too."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"README.md": "# r\n"}, author=ADA, date="2024-01-01T00:00:00+00:00")
+    for n in range(3):
+        repo.git("checkout", "-q", "-b", f"f{n}", "main")
+        repo.commit({f"src/f{n}.py": f"F = {n}\n"}, author=BOB, date=f"2024-01-0{2 + 2 * n}T00:00:00+00:00", message="f")
+        repo.commit({f"notes/f{n}.md": "n\n"}, author=GRACE, date=f"2024-01-0{2 + 2 * n}T06:00:00+00:00", message="n")
+        repo.git("checkout", "-q", "main")
+        merge(repo, f"f{n}", f"Merge pull request #{n + 1} from bob/f{n}", GRACE_NOREPLY,
+              f"2024-01-0{3 + 2 * n}T00:00:00+00:00")
+    result = ingest_repository(repo.root, load_config(repo.root))
+    annotate_bus_factor(result.graph)
+    report = bus_factor(result.graph)["repository"]
+    assert (report["truck_factor"], report["human_truck_factor"]) == (1, 1)
+    replayed = truck_factors_over_time(result.trends.snapshots())["2024-Q1"]
+    assert (replayed["truck_factor"], replayed["human_truck_factor"]) == (1, 1)
+
+
+def test_a_merge_that_becomes_a_self_merge_as_identities_join_loses_its_review_on_an_incremental_ingest(grown, tmp_path):
+    """Eve's request merged as "E. Online": someone else, until a later commit of "Eve Online" under that address
+    makes them one person — the remembered merge is then hers, as a cold ingest finds."""
+    repo, store = grown
+    repo.git("checkout", "-q", "-b", "fix", "main")
+    repo.commit({"core/fix.py": "FIX = 1\n"}, author=EVE, date=when(5, 2), message="fix")
+    repo.git("checkout", "-q", "main")
+    merge(repo, "fix", "Merge pull request #11 from eve-online/fix", E_ONLINE, when(5, 3))
+    _, graph = ingest(repo.root, store)
+    assert knows(graph, E_ONLINE[0], "core/fix.py")["reviews"] == 1
+    repo.commit({"web/eve.py": "EVE = 1\n"}, author=(EVE[0], E_ONLINE[1]), date=when(5, 4), message="joins them")
+    assert how_read(repo.root, store)[0] == "incremental"
+    result, warm = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == []
+    assert knows(warm, EVE[0], "core/fix.py")["reviews"] == 0
 
 
 def knows(graph, name: str, path: str) -> dict:

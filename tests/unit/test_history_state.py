@@ -230,9 +230,10 @@ def test_the_header_made_in_parts_is_the_one_shot_encoding_with_its_blobs_in_the
 def test_merged_requests_round_trip_follow_a_reordering_and_credit_a_merger_of_someone_elses_tip():
     log = small_log()
     log.merged[3] = (1, [log.path_index["a.py"], log.path_index["c.py"]])  # merged by 0, the tip (position 1) is 2's
-    assert log.merge_reviewer(3) == 0
+    assert log.merge_reviewer(3, [0, 1, 2]) == 0
+    assert log.merge_reviewer(3, [0, 1, 0]) is None  # the tip's author is the merger under another identity
     log.author[1] = 0  # the merger's own tip: no review
-    assert log.merge_reviewer(3) is None
+    assert log.merge_reviewer(3, [0, 1, 2]) is None
     log.author[1] = 2
     state = HistoryState("/repo", {"cairn": "1"}, log.sha_of(3), 4, [("Ada", "a@x"), ("Bob", "b@x"), ("Cy", "c@x")],
                          [2, 1, 1], [False, False, False], [0, 1, 2], LogTotals(commits=4), log, {})
