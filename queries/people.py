@@ -157,23 +157,25 @@ def _logins_in_addresses(humans: list[dict[str, Any]], folded: list[set[str]], a
     nats' "Neil" <neilalexanderr@gmail.com> and Neil Alexander (@neilalexander), "Lev" (@levb) and Lev Brouk
     <levbrouk@gmail.com>. (Identity resolution joins an address that is the full name run together; these are only
     alike: an extra letter, a surname's initial.)"""
-    addresses = [[(email.lower().partition("@")[0], email.lower().partition("@")[2].split(".")[0])
-                  for email in row["emails"] if not noreply_login(email)] for row in humans]
+    addresses = [(i, email.lower().partition("@")[0], email.lower().partition("@")[2].split(".")[0])
+                 for i, row in enumerate(humans) for email in row["emails"] if not noreply_login(email)]
     for j, row in enumerate(humans):
         for login in {login.lower() for login in row["logins"]}:
             if len(login) < 4:
                 continue
-            for i, parts in enumerate(addresses):
-                if i == j or not parts:
+            # the addresses that hold the login first (a few), the names of their people then: comparing every pair's
+            # names took 2.5 s of django-rest-framework's 1,442 people
+            for i, local, label in addresses:
+                in_local = login in local and login != local
+                if i == j or not (in_local or label == login and label not in PROVIDER_DOMAINS):
                     continue
                 first = _first_name_between(folded[i], folded[j])
                 if first is None or not login.startswith(first) or login == first:
                     continue
-                for local, label in parts:
-                    if login in local and login != local:
-                        add(i, j, f"GitHub login {login!r} appears in the e-mail '{local}@…' and {first!r} is a first name of both")
-                    elif label == login and label not in PROVIDER_DOMAINS:
-                        add(i, j, f"GitHub login {login!r} is the e-mail domain of '{local}@{label}…' and {first!r} is a first name of both")
+                if in_local:
+                    add(i, j, f"GitHub login {login!r} appears in the e-mail '{local}@…' and {first!r} is a first name of both")
+                else:
+                    add(i, j, f"GitHub login {login!r} is the e-mail domain of '{local}@{label}…' and {first!r} is a first name of both")
 
 
 def _first_name_between(a: set[str], b: set[str]) -> str | None:
