@@ -798,7 +798,8 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
     existing = [n for n in (repo.get("history_notes") or []) if n not in history.notes]
     repo.props.update(
         commits=history.commits, merges=history.merges, agent_commits=history.agent_commits,
-        bot_commits=history.bot_commits, squash_merged=history.squash_merged, shallow=history.shallow, newest_commit_at=iso_time(history.newest_commit_at),
+        bot_commits=history.bot_commits, squash_merged=history.squash_merged, shallow=history.shallow,
+        newest_commit_at=iso_time(history.newest_commit_at),
         history_notes=existing + list(history.notes), identity_patterns=history.identity_patterns,
         history_complete=history.complete, history_completeness=dict(history.completeness),
         history_warnings=list(history.warnings), knows_token=new.token,

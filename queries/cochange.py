@@ -81,14 +81,13 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
                 continue
             partner = graph.node(Label.FILE, other)
             theirs = partner.get("component") if partner is not None else None
-            rows.append((other, props, props.get("revs_a") if mine_is_a else props.get("revs_b"), theirs))
-        # the partners across a boundary first (they warn), then the strongest
-        rows.sort(key=lambda r: (not (mine and r[3] and mine != r[3] and not is_test_file(r[0])), -(r[1].get("degree") or 0),
-                                 -(r[1].get("shared") or 0), r[0]))
-        for other, props, revs, theirs in rows[:MAX_PER_FILE]:
             # (a test elsewhere, in a tests/ component, is the file's test, not a boundary crossed: poetry's
             # http_repository.py warned of tests/repositories/test_legacy_repository.py, "in component tests")
             crosses = bool(mine and theirs and mine != theirs) and not is_test_file(other)
+            rows.append((other, props, props.get("revs_a") if mine_is_a else props.get("revs_b"), theirs, crosses))
+        # the partners across a boundary first (they warn), then the strongest
+        rows.sort(key=lambda r: (not r[4], -(r[1].get("degree") or 0), -(r[1].get("shared") or 0), r[0]))
+        for other, props, revs, theirs, crosses in rows[:MAX_PER_FILE]:
             severity = Severity.WARN if agent or crosses else Severity.INFO
             why = []
             if crosses:
