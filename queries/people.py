@@ -157,17 +157,28 @@ def _logins_in_addresses(humans: list[dict[str, Any]], folded: list[set[str]], a
     nats' "Neil" <neilalexanderr@gmail.com> and Neil Alexander (@neilalexander), "Lev" (@levb) and Lev Brouk
     <levbrouk@gmail.com>. (Identity resolution joins an address that is the full name run together; these are only
     alike: an extra letter, a surname's initial.)"""
-    addresses = [(i, email.lower().partition("@")[0], email.lower().partition("@")[2].split(".")[0])
-                 for i, row in enumerate(humans) for email in row["emails"] if not noreply_login(email)]
+    # the addresses that could hold a login, found by the login's first four letters (every run of four letters of a
+    # local part) or by being the domain: a scan of every address for each login took 50 ms of django-rest-framework's
+    # 1,442 people (5 ms now), and comparing every pair's names 2.5 s
+    by_gram: dict[str, set[tuple[int, int, str, str]]] = {}
+    by_label: dict[str, set[tuple[int, int, str, str]]] = {}
+    for i, row in enumerate(humans):
+        for n, email in enumerate(row["emails"]):
+            if noreply_login(email):
+                continue
+            local, _, domain = email.lower().partition("@")
+            address = (i, n, local, domain.split(".")[0])
+            for k in range(len(local) - 3):
+                by_gram.setdefault(local[k:k + 4], set()).add(address)
+            by_label.setdefault(address[3], set()).add(address)
     for j, row in enumerate(humans):
         for login in {login.lower() for login in row["logins"]}:
             if len(login) < 4:
                 continue
-            # the addresses that hold the login first (a few), the names of their people then: comparing every pair's
-            # names took 2.5 s of django-rest-framework's 1,442 people
-            for i, local, label in addresses:
+            candidates = by_gram.get(login[:4], set()) | (by_label.get(login, set()) if login not in PROVIDER_DOMAINS else set())
+            for i, _, local, label in sorted(candidates):
                 in_local = login in local and login != local
-                if i == j or not (in_local or label == login and label not in PROVIDER_DOMAINS):
+                if i == j or not (in_local or label == login):
                     continue
                 first = _first_name_between(folded[i], folded[j])
                 if first is None or not login.startswith(first) or login == first:

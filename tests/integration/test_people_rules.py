@@ -689,8 +689,10 @@ def test_a_login_that_is_a_first_name_and_more_in_anothers_address_is_a_likely_d
     rows = [row("Lev", ["1187448+levb@users.noreply.github.com"], ["levb"]), row("Lev Brouk", ["levbrouk@gmail.com"]),
             row("Neil", ["neilalexanderr@gmail.com"]), row("Neil Alexander", [], ["neilalexander"]),
             row("Neil Twigg", ["neil@nats.io"]),
+            # the login is the domain of the other's address
+            row("Kai", [], ["kaiwalker"]), row("Kai Walker", ["git@kaiwalker.dev"]),
             # a login that is only the first name, or a login under nobody's first name, says nothing
             row("Alex", [], ["alex"]), row("Alex Smith", ["alexsmith@example.com"]),
             row("Sam", [], ["levbr"]), row("Dana", [], ["danaxyz"]), row("Ann Other", ["danaxyz1@example.com"])]
     pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
-    assert pairs == {("Lev", "Lev Brouk"), ("Neil", "Neil Alexander")}
+    assert pairs == {("Lev", "Lev Brouk"), ("Neil", "Neil Alexander"), ("Kai", "Kai Walker")}
