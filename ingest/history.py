@@ -155,14 +155,15 @@ class _Reading:
     remembered: tuple[int, str] | None  # the remembered log's length and last commit
     placed: list[int]
     moved: list[int]  # from ``kept_prefix`` on: the position each commit had
-    merges_failed: str | None = None  # why the pull-request merges could not be read (then nothing is remembered)
+    merges_failed: str | None  # why the pull-request merges could not be read (then nothing is remembered)
     merges_read: list[int]  # the positions of the request merges this read found (``CommitLog.merged``)
 
     def __init__(self, ids: Identities, totals: LogTotals, log: CommitLog, stream_order: list[int],
                  commits_total: int | None, status: LogStatus, mined: str = "full", new_commits: int = 0,
                  analyses: dict[str, Any] | None = None, kept_prefix: int | None = None,
                  remembered: tuple[int, str] | None = None, placed: list[int] | None = None,
-                 moved: list[int] | None = None) -> None:
+                 moved: list[int] | None = None, merges_read: list[int] | None = None,
+                 merges_failed: str | None = None) -> None:
         self.ids = ids
         self.totals = totals
         self.log = log
@@ -176,7 +177,8 @@ class _Reading:
         self.remembered = remembered
         self.placed = [] if placed is None else placed
         self.moved = [] if moved is None else moved
-        self.merges_read = []
+        self.merges_read = [] if merges_read is None else merges_read
+        self.merges_failed = merges_failed
 
 
 def _absorb(totals: LogTotals, parser: LogParser, log: CommitLog) -> None:
@@ -215,10 +217,8 @@ def _read_all(root: Path, ids: Identities, parser: LogParser, head: str,
         merges = record_merges(root, log, head, parser.max_commit_files)
     except GitError as exc:
         merges, failed = [], str(exc)
-    reading = _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status)
-    reading.merges_failed = failed
-    reading.merges_read = merges
-    return reading
+    return _Reading(ids, totals, log, list(range(len(ids.raw))), status.commits_total, status, merges_read=merges,
+                    merges_failed=failed)
 
 
 def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogParser, head: str,
@@ -292,10 +292,8 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
                        exact_renames_only=degraded.get("exact_renames_only", 0),
                        without_renames=degraded.get("without_renames", 0),
                        missing_objects=set(degraded.get("missing_objects", ())))
-    reading = _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), previous.analyses,
-                       kept, (old_length, since), placed, moved)
-    reading.merges_read = merges
-    return reading, ""
+    return _Reading(ids, totals, log, order, status.commits_total, status, "incremental", len(new), previous.analyses,
+                    kept, (old_length, since), placed, moved, merges_read=merges), ""
 
 
 def head_of(root: Path, where: subprocess.CompletedProcess) -> tuple[str, bool, list[str] | None] | None:

@@ -136,7 +136,7 @@ class History:
 
     def __init__(self, people: list[PersonHistory] | None = None, records: RecordTable | None = None,
                  renamed_from: dict[str, set[str]] | None = None, commits: int = 0, merges: int = 0,
-                 agent_commits: int = 0, bot_commits: int = 0, newest_commit_at: int | None = None,
+                 agent_commits: int = 0, bot_commits: int = 0, squash_merged: int = 0, newest_commit_at: int | None = None,
                  shallow: bool = False, notes: list[str] | None = None, warnings: list[str] | None = None,
                  completeness: dict[str, object] | None = None, identity_patterns: dict[str, list[str]] | None = None,
                  identity_person: list[int] | None = None, log: CommitLog | None = None, mined: str = "full",
@@ -149,7 +149,7 @@ class History:
         self.merges = merges
         self.agent_commits = agent_commits
         self.bot_commits = bot_commits
-        self.squash_merged = 0
+        self.squash_merged = squash_merged
         self.newest_commit_at = newest_commit_at
         self.shallow = shallow
         self.notes = [] if notes is None else notes

@@ -124,6 +124,25 @@ def test_ingests_after_several_commits_with_merges_each_equal_a_cold_ingest(grow
     assert read_notes(result) == []
 
 
+def test_a_merge_that_changes_a_file_its_branch_did_not_credits_its_merger_as_a_cold_ingest_does(grown, tmp_path):
+    # a conflict resolved, or an edit made in the merge itself, of a file no new commit changes: the merge brings the
+    # file in (its merger reviewed it), so that file's knowledge is worked out again though no record of it changed
+    repo, store = grown
+    branch(repo, "fix", repo.head(), [({"core/a2.py": body("a", 30)}, EVE, when(6, 2), [])])
+    env = {"GIT_AUTHOR_NAME": CAROL[0], "GIT_AUTHOR_EMAIL": CAROL[1], "GIT_AUTHOR_DATE": when(6, 3),
+           "GIT_COMMITTER_NAME": CAROL[0], "GIT_COMMITTER_EMAIL": CAROL[1], "GIT_COMMITTER_DATE": when(6, 3)}
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "fix", env=env)
+    repo.write({"web/w.py": body("w", 30)})
+    repo.git("add", "web/w.py")
+    repo.git("commit", "-q", "-m", "Merge pull request #7 from eve-online/fix\n\nFix", env=env)
+    assert how_read(repo.root, store) == ("incremental", 2, True)
+    result, warm = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == []
+    carol = next(n.id for n in warm.of_label("Person") if n.get("name") == CAROL[0])
+    merged = next(n.id for n in warm.of_label("File") if n.key == "web/w.py")
+    assert any(e.source == carol and e.target == merged and e.get("reviews") for e in warm.of_type("KNOWS"))
+
+
 def test_a_branch_forked_below_the_remembered_head_and_newer_than_it_is_added_on_top(grown, tmp_path):
     repo, store = grown
     branch(repo, "fresh", before(repo, "2024-04-11"), [
