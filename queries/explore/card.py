@@ -339,18 +339,24 @@ def _readme_purpose(root_text: str | None, paths: list[str]) -> tuple[str, str] 
     return None
 
 
+#: how a README line that is no prose begins: a badge, an image, HTML, a reStructuredText directive or comment
+_NOT_PROSE = ("[![", "![", "<", ".. ")
+#: a heading's underline or overline (reStructuredText, Markdown's setext) or a thematic break
+_RULE = re.compile(r"[=\-~^*#]{3,}")
+
+
 def _titled_by_a_side_topic(text: str, directory: str) -> bool:
     """Whether a README's title (a Markdown or reStructuredText heading before any prose) is one of ``SIDE_TOPICS``
     that the folder's own name is not."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")[:40]]
-    lines = [line for line in lines if line and not line.startswith(("[![", "![", "<", ".. "))]
+    lines = [line for line in lines if line and not line.startswith(_NOT_PROSE)]
     if not lines:
         return False
-    if re.fullmatch(r"[=\-~^*#]{3,}", lines[0]) and len(lines) > 1:  # a reStructuredText title overlined
+    if _RULE.fullmatch(lines[0]) and len(lines) > 1:  # a reStructuredText title overlined
         lines = lines[1:]
     if lines[0].startswith("#"):
         title = lines[0].lstrip("#")
-    elif len(lines) > 1 and re.fullmatch(r"[=\-~^*#]{3,}", lines[1]):
+    elif len(lines) > 1 and _RULE.fullmatch(lines[1]):
         title = lines[0]
     else:
         return False
@@ -376,8 +382,8 @@ def first_paragraph(markdown: str) -> str | None:
             continue
         if in_code:
             continue
-        heading = stripped.startswith("#") or re.fullmatch(r"[=\-~^]{3,}", stripped or "x")
-        badge = stripped.startswith(("[![", "![", "<", ".. "))
+        heading = stripped.startswith("#") or _RULE.fullmatch(stripped)
+        badge = stripped.startswith(_NOT_PROSE)
         if not stripped or heading or badge:
             if paragraph:
                 break

@@ -113,6 +113,9 @@ def test_first_paragraph_skips_front_matter_headings_and_code():
     text = "---\ntitle: x\n---\n# Title\n\n```\ncode\n```\n\nThe **real** [text](http://x) here\ncontinues.\n\nNext."
     assert first_paragraph(text) == "The real text here continues."
     assert first_paragraph("# Only a heading\n") is None
+    # a thematic break ends the paragraph, it is not part of it
+    assert first_paragraph("Logo\n\n***\n\nMore.\n") == "Logo"
+    assert first_paragraph("Intro line\n***\nAfter the break\n") == "Intro line"
 
 
 # -- paths ---------------------------------------------------------------------------
