@@ -89,11 +89,14 @@ class IdentityRole(str, Enum):
     CO_AUTHOR = "co-author"
     REVIEWER = "reviewer"
     PR_AUTHOR = "pr-author"
+    #: named as co-author by a commit GitHub made itself (committer noreply@github.com): a reviewer's suggestion
+    #: applied from the review — GitHub credits its author so — not one who wrote the change
+    SUGGESTER = "suggester"
 
     @property
     def wrote_it(self) -> bool:
         """Whether this role made the change (and so should not review it)."""
-        return self is not IdentityRole.REVIEWER
+        return self not in (IdentityRole.REVIEWER, IdentityRole.SUGGESTER)
 
 
 class IdentityKind(str, Enum):

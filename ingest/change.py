@@ -61,6 +61,8 @@ from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys,
 _LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00" + "%x00".join(
     f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)" for keys in (CO_AUTHOR_KEYS, REVIEW_KEYS)
 ) + "%x1e"
+#: The committer of the commits GitHub makes itself: a review's suggestions applied, an edit in its web editor.
+GITHUB_COMMITTER = "noreply@github.com"
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
@@ -320,7 +322,7 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
         an, ae, cn, ce, coauthors, reviewers = parts[:6]
         author = Identity(an, ae, IdentityRole.AUTHOR, IdentityKind(classify.kind(an, ae)))
         identities.append(author)
-        if (cn, ce) != (an, ae) and ce != "noreply@github.com":
+        if (cn, ce) != (an, ae) and ce != GITHUB_COMMITTER:
             committer = Identity(cn, ce, IdentityRole.COMMITTER, IdentityKind(classify.kind(cn, ce)))
             # A person who committed another person's commit applied it (git am, a rebase in Gerrit, a cherry-pick):
             # often the maintainer who reviews it, so not one who wrote it (sqlalchemy's patches, committed by the
@@ -328,7 +330,10 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
             # bot committing is evidence of an agent.
             if author.kind is not IdentityKind.HUMAN or committer.kind is not IdentityKind.HUMAN:
                 identities.append(committer)
-        identities += _trailer_identities(coauthors, IdentityRole.CO_AUTHOR, classify)
+        # the co-authors GitHub names in a commit it made are the authors of review suggestions applied (rich's
+        # "Update tests/test_cells.py", Co-authored-by: Copilot): reviewers of the change, not its writers
+        coauthored = IdentityRole.SUGGESTER if ce == GITHUB_COMMITTER else IdentityRole.CO_AUTHOR
+        identities += _trailer_identities(coauthors, coauthored, classify)
         identities += _trailer_identities(reviewers, IdentityRole.REVIEWER, classify)
     return identities
 

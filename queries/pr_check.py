@@ -21,7 +21,9 @@ diff). It reports only what the change introduces:
   (``co-change``, see ``queries.cochange``).
 
 Agent authorship comes from the change's identities (already classified
-human / bot / agent) and from markers in the description. For an agent PR
+human / bot / agent) that wrote it, and from markers in the description: an
+agent named as co-author of a commit GitHub made (a review suggestion
+applied, ``IdentityRole.SUGGESTER``) reviewed the change, it did not write it. For an agent PR
 whose description neither references a decision (an ADR path, number or
 title) nor gives a written rationale, every finding but a governance one is
 raised one severity step (info → warn → block).
@@ -564,7 +566,10 @@ def _governance_changes(stored: RepoGraph, change: ChangeSet) -> list[Finding]:
 
 
 def detect_agent(identities: tuple[Identity, ...], description: str | None) -> AgentDetection:
-    evidence = [f"{i.role.value} {i.contact} is a coding agent" for i in identities if i.kind is IdentityKind.AGENT]
+    """Whether an agent wrote the change: an agent among its identities that wrote it (an agent whose review suggestion
+    was applied did not), or a marker in the description."""
+    evidence = [f"{i.role.value} {i.contact} is a coding agent" for i in identities
+                if i.kind is IdentityKind.AGENT and i.role.wrote_it]
     evidence += [why for pattern, why in AGENT_DESCRIPTION_MARKERS if description and pattern.search(description)]
     return AgentDetection(bool(evidence), tuple(evidence))
 

@@ -327,6 +327,39 @@ def test_a_maintainer_who_committed_a_contributors_patch_may_review_it_but_not_a
     assert "Mia Maintainer" not in reviewers["agent"]
 
 
+def test_a_review_suggestion_applied_on_github_is_its_reviewers_not_an_agent_change(tmp_path):
+    """rich's 7338cb9d: Will McGugan's fix carried two commits GitHub made ("Update tests/test_cells.py", committer
+    noreply@github.com) naming Copilot as co-author, review suggestions he applied: the change was called agent-authored
+    and its findings raised. Whoever GitHub names in such a commit suggested it in review: not an author of the change,
+    so an agent there is no agent change and a person there may still be asked to review."""
+    mia, ned = ("Mia Maintainer", "mia@example.com"), ("Ned Reviewer", "ned@example.com")
+    github, copilot = ("GitHub", "noreply@github.com"), "Copilot <175728472+Copilot@users.noreply.github.com>"
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(4):
+        body += f"# {i}\n"
+        repo.commit({"core.py": body}, author=mia if i % 2 else ned, date=f"2024-01-0{i + 1}T12:00:00+00:00")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    reports = {}
+    for branch, committer in (("suggested", github), ("co-written", mia)):
+        repo.git("checkout", "-q", "-b", branch, "main")
+        repo.commit({"core.py": body + "# fix\n"}, author=mia, date="2024-01-07T12:00:00+00:00")
+        repo.commit({"core.py": body + f"# fix, as {branch}\n"}, author=mia, committer=committer,
+                    date="2024-01-08T12:00:00+00:00", message="Update core.py",
+                    trailers=[f"Co-authored-by: {copilot}", f"Co-authored-by: {ned[0]} <{ned[1]}>"])
+        result = runner.invoke(app, ["pr-check", "--repo", str(repo.root), "--base", "main", "--head", branch,
+                                     "--store", str(store), "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        reports[branch] = json.loads(result.stdout)
+    assert not reports["suggested"]["agent"]["detected"]
+    assert [r["name"] for r in reports["suggested"]["suggested_reviewers"]][:1] == ["Ned Reviewer"]
+    # the same trailers in a commit the author made: Copilot and Ned wrote it with her
+    assert reports["co-written"]["agent"]["detected"]
+    assert "Ned Reviewer" not in [r["name"] for r in reports["co-written"]["suggested_reviewers"]]
+
+
 def test_a_large_directorys_maintainer_ranks_above_who_wrote_one_of_its_files(tmp_path):
     """fluxcd/flux2: a fix of cmd/flux/migrate.go (248 files there) was suggested to three people who had each
     written one new file of cmd/flux/, once, beside the maintainers who wrote most of it: a file one wrote alone is
