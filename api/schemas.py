@@ -373,6 +373,7 @@ class PathKnowledge(Open):
     holders: list[PathHolder]
     more_holders: int | None = None
     codeowners: list[dict[str, Any]]
+    more_codeowners: int | None = Field(None, description="How many owners more than the limit shows")
     owners_file: str | None = Field(None, description="Where the owners are declared: CODEOWNERS, or Prow's OWNERS files")
     ask: list[dict[str, Any]] = Field(description="Whom to ask first now: the active people who changed the files, by their recent work on them (commits, authorship), then the declared owners still here")
 

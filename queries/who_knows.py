@@ -18,7 +18,8 @@ touch: of a file with one author, the one who changed it 52 times comes before
 the one who changed it once last week.
 
 ``codeowners``: the CODEOWNERS owners of the path's files (with how many), or
-for an untracked path the owners its last matching rule names. ``ask``: the
+for an untracked path the owners its last matching rule names; like the
+holders, the first ``limit`` (``more_codeowners``: how many more). ``ask``: the
 people to ask first now (``people_to_ask``) — the active people who changed
 the files, by the weight of their recent work on them, then the declared
 owners still here. Per file a person changed, their commits to it plus
@@ -327,6 +328,8 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit
         row["codeowners"] = [without_echo(o, "owner") for o in owners[:limit]]
+        if len(owners) > limit:
+            row["more_codeowners"] = len(owners) - limit
         row["owners_file"] = declared_in
         row["ask"] = ranked_to_ask(index, tally, len(scope.files), owners)
         out.append(row)

@@ -251,5 +251,6 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
                       highlight=False)
     owners = answer.get("codeowners") or []
     if owners:
-        console.print(f"{answer.get('owners_file') or 'CODEOWNERS'}: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners),
-                      highlight=False)
+        more = answer.get("more_codeowners") or 0
+        console.print(f"{answer.get('owners_file') or 'CODEOWNERS'}: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners)
+                      + (f" and {more} more (--limit {len(owners) + more} for all)" if more else ""), highlight=False)

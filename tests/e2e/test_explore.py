@@ -462,6 +462,11 @@ def test_who_knows_on_the_command_line_answers_as_the_api_and_the_agent_tool(sho
     assert ("src/shop/billing/new_file.py (no history kept for it; component billing): answered from src/shop/billing/"
             in " ".join(shown.split()))
     assert "│ Ada Lovelace " in shown
+    # the owners are cut to --limit as the holders are, and say so (etcd's seven approvers showed as five)
+    cut = json.loads(runner.invoke(app, ["who-knows", "src/shop", "--limit", "1", "--store", store, "--format", "json"]).stdout)
+    assert len(cut["paths"][0]["codeowners"]) == 1 and cut["paths"][0]["more_codeowners"] == 1
+    shown = runner.invoke(app, ["who-knows", "src/shop", "--limit", "1", "--store", store], env={"COLUMNS": "80"}).stdout
+    assert "and 1 more (--limit 2 for all)" in " ".join(shown.split())
     missing = runner.invoke(app, ["who-knows", "--store", store])
     assert missing.exit_code == 2 and "PATH" in missing.stderr
 
