@@ -36,6 +36,8 @@ READABLE = 20  # identifiers keep this much before a long word elsewhere has to 
 NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
 FOLD_AFTER = "/"  # a word too long for its column folds after one of these where it can: a path between its folders
 FOLD_LINES = 3  # when some word must be cut: one cut in two reads as badly as this many more lines
+#: a cut in the first column, the name that tells the rows apart, reads as badly as this many cuts elsewhere
+FIRST_COLUMN_FOLDS = 2
 
 # A scope with no file the truck factor counts has none (None), which is not a truck factor of 0
 NOT_COUNTED = "–"
@@ -138,11 +140,17 @@ class FittedTable:
                     break
                 widest = max(shrinkable, key=lambda i: widths[i])
                 widths[widest] -= 1
-        if sum(widths) > room:  # some word folds all the same: the numbers' headers stay on one line
-            widths = [want[i] if i in numbers else width for i, width in enumerate(widths)]
+        if sum(widths) > room:  # some word folds all the same: the numbers' headers on one line, unless on two lines
+            # they fold fewer words, or as many in fewer lines (trpc's "tanstack-react-query" cut in three beside them)
             narrowest = {i: min(want[i], NARROWEST) for i in whole}
-            widths = _fewest_folds([want[i] if i in whole else widths[i] for i in range(len(want))], narrowest,
-                                   self.rows, units, kinds, room)
+            choices = []
+            for numbers_width in ([want[i] for i in numbers], [numbers[i] for i in numbers]):
+                at = dict(zip(numbers, numbers_width))
+                header_lines = max((len(_wrapped(headers[i], at[i])) for i in numbers), default=1)
+                chosen, cost = _fewest_folds([want[i] if i in whole else at.get(i, widths[i]) for i in range(len(want))],
+                                             narrowest, self.rows, units, kinds, room)
+                choices.append((cost + header_lines, chosen))
+            widths = min(choices, key=lambda choice: choice[0])[1]
         return widths
 
     def folded_cells(self, available: int) -> int:
@@ -191,17 +199,30 @@ def _longest_unit(text: str) -> int:
     return max(map(measure, re.findall(r"[^\s/]*/+|[^\s/]+", text)), default=0)
 
 
+def _wrapped(header: str, width: int) -> list[str]:
+    """A header's lines in ``width`` columns, broken at spaces."""
+    lines: list[str] = []
+    for word in header.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[Styled]], units: list[list[int]],
-                  kinds: list[str], room: int) -> list[int]:
+                  kinds: list[str], room: int) -> tuple[list[int], int]:
     """Widths for the columns of ``narrowest`` (each from its floor there up to its ``want``; the others keep theirs)
     within ``room`` that cost the least: a cell folded mid-word (its column narrower than its widest unit: ``units``,
-    each column's sorted) costs ``FOLD_LINES`` lines, and every line of the table one (a line of n characters takes
+    each column's sorted) costs ``FOLD_LINES`` lines (``FIRST_COLUMN_FOLDS`` times as many in the first column's name),
+    and every line of the table one (a line of n characters takes
     ceil(n / width)); then that leave the least room unused, then keep identifiers the widest. When even the floors
-    do not fit: the floors."""
+    do not fit: the floors. With the cost of the widths chosen (``FOLD_LINES`` a fold, and the lines)."""
     order = sorted(narrowest)
     fixed = sum(w for i, w in enumerate(want) if i not in narrowest)
     if fixed + sum(narrowest.values()) >= room:
-        return [narrowest.get(i, w) for i, w in enumerate(want)]
+        floors = [narrowest.get(i, w) for i, w in enumerate(want)]
+        return floors, _cost(floors, order, rows, units, kinds)
     spare = room - fixed - sum(narrowest.values())
     upper = {i: min(want[i], narrowest[i] + spare) for i in order}  # (no column can be wider and the rest fit)
     cost: dict[int, list[tuple[int, int]]] = {}  # column -> (folds, lines) at each width from its floor up
@@ -219,7 +240,7 @@ def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[St
                 if total + width > room:
                     break
                 folds, lines = cost[i][width - narrowest[i]]
-                key = (spent + FOLD_LINES * folds + lines, narrowed + (want[i] - width if kinds[i] == IDENTIFIER else 0),
+                key = (spent + FOLD_LINES * folds * _fold_weight(i, kinds) + lines, narrowed + (want[i] - width if kinds[i] == IDENTIFIER else 0),
                        (*chosen, width))
                 if total + width not in reached or key[:2] < reached[total + width][:2]:
                     reached[total + width] = key
@@ -228,7 +249,20 @@ def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[St
     out = list(want)
     for i, width in zip(order, best[total][2]):
         out[i] = width
-    return out
+    return out, best[total][0]
+
+
+def _fold_weight(column: int, kinds: list[str]) -> int:
+    return FIRST_COLUMN_FOLDS if column == 0 and kinds[0] == IDENTIFIER else 1
+
+
+def _cost(widths: list[int], columns: list[int], rows: list[list[Styled]], units: list[list[int]], kinds: list[str]) -> int:
+    """``_fewest_folds``' cost of ``widths`` over ``columns``: ``FOLD_LINES`` per cell folded mid-word, and the lines."""
+    total = 0
+    for i in columns:
+        total += FOLD_LINES * (len(units[i]) - bisect_right(units[i], widths[i])) * _fold_weight(i, kinds)
+        total += sum(-(-n // widths[i]) for row in rows for n in _line_lengths(row[i].plain))
+    return total
 
 
 def count(n: int | None, unit: str, plural: str | None = None) -> str:

@@ -80,6 +80,18 @@ def test_a_numbers_header_of_two_words_wraps_rather_than_a_name_fold():
     # room for everything: the header on one line
     wide = [line.plain for line in table("drf", columns, rows).render_lines(120)]
     assert sum(line.startswith("┃") for line in wide) == 1 and "depends on" in "".join(wide)
-    # a name no width spares: it folds, and the headers stay whole
-    squeezed = [line.plain for line in table("drf", columns, rows).render_lines(74)]
-    assert "depends on" in "".join(line for line in squeezed if line.startswith("┃"))
+    # where a word folds all the same, the headers go over two lines when that folds fewer: at 74 columns one name
+    # folds ("rest_framewo│rk"), where with the headers on one line the three paths folded too
+    squeezed = table("drf", columns, rows)
+    assert squeezed.folded_cells(74) == 1
+    assert sum(line.plain.startswith("┃") for line in squeezed.render_lines(74)) == 2
+    # and the paths fold before the names that tell the rows apart: at 70 columns every name stays whole
+    narrower = [line.plain for line in table("drf", columns, rows).render_lines(70)]
+    assert [cell[0] for cell in cells(narrower, 0)] == ["authtoken", "rest_framework", "templatetags"]
+
+
+def test_headers_stay_on_one_line_when_wrapping_them_spares_no_fold():
+    columns = [("name", IDENTIFIER), ("depends on", NUMBER)]
+    rows = [("a_very_long_component_name_that_folds_anyway_" * 2, "1")]
+    lines = [line.plain for line in table("t", columns, rows).render_lines(40)]
+    assert sum(line.startswith("┃") for line in lines) == 1 and "depends on" in "".join(lines)
