@@ -30,6 +30,7 @@ from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
+from cairn.queries.explore.package_docs import package_purpose
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
 from cairn.queries.ownership import gone_people, presence
 
@@ -209,12 +210,28 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
     """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
-    inferred to govern it (read now, from ``root``)."""
+    inferred to govern it, else what its package says of itself (``package_docs``; read now, from ``root``)."""
     if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
         readme = _readme_purpose(root, card["paths"])
+        if readme is None:
+            readme = _package_purpose(root, card["paths"])
         if readme:
             card["description"], card["purpose_source"] = readme
     return card
+
+
+def _package_purpose(root_text: str | None, paths: list[str]) -> tuple[str, str] | None:
+    if not root_text:
+        return None
+    try:
+        root = Path(root_text).resolve()
+    except OSError:
+        return None
+    for directory in _component_dirs(paths):
+        found = package_purpose(root, directory)
+        if found:
+            return _shorten(found[0]), found[1]
+    return None
 
 
 def _purpose_inferred(card: dict[str, Any]) -> bool:
@@ -365,6 +382,14 @@ def _titled_by_a_side_topic(text: str, directory: str) -> bool:
     return topic in SIDE_TOPICS and not (folder.startswith(topic[:4]) or topic.startswith(folder))
 
 
+def _underlines(rule: str, paragraph: list[str]) -> bool:
+    """Whether ``rule``, right under the lines of ``paragraph``, makes them a title: Markdown's setext underline (=, -)
+    under any lines, reStructuredText's under one line at least as long; else (``***`` under prose) a break."""
+    if not _RULE.fullmatch(rule):
+        return False
+    return rule[0] in "=-" or len(paragraph) == 1 and len(rule) >= len(paragraph[0])
+
+
 def first_paragraph(markdown: str) -> str | None:
     """The first prose paragraph of a README: no headings, badges, front matter or code."""
     lines = markdown.replace("\r\n", "\n").split("\n")
@@ -383,16 +408,19 @@ def first_paragraph(markdown: str) -> str | None:
         if in_code:
             continue
         heading = stripped.startswith("#") or _RULE.fullmatch(stripped)
+        if heading and paragraph and _underlines(stripped, paragraph):
+            paragraph = []  # the lines above were a title (etcd's "etcdctl" over "========")
+            continue
         badge = stripped.startswith(_NOT_PROSE)
         if not stripped or heading or badge:
             if paragraph:
                 break
             continue
-        paragraph.append(stripped)
+        paragraph.append(stripped.lstrip("> ") if stripped.startswith(">") else stripped)  # a quote's text
     if not paragraph:
         return None
     text = " ".join(paragraph)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links keep their text
+    text = re.sub(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])", r"\1", text)  # links keep their text (also [text][ref])
     text = re.sub(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}", r"\1", text)
     return _shorten(text)
 

@@ -116,6 +116,10 @@ def test_first_paragraph_skips_front_matter_headings_and_code():
     # a thematic break ends the paragraph, it is not part of it
     assert first_paragraph("Logo\n\n***\n\nMore.\n") == "Logo"
     assert first_paragraph("Intro line\n***\nAfter the break\n") == "Intro line"
+    # a title underlined (etcd's etcdctl/README.md), a quote (trpc's packages), a reference link
+    assert first_paragraph("etcdctl\n========\n\nA command line client for [etcd][etcd].\n") == "A command line client for etcd."
+    assert first_paragraph("Title\n*****\n\nBody text.\n") == "Body text."
+    assert first_paragraph("> Create routers\n> and servers.\n") == "Create routers and servers."
 
 
 # -- paths ---------------------------------------------------------------------------
@@ -528,3 +532,23 @@ def test_the_components_table_shows_a_long_path_without_its_middle_folders(tmp_p
     shown = runner.invoke(app, ["components", "--store", str(store)], env={"COLUMNS": "80"}).stdout
     assert "…/owner/**" in shown and "springframework" not in shown and shown.count("…/owner/**") == 1
     assert "…: folders left out of a long path" in shown
+
+
+def test_a_card_without_a_readme_takes_the_purpose_its_package_states(tmp_path):
+    """rich's card had no purpose: its README is the repository's, and rich/__init__.py opens with "Rich text and
+    beautiful formatting in the terminal."; etcd's pkg/proxy/doc.go says it is a proxy for fault testing."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"alpha/__init__.py": '"""Alpha parses the input\nfiles into records."""\n', "alpha/a.py": "X = 1\n",
+                 "beta/__init__.py": "", "beta/b.py": "import alpha\n",
+                 "README.md": "# Repo\n\nThe whole repository.\n"}, message="two packages")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    card = json.loads(runner.invoke(app, ["explore", "alpha", "--store", store, "--format", "json"]).stdout)
+    assert (card["description"], card["purpose_source"]) == ("Alpha parses the input files into records.", "alpha/__init__.py")
+    shown = runner.invoke(app, ["explore", "alpha", "--store", store], env={"COLUMNS": "80"}).stdout
+    assert "Alpha parses the input files into records." in shown and "from alpha/__init__.py" in shown
+    beta = json.loads(runner.invoke(app, ["explore", "beta", "--store", store, "--format", "json"]).stdout)
+    assert (beta["description"], beta["purpose_source"]) == (None, None)  # not the repository's README

@@ -1,0 +1,193 @@
+"""What a package says it is for, in its own source: the purpose of a component card when no README says it.
+
+Read from the checkout when the card is shown (as the README is), only read — never imported or run — and
+bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package), from the component's directories:
+
+* a Python package: the docstring that opens its ``__init__.py`` (rich's ``rich/__init__.py``: "Rich text and
+  beautiful formatting in the terminal.");
+* a Go package: its package comment, the comment right above ``package NAME`` that begins "Package NAME" — in
+  ``doc.go`` by convention, else in another of its files, not a command's ``main.go`` (etcd's ``pkg/proxy``: "Package proxy implements proxy
+  servers for network fault testing.", a card that only said ``pkg/proxy`` reads like the gRPC proxy);
+* a Rust crate: the inner doc comment (``//!``) that opens ``src/lib.rs`` or ``src/main.rs``;
+* a JavaScript or TypeScript package: the ``description`` of its ``package.json``; a Rust crate or a Python
+  project without either: the ``description`` of its ``Cargo.toml`` or ``pyproject.toml``.
+
+The first paragraph that reads as prose is kept (``_first_paragraph``). Where a folder holds several, the order above; the repository's root folder is read
+for its package's own comment only (a root manifest or README describes the repository, not one component).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+#: At most this much of a file is read: a package's statement is at its top.
+READ_CHARS = 16_000
+#: The paragraphs of a statement read for one that is prose, and the share of letters that makes it so.
+PARAGRAPHS = 3
+PROSE_LETTERS = 0.6
+#: A Go package without ``doc.go``: at most this many of its files (by name) are searched for the package comment.
+GO_FILES = 40
+
+_PY_DOCSTRING = re.compile(r'\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?("""|\'\'\')(.*?)\1', re.DOTALL)
+_PY_ONE_LINE = re.compile(r'\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?("|\')((?:[^\\\n]|\\.)*?)\1[ \t]*(?:#[^\n]*)?$',
+                          re.MULTILINE)
+_GO_PACKAGE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+
+
+def package_purpose(root: Path, directory: str) -> tuple[str, str] | None:
+    """(the first paragraph of what the package in ``directory`` says of itself, the file it is from), or None."""
+    readers = (_python_docstring, _go_package_comment, _rust_crate_doc) if directory == "" else (
+        _python_docstring, _go_package_comment, _rust_crate_doc, _package_json, _manifest_description)
+    for read in readers:
+        found = read(root, directory)
+        if found:
+            return found
+    return None
+
+
+def _read(root: Path, relative: str) -> str | None:
+    """The start of a file of the checkout, None when it is not one (or leads out of it through a link)."""
+    try:
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return handle.read(READ_CHARS)
+    except OSError:
+        return None
+
+
+def _joined(directory: str, name: str) -> str:
+    return f"{directory}/{name}" if directory else name
+
+
+def _first_paragraph(lines: list[str]) -> str | None:
+    """The first of the first ``PARAGRAPHS`` paragraphs that reads as prose: three words or more, mostly letters, no
+    line indented under the others (a listing, an example). django-rest-framework's docstrings open with the name
+    in ASCII art, and with "rest_framework.schemas" over a list of its files."""
+    lines = [line.rstrip() for line in lines]
+    lines = lines[:1] + textwrap.dedent("\n".join(lines[1:])).split("\n") if len(lines) > 1 else lines
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    for paragraph in paragraphs[:PARAGRAPHS]:
+        if not paragraph or any(line[:1].isspace() for line in paragraph[1:]):
+            continue
+        text = " ".join(line.strip() for line in paragraph)
+        visible = [c for c in text if not c.isspace()]
+        if (len(text.split()) >= 3 and sum(c.isalpha() for c in visible) >= PROSE_LETTERS * len(visible)
+                and not text.endswith(":")):  # (a paragraph that introduces a listing says little alone)
+            return text
+    return None
+
+
+def _python_docstring(root: Path, directory: str) -> tuple[str, str] | None:
+    if directory == "":
+        return None  # no package at the root of a repository
+    where = _joined(directory, "__init__.py")
+    text = _read(root, where)
+    if not text:
+        return None
+    match = _PY_DOCSTRING.match(text) or _PY_ONE_LINE.match(text)
+    if match is None:
+        return None
+    paragraph = _first_paragraph(match.group(2).splitlines())
+    return (paragraph, where) if paragraph else None
+
+
+def _go_package_comment(root: Path, directory: str) -> tuple[str, str] | None:
+    folder = root / directory if directory else root
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".go") and not p.name.endswith("_test.go"))
+    except OSError:
+        return None
+    if "doc.go" in names:
+        names.remove("doc.go")
+        names.insert(0, "doc.go")
+    for name in names[:GO_FILES]:
+        where = _joined(directory, name)
+        text = _read(root, where)
+        match = _GO_PACKAGE.search(text or "")
+        if match is None:
+            continue
+        if match.group(1) == "main" and name != "doc.go":
+            continue  # a command's main.go says how it starts (etcd's server/main.go: "a simple wrapper of …")
+        comment = _comment_above(text[:match.start()].splitlines())
+        if comment and comment[0].startswith(f"Package {match.group(1)} "):
+            paragraph = _first_paragraph(comment)
+            if paragraph:
+                return paragraph, where
+    return None
+
+
+def _comment_above(lines: list[str]) -> list[str]:
+    """The lines of the comment that ends right above a line (``//`` lines, or one ``/* … */``), markers removed."""
+    block: list[str] = []
+    while lines and lines[-1].strip().startswith("//"):
+        block.insert(0, lines.pop().strip()[2:].removeprefix(" "))
+    if block:
+        return block
+    if lines and lines[-1].strip().endswith("*/"):
+        text = "\n".join(lines)
+        start = text.rfind("/*")
+        if start >= 0:
+            block = [line.strip().lstrip("*").strip() for line in text[start + 2:text.rfind("*/")].splitlines()]
+            while block and not block[0]:
+                block.pop(0)
+            return block
+    return []
+
+
+def _rust_crate_doc(root: Path, directory: str) -> tuple[str, str] | None:
+    for name in ("src/lib.rs", "src/main.rs", "lib.rs"):
+        where = _joined(directory, name)
+        text = _read(root, where)
+        if not text:
+            continue
+        doc = []
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("//!"):
+                doc.append(stripped[3:].removeprefix(" "))
+            elif doc or not (stripped == "" or stripped.startswith(("#![", "//"))):
+                break
+        # (a line of a doc that is a heading or a code fence is no prose)
+        paragraph = _first_paragraph([line for line in doc if not line.startswith(("#", "```"))])
+        if paragraph:
+            return paragraph, where
+    return None
+
+
+def _package_json(root: Path, directory: str) -> tuple[str, str] | None:
+    where = _joined(directory, "package.json")
+    text = _read(root, where)
+    if not text:
+        return None
+    try:
+        description = json.loads(text).get("description")
+    except (ValueError, AttributeError):
+        return None  # (or cut at READ_CHARS: a manifest that long says more than what it is for)
+    return (description.strip(), f"{where} description") if isinstance(description, str) and description.strip() else None
+
+
+def _manifest_description(root: Path, directory: str) -> tuple[str, str] | None:
+    import tomllib  # (only here: a card without a manifest to read does not pay for it)
+
+    for name, table in (("Cargo.toml", "package"), ("pyproject.toml", "project")):
+        where = _joined(directory, name)
+        text = _read(root, where)
+        if not text:
+            continue
+        try:
+            description = tomllib.loads(text).get(table, {}).get("description")
+        except (tomllib.TOMLDecodeError, AttributeError):
+            continue
+        if isinstance(description, str) and description.strip():
+            return " ".join(description.split()), f"{where} description"
+    return None

@@ -1,0 +1,73 @@
+"""What a package says of itself (``queries.explore.package_docs``): read from the files, never run, first prose."""
+
+import json
+
+from cairn.queries.explore.package_docs import package_purpose
+
+
+def write(root, files):
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+
+
+def test_a_python_packages_docstring_first_prose_paragraph(tmp_path):
+    write(tmp_path, {
+        "rich/__init__.py": '"""Rich text and beautiful formatting\nin the terminal."""\nimport os\n',
+        "one/__init__.py": "# -*- coding: utf-8 -*-\n\n'Single quoted, one line docstring.'\n",
+        # django-rest-framework: the name in ASCII art, a title over a listing, then what it is
+        "art/__init__.py": 'r"""\n______ _____\n| ___ \\\\  ___/\n"""\n',
+        "schemas/__init__.py": '"""\nrest_framework.schemas\n\nschemas:\n    views.py   # the view\n\n'
+                               'Schema generation for the API views.\n"""\n',
+        "code/__init__.py": "import os\n'''not a docstring: code comes first'''\n",
+    })
+    assert package_purpose(tmp_path, "rich") == ("Rich text and beautiful formatting in the terminal.", "rich/__init__.py")
+    assert package_purpose(tmp_path, "one") == ("Single quoted, one line docstring.", "one/__init__.py")
+    assert package_purpose(tmp_path, "art") is None
+    assert package_purpose(tmp_path, "schemas") == ("Schema generation for the API views.", "schemas/__init__.py")
+    assert package_purpose(tmp_path, "code") is None
+
+
+def test_a_go_packages_comment_from_doc_go_first_and_never_a_commands_main(tmp_path):
+    write(tmp_path, {
+        "pkg/proxy/doc.go": "// Copyright 2018 The etcd Authors\n\n// Package proxy implements proxy servers\n"
+                            "// for network fault testing.\n//\n// More detail.\npackage proxy\n",
+        "pkg/proxy/a.go": "// Package proxy is something else.\npackage proxy\n",
+        "pkg/crc/crc.go": "/*\nPackage crc provides utility functions for cyclic redundancy checks.\n*/\npackage crc\n",
+        "pkg/bare/bare.go": "// a comment that is no package comment\npackage bare\n",
+        "server/main.go": "// Package main is a simple wrapper of the real entrypoint.\npackage main\n",
+    })
+    assert package_purpose(tmp_path, "pkg/proxy") == ("Package proxy implements proxy servers for network fault testing.",
+                                                      "pkg/proxy/doc.go")
+    assert package_purpose(tmp_path, "pkg/crc") == ("Package crc provides utility functions for cyclic redundancy checks.",
+                                                    "pkg/crc/crc.go")
+    assert package_purpose(tmp_path, "pkg/bare") is None
+    assert package_purpose(tmp_path, "server") is None
+
+
+def test_a_rust_crates_inner_doc_and_manifest_descriptions(tmp_path):
+    write(tmp_path, {
+        "crates/core/src/lib.rs": "#![deny(missing_docs)]\n//! # Core\n//!\n//! The core types of the parser.\nuse std::fmt;\n",
+        "crates/cli/Cargo.toml": '[package]\nname = "cli"\ndescription = """The command line\n  front end."""\n',
+        "packages/client/package.json": json.dumps({"name": "@x/client", "description": "Talk to the server from a browser."}),
+        "packages/broken/package.json": "{not json",
+        "tools/pyproject.toml": '[project]\nname = "tools"\ndescription = "Release and maintenance scripts."\n',
+        "package.json": json.dumps({"description": "The whole repository, not one component."}),
+    })
+    assert package_purpose(tmp_path, "crates/core") == ("The core types of the parser.", "crates/core/src/lib.rs")
+    assert package_purpose(tmp_path, "crates/cli") == ("The command line front end.", "crates/cli/Cargo.toml description")
+    assert package_purpose(tmp_path, "packages/client") == ("Talk to the server from a browser.",
+                                                            "packages/client/package.json description")
+    assert package_purpose(tmp_path, "packages/broken") is None
+    assert package_purpose(tmp_path, "tools") == ("Release and maintenance scripts.", "tools/pyproject.toml description")
+    assert package_purpose(tmp_path, "") is None  # a root manifest describes the repository
+
+
+def test_a_link_out_of_the_checkout_is_never_read(tmp_path):
+    outside = tmp_path / "outside.py"
+    outside.write_text('"""A secret that lives outside the repository."""\n')
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg/__init__.py").symlink_to(outside)
+    assert package_purpose(root.resolve(), "pkg") is None
