@@ -23,7 +23,7 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple
 
 RUNTIME = "runtime"
 TYPE_ONLY = "type_only"
@@ -172,8 +172,9 @@ def parser_and_cursor(key: str, grammar: Callable[[], object], query_source: str
     return found
 
 
-def count_syntax_errors(root_node) -> int:  # tree_sitter.Node
-    """Count ERROR and MISSING nodes without walking a clean tree."""
+def count_syntax_errors(root_node, tolerated: Callable[[Any], bool] | None = None) -> int:  # tree_sitter.Node
+    """Count ERROR and MISSING nodes without walking a clean tree; ``tolerated``: an ERROR node that is valid syntax the
+    grammar does not know (read as such by the extraction), not counted."""
     if not root_node.has_error:
         return 0
     count = 0
@@ -182,7 +183,7 @@ def count_syntax_errors(root_node) -> int:  # tree_sitter.Node
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            count += 1
+            count += not (tolerated is not None and node.is_error and tolerated(node))
             continue
         if node.has_error:
             stack.extend(node.children)

@@ -239,6 +239,15 @@ def test_type_only_forms_and_multi_line_statements(tmp_path):
         ("./arr", 12, TYPE_ONLY),
         ("./value", 13, DYNAMIC),
     ]
+    # TypeScript 5's `export type * from` is valid code the grammar reads as an error: not counted as one (trpc's
+    # packages/tanstack-react-query/src/index.ts was reported with syntax errors); a real error still is
+    assert pf.syntax_errors == 0
+    star_as = JavaScriptLanguage().parse("b.ts", b"export type * as NS from './ns';\n")
+    assert [(i.spec, i.kind) for i in star_as.imports] == [("./ns", TYPE_ONLY)] and star_as.syntax_errors == 0
+    assert JavaScriptLanguage().parse("c.ts", b"export type = 3;\n").syntax_errors == 1
+    # an `&` in a JSX attribute's string that starts no entity (trpc's footer.tsx: "?utm_source=trpc&utm_campaign=oss")
+    link = b'import x from "./x";\nconst a = <a href="https://x.example/?a=1&utm_campaign=oss">x</a>;\n'
+    assert JavaScriptLanguage().parse("d.tsx", link).syntax_errors == 0
 
 
 def test_flow_import_type_in_javascript_is_type_only():
