@@ -21,8 +21,14 @@ and so is a container directory such a split gives (ibc-go's ``modules/apps``:
 ``transfer``, ``27-interchain-accounts`` … rather than one ``apps`` of 289 files);
 at the top, Go's ``cmd/`` (one directory per program) and ``internal/`` are
 containers too, and so is ``service/`` (temporal's ``frontend``, ``history``,
-``matching``, ``worker``) unless it is a build unit of its own
-(opentelemetry-collector's Go module ``service/``); ``cmd/``'s programs of one or two files staying together in a
+``matching``, ``worker``). A container by its name that is a build unit of its own (a folder with its own ``go.mod``,
+``Cargo.toml``, ``package.json`` …: ``BUILD_MANIFESTS``) is no container but a part, as its maintainers release and
+name it, unless most of its subfolders are build units too (testcontainers-java's ``modules/``): etcd's Go modules
+``pkg/`` and ``client/pkg`` (20 and 10 packages of 1–28 files, which were 30 components), opentelemetry-collector's
+``service/``. A Go module holding 40 % of the code or more is split into its packages, those of fewer than 10 files
+staying together under its name: etcd's ``server/`` gives ``etcdserver``, ``storage``, ``proxy``, ``auth`` … and
+``server`` (its main, config, mock …), not one component of 381 files (Go's unit is the package; a module only
+releases packages together). ``cmd/``'s programs of one or two files staying together in a
 component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``; a folder of such
 programs counts as one: temporal's ``cmd/tools/``), ``internal/``'s packages of fewer than 10 files staying
 together in a component ``internal`` (and so do those of a ``libs/`` or
@@ -30,8 +36,7 @@ together in a component ``internal`` (and so do those of a ``libs/`` or
 numbered by their specification (ibc-go's ``modules/core/02-client``,
 ``03-connection``, ``04-channel``) gives each of them a component, its other
 files staying together under its name; so does a folder holding two or more
-build units (folders with their own ``Cargo.toml``, ``package.json``,
-``go.mod``, ``pom.xml`` …: ``BUILD_MANIFESTS``) for its units of ten source
+build units for its units of ten source
 files or more, unless it is a build unit itself (a workspace of its own, as
 dotcom-rendering's ``ab-testing/``) or tests, examples or documentation:
 hermes' ``tools/`` holds the crates ``integration-test`` and ``test-framework``
@@ -70,7 +75,8 @@ A build module of tests by its name (``test-shrinker``, ``java-test``) or a
 project template (vite's ``template-react``) is not "the code" either. A folder whose name is taken is named with its parent's
 (gson's test package ``gson.metrics`` beside the module ``metrics``), by a
 slash for Go code, named by its import path (caddy's ``modules/internal``
-beside ``internal/``). Files
+beside ``internal/``); so is a version folder (``v3``, ``v1beta1``: etcd's Go module ``client/v3``), which says
+which, not what, and a container's only folder is named by its last folder that is neither. Files
 directly in the looked-through prefix belong to no component.
 """
 
@@ -105,9 +111,6 @@ CONTAINER_DIRS = GENERIC_CONTAINERS - {"source", "sources"} | {"_internal"}
 #: gave 30 components to its sources and one to its 411 sinks' files). And ``service/``, one folder per service, as
 #: ``services/`` is anywhere (temporal's service/{frontend,history,matching,worker}: 886 files were one component).
 TOP_CONTAINER_DIRS = CONTAINER_DIRS | {"cmd", "internal", "service"}
-#: Top containers that are one part when they are a build unit of their own: opentelemetry-collector's ``service/`` is
-#: the Go module of the collector's service (its internal/, telemetry/, pipelines/ … are its packages).
-SERVICE_DIRS = frozenset({"service"})
 #: Containers at the repository's very top only.
 ROOT_CONTAINER_DIRS = frozenset({"source", "sources"})
 #: Go's internal/ packages of fewer source files than this stay together, in a component named ``internal``:
@@ -120,8 +123,18 @@ MIN_PROGRAM_FILES = 3
 #: Top folders of Go packages whose small ones stay together so too: ``internal/``, and, when they hold Go code, the
 #: libraries of ``libs/`` and ``lib/`` (cometbft's libs/{bytes,strings,rand,sync,…}, 1–5 files each, were 20
 #: components beside libs/log and libs/pubsub). Not ``pkg/``: its small packages are a domain's parts
-#: (celestia-app's pkg/inclusion and pkg/proof, which its records decide about).
+#: (celestia-app's pkg/inclusion and pkg/proof, which its records decide about), unless it is a Go module of its own,
+#: then one part (``_a_part_by_its_manifest``: etcd's pkg/).
 SMALL_PACKAGES_TOGETHER = frozenset({"internal", "libs", "lib"})
+#: A Go module holding at least this share of the code (``_code_below``) is split into its packages, those of fewer than
+#: ``MIN_INTERNAL_PACKAGE_FILES`` files staying together under its name: etcd's ``server/`` (45 %: etcdserver, storage,
+#: auth, lease, embed, etcdmain, proxy … was one component of 381 files beside api, client/pkg, client/v3, pkg of
+#: 10–100). Below it a module is one part, as its maintainers name it: golang/tools' ``gopls`` (33 %), the language
+#: server, opentelemetry-collector's ``pdata`` (31 %), crossplane's ``apis`` (30 %).
+LARGE_MODULE_SHARE = 0.4
+#: A folder of a version, named with its parent's: Go's major version folders (etcd's ``client/v3``, the module
+#: ``go.etcd.io/etcd/client/v3``, was "v3"), an API's (``apis/v1beta1``).
+VERSION_FOLDER = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
 #: The files that make a folder a build unit of its own (a crate, a package, a Go or Maven module).
 BUILD_MANIFESTS = frozenset({"Cargo.toml", "package.json", "go.mod", "pyproject.toml", "setup.py", "pom.xml",
                              "build.gradle", "build.gradle.kts", "composer.json"})
@@ -308,16 +321,31 @@ def _logical(path: str) -> tuple[Origin, list[str]]:
     return (len(module), m.group("set")), module + path[m.end():].split("/")[:-1]
 
 
-def _container(path: list[str], prefix: list[str], units: frozenset[str]) -> bool:
-    """Whether the folder ``path`` is a container by its name (``CONTAINER_DIRS``; ``TOP_CONTAINER_DIRS`` just below the
-    looked-through ``prefix``, ``ROOT_CONTAINER_DIRS`` at the very top), and not one of ``SERVICE_DIRS`` that is one of
-    the build ``units``."""
+def _container(path: list[str], prefix: list[str], units: frozenset[str], members: list[list[str]]) -> bool:
+    """Whether the folder ``path`` (holding the files of ``members``) is a container by its name (``CONTAINER_DIRS``;
+    ``TOP_CONTAINER_DIRS`` just below the looked-through ``prefix``, ``ROOT_CONTAINER_DIRS`` at the very top) and no
+    part by being one of the build ``units`` (``_a_part_by_its_manifest``)."""
     name = path[-1]
-    if name in SERVICE_DIRS and "/".join(path) in units:
+    if _a_part_by_its_manifest(path, members, units):
         return False
     if len(path) == 1 and name in ROOT_CONTAINER_DIRS:
         return True
     return name in (TOP_CONTAINER_DIRS if len(path) == len(prefix) + 1 else CONTAINER_DIRS)
+
+
+def _a_part_by_its_manifest(path: list[str], members: list[list[str]], units: frozenset[str]) -> bool:
+    """Whether the folder ``path`` (holding the files of ``members``) is one of the build ``units`` and no more than
+    half of its subfolders are build units of their own: a module is released, versioned and owned as one whatever its
+    folder's name, so its folder is a part, not a container of parts: etcd's Go modules ``pkg/``
+    (``go.etcd.io/etcd/pkg/v3``: adt, flags, netutil … 20 packages of 1–15 files, which were 20 components) and
+    ``client/pkg``, opentelemetry-collector's ``service/`` (its internal/, telemetry/, pipelines/ … beside the small
+    module ``service/hostcapabilities``). A folder most of whose subfolders are build units is a folder of modules
+    sharing a build file, still a container (testcontainers-java's ``modules/build.gradle`` beside its 62 modules)."""
+    folder = "/".join(path)
+    if folder not in units:
+        return False
+    subfolders = {d[len(path)] for d in members if len(d) > len(path)}
+    return sum(1 for name in subfolders if f"{folder}/{name}" in units) * 2 <= len(subfolders)
 
 
 def _thin(name: str, members: list[list[str]], depth: int) -> bool:
@@ -383,6 +411,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         top_path, members = groups[top]
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
         large: list[str] = []  # split out only these large build units (hermes' tools/test-framework …)
+        module = False  # a large Go module, split into its packages (etcd's server/)
         if not prefix and top_path[-1] in LAYOUT_FOLDERS and top in top_names and "" in units:
             if code_below is None:
                 tested = test_folders(source_paths)
@@ -391,7 +420,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 if root_name not in groups:
                     groups[root_name] = groups.pop(top)
                 continue
-        if not _container(top_path, prefix, units) and tuple(top_path) not in namespaces:
+        if not _container(top_path, prefix, units, members) and tuple(top_path) not in namespaces:
             if code_below is None:
                 tested = test_folders(source_paths)
                 code_below = _code_below(source_paths, tested)
@@ -399,17 +428,22 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
                 numbered_only = _numbered_parts(top_path, members, tested)
                 large = [] if numbered_only else _large_units(top_path, members, units, tested)
-                if not numbered_only and not large:
+                module = not numbered_only and not large and _a_large_go_module(top_path, code_below, units,
+                                                                                  source_paths)
+                if not numbered_only and not large and not module:
                     continue
         path, sub = top_path, _group(members, top_path)
         while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
             only = next(iter(sub))
             path = [*path, only]
             sub = _group(sub[only], path)
-        if not sub and path != top_path and _container(top_path, prefix, units) and all(len(d) == len(path) for d in members):
+        if not sub and path != top_path and _container(top_path, prefix, units, members) and all(
+                len(d) == len(path) for d in members):
             # a container of one folder of files is that folder, named by its last folder that is no layout folder
-            # (Spring Petclinic's src/main/scss/: "scss"; flux2's cmd/flux/; Vector's lib/codecs/src/: "codecs")
-            named = next((i for i in range(len(path), len(top_path), -1) if path[i - 1] not in GENERIC_CONTAINERS), None)
+            # (Spring Petclinic's src/main/scss/: "scss"; flux2's cmd/flux/; Vector's lib/codecs/src/: "codecs") nor a
+            # version's (cmd/tool/v2/: "tool")
+            named = next((i for i in range(len(path), len(top_path), -1)
+                          if path[i - 1] not in GENERIC_CONTAINERS and not VERSION_FOLDER.match(path[i - 1])), None)
             if named is not None and path[named - 1] not in groups:
                 del groups[top]
                 groups[path[named - 1]] = (path[:named], members)
@@ -434,25 +468,32 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             kept = [d for name in [n for n in sub if not NUMBERED_PART.match(n)] for d in sub.pop(name)]
         elif large:  # so do its small units and its folders that are no build unit
             kept = [d for name in [n for n in sub if n not in large] for d in sub.pop(name)]
+        elif module:  # its small packages stay together, as a top internal/'s do (etcd's server/{mock,config,verify})
+            small = [name for name, sub_members in sub.items() if len(sub_members) < MIN_INTERNAL_PACKAGE_FILES]
+            if len(small) == len(sub):
+                continue
+            kept = [d for name in small for d in sub.pop(name)]
         if len(sub) >= 2 or (sub and (direct or kept)):
             del groups[top]
             for name, sub_members in sub.items():
                 # a clash, or the name of a top folder split before (jaeger's cmd/internal beside internal/): its path
-                key = name if name not in groups and name not in top_names else _qualified([*path, name], prefix, groups,
-                                                                                              source_paths)
+                # (a version folder says which, not what: etcd's client/v3)
+                key = name if name not in groups and name not in top_names and not VERSION_FOLDER.match(name) \
+                    else _qualified([*path, name], prefix, groups, source_paths)
                 groups[key] = ([*path, name], sub_members)
                 # a container in a container (ibc-go's modules/apps/{transfer,…}), or a part that still holds most of
                 # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
                 pending.append(key)
-            if direct and not kept:  # the package's own top-level modules (flask/app.py beside flask/json/)
+            if direct and not kept and not module:  # the package's own modules (flask/app.py beside flask/json/)
                 # named after the repository when the folder is only a container (frontend-platform's src/index.js)
                 # (a library folder below the top keeps its name: dotcom-rendering's src/lib/*.ts are "lib")
                 nested_library = path[-1] not in LAYOUT_FOLDERS and len(path) > len(prefix) + 1
                 own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
-                key = own if own not in groups else _qualified(path, prefix, groups, source_paths)
+                key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(path, prefix, groups,
+                                                                                                  source_paths)
                 groups[key] = ([*path, "*"], direct)
-            if kept:  # internal/** less the packages split out (the more specific pattern wins)
-                groups[path[-1]] = (path, kept + direct)
+            if kept or module and direct:  # internal/** less the packages split out (the more specific pattern wins)
+                groups[top if module else path[-1]] = (path, kept + direct)
     top_files = [d for d in dirs if d == prefix]
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs) or (  # a Go module's root package, say
             top_files and not prefix and (any(p in entries for p in source_paths if "/" not in p)  # fastify.js
@@ -530,6 +571,16 @@ def _root_package(source_paths: list[str], units: frozenset[str]) -> bool:
     return sum(1 for _ in code) >= MIN_ROOT_PACKAGE_FILES
 
 
+def _a_large_go_module(path: list[str], code_below: dict[tuple[str, ...], int], units: frozenset[str],
+                       source_paths: list[str]) -> bool:
+    """Whether the folder ``path`` is a Go module (one of the build ``units`` holding mostly Go code) holding at least
+    ``LARGE_MODULE_SHARE`` of the code (``code_below``): Go's unit of code is the package, a folder; a module only
+    releases packages together, so a module as large as etcd's ``server/`` is its packages' parts."""
+    code = code_below.get((), 0)
+    return bool(code) and "/".join(path) in units and code_below.get(tuple(path), 0) >= LARGE_MODULE_SHARE * code \
+        and _mostly_go(source_paths, path)
+
+
 def _numbered_parts(path: list[str], members: list[list[str]], tested: frozenset[str]) -> bool:
     """Whether the folder ``path`` (holding the files of ``members``) has two or more numbered parts and is no
     documentation, test or vendored folder (a guide's ``docs/01-intro/``)."""
@@ -561,8 +612,11 @@ def _qualified(path: list[str], prefix: list[str], taken: dict[str, object], sou
     Go code, whose packages are named by their import path (caddy's ``modules/internal`` beside ``internal/``, as the
     folders CODEOWNERS names are: prometheus' ``storage/remote``)."""
     join = "/".join if _mostly_go(source_paths, path) else ".".join
-    short = join(path[-2:])
-    return short if len(path) - len(prefix) >= 2 and short not in taken else join(path[len(prefix):])
+    start = len(path) - 2
+    while start > len(prefix) and VERSION_FOLDER.match(path[start]):  # client/v3/concurrency, not v3/concurrency
+        start -= 1
+    short = join(path[start:])
+    return short if start >= len(prefix) and short not in taken else join(path[len(prefix):])
 
 
 def _common_prefix(dirs: list[list[str]]) -> list[str]:

@@ -397,3 +397,60 @@ def test_a_go_folder_whose_name_is_taken_is_named_by_its_path_others_dotted():
     # a Python or Java package clashing so is dotted, as its modules are named (Django's apps.credentials)
     python = [p.replace(".go", ".py") for p in caddy]
     assert [c.name for c in infer_components(python, "site")] == ["caddyhttp", "caddytls", "internal", "modules.internal"]
+
+
+def _go_files(folder: str, count: int, package: str) -> dict[str, str]:
+    return {f"{folder}/f{i}.go": f"package {package}\n" for i in range(count)}
+
+
+def test_go_modules_are_parts_whatever_their_folders_name_and_a_large_one_is_its_packages(tmp_path):
+    # etcd: the Go modules pkg/ and client/pkg were 30 components of 1–28 files (pkg is a container by its name),
+    # client/v3 was "v3", and server/ (45 % of the code) one component beside them
+    files = {"go.mod": "module go.etcd.io/etcd/v3\n", **_go_files("api/rpctypes", 12, "rpctypes")}
+    for module in ("api", "pkg", "client/pkg", "client/v3", "server", "tests"):
+        files[f"{module}/go.mod"] = f"module go.etcd.io/etcd/{module}/v3\n"
+    for package, count in (("adt", 3), ("flags", 12), ("netutil", 4), ("proxy", 3), ("wait", 2)):
+        files |= _go_files(f"pkg/{package}", count, package)
+    for package, count in (("fileutil", 12), ("transport", 11), ("types", 3)):
+        files |= _go_files(f"client/pkg/{package}", count, package)
+    files |= _go_files("client/v3", 15, "clientv3") | _go_files("client/v3/concurrency", 5, "concurrency")
+    files |= {"server/main.go": "package main\n", **_go_files("server/etcdserver", 40, "etcdserver")}
+    for package, count in (("storage/mvcc", 15), ("storage/wal", 10), ("auth", 10), ("proxy/grpcproxy", 12),
+                           ("mock/mockstore", 2), ("config", 2)):
+        files |= _go_files(f"server/{package}", count, package.rpartition("/")[2])
+    files |= _go_files("tests/e2e", 20, "e2e")
+    repo = GitRepo(tmp_path / "etcd")
+    repo.commit(files, message="init")
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    components = sorted(node.key for node in result.graph.of_label(Label.COMPONENT))
+    assert components == ["api", "auth", "client/pkg", "client/v3", "etcdserver", "pkg", "proxy", "server", "storage",
+                          "tests"]
+    part_of = {result.graph.nodes[e.source].key: result.graph.nodes[e.target].key
+               for e in result.graph.of_type(Rel.PART_OF) if result.graph.nodes[e.source].label == Label.FILE}
+    # pkg/proxy is a package of the module pkg; the server's small packages and its main stay together as "server"
+    assert [part_of[p] for p in ("pkg/proxy/f0.go", "client/pkg/types/f1.go", "client/v3/concurrency/f0.go",
+                                 "server/proxy/grpcproxy/f3.go", "server/mock/mockstore/f0.go", "server/main.go")
+            ] == ["pkg", "client/pkg", "client/v3", "proxy", "server", "server"]
+    paths = sorted(p for p in files if p.endswith(".go"))
+    # without its go.mod server/ is a folder like any, one component (as are pkg/ and client/pkg/ without theirs)
+    units = build_units(files)
+    names = [c.name for c in infer_components(paths, "etcd", units - {"server"})]
+    assert "server" in names and "etcdserver" not in names
+    assert "adt" in [c.name for c in infer_components(paths, "etcd", units - {"pkg"})]
+    # a folder most of whose subfolders are modules of their own is still a container (testcontainers-java's
+    # modules/build.gradle beside its modules)
+    java = [f"modules/{m}/src/main/java/org/testcontainers/{m}/C{i}.java" for m in ("kafka", "mysql") for i in range(4)]
+    java += [f"core/src/main/java/org/testcontainers/C{i}.java" for i in range(10)]
+    java_units = build_units([*java, "modules/build.gradle", *(f"modules/{m}/build.gradle" for m in ("kafka", "mysql"))])
+    assert [c.name for c in infer_components(java, "testcontainers", java_units)] == ["core", "kafka", "mysql"]
+
+
+def test_a_version_folder_is_named_with_its_parent():
+    # etcd's client/v3 (the module go.etcd.io/etcd/client/v3) was "v3"; so is the only folder of a container
+    # (cmd/etcd/v2/: "etcd") and the parent of a folder whose name is taken (lib/v2/auth beside auth/)
+    client = [f"client/v3/f{i}.go" for i in range(12)] + [f"client/pkg/f{i}.go" for i in range(12)] + ["api/a.go"]
+    units = build_units([*client, "client/v3/go.mod", "client/pkg/go.mod"])
+    assert [c.name for c in infer_components(client, "etcd", units)] == ["api", "client/v3", "pkg"]
+    versioned = ["cmd/etcd/v2/main.go", "cmd/etcd/v2/flags.go", "auth/a.go", "auth/b.go", "lib/v2/auth/c.go",
+                 "lib/v2/store/d.go"]
+    assert [c.name for c in infer_components(versioned, "etcd")] == ["auth", "etcd", "lib/v2/auth", "store"]
