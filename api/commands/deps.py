@@ -16,6 +16,8 @@ from cairn.graph.not_counted import not_counted
 DepsFormat = formats("deps", JSON, TABLE)
 ComponentsFormat = formats("components", JSON, TABLE)
 RANGES_SHOWN = 3
+#: The components table names each dependency only while that makes it at most this many times as tall as counting them.
+LISTED_HEIGHT = 2
 
 
 class Level(str, Enum):
@@ -127,10 +129,12 @@ def components(
         return table(title, columns, rows(lists))
 
     # each dependency named while that folds no more names than counting them (prometheus's at 80 columns: a list of
-    # fifteen a cell, every name over two lines)
+    # fifteen a cell, every name over two lines) and the table stays under twice as tall (etcd's 20 components: 150
+    # lines, a name a line)
     listed = shown(lists=True)
     counted = shown(lists=False)
-    lists = listed.folded_cells(console.width) <= counted.folded_cells(console.width)
+    lists = (listed.folded_cells(console.width) <= counted.folded_cells(console.width)
+             and len(listed.render_lines(console.width)) <= LISTED_HEIGHT * len(counted.render_lines(console.width)))
     console.print(listed if lists else counted)
     notes = ["TF: truck factor, how many people would have to leave before half of its files have no author"]
     if not lists:

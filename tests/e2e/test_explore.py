@@ -417,6 +417,25 @@ def test_the_components_table_counts_dependencies_where_listing_them_would_fold_
     assert all(len(line) <= 80 for line in narrow.splitlines())
 
 
+def test_the_components_table_counts_dependencies_where_listing_them_would_make_it_twice_as_tall(tmp_path):
+    """etcd's 20 components at 80 columns: every name whole, but a name a line, 150 lines; counted, 30."""
+    from fixtures.gitrepo import GitRepo
+
+    names = [f"alpha_{i:02d}" for i in range(8)]
+    files = {f"{n}/__init__.py": "" for n in names}
+    files.update({f"{n}/use.py": "".join(f"import {m}\n" for m in names if m != n) for n in names})
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(files, message="everything uses everything")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    narrow = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "80"}).stdout
+    assert "how many components" in narrow and "alpha_01, alpha_02" not in narrow
+    assert len(narrow.splitlines()) < 25
+    wide = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "300"}).stdout
+    assert "alpha_01, alpha_02" in wide
+
+
 def test_the_reading_list_puts_people_still_here_first_and_names_three_components_each(tmp_path):
     """prometheus: someone inactive since 2019 came second of the people to ask, with "knows cmd; knows config; …"
     twenty times over."""
