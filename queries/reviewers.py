@@ -113,6 +113,13 @@ the changed files:
   third. Deciding by the floor which files nobody knows (so that their
   components' people stand in beside who knows them a little) lost net's
   real reviewer fifth in one list and put another second (hit@1 75 -> 74.5).
+  A floor of a twentieth keeps daniel.jaekel; 0.15 changes no figure either
+  and 0.2 raises net's a little (75.5 / 89 / 0.816), but they leave out 56
+  and 107 suggestions, one of them a real reviewer. Read live, the floor changes nothing of the
+  latest commits of psf/black (6), golang/tools (5) and pallets/flask (7),
+  but two go.mod updates of tools, suggested to gopls's authors, lose two of
+  four: Peter Weinberger and Hyang-Ah Hana Kim, who wrote 37 and 33 of its
+  638 files (Alan Donovan 285, Robert Findley 269).
 
 When nobody who may review knows a changed file itself (its authors left,
 say; knowing its directory is not knowing it), the people who know the other
