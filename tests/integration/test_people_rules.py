@@ -430,6 +430,25 @@ def test_when_nobody_still_here_knows_the_change_the_repositorys_active_people_s
     assert [r.name for r in suggest_reviewers(graph, {"api/views.py": 10}, ["The Author"])] == ["Occasional Helper"]
 
 
+def test_a_components_people_stand_in_from_a_fifth_of_its_files():
+    """golang/tools' go.mod updates went to gopls's authors, two of them with 37 and 33 of its 638 files beside
+    Alan Donovan's 285; rich's cells.py, to people with one or two of rich/'s 99 other files. Standing in counts half
+    the share of the component's files one wrote: under a fifth of them is under ``MIN_KNOWLEDGE``."""
+    graph = RepoGraph("r")
+    graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
+    files = [graph.add_node(Label.FILE, f"lib/f{i}.go", component="lib") for i in range(10)]
+    people = {name: graph.add_node(Label.PERSON, name, name=name, kind="human", commits=commits,
+                                   last_active="2024-05-01T00:00:00+00:00")
+              for name, commits in (("Main Author", 80), ("Some Files", 30), ("Other Corner", 20))}
+    for name, written in (("Main Author", files[:5]), ("Some Files", files[5:8]), ("Other Corner", files[8:9])):
+        for node in written:
+            graph.add_edge(Rel.KNOWS, people[name], node, doa=5.0, deliveries=3, acceptances=0, first_authorship=True,
+                           reviews=0, last_touch="2024-05-01T00:00:00+00:00")
+    ranked = suggest_reviewers(graph, {"lib/go.mod": 4}, ["The Author"], components={"lib/go.mod": "lib"})
+    assert [(r.name, r.reasons) for r in ranked] == [("Main Author", ("knows 5 other files of component lib",)),
+                                                      ("Some Files", ("knows 3 other files of component lib",))]
+
+
 def test_likely_duplicates_read_the_same_in_every_process():
     # Each row's names are folded into a set; its order changes with PYTHONHASHSEED, the reasons' order must not
     # (prometheus: "same name 'jess g'; same name 'jessicagreben'" came out either way round, and the stored
