@@ -88,12 +88,46 @@ the changed files:
   suggestion's is left out (``SMALLEST_SHARE_OF_BEST``) unless nobody who may
   review knows one of the changed files better: on sqlalchemy a contributor's
   patch to a file its maintainer wrote listed, after him, four people who had
-  changed it once years ago.
+  changed it once years ago;
+* whoever knows none of the changed files at ``MIN_KNOWLEDGE`` (0.1: a tenth
+  of what its best author knows; what counts is the knowledge above, of the
+  file or of its directory, as far as the evidence goes, whatever the file's
+  lines) is left out, however little the others know: knowing a change is
+  knowing one of its files. The relative floor alone let anyone through once
+  the change's author and the people gone were left out: on Textualize/rich,
+  Will McGugan's fix of rich/cells.py (56 of its commits his, 10 Darren
+  Burns's, inactive) was suggested to five people with one commit each, late
+  2025, to other files of rich/ (100 files), "daniel.jaekel — knows rich/ (2
+  other files)" first at 0.056, the others 0.01 to 0.04; now nobody is, and
+  the repository's people stand in, saying nobody still here knows the files.
+  Rescored on the replays' snapshots, the floor changes none of hit@1, hit@3,
+  MRR and none (golang/tools 49 / 64.5 / 0.580 / 26 %, golang/net 75 / 88.5 /
+  0.811 / 9.5 %, flask's merges 71.2 / 95.2 / 0.828 / 4.8 %, prometheus's
+  merges 22.9 / 37.5 / 0.303 / 52.1 %) and leaves out 26 of their 3,125
+  suggestions (tools 3, net 14, express's 15 commits 3, flask 3, prometheus
+  3), none a real reviewer: 19 knew the directory only (0.02 to 0.099; 9 of
+  them had one or two commits), 7 the file, a little or long ago (0.06 to
+  0.09). Twice the only suggestion was under it and the repository's people
+  stand in instead: on tools that suggestion, Alan Donovan (0.06, the real
+  reviewer), is the first of them; on net, Dmitri Shuralyov (0.002) the
+  third. Deciding by the floor which files nobody knows (so that their
+  components' people stand in beside who knows them a little) lost net's
+  real reviewer fifth in one list and put another second (hit@1 75 -> 74.5).
+  A floor of a twentieth keeps daniel.jaekel; 0.15 changes no figure either
+  and 0.2 raises net's a little (75.5 / 89 / 0.816), but they leave out 56
+  and 107 suggestions, one of them a real reviewer. Read live, the floor changes nothing of the
+  latest commits of psf/black (6), golang/tools (5) and pallets/flask (7),
+  but two go.mod updates of tools, suggested to gopls's authors, lose two of
+  four: Peter Weinberger and Hyang-Ah Hana Kim, who wrote 37 and 33 of its
+  638 files (Alan Donovan 285, Robert Findley 269).
 
 When nobody who may review knows a changed file itself (its authors left,
 say; knowing its directory is not knowing it), the people who know the other
 files of its component stand in, at half
-weight, with that as the reason ("knows 3 other files of component lib").
+weight, with that as the reason ("knows 3 other files of component lib"):
+half the share of the component's other files they wrote, which
+``MIN_KNOWLEDGE`` wants at a tenth (a fifth of the files; one or two of
+rich's 99 are not knowing rich).
 So do they for a change of paths the store keeps no file for only
 (documentation, ``go.mod``, test data: 17 of golang/tools' 200 replayed
 commits had no suggestion at all), each path weighing by its lines, its
@@ -133,6 +167,7 @@ DIRECTORY_KNOWLEDGE = 0.75
 DIRECTORY_BREADTH = 0.1
 TEST_LINES_WEIGHT = 0.25
 SMALLEST_SHARE_OF_BEST = 0.1
+MIN_KNOWLEDGE = 0.1
 EVIDENCE_HALF = 2
 KNOWLEDGE_SUGGESTIONS = 5
 REPOSITORY_STAND_INS = 3
@@ -166,6 +201,7 @@ class _Candidate:
     owner_of: list[str] = field(default_factory=list)
     stand_in: str = ""  # why a person who knows none of the changed files is suggested
     directory: tuple[str, int, int] | None = None  # (directory, its files known, reviews there) when it counted most
+    most: float = 0.0  # the most they know of one changed file, whatever its lines (``MIN_KNOWLEDGE``)
 
 
 def change_authors(index: PersonIndex, authors: Iterable[Any]) -> set[str]:
@@ -375,11 +411,13 @@ def suggest_reviewers(
             knowledge, authorship, reviews, edge = direct.get(pid, (0.0, None, 0, None))
             in_directory, known_there, reviews_there, _ = around.get(pid, (0.0, 0, 0, ""))
             from_directory = DIRECTORY_KNOWLEDGE * in_directory > knowledge
-            knowledge = max(knowledge, DIRECTORY_KNOWLEDGE * in_directory) * evidence_weight(evidence.get(pid, 0))
+            believed = evidence_weight(evidence.get(pid, 0))
+            knowledge = max(knowledge, DIRECTORY_KNOWLEDGE * in_directory) * believed
             if knowledge <= 0 and edge is None:
                 continue
             cand = candidates.setdefault(pid, _Candidate(pid))
             cand.score += weight * knowledge
+            cand.most = max(cand.most, knowledge)
             if edge is not None:
                 cand.files.add(path)
                 cand.last_touch = max(cand.last_touch, str(edge.get("last_touch") or ""))
@@ -417,7 +455,8 @@ def suggest_reviewers(
 
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, _neg_time(c.last_touch), str(people[c.person_id].get("name") or "")))
     floor = ranked[0].score * SMALLEST_SHARE_OF_BEST if ranked else 0.0
-    chosen = [c for c in ranked if c.score > 0 and (c.score >= floor or c.person_id in leaders)][:limit]
+    chosen = [c for c in ranked if c.score > 0 and c.most >= MIN_KNOWLEDGE
+              and (c.score >= floor or c.person_id in leaders)][:limit]
     for owner_id, pattern in _knowledgeable_owners(graph, files, eligible):
         cand = candidates.get(owner_id) or _Candidate(owner_id)
         if pattern not in cand.owner_of:
@@ -439,8 +478,9 @@ def _repository_stand_ins(people: Mapping[str, Node], eligible: Callable[[str], 
     for person in here[:REPOSITORY_STAND_INS]:
         last = str(person.get("last_active") or "")
         cand = _Candidate(person.id, last_touch=last)
-        cand.stand_in = (f"nobody still here knows the changed files; active in the repository ({person.get('commits')} "
-                         f"commits{', last ' + last[:10] if last else ''})")
+        commits = int(person.get("commits") or 0)
+        cand.stand_in = (f"nobody still here knows the changed files; active in the repository ({commits} "
+                         f"commit{'s' if commits != 1 else ''}{', last ' + last[:10] if last else ''})")
         out.append(cand)
     return out
 
@@ -467,6 +507,7 @@ def _component_stand_ins(graph: RepoGraph, orphaned: Mapping[str, str], weights:
         for person, count in authored.get(comp, {}).items():
             cand = candidates.setdefault(person, _Candidate(person))
             cand.score += 0.5 * weight * min(count / size, 1.0)
+            cand.most = max(cand.most, 0.5 * min(count / size, 1.0))
             if not cand.best[1] and not cand.stand_in:
                 cand.stand_in = f"knows {count} other file{'s' if count != 1 else ''} of component {comp}"
 
