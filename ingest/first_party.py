@@ -3,7 +3,7 @@
 
 Linguist's vendor list is made for language statistics and takes every folder of those names for someone else's
 code or for no code at all: a tracked cache, a virtualenv (``env/``), libraries copied into ``extern/``. Projects
-name their own modules so too, and in 68 repositories read every such folder of source files was one: etcd's
+name their own modules so too, and in the 67 repositories read every such folder of source files was one: etcd's
 ``cache/`` (a Go module with its go.mod, OWNERS and 175 commits), argo-cd's ``util/env``, gopls' ``internal/cache``
 (60 files), poetry's ``utils/env``, opentofu's ``keyprovider/external``, vector's ``vector-config/src/external``,
 okhttp's ``okhttp3/internal/cache``. Someone else's code under those names sits in a folder of its own below them
