@@ -91,6 +91,7 @@ import pathspec
 
 from cairn.graph.testcode import is_test_directory, is_test_file, test_folders
 from cairn.ingest.files import CODE_LANGUAGES
+from cairn.ingest.first_party import first_party_folders
 from cairn.ingest.linguist import counted_language, exclusion
 
 if TYPE_CHECKING:
@@ -406,6 +407,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
     pending = sorted(groups, key=lambda n: -len(groups[n][1]))
     code_below: dict[tuple[str, ...], int] | None = None  # (worked out when a directory's share is first asked)
     tested: frozenset[str] = frozenset()  # the folders of tests by their files (``test_folders``), with code_below
+    own: frozenset[str] = frozenset()  # the folders named as vendored ones that are the project's, with code_below
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
@@ -414,20 +416,20 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         module = False  # a large Go module, split into its packages (etcd's server/)
         if not prefix and top_path[-1] in LAYOUT_FOLDERS and top in top_names and "" in units:
             if code_below is None:
-                tested = test_folders(source_paths)
-                code_below = _code_below(source_paths, tested)
+                tested, own = test_folders(source_paths), first_party_folders(source_paths, units)
+                code_below = _code_below(source_paths, tested, own)
             if _sources_of_a_root_unit(top, code_below, units):  # clap's src/ beside clap_builder/, clap_derive/ …
                 if root_name not in groups:
                     groups[root_name] = groups.pop(top)
                 continue
         if not _container(top_path, prefix, units, members) and tuple(top_path) not in namespaces:
             if code_below is None:
-                tested = test_folders(source_paths)
-                code_below = _code_below(source_paths, tested)
+                tested, own = test_folders(source_paths), first_party_folders(source_paths, units)
+                code_below = _code_below(source_paths, tested, own)
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
-                numbered_only = _numbered_parts(top_path, members, tested)
-                large = [] if numbered_only else _large_units(top_path, members, units, tested)
+                numbered_only = _numbered_parts(top_path, members, tested, own)
+                large = [] if numbered_only else _large_units(top_path, members, units, tested, own)
                 module = not numbered_only and not large and _a_large_go_module(top_path, code_below, units,
                                                                                   source_paths)
                 if not numbered_only and not large and not module:
@@ -530,7 +532,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
 NOT_THE_CODE = re.compile(r"^playgrounds?$|^(?:tests?|it|templates?|docs?)[-_]|[-_](?:tests?|it)$")
 
 
-def _code_below(source_paths: list[str], tested: frozenset[str]) -> dict[tuple[str, ...], int]:
+def _code_below(source_paths: list[str], tested: frozenset[str], own: frozenset[str]) -> dict[tuple[str, ...], int]:
     """How many of ``source_paths`` lie below each logical directory (``()``: all of them), counting only those outside
     test, example, playground, documentation and vendored directories and test modules ("most of the code":
     sentry-python's tests/ outnumber sentry_sdk/'s files, express's examples/ lib/'s; celery's ``t/``, one of the folders
@@ -538,7 +540,7 @@ def _code_below(source_paths: list[str], tested: frozenset[str]) -> dict[tuple[s
     below: dict[tuple[str, ...], int] = {}
     for physical, files in Counter(p.rpartition("/")[0] for p in source_paths).items():
         parts = physical.split("/")
-        if not (is_test_directory(parts, tested) or any(map(NOT_THE_CODE.search, parts)) or exclusion(physical + "/_") is not None):
+        if not (is_test_directory(parts, tested) or any(map(NOT_THE_CODE.search, parts)) or exclusion(physical + "/_", first_party=own) is not None):
             d = tuple(_logical(physical + "/_")[1])  # (its logical folders)
             for i in range(len(d) + 1):
                 below[d[:i]] = below.get(d[:i], 0) + files
@@ -581,17 +583,18 @@ def _a_large_go_module(path: list[str], code_below: dict[tuple[str, ...], int], 
         and _mostly_go(source_paths, path)
 
 
-def _numbered_parts(path: list[str], members: list[list[str]], tested: frozenset[str]) -> bool:
+def _numbered_parts(path: list[str], members: list[list[str]], tested: frozenset[str], own: frozenset[str]) -> bool:
     """Whether the folder ``path`` (holding the files of ``members``) has two or more numbered parts and is no
     documentation, test or vendored folder (a guide's ``docs/01-intro/``)."""
     parts = {d[len(path)] for d in members if len(d) > len(path)}
     if sum(1 for part in parts if NUMBERED_PART.match(part)) < 2:
         return False
     physical = "/".join(path)
-    return not is_test_directory(path, tested) and exclusion(physical + "/_") is None
+    return not is_test_directory(path, tested) and exclusion(physical + "/_", first_party=own) is None
 
 
-def _large_units(path: list[str], members: list[list[str]], units: frozenset[str], tested: frozenset[str]) -> list[str]:
+def _large_units(path: list[str], members: list[list[str]], units: frozenset[str], tested: frozenset[str],
+                 own: frozenset[str]) -> list[str]:
     """The subfolders of the folder ``path`` (holding the files of ``members``) that are build units with at least
     ``MIN_INTERNAL_PACKAGE_FILES`` source files, when two or more of its subfolders are build units, it is no build
     unit itself (dotcom-rendering's ``ab-testing/``, a workspace of its own, is one part of that repository), and it is
@@ -601,7 +604,7 @@ def _large_units(path: list[str], members: list[list[str]], units: frozenset[str
     physical = "/".join(path)
     subunits = [name for name in files if f"{physical}/{name}" in units]
     if len(subunits) < 2 or physical in units or is_test_directory(path, tested) or any(map(NOT_THE_CODE.search, path)) \
-            or exclusion(physical + "/_") is not None:
+            or exclusion(physical + "/_", first_party=own) is not None:
         return []
     return [name for name in subunits if files[name] >= MIN_INTERNAL_PACKAGE_FILES]
 

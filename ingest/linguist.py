@@ -18,7 +18,10 @@ This module is Cairn's own table of that rule, written from Linguist's
 * ``exclusion``: vendored paths (``vendor/``, ``node_modules/``,
   ``third_party/``, ``testdata/``, ``dist/``, minified files, ``*.d.ts``,
   ``.github/``, build wrappers such as ``gradlew`` …; beyond Linguist's list,
-  Python's ``_vendor/`` and ``vendored/``), documentation paths
+  Python's ``_vendor/`` and ``vendored/``; Linguist's ``cache/``, ``env/``,
+  ``extern/`` and ``external/`` only when they are not the project's own
+  modules, as etcd's ``cache/`` Go module is: ``VENDORED_UNLESS_OWN``, decided
+  by ``first_party``), documentation paths
   (top-level ``docs/``, ``doc/``, ``examples/``, ``samples/``, ``demos/``,
   ``man/``; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
   CHANGELOG, CONTRIBUTING … files) and generated paths (protobuf and other
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Collection, Mapping
 
 if TYPE_CHECKING:
     from cairn.graph.model import RepoGraph
@@ -326,21 +329,19 @@ class _PathPattern:
 
 
 _VENDORED = _PathPattern((
-    r"(?:^|/)(?:cache|dist|node_modules|bower_components|jspm_packages|Carthage|Pods|\.yarn/(?:releases|plugins|sdks|versions|unplugged))/",
+    r"(?:^|/)(?:dist|node_modules|bower_components|jspm_packages|Carthage|Pods|\.yarn/(?:releases|plugins|sdks|versions|unplugged))/",
     r"^(?:[Dd]ependencies|deps|debian)/",
     r"(?:^|/)(?:3rd|[Tt]hird)[-_]?[Pp]arty/",
     r"(?:^|/)[Vv]+endors?/",
     # Cairn's, not Linguist's: Python's names for bundled third-party packages (pip's and setuptools'
     # ``_vendor/``, botocore's ``vendored/``), which Avelino et al. removed by hand
     r"(?:^|/)(?:_vendor|vendored)/",
-    r"(?:^|/)[Ee]xtern(?:al)?/",
     r"(?:^|/)testdata/",
     r"(?:^|/)Godeps/_workspace/",
     r"(?:^|/)\.github/",
     r"(?:^|/)\.vscode/",
     r"(?:^|/)\.devcontainer/",
     r"(?:^|/)docs?/_?(?:build|themes?|templates?|static)/",
-    r"(?:^|/)env/",
     r"(?:^|/)(?:configure|config\.guess|config\.sub|aclocal\.m4|libtool\.m4|ltoptions\.m4|ltsugar\.m4|ltversion\.m4)$",
     r"(?:^|/)(?:gradlew|gradlew\.bat|mvnw|mvnw\.cmd|Vagrantfile|fabfile\.py|waf|cpplint\.py)$",
     r"(?:^|/)(?:gradle/wrapper|\.mvn/wrapper)/",
@@ -401,58 +402,90 @@ def _any_in_name() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern.name_pattern})" for _, pattern in _EXCLUDED))
 
 
-_BY_DIRECTORY: dict[str, str | None] = {}  # a directory (``a/b/``) -> the first kind whose pattern matches in it
+#: Folders Linguist takes for vendored that are also ordinary names of a project's own modules: vendored unless
+#: ``first_party.first_party_folders`` finds them the project's (see the module docstring). Searched in a directory
+#: (``a/cache/env/``): each match is one folder, the slash before it not consumed.
+VENDORED_UNLESS_OWN = re.compile(r"(?<![^/])(?:cache|env|[Ee]xtern(?:al)?)/")
+
+#: a directory (``a/b/``) -> the first kind whose pattern matches in it, and its folders ``VENDORED_UNLESS_OWN`` names
+_BY_DIRECTORY: dict[str, tuple[str | None, tuple[str, ...]]] = {}
 
 
-def _exclusion_by_pattern(path: str) -> str | None:
-    """``exclusion`` of a path without ``.gitattributes`` values: the first pattern that matches. When none can match
-    in the file name (one search of them all), that is the first to match in the directory, looked up once per
+def _of_directory(directory: str) -> tuple[str | None, tuple[str, ...]]:
+    """The first kind of ``_EXCLUDED`` whose pattern matches in ``directory`` (``a/b/``), and the folders of it that
+    ``VENDORED_UNLESS_OWN`` names (``a/cache``), worked out once per directory."""
+    found = _BY_DIRECTORY.get(directory)
+    if found is None:
+        if len(_BY_DIRECTORY) >= _PathPattern._KEPT:
+            _BY_DIRECTORY.clear()
+        found = _BY_DIRECTORY[directory] = (
+            next((r for r, p in _EXCLUDED if p.regex.search(directory)), None),
+            tuple(directory[:m.end() - 1] for m in VENDORED_UNLESS_OWN.finditer(directory))
+            if VENDORED_UNLESS_OWN.search(directory) else ())  # (most directories: one search, half a finditer's time)
+    return found
+
+
+def _exclusion_by_pattern(path: str, first_party: Collection[str]) -> str | None:
+    """``exclusion`` of a path without ``.gitattributes`` values: the first pattern that matches (a folder
+    ``VENDORED_UNLESS_OWN`` names and ``first_party`` does not hold counting as a match of the vendored ones). When none
+    can match in the file name (one search of them all), that is the first to match in the directory, looked up once per
     directory: a match in a path lies in its directory or in its name (``_PathPattern``)."""
     cut = path.rfind("/") + 1
-    if cut and _any_in_name().search(path, cut - 1) is None:
-        directory = path[:cut]
-        found = _BY_DIRECTORY.get(directory, False)
-        if found is False:
-            if len(_BY_DIRECTORY) >= _PathPattern._KEPT:
-                _BY_DIRECTORY.clear()
-            found = _BY_DIRECTORY[directory] = next((r for r, p in _EXCLUDED if p.regex.search(directory)), None)
-        return found
-    return next((reason for reason, pattern in _EXCLUDED if pattern.search(path)), None)
+    if not cut:
+        return next((reason for reason, pattern in _EXCLUDED if pattern.search(path)), None)
+    found, named = _of_directory(path[:cut])
+    if _any_in_name().search(path, cut - 1) is not None:
+        found = next((reason for reason, pattern in _EXCLUDED if pattern.search(path)), None)
+    if found != "vendored" and named and any(folder not in first_party for folder in named):
+        return "vendored"
+    return found
 
 
-def exclusion(path: str, attributes: Mapping[str, bool] | None = None) -> str | None:
+def exclusion(path: str, attributes: Mapping[str, bool] | None = None,
+              first_party: Collection[str] = frozenset()) -> str | None:
     """Why Linguist leaves ``path`` out of the language statistics ("vendored", "documentation",
-    "generated"), or None. ``attributes``: ``.gitattributes`` values, e.g. ``{"linguist-vendored": False}``."""
+    "generated"), or None. ``attributes``: ``.gitattributes`` values, e.g. ``{"linguist-vendored": False}``.
+    ``first_party``: the folders named as vendored ones that hold the project's own code
+    (``first_party.first_party_folders`` of the repository's paths)."""
     if not attributes:
-        return _exclusion_by_pattern(path)
+        return _exclusion_by_pattern(path, first_party)
     for reason, pattern in _EXCLUDED:
         declared = attributes.get(f"linguist-{reason}")
         if declared is True:
             return reason
-        if declared is None and pattern.search(path):
+        if declared is None and (pattern.search(path) or reason == "vendored" and _named_as_vendored(path, first_party)):
             return reason
     return None
 
 
-def truck_factor_scope(path: str, language: str | None, attributes: Mapping[str, bool] | None = None) -> tuple[bool, str | None]:
-    """(counted, why not): whether the truck factor counts ``path``, as Linguist's statistics would."""
+def _named_as_vendored(path: str, first_party: Collection[str]) -> bool:
+    """Whether a folder of ``path`` that ``VENDORED_UNLESS_OWN`` names is not among the ``first_party`` ones."""
+    cut = path.rfind("/") + 1
+    return bool(cut) and any(folder not in first_party for folder in _of_directory(path[:cut])[1])
+
+
+def truck_factor_scope(path: str, language: str | None, attributes: Mapping[str, bool] | None = None,
+                       first_party: Collection[str] = frozenset()) -> tuple[bool, str | None]:
+    """(counted, why not): whether the truck factor counts ``path``, as Linguist's statistics would (``first_party``:
+    as ``exclusion`` takes it)."""
     attributes = attributes or {}
     detectable = attributes.get("linguist-detectable")
     if detectable is False:
         return False, "not detectable (.gitattributes)"
     if language is None or (language_type(language) not in COUNTED_TYPES and detectable is not True):
         return False, "data or prose"
-    reason = exclusion(path, attributes)
+    reason = exclusion(path, attributes, first_party)
     if reason:
         return False, reason
     return True, None
 
 
 def mark_truck_factor_scope(graph: "RepoGraph", attributes: Mapping[str, Mapping[str, bool]] | None = None,
-                            known: Mapping[str, tuple[bool, str | None]] | None = None) -> dict[str, int]:
+                            known: Mapping[str, tuple[bool, str | None]] | None = None,
+                            first_party: Collection[str] = frozenset()) -> dict[str, int]:
     """Set ``linguist_counted`` (and ``linguist_reason`` when not) on every File node; returns the counts of reasons.
     ``known``: ``truck_factor_scope`` of paths already worked out with the language and ``attributes`` their File
-    nodes have (``listed_beside.ListingDerived``)."""
+    nodes have and these ``first_party`` folders (``listed_beside.ListingDerived``)."""
     from cairn.graph.model import Label
 
     attributes = attributes or {}
@@ -461,7 +494,7 @@ def mark_truck_factor_scope(graph: "RepoGraph", attributes: Mapping[str, Mapping
     for node in graph.of_label(Label.FILE):
         found = known.get(node.key)
         counted, why = found if found is not None else truck_factor_scope(node.key, node.get("language"),
-                                                                          attributes.get(node.key))
+                                                                          attributes.get(node.key), first_party)
         node.props["linguist_counted"] = counted
         node.props["linguist_reason"] = why
         if why:

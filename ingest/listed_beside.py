@@ -119,7 +119,7 @@ def _decoded_listing(part: bytearray) -> Listing | None:
 class ListingDerived:
     """What a listing decides alone, worked out beside (``ListedBeside``) by the functions the ingest calls: each
     source file's place in the truck factor's scope (``linguist.truck_factor_scope``: its path, language and
-    attributes), and the inferred components (``owned_components.layout_components``) of the listing's source
+    attributes, and the listing's ``first_party.first_party_folders``), and the inferred components (``owned_components.layout_components``) of the listing's source
     files, its build units and entry points and the CODEOWNERS read then. Each is taken only where the ingest's own inputs are those: ``scope`` by path (a File node is a file the listing
     kept, with its language and attributes), ``defs`` when the source files (the driver may skip some more), the
     build units, the entry points, the repository name and the CODEOWNERS rules are the same."""
@@ -134,6 +134,7 @@ class ListingDerived:
     def compute(listing: Listing, repo: str) -> dict[str, Any]:
         from cairn.ingest.prow_owners import read_declared_owners
         from cairn.ingest.components import build_units
+        from cairn.ingest.first_party import first_party_folders
         from cairn.ingest.linguist import truck_factor_scope
         from cairn.ingest.owned_components import layout_components
         from cairn.ingest.package_names import entry_points
@@ -141,11 +142,13 @@ class ListingDerived:
         attributes = listing.attributes
         source = sorted(f.path for f in listing.kept if f.language is not None)
         paths = [f.path for f in listing.kept if f.language is not None]
-        scope = [truck_factor_scope(f.path, f.language, attributes.get(f.path)) for f in listing.kept if f.language is not None]
+        units = build_units(listing.all_paths)
+        own = first_party_folders(listing.all_paths, units)
+        scope = [truck_factor_scope(f.path, f.language, attributes.get(f.path), own) for f in listing.kept
+                 if f.language is not None]
         reasons = list(dict.fromkeys(why for _, why in scope))
         number = {why: i for i, why in enumerate(reasons)}
         owners = read_declared_owners(listing.root, listing.all_paths)
-        units = build_units(listing.all_paths)
         entries = entry_points(listing.root, listing.all_paths)
         defs = layout_components(source, repo, owners, units, entries)
         # the scope as columns (the paths one NUL-joined text, each reason once): 50k paths decode in C

@@ -53,6 +53,7 @@ from cairn.ingest.history import mine_history
 from cairn.ingest.history_state import StateFile, Unsaved, unsaved_commits
 from cairn.ingest.history_stream import SpooledLog
 from cairn.ingest.knowledge import History, KnowsDelta, add_knowledge
+from cairn.ingest.first_party import first_party_folders
 from cairn.ingest.linguist import mark_truck_factor_scope
 from cairn.ingest.listed_beside import ListedBeside
 from cairn.ingest.owned_components import component_parents, layout_components
@@ -242,7 +243,8 @@ def ingest_repository(
         graph.node(Label.COMPONENT, name).props["parent"] = parent
     for name, package in package_names(root, ((d.name, d.paths) for d in defs), units, listing.all_paths).items():
         graph.node(Label.COMPONENT, name).props["package"] = package
-    left_out = mark_truck_factor_scope(graph, listing.attributes, derived.scope if derived is not None else None)
+    left_out = mark_truck_factor_scope(graph, listing.attributes, derived.scope if derived is not None else None,
+                                       first_party_folders(listing.all_paths, units))
     del derived  # (each source file's scope, worked out beside: not held through the history's steps)
     if left_out:
         summary.notes.append("files the truck factor leaves out, as Linguist would: "

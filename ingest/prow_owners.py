@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cairn.ingest.codeowners import MAX_OWNERS_PER_LINE, CodeOwners, OwnerRule, compile_pattern, owner_kind, read_codeowners
+from cairn.ingest.components import build_units
+from cairn.ingest.first_party import first_party_folders
 from cairn.ingest.linguist import exclusion
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
@@ -47,9 +49,12 @@ def read_declared_owners(root: Path, paths: Iterable[str]) -> CodeOwners:
 
 
 def owners_files(paths: Iterable[str]) -> list[str]:
-    """The tracked ``OWNERS`` files among ``paths`` that are the project's (not in vendored folders), shallowest
-    first."""
-    found = [p for p in paths if p.rpartition("/")[2] == OWNERS_FILE and exclusion(p) != "vendored"]
+    """The tracked ``OWNERS`` files among ``paths`` (every tracked path) that are the project's (not in vendored
+    folders), shallowest first."""
+    found = [p for p in paths if p.rpartition("/")[2] == OWNERS_FILE]
+    if any(exclusion(p) == "vendored" for p in found):  # (which named folders are the project's, asked only then)
+        own = first_party_folders(paths, build_units(paths))
+        found = [p for p in found if exclusion(p, first_party=own) != "vendored"]
     return sorted(found, key=lambda p: (p.count("/"), p))
 
 

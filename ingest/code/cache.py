@@ -80,8 +80,9 @@ PATCHED_MODULES = 1000
 #: the added entries are folded into the cache file once they are this share of it (and at least ``MIN_FOLD`` many)
 FOLD_SHARE = 0.25
 MIN_FOLD = 500
-#: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt.
-VERSION = 7
+#: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt. 8: which contents are
+#: generated (``files.content_skip_reason``) changed, and a cached file is not read again to ask.
+VERSION = 8
 
 #: (language, parser version, file extension, blob id)
 EntryKey = tuple[str, str, str, str]

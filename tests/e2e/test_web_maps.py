@@ -200,7 +200,7 @@ def test_fold_focus_and_filters(page, atlas):
 
     relayout(page, lambda: page.select_option("#map-risk", "ok"))
     assert drawn(page) == {"billing", "search", "metrics", "config", "jobs"}
-    # src/atlas/cache/ is a directory Linguist counts vendored: no file of it counted, no truck factor, not healthy
+    # src/atlas/cache/ is documentation by .gitattributes: no file of it counted, no truck factor, not healthy
     relayout(page, lambda: page.select_option("#map-risk", "unknown"))
     assert drawn(page) == {"cache"}
     relayout(page, lambda: page.select_option("#map-risk", "all"))

@@ -10,9 +10,16 @@ from pathlib import Path
 import pytest
 
 from cairn.ingest import linguist
-from cairn.ingest.linguist import _DOCUMENTATION, _GENERATED, _VENDORED, _PathPattern
+from cairn.ingest.linguist import _DOCUMENTATION, _GENERATED, _VENDORED, VENDORED_UNLESS_OWN, _PathPattern
 
 PATTERNS = {"vendored": _VENDORED, "generated": _GENERATED, "documentation": _DOCUMENTATION}
+
+
+def whole_path_reason(path: str) -> str | None:
+    """The first reason whose pattern a search of the whole path finds (a folder ``VENDORED_UNLESS_OWN`` names, with
+    no folder known to be the project's, is vendored)."""
+    return next((why for why, pattern in PATTERNS.items() if pattern.regex.search(path)
+                 or why == "vendored" and VENDORED_UNLESS_OWN.search(path.rpartition("/")[0] + "/")), None)
 
 
 def literal_words(pattern: re.Pattern) -> set[str]:
@@ -25,7 +32,7 @@ def tricky_paths() -> list[str]:
     words = set()
     for pattern in PATTERNS.values():
         words |= literal_words(pattern.regex)
-    words |= {"src", "a", "CHANGES.d", "docs", "Docs", "man", "x.py", "README", "README.md", "min.js", "jquery.js",
+    words |= {"cache", "env", "extern", "External", "src", "a", "CHANGES.d", "docs", "Docs", "man", "x.py", "README", "README.md", "min.js", "jquery.js",
               "bootstrap.min.css", "foo.d.ts", "go.sum", "m_pb2.py", ".github", "gradle", "wrapper"}
     parts = sorted(words)
     paths = set(parts)
@@ -49,7 +56,7 @@ def test_every_path_pattern_matches_as_the_whole_path_search_does():
 
 def test_the_reason_of_a_path_without_attributes_is_that_of_the_first_whole_path_search_that_matches():
     paths = tricky_paths()
-    expected = {p: next((why for why, pattern in PATTERNS.items() if pattern.regex.search(p)), None) for p in paths}
+    expected = {p: whole_path_reason(p) for p in paths}
     assert {why for why in expected.values()} == {None, *PATTERNS}  # every answer, in this spread of paths
     for _ in range(2):  # the second time from the directories remembered
         assert [p for p in paths if linguist.exclusion(p) != expected[p]] == []
@@ -62,7 +69,7 @@ def test_paths_of_this_repository_are_judged_alike():
     if listed.returncode != 0:
         pytest.skip("not a git checkout")
     for path in listed.stdout.splitlines():  # (in the order exclusion tries the reasons)
-        assert linguist.exclusion(path) == next((why for why, p in PATTERNS.items() if p.regex.search(path)), None), path
+        assert linguist.exclusion(path) == whole_path_reason(path), path
 
 
 @pytest.mark.parametrize("alternative", [r"(?:^|/)a/b$", r"foo/bar\.js$", r"^x/y", r"a/(?:b|c)\.py$"])
