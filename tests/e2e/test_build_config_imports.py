@@ -3,7 +3,8 @@
 trpc's ``packages/*/tsdown.config.ts`` import ``../../scripts/entrypoints.js`` to list what to bundle: every
 package "depended on" ``scripts`` in ``cairn deps``, the components and explore cards, and a pull request adding
 such a config was a new component dependency. The import stays an IMPORTS edge (the module graph and the boundary
-rules see it, as they see a test's); the component level leaves it out, as it does a test's beside the code.
+rules see it, as they see a test's); the component level leaves it out, as it does a test's beside the code, and
+the PR check marks it (``build_config``), naming a package only configurations import apart from the code's.
 """
 
 from __future__ import annotations
@@ -91,11 +92,21 @@ def test_a_packages_build_configuration_imports_are_no_dependency_of_it(tmp_path
 
     # a pull request whose new imports are a configuration's adds no component dependency; one in the code does
     repo.git("checkout", "-q", "-b", "tested")
-    repo.commit({"packages/server/eslint.config.mjs": "import base from '../config/eslint.config.mjs';\n\n"
-                                                      "export default [...base];\n",
+    repo.commit({"packages/server/eslint.config.mjs": "import js from '@eslint/js';\n"
+                                                      "import base from '../config/eslint.config.mjs';\n\n"
+                                                      "export default [js.configs.recommended, ...base];\n",
                  "packages/server/src/wire.ts": "import { call } from '../../client/src/index';\nexport const w = call;\n"},
                 author=ADA)
     report = json.loads(cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main",
                               "--head", "HEAD", "--format", "json").stdout)
     assert {(f["source_component"], f["target_component"]) for f in report["findings"]
             if f["kind"] == "new_dependency"} == {("server", "client")}
+    # its new edges are marked so, and a package only a configuration imports is no new dependency of the code
+    assert {(e["source"], e["target"]): e["build_config"] for e in report["new_edges"]} == {
+        ("packages/server/eslint.config.mjs", "external:@eslint/js"): True,
+        ("packages/server/eslint.config.mjs", "packages/config/eslint.config.mjs"): True,
+        ("packages/server/src/wire.ts", "packages/client/src/index.ts"): False}
+    table = cairn("pr-check", "--repo", str(repo.root), "--store", str(store), "--base", "main", "--head", "HEAD",
+                  "--format", "table").stdout
+    assert "new external packages in build configuration only: @eslint/js\n" in table
+    assert "new external packages: " not in table
