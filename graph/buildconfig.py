@@ -69,8 +69,16 @@ _BUILD_CONFIG = re.compile(
 )
 
 
+#: The names ``_BUILD_CONFIG`` matches that hold none of the words every other one does (``conf``, ``rc.``, ``file.``).
+_UNSCREENED = ("setup.py", "hatch_build.py", "build.rs")
+
+
 def is_build_config(path: str) -> bool:
     """Whether the repository path ``path`` (POSIX, relative) is a build or test tool's configuration."""
+    # (asked of every JavaScript module: a path without the words a configuration's name holds is screened out in
+    # C, 8 ms at 50k paths against 12 ms)
+    if "conf" not in path and "rc." not in path and "file." not in path and not path.endswith(_UNSCREENED):
+        return False
     folder, _, name = path.rpartition("/")
     if not _BUILD_CONFIG.match(name):
         return False

@@ -104,7 +104,10 @@ def is_python_test(path: str) -> bool:
 def is_python_test_or_build_config(path: str) -> bool:
     """Whether the Python module of ``path`` is a test for ``tests_beside_code`` (``is_python_test``) or a build
     tool's configuration (``graph.buildconfig``: ``setup.py``, ``noxfile.py`` …)."""
-    return is_python_test(path) or path.rpartition("/")[2] in PYTHON_BUILD_CONFIGS
+    return is_python_test(path) or path.endswith(_PYTHON_BUILD_NAMES) and is_build_config(path)
+
+
+_PYTHON_BUILD_NAMES = tuple(PYTHON_BUILD_CONFIGS)
 
 
 def is_test_directory(parts: Sequence[str], by_files: Collection[str] = frozenset()) -> bool:
