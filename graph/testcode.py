@@ -26,6 +26,11 @@ Python modules that are not tests (scikit-learn's ``sklearn/linear_model/tests/`
 TypeScript test module in a component that also holds other such modules (excalidraw's
 ``packages/element/tests/*.test.tsx``): the component dependencies leave it out (``tests_beside_code``).
 
+A build or test tool's configuration (``graph.buildconfig``: ``tsdown.config.ts``, ``setup.py``, a crate's
+``build.rs`` …) counts as a test for that rule (``is_test_or_build_config``): its imports say how the package is
+built, not what its code needs (trpc's packages "depended on" ``scripts`` through their ``tsdown.config.ts``). It is
+no test anywhere else (``is_test_file``: hotspots, reviewers and co-change still see it as the file it is).
+
 A Python test module, for that rule, is narrower than ``is_test_file``: a
 ``tests/`` directory on its path or pytest's file naming (``is_python_test``).
 A singular ``test/`` directory is a package's shipped testing framework
@@ -44,6 +49,8 @@ from __future__ import annotations
 
 import re
 from typing import Any, Collection, Iterable, Mapping, Sequence
+
+from cairn.graph.buildconfig import PYTHON_BUILD_CONFIGS, is_build_config
 
 TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "e2e",
                               "testutil", "testutils"})
@@ -77,6 +84,12 @@ def is_test_file(path: str) -> bool:
     return name.endswith(".kt") and _KOTLIN_TEST_SOURCE_SET.search(path) is not None
 
 
+def is_test_or_build_config(path: str) -> bool:
+    """Whether ``path`` is test code (``is_test_file``) or a build or test tool's configuration
+    (``graph.buildconfig``): what the rules of a module's tests' own imports leave out of the code."""
+    return is_test_file(path) or is_build_config(path)
+
+
 def is_python_test(path: str) -> bool:
     """Whether the Python module of ``path`` is a test for ``tests_beside_code``: in a ``tests/`` directory, or named
     as pytest collects (``test_*.py``, ``*_test.py``, ``conftest.py``) — never outside ``is_test_file`` — and in no
@@ -86,6 +99,15 @@ def is_python_test(path: str) -> bool:
         return False
     *directories, name = path.split("/")
     return ("tests" in directories or bool(_PYTHON_TEST_FILE.match(name))) and "testing" not in directories
+
+
+def is_python_test_or_build_config(path: str) -> bool:
+    """Whether the Python module of ``path`` is a test for ``tests_beside_code`` (``is_python_test``) or a build
+    tool's configuration (``graph.buildconfig``: ``setup.py``, ``noxfile.py`` …)."""
+    return is_python_test(path) or path.endswith(_PYTHON_BUILD_NAMES) and is_build_config(path)
+
+
+_PYTHON_BUILD_NAMES = tuple(PYTHON_BUILD_CONFIGS)
 
 
 def is_test_directory(parts: Sequence[str], by_files: Collection[str] = frozenset()) -> bool:
@@ -152,7 +174,7 @@ def test_only(import_files: Iterable[str | None]) -> bool:
     a cycle and a newcomer's central modules leave such imports out; the boundary rules judge every import.
     """
     files = [f for f in import_files if f]
-    return bool(files) and all(map(is_test_file, files))
+    return bool(files) and all(map(is_test_or_build_config, files))
 
 
 def import_files(props: Mapping[str, Any]) -> list[str]:
@@ -166,8 +188,9 @@ def import_files(props: Mapping[str, Any]) -> list[str]:
 
 #: The languages whose module is one file (a Java class, a Python module) and the tests among them, by path: such a
 #: test module's imports are its tests' when its component also holds the language's code (``tests_beside_code``).
-ONE_FILE_TESTS = {"java": is_test_file, "kotlin": is_test_file, "python": is_python_test,
-                  "javascript": is_test_file, "typescript": is_test_file, "rust": is_test_file}
+ONE_FILE_TESTS = {"java": is_test_file, "kotlin": is_test_file, "python": is_python_test_or_build_config,
+                  "javascript": is_test_or_build_config, "typescript": is_test_or_build_config,
+                  "rust": is_test_or_build_config}
 #: Languages whose test classes test the other's code (a Kotlin test of Java classes, a TypeScript test of JavaScript):
 #: one set of components with code.
 _CODE_OF = {"kotlin": "java", "typescript": "javascript"}
@@ -175,10 +198,14 @@ _CODE_OF = {"kotlin": "java", "typescript": "javascript"}
 
 def test_languages(paths: Iterable[str]) -> Collection[str]:
     """The languages of ``ONE_FILE_TESTS`` whose modules ``tests_beside_code`` must be given in a repository of the
-    code files ``paths``: Python only when some path has ``test`` in it (no ``is_python_test`` otherwise). One join
+    code files ``paths``: Python only when some path has ``test`` in it or names a Python build configuration
+    (``setup.py`` …; no ``is_python_test_or_build_config`` otherwise). One join
     of the paths, in C: 0.25 ms at the benchmark's 10k Python modules, which hold no tests; looking at each module
     took 2.3 ms."""
-    return ONE_FILE_TESTS.keys() if "test" in "\0".join(paths) else _NOT_PYTHON
+    joined = "\0".join(paths)
+    if "test" in joined or any(name in joined for name in PYTHON_BUILD_CONFIGS):
+        return ONE_FILE_TESTS.keys()
+    return _NOT_PYTHON
 
 
 _NOT_PYTHON = frozenset(ONE_FILE_TESTS) - {"python"}
@@ -200,7 +227,7 @@ def tests_beside_code(modules: Iterable[tuple[Any, str | None, str | None, Seque
     for key, language, component, files in modules:
         if language == "python":  # (every module of most repositories: one path, looked at once)
             if component and files:
-                if is_python_test(files[0]):
+                if is_python_test_or_build_config(files[0]):
                     tests.append((key, language, component))
                 elif component not in python_code and not is_test_file(files[0]):
                     python_code.add(component)

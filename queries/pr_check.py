@@ -4,7 +4,8 @@
 repository and a ``ChangeSet`` (built by ``ingest.change`` from refs or a
 diff). It reports only what the change introduces:
 
-* new module import edges, each marked when it is in test code only, and an
+* new module import edges, each marked when it is in test code only or in a
+  build or test tool's configuration only (``graph.buildconfig``), and an
   external package when the repository as stored imported it nowhere
   (``first_use``: a module's first import of testify is not a new dependency);
 * new rule violations: findings of the repository's rules on the head graph
@@ -57,6 +58,7 @@ from cairn.graph.model import Edge, GroupedGraph, Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
 from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
+from cairn.graph.buildconfig import is_build_config
 from cairn.graph.testcode import import_files, is_test_file
 from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
@@ -103,13 +105,17 @@ class NewEdge:
     stdlib: bool = False  # an external target that is the language's standard library
     #: every file the import is in is test code (``graph.testcode``): a Go package's ``_test.go`` importing testify
     test_only: bool = False
+    #: every file the import is in is a build or test tool's configuration (``graph.buildconfig``): a
+    #: ``vite.config.ts`` importing a Vite plugin
+    build_config: bool = False
     #: an external package the repository as stored did not import anywhere (not just new to this module)
     first_use: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "kind": self.kind, "file": self.file, "lines": list(self.lines),
                 "source_component": self.source_component, "target_component": self.target_component, "external": self.external,
-                "stdlib": self.stdlib, "test_only": self.test_only, "first_use": self.first_use}
+                "stdlib": self.stdlib, "test_only": self.test_only, "build_config": self.build_config,
+                "first_use": self.first_use}
 
 
 @dataclass(frozen=True)
@@ -309,6 +315,7 @@ def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None,
                            src.props.get("component"), tgt.props.get("component"), external,
                            external and bool(tgt.props.get("stdlib")),
                            test_only=bool(files) and all(map(is_test_file, files)),
+                           build_config=bool(files) and all(map(is_build_config, files)),
                            first_use=external and stored.node(Label.EXTERNAL, tgt.key) is None
                            and base.node(Label.EXTERNAL, tgt.key) is None))
     return out

@@ -74,7 +74,8 @@ def compact_pr_report(report: dict[str, Any], limit: int) -> dict[str, Any]:
     out["new_imports"] = len(report.get("new_edges") or [])
     # the dependencies the change adds to the repository (not a module's first import of a package used elsewhere)
     added = sorted({e["target"].removeprefix("external:") for e in report.get("new_edges") or []
-                    if e.get("first_use") and not e.get("stdlib") and not e.get("test_only")})
+                    if e.get("first_use") and not e.get("stdlib") and not e.get("test_only")
+                    and not e.get("build_config")})
     if added:
         out["new_packages"] = added
     agent = report.get("agent") or {}

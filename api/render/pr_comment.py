@@ -115,15 +115,19 @@ def pr_markdown(report: PRReport) -> str:
 
 def new_packages(edges: Iterable[NewEdge], code: Callable[[str], str] = str) -> list[str]:
     """The packages a change brings in, as lines: external packages the repository imported nowhere before (its new
-    dependencies; those only tests import apart), then standard-library modules newly imported outside tests. A
+    dependencies; those only tests import apart, and those only a build or test tool's configuration imports:
+    ``NewEdge.build_config``), then standard-library modules newly imported outside them. A
     package used elsewhere that a changed module imports for the first time is no new dependency: not listed."""
     def names(wanted: Callable[[NewEdge], bool]) -> list[str]:
         return sorted({e.target.removeprefix("external:") for e in edges if wanted(e)})
 
     edges = list(edges)
-    product = names(lambda e: e.external and not e.stdlib and e.first_use and not e.test_only)
+    product = names(lambda e: e.external and not e.stdlib and e.first_use and not e.test_only and not e.build_config)
     tests = [n for n in names(lambda e: e.external and not e.stdlib and e.first_use and e.test_only) if n not in product]
-    stdlib = names(lambda e: e.stdlib and not e.test_only)
+    build = [n for n in names(lambda e: e.external and not e.stdlib and e.first_use and e.build_config and not e.test_only)
+             if n not in product and n not in tests]
+    stdlib = names(lambda e: e.stdlib and not e.test_only and not e.build_config)
     return [f"{title}: {', '.join(map(code, found))}" for title, found in (
         ("new external packages", product), ("new external packages in tests only", tests),
+        ("new external packages in build configuration only", build),
         ("new standard-library imports", stdlib)) if found]

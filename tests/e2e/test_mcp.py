@@ -193,3 +193,13 @@ def test_a_component_says_the_crate_it_is_and_the_folder_it_is_nested_in(tmp_pat
         session.close()
     assert (rows["test-framework"]["package"], rows["test-framework"]["parent"]) == ("ibc-test-framework", "tools")
     assert "package" not in rows["tools"] and "parent" not in rows["tools"]  # (null fields are left out)
+
+
+def test_pr_check_names_no_package_only_a_build_configuration_imports(client):
+    """nox's ``noxfile.py`` importing ``nox`` says how the project is tested, not what its code needs
+    (``graph.buildconfig``): no new package of the repository."""
+    diff = ("diff --git a/noxfile.py b/noxfile.py\nnew file mode 100644\n--- /dev/null\n+++ b/noxfile.py\n"
+            "@@ -0,0 +1,2 @@\n+import nox\n+import httpx\n")
+    report = client.json("pr_check_diff", diff=diff, files={"noxfile.py": "import nox\nimport httpx\n"},
+                         author="Ada Lovelace <ada@example.com>")
+    assert report["new_imports"] == 2 and "new_packages" not in report

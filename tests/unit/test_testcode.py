@@ -128,3 +128,46 @@ def test_a_folder_holds_tests_by_its_files_when_most_of_them_are_named_as_tests(
     assert test_folders([f"service/history/h{i}_test.go" for i in range(12)] + ["service/history/h.go"]) == frozenset()
     # nor do colocated tests in a folder that also holds the code they test make it tests (hono's src/middleware/*)
     assert test_folders([f"src/m{i}.ts" for i in range(10)] + [f"src/m{i}.test.ts" for i in range(10)]) == frozenset()
+
+
+@pytest.mark.parametrize("path", [
+    "packages/server/tsdown.config.ts", "excalidraw-app/vite.config.mts", "vitest.config.ts", "jest.config.cjs",
+    "playwright.config.ts", "webpack/webpack.config.dev-server.js", "jest/jest.config.shared.js", "tsdown.config.rsc.ts", "rollup.dts.config.js",
+    "playground/lib/vite.terser.config.js", "eslint.config.mjs", ".eslintrc.js", "prettier.config.js",
+    ".prettierrc.cjs", "postcss.config.cjs", "tailwind.config.ts", "next.config.js", "karma.conf.js",
+    "gulpfile.js", "Gruntfile.js", "gatsby-config.ts", "build.config.ts",
+    "setup.py", "pkg/noxfile.py", "hatch_build.py", "build.rs", "crates/uv/build.rs", "lib/vector-core/build.rs",
+])
+def test_build_configuration_by_its_tools_file_name(path):
+    from cairn.graph.buildconfig import is_build_config
+
+    assert is_build_config(path)
+
+
+@pytest.mark.parametrize("path", [
+    "src/config.ts", "src/app/app.config.ts", "packages/vite/src/node/config.ts", "my.config.ts",
+    "docs/.vitepress/config.ts", "vite.config.json", "scripts/entrypoints.ts", "src/setup.ts",
+    "celery/worker/consumer/tasks.py", "docs/conf.py", "wagtail/api/conf.py", "pkg/setup_utils.py",
+    "src/pip/_internal/exceptions/build.py",
+    "crates/uv-pypi-types/src/build.rs", "vdev/src/commands/integration/build.rs",  # (a crate's modules)
+])
+def test_code_named_like_a_configuration_is_no_build_configuration(path):
+    from cairn.graph.buildconfig import is_build_config
+
+    assert not is_build_config(path)
+
+
+def test_a_build_configurations_imports_are_left_out_beside_its_components_code():
+    from cairn.graph.testcode import test_languages, test_only, tests_beside_code
+
+    modules = [("srv", "typescript", "server", ["packages/server/src/index.ts"]),
+               ("srv.cfg", "typescript", "server", ["packages/server/tsdown.config.ts"]),
+               ("srv.lint", "javascript", "server", ["packages/server/eslint.config.mjs"]),
+               ("shared", "javascript", "config", ["packages/config/vitest.config.ts"]),  # configurations alone
+               ("py", "python", "shop", ["shop/models.py"]), ("py.setup", "python", "shop", ["shop/setup.py"]),
+               ("rs", "rust", "uv", ["crates/uv/src/lib.rs"]), ("rs.build", "rust", "uv", ["crates/uv/build.rs"])]
+    assert tests_beside_code(modules) == {"srv.cfg", "srv.lint", "py.setup", "rs.build"}
+    assert test_only(["packages/server/tsdown.config.ts"]) and test_only(["setup.py", "tests/test_x.py"])
+    assert not test_only(["packages/server/tsdown.config.ts", "packages/server/src/index.ts"])
+    # (Python modules are looked at in a repository with a setup.py, even with no test)
+    assert "python" in test_languages(["shop/models.py", "shop/setup.py"])
