@@ -26,7 +26,7 @@ from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import CodeSample, period_end, period_start
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import verifying_skips
-from cairn.graph.testcode import import_files, mixed_modules, test_only
+from cairn.graph.testcode import import_files, mixed_modules, test_languages, test_only, tests_beside_code
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 SAMPLES_FILE = "trend-samples.json"
 SAMPLES_FORMAT = 1
+#: What ``dependencies_at`` counts, in the samples' key: 2, tests' and build configuration's imports beside code
+#: left out (samples kept by 1 counted them, unlike the ingested graph)
+DEPENDENCIES_RULE = 2
 KEEP_SAMPLES = 400
 
 _SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
@@ -112,7 +115,9 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
     """``component_dependencies`` of the code graph at ``commit``, without building that graph.
 
     The same modules, components (as ``ingest.code_graph`` assigns them) and
-    internal imports; only the component level is kept.
+    internal imports, the imports of tests and build configuration beside a
+    component's code left out as the graph leaves them (``graph.testcode``);
+    only the component level is kept.
     """
     from cairn.ingest.code_graph import snapshot_at  # deferred: only when a sample is missing from the cache
 
@@ -124,6 +129,10 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
         if comp is None and path and not files:  # a Go package dir or namespace package: the dir itself
             comp = components.component_of(path.rstrip("/") + "/")
         component_of[name] = comp
+    languages = test_languages(code.file_module)
+    mixed = tests_beside_code((name, language, component_of[name], files)
+                              for name, (_, language, files) in code.modules.items()
+                              if len(files) > 1 or language in languages)
     out: dict[tuple[str, str], set[str]] = {}
     for source, imports in code.imports.items():
         a = component_of.get(source)
@@ -134,6 +143,8 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
         for imp in imports:
             if imp.external or imp.target == source or imp.target not in code.modules:
                 continue
+            if source in mixed and test_only((imp.file,)):
+                continue  # its tests' (or its build's) alone, as the graph counts it
             b = component_of.get(imp.target)
             if b and b != a:
                 out.setdefault((a, b), set()).update(carriers)
@@ -143,7 +154,7 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
 def _samples_key(root_commit: str, defs: list[ComponentDef], config: CairnConfig) -> str:
     fingerprint = repr((
         sorted((d.name, list(d.paths)) for d in defs), [(lang.name, lang.version) for lang in available_languages()],
-        list(config.ingest.exclude), config.ingest.max_file_bytes,
+        list(config.ingest.exclude), config.ingest.max_file_bytes, DEPENDENCIES_RULE,
     ))
     return root_commit + ":" + hashlib.sha1(fingerprint.encode("utf-8", errors="surrogateescape")).hexdigest()[:16]
 

@@ -150,6 +150,26 @@ def test_a_sample_from_git_objects_equals_the_ingested_graph_at_head(agents_stor
     assert found == component_dependencies(graph) == {("a", "b"): ["a/core.py"], ("b", "a"): ["b/api.py"]}
 
 
+def test_a_sample_leaves_out_tests_and_build_configuration_beside_code_as_the_graph_does(tmp_path):
+    """A test (or a build configuration) beside a component's code imports another component: no dependency of the
+    code in the ingested graph, so none in the periods' samples read from git objects either (they counted it: the
+    trends' "new couplings" would have changed with no change to the code)."""
+    from cairn.ingest.components import declared_components
+    from cairn.ingest.trend_samples import component_dependencies, dependencies_at
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"cairn.toml": '[components]\na = ["a/**"]\nb = ["b/**"]\n', "a/__init__.py": "", "a/core.py": "X = 1\n",
+                 "a/test_core.py": "import b.api\n", "a/setup.py": "import b.api\n", "b/__init__.py": "",
+                 "b/api.py": "import a.core\n"}, message="a and b")
+    store = tmp_path / "store"
+    ingest_into_store(open_store(str(store)), repo.root)
+    graph = open_store(str(store)).load("repo")
+    config = load_config(repo.root)
+    found = dependencies_at(repo.root, "HEAD", declared_components(config.components), config=config)
+    assert found == component_dependencies(graph) == {("b", "a"): ["b/api.py"]}
+
+
 def test_the_dependencies_among_some_files_are_every_pair_with_only_those_carriers(agents_store):
     store, _, _ = agents_store
     from cairn.graph.model import Edge, Rel
