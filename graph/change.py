@@ -89,8 +89,8 @@ class IdentityRole(str, Enum):
     CO_AUTHOR = "co-author"
     REVIEWER = "reviewer"
     PR_AUTHOR = "pr-author"
-    #: named as co-author by a commit GitHub made itself (committer noreply@github.com): a reviewer's suggestion
-    #: applied from the review — GitHub credits its author so — not one who wrote the change
+    #: named as co-author by a commit of review suggestions GitHub made itself (committer noreply@github.com, GitHub's
+    #: subject for one): a reviewer's suggestion applied — GitHub credits its author so — not one who wrote the change
     SUGGESTER = "suggester"
 
     @property

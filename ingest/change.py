@@ -35,6 +35,7 @@ judges the result.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,16 @@ from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
 from cairn.ingest.identities import Classifier
 from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys, trailer_contact
 
-#: One record per commit: author, committer, co-author and reviewer trailers (``trailers``: the history's keys).
-_LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00" + "%x00".join(
+#: One record per commit: author, committer, subject, co-author and reviewer trailers (``trailers``: the history's keys).
+_LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00%s%x00" + "%x00".join(
     f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)" for keys in (CO_AUTHOR_KEYS, REVIEW_KEYS)
 ) + "%x1e"
-#: The committer of the commits GitHub makes itself: a review's suggestions applied, an edit in its web editor.
+#: The committer of the commits GitHub makes itself: a review's suggestions applied, an edit in its web editor, a
+#: squash merge.
 GITHUB_COMMITTER = "noreply@github.com"
+#: The subjects GitHub gives a commit of review suggestions ("Apply suggestions from code review", "Apply suggestion
+#: from @x", "Update tests/test_cells.py"), not a squash merge's ("… (#123)").
+_SUGGESTION_SUBJECT = re.compile(r"^(?:Apply suggestions? |Update \S+$)(?!.*\(#\d+\)$)")
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
@@ -317,9 +322,9 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
     identities: list[Identity] = []
     for record in out.split("\x1e"):
         parts = record.strip("\n").split("\0")
-        if len(parts) < 6:
+        if len(parts) < 7:
             continue
-        an, ae, cn, ce, coauthors, reviewers = parts[:6]
+        an, ae, cn, ce, subject, coauthors, reviewers = parts[:7]
         author = Identity(an, ae, IdentityRole.AUTHOR, IdentityKind(classify.kind(an, ae)))
         identities.append(author)
         if (cn, ce) != (an, ae) and ce != GITHUB_COMMITTER:
@@ -330,9 +335,11 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
             # bot committing is evidence of an agent.
             if author.kind is not IdentityKind.HUMAN or committer.kind is not IdentityKind.HUMAN:
                 identities.append(committer)
-        # the co-authors GitHub names in a commit it made are the authors of review suggestions applied (rich's
-        # "Update tests/test_cells.py", Co-authored-by: Copilot): reviewers of the change, not its writers
-        coauthored = IdentityRole.SUGGESTER if ce == GITHUB_COMMITTER else IdentityRole.CO_AUTHOR
+        # the co-authors GitHub names in a commit of review suggestions it made are the suggestions' authors (rich's
+        # "Update tests/test_cells.py", Co-authored-by: Copilot): reviewers of the change, not its writers (unlike a
+        # squash merge's co-authors, whose commits it squashed)
+        suggested = ce == GITHUB_COMMITTER and _SUGGESTION_SUBJECT.match(subject) is not None
+        coauthored = IdentityRole.SUGGESTER if suggested else IdentityRole.CO_AUTHOR
         identities += _trailer_identities(coauthors, coauthored, classify)
         identities += _trailer_identities(reviewers, IdentityRole.REVIEWER, classify)
     return identities
