@@ -13,40 +13,9 @@ the changed files:
   much as the file's best author) for the file's most frequent reviewer and
   less for fewer reviews, by up to ``REVIEW_COUNT_SHARE`` (a tenth) on a log
   scale: ``1 - 0.1 + 0.1 * log(1 + reviews) / log(1 + most reviews of the
-  file)`` (``review_knowledge``), times how far a review credit of that file
-  stands for knowing it (``review_weight``): fully where the file's changes
-  are reviewed — its review credits per change (``review_coverage``) from
-  ``REVIEWED_SHARE`` (a half) up, as Gerrit's Reviewed-by on every commit —,
-  else as far as the reviewer is one of the area's people, ``log(1 + n) /
-  log(1 + REVIEWER_EVIDENCE)`` of their commits plus touches ``n`` (below),
-  full from ten: one co-author trailer, all someone has there, is 0.29 of an
-  authorship. On pallets/flask, Christian Clauss (two commits and one
-  ``Co-authored-by`` on src/flask/app.py, the only review credit the file
-  ever had, so its "most frequent reviewer") was the first suggestion for
-  app.py at 0.53, on psf/black Samarth D N (no commit; one trailer on a
-  docstring fix of four files of src/black/) came before Jelle Zijlstra for
-  linegen.py (0.60 against 0.56; 60 review credits among its 136 changes).
-  Now Clauss is at 0.36 (still the only one who knows app.py but its
-  author) and Samarth D N at 0.53, below Zijlstra; read live on five
-  commits of black and two of flask, the only other change is another
-  one-trailer person leaving a fifth place (Pedro Mezacasa Muller keeps his
-  second, "reviewed linegen.py (1 review)": he made 5 of its changes). Rescored on the replays'
-  snapshots, nothing of golang/tools and golang/net changes (every change
-  reviewed: coverage over 1 for most files) nor hit@1, MRR and none of
-  flask's and prometheus's merges (hit@3 of prometheus 37.5 -> 38.2 %); 29
-  lists change (flask 22, express 6, prometheus 1), mostly one-trailer
-  people of flask/ ("knows flask/ (1 review of 1 other file)") leaving the
-  fifth place. Rules that lower one review whatever the file lose on the
-  replays, where one review often is the next one's: an absolute scale
-  (full from ten reviews) costs tools 6 points of hit@1 and prometheus's
-  merges 10, the count in the area alone tools 0.5-1.5 and prometheus 1.4-3.5,
-  a review counted as a delivery in the DOA formula 4.5 and 12.5, a floor of
-  0.75 or 0.8 instead of 0.9 tools 1.5-2 and prometheus 0.7-4.8; the
-  coverage alone (prometheus's merges count a merge once and its commits
-  each: 0.07 review credits per change) prometheus 9.7, the people's count
-  of reviews in the area in place of the evidence 1.4-3.5. All of it times
-  ``queries.recency.weight_now`` of their last
-  touch of it (their last change or review), halved every year before the
+  file)`` (``review_knowledge``) times ``review_weight`` (below); all of it
+  times ``queries.recency.weight_now`` of their last touch of it (their last
+  change or review), halved every year before the
   repository's newest commit, as "ask first" weighs it. Replayed on 200
   reviewed commits each of golang/tools and golang/net
   (``bench/reviewers_replay.py``, against the commits' ``Reviewed-by``), the
@@ -55,6 +24,37 @@ the changed files:
   most wrong first suggestions had written much of a file years before and
   moved on, and the real reviewers were maintainers whose work on those
   files was reviewing them;
+* a review credit of a file stands for knowing it (``review_weight``) fully
+  where the file's changes are reviewed — its review credits per change
+  (``review_coverage``) from ``REVIEWED_SHARE`` (a half) up, as Gerrit's
+  Reviewed-by on every commit —, else as far as the reviewer is one of the
+  area's people, ``log(1 + n) / log(1 + REVIEWER_EVIDENCE)`` of their commits
+  plus touches ``n`` (``area_evidence``, below), full from ten: one co-author
+  trailer, all someone has there, is 0.29 of an authorship. On pallets/flask,
+  Christian Clauss (two commits and one ``Co-authored-by`` on
+  src/flask/app.py, the only review credit the file ever had, so its "most
+  frequent reviewer") was the first suggestion for app.py at 0.53, on
+  psf/black Samarth D N (no commit; one trailer on a docstring fix of four
+  files of src/black/) came before Jelle Zijlstra for linegen.py (0.60 against
+  0.56; 60 review credits among its 136 changes). Now Clauss is at 0.36 (still
+  the only one who knows app.py but its author) and Samarth D N at 0.53, below
+  Zijlstra; read live on five commits of black and two of flask, the only
+  other change is another one-trailer person leaving a fifth place (Pedro
+  Mezacasa Muller keeps his second, "reviewed linegen.py (1 review)": he made
+  5 of its changes). Rescored on the replays' snapshots, nothing of
+  golang/tools and golang/net changes (every change reviewed: coverage over 1
+  for most files) nor hit@1, MRR and none of flask's and prometheus's merges
+  (hit@3 of prometheus 37.5 -> 38.2 %); 29 lists change (flask 22, express 6,
+  prometheus 1), mostly one-trailer people of flask/ ("knows flask/ (1 review
+  of 1 other file)") leaving the fifth place. Rules that lower one review
+  whatever the file lose on the replays, where one review often is the next
+  one's: an absolute scale (full from ten reviews) costs tools 6 points of
+  hit@1 and prometheus's merges 10, the count in the area alone tools 0.5-1.5
+  and prometheus 1.4-3.5, a review counted as a delivery in the DOA formula
+  4.5 and 12.5, a floor of 0.75 or 0.8 instead of 0.9 tools 1.5-2 and
+  prometheus 0.7-4.8; the coverage alone (prometheus's merges count a merge
+  once and its commits each: 0.07 review credits per change) prometheus 9.7,
+  the people's count of reviews in the area in place of the evidence 1.4-3.5;
 * knowledge of the other files of a changed file's directory (its package:
   the files the stored modules list there, ``directory_files``) counts too,
   at ``DIRECTORY_KNOWLEDGE`` (0.75) of what the person knows of them, when
