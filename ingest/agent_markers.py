@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from cairn.ingest.lazy_pattern import LazyPattern
+
 if TYPE_CHECKING:
     from cairn.graph.changes import AgentMarker
 
@@ -75,11 +77,11 @@ class MarkerMatcher:
     regular expression when one is there.
     """
 
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | LazyPattern
     agents: list[tuple[str, str]]  # by group index
     keywords: tuple[str, ...]
 
-    def __init__(self, pattern: re.Pattern[str], agents: list[tuple[str, str]], keywords: tuple[str, ...] = KEYWORDS) -> None:
+    def __init__(self, pattern: re.Pattern[str] | LazyPattern, agents: list[tuple[str, str]], keywords: tuple[str, ...] = KEYWORDS) -> None:
         self.pattern = pattern
         self.agents = agents
         self.keywords = keywords
@@ -90,7 +92,8 @@ class MarkerMatcher:
         for marker in configured or ():
             entries.append((re.escape(marker.text), parse_agent(marker.agent)))
         entries.extend(BUILTIN_MARKERS)
-        pattern = re.compile("|".join(f"({regex})" for regex, _ in entries), re.IGNORECASE | re.MULTILINE)
+        # searched only in a message that holds a keyword (most commits none): compiled then
+        pattern = LazyPattern("|".join(f"({regex})" for regex, _ in entries), re.IGNORECASE | re.MULTILINE)
         keywords = tuple(dict.fromkeys([m.text.lower() for m in configured or ()] + list(KEYWORDS)))
         return cls(pattern, [agent for _, agent in entries], keywords)
 

@@ -15,6 +15,7 @@ identity of the merger is no review).
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import compress
 from pathlib import Path
 
 from cairn.graph.people import fold_email, noreply_login
@@ -56,9 +57,11 @@ def co_authors_who_are_authors(log: CommitLog, trailer_only: set[int], raw: list
     author's own (``identities.co_author_is_author``), with those authors — celery's ``blanariu <blanariu@adobe.com>``
     and ``constantinblanariu``. One commit naming it beside someone else's work keeps it apart."""
     authors_of: dict[int, set[int] | None] = {}
+    if not trailer_only:  # (most repositories: no pass over the log's 100k names for nothing)
+        return []
     ends, flat = log.interned_end, log.interned
-    # (one pass over the names, then each trailer's commit by bisection: most commits name their author alone)
-    for at in [at for at, named in enumerate(flat) if named in trailer_only]:
+    # (one pass over the names, made in C, then each trailer's commit by bisection: most commits name their author alone)
+    for at in list(compress(range(len(flat)), map(trailer_only.__contains__, flat))):
         commit = bisect_right(ends, at)
         author, co_author = flat[ends[commit - 1] if commit else 0], flat[at]
         known = authors_of.get(co_author, set())

@@ -52,7 +52,6 @@ import contextlib
 import hashlib
 import json
 import mmap
-import re
 import sys
 import threading
 import zlib
@@ -68,11 +67,12 @@ from cairn.ingest.git import GitError, git
 from cairn.ingest.joined import Joined
 from cairn.ingest.tracked import tracks
 from cairn.ingest.knowledge import KnowsDelta, RecordTable
+from cairn.ingest.lazy_pattern import LazyPattern
 from cairn.ingest.spool import state_path  # (there: an ingest looks for the state before importing this)
 from cairn.ingest.untrusted import RefusedFile, read_checkout_file
 
 FORMAT = "cairn-history-state"
-_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_OBJECT_ID = LazyPattern(r"[0-9a-f]{40}|[0-9a-f]{64}")
 MAGIC = b"cairn-history-state\n"
 #: bumped whenever what is stored changes meaning
 VERSION = 5
@@ -85,9 +85,9 @@ MINING_MODULES = ("commits", "history", "history_people", "history_state", "hist
                   "change_take_back", "trailers")
 #: the modules of the ingest the mining modules import that decide nothing of what a commit contributes: git and file
 #: access, configuration (its values are in the fingerprint), memory, the spool's file names, the layout and owners
-#: (read at HEAD), the trends' code samples (kept apart)
+#: (read at HEAD), the trends' code samples (kept apart), when a pattern is compiled (``lazy_pattern``)
 NOT_MINING = ("git", "untrusted", "tracked", "freed_memory", "config", "config_values", "spool", "files", "components",
-              "codeowners", "trend_samples")
+              "codeowners", "trend_samples", "lazy_pattern")
 
 
 # -- the fingerprint ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
 from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
+from cairn.ingest.lazy_pattern import LazyPattern
 from cairn.ingest.trailers import CO_AUTHOR_KEYS, trailer_contact
 
 #: an unfinished commit's text longer than this is read token by token instead of being kept whole
@@ -50,9 +51,9 @@ _STATUS = frozenset(chr(c) for c in range(128) if chr(c) not in "\nRC")
 _FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
 _SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
 
-_PULL_REQUEST = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
+_PULL_REQUEST = LazyPattern(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 #: the subject GitHub gives a pull request it squashes or rebases: "Fix the parser (#1234)"
-_SQUASHED = re.compile(r"\(#\d+\)$")
+_SQUASHED = LazyPattern(r"\(#\d+\)$")
 if (ADDS, DELIVERIES, LAST, REVIEWS) != (0, 1, 2, 3):  # the records' literal layout below: [adds, deliveries, last, reviews]
     raise ImportError("knowledge's record layout changed: update log_parser")
 

@@ -23,6 +23,7 @@ import re
 from typing import Iterable
 
 from cairn.ingest.identities import is_valid_email, parse_contact
+from cairn.ingest.lazy_pattern import LazyPattern
 
 #: The trailer keys (lower-case) that name a commit's co-authors.
 CO_AUTHOR_KEYS = ("co-authored-by", "co-developed-by")
@@ -36,7 +37,7 @@ def git_trailer_keys(keys: Iterable[str]) -> str:
 
 
 #: A trailer key pasted before the name: "Co-authored-by: Signed-off-by: Jane <…>".
-_PASTED_KEY = re.compile(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)
+_PASTED_KEY = LazyPattern(r"^(?:[A-Za-z]+-)+by:\s*", re.IGNORECASE)  # (no trailer among the new commits: not compiled)
 
 
 def trailer_contact(value: str) -> tuple[str, str] | None:

@@ -30,7 +30,6 @@ from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
-from cairn.queries.explore.package_docs import package_purpose
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
 from cairn.queries.ownership import gone_people, presence
 
@@ -221,6 +220,9 @@ def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any
 
 
 def _package_purpose(root_text: str | None, paths: list[str]) -> tuple[str, str] | None:
+    # (imported here: an ingest computes the cards of the changed components but shows none, so reads no package)
+    from cairn.queries.explore.package_docs import package_purpose
+
     if not root_text:
         return None
     try:

@@ -71,3 +71,18 @@ def test_a_link_out_of_the_checkout_is_never_read(tmp_path):
     (root / "pkg").mkdir(parents=True)
     (root / "pkg/__init__.py").symlink_to(outside)
     assert package_purpose(root.resolve(), "pkg") is None
+
+
+def test_the_card_reads_a_package_only_when_shown_and_an_ingest_imports_no_reader_of_packages(tmp_path):
+    # an ingest computes the cards of the changed components (``api.services.answers``) without showing them
+    import subprocess
+    import sys
+
+    from cairn.queries.explore.card import with_readme_purpose
+
+    code = ("import sys, cairn.queries.explore.card, cairn.api.services.answer_base\n"
+            "print('cairn.queries.explore.package_docs' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == ["False"]
+    write(tmp_path, {"pkg/__init__.py": '"""Parses the widgets of a page."""\n'})
+    card = {"description": None, "purpose_source": None, "paths": ["pkg/**"]}
+    assert with_readme_purpose(card, str(tmp_path))["description"] == "Parses the widgets of a page."
