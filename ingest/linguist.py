@@ -438,7 +438,16 @@ def _exclusion_by_pattern(path: str, first_party: Collection[str]) -> str | None
         found = next((reason for reason, pattern in _EXCLUDED if pattern.search(path)), None)
     if found != "vendored" and named and any(folder not in first_party for folder in named):
         return "vendored"
+    if found == "documentation" and _GO_PACKAGE_IN_DOCS.match(path):
+        return None
     return found
+
+
+#: A Go file right in a top ``doc/`` or ``docs/`` folder, which Linguist calls documentation: Go builds every folder as
+#: a package, and one so named is code that makes documentation (cobra's ``doc`` package, imported as
+#: ``github.com/spf13/cobra/doc`` to write man pages and Markdown); a generated one (swag's ``docs/docs.go``) is
+#: still generated.
+_GO_PACKAGE_IN_DOCS = re.compile(r"[Dd]ocs?/[^/]+\.go\Z")
 
 
 def exclusion(path: str, attributes: Mapping[str, bool] | None = None,
@@ -454,6 +463,8 @@ def exclusion(path: str, attributes: Mapping[str, bool] | None = None,
         if declared is True:
             return reason
         if declared is None and (pattern.search(path) or reason == "vendored" and _named_as_vendored(path, first_party)):
+            if reason == "documentation" and _GO_PACKAGE_IN_DOCS.match(path):
+                continue
             return reason
     return None
 

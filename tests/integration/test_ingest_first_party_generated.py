@@ -34,3 +34,21 @@ def test_ingest_counts_a_cache_module_and_skips_auto_generated_tables(tmp_path):
     result = runner.invoke(app, ["components", "--store", store, "--format", "json"])
     files = {c["name"]: c.get("files") for c in json.loads(result.stdout)["components"]}
     assert files["tables"] == 2, files
+
+
+def test_a_go_package_in_a_top_doc_folder_is_code_and_its_prose_documentation(tmp_path):
+    """cobra's ``doc/`` is a Go package (``github.com/spf13/cobra/doc`` writes man pages and Markdown) that Linguist's
+    ``^docs?/`` took for documentation: its component had no truck factor. Its Markdown stays documentation."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"go.mod": "module example.com/cli\n", "command.go": "package cli\n", "args.go": "package cli\n",
+                 "doc/man_docs.go": 'package doc\n\nimport "example.com/cli"\n\nvar _ = cli.X\n',
+                 "doc/md_docs.go": "package doc\n", "doc/README.md": "# Docs\n\nHow to write docs.\n"},
+                author=("Ada Lovelace", "ada@example.com"), message="start")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--name", "cli", "--format", "json"])
+    assert ingested.exit_code == 0, ingested.output
+    result = runner.invoke(app, ["bus-factor", "--store", store, "--component", "doc", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (doc,) = json.loads(result.stdout)["components"]
+    assert (doc["files"], doc["truck_factor"]) == (2, 1)

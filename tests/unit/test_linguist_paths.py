@@ -17,9 +17,10 @@ PATTERNS = {"vendored": _VENDORED, "generated": _GENERATED, "documentation": _DO
 
 def whole_path_reason(path: str) -> str | None:
     """The first reason whose pattern a search of the whole path finds (a folder ``VENDORED_UNLESS_OWN`` names, with
-    no folder known to be the project's, is vendored)."""
-    return next((why for why, pattern in PATTERNS.items() if pattern.regex.search(path)
-                 or why == "vendored" and VENDORED_UNLESS_OWN.search(path.rpartition("/")[0] + "/")), None)
+    no folder known to be the project's, is vendored; a Go file right in a top ``doc/`` is a package, not documentation)."""
+    why = next((why for why, pattern in PATTERNS.items() if pattern.regex.search(path)
+                or why == "vendored" and VENDORED_UNLESS_OWN.search(path.rpartition("/")[0] + "/")), None)
+    return None if why == "documentation" and re.fullmatch(r"[Dd]ocs?/[^/]+\.go", path) else why
 
 
 def literal_words(pattern: re.Pattern) -> set[str]:
@@ -33,7 +34,7 @@ def tricky_paths() -> list[str]:
     for pattern in PATTERNS.values():
         words |= literal_words(pattern.regex)
     words |= {"cache", "env", "extern", "External", "src", "a", "CHANGES.d", "docs", "Docs", "man", "x.py", "README", "README.md", "min.js", "jquery.js",
-              "bootstrap.min.css", "foo.d.ts", "go.sum", "m_pb2.py", ".github", "gradle", "wrapper"}
+              "bootstrap.min.css", "foo.d.ts", "go.sum", "gw.go", "m_pb2.py", ".github", "gradle", "wrapper"}
     parts = sorted(words)
     paths = set(parts)
     for a, b in itertools.product(parts, repeat=2):
