@@ -278,8 +278,9 @@ def _bot_address(name: str, address: str) -> bool:
     """Whether an address is a bot's by its shape: a noreply address of a bot-shaped login (``BOT_LOGIN_RE``), unless
     the name is a person's whose surname ends in "bot" (``Ryan Talbot <…+ryantalbot@…>``) or is the login written
     so that "bot" is no word of it (``ThatsMrTalbot``; ``OpenTelemetry Bot`` is a bot); another address whose
-    local part is a robot's (``BOT_ADDRESS_RE``), or ends in "bot" under a name whose last word is "Bot" (``pytest bot
-    <pytestbot@gmail.com>``; "Jeroen Bot <jeroen@…>" stays a person)."""
+    local part is a robot's (``BOT_ADDRESS_RE``), or ends in "bot" under a name whose last word is "Bot" or "Robot"
+    (``pytest bot <pytestbot@gmail.com>``, Go's ``Gopher Robot <gobot@golang.org>``; "Jeroen Bot <jeroen@…>" stays a
+    person)."""
     login = noreply_login(address)
     words = fold_name(name).split()
     last = words[-1] if words else ""
@@ -290,8 +291,8 @@ def _bot_address(name: str, address: str) -> bool:
             return last in ("bot", "robot")
         return not (_reads_as_full_name(name) and last.endswith("bot") and last != "bot")
     local = address.partition("@")[0]
-    return BOT_ADDRESS_RE.match(local) is not None or (last == "bot" and len(words) > 1 and BOT_LOGIN_RE.match(local)
-                                                       is not None)
+    return BOT_ADDRESS_RE.match(local) is not None or (last in ("bot", "robot") and len(words) > 1
+                                                       and BOT_LOGIN_RE.match(local) is not None)
 
 
 def is_valid_email(email: str) -> bool:

@@ -71,6 +71,7 @@ def test_bots_by_their_login_or_address_and_the_pi_agent():
     cases = [("Grot (@grafanabot)", "43478413+grafanabot@users.noreply.github.com", "bot"),
              ("OpenTelemetry Bot", "107717825+opentelemetrybot@users.noreply.github.com", "bot"),
              ("Terraform", "robot-vector-vector@datadoghq.com", "bot"), ("pytest bot", "pytestbot@gmail.com", "bot"),
+             ("Gopher Robot", "gobot@golang.org", "bot"),  # Go's Gerrit bot, on golang/net's and tools' trailers
              ("Pi OpenAI GPT-5.5", "noreply@pi.dev", "agent"),
              # people: a surname ending in "bot" in a login, a login beginning with "robot-", a "Bot" by name
              ("Ryan Talbot", "4523072+RyanTalbot@users.noreply.github.com", "human"),
