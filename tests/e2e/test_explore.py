@@ -396,11 +396,10 @@ def test_a_component_with_no_file_the_truck_factor_counts_has_none_not_zero(with
     assert "docs/: no truck factor: none of its files" in drilled and "Knowledge holders of" not in drilled
 
 
-def test_the_components_table_counts_dependencies_where_listing_them_would_fold_names(tmp_path):
-    """Named while they fit; counted when, at 80 columns, every name would be cut over two lines (prometheus)."""
+def _everything_uses_everything(tmp_path, names: list[str]) -> tuple[CliRunner, str]:
+    """A store of a repository whose packages ``names`` each import all the others."""
     from fixtures.gitrepo import GitRepo
 
-    names = [f"component_number_{i:02d}" for i in range(8)]
     files = {f"{n}/__init__.py": "" for n in names}
     files.update({f"{n}/use.py": "".join(f"import {m}\n" for m in names if m != n) for n in names})
     repo = GitRepo(tmp_path / "repo")
@@ -408,6 +407,12 @@ def test_the_components_table_counts_dependencies_where_listing_them_would_fold_
     store = str(tmp_path / "store")
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    return runner, store
+
+
+def test_the_components_table_counts_dependencies_where_listing_them_would_fold_names(tmp_path):
+    """Named while they fit; counted when, at 80 columns, every name would be cut over two lines (prometheus)."""
+    runner, store = _everything_uses_everything(tmp_path, [f"component_number_{i:02d}" for i in range(8)])
     wide = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "400"}).stdout
     assert "component_number_01, component_number_02" in wide and "how many components" not in wide
     narrow = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "80"}).stdout
@@ -419,16 +424,7 @@ def test_the_components_table_counts_dependencies_where_listing_them_would_fold_
 
 def test_the_components_table_counts_dependencies_where_listing_them_would_make_it_twice_as_tall(tmp_path):
     """etcd's 20 components at 80 columns: every name whole, but a name a line, 150 lines; counted, 30."""
-    from fixtures.gitrepo import GitRepo
-
-    names = [f"alpha_{i:02d}" for i in range(8)]
-    files = {f"{n}/__init__.py": "" for n in names}
-    files.update({f"{n}/use.py": "".join(f"import {m}\n" for m in names if m != n) for n in names})
-    repo = GitRepo(tmp_path / "repo")
-    repo.commit(files, message="everything uses everything")
-    store = str(tmp_path / "store")
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    runner, store = _everything_uses_everything(tmp_path, [f"alpha_{i:02d}" for i in range(8)])
     narrow = runner.invoke(app, ["components", "--store", store], env={"COLUMNS": "80"}).stdout
     assert "how many components" in narrow and "alpha_01, alpha_02" not in narrow
     assert len(narrow.splitlines()) < 25
