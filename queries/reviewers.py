@@ -45,8 +45,8 @@ the changed files:
   golang/tools and golang/net changes (every change reviewed: coverage over 1
   for most files) nor hit@1, MRR and none of flask's and prometheus's merges
   (hit@3 of prometheus 37.5 -> 38.2 %); 29 lists change (flask 22, express 6,
-  prometheus 1), mostly one-trailer people of flask/ ("knows flask/ (1 review
-  of 1 other file)") leaving the fifth place. Rules that lower one review
+  prometheus 1), mostly one-trailer people of flask/ ("knows flask/ (1 other
+  file, 1 review)") leaving the fifth place. Rules that lower one review
   whatever the file lose on the replays, where one review often is the next
   one's: an absolute scale (full from ten reviews) costs tools 6 points of
   hit@1 and prometheus's merges 10, the count in the area alone tools 0.5-1.5
@@ -73,8 +73,8 @@ the changed files:
   (248 files), were suggested for its fixes beside the maintainers who wrote
   most of it (a file written alone is all there is to know of it). The
   reason names the directory, the files the person knows there and their
-  reviews of them ("knows gopls/internal/cache/ (12 reviews of 4 other
-  files)", "knows cmd/flux/ (133 other files)"). With it and the count of
+  reviews of them ("knows gopls/internal/cache/ (4 other files, 12
+  reviews)", "knows cmd/flux/ (133 other files)"). With it and the count of
   reviews, the replay's first suggestion was a real reviewer 51.5 % (tools)
   and 74 % (net) of the time, against 46.5 % and 70 % without; one was among
   the first three 67.5 % and 84.5 % (61.5, 79.5), and none was suggested
@@ -603,9 +603,10 @@ def _suggestion(node: Node, cand: _Candidate) -> SuggestedReviewer:
     if path:
         if cand.directory is not None:
             directory, count, reviews = cand.directory
-            what = f"{reviews} review{'s' if reviews != 1 else ''} of " if reviews else ""
+            # ("5 other files, 2 reviews": "2 reviews of 5 other files" read as reviews of each)
+            reviewed = f", {reviews} review{'s' if reviews != 1 else ''}" if reviews else ""
             where = f"{directory}/" if directory else "the top directory"
-            reasons.append(f"knows {where} ({what}{count} other file{'s' if count != 1 else ''})")
+            reasons.append(f"knows {where} ({count} other file{'s' if count != 1 else ''}{reviewed})")
         elif share >= 0.005:
             reasons.append(f"wrote {round(100 * share)} % of {path}")
         elif share > 0:

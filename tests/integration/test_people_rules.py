@@ -371,7 +371,7 @@ def test_the_people_who_review_a_package_know_its_files_they_never_touched():
     ranked = suggest_reviewers(graph, {"gopls/internal/cache/load.go": 20}, ["The Author"])
     assert [r.name for r in ranked] == ["File Author", "Package Reviewer"]  # below who knows the file itself
     assert 0 < ranked[1].score < ranked[0].score
-    assert ranked[1].reasons == ("knows gopls/internal/cache/ (12 reviews of 2 other files)",)
+    assert ranked[1].reasons == ("knows gopls/internal/cache/ (2 other files, 12 reviews)",)
     # nobody still here knows the file itself: who reviews its package is suggested, not the whole repository
     ranked = suggest_reviewers(graph, {"gopls/internal/cache/load.go": 20}, ["File Author"])
     assert [r.name for r in ranked] == ["Package Reviewer"]
