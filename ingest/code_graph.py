@@ -328,10 +328,7 @@ class ImportEdges:
             return imported
         component_of_id, sources, target_ids, kinds = id_component.get, self.sources, self.target_ids, self.kinds
         # the modules whose tests' own imports are left out (none in a JavaScript repository)
-        languages = test_languages(self.code.file_module)
-        mixed = tests_beside_code((name, language, module_component.get(name), files)
-                                  for name, (_, language, files) in self.code.modules.items()
-                                  if len(files) > 1 or language in languages)
+        mixed = modules_beside_tests(self.code, module_component)
         importer_components = list(chain.from_iterable(map(repeat, map(module_component.__getitem__, sources),
                                                            self.counts)))
         if mixed:
@@ -355,6 +352,15 @@ class ImportEdges:
                     kept = [(t, v) for t, v in kept if not test_only(import_files(v) if type(v) is dict else (v[2],))]
                 imported.update((a, component_of_id(t), v["kind"] if type(v) is dict else v[0]) for t, v in kept)
         return imported
+
+
+def modules_beside_tests(code: CodeResult, module_component: Mapping[str, str | None]) -> set[str]:
+    """The modules of ``code`` whose imports made in test or build-configuration files alone are those files' own
+    (``graph.testcode.tests_beside_code``), given each module's component by name."""
+    languages = test_languages(code.file_module)
+    return tests_beside_code((name, language, module_component.get(name), files)
+                             for name, (_, language, files) in code.modules.items()
+                             if len(files) > 1 or language in languages)
 
 
 def import_edges(repo: str, code: CodeResult) -> ImportEdges:

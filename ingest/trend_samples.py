@@ -26,7 +26,7 @@ from cairn.graph.atomic import write_atomic
 from cairn.graph.changes import CodeSample, period_end, period_start
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
 from cairn.graph.store import verifying_skips
-from cairn.graph.testcode import import_files, mixed_modules, test_languages, test_only, tests_beside_code
+from cairn.graph.testcode import import_files, mixed_modules, test_only
 from cairn.ingest.code.extract import ParseCache, available_languages
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.components import ComponentDef, ComponentMap
@@ -119,7 +119,7 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
     component's code left out as the graph leaves them (``graph.testcode``);
     only the component level is kept.
     """
-    from cairn.ingest.code_graph import snapshot_at  # deferred: only when a sample is missing from the cache
+    from cairn.ingest.code_graph import modules_beside_tests, snapshot_at  # deferred: only when a sample is missing
 
     code = snapshot_at(root, commit, config=config, cache=cache).code
     components = ComponentMap(list(defs))
@@ -129,10 +129,7 @@ def dependencies_at(root: Path, commit: str, defs: list[ComponentDef], *, config
         if comp is None and path and not files:  # a Go package dir or namespace package: the dir itself
             comp = components.component_of(path.rstrip("/") + "/")
         component_of[name] = comp
-    languages = test_languages(code.file_module)
-    mixed = tests_beside_code((name, language, component_of[name], files)
-                              for name, (_, language, files) in code.modules.items()
-                              if len(files) > 1 or language in languages)
+    mixed = modules_beside_tests(code, component_of)
     out: dict[tuple[str, str], set[str]] = {}
     for source, imports in code.imports.items():
         a = component_of.get(source)

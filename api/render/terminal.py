@@ -225,12 +225,10 @@ def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[St
         return floors, _cost(floors, order, rows, units, kinds)
     spare = room - fixed - sum(narrowest.values())
     upper = {i: min(want[i], narrowest[i] + spare) for i in order}  # (no column can be wider and the rest fit)
-    cost: dict[int, list[tuple[int, int]]] = {}  # column -> (folds, lines) at each width from its floor up
+    cost: dict[int, list[int]] = {}  # column -> its cost at each width from its floor up
     for i in order:
-        lengths = Counter(n for row in rows for n in _line_lengths(row[i].plain))
-        cost[i] = [(len(units[i]) - bisect_right(units[i], width),
-                    sum(n * -(-length // width) for length, n in lengths.items()))
-                   for width in range(narrowest[i], upper[i] + 1)]
+        lengths = _lengths(rows, i)
+        cost[i] = [_column_cost(i, width, units, lengths, kinds) for width in range(narrowest[i], upper[i] + 1)]
     # each total width reachable so far -> (cost, identifiers' width given up, the widths chosen)
     best: dict[int, tuple[int, int, tuple[int, ...]]] = {fixed: (0, 0, ())}
     for i in order:
@@ -239,8 +237,7 @@ def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[St
             for width in range(narrowest[i], upper[i] + 1):
                 if total + width > room:
                     break
-                folds, lines = cost[i][width - narrowest[i]]
-                key = (spent + FOLD_LINES * folds * _fold_weight(i, kinds) + lines, narrowed + (want[i] - width if kinds[i] == IDENTIFIER else 0),
+                key = (spent + cost[i][width - narrowest[i]], narrowed + (want[i] - width if kinds[i] == IDENTIFIER else 0),
                        (*chosen, width))
                 if total + width not in reached or key[:2] < reached[total + width][:2]:
                     reached[total + width] = key
@@ -252,17 +249,22 @@ def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[St
     return out, best[total][0]
 
 
-def _fold_weight(column: int, kinds: list[str]) -> int:
-    return FIRST_COLUMN_FOLDS if column == 0 and kinds[0] == IDENTIFIER else 1
+def _lengths(rows: list[list[Styled]], column: int) -> Counter[int]:
+    """How many lines of each length the cells of ``column`` hold."""
+    return Counter(n for row in rows for n in _line_lengths(row[column].plain))
+
+
+def _column_cost(column: int, width: int, units: list[list[int]], lengths: Counter[int], kinds: list[str]) -> int:
+    """What ``column`` costs at ``width`` (``_fewest_folds``): ``FOLD_LINES`` a cell folded mid-word
+    (``FIRST_COLUMN_FOLDS`` times as many in the first column's name), and a line each line of the cells takes."""
+    folds = len(units[column]) - bisect_right(units[column], width)
+    weight = FIRST_COLUMN_FOLDS if column == 0 and kinds[0] == IDENTIFIER else 1
+    return FOLD_LINES * folds * weight + sum(n * -(-length // width) for length, n in lengths.items())
 
 
 def _cost(widths: list[int], columns: list[int], rows: list[list[Styled]], units: list[list[int]], kinds: list[str]) -> int:
-    """``_fewest_folds``' cost of ``widths`` over ``columns``: ``FOLD_LINES`` per cell folded mid-word, and the lines."""
-    total = 0
-    for i in columns:
-        total += FOLD_LINES * (len(units[i]) - bisect_right(units[i], widths[i])) * _fold_weight(i, kinds)
-        total += sum(-(-n // widths[i]) for row in rows for n in _line_lengths(row[i].plain))
-    return total
+    """``_fewest_folds``' cost of ``widths`` over ``columns``."""
+    return sum(_column_cost(i, widths[i], units, _lengths(rows, i), kinds) for i in columns)
 
 
 def count(n: int | None, unit: str, plural: str | None = None) -> str:

@@ -211,24 +211,22 @@ def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any
     """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
     inferred to govern it, else what its package says of itself (``package_docs``; read now, from ``root``)."""
     if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
-        readme = _readme_purpose(root, card["paths"])
-        if readme is None:
-            readme = _package_purpose(root, card["paths"])
-        if readme:
-            card["description"], card["purpose_source"] = readme
+        try:
+            checkout = Path(root).resolve() if root else None
+        except OSError:
+            checkout = None
+        if checkout is None:
+            return card
+        found = _readme_purpose(checkout, card["paths"]) or _package_purpose(checkout, card["paths"])
+        if found:
+            card["description"], card["purpose_source"] = found
     return card
 
 
-def _package_purpose(root_text: str | None, paths: list[str]) -> tuple[str, str] | None:
+def _package_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
     # (imported here: an ingest computes the cards of the changed components but shows none, so reads no package)
     from cairn.queries.explore.package_docs import package_purpose
 
-    if not root_text:
-        return None
-    try:
-        root = Path(root_text).resolve()
-    except OSError:
-        return None
     for directory in _component_dirs(paths):
         found = package_purpose(root, directory)
         if found:
@@ -330,25 +328,19 @@ def _component_dirs(paths: list[str]) -> list[str]:
     return dirs
 
 
-def _readme_purpose(root_text: str | None, paths: list[str]) -> tuple[str, str] | None:
-    if not root_text:
-        return None
-    root = Path(root_text)
-    try:
-        root = root.resolve()
-    except OSError:
-        return None
+#: At most this much of a README is read for its first paragraph.
+README_CHARS = 20_000
+
+
+def _readme_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
+    from cairn.queries.explore.package_docs import read_start  # (as ``_package_purpose``)
+
     for directory in _component_dirs(paths):
         if not directory:
             continue  # the repository's own README describes the repository, not the component
         for name in README_NAMES:
-            candidate = root / directory / name
-            try:
-                resolved = candidate.resolve()
-                if not resolved.is_relative_to(root) or not resolved.is_file():
-                    continue
-                text = resolved.read_text(encoding="utf-8", errors="replace")[:20_000]
-            except OSError:
+            text = read_start(root, f"{directory}/{name}", README_CHARS)
+            if text is None:
                 continue
             if _titled_by_a_side_topic(text, directory):
                 continue

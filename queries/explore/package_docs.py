@@ -48,14 +48,15 @@ def package_purpose(root: Path, directory: str) -> tuple[str, str] | None:
     return None
 
 
-def _read(root: Path, relative: str) -> str | None:
-    """The start of a file of the checkout, None when it is not one (or leads out of it through a link)."""
+def read_start(root: Path, relative: str, chars: int = READ_CHARS) -> str | None:
+    """The first ``chars`` characters of a file of the checkout at ``root`` (resolved), None when it is not one (or
+    leads out of it through a link)."""
     try:
         path = (root / relative).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             return None
         with path.open(encoding="utf-8", errors="replace") as handle:
-            return handle.read(READ_CHARS)
+            return handle.read(chars)
     except OSError:
         return None
 
@@ -91,7 +92,7 @@ def _python_docstring(root: Path, directory: str) -> tuple[str, str] | None:
     if directory == "":
         return None  # no package at the root of a repository
     where = _joined(directory, "__init__.py")
-    text = _read(root, where)
+    text = read_start(root, where)
     if not text:
         return None
     match = _PY_DOCSTRING.match(text) or _PY_ONE_LINE.match(text)
@@ -112,7 +113,7 @@ def _go_package_comment(root: Path, directory: str) -> tuple[str, str] | None:
         names.insert(0, "doc.go")
     for name in names[:GO_FILES]:
         where = _joined(directory, name)
-        text = _read(root, where)
+        text = read_start(root, where)
         match = _GO_PACKAGE.search(text or "")
         if match is None:
             continue
@@ -147,7 +148,7 @@ def _comment_above(lines: list[str]) -> list[str]:
 def _rust_crate_doc(root: Path, directory: str) -> tuple[str, str] | None:
     for name in ("src/lib.rs", "src/main.rs", "lib.rs"):
         where = _joined(directory, name)
-        text = _read(root, where)
+        text = read_start(root, where)
         if not text:
             continue
         doc = []
@@ -166,7 +167,7 @@ def _rust_crate_doc(root: Path, directory: str) -> tuple[str, str] | None:
 
 def _package_json(root: Path, directory: str) -> tuple[str, str] | None:
     where = _joined(directory, "package.json")
-    text = _read(root, where)
+    text = read_start(root, where)
     if not text:
         return None
     try:
@@ -181,7 +182,7 @@ def _manifest_description(root: Path, directory: str) -> tuple[str, str] | None:
 
     for name, table in (("Cargo.toml", "package"), ("pyproject.toml", "project")):
         where = _joined(directory, name)
-        text = _read(root, where)
+        text = read_start(root, where)
         if not text:
             continue
         try:
