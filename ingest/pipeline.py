@@ -244,7 +244,7 @@ def ingest_repository(
     for name, package in package_names(root, ((d.name, d.paths) for d in defs), units, listing.all_paths).items():
         graph.node(Label.COMPONENT, name).props["package"] = package
     left_out = mark_truck_factor_scope(graph, listing.attributes, derived.scope if derived is not None else None,
-                                       first_party_folders(listing.all_paths, units))
+                                       partial(first_party_folders, listing.all_paths, units))
     del derived  # (each source file's scope, worked out beside: not held through the history's steps)
     if left_out:
         summary.notes.append("files the truck factor leaves out, as Linguist would: "
