@@ -81,8 +81,9 @@ PATCHED_MODULES = 1000
 FOLD_SHARE = 0.25
 MIN_FOLD = 500
 #: Bumped whenever what is stored changes meaning; a cache of another version is rebuilt. 8: which contents are
-#: generated (``files.content_skip_reason``) changed, and a cached file is not read again to ask.
-VERSION = 8
+#: generated (``files.content_skip_reason``) changed, and a cached file is not read again to ask; 9: so did they again
+#: (a marker a generator holds in a string).
+VERSION = 9
 
 #: (language, parser version, file extension, blob id)
 EntryKey = tuple[str, str, str, str]
