@@ -6,7 +6,8 @@ decision in force inferred to govern it: log4brains' web UI was "We don't want
 the menu scroll position to be changed…", the context of a layout decision,
 where its README says what it is), its modules, what it depends on
 and what depends on it, the external packages it uses (the standard library
-apart: ``stdlib`` on the ExternalPackage node, set at ingest), the decisions that
+apart: ``stdlib`` on the ExternalPackage node, set at ingest; not those only its
+tests or build configurations import beside its code, ``graph.testcode.test_only``), the decisions that
 govern it (explicit links first; an inferred link carries the ``confidence``
 ingest gave it, read through ``graph.decisions.GovernsLink``), who holds its
 knowledge (each holder marked ``active`` or ``gone``, by
@@ -28,6 +29,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.testcode import import_files, mixed_modules, test_only
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
@@ -145,12 +147,15 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
     prefix = node_id(Label.EXTERNAL, graph.repo, "")
     packages = {prefix + n.key: n for n in graph.of_label(Label.EXTERNAL)}  # few: most imports are of modules
     importing = {nid: key for nid, key in module_component.items() if key not in known.imports}
+    # a module's tests' and build configurations' own imports are not what its component uses (``test_only``): trpc's
+    # server "used" vitest and tsdown (whether they are is judged within a component: its modules are enough)
+    mixed = mixed_modules({nid: nodes[nid] for nid in importing}) if importing and packages else set()
     # (the imports of packages alone: after a commit, IMPORTS edges not made yet stay so, ``graph.lazy_imports``)
     for e in graph.edges_into(Rel.IMPORTS, packages) if importing and packages else ():
         tgt = packages.get(e.target)
         if tgt is not None:
             key = importing.get(e.source)
-            if key is not None:
+            if key is not None and not (e.source in mixed and test_only(import_files(e.props))):
                 (standard_library if tgt.props.get("stdlib") else externals)[key][tgt.key] += 1
     for key in comps.keys() & known.imports.keys():
         for package, count in known.imports[key].items():

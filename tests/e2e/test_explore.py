@@ -83,6 +83,29 @@ def test_card_external_packages_and_unknown_component(shop):
     assert "did you mean 'core'" in str(err.value)
 
 
+def test_card_external_packages_leave_out_what_only_tests_and_build_configs_import(tmp_path):
+    """trpc's server card listed vitest, tsdown and the libraries only its tests use (zod, superjson) as packages the
+    server uses; a component of tests alone still lists what its tests import."""
+    from cairn.api.services.ingesting import ingest_into_store
+    from fixtures.gitrepo import GitRepo
+
+    store_dir, root = ingest_shop(tmp_path)
+    GitRepo(root, init=False).commit({
+        "src/shop/api/tests/test_routes.py": "import pytest\nimport responses\nimport requests\nfrom shop.api import routes\n",
+        "src/shop/api/tests/conftest.py": "import hypothesis\n",
+        "src/shop/api/setup.py": "import setuptools\n",
+        "src/shop/api/client.py": "import httpx\n",
+    }, message="api tests and a client")
+    store = open_store(str(store_dir))
+    for ingest in ("after a commit", "cold"):
+        if ingest == "cold":
+            store_dir = tmp_path / "cold"
+            store = open_store(str(store_dir))
+        ingest_into_store(store, root)
+        card = component_card(open_store(str(store_dir)).load("shop"), "api")
+        assert card["external_packages"] == [{"name": "httpx", "imports": 1}, {"name": "requests", "imports": 1}], ingest
+
+
 def test_readme_outside_the_checkout_is_never_read(tmp_path):
     store_dir, root = ingest_shop(tmp_path)
     secret = tmp_path / "secret.md"
