@@ -5,7 +5,8 @@ tools use for tests (``tests/``, ``test/``, ``__tests__/``, ``spec/``,
 ``testdata/``, Go's ``testutil/``, Maven's ``src/test/``, …) or when its file name follows a test
 runner's naming: pytest's ``test_*.py`` / ``*_test.py`` / ``conftest.py``,
 Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
-JavaScript or TypeScript extension), JUnit's ``*Test.java`` / ``*Tests.java``
+JavaScript or TypeScript extension) and the set-up files Jest and Vitest run before the tests (``setupTests.ts``,
+``test-setup.ts``, ``jest.setup.js``, ``vitest.setup.ts``: TanStack Query's 17 packages), JUnit's ``*Test.java`` / ``*Tests.java``
 / ``*IT.java`` (and ``*Test.kt`` … in Kotlin, and any Kotlin file of a Gradle test source set such as
 ``src/jvmTest/``; not a Java one, whose classification predates Kotlin's), and a Rust file of a Cargo package's
 ``benches/`` or ``examples/`` or of cargo-fuzz's ``fuzz_targets/`` (its ``tests/`` are tests by the folder's name). Judged from the path alone: no file is
@@ -59,6 +60,7 @@ _TEST_FILE = re.compile(
     r"(?:^test_.*\.py|.*_test\.py|conftest\.py"
     r"|.*_test\.go"
     r"|.*\.(?:test|spec)\.[cm]?[jt]sx?"
+    r"|(?:[sS]etup[-_]?[tT]ests?|[tT]est[-_]?[sS]etup|(?:jest|vitest)[.-]setup(?:[.-][\w-]+)?)\.[cm]?[jt]sx?"
     r"|.*(?:Test|Tests|IT)\.(?:java|kt))$"
 )
 

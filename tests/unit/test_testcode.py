@@ -16,6 +16,8 @@ from cairn.queries.cochange import cochange_findings
     "src/commonTest/kotlin/x/Helpers.kt", "crates/ignore/tests/gitignore_matched_path_or_any_parents_tests.rs",
     "crates/globset/benches/bench.rs", "crates/grep/examples/simplegrep.rs", "examples/axum-demo/src/main.rs",
     "tokio-stream/fuzz/fuzz_targets/fuzz_stream_map.rs",
+    "setupTests.ts", "web/ui/react-app/src/setupTests.ts", "packages/react-query/test-setup.ts", "ui/jest.setup.js",
+    "vitest.setup.mts", "x/jest-setup.js", "x/setup-tests.tsx", "x/jest.setup.after-env.js",
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)
@@ -27,6 +29,7 @@ def test_test_code_by_directory_or_runner_naming(path):
     "pkg/tests.py", "x/test.go", "src/jvmMain/kotlin/x/Contest.kt",
     "src/androidTest/java/x/Helper.java",  # (a Java file's classification is as it was before Kotlin)
     "src/benches.rs", "crates/cli/src/examples.rs", "docs/examples/demo.py", "benches/run.go",  # (Cargo's folders only)
+    "src/setup.ts", "src/testSetupWizard.ts", "src/setupTestsRunner.go", "src/jest.setup.py",
 ])
 def test_source_named_like_tests_is_not_test_code(path):
     assert not is_test_file(path)
