@@ -13,6 +13,8 @@ machinery) and says which of the analyses were reused, and which fell back.
 
 from __future__ import annotations
 
+import pytest
+
 from cairn.api.bootstrap import open_store
 from cairn.api.services.workspace import cache_dir_for
 from cairn.ingest.cochange import add_changes
@@ -141,6 +143,24 @@ def test_a_merge_that_changes_a_file_its_branch_did_not_credits_its_merger_as_a_
     carol = next(n.id for n in warm.of_label("Person") if n.get("name") == CAROL[0])
     merged = next(n.id for n in warm.of_label("File") if n.key == "web/w.py")
     assert any(e.source == carol and e.target == merged and e.get("reviews") for e in warm.of_type("KNOWS"))
+
+
+@pytest.mark.parametrize("separately", [True, False])
+def test_a_file_made_in_a_merge_and_changed_later_counts_as_on_a_cold_ingest(grown, tmp_path, separately):
+    # the merge itself adds a file no commit of its branch has; it is ingested, then a later commit changes it
+    repo, store = grown
+    branch(repo, "merged-new", repo.head(), [({"core/a3.py": body("a", 31)}, EVE, when(6, 2), [])])
+    env = {"GIT_AUTHOR_NAME": CAROL[0], "GIT_AUTHOR_EMAIL": CAROL[1], "GIT_AUTHOR_DATE": when(6, 3),
+           "GIT_COMMITTER_NAME": CAROL[0], "GIT_COMMITTER_EMAIL": CAROL[1], "GIT_COMMITTER_DATE": when(6, 3)}
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "merged-new", env=env)
+    repo.write({"web/made_in_merge.py": body("m", 30)})
+    repo.git("add", "web/made_in_merge.py")
+    repo.git("commit", "-q", "-m", "Merge pull request #8 from eve-online/feat\n\nFeat", env=env)
+    if separately:
+        assert_same_as_cold(repo.root, store, tmp_path)
+    repo.commit({"web/made_in_merge.py": body("m", 31)}, author=DAVE, date=when(6, 5), message="change the merged file")
+    result, _ = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == []
 
 
 def test_a_branch_forked_below_the_remembered_head_and_newer_than_it_is_added_on_top(grown, tmp_path):
