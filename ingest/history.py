@@ -422,7 +422,8 @@ def mine_history(
             "git skipped rename detection in some large commits (diff.renameLimit): files renamed there start a new history"
         )
     if totals.bad_email:
-        history.notes.append(f"{totals.bad_email} commit(s) with an empty or malformed author e-mail: those authors are matched by name only")
+        history.notes.append(f"{totals.bad_email} commit(s) with an empty, malformed or placeholder author e-mail "
+                             "(none@none): those authors are matched by name only")
     if totals.squashes_without_credit:
         history.notes.append(
             f"{totals.squashes_without_credit} commit(s) with more than {max_coauthors} co-authors (squashes): "

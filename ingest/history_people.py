@@ -22,7 +22,7 @@ from cairn.graph.people import fold_email, noreply_login
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.history_state import LogTotals
 from cairn.ingest.identities import (
-    DeclaredPerson, Identities, Mailmap, check_mailmap, co_author_is_author, is_valid_email,
+    DeclaredPerson, Identities, Mailmap, check_mailmap, co_author_is_author, names_someone,
     logins_from_pull_requests, parse_contact, resolve_identities,
 )
 from cairn.ingest.knowledge import History, PersonHistory
@@ -101,7 +101,7 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
         idx = ids.index.get((name, email))
         if idx is None:
             address = fold_email(email)
-            idx = by_email.get(address) if is_valid_email(address) else None
+            idx = by_email.get(address) if names_someone(address) else None
         if idx is not None and when > committer_time.get(idx, -1):
             committer_time[idx] = when
     position = {i: p for p, i in enumerate(order)}

@@ -12,7 +12,9 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
 2. ``[[people]]`` in cairn.toml: a name and aliases (names, e-mails, ``@logins``)
    that are one person, whatever else says;
 3. the same e-mail address (case-insensitive) is the same person, also when a name holds it as its last word
-   (celery's ``Michael Elsdoerfer michael@elsdoerfer.com <michael@puppetmaster.(none)>``: ``address_in_name``);
+   (celery's ``Michael Elsdoerfer michael@elsdoerfer.com <michael@puppetmaster.(none)>``: ``address_in_name``) —
+   unless it names nobody (``is_placeholder_address``: the ``none@none`` a Mercurial converter gave 14 of scrapy's
+   authors, who were one person "elpolilla" with 420 commits);
 4. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
    ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
    the numeric id;
@@ -297,6 +299,22 @@ def _bot_address(name: str, address: str) -> bool:
 
 def is_valid_email(email: str) -> bool:
     return bool(_EMAIL_RE.match(email))
+
+
+def is_placeholder_address(address: str) -> bool:
+    """Whether an address names nobody: a placeholder for a local part (``PLACEHOLDER_NAMES``) at no mail domain (a
+    word, a machine's own name). Converters from Mercurial and Subversion wrote ``none@none`` for every author they had
+    no address of — 23 of pytest's early authors, 14 of scrapy's (Pablo Hoffman and Daniel Graña among them), 5 of
+    sqlalchemy's — and ``root@localhost`` is any machine's root. Such an address joins no identities (rule 3)."""
+    local, _, domain = address.lower().partition("@")
+    return local in PLACEHOLDER_NAMES and (
+        not _MAIL_DOMAIN.match(domain) or domain.rpartition(".")[2] in _HOST_ONLY_LABELS)
+
+
+def names_someone(address: str) -> bool:
+    """Whether an address (folded) is one person's: valid (``is_valid_email``) and no placeholder
+    (``is_placeholder_address``)."""
+    return is_valid_email(address) and not is_placeholder_address(address)
 
 
 #: A mail domain as a person types it: dotted labels, the last not one a machine names itself by (git's guesses).
@@ -661,7 +679,7 @@ def resolve_identities(
         login = noreply_login(address)
         if login:
             keys.append(("github", login))
-        elif is_valid_email(address):
+        elif names_someone(address):
             keys.append(("email", address))
         written = address_in_name(name)
         if written and written != address:
@@ -804,7 +822,7 @@ def resolve_identities(
         family = _family_name(name_weight, best(name_weight)) if kinds[members[0]] == AGENT else None
         display = (entries[0].name if entries else None) or family or surname_last(
             best(full) or best(name_weight) or "") or best(email_weight) or "(unknown)"
-        valid = {e: w for e, w in email_weight.items() if is_valid_email(e) and not noreply_login(e)}
+        valid = {e: w for e, w in email_weight.items() if names_someone(e) and not noreply_login(e)}
         github = min(logins) if logins else None
         if valid:
             pid = best(valid)

@@ -34,7 +34,7 @@ from typing import Callable
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
-from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author
+from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, is_placeholder_address
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
 from cairn.ingest.lazy_pattern import LazyPattern
 from cairn.ingest.trailers import CO_AUTHOR_KEYS, trailer_contact
@@ -287,7 +287,7 @@ class LogParser:
             previous = oldest_get(author)  # (None: no record credits the author yet)
             if previous is None or when < previous:
                 oldest[author] = when
-            if "@" not in a_email:
+            if "@" not in a_email or "." not in a_email and is_placeholder_address(a_email):
                 counts.bad_email += 1
             if subject.endswith(")") and _SQUASHED.search(subject):
                 counts.squash_merged += 1

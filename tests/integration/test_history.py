@@ -196,7 +196,7 @@ def test_empty_email_malformed_email_and_non_utf8_name(tmp_path):
     assert "Nomail" in names and "Broken" in names
     latin = [ph.person for ph in history.people if ph.person.name.startswith("Jos")]
     assert latin and "\ufffd" in latin[0].name
-    assert any("empty or malformed author e-mail" in n for n in history.notes)
+    assert any("empty, malformed or placeholder author e-mail" in n for n in history.notes)
     assert any("non-UTF-8" in n for n in history.notes)
     nomail = next(i for i, ph in enumerate(history.people) if ph.person.name == "Nomail")
     assert history.people[nomail].person.id == "name:nomail"
@@ -293,3 +293,21 @@ def test_a_trailer_whose_brackets_hold_no_address_makes_no_email(tmp_path):
     assert not any("!" in alias for ph in history.people for alias in ph.person.aliases)
     knows = history.human_knowledge("help.py")
     assert knows[person(history, "finswimmer")].reviews == 1  # Ann's commit, which he co-wrote; not his own
+
+
+def test_authors_a_converter_gave_none_at_none_stay_apart(tmp_path):
+    """scrapy's Mercurial-converted history gave 14 authors (pablo, dgrana, elpolilla …) the address none@none: one
+    person "elpolilla" of 420 commits held their knowledge. A placeholder address joins nobody; a real one still does."""
+    repo = GitRepo(tmp_path / "converted")
+    repo.commit({"a.py": "a = 1\n"}, author=("pablo", "none@none"), message="one")
+    repo.commit({"b.py": "b = 1\n"}, author=("dgrana", "none@none"), message="two")
+    repo.commit({"c.py": "c = 1\n"}, author=("elpolilla", "NONE@none"), message="three")
+    repo.commit({"d.py": "d = 1\n"}, author=("Ann Root", "root@localhost"), message="four")
+    repo.commit({"e.py": "e = 1\n"}, author=("Bo Root", "root@localhost"), message="five")
+    repo.commit({"f.py": "f = 1\n"}, author=("Pablo Hoffman", "pablo@example.com"), message="six")
+    repo.commit({"g.py": "g = 1\n"}, author=("P. Hoffman", "pablo@example.com"), message="seven")
+    history = mine_history(repo.root, IdentitySettings())
+    names = sorted(ph.person.name for ph in history.people)
+    assert names == ["Ann Root", "Bo Root", "Pablo Hoffman", "dgrana", "elpolilla", "pablo"]
+    assert not any("none@none" in ph.person.id or "root@localhost" in ph.person.id for ph in history.people)
+    assert any("5 commit(s) with an empty, malformed or placeholder author e-mail" in n for n in history.notes)
