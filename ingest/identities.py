@@ -197,6 +197,10 @@ BUILTIN_BOTS: tuple[str, ...] = (
     # (dotcom-rendering's and cdk's "theguardian.com continuous integration", GitHub login guardian-ci; Argo CD's
     # "CI <ci@argoproj.com>", co-author of its bot's report commits)
     "* transifex bot", "*continuous integration*", "*-ci@*users.noreply.github.com", "ci", "ci <ci@*>",
+    # JetBrains' TeamCity releasing (ktor's "[maven-release-plugin]" commits), a job on a GitHub-hosted runner under
+    # the runner's own address (excalidraw's "i18n automation <runner@fv-az51….cloudapp.net>"); "Jenkins" is also a
+    # person's name and a machine's, so not it
+    "teamcity*", "runner@*.cloudapp.net", "* automation",
 )
 
 #: The shape of a bot's name: one lower-case token ending in "bot" (prombot, mybot), one CamelCase token ending

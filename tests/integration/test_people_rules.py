@@ -59,6 +59,11 @@ def test_bots_by_the_shape_of_their_name(name, kind):
     ("Ci Zhang", "ci.zhang@example.com", "human"), ("Marcin", "marcin-ci@example.com", "human"),
     ("CI", "ci@argoproj.com", "bot"), ("Cid", "ci@example.com", "human"),  # (Argo CD's; a person's own ci@ address)
     ("Kostas Bairaktaris", "kbairak@transifex.com", "human"),  # a person who works at Transifex
+    ("TeamCity", "no-reply@jetbrains.com", "bot"),  # ktor's release builds ("[maven-release-plugin] …"), 27 commits
+    ("TeamCity", "teamcity@ip-192-168-0-29.us-west-2.compute.internal", "bot"),  # OpenTofu's
+    ("yana-ochen", "yana-ochen@TeamCity", "human"),  # a person committing on a build machine (spring-petclinic)
+    ("i18n automation", "runner@fv-az51.nhi3in4tbx4ehjtltcwuwbwsua.cx.internal.cloudapp.net", "bot"),  # excalidraw
+    ("Ann Runner", "runner@example.com", "human"), ("Jenkins", "jenkins@Jenkinss-MacBook-Pro.local", "human"),
 ])
 def test_service_accounts_by_their_name_or_address(name, email, kind):
     assert Classifier.from_settings().kind(name, email) == kind
