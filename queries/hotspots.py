@@ -9,8 +9,13 @@ Dependabot bumps or a workflow regenerates reports (argo-cd's
 ``docs/snyk/*.html`` led with 141 github-actions commits of 143); size is the
 file's lines now. Each hotspot carries its
 component with that component's truck factor, and the file's top knowledge
-holder (the human author with the highest degree of authorship; none when no
-human authored it, e.g. written only by agents) and whether that person is
+holder (the human author ``who-knows`` lists first: of the file's authors by the
+degree of authorship, the one with the most commits to it — not the highest
+degree, which favours whoever created the file however much others rewrote it
+since: scrapy's ``core/engine.py`` named Pablo Hoffman, of whose lines none is
+left, and TanStack Query's ``query.ts`` Niek Bosch, inactive, above Dominik
+Dorfmeister's 38 commits; none when no human authored it, e.g. written only by
+agents) and whether that person is
 still here (``top_holder_active``, ``top_holder_gone``,
 ``top_holder_last_active``: ``queries.ownership.presence``): where change and
 knowledge risk meet — prometheus's fifth and sixth hotspots, ``tsdb/head.go``
@@ -62,8 +67,9 @@ def parse_since(text: str) -> int:
 
 
 def _top_holders(graph: RepoGraph) -> dict[str, Node]:
-    """File node id -> the human author with the highest degree of authorship of it."""
-    best: dict[str, tuple[float, str, Node]] = {}
+    """File node id -> its first human author as ``who-knows`` orders a file's holders: of its authors (the degree of
+    authorship's rule), the one with the most commits to it, then the latest to change it, then by name."""
+    best: dict[str, tuple[tuple[int, str], str, Node]] = {}
     for edge in graph.of_type(Rel.KNOWS):
         if not edge.get("author") or edge.get("doa") is None:
             continue
@@ -71,10 +77,11 @@ def _top_holders(graph: RepoGraph) -> dict[str, Node]:
         if person.get("kind", "human") != "human":
             continue
         name = str(person.get("name") or person.key)
-        doa = float(edge.get("doa"))
+        # (a delivery is a change after the file's first commit, which its first author made)
+        rank = (int(edge.get("deliveries") or 0) + bool(edge.get("first_authorship")), str(edge.get("last_touch") or ""))
         current = best.get(edge.target)
-        if current is None or (doa, name) > current[:2]:  # higher DOA wins; ties go to the later name, deterministically
-            best[edge.target] = (doa, name, person)
+        if current is None or rank > current[0] or rank == current[0] and name < current[1]:
+            best[edge.target] = (rank, name, person)
     return {target: person for target, (_, _, person) in best.items()}
 
 

@@ -134,3 +134,23 @@ def test_the_hotspots_table_drops_the_date_a_holder_left_before_it_folds_over_li
     assert "(inactive)" in narrow and "2022-07" not in narrow and "score" not in narrow
     wide = shown(160)
     assert "Donald Stufft (inactive since 2022-07)" in wide and "score" in wide and "(inactive)" not in wide
+
+
+def test_the_top_holder_is_the_author_who_knows_lists_first_not_the_files_creator(tmp_path):
+    """The degree of authorship favours whoever created a file however much others changed it since: TanStack Query's
+    ``query.ts`` named Niek Bosch (inactive) above Dominik Dorfmeister's 38 commits, while ``who-knows`` lists Dominik
+    first. Of the file's authors, the one with the most commits to it is its top holder, as who-knows orders them."""
+    from cairn.queries.who_knows import who_knows
+
+    carol, dan = ("Carol Creator", "carol@example.com"), ("Dan Developer", "dan@example.com")
+    repo = GitRepo(tmp_path / "repo")
+    for i in range(4):
+        repo.commit({"src/core/engine.py": _text(60, i)}, author=carol, date=f"2023-01-{i + 1:02d}T00:00:00+00:00")
+    for i in range(4, 9):
+        repo.commit({"src/core/engine.py": _text(60, i)}, author=dan, date=f"2024-01-{i + 1:02d}T00:00:00+00:00")
+    ingest_into_store(open_store(str(tmp_path / "store")), repo.root)
+    graph = open_store(str(tmp_path / "store")).load("repo")
+    doa = {graph.nodes[e.source].get("name"): (e.get("doa"), e.get("author")) for e in graph.of_type("KNOWS")}
+    assert doa[carol[0]][0] > doa[dan[0]][0] and doa[carol[0]][1] and doa[dan[0]][1]  # both authors, Carol's degree higher
+    [row] = hotspots(graph)["hotspots"]
+    assert row["top_holder"] == dan[0] == who_knows(graph, ["src/core/engine.py"])["paths"][0]["holders"][0]["person"]
