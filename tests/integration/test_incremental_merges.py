@@ -35,6 +35,16 @@ def branch(repo, name: str, fork: str, commits: list[tuple[dict, tuple[str, str]
     repo.git("checkout", "-q", "main")
 
 
+def merge_editing(repo, name: str, files: dict[str, str], message: str) -> None:
+    """Carol merges branch ``name`` and writes ``files`` in the merge commit itself (what neither parent has)."""
+    env = {"GIT_AUTHOR_NAME": CAROL[0], "GIT_AUTHOR_EMAIL": CAROL[1], "GIT_AUTHOR_DATE": when(6, 3),
+           "GIT_COMMITTER_NAME": CAROL[0], "GIT_COMMITTER_EMAIL": CAROL[1], "GIT_COMMITTER_DATE": when(6, 3)}
+    repo.git("merge", "-q", "--no-ff", "--no-commit", name, env=env)
+    repo.write(files)
+    repo.git("add", *files)
+    repo.git("commit", "-q", "-m", message, env=env)
+
+
 def before(repo, date: str) -> str:
     return repo.git("rev-list", "--max-count=1", f"--before={date}", "HEAD")
 
@@ -131,12 +141,7 @@ def test_a_merge_that_changes_a_file_its_branch_did_not_credits_its_merger_as_a_
     # file in (its merger reviewed it), so that file's knowledge is worked out again though no record of it changed
     repo, store = grown
     branch(repo, "fix", repo.head(), [({"core/a2.py": body("a", 30)}, EVE, when(6, 2), [])])
-    env = {"GIT_AUTHOR_NAME": CAROL[0], "GIT_AUTHOR_EMAIL": CAROL[1], "GIT_AUTHOR_DATE": when(6, 3),
-           "GIT_COMMITTER_NAME": CAROL[0], "GIT_COMMITTER_EMAIL": CAROL[1], "GIT_COMMITTER_DATE": when(6, 3)}
-    repo.git("merge", "-q", "--no-ff", "--no-commit", "fix", env=env)
-    repo.write({"web/w.py": body("w", 30)})
-    repo.git("add", "web/w.py")
-    repo.git("commit", "-q", "-m", "Merge pull request #7 from eve-online/fix\n\nFix", env=env)
+    merge_editing(repo, "fix", {"web/w.py": body("w", 30)}, "Merge pull request #7 from eve-online/fix\n\nFix")
     assert how_read(repo.root, store) == ("incremental", 2, True)
     result, warm = assert_same_as_cold(repo.root, store, tmp_path)
     assert read_notes(result) == []
@@ -150,12 +155,8 @@ def test_a_file_made_in_a_merge_and_changed_later_counts_as_on_a_cold_ingest(gro
     # the merge itself adds a file no commit of its branch has; it is ingested, then a later commit changes it
     repo, store = grown
     branch(repo, "merged-new", repo.head(), [({"core/a3.py": body("a", 31)}, EVE, when(6, 2), [])])
-    env = {"GIT_AUTHOR_NAME": CAROL[0], "GIT_AUTHOR_EMAIL": CAROL[1], "GIT_AUTHOR_DATE": when(6, 3),
-           "GIT_COMMITTER_NAME": CAROL[0], "GIT_COMMITTER_EMAIL": CAROL[1], "GIT_COMMITTER_DATE": when(6, 3)}
-    repo.git("merge", "-q", "--no-ff", "--no-commit", "merged-new", env=env)
-    repo.write({"web/made_in_merge.py": body("m", 30)})
-    repo.git("add", "web/made_in_merge.py")
-    repo.git("commit", "-q", "-m", "Merge pull request #8 from eve-online/feat\n\nFeat", env=env)
+    merge_editing(repo, "merged-new", {"web/made_in_merge.py": body("m", 30)},
+                  "Merge pull request #8 from eve-online/feat\n\nFeat")
     if separately:
         assert_same_as_cold(repo.root, store, tmp_path)
     repo.commit({"web/made_in_merge.py": body("m", 31)}, author=DAVE, date=when(6, 5), message="change the merged file")
