@@ -42,7 +42,12 @@ dotcom-rendering's ``ab-testing/``) or tests, examples or documentation:
 hermes' ``tools/`` holds the crates ``integration-test`` and ``test-framework``
 (200 files), application-services' ``components/support/`` the compiler
 ``nimbus-fml`` beside 26 small crates, retrofit's ``retrofit-adapters/`` the
-``rxjava`` adapters;
+``rxjava`` adapters; a build unit that is an umbrella (next to no code of its own besides its build scripts, the code
+in its units) holding a tenth of the code or more is split so too, its subfolders holding build units of their own
+being parts as well, split in turn: ktor's ``ktor-server/`` (a wrapper artifact over its Gradle modules: 887 files, one
+component) gives ``ktor-server-core``, ``ktor-server-netty`` … and ``ktor-server-plugins/`` gives
+``ktor-server-auth``, ``ktor-server-sessions`` … its small plugins staying together under its name, while
+dotcom-rendering's ``ab-testing/`` (4.5 % of the code) stays one part (``UMBRELLA_SHARE``);
 a layout folder at the top (``src``) of a root build unit beside build units of their own that hold most of the
 code is that unit's sources, one component named after the repository (clap's ``src/`` beside ``clap_builder/``,
 ``clap_derive/`` …);
@@ -133,6 +138,14 @@ SMALL_PACKAGES_TOGETHER = frozenset({"internal", "libs", "lib"})
 #: 10–100). Below it a module is one part, as its maintainers name it: golang/tools' ``gopls`` (33 %), the language
 #: server, opentelemetry-collector's ``pdata`` (31 %), crossplane's ``apis`` (30 %).
 LARGE_MODULE_SHARE = 0.4
+#: A build unit holding next to no code of its own (``_an_umbrella``: a stub, a linter's configuration besides its build
+#: scripts) whose code lies in the build units below it is an umbrella, and when it holds this share of the code or
+#: more its units are the parts, as its maintainers name them: ktor's ``ktor-server/`` (a wrapper artifact depending on
+#: its modules, 33 % of the code) is ``ktor-server-core``, ``ktor-server-netty``, ``ktor-server-cio`` … not one
+#: component of 887 files. A smaller one is one part, as its maintainers name it: dotcom-rendering's ``ab-testing/``
+#: (4.5 %), "the AB Test framework" of five small packages; ktor's ``ktor-serialization/`` (2 %) beside its formats.
+UMBRELLA_SHARE = 0.1
+UMBRELLA_OWN_FILES = 2
 #: A folder of a version, named with its parent's: Go's major version folders (etcd's ``client/v3``, the module
 #: ``go.etcd.io/etcd/client/v3``, was "v3"), an API's (``apis/v1beta1``).
 VERSION_FOLDER = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
@@ -429,7 +442,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             code = code_below.get((), 0)
             if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
                 numbered_only = _numbered_parts(top_path, members, tested, own)
-                large = [] if numbered_only else _large_units(top_path, members, units, tested, own)
+                large = [] if numbered_only else _large_units(top_path, members, units, tested, own, code_below,
+                                                                  source_paths)
                 module = not numbered_only and not large and _a_large_go_module(top_path, code_below, units,
                                                                                   source_paths)
                 if not numbered_only and not large and not module:
@@ -594,19 +608,54 @@ def _numbered_parts(path: list[str], members: list[list[str]], tested: frozenset
 
 
 def _large_units(path: list[str], members: list[list[str]], units: frozenset[str], tested: frozenset[str],
-                 own: frozenset[str]) -> list[str]:
+                 own: frozenset[str], code_below: dict[tuple[str, ...], int], source_paths: list[str]) -> list[str]:
     """The subfolders of the folder ``path`` (holding the files of ``members``) that are build units with at least
     ``MIN_INTERNAL_PACKAGE_FILES`` source files, when two or more of its subfolders are build units, it is no build
-    unit itself (dotcom-rendering's ``ab-testing/``, a workspace of its own, is one part of that repository), and it is
-    no test, example, documentation or vendored folder, nor one whose code is not "the code" (vite's ``playground/``)."""
+    unit itself unless an umbrella (``_an_umbrella``: dotcom-rendering's ``ab-testing/``, a workspace of its own, is one
+    part of that repository; ktor's ``ktor-server/`` is its modules), and it is no test, example, documentation or
+    vendored folder, nor one whose code is not "the code" (vite's ``playground/``). An umbrella's subfolders holding
+    two or more build units (ktor's ``ktor-server/ktor-server-plugins/``, a group of modules, no module) are parts
+    too, split in turn."""
     below = len(path)
     files: Counter[str] = Counter(d[below] for d in members if len(d) > below)
     physical = "/".join(path)
     subunits = [name for name in files if f"{physical}/{name}" in units]
-    if len(subunits) < 2 or physical in units or is_test_directory(path, tested) or any(map(NOT_THE_CODE.search, path)) \
+    if len(subunits) < 2 or is_test_directory(path, tested) or any(map(NOT_THE_CODE.search, path)) \
             or exclusion(physical + "/_", first_party=own) is not None:
         return []
+    if physical in units:
+        if not _an_umbrella(path, units, code_below, source_paths):
+            return []
+        subunits += [name for name in files if name not in subunits and _units_directly_in(f"{physical}/{name}", units) >= 2]
     return [name for name in subunits if files[name] >= MIN_INTERNAL_PACKAGE_FILES]
+
+
+def _units_directly_in(folder: str, units: frozenset[str]) -> int:
+    """How many of the build ``units`` are subfolders of ``folder``."""
+    return sum(1 for unit in units if unit.startswith(folder + "/") and "/" not in unit[len(folder) + 1:])
+
+
+def _an_umbrella(path: list[str], units: frozenset[str], code_below: dict[tuple[str, ...], int],
+                 source_paths: list[str]) -> bool:
+    """Whether the build unit ``path`` is an umbrella: no more than ``UMBRELLA_OWN_FILES`` of the source files below it
+    lie in no build unit below it (its build scripts aside), and it holds ``UMBRELLA_SHARE`` of the code or more
+    (``code_below``)."""
+    code = code_below.get((), 0)
+    if not code or code_below.get(tuple(path), 0) < UMBRELLA_SHARE * code:
+        return False
+    physical = "/".join(path)
+    own_files = 0
+    for source in source_paths:
+        if not source.startswith(physical + "/"):
+            continue
+        folder, _, name = source.rpartition("/")
+        while folder != physical and folder not in units:
+            folder = folder.rpartition("/")[0]
+        if folder == physical and name not in BUILD_MANIFESTS:
+            own_files += 1
+            if own_files > UMBRELLA_OWN_FILES:
+                return False
+    return True
 
 
 def _qualified(path: list[str], prefix: list[str], taken: dict[str, object], source_paths: list[str]) -> str:

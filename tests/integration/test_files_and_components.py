@@ -454,3 +454,42 @@ def test_a_version_folder_is_named_with_its_parent():
     versioned = ["cmd/etcd/v2/main.go", "cmd/etcd/v2/flags.go", "auth/a.go", "auth/b.go", "lib/v2/auth/c.go",
                  "lib/v2/store/d.go"]
     assert [c.name for c in infer_components(versioned, "etcd")] == ["auth", "etcd", "lib/v2/auth", "store"]
+
+
+def test_a_large_umbrella_build_unit_is_its_modules_named_as_its_maintainers_name_them(tmp_path):
+    # ktor: ktor-server/build.gradle.kts is a wrapper artifact with no code (a Stub.kt) over its Gradle modules
+    # ktor-server-core, ktor-server-netty … and the group ktor-server-plugins/ of plugin modules: it was one component
+    def module(folder, files, package="io.ktor"):
+        return {f"{folder}/build.gradle.kts": "plugins { id(\"ktorbuild.project.library\") }\n"} | {
+            f"{folder}/common/src/{package.replace('.', '/')}/F{i}.kt": f"package {package}\n" for i in range(files)}
+    server = {"ktor-server/build.gradle.kts": "dependencies { api(projects.ktorServerCore) }\n",
+              "ktor-server/common/src/Stub.kt": "package io.ktor.server\n"}
+    server |= module("ktor-server/ktor-server-core", 30) | module("ktor-server/ktor-server-netty", 12)
+    server |= module("ktor-server/ktor-server-tomcat", 3)
+    plugins = "ktor-server/ktor-server-plugins"
+    server |= module(f"{plugins}/ktor-server-auth", 14) | module(f"{plugins}/ktor-server-cors", 3)
+    server |= module(f"{plugins}/ktor-server-hsts", 2)
+    # a small umbrella is one part (dotcom-rendering's ab-testing/, ktor's ktor-serialization/), and so is a unit
+    # with code of its own beside its submodules (ktor-http/ beside ktor-http-cio/)
+    serialization = "ktor-shared/ktor-serialization"
+    shared = {f"{serialization}/build.gradle.kts": ""} | module(f"{serialization}/ktor-serialization-gson", 5)
+    shared |= module(f"{serialization}/ktor-serialization-jackson", 6) | module("ktor-shared/ktor-websockets", 10)
+    http = module("ktor-http", 30) | module("ktor-http/ktor-http-cio", 12) | module("ktor-http/ktor-http-fmt", 12)
+    others = module("ktor-io", 40) | module("ktor-utils", 25)
+    repo = GitRepo(tmp_path / "ktor")
+    repo.commit({**server, **shared, **http, **others, "settings.gradle.kts": "rootProject.name = \"ktor\"\n",
+                 "build.gradle.kts": ""}, message="init")
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    part_of = {result.graph.nodes[e.source].key: result.graph.nodes[e.target].key
+               for e in result.graph.of_type(Rel.PART_OF) if result.graph.nodes[e.source].label == Label.FILE}
+    component = {path: part_of.get(path) for path in server}
+    assert component["ktor-server/ktor-server-core/common/src/io/ktor/F1.kt"] == "ktor-server-core"
+    assert component["ktor-server/ktor-server-netty/common/src/io/ktor/F1.kt"] == "ktor-server-netty"
+    # the group of plugin modules is a part in turn, its large modules split out as any folder of build units' are
+    assert component[f"{plugins}/ktor-server-auth/common/src/io/ktor/F1.kt"] == "ktor-server-auth"
+    assert component[f"{plugins}/ktor-server-cors/common/src/io/ktor/F1.kt"] == "ktor-server-plugins"
+    # small modules and the wrapper's own files stay together under its name
+    assert [component[p] for p in ("ktor-server/ktor-server-tomcat/common/src/io/ktor/F1.kt",
+                                   "ktor-server/common/src/Stub.kt", "ktor-server/build.gradle.kts")] == ["ktor-server"] * 3
+    assert {part_of[p] for p in shared if p.startswith(serialization)} == {"ktor-serialization"}
+    assert {part_of[p] for p in http} == {"ktor-http"}
