@@ -116,9 +116,10 @@ def _scope_line(scope: dict[str, Any]) -> str:
 
 
 def _component_name(component: dict[str, Any]) -> str:
-    """A component's name, with the component it is nested in unless the name says it already (``discovery/aws``)."""
+    """A component's name, with the component it is nested in unless the name says it already (``discovery/aws``,
+    ktor's ``ktor-server-netty`` in ``ktor-server``)."""
     name, parent = component["name"], component.get("parent")
-    return name if not parent or name.startswith(parent + "/") else f"{name} (in {parent})"
+    return name if not parent or name.startswith((parent + "/", parent + "-")) else f"{name} (in {parent})"
 
 
 def _print_tables(report: dict[str, Any]) -> None:

@@ -27,3 +27,15 @@ def test_an_owner_linked_to_no_commit_author_says_so_per_owner():
 def test_as_many_owners_as_components_keep_a_line_per_component():
     lines = _owner_drift_lines([component("api", ["@ann"]), component("web", ["@bo"])])
     assert len(lines) == 2 and "declared owners without knowledge of api:" in lines[0] and "@bo" in lines[1]
+
+
+def test_a_nested_components_name_says_its_parent_unless_the_name_already_does():
+    """ktor's ``ktor-server-servlet-jakarta (in ktor-server)`` folded mid-word at 80 columns for a parent its name
+    already begins with; ``discovery/aws`` says ``discovery`` as well; ``netty`` or ``ktor-serverless`` does not."""
+    from cairn.api.commands.ownership import _component_name
+
+    assert _component_name({"name": "ktor-server-netty", "parent": "ktor-server"}) == "ktor-server-netty"
+    assert _component_name({"name": "discovery/aws", "parent": "discovery"}) == "discovery/aws"
+    assert _component_name({"name": "netty", "parent": "ktor-server"}) == "netty (in ktor-server)"
+    assert _component_name({"name": "ktor-serverless", "parent": "ktor-server"}) == "ktor-serverless (in ktor-server)"
+    assert _component_name({"name": "web", "parent": None}) == "web"
