@@ -371,9 +371,10 @@ def _own_mentions(word: re.Pattern[str], low: str, names: frozenset[str]) -> int
 
 @lru_cache(maxsize=4096)
 def _word_pattern(name: str) -> re.Pattern[str]:
-    """A component's (lower-case) name as a word of prose."""
+    """A component's (lower-case) name as a word of prose; not a path's folder (followed by "/") nor an address's
+    scheme (``http://example.com``: scrapy's SEP-003 gives its example items five, no word about ``scrapy/http``)."""
     word = re.escape(name)
-    return re.compile(word + r"(?<![\w./-]" + word + r")(?![\w/-])")  # (followed by "/": a path's folder)
+    return re.compile(word + r"(?<![\w./-]" + word + r")(?![\w/-]|://)")
 
 
 @lru_cache(maxsize=4096)
