@@ -27,7 +27,12 @@ React Router's ``decisions/``) or most are named by the date they were written (
 which are discussions; and Kubernetes Enhancement Proposals, ``keps``: kueue's ``keps/NNNN-slug/README.md`` with
 their ``kep.yaml``), and, whatever its name, a folder of three documents or more numbered as records in a series are
 (``NNN-slug.md``, three digits or more: Loki's Loki Improvement Documents, ``lids/0001-Introduction.md``; not a
-tutorial's ``01-intro.md`` chapters) when most of its documents state a status, and the numbered records directly in any folder
+tutorial's ``01-intro.md`` chapters), or numbered as the proposals of a series its project names, by the series' name
+and three digits or more (``PREFIX-NNN``: scrapy's Scrapy Enhancement Proposals ``sep/sep-001.rst``, NetworkX's
+``nxeps/nxep-0002.rst``, Python's ``pep-0008.rst``; not ibc-go's ``ics27-requirements.md``, a standard's number in a
+document's name), when most of its documents state a status — a key line, a field, or the row of a table of fields
+(``_STATUS_LINE``: scrapy's SEPs open on a reStructuredText simple table, ``Status   Final``); cometbft's
+``rfc-100-….md`` state none —, and the numbered records directly in any folder
 (``adr-118-mempool-lanes.md``: cometbft keeps its in
 ``docs/references/architecture``). In a folder named ``architecture`` a
 record may be numbered without the ``adr`` prefix, by three digits or more
@@ -37,7 +42,8 @@ chapters, ``01_introduction.md``). Every
 included) except ``README``/``index`` pages and templates (``template.md``,
 ``adr-template.md``, ``0000-template.md``; not
 ``0007-use-jinja-as-template-engine.md``); in the root and the documentation
-folders, only the numbered records directly in them are. A numbered folder inside a decision folder is one
+folders, only the numbered records directly in them are, and the proposals of a series there, three or more most of
+which state a status (conda keeps its CEPs at its top, ``cep-0001.md`` …, beside its README). A numbered folder inside a decision folder is one
 record, its ``README``/``index`` page the record's text (flux2's ``rfcs/0001-authorization/README.md``); the
 documents a record links in the folder beside it named as it is are its chapters, not records (``reading``: OpenTofu's
 ``rfc/20241206-oci-registries/1-oci-primer.md`` … of ``rfc/20241206-oci-registries.md``). Records are Markdown or
@@ -104,8 +110,13 @@ _RECORD_FOLDER_NAME = LazyPattern(r"(?:[\w.]+[-_])?adrs?|(?:architecture[-_])?de
 #: flux2's ``rfcs``, React Router's ``decisions``): decision records when most of its documents state a status (``* Status: Accepted``), not a folder of
 #: design notes (gopls' ``doc/design``, application-services' ``docs/design``) or of discussions (cometbft's RFCs).
 _DESIGN_FOLDER_NAME = LazyPattern(r"designs?|design[-_]docs?|rfcs?|decisions|decision[-_]logs?", re.I)
-#: A status stated near a document's top: a key line (``* Status: Accepted``, ``- **Status:** draft``) or front matter.
-_STATUS_LINE = LazyPattern(r"^\W{0,6}status\s*(?:(?:\*\*|__)\s*)?:", re.I | re.M)
+#: A status stated near a document's top: a key line (``* Status: Accepted``, ``- **Status:** draft``), a field
+#: (``:Status: Final``) or front matter; or the row of a table of fields: a reStructuredText simple table's
+#: (``Status   Final``: the columns part at two spaces or more; scrapy's SEPs), a grid or Markdown table's
+#: (``| Status | Draft |``), an HTML table's (``<tr><td> Status </td><td> Accepted </td></tr>``: conda's CEPs).
+_STATUS_LINE = LazyPattern(r"^\W{0,6}status\s*(?:(?:\*\*|__)\s*)?:|^status[ \t]{2,}\S"
+                           r"|^\|[ \t]*(?:\*\*|__)?status(?:\*\*|__)?[ \t]*\|"
+                           r"|<t[dh]>\s*(?:<(?:b|strong)>\s*)?status\s*(?:</(?:b|strong)>\s*)?</t[dh]>", re.I | re.M)
 #: A document numbered as a record in a series is, by three digits or more before its slug (Loki's
 #: ``lids/0001-Introduction.md``); not a tutorial's two-digit chapters (``01-intro.md``) nor a version (``v1.2.md``).
 _SERIES_RECORD = LazyPattern(r"\d{3,}[-_.][^\W\d_].*", re.I)
@@ -113,6 +124,12 @@ _SERIES_RECORD = LazyPattern(r"\d{3,}[-_.][^\W\d_].*", re.I)
 #: ``.changelog/v1.2.0/bug-fixes/2799-remove-openssl-dep.md``, Vector's ``changelog.d``), release notes, migration guides.
 _NOT_SERIES_PART = LazyPattern(r"\.?(?:change[-_]?logs?|changes|unreleased|release[-_]?notes|releases?|news"
                                r"|migrations?|migration[-_]guides?|upgrad(?:e|es|ing)(?:[-_]guides?)?)(?:\.d)?", re.I)
+#: A proposal numbered in a series its project names, by three digits or more after the series' name: scrapy's
+#: Scrapy Enhancement Proposals ``sep/sep-001.rst``, Python's ``pep-0008.rst``, NetworkX's ``nxep-0002.rst``, conda's
+#: ``cep-0001.md``. A folder holding three of one series is a series of records when most of its documents state a
+#: status (cometbft's ``rfc-100-….md`` state none: discussions); not a version (``v1.2.3``), nor a standard's number
+#: in a document's name (ibc-go's ``ics27-requirements.md``: two digits), nor one-digit chapters (``Step1.md``).
+_PROPOSAL_RECORD = LazyPattern(r"(?P<series>[a-z]{2,6})[-_ ]?(?P<number>\d{3,})(?:[-_.][^\W_].*)?", re.I)
 #: How many such documents make a folder a series of records (when most of its documents state a status).
 SERIES_LENGTH = 3
 #: A record that is a folder of its own, its text the folder's README (flux2's ``rfcs/0001-authorization/README.md``,
@@ -197,7 +214,7 @@ def states_statuses(root: Path, folder: str, *, head: int = 4096, most: int = 40
         names = sorted(os.listdir(base))
     except OSError:
         return False
-    documents = stating = 0
+    documents = []
     for name in names:
         path = base / name
         if is_record_folder(name) and not path.is_symlink() and path.is_dir():  # (flux2's rfcs/0001-x/README.md)
@@ -207,6 +224,15 @@ def states_statuses(root: Path, folder: str, *, head: int = 4096, most: int = 40
         if not dot or "." + extension.lower() not in RECORD_EXTENSIONS or is_template(stem) or (
                 stem.lower() in NOT_DECISIONS and path.parent == base):
             continue
+        documents.append(path)
+    return _most_state_statuses(documents, head=head, most=most)
+
+
+def _most_state_statuses(documents: Iterable[Path], *, head: int = 4096, most: int = 40) -> bool:
+    """Whether most of ``documents`` (three at least) state a status near their top (``_STATUS_LINE``), reading the
+    first ``head`` bytes of at most ``most`` of them; a symbolic link or what is no file is passed over."""
+    read = stating = 0
+    for path in documents:
         if path.is_symlink() or not path.is_file():
             continue
         try:
@@ -214,11 +240,11 @@ def states_statuses(root: Path, folder: str, *, head: int = 4096, most: int = 40
                 top = fh.read(head).decode("utf-8", errors="replace")
         except OSError:
             continue
-        documents += 1
+        read += 1
         stating += _STATUS_LINE.search(top) is not None
-        if documents == most:
+        if read == most:
             break
-    return stating >= 3 and 2 * stating >= documents
+    return stating >= 3 and 2 * stating >= read
 
 
 def dated_records(root: Path, folder: str) -> bool:
@@ -251,6 +277,7 @@ def nested_adr_folders(paths: Iterable[str]) -> list[str]:
     examples (log4brains' ``packages/core/integration-tests/ro-project/docs/adr`` is its tests' sample project)."""
     found = set()
     series: dict[str, int] = {}  # folder -> its documents numbered as records are (``0001-introduction``)
+    proposals: dict[tuple[str, str], int] = {}  # (folder, series) -> its proposals so numbered (``sep-001``)
     nested, not_project_part = _nested_patterns()
     for path in paths:
         if "/doc" in path:  # (most paths are not: one substring test each)
@@ -271,6 +298,12 @@ def nested_adr_folders(paths: Iterable[str]) -> list[str]:
                 found.add(parent)
             elif _SERIES_RECORD.fullmatch(stem) and not is_template(stem):
                 series[folder] = series.get(folder, 0) + 1
+            elif (proposal := _PROPOSAL_RECORD.fullmatch(stem)) is not None:
+                key = (folder, proposal.group("series").lower())  # (one series: sep-001 … sep-020)
+                proposals[key] = proposals.get(key, 0) + 1
+    for (folder, _), count in proposals.items():
+        if count >= SERIES_LENGTH:
+            series[folder] = max(series.get(folder, 0), count)
     found.update(folder for folder, count in series.items()
                  if count >= SERIES_LENGTH and not any(_NOT_SERIES_PART.fullmatch(part) for part in folder.split("/")))
     return sorted(f for f in found if not any(not_project_part.search(part) for part in f.split("/")))
@@ -353,33 +386,50 @@ def is_record_folder(name: str) -> bool:
     return _RECORD_IN_FOLDER.fullmatch(name) is not None and not is_template(name)
 
 
+def proposal_name(stem: str) -> tuple[str, int] | None:
+    """The series and number a proposal's file name gives (``sep-001`` → ("sep", 1), ``nxep-0002`` → ("nxep", 2)),
+    or None when it is not named so."""
+    m = _PROPOSAL_RECORD.fullmatch(stem)
+    return (m.group("series"), int(m.group("number"))) if m else None
+
+
 def is_template(stem: str) -> bool:
     """Whether a file name (without extension) names an ADR template rather than a record."""
     return _TEMPLATE.fullmatch(stem) is not None
 
 
 def root_records(root: Path) -> list[str]:
-    """Numbered decision records kept at the repository root (``adr-001-use-x.md``)."""
+    """Numbered decision records kept at the repository root (``adr-001-use-x.md``, conda's ``cep-0001.md``)."""
     return numbered_records(root, "")
 
 
 def numbered_records(root: Path, folder: str) -> list[str]:
     """Numbered decision records directly in ``folder`` (repository-relative, "" for the root), as
-    repository-relative paths."""
+    repository-relative paths: records numbered so (``adr-001-use-x``), and the proposals of a series there, three at
+    least, most of which state a status (conda keeps its Conda Enhancement Proposals at its top, ``cep-0001.md`` …,
+    each with a table of fields whose ``Status`` row says where it stands), not the other documents beside them."""
     base = root / folder if folder else root
     try:
         names = sorted(os.listdir(base))  # the check for changes asks on every ingest: most folders do not exist
     except OSError:
         return []
     out = []
+    proposals: dict[str, list[str]] = {}  # series -> its documents' names
     for name in names:
         stem, dot, extension = name.rpartition(".")
-        if dot and "." + extension.lower() in RECORD_EXTENSIONS and _is_numbered_record(folder, stem):
+        if not dot or "." + extension.lower() not in RECORD_EXTENSIONS:
+            continue
+        if _is_numbered_record(folder, stem):
             if not (base / name).is_symlink() and (base / name).is_file():
-                out.append(f"{folder}/{name}" if folder else name)
+                out.append(name)
+        elif (proposal := _PROPOSAL_RECORD.fullmatch(stem)) is not None:
+            proposals.setdefault(proposal.group("series").lower(), []).append(name)
+    for series in proposals.values():
+        if len(series) >= SERIES_LENGTH and _most_state_statuses(base / name for name in series):
+            out += [name for name in series if not (base / name).is_symlink() and (base / name).is_file()]
     if out and folder and (base.is_symlink() or not _inside(root, folder)):
         return []
-    return out
+    return [f"{folder}/{name}" if folder else name for name in sorted(out)]
 
 
 def adr_files(root: Path, folder: str) -> list[str]:

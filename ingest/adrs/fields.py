@@ -33,7 +33,7 @@ STATUS_PRIORITY = ("superseded", "deprecated", "rejected", "amended", "accepted"
 STATUS_WORDS: dict[str, str] = {
     "partly superseded": "amended", "partially superseded": "amended", "superseded": "superseded",
     "superceded": "superseded", "replaced": "superseded", "deprecated": "deprecated", "reverted": "deprecated",
-    "withdrawn": "deprecated", "obsolete": "deprecated", "defunct": "deprecated", "retired": "deprecated", "abandoned": "deprecated",
+    "withdrawn": "deprecated", "obsolete": "deprecated", "archived": "deprecated", "discarded": "deprecated", "defunct": "deprecated", "retired": "deprecated", "abandoned": "deprecated",
     "rejected": "rejected", "declined": "rejected", "refused": "rejected", "amended": "amended",
     "accepted": "accepted", "approved": "accepted", "adopted": "accepted", "agreed": "accepted",
     "decided": "accepted", "decided not to": "rejected", "decided against": "rejected", "implemented": "accepted", "done": "accepted", "active": "accepted", "final": "accepted",
@@ -51,7 +51,11 @@ RELATION_PHRASES = (
     ("superseded by", "superseded_by"), ("superceded by", "superseded_by"), ("replaced by", "superseded_by"),
     ("supersedes", "supersedes"), ("supercedes", "supersedes"), ("replaces", "supersedes"),
     ("amended by", "amended_by"), ("amends", "amends"),
+    # a proposal series' words (scrapy's SEPs: "Obsoleted by :ref:`sep-008`", "Obsoletes :doc:`sep-001`", and once
+    # "Obsolete by")
+    ("obsoleted by", "superseded_by"), ("obsolete by", "superseded_by"), ("obsoletes", "supersedes"),
 )
+_RELATION_PHRASE_KEYS = frozenset(phrase for phrase, _ in RELATION_PHRASES)
 _RELATION_LINE = LazyPattern(r"^\W{0,3}(" + "|".join(re.escape(p) for p, _ in RELATION_PHRASES) + r")\b\s*:?\s*(.*)$", re.I)
 _TITLE_PREFIX = LazyPattern(
     r"^\s*\[?\s*(?:(?:architecture\s+decision\s+record|adr|decision\s+record|rfc|kep)\s*[-_#:]?\s*)?"
@@ -171,6 +175,22 @@ def fallback_status(lines: list[str]) -> str:
     plain = re.sub(r"^\W*status\W*:\s*", "", plain, flags=re.I)
     word = re.sub(r"[^\w\s-]", "", plain).strip().lower()
     return " ".join(word.split()[:3]) or "unknown"
+
+
+#: A field naming records a proposal relates to (``Obsoletes: …``; a PEP's ``Superseded-By: 3000``, ``Replaces: 246``).
+_RELATION_FIELD = LazyPattern(r"^(?P<key>[A-Za-z][A-Za-z _-]{4,20}?)\s*:\s*(?P<value>\S.*)$")
+
+
+def relation_fields(lines: list[str]) -> list[tuple[str, str, str | None]]:
+    """The references of the fields among a record's field lines (Markdown source, ``Key: value``) whose key is a
+    relation's phrase (``Obsoletes: [sep-001](sep-001), [sep-002](sep-002)``, ``Superseded-By: 3000``); a line of prose
+    that begins so ("Supersedes the decision …") is no field."""
+    found = []
+    for line in lines:
+        m = _RELATION_FIELD.match(line)
+        if m and " ".join(re.split(r"[-_ ]+", m.group("key").lower())) in _RELATION_PHRASE_KEYS:
+            found += relation_refs(f"{m.group('key').replace('-', ' ').replace('_', ' ')} {m.group('value')}")
+    return found
 
 
 def relation_refs(line: str) -> list[tuple[str, str, str | None]]:

@@ -21,6 +21,16 @@ pattern-matching the whole file:
   (numbered by the issue; a date at the title's start is not part of it);
 * Cosmos / Tendermint (cosmos-sdk, ibc-go, cometbft): a ``## Changelog``
   section of dated entries, the earliest of which dates the record;
+* a project's numbered proposals (``PREFIX-NNN``: scrapy's SEPs, conda's CEPs,
+  NetworkX's NXEPs, PEPs): their fields in a table or field list before the
+  first section (``Status``, ``Created``; ``Obsoletes`` / ``Superseded-By`` /
+  ``Replaces`` naming the records they relate to, and a status "Obsoleted by
+  :ref:`sep-008`" is a supersession as "Superseded by" is); the number is the
+  file's (scrapy's ``sep-002.rst`` says "SEP 3" in its table), the title the
+  heading's without the series' label ("SEP-008 - Item Loaders": the heading
+  names what was built, the table's ``Title`` what was first proposed, "Item
+  Parsers"), or the ``Title`` field when the heading does not carry the label
+  (a PEP's fields have no heading above them, its first section is "Abstract");
 * MADR 3 / 4: front matter ``status``, ``date``, ``deciders`` /
   ``decision-makers``, ``consulted``, ``informed``; Cairn's own optional keys
   ``components``, ``supersedes``, ``superseded-by``, ``amends``, ``amended-by``
@@ -50,9 +60,10 @@ import yaml
 
 from cairn.ingest.adrs.fields import (
     as_list, as_text, changelog_date, clean_title, date_slug, dated_number, dedupe, fallback_status, file_number, first_of, lists_statuses,
-    one_line, parse_date, people_list, read_status, relation_refs, relations_in_prose, split_tags, status_of_folder,
+    one_line, parse_date, people_list, read_status, relation_fields, relation_refs, relations_in_prose, split_tags,
+    status_of_folder,
 )
-from cairn.ingest.adrs.discovery import RECORD_PAGES, is_record_folder
+from cairn.ingest.adrs.discovery import RECORD_PAGES, is_record_folder, proposal_name
 from cairn.ingest.adrs.markdown import Document, commonmark
 from cairn.ingest.adrs.records import MAX_ADR_BYTES, RELATIONS, RST_EXTENSIONS, AdrFormatError, ComponentLink, Decision, RawRule
 from cairn.ingest.untrusted_yaml import UnsafeYaml, load_yaml
@@ -107,12 +118,18 @@ def parse_decision(path: str, raw: bytes) -> Decision:
 
     # Title and number
     # a front matter's title is the record's (Thanos' proposals have no heading of their own above an "# Alternatives")
-    title_raw = _front_title(as_text(meta.get("title")), doc.h1) or doc.h1 or doc.first_heading or stem
+    proposal = proposal_name(stem)
+    heading = doc.h1 or doc.first_heading
+    if proposal is not None and not (heading and _proposal_label(proposal).match(heading)):
+        heading = _field(doc.field_lines(), "title") or heading  # (a PEP's fields have no heading above them)
+    title_raw = _front_title(as_text(meta.get("title")), doc.h1) or heading or stem
+    if proposal is not None and (label := _proposal_label(proposal).match(title_raw)) and label.end() < len(title_raw):
+        title_raw = title_raw[label.end():]
     decision.title, title_number = clean_title(title_raw)
     if _PLACEHOLDER_TITLE.fullmatch(decision.title) and title_raw != stem:
         decision.title = _title_of_name(stem)
     slug_date = date_slug(stem)
-    number_in_name = dated_number(stem) if slug_date else file_number(stem)
+    number_in_name = dated_number(stem) if slug_date else proposal[1] if proposal else file_number(stem)
     decision.number = number_in_name if number_in_name is not None else title_number
 
     # Metadata from bullets / key lines / front matter (front matter wins)
@@ -148,6 +165,7 @@ def parse_decision(path: str, raw: bytes) -> Decision:
         status = "accepted"
     decision.status = status
     decision.references += relations
+    decision.references += relation_fields(doc.field_lines())  # (``Obsoletes: :doc:`sep-001```, a field of its own)
     links_section = doc.section("links") or []
     for line in links_section:
         decision.references += relation_refs(line)
@@ -201,6 +219,22 @@ def parse_decision(path: str, raw: bytes) -> Decision:
 #: The KEP template's "# Neat Enhancement Idea", left so in four of argo-cd's proposals.
 _PLACEHOLDER_TITLE = re.compile(r"\W*(?:(?:(?:adr|decision|record|rfc)\s+)?(?:short\s+)?title(?:\s+of\s+(?:the\s+)?"
                                 r"(?:adr|decision|record|rfc))?|neat[-\s]enhancement[-\s]idea)\W*", re.I)
+
+
+def _proposal_label(proposal: tuple[str, int]) -> re.Pattern[str]:
+    """The label a proposal's heading opens with, its series and number, and what parts it from the title:
+    "SEP-001 - ", "SEP-012: ", "NXEP 2 — ", "PEP 8 -- "."""
+    series, number = proposal
+    return re.compile(rf"\s*{re.escape(series)}\s*[-_#]?\s*0*{number}(?!\d)\s*(?:[.:)\-–—]+\s*|\s+|$)", re.I)
+
+
+def _field(lines: list[str], key: str) -> str | None:
+    """The value of the first ``Key: value`` line among ``lines`` whose key is ``key``."""
+    for line in lines:
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() == key and value.strip():
+            return value.strip()
+    return None
 
 
 def _title_of_name(stem: str) -> str:

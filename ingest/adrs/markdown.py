@@ -2,8 +2,11 @@
 
 ``Document`` collects the first-level title, the sections (their lines and
 paragraphs), the ``Key: value`` lines before the first section (MADR 2 /
-log4brains metadata bullets), ```` ```cairn ```` blocks (rules) and the inline
-code spans; ``split_inline`` gives one line's plain text and links.
+log4brains metadata bullets; and the rows of a table of fields there, a
+Markdown table's ``| Status | Draft |`` or an HTML table's
+``<tr><td> Status </td><td> Accepted </td></tr>``, as conda's Enhancement
+Proposals give theirs), ```` ```cairn ```` blocks (rules) and the inline code
+spans; ``split_inline`` gives one line's plain text and links.
 """
 
 from __future__ import annotations
@@ -112,6 +115,8 @@ class Document:
                     self.cairn_blocks.append(((tok.map[0] if tok.map else 0) + line_offset, tok.content))
                 texts.append(tok.content)
             elif tok.type == "html_block":
+                if current is None:  # (a table of fields: conda's CEPs)
+                    self.preamble += html_table_fields(tok.content)
                 continue
         self.text = "\n".join(texts)
 
@@ -134,10 +139,14 @@ class Document:
                 return ([head] if head else []) + list(lines)
         return None
 
+    def field_lines(self) -> list[str]:
+        """The lines before the first section, a Markdown table's rows of two cells as ``Key: value`` lines."""
+        return [table_row_field(line) or line for line in self.preamble]
+
     def key_lines(self) -> dict[str, list[str]]:
         """``Key: value`` lines (bullets, bold keys, plain lines) before the first section."""
         out: dict[str, list[str]] = {}
-        for line in (part.rstrip() for whole in self.preamble for part in _NEXT_BOLD_KEY.split(whole)):
+        for line in (part.rstrip() for whole in self.field_lines() for part in _NEXT_BOLD_KEY.split(whole)):
             m = META_LINE.match(line)
             if not m:
                 continue
@@ -158,6 +167,38 @@ class Document:
             if not META_LINE.match(paragraph):
                 return shorten(paragraph)
         return None
+
+
+#: What parts an HTML table's rows and cells (the cells' tags themselves), and any other tag.
+_HTML_ROW = LazyPattern(r"<tr\b[^>]*>", re.I)
+_HTML_CELL = LazyPattern(r"</?t[dh]\b[^>]*>|</tr\s*>", re.I)
+_HTML_TAG = LazyPattern(r"<[^<>]*>")
+
+
+def html_table_fields(html: str) -> list[str]:
+    """The rows of two cells of an HTML table as ``Key: value`` lines, their tags left out and their entities read
+    (``<tr><td> Author(s) </td><td> Jannis &lt;j@x.com&gt;</td></tr>`` → ``Author(s): Jannis <j@x.com>``); nothing for
+    another block. Split on the tags, not matched across them: the block is a stranger's."""
+    from html import unescape
+
+    fields = []
+    for row in _HTML_ROW.split(html)[1:]:
+        cells = [" ".join(unescape(_HTML_TAG.sub("", cell)).split()) for cell in _HTML_CELL.split(row)]
+        cells = [cell for cell in cells if cell]
+        if len(cells) == 2:
+            fields.append(f"{cells[0]}: {cells[1]}")
+    return fields
+
+
+def table_row_field(line: str) -> str | None:
+    """A Markdown table's row of two cells as a ``Key: value`` line (``| **Status** | Draft |`` → ``**Status**:
+    Draft``); None for another line."""
+    if not line.startswith("|"):
+        return None
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    if len(cells) != 2 or not cells[0] or not cells[1] or set(cells[1]) <= set("-: "):
+        return None
+    return f"{cells[0]}: {cells[1]}"
 
 
 def without_comments(text: str) -> str:

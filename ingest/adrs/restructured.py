@@ -6,7 +6,9 @@ Open edX keeps its decisions this way in hundreds of repositories (OEP-19:
 many Sphinx-documented projects. ``RstDocument`` fills what
 ``markdown.Document`` holds — the title, the sections with their lines and
 paragraphs, the field list before the first section (``:Status: Accepted``,
-``:Deciders: …``), ``.. code-block:: cairn`` blocks and the inline literals —
+``:Deciders: …``; or a table of two columns there, each row a field: scrapy's
+Scrapy Enhancement Proposals open on a simple table, ``Status   Obsoleted by
+:ref:`sep-008```), ``.. code-block:: cairn`` blocks and the inline literals —
 so that one reader (``formats.parse_decision``) reads both. Each line is given
 in Markdown (a reference as ``[text](target)``), the form the fields' readers
 (``fields.read_status``, ``fields.relation_refs``) take.
@@ -43,6 +45,9 @@ _TITLED_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 _CAIRN_DIRECTIVE = re.compile(r"^\s*\.\.\s+(?:code-block|code|sourcecode)::\s*cairn\s*$", re.I)
 #: A field's name alone on a paragraph's first line, its value below it (a section title missing its underline).
 _FIELD_WORDS = frozenset({"status", "date", "deciders"})
+#: A row of a simple table of fields docutils could not read as one, a line of a paragraph before the first section:
+#: the field's name, two spaces or more, its value (scrapy's ``sep-003.rst``, whose table's border is one column wide).
+_FIELD_ROW = re.compile(r"^(?P<key>[A-Za-z][\w-]*(?: [a-z]+)?)[ \t]{2,}(?P<value>\S.*)$")
 _SKIPPED = ("system_message", "comment", "target", "substitution_definition", "pending", "raw")
 
 
@@ -137,6 +142,8 @@ class RstDocument(Document):
             if isinstance(child, (nodes.docinfo, nodes.field_list)) and current is None:
                 self._fields(child)
                 continue
+            if isinstance(child, nodes.table) and current is None and self._table_fields(child):
+                continue
             if isinstance(child, nodes.literal_block):
                 classes = [c.lower() for c in child.get("classes", [])]
                 if "cairn" in classes:
@@ -150,6 +157,8 @@ class RstDocument(Document):
                 lines = [ln.strip() for ln in markdown.split("\n") if ln.strip()]
                 if current is None and len(lines) > 1 and lines[0].lower() in _FIELD_WORDS:
                     lines = [f"{lines[0]}: {' '.join(lines[1:])}"]  # "Status" over "**Draft**", no underline
+                elif current is None and len(lines) > 1 and all(map(_FIELD_ROW.match, lines[:2])):
+                    lines = [_field_of_row(line) for line in lines]  # (a table's rows, not prose: two at least)
                 (current[3] if current is not None else self.preamble).extend(lines)
                 if not in_list and plain:
                     (current[4] if current is not None else self.preamble_paragraphs).append(plain)
@@ -171,6 +180,22 @@ class RstDocument(Document):
             line = f"{key}: {' '.join(value.split())}"
             self.preamble.append(line)
             self._texts.append(line)
+
+    def _table_fields(self, table: Any) -> bool:
+        """A table of two columns before the first section, each row a field (``SEP  1``, ``Status  Final``): its rows
+        as ``Key: value`` preamble lines. False, nothing read, for another table."""
+        nodes = self._nodes_module
+        rows = list(table.findall(nodes.row))
+        if not rows or any(len(row.children) != 2 for row in rows):
+            return False
+        for key_entry, value_entry in (row.children for row in rows):
+            key = " ".join(key_entry.astext().split())
+            value = " ".join(" ".join(self._inline(paragraph)[0] for paragraph in value_entry.findall(nodes.paragraph)).split())
+            if key and value:
+                line = f"{key}: {value}"
+                self.preamble.append(line)
+                self._texts.append(line)
+        return True
 
     def _inline(self, node: Any) -> tuple[str, str]:
         """(Markdown, plain text) of a text element: references as ``[text](target)``, literals as code spans."""
@@ -200,3 +225,10 @@ class RstDocument(Document):
                 plain.append(text)
             else:  # emphasis, strong, a reference with no target …: their text
                 self._inline_into(child, markdown, plain)
+
+
+def _field_of_row(line: str) -> str:
+    """A line that is a row of fields docutils could not read as a table (``Status   Obsolete by …``) as a field,
+    ``Status: Obsolete by …``; another line as it is."""
+    m = _FIELD_ROW.match(line)
+    return f"{m.group('key')}: {m.group('value')}" if m else line

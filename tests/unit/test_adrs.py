@@ -938,6 +938,40 @@ def test_prose_alone_links_a_component_only_when_the_record_keeps_coming_back_to
     assert infer_components(title, {"component": ["pkg/component/**"]}) == []
 
 
+def test_a_url_s_scheme_is_no_mention_of_the_component_named_so():
+    # scrapy's SEP-003 (nested items) gives its example items five addresses, "http://example.com": no word about
+    # scrapy/http
+    from cairn.ingest.adrs.components import infer_components
+    from cairn.ingest.adrs.records import Decision
+
+    components = {"http": ["scrapy/http/**"], "item": ["scrapy/item/**"]}
+    text = "An item field holds an item. " * 3 + 'Supplier(url="http://example.com"). ' * 5
+    links = {c.name: c.evidence for c in infer_components(Decision(path="p.rst", title="Nested", text=text), components)}
+    assert links == {"item": ["named 6× in the text"]}
+    text += "The http component retries. " * 5
+    links = {c.name: c.evidence for c in infer_components(Decision(path="p.rst", title="Nested", text=text), components)}
+    assert links["http"] == ["named 5× in the text"]
+
+
+def test_a_title_naming_one_of_what_a_folder_named_in_the_plural_holds_names_it():
+    # scrapy's "Spider name" is about scrapy/spiders, Vector's "AWS S3 source" about src/sources; a title's plural is
+    # a kind, not the folder named in the singular (OpenTofu's "OCI Registries" are no registry client of its own)
+    from cairn.ingest.adrs.components import infer_components
+    from cairn.ingest.adrs.records import Decision
+
+    components = {"spiders": ["scrapy/spiders/**"], "sources": ["src/sources/**"], "policies": ["pkg/policies/**"],
+                  "registry": ["internal/registry/**"], "access": ["pkg/access/**"]}
+
+    def linked(title: str) -> dict[str, list[str]]:
+        return {c.name: c.evidence for c in infer_components(Decision(path="p.md", title=title, text="Text."), components)}
+
+    assert linked("Spider name") == {"spiders": ["named in the title"]}
+    assert linked("AWS S3 source") == {"sources": ["named in the title"]}
+    assert linked("Retention policy") == {"policies": ["named in the title"]}
+    assert linked("Providers from OCI Registries") == {}
+    assert linked("Acces, spidery sourced policys") == {}  # (other words)
+
+
 def test_a_mention_right_after_another_components_name_is_that_ones():
     # Argo CD's ApplicationSet plugin generator says "controller" seven times, four of them "ApplicationSet controller"
     # (applicationset/, not controller/)
