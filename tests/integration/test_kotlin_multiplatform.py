@@ -63,3 +63,62 @@ def test_a_half_changed_alone_names_the_other_without_saying_no_import_connects_
     found = {f["target"]: f["message"] for f in report["findings"] if f["kind"] == "co-change"}
     assert f"{COMMON}/Crypto.kt" in found  # its usual partner, untouched
     assert "no import connects them" not in found[f"{COMMON}/Crypto.kt"]
+
+
+MOVE_TOML = """\
+[components]
+app = ["app/**"]
+base = ["base/**"]
+helpers = ["helpers/**"]
+
+[[rules]]
+id = "app-not-on-base-helpers"
+kind = "forbidden"
+from = ["app"]
+to = ["module:io.k.base.WaitUtils"]
+"""
+
+
+def _test_file(n: int, extra: str = "") -> str:
+    return (f"package io.k.app\n\nimport io.k.base.*\nimport io.k.helpers.*\n\n"
+            f"class Test{n} : TestBase() {{ suspend fun t() = waitForCondition() }}\n{extra}")
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory):
+    """ktor's 4434c02851: WaitUtils.kt moves into a package the tests already star-import, one test changed with it."""
+    base = tmp_path_factory.mktemp("moved")
+    repo = GitRepo(base / "repo")
+    repo.commit({"cairn.toml": MOVE_TOML,
+                 "base/src/io/k/base/Base.kt": "package io.k.base\n\nopen class TestBase\n",
+                 "helpers/src/io/k/helpers/WaitUtils.kt": "package io.k.helpers\n\nsuspend fun waitForCondition() {}\n",
+                 "helpers/src/io/k/helpers/Other.kt": "package io.k.helpers\n\nclass Other\n",  # the package stays
+                 **{f"app/src/io/k/app/Test{n}.kt": _test_file(n) for n in (1, 2, 3)}}, message="start")
+    start = repo.head()
+    repo.git("mv", "helpers/src/io/k/helpers/WaitUtils.kt", "base/src/io/k/base/WaitUtils.kt")
+    repo.commit({"base/src/io/k/base/WaitUtils.kt": "package io.k.base\n\nsuspend fun waitForCondition() {}\n",
+                 "app/src/io/k/app/Test1.kt": _test_file(1, "val more = 1\n")}, message="move WaitUtils")
+    store = open_store(str(base / "store"))
+    ingest_into_store(store, repo.root)
+    graph = store.load("repo")
+    return analyse(graph, change_from_refs(graph, repo.root, start, repo.head()))
+
+
+def test_edges_an_unchanged_import_now_reaches_are_marked_reached_not_written(moved):
+    edges = {(e.source, e.target): e.reached for e in moved.new_edges}
+    assert edges == {("io.k.app.Test1", "io.k.base.WaitUtils"): False,  # in the file the change touched
+                     ("io.k.app.Test2", "io.k.base.WaitUtils"): True, ("io.k.app.Test3", "io.k.base.WaitUtils"): True}
+    from cairn.api.render.pr_comment import pr_markdown
+    markdown = pr_markdown(moved)
+    assert "1 new import edge(s) between modules" in markdown
+    assert ("2 import edge(s) from 2 file(s) this change does not touch reach `io.k.base.WaitUtils` through imports "
+            "already there") in markdown
+
+
+def test_a_rule_the_reached_imports_break_is_said_once(moved):
+    found = [f for f in moved.findings if f.rule == "app-not-on-base-helpers"]
+    assert [(f.source, f.file) for f in found] == [("io.k.app.Test1", "app/src/io/k/app/Test1.kt"),
+                                                   ("io.k.app.Test2", "app/src/io/k/app/Test2.kt")]
+    assert "Test1.kt, which" not in found[0].message
+    assert found[1].message.endswith("(through an import already in app/src/io/k/app/Test2.kt, which this change does "
+                                     "not touch; 1 more unchanged file(s) reach it the same way)")
