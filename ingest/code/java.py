@@ -51,8 +51,8 @@ file's own package.
   reference to a Kotlin class); a Java class of that name wins. Kotlin's ``import a.b.*`` keeps the files of
   ``a.b`` declaring a name the file uses (``kotlin.USES``: its identifiers, so a top-level function called or an
   extension used counts as a class named does), each resolved as ``import a.b.name`` would be. Kotlin's
-  same-package names used without an import are not read (no edge). Its external names are squashed from the package an import names
-  (``kotlin_external_group``: ``okio.Buffer`` → ``okio``).
+  same-package names used without an import are not read (no edge). Its external names are squashed from the
+  package an import names (``kotlin_external_group``: ``okio.Buffer`` → ``okio``).
 * An import naming a missing class of a repository package (generated code
   such as ``R`` or ``BuildConfig``) is dropped, not made external.
 * External names are squashed to the first two segments (``org.slf4j``,

@@ -153,14 +153,15 @@ def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
                 declared.add(facade)
                 imports.append(RawImport(facade, node.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
         else:
-            found = _declared_names(node) if kind in _DECLARATIONS or kind == "property_declaration" else _misparsed(node)
-            for name, at in found:
+            declaration = kind in _DECLARATIONS or kind == "property_declaration"
+            for name, at in _declared_names(node) if declaration else _misparsed(node):
                 if name and name not in declared:
                     declared.add(name)
                     imports.append(RawImport(name, at.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
     if wildcard:
         used = {n.text for n in cursor.captures(root).get("name", ()) if n.start_byte >= headers_end}
-        imports.append(RawImport(USES, 0, RUNTIME, names=tuple(sorted({n.decode("utf-8", "replace").strip("`") for n in used}))))
+        names = {n.decode("utf-8", "replace").strip("`") for n in used}
+        imports.append(RawImport(USES, 0, RUNTIME, names=tuple(sorted(names))))
     return imports, package, count_syntax_errors(root)
 
 
