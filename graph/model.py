@@ -334,7 +334,12 @@ class BareEdge(SlottedEdge):
 
 class DependsEdge(SlottedEdge):
     """A Component -DEPENDS_ON-> Component edge as the code graph makes it, ``{"count", "kinds"}`` in slots (90,000 at
-    50k modules); ``kinds`` is the one dict it was given, as it would be in ``props``."""
+    50k modules); ``kinds`` is the one dict it was given, as it would be in ``props``.
+
+    ``count`` (a card's and ``explore``'s "N imports") is the number of IMPORTS edges from the one component's modules
+    to the other's: pairs of importing and imported module, each once however many lines import it, per kind in
+    ``kinds``; a Java or Kotlin wildcard import counts the classes the file uses through it (``ingest.code.java``),
+    not every class of the package."""
 
     __slots__ = ("_count", "_kinds")
     type = Rel.DEPENDS_ON  # (over the slot, which stays empty: a slot less would not make the edge smaller)

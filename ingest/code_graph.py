@@ -501,7 +501,7 @@ def import_changes(repo: str, before: CodeResult, after: CodeResult) -> tuple[se
 
 def derive_component_dependencies(graph: RepoGraph) -> None:
     """(Re)compute Component -DEPENDS_ON-> Component from the module imports (a module's tests' own imports left
-    out: ``graph.testcode.test_only``)."""
+    out: ``graph.testcode.test_only``); ``count`` is their IMPORTS edges (``graph.model.DependsEdge``)."""
     for key in [k for k, e in graph.edges.items() if e.type is Rel.DEPENDS_ON]:
         del graph.edges[key]
     coupling: dict[tuple[str, str], Counter] = {}

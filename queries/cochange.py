@@ -11,7 +11,11 @@ unannounced) and is no test (a test in a ``tests/`` component is the file's
 own test, not a boundary). The message names the partner, the shared count and the
 revisions of the changed file: "storage/remote/write.py changed with
 storage/remote/queue.py in 14 of 16 commits; queue.py is untouched", with
-"no import connects them" unless one does (or they are one Go package).
+"no import connects them" unless one does or they are one package: one Go
+package (a folder), one module (Kotlin's expect/actual halves of one name),
+or one Java/Kotlin package — ktor's CryptoJvm.kt and Crypto.kt are the JVM and
+common halves of io.ktor.util's declarations, and Kotlin reads its own
+package's names with no import (nor does Java), so no import can connect them.
 
 A changed test file (``graph.testcode``) raises none: a test often changes
 alone (a case added), and its usual partners are the code it tests or other
@@ -43,9 +47,24 @@ MAX_PER_FILE = 3  # the strongest partners of each file; more is noise in a revi
 MAX_PER_CHANGE = 6
 
 
-def _one_package(a: str, b: str) -> bool:
-    """Whether two files are one Go package (one folder), whose files use each other with no import."""
-    return a.endswith(".go") and b.endswith(".go") and posixpath.dirname(a) == posixpath.dirname(b)
+_JVM = (".java", ".kt")
+
+
+def _one_package(a: str, b: str, module_a: str | None, module_b: str | None) -> bool:
+    """Whether two files are one package, whose files use each other with no import: one Go package (one folder), or
+    one Java/Kotlin package (``module_a``/``module_b``: the files' modules, ``<package>.<file stem>``)."""
+    if a.endswith(".go") and b.endswith(".go"):
+        return posixpath.dirname(a) == posixpath.dirname(b)
+    if module_a and module_b and a.endswith(_JVM) and b.endswith(_JVM):
+        package = _jvm_package(a, module_a)
+        return package is not None and package == _jvm_package(b, module_b)
+    return False
+
+
+def _jvm_package(path: str, module: str) -> str | None:
+    """The package of a Java or Kotlin file from its module, ``<package>.<file stem>`` (``java.JavaResolver``)."""
+    stem = posixpath.basename(path).rpartition(".")[0]
+    return module[: -len(stem) - 1] if module.endswith("." + stem) else "" if module == stem else None
 
 
 def _adjacency(graph: RepoGraph, settings: CouplingSettings | None) -> dict[str, list[tuple[str, dict[str, Any], bool]]]:
@@ -92,7 +111,9 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
             why = []
             if crosses:
                 why.append(f"it is in component {theirs}")
-            if not props.get("imports") and not _one_package(path, other):
+            if not props.get("imports") and not props.get("same_module") and not _one_package(
+                    path, other, node.get("module") if node is not None else None,
+                    partner.get("module") if partner is not None else None):
                 why.append("no import connects them")
             message = (f"{path} changed with {other} in {props.get('shared')} of {revs} commits; "
                        f"{posixpath.basename(other)} is untouched (coupling {props.get('degree')}%"

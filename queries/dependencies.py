@@ -5,6 +5,11 @@ import path, Java FQN, JS/TS repository-relative path); external targets are
 ``external:<top-level name>``, listed in ``externals`` with ``stdlib`` true for
 the language's standard library (set at ingest), so outputs can group the
 standard library apart from third-party packages.
+
+A module of more than one file lists them (``files``; ``path`` is the first):
+a Go package, or Kotlin Multiplatform's expect/actual halves of one fully
+qualified name (ktor's ``HttpClient.kt`` in ``common/`` and ``posix/``: one
+declaration, so one module, whose second file was in no row before).
 """
 
 from __future__ import annotations
@@ -38,11 +43,20 @@ def module_dependencies(graph: RepoGraph) -> dict[str, Any]:
     edges.sort(key=lambda e: (e["source"], e["target"]))
     externals = sorted(graph.of_label(Label.EXTERNAL), key=lambda n: n.key)
     return {
-        "modules": [{"id": m.key, "path": m.get("path"), "language": m.get("language"), "component": m.get("component")} for m in modules],
+        "modules": [_module_row(m) for m in modules],
         "externals": [{"id": module_id(x), "name": x.key, "ecosystem": x.get("ecosystem"), "stdlib": bool(x.get("stdlib"))}
                       for x in externals],
         "edges": edges,
     }
+
+
+def _module_row(module: Node) -> dict[str, Any]:
+    row = {"id": module.key, "path": module.get("path"), "language": module.get("language"),
+           "component": module.get("component")}
+    files = module.get("files") or ()
+    if len(files) > 1:
+        row["files"] = list(files)
+    return row
 
 
 def component_dependencies(graph: RepoGraph) -> dict[str, Any]:

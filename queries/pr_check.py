@@ -8,8 +8,16 @@ diff). It reports only what the change introduces:
   build or test tool's configuration only (``graph.buildconfig``), and an
   external package when the repository as stored imported it nowhere
   (``first_use``: a module's first import of testify is not a new dependency);
+  an edge whose files the change does not touch is ``reached``: no import the
+  author wrote, but one already there that now reaches a module the change
+  moved, renamed or added (a wildcard, or a Kotlin name: ktor's 4434c02851
+  moved ``WaitUtils.kt`` into a package two unchanged tests star-import and
+  whose ``waitForCondition`` they call). Reports list those apart, once, not
+  as new imports; a component dependency they alone make says so;
 * new rule violations: findings of the repository's rules on the head graph
-  that the base graph does not have and the baseline does not hold;
+  that the base graph does not have and the baseline does not hold; those of
+  imports in files the change does not touch (reached, as above) are one
+  finding per rule and imported module, which says how many files reach it;
 * new component dependencies (a first coupling between two components);
 * new cycles between components (unless an ``acyclic`` rule already judges them);
 * the components it touches, with their bus factor and knowledge holders;
@@ -49,7 +57,7 @@ base and head), whatever else the graphs hold.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
@@ -110,12 +118,15 @@ class NewEdge:
     build_config: bool = False
     #: an external package the repository as stored did not import anywhere (not just new to this module)
     first_use: bool = False
+    #: no file the import is in is one the change touches: an import already written reaches a module the change
+    #: moved, renamed or added (see the module docstring)
+    reached: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "kind": self.kind, "file": self.file, "lines": list(self.lines),
                 "source_component": self.source_component, "target_component": self.target_component, "external": self.external,
                 "stdlib": self.stdlib, "test_only": self.test_only, "build_config": self.build_config,
-                "first_use": self.first_use}
+                "first_use": self.first_use, "reached": self.reached}
 
 
 @dataclass(frozen=True)
@@ -218,7 +229,8 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     stored = grouped(stored)
     base = stored if change.base_graph is whole else grouped(change.base_graph)
     head = grouped(change.head_graph)
-    new_edges = _new_edges(base, head, change.changed_modules, stored)
+    new_edges = _new_edges(base, head, change.changed_modules, stored,
+                           frozenset(p for f in change.files for p in f.paths if p))
     findings: list[Finding] = _new_violations(change, base, head)
     dependencies = _dependency_changes(base, head)
     findings += _new_component_dependencies(base, head, dependencies[0], new_edges)
@@ -302,7 +314,8 @@ def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[t
     return out
 
 
-def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None, stored: RepoGraph) -> list[NewEdge]:
+def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None, stored: RepoGraph,
+               changed_paths: frozenset[str]) -> list[NewEdge]:
     before = _edge_map(base, sources)
     out = []
     for (s_id, t_id), e in sorted(_edge_map(head, sources).items()):
@@ -317,7 +330,8 @@ def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None,
                            test_only=bool(files) and all(map(is_test_file, files)),
                            build_config=bool(files) and all(map(is_build_config, files)),
                            first_use=external and stored.node(Label.EXTERNAL, tgt.key) is None
-                           and base.node(Label.EXTERNAL, tgt.key) is None))
+                           and base.node(Label.EXTERNAL, tgt.key) is None,
+                           reached=bool(files) and changed_paths.isdisjoint(files)))
     return out
 
 
@@ -336,8 +350,32 @@ def _new_violations(change: ChangeSet, base: RepoGraph, head: RepoGraph) -> list
     head_index = ImportIndex(head) if change.changed_modules is None else \
         ImportIndex.patched(base_index, head, change.changed_modules)
     before = {f.key for f in check(base, baseline=change.baseline, index=base_index).findings}
-    return [f.as_new() for f in check(head, baseline=change.baseline, index=head_index).findings
-            if f.key not in before]
+    found = [f.as_new() for f in check(head, baseline=change.baseline, index=head_index).findings
+             if f.key not in before]
+    return _reached_once(found, frozenset(p for f in change.files for p in f.paths if p))
+
+
+def _reached_once(findings: list[Finding], changed_paths: frozenset[str]) -> list[Finding]:
+    """``findings`` with those of imports in files the change does not touch (``NewEdge.reached``) kept once per rule
+    and imported module: the first, by file, saying so and how many other files reach it the same way."""
+    out: list[Finding | list[Finding]] = []  # a group of reached findings where its first one was
+    reached: dict[tuple[str, str | None], list[Finding]] = {}
+    for f in findings:
+        if f.file is None or f.file in changed_paths:
+            out.append(f)
+        elif (f.rule, f.target) in reached:
+            reached[f.rule, f.target].append(f)
+        else:
+            out.append(reached.setdefault((f.rule, f.target), [f]))
+    return [f if isinstance(f, Finding) else _said_once(f) for f in out]
+
+
+def _said_once(group: list[Finding]) -> Finding:
+    first = min(group, key=lambda f: (f.file or "", f.line or 0))
+    others = len({f.file for f in group}) - 1
+    more = f"; {others} more unchanged file(s) reach it the same way" if others else ""
+    return replace(first, message=f"{first.message} (through an import already in {first.file}, which this change "
+                                  f"does not touch{more})")
 
 
 def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]],
@@ -361,9 +399,13 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tup
             source_component=component,
         ))
     for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in added if s not in new and t not in new):
-        first = next((e for e in new_edges if e.source_component == a and e.target_component == b), None)
+        between = [e for e in new_edges if e.source_component == a and e.target_component == b]
+        first = next((e for e in between if not e.reached), between[0] if between else None)  # one the author wrote
         line = first.lines[0] if first and first.lines else None
         where = f" ({first.source} imports {first.target} at {first.file}:{line if line is not None else '?'})" if first else ""
+        if first is not None and first.reached:
+            where = (f" ({first.source} reaches {first.target} through its unchanged import at "
+                     f"{first.file}:{line if line is not None else '?'})")
         out.append(Finding(
             rule="cairn/new-component-dependency", kind="new_dependency", severity=Severity.INFO, new=True,
             # (test code's imports make no component dependency: cert-manager's acme had one on util in a test file)

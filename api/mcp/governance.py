@@ -71,7 +71,7 @@ def compact_pr_report(report: dict[str, Any], limit: int) -> dict[str, Any]:
          "holders_gone": [h["person"] for h in c.get("knowledge_holders") or [] if not h.get("active", True)][:3] or None}
         for c in report.get("touched_components") or []]
     out["suggested_reviewers"] = list(report.get("suggested_reviewers") or [])
-    out["new_imports"] = len(report.get("new_edges") or [])
+    out["new_imports"] = len([e for e in report.get("new_edges") or [] if not e.get("reached")])  # written by it
     # the dependencies the change adds to the repository (not a module's first import of a package used elsewhere)
     added = sorted({e["target"].removeprefix("external:") for e in report.get("new_edges") or []
                     if e.get("first_use") and not e.get("stdlib") and not e.get("test_only")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from cairn.api.render.console import Styled
-from cairn.api.render.pr_comment import INFO_SHOWN, new_packages
+from cairn.api.render.pr_comment import INFO_SHOWN, new_packages, reached_line
 from cairn.api.render.terminal import (FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, common_package_path, count,
                                        literal, table)
 from cairn.graph.findings import Finding
@@ -60,7 +60,7 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
             rows.append((c.name, count(len(c.files), "file"), factors, holders, literal("yes", "bold red") if c.at_risk else "no"))
         yield table("Components touched", [("component", IDENTIFIER), ("changed", NUMBER), ("TF (human)", NUMBER),
                                            "knowledge holders", "at risk"], rows)
-    internal = [e for e in report.new_edges if not e.external]
+    internal = [e for e in report.new_edges if not e.external and not e.reached]
     if internal:
         shown = internal[:INTERNAL_EDGES_SHOWN]
         prefix = common_package_path([name for e in shown for name in (e.source, e.target)])
@@ -70,6 +70,9 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         below = f" (below {prefix})" if prefix else ""
         yield table(f"{count(len(internal), 'new import')} between modules{more}{below}",
                     [("module", IDENTIFIER), ("imports", IDENTIFIER), ("at", IDENTIFIER)], rows)
+    reached = reached_line(report.new_edges)
+    if reached:
+        yield literal(reached)
     for line in new_packages(report.new_edges):
         yield literal(line)
     reviewers = ", ".join(r.name for r in report.suggested_reviewers)

@@ -23,10 +23,18 @@ file's own package.
   (say, in two Maven modules) form one module whose path is the first.
 * ``import a.b.C;`` → ``a.b.C`` if that class is in the repository; a nested
   class (``a.b.C.Inner``) → its top-level class ``a.b.C``.
-* ``import a.b.*;`` → an edge to **every class** of package ``a.b`` in the
-  repository (not to the package: packages are no modules here, and this keeps
-  class-level edges comparable with single imports); ``import a.b.C.*;``
-  (nested classes of a class) → ``a.b.C``.
+* ``import a.b.*;`` → an edge to each class of package ``a.b`` in the
+  repository that the file names (its simple type references, the names Java's
+  parse records anyway), at the wildcard's line: what the compiler would bind.
+  Not to the package (packages are no modules here) and not to every class of
+  it: an edge says one file uses another, so a file that writes one wildcard
+  and uses two classes has the two edges two single imports would give. Every
+  class was the rule before, and it made counts of fan-out, not of use: on
+  ktorio/ktor 151,016 import edges for 2,294 modules, "ktor-server depends on
+  ktor-http 9201 imports", and a pull request that moved ``WaitUtils.kt`` into
+  a package 86 unchanged test files wildcard-import got "86 new import edges"
+  at lines nobody touched. A wildcard naming no class the file uses gives no
+  edge; ``import a.b.C.*;`` (nested classes of a class) → ``a.b.C``.
 * ``import static a.b.C.m;`` / ``import static a.b.C.*;`` → ``a.b.C``.
 * Same-package references: Java needs no import for a class of the same
   package, and tree-sitter has no type resolution, so a referenced name is
@@ -40,9 +48,11 @@ file's own package.
   file declares at its top level (``kotlin.DECLARES``), its facade class ``<Stem>Kt`` and its ``@file:JvmName``
   resolve to that file — in Kotlin's imports (``import a.b.foo``, a top-level function: the file of package
   ``a.b`` declaring ``foo``, the first by path if several do) and in Java's (``import a.b.UtilKt;``, a same-package
-  reference to a Kotlin class); a Java class of that name wins. Kotlin's same-package names used without an
-  import are not read (no edge). Its external names are squashed from the package an import names
-  (``kotlin_external_group``: ``okio.Buffer`` → ``okio``).
+  reference to a Kotlin class); a Java class of that name wins. Kotlin's ``import a.b.*`` keeps the files of
+  ``a.b`` declaring a name the file uses (``kotlin.USES``: its identifiers, so a top-level function called or an
+  extension used counts as a class named does), each resolved as ``import a.b.name`` would be. Kotlin's
+  same-package names used without an import are not read (no edge). Its external names are squashed from the
+  package an import names (``kotlin_external_group``: ``okio.Buffer`` → ``okio``).
 * An import naming a missing class of a repository package (generated code
   such as ``R`` or ``BuildConfig``) is dropped, not made external.
 * External names are squashed to the first two segments (``org.slf4j``,
@@ -67,7 +77,7 @@ from cairn.ingest.code.base import (
     count_syntax_errors,
     parser_and_cursor,
 )
-from cairn.ingest.code.kotlin import DECLARES, KOTLIN_EXTENSIONS, KOTLIN_SCRIPT_EXTENSIONS, parse_kotlin
+from cairn.ingest.code.kotlin import DECLARES, KOTLIN_EXTENSIONS, KOTLIN_SCRIPT_EXTENSIONS, USES, parse_kotlin
 
 #: Marks a RawImport that is a type name used in the code, not an import statement.
 REFERENCE = "<reference>"
@@ -184,7 +194,7 @@ class JavaLanguage(Language):
 
     name = "java"
     extensions = (".java", *KOTLIN_EXTENSIONS)
-    version = "1"  # (a cached parse's key holds the file's extension: a Kotlin change need not drop Java's parses)
+    version = "2"  # 2: Kotlin's ``USES`` (a cached parse's key holds the file's extension, not a version per language)
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         if not path.endswith(".java"):
@@ -215,6 +225,18 @@ def kotlin_external_group(spec: str) -> str:
     parts = spec.split(".")[:-1]  # a declaration, or the `*` of a whole package
     capitalised = next((at for at, part in enumerate(parts) if part[:1].isupper()), len(parts))
     return external_group(".".join(parts[:capitalised] or spec.split(".")[:1]))
+
+
+#: Marks ``_resolve_import``'s answer for a wildcard of a repository package, which ``resolve`` narrows per file.
+_PACKAGE = "<package>"
+
+
+def _used_names(parsed: ParsedFile) -> frozenset[str]:
+    """The simple names a file uses, which a wildcard import may bind: a Kotlin file's ``USES``; a Java file's simple
+    type references (those not declared in it nor single-imported, ``extract_imports``)."""
+    if parsed.language == "kotlin":
+        return frozenset(next((i.names for i in parsed.imports if i.spec == USES), ()))
+    return frozenset(i.spec for i in parsed.imports if REFERENCE in i.names and "." not in i.spec)
 
 
 class JavaResolver(Resolver):
@@ -248,6 +270,11 @@ class JavaResolver(Resolver):
                 declared += [(package or "", i.spec, fqn) for i in parsed.imports if DECLARES in i.names]
         for package, name, module in declared:  # a class file's own name first, then the first file declaring it
             self._target_of.setdefault(f"{package}.{name}" if package else name, module)
+        # package -> simple name -> the module it resolves to: what ``import package.*`` can bind
+        self._names_of: dict[str, dict[str, str]] = {}
+        for fqn, module in self._target_of.items():
+            package, _, name = fqn.rpartition(".")
+            self._names_of.setdefault(package, {})[name] = module
         self._memo: dict[tuple[str, bool], list[str] | str | None] = {}
 
     # -- Resolver -----------------------------------------------------------
@@ -273,8 +300,9 @@ class JavaResolver(Resolver):
             seen.add((target, line, external))
             resolved.append(ResolvedImport(target, line, RUNTIME, external))
 
+        used: frozenset[str] | None = None  # the simple names the file uses, which a wildcard import may bind
         for imp in parsed.imports:
-            if DECLARES in imp.names:
+            if DECLARES in imp.names or imp.spec == USES:
                 continue
             if REFERENCE in imp.names:
                 if "." in imp.spec:
@@ -292,10 +320,21 @@ class JavaResolver(Resolver):
                 continue
             if isinstance(found, str):
                 add(kotlin_external_group(imp.spec) if kotlin else found, imp.line, True)
+            elif found and found[0] is _PACKAGE:
+                if used is None:
+                    used = _used_names(parsed)
+                for target in self._used_of_package(found[1], used):
+                    add(target, imp.line, False)
             else:
                 for target in found:
                     add(target, imp.line, False)
         return resolved
+
+    def _used_of_package(self, package: str, used: frozenset[str]) -> list[str]:
+        """The modules of ``package`` that declare one of ``used`` (a wildcard import's edges), by path."""
+        names = self._names_of.get(package) or {}
+        found = {names[n] for n in (used if len(used) < len(names) else names.keys() & used) if n in names}
+        return sorted(found, key=self._path_of.__getitem__)
 
     # -- imports -------------------------------------------------------------
 
@@ -310,7 +349,8 @@ class JavaResolver(Resolver):
         return None
 
     def _resolve_import(self, spec: str, static: bool) -> list[str] | str | None:
-        """Internal targets (a list), an external name (a str), or None (a missing internal class)."""
+        """Internal targets (a list; ``[_PACKAGE, package]`` for a wildcard of a repository package), an external name
+        (a str), or None (a missing internal class)."""
         parts = spec.split(".")
         wildcard = parts[-1] == "*"
         if wildcard:
@@ -320,9 +360,9 @@ class JavaResolver(Resolver):
         if not parts:
             return None
         if wildcard and not static:
-            classes = self.packages.get(".".join(parts))
-            if classes:
-                return list(classes)
+            package = ".".join(parts)
+            if package in self.packages:
+                return [_PACKAGE, package]  # narrowed per file to the names it uses (``resolve``)
         owner = self._class_prefix(parts)
         if owner is not None:
             return [owner]

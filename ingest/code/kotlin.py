@@ -7,6 +7,11 @@ its resolver; this module only reads a ``.kt`` file (``ParsedFile.language`` ``"
 * ``package a.b`` → ``ParsedFile.package``;
 * ``import a.b.C`` → spec ``a.b.C``; ``import a.b.C as D`` → spec ``a.b.C``, ``names=("D",)`` (the alias is the
   file's own name for it); ``import a.b.*`` → spec ``a.b.*``. Backquoted parts are read without their quotes.
+* ``USES``: when the file has a wildcard import (``import a.b.*``), one RawImport of spec ``USES`` (line 0) whose
+  ``names`` are every identifier the file's code uses after its headers, each once, sorted: what a wildcard import
+  can bring into the file is only what the file names, so the resolver keeps the wildcard's edges to the files of
+  ``a.b`` declaring one of these names, as the compiler does (``java.JavaResolver``). A superset: a local variable
+  spelled like a declaration of the package counts; names only inside string templates (``"$x"``) or KDoc do not.
 * every top-level declaration's name (classes, interfaces, objects, type aliases, functions, properties) and the
   name a ``@file:JvmName("N")`` annotation gives the file's facade class, as RawImports marked
   ``names=(DECLARES,)`` at their line: Kotlin does not tie a class to its file name, so resolving
@@ -19,6 +24,8 @@ are read the same way but are no module (``java.JavaResolver``).
 
 from __future__ import annotations
 
+import re
+
 from cairn.ingest.code.base import RUNTIME, ParsedFile, RawImport, count_syntax_errors, parser_and_cursor
 
 KOTLIN_EXTENSIONS = (".kt", ".kts", ".ktm")
@@ -26,6 +33,8 @@ KOTLIN_SCRIPT_EXTENSIONS = (".kts", ".ktm")
 
 #: Marks a RawImport that is a name the file declares at its top level, not an import.
 DECLARES = "<declares>"
+#: The spec of the RawImport whose names are the identifiers a file with a wildcard import uses.
+USES = "<uses>"
 
 _DECLARATIONS = frozenset({"class_declaration", "object_declaration", "function_declaration", "type_alias"})
 
@@ -33,7 +42,7 @@ _DECLARATIONS = frozenset({"class_declaration", "object_declaration", "function_
 def _machinery():
     import tree_sitter_kotlin
 
-    return parser_and_cursor("kotlin", tree_sitter_kotlin.language)
+    return parser_and_cursor("kotlin", tree_sitter_kotlin.language, "(identifier) @name")
 
 
 def _text(node) -> str:
@@ -66,6 +75,35 @@ def _declared_names(node) -> list[tuple[str, object]]:
     return []
 
 
+# a declaration's keyword and name, in text the grammar did not read as declarations
+_DECLARATION_TEXT = re.compile(
+    r"\b(?:class|interface|object|typealias)\s+`?(\w+)"
+    r"|\bfun\s+(?:<[^>]*>\s*)?(?:[\w.?]+(?:<[^>]*>)?\??\.)?`?(\w+)`?\s*\("
+    r"|\b(?:val|var)\s+(?:<[^>]*>\s*)?(?:[\w.?]+(?:<[^>]*>)?\??\.)?`?(\w+)")
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+
+
+def _misparsed(node) -> list[tuple[str, object]]:
+    """(name, node) of the declarations in a top-level node the grammar did not read as one: tree-sitter-kotlin 1.1
+    reads an annotation with arguments over several lines (``@RequiresOptIn(\n level = …\n)``) at the top level
+    as an expression that swallows the declarations after it, ``public annotation class InternalAPI`` among them
+    (ktor's io.ktor.utils.io.Annotations.kt declared nothing, so no import of InternalAPI resolved). Only the text at
+    depth 0 of braces and parentheses is read, comments left out: a body's members and an annotation's strings
+    declare nothing at the top level."""
+    if node.type in ("block_comment", "line_comment", "file_annotation"):
+        return []
+    text = _COMMENT.sub(" ", _text(node))
+    top, depth = [], 0
+    for char in text:
+        if char in "({":
+            top.append(" " if depth else char)
+            depth += 1
+        else:
+            depth -= char in ")}" and depth > 0
+            top.append(" " if depth else char)
+    return [(next(filter(None, m.groups())), node) for m in _DECLARATION_TEXT.finditer("".join(top))]
+
+
 def _jvm_name(annotation) -> str | None:
     """The facade class name of ``@file:JvmName("N")``, else None."""
     call = next((c for c in annotation.named_children if c.type == "constructor_invocation"), None)
@@ -83,13 +121,17 @@ def _walk(node):
 
 def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
     """(imports and declared names, package, syntax errors) of a Kotlin file's bytes."""
-    parser, _ = _machinery()
+    parser, cursor = _machinery()
     root = parser.parse(source).root_node
     package = None
     imports: list[RawImport] = []
     declared: set[str] = set()  # (overloads: each name once, at its first line)
+    headers_end = 0  # where the package and import headers end: their identifiers are no use of a name
+    wildcard = False
     for node in root.named_children:
         kind = node.type
+        if kind in ("package_header", "import"):
+            headers_end = max(headers_end, node.end_byte)
         if kind == "package_header":
             name = next((c for c in node.named_children if c.type == "qualified_identifier"), None)
             if name is not None and package is None:
@@ -102,6 +144,7 @@ def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
             alias = next((c for c in node.named_children if c.type == "identifier"), None)
             if any(c.type == "*" for c in node.children):
                 spec += ".*"
+                wildcard = True
             names = (_text(alias).strip("`"),) if alias is not None else ()
             imports.append(RawImport(spec, node.start_point[0] + 1, RUNTIME, names=names))
         elif kind == "file_annotation":
@@ -110,10 +153,15 @@ def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
                 declared.add(facade)
                 imports.append(RawImport(facade, node.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
         else:
-            for name, at in _declared_names(node):
+            declaration = kind in _DECLARATIONS or kind == "property_declaration"
+            for name, at in _declared_names(node) if declaration else _misparsed(node):
                 if name and name not in declared:
                     declared.add(name)
                     imports.append(RawImport(name, at.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
+    if wildcard:
+        used = {n.text for n in cursor.captures(root).get("name", ()) if n.start_byte >= headers_end}
+        names = {n.decode("utf-8", "replace").strip("`") for n in used}
+        imports.append(RawImport(USES, 0, RUNTIME, names=tuple(sorted(names))))
     return imports, package, count_syntax_errors(root)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cairn.ingest.code.java import JavaLanguage, kotlin_external_group
-from cairn.ingest.code.kotlin import DECLARES, parse_kotlin
+from cairn.ingest.code.kotlin import DECLARES, USES, parse_kotlin
 from cairn.ingest.code.stdlib import is_standard_library
 from fixtures import language_harness
 
@@ -36,12 +36,21 @@ HEADERS = (
 def test_headers_package_imports_aliases_stars_and_declarations():
     parsed = parse_kotlin("Strings.kt", HEADERS.encode())
     assert parsed.language == "kotlin" and parsed.package == "com.acme.util" and parsed.syntax_errors == 0
-    imports = [(i.spec, i.line, i.names) for i in parsed.imports if DECLARES not in i.names]
+    imports = [(i.spec, i.line, i.names) for i in parsed.imports if DECLARES not in i.names and i.spec != USES]
     assert imports == [("com.acme.model.Order", 4, ()), ("com.acme.model.Order", 5, ("Purchase",)),
                        ("com.acme.model.*", 6, ()), ("com.acme.fun.Thing", 7, ()), ("kotlinx.coroutines.launch", 8, ())]
     declared = [(i.spec, i.line) for i in parsed.imports if DECLARES in i.names]
     assert declared == [("Strings", 1), ("Box", 10), ("Registry", 11), ("Shape", 12), ("Orders", 13), ("shout", 14),
                         ("answer", 16), ("a", 17), ("b", 17)]
+    # a star import: the names the code uses after the headers, once each (what the star can bind)
+    [uses] = [i.names for i in parsed.imports if i.spec == USES]
+    assert {"Order", "List", "uppercase", "repeat", "Int", "shout"} <= set(uses) and list(uses) == sorted(set(uses))
+    assert not {"acme", "model", "coroutines", "launch", "Purchase", "Thing"} & set(uses)
+
+
+def test_a_file_without_a_star_import_records_no_uses():
+    parsed = parse_kotlin("A.kt", b"package q\nimport a.b.C\nfun f() = C()\n")
+    assert [i.spec for i in parsed.imports if DECLARES not in i.names] == ["a.b.C"]
 
 
 def test_a_broken_or_empty_file_still_gives_what_it_can():
@@ -77,9 +86,9 @@ REPO = {
     f"{MAIN}/kotlin/com/acme/app/-Main.kt": (
         "package com.acme.app\n\n"
         "import com.acme.util.shout\n"  # a top-level function: the file that declares it
-        "import com.acme.model.*\n"  # every module of the package, Java and Kotlin
+        "import com.acme.model.*\n"  # the modules of the package declaring a name the file uses: Values, not Order
         "import kotlinx.coroutines.launch\n"
-        "fun main() = println(\"hi\".shout())\n"
+        "fun main() = println(\"hi\".shout() + Money(1))\n"
     ),
 }
 
@@ -114,8 +123,7 @@ def test_kotlin_and_java_import_each_other(mixed):
         ("com.acme.util.Strings", "okio", EXT),  # a package of one part: not `okio.Buffer`
         ("com.acme.util.Strings", "android.os", EXT),
         ("com.acme.app.-Main", "com.acme.util.Strings", INT),  # the file declaring `shout`
-        ("com.acme.app.-Main", "com.acme.model.Order", INT),  # the star: each module of the package
-        ("com.acme.app.-Main", "com.acme.model.Values", INT),
+        ("com.acme.app.-Main", "com.acme.model.Values", INT),  # the star: the file declaring Money, not Order
         ("com.acme.app.-Main", "kotlinx.coroutines", EXT),
     }
 
@@ -132,3 +140,40 @@ def test_kotlin_external_groups(spec, expected):
 def test_kotlins_standard_library_is_the_standard_library_and_its_x_libraries_are_not():
     assert is_standard_library("kotlin", "maven") and is_standard_library("kotlin.collections", "maven")
     assert not is_standard_library("kotlinx.coroutines", "maven") and not is_standard_library("android.os", "maven")
+
+
+STARS = {
+    "lib/src/io/k/base/Base.kt": "package io.k.base\n\nopen class TestBase\nfun testClient() = TestBase()\n",
+    "lib/src/io/k/base/WaitUtils.kt": "package io.k.base\n\nsuspend fun waitForCondition(message: String) {}\n",
+    "lib/src/io/k/utils/Annotations.kt": (  # an annotation with arguments over lines: the grammar swallows what follows
+        "package io.k.utils\n\n"
+        "@RequiresOptIn(\n    level = RequiresOptIn.Level.ERROR,\n    message = \"internal class Decoy\"\n)\n"
+        "@Retention(AnnotationRetention.BINARY)\n"
+        "public annotation class InternalAPI\n\n"
+        "@RequiresOptIn(\n    level = RequiresOptIn.Level.WARNING\n)\n"
+        "public annotation class ExperimentalApi {\n    class Nested\n}\n"
+    ),
+    "lib/src/io/k/utils/Strings.kt": "package io.k.utils\n\nfun String.shout() = uppercase()\n",
+    "app/src/io/k/app/Waits.kt": (
+        "package io.k.app\n\n"
+        "import io.k.base.*\n"
+        "import io.k.utils.*\n\n"
+        "@OptIn(InternalAPI::class)\n"
+        "suspend fun check() = waitForCondition(\"ready\")\n"
+    ),
+    "app/src/io/k/app/Extends.kt": "package io.k.app\n\nimport io.k.base.*\n\nclass Mine : TestBase()\n",
+    "app/src/io/k/app/Unused.kt": "package io.k.app\n\nimport io.k.base.*\n\nval nothing = 1\n",
+}
+
+
+def test_a_star_import_reaches_the_files_declaring_what_the_file_uses(tmp_path):
+    """ktor's tests wildcard-import io.ktor.client.test.base: every class of the package made 86 edges, one per test,
+    when WaitUtils.kt moved there; an edge is what the file names (a class, a top-level function, an annotation)."""
+    resolver, parsed = language_harness.committed(tmp_path / "repo", STARS, JavaLanguage())
+    assert language_harness.edges(resolver, parsed, with_kind=False) == {
+        ("io.k.app.Waits", "io.k.base.WaitUtils", INT),  # a top-level function called
+        ("io.k.app.Waits", "io.k.utils.Annotations", INT),  # an annotation class the grammar did not read as one
+        ("io.k.app.Extends", "io.k.base.Base", INT),  # a class extended
+    }
+    declared = {i.spec for i in parsed["lib/src/io/k/utils/Annotations.kt"].imports if DECLARES in i.names}
+    assert declared == {"InternalAPI", "ExperimentalApi"}  # not the string's Decoy nor the body's Nested
