@@ -90,7 +90,8 @@ class IdentityRole(str, Enum):
     REVIEWER = "reviewer"
     PR_AUTHOR = "pr-author"
     #: named as co-author by a commit of review suggestions GitHub made itself (committer noreply@github.com, GitHub's
-    #: subject for one): a reviewer's suggestion applied — GitHub credits its author so — not one who wrote the change
+    #: subject for one), or only under such a commit squashed into a squash merge (``ingest.suggestions``): a reviewer's
+    #: suggestion applied — GitHub credits its author so — not one who wrote the change
     SUGGESTER = "suggester"
 
     @property

@@ -363,6 +363,40 @@ def test_a_review_suggestion_applied_on_github_is_its_reviewers_not_an_agent_cha
         assert "Ned Reviewer" not in [r["name"] for r in reports[branch]["suggested_reviewers"]]
 
 
+def test_a_squash_merges_co_author_named_under_a_squashed_suggestion_reviewed_it(tmp_path):
+    """scrapy's 11079cb1c (#7866): the squash of Andrey Rakhmatullin's extension lists its commits, the last one
+    ``* Update docs/topics/extensions.rst`` with ``Co-authored-by: Adrian`` under it — GitHub's commit of Adrián
+    Chaves's review suggestion — and then names Adrian again among the squash's co-authors. He was left out of the
+    reviewers as one who wrote the change (he ranks first on the author alone). A co-author a squash names only under
+    its squashed suggestions suggested them in review: an agent there makes no agent change, a person there may
+    review it. Under a squashed commit of any other subject, the same trailers name who co-wrote it."""
+    mia, ned = ("Mia Maintainer", "mia@example.com"), ("Ned Reviewer", "ned@example.com")
+    github, copilot = ("GitHub", "noreply@github.com"), "Copilot <175728472+Copilot@users.noreply.github.com>"
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(4):
+        body += f"# {i}\n"
+        repo.commit({"core.py": body}, author=mia if i % 2 else ned, date=f"2024-01-0{i + 1}T12:00:00+00:00")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    trailers = [f"Co-authored-by: {copilot}", f"Co-authored-by: {ned[0]} <{ned[1]}>"]
+    reports = {}
+    for branch, item in (("suggested", "Update core.py"), ("co-written", "Add the helper")):
+        repo.git("checkout", "-q", "-b", branch, "main")
+        squash = f"Tune the core (#12)\n\n* Tune the core\n\n* {item}\n\n" + "\n".join(trailers) + "\n\n---------"
+        repo.commit({"core.py": body + f"# fix, as {branch}\n"}, author=mia, committer=github,
+                    date="2024-01-08T12:00:00+00:00", message=squash, trailers=trailers)
+        result = runner.invoke(app, ["pr-check", "--repo", str(repo.root), "--base", "main", "--head", branch,
+                                     "--store", str(store), "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        reports[branch] = json.loads(result.stdout)
+    assert not reports["suggested"]["agent"]["detected"]
+    assert [(r["name"], r["reasons"][0]) for r in reports["suggested"]["suggested_reviewers"]][:1] == [
+        ("Ned Reviewer", "wrote 50 % of core.py")]
+    assert reports["co-written"]["agent"]["detected"]
+
+
 def test_a_large_directorys_maintainer_ranks_above_who_wrote_one_of_its_files(tmp_path):
     """fluxcd/flux2: a fix of cmd/flux/migrate.go (248 files there) was suggested to three people who had each
     written one new file of cmd/flux/, once, beside the maintainers who wrote most of it: a file one wrote alone is
