@@ -60,10 +60,15 @@ from cairn.ingest.identities import Classifier
 from cairn.ingest.suggestions import GITHUB_COMMITTER, contact_key, is_suggestion_commit, squashed_suggesters
 from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys, trailer_contact
 
-#: One record per commit: author, committer, subject, co-author and reviewer trailers (``trailers``: the history's keys),
-#: the commit's name.
+#: The co-author trailer keys that declare co-writing (the Linux kernel's ``Co-developed-by``: "the patch was co-created
+#: by multiple developers"), which no forge writes, apart from those GitHub writes itself (``Co-authored-by``).
+_CO_DEVELOPER_KEYS = ("co-developed-by",)
+_OTHER_CO_AUTHOR_KEYS = tuple(key for key in CO_AUTHOR_KEYS if key not in _CO_DEVELOPER_KEYS)
+#: One record per commit: author, committer, subject, co-author, co-developer and reviewer trailers (``trailers``: the
+#: history's keys), the commit's name.
 _LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00%s%x00" + "%x00".join(
-    f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)" for keys in (CO_AUTHOR_KEYS, REVIEW_KEYS)
+    f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)"
+    for keys in (_OTHER_CO_AUTHOR_KEYS, _CO_DEVELOPER_KEYS, REVIEW_KEYS)
 ) + "%x00%H%x1e"
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
@@ -319,9 +324,9 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
     identities: list[Identity] = []
     for record in out.split("\x1e"):
         parts = record.strip("\n").split("\0")
-        if len(parts) < 8:
+        if len(parts) < 9:
             continue
-        an, ae, cn, ce, subject, coauthors, reviewers, sha = parts[:8]
+        an, ae, cn, ce, subject, coauthors, codevelopers, reviewers, sha = parts[:9]
         author = Identity(an, ae, IdentityRole.AUTHOR, IdentityKind(classify.kind(an, ae)))
         identities.append(author)
         if (cn, ce) != (an, ae) and ce != GITHUB_COMMITTER:
@@ -337,12 +342,14 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
         # squash merge's co-authors named only under its squashed commits of suggestions (``ingest.suggestions``)
         if is_suggestion_commit(ce, subject):
             identities += _trailer_identities(coauthors, IdentityRole.SUGGESTER, classify)
+            identities += _trailer_identities(codevelopers, IdentityRole.SUGGESTER, classify)
         else:
             suggesters = _squashed_suggesters(root, sha) if ce == GITHUB_COMMITTER and coauthors else frozenset()
             identities += [
                 replace(i, role=IdentityRole.SUGGESTER) if contact_key(i.name, i.email) in suggesters else i
                 for i in _trailer_identities(coauthors, IdentityRole.CO_AUTHOR, classify)
             ]
+            identities += _trailer_identities(codevelopers, IdentityRole.CO_DEVELOPER, classify)
         identities += _trailer_identities(reviewers, IdentityRole.REVIEWER, classify)
     return identities
 
