@@ -432,6 +432,30 @@ def test_a_maintainer_who_co_authored_a_contributors_change_may_review_it(tmp_pa
     assert "Mia Maintainer" not in [name for name, _ in reviewers["pushed"]]
 
 
+def test_a_reviewer_list_names_likely_one_person_once(tmp_path):
+    """TanStack Query's b4368c437: "kimchosule" (one commit) and "kimchosule" <kimchosule1@…> (known from a
+    co-author trailer the same day) were both suggested. Identity resolution never merges one-word names (two
+    "alex"es are often two people), and `cairn people` lists such a pair as likely one person; a reviewer list names
+    it once, the better-ranked, saying the other name beside it."""
+    mia, rita = ("Mia Maintainer", "mia@example.com"), ("Rita Newcomer", "rita@example.com")
+    kim, kim_at_work = ("kimchosule", "chosule@naver.example"), "kimchosule <kimchosule1@bizbee.example>"
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(8):
+        body += f"# {i}\n"
+        by_kim = i in (2, 4, 6)
+        repo.commit({"lib.py": body}, author=kim if by_kim else mia, date=f"2024-01-0{i + 1}T12:00:00+00:00",
+                    trailers=[] if by_kim else [f"Co-authored-by: {kim_at_work}"])
+    store = tmp_path / "store"
+    run(["ingest", str(repo.root)], store)
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit({"lib.py": body + "# fix\n"}, author=rita, date="2024-01-10T12:00:00+00:00")
+    report = json.loads(pr(repo, store).output)
+    named = [(r["name"], r["reasons"][-1]) for r in report["suggested_reviewers"]]
+    kims = [(name, reason) for name, reason in named if name.startswith("kimchosule")]
+    assert len(kims) == 1 and kims[0][1].startswith("likely also 'kimchosule"), named
+
+
 def test_a_large_directorys_maintainer_ranks_above_who_wrote_one_of_its_files(tmp_path):
     """fluxcd/flux2: a fix of cmd/flux/migrate.go (248 files there) was suggested to three people who had each
     written one new file of cmd/flux/, once, beside the maintainers who wrote most of it: a file one wrote alone is
