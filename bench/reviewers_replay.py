@@ -23,11 +23,23 @@ Each replayed commit also leaves a snapshot (what ``suggest_reviewers`` reads of
 changed files: people, gone people, the KNOWS edges of the changed files and of the other files of their
 directories with the modules that list those, the change's lines and authors) so that a
 ranking can be re-scored without ingesting again: ``--rescore RESULTS.json`` runs today's ``suggest_reviewers`` on
-the snapshots of an earlier run and prints both. The table goes to stdout and the results (with every commit's
+the snapshots of an earlier run and prints both. With ``--reread-identities`` (and ``--clone`` when the run's clone
+is gone) the change's identities are read again from git by today's ``ingest.change`` and sorted by today's PR check
+(``writers_and_co_authors``: who may not review, which co-authors may), so a rule about roles is rescored too; the
+truth is then the real reviewers less the change's authors and committers only (``true_reviewers``), the same for
+every rule: a merger who co-authored a commit of the pull request stays a real reviewer. Run the rescore from a copy
+of an older tree to score its rules on that truth (``--label`` names the output).
+
+Squash-merging repositories (TanStack Query, scrapy since 2025) keep no reviewer in their history: ``--co-authors``
+replays their last commits with the people a commit's ``Co-authored-by`` names besides its author as the truth, which
+says where a rule ranks the maintainer who pushed to the branch or had a suggestion applied — not whether they
+reviewed (it is no independent truth for a rule that suggests co-authors). The table goes to stdout and the results (with every commit's
 lists) to ``bench/results/reviewers_replay-NAME.json``.
 
     python bench/reviewers_replay.py --repo /var/tmp/clone/tools --commits 200 [--store DIR] [--any-commit]
     python bench/reviewers_replay.py --rescore bench/results/reviewers_replay-tools.json
+    python bench/reviewers_replay.py --repo /var/tmp/clone/query --co-authors --commits 200
+    python bench/reviewers_replay.py --rescore RESULTS.json --reread-identities [--clone DIR] [--label L]
 """
 
 from __future__ import annotations
@@ -77,6 +89,27 @@ def reviewed_commits(root: Path, branch: str, count: int, reviewed: bool = True)
         reviewers = [r.strip() for r in parts[5].split("\x1e") if r.strip()]
         commits.append({"commit": parts[0], "parent": parts[1].split()[0], "author": f"{parts[2]} <{parts[3]}>",
                         "date": parts[4], "reviewed_by": reviewers})
+        if len(commits) == count:
+            break
+    return commits[::-1]
+
+
+def co_authored_commits(root: Path, branch: str, count: int) -> list[dict]:
+    """The last ``count`` non-merge first-parent commits of ``branch``, oldest first, each with the people its
+    ``Co-authored-by`` trailers name besides its author as ``reviewed_by``: a squash-merging repository (TanStack
+    Query, scrapy) keeps no reviewer in its history, and whoever else is named on a squash took part in the pull
+    request — pushed to its branch or had a suggestion applied. Not independent of a rule that lets co-authors review
+    (it is what such a rule suggests), so it says where the ranking puts them, not whether they reviewed."""
+    fmt = SEP.join(["%H", "%P", "%an", "%ae", "%aI", "%(trailers:key=Co-authored-by,valueonly,separator=%x1e)"]) + "%x00"
+    out = git(root, "log", "--first-parent", "--no-merges", f"--format={fmt}", branch)
+    commits = []
+    for record in out.split("\0"):
+        parts = record.strip("\n").split(SEP)
+        if len(parts) < 6 or not parts[1]:
+            continue
+        named = [r.strip() for r in parts[5].split("\x1e") if r.strip()]
+        commits.append({"commit": parts[0], "parent": parts[1].split()[0], "author": f"{parts[2]} <{parts[3]}>",
+                        "date": parts[4], "reviewed_by": [r for r in named if parts[3].lower() not in r.lower()]})
         if len(commits) == count:
             break
     return commits[::-1]
@@ -217,12 +250,61 @@ def graph_of(snap: dict) -> RepoGraph:
     return graph
 
 
-def rescored(snap: dict) -> list[str]:
-    """Today's ``suggest_reviewers`` on a snapshot: the suggested Person ids, best first."""
+def writers_and_co_authors(identities) -> tuple[list, list]:
+    """(the identities of a change that may not review it, its co-authors who may), as today's PR check decides
+    (before ``queries.reviewers.writers_and_co_authors``: every one that wrote it, and no co-author may)."""
+    try:
+        from cairn.queries.reviewers import writers_and_co_authors as decide
+    except ImportError:
+        return [i for i in identities if i.role.wrote_it], []
+    return decide(identities)
+
+
+def reviewer_authors(identities) -> list:
+    """The identities of a change that may not review it (``writers_and_co_authors``)."""
+    return writers_and_co_authors(identities)[0]
+
+
+#: The roles whose people cannot have reviewed a change, whatever the rule for the others: scored against the real
+#: reviewers less these, every rule is judged on the same truth (a merger who co-authored a commit of the pull request
+#: stays a real reviewer, one that a rule keeping co-authors out cannot suggest).
+_AUTHOR_ROLES = ("author", "committer", "pr-author")
+
+
+def true_reviewers(index: PersonIndex, reviewed_by: list[str], identities, humans: set[str]) -> list[str]:
+    """The Person ids of the real reviewers (``reviewed_by``) that are humans (``humans``: Person ids) and none of the
+    change's authors or committers."""
+    authors = change_authors(index, [i for i in identities if i.role.value in _AUTHOR_ROLES])
+    return sorted({p.id for raw in reviewed_by for p in index.find(raw)} & humans - authors)
+
+
+def identities_of(clone: Path, row: dict, snap: dict) -> list:
+    """The change's identities as today's code reads them from the clone (its roles are what rules differ on)."""
+    from cairn.ingest.change import _commit_identities
+    from cairn.ingest.config import StoredSettings
+    from cairn.ingest.identities import Classifier
+
+    classify = Classifier.from_settings(StoredSettings.of(snap.get("repository", {})).identities)
+    return _commit_identities(clone, row["parent"], row["commit"], classify)
+
+
+def rescored(snap: dict, row: dict | None = None, clone: Path | None = None) -> list[str]:
+    """Today's ``suggest_reviewers`` on a snapshot: the suggested Person ids, best first. With the replay's ``row``
+    and a ``clone`` holding its commits, the change's authors and co-authors are read again by today's code and the
+    row's ``truth`` is recomputed (``true_reviewers``)."""
     graph = graph_of(snap)
     index = PersonIndex(graph.of_label(Label.PERSON))
+    authors, extra = snap["authors"], {}
+    if row is not None and clone is not None:
+        identities = identities_of(clone, row, snap)
+        writers, co_authors = writers_and_co_authors(identities)
+        authors = [(i.name, i.email) for i in writers]
+        if co_authors:
+            extra["co_authors"] = [(i.name, i.email) for i in co_authors]
+        humans = {n.id for n in graph.of_label(Label.PERSON) if (n.get("kind") or "human") == "human"}
+        row["truth"] = true_reviewers(index, row["reviewed_by"], identities, humans)
     return [graph.node(Label.PERSON, s.id).id for s in
-            suggest_reviewers(graph, snap["changed"], snap["authors"], index=index, gone=snap["gone"])]
+            suggest_reviewers(graph, snap["changed"], authors, index=index, gone=snap["gone"], **extra)]
 
 
 def scores(rows: list[dict], key: str) -> dict:
@@ -253,8 +335,10 @@ def table(name: str, rows: list[dict], keys: list[str]) -> str:
     return "\n".join(lines)
 
 
-def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool = True, merges: bool = False) -> dict:
-    commits = merged_pull_requests(root, branch, count) if merges else reviewed_commits(root, branch, count, reviewed)
+def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool = True, merges: bool = False,
+           co_authors: bool = False) -> dict:
+    commits = (merged_pull_requests(root, branch, count) if merges else co_authored_commits(root, branch, count)
+               if co_authors else reviewed_commits(root, branch, count, reviewed))
     ws = Workspace(open_store(str(store_dir)), naming_hint="")
     rows, snaps, ingest_s, check_s = [], [], 0.0, 0.0
     name = None
@@ -271,15 +355,15 @@ def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool 
         change = change_from_refs(stored.graph, root, c["parent"], c["commit"], cache_dir=ws.cache_dir, refs=refs,
                                   imports_for=stored.imports_for, listing=listing)
         graph = stored.graph
-        authors = [(i.name, i.email) for i in change.identities if i.role.wrote_it]
+        authors = [(i.name, i.email) for i in reviewer_authors(change.identities)]
         changed = lines_changed(change)
         report = _judged(stored, change, listing)
         check_s += time.perf_counter() - started
         index = PersonIndex.of(graph)
         gone, _ = gone_people(graph, index)
         author_ids = change_authors(index, authors)
-        truth = sorted({p.id for raw in c["reviewed_by"] for p in index.find(raw)} - author_ids)
         human = {n.id for n in graph.of_label(Label.PERSON) if (n.get("kind") or "human") == "human"}
+        truth = true_reviewers(index, c["reviewed_by"], change.identities, human)
         suggested = [graph.node(Label.PERSON, s.id).id for s in report.suggested_reviewers]  # (s.id: the key)
         files = [p for p in changed if graph.node(Label.FILE, p) is not None]
         asked = ask_first(KnowledgeIndex.of_files(graph, files, gone), files, limit=10)
@@ -309,23 +393,31 @@ def main() -> None:
                         help="replay commits without Reviewed-by too (to read the suggestions of a repository without them)")
     parser.add_argument("--merges", action="store_true",
                         help="replay merged pull requests (GitHub's merge commits), their merger as the reviewer")
+    parser.add_argument("--co-authors", action="store_true",
+                        help="replay any commit, the people its Co-authored-by trailers name besides its author as reviewers")
     parser.add_argument("--store", type=Path, help="the store directory (default: beside the clone)")
+    parser.add_argument("--reread-identities", action="store_true",
+                        help="with --rescore: read each change's identities again from the clone (today's roles and truth)")
+    parser.add_argument("--clone", type=Path, help="with --rescore: a clone holding the replayed commits (default: the run's)")
+    parser.add_argument("--label", default="", help="with --rescore: a suffix for the rescored results file")
     parser.add_argument("--rescore", type=Path, help="a results file of an earlier run: score today's ranking on it")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     if args.rescore:
         results = json.loads(args.rescore.read_text())
         snaps = pickle.loads(Path(results["snapshots_file"]).read_bytes())
+        clone = args.clone or (Path(results["clone"]) if args.reread_identities else None)
         for row, snap in zip(results["rows"], snaps):
-            row["cairn now"] = rescored(snap)
+            row["cairn now"] = rescored(snap, row, clone)
         print(table(results["repo"], results["rows"], ["cairn", "cairn now", *KEYS[1:]]))
-        out = args.rescore.with_name(args.rescore.stem + "-rescored.json")
+        out = args.rescore.with_name(args.rescore.stem + "-rescored" + (f"-{args.label}" if args.label else "") + ".json")
         out.write_text(json.dumps(results, indent=1))
         return
     root = args.repo.resolve()
     branch = git(root, "rev-parse", args.branch).strip()
     store = args.store or root.parent / f"store-{root.name}"
-    results = replay(root, branch, args.commits, store, reviewed=not args.any_commit, merges=args.merges)
+    results = replay(root, branch, args.commits, store, reviewed=not args.any_commit, merges=args.merges,
+                     co_authors=args.co_authors)
     git(root, "checkout", "-q", "--detach", branch)
     snaps = results.pop("snapshots")
     snaps_file = store / "reviewers_replay-snapshots.pickle"
@@ -337,7 +429,7 @@ def main() -> None:
     print(table(results["repo"], results["rows"], KEYS))
     print(f"ingest {results['seconds']['ingest']} s, checks {results['seconds']['check']} s; "
           f"snapshots re-scored differently from the live check: {mismatched}")
-    suffix = "-merges" if args.merges else ""
+    suffix = "-merges" if args.merges else "-co-authors" if args.co_authors else ""
     (RESULTS / f"reviewers_replay-{results['repo']}{suffix}.json").write_text(json.dumps(results, indent=1))
 
 

@@ -87,10 +87,14 @@ class IdentityRole(str, Enum):
     AUTHOR = "author"
     COMMITTER = "committer"
     CO_AUTHOR = "co-author"
+    #: named by a ``Co-developed-by`` trailer: a declaration that the commit was written together (the Linux kernel's),
+    #: which no forge writes, unlike a ``Co-authored-by`` (``queries.reviewers.writers_and_co_authors``)
+    CO_DEVELOPER = "co-developer"
     REVIEWER = "reviewer"
     PR_AUTHOR = "pr-author"
     #: named as co-author by a commit of review suggestions GitHub made itself (committer noreply@github.com, GitHub's
-    #: subject for one): a reviewer's suggestion applied — GitHub credits its author so — not one who wrote the change
+    #: subject for one), or only under such a commit squashed into a squash merge (``ingest.suggestions``): a reviewer's
+    #: suggestion applied — GitHub credits its author so — not one who wrote the change
     SUGGESTER = "suggester"
 
     @property

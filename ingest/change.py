@@ -9,7 +9,9 @@ checkout, or a unified diff with the post-change contents of the changed files
   assigned to its component by the stored component definitions;
 * the identities involved (author, committer, the co-author and reviewer
   trailers of every commit, ``ingest.trailers``; the PR's author on the forge),
-  classified human / bot / agent by the repository's identity patterns;
+  classified human / bot / agent by the repository's identity patterns; a
+  co-author of a review suggestion GitHub applied, in its own commit or squashed
+  into a squash merge, is a suggester (``ingest.suggestions``);
 * the code graph at the base and at the head, built from git objects (reusing
   cached parses, so only changed files are parsed; the stored graph itself
   stands for the base when it was ingested from a clean checkout of it), the
@@ -35,9 +37,8 @@ judges the result.
 
 from __future__ import annotations
 
-import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -56,18 +57,19 @@ from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
 from cairn.ingest.identities import Classifier
+from cairn.ingest.suggestions import GITHUB_COMMITTER, contact_key, is_suggestion_commit, squashed_suggesters
 from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys, trailer_contact
 
-#: One record per commit: author, committer, subject, co-author and reviewer trailers (``trailers``: the history's keys).
+#: The co-author trailer keys that declare co-writing (the Linux kernel's ``Co-developed-by``: "the patch was co-created
+#: by multiple developers"), which no forge writes, apart from those GitHub writes itself (``Co-authored-by``).
+_CO_DEVELOPER_KEYS = ("co-developed-by",)
+_OTHER_CO_AUTHOR_KEYS = tuple(key for key in CO_AUTHOR_KEYS if key not in _CO_DEVELOPER_KEYS)
+#: One record per commit: author, committer, subject, co-author, co-developer and reviewer trailers (``trailers``: the
+#: history's keys), the commit's name.
 _LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00%s%x00" + "%x00".join(
-    f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)" for keys in (CO_AUTHOR_KEYS, REVIEW_KEYS)
-) + "%x1e"
-#: The committer of the commits GitHub makes itself: a review's suggestions applied, an edit in its web editor, a
-#: squash merge.
-GITHUB_COMMITTER = "noreply@github.com"
-#: The subjects GitHub gives a commit of review suggestions ("Apply suggestions from code review", "Apply suggestion
-#: from @x", "Update tests/test_cells.py"), not a squash merge's ("… (#123)").
-_SUGGESTION_SUBJECT = re.compile(r"^(?:Apply suggestions? |Update \S+$)(?!.*\(#\d+\)$)")
+    f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)"
+    for keys in (_OTHER_CO_AUTHOR_KEYS, _CO_DEVELOPER_KEYS, REVIEW_KEYS)
+) + "%x00%H%x1e"
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
@@ -322,9 +324,9 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
     identities: list[Identity] = []
     for record in out.split("\x1e"):
         parts = record.strip("\n").split("\0")
-        if len(parts) < 7:
+        if len(parts) < 9:
             continue
-        an, ae, cn, ce, subject, coauthors, reviewers = parts[:7]
+        an, ae, cn, ce, subject, coauthors, codevelopers, reviewers, sha = parts[:9]
         author = Identity(an, ae, IdentityRole.AUTHOR, IdentityKind(classify.kind(an, ae)))
         identities.append(author)
         if (cn, ce) != (an, ae) and ce != GITHUB_COMMITTER:
@@ -336,13 +338,26 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
             if author.kind is not IdentityKind.HUMAN or committer.kind is not IdentityKind.HUMAN:
                 identities.append(committer)
         # the co-authors GitHub names in a commit of review suggestions it made are the suggestions' authors (rich's
-        # "Update tests/test_cells.py", Co-authored-by: Copilot): reviewers of the change, not its writers (unlike a
-        # squash merge's co-authors, whose commits it squashed)
-        suggested = ce == GITHUB_COMMITTER and _SUGGESTION_SUBJECT.match(subject) is not None
-        coauthored = IdentityRole.SUGGESTER if suggested else IdentityRole.CO_AUTHOR
-        identities += _trailer_identities(coauthors, coauthored, classify)
+        # "Update tests/test_cells.py", Co-authored-by: Copilot): reviewers of the change, not its writers; so are a
+        # squash merge's co-authors named only under its squashed commits of suggestions (``ingest.suggestions``)
+        if is_suggestion_commit(ce, subject):
+            identities += _trailer_identities(coauthors, IdentityRole.SUGGESTER, classify)
+            identities += _trailer_identities(codevelopers, IdentityRole.SUGGESTER, classify)
+        else:
+            suggesters = _squashed_suggesters(root, sha) if ce == GITHUB_COMMITTER and coauthors else frozenset()
+            identities += [
+                replace(i, role=IdentityRole.SUGGESTER) if contact_key(i.name, i.email) in suggesters else i
+                for i in _trailer_identities(coauthors, IdentityRole.CO_AUTHOR, classify)
+            ]
+            identities += _trailer_identities(codevelopers, IdentityRole.CO_DEVELOPER, classify)
         identities += _trailer_identities(reviewers, IdentityRole.REVIEWER, classify)
     return identities
+
+
+def _squashed_suggesters(root: Path, sha: str) -> frozenset[str]:
+    """The co-authors a commit GitHub made (a squash merge, say) names only as its squashed suggestions' authors."""
+    proc = git(root, "show", "-s", "--format=%B", sha)
+    return squashed_suggesters(proc.stdout) if proc.returncode == 0 else frozenset()
 
 
 def _unique(identities: list[Identity]) -> tuple[Identity, ...]:

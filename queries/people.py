@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from itertools import combinations
-from typing import Any
+from typing import Any, Iterable
 
 from cairn.graph.people import PLACEHOLDER_NAMES, noreply_login, fold_name
 from cairn.graph.model import Label, Node, RepoGraph
@@ -296,6 +296,11 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         a, b = humans[i], humans[j]
         out.append({"people": [a["id"], b["id"]], "names": [a["name"], b["name"]], "reasons": why})
     return out
+
+
+def likely_duplicates_among(nodes: Iterable[Node]) -> list[dict[str, Any]]:
+    """``likely_duplicates`` of these Person nodes (each pair's ``people``: their keys)."""
+    return likely_duplicates([_person_row(n) for n in nodes])
 
 
 def people(graph: RepoGraph) -> dict[str, Any]:

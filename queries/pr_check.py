@@ -40,7 +40,8 @@ raised one severity step (info → warn → block).
 Suggested reviewers come from ``queries.reviewers``: the people who know the
 changed files, weighted by the lines changed in each (the ``ChangeSet``'s
 hunks), and the CODEOWNERS of those files who hold knowledge there — never an
-author of the change (under any identity), a bot, an agent, nor someone gone
+author of the change (under any identity; a person named only as co-author may
+review it, ``queries.reviewers.writers_and_co_authors``), a bot, an agent, nor someone gone
 (departed, or inactive by the repository's thresholds;
 ``queries.ownership.gone_people``).
 
@@ -73,7 +74,7 @@ from cairn.queries.contracts import check
 from cairn.queries.contracts.index import ImportIndex
 from cairn.queries.dependencies import component_digraph, module_id
 from cairn.queries.ownership import gone_people, history_completeness
-from cairn.queries.reviewers import SuggestedReviewer, change_authors, suggest_reviewers
+from cairn.queries.reviewers import SuggestedReviewer, change_authors, suggest_reviewers, writers_and_co_authors
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -238,7 +239,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
         findings += _new_cycles(base, head, *dependencies)
     people = PersonIndex.of(stored)
     gone, _ = gone_people(stored, people)
-    authors = [i for i in change.identities if i.role.wrote_it]
+    authors, co_authors = writers_and_co_authors(change.identities)
     touched = _touched_components(stored, change, {stored.nodes[nid].key: why for nid, why in gone.items()},
                                   frozenset(stored.nodes[nid].key for nid in change_authors(people, authors)))
     findings += _knowledge_risks(touched)
@@ -251,7 +252,8 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
     findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
-                                  read_components=read_components, components=changed_components(change))
+                                  read_components=read_components, components=changed_components(change),
+                                  co_authors=co_authors)
     history_complete, history = history_completeness(stored)
     return PRReport(
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),

@@ -357,10 +357,103 @@ def test_a_review_suggestion_applied_on_github_is_its_reviewers_not_an_agent_cha
         reports[branch] = json.loads(result.stdout)
     assert not reports["suggested"]["agent"]["detected"]
     assert [r["name"] for r in reports["suggested"]["suggested_reviewers"]][:1] == ["Ned Reviewer"]
-    # the same trailers in a commit the author made, or in a squash: Copilot and Ned wrote it with her
+    # the same trailers in a commit the author made, or in a squash: Copilot and Ned wrote it with her — and Ned, a
+    # person named as co-author only, may review it still (``writers_and_co_authors``), said to have co-authored it
     for branch in ("co-written", "squashed"):
         assert reports[branch]["agent"]["detected"]
-        assert "Ned Reviewer" not in [r["name"] for r in reports[branch]["suggested_reviewers"]]
+        assert [(r["name"], r["reasons"][0]) for r in reports[branch]["suggested_reviewers"]][:1] == [
+            ("Ned Reviewer", "co-authored this change")]
+
+
+def test_a_squash_merges_co_author_named_under_a_squashed_suggestion_reviewed_it(tmp_path):
+    """scrapy's 11079cb1c (#7866): the squash of Andrey Rakhmatullin's extension lists its commits, the last one
+    ``* Update docs/topics/extensions.rst`` with ``Co-authored-by: Adrian`` under it — GitHub's commit of Adrián
+    Chaves's review suggestion — and then names Adrian again among the squash's co-authors. He was left out of the
+    reviewers as one who wrote the change (he ranks first on the author alone). A co-author a squash names only under
+    its squashed suggestions suggested them in review: an agent there makes no agent change, a person there may
+    review it. Under a squashed commit of any other subject, the same trailers name who co-wrote it."""
+    mia, ned = ("Mia Maintainer", "mia@example.com"), ("Ned Reviewer", "ned@example.com")
+    github, copilot = ("GitHub", "noreply@github.com"), "Copilot <175728472+Copilot@users.noreply.github.com>"
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(4):
+        body += f"# {i}\n"
+        repo.commit({"core.py": body}, author=mia if i % 2 else ned, date=f"2024-01-0{i + 1}T12:00:00+00:00")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    trailers = [f"Co-authored-by: {copilot}", f"Co-authored-by: {ned[0]} <{ned[1]}>"]
+    reports = {}
+    for branch, item in (("suggested", "Update core.py"), ("co-written", "Add the helper")):
+        repo.git("checkout", "-q", "-b", branch, "main")
+        squash = f"Tune the core (#12)\n\n* Tune the core\n\n* {item}\n\n" + "\n".join(trailers) + "\n\n---------"
+        repo.commit({"core.py": body + f"# fix, as {branch}\n"}, author=mia, committer=github,
+                    date="2024-01-08T12:00:00+00:00", message=squash, trailers=trailers)
+        result = runner.invoke(app, ["pr-check", "--repo", str(repo.root), "--base", "main", "--head", branch,
+                                     "--store", str(store), "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        reports[branch] = json.loads(result.stdout)
+    assert not reports["suggested"]["agent"]["detected"]
+    assert [(r["name"], r["reasons"][0]) for r in reports["suggested"]["suggested_reviewers"]][:1] == [
+        ("Ned Reviewer", "wrote 50 % of core.py")]
+    assert reports["co-written"]["agent"]["detected"]
+
+
+def test_a_maintainer_who_co_authored_a_contributors_change_may_review_it(tmp_path):
+    """TanStack Query's 2215bb031 (#8737), Định Lê's change of query-core's types.ts: its squash names Dominik
+    Dorfmeister, query-core's main author, as co-author — he pushed fixes to the branch and reviewed it — and he was
+    left out of the reviewers as one who wrote it (46 of Query's last 200 commits name a maintainer so). Replayed on
+    merged pull requests, whose merger is known to have approved them, keeping a co-author among the reviewers finds
+    mergers who had pushed to the branch (flask, prometheus, scrapy) and loses none. A co-author who also authored a
+    commit of the change stays out: that is writing it."""
+    mia, ned, olga = ("Mia Maintainer", "mia@example.com"), ("Ned Newcomer", "ned@example.com"), ("Olga Other", "olga@example.com")
+    github = ("GitHub", "noreply@github.com")
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(6):
+        body += f"# {i}\n"
+        repo.commit({"types.py": body}, author=olga if i == 2 else mia, date=f"2024-01-0{i + 1}T12:00:00+00:00")
+    repo.commit({"other.py": "X = 1\n"}, author=ned, date="2024-01-07T12:00:00+00:00")
+    store = tmp_path / "store"
+    run(["ingest", str(repo.root)], store)
+    reviewers = {}
+    for branch in ("squashed", "pushed"):
+        repo.git("checkout", "-q", "-b", branch, "main")
+        if branch == "squashed":
+            repo.commit({"types.py": body + "# optional variables\n"}, author=ned, committer=github,
+                        date="2024-01-08T12:00:00+00:00", message="Make variables optional (#12)\n\n* first\n\n* fix adapters",
+                        trailers=[f"Co-authored-by: {mia[0]} <{mia[1]}>"])
+        else:  # the branch merged as it is: Mia's own commit on it
+            repo.commit({"types.py": body + "# optional variables\n"}, author=ned, date="2024-01-08T12:00:00+00:00",
+                        trailers=[f"Co-authored-by: {mia[0]} <{mia[1]}>"])
+            repo.commit({"types.py": body + "# optional variables, fixed\n"}, author=mia, date="2024-01-08T13:00:00+00:00")
+        reviewers[branch] = [(r["name"], r["reasons"][0]) for r in json.loads(pr(repo, store).output)["suggested_reviewers"]]
+    assert reviewers["squashed"][0] == ("Mia Maintainer", "co-authored this change")
+    assert "Mia Maintainer" not in [name for name, _ in reviewers["pushed"]]
+
+
+def test_a_reviewer_list_names_likely_one_person_once(tmp_path):
+    """TanStack Query's b4368c437: "kimchosule" (one commit) and "kimchosule" <kimchosule1@…> (known from a
+    co-author trailer the same day) were both suggested. Identity resolution never merges one-word names (two
+    "alex"es are often two people), and `cairn people` lists such a pair as likely one person; a reviewer list names
+    it once, the better-ranked, saying the other name beside it."""
+    mia, rita = ("Mia Maintainer", "mia@example.com"), ("Rita Newcomer", "rita@example.com")
+    kim, kim_at_work = ("kimchosule", "chosule@naver.example"), "kimchosule <kimchosule1@bizbee.example>"
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(8):
+        body += f"# {i}\n"
+        by_kim = i in (2, 4, 6)
+        repo.commit({"lib.py": body}, author=kim if by_kim else mia, date=f"2024-01-0{i + 1}T12:00:00+00:00",
+                    trailers=[] if by_kim else [f"Co-authored-by: {kim_at_work}"])
+    store = tmp_path / "store"
+    run(["ingest", str(repo.root)], store)
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit({"lib.py": body + "# fix\n"}, author=rita, date="2024-01-10T12:00:00+00:00")
+    report = json.loads(pr(repo, store).output)
+    named = [(r["name"], r["reasons"][-1]) for r in report["suggested_reviewers"]]
+    kims = [(name, reason) for name, reason in named if name.startswith("kimchosule")]
+    assert len(kims) == 1 and kims[0][1].startswith("likely also 'kimchosule"), named
 
 
 def test_a_large_directorys_maintainer_ranks_above_who_wrote_one_of_its_files(tmp_path):
