@@ -289,8 +289,12 @@ def writers_and_co_authors(identities: Iterable[Identity]) -> tuple[list[Identit
     tsdb/record/record.go"), and a maintainer amending a contributor's commit adds one (flask's David Lord). The
     history already counts such a trailer as review credit. ``Co-developed-by`` (``IdentityRole.CO_DEVELOPER``)
     declares co-writing and no forge writes it: a writer. A co-author who is also an author under any identity stays
-    out (``change_authors``); one kept is said to have co-authored the change."""
+    out (``change_authors``); one kept is said to have co-authored the change. When an agent authored a commit of
+    the change, its human co-authors are who asked for it (Copilot's coding agent names the person who assigned it
+    the task, whom GitHub does not let approve the pull request): writers."""
     identities = list(identities)
+    if any(i.role is IdentityRole.AUTHOR and i.kind is IdentityKind.AGENT for i in identities):
+        return [i for i in identities if i.role.wrote_it], []
     co_authors = [i for i in identities if i.role is IdentityRole.CO_AUTHOR and i.kind is IdentityKind.HUMAN]
     return [i for i in identities if i.role.wrote_it and i not in co_authors], co_authors
 

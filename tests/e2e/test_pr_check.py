@@ -432,6 +432,29 @@ def test_a_maintainer_who_co_authored_a_contributors_change_may_review_it(tmp_pa
     assert "Mia Maintainer" not in [name for name, _ in reviewers["pushed"]]
 
 
+def test_the_human_co_author_of_an_agents_commit_asked_for_it_and_does_not_review_it(tmp_path):
+    """Copilot's coding agent commits as itself and names the person who assigned it the task as co-author; GitHub
+    does not let that person approve the pull request. A human co-author of a change an agent authored drove the agent:
+    one of its writers, not its reviewer (a maintainer's co-authorship of a person's change is a review)."""
+    mia, ned = ("Mia Maintainer", "mia@example.com"), ("Ned Newcomer", "ned@example.com")
+    copilot = ("Copilot", "198982749+Copilot@users.noreply.github.com")
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(6):
+        body += f"# {i}\n"
+        repo.commit({"types.py": body}, author=mia, date=f"2024-01-0{i + 1}T12:00:00+00:00")
+    repo.commit({"types.py": body + "# ned\n"}, author=ned, date="2024-01-07T12:00:00+00:00")
+    store = tmp_path / "store"
+    run(["ingest", str(repo.root)], store)
+    repo.git("checkout", "-q", "-b", "agent", "main")
+    repo.commit({"types.py": body + "# ned\n# by the agent\n"}, author=copilot, date="2024-01-08T12:00:00+00:00",
+                message="Make variables optional", trailers=[f"Co-authored-by: {mia[0]} <{mia[1]}>"])
+    report = json.loads(pr(repo, store).output)
+    assert report["agent"]["detected"]
+    assert "Mia Maintainer" not in [r["name"] for r in report["suggested_reviewers"]]
+    assert [r["name"] for r in report["suggested_reviewers"]] == ["Ned Newcomer"]
+
+
 def test_a_reviewer_list_names_likely_one_person_once(tmp_path):
     """TanStack Query's b4368c437: "kimchosule" (one commit) and "kimchosule" <kimchosule1@…> (known from a
     co-author trailer the same day) were both suggested. Identity resolution never merges one-word names (two
