@@ -349,14 +349,17 @@ def _readme_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
                 continue
             if _titled_by_a_side_topic(text, directory):
                 continue
-            paragraph = first_paragraph(text)
+            paragraph, headings = _first_prose(text)
             if paragraph:
+                if headings > 1:  # no lead under the title: a section's ("## About Tauri", the same in ten crates)
+                    return _package_purpose(root, paths) or (paragraph, f"{directory}/{name}")
                 return paragraph, f"{directory}/{name}"
     return None
 
 
-#: how a README line that is no prose begins: a badge, an image, HTML, a reStructuredText directive or comment
-_NOT_PROSE = ("[![", "![", "<", ".. ")
+#: how a README line that is no prose begins: a badge, an image, HTML, a reStructuredText directive or comment, a
+#: table's row (tauri's crates open on "| Component | Version |")
+_NOT_PROSE = ("[![", "![", "<", ".. ", "|", "+-")
 #: a heading's underline or overline (reStructuredText, Markdown's setext) or a thematic break
 _RULE = re.compile(r"[=\-~^*#]{3,}")
 
@@ -390,13 +393,19 @@ def _underlines(rule: str, paragraph: list[str]) -> bool:
 
 
 def first_paragraph(markdown: str) -> str | None:
-    """The first prose paragraph of a README: no headings, badges, front matter or code."""
+    """The first prose paragraph of a README: no headings, badges, tables, front matter or code."""
+    return _first_prose(markdown)[0]
+
+
+def _first_prose(markdown: str) -> tuple[str | None, int]:
+    """``first_paragraph`` and how many headings come before it (its title and the sections it sits in)."""
     lines = markdown.replace("\r\n", "\n").split("\n")
     if lines and lines[0].strip() == "---":  # YAML front matter
         end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
         lines = lines[end + 1:] if end else lines
     paragraph: list[str] = []
     in_code = False
+    headings = 0
     for line in lines:
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
@@ -409,7 +418,9 @@ def first_paragraph(markdown: str) -> str | None:
         heading = stripped.startswith("#") or _RULE.fullmatch(stripped)
         if heading and paragraph and _underlines(stripped, paragraph):
             paragraph = []  # the lines above were a title (etcd's "etcdctl" over "========")
+            headings += 1
             continue
+        headings += stripped.startswith("#")
         badge = stripped.startswith(_NOT_PROSE)
         if not stripped or heading or badge:
             if paragraph:
@@ -417,11 +428,11 @@ def first_paragraph(markdown: str) -> str | None:
             continue
         paragraph.append(stripped.lstrip("> ") if stripped.startswith(">") else stripped)  # a quote's text
     if not paragraph:
-        return None
+        return None, headings
     text = " ".join(paragraph)
     text = re.sub(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])", r"\1", text)  # links keep their text (also [text][ref])
     text = re.sub(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}", r"\1", text)
-    return _shorten(text)
+    return _shorten(text), headings
 
 
 def _shorten(text: str) -> str:

@@ -590,3 +590,30 @@ def test_a_card_without_a_readme_takes_the_purpose_its_package_states(tmp_path):
     assert "Alpha parses the input files into records." in shown and "from alpha/__init__.py" in shown
     beta = json.loads(runner.invoke(app, ["explore", "beta", "--store", store, "--format", "json"]).stdout)
     assert (beta["description"], beta["purpose_source"]) == (None, None)  # not the repository's README
+
+
+def test_a_readme_whose_prose_sits_under_a_section_gives_way_to_what_the_package_says(tmp_path):
+    """tauri's ten crate READMEs open on badges and a version table ("| Component | Version |", once the card's
+    purpose), then "## About Tauri", the same paragraph in each: what the crate's own doc says of it comes first. A
+    lead paragraph under the title stays the purpose; a section's is one when the package says nothing."""
+    from fixtures.gitrepo import GitRepo
+
+    about = "## About Shop\n\nShop is a framework for building shops.\n\n## This module\n\nThe glue.\n"
+    table = "| Component | Version |\n| --------- | ------- |\n| core | 1.0 |\n\n"
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"core/__init__.py": '"""The domain model: orders and prices."""\n', "core/a.py": "X = 1\n",
+                 "core/README.md": "# Core\n\n[![ci](ci.svg)](ci)\n\n" + table + about,
+                 "web/__init__.py": "", "web/b.py": "import core\n", "web/README.md": "# Web\n\n" + table + about,
+                 "api/__init__.py": '"""Routes."""\n', "api/c.py": "import core\n",
+                 "api/README.md": "# API\n\nThe HTTP routes of the shop.\n\n" + about}, message="three packages")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+
+    def purpose(name):
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    assert purpose("core") == ("The domain model: orders and prices.", "core/__init__.py")
+    assert purpose("web") == ("Shop is a framework for building shops.", "web/README.md")  # the package says nothing
+    assert purpose("api") == ("The HTTP routes of the shop.", "api/README.md")  # a lead paragraph
