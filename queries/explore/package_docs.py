@@ -9,6 +9,10 @@ bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package), from 
   ``doc.go`` by convention, else in another of its files, not a command's ``main.go`` (etcd's ``pkg/proxy``: "Package proxy implements proxy
   servers for network fault testing.", a card that only said ``pkg/proxy`` reads like the gRPC proxy);
 * a Rust crate: the inner doc comment (``//!``) that opens ``src/lib.rs`` or ``src/main.rs``;
+* a Java (or Kotlin) package: the Javadoc above ``package`` in its ``package-info.java`` (commons-lang's
+  ``builder``: "Provides classes to create consistent equals(Object), toString(), hashCode(), and
+  compareTo(Object) methods."), its inline tags read as their text (``{@code x}``, ``{@link A#b() label}``), its
+  HTML tags dropped, ``<p>`` starting a paragraph, its block tags (``@see``, ``@since``) no prose;
 * a JavaScript or TypeScript package: the ``description`` of its ``package.json``; a Rust crate or a Python
   project without either: the ``description`` of its ``Cargo.toml`` or ``pyproject.toml``.
 
@@ -40,7 +44,8 @@ _GO_PACKAGE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
 def package_purpose(root: Path, directory: str) -> tuple[str, str] | None:
     """(the first paragraph of what the package in ``directory`` says of itself, the file it is from), or None."""
     readers = (_python_docstring, _go_package_comment, _rust_crate_doc) if directory == "" else (
-        _python_docstring, _go_package_comment, _rust_crate_doc, _package_json, _manifest_description)
+        _python_docstring, _go_package_comment, _rust_crate_doc, _java_package_info, _package_json,
+        _manifest_description)
     for read in readers:
         found = read(root, directory)
         if found:
@@ -163,6 +168,34 @@ def _rust_crate_doc(root: Path, directory: str) -> tuple[str, str] | None:
         if paragraph:
             return paragraph, where
     return None
+
+
+#: Javadoc's inline tags, read as the text they show: ``{@code x}`` → x, ``{@link A#b() label}`` → label,
+#: ``{@link A#b()}`` → A#b()
+_JAVADOC_INLINE = re.compile(r"\{@(?:code|literal|link|linkplain|value)\s+([^{}\s]+)(?:\s+([^{}]*))?\}")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+def _java_package_info(root: Path, directory: str) -> tuple[str, str] | None:
+    where = _joined(directory, "package-info.java")
+    text = read_start(root, where)
+    # the file holds the package line and its Javadoc only: its first /** comment is the package's (a licence is a
+    # plain /* one), read up to its end or to READ_CHARS (commons-lang's concurrent/ documents itself in 500 lines)
+    start = (text or "").find("/**")
+    if start < 0:
+        return None
+    end = text.find("*/", start + 3)
+    lines = []
+    for line in text[start + 3:end if end >= 0 else len(text)].splitlines():
+        line = line.strip().removeprefix("*").strip()
+        if line.startswith("@"):
+            break  # block tags: @see, @since …
+        line = _JAVADOC_INLINE.sub(lambda m: (m.group(2) or m.group(1)).strip(), line)
+        if re.match(r"(?i)<p\b", line):
+            lines.append("")  # a paragraph begins
+        lines.append(_HTML_TAG.sub("", line).strip())
+    paragraph = _first_paragraph(lines)
+    return (paragraph, where) if paragraph else None
 
 
 def _package_json(root: Path, directory: str) -> tuple[str, str] | None:

@@ -86,3 +86,27 @@ def test_the_card_reads_a_package_only_when_shown_and_an_ingest_imports_no_reade
     write(tmp_path, {"pkg/__init__.py": '"""Parses the widgets of a page."""\n'})
     card = {"description": None, "purpose_source": None, "paths": ["pkg/**"]}
     assert with_readme_purpose(card, str(tmp_path))["description"] == "Parses the widgets of a page."
+
+
+def test_a_java_packages_javadoc_in_package_info(tmp_path):
+    """commons-lang's 18 cards had no purpose, while 15 of its packages say what they are for in package-info.java;
+    its concurrent/ documents itself in 500 lines, past what is read."""
+    licence = "/*\n * Licensed to the Apache Software Foundation (ASF).\n */\n\n"
+    write(tmp_path, {
+        "lang3/builder/package-info.java": licence + (
+            "/**\n * Provides classes to create consistent {@code equals(Object)} and {@link Object#hashCode() hashCode()}\n"
+            " * methods. These classes are <em>not</em> thread-safe.\n *\n * <p>When you write a hashCode()...</p>\n"
+            " *\n * @since 1.0\n */\npackage org.example.lang3.builder;\n"),
+        "lang3/concurrent/package-info.java": licence + (
+            "/**\n * Provides support classes for multi-threaded programming, an extension to {@link java.util.concurrent}.\n"
+            " *\n * <pre>{@code\n * interface X {}\n * }</pre>\n" + " * More.\n" * 3000 + " */\npackage org.example.c;\n"),
+        "lang3/tagged/package-info.java": licence + "/**\n * @since 3.0\n */\npackage org.example.tagged;\n",
+        "lang3/plain/package-info.java": licence + "package org.example.plain;\n",
+    })
+    assert package_purpose(tmp_path, "lang3/builder") == (
+        "Provides classes to create consistent equals(Object) and hashCode() methods. These classes are not thread-safe.",
+        "lang3/builder/package-info.java")
+    assert package_purpose(tmp_path, "lang3/concurrent")[0] == (
+        "Provides support classes for multi-threaded programming, an extension to java.util.concurrent.")
+    assert package_purpose(tmp_path, "lang3/tagged") is None
+    assert package_purpose(tmp_path, "lang3/plain") is None
