@@ -337,3 +337,26 @@ def test_a_change_that_touches_only_tests_of_a_component_at_risk_raises_no_knowl
     with_code = only_tests + (FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1),), component="core"),)
     assert [f.file for f in analyse(stored, change(stored, files=with_code)).findings
             if f.rule == "cairn/knowledge-risk"] == ["shop/core/m.py"]
+
+
+def test_a_component_of_tests_alone_depends_through_its_tests_and_is_not_said_to_do_so_outside_them():
+    """commons-lang's ``external`` holds one test class, AnnotationEqualsTest: its import of lang3 made "the first
+    dependency of component external on component lang3 outside its tests" — a component of tests alone depends
+    through them, and that is what the finding should say."""
+    g = RepoGraph("shop")
+    g.add_node(Label.REPOSITORY, "shop", head="base", newest_commit_at="2024-06-01T00:00:00+00:00")
+    for comp, path in (("external", "tests/external/test_m.py"), ("api", "shop/api/m.py")):
+        module = path.removesuffix(".py").replace("/", ".")
+        g.add_node(Label.COMPONENT, comp, paths=[path.rsplit("/", 1)[0] + "/**"], truck_factor=1, human_truck_factor=1)
+        g.add_node(Label.MODULE, module, path=path, language="python", component=comp, files=[path])
+        g.add_node(Label.FILE, path, component=comp)
+    head = copy.deepcopy(g)
+    head.add_edge(Rel.IMPORTS, head.node(Label.MODULE, "tests.external.test_m"), head.node(Label.MODULE, "shop.api.m"),
+                  kind="runtime", lines=[2], file="tests/external/test_m.py")
+    head.add_edge(Rel.DEPENDS_ON, head.node(Label.COMPONENT, "external"), head.node(Label.COMPONENT, "api"), count=1)
+    files = (FileChange(ChangeStatus.MODIFIED, "tests/external/test_m.py", hunks=(LineRange(2, 1),), component="external"),)
+    report = analyse(g, ChangeSet(files=files, base_graph=g, head_graph=head, identities=(Identity(*BOB, IdentityRole.AUTHOR),),
+                                  description=None, base="base", head="head", baseline=None))
+    [found] = [f for f in report.findings if f.rule == "cairn/new-component-dependency"]
+    assert found.message == ("creates the first dependency of component external on component api "
+                             "(tests.external.test_m imports shop.api.m at tests/external/test_m.py:2)")
