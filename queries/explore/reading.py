@@ -7,9 +7,11 @@ language places in proportion to its files: prometheus's first eight were
 four of its web UI's TypeScript files (a module each, where a Go package of
 many files is one) and a test helper.
 
-People are the knowledge holders of the scope (ranked by how many of its
-components they hold, and how high), then its declared owners, the people who
-left after everyone still here; each is resolved to its Person node
+People are the knowledge holders of the scope, ranked by how many of its
+files they are authors of (summed over its components: a whole component of
+one test file counts as that one file — commons-lang's third "person to ask"
+held only ``external``, one test class, and the fourth two commits' worth),
+then its declared owners, the people who left after everyone still here; each is resolved to its Person node
 (``graph.people.PersonIndex``) so nobody is listed twice, and carries
 ``active``, ``gone`` and ``last_active`` (``queries.ownership.presence``).
 The reason names the components they own, then the three they rank highest
@@ -121,7 +123,7 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
         for rank, holder in enumerate(KnowledgeHolder.of(c)):
             person = graph.node(Label.PERSON, holder.id) if holder.id else index.one(holder.person)
             ident = person.key if person is not None else holder.person
-            score[ident] += 100 - min(rank, 99)
+            score[ident] += holder.files_authored
             names.setdefault(ident, holder.person)
             known.setdefault(ident, []).append((rank, c.key))
             presences[ident] = presence(person, gone.get(person.id) if person is not None else None)

@@ -617,3 +617,20 @@ def test_a_readme_whose_prose_sits_under_a_section_gives_way_to_what_the_package
     assert purpose("core") == ("The domain model: orders and prices.", "core/__init__.py")
     assert purpose("web") == ("Shop is a framework for building shops.", "web/README.md")  # the package says nothing
     assert purpose("api") == ("The HTTP routes of the shop.", "api/README.md")  # a lead paragraph
+
+
+def test_the_reading_lists_people_are_ranked_by_the_files_they_author_not_by_the_components_they_lead(tmp_path):
+    """commons-lang's third person to ask led only ``external``, one test class: leading a component of one file
+    counted as much as leading one of a hundred. Ranked by the files of the scope they are authors of."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    cat, bo, al = ("Cat Core", "cat@example.com"), ("Bo Big", "bo@example.com"), ("Al Aside", "al@example.com")
+    repo.commit({f"big/c{i}.py": f"C = {i}\n" for i in range(6)}, author=cat, message="core", date="2024-05-01T00:00:00+00:00")
+    repo.commit({f"big/b{i}.py": f"B = {i}\n" for i in range(4)}, author=bo, message="more", date="2024-05-02T00:00:00+00:00")
+    repo.commit({"tiny/a.py": "A = 1\n"}, author=al, message="aside", date="2024-05-03T00:00:00+00:00")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    people = json.loads(runner.invoke(app, ["reading-list", "--store", store, "--format", "json"]).stdout)["people"]
+    assert [p["name"] for p in people] == ["Cat Core", "Bo Big", "Al Aside"]
