@@ -32,7 +32,9 @@ from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, n
 from cairn.graph.testcode import import_files, mixed_modules, test_only
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
-from cairn.queries.explore.common import as_text, component_node, decision_order, decision_summary, person_name
+from cairn.queries.explore.common import (
+    as_text, component_node, decision_order, decision_summary, person_name, plain_markdown,
+)
 from cairn.queries.ownership import gone_people, presence
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
@@ -429,10 +431,7 @@ def _first_prose(markdown: str) -> tuple[str | None, int]:
         paragraph.append(stripped.lstrip("> ") if stripped.startswith(">") else stripped)  # a quote's text
     if not paragraph:
         return None, headings
-    text = " ".join(paragraph)
-    text = re.sub(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])", r"\1", text)  # links keep their text (also [text][ref])
-    text = re.sub(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}", r"\1", text)
-    return _shorten(text), headings
+    return _shorten(plain_markdown(" ".join(paragraph))), headings
 
 
 def _shorten(text: str) -> str:

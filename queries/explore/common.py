@@ -1,8 +1,10 @@
-"""What the exploration queries share: unknown names with suggestions, decisions as rows, dates as text."""
+"""What the exploration queries share: unknown names with suggestions, decisions as rows, dates as text, Markdown
+as plain text."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -61,3 +63,14 @@ def decision_order(node: Node, inferred: bool = False) -> tuple:
 def negated(text: str) -> tuple:
     """Sort strings descending inside an ascending key."""
     return tuple(-ord(ch) for ch in text)
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])|\[(`[^`\]]+`)\]")
+_EMPHASIS = re.compile(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}")
+
+
+def plain_markdown(text: str) -> str:
+    """Markdown's inline marks dropped for a line of prose: a link keeps its text (``[text](url)``, ``[text][ref]``,
+    a rustdoc intra-doc link ``[`Runtime`]`` — tauri-runtime-wry's crate doc "The [`wry`] Tauri [`Runtime`]."),
+    emphasis and code spans their words."""
+    return _EMPHASIS.sub(r"\1", _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text))

@@ -27,6 +27,8 @@ import re
 import textwrap
 from pathlib import Path
 
+from cairn.queries.explore.common import plain_markdown
+
 #: At most this much of a file is read: a package's statement is at its top.
 READ_CHARS = 16_000
 #: The paragraphs of a statement read for one that is prose, and the share of letters that makes it so.
@@ -166,7 +168,7 @@ def _rust_crate_doc(root: Path, directory: str) -> tuple[str, str] | None:
         # (a line of a doc that is a heading or a code fence is no prose)
         paragraph = _first_paragraph([line for line in doc if not line.startswith(("#", "```"))])
         if paragraph:
-            return paragraph, where
+            return plain_markdown(paragraph), where
     return None
 
 

@@ -110,3 +110,18 @@ def test_a_java_packages_javadoc_in_package_info(tmp_path):
         "Provides support classes for multi-threaded programming, an extension to java.util.concurrent.")
     assert package_purpose(tmp_path, "lang3/tagged") is None
     assert package_purpose(tmp_path, "lang3/plain") is None
+
+
+def test_a_rust_crates_doc_reads_as_plain_text():
+    """tauri-runtime-wry's card said "The [`wry`] Tauri [`Runtime`].": rustdoc's intra-doc links and code spans are
+    marks, not words; a Markdown link keeps its text, a bracket that is no link stays."""
+    from cairn.queries.explore.common import plain_markdown
+
+    assert plain_markdown("The [`wry`] Tauri [`Runtime`].") == "The wry Tauri Runtime."
+    assert plain_markdown("See [the docs](https://x.example) and [ref][1], **bold** [optional]") == \
+        "See the docs and ref, bold [optional]"
+
+
+def test_a_rust_crate_doc_purpose_has_no_link_marks(tmp_path):
+    write(tmp_path, {"wry/src/lib.rs": "//! The [`wry`] Tauri [`Runtime`].\n//!\n//! More.\n\nmod x;\n"})
+    assert package_purpose(tmp_path, "wry") == ("The wry Tauri Runtime.", "wry/src/lib.rs")
