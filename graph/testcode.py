@@ -32,6 +32,12 @@ A build or test tool's configuration (``graph.buildconfig``: ``tsdown.config.ts`
 built, not what its code needs (trpc's packages "depended on" ``scripts`` through their ``tsdown.config.ts``). It is
 no test anywhere else (``is_test_file``: hotspots, reviewers and co-change still see it as the file it is).
 
+So is a scaffolding template (``graph.templates``: tauri-cli's ``templates/plugin/``, create-vite's
+``template-react/``), files a generator copies into a new project: its imports are the new project's. Its module's
+imports are left out whenever its component holds any module that is not all templates, of whatever language
+(tauri-cli's Kotlin plugin template beside its Rust code listed ``java.io``); a component of templates alone keeps
+them.
+
 A Python test module, for that rule, is narrower than ``is_test_file``: a
 ``tests/`` directory on its path or pytest's file naming (``is_python_test``).
 A singular ``test/`` directory is a package's shipped testing framework
@@ -52,6 +58,7 @@ import re
 from typing import Any, Collection, Iterable, Mapping, Sequence
 
 from cairn.graph.buildconfig import PYTHON_BUILD_CONFIGS, is_build_config
+from cairn.graph.templates import is_template
 
 TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "e2e",
                               "testutil", "testutils"})
@@ -87,9 +94,10 @@ def is_test_file(path: str) -> bool:
 
 
 def is_test_or_build_config(path: str) -> bool:
-    """Whether ``path`` is test code (``is_test_file``) or a build or test tool's configuration
-    (``graph.buildconfig``): what the rules of a module's tests' own imports leave out of the code."""
-    return is_test_file(path) or is_build_config(path)
+    """Whether ``path`` is test code (``is_test_file``), a build or test tool's configuration
+    (``graph.buildconfig``) or a scaffolding template (``graph.templates``): what the rules of a module's tests' own
+    imports leave out of the code."""
+    return is_test_file(path) or is_build_config(path) or is_template(path)
 
 
 def is_python_test(path: str) -> bool:
@@ -205,7 +213,7 @@ def test_languages(paths: Iterable[str]) -> Collection[str]:
     of the paths, in C: 0.25 ms at the benchmark's 10k Python modules, which hold no tests; looking at each module
     took 2.3 ms."""
     joined = "\0".join(paths)
-    if "test" in joined or any(name in joined for name in PYTHON_BUILD_CONFIGS):
+    if "test" in joined or "emplate" in joined or any(name in joined for name in PYTHON_BUILD_CONFIGS):
         return ONE_FILE_TESTS.keys()
     return _NOT_PYTHON
 
@@ -221,12 +229,22 @@ def tests_beside_code(modules: Iterable[tuple[Any, str | None, str | None, Seque
     (``src/test/…``: gson's tests of ``com.google.gson`` made ``gson`` "depend on" their helper package ``common``),
     a Python test module (``is_python_test``: scikit-learn's ``linear_model`` "depended on" ``datasets`` through
     ``sklearn/linear_model/tests/``). A component of tests alone (gson's ``functional``, a top-level ``tests/``)
-    keeps its imports."""
+    keeps its imports. And a module of scaffolding templates alone (``graph.templates``), of any language, in a
+    component that also holds a module that is not (those of one file whose language is not in ``ONE_FILE_TESTS``
+    may be left out unless templates: ``may_be_beside_code``)."""
     out = set()
+    templates: list[tuple[Any, str]] = []  # (key, component) of the modules of templates alone
+    beside_templates: set[str] = set()  # the components holding a module that is not all templates
     tests: list[tuple[Any, str, str]] = []  # (key, language, component) of the test modules of one file
     with_code: dict[str, set[str]] = {language: set() for language in ONE_FILE_TESTS}  # components holding code
     python_code = with_code["python"]
     for key, language, component, files in modules:
+        if component and files:
+            if "emplate" in files[0] or "{" in files[0]:  # (is_template's own screen, before a call per module)
+                if all(map(is_template, files)):
+                    templates.append((key, component))
+                    continue
+            beside_templates.add(component)
         if language == "python":  # (every module of most repositories: one path, looked at once)
             if component and files:
                 if is_python_test_or_build_config(files[0]):
@@ -242,7 +260,14 @@ def tests_beside_code(modules: Iterable[tuple[Any, str | None, str | None, Seque
             else:
                 with_code[_CODE_OF.get(language, language)].add(component)
     out.update(key for key, language, component in tests if component in with_code[language])
+    out.update(key for key, component in templates if component in beside_templates)
     return out
+
+
+def may_be_beside_code(language: str | None, files: Sequence[str], languages: Collection[str]) -> bool:
+    """Whether a module of ``language`` and ``files`` must be given to ``tests_beside_code`` (``languages``: those of
+    ``test_languages``): of several files, of one of ``languages``, or a scaffolding template's."""
+    return len(files) > 1 or language in languages or bool(files) and is_template(files[0])
 
 
 def mixed_modules(nodes: Mapping[str, Any]) -> set[str]:
@@ -255,6 +280,6 @@ def mixed_modules(nodes: Mapping[str, Any]) -> set[str]:
     for nid, node in nodes.items():
         if node.label is module:
             language, files = node.props.get("language"), node.props.get("files") or ()
-            if len(files) > 1 or language in ONE_FILE_TESTS:
+            if may_be_beside_code(language, files, ONE_FILE_TESTS):
                 candidates.append((nid, language, node.props.get("component"), files))
     return tests_beside_code(candidates)

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Seque
 from cairn.graph.lazy_imports import PendingImports
 from cairn.graph.model import IMPORT_KINDS, BareEdge, DependsEdge, Edge, Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.store import EdgeKey
-from cairn.graph.testcode import import_files, mixed_modules, test_languages, test_only, tests_beside_code
+from cairn.graph.testcode import (import_files, may_be_beside_code, mixed_modules, test_languages, test_only,
+                                  tests_beside_code)
 from cairn.graph.values import dumps
 from cairn.ingest.code.extract import ParseCache, SourceFile, extract_code
 from cairn.ingest.code.base import ResolvedImport
@@ -360,7 +361,7 @@ def modules_beside_tests(code: CodeResult, module_component: Mapping[str, str | 
     languages = test_languages(code.file_module)
     return tests_beside_code((name, language, module_component.get(name), files)
                              for name, (_, language, files) in code.modules.items()
-                             if len(files) > 1 or language in languages)
+                             if may_be_beside_code(language, files, languages))
 
 
 def import_edges(repo: str, code: CodeResult) -> ImportEdges:

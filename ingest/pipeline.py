@@ -30,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from cairn.graph.changes import TrendInputs
 from cairn.graph.model import Label, Rel, RepoGraph, node_id
+from cairn.graph.templates import is_template
 from cairn.ingest.adrs import add_decisions, nested_adr_folders, read_decisions
 from cairn.ingest.adrs.added_dates import added_dates
 from cairn.ingest.adrs.parse_cache import CACHE_FILE as DECISION_CACHE_FILE, DecisionCache
@@ -251,10 +252,12 @@ def ingest_repository(
                              + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
     _add_line_counts(graph, root, source_paths, code.lines, config.ingest.max_file_bytes)
     summary.parsed, summary.cached = code.parsed, code.cached
-    summary.syntax_errors = len(code.syntax_errors)
-    if code.syntax_errors:
-        worst = sorted(code.syntax_errors, key=code.syntax_errors.get, reverse=True)[:3]
-        summary.notes.append(f"{len(code.syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
+    # a scaffolding template's placeholders (``{{ plugin_name }}``) are no syntax errors of the code (graph.templates)
+    syntax_errors = {path: n for path, n in code.syntax_errors.items() if not is_template(path)}
+    summary.syntax_errors = len(syntax_errors)
+    if syntax_errors:
+        worst = sorted(syntax_errors, key=syntax_errors.get, reverse=True)[:3]
+        summary.notes.append(f"{len(syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
     del code  # the graph holds what is needed of it; history is next, and large
     # what is left to read of the listing, taken now: its files (50k tuples and a set of their paths) are not held
     # through the history's steps, where a cold ingest's peak is
