@@ -8,7 +8,12 @@ flux2 asks of agents)…
 History mining treats such a line as an implicit ``Co-authored-by`` trailer
 naming the agent, so the commit is agent-assisted, the agent shows up in the
 inventory under the same identity its trailers use, and the human author is
-the one who shepherded the work.
+the one who shepherded the work. The PR check reads the commits of a change
+and its description with the same matcher (``ingest.change``: a
+``ChangeSet``'s ``agent_marks``), so the commits the history calls
+agent-assisted are the changes it calls agent-authored, the marking line its
+evidence. An ``Assisted-by`` trailer marks an agent only when it names one
+below: a person who assisted is not an agent.
 
 Built-in markers below; more in ``cairn.toml``::
 
@@ -69,6 +74,10 @@ KEYWORDS = ("claude", "cursor", "copilot", "codex", "devin", "jules", "gemini", 
             "assisted-by")
 
 
+#: The longest marking line ``MarkerMatcher.marks_in`` gives whole (a longer one is cut).
+MARK_CHARS = 160
+
+
 class MarkerMatcher:
     """Finds the agents a commit message names.
 
@@ -99,20 +108,32 @@ class MarkerMatcher:
 
     def agents_in(self, message: str) -> list[tuple[str, str]]:
         """The agents marked in ``message``, each once, in order of appearance (usually none: one failed search)."""
-        found: list[tuple[str, str]] = []
+        return [agent for agent, _ in self.marks_in(message)]
+
+    def marks_in(self, message: str) -> list[tuple[tuple[str, str], str]]:
+        """Each agent marked in ``message`` with the line that first marks it (stripped, at most ``MARK_CHARS``
+        characters: "Assisted-by: Cursor (Claude Opus 5)"), in order of appearance; the evidence the PR check shows."""
+        found: dict[tuple[str, str], str] = {}
         lowered = message.lower()
         if not any(word in lowered for word in self.keywords):
-            return found
+            return []
         for match in self.pattern.finditer(message):
             agent = self.agents[match.lastindex - 1] if match.lastindex else None
             if agent is not None and agent not in found:
-                found.append(agent)
-        return found
+                found[agent] = _line_of(message, match.start())
+        return list(found.items())
 
     @property
     def identity_patterns(self) -> list[str]:
         """Classifier patterns that make every marked agent an agent."""
         return sorted({f"{name} <{email}>" for name, email in self.agents})
+
+
+def _line_of(message: str, at: int) -> str:
+    start = message.rfind("\n", 0, at) + 1
+    end = message.find("\n", at)
+    line = message[start:end if end >= 0 else len(message)].strip()
+    return line if len(line) <= MARK_CHARS else line[:MARK_CHARS - 1] + "…"
 
 
 def parse_agent(text: str) -> tuple[str, str]:
