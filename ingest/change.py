@@ -13,10 +13,11 @@ checkout, or a unified diff with the post-change contents of the changed files
   co-author of a review suggestion GitHub applied, in its own commit or squashed
   into a squash merge, is a suggester (``ingest.suggestions``);
 * the agents its commit messages and its description mark ("Assisted-by:
-  Cursor (Claude Opus 5)", "Generated with Claude Code"), found by the
-  history's matcher (``ingest.agent_markers``, its built-in markers: a
-  repository's ``[agents] markers`` are not stored with its graph), each with
-  the line that marks it (``AgentMark``);
+  Cursor (Claude Opus 5)", "Generated with Claude Code", an ``Assisted-by``
+  naming one the classifier calls an agent), found by the history's matcher
+  (``ingest.agent_markers``, its built-in markers: a repository's ``[agents]
+  markers`` are not stored with its graph), each with the line that marks it
+  (``AgentMark``);
 * the code graph at the base and at the head, built from git objects (reusing
   cached parses, so only changed files are parsed; the stored graph itself
   stands for the base when it was ingested from a clean checkout of it), the
@@ -190,6 +191,7 @@ def change_from_refs(
     classify = _classifier(stored)
     commits = _commit_log(root, merge_base, head_sha)
     identities = _identities_of(root, commits, classify)
+    marks = _agent_marks(commits, description, classify)
     if author:
         identities.append(_identity(author, IdentityRole.PR_AUTHOR, classify))
     config, defs = _config_of(stored), _component_defs(stored)
@@ -209,7 +211,7 @@ def change_from_refs(
         files=_with_components(files, defs), base_graph=base_graph, head_graph=head_graph,
         identities=_unique(identities), description=description, base=merge_base, head=head_sha,
         baseline=_baseline_at(root, merge_base, stored), changed_modules=frozenset(changed_modules),
-        agent_marks=_agent_marks(commits, description),
+        agent_marks=marks,
     )
 
 
@@ -272,7 +274,7 @@ def change_from_diff(
         files=_with_components(list(parsed.changes), defs), base_graph=base_graph, head_graph=head_graph,
         identities=tuple(identities), description=description, base=base, head=None,
         baseline=_baseline_at(root, base, stored), changed_modules=frozenset(changed_modules),
-        agent_marks=_agent_marks([], description),
+        agent_marks=_agent_marks([], description, _classifier(stored)),
     )
 
 
@@ -346,11 +348,15 @@ def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -
     return _identities_of(root, _commit_log(root, base, head), classify)
 
 
-def _agent_marks(commits: list[list[str]], description: str | None) -> tuple[AgentMark, ...]:
-    """The agents the commits' messages and the description mark, each with the line that marks it."""
+def _agent_marks(commits: list[list[str]], description: str | None, classify: Classifier) -> tuple[AgentMark, ...]:
+    """The agents the commits' messages and the description mark, each with the line that marks it; whom another
+    ``Assisted-by`` trailer names is one when ``classify`` calls it an agent, as in the history."""
+    def is_agent(name: str, email: str) -> bool:
+        return classify.kind(name, email) == IdentityKind.AGENT.value
+
     texts = [(f"commit {fields[8][:12]}", fields[9]) for fields in commits] + [("description", description or "")]
     return tuple(AgentMark(f"{name} <{email}>" if email else name, line, where)
-                 for where, text in texts for (name, email), line in _MARKERS.marks_in(text))
+                 for where, text in texts for (name, email), line in _MARKERS.marks_in(text, is_agent))
 
 
 def _identities_of(root: Path, commits: list[list[str]], classify: Classifier) -> list[Identity]:

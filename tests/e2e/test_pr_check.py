@@ -155,6 +155,25 @@ def test_an_assisted_by_trailer_naming_an_agent_makes_an_agent_change_and_one_na
     assert not report["agent"]["detected"]
 
 
+def test_an_assisted_by_trailer_naming_whom_the_classifier_calls_an_agent_is_one_in_the_history_and_the_pr_check(shop, tmp_path):
+    """celery's bf1cf69e2: "Assisted-by: OpenAI GPT-5 <noreply@openai.com>" names no agent a marker knows, but one the
+    identity classifier calls an agent: the history lists it among the agents and the PR check detects it, by the
+    one reading (``MarkerMatcher.marks_in``). "Assisted-by: Jane Doe" names a person: in neither."""
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "assisted-by-gpt")
+    shop.commit({"shop/api/views.py": "from shop.api import routes\nX = 1\n"}, author=BOB, message="tidy",
+                trailers=["Assisted-by: OpenAI GPT-5 <noreply@openai.com>", "Assisted-by: Jane Doe <jane@example.com>"])
+    report = json.loads(pr(shop, store).output)
+    assert report["agent"]["evidence"] == [
+        "commit " + shop.git("rev-parse", "--short=12", "HEAD").strip()
+        + " marks OpenAI GPT-5 <noreply@openai.com> as a coding agent: Assisted-by: OpenAI GPT-5 <noreply@openai.com>"]
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    people = json.loads(run(["people", "--repo", "shop", "--format", "json"], store).output)
+    kinds = {p["name"]: p["kind"] for p in people["people"]}
+    assert kinds.get("OpenAI GPT-5") == "agent" and "Jane Doe" not in kinds
+
+
 def test_a_message_marker_in_a_commit_or_the_description_makes_an_agent_change(shop, tmp_path):
     """Claude Code's footer in a commit body (no trailer, a human author) marks the agent, as it does in the history;
     so does a marker of the description ("Coded with Claude", none of the description's own phrases)."""
