@@ -11,7 +11,12 @@
   ``role`` they played (author, committer, co-author, reviewer, the PR's
   author on the forge) and what they are (``kind``: human, bot or agent),
   classified by the repository's identity patterns when the change was built;
-* ``ChangeSet`` — the whole change: its files and identities, the PR
+* ``AgentMark`` — a line of one of the change's commit messages, or of its
+  description, that names a coding agent as the history's message markers do
+  ("Assisted-by: Cursor (Claude Opus 5)", "Generated with Claude Code";
+  ``ingest.agent_markers``): the agent, as the identity the history gives it,
+  the line, and where it is (``commit <sha>`` or ``description``);
+* ``ChangeSet`` — the whole change: its files, identities and agent marks, the PR
   description, the ``base`` commit (the merge base) and the ``head`` commit
   (None for a diff not yet committed), the baseline of known violations at the
   base, and the code graphs before (``base_graph``) and after
@@ -124,6 +129,15 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class AgentMark:
+    """A line that names a coding agent (see the module docstring)."""
+
+    agent: str
+    line: str
+    where: str
+
+
+@dataclass(frozen=True)
 class ChangeSet:
     """A change ready to be judged (see the module docstring)."""
 
@@ -136,6 +150,7 @@ class ChangeSet:
     head: str | None = None
     baseline: Baseline | None = None
     changed_modules: frozenset[str] | None = field(default=None)
+    agent_marks: tuple[AgentMark, ...] = ()
 
     @property
     def paths(self) -> frozenset[str]:

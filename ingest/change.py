@@ -12,6 +12,12 @@ checkout, or a unified diff with the post-change contents of the changed files
   classified human / bot / agent by the repository's identity patterns; a
   co-author of a review suggestion GitHub applied, in its own commit or squashed
   into a squash merge, is a suggester (``ingest.suggestions``);
+* the agents its commit messages and its description mark ("Assisted-by:
+  Cursor (Claude Opus 5)", "Generated with Claude Code", an ``Assisted-by``
+  naming one the classifier calls an agent), found by the history's matcher
+  (``ingest.agent_markers``, its built-in markers: a repository's ``[agents]
+  markers`` are not stored with its graph), each with the line that marks it
+  (``AgentMark``);
 * the code graph at the base and at the head, built from git objects (reusing
   cached parses, so only changed files are parsed; the stored graph itself
   stands for the base when it was ingested from a clean checkout of it), the
@@ -43,10 +49,11 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from cairn.graph.baseline import Baseline, baseline_name
-from cairn.graph.change import ChangeSet, ChangeStatus, FileChange, Identity, IdentityKind, IdentityRole
+from cairn.graph.change import AgentMark, ChangeSet, ChangeStatus, FileChange, Identity, IdentityKind, IdentityRole
 from cairn.graph.errors import BaselineError, InvalidChange
 from cairn.graph.model import Label, Rel, RepoGraph
 from cairn.graph.people import split_contact
+from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.code.extract import ParseCache
 from cairn.ingest.code_graph import CodeSnapshot, code_graph_at, patch_code_graph, patch_imports_of, patch_reads, snapshot_at
 from cairn.ingest.components import ComponentDef, ComponentMap
@@ -65,11 +72,13 @@ from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys,
 _CO_DEVELOPER_KEYS = ("co-developed-by",)
 _OTHER_CO_AUTHOR_KEYS = tuple(key for key in CO_AUTHOR_KEYS if key not in _CO_DEVELOPER_KEYS)
 #: One record per commit: author, committer, subject, co-author, co-developer and reviewer trailers (``trailers``: the
-#: history's keys), the commit's name.
+#: history's keys), the commit's name, its message (last: it may hold anything).
 _LOG_FORMAT = "%an%x00%ae%x00%cn%x00%ce%x00%s%x00" + "%x00".join(
     f"%(trailers:{git_trailer_keys(keys)},unfold,valueonly,separator=%x01)"
     for keys in (_OTHER_CO_AUTHOR_KEYS, _CO_DEVELOPER_KEYS, REVIEW_KEYS)
-) + "%x00%H%x1e"
+) + "%x00%H%x00%B%x1e"
+#: The agents a message names as the history finds them (``ingest.agent_markers``).
+_MARKERS = MarkerMatcher.build()
 #: ``git diff`` options that make its output the same whatever the user's or the repository's configuration.
 _DIFF_OPTIONS = ("-c", "core.quotepath=off", "diff", "-M", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--no-relative", "--src-prefix=a/", "--dst-prefix=b/")
@@ -180,7 +189,9 @@ def change_from_refs(
     refs = refs or read_refs(root, base, head)
     merge_base, head_sha, files = refs.merge_base, refs.head, list(refs.files)
     classify = _classifier(stored)
-    identities = _commit_identities(root, merge_base, head_sha, classify)
+    commits = _commit_log(root, merge_base, head_sha)
+    identities = _identities_of(root, commits, classify)
+    marks = _agent_marks(commits, description, classify)
     if author:
         identities.append(_identity(author, IdentityRole.PR_AUTHOR, classify))
     config, defs = _config_of(stored), _component_defs(stored)
@@ -200,6 +211,7 @@ def change_from_refs(
         files=_with_components(files, defs), base_graph=base_graph, head_graph=head_graph,
         identities=_unique(identities), description=description, base=merge_base, head=head_sha,
         baseline=_baseline_at(root, merge_base, stored), changed_modules=frozenset(changed_modules),
+        agent_marks=marks,
     )
 
 
@@ -262,6 +274,7 @@ def change_from_diff(
         files=_with_components(list(parsed.changes), defs), base_graph=base_graph, head_graph=head_graph,
         identities=tuple(identities), description=description, base=base, head=None,
         baseline=_baseline_at(root, base, stored), changed_modules=frozenset(changed_modules),
+        agent_marks=_agent_marks([], description, _classifier(stored)),
     )
 
 
@@ -318,15 +331,37 @@ def _trailer_identities(values: str, role: IdentityRole, classify: Classifier) -
     return identities
 
 
-def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -> list[Identity]:
+def _commit_log(root: Path, base: str, head: str) -> list[list[str]]:
+    """The non-merge commits of ``base..head`` (the history reads no merge's trailers or markers either), each the
+    fields of ``_LOG_FORMAT`` with the message last."""
     proc = git(root, "log", "--no-merges", f"--format={_LOG_FORMAT}", f"{base}..{head}")
     out = proc.stdout if proc.returncode == 0 else ""
-    identities: list[Identity] = []
+    commits = []
     for record in out.split("\x1e"):
         parts = record.strip("\n").split("\0")
-        if len(parts) < 9:
-            continue
-        an, ae, cn, ce, subject, coauthors, codevelopers, reviewers, sha = parts[:9]
+        if len(parts) >= 10:
+            commits.append(parts[:9] + ["\0".join(parts[9:])])
+    return commits
+
+
+def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -> list[Identity]:
+    return _identities_of(root, _commit_log(root, base, head), classify)
+
+
+def _agent_marks(commits: list[list[str]], description: str | None, classify: Classifier) -> tuple[AgentMark, ...]:
+    """The agents the commits' messages and the description mark, each with the line that marks it; whom another
+    ``Assisted-by`` trailer names is one when ``classify`` calls it an agent, as in the history."""
+    def is_agent(name: str, email: str) -> bool:
+        return classify.kind(name, email) == IdentityKind.AGENT.value
+
+    texts = [(f"commit {fields[8][:12]}", fields[9]) for fields in commits] + [("description", description or "")]
+    return tuple(AgentMark(f"{name} <{email}>" if email else name, line, where)
+                 for where, text in texts for (name, email), line in _MARKERS.marks_in(text, is_agent))
+
+
+def _identities_of(root: Path, commits: list[list[str]], classify: Classifier) -> list[Identity]:
+    identities: list[Identity] = []
+    for an, ae, cn, ce, subject, coauthors, codevelopers, reviewers, sha, _ in commits:
         author = Identity(an, ae, IdentityRole.AUTHOR, IdentityKind(classify.kind(an, ae)))
         identities.append(author)
         if (cn, ce) != (an, ae) and ce != GITHUB_COMMITTER:

@@ -519,7 +519,7 @@ class LogParser:
             reviewers = self._trailer_credit(trailers, author, committed, reviewers, named)
         keywords = self._keywords
         if message and keywords is not None and keywords.search(message.lower()):
-            for name, email in self.markers.agents_in(message):  # type: ignore[union-attr]
+            for name, email in self.markers.agents_in(message, self._classified_agent):  # type: ignore[union-attr]
                 person = intern(name, email, trailer=True)
                 if person not in named:
                     named.append(person)
@@ -529,6 +529,10 @@ class LogParser:
                     if committed > counts.last_active.get(person, -1):
                         counts.last_active[person] = committed
         return reviewers, named
+
+    def _classified_agent(self, name: str, email: str) -> bool:
+        """Whether the identity classifier calls whom an ``Assisted-by`` trailer names an agent (``agent_markers``)."""
+        return self.ids.classifier.kind(name, email) == AGENT
 
     def _trailer_credit(self, trailers: str, author: int, committed: int, reviewers: list[int],
                         interned: list[int]) -> list[int]:

@@ -30,7 +30,11 @@ diff). It reports only what the change introduces:
   (``co-change``, see ``queries.cochange``).
 
 Agent authorship comes from the change's identities (already classified
-human / bot / agent) that wrote it, and from markers in the description: an
+human / bot / agent) that wrote it; from the lines of its commit messages and
+description that mark an agent as the history's markers do (the change's
+``agent_marks``: "Assisted-by: Cursor (Claude Opus 5)", "Generated with
+Claude Code"), each the evidence that names it; and from a few phrases of a
+PR description (``AGENT_DESCRIPTION_MARKERS``: "Copilot coding agent"): an
 agent named as co-author of a commit GitHub made (a review suggestion
 applied, ``IdentityRole.SUGGESTER``) reviewed the change, it did not write it. For an agent PR
 whose description neither references a decision (an ADR path, number or
@@ -61,7 +65,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from cairn.graph.change import ChangeSet, FileChange, Identity, IdentityKind
+from cairn.graph.change import AgentMark, ChangeSet, FileChange, Identity, IdentityKind
 from cairn.graph.findings import Finding
 from cairn.graph.model import Edge, GroupedGraph, Label, Rel, RepoGraph
 from cairn.graph.people import KnowledgeHolder, PersonIndex
@@ -81,7 +85,6 @@ if TYPE_CHECKING:
 
 GOVERNANCE_FILES = ("cairn.toml", ".importlinter", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
 AGENT_DESCRIPTION_MARKERS = [
-    (re.compile(r"generated with \[?claude code", re.I), "description says it was generated with Claude Code"),
     (re.compile(r"co-authored-by:\s*claude", re.I), "description carries a Claude co-author trailer"),
     (re.compile(r"\b(github )?copilot (coding )?agent\b", re.I), "description mentions the Copilot coding agent"),
     (re.compile(r"\bcursor(agent| agent| background agent)\b", re.I), "description mentions a Cursor agent"),
@@ -245,7 +248,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     findings += _knowledge_risks(touched)
     findings += _governance_changes(stored, change)
 
-    agent = detect_agent(change.identities, change.description)
+    agent = detect_agent(change.identities, change.description, change.agent_marks)
     rationale = find_rationale(change.description, stored)
     if agent.detected and not rationale.present:
         findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
@@ -618,11 +621,13 @@ def _governance_changes(stored: RepoGraph, change: ChangeSet) -> list[Finding]:
 # -- agents, rationale, reviewers ------------------------------------------------------
 
 
-def detect_agent(identities: tuple[Identity, ...], description: str | None) -> AgentDetection:
+def detect_agent(identities: tuple[Identity, ...], description: str | None, marks: tuple[AgentMark, ...] = ()) -> AgentDetection:
     """Whether an agent wrote the change: an agent among its identities that wrote it (an agent whose review suggestion
-    was applied did not), or a marker in the description."""
+    was applied did not), a line of a commit message or of the description that marks one, or a phrase of the
+    description."""
     evidence = [f"{i.role.value} {i.contact} is a coding agent" for i in identities
                 if i.kind is IdentityKind.AGENT and i.role.wrote_it]
+    evidence += [f"{m.where} marks {m.agent} as a coding agent: {m.line}" for m in marks]
     evidence += [why for pattern, why in AGENT_DESCRIPTION_MARKERS if description and pattern.search(description)]
     return AgentDetection(bool(evidence), tuple(evidence))
 

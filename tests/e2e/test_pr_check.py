@@ -133,6 +133,70 @@ def test_a_co_developer_wrote_the_change_and_an_ai_co_developer_is_an_agent(shop
     assert report["agent"]["detected"] and any("Gemini AI" in e for e in report["agent"]["evidence"])
 
 
+def test_an_assisted_by_trailer_naming_an_agent_makes_an_agent_change_and_one_naming_a_person_does_not(shop, tmp_path):
+    """commons-lang's 17df41b44: "Assisted-by: Cursor (Claude Opus 5)" under a person's commit marks the agent the
+    history counts (``ingest.agent_markers``): the PR check sees it too, names it by that line and raises the
+    boundary finding of a change without rationale. A person who assisted is no agent."""
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "assisted")
+    shop.commit({"shop/core/rules.py": "from shop.core import prices\nfrom shop.api.routes import price\n"},
+                author=BOB, message="use the route helper", trailers=["Assisted-by: Cursor (Claude Opus 5)"])
+    report = json.loads(pr(shop, store).output)
+    assert report["agent"]["detected"]
+    (evidence,) = report["agent"]["evidence"]
+    assert "Cursor Agent <cursoragent@cursor.com>" in evidence and evidence.endswith(": Assisted-by: Cursor (Claude Opus 5)")
+    (violation,) = [f for f in report["findings"] if f["rule"] == "core-stays-pure"]
+    assert violation["severity"] == "block"  # warn, raised one step
+    shop.git("checkout", "-q", "-b", "assisted-by-a-person", "main")
+    shop.commit({"shop/core/rules.py": "from shop.core import prices\nfrom shop.api.routes import price\n"},
+                author=BOB, message="use the route helper", trailers=["Assisted-by: Ada Lovelace <ada@example.com>"])
+    report = json.loads(pr(shop, store).output)
+    assert not report["agent"]["detected"]
+
+
+def test_an_assisted_by_trailer_naming_whom_the_classifier_calls_an_agent_is_one_in_the_history_and_the_pr_check(shop, tmp_path):
+    """celery's bf1cf69e2: "Assisted-by: OpenAI GPT-5 <noreply@openai.com>" names no agent a marker knows, but one the
+    identity classifier calls an agent: the history lists it among the agents and the PR check detects it, by the
+    one reading (``MarkerMatcher.marks_in``). "Assisted-by: Jane Doe" names a person: in neither."""
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "assisted-by-gpt")
+    shop.commit({"shop/api/views.py": "from shop.api import routes\nX = 1\n"}, author=BOB, message="tidy",
+                trailers=["Assisted-by: OpenAI GPT-5 <noreply@openai.com>", "Assisted-by: Jane Doe <jane@example.com>"])
+    report = json.loads(pr(shop, store).output)
+    assert report["agent"]["evidence"] == [
+        "commit " + shop.git("rev-parse", "--short=12", "HEAD").strip()
+        + " marks OpenAI GPT-5 <noreply@openai.com> as a coding agent: Assisted-by: OpenAI GPT-5 <noreply@openai.com>"]
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    people = json.loads(run(["people", "--repo", "shop", "--format", "json"], store).output)
+    kinds = {p["name"]: p["kind"] for p in people["people"]}
+    assert kinds.get("OpenAI GPT-5") == "agent" and "Jane Doe" not in kinds
+
+
+def test_a_message_marker_in_a_commit_or_the_description_makes_an_agent_change(shop, tmp_path):
+    """Claude Code's footer in a commit body (no trailer, a human author) marks the agent, as it does in the history;
+    so does a marker of the description ("Coded with Claude", none of the description's own phrases)."""
+    store = open_store(str(tmp_path / "store"))
+    run(["ingest", str(shop.root)], tmp_path / "store")
+    shop.git("checkout", "-q", "-b", "footer")
+    shop.commit({"shop/api/views.py": "from shop.api import routes\nX = 1\n"}, author=BOB,
+                message="tidy the views\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)")
+    stored = store.load("shop")
+    report = analyse(stored, change_from_refs(stored, shop.root, "main", "HEAD"))
+    assert report.agent.detected
+    (evidence,) = report.agent.evidence
+    assert "Claude <noreply@anthropic.com>" in evidence
+    assert evidence.endswith(": 🤖 Generated with [Claude Code](https://claude.com/claude-code)")
+    shop.git("checkout", "-q", "-b", "plain", "main")
+    shop.commit({"shop/api/views.py": "from shop.api import routes\nX = 2\n"}, author=BOB, message="tidy the views")
+    assert not analyse(stored, change_from_refs(stored, shop.root, "main", "HEAD")).agent.detected
+    described = analyse(stored, change_from_refs(stored, shop.root, "main", "HEAD",
+                                                 description="Tidy.\n\nCoded with Claude, reviewed by me."))
+    assert described.agent.evidence == ("description marks Claude <noreply@anthropic.com> as a coding agent: "
+                                        "Coded with Claude, reviewed by me.",)
+
+
 def test_a_rationale_keeps_the_severity(shop, tmp_path):
     store = tmp_path / "store"
     run(["ingest", str(shop.root)], store)

@@ -264,6 +264,12 @@ def test_message_markers():
         assert [name for name, _ in matcher.agents_in(f"Fix x\n\nWhy.\n\nAssisted-by: {trailer}\nSigned-off-by: A <a@b>")] == [agent]
     assert matcher.agents_in("Fix x\n\nThe Assisted-by: claude line is discussed here") == []  # (a trailer starts a line)
     assert matcher.agents_in("Fix x\n\nAssisted-by: Jane Doe <jane@example.com>") == []  # (a person assisting)
+    # the line that marks each agent, first, for the PR check's evidence; a long one cut
+    assert matcher.marks_in("Fix x\n\nCoded with Claude.\nAssisted-by: Cursor (Claude Opus 5)  \nAssisted-by: claude") == [
+        (("Claude", "noreply@anthropic.com"), "Coded with Claude."),
+        (("Cursor Agent", "cursoragent@cursor.com"), "Assisted-by: Cursor (Claude Opus 5)")]
+    ((_, long_line),) = matcher.marks_in("x\n\nThis is entirely written by Codex" + " and more" * 40)
+    assert long_line.startswith("This is entirely written by Codex and more") and len(long_line) == 160 and long_line[-1] == "…"
     from cairn.graph.changes import AgentMarker
 
     custom = MarkerMatcher.build([AgentMarker(text="Written by Robo", agent="Robo <robo@example.com>")])
