@@ -115,8 +115,10 @@ def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: 
                     path, other, node.get("module") if node is not None else None,
                     partner.get("module") if partner is not None else None):
                 why.append("no import connects them")
+            # (the partner by its file name, unless that is the changed file's too: tauri's "lib.rs is untouched")
+            named = posixpath.basename(other) if posixpath.basename(other) != posixpath.basename(path) else other
             message = (f"{path} changed with {other} in {props.get('shared')} of {revs} commits; "
-                       f"{posixpath.basename(other)} is untouched (coupling {props.get('degree')}%"
+                       f"{named} is untouched (coupling {props.get('degree')}%"
                        + ("; " + ", ".join(why) if why else "") + ")")
             found.append((props.get("degree") or 0, props.get("shared") or 0, Finding(
                 rule=RULE, kind=KIND, severity=severity, source=path, target=other, source_component=mine,

@@ -174,3 +174,16 @@ def test_a_build_configurations_imports_are_left_out_beside_its_components_code(
     assert not test_only(["packages/server/tsdown.config.ts", "packages/server/src/index.ts"])
     # (Python modules are looked at in a repository with a setup.py, even with no test)
     assert "python" in test_languages(["shop/models.py", "shop/setup.py"])
+
+
+def test_a_partner_of_the_changed_files_own_name_is_named_by_its_path():
+    """tauri's 8c6d1e8e6 changed a lib.rs and read "…; lib.rs is untouched" of another crate's lib.rs."""
+    g = RepoGraph("shop")
+    for path in ("crates/a/src/lib.rs", "crates/b/src/lib.rs", "crates/a/src/util.rs"):
+        g.add_node(Label.FILE, path, component=path.split("/")[1])
+    for other in ("crates/b/src/lib.rs", "crates/a/src/util.rs"):
+        g.add_edge(Rel.CO_CHANGES, g.node(Label.FILE, "crates/a/src/lib.rs"), g.node(Label.FILE, other), degree=60.0,
+                   shared=6, revs_a=10, revs_b=10)
+    messages = sorted(f.message for f in cochange_findings(g, ["crates/a/src/lib.rs"], agent=False))
+    assert any("; crates/b/src/lib.rs is untouched" in m for m in messages)
+    assert any("; util.rs is untouched" in m for m in messages)
