@@ -105,24 +105,30 @@ def components(
     inferred = [c for c in comps if c["inferred"]]
     mark = len(inferred) not in (0, len(comps))  # all or none inferred: the title says so instead
     # every component the directory of its name (prometheus's 35): the paths column would repeat the names, in the
-    # width the lists of dependencies need
+    # width the lists of dependencies need; a directory of its name in a folder (tauri's crates/tauri-build/**,
+    # packages/api/**) is shown by that folder alone ("in": crates/), not by a path folded over two lines
     directories = bool(comps) and all(c["paths"] == [c["name"] + "/**"] for c in comps)
+    folders = None if directories or not comps else [_folder_of_name(c) for c in comps]
+    if folders is not None and None in folders:
+        folders = None
 
     def rows(lists: bool) -> list[tuple[str, ...]]:
         def related(names: list[str]) -> str:
             return ", ".join(names) if lists else (str(len(names)) if names else "")
 
-        return [(c["name"] + ("*" if mark and c["inferred"] else ""), "\n".join(dict.fromkeys(map(short_path, c["paths"]))),
+        return [(c["name"] + ("*" if mark and c["inferred"] else ""),
+                 folders[at] if folders is not None else "\n".join(dict.fromkeys(map(short_path, c["paths"]))),
                  str(c["modules"]), str(c["files"]),
                  related(c["depends_on"]), related(c["used_by"]), NOT_COUNTED if not_counted(c) else "?" if c.get("truck_factor") is None else str(c["truck_factor"]))
-                for c in comps]
+                for at, c in enumerate(comps)]
 
     title = f"{repo}: {count(len(comps), 'component')}" + (
         ", inferred from the directory layout" if inferred and not mark else "")
 
     def shown(lists: bool) -> FittedTable:
         related = TEXT if lists else NUMBER
-        columns = [("name", IDENTIFIER), ("paths", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER),
+        columns = [("name", IDENTIFIER), ("in" if folders is not None else "paths", IDENTIFIER), ("modules", NUMBER),
+                   ("files", NUMBER),
                    ("depends on", related), ("used by", related), ("TF", NUMBER)]
         if directories:
             return table(title, columns[:1] + columns[2:], [row[:1] + row[2:] for row in rows(lists)])
@@ -143,12 +149,26 @@ def components(
         notes.append(NOT_COUNTED_NOTE)
     if directories:
         notes.insert(0, "each component is the directory of its name (NAME/**)")
+    elif folders is not None:
+        example = next((f for f in folders if f), "")
+        notes.insert(0, "each component is the directory of its name in the folder shown"
+                        + (f" (in: {example} is {example}NAME/**)" if example else " (NAME/**)"))
     elif any(short_path(p) != p for c in comps for p in c["paths"]):
         notes.append("…: folders left out of a long path (`--format json` gives them all)")
     if mark:
         notes.insert(0, "*: inferred from the directory layout (not declared in cairn.toml)")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]", highlight=False)
+
+
+def _folder_of_name(component: dict[str, Any]) -> str | None:
+    """The folder holding a component that is the directory of its name (``crates/`` of ``crates/tauri-build/**``,
+    ``""`` of ``bench/**``), None for any other."""
+    paths, name = component["paths"], component["name"]
+    if len(paths) != 1 or not paths[0].endswith(f"{name}/**"):
+        return None
+    folder = paths[0][:-len(f"{name}/**")]
+    return folder if folder == "" or folder.endswith("/") else None
 
 
 #: A path pattern of more parts than this is shown by its last folder.
