@@ -239,6 +239,11 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+#: The shortest GitHub login that, as another person's one-word name, makes the two likely one person ("alex" is
+#: many people's name)
+LOGIN_AS_NAME = 5
+
+
 def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Pairs of human rows that look like one person (module docstring), each with its reasons."""
     humans = [r for r in rows if r["kind"] == "human"]
@@ -277,6 +282,15 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for i in set(members):
                 if i != j and _names_agree(folded[i], folded[j], part):
                     add(i, j, f"GitHub login {part!r} equals an e-mail local part")
+    # a one-word name that is another person's GitHub login (commons-lang's "alhudz <al.hudz.k@…>", seven co-author
+    # trailers, and "alhuda", whose noreply address is @alhudz's): one-word names never merge on their own
+    for login, owners in by_login.items():
+        if len(login) < LOGIN_AS_NAME:
+            continue
+        for i in by_name.get(login, ()):
+            for j in owners:
+                if i != j:
+                    add(i, j, f"named {login!r}, the GitHub login of the other")
     # full names one letter apart, compared within blocks that share their first three letters
     blocks: dict[str, list[tuple[int, str]]] = {}
     for i, names in enumerate(folded):

@@ -233,6 +233,19 @@ def test_likely_duplicates_need_agreeing_names():
     assert pairs == {("lord63", "lord63"), ("Nick Zaccardi", "Nicholas Zaccardi"), ("Frederic Branczyk", "@brancz")}
 
 
+def test_a_one_word_name_that_is_anothers_login_is_a_likely_duplicate():
+    """commons-lang's "alhudz <al.hudz.k@…>" (seven co-author trailers) and "alhuda", whose noreply address is
+    @alhudz's, were suggested as two reviewers of one change and not listed as likely one person; a login of four
+    letters is too common a name to say so ("alex")."""
+    def row(name, emails=(), logins=()):
+        return {"id": name, "name": name, "kind": "human", "names": [name], "emails": list(emails), "logins": list(logins),
+                "commits": 1, "declared_only": False}
+    rows = [row("alhuda", ["50839256+alhudz@users.noreply.github.com"], ["alhudz"]), row("alhudz", ["al.hudz.k@gmail.com"]),
+            row("Alex Smith", ["a@x.io"], ["alex"]), row("alex", ["ax@y.io"])]
+    found = {tuple(d["names"]): d["reasons"] for d in likely_duplicates(rows)}
+    assert found == {("alhuda", "alhudz"): ["named 'alhudz', the GitHub login of the other"]}
+
+
 def test_reviewers_follow_the_lines_changed():
     graph = RepoGraph("r")
     graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
