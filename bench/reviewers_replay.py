@@ -280,12 +280,12 @@ def true_reviewers(index: PersonIndex, reviewed_by: list[str], identities, human
 
 def identities_of(clone: Path, row: dict, snap: dict) -> list:
     """The change's identities as today's code reads them from the clone (its roles are what rules differ on)."""
-    from cairn.ingest.change import _commit_identities
+    from cairn.ingest.change import _commit_log, _identities_of
     from cairn.ingest.config import StoredSettings
     from cairn.ingest.identities import Classifier
 
     classify = Classifier.from_settings(StoredSettings.of(snap.get("repository", {})).identities)
-    return _commit_identities(clone, row["parent"], row["commit"], classify)
+    return _identities_of(clone, _commit_log(clone, row["parent"], row["commit"]), classify)
 
 
 def rescored(snap: dict, row: dict | None = None, clone: Path | None = None) -> list[str]:

@@ -10,10 +10,16 @@ its KNOWS edges hands to the bus factor (``ingest.knowledge.authorship_of``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 NORMALISED_DOA = 0.75
 ABSOLUTE_DOA = 3.293
+
+
+def commits_to_file(knows: Any) -> int:
+    """A person's commits to a file from their KNOWS edge (or its properties: anything with ``get``): their deliveries (changes after the file's
+    first commit) and, when they made it, that first commit — how ``who-knows`` and the hotspots order its holders."""
+    return int(knows.get("deliveries") or 0) + bool(knows.get("first_authorship"))
 
 
 def is_author(doa: float, max_doa: float, first_authorship: bool) -> bool:

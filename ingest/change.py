@@ -344,10 +344,6 @@ def _commit_log(root: Path, base: str, head: str) -> list[list[str]]:
     return commits
 
 
-def _commit_identities(root: Path, base: str, head: str, classify: Classifier) -> list[Identity]:
-    return _identities_of(root, _commit_log(root, base, head), classify)
-
-
 def _agent_marks(commits: list[list[str]], description: str | None, classify: Classifier) -> tuple[AgentMark, ...]:
     """The agents the commits' messages and the description mark, each with the line that marks it; whom another
     ``Assisted-by`` trailer names is one when ``classify`` calls it an agent, as in the history."""

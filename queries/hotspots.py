@@ -36,6 +36,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
+from cairn.graph.authorship import commits_to_file
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.testcode import is_test_file
@@ -77,8 +78,7 @@ def _top_holders(graph: RepoGraph) -> dict[str, Node]:
         if person.get("kind", "human") != "human":
             continue
         name = str(person.get("name") or person.key)
-        # (a delivery is a change after the file's first commit, which its first author made)
-        rank = (int(edge.get("deliveries") or 0) + bool(edge.get("first_authorship")), str(edge.get("last_touch") or ""))
+        rank = (commits_to_file(edge), str(edge.get("last_touch") or ""))
         current = best.get(edge.target)
         if current is None or rank > current[0] or rank == current[0] and name < current[1]:
             best[edge.target] = (rank, name, person)

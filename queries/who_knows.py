@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Collection, Iterable
 
-from cairn.graph.authorship import file_authors
+from cairn.graph.authorship import commits_to_file, file_authors
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.queries.explore.common import as_text, person_name
@@ -160,8 +160,7 @@ class KnowledgeIndex:
                 when = as_text(props.get("last_touch"))
                 if props.get("doa") is not None:
                     row["touched"] += 1
-                    # (a delivery is a change after the file's first commit, which its first author made)
-                    commits = int(props.get("deliveries") or 0) + bool(props.get("first_authorship"))
+                    commits = commits_to_file(props)
                     row["commits"] += commits
                     if row["active"]:  # (nobody gone is asked: their weight is never read)
                         now[person.key] = now.get(person.key, 0.0) + recent_weight(

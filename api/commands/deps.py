@@ -107,9 +107,11 @@ def components(
     # every component the directory of its name (prometheus's 35): the paths column would repeat the names, in the
     # width the lists of dependencies need; a directory of its name in a folder (tauri's crates/tauri-build/**,
     # packages/api/**) is shown by that folder alone ("in": crates/), not by a path folded over two lines
-    directories = bool(comps) and all(c["paths"] == [c["name"] + "/**"] for c in comps)
-    folders = None if directories or not comps else [_folder_of_name(c) for c in comps]
+    folders = [_folder_of_name(c) for c in comps] if comps else None
     if folders is not None and None in folders:
+        folders = None
+    directories = folders is not None and not any(folders)
+    if directories:
         folders = None
 
     def rows(lists: bool) -> list[tuple[str, ...]]:

@@ -10,20 +10,14 @@ the PR check marks it (``build_config``), naming a package only configurations i
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from fixtures.cli import cairn_process as cairn
 from fixtures.gitrepo import GitRepo
 
-CAIRN = str(Path(sys.executable).parent / "cairn")
 ADA = ("Ada Lovelace", "ada@example.com")
 
 
-def cairn(*args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([CAIRN, *args], capture_output=True, text=True)
-    assert done.returncode in (0, 1), done.stderr
-    return done
 
 
 def package(name: str) -> str:

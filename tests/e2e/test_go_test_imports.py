@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fixtures.cli import cairn_process as cairn
 from fixtures.gitrepo import GitRepo
 
 CAIRN = str(Path(sys.executable).parent / "cairn")
@@ -28,10 +29,6 @@ def go(package: str, *imports: str) -> str:
     return f"package {package}\n\n{body}\nfunc F() {{}}\n"
 
 
-def cairn(*args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([CAIRN, *args], capture_output=True, text=True)
-    assert done.returncode in (0, 1), done.stderr
-    return done
 
 
 def pr_findings(repo: GitRepo, store: Path) -> list[dict]:

@@ -391,21 +391,30 @@ def test_a_maintainer_who_committed_a_contributors_patch_may_review_it_but_not_a
     assert "Mia Maintainer" not in reviewers["agent"]
 
 
+MIA, NED = ("Mia Maintainer", "mia@example.com"), ("Ned Reviewer", "ned@example.com")
+GITHUB, COPILOT = ("GitHub", "noreply@github.com"), "Copilot <175728472+Copilot@users.noreply.github.com>"
+
+
+def _core_by_mia_and_ned(tmp_path):
+    """core.py written by Mia and Ned in turns, ingested: (repo, its text, the store, a CLI runner)."""
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
+    for i in range(4):
+        body += f"# {i}\n"
+        repo.commit({"core.py": body}, author=MIA if i % 2 else NED, date=f"2024-01-0{i + 1}T12:00:00+00:00")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    return repo, body, store, runner
+
+
 def test_a_review_suggestion_applied_on_github_is_its_reviewers_not_an_agent_change(tmp_path):
     """rich's 7338cb9d: Will McGugan's fix carried two commits GitHub made ("Update tests/test_cells.py", committer
     noreply@github.com) naming Copilot as co-author, review suggestions he applied: the change was called agent-authored
     and its findings raised. Whoever GitHub names in such a commit suggested it in review: not an author of the change,
     so an agent there is no agent change and a person there may still be asked to review."""
-    mia, ned = ("Mia Maintainer", "mia@example.com"), ("Ned Reviewer", "ned@example.com")
-    github, copilot = ("GitHub", "noreply@github.com"), "Copilot <175728472+Copilot@users.noreply.github.com>"
-    repo = GitRepo(tmp_path / "r")
-    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
-    for i in range(4):
-        body += f"# {i}\n"
-        repo.commit({"core.py": body}, author=mia if i % 2 else ned, date=f"2024-01-0{i + 1}T12:00:00+00:00")
-    store = tmp_path / "store"
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    repo, body, store, runner = _core_by_mia_and_ned(tmp_path)
+    mia, ned, github, copilot = MIA, NED, GITHUB, COPILOT
     reports = {}
     # (a squash merge GitHub made names the co-authors of the commits it squashed: they wrote the change)
     for branch, committer, subject in (("suggested", github, "Update core.py"), ("co-written", mia, "Update core.py"),
@@ -436,16 +445,8 @@ def test_a_squash_merges_co_author_named_under_a_squashed_suggestion_reviewed_it
     reviewers as one who wrote the change (he ranks first on the author alone). A co-author a squash names only under
     its squashed suggestions suggested them in review: an agent there makes no agent change, a person there may
     review it. Under a squashed commit of any other subject, the same trailers name who co-wrote it."""
-    mia, ned = ("Mia Maintainer", "mia@example.com"), ("Ned Reviewer", "ned@example.com")
-    github, copilot = ("GitHub", "noreply@github.com"), "Copilot <175728472+Copilot@users.noreply.github.com>"
-    repo = GitRepo(tmp_path / "r")
-    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(20))
-    for i in range(4):
-        body += f"# {i}\n"
-        repo.commit({"core.py": body}, author=mia if i % 2 else ned, date=f"2024-01-0{i + 1}T12:00:00+00:00")
-    store = tmp_path / "store"
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    repo, body, store, runner = _core_by_mia_and_ned(tmp_path)
+    mia, ned, github, copilot = MIA, NED, GITHUB, COPILOT
     trailers = [f"Co-authored-by: {copilot}", f"Co-authored-by: {ned[0]} <{ned[1]}>"]
     reports = {}
     for branch, item in (("suggested", "Update core.py"), ("co-written", "Add the helper")):

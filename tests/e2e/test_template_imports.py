@@ -9,20 +9,14 @@ imports stay IMPORTS edges, and the component level leaves them out.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from fixtures.cli import cairn_process as cairn
 from fixtures.gitrepo import GitRepo
 
-CAIRN = str(Path(sys.executable).parent / "cairn")
 ADA = ("Ada Lovelace", "ada@example.com")
 
 
-def cairn(*args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([CAIRN, *args], capture_output=True, text=True)
-    assert done.returncode in (0, 1), done.stderr
-    return done
 
 
 def crate(name: str, dependencies: str = "") -> str:
