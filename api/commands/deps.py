@@ -106,20 +106,24 @@ def components(
     mark = len(inferred) not in (0, len(comps))  # all or none inferred: the title says so instead
     # every component the directory of its name (prometheus's 35): the paths column would repeat the names, in the
     # width the lists of dependencies need; a directory of its name in a folder (tauri's crates/tauri-build/**,
-    # packages/api/**) is shown by that folder alone ("in": crates/), not by a path folded over two lines
+    # packages/api/**) is shown by that folder alone ("in": crates/), not by a path folded over two lines; where all
+    # but a few are (scrapy's 18 of 19, the 19th scrapy/*), the few show their paths in that column
     folders = [_folder_of_name(c) for c in comps] if comps else None
-    if folders is not None and None in folders:
+    if folders is not None and (folders.count(None) * MOST_IN_FOLDERS > len(folders)
+                                or not any(folders) and None in folders):
         folders = None
-    directories = folders is not None and not any(folders)
+    directories = folders is not None and not any(folders) and None not in folders
     if directories:
         folders = None
+    mixed = folders is not None and None in folders
 
     def rows(lists: bool) -> list[tuple[str, ...]]:
         def related(names: list[str]) -> str:
             return ", ".join(names) if lists else (str(len(names)) if names else "")
 
         return [(c["name"] + ("*" if mark and c["inferred"] else ""),
-                 folders[at] if folders is not None else "\n".join(dict.fromkeys(map(short_path, c["paths"]))),
+                 folders[at] if folders is not None and folders[at] is not None
+                 else "\n".join(dict.fromkeys(map(short_path, c["paths"]))),
                  str(c["modules"]), str(c["files"]),
                  related(c["depends_on"]), related(c["used_by"]), NOT_COUNTED if not_counted(c) else "?" if c.get("truck_factor") is None else str(c["truck_factor"]))
                 for at, c in enumerate(comps)]
@@ -153,14 +157,20 @@ def components(
         notes.insert(0, "each component is the directory of its name (NAME/**)")
     elif folders is not None:
         example = next((f for f in folders if f), "")
-        notes.insert(0, "each component is the directory of its name in the folder shown"
-                        + (f" (in: {example} is {example}NAME/**)" if example else " (NAME/**)"))
+        notes.insert(0, ("in: the folder holding the directory of its name" if mixed
+                         else "each component is the directory of its name in the folder shown")
+                        + (f" (in: {example} is {example}NAME/**)" if example else " (NAME/**)")
+                        + ("; a path pattern, the files of the others" if mixed else ""))
     elif any(short_path(p) != p for c in comps for p in c["paths"]):
         notes.append("…: folders left out of a long path (`--format json` gives them all)")
     if mark:
         notes.insert(0, "*: inferred from the directory layout (not declared in cairn.toml)")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]", highlight=False)
+
+
+#: The "in" column shows the folders when at most one component in this many is not the directory of its name.
+MOST_IN_FOLDERS = 3
 
 
 def _folder_of_name(component: dict[str, Any]) -> str | None:

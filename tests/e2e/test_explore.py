@@ -386,6 +386,31 @@ def test_the_components_table_leaves_out_paths_that_only_repeat_the_names(shop, 
     assert "beta/**" in named
 
 
+def test_the_components_table_shows_folders_when_all_but_a_few_components_are_the_directory_of_their_name(tmp_path):
+    """scrapy: 18 of 19 components are scrapy/NAME/**, the 19th the files directly in scrapy/ (scrapy/*): the "in"
+    column shows scrapy/ for the 18 and the pattern for the 19th, not every path folded over two lines."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "spider")
+    files = {"spider/__init__.py": "", "spider/engine.py": "X = 1\n"} | {
+        f"spider/{name}.py": "import spider.engine\n" for name in ("http", "settings", "signals", "exceptions", "item")}
+    for name in ("crawlers", "downloaders", "extensions", "middlewares", "pipelines", "selectors"):
+        files[f"spider/{name}/__init__.py"] = ""
+        files[f"spider/{name}/core.py"] = "import spider.engine\n"
+    repo.commit(files, message="a package of subpackages")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", str(store), "--format", "json"]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["components", "--store", str(store), "--format", "json"]).stdout)
+    assert ("spider", ["spider/*"]) in [(c["name"], c["paths"]) for c in listed["components"]]
+    shown = runner.invoke(app, ["components", "--store", str(store)], env={"COLUMNS": "80"}).stdout
+    header = next(line for line in shown.splitlines() if "name" in line and "modules" in line)
+    assert " in " in header and "paths" not in header
+    assert "│ spider/* " in shown and "│ spider/ " in shown and "spider/middlewares/**" not in shown
+    assert "in: the folder holding the directory of its name (in: spider/ is spider/NAME/**); a path pattern, the " \
+           "files of the others" in " ".join(shown.split())
+
+
 @pytest.fixture(scope="module")
 def with_documentation(tmp_path_factory):
     """Two code components and ``docs``, whose files the truck factor does not count (Linguist: documentation)."""
