@@ -11,8 +11,9 @@ from typing import Any, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.params import App, Argument, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, NUMBER, below, count, escape, gone_mark, holder_label, literal, one_folder, table
+from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NUMBER, below, count, escape, gone_mark, holder_label, literal, one_folder, table
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
+from cairn.queries.explore.common import first_sentence
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
 PathFormat = formats("path", TABLE, JSON, MARKDOWN)
@@ -44,7 +45,7 @@ def _line(markup: str) -> None:
 
 
 def explore(
-    component: str = Argument(..., help="The component to describe"),
+    component: Optional[str] = Argument(None, help="The component to describe (default: every component at a glance)"),
     store: Optional[str] = StoreOption,
     repo: Optional[str] = RepoOption,
     format: ExploreFormat = TABLE,
@@ -52,6 +53,17 @@ def explore(
     """The component card: purpose, modules, dependencies in and out, decisions, knowledge holders, bus factor, activity."""
     from cairn.api.services import reads
 
+    if component is None:
+        overview = _read(reads.component_overview, store, repo)
+        if format is JSON:
+            print_json(overview)
+        elif format is MARKDOWN:
+            from cairn.api.render.explore_markdown import overview_markdown
+
+            echo(overview_markdown(overview), nl=False)
+        else:
+            _print_overview(overview)
+        return
     card = _read(reads.component_card, store, repo, component)
     if format is JSON:
         print_json(card)
@@ -110,6 +122,23 @@ def _print_card(card: dict[str, Any]) -> None:
         activity = [(a["last_touch"][:10], a["name"], a["file"]) for a in card["recent_activity"][:ACTIVITY_SHOWN]]
         console.print(table("Recent activity (last change per person and file)", ["when", ("who", IDENTIFIER), ("file", IDENTIFIER)],
                             activity))
+
+
+def _print_overview(overview: dict[str, Any]) -> None:
+    comps = overview["components"]
+    rows = [(c["name"], first_sentence(c["description"]) if c["description"] else "",
+             NOT_COUNTED if not_counted(c) else "?" if c["truck_factor"] is None
+             else str(c["truck_factor"]) + ("!" if c["at_risk"] else "")) for c in comps]
+    console.print(table(f"{overview['repository']}: {count(len(comps), 'component')} at a glance",
+                        [("name", IDENTIFIER), "what it is", ("TF", NUMBER)], rows))
+    notes = ["what it is: the first sentence of its card's purpose (from its README, its package's documentation or a "
+             "decision); `cairn explore NAME` gives the whole card, `cairn reading-list` where to start"]
+    if any(c["at_risk"] for c in comps):
+        notes.append("TF: truck factor; !: at risk")
+    else:
+        notes.append("TF: truck factor")
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/]", highlight=False)
 
 
 def _people(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""The exploration reads as Markdown, for a wiki page or an agent's context: card, path, reading list, search.
+"""The exploration reads as Markdown, for a wiki page or an agent's context: card, overview, path, reading list,
+search.
 
 Each takes the JSON-like result of its query (``queries.explore``) and returns
 Markdown text. Names, paths and titles from the repository are escaped
@@ -14,6 +15,7 @@ from typing import Any
 from cairn.api.render.markdown import code, link, text
 from cairn.api.render.terminal import gone_mark, holder_label
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
+from cairn.queries.explore.common import first_sentence
 
 HOLDERS_LISTED = 8  # of a component's knowledge holders (prometheus's tsdb has 38)
 MODULES_LISTED = 40
@@ -30,6 +32,22 @@ def _packages(label: str, packages: list[dict[str, Any]]) -> list[str]:
         return []
     more = f" and {len(packages) - PACKAGES_LISTED} more" if len(packages) > PACKAGES_LISTED else ""
     return [f"- {label}: {', '.join(code(p['name']) for p in packages[:PACKAGES_LISTED])}{more}"]
+
+
+def overview_markdown(overview: dict[str, Any]) -> str:
+    """Every component in a line: what it is (its purpose's first sentence), its truck factor, what it depends on and
+    what uses it, by name."""
+    comps = overview["components"]
+    lines = [f"# {text(overview['repository'])}: {len(comps)} component{'' if len(comps) == 1 else 's'}", ""]
+    for c in comps:
+        line = f"- **{text(c['name'])}**" + (f" — {text(first_sentence(c['description']))}" if c["description"] else "")
+        factor = ("no truck factor" if not_counted(c) else f"truck factor {_num(c['truck_factor'])}"
+                  + (", **at risk**" if c["at_risk"] else ""))
+        related = [f"{label} {', '.join(text(n) for n in names)}"
+                   for label, names in (("depends on", c["depends_on"]), ("used by", c["used_by"])) if names]
+        lines.append(f"{line} ({'; '.join([factor, *related])})")
+    lines += ["", "_`cairn explore NAME` gives a component's card._", ""]
+    return "\n".join(lines)
 
 
 def card_markdown(card: dict[str, Any]) -> str:

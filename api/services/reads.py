@@ -95,6 +95,21 @@ def component_card(ws: Workspace, repo: str | None, name: str) -> dict[str, Any]
     return with_readme_purpose(card, summary.props.get("path"))
 
 
+def component_overview(ws: Workspace, repo: str | None) -> dict[str, Any]:
+    """Every component at a glance, for a newcomer (``cairn explore`` without a component): what its card says it is
+    for (``description``, ``purpose_source``), its truck factor and risk, and the components it depends on and that
+    use it, by name. The cards kept at ingest are read; a component without one (an older store) is computed."""
+    summary = ws.repository(repo)
+    listed = components(ws, summary.repo)["components"]
+    rows = []
+    for c in listed:
+        card = component_card(ws, summary.repo, c["name"])
+        rows.append({"name": c["name"], "description": card["description"], "purpose_source": card["purpose_source"],
+                     "truck_factor": c.get("truck_factor"), "at_risk": c.get("at_risk"),
+                     "depends_on": c["depends_on"], "used_by": c["used_by"]})
+    return {"repository": summary.repo, "components": rows}
+
+
 def dependency_graph(ws: Workspace, repo: str | None, level: str = "module") -> dict[str, Any]:
     """Modules and their imports (``module``), or components and their dependencies (``component``)."""
     if level not in LEVELS:

@@ -1,5 +1,5 @@
 """What the exploration queries share: unknown names with suggestions, decisions as rows, dates as text, Markdown
-as plain text."""
+as plain text, a purpose's first sentence."""
 
 from __future__ import annotations
 
@@ -74,3 +74,22 @@ def plain_markdown(text: str) -> str:
     a rustdoc intra-doc link ``[`Runtime`]`` — tauri-runtime-wry's crate doc "The [`wry`] Tauri [`Runtime`]."),
     emphasis and code spans their words."""
     return _EMPHASIS.sub(r"\1", _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text))
+
+
+#: What a purpose's first sentence keeps at most (a README's first paragraph can run to hundreds of words).
+PURPOSE_SHOWN = 160
+_LIST_ITEM = re.compile(r"(?:^|\s)[-*] ")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a purpose (up to ``PURPOSE_SHOWN`` characters, cut at a word with "…"); of a purpose
+    that is a list (tauri-codegen's crate doc: "- Embed, hash, and compress assets … - Parse tauri.conf.json …"), its
+    first item's."""
+    text = " ".join(text.split())
+    if _LIST_ITEM.match(text):
+        text = _LIST_ITEM.split(text[2:], maxsplit=1)[0]
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(sentence) <= PURPOSE_SHOWN:
+        return sentence
+    return sentence[:PURPOSE_SHOWN].rsplit(" ", 1)[0].rstrip(",;:") + "…"

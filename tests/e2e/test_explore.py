@@ -331,6 +331,44 @@ def test_an_inferred_decision_carries_its_confidence_through_the_cli(tmp_path):
     assert (card["purpose_source"], card["description"]) == ("shop/billing/README.md", "Invoices, credit notes and payment reminders.")
 
 
+def test_explore_without_a_component_shows_every_component_at_a_glance(shop):
+    """`cairn explore` alone was a usage error; a newcomer gets each component's purpose (the card's, first sentence),
+    truck factor and, as JSON and Markdown, what it depends on and what uses it."""
+    store = str(shop[0])
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["explore", "--store", store, "--format", "json"]).stdout)
+    rows = {c["name"]: c for c in data["components"]}
+    assert data["repository"] == "shop" and sorted(rows) == ["api", "billing", "core", "reports"]
+    for name, row in rows.items():  # the card's purpose, as `cairn explore NAME` gives it
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
+        assert (row["description"], row["purpose_source"]) == (card["description"], card["purpose_source"])
+        assert row["depends_on"] == [d["component"] for d in card["depends_on"]]
+    assert rows["core"]["description"] == "The domain model: orders, customers and prices."
+    assert rows["reports"]["purpose_source"] == "src/shop/reports/README.md"
+    assert rows["core"]["used_by"] == ["api", "billing", "reports"]
+    shown = runner.invoke(app, ["explore", "--store", store], env={"COLUMNS": "80"})
+    assert shown.exit_code == 0
+    flat = " ".join(shown.stdout.split())
+    assert "shop: 4 components at a glance" in flat and "│ core │ The domain model: orders, customers and prices. │ 1! │" in flat
+    assert "Monthly sales reports for the finance team, built from the │ 1! │ │ │ core's orders." in flat  # (folded)
+    md = runner.invoke(app, ["explore", "--store", store, "--format", "markdown"]).stdout
+    assert "- **core** — The domain model: orders, customers and prices. (truck factor 1, **at risk**; used by api, " \
+           "billing, reports)" in md
+    assert "- **api** (truck factor 1, **at risk**; depends on billing, core)" in md
+
+
+def test_a_purpose_at_a_glance_is_its_first_sentence_or_first_item():
+    from cairn.queries.explore.common import PURPOSE_SHOWN, first_sentence
+
+    assert first_sentence("Scrapy core library.  It runs\nthe engine.") == "Scrapy core library."
+    assert first_sentence("Call e.g. the engine. Then more.") == "Call e.g. the engine."
+    assert first_sentence("- Embed, hash, and compress assets. - Parse tauri.conf.json at compile time.") == \
+        "Embed, hash, and compress assets."
+    long = "word " * 100
+    cut = first_sentence(long)
+    assert cut.endswith("word…") and len(cut) <= PURPOSE_SHOWN + 1
+
+
 def test_a_card_at_risk_says_how_many_files_lost_their_authors(tmp_path):
     """With Ada gone the core's files have no author left: the card says so (else "truck factor 7 — at risk" reads as a
     contradiction, as on prometheus's tsdb), and counts what the bus-factor report counts."""

@@ -39,6 +39,10 @@ def test_read_tools_answer_compactly(client):
     core = next(c for c in components["components"] if c["name"] == "core")
     assert core["at_risk"] is True and core["used_by"] == ["api", "billing", "reports"]
     assert "system" not in core  # null fields are left out
+    # what each is for, as its card says (inferred or declared without one, the list had none to give)
+    assert core["description"] == "The domain model: orders, customers and prices."
+    assert next(c for c in components["components"] if c["name"] == "reports")["description"] == \
+        "Monthly sales reports for the finance team, built from the core's orders."
     text = client.text("component_card", component="billing")
     assert "\n  " not in text  # compact JSON, not indented
     card = json.loads(text)
