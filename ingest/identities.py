@@ -212,17 +212,17 @@ BOT_NAME_RE = re.compile(r"^(?:[a-z0-9._-]*bot|[A-Z][A-Za-z0-9]*[a-z0-9]Bot|[A-Z
 
 
 #: An AI assistant's name by its shape (``AGENT_NAME_RE``), whatever its address: a product's name (``_AI_PRODUCTS``)
-#: after its maker's ("Anthropic Claude", "Google Gemini"), or followed by words that name a model or an assistant
+#: after its maker's ("Anthropic Claude", "Google Gemini", fastify's "Assisted-by: OpenAI:gpt-5.4"), or followed by words that name a model or an assistant
 #: (``_AI_WORDS``, another product, a version such as "4.5" or "4o", a remark in brackets): "Gemini AI" (caddy's
 #: ``Co-developed-by``, at a person's plus-address ``renich+gemini@``), pytest's "Cursor AI" (42 commits) and
 #: "Cursor Grok 4.5", "Claude Opus 4", sentry's "Qwen-Coder". A person's name never has that shape: "Claude
 #: Meyer", "Claude Paroz" and a one-word "Gemini" or "Claude" stay people ("ChatGPT" alone is no one's name).
-_AI_PRODUCTS = r"(?:claude|gemini|copilot|chatgpt|codex|cursor|qwen|grok|gpt)"
-_AI_MAKERS = r"(?:anthropic|google|openai|github|xai|alibaba)"
+_AI_PRODUCTS = r"(?:claude|gemini|copilot|chatgpt|codex|cursor|qwen|grok|gpt|deepseek|llama)"
+_AI_MAKERS = r"(?:anthropic|google|openai|github|xai|alibaba|meta)"
 _AI_WORDS = r"(?:ai|agent|assistant|code|coder|cli|autofix|opus|sonnet|haiku|fable|pro|flash|turbo|mini)"
 _AI_QUALIFIER = rf"(?:{_AI_WORDS}|{_AI_PRODUCTS}|[\w.]*\d[\w.]*|\([^()]*\))"
 AGENT_NAME_RE = re.compile(
-    rf"{_AI_MAKERS}\s+{_AI_PRODUCTS}(?:[\s-]+{_AI_QUALIFIER})*|{_AI_PRODUCTS}(?:[\s-]+{_AI_QUALIFIER})+|chatgpt",
+    rf"{_AI_MAKERS}[\s:/]+{_AI_PRODUCTS}(?:[\s-]+{_AI_QUALIFIER})*|{_AI_PRODUCTS}(?:[\s-]+{_AI_QUALIFIER})+|chatgpt",
     re.IGNORECASE)
 
 #: The shape of a bot's GitHub login, whatever name it commits under (Loki's "Grot" is @grafanabot): one token ending

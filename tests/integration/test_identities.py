@@ -44,6 +44,10 @@ from fixtures.gitrepo import GitRepo
         ("Anthropic Claude", "claude@anthropic.com", "agent"),
         ("Claude Opus 4.8", "", "agent"),
         ("Qwen-Coder", "qwen-coder@alibabacloud.com", "agent"),
+        ("OpenAI:gpt-5.4", "", "agent"),  # fastify's "Assisted-by: OpenAI:gpt-5.4"
+        ("anthropic/claude-opus-4.5", "", "agent"),
+        ("DeepSeek V3", "", "agent"),
+        ("Meta Llama 3", "", "agent"),
         ("ChatGPT", "noreply@openai.com", "agent"),
         ("Claude", "242468646+Claude@users.noreply.github.com", "agent"),  # the account @Claude is the app's
         ("anthropic-code-agent[bot]", "242468646+Claude@users.noreply.github.com", "agent"),
