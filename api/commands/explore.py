@@ -227,10 +227,12 @@ def _print_reading_list(data: dict[str, Any]) -> None:
                  for i, m in enumerate(data["modules"], 1)]
         shown = table(title, [("#", NUMBER), ("module", IDENTIFIER), ("file", IDENTIFIER), ("imported by", NUMBER)], named)
         # side by side a Python module and its file both fold at 80 columns (sqlalchemy's "lib/sqlalchemy/util/typing.p"
-        # over "y"): then the file goes under its module
+        # over "y"): then the file goes under its module; so too where some modules are named by their file (tauri's
+        # Rust and TypeScript beside one Kotlin class: a column of files empty but for one row)
         stacked = table(title, [("#", NUMBER), ("module\nfile", IDENTIFIER), ("imported by", NUMBER)],
                         [(i, "\n".join(filter(None, (module, path))), n) for i, module, path, n in named])
-        if stacked.folded_cells(console.width) < shown.folded_cells(console.width):
+        files = sum(1 for _, _, path, _ in named if path)
+        if 0 < files < len(named) or stacked.folded_cells(console.width) < shown.folded_cells(console.width):
             shown = stacked
         console.print(shown)
     else:

@@ -143,10 +143,15 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
 
 
 def _why(owned: list[str], known: list[tuple[int, str]]) -> str:
-    """``declared owner of billing; knows billing, core +19 more components``: where they rank highest first."""
-    parts = [f"declared owner of {', '.join(sorted(set(owned)))}"] if owned else []
+    """``declared owner of billing; knows billing, core +19 more components``: where they rank highest first (the
+    components owned by name; tauri's @tauri-apps/wg-tauri owns 19, each named over eight lines at 80 columns)."""
+    parts = [f"declared owner of {_some(sorted(set(owned)))}"] if owned else []
     if known:
-        names = [name for _, name in sorted(set(known))]
-        more = len(names) - KNOWN_SHOWN
-        parts.append(f"knows {', '.join(names[:KNOWN_SHOWN])}" + (f" +{more} more component{'s' if more != 1 else ''}" if more > 0 else ""))
+        parts.append(f"knows {_some([name for _, name in sorted(set(known))])}")
     return "; ".join(parts)
+
+
+def _some(names: list[str]) -> str:
+    """The first ``KNOWN_SHOWN`` names, and how many more."""
+    more = len(names) - KNOWN_SHOWN
+    return ", ".join(names[:KNOWN_SHOWN]) + (f" +{more} more component{'s' if more != 1 else ''}" if more > 0 else "")

@@ -549,6 +549,46 @@ def test_the_reading_list_puts_people_still_here_first_and_names_three_component
     assert people[1]["why"] == "knows alpha, beta, delta +2 more components"
 
 
+def test_a_declared_owner_of_many_components_is_named_with_three_of_them(tmp_path):
+    """tauri's @tauri-apps/wg-tauri owns all 19 components: its reason named each, over eight lines at 80 columns."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    names = ["alpha", "beta", "delta", "gamma", "omega"]
+    repo.commit({f"{n}/{f}.py": f"X = '{f}'\n" for n in names for f in ("a", "b")} | {".github/CODEOWNERS": "* @org/core\n"},
+                message="everything")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    people = json.loads(runner.invoke(app, ["reading-list", "--store", store, "--format", "json"]).stdout)["people"]
+    assert next(p["why"] for p in people if p["name"] == "@org/core") == \
+        "declared owner of alpha, beta, delta +2 more components"
+
+
+def test_central_modules_named_by_their_files_beside_others_are_one_column(tmp_path):
+    """tauri: Rust and TypeScript modules are named by their files, a Kotlin class by its name: the file column was
+    empty but for one row; one column then, a file under its module's name where the two differ."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"web/src/core.ts": "export const x = 1;\n",
+                 **{f"web/src/use{i}.ts": "import { x } from './core';\nexport const y = x;\n" for i in range(4)},
+                 "py/app/__init__.py": "", "py/app/base.py": "X = 1\n",
+                 **{f"py/app/use{i}.py": "from app.base import X\n" for i in range(4)}}, message="two languages")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    modules = json.loads(runner.invoke(app, ["reading-list", "--store", store, "--format", "json"]).stdout)["modules"]
+    assert {"web/src/core.ts", "app.base"} <= {m["module"] for m in modules}
+    shown = runner.invoke(app, ["reading-list", "--store", store], env={"COLUMNS": "80"}).stdout
+    header = shown.split("2. Central modules")[1].split("┡")[0]
+    assert [line.count("┃") for line in header.splitlines() if line.startswith("┃")] == [4, 4]  # #, module/file, count
+    assert "module" in header.splitlines()[-2] and "file" in header.splitlines()[-1]
+    rows = [line.split("│")[2].strip() for line in shown.split("2. Central modules")[1].split("3.")[0].splitlines()
+            if line.startswith("│")]
+    assert "web/src/core.ts" in rows and rows[rows.index("app.base") + 1] == "py/app/base.py"
+
+
 def test_central_modules_name_a_file_once_when_the_module_name_repeats_it():
     """A Go package's import path ends with its directory, a TypeScript module is its file: one column, not two."""
     from cairn.api.commands.explore import _module_and_file
