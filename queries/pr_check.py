@@ -607,15 +607,26 @@ def _why_at_risk(comp: TouchedComponent) -> str:
 
 
 def _governance_changes(stored: RepoGraph, change: ChangeSet) -> list[Finding]:
+    declaring = _declaring_pyproject(stored)
     out = []
     for f in change.files:
-        if f.path in GOVERNANCE_FILES or f.path.endswith("pyproject.toml") or stored.node(Label.DECISION, f.path) is not None:
+        if f.path in GOVERNANCE_FILES or (f.path == "pyproject.toml" and declaring) \
+                or stored.node(Label.DECISION, f.path) is not None:
             out.append(Finding(
                 rule="cairn/governance-change", kind="governance", severity=Severity.INFO, new=True, file=f.path,
                 line=f.first_line,
                 message=f"changes {f.path}, which declares components, rules, owners or decisions: review the architecture change itself",
             ))
     return out
+
+
+def _declaring_pyproject(stored: RepoGraph) -> bool:
+    """Whether the repository's own ``pyproject.toml`` (at its root: the one an ingest reads) declared its
+    configuration (``[tool.cairn]``) or rules (``[tool.importlinter]``) when it was stored. Any other edit of it (a
+    dependency pinned: 187 of Sphinx's 787 commits since 2025 touch it), or of a package's own, declares nothing."""
+    if any(node.get("config_source") == "pyproject.toml" for node in stored.of_label(Label.REPOSITORY)):
+        return True
+    return any(node.get("source") == "pyproject.toml" for node in stored.of_label(Label.RULE))
 
 
 # -- agents, rationale, reviewers ------------------------------------------------------

@@ -81,6 +81,24 @@ def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
     assert ada.name == "Ada Lovelace" and ada.reasons[0].endswith(" of shop/core/m.py")
 
 
+def test_a_pyproject_edit_is_a_governance_change_only_where_the_root_one_declares_configuration_or_rules():
+    """Sphinx's pyproject.toml declares no [tool.cairn] nor [tool.importlinter]: pinning a linter in it was "an
+    architecture change" (187 of its 787 commits since 2025 touch it); a package's own pyproject is never read."""
+    def governed(stored: RepoGraph, path: str) -> bool:
+        files = (FileChange(ChangeStatus.MODIFIED, path, hunks=(LineRange(5, 1),)),)
+        return any(f.rule == "cairn/governance-change" for f in analyse(stored, change(stored, files=files)).findings)
+
+    stored = stored_graph()
+    assert not governed(stored, "pyproject.toml") and not governed(stored, "packages/api/pyproject.toml")
+    assert governed(stored, "cairn.toml")
+    configured = stored_graph()
+    configured.node(Label.REPOSITORY, "shop").props["config_source"] = "pyproject.toml"
+    assert governed(configured, "pyproject.toml") and not governed(configured, "packages/api/pyproject.toml")
+    contracts = stored_graph()
+    next(iter(contracts.of_label(Label.RULE))).props["source"] = "pyproject.toml"
+    assert governed(contracts, "pyproject.toml")
+
+
 def test_an_agent_without_a_rationale_raises_every_finding_but_governance_one_step():
     stored = stored_graph()
     files = (FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1),), component="core"),
