@@ -27,8 +27,11 @@ Two kinds of file are no hotspot unless asked for. A test file
 list above the formatter's own modules, and hono's led with its test files. A
 file changed once (in the window) is no place where change concentrates,
 however big: black's ``profiling/list_huge.py``, 22,431 lines written in one
-commit, stood twelfth (``MIN_CHANGES``). The report says how many files each
-rule left out.
+commit, stood twelfth (``MIN_CHANGES``). Nor is a file the truck factor does
+not count (``linguist_counted``: documentation, examples, vendored code, by
+Linguist's paths — a generated file is no File at all): where people's change
+concentrates in the code, not in Sphinx's ``doc/conf.py``. The report says how
+many files each rule left out.
 """
 
 from __future__ import annotations
@@ -96,7 +99,8 @@ def _holder_fields(person: Node | None, gone: dict[str, str]) -> dict[str, Any]:
 def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | None = None,
              limit: int | None = None, tests: bool = False) -> dict[str, Any]:
     """``{"hotspots": [{"path", "changes", "lines", "score", "component", "truck_factor", "top_holder",
-    "top_holder_active", "top_holder_gone", "top_holder_last_active"}], "left_out": {"tests", "changed_once"}}``, by
+    "top_holder_active", "top_holder_gone", "top_holder_last_active"}], "left_out": {"tests", "changed_once",
+    "not_counted"}}``, by
     score; test files only when ``tests`` (see the module docstring)."""
     files = graph.of_label(Label.FILE)
     if files and not any("change_days" in f.props for f in files):
@@ -109,7 +113,7 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
     holders = _top_holders(graph)
     gone, _ = gone_people(graph)
     rows = []
-    left_out = {"tests": 0, "changed_once": 0}
+    left_out = {"tests": 0, "changed_once": 0, "not_counted": 0}
     for node in files:
         comp = node.get("component")
         if component is not None and comp != component:
@@ -117,6 +121,9 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
         days = node.get("change_days") or []
         changes = len(days) if first_day is None else sum(1 for d in days if d >= first_day)
         if not changes:
+            continue
+        if node.get("linguist_counted", True) is False:
+            left_out["not_counted"] += 1
             continue
         if not tests and is_test_file(node.key):
             left_out["tests"] += 1

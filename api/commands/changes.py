@@ -133,6 +133,8 @@ def hotspots(
     notes = [f"{count(left['changed_once'], 'file')} changed only once"] if left["changed_once"] else []
     if left["tests"]:
         notes.append(f"{count(left['tests'], 'test file')} (--tests counts them)")
+    if left.get("not_counted"):
+        notes.append(f"{count(left['not_counted'], 'documentation, example or vendored file')}")
     if notes:
         console.print(f"[dim]left out: {escape('; '.join(notes))}[/]", highlight=False)
 

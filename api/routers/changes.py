@@ -72,6 +72,8 @@ class Hotspot(BaseModel):
 class HotspotsLeftOut(BaseModel):
     tests: int = Field(description="test files with changes, left out (none when tests are counted)")
     changed_once: int = Field(description="files changed only once (in the window): no hotspot, however big")
+    not_counted: int = Field(0, description="documentation, example and vendored files with changes, left out (the "
+                                            "truck factor does not count them either)")
 
 
 class HotspotsReport(BaseModel):

@@ -95,6 +95,7 @@ function hotspotsLeftOut(left) {
   const parts = [];
   if (left && left.tests) parts.push(`${left.tests} test file${left.tests === 1 ? "" : "s"}`);
   if (left && left.changed_once) parts.push(`${left.changed_once} file${left.changed_once === 1 ? "" : "s"} changed only once`);
+  if (left && left.not_counted) parts.push(`${left.not_counted} documentation, example or vendored file${left.not_counted === 1 ? "" : "s"}`);
   return parts.length ? ` Left out: ${parts.join(", ")}.` : "";
 }
 

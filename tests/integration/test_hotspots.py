@@ -4,7 +4,8 @@ By hand: old.py 12 changes (2023) × 40 lines = 480; big.py 3 × 100 = 300;
 mid.py 5 × 50 = 250; small.py 20 (10 in 2023, 10 in 2024) × 10 = 200.
 Since 2024-01-01: big 300, mid 250, small 100, old gone.
 No hotspots: tests/test_core.py, a test file (6 × 200 = 1200), unless tests are
-asked for; src/web/generated.py, changed once (1 × 1000), ever.
+asked for; src/web/generated.py, changed once (1 × 1000), ever; examples/demo.py, an example (4 × 500), which
+the truck factor does not count either, ever.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def store(tmp_path_factory):
     for i in range(6):
         repo.commit({"tests/test_core.py": _text(200, i)}, author=ADA, date=f"2023-05-{i + 1:02d}T00:00:00+00:00")
     repo.commit({"src/web/generated.py": _text(1000, 0)}, author=ADA, date="2023-06-01T00:00:00+00:00")
+    for i in range(4):
+        repo.commit({"examples/demo.py": _text(500, i)}, author=ADA,
+                    date=f"2023-07-{i + 1:02d}T00:00:00+00:00")
     for i in range(3):
         repo.commit({"src/core/big.py": _text(100, i)}, author=BOB, date=f"2024-02-{i + 1:02d}T00:00:00+00:00")
     for i in range(5):
@@ -72,14 +76,14 @@ def test_hotspots_are_ordered_by_changes_times_lines(store):
 def test_test_files_and_files_changed_once_are_left_out_and_counted(store):
     graph = open_store(str(store)).load("repo")
     report = hotspots(graph)
-    assert report["tests"] is False and report["left_out"] == {"tests": 1, "changed_once": 1}
+    assert report["tests"] is False and report["left_out"] == {"tests": 1, "changed_once": 1, "not_counted": 1}
     with_tests = hotspots(graph, tests=True)
     assert [(r["path"], r["score"]) for r in with_tests["hotspots"][:2]] == [("tests/test_core.py", 1200),
                                                                              ("src/core/old.py", 480)]
-    assert with_tests["left_out"] == {"tests": 0, "changed_once": 1}
+    assert with_tests["left_out"] == {"tests": 0, "changed_once": 1, "not_counted": 1}
     assert "src/web/generated.py" not in [r["path"] for r in with_tests["hotspots"]]
     # in a window, "once" counts the window's changes: small.py changed ten times in 2024, mid.py five
-    assert hotspots(graph, since="2024-04-19")["left_out"] == {"tests": 0, "changed_once": 1}
+    assert hotspots(graph, since="2024-04-19")["left_out"] == {"tests": 0, "changed_once": 1, "not_counted": 0}
 
 
 def test_a_window_counts_only_recent_changes(store):
