@@ -77,18 +77,21 @@ def reading_list(graph: RepoGraph, component: str | None = None, *, decisions: i
 
 
 def _modules_to_read(graph: RepoGraph, limit: int, component: str | None) -> list[dict[str, Any]]:
-    """The most central modules that are not test code; in a repository's list each language has places in
-    proportion to its files (PageRank spreads over modules, and a Go package of twenty files is one module where
-    each TypeScript file is one), and places left over go by rank."""
+    """The most central modules that are not test code and that some module imports; in a repository's list each
+    language has places in proportion to its files in such modules (PageRank spreads over modules, and a Go package of
+    twenty files is one module where each TypeScript file is one), and places left over go by rank. A module nobody
+    imports is central to nothing, however it ties on rank: Sphinx's list held two of its 70 translation catalogs
+    (``sphinx/locale/*/LC_MESSAGES/sphinx.js``), whose files had given JavaScript its places."""
     files_of: dict[str, list[str]] = {}
-    files: Counter[str | None] = Counter()  # files by language
     language: dict[str, str | None] = {}
     for node in graph.of_label(Label.MODULE):
         files_of[node.key] = node.get("files") or [node.get("path")]
         language[node.key] = node.get("language")
-        files[language[node.key]] += len(files_of[node.key])
     ranked = [m for m in central_modules(graph, len(files_of), component=component)
-              if not _is_test_code([f for f in files_of.get(m["module"]) or [m["path"]] if f])]
+              if m["imported_by"] and not _is_test_code([f for f in files_of.get(m["module"]) or [m["path"]] if f])]
+    files: Counter[str | None] = Counter()  # files by language, of the modules ranked
+    for m in ranked:
+        files[language.get(m["module"])] += len(files_of.get(m["module"]) or [m["path"]])
     if component is not None:
         return ranked[:limit]
     total = sum(files.values()) or 1

@@ -589,6 +589,25 @@ def test_central_modules_named_by_their_files_beside_others_are_one_column(tmp_p
     assert "web/src/core.ts" in rows and rows[rows.index("app.base") + 1] == "py/app/base.py"
 
 
+def test_central_modules_leave_out_modules_nobody_imports_and_give_their_language_no_places(tmp_path):
+    """Sphinx: two of its 70 translation catalogs (locale/*/LC_MESSAGES/sphinx.js, imported by nothing) were among the
+    eight central modules, their files having given JavaScript its places."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"app/__init__.py": "", "app/base.py": "X = 1\n", "app/util.py": "from app.base import X\n",
+                 **{f"app/use{i}.py": "from app.base import X\nfrom app.util import X as Y\n" for i in range(4)},
+                 **{f"app/locale/{lang}/catalog.js": "var Documentation = {};\n" for lang in ("ar", "bg", "ca", "cs",
+                                                                                                  "da", "de", "el", "es")}},
+                message="a package and its catalogs")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    modules = json.loads(runner.invoke(app, ["reading-list", "--store", store, "--format", "json"]).stdout)["modules"]
+    assert {"app.base", "app.util"} <= {m["module"] for m in modules}
+    assert all(m["imported_by"] > 0 for m in modules) and not any(m["module"].endswith(".js") for m in modules)
+
+
 def test_central_modules_name_a_file_once_when_the_module_name_repeats_it():
     """A Go package's import path ends with its directory, a TypeScript module is its file: one column, not two."""
     from cairn.api.commands.explore import _module_and_file
