@@ -221,7 +221,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from cairn.graph.change import Identity, IdentityKind, IdentityRole
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
-from cairn.graph.people import PersonIndex, split_contact
+from cairn.graph.people import PersonIndex, fold_name, split_contact
 from cairn.graph.testcode import is_test_file
 from cairn.queries.gone import parse_time
 from cairn.queries.ownership import gone_people
@@ -274,8 +274,23 @@ class _Candidate:
 
 
 def change_authors(index: PersonIndex, authors: Iterable[Any]) -> set[str]:
-    """The Person node ids of a change's ``authors`` (as ``suggest_reviewers`` takes them), under any identity."""
-    return {person.id for a in authors for text in _identity_strings(a) for person in index.find(text)}
+    """The Person node ids of a change's ``authors`` (as ``suggest_reviewers`` takes them), under any identity: whom
+    the author's name and address name, and whom the e-mail or the name alone names — a name only where it is the
+    person's own (``name``, ``display_name``), not a name their address once committed under. webpack's Alexander
+    Akait was kept from reviewing each of Sebastian Beltran's changes: three commits authored "Sebastian Beltran
+    <…+alexander-akait@users.noreply.github.com>" had made the name one of Akait's too. A person split under one name
+    and two addresses is still one author twice."""
+    out: set[str] = set()
+    for author in authors:
+        name, email = _name_and_email(author)
+        for text in (f"{name} <{email}>" if name and email else "", email):
+            if text:
+                out.update(person.id for person in index.find(text))
+        if name:
+            own = fold_name(name)
+            out.update(person.id for person in index.find(name) if not email
+                       or own in (fold_name(str(person.get("name") or "")), fold_name(str(person.get("display_name") or ""))))
+    return out
 
 
 def writers_and_co_authors(identities: Iterable[Identity]) -> tuple[list[Identity], list[Identity]]:
@@ -299,17 +314,15 @@ def writers_and_co_authors(identities: Iterable[Identity]) -> tuple[list[Identit
     return [i for i in identities if i.role.wrote_it and i not in co_authors], co_authors
 
 
-def _identity_strings(author: Any) -> list[str]:
-    """The texts that name one author: ``"Name <email>"`` is itself, its name and its e-mail."""
+def _name_and_email(author: Any) -> tuple[str, str]:
+    """An author's name and e-mail, given as a pair, an ``Identity`` or ``"Name <email>"`` (either may be "")."""
     if isinstance(author, (tuple, list)):
         name, email = (list(author) + ["", ""])[:2]
     elif getattr(author, "name", None) is not None or getattr(author, "email", None) is not None:
         name, email = getattr(author, "name", None) or "", getattr(author, "email", None) or ""
     else:
         name, email = split_contact(str(author or ""))
-    name, email = str(name or "").strip(), str(email or "").strip()
-    contact = f"{name} <{email}>" if name and email else ""
-    return [text for text in (contact, name, email) if text]
+    return str(name or "").strip(), str(email or "").strip()
 
 
 def _file_knowledge(graph: RepoGraph, file_ids: set[str]) -> dict[str, list[Any]]:

@@ -67,3 +67,25 @@ def test_fold_name_and_knowledge_holders_round_trip():
     comp = g.add_node(Label.COMPONENT, "core", knowledge_holders=[KnowledgeHolder("Ada Lovelace", "ada@example.com", 3, 0.75).to_props()])
     assert KnowledgeHolder.of(comp) == [KnowledgeHolder("Ada Lovelace", "ada@example.com", 3, 0.75)]
     assert KnowledgeHolder.of(None) == []
+
+
+def test_a_change_author_is_not_whoever_once_committed_their_name_from_another_address():
+    """webpack: three commits authored "Sebastian Beltran <…+alexander-akait@users.noreply.github.com>" made the name
+    one of Alexander Akait's; the reviewer suggestion then counted Akait as the author of each of Sebastian's changes
+    and never asked him. A person split under one name and two addresses is still the author twice."""
+    from cairn.queries.reviewers import change_authors
+
+    g = RepoGraph("webpack")
+    akait = "4567934+alexander-akait@users.noreply.github.com"
+    g.add_node(Label.PERSON, akait, name="Alexander Akait", emails=[akait, "sheo13666q@gmail.com"],
+               aliases=[f"Alexander Akait <{akait}>", f"Sebastian Beltran <{akait}>"], kind="human")
+    g.add_node(Label.PERSON, "bjohansebas@gmail.com", name="Sebastian Beltran", emails=["bjohansebas@gmail.com"],
+               aliases=["Sebastian Beltran <bjohansebas@gmail.com>"], kind="human")
+    g.add_node(Label.PERSON, "jane@work.example", name="Jane Doe", emails=["jane@work.example"], kind="human")
+    g.add_node(Label.PERSON, "jane@home.example", name="Jane Doe", emails=["jane@home.example"], kind="human")
+    index = PersonIndex.of(g)
+    ids = lambda *authors: sorted(g.nodes[i].key for i in change_authors(index, authors))  # noqa: E731
+    assert ids(("Sebastian Beltran", "bjohansebas@gmail.com")) == ["bjohansebas@gmail.com"]
+    assert ids(("Sebastian Beltran", akait)) == [akait, "bjohansebas@gmail.com"]
+    assert ids(("Jane Doe", "jane@work.example")) == ["jane@home.example", "jane@work.example"]
+    assert ids("Sebastian Beltran") == [akait, "bjohansebas@gmail.com"]  # a name alone: whoever goes by it
