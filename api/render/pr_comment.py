@@ -93,7 +93,10 @@ def pr_markdown(report: PRReport) -> str:
         lines.append("")
     if report.new_edges:
         internal = [e for e in report.new_edges if not e.external and not e.reached]
-        listed = [f"- `{e.source}` → `{e.target}` ({e.kind}, {e.file}:{e.lines[0] if e.lines else '?'})" for e in internal[:50]]
+        # where the source module is named by its file (JavaScript, Rust), the line alone: svelte's repeated each
+        # sample's path three times in a line
+        listed = [f"- `{e.source}` → `{e.target}` ({e.kind}, {'line ' if e.file == e.source else e.file + ':'}"
+                  f"{e.lines[0] if e.lines else '?'})" for e in internal[:50]]
         if len(internal) > 50:
             listed.append(f"- … {len(internal) - 50} more (`--format json` lists them all)")
         reached = reached_line(report.new_edges, code=lambda name: f"`{name}`")

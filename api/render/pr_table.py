@@ -16,7 +16,7 @@ from cairn.api.render.terminal import (FittedTable, IDENTIFIER, NOT_COUNTED, NUM
                                        literal, table)
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
-from cairn.queries.pr_check import PRReport
+from cairn.queries.pr_check import NewEdge, PRReport
 
 VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "info": "", "pass": "green"}
 SEVERITY_STYLE = {"block": "bold red", "warn": "yellow", "info": "dim"}
@@ -64,8 +64,7 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
     if internal:
         shown = internal[:INTERNAL_EDGES_SHOWN]
         prefix = common_package_path([name for e in shown for name in (e.source, e.target)])
-        rows = [(e.source.removeprefix(prefix), e.target.removeprefix(prefix),
-                 (e.file or "") + (f":{e.lines[0]}" if e.lines else "")) for e in shown]
+        rows = [(e.source.removeprefix(prefix), e.target.removeprefix(prefix), _where(e)) for e in shown]
         more = f" (first {INTERNAL_EDGES_SHOWN})" if len(internal) > INTERNAL_EDGES_SHOWN else ""
         below = f" (below {prefix})" if prefix else ""
         yield table(f"{count(len(internal), 'new import')} between modules{more}{below}",
@@ -84,3 +83,11 @@ def _short(ref: str | None) -> str:
     if not ref:
         return "?"
     return ref[:12] if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref) else ref
+
+
+def _where(edge: NewEdge) -> str:
+    """Where a new import is: its file and first line, or the line alone where the module is named by its file
+    (JavaScript, Rust: svelte's samples' paths, each over three lines at 80 columns, stood twice in a row)."""
+    if edge.file == edge.source:
+        return f"line {edge.lines[0]}" if edge.lines else ""
+    return (edge.file or "") + (f":{edge.lines[0]}" if edge.lines else "")

@@ -297,6 +297,15 @@ def test_the_comments_import_summary_counts_what_it_lists():
     assert "<details><summary>52 new import edge(s) between modules, new packages</summary>" in text
     assert "- … 2 more (`--format json` lists them all)" in text and "- new external packages: `httpx`" in text
     assert "new import edge" not in pr_markdown(dataclasses.replace(report, new_edges=unlisted))
+    # a module named by its file (svelte's samples) is not named twice more for where the import is
+    sample = "tests/samples/each/_config.js"
+    named_by_file = NewEdge(sample, "src/index.js", "runtime", sample, (2,), "tests", "internal", False)
+    text = pr_markdown(dataclasses.replace(report, new_edges=[named_by_file, between[0]]))
+    assert f"- `{sample}` → `src/index.js` (runtime, line 2)" in text
+    assert f"(runtime, {between[0].file}:" in text
+    from cairn.api.render.pr_table import _where
+
+    assert (_where(named_by_file), _where(between[0])) == ("line 2", "shop/core/m0.py:3")
 
 
 def test_a_component_the_head_adds_is_one_finding_naming_its_dependencies_both_ways():
