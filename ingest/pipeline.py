@@ -257,7 +257,8 @@ def ingest_repository(
     summary.syntax_errors = len(syntax_errors)
     if syntax_errors:
         worst = sorted(syntax_errors, key=syntax_errors.get, reverse=True)[:3]
-        summary.notes.append(f"{len(syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}")
+        more = f" and {len(syntax_errors) - len(worst)} more" if len(syntax_errors) > len(worst) else ""
+        summary.notes.append(f"{len(syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}{more}")
     del code  # the graph holds what is needed of it; history is next, and large
     # what is left to read of the listing, taken now: its files (50k tuples and a set of their paths) are not held
     # through the history's steps, where a cold ingest's peak is

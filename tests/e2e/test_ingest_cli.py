@@ -306,3 +306,14 @@ def test_an_ingest_after_a_commit_runs_no_collection(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["parsed"] == 1
     assert proc.stderr.strip().splitlines()[-1] == "collections: []"
+
+
+def test_the_syntax_error_note_says_how_many_files_it_does_not_name(tmp_path):
+    """svelte: "7 file(s) with syntax errors, still used: a, b, c" read as if those were all seven."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({f"pkg/broken{i}.py": "def oops(:\n    import os\n" * (i + 1) for i in range(5)} | {"pkg/__init__.py": ""},
+                message="broken")
+    out = CliRunner().invoke(app, ["ingest", str(repo.root), "--store", str(tmp_path / "store"), "--format", "json"])
+    note = next(n for n in json.loads(out.stdout)["notes"] if "syntax errors" in n)
+    assert note.startswith("5 file(s) with syntax errors, still used: pkg/") and note.endswith(" and 2 more")
+    assert note.count("pkg/broken") == 3
