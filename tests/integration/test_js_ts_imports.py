@@ -390,3 +390,27 @@ def test_extends_list_later_entries_win_and_paths_follow_their_own_file(tmp_path
     )
     resolver, parsed = load(root)
     assert {(i.target, i.line) for i in resolver.resolve(parsed["src/main.ts"])} == {("lib/x.ts", 1), ("src/y.ts", 2)}
+
+
+def test_a_package_import_resolves_to_its_code_before_its_declarations(tmp_path):
+    """svelte: ``"types": "./types/index.d.ts"`` (written at build time; under ``src/`` the package's ambient
+    declarations) came first of its conditions, and every ``import … from 'svelte'`` went to ``src/index.d.ts``, not to
+    the code its other conditions name (``default`` before ``browser``, as Node would). A package with declarations
+    only still resolves to them."""
+    root = committed(tmp_path, {
+        "package.json": '{"name": "root", "private": true, "workspaces": ["packages/*"]}\n',
+        "packages/ui/package.json": (
+            '{"name": "ui", "type": "module", "exports": {".": {"types": "./types/index.d.ts", '
+            '"browser": "./src/index-client.js", "default": "./src/index-server.js"}, '
+            '"./store": {"types": "./types/store.d.ts"}}}\n'),
+        "packages/ui/src/index.d.ts": "export declare function mount(): void;\n",
+        "packages/ui/src/index-client.js": "export function mount() {}\n",
+        "packages/ui/src/index-server.js": "export function mount() {}\n",
+        "packages/ui/src/store.d.ts": "export declare const store: unknown;\n",
+        "packages/app/package.json": '{"name": "app", "dependencies": {"ui": "*"}}\n',
+        "packages/app/main.js": "import { mount } from 'ui';\nimport { store } from 'ui/store';\n",
+    })
+    found = edges(*load(root))
+    assert ("packages/app/main.js", "packages/ui/src/index-server.js", RUNTIME, INT) in found
+    assert ("packages/app/main.js", "packages/ui/src/store.d.ts", RUNTIME, INT) in found
+    assert not any(target == "packages/ui/src/index.d.ts" for source, target, _, _ in found if source == "packages/app/main.js")

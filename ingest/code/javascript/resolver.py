@@ -46,6 +46,7 @@ from cairn.ingest.code.base import Layout, ParsedFile, ResolvedImport, Resolver
 from cairn.ingest.code.javascript.project import CompilerOptions, ProjectFiles
 from cairn.ingest.code.javascript.specifiers import (
     BUILD_DIRS,
+    DECLARATION_SUFFIXES,
     ENTRY_FIELDS,
     PROBE_EXTENSIONS,
     TS_FOR_JS,
@@ -185,10 +186,10 @@ class JavaScriptResolver(Resolver):
         package = package if isinstance(package, dict) else {}
         exports = package.get("exports")
         if subpath:
-            for target in subpath_targets(exports, "./" + subpath) if exports is not None else []:
-                found = self._probe_target(package_dir, target, from_ts)
-                if found:
-                    return found
+            found = self._first_code(package_dir, subpath_targets(exports, "./" + subpath) if exports is not None else [],
+                                     from_ts)
+            if found:
+                return found
             for candidate in (subpath, "src/" + subpath):
                 found = self._probe(join(package_dir, candidate) or candidate, from_ts)
                 if found:
@@ -196,10 +197,9 @@ class JavaScriptResolver(Resolver):
             return None
         targets = subpath_targets(exports, ".") if exports is not None else []
         targets += [package[f] for f in ENTRY_FIELDS if isinstance(package.get(f), str)]
-        for target in targets:
-            found = self._probe_target(package_dir, target, from_ts)
-            if found:
-                return found
+        found = self._first_code(package_dir, targets, from_ts)
+        if found:
+            return found
         if not with_index:
             return None
         for candidate in ("src/index", "index"):
@@ -208,6 +208,19 @@ class JavaScriptResolver(Resolver):
                 if path + ext in self.files:
                     return path + ext
         return None
+
+    def _first_code(self, package_dir: str, targets: list[str], from_ts: bool) -> str | None:
+        """The file of the first of ``targets`` (preferred conditions first) that is code, else of the first that is a
+        declaration file: svelte's ``"types": "./types/index.d.ts"`` (written at build time, under ``src/`` the
+        package's ambient declarations) made every ``import … from 'svelte'`` an import of ``src/index.d.ts``, not of
+        the code its other conditions name."""
+        declaration = None
+        for target in targets:
+            found = self._probe_target(package_dir, target, from_ts)
+            if found and not found.endswith(DECLARATION_SUFFIXES):
+                return found
+            declaration = declaration or found
+        return declaration
 
     def _subpath_import(self, spec: str, directory: str, from_ts: bool) -> str | None:
         """Node's package.json ``imports`` (``#internal/x``), from the nearest package.json."""
