@@ -13,7 +13,6 @@ from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.params import App, Argument, Option, echo
 from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NUMBER, below, count, escape, gone_mark, holder_label, literal, one_folder, table
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
-from cairn.queries.explore.common import first_sentence
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
 PathFormat = formats("path", TABLE, JSON, MARKDOWN)
@@ -125,6 +124,8 @@ def _print_card(card: dict[str, Any]) -> None:
 
 
 def _print_overview(overview: dict[str, Any]) -> None:
+    from cairn.queries.explore.common import first_sentence
+
     comps = overview["components"]
     rows = [(c["name"], first_sentence(c["description"]) if c["description"] else "",
              NOT_COUNTED if not_counted(c) else "?" if c["truck_factor"] is None

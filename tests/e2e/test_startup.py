@@ -252,7 +252,7 @@ def test_an_ingest_after_a_commit_that_keeps_the_judgement_imports_no_contract(t
                                 "cairn.ingest.code.rust.resolver", "cairn.ingest.code.javascript.resolver")) == []
 
 
-@pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore"], ["people", "extra"], ["hotspots", "--limit", "0"],
+@pytest.mark.parametrize("args", [["bus-factor", "--nope"], ["explore", "a", "b"], ["people", "extra"], ["hotspots", "--limit", "0"],
                                   ["trends", "--period", "week"], ["check", "--baseline"], ["pr-check", "--base", "main"],
                                   ["coupling", "--min-degree", "x"], ["buss-factor"], ["reviews", "nope"]], ids=" ".join)
 def test_a_usage_error_is_one_line_and_exit_code_2(store, args):
