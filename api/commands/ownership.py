@@ -44,8 +44,8 @@ def bus_factor(
     _print_tables(report)
 
 
-def _names(people: list[str], limit: int = 4) -> str:
-    shown = ", ".join(people[:limit])
+def _names(people: list[str], limit: int = 4, sep: str = ", ") -> str:
+    shown = sep.join(people[:limit])
     return shown + (f" +{len(people) - limit}" if len(people) > limit else "")
 
 
@@ -161,11 +161,13 @@ def _print_tables(report: dict[str, Any]) -> None:
     components = report["components"]
     rows = [
         (_component_name(c), _truck_factors(c), NOT_COUNTED if not_counted(c) else f"{c['orphaned_files']} of {c['files']}",
-         literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"]))
+         literal("yes", "bold red") if c["at_risk"] else "no", _names(c["truck_factor_people"], sep="\n"))
         for c in components
     ]
+    # a person a line, each name whole: side by side at 80 columns they folded within names ("Michael / Crosby",
+    # "Andrey / Rakhmatullin"), and a row of three names took five lines
     columns: list[str | tuple[str, str]] = [("component", IDENTIFIER), ("TF (human)", NUMBER), ("orphaned", NUMBER), "at risk",
-                                            "truck factor people"]
+                                            ("truck factor people", IDENTIFIER)]
     owners = [_owner_drift_cell(c) for c in components]
     shown = table("Components by risk", columns, rows)
     if any(owners):
@@ -187,10 +189,13 @@ def _print_tables(report: dict[str, Any]) -> None:
     for c in report["components"]:
         for i, h in enumerate(c["knowledge_holders"][:HOLDERS_SHOWN]):
             status = literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active"
-            holders.append((c["name"] if i == 0 else "", h["person"], count(h["files_authored"], "file"), f"{h['share']:.0%}", status))
+            holders.append((c["name"] if i == 0 else "", h["person"], str(h["files_authored"]), f"{h['share']:.0%}", status))
     if holders:
+        # the files authored as a number under "files": at 80 columns "13 files" beside the status left it eight
+        # columns, "inactive since 2022-03" over three lines (containerd: 605 lines in all)
         console.print(table("Knowledge holders (authors by degree of authorship)", [
-            ("component", IDENTIFIER), ("person", IDENTIFIER), ("authored", NUMBER), ("share", NUMBER), "status"], holders))
+            ("component", IDENTIFIER), ("person", IDENTIFIER), ("files", NUMBER), ("share", NUMBER), ("status", IDENTIFIER)],
+            holders))
     _print_ask_first(report["components"])
 
 
