@@ -362,6 +362,9 @@ def _readme_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
 #: how a README line that is no prose begins: a badge, an image, HTML, a reStructuredText directive or comment, a
 #: table's row (tauri's crates open on "| Component | Version |")
 _NOT_PROSE = ("[![", "![", "<", ".. ", "|", "+-")
+#: a link alone on its line, a list item or not: a table of contents (webpack's examples/README.md: "1. [Aggressive
+#: Merging](#aggressive-merging)", its purpose "1. Aggressive Merging 2. Chunk 3. Code Splitted …") or an index
+_CONTENTS_ITEM = re.compile(r"(?:(?:[-*+]|\d+[.)])[ \t]+)?\[[^\]]*\]\([^)]*\)[ \t]*")
 #: a heading's underline or overline (reStructuredText, Markdown's setext) or a thematic break
 _RULE = re.compile(r"[=\-~^*#]{3,}")
 
@@ -423,7 +426,7 @@ def _first_prose(markdown: str) -> tuple[str | None, int]:
             headings += 1
             continue
         headings += stripped.startswith("#")
-        badge = stripped.startswith(_NOT_PROSE)
+        badge = stripped.startswith(_NOT_PROSE) or _CONTENTS_ITEM.fullmatch(stripped) is not None
         if not stripped or heading or badge:
             if paragraph:
                 break

@@ -143,6 +143,10 @@ def test_first_paragraph_skips_front_matter_headings_and_code():
     assert first_paragraph("etcdctl\n========\n\nA command line client for [etcd][etcd].\n") == "A command line client for etcd."
     assert first_paragraph("Title\n*****\n\nBody text.\n") == "Body text."
     assert first_paragraph("> Create routers\n> and servers.\n") == "Create routers and servers."
+    # a table of contents, links alone on their lines, is no prose (webpack's examples: "1. Aggressive Merging 2. …")
+    contents = "# Examples\n\n## Table of Contents\n\n1. [Merging](#merging)\n2. [Chunk](#chunk)\n\n## Merging\n\n" \
+               "[merging](merging)\n\n- [chunks](chunks)\n\nEach folder builds one [example](x) of it.\n"
+    assert first_paragraph(contents) == "Each folder builds one example of it."
 
 
 # -- paths ---------------------------------------------------------------------------
