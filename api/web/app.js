@@ -152,7 +152,7 @@ function holderRows(holders) {
   // People who left or went quiet still hold knowledge on paper; show them, marked, since their files are at risk.
   const row = (h) => el("div", { class: h.active === false ? "holder gone" : "holder" },
     el("span", { class: "name", title: holderName(h) + (h.active === false ? ` (${goneMark(h)})` : "") },
-      holderName(h), h.active === false ? el("span", { class: "muted" }, ` · ${goneMark(h)}`) : null),
+      holderName(h), h.active === false ? el("span", { class: "muted gone-mark" }, goneMark(h)) : null),
     el("span", { class: "bar", role: "img", "aria-label": `${pct(h.share)} of files` }, el("i", { style: `width:${Math.round((h.share || 0) * 100)}%` })),
     el("span", { class: "count" }, pct(h.share)));
   const first = holders.slice(0, HOLDERS_SHOWN).map(row);

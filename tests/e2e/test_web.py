@@ -262,6 +262,36 @@ def test_a_card_says_how_many_files_have_no_author_left(browser, tmp_path):
         context.close()
 
 
+def test_a_card_shows_a_long_holder_name_whole_and_whether_they_left(browser, tmp_path):
+    """tauri's card cut "Lucas Fernandes Nogue…" and "Tensor-Programming · i…" (inactive since when?) beside their
+    bars."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    long_name = ("Maximiliano Fernandes Nogueira de Albuquerque", "max@example.com")
+    repo.commit({"alpha/__init__.py": "", "alpha/one.py": "X = 1\n"}, message="one", author=long_name)
+    repo.commit({"alpha/two.py": "Y = 2\n", "cairn.toml": '[components]\nalpha = ["alpha/**"]\n'
+                 '[identities]\ndeparted = ["Tensor-Programming-Collective"]\n'},
+                message="two", author=("Tensor-Programming-Collective", "tp@example.com"))
+    store_dir = tmp_path / "store"
+    ingest_into_store(open_store(str(store_dir)), repo.root)
+    with LiveServer(store_dir) as live:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(live.url + "/#/components/alpha")
+        page.locator("article.component-card[data-component=alpha]").wait_for()
+        names = page.locator("article.component-card .holder .name")
+        assert names.count() == 2
+        for i in range(2):  # nothing cut: all of each name is drawn
+            assert names.nth(i).evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert long_name[0] in names.nth(0).inner_text()
+        gone = page.locator("article.component-card .holder.gone .name")
+        assert gone.locator(".gone-mark").inner_text() == "left"
+        assert "Tensor-Programming-Collective" in gone.inner_text()
+        page.screenshot(path=str(tmp_path / "card.png"))
+        context.close()
+
+
 def test_a_card_of_documentation_says_it_has_no_truck_factor(browser, tmp_path):
     """A component none of whose files the truck factor counts shows "–" and why, not a truck factor of 0."""
     from fixtures.gitrepo import GitRepo
