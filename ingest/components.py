@@ -28,11 +28,15 @@ name it, unless most of its subfolders are build units too (testcontainers-java'
 ``service/``. A Go module holding 40 % of the code or more is split into its packages, those of fewer than 10 files
 staying together under its name: etcd's ``server/`` gives ``etcdserver``, ``storage``, ``proxy``, ``auth`` … and
 ``server`` (its main, config, mock …), not one component of 381 files (Go's unit is the package; a module only
-releases packages together). ``cmd/``'s programs of one or two files staying together in a
-component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``; a folder of such
+releases packages together); so is a top folder of Go packages that is no module and holds next to no package of its
+own when it holds a tenth of the code or more (containerd's ``core/``, its subsystems, and ``plugins/``, their
+implementations; golang/tools' ``go/``; celestia-app's Cosmos modules ``x/``), its parts named by their import path
+below it (``core/snapshots`` beside ``plugins/snapshots``, ``go/ssa``, ``x/blob``) and not split again. ``cmd/``'s
+programs of one or two files staying together in a component ``cmd`` when there are two or more (Argo CD's thin mains beside ``cmd/argocd``; a folder of such
 programs counts as one: temporal's ``cmd/tools/``), ``internal/``'s packages of fewer than 10 files staying
 together in a component ``internal`` (and so do those of a ``libs/`` or
-``lib/`` of Go code: cometbft's ``libs``); a folder with two or more parts
+``lib/`` of Go code: cometbft's ``libs``, and those of a ``pkg/`` of Go code when there
+are ten of them or more, a drawer of utilities: containerd's, thanos'); a folder with two or more parts
 numbered by their specification (ibc-go's ``modules/core/02-client``,
 ``03-connection``, ``04-channel``) gives each of them a component, its other
 files staying together under its name; so does a folder holding two or more
@@ -128,10 +132,17 @@ MIN_INTERNAL_PACKAGE_FILES = 10
 MIN_PROGRAM_FILES = 3
 #: Top folders of Go packages whose small ones stay together so too: ``internal/``, and, when they hold Go code, the
 #: libraries of ``libs/`` and ``lib/`` (cometbft's libs/{bytes,strings,rand,sync,…}, 1–5 files each, were 20
-#: components beside libs/log and libs/pubsub). Not ``pkg/``: its small packages are a domain's parts
-#: (celestia-app's pkg/inclusion and pkg/proof, which its records decide about), unless it is a Go module of its own,
-#: then one part (``_a_part_by_its_manifest``: etcd's pkg/).
+#: components beside libs/log and libs/pubsub). Not a ``pkg/`` of a few: its small packages are a domain's parts
+#: (celestia-app's pkg/inclusion and pkg/proof, which its records decide about; ``MANY_SMALL_PACKAGES``), and a
+#: ``pkg/`` that is a Go module of its own is one part (``_a_part_by_its_manifest``: etcd's pkg/).
 SMALL_PACKAGES_TOGETHER = frozenset({"internal", "libs", "lib"})
+#: A top ``pkg/`` of Go code with this many small packages or more (fewer than ``MIN_INTERNAL_PACKAGE_FILES`` files) is a
+#: drawer of utilities, its small packages staying together in a component ``pkg`` as ``internal/``'s do: containerd's
+#: pkg/{timeout,fifosync,schedcore,atomicfile,…} (36 of 41 packages, 27 of three files or fewer: a component each, and
+#: 21 rows of its bus-factor table "at risk" for a file or three), thanos' pkg/{errutil,runutil,extprom,strutil,…} (40
+#: of 54). A handful is a domain's parts, as its maintainers name them (celestia-app's pkg/inclusion, pkg/proof, pkg/da,
+#: pkg/wrapper: 4; kueue's 8, cert-manager's 7).
+MANY_SMALL_PACKAGES = 10
 #: A Go module holding at least this share of the code (``_code_below``) is split into its packages, those of fewer than
 #: ``MIN_INTERNAL_PACKAGE_FILES`` files staying together under its name: etcd's ``server/`` (45 %: etcdserver, storage,
 #: auth, lease, embed, etcdmain, proxy … was one component of 381 files beside api, client/pkg, client/v3, pkg of
@@ -146,6 +157,14 @@ LARGE_MODULE_SHARE = 0.4
 #: (4.5 %), "the AB Test framework" of five small packages; ktor's ``ktor-serialization/`` (2 %) beside its formats.
 UMBRELLA_SHARE = 0.1
 UMBRELLA_OWN_FILES = 2
+#: So is a top folder of Go packages that is no build unit and holds no package of its own but a small one (no more than
+#: ``UMBRELLA_OWN_FILES`` files) when it holds ``UMBRELLA_SHARE`` of the code or more and two packages of
+#: ``MIN_INTERNAL_PACKAGE_FILES`` files or more (``_a_folder_of_packages``): containerd's ``core/`` (20 % of the code:
+#: the subsystems core/content, core/metadata, core/runtime, core/snapshots … 17 packages of 261 files, one component)
+#: and ``plugins/`` (their implementations: plugins/snapshots, plugins/services … 161 files). Its small packages stay
+#: together under its name, as a large Go module's do, and its parts are named by their import path below it
+#: (``core/snapshots`` beside ``plugins/snapshots``): the folder says what kind of part each is, a subsystem or a
+#: plugin implementing it, and the two often share a name.
 #: A folder of a version, named with its parent's: Go's major version folders (etcd's ``client/v3``, the module
 #: ``go.etcd.io/etcd/client/v3``, was "v3"), an API's (``apis/v1beta1``).
 VERSION_FOLDER = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
@@ -427,6 +446,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         numbered_only = False  # split out only its numbered parts (ibc-go's modules/core/02-client …)
         large: list[str] = []  # split out only these large build units (hermes' tools/test-framework …)
         module = False  # a large Go module, split into its packages (etcd's server/)
+        grouping = False  # a large folder of Go packages, split into them (containerd's core/)
         if not prefix and top_path[-1] in LAYOUT_FOLDERS and top in top_names and "" in units:
             if code_below is None:
                 tested, own = test_folders(source_paths), first_party_folders(source_paths, units)
@@ -446,7 +466,9 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                                                                   source_paths)
                 module = not numbered_only and not large and _a_large_go_module(top_path, code_below, units,
                                                                                   source_paths)
-                if not numbered_only and not large and not module:
+                grouping = not numbered_only and not large and not module and top_path == [*prefix, top] and \
+                    _a_folder_of_packages(top_path, members, code_below, units, source_paths)
+                if not numbered_only and not large and not module and not grouping:
                     continue
         path, sub = top_path, _group(members, top_path)
         while len(sub) == 1:  # look through single-child chains: src/shop -> src/shop/{core,api}
@@ -468,8 +490,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         if len(direct) < 2:  # a lone __init__.py or index.ts is glue, not a component
             direct = []
         kept: list[list[str]] = []  # the small packages of a top internal/, left together
-        if path == top_path == [*prefix, top_path[-1]] and top_path[-1] in SMALL_PACKAGES_TOGETHER and (
-                top_path[-1] == "internal" or _mostly_go(source_paths, top_path)):
+        if path == top_path == [*prefix, top_path[-1]] and _small_packages_together(top_path, sub, source_paths):
             small = [name for name, sub_members in sub.items() if len(sub_members) < MIN_INTERNAL_PACKAGE_FILES]
             if len(small) == len(sub):
                 continue
@@ -484,7 +505,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             kept = [d for name in [n for n in sub if not NUMBERED_PART.match(n)] for d in sub.pop(name)]
         elif large:  # so do its small units and its folders that are no build unit
             kept = [d for name in [n for n in sub if n not in large] for d in sub.pop(name)]
-        elif module:  # its small packages stay together, as a top internal/'s do (etcd's server/{mock,config,verify})
+        elif module or grouping:  # its small packages stay together, as a top internal/'s do (etcd's server/{mock,…})
             small = [name for name, sub_members in sub.items() if len(sub_members) < MIN_INTERNAL_PACKAGE_FILES]
             if len(small) == len(sub):
                 continue
@@ -494,13 +515,19 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             for name, sub_members in sub.items():
                 # a clash, or the name of a top folder split before (jaeger's cmd/internal beside internal/): its path
                 # (a version folder says which, not what: etcd's client/v3)
-                key = name if name not in groups and name not in top_names and not VERSION_FOLDER.match(name) \
-                    else _qualified([*path, name], prefix, groups, source_paths)
+                if grouping:  # named by its import path below the folder: core/snapshots beside plugins/snapshots
+                    key = "/".join([*path[len(prefix):], name])
+                elif name not in groups and name not in top_names and not VERSION_FOLDER.match(name):
+                    key = name
+                else:
+                    key = _qualified([*path, name], prefix, groups, source_paths)
                 groups[key] = ([*path, name], sub_members)
                 # a container in a container (ibc-go's modules/apps/{transfer,…}), or a part that still holds most of
-                # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides)
-                pending.append(key)
-            if direct and not kept and not module:  # the package's own modules (flask/app.py beside flask/json/)
+                # the code (gson's com/google of com/{google,example}): tried in turn (the test above decides); a
+                # folder of packages' parts are parts, whatever their names (containerd's plugins/services)
+                if not grouping:
+                    pending.append(key)
+            if direct and not kept and not module and not grouping:  # the package's own modules (flask/app.py beside flask/json/)
                 # named after the repository when the folder is only a container (frontend-platform's src/index.js)
                 # (a library folder below the top keeps its name: dotcom-rendering's src/lib/*.ts are "lib")
                 nested_library = path[-1] not in LAYOUT_FOLDERS and len(path) > len(prefix) + 1
@@ -508,8 +535,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(path, prefix, groups,
                                                                                                   source_paths)
                 groups[key] = ([*path, "*"], direct)
-            if kept or module and direct:  # internal/** less the packages split out (the more specific pattern wins)
-                groups[top if module else path[-1]] = (path, kept + direct)
+            if kept or (module or grouping) and direct:  # internal/** less the packages split out (the more specific
+                groups[top if module else path[-1]] = (path, kept + direct)  # pattern wins)
     top_files = [d for d in dirs if d == prefix]
     if len(top_files) >= 3 and len(top_files) >= ROOT_SHARE * len(dirs) or (  # a Go module's root package, say
             top_files and not prefix and (any(p in entries for p in source_paths if "/" not in p)  # fastify.js
@@ -594,6 +621,37 @@ def _a_large_go_module(path: list[str], code_below: dict[tuple[str, ...], int], 
     releases packages together, so a module as large as etcd's ``server/`` is its packages' parts."""
     code = code_below.get((), 0)
     return bool(code) and "/".join(path) in units and code_below.get(tuple(path), 0) >= LARGE_MODULE_SHARE * code \
+        and _mostly_go(source_paths, path)
+
+
+def _small_packages_together(path: list[str], packages: dict[str, list[list[str]]], source_paths: list[str]) -> bool:
+    """Whether the small ``packages`` of the top folder ``path`` stay together under its name: a top ``internal/``'s,
+    a ``libs/`` or ``lib/`` of Go code's (``SMALL_PACKAGES_TOGETHER``), a ``pkg/`` of Go code's when they are
+    ``MANY_SMALL_PACKAGES`` or more."""
+    name = path[-1]
+    if name == "internal":
+        return True
+    if name in SMALL_PACKAGES_TOGETHER:
+        return _mostly_go(source_paths, path)
+    if name != "pkg":
+        return False
+    small = sum(1 for members in packages.values() if len(members) < MIN_INTERNAL_PACKAGE_FILES)
+    return small >= MANY_SMALL_PACKAGES and _mostly_go(source_paths, path)
+
+
+def _a_folder_of_packages(path: list[str], members: list[list[str]], code_below: dict[tuple[str, ...], int],
+                          units: frozenset[str], source_paths: list[str]) -> bool:
+    """Whether the folder ``path`` (holding the files of ``members``) is a folder of Go packages to split into them:
+    no build unit, at most ``UMBRELLA_OWN_FILES`` files of its own, ``UMBRELLA_SHARE`` of the code or more (``code_below``)
+    and two packages of ``MIN_INTERNAL_PACKAGE_FILES`` files or more (containerd's ``core/``: see ``UMBRELLA_OWN_FILES``)."""
+    code = code_below.get((), 0)
+    if not code or "/".join(path) in units or code_below.get(tuple(path), 0) < UMBRELLA_SHARE * code:
+        return False
+    depth = len(path)
+    if sum(1 for d in members if len(d) == depth) > UMBRELLA_OWN_FILES:
+        return False
+    packages = Counter(d[depth] for d in members if len(d) > depth)
+    return sum(1 for files in packages.values() if files >= MIN_INTERNAL_PACKAGE_FILES) >= 2 \
         and _mostly_go(source_paths, path)
 
 

@@ -271,7 +271,7 @@ def test_inferred_components_look_through_containers_and_single_packages():
     assert ("internal", ["pkg/internal/**"]) in names(
         ["pkg/internal/a/x.go", "pkg/internal/b/y.go", "pkg/api/m.go", "pkg/api/n.go", "pkg/core/c.go"])
     # a Go module's libs/ keeps its small libraries together so too (cometbft's libs/{bytes,rand,…} beside libs/log);
-    # not pkg/, whose small packages are a domain's parts (celestia-app's pkg/inclusion, pkg/proof); nor a libs/ of
+    # not a pkg/ of a few, whose small packages are a domain's parts (celestia-app's pkg/inclusion, pkg/proof); nor a libs/ of
     # other code, whose every folder is a library of its own
     libs = [f"libs/log/l{i}.go" for i in range(10)] + ["libs/bytes/b.go", "libs/bytes/hex.go", "libs/rand/r.go"]
     libs += ["pkg/inclusion/i.go", "pkg/proof/p.go", "pkg/proof/q.go", "consensus/state.go", "consensus/reactor.go"]
@@ -493,3 +493,44 @@ def test_a_large_umbrella_build_unit_is_its_modules_named_as_its_maintainers_nam
                                    "ktor-server/common/src/Stub.kt", "ktor-server/build.gradle.kts")] == ["ktor-server"] * 3
     assert {part_of[p] for p in shared if p.startswith(serialization)} == {"ktor-serialization"}
     assert {part_of[p] for p in http} == {"ktor-http"}
+
+
+def test_a_large_folder_of_go_packages_is_its_packages_and_a_drawer_of_small_ones_one_part(tmp_path):
+    # containerd: core/ (its subsystems) and plugins/ (their implementations) were one component each, beside 41
+    # components of pkg/, 27 of them three files or fewer (pkg/timeout, pkg/fifosync: one file each)
+    files = {"go.mod": "module github.com/containerd/containerd/v2\n", "plugins/types.go": "package plugins\n"}
+    for package, count in (("core/metadata", 12), ("core/snapshots", 10), ("core/runtime/v2", 11), ("core/content", 3),
+                           ("core/leases", 2), ("plugins/snapshots/overlay", 12), ("plugins/services/content", 5),
+                           ("plugins/services/tasks", 6), ("plugins/content/local", 2), ("cmd/ctr", 12),
+                           ("client", 12), ("pkg/archive", 12), ("internal/cri", 12)):
+        files |= _go_files(package, count, package.rpartition("/")[2])
+    small = ("timeout", "fifosync", "schedcore", "atomicfile", "epoch", "labels", "netns", "oom", "rootfs", "stdio")
+    for package in small:
+        files |= _go_files(f"pkg/{package}", 2, package)
+    repo = GitRepo(tmp_path / "containerd")
+    repo.commit(files, message="init")
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    components = sorted(node.key for node in result.graph.of_label(Label.COMPONENT))
+    assert components == ["archive", "client", "core", "core/metadata", "core/runtime", "core/snapshots", "cri", "ctr",
+                          "pkg", "plugins", "plugins/services", "plugins/snapshots"]
+    part_of = {result.graph.nodes[e.source].key: result.graph.nodes[e.target].key
+               for e in result.graph.of_type(Rel.PART_OF) if result.graph.nodes[e.source].label == Label.FILE}
+    # a subsystem's files, its small ones and the folder's own file stay together under the folder's name; a part
+    # named like a container (plugins/services) is not split again
+    assert [part_of[p] for p in ("core/runtime/v2/f1.go", "core/content/f0.go", "plugins/types.go",
+                                 "plugins/content/local/f1.go", "plugins/services/tasks/f0.go", "pkg/timeout/f1.go",
+                                 "pkg/archive/f3.go")] == [
+        "core/runtime", "core", "plugins", "plugins", "plugins/services", "pkg", "archive"]
+    # fewer small packages in pkg/ are parts, as before (celestia-app's pkg/inclusion, pkg/proof); a folder with a
+    # package of its own, or holding less than a tenth of the code, is one part
+    names = lambda paths: [c.name for c in infer_components(paths, "containerd", build_units(files))]
+    go = sorted(p for p in files if p.endswith(".go"))
+    few_small = [p for p in go if not p.startswith(tuple(f"pkg/{package}/" for package in small[6:]))]
+    assert {"timeout", "atomicfile", "archive"} <= set(names(few_small)) and "pkg" not in names(few_small)
+    own_package = go + [f"core/c{i}.go" for i in range(3)]
+    assert "core" in names(own_package) and "core/metadata" not in names(own_package)
+    small_share = go + [f"other{i}/f{j}.go" for i in range(25) for j in range(12)]
+    assert "core" in names(small_share) and "core/metadata" not in names(small_share)
+    # Python's or JavaScript's folders are not Go packages: no change to their layouts
+    python = [p.replace(".go", ".py") for p in go]
+    assert {"core", "plugins", "timeout"} <= set(names(python)) and "core/metadata" not in names(python)
