@@ -157,14 +157,15 @@ LARGE_MODULE_SHARE = 0.4
 #: (4.5 %), "the AB Test framework" of five small packages; ktor's ``ktor-serialization/`` (2 %) beside its formats.
 UMBRELLA_SHARE = 0.1
 UMBRELLA_OWN_FILES = 2
-#: So is a top folder of Go packages that is no build unit and holds no package of its own but a small one (no more than
-#: ``UMBRELLA_OWN_FILES`` files) when it holds ``UMBRELLA_SHARE`` of the code or more and two packages of
-#: ``MIN_INTERNAL_PACKAGE_FILES`` files or more (``_a_folder_of_packages``): containerd's ``core/`` (20 % of the code:
-#: the subsystems core/content, core/metadata, core/runtime, core/snapshots … 17 packages of 261 files, one component)
-#: and ``plugins/`` (their implementations: plugins/snapshots, plugins/services … 161 files). Its small packages stay
-#: together under its name, as a large Go module's do, and its parts are named by their import path below it
-#: (``core/snapshots`` beside ``plugins/snapshots``): the folder says what kind of part each is, a subsystem or a
-#: plugin implementing it, and the two often share a name.
+# So is a top folder of Go packages that is no build unit and holds no package of its own but a small one (no more than
+# ``UMBRELLA_OWN_FILES`` files) when it holds ``UMBRELLA_SHARE`` of the code or more and two packages of
+# ``MIN_INTERNAL_PACKAGE_FILES`` files or more (``_a_folder_of_packages``): containerd's ``core/`` (20 % of the code:
+# the subsystems core/content, core/metadata, core/runtime, core/snapshots … 17 packages of 261 files, one component)
+# and ``plugins/`` (their implementations: plugins/snapshots, plugins/services … 161 files). Its small packages stay
+# together under its name, as a large Go module's do, and its parts are named by their import path below it
+# (``core/snapshots`` beside ``plugins/snapshots``): the folder says what kind of part each is, a subsystem or a
+# plugin implementing it, and the two often share a name.
+
 #: A folder of a version, named with its parent's: Go's major version folders (etcd's ``client/v3``, the module
 #: ``go.etcd.io/etcd/client/v3``, was "v3"), an API's (``apis/v1beta1``).
 VERSION_FOLDER = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
