@@ -734,3 +734,55 @@ def test_a_login_that_is_a_first_name_and_more_in_anothers_address_is_a_likely_d
             row("Sam", [], ["levbr"]), row("Dana", [], ["danaxyz"]), row("Ann Other", ["danaxyz1@example.com"])]
     pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
     assert pairs == {("Lev", "Lev Brouk"), ("Neil", "Neil Alexander"), ("Kai", "Kai Walker")}
+
+
+def _simons_repo(root):
+    """svelte's lead maintainer as "Simon H" (his GitHub account's noreply address) and as "Simon Holthausen" (his work
+    address), both co-authors of squashes of other people's pull requests; beside them people whose names fit as well."""
+    repo = GitRepo(root)
+    simon_h = ("Simon H", "5968653+dummdidumm@users.noreply.github.com")
+    simon = ("Simon Holthausen", "simon.holthausen@vercel.com")
+    for i in range(3):
+        repo.commit({f"h{i}.js": "x\n"}, author=simon_h)
+        repo.commit({f"s{i}.js": "x\n"}, author=simon)
+    repo.commit({"fix.js": "x\n"}, author=("Rich Harris", "rich.harris@vercel.com"),
+                trailers=[f"Co-authored-by: {simon[0]} <{simon[1]}>", f"Co-authored-by: {simon_h[0]} <{simon_h[1]}>"])
+    # uv's: one spelling the squash's author, the other its co-author (git drops an author's final full stop)
+    repo.commit({"docs.md": "x\n"}, author=("Steven Locorotondo", "steven.locorotondo@justeattakeaway.com"),
+                trailers=["Co-authored-by: Steven L. <stevenlocorotondo@gmail.com>"])
+    # names that fit, never written together: vite's "Simon He", pytest's "Michael K" and Michael Krebs
+    repo.commit({"he.js": "x\n"}, author=("Simon He", "57086651+Simon-He95@users.noreply.github.com"))
+    repo.commit({"k.py": "x\n"}, author=("Michael K", "michael-k@users.noreply.github.com"))
+    repo.commit({"krebs.py": "x\n"}, author=("Michael Krebs", "michael@vidaidentity.com"))
+    # a reviewer is someone else than the author; an initial named beside two full names that fit is neither's
+    repo.commit({"j.py": "x\n"}, author=("John S", "john@s.example"), trailers=["Reviewed-by: John Smith <js@example.com>"])
+    repo.commit({"a.py": "x\n"}, author=("Ann Baker", "ann@baker.example"),
+                trailers=["Co-authored-by: Ann B <ann@b.example>", "Co-authored-by: Ann Brown <ann@brown.example>"])
+    return repo
+
+
+def test_a_first_name_with_a_surnames_initial_is_the_full_name_a_commit_names_beside_it(tmp_path):
+    repo = _simons_repo(tmp_path / "r")
+    history = mine_history(repo.root, None)
+    names = sorted(ph.person.name for ph in history.people)
+    assert names == ["Ann B", "Ann Baker", "Ann Brown", "John S", "John Smith", "Michael K", "Michael Krebs",
+                     "Rich Harris", "Simon He", "Simon Holthausen", "Steven Locorotondo"]
+    simon = next(ph for ph in history.people if ph.person.name == "Simon Holthausen")
+    assert simon.person.logins == ["dummdidumm"] and simon.commits == 6
+    steven = next(ph.person for ph in history.people if ph.person.name == "Steven Locorotondo")
+    assert steven.names == ["Steven L.", "Steven Locorotondo"]
+
+
+def test_the_commits_naming_an_initial_beside_a_full_name_are_remembered_for_the_next_ingest(tmp_path):
+    from cairn.ingest.history_state import StateFile
+
+    repo = _simons_repo(tmp_path / "r")
+    memory = StateFile(tmp_path / "cache", repo.root)
+    first = mine_history(repo.root, None, memory=memory)
+    assert first.mined == "full" and memory.save(first.state) is None
+    repo.commit({"later.js": "x\n"}, author=("Simon H", "5968653+dummdidumm@users.noreply.github.com"))
+    history = mine_history(repo.root, None, memory=memory)
+    assert history.mined == "incremental"
+    simon = next(ph for ph in history.people if ph.person.name == "Simon Holthausen")
+    assert simon.person.logins == ["dummdidumm"] and simon.commits == 7
+
