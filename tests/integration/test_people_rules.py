@@ -786,3 +786,19 @@ def test_the_commits_naming_an_initial_beside_a_full_name_are_remembered_for_the
     simon = next(ph for ph in history.people if ph.person.name == "Simon Holthausen")
     assert simon.person.logins == ["dummdidumm"] and simon.commits == 7
 
+
+def test_a_first_name_with_a_surnames_initial_beside_the_one_full_name_that_fits_is_a_likely_duplicate():
+    def row(name, names=(), emails=(), logins=()):
+        return {"id": (list(emails) or list(logins))[0], "name": name, "kind": "human", "names": [name, *names],
+                "emails": list(emails), "logins": list(logins), "commits": 1, "declared_only": False}
+    # dotcom-rendering's "Jamie B" and Jamie Byers, never named by one commit; wagtail's "Dmitrii F" written "F."
+    rows = [row("Jamie B", logins=["jamieb-gu"]), row("Jamie Byers", emails=["jamie.byers@guardian.co.uk"]),
+            row("Dmitrii F.", emails=["jj@example.com"]), row("Dmitrii Faiazov", emails=["df@example.com"]),
+            # svelte: "Simon H" joined to Simon Holthausen already, so not also Simon He
+            row("Simon Holthausen", ["Simon H"], logins=["dummdidumm"]), row("Simon He", logins=["simon-he95"]),
+            # two GitHub accounts (react-router's); two full names that fit (neither is sure)
+            row("Ayush C", logins=["ayushmanchhabra"]), row("Ayush Chaudhary", logins=["ayush23chaudhary"]),
+            row("Ann B", emails=["ann@b.example"]), row("Ann Baker", emails=["ann@baker.example"]),
+            row("Ann Brown", emails=["ann@brown.example"])]
+    pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
+    assert pairs == {("Jamie B", "Jamie Byers"), ("Dmitrii F.", "Dmitrii Faiazov")}
