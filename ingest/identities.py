@@ -126,8 +126,9 @@ lower-case token ending in "bot" (``prombot``), one CamelCase token ending in
 "Bot" (``PrometheusBot``) or a token ending in "-robot" is a bot — a surname
 never is ("Sam Talbot" has two words); then the shape of the address: a
 noreply address of such a login (Loki's "Grot" is ``@grafanabot``; not
-``Ryan Talbot <…+ryantalbot@…>``), an address whose local part begins or ends
-with "robot" (``robot-vector-vector@``), or ends in "bot" under a name whose
+``Ryan Talbot <…+ryantalbot@…>``, nor a person's name whose first name
+begins the login: svelte's ``Bert B <…+bertybot@…>``), an address whose
+local part begins or ends with "robot" (``robot-vector-vector@``), or ends in "bot" under a name whose
 last word is "bot" (``pytest bot <pytestbot@gmail.com>``) is a bot's
 (``_bot_address``); anything else is a human. In ``cairn.toml``::
 
@@ -304,10 +305,25 @@ def _bot_address(name: str, address: str) -> bool:
             return False
         if "".join(words) == re.sub(r"[-_.]", "", login):  # the login written out: its words say
             return last in ("bot", "robot")
+        if _a_persons_login(name, words, login):
+            return False
         return not (_reads_as_full_name(name) and last.endswith("bot") and last != "bot")
     local = address.partition("@")[0]
     return BOT_ADDRESS_RE.match(local) is not None or (last in ("bot", "robot") and len(words) > 1
                                                        and BOT_LOGIN_RE.match(local) is not None)
+
+
+def _a_persons_login(name: str, words: list[str], login: str) -> bool:
+    """Whether a bot-shaped login is a person's account by the name it commits under: a person's name (two words or
+    more, each capitalised, none "Bot" or "Robot") whose first name begins the login but is not all of it before
+    "bot" (svelte's "Bert B" is @bertybot; "Excalidraw Bot" @excalidrawbot and "Grafana Labs" @grafanabot name a
+    bot by what it serves). ``words``: the name folded."""
+    written = name.split()
+    if len(written) < 2 or len(words) != len(written) or not all(w[:1].isupper() for w in written):
+        return False
+    if {"bot", "robot"} & set(words) or len(words[0]) < 2:
+        return False
+    return login.startswith(words[0]) and login != f"{words[0]}bot"
 
 
 def is_valid_email(email: str) -> bool:
