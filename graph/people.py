@@ -96,11 +96,15 @@ def surname_initial(name: str) -> tuple[str, str] | None:
     return (first, initial) if len(first) >= 2 and len(initial) == 1 else None
 
 
-def abbreviates(short: tuple[str, str], full: str) -> bool:
-    """Whether a folded full name (two words or more) has the first name of ``short`` (``surname_initial``) and a
-    surname beginning with its initial."""
-    words = full.split()
-    return words[0] == short[0] and words[-1].startswith(short[1])
+def abbreviates(short: tuple[str, str], name: str) -> bool:
+    """Whether a full name as written has the first name of ``short`` (``surname_initial``) and a surname, its last
+    word, beginning with its initial ("Simon Holthausen" for "Simon H"; "Tom Parker-Shemilt" for "Tom P", not "Tom
+    S")."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    surname = fold_name(words[-1]).replace(" ", "")
+    return fold_name(words[0]) == short[0] and len(surname) >= 2 and surname.startswith(short[1])
 
 
 def split_contact(text: str) -> tuple[str, str]:

@@ -128,9 +128,10 @@ never is ("Sam Talbot" has two words); then the shape of the address: a
 noreply address of such a login (Loki's "Grot" is ``@grafanabot``; not
 ``Ryan Talbot <…+ryantalbot@…>``, nor a person's name whose first name
 begins the login: svelte's ``Bert B <…+bertybot@…>``), an address whose
-local part begins or ends with "robot" (``robot-vector-vector@``), or ends in "bot" under a name whose
-last word is "bot" (``pytest bot <pytestbot@gmail.com>``) is a bot's
-(``_bot_address``); anything else is a human. In ``cairn.toml``::
+local part begins or ends with "robot" (``robot-vector-vector@``), or ends
+in "bot" under a name whose last word is "bot" (``pytest bot
+<pytestbot@gmail.com>``) is a bot's (``_bot_address``); anything else is a
+human. In ``cairn.toml``::
 
     [identities]
     agents = ["*@my-agent.example", "Release Copilot"]
@@ -890,7 +891,7 @@ def _initials_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str
             if initial is None or kinds[short] != kinds[other]:
                 continue
             full = mergeable_name(raw[other][0])
-            if full and abbreviates(initial, full):
+            if full and abbreviates(initial, surname_last(raw[other][0])):
                 fitting.setdefault(short, set()).add(full)
     return [(short, hub[(kinds[short], "name", next(iter(names)))])
             for short, names in sorted(fitting.items()) if len(names) == 1]

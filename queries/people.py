@@ -222,17 +222,17 @@ def _shared_surnames(folded: list[set[str]], add: Any) -> None:
             add(i, j, f"the same surname {surname!r}, which nobody else bears, and first names alike ({a!r} / {b!r})")
 
 
-def _initials_beside_full_names(humans: list[dict[str, Any]], folded: list[set[str]], add: Any) -> None:
+def _initials_beside_full_names(humans: list[dict[str, Any]], add: Any) -> None:
     """Pair a person going by a first name and a surname's initial with the one other person whose full name fits it
     (module docstring), unless the two are two GitHub accounts."""
-    full_names: dict[str, list[tuple[int, str]]] = {}  # first name -> (person, full name)
-    for i, names in enumerate(folded):
-        for name in sorted(names):
+    full_names: dict[str, list[tuple[int, str]]] = {}  # first name (folded) -> (person, full name as written)
+    for i, row in enumerate(humans):
+        for name in sorted(row["names"]):
             words = name.split()
-            if len(words) >= 2 and len(words[-1]) >= 2 and words[-1].isalpha():
-                full_names.setdefault(words[0], []).append((i, name))
-    for i, names in enumerate(folded):
-        for name in sorted(names):
+            if len(words) >= 2 and fold_name(words[-1]).replace(" ", "").isalpha():
+                full_names.setdefault(fold_name(words[0]), []).append((i, name))
+    for i, row in enumerate(humans):
+        for name in sorted(row["names"]):
             short = surname_initial(name)
             fitting = {(j, full) for j, full in full_names.get(short[0], ()) if abbreviates(short, full)} if short else set()
             people = {j for j, _ in fitting}
@@ -242,8 +242,8 @@ def _initials_beside_full_names(humans: list[dict[str, Any]], folded: list[set[s
             logins = [{login.lower() for login in humans[k]["logins"]} for k in (i, j)]
             if logins[0] and logins[1] and not logins[0] & logins[1]:
                 continue
-            fulls = sorted(full for _, full in fitting)
-            add(i, j, f"{name!r} may be {fulls[0]!r} with the surname's initial, the one full name that fits")
+            full = min(full for _, full in fitting)
+            add(i, j, f"{name!r} may be {full!r} with the surname's initial, the one full name that fits")
 
 
 def _first_names_alike(a: str, b: str) -> bool:
@@ -334,7 +334,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if i != j and _one_edit_apart(a, b):
                 add(i, j, f"names one letter apart ({a!r} / {b!r})")
     _shared_surnames(folded, add)
-    _initials_beside_full_names(humans, folded, add)
+    _initials_beside_full_names(humans, add)
     _declared_logins(humans, folded, add)
     _logins_in_addresses(humans, folded, add)
     out = []

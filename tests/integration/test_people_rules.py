@@ -758,6 +758,9 @@ def _simons_repo(root):
     repo.commit({"j.py": "x\n"}, author=("John S", "john@s.example"), trailers=["Reviewed-by: John Smith <js@example.com>"])
     repo.commit({"a.py": "x\n"}, author=("Ann Baker", "ann@baker.example"),
                 trailers=["Co-authored-by: Ann B <ann@b.example>", "Co-authored-by: Ann Brown <ann@brown.example>"])
+    # a surname's initial is its first letter, hyphen or not (celery's "Tom S" is not Tom Parker-Shemilt)
+    repo.commit({"t.py": "x\n"}, author=("Tom Parker-Shemilt", "palfrey@tevp.net"),
+                trailers=["Co-authored-by: Tom S <scytale@gmail.com>"])
     return repo
 
 
@@ -766,7 +769,7 @@ def test_a_first_name_with_a_surnames_initial_is_the_full_name_a_commit_names_be
     history = mine_history(repo.root, None)
     names = sorted(ph.person.name for ph in history.people)
     assert names == ["Ann B", "Ann Baker", "Ann Brown", "John S", "John Smith", "Michael K", "Michael Krebs",
-                     "Rich Harris", "Simon He", "Simon Holthausen", "Steven Locorotondo"]
+                     "Rich Harris", "Simon He", "Simon Holthausen", "Steven Locorotondo", "Tom Parker-Shemilt", "Tom S"]
     simon = next(ph for ph in history.people if ph.person.name == "Simon Holthausen")
     assert simon.person.logins == ["dummdidumm"] and simon.commits == 6
     steven = next(ph.person for ph in history.people if ph.person.name == "Steven Locorotondo")
@@ -799,7 +802,9 @@ def test_a_first_name_with_a_surnames_initial_beside_the_one_full_name_that_fits
             # two GitHub accounts (react-router's); two full names that fit (neither is sure)
             row("Ayush C", logins=["ayushmanchhabra"]), row("Ayush Chaudhary", logins=["ayush23chaudhary"]),
             row("Ann B", emails=["ann@b.example"]), row("Ann Baker", emails=["ann@baker.example"]),
-            row("Ann Brown", emails=["ann@brown.example"])]
+            row("Ann Brown", emails=["ann@brown.example"]),
+            # celery's "Tom S" is not Tom Parker-Shemilt, whose surname begins with a P
+            row("Tom S", emails=["scytale@gmail.com"]), row("Tom Parker-Shemilt", emails=["palfrey@tevp.net"])]
     pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
     assert pairs == {("Jamie B", "Jamie Byers"), ("Dmitrii F.", "Dmitrii Faiazov")}
 
