@@ -16,7 +16,8 @@ never a pickle; its arrays of numbers follow it as raw bytes, see below) with
   their commit counts and the order a full read meets them;
 * the log's running totals (``LogTotals``): per path and identity adds,
   deliveries, last touch and review credit (``knowledge.RecordTable``),
-  renames, committers, counters;
+  renames, committers, counters, and the pairs of a commit's writers (author
+  and co-authors) one of them named with a surname's initial (``co_named``);
 * every commit, in columns (``commits.CommitLog``);
 * the change analyses' remembered results (``analyses``: see
   ``ingest.cochange``), each with the settings and mapping it was computed

@@ -93,13 +93,14 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    under "Kevin K", nor role addresses (``support@``).
 16. a first name and a surname's initial ("Simon H", "Steven L.") is the full name of that first name and a surname
    beginning with that letter ("Simon Holthausen") when one commit names both as its author or co-authors
-   (``graph.people.surname_initial``, ``LogCounts.co_named``) and no other such full name is named with it: a pull request's
-   commits made under two addresses of one account are two co-authors of its squash (GitHub lists each), as svelte's
-   40 squashes co-authored by ``Simon H <…+dummdidumm@…>`` (743 commits) and ``Simon Holthausen
+   (``graph.people.surname_initial``, ``LogCounts.co_named``) and no other such full name is named with it: a
+   pull request's commits made under two addresses of one account are two co-authors of its squash (GitHub lists
+   each), as svelte's 40 squashes co-authored by ``Simon H <…+dummdidumm@…>`` (743 commits) and ``Simon Holthausen
    <simon.holthausen@vercel.com>``, and uv's, hono's, celestia-node's and wagtail's squashes of one author
-   co-authored by the other spelling. The names alone are no evidence: vite's "Simon H" (@dummdidumm) and "Simon He"
-   (@simon-he95), pytest's "Michael K" (@michael-k, Michael Käufl) and Michael Krebs, react-router's "Ayush C" and
-   Ayush Chaudhary (two accounts) are two people. Joins as names do (rule 11).
+   co-authored by the other spelling. A reviewer is no such evidence (``Reviewed-by``: someone else), nor are the
+   names alone: vite's "Simon H" (@dummdidumm) and "Simon He" (@simon-he95), pytest's "Michael K" (@michael-k,
+   Michael Käufl) and Michael Krebs, react-router's "Ayush C" and Ayush Chaudhary (two accounts) are two people.
+   Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -662,8 +663,9 @@ def resolve_identities(
     the most used name and e-mail win, ties by the alphabet, so the result is
     deterministic; a ``[[people]]`` entry's name wins over both. ``declared``
     entries that match no identity are reported in ``notes``. ``oneself``: pairs of identities that are one person
-    by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits). ``co_named``:
-    pairs of identities one commit names as its author or co-authors (rule 16 reads those with a surname's initial).
+    by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits).
+    ``co_named``: pairs of identities one commit names as its author or co-authors (rule 16 reads those with a
+    surname's initial).
     Returns the people and, for each raw identity, the index of its person.
     """
     declared = list(declared)

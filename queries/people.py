@@ -231,12 +231,14 @@ def _initials_beside_full_names(humans: list[dict[str, Any]], add: Any) -> None:
     for i, row in enumerate(humans):
         for name in sorted(row["names"]):
             words = name.split()
-            if len(words) >= 2 and fold_name(words[-1]).replace(" ", "").isalpha():
+            if len(words) >= 2 and "@" not in name and fold_name(words[-1]).replace(" ", "").isalpha():
                 full_names.setdefault(fold_name(words[0]), []).append((i, name))
     for i, row in enumerate(humans):
         for name in sorted(row["names"]):
             short = surname_initial(name)
-            fitting = {(j, full) for j, full in full_names.get(short[0], ()) if abbreviates(short, full)} if short else set()
+            if short is None:
+                continue
+            fitting = {(j, full) for j, full in full_names.get(short[0], ()) if abbreviates(short, full)}
             people = {j for j, _ in fitting}
             if i in people or len(people) != 1:
                 continue

@@ -738,7 +738,7 @@ def test_a_login_that_is_a_first_name_and_more_in_anothers_address_is_a_likely_d
 
 def _simons_repo(root):
     """svelte's lead maintainer as "Simon H" (his GitHub account's noreply address) and as "Simon Holthausen" (his work
-    address), both co-authors of squashes of other people's pull requests; beside them people whose names fit as well."""
+    address), both co-authors of squashes of other people's pull requests; beside them people whose names fit too."""
     repo = GitRepo(root)
     simon_h = ("Simon H", "5968653+dummdidumm@users.noreply.github.com")
     simon = ("Simon Holthausen", "simon.holthausen@vercel.com")
@@ -755,7 +755,8 @@ def _simons_repo(root):
     repo.commit({"k.py": "x\n"}, author=("Michael K", "michael-k@users.noreply.github.com"))
     repo.commit({"krebs.py": "x\n"}, author=("Michael Krebs", "michael@vidaidentity.com"))
     # a reviewer is someone else than the author; an initial named beside two full names that fit is neither's
-    repo.commit({"j.py": "x\n"}, author=("John S", "john@s.example"), trailers=["Reviewed-by: John Smith <js@example.com>"])
+    repo.commit({"j.py": "x\n"}, author=("John S", "john@s.example"),
+                trailers=["Reviewed-by: John Smith <js@example.com>"])
     repo.commit({"a.py": "x\n"}, author=("Ann Baker", "ann@baker.example"),
                 trailers=["Co-authored-by: Ann B <ann@b.example>", "Co-authored-by: Ann Brown <ann@brown.example>"])
     # a surname's initial is its first letter, hyphen or not (celery's "Tom S" is not Tom Parker-Shemilt)
