@@ -4,8 +4,9 @@ Folding (shared by ``ingest``, which resolves identities into people, and by
 ``queries``, which look people up by what a user types): ``fold_name`` (case,
 spacing, punctuation and diacritics folded, including the letters Unicode
 does not decompose: "Bartłomiej Płotka" = "Bartlomiej Plotka"), ``fold_email``,
-``noreply_login`` (the GitHub login of a noreply address), ``split_contact``
-and ``PLACEHOLDER_NAMES`` (names too common to say anything).
+``noreply_login`` (the GitHub login of a noreply address), ``split_contact``,
+``PLACEHOLDER_NAMES`` (names too common to say anything) and ``surname_initial`` / ``abbreviates`` (a first name
+and a surname's initial, "Simon H.", and the full names it may stand for).
 
 A person is named in many ways — ``--leaving "José O'Neil"``, a reviewer
 ``@jose``, a PR author ``jose <jose@example.com>``, a CODEOWNERS handle, a
@@ -80,6 +81,30 @@ def fold_name(name: str) -> str:
 
 def fold_email(email: str) -> str:
     return email.strip().strip("<>").strip().lower()
+
+
+_SURNAME_INITIAL = re.compile(r"^\s*([^\W\d_]{2,})\s+([^\W\d_])\.?\s*$")
+
+
+def surname_initial(name: str) -> tuple[str, str] | None:
+    """(first name, the surname's initial), folded, of a name written as a first name and a surname's initial ("Simon
+    H" or "Simon H." → ``("simon", "h")``, rule 16 of ``ingest.identities``); None for any other name."""
+    m = _SURNAME_INITIAL.match(name)
+    if m is None:
+        return None
+    first, initial = fold_name(m.group(1)), fold_name(m.group(2))
+    return (first, initial) if len(first) >= 2 and len(initial) == 1 else None
+
+
+def abbreviates(short: tuple[str, str], name: str) -> bool:
+    """Whether a full name as written has the first name of ``short`` (``surname_initial``) and a surname, its last
+    word, beginning with its initial ("Simon Holthausen" for "Simon H"; "Tom Parker-Shemilt" for "Tom P", not "Tom
+    S")."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    surname = fold_name(words[-1]).replace(" ", "")
+    return fold_name(words[0]) == short[0] and len(surname) >= 2 and surname.startswith(short[1])
 
 
 def split_contact(text: str) -> tuple[str, str]:

@@ -107,8 +107,9 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
     position = {i: p for p, i in enumerate(order)}
     oneself = [(position[co_author], position[author]) for co_author, author in
                co_authors_who_are_authors(log, set(trailer_only), ids.raw, ids.kinds)]
+    co_named = [(position[a], position[b]) for a, b in sorted(totals.co_named)]
     people, person_in_order = resolve_identities(raw, [ids.kinds[i] for i in order], [ids.weights[i] for i in order],
-                                                 declared, notes=history.notes, oneself=oneself)
+                                                 declared, notes=history.notes, oneself=oneself, co_named=co_named)
     person_of = [0] * len(order)
     for position, i in enumerate(order):
         person_of[i] = person_in_order[position]

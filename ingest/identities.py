@@ -91,6 +91,16 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    handle of six characters or more that is neither the name nor a word of it: clap's ``Kevin K <kbknapp@gmail.com>``
    and ``Kevin K <kbknapp@gamil.com>`` (a typo); not ``charly@`` at two companies under "charly", nor ``kevin@``
    under "Kevin K", nor role addresses (``support@``).
+16. a first name and a surname's initial ("Simon H", "Steven L.") is the full name of that first name and a surname
+   beginning with that letter ("Simon Holthausen") when one commit names both as its author or co-authors
+   (``graph.people.surname_initial``, ``LogCounts.co_named``) and no other such full name is named with it: a
+   pull request's commits made under two addresses of one account are two co-authors of its squash (GitHub lists
+   each), as svelte's 40 squashes co-authored by ``Simon H <…+dummdidumm@…>`` (743 commits) and ``Simon Holthausen
+   <simon.holthausen@vercel.com>``, and uv's, hono's, celestia-node's and wagtail's squashes of one author
+   co-authored by the other spelling. A reviewer is no such evidence (``Reviewed-by``: someone else), nor are the
+   names alone: vite's "Simon H" (@dummdidumm) and "Simon He" (@simon-he95), pytest's "Michael K" (@michael-k,
+   Michael Käufl) and Michael Krebs, react-router's "Ayush C" and Ayush Chaudhary (two accounts) are two people.
+   Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -117,10 +127,12 @@ lower-case token ending in "bot" (``prombot``), one CamelCase token ending in
 "Bot" (``PrometheusBot``) or a token ending in "-robot" is a bot — a surname
 never is ("Sam Talbot" has two words); then the shape of the address: a
 noreply address of such a login (Loki's "Grot" is ``@grafanabot``; not
-``Ryan Talbot <…+ryantalbot@…>``), an address whose local part begins or ends
-with "robot" (``robot-vector-vector@``), or ends in "bot" under a name whose
-last word is "bot" (``pytest bot <pytestbot@gmail.com>``) is a bot's
-(``_bot_address``); anything else is a human. In ``cairn.toml``::
+``Ryan Talbot <…+ryantalbot@…>``, nor a person's name whose first name
+begins the login: svelte's ``Bert B <…+bertybot@…>``), an address whose
+local part begins or ends with "robot" (``robot-vector-vector@``), or ends
+in "bot" under a name whose last word is "bot" (``pytest bot
+<pytestbot@gmail.com>``) is a bot's (``_bot_address``); anything else is a
+human. In ``cairn.toml``::
 
     [identities]
     agents = ["*@my-agent.example", "Release Copilot"]
@@ -136,7 +148,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from cairn.graph.people import PLACEHOLDER_NAMES, fold_email, fold_name, noreply_login
+from cairn.graph.people import PLACEHOLDER_NAMES, abbreviates, fold_email, fold_name, noreply_login, surname_initial
 from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.git import GitError, git
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
@@ -295,10 +307,25 @@ def _bot_address(name: str, address: str) -> bool:
             return False
         if "".join(words) == re.sub(r"[-_.]", "", login):  # the login written out: its words say
             return last in ("bot", "robot")
+        if _a_persons_login(name, words, login):
+            return False
         return not (_reads_as_full_name(name) and last.endswith("bot") and last != "bot")
     local = address.partition("@")[0]
     return BOT_ADDRESS_RE.match(local) is not None or (last in ("bot", "robot") and len(words) > 1
                                                        and BOT_LOGIN_RE.match(local) is not None)
+
+
+def _a_persons_login(name: str, words: list[str], login: str) -> bool:
+    """Whether a bot-shaped login is a person's account by the name it commits under: a person's name (two words or
+    more, each capitalised, none "Bot" or "Robot") whose first name begins the login but is not all of it before
+    "bot" (svelte's "Bert B" is @bertybot; "Excalidraw Bot" @excalidrawbot and "Grafana Labs" @grafanabot name a
+    bot by what it serves). ``words``: the name folded."""
+    written = name.split()
+    if len(written) < 2 or len(words) != len(written) or not all(w[:1].isupper() for w in written):
+        return False
+    if {"bot", "robot"} & set(words) or len(words[0]) < 2:
+        return False
+    return login.startswith(words[0]) and login != f"{words[0]}bot"
 
 
 def is_valid_email(email: str) -> bool:
@@ -628,7 +655,7 @@ class _NameJoins:
 
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
-    notes: list[str] | None = None, oneself: Iterable[tuple[int, int]] = (),
+    notes: list[str] | None = None, oneself: Iterable[tuple[int, int]] = (), co_named: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[Person], list[int]]:
     """Group raw (name, email) identities into people (see the module docstring for the rules).
 
@@ -636,8 +663,10 @@ def resolve_identities(
     the most used name and e-mail win, ties by the alphabet, so the result is
     deterministic; a ``[[people]]`` entry's name wins over both. ``declared``
     entries that match no identity are reported in ``notes``. ``oneself``: pairs of identities that are one person
-    by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits). Returns the
-    people and, for each raw identity, the index of its person.
+    by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits).
+    ``co_named``: pairs of identities one commit names as its author or co-authors (rule 16 reads those with a
+    surname's initial).
+    Returns the people and, for each raw identity, the index of its person.
     """
     declared = list(declared)
     parent = list(range(len(raw) + len(declared)))
@@ -782,6 +811,7 @@ def resolve_identities(
         named = hub.get((kind, "name", plain))
         if named is not None and len(variants) == 1:
             name_edges.extend((index, named) for index in members)
+    name_edges.extend(_initials_named_with_their_names(raw, kinds, co_named, hub))
     strays = _NameJoins(raw, weights, find, union).join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
@@ -849,6 +879,24 @@ def resolve_identities(
         people.append(person)
     _tell_apart(people, [sum(weights[m] for m in p.members) for p in people])
     return people, person_of
+
+
+def _initials_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str], co_named: Iterable[tuple[int, int]],
+                                     hub: dict[tuple[str, str, str], int]) -> list[tuple[int, int]]:
+    """Rule 16: (identity, the most used identity of its full name) for each identity with a surname's initial that
+    commits name beside identities of one full name that fits it (``graph.people.abbreviates``), none beside
+    another."""
+    fitting: dict[int, set[str]] = {}
+    for a, b in co_named:
+        for short, other in ((a, b), (b, a)):
+            initial = surname_initial(raw[short][0])
+            if initial is None or kinds[short] != kinds[other]:
+                continue
+            full = mergeable_name(raw[other][0])
+            if full and abbreviates(initial, surname_last(raw[other][0])):
+                fitting.setdefault(short, set()).add(full)
+    return [(short, hub[(kinds[short], "name", next(iter(names)))])
+            for short, names in sorted(fitting.items()) if len(names) == 1]
 
 
 def _family_name(names: dict[str, int], most_used: str | None) -> str | None:

@@ -28,9 +28,10 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from itertools import repeat
+from itertools import combinations, repeat
 from typing import Callable
 
+from cairn.graph.people import surname_initial
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
@@ -554,10 +555,13 @@ class LogParser:
         squash = co_authors > self.max_coauthors
         if squash:
             self.counts.squashes_without_credit += 1
+        writers = [author]
         for (name, email), is_co_author, oneself in parsed:
             person = self.ids.intern(name, email, trailer=True)
             if person not in interned:
                 interned.append(person)
+            if is_co_author and person not in writers:
+                writers.append(person)
             if person == author or person in reviewers or oneself:
                 continue
             self.ids.weights[person] += 1
@@ -565,4 +569,14 @@ class LogParser:
                 self.counts.last_active[person] = committed
             if not (squash and is_co_author):
                 reviewers.append(person)
+        if len(writers) > 1:
+            self._count_co_named(writers)
         return reviewers
+
+    def _count_co_named(self, writers: list[int]) -> None:
+        """Keep the pairs of a commit's author and co-authors (``writers``) of which one is named with a surname's
+        initial (``graph.people.surname_initial``: rule 16 of identity resolution reads them)."""
+        raw, co_named = self.ids.raw, self.counts.co_named
+        for a, b in combinations(sorted(writers), 2):
+            if surname_initial(raw[a][0]) or surname_initial(raw[b][0]):
+                co_named.add((a, b))

@@ -25,6 +25,14 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
   first three letters, or are two letters apart ("V. Kuznetsov" / "Vasily
   Kuznetsov", "Zack" / "Zachary", "George" / "György" Krajcsovits; not
   "Jacob" / "Jordan" Macdonald);
+* a first name and a surname's initial ("Jamie B") beside the one other
+  person whose full name has that first name and a surname beginning with
+  that letter, unless the first also bears such a full name (svelte's "Simon
+  H" is Simon Holthausen, not "Simon He") or the two are two GitHub accounts
+  (vite's @dummdidumm and @simon-he95), or the first one's address spells
+  another such name (loki's "Sean P." ``sean.pedersen@…`` and Sean Porter);
+  identity resolution joins such a pair when one commit names both as its
+  author or co-authors (rule 16 of ``ingest.identities``);
 * a GitHub login that is a first name and more, in the e-mail address of
   another person, when one of them goes by that first name and the other's
   full name begins with it ("Lev" @levb / Lev Brouk ``levbrouk@…``; "Neil"
@@ -43,7 +51,7 @@ import re
 from itertools import combinations
 from typing import Any, Iterable
 
-from cairn.graph.people import PLACEHOLDER_NAMES, noreply_login, fold_name
+from cairn.graph.people import PLACEHOLDER_NAMES, abbreviates, fold_name, noreply_login, surname_initial
 from cairn.graph.model import Label, Node, RepoGraph
 
 #: E-mail local parts that many different people use.
@@ -215,6 +223,47 @@ def _shared_surnames(folded: list[set[str]], add: Any) -> None:
             add(i, j, f"the same surname {surname!r}, which nobody else bears, and first names alike ({a!r} / {b!r})")
 
 
+def _initials_beside_full_names(humans: list[dict[str, Any]], add: Any) -> None:
+    """Pair a person going by a first name and a surname's initial with the one other person whose full name fits it
+    (module docstring), unless the two are two GitHub accounts or the first one's address spells another full name
+    that fits."""
+    full_names: dict[str, list[tuple[int, str]]] = {}  # first name (folded) -> (person, full name as written)
+    for i, row in enumerate(humans):
+        for name in sorted(row["names"]):
+            words = name.split()
+            if len(words) >= 2 and "@" not in name and fold_name(words[-1]).replace(" ", "").isalpha():
+                full_names.setdefault(fold_name(words[0]), []).append((i, name))
+    for i, row in enumerate(humans):
+        for name in sorted(row["names"]):
+            short = surname_initial(name)
+            if short is None:
+                continue
+            fitting = {(j, full) for j, full in full_names.get(short[0], ()) if abbreviates(short, full)}
+            people = {j for j, _ in fitting}
+            if i in people or len(people) != 1:
+                continue
+            j = people.pop()
+            logins = [{login.lower() for login in humans[k]["logins"]} for k in (i, j)]
+            if logins[0] and logins[1] and not logins[0] & logins[1]:
+                continue
+            theirs = {fold_name(n) for n in humans[j]["names"]}
+            if any(abbreviates(short, spelled) and spelled not in theirs for spelled in _names_spelled(row)):
+                continue  # (loki's "Sean P." <sean.pedersen@…> is not Sean Porter)
+            full = min(full for _, full in fitting)
+            add(i, j, f"{name!r} may be {full!r} with the surname's initial, the one full name that fits")
+
+
+def _names_spelled(row: dict[str, Any]) -> set[str]:
+    """The full names (folded) a person's e-mail local parts spell, two words of letters or more joined by ".", "_" or
+    "-" (``sean.pedersen@…``)."""
+    spelled = set()
+    for local in _local_parts(row):
+        words = re.split(r"[._-]", local)
+        if len(words) >= 2 and all(len(w) >= 2 and w.isalpha() for w in words):
+            spelled.add(" ".join(words))
+    return spelled
+
+
 def _first_names_alike(a: str, b: str) -> bool:
     """One first name written two ways: the same, an initial or short form of the other, the same first three letters,
     or at most two letters apart."""
@@ -303,6 +352,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if i != j and _one_edit_apart(a, b):
                 add(i, j, f"names one letter apart ({a!r} / {b!r})")
     _shared_surnames(folded, add)
+    _initials_beside_full_names(humans, add)
     _declared_logins(humans, folded, add)
     _logins_in_addresses(humans, folded, add)
     out = []

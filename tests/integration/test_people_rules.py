@@ -734,3 +734,92 @@ def test_a_login_that_is_a_first_name_and_more_in_anothers_address_is_a_likely_d
             row("Sam", [], ["levbr"]), row("Dana", [], ["danaxyz"]), row("Ann Other", ["danaxyz1@example.com"])]
     pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
     assert pairs == {("Lev", "Lev Brouk"), ("Neil", "Neil Alexander"), ("Kai", "Kai Walker")}
+
+
+def _simons_repo(root):
+    """svelte's lead maintainer as "Simon H" (his GitHub account's noreply address) and as "Simon Holthausen" (his work
+    address), both co-authors of squashes of other people's pull requests; beside them people whose names fit too."""
+    repo = GitRepo(root)
+    simon_h = ("Simon H", "5968653+dummdidumm@users.noreply.github.com")
+    simon = ("Simon Holthausen", "simon.holthausen@vercel.com")
+    for i in range(3):
+        repo.commit({f"h{i}.js": "x\n"}, author=simon_h)
+        repo.commit({f"s{i}.js": "x\n"}, author=simon)
+    repo.commit({"fix.js": "x\n"}, author=("Rich Harris", "rich.harris@vercel.com"),
+                trailers=[f"Co-authored-by: {simon[0]} <{simon[1]}>", f"Co-authored-by: {simon_h[0]} <{simon_h[1]}>"])
+    # uv's: one spelling the squash's author, the other its co-author (git drops an author's final full stop)
+    repo.commit({"docs.md": "x\n"}, author=("Steven Locorotondo", "steven.locorotondo@justeattakeaway.com"),
+                trailers=["Co-authored-by: Steven L. <stevenlocorotondo@gmail.com>"])
+    # names that fit, never written together: vite's "Simon He", pytest's "Michael K" and Michael Krebs
+    repo.commit({"he.js": "x\n"}, author=("Simon He", "57086651+Simon-He95@users.noreply.github.com"))
+    repo.commit({"k.py": "x\n"}, author=("Michael K", "michael-k@users.noreply.github.com"))
+    repo.commit({"krebs.py": "x\n"}, author=("Michael Krebs", "michael@vidaidentity.com"))
+    # a reviewer is someone else than the author; an initial named beside two full names that fit is neither's
+    repo.commit({"j.py": "x\n"}, author=("John S", "john@s.example"),
+                trailers=["Reviewed-by: John Smith <js@example.com>"])
+    repo.commit({"a.py": "x\n"}, author=("Ann Baker", "ann@baker.example"),
+                trailers=["Co-authored-by: Ann B <ann@b.example>", "Co-authored-by: Ann Brown <ann@brown.example>"])
+    # a surname's initial is its first letter, hyphen or not (celery's "Tom S" is not Tom Parker-Shemilt)
+    repo.commit({"t.py": "x\n"}, author=("Tom Parker-Shemilt", "palfrey@tevp.net"),
+                trailers=["Co-authored-by: Tom S <scytale@gmail.com>"])
+    return repo
+
+
+def test_a_first_name_with_a_surnames_initial_is_the_full_name_a_commit_names_beside_it(tmp_path):
+    repo = _simons_repo(tmp_path / "r")
+    history = mine_history(repo.root, None)
+    names = sorted(ph.person.name for ph in history.people)
+    assert names == ["Ann B", "Ann Baker", "Ann Brown", "John S", "John Smith", "Michael K", "Michael Krebs",
+                     "Rich Harris", "Simon He", "Simon Holthausen", "Steven Locorotondo", "Tom Parker-Shemilt", "Tom S"]
+    simon = next(ph for ph in history.people if ph.person.name == "Simon Holthausen")
+    assert simon.person.logins == ["dummdidumm"] and simon.commits == 6
+    steven = next(ph.person for ph in history.people if ph.person.name == "Steven Locorotondo")
+    assert steven.names == ["Steven L.", "Steven Locorotondo"]
+
+
+def test_the_commits_naming_an_initial_beside_a_full_name_are_remembered_for_the_next_ingest(tmp_path):
+    from cairn.ingest.history_state import StateFile
+
+    repo = _simons_repo(tmp_path / "r")
+    memory = StateFile(tmp_path / "cache", repo.root)
+    first = mine_history(repo.root, None, memory=memory)
+    assert first.mined == "full" and memory.save(first.state) is None
+    repo.commit({"later.js": "x\n"}, author=("Simon H", "5968653+dummdidumm@users.noreply.github.com"))
+    history = mine_history(repo.root, None, memory=memory)
+    assert history.mined == "incremental"
+    simon = next(ph for ph in history.people if ph.person.name == "Simon Holthausen")
+    assert simon.person.logins == ["dummdidumm"] and simon.commits == 7
+
+
+def test_a_first_name_with_a_surnames_initial_beside_the_one_full_name_that_fits_is_a_likely_duplicate():
+    def row(name, names=(), emails=(), logins=()):
+        return {"id": (list(emails) or list(logins))[0], "name": name, "kind": "human", "names": [name, *names],
+                "emails": list(emails), "logins": list(logins), "commits": 1, "declared_only": False}
+    # dotcom-rendering's "Jamie B" and Jamie Byers, never named by one commit; wagtail's "Dmitrii F" written "F."
+    rows = [row("Jamie B", logins=["jamieb-gu"]), row("Jamie Byers", emails=["jamie.byers@guardian.co.uk"]),
+            row("Dmitrii F.", emails=["jj@example.com"]), row("Dmitrii Faiazov", emails=["df@example.com"]),
+            # svelte: "Simon H" joined to Simon Holthausen already, so not also Simon He
+            row("Simon Holthausen", ["Simon H"], logins=["dummdidumm"]), row("Simon He", logins=["simon-he95"]),
+            # two GitHub accounts (react-router's); two full names that fit (neither is sure)
+            row("Ayush C", logins=["ayushmanchhabra"]), row("Ayush Chaudhary", logins=["ayush23chaudhary"]),
+            row("Ann B", emails=["ann@b.example"]), row("Ann Baker", emails=["ann@baker.example"]),
+            row("Ann Brown", emails=["ann@brown.example"]),
+            # celery's "Tom S" is not Tom Parker-Shemilt, whose surname begins with a P
+            row("Tom S", emails=["scytale@gmail.com"]), row("Tom Parker-Shemilt", emails=["palfrey@tevp.net"]),
+            # loki's: the address spells another surname; okhttp's: the address spells the name
+            row("Sean P.", emails=["sean.pedersen@grafana.com"]), row("Sean Porter", emails=["portertech@gmail.com"]),
+            row("Tobias T", emails=["tobias.thierer@example.de"]), row("Tobias Thierer", emails=["tobiast@google.com"])]
+    pairs = {tuple(d["names"]) for d in likely_duplicates(rows)}
+    assert pairs == {("Jamie B", "Jamie Byers"), ("Dmitrii F.", "Dmitrii Faiazov"), ("Tobias T", "Tobias Thierer")}
+
+
+@pytest.mark.parametrize("name, email, kind", [
+    ("Bert B", "44912991+bertybot@users.noreply.github.com", "human"),  # svelte's, 2 commits
+    # a bot named by what it serves, or with "Bot" in its name, whatever the login
+    ("Grafana Labs", "1+grafanabot@users.noreply.github.com", "bot"),
+    ("Excalidraw Bot", "77840495+excalibot@users.noreply.github.com", "bot"),
+    ("Bot from GolangCI", "42910462+golangcibot@users.noreply.github.com", "bot"),
+    ("bert b", "2+bertybot@users.noreply.github.com", "bot"),
+])
+def test_a_persons_name_whose_first_name_begins_a_bot_shaped_login_is_a_person(name, email, kind):
+    assert Classifier.from_settings().kind(name, email) == kind
