@@ -8,7 +8,11 @@ one person but were not merged, with the reason, so they can be joined with
 a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
 
 * the same name once case, spacing and diacritics are folded (one-word names
-  such as "alice" and "Alice" are never merged on their own);
+  such as "alice" and "Alice" are never merged on their own) — not a full name
+  that is one person's own and that the other, who goes by a full name of
+  another first name and surname, bears only from commits at their address
+  (webpack's Sebastian Beltran, three of whose commits carry Alexander Akait's
+  address);
 * the same e-mail local part when it looks personal (``jane.doe@work.example``
   and ``jane.doe@home.example``, ``lord63``), when the two share a surname
   ("Nick Zaccardi" / "Nicholas Zaccardi") or when one goes by the local part
@@ -322,7 +326,8 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if name in PLACEHOLDER_NAMES:  # "root", "unknown": many people's machines, nobody in particular
             continue
         for i, j in combinations(sorted(set(members)), 2):
-            add(i, j, f"same name {name!r}" + (ONE_WORD_NAMES if " " not in name else ""))
+            if not _name_of_someone_else(name, humans[i]["name"], humans[j]["name"]):
+                add(i, j, f"same name {name!r}" + (ONE_WORD_NAMES if " " not in name else ""))
     for part, members in by_local.items():
         for i, j in combinations(sorted(set(members)), 2):
             if _names_agree(folded[i], folded[j], part, len(set(members))):
@@ -360,6 +365,21 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         a, b = humans[i], humans[j]
         out.append({"people": [a["id"], b["id"]], "names": [a["name"], b["name"]], "reasons": why})
     return out
+
+
+def _name_of_someone_else(name: str, first: str, second: str) -> bool:
+    """Whether the full ``name`` two people share is one's own and, to the other, someone else's: the other goes by
+    a full name of another first name and surname, and bears ``name`` only from commits at their address. webpack's
+    Alexander Akait "was" Sebastian Beltran (three commits authored so at Akait's noreply address), and the two
+    maintainers were listed as likely one person."""
+    if " " not in name:
+        return False
+    own = [fold_name(first), fold_name(second)]
+    if (own[0] == name) == (own[1] == name):
+        return False
+    other = (own[1] if own[0] == name else own[0]).split()
+    words = name.split()
+    return len(other) >= 2 and other[0] != words[0] and other[-1] != words[-1]
 
 
 def likely_duplicates_among(nodes: Iterable[Node]) -> list[dict[str, Any]]:

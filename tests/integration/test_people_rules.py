@@ -823,3 +823,24 @@ def test_a_first_name_with_a_surnames_initial_beside_the_one_full_name_that_fits
 ])
 def test_a_persons_name_whose_first_name_begins_a_bot_shaped_login_is_a_person(name, email, kind):
     assert Classifier.from_settings().kind(name, email) == kind
+
+
+def test_a_full_name_one_person_goes_by_and_another_bore_at_their_address_makes_no_likely_duplicate():
+    """webpack: three commits authored "Sebastian Beltran <…+alexander-akait@users.noreply.github.com>" gave Alexander
+    Akait the name too, and the two maintainers were "likely the same person". A name one goes by beside a short form
+    of it, or a login, still makes the pair."""
+    from cairn.queries.people import likely_duplicates
+
+    def row(name: str, names: list[str], email: str) -> dict:
+        return {"id": email, "name": name, "kind": "human", "names": names, "emails": [email], "logins": [],
+                "commits": 1, "declared_only": False}
+
+    akait = row("Alexander Akait", ["Alexander Akait", "Sebastian Beltran", "evilebottnawi"], "akait@example.com")
+    sebastian = row("Sebastian Beltran", ["Sebastian Beltran"], "bjohansebas@example.com")
+    assert likely_duplicates([akait, sebastian]) == []
+    # the same name borne as one's own by both, or beside a name of the same surname or a login: still flagged
+    for other in (row("Sebastian Beltran", ["Sebastian Beltran"], "sb@work.example"),
+                  row("S. Beltran", ["S. Beltran", "Sebastian Beltran"], "sb@home.example"),
+                  row("sbeltran", ["sbeltran", "Sebastian Beltran"], "sb@elsewhere.example")):
+        found = likely_duplicates([other, sebastian])
+        assert found and "same name 'sebastian beltran'" in found[0]["reasons"], other["name"]
