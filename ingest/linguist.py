@@ -43,7 +43,12 @@ This module is Cairn's own table of that rule, written from Linguist's
   ``test/function/samples/<case>/``: 7,841 of svelte's 8,400 counted files),
   all of a case's files alike — its inputs (``main.svelte``), its expected
   output (``_expected.html``, ``_output/``) and its settings and checks
-  (``_config.js``). A Java package named ``samples`` deeper in a test tree
+  (``_config.js``); and a ``data/`` folder right in a test directory (black's
+  ``tests/data/cases/*.py``: 281 of its 356 counted files), but for a file in
+  it named as a test, whose folder is then the module its tests are named
+  after (excalidraw's ``tests/data/restore.test.ts``) — decided by
+  ``truck_factor_scope`` alone: ``exclusion`` judges a path's folders, and
+  this asks its name too. A Java package named ``samples`` deeper in a test tree
   (spring-petclinic's ``src/test/java/org/springframework/samples/``) is no
   suite's case folder and counts. Test *code* counts, as in Linguist and the
   paper: ``*_test.go``, ``test_*.py``, ``*.test.ts``, webpack's
@@ -61,6 +66,8 @@ from __future__ import annotations
 import re
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Callable, Collection, Mapping
+
+from cairn.graph.testcode import named_as_test
 
 if TYPE_CHECKING:
     from cairn.graph.model import RepoGraph
@@ -390,6 +397,12 @@ _TEST_DATA = _PathPattern((
     r"(?:^|/)[Tt]ests?/(?:[^/]+/)?samples/",
 ))
 
+#: A test suite's ``data/`` folder (black's ``tests/data/cases/*.py``, the code it formats and the output it expects;
+#: pip's ``tests/data/packages/``): test data unless a file is named as a test (``graph.testcode.named_as_test``),
+#: when ``data`` is the module its tests are named after (excalidraw's ``tests/data/restore.test.ts``). Asked of the
+#: truck factor's scope alone (``truck_factor_scope``), a name being no part of a folder's kind (``exclusion``).
+_SUITE_DATA = _PathPattern((r"(?:^|/)[Tt]ests?/data/",))
+
 _DOCUMENTATION = _PathPattern((
     r"^[Dd]ocs?/",
     r"(?:^|/)[Dd]ocumentation/",
@@ -437,7 +450,9 @@ _ATTRIBUTE = {"vendored": "linguist-vendored", "test data": "linguist-vendored",
 def _any_in_name() -> re.Pattern[str]:
     """A file name (from the slash before it) that no pattern of the kinds can match in: most names, tried once, not
     once per kind."""
-    return re.compile("|".join(f"(?:{pattern.name_pattern})" for _, pattern in _EXCLUDED))
+    # (a kind of folders alone, test data, has no alternative to try at each position of a name)
+    return re.compile("|".join(f"(?:{pattern.name_pattern})" for _, pattern in _EXCLUDED
+                               if not all(a.endswith("/") for a in pattern.alternatives)))
 
 
 #: Folders Linguist takes for vendored that are also ordinary names of a project's own modules: vendored unless
@@ -526,6 +541,10 @@ def truck_factor_scope(path: str, language: str | None, attributes: Mapping[str,
     reason = exclusion(path, attributes, first_party)
     if reason:
         return False, reason
+    # ("data/" first: a substring test of most paths, not the pattern's look-up of their folder)
+    if "data/" in path and attributes.get("linguist-vendored") is None and _SUITE_DATA.search(path) \
+            and not named_as_test(path[path.rfind("/") + 1:]):
+        return False, "test data"
     return True, None
 
 

@@ -165,6 +165,7 @@ def test_a_login_needs_better_evidence_than_one_merge_or_an_organisations_fork(t
     ("spec/fixtures/b.rb", "ruby", False, "test data"), ("src/__tests__/fixtures/dep/index.js", "javascript", False, "test data"),
     ("client/src/__fixtures__/state.tsx", "typescript", False, "test data"),
     ("src/__snapshots__/render.js", "javascript", False, "test data"),
+    ("tests/data/cases/pep_572.py", "python", False, "test data"),
 ])
 def test_the_truck_factor_counts_what_linguist_counts(path, language, counted, why):
     assert detect_language(path) == language
@@ -178,6 +179,7 @@ def test_gitattributes_override_linguist_either_way():
     assert exclusion("test/fixtures/a.js", {"linguist-vendored": False}) is None
     assert exclusion("test/fixtures/a.js", {"linguist-vendored": True}) == "vendored"
     assert exclusion("test/fixtures/a.js", {"linguist-generated": False}) == "test data"
+    assert truck_factor_scope("tests/data/cases/x.py", "python", {"linguist-vendored": False}) == (True, None)
     assert truck_factor_scope("data.json", "json", {"linguist-detectable": True}) == (True, None)
     assert truck_factor_scope("src/a.py", "python", {"linguist-detectable": False})[0] is False
     assert detect_language("bin/run", b"#!/usr/bin/env python3\n") == "python"
