@@ -93,6 +93,12 @@ def is_test_file(path: str) -> bool:
     return name.endswith(".kt") and _KOTLIN_TEST_SOURCE_SET.search(path) is not None
 
 
+def named_as_test(name: str) -> bool:
+    """Whether the file name ``name`` follows a test runner's naming (``test_*.py``, ``*_test.go``, ``*.test.ts``,
+    ``*Test.java`` …: ``is_test_file``'s names), wherever the file is."""
+    return _TEST_FILE.match(name) is not None
+
+
 def is_test_or_build_config(path: str) -> bool:
     """Whether ``path`` is test code (``is_test_file``), a build or test tool's configuration
     (``graph.buildconfig``) or a scaffolding template (``graph.templates``): what the rules of a module's tests' own

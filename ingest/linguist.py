@@ -16,12 +16,12 @@ This module is Cairn's own table of that rule, written from Linguist's
   GraphQL, go.mod (data); Markdown, reStructuredText, AsciiDoc, text (prose).
 * Files without an extension are recognised by a ``#!`` interpreter line.
 * ``exclusion``: vendored paths (``vendor/``, ``node_modules/``,
-  ``third_party/``, ``testdata/``, ``dist/``, minified files, ``*.d.ts``,
+  ``third_party/``, ``dist/``, minified files, ``*.d.ts``,
   ``.github/``, build wrappers such as ``gradlew`` …; beyond Linguist's list,
   Python's ``_vendor/`` and ``vendored/``; Linguist's ``cache/``, ``env/``,
   ``extern/`` and ``external/`` only when they are not the project's own
   modules, as etcd's ``cache/`` Go module is: ``VENDORED_UNLESS_OWN``, decided
-  by ``first_party``), documentation paths
+  by ``first_party``), test data (below), documentation paths
   (top-level ``docs/``, ``doc/``, ``examples/``, ``samples/``, ``demos/``,
   ``man/``; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
   CHANGELOG, CONTRIBUTING … files) and generated paths (protobuf and other
@@ -29,6 +29,33 @@ This module is Cairn's own table of that rule, written from Linguist's
   ``linguist-vendored``, ``linguist-generated``, ``linguist-documentation``
   and ``linguist-detectable`` override the defaults either way, as in
   Linguist.
+* **Test data** ("test data"): what a test suite reads as its input or
+  compares its output with — a case is written once, in a pull request that
+  fixes or adds something, and read by the suite's runner, which is the code
+  someone must know. Linguist lists some among its vendored paths: Go's
+  ``testdata/`` (the go tool ignores such a folder) and ``test/fixtures/``,
+  ``tests/fixtures/``, ``spec/fixtures/`` (at any depth, as Linguist's
+  ``(^|/)`` has it). Beyond them, Cairn's: ``__tests__/fixtures/``; Jest's and
+  Babel's ``__fixtures__/`` and ``__snapshots__/`` anywhere; and the case
+  folders of a suite that runs each folder of a ``samples/`` directly in a
+  test directory or in a folder of one (svelte's
+  ``packages/svelte/tests/runtime-runes/samples/<case>/`` and rollup's
+  ``test/function/samples/<case>/``: 7,841 of svelte's 8,400 counted files),
+  all of a case's files alike — its inputs (``main.svelte``), its expected
+  output (``_expected.html``, ``_output/``) and its settings and checks
+  (``_config.js``); and a ``data/`` folder right in a test directory (black's
+  ``tests/data/cases/*.py``: 281 of its 356 counted files), but for a file in
+  it named as a test, whose folder is then the module its tests are named
+  after (excalidraw's ``tests/data/restore.test.ts``) — decided by
+  ``truck_factor_scope`` alone: ``exclusion`` judges a path's folders, and
+  this asks its name too. A Java package named ``samples`` deeper in a test tree
+  (spring-petclinic's ``src/test/java/org/springframework/samples/``) is no
+  suite's case folder and counts. Test *code* counts, as in Linguist and the
+  paper: ``*_test.go``, ``test_*.py``, ``*.test.ts``, webpack's
+  ``test/configCases/*/index.js`` (each an ``it(…)`` of its own), and a
+  package of test helpers named ``fixture`` (argo-cd's ``test/e2e/fixture/``).
+  ``linguist-vendored`` decides test data either way, as it does Linguist's
+  entries.
 
 Content-based generated files ("Code generated … DO NOT EDIT") are skipped
 by ``ingest.files`` before they get here.
@@ -39,6 +66,8 @@ from __future__ import annotations
 import re
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Callable, Collection, Mapping
+
+from cairn.graph.testcode import named_as_test
 
 if TYPE_CHECKING:
     from cairn.graph.model import RepoGraph
@@ -336,7 +365,6 @@ _VENDORED = _PathPattern((
     # Cairn's, not Linguist's: Python's names for bundled third-party packages (pip's and setuptools'
     # ``_vendor/``, botocore's ``vendored/``), which Avelino et al. removed by hand
     r"(?:^|/)(?:_vendor|vendored)/",
-    r"(?:^|/)testdata/",
     r"(?:^|/)Godeps/_workspace/",
     r"(?:^|/)\.github/",
     r"(?:^|/)\.vscode/",
@@ -356,6 +384,24 @@ _VENDORED = _PathPattern((
     r"(?:^|/)(?:angular|react|d3|modernizr|prototype|mootools|dojo|yui|ckeditor|tiny_mce)[^/]*\.js$",
     r"(?:^|/)(?:MathJax|ace-builds|flow-typed)/",
 ))
+
+#: Test data: what a test suite reads or compares with, not code the project runs (**Test data** in the module
+#: docstring). Linguist's own entries (in its vendored list): Go's ``testdata/`` and ``test/fixtures/``,
+#: ``spec/fixtures/``.
+_TEST_DATA = _PathPattern((
+    r"(?:^|/)testdata/",
+    r"(?:^|/)(?:[Tt]ests?|[Ss]pecs?|__tests__)/fixtures/",
+    # Cairn's, not Linguist's: Jest's and Babel's fixture and snapshot folders, and the case folders of a suite
+    # that runs each folder of its ``samples/`` (svelte's and rollup's ``test/<suite>/samples/<case>/``)
+    r"(?:^|/)__(?:fixtures|snapshots)__/",
+    r"(?:^|/)[Tt]ests?/(?:[^/]+/)?samples/",
+))
+
+#: A test suite's ``data/`` folder (black's ``tests/data/cases/*.py``, the code it formats and the output it expects;
+#: pip's ``tests/data/packages/``): test data unless a file is named as a test (``graph.testcode.named_as_test``),
+#: when ``data`` is the module its tests are named after (excalidraw's ``tests/data/restore.test.ts``). Asked of the
+#: truck factor's scope alone (``truck_factor_scope``), a name being no part of a folder's kind (``exclusion``).
+_SUITE_DATA = _PathPattern((r"(?:^|/)[Tt]ests?/data/",))
 
 _DOCUMENTATION = _PathPattern((
     r"^[Dd]ocs?/",
@@ -391,15 +437,22 @@ _GENERATED = _PathPattern((
 ))
 
 
-#: The three kinds of path Linguist leaves out, in the order they are tried: the first whose pattern matches decides.
-_EXCLUDED = (("vendored", _VENDORED), ("generated", _GENERATED), ("documentation", _DOCUMENTATION))
+#: The kinds of path Linguist leaves out, in the order they are tried: the first whose pattern matches decides.
+_EXCLUDED = (("vendored", _VENDORED), ("test data", _TEST_DATA), ("generated", _GENERATED),
+             ("documentation", _DOCUMENTATION))
+
+#: The ``.gitattributes`` attribute that decides each kind either way: test data is among Linguist's vendored paths.
+_ATTRIBUTE = {"vendored": "linguist-vendored", "test data": "linguist-vendored", "generated": "linguist-generated",
+              "documentation": "linguist-documentation"}
 
 
 @cache
 def _any_in_name() -> re.Pattern[str]:
-    """A file name (from the slash before it) that no pattern of the three can match in: most names, tried once, not
-    thrice."""
-    return re.compile("|".join(f"(?:{pattern.name_pattern})" for _, pattern in _EXCLUDED))
+    """A file name (from the slash before it) that no pattern of the kinds can match in: most names, tried once, not
+    once per kind."""
+    # (a kind of folders alone, test data, has no alternative to try at each position of a name)
+    return re.compile("|".join(f"(?:{pattern.name_pattern})" for _, pattern in _EXCLUDED
+                               if not all(a.endswith("/") for a in pattern.alternatives)))
 
 
 #: Folders Linguist takes for vendored that are also ordinary names of a project's own modules: vendored unless
@@ -452,14 +505,14 @@ _GO_PACKAGE_IN_DOCS = re.compile(r"[Dd]ocs?/[^/]+\.go\Z")
 
 def exclusion(path: str, attributes: Mapping[str, bool] | None = None,
               first_party: Collection[str] = frozenset()) -> str | None:
-    """Why Linguist leaves ``path`` out of the language statistics ("vendored", "documentation",
-    "generated"), or None. ``attributes``: ``.gitattributes`` values, e.g. ``{"linguist-vendored": False}``.
+    """Why Linguist leaves ``path`` out of the language statistics ("vendored", "test data", "generated",
+    "documentation"), or None. ``attributes``: ``.gitattributes`` values, e.g. ``{"linguist-vendored": False}``.
     ``first_party``: the folders named as vendored ones that hold the project's own code
     (``first_party.first_party_folders`` of the repository's paths)."""
     if not attributes:
         return _exclusion_by_pattern(path, first_party)
     for reason, pattern in _EXCLUDED:
-        declared = attributes.get(f"linguist-{reason}")
+        declared = attributes.get(_ATTRIBUTE[reason])
         if declared is True:
             return reason
         if declared is None and (pattern.search(path) or reason == "vendored" and _named_as_vendored(path, first_party)):
@@ -488,6 +541,10 @@ def truck_factor_scope(path: str, language: str | None, attributes: Mapping[str,
     reason = exclusion(path, attributes, first_party)
     if reason:
         return False, reason
+    # ("data/" first: a substring test of most paths, not the pattern's look-up of their folder)
+    if "data/" in path and attributes.get("linguist-vendored") is None and _SUITE_DATA.search(path) \
+            and not named_as_test(path[path.rfind("/") + 1:]):
+        return False, "test data"
     return True, None
 
 

@@ -10,7 +10,7 @@ the top) naming its approvers and those it inherits, aliases expanded to ``@logi
 after the shallower ones (the last matching rule decides, as in CODEOWNERS). An ``OWNERS`` of labels or reviewers
 only makes no rule (its folder is its parent's). Filters: the catch-all ``".*"`` counts as the file's own
 approvers; the others (``"_test\\.go$"``, ``"^Makefile$"``) name the approvers of a few files by name and are left
-out. Emeritus approvers are not owners. ``OWNERS`` files in vendored folders (``vendor/``) are not the project's.
+out. Emeritus approvers are not owners. ``OWNERS`` files in vendored folders (``vendor/``) and test data (``testdata/``) are not the project's.
 
 Everything is read through ``cairn.ingest.untrusted`` (inside the checkout, size-capped, YAML without aliases): at
 most ``MAX_FILES`` files, ``MAX_BYTES`` each; one that cannot be read is left out with a note.
@@ -29,6 +29,9 @@ from cairn.ingest.linguist import exclusion
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
 
 OWNERS_FILE = "OWNERS"
+#: ``linguist.exclusion``'s reasons for a folder of files that are not the project's: an ``OWNERS`` file there is
+#: another project's, or a test's input (argo-cd's ``util/helm/testdata/redis/OWNERS``).
+_NOT_THE_PROJECTS = frozenset({"vendored", "test data"})
 ALIASES_FILE = "OWNERS_ALIASES"
 #: How many ``OWNERS`` files are read (Kubernetes itself has about 1,500), and how large each may be.
 MAX_FILES = 5000
@@ -52,9 +55,9 @@ def owners_files(paths: Iterable[str]) -> list[str]:
     """The tracked ``OWNERS`` files among ``paths`` (every tracked path) that are the project's (not in vendored
     folders), shallowest first."""
     found = [p for p in paths if p.rpartition("/")[2] == OWNERS_FILE]
-    if any(exclusion(p) == "vendored" for p in found):  # (which named folders are the project's, asked only then)
+    if any(exclusion(p) in _NOT_THE_PROJECTS for p in found):  # (which named folders are the project's, asked only then)
         own = first_party_folders(paths, build_units(paths))
-        found = [p for p in found if exclusion(p, first_party=own) != "vendored"]
+        found = [p for p in found if exclusion(p, first_party=own) not in _NOT_THE_PROJECTS]
     return sorted(found, key=lambda p: (p.count("/"), p))
 
 

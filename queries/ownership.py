@@ -17,7 +17,8 @@ reference implementation aserg-ufmg/Truck-Factor, ``GreedyTruckFactor``):
   the scope, as in the reference (not the files still uncovered).
 * Scope: the files GitHub Linguist counts in a repository's language
   statistics (programming and markup languages, not vendored, generated or
-  documentation paths: File ``linguist_counted``, see ``ingest.linguist``)
+  documentation paths), nor test data (fixtures, snapshots, a suite's sample
+  cases; test code counts) — File ``linguist_counted``, see ``ingest.linguist`` —
   that have history (File ``changes`` > 0; the reference drops files with no
   commit, "No commits for <file>"); for a component, its files in that
   scope; for ``path``, the files under that directory. A scope with no file

@@ -153,11 +153,19 @@ def test_a_login_needs_better_evidence_than_one_merge_or_an_organisations_fork(t
     ("templates/base.jinja", "jinja", True, None), ("src/app.py", "python", True, None),
     ("docs/conf.py", "python", False, "documentation"), ("examples/demo/main.go", "go", False, "documentation"),
     ("pkg/examples/x.go", "go", True, None), ("documentation/examples/y.go", "go", False, "documentation"),
-    ("vendor/lib/z.go", "go", False, "vendored"), ("tsdb/testdata/gen.go", "go", False, "vendored"),
+    ("vendor/lib/z.go", "go", False, "vendored"), ("tsdb/testdata/gen.go", "go", False, "test data"),
     ("types/index.d.ts", "typescript", False, "vendored"), ("static/app.min.js", "javascript", False, "vendored"),
     ("api/service.pb.go", "go", False, "generated"), ("README.md", "markdown", False, "data or prose"),
     ("config.yaml", "yaml", False, "data or prose"), ("schema.sql", "sql", False, "data or prose"),
     ("go.mod", "go-module", False, "data or prose"),
+    # test data: Linguist's fixtures, Jest's folders and a suite's sample cases; test code beside them counts
+    ("packages/svelte/tests/runtime-runes/samples/each/_config.js", "javascript", False, "test data"),
+    ("test/function/samples/x/_expected/main.js", "javascript", False, "test data"),
+    ("tests/samples/a/main.svelte", "svelte", False, "test data"), ("lib/test/fixtures/a.js", "javascript", False, "test data"),
+    ("spec/fixtures/b.rb", "ruby", False, "test data"), ("src/__tests__/fixtures/dep/index.js", "javascript", False, "test data"),
+    ("client/src/__fixtures__/state.tsx", "typescript", False, "test data"),
+    ("src/__snapshots__/render.js", "javascript", False, "test data"),
+    ("tests/data/cases/pep_572.py", "python", False, "test data"),
 ])
 def test_the_truck_factor_counts_what_linguist_counts(path, language, counted, why):
     assert detect_language(path) == language
@@ -167,6 +175,11 @@ def test_the_truck_factor_counts_what_linguist_counts(path, language, counted, w
 def test_gitattributes_override_linguist_either_way():
     assert exclusion("docs/tool.py", {"linguist-documentation": False}) is None
     assert exclusion("src/gen.py", {"linguist-generated": True}) == "generated"
+    # test data is among Linguist's vendored paths: the vendored attribute decides it
+    assert exclusion("test/fixtures/a.js", {"linguist-vendored": False}) is None
+    assert exclusion("test/fixtures/a.js", {"linguist-vendored": True}) == "vendored"
+    assert exclusion("test/fixtures/a.js", {"linguist-generated": False}) == "test data"
+    assert truck_factor_scope("tests/data/cases/x.py", "python", {"linguist-vendored": False}) == (True, None)
     assert truck_factor_scope("data.json", "json", {"linguist-detectable": True}) == (True, None)
     assert truck_factor_scope("src/a.py", "python", {"linguist-detectable": False})[0] is False
     assert detect_language("bin/run", b"#!/usr/bin/env python3\n") == "python"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from cairn.ingest import linguist
-from cairn.ingest.linguist import _DOCUMENTATION, _GENERATED, _VENDORED, VENDORED_UNLESS_OWN, _PathPattern
+from cairn.ingest.linguist import _DOCUMENTATION, _GENERATED, _TEST_DATA, _VENDORED, VENDORED_UNLESS_OWN, _PathPattern
 
-PATTERNS = {"vendored": _VENDORED, "generated": _GENERATED, "documentation": _DOCUMENTATION}
+PATTERNS = {"vendored": _VENDORED, "test data": _TEST_DATA, "generated": _GENERATED, "documentation": _DOCUMENTATION}
 
 
 def whole_path_reason(path: str) -> str | None:
