@@ -83,7 +83,7 @@ def fold_email(email: str) -> str:
     return email.strip().strip("<>").strip().lower()
 
 
-_SURNAME_INITIAL = re.compile(r"^\s*([^\W\d_]{2,})\s+([^\W\d_])\.?\s*$")
+_SURNAME_INITIAL = re.compile(r"^\s*([^\W\d_]{2,}(?:[-'][^\W\d_]+)*)\s+([^\W\d_])\.?\s*$")
 
 
 def surname_initial(name: str) -> tuple[str, str] | None:

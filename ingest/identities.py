@@ -106,7 +106,8 @@ A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
 names). A person's display name is the most used of their names that reads
 as a person's full name (two words or more, letters only: "Marko Baricevic"
-over "Marko", "Alex Cozart" over "Alex | Cosmos Labs"), else the most used
+over "Marko", "Alex Cozart" over "Alex | Cosmos Labs"), else a first name with
+a surname's initial (Sphinx's "Jean-François B." over "jfbu"), else the most used
 (a bot's: its most used; an agent's: the words all its names begin with, its
 family, "Claude" for "Claude Opus 4.7 (1M context)" and "Claude Sonnet 4.5").
 
@@ -853,9 +854,12 @@ def resolve_identities(
         own_names = {raw[m][0].strip() for m in members if m not in strays}  # (not a name rule 11 kept apart)
         full = {n: w for n, w in name_weight.items()  # (a bot's or an agent's name is its most used one)
                 if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n)) and n in own_names}
+        # else a first name with a surname's initial over a handle: Sphinx's .mailmap names jfbu "Jean-François B."
+        initialled = {n: w for n, w in name_weight.items()
+                      if kinds[members[0]] == HUMAN and surname_initial(n) and n in own_names}
         family = _family_name(name_weight, best(name_weight)) if kinds[members[0]] == AGENT else None
         display = (entries[0].name if entries else None) or family or surname_last(
-            best(full) or best(name_weight) or "") or best(email_weight) or "(unknown)"
+            best(full) or best(initialled) or best(name_weight) or "") or best(email_weight) or "(unknown)"
         valid = {e: w for e, w in email_weight.items() if names_someone(e) and not noreply_login(e)}
         github = min(logins) if logins else None
         if valid:

@@ -166,14 +166,16 @@ def test_a_surname_written_first_is_the_same_name_and_a_full_name_is_shown_over_
         ("Copilot", "198982749+Copilot@users.noreply.github.com"),  # 8 an agent: its most used name
         ("Copilot Autofix powered by AI", "198982749+Copilot@users.noreply.github.com"),  # 9
         ("Moser, Anna", "anna@a.example"),  # 10 alone: shown with her surname last
+        ("jfbu", "jfbu@free.example"),  # 11 Sphinx's: the most used name a handle, no full name …
+        ("Jean-François B.", "jfbu@free.example"),  # 12 … but a first name and a surname's initial (its .mailmap's)
     ]
     c = Classifier.from_settings()
     kinds = [c.kind(n, e) for n, e in raw]
     assert (kinds[8], kinds[9]) == ("agent", "agent")
-    people, person_of = resolve_identities(raw, kinds, [40, 2, 1, 1, 361, 5, 48, 3, 9, 2, 1])
-    assert person_of[0] == person_of[1] and person_of[2] != person_of[3]
-    assert [people[person_of[i]].name for i in (0, 2, 4, 6, 8, 10)] == [
-        "Zarko Milosevic", "Smith, Jr.", "Marko Baricevic", "Alex Cozart", "Copilot", "Anna Moser"]
+    people, person_of = resolve_identities(raw, kinds, [40, 2, 1, 1, 361, 5, 48, 3, 9, 2, 1, 900, 200])
+    assert person_of[0] == person_of[1] and person_of[2] != person_of[3] and person_of[11] == person_of[12]
+    assert [people[person_of[i]].name for i in (0, 2, 4, 6, 8, 10, 11)] == [
+        "Zarko Milosevic", "Smith, Jr.", "Marko Baricevic", "Alex Cozart", "Copilot", "Anna Moser", "Jean-François B."]
     assert people[person_of[4]].names == ["Marko", "Marko Baricevic"]  # every name used is still listed
 
 def test_mailmap_problems_and_check_mailmap(tmp_path):
