@@ -6,7 +6,7 @@ for a wiki page or an agent's context).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
@@ -53,25 +53,22 @@ def explore(
     from cairn.api.services import reads
 
     if component is None:
-        overview = _read(reads.component_overview, store, repo)
-        if format is JSON:
-            print_json(overview)
-        elif format is MARKDOWN:
-            from cairn.api.render.explore_markdown import overview_markdown
-
-            echo(overview_markdown(overview), nl=False)
-        else:
-            _print_overview(overview)
-        return
-    card = _read(reads.component_card, store, repo, component)
-    if format is JSON:
-        print_json(card)
-    elif format is MARKDOWN:
-        from cairn.api.render.explore_markdown import card_markdown
-
-        echo(card_markdown(card), nl=False)
+        _show(_read(reads.component_overview, store, repo), format, "overview_markdown", _print_overview)
     else:
-        _print_card(card)
+        _show(_read(reads.component_card, store, repo, component), format, "card_markdown", _print_card)
+
+
+def _show(data: dict[str, Any], format: Any, markdown: str, print_table: Callable[[dict[str, Any]], None]) -> None:
+    """``data`` as JSON, as Markdown (the function of ``render.explore_markdown`` named ``markdown``, imported only
+    then) or as ``print_table`` prints it."""
+    if format is JSON:
+        print_json(data)
+    elif format is MARKDOWN:
+        from cairn.api.render import explore_markdown
+
+        echo(getattr(explore_markdown, markdown)(data), nl=False)
+    else:
+        print_table(data)
 
 
 def _print_card(card: dict[str, Any]) -> None:
@@ -193,15 +190,7 @@ def reading_list_command(
     """What a newcomer should read first: decisions in force, then the most central modules, then the people to ask."""
     from cairn.api.services import reads
 
-    data = _read(reads.reading_list, store, repo, component)
-    if format is JSON:
-        print_json(data)
-    elif format is MARKDOWN:
-        from cairn.api.render.explore_markdown import reading_list_markdown
-
-        echo(reading_list_markdown(data), nl=False)
-    else:
-        _print_reading_list(data)
+    _show(_read(reads.reading_list, store, repo, component), format, "reading_list_markdown", _print_reading_list)
 
 
 def _print_reading_list(data: dict[str, Any]) -> None:
