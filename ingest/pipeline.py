@@ -248,7 +248,7 @@ def ingest_repository(
                                        partial(first_party_folders, listing.all_paths, units))
     del derived  # (each source file's scope, worked out beside: not held through the history's steps)
     if left_out:
-        summary.notes.append("files the truck factor leaves out, as Linguist would: "
+        summary.notes.append("files the truck factor does not count (Linguist's kinds, and test data): "
                              + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
     _add_line_counts(graph, root, source_paths, code.lines, config.ingest.max_file_bytes)
     summary.parsed, summary.cached = code.parsed, code.cached
