@@ -93,6 +93,22 @@ class ComponentSummary(BaseModel):
     package: str | None = Field(None, description="The name its build unit's manifest gives it (a crate, an npm package …)")
 
 
+class ComponentAtAGlance(BaseModel):
+    name: str
+    description: str | None = Field(None, description="What its card says it is for (cairn.toml, a decision, its README, "
+                                                      "its package's own documentation)")
+    purpose_source: str | None = Field(None, description="Where that purpose comes from")
+    truck_factor: int | None = None
+    at_risk: bool | None = None
+    depends_on: list[str] = Field(default_factory=list, description="The components it depends on")
+    used_by: list[str] = Field(default_factory=list, description="The components that depend on it")
+
+
+class ComponentOverview(BaseModel):
+    repository: str
+    components: list[ComponentAtAGlance]
+
+
 class ModuleRef(BaseModel):
     name: str
     path: str | None = None

@@ -1,4 +1,5 @@
-"""Components: the list with their knowledge risk, the component card, and the bus factor."""
+"""Components: the list with their knowledge risk, every component at a glance, the component card, and the bus
+factor."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Path as PathParam, Query
 
 from cairn.api.deps import RepositoryParam, WorkspaceDep
 from cairn.api.routers._problems import READ
-from cairn.api.schemas import ComponentCard, ComponentSummary
+from cairn.api.schemas import ComponentCard, ComponentOverview, ComponentSummary
 from cairn.api.services import reads
 
 router = APIRouter(tags=["components"])
@@ -18,6 +19,13 @@ router = APIRouter(tags=["components"])
 def list_components(ws: WorkspaceDep, repository: RepositoryParam = None) -> list[dict[str, Any]]:
     """Every component with its module count, truck factor and whether its knowledge is at risk."""
     return reads.components(ws, repository)["components"]
+
+
+@router.get("/overview", response_model=ComponentOverview, responses=READ)
+def components_at_a_glance(ws: WorkspaceDep, repository: RepositoryParam = None) -> dict[str, Any]:
+    """Every component at a glance, for a newcomer (as `cairn explore` without a component): what its card says it is
+    for, its truck factor and risk, and the components it depends on and that use it."""
+    return reads.component_overview(ws, repository)
 
 
 @router.get("/components/{name:path}", response_model=ComponentCard, responses=READ)

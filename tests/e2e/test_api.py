@@ -161,6 +161,14 @@ def test_paths_search_deps_reading_list(client):
     reading = client.get("/reading-list", params={"component": "billing"}).json()
     assert [i["kind"] for i in reading["items"]][0] == "decision"
 
+    # every component at a glance, as `cairn explore` without a component gives it
+    glance = client.get("/overview").json()
+    rows = {c["name"]: c for c in glance["components"]}
+    assert glance["repository"] == "shop" and sorted(rows) == ["api", "billing", "core", "reports"]
+    assert rows["core"]["description"] == "The domain model: orders, customers and prices."
+    assert rows["core"]["used_by"] == ["api", "billing", "reports"] and rows["api"]["depends_on"] == ["billing", "core"]
+    assert_problem(client.get("/overview", params={"repository": "elsewhere"}), 404, "elsewhere")
+
 
 def test_repository_parameter_names_only_stored_repositories(client):
     assert client.get("/components", params={"repository": "shop"}).status_code == 200
