@@ -212,7 +212,7 @@ def _print_reading_list(data: dict[str, Any]) -> None:
     else:
         _line("1. Decisions: no decision records govern it yet.")
     if data["modules"]:
-        title = "2. Central modules (by PageRank on the imports)"
+        title = "2. Central modules (by PageRank, weighed by importers)"
         named = [(str(i), *_module_and_file(m["module"], m["path"]), count(m["imported_by"], "module"))
                  for i, m in enumerate(data["modules"], 1)]
         shown = table(title, [("#", NUMBER), ("module", IDENTIFIER), ("file", IDENTIFIER), ("imported by", NUMBER)], named)

@@ -468,7 +468,7 @@ async function viewStart() {
         d.date ? el("span", { class: "muted" }, ` ${d.date}`) : null))) : el("p", { class: "muted" }, "No decision records found."),
       more > 0 ? el("p", { class: "muted" }, `and ${more} more: `, el("a", { href: "#/decisions" }, "every decision")) : null),
     el("div", { class: "card" }, el("h2", {}, "2. Central modules"),
-      el("p", { class: "muted" }, "By PageRank on the imports: what most of the code depends on."),
+      el("p", { class: "muted" }, "By PageRank on the imports, weighed by how many modules import them: what most of the code depends on."),
       modules.length ? el("ol", { class: "reading" }, modules.map((m) => el("li", {}, el("code", {}, m.path || m.module),
         m.component ? el("span", {}, " in ", componentLink(m.component)) : null,
         el("span", { class: "muted" }, ` imported by ${m.imported_by} module${m.imported_by === 1 ? "" : "s"}`)))) : el("p", { class: "muted" }, "No modules parsed.")),

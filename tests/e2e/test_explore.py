@@ -612,6 +612,24 @@ def test_central_modules_leave_out_modules_nobody_imports_and_give_their_languag
     assert all(m["imported_by"] > 0 for m in modules) and not any(m["module"].endswith(".js") for m in modules)
 
 
+def test_central_modules_weigh_pagerank_by_how_many_import_them(tmp_path):
+    """PageRank flows a central module's rank to what it imports however few others do: containerd's
+    internal/lazyregexp (imported by 4) came second, above plugins (by 64). A newcomer reads first what many use."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    files = {"app/__init__.py": "", "app/tiny.py": "X = 1\n", "app/core.py": "from app.tiny import X\n",
+             "app/util.py": "Y = 2\n"}
+    files |= {f"app/use{i}.py": "from app.core import X\nfrom app.util import Y\n" for i in range(6)}
+    repo.commit(files, message="a core, a helper only the core uses, a utility many use")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    modules = json.loads(runner.invoke(app, ["reading-list", "--store", store, "--format", "json"]).stdout)["modules"]
+    order = [m["module"] for m in modules]
+    assert order.index("app.core") < order.index("app.tiny") and order.index("app.util") < order.index("app.tiny")
+
+
 def test_central_modules_name_a_file_once_when_the_module_name_repeats_it():
     """A Go package's import path ends with its directory, a TypeScript module is its file: one column, not two."""
     from cairn.api.commands.explore import _module_and_file
