@@ -212,7 +212,7 @@ def _print_reading_list(data: dict[str, Any]) -> None:
     else:
         _line("1. Decisions: no decision records govern it yet.")
     if data["modules"]:
-        title = "2. Central modules (by PageRank, weighed by importers)"
+        title = "2. Central modules"
         named = [(str(i), *_module_and_file(m["module"], m["path"]), count(m["imported_by"], "module"))
                  for i, m in enumerate(data["modules"], 1)]
         shown = table(title, [("#", NUMBER), ("module", IDENTIFIER), ("file", IDENTIFIER), ("imported by", NUMBER)], named)
@@ -225,6 +225,7 @@ def _print_reading_list(data: dict[str, Any]) -> None:
         if 0 < files < len(named) or stacked.folded_cells(console.width) < shown.folded_cells(console.width):
             shown = stacked
         console.print(shown)
+        _line("[dim]   by PageRank on the imports, weighed by how many modules import them[/]")
     else:
         _line("2. Central modules: none.")
     if data["people"]:
