@@ -76,6 +76,17 @@ def plain_markdown(text: str) -> str:
     return _EMPHASIS.sub(r"\1", _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text))
 
 
+#: reStructuredText's inline markup: a literal (````x````), an interpreted text role (``:class:`Foo```, ``:ref:`label
+#: <target>```) or a link (```x`_``), each read as the text it shows
+_RST_INLINE = re.compile(r"``([^`]+)``|(?::[\w:.-]+:)?`([^`<]*?)\s*(?:<[^`>]*>)?`_{0,2}")
+
+
+def plain_rst(text: str) -> str:
+    """A line of a Python docstring without reStructuredText's inline markup: Cairn's own ``api`` package read "The
+    interfaces: the ``cairn`` CLI"; Sphinx's docstrings name :class:`…` and :mod:`…`."""
+    return _RST_INLINE.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+
+
 #: What a purpose's first sentence keeps at most (a README's first paragraph can run to hundreds of words).
 PURPOSE_SHOWN = 160
 _LIST_ITEM = re.compile(r"(?:^|\s)[-*] ")

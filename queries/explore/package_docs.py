@@ -27,7 +27,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from cairn.queries.explore.common import plain_markdown
+from cairn.queries.explore.common import plain_markdown, plain_rst
 
 #: At most this much of a file is read: a package's statement is at its top.
 READ_CHARS = 16_000
@@ -106,7 +106,7 @@ def _python_docstring(root: Path, directory: str) -> tuple[str, str] | None:
     if match is None:
         return None
     paragraph = _first_paragraph(match.group(2).splitlines())
-    return (paragraph, where) if paragraph else None
+    return (plain_rst(paragraph), where) if paragraph else None
 
 
 def _go_package_comment(root: Path, directory: str) -> tuple[str, str] | None:

@@ -132,6 +132,16 @@ def test_a_readme_titled_by_a_side_topic_is_no_purpose(tmp_path):
     assert component_card(graph, "reports")["description"] is None
 
 
+def test_a_python_package_docstring_reads_without_its_inline_markup(tmp_path):
+    """Cairn's own api package read "The interfaces: the ``cairn`` CLI"; Sphinx's docstrings name :class:`…`."""
+    from cairn.queries.explore.package_docs import package_purpose
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text('"""The ``cairn`` CLI and :class:`Store` (see :ref:`the guide <guide>`,\n'
+                                                  '`Sphinx`_).\n"""\n')
+    assert package_purpose(tmp_path, "pkg") == ("The cairn CLI and Store (see the guide, Sphinx).", "pkg/__init__.py")
+
+
 def test_first_paragraph_skips_front_matter_headings_and_code():
     text = "---\ntitle: x\n---\n# Title\n\n```\ncode\n```\n\nThe **real** [text](http://x) here\ncontinues.\n\nNext."
     assert first_paragraph(text) == "The real text here continues."
