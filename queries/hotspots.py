@@ -28,7 +28,7 @@ list above the formatter's own modules, and hono's led with its test files. A
 file changed once (in the window) is no place where change concentrates,
 however big: black's ``profiling/list_huge.py``, 22,431 lines written in one
 commit, stood twelfth (``MIN_CHANGES``). Nor is a file the truck factor does
-not count (``linguist_counted``: documentation, examples, vendored code, by
+not count (``queries.ownership.in_truck_factor_scope``: documentation, examples, vendored code, by
 Linguist's paths — a generated file is no File at all): where people's change
 concentrates in the code, not in Sphinx's ``doc/conf.py``. The report says how
 many files each rule left out.
@@ -43,7 +43,7 @@ from cairn.graph.authorship import commits_to_file
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, Node, Rel, RepoGraph
 from cairn.graph.testcode import is_test_file
-from cairn.queries.ownership import gone_people, presence
+from cairn.queries.ownership import gone_people, in_truck_factor_scope, presence
 
 DAY = 86_400
 #: the fewest changes (in the window) that make a file a hotspot
@@ -122,7 +122,7 @@ def hotspots(graph: RepoGraph, *, since: str | None = None, component: str | Non
         changes = len(days) if first_day is None else sum(1 for d in days if d >= first_day)
         if not changes:
             continue
-        if node.get("linguist_counted", True) is False:
+        if not in_truck_factor_scope(node):
             left_out["not_counted"] += 1
             continue
         if not tests and is_test_file(node.key):

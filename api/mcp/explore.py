@@ -68,10 +68,11 @@ def register(tool: Tools) -> None:
         knowledge is at risk, and which components they depend on / are used by. Call it first to learn the map of a
         repository. Pages of `limit` components; pass `next_cursor` as `cursor` for the next page."""
         name = ws.repository(repository).repo
+        listed = reads.components(ws, name)["components"]
         # what each is for, as its card says (an inferred component has no declared description)
-        purposes = {c["name"]: c["description"] for c in reads.component_overview(ws, name)["components"]}
+        purposes = {c["name"]: c["description"] for c in reads.component_overview(ws, name, listed)["components"]}
         rows = [component_row({**c, "description": purposes.get(c["name"]) or c.get("description")})
-                for c in reads.components(ws, name)["components"] if c.get("at_risk") or not at_risk_only]
+                for c in listed if c.get("at_risk") or not at_risk_only]
         return paged({"repository": name, "components": rows}, "components", limit, cursor)
 
     @tool

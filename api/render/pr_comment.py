@@ -93,10 +93,7 @@ def pr_markdown(report: PRReport) -> str:
         lines.append("")
     if report.new_edges:
         internal = [e for e in report.new_edges if not e.external and not e.reached]
-        # where the source module is named by its file (JavaScript, Rust), the line alone: svelte's repeated each
-        # sample's path three times in a line
-        listed = [f"- `{e.source}` → `{e.target}` ({e.kind}, {'line ' if e.file == e.source else e.file + ':'}"
-                  f"{e.lines[0] if e.lines else '?'})" for e in internal[:50]]
+        listed = [f"- `{e.source}` → `{e.target}` ({e.kind}, {import_site(e, unknown_line='?')})" for e in internal[:50]]
         if len(internal) > 50:
             listed.append(f"- … {len(internal) - 50} more (`--format json` lists them all)")
         reached = reached_line(report.new_edges, code=lambda name: f"`{name}`")
@@ -117,6 +114,16 @@ def pr_markdown(report: PRReport) -> str:
         why = "; ".join(r.reasons)
         lines.append(f"- **{_cell(r.name)}**" + (f" — {_cell(why)}" if why else ""))
     return "\n".join(lines) + "\n"
+
+
+def import_site(edge: NewEdge, unknown_line: str | None = None) -> str:
+    """Where a new import is: its file and first line (``unknown_line`` when none is known; left out when that is
+    None), or the line alone where the module is named by its file (JavaScript, Rust: svelte's sample paths stood
+    twice in a row, each over three lines at 80 columns)."""
+    line = str(edge.lines[0]) if edge.lines else unknown_line
+    if edge.file == edge.source:
+        return f"line {line}" if line is not None else ""
+    return (edge.file or "") + (f":{line}" if line is not None else "")
 
 
 def reached_line(edges: Iterable[NewEdge], code: Callable[[str], str] = str) -> str | None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from cairn.api.render.console import Styled
-from cairn.api.render.pr_comment import INFO_SHOWN, new_packages, reached_line
+from cairn.api.render.pr_comment import INFO_SHOWN, import_site, new_packages, reached_line
 from cairn.api.render.terminal import (FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, common_package_path, count,
                                        literal, table)
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
-from cairn.queries.pr_check import NewEdge, PRReport
+from cairn.queries.pr_check import PRReport
 
 VERDICT_STYLE = {"block": "bold red", "warn": "yellow", "info": "", "pass": "green"}
 SEVERITY_STYLE = {"block": "bold red", "warn": "yellow", "info": "dim"}
@@ -64,7 +64,7 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
     if internal:
         shown = internal[:INTERNAL_EDGES_SHOWN]
         prefix = common_package_path([name for e in shown for name in (e.source, e.target)])
-        rows = [(e.source.removeprefix(prefix), e.target.removeprefix(prefix), _where(e)) for e in shown]
+        rows = [(e.source.removeprefix(prefix), e.target.removeprefix(prefix), import_site(e)) for e in shown]
         more = f" (first {INTERNAL_EDGES_SHOWN})" if len(internal) > INTERNAL_EDGES_SHOWN else ""
         below = f" (below {prefix})" if prefix else ""
         yield table(f"{count(len(internal), 'new import')} between modules{more}{below}",
@@ -83,11 +83,3 @@ def _short(ref: str | None) -> str:
     if not ref:
         return "?"
     return ref[:12] if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref) else ref
-
-
-def _where(edge: NewEdge) -> str:
-    """Where a new import is: its file and first line, or the line alone where the module is named by its file
-    (JavaScript, Rust: svelte's samples' paths, each over three lines at 80 columns, stood twice in a row)."""
-    if edge.file == edge.source:
-        return f"line {edge.lines[0]}" if edge.lines else ""
-    return (edge.file or "") + (f":{edge.lines[0]}" if edge.lines else "")

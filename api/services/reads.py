@@ -95,12 +95,13 @@ def component_card(ws: Workspace, repo: str | None, name: str) -> dict[str, Any]
     return with_readme_purpose(card, summary.props.get("path"))
 
 
-def component_overview(ws: Workspace, repo: str | None) -> dict[str, Any]:
+def component_overview(ws: Workspace, repo: str | None, listed: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Every component at a glance, for a newcomer (``cairn explore`` without a component): what its card says it is
     for (``description``, ``purpose_source``), its truck factor and risk, and the components it depends on and that
-    use it, by name. The cards kept at ingest are read; a component without one (an older store) is computed."""
+    use it, by name. The cards kept at ingest are read; a component without one (an older store) is computed.
+    ``listed``: the repository's ``components`` when the caller has read them already."""
     summary = ws.repository(repo)
-    listed = components(ws, summary.repo)["components"]
+    listed = components(ws, summary.repo)["components"] if listed is None else listed
     rows = []
     for c in listed:
         card = component_card(ws, summary.repo, c["name"])

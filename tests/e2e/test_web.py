@@ -5,6 +5,8 @@ Needs Chromium at /usr/bin/chromium (Debian package ``chromium``; see ``fixtures
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from cairn.api.bootstrap import open_store
@@ -37,6 +39,22 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield b
         b.close()
+
+
+@contextmanager
+def _served_card(browser, root, store_dir, component: str, width: int = 1400):
+    """The repository at ``root`` ingested into ``store_dir``, served, and a page showing ``component``'s card:
+    (the page, the server)."""
+    ingest_into_store(open_store(str(store_dir)), root)
+    with LiveServer(store_dir) as live:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(live.url + f"/#/components/{component}")
+            page.locator(f"article.component-card[data-component={component}]").wait_for()
+            yield page, live
+        finally:
+            context.close()
 
 
 @pytest.fixture
@@ -246,12 +264,7 @@ def test_a_card_says_how_many_files_have_no_author_left(browser, tmp_path):
     build_shop(root)
     with (root / "cairn.toml").open("a") as config:
         config.write('\n[identities]\ndeparted = ["Ada Lovelace"]\n')
-    store_dir = tmp_path / "store"
-    ingest_into_store(open_store(str(store_dir)), root)
-    with LiveServer(store_dir) as live:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        page.goto(live.url + "/#/components/core")
+    with _served_card(browser, root, tmp_path / "store", "core") as (page, live):
         note = page.locator("article.component-card [data-testid=card-orphaned]")
         note.wait_for()
         assert note.inner_text() == "3 files with no author left"
@@ -259,7 +272,6 @@ def test_a_card_says_how_many_files_have_no_author_left(browser, tmp_path):
         page.goto(live.url + "/#/components/api")
         page.locator("article.component-card[data-component=api]").wait_for()
         assert page.locator("[data-testid=card-orphaned]").count() == 0
-        context.close()
 
 
 def test_a_card_shows_a_long_holder_name_whole_and_whether_they_left(browser, tmp_path):
@@ -273,13 +285,7 @@ def test_a_card_shows_a_long_holder_name_whole_and_whether_they_left(browser, tm
     repo.commit({"alpha/two.py": "Y = 2\n", "cairn.toml": '[components]\nalpha = ["alpha/**"]\n'
                  '[identities]\ndeparted = ["Tensor-Programming-Collective"]\n'},
                 message="two", author=("Tensor-Programming-Collective", "tp@example.com"))
-    store_dir = tmp_path / "store"
-    ingest_into_store(open_store(str(store_dir)), repo.root)
-    with LiveServer(store_dir) as live:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.goto(live.url + "/#/components/alpha")
-        page.locator("article.component-card[data-component=alpha]").wait_for()
+    with _served_card(browser, repo.root, tmp_path / "store", "alpha", width=1280) as (page, _):
         names = page.locator("article.component-card .holder .name")
         assert names.count() == 2
         for i in range(2):  # nothing cut: all of each name is drawn
@@ -289,7 +295,6 @@ def test_a_card_shows_a_long_holder_name_whole_and_whether_they_left(browser, tm
         assert gone.locator(".gone-mark").inner_text() == "left"
         assert "Tensor-Programming-Collective" in gone.inner_text()
         page.screenshot(path=str(tmp_path / "card.png"))
-        context.close()
 
 
 def test_a_card_of_documentation_says_it_has_no_truck_factor(browser, tmp_path):
@@ -299,13 +304,7 @@ def test_a_card_of_documentation_says_it_has_no_truck_factor(browser, tmp_path):
     repo = GitRepo(tmp_path / "repo")
     repo.commit({"alpha/__init__.py": "", "alpha/one.py": "X = 1\n", "docs/guide.md": "# Guide\n",
                  "docs/examples/demo.py": "import alpha.one\n"}, message="code and its documentation")
-    store_dir = tmp_path / "store"
-    ingest_into_store(open_store(str(store_dir)), repo.root)
-    with LiveServer(store_dir) as live:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        page.goto(live.url + "/#/components/docs")
-        page.locator("article.component-card[data-component=docs]").wait_for()
+    with _served_card(browser, repo.root, tmp_path / "store", "docs") as (page, live):
         card = page.locator("article.component-card")
         assert card.locator("[data-testid=card-truck-factor]").inner_text() == "–"
         assert "none of its files is one the truck factor counts" in card.locator("[data-testid=card-not-counted]").inner_text().lower()
@@ -321,4 +320,3 @@ def test_a_card_of_documentation_says_it_has_no_truck_factor(browser, tmp_path):
         # on the map too: neither healthy nor at risk
         assert page.evaluate("window.cairn.cy.getElementById('docs').data('risk')") == "unknown"
         assert page.evaluate("window.cairn.cy.getElementById('alpha').data('risk')") == "risk"
-        context.close()

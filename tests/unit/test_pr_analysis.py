@@ -303,9 +303,9 @@ def test_the_comments_import_summary_counts_what_it_lists():
     text = pr_markdown(dataclasses.replace(report, new_edges=[named_by_file, between[0]]))
     assert f"- `{sample}` → `src/index.js` (runtime, line 2)" in text
     assert f"(runtime, {between[0].file}:" in text
-    from cairn.api.render.pr_table import _where
+    from cairn.api.render.pr_comment import import_site
 
-    assert (_where(named_by_file), _where(between[0])) == ("line 2", "shop/core/m0.py:3")
+    assert (import_site(named_by_file), import_site(between[0])) == ("line 2", "shop/core/m0.py:3")
 
 
 def test_a_component_the_head_adds_is_one_finding_naming_its_dependencies_both_ways():
