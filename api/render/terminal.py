@@ -95,8 +95,9 @@ class FittedTable:
     breaks (``service/``, ``history/``, ``mutable_state_impl.go``), and a unit
     wider than the column is the only thing folded mid-word. Lists and prose
     give way first (down to their longest unit), then identifiers down to
-    ``READABLE``, then identifiers down to their longest unit: nothing is cut
-    mid-word yet. When that is still too wide, the widths (each between
+    ``READABLE``, then identifiers down to their longest unit, then the
+    headers of numbers onto two lines (before the identifiers' last step
+    when that makes the table shorter): nothing is cut mid-word yet. When that is still too wide, the widths (each between
     ``NARROWEST``, or its content when shorter, and up to what it wants) are
     those that cut the fewest words and take the fewest lines, a cut word
     weighing ``FOLD_LINES`` lines, using as much of the width as they can (then
@@ -127,19 +128,19 @@ class FittedTable:
         # django-rest-framework's components cut "rest_framewo|rk" beside a "depends on" column of one-digit counts
         numbers = {i: max([_longest_line(r[i].plain) for r in self.rows] + [_longest_unit(headers[i])])
                    for i, kind in enumerate(kinds) if kind == NUMBER}
-        stages = [  # who gives way first, and down to what: no unit is folded yet
-            {i: floor for i, floor in whole.items() if kinds[i] == TEXT},
-            {i: max(floor, min(want[i], READABLE)) for i, floor in whole.items() if kinds[i] == IDENTIFIER},
-            {i: floor for i, floor in whole.items() if kinds[i] == IDENTIFIER},
-            numbers,
-        ]
-        for floors in stages:
-            while sum(widths) > room:
-                shrinkable = [i for i, floor in floors.items() if widths[i] > floor]
-                if not shrinkable:
-                    break
-                widest = max(shrinkable, key=lambda i: widths[i])
-                widths[widest] -= 1
+        text = {i: floor for i, floor in whole.items() if kinds[i] == TEXT}
+        readable = {i: max(floor, min(want[i], READABLE)) for i, floor in whole.items() if kinds[i] == IDENTIFIER}
+        identifiers = {i: floor for i, floor in whole.items() if kinds[i] == IDENTIFIER}
+        # who gives way first, and down to what: no unit is folded yet. Identifiers folded between their folders
+        # take a line more in each row they fold; numbers' headers on two lines, one line once: of the two orders,
+        # the one whose table is shorter (svelte's components "in" packages/svelte/src/, 18 rows on two lines
+        # beside a "depends on" header on one), the identifiers first when they tie
+        widths = _given_way(widths, room, [text, readable, identifiers, numbers])
+        if sum(widths) <= room and any(widths[i] < want[i] for i in identifiers) and numbers:
+            headers_first = _given_way(list(want), room, [text, readable, numbers, identifiers])
+            if sum(headers_first) <= room and headers_first != widths \
+                    and len(self._render(headers_first, available)) < len(self._render(widths, available)):
+                widths = headers_first
         if sum(widths) > room:  # some word folds all the same: the numbers' headers on one line, unless on two lines
             # they fold fewer words, or as many in fewer lines (trpc's "tanstack-react-query" cut in three beside them)
             narrowest = {i: min(want[i], NARROWEST) for i in whole}
@@ -163,7 +164,10 @@ class FittedTable:
 
     def render_lines(self, width: int) -> list[Styled]:
         """The table's lines in ``width`` columns of console."""
-        widths = self.widths(width)
+        return self._render(self.widths(width), width)
+
+    def _render(self, widths: list[int] | None, width: int) -> list[Styled]:
+        """The table's lines with these column ``widths`` (None: as wide as they want) in ``width`` columns."""
         columns = []
         for i, (header, kind) in enumerate(self.columns):
             fixed = widths[i] if widths else None
@@ -176,6 +180,20 @@ class FittedTable:
         for row in self.rows:
             out.add_row(*row)
         return out.render_lines(width)
+
+
+def _given_way(widths: list[int], room: int, stages: list[dict[int, int]]) -> list[int]:
+    """``widths`` narrowed to fit ``room``, stage by stage (column -> how narrow it may go), the widest shrinkable
+    column of a stage a character at a time, until they fit or no column of any stage can give more."""
+    widths = list(widths)
+    for floors in stages:
+        while sum(widths) > room:
+            shrinkable = [i for i, floor in floors.items() if widths[i] > floor]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
+    return widths
 
 
 def _longest_line(text: str) -> int:

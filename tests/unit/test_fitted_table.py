@@ -95,3 +95,24 @@ def test_headers_stay_on_one_line_when_wrapping_them_spares_no_fold():
     rows = [("a_very_long_component_name_that_folds_anyway_" * 2, "1")]
     lines = [line.plain for line in table("t", columns, rows).render_lines(40)]
     assert sum(line.startswith("┃") for line in lines) == 1 and "depends on" in "".join(lines)
+
+
+def test_numbers_headers_wrap_rather_than_a_folder_fold_in_every_row():
+    """svelte's components at 80 columns: every "in" cell folded between its folders ("packages/" / "svelte/src/"),
+    eighteen rows on two lines, beside "depends on" and "used by" headers on one line each. The headers go over two
+    lines instead: one line more, not one a row. Where a single row folds, the headers stay on one line (a tie)."""
+    columns = [("name", IDENTIFIER), ("in", IDENTIFIER), ("modules", NUMBER), ("files", NUMBER),
+               ("depends on", NUMBER), ("used by", NUMBER), ("TF", NUMBER)]
+    names = ["action", "animate", "attachments", "compiler", "easing", "events", "internal", "legacy", "motion"]
+    rows = [(name, "packages/svelte/src/", "244", "244", "2", "11", "1") for name in names]
+    rows.append(("benchmarking", "", "24", "26", "3", "", "1"))
+    lines = [line.plain for line in table("svelte", columns, rows).render_lines(80)]
+    assert all(len(line) <= 80 for line in lines)
+    assert [cell for cell in cells(lines, 1) if cell] == [["packages/svelte/src/"]] * len(names)
+    header = [line for line in lines if line.startswith("┃")]
+    assert len(header) == 2 and "depends" in header[0] and "on" in header[1]
+    # one row folding: as many lines either way, the headers stay on one line
+    one = [rows[0], *(("x" + name, "src/", "2", "2", "1", "1", "1") for name in names)]
+    lines = [line.plain for line in table("one", columns, one).render_lines(74)]
+    assert sum(line.startswith("┃") for line in lines) == 1 and "depends on" in "".join(lines)
+    assert len(cells(lines, 1)[0]) > 1 and "".join(cells(lines, 1)[0]) == "packages/svelte/src/"
