@@ -81,6 +81,21 @@ def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
     assert ada.name == "Ada Lovelace" and ada.reasons[0].endswith(" of shop/core/m.py")
 
 
+def test_a_holder_gone_who_wrote_few_of_its_files_is_no_main_author():
+    """jackson-databind's ``ser`` was "at risk … (main authors inactive: jackphel)": 4 of its 164 files, in 2012,
+    beside Tatu Saloranta's 93 %. A holder gone is named a main author for a tenth of the files or more."""
+    stored = stored_graph()
+    core = stored.node(Label.COMPONENT, "core")
+    core.props["knowledge_holders"] = [KnowledgeHolder("Ada Lovelace", ADA[1], 30, 0.94).to_props(),
+                                 KnowledgeHolder("Gus Gone", GONE[1], 1, 0.03).to_props()]
+    risk = next(f for f in analyse(stored, change(stored)).findings if f.rule == "cairn/knowledge-risk")
+    assert risk.message.endswith("knowledge still with Ada Lovelace") and "Gus Gone" not in risk.message
+    core.props["knowledge_holders"] = [KnowledgeHolder("Ada Lovelace", ADA[1], 30, 0.9).to_props(),
+                                 KnowledgeHolder("Gus Gone", GONE[1], 4, 0.1).to_props()]
+    risk = next(f for f in analyse(stored, change(stored)).findings if f.rule == "cairn/knowledge-risk")
+    assert risk.message.endswith("knowledge still with Ada Lovelace (main authors who left: Gus Gone)")
+
+
 def test_a_pyproject_edit_is_a_governance_change_only_where_the_root_one_declares_configuration_or_rules():
     """Sphinx's pyproject.toml declares no [tool.cairn] nor [tool.importlinter]: pinning a linter in it was "an
     architecture change" (187 of its 787 commits since 2025 touch it); a package's own pyproject is never read."""
