@@ -6,7 +6,8 @@ put low-level helpers second), modules nobody imports and test code left out (``
 ranks high and explains nothing), and a repository's list gives each
 language places in proportion to its files: prometheus's first eight were
 four of its web UI's TypeScript files (a module each, where a Go package of
-many files is one) and a test helper.
+many files is one) and a test helper; those places are spread down the list as
+the language's share is.
 
 People are the knowledge holders of the scope, ranked by how many of its
 files they are authors of (summed over its components: a whole component of
@@ -109,7 +110,16 @@ def _modules_to_read(graph: RepoGraph, limit: int, component: str | None) -> lis
     placed = placed[:limit]
     taken = set(placed)
     left_over = [at for at in range(len(ranked)) if at not in taken][:limit - len(placed)]
-    return [ranked[at] for at in sorted(placed + left_over)]
+    # each language's places spread over the list as its share is, from the top: a language of one place in eight comes
+    # at the eighth, not first on a rank its own smaller graph gave it (traefik's web UI: an icons index, imported by 28
+    # TypeScript files, stood above pkg/config/dynamic, by 79 Go packages)
+    nth: Counter[str | None] = Counter()
+    spread: dict[int, float] = {}
+    for at in placed:
+        lang = language.get(ranked[at]["module"])
+        nth[lang] += 1
+        spread[at] = nth[lang] / places[lang]
+    return [ranked[at] for at in sorted(placed, key=lambda at: (spread[at], at))] + [ranked[at] for at in left_over]
 
 
 def _to_read_first(module: dict[str, Any]) -> float:
