@@ -8,7 +8,11 @@ in ``cairn.toml`` (recorded on the Repository node as ``coupling_settings``).
 Here they can only be narrowed: ``min_revs``, ``min_shared`` and
 ``min_degree`` may be raised, not lowered below what was stored (that needs a
 re-ingest with lower thresholds), and ``component`` / ``path`` keep the pairs
-that involve them.
+that involve them. A pair with a test file is left out unless ``tests`` (as
+hotspots leave test files out): eslint's 229 pairs were 204 of a test and, most
+of them, the rule it tests and imports, burying its 25 others (``id-blacklist``
+and ``id-denylist``, 88 %, no import between them); how many were left out is
+said (``left_out``).
 
 ``imports`` says whether an import connects the two files' modules, in either
 direction (for components: a dependency either way). A high degree with no
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from cairn.graph.errors import InvalidQuery, NoChangeHistory, UnknownName
 from cairn.graph.model import Label, Rel, RepoGraph
+from cairn.graph.testcode import is_test_file
 
 if TYPE_CHECKING:
     from cairn.graph.changes import CouplingSettings
@@ -76,11 +81,14 @@ def _order(row: dict[str, Any]) -> tuple:
 
 
 def coupling(graph: RepoGraph, *, component: str | None = None, path: str | None = None, min_revs: int | None = None,
-             min_shared: int | None = None, min_degree: float | None = None, limit: int | None = None) -> dict[str, Any]:
-    """``{"pairs": [{"a", "b", "degree", "shared", "revs_a", "revs_b", "imports", "components"}], "components": [...]}``.
+             min_shared: int | None = None, min_degree: float | None = None, limit: int | None = None,
+             tests: bool = False) -> dict[str, Any]:
+    """``{"pairs": [{"a", "b", "degree", "shared", "revs_a", "revs_b", "imports", "components"}], "components": [...],
+    "tests", "left_out": {"tests"}}``.
 
     Pairs are ordered by degree, then shared commits; component pairs likewise.
-    ``path`` matches a file or, ending in ``/``, a directory.
+    ``path`` matches a file or, ending in ``/``, a directory. Pairs with a test file only when ``tests``
+    (``left_out`` counts the others).
     """
     settings = _thresholds(graph, min_revs, min_shared, min_degree)
     if component is not None and graph.node(Label.COMPONENT, component) is None:
@@ -94,6 +102,7 @@ def coupling(graph: RepoGraph, *, component: str | None = None, path: str | None
         return key.startswith(path) if path.endswith("/") else key == path
 
     pairs, comps = [], []
+    left_tests = 0
     for edge in graph.of_type(Rel.CO_CHANGES):
         source, target = graph.nodes[edge.source], graph.nodes[edge.target]
         if not _passes(edge.props, settings):
@@ -103,6 +112,9 @@ def coupling(graph: RepoGraph, *, component: str | None = None, path: str | None
             if component is not None and component not in involved:
                 continue
             if not (wanted(source.key) or wanted(target.key)):
+                continue
+            if not tests and (is_test_file(source.key) or is_test_file(target.key)):
+                left_tests += 1
                 continue
             pairs.append(_pair(graph, edge, involved))
         elif source.label is Label.COMPONENT and path is None:
@@ -115,7 +127,8 @@ def coupling(graph: RepoGraph, *, component: str | None = None, path: str | None
     comps.sort(key=_order)
     if limit is not None:
         pairs = pairs[:limit]
-    return {"repository": graph.repo, "thresholds": settings.model_dump(), "pairs": pairs, "components": comps}
+    return {"repository": graph.repo, "thresholds": settings.model_dump(), "pairs": pairs, "components": comps,
+            "tests": tests, "left_out": {"tests": left_tests}}
 
 
 def partners(graph: RepoGraph, path: str, settings: CouplingSettings | None = None) -> list[dict[str, Any]]:

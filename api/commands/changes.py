@@ -57,13 +57,17 @@ def coupling(
     min_shared: Optional[int] = Option(None, "--min-shared", min=1, help="Raise the minimum shared commits (default 5)"),
     min_degree: Optional[float] = Option(None, "--min-degree", min=0, max=100, help="Raise the minimum degree in % (default 30)"),
     limit: Optional[int] = Option(None, "--limit", min=1, help="At most this many file pairs"),
+    tests: bool = Option(False, "--tests", help="List pairs with a test file too (left out by default)"),
     format: CouplingFormat = TABLE,
 ) -> None:
-    """Files (and components) that change together, with code-maat's degree, and whether an import connects them."""
+    """Files (and components) that change together, with code-maat's degree, and whether an import connects them.
+
+    Pairs with a test file are left out unless --tests."""
     from cairn.api.services import changes_over_time as changes
 
     report = _run(store, format, lambda ws: changes.coupling(
-        ws, repo, component=component, path=path, min_revs=min_revs, min_shared=min_shared, min_degree=min_degree, limit=limit))
+        ws, repo, component=component, path=path, min_revs=min_revs, min_shared=min_shared, min_degree=min_degree, limit=limit,
+        tests=tests))
     if report is None:
         return
     t = report["thresholds"]
@@ -81,6 +85,8 @@ def coupling(
     notes = ["import: whether an import connects the two files (hidden: none does)"]
     if any(beside(p["a"], p["b"]) != p["b"] for p in report["pairs"]):
         notes.insert(0, "./NAME: in the directory of the file above it")
+    if report["left_out"]["tests"]:
+        notes.append(f"left out: {count(report['left_out']['tests'], 'pair')} with a test file (--tests lists them)")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]", highlight=False)
     if report["components"]:

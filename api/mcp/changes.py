@@ -37,9 +37,10 @@ def register(tool: Tools) -> None:
                             description="A file (or, ending in /, a directory) whose partners you want")] = None,
                         component: Component = None, limit: Limit = 10, repository: Repository = None) -> dict[str, Any]:
         """Files that usually change together with `path` (or within `component`), from git history: degree, shared
-        commits, and whether an import connects them. Before editing a file, check its partners: `imports: false`
-        means hidden coupling that reading imports will not show."""
-        data = changes_over_time.coupling(ws, repository, path=path, component=component)
+        commits, and whether an import connects them. Before editing a file, check its partners (its tests among
+        them): `imports: false` means hidden coupling that reading imports will not show. Without `path`, pairs with
+        a test file are left out."""
+        data = changes_over_time.coupling(ws, repository, path=path, component=component, tests=path is not None)
         return more_hint(trim(data, ("pairs", "components"), limit))
 
     @tool

@@ -49,11 +49,17 @@ class ComponentPair(_Open):
     imports: bool = Field(description="a component dependency connects them, either direction")
 
 
+class CouplingLeftOut(BaseModel):
+    tests: int = Field(description="file pairs with a test file, left out unless `tests`")
+
+
 class CouplingReport(BaseModel):
     repository: str
     thresholds: CouplingThresholds
     pairs: list[FilePair]
     components: list[ComponentPair]
+    tests: bool = Field(description="whether pairs with a test file are listed")
+    left_out: CouplingLeftOut
 
 
 class Hotspot(BaseModel):
@@ -144,12 +150,15 @@ def coupling(
     min_shared: Annotated[int | None, Query(ge=1, le=1_000_000, description="Raise the minimum shared commits")] = None,
     min_degree: Annotated[float | None, Query(ge=0, le=100, description="Raise the minimum degree (%)")] = None,
     limit: Annotated[int | None, Query(ge=1, le=100_000, description="At most this many file pairs")] = None,
+    tests: Annotated[bool, Query(description="List pairs with a test file too (left out by default)")] = False,
 ) -> dict[str, Any]:
-    """Change coupling (code-maat semantics): file pairs and component pairs that change together.
+    """Change coupling (code-maat semantics): file pairs and component pairs that change together; pairs with a test
+    file only with `tests`.
 
     The same JSON as `cairn coupling --format json`.
     """
-    return changes.coupling(ws, name, component=component, path=path, min_revs=min_revs, min_shared=min_shared, min_degree=min_degree, limit=limit)
+    return changes.coupling(ws, name, component=component, path=path, min_revs=min_revs, min_shared=min_shared,
+                            min_degree=min_degree, limit=limit, tests=tests)
 
 
 @router.get("/repositories/{name}/hotspots", response_model=HotspotsReport, responses=READ)

@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 
 def coupling(ws: Workspace, repo: str | None, *, component: str | None = None, path: str | None = None,
              min_revs: int | None = None, min_shared: int | None = None, min_degree: float | None = None,
-             limit: int | None = None) -> dict[str, Any]:
-    """File pairs and component pairs that change together (code-maat's degree), and whether an import connects them."""
+             limit: int | None = None, tests: bool = False) -> dict[str, Any]:
+    """File pairs and component pairs that change together (code-maat's degree), and whether an import connects them
+    (pairs with a test file only when ``tests``)."""
     return change_coupling.coupling(ws.graph(repo), component=component, path=path, min_revs=min_revs,
-                                    min_shared=min_shared, min_degree=min_degree, limit=limit)
+                                    min_shared=min_shared, min_degree=min_degree, limit=limit, tests=tests)
 
 
 def hotspots(ws: Workspace, repo: str | None, *, since: str | None = None, component: str | None = None,
