@@ -58,8 +58,12 @@ file's own package.
 * External names are squashed to the first two segments (``org.slf4j``,
   ``java.util``, ``jakarta.persistence``), or three below umbrella
   organisations that publish many unrelated libraries (``org.apache.kafka``,
-  ``com.google.common``, ``com.fasterxml.jackson``, ``org.springframework.boot``;
-  the list is ``UMBRELLA_PREFIXES``).
+  ``com.google.common``, ``org.springframework.boot``; the list is
+  ``UMBRELLA_PREFIXES``), four below the families of libraries under one such
+  name (``com.fasterxml.jackson.core`` beside ``com.fasterxml.jackson.annotation``,
+  jackson-databind's two dependencies, were one "com.fasterxml.jackson";
+  ``org.apache.commons.lang3`` beside ``org.apache.commons.io``; the list is
+  ``UMBRELLA_FAMILIES``).
 """
 
 from __future__ import annotations
@@ -97,6 +101,7 @@ UMBRELLA_PREFIXES = frozenset(
         "com.github",
     }
 )
+UMBRELLA_FAMILIES = frozenset({"com.fasterxml.jackson", "org.apache.commons"})
 NOT_MODULES = frozenset({"package-info", "module-info"})
 
 _QUERY_SOURCE = """
@@ -214,7 +219,7 @@ class JavaLanguage(Language):
 def external_group(spec: str) -> str:
     """The squashed external name of an imported FQN (see the module docstring)."""
     parts = [p for p in spec.split(".") if p and p != "*"]
-    keep = 3 if ".".join(parts[:2]) in UMBRELLA_PREFIXES else 2
+    keep = 4 if ".".join(parts[:3]) in UMBRELLA_FAMILIES else 3 if ".".join(parts[:2]) in UMBRELLA_PREFIXES else 2
     return ".".join(parts[:keep])
 
 

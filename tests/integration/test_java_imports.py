@@ -119,7 +119,7 @@ def test_every_import_form_resolves_to_the_expected_edges(shop):
         ("com.acme.App", "org.junit", EXT),
         ("com.acme.App", "org.slf4j", EXT),
         ("com.acme.App", "org.apache.kafka", EXT),
-        ("com.acme.App", "org.apache.commons", EXT),
+        ("com.acme.App", "org.apache.commons.lang3", EXT),
         ("com.acme.App", "com.google.common", EXT),
         ("com.acme.App", "com.acme.Config", INT),  # same package, by type name
         ("com.acme.App", "com.acme.Wiring", INT),  # same package, by a static call's receiver
@@ -162,7 +162,11 @@ def test_lines_and_kinds(shop):
         ("java.util.concurrent.*", "java.util"),
         ("org.slf4j.Logger", "org.slf4j"),
         ("org.apache.kafka.clients.Producer", "org.apache.kafka"),
-        ("com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson"),
+        # a family of libraries under one umbrella name: jackson-databind's two dependencies stay two
+        ("com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.databind"),
+        ("com.fasterxml.jackson.core.JsonParser", "com.fasterxml.jackson.core"),
+        ("com.fasterxml.jackson.annotation.JsonProperty", "com.fasterxml.jackson.annotation"),
+        ("org.apache.commons.io.IOUtils", "org.apache.commons.io"),
         ("org.springframework.boot.SpringApplication", "org.springframework.boot"),
         ("lombok.Data", "lombok.Data"),
     ],
