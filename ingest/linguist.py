@@ -35,7 +35,9 @@ This module is Cairn's own table of that rule, written from Linguist's
   someone must know. Linguist lists some among its vendored paths: Go's
   ``testdata/`` (the go tool ignores such a folder) and ``test/fixtures/``,
   ``tests/fixtures/``, ``spec/fixtures/`` (at any depth, as Linguist's
-  ``(^|/)`` has it). Beyond them, Cairn's: ``__tests__/fixtures/``; Jest's and
+  ``(^|/)`` has it). Beyond them, Cairn's: ``test-data/`` and ``test_data/``, Go's
+  folder spelt as two words (mypy's ``.test`` cases, library stubs and
+  packages: 192 of its 692 counted files); ``__tests__/fixtures/``; Jest's and
   Babel's ``__fixtures__/`` and ``__snapshots__/`` anywhere; and the case
   folders of a suite that runs each folder of a ``samples/`` directly in a
   test directory or in a folder of one (svelte's
@@ -390,6 +392,9 @@ _VENDORED = _PathPattern((
 #: ``spec/fixtures/``.
 _TEST_DATA = _PathPattern((
     r"(?:^|/)testdata/",
+    # Cairn's, not Linguist's: the same folder spelt as two words (mypy's ``test-data/`` of ``.test`` cases, stubs and
+    # packages, ``mypyc/test-data/``; uv's ``crates/uv-requirements-txt/test-data/``), as ``graph.testcode`` has it
+    r"(?:^|/)test[-_]data/",
     r"(?:^|/)(?:[Tt]ests?|[Ss]pecs?|__tests__)/fixtures/",
     # Cairn's, not Linguist's: Jest's and Babel's fixture and snapshot folders, and the case folders of a suite
     # that runs each folder of its ``samples/`` (svelte's and rollup's ``test/<suite>/samples/<case>/``)

@@ -27,6 +27,9 @@ CASE_FILES = (
     "src/ui/__snapshots__/render-{n}.js",
     "pkg/parse/testdata/input-{n}.go",
     "tests/data/cases/case-{n}.py",  # black's: the code it formats, and below it the output it expects
+    "test-data/unit/lib-stub/stub_{n}.pyi",  # mypy's: library stubs its .test cases type-check against
+    "mypyc/test-data/fixtures/ir_{n}.py",
+    "crates/req/test_data/case_{n}.py",
 )
 
 #: test code and code named like test data where it is none: counted
