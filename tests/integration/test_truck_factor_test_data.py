@@ -82,3 +82,16 @@ def test_the_vendored_attribute_decides_test_data_either_way(tmp_path):
     files = {n.key: n for n in ingest_repository(repo.root, cache_dir=tmp_path / "cache").graph.of_label(Label.FILE)}
     assert files["test/fixtures/entry-0.js"].get("linguist_counted") is True
     assert files["src/node/__tests__/fixtures/dep-0/index.js"].get("linguist_reason") == "test data"
+
+
+def test_a_syntax_error_in_test_data_is_no_syntax_error_of_the_code(tmp_path):
+    """eslint's ingest reported "8 files with syntax errors": fixtures its tests feed the linter, broken on purpose
+    (``tests/fixtures/cli/syntax-error.js``). An error in the code is still said."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"lib/linter.js": "export const lint = (;\n", "tests/lib/linter.js": "lint(;\n",
+                 "tests/fixtures/cli/syntax-error.js": "var foo = (;\n",
+                 "tests/fixtures/broken/conf.js": "module.exports = {\n"}, message="linter", author=RICH)
+    summary = ingest_repository(repo.root, cache_dir=tmp_path / "cache").summary
+    assert summary.syntax_errors == 2
+    note = next(n for n in summary.notes if "syntax errors" in n)
+    assert "fixtures" not in note and "lib/linter.js" in note and "tests/lib/linter.js" in note
