@@ -84,6 +84,23 @@ def test_the_vendored_attribute_decides_test_data_either_way(tmp_path):
     assert files["src/node/__tests__/fixtures/dep-0/index.js"].get("linguist_reason") == "test data"
 
 
+def test_a_typescript_declaration_file_of_the_projects_own_tree_is_counted(tmp_path):
+    """eslint's ``lib/types/*.d.ts`` (7.2k lines written and kept by its maintainers) went as vendored, by Linguist's
+    ``*.d.ts``, and its ``types`` component had no truck factor; a generated one says so (webpack's "DO NOT MODIFY BY
+    HAND") and is skipped, one under ``node_modules/`` or ``dist/`` is another's or a build's."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"lib/linter.js": "export const lint = () => [];\n",
+                 "lib/types/index.d.ts": "export interface Linter { verify(code: string): string[] }\n",
+                 "declarations/Options.d.ts": "/*\n * This file was automatically generated.\n"
+                                              " * DO NOT MODIFY BY HAND.\n */\nexport type Options = {};\n",
+                 "dist/index.d.ts": "export {};\n"}, message="types", author=RICH)
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    files = {n.key: n for n in result.graph.of_label(Label.FILE)}
+    assert files["lib/types/index.d.ts"].get("linguist_counted") is True
+    assert not any(p in files and files[p].get("linguist_counted") for p in ("declarations/Options.d.ts", "dist/index.d.ts"))
+    assert bus_factor(result.graph)["repository"]["files"] == 2
+
+
 def test_a_syntax_error_in_test_data_is_no_syntax_error_of_the_code(tmp_path):
     """eslint's ingest reported "8 files with syntax errors": fixtures its tests feed the linter, broken on purpose
     (``tests/fixtures/cli/syntax-error.js``). An error in the code is still said."""
