@@ -2,7 +2,7 @@
 
 A path is test code when a directory on it is one test runners and build
 tools use for tests (``tests/``, ``test/``, ``__tests__/``, ``spec/``,
-``testdata/``, Go's ``testutil/``, Maven's ``src/test/``, …) or when its file name follows a test
+``testdata/`` and ``test-data/``, Go's ``testutil/``, Maven's ``src/test/``, …) or when its file name follows a test
 runner's naming: pytest's ``test_*.py`` / ``*_test.py`` / ``conftest.py``,
 Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
 JavaScript or TypeScript extension) and the set-up files Jest and Vitest run before the tests (``setupTests.ts``,
@@ -43,7 +43,11 @@ A Python test module, for that rule, is narrower than ``is_test_file``: a
 A singular ``test/`` directory is a package's shipped testing framework
 (Django's ``django.test``) as well as tests (Twisted's
 ``src/twisted/internet/test/``, whose tests are named ``test_*.py`` all the
-same), so its other modules count neither as tests nor as the code beside them;
+same; mypy's ``mypy/test/``, whose tests are ``test*.py``, as unittest discovers
+them and mypy has pytest collect them: ``testmypyc.py`` made ``mypy`` "depend
+on" ``mypyc``), so its modules named otherwise count neither as tests nor as
+the code beside them (Django's ``django/test/testcases.py`` is named as a test:
+its imports are left out beside ``client.py``'s);
 ``tests.py`` is not test code at all (Django's ``django/contrib/admin/tests.py``
 is a shipped Selenium test case); a ``testing/`` directory holds tests and their
 support together (pytest's ``testing/``), so its tests are left as they are. The
@@ -60,8 +64,8 @@ from typing import Any, Collection, Iterable, Mapping, Sequence
 from cairn.graph.buildconfig import PYTHON_BUILD_CONFIGS, is_build_config
 from cairn.graph.templates import is_template
 
-TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "e2e",
-                              "testutil", "testutils"})
+TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "test-data",
+                              "e2e", "testutil", "testutils"})
 
 _TEST_FILE = re.compile(
     r"(?:^test_.*\.py|.*_test\.py|conftest\.py"
@@ -81,6 +85,8 @@ _KOTLIN_TEST_SOURCE_SET = re.compile(r"(?:^|/)src/[a-z][A-Za-z0-9]*Test/")
 _RUST_TEST_DIRECTORIES = frozenset({"benches", "examples", "fuzz_targets"})
 
 _PYTHON_TEST_FILE = re.compile(r"(?:test_.*|.*_test|conftest)\.py$")
+#: unittest's discovery pattern and Django's test runner's (``test*.py``), the one mypy gives pytest (``python_files``)
+_DISCOVERED_TEST_FILE = re.compile(r"test.*\.py$")
 
 
 def is_test_file(path: str) -> bool:
@@ -108,13 +114,16 @@ def is_test_or_build_config(path: str) -> bool:
 
 def is_python_test(path: str) -> bool:
     """Whether the Python module of ``path`` is a test for ``tests_beside_code``: in a ``tests/`` directory, or named
-    as pytest collects (``test_*.py``, ``*_test.py``, ``conftest.py``) — never outside ``is_test_file`` — and in no
-    ``testing/`` directory, which holds tests and their support together, no product code beside them (pytest's own
-    tests, whose helpers are not named as tests; sqlalchemy's shipped dialect suite ``testing/suite/``)."""
+    as pytest collects by default (``test_*.py``, ``*_test.py``, ``conftest.py``), or in a ``test/`` directory and
+    named as unittest and Django's runner discover (``test*.py``: mypy's ``mypy/test/testcheck.py``, which its
+    ``pyproject.toml`` has pytest collect) — never outside ``is_test_file`` — and in no ``testing/`` directory, which
+    holds tests and their support together, no product code beside them (pytest's own tests, whose helpers are not
+    named as tests; sqlalchemy's shipped dialect suite ``testing/suite/``)."""
     if "test" not in path:  # (most modules, asked of every Python module)
         return False
     *directories, name = path.split("/")
-    return ("tests" in directories or bool(_PYTHON_TEST_FILE.match(name))) and "testing" not in directories
+    return ("tests" in directories or bool(_PYTHON_TEST_FILE.match(name))
+            or "test" in directories and bool(_DISCOVERED_TEST_FILE.match(name))) and "testing" not in directories
 
 
 def is_python_test_or_build_config(path: str) -> bool:

@@ -16,9 +16,15 @@ This module is Cairn's own table of that rule, written from Linguist's
   GraphQL, go.mod (data); Markdown, reStructuredText, AsciiDoc, text (prose).
 * Files without an extension are recognised by a ``#!`` interpreter line.
 * ``exclusion``: vendored paths (``vendor/``, ``node_modules/``,
-  ``third_party/``, ``dist/``, minified files, ``*.d.ts``,
+  ``third_party/``, ``dist/``, minified files,
   ``.github/``, build wrappers such as ``gradlew`` …; beyond Linguist's list,
-  Python's ``_vendor/`` and ``vendored/``; Linguist's ``cache/``, ``env/``,
+  Python's ``_vendor/`` and ``vendored/``; short of it, not every TypeScript
+  declaration file (Linguist's ``*.d.ts``, a 2014 entry from when such files
+  were copies of DefinitelyTyped's): one in the project's tree is its own API
+  written by hand (eslint's ``lib/types/``, fastify's ``types/``, svelte's
+  ``public.d.ts``), and a generated one says so in its head (webpack's
+  ``declarations/``: "DO NOT MODIFY BY HAND", skipped by ``ingest.files``) or
+  lies in ``dist/`` or ``node_modules/``; Linguist's ``cache/``, ``env/``,
   ``extern/`` and ``external/`` only when they are not the project's own
   modules, as etcd's ``cache/`` Go module is: ``VENDORED_UNLESS_OWN``, decided
   by ``first_party``), test data (below), documentation paths
@@ -35,7 +41,9 @@ This module is Cairn's own table of that rule, written from Linguist's
   someone must know. Linguist lists some among its vendored paths: Go's
   ``testdata/`` (the go tool ignores such a folder) and ``test/fixtures/``,
   ``tests/fixtures/``, ``spec/fixtures/`` (at any depth, as Linguist's
-  ``(^|/)`` has it). Beyond them, Cairn's: ``__tests__/fixtures/``; Jest's and
+  ``(^|/)`` has it). Beyond them, Cairn's: ``test-data/`` and ``test_data/``, Go's
+  folder spelt as two words (mypy's ``.test`` cases, library stubs and
+  packages: 192 of its 692 counted files); ``__tests__/fixtures/``; Jest's and
   Babel's ``__fixtures__/`` and ``__snapshots__/`` anywhere; and the case
   folders of a suite that runs each folder of a ``samples/`` directly in a
   test directory or in a folder of one (svelte's
@@ -374,7 +382,6 @@ _VENDORED = _PathPattern((
     r"(?:^|/)(?:gradlew|gradlew\.bat|mvnw|mvnw\.cmd|Vagrantfile|fabfile\.py|waf|cpplint\.py)$",
     r"(?:^|/)(?:gradle/wrapper|\.mvn/wrapper)/",
     r"[.-]min\.(?:js|css)$",
-    r"\.d\.ts$",
     r"-vsdoc\.js$",
     r"\.intellisense\.js$",
     r"(?:^|/)jquery[^/]*\.js$",
@@ -390,6 +397,9 @@ _VENDORED = _PathPattern((
 #: ``spec/fixtures/``.
 _TEST_DATA = _PathPattern((
     r"(?:^|/)testdata/",
+    # Cairn's, not Linguist's: the same folder spelt as two words (mypy's ``test-data/`` of ``.test`` cases, stubs and
+    # packages, ``mypyc/test-data/``; uv's ``crates/uv-requirements-txt/test-data/``), as ``graph.testcode`` has it
+    r"(?:^|/)test[-_]data/",
     r"(?:^|/)(?:[Tt]ests?|[Ss]pecs?|__tests__)/fixtures/",
     # Cairn's, not Linguist's: Jest's and Babel's fixture and snapshot folders, and the case folders of a suite
     # that runs each folder of its ``samples/`` (svelte's and rollup's ``test/<suite>/samples/<case>/``)

@@ -252,8 +252,7 @@ def ingest_repository(
                              + ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
     _add_line_counts(graph, root, source_paths, code.lines, config.ingest.max_file_bytes)
     summary.parsed, summary.cached = code.parsed, code.cached
-    # a scaffolding template's placeholders (``{{ plugin_name }}``) are no syntax errors of the code (graph.templates)
-    syntax_errors = {path: n for path, n in code.syntax_errors.items() if not is_template(path)}
+    syntax_errors = _reported_syntax_errors(graph, code.syntax_errors)
     summary.syntax_errors = len(syntax_errors)
     if syntax_errors:
         worst = sorted(syntax_errors, key=syntax_errors.get, reverse=True)[:3]
@@ -298,6 +297,20 @@ def ingest_repository(
     repo_node.props.update(languages=summary.files_by_language, skipped=summary.skipped, ingest_notes=summary.notes + summary.warnings)
     return IngestResult(graph, summary, config, trends, import_changes=import_changes, knows_delta=knows_delta,
                         code_nodes=None if code_nodes is None or counted is None else code_nodes | counted)
+
+
+def _reported_syntax_errors(graph: RepoGraph, syntax_errors: dict[str, int]) -> dict[str, int]:
+    """The files of ``syntax_errors`` (path -> errors) the summary reports: not a scaffolding template, whose
+    placeholders (``{{ plugin_name }}``) are no syntax errors of the code (``graph.templates``), nor test data
+    (``ingest.linguist``), an input a suite reads and often broken on purpose (eslint's
+    ``tests/fixtures/cli/syntax-error.js``, 8 of them): no finding, so not said at all."""
+    nodes, prefix = graph.nodes, node_id(Label.FILE, graph.repo, "")
+    reported = {}
+    for path, n in syntax_errors.items():
+        node = nodes.get(prefix + path)
+        if not is_template(path) and (node is None or node.get("linguist_reason") != "test data"):
+            reported[path] = n
+    return reported
 
 
 def _add_line_counts(graph: RepoGraph, root: Path, paths: list[str], counted: dict[str, int], limit: int) -> None:

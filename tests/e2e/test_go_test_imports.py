@@ -212,6 +212,25 @@ def test_a_python_packages_shipped_testing_framework_is_code(tmp_path):
     assert dependencies(store) == {"web": set(), "admin": set(), "db": set()}
 
 
+def test_a_test_directorys_modules_named_as_unittest_discovers_are_tests(tmp_path):
+    """mypy names its tests ``test*.py`` in ``mypy/test/`` (``testcheck.py``, ``testmypyc.py``), as unittest discovers
+    them and its ``pyproject.toml`` has pytest collect them: ``testmypyc.py``'s ``import mypyc`` made ``mypy`` "depend
+    on" ``mypyc`` (a cycle, and ``cairn path mypy mypyc``). The test directory's other modules stay code
+    (``helpers.py``), as Django's shipped ``django/test/client.py`` does."""
+    repo = GitRepo(tmp_path / "mypy")
+    repo.commit({"cairn.toml": '[components]\nmypy = ["mypy/**"]\nmypyc = ["mypyc/**"]\n',
+                 "mypy/__init__.py": "", "mypy/build.py": "", "mypy/test/__init__.py": "",
+                 "mypy/test/helpers.py": "import mypy.build\n",
+                 "mypy/test/testmypyc.py": "import mypyc\nimport mypy.test.helpers\n",
+                 "mypyc/__init__.py": "", "mypyc/build.py": "import mypy.build\n"}, author=ADA)
+    store = tmp_path / "store"
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"mypy": set(), "mypyc": {"mypy"}}
+    repo.commit({"mypy/test/helpers.py": "import mypy.build\nimport mypyc.build\n"}, author=ADA)
+    cairn("ingest", str(repo.root), "--store", str(store))
+    assert dependencies(store) == {"mypy": {"mypyc"}, "mypyc": {"mypy"}}
+
+
 def ts(*imports: str) -> str:
     return "".join(f'import {{ x{n} }} from "{i}";\n' for n, i in enumerate(imports)) + "\nexport const f = () => 1;\n"
 

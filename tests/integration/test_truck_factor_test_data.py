@@ -27,6 +27,9 @@ CASE_FILES = (
     "src/ui/__snapshots__/render-{n}.js",
     "pkg/parse/testdata/input-{n}.go",
     "tests/data/cases/case-{n}.py",  # black's: the code it formats, and below it the output it expects
+    "test-data/unit/lib-stub/stub_{n}.pyi",  # mypy's: library stubs its .test cases type-check against
+    "mypyc/test-data/fixtures/ir_{n}.py",
+    "crates/req/test_data/case_{n}.py",
 )
 
 #: test code and code named like test data where it is none: counted
@@ -79,3 +82,33 @@ def test_the_vendored_attribute_decides_test_data_either_way(tmp_path):
     files = {n.key: n for n in ingest_repository(repo.root, cache_dir=tmp_path / "cache").graph.of_label(Label.FILE)}
     assert files["test/fixtures/entry-0.js"].get("linguist_counted") is True
     assert files["src/node/__tests__/fixtures/dep-0/index.js"].get("linguist_reason") == "test data"
+
+
+def test_a_typescript_declaration_file_of_the_projects_own_tree_is_counted(tmp_path):
+    """eslint's ``lib/types/*.d.ts`` (7.2k lines written and kept by its maintainers) went as vendored, by Linguist's
+    ``*.d.ts``, and its ``types`` component had no truck factor; a generated one says so (webpack's "DO NOT MODIFY BY
+    HAND") and is skipped, one under ``node_modules/`` or ``dist/`` is another's or a build's."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"lib/linter.js": "export const lint = () => [];\n",
+                 "lib/types/index.d.ts": "export interface Linter { verify(code: string): string[] }\n",
+                 "declarations/Options.d.ts": "/*\n * This file was automatically generated.\n"
+                                              " * DO NOT MODIFY BY HAND.\n */\nexport type Options = {};\n",
+                 "dist/index.d.ts": "export {};\n"}, message="types", author=RICH)
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    files = {n.key: n for n in result.graph.of_label(Label.FILE)}
+    assert files["lib/types/index.d.ts"].get("linguist_counted") is True
+    assert not any(p in files and files[p].get("linguist_counted") for p in ("declarations/Options.d.ts", "dist/index.d.ts"))
+    assert bus_factor(result.graph)["repository"]["files"] == 2
+
+
+def test_a_syntax_error_in_test_data_is_no_syntax_error_of_the_code(tmp_path):
+    """eslint's ingest reported "8 files with syntax errors": fixtures its tests feed the linter, broken on purpose
+    (``tests/fixtures/cli/syntax-error.js``). An error in the code is still said."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"lib/linter.js": "export const lint = (;\n", "tests/lib/linter.js": "lint(;\n",
+                 "tests/fixtures/cli/syntax-error.js": "var foo = (;\n",
+                 "tests/fixtures/broken/conf.js": "module.exports = {\n"}, message="linter", author=RICH)
+    summary = ingest_repository(repo.root, cache_dir=tmp_path / "cache").summary
+    assert summary.syntax_errors == 2
+    note = next(n for n in summary.notes if "syntax errors" in n)
+    assert "fixtures" not in note and "lib/linter.js" in note and "tests/lib/linter.js" in note

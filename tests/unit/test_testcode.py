@@ -18,6 +18,7 @@ from cairn.queries.cochange import cochange_findings
     "tokio-stream/fuzz/fuzz_targets/fuzz_stream_map.rs",
     "setupTests.ts", "web/ui/react-app/src/setupTests.ts", "packages/react-query/test-setup.ts", "ui/jest.setup.js",
     "vitest.setup.mts", "x/jest-setup.js", "x/setup-tests.tsx", "x/jest.setup.after-env.js",
+    "test-data/unit/lib-stub/builtins.pyi", "mypyc/test-data/fixtures/ir.py",  # mypy's test data, as Go's testdata/
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)
@@ -68,6 +69,9 @@ def test_an_import_is_its_tests_alone_only_in_a_module_that_also_holds_other_cod
 @pytest.mark.parametrize("path, test", [
     ("sklearn/linear_model/tests/test_ridge.py", True), ("sklearn/linear_model/tests/__init__.py", True),
     ("pkg/test_x.py", True), ("pkg/x_test.py", True), ("pkg/conftest.py", True),
+    # a test/ directory's modules named as unittest discovers them and mypy has pytest collect them (test*.py)
+    ("mypy/test/testmypyc.py", True), ("mypyc/test/testutil.py", True), ("mypy/test/helpers.py", False),
+    ("pkg/testclient.py", False),  # (starlette's and fastapi's shipped testclient.py: in no test directory)
     # a shipped testing framework or test project (Django's django.test), and Django's admin/tests.py test case
     ("django/test/client.py", False), ("wagtail/test/settings.py", False), ("django/contrib/admin/tests.py", False),
     # a testing/ directory holds tests and their support together: no product code beside them
