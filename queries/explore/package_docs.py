@@ -172,10 +172,22 @@ def _rust_crate_doc(root: Path, directory: str) -> tuple[str, str] | None:
     return None
 
 
-#: Javadoc's inline tags, read as the text they show: ``{@code x}`` → x, ``{@link A#b() label}`` → label,
-#: ``{@link A#b()}`` → A#b()
-_JAVADOC_INLINE = re.compile(r"\{@(?:code|literal|link|linkplain|value)\s+([^{}\s]+)(?:\s+([^{}]*))?\}")
+#: Javadoc's inline tags, read as the text they show: ``{@code x + y}`` → x + y, ``{@link A#b() label}`` → label,
+#: ``{@link a.A#b()}`` → A.b() (``_javadoc_inline_text``), a signature whole though it holds a space (jackson-databind's
+#: ``{@link ObjectMapper#acceptJsonFormatVisitor(Class, JsonFormatVisitorWrapper)}`` read "JsonFormatVisitorWrapper)")
+_JAVADOC_INLINE = re.compile(r"\{@(?:(?:code|literal)\s+([^{}]*)|(?:link|linkplain|value)\s+([^{}\s(]+(?:\([^(){}]*\))?)"
+                             r"(?:\s+([^{}]*))?)\}")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+def _javadoc_inline_text(tag: re.Match[str]) -> str:
+    """What an inline tag shows: its code, else its label, else its reference, a member's as javadoc shows it
+    (``a.b.Type#member(A, B)`` → ``Type.member(A, B)``)."""
+    code, reference, label = tag.groups()
+    if code is not None or label:
+        return (code if code is not None else label).strip()
+    kind, hash_mark, member = reference.partition("#")
+    return f"{kind.rsplit('.', 1)[-1]}.{member}" if hash_mark and kind else member if hash_mark else reference
 
 
 def _java_package_info(root: Path, directory: str) -> tuple[str, str] | None:
@@ -192,7 +204,7 @@ def _java_package_info(root: Path, directory: str) -> tuple[str, str] | None:
         line = line.strip().removeprefix("*").strip()
         if line.startswith("@"):
             break  # block tags: @see, @since …
-        line = _JAVADOC_INLINE.sub(lambda m: (m.group(2) or m.group(1)).strip(), line)
+        line = _JAVADOC_INLINE.sub(_javadoc_inline_text, line)
         if re.match(r"(?i)<p\b", line):
             lines.append("")  # a paragraph begins
         lines.append(_HTML_TAG.sub("", line).strip())

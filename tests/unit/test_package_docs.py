@@ -125,3 +125,15 @@ def test_a_rust_crates_doc_reads_as_plain_text():
 def test_a_rust_crate_doc_purpose_has_no_link_marks(tmp_path):
     write(tmp_path, {"wry/src/lib.rs": "//! The [`wry`] Tauri [`Runtime`].\n//!\n//! More.\n\nmod x;\n"})
     assert package_purpose(tmp_path, "wry") == ("The wry Tauri Runtime.", "wry/src/lib.rs")
+
+
+def test_a_javadoc_link_to_a_member_whose_signature_holds_spaces_reads_whole(tmp_path):
+    """jackson-databind's jsonFormatVisitors read "…exposed via JsonFormatVisitorWrapper) and JsonFormatVisitorWrapper)
+    methods.": a signature's space was taken for the one before a label. A member reads as javadoc shows it, a code
+    span whole."""
+    write(tmp_path, {"visitors/package-info.java": (
+        "/**\n * Exposed via\n * {@link com.example.ObjectMapper#accept(Class, VisitorWrapper)}\n * and\n"
+        " * {@link #accept(JavaType, VisitorWrapper)} methods, as {@code x + y} is.\n */\npackage com.example.visitors;\n")})
+    assert package_purpose(tmp_path, "visitors") == (
+        "Exposed via ObjectMapper.accept(Class, VisitorWrapper) and accept(JavaType, VisitorWrapper) methods, as x + y is.",
+        "visitors/package-info.java")
