@@ -159,6 +159,27 @@ def test_first_paragraph_skips_front_matter_headings_and_code():
     assert first_paragraph(contents) == "Each folder builds one example of it."
 
 
+def test_first_paragraph_skips_rows_of_links_reference_definitions_and_html_over_several_lines():
+    """eslint's packages read "Website | Configure ESLint | Rules | … | Mastodon |", a row of links; traefik's docs
+    "[mkdocs]: https://www.mkdocs.org "Mkdocs" …", link reference definitions; fastify's README a tag's attributes
+    and a badge's second line; caddy's "&nbsp;" between its badges."""
+    nav = "# ESLint Configuration\n\n[Website](https://eslint.org) |\n[Rules](https://eslint.org/rules) |\n" \
+          "[Bluesky](https://bsky.app)\n\nContains the [ESLint](https://eslint.org) configuration.\n"
+    assert first_paragraph(nav) == "Contains the ESLint configuration."
+    references = "# Documentation\n\n| Tool | Docs |\n|---|---|\n| mkdocs | [docs][mkdocs] |\n\n" \
+                 '[mkdocs]: https://www.mkdocs.org "Mkdocs"\n[mkdocs-src]: https://github.com/mkdocs/mkdocs\n\n' \
+                 "## Build\n\n```sh\nmkdocs serve\n```\n"
+    assert first_paragraph(references) is None
+    assert first_paragraph("[a]: https://a.example\nThe text [after][a] them.\n") == "The text after them."
+    tag = '<div align="center"> <a href="https://fastify.dev/">\n    <img\n      src="https://x/logo.svg"\n' \
+          '      width="650"\n    />\n  </a>\n</div>\n\nAn efficient server.\n'
+    assert first_paragraph(tag) == "An efficient server."
+    assert first_paragraph("[![Package Manager\nCI](https://x/ci.svg)](https://x/ci)\n\nAn efficient server.\n") == \
+        "An efficient server."
+    assert first_paragraph('<a href="x"><img src="ci.svg"></a>\n&nbsp;\n<a href="y"><img src="go.svg"></a>\n\nA server.\n') == \
+        "A server."
+
+
 # -- paths ---------------------------------------------------------------------------
 
 
@@ -781,6 +802,38 @@ def test_a_readme_whose_prose_sits_under_a_section_gives_way_to_what_the_package
     assert purpose("core") == ("The domain model: orders and prices.", "core/__init__.py")
     assert purpose("web") == ("Shop is a framework for building shops.", "web/README.md")  # the package says nothing
     assert purpose("api") == ("The HTTP routes of the shop.", "api/README.md")  # a lead paragraph
+
+
+def test_a_readmes_title_gives_the_purpose_where_it_says_what_the_component_is(tmp_path):
+    """mypy's mypyc read "For the mypyc README, refer to the mypyc repository." under "mypyc: Mypy to Python C Extension
+    Compiler"; eslint's docs "Install all required dependencies … inside the docs folder:", a section's paragraph under
+    "ESLint Documentation"; mypy's own package had none, the repository's README being skipped although the component
+    is what the repository is named for. A title that is only the name is no purpose."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"compiler/README.md": "compiler: Shop to C Extension Compiler\n=====\n\nFor the README, see [elsewhere](x).\n",
+                 "compiler/a.py": "X = 1\n",
+                 "docs/README.md": "# Shop Documentation\n\n## Install\n\nInstall what the site needs by running:\n\n```\nnpm i\n```\n",
+                 "docs/b.py": "Y = 2\n",
+                 "web/README.md": "# Web\n\n## Run\n\nRun it with:\n\n```\nweb\n```\n", "web/c.py": "Z = 3\n",
+                 "shop/__init__.py": "# no docstring\n", "shop/d.py": "W = 4\n",
+                 "README.md": "<img src=logo.svg>\n\nShop: Static Shops for Python\n=====\n\n## Questions?\n\nAsk us.\n"},
+                message="four folders")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+
+    def purpose(name):
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    assert purpose("compiler") == ("Shop to C Extension Compiler", "compiler/README.md")
+    assert purpose("docs") == ("Shop Documentation", "docs/README.md")
+    assert purpose("web") == (None, None)
+    assert purpose("shop") == ("Static Shops for Python", "README.md")
+    overview = runner.invoke(app, ["explore", "--store", store], env={"COLUMNS": "80"}).stdout
+    assert "Static Shops for Python" in overview and "Shop Documentation" in overview
 
 
 def test_the_reading_lists_people_are_ranked_by_the_files_they_author_not_by_the_components_they_lead(tmp_path):
