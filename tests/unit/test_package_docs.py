@@ -137,3 +137,20 @@ def test_a_javadoc_link_to_a_member_whose_signature_holds_spaces_reads_whole(tmp
     assert package_purpose(tmp_path, "visitors") == (
         "Exposed via ObjectMapper.accept(Class, VisitorWrapper) and accept(JavaType, VisitorWrapper) methods, as x + y is.",
         "visitors/package-info.java")
+
+
+def test_a_javascript_modules_own_doc_comment_in_its_entry_file(tmp_path):
+    """hono's client, jsx and validator had no purpose, while each src/*/index.ts opens with "/** @module The HTTP
+    Client for Hono. */"; a file's own comment (@fileoverview: eslint's lib/rules/index.js "Collects the built-in rules
+    into a map structure…") says what the file does, not what its folder is."""
+    write(tmp_path, {
+        "src/client/index.ts": "/**\n * @module\n * The HTTP client for the shop.\n */\n\nexport { hc } from './client'\n",
+        "src/core/index.js": "// SPDX-License-Identifier: MIT\n/* Copyright the shop. */\n\n/**\n * The domain model of the shop,\n"
+                             " * with its orders.\n *\n * @example\n * new Order()\n * @packageDocumentation\n */\n",
+        "src/rules/index.js": "/**\n * @fileoverview Collects the rules into a map.\n */\n",
+        "src/late/index.ts": "import x from 'x'\n/**\n * @module\n * Comes after code.\n */\n",
+    })
+    assert package_purpose(tmp_path, "src/client") == ("The HTTP client for the shop.", "src/client/index.ts")
+    assert package_purpose(tmp_path, "src/core") == ("The domain model of the shop, with its orders.", "src/core/index.js")
+    assert package_purpose(tmp_path, "src/rules") is None
+    assert package_purpose(tmp_path, "src/late") is None
