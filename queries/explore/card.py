@@ -4,8 +4,9 @@ Its purpose (from the configuration, else the newest decision in force that
 governs it explicitly, else the README of its directory, else the newest
 decision in force inferred to govern it: log4brains' web UI was "We don't want
 the menu scroll position to be changed…", the context of a layout decision,
-where its README says what it is; else what its package says of itself, else, for the
-component named as the repository is, the repository's README), its modules, what it depends on
+where its README says what it is; else what its package says of itself, else what an
+architecture document says of its folder, else, for the component named as the repository is, the repository's
+README), its modules, what it depends on
 and what depends on it, the external packages it uses (the standard library
 apart: ``stdlib`` on the ExternalPackage node, set at ingest; not those only its
 tests or build configurations import beside its code, ``graph.testcode.test_only``), the decisions that
@@ -23,7 +24,6 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import compress
 from operator import attrgetter, or_
 from pathlib import Path
@@ -35,7 +35,7 @@ from cairn.graph.testcode import import_files, mixed_modules, test_only
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import (
-    as_text, component_node, decision_order, decision_summary, person_name, plain_markdown,
+    as_text, commonmark, component_node, decision_order, decision_summary, person_name, plain_markdown,
 )
 from cairn.queries.ownership import gone_people, presence
 
@@ -218,8 +218,9 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
     """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
-    inferred to govern it, else what its package says of itself (``package_docs``), else, for the component named as
-    the repository is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
+    inferred to govern it, else what its package says of itself (``package_docs``), else what the repository's
+    architecture document says of its folder (``architecture_docs``), else, for the component named as the repository
+    is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
     if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
         try:
             checkout = Path(root).resolve() if root else None
@@ -228,7 +229,7 @@ def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any
         if checkout is None:
             return card
         found = (_readme_purpose(checkout, card["paths"]) or _package_purpose(checkout, card["paths"])
-                 or _namesake_purpose(checkout, card))
+                 or _architecture_purpose(checkout, card["paths"]) or _namesake_purpose(checkout, card))
         if found:
             card["description"], card["purpose_source"] = found
     return card
@@ -240,6 +241,16 @@ def _package_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
 
     for directory in _component_dirs(paths):
         found = package_purpose(root, directory)
+        if found:
+            return _shorten(found[0]), found[1]
+    return None
+
+
+def _architecture_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
+    from cairn.queries.explore.architecture_docs import architecture_purpose  # (as ``_package_purpose``)
+
+    for directory in _component_dirs(paths):
+        found = architecture_purpose(root, directory)
         if found:
             return _shorten(found[0]), found[1]
     return None
@@ -540,7 +551,7 @@ def _prose_lines(paragraph: list[str]) -> list[str]:
     bracket, an angle bracket or an ampersand is parsed: without one it holds none of these.)"""
     if not any(mark in line for line in paragraph for mark in "[<&"):
         return paragraph
-    tokens = _commonmark().parse("\n".join(paragraph))
+    tokens = commonmark().parse("\n".join(paragraph))
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "paragraph_open" and opening.map and _words_outside_links(inline.children or []):
             return paragraph[opening.map[0]:]
@@ -557,15 +568,6 @@ def _words_outside_links(children: list[Any]) -> bool:
         elif not depth and token.type in ("text", "code_inline") and re.search(r"\w", token.content):
             return True
     return False
-
-
-@cache
-def _commonmark() -> Any:
-    """The CommonMark parser, made when the first README paragraph with a link is judged (markdown-it-py takes 50 ms
-    to import, which a card whose purpose needs no README does not pay)."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark")
 
 
 def _shorten(text: str) -> str:

@@ -836,6 +836,43 @@ def test_a_readmes_title_gives_the_purpose_where_it_says_what_the_component_is(t
     assert "Static Shops for Python" in overview and "Shop Documentation" in overview
 
 
+def test_an_architecture_document_describes_the_folders_that_say_nothing_themselves(tmp_path):
+    """eslint's lib/linter, lib/rules and lib/rule-tester had no purpose, while its
+    docs/src/contribute/architecture/index.md says what each is ("- `lib/linter/` - this module is the core `Linter`
+    class…"). A file or a sub-folder named there describes that, not the component; a README still comes first."""
+    from fixtures.gitrepo import GitRepo
+
+    document = ("---\ntitle: Architecture\n---\n\nThe key parts:\n\n"
+                "- `bin/shop.js` - the file that runs.\n"
+                "- `lib/cart/` - this module holds the `Cart` class that sums [the prices](x) of an order.\n"
+                "- `lib/pay/stripe/` - the Stripe payments only.\n"
+                "- **`lib/web`**: the routes of the shop.\n"
+                "- `lib/docs/` - not read: the folder's README says it.\n")
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"docs/src/contribute/architecture/index.md": document, "bin/shop.js": "require('../lib/cart')\n",
+                 "lib/cart/cart.js": "module.exports = 1\n", "lib/pay/pay.js": "module.exports = 2\n",
+                 "lib/pay/stripe/s.js": "module.exports = 3\n", "lib/web/web.js": "module.exports = 4\n",
+                 "lib/docs/d.js": "module.exports = 5\n", "lib/docs/README.md": "# Docs\n\nThe help pages of the shop.\n"},
+                message="parts")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["components", "--store", store, "--format", "json"]).stdout)["components"]
+    by_folder = {tuple(c["paths"]): c["name"] for c in listed}
+
+    def purpose(folder):
+        card = json.loads(runner.invoke(app, ["explore", by_folder[(f"{folder}/**",)], "--store", store,
+                                              "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    source = "docs/src/contribute/architecture/index.md"
+    assert purpose("lib/cart") == ("This module holds the Cart class that sums the prices of an order.", source)
+    assert purpose("lib/web") == ("The routes of the shop.", source)
+    assert purpose("lib/pay") == (None, None)
+    assert purpose("bin") == (None, None)
+    assert purpose("lib/docs") == ("The help pages of the shop.", "lib/docs/README.md")
+
+
 def test_the_reading_lists_people_are_ranked_by_the_files_they_author_not_by_the_components_they_lead(tmp_path):
     """commons-lang's third person to ask led only ``external``, one test class: leading a component of one file
     counted as much as leading one of a hundred. Ranked by the files of the scope they are authors of."""
