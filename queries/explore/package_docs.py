@@ -13,7 +13,7 @@ bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package), from 
   ``builder``: "Provides classes to create consistent equals(Object), toString(), hashCode(), and
   compareTo(Object) methods."), its inline tags read as their text (``{@code x}``, ``{@link A#b() label}``), its
   HTML tags dropped, ``<p>`` starting a paragraph, its block tags (``@see``, ``@since``) no prose;
-* a JavaScript or TypeScript package: the ``description`` of its ``package.json``, else the doc comment that
+* a JavaScript or TypeScript package: the ``description`` of its ``package.json`` (not its name again), else the doc comment that
   opens its entry file (``index.ts``, ``index.js``, ``mod.ts``…) when it is the module's own (``@module``, TSDoc's
   ``@packageDocumentation``; hono's ``src/jsx/index.ts``: "JSX for Hono."), its block tags no prose; a Rust crate or
   a Python project without either: the ``description`` of its ``Cargo.toml`` or ``pyproject.toml``.
@@ -220,10 +220,13 @@ def _package_json(root: Path, directory: str) -> tuple[str, str] | None:
     if not text:
         return None
     try:
-        description = json.loads(text).get("description")
+        manifest = json.loads(text)
+        description = manifest.get("description")
     except (ValueError, AttributeError):
         return None  # (or cut at READ_CHARS: a manifest that long says more than what it is for)
-    return (description.strip(), f"{where} description") if isinstance(description, str) and description.strip() else None
+    if not isinstance(description, str) or not description.strip() or description.strip() == manifest.get("name"):
+        return None  # (vue's packages: "description": "@vue/compiler-core", its name again)
+    return description.strip(), f"{where} description"
 
 
 #: The entry files of a JavaScript or TypeScript module, in the order read.

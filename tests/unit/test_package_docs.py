@@ -52,6 +52,8 @@ def test_a_rust_crates_inner_doc_and_manifest_descriptions(tmp_path):
         "crates/cli/Cargo.toml": '[package]\nname = "cli"\ndescription = """The command line\n  front end."""\n',
         "packages/client/package.json": json.dumps({"name": "@x/client", "description": "Talk to the server from a browser."}),
         "packages/broken/package.json": "{not json",
+        # vue's packages: the description is the name again
+        "packages/named/package.json": json.dumps({"name": "@x/named", "description": "@x/named"}),
         "tools/pyproject.toml": '[project]\nname = "tools"\ndescription = "Release and maintenance scripts."\n',
         "package.json": json.dumps({"description": "The whole repository, not one component."}),
     })
@@ -60,6 +62,7 @@ def test_a_rust_crates_inner_doc_and_manifest_descriptions(tmp_path):
     assert package_purpose(tmp_path, "packages/client") == ("Talk to the server from a browser.",
                                                             "packages/client/package.json description")
     assert package_purpose(tmp_path, "packages/broken") is None
+    assert package_purpose(tmp_path, "packages/named") is None
     assert package_purpose(tmp_path, "tools") == ("Release and maintenance scripts.", "tools/pyproject.toml description")
     assert package_purpose(tmp_path, "") is None  # a root manifest describes the repository
 
