@@ -379,8 +379,9 @@ def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_onl
     mypyc repository."), else its lead paragraph; where the first prose sits under a section, what the package says
     of itself, else that section's paragraph unless it introduces what follows (ends with a colon), else a title that
     says more than the name ("ESLint Documentation", over "Install all required dependencies for the documentation
-    site by running the following command inside the docs folder:"). ``lead_only``: the
-    tagline or the lead, never a section's paragraph (the repository's README: caddy's first is a feature's)."""
+    site by running the following command inside the docs folder:"). A README a tool wrote (``_GENERATED``) gives way
+    to what the package says of itself. ``lead_only``: the tagline or the lead, never a section's paragraph (the
+    repository's README: caddy's first is a feature's)."""
     from cairn.queries.explore.package_docs import read_start  # (as ``_package_purpose``)
 
     for readme in README_NAMES:
@@ -388,6 +389,10 @@ def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_onl
         text = read_start(root, where, README_CHARS)
         if text is None or _titled_by_a_side_topic(text, directory or name):
             continue
+        if _GENERATED.match(text):  # uv's 66 crates: "<!-- This file is generated. DO NOT EDIT -->", the same lead in each
+            found = _package_purpose(root, paths)
+            if found:
+                return found
         lead = _first_prose(text)
         tagline = _tagline(lead.title, name)
         if tagline:
@@ -408,6 +413,8 @@ def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_onl
     return None
 
 
+#: a README that opens by saying a tool wrote it (a comment: "generated", "do not edit")
+_GENERATED = re.compile(r"\s*<!--(?=[^>]{0,200}?generated)(?=[^>]{0,200}?do not edit)", re.IGNORECASE)
 #: what parts a title's name from its tagline: "mypyc: Mypy to …", "Foo - a bar", "Foo — a bar"
 _TAGLINE_SEPARATOR = re.compile(r":\s+|\s+[-–—]\s+")
 

@@ -836,6 +836,29 @@ def test_a_readmes_title_gives_the_purpose_where_it_says_what_the_component_is(t
     assert "Static Shops for Python" in overview and "Shop Documentation" in overview
 
 
+def test_a_generated_readme_gives_way_to_what_the_package_says(tmp_path):
+    """uv's 66 crates read "This crate is an internal component of uv.", each README generated ("<!-- This file is
+    generated. DO NOT EDIT -->"), while uv-python's lib.rs says "Find requested Python interpreters and query
+    interpreters for information."; a generated README stays the purpose where the package says nothing."""
+    from fixtures.gitrepo import GitRepo
+
+    generated = "<!-- This file is generated. DO NOT EDIT -->\n\n# {0}\n\nThis package is an internal part of the shop.\n"
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"finder/README.md": generated.format("finder"), "finder/__init__.py": '"""Find the shelves of a shop."""\n',
+                 "finder/a.py": "X = 1\n", "plain/README.md": generated.format("plain"), "plain/__init__.py": "",
+                 "plain/b.py": "import finder\n"}, message="two packages")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+
+    def purpose(name):
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    assert purpose("finder") == ("Find the shelves of a shop.", "finder/__init__.py")
+    assert purpose("plain") == ("This package is an internal part of the shop.", "plain/README.md")
+
+
 def test_an_architecture_document_describes_the_folders_that_say_nothing_themselves(tmp_path):
     """eslint's lib/linter, lib/rules and lib/rule-tester had no purpose, while its
     docs/src/contribute/architecture/index.md says what each is ("- `lib/linter/` - this module is the core `Linter`
