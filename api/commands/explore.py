@@ -129,8 +129,9 @@ def _print_overview(overview: dict[str, Any]) -> None:
              else str(c["truck_factor"]) + ("!" if c["at_risk"] else "")) for c in comps]
     console.print(table(f"{overview['repository']}: {count(len(comps), 'component')} at a glance",
                         [("name", IDENTIFIER), "what it is", ("TF", NUMBER)], rows))
-    notes = ["what it is: the first sentence of its card's purpose (from its README, its package's documentation or a "
-             "decision); `cairn explore NAME` gives the whole card, `cairn reading-list` where to start"]
+    notes = ["what it is: the first sentence of its card's purpose (from its README, its package's documentation, an "
+             "architecture document or a decision); `cairn explore NAME` gives the whole card, `cairn reading-list` "
+             "where to start"]
     if any(c["at_risk"] for c in comps):
         notes.append("TF: truck factor; !: at risk")
     else:

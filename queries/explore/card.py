@@ -4,7 +4,9 @@ Its purpose (from the configuration, else the newest decision in force that
 governs it explicitly, else the README of its directory, else the newest
 decision in force inferred to govern it: log4brains' web UI was "We don't want
 the menu scroll position to be changed…", the context of a layout decision,
-where its README says what it is), its modules, what it depends on
+where its README says what it is; else what its package says of itself, else what an
+architecture document says of its folder, else, for the component named as the repository is, the repository's
+README), its modules, what it depends on
 and what depends on it, the external packages it uses (the standard library
 apart: ``stdlib`` on the ExternalPackage node, set at ingest; not those only its
 tests or build configurations import beside its code, ``graph.testcode.test_only``), the decisions that
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, or_
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
@@ -33,7 +35,7 @@ from cairn.graph.testcode import import_files, mixed_modules, test_only
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import (
-    as_text, component_node, decision_order, decision_summary, person_name, plain_markdown,
+    as_text, commonmark, component_node, decision_order, decision_summary, person_name, plain_markdown,
 )
 from cairn.queries.ownership import gone_people, presence
 
@@ -216,7 +218,9 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
     """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
-    inferred to govern it, else what its package says of itself (``package_docs``; read now, from ``root``)."""
+    inferred to govern it, else what its package says of itself (``package_docs``), else what the repository's
+    architecture document says of its folder (``architecture_docs``), else, for the component named as the repository
+    is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
     if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
         try:
             checkout = Path(root).resolve() if root else None
@@ -224,7 +228,8 @@ def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any
             checkout = None
         if checkout is None:
             return card
-        found = _readme_purpose(checkout, card["paths"]) or _package_purpose(checkout, card["paths"])
+        found = (_readme_purpose(checkout, card["paths"]) or _package_purpose(checkout, card["paths"])
+                 or _architecture_purpose(checkout, card["paths"]) or _namesake_purpose(checkout, card))
         if found:
             card["description"], card["purpose_source"] = found
     return card
@@ -236,6 +241,16 @@ def _package_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
 
     for directory in _component_dirs(paths):
         found = package_purpose(root, directory)
+        if found:
+            return _shorten(found[0]), found[1]
+    return None
+
+
+def _architecture_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
+    from cairn.queries.explore.architecture_docs import architecture_purpose  # (as ``_package_purpose``)
+
+    for directory in _component_dirs(paths):
+        found = architecture_purpose(root, directory)
         if found:
             return _shorten(found[0]), found[1]
     return None
@@ -340,23 +355,87 @@ README_CHARS = 20_000
 
 
 def _readme_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
-    from cairn.queries.explore.package_docs import read_start  # (as ``_package_purpose``)
-
     for directory in _component_dirs(paths):
         if not directory:
             continue  # the repository's own README describes the repository, not the component
-        for name in README_NAMES:
-            text = read_start(root, f"{directory}/{name}", README_CHARS)
-            if text is None:
-                continue
-            if _titled_by_a_side_topic(text, directory):
-                continue
-            paragraph, headings = _first_prose(text)
-            if paragraph:
-                if headings > 1:  # no lead under the title: a section's ("## About Tauri", the same in ten crates)
-                    return _package_purpose(root, paths) or (paragraph, f"{directory}/{name}")
-                return paragraph, f"{directory}/{name}"
+        found = _readme_in(root, directory, directory.rsplit("/", 1)[-1], paths)
+        if found:
+            return found
     return None
+
+
+def _namesake_purpose(root: Path, card: dict[str, Any]) -> tuple[str, str] | None:
+    """The repository's own README for the component named as the repository is (mypy's ``mypy``, whose package has
+    no docstring: the project is what the README describes)."""
+    name = card.get("name")
+    if not name or str(name).lower() != str(card.get("repository") or "").lower():
+        return None
+    return _readme_in(root, "", str(name), card["paths"], lead_only=True)
+
+
+def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_only: bool = False) -> tuple[str, str] | None:
+    """The purpose the README of ``directory`` gives the component ``paths`` whose folder (or self) is called ``name``:
+    the tagline of its title ("mypyc: Mypy to Python C Extension Compiler", over "For the mypyc README, refer to the
+    mypyc repository."), else its lead paragraph; where the first prose sits under a section, what the package says
+    of itself, else that section's paragraph unless it introduces what follows (ends with a colon), else a title that
+    says more than the name ("ESLint Documentation", over "Install all required dependencies for the documentation
+    site by running the following command inside the docs folder:"). A README a tool wrote (``_GENERATED``) gives way
+    to what the package says of itself. ``lead_only``: the tagline or the lead, never a section's paragraph (the
+    repository's README: caddy's first is a feature's)."""
+    from cairn.queries.explore.package_docs import read_start  # (as ``_package_purpose``)
+
+    for readme in README_NAMES:
+        where = f"{directory}/{readme}" if directory else readme
+        text = read_start(root, where, README_CHARS)
+        if text is None or _titled_by_a_side_topic(text, directory or name):
+            continue
+        if _GENERATED.match(text):  # uv's 66 crates: "<!-- This file is generated. DO NOT EDIT -->", the same lead in each
+            found = _package_purpose(root, paths)
+            if found:
+                return found
+        lead = _first_prose(text)
+        tagline = _tagline(lead.title, name)
+        if tagline:
+            return tagline, where
+        if lead.paragraph and lead.headings <= 1:
+            return lead.paragraph, where
+        if lead_only:
+            continue
+        # no lead under the title: a section's paragraph ("## About Tauri", the same in ten crates), or none
+        found = _package_purpose(root, paths)
+        if found:
+            return found
+        # (a section's paragraph that introduces a listing or a command says little alone)
+        if lead.paragraph and not lead.paragraph.endswith(":"):
+            return lead.paragraph, where
+        if lead.title and _names_more_than(lead.title, name):
+            return lead.title, where
+    return None
+
+
+#: a README that opens by saying a tool wrote it (a comment: "generated", "do not edit")
+_GENERATED = re.compile(r"\s*<!--(?=[^>]{0,200}?generated)(?=[^>]{0,200}?do not edit)", re.IGNORECASE)
+#: what parts a title's name from its tagline: "mypyc: Mypy to …", "Foo - a bar", "Foo — a bar"
+_TAGLINE_SEPARATOR = re.compile(r":\s+|\s+[-–—]\s+")
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\W_]", "", text.lower())
+
+
+def _tagline(title: str | None, name: str) -> str | None:
+    """What a README's title says the thing named ``name`` is, when it is "NAME: what it is" (or "NAME - …")."""
+    if not title:
+        return None
+    parts = _TAGLINE_SEPARATOR.split(title, maxsplit=1)
+    if len(parts) == 2 and _squeezed(parts[0]) == _squeezed(name) and len(parts[1].split()) > 1:
+        return parts[1].strip()
+    return None
+
+
+def _names_more_than(title: str, name: str) -> bool:
+    """Whether a title is more than a name: two words or more, not the folder's name spelt apart ("React Router")."""
+    return len(title.split()) > 1 and _squeezed(title) != _squeezed(name)
 
 
 #: how a README line that is no prose begins: a badge, an image, HTML, a reStructuredText directive or comment, a
@@ -365,6 +444,7 @@ _NOT_PROSE = ("[![", "![", "<", ".. ", "|", "+-")
 #: a link alone on its line, a list item or not: a table of contents (webpack's examples/README.md: "1. [Aggressive
 #: Merging](#aggressive-merging)", its purpose "1. Aggressive Merging 2. Chunk 3. Code Splitted …") or an index
 _CONTENTS_ITEM = re.compile(r"(?:(?:[-*+]|\d+[.)])[ \t]+)?\[[^\]]*\]\([^)]*\)[ \t]*")
+_HTML_TAG = re.compile(r"<[^<>]*>")
 #: a heading's underline or overline (reStructuredText, Markdown's setext) or a thematic break
 _RULE = re.compile(r"[=\-~^*#]{3,}")
 
@@ -398,12 +478,21 @@ def _underlines(rule: str, paragraph: list[str]) -> bool:
 
 
 def first_paragraph(markdown: str) -> str | None:
-    """The first prose paragraph of a README: no headings, badges, tables, front matter or code."""
-    return _first_prose(markdown)[0]
+    """The first prose paragraph of a README: no headings, badges, tables, front matter, code, link reference
+    definitions or rows of links."""
+    return _first_prose(markdown).paragraph
 
 
-def _first_prose(markdown: str) -> tuple[str | None, int]:
-    """``first_paragraph`` and how many headings come before it (its title and the sections it sits in)."""
+class _Lead(NamedTuple):
+    """What the start of a README says: its first prose paragraph, how many headings come before it (its title and
+    the sections it sits in), and its title (the first heading, when it comes before any prose)."""
+
+    paragraph: str | None
+    headings: int
+    title: str | None
+
+
+def _first_prose(markdown: str) -> _Lead:
     lines = markdown.replace("\r\n", "\n").split("\n")
     if lines and lines[0].strip() == "---":  # YAML front matter
         end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
@@ -411,30 +500,81 @@ def _first_prose(markdown: str) -> tuple[str | None, int]:
     paragraph: list[str] = []
     in_code = False
     headings = 0
+    title = None
+    closer = None
     for line in lines:
         stripped = line.strip()
+        if closer:  # the rest of an HTML tag or a badge over several lines (fastify's '<img\n src="…"\n />')
+            closer = None if closer in stripped else closer
+            continue
         if stripped.startswith(("```", "~~~")):
             in_code = not in_code
-            if paragraph:
+            if paragraph and (paragraph := _prose_lines(paragraph)):
                 break
             continue
         if in_code:
             continue
+        closer = _unclosed(stripped)
         heading = stripped.startswith("#") or _RULE.fullmatch(stripped)
         if heading and paragraph and _underlines(stripped, paragraph):
+            if not headings:
+                title = " ".join(paragraph)
             paragraph = []  # the lines above were a title (etcd's "etcdctl" over "========")
             headings += 1
             continue
-        headings += stripped.startswith("#")
+        if stripped.startswith("#"):
+            if not headings:
+                title = stripped.strip("#").strip()
+            headings += 1
         badge = stripped.startswith(_NOT_PROSE) or _CONTENTS_ITEM.fullmatch(stripped) is not None
         if not stripped or heading or badge:
-            if paragraph:
+            if paragraph and (paragraph := _prose_lines(paragraph)):
                 break
             continue
         paragraph.append(stripped.lstrip("> ") if stripped.startswith(">") else stripped)  # a quote's text
+    if paragraph:
+        paragraph = _prose_lines(paragraph)
+    title = plain_markdown(_HTML_TAG.sub("", title)).strip() or None if title else None
     if not paragraph:
-        return None, headings
-    return _shorten(plain_markdown(" ".join(paragraph))), headings
+        return _Lead(None, headings, title)
+    return _Lead(_shorten(plain_markdown(" ".join(paragraph))), headings, title)
+
+
+def _unclosed(line: str) -> str | None:
+    """What ends an HTML tag or a badge that a README line opens and leaves open (">", "]("), else None: fastify's
+    "[![Package Manager" goes on with "CI](https://…/badge.svg)](…)"."""
+    if line.startswith("<") and ">" not in line[line.rfind("<"):]:
+        return ">"
+    if line.startswith(("[![", "![")) and "](" not in line:
+        return "]("
+    return None
+
+
+def _prose_lines(paragraph: list[str]) -> list[str]:
+    """The lines of a README's paragraph from where it reads as prose, by CommonMark (markdown-it-py): not link
+    reference definitions (traefik's docs/readme.md: "[mkdocs]: https://www.mkdocs.org "Mkdocs" …"), nor a row of
+    links with no word outside them (eslint's packages: "[Website](…) | [Rules](…) | … | [Mastodon](…)"); none
+    nor HTML and entities alone (caddy's "&nbsp;" between badges); none when it never does. (Only a paragraph with a
+    bracket, an angle bracket or an ampersand is parsed: without one it holds none of these.)"""
+    if not any(mark in line for line in paragraph for mark in "[<&"):
+        return paragraph
+    tokens = commonmark().parse("\n".join(paragraph))
+    for opening, inline in zip(tokens, tokens[1:]):
+        if opening.type == "paragraph_open" and opening.map and _words_outside_links(inline.children or []):
+            return paragraph[opening.map[0]:]
+    return []
+
+
+def _words_outside_links(children: list[Any]) -> bool:
+    depth = 0
+    for token in children:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+        elif not depth and token.type in ("text", "code_inline") and re.search(r"\w", token.content):
+            return True
+    return False
 
 
 def _shorten(text: str) -> str:

@@ -1,11 +1,12 @@
 """What the exploration queries share: unknown names with suggestions, decisions as rows, dates as text, Markdown
-as plain text, a purpose's first sentence."""
+as plain text (and its CommonMark parser), a purpose's first sentence."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -67,6 +68,15 @@ def negated(text: str) -> tuple:
 
 _LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])|\[(`[^`\]]+`)\]")
 _EMPHASIS = re.compile(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}")
+
+
+@cache
+def commonmark() -> Any:
+    """The CommonMark parser (markdown-it-py), made when first asked for: it takes 50 ms to import, which a card whose
+    purpose needs no README does not pay."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def plain_markdown(text: str) -> str:

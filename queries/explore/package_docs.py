@@ -13,8 +13,10 @@ bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package), from 
   ``builder``: "Provides classes to create consistent equals(Object), toString(), hashCode(), and
   compareTo(Object) methods."), its inline tags read as their text (``{@code x}``, ``{@link A#b() label}``), its
   HTML tags dropped, ``<p>`` starting a paragraph, its block tags (``@see``, ``@since``) no prose;
-* a JavaScript or TypeScript package: the ``description`` of its ``package.json``; a Rust crate or a Python
-  project without either: the ``description`` of its ``Cargo.toml`` or ``pyproject.toml``.
+* a JavaScript or TypeScript package: the ``description`` of its ``package.json`` (not its name again), else the doc comment that
+  opens its entry file (``index.ts``, ``index.js``, ``mod.ts``…) when it is the module's own (``@module``, TSDoc's
+  ``@packageDocumentation``; hono's ``src/jsx/index.ts``: "JSX for Hono."), its block tags no prose; a Rust crate or
+  a Python project without either: the ``description`` of its ``Cargo.toml`` or ``pyproject.toml``.
 
 The first paragraph that reads as prose is kept (``_first_paragraph``). Where a folder holds several, the order above; the repository's root folder is read
 for its package's own comment only (a root manifest or README describes the repository, not one component).
@@ -46,7 +48,7 @@ _GO_PACKAGE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
 def package_purpose(root: Path, directory: str) -> tuple[str, str] | None:
     """(the first paragraph of what the package in ``directory`` says of itself, the file it is from), or None."""
     readers = (_python_docstring, _go_package_comment, _rust_crate_doc) if directory == "" else (
-        _python_docstring, _go_package_comment, _rust_crate_doc, _java_package_info, _package_json,
+        _python_docstring, _go_package_comment, _rust_crate_doc, _java_package_info, _package_json, _module_doc,
         _manifest_description)
     for read in readers:
         found = read(root, directory)
@@ -172,10 +174,22 @@ def _rust_crate_doc(root: Path, directory: str) -> tuple[str, str] | None:
     return None
 
 
-#: Javadoc's inline tags, read as the text they show: ``{@code x}`` → x, ``{@link A#b() label}`` → label,
-#: ``{@link A#b()}`` → A#b()
-_JAVADOC_INLINE = re.compile(r"\{@(?:code|literal|link|linkplain|value)\s+([^{}\s]+)(?:\s+([^{}]*))?\}")
+#: Javadoc's inline tags, read as the text they show: ``{@code x + y}`` → x + y, ``{@link A#b() label}`` → label,
+#: ``{@link a.A#b()}`` → A.b() (``_javadoc_inline_text``), a signature whole though it holds a space (jackson-databind's
+#: ``{@link ObjectMapper#acceptJsonFormatVisitor(Class, JsonFormatVisitorWrapper)}`` read "JsonFormatVisitorWrapper)")
+_JAVADOC_INLINE = re.compile(r"\{@(?:(?:code|literal)\s+([^{}]*)|(?:link|linkplain|value)\s+([^{}\s(]+(?:\([^(){}]*\))?)"
+                             r"(?:\s+([^{}]*))?)\}")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+def _javadoc_inline_text(tag: re.Match[str]) -> str:
+    """What an inline tag shows: its code, else its label, else its reference, a member's as javadoc shows it
+    (``a.b.Type#member(A, B)`` → ``Type.member(A, B)``)."""
+    code, reference, label = tag.groups()
+    if code is not None or label:
+        return (code if code is not None else label).strip()
+    kind, hash_mark, member = reference.partition("#")
+    return f"{kind.rsplit('.', 1)[-1]}.{member}" if hash_mark and kind else member if hash_mark else reference
 
 
 def _java_package_info(root: Path, directory: str) -> tuple[str, str] | None:
@@ -192,7 +206,7 @@ def _java_package_info(root: Path, directory: str) -> tuple[str, str] | None:
         line = line.strip().removeprefix("*").strip()
         if line.startswith("@"):
             break  # block tags: @see, @since …
-        line = _JAVADOC_INLINE.sub(lambda m: (m.group(2) or m.group(1)).strip(), line)
+        line = _JAVADOC_INLINE.sub(_javadoc_inline_text, line)
         if re.match(r"(?i)<p\b", line):
             lines.append("")  # a paragraph begins
         lines.append(_HTML_TAG.sub("", line).strip())
@@ -206,10 +220,62 @@ def _package_json(root: Path, directory: str) -> tuple[str, str] | None:
     if not text:
         return None
     try:
-        description = json.loads(text).get("description")
+        manifest = json.loads(text)
+        description = manifest.get("description")
     except (ValueError, AttributeError):
         return None  # (or cut at READ_CHARS: a manifest that long says more than what it is for)
-    return (description.strip(), f"{where} description") if isinstance(description, str) and description.strip() else None
+    if not isinstance(description, str) or not description.strip() or description.strip() == manifest.get("name"):
+        return None  # (vue's packages: "description": "@vue/compiler-core", its name again)
+    return description.strip(), f"{where} description"
+
+
+#: The entry files of a JavaScript or TypeScript module, in the order read.
+ENTRY_FILES = ("index.ts", "index.tsx", "index.js", "index.mjs", "mod.ts")
+#: The tags that make a doc comment the module's own (JSDoc's and JSR's ``@module``, TSDoc's ``@packageDocumentation``).
+_MODULE_TAGS = ("@module", "@packageDocumentation")
+
+
+def _module_doc(root: Path, directory: str) -> tuple[str, str] | None:
+    for name in ENTRY_FILES:
+        where = _joined(directory, name)
+        comment = _leading_doc_comment(read_start(root, where) or "")
+        if comment is None:
+            continue
+        lines = [line.strip().removeprefix("*").removeprefix(" ").rstrip() for line in comment.splitlines()]
+        if not any(line.startswith(_MODULE_TAGS) for line in lines):
+            continue  # a file's own comment (``@fileoverview``) says what the file does, not its folder
+        text = []
+        for line in lines:
+            if line.startswith(_MODULE_TAGS):
+                continue
+            if line.startswith("@"):
+                break  # the other block tags: @example, @see …
+            text.append(line)
+        paragraph = _first_paragraph([line for line in text if not line.startswith(("#", "```"))])
+        if paragraph:
+            return plain_markdown(paragraph), where
+    return None
+
+
+def _leading_doc_comment(text: str) -> str | None:
+    """The inside of the doc comment (``/** … */``) that opens a file, after blank lines, line comments and plain
+    block comments (a licence), else None."""
+    at = 0
+    while True:
+        while at < len(text) and (text[at].isspace() or text[at] == "\ufeff"):
+            at += 1
+        if text.startswith("/**", at) and not text.startswith("/**/", at):
+            end = text.find("*/", at + 3)
+            return text[at + 3:end] if end >= 0 else None
+        if text.startswith("//", at):
+            at = text.find("\n", at)
+        elif text.startswith("/*", at):
+            at = text.find("*/", at + 2)
+            at = at + 2 if at >= 0 else -1
+        else:
+            return None
+        if at < 0:
+            return None
 
 
 def _manifest_description(root: Path, directory: str) -> tuple[str, str] | None:

@@ -159,6 +159,27 @@ def test_first_paragraph_skips_front_matter_headings_and_code():
     assert first_paragraph(contents) == "Each folder builds one example of it."
 
 
+def test_first_paragraph_skips_rows_of_links_reference_definitions_and_html_over_several_lines():
+    """eslint's packages read "Website | Configure ESLint | Rules | … | Mastodon |", a row of links; traefik's docs
+    "[mkdocs]: https://www.mkdocs.org "Mkdocs" …", link reference definitions; fastify's README a tag's attributes
+    and a badge's second line; caddy's "&nbsp;" between its badges."""
+    nav = "# ESLint Configuration\n\n[Website](https://eslint.org) |\n[Rules](https://eslint.org/rules) |\n" \
+          "[Bluesky](https://bsky.app)\n\nContains the [ESLint](https://eslint.org) configuration.\n"
+    assert first_paragraph(nav) == "Contains the ESLint configuration."
+    references = "# Documentation\n\n| Tool | Docs |\n|---|---|\n| mkdocs | [docs][mkdocs] |\n\n" \
+                 '[mkdocs]: https://www.mkdocs.org "Mkdocs"\n[mkdocs-src]: https://github.com/mkdocs/mkdocs\n\n' \
+                 "## Build\n\n```sh\nmkdocs serve\n```\n"
+    assert first_paragraph(references) is None
+    assert first_paragraph("[a]: https://a.example\nThe text [after][a] them.\n") == "The text after them."
+    tag = '<div align="center"> <a href="https://fastify.dev/">\n    <img\n      src="https://x/logo.svg"\n' \
+          '      width="650"\n    />\n  </a>\n</div>\n\nAn efficient server.\n'
+    assert first_paragraph(tag) == "An efficient server."
+    assert first_paragraph("[![Package Manager\nCI](https://x/ci.svg)](https://x/ci)\n\nAn efficient server.\n") == \
+        "An efficient server."
+    assert first_paragraph('<a href="x"><img src="ci.svg"></a>\n&nbsp;\n<a href="y"><img src="go.svg"></a>\n\nA server.\n') == \
+        "A server."
+
+
 # -- paths ---------------------------------------------------------------------------
 
 
@@ -781,6 +802,98 @@ def test_a_readme_whose_prose_sits_under_a_section_gives_way_to_what_the_package
     assert purpose("core") == ("The domain model: orders and prices.", "core/__init__.py")
     assert purpose("web") == ("Shop is a framework for building shops.", "web/README.md")  # the package says nothing
     assert purpose("api") == ("The HTTP routes of the shop.", "api/README.md")  # a lead paragraph
+
+
+def test_a_readmes_title_gives_the_purpose_where_it_says_what_the_component_is(tmp_path):
+    """mypy's mypyc read "For the mypyc README, refer to the mypyc repository." under "mypyc: Mypy to Python C Extension
+    Compiler"; eslint's docs "Install all required dependencies … inside the docs folder:", a section's paragraph under
+    "ESLint Documentation"; mypy's own package had none, the repository's README being skipped although the component
+    is what the repository is named for. A title that is only the name is no purpose."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"compiler/README.md": "compiler: Shop to C Extension Compiler\n=====\n\nFor the README, see [elsewhere](x).\n",
+                 "compiler/a.py": "X = 1\n",
+                 "docs/README.md": "# Shop Documentation\n\n## Install\n\nInstall what the site needs by running:\n\n```\nnpm i\n```\n",
+                 "docs/b.py": "Y = 2\n",
+                 "web/README.md": "# Web\n\n## Run\n\nRun it with:\n\n```\nweb\n```\n", "web/c.py": "Z = 3\n",
+                 "shop/__init__.py": "# no docstring\n", "shop/d.py": "W = 4\n",
+                 "README.md": "<img src=logo.svg>\n\nShop: Static Shops for Python\n=====\n\n## Questions?\n\nAsk us.\n"},
+                message="four folders")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+
+    def purpose(name):
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    assert purpose("compiler") == ("Shop to C Extension Compiler", "compiler/README.md")
+    assert purpose("docs") == ("Shop Documentation", "docs/README.md")
+    assert purpose("web") == (None, None)
+    assert purpose("shop") == ("Static Shops for Python", "README.md")
+    overview = runner.invoke(app, ["explore", "--store", store], env={"COLUMNS": "80"}).stdout
+    assert "Static Shops for Python" in overview and "Shop Documentation" in overview
+
+
+def test_a_generated_readme_gives_way_to_what_the_package_says(tmp_path):
+    """uv's 66 crates read "This crate is an internal component of uv.", each README generated ("<!-- This file is
+    generated. DO NOT EDIT -->"), while uv-python's lib.rs says "Find requested Python interpreters and query
+    interpreters for information."; a generated README stays the purpose where the package says nothing."""
+    from fixtures.gitrepo import GitRepo
+
+    generated = "<!-- This file is generated. DO NOT EDIT -->\n\n# {0}\n\nThis package is an internal part of the shop.\n"
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"finder/README.md": generated.format("finder"), "finder/__init__.py": '"""Find the shelves of a shop."""\n',
+                 "finder/a.py": "X = 1\n", "plain/README.md": generated.format("plain"), "plain/__init__.py": "",
+                 "plain/b.py": "import finder\n"}, message="two packages")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+
+    def purpose(name):
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    assert purpose("finder") == ("Find the shelves of a shop.", "finder/__init__.py")
+    assert purpose("plain") == ("This package is an internal part of the shop.", "plain/README.md")
+
+
+def test_an_architecture_document_describes_the_folders_that_say_nothing_themselves(tmp_path):
+    """eslint's lib/linter, lib/rules and lib/rule-tester had no purpose, while its
+    docs/src/contribute/architecture/index.md says what each is ("- `lib/linter/` - this module is the core `Linter`
+    class…"). A file or a sub-folder named there describes that, not the component; a README still comes first."""
+    from fixtures.gitrepo import GitRepo
+
+    document = ("---\ntitle: Architecture\n---\n\nThe key parts:\n\n"
+                "- `bin/shop.js` - the file that runs.\n"
+                "- `lib/cart/` - this module holds the `Cart` class that sums [the prices](x) of an order.\n"
+                "- `lib/pay/stripe/` - the Stripe payments only.\n"
+                "- **`lib/web`**: the routes of the shop.\n"
+                "- `lib/docs/` - not read: the folder's README says it.\n")
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"docs/src/contribute/architecture/index.md": document, "bin/shop.js": "require('../lib/cart')\n",
+                 "lib/cart/cart.js": "module.exports = 1\n", "lib/pay/pay.js": "module.exports = 2\n",
+                 "lib/pay/stripe/s.js": "module.exports = 3\n", "lib/web/web.js": "module.exports = 4\n",
+                 "lib/docs/d.js": "module.exports = 5\n", "lib/docs/README.md": "# Docs\n\nThe help pages of the shop.\n"},
+                message="parts")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["components", "--store", store, "--format", "json"]).stdout)["components"]
+    by_folder = {tuple(c["paths"]): c["name"] for c in listed}
+
+    def purpose(folder):
+        card = json.loads(runner.invoke(app, ["explore", by_folder[(f"{folder}/**",)], "--store", store,
+                                              "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    source = "docs/src/contribute/architecture/index.md"
+    assert purpose("lib/cart") == ("This module holds the Cart class that sums the prices of an order.", source)
+    assert purpose("lib/web") == ("The routes of the shop.", source)
+    assert purpose("lib/pay") == (None, None)
+    assert purpose("bin") == (None, None)
+    assert purpose("lib/docs") == ("The help pages of the shop.", "lib/docs/README.md")
 
 
 def test_the_reading_lists_people_are_ranked_by_the_files_they_author_not_by_the_components_they_lead(tmp_path):

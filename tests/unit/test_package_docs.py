@@ -52,6 +52,8 @@ def test_a_rust_crates_inner_doc_and_manifest_descriptions(tmp_path):
         "crates/cli/Cargo.toml": '[package]\nname = "cli"\ndescription = """The command line\n  front end."""\n',
         "packages/client/package.json": json.dumps({"name": "@x/client", "description": "Talk to the server from a browser."}),
         "packages/broken/package.json": "{not json",
+        # vue's packages: the description is the name again
+        "packages/named/package.json": json.dumps({"name": "@x/named", "description": "@x/named"}),
         "tools/pyproject.toml": '[project]\nname = "tools"\ndescription = "Release and maintenance scripts."\n',
         "package.json": json.dumps({"description": "The whole repository, not one component."}),
     })
@@ -60,6 +62,7 @@ def test_a_rust_crates_inner_doc_and_manifest_descriptions(tmp_path):
     assert package_purpose(tmp_path, "packages/client") == ("Talk to the server from a browser.",
                                                             "packages/client/package.json description")
     assert package_purpose(tmp_path, "packages/broken") is None
+    assert package_purpose(tmp_path, "packages/named") is None
     assert package_purpose(tmp_path, "tools") == ("Release and maintenance scripts.", "tools/pyproject.toml description")
     assert package_purpose(tmp_path, "") is None  # a root manifest describes the repository
 
@@ -125,3 +128,32 @@ def test_a_rust_crates_doc_reads_as_plain_text():
 def test_a_rust_crate_doc_purpose_has_no_link_marks(tmp_path):
     write(tmp_path, {"wry/src/lib.rs": "//! The [`wry`] Tauri [`Runtime`].\n//!\n//! More.\n\nmod x;\n"})
     assert package_purpose(tmp_path, "wry") == ("The wry Tauri Runtime.", "wry/src/lib.rs")
+
+
+def test_a_javadoc_link_to_a_member_whose_signature_holds_spaces_reads_whole(tmp_path):
+    """jackson-databind's jsonFormatVisitors read "…exposed via JsonFormatVisitorWrapper) and JsonFormatVisitorWrapper)
+    methods.": a signature's space was taken for the one before a label. A member reads as javadoc shows it, a code
+    span whole."""
+    write(tmp_path, {"visitors/package-info.java": (
+        "/**\n * Exposed via\n * {@link com.example.ObjectMapper#accept(Class, VisitorWrapper)}\n * and\n"
+        " * {@link #accept(JavaType, VisitorWrapper)} methods, as {@code x + y} is.\n */\npackage com.example.visitors;\n")})
+    assert package_purpose(tmp_path, "visitors") == (
+        "Exposed via ObjectMapper.accept(Class, VisitorWrapper) and accept(JavaType, VisitorWrapper) methods, as x + y is.",
+        "visitors/package-info.java")
+
+
+def test_a_javascript_modules_own_doc_comment_in_its_entry_file(tmp_path):
+    """hono's client, jsx and validator had no purpose, while each src/*/index.ts opens with "/** @module The HTTP
+    Client for Hono. */"; a file's own comment (@fileoverview: eslint's lib/rules/index.js "Collects the built-in rules
+    into a map structure…") says what the file does, not what its folder is."""
+    write(tmp_path, {
+        "src/client/index.ts": "/**\n * @module\n * The HTTP client for the shop.\n */\n\nexport { hc } from './client'\n",
+        "src/core/index.js": "// SPDX-License-Identifier: MIT\n/* Copyright the shop. */\n\n/**\n * The domain model of the shop,\n"
+                             " * with its orders.\n *\n * @example\n * new Order()\n * @packageDocumentation\n */\n",
+        "src/rules/index.js": "/**\n * @fileoverview Collects the rules into a map.\n */\n",
+        "src/late/index.ts": "import x from 'x'\n/**\n * @module\n * Comes after code.\n */\n",
+    })
+    assert package_purpose(tmp_path, "src/client") == ("The HTTP client for the shop.", "src/client/index.ts")
+    assert package_purpose(tmp_path, "src/core") == ("The domain model of the shop, with its orders.", "src/core/index.js")
+    assert package_purpose(tmp_path, "src/rules") is None
+    assert package_purpose(tmp_path, "src/late") is None
