@@ -75,7 +75,11 @@ and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are left
 out of the layout: a build module's folder, then the package path decides, so
 retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
 parts though their classes share the package ``retrofit2``, and ``owner``
-holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``;
+holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``,
+while the packages only a module's test source sets hold (``src/test/``,
+``src/test-jdk17/``, ``src/testFixtures/`` …: jackson-databind's ``convert``,
+``objectid``, ``tofix``) are its tests, one component ``tests`` of those source
+sets (``<module>.tests`` when the name is taken);
 a package path's first folder (``org/``, ``com/`` …: ``NAMESPACE_ROOTS``) is
 looked through as a container is, whatever share of the code it holds
 (Spring Petclinic's ``org/springframework/samples/petclinic/{owner,vet,…}``
@@ -339,6 +343,13 @@ ROOT_SHARE = 0.1  # files directly at the top form a component when they are at 
 #: modules/ and caddyconfig/. A root's doc.go, main.go, tools.go, a Makefile or a linter's configuration are not.
 MIN_ROOT_PACKAGE_FILES = MIN_INTERNAL_PACKAGE_FILES
 
+#: A source set of tests (the name between ``src/`` and ``java/``): Maven's and Gradle's ``test``, a JDK's own
+#: (jackson-databind's ``test-jdk17``), Gradle's ``testFixtures`` and ``integrationTest``, Kotlin Multiplatform's
+#: ``jvmTest`` and ``commonTest``.
+TEST_SOURCE_SET = re.compile(r"^test(?:$|[-_A-Z0-9])|[a-z0-9](?:Test|Tests)$|^it$")
+#: The name of the component of a build module's test-only packages (``_tests_of_modules``).
+TESTS = "tests"
+
 #: Where a file's logical folders came from: how many of them are the build module's (the folders before its source
 #: set; all of them for a file in no source set), and the source set (``src/main/java/``, or "").
 Origin = tuple[int, str]
@@ -551,18 +562,58 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         origins_in.setdefault(tuple(d), set()).add(origin)
         for i in range(len(d) + 1):
             origins_below.setdefault(tuple(d[:i]), set()).add(origin)
-    defs = []
-    for name in sorted(groups):
+    patterns: dict[str, list[str]] = {}
+    tests_of: dict[tuple[str, ...], set[str]] = {}  # a build module's folders -> its test source sets' patterns
+    for name in groups:
         if name.startswith("."):  # .github, .devcontainer: tooling, not a part of the system
             continue
         parts = groups[name][0]
         if parts[-1] == "*":  # the files directly in that folder
-            folder, tail, origins = parts[:-1], "*", origins_in.get(tuple(parts[:-1]), ())
+            folder, tail, origins = parts[:-1], "*", origins_in.get(tuple(parts[:-1]), set())
         else:
-            folder, tail, origins = parts, "**", origins_below.get(tuple(parts), ())
-        paths = sorted({_physical(folder, origin, tail) for origin in origins}) or ["/".join([*folder, tail])]
-        defs.append(ComponentDef(name=name, paths=paths, inferred=True))
-    return defs
+            folder, tail, origins = parts, "**", origins_below.get(tuple(parts), set())
+        module = _tests_only_package(folder, origins)
+        if module is None:
+            patterns[name] = sorted({_physical(folder, o, tail) for o in origins}) or ["/".join([*folder, tail])]
+        else:  # its module's test source sets whole: the packages of the code, more specific, keep their tests
+            tests_of.setdefault(module, set()).update("/".join([*module, s.rstrip("/"), "**"]) for _, s in origins)
+    for name, paths in _tests_of_modules(tests_of, patterns, root_name).items():
+        patterns[name] = sorted(paths)
+    return [ComponentDef(name=name, paths=patterns[name], inferred=True) for name in sorted(patterns)]
+
+
+def _tests_only_package(folder: list[str], origins: set[Origin]) -> tuple[str, ...] | None:
+    """The build module (its folders) whose test source sets alone hold the package ``folder`` (a logical folder
+    below the module's) whose files came from ``origins``, or None: jackson-databind's ``src/test/java/…/databind/
+    convert/``, a package of tests with no ``src/main/java/…/convert/`` beside it. (A build module of tests,
+    okhttp's ``okhttp-hpacktests/``, is a part named by its maintainers, not a package.)"""
+    modules = {module_len for module_len, _ in origins}
+    if len(modules) != 1 or not all(source_set and TEST_SOURCE_SET.search(source_set.split("/")[1])
+                                    for _, source_set in origins):
+        return None
+    module_len = next(iter(modules))
+    return tuple(folder[:module_len]) if len(folder) > module_len else None
+
+
+def _tests_of_modules(tests_of: dict[tuple[str, ...], set[str]], taken: dict[str, list[str]],
+                      root_name: str) -> dict[str, set[str]]:
+    """The components of the build modules' test-only packages (``tests_of``: the patterns of the test source sets
+    holding each module's, ``src/test/java/**``, which its files in no other component are in too), beside
+    the components ``taken``: a module's packages of tests are its tests, as a Python project's ``tests/`` is, not
+    parts beside its code (jackson-databind's ``convert``, ``objectid``, ``struct``, ``tofix`` … were 20 of its 40
+    components, "using" the code they test; gson's ``functional``; mockito's ``mockitousage``). The tests of a package
+    stay with it (``src/test/java/…/deser/`` in ``deser``). One module's are ``tests`` (``TESTS``); several modules'
+    or a name taken, ``<module>.tests`` (``<repository>.tests`` for the root module)."""
+    named: dict[str, set[str]] = {}
+    for module, paths in tests_of.items():
+        if len(tests_of) == 1 and TESTS not in taken:
+            name = TESTS
+        else:
+            name = f"{module[-1] if module else root_name}.{TESTS}"
+            if name in taken or name in named:
+                name = ".".join([*module, TESTS])
+        named[name] = paths
+    return named
 
 
 #: Folders whose code is not "the code" of the repository, by their name: the sample projects a JavaScript tool's

@@ -534,3 +534,44 @@ def test_a_large_folder_of_go_packages_is_its_packages_and_a_drawer_of_small_one
     # Python's or JavaScript's folders are not Go packages: no change to their layouts
     python = [p.replace(".go", ".py") for p in go]
     assert {"core", "plugins", "timeout"} <= set(names(python)) and "core/metadata" not in names(python)
+
+
+def test_a_build_modules_packages_of_tests_alone_are_its_tests(tmp_path):
+    # jackson-databind: 20 of its 40 components were packages of tests (convert, objectid, tofix …: src/test/java and
+    # src/test-jdk17/java alone), "using" the code they test; the tests of a package stay with it
+    base = "com/fasterxml/jackson/databind"
+    files = {"pom.xml": "<project/>\n"}
+    for package, count in (("deser", 12), ("ser", 10), ("util", 4)):
+        files |= {f"src/main/java/{base}/{package}/C{i}.java": f"package {package};\n" for i in range(count)}
+        files |= {f"src/test/java/{base}/{package}/C{i}Test.java": f"package {package};\n" for i in range(2)}
+    files |= {f"src/main/java/{base}/Mapper{i}.java": "package databind;\n" for i in range(3)}
+    files |= {f"src/test/java/{base}/MapperTest.java": "package databind;\n"}
+    tests_only = {f"src/test/java/{base}/{package}/T{i}Test.java": "package t;\n"
+                  for package in ("convert", "objectid", "tofix") for i in range(3)}
+    tests_only |= {f"src/test-jdk17/java/{base}/records/R{i}Test.java": "package r;\n" for i in range(3)}
+    tests_only |= {"src/test/java/perf/ManualPerf.java": "package perf;\n"}
+    repo = GitRepo(tmp_path / "jackson-databind")
+    repo.commit({**files, **tests_only}, message="init")
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    components = {node.key: node.get("paths") for node in result.graph.of_label(Label.COMPONENT)}
+    assert sorted(components) == ["databind", "deser", "ser", "tests", "util"]
+    assert components["tests"] == ["src/test-jdk17/java/**", "src/test/java/**"]
+    part_of = {result.graph.nodes[e.source].key: result.graph.nodes[e.target].key
+               for e in result.graph.of_type(Rel.PART_OF) if result.graph.nodes[e.source].label == Label.FILE}
+    assert {part_of[p] for p in tests_only} == {"tests"}
+    assert [part_of[p] for p in (f"src/test/java/{base}/deser/C1Test.java", f"src/test/java/{base}/MapperTest.java",
+                                 f"src/main/java/{base}/util/C1.java")] == ["deser", "databind", "util"]
+    # a module's tests beside a folder named tests are named by their module (mockito's mockito-core/src/test/java/
+    # org/mockitousage/ and src/testFixtures/); a build module of tests is a part by its own name (okhttp's
+    # okhttp-hpacktests/)
+    java = lambda module, sets, packages: [f"{module}src/{s}/java/org/acme/{p}/C{i}.java"
+                                           for s in sets for p in packages for i in range(2)]
+    paths = java("core/", ["main", "test"], ["api", "impl"]) + java("core/", ["test", "testFixtures"], ["usage"])
+    paths += java("hpacktests/", ["test"], ["hpack"]) + ["tests/e2e.py", "tests/conftest.py"]
+    units = build_units([*paths, "core/pom.xml", "hpacktests/pom.xml"])
+    assert {c.name: c.paths for c in infer_components(paths, "acme", units)} == {
+        "api": ["core/src/main/java/org/acme/api/**", "core/src/test/java/org/acme/api/**"],
+        "impl": ["core/src/main/java/org/acme/impl/**", "core/src/test/java/org/acme/impl/**"],
+        "core.tests": ["core/src/test/java/**", "core/src/testFixtures/java/**"], "hpacktests": ["hpacktests/**"],
+        "tests": ["tests/**"]}
+
