@@ -14,7 +14,9 @@ container directory among them, or one that holds most of the code (≥ 70 % of
 the source files outside test, example, documentation and vendored
 directories: sentry-python's ``sentry_sdk`` beside its larger ``tests``; a
 folder is tests by its name or by its files, as celery's ``t/``, most of whose
-files are named ``test_*.py``: ``graph.testcode.test_folders``), is
+files are named ``test_*.py``: ``graph.testcode.test_folders``), or a Python
+distribution's top-level package (an ``__init__.py`` in no package) holding 40 %
+of it (mypy's ``mypyc``: ``irbuild``, ``ir``, ``codegen``, ``lib-rt`` …), is
 split into its own subdirectories (looking through chains of
 single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
 and so is a container directory such a split gives (ibc-go's ``modules/apps``:
@@ -183,6 +185,12 @@ NAMESPACE_ROOTS = frozenset({"org", "com", "net", "io", "dev", "me", "edu", "gov
 #: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; retrofit's website/
 #: (65 %) is no such package (nor pytest's testing/, its tests by their files).
 DOMINANT_SHARE = 0.7
+#: A Python distribution's top-level package (a folder with an ``__init__.py`` in no package) holding this share of the
+#: code or more is split so too, as a large Go module is into its packages (``LARGE_MODULE_SHARE``): its subpackages
+#: are the parts its maintainers name (mypy's ``mypyc``, 57 % of its code beside ``mypy``'s 36 %, is ``mypyc.irbuild``,
+#: ``mypyc.ir``, ``mypyc.codegen``, ``mypyc.transform``, ``lib-rt`` … in its developer guide, not one component of
+#: 301 files). Below it a package is one part (``mypy``; black's ``black``, 39 %).
+LARGE_PACKAGE_SHARE = LARGE_MODULE_SHARE
 
 
 @dataclass
@@ -452,6 +460,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
     code_below: dict[tuple[str, ...], int] | None = None  # (worked out when a directory's share is first asked)
     tested: frozenset[str] = frozenset()  # the folders of tests by their files (``test_folders``), with code_below
     own: frozenset[str] = frozenset()  # the folders named as vendored ones that are the project's, with code_below
+    packages: frozenset[str] | None = None  # the folders of Python packages (``_python_packages``), when first asked
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
@@ -472,7 +481,10 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 tested, own = test_folders(source_paths), first_party_folders(source_paths, units)
                 code_below = _code_below(source_paths, tested, own)
             code = code_below.get((), 0)
-            if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
+            if packages is None:
+                packages = _python_packages(source_paths)
+            share = LARGE_PACKAGE_SHARE if code and _a_top_level_package(top_path, packages) else DOMINANT_SHARE
+            if (code_below.get(tuple(top_path), 0) if code else len(members)) < share * (code or len(dirs)):
                 numbered_only = _numbered_parts(top_path, members, tested, own)
                 large = [] if numbered_only else _large_units(top_path, members, units, tested, own, code_below,
                                                                   source_paths)
@@ -674,6 +686,18 @@ def _a_large_go_module(path: list[str], code_below: dict[tuple[str, ...], int], 
     code = code_below.get((), 0)
     return bool(code) and "/".join(path) in units and code_below.get(tuple(path), 0) >= LARGE_MODULE_SHARE * code \
         and _mostly_go(source_paths, path)
+
+
+def _a_top_level_package(path: list[str], packages: frozenset[str]) -> bool:
+    """Whether the folder ``path`` is a Python distribution's top-level package: one of the ``packages``
+    (``_python_packages``) whose parent is none."""
+    folder = "/".join(path)
+    return folder in packages and folder.rpartition("/")[0] not in packages
+
+
+def _python_packages(source_paths: list[str]) -> frozenset[str]:
+    """The folders among ``source_paths`` holding an ``__init__.py``."""
+    return frozenset(p[:-len("/__init__.py")] for p in source_paths if p.endswith("/__init__.py"))
 
 
 def _small_packages_together(path: list[str], packages: dict[str, list[list[str]]], source_paths: list[str]) -> bool:
