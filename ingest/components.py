@@ -14,7 +14,9 @@ container directory among them, or one that holds most of the code (≥ 70 % of
 the source files outside test, example, documentation and vendored
 directories: sentry-python's ``sentry_sdk`` beside its larger ``tests``; a
 folder is tests by its name or by its files, as celery's ``t/``, most of whose
-files are named ``test_*.py``: ``graph.testcode.test_folders``), is
+files are named ``test_*.py``: ``graph.testcode.test_folders``), or a Python
+distribution's top-level package (an ``__init__.py`` in no package) holding 40 %
+of it (mypy's ``mypyc``: ``irbuild``, ``ir``, ``codegen``, ``lib-rt`` …), is
 split into its own subdirectories (looking through chains of
 single subdirectories), so ``src/shop/{api,core}`` gives ``api`` and ``core``,
 and so is a container directory such a split gives (ibc-go's ``modules/apps``:
@@ -75,7 +77,11 @@ and Gradle source sets (``src/main/java/``, ``src/test/kotlin/`` …) are left
 out of the layout: a build module's folder, then the package path decides, so
 retrofit's modules ``retrofit-adapters/rxjava/`` and ``retrofit-mock/`` are
 parts though their classes share the package ``retrofit2``, and ``owner``
-holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``;
+holds ``src/main/java/…/owner/`` and its tests in ``src/test/java/…/owner/``,
+while the packages only a module's test source sets hold (``src/test/``,
+``src/test-jdk17/``, ``src/testFixtures/`` …: jackson-databind's ``convert``,
+``objectid``, ``tofix``) are its tests, one component ``tests`` of those source
+sets (``<module>.tests`` when the name is taken);
 a package path's first folder (``org/``, ``com/`` …: ``NAMESPACE_ROOTS``) is
 looked through as a container is, whatever share of the code it holds
 (Spring Petclinic's ``org/springframework/samples/petclinic/{owner,vet,…}``
@@ -179,6 +185,12 @@ NAMESPACE_ROOTS = frozenset({"org", "com", "net", "io", "dev", "me", "edu", "gov
 #: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; retrofit's website/
 #: (65 %) is no such package (nor pytest's testing/, its tests by their files).
 DOMINANT_SHARE = 0.7
+#: A Python distribution's top-level package (a folder with an ``__init__.py`` in no package) holding this share of the
+#: code or more is split so too, as a large Go module is into its packages (``LARGE_MODULE_SHARE``): its subpackages
+#: are the parts its maintainers name (mypy's ``mypyc``, 57 % of its code beside ``mypy``'s 36 %, is ``mypyc.irbuild``,
+#: ``mypyc.ir``, ``mypyc.codegen``, ``mypyc.transform``, ``lib-rt`` … in its developer guide, not one component of
+#: 301 files). Below it a package is one part (``mypy``; black's ``black``, 39 %).
+LARGE_PACKAGE_SHARE = LARGE_MODULE_SHARE
 
 
 @dataclass
@@ -339,6 +351,13 @@ ROOT_SHARE = 0.1  # files directly at the top form a component when they are at 
 #: modules/ and caddyconfig/. A root's doc.go, main.go, tools.go, a Makefile or a linter's configuration are not.
 MIN_ROOT_PACKAGE_FILES = MIN_INTERNAL_PACKAGE_FILES
 
+#: A source set of tests (the name between ``src/`` and ``java/``): Maven's and Gradle's ``test``, a JDK's own
+#: (jackson-databind's ``test-jdk17``), Gradle's ``testFixtures`` and ``integrationTest``, Kotlin Multiplatform's
+#: ``jvmTest`` and ``commonTest``.
+TEST_SOURCE_SET = re.compile(r"^test(?:$|[-_A-Z0-9])|[a-z0-9](?:Test|Tests)$|^it$")
+#: The name of the component of a build module's test-only packages (``_tests_of_modules``).
+TESTS = "tests"
+
 #: Where a file's logical folders came from: how many of them are the build module's (the folders before its source
 #: set; all of them for a file in no source set), and the source set (``src/main/java/``, or "").
 Origin = tuple[int, str]
@@ -441,6 +460,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
     code_below: dict[tuple[str, ...], int] | None = None  # (worked out when a directory's share is first asked)
     tested: frozenset[str] = frozenset()  # the folders of tests by their files (``test_folders``), with code_below
     own: frozenset[str] = frozenset()  # the folders named as vendored ones that are the project's, with code_below
+    packages: frozenset[str] | None = None  # the folders of Python packages (``_python_packages``), when first asked
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
@@ -461,7 +481,10 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 tested, own = test_folders(source_paths), first_party_folders(source_paths, units)
                 code_below = _code_below(source_paths, tested, own)
             code = code_below.get((), 0)
-            if (code_below.get(tuple(top_path), 0) if code else len(members)) < DOMINANT_SHARE * (code or len(dirs)):
+            if packages is None:
+                packages = _python_packages(source_paths)
+            share = LARGE_PACKAGE_SHARE if code and _a_top_level_package(top_path, packages) else DOMINANT_SHARE
+            if (code_below.get(tuple(top_path), 0) if code else len(members)) < share * (code or len(dirs)):
                 numbered_only = _numbered_parts(top_path, members, tested, own)
                 large = [] if numbered_only else _large_units(top_path, members, units, tested, own, code_below,
                                                                   source_paths)
@@ -551,18 +574,58 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         origins_in.setdefault(tuple(d), set()).add(origin)
         for i in range(len(d) + 1):
             origins_below.setdefault(tuple(d[:i]), set()).add(origin)
-    defs = []
-    for name in sorted(groups):
+    patterns: dict[str, list[str]] = {}
+    tests_of: dict[tuple[str, ...], set[str]] = {}  # a build module's folders -> its test source sets' patterns
+    for name in groups:
         if name.startswith("."):  # .github, .devcontainer: tooling, not a part of the system
             continue
         parts = groups[name][0]
         if parts[-1] == "*":  # the files directly in that folder
-            folder, tail, origins = parts[:-1], "*", origins_in.get(tuple(parts[:-1]), ())
+            folder, tail, origins = parts[:-1], "*", origins_in.get(tuple(parts[:-1]), set())
         else:
-            folder, tail, origins = parts, "**", origins_below.get(tuple(parts), ())
-        paths = sorted({_physical(folder, origin, tail) for origin in origins}) or ["/".join([*folder, tail])]
-        defs.append(ComponentDef(name=name, paths=paths, inferred=True))
-    return defs
+            folder, tail, origins = parts, "**", origins_below.get(tuple(parts), set())
+        module = _tests_only_package(folder, origins)
+        if module is None:
+            patterns[name] = sorted({_physical(folder, o, tail) for o in origins}) or ["/".join([*folder, tail])]
+        else:  # its module's test source sets whole: the packages of the code, more specific, keep their tests
+            tests_of.setdefault(module, set()).update("/".join([*module, s.rstrip("/"), "**"]) for _, s in origins)
+    for name, paths in _tests_of_modules(tests_of, patterns, root_name).items():
+        patterns[name] = sorted(paths)
+    return [ComponentDef(name=name, paths=patterns[name], inferred=True) for name in sorted(patterns)]
+
+
+def _tests_only_package(folder: list[str], origins: set[Origin]) -> tuple[str, ...] | None:
+    """The build module (its folders) whose test source sets alone hold the package ``folder`` (a logical folder
+    below the module's) whose files came from ``origins``, or None: jackson-databind's ``src/test/java/…/databind/
+    convert/``, a package of tests with no ``src/main/java/…/convert/`` beside it. (A build module of tests,
+    okhttp's ``okhttp-hpacktests/``, is a part named by its maintainers, not a package.)"""
+    modules = {module_len for module_len, _ in origins}
+    if len(modules) != 1 or not all(source_set and TEST_SOURCE_SET.search(source_set.split("/")[1])
+                                    for _, source_set in origins):
+        return None
+    module_len = next(iter(modules))
+    return tuple(folder[:module_len]) if len(folder) > module_len else None
+
+
+def _tests_of_modules(tests_of: dict[tuple[str, ...], set[str]], taken: dict[str, list[str]],
+                      root_name: str) -> dict[str, set[str]]:
+    """The components of the build modules' test-only packages (``tests_of``: the patterns of the test source sets
+    holding each module's, ``src/test/java/**``, which its files in no other component are in too), beside
+    the components ``taken``: a module's packages of tests are its tests, as a Python project's ``tests/`` is, not
+    parts beside its code (jackson-databind's ``convert``, ``objectid``, ``struct``, ``tofix`` … were 20 of its 40
+    components, "using" the code they test; gson's ``functional``; mockito's ``mockitousage``). The tests of a package
+    stay with it (``src/test/java/…/deser/`` in ``deser``). One module's are ``tests`` (``TESTS``); several modules'
+    or a name taken, ``<module>.tests`` (``<repository>.tests`` for the root module)."""
+    named: dict[str, set[str]] = {}
+    for module, paths in tests_of.items():
+        if len(tests_of) == 1 and TESTS not in taken:
+            name = TESTS
+        else:
+            name = f"{module[-1] if module else root_name}.{TESTS}"
+            if name in taken or name in named:
+                name = ".".join([*module, TESTS])
+        named[name] = paths
+    return named
 
 
 #: Folders whose code is not "the code" of the repository, by their name: the sample projects a JavaScript tool's
@@ -623,6 +686,18 @@ def _a_large_go_module(path: list[str], code_below: dict[tuple[str, ...], int], 
     code = code_below.get((), 0)
     return bool(code) and "/".join(path) in units and code_below.get(tuple(path), 0) >= LARGE_MODULE_SHARE * code \
         and _mostly_go(source_paths, path)
+
+
+def _a_top_level_package(path: list[str], packages: frozenset[str]) -> bool:
+    """Whether the folder ``path`` is a Python distribution's top-level package: one of the ``packages``
+    (``_python_packages``) whose parent is none."""
+    folder = "/".join(path)
+    return folder in packages and folder.rpartition("/")[0] not in packages
+
+
+def _python_packages(source_paths: list[str]) -> frozenset[str]:
+    """The folders among ``source_paths`` holding an ``__init__.py``."""
+    return frozenset(p[:-len("/__init__.py")] for p in source_paths if p.endswith("/__init__.py"))
 
 
 def _small_packages_together(path: list[str], packages: dict[str, list[list[str]]], source_paths: list[str]) -> bool:

@@ -207,11 +207,13 @@ def test_inferred_components_look_through_containers_and_single_packages():
     component = ComponentMap(infer_components(retrofit)).component_of
     assert component("retrofit-converters/gson/build.gradle") == "retrofit-converters"
     assert component("src/main/java/Main.java") is None  # (directly in the looked-through prefix)
-    # a package of 70 % of the code is split (wagtail's Django apps beside client/), one of 60 % is not
+    # a folder of 70 % of the code is split (wagtail's Django apps beside client/), one of 60 % is not unless it is a
+    # top-level Python package (40 % is enough: mypy's mypyc/)
     wagtail = [f"wagtail/{app}/{m}.py" for app in ("admin", "images", "snippets") for m in ("models", "views", "forms")]
     wagtail += ["wagtail/__init__.py", "client/src/a.ts", "client/src/b.ts", "client/src/c.ts"]
     assert [n for n, _ in names(wagtail)] == ["admin", "client", "images", "snippets"]
-    assert [n for n, _ in names(wagtail + ["client/src/d.ts", "client/src/e.ts"])] == ["client", "wagtail"]
+    assert [n for n, _ in names(wagtail[:-4] + wagtail[-3:] + ["client/src/d.ts", "client/src/e.ts"])] == [
+        "client", "wagtail"]
     # an end-to-end tests' playground is no part of "most of the code" (vite's 78 playground projects were the
     # components, packages/vite one of them)
     vite = [f"playground/{app}/src/{f}.ts" for app in ("css", "hmr", "ssr") for f in ("main", "a", "b", "c")]
@@ -534,3 +536,67 @@ def test_a_large_folder_of_go_packages_is_its_packages_and_a_drawer_of_small_one
     # Python's or JavaScript's folders are not Go packages: no change to their layouts
     python = [p.replace(".go", ".py") for p in go]
     assert {"core", "plugins", "timeout"} <= set(names(python)) and "core/metadata" not in names(python)
+
+
+def test_a_build_modules_packages_of_tests_alone_are_its_tests(tmp_path):
+    # jackson-databind: 20 of its 40 components were packages of tests (convert, objectid, tofix …: src/test/java and
+    # src/test-jdk17/java alone), "using" the code they test; the tests of a package stay with it
+    base = "com/fasterxml/jackson/databind"
+    files = {"pom.xml": "<project/>\n"}
+    for package, count in (("deser", 12), ("ser", 10), ("util", 4)):
+        files |= {f"src/main/java/{base}/{package}/C{i}.java": f"package {package};\n" for i in range(count)}
+        files |= {f"src/test/java/{base}/{package}/C{i}Test.java": f"package {package};\n" for i in range(2)}
+    files |= {f"src/main/java/{base}/Mapper{i}.java": "package databind;\n" for i in range(3)}
+    files |= {f"src/test/java/{base}/MapperTest.java": "package databind;\n"}
+    tests_only = {f"src/test/java/{base}/{package}/T{i}Test.java": "package t;\n"
+                  for package in ("convert", "objectid", "tofix") for i in range(3)}
+    tests_only |= {f"src/test-jdk17/java/{base}/records/R{i}Test.java": "package r;\n" for i in range(3)}
+    tests_only |= {"src/test/java/perf/ManualPerf.java": "package perf;\n"}
+    repo = GitRepo(tmp_path / "jackson-databind")
+    repo.commit({**files, **tests_only}, message="init")
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    components = {node.key: node.get("paths") for node in result.graph.of_label(Label.COMPONENT)}
+    assert sorted(components) == ["databind", "deser", "ser", "tests", "util"]
+    assert components["tests"] == ["src/test-jdk17/java/**", "src/test/java/**"]
+    part_of = {result.graph.nodes[e.source].key: result.graph.nodes[e.target].key
+               for e in result.graph.of_type(Rel.PART_OF) if result.graph.nodes[e.source].label == Label.FILE}
+    assert {part_of[p] for p in tests_only} == {"tests"}
+    assert [part_of[p] for p in (f"src/test/java/{base}/deser/C1Test.java", f"src/test/java/{base}/MapperTest.java",
+                                 f"src/main/java/{base}/util/C1.java")] == ["deser", "databind", "util"]
+    # a module's tests beside a folder named tests are named by their module (mockito's mockito-core/src/test/java/
+    # org/mockitousage/ and src/testFixtures/); a build module of tests is a part by its own name (okhttp's
+    # okhttp-hpacktests/)
+    java = lambda module, sets, packages: [f"{module}src/{s}/java/org/acme/{p}/C{i}.java"
+                                           for s in sets for p in packages for i in range(2)]
+    paths = java("core/", ["main", "test"], ["api", "impl"]) + java("core/", ["test", "testFixtures"], ["usage"])
+    paths += java("hpacktests/", ["test"], ["hpack"]) + ["tests/e2e.py", "tests/conftest.py"]
+    units = build_units([*paths, "core/pom.xml", "hpacktests/pom.xml"])
+    assert {c.name: c.paths for c in infer_components(paths, "acme", units)} == {
+        "api": ["core/src/main/java/org/acme/api/**", "core/src/test/java/org/acme/api/**"],
+        "impl": ["core/src/main/java/org/acme/impl/**", "core/src/test/java/org/acme/impl/**"],
+        "core.tests": ["core/src/test/java/**", "core/src/testFixtures/java/**"], "hpacktests": ["hpacktests/**"],
+        "tests": ["tests/**"]}
+
+
+def test_a_top_level_python_package_of_most_of_the_code_but_not_70_percent_is_its_subpackages(tmp_path):
+    # mypy: mypyc/ (57 % of the code beside mypy/'s 36 %) was one component of 301 files, though its developer guide
+    # names its parts mypyc.irbuild, mypyc.ir, mypyc.codegen, mypyc.transform and the C runtime lib-rt
+    def package(folder, count):
+        return {f"{folder}/__init__.py": ""} | {f"{folder}/m{i}.py": "x = 1\n" for i in range(count)}
+    mypy = package("mypy", 30) | package("mypy/server", 5) | package("mypy/plugins", 4)
+    mypyc = package("mypyc", 6) | package("mypyc/irbuild", 20) | package("mypyc/ir", 8) | package("mypyc/codegen", 8)
+    mypyc |= {f"mypyc/lib-rt/f{i}.c": "int f(void) { return 0; }\n" for i in range(25)}
+    misc = {f"misc/s{i}.py": "x = 1\n" for i in range(10)}
+    repo = GitRepo(tmp_path / "mypy")
+    repo.commit({**mypy, **mypyc, **misc, "setup.py": "from setuptools import setup\n"}, message="init")
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    components = sorted(node.key for node in result.graph.of_label(Label.COMPONENT))
+    assert components == ["codegen", "ir", "irbuild", "lib-rt", "misc", "mypy", "mypyc"]
+    part_of = {result.graph.nodes[e.source].key: result.graph.nodes[e.target].key
+               for e in result.graph.of_type(Rel.PART_OF) if result.graph.nodes[e.source].label == Label.FILE}
+    assert [part_of[p] for p in ("mypyc/m1.py", "mypyc/irbuild/m1.py", "mypyc/lib-rt/f1.c", "mypy/server/m1.py")] == [
+        "mypyc", "irbuild", "lib-rt", "mypy"]
+    # a package below the share is one part (mypy/ at 36 %), and so is a folder of the same share that is no package
+    names = lambda paths: [c.name for c in infer_components(sorted(paths), "mypy")]
+    assert {"irbuild", "checker"} & set(names({**mypy, **package("mypy/checker", 60), **mypyc, **misc})) == {"checker"}
+    assert "irbuild" not in names(p for p in {**mypy, **mypyc, **misc} if not p.startswith("mypyc/__init__"))
