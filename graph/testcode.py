@@ -76,9 +76,14 @@ _TEST_FILE = re.compile(
 )
 
 
-#: A Gradle test source set of a Kotlin file: ``src/test/``, ``src/jvmTest/``, ``src/commonTest/``, ``src/androidTest/``
-#: (Kotlin Multiplatform names its source sets so; okhttp's tests and their helpers live in ``src/jvmTest/``).
-_KOTLIN_TEST_SOURCE_SET = re.compile(r"(?:^|/)src/[a-z][A-Za-z0-9]*Test/")
+#: A source set of tests, by its name (between ``src/`` and ``java/`` or ``kotlin/``): Maven's and Gradle's ``test``, a
+#: JDK's own (jackson-databind's ``test-jdk17``), Gradle's ``testFixtures`` and ``integrationTest``, Kotlin
+#: Multiplatform's ``jvmTest``, ``commonTest`` and ``androidTest`` (okhttp's tests and their helpers live in
+#: ``src/jvmTest/``), Maven's ``it``.
+TEST_SOURCE_SET = re.compile(r"^test(?:$|[-_A-Z0-9])|[a-z0-9](?:Test|Tests)$|^it$")
+#: A Java or Kotlin file in a test source set (``TEST_SOURCE_SET``) of its build module
+_JVM_TEST_SOURCE_SET = re.compile(r"(?:^|/)src/(?:test[-_A-Z0-9][^/]*|[a-z][A-Za-z0-9]*[a-z0-9]Tests?|it)/")
+_JVM_SOURCES = (".java", ".kt")
 
 #: Cargo's folders of crates that exercise a package's library without being it (besides ``tests/``), and
 #: cargo-fuzz's targets (``fuzz/fuzz_targets/``: tokio-stream's fuzzing "made it depend on" tokio-test).
@@ -96,7 +101,7 @@ def is_test_file(path: str) -> bool:
         return True
     if name.endswith(".rs"):
         return not _RUST_TEST_DIRECTORIES.isdisjoint(directories)
-    return name.endswith(".kt") and _KOTLIN_TEST_SOURCE_SET.search(path) is not None
+    return name.endswith(_JVM_SOURCES) and _JVM_TEST_SOURCE_SET.search(path) is not None
 
 
 def named_as_test(name: str) -> bool:

@@ -104,7 +104,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import pathspec
 
-from cairn.graph.testcode import is_test_directory, is_test_file, test_folders
+from cairn.graph.testcode import TEST_SOURCE_SET, is_test_directory, is_test_file, test_folders
 from cairn.ingest.files import CODE_LANGUAGES
 from cairn.ingest.first_party import first_party_folders
 from cairn.ingest.linguist import counted_language, exclusion
@@ -351,10 +351,6 @@ ROOT_SHARE = 0.1  # files directly at the top form a component when they are at 
 #: modules/ and caddyconfig/. A root's doc.go, main.go, tools.go, a Makefile or a linter's configuration are not.
 MIN_ROOT_PACKAGE_FILES = MIN_INTERNAL_PACKAGE_FILES
 
-#: A source set of tests (the name between ``src/`` and ``java/``): Maven's and Gradle's ``test``, a JDK's own
-#: (jackson-databind's ``test-jdk17``), Gradle's ``testFixtures`` and ``integrationTest``, Kotlin Multiplatform's
-#: ``jvmTest`` and ``commonTest``.
-TEST_SOURCE_SET = re.compile(r"^test(?:$|[-_A-Z0-9])|[a-z0-9](?:Test|Tests)$|^it$")
 #: The name of the component of a build module's test-only packages (``_tests_of_modules``).
 TESTS = "tests"
 

@@ -19,6 +19,9 @@ from cairn.queries.cochange import cochange_findings
     "setupTests.ts", "web/ui/react-app/src/setupTests.ts", "packages/react-query/test-setup.ts", "ui/jest.setup.js",
     "vitest.setup.mts", "x/jest-setup.js", "x/setup-tests.tsx", "x/jest.setup.after-env.js",
     "test-data/unit/lib-stub/builtins.pyi", "mypyc/test-data/fixtures/ir.py",  # mypy's test data, as Go's testdata/
+    # a Java file in a test source set: jackson-databind's test-jdk17 helpers, mockito's testFixtures
+    "src/test-jdk17/java/tools/jackson/databind/records/Helper.java", "mockito-core/src/testFixtures/java/x/Util.java",
+    "src/integrationTest/java/x/Setup.java", "src/it/java/x/Setup.java", "src/androidTest/java/x/Helper.java",
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)
@@ -28,7 +31,7 @@ def test_test_code_by_directory_or_runner_naming(path):
     "pkg/testing.py", "pkg/contest.py", "tsdb/db.go", "src/app.js", "src/latest.js", "src/attest.ts",
     "src/main/java/org/x/Testable.java", "x/Contest.java", "testing/helpers.go", "docs/testing.md",
     "pkg/tests.py", "x/test.go", "src/jvmMain/kotlin/x/Contest.kt",
-    "src/androidTest/java/x/Helper.java",  # (a Java file's classification is as it was before Kotlin)
+    "src/testing/java/x/Helper.java", "src/latest/java/x/Helper.java", "src/commonMain/kotlin/x/Helper.kt",
     "src/benches.rs", "crates/cli/src/examples.rs", "docs/examples/demo.py", "benches/run.go",  # (Cargo's folders only)
     "src/setup.ts", "src/testSetupWizard.ts", "src/setupTestsRunner.go", "src/jest.setup.py",
 ])
