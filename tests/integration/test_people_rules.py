@@ -857,3 +857,14 @@ def test_a_full_name_one_person_goes_by_and_another_bore_at_their_address_makes_
                   row("sbeltran", ["sbeltran", "Sebastian Beltran"], "sb@elsewhere.example")):
         found = likely_duplicates([other, sebastian])
         assert found and "same name 'sebastian beltran'" in found[0]["reasons"], other["name"]
+
+
+def test_a_noreply_address_cut_short_is_that_github_account(tmp_path):
+    # mypy: two "Co-authored-by: Valentin Stanciu <250871+svalentin@users.noreply.github>" made his id and shown address
+    repo = GitRepo(tmp_path / "r")
+    valentin = ("Valentin Stanciu", "250871+svalentin@users.noreply.github.com")
+    repo.commit({"a.txt": "x\n"}, author=valentin)
+    repo.commit({"b.txt": "x\n"}, author=("Jukka", "jukka@example.com"),
+                trailers=["Co-authored-by: Valentin Stanciu <250871+svalentin@users.noreply.github>"])
+    person = next(ph.person for ph in mine_history(repo.root, None).people if ph.person.name == "Valentin Stanciu")
+    assert (person.id, person.logins) == ("github:svalentin", ["svalentin"])
