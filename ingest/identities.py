@@ -142,10 +142,10 @@ local part begins or ends with "robot" (``robot-vector-vector@``), or ends
 in "bot" under a name whose last word is "bot" (``pytest bot
 <pytestbot@gmail.com>``; its tag after a "+" too: ESLint's ``ESLint Bot <nicholas+eslintbot@…>``) is a bot's
 (``_bot_address``), as is an account whose name is its own distinctive login and "Bot" (traefik's "Traefiker Bot",
-``@traefiker``; not "Jeroen Bot" ``@jeroen``: ``calls_itself_a_bot``) and a Jenkins build machine's own account
+``@traefiker``; not "Jeroen Bot" ``@jeroen``: ``_calls_itself_a_bot``) and a Jenkins build machine's own account
 (ESLint's ``Jenkins <jenkins@eslint-03>``, 229 release commits: a host name with no dot; a laptop's
 ``jenkins@Jenkinss-MacBook-Pro.local`` in Express is a person's); anything else is a
-human. Then, over all identities (``bots_by_what_they_share``), a human every part of which is a bot's is a bot: any
+human. Then, over all identities (``_bots_by_what_they_share``), a human every part of which is a bot's is a bot: any
 identity of an account that calls itself a bot, and a full name a bot goes by at an address a bot commits with
 (ESLint's "ESLint Jenkins <eslint@googlegroups.com>": the name of its ``eslint[bot]``, the address of its "GitHub
 Actions Bot"); either alone is not (Argo CD's bot "CI" commits at Michael Crenshaw's address, uv's at Zanie Blue's).
@@ -313,14 +313,16 @@ def _bot_address(name: str, address: str) -> bool:
     """Whether an address is a bot's by its shape: a noreply address of a bot-shaped login (``BOT_LOGIN_RE``), unless
     the name is a person's whose surname ends in "bot" (``Ryan Talbot <…+ryantalbot@…>``) or is the login written
     so that "bot" is no word of it (``ThatsMrTalbot``; ``OpenTelemetry Bot`` is a bot); another address whose
-    local part is a robot's (``BOT_ADDRESS_RE``), or ends in "bot" under a name whose last word is "Bot" or "Robot"
-    (``pytest bot <pytestbot@gmail.com>``, Go's ``Gopher Robot <gobot@golang.org>``; "Jeroen Bot <jeroen@…>" stays a
-    person)."""
+    local part is a robot's (``BOT_ADDRESS_RE``), or it or its ``+`` tag ends in "bot" under a name whose last word is
+    "Bot" or "Robot" (``pytest bot <pytestbot@gmail.com>``, Go's ``Gopher Robot <gobot@golang.org>``, ``ESLint Bot
+    <nicholas+eslintbot@…>``; "Jeroen Bot <jeroen@…>" stays a person); an account that calls itself a bot
+    (``_calls_itself_a_bot``); ``Jenkins <jenkins@HOST>`` on a host with no dot, a build machine's name (ESLint's
+    ``eslint-03``; a laptop's ``….local`` is a person's)."""
     login = noreply_login(address)
     words = fold_name(name).split()
     last = words[-1] if words else ""
     if login:
-        if calls_itself_a_bot(name, login):
+        if _calls_itself_a_bot(name, login):
             return True
         if BOT_LOGIN_RE.match(login) is None:
             return False
@@ -338,7 +340,7 @@ def _bot_address(name: str, address: str) -> bool:
         BOT_LOGIN_RE.match(part) is not None for part in (local, local.partition("+")[2]) if part))
 
 
-def calls_itself_a_bot(name: str, login: str) -> bool:
+def _calls_itself_a_bot(name: str, login: str) -> bool:
     """Whether a GitHub account's name is its own login followed by "Bot" or "Robot", the login distinctive
     (``_distinctive_login``): traefik's "Traefiker Bot" is ``@traefiker``, the account that merges its pull requests;
     a person surnamed Bot whose login is a short first name ("Jeroen Bot", ``@jeroen``) stays a person."""
@@ -708,7 +710,7 @@ def resolve_identities(
     Returns the people and, for each raw identity, the index of its person.
     """
     declared = list(declared)
-    kinds = bots_by_what_they_share(raw, kinds)
+    kinds = _bots_by_what_they_share(raw, kinds)
     parent = list(range(len(raw) + len(declared)))
 
     def find(i: int) -> int:
@@ -927,9 +929,9 @@ def resolve_identities(
     return people, person_of
 
 
-def bots_by_what_they_share(raw: list[tuple[str, str]], kinds: list[str]) -> list[str]:
+def _bots_by_what_they_share(raw: list[tuple[str, str]], kinds: list[str]) -> list[str]:
     """``kinds`` with the humans whose every part is a bot's made bots: an identity of a GitHub account that calls
-    itself a bot (``calls_itself_a_bot``: traefik's ``Co-authored-by: traefiker <…+traefiker@…>`` beside "Traefiker
+    itself a bot (``_calls_itself_a_bot``: traefik's ``Co-authored-by: traefiker <…+traefiker@…>`` beside "Traefiker
     Bot"), or one whose full name a bot goes by and whose address a bot commits with (ESLint's "ESLint Jenkins
     <eslint@googlegroups.com>", 151 release commits: "ESLint Jenkins" is its ``eslint[bot]``'s name, the address its
     "GitHub Actions Bot"'s). Either alone is no evidence: a bot may commit at a person's address (Argo CD's "CI
@@ -940,7 +942,7 @@ def bots_by_what_they_share(raw: list[tuple[str, str]], kinds: list[str]) -> lis
         login = noreply_login(address)
         if kind != BOT:
             continue
-        if login and calls_itself_a_bot(name, login):
+        if login and _calls_itself_a_bot(name, login):
             bot_logins.add(login)
         full = mergeable_name(name)
         if full:
@@ -988,18 +990,21 @@ def _logins_of_initial_and_surname(raw: list[tuple[str, str]], kinds: list[str],
     accounts: dict[tuple[str, str], list[int]] = {}
     for kind, login, index in logins_of:
         accounts.setdefault((kind, login), []).append(index)
+    named_so = [index for index, (name, _) in enumerate(raw) if (kinds[index], name.strip().lower()) in accounts]
+    if not named_so:
+        return []
+    wanted = {(kinds[index], fold_email(raw[index][1])) for index in named_so}
     full_at: dict[tuple[str, str], set[str]] = {}
     for index, (name, email) in enumerate(raw):
-        address = fold_email(email)
-        if names_someone(address) and not noreply_login(address):
-            full_at.setdefault((kinds[index], address), set()).update(_full_names(name, email))
+        key = (kinds[index], fold_email(email))
+        if key in wanted and names_someone(key[1]) and not noreply_login(key[1]):
+            full_at.setdefault(key, set()).update(_full_names(name, email))
     edges = []
-    for index, (name, email) in enumerate(raw):
-        handle = name.strip().lower()
-        address = fold_email(email)
-        if (kinds[index], handle) not in accounts or not _LOGIN_SHAPE.match(handle) or len(handle) < 4:
+    for index in named_so:
+        handle = raw[index][0].strip().lower()
+        if not _LOGIN_SHAPE.match(handle) or len(handle) < 4:
             continue
-        for full in full_at.get((kinds[index], address), ()):
+        for full in full_at.get((kinds[index], fold_email(raw[index][1])), ()):
             words = full.split()
             if len(words) < 2 or handle != words[0][0] + words[-1]:
                 continue

@@ -870,8 +870,9 @@ def test_release_accounts_under_a_persons_shape_of_name_are_bots(tmp_path):
     # its "GitHub Actions Bot"); traefik's "Traefiker Bot" (@traefiker) and the co-author lines of its account
     repo = GitRepo(tmp_path / "r")
     authors = [("ESLint Jenkins", "eslint[bot]@users.noreply.github.com"), ("GitHub Actions Bot", "team@proj.example"),
-               ("ESLint Jenkins", "team@proj.example"), ("Jenkins", "jenkins@build-03"), ("Jenkins", "jenkins@build-03"),
-               ("ESLint Bot", "nick+eslintbot@example.com"), ("Traefiker Bot", "30906710+traefiker@users.noreply.github.com"),
+               ("ESLint Jenkins", "team@proj.example"), ("Jenkins", "jenkins@build-03"),
+               ("Jenkins", "jenkins@build-03"), ("ESLint Bot", "nick+eslintbot@example.com"),
+               ("Traefiker Bot", "30906710+traefiker@users.noreply.github.com"),
                # people: a laptop's account named Jenkins, a person named Bot whose login is a first name, a person at
                # the address a bot also commits with (Argo CD's "CI <michael@crenshaw.dev>")
                ("Jenkins", "jenkins@Jenkinss-MacBook-Pro.local"), ("Jeroen Bot", "7+jeroen@users.noreply.github.com"),
@@ -891,7 +892,8 @@ def test_release_accounts_under_a_persons_shape_of_name_are_bots(tmp_path):
 
 def test_people_told_apart_show_an_address_never_an_ids_number():
     # ESLint: "ESLint Jenkins (eslint@googlegroups.com#2)", the id a human got beside a bot at the same address
-    raw = [("GitHub Actions Bot", "team@proj.example"), ("builder", "team@proj.example"), ("builder", "b@other.example")]
+    raw = [("GitHub Actions Bot", "team@proj.example"), ("builder", "team@proj.example"),
+           ("builder", "b@other.example")]
     people, person_of = resolve_identities(raw, ["bot", "human", "human"], [5, 1, 3])
     assert [people[person_of[i]].name for i in range(3)] == [
         "GitHub Actions Bot", "builder (team@proj.example)", "builder"]
