@@ -51,7 +51,9 @@ from typing import Any, Iterable
 from cairn.graph.model import Label, Node, RepoGraph
 
 _CONTACT = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
-NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+#: A GitHub noreply address, also cut short of its ``.com`` (mypy's two ``Co-authored-by: Valentin Stanciu
+#: <250871+svalentin@users.noreply.github>``, beside his 36 commits at the whole address).
+NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github(?:\.com)?$", re.IGNORECASE)
 
 #: Names that many different people use; never merged by name.
 PLACEHOLDER_NAMES = frozenset({

@@ -17,13 +17,15 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    authors, who were one person "elpolilla" with 420 commits);
 4. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
    ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
-   the numeric id;
+   the numeric id, also cut short of its ``.com`` (mypy's ``Co-authored-by`` lines of Valentin Stanciu);
 5. the same normalised full name: case, spacing, punctuation and diacritics
    folded, including the letters Unicode does not decompose ("Bartłomiej
    Płotka" = "Bartlomiej Plotka", ø, đ, ß, æ …). Conservative: a name merges
    only when it has at least two words of two letters or more, so one-word
    names ("alice", "Bob"), initials ("J. Doe") and placeholders ("root") never
-   merge on their own;
+   merge on their own; a name of four Chinese, Japanese or Korean characters or more without spaces is a full name
+   (ESLint's 薛定谔的猫 at three addresses, Vue's 月迷津渡), one of two or three ("张伟": a surname and a given name,
+   shared by very many) is not;
 6. a GitHub login equal to the local part of another identity's e-mail, both
    under the same name: ibc-go's ``srdtrk <…+srdtrk@users.noreply.github.com>``
    and ``srdtrk <srdtrk@hotmail.com>`` (a login names one account; the same
@@ -101,6 +103,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    names alone: vite's "Simon H" (@dummdidumm) and "Simon He" (@simon-he95), pytest's "Michael K" (@michael-k,
    Michael Käufl) and Michael Krebs, react-router's "Ayush C" and Ayush Chaudhary (two accounts) are two people.
    Joins as names do (rule 11).
+17. a GitHub login too short for rule 10 that is the first name's initial and the surname of the full name an
+   address goes by (a full name used at that address, or the one it spells), when that address is also used under
+   the login itself and the account goes by the login, that full name or a word of it: traefik's ``mmatur
+   <michael.matur@gmail.com>`` (also "Michael MATUR" there) is ``Michael <mmatur@users.noreply.github.com>`` (259
+   commits), tauri's ``jbolda`` Jacob Bolda, tokio's ``tmiasko`` Tomasz Miąsko; not an account named otherwise
+   ("Someone" @jdoe beside ``jdoe <john.doe@…>``). Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -132,8 +140,16 @@ noreply address of such a login (Loki's "Grot" is ``@grafanabot``; not
 begins the login: svelte's ``Bert B <…+bertybot@…>``), an address whose
 local part begins or ends with "robot" (``robot-vector-vector@``), or ends
 in "bot" under a name whose last word is "bot" (``pytest bot
-<pytestbot@gmail.com>``) is a bot's (``_bot_address``); anything else is a
-human. In ``cairn.toml``::
+<pytestbot@gmail.com>``; its tag after a "+" too: ESLint's ``ESLint Bot <nicholas+eslintbot@…>``) is a bot's
+(``_bot_address``), as is an account whose name is its own distinctive login and "Bot" (traefik's "Traefiker Bot",
+``@traefiker``; not "Jeroen Bot" ``@jeroen``: ``_calls_itself_a_bot``) and a Jenkins build machine's own account
+(ESLint's ``Jenkins <jenkins@eslint-03>``, 229 release commits: a host name with no dot; a laptop's
+``jenkins@Jenkinss-MacBook-Pro.local`` in Express is a person's); anything else is a
+human. Then, over all identities (``_bots_by_what_they_share``), a human every part of which is a bot's is a bot: any
+identity of an account that calls itself a bot, and a full name a bot goes by at an address a bot commits with
+(ESLint's "ESLint Jenkins <eslint@googlegroups.com>": the name of its ``eslint[bot]``, the address of its "GitHub
+Actions Bot"); either alone is not (Argo CD's bot "CI" commits at Michael Crenshaw's address, uv's at Zanie Blue's).
+In ``cairn.toml``::
 
     [identities]
     agents = ["*@my-agent.example", "Release Copilot"]
@@ -212,7 +228,7 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "* transifex bot", "*continuous integration*", "*-ci@*users.noreply.github.com", "ci", "ci <ci@*>",
     # JetBrains' TeamCity releasing (ktor's "[maven-release-plugin]" commits), a job on a GitHub-hosted runner under
     # the runner's own address (excalidraw's "i18n automation <runner@fv-az51….cloudapp.net>"); "Jenkins" is also a
-    # person's name and a machine's, so not it
+    # person's name and a machine's, so not it (``_bot_address`` knows a build machine's)
     "teamcity*", "runner@*.cloudapp.net", "* automation",
 )
 
@@ -297,13 +313,17 @@ def _bot_address(name: str, address: str) -> bool:
     """Whether an address is a bot's by its shape: a noreply address of a bot-shaped login (``BOT_LOGIN_RE``), unless
     the name is a person's whose surname ends in "bot" (``Ryan Talbot <…+ryantalbot@…>``) or is the login written
     so that "bot" is no word of it (``ThatsMrTalbot``; ``OpenTelemetry Bot`` is a bot); another address whose
-    local part is a robot's (``BOT_ADDRESS_RE``), or ends in "bot" under a name whose last word is "Bot" or "Robot"
-    (``pytest bot <pytestbot@gmail.com>``, Go's ``Gopher Robot <gobot@golang.org>``; "Jeroen Bot <jeroen@…>" stays a
-    person)."""
+    local part is a robot's (``BOT_ADDRESS_RE``), or it or its ``+`` tag ends in "bot" under a name whose last word is
+    "Bot" or "Robot" (``pytest bot <pytestbot@gmail.com>``, Go's ``Gopher Robot <gobot@golang.org>``, ``ESLint Bot
+    <nicholas+eslintbot@…>``; "Jeroen Bot <jeroen@…>" stays a person); an account that calls itself a bot
+    (``_calls_itself_a_bot``); ``Jenkins <jenkins@HOST>`` on a host with no dot, a build machine's name (ESLint's
+    ``eslint-03``; a laptop's ``….local`` is a person's)."""
     login = noreply_login(address)
     words = fold_name(name).split()
     last = words[-1] if words else ""
     if login:
+        if _calls_itself_a_bot(name, login):
+            return True
         if BOT_LOGIN_RE.match(login) is None:
             return False
         if "".join(words) == re.sub(r"[-_.]", "", login):  # the login written out: its words say
@@ -311,9 +331,22 @@ def _bot_address(name: str, address: str) -> bool:
         if _a_persons_login(name, words, login):
             return False
         return not (_reads_as_full_name(name) and last.endswith("bot") and last != "bot")
-    local = address.partition("@")[0]
-    return BOT_ADDRESS_RE.match(local) is not None or (last in ("bot", "robot") and len(words) > 1
-                                                       and BOT_LOGIN_RE.match(local) is not None)
+    local, _, host = address.partition("@")
+    if words == ["jenkins"] and local == "jenkins" and host and "." not in host:
+        return True
+    # (a tag after "+" is an address of its own: ESLint's "ESLint Bot <nicholas+eslintbot@…>", argo-cd's "Snyk bot
+    # <github+bot@snyk.io>")
+    return BOT_ADDRESS_RE.match(local) is not None or (last in ("bot", "robot") and len(words) > 1 and any(
+        BOT_LOGIN_RE.match(part) is not None for part in (local, local.partition("+")[2]) if part))
+
+
+def _calls_itself_a_bot(name: str, login: str) -> bool:
+    """Whether a GitHub account's name is its own login followed by "Bot" or "Robot", the login distinctive
+    (``_distinctive_login``): traefik's "Traefiker Bot" is ``@traefiker``, the account that merges its pull requests;
+    a person surnamed Bot whose login is a short first name ("Jeroen Bot", ``@jeroen``) stays a person."""
+    words = fold_name(name).split()
+    return (len(words) >= 2 and words[-1] in ("bot", "robot") and "".join(words[:-1]) == re.sub(r"[-_.]", "", login)
+            and _distinctive_login(login))
 
 
 def _a_persons_login(name: str, words: list[str], login: str) -> bool:
@@ -371,16 +404,23 @@ def address_in_name(name: str) -> str | None:
 def mergeable_name(name: str) -> str | None:
     """The normalised name when it may merge identities on its own, else None.
 
-    A full name has at least two words of two letters or more; a one-word name
+    A full name has at least two words of two letters or more, or four Chinese, Japanese or Korean characters
+    (``_CJK_FULL_NAME``); a one-word name
     ("alice"), a first name with an initial ("J. Doe") or a placeholder
     ("root", "unknown") is too common to say that two identities are one person.
     """
     norm = fold_name(surname_last(name))
     if norm in PLACEHOLDER_NAMES:
         return None
-    if sum(1 for word in norm.split() if len(word) >= 2) < 2:
+    if sum(1 for word in norm.split() if len(word) >= 2) < 2 and not _CJK_FULL_NAME.fullmatch(name.strip()):
         return None
     return norm
+
+
+#: A name written in Chinese, Japanese or Korean characters without spaces, four or more (ESLint's 薛定谔的猫, 204
+#: commits at two addresses; Vue's 月迷津渡): more than a surname and a given name (two or three characters, "张伟",
+#: shared by very many), a full name or a chosen one as distinctive as two words are.
+_CJK_FULL_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]{4,}")
 
 
 _INITIAL_RE = re.compile(r"^\w\.?$")
@@ -670,6 +710,7 @@ def resolve_identities(
     Returns the people and, for each raw identity, the index of its person.
     """
     declared = list(declared)
+    kinds = _bots_by_what_they_share(raw, kinds)
     parent = list(range(len(raw) + len(declared)))
 
     def find(i: int) -> int:
@@ -813,6 +854,7 @@ def resolve_identities(
         if named is not None and len(variants) == 1:
             name_edges.extend((index, named) for index in members)
     name_edges.extend(_initials_named_with_their_names(raw, kinds, co_named, hub))
+    name_edges.extend(_logins_of_initial_and_surname(raw, kinds, logins_of))
     strays = _NameJoins(raw, weights, find, union).join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
@@ -829,6 +871,7 @@ def resolve_identities(
     people: list[Person] = []
     person_of = [0] * len(raw)
     used_ids: set[str] = set()
+    addresses: list[str | None] = []  # each person's most used address that names someone
     for root, members in groups.items():
         entries = [declared[d] for d in sorted(declared_of.get(root, ()))]
         name_weight: dict[str, int] = {}
@@ -868,6 +911,7 @@ def resolve_identities(
             pid = f"github:{github}"
         else:
             pid = f"name:{fold_name(display) or display}"
+        addresses.append(best(valid))
         base, n = pid, 2
         while pid in used_ids:  # two groups of different kinds may share an address
             pid, n = f"{base}#{n}", n + 1
@@ -881,8 +925,41 @@ def resolve_identities(
         for m in members:
             person_of[m] = len(people)
         people.append(person)
-    _tell_apart(people, [sum(weights[m] for m in p.members) for p in people])
+    _tell_apart(people, [sum(weights[m] for m in p.members) for p in people], addresses)
     return people, person_of
+
+
+def _bots_by_what_they_share(raw: list[tuple[str, str]], kinds: list[str]) -> list[str]:
+    """``kinds`` with the humans whose every part is a bot's made bots: an identity of a GitHub account that calls
+    itself a bot (``_calls_itself_a_bot``: traefik's ``Co-authored-by: traefiker <…+traefiker@…>`` beside "Traefiker
+    Bot"), or one whose full name a bot goes by and whose address a bot commits with (ESLint's "ESLint Jenkins
+    <eslint@googlegroups.com>", 151 release commits: "ESLint Jenkins" is its ``eslint[bot]``'s name, the address its
+    "GitHub Actions Bot"'s). Either alone is no evidence: a bot may commit at a person's address (Argo CD's "CI
+    <michael@crenshaw.dev>") or under a person's name."""
+    bot_logins, bot_names, bot_addresses = set(), set(), set()
+    for (name, email), kind in zip(raw, kinds):
+        address = fold_email(email)
+        login = noreply_login(address)
+        if kind != BOT:
+            continue
+        if login and _calls_itself_a_bot(name, login):
+            bot_logins.add(login)
+        full = mergeable_name(name)
+        if full:
+            bot_names.add(full)
+        if not login and names_someone(address):
+            bot_addresses.add(address)
+    if not bot_logins and not (bot_names and bot_addresses):
+        return kinds
+    kinds = list(kinds)
+    for index, (name, email) in enumerate(raw):
+        if kinds[index] != HUMAN:
+            continue
+        address = fold_email(email)
+        login = noreply_login(address)
+        if (login in bot_logins) or (address in bot_addresses and mergeable_name(name) in bot_names):
+            kinds[index] = BOT
+    return kinds
 
 
 def _initials_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str], co_named: Iterable[tuple[int, int]],
@@ -903,6 +980,41 @@ def _initials_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str
             for short, names in sorted(fitting.items()) if len(names) == 1]
 
 
+def _logins_of_initial_and_surname(raw: list[tuple[str, str]], kinds: list[str],
+                                   logins_of: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """Rule 17: (identity named by a login, an identity of that GitHub account) for each address used under a login
+    that is the first name's initial and the surname of the full name the address goes by (its own name at that
+    address, or the name it spells), when the account goes by the login, that full name or a word of it: traefik's
+    ``mmatur <michael.matur@gmail.com>`` (also "Michael MATUR" there) is ``Michael <mmatur@users.noreply…>``. The
+    login is too short to say so on its own (rule 10's distinctive logins)."""
+    accounts: dict[tuple[str, str], list[int]] = {}
+    for kind, login, index in logins_of:
+        accounts.setdefault((kind, login), []).append(index)
+    named_so = [index for index, (name, _) in enumerate(raw) if (kinds[index], name.strip().lower()) in accounts]
+    if not named_so:
+        return []
+    wanted = {(kinds[index], fold_email(raw[index][1])) for index in named_so}
+    full_at: dict[tuple[str, str], set[str]] = {}
+    for index, (name, email) in enumerate(raw):
+        key = (kinds[index], fold_email(email))
+        if key in wanted and names_someone(key[1]) and not noreply_login(key[1]):
+            full_at.setdefault(key, set()).update(_full_names(name, email))
+    edges = []
+    for index in named_so:
+        handle = raw[index][0].strip().lower()
+        if not _LOGIN_SHAPE.match(handle) or len(handle) < 4:
+            continue
+        for full in full_at.get((kinds[index], fold_email(raw[index][1])), ()):
+            words = full.split()
+            if len(words) < 2 or handle != words[0][0] + words[-1]:
+                continue
+            for account in accounts[(kinds[index], handle)]:
+                used = fold_name(raw[account][0])
+                if used in (handle, full) or used in words:
+                    edges.append((index, account))
+    return edges
+
+
 def _family_name(names: dict[str, int], most_used: str | None) -> str | None:
     """An agent's name for all of its models: the words every one of its names begins with, as its most used name
     writes them (Claude's "Claude Opus 4.7 (1M context)", "Claude Sonnet 4.5" and "Claude" are "Claude"); None when
@@ -916,11 +1028,12 @@ def _family_name(names: dict[str, int], most_used: str | None) -> str | None:
     return " ".join(most_used.split()[:common]) or None
 
 
-def _tell_apart(people: list[Person], weights: list[int]) -> None:
+def _tell_apart(people: list[Person], weights: list[int], addresses: list[str | None]) -> None:
     """Two people left apart under one display name (Vue's "edison" <daiwei521@126.com> and "edison"
     <edison11051@gmail.com>: one-word names never merge) would read as one person twice in a list of reviewers: the
-    one with most commits keeps the name, the others get their address or login beside it ("edison
-    (edison11051@gmail.com)"), which also shows whom to merge in cairn.toml."""
+    one with most commits keeps the name, the others get their login or most used address (``addresses``, never
+    the ``#2`` that tells apart the ids of two kinds at one address) beside it ("edison (edison11051@gmail.com)"),
+    which also shows whom to merge in cairn.toml."""
     named: dict[str, list[int]] = {}
     for index, person in enumerate(people):
         named.setdefault(person.name.casefold(), []).append(index)
@@ -930,7 +1043,7 @@ def _tell_apart(people: list[Person], weights: list[int]) -> None:
         indexes.sort(key=lambda i: (-weights[i], people[i].id))
         for i in indexes[1:]:
             person = people[i]
-            handle = f"@{person.github}" if person.github else person.id if "@" in person.id else None
+            handle = f"@{person.github}" if person.github else addresses[i]
             if handle:
                 person.name = f"{person.name} ({handle})"
 

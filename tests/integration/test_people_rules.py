@@ -858,3 +858,80 @@ def test_a_full_name_one_person_goes_by_and_another_bore_at_their_address_makes_
                   row("sbeltran", ["sbeltran", "Sebastian Beltran"], "sb@elsewhere.example")):
         found = likely_duplicates([other, sebastian])
         assert found and "same name 'sebastian beltran'" in found[0]["reasons"], other["name"]
+
+
+def _people_of(repo: GitRepo) -> dict[str, tuple[str, list[str]]]:
+    """Each person's display name -> (kind, sorted aliases), from a cold read of the history."""
+    return {ph.person.name: (ph.person.kind, sorted(ph.person.aliases)) for ph in mine_history(repo.root, None).people}
+
+
+def test_release_accounts_under_a_persons_shape_of_name_are_bots(tmp_path):
+    # ESLint: "Jenkins <jenkins@eslint-03>" (229 release commits, a build machine's own name), "ESLint Bot
+    # <nicholas+eslintbot@…>", "ESLint Jenkins <eslint@googlegroups.com>" (the name of its eslint[bot], the address of
+    # its "GitHub Actions Bot"); traefik's "Traefiker Bot" (@traefiker) and the co-author lines of its account
+    repo = GitRepo(tmp_path / "r")
+    authors = [("ESLint Jenkins", "eslint[bot]@users.noreply.github.com"), ("GitHub Actions Bot", "team@proj.example"),
+               ("ESLint Jenkins", "team@proj.example"), ("Jenkins", "jenkins@build-03"),
+               ("Jenkins", "jenkins@build-03"), ("ESLint Bot", "nick+eslintbot@example.com"),
+               ("Traefiker Bot", "30906710+traefiker@users.noreply.github.com"),
+               # people: a laptop's account named Jenkins, a person named Bot whose login is a first name, a person at
+               # the address a bot also commits with (Argo CD's "CI <michael@crenshaw.dev>")
+               ("Jenkins", "jenkins@Jenkinss-MacBook-Pro.local"), ("Jeroen Bot", "7+jeroen@users.noreply.github.com"),
+               ("Nick Zakas", "nick@example.com"), ("CI", "mc@example.com"), ("Michael Crenshaw", "mc@example.com")]
+    for i, author in enumerate(authors):
+        repo.commit({f"f{i}.txt": "x\n"}, author=author)
+    repo.commit({"g.txt": "x\n"}, author=("Nick Zakas", "nick@example.com"),
+                trailers=["Co-authored-by: traefiker <30906710+traefiker@users.noreply.github.com>"])
+    people = _people_of(repo)
+    assert {name for name, (kind, _) in people.items() if kind == "human"} == {
+        "Jenkins (jenkins@jenkinss-macbook-pro.local)", "Jeroen Bot", "Nick Zakas", "Michael Crenshaw"}
+    assert people["Jenkins"] == ("bot", ["Jenkins <jenkins@build-03>"])
+    assert people["Traefiker Bot"] == ("bot", ["Traefiker Bot <30906710+traefiker@users.noreply.github.com>",
+                                               "traefiker <30906710+traefiker@users.noreply.github.com>"])
+    assert "ESLint Jenkins <team@proj.example>" in people["ESLint Jenkins"][1]
+
+
+def test_people_told_apart_show_an_address_never_an_ids_number():
+    # ESLint: "ESLint Jenkins (eslint@googlegroups.com#2)", the id a human got beside a bot at the same address
+    raw = [("GitHub Actions Bot", "team@proj.example"), ("builder", "team@proj.example"),
+           ("builder", "b@other.example")]
+    people, person_of = resolve_identities(raw, ["bot", "human", "human"], [5, 1, 3])
+    assert [people[person_of[i]].name for i in range(3)] == [
+        "GitHub Actions Bot", "builder (team@proj.example)", "builder"]
+
+
+def test_a_login_of_initial_and_surname_named_at_the_address_of_that_full_name_is_that_account(tmp_path):
+    # traefik: "Michael" <…+mmatur@…> (259 commits) and "mmatur"/"Michael MATUR" <michael.matur@gmail.com> (84)
+    repo = GitRepo(tmp_path / "r")
+    authors = [("Michael", "1+mmatur@users.noreply.github.com"), ("mmatur", "michael.matur@example.com"),
+               ("Michael MATUR", "michael.matur@example.com"),
+               # an account that goes by another name, a login that is not the initial and surname: apart
+               ("Someone", "2+jdoe@users.noreply.github.com"), ("jdoe", "john.doe@example.com"),
+               ("Paul", "3+pdoe@users.noreply.github.com"), ("pdoe", "paula.smith@example.com")]
+    for i, author in enumerate(authors):
+        repo.commit({f"f{i}.txt": "x\n"}, author=author)
+    people = _people_of(repo)
+    assert sorted(people) == ["Michael MATUR", "Paul", "Someone", "jdoe", "pdoe"]
+    assert len(people["Michael MATUR"][1]) == 3
+
+
+def test_a_name_of_four_chinese_or_japanese_characters_is_a_full_name(tmp_path):
+    # ESLint's 薛定谔的猫 (118 commits at two addresses, 86 at a third); a surname and a given name stay a one-word name
+    repo = GitRepo(tmp_path / "r")
+    authors = [("薛定谔的猫", "weiran@example.com"), ("薛定谔的猫", "hh_2013@example.org"), ("张伟", "zw@example.com"),
+               ("张伟", "zhang@example.org"), ("洪阿南", "hong@example.com"), ("洪阿南", "han@example.org")]
+    for i, author in enumerate(authors):
+        repo.commit({f"f{i}.txt": "x\n"}, author=author)
+    people = [(ph.person.names[0], len(ph.person.aliases)) for ph in mine_history(repo.root, None).people]
+    assert sorted(people) == [("张伟", 1), ("张伟", 1), ("洪阿南", 1), ("洪阿南", 1), ("薛定谔的猫", 2)]
+
+
+def test_a_noreply_address_cut_short_is_that_github_account(tmp_path):
+    # mypy: two "Co-authored-by: Valentin Stanciu <250871+svalentin@users.noreply.github>" made his id and shown address
+    repo = GitRepo(tmp_path / "r")
+    valentin = ("Valentin Stanciu", "250871+svalentin@users.noreply.github.com")
+    repo.commit({"a.txt": "x\n"}, author=valentin)
+    repo.commit({"b.txt": "x\n"}, author=("Jukka", "jukka@example.com"),
+                trailers=["Co-authored-by: Valentin Stanciu <250871+svalentin@users.noreply.github>"])
+    person = next(ph.person for ph in mine_history(repo.root, None).people if ph.person.name == "Valentin Stanciu")
+    assert (person.id, person.logins) == ("github:svalentin", ["svalentin"])
