@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, or_
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from cairn.graph.decisions import GovernsLink, is_retired
 from cairn.graph.model import Edge, GroupedGraph, Label, Node, Rel, RepoGraph, node_id
@@ -239,18 +239,21 @@ def _package_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
     # (imported here: an ingest computes the cards of the changed components but shows none, so reads no package)
     from cairn.queries.explore.package_docs import package_purpose
 
-    for directory in _component_dirs(paths):
-        found = package_purpose(root, directory)
-        if found:
-            return _shorten(found[0]), found[1]
-    return None
+    return _first_said(package_purpose, root, paths)
 
 
 def _architecture_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
     from cairn.queries.explore.architecture_docs import architecture_purpose  # (as ``_package_purpose``)
 
+    return _first_said(architecture_purpose, root, paths)
+
+
+def _first_said(said_of: Callable[[Path, str], tuple[str, str] | None], root: Path,
+                paths: list[str]) -> tuple[str, str] | None:
+    """What ``said_of`` gives first for the component's directories (``_component_dirs``): its text, shortened, and
+    where it was read."""
     for directory in _component_dirs(paths):
-        found = architecture_purpose(root, directory)
+        found = said_of(root, directory)
         if found:
             return _shorten(found[0]), found[1]
     return None

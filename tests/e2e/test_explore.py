@@ -777,6 +777,19 @@ def test_a_card_without_a_readme_takes_the_purpose_its_package_states(tmp_path):
     assert (beta["description"], beta["purpose_source"]) == (None, None)  # not the repository's README
 
 
+def _ingested_purposes(root: Path, store: str):
+    """Ingest the repository at ``root`` into ``store``; the function that gives a component's card's purpose and its
+    source, by the component's name, as ``cairn explore NAME --format json`` says them."""
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(root), "--store", store, "--format", "json"]).exit_code == 0
+
+    def purpose(name: str) -> tuple[str | None, str | None]:
+        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
+        return card["description"], card["purpose_source"]
+
+    return purpose
+
+
 def test_a_readme_whose_prose_sits_under_a_section_gives_way_to_what_the_package_says(tmp_path):
     """tauri's ten crate READMEs open on badges and a version table ("| Component | Version |", once the card's
     purpose), then "## About Tauri", the same paragraph in each: what the crate's own doc says of it comes first. A
@@ -792,12 +805,7 @@ def test_a_readme_whose_prose_sits_under_a_section_gives_way_to_what_the_package
                  "api/__init__.py": '"""Routes."""\n', "api/c.py": "import core\n",
                  "api/README.md": "# API\n\nThe HTTP routes of the shop.\n\n" + about}, message="three packages")
     store = str(tmp_path / "store")
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
-
-    def purpose(name):
-        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
-        return card["description"], card["purpose_source"]
+    purpose = _ingested_purposes(repo.root, store)
 
     assert purpose("core") == ("The domain model: orders and prices.", "core/__init__.py")
     assert purpose("web") == ("Shop is a framework for building shops.", "web/README.md")  # the package says nothing
@@ -821,18 +829,13 @@ def test_a_readmes_title_gives_the_purpose_where_it_says_what_the_component_is(t
                  "README.md": "<img src=logo.svg>\n\nShop: Static Shops for Python\n=====\n\n## Questions?\n\nAsk us.\n"},
                 message="four folders")
     store = str(tmp_path / "store")
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
-
-    def purpose(name):
-        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
-        return card["description"], card["purpose_source"]
+    purpose = _ingested_purposes(repo.root, store)
 
     assert purpose("compiler") == ("Shop to C Extension Compiler", "compiler/README.md")
     assert purpose("docs") == ("Shop Documentation", "docs/README.md")
     assert purpose("web") == (None, None)
     assert purpose("shop") == ("Static Shops for Python", "README.md")
-    overview = runner.invoke(app, ["explore", "--store", store], env={"COLUMNS": "80"}).stdout
+    overview = CliRunner().invoke(app, ["explore", "--store", store], env={"COLUMNS": "80"}).stdout
     assert "Static Shops for Python" in overview and "Shop Documentation" in overview
 
 
@@ -848,12 +851,7 @@ def test_a_generated_readme_gives_way_to_what_the_package_says(tmp_path):
                  "finder/a.py": "X = 1\n", "plain/README.md": generated.format("plain"), "plain/__init__.py": "",
                  "plain/b.py": "import finder\n"}, message="two packages")
     store = str(tmp_path / "store")
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
-
-    def purpose(name):
-        card = json.loads(runner.invoke(app, ["explore", name, "--store", store, "--format", "json"]).stdout)
-        return card["description"], card["purpose_source"]
+    purpose = _ingested_purposes(repo.root, store)
 
     assert purpose("finder") == ("Find the shelves of a shop.", "finder/__init__.py")
     assert purpose("plain") == ("This package is an internal part of the shop.", "plain/README.md")
