@@ -5,9 +5,12 @@ bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package), from 
 
 * a Python package: the docstring that opens its ``__init__.py`` (rich's ``rich/__init__.py``: "Rich text and
   beautiful formatting in the terminal.");
-* a Go package: its package comment, the comment right above ``package NAME`` that begins "Package NAME" — in
-  ``doc.go`` by convention, else in another of its files, not a command's ``main.go`` (etcd's ``pkg/proxy``: "Package proxy implements proxy
-  servers for network fault testing.", a card that only said ``pkg/proxy`` reads like the gRPC proxy);
+* a Go package: its package comment, the comment right above ``package NAME`` (its directive lines, ``//go:build``,
+  no part of it) that begins "Package NAME" — in ``doc.go`` by convention, else in another of its files, not a
+  command's ``main.go`` (etcd's ``pkg/proxy``: "Package proxy implements proxy servers for network fault testing.", a
+  card that only said ``pkg/proxy`` reads like the gRPC proxy) nor a file a tool wrote (``// Code generated … DO NOT
+  EDIT.``: temporal's mocks said "Package chasm is a generated GoMock package."); in other words in ``doc.go`` or
+  ``NAME.go`` or opening with the package's name, but never a licence (``_is_package_comment``);
 * a Rust crate: the inner doc comment (``//!``) that opens ``src/lib.rs`` or ``src/main.rs``;
 * a Java (or Kotlin) package: the Javadoc above ``package`` in its ``package-info.java`` (commons-lang's
   ``builder``: "Provides classes to create consistent equals(Object), toString(), hashCode(), and
@@ -43,6 +46,10 @@ _PY_DOCSTRING = re.compile(r'\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?
 _PY_ONE_LINE = re.compile(r'\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?("|\')((?:[^\\\n]|\\.)*?)\1[ \t]*(?:#[^\n]*)?$',
                           re.MULTILINE)
 _GO_PACKAGE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+#: The line that marks a Go file a tool wrote (Go's convention).
+_GO_GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
+#: A line of a Go comment that is a directive to a tool, not text: ``//go:build``, ``//nolint:…``, ``// +build``.
+_GO_DIRECTIVE = re.compile(r"//(?:[a-z0-9]+:[a-z0-9]|\s*\+build\b|line )")
 
 
 def package_purpose(root: Path, directory: str) -> tuple[str, str] | None:
@@ -112,11 +119,22 @@ def _python_docstring(root: Path, directory: str) -> tuple[str, str] | None:
 
 
 def _go_package_comment(root: Path, directory: str) -> tuple[str, str] | None:
-    folder = root / directory if directory else root
+    names = _go_files(root / directory if directory else root)
+    if names is None:
+        return None
+    return _go_comment_in(root, directory, names)
+
+
+def _go_files(folder: Path) -> list[str] | None:
+    """The names of the Go files of the package in ``folder`` (not its tests), by name; None when it is no folder."""
     try:
-        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".go") and not p.name.endswith("_test.go"))
+        return sorted(p.name for p in folder.iterdir() if p.name.endswith(".go") and not p.name.endswith("_test.go"))
     except OSError:
         return None
+
+
+def _go_comment_in(root: Path, directory: str, names: list[str]) -> tuple[str, str] | None:
+    """The package comment of the package whose Go files in ``directory`` are ``names``: doc.go first."""
     if "doc.go" in names:
         names.remove("doc.go")
         names.insert(0, "doc.go")
@@ -128,19 +146,44 @@ def _go_package_comment(root: Path, directory: str) -> tuple[str, str] | None:
             continue
         if match.group(1) == "main" and name != "doc.go":
             continue  # a command's main.go says how it starts (etcd's server/main.go: "a simple wrapper of …")
+        if _GO_GENERATED.search(text, 0, match.start()):
+            continue  # a generator's words, the same in each package it writes (traefik's "This package has the
+            # automatically generated typed clients.")
         comment = _comment_above(text[:match.start()].splitlines())
-        if comment and comment[0].startswith(f"Package {match.group(1)} "):
+        if comment and _is_package_comment(comment, match.group(1), name):
             paragraph = _first_paragraph(comment)
             if paragraph:
                 return paragraph, where
     return None
 
 
+#: What opens a comment that is no statement of a package's purpose though it sits right above its clause: a licence
+#: (jaeger's "Copyright (c) 2024 The Jaeger Authors. SPDX-License-Identifier: …"), a generator's mark.
+_NOT_A_PACKAGE_COMMENT = re.compile(r"(?i)copyright\b|\(c\)|spdx-license|licen[sc]ed?\b|code generated|do not edit")
+
+
+def _is_package_comment(comment: list[str], package: str, file_name: str) -> bool:
+    """Whether ``comment``, right above ``package PACKAGE`` in ``file_name``, states the package's purpose: Go's
+    convention "Package NAME …" in any file; else, but for a licence or a generator's mark in its first paragraph,
+    one that opens with the package's name ("plugins package stores all the plugin types…", containerd's
+    plugins/types.go) or that sits in the files a package is documented in, ``doc.go`` and ``NAME.go`` (loki's
+    pkg/bloomgateway/bloomgateway.go: "The bloom gateway is a component that…"), not a note of another file's
+    ("Fork of https://…")."""
+    if comment[0].startswith(f"Package {package} "):
+        return True
+    first = " ".join(comment[:comment.index("")] if "" in comment else comment)
+    if _NOT_A_PACKAGE_COMMENT.search(first):
+        return False
+    return comment[0].startswith(f"{package} ") or file_name in ("doc.go", f"{package}.go")
+
+
 def _comment_above(lines: list[str]) -> list[str]:
     """The lines of the comment that ends right above a line (``//`` lines, or one ``/* … */``), markers removed."""
     block: list[str] = []
     while lines and lines[-1].strip().startswith("//"):
-        block.insert(0, lines.pop().strip()[2:].removeprefix(" "))
+        line = lines.pop().strip()
+        if not _GO_DIRECTIVE.match(line):  # (go doc leaves them out of the comment)
+            block.insert(0, line[2:].removeprefix(" "))
     if block:
         return block
     if lines and lines[-1].strip().endswith("*/"):
