@@ -1,7 +1,7 @@
 """What a package says it is for, in its own source: the purpose of a component card when no README says it.
 
 Read from the checkout when the card is shown (as the README is), only read — never imported or run — and
-bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package), from the component's directories:
+bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package, ``GO_DIRS`` folders below one), from the component's directories:
 
 * a Python package: the docstring that opens its ``__init__.py`` (rich's ``rich/__init__.py``: "Rich text and
   beautiful formatting in the terminal.");
@@ -10,7 +10,10 @@ bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package), from 
   command's ``main.go`` (etcd's ``pkg/proxy``: "Package proxy implements proxy servers for network fault testing.", a
   card that only said ``pkg/proxy`` reads like the gRPC proxy) nor a file a tool wrote (``// Code generated … DO NOT
   EDIT.``: temporal's mocks said "Package chasm is a generated GoMock package."); in other words in ``doc.go`` or
-  ``NAME.go`` or opening with the package's name, but never a licence (``_is_package_comment``);
+  ``NAME.go`` or opening with the package's name, but never a licence (``_is_package_comment``). A folder that holds
+  no Go file, only packages, is what the package below it named as the folder is (``_go_namesake_below``: a
+  ``pkg/config/`` and its ``pkg/config/config/``), never what another package below says of itself (traefik's
+  ``pkg/config/label``: "Package label implements the decoding…" is not its ``config``);
 * a Rust crate: the inner doc comment (``//!``) that opens ``src/lib.rs`` or ``src/main.rs``;
 * a Java (or Kotlin) package: the Javadoc above ``package`` in its ``package-info.java`` (commons-lang's
   ``builder``: "Provides classes to create consistent equals(Object), toString(), hashCode(), and
@@ -28,6 +31,7 @@ for its package's own comment only (a root manifest or README describes the repo
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -41,6 +45,8 @@ PARAGRAPHS = 3
 PROSE_LETTERS = 0.6
 #: A Go package without ``doc.go``: at most this many of its files (by name) are searched for the package comment.
 GO_FILES = 40
+#: A Go component whose folder holds only packages: at most this many folders below it are looked at for its namesake.
+GO_DIRS = 400
 
 _PY_DOCSTRING = re.compile(r'\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?("""|\'\'\')(.*?)\1', re.DOTALL)
 _PY_ONE_LINE = re.compile(r'\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?("|\')((?:[^\\\n]|\\.)*?)\1[ \t]*(?:#[^\n]*)?$',
@@ -122,6 +128,9 @@ def _go_package_comment(root: Path, directory: str) -> tuple[str, str] | None:
     names = _go_files(root / directory if directory else root)
     if names is None:
         return None
+    if not names and directory:
+        namesake = _go_namesake_below(root, directory)
+        return _go_comment_in(root, namesake, _go_files(root / namesake) or []) if namesake else None
     return _go_comment_in(root, directory, names)
 
 
@@ -131,6 +140,34 @@ def _go_files(folder: Path) -> list[str] | None:
         return sorted(p.name for p in folder.iterdir() if p.name.endswith(".go") and not p.name.endswith("_test.go"))
     except OSError:
         return None
+
+
+def _go_namesake_below(root: Path, directory: str) -> str | None:
+    """The folder of the one Go package below ``directory`` named as it is, the shallowest (a ``config/`` that holds
+    only packages, its ``config/config/`` among them: what the folder is named for), None when there is none or two at
+    that depth. Folders the go tool leaves out (``testdata``, ``vendor``, ``.x``, ``_x``) and links are not walked, and
+    at most ``GO_DIRS`` folders are looked at. (Not the package most of the others import: that is their foundation,
+    not what the folder is — loki's operator/ would read "Package v1 contains API Schema definitions for the loki v1
+    API group", imported by 24 of its 41 other packages.)"""
+    name = directory.rsplit("/", 1)[-1]
+    level, seen = [directory], 0
+    while level:
+        below = []
+        for parent in level:
+            try:
+                with os.scandir(root / parent) as entries:  # (a folder's kind is in its entry: no file is looked at)
+                    below += sorted(f"{parent}/{entry.name}" for entry in entries
+                                    if entry.is_dir(follow_symlinks=False) and entry.name not in ("testdata", "vendor")
+                                    and not entry.name.startswith((".", "_")))
+            except OSError:
+                continue
+        below = below[:GO_DIRS - seen]
+        seen += len(below)
+        namesakes = [folder for folder in below if folder.rsplit("/", 1)[-1] == name and _go_files(root / folder)]
+        if namesakes:
+            return namesakes[0] if len(namesakes) == 1 else None
+        level = below
+    return None
 
 
 def _go_comment_in(root: Path, directory: str, names: list[str]) -> tuple[str, str] | None:

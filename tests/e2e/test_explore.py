@@ -790,6 +790,29 @@ def _ingested_purposes(root: Path, store: str):
     return purpose
 
 
+def test_a_go_component_of_packages_takes_the_comment_of_the_package_it_is_named_for(tmp_path):
+    """traefik's pkg/config/ holds no Go file, only packages: the comment of its namesake package is what it is; a
+    comment right above the package clause of the file named as its package is one, though not "Package NAME …"
+    (loki's bloomgateway.go), a licence right above it none (jaeger's jptrace)."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"go.mod": "module example.com/proxy\n\ngo 1.22\n",
+                 "pkg/config/config/doc.go": "// Package config holds what the proxy is told to do.\npackage config\n",
+                 "pkg/config/config/c.go": "package config\n\nimport _ \"example.com/proxy/pkg/config/label\"\n",
+                 "pkg/config/label/label.go": "// Package label decodes labels.\npackage label\n",
+                 "pkg/gateway/gateway.go": "/*\nThe gateway filters the requests of the proxy.\n*/\npackage gateway\n\n"
+                                           "import _ \"example.com/proxy/pkg/config/config\"\n",
+                 "pkg/trace/trace.go": "// Copyright (c) 2024 The Authors.\n// SPDX-License-Identifier: Apache-2.0\n"
+                                       "package trace\n\nimport _ \"example.com/proxy/pkg/config/config\"\n"},
+                message="three packages")
+    purpose = _ingested_purposes(repo.root, str(tmp_path / "store"))
+
+    assert purpose("config") == ("Package config holds what the proxy is told to do.", "pkg/config/config/doc.go")
+    assert purpose("gateway") == ("The gateway filters the requests of the proxy.", "pkg/gateway/gateway.go")
+    assert purpose("trace") == (None, None)
+
+
 def test_a_readme_whose_prose_sits_under_a_section_gives_way_to_what_the_package_says(tmp_path):
     """tauri's ten crate READMEs open on badges and a version table ("| Component | Version |", once the card's
     purpose), then "## About Tauri", the same paragraph in each: what the crate's own doc says of it comes first. A

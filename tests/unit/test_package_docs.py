@@ -46,6 +46,27 @@ def test_a_go_packages_comment_from_doc_go_first_and_never_a_commands_main(tmp_p
     assert package_purpose(tmp_path, "server") is None
 
 
+def test_a_go_folder_of_packages_reads_the_package_it_is_named_for(tmp_path):
+    """traefik's pkg/config/ holds only packages (dynamic, static, label …): the one named as the folder is what it
+    is, the others' comments say what they are, not the folder."""
+    write(tmp_path, {
+        "pkg/config/label/label.go": "// Package label decodes flat labels into a configuration.\npackage label\n",
+        "pkg/config/config/doc.go": "// Package config holds the configuration of the proxy.\npackage config\n",
+        "pkg/config/config/deep/config/c.go": "// Package config is a deeper namesake.\npackage config\n",
+        "pkg/other/label/label.go": "// Package label decodes flat labels into a configuration.\npackage label\n",
+        "pkg/two/a/two/t.go": "// Package two is one of two namesakes.\npackage two\n",
+        "pkg/two/b/two/t.go": "// Package two is the other of two namesakes.\npackage two\n",
+        "pkg/fixture/testdata/fixture/f.go": "// Package fixture is test data of another package.\npackage fixture\n",
+        "pkg/fixture/vendor/fixture/f.go": "// Package fixture is a vendored module's.\npackage fixture\n",
+    })
+    assert package_purpose(tmp_path, "pkg/config") == ("Package config holds the configuration of the proxy.",
+                                                       "pkg/config/config/doc.go")
+    assert package_purpose(tmp_path, "pkg/other") is None  # never another package's comment
+    assert package_purpose(tmp_path, "pkg/two") is None  # two at the same depth: neither is the one
+    assert package_purpose(tmp_path, "pkg/fixture") is None
+    assert package_purpose(tmp_path, "") is None  # the root describes the repository
+
+
 def test_a_go_package_comment_by_gos_rule_is_never_a_licence_a_generators_mark_a_directive_or_a_files_note(tmp_path):
     """containerd's plugins/types.go opens "plugins package stores all the plugin types…", loki's
     pkg/bloomgateway/bloomgateway.go "The bloom gateway is a component…": the comment right above the package clause
