@@ -11,7 +11,7 @@ bounded (``READ_CHARS`` of each file, ``GO_FILES`` files of a Go package, ``GO_D
   card that only said ``pkg/proxy`` reads like the gRPC proxy) nor a file a tool wrote (``// Code generated … DO NOT
   EDIT.``: temporal's mocks said "Package chasm is a generated GoMock package."); in other words in ``doc.go`` or
   ``NAME.go`` or opening with the package's name, but never a licence (``_is_package_comment``). A folder that holds
-  no Go file, only packages, is what the package below it named as the folder is (``_go_namesake_below``: a
+  no Go file, only packages (in a Go module), is what the package below it named as the folder is (``_go_namesake_below``: a
   ``pkg/config/`` and its ``pkg/config/config/``), never what another package below says of itself (traefik's
   ``pkg/config/label``: "Package label implements the decoding…" is not its ``config``);
 * a Rust crate: the inner doc comment (``//!``) that opens ``src/lib.rs`` or ``src/main.rs``;
@@ -128,7 +128,7 @@ def _go_package_comment(root: Path, directory: str) -> tuple[str, str] | None:
     names = _go_files(root / directory if directory else root)
     if names is None:
         return None
-    if not names and directory:
+    if not names and directory and _in_go_module(root, directory):
         namesake = _go_namesake_below(root, directory)
         return _go_comment_in(root, namesake, _go_files(root / namesake) or []) if namesake else None
     return _go_comment_in(root, directory, names)
@@ -140,6 +140,13 @@ def _go_files(folder: Path) -> list[str] | None:
         return sorted(p.name for p in folder.iterdir() if p.name.endswith(".go") and not p.name.endswith("_test.go"))
     except OSError:
         return None
+
+
+def _in_go_module(root: Path, directory: str) -> bool:
+    """Whether ``directory`` is in a Go module: it or a folder above it holds a ``go.mod`` (no folder of another
+    language's project is walked for Go packages)."""
+    parts = directory.split("/")
+    return any((root.joinpath(*parts[:depth]) / "go.mod").is_file() for depth in range(len(parts), -1, -1))
 
 
 def _go_namesake_below(root: Path, directory: str) -> str | None:

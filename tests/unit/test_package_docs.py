@@ -58,12 +58,15 @@ def test_a_go_folder_of_packages_reads_the_package_it_is_named_for(tmp_path):
         "pkg/two/b/two/t.go": "// Package two is the other of two namesakes.\npackage two\n",
         "pkg/fixture/testdata/fixture/f.go": "// Package fixture is test data of another package.\npackage fixture\n",
         "pkg/fixture/vendor/fixture/f.go": "// Package fixture is a vendored module's.\npackage fixture\n",
+        "pkg/go.mod": "module example.com/pkg\n",
+        "site/site/s.go": "// Package site is no module's: the folder is walked for no Go package.\npackage site\n",
     })
     assert package_purpose(tmp_path, "pkg/config") == ("Package config holds the configuration of the proxy.",
                                                        "pkg/config/config/doc.go")
     assert package_purpose(tmp_path, "pkg/other") is None  # never another package's comment
     assert package_purpose(tmp_path, "pkg/two") is None  # two at the same depth: neither is the one
     assert package_purpose(tmp_path, "pkg/fixture") is None
+    assert package_purpose(tmp_path, "site") is None
     assert package_purpose(tmp_path, "") is None  # the root describes the repository
 
 
