@@ -7,7 +7,7 @@ text: console markup (``[bold red]error:[/] …``, ``escape``), styled text
 (``Styled``, rich's ``Text``), word wrapping at the console width (rich's
 ``divide_line``: a line broken at a space keeps that space, a word longer
 than the width is folded; not rich's: after a ``/`` in it where it has one,
-when asked, so a path folds between its folders), the width itself (``$COLUMNS``, else the
+when asked, so a path folds between its folders, and an e-mail after its ``@``), the width itself (``$COLUMNS``, else the
 terminal's, else 80) and colour only on a terminal (not with ``$NO_COLOR``).
 Tables are ``render.text_table``.
 
@@ -141,27 +141,37 @@ def chop_cells(text: str, width: int) -> list[str]:
     return ["".join(line) for line in lines]
 
 
-def folded(word: str, width: int, fold_after: str = "") -> list[str]:
+def folded(word: str, width: int, fold_after: str | tuple[str, ...] = "") -> list[str]:
     """``word`` in pieces of at most ``width`` cells: each piece as long as it can be while it ends right after one of
     the characters ``fold_after`` (a path: ``service/history/`` | ``workflow/`` | ``mutable_state_impl.go``); a part
-    with none of them that is longer than ``width`` is cut (``chop_cells``), starting a piece of its own."""
-    if not fold_after or not any(char in word for char in fold_after):
+    with none of them that is longer than ``width`` is cut (``chop_cells``), starting a piece of its own.
+
+    ``fold_after`` may be tiers, tried in turn: a part too long at one tier's characters folds at the next tier's
+    before it is cut (``("/", "@", ".")``: ``ludovic.fernandez@`` | ``zenika.com`` rather than ``ludovic.fernandez@zenika.c`` | ``om``)."""
+    tiers = [tier for tier in ((fold_after,) if isinstance(fold_after, str) else fold_after) if tier]
+    return _folded(word, width, tiers)
+
+
+def _folded(word: str, width: int, tiers: list[str]) -> list[str]:
+    while tiers and not any(char in word for char in tiers[0]):
+        tiers = tiers[1:]
+    if not tiers:
         return chop_cells(word, width)
     measure = len if one_cell_each(word) else cell_len
     pieces: list[str] = []
     piece = ""
-    for part in re.findall(f"[^{re.escape(fold_after)}]*[{re.escape(fold_after)}]+|.+", word):
+    for part in re.findall(f"[^{re.escape(tiers[0])}]*[{re.escape(tiers[0])}]+|.+", word):
         if piece and measure((piece + part).rstrip()) > width:
             pieces.append(piece)
             piece = ""
         piece += part
         if measure(piece.rstrip()) > width:
-            *whole, piece = chop_cells(piece, width)
+            *whole, piece = _folded(piece, width, tiers[1:])
             pieces += whole
     return [*pieces, piece]
 
 
-def divide_line(text: str, width: int, fold: bool = True, fold_after: str = "") -> list[int]:
+def divide_line(text: str, width: int, fold: bool = True, fold_after: str | tuple[str, ...] = "") -> list[int]:
     """Offsets to break ``text`` at so each piece fits ``width`` cells: before a word, or inside one too long (``fold``),
     after one of the characters ``fold_after`` in it where it can (``folded``)."""
     measure = len if one_cell_each(text) else cell_len  # a table's usual text: its parts measured by their length
@@ -259,7 +269,7 @@ class Styled:
         return out
 
     def wrap(self, width: int, *, justify: str = "default", overflow: str = "fold", no_wrap: bool = False,
-             fold_after: str = "") -> list["Styled"]:
+             fold_after: str | tuple[str, ...] = "") -> list["Styled"]:
         """The lines of this text in ``width`` cells, as rich's ``Text.wrap`` makes them; a word too long for a line is
         folded after one of the characters ``fold_after`` in it where it can (``folded``: not rich's)."""
         lines: list[Styled] = []

@@ -9,8 +9,9 @@ tables interpolate ``escape``d values.
 Tables fit an 80-column terminal without hiding meaning (``FittedTable``):
 names and paths are ``IDENTIFIER`` columns, kept whole while lists and prose
 can give way, and folded onto the next line rather than cut short with an
-ellipsis — a path after a ``/`` (``service/history/`` | ``workflow/``), a
-word only where no width spares it; columns empty in every row are left out.
+ellipsis — a path after a ``/`` (``service/history/`` | ``workflow/``), an
+e-mail after its ``@`` (``ludovic.fernandez@`` | ``zenika.com``), else after a
+``.``, a word only where no width spares it; columns empty in every row are left out.
 
 Tables are drawn by ``render.text_table`` (rich's layout, without rich: the
 CLI imports this module to start).
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from cairn.api.render.console import Styled, cell_len, escape, one_cell_each
 from cairn.api.render.text_table import Column, Table
@@ -35,7 +36,11 @@ TEXT = "text"  # prose and lists: wrapped at spaces first
 READABLE = 20  # identifiers keep this much before a long word elsewhere has to fold
 NARROWEST = 8  # no column is squeezed below this (or its content, when shorter)
 FOLD_AFTER = "/"  # a word too long for its column folds after one of these where it can: a path between its folders
+#: then, where a part between those is still too long, after an "@" (an e-mail between its name and its domain), then
+#: after a "." (``ludovic.`` | ``fernandez@`` | ``zenika.com``): a soft fold; only a part with none of them is cut
+SOFT_FOLDS = ("@", ".")
 FOLD_LINES = 3  # when some word must be cut: one cut in two reads as badly as this many more lines
+SOFT_FOLD_LINES = 1  # a word folded after an "@" or a "." reads as badly as this many more lines
 #: a cut in the first column, the name that tells the rows apart, reads as badly as this many cuts elsewhere
 FIRST_COLUMN_FOLDS = 2
 
@@ -93,16 +98,24 @@ class FittedTable:
     Here a cell breaks at spaces and, inside a word too long for its column,
     after a ``/`` (``FOLD_AFTER``): its *units* are the pieces between those
     breaks (``service/``, ``history/``, ``mutable_state_impl.go``), and a unit
-    wider than the column is the only thing folded mid-word. Lists and prose
+    wider than the column is the only thing folded inside a word: after an ``@``,
+    else after a ``.``, where its *pieces* between those fit (a soft fold:
+    ``ludovic.fernandez@`` | ``zenika.com``), else cut anywhere. Lists and prose
     give way first (down to their longest unit), then identifiers down to
     ``READABLE``, then identifiers down to their longest unit, then the
     headers of numbers onto two lines (before the identifiers' last step
     when that makes the table shorter): nothing is cut mid-word yet. When that is still too wide, the widths (each between
     ``NARROWEST``, or its content when shorter, and up to what it wants) are
     those that cut the fewest words and take the fewest lines, a cut word
-    weighing ``FOLD_LINES`` lines, using as much of the width as they can (then
-    shrinking prose rather than identifiers): one path with a 43-letter file
-    name is folded rather than "(inactive)" in every row.
+    weighing ``FOLD_LINES`` lines and a soft fold ``SOFT_FOLD_LINES``, using as
+    much of the width as they can (then shrinking prose rather than identifiers):
+    one path with a 43-letter file name is folded rather than "(inactive)" in
+    every row. A row is as tall as its tallest cell, so a cell's lines cost
+    only where they make its row taller: a name wraps for free beside a list
+    over several lines (jackson-databind's new imports: each module name folded
+    after its "." beside a path over five lines, where counting every cell's
+    lines cut all of them, "com.fasterxml.ja" | "ckson.databind.D" | …, to keep
+    the paths whole).
     """
 
     def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[Styled]], *, show_header: bool = True):
@@ -119,8 +132,8 @@ class FittedTable:
         if sum(want) <= room:
             return None
         widths = list(want)
-        units = [sorted([_longest_unit(r[i].plain) for r in self.rows] + [_longest_unit(headers[i])])
-                 for i in range(len(self.columns))]
+        cell_units = [[_longest_unit(r[i].plain) for r in self.rows] for i in range(len(self.columns))]
+        units = [sorted(cell_units[i] + [_longest_unit(headers[i])]) for i in range(len(self.columns))]
         kinds = [kind for _, kind in self.columns]
         whole = {i: min(want[i], max(units[i][-1], NARROWEST)) for i, kind in enumerate(kinds) if kind != NUMBER}
         # last, a number's header of several words wraps onto two lines ("depends" / "on") when that spares every word a
@@ -144,12 +157,17 @@ class FittedTable:
         if sum(widths) > room:  # some word folds all the same: the numbers' headers on one line, unless on two lines
             # they fold fewer words, or as many in fewer lines (trpc's "tanstack-react-query" cut in three beside them)
             narrowest = {i: min(want[i], NARROWEST) for i in whole}
+            pieces = [sorted([_longest_piece(r[i].plain, unit) for r, unit in zip(self.rows, cell_units[i])]
+                             + [_longest_piece(headers[i], _longest_unit(headers[i]))]) if i in whole else []
+                      for i in range(len(self.columns))]
+            heights = [max(cell.plain.count("\n") for cell in row) + 1 for row in self.rows]
+            lines = {i: _RowLines.of([_line_lengths(r[i].plain) for r in self.rows], heights) for i in whole}
             choices = []
             for numbers_width in ([want[i] for i in numbers], [numbers[i] for i in numbers]):
                 at = dict(zip(numbers, numbers_width))
                 header_lines = max((len(_wrapped(headers[i], at[i])) for i in numbers), default=1)
                 chosen, cost = _fewest_folds([want[i] if i in whole else at.get(i, widths[i]) for i in range(len(want))],
-                                             narrowest, self.rows, units, kinds, room)
+                                             narrowest, lines, _Breaks(units, pieces), kinds, room)
                 choices.append((cost + header_lines, chosen))
             widths = min(choices, key=lambda choice: choice[0])[1]
         return widths
@@ -175,7 +193,7 @@ class FittedTable:
                 columns.append(Column(literal(header), justify="right", no_wrap=fixed is None or fixed >= len(header),
                                       width=fixed))
             else:
-                columns.append(Column(literal(header), overflow="fold", width=fixed, fold_after=FOLD_AFTER))
+                columns.append(Column(literal(header), overflow="fold", width=fixed, fold_after=(FOLD_AFTER, *SOFT_FOLDS)))
         out = Table(*columns, title=literal(self.title), title_justify="left", show_header=self.show_header)
         for row in self.rows:
             out.add_row(*row)
@@ -203,9 +221,10 @@ def _longest_line(text: str) -> int:
 
 
 def _line_lengths(text: str) -> list[int]:
+    """The lengths of ``text``'s lines as a table cell shows them (an empty line too)."""
     if one_cell_each(text):
         return [len(text)]
-    return [cell_len(line) for line in text.splitlines()] or [0]
+    return [cell_len(line) for line in text.split("\n")]
 
 
 def _longest_unit(text: str) -> int:
@@ -215,6 +234,16 @@ def _longest_unit(text: str) -> int:
     if FOLD_AFTER not in text:
         return max(map(measure, text.split()), default=0)
     return max(map(measure, re.findall(r"[^\s/]*/+|[^\s/]+", text)), default=0)
+
+
+def _longest_piece(text: str, unit: int) -> int:
+    """The widest piece of ``text`` no cut falls in when its column is at least that wide: its longest ``unit``
+    (``_longest_unit``), or in one holding an ``@`` or a ``.`` (``SOFT_FOLDS``), a part up to and with one of them or
+    after the last. (No column is narrower than ``NARROWEST``: a unit no wider is never folded.)"""
+    if unit <= NARROWEST or not any(char in text for char in SOFT_FOLDS):
+        return unit
+    measure = len if one_cell_each(text) else cell_len
+    return max(map(measure, re.findall(r"[^\s/@.]*[/@.]+|[^\s/@.]+", text)), default=0)
 
 
 def _wrapped(header: str, width: int) -> list[str]:
@@ -228,25 +257,36 @@ def _wrapped(header: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[Styled]], units: list[list[int]],
+class _Breaks(NamedTuple):
+    """Where each column's cells break inside a word, each column's sorted: below ``units`` a cell folds inside a word
+    (``_longest_unit``), below ``pieces`` it is cut mid-word (``_longest_piece``)."""
+
+    units: list[list[int]]
+    pieces: list[list[int]]
+
+
+def _fewest_folds(want: list[int], narrowest: dict[int, int], lines: dict[int, "_RowLines"], breaks: _Breaks,
                   kinds: list[str], room: int) -> tuple[list[int], int]:
     """Widths for the columns of ``narrowest`` (each from its floor there up to its ``want``; the others keep theirs)
-    within ``room`` that cost the least: a cell folded mid-word (its column narrower than its widest unit: ``units``,
-    each column's sorted) costs ``FOLD_LINES`` lines (``FIRST_COLUMN_FOLDS`` times as many in the first column's name),
-    and every line of the table one (a line of n characters takes
-    ceil(n / width)); then that leave the least room unused, then keep identifiers the widest. When even the floors
-    do not fit: the floors. With the cost of the widths chosen (``FOLD_LINES`` a fold, and the lines)."""
+    within ``room`` that cost the least: a cell cut mid-word costs ``FOLD_LINES`` lines, one folded after an ``@`` or a
+    ``.`` ``SOFT_FOLD_LINES`` (``FIRST_COLUMN_FOLDS`` times as many in the first column's name), and every line a row
+    takes beyond its least height one (``_column_cost``); then that leave the least room unused, then keep identifiers
+    the widest. When even the floors do not fit: the floors. With the cost of the widths chosen.
+
+    A row is as tall as its tallest cell: a column's cost counts the lines its cells take beyond their row's height with
+    every column as wide as it wants, so the cost of a row is the sum over columns of what each adds to that
+    height (two cells that both grow a row by a line count two where it grows by one). That sum decomposes per column,
+    so the widths are a knapsack over the columns: a few milliseconds for a table of a thousand rows."""
     order = sorted(narrowest)
     fixed = sum(w for i, w in enumerate(want) if i not in narrowest)
     if fixed + sum(narrowest.values()) >= room:
         floors = [narrowest.get(i, w) for i, w in enumerate(want)]
-        return floors, _cost(floors, order, rows, units, kinds)
+        return floors, sum(_column_cost(i, floors[i], breaks, lines[i], kinds) for i in order)
     spare = room - fixed - sum(narrowest.values())
     upper = {i: min(want[i], narrowest[i] + spare) for i in order}  # (no column can be wider and the rest fit)
     cost: dict[int, list[int]] = {}  # column -> its cost at each width from its floor up
     for i in order:
-        lengths = _lengths(rows, i)
-        cost[i] = [_column_cost(i, width, units, lengths, kinds) for width in range(narrowest[i], upper[i] + 1)]
+        cost[i] = [_column_cost(i, width, breaks, lines[i], kinds) for width in range(narrowest[i], upper[i] + 1)]
     # each total width reachable so far -> (cost, identifiers' width given up, the widths chosen)
     best: dict[int, tuple[int, int, tuple[int, ...]]] = {fixed: (0, 0, ())}
     for i in order:
@@ -267,22 +307,39 @@ def _fewest_folds(want: list[int], narrowest: dict[int, int], rows: list[list[St
     return out, best[total][0]
 
 
-def _lengths(rows: list[list[Styled]], column: int) -> Counter[int]:
-    """How many lines of each length the cells of ``column`` hold."""
-    return Counter(n for row in rows for n in _line_lengths(row[column].plain))
+class _RowLines(NamedTuple):
+    """A column's lines, by what more lines cost its rows: ``tallest``, the lengths of the lines of cells as tall as their
+    row (each line that wraps makes the row taller); ``beside``, the lengths of a shorter cell's lines with its row's
+    height (they wrap for free until the cell is taller than the row)."""
+
+    tallest: Counter[int]
+    beside: Counter[tuple[tuple[int, ...], int]]
+
+    @classmethod
+    def of(cls, cells: list[list[int]], heights: list[int]) -> "_RowLines":
+        """From the lengths of the lines of each of the column's cells and the height of each row (its cells' most lines)."""
+        tallest: Counter[int] = Counter()
+        beside: Counter[tuple[tuple[int, ...], int]] = Counter()
+        for lengths, height in zip(cells, heights):
+            if len(lengths) >= height:
+                tallest.update(lengths)
+            else:
+                beside[tuple(lengths), height] += 1
+        return cls(tallest, beside)
 
 
-def _column_cost(column: int, width: int, units: list[list[int]], lengths: Counter[int], kinds: list[str]) -> int:
-    """What ``column`` costs at ``width`` (``_fewest_folds``): ``FOLD_LINES`` a cell folded mid-word
-    (``FIRST_COLUMN_FOLDS`` times as many in the first column's name), and a line each line of the cells takes."""
-    folds = len(units[column]) - bisect_right(units[column], width)
+def _column_cost(column: int, width: int, breaks: _Breaks, lines: _RowLines, kinds: list[str]) -> int:
+    """What ``column`` costs at ``width`` (``_fewest_folds``): ``FOLD_LINES`` a cell cut mid-word, ``SOFT_FOLD_LINES`` one
+    folded after an ``@`` or a ``.`` (``FIRST_COLUMN_FOLDS`` times as many in the first column's name), and a line each
+    line its cells add to their rows (a line of n characters takes ceil(n / width))."""
+    cuts = len(breaks.pieces[column]) - bisect_right(breaks.pieces[column], width)
+    soft = len(breaks.units[column]) - bisect_right(breaks.units[column], width) - cuts
     weight = FIRST_COLUMN_FOLDS if column == 0 and kinds[0] == IDENTIFIER else 1
-    return FOLD_LINES * folds * weight + sum(n * -(-length // width) for length, n in lengths.items())
-
-
-def _cost(widths: list[int], columns: list[int], rows: list[list[Styled]], units: list[list[int]], kinds: list[str]) -> int:
-    """``_fewest_folds``' cost of ``widths`` over ``columns``."""
-    return sum(_column_cost(i, widths[i], units, _lengths(rows, i), kinds) for i in columns)
+    added = sum(n * (-(-length // width) - 1) for length, n in lines.tallest.items() if length > width)
+    for (lengths, height), n in lines.beside.items():
+        if max(lengths) > width:
+            added += n * max(0, sum(-(-length // width) for length in lengths) - height)
+    return (FOLD_LINES * cuts + SOFT_FOLD_LINES * soft) * weight + added
 
 
 def count(n: int | None, unit: str, plural: str | None = None) -> str:

@@ -37,13 +37,13 @@ class Column:
     __slots__ = ("header", "justify", "no_wrap", "overflow", "width", "fold_after")
 
     def __init__(self, header: str | Styled = "", justify: str = "left", no_wrap: bool = False, overflow: str = "ellipsis",
-                 width: int | None = None, fold_after: str = "") -> None:
+                 width: int | None = None, fold_after: str | tuple[str, ...] = "") -> None:
         self.header = header
         self.justify = justify
         self.no_wrap = no_wrap
         self.overflow = overflow
         self.width = width
-        self.fold_after = fold_after  # a folded word breaks after one of these where it can (a path's "/")
+        self.fold_after = fold_after  # a folded word breaks after one of these where it can (a path's "/"; tiers: ``folded``)
 
     def header_text(self) -> Styled:
         return self.header if isinstance(self.header, Styled) else markup(self.header)

@@ -116,3 +116,111 @@ def test_numbers_headers_wrap_rather_than_a_folder_fold_in_every_row():
     lines = [line.plain for line in table("one", columns, one).render_lines(74)]
     assert sum(line.startswith("┃") for line in lines) == 1 and "depends on" in "".join(lines)
     assert len(cells(lines, 1)[0]) > 1 and "".join(cells(lines, 1)[0]) == "packages/svelte/src/"
+
+
+def breaks_inside_words(text: str, pieces: list[str]) -> list[str]:
+    """The character before each break of ``text`` into ``pieces`` (a cell's lines) that falls inside a word."""
+    out, position = [], 0
+    for piece in pieces[:-1]:
+        position = text.index(piece, position) + len(piece)
+        if not text[position].isspace() and not text[position - 1].isspace():
+            out.append(text[position - 1])
+    return out
+
+
+TRAEFIK_PEOPLE = [  # (name, kind, commits, last active, identities): traefik's first people, and some with one identity
+    ("Ludovic Fernandez", "human", "1100", "2026-06-25",
+     '@ldez\nlfernandez.dev@gmail.com\nludovic.fernandez@zenika.com\nludovic@containo.us\n"Fernandez Ludovic"'),
+    ("Emile Vauge", "human", "470", "2026-07-03", '@emilevauge\nemile@vauge.com\n"emile"'),
+    ("Kevin Pollet", "human", "287", "2026-07-24", 'pollet.kevin@gmail.com\n"kevinpollet"'),
+    ("Julien Salleyron", "human", "226", "2026-07-15",
+     '@juliens\njulien.salleyron@gmail.com\njulien@containo.us\njulien@traefik.io\njuliens@php.net\n"SALLEYRON Julien"'),
+    ("Jean-Baptiste Doumenjou", "human", "95", "2022-12-06", '@jbdoumenjou\njb.doumenjou@gmail.com\n"jb doumenjou"'),
+    ("Tom Moulard", "human", "95", "2025-07-24",
+     "tom.moulard@epita.fr\ntom.moulard@perfectstay.com\ntom.moulard@traefik.io\ntom@moulard.org"),
+    ("Mathieu Lonjaret", "human", "82", "2023-04-07", 'mathieu.lonjaret@gmail.com\n"mpl"'),
+    *((f"Someone Longnamed{n}", "human", "9", "2024-01-01", f"someone{n}@example.org") for n in range(4)),
+    ("dependabot[bot]", "bot", "60", "2026-07-20", "49699333+dependabot[bot]@users.noreply.github.com"),
+]
+PEOPLE_COLUMNS = [("name", IDENTIFIER), "kind", ("commits", NUMBER), ("last active", NUMBER), "identities"]
+
+
+def test_an_email_too_long_for_its_column_folds_after_its_at_not_mid_word():
+    """traefik's people at 80 columns cut "ludovic.fernandez@zenika.c│om" and "tom.moulard@perfectstay.co│m" beside names
+    that keep one line: an e-mail folds after its "@" (else after a "."), never inside a name or a domain's word."""
+    from cairn.api.render.console import folded
+
+    assert folded("ludovic.fernandez@zenika.com", 26, ("/", "@", ".")) == ["ludovic.fernandez@", "zenika.com"]
+    assert folded("ludovic.fernandez@zenika.com", 12, ("/", "@", ".")) == ["ludovic.", "fernandez@", "zenika.com"]
+    lines = [line.plain for line in table("People of traefik", PEOPLE_COLUMNS, TRAEFIK_PEOPLE).render_lines(80)]
+    assert all(len(line) <= 80 for line in lines)
+    identities = [identity for row in TRAEFIK_PEOPLE for identity in row[4].split("\n")]
+    shown = [line for parts in cells(lines, 4) for line in parts]
+    assert "".join(shown) == "".join(identities)
+    for identity in identities:  # each one whole on its line, or folded after its "@"
+        pieces = [identity] if identity in shown else [shown[shown.index(identity.split("@")[0] + "@")], identity.split("@")[1]]
+        assert "".join(pieces) == identity and all(before in "@." for before in breaks_inside_words(identity, pieces))
+
+
+JACKSON_IMPORTS = [  # (module, imports, at): jackson-databind's new imports between modules, from a pr-check
+    ("com.fasterxml.jackson.databind.DeserializationContextTest", "com.fasterxml.jackson.databind.DeserializationContext",
+     "src/test/java/com/fasterxml/jackson/databind/DeserializationContextTest.java:29"),
+    ("com.fasterxml.jackson.databind.DeserializationContextTest", "com.fasterxml.jackson.databind.node.JsonNodeFactory",
+     "src/test/java/com/fasterxml/jackson/databind/DeserializationContextTest.java:4"),
+    ("com.fasterxml.jackson.databind.deser.creators.BeanDeserializerFactory4920Test", "com.fasterxml.jackson.databind.JavaType",
+     "src/test/java/com/fasterxml/jackson/databind/deser/creators/BeanDeserializerFactory4920Test.java:13"),
+    ("com.fasterxml.jackson.databind.deser.creators.JsonCreatorReturningNull4938Test",
+     "com.fasterxml.jackson.databind.ObjectMapper",
+     "src/test/java/com/fasterxml/jackson/databind/deser/creators/JsonCreatorReturningNull4938Test.java:9"),
+    ("com.fasterxml.jackson.databind.deser.jdk.CustomMapKeyDeserializer4444Test", "com.fasterxml.jackson.databind.ObjectMapper",
+     "src/test/java/com/fasterxml/jackson/databind/deser/jdk/CustomMapKeyDeserializer4444Test.java:11"),
+]
+
+
+def test_the_names_that_tell_rows_apart_fold_between_their_parts_beside_a_taller_cell():
+    """jackson-databind's new imports at 80 columns cut every module name in the first column ("com.fasterxml.ja│ckson.
+    databind.D│eserializationCo│ntextTest") to keep its path whole, each line of a name counted as a line of the table
+    although its row was as tall for its path: a row is as tall as its tallest cell, and the names fold after a "."."""
+    columns = [("module", IDENTIFIER), ("imports", IDENTIFIER), ("at", IDENTIFIER)]
+    lines = [line.plain for line in table("imports", columns, JACKSON_IMPORTS).render_lines(80)]
+    assert all(len(line) <= 80 for line in lines)
+    parts = [[part.strip() for part in line.strip("│").split("│")] for line in lines if line.startswith("│")]
+    modules: list[list[str]] = []
+    for module, _, at in parts:  # (a row starts where its path does)
+        if at.startswith("src/"):
+            modules.append([])
+        if module:
+            modules[-1].append(module)
+    assert ["".join(parts) for parts in modules] == [row[0] for row in JACKSON_IMPORTS]
+    assert all(breaks_inside_words(row[0], parts) == ["."] * (len(parts) - 1) for parts, row in zip(modules, JACKSON_IMPORTS))
+
+
+def test_a_row_is_as_tall_as_its_tallest_cell_so_a_name_wraps_for_free_beside_a_list():
+    """Each person's identities take three lines or more: a name over two lines beside them makes no row taller, an
+    e-mail folded in three does. The widths chosen make the table as short as any split of the width would (cutting
+    nothing more: the one word too long for any of them is cut either way); counting each cell's lines as if its row
+    were one line tall, the names kept one line and the table took 5 lines more at 48 columns."""
+    names = ["Julien Salleyron", "Ludovic Fernandez", "Mathieu Lonjaret", "Romain Tribotte", "Nicolas Mengin", "Michael Matur"]
+    rows = [(name, "12", f"@{name.split()[0].lower()}\n{name.lower().replace(' ', '.')}@example.com\n\"{name.split()[1]}\"")
+            for name in names]
+    rows.append(("bot", "3", "x" * 60))
+    fitted = table("people", [("name", IDENTIFIER), ("commits", NUMBER), "identities"], rows)
+    width = 48
+    room = width - 3 * 3 - 1
+    shortest = min(len(fitted._render([name, 7, room - 7 - name], width)) for name in range(8, room - 7 - 8 + 1))
+    lines = [line.plain for line in fitted.render_lines(width)]
+    assert len(lines) == shortest
+    shown: list[list[list[str]]] = []  # each row's lines of each column (a row starts where its count does)
+    for line in lines:
+        if line.startswith("│"):
+            parts = [part.strip() for part in line.strip("│").split("│")]
+            if parts[1]:
+                shown.append([[], [], []])
+            for column, part in enumerate(parts):
+                if part:
+                    shown[-1][column].append(part)
+    assert [" ".join(row[0]) for row in shown] == [*names, "bot"]
+    for row, (name, _, identities) in zip(shown, rows[:-1]):
+        email = identities.split("\n")[1]
+        pieces = row[2][1:-1]  # (between the login and the name)
+        assert "".join(pieces) == email and all(before in "@." for before in breaks_inside_words(email, pieces))
