@@ -123,9 +123,18 @@ class FittedTable:
         self.columns = columns
         self.rows = rows
         self.show_header = show_header
+        # (a command asks a table's folds, then its lines, then prints it: the widths and lines for a width, worked
+        # out once)
+        self._widths: dict[int, list[int] | None] = {}
+        self._lines: dict[tuple[tuple[int, ...] | None, int], list[Styled]] = {}
 
     def widths(self, available: int) -> list[int] | None:
         """Column widths for ``available`` characters, or None when everything fits as it is."""
+        if available not in self._widths:
+            self._widths[available] = self._fitted(available)
+        return self._widths[available]
+
+    def _fitted(self, available: int) -> list[int] | None:
         room = available - 3 * len(self.columns) - 1  # borders and one space of padding on each side
         headers = [h if self.show_header else "" for h, _ in self.columns]
         want = [max([_longest_line(r[i].plain) for r in self.rows] + [_longest_line(headers[i])]) for i in range(len(self.columns))]
@@ -186,6 +195,12 @@ class FittedTable:
 
     def _render(self, widths: list[int] | None, width: int) -> list[Styled]:
         """The table's lines with these column ``widths`` (None: as wide as they want) in ``width`` columns."""
+        key = (None if widths is None else tuple(widths), width)
+        if key not in self._lines:
+            self._lines[key] = self._drawn(widths, width)
+        return self._lines[key]
+
+    def _drawn(self, widths: list[int] | None, width: int) -> list[Styled]:
         columns = []
         for i, (header, kind) in enumerate(self.columns):
             fixed = widths[i] if widths else None

@@ -66,6 +66,13 @@ from fixtures.gitrepo import GitRepo
         ("Abbot Smith", "abbot@example.com", "human"),
         ("Alice", "alice@example.com", "human"),
         ("", "", "human"),
+        # a person's name whose first name begins a bot-shaped login is a person's (svelte's, 2 commits) …
+        ("Bert B", "44912991+bertybot@users.noreply.github.com", "human"),
+        # … and a bot named by what it serves, or with "Bot" in its name, whatever the login, a bot
+        ("Grafana Labs", "1+grafanabot@users.noreply.github.com", "bot"),
+        ("Excalidraw Bot", "77840495+excalibot@users.noreply.github.com", "bot"),
+        ("Bot from GolangCI", "42910462+golangcibot@users.noreply.github.com", "bot"),
+        ("bert b", "2+bertybot@users.noreply.github.com", "bot"),
     ],
 )
 def test_builtin_classification(name, email, kind):

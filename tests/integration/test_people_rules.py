@@ -827,18 +827,6 @@ def test_a_first_name_with_a_surnames_initial_beside_the_one_full_name_that_fits
     assert pairs == {("Jamie B", "Jamie Byers"), ("Dmitrii F.", "Dmitrii Faiazov"), ("Tobias T", "Tobias Thierer")}
 
 
-@pytest.mark.parametrize("name, email, kind", [
-    ("Bert B", "44912991+bertybot@users.noreply.github.com", "human"),  # svelte's, 2 commits
-    # a bot named by what it serves, or with "Bot" in its name, whatever the login
-    ("Grafana Labs", "1+grafanabot@users.noreply.github.com", "bot"),
-    ("Excalidraw Bot", "77840495+excalibot@users.noreply.github.com", "bot"),
-    ("Bot from GolangCI", "42910462+golangcibot@users.noreply.github.com", "bot"),
-    ("bert b", "2+bertybot@users.noreply.github.com", "bot"),
-])
-def test_a_persons_name_whose_first_name_begins_a_bot_shaped_login_is_a_person(name, email, kind):
-    assert Classifier.from_settings().kind(name, email) == kind
-
-
 def test_a_full_name_one_person_goes_by_and_another_bore_at_their_address_makes_no_likely_duplicate():
     """webpack: three commits authored "Sebastian Beltran <…+alexander-akait@users.noreply.github.com>" gave Alexander
     Akait the name too, and the two maintainers were "likely the same person". A name one goes by beside a short form
