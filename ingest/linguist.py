@@ -29,7 +29,7 @@ This module is Cairn's own table of that rule, written from Linguist's
   modules, as etcd's ``cache/`` Go module is: ``VENDORED_UNLESS_OWN``, decided
   by ``first_party``), test data (below), documentation paths
   (top-level ``docs/``, ``doc/``, ``examples/``, ``samples/``, ``demos/``,
-  ``man/``; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
+  ``man/``, and Cairn's ``playground/``; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
   CHANGELOG, CONTRIBUTING … files) and generated paths (protobuf and other
   generated sources, lock files, source maps). ``.gitattributes``
   ``linguist-vendored``, ``linguist-generated``, ``linguist-documentation``
@@ -422,6 +422,10 @@ _DOCUMENTATION = _PathPattern((
     r"^[Ee]xamples/",
     r"^[Dd]emos?/",
     r"^[Ss]amples?/",
+    # Cairn's, not Linguist's: a top-level playground, where the product is tried rather than built — projects to run
+    # by hand (react-router's framework and RSC apps, svelte's sandbox) or the projects an end-to-end suite builds
+    # (vite's 76, 1,414 files, each beside its ``__tests__/``: a fixture among its central modules before)
+    r"^[Pp]laygrounds?/",
     r"(?:^|/)inst/doc/",
     r"(?:^|/)CITATION(?:\.cff|S?(?:\.(?:bib|md))?)$",
     r"(?:^|/)CHANGE(?:S|LOG)?(?:\.|$)",
@@ -506,11 +510,12 @@ def _exclusion_by_pattern(path: str, first_party: Collection[str]) -> str | None
     return found
 
 
-#: A Go file right in a top ``doc/`` or ``docs/`` folder, which Linguist calls documentation: Go builds every folder as
-#: a package, and one so named is code that makes documentation (cobra's ``doc`` package, imported as
-#: ``github.com/spf13/cobra/doc`` to write man pages and Markdown); a generated one (swag's ``docs/docs.go``) is
-#: still generated.
-_GO_PACKAGE_IN_DOCS = re.compile(r"[Dd]ocs?/[^/]+\.go\Z")
+#: A Go file right in a top ``doc/`` or ``docs/`` folder, which Linguist calls documentation, or anywhere in a top
+#: ``playground/``: Go builds every folder as a package, and one so named is code that makes documentation (cobra's
+#: ``doc`` package, imported as ``github.com/spf13/cobra/doc`` to write man pages and Markdown) or serves a playground
+#: (golang/tools' ``playground`` and ``playground/socket``, which ``cmd/present`` imports); a generated one (swag's
+#: ``docs/docs.go``) is still generated.
+_GO_PACKAGE_IN_DOCS = re.compile(r"(?:[Dd]ocs?/[^/]+|[Pp]laygrounds?/.+)\.go\Z")
 
 
 def exclusion(path: str, attributes: Mapping[str, bool] | None = None,

@@ -2,12 +2,15 @@
 
 The modules are the most central by PageRank (``queries.explore.paths``)
 weighed by how many modules import them (``_to_read_first``: PageRank alone
-put low-level helpers second), modules nobody imports and test code left out (``graph.testcode``: a test helper imported by every test
-ranks high and explains nothing), and a repository's list gives each
-language places in proportion to its files: prometheus's first eight were
-four of its web UI's TypeScript files (a module each, where a Go package of
-many files is one) and a test helper; those places are spread down the list as
-the language's share is.
+put low-level helpers second). Left out: modules nobody imports, test code
+(``graph.testcode``: a test helper imported by every test ranks high and
+explains nothing), and the modules of a component of which the truck factor
+counts no file — documentation, examples, a playground, vendored or generated
+code, test data (``ingest.linguist``) — unless the scope has no other. A
+repository's list gives each language places in proportion to its files:
+prometheus's first eight were four of its web UI's TypeScript files (a module
+each, where a Go package of many files is one) and a test helper; those places
+are spread down the list as the language's share is.
 
 People are the knowledge holders of the scope, ranked by how many of its
 files they are authors of (summed over its components: a whole component of
@@ -92,6 +95,14 @@ def _modules_to_read(graph: RepoGraph, limit: int, component: str | None) -> lis
         language[node.key] = node.get("language")
     ranked = [m for m in central_modules(graph, len(files_of), component=component)
               if m["imported_by"] and not _is_test_code([f for f in files_of.get(m["module"]) or [m["path"]] if f])]
+    uncounted = {node.key for node in graph.of_label(Label.COMPONENT)
+                 if "truck_factor" in node.props and node.props["truck_factor"] is None}
+    if uncounted:
+        # the modules of a component none of whose files the truck factor counts (documentation, examples, a
+        # playground, vendored or generated code, test data: ``ingest.linguist``): vite's end-to-end projects held
+        # three of its first four places (``playground/multiple-entrypoints/entrypoints/a23.js``, imported by the 24
+        # entry points beside it); a component of nothing else keeps its own
+        ranked = [m for m in ranked if m["component"] not in uncounted] or ranked
     ranked.sort(key=_to_read_first)
     files: Counter[str | None] = Counter()  # files by language, of the modules ranked
     for m in ranked:

@@ -153,6 +153,11 @@ def test_a_login_needs_better_evidence_than_one_merge_or_an_organisations_fork(t
     ("templates/base.jinja", "jinja", True, None), ("src/app.py", "python", True, None),
     ("docs/conf.py", "python", False, "documentation"), ("examples/demo/main.go", "go", False, "documentation"),
     ("pkg/examples/x.go", "go", True, None), ("documentation/examples/y.go", "go", False, "documentation"),
+    # a top-level playground: projects to try the product on (vite's, react-router's), but a Go package Go builds
+    ("playground/css/main.js", "javascript", False, "documentation"),
+    ("playground/css/__tests__/css.spec.ts", "typescript", False, "documentation"),
+    ("playgrounds/sandbox/run.js", "javascript", False, "documentation"),
+    ("playground/socket/socket.go", "go", True, None), ("src/playground/index.ts", "typescript", True, None),
     ("vendor/lib/z.go", "go", False, "vendored"), ("tsdb/testdata/gen.go", "go", False, "test data"),
     ("types/index.d.ts", "typescript", True, None), ("node_modules/@types/node/index.d.ts", "typescript", False, "vendored"),
     ("static/app.min.js", "javascript", False, "vendored"),

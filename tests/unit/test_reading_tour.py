@@ -44,3 +44,31 @@ def test_a_component_list_is_by_rank_without_test_code():
     graph = mixed_graph()
     assert [m["module"] for m in reading_list(graph, "ui", modules=3)["modules"]] == ["ui/src/f0.ts", "ui/src/f1.ts", "ui/src/f2.ts"]
     assert reading_list(graph, "util")["modules"] == []
+
+
+def playground_graph() -> RepoGraph:
+    """vite's shape: a component of end-to-end projects the truck factor counts no file of (``truck_factor`` None),
+    whose entry points import one another, beside the product's modules."""
+    g = RepoGraph("vite")
+    g.add_node(Label.REPOSITORY, "vite")
+    g.add_node(Label.COMPONENT, "node", truck_factor=3)
+    g.add_node(Label.COMPONENT, "playground", truck_factor=None)
+    core = [g.add_node(Label.MODULE, f"src/node/m{i}.ts", path=f"src/node/m{i}.ts", language="typescript",
+                       component="node", files=[f"src/node/m{i}.ts"]) for i in range(4)]
+    entries = [g.add_node(Label.MODULE, f"playground/e/a{i}.js", path=f"playground/e/a{i}.js", language="javascript",
+                          component="playground", files=[f"playground/e/a{i}.js"]) for i in range(20)]
+    for i, m in enumerate(core[1:], 1):
+        g.add_edge(Rel.IMPORTS, m, core[i - 1])
+    for i, m in enumerate(entries):
+        for target in entries[:i]:
+            g.add_edge(Rel.IMPORTS, m, target)
+    return g
+
+
+def test_modules_of_a_component_the_truck_factor_does_not_count_are_left_out_unless_asked_for():
+    graph = playground_graph()
+    names = [m["module"] for m in reading_list(graph, modules=4)["modules"]]
+    assert names == ["src/node/m0.ts", "src/node/m1.ts", "src/node/m2.ts"]  # (m3: imported by none)
+    # the playground's own list still has its modules
+    assert [m["module"] for m in reading_list(graph, "playground", modules=2)["modules"]] == [
+        "playground/e/a0.js", "playground/e/a1.js"]
