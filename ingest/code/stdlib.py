@@ -4,9 +4,12 @@ An import of ``os`` or ``net/http`` is an external dependency like
 ``requests``, but not one anybody installs: the graph marks such
 ExternalPackage nodes ``stdlib = true`` so outputs can group them apart.
 
-* Python (``pypi``): the top-level name is in ``sys.stdlib_module_names``
-  (the running interpreter's list, 3.10+), or is ``_typeshed``, the standard
-  library's typing-only module (imported under ``TYPE_CHECKING``, never installed).
+* Python (``pypi``): the top-level name is in the standard library of some
+  Python 3 still in use, whichever Cairn runs on (``sys.stdlib_module_names``
+  and ``PYTHON_STDLIB_ELSEWHERE``: 3.14's ``compression`` under 3.11 was a PyPI
+  package in mitmproxy's graph, 3.12's removed ``asyncore`` would be one under
+  3.13), or is ``_typeshed``, the standard library's typing-only module
+  (imported under ``TYPE_CHECKING``, never installed).
 * JavaScript/TypeScript (``npm``): Node built-ins, which the resolver already
   names ``node:<name>`` however they are written (``fs``, ``node:fs/promises``),
   and Bun's ``bun:`` modules.
@@ -24,7 +27,17 @@ from __future__ import annotations
 
 import sys
 
-PYTHON_STDLIB = frozenset(sys.stdlib_module_names) | {"_typeshed"}
+#: Standard-library modules of the Pythons from 3.11 on that another one lacks: added by 3.14 (PEP 749's
+#: ``annotationlib``, PEP 784's ``compression``), removed by 3.12 (PEP 632's ``distutils``, ``imp``, ``asyncore``,
+#: ``asynchat``, ``smtpd``) and by 3.13 (PEP 594's dead batteries, ``lib2to3``). An import means the same module
+#: whichever interpreter runs Cairn.
+PYTHON_STDLIB_ELSEWHERE = frozenset({
+    "annotationlib", "compression",
+    "asynchat", "asyncore", "distutils", "imp", "smtpd",
+    "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap", "msilib", "nis", "nntplib",
+    "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib",
+})
+PYTHON_STDLIB = frozenset(sys.stdlib_module_names) | PYTHON_STDLIB_ELSEWHERE | {"_typeshed"}
 JAVA_STDLIB_ROOTS = ("java.", "jdk.", "kotlin.")
 #: The two-segment groups (see ``java.external_group``) of javax packages that ship with the JDK.
 JAVA_STDLIB_GROUPS = frozenset({
