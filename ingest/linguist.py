@@ -29,7 +29,8 @@ This module is Cairn's own table of that rule, written from Linguist's
   modules, as etcd's ``cache/`` Go module is: ``VENDORED_UNLESS_OWN``, decided
   by ``first_party``), test data (below), documentation paths
   (top-level ``docs/``, ``doc/``, ``examples/``, ``samples/``, ``demos/``,
-  ``man/``, and Cairn's ``playground/``; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
+  ``man/``, and Cairn's ``playground/`` and ``docs-*/``, ``documentation_*/``…;
+  Writerside's folder; ``documentation/`` and ``javadoc/`` anywhere; README, LICENSE,
   CHANGELOG, CONTRIBUTING … files) and generated paths (protobuf and other
   generated sources, lock files, source maps). ``.gitattributes``
   ``linguist-vendored``, ``linguist-generated``, ``linguist-documentation``
@@ -415,7 +416,13 @@ _SUITE_DATA = _PathPattern((r"(?:^|/)[Tt]ests?/data/",))
 
 _DOCUMENTATION = _PathPattern((
     r"^[Dd]ocs?/",
+    # Cairn's, not Linguist's: a top-level folder named as documentation of some kind (Exposed's
+    # ``documentation-website/``, 111 Kotlin snippets counted as code with a truck factor of their own; FastAPI's
+    # ``docs_src/``, the 461 example programs its tutorial shows)
+    r"^[Dd]oc(?:s|umentation)?[-_][^/]+/",
     r"(?:^|/)[Dd]ocumentation/",
+    # Cairn's: JetBrains' Writerside documentation tool's folder
+    r"(?:^|/)[Ww]riterside/",
     r"(?:^|/)[Gg]roovydoc/",
     r"(?:^|/)[Jj]avadoc/",
     r"^[Mm]an/",

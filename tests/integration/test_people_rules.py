@@ -158,6 +158,10 @@ def test_a_login_needs_better_evidence_than_one_merge_or_an_organisations_fork(t
     ("playground/css/__tests__/css.spec.ts", "typescript", False, "documentation"),
     ("playgrounds/sandbox/run.js", "javascript", False, "documentation"),
     ("playground/socket/socket.go", "go", True, None), ("src/playground/index.ts", "typescript", True, None),
+    # a top-level folder named as documentation of some kind, and Writerside's
+    ("documentation-website/Writerside/snippets/app/src/main/kotlin/App.kt", "kotlin", False, "documentation"),
+    ("docs_src/tutorial001.py", "python", False, "documentation"), ("help/Writerside/topics/x.kt", "kotlin", False, "documentation"),
+    ("src/docs_src/x.py", "python", True, None), ("docsify/index.js", "javascript", True, None),
     ("vendor/lib/z.go", "go", False, "vendored"), ("tsdb/testdata/gen.go", "go", False, "test data"),
     ("types/index.d.ts", "typescript", True, None), ("node_modules/@types/node/index.d.ts", "typescript", False, "vendored"),
     ("static/app.min.js", "javascript", False, "vendored"),
