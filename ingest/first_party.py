@@ -22,6 +22,12 @@ scheduler}``, openfga's ``pkg/storage/cache/keys``, loki's ``operator/internal/e
 every folder of a module outside ``vendor/`` and ``testdata/`` as one of its packages, imported by the module's own
 path, so Go code is vendored in ``vendor/`` only.
 
+Below a ``src/`` folder such a folder is the project's when it holds code of those languages at any depth (drizzle's
+``drizzle-orm/src/cache/``: a readme at its top, its code in ``core/`` and ``upstash/``, imported 86 times from
+``src/``): a ``src/`` is the project's own source tree, where nobody keeps a virtualenv or a tracked cache, and in the
+repositories read no copied library sat in a ``cache/``, ``env/`` or ``extern/`` of one (C and C++ files, copied into
+``src/external/`` as much as into ``extern/``, are no evidence, as above).
+
 A path lies in a vendored folder when any of its folders so named is not the project's (``extern/lib/src/cache/`` is
 vendored by ``extern/``). Linguist's other names (``vendor/``, ``third_party/``, ``node_modules/``, ``dist/``,
 top-level ``deps/``, ``Dependencies/``, ``debian/`` …) keep their meaning: they hold copies or build output even when
@@ -41,17 +47,25 @@ def first_party_folders(paths: Iterable[str], units: Collection[str]) -> frozens
     ``VENDORED_UNLESS_OWN`` names and that hold the repository's own code (see the module docstring). ``units``: the
     folders holding a build manifest (``components.build_units``)."""
     named = {unit for unit in units if VENDORED_UNLESS_OWN.match(unit + "/", unit.rfind("/") + 1)}
-    match = VENDORED_UNLESS_OWN.match
+    match, search = VENDORED_UNLESS_OWN.match, VENDORED_UNLESS_OWN.search
     go_folders = set()
+    in_sources: dict[str, int] = {}  # a folder below a ``src/`` holding code -> where the folders below ``src/`` begin
     for path in paths:
         cut = path.rfind("/")
         if cut <= 0:
             continue
         if path.endswith(".go"):
             go_folders.add(path[:cut + 1])
+            continue
         # the name of the file's folder ("a/cache/x.go": "cache/"), matched where it begins
-        elif match(path, path.rfind("/", 0, cut) + 1) and detect_language(path) in CODE_LANGUAGES:
+        if match(path, path.rfind("/", 0, cut) + 1) and detect_language(path) in CODE_LANGUAGES:
             named.add(path[:cut])
+        if "src/" in path:
+            source = 4 if path.startswith("src/") else path.find("/src/") + 5  # (4: no "/src/" at all)
+            if (source > 4 or path.startswith("src/")) and source <= cut and search(path, source, cut + 1) and detect_language(path) in CODE_LANGUAGES:
+                in_sources[path[:cut + 1]] = source
     for folder in go_folders:  # every folder so named that holds Go code, or holds it below
         named.update(folder[:m.end() - 1] for m in VENDORED_UNLESS_OWN.finditer(folder))
+    for folder, source in in_sources.items():  # every folder so named below a src/ that holds code below it
+        named.update(folder[:m.end() - 1] for m in VENDORED_UNLESS_OWN.finditer(folder, source))
     return frozenset(named)

@@ -32,6 +32,10 @@ def test_a_folder_called_cache_that_is_a_go_module_or_package_is_first_party():
     (["src/middleware/cache/index.ts"], "src/middleware/cache"),
     (["okhttp/src/main/kotlin/okhttp3/internal/cache/DiskLruCache.kt"], "okhttp/src/main/kotlin/okhttp3/internal/cache"),
     (["playground/external/package.json", "playground/external/vite.config.js"], "playground/external"),
+    # below a src/, code anywhere below it (drizzle's cache: a readme at its top, its code in core/ and upstash/)
+    (["drizzle-orm/src/cache/readme.md", "drizzle-orm/src/cache/core/index.ts", "drizzle-orm/src/cache/upstash/cache.ts"],
+     "drizzle-orm/src/cache"),
+    (["src/env/providers/a/b.py"], "src/env"),
 ])
 def test_own_modules_named_cache_env_or_external_are_counted(paths, first_party):
     own = first_party_folders(paths, build_units(paths))
@@ -47,6 +51,8 @@ def test_own_modules_named_cache_env_or_external_are_counted(paths, first_party)
     "env/lib/python3.12/site-packages/six.py",
     "vendor/k8s.io/client-go/tools/cache/store.go",  # Go code in vendor/ stays vendored
     "cache/twig/ab/template.php",            # a tracked cache
+    "foosrc/cache/core/x.ts",                # (no src/ folder: "foosrc")
+    "src/external/googletest/src/gtest.cc",  # C++ copied into a src/ is no evidence
 ])
 def test_someone_elses_code_under_those_names_stays_vendored(path):
     paths = [path, "extern/CMakeLists.txt", "external/jquery/package.json", "env/pyvenv.cfg", "go.mod", "main.go"]
