@@ -126,7 +126,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     if report.get("history_complete") is False:
         for warning in (report.get("history") or {}).get("warnings") or ["the history is incomplete"]:
             said = warning.removeprefix("history incomplete: ")  # (the ingest's warnings begin with it)
-            console.print(f"[bold yellow]history incomplete:[/] {escape(said)}", highlight=False, soft_wrap=True)
+            console.print(f"[bold yellow]history incomplete:[/] {escape(said)}", highlight=False)
     r = report["repository"]
     leaving = f"  (as if {', '.join(r['leaving'])} left)" if r["leaving"] else ""
     console.print(f"[bold]{escape(r['name'])}[/]: {_scope_line(r)}{escape(leaving)}", highlight=False)

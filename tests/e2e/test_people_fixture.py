@@ -318,6 +318,7 @@ def test_incomplete_history_is_said_everywhere_and_never_a_traceback(broken, tmp
     shown = cairn("bus-factor", store=store).stdout
     assert "history incomplete: 1 object(s)" in shown or "history incomplete: 2 object(s)" in shown
     assert "history incomplete: history incomplete" not in shown
+    assert max(map(len, shown.splitlines())) <= 80  # (the warning folded as every other line: 141 columns on drizzle)
 
     broken.git("checkout", "-q", "-b", "change")
     broken.commit({"pkg/keep.py": "K = 3\n"}, author=("Ann Author", "ann@example.com"), date="2024-03-04T12:00:00+00:00")
