@@ -5,7 +5,9 @@ tools use for tests (``tests/``, ``test/``, ``__tests__/``, ``spec/``,
 ``testdata/`` and ``test-data/``, Go's ``testutil/``, Maven's ``src/test/``, …) or when its file name follows a test
 runner's naming: pytest's ``test_*.py`` / ``*_test.py`` / ``conftest.py``,
 Go's ``*_test.go``, Jest's and Mocha's ``*.test.js`` / ``*.spec.ts`` (any
-JavaScript or TypeScript extension) and the set-up files Jest and Vitest run before the tests (``setupTests.ts``,
+JavaScript or TypeScript extension), Node's test runner's ``*-test.js`` and ``*_test.js`` (react-router's 87
+Playwright tests in ``integration/``, ``action-test.ts`` …; not its ``test-*.js``: the Guardian's
+``ab-testing/…/test-group-mvt-manager.ts`` is an A/B-test tool) and the set-up files Jest and Vitest run before the tests (``setupTests.ts``,
 ``test-setup.ts``, ``jest.setup.js``, ``vitest.setup.ts``: TanStack Query's 17 packages), JUnit's ``*Test.java`` / ``*Tests.java``
 / ``*IT.java`` (and ``*Test.kt`` … in Kotlin, and any Kotlin file of a Gradle test source set such as
 ``src/jvmTest/``; not a Java one, whose classification predates Kotlin's), and a Rust file of a Cargo package's
@@ -70,7 +72,7 @@ TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "te
 _TEST_FILE = re.compile(
     r"(?:^test_.*\.py|.*_test\.py|conftest\.py"
     r"|.*_test\.go"
-    r"|.*\.(?:test|spec)\.[cm]?[jt]sx?"
+    r"|.*\.(?:test|spec)\.[cm]?[jt]sx?|.*[-_]test\.[cm]?[jt]sx?"
     r"|(?:[sS]etup[-_]?[tT]ests?|[tT]est[-_]?[sS]etup|(?:jest|vitest)[.-]setup(?:[.-][\w-]+)?)\.[cm]?[jt]sx?"
     r"|.*(?:Test|Tests|IT)\.(?:java|kt))$"
 )

@@ -22,6 +22,8 @@ from cairn.queries.cochange import cochange_findings
     # a Java file in a test source set: jackson-databind's test-jdk17 helpers, mockito's testFixtures
     "src/test-jdk17/java/tools/jackson/databind/records/Helper.java", "mockito-core/src/testFixtures/java/x/Util.java",
     "src/integrationTest/java/x/Setup.java", "src/it/java/x/Setup.java", "src/androidTest/java/x/Helper.java",
+    # Node's test runner's names: react-router's Playwright tests
+    "integration/action-test.ts", "integration/vite-css-test.tsx", "lib/parse_test.mjs",
 ])
 def test_test_code_by_directory_or_runner_naming(path):
     assert is_test_file(path)
@@ -34,6 +36,7 @@ def test_test_code_by_directory_or_runner_naming(path):
     "src/testing/java/x/Helper.java", "src/latest/java/x/Helper.java", "src/commonMain/kotlin/x/Helper.kt",
     "src/benches.rs", "crates/cli/src/examples.rs", "docs/examples/demo.py", "benches/run.go",  # (Cargo's folders only)
     "src/setup.ts", "src/testSetupWizard.ts", "src/setupTestsRunner.go", "src/jest.setup.py",
+    "ab-testing/config/scripts/build/test-group-mvt-manager.ts", "src/ab-test-utils.ts", "src/latest-test.py",
 ])
 def test_source_named_like_tests_is_not_test_code(path):
     assert not is_test_file(path)
