@@ -51,7 +51,8 @@ file's own package.
   reference to a Kotlin class); a Java class of that name wins. Kotlin's ``import a.b.*`` keeps the files of
   ``a.b`` declaring a name the file uses (``kotlin.USES``: its identifiers, so a top-level function called or an
   extension used counts as a class named does), each resolved as ``import a.b.name`` would be. Kotlin's
-  same-package names used without an import are not read (no edge). Its external names are squashed from the
+  same-package classes used without an import resolve as Java's do (``kotlin.REFERENCE``: its capitalised names; its
+  lower-case top-level functions and properties are not read). Its external names are squashed from the
   package an import names (``kotlin_external_group``: ``okio.Buffer`` → ``okio``).
 * An import naming a missing class of a repository package (generated code
   such as ``R`` or ``BuildConfig``) is dropped, not made external.
@@ -81,10 +82,15 @@ from cairn.ingest.code.base import (
     count_syntax_errors,
     parser_and_cursor,
 )
-from cairn.ingest.code.kotlin import DECLARES, KOTLIN_EXTENSIONS, KOTLIN_SCRIPT_EXTENSIONS, USES, parse_kotlin
-
-#: Marks a RawImport that is a type name used in the code, not an import statement.
-REFERENCE = "<reference>"
+from cairn.ingest.code.kotlin import (
+    DECLARES,
+    KOTLIN_EXTENSIONS,
+    KOTLIN_SCRIPT_EXTENSIONS,
+    REFERENCE,
+    TYPE,
+    USES,
+    parse_kotlin,
+)
 
 UMBRELLA_PREFIXES = frozenset(
     {
@@ -199,7 +205,7 @@ class JavaLanguage(Language):
 
     name = "java"
     extensions = (".java", *KOTLIN_EXTENSIONS)
-    version = "2"  # 2: Kotlin's ``USES`` (a cached parse's key holds the file's extension, not a version per language)
+    version = "3"  # 2: Kotlin's ``USES``; 3: Kotlin's ``REFERENCE`` and ``TYPE`` (a cached parse's key holds the file's extension, not a version per language)
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         if not path.endswith(".java"):
@@ -234,6 +240,8 @@ def kotlin_external_group(spec: str) -> str:
 
 #: Marks ``_resolve_import``'s answer for a wildcard of a repository package, which ``resolve`` narrows per file.
 _PACKAGE = "<package>"
+#: The files that make a folder a build unit (a Gradle or Maven module), for ``JavaResolver._unit_of``.
+_BUILD_MANIFESTS = ("build.gradle.kts", "build.gradle", "pom.xml", "build.xml", "BUILD.bazel", "BUILD")
 
 
 def _used_names(parsed: ParsedFile) -> frozenset[str]:
@@ -252,8 +260,11 @@ class JavaResolver(Resolver):
         self._module_of: dict[str, str] = {}
         self._path_of: dict[str, str] = {}  # module -> its path
         self._target_of: dict[str, str] = {}  # an importable name (a class; Kotlin's top-level names) -> its module
+        # a class name (a Java class, a Kotlin class, interface, object, type alias or facade class) -> its module:
+        # what a name used without an import can mean (``REFERENCE``), not a Kotlin top-level function or property
+        self._type_of: dict[str, str] = {}
         self.packages: dict[str, list[str]] = {}  # package -> its modules, sorted by path
-        declared: list[tuple[str, str, str]] = []  # (package, name, module) of Kotlin's top-level names
+        declared: list[tuple[str, str, str, bool]] = []  # (package, name, module, a type) of Kotlin's top-level names
         for path in sorted(layout.files):
             stem, _, extension = PurePosixPath(path).name.rpartition(".")
             parsed = layout.parsed.get(path)
@@ -269,18 +280,29 @@ class JavaResolver(Resolver):
             if fqn not in self._path_of:
                 self._path_of[fqn] = path
                 self._target_of[fqn] = fqn
+                if not kotlin:
+                    self._type_of[fqn] = fqn
                 self.packages.setdefault(package or "", []).append(fqn)
             if kotlin:
-                declared.append((package or "", stem + "Kt", fqn))  # the facade class Java sees
-                declared += [(package or "", i.spec, fqn) for i in parsed.imports if DECLARES in i.names]
-        for package, name, module in declared:  # a class file's own name first, then the first file declaring it
-            self._target_of.setdefault(f"{package}.{name}" if package else name, module)
+                declared.append((package or "", stem + "Kt", fqn, True))  # the facade class Java sees
+                declared += [(package or "", i.spec, fqn, TYPE in i.names) for i in parsed.imports if DECLARES in i.names]
+        # a class name declared by several modules (a package split over build units: ktor's io.ktor.openapi in its
+        # compiler plugin and its OpenAPI schema) -> them all, the nearest to the importer taken
+        self._types_of: dict[str, list[str]] = {}
+        for package, name, module, a_type in declared:  # a class file's own name first, then the first file declaring it
+            qualified = f"{package}.{name}" if package else name
+            self._target_of.setdefault(qualified, module)
+            if a_type:
+                first = self._type_of.setdefault(qualified, module)
+                if first != module:
+                    self._types_of.setdefault(qualified, [first]).append(module)
         # package -> simple name -> the module it resolves to: what ``import package.*`` can bind
         self._names_of: dict[str, dict[str, str]] = {}
         for fqn, module in self._target_of.items():
             package, _, name = fqn.rpartition(".")
             self._names_of.setdefault(package, {})[name] = module
         self._memo: dict[tuple[str, bool], list[str] | str | None] = {}
+        self._units: dict[str, str] = {}  # a folder -> the folder of its build unit (``_unit_of``)
 
     # -- Resolver -----------------------------------------------------------
 
@@ -313,14 +335,11 @@ class JavaResolver(Resolver):
                 if "." in imp.spec:
                     target = self._class_prefix(imp.spec.split("."))
                 else:
-                    target = self._target_of.get(f"{package}.{imp.spec}" if package else imp.spec)
+                    target = self._same_package_class(f"{package}.{imp.spec}" if package else imp.spec, parsed)
                 if target:
                     add(target, imp.line, False)
                 continue
-            key = (imp.spec, imp.static)
-            found = self._memo.get(key, self._memo)
-            if found is self._memo:
-                found = self._memo[key] = self._resolve_import(imp.spec, imp.static)
+            found = self._resolved(imp.spec, imp.static)
             if found is None:
                 continue
             if isinstance(found, str):
@@ -334,6 +353,61 @@ class JavaResolver(Resolver):
                 for target in found:
                     add(target, imp.line, False)
         return resolved
+
+    def _same_package_class(self, qualified: str, parsed: ParsedFile) -> str | None:
+        """The module of the class a name used without an import means (``qualified``: with the file's package), or
+        None. One of the file's own build unit first (the nearest of several); one of another unit of a package split
+        over several only when no star import of a package outside the repository could bring the name in instead
+        (ktor's OpenAPI schema uses kotlinx.serialization's ``JsonPrimitive`` through ``import
+        kotlinx.serialization.json.*``, not its compiler plugin's enum of that name in the same package: the schema
+        does not depend on the plugin; okhttp's tests use okhttp-testing-support's classes of package okhttp3, and
+        import nothing with a star)."""
+        first = self._type_of.get(qualified)
+        if first is None:
+            return None
+        candidates = self._types_of.get(qualified) or [first]
+        unit = self._unit_of(parsed.path)
+        own = [m for m in candidates if self._unit_of(self._path_of[m]) == unit]
+        if own:
+            return self._nearest(own, parsed.path)
+        if any(imp.spec.endswith(".*") and isinstance(self._resolved(imp.spec, imp.static), str) for imp in parsed.imports):
+            return None
+        return self._nearest(candidates, parsed.path)
+
+    def _resolved(self, spec: str, static: bool) -> list[str] | str | None:
+        key = (spec, static)
+        found = self._memo.get(key, self._memo)
+        if found is self._memo:
+            found = self._memo[key] = self._resolve_import(spec, static)
+        return found
+
+    def _unit_of(self, path: str) -> str:
+        """The folder of the build unit holding ``path``: its nearest folder with a build manifest (Gradle's, Maven's,
+        Ant's, Bazel's), else the repository's top ("")."""
+        folder = path.rpartition("/")[0]
+        found = self._units.get(folder)
+        if found is None:
+            at, found = folder, ""
+            while at:
+                if any(f"{at}/{manifest}" in self.layout.all_files for manifest in _BUILD_MANIFESTS):
+                    found = at
+                    break
+                at = at.rpartition("/")[0]
+            self._units[folder] = found
+        return found
+
+    def _nearest(self, modules: list[str], path: str) -> str:
+        """Of the modules declaring one class name, the one whose file shares the longest leading folders with
+        ``path`` (its own build unit's), the first by path among equals."""
+        def shared(module: str) -> int:
+            other = self._path_of[module]
+            length = 0
+            for a, b in zip(path.split("/")[:-1], other.split("/")[:-1]):
+                if a != b:
+                    break
+                length += 1
+            return length
+        return max(sorted(modules, key=self._path_of.__getitem__), key=shared)
 
     def _used_of_package(self, package: str, used: frozenset[str]) -> list[str]:
         """The modules of ``package`` that declare one of ``used`` (a wildcard import's edges), by path."""

@@ -14,12 +14,20 @@ its resolver; this module only reads a ``.kt`` file (``ParsedFile.language`` ``"
   spelled like a declaration of the package counts; names only inside string templates (``"$x"``) or KDoc do not.
 * every top-level declaration's name (classes, interfaces, objects, type aliases, functions, properties) and the
   name a ``@file:JvmName("N")`` annotation gives the file's facade class, as RawImports marked
-  ``names=(DECLARES,)`` at their line: Kotlin does not tie a class to its file name, so resolving
-  ``import a.b.foo`` or ``import a.b.Thing`` needs to know which file of package ``a.b`` declares it.
+  ``names=(DECLARES,)`` at their line (``(DECLARES, TYPE)`` for a class, interface, object, type alias or facade
+  class): Kotlin does not tie a class to its file name, so resolving ``import a.b.foo`` or ``import a.b.Thing``
+  needs to know which file of package ``a.b`` declares it.
 
-Names used without an import (a class of the file's own package) are not read: Kotlin's graph has the edges its
-import headers give, not Java's same-package references. Kotlin scripts (``.kts``, ``.ktm``: Gradle build files)
-are read the same way but are no module (``java.JavaResolver``).
+* ``REFERENCE``: each capitalised identifier the code uses that the file neither declares at its top level nor imports
+  by name (or alias), once, at its first line: a class, object, interface or type alias of the file's own package,
+  which Kotlin, as Java, uses without an import, when the repository declares a type of that name there
+  (``TYPE``; ``java.JavaResolver``, as Java's type references). Exposed's ``Table.kt`` uses ``Column``, ``Expression`` and
+  ``Op`` of its own package ``org.jetbrains.exposed.v1.core``: 18 edges, none to them, before. A superset as Java's
+  is (an enum entry, a nested class or a type parameter spelled like a class of the package counts); a top-level function or
+  property named in lower case, the rest of what a package shares, is not read (a local variable is spelled so).
+
+Kotlin scripts (``.kts``, ``.ktm``: Gradle build files) are read the same way but are no module
+(``java.JavaResolver``).
 """
 
 from __future__ import annotations
@@ -33,8 +41,15 @@ KOTLIN_SCRIPT_EXTENSIONS = (".kts", ".ktm")
 
 #: Marks a RawImport that is a name the file declares at its top level, not an import.
 DECLARES = "<declares>"
+#: Beside ``DECLARES``: the name is a class, interface, object or type alias (or the file's facade class), which a
+#: class name used without an import (``REFERENCE``) can mean; a top-level function or property it cannot (okhttp's
+#: ``fun String(vararg codePoints: Int)`` in okhttp-testing-support's ``TestUtilCommon.kt`` is no class ``String``).
+TYPE = "<type>"
 #: The spec of the RawImport whose names are the identifiers a file with a wildcard import uses.
 USES = "<uses>"
+#: Marks a RawImport that is a class name used in the code, not an import statement: Java's type references, Kotlin's
+#: capitalised names (a same-package class when the repository has one: ``java.JavaResolver``).
+REFERENCE = "<reference>"
 
 _DECLARATIONS = frozenset({"class_declaration", "object_declaration", "function_declaration", "type_alias"})
 
@@ -54,23 +69,23 @@ def _dotted(node) -> str:
     return ".".join(_text(part).strip("`") for part in node.named_children if part.type == "identifier")
 
 
-def _declared_names(node) -> list[tuple[str, object]]:
-    """(name, node) of what a top-level declaration declares."""
+def _declared_names(node) -> list[tuple[str, object, bool]]:
+    """(name, node, whether it is a type) of what a top-level declaration declares."""
     if node.type in _DECLARATIONS:
         name = node.child_by_field_name("name") or node.child_by_field_name("type")
         if name is None:
             return []
         if name.type != "identifier":  # `typealias Foo<T> = …`: the name is the identifier inside
             name = next((c for c in name.named_children if c.type == "identifier"), None)
-        return [] if name is None else [(_text(name).strip("`"), name)]
+        return [] if name is None else [(_text(name).strip("`"), name, node.type != "function_declaration")]
     if node.type == "property_declaration":
         found = []
         for child in node.named_children:
             if child.type == "variable_declaration":
-                found += [(_text(c).strip("`"), c) for c in child.named_children[:1] if c.type == "identifier"]
+                found += [(_text(c).strip("`"), c, False) for c in child.named_children[:1] if c.type == "identifier"]
             elif child.type == "multi_variable_declaration":
                 for var in child.named_children:
-                    found += [(_text(c).strip("`"), c) for c in var.named_children[:1] if c.type == "identifier"]
+                    found += [(_text(c).strip("`"), c, False) for c in var.named_children[:1] if c.type == "identifier"]
         return found
     return []
 
@@ -83,7 +98,7 @@ _DECLARATION_TEXT = re.compile(
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 
 
-def _misparsed(node) -> list[tuple[str, object]]:
+def _misparsed(node) -> list[tuple[str, object, bool]]:
     """(name, node) of the declarations in a top-level node the grammar did not read as one: tree-sitter-kotlin 1.1
     reads an annotation with arguments over several lines (``@RequiresOptIn(\n level = …\n)``) at the top level
     as an expression that swallows the declarations after it, ``public annotation class InternalAPI`` among them
@@ -101,7 +116,7 @@ def _misparsed(node) -> list[tuple[str, object]]:
         else:
             depth -= char in ")}" and depth > 0
             top.append(" " if depth else char)
-    return [(next(filter(None, m.groups())), node) for m in _DECLARATION_TEXT.finditer("".join(top))]
+    return [(next(filter(None, m.groups())), node, m.group(1) is not None) for m in _DECLARATION_TEXT.finditer("".join(top))]
 
 
 def _jvm_name(annotation) -> str | None:
@@ -151,15 +166,34 @@ def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
             facade = _jvm_name(node)
             if facade and facade not in declared:
                 declared.add(facade)
-                imports.append(RawImport(facade, node.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
+                imports.append(RawImport(facade, node.start_point[0] + 1, RUNTIME, names=(DECLARES, TYPE)))
         else:
             declaration = kind in _DECLARATIONS or kind == "property_declaration"
-            for name, at in _declared_names(node) if declaration else _misparsed(node):
+            for name, at, a_type in _declared_names(node) if declaration else _misparsed(node):
                 if name and name not in declared:
                     declared.add(name)
-                    imports.append(RawImport(name, at.start_point[0] + 1, RUNTIME, names=(DECLARES,)))
+                    imports.append(RawImport(name, at.start_point[0] + 1, RUNTIME,
+                                             names=(DECLARES, TYPE) if a_type else (DECLARES,)))
+    named = {i.names[0] if i.names else i.spec.rpartition(".")[2] for i in imports if DECLARES not in i.names}
+    first_use: dict[bytes, int] = {}  # a capitalised identifier -> where it is first used (its first byte)
+    used: set[bytes] = set()
+    for node in cursor.captures(root).get("name", ()):
+        at = node.start_byte
+        if at < headers_end:
+            continue
+        text = node.text
+        if wildcard:
+            used.add(text)
+        if (text[1:2] if text[:1] == b"`" else text[:1]).isupper() and at < first_use.get(text, at + 1):
+            first_use[text] = at
+    references: dict[str, int] = {}
+    for text, at in first_use.items():
+        line = source.count(b"\n", 0, at) + 1
+        name = text.decode("utf-8", "replace").strip("`")
+        if name not in declared and name not in named and references.get(name, line + 1) > line:
+            references[name] = line
+    imports.extend(RawImport(name, line, RUNTIME, names=(REFERENCE,)) for name, line in sorted(references.items(), key=lambda r: (r[1], r[0])))
     if wildcard:
-        used = {n.text for n in cursor.captures(root).get("name", ()) if n.start_byte >= headers_end}
         names = {n.decode("utf-8", "replace").strip("`") for n in used}
         imports.append(RawImport(USES, 0, RUNTIME, names=tuple(sorted(names))))
     return imports, package, count_syntax_errors(root)
