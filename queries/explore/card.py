@@ -5,7 +5,7 @@ governs it explicitly, else the README of its directory, else the newest
 decision in force inferred to govern it: log4brains' web UI was "We don't want
 the menu scroll position to be changed…", the context of a layout decision,
 where its README says what it is; else what its package says of itself, else what an
-architecture document says of its folder, else, for the component named as the repository is, the repository's
+architecture document or the root README (a table or list of the modules) says of its folder, else, for the component named as the repository is, the repository's
 README), its modules, what it depends on
 and what depends on it, the external packages it uses (the standard library
 apart: ``stdlib`` on the ExternalPackage node, set at ingest; not those only its
@@ -219,7 +219,7 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
     """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
     inferred to govern it, else what its package says of itself (``package_docs``), else what the repository's
-    architecture document says of its folder (``architecture_docs``), else, for the component named as the repository
+    architecture document or root README says of its folder (``architecture_docs``), else, for the component named as the repository
     is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
     if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
         try:
@@ -229,7 +229,8 @@ def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any
         if checkout is None:
             return card
         found = (_readme_purpose(checkout, card["paths"]) or _package_purpose(checkout, card["paths"])
-                 or _architecture_purpose(checkout, card["paths"]) or _namesake_purpose(checkout, card))
+                 or _architecture_purpose(checkout, card["paths"], card.get("package"))
+                 or _namesake_purpose(checkout, card))
         if found:
             card["description"], card["purpose_source"] = found
     return card
@@ -242,10 +243,10 @@ def _package_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
     return _first_said(package_purpose, root, paths)
 
 
-def _architecture_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
+def _architecture_purpose(root: Path, paths: list[str], package: str | None) -> tuple[str, str] | None:
     from cairn.queries.explore.architecture_docs import architecture_purpose  # (as ``_package_purpose``)
 
-    return _first_said(architecture_purpose, root, paths)
+    return _first_said(lambda root, directory: architecture_purpose(root, directory, package), root, paths)
 
 
 def _first_said(said_of: Callable[[Path, str], tuple[str, str] | None], root: Path,

@@ -71,12 +71,12 @@ _EMPHASIS = re.compile(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}")
 
 
 @cache
-def commonmark() -> Any:
+def commonmark(tables: bool = False) -> Any:
     """The CommonMark parser (markdown-it-py), made when first asked for: it takes 50 ms to import, which a card whose
-    purpose needs no README does not pay."""
+    purpose needs no README does not pay. ``tables``: with GitHub's tables (a README's table of its modules)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable("table") if tables else MarkdownIt("commonmark")
 
 
 def plain_markdown(text: str) -> str:

@@ -917,6 +917,42 @@ def test_an_architecture_document_describes_the_folders_that_say_nothing_themsel
     assert purpose("lib/docs") == ("The help pages of the shop.", "lib/docs/README.md")
 
 
+def test_the_repositorys_readme_describes_the_modules_its_tables_and_lists_name(tmp_path):
+    """Exposed's README has a table of its modules ("| `exposed-crypt` | Provides additional column types to store
+    encrypted data… |"), the only word on 26 of its 29 modules, which had no purpose. A row names a folder by its
+    path (as code or text) or by a link to it; a cell of badges or marks is no description; a module's own README still
+    comes first, and an architecture document before the README."""
+    from fixtures.gitrepo import GitRepo
+
+    readme = ("# Shop\n\nShop sells things.\n\n| Module | Function |\n|---|---|\n"
+              "| `shop-core` | Provides the **orders** and the [prices](x) of the shop <br> and no more. |\n"
+              "| shop-web | Serves the pages of the shop |\n"
+              "| [Pay](libs/pay) | Takes the payments by card |\n"
+              "| `shop-docs` | The help pages, as the README says |\n"
+              "| `shop-arch` | What the README says of it |\n| `@shop/mailer` | Sends the mails of the shop |\n\n"
+              "| Package | Version |\n|---|---|\n| `shop-cli` | [![v](https://img/v.svg)](x) |\n\n"
+              "* `shop-cli` - prints the orders of the day.\n")
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"README.md": readme, "ARCHITECTURE.md": "- `shop-arch/` - what the architecture says of it.\n",
+                 "shop-core/core.js": "module.exports = 1\n", "shop-web/web.js": "require('../shop-core/core')\n",
+                 "libs/pay/pay.js": "module.exports = 2\n", "shop-cli/cli.js": "module.exports = 3\n",
+                 "shop-docs/d.js": "module.exports = 4\n", "shop-docs/README.md": "# Docs\n\nThe help pages.\n",
+                 "shop-arch/a.js": "module.exports = 5\n", "shop-misc/m.js": "module.exports = 6\n",
+                 "package.json": '{"name": "shop", "private": true, "workspaces": ["mailer"]}\n',
+                 "mailer/package.json": '{"name": "@shop/mailer"}\n', "mailer/index.js": "module.exports = 7\n"},
+                message="modules")
+    purpose = _ingested_purposes(repo.root, str(tmp_path / "store"))
+
+    assert purpose("shop-core") == ("Provides the orders and the prices of the shop and no more.", "README.md")
+    assert purpose("shop-web") == ("Serves the pages of the shop", "README.md")
+    assert purpose("pay") == ("Takes the payments by card", "README.md")
+    assert purpose("shop-cli") == ("Prints the orders of the day.", "README.md")  # the list, not the badges
+    assert purpose("shop-docs") == ("The help pages.", "shop-docs/README.md")
+    assert purpose("shop-arch") == ("What the architecture says of it.", "ARCHITECTURE.md")
+    assert purpose("mailer") == ("Sends the mails of the shop", "README.md")  # named by its package
+    assert purpose("shop-misc") == (None, None)
+
+
 def test_the_reading_lists_people_are_ranked_by_the_files_they_author_not_by_the_components_they_lead(tmp_path):
     """commons-lang's third person to ask led only ``external``, one test class: leading a component of one file
     counted as much as leading one of a hundred. Ranked by the files of the scope they are authors of."""
