@@ -41,10 +41,12 @@ from cairn.queries.ownership import gone_people, presence
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 #: README titles that name a side of a folder, not what it is: nats-server's ``server/README.md``, "# Tests", opens
-#: with "Tests that run on Travis have been split into jobs…" (the README of a folder so named is its purpose)
+#: with "Tests that run on Travis have been split into jobs…"; mitmproxy's web/README.md, "# Quick Start", has steps to
+#: run it and how to contribute (the README of a folder so named is its purpose)
 SIDE_TOPICS = frozenset({"tests", "testing", "test", "benchmarks", "benchmark", "development", "developing",
                          "contributing", "changelog", "changes", "license", "todo", "notes", "building", "build",
-                         "release", "releasing", "debugging", "profiling", "fuzzing", "migration", "upgrading"})
+                         "release", "releasing", "debugging", "profiling", "fuzzing", "migration", "upgrading",
+                         "quick start", "quickstart", "getting started"})
 PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
@@ -409,8 +411,9 @@ def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_onl
         found = _package_purpose(root, paths)
         if found:
             return found
-        # (a section's paragraph that introduces a listing or a command says little alone)
-        if lead.paragraph and not lead.paragraph.endswith(":"):
+        # (a section's paragraph that introduces a listing or a command says little alone, nor a label: vue's
+        # server-renderer, past its note, "**Signature**" under "### `renderToString`")
+        if lead.paragraph and not lead.paragraph.endswith(":") and len(lead.paragraph.split()) >= 3:
             return lead.paragraph, where
         if lead.title and _names_more_than(lead.title, name):
             return lead.title, where
@@ -483,7 +486,7 @@ def _underlines(rule: str, paragraph: list[str]) -> bool:
 
 def first_paragraph(markdown: str) -> str | None:
     """The first prose paragraph of a README: no headings, badges, tables, front matter, code, link reference
-    definitions or rows of links."""
+    definitions, rows of links, lists (and the paragraph that introduces one) or notes."""
     return _first_prose(markdown).paragraph
 
 
@@ -496,13 +499,29 @@ class _Lead(NamedTuple):
     title: str | None
 
 
+#: what opens a list item (CommonMark); only a bullet or "1." may interrupt a paragraph ("2024. was …" goes on one)
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_INTERRUPTING_MARKER = re.compile(r"(?:[-*+]|1[.)])[ \t]+\S")
+#: what opens a note — a GitHub alert ("> [!NOTE]", drizzle-seed's lead), or a paragraph labelled so ("**Note: as of
+#: 3.2.13+, this package is included…**", vue's server-renderer; "> **Compatibility Note:**", vite's create-vite): a
+#: caveat of its use, not what it is
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`*_\[])")
+_NOTE = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]|[*_]{0,2}(?:\w+ )?(?:note|warning|caution|important|tip)"
+                   r"[*_]{0,2}:", re.IGNORECASE)
+
+
 def _first_prose(markdown: str) -> _Lead:
+    """The first prose paragraph of a README, past what is none: a list is skipped whole, with the paragraph that
+    introduces it (ends with a colon) — mitmproxy's release/README.md, a "Release Checklist", read "1. Check if
+    mitmproxy-rs needs a new release. 2. …", its web/README.md "- Install mitmproxy as described in …"; a note
+    (``_NOTE``) is skipped."""
     lines = markdown.replace("\r\n", "\n").split("\n")
     if lines and lines[0].strip() == "---":  # YAML front matter
         end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
         lines = lines[end + 1:] if end else lines
     paragraph: list[str] = []
-    in_code = False
+    introduction: list[str] = []  # a paragraph that ends with a colon, kept unless a list follows it
+    in_code = in_list = after_blank = False
     headings = 0
     title = None
     closer = None
@@ -511,12 +530,36 @@ def _first_prose(markdown: str) -> _Lead:
         if closer:  # the rest of an HTML tag or a badge over several lines (fastify's '<img\n src="…"\n />')
             closer = None if closer in stripped else closer
             continue
+        if in_list and not in_code:
+            if not stripped:
+                after_blank = True
+                continue
+            # an item's lines: its marker's, indented ones, and a paragraph's lazy continuation
+            if _LIST_MARKER.match(stripped) or line[:1] in (" ", "\t") or not after_blank \
+                    and not stripped.startswith(("#", "```", "~~~")):
+                after_blank = False
+                continue
+            in_list = False
+        if stripped and introduction:
+            if _LIST_MARKER.match(stripped):
+                paragraph, introduction, in_list, after_blank = _unintroduced(introduction), [], True, False
+                if paragraph:
+                    break
+                continue
+            paragraph = introduction
+            break
         if stripped.startswith(("```", "~~~")):
             in_code = not in_code
-            if paragraph and (paragraph := _prose_lines(paragraph)):
+            if paragraph and (paragraph := _kept(paragraph)):
                 break
             continue
         if in_code:
+            continue
+        if _LIST_MARKER.match(stripped) and (not paragraph or _INTERRUPTING_MARKER.match(stripped)):
+            paragraph = _unintroduced(_kept(paragraph)) if paragraph else []
+            if paragraph:
+                break
+            in_list, after_blank = True, False
             continue
         closer = _unclosed(stripped)
         heading = stripped.startswith("#") or _RULE.fullmatch(stripped)
@@ -532,16 +575,33 @@ def _first_prose(markdown: str) -> _Lead:
             headings += 1
         badge = stripped.startswith(_NOT_PROSE) or _CONTENTS_ITEM.fullmatch(stripped) is not None
         if not stripped or heading or badge:
-            if paragraph and (paragraph := _prose_lines(paragraph)):
-                break
+            if paragraph and (paragraph := _kept(paragraph)):
+                if stripped or not paragraph[-1].endswith(":"):
+                    break
+                introduction, paragraph = paragraph, []
             continue
         paragraph.append(stripped.lstrip("> ") if stripped.startswith(">") else stripped)  # a quote's text
-    if paragraph:
-        paragraph = _prose_lines(paragraph)
+    paragraph = _kept(paragraph) if paragraph else introduction
     title = plain_markdown(_HTML_TAG.sub("", title)).strip() or None if title else None
     if not paragraph:
         return _Lead(None, headings, title)
     return _Lead(_shorten(plain_markdown(" ".join(paragraph))), headings, title)
+
+
+def _unintroduced(paragraph: list[str]) -> list[str]:
+    """A paragraph without its last sentence when that introduces what follows (ends with a colon): trpc's openapi,
+    "The `@trpc/openapi` package generates an OpenAPI 3.1 specification from your tRPC router. Use the spec to:"."""
+    text = " ".join(paragraph)
+    if not text.endswith(":"):
+        return paragraph
+    sentences = _SENTENCE_END.split(text)
+    return [" ".join(sentences[:-1])] if len(sentences) > 1 else []
+
+
+def _kept(paragraph: list[str]) -> list[str]:
+    """The lines of a paragraph that read as prose (``_prose_lines``), none of a note."""
+    lines = _prose_lines(paragraph)
+    return [] if lines and _NOTE.match(lines[0]) else lines
 
 
 def _unclosed(line: str) -> str | None:

@@ -180,6 +180,59 @@ def test_first_paragraph_skips_rows_of_links_reference_definitions_and_html_over
         "A server."
 
 
+
+def test_first_paragraph_skips_lists_the_sentence_that_introduces_one_and_notes():
+    """mitmproxy's release/README.md, a checklist, read "1. Check if mitmproxy-rs needs a new release. 2. …", its
+    web/README.md "- Install mitmproxy as described in …"; drizzle-seed's "[!NOTE] drizzle-seed can only be used with
+    drizzle-orm@0.36.4 or higher.", vue's server-renderer "Note: as of 3.2.13+, this package is included…": a list of
+    steps and a caveat are not what a component is. The paragraph after them is, if any."""
+    checklist = "# Release Checklist\n\n1. Check if the core needs a release.\n2. Make sure that the changelog is\n" \
+                "   up to date.\n\n### Docs\n\n- CI will update the docs:\n  https://docs.example\n"
+    assert first_paragraph(checklist) is None
+    assert first_paragraph("# Web\n\n- Install it as described\nin the guide.\n- Run it.\n\nThe pages of the shop.\n") == \
+        "The pages of the shop."
+    # a list right after a paragraph ends it; the sentence that introduces the list goes with it (trpc's openapi)
+    assert first_paragraph("The cart sums orders.\n- one\n- two\n") == "The cart sums orders."
+    assert first_paragraph("The spec generator. Use the spec to:\n\n- call it\n\nMore.\n") == "The spec generator."
+    assert first_paragraph("# T\n\nIt does:\n* a\n  more\nlazily\n\n  indented\n\nThe real thing.\n") == "The real thing."
+    assert first_paragraph("Built in\n2024. A year of orders.\n") == "Built in 2024. A year of orders."  # no list
+    assert first_paragraph("Run it with:\n\n```\nshop\n```\n") == "Run it with:"  # (code is not a list)
+    # notes: a GitHub alert, a paragraph labelled as one
+    assert first_paragraph("# Seed\n\n> [!NOTE]\n> `seed` can only be used with shop 1.0.\n\nSeed fills a database.\n") == \
+        "Seed fills a database."
+    assert first_paragraph("**Note: as of 3.2, this package is in `shop`.**\n\nRenders pages.\n") == "Renders pages."
+    assert first_paragraph("> **Compatibility Note:**\n> Shop requires Node.js 20.\n\nScaffolds a shop.\n") == \
+        "Scaffolds a shop."
+    assert first_paragraph("Notes are kept in the ledger.\n") == "Notes are kept in the ledger."
+
+
+def test_a_checklist_a_quick_start_or_a_note_is_no_purpose(tmp_path):
+    """What mitmproxy's release, web and drizzle-seed cards said (the test above); with them skipped, a checklist's
+    title says what the folder holds, a README titled "Quick Start" is a side of its folder, the package's description
+    stands where the README has only a note and a section's paragraph, and a section's label is no purpose."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"release/README.md": "# Release Checklist\n\n1. Check if the core needs a release.\n2. Tag it.\n",
+                 "release/build.py": "X = 1\n",
+                 "web/README.md": "# Quick Start\n\n- Install it.\n- Run it.\n\n## Contributing\n\nWe welcome any fixes.\n",
+                 "web/app.py": "Y = 2\n",
+                 "package.json": '{"name": "shop", "private": true, "workspaces": ["seed", "render"]}\n',
+                 "seed/package.json": '{"name": "seed", "description": "A package to seed your database"}\n',
+                 "seed/README.md": "# Seed\n\n> [!NOTE]\n> `seed` needs shop 1.0 or higher.\n\n## Documentation\n\n"
+                                   "The full reference is in our documentation.\n",
+                 "seed/index.js": "module.exports = 1\n",
+                 "render/package.json": '{"name": "render"}\n', "render/index.js": "module.exports = 2\n",
+                 "render/README.md": "# render\n\n**Note: as of 3.2, this package is in `shop`.**\n\n## API\n\n"
+                                     "**Signature**\n\n```ts\nrender(app)\n```\n"}, message="parts")
+    purpose = _ingested_purposes(repo.root, str(tmp_path / "store"))
+
+    assert purpose("release") == ("Release Checklist", "release/README.md")
+    assert purpose("web") == (None, None)
+    assert purpose("seed") == ("A package to seed your database", "seed/package.json description")
+    assert purpose("render") == (None, None)
+
+
 # -- paths ---------------------------------------------------------------------------
 
 
