@@ -103,6 +103,12 @@ _LIST_ITEM = re.compile(r"(?:^|\s)[-*] ")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`])")
 
 
+def seen_whole(text: str) -> bool:
+    """Whether the first sentence of a purpose is shown whole at a glance (``first_sentence`` does not cut it)."""
+    text = " ".join(text.split())
+    return len(_SENTENCE_END.split(text, maxsplit=1)[0]) <= PURPOSE_SHOWN
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of a purpose (up to ``PURPOSE_SHOWN`` characters, cut at a word with "…"); of a purpose
     that is a list (tauri-codegen's crate doc: "- Embed, hash, and compress assets … - Parse tauri.conf.json …"), its

@@ -933,6 +933,35 @@ def test_a_generated_readme_gives_way_to_what_the_package_says(tmp_path):
     assert purpose("plain") == ("This package is an internal part of the shop.", "plain/README.md")
 
 
+def test_a_readme_lead_of_the_whole_project_or_too_long_for_a_glance_gives_way(tmp_path):
+    """drizzle's sqlite-core/README.md opens "Drizzle ORM is a tiny, blazingly fast TypeScript ORM library…" (the
+    repository's pitch, the card's purpose) then "Here you can find extensive docs for SQLite module."; the README of
+    eslint-plugin-drizzle "For cases where it's impossible to perform type checks…, we've decided to create an ESLint
+    package…", cut at a glance, while its package.json says "Eslint plugin for drizzle users to avoid common
+    pitfalls". A sentence saying what the repository is stays in the README of the component named so; a long lead
+    stays where the package says nothing."""
+    from fixtures.gitrepo import GitRepo
+
+    rationale = ("For cases where it is impossible to check the types of a query, or where it is possible but the "
+                 "messages would be hard to understand, we have decided to write a plugin with rules. It helps.")
+    repo = GitRepo(tmp_path / "shop-store")
+    repo.commit({"lib/src/sqlite/README.md": "<div><h1>Shop Store | SQLite</h1></div>\n\nShop Store is a tiny, fast "
+                                             "store. Here you find the docs of the SQLite module.\n",
+                 "lib/src/sqlite/s.js": "module.exports = 1\n",
+                 "shop-store/README.md": "# Shop Store\n\nShop Store is a tiny, fast store.\n",
+                 "shop-store/index.js": "module.exports = 2\n",
+                 "lint/README.md": f"# lint\n\n{rationale}\n", "lint/index.js": "module.exports = 3\n",
+                 "lint/package.json": '{"name": "lint", "description": "A plugin to avoid common pitfalls"}\n',
+                 "long/README.md": f"# long\n\n{rationale}\n", "long/index.js": "module.exports = 4\n"},
+                message="parts")
+    purpose = _ingested_purposes(repo.root, str(tmp_path / "store"))
+
+    assert purpose("sqlite") == ("Here you find the docs of the SQLite module.", "lib/src/sqlite/README.md")
+    assert purpose("shop-store") == ("Shop Store is a tiny, fast store.", "shop-store/README.md")
+    assert purpose("lint") == ("A plugin to avoid common pitfalls", "lint/package.json description")
+    assert purpose("long") == (rationale, "long/README.md")
+
+
 def test_an_architecture_document_describes_the_folders_that_say_nothing_themselves(tmp_path):
     """eslint's lib/linter, lib/rules and lib/rule-tester had no purpose, while its
     docs/src/contribute/architecture/index.md says what each is ("- `lib/linter/` - this module is the core `Linter`
