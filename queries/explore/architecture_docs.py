@@ -5,8 +5,8 @@ An architecture document is a Markdown file the project wrote to describe its pa
 ``architecture.md``) at the repository's root or under ``docs/``/``doc/``, or the ``index.md`` or ``README.md`` of a
 folder named ``architecture`` there (eslint's ``docs/src/contribute/architecture/index.md``), found at most
 ``DOCS_DEPTH`` folders deep and ``DOCS_ENTRIES`` entries into the search. The root README (``README.md``, any case)
-is read after them: Exposed's has a table of its 17 ``exposed-*`` modules, "| `exposed-crypt` | Provides additional
-column types to store encrypted data… |", the only word on 26 of its 29 modules.
+is read after them: Exposed's has a table of 17 of its ``exposed-*`` modules ("| `exposed-crypt` | Provides additional
+column types to store encrypted data… |"), the project's only word on them (26 of its 29 modules had no purpose).
 
 A folder is described by
 
@@ -14,8 +14,8 @@ A folder is described by
   eslint's "- `lib/linter/` - this module is the core `Linter` class that does code verifying based on configuration
   options.";
 * a table's row whose first cell names it (its path, as code or text, in bold or a link, or a link to the folder
-  alone) and a later cell reads as prose (``_reads_as_prose``: a version table's badges or "✓" say nothing), the first
-  such cell.
+  alone) and a later cell reads as prose (``_reads_as_prose``: ``PROSE_WORDS`` words or more, mostly letters; a
+  version table's badges or "✓" say nothing), the first such cell.
 
 The path must be the folder's own from the repository's root (a trailing ``/`` or leading ``./`` aside): a file's
 (``bin/eslint.js``) or a sub-folder's (``lib/languages/js/``) describes that, not the component; a component that is

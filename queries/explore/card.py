@@ -5,8 +5,8 @@ governs it explicitly, else the README of its directory, else the newest
 decision in force inferred to govern it: log4brains' web UI was "We don't want
 the menu scroll position to be changed…", the context of a layout decision,
 where its README says what it is; else what its package says of itself, else what an
-architecture document or the root README (a table or list of the modules) says of its folder, else, for the component named as the repository is, the repository's
-README), its modules, what it depends on
+architecture document or the root README (a table or list of the modules) says of its folder, else,
+for the component named as the repository is, the repository's README), its modules, what it depends on
 and what depends on it, the external packages it uses (the standard library
 apart: ``stdlib`` on the ExternalPackage node, set at ingest; not those only its
 tests or build configurations import beside its code, ``graph.testcode.test_only``), the decisions that
@@ -221,8 +221,8 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
     """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
     inferred to govern it, else what its package says of itself (``package_docs``), else what the repository's
-    architecture document or root README says of its folder (``architecture_docs``), else, for the component named as the repository
-    is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
+    architecture document or root README says of its folder (``architecture_docs``), else, for the component named
+    as the repository is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
     if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
         try:
             checkout = Path(root).resolve() if root else None
@@ -528,10 +528,10 @@ class _Lead(NamedTuple):
 #: what opens a list item (CommonMark); only a bullet or "1." may interrupt a paragraph ("2024. was …" goes on one)
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _INTERRUPTING_MARKER = re.compile(r"(?:[-*+]|1[.)])[ \t]+\S")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`*_\[])")
 #: what opens a note — a GitHub alert ("> [!NOTE]", drizzle-seed's lead), or a paragraph labelled so ("**Note: as of
 #: 3.2.13+, this package is included…**", vue's server-renderer; "> **Compatibility Note:**", vite's create-vite): a
 #: caveat of its use, not what it is
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`*_\[])")
 _NOTE = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]|[*_]{0,2}(?:\w+ )?(?:note|warning|caution|important|tip)"
                    r"[*_]{0,2}:", re.IGNORECASE)
 
