@@ -130,7 +130,7 @@ def _print_overview(overview: dict[str, Any]) -> None:
     console.print(table(f"{overview['repository']}: {count(len(comps), 'component')} at a glance",
                         [("name", IDENTIFIER), "what it is", ("TF", NUMBER)], rows))
     notes = ["what it is: the first sentence of its card's purpose (from its README, its package's documentation, an "
-             "architecture document or a decision); `cairn explore NAME` gives the whole card, `cairn reading-list` "
+             "architecture document, the repository's README or a decision); `cairn explore NAME` gives the whole card, `cairn reading-list` "
              "where to start"]
     if any(c["at_risk"] for c in comps):
         notes.append("TF: truck factor; !: at risk")

@@ -5,8 +5,8 @@ governs it explicitly, else the README of its directory, else the newest
 decision in force inferred to govern it: log4brains' web UI was "We don't want
 the menu scroll position to be changed…", the context of a layout decision,
 where its README says what it is; else what its package says of itself, else what an
-architecture document says of its folder, else, for the component named as the repository is, the repository's
-README), its modules, what it depends on
+architecture document or the root README (a table or list of the modules) says of its folder, else,
+for the component named as the repository is, the repository's README), its modules, what it depends on
 and what depends on it, the external packages it uses (the standard library
 apart: ``stdlib`` on the ExternalPackage node, set at ingest; not those only its
 tests or build configurations import beside its code, ``graph.testcode.test_only``), the decisions that
@@ -35,16 +35,18 @@ from cairn.graph.testcode import import_files, mixed_modules, test_only
 from cairn.graph.people import KnowledgeHolder
 from cairn.queries import agent_instructions
 from cairn.queries.explore.common import (
-    as_text, commonmark, component_node, decision_order, decision_summary, person_name, plain_markdown,
+    as_text, commonmark, component_node, decision_order, decision_summary, person_name, plain_markdown, seen_whole,
 )
 from cairn.queries.ownership import gone_people, presence
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 #: README titles that name a side of a folder, not what it is: nats-server's ``server/README.md``, "# Tests", opens
-#: with "Tests that run on Travis have been split into jobs…" (the README of a folder so named is its purpose)
+#: with "Tests that run on Travis have been split into jobs…"; mitmproxy's web/README.md, "# Quick Start", has steps to
+#: run it and how to contribute (the README of a folder so named is its purpose)
 SIDE_TOPICS = frozenset({"tests", "testing", "test", "benchmarks", "benchmark", "development", "developing",
                          "contributing", "changelog", "changes", "license", "todo", "notes", "building", "build",
-                         "release", "releasing", "debugging", "profiling", "fuzzing", "migration", "upgrading"})
+                         "release", "releasing", "debugging", "profiling", "fuzzing", "migration", "upgrading",
+                         "quick start", "quickstart", "getting started"})
 PURPOSE_MAX_CHARS = 600
 RECENT_ACTIVITY_LIMIT = 15
 CARD_INSTRUCTIONS_CHARS = 400
@@ -219,8 +221,8 @@ def iter_component_cards(graph: RepoGraph, names: Iterable[str] | None = None,
 def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any]:
     """``card`` with the README of its directory as its purpose when nothing else gave one, or only a decision
     inferred to govern it, else what its package says of itself (``package_docs``), else what the repository's
-    architecture document says of its folder (``architecture_docs``), else, for the component named as the repository
-    is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
+    architecture document or root README says of its folder (``architecture_docs``), else, for the component named
+    as the repository is, the lead of the repository's README (``_namesake_purpose``); read now, from ``root``."""
     if (card["description"] is None and card["purpose_source"] is None) or _purpose_inferred(card):
         try:
             checkout = Path(root).resolve() if root else None
@@ -228,8 +230,10 @@ def with_readme_purpose(card: dict[str, Any], root: str | None) -> dict[str, Any
             checkout = None
         if checkout is None:
             return card
-        found = (_readme_purpose(checkout, card["paths"]) or _package_purpose(checkout, card["paths"])
-                 or _architecture_purpose(checkout, card["paths"]) or _namesake_purpose(checkout, card))
+        found = (_readme_purpose(checkout, card["paths"], str(card.get("repository") or ""))
+                 or _package_purpose(checkout, card["paths"])
+                 or _architecture_purpose(checkout, card["paths"], card.get("package"))
+                 or _namesake_purpose(checkout, card))
         if found:
             card["description"], card["purpose_source"] = found
     return card
@@ -242,10 +246,10 @@ def _package_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
     return _first_said(package_purpose, root, paths)
 
 
-def _architecture_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
+def _architecture_purpose(root: Path, paths: list[str], package: str | None) -> tuple[str, str] | None:
     from cairn.queries.explore.architecture_docs import architecture_purpose  # (as ``_package_purpose``)
 
-    return _first_said(architecture_purpose, root, paths)
+    return _first_said(lambda root, directory: architecture_purpose(root, directory, package), root, paths)
 
 
 def _first_said(said_of: Callable[[Path, str], tuple[str, str] | None], root: Path,
@@ -357,11 +361,11 @@ def _component_dirs(paths: list[str]) -> list[str]:
 README_CHARS = 20_000
 
 
-def _readme_purpose(root: Path, paths: list[str]) -> tuple[str, str] | None:
+def _readme_purpose(root: Path, paths: list[str], repository: str) -> tuple[str, str] | None:
     for directory in _component_dirs(paths):
         if not directory:
             continue  # the repository's own README describes the repository, not the component
-        found = _readme_in(root, directory, directory.rsplit("/", 1)[-1], paths)
+        found = _readme_in(root, directory, directory.rsplit("/", 1)[-1], paths, repository)
         if found:
             return found
     return None
@@ -376,15 +380,23 @@ def _namesake_purpose(root: Path, card: dict[str, Any]) -> tuple[str, str] | Non
     return _readme_in(root, "", str(name), card["paths"], lead_only=True)
 
 
-def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_only: bool = False) -> tuple[str, str] | None:
+def _readme_in(root: Path, directory: str, name: str, paths: list[str], repository: str = "",
+               lead_only: bool = False) -> tuple[str, str] | None:
     """The purpose the README of ``directory`` gives the component ``paths`` whose folder (or self) is called ``name``:
     the tagline of its title ("mypyc: Mypy to Python C Extension Compiler", over "For the mypyc README, refer to the
     mypyc repository."), else its lead paragraph; where the first prose sits under a section, what the package says
     of itself, else that section's paragraph unless it introduces what follows (ends with a colon), else a title that
     says more than the name ("ESLint Documentation", over "Install all required dependencies for the documentation
     site by running the following command inside the docs folder:"). A README a tool wrote (``_GENERATED``) gives way
-    to what the package says of itself. ``lead_only``: the tagline or the lead, never a section's paragraph (the
-    repository's README: caddy's first is a feature's)."""
+    to what the package says of itself, and so does a lead whose first sentence is longer than a glance shows
+    (``seen_whole``: eslint-plugin-drizzle's "For cases where it's impossible to perform type checks for specific
+    scenarios, or where … we've decided to create an ESLint package…", over its package.json's "Eslint plugin for
+    drizzle users to avoid common pitfalls"; where both say it in a sentence, the README's is as good or better in
+    most of the 40 components of 27 repositories that have both: "Create tRPC routers and connect them to a server."
+    over "The tRPC server library"). The sentences that say what the ``repository`` is, in the README of a component
+    not named so, are not the component's (drizzle's sqlite-core/README.md: "Drizzle ORM is a tiny, blazingly fast
+    TypeScript ORM…"). ``lead_only``: the tagline or the lead, never a section's paragraph (the repository's README:
+    caddy's first is a feature's)."""
     from cairn.queries.explore.package_docs import read_start  # (as ``_package_purpose``)
 
     for readme in README_NAMES:
@@ -397,10 +409,16 @@ def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_onl
             if found:
                 return found
         lead = _first_prose(text)
+        if repository and lead.paragraph and _squeezed(repository) != _squeezed(name):
+            lead = lead._replace(paragraph=_not_of_the_repository(lead.paragraph, repository))
         tagline = _tagline(lead.title, name)
         if tagline:
             return tagline, where
         if lead.paragraph and lead.headings <= 1:
+            if not (lead_only or seen_whole(lead.paragraph)):
+                found = _package_purpose(root, paths)
+                if found and seen_whole(found[0]):
+                    return found
             return lead.paragraph, where
         if lead_only:
             continue
@@ -408,8 +426,9 @@ def _readme_in(root: Path, directory: str, name: str, paths: list[str], lead_onl
         found = _package_purpose(root, paths)
         if found:
             return found
-        # (a section's paragraph that introduces a listing or a command says little alone)
-        if lead.paragraph and not lead.paragraph.endswith(":"):
+        # (a section's paragraph that introduces a listing or a command says little alone, nor a label: vue's
+        # server-renderer, past its note, "**Signature**" under "### `renderToString`")
+        if lead.paragraph and not lead.paragraph.endswith(":") and len(lead.paragraph.split()) >= 3:
             return lead.paragraph, where
         if lead.title and _names_more_than(lead.title, name):
             return lead.title, where
@@ -424,6 +443,17 @@ _TAGLINE_SEPARATOR = re.compile(r":\s+|\s+[-–—]\s+")
 
 def _squeezed(text: str) -> str:
     return re.sub(r"[\W_]", "", text.lower())
+
+
+#: a sentence that says what something is: its subject, then "is" or "are"
+_DEFINITION = re.compile(r"(.{1,60}?)\s+(?:is|are)\s")
+
+
+def _not_of_the_repository(paragraph: str, repository: str) -> str | None:
+    """The sentences of a paragraph but those that say what the repository is ("Drizzle ORM is …" in drizzle-orm)."""
+    kept = [sentence for sentence in _SENTENCE_END.split(paragraph)
+            if not ((match := _DEFINITION.match(sentence)) and _squeezed(match.group(1)) == _squeezed(repository))]
+    return " ".join(kept) or None
 
 
 def _tagline(title: str | None, name: str) -> str | None:
@@ -482,7 +512,7 @@ def _underlines(rule: str, paragraph: list[str]) -> bool:
 
 def first_paragraph(markdown: str) -> str | None:
     """The first prose paragraph of a README: no headings, badges, tables, front matter, code, link reference
-    definitions or rows of links."""
+    definitions, rows of links, lists (and the paragraph that introduces one) or notes."""
     return _first_prose(markdown).paragraph
 
 
@@ -495,13 +525,29 @@ class _Lead(NamedTuple):
     title: str | None
 
 
+#: what opens a list item (CommonMark); only a bullet or "1." may interrupt a paragraph ("2024. was …" goes on one)
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_INTERRUPTING_MARKER = re.compile(r"(?:[-*+]|1[.)])[ \t]+\S")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`*_\[])")
+#: what opens a note — a GitHub alert ("> [!NOTE]", drizzle-seed's lead), or a paragraph labelled so ("**Note: as of
+#: 3.2.13+, this package is included…**", vue's server-renderer; "> **Compatibility Note:**", vite's create-vite): a
+#: caveat of its use, not what it is
+_NOTE = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]|[*_]{0,2}(?:\w+ )?(?:note|warning|caution|important|tip)"
+                   r"[*_]{0,2}:", re.IGNORECASE)
+
+
 def _first_prose(markdown: str) -> _Lead:
+    """The first prose paragraph of a README, past what is none: a list is skipped whole, with the paragraph that
+    introduces it (ends with a colon) — mitmproxy's release/README.md, a "Release Checklist", read "1. Check if
+    mitmproxy-rs needs a new release. 2. …", its web/README.md "- Install mitmproxy as described in …"; a note
+    (``_NOTE``) is skipped."""
     lines = markdown.replace("\r\n", "\n").split("\n")
     if lines and lines[0].strip() == "---":  # YAML front matter
         end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
         lines = lines[end + 1:] if end else lines
     paragraph: list[str] = []
-    in_code = False
+    introduction: list[str] = []  # a paragraph that ends with a colon, kept unless a list follows it
+    in_code = in_list = after_blank = False
     headings = 0
     title = None
     closer = None
@@ -510,12 +556,36 @@ def _first_prose(markdown: str) -> _Lead:
         if closer:  # the rest of an HTML tag or a badge over several lines (fastify's '<img\n src="…"\n />')
             closer = None if closer in stripped else closer
             continue
+        if in_list and not in_code:
+            if not stripped:
+                after_blank = True
+                continue
+            # an item's lines: its marker's, indented ones, and a paragraph's lazy continuation
+            if _LIST_MARKER.match(stripped) or line[:1] in (" ", "\t") or not after_blank \
+                    and not stripped.startswith(("#", "```", "~~~")):
+                after_blank = False
+                continue
+            in_list = False
+        if stripped and introduction:
+            if _LIST_MARKER.match(stripped):
+                paragraph, introduction, in_list, after_blank = _unintroduced(introduction), [], True, False
+                if paragraph:
+                    break
+                continue
+            paragraph = introduction
+            break
         if stripped.startswith(("```", "~~~")):
             in_code = not in_code
-            if paragraph and (paragraph := _prose_lines(paragraph)):
+            if paragraph and (paragraph := _kept(paragraph)):
                 break
             continue
         if in_code:
+            continue
+        if _LIST_MARKER.match(stripped) and (not paragraph or _INTERRUPTING_MARKER.match(stripped)):
+            paragraph = _unintroduced(_kept(paragraph)) if paragraph else []
+            if paragraph:
+                break
+            in_list, after_blank = True, False
             continue
         closer = _unclosed(stripped)
         heading = stripped.startswith("#") or _RULE.fullmatch(stripped)
@@ -531,16 +601,33 @@ def _first_prose(markdown: str) -> _Lead:
             headings += 1
         badge = stripped.startswith(_NOT_PROSE) or _CONTENTS_ITEM.fullmatch(stripped) is not None
         if not stripped or heading or badge:
-            if paragraph and (paragraph := _prose_lines(paragraph)):
-                break
+            if paragraph and (paragraph := _kept(paragraph)):
+                if stripped or not paragraph[-1].endswith(":"):
+                    break
+                introduction, paragraph = paragraph, []
             continue
         paragraph.append(stripped.lstrip("> ") if stripped.startswith(">") else stripped)  # a quote's text
-    if paragraph:
-        paragraph = _prose_lines(paragraph)
+    paragraph = _kept(paragraph) if paragraph else introduction
     title = plain_markdown(_HTML_TAG.sub("", title)).strip() or None if title else None
     if not paragraph:
         return _Lead(None, headings, title)
     return _Lead(_shorten(plain_markdown(" ".join(paragraph))), headings, title)
+
+
+def _unintroduced(paragraph: list[str]) -> list[str]:
+    """A paragraph without its last sentence when that introduces what follows (ends with a colon): trpc's openapi,
+    "The `@trpc/openapi` package generates an OpenAPI 3.1 specification from your tRPC router. Use the spec to:"."""
+    text = " ".join(paragraph)
+    if not text.endswith(":"):
+        return paragraph
+    sentences = _SENTENCE_END.split(text)
+    return [" ".join(sentences[:-1])] if len(sentences) > 1 else []
+
+
+def _kept(paragraph: list[str]) -> list[str]:
+    """The lines of a paragraph that read as prose (``_prose_lines``), none of a note."""
+    lines = _prose_lines(paragraph)
+    return [] if lines and _NOTE.match(lines[0]) else lines
 
 
 def _unclosed(line: str) -> str | None:

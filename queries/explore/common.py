@@ -71,12 +71,12 @@ _EMPHASIS = re.compile(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}")
 
 
 @cache
-def commonmark() -> Any:
+def commonmark(tables: bool = False) -> Any:
     """The CommonMark parser (markdown-it-py), made when first asked for: it takes 50 ms to import, which a card whose
-    purpose needs no README does not pay."""
+    purpose needs no README does not pay. ``tables``: with GitHub's tables (a README's table of its modules)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable("table") if tables else MarkdownIt("commonmark")
 
 
 def plain_markdown(text: str) -> str:
@@ -101,6 +101,12 @@ def plain_rst(text: str) -> str:
 PURPOSE_SHOWN = 160
 _LIST_ITEM = re.compile(r"(?:^|\s)[-*] ")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`])")
+
+
+def seen_whole(text: str) -> bool:
+    """Whether the first sentence of a purpose is shown whole at a glance (``first_sentence`` does not cut it)."""
+    text = " ".join(text.split())
+    return len(_SENTENCE_END.split(text, maxsplit=1)[0]) <= PURPOSE_SHOWN
 
 
 def first_sentence(text: str) -> str:

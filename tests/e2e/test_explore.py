@@ -180,6 +180,59 @@ def test_first_paragraph_skips_rows_of_links_reference_definitions_and_html_over
         "A server."
 
 
+
+def test_first_paragraph_skips_lists_the_sentence_that_introduces_one_and_notes():
+    """mitmproxy's release/README.md, a checklist, read "1. Check if mitmproxy-rs needs a new release. 2. …", its
+    web/README.md "- Install mitmproxy as described in …"; drizzle-seed's "[!NOTE] drizzle-seed can only be used with
+    drizzle-orm@0.36.4 or higher.", vue's server-renderer "Note: as of 3.2.13+, this package is included…": a list of
+    steps and a caveat are not what a component is. The paragraph after them is, if any."""
+    checklist = "# Release Checklist\n\n1. Check if the core needs a release.\n2. Make sure that the changelog is\n" \
+                "   up to date.\n\n### Docs\n\n- CI will update the docs:\n  https://docs.example\n"
+    assert first_paragraph(checklist) is None
+    assert first_paragraph("# Web\n\n- Install it as described\nin the guide.\n- Run it.\n\nThe pages of the shop.\n") == \
+        "The pages of the shop."
+    # a list right after a paragraph ends it; the sentence that introduces the list goes with it (trpc's openapi)
+    assert first_paragraph("The cart sums orders.\n- one\n- two\n") == "The cart sums orders."
+    assert first_paragraph("The spec generator. Use the spec to:\n\n- call it\n\nMore.\n") == "The spec generator."
+    assert first_paragraph("# T\n\nIt does:\n* a\n  more\nlazily\n\n  indented\n\nThe real thing.\n") == "The real thing."
+    assert first_paragraph("Built in\n2024. A year of orders.\n") == "Built in 2024. A year of orders."  # no list
+    assert first_paragraph("Run it with:\n\n```\nshop\n```\n") == "Run it with:"  # (code is not a list)
+    # notes: a GitHub alert, a paragraph labelled as one
+    assert first_paragraph("# Seed\n\n> [!NOTE]\n> `seed` can only be used with shop 1.0.\n\nSeed fills a database.\n") == \
+        "Seed fills a database."
+    assert first_paragraph("**Note: as of 3.2, this package is in `shop`.**\n\nRenders pages.\n") == "Renders pages."
+    assert first_paragraph("> **Compatibility Note:**\n> Shop requires Node.js 20.\n\nScaffolds a shop.\n") == \
+        "Scaffolds a shop."
+    assert first_paragraph("Notes are kept in the ledger.\n") == "Notes are kept in the ledger."
+
+
+def test_a_checklist_a_quick_start_or_a_note_is_no_purpose(tmp_path):
+    """What mitmproxy's release, web and drizzle-seed cards said (the test above); with them skipped, a checklist's
+    title says what the folder holds, a README titled "Quick Start" is a side of its folder, the package's description
+    stands where the README has only a note and a section's paragraph, and a section's label is no purpose."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"release/README.md": "# Release Checklist\n\n1. Check if the core needs a release.\n2. Tag it.\n",
+                 "release/build.py": "X = 1\n",
+                 "web/README.md": "# Quick Start\n\n- Install it.\n- Run it.\n\n## Contributing\n\nWe welcome any fixes.\n",
+                 "web/app.py": "Y = 2\n",
+                 "package.json": '{"name": "shop", "private": true, "workspaces": ["seed", "render"]}\n',
+                 "seed/package.json": '{"name": "seed", "description": "A package to seed your database"}\n',
+                 "seed/README.md": "# Seed\n\n> [!NOTE]\n> `seed` needs shop 1.0 or higher.\n\n## Documentation\n\n"
+                                   "The full reference is in our documentation.\n",
+                 "seed/index.js": "module.exports = 1\n",
+                 "render/package.json": '{"name": "render"}\n', "render/index.js": "module.exports = 2\n",
+                 "render/README.md": "# render\n\n**Note: as of 3.2, this package is in `shop`.**\n\n## API\n\n"
+                                     "**Signature**\n\n```ts\nrender(app)\n```\n"}, message="parts")
+    purpose = _ingested_purposes(repo.root, str(tmp_path / "store"))
+
+    assert purpose("release") == ("Release Checklist", "release/README.md")
+    assert purpose("web") == (None, None)
+    assert purpose("seed") == ("A package to seed your database", "seed/package.json description")
+    assert purpose("render") == (None, None)
+
+
 # -- paths ---------------------------------------------------------------------------
 
 
@@ -880,6 +933,35 @@ def test_a_generated_readme_gives_way_to_what_the_package_says(tmp_path):
     assert purpose("plain") == ("This package is an internal part of the shop.", "plain/README.md")
 
 
+def test_a_readme_lead_of_the_whole_project_or_too_long_for_a_glance_gives_way(tmp_path):
+    """drizzle's sqlite-core/README.md opens "Drizzle ORM is a tiny, blazingly fast TypeScript ORM library…" (the
+    repository's pitch, the card's purpose) then "Here you can find extensive docs for SQLite module."; the README of
+    eslint-plugin-drizzle "For cases where it's impossible to perform type checks…, we've decided to create an ESLint
+    package…", cut at a glance, while its package.json says "Eslint plugin for drizzle users to avoid common
+    pitfalls". A sentence saying what the repository is stays in the README of the component named so; a long lead
+    stays where the package says nothing."""
+    from fixtures.gitrepo import GitRepo
+
+    rationale = ("For cases where it is impossible to check the types of a query, or where it is possible but the "
+                 "messages would be hard to understand, we have decided to write a plugin with rules. It helps.")
+    repo = GitRepo(tmp_path / "shop-store")
+    repo.commit({"lib/src/sqlite/README.md": "<div><h1>Shop Store | SQLite</h1></div>\n\nShop Store is a tiny, fast "
+                                             "store. Here you find the docs of the SQLite module.\n",
+                 "lib/src/sqlite/s.js": "module.exports = 1\n",
+                 "shop-store/README.md": "# Shop Store\n\nShop Store is a tiny, fast store.\n",
+                 "shop-store/index.js": "module.exports = 2\n",
+                 "lint/README.md": f"# lint\n\n{rationale}\n", "lint/index.js": "module.exports = 3\n",
+                 "lint/package.json": '{"name": "lint", "description": "A plugin to avoid common pitfalls"}\n',
+                 "long/README.md": f"# long\n\n{rationale}\n", "long/index.js": "module.exports = 4\n"},
+                message="parts")
+    purpose = _ingested_purposes(repo.root, str(tmp_path / "store"))
+
+    assert purpose("sqlite") == ("Here you find the docs of the SQLite module.", "lib/src/sqlite/README.md")
+    assert purpose("shop-store") == ("Shop Store is a tiny, fast store.", "shop-store/README.md")
+    assert purpose("lint") == ("A plugin to avoid common pitfalls", "lint/package.json description")
+    assert purpose("long") == (rationale, "long/README.md")
+
+
 def test_an_architecture_document_describes_the_folders_that_say_nothing_themselves(tmp_path):
     """eslint's lib/linter, lib/rules and lib/rule-tester had no purpose, while its
     docs/src/contribute/architecture/index.md says what each is ("- `lib/linter/` - this module is the core `Linter`
@@ -915,6 +997,42 @@ def test_an_architecture_document_describes_the_folders_that_say_nothing_themsel
     assert purpose("lib/pay") == (None, None)
     assert purpose("bin") == (None, None)
     assert purpose("lib/docs") == ("The help pages of the shop.", "lib/docs/README.md")
+
+
+def test_the_repositorys_readme_describes_the_modules_its_tables_and_lists_name(tmp_path):
+    """Exposed's README has a table of its modules ("| `exposed-crypt` | Provides additional column types to store
+    encrypted data… |"), the only word on 26 of its 29 modules, which had no purpose. A row names a folder by its
+    path (as code or text) or by a link to it; a cell of badges or marks is no description; a module's own README still
+    comes first, and an architecture document before the README."""
+    from fixtures.gitrepo import GitRepo
+
+    readme = ("# Shop\n\nShop sells things.\n\n| Module | Function |\n|---|---|\n"
+              "| `shop-core` | Provides the **orders** and the [prices](x) of the shop <br> and no more. |\n"
+              "| shop-web | Serves the pages of the shop |\n"
+              "| [Pay](libs/pay) | Takes the payments by card |\n"
+              "| `shop-docs` | The help pages, as the README says |\n"
+              "| `shop-arch` | What the README says of it |\n| `@shop/mailer` | Sends the mails of the shop |\n\n"
+              "| Package | Version |\n|---|---|\n| `shop-cli` | [![v](https://img/v.svg)](x) |\n\n"
+              "* `shop-cli` - prints the orders of the day.\n")
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"README.md": readme, "ARCHITECTURE.md": "- `shop-arch/` - what the architecture says of it.\n",
+                 "shop-core/core.js": "module.exports = 1\n", "shop-web/web.js": "require('../shop-core/core')\n",
+                 "libs/pay/pay.js": "module.exports = 2\n", "shop-cli/cli.js": "module.exports = 3\n",
+                 "shop-docs/d.js": "module.exports = 4\n", "shop-docs/README.md": "# Docs\n\nThe help pages.\n",
+                 "shop-arch/a.js": "module.exports = 5\n", "shop-misc/m.js": "module.exports = 6\n",
+                 "package.json": '{"name": "shop", "private": true, "workspaces": ["mailer"]}\n',
+                 "mailer/package.json": '{"name": "@shop/mailer"}\n', "mailer/index.js": "module.exports = 7\n"},
+                message="modules")
+    purpose = _ingested_purposes(repo.root, str(tmp_path / "store"))
+
+    assert purpose("shop-core") == ("Provides the orders and the prices of the shop and no more.", "README.md")
+    assert purpose("shop-web") == ("Serves the pages of the shop", "README.md")
+    assert purpose("pay") == ("Takes the payments by card", "README.md")
+    assert purpose("shop-cli") == ("Prints the orders of the day.", "README.md")  # the list, not the badges
+    assert purpose("shop-docs") == ("The help pages.", "shop-docs/README.md")
+    assert purpose("shop-arch") == ("What the architecture says of it.", "ARCHITECTURE.md")
+    assert purpose("mailer") == ("Sends the mails of the shop", "README.md")  # named by its package
+    assert purpose("shop-misc") == (None, None)
 
 
 def test_the_reading_lists_people_are_ranked_by_the_files_they_author_not_by_the_components_they_lead(tmp_path):
