@@ -1,0 +1,47 @@
+"""An editor's runtime data (tree-sitter queries it loads, one folder per language) is neither its components nor
+the code its truck factor is about.
+
+A repository laid out as helix's: two crates written by their maintainers, and ``runtime/queries/<language>/*.scm``
+added one language at a time by many contributors. The queries outnumber the Rust files: they were split into a
+component per language, and (named Tree-sitter Query by ``.gitattributes``, as helix's are) they made the truck factor
+theirs.
+"""
+
+from __future__ import annotations
+
+from cairn.graph.model import Label
+from cairn.ingest.pipeline import ingest_repository
+from fixtures.gitrepo import GitRepo
+
+DAVIS = ("Michael Davis", "davis@example.com")
+BLAZ = ("Blaž Hrastnik", "blaz@example.com")
+CONTRIBUTORS = [(f"Contributor {n}", f"c{n}@example.com") for n in range(8)]
+LANGUAGES = ["go", "nix", "rust", "_typescript", "c", "lua", "toml", "zig"]
+QUERIES = ("highlights.scm", "indents.scm", "textobjects.scm")
+NAMED = "runtime/queries/**/*.scm linguist-language=Tree-sitter-Query\n"
+
+
+def build_repo(root, attributes: str) -> GitRepo:
+    repo = GitRepo(root)
+    workspace = '[workspace]\nmembers = ["helix-core", "helix-term"]\n'
+    repo.commit({"Cargo.toml": workspace, ".gitattributes": attributes, "runtime/themes/base16.toml": "x = 1\n",
+                 "helix-core/Cargo.toml": '[package]\nname = "helix-core"\n'}
+                | {f"helix-core/src/{m}.rs": f"pub fn {m}() {{}}\n" for m in ("syntax", "selection", "history")},
+                message="core", author=DAVIS)
+    repo.commit({"helix-term/Cargo.toml": '[package]\nname = "helix-term"\n'}
+                | {f"helix-term/src/{m}.rs": f"pub fn {m}() {{}}\n" for m in ("main", "commands", "ui")},
+                message="term", author=BLAZ)
+    for language, contributor in zip(LANGUAGES, CONTRIBUTORS):
+        repo.commit({f"runtime/queries/{language}/{q}": f'(identifier) @variable ; {language}\n' for q in QUERIES},
+                    message=f"add {language} queries", author=contributor)
+    return repo
+
+
+def test_the_runtime_folder_of_queries_is_one_component_beside_the_crates(tmp_path):
+    repo = build_repo(tmp_path / "r", "")  # no linguist-language: .scm is Scheme's, counted
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    components = sorted(n.key for n in result.graph.of_label(Label.COMPONENT))
+    # (they were helix-core, helix-term and one per language: the queries held 80 % of the counted files, none of the
+    # Rust, and the folder was split as one holding most of the code)
+    assert components == ["helix-core", "helix-term", "runtime"]
+
