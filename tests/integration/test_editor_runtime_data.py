@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from cairn.graph.model import Label
 from cairn.ingest.pipeline import ingest_repository
+from cairn.queries.ownership import bus_factor
 from fixtures.gitrepo import GitRepo
 
 DAVIS = ("Michael Davis", "davis@example.com")
@@ -45,3 +46,16 @@ def test_the_runtime_folder_of_queries_is_one_component_beside_the_crates(tmp_pa
     # Rust, and the folder was split as one holding most of the code)
     assert components == ["helix-core", "helix-term", "runtime"]
 
+
+def test_queries_named_by_gitattributes_are_data_out_of_the_truck_factor(tmp_path):
+    repo = build_repo(tmp_path / "r", NAMED)
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    files = {n.key for n in result.graph.of_label(Label.FILE)}
+    assert not any(path.endswith(".scm") for path in files)
+    assert sorted(n.key for n in result.graph.of_label(Label.COMPONENT)) == ["helix-core", "helix-term"]
+    report = bus_factor(result.graph)["repository"]
+    # the crates are Davis' and Blaž's (the 24 queries' files counted, the truck factor was 5: one contributor after
+    # another)
+    assert report["files"] == 6
+    assert report["truck_factor"] == 2
+    assert sorted(report["truck_factor_people"]) == ["Blaž Hrastnik", "Michael Davis"]

@@ -58,7 +58,7 @@ def test_the_attributes_git_says_at_once_are_the_ones_asked_by_name(repo) -> Non
         "gen/out.py": {"linguist-generated": True},
         "gen/made.py": {"linguist-detectable": True},
         "docs/readme.md": {"linguist-documentation": True},
-    }, {"lfs"})
+    }, {"lfs"}, {})
 
 
 def test_a_wrong_answer_of_the_attributes_at_once_is_caught_when_verifying(repo, monkeypatch) -> None:
