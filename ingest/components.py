@@ -66,7 +66,12 @@ modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
 repository when it is a container (``src/index.js`` beside ``src/auth/``) at
 the top or a layout folder (``src``) deeper down (a ``lib`` below the top is
-``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``). Hidden
+``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``), but those of a
+build unit's layout folder are one component with the unit's own top files
+(its manifest, its build's configuration), named as the unit, as its
+maintainers say: drizzle-orm's ``drizzle-orm/src/*.ts`` (column.ts, table.ts
+…) and ``drizzle-orm/*`` (package.json, tsup.config.ts), which were
+``drizzle-orm.src`` and ``drizzle-orm``. Hidden
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
 when there are at least three of them and they are a tenth of the code, when
@@ -463,6 +468,7 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
     own: frozenset[str] = frozenset()  # the folders named as vendored ones that are the project's, with code_below
     packages: frozenset[str] | None = None  # the folders of Python packages (``_python_packages``), when first asked
     parsed_below: dict[tuple[str, ...], int] | None = None  # ``code_below`` of the code Cairn parses, when first asked
+    beside: dict[str, list[str]] = {}  # a component of a unit's sources' own files -> the unit's own files' folder (+ "*")
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
@@ -563,9 +569,21 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 # named after the repository when the folder is only a container (frontend-platform's src/index.js)
                 # (a library folder below the top keeps its name: dotcom-rendering's src/lib/*.ts are "lib")
                 nested_library = path[-1] not in LAYOUT_FOLDERS and len(path) > len(prefix) + 1
-                own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
-                key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(path, prefix, groups,
-                                                                                                  source_paths)
+                package = path[:-1]
+                if path[-1] in LAYOUT_FOLDERS and len(path) > len(prefix) + 1 and "/".join(package) in units:
+                    # a build unit's sources' own modules and its own top files (its manifest, its build's
+                    # configuration) are one component named as the unit: drizzle-orm/src/*.ts (column.ts, table.ts
+                    # …) and drizzle-orm/{package.json,tsup.config.ts}, which were drizzle-orm.src and drizzle-orm
+                    key = next((k for k, (parts, _) in groups.items() if parts == [*package, "*"]), None)
+                    if key is None:
+                        own = package[-1]
+                        key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(
+                            package, prefix, groups, source_paths)
+                    beside[key] = [*package, "*"]
+                else:
+                    own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
+                    key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(
+                        path, prefix, groups, source_paths)
                 groups[key] = ([*path, "*"], direct)
             if kept or (module or grouping) and direct:  # internal/** less the packages split out (the more specific
                 groups[top if module else path[-1]] = (path, kept + direct)  # pattern wins)
@@ -595,6 +613,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         module = _tests_only_package(folder, origins)
         if module is None:
             patterns[name] = sorted({_physical(folder, o, tail) for o in origins}) or ["/".join([*folder, tail])]
+            if name in beside:
+                patterns[name] = sorted({*patterns[name], "/".join(beside[name])})
         else:  # its module's test source sets whole: the packages of the code, more specific, keep their tests
             tests_of.setdefault(module, set()).update("/".join([*module, s.rstrip("/"), "**"]) for _, s in origins)
     for name, paths in _tests_of_modules(tests_of, patterns, root_name).items():
