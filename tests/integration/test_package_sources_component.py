@@ -3,13 +3,15 @@
 A monorepo laid out as drizzle-orm's: the package ``drizzle-orm/`` holds most of the code and is split into its
 sources' folders (``pg-core``, ``mysql-core`` …); its core (``src/column.ts``, ``src/table.ts`` …) was a component
 ``drizzle-orm.src`` beside a component ``drizzle-orm`` of its manifest and build configuration, so a change to its
-``package.json`` touched a component of two files, not the core.
+``package.json`` touched a component of two files, not the core. Who knows that ``package.json`` (no source file:
+no history kept for it) named the components of every file below ``drizzle-orm/``, not the one holding it.
 """
 
 from __future__ import annotations
 
 from cairn.graph.model import Label
 from cairn.ingest.pipeline import ingest_repository
+from cairn.queries.who_knows import who_knows
 from fixtures.gitrepo import GitRepo
 
 CORE = ("column", "table", "entity", "index")
@@ -40,3 +42,14 @@ def test_a_packages_top_files_and_its_sources_top_modules_are_one_component(tmp_
                           "mysql-core": ["drizzle-orm/src/mysql-core/**"], "drizzle-kit": ["drizzle-kit/**"]}
     files = {n.key: n.get("component") for n in result.graph.of_label(Label.FILE)}
     assert files["drizzle-orm/src/column.ts"] == files["drizzle-orm/tsup.config.ts"] == "drizzle-orm"
+
+
+def test_who_knows_an_untracked_file_names_the_component_holding_it(tmp_path):
+    repo = build_repo(tmp_path / "r")
+    graph = ingest_repository(repo.root, cache_dir=tmp_path / "cache").graph
+    manifest, new = who_knows(graph, ["drizzle-orm/package.json", "drizzle-orm/src/pg-core/view.ts"])["paths"]
+    assert (manifest["kind"], manifest["nearest"]) == ("untracked", "drizzle-orm")
+    # (they were drizzle-orm, mysql-core and pg-core for both: the components of the files it is answered from)
+    assert manifest["components"] == [{"name": "drizzle-orm", "files": 6}]
+    assert new["components"] == [{"name": "pg-core", "files": 4}]
+    assert len(manifest["holders"]) == 1  # the people of its directory, as before
