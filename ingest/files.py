@@ -7,7 +7,8 @@ Each listed file is either *kept* with its language, or *skipped* with one
 reason: vendored, generated, binary, oversized, symlink, excluded (by
 ``[ingest] exclude``), unreadable. A kept file's language is one of the
 programming or markup languages GitHub Linguist counts (``ingest.linguist``;
-files without an extension by their ``#!`` line); documentation,
+files without an extension by their ``#!`` line; a file ``.gitattributes``
+names a language with ``linguist-language``, by that one); documentation,
 configuration and data files are kept without a language. Only kept files of
 the languages Cairn parses are parsed; kept files with a language become File
 nodes, and ``ingest.linguist`` decides which of them the truck factor counts.
