@@ -103,6 +103,19 @@ _LINGUIST_NAMES = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", "objective-c++"
                    "tsq": "tree-sitter-query", "vim": "vim-script", "viml": "vim-script", "vimscript": "vim-script"}
 
 
+#: Linguist's heuristic for a ``.scm`` file (its ``heuristics.yml``), read in the file's first ``SNIFF_BYTES``: a
+#: tree-sitter query (``linguist.LANGUAGES``' ``tree-sitter-query``, data) when one of these matches — a predicate
+#: ``(#match? …)``, a quantifier after a node ``(comment)+``, a field ``name: (…)``, a capture ``@keyword`` ending a
+#: line or a node — and ``_NOT_A_QUERY`` does not (Scheme's ``(+ 1 2)``, ``(<= a b)``), else Scheme's.
+_A_QUERY = re.compile(rb"\(#[\w-]+[!?]|[)\]]\s*[*+?](?:\s|$)|^\s*\w+:\s*[(\[\"]|@[\w.-]+(?:\)\s|$)", re.M)
+_NOT_A_QUERY = re.compile(rb"\([+\-:<>/=~)]")
+
+
+def tree_sitter_query(path: str, head: bytes) -> bool:
+    """Whether the ``.scm`` file ``path`` whose first bytes are ``head`` is a tree-sitter query, as Linguist tells."""
+    return path.endswith(".scm") and _A_QUERY.search(head) is not None and _NOT_A_QUERY.search(head) is None
+
+
 def named_language(value: str | None) -> str | None:
     """The language a ``linguist-language`` value names (``Tree-sitter-Query``, ``Rust``: Linguist's name or alias, any
     case, a hyphen for a space), as Cairn's id; None when it names none Cairn's table knows (the file's name decides
@@ -434,6 +447,9 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
             reason = content_skip_reason(head)
             if reason:
                 listing.skip(path, reason)
+                continue
+            if named is None and language == "scheme" and tree_sitter_query(path, head):  # data, as a query is
+                listing.kept.append(ListedFile(path, 0, 0, None))
                 continue
         listing.kept.append(ListedFile(path, st.st_size, st.st_mtime_ns, language))
     return listing

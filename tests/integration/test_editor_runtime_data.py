@@ -20,9 +20,13 @@ CONTRIBUTORS = [(f"Contributor {n}", f"c{n}@example.com") for n in range(8)]
 LANGUAGES = ["go", "nix", "rust", "_typescript", "c", "lua", "toml", "zig"]
 QUERIES = ("highlights.scm", "indents.scm", "textobjects.scm")
 NAMED = "runtime/queries/**/*.scm linguist-language=Tree-sitter-Query\n"
+#: a query Linguist's heuristic takes for Scheme (a capture followed by a comment: none of its marks of a query)
+AMBIGUOUS = '(identifier) @variable ; {language}\n'
+#: a query as Linguist's heuristic tells one: a capture ending a line, a predicate
+QUERY = '(identifier) @variable\n((comment) @comment (#match? @comment "^//"))\n'
 
 
-def build_repo(root, attributes: str) -> GitRepo:
+def build_repo(root, attributes: str, query: str = AMBIGUOUS) -> GitRepo:
     repo = GitRepo(root)
     workspace = '[workspace]\nmembers = ["helix-core", "helix-term"]\n'
     repo.commit({"Cargo.toml": workspace, ".gitattributes": attributes, "runtime/themes/base16.toml": "x = 1\n",
@@ -33,13 +37,13 @@ def build_repo(root, attributes: str) -> GitRepo:
                 | {f"helix-term/src/{m}.rs": f"pub fn {m}() {{}}\n" for m in ("main", "commands", "ui")},
                 message="term", author=BLAZ)
     for language, contributor in zip(LANGUAGES, CONTRIBUTORS):
-        repo.commit({f"runtime/queries/{language}/{q}": f'(identifier) @variable ; {language}\n' for q in QUERIES},
+        repo.commit({f"runtime/queries/{language}/{q}": query.format(language=language) for q in QUERIES},
                     message=f"add {language} queries", author=contributor)
     return repo
 
 
 def test_the_runtime_folder_of_queries_is_one_component_beside_the_crates(tmp_path):
-    repo = build_repo(tmp_path / "r", "")  # no linguist-language: .scm is Scheme's, counted
+    repo = build_repo(tmp_path / "r", "")  # no linguist-language, nor a query by its content: Scheme's, counted
     result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
     components = sorted(n.key for n in result.graph.of_label(Label.COMPONENT))
     # (they were helix-core, helix-term and one per language: the queries held 80 % of the counted files, none of the
@@ -59,3 +63,14 @@ def test_queries_named_by_gitattributes_are_data_out_of_the_truck_factor(tmp_pat
     assert report["files"] == 6
     assert report["truck_factor"] == 2
     assert sorted(report["truck_factor_people"]) == ["Blaž Hrastnik", "Michael Davis"]
+
+
+def test_queries_told_by_their_content_are_data_and_scheme_is_code(tmp_path):
+    repo = build_repo(tmp_path / "r", "", QUERY)
+    repo.commit({"contrib/scheme/lib.scm": "(define (add a b)\n  (+ a b))\n"}, message="a Scheme library", author=DAVIS)
+    result = ingest_repository(repo.root, cache_dir=tmp_path / "cache")
+    files = {n.key: n for n in result.graph.of_label(Label.FILE)}
+    # (Linguist's heuristic for .scm: the queries were Scheme, counted)
+    assert not any(path.startswith("runtime/") for path in files)
+    assert files["contrib/scheme/lib.scm"].get("language") == "scheme"
+    assert files["contrib/scheme/lib.scm"].get("linguist_counted") is True
