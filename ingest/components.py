@@ -4,7 +4,7 @@ Declared components (``[components]`` in cairn.toml) map a name to path globs
 (gitignore-style, via pathspec). A path belongs to the component whose matching
 pattern is most specific (the longest literal prefix before any wildcard);
 ties go to the component declared first. Paths matching no declared component
-belong to none.
+belong to none (``graph.component_map``).
 
 Without configuration, components are inferred from the layout of the source
 files: container directories (``src``, ``lib``, ``packages``, ``apps``,
@@ -12,7 +12,9 @@ files: container directories (``src``, ``lib``, ``packages``, ``apps``,
 are looked through, and each remaining top-level directory is a component. A
 container directory among them, or one that holds most of the code (≥ 70 % of
 the source files outside test, example, documentation and vendored
-directories: sentry-python's ``sentry_sdk`` beside its larger ``tests``; a
+directories, and half of those of the languages Cairn parses, so that helix's
+``runtime/queries/`` of tree-sitter queries is no such folder beside its
+crates: sentry-python's ``sentry_sdk`` beside its larger ``tests``; a
 folder is tests by its name or by its files, as celery's ``t/``, most of whose
 files are named ``test_*.py``: ``graph.testcode.test_folders``), or a Python
 distribution's top-level package (an ``__init__.py`` in no package) holding 40 %
@@ -64,7 +66,12 @@ modules directly in the split directory form a component named after it
 (``src/flask/app.py`` beside ``src/flask/json/`` is in ``flask``), or after the
 repository when it is a container (``src/index.js`` beside ``src/auth/``) at
 the top or a layout folder (``src``) deeper down (a ``lib`` below the top is
-``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``). Hidden
+``lib``: dotcom-rendering's ``dotcom-rendering/src/lib/*.ts``), but those of a
+build unit's layout folder are one component with the unit's own top files
+(its manifest, its build's configuration), named as the unit, as its
+maintainers say: drizzle-orm's ``drizzle-orm/src/*.ts`` (column.ts, table.ts
+…) and ``drizzle-orm/*`` (package.json, tsup.config.ts), which were
+``drizzle-orm.src`` and ``drizzle-orm``. Hidden
 directories (``.github``) are tooling, not components. Files directly at the
 top (a Go module's root package) form a component named after the repository
 when there are at least three of them and they are a tenth of the code, when
@@ -99,11 +106,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-import pathspec
-
+# (ComponentMap: the ingest's modules take both from here)
+from cairn.graph.component_map import ComponentDef, ComponentMap  # noqa: F401
 from cairn.graph.testcode import TEST_SOURCE_SET, is_test_directory, is_test_file, test_folders
 from cairn.ingest.files import CODE_LANGUAGES
 from cairn.ingest.first_party import first_party_folders
@@ -183,7 +189,10 @@ _MANIFEST_ENDINGS = tuple(BUILD_MANIFESTS)
 #: namespace, looked through as a container is (Spring Petclinic's ``owner``, ``vet``, ``system`` were one ``org``).
 NAMESPACE_ROOTS = frozenset({"org", "com", "net", "io", "dev", "me", "edu", "gov"})
 #: wagtail's wagtail/ holds 73 % of its code beside client/ (the JavaScript), and is its Django apps; retrofit's website/
-#: (65 %) is no such package (nor pytest's testing/, its tests by their files).
+#: (65 %) is no such package (nor pytest's testing/, its tests by their files). Such a folder holds at least half of the
+#: code Cairn parses (``CODE_LANGUAGES``) too: helix's ``runtime/`` (1,190 tree-sitter queries the editor loads, 83 % of
+#: its counted files, none of its Rust) was split into 341 components, one per language, its crates the minority; every
+#: other folder so large among 90 repositories holds 68 % of their parsed code or more (excalidraw's packages/excalidraw).
 DOMINANT_SHARE = 0.7
 #: A Python distribution's top-level package (a folder with an ``__init__.py`` in no package) holding this share of the
 #: code or more is split so too, as a large Go module is into its packages (``LARGE_MODULE_SHARE``): its subpackages
@@ -193,147 +202,6 @@ DOMINANT_SHARE = 0.7
 LARGE_PACKAGE_SHARE = LARGE_MODULE_SHARE
 
 
-@dataclass
-class ComponentDef:
-    name: str
-    paths: list[str]
-    system: str | None = None
-    domain: str | None = None
-    description: str | None = None
-    inferred: bool = False
-    _patterns: list[tuple[int, pathspec.PathSpec]] = field(default_factory=list, repr=False)
-
-    def compile(self) -> None:
-        self._patterns = []
-        for pattern in self.paths:
-            files_in = _files_directly_in(pattern)
-            prefix = _directory_prefix(pattern)
-            if files_in is not None:
-                matcher: object = ("files", files_in)
-            elif prefix is not None:
-                matcher = prefix
-            else:
-                matcher = pathspec.PathSpec.from_lines("gitwildmatch", [_as_dir_pattern(pattern)])
-            self._patterns.append((_specificity(pattern), matcher))
-
-    def match(self, path: str) -> int | None:
-        """The specificity of the best pattern matching ``path``, or None."""
-        best = None
-        for spec_len, matcher in self._patterns:
-            if isinstance(matcher, tuple):
-                directory = matcher[1]
-                hit = path.startswith(directory) and "/" not in path[len(directory):]
-            elif isinstance(matcher, str):
-                hit = path.startswith(matcher)
-            else:
-                hit = matcher.match_file(path)
-            if hit and (best is None or spec_len > best):
-                best = spec_len
-        return best
-
-
-def _as_dir_pattern(pattern: str) -> str:
-    # "graph" and "graph/" mean the directory and everything under it, as a person would expect.
-    if not any(ch in pattern for ch in "*?[") and "." not in pattern.rsplit("/", 1)[-1]:
-        return pattern.rstrip("/") + "/"
-    return pattern
-
-
-def _files_directly_in(pattern: str) -> str | None:
-    """``"a/b/*"`` (or ``"*"`` at the top) as the directory ``"a/b/"`` whose files, and only those, it means.
-
-    In gitignore syntax ``a/b/*`` would also take every subdirectory's contents;
-    for a component "the files in this directory" is what a person means.
-    """
-    if pattern == "*":
-        return ""
-    if pattern.endswith("/*"):
-        body = pattern[:-2]
-        if body and not body.startswith(("/", "!")) and not any(ch in body for ch in "*?[\\"):
-            return body + "/"
-    return None
-
-
-def _directory_prefix(pattern: str) -> str | None:
-    """``"a/b/**"``, ``"a/b/"`` or ``"a/b"`` (a plain directory) as the prefix ``"a/b/"``: matched
-    with a string comparison instead of a regular expression, which matters on large repositories."""
-    body = pattern[:-3] if pattern.endswith("/**") else pattern
-    if not body or body.startswith(("/", "!")) or any(ch in body for ch in "*?[\\"):
-        return None
-    if pattern.endswith("/**") or pattern.endswith("/") or _as_dir_pattern(pattern) != pattern:
-        return body.rstrip("/") + "/"
-    return None
-
-
-def _specificity(pattern: str) -> int:
-    return len(re.split(r"[*?\[]", pattern, maxsplit=1)[0])
-
-
-class ComponentMap:
-    """Which component a path belongs to (see the module docstring).
-
-    Directory patterns (``a/b/**``, ``a/b/*``: most patterns, and every inferred
-    one) are indexed by their directory, so a path is compared with the patterns
-    of its own directories only, not with every pattern of every component: a
-    repository of 10,000 files and 200 components makes 20,000 lookups, not
-    4 million comparisons. Other globs are matched one by one.
-    """
-
-    def __init__(self, components: list[ComponentDef]):
-        self.components = components
-        self._under: dict[str, list[tuple[int, int]]] = {}  # "a/b/" -> (specificity, component index): a/b/**
-        self._directly_in: dict[str, list[tuple[int, int]]] = {}  # "a/b/" -> …: files directly in a/b/ (a/b/*)
-        self._globs: list[tuple[int, int, ComponentDef]] = []  # components with other patterns
-        for index, c in enumerate(components):
-            c.compile()
-            globbed = False
-            for spec_len, matcher in c._patterns:
-                if isinstance(matcher, tuple):
-                    self._directly_in.setdefault(matcher[1], []).append((spec_len, index))
-                elif isinstance(matcher, str):
-                    self._under.setdefault(matcher, []).append((spec_len, index))
-                else:
-                    globbed = True
-            if globbed:
-                self._globs.append((index, 0, c))
-        self._cache: dict[str, str | None] = {}
-
-    def component_of(self, path: str) -> str | None:
-        # Without other globs a path's component is its directory's (``_best`` reads ``path`` up to its last "/"
-        # only): asked for 50k files in 1k directories, it is worked out once per directory.
-        key = path if self._globs else path[:path.rfind("/") + 1]
-        cache = self._cache
-        if key in cache:
-            return cache[key]
-        name = cache[key] = self._best(path, None)
-        return name
-
-    def component_of_except(self, path: str, excluded: str) -> str | None:
-        """``component_of(path)`` as if the component named ``excluded`` were not in the map."""
-        return self._best(path, excluded)
-
-    def _best(self, path: str, excluded: str | None) -> str | None:
-        # the most specific pattern wins; between components, ties go to the one declared first
-        components = self.components
-        best: tuple[int, int] | None = None  # (specificity, -index)
-        cut = path.rfind("/") + 1
-        for spec_len, index in self._directly_in.get(path[:cut], ()):
-            if (best is None or (spec_len, -index) > best) and components[index].name != excluded:
-                best = (spec_len, -index)
-        if self._under:
-            slash = path.find("/")
-            while slash >= 0:
-                for spec_len, index in self._under.get(path[:slash + 1], ()):
-                    if (best is None or (spec_len, -index) > best) and components[index].name != excluded:
-                        best = (spec_len, -index)
-                slash = path.find("/", slash + 1)
-        for index, _, c in self._globs:
-            if c.name == excluded:
-                continue
-            score = c.match(path)
-            if score is not None and (best is None or (score, -index) > best):
-                best = (score, -index)
-        return None if best is None else components[-best[1]].name
 
 
 def declared_components(spec: dict[str, ComponentSpec]) -> list[ComponentDef]:
@@ -457,6 +325,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
     tested: frozenset[str] = frozenset()  # the folders of tests by their files (``test_folders``), with code_below
     own: frozenset[str] = frozenset()  # the folders named as vendored ones that are the project's, with code_below
     packages: frozenset[str] | None = None  # the folders of Python packages (``_python_packages``), when first asked
+    parsed_below: dict[tuple[str, ...], int] | None = None  # ``code_below`` of the code Cairn parses, when first asked
+    beside: dict[str, list[str]] = {}  # a component of a unit's sources' own files -> the unit's own files' folder (+ "*")
     while pending:
         top = pending.pop(0)
         top_path, members = groups[top]
@@ -480,7 +350,13 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             if packages is None:
                 packages = _python_packages(source_paths)
             share = LARGE_PACKAGE_SHARE if code and _a_top_level_package(top_path, packages) else DOMINANT_SHARE
-            if (code_below.get(tuple(top_path), 0) if code else len(members)) < share * (code or len(dirs)):
+            dominant = (code_below.get(tuple(top_path), 0) if code else len(members)) >= share * (code or len(dirs))
+            if dominant and share == DOMINANT_SHARE:
+                if parsed_below is None:
+                    parsed_below = _code_below([p for p in source_paths if counted_language(p) in CODE_LANGUAGES],
+                                               tested, own)
+                dominant = parsed_below.get(tuple(top_path), 0) * 2 >= parsed_below.get((), 0)
+            if not dominant:
                 numbered_only = _numbered_parts(top_path, members, tested, own)
                 large = [] if numbered_only else _large_units(top_path, members, units, tested, own, code_below,
                                                                   source_paths)
@@ -551,9 +427,21 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
                 # named after the repository when the folder is only a container (frontend-platform's src/index.js)
                 # (a library folder below the top keeps its name: dotcom-rendering's src/lib/*.ts are "lib")
                 nested_library = path[-1] not in LAYOUT_FOLDERS and len(path) > len(prefix) + 1
-                own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
-                key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(path, prefix, groups,
-                                                                                                  source_paths)
+                package = path[:-1]
+                if path[-1] in LAYOUT_FOLDERS and len(path) > len(prefix) + 1 and "/".join(package) in units:
+                    # a build unit's sources' own modules and its own top files (its manifest, its build's
+                    # configuration) are one component named as the unit: drizzle-orm/src/*.ts (column.ts, table.ts
+                    # …) and drizzle-orm/{package.json,tsup.config.ts}, which were drizzle-orm.src and drizzle-orm
+                    key = next((k for k, (parts, _) in groups.items() if parts == [*package, "*"]), None)
+                    if key is None:
+                        own = package[-1]
+                        key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(
+                            package, prefix, groups, source_paths)
+                    beside[key] = [*package, "*"]
+                else:
+                    own = root_name if path[-1] in GENERIC_CONTAINERS and not nested_library else path[-1]
+                    key = own if own not in groups and not VERSION_FOLDER.match(own) else _qualified(
+                        path, prefix, groups, source_paths)
                 groups[key] = ([*path, "*"], direct)
             if kept or (module or grouping) and direct:  # internal/** less the packages split out (the more specific
                 groups[top if module else path[-1]] = (path, kept + direct)  # pattern wins)
@@ -583,6 +471,8 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
         module = _tests_only_package(folder, origins)
         if module is None:
             patterns[name] = sorted({_physical(folder, o, tail) for o in origins}) or ["/".join([*folder, tail])]
+            if name in beside:
+                patterns[name] = sorted({*patterns[name], "/".join(beside[name])})
         else:  # its module's test source sets whole: the packages of the code, more specific, keep their tests
             tests_of.setdefault(module, set()).update("/".join([*module, s.rstrip("/"), "**"]) for _, s in origins)
     for name, paths in _tests_of_modules(tests_of, patterns, root_name).items():

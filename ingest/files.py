@@ -7,7 +7,8 @@ Each listed file is either *kept* with its language, or *skipped* with one
 reason: vendored, generated, binary, oversized, symlink, excluded (by
 ``[ingest] exclude``), unreadable. A kept file's language is one of the
 programming or markup languages GitHub Linguist counts (``ingest.linguist``;
-files without an extension by their ``#!`` line); documentation,
+files without an extension by their ``#!`` line; a file ``.gitattributes``
+names a language with ``linguist-language``, by that one); documentation,
 configuration and data files are kept without a language. Only kept files of
 the languages Cairn parses are parsed; kept files with a language become File
 nodes, and ``ingest.linguist`` decides which of them the truck factor counts.
@@ -31,7 +32,7 @@ import pathspec
 from cairn.graph.store import verifying_skips
 from cairn.ingest.git import GitError, git, last_line
 from cairn.ingest.lazy_pattern import LazyPattern
-from cairn.ingest.linguist import counted_language, detect_language
+from cairn.ingest.linguist import COUNTED_TYPES, LANGUAGES, counted_language, detect_language, language_type
 from cairn.ingest.untrusted import DEFAULT_MAX_FILE_BYTES, MAX_CHECKOUT_FILE_BYTES, RefusedFile, read_checkout_text
 
 VENDORED_DIRS = frozenset(
@@ -88,9 +89,42 @@ CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "go", "java", 
 SNIFF_BYTES = 8192
 #: The ``.gitattributes`` Cairn reads (set, unset or false: Linguist's overrides work both ways).
 LINGUIST_ATTRIBUTES = ("linguist-vendored", "linguist-generated", "linguist-documentation", "linguist-detectable")
+#: The ``.gitattributes`` naming a file's language, as Linguist reads it (``linguist-language=Tree-sitter-Query``): it
+#: decides the language over the file's name (``named_language``).
+LANGUAGE_ATTRIBUTE = "linguist-language"
 #: The attributes the listing reads: Linguist's, and ``filter`` (the drivers the tracked files use)
-ATTRIBUTES_ASKED = (*LINGUIST_ATTRIBUTES, "filter")
+ATTRIBUTES_ASKED = (*LINGUIST_ATTRIBUTES, LANGUAGE_ATTRIBUTE, "filter")
 _ASKED_BYTES = frozenset(name.encode("ascii") for name in ATTRIBUTES_ASKED)
+
+
+#: Linguist's names (and aliases) of languages Cairn's table (``linguist.LANGUAGES``) knows by another id.
+_LINGUIST_NAMES = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", "objective-c++": "objective-c", "shell-script": "shell",
+                   "sh": "shell", "bash": "shell", "js": "javascript", "ts": "typescript", "golang": "go",
+                   "tsq": "tree-sitter-query", "vim": "vim-script", "viml": "vim-script", "vimscript": "vim-script"}
+
+
+#: Linguist's heuristic for a ``.scm`` file (its ``heuristics.yml``), read in the file's first ``SNIFF_BYTES``: a
+#: tree-sitter query (``linguist.LANGUAGES``' ``tree-sitter-query``, data) when one of these matches — a predicate
+#: ``(#match? …)``, a quantifier after a node ``(comment)+``, a field ``name: (…)``, a capture ``@keyword`` ending a
+#: line or a node — and ``_NOT_A_QUERY`` does not (Scheme's ``(+ 1 2)``, ``(<= a b)``), else Scheme's.
+_A_QUERY = re.compile(rb"\(#[\w-]+[!?]|[)\]]\s*[*+?](?:\s|$)|^\s*\w+:\s*[(\[\"]|@[\w.-]+(?:\)\s|$)", re.M)
+_NOT_A_QUERY = re.compile(rb"\([+\-:<>/=~)]")
+
+
+def tree_sitter_query(path: str, head: bytes) -> bool:
+    """Whether the ``.scm`` file ``path`` whose first bytes are ``head`` is a tree-sitter query, as Linguist tells."""
+    return path.endswith(".scm") and _A_QUERY.search(head) is not None and _NOT_A_QUERY.search(head) is None
+
+
+def named_language(value: str | None) -> str | None:
+    """The language a ``linguist-language`` value names (``Tree-sitter-Query``, ``Rust``: Linguist's name or alias, any
+    case, a hyphen for a space), as Cairn's id; None when it names none Cairn's table knows (the file's name decides
+    then)."""
+    if not value:
+        return None
+    name = value.strip().lower().replace(" ", "-")
+    name = _LINGUIST_NAMES.get(name, name)
+    return name if name in LANGUAGES else None
 
 
 def language_of(path: str, head: bytes | None = None) -> str | None:
@@ -186,32 +220,37 @@ def _walk_paths(root: Path) -> list[str]:
     return sorted(paths)
 
 
-def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, bool]], set[str] | None]:
+def _git_attributes(root: Path, paths: list[str]) -> tuple[dict[str, dict[str, bool]], set[str] | None, dict[str, str]]:
     """linguist-vendored / -generated / -documentation / -detectable set (True) or unset/false (False) by
-    .gitattributes, and the names of the ``filter`` drivers any path uses (None: unknown).
+    .gitattributes, the names of the ``filter`` drivers any path uses (None: unknown), and the ``linguist-language``
+    values given (path -> value).
 
     git is asked for every attribute each path has (``--all``), which names only those not unspecified: in most
     repositories nothing at all, where naming the five (``ATTRIBUTES_ASKED``) had git write a triple for each of them
     and every path, nearly all "unspecified" (2.6 MB in 50,000 small writes at 10k files). ``CAIRN_VERIFY_SKIPS=1``
     asks for the five too and compares."""
     if not paths:
-        return {}, set()
+        return {}, set(), {}
     said = _attributes_said(root, paths, ("--all",))
     if said is None:
-        return {}, None
+        return {}, None, {}
     if verifying_skips() and said != (named := _attributes_said(root, paths, ATTRIBUTES_ASKED)):
         raise AssertionError(f"git check-attr --all gave {said}, the attributes named {named}")
     result: dict[str, dict[str, bool]] = {}
     filters: set[str] = set()
+    languages: dict[str, str] = {}
     for path, attr, value in said:
         if attr == "filter":
             if value not in ("unspecified", "unset", "set"):
                 filters.add(value)
+        elif attr == LANGUAGE_ATTRIBUTE:
+            if value not in ("unset", "set"):
+                languages[path] = value
         elif value in ("set", "true"):
             result.setdefault(path, {})[attr] = True
         elif value in ("unset", "false"):
             result.setdefault(path, {})[attr] = False
-    return result, filters
+    return result, filters, languages
 
 
 def _attributes_said(root: Path, paths: list[str], which: tuple[str, ...]) -> list[tuple[str, str, str]] | None:
@@ -365,7 +404,7 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
     is_git = listing.is_git
     listing.all_paths = frozenset(paths)
     excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude or [])
-    attributes, listing.filters = _git_attributes(root, paths) if is_git else ({}, set())
+    attributes, listing.filters, languages = _git_attributes(root, paths) if is_git else ({}, set(), {})
     listing.attributes = attributes
     base = str(root)
 
@@ -374,8 +413,12 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
         if reason:
             listing.skip(path, reason)
             continue
-        language = language_of(path)
-        if language is None and _needs_sniffing(path):
+        named = named_language(languages.get(path)) if languages else None
+        if named is not None:  # .gitattributes' linguist-language decides over the name, as in Linguist
+            language = named if language_type(named) in COUNTED_TYPES else None
+        else:
+            language = language_of(path)
+        if language is None and named is None and _needs_sniffing(path):
             language = _script_language(f"{base}/{path}", path)
         if language is None:  # documentation, configuration, data: listed, never read here
             listing.kept.append(ListedFile(path, 0, 0, None))
@@ -404,6 +447,9 @@ def list_files(root: Path, *, exclude: list[str] | None = None, max_file_bytes: 
             reason = content_skip_reason(head)
             if reason:
                 listing.skip(path, reason)
+                continue
+            if named is None and language == "scheme" and tree_sitter_query(path, head):  # data, as a query is
+                listing.kept.append(ListedFile(path, 0, 0, None))
                 continue
         listing.kept.append(ListedFile(path, st.st_size, st.st_mtime_ns, language))
     return listing

@@ -230,6 +230,12 @@ LANGUAGES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "edn": (DATA, (".edn",), ()),
     "hjson": (DATA, (".hjson",), ()),
     "nginx": (DATA, (".nginx", ".nginxconf", ".vhost"), ("nginx.conf",)),
+    # Cairn's, not Linguist's (which types it programming): a tree-sitter query is a table of patterns over a parser's
+    # syntax trees, its captures named for the highlighter, indenter or text objects of a program that loads it, one
+    # per language, written by that language's users: that program's data (helix's runtime/queries/, 1,190 files
+    # named so by its .gitattributes, made its truck factor 21 rather than its crates' 3). Named by ``linguist-language``,
+    # or told from Scheme's ``.scm`` by its content (``files.tree_sitter_query``, Linguist's heuristic).
+    "tree-sitter-query": (DATA, (), ()),
     # -- prose: known, never counted ------------------------------------------------------------
     "markdown": (PROSE, (".md", ".markdown", ".mdown", ".mdwn", ".mkd", ".mkdn", ".mkdown", ".ronn", ".workbook", ".mdx", ".livemd"), ("contents.lr",)),
     "restructuredtext": (PROSE, (".rst", ".rest", ".rst.txt", ".rest.txt"), ()),

@@ -4,8 +4,11 @@ A path is a source file Cairn tracks (``kind: file``), a directory holding
 some (``directory``: every tracked file under it), ``.`` for the whole
 repository, or neither (``untracked``: documentation, configuration, a file
 not written yet); an untracked path is answered from its nearest tracked
-directory (``nearest``), so a new file gets the people and component of its
-siblings.
+directory (``nearest``), so a new file gets the people of its siblings, and
+the component whose path pattern holds it (``graph.component_map``, as the
+ingest and pr-check place a file: ``drizzle-orm/package.json`` is in
+``drizzle-orm``, of ``drizzle-orm/*``, not in the components of every file
+below ``drizzle-orm/``), or none.
 
 Per person, over the path's files: ``authored`` — files they are an author of
 (Avelino et al.'s degree-of-authorship rule, as the bus factor counts them),
@@ -42,6 +45,7 @@ from datetime import datetime
 from typing import Any, Collection, Iterable
 
 from cairn.graph.authorship import commits_to_file, file_authors
+from cairn.graph.component_map import ComponentDef, ComponentMap
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.queries.explore.common import as_text, person_name
@@ -90,6 +94,7 @@ class KnowledgeIndex:
     knows: dict[str, list[tuple[Node, dict[str, Any]]]]
     gone: dict[str, str]
     owners: dict[str, list[tuple[Node, dict[str, Any]]]] = field(default_factory=dict)
+    component_map: ComponentMap | None = None  # the components' path patterns, when an untracked path is first asked
 
     @classmethod
     def of(cls, graph: RepoGraph) -> "KnowledgeIndex":
@@ -130,6 +135,17 @@ class KnowledgeIndex:
         counts = Counter(self.files[f].get("component") for f in files if f in self.files)
         counts.pop(None, None)
         return [{"name": c, "files": n} for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def component_holding(self, scope: Scope) -> list[dict[str, Any]]:
+        """The component whose path pattern holds the untracked path of ``scope`` (with how many of the files it is
+        answered from are in it), or none: as a change to it is placed (``ingest.change``: the components by name)."""
+        if self.component_map is None:
+            self.component_map = ComponentMap([ComponentDef(c.key, list(c.get("paths") or []))
+                                               for c in sorted(self.graph.of_label(Label.COMPONENT), key=lambda n: n.key)])
+        name = self.component_map.component_of(scope.path)
+        if name is None:
+            return []
+        return [{"name": name, "files": sum(1 for f in scope.files if f in self.files and self.files[f].get("component") == name)}]
 
     def holders(self, files: list[str]) -> list[dict[str, Any]]:
         """The knowledge holders of ``files``, in the table's order (see the module docstring)."""
@@ -320,9 +336,9 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if scope.kind == "untracked":
             row["files"] = 0
             row["nearest"] = scope.nearest
-            row["note"] = (f"not a source file Cairn tracks: people and component of its directory {scope.nearest}/"
+            row["note"] = (f"not a source file Cairn tracks: people of its directory {scope.nearest}/, component by its path"
                            if scope.nearest else "not a source file Cairn tracks, nor in a directory holding one")
-        row["components"] = index.components(scope.files)[:limit]
+        row["components"] = index.component_holding(scope) if scope.kind == "untracked" else index.components(scope.files)[:limit]
         row["holders"] = holders[:limit]
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit

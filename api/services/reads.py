@@ -39,7 +39,7 @@ KNOWLEDGE_MAP_LIMIT = 150
 # The part of the graph each analysis reads (labels, relationship types): see the parity tests.
 BUS_FACTOR_PART = ((Label.REPOSITORY, Label.FILE, Label.PERSON, Label.TEAM, Label.COMPONENT), (Rel.KNOWS, Rel.OWNS))
 KNOWLEDGE_PART = ((Label.REPOSITORY, Label.FILE, Label.PERSON, Label.COMPONENT), (Rel.KNOWS,))
-WHO_KNOWS_PART = ((Label.REPOSITORY, Label.FILE, Label.PERSON, Label.TEAM), (Rel.KNOWS, Rel.OWNS))
+WHO_KNOWS_PART = ((Label.REPOSITORY, Label.FILE, Label.PERSON, Label.TEAM, Label.COMPONENT), (Rel.KNOWS, Rel.OWNS))
 COMPONENTS_PART = ((Label.COMPONENT, Label.MODULE), (Rel.DEPENDS_ON,))
 MODULES_PART = ((Label.MODULE, Label.EXTERNAL), (Rel.IMPORTS,))
 PATHS_PART = ((Label.COMPONENT, Label.MODULE, Label.EXTERNAL), (Rel.IMPORTS, Rel.DEPENDS_ON))

@@ -28,6 +28,7 @@ ATTRIBUTES = (
     "gen/** linguist-generated=true\n"
     "gen/made.py !linguist-generated linguist-detectable\n"
     "*.bin binary filter\n"
+    "queries/*.scm linguist-language=Tree-sitter-Query\n"
 )
 
 
@@ -37,7 +38,7 @@ def repo(tmp_path):
     repo.commit({
         ".gitattributes": ATTRIBUTES, "app/main.py": "import os\n", "lib/x.py": "", "lib/keep.py": "",
         "gen/out.py": "", "gen/made.py": "", "data.bin": "x", "docs/.gitattributes": "*.md linguist-documentation\n",
-        "docs/readme.md": "# hi\n",
+        "docs/readme.md": "# hi\n", "queries/highlights.scm": "(identifier) @variable\n",
     }, message="init")
     return repo
 
@@ -58,7 +59,7 @@ def test_the_attributes_git_says_at_once_are_the_ones_asked_by_name(repo) -> Non
         "gen/out.py": {"linguist-generated": True},
         "gen/made.py": {"linguist-detectable": True},
         "docs/readme.md": {"linguist-documentation": True},
-    }, {"lfs"})
+    }, {"lfs"}, {"queries/highlights.scm": "Tree-sitter-Query"})
 
 
 def test_a_wrong_answer_of_the_attributes_at_once_is_caught_when_verifying(repo, monkeypatch) -> None:
