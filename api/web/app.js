@@ -515,7 +515,7 @@ function route() {
     else a.removeAttribute("aria-current");
   });
   switch (parts[0]) {
-    case "components": return viewComponent(name);
+    case "components": return name ? viewComponent(name) : viewMap(null);  // (#/components: the map, which lists them)
     case "knowledge": return viewKnowledge(new URLSearchParams(query || ""));
     case "change": return viewChange();
     case "bus-factor": return viewBusFactor();

@@ -93,6 +93,13 @@ def test_map_renders_components_and_a_click_opens_the_card(page):
     assert "The domain model" in page.locator("article.component-card").inner_text()
 
 
+def test_the_components_route_without_a_name_is_the_map(page):
+    page.goto(page.base + "/#/components")
+    page.wait_for_function("window.cairn.mapLaidOut === true")
+    assert page.evaluate("window.cairn.cy.nodes().length") == 4
+    assert "no component named" not in page.locator("main").inner_text()
+
+
 def test_what_if_someone_leaves_changes_the_truck_factor(page):
     page.goto(page.base + "/#/bus-factor")
     tf = page.locator("[data-testid=repo-truck-factor]")
