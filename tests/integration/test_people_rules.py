@@ -504,7 +504,8 @@ def test_likely_duplicates_read_the_same_in_every_process():
 def test_a_rare_surname_with_first_names_alike_is_a_likely_duplicate():
     """Real pairs left apart by the merge (prometheus's "George" / "György Krajcsovits", pytest's "V.Kuznetsov" /
     "Vasily Kuznetsov", "Zack" / "Zachary Kneupper") are listed; a surname two different people bear
-    (sqlalchemy's "Jacob MacDonald" / "Jordan Macdonald"), a common one or one a third person bears is not."""
+    (sqlalchemy's "Jacob MacDonald" / "Jordan Macdonald"; helix's "Ryan" / "Sean Russell", two letters apart but not
+    the same first letter), a common one or one a third person bears is not."""
     from cairn.queries.people import likely_duplicates
 
     def row(name: str, email: str) -> dict:
@@ -516,7 +517,8 @@ def test_a_rare_surname_with_first_names_alike_is_a_likely_duplicate():
             row("Zack Kneupper", "zk@one.example"), row("Zachary Kneupper", "zachary@two.example"),
             row("Jacob MacDonald", "jacob@one.example"), row("Jordan Macdonald", "jordan@two.example"),
             row("Anna Schmidt", "anna@one.example"), row("Anne Schmidt", "anne@two.example"), row("Arno Schmidt", "arno@x.example"),
-            row("Wei Wang", "wei@one.example"), row("Wen Wang", "wen@two.example")]
+            row("Wei Wang", "wei@one.example"), row("Wen Wang", "wen@two.example"),
+            row("Ryan Russell", "ryanrussell@users.noreply.github.com"), row("Sean Russell", "xxxserxxx@users.noreply.github.com")]
     pairs = {frozenset(d["names"]): d["reasons"] for d in likely_duplicates(rows)}
     surname = {names for names, why in pairs.items() if any("the same surname" in r for r in why)}
     assert surname == {frozenset({"George Krajcsovits", "György Krajcsovits"}), frozenset({"V.Kuznetsov", "Vasily Kuznetsov"}),
