@@ -199,6 +199,8 @@ BUILTIN_AGENTS: tuple[str, ...] = (
     "* via github copilot",
     # Amazon Q Developer
     "amazon-q-developer*", "amazon q developer*", "amazonq*",
+    # JetBrains Junie (its GitHub app: Exposed's jetbrains-junie[bot])
+    "jetbrains-junie*", "junie[bot]",
     # Aider (trailer author "aider (model)", or "Name (aider)" when it commits as the user)
     "aider (*", "* (aider)", "aider <*", "noreply@aider.chat",
     # the Pi coding agent (its trailer names the model: "Pi OpenAI GPT-5.5 <noreply@pi.dev>")
@@ -215,7 +217,7 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "bot@*",  # an address whose whole local part is "bot" (Renovate's bot@renovateapp.com, StepSecurity's)
     "actions@github.com", "noreply@github.com", "web-flow", "github <noreply@github.com>", "greenkeeper*",
     "snyk-bot*", "pre-commit-ci*", "mergify*", "semantic-release-bot*", "allcontributors*", "all-contributors*",
-    "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
+    "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "requires.io*", "*@requires.io", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
     "*-bot", "*-bot@*", "*-robot", "gitlab-bot*", "bors", "bors[bot]", "bors-ng*", "k8s-ci-robot*", "transifex*",
     "weblate <*", "translate-bot*", "crowdin*", "autofix-ci*", "stale[bot]", "sourcery-ai*", "depfu*",
     # CI and hosting services that commit
