@@ -116,6 +116,7 @@ names). A person's display name is the most used of their names that reads
 as a person's full name (two words or more, letters only: "Marko Baricevic"
 over "Marko", "Alex Cozart" over "Alex | Cosmos Labs"), else a first name with
 a surname's initial (Sphinx's "Jean-François B." over "jfbu"), else the most used
+that names someone (not "root" nor an address: ``names_nobody``), else the GitHub login, else the most used
 (a bot's: its most used; an agent's: the words all its names begin with, its
 family, "Claude" for "Claude Opus 4.7 (1M context)" and "Claude Sonnet 4.5").
 
@@ -368,6 +369,15 @@ def is_valid_email(email: str) -> bool:
     return bool(_EMAIL_RE.match(email))
 
 
+def names_nobody(name: str) -> bool:
+    """Whether a name says nothing of whom it names: a placeholder (``PLACEHOLDER_NAMES``: "root", "ubuntu", "Name", or
+    no letters at all: kueue's "♾️") or an e-mail address of a dotted mail domain written as the name (mitmproxy's ``zokutyou2@gmail.com <zokutyou2@gmail.com>``, who also committed
+    as "gorogoroumaru")."""
+    address = fold_email(name)
+    return fold_name(name) in PLACEHOLDER_NAMES or (
+        is_valid_email(address) and _MAIL_DOMAIN.match(address.partition("@")[2]) is not None)  # (not "Justin@Q2")
+
+
 def is_placeholder_address(address: str) -> bool:
     """Whether an address names nobody: a placeholder for a local part (``PLACEHOLDER_NAMES``) at no mail domain (a
     word, a machine's own name). Converters from Mercurial and Subversion wrote ``none@none`` for every author they had
@@ -497,29 +507,46 @@ def co_author_is_author(co_author: tuple[str, str], author: tuple[str, str]) -> 
 
 
 class Person:
-    """A resolved person: one or more raw identities (of one kind, unless ``[[people]]`` joins them)."""
+    """A resolved person: one or more raw identities (of one kind, unless ``[[people]]`` joins them).
+
+    A human who goes by no name but one that names nobody (``nameless``: "root", an address; ``names_nobody``) is
+    shown by their GitHub login once one is known, also one learned after resolution (``logins_from_pull_requests``:
+    mitmproxy's ``root <skkaushik212@…>`` is @sarthak212 from the branches of its pull requests)."""
 
     id: str
     name: str
     kind: str
     emails: list[str]
     aliases: list[str]
-    github: str | None  # the first of ``logins``, kept for readers that know one login
     members: list[int]  # indexes of raw identities
     names: list[str]  # every name used, most used first
     logins: list[str]  # GitHub logins, lower-case
+    nameless: bool  # ``name`` is one that names nobody, shown until a login is known
 
     def __init__(self, id: str, name: str, kind: str, emails: list[str], aliases: list[str], github: str | None,
-                 members: list[int] | None = None, names: list[str] | None = None, logins: list[str] | None = None) -> None:
+                 members: list[int] | None = None, names: list[str] | None = None, logins: list[str] | None = None,
+                 nameless: bool = False) -> None:
         self.id = id
         self.name = name
         self.kind = kind
         self.emails = emails
         self.aliases = aliases
+        self.nameless = nameless
         self.github = github
         self.members = [] if members is None else members
         self.names = [] if names is None else names
         self.logins = [] if logins is None else logins
+
+    @property
+    def github(self) -> str | None:
+        """The first of ``logins``, kept for readers that know one login."""
+        return self._github
+
+    @github.setter
+    def github(self, login: str | None) -> None:
+        self._github = login
+        if login and self.nameless:
+            self.name, self.nameless = login, False
 
 
 @dataclass(frozen=True)
@@ -903,10 +930,13 @@ def resolve_identities(
         initialled = {n: w for n, w in name_weight.items()
                       if kinds[members[0]] == HUMAN and surname_initial(n) and n in own_names}
         family = _family_name(name_weight, best(name_weight)) if kinds[members[0]] == AGENT else None
-        display = (entries[0].name if entries else None) or family or surname_last(
-            best(full) or best(initialled) or best(name_weight) or "") or best(email_weight) or "(unknown)"
-        valid = {e: w for e, w in email_weight.items() if names_someone(e) and not noreply_login(e)}
         github = min(logins) if logins else None
+        # a human's name that names nobody ("root", an address) gives way to any other name, then to the login
+        said = {n: w for n, w in name_weight.items() if kinds[members[0]] != HUMAN or not names_nobody(n)}
+        display = (entries[0].name if entries else None) or family or surname_last(
+            best(full) or best(initialled) or best(said) or "") or github or best(name_weight) or best(
+            email_weight) or "(unknown)"
+        valid = {e: w for e, w in email_weight.items() if names_someone(e) and not noreply_login(e)}
         if valid:
             pid = best(valid)
         elif github:
@@ -923,6 +953,7 @@ def resolve_identities(
             id=pid, name=display, kind=kinds[members[0]], emails=sorted(email_weight), aliases=aliases,
             github=github, members=sorted(members),
             names=sorted(name_weight, key=lambda k: (-name_weight[k], k)), logins=sorted(logins),
+            nameless=kinds[members[0]] == HUMAN and not entries and not said and not github,
         )
         for m in members:
             person_of[m] = len(people)

@@ -925,3 +925,23 @@ def test_a_noreply_address_cut_short_is_that_github_account(tmp_path):
                 trailers=["Co-authored-by: Valentin Stanciu <250871+svalentin@users.noreply.github>"])
     person = next(ph.person for ph in mine_history(repo.root, None).people if ph.person.name == "Valentin Stanciu")
     assert (person.id, person.logins) == ("github:svalentin", ["svalentin"])
+
+
+def test_a_name_that_names_nobody_gives_way_to_another_name_then_to_the_login(tmp_path):
+    # mitmproxy: "zokutyou2@gmail.com <zokutyou2@gmail.com>" (34 commits) also committed as "gorogoroumaru"; "root
+    # <skkaushik212@gmail.com>" (17) is @sarthak212 by the branches of his pull requests; a one-time "ubuntu" at a
+    # noreply address is that account
+    repo = GitRepo(tmp_path / "nobody")
+    address = ("zokutyou2@example.com", "zokutyou2@example.com")
+    for n in range(3):
+        repo.commit({f"z{n}.py": "z\n"}, author=address)
+    repo.commit({"g.py": "g\n"}, author=("gorogoroumaru", "zokutyou2@example.com"))
+    repo.commit({"u.py": "u\n"}, author=("ubuntu", "7+wanderer-7@users.noreply.github.com"))
+    for n in (1, 2):
+        repo.git("checkout", "-q", "-b", f"topic{n}")
+        repo.commit({f"r{n}.py": "r\n"}, author=("root", "skkaushik212@example.com"))
+        repo.git("checkout", "-q", "main")
+        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from sarthak212/topic{n}", f"topic{n}")
+    names = {ph.person.id: ph.person.name for ph in mine_history(repo.root).people}
+    assert names == {"zokutyou2@example.com": "gorogoroumaru", "skkaushik212@example.com": "sarthak212",
+                     "github:wanderer-7": "wanderer-7", "ada@example.com": "Ada Lovelace"}
