@@ -109,6 +109,14 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    <michael.matur@gmail.com>`` (also "Michael MATUR" there) is ``Michael <mmatur@users.noreply.github.com>`` (259
    commits), tauri's ``jbolda`` Jacob Bolda, tokio's ``tmiasko`` Tomasz Miąsko; not an account named otherwise
    ("Someone" @jdoe beside ``jdoe <john.doe@…>``). Joins as names do (rule 11).
+18. a human's name that is the GitHub login of a noreply address in the history is that account, whatever name the
+   account goes by, at any address but another account's noreply one: helix's ``kpbaks <kristoffer.pbs@tuta.io>``
+   (4 commits, the author of its HEAD) is ``Kristoffer Plagborg Bak Sørensen <…+kpbaks@…>`` (77), fastapi's ``Xewus
+   <xewuss@yandex.ru>`` Vladislav Kramorenko @Xewus. A login of five characters or fewer, all letters, and written
+   in one case ("alex", "jdoe") may be anyone's name: it needs an address that bears it or a word of the account's
+   names (eslint's ``azu <azuciao@…>``, pip's ``rdb <git@rdb.name>``); and an address that spells a full name the
+   account's full names share no word with ("pdoe <paula.smith@…>" beside "Paul Doe" @pdoe) says it is someone
+   else. Over 91 repositories the rule made 59 joins, none of two people on reading them. Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -884,6 +892,7 @@ def resolve_identities(
             name_edges.extend((index, named) for index in members)
     name_edges.extend(_initials_named_with_their_names(raw, kinds, co_named, hub))
     name_edges.extend(_logins_of_initial_and_surname(raw, kinds, logins_of))
+    name_edges.extend(_named_by_a_known_login(raw, kinds, logins_of))
     strays = _NameJoins(raw, weights, find, union).join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
@@ -1045,6 +1054,40 @@ def _logins_of_initial_and_surname(raw: list[tuple[str, str]], kinds: list[str],
                 used = fold_name(raw[account][0])
                 if used in (handle, full) or used in words:
                     edges.append((index, account))
+    return edges
+
+
+def _named_by_a_known_login(raw: list[tuple[str, str]], kinds: list[str],
+                            logins_of: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """Rule 18: (a human's identity, an identity of the GitHub account) for each identity named by a login of three
+    characters or more that a noreply address of the history names, at an address of no other account (module
+    docstring): helix's ``kpbaks <kristoffer.pbs@tuta.io>`` is ``Kristoffer Plagborg Bak Sørensen <…+kpbaks@…>``."""
+    accounts: dict[str, list[int]] = {}
+    for kind, login, index in logins_of:
+        if kind == HUMAN:
+            accounts.setdefault(login, []).append(index)
+    edges = []
+    for index, (name, email) in enumerate(raw):
+        handle = name.strip().lower()
+        account = accounts.get(handle) if kinds[index] == HUMAN and len(handle) >= 3 else None
+        if account is None or handle in PLACEHOLDER_NAMES or not _LOGIN_SHAPE.match(handle):
+            continue
+        address = fold_email(email)
+        if noreply_login(address) is not None or account[0] == index:
+            continue
+        theirs = set().union(*(_full_names(*raw[a]) for a in account))  # the account's full names
+        words = {word for full in theirs | {fold_name(raw[a][0]) for a in account} for word in full.split()
+                 if len(word) >= 3}
+        local, _, domain = address.partition("@")
+        held = {part for part in re.split(r"[._+-]", local) + [domain.partition(".")[0]] if part}
+        if any(handle in part for part in held) or held & words:
+            edges.append((index, account[0]))  # the address bears the login or a word of the account's names
+            continue
+        spelled = name_in_address(address)
+        if spelled is not None and theirs and not any(_share_a_word(spelled, full) for full in theirs):
+            continue  # (an address that spells someone else's name: "pdoe <paula.smith@…>" beside "Paul" @pdoe)
+        if len(handle) > 5 or _distinctive_login(handle) or _WRITTEN_AS_HANDLE.search(name):
+            edges.append((index, account[0]))
     return edges
 
 

@@ -945,3 +945,19 @@ def test_a_name_that_names_nobody_gives_way_to_another_name_then_to_the_login(tm
     names = {ph.person.id: ph.person.name for ph in mine_history(repo.root).people}
     assert names == {"zokutyou2@example.com": "gorogoroumaru", "skkaushik212@example.com": "sarthak212",
                      "github:wanderer-7": "wanderer-7", "ada@example.com": "Ada Lovelace"}
+
+
+def test_a_name_that_is_a_known_login_is_that_account(tmp_path):
+    # helix: kpbaks <kristoffer.pbs@tuta.io> (4 commits, HEAD's author) is Kristoffer Plagborg Bak Sørensen
+    # <57013304+kpbaks@…> (77): the login is too short and plain for rules 9 and 10, and the account goes by its full
+    # name; an identity at another account's noreply address stays that account's
+    repo = GitRepo(tmp_path / "login")
+    kristoffer = ("Kristoffer Plagborg Bak Sørensen", "57013304+kpbaks@users.noreply.github.com")
+    for n in range(3):
+        repo.commit({f"k{n}.rs": "k\n"}, author=kristoffer)
+    repo.commit({"b.rs": "b\n"}, author=("kpbaks", "kristoffer.pbs@example.com"))
+    repo.commit({"o.rs": "o\n"}, author=("kpbaks", "9+someone-else@users.noreply.github.com"))
+    people = {ph.person.name: sorted(ph.person.emails) for ph in mine_history(repo.root).people}
+    assert people["Kristoffer Plagborg Bak Sørensen"] == ["57013304+kpbaks@users.noreply.github.com",
+                                                          "kristoffer.pbs@example.com"]
+    assert people["kpbaks"] == ["9+someone-else@users.noreply.github.com"]
