@@ -118,6 +118,17 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    account's full names share no word with ("pdoe <paula.smith@…>" beside "Paul Doe" @pdoe) says it is someone
    else. Over 91 repositories the rule made 59 joins, none of two people on reading them. Joins as names do (rule 11).
 
+19. the author and the committer of one commit, the same name at two addresses, are one person: a commit someone
+   amended, rebased or cherry-picked under another address of theirs (Exposed's ``Jocelyne
+   <jocelyne.abihaidar@jetbrains.com>``, 48 commits all committed by ``Jocelyne <…+joc-a@…>``, 115 commits of her
+   own). A maintainer who applies someone's patch commits under their own name, GitHub's web merges as "GitHub"; a
+   placeholder ("root", "ubuntu") says nothing and a bot's shared name ("CI") is no human's. Over 91 repositories 47
+   such pairs have a one-word name, none of them a placeholder. Joins as names do (rule 11).
+20. a handle that is an address's local part and the first name's initial and the surname of a full name
+   (``prodrigues <prodrigues@singlestore.com>``, Pedro Rodrigues) is that full name when one commit names both as
+   its author or co-authors (drizzle's squash 9cf0ed21e, co-authored by both) and no other such full name is named
+   with it, as rule 16 for a surname's initial. Joins as names do (rule 11).
+
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
 names). A person's display name is the most used of their names that reads
@@ -734,6 +745,7 @@ class _NameJoins:
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
     notes: list[str] | None = None, oneself: Iterable[tuple[int, int]] = (), co_named: Iterable[tuple[int, int]] = (),
+    self_committed: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[Person], list[int]]:
     """Group raw (name, email) identities into people (see the module docstring for the rules).
 
@@ -743,7 +755,8 @@ def resolve_identities(
     entries that match no identity are reported in ``notes``. ``oneself``: pairs of identities that are one person
     by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits).
     ``co_named``: pairs of identities one commit names as its author or co-authors (rule 16 reads those with a
-    surname's initial).
+    surname's initial, rule 20 those with a one-word name). ``self_committed``: (author, committer) of a commit whose
+    author and committer have the same name at two addresses (rule 19).
     Returns the people and, for each raw identity, the index of its person.
     """
     declared = list(declared)
@@ -893,6 +906,8 @@ def resolve_identities(
     name_edges.extend(_initials_named_with_their_names(raw, kinds, co_named, hub))
     name_edges.extend(_logins_of_initial_and_surname(raw, kinds, logins_of))
     name_edges.extend(_named_by_a_known_login(raw, kinds, logins_of))
+    name_edges.extend(_committed_by_themselves(raw, kinds, self_committed))
+    name_edges.extend(_handles_named_with_their_names(raw, kinds, co_named, hub))
     strays = _NameJoins(raw, weights, find, union).join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
@@ -1089,6 +1104,43 @@ def _named_by_a_known_login(raw: list[tuple[str, str]], kinds: list[str],
         if len(handle) > 5 or _distinctive_login(handle) or _WRITTEN_AS_HANDLE.search(name):
             edges.append((index, account[0]))
     return edges
+
+
+def _committed_by_themselves(raw: list[tuple[str, str]], kinds: list[str],
+                             self_committed: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rule 19: the (author, committer) pairs of commits whose author and committer are one human by name — the same
+    name at two addresses, no placeholder ("root", "ubuntu": ``PLACEHOLDER_NAMES``): Exposed's ``Jocelyne
+    <jocelyne.abihaidar@…>``, whose 48 commits ``Jocelyne <…+joc-a@…>`` committed."""
+    edges = []
+    for author, committer in self_committed:
+        (a_name, a_email), (c_name, c_email) = raw[author], raw[committer]
+        if (kinds[author] == kinds[committer] == HUMAN and a_name.strip().casefold() == c_name.strip().casefold()
+                and fold_name(a_name) not in PLACEHOLDER_NAMES and fold_email(a_email) != fold_email(c_email)):
+            edges.append((author, committer))
+    return edges
+
+
+def _handles_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str], co_named: Iterable[tuple[int, int]],
+                                    hub: dict[tuple[str, str, str], int]) -> list[tuple[int, int]]:
+    """Rule 20: (identity, the most used identity of its full name) for each identity named by a handle that is its
+    address's local part and the first name's initial and the surname of the one full name named beside it by the
+    same commits (``co_named``): drizzle's ``prodrigues <prodrigues@singlestore.com>`` and ``Pedro Rodrigues
+    <…+Rodriguespn@…>``, co-authors of the squash 9cf0ed21e."""
+    fitting: dict[int, set[str]] = {}
+    for a, b in co_named:
+        for short, other in ((a, b), (b, a)):
+            name, email = raw[short]
+            handle = name.strip().lower()
+            if kinds[short] != kinds[other] or not handle.isalpha() or len(handle) < 4:
+                continue
+            if fold_email(email).partition("@")[0] != handle:
+                continue
+            full = mergeable_name(raw[other][0])
+            words = full.split() if full else []
+            if len(words) >= 2 and words[0][0] + words[-1] == handle:
+                fitting.setdefault(short, set()).add(full)  # type: ignore[arg-type]
+    return [(short, hub[(kinds[short], "name", next(iter(names)))])
+            for short, names in sorted(fitting.items()) if len(names) == 1]
 
 
 def _family_name(names: dict[str, int], most_used: str | None) -> str | None:

@@ -961,3 +961,29 @@ def test_a_name_that_is_a_known_login_is_that_account(tmp_path):
     assert people["Kristoffer Plagborg Bak Sørensen"] == ["57013304+kpbaks@users.noreply.github.com",
                                                           "kristoffer.pbs@example.com"]
     assert people["kpbaks"] == ["9+someone-else@users.noreply.github.com"]
+
+
+def test_an_author_committed_by_the_same_name_at_another_address_is_one_person():
+    # Exposed: all 48 commits of "Jocelyne <jocelyne.abihaidar@…>" were committed by "Jocelyne <…+joc-a@…>" (115
+    # commits of her own); one-word names never merge on their own. A placeholder ("root") committing its own commit
+    # at another address says nothing, and a maintainer who applies someone's patch has another name.
+    raw = [("Jocelyne", "38375996+joc-a@users.noreply.github.com"), ("Jocelyne", "jocelyne.abihaidar@example.com"),
+           ("root", "root@build-1.example.com"), ("root", "admin@example.org"),
+           ("Dan", "dan@example.com"), ("Eve", "eve@example.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [115, 48, 3, 2, 9, 4],
+                                           self_committed=[(1, 0), (3, 2), (5, 4)])
+    assert person_of[0] == person_of[1] and people[person_of[0]].name == "Jocelyne"
+    assert len({person_of[2], person_of[3], person_of[4], person_of[5], person_of[0]}) == 5
+
+
+def test_a_handle_of_initial_and_surname_named_with_that_full_name_by_one_commit_is_that_name():
+    # drizzle: "prodrigues <prodrigues@singlestore.com>" and "Pedro Rodrigues <…+Rodriguespn@…>" co-authored the
+    # squash 9cf0ed21e; a handle that is not its address's local part, or named beside two full names that fit, stays
+    # apart (rule 16's care)
+    raw = [("prodrigues", "prodrigues@singlestore.example"), ("Pedro Rodrigues", "44656907+Rodriguespn@users.noreply.github.com"),
+           ("jsmith", "john@work.example"), ("John Smith", "john.smith@home.example"),
+           ("adoe", "adoe@x.example"), ("Ann Doe", "ann@x1.example"), ("Al Doe", "al@x2.example")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [21, 3, 5, 5, 2, 2, 2],
+                                           co_named=[(0, 1), (2, 3), (4, 5), (4, 6)])
+    assert person_of[0] == person_of[1] and people[person_of[0]].name == "Pedro Rodrigues"
+    assert len(set(person_of[2:])) == 5
