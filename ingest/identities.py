@@ -123,11 +123,14 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    <jocelyne.abihaidar@jetbrains.com>``, 48 commits all committed by ``Jocelyne <…+joc-a@…>``, 115 commits of her
    own). A maintainer who applies someone's patch commits under their own name, GitHub's web merges as "GitHub"; a
    placeholder ("root", "ubuntu") says nothing and a bot's shared name ("CI") is no human's. Over 91 repositories 47
-   such pairs have a one-word name, none of them a placeholder. Joins as names do (rule 11).
+   such pairs have a one-word name (none a placeholder; etcd's "anon" once), and the rule made 10 joins, none of two
+   people on reading them (celestia-node's "Ryan", cometbft's "Marko", thanos' "dmaiocchi" …). Joins as names do
+   (rule 11).
 20. a handle that is an address's local part and the first name's initial and the surname of a full name
    (``prodrigues <prodrigues@singlestore.com>``, Pedro Rodrigues) is that full name when one commit names both as
    its author or co-authors (drizzle's squash 9cf0ed21e, co-authored by both) and no other such full name is named
-   with it, as rule 16 for a surname's initial. Joins as names do (rule 11).
+   with it, as rule 16 for a surname's initial: 10 joins over 91 repositories (tokio's ``bdonlan`` Bryan Donlan,
+   thanos' ``cyip`` Chantel Yip …), none of two people. Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
