@@ -109,6 +109,28 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    <michael.matur@gmail.com>`` (also "Michael MATUR" there) is ``Michael <mmatur@users.noreply.github.com>`` (259
    commits), tauri's ``jbolda`` Jacob Bolda, tokio's ``tmiasko`` Tomasz Miąsko; not an account named otherwise
    ("Someone" @jdoe beside ``jdoe <john.doe@…>``). Joins as names do (rule 11).
+18. a human's name that is the GitHub login of a noreply address in the history is that account, whatever name the
+   account goes by, at any address but another account's noreply one: helix's ``kpbaks <kristoffer.pbs@tuta.io>``
+   (4 commits, the author of its HEAD) is ``Kristoffer Plagborg Bak Sørensen <…+kpbaks@…>`` (77), fastapi's ``Xewus
+   <xewuss@yandex.ru>`` Vladislav Kramorenko @Xewus. A login of five characters or fewer, all letters, and written
+   in one case ("alex", "jdoe") may be anyone's name: it needs an address that bears it or a word of the account's
+   names (eslint's ``azu <azuciao@…>``, pip's ``rdb <git@rdb.name>``); and an address that spells a full name the
+   account's full names share no word with ("pdoe <paula.smith@…>" beside "Paul Doe" @pdoe) says it is someone
+   else. Over 91 repositories the rule made 59 joins, none of two people on reading them. Joins as names do (rule 11).
+
+19. the author and the committer of one commit, the same name at two addresses, are one person: a commit someone
+   amended, rebased or cherry-picked under another address of theirs (Exposed's ``Jocelyne
+   <jocelyne.abihaidar@jetbrains.com>``, 48 commits all committed by ``Jocelyne <…+joc-a@…>``, 115 commits of her
+   own). A maintainer who applies someone's patch commits under their own name, GitHub's web merges as "GitHub"; a
+   placeholder ("root", "ubuntu") says nothing and a bot's shared name ("CI") is no human's. Over 91 repositories 47
+   such pairs have a one-word name (none a placeholder; etcd's "anon" once), and the rule made 10 joins, none of two
+   people on reading them (celestia-node's "Ryan", cometbft's "Marko", thanos' "dmaiocchi" …). Joins as names do
+   (rule 11).
+20. a handle that is an address's local part and the first name's initial and the surname of a full name
+   (``prodrigues <prodrigues@singlestore.com>``, Pedro Rodrigues) is that full name when one commit names both as
+   its author or co-authors (drizzle's squash 9cf0ed21e, co-authored by both) and no other such full name is named
+   with it, as rule 16 for a surname's initial: 10 joins over 91 repositories (tokio's ``bdonlan`` Bryan Donlan,
+   thanos' ``cyip`` Chantel Yip …), none of two people. Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -116,6 +138,7 @@ names). A person's display name is the most used of their names that reads
 as a person's full name (two words or more, letters only: "Marko Baricevic"
 over "Marko", "Alex Cozart" over "Alex | Cosmos Labs"), else a first name with
 a surname's initial (Sphinx's "Jean-François B." over "jfbu"), else the most used
+that names someone (not "root" nor an address: ``names_nobody``), else the GitHub login, else the most used
 (a bot's: its most used; an agent's: the words all its names begin with, its
 family, "Claude" for "Claude Opus 4.7 (1M context)" and "Claude Sonnet 4.5").
 
@@ -199,6 +222,8 @@ BUILTIN_AGENTS: tuple[str, ...] = (
     "* via github copilot",
     # Amazon Q Developer
     "amazon-q-developer*", "amazon q developer*", "amazonq*",
+    # JetBrains Junie (its GitHub app: Exposed's jetbrains-junie[bot])
+    "jetbrains-junie*", "junie[bot]",
     # Aider (trailer author "aider (model)", or "Name (aider)" when it commits as the user)
     "aider (*", "* (aider)", "aider <*", "noreply@aider.chat",
     # the Pi coding agent (its trailer names the model: "Pi OpenAI GPT-5.5 <noreply@pi.dev>")
@@ -215,7 +240,7 @@ BUILTIN_BOTS: tuple[str, ...] = (
     "bot@*",  # an address whose whole local part is "bot" (Renovate's bot@renovateapp.com, StepSecurity's)
     "actions@github.com", "noreply@github.com", "web-flow", "github <noreply@github.com>", "greenkeeper*",
     "snyk-bot*", "pre-commit-ci*", "mergify*", "semantic-release-bot*", "allcontributors*", "all-contributors*",
-    "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
+    "imgbot*", "codecov*", "pyup-bot*", "pyup.io*", "requires.io*", "*@requires.io", "deepsource*", "restyled-io*", "whitesource*", "mend*bolt*",
     "*-bot", "*-bot@*", "*-robot", "gitlab-bot*", "bors", "bors[bot]", "bors-ng*", "k8s-ci-robot*", "transifex*",
     "weblate <*", "translate-bot*", "crowdin*", "autofix-ci*", "stale[bot]", "sourcery-ai*", "depfu*",
     # CI and hosting services that commit
@@ -366,6 +391,15 @@ def is_valid_email(email: str) -> bool:
     return bool(_EMAIL_RE.match(email))
 
 
+def names_nobody(name: str) -> bool:
+    """Whether a name says nothing of whom it names: a placeholder (``PLACEHOLDER_NAMES``: "root", "ubuntu", "Name", or
+    no letters at all: kueue's "♾️") or an e-mail address of a dotted mail domain written as the name (mitmproxy's ``zokutyou2@gmail.com <zokutyou2@gmail.com>``, who also committed
+    as "gorogoroumaru")."""
+    address = fold_email(name)
+    return fold_name(name) in PLACEHOLDER_NAMES or (
+        is_valid_email(address) and _MAIL_DOMAIN.match(address.partition("@")[2]) is not None)  # (not "Justin@Q2")
+
+
 def is_placeholder_address(address: str) -> bool:
     """Whether an address names nobody: a placeholder for a local part (``PLACEHOLDER_NAMES``) at no mail domain (a
     word, a machine's own name). Converters from Mercurial and Subversion wrote ``none@none`` for every author they had
@@ -495,29 +529,46 @@ def co_author_is_author(co_author: tuple[str, str], author: tuple[str, str]) -> 
 
 
 class Person:
-    """A resolved person: one or more raw identities (of one kind, unless ``[[people]]`` joins them)."""
+    """A resolved person: one or more raw identities (of one kind, unless ``[[people]]`` joins them).
+
+    A human who goes by no name but one that names nobody (``nameless``: "root", an address; ``names_nobody``) is
+    shown by their GitHub login once one is known, also one learned after resolution (``logins_from_pull_requests``:
+    mitmproxy's ``root <skkaushik212@…>`` is @sarthak212 from the branches of its pull requests)."""
 
     id: str
     name: str
     kind: str
     emails: list[str]
     aliases: list[str]
-    github: str | None  # the first of ``logins``, kept for readers that know one login
     members: list[int]  # indexes of raw identities
     names: list[str]  # every name used, most used first
     logins: list[str]  # GitHub logins, lower-case
+    nameless: bool  # ``name`` is one that names nobody, shown until a login is known
 
     def __init__(self, id: str, name: str, kind: str, emails: list[str], aliases: list[str], github: str | None,
-                 members: list[int] | None = None, names: list[str] | None = None, logins: list[str] | None = None) -> None:
+                 members: list[int] | None = None, names: list[str] | None = None, logins: list[str] | None = None,
+                 nameless: bool = False) -> None:
         self.id = id
         self.name = name
         self.kind = kind
         self.emails = emails
         self.aliases = aliases
+        self.nameless = nameless
         self.github = github
         self.members = [] if members is None else members
         self.names = [] if names is None else names
         self.logins = [] if logins is None else logins
+
+    @property
+    def github(self) -> str | None:
+        """The first of ``logins``, kept for readers that know one login."""
+        return self._github
+
+    @github.setter
+    def github(self, login: str | None) -> None:
+        self._github = login
+        if login and self.nameless:
+            self.name, self.nameless = login, False
 
 
 @dataclass(frozen=True)
@@ -697,6 +748,7 @@ class _NameJoins:
 def resolve_identities(
     raw: list[tuple[str, str]], kinds: list[str], weights: list[int], declared: Iterable[DeclaredPerson] = (),
     notes: list[str] | None = None, oneself: Iterable[tuple[int, int]] = (), co_named: Iterable[tuple[int, int]] = (),
+    self_committed: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[Person], list[int]]:
     """Group raw (name, email) identities into people (see the module docstring for the rules).
 
@@ -706,7 +758,8 @@ def resolve_identities(
     entries that match no identity are reported in ``notes``. ``oneself``: pairs of identities that are one person
     by what the history shows of them (rule 14: a co-author who only ever co-authored the other's commits).
     ``co_named``: pairs of identities one commit names as its author or co-authors (rule 16 reads those with a
-    surname's initial).
+    surname's initial, rule 20 those with a one-word name). ``self_committed``: (author, committer) of a commit whose
+    author and committer have the same name at two addresses (rule 19).
     Returns the people and, for each raw identity, the index of its person.
     """
     declared = list(declared)
@@ -855,6 +908,9 @@ def resolve_identities(
             name_edges.extend((index, named) for index in members)
     name_edges.extend(_initials_named_with_their_names(raw, kinds, co_named, hub))
     name_edges.extend(_logins_of_initial_and_surname(raw, kinds, logins_of))
+    name_edges.extend(_named_by_a_known_login(raw, kinds, logins_of))
+    name_edges.extend(_committed_by_themselves(raw, kinds, self_committed))
+    name_edges.extend(_handles_named_with_their_names(raw, kinds, co_named, hub))
     strays = _NameJoins(raw, weights, find, union).join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
@@ -901,10 +957,13 @@ def resolve_identities(
         initialled = {n: w for n, w in name_weight.items()
                       if kinds[members[0]] == HUMAN and surname_initial(n) and n in own_names}
         family = _family_name(name_weight, best(name_weight)) if kinds[members[0]] == AGENT else None
-        display = (entries[0].name if entries else None) or family or surname_last(
-            best(full) or best(initialled) or best(name_weight) or "") or best(email_weight) or "(unknown)"
-        valid = {e: w for e, w in email_weight.items() if names_someone(e) and not noreply_login(e)}
         github = min(logins) if logins else None
+        # a human's name that names nobody ("root", an address) gives way to any other name, then to the login
+        said = {n: w for n, w in name_weight.items() if kinds[members[0]] != HUMAN or not names_nobody(n)}
+        display = (entries[0].name if entries else None) or family or surname_last(
+            best(full) or best(initialled) or best(said) or "") or github or best(name_weight) or best(
+            email_weight) or "(unknown)"
+        valid = {e: w for e, w in email_weight.items() if names_someone(e) and not noreply_login(e)}
         if valid:
             pid = best(valid)
         elif github:
@@ -921,6 +980,7 @@ def resolve_identities(
             id=pid, name=display, kind=kinds[members[0]], emails=sorted(email_weight), aliases=aliases,
             github=github, members=sorted(members),
             names=sorted(name_weight, key=lambda k: (-name_weight[k], k)), logins=sorted(logins),
+            nameless=kinds[members[0]] == HUMAN and not entries and not said and not github,
         )
         for m in members:
             person_of[m] = len(people)
@@ -1013,6 +1073,77 @@ def _logins_of_initial_and_surname(raw: list[tuple[str, str]], kinds: list[str],
                 if used in (handle, full) or used in words:
                     edges.append((index, account))
     return edges
+
+
+def _named_by_a_known_login(raw: list[tuple[str, str]], kinds: list[str],
+                            logins_of: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """Rule 18: (a human's identity, an identity of the GitHub account) for each identity named by a login of three
+    characters or more that a noreply address of the history names, at an address of no other account (module
+    docstring): helix's ``kpbaks <kristoffer.pbs@tuta.io>`` is ``Kristoffer Plagborg Bak Sørensen <…+kpbaks@…>``."""
+    accounts: dict[str, list[int]] = {}
+    for kind, login, index in logins_of:
+        if kind == HUMAN:
+            accounts.setdefault(login, []).append(index)
+    edges = []
+    for index, (name, email) in enumerate(raw):
+        handle = name.strip().lower()
+        account = accounts.get(handle) if kinds[index] == HUMAN and len(handle) >= 3 else None
+        if account is None or handle in PLACEHOLDER_NAMES or not _LOGIN_SHAPE.match(handle):
+            continue
+        address = fold_email(email)
+        if noreply_login(address) is not None or account[0] == index:
+            continue
+        theirs = set().union(*(_full_names(*raw[a]) for a in account))  # the account's full names
+        words = {word for full in theirs | {fold_name(raw[a][0]) for a in account} for word in full.split()
+                 if len(word) >= 3}
+        local, _, domain = address.partition("@")
+        held = {part for part in re.split(r"[._+-]", local) + [domain.partition(".")[0]] if part}
+        if any(handle in part for part in held) or held & words:
+            edges.append((index, account[0]))  # the address bears the login or a word of the account's names
+            continue
+        spelled = name_in_address(address)
+        if spelled is not None and theirs and not any(_share_a_word(spelled, full) for full in theirs):
+            continue  # (an address that spells someone else's name: "pdoe <paula.smith@…>" beside "Paul" @pdoe)
+        if len(handle) > 5 or _distinctive_login(handle) or _WRITTEN_AS_HANDLE.search(name):
+            edges.append((index, account[0]))
+    return edges
+
+
+def _committed_by_themselves(raw: list[tuple[str, str]], kinds: list[str],
+                             self_committed: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rule 19: the (author, committer) pairs of commits whose author and committer are one human by name — the same
+    name at two addresses, no placeholder ("root", "ubuntu": ``PLACEHOLDER_NAMES``): Exposed's ``Jocelyne
+    <jocelyne.abihaidar@…>``, whose 48 commits ``Jocelyne <…+joc-a@…>`` committed."""
+    edges = []
+    for author, committer in self_committed:
+        (a_name, a_email), (c_name, c_email) = raw[author], raw[committer]
+        if (kinds[author] == kinds[committer] == HUMAN and a_name.strip().casefold() == c_name.strip().casefold()
+                and fold_name(a_name) not in PLACEHOLDER_NAMES and fold_email(a_email) != fold_email(c_email)):
+            edges.append((author, committer))
+    return edges
+
+
+def _handles_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str], co_named: Iterable[tuple[int, int]],
+                                    hub: dict[tuple[str, str, str], int]) -> list[tuple[int, int]]:
+    """Rule 20: (identity, the most used identity of its full name) for each identity named by a handle that is its
+    address's local part and the first name's initial and the surname of the one full name named beside it by the
+    same commits (``co_named``): drizzle's ``prodrigues <prodrigues@singlestore.com>`` and ``Pedro Rodrigues
+    <…+Rodriguespn@…>``, co-authors of the squash 9cf0ed21e."""
+    fitting: dict[int, set[str]] = {}
+    for a, b in co_named:
+        for short, other in ((a, b), (b, a)):
+            name, email = raw[short]
+            handle = name.strip().lower()
+            if kinds[short] != kinds[other] or not handle.isalpha() or len(handle) < 4:
+                continue
+            if fold_email(email).partition("@")[0] != handle:
+                continue
+            full = mergeable_name(raw[other][0])
+            words = full.split() if full else []
+            if len(words) >= 2 and words[0][0] + words[-1] == handle:
+                fitting.setdefault(short, set()).add(full)  # type: ignore[arg-type]
+    return [(short, hub[(kinds[short], "name", next(iter(names)))])
+            for short, names in sorted(fitting.items()) if len(names) == 1]
 
 
 def _family_name(names: dict[str, int], most_used: str | None) -> str | None:

@@ -270,8 +270,10 @@ def _names_spelled(row: dict[str, Any]) -> set[str]:
 
 def _first_names_alike(a: str, b: str) -> bool:
     """One first name written two ways: the same, an initial or short form of the other, the same first three letters,
-    or at most two letters apart."""
+    or at most two letters apart beginning with the same letter (helix's "Ryan" and "Sean" Russell are two people)."""
     short, long = sorted((a, b), key=len)
+    if short[:1] != long[:1]:
+        return False
     if long.startswith(short) or short[:3] == long[:3]:
         return True
     return len(short) >= 4 and _edit_distance(short, long, limit=2) <= 2

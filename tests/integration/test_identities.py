@@ -24,6 +24,7 @@ from fixtures.gitrepo import GitRepo
         ("google-labs-jules[bot]", "161369871+google-labs-jules[bot]@users.noreply.github.com", "agent"),
         ("gemini-code-assist[bot]", "176961590+gemini-code-assist[bot]@users.noreply.github.com", "agent"),
         ("amazon-q-developer[bot]", "208079219+amazon-q-developer[bot]@users.noreply.github.com", "agent"),
+        ("jetbrains-junie[bot]", "201638009+jetbrains-junie[bot]@users.noreply.github.com", "agent"),  # Exposed's
         ("aider (gpt-4o)", "noreply@aider.chat", "agent"),
         ("Paul Gauthier (aider)", "paul@example.com", "agent"),
         ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", "bot"),
@@ -32,6 +33,7 @@ from fixtures.gitrepo import GitRepo
         ("GitHub", "noreply@github.com", "bot"),
         ("some-app[bot]", "1+some-app[bot]@users.noreply.github.com", "bot"),
         ("release-bot", "ci@example.com", "bot"),
+        ("requires.io", "support@requires.io", "bot"),  # mitmproxy: 23 "[requires.io] dependency update" commits
         ("Mend Renovate", "bot@renovateapp.com", "bot"),  # jaeger: 602 commits counted as a person's
         ("StepSecurity Bot", "bot@stepsecurity.io", "bot"),
         ("yurishkuro's AI bot", "github-ysh-bot@ysh.us", "agent"),

@@ -513,7 +513,8 @@ def test_likely_duplicates_read_the_same_in_every_process():
 def test_a_rare_surname_with_first_names_alike_is_a_likely_duplicate():
     """Real pairs left apart by the merge (prometheus's "George" / "György Krajcsovits", pytest's "V.Kuznetsov" /
     "Vasily Kuznetsov", "Zack" / "Zachary Kneupper") are listed; a surname two different people bear
-    (sqlalchemy's "Jacob MacDonald" / "Jordan Macdonald"), a common one or one a third person bears is not."""
+    (sqlalchemy's "Jacob MacDonald" / "Jordan Macdonald"; helix's "Ryan" / "Sean Russell", two letters apart but not
+    the same first letter), a common one or one a third person bears is not."""
     from cairn.queries.people import likely_duplicates
 
     def row(name: str, email: str) -> dict:
@@ -525,7 +526,8 @@ def test_a_rare_surname_with_first_names_alike_is_a_likely_duplicate():
             row("Zack Kneupper", "zk@one.example"), row("Zachary Kneupper", "zachary@two.example"),
             row("Jacob MacDonald", "jacob@one.example"), row("Jordan Macdonald", "jordan@two.example"),
             row("Anna Schmidt", "anna@one.example"), row("Anne Schmidt", "anne@two.example"), row("Arno Schmidt", "arno@x.example"),
-            row("Wei Wang", "wei@one.example"), row("Wen Wang", "wen@two.example")]
+            row("Wei Wang", "wei@one.example"), row("Wen Wang", "wen@two.example"),
+            row("Ryan Russell", "ryanrussell@users.noreply.github.com"), row("Sean Russell", "xxxserxxx@users.noreply.github.com")]
     pairs = {frozenset(d["names"]): d["reasons"] for d in likely_duplicates(rows)}
     surname = {names for names, why in pairs.items() if any("the same surname" in r for r in why)}
     assert surname == {frozenset({"George Krajcsovits", "György Krajcsovits"}), frozenset({"V.Kuznetsov", "Vasily Kuznetsov"}),
@@ -932,3 +934,65 @@ def test_a_noreply_address_cut_short_is_that_github_account(tmp_path):
                 trailers=["Co-authored-by: Valentin Stanciu <250871+svalentin@users.noreply.github>"])
     person = next(ph.person for ph in mine_history(repo.root, None).people if ph.person.name == "Valentin Stanciu")
     assert (person.id, person.logins) == ("github:svalentin", ["svalentin"])
+
+
+def test_a_name_that_names_nobody_gives_way_to_another_name_then_to_the_login(tmp_path):
+    # mitmproxy: "zokutyou2@gmail.com <zokutyou2@gmail.com>" (34 commits) also committed as "gorogoroumaru"; "root
+    # <skkaushik212@gmail.com>" (17) is @sarthak212 by the branches of his pull requests; a one-time "ubuntu" at a
+    # noreply address is that account
+    repo = GitRepo(tmp_path / "nobody")
+    address = ("zokutyou2@example.com", "zokutyou2@example.com")
+    for n in range(3):
+        repo.commit({f"z{n}.py": "z\n"}, author=address)
+    repo.commit({"g.py": "g\n"}, author=("gorogoroumaru", "zokutyou2@example.com"))
+    repo.commit({"u.py": "u\n"}, author=("ubuntu", "7+wanderer-7@users.noreply.github.com"))
+    for n in (1, 2):
+        repo.git("checkout", "-q", "-b", f"topic{n}")
+        repo.commit({f"r{n}.py": "r\n"}, author=("root", "skkaushik212@example.com"))
+        repo.git("checkout", "-q", "main")
+        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from sarthak212/topic{n}", f"topic{n}")
+    names = {ph.person.id: ph.person.name for ph in mine_history(repo.root).people}
+    assert names == {"zokutyou2@example.com": "gorogoroumaru", "skkaushik212@example.com": "sarthak212",
+                     "github:wanderer-7": "wanderer-7", "ada@example.com": "Ada Lovelace"}
+
+
+def test_a_name_that_is_a_known_login_is_that_account(tmp_path):
+    # helix: kpbaks <kristoffer.pbs@tuta.io> (4 commits, HEAD's author) is Kristoffer Plagborg Bak Sørensen
+    # <57013304+kpbaks@…> (77): the login is too short and plain for rules 9 and 10, and the account goes by its full
+    # name; an identity at another account's noreply address stays that account's
+    repo = GitRepo(tmp_path / "login")
+    kristoffer = ("Kristoffer Plagborg Bak Sørensen", "57013304+kpbaks@users.noreply.github.com")
+    for n in range(3):
+        repo.commit({f"k{n}.rs": "k\n"}, author=kristoffer)
+    repo.commit({"b.rs": "b\n"}, author=("kpbaks", "kristoffer.pbs@example.com"))
+    repo.commit({"o.rs": "o\n"}, author=("kpbaks", "9+someone-else@users.noreply.github.com"))
+    people = {ph.person.name: sorted(ph.person.emails) for ph in mine_history(repo.root).people}
+    assert people["Kristoffer Plagborg Bak Sørensen"] == ["57013304+kpbaks@users.noreply.github.com",
+                                                          "kristoffer.pbs@example.com"]
+    assert people["kpbaks"] == ["9+someone-else@users.noreply.github.com"]
+
+
+def test_an_author_committed_by_the_same_name_at_another_address_is_one_person():
+    # Exposed: all 48 commits of "Jocelyne <jocelyne.abihaidar@…>" were committed by "Jocelyne <…+joc-a@…>" (115
+    # commits of her own); one-word names never merge on their own. A placeholder ("root") committing its own commit
+    # at another address says nothing, and a maintainer who applies someone's patch has another name.
+    raw = [("Jocelyne", "38375996+joc-a@users.noreply.github.com"), ("Jocelyne", "jocelyne.abihaidar@example.com"),
+           ("root", "root@build-1.example.com"), ("root", "admin@example.org"),
+           ("Dan", "dan@example.com"), ("Eve", "eve@example.com")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [115, 48, 3, 2, 9, 4],
+                                           self_committed=[(1, 0), (3, 2), (5, 4)])
+    assert person_of[0] == person_of[1] and people[person_of[0]].name == "Jocelyne"
+    assert len({person_of[2], person_of[3], person_of[4], person_of[5], person_of[0]}) == 5
+
+
+def test_a_handle_of_initial_and_surname_named_with_that_full_name_by_one_commit_is_that_name():
+    # drizzle: "prodrigues <prodrigues@singlestore.com>" and "Pedro Rodrigues <…+Rodriguespn@…>" co-authored the
+    # squash 9cf0ed21e; a handle that is not its address's local part, or named beside two full names that fit, stays
+    # apart (rule 16's care)
+    raw = [("prodrigues", "prodrigues@singlestore.example"), ("Pedro Rodrigues", "44656907+Rodriguespn@users.noreply.github.com"),
+           ("jsmith", "john@work.example"), ("John Smith", "john.smith@home.example"),
+           ("adoe", "adoe@x.example"), ("Ann Doe", "ann@x1.example"), ("Al Doe", "al@x2.example")]
+    people, person_of = resolve_identities(raw, ["human"] * len(raw), [21, 3, 5, 5, 2, 2, 2],
+                                           co_named=[(0, 1), (2, 3), (4, 5), (4, 6)])
+    assert person_of[0] == person_of[1] and people[person_of[0]].name == "Pedro Rodrigues"
+    assert len(set(person_of[2:])) == 5
