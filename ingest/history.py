@@ -105,6 +105,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cairn.ingest.agent_markers import MarkerMatcher
+from cairn.ingest.break_renames import BreakRenames
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.git import GitError, GitTogether, git_together
@@ -243,6 +244,9 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
         if not whole:
             reason = next((line.strip() for line in stderr.splitlines() if line.strip()), "git log failed")
             return None, f"reading the commits since {since[:12]} failed ({reason})"
+    replaced = [path for path in parser.replaced if path in previous.log.path_index]
+    if replaced:  # the remembered changes of that path are another file's: a full read names them so
+        return None, f"a new commit moved a file onto {replaced[0]}, whose remembered history is another file's"
     log, new = previous.log, parser.read
     old_length = len(log)
     order = previous.stream_order
@@ -375,7 +379,7 @@ def mine_history(
 
     def parser_for(ids: Identities) -> LogParser:
         return LogParser(ids, max_coauthors=max_coauthors, max_commit_files=max_commit_files, markers=markers,
-                         observer=observer)
+                         observer=observer, breaks=BreakRenames(root))
 
     fingerprint = None
     reading = None

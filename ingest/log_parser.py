@@ -33,6 +33,7 @@ from typing import Callable
 
 from cairn.graph.people import surname_initial
 from cairn.ingest.agent_markers import MarkerMatcher
+from cairn.ingest.break_renames import BreakRenames, deleted_and_modified, may_move, replaced_path, rewritten
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
 from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, is_placeholder_address
@@ -80,6 +81,9 @@ class LogParser:
     markers: MarkerMatcher | None
     #: called with every commit's ``CommitRecord`` (see ``history``'s module docstring)
     observer: CommitObserver | None
+    #: asks git about the commits that may move a file onto an existing path (``break_renames``); None: not asked
+    breaks: BreakRenames | None
+    replaced: list[str]  # the paths (as git names them) another file was moved onto, in the commits read
     #: by the stream's path id (``read.paths``): per raw identity [adds, deliveries, newest touch, reviews]
     records: dict[int, dict[int, list[int]]]
     renames: set[tuple[int, int]]  # (old, new) stream path ids
@@ -115,8 +119,10 @@ class LogParser:
 
     def __init__(self, ids: Identities, max_coauthors: int = 5, progress: Callable[[int], None] | None = None,
                  markers: MarkerMatcher | None = None, observer: CommitObserver | None = None,
-                 max_commit_files: int = 100) -> None:
+                 max_commit_files: int = 100, breaks: BreakRenames | None = None) -> None:
         self.ids = ids
+        self.breaks = breaks
+        self.replaced = []
         self.max_coauthors = max_coauthors
         self.max_commit_files = max_commit_files
         self.progress = progress
@@ -191,6 +197,8 @@ class LogParser:
             self.read.reverse_last_changes()
             self._forward = False
             self._touch_held()
+        if self.breaks is not None:
+            self.breaks.close()  # (a read resumed past missing objects starts another when it asks)
         self._count_deliveries()
         if self.observer is not None:
             for index in range(self._observed, len(self.read)):
@@ -310,6 +318,10 @@ class LogParser:
             if not body:
                 continue
             tokens = body.split("\0")
+            if (self.breaks is not None and segment is not partial and ("\0D\0" in body or body[:3] == "\nD\0")
+                    and ("\0M\0" in body or body[:3] == "\nM\0") and self._moved(sha, tokens, author, when, reviewers)):
+                pending = self._pending
+                continue
             statuses = tokens[0::2]
             first = statuses[0]
             # the plain alternation: "\nX" then one letter per status token, no rename or copy (else token by token)
@@ -437,6 +449,23 @@ class LogParser:
             rec[where] += 1
             if when > rec[LAST]:
                 rec[LAST] = when
+
+    def _moved(self, sha: str, tokens: list[str], author: int, when: int, reviewers: list[int]) -> bool:
+        """Read a commit that deletes a path and modifies another with its moves onto existing paths as renames
+        (``break_renames``); False (nothing read) when it has none. From here on (older commits) a replaced path names
+        the file it replaced."""
+        deleted, modified = deleted_and_modified(tokens)
+        if not may_move(deleted, modified, self.max_commit_files):
+            return False
+        moves = self.breaks.moves(sha, deleted, modified)  # type: ignore[union-attr]
+        if not moves:
+            return False
+        self._tokens(rewritten(tokens, moves, sha), author, when, True, reviewers)
+        index = self.read.path_index
+        for path in moves:
+            index[path] = index[replaced_path(path, sha)]
+            self.replaced.append(path)
+        return True
 
     # -- a token at a time -------------------------------------------------------------------------
 
