@@ -43,7 +43,7 @@ Who gets what:
   ``since..HEAD``'s on a re-ingest, which needs the remembered commit on
   HEAD's first-parent chain: else everything is read again, with a note),
   kept in ``History.log`` (``CommitLog.merged``); their credit is
-  ``History.merger_reviews``, by person, beside the records;
+  ``History.person_reviews``, by person, beside the records;
 * sweeps: a commit that modifies or renames more than
   ``thresholds.max_commit_files`` files (a license header added everywhere,
   a reformatting, dependency updates, a module renamed) is no delivery: those
@@ -122,6 +122,7 @@ from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read
 from cairn.ingest.knowledge import History
 from cairn.ingest.log_parser import LogParser
 from cairn.ingest.merger_credit import brought_in, on_first_parent_chain, record_merges
+from cairn.ingest.self_reviews import take_back_self_reviews
 
 if TYPE_CHECKING:
     from cairn.ingest.config import IdentitySettings
@@ -448,6 +449,7 @@ def mine_history(
     keys = list(ids.index)
     weights, from_trailer = list(ids.weights), list(ids.from_trailer)
     resolve_people(root, history, ids, totals, reading.log, reading.stream_order, mailmap, declared, head, organisations)
+    take_back_self_reviews(history.person_reviews, reading.log, history.identity_person, max_commit_files)
     history.commits = totals.commits
     history.merges = totals.merges
     history.agent_commits = totals.agent_commits
