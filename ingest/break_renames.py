@@ -36,6 +36,7 @@ import os
 from pathlib import Path
 
 from cairn.ingest.git import GitError, GitProcess
+from cairn.ingest.lazy_pattern import LazyPattern
 
 #: what ``git diff-tree --stdin`` echoes back (a line that is no object id), after each commit's changes
 _END = b"cairn-end\n"
@@ -43,11 +44,19 @@ _ARGS = ("-c", "core.quotepath=off", "diff-tree", "--stdin", "-r", "-B", "-M", "
          "--no-ext-diff", "--no-textconv", "--no-color")
 
 
+_REPLACED = LazyPattern(r"(?:^|/)replaced-[0-9a-f]{12}//[^/]+$")
+
+
 def replaced_path(path: str, commit: str) -> str:
     """The name the file at ``path`` is recorded under before ``commit`` moved another file onto it."""
     directory, _, name = path.rpartition("/")
     marker = f"replaced-{commit[:12]}/"
     return f"{directory}/{marker}/{name}" if directory else f"{marker}/{name}"
+
+
+def is_replaced_path(name: str) -> bool:
+    """Whether a logged path is a ``replaced_path``."""
+    return "//" in name and _REPLACED.search(name) is not None
 
 
 def deleted_and_modified(tokens: list[str]) -> tuple[list[str], list[str]]:

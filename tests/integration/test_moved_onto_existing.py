@@ -54,3 +54,25 @@ def test_a_re_ingest_that_reads_such_a_move_reads_everything_as_a_first_read_doe
     assert any("moved a file onto proxy/server.py" in note for note in again.notes)
     assert _holders(again, "proxy/server.py") == {"Ben": (True, 1), "Cy": (False, 1)}
     assert _holders(again, "proxy/server.py") == _holders(mine_history(repo.root, IdentitySettings()), "proxy/server.py")
+
+
+def test_a_branch_that_changed_the_replaced_file_merged_after_the_move_is_read_as_a_first_read_reads_it(tmp_path):
+    """Dora changed the old proxy/server.py on a branch made before the move and merged after it: git meets her
+    commit after the move (it is older), so it changed the replaced file, whichever read meets it."""
+    repo = GitRepo(tmp_path / "r")
+    dora = ("Dora", "dora@example.com")
+    repo.commit({"proxy/server.py": OLD, "proxy/util.py": "x = 1\n"}, author=ANN, date="2024-01-01T00:00:00+00:00")
+    repo.commit({"proxy2/server.py": NEW}, author=BEN, date="2024-01-02T00:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit({"proxy/server.py": OLD + "# dora\n"}, author=dora, date="2024-01-03T00:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write({"proxy/server.py": NEW + "# moved\n"})
+    repo.commit({"proxy/util.py": "x = 2\n"}, delete=["proxy2/server.py"], author=CY, date="2024-01-04T00:00:00+00:00")
+    memory = StateFile(tmp_path / "state", repo.root)
+    first = mine_history(repo.root, IdentitySettings(), memory=memory)
+    memory.save(first.state)
+    repo.git("merge", "-q", "--no-edit", "-X", "ours", "side")
+    again = mine_history(repo.root, IdentitySettings(), memory=memory)
+    cold = mine_history(repo.root, IdentitySettings())
+    assert _holders(cold, "proxy/server.py") == {"Ben": (True, 0), "Cy": (False, 1)}
+    assert _holders(again, "proxy/server.py") == _holders(cold, "proxy/server.py")
