@@ -33,7 +33,7 @@ from typing import Callable
 
 from cairn.graph.people import surname_initial
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.break_renames import BreakRenames, deleted_and_modified, may_move, replaced_path, rewritten
+from cairn.ingest.break_renames import BreakRenames, deleted_and_modified, move_paths, replaced_path, rewritten
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
 from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, is_placeholder_address
@@ -182,6 +182,8 @@ class LogParser:
             self._rest = text
             return
         self._rest = "\x1e" + segments.pop()  # the last commit: it may go on in the next chunk
+        if self.breaks is not None:
+            self._ask_about_moves(segments)
         self._segments(segments)
 
     def end_stream(self) -> None:
@@ -192,6 +194,8 @@ class LogParser:
         rest, self._rest = self._rest, ""
         end = rest.rfind("\0")
         if end >= 0:
+            if self.breaks is not None:
+                self._ask_about_moves([rest[:end]])
             self._segments([rest[:end]])
         if self._forward:
             self.read.reverse_last_changes()
@@ -450,12 +454,25 @@ class LogParser:
             if when > rec[LAST]:
                 rec[LAST] = when
 
+    def _ask_about_moves(self, segments: list[str]) -> None:
+        """Have git look, while ``segments`` (whole commits, as ``_segments`` takes them) are read, at those of their
+        commits that ``_moved`` will ask about (the same test, on the text: asking about more costs time only)."""
+        candidates = []
+        limit = self.max_commit_files
+        for segment in segments:
+            head, _, body = segment.partition("\0")
+            if ("\0D\0" in body or body[:3] == "\nD\0") and ("\0M\0" in body or body[:3] == "\nM\0"):
+                paths = move_paths(*deleted_and_modified(body.split("\0")), limit)
+                if paths:
+                    candidates.append((head.lstrip("\x1e").partition("\x1f")[0], paths))
+        self.breaks.ask(candidates)  # type: ignore[union-attr]
+
     def _moved(self, sha: str, tokens: list[str], author: int, when: int, reviewers: list[int]) -> bool:
         """Read a commit that deletes a path and modifies another with its moves onto existing paths as renames
         (``break_renames``); False (nothing read) when it has none. From here on (older commits) a replaced path names
         the file it replaced."""
         deleted, modified = deleted_and_modified(tokens)
-        if not may_move(deleted, modified, self.max_commit_files):
+        if not move_paths(deleted, modified, self.max_commit_files):
             return False
         moves = self.breaks.moves(sha, deleted, modified)  # type: ignore[union-attr]
         if not moves:
