@@ -51,7 +51,8 @@ _NO_OLD_PATHS = array("i", [-1]) * _NO_OLD_RUN  # a slice of it extends the old-
 #: a line break); anything else is read token by token
 _STATUS = frozenset(chr(c) for c in range(128) if chr(c) not in "\nRC")
 _FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
-_SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
+_SLOTS = {"A": ADDS, "M": DELIVERIES}
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # the record slot a change counts in (the reference's: additions and deliveries)
 
 _PULL_REQUEST = LazyPattern(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 #: the subject GitHub gives a pull request it squashes or rebases: "Fix the parser (#1234)"
@@ -463,8 +464,9 @@ class LogParser:
             head, _, body = segment.partition("\0")
             if ("\0D\0" in body or body[:3] == "\nD\0") and ("\0M\0" in body or body[:3] == "\nM\0"):
                 paths = move_paths(*deleted_and_modified(body.split("\0")), limit)
-                if paths:
-                    candidates.append((head.lstrip("\x1e").partition("\x1f")[0], paths))
+                sha = head.lstrip("\x1e").partition("\x1f")[0]
+                if paths and _COMMIT_ID.fullmatch(sha):  # (the first segment may go on with a commit begun before)
+                    candidates.append((sha, paths))
         self.breaks.ask(candidates)  # type: ignore[union-attr]
 
     def _moved(self, sha: str, tokens: list[str], author: int, when: int, reviewers: list[int]) -> bool:
