@@ -48,7 +48,7 @@ _ARGS = ("--literal-pathspecs", "-c", "core.quotepath=off", "-c", "log.showSigna
          "--format=%x1e%H")
 
 
-_REPLACED = LazyPattern(r"(?:^|/)replaced-[0-9a-f]{12}//[^/]+$")
+_REPLACED = LazyPattern(r"(?:(.*)/)?replaced-[0-9a-f]{12}//([^/]+)")
 
 
 def replaced_path(path: str, commit: str) -> str:
@@ -58,9 +58,16 @@ def replaced_path(path: str, commit: str) -> str:
     return f"{directory}/{marker}/{name}" if directory else f"{marker}/{name}"
 
 
-def is_replaced_path(name: str) -> bool:
-    """Whether a logged path is a ``replaced_path``."""
-    return "//" in name and _REPLACED.search(name) is not None
+def replaced_paths(names: list[str]) -> set[str]:
+    """The paths that ``names`` (logged paths) hold a ``replaced_path`` of."""
+    out = set()
+    for name in names:
+        if "//" in name:
+            found = _REPLACED.fullmatch(name)
+            if found is not None:
+                directory, file = found.groups()
+                out.add(f"{directory}/{file}" if directory is not None else file)
+    return out
 
 
 def deleted_and_modified(tokens: list[str]) -> tuple[list[str], list[str]]:

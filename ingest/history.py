@@ -105,7 +105,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cairn.ingest.agent_markers import MarkerMatcher
-from cairn.ingest.break_renames import BreakRenames, is_replaced_path
+from cairn.ingest.break_renames import BreakRenames, replaced_paths
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.git import GitError, GitTogether, git_together
@@ -266,10 +266,11 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             # log does not keep); it is read as far as it must be (``history_placement``). The positions before the
             # first one that moves keep their commits, and the analyses keep what they counted there
             # (``kept_prefix``); the identities are interned in the order a full read meets them.
-            if any(map(is_replaced_path, log.paths)):
+            replaced = replaced_paths(log.paths)
+            if replaced and not replaced.isdisjoint(new.paths):
                 # a remembered move onto an existing path named that path otherwise in the commits read after it:
-                # new commits git meets among those are read so by a full read alone
-                return None, "the new commits fall among remembered ones read before a move onto an existing path"
+                # a new commit of that path git meets among those is read so by a full read alone
+                return None, "the new commits change a path a remembered commit moved another file onto"
             walked = walk_until_kept(root, head, log, old_length, new)
             if walked is None:
                 return None, "the new commits could not be placed among the remembered ones"
