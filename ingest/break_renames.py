@@ -21,9 +21,9 @@ hundreds of files). The parser hands over the candidates of each chunk of the lo
 before it reads the chunk (``BreakRenames.ask``: one ``git log --no-walk --stdin``
 per chunk, limited to their paths, which works while the chunk is read) and takes
 the answer when it reaches the commit (``BreakRenames.moves``): 1–2% of the
-commits, at no cost beyond the noise of the measurement on mitmproxy, prometheus
-and helix (the whole commits asked, one at a time, cost mitmproxy 70% more on its
-history). A move is taken only where the log said ``D old`` and ``M new`` and
+commits; on mitmproxy (230 asked of 11,224) git works 0.4 s of CPU for them and
+its history is read 7% slower (0.71 -> 0.76 s, best of 3; prometheus 13%, helix
+0.04 s), where the whole commits asked one at a time made it 70% slower. A move is taken only where the log said ``D old`` and ``M new`` and
 ``-B -M`` says ``R old new``; everything else of the commit is kept as the log
 gave it (``rewritten``).
 
