@@ -43,7 +43,7 @@ Who gets what:
   ``since..HEAD``'s on a re-ingest, which needs the remembered commit on
   HEAD's first-parent chain: else everything is read again, with a note),
   kept in ``History.log`` (``CommitLog.merged``); their credit is
-  ``History.merger_reviews``, by person, beside the records;
+  ``History.person_reviews``, by person, beside the records;
 * sweeps: a commit that modifies or renames more than
   ``thresholds.max_commit_files`` files (a license header added everywhere,
   a reformatting, dependency updates, a module renamed) is no delivery: those
@@ -105,6 +105,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cairn.ingest.agent_markers import MarkerMatcher
+from cairn.ingest.break_renames import BreakRenames, replaced_paths
 from cairn.ingest.commits import CommitLog, CommitObserver, CommitRecord, StreamColumns, kept_prefix
 from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.git import GitError, GitTogether, git_together
@@ -121,6 +122,7 @@ from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read
 from cairn.ingest.knowledge import History
 from cairn.ingest.log_parser import LogParser
 from cairn.ingest.merger_credit import brought_in, on_first_parent_chain, record_merges
+from cairn.ingest.self_reviews import take_back_self_reviews
 
 if TYPE_CHECKING:
     from cairn.ingest.config import IdentitySettings
@@ -243,6 +245,9 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
         if not whole:
             reason = next((line.strip() for line in stderr.splitlines() if line.strip()), "git log failed")
             return None, f"reading the commits since {since[:12]} failed ({reason})"
+    replaced = [path for path in parser.replaced if path in previous.log.path_index]
+    if replaced:  # the remembered changes of that path are another file's: a full read names them so
+        return None, f"a new commit moved a file onto {replaced[0]}, whose remembered history is another file's"
     log, new = previous.log, parser.read
     old_length = len(log)
     order = previous.stream_order
@@ -261,6 +266,11 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
             # log does not keep); it is read as far as it must be (``history_placement``). The positions before the
             # first one that moves keep their commits, and the analyses keep what they counted there
             # (``kept_prefix``); the identities are interned in the order a full read meets them.
+            replaced = replaced_paths(log.paths)
+            if replaced and not replaced.isdisjoint(new.paths):
+                # a remembered move onto an existing path named that path otherwise in the commits read after it:
+                # a new commit of that path git meets among those is read so by a full read alone
+                return None, "the new commits change a path a remembered commit moved another file onto"
             walked = walk_until_kept(root, head, log, old_length, new)
             if walked is None:
                 return None, "the new commits could not be placed among the remembered ones"
@@ -375,7 +385,7 @@ def mine_history(
 
     def parser_for(ids: Identities) -> LogParser:
         return LogParser(ids, max_coauthors=max_coauthors, max_commit_files=max_commit_files, markers=markers,
-                         observer=observer)
+                         observer=observer, breaks=BreakRenames(root))
 
     fingerprint = None
     reading = None
@@ -444,6 +454,7 @@ def mine_history(
     keys = list(ids.index)
     weights, from_trailer = list(ids.weights), list(ids.from_trailer)
     resolve_people(root, history, ids, totals, reading.log, reading.stream_order, mailmap, declared, head, organisations)
+    take_back_self_reviews(history.person_reviews, reading.log, history.identity_person, max_commit_files, ids.raw)
     history.commits = totals.commits
     history.merges = totals.merges
     history.agent_commits = totals.agent_commits

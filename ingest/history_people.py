@@ -147,7 +147,7 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
                 ph.last_active = when
 
     history.records = totals.records
-    history.merger_reviews = merger_reviews(log, person_of)
+    history.person_reviews = merger_reviews(log, person_of)
     paths = log.paths
     for old, new in totals.renames:
         if old != new:

@@ -83,7 +83,7 @@ VERSION = 5
 MINING_MODULES = ("commits", "history", "history_people", "history_state", "history_stream", "identities", "agent_markers",
                   "merger_credit", "pull_request_merges", "knowledge", "knowledge_rows", "cochange", "change_count",
                   "trend_history", "trend_activity", "joined", "log_parser", "history_placement", "commit_people",
-                  "change_take_back", "trailers")
+                  "change_take_back", "trailers", "break_renames", "self_reviews")
 #: the modules of the ingest the mining modules import that decide nothing of what a commit contributes: git and file
 #: access, configuration (its values are in the fingerprint), memory, the spool's file names, the layout and owners
 #: (read at HEAD), the trends' code samples (kept apart), when a pattern is compiled (``lazy_pattern``)

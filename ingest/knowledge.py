@@ -15,7 +15,9 @@ Repository node (``history_complete`` with its counts).
 
 The request mergers' review credit is not in the records: it is decided by
 person (a self-merge under another identity is no review), once people are
-resolved, and kept beside them (``History.merger_reviews``), folded into a
+resolved, and kept beside them (``History.person_reviews``, with the review
+credit a commit gave its own author under another identity taken back:
+``ingest.self_reviews``), folded into a
 file's records per person where it is read.
 
 Between ingests (``ingest.history_state``): the records are a
@@ -93,9 +95,10 @@ class History:
     people: list[PersonHistory]
     #: per path id (of ``log``'s path table) and raw identity: [adds, deliveries, last_touch, reviews]
     records: RecordTable
-    #: per path id and person: [0, 0, last_touch, reviews] of the request mergers' review credit, decided by person
-    #: (``merger_credit.merger_reviews``); the knowledge of a path is its records and this
-    merger_reviews: dict[int, dict[int, list[int]]]
+    #: per path id and person: [0, 0, last_touch, reviews] of the review credit decided by person: the request
+    #: mergers' (``merger_credit.merger_reviews``), less what commits gave their own authors under another identity
+    #: (``self_reviews``, negative); the knowledge of a path is its records and this
+    person_reviews: dict[int, dict[int, list[int]]]
     #: the path ids the request merges of this read brought in (their credit is new)
     merges_touched: set[int]
     #: new path -> paths renamed into it
@@ -165,7 +168,7 @@ class History:
         self.placed = [] if placed is None else placed
         self.moved = [] if moved is None else moved
         self.state = state
-        self.merger_reviews = {}
+        self.person_reviews = {}
         self.merges_touched = set()
 
     @property
@@ -200,14 +203,14 @@ class History:
         merged: dict[int, list[int]] = {}
         for raw, rec in self.records.get(pid).items():
             fold_record(merged, person_of[raw] if person_of else raw, rec)
-        for person, rec in self.merger_reviews.get(pid, {}).items():
+        for person, rec in self.person_reviews.get(pid, {}).items():
             fold_record(merged, person, rec)
         return merged
 
     def person_records(self, path: str, pid: int) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
         """Person indexes, adds, deliveries, last touches and reviews of ``path`` over its rename history, in the order
         ``file_knowledge`` has them (``pid``: the path's id)."""
-        if path not in self.renamed_from and pid not in self.merger_reviews:
+        if path not in self.renamed_from and pid not in self.person_reviews:
             idents, adds, deliveries, lasts, reviews = self.records.rows(pid)
             person_of = self.identity_person
             if not person_of:
@@ -670,7 +673,7 @@ def _built(graph: RepoGraph, history: History, old: KnowledgeMemory | None, new:
         kept = found is not None and old is not None and old.lineage.get(pid) == lineage and touched.isdisjoint(lineage or (pid,))
         plan.append((file_node, file_id, pid, lineage, found, kept))
     # the files to compute with no rename history, all at once (their records in columns), a few thousand at a time
-    credited = history.merger_reviews  # (those files' records are folded with their mergers' credit: one by one)
+    credited = history.person_reviews  # (those files' records are folded with the credit decided by person: one by one)
     at_once = [pid for _, _, pid, lineage, _, kept in plan if not kept and lineage is None and pid not in credited
                ] if not history.records.changed else []
     chunks = [at_once[i:i + AT_ONCE] for i in range(0, len(at_once), AT_ONCE)]

@@ -33,6 +33,7 @@ from typing import Callable
 
 from cairn.graph.people import surname_initial
 from cairn.ingest.agent_markers import MarkerMatcher
+from cairn.ingest.break_renames import BreakRenames, deleted_and_modified, move_paths, replaced_path, rewritten
 from cairn.ingest.commits import CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
 from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, is_placeholder_address
@@ -50,7 +51,8 @@ _NO_OLD_PATHS = array("i", [-1]) * _NO_OLD_RUN  # a slice of it extends the old-
 #: a line break); anything else is read token by token
 _STATUS = frozenset(chr(c) for c in range(128) if chr(c) not in "\nRC")
 _FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
-_SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
+_SLOTS = {"A": ADDS, "M": DELIVERIES}
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # the record slot a change counts in (the reference's: additions and deliveries)
 
 _PULL_REQUEST = LazyPattern(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 #: the subject GitHub gives a pull request it squashes or rebases: "Fix the parser (#1234)"
@@ -80,6 +82,9 @@ class LogParser:
     markers: MarkerMatcher | None
     #: called with every commit's ``CommitRecord`` (see ``history``'s module docstring)
     observer: CommitObserver | None
+    #: asks git about the commits that may move a file onto an existing path (``break_renames``); None: not asked
+    breaks: BreakRenames | None
+    replaced: list[str]  # the paths (as git names them) another file was moved onto, in the commits read
     #: by the stream's path id (``read.paths``): per raw identity [adds, deliveries, newest touch, reviews]
     records: dict[int, dict[int, list[int]]]
     renames: set[tuple[int, int]]  # (old, new) stream path ids
@@ -115,8 +120,10 @@ class LogParser:
 
     def __init__(self, ids: Identities, max_coauthors: int = 5, progress: Callable[[int], None] | None = None,
                  markers: MarkerMatcher | None = None, observer: CommitObserver | None = None,
-                 max_commit_files: int = 100) -> None:
+                 max_commit_files: int = 100, breaks: BreakRenames | None = None) -> None:
         self.ids = ids
+        self.breaks = breaks
+        self.replaced = []
         self.max_coauthors = max_coauthors
         self.max_commit_files = max_commit_files
         self.progress = progress
@@ -176,6 +183,8 @@ class LogParser:
             self._rest = text
             return
         self._rest = "\x1e" + segments.pop()  # the last commit: it may go on in the next chunk
+        if self.breaks is not None:
+            self._ask_about_moves(segments)
         self._segments(segments)
 
     def end_stream(self) -> None:
@@ -186,11 +195,15 @@ class LogParser:
         rest, self._rest = self._rest, ""
         end = rest.rfind("\0")
         if end >= 0:
+            if self.breaks is not None:
+                self._ask_about_moves([rest[:end]])
             self._segments([rest[:end]])
         if self._forward:
             self.read.reverse_last_changes()
             self._forward = False
             self._touch_held()
+        if self.breaks is not None:
+            self.breaks.close()  # (a read resumed past missing objects starts another when it asks)
         self._count_deliveries()
         if self.observer is not None:
             for index in range(self._observed, len(self.read)):
@@ -310,6 +323,10 @@ class LogParser:
             if not body:
                 continue
             tokens = body.split("\0")
+            if (self.breaks is not None and segment is not partial and ("\0D\0" in body or body[:3] == "\nD\0")
+                    and ("\0M\0" in body or body[:3] == "\nM\0") and self._moved(sha, tokens, author, when, reviewers)):
+                pending = self._pending
+                continue
             statuses = tokens[0::2]
             first = statuses[0]
             # the plain alternation: "\nX" then one letter per status token, no rename or copy (else token by token)
@@ -437,6 +454,37 @@ class LogParser:
             rec[where] += 1
             if when > rec[LAST]:
                 rec[LAST] = when
+
+    def _ask_about_moves(self, segments: list[str]) -> None:
+        """Have git look, while ``segments`` (whole commits, as ``_segments`` takes them) are read, at those of their
+        commits that ``_moved`` will ask about (the same test, on the text: asking about more costs time only)."""
+        candidates = []
+        limit = self.max_commit_files
+        for segment in segments:
+            head, _, body = segment.partition("\0")
+            if ("\0D\0" in body or body[:3] == "\nD\0") and ("\0M\0" in body or body[:3] == "\nM\0"):
+                paths = move_paths(*deleted_and_modified(body.split("\0")), limit)
+                sha = head.lstrip("\x1e").partition("\x1f")[0]
+                if paths and _COMMIT_ID.fullmatch(sha):  # (the first segment may go on with a commit begun before)
+                    candidates.append((sha, paths))
+        self.breaks.ask(candidates)  # type: ignore[union-attr]
+
+    def _moved(self, sha: str, tokens: list[str], author: int, when: int, reviewers: list[int]) -> bool:
+        """Read a commit that deletes a path and modifies another with its moves onto existing paths as renames
+        (``break_renames``); False (nothing read) when it has none. From here on (older commits) a replaced path names
+        the file it replaced."""
+        deleted, modified = deleted_and_modified(tokens)
+        if not move_paths(deleted, modified, self.max_commit_files):
+            return False
+        moves = self.breaks.moves(sha, deleted, modified)  # type: ignore[union-attr]
+        if not moves:
+            return False
+        self._tokens(rewritten(tokens, moves, sha), author, when, True, reviewers)
+        index = self.read.path_index
+        for path in moves:
+            index[path] = index[replaced_path(path, sha)]
+            self.replaced.append(path)
+        return True
 
     # -- a token at a time -------------------------------------------------------------------------
 

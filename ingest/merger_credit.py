@@ -14,7 +14,7 @@ the branch's tip commit, under any of their identities
 ``merger_reviews`` is what they add to the people's records, worked out from
 all of them once raw identities are resolved into people (the self-merge is
 decided by person, and which identities are one person can change with any
-new commit): it is ``knowledge.History.merger_reviews``, beside the records
+new commit): it is ``knowledge.History.person_reviews``, beside the records
 summed per raw identity. ``brought_in`` says which paths the merges of a
 re-ingest touched (their files' knowledge is computed again). The remembered
 merges plus those of ``since..HEAD`` are the merges of ``HEAD`` only when

@@ -298,10 +298,11 @@ class _Candidate:
 def change_authors(index: PersonIndex, authors: Iterable[Any]) -> set[str]:
     """The Person node ids of a change's ``authors`` (as ``suggest_reviewers`` takes them), under any identity: whom
     the author's name and address name, and whom the e-mail or the name alone names — a name only where it is the
-    person's own (``name``, ``display_name``), not a name their address once committed under. webpack's Alexander
-    Akait was kept from reviewing each of Sebastian Beltran's changes: three commits authored "Sebastian Beltran
-    <…+alexander-akait@users.noreply.github.com>" had made the name one of Akait's too. A person split under one name
-    and two addresses is still one author twice."""
+    person's own (``name``, ``display_name``, or the name they use most, ``names[0]``: the name of one of two people
+    left apart under one name carries an address, mitmproxy's "tbodt (tbodt@tbodt.com)"), not a name their address
+    once committed under. webpack's Alexander Akait was kept from reviewing each of Sebastian Beltran's changes:
+    three commits authored "Sebastian Beltran <…+alexander-akait@users.noreply.github.com>" had made the name one of
+    Akait's too. A person split under one name and two addresses is still one author twice."""
     out: set[str] = set()
     for author in authors:
         name, email = _name_and_email(author)
@@ -310,9 +311,14 @@ def change_authors(index: PersonIndex, authors: Iterable[Any]) -> set[str]:
                 out.update(person.id for person in index.find(text))
         if name:
             own = fold_name(name)
-            out.update(person.id for person in index.find(name) if not email
-                       or own in (fold_name(str(person.get("name") or "")), fold_name(str(person.get("display_name") or ""))))
+            out.update(person.id for person in index.find(name) if not email or own in _own_names(person))
     return out
+
+
+def _own_names(person: Node) -> set[str]:
+    """A person's own names, folded (``change_authors``)."""
+    names = person.get("names") or []
+    return {fold_name(str(text or "")) for text in (person.get("name"), person.get("display_name"), names[0] if names else "")}
 
 
 def writers_and_co_authors(identities: Iterable[Identity]) -> tuple[list[Identity], list[Identity]]:
@@ -525,7 +531,8 @@ def suggest_reviewers(
     index = index or PersonIndex(people.values())
     if gone is None:
         gone, _ = gone_people(graph, index)
-    authors_ids = change_authors(index, authors)
+    duplicates = _LikelyDuplicates(people)
+    authors_ids = duplicates.with_those_of(change_authors(index, authors))
     co_author_ids = change_authors(index, co_authors) - authors_ids
 
     def eligible(pid: str) -> bool:
@@ -615,12 +622,37 @@ def suggest_reviewers(
             chosen.append(cand)
     if not chosen and changed:
         chosen = _repository_stand_ins(people, eligible)
-    chosen, also = _one_per_person(people, chosen)
+    chosen, also = _one_per_person(people, chosen, duplicates)
     return [_suggestion(people[c.person_id], c, c.person_id in co_author_ids, also.get(c.person_id, ()))
             for c in chosen[:max_suggestions]]
 
 
-def _one_per_person(people: Mapping[str, Node], chosen: list[_Candidate]) -> tuple[list[_Candidate], dict[str, list[str]]]:
+class _LikelyDuplicates:
+    """The pairs of humans likely one person not merged (``queries.people.likely_duplicates``), as Person node ids,
+    found among every human (some reasons depend on who else bears a name) when first asked."""
+
+    def __init__(self, people: Mapping[str, Node]) -> None:
+        self.people = people
+        self._pairs: list[tuple[str, str]] | None = None
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        if self._pairs is None:
+            humans = [n for n in self.people.values() if (n.get("kind") or "human") == "human"]
+            ids = {n.key: n.id for n in humans}
+            self._pairs = [(ids[a], ids[b]) for a, b in (d["people"] for d in likely_duplicates_among(humans))]
+        return self._pairs
+
+    def with_those_of(self, ids: set[str]) -> set[str]:
+        """``ids`` and the likely duplicates of each: a change's author under another identity does not review it
+        (mitmproxy's 6fa0a50ac by "tbodt <tblodt@icloud.com>", and "tbodt (tbodt@tbodt.com)" suggested)."""
+        if not ids:
+            return ids
+        return ids | {b for a, b in self.pairs if a in ids} | {a for a, b in self.pairs if b in ids}
+
+
+def _one_per_person(people: Mapping[str, Node], chosen: list[_Candidate],
+                    duplicates: _LikelyDuplicates) -> tuple[list[_Candidate], dict[str, list[str]]]:
     """``chosen`` without the later of two suggestions that are likely one person not merged
     (``queries.people.likely_duplicates``: identity resolution never merges one-word names, so TanStack Query's
     "kimchosule", one commit, and "kimchosule" <kimchosule1@…>, known from a co-author trailer the same day, were
@@ -628,13 +660,12 @@ def _one_per_person(people: Mapping[str, Node], chosen: list[_Candidate]) -> tup
     found among every human (some reasons depend on who else bears a name), kept when both were chosen."""
     if len(chosen) < 2:
         return chosen, {}
-    ids = {people[c.person_id].key: c.person_id for c in chosen}
-    humans = [n for n in people.values() if (n.get("kind") or "human") == "human"]
-    pairs = [d["people"] for d in likely_duplicates_among(humans) if all(key in ids for key in d["people"])]
+    ids = {c.person_id for c in chosen}
+    pairs = [pair for pair in duplicates.pairs if all(pid in ids for pid in pair)]
     rank = {c.person_id: i for i, c in enumerate(chosen)}
     dropped: set[str] = set()
     also: dict[str, list[str]] = {}
-    for a, b in sorted((sorted((ids[k] for k in pair), key=rank.__getitem__) for pair in pairs), key=lambda p: rank[p[0]]):
+    for a, b in sorted((sorted(pair, key=rank.__getitem__) for pair in pairs), key=lambda p: rank[p[0]]):
         if a in dropped or b in dropped:
             continue
         dropped.add(b)
