@@ -108,8 +108,14 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
     oneself = [(position[co_author], position[author]) for co_author, author in
                co_authors_who_are_authors(log, set(trailer_only), ids.raw, ids.kinds)]
     co_named = [(position[a], position[b]) for a, b in sorted(totals.co_named)]
+    self_committed = []  # (a committer that never authored nor co-authored is no identity of the history)
+    for author, name, email in sorted(totals.self_committed):
+        committer = ids.index.get((name, email))
+        if committer is not None and committer in position:
+            self_committed.append((position[author], position[committer]))
     people, person_in_order = resolve_identities(raw, [ids.kinds[i] for i in order], [ids.weights[i] for i in order],
-                                                 declared, notes=history.notes, oneself=oneself, co_named=co_named)
+                                                 declared, notes=history.notes, oneself=oneself, co_named=co_named,
+                                                 self_committed=self_committed)
     person_of = [0] * len(order)
     for position, i in enumerate(order):
         person_of[i] = person_in_order[position]

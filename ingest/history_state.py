@@ -17,7 +17,8 @@ never a pickle; its arrays of numbers follow it as raw bytes, see below) with
 * the log's running totals (``LogTotals``): per path and identity adds,
   deliveries, last touch and review credit (``knowledge.RecordTable``),
   renames, committers, counters, and the pairs of a commit's writers (author
-  and co-authors) one of them named with a surname's initial (``co_named``);
+  and co-authors) one of them named with a surname's initial or a one-word name (``co_named``), and the
+  authors committed under their name at another address (``self_committed``);
 * every commit, in columns (``commits.CommitLog``);
 * the change analyses' remembered results (``analyses``: see
   ``ingest.cochange``), each with the settings and mapping it was computed
@@ -173,6 +174,9 @@ class LogCounts:
     #: (raw identity, raw identity), the lower first: one commit names both as its author or co-authors, and one of them
     #: with a surname's initial (``LogParser._count_co_named``)
     co_named: set[tuple[int, int]] = field(default_factory=set)
+    #: (raw identity of an author, committer name, committer e-mail): a commit whose committer has the author's name at
+    #: another address (rule 19 of identity resolution)
+    self_committed: set[tuple[int, str, str]] = field(default_factory=set)
     commits: int = 0
     merges: int = 0
     agent_commits: int = 0
@@ -196,6 +200,7 @@ class LogCounts:
         for raw, n in other.commits_by.items():
             self.commits_by[raw] = self.commits_by.get(raw, 0) + n
         self.co_named |= other.co_named
+        self.self_committed |= other.self_committed
         self.commits += other.commits
         self.merges += other.merges
         self.agent_commits += other.agent_commits
@@ -443,6 +448,7 @@ def encode_state_parts(state: HistoryState) -> Iterator[bytes | memoryview]:
             "last_active": [[i, t] for i, t in totals.last_active.items()],
             "commits_by": [[i, c] for i, c in totals.commits_by.items()],
             "co_named": sorted([a, b] for a, b in totals.co_named),
+            "self_committed": sorted([a, n, e] for a, n, e in totals.self_committed),
             "counters": [totals.commits, totals.merges, totals.agent_commits, totals.bot_commits, totals.bad_email,
                          totals.squashes_without_credit, totals.newest, 1 if totals.rename_limit_hit else 0, totals.sweeps,
                          totals.squash_merged],
@@ -540,12 +546,14 @@ def decode_state(data: dict) -> HistoryState:
         last_active={int(i): int(when) for i, when in t["last_active"]},
         commits_by={int(i): int(c) for i, c in t["commits_by"]},
         co_named={(int(a), int(b)) for a, b in t.get("co_named", ())},
+        self_committed={(int(a), str(n), str(e)) for a, n, e in t.get("self_committed", ())},
         commits=counters[0], merges=counters[1], agent_commits=counters[2], bot_commits=counters[3],
         bad_email=counters[4], squashes_without_credit=counters[5], newest=counters[6], rename_limit_hit=bool(counters[7]),
         # (a state saved before the count existed is read, then set aside quietly by its fingerprint: the parser differs)
         sweeps=counters[8], squash_merged=counters[9] if len(counters) > 9 else 0,
     )
-    if any(not 0 <= i < len(keys) for i in chain(totals.last_active, totals.commits_by, *totals.co_named)):
+    if any(not 0 <= i < len(keys) for i in chain(totals.last_active, totals.commits_by, *totals.co_named,
+                                                   (a for a, _, _ in totals.self_committed))):
         raise ValueError("identity indexes")
     if totals.commits != len(log):
         raise ValueError("commit count")

@@ -273,6 +273,8 @@ class LogParser:
             if when > last_active.get(author, -1):
                 last_active[author] = when
             if c_name != a_name or c_email != a_email:
+                if c_name == a_name and c_email.lower() != a_email.lower():  # one person's two addresses (rule 19)
+                    counts.self_committed.add((author, c_name, c_email))
                 key = (c_name, c_email)
                 if committed > committer_seen.get(key, -1):
                     committer_seen[key] = committed
@@ -623,8 +625,9 @@ class LogParser:
 
     def _count_co_named(self, writers: list[int]) -> None:
         """Keep the pairs of a commit's author and co-authors (``writers``) of which one is named with a surname's
-        initial (``graph.people.surname_initial``: rule 16 of identity resolution reads them)."""
+        initial (``graph.people.surname_initial``) or one word (rules 16 and 20 of identity resolution read them)."""
         raw, co_named = self.ids.raw, self.counts.co_named
         for a, b in combinations(sorted(writers), 2):
-            if surname_initial(raw[a][0]) or surname_initial(raw[b][0]):
+            if (surname_initial(raw[a][0]) or surname_initial(raw[b][0]) or " " not in raw[a][0].strip()
+                    or " " not in raw[b][0].strip()):
                 co_named.add((a, b))

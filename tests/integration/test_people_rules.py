@@ -996,3 +996,20 @@ def test_a_handle_of_initial_and_surname_named_with_that_full_name_by_one_commit
                                            co_named=[(0, 1), (2, 3), (4, 5), (4, 6)])
     assert person_of[0] == person_of[1] and people[person_of[0]].name == "Pedro Rodrigues"
     assert len(set(person_of[2:])) == 5
+
+
+def test_the_log_keeps_authors_committed_by_themselves_and_writers_named_two_ways(tmp_path):
+    # Exposed: "Jocelyne <jocelyne.abihaidar@…>", every commit committed by "Jocelyne <…+joc-a@…>"; drizzle's squash
+    # 9cf0ed21e co-authored by "Pedro Rodrigues <…+Rodriguespn@…>" and "prodrigues <prodrigues@singlestore.com>"
+    repo = GitRepo(tmp_path / "log")
+    noreply = ("Jocelyne", "38375996+joc-a@users.noreply.github.com")
+    for n in range(3):
+        repo.commit({f"j{n}.kt": "j\n"}, author=noreply, committer=("GitHub", "noreply@github.com"))
+    repo.commit({"w.kt": "w\n"}, author=("Jocelyne", "jocelyne.abihaidar@example.com"), committer=noreply)
+    repo.commit({"p.ts": "p\n"}, author=("Andrii Sherman", "andrii@example.com"), trailers=[
+        "Co-authored-by: Pedro Rodrigues <44656907+Rodriguespn@users.noreply.github.com>",
+        "Co-authored-by: prodrigues <prodrigues@singlestore.example>"])
+    repo.commit({"q.ts": "q\n"}, author=("prodrigues", "prodrigues@singlestore.example"))
+    people = {ph.person.name: sorted(ph.person.emails) for ph in mine_history(repo.root).people}
+    assert people["Jocelyne"] == ["38375996+joc-a@users.noreply.github.com", "jocelyne.abihaidar@example.com"]
+    assert people["Pedro Rodrigues"] == ["44656907+rodriguespn@users.noreply.github.com", "prodrigues@singlestore.example"]
