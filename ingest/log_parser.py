@@ -51,8 +51,8 @@ _NO_OLD_PATHS = array("i", [-1]) * _NO_OLD_RUN  # a slice of it extends the old-
 #: a line break); anything else is read token by token
 _STATUS = frozenset(chr(c) for c in range(128) if chr(c) not in "\nRC")
 _FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
-_SLOTS = {"A": ADDS, "M": DELIVERIES}
-_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # the record slot a change counts in (the reference's: additions and deliveries)
+_SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # a commit's id, SHA-1 or SHA-256
 
 _PULL_REQUEST = LazyPattern(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/")
 #: the subject GitHub gives a pull request it squashes or rebases: "Fix the parser (#1234)"
@@ -462,11 +462,13 @@ class LogParser:
         commits that ``_moved`` will ask about (the same test, on the text: asking about more costs time only)."""
         candidates = []
         limit = self.max_commit_files
+        find, starts = str.find, str.startswith
         for segment in segments:
-            head, _, body = segment.partition("\0")
-            if ("\0D\0" in body or body[:3] == "\nD\0") and ("\0M\0" in body or body[:3] == "\nM\0"):
-                paths = move_paths(*deleted_and_modified(body.split("\0")), limit)
-                sha = head.lstrip("\x1e").partition("\x1f")[0]
+            at = find(segment, "\0")  # (the commit's header ends there; searched in place, not copied: 300k commits)
+            if at >= 0 and (find(segment, "\0D\0", at) >= 0 or starts(segment, "\nD\0", at + 1)) \
+                    and (find(segment, "\0M\0", at) >= 0 or starts(segment, "\nM\0", at + 1)):
+                paths = move_paths(*deleted_and_modified(segment[at + 1:].split("\0")), limit)
+                sha = segment[:at].lstrip("\x1e").partition("\x1f")[0]
                 if paths and _COMMIT_ID.fullmatch(sha):  # (the first segment may go on with a commit begun before)
                     candidates.append((sha, paths))
         self.breaks.ask(candidates)  # type: ignore[union-attr]
