@@ -53,7 +53,7 @@ from cairn.graph.model import Label, Node, RepoGraph
 _CONTACT = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
 #: A GitHub noreply address, also cut short of its ``.com`` (mypy's two ``Co-authored-by: Valentin Stanciu
 #: <250871+svalentin@users.noreply.github>``, beside his 36 commits at the whole address).
-NOREPLY_RE = re.compile(r"^(?:\d+\+)?([^@+]+)@users\.noreply\.github(?:\.com)?$", re.IGNORECASE)
+NOREPLY_RE = re.compile(r"^(?:(\d+)\+)?([^@+]+)@users\.noreply\.github(?:\.com)?$", re.IGNORECASE)
 
 #: Names that many different people use; never merged by name.
 PLACEHOLDER_NAMES = frozenset({
@@ -120,7 +120,14 @@ def split_contact(text: str) -> tuple[str, str]:
 def noreply_login(email: str) -> str | None:
     """The GitHub login behind a noreply address, lowercased; None for any other address."""
     match = NOREPLY_RE.match(email.strip())
-    return match.group(1).lower() if match else None
+    return match.group(2).lower() if match else None
+
+
+def noreply_account(email: str) -> str | None:
+    """The GitHub account number of a noreply address (``154856872+nik-rev@…``: ``154856872``), which an account
+    keeps when its login is renamed; None for any other address, and for an old noreply address without one."""
+    match = NOREPLY_RE.match(email.strip())
+    return match.group(1) if match else None
 
 
 class PersonIndex:

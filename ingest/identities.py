@@ -17,7 +17,9 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    authors, who were one person "elpolilla" with 420 commits);
 4. a GitHub noreply address (``12345+login@users.noreply.github.com`` or
    ``login@users.noreply.github.com``) is the GitHub user ``login``, whatever
-   the numeric id, also cut short of its ``.com`` (mypy's ``Co-authored-by`` lines of Valentin Stanciu);
+   the numeric id, also cut short of its ``.com`` (mypy's ``Co-authored-by`` lines of Valentin Stanciu); and two
+   noreply addresses with one account number are one account renamed (helix's Nik Revenco ``154856872+nik-rev`` and
+   ``154856872+NikitaRevenco``: a number names one account for good, a login only until it is renamed);
 5. the same normalised full name: case, spacing, punctuation and diacritics
    folded, including the letters Unicode does not decompose ("Bartłomiej
    Płotka" = "Bartlomiej Plotka", ø, đ, ß, æ …). Conservative: a name merges
@@ -188,7 +190,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from cairn.graph.people import PLACEHOLDER_NAMES, abbreviates, fold_email, fold_name, noreply_login, surname_initial
+from cairn.graph.people import (
+    PLACEHOLDER_NAMES,
+    abbreviates,
+    fold_email,
+    fold_name,
+    noreply_account,
+    noreply_login,
+    surname_initial,
+)
 from cairn.ingest.config_values import IdentityValues
 from cairn.ingest.git import GitError, git
 from cairn.ingest.untrusted import RefusedFile, read_checkout_text
@@ -807,6 +817,9 @@ def resolve_identities(
         login = noreply_login(address)
         if login:
             keys.append(("github", login))
+            account = noreply_account(address)
+            if account:
+                keys.append(("github-account", account))
         elif names_someone(address):
             keys.append(("email", address))
         written = address_in_name(name)

@@ -14,7 +14,7 @@ modification or rename outside a sweep (``log_parser``: more than
 ``max_commit_files`` of them), exactly the changes the reading credited. A
 trailer whose GitHub noreply address bears the author's account number under
 another login (a renamed account) is the author too, even where resolution
-keeps the two apart (``github_account``).
+keeps the two apart (``graph.people.noreply_account``).
 
 They go into the reviews decided by person (``knowledge.History.person_reviews``)
 as records ``[0, 0, 0, -n]``: folded with the path's records, they take ``n``
@@ -24,24 +24,15 @@ are looked at.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from itertools import compress
 from operator import ne
 
+from cairn.graph.people import noreply_account
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.knowledge_rows import REVIEWS
 
 _ADDED, _MODIFIED, _RENAMED = ord("A"), ord("M"), ord("R")
-#: a GitHub noreply address with the account's number: "154856872+nik-rev@users.noreply.github.com"
-_NUMBERED_NOREPLY = re.compile(r"(\d+)\+[^@]*@users\.noreply\.github\.com", re.IGNORECASE)
-
-
-def github_account(email: str) -> str | None:
-    """The GitHub account number a noreply address holds (its login can change, the number cannot), else None."""
-    found = _NUMBERED_NOREPLY.fullmatch(email.strip())
-    return found.group(1) if found else None
-
 
 def take_back_self_reviews(into: dict[int, dict[int, list[int]]], log: CommitLog, person_of: list[int],
                            max_commit_files: int, raw: list[tuple[str, str]] | None = None) -> None:
@@ -58,9 +49,9 @@ def take_back_self_reviews(into: dict[int, dict[int, list[int]]], log: CommitLog
         writer = author[position]
         person = person_of[writer]
         start = ends[position - 1] if position else 0
-        account = github_account(raw[writer][1]) if raw is not None else None
+        account = noreply_account(raw[writer][1]) if raw is not None else None
         selves = Counter(person_of[r] for r in credited[start:ends[position]] if person_of[r] == person or (
-            account is not None and github_account(raw[r][1]) == account))  # type: ignore[index]
+            account is not None and noreply_account(raw[r][1]) == account))  # type: ignore[index]
         if not selves:
             continue
         changes = range(change_end[position - 1] if position else 0, change_end[position])

@@ -1013,3 +1013,13 @@ def test_the_log_keeps_authors_committed_by_themselves_and_writers_named_two_way
     people = {ph.person.name: sorted(ph.person.emails) for ph in mine_history(repo.root).people}
     assert people["Jocelyne"] == ["38375996+joc-a@users.noreply.github.com", "jocelyne.abihaidar@example.com"]
     assert people["Pedro Rodrigues"] == ["44656907+rodriguespn@users.noreply.github.com", "prodrigues@singlestore.example"]
+
+
+def test_two_noreply_addresses_of_one_account_number_are_one_account_renamed(tmp_path):
+    # helix: Nik Revenco commits as 154856872+nik-rev and, co-authoring, as "Nikita Revenco" 154856872+NikitaRevenco
+    repo = GitRepo(tmp_path / "renamed")
+    repo.commit({"a.rs": "a\n"}, author=("Nik Revenco", "154856872+nik-rev@users.noreply.github.com"))
+    repo.commit({"b.rs": "b\n"}, author=("Nikita Revenco", "154856872+NikitaRevenco@users.noreply.github.com"))
+    repo.commit({"c.rs": "c\n"}, author=("Nik R", "99+nik-r@users.noreply.github.com"))  # another account
+    people = {ph.person.name: sorted(ph.person.logins) for ph in mine_history(repo.root).people}
+    assert len(people) == 2 and sorted(people.values()) == [["nik-r"], ["nik-rev", "nikitarevenco"]]

@@ -69,9 +69,10 @@ def test_a_re_ingest_whose_new_commit_joins_the_identities_takes_back_the_rememb
 
 def test_a_co_author_with_the_authors_github_account_number_under_another_login_is_no_reviewer(tmp_path):
     """Nik Revenco's 2baff46b2, by ``154856872+nik-rev``, co-authored by ``154856872+NikitaRevenco``: one account
-    renamed, whether or not another commit joins the two identities."""
+    renamed (one person now, identity rule 4), whose only review is of Dana's change."""
     repo = GitRepo(tmp_path / "r")
     repo.commit({"keymap.rs": "a\n"}, author=NIK, trailers=[_trailer(NIKITA)])
     repo.commit({"keymap.rs": "b\n"}, author=DANA, trailers=[_trailer(NIKITA)])
     history = mine_history(repo.root, IdentitySettings())
-    assert _reviews(history, "keymap.rs") == {"Nik Revenco": 0, "Dana Scully": 0, "Nikita Revenco": 1}
+    reviews = _reviews(history, "keymap.rs")
+    assert len(reviews) == 2 and reviews.pop("Dana Scully") == 0 and list(reviews.values()) == [1]
