@@ -78,7 +78,13 @@ from cairn.queries.contracts import check
 from cairn.queries.contracts.index import ImportIndex
 from cairn.queries.dependencies import component_digraph, module_id
 from cairn.queries.ownership import gone_people, history_completeness
-from cairn.queries.reviewers import SuggestedReviewer, change_authors, suggest_reviewers, writers_and_co_authors
+from cairn.queries.reviewers import (
+    LikelyDuplicates,
+    SuggestedReviewer,
+    change_authors,
+    suggest_reviewers,
+    writers_and_co_authors,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -243,8 +249,11 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     people = PersonIndex.of(stored)
     gone, _ = gone_people(stored, people)
     authors, co_authors = writers_and_co_authors(change.identities)
+    # (the author under another identity Cairn keeps apart is no more asked about his own change than reviews it)
+    duplicates = LikelyDuplicates({n.id: n for n in stored.of_label(Label.PERSON)})
+    author_ids = duplicates.with_those_of(change_authors(people, authors))
     touched = _touched_components(stored, change, {stored.nodes[nid].key: why for nid, why in gone.items()},
-                                  frozenset(stored.nodes[nid].key for nid in change_authors(people, authors)))
+                                  frozenset(stored.nodes[nid].key for nid in author_ids))
     findings += _knowledge_risks(touched)
     findings += _governance_changes(stored, change)
 
@@ -256,7 +265,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
                                   read_components=read_components, components=changed_components(change),
-                                  co_authors=co_authors)
+                                  co_authors=co_authors, duplicates=duplicates)
     history_complete, history = history_completeness(stored)
     return PRReport(
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),

@@ -510,7 +510,7 @@ def suggest_reviewers(
     limit: int = KNOWLEDGE_SUGGESTIONS, max_suggestions: int = MAX_SUGGESTIONS,
     index: PersonIndex | None = None, gone: Mapping[str, str] | None = None,
     read_components: Callable[[set[str]], None] | None = None, components: Mapping[str, str | None] | None = None,
-    co_authors: Iterable[Any] = (),
+    co_authors: Iterable[Any] = (), duplicates: "LikelyDuplicates | None" = None,
 ) -> list[SuggestedReviewer]:
     """Ranked reviewers for a change (see the module docstring).
 
@@ -525,13 +525,14 @@ def suggest_reviewers(
     changed paths to their components (``pr_check.changed_components``):
     read when no changed path is a stored file. ``co_authors`` are the change's
     co-authors who may review it (``writers_and_co_authors``): each suggested
-    is said to have co-authored it. Returns the suggestions, best first.
+    is said to have co-authored it. ``duplicates``: the likely duplicates among the graph's people
+    (``LikelyDuplicates``), worked out when first asked unless given. Returns the suggestions, best first.
     """
     people = {n.id: n for n in graph.of_label(Label.PERSON)}
     index = index or PersonIndex(people.values())
     if gone is None:
         gone, _ = gone_people(graph, index)
-    duplicates = _LikelyDuplicates(people)
+    duplicates = duplicates or LikelyDuplicates(people)
     authors_ids = duplicates.with_those_of(change_authors(index, authors))
     co_author_ids = change_authors(index, co_authors) - authors_ids
 
@@ -627,7 +628,7 @@ def suggest_reviewers(
             for c in chosen[:max_suggestions]]
 
 
-class _LikelyDuplicates:
+class LikelyDuplicates:
     """The pairs of humans likely one person not merged (``queries.people.likely_duplicates``), as Person node ids,
     found among every human (some reasons depend on who else bears a name) when first asked."""
 
@@ -652,7 +653,7 @@ class _LikelyDuplicates:
 
 
 def _one_per_person(people: Mapping[str, Node], chosen: list[_Candidate],
-                    duplicates: _LikelyDuplicates) -> tuple[list[_Candidate], dict[str, list[str]]]:
+                    duplicates: LikelyDuplicates) -> tuple[list[_Candidate], dict[str, list[str]]]:
     """``chosen`` without the later of two suggestions that are likely one person not merged
     (``queries.people.likely_duplicates``: identity resolution never merges one-word names, so TanStack Query's
     "kimchosule", one commit, and "kimchosule" <kimchosule1@…>, known from a co-author trailer the same day, were

@@ -51,3 +51,23 @@ def test_the_author_under_another_identity_is_not_suggested(tmp_path_factory):
     # somebody else's change: all three are suggested
     assert set(_suggested(store, repo, base, "pat-fix", ("Pat Patch", "pat@example.com"))) == {
         "Mia Maintainer", "tbodt (tbodt@tbodt.com)", "Jamie B"}
+
+
+def test_the_author_under_another_identity_is_not_whom_to_ask_about_his_own_change(tmp_path_factory):
+    """A component whose files' authors left names whom to ask first: the people still here who changed them — not the
+    change's author under an identity Cairn keeps apart ("Jamie B", a likely duplicate of Jamie Byers)."""
+    root = tmp_path_factory.mktemp("repo")
+    repo = GitRepo(root)
+    repo.commit({"app/core.py": _source("core")}, author=("Old Author", "old@example.com"), date="2019-01-01T00:00:00+00:00")
+    repo.commit({"app/core.py": _source("core") + "# a\n"}, author=JAMIE_B, date="2025-10-01T00:00:00+00:00")
+    repo.commit({"app/core.py": _source("core") + "# b\n"}, author=MIA, date="2025-10-02T00:00:00+00:00")
+    repo.commit({"lib/other.py": _source("other")}, author=JAMIE, date="2025-11-01T00:00:00+00:00")
+    store = str(tmp_path_factory.mktemp("store"))
+    assert CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"]).exit_code == 0
+    base = repo.head()
+    repo.git("checkout", "-q", "-b", "fix", base)
+    repo.commit({"app/core.py": _source("core") + "# fix\n" * 5}, author=JAMIE, date="2025-12-01T00:00:00+00:00")
+    result = CliRunner().invoke(app, ["pr-check", "--repo", str(repo.root), "--base", base, "--head", "fix",
+                                      "--format", "json", "--store", store], catch_exceptions=False)
+    [risk] = [f["message"] for f in json.loads(result.stdout)["findings"] if f["kind"] == "knowledge_risk"]
+    assert risk.endswith("none of its authors is still here (main authors inactive: Old Author); ask first: Mia Maintainer")
