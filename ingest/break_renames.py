@@ -23,9 +23,10 @@ per chunk, limited to their paths, which works while the chunk is read) and take
 the answer when it reaches the commit (``BreakRenames.moves``): 1–2% of the
 commits; on mitmproxy (230 asked of 11,224) git works 0.4 s of CPU for them and
 its history is read 7% slower (0.71 -> 0.76 s, best of 3; prometheus 13%, helix
-0.04 s), where the whole commits asked one at a time made it 70% slower. A move is taken only where the log said ``D old`` and ``M new`` and
-``-B -M`` says ``R old new``; everything else of the commit is kept as the log
-gave it (``rewritten``).
+0.04 s), where the whole commits asked one at a time made it 70% slower. A move
+is taken only where the log said ``D old`` and ``M new`` and ``-B -M`` says
+``R old new``; everything else of the commit is kept as the log gave it
+(``rewritten``).
 
 What a move means (``log_parser.LogParser`` applies it): the commit renames
 ``old`` to ``new`` (the moved file's history carries on under ``new``), and

@@ -61,8 +61,9 @@ def first_party_folders(paths: Iterable[str], units: Collection[str]) -> frozens
         if match(path, path.rfind("/", 0, cut) + 1) and detect_language(path) in CODE_LANGUAGES:
             named.add(path[:cut])
         if "src/" in path:
-            source = 4 if path.startswith("src/") else path.find("/src/") + 5  # (4: no "/src/" at all)
-            if (source > 4 or path.startswith("src/")) and source <= cut and search(path, source, cut + 1) and detect_language(path) in CODE_LANGUAGES:
+            # where the folders below the path's first src/ begin (-1: no src/ folder, "foosrc/" is none)
+            source = 4 if path.startswith("src/") else (path.find("/src/") + 5 if "/src/" in path else -1)
+            if 0 <= source <= cut and search(path, source, cut + 1) and detect_language(path) in CODE_LANGUAGES:
                 in_sources[path[:cut + 1]] = source
     for folder in go_folders:  # every folder so named that holds Go code, or holds it below
         named.update(folder[:m.end() - 1] for m in VENDORED_UNLESS_OWN.finditer(folder))

@@ -205,7 +205,9 @@ class JavaLanguage(Language):
 
     name = "java"
     extensions = (".java", *KOTLIN_EXTENSIONS)
-    version = "3"  # 2: Kotlin's ``USES``; 3: Kotlin's ``REFERENCE`` and ``TYPE`` (a cached parse's key holds the file's extension, not a version per language)
+    # 2: Kotlin's ``USES``; 3: Kotlin's ``REFERENCE`` and ``TYPE`` (a cached parse's key holds the file's extension,
+    # not a version per language)
+    version = "3"
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         if not path.endswith(".java"):
@@ -370,7 +372,8 @@ class JavaResolver(Resolver):
         own = [m for m in candidates if self._unit_of(self._path_of[m]) == unit]
         if own:
             return self._nearest(own, parsed.path)
-        if any(imp.spec.endswith(".*") and isinstance(self._resolved(imp.spec, imp.static), str) for imp in parsed.imports):
+        if any(imp.spec.endswith(".*") and isinstance(self._resolved(imp.spec, imp.static), str)
+               for imp in parsed.imports):
             return None
         return self._nearest(candidates, parsed.path)
 

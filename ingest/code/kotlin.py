@@ -192,7 +192,8 @@ def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
         name = text.decode("utf-8", "replace").strip("`")
         if name not in declared and name not in named and references.get(name, line + 1) > line:
             references[name] = line
-    imports.extend(RawImport(name, line, RUNTIME, names=(REFERENCE,)) for name, line in sorted(references.items(), key=lambda r: (r[1], r[0])))
+    imports.extend(RawImport(name, line, RUNTIME, names=(REFERENCE,))
+                   for name, line in sorted(references.items(), key=lambda r: (r[1], r[0])))
     if wildcard:
         names = {n.decode("utf-8", "replace").strip("`") for n in used}
         imports.append(RawImport(USES, 0, RUNTIME, names=tuple(sorted(names))))
