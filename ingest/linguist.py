@@ -518,7 +518,9 @@ def _exclusion_by_pattern(path: str, first_party: Collection[str]) -> str | None
         found = next((reason for reason, pattern in _EXCLUDED if pattern.search(path)), None)
     if found != "vendored" and named and any(folder not in first_party for folder in named):
         return "vendored"
-    if found == "documentation" and _GO_PACKAGE_IN_DOCS.match(path):
+    if found == "documentation" and _GO_PACKAGE_IN_DOCS.match(path) \
+            or found == "vendored" and _GO_PACKAGE_IN_DEPS.match(path) \
+            and not (named and any(folder not in first_party for folder in named)):
         return None
     return found
 
@@ -529,6 +531,11 @@ def _exclusion_by_pattern(path: str, first_party: Collection[str]) -> str | None
 #: (golang/tools' ``playground`` and ``playground/socket``, which ``cmd/present`` imports); a generated one (swag's
 #: ``docs/docs.go``) is still generated.
 _GO_PACKAGE_IN_DOCS = re.compile(r"(?:[Dd]ocs?/[^/]+|[Pp]laygrounds?/.+)\.go\Z")
+
+#: A Go file in a top ``deps/`` or ``dependencies/``, which Linguist calls vendored (redis' ``deps/`` of C libraries):
+#: Go vendors into ``vendor/`` alone, and builds such a folder as one of the module's packages (hugo's ``deps``,
+#: imported by 63 of its Go files).
+_GO_PACKAGE_IN_DEPS = re.compile(r"(?:[Dd]ependencies|deps)/(?!(?:[^/]+/)*(?:vendor|third_party|_vendor)/).+\.go\Z")
 
 
 def exclusion(path: str, attributes: Mapping[str, bool] | None = None,
@@ -544,7 +551,8 @@ def exclusion(path: str, attributes: Mapping[str, bool] | None = None,
         if declared is True:
             return reason
         if declared is None and (pattern.search(path) or reason == "vendored" and _named_as_vendored(path, first_party)):
-            if reason == "documentation" and _GO_PACKAGE_IN_DOCS.match(path):
+            if reason == "documentation" and _GO_PACKAGE_IN_DOCS.match(path) \
+                    or reason == "vendored" and _GO_PACKAGE_IN_DEPS.match(path):
                 continue
             return reason
     return None

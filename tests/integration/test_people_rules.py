@@ -163,6 +163,9 @@ def test_a_login_needs_better_evidence_than_one_merge_or_an_organisations_fork(t
     ("docs_src/tutorial001.py", "python", False, "documentation"), ("help/Writerside/topics/x.kt", "kotlin", False, "documentation"),
     ("src/docs_src/x.py", "python", True, None), ("docsify/index.js", "javascript", True, None),
     ("vendor/lib/z.go", "go", False, "vendored"), ("tsdb/testdata/gen.go", "go", False, "test data"),
+    # a top deps/: redis' C libraries, but a Go package of the module (hugo's deps), unless vendored below
+    ("deps/hiredis/hiredis.c", "c", False, "vendored"), ("deps/deps.go", "go", True, None),
+    ("deps/vendor/x/y.go", "go", False, "vendored"),
     ("types/index.d.ts", "typescript", True, None), ("node_modules/@types/node/index.d.ts", "typescript", False, "vendored"),
     ("static/app.min.js", "javascript", False, "vendored"),
     ("api/service.pb.go", "go", False, "generated"), ("README.md", "markdown", False, "data or prose"),

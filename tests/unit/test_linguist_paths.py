@@ -20,7 +20,10 @@ def whole_path_reason(path: str) -> str | None:
     no folder known to be the project's, is vendored; a Go file right in a top ``doc/`` is a package, not documentation)."""
     why = next((why for why, pattern in PATTERNS.items() if pattern.regex.search(path)
                 or why == "vendored" and VENDORED_UNLESS_OWN.search(path.rpartition("/")[0] + "/")), None)
-    return None if why == "documentation" and re.fullmatch(r"(?:[Dd]ocs?/[^/]+|[Pp]laygrounds?/.+)\.go", path) else why
+    if why == "documentation" and re.fullmatch(r"(?:[Dd]ocs?/[^/]+|[Pp]laygrounds?/.+)\.go", path):
+        return None
+    own_go_package = re.fullmatch(r"(?:[Dd]ependencies|deps)/(?!(?:[^/]+/)*(?:vendor|third_party|_vendor)/).+\.go", path)
+    return None if why == "vendored" and own_go_package and not VENDORED_UNLESS_OWN.search(path) else why
 
 
 def literal_words(pattern: re.Pattern) -> set[str]:
