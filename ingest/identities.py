@@ -344,6 +344,11 @@ class Classifier:
         return BOT if _bot_address(name, fold_email(email)) else HUMAN
 
 
+#: The end of a release tool's name (hugo's ``hugoreleaser <bjorn.erik.pedersen+hugoreleaser@gmail.com>``: 976
+#: "releaser: Bump versions for release of …" commits at its author's address, counted as his).
+_RELEASE_TOOL = re.compile(r"releaser$|release-?bot$")
+
+
 def _bot_address(name: str, address: str) -> bool:
     """Whether an address is a bot's by its shape: a noreply address of a bot-shaped login (``BOT_LOGIN_RE``), unless
     the name is a person's whose surname ends in "bot" (``Ryan Talbot <…+ryantalbot@…>``) or is the login written
@@ -352,7 +357,8 @@ def _bot_address(name: str, address: str) -> bool:
     "Bot" or "Robot" (``pytest bot <pytestbot@gmail.com>``, Go's ``Gopher Robot <gobot@golang.org>``, ``ESLint Bot
     <nicholas+eslintbot@…>``; "Jeroen Bot <jeroen@…>" stays a person); an account that calls itself a bot
     (``_calls_itself_a_bot``); ``Jenkins <jenkins@HOST>`` on a host with no dot, a build machine's name (ESLint's
-    ``eslint-03``; a laptop's ``….local`` is a person's)."""
+    ``eslint-03``; a laptop's ``….local`` is a person's); a release tool named as its address's own ``+`` tag
+    (``hugoreleaser <bjorn.erik.pedersen+hugoreleaser@…>``; the 7 commits of "Bjørn Erik Pedersen" there stay his)."""
     login = noreply_login(address)
     words = fold_name(name).split()
     last = words[-1] if words else ""
@@ -368,6 +374,9 @@ def _bot_address(name: str, address: str) -> bool:
         return not (_reads_as_full_name(name) and last.endswith("bot") and last != "bot")
     local, _, host = address.partition("@")
     if words == ["jenkins"] and local == "jenkins" and host and "." not in host:
+        return True
+    tag = local.partition("+")[2]
+    if tag and words == [tag] and _RELEASE_TOOL.search(tag):  # a release tool named as its own "+" tag
         return True
     # (a tag after "+" is an address of its own: ESLint's "ESLint Bot <nicholas+eslintbot@…>", argo-cd's "Snyk bot
     # <github+bot@snyk.io>")

@@ -64,6 +64,10 @@ def test_bots_by_the_shape_of_their_name(name, kind):
     ("yana-ochen", "yana-ochen@TeamCity", "human"),  # a person committing on a build machine (spring-petclinic)
     ("i18n automation", "runner@fv-az51.nhi3in4tbx4ehjtltcwuwbwsua.cx.internal.cloudapp.net", "bot"),  # excalidraw
     ("Ann Runner", "runner@example.com", "human"), ("Jenkins", "jenkins@Jenkinss-MacBook-Pro.local", "human"),
+    # hugo's release tool, named as the "+" tag of its author's address; his own commits there stay his
+    ("hugoreleaser", "bjorn.erik.pedersen+hugoreleaser@gmail.com", "bot"),
+    ("Bjørn Erik Pedersen", "bjorn.erik.pedersen+hugoreleaser@gmail.com", "human"),
+    ("Ann", "ann+releaser@example.com", "human"), ("releaser", "ann@example.com", "human"),
 ])
 def test_service_accounts_by_their_name_or_address(name, email, kind):
     assert Classifier.from_settings().kind(name, email) == kind
