@@ -100,7 +100,9 @@ def plain_rst(text: str) -> str:
 #: What a purpose's first sentence keeps at most (a README's first paragraph can run to hundreds of words).
 PURPOSE_SHOWN = 160
 _LIST_ITEM = re.compile(r"(?:^|\s)[-*] ")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`])")
+#: where a sentence ends: a stop, then a capital — not after an abbreviation ("the markup handling (e.g. Markdown)",
+#: hugo's ``markup`` package, was cut to "… handling (e.g.")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[Ee]\.g\.)(?<!\b[Ii]\.e\.)(?<!\bvs\.)(?<!\b[Cc]f\.)\s+(?=[A-Z(\"'`])")
 
 
 def seen_whole(text: str) -> bool:

@@ -450,6 +450,10 @@ def test_a_purpose_at_a_glance_is_its_first_sentence_or_first_item():
 
     assert first_sentence("Scrapy core library.  It runs\nthe engine.") == "Scrapy core library."
     assert first_sentence("Call e.g. the engine. Then more.") == "Call e.g. the engine."
+    # an abbreviation before a capital ends no sentence (hugo's markup: "the markup handling (e.g. Markdown).")
+    assert first_sentence("The markup handling (e.g. Markdown). More.") == "The markup handling (e.g. Markdown)."
+    assert first_sentence("Formats, i.e. JSON or YAML. Then.") == "Formats, i.e. JSON or YAML."
+    assert first_sentence("Reads JSON, YAML, etc. It writes them too.") == "Reads JSON, YAML, etc."
     assert first_sentence("- Embed, hash, and compress assets. - Parse tauri.conf.json at compile time.") == \
         "Embed, hash, and compress assets."
     long = "word " * 100
