@@ -151,6 +151,9 @@ class ChangeSet:
     baseline: Baseline | None = None
     changed_modules: frozenset[str] | None = field(default=None)
     agent_marks: tuple[AgentMark, ...] = ()
+    #: the messages of the change's commits, oldest first (none for a diff): what argues for it when no description
+    #: is given, as a local check of a branch has none
+    messages: tuple[str, ...] = ()
 
     @property
     def paths(self) -> frozenset[str]:

@@ -211,7 +211,7 @@ def change_from_refs(
         files=_with_components(files, defs), base_graph=base_graph, head_graph=head_graph,
         identities=_unique(identities), description=description, base=merge_base, head=head_sha,
         baseline=_baseline_at(root, merge_base, stored), changed_modules=frozenset(changed_modules),
-        agent_marks=marks,
+        agent_marks=marks, messages=tuple(fields[9] for fields in reversed(commits)),
     )
 
 

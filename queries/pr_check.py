@@ -102,6 +102,12 @@ AGENT_DESCRIPTION_MARKERS = [
 ADR_REFERENCE = re.compile(r"\bADR[-\s#_]?0*\d+\b|\b(?:docs?/)?(?:adr|decisions)/[\w./-]+", re.I)
 RATIONALE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)?(why|rationale|motivation|reasoning|justification|context)\b[:*\s]*$|^\s*(why|rationale|motivation)\s*:", re.I | re.M)
 MIN_RATIONALE_WORDS = 15
+#: An issue the change closes or refers to, where its reason is written (GitHub's and GitLab's closing keywords and
+#: references: "Closes #15212", "Fixes gohugoio/hugo#1", a link to an issue): hugo's commits co-written with Claude
+#: explain themselves and close an issue, and were raised as "no rationale" for want of a "Why:" heading.
+ISSUE_REFERENCE = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|refs?|see|part of|related to)\s*:?\s+(?:[\w.-]+/[\w.-]+)?#\d+\b"
+    r"|https?://[^\s/]+/[^\s]+?/(?:-/)?(?:issues|pull|merge_requests)/\d+", re.I)
 RAISED_BECAUSE = "agent-authored change without a rationale or ADR reference"
 
 
@@ -184,10 +190,11 @@ class Rationale:
     present: bool
     decision_references: tuple[str, ...]
     written_rationale: bool
+    issue_references: tuple[str, ...] = ()  # the issues it closes or refers to (``ISSUE_REFERENCE``)
 
     def to_json(self) -> dict[str, Any]:
         return {"present": self.present, "decision_references": list(self.decision_references),
-                "written_rationale": self.written_rationale}
+                "written_rationale": self.written_rationale, "issue_references": list(self.issue_references)}
 
 
 @dataclass(frozen=True)
@@ -258,7 +265,8 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     findings += _governance_changes(stored, change)
 
     agent = detect_agent(change.identities, change.description, change.agent_marks)
-    rationale = find_rationale(change.description, stored)
+    # (a local check of a branch has no description: its commits' messages argue for it, as hugo's do)
+    rationale = find_rationale(change.description if change.description else "\n\n".join(change.messages), stored)
     if agent.detected and not rationale.present:
         findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
@@ -661,7 +669,8 @@ def detect_agent(identities: tuple[Identity, ...], description: str | None, mark
 
 
 def find_rationale(description: str | None, stored: RepoGraph) -> Rationale:
-    """Whether a PR description references a decision or argues for the change in writing."""
+    """Whether a PR description references a decision, argues for the change in writing (a "Why:" or "Rationale"
+    section of ``MIN_RATIONALE_WORDS`` or more), or refers to the issue where its reason is (``ISSUE_REFERENCE``)."""
     text = description or ""
     references: list[str] = []
     for d in stored.of_label(Label.DECISION):
@@ -675,4 +684,5 @@ def find_rationale(description: str | None, stored: RepoGraph) -> Rationale:
         if len(re.findall(r"\w+", after)) >= MIN_RATIONALE_WORDS:
             written = True
             break
-    return Rationale(bool(references) or written, tuple(sorted(set(references))), written)
+    issues = tuple(dict.fromkeys(" ".join(m.group(0).split()) for m in ISSUE_REFERENCE.finditer(text)))
+    return Rationale(bool(references) or written or bool(issues), tuple(sorted(set(references))), written, issues)

@@ -49,10 +49,10 @@ def head_with_import(stored: RepoGraph) -> RepoGraph:
     return head
 
 
-def change(stored: RepoGraph, *, identities=(), description=None, baseline=None, files=None) -> ChangeSet:
+def change(stored: RepoGraph, *, identities=(), description=None, baseline=None, files=None, messages=()) -> ChangeSet:
     files = files or (FileChange(ChangeStatus.MODIFIED, "shop/core/m.py", hunks=(LineRange(3, 1),), component="core"),)
     return ChangeSet(files=tuple(files), base_graph=stored, head_graph=head_with_import(stored), identities=tuple(identities),
-                     description=description, base="base", head="head", baseline=baseline)
+                     description=description, base="base", head="head", baseline=baseline, messages=tuple(messages))
 
 
 def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
@@ -129,6 +129,18 @@ def test_an_agent_without_a_rationale_raises_every_finding_but_governance_one_st
     argued = analyse(stored, change(stored, identities=[claude], files=files,
                                     description="## Why\n\n" + "This coupling is temporary while the API helper moves into core. " * 2))
     assert argued.rationale.written_rationale and not argued.blocking
+    # the issue it closes holds its reason (hugo's commits co-written with Claude: "… Closes #15212"); a number alone,
+    # or a pull request's title "(#123)", is no such reference
+    for text in ("Make the cache faster.\n\nCloses #15212", "Fixes gohugoio/hugo#1", "Refs: #42",
+                 "See https://github.com/gohugoio/hugo/issues/15212", "Part of https://gitlab.com/g/p/-/issues/7"):
+        closing = analyse(stored, change(stored, identities=[claude], files=files, description=text))
+        assert closing.rationale.present and closing.rationale.issue_references and not closing.blocking, text
+    for text in ("Make the cache faster (#123)", "Bump version to 1.2 #3", "issue 15212"):
+        assert not analyse(stored, change(stored, identities=[claude], files=files, description=text)).rationale.present
+    # a local check has no description: the commits' messages stand for it
+    messaged = analyse(stored, change(stored, identities=[claude], files=files,
+                                      messages=("Speed up the cache\n\nCloses #9",)))
+    assert messaged.rationale.issue_references == ("Closes #9",) and not messaged.blocking
 
 
 def test_the_baseline_at_the_base_hides_known_violations():
