@@ -257,7 +257,10 @@ def ingest_repository(
     if syntax_errors:
         worst = sorted(syntax_errors, key=syntax_errors.get, reverse=True)[:3]
         more = f" and {len(syntax_errors) - len(worst)} more" if len(syntax_errors) > len(worst) else ""
-        summary.notes.append(f"{len(syntax_errors)} file(s) with syntax errors, still used: {', '.join(worst)}{more}")
+        # (the parser's grammar, not only the file, may be at fault: tree-sitter-typescript 0.23 fails on redux-toolkit's
+        # overloaded generic call signatures, tree-sitter-kotlin on guards in ``when``, code their compilers take)
+        summary.notes.append(f"{len(syntax_errors)} file(s) the parser could not read whole (syntax errors, or syntax "
+                             f"newer than its grammar), their imports still used: {', '.join(worst)}{more}")
     del code  # the graph holds what is needed of it; history is next, and large
     # what is left to read of the listing, taken now: its files (50k tuples and a set of their paths) are not held
     # through the history's steps, where a cold ingest's peak is

@@ -315,5 +315,6 @@ def test_the_syntax_error_note_says_how_many_files_it_does_not_name(tmp_path):
                 message="broken")
     out = CliRunner().invoke(app, ["ingest", str(repo.root), "--store", str(tmp_path / "store"), "--format", "json"])
     note = next(n for n in json.loads(out.stdout)["notes"] if "syntax errors" in n)
-    assert note.startswith("5 file(s) with syntax errors, still used: pkg/") and note.endswith(" and 2 more")
+    assert note.startswith("5 file(s) the parser could not read whole (syntax errors, or syntax newer than its grammar), "
+                           "their imports still used: pkg/") and note.endswith(" and 2 more")
     assert note.count("pkg/broken") == 3
