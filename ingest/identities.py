@@ -62,7 +62,9 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    <linzhe141@qq.com>``; not ``zsol`` or ``alex``. So is a distinctive login
    another identity is named by (rule 9's names), whatever name the account
    uses: Fastify's ``Tomas Della Vedova <delvedor@users.noreply.github.com>``
-   is ``delvedor <tommydelved@gmail.com>``.
+   is ``delvedor <tommydelved@gmail.com>``. And so is a distinctive login that is another identity's local part under
+   a name that agrees with the account's: one first name the start of the other, no other surname (hugo's ``Alexandros
+   <onedrawingperday@users.noreply.github.com>`` is ``Alex <onedrawingperday@gmail.com>``: 7 + 4 commits);
 11. the joins by name (rules 5, 7 and 8) come after the joins by address and login (3, 4, 6, 9, 10), and a name
    does not join two established people: when the two people the addresses made each have ``ESTABLISHED_COMMITS``
    (10) commits or more, each at least ten times (``BRIDGE_SHARE``) the commits of the less used identity of the
@@ -347,6 +349,18 @@ class Classifier:
 #: The end of a release tool's name (hugo's ``hugoreleaser <bjorn.erik.pedersen+hugoreleaser@gmail.com>``: 976
 #: "releaser: Bump versions for release of …" commits at its author's address, counted as his).
 _RELEASE_TOOL = re.compile(r"releaser$|release-?bot$")
+
+
+def _first_names_agree(a: str, b: str) -> bool:
+    """Whether two names are one person's as far as their words go (identity rule 10): the first word of one begins
+    the other's, of three letters or more ("Alex", "Alexandros"), and where both give a surname it is the same."""
+    words_a, words_b = fold_name(a).split(), fold_name(b).split()
+    if not words_a or not words_b:
+        return False
+    short, long = sorted((words_a[0], words_b[0]), key=len)
+    if len(short) < 3 or not long.startswith(short) or not short.isalpha():
+        return False
+    return len(words_a) < 2 or len(words_b) < 2 or words_a[-1] == words_b[-1]
 
 
 def _bot_address(name: str, address: str) -> bool:
@@ -888,7 +902,7 @@ def resolve_identities(
     for handle, accounts in named_logins.items():
         for index, account_named_so in accounts:
             for other, address_named_so in local_parts.get(handle, ()):
-                if account_named_so or address_named_so:
+                if account_named_so or address_named_so or _first_names_agree(raw[index][0], raw[other][0]):
                     union(index, other)
     # rules 5, 7 and 8 join by name, each identity to the most used identity of that name, once the addresses have
     # joined theirs, so that a name can be weighed against the people the addresses make (``_NameJoins``)

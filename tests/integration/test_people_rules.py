@@ -1030,3 +1030,19 @@ def test_two_noreply_addresses_of_one_account_number_are_one_account_renamed(tmp
     repo.commit({"c.rs": "c\n"}, author=("Nik R", "99+nik-r@users.noreply.github.com"))  # another account
     people = {ph.person.name: sorted(ph.person.logins) for ph in mine_history(repo.root).people}
     assert len(people) == 2 and sorted(people.values()) == [["nik-r"], ["nik-rev", "nikitarevenco"]]
+
+
+def test_a_distinctive_login_that_is_an_address_local_part_under_an_agreeing_name_is_that_person(tmp_path):
+    # hugo: "Alexandros <onedrawingperday@users.noreply.github.com>" (7 commits) and "Alex <onedrawingperday@gmail.com>" (4)
+    repo = GitRepo(tmp_path / "agree")
+    for n in range(2):
+        repo.commit({f"a{n}.go": "a\n"}, author=("Alexandros", "onedrawingperday@users.noreply.github.com"))
+    repo.commit({"b.go": "b\n"}, author=("Alex", "onedrawingperday@example.com"))
+    # the same login-shaped local part under names that do not agree stays apart
+    repo.commit({"c.go": "c\n"}, author=("Maria Lopez", "quietriverstone@users.noreply.github.com"))
+    repo.commit({"d.go": "d\n"}, author=("John Smith", "quietriverstone@example.com"))
+    repo.commit({"e.go": "e\n"}, author=("Alexandra Jones", "brightmorningsky@users.noreply.github.com"))
+    repo.commit({"f.go": "f\n"}, author=("Alex Smith", "brightmorningsky@example.com"))
+    people = sorted(sorted(ph.person.emails) for ph in mine_history(repo.root).people)
+    assert ["onedrawingperday@example.com", "onedrawingperday@users.noreply.github.com"] in people
+    assert ["quietriverstone@example.com"] in people and ["brightmorningsky@example.com"] in people
