@@ -50,6 +50,7 @@ GEMINI = ("gemini-cli", "gemini-cli@google.com")
 AIDER = ("aider", "noreply@aider.chat")
 AMP = ("Amp", "amp@ampcode.com")
 OPENCODE = ("opencode", "noreply@opencode.ai")
+SISYPHUS = ("Sisyphus", "clio-agent@sisyphuslabs.ai")  # oh-my-opencode's agent
 
 #: (regular expression over the whole message, the agent it names). Searched case-insensitively.
 BUILTIN_MARKERS: tuple[tuple[str, tuple[str, str]], ...] = (
@@ -65,6 +66,7 @@ BUILTIN_MARKERS: tuple[tuple[str, tuple[str, str]], ...] = (
     (r"^aider: ", AIDER),
     (r"\bampcode\.com/threads/|^amp-thread: ", AMP),
     (r"generated with \[?opencode\b", OPENCODE),
+    (r"\bultraworked with \[?sisyphus\b", SISYPHUS),
 ) + tuple(
     # an "Assisted-by: AGENT/MODEL" trailer, as the Linux kernel asks of coding assistants and flux2's AGENTS.md of
     # agents ("Assisted-by: claude/opus-4.7", "Assisted-by: GitHub Copilot/Claude Opus 4.7", "codex/gpt-5")
@@ -82,7 +84,7 @@ IsAgent = Callable[[str, str], bool]
 
 #: Lower-case words one of which every built-in marker contains: a message with none of them is not searched.
 KEYWORDS = ("claude", "cursor", "copilot", "codex", "devin", "jules", "gemini", "aider", "ampcode", "amp-thread", "opencode",
-            "assisted-by")
+            "sisyphus", "assisted-by")
 
 
 #: The longest marking line ``MarkerMatcher.marks_in`` gives whole (a longer one is cut).

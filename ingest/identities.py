@@ -236,6 +236,8 @@ BUILTIN_AGENTS: tuple[str, ...] = (
     "amazon-q-developer*", "amazon q developer*", "amazonq*",
     # JetBrains Junie (its GitHub app: Exposed's jetbrains-junie[bot])
     "jetbrains-junie*", "junie[bot]",
+    # oh-my-opencode's Sisyphus ("Ultraworked with Sisyphus", co-author of bat's 844bfded)
+    "*@sisyphuslabs.ai", "sisyphus <*",
     # Aider (trailer author "aider (model)", or "Name (aider)" when it commits as the user)
     "aider (*", "* (aider)", "aider <*", "noreply@aider.chat",
     # the Pi coding agent (its trailer names the model: "Pi OpenAI GPT-5.5 <noreply@pi.dev>")

@@ -257,6 +257,9 @@ def test_message_markers():
     assert matcher.agents_in("see https://chatgpt.com/codex/tasks/task_e_123")[0][0] == "Codex"
     assert matcher.agents_in("Devin run: https://app.devin.ai/sessions/abc")[0][1].endswith("devin-ai-integration[bot]@users.noreply.github.com")
     assert matcher.agents_in("an ordinary commit about claudette and cursors") == []
+    # oh-my-opencode's Sisyphus (bat's 844bfded: "Ultraworked with [Sisyphus](https://github.com/…/oh-my-opencode)")
+    assert matcher.agents_in("Fix x\n\nUltraworked with [Sisyphus](https://github.com/x/oh-my-opencode)")[0][0] == "Sisyphus"
+    assert matcher.agents_in("Like Sisyphus, we push the boulder") == []
     # flux2's "Assisted-by: AGENT/MODEL" trailers (its AGENTS.md asks for them instead of Co-authored-by)
     assisted = {"claude/opus-4.7": "Claude", "claude-code/claude-opus-4-6": "Claude", "Codex/gpt-5": "Codex",
                 "GitHub Copilot/Claude Opus 4.7": "Copilot", "Claude Opus 4.8 <noreply@anthropic.com>": "Claude"}

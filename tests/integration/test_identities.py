@@ -25,6 +25,7 @@ from fixtures.gitrepo import GitRepo
         ("gemini-code-assist[bot]", "176961590+gemini-code-assist[bot]@users.noreply.github.com", "agent"),
         ("amazon-q-developer[bot]", "208079219+amazon-q-developer[bot]@users.noreply.github.com", "agent"),
         ("jetbrains-junie[bot]", "201638009+jetbrains-junie[bot]@users.noreply.github.com", "agent"),  # Exposed's
+        ("Sisyphus", "clio-agent@sisyphuslabs.ai", "agent"),  # oh-my-opencode's agent, bat's co-author trailer
         ("aider (gpt-4o)", "noreply@aider.chat", "agent"),
         ("Paul Gauthier (aider)", "paul@example.com", "agent"),
         ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", "bot"),
