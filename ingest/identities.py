@@ -31,7 +31,8 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
 6. a GitHub login equal to the local part of another identity's e-mail, both
    under the same name: ibc-go's ``srdtrk <…+srdtrk@users.noreply.github.com>``
    and ``srdtrk <srdtrk@hotmail.com>`` (a login names one account; the same
-   name besides is no coincidence). Two e-mails with the same local part and
+   name besides is no coincidence; an address's ``+`` tag is no part of its local part here: bat's ``Ethan P
+   <eth-p+git@hidden.email>`` is ``@eth-p``). Two e-mails with the same local part and
    name stay apart (``charly@`` at two companies; but see rule 15), as do two logins;
 7. a full name with middle initials is that name without them, when the name
    without them is used too and no other initials stand in their place:
@@ -871,7 +872,9 @@ def resolve_identities(
             by_local_part.setdefault((kind, handle_name, folded), []).append(index)
             local_parts.setdefault((kind, handle_name), []).append((index, True))  # and as rule 10's, named by it
         if folded not in PLACEHOLDER_NAMES and (login or is_valid_email(address)):
-            handle = (kind, login or address.partition("@")[0], folded)
+            # (an address's "+" tag is no part of its owner's handle: bat's "Ethan P <eth-p+git@hidden.email>" is
+            # @eth-p's, 21 and 20 commits of one person held apart)
+            handle = (kind, login or address.partition("@")[0].partition("+")[0], folded)
             if login:
                 by_login.setdefault(handle, index)
             else:

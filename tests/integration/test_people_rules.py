@@ -1046,3 +1046,13 @@ def test_a_distinctive_login_that_is_an_address_local_part_under_an_agreeing_nam
     people = sorted(sorted(ph.person.emails) for ph in mine_history(repo.root).people)
     assert ["onedrawingperday@example.com", "onedrawingperday@users.noreply.github.com"] in people
     assert ["quietriverstone@example.com"] in people and ["brightmorningsky@example.com"] in people
+
+
+def test_an_address_plus_tag_is_no_part_of_its_owners_handle(tmp_path):
+    # bat: "Ethan P <eth-p+git@hidden.email>" and "Ethan P <32112321+eth-p@users.noreply.github.com>" (21 + 20 commits)
+    repo = GitRepo(tmp_path / "tag")
+    repo.commit({"a.rs": "a\n"}, author=("Ethan P", "eth-p+git@hidden.example"))
+    repo.commit({"b.rs": "b\n"}, author=("Ethan P", "32112321+eth-p@users.noreply.github.com"))
+    repo.commit({"c.rs": "c\n"}, author=("Ethan Q", "ethq+git@hidden.example"))
+    people = sorted(sorted(ph.person.emails) for ph in mine_history(repo.root).people)
+    assert ["32112321+eth-p@users.noreply.github.com", "eth-p+git@hidden.example"] in people and len(people) == 2
