@@ -477,7 +477,21 @@ def infer_components(source_paths: list[str], root_name: str = "root", units: fr
             tests_of.setdefault(module, set()).update("/".join([*module, s.rstrip("/"), "**"]) for _, s in origins)
     for name, paths in _tests_of_modules(tests_of, patterns, root_name).items():
         patterns[name] = sorted(paths)
+    _with_rust_module_roots(patterns, source_paths)
     return [ComponentDef(name=name, paths=patterns[name], inferred=True) for name in sorted(patterns)]
+
+
+def _with_rust_module_roots(patterns: dict[str, list[str]], source_paths: list[str]) -> None:
+    """Give a component of a Rust module's folder (``src/assets/**``) the module's own file beside it
+    (``src/assets.rs``, Rust 2018's ``foo.rs`` beside ``foo/``, which declares ``mod build_assets;`` …): bat's
+    ``assets`` card left out its main file, 865 lines, counted with the crate's top files instead."""
+    rust = {p for p in source_paths if p.endswith(".rs")}
+    if not rust:
+        return
+    for paths in patterns.values():
+        roots = [p[:-3] + ".rs" for p in paths if p.endswith("/**") and p[:-3] + ".rs" in rust]
+        if roots:
+            paths[:] = sorted({*paths, *roots})
 
 
 def _tests_only_package(folder: list[str], origins: set[Origin]) -> tuple[str, ...] | None:

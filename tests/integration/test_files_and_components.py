@@ -80,6 +80,12 @@ def test_inferred_components_look_through_containers_and_single_packages():
     ]
     cmap = ComponentMap(infer_components(go, "gin"))
     assert [cmap.component_of(p) for p in ("gin.go", "render/json.go", ".github/tool.go")] == ["gin", "render", None]
+    # Rust 2018: a module's file beside its folder (bat's src/assets.rs, which declares the modules of src/assets/)
+    rust = ["src/lib.rs", "src/error.rs", "src/printer.rs", "src/assets.rs", "src/assets/build.rs", "src/assets/lazy.rs",
+            "src/assets/cache.rs", "src/assets/theme.rs"]
+    assert ("assets", ["src/assets.rs", "src/assets/**"]) in names(rust)
+    cmap = ComponentMap(infer_components(rust, "bat"))
+    assert [cmap.component_of(p) for p in ("src/assets.rs", "src/assets/lazy.rs", "src/lib.rs")] == ["assets", "assets", "bat"]
     java = [f"src/{s}/java/org/acme/shop/{pkg}/{cls}.java" for s in ("main", "test") for pkg in ("owner", "vet") for cls in ("A", "B")]
     java += ["src/main/java/org/acme/shop/App.java", "src/main/resources/db/schema.sql"]
     assert names(java) == [
