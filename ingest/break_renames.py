@@ -40,6 +40,7 @@ name (its language, its component).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from cairn.ingest.git import GitError, GitProcess
 from cairn.ingest.lazy_pattern import LazyPattern
@@ -71,23 +72,30 @@ def replaced_paths(names: list[str]) -> set[str]:
     return out
 
 
-def deleted_and_modified(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """The paths a commit's change tokens (``status path`` or ``Rnn old new``; the first status follows a line break)
-    delete and modify."""
-    deleted: list[str] = []
-    modified: list[str] = []
+def _changes(tokens: list[str]) -> Iterator[list[str]]:
+    """Each change of a commit's change tokens (``status path`` or ``Rnn old new``; the first status follows a line
+    break): its status, without the line break, and its path or paths."""
     i, n = 0, len(tokens)
     while i < n:
         token = tokens[i].lstrip("\n")
         if not token:
             i += 1
             continue
-        if i + 1 < n:
-            if token == "D":
-                deleted.append(tokens[i + 1])
-            elif token == "M":
-                modified.append(tokens[i + 1])
-        i += 3 if token[0] in "RC" else 2
+        width = 3 if token[0] in "RC" else 2
+        yield [token, *tokens[i + 1:i + width]]
+        i += width
+
+
+def deleted_and_modified(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The paths a commit's change tokens delete and modify."""
+    deleted: list[str] = []
+    modified: list[str] = []
+    for change in _changes(tokens):
+        if len(change) > 1:
+            if change[0] == "D":
+                deleted.append(change[1])
+            elif change[0] == "M":
+                modified.append(change[1])
     return deleted, modified
 
 
@@ -119,15 +127,8 @@ def rewritten(tokens: list[str], moves: dict[str, str], commit: str) -> list[str
     left out."""
     moved_from = set(moves.values())
     out: list[str] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        token = tokens[i].lstrip("\n")
-        if not token:
-            i += 1
-            continue
-        width = 3 if token[0] in "RC" else 2
-        change = [token, *tokens[i + 1:i + width]]
-        i += width
+    for change in _changes(tokens):
+        token = change[0]
         if token == "D" and change[1] in moved_from:
             continue
         if token == "M" and change[1] in moves:
