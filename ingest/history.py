@@ -454,7 +454,7 @@ def mine_history(
     keys = list(ids.index)
     weights, from_trailer = list(ids.weights), list(ids.from_trailer)
     resolve_people(root, history, ids, totals, reading.log, reading.stream_order, mailmap, declared, head, organisations)
-    take_back_self_reviews(history.person_reviews, reading.log, history.identity_person, max_commit_files, ids.raw)
+    take_back_self_reviews(history.person_reviews, reading.log, history.identity_person, max_commit_files)
     history.commits = totals.commits
     history.merges = totals.merges
     history.agent_commits = totals.agent_commits

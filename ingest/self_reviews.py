@@ -13,8 +13,8 @@ per change that credited a person who is the commit's author: an addition, or a
 modification or rename outside a sweep (``log_parser``: more than
 ``max_commit_files`` of them), exactly the changes the reading credited. A
 trailer whose GitHub noreply address bears the author's account number under
-another login (a renamed account) is the author too, even where resolution
-keeps the two apart (``graph.people.noreply_account``).
+another login (a renamed account) is the author too: identity resolution makes
+one person of the two (``identities``' rule 4).
 
 They go into the reviews decided by person (``knowledge.History.person_reviews``)
 as records ``[0, 0, 0, -n]``: folded with the path's records, they take ``n``
@@ -28,18 +28,15 @@ from collections import Counter
 from itertools import compress
 from operator import ne
 
-from cairn.graph.people import noreply_account
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.knowledge_rows import REVIEWS
 
 _ADDED, _MODIFIED, _RENAMED = ord("A"), ord("M"), ord("R")
 
 def take_back_self_reviews(into: dict[int, dict[int, list[int]]], log: CommitLog, person_of: list[int],
-                           max_commit_files: int, raw: list[tuple[str, str]] | None = None) -> None:
+                           max_commit_files: int) -> None:
     """Add to ``into`` (path id -> person -> record) the reviews to take back (module docstring): of a credited
-    identity that resolves to the commit's author, or whose GitHub noreply address has the author's account number
-    under another login (``raw``: the raw identities, (name, e-mail) each; Nik Revenco's ``154856872+nik-rev`` and
-    ``154856872+NikitaRevenco``, which resolution may keep apart)."""
+    identity that resolves to the commit's author (``person_of``: each raw identity's person)."""
     if not person_of:
         return
     ends = log.credited_end
@@ -49,9 +46,7 @@ def take_back_self_reviews(into: dict[int, dict[int, list[int]]], log: CommitLog
         writer = author[position]
         person = person_of[writer]
         start = ends[position - 1] if position else 0
-        account = noreply_account(raw[writer][1]) if raw is not None else None
-        selves = Counter(person_of[r] for r in credited[start:ends[position]] if person_of[r] == person or (
-            account is not None and noreply_account(raw[r][1]) == account))  # type: ignore[index]
+        selves = Counter(person_of[r] for r in credited[start:ends[position]] if person_of[r] == person)
         if not selves:
             continue
         changes = range(change_end[position - 1] if position else 0, change_end[position])

@@ -187,8 +187,10 @@ def extract_headers(source: bytes) -> tuple[list[RawImport], str | None, int]:
         if (text[1:2] if text[:1] == b"`" else text[:1]).isupper() and at < first_use.get(text, at + 1):
             first_use[text] = at
     references: dict[str, int] = {}
-    for text, at in first_use.items():
-        line = source.count(b"\n", 0, at) + 1
+    line, counted = 1, 0  # (the lines counted once through the file, the first uses in order: not from its start each)
+    for text, at in sorted(first_use.items(), key=lambda use: use[1]):
+        line += source.count(b"\n", counted, at)
+        counted = at
         name = text.decode("utf-8", "replace").strip("`")
         if name not in declared and name not in named and references.get(name, line + 1) > line:
             references[name] = line

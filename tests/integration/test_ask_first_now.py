@@ -25,7 +25,7 @@ from cairn.queries.briefing import briefing
 from cairn.queries.who_knows import (
     ASK_AUTHOR_COMMITS, ASK_HALF_LIFE_DAYS, KnowledgeIndex, Scope, people_to_ask, recent_weight, who_knows,
 )
-from fixtures.gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo, python_functions
 
 FAY = ("Fay Founder", "fay@example.com")
 OLAF = ("Olaf Olden", "olaf@example.com")
@@ -35,7 +35,7 @@ DEE = ("Dee Single", "dee@example.com")
 
 
 def _source(name: str) -> str:
-    return "".join(f"def {name}_{i}():\n    return {i}\n\n" for i in range(30))
+    return python_functions(name, 30)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from fixtures.cli import CliRunner
 
 from cairn.api.cli import app
-from fixtures.gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo, python_functions
 
 OLGA = ("Olga Old", "olga@example.com")
 PAUL = ("Paul Present", "paul@example.com")
@@ -25,7 +25,7 @@ WILL = ("Will Web", "will@example.com")
 
 
 def _source(name: str, lines: int = 30) -> str:
-    return "".join(f"def {name}_{i}():\n    return {i}\n\n" for i in range(lines))
+    return python_functions(name, lines)
 
 
 def build(root):

@@ -14,15 +14,11 @@ import pytest
 from fixtures.cli import CliRunner
 
 from cairn.api.cli import app
-from fixtures.gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo, python_functions
 
 MIA = ("Mia Maintainer", "mia@example.com")
 KIM = ("Kim Keen", "kim@example.com")
 DRIVE_BYS = (("Dan Drive", "dan@example.com"), ("Eve Once", "eve@example.com"), ("Fred Fly", "fred@example.com"))
-
-
-def _source(name: str) -> str:
-    return "".join(f"def {name}_{i}():\n    return {i}\n\n" for i in range(20))
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +26,8 @@ def checked(tmp_path_factory):
     """The ingested repository's suggested reviewers (name, first reason) for a change of Mia's to a path."""
     root = tmp_path_factory.mktemp("repo")
     repo = GitRepo(root)
-    body = {f"pkg/m{i:02}.py": _source(f"m{i:02}") for i in range(40)}
-    body.update({"pkg/__init__.py": "", "pkg/core.py": _source("core"), "pkg/solo.py": _source("solo")})
+    body = {f"pkg/m{i:02}.py": python_functions(f"m{i:02}") for i in range(40)}
+    body.update({"pkg/__init__.py": "", "pkg/core.py": python_functions("core"), "pkg/solo.py": python_functions("solo")})
     repo.commit(dict(body), author=MIA, date="2025-01-10T00:00:00+00:00")
 
     def change(path: str, who: tuple[str, str], when: str) -> None:

@@ -9,7 +9,7 @@ import json
 from fixtures.cli import CliRunner
 
 from cairn.api.cli import app
-from fixtures.gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo, python_functions
 
 MIA = ("Mia Maintainer", "mia@example.com")
 TBODT = ("tbodt", "tblodt@icloud.com")
@@ -18,13 +18,9 @@ JAMIE = ("Jamie Byers", "jamie.byers@guardian.example")
 JAMIE_B = ("Jamie B", "jamieb@home.example")
 
 
-def _source(name: str) -> str:
-    return "".join(f"def {name}_{i}():\n    return {i}\n\n" for i in range(20))
-
-
 def _suggested(store: str, repo: GitRepo, base: str, branch: str, author: tuple[str, str]) -> list[str]:
     repo.git("checkout", "-q", "-b", branch, base)
-    repo.commit({"app/core.py": _source("core") + f"# {branch}\n" * 5}, author=author, date="2025-12-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core") + f"# {branch}\n" * 5}, author=author, date="2025-12-01T00:00:00+00:00")
     result = CliRunner().invoke(app, ["pr-check", "--repo", str(repo.root), "--base", base, "--head", branch,
                                       "--format", "json", "--store", store], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -34,12 +30,12 @@ def _suggested(store: str, repo: GitRepo, base: str, branch: str, author: tuple[
 def test_the_author_under_another_identity_is_not_suggested(tmp_path_factory):
     root = tmp_path_factory.mktemp("repo")
     repo = GitRepo(root)
-    repo.commit({"app/core.py": _source("core")}, author=MIA, date="2025-01-01T00:00:00+00:00")
-    repo.commit({"app/core.py": _source("core") + "# a\n"}, author=TBODT_ELSEWHERE, date="2025-02-01T00:00:00+00:00")
-    repo.commit({"app/core.py": _source("core") + "# b\n"}, author=JAMIE_B, date="2025-03-01T00:00:00+00:00")
-    repo.commit({"lib/other.py": _source("other")}, author=TBODT, date="2025-04-01T00:00:00+00:00")
-    repo.commit({"lib/other.py": _source("other") + "# c\n"}, author=TBODT, date="2025-05-01T00:00:00+00:00")
-    repo.commit({"lib/third.py": _source("third")}, author=JAMIE, date="2025-06-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core")}, author=MIA, date="2025-01-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core") + "# a\n"}, author=TBODT_ELSEWHERE, date="2025-02-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core") + "# b\n"}, author=JAMIE_B, date="2025-03-01T00:00:00+00:00")
+    repo.commit({"lib/other.py": python_functions("other")}, author=TBODT, date="2025-04-01T00:00:00+00:00")
+    repo.commit({"lib/other.py": python_functions("other") + "# c\n"}, author=TBODT, date="2025-05-01T00:00:00+00:00")
+    repo.commit({"lib/third.py": python_functions("third")}, author=JAMIE, date="2025-06-01T00:00:00+00:00")
     store = str(tmp_path_factory.mktemp("store"))
     result = CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -58,15 +54,15 @@ def test_the_author_under_another_identity_is_not_whom_to_ask_about_his_own_chan
     change's author under an identity Cairn keeps apart ("Jamie B", a likely duplicate of Jamie Byers)."""
     root = tmp_path_factory.mktemp("repo")
     repo = GitRepo(root)
-    repo.commit({"app/core.py": _source("core")}, author=("Old Author", "old@example.com"), date="2019-01-01T00:00:00+00:00")
-    repo.commit({"app/core.py": _source("core") + "# a\n"}, author=JAMIE_B, date="2025-10-01T00:00:00+00:00")
-    repo.commit({"app/core.py": _source("core") + "# b\n"}, author=MIA, date="2025-10-02T00:00:00+00:00")
-    repo.commit({"lib/other.py": _source("other")}, author=JAMIE, date="2025-11-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core")}, author=("Old Author", "old@example.com"), date="2019-01-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core") + "# a\n"}, author=JAMIE_B, date="2025-10-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core") + "# b\n"}, author=MIA, date="2025-10-02T00:00:00+00:00")
+    repo.commit({"lib/other.py": python_functions("other")}, author=JAMIE, date="2025-11-01T00:00:00+00:00")
     store = str(tmp_path_factory.mktemp("store"))
     assert CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"]).exit_code == 0
     base = repo.head()
     repo.git("checkout", "-q", "-b", "fix", base)
-    repo.commit({"app/core.py": _source("core") + "# fix\n" * 5}, author=JAMIE, date="2025-12-01T00:00:00+00:00")
+    repo.commit({"app/core.py": python_functions("core") + "# fix\n" * 5}, author=JAMIE, date="2025-12-01T00:00:00+00:00")
     result = CliRunner().invoke(app, ["pr-check", "--repo", str(repo.root), "--base", base, "--head", "fix",
                                       "--format", "json", "--store", store], catch_exceptions=False)
     [risk] = [f["message"] for f in json.loads(result.stdout)["findings"] if f["kind"] == "knowledge_risk"]

@@ -15,16 +15,12 @@ import json
 from fixtures.cli import CliRunner
 
 from cairn.api.cli import app
-from fixtures.gitrepo import GitRepo
+from fixtures.gitrepo import GitRepo, python_functions
 
 MIA = ("Mia Maintainer", "mia@example.com")
 KIM = ("Kim Keen", "kim@example.com")
 TOM = ("Tom Trailer", "tom@example.com")
 PAT = ("Pat Patch", "pat@example.com")
-
-
-def _source(name: str) -> str:
-    return "".join(f"def {name}_{i}():\n    return {i}\n\n" for i in range(20))
 
 
 def _suggested(tmp_path_factory, root, repo: GitRepo, body: dict[str, str]) -> list[tuple[str, str]]:
@@ -44,7 +40,7 @@ def _suggested(tmp_path_factory, root, repo: GitRepo, body: dict[str, str]) -> l
 def test_one_co_author_trailer_on_a_file_hardly_ever_reviewed_does_not_come_before_its_authors(tmp_path_factory):
     root = tmp_path_factory.mktemp("repo")
     repo = GitRepo(root)
-    body = {"app/__init__.py": "", "app/core.py": _source("core"), "app/other.py": _source("other"),
+    body = {"app/__init__.py": "", "app/core.py": python_functions("core"), "app/other.py": python_functions("other"),
             "docs/notes.txt": "notes\n"}
     repo.commit(dict(body), author=MIA, date="2025-01-10T00:00:00+00:00")
 
