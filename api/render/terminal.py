@@ -104,7 +104,8 @@ class FittedTable:
     give way first (down to their longest unit), then identifiers down to
     ``READABLE``, then identifiers down to their longest unit, then the
     headers of numbers onto two lines (before the identifiers' last step
-    when that makes the table shorter): nothing is cut mid-word yet. When that is still too wide, the widths (each between
+    when that makes the table shorter), or the identifiers down to their longest unit before prose of a few
+    words (a person's name on two lines rather than three, when that makes the table shorter): nothing is cut mid-word yet. When that is still too wide, the widths (each between
     ``NARROWEST``, or its content when shorter, and up to what it wants) are
     those that cut the fewest words and take the fewest lines, a cut word
     weighing ``FOLD_LINES`` lines and a soft fold ``SOFT_FOLD_LINES``, using as
@@ -163,6 +164,15 @@ class FittedTable:
             if sum(headers_first) <= room and headers_first != widths \
                     and len(self._render(headers_first, available)) < len(self._render(widths, available)):
                 widths = headers_first
+        if sum(widths) <= room and any(widths[i] < want[i] and any("\n" not in r[i].plain and " " in r[i].plain.strip()
+                                                                  for r in self.rows) for i in text):
+            # prose of a few words in every row (a person's name: hugo's hotspots gave "Bjørn" / "Erik" / "Pedersen"
+            # three lines in each row beside a component column with room to spare) gives way after the identifiers
+            # are folded between their folders, when that makes the table shorter
+            names_last = _given_way(list(want), room, [readable, identifiers, text, numbers])
+            if sum(names_last) <= room and names_last != widths \
+                    and len(self._render(names_last, available)) < len(self._render(widths, available)):
+                widths = names_last
         if sum(widths) > room:  # some word folds all the same: the numbers' headers on one line, unless on two lines
             # they fold fewer words, or as many in fewer lines (trpc's "tanstack-react-query" cut in three beside them)
             narrowest = {i: min(want[i], NARROWEST) for i in whole}

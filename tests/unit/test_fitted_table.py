@@ -224,3 +224,23 @@ def test_a_row_is_as_tall_as_its_tallest_cell_so_a_name_wraps_for_free_beside_a_
         email = identities.split("\n")[1]
         pieces = row[2][1:-1]  # (between the login and the name)
         assert "".join(pieces) == email and all(before in "@." for before in breaks_inside_words(email, pieces))
+
+
+def test_a_name_of_three_words_wraps_onto_two_lines_where_an_identifier_has_room_to_fold():
+    """hugo's hotspots at 80 columns gave its top holder three lines in every row ("Bjørn" / "Erik" / "Pedersen")
+    beside a component column as wide as its one long name: prose gives way first, down to its longest word. When the
+    identifiers folded between their folders make the table shorter, they give way first."""
+    rows = [(str(700 - i), "1200", path, component, "1", "Anna Maria Lindqvist")
+            for i, (path, component) in enumerate([
+                ("engine/site.go", "engine"), ("commands/builder.go", "commands"),
+                ("engine/sites_build_steps.go", "engine"), ("engine/integrationtest_builder.go", "engine"),
+                ("config/allconfig/allconfig.go", "config"), ("resources/page/meta.go", "resources/page")])]
+    lines = [line.plain for line in table("hotspots", COLUMNS, rows).render_lines(80)]
+    assert all(len(line) <= 80 for line in lines)
+    holders = cells(lines, 5)
+    assert all(len(parts) == 2 for parts in holders), holders  # "Anna Maria" / "Lindqvist", not three lines
+    assert [" ".join(parts) for parts in holders] == [row[5] for row in rows]
+    files, components = cells(lines, 2), cells(lines, 3)
+    assert ["".join(parts) for parts in files] == [row[2] for row in rows]
+    assert all(part.endswith("/") for parts in files + components for part in parts[:-1])  # folded only at folders
+    assert len([line for line in lines if line.startswith("│")]) == 2 * len(rows)
