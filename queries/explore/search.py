@@ -1,5 +1,9 @@
 """Search by name: components, modules, people and decisions whose name or title contains a text.
 
+A component is found by its name or by the name of the package it is (``@vue/reactivity``, ``grep-printer``), a
+module by its name or path, a person by any of their names, e-mails and logins, a decision by its title, file name or
+number.
+
 Case-insensitive; exact matches first, then prefixes, then matches at the
 start of a word or name segment, then anywhere; components before decisions
 before modules before people at the same rank.
@@ -50,7 +54,8 @@ def search(graph: RepoGraph, q: str, *, limit: int = 50) -> dict[str, Any]:
                             "_rank": (min(ranks), _KIND_ORDER[kind], len(name), name), **extra})
 
     for c in graph.of_label(Label.COMPONENT):
-        consider("component", c.key, c.key, [c.key], {"at_risk": c.get("at_risk")})
+        # by its published name too (``search @vue/reactivity``, ``search grep-printer``: the card's "package")
+        consider("component", c.key, c.get("package") or c.key, [c.key, c.get("package")], {"at_risk": c.get("at_risk")})
     for m in graph.of_label(Label.MODULE):
         consider("module", m.key, m.key, [m.key, m.get("path")], {"component": m.get("component"), "path": m.get("path")})
     for p in graph.of_label(Label.PERSON):

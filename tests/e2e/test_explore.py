@@ -319,6 +319,21 @@ def test_search_is_case_insensitive_and_ranked(shop):
         search(graph, "   ")
 
 
+def test_a_component_is_found_by_the_name_of_the_package_it_is(tmp_path):
+    """vue's ``search @vue/reactivity`` and ripgrep's ``search grep-printer`` found nothing, though the cards say
+    "package @vue/reactivity": a newcomer searches by the name they import."""
+    from cairn.api.services.ingesting import ingest_into_store
+    from fixtures.maps import build_workspace
+
+    build_workspace(tmp_path / "relay")
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, tmp_path / "relay")
+    found = search(store.load("relay"), "ibc-test-frame")["results"]
+    assert found[0] == {**found[0], "kind": "component", "name": "test-framework", "title": "ibc-test-framework",
+                        "match": "prefix"}
+    assert search(store.load("relay"), "test-framework")["results"][0]["match"] == "exact"  # its own name first
+
+
 def test_component_list(shop):
     _, _, graph = shop
     rows = {r["name"]: r for r in component_list(graph)["components"]}
