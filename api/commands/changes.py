@@ -75,7 +75,8 @@ def coupling(
     for p in report["pairs"]:
         comps = " / ".join(dict.fromkeys(c or "—" for c in p["components"]))
         rows.append((f"{p['degree']:.1f}%", str(p["shared"]), f"{p['revs_a']}/{p['revs_b']}", f"{p['a']}\n{beside(p['a'], p['b'])}",
-                     "yes" if p["imports"] else literal("hidden", "bold yellow"), comps))
+                     "yes" if p["imports"] else "one module" if p.get("same_module") else literal("hidden", "bold yellow"),
+                     comps))
     # (the two files of a pair one above the other: most share a directory, and side by side at 80 columns each
     # folded over five lines)
     console.print(table(f"{report['repository']}: {len(report['pairs'])} file pairs (degree ≥ {t['min_degree']:g}%, "
@@ -83,6 +84,10 @@ def coupling(
                         [("degree", NUMBER), ("shared", NUMBER), ("revs", NUMBER), ("files", IDENTIFIER), "import", "components"],
                         rows))
     notes = ["import: whether an import connects the two files (hidden: none does)"]
+    if any(p.get("same_module") and not p["imports"] for p in report["pairs"]):
+        # (caddy's admin.go and caddy.go, one Go package, were "hidden" coupling: its files never import each other)
+        notes[0] = ("import: whether an import connects the two files (one module: they are one module, a Go package, "
+                    "whose files need none; hidden: none does)")
     if any(beside(p["a"], p["b"]) != p["b"] for p in report["pairs"]):
         notes.insert(0, "./NAME: in the directory of the file above it")
     if report["left_out"]["tests"]:

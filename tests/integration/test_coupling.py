@@ -146,3 +146,24 @@ def test_pairs_with_a_test_file_are_left_out_and_counted_unless_asked_for(tmp_pa
     everything = json.loads(cli("coupling", "--store", str(store), "--format", "json", "--tests").output)
     assert len(everything["pairs"]) == 3 and everything["left_out"] == {"tests": 0}
     assert ("lib/rule.py", "tests/test_rule.py") in {(p["a"], p["b"]) for p in everything["pairs"]}
+
+
+def test_files_of_one_go_package_are_one_module_not_hidden_coupling(tmp_path):
+    """caddy's coupling table marked 17 of its 21 pairs "hidden" (admin.go and caddy.go): files of one Go package never
+    import each other, so no import between them hides nothing."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"go.mod": "module example.com/srv\n\ngo 1.22\n", "srv/admin.go": "package srv\n\nvar A = 0\n",
+                 "srv/server.go": "package srv\n\nvar S = 0\n"}, message="start", author=ADA)
+    for i in range(1, 6):
+        repo.commit({"srv/admin.go": f"package srv\n\nvar A = {i}\n", "srv/server.go": f"package srv\n\nvar S = {i}\n"},
+                    message=f"srv {i}", author=ADA)
+    store = tmp_path / "store"
+    ingest_into_store(open_store(str(store)), repo.root)
+    data = json.loads(cli("coupling", "--store", str(store), "--format", "json").output)
+    assert [(p["a"], p["b"], p["imports"], p.get("same_module")) for p in data["pairs"]] == [
+        ("srv/admin.go", "srv/server.go", False, True)]
+    table = " ".join(cli("coupling", "--store", str(store)).output.split())
+    assert "hidden" not in table.replace("hidden: none does", "") and "one module" in table
+    assert "one module: they are one module, a Go package, whose files need none" in table
