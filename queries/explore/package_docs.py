@@ -89,7 +89,8 @@ def _joined(directory: str, name: str) -> str:
 
 def _first_paragraph(lines: list[str]) -> str | None:
     """The first of the first ``PARAGRAPHS`` paragraphs that reads as prose: three words or more, mostly letters, no
-    line indented under the others (a listing, an example). django-rest-framework's docstrings open with the name
+    line indented under the others (a listing, an example); or an opening summary line of two words
+    (``_SUMMARY_LINE``). django-rest-framework's docstrings open with the name
     in ASCII art, and with "rest_framework.schemas" over a list of its files."""
     lines = [line.rstrip() for line in lines]
     lines = lines[:1] + textwrap.dedent("\n".join(lines[1:])).split("\n") if len(lines) > 1 else lines
@@ -107,7 +108,15 @@ def _first_paragraph(lines: list[str]) -> str | None:
         if (len(text.split()) >= 3 and sum(c.isalpha() for c in visible) >= PROSE_LETTERS * len(visible)
                 and not text.endswith(":")):  # (a paragraph that introduces a listing says little alone)
             return text
+        if paragraph is paragraphs[0] and _SUMMARY_LINE.fullmatch(text):
+            return text
     return None
+
+
+#: A summary line of two words, as PEP 257 asks a docstring to open with: celery's "Celery Application.", "Result
+#: Backends.", "Utility functions." (its utils card read the paragraph after it, "Don't import from here directly
+#: anymore, as these are only here for backwards compatibility."); not Go's "Package name." (the package's name again)
+_SUMMARY_LINE = re.compile(r"(?!Package )[A-Z][a-z]+ [A-Za-z][a-z]+\.")
 
 
 def _python_docstring(root: Path, directory: str) -> tuple[str, str] | None:

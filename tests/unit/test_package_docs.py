@@ -29,6 +29,24 @@ def test_a_python_packages_docstring_first_prose_paragraph(tmp_path):
     assert package_purpose(tmp_path, "code") is None
 
 
+def test_a_docstrings_two_word_summary_line_is_the_purpose_and_not_the_paragraph_after_it(tmp_path):
+    """celery's utils card read "Don't import from here directly anymore, …", the paragraph after its summary line
+    "Utility functions."; its app, backends and worker cards had none ("Celery Application.")."""
+    write(tmp_path, {
+        "utils/__init__.py": '"""Utility functions.\n\nDon\'t import from here directly anymore, as these are only\n'
+                             'here for backwards compatibility.\n"""\n',
+        "app/__init__.py": '"""Celery Application."""\n',
+        "named/__init__.py": '"""\nrest_framework.schemas\n"""\n',  # a name, not a sentence
+        "later/__init__.py": '"""\nrest_framework.schemas\n\nSchema views.\n"""\n',  # a summary opens, or is none
+    })
+    assert package_purpose(tmp_path, "utils") == ("Utility functions.", "utils/__init__.py")
+    assert package_purpose(tmp_path, "app") == ("Celery Application.", "app/__init__.py")
+    assert package_purpose(tmp_path, "named") is None
+    assert package_purpose(tmp_path, "later") is None
+    write(tmp_path, {"srv/doc.go": "// Package srv.\npackage srv\n"})
+    assert package_purpose(tmp_path, "srv") is None  # Go's "Package NAME." names it again
+
+
 def test_a_go_packages_comment_from_doc_go_first_and_never_a_commands_main(tmp_path):
     write(tmp_path, {
         "pkg/proxy/doc.go": "// Copyright 2018 The etcd Authors\n\n// Package proxy implements proxy servers\n"
