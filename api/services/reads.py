@@ -49,8 +49,9 @@ RULES_PART = ((Label.DECISION, Label.RULE, Label.COMPONENT), (Rel.DECLARED_BY,))
 SEARCH_PART = ((Label.COMPONENT, Label.MODULE, Label.PERSON, Label.DECISION), ())
 CARD_PART = ((Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.FILE, Label.EXTERNAL, Label.DECISION, Label.PERSON,
               Label.TEAM, Label.AGENT_INSTRUCTIONS), (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS, Rel.KNOWS, Rel.COVERS))
-READING_PART = ((Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.EXTERNAL, Label.DECISION, Label.PERSON, Label.TEAM),
-                (Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS))
+#: (files and who knows them: whom to ask about a component whose authors all left, ``reading._asked_about_orphans``)
+READING_PART = ((Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.EXTERNAL, Label.DECISION, Label.PERSON, Label.TEAM,
+                 Label.FILE), (Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS, Rel.KNOWS))
 
 
 def _part(ws: Workspace, summary: RepositorySummary, part: tuple[tuple[Label, ...], tuple[Rel, ...]]) -> RepoGraph:

@@ -16,7 +16,9 @@ People are the knowledge holders of the scope, ranked by how many of its
 files they are authors of (summed over its components: a whole component of
 one test file counts as that one file — commons-lang's third "person to ask"
 held only ``external``, one test class, and the fourth two commits' worth),
-then its declared owners, the people who left after everyone still here; each is resolved to its Person node
+then its declared owners, the people who left after everyone still here; for a component none of whose
+authors is still here, the people to ask first about it now (``who_knows.ask_first``, as bus-factor names them)
+count too, its files for the first, half for the second, a third for the third; each is resolved to its Person node
 (``graph.people.PersonIndex``) so nobody is listed twice, and carries
 ``active``, ``gone`` and ``last_active`` (``queries.ownership.presence``).
 The reason names the components they own, then the three they rank highest
@@ -36,7 +38,7 @@ from cairn.graph.testcode import is_test_file
 from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_order, decision_summary, person_name
 from cairn.queries.explore.paths import central_modules
-from cairn.queries.ownership import gone_people, presence
+from cairn.queries.ownership import gone_people, in_truck_factor_scope, presence
 
 KNOWN_SHOWN = 3  # components named in a person's reason; the rest counted
 
@@ -163,6 +165,11 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
             names.setdefault(ident, holder.person)
             known.setdefault(ident, []).append((rank, c.key))
             presences[ident] = presence(person, gone.get(person.id) if person is not None else None)
+    asked_about = _asked_about_orphans(graph, comps, presences, gone, score, names)
+    for ident in asked_about:
+        if ident not in presences:
+            person = graph.node(Label.PERSON, ident)
+            presences[ident] = presence(person, gone.get(person.id) if person is not None else None)
     comp_ids = {c.id for c in comps}
     for e in graph.of_type(Rel.OWNS):
         if e.target in comp_ids:
@@ -174,16 +181,54 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
                 presences.setdefault(owner.key, presence(owner, gone.get(owner.id)))
     # nobody who left can be asked: they come after everyone still here (prometheus: someone inactive since 2019 second)
     ranked = sorted(score.items(), key=lambda kv: (presences[kv[0]]["active"] is False, -kv[1], kv[0]))
-    return [{"person": ident, "name": names[ident], "why": _why(owned.get(ident, []), known.get(ident, [])), **presences[ident]}
+    return [{"person": ident, "name": names[ident],
+             "why": _why(owned.get(ident, []), known.get(ident, []), asked_about.get(ident, [])), **presences[ident]}
             for ident, _ in ranked[:limit]]
 
 
-def _why(owned: list[str], known: list[tuple[int, str]]) -> str:
+def _asked_about_orphans(graph: RepoGraph, comps: list, presences: dict[str, dict[str, Any]], gone: dict[str, str],
+                         score: Counter[str], names: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+    """The people to ask first now (``who_knows.ask_first``, as bus-factor and who-knows say) about each of ``comps``
+    none of whose knowledge holders is still here, added to ``score`` (a component's files for the first, half for
+    the second, a third for the third: what authors get for the files they hold): person -> (rank, component).
+
+    celery's code components are all Ask Solem's (inactive since 2017), so its people to ask were those who had
+    written a test file or two (Brian Helba, one commit), not Tomer Nosrati and Asif Saif Uddin, who work on them now."""
+    orphans = [c for c in comps if KnowledgeHolder.of(c) and not any(
+        presences.get(h.id or h.person, {}).get("active") for h in KnowledgeHolder.of(c)) and c.get("truck_factor")]
+    if not orphans:
+        return {}
+    from cairn.queries.who_knows import KnowledgeIndex, ask_first
+
+    keys = {c.key for c in orphans}
+    files: dict[str, list[str]] = {key: [] for key in keys}
+    for node in graph.of_label(Label.FILE):
+        if node.get("component") in keys and in_truck_factor_scope(node):
+            files[node.get("component")].append(node.key)
+    index = KnowledgeIndex.of_files(graph, [f for some in files.values() for f in some], gone)
+    asked: dict[str, list[tuple[int, str]]] = {}
+    for comp in orphans:
+        if not files[comp.key]:
+            continue
+        for rank, row in enumerate(ask_first(index, sorted(files[comp.key]))):
+            ident = row.get("id", row["person"])  # (the id is left out where it repeats the name)
+            if graph.node(Label.PERSON, ident) is None:
+                continue  # (a team CODEOWNERS names: the owners' part of the list says it)
+            score[ident] += len(files[comp.key]) / (rank + 1)
+            names.setdefault(ident, row["person"])
+            asked.setdefault(ident, []).append((rank, comp.key))
+    return asked
+
+
+def _why(owned: list[str], known: list[tuple[int, str]], asked_about: list[tuple[int, str]] = ()) -> str:
     """``declared owner of billing; knows billing, core +19 more components``: where they rank highest first (the
-    components owned by name; tauri's @tauri-apps/wg-tauri owns 19, each named over eight lines at 80 columns)."""
+    components owned by name; tauri's @tauri-apps/wg-tauri owns 19, each named over eight lines at 80 columns);
+    ``ask first about utils, worker +11 more components`` for those whose authors all left."""
     parts = [f"declared owner of {_some(sorted(set(owned)))}"] if owned else []
     if known:
         parts.append(f"knows {_some([name for _, name in sorted(set(known))])}")
+    if asked_about:
+        parts.append(f"ask first about {_some([name for _, name in sorted(set(asked_about))])}")
     return "; ".join(parts)
 
 

@@ -656,6 +656,33 @@ def test_the_reading_list_puts_people_still_here_first_and_names_three_component
     assert people[1]["why"] == "knows alpha, beta, delta +2 more components"
 
 
+def test_whom_to_ask_first_about_a_component_whose_authors_left_comes_among_the_people_to_ask(tmp_path):
+    """celery's code is all Ask Solem's (inactive since 2017): its people to ask were those who had written a test
+    file or two (one of them a single commit), not the maintainers changing its code now, whom bus-factor and
+    who-knows name to ask first."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    old, fixer, tester = ("Old Timer", "old@example.com"), ("Main Tainer", "main@example.com"), ("Tess Ter", "tess@example.com")
+    repo.commit({f"core/{f}.py": "".join(f"V{i} = {i}\n" for i in range(40)) for f in "abcd"}, author=old,
+                message="the core", date="2015-01-01T00:00:00+00:00")
+    for n in range(5):  # (his many changes: one fix later makes nobody else an author)
+        repo.commit({f"core/{f}.py": "".join(f"V{i} = {i * (n + 2)}\n" for i in range(40)) for f in "abcd"}, author=old,
+                    message=f"more {n}", date=f"2015-0{n + 2}-01T00:00:00+00:00")
+    for n, f in enumerate("abc"):
+        repo.commit({f"core/{f}.py": "".join(f"V{i} = {i + (i == 3)}\n" for i in range(40))}, author=fixer,
+                    message=f"fix {f}", date=f"2024-0{n + 4}-01T00:00:00+00:00")
+    repo.commit({"tests/test_core.py": "def test_core():\n    assert True\n"}, author=tester,
+                message="a test", date="2024-06-01T00:00:00+00:00")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    people = json.loads(runner.invoke(app, ["reading-list", "--store", store, "--format", "json"]).stdout)["people"]
+    assert [(p["name"], p["why"], p["active"]) for p in people] == [
+        ("Main Tainer", "ask first about core", True), ("Tess Ter", "knows tests", True),
+        ("Old Timer", "knows core", False)]
+
+
 def test_a_declared_owner_of_many_components_is_named_with_three_of_them(tmp_path):
     """tauri's @tauri-apps/wg-tauri owns all 19 components: its reason named each, over eight lines at 80 columns."""
     from fixtures.gitrepo import GitRepo
