@@ -49,9 +49,8 @@ RULES_PART = ((Label.DECISION, Label.RULE, Label.COMPONENT), (Rel.DECLARED_BY,))
 SEARCH_PART = ((Label.COMPONENT, Label.MODULE, Label.PERSON, Label.DECISION), ())
 CARD_PART = ((Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.FILE, Label.EXTERNAL, Label.DECISION, Label.PERSON,
               Label.TEAM, Label.AGENT_INSTRUCTIONS), (Rel.DEPENDS_ON, Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS, Rel.KNOWS, Rel.COVERS))
-#: (files and who knows them: whom to ask about a component whose authors all left, ``reading._asked_about_orphans``)
-READING_PART = ((Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.EXTERNAL, Label.DECISION, Label.PERSON, Label.TEAM,
-                 Label.FILE), (Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS, Rel.KNOWS))
+READING_PART = ((Label.REPOSITORY, Label.COMPONENT, Label.MODULE, Label.EXTERNAL, Label.DECISION, Label.PERSON, Label.TEAM),
+                (Rel.IMPORTS, Rel.GOVERNS, Rel.OWNS))
 
 
 def _part(ws: Workspace, summary: RepositorySummary, part: tuple[tuple[Label, ...], tuple[Rel, ...]]) -> RepoGraph:
@@ -212,8 +211,11 @@ def search(ws: Workspace, repo: str | None, query: str, *, limit: int = 50) -> d
 
 def reading_list(ws: Workspace, repo: str | None, component: str | None = None) -> dict[str, Any]:
     from cairn.queries.explore import reading_list as reading_list_of
+    from cairn.queries.explore.reading import asked_first
 
-    return reading_list_of(_part(ws, ws.repository(repo), READING_PART), component)
+    # whom to ask first about the components whose authors left: the bus-factor report's (kept, or worked out on its part)
+    return reading_list_of(_part(ws, ws.repository(repo), READING_PART), component,
+                           ask_first=asked_first(bus_factor(ws, repo)))
 
 
 def central_modules(ws: Workspace, repo: str | None, *, limit: int = 10, component: str | None = None) -> list[dict[str, Any]]:

@@ -16,9 +16,9 @@ People are the knowledge holders of the scope, ranked by how many of its
 files they are authors of (summed over its components: a whole component of
 one test file counts as that one file — commons-lang's third "person to ask"
 held only ``external``, one test class, and the fourth two commits' worth),
-then its declared owners, the people who left after everyone still here; for a component none of whose
-authors is still here, the people to ask first about it now (``who_knows.ask_first``, as bus-factor names them)
-count too, its files for the first, half for the second, a third for the third; each is resolved to its Person node
+then its declared owners, the people who left after everyone still here; for a component most of whose
+files have no author left, the people the bus-factor report says to ask first about it now count too, its files
+for the first, half for the second, a third for the third; each is resolved to its Person node
 (``graph.people.PersonIndex``) so nobody is listed twice, and carries
 ``active``, ``gone`` and ``last_active`` (``queries.ownership.presence``).
 The reason names the components they own, then the three they rank highest
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
+from typing import Any, Mapping
 
 from cairn.graph.decisions import is_retired
 from cairn.graph.model import Label, Rel, RepoGraph
@@ -38,16 +38,17 @@ from cairn.graph.testcode import is_test_file
 from cairn.queries.explore.card import governing_decisions
 from cairn.queries.explore.common import component_node, decision_order, decision_summary, person_name
 from cairn.queries.explore.paths import central_modules
-from cairn.queries.ownership import gone_people, in_truck_factor_scope, presence
+from cairn.queries.ownership import gone_people, presence
 
 KNOWN_SHOWN = 3  # components named in a person's reason; the rest counted
 
 
 def reading_list(graph: RepoGraph, component: str | None = None, *, decisions: int = 10, modules: int = 8,
-                 people: int = 5) -> dict[str, Any]:
+                 people: int = 5, ask_first: Mapping[str, tuple[int, list[dict[str, Any]]]] | None = None) -> dict[str, Any]:
     """What a newcomer should read first: decisions in force, then central modules, then people to ask; the first
     ``decisions`` of the decisions (cometbft has 85 in force: its list was all of them), ``decisions_total`` counting
-    them all."""
+    them all. ``ask_first``: ``asked_first`` of the graph's bus-factor report, worked out from ``graph`` (which then
+    holds its files and who knows them) when not given."""
     if component is not None:
         comp = component_node(graph, component)
         module_ids = {m.id for m in graph.of_label(Label.MODULE) if m.get("component") == component}
@@ -62,7 +63,11 @@ def reading_list(graph: RepoGraph, component: str | None = None, *, decisions: i
     decisions_total = len(decision_rows)
     decision_rows = decision_rows[:decisions]
     central = _modules_to_read(graph, modules, component) if graph.of_label(Label.MODULE) else []
-    people_rows = _people_to_ask(graph, comps, people)
+    if ask_first is None:
+        from cairn.queries.ownership import bus_factor
+
+        ask_first = asked_first(bus_factor(graph))
+    people_rows = _people_to_ask(graph, comps, people, ask_first)
 
     items: list[dict[str, Any]] = []
     for d in decision_rows:
@@ -149,7 +154,8 @@ def _is_test_code(files: list[str]) -> bool:
     return bool(files) and all(map(is_test_file, files))
 
 
-def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, Any]]:
+def _people_to_ask(graph: RepoGraph, comps: list, limit: int,
+                   ask_first: Mapping[str, tuple[int, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
     index = PersonIndex.of(graph)
     gone, _ = gone_people(graph, index)
     score: Counter[str] = Counter()
@@ -165,7 +171,7 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
             names.setdefault(ident, holder.person)
             known.setdefault(ident, []).append((rank, c.key))
             presences[ident] = presence(person, gone.get(person.id) if person is not None else None)
-    asked_about = _asked_about_orphans(graph, comps, presences, gone, score, names)
+    asked_about = _asked_about_orphans(graph, comps, ask_first, score, names)
     for ident in asked_about:
         if ident not in presences:
             person = graph.node(Label.PERSON, ident)
@@ -186,38 +192,33 @@ def _people_to_ask(graph: RepoGraph, comps: list, limit: int) -> list[dict[str, 
             for ident, _ in ranked[:limit]]
 
 
-def _asked_about_orphans(graph: RepoGraph, comps: list, presences: dict[str, dict[str, Any]], gone: dict[str, str],
+def _asked_about_orphans(graph: RepoGraph, comps: list, ask_first: Mapping[str, tuple[int, list[dict[str, Any]]]],
                          score: Counter[str], names: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
-    """The people to ask first now (``who_knows.ask_first``, as bus-factor and who-knows say) about each of ``comps``
-    none of whose knowledge holders is still here, added to ``score`` (a component's files for the first, half for
-    the second, a third for the third: what authors get for the files they hold): person -> (rank, component).
+    """The people to ask first now about each of ``comps`` that is mostly orphaned (``ask_first``: component -> its
+    counted files and whom the bus-factor report says to ask first about it), added to ``score`` (its files for the
+    first, half for the second, a third for the third: what authors get for the files they hold): person -> (rank,
+    component).
 
     celery's code components are all Ask Solem's (inactive since 2017), so its people to ask were those who had
     written a test file or two (Brian Helba, one commit), not Tomer Nosrati and Asif Saif Uddin, who work on them now."""
-    orphans = [c for c in comps if KnowledgeHolder.of(c) and not any(
-        presences.get(h.id or h.person, {}).get("active") for h in KnowledgeHolder.of(c)) and c.get("truck_factor")]
-    if not orphans:
-        return {}
-    from cairn.queries.who_knows import KnowledgeIndex, ask_first
-
-    keys = {c.key for c in orphans}
-    files: dict[str, list[str]] = {key: [] for key in keys}
-    for node in graph.of_label(Label.FILE):
-        if node.get("component") in keys and in_truck_factor_scope(node):
-            files[node.get("component")].append(node.key)
-    index = KnowledgeIndex.of_files(graph, [f for some in files.values() for f in some], gone)
     asked: dict[str, list[tuple[int, str]]] = {}
-    for comp in orphans:
-        if not files[comp.key]:
-            continue
-        for rank, row in enumerate(ask_first(index, sorted(files[comp.key]))):
+    for comp in comps:
+        files, rows = ask_first.get(comp.key, (0, []))
+        for rank, row in enumerate(rows):
             ident = row.get("id", row["person"])  # (the id is left out where it repeats the name)
             if graph.node(Label.PERSON, ident) is None:
                 continue  # (a team CODEOWNERS names: the owners' part of the list says it)
-            score[ident] += len(files[comp.key]) / (rank + 1)
+            score[ident] += files / (rank + 1)
             names.setdefault(ident, row["person"])
             asked.setdefault(ident, []).append((rank, comp.key))
     return asked
+
+
+def asked_first(bus_factor: dict[str, Any]) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+    """Component -> (its counted files, whom to ask first about it now) of a bus-factor report
+    (``ownership.bus_factor``), for the components it names someone to ask first about."""
+    return {c["name"]: (int(c.get("files") or 0), c["ask_first"]) for c in bus_factor.get("components", [])
+            if c.get("ask_first")}
 
 
 def _why(owned: list[str], known: list[tuple[int, str]], asked_about: list[tuple[int, str]] = ()) -> str:
@@ -227,8 +228,9 @@ def _why(owned: list[str], known: list[tuple[int, str]], asked_about: list[tuple
     parts = [f"declared owner of {_some(sorted(set(owned)))}"] if owned else []
     if known:
         parts.append(f"knows {_some([name for _, name in sorted(set(known))])}")
-    if asked_about:
-        parts.append(f"ask first about {_some([name for _, name in sorted(set(asked_about))])}")
+    asked = [name for _, name in sorted(set(asked_about)) if name not in {n for _, n in known}]
+    if asked:
+        parts.append(f"ask first about {_some(list(dict.fromkeys(asked)))}")
     return "; ".join(parts)
 
 
