@@ -136,7 +136,8 @@ def central_modules(graph: RepoGraph, limit: int = 10, *, component: str | None 
         raise InvalidQuery("limit must be at least 1")
     if component is not None:
         component_node(graph, component)
-    g = module_digraph(graph, include_tests_own=False)  # a Go package's tests' helpers are no foundation of it
+    # (a Go package's tests' helpers are no foundation of it)
+    g = module_digraph(graph, include_tests_own=False, edge_data=False)
     ranks = _pagerank(g)
     rows = []
     for name, score in ranks.items():
