@@ -182,6 +182,18 @@ def test_a_manifest_that_is_not_toml_is_noted_and_its_crate_left_out(tmp_path):
     assert language_harness.edges(resolver, parsed, with_kind=False) == set()
 
 
+def test_a_manifest_with_no_rust_file_below_it_is_test_data_not_a_package(tmp_path):
+    """bat's syntax tests hold a highlighted ``Cargo.toml`` (not TOML, a second package "bat"): read, it gave a note
+    on every ingest; no Rust file is read below it, so it is no package of the repository's."""
+    files = {"Cargo.toml": '[package]\nname = "tool"\nedition = "2021"\n', "src/lib.rs": "mod a;\nuse crate::a::X;\n",
+             "src/a.rs": "", "tests/syntax/highlighted/Cargo.toml": '\x1b[38m[package]\x1b[0m\nname = "tool"\n',
+             "tests/syntax/source/Cargo.toml": '[package]\nname = "tool"\n'}
+    resolver, parsed = language_harness.committed(tmp_path / "repo", files, RustLanguage())
+    assert resolver.problems == []
+    assert [(p.directory, p.name) for p in resolver.packages] == [("", "tool")]
+    assert language_harness.edges(resolver, parsed, with_kind=False) == {("src/lib.rs", "src/a.rs", False)}
+
+
 def test_rusts_standard_crates_are_the_standard_library():
     assert all(is_standard_library(name, "cargo") for name in ("std", "core", "alloc", "proc_macro", "test"))
     assert not is_standard_library("serde", "cargo") and not is_standard_library("std", "pypi")

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 class RustLanguage(Language):
     name = "rust"
     extensions = (".rs",)
-    version = "1"
+    version = "2"  # 2: a manifest with no Rust file below it is not read
 
     # the parser and the resolver are imported when a Rust file is parsed or resolved: every ingest imports the
     # languages, most repositories have no Rust

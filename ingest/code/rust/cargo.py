@@ -14,7 +14,9 @@ in this order, each only if its root file is a Rust file of the repository:
 A file two crates could own is the first's. The names a package's code may use for other crates are its
 dependencies' (``[dependencies]``, ``[dev-dependencies]``, ``[build-dependencies]`` and the ``[target.….*]`` ones,
 ``-`` as ``_``); ``foo = { package = "bar" }`` (there or in the workspace's dependencies) names package ``bar``
-``foo``. A manifest that is not valid TOML (or nests deeper than the parser recurses), or is larger than the
+``foo``. A manifest below the repository's root with no Rust file read at or below its folder is no package of
+the repository's (test data: bat's ``tests/syntax-tests/highlighted/TOML/Cargo.toml``; a vendored crate, whose
+files are not read) and is not read. A manifest that is not valid TOML (or nests deeper than the parser recurses), or is larger than the
 checkout's size cap, is left out, the first two with a note.
 """
 
@@ -81,9 +83,12 @@ def read_packages(all_files: Collection[str], rust_files: Collection[str], read_
     """The packages of the repository, by folder, each with its crates (see the module docstring)."""
     manifests: dict[str, dict] = {}
     roots = _CrateRoots(rust_files)
+    holding = _folders_holding(rust_files)
     for path in sorted(filter(methodcaller("endswith", MANIFEST), all_files)):
         if path != MANIFEST and not path.endswith("/" + MANIFEST):
             continue
+        if posixpath.dirname(path) not in holding:
+            continue  # no Rust file read below it: test data (bat's highlighted Cargo.toml, a package "bat" again), vendored
         text = read_text(path)
         if text is None:
             continue
@@ -108,6 +113,17 @@ def read_packages(all_files: Collection[str], rust_files: Collection[str], read_
         found.crates = _crates(found, manifest, rust_files, roots)
         packages.append(found)
     return packages
+
+
+def _folders_holding(rust_files: Collection[str]) -> set[str]:
+    """The repository's root and every folder with a Rust file of ``rust_files`` at or below it."""
+    folders = {""}
+    for path in rust_files:
+        folder = posixpath.dirname(path)
+        while folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return folders
 
 
 def _workspace_of(directory: str, workspaces: dict[str, dict]) -> dict:
