@@ -19,7 +19,7 @@ from cairn.api.services.ingesting import ingest_into_store
 from cairn.graph.sqlite_store import SqliteStore
 from cairn.queries.ownership import KeptReport, annotate_bus_factor, bus_factor_answers
 from fixtures.stored_answers import assert_answers_as_cold
-from test_answers_incremental import ADA, BOB, CAT, plant, shop  # noqa: F401 - shop: the fixture
+from test_answers_incremental import ADA, BOB, CAT, plant
 
 
 def planted_everywhere(value: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ import pytest
 import cairn.ingest.history as history_module
 import cairn.ingest.history_stream as stream
 from fixtures.history_evolution import BOB, CAROL, body, grow, when
-from test_incremental_history import assert_same_as_cold, grown, how_read  # noqa: F401  (the fixture)
+from test_incremental_history import assert_same_as_cold, how_read
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from cairn.graph.model import Rel
 from cairn.ingest import history_state
 from cairn.ingest.history_state import StateFile, state_path
 from fixtures.history_evolution import BOB, CAROL, EVE, body, merge, modify_only, when
-from test_incremental_history import assert_same_as_cold, grown, how_read, ingest, read_notes  # noqa: F401
+from test_incremental_history import assert_same_as_cold, how_read, read_notes
 from test_incremental_merges import before, branch
 
 

@@ -13,7 +13,7 @@ and answer by answer, with a cold ingest of the same checkout
 from __future__ import annotations
 
 from fixtures.history_evolution import ADA, BOB, CAROL, CLAUDE, DAVE, EVE, body, merge, when
-from test_incremental_history import assert_same_as_cold, grown, how_read, read_notes  # noqa: F401
+from test_incremental_history import assert_same_as_cold, how_read, read_notes
 
 
 def knows(graph) -> set[tuple[str, str]]:

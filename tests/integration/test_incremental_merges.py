@@ -24,7 +24,7 @@ from cairn.ingest.config import load_config
 from cairn.ingest.pipeline import ingest_repository
 from fixtures.gitrepo import GitRepo
 from fixtures.history_evolution import ADA, BOB, CAROL, CLAUDE, DAVE, EVE, body, grow, merge, modify_only, when
-from test_incremental_history import assert_same_as_cold, grown, how_read, ingest, mine, read_notes  # noqa: F401
+from test_incremental_history import assert_same_as_cold, how_read, mine, read_notes
 
 
 def branch(repo, name: str, fork: str, commits: list[tuple[dict, tuple[str, str], str, list[str]]]) -> None:

@@ -5,7 +5,6 @@ and still read, compare, change and store as plain dicts; the history is let go 
 from __future__ import annotations
 
 import gc
-import math
 import sys
 import tracemalloc
 

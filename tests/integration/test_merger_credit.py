@@ -15,7 +15,7 @@ from cairn.queries.ownership import annotate_bus_factor, bus_factor
 from cairn.queries.trends import trends, truck_factors_over_time
 from fixtures.gitrepo import GitRepo
 from fixtures.history_evolution import BOB, EVE, body, when
-from test_incremental_history import assert_same_as_cold, grown, how_read, ingest, read_notes  # noqa: F401
+from test_incremental_history import assert_same_as_cold, how_read, ingest, read_notes
 
 ADA = ("Ada Lovelace", "ada@example.com")
 GRACE = ("Grace Hopper", "grace@example.com")
