@@ -632,10 +632,11 @@ def _kept(paragraph: list[str]) -> list[str]:
 
 def _unclosed(line: str) -> str | None:
     """What ends an HTML tag or a badge that a README line opens and leaves open (">", "]("), else None: fastify's
-    "[![Package Manager" goes on with "CI](https://…/badge.svg)](…)"."""
+    "[![Package Manager" goes on with "CI](https://…/badge.svg)](…)". An image by reference ("![Tracing —
+    …][splash]", every tracing crate's first line) is closed: waiting for a "](" skipped its README to line 57."""
     if line.startswith("<") and ">" not in line[line.rfind("<"):]:
         return ">"
-    if line.startswith(("[![", "![")) and "](" not in line:
+    if line.startswith(("[![", "![")) and "](" not in line and "][" not in line:
         return "]("
     return None
 

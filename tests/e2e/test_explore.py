@@ -178,6 +178,11 @@ def test_first_paragraph_skips_rows_of_links_reference_definitions_and_html_over
         "An efficient server."
     assert first_paragraph('<a href="x"><img src="ci.svg"></a>\n&nbsp;\n<a href="y"><img src="go.svg"></a>\n\nA server.\n') == \
         "A server."
+    # tracing's crates open with an image by reference: their purposes were a sentence from line 57 on
+    splash = ("![Tracing — Structured diagnostics][splash]\n\n[splash]: https://x/splash.svg\n\n# tracing\n\n"
+              "Application-level tracing for Rust.\n\n[![Crates.io][crates-badge]][crates-url]\n\n## Overview\n\n"
+              "`tracing` is a framework, see [the docs](https://x) for more information on how to create trace data.\n")
+    assert first_paragraph(splash) == "Application-level tracing for Rust."
 
 
 
