@@ -599,7 +599,11 @@ def _first_prose(markdown: str) -> _Lead:
             if not headings:
                 title = stripped.strip("#").strip()
             headings += 1
-        badge = stripped.startswith(_NOT_PROSE) or _CONTENTS_ITEM.fullmatch(stripped) is not None
+        # (a link alone on its line is a table of contents' item, unless it goes on with an open paragraph: gson's
+        # proto "… a JSON serializer and deserializer for" / "[Protocol Buffers (protobuf)](…)" / "messages.")
+        contents = _CONTENTS_ITEM.fullmatch(stripped) is not None and not (
+            paragraph and stripped.startswith("[") and not paragraph[-1].endswith((".", ":", "!", "?")))
+        badge = stripped.startswith(_NOT_PROSE) or contents
         if not stripped or heading or badge:
             if paragraph and (paragraph := _kept(paragraph)):
                 if stripped or not paragraph[-1].endswith(":"):

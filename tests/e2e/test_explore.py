@@ -183,6 +183,10 @@ def test_first_paragraph_skips_rows_of_links_reference_definitions_and_html_over
               "Application-level tracing for Rust.\n\n[![Crates.io][crates-badge]][crates-url]\n\n## Overview\n\n"
               "`tracing` is a framework, see [the docs](https://x) for more information on how to create trace data.\n")
     assert first_paragraph(splash) == "Application-level tracing for Rust."
+    # a link alone on its line in the middle of a sentence is part of it (gson's proto: "… deserializer for")
+    sentence = ("# proto\n\nThis module holds a JSON serializer and deserializer for\n[Protocol Buffers (protobuf)]"
+                "(https://x/proto)\nmessages.\n\nNot deployed.\n")
+    assert first_paragraph(sentence) == "This module holds a JSON serializer and deserializer for Protocol Buffers (protobuf) messages."
 
 
 
