@@ -9,9 +9,13 @@ its KNOWS edges hands to the bus factor (``ingest.knowledge.authorship_of``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+#: Fritz et al.'s degree of authorship: ``DOA = DOA_BASE + DOA_FA·FA + DOA_DL·DL − DOA_AC·ln(1 + AC)``
+#: (``ingest.knowledge``)
+DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
 NORMALISED_DOA = 0.75
 ABSOLUTE_DOA = 3.293
 
@@ -20,6 +24,18 @@ def commits_to_file(knows: Any) -> int:
     """A person's commits to a file from their KNOWS edge (or its properties: anything with ``get``): their deliveries (changes after the file's
     first commit) and, when they made it, that first commit — how ``who-knows`` and the hotspots order its holders."""
     return int(knows.get("deliveries") or 0) + bool(knows.get("first_authorship"))
+
+
+def own_doa(knows: Any) -> float | None:
+    """The part of a person's DOA of a file (their KNOWS edge, or its properties) that their own work on it earned: the
+    DOA less that of someone who made none of its changes, ``DOA_BASE − DOA_AC·ln(1 + its deliveries)``, the same for
+    everybody on the file — ``DOA_FA`` for adding it, ``DOA_DL`` a delivery, and what their deliveries spare them of
+    the others' ``AC`` term. None without a DOA (review credit only)."""
+    doa = knows.get("doa")
+    if doa is None:
+        return None
+    changes = int(knows.get("deliveries") or 0) + int(knows.get("acceptances") or 0)
+    return float(doa) - DOA_BASE + DOA_AC * math.log1p(changes)
 
 
 def is_author(doa: float, max_doa: float, first_authorship: bool) -> bool:

@@ -17,9 +17,8 @@ from itertools import accumulate, chain, compress, repeat
 from operator import add, and_, eq, or_, sub
 from typing import Any
 
+from cairn.graph.authorship import DOA_AC, DOA_BASE, DOA_DL, DOA_FA
 from cairn.ingest.identities import HUMAN
-
-DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
 
 # Per (path, identity) record, a small list for speed: [adds, deliveries, last_touch, reviews].
 ADDS, DELIVERIES, LAST, REVIEWS = 0, 1, 2, 3

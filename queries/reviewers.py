@@ -24,6 +24,45 @@ the changed files:
   most wrong first suggestions had written much of a file years before and
   moved on, and the real reviewers were maintainers whose work on those
   files was reviewing them;
+* authorship counts at most ``OWN_WORK_MULTIPLE`` (3) times what the person's
+  own work on the file is of the best's (``relative_authorship``; own work,
+  ``graph.authorship.own_doa``: the DOA less that of someone who made none of
+  the file's changes, ``3.293 − 0.321·ln(1 + its deliveries)``, which every DOA
+  of the file carries). Counted from 0, as Avelino's rule counts it, any one
+  delivery is a fifth to nearly half of the best author's DOA, and fresh, it
+  outweighs the builders' faded work: on reduxjs/redux-toolkit dfedoryshchev,
+  whose one commit to each of four files fixed an example or a default in its
+  JSDoc, came before Lenz Weber, RTK Query's co-author, for Arya Emami's
+  ef8660a7 ("wrote 2 % of …/listenerMiddleware/types.ts", 0.14 against 0.08:
+  Lenz is an author of three of its four files, his work of 2021-23) and
+  24fb2e6e ("knows packages/toolkit/src/query/ (1 other file)", 0.17 against
+  0.15). His delivery of types.ts, 0.41 of Mark Erikson's DOA, is 0.05 of
+  Mark's own work: worth 0.15 now, he leaves both lists. Whoever has a few
+  deliveries keeps Avelino's ratio (on buildThunks.ts, from 4 of its 114). Read
+  on the last commits of redux-toolkit (14 touching RTK Query), pytest (12),
+  prometheus (12 merges) and express (12), 15 lists change: 8 of
+  redux-toolkit's, in 7 a one-commit contributor (dfedoryshchev 5 times,
+  joseph0926, Jonathan Tiret) leaving or falling below Lenz, in the eighth Lenz
+  (39 % of the changed fetchBaseQuery.ts) reaching Arya Emami's knowledge of
+  query/ (0.27); one of pytest's (lovetheguitar, one line of
+  assertion/_compare_sequence.py, gives way to Bruno Oliveira, 11 reviews of
+  the changed util.py); 6 of express's, where everyone still here has a few
+  commits of files TJ Holowaychuk wrote (Yury Shkoda and Ayoub Mabrouk, one
+  commit each, leave; Phillip Barta, 4 commits, comes before Shivam Sharma, two
+  chores of a line a file, and leaves one list; Blake Embrey stays second);
+  none of prometheus's. On 20 more changes of each (redux-toolkit's outside RTK
+  Query), 30 lists change alike (redux-toolkit 16: Lenz comes before people who
+  changed one or two files of src/ once, Ri5ha6h, Jackson Brummell, JSap0914;
+  prometheus 2: Ben Kochie's and Matthieu MOREL's lint sweeps give way to Bryan
+  Boreham and Ganesh Vernekar; pytest 1, lovetheguitar again; express 11). Own
+  work alone (a multiple of 1) lowers people with a real part of a file too:
+  John Litborn, 11 of pytest's _code/code.py's 217 changes, left c0ab40c93's
+  list, Bryan Boreham fell from second to fourth for model/textparse/ (4 of
+  prometheus's lists change, 2 of pytest's); 2 changes two of prometheus's
+  (alex boten, 2 commits, leaves); 4 leaves dfedoryshchev level with Lenz on
+  ef8660a7 (0.072, 0.076). Work old enough still fades below a fresh touch: a
+  one-time contributor's 0.02 of Lenz's own work on buildThunks.ts, tripled
+  (0.06), passes his work of March 2023 when it is four years old (0.09 now);
 * a review credit of a file stands for knowing it (``review_weight``) fully
   where the file's changes are reviewed — its review credits per change
   (``review_coverage``) from ``REVIEWED_SHARE`` (a half) up, as Gerrit's
@@ -241,6 +280,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
+from cairn.graph.authorship import own_doa
 from cairn.graph.change import Identity, IdentityKind, IdentityRole
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import PersonIndex, fold_name, split_contact
@@ -250,6 +290,7 @@ from cairn.queries.ownership import gone_people
 from cairn.queries.people import likely_duplicates_among
 from cairn.queries.recency import weight_now
 
+OWN_WORK_MULTIPLE = 3
 REVIEW_KNOWLEDGE = 1.0
 REVIEW_COUNT_SHARE = 0.1
 REVIEWED_SHARE = 0.5
@@ -397,12 +438,24 @@ def _most_reviews(edges: list[Any]) -> int:
     return max((int(e.get("reviews") or 0) for e in edges), default=0)
 
 
+def relative_authorship(edge: Any, best_doa: float, best_own: float) -> float:
+    """A person's authorship of a file beside its best author's (1), from their KNOWS ``edge``: their DOA over the
+    file's best (``best_doa``, Avelino's normalisation), but at most ``OWN_WORK_MULTIPLE`` times what their own work
+    on it is of the best's (``own_doa``; ``best_own`` the file's most)."""
+    authorship = max(float(edge.get("doa")), 0.0) / best_doa
+    own = own_doa(edge)
+    if own is None or best_own <= 0:
+        return authorship
+    return min(authorship, OWN_WORK_MULTIPLE * max(own, 0.0) / best_own)
+
+
 def _knowledge_of_file(edges: list[Any], eligible: Callable[[str], bool], fade: Callable[[Any], float],
                        evidence: Mapping[str, int]) -> dict[str, tuple[float, float | None, int, Any, float]]:
     """Person id -> (knowledge, authorship, reviews, edge, review knowledge) of the eligible people who know one
-    file (its KNOWS ``edges``): knowledge is the larger of authorship (DOA / the file's best DOA) and
+    file (its KNOWS ``edges``): knowledge is the larger of authorship (``relative_authorship``) and
     ``review_knowledge`` (of the file's ``review_coverage`` and the person's ``evidence``), faded."""
     best_doa = max((float(e.get("doa")) for e in edges if e.get("doa") is not None), default=0.0)
+    best_own = max((own_doa(e) or 0.0 for e in edges if e.get("doa") is not None), default=0.0)
     most = _most_reviews(edges)
     coverage = review_coverage(edges)
     out = {}
@@ -410,7 +463,7 @@ def _knowledge_of_file(edges: list[Any], eligible: Callable[[str], bool], fade: 
         if not eligible(edge.source):
             continue
         doa, reviews = edge.get("doa"), int(edge.get("reviews") or 0)
-        authorship = max(float(doa), 0.0) / best_doa if doa is not None and best_doa > 0 else None
+        authorship = relative_authorship(edge, best_doa, best_own) if doa is not None and best_doa > 0 else None
         if authorship is None and not reviews:
             continue
         reviewed = review_knowledge(reviews, most, coverage, evidence.get(edge.source, 0))
