@@ -21,7 +21,12 @@ diff). It reports only what the change introduces:
 * new component dependencies (a first coupling between two components);
 * new cycles between components (unless an ``acyclic`` rule already judges them);
 * the components it touches, with their bus factor and knowledge holders;
-  touching an at-risk component is a finding of its own (``knowledge-risk``);
+  touching an at-risk component is a finding of its own (``knowledge-risk``),
+  unless the change touches there none of the files the truck factor counts
+  (vue's release d2c458be2 bumped the version in 13 package.json files: 11
+  findings) or only its tests, or only bots wrote it (dependabot's lock file
+  bumps): the knowledge the truck factor measures is not what such a change
+  needs; the components table still lists the component;
 * a change to ``cairn.toml``, CODEOWNERS, import-linter contracts or an ADR
   (``governance``): the change's graphs are judged by the stored rules, so a
   pull request cannot relax the rules that judge it, and the architecture
@@ -261,7 +266,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     author_ids = duplicates.with_those_of(change_authors(people, authors))
     touched = _touched_components(stored, change, {stored.nodes[nid].key: why for nid, why in gone.items()},
                                   frozenset(stored.nodes[nid].key for nid in author_ids))
-    findings += _knowledge_risks(touched)
+    findings += _knowledge_risks(touched, by_bots=bool(authors) and all(i.kind is IdentityKind.BOT for i in authors))
     findings += _governance_changes(stored, change)
 
     agent = detect_agent(change.identities, change.description, change.agent_marks)
@@ -586,13 +591,18 @@ def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: Mapping
     return out
 
 
-def _knowledge_risks(touched: list[TouchedComponent]) -> list[Finding]:
+def _knowledge_risks(touched: list[TouchedComponent], *, by_bots: bool = False) -> list[Finding]:
     """A finding per component at risk that the change touches, unless it touches only tests there: poetry's every
     change with a test (its ``tests/`` a component of 188 files with no author left) said so, which no reviewer can
-    act on; the components table still lists the component."""
+    act on; nor where it touches none of the files the truck factor counts (``FileChange.counted``: a version bumped
+    in a package.json or Cargo.toml, a lock file, a README's link: vue's release d2c458be2 raised 11), as the risk is
+    the truck factor's; nor when only bots wrote the change (``by_bots``: ripgrep's dependabot bump 6dfaec03), which
+    needs no one's knowledge of the code to write. The components table still lists the component."""
+    if by_bots:
+        return []
     out = []
     for comp in touched:
-        if not comp.at_risk or comp.files and all(is_test_file(f.path) for f in comp.files):
+        if not comp.at_risk or comp.files and all(is_test_file(f.path) or not f.counted for f in comp.files):
             continue
         first = min(comp.files, key=lambda f: f.path) if comp.files else None
         out.append(Finding(
