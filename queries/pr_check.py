@@ -20,6 +20,11 @@ diff). It reports only what the change introduces:
   finding per rule and imported module, which says how many files reach it;
 * new component dependencies (a first coupling between two components);
 * new cycles between components (unless an ``acyclic`` rule already judges them);
+* what it removes: a component's last dependency on another (vue's 4d35ecadb
+  replaced server-renderer's imports of ``vue`` by ``@vue/runtime-dom``: it said
+  only "creates the first dependency of server-renderer on runtime-dom"), and a
+  cycle between components of the base that the head no longer has; info, and
+  never raised for an agent's change (good news needs no second look);
 * the components it touches, with their bus factor and knowledge holders;
   touching an at-risk component is a finding of its own (``knowledge-risk``),
   unless the change touches there none of the files the truck factor counts
@@ -251,8 +256,8 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     stored = grouped(stored)
     base = stored if change.base_graph is whole else grouped(change.base_graph)
     head = grouped(change.head_graph)
-    new_edges = _new_edges(base, head, change.changed_modules, stored,
-                           frozenset(p for f in change.files for p in f.paths if p))
+    before, after = _edge_map(base, change.changed_modules), _edge_map(head, change.changed_modules)
+    new_edges = _new_edges(before, after, base, head, stored, frozenset(p for f in change.files for p in f.paths if p))
     findings: list[Finding] = _new_violations(change, base, head)
     dependencies = _dependency_changes(base, head)
     findings += _new_component_dependencies(base, head, dependencies[0], new_edges)
@@ -274,6 +279,8 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     rationale = find_rationale(change.description if change.description else "\n\n".join(change.messages), stored)
     if agent.detected and not rationale.present:
         findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
+    findings += _removed_component_dependencies(base, dependencies[1], _removed_edges(before, after, base))
+    findings += _broken_cycles(base, head, *dependencies)
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
     findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
@@ -341,11 +348,11 @@ def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[t
     return out
 
 
-def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None, stored: RepoGraph,
-               changed_paths: frozenset[str]) -> list[NewEdge]:
-    before = _edge_map(base, sources)
+def _new_edges(before: dict[tuple[str, str], Edge], after: dict[tuple[str, str], Edge], base: RepoGraph, head: RepoGraph,
+               stored: RepoGraph, changed_paths: frozenset[str]) -> list[NewEdge]:
+    """The import edges of ``after`` (the head's, ``_edge_map``) that ``before`` (the base's) lacks."""
     out = []
-    for (s_id, t_id), e in sorted(_edge_map(head, sources).items()):
+    for (s_id, t_id), e in sorted(after.items()):
         if (s_id, t_id) in before:
             continue
         src, tgt = head.nodes[e.source], head.nodes[e.target]
@@ -359,6 +366,34 @@ def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None,
                            first_use=external and stored.node(Label.EXTERNAL, tgt.key) is None
                            and base.node(Label.EXTERNAL, tgt.key) is None,
                            reached=bool(files) and changed_paths.isdisjoint(files)))
+    return out
+
+
+@dataclass(frozen=True)
+class RemovedEdge:
+    """An import between modules of two components that the base has and the head has not: where it was."""
+
+    source: str
+    target: str
+    file: str | None
+    line: int | None
+    source_component: str
+    target_component: str
+
+
+def _removed_edges(before: dict[tuple[str, str], Edge], after: dict[tuple[str, str], Edge],
+                   base: RepoGraph) -> list[RemovedEdge]:
+    """The imports between modules of two components in ``before`` (the base's, ``_edge_map``) that ``after`` lacks."""
+    out = []
+    for (s_id, t_id), e in sorted(before.items()):
+        if (s_id, t_id) in after:
+            continue
+        src, tgt = base.nodes[e.source], base.nodes[e.target]
+        a, b = src.props.get("component"), tgt.props.get("component")
+        if tgt.label is Label.EXTERNAL or not a or not b or a == b:
+            continue
+        lines = e.props.get("lines") or ()
+        out.append(RemovedEdge(s_id, t_id, e.props.get("file"), lines[0] if lines else None, a, b))
     return out
 
 
@@ -461,6 +496,52 @@ def _new_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], d
             rule="cairn/new-cycle", kind="cycle", severity=Severity.WARN, new=True,
             message=f"creates a dependency cycle between components: {' -> '.join(cycle + [cycle[0]])}",
             source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
+        ))
+    return out
+
+
+def _removed_component_dependencies(base: RepoGraph, dropped: set[tuple[str, str]],
+                                    removed: list[RemovedEdge]) -> list[Finding]:
+    """A finding per component dependency of the base that the head lacks (``dropped``: DEPENDS_ON as node ids), naming
+    an import the change removed between the two (``removed``), where it was."""
+    nodes = base.nodes
+    out = []
+    for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in dropped):
+        gone = next((e for e in removed if e.source_component == a and e.target_component == b), None)
+        where = ""
+        if gone is not None:
+            where = f" ({gone.source} imported {gone.target} at {gone.file or gone.source}" \
+                    f"{f':{gone.line}' if gone.line is not None else ''})"
+        out.append(Finding(
+            rule="cairn/removed-component-dependency", kind="removed_dependency", severity=Severity.INFO, new=True,
+            message=f"removes the last dependency of component {a} on component {b}{where}",
+            source=gone.source if gone else None, target=gone.target if gone else None,
+            source_component=a, target_component=b, file=gone.file if gone else None,
+        ))
+    return out
+
+
+def _broken_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], dropped: set[tuple[str, str]]) -> list[Finding]:
+    """A finding per strongly connected set of components of the base (two or more) that is within none of the head's:
+    a cycle the change breaks, named by a shortest one through a dependency it removes (``_new_cycles`` the other way
+    round: the head is the base of its reverse)."""
+    if not dropped or not _closes_new_cycle(_successors((e.source, e.target) for e in head.of_type(Rel.DEPENDS_ON)),
+                                            dropped, added):
+        return []  # every cycle of the base is one of the head's
+    import networkx as nx
+
+    g_base, g_head = component_digraph(base), component_digraph(head)
+    head_sccs = [c for c in nx.strongly_connected_components(g_head) if len(c) > 1]
+    out = []
+    for scc in nx.strongly_connected_components(g_base):
+        if len(scc) < 2 or any(scc <= h for h in head_sccs):
+            continue
+        cycle = _cycle_through_new(g_base.subgraph(scc), g_head)
+        out.append(Finding(
+            rule="cairn/broken-cycle", kind="broken_cycle", severity=Severity.INFO, new=True,
+            message=f"breaks the dependency cycle between components {' -> '.join(cycle + [cycle[0]])}",
+            source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
+            importer=cycle[0], imported=cycle[1] if len(cycle) > 1 else cycle[0],
         ))
     return out
 

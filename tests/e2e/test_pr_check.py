@@ -655,3 +655,26 @@ def test_a_version_bump_a_readme_or_a_bots_change_raises_no_knowledge_risk_and_a
     assert risks("bot", {"shop/core/prices.py": "def price(x):\n    return x * 7\n"}, author=DEPENDABOT) == ([], ["core"])
     assert risks("code", {"shop/core/prices.py": "def price(x):\n    return x * 7\n",
                           "shop/core/package.json": '{"version": "1.0.2"}\n'}) == (["core"], ["core"])
+
+
+def test_a_change_that_removes_a_components_last_dependency_and_breaks_a_cycle_says_so(shop, tmp_path):
+    """vue's 4d35ecadb "remove package dependency cycle" replaced server-renderer's imports of vue: Cairn said only what
+    it added. Here the core's legacy import of the database layer goes, which the database layer imports back."""
+    shop.commit({"shop/db/queries.py": "from shop.db import tables\nfrom shop.core import prices\n"}, author=CAROL, message="x")
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "untangle")
+    shop.commit({"shop/core/legacy.py": "TABLES = ()\n"}, author=BOB, message="drop the legacy import",
+                trailers=[f"Co-authored-by: {CLAUDE}"])
+    report = json.loads(pr(shop, store).output)
+    removed = [(f["rule"], f["severity"], f["message"]) for f in report["findings"]
+               if f["kind"] in ("removed_dependency", "broken_cycle")]
+    assert removed == [
+        ("cairn/removed-component-dependency", "info", "removes the last dependency of component core on component db "
+                                                       "(shop.core.legacy imported shop.db.tables at shop/core/legacy.py:1)"),
+        ("cairn/broken-cycle", "info", "breaks the dependency cycle between components core -> db -> core"),
+    ]  # good news: not raised for the agent's change, whose knowledge risk is
+    assert [f["severity"] for f in report["findings"] if f["kind"] == "knowledge_risk"] == ["warn"]
+    markdown = pr(shop, store, fmt="markdown").output
+    assert "removes the last dependency of component core on component db" in markdown
+    assert "breaks the dependency cycle between components core -> db -> core" in pr(shop, store, fmt="table").output
