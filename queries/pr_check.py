@@ -487,9 +487,10 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tup
             message=f"adds component {component}" + (f" ({paths})" if paths else "") + ": " + "; ".join(said),
             source_component=component,
         ))
+    moved_between = _grouped_by(moved, lambda m: m.components)  # (not a walk of every moved import per pair)
     for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in added if s not in new and t not in new):
         between = [e for e in new_edges if e.source_component == a and e.target_component == b]
-        carried = [m for m in moved if m.components == (a, b)]
+        carried = moved_between.get((a, b), [])
         if any(m.stays for m in carried):
             continue  # the base's, moved: a package moved whole keeps its dependencies
         if carried and not between:
@@ -540,9 +541,11 @@ def _removed_component_dependencies(base: RepoGraph, dropped: set[tuple[str, str
     (``moved``), unless the files moved stay where they were (a package moved whole)."""
     nodes = base.nodes
     out = []
+    removed_between = _grouped_by(removed, lambda e: (e.source_component, e.target_component))
+    moved_between = _grouped_by(moved, lambda m: m.were)
     for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in dropped):
-        gone = next((e for e in removed if e.source_component == a and e.target_component == b), None)
-        carried = [m for m in moved if m.were == (a, b)]
+        gone = next(iter(removed_between.get((a, b), ())), None)
+        carried = moved_between.get((a, b), [])
         if any(m.stays for m in carried):
             continue  # the head's, moved
         if carried and gone is None:
@@ -558,6 +561,14 @@ def _removed_component_dependencies(base: RepoGraph, dropped: set[tuple[str, str
             source=gone.source if gone else None, target=gone.target if gone else None,
             source_component=a, target_component=b, file=gone.file if gone else None,
         ))
+    return out
+
+
+def _grouped_by(items: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    """``items`` by ``key``, each group in their order."""
+    out: dict[Any, list[Any]] = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
     return out
 
 
@@ -744,10 +755,10 @@ def _knowledge_risks(touched: list[TouchedComponent], *, by_bots: bool = False) 
         return []
     out = []
     for comp in touched:
-        if not comp.at_risk or comp.files and all(is_test_file(f.path) or not f.counted or _only_renamed(f)
-                                                  for f in comp.files):
+        code = [f for f in comp.files if f.counted and not is_test_file(f.path) and not _only_renamed(f)]
+        if not comp.at_risk or comp.files and not code:
             continue
-        first = min(comp.files, key=lambda f: f.path) if comp.files else None
+        first = min(code or comp.files, key=lambda f: f.path) if comp.files else None  # pointing at the code changed
         out.append(Finding(
             rule="cairn/knowledge-risk", kind="knowledge_risk", severity=Severity.INFO, new=True,
             message=f"touches component {comp.name}, at risk: {_why_at_risk(comp)}",

@@ -642,19 +642,21 @@ def test_a_version_bump_a_readme_or_a_bots_change_raises_no_knowledge_risk_and_a
     store = tmp_path / "store"
     assert run(["ingest", str(shop.root)], store).exit_code == 0
 
-    def risks(branch: str, files: dict[str, str], author=BOB) -> tuple[list[str], list[str]]:
+    def risks(branch: str, files: dict[str, str], author=BOB) -> tuple[list[tuple[str, str]], list[str]]:
         shop.git("checkout", "-q", "-b", branch, "main")
         shop.commit(files, author=author, committer=("GitHub", "noreply@github.com"), message=branch)
         report = json.loads(pr(shop, store).output)
-        return ([f["source_component"] for f in report["findings"] if f["kind"] == "knowledge_risk"],
+        return ([(f["source_component"], f["file"]) for f in report["findings"] if f["kind"] == "knowledge_risk"],
                 [c["name"] for c in report["touched_components"]])
 
     # a manifest stored as uncounted, a new README judged by its name
     assert risks("bump", {"shop/core/package.json": '{"version": "1.0.1"}\n',
                           "shop/core/README.md": "# Core\n\nSee [prices](prices.py).\n"}) == ([], ["core"])
     assert risks("bot", {"shop/core/prices.py": "def price(x):\n    return x * 7\n"}, author=DEPENDABOT) == ([], ["core"])
+    # pointing at the code changed, not at the manifest beside it
     assert risks("code", {"shop/core/prices.py": "def price(x):\n    return x * 7\n",
-                          "shop/core/package.json": '{"version": "1.0.2"}\n'}) == (["core"], ["core"])
+                          "shop/core/package.json": '{"version": "1.0.2"}\n'}) == ([("core", "shop/core/prices.py")],
+                                                                                    ["core"])
 
 
 def test_a_change_that_removes_a_components_last_dependency_and_breaks_a_cycle_says_so(shop, tmp_path):
