@@ -4,9 +4,11 @@
   renamed), its ``path`` after the change (before, for a deletion), the
   ``old_path`` of a rename, whether git saw it as ``binary``, the post-change
   line ranges it touches with the lines each adds and removes (``hunks``),
-  and the component each side belongs to
+  the component each side belongs to
   (by the stored component definitions, so a file outside any module still
-  counts for its component);
+  counts for its component), and whether the truck factor counts it
+  (``counted``: code or markup, as ``ingest.linguist`` judges; not a manifest,
+  a lock file or documentation);
 * ``Identity`` — someone involved in the change: ``name``, ``email``, the
   ``role`` they played (author, committer, co-author, reviewer, the PR's
   author on the forge) and what they are (``kind``: human, bot or agent),
@@ -65,6 +67,9 @@ class FileChange:
     hunks: tuple[LineRange, ...] = ()
     component: str | None = None
     old_component: str | None = None
+    #: the truck factor counts the file (see the module docstring): a change of none of a component's counted files
+    #: (a version bumped in its package.json, a link fixed in its README) changes none of the knowledge it measures
+    counted: bool = True
 
     @property
     def paths(self) -> tuple[str, ...]:

@@ -9,8 +9,8 @@ Words:
 * ``rule`` — the id of what was broken: a rule of the repository
   (``core-stays-pure``) or one of the PR check's own (``cairn/new-cycle``);
 * ``kind`` — the rule kind (``forbidden``, ``layers`` …) or the PR check's
-  finding kind (``new_dependency``, ``cycle``, ``knowledge_risk``,
-  ``governance``, ``co-change``);
+  finding kind (``new_dependency``, ``cycle``, ``removed_dependency``,
+  ``broken_cycle``, ``knowledge_risk``, ``governance``, ``co-change``);
 * ``source`` / ``target`` — the importing and the imported module of the
   evidence (an import edge), when there is one; ``chain`` the modules of an
   indirect import, ``cycle`` the subjects of an import cycle;

@@ -6,7 +6,8 @@ checkout, or a unified diff with the post-change contents of the changed files
 
 * the changed files with their statuses and post-change line ranges
   (``git diff -U0`` of the merge base and the head, or the given diff), each
-  assigned to its component by the stored component definitions;
+  assigned to its component by the stored component definitions, and whether
+  the truck factor counts it (``ingest.linguist``: as stored, else by its name);
 * the identities involved (author, committer, the co-author and reviewer
   trailers of every commit, ``ingest.trailers``; the PR's author on the forge),
   classified human / bot / agent by the repository's identity patterns; a
@@ -64,6 +65,7 @@ from cairn.ingest.gcpause import abandon
 from cairn.ingest.git import GitError, git, git_stream
 from cairn.ingest.gittree import GitTree, GitTreeError, resolve_commit
 from cairn.ingest.identities import Classifier
+from cairn.ingest.linguist import detect_language, truck_factor_scope
 from cairn.ingest.suggestions import GITHUB_COMMITTER, contact_key, is_suggestion_commit, squashed_suggesters
 from cairn.ingest.trailers import CO_AUTHOR_KEYS, REVIEW_KEYS, git_trailer_keys, trailer_contact
 
@@ -208,7 +210,7 @@ def change_from_refs(
     _keep_parses(cache, base_graph is not stored)
     abandon(cache, head)  # the parses and the head's code: left to the end of a process that ends after its work
     return ChangeSet(
-        files=_with_components(files, defs), base_graph=base_graph, head_graph=head_graph,
+        files=_placed(files, defs, stored), base_graph=base_graph, head_graph=head_graph,
         identities=_unique(identities), description=description, base=merge_base, head=head_sha,
         baseline=_baseline_at(root, merge_base, stored), changed_modules=frozenset(changed_modules),
         agent_marks=marks, messages=tuple(fields[9] for fields in reversed(commits)),
@@ -271,7 +273,7 @@ def change_from_diff(
     abandon(cache, head)
     identities = [_identity(author, IdentityRole.PR_AUTHOR, _classifier(stored))] if author else []
     return ChangeSet(
-        files=_with_components(list(parsed.changes), defs), base_graph=base_graph, head_graph=head_graph,
+        files=_placed(list(parsed.changes), defs, stored), base_graph=base_graph, head_graph=head_graph,
         identities=tuple(identities), description=description, base=base, head=None,
         baseline=_baseline_at(root, base, stored), changed_modules=frozenset(changed_modules),
         agent_marks=_agent_marks([], description, _classifier(stored)),
@@ -402,13 +404,27 @@ def _component_defs(graph: RepoGraph) -> list[ComponentDef]:
     ]
 
 
-def _with_components(files: list[FileChange], defs: list[ComponentDef]) -> tuple[FileChange, ...]:
+def _placed(files: list[FileChange], defs: list[ComponentDef], stored: RepoGraph) -> tuple[FileChange, ...]:
+    """``files`` with the component of each side and whether the truck factor counts them (``_counted``)."""
     components = ComponentMap(defs)
     return tuple(
         FileChange(f.status, f.path, f.old_path, f.binary, f.hunks, components.component_of(f.path),
-                   components.component_of(f.old_path) if f.old_path else None)
+                   components.component_of(f.old_path) if f.old_path else None, _counted(f, stored))
         for f in files
     )
+
+
+def _counted(change: FileChange, stored: RepoGraph) -> bool:
+    """Whether the truck factor counts the changed file: as stored (``linguist_counted``, .gitattributes and the
+    first-party folders weighed) when the store knows it under either name, else by Linguist's rule on its name
+    (``linguist.truck_factor_scope``). A name that tells no language (a script without an extension, whose ``#!``
+    line may make it code) counts."""
+    for path in change.paths:
+        node = stored.node(Label.FILE, path)
+        if node is not None and node.get("linguist_counted") is not None:
+            return bool(node.get("linguist_counted"))
+    language = detect_language(change.path)
+    return language is None or truck_factor_scope(change.path, language)[0]
 
 
 def _config_of(graph: RepoGraph) -> StoredSettings:

@@ -83,15 +83,16 @@ def _adjacency(graph: RepoGraph, settings: CouplingSettings | None) -> dict[str,
 
 
 def cochange_findings(graph: RepoGraph, changed_paths: Iterable[str], *, agent: bool,
-                      settings: CouplingSettings | None = None) -> list[Finding]:
+                      settings: CouplingSettings | None = None, unchanged: Iterable[str] = ()) -> list[Finding]:
     """``co-change`` findings for a change touching ``changed_paths``: ``source``/``file`` the changed file,
-    ``target`` the partner left untouched; the strongest coupling first."""
+    ``target`` the partner left untouched; the strongest coupling first. A path of ``unchanged`` (a file only renamed:
+    its content is as it was) is touched but changed in nothing its partners should follow: no finding of its own."""
     changed = {p for p in changed_paths if p}
     if not changed:
         return []
     adjacency = _adjacency(graph, settings)
     found: list[tuple[float, int, Finding]] = []
-    for path in sorted(p for p in changed if not is_test_file(p)):
+    for path in sorted(p for p in changed.difference(unchanged) if not is_test_file(p)):
         node = graph.node(Label.FILE, path)
         mine = node.get("component") if node is not None else None
         rows = []

@@ -13,21 +13,37 @@ diff). It reports only what the change introduces:
   moved, renamed or added (a wildcard, or a Kotlin name: ktor's 4434c02851
   moved ``WaitUtils.kt`` into a package two unchanged tests star-import and
   whose ``waitForCondition`` they call). Reports list those apart, once, not
-  as new imports; a component dependency they alone make says so;
+  as new imports; a component dependency they alone make says so; an import
+  the base had, moved with its files (``queries.moves``: ripgrep's fdd8510f moved
+  every crate into ``crates/`` and had 152 new imports and 15 first component
+  dependencies) is no new one, only counted (``moved_imports``), and makes no
+  new component dependency unless a file moved into another component;
 * new rule violations: findings of the repository's rules on the head graph
   that the base graph does not have and the baseline does not hold; those of
   imports in files the change does not touch (reached, as above) are one
   finding per rule and imported module, which says how many files reach it;
-* new component dependencies (a first coupling between two components);
+* new component dependencies (a first coupling between two components), one a
+  move makes said to be made by moving that file;
 * new cycles between components (unless an ``acyclic`` rule already judges them);
+* what it removes: a component's last dependency on another (vue's 4d35ecadb
+  replaced server-renderer's imports of ``vue`` by ``@vue/runtime-dom``: it said
+  only "creates the first dependency of server-renderer on runtime-dom"), and a
+  cycle between components of the base that the head no longer has; info, and
+  never raised for an agent's change (good news needs no second look);
 * the components it touches, with their bus factor and knowledge holders;
-  touching an at-risk component is a finding of its own (``knowledge-risk``);
+  touching an at-risk component is a finding of its own (``knowledge-risk``),
+  unless the change touches there none of the files the truck factor counts
+  (vue's release d2c458be2 bumped the version in 13 package.json files: 11
+  findings), or only its tests, or only moves files, or only bots wrote it
+  (dependabot's lock file bumps): the knowledge the truck factor measures is not what such a change
+  needs; the components table still lists the component;
 * a change to ``cairn.toml``, CODEOWNERS, import-linter contracts or an ADR
   (``governance``): the change's graphs are judged by the stored rules, so a
   pull request cannot relax the rules that judge it, and the architecture
   change itself is pointed at instead.
 * files that usually change with a changed file but are left untouched
-  (``co-change``, see ``queries.cochange``).
+  (``co-change``, see ``queries.cochange``); a file only renamed is no changed
+  one there (vue's 6a5b2098e moved its private packages: 4 warnings).
 
 Agent authorship comes from the change's identities (already classified
 human / bot / agent) that wrote it; from the lines of its commit messages and
@@ -77,6 +93,7 @@ from cairn.queries.cochange import cochange_findings
 from cairn.queries.contracts import check
 from cairn.queries.contracts.index import ImportIndex
 from cairn.queries.dependencies import component_digraph, module_id
+from cairn.queries.moves import MovedImport, Moves
 from cairn.queries.ownership import gone_people, history_completeness
 from cairn.queries.reviewers import (
     LikelyDuplicates,
@@ -214,6 +231,8 @@ class PRReport:
     #: whether the stored history is complete, and its counts and warnings (``ownership.history_completeness``)
     history_complete: bool = True
     history: dict[str, Any] = field(default_factory=dict)
+    #: imports of the base the change moved with their files (``queries.moves``): not new, not in ``new_edges``
+    moved_imports: int = 0
 
     @property
     def blocking(self) -> bool:
@@ -224,7 +243,7 @@ class PRReport:
             "history_complete": self.history_complete, "history": dict(self.history),
             "verdict": self.verdict.value, "base": self.base, "head": self.head,
             "findings": [f.to_json() for f in self.findings],
-            "new_edges": [e.to_json() for e in self.new_edges],
+            "new_edges": [e.to_json() for e in self.new_edges], "moved_imports": self.moved_imports,
             "touched_components": [c.to_json() for c in self.touched_components],
             "suggested_reviewers": [r.to_json() for r in self.suggested_reviewers],
             "agent": self.agent.to_json(), "rationale": self.rationale.to_json(),
@@ -246,11 +265,12 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     stored = grouped(stored)
     base = stored if change.base_graph is whole else grouped(change.base_graph)
     head = grouped(change.head_graph)
-    new_edges = _new_edges(base, head, change.changed_modules, stored,
-                           frozenset(p for f in change.files for p in f.paths if p))
+    before, after = _edge_map(base, change.changed_modules), _edge_map(head, change.changed_modules)
+    new_edges, moved = _new_edges(before, after, base, head, stored,
+                                  frozenset(p for f in change.files for p in f.paths if p), Moves.of(change, base, head))
     findings: list[Finding] = _new_violations(change, base, head)
     dependencies = _dependency_changes(base, head)
-    findings += _new_component_dependencies(base, head, dependencies[0], new_edges)
+    findings += _new_component_dependencies(base, head, dependencies[0], new_edges, moved)
     if not any(r.get("kind") == "acyclic" for r in stored.of_label(Label.RULE)):
         findings += _new_cycles(base, head, *dependencies)
     people = PersonIndex.of(stored)
@@ -261,7 +281,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     author_ids = duplicates.with_those_of(change_authors(people, authors))
     touched = _touched_components(stored, change, {stored.nodes[nid].key: why for nid, why in gone.items()},
                                   frozenset(stored.nodes[nid].key for nid in author_ids))
-    findings += _knowledge_risks(touched)
+    findings += _knowledge_risks(touched, by_bots=bool(authors) and all(i.kind is IdentityKind.BOT for i in authors))
     findings += _governance_changes(stored, change)
 
     agent = detect_agent(change.identities, change.description, change.agent_marks)
@@ -269,8 +289,11 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
     rationale = find_rationale(change.description if change.description else "\n\n".join(change.messages), stored)
     if agent.detected and not rationale.present:
         findings = [f if f.kind == "governance" else f.raised(RAISED_BECAUSE) for f in findings]
+    findings += _removed_component_dependencies(base, dependencies[1], _removed_edges(before, after, base, moved), moved)
+    findings += _broken_cycles(base, head, *dependencies)
     # usual partners left untouched; after the raise above, which co-change findings grade themselves
-    findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected)
+    findings += cochange_findings(stored, [p for f in change.files for p in f.paths], agent=agent.detected,
+                                  unchanged=[p for f in change.files if _only_renamed(f) for p in f.paths])
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
                                   read_components=read_components, components=changed_components(change),
                                   co_authors=co_authors, duplicates=duplicates)
@@ -279,7 +302,13 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),
         new_edges=tuple(new_edges), touched_components=tuple(touched), suggested_reviewers=tuple(reviewers),
         agent=agent, rationale=rationale, changed_files=change.files, history_complete=history_complete, history=history,
+        moved_imports=len(moved),
     )
+
+
+def _only_renamed(f: FileChange) -> bool:
+    """Whether the change renamed the file and changed nothing in it."""
+    return f.old_path is not None and not f.hunks and not f.binary
 
 
 def judged_by_importers(graph: RepoGraph) -> bool:
@@ -336,14 +365,20 @@ def _edge_map(graph: RepoGraph, sources: frozenset[str] | None = None) -> dict[t
     return out
 
 
-def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None, stored: RepoGraph,
-               changed_paths: frozenset[str]) -> list[NewEdge]:
-    before = _edge_map(base, sources)
-    out = []
-    for (s_id, t_id), e in sorted(_edge_map(head, sources).items()):
+def _new_edges(before: dict[tuple[str, str], Edge], after: dict[tuple[str, str], Edge], base: RepoGraph, head: RepoGraph,
+               stored: RepoGraph, changed_paths: frozenset[str],
+               moves: Moves | None) -> tuple[list[NewEdge], list[MovedImport]]:
+    """The import edges of ``after`` (the head's, ``_edge_map``) that ``before`` (the base's) lacks, and those of them
+    that are the base's, moved with their files (``moves``: the change's renames, None when it has none)."""
+    out, moved = [], []
+    for (s_id, t_id), e in sorted(after.items()):
         if (s_id, t_id) in before:
             continue
         src, tgt = head.nodes[e.source], head.nodes[e.target]
+        carried = moves.moved_from(src, tgt, e, before) if moves is not None else None
+        if carried is not None:
+            moved.append(carried)
+            continue
         external = tgt.label is Label.EXTERNAL
         files = import_files(e.props)
         out.append(NewEdge(s_id, t_id, e.props.get("kind"), e.props.get("file"), tuple(e.props.get("lines") or ()),
@@ -354,6 +389,36 @@ def _new_edges(base: RepoGraph, head: RepoGraph, sources: frozenset[str] | None,
                            first_use=external and stored.node(Label.EXTERNAL, tgt.key) is None
                            and base.node(Label.EXTERNAL, tgt.key) is None,
                            reached=bool(files) and changed_paths.isdisjoint(files)))
+    return out, moved
+
+
+@dataclass(frozen=True)
+class RemovedEdge:
+    """An import between modules of two components that the base has and the head has not: where it was."""
+
+    source: str
+    target: str
+    file: str | None
+    line: int | None
+    source_component: str
+    target_component: str
+
+
+def _removed_edges(before: dict[tuple[str, str], Edge], after: dict[tuple[str, str], Edge],
+                   base: RepoGraph, moved: list[MovedImport]) -> list[RemovedEdge]:
+    """The imports between modules of two components in ``before`` (the base's, ``_edge_map``) that ``after`` lacks,
+    but for those ``moved`` with their files."""
+    carried = {m.base_pair for m in moved}
+    out = []
+    for (s_id, t_id), e in sorted(before.items()):
+        if (s_id, t_id) in after or (s_id, t_id) in carried:
+            continue
+        src, tgt = base.nodes[e.source], base.nodes[e.target]
+        a, b = src.props.get("component"), tgt.props.get("component")
+        if tgt.label is Label.EXTERNAL or not a or not b or a == b:
+            continue
+        lines = e.props.get("lines") or ()
+        out.append(RemovedEdge(s_id, t_id, e.props.get("file"), lines[0] if lines else None, a, b))
     return out
 
 
@@ -401,10 +466,12 @@ def _said_once(group: list[Finding]) -> Finding:
 
 
 def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]],
-                                new_edges: list[NewEdge]) -> list[Finding]:
+                                new_edges: list[NewEdge], moved: list[MovedImport] = ()) -> list[Finding]:
     """A finding per component dependency of the head that the base lacks (``added``: DEPENDS_ON as node ids), and one
     per component the head adds, naming its dependencies both ways: every dependency of a new component is a first
-    one (pip's #14176 split exceptions.py into a package, a component of its own: 22 findings said so)."""
+    one (pip's #14176 split exceptions.py into a package, a component of its own: 22 findings said so). One that
+    only imports ``moved`` with their files make is none when those files stay where they were (a package moved
+    whole, ``MovedImport.stays``), else one the move makes, said so."""
     nodes = head.nodes
     out = []
     new = {end for pair in added for end in pair if end not in base.nodes}
@@ -420,8 +487,15 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tup
             message=f"adds component {component}" + (f" ({paths})" if paths else "") + ": " + "; ".join(said),
             source_component=component,
         ))
+    moved_between = _grouped_by(moved, lambda m: m.components)  # (not a walk of every moved import per pair)
     for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in added if s not in new and t not in new):
         between = [e for e in new_edges if e.source_component == a and e.target_component == b]
+        carried = moved_between.get((a, b), [])
+        if any(m.stays for m in carried):
+            continue  # the base's, moved: a package moved whole keeps its dependencies
+        if carried and not between:
+            out.append(_moved_dependency(carried[0], a, b))
+            continue
         first = next((e for e in between if not e.reached), between[0] if between else None)  # one the author wrote
         line = first.lines[0] if first and first.lines else None
         where = f" ({first.source} imports {first.target} at {first.file}:{line if line is not None else '?'})" if first else ""
@@ -456,6 +530,89 @@ def _new_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], d
             rule="cairn/new-cycle", kind="cycle", severity=Severity.WARN, new=True,
             message=f"creates a dependency cycle between components: {' -> '.join(cycle + [cycle[0]])}",
             source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
+        ))
+    return out
+
+
+def _removed_component_dependencies(base: RepoGraph, dropped: set[tuple[str, str]], removed: list[RemovedEdge],
+                                    moved: list[MovedImport] = ()) -> list[Finding]:
+    """A finding per component dependency of the base that the head lacks (``dropped``: DEPENDS_ON as node ids), naming
+    an import the change removed between the two (``removed``), where it was; or the file whose move took it away
+    (``moved``), unless the files moved stay where they were (a package moved whole)."""
+    nodes = base.nodes
+    out = []
+    removed_between = _grouped_by(removed, lambda e: (e.source_component, e.target_component))
+    moved_between = _grouped_by(moved, lambda m: m.were)
+    for a, b in sorted((nodes[s].key, nodes[t].key) for s, t in dropped):
+        gone = next(iter(removed_between.get((a, b), ())), None)
+        carried = moved_between.get((a, b), [])
+        if any(m.stays for m in carried):
+            continue  # the head's, moved
+        if carried and gone is None:
+            out.append(_moved_dependency(carried[0], a, b, removed=True))
+            continue
+        where = ""
+        if gone is not None:
+            where = f" ({gone.source} imported {gone.target} at {gone.file or gone.source}" \
+                    f"{f':{gone.line}' if gone.line is not None else ''})"
+        out.append(Finding(
+            rule="cairn/removed-component-dependency", kind="removed_dependency", severity=Severity.INFO, new=True,
+            message=f"removes the last dependency of component {a} on component {b}{where}",
+            source=gone.source if gone else None, target=gone.target if gone else None,
+            source_component=a, target_component=b, file=gone.file if gone else None,
+        ))
+    return out
+
+
+def _grouped_by(items: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    """``items`` by ``key``, each group in their order."""
+    out: dict[Any, list[Any]] = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out
+
+
+def _moved_dependency(m: MovedImport, a: str, b: str, *, removed: bool = False) -> Finding:
+    """The finding of a dependency of component ``a`` on ``b`` that moving a file of the import ``m`` makes (or, when
+    ``removed``, takes away): which file moved, from where, to where."""
+    end = 0 if m.moved_files[0] is not None else 1
+    was, now = m.were[end], m.components[end]
+    whence = f"from component {was}" if was else "from outside every component"
+    whither = f"into component {now}" if now else "out of every component"
+    what = "removes the last" if removed else "creates the first"
+    line = m.line if m.line is not None else "?"
+    old, new = m.moved_files[end] or ("?", "?")
+    return Finding(
+        rule="cairn/removed-component-dependency" if removed else "cairn/new-component-dependency",
+        kind="removed_dependency" if removed else "new_dependency", severity=Severity.INFO, new=True,
+        message=f"{what} dependency of component {a} on component {b} by moving {old} to {new}, {whence} {whither} "
+                f"({m.source} imports {m.target} at {m.file or m.source}:{line}, as it did before the move)",
+        source=m.source, target=m.target, source_component=a, target_component=b, file=m.file,
+        line=None if removed else m.line,
+    )
+
+
+def _broken_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], dropped: set[tuple[str, str]]) -> list[Finding]:
+    """A finding per strongly connected set of components of the base (two or more) that is within none of the head's:
+    a cycle the change breaks, named by a shortest one through a dependency it removes (``_new_cycles`` the other way
+    round: the head is the base of its reverse)."""
+    if not dropped or not _closes_new_cycle(_successors((e.source, e.target) for e in head.of_type(Rel.DEPENDS_ON)),
+                                            dropped, added):
+        return []  # every cycle of the base is one of the head's
+    import networkx as nx
+
+    g_base, g_head = component_digraph(base), component_digraph(head)
+    head_sccs = [c for c in nx.strongly_connected_components(g_head) if len(c) > 1]
+    out = []
+    for scc in nx.strongly_connected_components(g_base):
+        if len(scc) < 2 or any(scc <= h for h in head_sccs):
+            continue
+        cycle = _cycle_through_new(g_base.subgraph(scc), g_head)
+        out.append(Finding(
+            rule="cairn/broken-cycle", kind="broken_cycle", severity=Severity.INFO, new=True,
+            message=f"breaks the dependency cycle between components {' -> '.join(cycle + [cycle[0]])}",
+            source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
+            importer=cycle[0], imported=cycle[1] if len(cycle) > 1 else cycle[0],
         ))
     return out
 
@@ -586,15 +743,22 @@ def _touched_components(stored: RepoGraph, change: ChangeSet, gone_keys: Mapping
     return out
 
 
-def _knowledge_risks(touched: list[TouchedComponent]) -> list[Finding]:
+def _knowledge_risks(touched: list[TouchedComponent], *, by_bots: bool = False) -> list[Finding]:
     """A finding per component at risk that the change touches, unless it touches only tests there: poetry's every
     change with a test (its ``tests/`` a component of 188 files with no author left) said so, which no reviewer can
-    act on; the components table still lists the component."""
+    act on; nor where it touches none of the files the truck factor counts (``FileChange.counted``: a version bumped
+    in a package.json or Cargo.toml, a lock file, a README's link: vue's release d2c458be2 raised 11), as the risk is
+    the truck factor's; nor where it only moves files, changing no line of them (ripgrep's fdd8510f moved every crate
+    into ``crates/``: 10 findings); nor when only bots wrote the change (``by_bots``: ripgrep's dependabot bump
+    6dfaec03), which needs no one's knowledge of the code to write. The components table still lists the component."""
+    if by_bots:
+        return []
     out = []
     for comp in touched:
-        if not comp.at_risk or comp.files and all(is_test_file(f.path) for f in comp.files):
+        code = [f for f in comp.files if f.counted and not is_test_file(f.path) and not _only_renamed(f)]
+        if not comp.at_risk or comp.files and not code:
             continue
-        first = min(comp.files, key=lambda f: f.path) if comp.files else None
+        first = min(code or comp.files, key=lambda f: f.path) if comp.files else None  # pointing at the code changed
         out.append(Finding(
             rule="cairn/knowledge-risk", kind="knowledge_risk", severity=Severity.INFO, new=True,
             message=f"touches component {comp.name}, at risk: {_why_at_risk(comp)}",

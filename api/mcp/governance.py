@@ -140,9 +140,9 @@ def register(tool: Tools) -> None:
                       limit: Limit = 10, full: Full = False, repository: Repository = None) -> dict[str, Any]:
         """Check a change before you open a PR: give the unified diff and the post-change text of every added or
         modified file. Returns the verdict (pass, warn, block), the top findings one line each (new boundary
-        violations, new component dependencies and cycles, at-risk components touched; where = file:line), the
-        components touched and who should review. Put your rationale or the ADR you follow in `description`: an
-        agent's change without one is judged more strictly. `full=true` for the whole report."""
+        violations, new component dependencies and cycles, those it removes, at-risk components touched; where =
+        file:line), the components touched and who should review. Put your rationale or the ADR you follow in
+        `description`: an agent's change without one is judged more strictly. `full=true` for the whole report."""
         report = check_diff(ws, repository, diff, files, description=description, author=author).to_json()
         return report if full else compact_pr_report(report, limit)
 

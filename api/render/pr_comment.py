@@ -107,6 +107,8 @@ def pr_markdown(report: PRReport) -> str:
                 f"{len(internal)} new import edge(s) between modules" if internal else "",
                 "new packages" if packages else "") if part)
             lines += [f"<details><summary>{summary}</summary>\n", *listed, "", "</details>", ""]
+    if report.moved_imports:
+        lines += [moved_line(report.moved_imports), ""]
     lines.append("### Suggested reviewers")
     if not report.suggested_reviewers:
         lines.append("No human knowledge holder found for the changed files.")
@@ -138,6 +140,12 @@ def reached_line(edges: Iterable[NewEdge], code: Callable[[str], str] = str) -> 
     files = len({e.file for e in reached})
     return (f"{len(reached)} import edge(s) from {files} file(s) this change does not touch reach {named} "
             "through imports already there (none written by this change)")
+
+
+def moved_line(count: int) -> str:
+    """One line for the imports of the base the change moved with their files (``PRReport.moved_imports``): not new,
+    and not listed (ripgrep's move of every crate into ``crates/`` listed 152 as new)."""
+    return f"{count} import edge(s) moved with their files: the same imports as before, not new"
 
 
 def new_packages(edges: Iterable[NewEdge], code: Callable[[str], str] = str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from cairn.api.render.console import Styled
-from cairn.api.render.pr_comment import INFO_SHOWN, import_site, new_packages, reached_line
+from cairn.api.render.pr_comment import INFO_SHOWN, import_site, moved_line, new_packages, reached_line
 from cairn.api.render.terminal import (FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, common_package_path, count,
                                        literal, table)
 from cairn.graph.findings import Finding
@@ -74,6 +74,8 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
         yield literal(reached)
     for line in new_packages(report.new_edges):
         yield literal(line)
+    if report.moved_imports:
+        yield literal(moved_line(report.moved_imports))
     reviewers = ", ".join(r.name for r in report.suggested_reviewers)
     yield literal("suggested reviewers: " + (reviewers or "no human knowledge holder found for the touched components"))
 

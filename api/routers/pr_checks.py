@@ -16,7 +16,8 @@ router = APIRouter(tags=["pull requests"])
 
 @router.post("/pr-checks", response_model=PRCheckReport, responses=problems(400, 404, 422, 503))
 def pr_check(ws: WorkspaceDep, request: PRCheckRequest) -> dict[str, Any]:
-    """What a change introduces (new edges, new violations, new couplings and cycles), the knowledge risk it touches,
+    """What a change introduces (new edges, new violations, new couplings and cycles) and the component dependencies and
+    cycles it removes, the knowledge risk it touches,
     whether an agent wrote it, and who should review it. The same JSON as `cairn pr-check --format json`.
 
     Refs are resolved in the checkout registered for the repository at ingest; a diff is applied to the commit

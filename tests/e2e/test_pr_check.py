@@ -629,3 +629,54 @@ def test_new_packages_are_the_repositorys_first_uses_and_tests_only_imports_are_
     shop.commit({"shop/api/views.py": "import requests\nfrom shop.api import routes\n"}, author=BOB, message="requests")
     quiet = pr(shop, store, fmt="markdown").output
     assert json.loads(pr(shop, store).output)["new_edges"] and "new import edge" not in quiet
+
+
+DEPENDABOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+
+
+def test_a_version_bump_a_readme_or_a_bots_change_raises_no_knowledge_risk_and_a_code_change_still_does(shop, tmp_path):
+    """vue's release d2c458be2 bumped the version in 13 package.json files and had 11 knowledge-risk findings; its README
+    link fix 9d92dbded and ripgrep's dependabot bump 6dfaec03 one each: none changes the code the truck factor counts,
+    or a person wrote none. The core (Ada alone) is at risk."""
+    shop.commit({"shop/core/package.json": '{"version": "1.0.0"}\n'}, author=ADA, message="package")
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+
+    def risks(branch: str, files: dict[str, str], author=BOB) -> tuple[list[tuple[str, str]], list[str]]:
+        shop.git("checkout", "-q", "-b", branch, "main")
+        shop.commit(files, author=author, committer=("GitHub", "noreply@github.com"), message=branch)
+        report = json.loads(pr(shop, store).output)
+        return ([(f["source_component"], f["file"]) for f in report["findings"] if f["kind"] == "knowledge_risk"],
+                [c["name"] for c in report["touched_components"]])
+
+    # a manifest stored as uncounted, a new README judged by its name
+    assert risks("bump", {"shop/core/package.json": '{"version": "1.0.1"}\n',
+                          "shop/core/README.md": "# Core\n\nSee [prices](prices.py).\n"}) == ([], ["core"])
+    assert risks("bot", {"shop/core/prices.py": "def price(x):\n    return x * 7\n"}, author=DEPENDABOT) == ([], ["core"])
+    # pointing at the code changed, not at the manifest beside it
+    assert risks("code", {"shop/core/prices.py": "def price(x):\n    return x * 7\n",
+                          "shop/core/package.json": '{"version": "1.0.2"}\n'}) == ([("core", "shop/core/prices.py")],
+                                                                                    ["core"])
+
+
+def test_a_change_that_removes_a_components_last_dependency_and_breaks_a_cycle_says_so(shop, tmp_path):
+    """vue's 4d35ecadb "remove package dependency cycle" replaced server-renderer's imports of vue: Cairn said only what
+    it added. Here the core's legacy import of the database layer goes, which the database layer imports back."""
+    shop.commit({"shop/db/queries.py": "from shop.db import tables\nfrom shop.core import prices\n"}, author=CAROL, message="x")
+    store = tmp_path / "store"
+    assert run(["ingest", str(shop.root)], store).exit_code == 0
+    shop.git("checkout", "-q", "-b", "untangle")
+    shop.commit({"shop/core/legacy.py": "TABLES = ()\n"}, author=BOB, message="drop the legacy import",
+                trailers=[f"Co-authored-by: {CLAUDE}"])
+    report = json.loads(pr(shop, store).output)
+    removed = [(f["rule"], f["severity"], f["message"]) for f in report["findings"]
+               if f["kind"] in ("removed_dependency", "broken_cycle")]
+    assert removed == [
+        ("cairn/removed-component-dependency", "info", "removes the last dependency of component core on component db "
+                                                       "(shop.core.legacy imported shop.db.tables at shop/core/legacy.py:1)"),
+        ("cairn/broken-cycle", "info", "breaks the dependency cycle between components core -> db -> core"),
+    ]  # good news: not raised for the agent's change, whose knowledge risk is
+    assert [f["severity"] for f in report["findings"] if f["kind"] == "knowledge_risk"] == ["warn"]
+    markdown = pr(shop, store, fmt="markdown").output
+    assert "removes the last dependency of component core on component db" in markdown
+    assert "breaks the dependency cycle between components core -> db -> core" in pr(shop, store, fmt="table").output

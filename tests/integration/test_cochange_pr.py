@@ -155,3 +155,17 @@ def test_a_change_gets_a_few_findings_its_warnings_first():
     assert found[-1].target == "pkg/ruler/r.go" and found[-1].severity is Severity.WARN
     assert [f.target for f in found[:-1]] == ["pkg/logs/f0_0_test.go", "pkg/logs/f0_1_test.go", "pkg/logs/f1_0_test.go",
                                               "pkg/logs/f0_2_test.go", "pkg/logs/f1_1_test.go"]
+
+
+def test_a_file_only_moved_changes_nothing_its_partners_should_follow(coupled):
+    """vue's 6a5b2098e moved its private packages: four warnings that a moved test's usual partner was untouched."""
+    repo = coupled["repo"]
+    repo.git("checkout", "-q", "-b", "x-moved", coupled["main"])
+    moved = repo.rename("a/x.py", "a/sub/x.py", message="move x", author=BOB)
+    repo.git("checkout", "-q", "-b", "x-moved-and-changed", coupled["main"])
+    repo.git("mv", "a/x.py", "a/x2.py")
+    changed = repo.commit({"a/x2.py": "X = 400\n"}, message="move and change x", author=BOB)
+    repo.git("checkout", "-q", "main")
+    graph, root = coupled["graph"], repo.root
+    assert cochange(check_refs(graph, root, coupled["main"], moved)) == []
+    assert [f["target"] for f in cochange(check_refs(graph, root, coupled["main"], changed))] == ["b/y2.py"]
