@@ -15,6 +15,8 @@ grammars), because JS and TS files import each other and need one resolver.
   ``type`` (``import { type A, type B } from``): ``type_only``. Flow's
   ``import type`` / ``import typeof`` in ``.js`` files (which the JS grammar
   reads as an error followed by an import) count as ``type_only`` too.
+* in a JavaScript file, the imports its JSDoc writes (``@import``, ``import('x')`` in a tag's type: ``jsdoc``):
+  ``type_only``. TypeScript reads no types from a TypeScript file's JSDoc.
 * Only string literals (and template literals without substitutions) count;
 """
 
@@ -24,6 +26,7 @@ import re
 from pathlib import PurePosixPath
 
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, RawImport, count_syntax_errors, parser_and_cursor
+from cairn.ingest.code.javascript.jsdoc import jsdoc_imports
 
 JS_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs")
 TS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts")
@@ -38,6 +41,9 @@ _COMMON_QUERY = """
   function: (identifier) @fn
   arguments: (arguments . [(string) (template_string)] @source)
   (#eq? @fn "require")) @require
+"""
+_JS_QUERY = _COMMON_QUERY + """
+(comment) @comment
 """
 _TS_QUERY = _COMMON_QUERY + """
 (import_statement (import_require_clause source: (string) @source)) @import_require
@@ -68,7 +74,7 @@ def _machinery(grammar: str):
     if grammar == "javascript":
         import tree_sitter_javascript
 
-        return parser_and_cursor("javascript", tree_sitter_javascript.language, _COMMON_QUERY)
+        return parser_and_cursor("javascript", tree_sitter_javascript.language, _JS_QUERY)
     import tree_sitter_typescript
 
     raw = tree_sitter_typescript.language_tsx if grammar == "tsx" else tree_sitter_typescript.language_typescript
@@ -141,6 +147,11 @@ def extract_imports(path: str, source: bytes) -> tuple[list[RawImport], int]:
     root = parser.parse(source).root_node
     imports: list[RawImport] = []
     for _, captures in cursor.matches(root):
+        if "comment" in captures:
+            comment = captures["comment"][0]
+            if comment.text.startswith(b"/**"):
+                imports += jsdoc_imports(comment.text.decode("utf-8", "replace"), comment.start_point[0] + 1)
+            continue
         spec = _literal(captures["source"][0])
         if not spec:
             continue
