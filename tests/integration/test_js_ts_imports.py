@@ -481,3 +481,11 @@ def test_jsdoc_imports_resolve_through_the_same_paths_as_code(tmp_path):
         ("src/render.js", "vite", TYPE_ONLY, EXT),
     }
 
+
+def test_every_import_of_a_declaration_file_is_type_only():
+    """A declaration file has no code that runs: kit's adapters' ``index.d.ts`` imported ``@sveltejs/kit`` "at runtime"."""
+    for path in ("index.d.ts", "index.d.mts", "index.d.cts", "styles.d.css.ts"):
+        pf = JavaScriptLanguage().parse(path, b"import x from 'x';\nexport * from './y';\nimport './z';\ntype T = import('./t').T;\n")
+        assert [(i.spec, i.kind) for i in pf.imports] == [("x", TYPE_ONLY), ("./y", TYPE_ONLY), ("./z", TYPE_ONLY),
+                                                          ("./t", TYPE_ONLY)], path
+    assert [i.kind for i in JavaScriptLanguage().parse("index.ts", b"import x from 'x';\n").imports] == [RUNTIME]

@@ -40,8 +40,8 @@ class JavaScriptLanguage(Language):
     name = "javascript"
     extensions = JS_EXTENSIONS + TS_EXTENSIONS
     # 2: TypeScript 5's ``export type *`` and a JSX attribute's ``&`` are no syntax error (files cached by 1: parsed again)
-    # 3: JSDoc's type imports are read (files cached by 2: parsed again)
-    version = "3"
+    # 3: JSDoc's type imports are read (files cached by 2: parsed again); 4: a declaration file's imports are type_only
+    version = "4"
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         imports, errors = extract_imports(path, source)

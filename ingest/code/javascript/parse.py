@@ -17,6 +17,8 @@ grammars), because JS and TS files import each other and need one resolver.
   reads as an error followed by an import) count as ``type_only`` too.
 * in a JavaScript file, the imports its JSDoc writes (``@import``, ``import('x')`` in a tag's type: ``jsdoc``):
   ``type_only``. TypeScript reads no types from a TypeScript file's JSDoc.
+* every import of a declaration file (``.d.ts``, ``.d.mts``, ``.d.cts``, ``.d.css.ts``) is ``type_only``: such a
+  file has no code that runs.
 * Only string literals (and template literals without substitutions) count;
 """
 
@@ -89,6 +91,9 @@ def _grammar_for(path: str) -> str:
         return "typescript"
     return "javascript"
 
+
+#: A TypeScript declaration file, TypeScript 5's for other files (``styles.d.css.ts``) too
+_DECLARATION_FILE = re.compile(r"\.d(?:\.[^./]+)?\.[mc]?ts\Z")
 
 _ESCAPE = re.compile(r"\\(.)")
 
@@ -172,6 +177,8 @@ def extract_imports(path: str, source: bytes) -> tuple[list[RawImport], int]:
             imports.append(RawImport(spec, call.start_point[0] + 1, kind))
         elif "require" in captures:
             imports.append(RawImport(spec, captures["require"][0].start_point[0] + 1, RUNTIME))
+    if _DECLARATION_FILE.search(path):
+        imports = [i if i.kind == TYPE_ONLY else i._replace(kind=TYPE_ONLY) for i in imports]
     imports.sort(key=lambda i: i.line)
     return imports, count_syntax_errors(root, _valid_but_unknown)
 
