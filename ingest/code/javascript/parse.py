@@ -153,9 +153,9 @@ def extract_imports(path: str, source: bytes) -> tuple[list[RawImport], int]:
     imports: list[RawImport] = []
     for _, captures in cursor.matches(root):
         if "comment" in captures:
-            comment = captures["comment"][0]
-            if comment.text.startswith(b"/**"):
-                imports += jsdoc_imports(comment.text.decode("utf-8", "replace"), comment.start_point[0] + 1)
+            text = captures["comment"][0].text
+            if text.startswith(b"/**") and b"import" in text:
+                imports += jsdoc_imports(text.decode("utf-8", "replace"), captures["comment"][0].start_point[0] + 1)
             continue
         spec = _literal(captures["source"][0])
         if not spec:
