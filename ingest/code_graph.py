@@ -33,7 +33,7 @@ from cairn.ingest.code.result import CodeResult
 from cairn.ingest.code.stdlib import is_standard_library
 from cairn.ingest.components import ComponentDef, ComponentMap
 from cairn.ingest.config import StoredSettings
-from cairn.ingest.files import CODE_LANGUAGES, SNIFF_BYTES, content_skip_reason, language_of
+from cairn.ingest.files import CODE_LANGUAGES, code_skip_reason, language_of
 
 if TYPE_CHECKING:
     from cairn.ingest.config import CairnConfig
@@ -565,7 +565,7 @@ def snapshot_at(
             if entry.language in CODE_LANGUAGES:
                 files.append(SourceFile(path, entry.size, 0, entry.blob))
         for path, data in overrides.items():
-            if data is None or len(data) > config.ingest.max_file_bytes or content_skip_reason(data[:SNIFF_BYTES]):
+            if data is None or len(data) > config.ingest.max_file_bytes or code_skip_reason(path, data):
                 continue
             languages[path] = language_of(path)
             contents[path] = data

@@ -87,6 +87,12 @@ GENERATED_HEAD_BYTES = 1024
 CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "go", "java", "kotlin", "rust"})
 
 SNIFF_BYTES = 8192
+#: The files a compiler or bundler emits with the comment that names their source map as their last line, which no one
+#: writes by hand: Linguist's ``has_source_map?`` (``.js``), and the declaration files TypeScript (``declarationMap``)
+#: and dts-buddy bundle (sveltejs/kit's ``packages/kit/types/index.d.ts``, 501 changes, all of them the generator's).
+BUILT_WITH_SOURCE_MAP = (".js", ".mjs", ".cjs", ".d.ts", ".d.mts", ".d.cts")
+_SOURCE_MAP_COMMENT = re.compile(rb"[ \t]*//[#@][ \t]*sourceMappingURL=")
+_TRAILING_BLANKS = frozenset(b" \t\r\n")
 #: The ``.gitattributes`` Cairn reads (set, unset or false: Linguist's overrides work both ways).
 LINGUIST_ATTRIBUTES = ("linguist-vendored", "linguist-generated", "linguist-documentation", "linguist-detectable")
 #: The ``.gitattributes`` naming a file's language, as Linguist reads it (``linguist-language=Tree-sitter-Query``): it
@@ -529,3 +535,21 @@ def content_skip_reason(head: bytes) -> str | None:
     if _looks_generated(head):
         return "generated"
     return None
+
+
+def code_skip_reason(path: str, data: bytes) -> str | None:
+    """Why a file of a language Cairn parses, read whole, is skipped by its contents: its first bytes
+    (``content_skip_reason``), or a last line naming its source map (``_names_its_source_map``)."""
+    reason = content_skip_reason(data[:SNIFF_BYTES])
+    if reason is None and path.endswith(BUILT_WITH_SOURCE_MAP) and _names_its_source_map(data):
+        return "generated"
+    return reason
+
+
+def _names_its_source_map(data: bytes) -> bool:
+    """Whether the last line of ``data`` that is not blank is a ``//# sourceMappingURL=`` comment (or the older
+    ``//@``). Only that line is looked at, from the end: however long (an inline ``data:`` map), it is at most the file."""
+    end = len(data)
+    while end and data[end - 1] in _TRAILING_BLANKS:
+        end -= 1
+    return _SOURCE_MAP_COMMENT.match(data, data.rfind(b"\n", 0, end) + 1, end) is not None

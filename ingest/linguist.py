@@ -23,7 +23,9 @@ This module is Cairn's own table of that rule, written from Linguist's
   were copies of DefinitelyTyped's): one in the project's tree is its own API
   written by hand (eslint's ``lib/types/``, fastify's ``types/``, svelte's
   ``public.d.ts``), and a generated one says so in its head (webpack's
-  ``declarations/``: "DO NOT MODIFY BY HAND", skipped by ``ingest.files``) or
+  ``declarations/``: "DO NOT MODIFY BY HAND", skipped by ``ingest.files``), ends
+  by naming its source map (sveltejs/kit's dts-buddy bundle ``types/index.d.ts``:
+  ``files.code_skip_reason``, as Linguist's ``has_source_map?`` does for ``.js``) or
   lies in ``dist/`` or ``node_modules/``; Linguist's ``cache/``, ``env/``,
   ``extern/`` and ``external/`` only when they are not the project's own
   modules, as etcd's ``cache/`` Go module is: ``VENDORED_UNLESS_OWN``, decided

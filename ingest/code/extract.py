@@ -26,7 +26,7 @@ from cairn.ingest.code.javascript import JavaScriptLanguage
 from cairn.ingest.code.python import PythonLanguage
 from cairn.ingest.code.result import CodeResult
 from cairn.ingest.code.rust import RustLanguage
-from cairn.ingest.files import SNIFF_BYTES, content_skip_reason, count_lines
+from cairn.ingest.files import code_skip_reason, count_lines
 
 __all__ = ["CodeResult", "ParseCache", "SourceFile", "available_languages", "blob_hash", "extract_code"]
 
@@ -273,7 +273,7 @@ def extract_code(
                 except OSError as exc:
                     result.notes.append(f"{f.path}: cannot read ({exc})")
                     continue
-            reason = content_skip_reason(data[:SNIFF_BYTES])
+            reason = code_skip_reason(f.path, data)
             if reason:
                 cache.skips[blob] = reason
                 cache.dirty = True

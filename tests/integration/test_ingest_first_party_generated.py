@@ -52,3 +52,26 @@ def test_a_go_package_in_a_top_doc_folder_is_code_and_its_prose_documentation(tm
     assert result.exit_code == 0, result.output
     (doc,) = json.loads(result.stdout)["components"]
     assert (doc["files"], doc["truck_factor"]) == (2, 1)
+
+
+def test_a_declaration_bundle_ending_with_its_source_map_is_generated_not_a_hotspot(tmp_path):
+    """sveltejs/kit's ``packages/kit/types/index.d.ts`` is written by its generate-dts script (dts-buddy) and ends with
+    ``//# sourceMappingURL=index.d.ts.map``: counted as hand-written, it was the first hotspot (501 changes), a
+    component "types" of truck factor 1 and a knowledge risk of every pull request on the public API."""
+    repo = GitRepo(tmp_path / "repo")
+    ada = ("Ada Lovelace", "ada@example.com")
+    for n in range(3):
+        repo.commit({"package.json": '{"name": "kit", "types": "types/index.d.ts"}\n',
+                     "src/public.d.ts": f"export interface Config {{ v{n}: number }}\n",
+                     "src/index.js": f"/** @import {{ Config }} from './public.js' */\nexport const version = {n};\n",
+                     "types/index.d.ts": ("declare module 'kit' {\n" + "".join(f"\texport type T{i} = {n};\n" for i in range(40))
+                                          + "}\n\n//# sourceMappingURL=index.d.ts.map\n")},
+                    author=ada, message=f"change {n}")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--name", "kit", "--format", "json"])
+    assert ingested.exit_code == 0, ingested.output
+    assert json.loads(ingested.stdout)["skipped"].get("generated") == 1
+    result = runner.invoke(app, ["hotspots", "--store", store, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [row["path"] for row in json.loads(result.stdout)["hotspots"]] == ["src/index.js", "src/public.d.ts"]

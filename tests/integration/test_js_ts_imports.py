@@ -414,3 +414,78 @@ def test_a_package_import_resolves_to_its_code_before_its_declarations(tmp_path)
     assert ("packages/app/main.js", "packages/ui/src/index-server.js", RUNTIME, INT) in found
     assert ("packages/app/main.js", "packages/ui/src/store.d.ts", RUNTIME, INT) in found
     assert not any(target == "packages/ui/src/index.d.ts" for source, target, _, _ in found if source == "packages/app/main.js")
+
+
+JSDOC_TYPED = (
+    "/** @import { Options, State } from 'types' */\n"
+    "/**\n"
+    " * @import {\n"
+    " *   Loaded,\n"
+    " *   Fetched\n"
+    " * } from './page.js'\n"
+    " */\n"
+    "// @import { Line } from './line-comment.js'\n"
+    "/* @import { Block } from './block-comment.js' */\n"
+    "/**\n"
+    " * Renders a page. A caller writes:\n"
+    " * ```js\n"
+    " * /** @type {import('./fenced.js').T} *\\/\n"
+    " * ```\n"
+    " * @example\n"
+    " * import { render } from './example.js';\n"
+    " * const x = /** @type {import('./example-type.js').X} *\\/ (y);\n"
+    " * @param {{\n"
+    " *   options: import('types').Options;\n"
+    " *   node: Array<import(\"./node.js\").Node>;\n"
+    " * }} opts\n"
+    " * @returns {Promise<typeof import('./result.js')>}\n"
+    " * @see {@link import('./linked.js')} and the import('./prose.js') of this text\n"
+    " */\n"
+    "export async function render(opts) {\n"
+    "  return import('./later.js');\n"
+    "}\n"
+)
+
+
+def test_jsdoc_type_imports_are_type_only_and_prose_is_not_read():
+    """sveltejs/kit types its JavaScript with JSDoc: ``@import`` tags and ``import('types').X`` in a tag's braces are
+    how render.js uses the internal ``types`` module (Cairn saw 3 of runtime's 32 files that do, and called their
+    coupling with types/internal.d.ts hidden). An ``@example`` or a Markdown fence is prose: not read."""
+    pf = JavaScriptLanguage().parse("src/render.js", JSDOC_TYPED.encode())
+    assert [(i.spec, i.line, i.kind) for i in pf.imports] == [
+        ("types", 1, TYPE_ONLY),
+        ("./page.js", 3, TYPE_ONLY),
+        ("types", 19, TYPE_ONLY),
+        ("./node.js", 20, TYPE_ONLY),
+        ("./result.js", 22, TYPE_ONLY),
+        ("./later.js", 26, DYNAMIC),
+    ]
+    assert pf.syntax_errors == 0
+    # TypeScript reads no types from a TypeScript file's JSDoc
+    typescript = JavaScriptLanguage().parse("src/render.ts", b"/** @import { A } from './a' */\n/** @type {import('./b').B} */\nlet b;\n")
+    assert typescript.imports == []
+
+
+def test_jsdoc_imports_resolve_through_the_same_paths_as_code(tmp_path):
+    root = committed(tmp_path, {
+        "package.json": '{"name": "kit", "type": "module", "devDependencies": {"vite": "*"}}\n',
+        "tsconfig.json": '{"compilerOptions": {"checkJs": true, "paths": {"types": ["./src/types/internal.d.ts"]}}}\n',
+        "src/types/internal.d.ts": "export interface Options { strict: boolean }\n",
+        "src/page.js": "export const page = 1;\n",
+        "src/render.js": "/** @import { Options } from 'types' */\nimport { page } from './page.js';\n"
+                         "/** @param {import('vite').UserConfig} config */\nexport function render(config) { return page; }\n",
+    })
+    assert edges(*load(root)) == {
+        ("src/render.js", "src/types/internal.d.ts", TYPE_ONLY, INT),
+        ("src/render.js", "src/page.js", RUNTIME, INT),
+        ("src/render.js", "vite", TYPE_ONLY, EXT),
+    }
+
+
+def test_every_import_of_a_declaration_file_is_type_only():
+    """A declaration file has no code that runs: kit's adapters' ``index.d.ts`` imported ``@sveltejs/kit`` "at runtime"."""
+    for path in ("index.d.ts", "index.d.mts", "index.d.cts", "styles.d.css.ts"):
+        pf = JavaScriptLanguage().parse(path, b"import x from 'x';\nexport * from './y';\nimport './z';\ntype T = import('./t').T;\n")
+        assert [(i.spec, i.kind) for i in pf.imports] == [("x", TYPE_ONLY), ("./y", TYPE_ONLY), ("./z", TYPE_ONLY),
+                                                          ("./t", TYPE_ONLY)], path
+    assert [i.kind for i in JavaScriptLanguage().parse("index.ts", b"import x from 'x';\n").imports] == [RUNTIME]

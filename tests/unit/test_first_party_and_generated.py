@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cairn.ingest.components import build_units
-from cairn.ingest.files import content_skip_reason
+from cairn.ingest.files import code_skip_reason, content_skip_reason
 from cairn.ingest.first_party import first_party_folders
 from cairn.ingest.linguist import exclusion
 from cairn.ingest.prow_owners import owners_files
@@ -157,3 +157,24 @@ def test_a_marker_below_a_licence_longer_than_the_first_kilobyte_still_marks_the
 ])
 def test_a_marker_past_the_first_kilobyte_after_code_leaves_the_file_hand_written(head):
     assert content_skip_reason(head) is None
+
+
+@pytest.mark.parametrize(("path", "data", "reason"), [
+    # dts-buddy's bundle (sveltejs/kit's packages/kit/types/index.d.ts), and a bundler's .js, a blank line after it
+    ("types/index.d.ts", b"declare module '@scope/kit' {\n\texport type A = 1;\n}\n\n//# sourceMappingURL=index.d.ts.map",
+     "generated"),
+    ("dist/esm/a.mjs", b"export const a = 1;\n//# sourceMappingURL=a.mjs.map\n\n", "generated"),
+    ("lib/b.cjs", b"exports.b = 1;\r\n//@ sourceMappingURL=b.cjs.map\r\n", "generated"),
+    # an inline map longer than any head or tail Cairn would read, on one line
+    ("c.js", b"var c = 1;\n//# sourceMappingURL=data:application/json;base64," + b"A" * 20_000 + b"\n", "generated"),
+    # not the last line: code that writes the comment, or a test of a map's reader
+    ("tool.js", b"const tail = '//# sourceMappingURL=x.map';\nexport { tail };\n", None),
+    ("d.js", b"//# sourceMappingURL=d.js.map\nconst d = 1;\n", None),
+    ("e.js", b"const e = 1; //# sourceMappingURL=e.js.map\n", None),
+    # no compiler writes one to TypeScript or Python sources
+    ("f.ts", b"export const f = 1;\n//# sourceMappingURL=f.ts.map\n", None),
+    ("g.py", b"x = 1\n//# sourceMappingURL=g.map\n", None),
+])
+def test_a_file_whose_last_line_names_its_source_map_is_generated(path, data, reason):
+    assert content_skip_reason(data[:8192]) is None
+    assert code_skip_reason(path, data) == reason

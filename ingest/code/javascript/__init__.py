@@ -9,6 +9,7 @@ The parts, each in its module:
 
 * ``parse``: what counts as an import (and whether it is ``type_only`` or
   ``dynamic``), read from tree-sitter's tree;
+* ``jsdoc``: the type imports a JavaScript file's JSDoc writes;
 * ``specifiers``: paths, extensions, package.json ``exports`` maps and npm
   package names (``external_package``);
 * ``project``: tsconfig/jsconfig ``paths``/``baseUrl``, package.json and
@@ -39,7 +40,8 @@ class JavaScriptLanguage(Language):
     name = "javascript"
     extensions = JS_EXTENSIONS + TS_EXTENSIONS
     # 2: TypeScript 5's ``export type *`` and a JSX attribute's ``&`` are no syntax error (files cached by 1: parsed again)
-    version = "2"
+    # 3: JSDoc's type imports are read (files cached by 2: parsed again); 4: a declaration file's imports are type_only
+    version = "4"
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         imports, errors = extract_imports(path, source)

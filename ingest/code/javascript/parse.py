@@ -15,6 +15,10 @@ grammars), because JS and TS files import each other and need one resolver.
   ``type`` (``import { type A, type B } from``): ``type_only``. Flow's
   ``import type`` / ``import typeof`` in ``.js`` files (which the JS grammar
   reads as an error followed by an import) count as ``type_only`` too.
+* in a JavaScript file, the imports its JSDoc writes (``@import``, ``import('x')`` in a tag's type: ``jsdoc``):
+  ``type_only``. TypeScript reads no types from a TypeScript file's JSDoc.
+* every import of a declaration file (``.d.ts``, ``.d.mts``, ``.d.cts``, ``.d.css.ts``) is ``type_only``: such a
+  file has no code that runs.
 * Only string literals (and template literals without substitutions) count;
 """
 
@@ -24,6 +28,7 @@ import re
 from pathlib import PurePosixPath
 
 from cairn.ingest.code.base import DYNAMIC, RUNTIME, TYPE_ONLY, RawImport, count_syntax_errors, parser_and_cursor
+from cairn.ingest.code.javascript.jsdoc import jsdoc_imports
 
 JS_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs")
 TS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts")
@@ -38,6 +43,9 @@ _COMMON_QUERY = """
   function: (identifier) @fn
   arguments: (arguments . [(string) (template_string)] @source)
   (#eq? @fn "require")) @require
+"""
+_JS_QUERY = _COMMON_QUERY + """
+(comment) @comment
 """
 _TS_QUERY = _COMMON_QUERY + """
 (import_statement (import_require_clause source: (string) @source)) @import_require
@@ -68,7 +76,7 @@ def _machinery(grammar: str):
     if grammar == "javascript":
         import tree_sitter_javascript
 
-        return parser_and_cursor("javascript", tree_sitter_javascript.language, _COMMON_QUERY)
+        return parser_and_cursor("javascript", tree_sitter_javascript.language, _JS_QUERY)
     import tree_sitter_typescript
 
     raw = tree_sitter_typescript.language_tsx if grammar == "tsx" else tree_sitter_typescript.language_typescript
@@ -83,6 +91,9 @@ def _grammar_for(path: str) -> str:
         return "typescript"
     return "javascript"
 
+
+#: A TypeScript declaration file, TypeScript 5's for other files (``styles.d.css.ts``) too
+_DECLARATION_FILE = re.compile(r"\.d(?:\.[^./]+)?\.[mc]?ts\Z")
 
 _ESCAPE = re.compile(r"\\(.)")
 
@@ -141,6 +152,11 @@ def extract_imports(path: str, source: bytes) -> tuple[list[RawImport], int]:
     root = parser.parse(source).root_node
     imports: list[RawImport] = []
     for _, captures in cursor.matches(root):
+        if "comment" in captures:
+            text = captures["comment"][0].text
+            if text.startswith(b"/**") and b"import" in text:
+                imports += jsdoc_imports(text.decode("utf-8", "replace"), captures["comment"][0].start_point[0] + 1)
+            continue
         spec = _literal(captures["source"][0])
         if not spec:
             continue
@@ -161,6 +177,8 @@ def extract_imports(path: str, source: bytes) -> tuple[list[RawImport], int]:
             imports.append(RawImport(spec, call.start_point[0] + 1, kind))
         elif "require" in captures:
             imports.append(RawImport(spec, captures["require"][0].start_point[0] + 1, RUNTIME))
+    if _DECLARATION_FILE.search(path):
+        imports = [i if i.kind == TYPE_ONLY else i._replace(kind=TYPE_ONLY) for i in imports]
     imports.sort(key=lambda i: i.line)
     return imports, count_syntax_errors(root, _valid_but_unknown)
 
