@@ -34,7 +34,9 @@ deletes the file that was at ``new`` before, whose history ends there: the
 changes of ``new`` in the commits before (older in the stream) are another
 file's, recorded under ``replaced_path(new, commit)``, a name no git path can
 have (it holds an empty path component) that keeps the directory and the file's
-name (its language, its component).
+name (its language, its component). The file renamed away from a path that a
+later file took is recorded under ``replaced_path(old, commit)`` of its rename
+alike (``LogParser._settle_renames``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,137 @@
+"""A path used again after its file was renamed away: the two files' histories stay apart.
+
+bat's ``src/config.rs`` was renamed to ``src/bin/bat/config.rs`` and a different ``src/config.rs`` written later:
+the renamed file's history is its own changes and those of the old path from before the rename, the new file's
+its own, as ``git log --follow`` gives them — for the knowledge, the change counts and the coupling of both, on a
+first read and on a re-ingest on either side of the rename. Chains (a -> b -> c), a file renamed away and back
+(a -> b -> a), a path used three times and a branch that changed the old path after the rename stay right.
+"""
+
+from __future__ import annotations
+
+from cairn.graph.model import Label, Rel
+from cairn.ingest.config import IdentitySettings
+from cairn.ingest.history import mine_history
+from cairn.ingest.history_state import StateFile
+from cairn.ingest.pipeline import ingest_repository
+from fixtures.gitrepo import GitRepo
+from test_incremental_history import assert_same_as_cold, ingest, read_notes
+
+COUPLING = "[coupling]\nmin_revs = 2\nmin_shared = 2\nmin_degree = 10\n"
+ANN, BEN, CY, DAN = ("Ann", "ann@example.com"), ("Ben", "ben@example.com"), ("Cy", "cy@example.com"), ("Dan", "dan@example.com")
+
+
+def source(name: str, version: int) -> str:
+    """Lines enough that git sees a rename of the file, and nothing like another ``name``'s."""
+    return "".join(f"def {name}_{k}(value):\n    return value + {k}\n" for k in range(15)) + f"VERSION = {version}\n"
+
+
+def holders(history, path: str) -> dict[str, tuple[bool, int]]:
+    return {history.people[i].person.name: (k.first_authorship, k.deliveries)
+            for i, k in history.file_knowledge(path).items()}
+
+
+def build_reused(repo: GitRepo) -> None:
+    """Ann writes src/config.rs; Ben renames it to src/bin/config.rs; Cy writes a new src/config.rs; Dan changes both
+    together three times."""
+    repo.commit({"src/config.rs": source("old", 0), "src/lib.rs": "pub mod config;\n", "cairn.toml": COUPLING}, author=ANN)
+    repo.commit({"src/config.rs": source("old", 1)}, author=ANN)
+    repo.rename("src/config.rs", "src/bin/config.rs", author=BEN)
+    repo.commit({"src/config.rs": source("new", 0)}, author=CY)
+    for n in range(3):
+        repo.commit({"src/config.rs": source("new", n + 1), "src/bin/config.rs": source("old", n + 2)}, author=DAN)
+
+
+def follow(repo: GitRepo, path: str) -> int:
+    return len(repo.git("log", "--follow", "--format=%H", "--", path).split())
+
+
+def test_the_renamed_file_and_the_new_file_at_its_old_path_keep_their_own_knowledge(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    build_reused(repo)
+    history = mine_history(repo.root, IdentitySettings())
+    assert holders(history, "src/bin/config.rs") == {"Ann": (True, 1), "Ben": (False, 1), "Dan": (False, 3)}
+    assert holders(history, "src/config.rs") == {"Cy": (True, 0), "Dan": (False, 3)}
+
+
+def test_change_counts_and_coupling_are_what_git_log_follow_says(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    build_reused(repo)
+    graph = ingest_repository(repo.root).graph
+    renamed, new = graph.node(Label.FILE, "src/bin/config.rs"), graph.node(Label.FILE, "src/config.rs")
+    assert follow(repo, "src/bin/config.rs") == 6  # Ann's two, Ben's rename, Dan's three
+    assert (renamed.get("changes"), renamed.get("revisions"), len(renamed.get("change_days"))) == (6, 6, 6)
+    assert (new.get("changes"), new.get("revisions"), len(new.get("change_days"))) == (4, 4, 4)  # Cy's, Dan's three
+    pair = [e for e in graph.of_type(Rel.CO_CHANGES) if {e.source, e.target} == {renamed.id, new.id}]
+    assert [(e.get("shared"), sorted((e.get("revs_a"), e.get("revs_b")))) for e in pair] == [(3, [4, 6])]
+
+
+def test_chains_a_file_renamed_away_and_back_and_a_path_used_three_times(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": source("first", 0)}, author=ANN)
+    repo.rename("a.py", "b.py", author=BEN)  # the first a.py: a -> b -> c
+    repo.commit({"a.py": source("second", 0)}, author=CY)
+    repo.rename("b.py", "c.py", author=BEN)
+    repo.rename("a.py", "d.py", author=DAN)  # the second a.py: a -> d
+    repo.commit({"a.py": source("third", 0)}, author=ANN)  # the third, at HEAD
+    repo.commit({"x.py": source("x", 0)}, author=CY)
+    repo.rename("x.py", "y.py", author=DAN)
+    repo.rename("y.py", "x.py", author=BEN)  # renamed away and back: one file
+    repo.commit({"x.py": source("x", 1)}, author=DAN)
+    history = mine_history(repo.root, IdentitySettings())
+    assert holders(history, "c.py") == {"Ann": (True, 0), "Ben": (False, 2)}
+    assert holders(history, "d.py") == {"Cy": (True, 0), "Dan": (False, 1)}
+    assert holders(history, "a.py") == {"Ann": (True, 0)}
+    assert holders(history, "x.py") == {"Cy": (True, 0), "Dan": (False, 2), "Ben": (False, 1)}
+    graph = ingest_repository(repo.root).graph
+    changes = {path: graph.node(Label.FILE, path).get("changes") for path in ("a.py", "c.py", "d.py", "x.py")}
+    assert changes == {"a.py": 1, "c.py": 3, "d.py": 2, "x.py": 4}
+    # git's --follow gives c.py's 3; past a rename away it keeps the name it follows, so d.py's and x.py's are more
+    assert follow(repo, "c.py") == 3
+
+
+def test_a_branch_that_changed_the_old_path_after_the_rename_still_follows_the_renamed_file(tmp_path):
+    """No file was created at the old path again: the branch's change is the renamed file's (as before)."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"pkg/old.py": source("old", 0)}, author=ANN)
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit({"pkg/old.py": source("old", 1)}, author=BEN)
+    repo.git("checkout", "-q", "main")
+    repo.rename("pkg/old.py", "pkg/new.py", author=ANN)
+    repo.git("merge", "-q", "--no-edit", "side")
+    history = mine_history(repo.root, IdentitySettings())
+    assert holders(history, "pkg/new.py") == {"Ann": (True, 1), "Ben": (False, 1)}
+
+
+def test_a_re_ingest_on_either_side_of_the_rename_and_the_new_file_reads_as_a_first_read(tmp_path):
+    """Remembered before the rename, before the new file, and after it: each re-ingest gives the cold graph."""
+    repo = GitRepo(tmp_path / "repo")
+    store = tmp_path / "store"
+    repo.commit({"src/config.rs": source("old", 0), "src/lib.rs": "pub mod config;\n"}, author=ANN)
+    ingest(repo.root, store)
+    repo.rename("src/config.rs", "src/bin/config.rs", author=BEN)
+    result, _ = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == []  # a rename on top of the remembered history: read incrementally
+    repo.commit({"src/config.rs": source("new", 0)}, author=CY)
+    result, warm = assert_same_as_cold(repo.root, store, tmp_path)
+    assert any("renamed away" in note for note in read_notes(result))  # the remembered path is the renamed file's
+    repo.commit({"src/config.rs": source("new", 1), "src/bin/config.rs": source("old", 1)}, author=DAN)
+    result, warm = assert_same_as_cold(repo.root, store, tmp_path)
+    assert read_notes(result) == []
+    assert warm.node(Label.FILE, "src/config.rs").get("changes") == 2
+
+
+def test_a_re_ingest_that_reads_the_rename_and_the_new_file_at_once_reads_as_a_first_read(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"src/config.rs": source("old", 0)}, author=ANN)
+    memory = StateFile(tmp_path / "state", repo.root)
+    first = mine_history(repo.root, IdentitySettings(), memory=memory)
+    memory.save(first.state)
+    repo.rename("src/config.rs", "src/bin/config.rs", author=BEN)
+    repo.commit({"src/config.rs": source("new", 0)}, author=CY)
+    again = mine_history(repo.root, IdentitySettings(), memory=memory)
+    cold = mine_history(repo.root, IdentitySettings())
+    assert holders(cold, "src/config.rs") == {"Cy": (True, 0)}
+    for path in ("src/config.rs", "src/bin/config.rs"):
+        assert holders(again, path) == holders(cold, path)
+
