@@ -135,3 +135,19 @@ def test_a_re_ingest_that_reads_the_rename_and_the_new_file_at_once_reads_as_a_f
     for path in ("src/config.rs", "src/bin/config.rs"):
         assert holders(again, path) == holders(cold, path)
 
+
+def test_a_request_merged_before_the_rename_credits_its_merger_on_the_renamed_file(tmp_path):
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"src/config.rs": source("old", 0)}, author=ANN, date="2024-01-01T00:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit({"src/config.rs": source("old", 1)}, author=BEN, date="2024-01-02T00:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    env = {"GIT_AUTHOR_NAME": DAN[0], "GIT_AUTHOR_EMAIL": DAN[1], "GIT_AUTHOR_DATE": "2024-01-03T00:00:00+00:00",
+           "GIT_COMMITTER_NAME": DAN[0], "GIT_COMMITTER_EMAIL": DAN[1], "GIT_COMMITTER_DATE": "2024-01-03T00:00:00+00:00"}
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #1 from ben/topic", "topic", env=env)
+    repo.rename("src/config.rs", "src/bin/config.rs", author=BEN, date="2024-01-04T00:00:00+00:00")
+    repo.commit({"src/config.rs": source("new", 0)}, author=CY, date="2024-01-05T00:00:00+00:00")
+    history = mine_history(repo.root, IdentitySettings())
+    reviews = {path: {history.people[i].person.name: k.reviews for i, k in history.file_knowledge(path).items()
+                      if k.reviews} for path in ("src/bin/config.rs", "src/config.rs")}
+    assert reviews == {"src/bin/config.rs": {"Dan": 1}, "src/config.rs": {}}
