@@ -9,6 +9,10 @@ first read and on a re-ingest on either side of the rename. Chains (a -> b -> c)
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from cairn.graph.model import Label, Rel
 from cairn.ingest.config import IdentitySettings
 from cairn.ingest.history import mine_history
@@ -151,3 +155,69 @@ def test_a_request_merged_before_the_rename_credits_its_merger_on_the_renamed_fi
     reviews = {path: {history.people[i].person.name: k.reviews for i, k in history.file_knowledge(path).items()
                       if k.reviews} for path in ("src/bin/config.rs", "src/config.rs")}
     assert reviews == {"src/bin/config.rs": {"Dan": 1}, "src/config.rs": {}}
+
+
+def replayed(repo: GitRepo) -> dict[str, dict[str, tuple[bool, int]]]:
+    """Per path at HEAD, what each author did to the file there, from the log replayed oldest first, independent of
+    Cairn's reading: a rename moves a path's record to the new path, and the old path starts afresh; a deletion keeps
+    it (a file added at that path again goes on with it, as in the reference and ``git log -- path``)."""
+    records: dict[str, dict[str, list[int]]] = {}
+    text = repo.git("log", "--reverse", "-M", "--name-status", "--format=%x01%an")
+    author = ""
+    for line in text.splitlines():
+        if line.startswith("\x01"):
+            author = line[1:]
+            continue
+        if not line.strip():
+            continue
+        status, *paths = line.split("\t")
+        if status[0] == "R":
+            moved, kept = records.pop(paths[0]), records.setdefault(paths[1], {})
+            for who, (adds, deliveries) in moved.items():
+                record = kept.setdefault(who, [0, 0])
+                record[0], record[1] = record[0] + adds, record[1] + deliveries
+        if status != "D":
+            record = records.setdefault(paths[-1], {}).setdefault(author, [0, 0])
+            record[0 if status == "A" else 1] += 1
+    present = set(repo.git("ls-files").split())
+    return {path: {who: (adds > 0, deliveries) for who, (adds, deliveries) in records[path].items()} for path in present}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_renames_and_reused_paths_give_each_file_its_own_history_on_every_re_ingest(tmp_path, seed: int):
+    """Files renamed, deleted and made again at names used before, in a linear history: after each commit, every
+    file's knowledge is the replayed history's, on a cold read and on a re-ingest of that commit alone."""
+    rng = random.Random(seed)
+    repo = GitRepo(tmp_path / "r")
+    names, present, made = ["a.py", "b.py", "c.py", "d.py", "e.py"], {}, 0
+    people = [ANN, BEN, CY, DAN]
+    memory = StateFile(tmp_path / "state", repo.root)
+    for step in range(24):
+        free = [name for name in names if name not in present]
+        roll, who = rng.random(), rng.choice(people)
+        if not present or (free and roll < 0.3):
+            name = rng.choice(free)
+            present[name], made = (f"file{made}", 0), made + 1
+            repo.commit({name: source(present[name][0], 0)}, author=who)
+        elif free and roll < 0.55:
+            old, new = rng.choice(sorted(present)), rng.choice(free)
+            present[new] = present.pop(old)
+            repo.rename(old, new, author=who)
+        elif roll < 0.65 and len(present) > 1:
+            gone = rng.choice(sorted(present))
+            del present[gone]
+            repo.commit(delete=[gone], author=who)
+        else:
+            touched = rng.sample(sorted(present), rng.randint(1, len(present)))
+            for name in touched:
+                present[name] = (present[name][0], present[name][1] + 1)
+            repo.commit({name: source(*present[name]) for name in touched}, author=who)
+        warm = mine_history(repo.root, IdentitySettings(), memory=memory)
+        if warm.state is not None:
+            memory.save(warm.state)
+        cold = mine_history(repo.root, IdentitySettings())
+        expected = replayed(repo)
+        assert set(expected) == set(present)
+        for path in present:
+            assert holders(cold, path) == expected[path], (step, path)
+            assert holders(warm, path) == expected[path], (step, path)
