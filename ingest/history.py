@@ -88,24 +88,24 @@ past missing objects come last). Identities are raw indexes;
 ``History.identity_person`` maps them to people once the pass is over.
 
 Remembering. With a ``history_state.StateFile`` (``memory``), a re-ingest
-reads only the commits since the remembered one (``git log last..HEAD``)
-and adds them to the remembered totals and commits; everything that depends
-on how identities resolve is recomputed from raw identities, so the result
-is the one a full read gives. It reads everything again, with a note saying
-why, when the remembered commit is no longer an ancestor of HEAD (the history
-was rewritten), when what decides mining changed (``.mailmap``,
-``[identities]``, ``[[people]]``, ``max_coauthors``, markers, Cairn, git), when
-a new commit makes a file at a path whose remembered history is another file's
-(moved onto it, or renamed away from it: a full read logs those changes under
-another name), or when the file is unusable. New commits come first in ``git log``'s order when
-they sit on top of the remembered commit (the walk is checked by replaying
-git's date order over them); otherwise (a merged branch whose commits
-interleave with remembered ones by date) the order of ``git rev-list HEAD``
-places them among the remembered commits, and the analyses keep what they
-counted over the positions before the first one that moved
-(``History.kept_prefix``). When the new commits sit on top and are few,
-the state is not written again (``HistoryState.rereads``, see
-``history_state``): the next ingest reads them again, with its own.
+reads only the commits since the remembered one (``git log last..HEAD``) and
+adds them to the remembered totals and commits; everything that depends on how
+identities resolve is recomputed from raw identities, so the result is the one
+a full read gives. It reads everything again, with a note saying why, when the
+remembered commit is no longer an ancestor of HEAD (the history was
+rewritten), when what decides mining changed (``.mailmap``, ``[identities]``,
+``[[people]]``, ``max_coauthors``, markers, Cairn, git), when a new commit
+makes a file at a path whose remembered history is another file's (moved onto
+it, or renamed away from it: a full read logs those changes under another
+name), or when the file is unusable. New commits come first in ``git log``'s
+order when they sit on top of the remembered commit (the walk is checked by
+replaying git's date order over them); otherwise (a merged branch whose
+commits interleave with remembered ones by date) the order of ``git rev-list
+HEAD`` places them among the remembered commits, and the analyses keep what
+they counted over the positions before the first one that moved
+(``History.kept_prefix``). When the new commits sit on top and are few, the
+state is not written again (``HistoryState.rereads``, see ``history_state``):
+the next ingest reads them again, with its own.
 
 Every git process goes through ``cairn.ingest.git``. Degree of authorship,
 the ``History`` record and the graph facts are ``knowledge``'s business.
