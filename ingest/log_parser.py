@@ -481,22 +481,24 @@ class LogParser:
         history passes to the new name and the later file's stays with the path (bat's ``src/config.rs``, renamed to
         ``src/bin/bat/config.rs`` in 2019 and written anew in 2020). A path renamed away and never created again (or
         only changed since, on a branch) stays one name, its changes all passing to the new name."""
-        read, records, held, born = self.read, self.records, self._held, self._born
-        index, olds, statuses = read.path_index, read.change_old, read.change_status
-        start = read.change_start[-1]
+        read, records, born = self.read, self.records, self._born
+        added = {pid for pid, slot in self._held if slot == ADDS}  # this commit's adds (counted after this)
+        ended: dict[int, int] = {}  # the old path ids whose file ends here -> the id it is logged under
         for old, new in self._held_renames:
-            if old in born or (old, ADDS) in held or any(rec[ADDS] for rec in records.get(old, {}).values()):
+            if old in born or old in added or any(rec[ADDS] for rec in records.get(old, {}).values()):
                 name = self._git_path.get(old) or read.paths[old]
-                earlier = read.path_id(replaced_path(name, read.shas[-1]))
+                earlier = ended[old] = read.path_id(replaced_path(name, read.shas[-1]))
                 self._git_path[earlier] = name
-                for c in range(start, len(olds)):
-                    if olds[c] == old and statuses[c] == _RENAMED:
-                        olds[c] = earlier
-                index[name] = earlier
+                read.path_index[name] = earlier
                 self.reused.append(name)
                 old = earlier
             self.renames.add((old, new))
         self._held_renames.clear()
+        if ended:  # this commit's renames read from the earlier files
+            olds, statuses = read.change_old, read.change_status
+            for c in range(read.change_start[-1], len(olds)):
+                if olds[c] in ended and statuses[c] == _RENAMED:
+                    olds[c] = ended[olds[c]]
 
     def _touch(self, pid: int, slot: int, author: int, when: int, reviewers: list[int]) -> None:
         """A change of path ``pid`` counted (``slot``) for its author, and review credit for ``reviewers``."""
