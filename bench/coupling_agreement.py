@@ -6,7 +6,8 @@ Three computations over one repository:
    the stored File -CO_CHANGES-> File pairs.
 2. **Reference** (independent of Cairn's code): its own parse of
    ``git log HEAD -M --name-status -z --no-diff-merges``, its own rename
-   resolution (every name a file had counts for the name it has at HEAD), one
+   resolution (every name a file had counts for the name it has at HEAD; a
+   name used again after its file was renamed away is two files), one
    ``(rev, entity)`` row per path a non-merge commit names — the input of
    code-maat's coupling analysis — and code-maat's algorithm re-written in
    Python line by line from ``coupling_algos.clj`` / ``logical_coupling.clj``:
@@ -61,13 +62,17 @@ CLOJURE_JARS = ("clojure/1.8.0/clojure-1.8.0.jar", "math.combinatorics/0.1.1/mat
 # -- the reference: its own log parse and rename resolution ----------------------------------
 
 def log_rows(repo: Path, head_files: set[str]) -> list[tuple[str, str]]:
-    """(rev, entity) rows, one per path named by a non-merge commit, renamed paths as named at HEAD."""
+    """(rev, entity) rows, one per path named by a non-merge commit, renamed paths as named at HEAD.
+
+    A name stands for one file from the newest commit back to a rename that takes it away while a newer commit
+    made a file at it again (added it, or renamed another onto it: that commit too); older commits' name is the
+    renamed file's. Walked as git gives the log, newest first: each file a key (its name, and the commit that
+    ended it for an earlier one), the renames link keys."""
     proc = git(repo, "log", "HEAD", "-M", "--name-status", "-z", "--no-diff-merges", "--format=%x01%H %P", text=False)
     if proc.returncode != 0:  # as Cairn does, keep what git gave before it stopped (a partial clone's missing blob)
         print(f"  note: git log stopped early ({proc.stderr.decode('utf-8', 'replace').strip()[:120]}); comparing on what it gave")
     raw = proc.stdout
-    commits: list[tuple[str, bool, list[str]]] = []
-    renamed_into: dict[str, set[str]] = {}
+    commits: list[tuple[str, bool, list[tuple[str, str | None, str]]]] = []  # (sha, merge, [(status, old, path)])
     fields = raw.decode("utf-8", "surrogateescape").split("\0")
     k = 0
     while k < len(fields):
@@ -81,30 +86,45 @@ def log_rows(repo: Path, head_files: set[str]) -> list[tuple[str, str]]:
             continue
         status = token[0]
         if status in "RC":
-            old, new = fields[k], fields[k + 1]
+            commits[-1][2].append((status, fields[k], fields[k + 1]))
             k += 2
-            if status == "R" and old != new:
-                renamed_into.setdefault(new, set()).add(old)
-            commits[-1][2].append(new)
         else:
-            commits[-1][2].append(fields[k])
+            commits[-1][2].append((status, None, fields[k]))
             k += 1
-    names: dict[str, list[str]] = {}
+    key_of: dict[str, tuple[str, str]] = {}  # name -> the key of the file it stands for, at this point of the walk
+    made: set[tuple[str, str]] = set()  # keys a commit walked so far made a file at
+    renamed_into: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    keyed: list[tuple[str, bool, list[tuple[str, str]]]] = []
+    for sha, merge, changes in commits:
+        keys = []
+        for status, _, path in changes:
+            key = key_of.setdefault(path, (path, ""))
+            keys.append(key)
+            if status in "ARC":
+                made.add(key)
+        for status, old, path in changes:
+            if status == "R" and old != path:
+                key = key_of.setdefault(old, (old, ""))
+                if key in made:  # a file was made at ``old`` since: the one renamed here is another
+                    key = key_of[old] = (old, sha)
+                renamed_into.setdefault(key_of[path], set()).add(key)
+        keyed.append((sha, merge, keys))
+    names: dict[tuple[str, str], list[str]] = {}
     for current in sorted(head_files):
-        seen, todo = {current}, [current]
+        seen, todo = {(current, "")}, [(current, "")]
         while todo:
             for old in renamed_into.get(todo.pop(), ()):
                 if old not in seen:
                     seen.add(old)
                     todo.append(old)
-        for name in seen:
-            names.setdefault(name, []).append(current)
+        for key in seen:
+            names.setdefault(key, []).append(current)
     rows = []
-    for sha, merge, paths in commits:
+    for sha, merge, keys in keyed:
         if merge:
             continue
-        for path in paths:
-            for entity in names.get(path, [path]):
+        for key in keys:
+            for entity in names.get(key, [key[0] if not key[1] else f"{key[0]}@{key[1]}"]):
                 rows.append((sha, entity))
     return rows
 

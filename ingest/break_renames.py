@@ -34,7 +34,9 @@ deletes the file that was at ``new`` before, whose history ends there: the
 changes of ``new`` in the commits before (older in the stream) are another
 file's, recorded under ``replaced_path(new, commit)``, a name no git path can
 have (it holds an empty path component) that keeps the directory and the file's
-name (its language, its component).
+name (its language, its component). The file renamed away from a path that a
+later file took is recorded under ``replaced_path(old, commit)`` of its rename
+alike (``LogParser._settle_renames``); ``earlier_files`` finds both kinds.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ _ARGS = ("--literal-pathspecs", "-c", "core.quotepath=off", "-c", "log.showSigna
          "--format=%x1e%H")
 
 
-_REPLACED = LazyPattern(r"(?:(.*)/)?replaced-[0-9a-f]{12}//([^/]+)")
+_REPLACED = LazyPattern(r"(?:(.*)/)?replaced-([0-9a-f]{12})//([^/]+)")
 
 
 def replaced_path(path: str, commit: str) -> str:
@@ -62,13 +64,19 @@ def replaced_path(path: str, commit: str) -> str:
 
 def replaced_paths(names: list[str]) -> set[str]:
     """The paths that ``names`` (logged paths) hold a ``replaced_path`` of."""
-    out = set()
-    for name in names:
+    return set(earlier_files(names))
+
+
+def earlier_files(names: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """Per path, the ``replaced_path`` s of it among ``names`` (logged paths): the first 12 digits of the commit that
+    ended that file there, and the name's index."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for at, name in enumerate(names):
         if "//" in name:
             found = _REPLACED.fullmatch(name)
             if found is not None:
-                directory, file = found.groups()
-                out.add(f"{directory}/{file}" if directory is not None else file)
+                directory, commit, file = found.groups()
+                out.setdefault(f"{directory}/{file}" if directory is not None else file, []).append((commit, at))
     return out
 
 

@@ -102,7 +102,7 @@ class CommitEntries:
             for c, dropped in Counter(compress(commits, map(not_, kept))).items():
                 counts[c - start] -= dropped
         # git lists a commit's paths in order, and a path stands for its own file: out of order are the commits naming
-        # a renamed file (by a name of its lineage) or a re-used name (several files): put in order one by one
+        # a renamed file (by a name of its lineage) or a name that stands for several files: put in order one by one
         extra: dict[int, list[int]] = {}
         for c, f in more:
             extra.setdefault(c, []).append(f)
@@ -116,7 +116,7 @@ class CommitEntries:
         self.file.extend(fs)
         self.files += counts
         extra = index.extra_rows
-        if extra:  # a re-used name is one row per file it stands for
+        if extra:  # a name that stands for several files is one row for each
             rows = list(rows)
             for c in compress(range(len(changes)), map(extra.__contains__, changes)):
                 rows[commits[c] - start] += extra[changes[c]]

@@ -9,18 +9,19 @@ time. Once the pass is over, ``add_changes`` puts the results on the graph:
   and ``coupling_algos`` in adamtornhill/code-maat) over the log as it would
   read with every path renamed to its name at HEAD: a commit's change set is
   every path it names (adds, modifications, renames, deletions; a rename is one
-  entry; a name re-used after its file was renamed away stands for both
-  files); commits with more than ``max_changeset`` entries, merges and
-  bot-only commits (below) are left out entirely; a file's *revisions* are the
-  remaining commits touching it;
+  entry; a logged name that stands for two files at HEAD, one file renamed
+  apart on two branches, say, is one entry for each); commits with more than
+  ``max_changeset`` entries, merges and bot-only commits (below) are left out
+  entirely; a file's *revisions* are the remaining commits touching it;
   ``shared`` is the remaining commits touching both files of a pair;
   ``degree = shared / ((revs a + revs b) / 2) × 100``; a pair is kept when the
   average revisions reach ``min_revs``, ``shared`` reaches ``min_shared`` and
   the degree reaches ``min_degree``. Renames are followed: every path a file
   had counts for the path it has at HEAD (``History.lineage``, so a rename
-  chain is one file). Pairs are counted only between source files present at
-  HEAD (File nodes), so skipped commits never cost more than their size and no
-  n² matrix is built for them. The same computation over components (a commit
+  chain is one file, and a path used again after its file was renamed away is
+  two: ``ingest.history``'s renames). Pairs are counted only between source
+  files present at HEAD (File nodes), so skipped commits never cost more than
+  their size and no n² matrix is built for them. The same computation over components (a commit
   touches a component when it touches one of its files) gives component pairs.
   Stored as ``File -CO_CHANGES-> File`` and ``Component -CO_CHANGES->
   Component`` (from the smaller key to the larger) with ``degree``, ``shared``,
@@ -108,7 +109,7 @@ class FileIndex:
     component: list[str | None]
     #: a path as some commit named it (a ``CommitLog`` path id) -> indexes into ``files``
     of_path: dict[int, tuple[int, ...]]
-    #: names that stand for several files (a path re-used after its file was renamed away) -> how many more
+    #: names that stand for several files (one file renamed apart on two branches) -> how many more
     extra_rows: dict[int, int]
     #: the ``CommitLog`` path id of each file (None: a path no commit names)
     pid: list[int | None]
@@ -125,7 +126,7 @@ class FileIndex:
         self.nodes = [] if nodes is None else nodes
 
     def changeset_size(self, paths: list[int]) -> int:
-        """The rows the commit has in a log rewritten to HEAD names: one per path, one per file a re-used name stands for."""
+        """The rows the commit has in a log rewritten to HEAD names: one per path, one per file a name stands for."""
         size = len(paths)
         if self.extra_rows:
             extra = self.extra_rows

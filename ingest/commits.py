@@ -254,6 +254,17 @@ class CommitLog(_PathTable):
             index = self._sha_index = {raw[i:i + n]: i // n for i in range(0, len(raw), n)}
         return index.get(key)
 
+    def position_of_prefix(self, prefix: str) -> int | None:
+        """The position of the first commit whose id starts with ``prefix`` (an even number of hex digits)."""
+        try:
+            key = bytes.fromhex(prefix)
+        except ValueError:
+            return None
+        n, at = self.sha_bytes, self.sha.find(key)
+        while at >= 0 and at % n:  # (found across two ids)
+            at = self.sha.find(key, at + 1)
+        return at // n if at >= 0 else None
+
     def changes_of(self, position: int) -> range:
         start = self.change_end[position - 1] if position else 0
         return range(start, self.change_end[position])

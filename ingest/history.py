@@ -15,10 +15,21 @@ authorship.
 
 Renames. The history of a path present at HEAD is the records of that path
 plus, transitively, those of every path renamed into it (``R old new`` links
-``old`` to ``new``), which handles rename chains (a -> b -> c) and is
-independent of commit order. This is exactly the reference's expansion; its
-known imprecision is kept: a path re-used after its file was renamed away
-also passes the new file's records to the renamed one.
+``old`` to ``new``), which handles rename chains (a -> b -> c) and a file
+renamed away and back (a -> b -> a), as the reference's expansion does. A path
+used again after its file was renamed away is two files: a rename passes to
+``new`` only the changes of ``old`` from before it (in ``git log``'s order),
+those ``git log --follow new`` gives, and the later file's stay with the path.
+The reference joins the two: bat's ``src/bin/bat/config.rs`` (``src/config.rs``
+until 2019, when a new ``src/config.rs`` was written) had 78 changes, git
+says 40. When a rename meets a path a newer commit made a file at again (an
+add, or a rename onto it), the file renamed away is logged under another name
+from that commit on (``break_renames.replaced_path``, as a file moved onto
+an existing path is: ``log_parser.LogParser._settle_renames``), so the records,
+the renames and the commits (``History.log``) of every analysis keep the two
+apart. A path only changed after its file was renamed away (a branch that
+changed the old name, merged after the rename) is not made again: its changes
+follow the renamed file, as before.
 
 Who gets what:
 
@@ -77,22 +88,24 @@ past missing objects come last). Identities are raw indexes;
 ``History.identity_person`` maps them to people once the pass is over.
 
 Remembering. With a ``history_state.StateFile`` (``memory``), a re-ingest
-reads only the commits since the remembered one (``git log last..HEAD``)
-and adds them to the remembered totals and commits; everything that depends
-on how identities resolve is recomputed from raw identities, so the result
-is the one a full read gives. It reads everything again, with a note saying
-why, when the remembered commit is no longer an ancestor of HEAD (the history
-was rewritten), when what decides mining changed (``.mailmap``,
-``[identities]``, ``[[people]]``, ``max_coauthors``, markers, Cairn, git), or
-when the file is unusable. New commits come first in ``git log``'s order when
-they sit on top of the remembered commit (the walk is checked by replaying
-git's date order over them); otherwise (a merged branch whose commits
-interleave with remembered ones by date) the order of ``git rev-list HEAD``
-places them among the remembered commits, and the analyses keep what they
-counted over the positions before the first one that moved
-(``History.kept_prefix``). When the new commits sit on top and are few,
-the state is not written again (``HistoryState.rereads``, see
-``history_state``): the next ingest reads them again, with its own.
+reads only the commits since the remembered one (``git log last..HEAD``) and
+adds them to the remembered totals and commits; everything that depends on how
+identities resolve is recomputed from raw identities, so the result is the one
+a full read gives. It reads everything again, with a note saying why, when the
+remembered commit is no longer an ancestor of HEAD (the history was
+rewritten), when what decides mining changed (``.mailmap``, ``[identities]``,
+``[[people]]``, ``max_coauthors``, markers, Cairn, git), when a new commit
+makes a file at a path whose remembered history is another file's (moved onto
+it, or renamed away from it: a full read logs those changes under another
+name), or when the file is unusable. New commits come first in ``git log``'s
+order when they sit on top of the remembered commit (the walk is checked by
+replaying git's date order over them); otherwise (a merged branch whose
+commits interleave with remembered ones by date) the order of ``git rev-list
+HEAD`` places them among the remembered commits, and the analyses keep what
+they counted over the positions before the first one that moved
+(``History.kept_prefix``). When the new commits sit on top and are few, the
+state is not written again (``HistoryState.rereads``, see ``history_state``):
+the next ingest reads them again, with its own.
 
 Every git process goes through ``cairn.ingest.git``. Degree of authorship,
 the ``History`` record and the graph facts are ``knowledge``'s business.
@@ -120,7 +133,7 @@ from cairn.ingest.history_stream import (
 )
 from cairn.ingest.identities import Classifier, DeclaredPerson, Identities, read_mailmap
 from cairn.ingest.knowledge import History
-from cairn.ingest.log_parser import LogParser
+from cairn.ingest.log_parser import LogParser, created_again
 from cairn.ingest.merger_credit import brought_in, on_first_parent_chain, record_merges
 from cairn.ingest.self_reviews import take_back_self_reviews
 
@@ -248,6 +261,10 @@ def _read_new(root: Path, previous: HistoryState, ids: Identities, parser: LogPa
     replaced = [path for path in parser.replaced if path in previous.log.path_index]
     if replaced:  # the remembered changes of that path are another file's: a full read names them so
         return None, f"a new commit moved a file onto {replaced[0]}, whose remembered history is another file's"
+    reused = [path for path in parser.reused if path in previous.log.path_index] or created_again(previous.log, parser.read)
+    if reused:  # likewise: a full read names the remembered changes of the file renamed away otherwise
+        return None, (f"a new commit made a file at {reused[0]}, whose remembered history is that of the file renamed "
+                      "away from it")
     log, new = previous.log, parser.read
     old_length = len(log)
     order = previous.stream_order

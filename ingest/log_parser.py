@@ -28,13 +28,13 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from itertools import combinations, repeat
+from itertools import combinations, compress, repeat
 from typing import Callable
 
 from cairn.graph.people import surname_initial
 from cairn.ingest.agent_markers import MarkerMatcher
 from cairn.ingest.break_renames import BreakRenames, deleted_and_modified, move_paths, replaced_path, rewritten
-from cairn.ingest.commits import CommitObserver, StreamColumns
+from cairn.ingest.commits import CommitLog, CommitObserver, StreamColumns
 from cairn.ingest.history_state import LogCounts
 from cairn.ingest.identities import AGENT, HUMAN, Identities, co_author_is_author, is_placeholder_address
 from cairn.ingest.knowledge import ADDS, DELIVERIES, LAST, REVIEWS
@@ -51,6 +51,7 @@ _NO_OLD_PATHS = array("i", [-1]) * _NO_OLD_RUN  # a slice of it extends the old-
 #: a line break); anything else is read token by token
 _STATUS = frozenset(chr(c) for c in range(128) if chr(c) not in "\nRC")
 _FIRST_STATUS = frozenset("\n" + letter for letter in _STATUS)
+_RENAMED = ord("R")
 _SLOTS = {"A": ADDS, "M": DELIVERIES}  # the record slot a change counts in (the reference's: additions and deliveries)
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # a commit's id, SHA-1 or SHA-256
 
@@ -59,6 +60,21 @@ _PULL_REQUEST = LazyPattern(r"^Merge pull request #\d+ from ([A-Za-z0-9](?:[A-Za
 _SQUASHED = LazyPattern(r"\(#\d+\)$")
 if (ADDS, DELIVERIES, LAST, REVIEWS) != (0, 1, 2, 3):  # the records' literal layout below: [adds, deliveries, last, reviews]
     raise ImportError("knowledge's record layout changed: update log_parser")
+
+#: the statuses that make a file at their path: an add, a rename or copy onto it
+_CREATED = frozenset(map(ord, "ARC"))
+
+
+def created_again(log: CommitLog, new: StreamColumns) -> list[str]:
+    """The paths the commits ``new`` (read on top of ``log``) make a file at that ``log`` has as a rename's old path
+    (renamed away, never made again since: ``LogParser._settle_renames`` would have named it otherwise). A full read
+    gives the remembered changes of such a path to the file renamed away: not a read that adds ``new`` to them."""
+    names = {new.paths[pid] for pid in compress(new.change_path, map(_CREATED.__contains__, new.change_status))}
+    known = [log.path_index[name] for name in names if name in log.path_index]
+    if not known:
+        return []
+    olds = set(log.change_old) if len(known) > 8 else log.change_old  # (one pass over them, or a few searches in C)
+    return sorted(log.paths[pid] for pid in known if pid in olds)
 
 
 class LogParser:
@@ -85,6 +101,7 @@ class LogParser:
     #: asks git about the commits that may move a file onto an existing path (``break_renames``); None: not asked
     breaks: BreakRenames | None
     replaced: list[str]  # the paths (as git names them) another file was moved onto, in the commits read
+    reused: list[str]  # the paths renamed away where a newer commit read made another file (``_settle_renames``)
     #: by the stream's path id (``read.paths``): per raw identity [adds, deliveries, newest touch, reviews]
     records: dict[int, dict[int, list[int]]]
     renames: set[tuple[int, int]]  # (old, new) stream path ids
@@ -105,6 +122,11 @@ class LogParser:
     #: and reviewers: counted in its records once the commit is over (``_touch_held``), when it is known not a sweep
     _held: list[tuple[int, int]]
     _held_by: tuple[int, int, list[int]]
+    #: the renames of that commit, (old, new) stream path ids: settled with its changes (``_settle_renames``)
+    _held_renames: list[tuple[int, int]]
+    #: stream path ids a rename (or copy) made: a file was created there by a newer commit (adds: in ``records``)
+    _born: set[int]
+    _git_path: dict[int, str]  # the path git names, of the stream path ids ``_settle_renames`` made
     #: the records kept in two parts while reading (see ``_segments``): per raw identity, paths it has a record for
     #: (some of them), deliveries not counted into those records yet, and the oldest author time of a commit that
     #: credited it (its author, or a reviewer)
@@ -124,6 +146,7 @@ class LogParser:
         self.ids = ids
         self.breaks = breaks
         self.replaced = []
+        self.reused = []
         self.max_coauthors = max_coauthors
         self.max_commit_files = max_commit_files
         self.progress = progress
@@ -142,6 +165,9 @@ class LogParser:
         self._forward = False
         self._held = []
         self._held_by = (0, 0, [])
+        self._held_renames = []
+        self._born = set()
+        self._git_path = {}
         self._known = {}
         self._uncounted = {}
         self._oldest = {}
@@ -435,6 +461,8 @@ class LogParser:
         held = self._held
         if not held:
             return
+        if self._held_renames:
+            self._settle_renames()
         author, when, reviewers = self._held_by
         sweep = len(held) > self.max_commit_files and sum(slot == DELIVERIES for _, slot in held) > self.max_commit_files
         if sweep:
@@ -443,6 +471,34 @@ class LogParser:
             if not (sweep and slot == DELIVERIES):
                 self._touch(pid, slot, author, when, reviewers)
         held.clear()
+
+    def _settle_renames(self) -> None:
+        """Record the renames of the commit just read (its changes are the last ones of ``read``).
+
+        A rename of a path where a newer commit created a file again (added it, or renamed or copied another onto it;
+        this commit too) ends that name's older file here: the file renamed away is recorded under
+        ``replaced_path(old, commit)``, in this commit's rename and from here on (older commits), so that only its own
+        history passes to the new name and the later file's stays with the path (bat's ``src/config.rs``, renamed to
+        ``src/bin/bat/config.rs`` in 2019 and written anew in 2020). A path renamed away and never created again (or
+        only changed since, on a branch) stays one name, its changes all passing to the new name."""
+        read, records, born = self.read, self.records, self._born
+        added = {pid for pid, slot in self._held if slot == ADDS}  # this commit's adds (counted after this)
+        ended: dict[int, int] = {}  # the old path ids whose file ends here -> the id it is logged under
+        for old, new in self._held_renames:
+            if old in born or old in added or any(rec[ADDS] for rec in records.get(old, {}).values()):
+                name = self._git_path.get(old) or read.paths[old]
+                earlier = ended[old] = read.path_id(replaced_path(name, read.shas[-1]))
+                self._git_path[earlier] = name
+                read.path_index[name] = earlier
+                self.reused.append(name)
+                old = earlier
+            self.renames.add((old, new))
+        self._held_renames.clear()
+        if ended:  # this commit's renames read from the earlier files
+            olds, statuses = read.change_old, read.change_status
+            for c in range(read.change_start[-1], len(olds)):
+                if olds[c] in ended and statuses[c] == _RENAMED:
+                    olds[c] = ended[olds[c]]
 
     def _touch(self, pid: int, slot: int, author: int, when: int, reviewers: list[int]) -> None:
         """A change of path ``pid`` counted (``slot``) for its author, and review credit for ``reviewers``."""
@@ -487,6 +543,7 @@ class LogParser:
         index = self.read.path_index
         for path in moves:
             index[path] = index[replaced_path(path, sha)]
+            self._git_path[index[path]] = path
             self.replaced.append(path)
         return True
 
@@ -496,7 +553,7 @@ class LogParser:
         """Read a run of whole change tokens of one commit (by ``author`` at ``when``; recorded when ``credit``),
         from the position the last one left. (A header never reaches here: a token that starts with \\x1e where no
         path is due starts a segment.)"""
-        renames, read = self.renames, self.read
+        read, born, hold_rename = self.read, self._born, self._held_renames.append
         path_index, path_names = read.path_index, read.paths
         add_path, add_old, add_status = read.change_path.append, read.change_old.append, read.change_status.append
         pending, status, old_path = self._pending, self._status, self._old_path
@@ -528,8 +585,10 @@ class LogParser:
                     add_old(old)
                 else:
                     add_old(-1)
+                if status in "RC":
+                    born.add(pid)
                 if status == "R":
-                    renames.add((old, pid))
+                    hold_rename((old, pid))
                     hold((pid, DELIVERIES))
                 elif status == "M":
                     hold((pid, DELIVERIES))
