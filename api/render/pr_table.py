@@ -12,7 +12,7 @@ from typing import Iterator
 
 from cairn.api.render.console import Styled
 from cairn.api.render.pr_comment import INFO_SHOWN, import_site, moved_line, new_packages, reached_line
-from cairn.api.render.terminal import (FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, common_package_path, count,
+from cairn.api.render.terminal import (Bullet, FittedTable, IDENTIFIER, NOT_COUNTED, NUMBER, common_package_path, count,
                                        literal, table)
 from cairn.graph.findings import Finding
 from cairn.graph.severity import Severity
@@ -24,7 +24,7 @@ HOLDERS_SHOWN = 4
 INTERNAL_EDGES_SHOWN = 20
 
 
-def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
+def pr_table(report: PRReport) -> Iterator[Styled | FittedTable | Bullet]:
     """What ``cairn pr-check --format table`` prints, one renderable after the other."""
     verdict = report.verdict.value
     refs = f" ({_short(report.base)} → {_short(report.head)})" if report.base or report.head else ""
@@ -46,7 +46,7 @@ def pr_table(report: PRReport) -> Iterator[Styled | FittedTable]:
                                   f" ({len(found)})" if len(found) > 1 else "")
             shown = found if severity is not Severity.INFO else found[:INFO_SHOWN]
             for f in shown:
-                yield Styled.assemble("  • ", f.message)
+                yield Bullet(f.message)
             if len(found) > len(shown):
                 yield literal(f"  +{len(found) - len(shown)} more (--format json lists every finding)", "dim")
     else:

@@ -225,6 +225,24 @@ class FittedTable:
         return out.render_lines(width)
 
 
+class Bullet:
+    """A list item whose lines after the first are indented under its text, not back at the margin: pr-check's
+    findings at 80 columns ran on from column 0 under their bullet ("  • packages/kit/…/fallback.js changed with" /
+    "packages/kit/scripts/generate-dts.js in 5 of 13 commits; …")."""
+
+    def __init__(self, text: str | Styled, marker: str = "  • "):
+        self.text = text if isinstance(text, Styled) else literal(text)
+        self.marker = marker
+
+    def __str__(self) -> str:
+        return self.marker + self.text.plain
+
+    def render_lines(self, width: int) -> list[Styled]:
+        indent = cell_len(self.marker)
+        lines = self.text.wrap(max(width - indent, READABLE), fold_after=(FOLD_AFTER, *SOFT_FOLDS))
+        return [Styled.assemble(self.marker if i == 0 else " " * indent, line) for i, line in enumerate(lines)]
+
+
 def _given_way(widths: list[int], room: int, stages: list[dict[int, int]]) -> list[int]:
     """``widths`` narrowed to fit ``room``, stage by stage (column -> how narrow it may go), the widest shrinkable
     column of a stage a character at a time, until they fit or no column of any stage can give more."""

@@ -244,3 +244,15 @@ def test_a_name_of_three_words_wraps_onto_two_lines_where_an_identifier_has_room
     assert ["".join(parts) for parts in files] == [row[2] for row in rows]
     assert all(part.endswith("/") for parts in files + components for part in parts[:-1])  # folded only at folders
     assert len([line for line in lines if line.startswith("│")]) == 2 * len(rows)
+
+
+def test_a_bullets_lines_after_the_first_are_indented_under_its_text():
+    """pr-check's findings at 80 columns ran on from column 0 under their bullet."""
+    from cairn.api.render.terminal import Bullet
+
+    text = ("packages/kit/src/core/postbuild/fallback.js changed with packages/kit/scripts/generate-dts.js in 5 of 13 "
+            "commits; generate-dts.js is untouched (coupling 38.5%; no import connects them)")
+    lines = [line.plain.rstrip() for line in Bullet(text).render_lines(80)]
+    assert len(lines) > 1 and lines[0].startswith("  • ") and all(line.startswith("    ") for line in lines[1:])
+    assert all(len(line) <= 80 for line in lines)
+    assert " ".join(line.strip().removeprefix("• ") for line in lines) == text
