@@ -712,6 +712,8 @@ def test_a_nested_projects_modules_are_its_own(tmp_path):
         "libs/beta/tests/test_beta.py": "tests.test_beta",
     }
     assert resolver.duplicates == [("shop/util.py", "shop.util", "shop/util/__init__.py")]
+    assert resolver.problems == ["1 Python file(s) with no module: another file has its module name "
+                                 "(shop.util is shop/util/__init__.py, not shop/util.py)"]
     internal = {(source, target) for source, target, _, external in edges(resolver, parsed) if not external}
     assert internal == {
         ("tests.conftest", "shop"),
@@ -729,7 +731,7 @@ def test_a_nested_projects_modules_are_its_own(tmp_path):
 
 def test_adding_a_nested_projects_file_resolves_the_repository_again(tmp_path):
     """A nested project's pyproject.toml is an input of the resolution: once it is added, a warm extraction does not
-    reuse the result remembered without it."""
+    reuse the result remembered without it. Before, that result's note names the file left without a module."""
     from cairn.ingest.code.cache import ParseCache
     from cairn.ingest.code.extract import SourceFile, extract_code
 
@@ -751,6 +753,26 @@ def test_adding_a_nested_projects_file_resolves_the_repository_again(tmp_path):
     before = extract(files)
     assert before.file_module.get("core/tests/conftest.py") is None
     assert [i.target for i in before.imports["tests.test_a"]] == ["tests.conftest"]
+    assert before.notes == ["2 Python file(s) with no module: another file has its module name "
+                            "(tests is tests/__init__.py, not core/tests/__init__.py; "
+                            "tests.conftest is tests/conftest.py, not core/tests/conftest.py)"]
     after = extract([*files, "core/pyproject.toml"])
     assert after.file_module["core/tests/conftest.py"] == "core/tests.conftest"
     assert [i.target for i in after.imports["tests.test_a"]] == ["core/tests.conftest"]
+    assert after.notes == []
+
+
+def test_files_left_without_a_module_are_counted_and_the_first_few_named(tmp_path):
+    """pytest's doc/en/example/conftest.py and testing/conftest.py are both ``conftest``: one has no module, which
+    the ingest says; a layout with many such files gets one line, not one per file."""
+    files = {"pkg/__init__.py": ""}
+    for name in "edcba":
+        files[f"pkg/{name}.py"] = ""
+        files[f"pkg/{name}/__init__.py"] = ""
+    resolver, _ = language_harness.committed(tmp_path / "twice", files, PythonLanguage())
+    assert len(resolver.duplicates) == 5
+    assert resolver.problems == ["5 Python file(s) with no module: another file has its module name "
+                                 "(pkg.a is pkg/a/__init__.py, not pkg/a.py; pkg.b is pkg/b/__init__.py, not pkg/b.py; "
+                                 "pkg.c is pkg/c/__init__.py, not pkg/c.py; 2 more)"]
+    resolver, _ = language_harness.committed(tmp_path / "once", {"pkg/__init__.py": "", "pkg/a.py": ""}, PythonLanguage())
+    assert resolver.problems == []

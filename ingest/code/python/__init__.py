@@ -22,7 +22,7 @@ from cairn.ingest.code.python.resolver import PROJECT_FILES, PythonResolver
 class PythonLanguage(Language):
     name = "python"
     extensions = (".py",)  # grimp reads .py only; stubs would duplicate module names
-    version = "3"  # 3: a nested project's modules are named apart from another project's of the same name
+    version = "4"  # 3: a nested project's modules are named apart; 4: files left without a module are noted
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         imports, errors = extract_imports(source)

@@ -82,7 +82,8 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
   or one top-level name under two source roots): one under a source root that
   is not local wins, then the one under the shallower source root, then the
   package, then the lexically first path. The others get no module and are
-  listed in ``PythonResolver.duplicates`` — unless the other is in a nested
+  listed in ``PythonResolver.duplicates`` and, counted with the first few, in
+  its ``problems`` (a note of the ingest) — unless the other is in a nested
   project of its own.
 * A folder below the repository's root with its own ``pyproject.toml``,
   ``setup.py`` or ``setup.cfg`` is a nested project, an import space of its own:
@@ -221,6 +222,7 @@ class PythonResolver(Resolver):
         for module in contested:
             options = candidates[module]
             self.duplicates += [(other, module, options[0][1]) for _, other in options[1:]]
+        self.problems = [_duplicates_note(self.duplicates)] if self.duplicates else []
         # a nested project holding modules named apart -> its modules by the names its imports give them
         self._own: dict[str, dict[str, str]] = {}
         if self._plain_name:
@@ -616,6 +618,19 @@ class _Projects:
                 found = found.rpartition("/")[0]
             self._of_directory[directory] = found
         return found
+
+
+#: How many of the files left without a module because another has their name the ingest note names.
+NAMED_DUPLICATES = 3
+
+
+def _duplicates_note(duplicates: list[tuple[str, str, str]]) -> str:
+    """One line on the files left without a module because another file has their module name: how many, and the
+    first few."""
+    shown = "; ".join(f"{module} is {chosen}, not {skipped}" for skipped, module, chosen in sorted(
+        duplicates, key=lambda d: (d[1], d[0]))[:NAMED_DUPLICATES])
+    more = f"; {len(duplicates) - NAMED_DUPLICATES} more" if len(duplicates) > NAMED_DUPLICATES else ""
+    return f"{len(duplicates)} Python file(s) with no module: another file has its module name ({shown}{more})"
 
 
 class _RootDepths:
