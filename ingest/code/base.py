@@ -99,7 +99,8 @@ class Resolver(ABC):
     def module_of(self, path: str) -> str | None:
         """The natural module name of a source file (``None``: not part of any module).
 
-        Python: dotted module (``pkg/sub/__init__.py`` → ``pkg.sub``); Go: the
+        Python: dotted module (``pkg/sub/__init__.py`` → ``pkg.sub``; a nested project's module whose name another
+        project's file has: ``project/pkg.sub``); Go: the
         package import path (``<module path>/<dir>``); Java: the FQN of the
         file's top-level type (``com.acme.Foo``); JS/TS: the file's
         repository-relative path.

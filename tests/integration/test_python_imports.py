@@ -650,3 +650,129 @@ def test_standard_library_imports_do_not_keep_a_folder_holding_a_namesake_a_sour
         ("tests.test_cli", "json", RUNTIME, EXT),
         ("tests.test_cli", "acme.cli", RUNTIME, INT),
     }
+
+
+def test_a_nested_projects_modules_are_its_own(tmp_path):
+    """pydantic's layout: pydantic-core merged in as a folder with its own pyproject.toml, whose tests/ package
+    is named like the repository's own; and a monorepo's libs/*/ projects, each with tests/. A nested project's
+    module of a name another project has is named apart, and its project's imports resolve to it."""
+    repo = GitRepo(tmp_path / "merged")
+    repo.commit({
+        "pyproject.toml": "[project]\nname = 'shop'\n",
+        "shop/__init__.py": "",
+        "shop/util.py": "",
+        "shop/util/__init__.py": "",  # two files of one project claim shop.util: the package wins, as before
+        "tests/__init__.py": "",
+        "tests/conftest.py": "import shop\n",
+        "tests/test_json.py": "from .conftest import plain_repr\n",
+        "shop-core/pyproject.toml": "[project]\nname = 'shop-core'\n",
+        "shop-core/python/shop_core/__init__.py": "",
+        "shop-core/tests/__init__.py": "",
+        "shop-core/tests/conftest.py": "import shop_core\n",
+        "shop-core/tests/test_json.py": "from .conftest import plain_repr\n",
+        "shop-core/tests/validators/__init__.py": "",
+        "shop-core/tests/validators/test_model.py": (
+            "from ..conftest import plain_repr\n"
+            "from tests.conftest import PyAndJson\n"
+            "import tests.test_json\n"
+            "from shop_core import SchemaValidator\n"
+        ),
+        "libs/alpha/pyproject.toml": "[project]\nname = 'alpha'\n",
+        "libs/alpha/alpha/__init__.py": "",
+        "libs/alpha/tests/__init__.py": "",
+        "libs/alpha/tests/conftest.py": "from alpha import thing\n",
+        "libs/beta/setup.py": "from setuptools import setup\nsetup()\n",
+        "libs/beta/beta/__init__.py": "from alpha import thing\n",  # another project's module of its own name
+        "libs/beta/tests/__init__.py": "",
+        "libs/beta/tests/conftest.py": "",
+        "libs/beta/tests/test_beta.py": "from tests.conftest import fixture\nfrom tests import conftest\n",
+    }, message="merge shop-core")
+    resolver, parsed = load(repo.root)
+    named = {path: resolver.module_of(path) for path in parsed}
+    assert named == {
+        "shop/__init__.py": "shop",
+        "shop/util.py": None,
+        "shop/util/__init__.py": "shop.util",
+        "tests/__init__.py": "tests",
+        "tests/conftest.py": "tests.conftest",
+        "tests/test_json.py": "tests.test_json",
+        "shop-core/python/shop_core/__init__.py": "shop_core",
+        "shop-core/tests/__init__.py": "shop-core/tests",
+        "shop-core/tests/conftest.py": "shop-core/tests.conftest",
+        "shop-core/tests/test_json.py": "shop-core/tests.test_json",
+        "shop-core/tests/validators/__init__.py": "tests.validators",  # no other project's: named as it was
+        "shop-core/tests/validators/test_model.py": "tests.validators.test_model",
+        "libs/alpha/alpha/__init__.py": "alpha",
+        "libs/alpha/tests/__init__.py": "libs/alpha/tests",
+        "libs/alpha/tests/conftest.py": "libs/alpha/tests.conftest",
+        "libs/beta/setup.py": "setup",
+        "libs/beta/beta/__init__.py": "beta",
+        "libs/beta/tests/__init__.py": "libs/beta/tests",
+        "libs/beta/tests/conftest.py": "libs/beta/tests.conftest",
+        "libs/beta/tests/test_beta.py": "tests.test_beta",
+    }
+    assert resolver.duplicates == [("shop/util.py", "shop.util", "shop/util/__init__.py")]
+    assert resolver.problems == ["1 Python file(s) with no module: another file has its module name "
+                                 "(shop.util is shop/util/__init__.py, not shop/util.py)"]
+    internal = {(source, target) for source, target, _, external in edges(resolver, parsed) if not external}
+    assert internal == {
+        ("tests.conftest", "shop"),
+        ("tests.test_json", "tests.conftest"),
+        ("shop-core/tests.conftest", "shop_core"),
+        ("shop-core/tests.test_json", "shop-core/tests.conftest"),
+        ("tests.validators.test_model", "shop-core/tests.conftest"),
+        ("tests.validators.test_model", "shop-core/tests.test_json"),
+        ("tests.validators.test_model", "shop_core"),
+        ("libs/alpha/tests.conftest", "alpha"),
+        ("beta", "alpha"),
+        ("tests.test_beta", "libs/beta/tests.conftest"),
+    }
+
+
+def test_adding_a_nested_projects_file_resolves_the_repository_again(tmp_path):
+    """A nested project's pyproject.toml is an input of the resolution: once it is added, a warm extraction does not
+    reuse the result remembered without it. Before, that result's note names the file left without a module."""
+    from cairn.ingest.code.cache import ParseCache
+    from cairn.ingest.code.extract import SourceFile, extract_code
+
+    root = tmp_path / "repo"
+    files = {"tests/__init__.py": "", "tests/conftest.py": "", "core/tests/__init__.py": "",
+             "core/tests/conftest.py": "", "core/tests/test_a.py": "from .conftest import value\n"}
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    sources = [SourceFile(p, (root / p).stat().st_size, (root / p).stat().st_mtime_ns) for p in files]
+
+    def extract(listed):
+        cache = ParseCache(tmp_path / "cache")
+        result = extract_code(sources, lambda p: (root / p).read_bytes(), all_paths=frozenset(listed),
+                              read_text=lambda p: None, cache=cache)
+        cache.save()
+        return result
+
+    before = extract(files)
+    assert before.file_module.get("core/tests/conftest.py") is None
+    assert [i.target for i in before.imports["tests.test_a"]] == ["tests.conftest"]
+    assert before.notes == ["2 Python file(s) with no module: another file has its module name "
+                            "(tests is tests/__init__.py, not core/tests/__init__.py; "
+                            "tests.conftest is tests/conftest.py, not core/tests/conftest.py)"]
+    after = extract([*files, "core/pyproject.toml"])
+    assert after.file_module["core/tests/conftest.py"] == "core/tests.conftest"
+    assert [i.target for i in after.imports["tests.test_a"]] == ["core/tests.conftest"]
+    assert after.notes == []
+
+
+def test_files_left_without_a_module_are_counted_and_the_first_few_named(tmp_path):
+    """pytest's doc/en/example/conftest.py and testing/conftest.py are both ``conftest``: one has no module, which
+    the ingest says; a layout with many such files gets one line, not one per file."""
+    files = {"pkg/__init__.py": ""}
+    for name in "edcba":
+        files[f"pkg/{name}.py"] = ""
+        files[f"pkg/{name}/__init__.py"] = ""
+    resolver, _ = language_harness.committed(tmp_path / "twice", files, PythonLanguage())
+    assert len(resolver.duplicates) == 5
+    assert resolver.problems == ["5 Python file(s) with no module: another file has its module name "
+                                 "(pkg.a is pkg/a/__init__.py, not pkg/a.py; pkg.b is pkg/b/__init__.py, not pkg/b.py; "
+                                 "pkg.c is pkg/c/__init__.py, not pkg/c.py; 2 more)"]
+    resolver, _ = language_harness.committed(tmp_path / "once", {"pkg/__init__.py": "", "pkg/a.py": ""}, PythonLanguage())
+    assert resolver.problems == []

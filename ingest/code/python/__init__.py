@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from cairn.ingest.code.base import Language, Layout, ParsedFile
 from cairn.ingest.code.python.parse import extract_imports
-from cairn.ingest.code.python.resolver import PythonResolver
+from cairn.ingest.code.python.resolver import PROJECT_FILES, PythonResolver
 
 
 class PythonLanguage(Language):
     name = "python"
     extensions = (".py",)  # grimp reads .py only; stubs would duplicate module names
-    version = "2"
+    version = "4"  # 3: a nested project's modules are named apart; 4: files left without a module are noted
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         imports, errors = extract_imports(source)
@@ -31,8 +31,9 @@ class PythonLanguage(Language):
     def resolver(self, layout: Layout) -> "PythonResolver":
         return PythonResolver(layout)
 
-    consulted_names = ("__init__.py",)
+    consulted_names = ("__init__.py", *PROJECT_FILES)
 
     def consults(self, path: str) -> bool:
-        return path == "__init__.py" or path.endswith("/__init__.py")  # the package directories (resolver)
+        # the package directories and the nested projects (resolver)
+        return path.rpartition("/")[2] in self.consulted_names
 

@@ -82,7 +82,19 @@ Module naming (the source-root rule), for a file at ``d1/…/dn/name.py``:
   or one top-level name under two source roots): one under a source root that
   is not local wins, then the one under the shallower source root, then the
   package, then the lexically first path. The others get no module and are
-  listed in ``PythonResolver.duplicates``.
+  listed in ``PythonResolver.duplicates`` and, counted with the first few, in
+  its ``problems`` (a note of the ingest) — unless the other is in a nested
+  project of its own.
+* A folder below the repository's root with its own ``pyproject.toml``,
+  ``setup.py`` or ``setup.cfg`` is a nested project, an import space of its own:
+  its tests run from its folder, so its ``tests.conftest`` is its own whatever
+  another project calls ``tests.conftest`` (pydantic-core, merged into pydantic
+  as ``pydantic-core/``; a monorepo's ``libs/*/tests/``). A nested project's
+  file that loses its name to another project's file is named apart,
+  ``project/name`` (``pydantic-core/tests.conftest``); every other name stays
+  as it was, the winner's too. The imports of a project holding such a module
+  look among its own modules first (by the names its code gives them: its
+  ``tests.conftest``), then everywhere as any file does.
 * Like grimp, only ``.py`` files count, and file names with more than one dot
   or a leading dot are not modules.
 """
@@ -197,24 +209,75 @@ class PythonResolver(Resolver):
         contested = [module for module, options in candidates.items() if len(options) > 1]
         for module in contested:
             candidates[module].sort()
+        # a nested project's own module of a name another project's file has: its own name (``project/name``)
+        self._plain_name: dict[str, str] = {}  # such a module -> the name its project's imports give it
+        self._projects: _Projects | None = None
+        if contested:
+            self._projects = _Projects(layout.all_files)
+            if self._projects.nested:
+                contested = self._name_apart_by_project(candidates, contested, self._projects)
         # each path is one module's option only: the chosen paths are distinct
         self._path_of: dict[str, str] = {module: options[0][1] for module, options in candidates.items()}
         self._module_of: dict[str, str] = {path: module for module, path in self._path_of.items()}
         for module in contested:
             options = candidates[module]
             self.duplicates += [(other, module, options[0][1]) for _, other in options[1:]]
+        self.problems = [_duplicates_note(self.duplicates)] if self.duplicates else []
+        # a nested project holding modules named apart -> its modules by the names its imports give them
+        self._own: dict[str, dict[str, str]] = {}
+        if self._plain_name:
+            assert self._projects is not None
+            owners = {self._projects.of(self._path_of[module]) for module in self._plain_name}
+            for module, path in self._path_of.items():
+                project = self._projects.of(path)
+                if project in owners:
+                    self._own.setdefault(project, {})[self._plain_name.get(module, module)] = module
         self._namespaces = {n: p for n, p in namespaces.items() if n not in self._path_of}
         # module or namespace package -> the directory whose files alone see it; the others are seen by every file
         self._scope_of: dict[str, str] = {}
         if local_paths:
             self._scope_of = {module: local_paths[path] for module, path in self._path_of.items() if path in local_paths}
         self._scope_of.update((n, scope) for n in self._namespaces if (scope := namespace_scopes.get(n)) is not None)
-        self._memos: dict[str | None, dict[str, tuple[str, bool] | None]] = {None: {}}  # by the importer's scope
+        # by the importer's scope and its project (when the project has modules named apart)
+        self._memos: dict[tuple[str | None, str | None], dict[str, tuple[str, bool] | None]] = {}
+        plain = self._plain_name
         names = [*self._path_of, *self._namespaces]
-        self._top_level = {name.partition(".")[0] for name in names if name not in self._scope_of}
+        self._top_level = {name.partition(".")[0] for name in names if name not in self._scope_of and name not in plain}
         self._top_level_in: dict[str, set[str]] = {}  # a scope -> the top-level names of its own
         for name, scope in self._scope_of.items():
-            self._top_level_in.setdefault(scope, set()).add(name.partition(".")[0])
+            if name not in plain:
+                self._top_level_in.setdefault(scope, set()).add(name.partition(".")[0])
+
+    def _name_apart_by_project(self, candidates: dict[str, list[tuple[tuple[int, int, str], str]]],
+                               contested: list[str], projects: "_Projects") -> list[str]:
+        """Give a nested project's file that loses its module name to another project's its own name,
+        ``project/name`` (``pydantic-core/tests.conftest``), and return the names still contested.
+
+        A folder with its own pyproject.toml, setup.py or setup.cfg is a project of its own, run from its own folder:
+        its ``tests.conftest`` is its own, whatever another project of the repository calls ``tests.conftest``
+        (pydantic-core merged into pydantic as ``pydantic-core/``; a monorepo's ``libs/*/tests/``). The file
+        that wins the name by the usual order keeps it, so no name changes; the first of each other nested project
+        is named apart; the rest (two files of one project, or of the repository's own) still have no module.
+        """
+        still: list[str] = []
+        for name in contested:
+            options = candidates[name]
+            winner = projects.of(options[0][1])
+            kept = [options[0]]
+            for option in options[1:]:
+                project = projects.of(option[1])
+                if not project or project == winner:
+                    kept.append(option)
+                    continue
+                qualified = f"{project}/{name}"  # (no dotted name has a "/")
+                self._plain_name[qualified] = name
+                candidates.setdefault(qualified, []).append(option)  # (in order: the options are sorted)
+                if len(candidates[qualified]) == 2:
+                    still.append(qualified)
+            candidates[name] = kept
+            if len(kept) > 1:
+                still.append(name)
+        return still
 
     def _place_directory(self, directory: str) -> tuple[list[str], str] | None:
         """(package directories from the outer directory down, outer directory), or None if excluded."""
@@ -478,16 +541,20 @@ class PythonResolver(Resolver):
             return []
         is_package = path.endswith("/__init__.py")
         viewer = _local_scope(path.rpartition("/")[0]) if self._scope_of else None
-        memo = self._memos.get(viewer)
+        project = self._projects.of(path) if self._own else None  # (self._projects is set when self._own is)
+        own = self._own.get(project) if project else None
+        key = (viewer, project if own else None)
+        memo = self._memos.get(key)
         if memo is None:
-            memo = self._memos[viewer] = {}
+            memo = self._memos[key] = {}
         seen: set[tuple[str, int, str, bool]] = set()
         resolved: list[ResolvedImport] = []
+        name_of_importer = self._plain_name.get(importer, importer) if self._plain_name else importer
         for imp in parsed.imports:
-            for full in _imported_names_of(imp, importer, is_package) or ():
+            for full in _imported_names_of(imp, name_of_importer, is_package) or ():
                 target = memo.get(full, memo)
                 if target is memo:
-                    target = memo[full] = self._resolve_name(full, viewer)
+                    target = memo[full] = self._resolve_name(full, viewer, own)
                 if target is None:
                     continue
                 name, external = target
@@ -499,10 +566,16 @@ class PythonResolver(Resolver):
                     resolved.append(ResolvedImport(name, imp.line, imp.kind, external, path))
         return resolved
 
-    def _resolve_name(self, name: str, viewer: str | None) -> tuple[str, bool] | None:
+    def _resolve_name(self, name: str, viewer: str | None, own: dict[str, str] | None = None) -> tuple[str, bool] | None:
         """(module, external) for an absolute imported name, as a file in the scope ``viewer`` (the directory of
-        tests, examples or documentation it is in, if any) sees the modules; None for a missing internal module."""
+        tests, examples or documentation it is in, if any) sees the modules; None for a missing internal module.
+        ``own``: the modules of the file's nested project, by the names its imports give them, looked in first."""
         scope_of = self._scope_of
+        if own:
+            parent = name.rpartition(".")[0]
+            for found in (own.get(name), own.get(parent) if parent else None):
+                if found is not None and scope_of.get(found, viewer) == viewer:
+                    return found, False
         if (name in self._path_of or name in self._namespaces) and scope_of.get(name, viewer) == viewer:
             return name, False
         parent = name.rpartition(".")[0]
@@ -519,6 +592,45 @@ class PythonResolver(Resolver):
         if prefix in self._path_of and scope_of.get(prefix, viewer) == viewer:
             return None  # a missing module inside one of the repository's packages
         return prefix, True  # a portion of the namespace package that lives elsewhere
+
+
+#: The files that make a folder a Python project of its own.
+PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+class _Projects:
+    """The nested Python projects of a repository (folders below its root holding one of ``PROJECT_FILES``), and
+    the one a path is in (its deepest; "" for the repository's own), worked out once per directory."""
+
+    __slots__ = ("nested", "_of_directory")
+
+    def __init__(self, all_files: frozenset[str]):
+        self.nested = {path.rpartition("/")[0] for path in all_files if path.endswith(PROJECT_FILES)
+                       and "/" in path and path.rpartition("/")[2] in PROJECT_FILES}
+        self._of_directory: dict[str, str] = {}
+
+    def of(self, path: str) -> str:
+        directory = path.rpartition("/")[0]
+        found = self._of_directory.get(directory)
+        if found is None:
+            found = directory
+            while found and found not in self.nested:
+                found = found.rpartition("/")[0]
+            self._of_directory[directory] = found
+        return found
+
+
+#: How many of the files left without a module because another has their name the ingest note names.
+NAMED_DUPLICATES = 3
+
+
+def _duplicates_note(duplicates: list[tuple[str, str, str]]) -> str:
+    """One line on the files left without a module because another file has their module name: how many, and the
+    first few."""
+    shown = "; ".join(f"{module} is {chosen}, not {skipped}" for skipped, module, chosen in sorted(
+        duplicates, key=lambda d: (d[1], d[0]))[:NAMED_DUPLICATES])
+    more = f"; {len(duplicates) - NAMED_DUPLICATES} more" if len(duplicates) > NAMED_DUPLICATES else ""
+    return f"{len(duplicates)} Python file(s) with no module: another file has its module name ({shown}{more})"
 
 
 class _RootDepths:
