@@ -99,6 +99,20 @@ def test_when_nobody_who_may_review_made_the_files_commits_the_stand_ins_say_so_
     assert "Mia Maintainer" not in [name for name, _ in ranked]
 
 
+def test_who_knows_a_documentation_file_answers_from_its_own_commits(repository):
+    _, store, _, _ = repository
+    result = CliRunner().invoke(app, ["who-knows", "docs/guide.rst", "requirements.txt", "--format", "json",
+                                      "--store", store], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    guide, requirements = json.loads(result.stdout)["paths"]
+    assert guide["kind"] == "untracked" and guide["history"] == {"commits": 9, "latest": 100}
+    assert [(h["person"], h["commits"], h["active"]) for h in guide["holders"]] == [
+        ("Dora Docs", 3, True), ("Olaf Old", 6, False)]
+    assert guide["ask"] == [{"person": "Dora Docs", "id": "dora@example.com",
+                             "why": "changed it in 3 of its 9 commits, last 2025-10-10"}]
+    assert [h["person"] for h in requirements["holders"]] == ["Rick Reqs", "Mia Maintainer"]
+
+
 def test_a_files_latest_commits_follow_its_renames_and_are_bounded(tmp_path):
     repo = GitRepo(tmp_path)
     repo.commit({"doc/intro.txt": "Intro\n" * 20}, author=OLAF, date="2024-01-10T00:00:00+00:00")
