@@ -7,7 +7,8 @@ from typing import Any, List, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Argument, Option
-from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NOT_COUNTED_WHY, NUMBER, count, escape, gone_mark, literal, table
+from cairn.api.render.terminal import (IDENTIFIER, NOBODY_TO_ASK, NOT_COUNTED, NOT_COUNTED_NOTE, NOT_COUNTED_WHY, NUMBER, count,
+                                       escape, gone_mark, literal, table)
 from cairn.graph.not_counted import not_counted
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)
@@ -215,7 +216,7 @@ def _print_ask_first(components: list[dict[str, Any]]) -> None:
     if asking:
         console.print("Ask first now, where most files have no author left:", highlight=False)
     for c in asking:
-        asked = _asked(c["ask_first"]) or "[yellow]nobody still here knows it[/]"
+        asked = _asked(c["ask_first"]) or f"[yellow]{NOBODY_TO_ASK}[/]"
         console.print(f"[bold]{escape(c['name'])}[/]: {asked}", highlight=False)
 
 
