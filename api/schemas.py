@@ -372,11 +372,13 @@ class PathHolder(Open):
     person: str
     id: str
     active: bool = Field(description="False when the person is gone (departed or inactive); `gone` says why")
-    authored: int = Field(description="Files of the path they are an author of (degree of authorship)")
-    share: float = Field(description="authored / files of the path")
-    touched: int = Field(description="Files of the path they changed")
-    commits: int = Field(0, description="Their commits to the path's files (one per file a commit changed)")
-    reviewed: int = Field(description="Files of the path they have review credit on")
+    authored: int | None = Field(None, description="Files of the path they are an author of (degree of authorship); "
+                                 "none for a path answered from its latest commits (`history`)")
+    share: float | None = Field(None, description="authored / files of the path")
+    touched: int | None = Field(None, description="Files of the path they changed")
+    commits: int = Field(0, description="Their commits to the path's files (one per file a commit changed); of a path "
+                                        "answered from its latest commits, their commits among those")
+    reviewed: int | None = Field(None, description="Files of the path they have review credit on")
     last_touch: str | None = None
 
 
@@ -385,6 +387,9 @@ class PathKnowledge(Open):
     kind: Literal["file", "directory", "repository", "untracked"]
     files: int = Field(description="Tracked source files the path stands for")
     nearest: str | None = Field(None, description="For an untracked path: the tracked directory answering for it")
+    history: dict[str, int] | None = Field(None, description="For an untracked path answered from its own latest commits "
+                                           "in git (documentation, configuration: Cairn keeps no history of them): "
+                                           "how many were read (`commits`) of at most `latest`")
     components: list[dict[str, Any]]
     holders: list[PathHolder]
     more_holders: int | None = None

@@ -357,7 +357,7 @@ def replay(root: Path, branch: str, count: int, store_dir: Path, reviewed: bool 
         graph = stored.graph
         authors = [(i.name, i.email) for i in reviewer_authors(change.identities)]
         changed = lines_changed(change)
-        report = _judged(stored, change, listing)
+        report = _judged(stored, change, listing, root)
         check_s += time.perf_counter() - started
         index = PersonIndex.of(graph)
         gone, _ = gone_people(graph, index)

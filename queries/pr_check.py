@@ -59,7 +59,10 @@ raised one severity step (info → warn → block).
 
 Suggested reviewers come from ``queries.reviewers``: the people who know the
 changed files, weighted by the lines changed in each (the ``ChangeSet``'s
-hunks), and the CODEOWNERS of those files who hold knowledge there — never an
+hunks) — for a change of documentation or configuration only, which the
+store keeps no history of, the people of those files' latest commits, which
+the caller reads from git (``read_latest_commits``) —, and the CODEOWNERS of
+those files who hold knowledge there — never an
 author of the change (under any identity; a person named only as co-author may
 review it, ``queries.reviewers.writers_and_co_authors``), a bot, an agent, nor someone gone
 (departed, or inactive by the repository's thresholds;
@@ -104,6 +107,7 @@ from cairn.queries.reviewers import (
 )
 
 if TYPE_CHECKING:
+    from cairn.graph.path_commits import PathCommit
     import networkx as nx
 
 GOVERNANCE_FILES = ("cairn.toml", ".importlinter", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
@@ -254,10 +258,12 @@ class PRReport:
 # -- the analysis ----------------------------------------------------------------------
 
 
-def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[set[str]], None] | None = None) -> PRReport:
+def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[set[str]], None] | None = None,
+            read_latest_commits: Callable[[list[str]], Mapping[str, list[PathCommit]]] | None = None) -> PRReport:
     """Judge ``change`` against the repository as stored (see the module docstring).
 
-    ``read_components`` completes a part of the stored graph for reviewers' stand-ins (``suggest_reviewers``).
+    ``read_components`` completes a part of the stored graph for reviewers' stand-ins, ``read_latest_commits`` reads
+    the latest commits of changed paths the store keeps no file for from git (``suggest_reviewers``).
     """
     # each graph grouped by label and type once: the judgement asks some twenty times (rules, people, imports, ...)
     # and a walk of every node or edge costs a few milliseconds at 50k modules; the stored graph is often the base
@@ -296,7 +302,7 @@ def analyse(stored: RepoGraph, change: ChangeSet, *, read_components: Callable[[
                                   unchanged=[p for f in change.files if _only_renamed(f) for p in f.paths])
     reviewers = suggest_reviewers(stored, lines_changed(change), authors, index=people, gone=gone,
                                   read_components=read_components, components=changed_components(change),
-                                  co_authors=co_authors, duplicates=duplicates)
+                                  co_authors=co_authors, duplicates=duplicates, read_latest_commits=read_latest_commits)
     history_complete, history = history_completeness(stored)
     return PRReport(
         verdict=Verdict.of(f.severity for f in findings), base=change.base, head=change.head, findings=tuple(findings),

@@ -221,16 +221,29 @@ weight, with that as the reason ("knows 3 other files of component lib"):
 half the share of the component's other files they wrote, which
 ``MIN_KNOWLEDGE`` wants at a tenth (a fifth of the files; one or two of
 rich's 99 are not knowing rich).
-So do they for a change of paths the store keeps no file for only
-(documentation, ``go.mod``, test data: 17 of golang/tools' 200 replayed
-commits had no suggestion at all), each path weighing by its lines, its
-component given by the change (``components``: the stored component
-definitions'; a path of no component has no stand-in).
+A change of paths the store keeps no file for only (documentation,
+configuration, ``go.mod``, test data: 17 of golang/tools' 200 replayed
+commits had no suggestion at all; 123 of celery's 283 commits of a year) goes
+to the people who made those files' latest commits, when the caller reads
+them from git (``read_latest_commits``: ``ingest.path_history``, at the
+change's base; ``_latest_authors``, ``queries.path_knowledge``): each path
+weighing by its lines, a person's knowledge of it is their commits among its
+latest weighed by their last (``weight_now``) over the most a human's weigh,
+believed as far as the evidence goes, and the reason says what they did
+("changed docs/userguide/tasks.rst in 5 of its last 100 commits, last
+2025-03-16"). Bots and agents are no one's knowledge, and nothing of it is
+stored. For a path nobody who may review knows so, the people of the other
+files of its component stand in, as above, its component given by the change
+(``components``: the stored component definitions'; a path of no component
+has no stand-in).
 When nobody at all may be suggested that way — a change of ``.github/``
 workflows or of any path of no component included (flux2's #5975, #5955
 had no suggestion) —, the three people still active
 in the repository with the most commits stand in, with knowledge 0 and that
-as the reason (``REPOSITORY_STAND_INS``).
+as the reason (``REPOSITORY_STAND_INS``): that nobody still here knows the
+changed files, or for paths the store keeps no file for that Cairn keeps no
+history of them (and nobody who may review made their latest commits, when
+they were read), not that nobody knows them (``_nobody_known``).
 
 CODEOWNERS of a changed file are added when they hold knowledge of the area
 they own (any authorship or review record on a file of that CODEOWNERS
@@ -285,8 +298,10 @@ from cairn.graph.change import Identity, IdentityKind, IdentityRole
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
 from cairn.graph.people import PersonIndex, fold_name, split_contact
 from cairn.graph.testcode import is_test_file
+from cairn.graph.path_commits import PathCommit
 from cairn.queries.gone import parse_time
 from cairn.queries.ownership import gone_people
+from cairn.queries.path_knowledge import path_knowers
 from cairn.queries.people import likely_duplicates_among
 from cairn.queries.recency import weight_now
 
@@ -564,6 +579,7 @@ def suggest_reviewers(
     index: PersonIndex | None = None, gone: Mapping[str, str] | None = None,
     read_components: Callable[[set[str]], None] | None = None, components: Mapping[str, str | None] | None = None,
     co_authors: Iterable[Any] = (), duplicates: "LikelyDuplicates | None" = None,
+    read_latest_commits: Callable[[list[str]], Mapping[str, list[PathCommit]]] | None = None,
 ) -> list[SuggestedReviewer]:
     """Ranked reviewers for a change (see the module docstring).
 
@@ -579,7 +595,9 @@ def suggest_reviewers(
     read when no changed path is a stored file. ``co_authors`` are the change's
     co-authors who may review it (``writers_and_co_authors``): each suggested
     is said to have co-authored it. ``duplicates``: the likely duplicates among the graph's people
-    (``LikelyDuplicates``), worked out when first asked unless given. Returns the suggestions, best first.
+    (``LikelyDuplicates``), worked out when first asked unless given. ``read_latest_commits`` reads the latest
+    commits of paths from git (``ingest.path_history.latest_commits`` at the change's base), asked when no changed
+    path is a stored file (``_latest_authors``). Returns the suggestions, best first.
     """
     people = {n.id: n for n in graph.of_label(Label.PERSON)}
     index = index or PersonIndex(people.values())
@@ -654,10 +672,18 @@ def suggest_reviewers(
 
     orphaned = {p: files[p].get("component") for p in files if not any(p in c.files for c in candidates.values())}
     weights = {p: lines(p) / total_lines for p in orphaned}
-    if not files and components:  # only paths the store has no file for: documentation, go.mod, test data
-        orphaned = {p: components.get(p) for p in changed}
-        untracked_lines = sum(max(int(changed[p] or 0), 1) for p in orphaned) or 1
-        weights = {p: max(int(changed[p] or 0), 1) / untracked_lines for p in orphaned}
+    latest_read: set[str] = set()  # the changed paths whose latest commits were read (none stored)
+    reviewer_made_one = False  # whether someone who may review made one of those commits
+    if not files:  # only paths the store has no file for: documentation, go.mod, test data
+        untracked_lines = sum(max(int(changed[p] or 0), 1) for p in changed) or 1
+        untracked = {p: max(int(changed[p] or 0), 1) / untracked_lines for p in changed}
+        known: set[str] = set()
+        if read_latest_commits is not None:
+            latest_read, reviewer_made_one, known = _latest_authors(read_latest_commits, untracked, index, eligible,
+                                                                    newest, candidates)
+        if components:
+            orphaned = {p: components.get(p) for p in changed if p not in known}
+            weights = untracked
     orphaned = {p: c for p, c in orphaned.items() if c}
     if orphaned:
         if read_components is not None:
@@ -675,7 +701,7 @@ def suggest_reviewers(
         if not any(c is cand for c in chosen):
             chosen.append(cand)
     if not chosen and changed:
-        chosen = _repository_stand_ins(people, eligible)
+        chosen = _repository_stand_ins(people, eligible, _nobody_known(files, latest_read, reviewer_made_one))
     chosen, also = _one_per_person(people, chosen, duplicates)
     return [_suggestion(people[c.person_id], c, c.person_id in co_author_ids, also.get(c.person_id, ()))
             for c in chosen[:max_suggestions]]
@@ -727,10 +753,11 @@ def _one_per_person(people: Mapping[str, Node], chosen: list[_Candidate],
     return [c for c in chosen if c.person_id not in dropped], also
 
 
-def _repository_stand_ins(people: Mapping[str, Node], eligible: Callable[[str], bool]) -> list[_Candidate]:
+def _repository_stand_ins(people: Mapping[str, Node], eligible: Callable[[str], bool],
+                          why: str = "nobody still here knows the changed files") -> list[_Candidate]:
     """When nobody still here knows a changed file, nor another file of its component: the people still active in
-    the repository who made most of its commits, with knowledge 0 and that said (openedx/credentials' api, whose
-    authors have all left, had no suggestion at all for a fix of its views)."""
+    the repository who made most of its commits, with knowledge 0 and ``why`` said (``_nobody_known``;
+    openedx/credentials' api, whose authors have all left, had no suggestion at all for a fix of its views)."""
     here = [p for pid, p in people.items() if eligible(pid) and int(p.get("commits") or 0) > 0]
     here.sort(key=lambda p: (-int(p.get("commits") or 0), str(p.get("name") or "")))
     out = []
@@ -738,10 +765,58 @@ def _repository_stand_ins(people: Mapping[str, Node], eligible: Callable[[str], 
         last = str(person.get("last_active") or "")
         cand = _Candidate(person.id, last_touch=last)
         commits = int(person.get("commits") or 0)
-        cand.stand_in = (f"nobody still here knows the changed files; active in the repository ({commits} "
+        cand.stand_in = (f"{why}; active in the repository ({commits} "
                          f"commit{'s' if commits != 1 else ''}{', last ' + last[:10] if last else ''})")
         out.append(cand)
     return out
+
+
+def _nobody_known(files: Mapping[str, Any], latest_read: set[str], reviewer_made_one: bool) -> str:
+    """Why the repository's people stand in: of a change of paths the store keeps no file for (documentation,
+    configuration), that Cairn keeps no history of them — and when their latest commits were read (``latest_read``),
+    that nobody who may review made them, or few —, not that nobody knows them (celery's docs and requirements, which
+    8 active people had edited)."""
+    if files:
+        return "nobody still here knows the changed files"
+    if reviewer_made_one:
+        return "Cairn keeps no history of the changed files and who may review made few of their latest commits"
+    if latest_read:
+        return "Cairn keeps no history of the changed files and nobody who may review made their latest commits"
+    return "Cairn keeps no history of the changed files (documentation, configuration)"
+
+
+def _latest_authors(read: Callable[[list[str]], Mapping[str, list[PathCommit]]], weights: Mapping[str, float],
+                    index: PersonIndex, eligible: Callable[[str], bool], newest: Any,
+                    candidates: dict[str, _Candidate]) -> tuple[set[str], bool, set[str]]:
+    """Credit the eligible people who made the latest commits of changed paths the store keeps no file for
+    (``queries.path_knowledge``; ``weights``: path -> its share of the change's lines, the largest read first):
+    their commits there weighed by their latest over the most a human's weigh (``relative``, as authorship is a
+    file's DOA over its best), believed as far as the evidence goes (``evidence_weight`` of their commits in the
+    repository and there), each reason saying what they did there. Returns (the paths read, whether someone eligible
+    made one of their commits, the paths someone eligible knows at ``MIN_KNOWLEDGE``: their components' people do
+    not stand in for them)."""
+    latest = read(sorted(weights, key=lambda p: (-weights[p], p)))
+    known: set[str] = set()
+    seen = False
+    reasons: dict[str, float] = {}  # person -> the weighed knowledge their reason names
+    for path, knowers in path_knowers(latest, index, newest).items():
+        for knower in knowers:
+            pid = knower.person.id
+            if not eligible(pid):
+                continue
+            seen = True
+            believed = evidence_weight(int(knower.person.get("commits") or 0) + knower.commits)
+            knowledge = knower.relative * believed
+            cand = candidates.setdefault(pid, _Candidate(pid))
+            cand.score += weights[path] * knowledge
+            cand.most = max(cand.most, knowledge)
+            cand.last_touch = max(cand.last_touch, knower.last_touch)
+            if weights[path] * knowledge > reasons.get(pid, -1.0):
+                reasons[pid] = weights[path] * knowledge
+                cand.stand_in = knower.evidence
+            if knowledge >= MIN_KNOWLEDGE:
+                known.add(path)
+    return set(latest), seen, known
 
 
 def _component_stand_ins(graph: RepoGraph, orphaned: Mapping[str, str], weights: Mapping[str, float],

@@ -3,8 +3,11 @@
 A path is a source file Cairn tracks (``kind: file``), a directory holding
 some (``directory``: every tracked file under it), ``.`` for the whole
 repository, or neither (``untracked``: documentation, configuration, a file
-not written yet); an untracked path is answered from its nearest tracked
-directory (``nearest``), so a new file gets the people of its siblings, and
+not written yet); an untracked path is answered from its own latest commits
+when the caller reads them from git (``read_latest_commits``,
+``history_holders``: the humans of the store who made them, ``history``
+saying how many were read), else — a new file, no checkout — from its nearest
+tracked directory (``nearest``), so a new file gets the people of its siblings, and
 the component whose path pattern holds it (``graph.component_map``, as the
 ingest and pr-check place a file: ``drizzle-orm/package.json`` is in
 ``drizzle-orm``, of ``drizzle-orm/*``, not in the components of every file
@@ -42,14 +45,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Collection, Iterable
+from typing import Any, Callable, Collection, Iterable, Mapping
 
 from cairn.graph.authorship import commits_to_file, file_authors
 from cairn.graph.component_map import ComponentDef, ComponentMap
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, Node, Rel, RepoGraph, node_id
+from cairn.graph.people import PersonIndex
+from cairn.graph.path_commits import PATH_COMMITS, PathCommit
 from cairn.queries.explore.common import as_text, person_name
 from cairn.queries.gone import gone_people, parse_time
+from cairn.queries.path_knowledge import path_knowers
 from cairn.queries.recency import HALF_LIFE_DAYS, weight_now
 
 MAX_PATHS = 20
@@ -316,8 +322,45 @@ def owners_file(graph: RepoGraph) -> str:
     return "OWNERS" if repo is not None and repo.get("codeowners") == "OWNERS" else "CODEOWNERS"
 
 
-def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict[str, Any]:
-    """Holders, declared owners and components of each path (see the module docstring); ``limit`` holders per path."""
+def history_holders(index: KnowledgeIndex, path: str, latest: list[PathCommit],
+                    owners: list[dict[str, Any]], limit: int = 3) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The holders of a path Cairn keeps no history for, from its ``latest`` commits (``queries.path_knowledge``: the
+    humans among the stored people, bots and agents left out), most ``recent`` first — their commits there, their
+    latest, whether they are still here — and whom to ask first: the active ones in that order, then the declared
+    ``owners`` still here (as ``ranked_to_ask``)."""
+    repo = index.graph.repository
+    newest = parse_time(repo.get("newest_commit_at")) if repo is not None else None
+    knowers = path_knowers({path: latest}, PersonIndex(index.graph.of_label(Label.PERSON)), newest).get(path, [])
+    holders = []
+    ask: list[dict[str, Any]] = []
+    for knower in knowers:
+        person = knower.person
+        reason = index.gone.get(person.id)
+        holder = {"person": person_name(person, person.key), "id": person.key, "active": reason is None,
+                  "commits": knower.commits, "last_touch": knower.last_touch}
+        if reason is not None:
+            holder["gone"] = reason
+        holders.append(holder)
+        if reason is None and len(ask) < limit:
+            ask.append({"person": holder["person"], "id": person.key,
+                        "why": knower.evidence_of("it")})
+    person_prefix = node_id(Label.PERSON, index.graph.repo, "")
+    declared = f"declared owner in {owners_file(index.graph)}"
+    for owner in owners:
+        if owner["kind"] == "person" and person_prefix + owner["id"] in index.gone:
+            continue
+        same = next((a for a in ask if a["id"] == owner["id"]), None)
+        if same is not None:
+            same["why"] += "; " + declared
+        elif len(ask) < limit:
+            ask.append({"person": owner["owner"], "id": owner["id"], "why": declared})
+    return holders, [without_echo(a, "person") for a in ask]
+
+
+def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5,
+              read_latest_commits: Callable[[list[str]], Mapping[str, list[PathCommit]]] | None = None) -> dict[str, Any]:
+    """Holders, declared owners and components of each path (see the module docstring); ``limit`` holders per path.
+    ``read_latest_commits`` reads an untracked path's latest commits from git (``ingest.path_history``)."""
     wanted = [p for p in (paths or []) if str(p or "").strip()]
     if not wanted:
         raise InvalidQuery("give at least one path: a file, a directory, or . for the whole repository")
@@ -327,18 +370,29 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
     index = KnowledgeIndex.of(graph)
     declared_in = owners_file(graph)
     out = []
-    for path in wanted:
-        scope = index.scope(path)
+    scopes = [index.scope(path) for path in wanted]
+    untracked = [scope.path for scope in scopes if scope.kind == "untracked"]
+    # (read together, in one wait: at most ``path_history.MAX_PATHS`` of them; the others keep their directory's answer)
+    latest_of = read_latest_commits(untracked) if read_latest_commits is not None and untracked else {}
+    for scope in scopes:
         tally = index.tally(scope.files)
         holders = tally[0]
         owners = index.codeowners(scope)
         row: dict[str, Any] = {"path": scope.path, "kind": scope.kind, "files": len(scope.files)}
+        latest = latest_of.get(scope.path) if scope.kind == "untracked" else None
         if scope.kind == "untracked":
             row["files"] = 0
             row["nearest"] = scope.nearest
             row["note"] = (f"not a source file Cairn tracks: people of its directory {scope.nearest}/, component by its path"
                            if scope.nearest else "not a source file Cairn tracks, nor in a directory holding one")
         row["components"] = index.component_holding(scope) if scope.kind == "untracked" else index.components(scope.files)[:limit]
+        ask = None
+        if latest:  # the path's own latest commits answer for it, not its directory's source files
+            holders, ask = history_holders(index, scope.path, latest, owners)
+            row["nearest"] = None
+            row["history"] = {"commits": len(latest), "latest": PATH_COMMITS}
+            row["note"] = (f"Cairn keeps no history of it (not a source file): its people are read from its "
+                           f"{'last ' if len(latest) >= PATH_COMMITS else ''}{len(latest)} commit{'s' if len(latest) != 1 else ''} in git")
         row["holders"] = holders[:limit]
         if len(holders) > limit:
             row["more_holders"] = len(holders) - limit
@@ -346,6 +400,6 @@ def who_knows(graph: RepoGraph, paths: Iterable[str], *, limit: int = 5) -> dict
         if len(owners) > limit:
             row["more_codeowners"] = len(owners) - limit
         row["owners_file"] = declared_in
-        row["ask"] = ranked_to_ask(index, tally, len(scope.files), owners)
+        row["ask"] = ask if ask is not None else ranked_to_ask(index, tally, len(scope.files), owners)
         out.append(row)
     return {"repository": graph.repo, "paths": out}

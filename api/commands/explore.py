@@ -11,7 +11,8 @@ from typing import Any, Callable, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, MARKDOWN, TABLE, formats
 from cairn.api.params import App, Argument, Option, echo
-from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NUMBER, below, count, escape, gone_mark, holder_label, literal, one_folder, table
+from cairn.api.render.terminal import (IDENTIFIER, NOBODY_TO_ASK, NOT_COUNTED, NUMBER, below, count, escape, gone_mark,
+                                       holder_label, literal, one_folder, table)
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 
 ExploreFormat = formats("explore", TABLE, JSON, MARKDOWN)
@@ -111,7 +112,7 @@ def _print_card(card: dict[str, Any]) -> None:
           + (f" +{more} more (--format json lists them all)" if more > 0 else ""))
     if bf.get("ask_first") is not None:  # (its authors left: whom to ask now)
         _line("ask first now: " + (escape("; ".join(f"{a['person']} ({a['why']})" for a in bf["ask_first"]))
-                                    or "[yellow]nobody still here knows it[/]"))
+                                    or f"[yellow]{NOBODY_TO_ASK}[/]"))
     if card["owners"]:
         _line("declared owners: " + escape(", ".join(o["name"] for o in card["owners"])))
     if card["recent_activity"]:

@@ -7,7 +7,8 @@ from typing import Any, List, Optional
 from cairn.api.common import RepoOption, StoreOption, console, opened_workspace, print_json
 from cairn.api.formats import JSON, TABLE, formats
 from cairn.api.params import App, Argument, Option
-from cairn.api.render.terminal import IDENTIFIER, NOT_COUNTED, NOT_COUNTED_NOTE, NOT_COUNTED_WHY, NUMBER, count, escape, gone_mark, literal, table
+from cairn.api.render.terminal import (IDENTIFIER, NOBODY_TO_ASK, NOT_COUNTED, NOT_COUNTED_NOTE, NOT_COUNTED_WHY, NUMBER, count,
+                                       escape, gone_mark, literal, table)
 from cairn.graph.not_counted import not_counted
 
 BusFactorFormat = formats("bus-factor", JSON, TABLE)
@@ -215,7 +216,7 @@ def _print_ask_first(components: list[dict[str, Any]]) -> None:
     if asking:
         console.print("Ask first now, where most files have no author left:", highlight=False)
     for c in asking:
-        asked = _asked(c["ask_first"]) or "[yellow]nobody still here knows it[/]"
+        asked = _asked(c["ask_first"]) or f"[yellow]{NOBODY_TO_ASK}[/]"
         console.print(f"[bold]{escape(c['name'])}[/]: {asked}", highlight=False)
 
 
@@ -269,9 +270,18 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
     line = f"[bold]{escape(answer['path'])}[/] ({where}" + (f"; component {escape(components)}" if components else "") + ")"
     if answer.get("nearest"):
         line += f": answered from {escape(answer['nearest'])}/"
+    history = answer.get("history")
+    if history:  # a path Cairn keeps no history for, answered from its latest commits in git
+        line = line[:-1] + (f"; read from its {'last ' if history['commits'] >= history['latest'] else ''}"
+                            f"{count(history['commits'], 'commit')} in git)")
     console.print(line, highlight=False)
-    console.print(_ask_line(answer.get("ask") or []), highlight=False)
-    rows = [(h["person"], f"{h['authored']} ({h['share']:.0%})", f"{h['commits']} to {count(h['touched'], 'file')}",
+    if history and not answer.get("ask"):  # (its people are those of its commits: say that of them, not of knowing it)
+        console.print("[yellow]ask first: nobody still here made its latest commits[/]", highlight=False)
+    else:
+        console.print(_ask_line(answer.get("ask") or []), highlight=False)
+    if history:
+        _print_latest_authors(answer)
+    rows = [] if history else [(h["person"], f"{h['authored']} ({h['share']:.0%})", f"{h['commits']} to {count(h['touched'], 'file')}",
              str(h.get("last_touch") or "")[:10],
              literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")
             for h in answer.get("holders") or []]
@@ -287,3 +297,14 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
         more = answer.get("more_codeowners") or 0
         console.print(f"{answer.get('owners_file') or 'CODEOWNERS'}: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners)
                       + (f" and {more} more (--limit {len(owners) + more} for all)" if more else ""), highlight=False)
+
+
+def _print_latest_authors(answer: dict[str, Any]) -> None:
+    """The people who made the latest commits of a path Cairn keeps no history for (``queries.who_knows``)."""
+    rows = [(h["person"], str(h["commits"]), str(h.get("last_touch") or "")[:10],
+             literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")
+            for h in answer.get("holders") or []]
+    if rows:
+        more = answer.get("more_holders") or 0
+        console.print(table("Who made its latest commits" + (f" (first {len(rows)} of {len(rows) + more})" if more else ""), [
+            ("person", IDENTIFIER), ("commits", NUMBER), "last change", "status"], rows))

@@ -132,8 +132,9 @@ def register(tool: Tools) -> None:
                   limit: Limit = 5, repository: Repository = None) -> dict[str, Any]:
         """Who knows these files or directories: per path its component, the people holding its knowledge (authored
         files, share, changed, reviewed, last change; `active: false` with `gone` for people who left or went
-        inactive), its CODEOWNERS, and `ask`: whom to ask first. A path Cairn does not track (docs, a new file) is
-        answered from its nearest tracked directory. `limit` holders per path."""
+        inactive), its CODEOWNERS, and `ask`: whom to ask first. A path Cairn keeps no history for (docs,
+        configuration) is answered from its latest commits in git (`history`; holders with their commits there), a
+        new file from its nearest tracked directory. `limit` holders per path."""
         return reads.who_knows(ws, repository, paths, limit=limit)
 
     @tool

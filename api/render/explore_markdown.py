@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from cairn.api.render.markdown import code, link, text
-from cairn.api.render.terminal import gone_mark, holder_label
+from cairn.api.render.terminal import NOBODY_TO_ASK, gone_mark, holder_label
 from cairn.graph.not_counted import NOT_COUNTED_WHY, not_counted
 from cairn.queries.explore.common import first_sentence
 
@@ -68,7 +68,7 @@ def card_markdown(card: dict[str, Any]) -> str:
     ]
     if bf.get("ask_first") is not None:  # (its authors left: whom to ask now)
         lines.append("- Ask first now: " + ("; ".join(f"{text(a['person'])} ({text(a['why'])})" for a in bf["ask_first"])
-                                            or "nobody still here knows it"))
+                                            or NOBODY_TO_ASK))
     if card["owners"]:
         lines.append(f"- Declared owners: {', '.join(text(o['name']) for o in card['owners'])}")
     lines += ["", "## Dependencies", ""]

@@ -407,6 +407,12 @@ def gone_reason(row: dict[str, Any]) -> str:
     return "leaving" if gone == "leaving" else "left"
 
 
+#: What a component's ``ask_first`` says when it names nobody: it is drawn from the files Cairn keeps history of (its
+#: source files) only, so it says so — celery's extra was "nobody still here knows it", though phanky1 had edited its
+#: systemd files (configuration, no history kept) that July.
+NOBODY_TO_ASK = "nobody still here changed its source files"
+
+
 def gone_mark(row: dict[str, Any]) -> str:
     """`` (left)``, `` (inactive since 2023-04)``, to follow a person's name; "" when active."""
     reason = gone_reason(row)

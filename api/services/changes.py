@@ -91,7 +91,7 @@ def _pr_check_checkout(ws: Workspace, root: Path, base: str, head: str, *, descr
         stored = _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, Path(root), base, head, description=description, author=author,
                               cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
-    return _judged(stored, change, listing)
+    return _judged(stored, change, listing, Path(root))
 
 
 def pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, description: str | None = None,
@@ -110,7 +110,7 @@ def _pr_check_refs(ws: Workspace, repo: str | None, base: str, head: str, *, des
     stored = _stored(ws, summary, refs.merge_base, refs.paths)
     change = change_from_refs(stored.graph, root, base, head, description=description, author=author,
                               cache_dir=ws.cache_dir, refs=refs, imports_for=stored.imports_for, listing=listing)
-    return _judged(stored, change, listing)
+    return _judged(stored, change, listing, root)
 
 
 def pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, str], *, description: str | None = None,
@@ -128,7 +128,7 @@ def _pr_check_diff(ws: Workspace, repo: str | None, diff: str, files: dict[str, 
     stored = _stored(ws, summary, commit, parse_unified_diff(diff).paths)
     change = change_from_diff(stored.graph, diff, files, description=description, author=author, cache_dir=ws.cache_dir,
                               imports_for=stored.imports_for, listing=listing)
-    return _judged(stored, change, listing)
+    return _judged(stored, change, listing, Path(root) if root and Path(root).is_dir() else None)
 
 
 def _refuse_taken_name(ws: Workspace, root: Path) -> None:
@@ -154,12 +154,15 @@ def registered_checkout(ws: Workspace, root: Path) -> RepositorySummary | None:
     return None
 
 
-def _judged(stored: "StoredBase", change: ChangeSet, listing: TreeListing | None) -> PRReport:
-    """The judgement of ``change``; in a process that ends after it, the graphs and the listing are left to the
-    process's end rather than freed object by object (``ingest.gcpause.abandon``)."""
+def _judged(stored: "StoredBase", change: ChangeSet, listing: TreeListing | None, root: Path | None) -> PRReport:
+    """The judgement of ``change``, the latest commits of paths the store keeps no file for read from the checkout at
+    ``root`` (at the change's base) when the reviewers need them; in a process that ends after it, the graphs and
+    the listing are left to the process's end rather than freed object by object (``ingest.gcpause.abandon``)."""
+    from cairn.ingest.path_history import latest_commits
     from cairn.queries.pr_check import analyse
 
-    report = analyse(stored.graph, change, read_components=stored.read_components)
+    read = (lambda paths: latest_commits(root, change.base, paths)) if root is not None else None
+    report = analyse(stored.graph, change, read_components=stored.read_components, read_latest_commits=read)
     abandon(stored, change, listing)
     return report
 

@@ -17,6 +17,7 @@ Analyses are imported where they are used: reading an answer needs none of them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from cairn.api.services import answers
@@ -228,7 +229,19 @@ def who_knows(ws: Workspace, repo: str | None, paths: Iterable[str], *, limit: i
     """Per path: the people who know it (active or gone, with their share), its CODEOWNERS, its component."""
     from cairn.queries.who_knows import who_knows as who_knows_paths
 
-    return who_knows_paths(_part(ws, ws.repository(repo), WHO_KNOWS_PART), list(paths), limit=limit)
+    summary = ws.repository(repo)
+    root, head = summary.props.get("path"), summary.props.get("head")
+
+    def read(wanted: list[str]) -> dict[str, Any]:
+        """The latest commits of paths Cairn keeps no history for, from the checkout ingested, at the commit stored
+        (git's reader loaded only when such a path is asked about)."""
+        from cairn.ingest.path_history import latest_commits
+
+        return latest_commits(Path(root), head, wanted)
+
+    usable = bool(root and head and Path(root).is_dir())
+    return who_knows_paths(_part(ws, summary, WHO_KNOWS_PART), list(paths), limit=limit,
+                           read_latest_commits=read if usable else None)
 
 
 def briefing(ws: Workspace, repo: str | None, *, paths: Iterable[str] | None = None, component: str | None = None,

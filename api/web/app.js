@@ -144,7 +144,7 @@ const HOLDERS_SHOWN = 15;
 function askFirst(ask) {
   if (!ask) return null;
   return el("div", { class: "ask-first", "data-testid": "ask-first" }, el("span", { class: "muted" }, "Authors left; ask now: "),
-    ask.length ? ask.map((a) => el("span", { class: "chip", title: a.why }, a.person)) : el("span", { class: "muted" }, "nobody still here knows it"));
+    ask.length ? ask.map((a) => el("span", { class: "chip", title: a.why }, a.person)) : el("span", { class: "muted" }, "nobody still here changed its source files"));
 }
 
 function holderRows(holders) {

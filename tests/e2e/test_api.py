@@ -170,6 +170,15 @@ def test_paths_search_deps_reading_list(client):
     assert_problem(client.get("/overview", params={"repository": "elsewhere"}), 404, "elsewhere")
 
 
+def test_who_knows_a_documentation_file_from_its_commits(client):
+    """A file Cairn keeps no history of is answered from its latest commits in the checkout, in the API's shape."""
+    answer = client.get("/repositories/shop/who-knows", params={"path": "docs/adr/0002-invoices-in-api.md"})
+    assert answer.status_code == 200, answer.text
+    row = answer.json()["paths"][0]
+    assert row["kind"] == "untracked" and row["history"] == {"commits": 1, "latest": 100} and row["nearest"] is None
+    assert [(h["person"], h["commits"], h["authored"]) for h in row["holders"]] == [("Grace Hopper", 1, None)]
+
+
 def test_repository_parameter_names_only_stored_repositories(client):
     assert client.get("/components", params={"repository": "shop"}).status_code == 200
     assert_problem(client.get("/components", params={"repository": "/etc"}), 404, "not in the store", "shop")

@@ -117,7 +117,7 @@ def test_what_if_someone_leaves_changes_the_truck_factor(page):
     assert "nobody left who knows it" in page.locator("tr[data-component=core]").inner_text()
     # nor did anybody else change its files: nobody to ask (the bus factor's ask_first, empty)
     assert page.locator("tr[data-component=core] [data-testid=ask-first]").inner_text() == (
-        "Authors left; ask now: nobody still here knows it")
+        "Authors left; ask now: nobody still here changed its source files")
     # every component of the shop is at risk already (truck factor 1): none is newly at risk
     assert page.locator("[data-testid=newly-at-risk]").count() == 0 and page.get_by_text("newly at risk").count() == 0
     # An unknown name is an error message, and the previous result stays.

@@ -33,6 +33,7 @@ from cairn.api.services.ingesting import ingest_into_store
 from cairn.api.services.workspace import Workspace
 from cairn.graph.model import Label, Rel
 from cairn.ingest.change import change_from_diff, change_from_refs
+from cairn.ingest.path_history import latest_commits
 from cairn.queries.pr_check import analyse
 from fixtures.gitrepo import GitRepo
 
@@ -156,7 +157,8 @@ def whole_report(store_dir, repo: GitRepo, author: str | None = None, head: str 
     store = open_store(str(store_dir))
     stored = store.load("shop")
     change = change_from_refs(stored, repo.root, "main", head, author=author, cache_dir=store_dir / "cache")
-    return analyse(stored, change).to_json()
+    # (the latest commits of the changed paths the store keeps no file for, read from the checkout as the service does)
+    return analyse(stored, change, read_latest_commits=lambda paths: latest_commits(repo.root, change.base, paths)).to_json()
 
 
 class ReadsCountingStore(SqliteStore):

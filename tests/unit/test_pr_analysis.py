@@ -11,6 +11,7 @@ from cairn.graph.people import KnowledgeHolder
 from cairn.graph.rule_schema import validate_rule_spec
 from cairn.graph.rules import DeclaredRule
 from cairn.graph.severity import Severity, Verdict
+from cairn.graph.path_commits import PathCommit
 from cairn.ingest.rules import add_rules
 from cairn.queries.pr_check import analyse, lines_changed
 
@@ -175,6 +176,48 @@ def test_a_change_of_untracked_files_only_goes_to_the_people_of_their_components
     report = analyse(stored, change(stored, files=docs, identities=[Identity(*ADA, IdentityRole.AUTHOR)]))
     assert [(r.name, r.reasons) for r in report.suggested_reviewers] == [
         ("Bob Builder", ("knows 1 other file of component api",))]
+
+
+def test_a_change_of_files_cairn_keeps_no_history_of_goes_to_their_latest_authors_or_says_so():
+    """celery's docs and dependency changes (no component) got the repository's people, "nobody still here knows the
+    changed files", though active people had made the files' latest commits. Read from git, those are suggested
+    (bots, people gone and the change's author never); when nothing is read, the stand-ins say that Cairn keeps no
+    history of the files."""
+    stored = stored_graph()
+    for email, commits in ((ADA[1], 40), (BOB[1], 12)):
+        stored.add_node(Label.PERSON, email, commits=commits)
+    ci = (FileChange(ChangeStatus.MODIFIED, ".github/workflows/ci.yml", hunks=(LineRange(1, 2),)),)
+    report = analyse(stored, change(stored, files=ci, identities=[Identity(*ADA, IdentityRole.AUTHOR)]))
+    assert [(r.name, r.reasons) for r in report.suggested_reviewers] == [
+        ("Bob Builder", ("Cairn keeps no history of the changed files (documentation, configuration); active in the "
+                         "repository (12 commits, last 2024-05-01)",))]
+
+    asked: list[list[str]] = []
+
+    def latest(paths: list[str]) -> dict[str, list[PathCommit]]:
+        asked.append(paths)
+        return {".github/workflows/ci.yml": [PathCommit("Robot", "bot@example.com", "2024-05-20T00:00:00+00:00"),
+                                             PathCommit("Gus Gone", GONE[1], "2024-05-10T00:00:00+00:00"),
+                                             PathCommit(*ADA, "2024-04-01T00:00:00+00:00"),
+                                             PathCommit(*BOB, "2023-06-01T00:00:00+00:00")]}
+
+    report = analyse(stored, change(stored, files=ci, identities=[Identity(*ADA, IdentityRole.AUTHOR)]),
+                     read_latest_commits=latest)
+    assert asked == [[".github/workflows/ci.yml"]]
+    assert [(r.name, r.reasons) for r in report.suggested_reviewers] == [
+        ("Bob Builder", ("changed .github/workflows/ci.yml in 1 of its 4 commits, last 2023-06-01",))]
+    # a change of a stored file reads nothing
+    analyse(stored, change(stored, identities=[Identity(*BOB, IdentityRole.AUTHOR)]), read_latest_commits=latest)
+    assert len(asked) == 1
+
+    # Bob's one commit of 2019 beside Gus's of last month is not knowing it: the stand-ins say he made few
+    long_ago = {".github/workflows/ci.yml": [PathCommit("Gus Gone", GONE[1], "2024-05-10T00:00:00+00:00"),
+                                             PathCommit(*BOB, "2019-06-01T00:00:00+00:00")]}
+    report = analyse(stored, change(stored, files=ci, identities=[Identity(*ADA, IdentityRole.AUTHOR)]),
+                     read_latest_commits=lambda paths: long_ago)
+    assert [(r.name, r.reasons) for r in report.suggested_reviewers] == [
+        ("Bob Builder", ("Cairn keeps no history of the changed files and who may review made few of their latest "
+                         "commits; active in the repository (12 commits, last 2024-05-01)",))]
 
 
 def test_reviewers_follow_the_lines_the_hunks_change():
