@@ -466,6 +466,14 @@ def test_jsdoc_type_imports_are_type_only_and_prose_is_not_read():
     assert typescript.imports == []
 
 
+def test_an_import_tag_without_a_module_costs_time_linear_in_its_text():
+    """A stranger's file of one ``@import a`` and a megabyte of spaces: backtracking over them took 5 s for 40,000 and
+    grew with their square (the repository's content is untrusted: an ingest must not hang on it)."""
+    source = b"/** @import a" + b" " * 1_000_000 + b"x */\nexport const y = 1;\n"
+    pf = JavaScriptLanguage().parse("src/slow.js", source)
+    assert pf.imports == []
+
+
 def test_jsdoc_imports_resolve_through_the_same_paths_as_code(tmp_path):
     root = committed(tmp_path, {
         "package.json": '{"name": "kit", "type": "module", "devDependencies": {"vite": "*"}}\n',
