@@ -21,8 +21,10 @@ e-mail     ``emails``, e-mail owner handles and the e-mail of every         lowe
            ``Name <email>`` alias
 login      ``logins``, ``github``, ``@handle`` owner handles, GitHub        lowercase
            noreply logins
-name       ``name``, ``names`` (every name used), ``display_name`` and     ``fold_name``
-           the name part of every alias
+name       ``name``, ``names`` (every name of their own),                   ``fold_name``
+           ``display_name`` and the name part of every alias but
+           ``stray_names`` (others' names at their addresses, rule 11 of
+           ``ingest.identities``)
 =========  ==============================================================  ===========
 
 A lookup tries the tiers strongest first and answers with the people of the
@@ -165,9 +167,10 @@ class PersonIndex:
             if handle:
                 logins.setdefault(str(handle).lstrip("@").lower(), {})[person.key] = person
         spellings = [person.get("name"), person.get("display_name"), *(person.get("names") or [])]
+        strays = {fold_name(str(n)) for n in person.get("stray_names") or []}  # others' names at their address
         for raw in spellings + [split_contact(c)[0] for c in contacts]:
             name = fold_name(str(raw or ""))
-            if name:
+            if name and name not in strays:
                 names.setdefault(name, {})[person.key] = person
                 joined = name.replace(" ", "")
                 if " " in name and len(joined) >= 4:

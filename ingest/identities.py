@@ -73,8 +73,10 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    their commits go by (an identity's name when it is a full name, else the name its address spells). Loki's
    ``Trevor Whitney <ben.clive@…>`` (one commit) no longer makes Ben Clive (201 commits as ``benclive``) and
    Trevor Whitney (408) one man. The stray identity stays with the owner of its address (the commit was made
-   where that address is configured; GitHub credits it to that address's account too), and its name is not shown
-   as that person's. A person who changed name or address still joins: the bridge then has several commits, or one
+   where that address is configured; GitHub credits it to that address's account too), and its name is not one of
+   that person's (``Person.stray_names``, not ``names``), nor is a name of two words or more that is another
+   established person's, by the same measure, where no rule joined it (kit's "Simon H <hello@rich-harris.dev>",
+   one squash of Simon Holthausen's work under Rich Harris's address: ``_NameJoins.names_of_others``). A person who changed name or address still joins: the bridge then has several commits, or one
    side is small, or the names share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
 12. a name that can only be a login (rule 9's) is one account at any address when one of its identities writes it
    as a handle — a digit, ``-`` or ``_``, or a capital after a small letter: cert-manager's ``JoshVanL
@@ -577,13 +579,14 @@ class Person:
     emails: list[str]
     aliases: list[str]
     members: list[int]  # indexes of raw identities
-    names: list[str]  # every name used, most used first
+    names: list[str]  # every name of their own used, most used first
+    stray_names: list[str]  # others' names at their addresses (rule 11), never one of theirs
     logins: list[str]  # GitHub logins, lower-case
     nameless: bool  # ``name`` is one that names nobody, shown until a login is known
 
     def __init__(self, id: str, name: str, kind: str, emails: list[str], aliases: list[str], github: str | None,
                  members: list[int] | None = None, names: list[str] | None = None, logins: list[str] | None = None,
-                 nameless: bool = False) -> None:
+                 nameless: bool = False, stray_names: list[str] | None = None) -> None:
         self.id = id
         self.name = name
         self.kind = kind
@@ -594,6 +597,7 @@ class Person:
         self.members = [] if members is None else members
         self.names = [] if names is None else names
         self.logins = [] if logins is None else logins
+        self.stray_names = [] if stray_names is None else stray_names
 
     @property
     def github(self) -> str | None:
@@ -743,7 +747,7 @@ class _NameJoins:
     keeps its commits and the commits of each full name it goes by, merged as groups join."""
 
     def __init__(self, raw: list[tuple[str, str]], weights: list[int], find, union) -> None:
-        self.weights, self.find, self.union = weights, find, union
+        self.raw, self.weights, self.find, self.union = raw, weights, find, union
         self.commits: dict[int, int] = {}
         self.full_names: dict[int, dict[str, int]] = {}
         for index, identity in enumerate(raw):
@@ -755,15 +759,16 @@ class _NameJoins:
 
     def join(self, edges: list[tuple[int, int]]) -> set[int]:
         """Join each pair unless it bridges two established people, the best attested pairs first; returns the
-        identities whose name was kept from joining (the less used of each such pair)."""
+        identities whose name was kept from joining (the less used of each such pair, unless other joins made the
+        pair one person after all)."""
         weights = self.weights
-        strays: set[int] = set()
+        kept_apart: list[tuple[int, int]] = []  # (stray, the identity of its name)
         for a, b in sorted(edges, key=lambda e: (-min(weights[e[0]], weights[e[1]]), e)):
             ra, rb = self.find(a), self.find(b)
             if ra == rb:
                 continue
             if self._bridges_two_people(ra, rb, min(weights[a], weights[b])):
-                strays.add(b if weights[b] < weights[a] else a)
+                kept_apart.append((b, a) if weights[b] < weights[a] else (a, b))
                 continue
             self.union(a, b)
             root = self.find(a)
@@ -772,6 +777,32 @@ class _NameJoins:
             names = self.full_names.setdefault(root, {})
             for full, commits in self.full_names.pop(gone, {}).items():
                 names[full] = names.get(full, 0) + commits
+        return {stray for stray, named in kept_apart if self.find(stray) != self.find(named)}
+
+    def names_of_others(self, groups: dict[int, list[int]]) -> set[int]:
+        """The identities (of these groups: root -> members) under a name of two words or more that is another
+        established person's, which no rule joined: as a join by that name would bridge the two (``join``), they are
+        strays too — kit's "Simon H <hello@rich-harris.dev>", a squash of Simon Holthausen's work (743 commits as
+        "Simon H" at his own address) under Rich Harris's address (one commit of 1,500). A name that shares a word with
+        the person's own full name stays theirs."""
+        bearers: dict[str, dict[int, int]] = {}  # folded name -> root -> commits
+        for root, members in groups.items():
+            for m in members:
+                name = fold_name(self.raw[m][0])
+                if " " in name and name not in PLACEHOLDER_NAMES:
+                    bearers.setdefault(name, {})
+                    bearers[name][root] = bearers[name].get(root, 0) + self.weights[m]
+        strays = set()
+        for root, members in groups.items():
+            own = _own_name(self.full_names.get(root, {}))
+            for m in members:
+                name = fold_name(self.raw[m][0])
+                borne = bearers.get(name, {})
+                if len(borne) < 2 or own is None or _share_a_word(name, own):
+                    continue
+                if any(commits > borne[root] and self._bridges_two_people(root, other, borne[root])
+                       for other, commits in borne.items() if other != root):
+                    strays.add(m)
         return strays
 
     def _bridges_two_people(self, ra: int, rb: int, bridge: int) -> bool:
@@ -952,7 +983,8 @@ def resolve_identities(
     name_edges.extend(_named_by_a_known_login(raw, kinds, logins_of))
     name_edges.extend(_committed_by_themselves(raw, kinds, self_committed))
     name_edges.extend(_handles_named_with_their_names(raw, kinds, co_named, hub))
-    strays = _NameJoins(raw, weights, find, union).join(name_edges)
+    name_joins = _NameJoins(raw, weights, find, union)
+    strays = name_joins.join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
             if d not in claimed:
@@ -964,6 +996,8 @@ def resolve_identities(
     declared_of: dict[int, list[int]] = {}
     for d in claimed:
         declared_of.setdefault(find(len(raw) + d), []).append(d)
+    strays |= name_joins.names_of_others({root: members for root, members in groups.items()
+                                          if root not in declared_of and kinds[members[0]] == HUMAN})
 
     people: list[Person] = []
     person_of = [0] * len(raw)
@@ -991,12 +1025,15 @@ def resolve_identities(
             # the most used; on a tie the spelling with diacritics ("Płotka" over "Plotka"), then the alphabet
             return min(counts, key=lambda k: (-counts[k], k.isascii(), k)) if counts else None
 
-        own_names = {raw[m][0].strip() for m in members if m not in strays}  # (not a name rule 11 kept apart)
+        # rule 11: a name kept from joining is someone else's, not one of this person's names (Rich Harris's
+        # address under "Tee Ming" and "Simon H", five squashes of others' work: shown apart, never as his)
+        own_names = {raw[m][0].strip() for m in members if m not in strays}
+        stray_names = sorted({raw[m][0].strip() for m in members if m in strays} - own_names - {""})
+        name_weight = {n: w for n, w in name_weight.items() if n in own_names}
         full = {n: w for n, w in name_weight.items()  # (a bot's or an agent's name is its most used one)
-                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n)) and n in own_names}
+                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n))}
         # else a first name with a surname's initial over a handle: Sphinx's .mailmap names jfbu "Jean-François B."
-        initialled = {n: w for n, w in name_weight.items()
-                      if kinds[members[0]] == HUMAN and surname_initial(n) and n in own_names}
+        initialled = {n: w for n, w in name_weight.items() if kinds[members[0]] == HUMAN and surname_initial(n)}
         family = _family_name(name_weight, best(name_weight)) if kinds[members[0]] == AGENT else None
         github = min(logins) if logins else None
         # a human's name that names nobody ("root", an address) gives way to any other name, then to the login
@@ -1021,7 +1058,7 @@ def resolve_identities(
             id=pid, name=display, kind=kinds[members[0]], emails=sorted(email_weight), aliases=aliases,
             github=github, members=sorted(members),
             names=sorted(name_weight, key=lambda k: (-name_weight[k], k)), logins=sorted(logins),
-            nameless=kinds[members[0]] == HUMAN and not entries and not said and not github,
+            nameless=kinds[members[0]] == HUMAN and not entries and not said and not github, stray_names=stray_names,
         )
         for m in members:
             person_of[m] = len(people)

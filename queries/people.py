@@ -79,6 +79,7 @@ def _person_row(node: Node) -> dict[str, Any]:
     return {
         "id": node.key, "name": str(node.get("name") or node.key), "kind": node.get("kind") or "human",
         "names": list(node.get("names") or ([node.get("name")] if node.get("name") else [])),
+        "stray_names": list(node.get("stray_names") or []),
         "emails": list(node.get("emails") or []), "logins": list(node.get("logins") or ([node["github"]] if node.get("github") else [])),
         "commits": int(node.get("commits") or 0), "last_active": node.get("last_active"),
         "declared_only": bool(node.get("declared_only")),
@@ -390,7 +391,7 @@ def likely_duplicates_among(nodes: Iterable[Node]) -> list[dict[str, Any]]:
 
 
 def people(graph: RepoGraph) -> dict[str, Any]:
-    """``{"people": [{"name", "kind", "names", "emails", "logins", "commits", "last_active", "id", "declared_only"}],
+    """``{"people": [{"name", "kind", "names", "stray_names", "emails", "logins", "commits", "last_active", "id", "declared_only"}],
     "likely_duplicates": [...], "notes": [...]}``, people with the most commits first."""
     rows = sorted((_person_row(n) for n in graph.of_label(Label.PERSON)), key=lambda r: (-r["commits"], r["name"].casefold(), r["id"]))
     duplicates = likely_duplicates(rows)

@@ -1056,3 +1056,35 @@ def test_an_address_plus_tag_is_no_part_of_its_owners_handle(tmp_path):
     repo.commit({"c.rs": "c\n"}, author=("Ethan Q", "ethq+git@hidden.example"))
     people = sorted(sorted(ph.person.emails) for ph in mine_history(repo.root).people)
     assert ["32112321+eth-p@users.noreply.github.com", "eth-p+git@hidden.example"] in people and len(people) == 2
+
+
+def test_names_others_gave_an_address_are_not_its_owners(tmp_path):
+    # kit: five squashes of others' work carry Rich Harris's address under their names ("Tee Ming", "Simon H"). Rule
+    # 11 kept those names out of his display name, but they were his names: he and Simon Holthausen were "likely one
+    # person" (same name 'simon h'), the PR check folded them into one reviewer, and searching "Tee" found Rich
+    from cairn.ingest.pipeline import ingest_repository
+    from cairn.queries.explore.search import search
+    from cairn.queries.people import people as people_report
+
+    repo = GitRepo(tmp_path / "kit")
+    rich, simon = ("Rich Harris", "rich@harris.example"), ("Simon H", "1+dummdidumm@users.noreply.github.com")
+    tee = ("Tee Ming", "2+teeming@users.noreply.github.com")
+    for n in range(12):
+        for k, author in enumerate((rich, simon, tee)):
+            repo.commit({f"{k}/f{n}.py": f"x = {n}\n"}, author=author)
+    repo.commit({"s.py": "s\n"}, author=simon,  # (rule 16: "Simon H" is Simon Holthausen)
+                message="change\n\nCo-authored-by: Simon Holthausen <simon@work.example>")
+    repo.commit({"t.py": "t\n"}, author=("Simon H", rich[1]))  # squashes of their work under Rich's address
+    repo.commit({"u.py": "u\n"}, author=("Tee Ming", rich[1]))
+    graph = ingest_repository(repo.root, cache_dir=tmp_path / "cache").graph
+    report = people_report(graph)
+    by_name = {row["name"]: row for row in report["people"]}
+    assert by_name["Rich Harris"]["names"] == ["Rich Harris"]
+    assert by_name["Rich Harris"]["stray_names"] == ["Simon H", "Tee Ming"]  # (shown as such)
+    assert f"Tee Ming <{rich[1]}>" in graph.node(Label.PERSON, rich[1]).get("aliases")
+    assert report["likely_duplicates"] == []
+    index = PersonIndex.of(graph)
+    assert [p.get("name") for p in index.find("Tee Ming")] == ["Tee Ming"]
+    assert [p.get("name") for p in index.find("Simon H")] == ["Simon Holthausen"]
+    assert [p.get("name") for p in index.find(f"Tee Ming <{rich[1]}>")] == ["Rich Harris"]  # (the address is his)
+    assert [r["title"] for r in search(graph, "Tee")["results"] if r["kind"] == "person"] == ["Tee Ming"]
