@@ -18,7 +18,7 @@ from bisect import bisect_right
 from itertools import compress
 from pathlib import Path
 
-from cairn.graph.people import fold_email, noreply_login
+from cairn.graph.people import fold_email, mailbox, noreply_login
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.history_state import LogTotals
 from cairn.ingest.identities import (
@@ -95,13 +95,13 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
     # Committers only matter for people seen otherwise (an agent's committer was interned already).
     by_email: dict[str, int] = {}
     for i in order:
-        by_email.setdefault(fold_email(ids.raw[i][1]), i)
+        by_email.setdefault(mailbox(ids.raw[i][1]), i)
     committer_time: dict[int, int] = {}
     for (name, email), when in totals.committer_seen.items():
         idx = ids.index.get((name, email))
         if idx is None:
             address = fold_email(email)
-            idx = by_email.get(address) if names_someone(address) else None
+            idx = by_email.get(mailbox(address)) if names_someone(address) else None
         if idx is not None and when > committer_time.get(idx, -1):
             committer_time[idx] = when
     position = {i: p for p, i in enumerate(order)}

@@ -11,7 +11,9 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    ``mailmap.file`` / ``mailmap.blob``), and, as for git, never a symbolic link.
 2. ``[[people]]`` in cairn.toml: a name and aliases (names, e-mails, ``@logins``)
    that are one person, whatever else says;
-3. the same e-mail address (case-insensitive) is the same person, also when a name holds it as its last word
+3. the same e-mail address (case-insensitive; a Gmail address whatever dots or ``+tag`` its local part holds, and
+   googlemail.com is gmail.com: ``graph.people.mailbox``, pydantic's ``rohan.santhoshkumar@googlemail.com`` and
+   ``…@gmail.com``) is the same person, also when a name holds it as its last word
    (celery's ``Michael Elsdoerfer michael@elsdoerfer.com <michael@puppetmaster.(none)>``: ``address_in_name``) —
    unless it names nobody (``is_placeholder_address``: the ``none@none`` a Mercurial converter gave 14 of scrapy's
    authors, who were one person "elpolilla" with 420 commits);
@@ -200,6 +202,7 @@ from cairn.graph.people import (
     abbreviates,
     fold_email,
     fold_name,
+    mailbox,
     noreply_account,
     noreply_login,
     surname_initial,
@@ -636,7 +639,7 @@ class DeclaredPerson:
                 login = noreply_login(address)
                 if login:
                     logins.add(login)
-                emails.add(address)
+                emails.add(mailbox(address))
             elif fold_name(alias):
                 names.add(fold_name(alias))
         return names, emails, logins
@@ -878,10 +881,10 @@ def resolve_identities(
             if account:
                 keys.append(("github-account", account))
         elif names_someone(address):
-            keys.append(("email", address))
+            keys.append(("email", mailbox(address)))
         written = address_in_name(name)
-        if written and written != address:
-            keys.append(("email", written))
+        if written and mailbox(written) != mailbox(address):
+            keys.append(("email", mailbox(written)))
         full_name = mergeable_name(name)
         handle_name = name.strip().lower()
         if not full_name and handle_name not in PLACEHOLDER_NAMES and _login_name(handle_name):
@@ -920,7 +923,7 @@ def resolve_identities(
             elif other != index:
                 union(index, other)
         if claims:
-            mine = [("name", fold_name(name)), ("email", address), ("github", login or "")]
+            mine = [("name", fold_name(name)), ("email", mailbox(address)), ("github", login or "")]
             for key in mine:
                 for d in claims.get(key, ()):
                     union(index, len(raw) + d)

@@ -1088,3 +1088,21 @@ def test_names_others_gave_an_address_are_not_its_owners(tmp_path):
     assert [p.get("name") for p in index.find("Simon H")] == ["Simon Holthausen"]
     assert [p.get("name") for p in index.find(f"Tee Ming <{rich[1]}>")] == ["Rich Harris"]  # (the address is his)
     assert [r["title"] for r in search(graph, "Tee")["results"] if r["kind"] == "person"] == ["Tee Ming"]
+
+
+def test_one_gmail_mailbox_is_one_person_however_its_address_is_written(tmp_path):
+    # pydantic: "rohan436 <…@googlemail.com>" and "Rohan Santhosh <…@gmail.com>", one mailbox, were only "likely" one
+    # person; Gmail delivers googlemail.com, dots and a "+tag" in the local part to the same mailbox
+    repo = GitRepo(tmp_path / "mail")
+    repo.commit({"a.py": "a\n"}, author=("Rohan Example", "rohan.example@gmail.com"))
+    repo.commit({"b.py": "b\n"}, author=("rohan436", "rohan.example@googlemail.com"))
+    repo.commit({"c.py": "c\n"}, author=("Rohan E", "RohanExample+git@gmail.com"))
+    repo.commit({"d.py": "d\n"}, author=("Dana Other", "r.ohanexample@example.com"))  # (another provider's dots count)
+    repo.commit({"e.py": "e\n"}, author=("Eve Other", "rohanexample@example.com"))
+    people = [ph.person for ph in mine_history(repo.root).people]
+    assert sorted(p.name for p in people) == ["Dana Other", "Eve Other", "Rohan Example"]
+    rohan = next(p for p in people if p.name == "Rohan Example")
+    assert rohan.emails == ["rohan.example@gmail.com", "rohan.example@googlemail.com", "rohanexample+git@gmail.com"]
+    graph = RepoGraph("mail")
+    graph.add_node(Label.PERSON, rohan.id, name=rohan.name, emails=rohan.emails)
+    assert [n.get("name") for n in PersonIndex.of(graph).find("r.ohanexample@googlemail.com")] == ["Rohan Example"]
