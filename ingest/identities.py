@@ -1318,6 +1318,35 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
     return out
 
 
+_URL_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://[^/]+|[^@/:]+@[^/:]+:)/?(?P<path>.+)$", re.IGNORECASE)
+
+
+def repository_names(checkout_name: str, remote: str | None) -> set[str]:
+    """The names a repository goes by, lower-case: its checkout folder's and its remote's (``gson`` of
+    ``https://github.com/google/gson.git`` or ``git@github.com:google/gson``; not a path on disk). Not the remote's
+    owner: ripgrep's is BurntSushi, its author, whose branches are his own."""
+    names = {checkout_name.lower()} - {""}
+    match = _URL_REMOTE.match((remote or "").strip())
+    if match:
+        names.add(match.group("path").lower().removesuffix("/").removesuffix(".git").rpartition("/")[2])
+    return names - {""}
+
+
+def names_the_repository(login: str, names: set[str]) -> bool:
+    """Whether a pull request's branch owner is the repository's own organisation, not a person: one of its names
+    (``repository_names``: celery's @celery), or, of four letters or more, a word of it (gson's ``google-gson``, the
+    organisation it moved from, which gave Jake Wharton a login from one merge; tokio's ``tokio-rs``, which went to
+    Carl Lerche; pytest's ``pytest-dev``)."""
+    login = login.lower()
+    words = re.split(r"[-_]", login)
+    return login in names or any(
+        len(name) >= 4 and _words_within(re.split(r"[-_]", name), words) for name in names)
+
+
+def _words_within(part: list[str], words: list[str]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
 def _spelled_logins(people: list[Person]) -> dict[str, int]:
     """The logins a human's full name without its spaces spells (lower-case, ``samarabbas``): login -> person index,
     -1 when it spells two people's. (Not an address's local part: pytest's Alex Gaynor is @alex, whatever the

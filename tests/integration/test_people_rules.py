@@ -1106,3 +1106,22 @@ def test_one_gmail_mailbox_is_one_person_however_its_address_is_written(tmp_path
     graph = RepoGraph("mail")
     graph.add_node(Label.PERSON, rohan.id, name=rohan.name, emails=rohan.emails)
     assert [n.get("name") for n in PersonIndex.of(graph).find("r.ohanexample@googlemail.com")] == ["Rohan Example"]
+
+
+def test_the_repositorys_own_organisation_is_nobodys_login(tmp_path):
+    # gson: "Merge pull request #634 from google-gson/fix-readme", a branch under the organisation the repository
+    # moved from, gave Jake Wharton the login @google-gson; tokio's "from tokio-rs/…" gave Carl Lerche @tokio-rs
+    for folder, remote, branch_owner in [("gson", None, "google-gson"), ("checkout", "git@github.com:acme/tokio.git", "tokio-rs"),
+                                         ("gizmo", "https://github.com/acme/gizmo.git", "gizmo")]:
+        repo = GitRepo(tmp_path / folder)
+        if remote:
+            repo.git("remote", "add", "origin", remote)
+        jake, ann = ("Jake Example", "jake@example.com"), ("Ann Lee", "ann@example.com")
+        repo.commit({"a.py": "a\n"}, author=jake)
+        for n, (login, author) in enumerate([(branch_owner, jake), ("ann-lee-gh", ann)], 1):
+            repo.git("checkout", "-q", "-b", f"topic{n}")
+            repo.commit({f"f{n}.py": "x\n"}, author=author)
+            repo.git("checkout", "-q", "main")
+            repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from {login}/topic{n}", f"topic{n}")
+        logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
+        assert (logins["Jake Example"], logins["Ann Lee"]) == ([], ["ann-lee-gh"]), folder
