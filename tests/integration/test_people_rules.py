@@ -276,6 +276,23 @@ def test_a_one_word_name_that_is_anothers_login_is_a_likely_duplicate():
     assert found == {("alhuda", "alhudz"): ["named 'alhudz', the GitHub login of the other"]}
 
 
+def test_a_handle_of_an_initial_and_a_surname_is_a_likely_duplicate_of_the_one_name_it_fits():
+    """gson: "jwilson <jwilson@squareup.com>" (17 commits, the 2.8.0 release) and Jesse Wilson (278) were two people,
+    not even likely one; a handle that fits two full names, a short one, one beside a full name of its own, or two
+    GitHub accounts say nothing."""
+    def row(name, emails=(), logins=()):
+        return {"id": name + "|" + ",".join(emails), "name": name, "kind": "human", "names": [name],
+                "emails": list(emails), "logins": list(logins), "commits": 1, "declared_only": False}
+    rows = [row("Jesse Wilson", ["jesse@swank.example"]), row("jwilson", ["jwilson@square.example"]),
+            row("Kim", ["kpark@corp.example"]), row("Kate Park", ["kate@home.example"]), row("Karl Park", ["k@p.example"]),
+            row("Ann Li", ["ann@li.example"]), row("ali", ["ali@corp.example"]),
+            row("Tom Hart", ["thart@corp.example"]), row("Tina Hart", ["tina@hart.example"]),  # (a name of their own)
+            row("Rae Dunn", ["rae@dunn.example"], ["raedunn"]), row("rdunn", ["1+rdunn@users.noreply.github.com"], ["rdunn"])]
+    found = {tuple(d["names"]): d["reasons"] for d in likely_duplicates(rows)}
+    assert found == {("Jesse Wilson", "jwilson"): ["'jwilson' is the initial and surname of 'jesse wilson', the one "
+                                                   "full name that fits"]}
+
+
 def test_reviewers_follow_the_lines_changed():
     graph = RepoGraph("r")
     graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
