@@ -140,6 +140,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    its author or co-authors (drizzle's squash 9cf0ed21e, co-authored by both) and no other such full name is named
    with it, as rule 16 for a surname's initial: 10 joins over 91 repositories (tokio's ``bdonlan`` Bryan Donlan,
    thanos' ``cyip`` Chantel Yip …), none of two people. Joins as names do (rule 11).
+21. a one-word name written as a handle, of five characters or more, that is the local part of one address alone
+   (its ``+`` tag aside) is that address's owner, when it is no word of a full name in the history ("kevin" beside
+   Kevin Marsh ``kevin@…``), no role's (``hello@``) and one person goes by it: ripgrep's ``jgart
+   <…+jgarte@…>`` (9 commits) is ``Jorge Gomez <jgart@dismail.de>``, pytest's ``pedronis <none@none>`` (21) Samuele
+   Pedroni ``pedronis@…``, hugo's ``LK4D4`` Alexander Morozov ``lk4d4@docker.com``: 13 joins over 23 repositories,
+   none of two people on reading them. Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -679,7 +685,8 @@ def _distinctive_login(login: str) -> bool:
 #: Local parts that stand for a role or a service, not a person (rule 15 leaves them alone).
 _ROLE_LOCAL_PARTS = frozenset({"noreply", "no-reply", "github", "gitlab", "admin", "support", "contact", "office",
                                "devnull", "dev-null", "nobody", "developer", "developers", "notifications", "webmaster",
-                               "postmaster", "root", "users", "unknown"})
+                               "postmaster", "root", "users", "unknown", "hello", "info", "mail", "team", "test",
+                               "user", "email"})
 #: A local part written as a handle: letters and digits, words joined by ``.``, ``-`` or ``_``.
 _LOCAL_HANDLE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 
@@ -986,6 +993,7 @@ def resolve_identities(
     name_edges.extend(_named_by_a_known_login(raw, kinds, logins_of))
     name_edges.extend(_committed_by_themselves(raw, kinds, self_committed))
     name_edges.extend(_handles_named_with_their_names(raw, kinds, co_named, hub))
+    name_edges.extend(_handles_at_one_address(raw, kinds, find))
     name_joins = _NameJoins(raw, weights, find, union)
     strays = name_joins.join(name_edges)
     if notes is not None:
@@ -1225,6 +1233,41 @@ def _handles_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str]
                 fitting.setdefault(short, set()).add(full)  # type: ignore[arg-type]
     return [(short, hub[(kinds[short], "name", next(iter(names)))])
             for short, names in sorted(fitting.items()) if len(names) == 1]
+
+
+#: Rule 21: the shortest handle that is another identity's address's local part and joins it.
+HANDLE_AT_ADDRESS = 5
+
+
+def _handles_at_one_address(raw: list[tuple[str, str]], kinds: list[str], find) -> list[tuple[int, int]]:
+    """Rule 21: (an identity named by a handle, the identity of the one address whose local part is that handle) —
+    ripgrep's ``jgart <…+jgarte@…>`` and ``Jorge Gomez <jgart@dismail.de>`` —, when the handle is of five characters
+    or more, no word of a full name in the history ("kevin", "james" are first names), no role's (``hello@``), borne
+    by one person (``find``: the joins by address made), and one address alone has it as its local part."""
+    words = {word for name, _ in raw for word in (mergeable_name(name) or "").split()}
+    named: dict[str, list[int]] = {}
+    for index, (name, _) in enumerate(raw):
+        handle = name.strip().lower()
+        if (kinds[index] == HUMAN and len(handle) >= HANDLE_AT_ADDRESS and _LOGIN_SHAPE.match(handle)
+                and not handle.isdigit() and handle not in words and handle not in PLACEHOLDER_NAMES
+                and handle not in _ROLE_LOCAL_PARTS):
+            named.setdefault(handle, []).append(index)
+    if not named:
+        return []
+    addresses: dict[str, dict[str, int]] = {}  # handle -> address -> its first identity
+    for index, (_, email) in enumerate(raw):
+        address = fold_email(email)
+        local = address.partition("@")[0].partition("+")[0]
+        if (local in named and kinds[index] == HUMAN and is_valid_email(address) and names_someone(address)
+                and not noreply_login(address)):
+            addresses.setdefault(local, {}).setdefault(mailbox(address), index)
+    edges = []
+    for handle, at in addresses.items():
+        members = named[handle]
+        if len(at) == 1 and len({find(m) for m in members}) == 1:
+            (owner,) = at.values()
+            edges.extend((index, owner) for index in members)
+    return edges
 
 
 def _family_name(names: dict[str, int], most_used: str | None) -> str | None:

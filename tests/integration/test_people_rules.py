@@ -1142,3 +1142,20 @@ def test_the_repositorys_own_organisation_is_nobodys_login(tmp_path):
             repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from {login}/topic{n}", f"topic{n}")
         logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
         assert (logins["Jake Example"], logins["Ann Lee"]) == ([], ["ann-lee-gh"]), folder
+
+
+def test_a_handle_that_is_one_addresss_local_part_is_its_owner(tmp_path):
+    # ripgrep: "jgart <…+jgarte@…>" (9 commits) and "Jorge Gomez <jgart@dismail.de>" (2) were two people, not even
+    # likely one. A first name is no handle ("kevin" beside Kevin Marsh <kevin@…>), nor is a handle two addresses
+    # have, or two people go by
+    repo = GitRepo(tmp_path / "handles")
+    for n, author in enumerate([
+            ("jgart", "1+jgarte@users.noreply.github.com"), ("Jorge Example", "jgart@mail.example"),
+            ("kevin", "kev@home.example"), ("Kevin Marsh", "kevin@work.example"),
+            ("zorblat", "z@one.example"), ("Zed One", "zorblat@two.example"), ("Zed Two", "zorblat@three.example"),
+            ("quorpin", "q@one.example"), ("quorpin", "q@two.example"), ("Quinn Example", "quorpin@three.example")]):
+        repo.commit({f"f{n}.py": "x\n"}, author=author)
+    people = {ph.person.name: sorted(ph.person.emails) for ph in mine_history(repo.root).people}
+    assert people["Jorge Example"] == ["1+jgarte@users.noreply.github.com", "jgart@mail.example"]
+    assert "jgart" not in people and people["kevin"] == ["kev@home.example"]
+    assert people["zorblat"] == ["z@one.example"] and people["Quinn Example"] == ["quorpin@three.example"]
