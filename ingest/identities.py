@@ -78,8 +78,9 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    where that address is configured; GitHub credits it to that address's account too), and its name is not one of
    that person's (``Person.stray_names``, not ``names``), nor is a name of two words or more that is another
    established person's, by the same measure, where no rule joined it (kit's "Simon H <hello@rich-harris.dev>",
-   one squash of Simon Holthausen's work under Rich Harris's address: ``_NameJoins.names_of_others``). A person who changed name or address still joins: the bridge then has several commits, or one
-   side is small, or the names share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
+   one squash of Simon Holthausen's work under Rich Harris's address: ``_NameJoins.names_of_others``). A person
+   who changed name or address still joins: the bridge then has several commits, or one side is small, or the names
+   share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
 12. a name that can only be a login (rule 9's) is one account at any address when one of its identities writes it
    as a handle — a digit, ``-`` or ``_``, or a capital after a small letter: cert-manager's ``JoshVanL
    <vleeuwenjoshua@…>`` and ``joshvanl <me@joshvanl.dev>``; not "Jonathan" or "alexander" (first names), nor two

@@ -1128,7 +1128,8 @@ def test_one_gmail_mailbox_is_one_person_however_its_address_is_written(tmp_path
 def test_the_repositorys_own_organisation_is_nobodys_login(tmp_path):
     # gson: "Merge pull request #634 from google-gson/fix-readme", a branch under the organisation the repository
     # moved from, gave Jake Wharton the login @google-gson; tokio's "from tokio-rs/…" gave Carl Lerche @tokio-rs
-    for folder, remote, branch_owner in [("gson", None, "google-gson"), ("checkout", "git@github.com:acme/tokio.git", "tokio-rs"),
+    for folder, remote, branch_owner in [("gson", None, "google-gson"),
+                                         ("checkout", "git@github.com:acme/tokio.git", "tokio-rs"),
                                          ("gizmo", "https://github.com/acme/gizmo.git", "gizmo")]:
         repo = GitRepo(tmp_path / folder)
         if remote:
