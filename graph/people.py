@@ -3,7 +3,8 @@
 Folding (shared by ``ingest``, which resolves identities into people, and by
 ``queries``, which look people up by what a user types): ``fold_name`` (case,
 spacing, punctuation and diacritics folded, including the letters Unicode
-does not decompose: "Bartłomiej Płotka" = "Bartlomiej Plotka"), ``fold_email``,
+does not decompose: "Bartłomiej Płotka" = "Bartlomiej Plotka"), ``fold_email``, ``mailbox`` (the key an address is
+compared by: a Gmail address without dots, googlemail.com as gmail.com),
 ``noreply_login`` (the GitHub login of a noreply address), ``split_contact``,
 ``PLACEHOLDER_NAMES`` (names too common to say anything) and ``surname_initial`` / ``abbreviates`` (a first name
 and a surname's initial, "Simon H.", and the full names it may stand for).
@@ -17,12 +18,14 @@ all of them the same way, from the Person nodes' own properties:
 tier       keys                                                            folded by
 =========  ==============================================================  ===========
 id         the node key                                                    as written
-e-mail     ``emails``, e-mail owner handles and the e-mail of every         lowercase
+e-mail     ``emails``, e-mail owner handles and the e-mail of every         ``mailbox``
            ``Name <email>`` alias
 login      ``logins``, ``github``, ``@handle`` owner handles, GitHub        lowercase
            noreply logins
-name       ``name``, ``names`` (every name used), ``display_name`` and     ``fold_name``
-           the name part of every alias
+name       ``name``, ``names`` (every name of their own),                   ``fold_name``
+           ``display_name`` and the name part of every alias but
+           ``stray_names`` (others' names at their addresses, rule 11 of
+           ``ingest.identities``)
 =========  ==============================================================  ===========
 
 A lookup tries the tiers strongest first and answers with the people of the
@@ -83,6 +86,22 @@ def fold_name(name: str) -> str:
 
 def fold_email(email: str) -> str:
     return email.strip().strip("<>").strip().lower()
+
+
+#: Mail domains that deliver to one mailbox whatever dots or ``+tag`` its local part holds (Gmail; googlemail.com is
+#: gmail.com where Google could not use that name).
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address delivers to, as Cairn compares addresses (``fold_email``; a Gmail address without the
+    dots and ``+tag`` of its local part, at gmail.com: pydantic's ``rohan.santhoshkumar@googlemail.com`` is
+    ``rohansanthoshkumar@gmail.com``). Only a key: the addresses shown stay as written."""
+    address = fold_email(email)
+    local, at, domain = address.rpartition("@")
+    if not at or domain not in _GMAIL or not local:
+        return address
+    return local.partition("+")[0].replace(".", "") + "@gmail.com"
 
 
 _SURNAME_INITIAL = re.compile(r"^\s*([^\W\d_]{2,}(?:[-'][^\W\d_]+)*)\s+([^\W\d_])\.?\s*$")
@@ -156,7 +175,7 @@ class PersonIndex:
         for raw in addresses:
             email = fold_email(str(raw))
             if email:
-                emails.setdefault(email, {})[person.key] = person
+                emails.setdefault(mailbox(email), {})[person.key] = person
                 self._local_parts.setdefault(email.split("@", 1)[0], {})[person.key] = person
                 login = noreply_login(email)
                 if login:
@@ -165,9 +184,10 @@ class PersonIndex:
             if handle:
                 logins.setdefault(str(handle).lstrip("@").lower(), {})[person.key] = person
         spellings = [person.get("name"), person.get("display_name"), *(person.get("names") or [])]
+        strays = {fold_name(str(n)) for n in person.get("stray_names") or []}  # others' names at their address
         for raw in spellings + [split_contact(c)[0] for c in contacts]:
             name = fold_name(str(raw or ""))
-            if name:
+            if name and name not in strays:
                 names.setdefault(name, {})[person.key] = person
                 joined = name.replace(" ", "")
                 if " " in name and len(joined) >= 4:
@@ -186,9 +206,9 @@ class PersonIndex:
         name, email = split_contact(text)
         lookups: list[tuple[dict[str, dict[str, Node]], str]] = []
         if email:
-            lookups += [(emails, fold_email(email)), (logins, noreply_login(email) or "")]
+            lookups += [(emails, mailbox(email)), (logins, noreply_login(email) or "")]
         elif "@" in text:
-            lookups += [(emails, fold_email(text)), (logins, noreply_login(text) or "")]
+            lookups += [(emails, mailbox(text)), (logins, noreply_login(text) or "")]
         else:
             lookups += [(logins, text.lower())]
         lookups.append((names, fold_name(name)))

@@ -18,12 +18,13 @@ from bisect import bisect_right
 from itertools import compress
 from pathlib import Path
 
-from cairn.graph.people import fold_email, noreply_login
+from cairn.graph.people import fold_email, mailbox, noreply_login
+from cairn.ingest.checkout import git_output
 from cairn.ingest.commits import CommitLog
 from cairn.ingest.history_state import LogTotals
 from cairn.ingest.identities import (
-    DeclaredPerson, Identities, Mailmap, check_mailmap, co_author_is_author, names_someone,
-    logins_from_pull_requests, parse_contact, resolve_identities,
+    DeclaredPerson, Identities, Mailmap, check_mailmap, co_author_is_author, names_someone, names_the_repository,
+    logins_from_pull_requests, parse_contact, repository_names, resolve_identities,
 )
 from cairn.ingest.knowledge import History, PersonHistory
 from cairn.ingest.merger_credit import merger_reviews
@@ -95,13 +96,13 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
     # Committers only matter for people seen otherwise (an agent's committer was interned already).
     by_email: dict[str, int] = {}
     for i in order:
-        by_email.setdefault(fold_email(ids.raw[i][1]), i)
+        by_email.setdefault(mailbox(ids.raw[i][1]), i)
     committer_time: dict[int, int] = {}
     for (name, email), when in totals.committer_seen.items():
         idx = ids.index.get((name, email))
         if idx is None:
             address = fold_email(email)
-            idx = by_email.get(address) if names_someone(address) else None
+            idx = by_email.get(mailbox(address)) if names_someone(address) else None
         if idx is not None and when > committer_time.get(idx, -1):
             committer_time[idx] = when
     position = {i: p for p, i in enumerate(order)}
@@ -133,13 +134,17 @@ def resolve_people(root: Path, history: History, ids: Identities, totals: LogTot
         start = top if top >= 0 and log.sha_of(top) == head else log.position_of(head)
         held = {login: i for i, p in enumerate(people) for login in p.logins}
         # an organisation's own branches ("from open-telemetry/fix-x") name no person, even when one person's
-        # branches were all that voted (Bogdan Drutu got @open-telemetry, argo-cd's Eugene Doudine @argoproj)
+        # branches were all that voted (Bogdan Drutu got @open-telemetry, argo-cd's Eugene Doudine @argoproj), nor do
+        # the repository's own (gson's Jake Wharton got @google-gson, its old organisation, from one merge)
         if organisations is None:
             from cairn.ingest.codeowners import organisations as of_codeowners, read_codeowners
 
             organisations = of_codeowners(read_codeowners(root))
-        for index, logins in logins_from_pull_requests(pull_request_authors(log, start), person_of, people).items():
-            mine = {login for login in logins if held.get(login, index) == index and login.lower() not in organisations}
+        own = repository_names(root.resolve().name, git_output(root, "config", "--get", "remote.origin.url"))
+        branches = [(login, authors) for login, authors in pull_request_authors(log, start)
+                    if login.lower() not in organisations and not names_the_repository(login, own)]
+        for index, logins in logins_from_pull_requests(branches, person_of, people).items():
+            mine = {login for login in logins if held.get(login, index) == index}
             if mine - set(people[index].logins):
                 people[index].logins = sorted(set(people[index].logins) | mine)
                 people[index].github = people[index].github or people[index].logins[0]

@@ -88,8 +88,8 @@ MINING_MODULES = ("commits", "history", "history_people", "history_state", "hist
 #: the modules of the ingest the mining modules import that decide nothing of what a commit contributes: git and file
 #: access, configuration (its values are in the fingerprint), memory, the spool's file names, the layout and owners
 #: (read at HEAD), the trends' code samples (kept apart), when a pattern is compiled (``lazy_pattern``)
-NOT_MINING = ("git", "untrusted", "tracked", "freed_memory", "config", "config_values", "spool", "files", "components",
-              "codeowners", "trend_samples", "lazy_pattern")
+NOT_MINING = ("git", "checkout", "untrusted", "tracked", "freed_memory", "config", "config_values", "spool", "files",
+              "components", "codeowners", "trend_samples", "lazy_pattern")
 
 
 # -- the fingerprint ---------------------------------------------------------------------------------

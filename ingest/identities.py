@@ -11,7 +11,9 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    ``mailmap.file`` / ``mailmap.blob``), and, as for git, never a symbolic link.
 2. ``[[people]]`` in cairn.toml: a name and aliases (names, e-mails, ``@logins``)
    that are one person, whatever else says;
-3. the same e-mail address (case-insensitive) is the same person, also when a name holds it as its last word
+3. the same e-mail address (case-insensitive; a Gmail address whatever dots or ``+tag`` its local part holds, and
+   googlemail.com is gmail.com: ``graph.people.mailbox``, pydantic's ``rohan.santhoshkumar@googlemail.com`` and
+   ``…@gmail.com``) is the same person, also when a name holds it as its last word
    (celery's ``Michael Elsdoerfer michael@elsdoerfer.com <michael@puppetmaster.(none)>``: ``address_in_name``) —
    unless it names nobody (``is_placeholder_address``: the ``none@none`` a Mercurial converter gave 14 of scrapy's
    authors, who were one person "elpolilla" with 420 commits);
@@ -73,9 +75,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    their commits go by (an identity's name when it is a full name, else the name its address spells). Loki's
    ``Trevor Whitney <ben.clive@…>`` (one commit) no longer makes Ben Clive (201 commits as ``benclive``) and
    Trevor Whitney (408) one man. The stray identity stays with the owner of its address (the commit was made
-   where that address is configured; GitHub credits it to that address's account too), and its name is not shown
-   as that person's. A person who changed name or address still joins: the bridge then has several commits, or one
-   side is small, or the names share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
+   where that address is configured; GitHub credits it to that address's account too), and its name is not one of
+   that person's (``Person.stray_names``, not ``names``), nor is a name of two words or more that is another
+   established person's, by the same measure, where no rule joined it (kit's "Simon H <hello@rich-harris.dev>",
+   one squash of Simon Holthausen's work under Rich Harris's address: ``_NameJoins.names_of_others``). A person
+   who changed name or address still joins: the bridge then has several commits, or one side is small, or the names
+   share a word ("Alice Smith" → "Alice Jones"), or one side has no full name of its own.
 12. a name that can only be a login (rule 9's) is one account at any address when one of its identities writes it
    as a handle — a digit, ``-`` or ``_``, or a capital after a small letter: cert-manager's ``JoshVanL
    <vleeuwenjoshua@…>`` and ``joshvanl <me@joshvanl.dev>``; not "Jonathan" or "alexander" (first names), nor two
@@ -136,6 +141,12 @@ Resolution, in order (the first three are what ``git log --use-mailmap`` and
    its author or co-authors (drizzle's squash 9cf0ed21e, co-authored by both) and no other such full name is named
    with it, as rule 16 for a surname's initial: 10 joins over 91 repositories (tokio's ``bdonlan`` Bryan Donlan,
    thanos' ``cyip`` Chantel Yip …), none of two people. Joins as names do (rule 11).
+21. a one-word name written as a handle, of five characters or more, that is the local part of one address alone
+   (its ``+`` tag aside) is that address's owner, when it is no word of a full name in the history ("kevin" beside
+   Kevin Marsh ``kevin@…``), no role's (``hello@``) and one person goes by it: ripgrep's ``jgart
+   <…+jgarte@…>`` (9 commits) is ``Jorge Gomez <jgart@dismail.de>``, pytest's ``pedronis <none@none>`` (21) Samuele
+   Pedroni ``pedronis@…``, hugo's ``LK4D4`` Alexander Morozov ``lk4d4@docker.com``: 13 joins over 23 repositories,
+   none of two people on reading them. Joins as names do (rule 11).
 
 A name written surname first, ``Last, First`` (cometbft's ``Milosevic, Zarko``),
 is ``First Last`` for rules 5 and 7 ("Smith, Jr." and "Acme, Inc." are no such
@@ -198,6 +209,7 @@ from cairn.graph.people import (
     abbreviates,
     fold_email,
     fold_name,
+    mailbox,
     noreply_account,
     noreply_login,
     surname_initial,
@@ -577,13 +589,14 @@ class Person:
     emails: list[str]
     aliases: list[str]
     members: list[int]  # indexes of raw identities
-    names: list[str]  # every name used, most used first
+    names: list[str]  # every name of their own used, most used first
+    stray_names: list[str]  # others' names at their addresses (rule 11), never one of theirs
     logins: list[str]  # GitHub logins, lower-case
     nameless: bool  # ``name`` is one that names nobody, shown until a login is known
 
     def __init__(self, id: str, name: str, kind: str, emails: list[str], aliases: list[str], github: str | None,
                  members: list[int] | None = None, names: list[str] | None = None, logins: list[str] | None = None,
-                 nameless: bool = False) -> None:
+                 nameless: bool = False, stray_names: list[str] | None = None) -> None:
         self.id = id
         self.name = name
         self.kind = kind
@@ -594,6 +607,7 @@ class Person:
         self.members = [] if members is None else members
         self.names = [] if names is None else names
         self.logins = [] if logins is None else logins
+        self.stray_names = [] if stray_names is None else stray_names
 
     @property
     def github(self) -> str | None:
@@ -632,7 +646,7 @@ class DeclaredPerson:
                 login = noreply_login(address)
                 if login:
                     logins.add(login)
-                emails.add(address)
+                emails.add(mailbox(address))
             elif fold_name(alias):
                 names.add(fold_name(alias))
         return names, emails, logins
@@ -672,7 +686,8 @@ def _distinctive_login(login: str) -> bool:
 #: Local parts that stand for a role or a service, not a person (rule 15 leaves them alone).
 _ROLE_LOCAL_PARTS = frozenset({"noreply", "no-reply", "github", "gitlab", "admin", "support", "contact", "office",
                                "devnull", "dev-null", "nobody", "developer", "developers", "notifications", "webmaster",
-                               "postmaster", "root", "users", "unknown"})
+                               "postmaster", "root", "users", "unknown", "hello", "info", "mail", "team", "test",
+                               "user", "email"})
 #: A local part written as a handle: letters and digits, words joined by ``.``, ``-`` or ``_``.
 _LOCAL_HANDLE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 
@@ -743,7 +758,7 @@ class _NameJoins:
     keeps its commits and the commits of each full name it goes by, merged as groups join."""
 
     def __init__(self, raw: list[tuple[str, str]], weights: list[int], find, union) -> None:
-        self.weights, self.find, self.union = weights, find, union
+        self.raw, self.weights, self.find, self.union = raw, weights, find, union
         self.commits: dict[int, int] = {}
         self.full_names: dict[int, dict[str, int]] = {}
         for index, identity in enumerate(raw):
@@ -755,15 +770,16 @@ class _NameJoins:
 
     def join(self, edges: list[tuple[int, int]]) -> set[int]:
         """Join each pair unless it bridges two established people, the best attested pairs first; returns the
-        identities whose name was kept from joining (the less used of each such pair)."""
+        identities whose name was kept from joining (the less used of each such pair, unless other joins made the
+        pair one person after all)."""
         weights = self.weights
-        strays: set[int] = set()
+        kept_apart: list[tuple[int, int]] = []  # (stray, the identity of its name)
         for a, b in sorted(edges, key=lambda e: (-min(weights[e[0]], weights[e[1]]), e)):
             ra, rb = self.find(a), self.find(b)
             if ra == rb:
                 continue
             if self._bridges_two_people(ra, rb, min(weights[a], weights[b])):
-                strays.add(b if weights[b] < weights[a] else a)
+                kept_apart.append((b, a) if weights[b] < weights[a] else (a, b))
                 continue
             self.union(a, b)
             root = self.find(a)
@@ -772,6 +788,32 @@ class _NameJoins:
             names = self.full_names.setdefault(root, {})
             for full, commits in self.full_names.pop(gone, {}).items():
                 names[full] = names.get(full, 0) + commits
+        return {stray for stray, named in kept_apart if self.find(stray) != self.find(named)}
+
+    def names_of_others(self, groups: dict[int, list[int]]) -> set[int]:
+        """The identities (of these groups: root -> members) under a name of two words or more that is another
+        established person's, which no rule joined: as a join by that name would bridge the two (``join``), they are
+        strays too — kit's "Simon H <hello@rich-harris.dev>", a squash of Simon Holthausen's work (743 commits as
+        "Simon H" at his own address) under Rich Harris's address (one commit of 1,500). A name that shares a word with
+        the person's own full name stays theirs."""
+        bearers: dict[str, dict[int, int]] = {}  # folded name -> root -> commits
+        for root, members in groups.items():
+            for m in members:
+                name = fold_name(self.raw[m][0])
+                if " " in name and name not in PLACEHOLDER_NAMES:
+                    bearers.setdefault(name, {})
+                    bearers[name][root] = bearers[name].get(root, 0) + self.weights[m]
+        strays = set()
+        for root, members in groups.items():
+            own = _own_name(self.full_names.get(root, {}))
+            for m in members:
+                name = fold_name(self.raw[m][0])
+                borne = bearers.get(name, {})
+                if len(borne) < 2 or own is None or _share_a_word(name, own):
+                    continue
+                if any(commits > borne[root] and self._bridges_two_people(root, other, borne[root])
+                       for other, commits in borne.items() if other != root):
+                    strays.add(m)
         return strays
 
     def _bridges_two_people(self, ra: int, rb: int, bridge: int) -> bool:
@@ -847,10 +889,10 @@ def resolve_identities(
             if account:
                 keys.append(("github-account", account))
         elif names_someone(address):
-            keys.append(("email", address))
+            keys.append(("email", mailbox(address)))
         written = address_in_name(name)
-        if written and written != address:
-            keys.append(("email", written))
+        if written and mailbox(written) != mailbox(address):
+            keys.append(("email", mailbox(written)))
         full_name = mergeable_name(name)
         handle_name = name.strip().lower()
         if not full_name and handle_name not in PLACEHOLDER_NAMES and _login_name(handle_name):
@@ -889,7 +931,7 @@ def resolve_identities(
             elif other != index:
                 union(index, other)
         if claims:
-            mine = [("name", fold_name(name)), ("email", address), ("github", login or "")]
+            mine = [("name", fold_name(name)), ("email", mailbox(address)), ("github", login or "")]
             for key in mine:
                 for d in claims.get(key, ()):
                     union(index, len(raw) + d)
@@ -952,7 +994,9 @@ def resolve_identities(
     name_edges.extend(_named_by_a_known_login(raw, kinds, logins_of))
     name_edges.extend(_committed_by_themselves(raw, kinds, self_committed))
     name_edges.extend(_handles_named_with_their_names(raw, kinds, co_named, hub))
-    strays = _NameJoins(raw, weights, find, union).join(name_edges)
+    name_edges.extend(_handles_at_one_address(raw, kinds, find))
+    name_joins = _NameJoins(raw, weights, find, union)
+    strays = name_joins.join(name_edges)
     if notes is not None:
         for d, entry in enumerate(declared):
             if d not in claimed:
@@ -964,6 +1008,8 @@ def resolve_identities(
     declared_of: dict[int, list[int]] = {}
     for d in claimed:
         declared_of.setdefault(find(len(raw) + d), []).append(d)
+    strays |= name_joins.names_of_others({root: members for root, members in groups.items()
+                                          if root not in declared_of and kinds[members[0]] == HUMAN})
 
     people: list[Person] = []
     person_of = [0] * len(raw)
@@ -991,12 +1037,15 @@ def resolve_identities(
             # the most used; on a tie the spelling with diacritics ("Płotka" over "Plotka"), then the alphabet
             return min(counts, key=lambda k: (-counts[k], k.isascii(), k)) if counts else None
 
-        own_names = {raw[m][0].strip() for m in members if m not in strays}  # (not a name rule 11 kept apart)
+        # rule 11: a name kept from joining is someone else's, not one of this person's names (Rich Harris's
+        # address under "Tee Ming" and "Simon H", five squashes of others' work: shown apart, never as his)
+        own_names = {raw[m][0].strip() for m in members if m not in strays}
+        stray_names = sorted({raw[m][0].strip() for m in members if m in strays} - own_names - {""})
+        name_weight = {n: w for n, w in name_weight.items() if n in own_names}
         full = {n: w for n, w in name_weight.items()  # (a bot's or an agent's name is its most used one)
-                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n)) and n in own_names}
+                if kinds[members[0]] == HUMAN and _reads_as_full_name(surname_last(n))}
         # else a first name with a surname's initial over a handle: Sphinx's .mailmap names jfbu "Jean-François B."
-        initialled = {n: w for n, w in name_weight.items()
-                      if kinds[members[0]] == HUMAN and surname_initial(n) and n in own_names}
+        initialled = {n: w for n, w in name_weight.items() if kinds[members[0]] == HUMAN and surname_initial(n)}
         family = _family_name(name_weight, best(name_weight)) if kinds[members[0]] == AGENT else None
         github = min(logins) if logins else None
         # a human's name that names nobody ("root", an address) gives way to any other name, then to the login
@@ -1021,7 +1070,7 @@ def resolve_identities(
             id=pid, name=display, kind=kinds[members[0]], emails=sorted(email_weight), aliases=aliases,
             github=github, members=sorted(members),
             names=sorted(name_weight, key=lambda k: (-name_weight[k], k)), logins=sorted(logins),
-            nameless=kinds[members[0]] == HUMAN and not entries and not said and not github,
+            nameless=kinds[members[0]] == HUMAN and not entries and not said and not github, stray_names=stray_names,
         )
         for m in members:
             person_of[m] = len(people)
@@ -1187,6 +1236,41 @@ def _handles_named_with_their_names(raw: list[tuple[str, str]], kinds: list[str]
             for short, names in sorted(fitting.items()) if len(names) == 1]
 
 
+#: Rule 21: the shortest handle that is another identity's address's local part and joins it.
+HANDLE_AT_ADDRESS = 5
+
+
+def _handles_at_one_address(raw: list[tuple[str, str]], kinds: list[str], find) -> list[tuple[int, int]]:
+    """Rule 21: (an identity named by a handle, the identity of the one address whose local part is that handle) —
+    ripgrep's ``jgart <…+jgarte@…>`` and ``Jorge Gomez <jgart@dismail.de>`` —, when the handle is of five characters
+    or more, no word of a full name in the history ("kevin", "james" are first names), no role's (``hello@``), borne
+    by one person (``find``: the joins by address made), and one address alone has it as its local part."""
+    words = {word for name, _ in raw for word in (mergeable_name(name) or "").split()}
+    named: dict[str, list[int]] = {}
+    for index, (name, _) in enumerate(raw):
+        handle = name.strip().lower()
+        if (kinds[index] == HUMAN and len(handle) >= HANDLE_AT_ADDRESS and _LOGIN_SHAPE.match(handle)
+                and not handle.isdigit() and handle not in words and handle not in PLACEHOLDER_NAMES
+                and handle not in _ROLE_LOCAL_PARTS):
+            named.setdefault(handle, []).append(index)
+    if not named:
+        return []
+    addresses: dict[str, dict[str, int]] = {}  # handle -> address -> its first identity
+    for index, (_, email) in enumerate(raw):
+        address = fold_email(email)
+        local = address.partition("@")[0].partition("+")[0]
+        if (local in named and kinds[index] == HUMAN and is_valid_email(address) and names_someone(address)
+                and not noreply_login(address)):
+            addresses.setdefault(local, {}).setdefault(mailbox(address), index)
+    edges = []
+    for handle, at in addresses.items():
+        members = named[handle]
+        if len(at) == 1 and len({find(m) for m in members}) == 1:
+            (owner,) = at.values()
+            edges.extend((index, owner) for index in members)
+    return edges
+
+
 def _family_name(names: dict[str, int], most_used: str | None) -> str | None:
     """An agent's name for all of its models: the words every one of its names begins with, as its most used name
     writes them (Claude's "Claude Opus 4.7 (1M context)", "Claude Sonnet 4.5" and "Claude" are "Claude"); None when
@@ -1276,6 +1360,35 @@ def logins_from_pull_requests(branches: Iterable[tuple[str, list[int]]], person_
             if not another or (-minus_votes >= 2 and alone):
                 out.setdefault(person, set()).add(login)
     return out
+
+
+_URL_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://[^/]+|[^@/:]+@[^/:]+:)/?(?P<path>.+)$", re.IGNORECASE)
+
+
+def repository_names(checkout_name: str, remote: str | None) -> set[str]:
+    """The names a repository goes by, lower-case: its checkout folder's and its remote's (``gson`` of
+    ``https://github.com/google/gson.git`` or ``git@github.com:google/gson``; not a path on disk). Not the remote's
+    owner: ripgrep's is BurntSushi, its author, whose branches are his own."""
+    names = {checkout_name.lower()} - {""}
+    match = _URL_REMOTE.match((remote or "").strip())
+    if match:
+        names.add(match.group("path").lower().removesuffix("/").removesuffix(".git").rpartition("/")[2])
+    return names - {""}
+
+
+def names_the_repository(login: str, names: set[str]) -> bool:
+    """Whether a pull request's branch owner is the repository's own organisation, not a person: one of its names
+    (``repository_names``: celery's @celery), or, of four letters or more, a word of it (gson's ``google-gson``, the
+    organisation it moved from, which gave Jake Wharton a login from one merge; tokio's ``tokio-rs``, which went to
+    Carl Lerche; pytest's ``pytest-dev``)."""
+    login = login.lower()
+    words = re.split(r"[-_]", login)
+    return login in names or any(
+        len(name) >= 4 and _words_within(re.split(r"[-_]", name), words) for name in names)
+
+
+def _words_within(part: list[str], words: list[str]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
 
 
 def _spelled_logins(people: list[Person]) -> dict[str, int]:

@@ -757,7 +757,8 @@ def add_knowledge(graph: RepoGraph, history: History) -> KnowsDelta | None:
         if ph.commits == 0 and ph.last_active is None:
             continue
         person_nodes[index] = graph.add_node(
-            Label.PERSON, p.id, name=p.name, names=p.names, emails=p.emails, logins=p.logins, aliases=p.aliases,
+            Label.PERSON, p.id, name=p.name, names=p.names, stray_names=p.stray_names, emails=p.emails,
+            logins=p.logins, aliases=p.aliases,
             kind=p.kind, github=p.github, last_active=iso_time(ph.last_active), commits=ph.commits,
         )
     state = history.state

@@ -37,6 +37,12 @@ a ``[[people]]`` entry in cairn.toml (or a ``.mailmap`` line):
   another such name (loki's "Sean P." ``sean.pedersen@…`` and Sean Porter);
   identity resolution joins such a pair when one commit names both as its
   author or co-authors (rule 16 of ``ingest.identities``);
+* a handle — a one-word name, a login or an e-mail local part, five letters
+  or more — of someone who goes by no full name, that is the first name's
+  initial and the surname of the one full name in the history that fits it
+  (gson's "jwilson" ``jwilson@squareup.com`` and Jesse Wilson), unless the two
+  are two GitHub accounts; identity resolution joins such a pair when one
+  commit names both (rule 20 of ``ingest.identities``);
 * a GitHub login that is a first name and more, in the e-mail address of
   another person, when one of them goes by that first name and the other's
   full name begins with it ("Lev" @levb / Lev Brouk ``levbrouk@…``; "Neil"
@@ -79,6 +85,7 @@ def _person_row(node: Node) -> dict[str, Any]:
     return {
         "id": node.key, "name": str(node.get("name") or node.key), "kind": node.get("kind") or "human",
         "names": list(node.get("names") or ([node.get("name")] if node.get("name") else [])),
+        "stray_names": list(node.get("stray_names") or []),
         "emails": list(node.get("emails") or []), "logins": list(node.get("logins") or ([node["github"]] if node.get("github") else [])),
         "commits": int(node.get("commits") or 0), "last_active": node.get("last_active"),
         "declared_only": bool(node.get("declared_only")),
@@ -257,6 +264,38 @@ def _initials_beside_full_names(humans: list[dict[str, Any]], add: Any) -> None:
             add(i, j, f"{name!r} may be {full!r} with the surname's initial, the one full name that fits")
 
 
+#: The shortest handle (a first name's initial and a surname) that makes a likely duplicate: "jli" may be many people
+INITIAL_AND_SURNAME = 5
+
+
+def _handles_of_initial_and_surname(humans: list[dict[str, Any]], folded: list[set[str]], add: Any) -> None:
+    """Pair a person who goes by no full name, with a handle — a one-word name, a login or an address's local part,
+    letters only — that is the first name's initial and the surname of the one full name of the history that fits
+    it, with the person of that name: gson's "jwilson" ``jwilson@squareup.com`` (17 commits, the 2.8.0 release) and
+    Jesse Wilson (278). Identity resolution joins such a pair when one commit names both (rule 20 of
+    ``ingest.identities``); two GitHub accounts stay two."""
+    fits: dict[str, set[tuple[int, str]]] = {}  # handle -> (person, full name) it may stand for
+    for i, names in enumerate(folded):
+        for name in names:
+            words = name.split()
+            if len(words) >= 2 and len(words[0]) >= 2 and len(words[-1]) >= 3 and all(w.isalpha() for w in words):
+                fits.setdefault(words[0][0] + words[-1], set()).add((i, name))
+    for i, row in enumerate(humans):
+        if any(len(name.split()) >= 2 and len(name.split()[0]) >= 2 for name in folded[i]):
+            continue  # (a full name of their own: the handle is theirs)
+        handles = {name for name in folded[i] if " " not in name} | {login.lower() for login in row["logins"]}
+        handles |= {email.partition("@")[0].lower() for email in row["emails"] if not noreply_login(email)}
+        for handle in sorted(h for h in handles if len(h) >= INITIAL_AND_SURNAME and h.isalpha() and h.isascii()):
+            named = fits.get(handle, set())
+            if len({full for _, full in named}) != 1:
+                continue
+            ((j, full),) = named
+            logins = [{login.lower() for login in humans[k]["logins"]} for k in (i, j)]
+            if logins[0] and logins[1] and not logins[0] & logins[1]:
+                continue
+            add(i, j, f"{handle!r} is the initial and surname of {full!r}, the one full name that fits")
+
+
 def _names_spelled(row: dict[str, Any]) -> set[str]:
     """The full names (folded) a person's e-mail local parts spell, two words of letters or more joined by ".", "_" or
     "-" (``sean.pedersen@…``)."""
@@ -360,6 +399,7 @@ def likely_duplicates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 add(i, j, f"names one letter apart ({a!r} / {b!r})")
     _shared_surnames(folded, add)
     _initials_beside_full_names(humans, add)
+    _handles_of_initial_and_surname(humans, folded, add)
     _declared_logins(humans, folded, add)
     _logins_in_addresses(humans, folded, add)
     out = []
@@ -390,7 +430,7 @@ def likely_duplicates_among(nodes: Iterable[Node]) -> list[dict[str, Any]]:
 
 
 def people(graph: RepoGraph) -> dict[str, Any]:
-    """``{"people": [{"name", "kind", "names", "emails", "logins", "commits", "last_active", "id", "declared_only"}],
+    """``{"people": [{"name", "kind", "names", "stray_names", "emails", "logins", "commits", "last_active", "id", "declared_only"}],
     "likely_duplicates": [...], "notes": [...]}``, people with the most commits first."""
     rows = sorted((_person_row(n) for n in graph.of_label(Label.PERSON)), key=lambda r: (-r["commits"], r["name"].casefold(), r["id"]))
     duplicates = likely_duplicates(rows)

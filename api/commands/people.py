@@ -55,7 +55,8 @@ def _shown_identities(person: dict) -> list[str]:
     logins = {login.lower() for login in person["logins"]}
     emails = [e for e in person["emails"] if noreply_login(e) not in logins]
     names = [n for n in person["names"] if n != person["name"] and n.lower() not in logins]
-    return ["@" + x for x in person["logins"]] + emails + [f'"{n}"' for n in names]
+    strays = [f'"{n}" (another\'s name at their address)' for n in person.get("stray_names") or []]
+    return ["@" + x for x in person["logins"]] + emails + [f'"{n}"' for n in names] + strays
 
 
 def _print_likely_duplicates(duplicates: list[dict]) -> None:

@@ -35,7 +35,7 @@ def component_summary(c: dict[str, Any], holders: int) -> dict[str, Any]:
 
 PATH_LISTS = ("truck_factor_people", "human_truck_factor_people", "knowledge_holders", "components", "declared_owners",
               "declared_owners_without_knowledge", "declared_owners_not_in_history")
-PEOPLE_LISTS = ("names", "emails", "logins")
+PEOPLE_LISTS = ("names", "stray_names", "emails", "logins")
 
 
 def path_summary(scope: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def compact_people(report: dict[str, Any], *, limit: int, cursor: str | None) ->
     duplicates (with the notes that explain them) cut to ``limit``."""
     rows = []
     for person in report["people"]:
-        row = {k: v for k, v in person.items() if not (k == "declared_only" and not v)}
+        row = {k: v for k, v in person.items() if not (k in ("declared_only", "stray_names") and not v)}
         rows.append(trim(row, PEOPLE_LISTS, limit))
     out = paged({"repository": report["repository"], "people": rows}, "people", limit, cursor)
     out["likely_duplicates"] = report.get("likely_duplicates") or []

@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from cairn.api.services.answer_base import AnswerBase, Reused
 
 #: The format of every stored answer; bump it when an analysis's result changes.
-ANSWERS_FORMAT = 15
+ANSWERS_FORMAT = 16
 
 COMPONENTS = "components"
 COMPONENT_DEPENDENCIES = "component_dependencies"

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from cairn.graph.errors import InvalidQuery
 from cairn.graph.model import Label, RepoGraph
+from cairn.graph.people import fold_name, split_contact
 from cairn.queries.explore.common import person_name
 
 _KIND_ORDER = {"component": 0, "decision": 1, "module": 2, "person": 3}
@@ -59,7 +60,8 @@ def search(graph: RepoGraph, q: str, *, limit: int = 50) -> dict[str, Any]:
     for m in graph.of_label(Label.MODULE):
         consider("module", m.key, m.key, [m.key, m.get("path")], {"component": m.get("component"), "path": m.get("path")})
     for p in graph.of_label(Label.PERSON):
-        aliases = p.get("aliases") or []
+        strays = {fold_name(str(n)) for n in p.get("stray_names") or []}  # (others' names at their address)
+        aliases = [a for a in p.get("aliases") or [] if fold_name(split_contact(str(a))[0]) not in strays]
         emails = p.get("emails") or []
         consider("person", p.key, person_name(p, p.key), [p.key, p.get("name"), p.get("display_name"), p.get("email"), *aliases, *emails],
                  {"person_kind": p.get("kind")})

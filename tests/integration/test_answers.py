@@ -325,7 +325,7 @@ def test_answers_of_another_format_or_version_are_never_read(ingested, monkeypat
 
 #: The fingerprint of every answer of ``build_rules_repo`` (dates fixed): when an analysis's result changes,
 #: answers kept by the previous build must not be read any more.
-ANSWERS_FINGERPRINT = (15, "390158f5c57334ce")
+ANSWERS_FINGERPRINT = (16, "e193ccd26670ffdd")
 
 
 def test_an_analysis_whose_result_changes_bumps_the_answers_format(tmp_path):

@@ -276,6 +276,23 @@ def test_a_one_word_name_that_is_anothers_login_is_a_likely_duplicate():
     assert found == {("alhuda", "alhudz"): ["named 'alhudz', the GitHub login of the other"]}
 
 
+def test_a_handle_of_an_initial_and_a_surname_is_a_likely_duplicate_of_the_one_name_it_fits():
+    """gson: "jwilson <jwilson@squareup.com>" (17 commits, the 2.8.0 release) and Jesse Wilson (278) were two people,
+    not even likely one; a handle that fits two full names, a short one, one beside a full name of its own, or two
+    GitHub accounts say nothing."""
+    def row(name, emails=(), logins=()):
+        return {"id": name + "|" + ",".join(emails), "name": name, "kind": "human", "names": [name],
+                "emails": list(emails), "logins": list(logins), "commits": 1, "declared_only": False}
+    rows = [row("Jesse Wilson", ["jesse@swank.example"]), row("jwilson", ["jwilson@square.example"]),
+            row("Kim", ["kpark@corp.example"]), row("Kate Park", ["kate@home.example"]), row("Karl Park", ["k@p.example"]),
+            row("Ann Li", ["ann@li.example"]), row("ali", ["ali@corp.example"]),
+            row("Tom Hart", ["thart@corp.example"]), row("Tina Hart", ["tina@hart.example"]),  # (a name of their own)
+            row("Rae Dunn", ["rae@dunn.example"], ["raedunn"]), row("rdunn", ["1+rdunn@users.noreply.github.com"], ["rdunn"])]
+    found = {tuple(d["names"]): d["reasons"] for d in likely_duplicates(rows)}
+    assert found == {("Jesse Wilson", "jwilson"): ["'jwilson' is the initial and surname of 'jesse wilson', the one "
+                                                   "full name that fits"]}
+
+
 def test_reviewers_follow_the_lines_changed():
     graph = RepoGraph("r")
     graph.add_node(Label.REPOSITORY, "r", newest_commit_at="2024-06-01T00:00:00+00:00")
@@ -1056,3 +1073,90 @@ def test_an_address_plus_tag_is_no_part_of_its_owners_handle(tmp_path):
     repo.commit({"c.rs": "c\n"}, author=("Ethan Q", "ethq+git@hidden.example"))
     people = sorted(sorted(ph.person.emails) for ph in mine_history(repo.root).people)
     assert ["32112321+eth-p@users.noreply.github.com", "eth-p+git@hidden.example"] in people and len(people) == 2
+
+
+def test_names_others_gave_an_address_are_not_its_owners(tmp_path):
+    # kit: five squashes of others' work carry Rich Harris's address under their names ("Tee Ming", "Simon H"). Rule
+    # 11 kept those names out of his display name, but they were his names: he and Simon Holthausen were "likely one
+    # person" (same name 'simon h'), the PR check folded them into one reviewer, and searching "Tee" found Rich
+    from cairn.ingest.pipeline import ingest_repository
+    from cairn.queries.explore.search import search
+    from cairn.queries.people import people as people_report
+
+    repo = GitRepo(tmp_path / "kit")
+    rich, simon = ("Rich Harris", "rich@harris.example"), ("Simon H", "1+dummdidumm@users.noreply.github.com")
+    tee = ("Tee Ming", "2+teeming@users.noreply.github.com")
+    for n in range(12):
+        for k, author in enumerate((rich, simon, tee)):
+            repo.commit({f"{k}/f{n}.py": f"x = {n}\n"}, author=author)
+    repo.commit({"s.py": "s\n"}, author=simon,  # (rule 16: "Simon H" is Simon Holthausen)
+                message="change\n\nCo-authored-by: Simon Holthausen <simon@work.example>")
+    repo.commit({"t.py": "t\n"}, author=("Simon H", rich[1]))  # squashes of their work under Rich's address
+    repo.commit({"u.py": "u\n"}, author=("Tee Ming", rich[1]))
+    graph = ingest_repository(repo.root, cache_dir=tmp_path / "cache").graph
+    report = people_report(graph)
+    by_name = {row["name"]: row for row in report["people"]}
+    assert by_name["Rich Harris"]["names"] == ["Rich Harris"]
+    assert by_name["Rich Harris"]["stray_names"] == ["Simon H", "Tee Ming"]  # (shown as such)
+    assert f"Tee Ming <{rich[1]}>" in graph.node(Label.PERSON, rich[1]).get("aliases")
+    assert report["likely_duplicates"] == []
+    index = PersonIndex.of(graph)
+    assert [p.get("name") for p in index.find("Tee Ming")] == ["Tee Ming"]
+    assert [p.get("name") for p in index.find("Simon H")] == ["Simon Holthausen"]
+    assert [p.get("name") for p in index.find(f"Tee Ming <{rich[1]}>")] == ["Rich Harris"]  # (the address is his)
+    assert [r["title"] for r in search(graph, "Tee")["results"] if r["kind"] == "person"] == ["Tee Ming"]
+
+
+def test_one_gmail_mailbox_is_one_person_however_its_address_is_written(tmp_path):
+    # pydantic: "rohan436 <…@googlemail.com>" and "Rohan Santhosh <…@gmail.com>", one mailbox, were only "likely" one
+    # person; Gmail delivers googlemail.com, dots and a "+tag" in the local part to the same mailbox
+    repo = GitRepo(tmp_path / "mail")
+    repo.commit({"a.py": "a\n"}, author=("Rohan Example", "rohan.example@gmail.com"))
+    repo.commit({"b.py": "b\n"}, author=("rohan436", "rohan.example@googlemail.com"))
+    repo.commit({"c.py": "c\n"}, author=("Rohan E", "RohanExample+git@gmail.com"))
+    repo.commit({"d.py": "d\n"}, author=("Dana Other", "r.ohanexample@example.com"))  # (another provider's dots count)
+    repo.commit({"e.py": "e\n"}, author=("Eve Other", "rohanexample@example.com"))
+    people = [ph.person for ph in mine_history(repo.root).people]
+    assert sorted(p.name for p in people) == ["Dana Other", "Eve Other", "Rohan Example"]
+    rohan = next(p for p in people if p.name == "Rohan Example")
+    assert rohan.emails == ["rohan.example@gmail.com", "rohan.example@googlemail.com", "rohanexample+git@gmail.com"]
+    graph = RepoGraph("mail")
+    graph.add_node(Label.PERSON, rohan.id, name=rohan.name, emails=rohan.emails)
+    assert [n.get("name") for n in PersonIndex.of(graph).find("r.ohanexample@googlemail.com")] == ["Rohan Example"]
+
+
+def test_the_repositorys_own_organisation_is_nobodys_login(tmp_path):
+    # gson: "Merge pull request #634 from google-gson/fix-readme", a branch under the organisation the repository
+    # moved from, gave Jake Wharton the login @google-gson; tokio's "from tokio-rs/…" gave Carl Lerche @tokio-rs
+    for folder, remote, branch_owner in [("gson", None, "google-gson"),
+                                         ("checkout", "git@github.com:acme/tokio.git", "tokio-rs"),
+                                         ("gizmo", "https://github.com/acme/gizmo.git", "gizmo")]:
+        repo = GitRepo(tmp_path / folder)
+        if remote:
+            repo.git("remote", "add", "origin", remote)
+        jake, ann = ("Jake Example", "jake@example.com"), ("Ann Lee", "ann@example.com")
+        repo.commit({"a.py": "a\n"}, author=jake)
+        for n, (login, author) in enumerate([(branch_owner, jake), ("ann-lee-gh", ann)], 1):
+            repo.git("checkout", "-q", "-b", f"topic{n}")
+            repo.commit({f"f{n}.py": "x\n"}, author=author)
+            repo.git("checkout", "-q", "main")
+            repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request #{n} from {login}/topic{n}", f"topic{n}")
+        logins = {ph.person.name: ph.person.logins for ph in mine_history(repo.root).people}
+        assert (logins["Jake Example"], logins["Ann Lee"]) == ([], ["ann-lee-gh"]), folder
+
+
+def test_a_handle_that_is_one_addresss_local_part_is_its_owner(tmp_path):
+    # ripgrep: "jgart <…+jgarte@…>" (9 commits) and "Jorge Gomez <jgart@dismail.de>" (2) were two people, not even
+    # likely one. A first name is no handle ("kevin" beside Kevin Marsh <kevin@…>), nor is a handle two addresses
+    # have, or two people go by
+    repo = GitRepo(tmp_path / "handles")
+    for n, author in enumerate([
+            ("jgart", "1+jgarte@users.noreply.github.com"), ("Jorge Example", "jgart@mail.example"),
+            ("kevin", "kev@home.example"), ("Kevin Marsh", "kevin@work.example"),
+            ("zorblat", "z@one.example"), ("Zed One", "zorblat@two.example"), ("Zed Two", "zorblat@three.example"),
+            ("quorpin", "q@one.example"), ("quorpin", "q@two.example"), ("Quinn Example", "quorpin@three.example")]):
+        repo.commit({f"f{n}.py": "x\n"}, author=author)
+    people = {ph.person.name: sorted(ph.person.emails) for ph in mine_history(repo.root).people}
+    assert people["Jorge Example"] == ["1+jgarte@users.noreply.github.com", "jgart@mail.example"]
+    assert "jgart" not in people and people["kevin"] == ["kev@home.example"]
+    assert people["zorblat"] == ["z@one.example"] and people["Quinn Example"] == ["quorpin@three.example"]
