@@ -138,6 +138,11 @@ class Language(ABC):
     def handles(self, path: str) -> bool:
         return os.path.splitext(path)[1] in self.extensions
 
+    def parse_variant(self, path: str) -> str:
+        """What of ``path`` beside its extension ``parse`` reads (its parse is cached by language, version, extension,
+        this and content): "" unless a language's parse depends on more of the name."""
+        return ""
+
     #: The names (what follows a path's last ``/``, or the whole path) of every path ``consults`` may be true for, so
     #: that the others are passed over without asking it (None: any path may be).
     consulted_names: tuple[str, ...] | None = None

@@ -261,7 +261,7 @@ def extract_code(
             if blob in skips:
                 result.skipped_content[f.path] = skips[blob]
                 continue
-            key = (name, version, extension_of[f.path], blob)
+            key = (name, version, extension_of[f.path] + lang.parse_variant(f.path), blob)
             if key in held:
                 hits[f.path] = key
                 done += 1
@@ -317,7 +317,8 @@ def extract_code(
         for lang in languages:
             for f in by_language[lang.name]:
                 if f.path in before:
-                    changed[f.path] = (lang.name, lang.version, extension_of[f.path], before[f.path])
+                    changed[f.path] = (lang.name, lang.version, extension_of[f.path] + lang.parse_variant(f.path),
+                                       before[f.path])
         previous = inputs.fingerprint(instead=before)  # type: ignore[union-attr]
         _take_hits(entries, hits, [path for path in changed if path in hits], parsed)
         carried = carried_over(cache, previous, changed, parsed, result.skipped_content, read_text)

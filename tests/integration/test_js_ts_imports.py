@@ -490,6 +490,29 @@ def test_jsdoc_imports_resolve_through_the_same_paths_as_code(tmp_path):
     }
 
 
+def test_a_declaration_file_and_a_source_of_the_same_content_keep_their_own_kinds_from_the_cache(tmp_path):
+    """sveltejs/kit's test fixtures hold an ``index.d.ts``, an ``index.js`` and an ``index.ts`` of one blob: the parse
+    cache, keyed by extension and content, gave the next ingest the ``.ts`` file's runtime imports for the ``.d.ts``
+    (an incremental ingest and a cold one differed)."""
+    import json
+
+    from cairn.api.bootstrap import open_store
+    from cairn.api.services.ingesting import ingest_into_store
+    from cairn.queries.dependencies import module_dependencies
+
+    source = "import { x } from './x';\nexport const y = x;\n"
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"package.json": '{"name": "p"}\n', "src/x.ts": "export const x = 1;\n", "src/index.d.ts": source,
+                 "src/index.ts": source}, message="start")
+    store = open_store(str(tmp_path / "store"))
+    ingest_into_store(store, repo.root)
+    repo.commit({"src/more.ts": "import { y } from './index';\nexport const z = y;\n"}, message="a file more")
+    ingest_into_store(store, repo.root)  # (the unchanged files' parses come from the cache)
+    edges = {(e["source"], e["target"]): e["kind"] for e in module_dependencies(store.load("repo"))["edges"]}
+    assert edges[("src/index.d.ts", "src/x.ts")] == "type_only", json.dumps(edges)
+    assert edges[("src/index.ts", "src/x.ts")] == "runtime"
+
+
 def test_every_import_of_a_declaration_file_is_type_only():
     """A declaration file has no code that runs: kit's adapters' ``index.d.ts`` imported ``@sveltejs/kit`` "at runtime"."""
     for path in ("index.d.ts", "index.d.mts", "index.d.cts", "styles.d.css.ts"):

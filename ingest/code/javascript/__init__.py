@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from cairn.graph.lazy_exports import lazy_exports
 from cairn.ingest.code.base import Language, Layout, ParsedFile
-from cairn.ingest.code.javascript.parse import JS_EXTENSIONS, TS_EXTENSIONS, extract_imports
+from cairn.ingest.code.javascript.parse import JS_EXTENSIONS, TS_EXTENSIONS, extract_imports, is_declaration_file
 
 if TYPE_CHECKING:
     from cairn.ingest.code.javascript.resolver import JavaScriptResolver
@@ -40,8 +40,14 @@ class JavaScriptLanguage(Language):
     name = "javascript"
     extensions = JS_EXTENSIONS + TS_EXTENSIONS
     # 2: TypeScript 5's ``export type *`` and a JSX attribute's ``&`` are no syntax error (files cached by 1: parsed again)
-    # 3: JSDoc's type imports are read (files cached by 2: parsed again); 4: a declaration file's imports are type_only
-    version = "4"
+    # 3: JSDoc's type imports are read (files cached by 2: parsed again); 4: a declaration file's imports are type_only;
+    # 5: a declaration file's parse is cached apart from another file's of the same content (``parse_variant``)
+    version = "5"
+
+    def parse_variant(self, path: str) -> str:
+        # a declaration file's imports are type_only: sveltejs/kit's expected index.d.ts, index.js and index.ts of a
+        # test fixture are one blob, and an incremental ingest took the .ts file's parse for the .d.ts
+        return ".d" if is_declaration_file(path) else ""
 
     def parse(self, path: str, source: bytes) -> ParsedFile:
         imports, errors = extract_imports(path, source)

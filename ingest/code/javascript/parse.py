@@ -95,6 +95,11 @@ def _grammar_for(path: str) -> str:
 #: A TypeScript declaration file, TypeScript 5's for other files (``styles.d.css.ts``) too
 _DECLARATION_FILE = re.compile(r"\.d(?:\.[^./]+)?\.[mc]?ts\Z")
 
+
+def is_declaration_file(path: str) -> bool:
+    """Whether ``path`` is a TypeScript declaration file (``.d.ts``, ``.d.mts``, ``.d.cts``, ``.d.css.ts``)."""
+    return _DECLARATION_FILE.search(path) is not None
+
 _ESCAPE = re.compile(r"\\(.)")
 
 
@@ -177,7 +182,7 @@ def extract_imports(path: str, source: bytes) -> tuple[list[RawImport], int]:
             imports.append(RawImport(spec, call.start_point[0] + 1, kind))
         elif "require" in captures:
             imports.append(RawImport(spec, captures["require"][0].start_point[0] + 1, RUNTIME))
-    if _DECLARATION_FILE.search(path):
+    if is_declaration_file(path):
         imports = [i if i.kind == TYPE_ONLY else i._replace(kind=TYPE_ONLY) for i in imports]
     imports.sort(key=lambda i: i.line)
     return imports, count_syntax_errors(root, _valid_but_unknown)
