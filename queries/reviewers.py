@@ -156,7 +156,22 @@ the changed files:
   most of it (a file written alone is all there is to know of it). The
   reason names the directory, the files the person knows there and their
   reviews of them ("knows gopls/internal/cache/ (4 other files, 12
-  reviews)", "knows cmd/flux/ (133 other files)"). With it and the count of
+  reviews)", "knows cmd/flux/ (133 other files)"), after their work on the
+  changed file when they have any: the reasons name the changed file whose
+  knowledge counts most, the person's work on it first whatever weighed
+  more, then their reviews of it ("wrote 21 % of pydantic/mypy.py and
+  reviewed it (5 reviews)": the share of its recorded changes), the
+  directory only beside them or for a file they never changed. On
+  pydantic/pydantic Victorien, 21 of mypy.py's 101 commits, was said to have
+  "reviewed pydantic/mypy.py (5 reviews)" (co-author trailers weighing more
+  than his work) and David Montague, who created it, to "know pydantic/ (32
+  other files, 113 reviews)"; on tokio-rs/tracing Hayden Stainsby
+  "reviewed tracing-attributes/src/expand.rs (3 reviews)" of which he wrote
+  two changes. Read on the 104 changes above, the reasons of 72 more lists
+  change and nothing else (celery 6, pydantic 8, tracing 10, express 21,
+  prometheus 27): a "reviewed" or "knows …/" now names the person's work on
+  the file, checked against ``git log``, or the directory that weighed more
+  is said beside it. With it and the count of
   reviews, the replay's first suggestion was a real reviewer 51.5 % (tools)
   and 74 % (net) of the time, against 46.5 % and 70 % without; one was among
   the first three 67.5 % and 84.5 % (61.5, 79.5), and none was suggested
@@ -647,7 +662,7 @@ def suggest_reviewers(
                                       here)
         best_here: tuple[float, list[str]] = (0.0, [])
         for pid in direct.keys() | around.keys():
-            knowledge, authorship, reviews, edge, reviewed = direct.get(pid, (0.0, None, 0, None, 0.0))
+            knowledge, authorship, reviews, edge, _ = direct.get(pid, (0.0, None, 0, None, 0.0))
             in_directory, known_there, reviews_there, _ = around.get(pid, (0.0, 0, 0, ""))
             from_directory = DIRECTORY_KNOWLEDGE * in_directory > knowledge
             believed = evidence_weight(evidence.get(pid, 0))
@@ -662,14 +677,12 @@ def suggest_reviewers(
                 cand.last_touch = max(cand.last_touch, str(edge.get("last_touch") or ""))
             rank = (path not in beside_code, weight * knowledge)
             if rank > cand.best[0]:
-                if from_directory:
-                    cand.best = (rank, path, 0.0, 0)
-                    cand.directory = (_directory_of(path), known_there, reviews_there)
-                else:
-                    # the reason names what counted: the review when it weighs more than the authorship
-                    share = _share(edge, edges) if authorship is not None and authorship >= reviewed else 0.0
-                    cand.best = (rank, path, share, reviews)
-                    cand.directory = None
+                # the reasons name their work on the file when there is any, with their reviews of it, then the
+                # directory when it weighed more; their reviews of a file they never changed when they weighed more
+                worked = authorship is not None
+                cand.best = (rank, path, _share(edge, edges) if worked else 0.0,
+                             reviews if worked or not from_directory else 0)
+                cand.directory = (_directory_of(path), known_there, reviews_there) if from_directory else None
             if knowledge > best_here[0]:
                 best_here = (knowledge, [pid])
             elif knowledge == best_here[0] > 0:
@@ -831,20 +844,18 @@ def _suggestion(node: Node, cand: _Candidate, co_authored: bool = False, also: I
     reasons = ["co-authored this change"] if co_authored else []
     _, path, share, reviews = cand.best
     if path:
+        counted = f"{reviews} review{'s' if reviews != 1 else ''}"
+        if share > 0:
+            done = f"wrote {round(100 * share)} % of {path}" if share >= 0.005 else f"changed {path}"
+            reasons.append(done + (f" and reviewed it ({counted})" if reviews else ""))
         if cand.directory is not None:
             directory, count, reviews = cand.directory
             # ("5 other files, 2 reviews": "2 reviews of 5 other files" read as reviews of each)
             reviewed = f", {reviews} review{'s' if reviews != 1 else ''}" if reviews else ""
             where = f"{directory}/" if directory else "the top directory"
             reasons.append(f"knows {where} ({count} other file{'s' if count != 1 else ''}{reviewed})")
-        elif share >= 0.005:
-            reasons.append(f"wrote {round(100 * share)} % of {path}")
-        elif share > 0:
-            reasons.append(f"changed {path}")
-        elif reviews:
-            reasons.append(f"reviewed {path} ({reviews} review{'s' if reviews != 1 else ''})")
-        else:
-            reasons.append(f"knows {path}")
+        elif share <= 0:
+            reasons.append(f"reviewed {path} ({counted})" if reviews else f"knows {path}")
         others = len(cand.files - {path})
         if others > 0:
             reasons.append(f"knows {others} more changed file{'s' if others != 1 else ''}")

@@ -1,10 +1,13 @@
-"""A reviewer's authorship of a file is weighed beside the best author still here.
+"""A reviewer's authorship of a file is weighed beside the best author still here, and the reasons name their work.
 
 celery/celery: Ask Solem wrote celery/canvas.py and left in 2016; Tomer Nosrati, who made 28 of its changes since and
-is its best author still active, counted 0.18 of Ask's DOA, under one co-author trailer's worth.
+is its best author still active, counted 0.18 of Ask's DOA, under one co-author trailer's worth. pydantic/pydantic:
+Victorien, 21 commits to pydantic/mypy.py, "reviewed pydantic/mypy.py (5 reviews)"; David Montague, who created it,
+"knows pydantic/ (32 other files, 113 reviews)".
 A real repository of the same shape: Ada built lib/ in 2019-20 and left. Tom has changed engine.py eight times
 this year, Dave co-authoring each; Dan, two commits elsewhere, is named once as a co-author of a change of it; Ned
 changed a line of gears.py last month. Vic changed parts.py five times and co-authored six of Mia's changes of it.
+Dave wrote wheel.py in 2021.
 """
 
 from __future__ import annotations
@@ -94,3 +97,15 @@ def test_authorship_is_weighed_beside_the_best_author_still_here(suggested):
     assert [name for name, _ in reviewers] == ["Dave Wheeler", "Vic Veteran", "Mia Maker", "Tom Steward", "Dan Driveby"]
     assert dict(reviewers)["Tom Steward"] == ["wrote 24 % of lib/engine.py"]
 
+
+def test_the_reason_names_work_on_the_file_before_reviews_of_it(suggested):
+    # Vic's six co-author trailers weighed more than his five changes: "reviewed lib/parts.py (6 reviews)"
+    assert dict(suggested("lib/parts.py"))["Vic Veteran"] == ["wrote 23 % of lib/parts.py and reviewed it (6 reviews)"]
+
+
+def test_the_reason_names_work_on_the_file_before_its_directory(suggested):
+    # Dave's reviews of engine.py this year weighed more than wheel.py, his alone, of 2021: he "knew lib/ (1 other file,
+    # 8 reviews)"; and Mia, one change of engine.py, "knew lib/ (1 other file)", her six of parts.py weighing more
+    assert dict(suggested("lib/wheel.py"))["Dave Wheeler"] == ["wrote 100 % of lib/wheel.py",
+                                                               "knows lib/ (1 other file, 8 reviews)"]
+    assert dict(suggested("lib/engine.py"))["Mia Maker"] == ["wrote 3 % of lib/engine.py", "knows lib/ (1 other file)"]
