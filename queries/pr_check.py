@@ -521,23 +521,11 @@ def _new_component_dependencies(base: RepoGraph, head: RepoGraph, added: set[tup
 
 
 def _new_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], dropped: set[tuple[str, str]]) -> list[Finding]:
-    if not added or not _closes_new_cycle(_successors((e.source, e.target) for e in base.of_type(Rel.DEPENDS_ON)), added, dropped):
-        return []  # every cycle of the head is one of the base's: networkx is not even imported
-    import networkx as nx  # ~0.3 s to import: only for a change that closes a new cycle
-
-    g_base, g_head = component_digraph(base), component_digraph(head)
-    base_sccs = [c for c in nx.strongly_connected_components(g_base) if len(c) > 1]
-    out = []
-    for scc in nx.strongly_connected_components(g_head):
-        if len(scc) < 2 or any(scc <= b for b in base_sccs):
-            continue
-        cycle = _cycle_through_new(g_head.subgraph(scc), g_base)
-        out.append(Finding(
-            rule="cairn/new-cycle", kind="cycle", severity=Severity.WARN, new=True,
-            message=f"creates a dependency cycle between components: {' -> '.join(cycle + [cycle[0]])}",
-            source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
-        ))
-    return out
+    return [Finding(
+        rule="cairn/new-cycle", kind="cycle", severity=Severity.WARN, new=True,
+        message=f"creates a dependency cycle between components: {' -> '.join(cycle + [cycle[0]])}",
+        source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
+    ) for cycle in _cycles_only_in(head, base, added, dropped)]
 
 
 def _removed_component_dependencies(base: RepoGraph, dropped: set[tuple[str, str]], removed: list[RemovedEdge],
@@ -599,28 +587,28 @@ def _moved_dependency(m: MovedImport, a: str, b: str, *, removed: bool = False) 
 
 
 def _broken_cycles(base: RepoGraph, head: RepoGraph, added: set[tuple[str, str]], dropped: set[tuple[str, str]]) -> list[Finding]:
-    """A finding per strongly connected set of components of the base (two or more) that is within none of the head's:
-    a cycle the change breaks, named by a shortest one through a dependency it removes (``_new_cycles`` the other way
-    round: the head is the base of its reverse)."""
-    if not dropped or not _closes_new_cycle(_successors((e.source, e.target) for e in head.of_type(Rel.DEPENDS_ON)),
-                                            dropped, added):
-        return []  # every cycle of the base is one of the head's
-    import networkx as nx
+    """A finding per cycle the change breaks: ``_new_cycles`` the other way round (the head is the base of its
+    reverse), named by a shortest one through a dependency it removes."""
+    return [Finding(
+        rule="cairn/broken-cycle", kind="broken_cycle", severity=Severity.INFO, new=True,
+        message=f"breaks the dependency cycle between components {' -> '.join(cycle + [cycle[0]])}",
+        source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
+        importer=cycle[0], imported=cycle[1] if len(cycle) > 1 else cycle[0],
+    ) for cycle in _cycles_only_in(base, head, dropped, added)]
 
-    g_base, g_head = component_digraph(base), component_digraph(head)
-    head_sccs = [c for c in nx.strongly_connected_components(g_head) if len(c) > 1]
-    out = []
-    for scc in nx.strongly_connected_components(g_base):
-        if len(scc) < 2 or any(scc <= h for h in head_sccs):
-            continue
-        cycle = _cycle_through_new(g_base.subgraph(scc), g_head)
-        out.append(Finding(
-            rule="cairn/broken-cycle", kind="broken_cycle", severity=Severity.INFO, new=True,
-            message=f"breaks the dependency cycle between components {' -> '.join(cycle + [cycle[0]])}",
-            source_component=cycle[0], target_component=cycle[1] if len(cycle) > 1 else cycle[0], cycle=tuple(cycle),
-            importer=cycle[0], imported=cycle[1] if len(cycle) > 1 else cycle[0],
-        ))
-    return out
+
+def _cycles_only_in(graph: RepoGraph, other: RepoGraph, only: set[tuple[str, str]], not_in: set[tuple[str, str]]) -> list[list[str]]:
+    """A cycle of components per strongly connected set (two or more) of ``graph`` within none of ``other``'s, through
+    a dependency of ``only`` (those ``graph`` has and ``other`` has not; ``not_in``: the other way round)."""
+    if not only or not _closes_new_cycle(_successors((e.source, e.target) for e in other.of_type(Rel.DEPENDS_ON)),
+                                         only, not_in):
+        return []  # every cycle of ``graph`` is one of ``other``'s: networkx is not even imported
+    import networkx as nx  # ~0.3 s to import: only for a change that makes or breaks a cycle
+
+    g, g_other = component_digraph(graph), component_digraph(other)
+    other_sccs = [c for c in nx.strongly_connected_components(g_other) if len(c) > 1]
+    return [_cycle_through_new(g.subgraph(scc), g_other) for scc in nx.strongly_connected_components(g)
+            if len(scc) > 1 and not any(scc <= o for o in other_sccs)]
 
 
 def _listed(names: list[str], most: int = 8) -> str:
