@@ -44,7 +44,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from cairn.ingest.git import GitError, GitProcess
+from cairn.ingest.git import GitError, GitProcess, git
 from cairn.ingest.lazy_pattern import LazyPattern
 
 _ARGS = ("--literal-pathspecs", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "log", "--no-walk=unsorted",
@@ -181,6 +181,23 @@ class BreakRenames:
             return
         self.asked += len(candidates)
         self._pending.append(({sha for sha, _ in candidates}, git))
+
+    def copied(self, commit: str, path: str, source: str) -> bool:
+        """Whether git sees ``path``, made by ``commit``, as a copy of ``source`` (``-C -C``, the two paths alone):
+        flask moved ``src/flask/app.py`` to ``sansio/app.py`` and made ``app.py`` again the next day from it (C064),
+        a file whose history ``git log --follow`` goes on with; False when git cannot tell."""
+        if "\n" in path or "\n" in source:
+            return False
+        try:
+            proc = git(self.root, "--literal-pathspecs", "-c", "core.quotepath=off", "diff-tree", "-r", "-z",
+                       "--no-commit-id", "--name-status", "-C", "-C", "--no-ext-diff", "--no-textconv", commit, "--",
+                       source, path, text=False)
+        except (GitError, OSError):
+            return False
+        if proc.returncode != 0:
+            return False
+        tokens = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+        return any(tokens[i].startswith("C") and tokens[i + 1:i + 3] == [source, path] for i in range(len(tokens) - 2))
 
     def moves(self, commit: str, deleted: list[str], modified: list[str]) -> dict[str, str]:
         """The moves of ``commit`` (new path -> old path) among the paths the log says it ``deleted`` and

@@ -126,6 +126,9 @@ class LogParser:
     _held_renames: list[tuple[int, int]]
     #: stream path ids a rename (or copy) made: a file was created there by a newer commit (adds: in ``records``)
     _born: set[int]
+    #: stream path id -> the commit that made a file there last read (the oldest of those newer than the commit read):
+    #: whether a path made again after its file was renamed away is a copy of it (``_settle_renames``)
+    _made_at: dict[int, str]
     _git_path: dict[int, str]  # the path git names, of the stream path ids ``_settle_renames`` made
     #: the records kept in two parts while reading (see ``_segments``): per raw identity, paths it has a record for
     #: (some of them), deliveries not counted into those records yet, and the oldest author time of a commit that
@@ -167,6 +170,7 @@ class LogParser:
         self._held_by = (0, 0, [])
         self._held_renames = []
         self._born = set()
+        self._made_at = {}
         self._git_path = {}
         self._known = {}
         self._uncounted = {}
@@ -379,6 +383,11 @@ class LogParser:
                             pid = path_index[path] = len(path_names)
                             path_names.append(path)
                         pids[i] = pid
+            if "A" in letters:
+                made_at, sha_now = self._made_at, sha
+                for pid, letter in zip(pids, letters):
+                    if letter == "A":
+                        made_at[pid] = sha_now
             add_paths(pids[::-1])  # stored last first (``StreamColumns``)
             add_olds(_NO_OLD_PATHS[:len(pids)] if len(pids) <= _NO_OLD_RUN else repeat(-1, len(pids)))
             add_statuses(letters[::-1].encode())
@@ -480,13 +489,20 @@ class LogParser:
         ``replaced_path(old, commit)``, in this commit's rename and from here on (older commits), so that only its own
         history passes to the new name and the later file's stays with the path (bat's ``src/config.rs``, renamed to
         ``src/bin/bat/config.rs`` in 2019 and written anew in 2020). A path renamed away and never created again (or
-        only changed since, on a branch) stays one name, its changes all passing to the new name."""
+        only changed since, on a branch) stays one name, its changes all passing to the new name; so does one made again
+        as a copy of the file renamed away (``BreakRenames.copied``: flask's ``src/flask/app.py``, made again from
+        ``sansio/app.py``, whose history ``git log --follow`` goes on with)."""
         read, records, born = self.read, self.records, self._born
         added = {pid for pid, slot in self._held if slot == ADDS}  # this commit's adds (counted after this)
         ended: dict[int, int] = {}  # the old path ids whose file ends here -> the id it is logged under
         for old, new in self._held_renames:
             if old in born or old in added or any(rec[ADDS] for rec in records.get(old, {}).values()):
                 name = self._git_path.get(old) or read.paths[old]
+                made = read.shas[-1] if old in added else self._made_at.get(old)
+                if made is not None and self.breaks is not None \
+                        and self.breaks.copied(made, name, self._git_path.get(new) or read.paths[new]):
+                    self.renames.add((old, new))  # made again as a copy of the renamed file: one history, as --follow
+                    continue
                 earlier = ended[old] = read.path_id(replaced_path(name, read.shas[-1]))
                 self._git_path[earlier] = name
                 read.path_index[name] = earlier
@@ -587,6 +603,8 @@ class LogParser:
                     add_old(-1)
                 if status in "RC":
                     born.add(pid)
+                if status in "ARC":
+                    self._made_at[pid] = read.shas[-1]
                 if status == "R":
                     hold_rename((old, pid))
                     hold((pid, DELIVERIES))

@@ -26,8 +26,9 @@ ANN, BEN, CY, DAN = ("Ann", "ann@example.com"), ("Ben", "ben@example.com"), ("Cy
 
 
 def source(name: str, version: int) -> str:
-    """Lines enough that git sees a rename of the file, and nothing like another ``name``'s."""
-    return "".join(f"def {name}_{k}(value):\n    return value + {k}\n" for k in range(15)) + f"VERSION = {version}\n"
+    """Lines enough that git sees a rename of the file, and nothing like another ``name``'s (not even as a copy: a path
+    made again from the renamed file goes on with its history)."""
+    return "".join(f"def {name}_{k}(value):\n    return value + {name}_{k}_base\n" for k in range(15)) + f"VERSION = {version}\n"
 
 
 def holders(history, path: str) -> dict[str, tuple[bool, int]]:
@@ -68,6 +69,26 @@ def test_change_counts_and_coupling_are_what_git_log_follow_says(tmp_path):
     assert (new.get("changes"), new.get("revisions"), len(new.get("change_days"))) == (4, 4, 4)  # Cy's, Dan's three
     pair = [e for e in graph.of_type(Rel.CO_CHANGES) if {e.source, e.target} == {renamed.id, new.id}]
     assert [(e.get("shared"), sorted((e.get("revs_a"), e.get("revs_b")))) for e in pair] == [(3, [4, 6])]
+
+
+def test_a_path_made_again_as_a_copy_of_the_renamed_file_goes_on_with_its_history(tmp_path):
+    """flask moved src/flask/app.py to src/flask/sansio/app.py and made app.py again the next day from it (git: a
+    copy, C064): split from the old file's history, its 488 changes (``git log --follow``: 485) fell to 28 and the
+    framework's central file left the hotspots. A path made again as a copy of the file renamed away from it is one
+    history with it, as ``git log --follow`` reads it; one made anew (bat's) is another file."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"src/app.py": source("app", 0)}, author=ANN)
+    repo.commit({"src/app.py": source("app", 1)}, author=ANN)
+    repo.rename("src/app.py", "src/sansio/app.py", author=BEN)
+    copy = source("app", 1).replace("VERSION = 1", "VERSION = 1\nfrom .sansio.app import *\n")
+    repo.commit({"src/app.py": copy}, author=CY)
+    repo.commit({"src/app.py": copy + "EXTRA = 2\n"}, author=DAN)
+    assert "C" in repo.git("show", "-C", "-C", "--name-status", "--format=", "HEAD~1")  # (git sees the copy)
+    history = mine_history(repo.root, IdentitySettings())
+    assert holders(history, "src/app.py") == {"Ann": (True, 1), "Cy": (True, 0), "Dan": (False, 1)}
+    graph = ingest_repository(repo.root).graph
+    assert graph.node(Label.FILE, "src/app.py").get("changes") == 4  # Ann's two, Cy's, Dan's
+    assert follow(repo, "src/app.py") >= 4
 
 
 def test_chains_a_file_renamed_away_and_back_and_a_path_used_three_times(tmp_path):
