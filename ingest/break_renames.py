@@ -173,14 +173,14 @@ class BreakRenames:
         paths = sorted({path for _, paths in candidates for path in paths})
         text = "".join(f"{sha}\n" for sha, _ in candidates) + "--\n" + "".join(f"{path}\n" for path in paths)
         try:
-            git = GitProcess(self.root, *_ARGS)
-            assert git.proc.stdin is not None
-            git.proc.stdin.write(text.encode("utf-8", "surrogateescape"))  # (git reads it all before it writes)
-            git.proc.stdin.close()
+            process = GitProcess(self.root, *_ARGS)
+            assert process.proc.stdin is not None
+            process.proc.stdin.write(text.encode("utf-8", "surrogateescape"))  # (git reads it all before it writes)
+            process.proc.stdin.close()
         except (GitError, OSError):
             return
         self.asked += len(candidates)
-        self._pending.append(({sha for sha, _ in candidates}, git))
+        self._pending.append(({sha for sha, _ in candidates}, process))
 
     def copied(self, commit: str, path: str, source: str) -> bool:
         """Whether git sees ``path``, made by ``commit``, as a copy of ``source`` (``-C -C``, the two paths alone):
@@ -228,14 +228,14 @@ class BreakRenames:
     def _read_batch(self) -> None:
         """Read the answers of the oldest batch under way (a commit git could not read, and those after it, get none;
         a commit whose changes lie outside the paths asked about is not in git's output: none either)."""
-        shas, git = self._pending.pop(0)
-        assert git.proc.stdout is not None
+        shas, process = self._pending.pop(0)
+        assert process.proc.stdout is not None
         try:
-            out = git.proc.stdout.read()
+            out = process.proc.stdout.read()
         except (OSError, ValueError):
             out = b""
-        code = git.proc.wait()
-        git.close()
+        code = process.proc.wait()
+        process.close()
         commits = out.decode("utf-8", "surrogateescape").split("\x1e")[1:]
         if code != 0 and commits:
             commits.pop()  # (perhaps cut short)
@@ -249,7 +249,7 @@ class BreakRenames:
             self._answers.setdefault(sha, [])
 
     def close(self) -> None:
-        for _, git in self._pending:
-            git.close()
+        for _, process in self._pending:
+            process.close()
         self._pending.clear()
         self._answers.clear()
