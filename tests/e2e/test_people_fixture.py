@@ -273,7 +273,7 @@ def test_reviewers_by_what_changed_never_the_author(mesh, tmp_path):
     reviewers = report["suggested_reviewers"]
     names = [r["name"] for r in reviewers]
     assert names[0] == "Rita Remote"  # the holder of the most-changed file leads
-    assert reviewers[0]["reasons"][0] == "wrote 75 % of storage/remote/write.go"
+    assert reviewers[0]["reasons"][0] == "made 75 % of the changes to storage/remote/write.go"
     assert "CODEOWNER of /storage/remote/" in reviewers[0]["reasons"]
     assert names[1] == "Julius Volz" and "CODEOWNER of /storage/" in reviewers[1]["reasons"]
     assert "Bartłomiej Płotka" not in names and "@bwplotka" not in names  # the author, under any spelling

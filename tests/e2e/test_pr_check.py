@@ -460,7 +460,7 @@ def test_a_squash_merges_co_author_named_under_a_squashed_suggestion_reviewed_it
         reports[branch] = json.loads(result.stdout)
     assert not reports["suggested"]["agent"]["detected"]
     assert [(r["name"], r["reasons"][0]) for r in reports["suggested"]["suggested_reviewers"]][:1] == [
-        ("Ned Reviewer", "wrote 50 % of core.py")]
+        ("Ned Reviewer", "made 50 % of the changes to core.py")]
     assert reports["co-written"]["agent"]["detected"]
 
 
@@ -564,7 +564,7 @@ def test_a_large_directorys_maintainer_ranks_above_who_wrote_one_of_its_files(tm
     repo.commit({"cli/fix.py": "def fix():\n    return 2\n"}, author=rita, date="2024-06-01T12:00:00+00:00")
     report = json.loads(pr(repo, store).output)
     assert [(r["name"], r["reasons"]) for r in report["suggested_reviewers"]] == [
-        ("Paul Patcher", ["wrote 100 % of cli/fix.py"]), ("Mia Maintainer", ["knows cli/ (24 other files)"]),
+        ("Paul Patcher", ["made 100 % of the changes to cli/fix.py"]), ("Mia Maintainer", ["knows cli/ (24 other files)"]),
         ("Otto Once", ["knows cli/ (1 other file)"])]
 
 

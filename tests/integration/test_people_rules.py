@@ -305,7 +305,7 @@ def test_reviewers_follow_the_lines_changed():
                        reviews=0, last_touch="2024-05-01T00:00:00+00:00")
     ranked = suggest_reviewers(graph, {"big.py": 40, "small.py": 2}, ["The Author <author@example.com>"])
     assert [r.name for r in ranked] == ["Big Holder", "Small Holder"]
-    assert ranked[0].reasons[0].startswith("wrote ") and ranked[0].reasons[0].endswith(" of big.py")
+    assert ranked[0].reasons[0].startswith("made ") and ranked[0].reasons[0].endswith(" of the changes to big.py")
     flipped = suggest_reviewers(graph, {"big.py": 1, "small.py": 90}, ["The Author"])
     assert [r.name for r in flipped] == ["Small Holder", "Big Holder"]
 
@@ -350,7 +350,7 @@ def test_a_changes_tests_weigh_a_quarter_of_its_code_and_the_reasons_name_the_co
                        first_authorship=False, reviews=0, last_touch="2024-05-01T00:00:00+00:00")
     ranked = suggest_reviewers(graph, {paths[0]: 17, paths[1]: 60}, ["The Author <author@example.com>"])
     assert [r.name for r in ranked] == ["Knows Both", "Code Keeper", "Test Writer"]
-    assert ranked[0].reasons[0].endswith(f" of {paths[0]}") and ranked[2].reasons[0].endswith(f" of {paths[1]}")
+    assert ranked[0].reasons[0].endswith(f" to {paths[0]}") and ranked[2].reasons[0].endswith(f" to {paths[1]}")
     tests_alone = suggest_reviewers(graph, {paths[1]: 60}, ["The Author"])
     assert [r.name for r in tests_alone] == ["Test Writer", "Knows Both"]
 

@@ -61,7 +61,7 @@ def checked(tmp_path_factory):
 
 def test_who_wrote_one_other_file_of_a_large_folder_does_not_follow_who_knows_the_file(checked):
     # the drive-by contributors know pkg/ at about 0.07 of core.py's best author: over a tenth of Kim's score
-    assert checked("pkg/core.py") == [("Kim Keen", "wrote 29 % of pkg/core.py")]
+    assert checked("pkg/core.py") == [("Kim Keen", "made 29 % of the changes to pkg/core.py")]
 
 
 def test_a_file_nobody_but_its_author_knows_gets_the_repositorys_people_saying_so(checked):

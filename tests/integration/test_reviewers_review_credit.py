@@ -58,6 +58,6 @@ def test_one_co_author_trailer_on_a_file_hardly_ever_reviewed_does_not_come_befo
     ranked = _suggested(tmp_path_factory, root, repo, body)
     # Tom, the file's only reviewer, was second at 0.48; his one review credit among its 8 changes, with 2 commits
     # and 1 touch of the area, is now worth 0.58 of an authorship (0.28), below Kim's 2 changes (0.37)
-    assert ranked[:3] == [("Mia Maintainer", "wrote 75 % of app/core.py"), ("Kim Keen", "wrote 25 % of app/core.py"),
+    assert ranked[:3] == [("Mia Maintainer", "made 75 % of the changes to app/core.py"), ("Kim Keen", "made 25 % of the changes to app/core.py"),
                           ("Tom Trailer", "reviewed app/core.py (1 review)")]
 

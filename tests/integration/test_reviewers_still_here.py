@@ -95,17 +95,17 @@ def test_authorship_is_weighed_beside_the_best_author_still_here(suggested):
     # were he its full author, the best still here, he would "know lib/ (1 other file)" at 0.43
     reviewers = suggested("lib/engine.py")
     assert [name for name, _ in reviewers] == ["Dave Wheeler", "Vic Veteran", "Mia Maker", "Tom Steward", "Dan Driveby"]
-    assert dict(reviewers)["Tom Steward"] == ["wrote 24 % of lib/engine.py"]
+    assert dict(reviewers)["Tom Steward"] == ["made 24 % of the changes to lib/engine.py"]
 
 
 def test_the_reason_names_work_on_the_file_before_reviews_of_it(suggested):
     # Vic's six co-author trailers weighed more than his five changes: "reviewed lib/parts.py (6 reviews)"
-    assert dict(suggested("lib/parts.py"))["Vic Veteran"] == ["wrote 23 % of lib/parts.py and reviewed it (6 reviews)"]
+    assert dict(suggested("lib/parts.py"))["Vic Veteran"] == ["made 23 % of the changes to lib/parts.py and reviewed it (6 reviews)"]
 
 
 def test_the_reason_names_work_on_the_file_before_its_directory(suggested):
     # Dave's reviews of engine.py this year weighed more than wheel.py, his alone, of 2021: he "knew lib/ (1 other file,
     # 8 reviews)"; and Mia, one change of engine.py, "knew lib/ (1 other file)", her six of parts.py weighing more
-    assert dict(suggested("lib/wheel.py"))["Dave Wheeler"] == ["wrote 100 % of lib/wheel.py",
+    assert dict(suggested("lib/wheel.py"))["Dave Wheeler"] == ["made 100 % of the changes to lib/wheel.py",
                                                                "knows lib/ (1 other file, 8 reviews)"]
-    assert dict(suggested("lib/engine.py"))["Mia Maker"] == ["wrote 3 % of lib/engine.py", "knows lib/ (1 other file)"]
+    assert dict(suggested("lib/engine.py"))["Mia Maker"] == ["made 3 % of the changes to lib/engine.py", "knows lib/ (1 other file)"]

@@ -79,7 +79,7 @@ def test_a_new_violation_is_reported_with_its_evidence_and_the_touched_risk():
         {"person": "Gus Gone", "id": "gus@example.com", "files_authored": 1, "share": 0.34, "active": False}]
     # Gus is departed, Bob wrote the change: Ada is the one to ask, because she wrote the changed file
     (ada,) = report.suggested_reviewers
-    assert ada.name == "Ada Lovelace" and ada.reasons[0].endswith(" of shop/core/m.py")
+    assert ada.name == "Ada Lovelace" and ada.reasons[0].endswith(" of the changes to shop/core/m.py")
 
 
 def test_a_holder_gone_who_wrote_few_of_its_files_is_no_main_author():
