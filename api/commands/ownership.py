@@ -281,7 +281,7 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
         console.print(_ask_line(answer.get("ask") or []), highlight=False)
     if history:
         _print_latest_authors(answer)
-    rows = [] if history else [(h["person"], f"{h['authored']} ({h['share']:.0%})", f"{h['commits']} to {count(h['touched'], 'file')}",
+    rows = [] if history else [(h["person"], f"{h['authored']} ({h['share']:.0%})", _changes(h),
              str(h.get("last_touch") or "")[:10],
              literal(gone_mark(h).strip(" ()") or "gone", "yellow") if h.get("active") is False else "active")
             for h in answer.get("holders") or []]
@@ -290,13 +290,22 @@ def _print_who_knows(answer: dict[str, Any]) -> None:
         console.print(table("Knowledge holders" + (f" (first {len(rows)} of {len(rows) + more})" if more else ""), [
             ("person", IDENTIFIER), ("authored", NUMBER), ("changes", NUMBER), "last change", "status"], rows))
         console.print("[dim]authored: files they are an author of (degree of authorship, as the truck factor counts), "
-                      "and their share of the files; changes: their commits to each file, summed over the files[/]",
+                      "and their share of the files; changes: their commits to each file, summed over the files (their "
+                      "reviews, co-authored commits among them, when they made none)[/]",
                       highlight=False)
     owners = answer.get("codeowners") or []
     if owners:
         more = answer.get("more_codeowners") or 0
         console.print(f"{answer.get('owners_file') or 'CODEOWNERS'}: " + ", ".join(escape(o.get("handle") or o.get("owner") or o.get("name") or "?") for o in owners)
                       + (f" and {more} more (--limit {len(owners) + more} for all)" if more else ""), highlight=False)
+
+
+def _changes(holder: dict[str, Any]) -> str:
+    """A holder's changes ("37 to 14 files"), or their reviews when they have none (flask's app.py listed its co-authors
+    as "0 to 0 files")."""
+    if holder["commits"] or not holder.get("reviewed"):
+        return f"{holder['commits']} to {count(holder['touched'], 'file')}"
+    return count(holder["reviewed"], "review")
 
 
 def _print_latest_authors(answer: dict[str, Any]) -> None:

@@ -779,6 +779,24 @@ def test_central_modules_name_a_file_once_when_the_module_name_repeats_it():
     assert _module_and_file("github.com/x/labels2", "model/labels") == ("github.com/x/labels2", "model/labels")
 
 
+def test_who_knows_says_the_reviews_of_a_holder_who_made_no_change(tmp_path):
+    """flask's app.py listed its co-authors as having made "0 to 0 files": a holder with no change of the files is
+    there for their reviews (a co-author trailer among them), and the table says so."""
+    from fixtures.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"lib/a.py": "A = 1\n"}, author=("Ada", "ada@example.com"), message="start")
+    repo.commit({"lib/a.py": "A = 2\n"}, author=("Bob", "bob@example.com"), message="change",
+                trailers=["Co-authored-by: Cy <cy@example.com>"])
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(repo.root), "--store", store, "--format", "json"]).exit_code == 0
+    shown = runner.invoke(app, ["who-knows", "lib/a.py", "--store", store], env={"COLUMNS": "100"}).stdout
+    row = next(line for line in shown.splitlines() if line.startswith("│ Cy"))
+    assert "1 review" in row and "0 to 0" not in shown
+    assert "1 to 1 file" in next(line for line in shown.splitlines() if line.startswith("│ Bob"))
+
+
 def test_who_knows_on_the_command_line_answers_as_the_api_and_the_agent_tool(shop):
     """The HTTP API and the MCP tool had it; a person at a terminal had to read the bus factor of a whole component."""
     from cairn.api.services import reads
