@@ -281,8 +281,8 @@ def _handles_of_initial_and_surname(humans: list[dict[str, Any]], folded: list[s
             if len(words) >= 2 and len(words[0]) >= 2 and len(words[-1]) >= 3 and all(w.isalpha() for w in words):
                 fits.setdefault(words[0][0] + words[-1], set()).add((i, name))
     for i, row in enumerate(humans):
-        if any(len(name.split()) >= 2 and len(name.split()[0]) >= 2 for name in folded[i]):
-            continue  # (a full name of their own: the handle is theirs)
+        if any(len(words := name.split()) >= 2 and any(len(w) >= 2 for w in words[:-1]) for name in folded[i]):
+            continue  # (a full name of their own, "W. Trevor King" too: the handle is theirs)
         handles = {name for name in folded[i] if " " not in name} | {login.lower() for login in row["logins"]}
         handles |= {email.partition("@")[0].lower() for email in row["emails"] if not noreply_login(email)}
         for handle in sorted(h for h in handles if len(h) >= INITIAL_AND_SURNAME and h.isalpha() and h.isascii()):

@@ -287,7 +287,9 @@ def test_a_handle_of_an_initial_and_a_surname_is_a_likely_duplicate_of_the_one_n
             row("Kim", ["kpark@corp.example"]), row("Kate Park", ["kate@home.example"]), row("Karl Park", ["k@p.example"]),
             row("Ann Li", ["ann@li.example"]), row("ali", ["ali@corp.example"]),
             row("Tom Hart", ["thart@corp.example"]), row("Tina Hart", ["tina@hart.example"]),  # (a name of their own)
-            row("Rae Dunn", ["rae@dunn.example"], ["raedunn"]), row("rdunn", ["1+rdunn@users.noreply.github.com"], ["rdunn"])]
+            row("Rae Dunn", ["rae@dunn.example"], ["raedunn"]), row("rdunn", ["1+rdunn@users.noreply.github.com"], ["rdunn"]),
+            # celery: "W. Trevor King" <wking@…> goes by a full name of his own, and fits "wking" himself
+            row("W. Trevor King", ["wking@tremily.example"]), row("William King", ["will@king.example"])]
     found = {tuple(d["names"]): d["reasons"] for d in likely_duplicates(rows)}
     assert found == {("Jesse Wilson", "jwilson"): ["'jwilson' is the initial and surname of 'jesse wilson', the one "
                                                    "full name that fits"]}
