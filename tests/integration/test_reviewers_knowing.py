@@ -8,13 +8,11 @@ fixed one other file of pkg/ each, last. Knowing a change is knowing one of its 
 
 from __future__ import annotations
 
-import json
 
 import pytest
-from fixtures.cli import CliRunner
 
-from cairn.api.cli import app
 from fixtures.gitrepo import GitRepo, python_functions
+from fixtures.reviewer_checks import reviewers_of_changes
 
 MIA = ("Mia Maintainer", "mia@example.com")
 KIM = ("Kim Keen", "kim@example.com")
@@ -40,23 +38,10 @@ def checked(tmp_path_factory):
         change("pkg/core.py", KIM, f"2025-{month:02}-10T00:00:00+00:00")
     for k, who in enumerate(DRIVE_BYS):
         change(f"pkg/m{5 + 7 * k:02}.py", who, f"2025-11-{10 + k}T00:00:00+00:00")
-    store = str(tmp_path_factory.mktemp("store"))
-    result = CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    base = repo.head()
-
-    def suggested(path: str) -> list[tuple[str, str]]:
-        """(name, first reason) of the reviewers suggested for Mia's change of ``path``."""
-        branch = path.replace("/", "-")
-        repo.git("checkout", "-q", "-b", branch, base)
-        repo.commit({path: body[path] + "# more\n" * 5}, author=MIA, date="2025-12-01T00:00:00+00:00")
-        repo.git("checkout", "-q", "main")
-        result = CliRunner().invoke(app, ["pr-check", "--repo", str(root), "--base", base, "--head", branch,
-                                          "--format", "json", "--store", store], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        return [(r["name"], r["reasons"][0]) for r in json.loads(result.stdout)["suggested_reviewers"]]
-
-    return suggested
+    checked = reviewers_of_changes(repo, tmp_path_factory.mktemp("store"), body, MIA, "2025-12-01T00:00:00+00:00",
+                                   added="# more\n" * 5)
+    # (name, first reason) of the reviewers suggested for Mia's change of a path
+    return lambda path: [(r["name"], r["reasons"][0]) for r in checked(path)]
 
 
 def test_who_wrote_one_other_file_of_a_large_folder_does_not_follow_who_knows_the_file(checked):

@@ -10,13 +10,11 @@ and Dora changed one line of core.py last week (and one of two other files befor
 
 from __future__ import annotations
 
-import json
 
 import pytest
-from fixtures.cli import CliRunner
 
-from cairn.api.cli import app
 from fixtures.gitrepo import GitRepo, python_functions
+from fixtures.reviewer_checks import reviewers_of_changes
 
 LENA = ("Lena Builder", "lena@example.com")
 MARK = ("Mark Maintainer", "mark@example.com")
@@ -48,22 +46,8 @@ def suggested(tmp_path_factory):
     change("docs/guide.py", DORA, "2025-11-01T00:00:00+00:00")
     change("tools/build.py", DORA, "2025-11-10T00:00:00+00:00")
     change("lib/core.py", DORA, "2025-11-20T00:00:00+00:00")
-    store = str(tmp_path_factory.mktemp("store"))
-    result = CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    base = repo.head()
-
-    def names(path: str) -> list[str]:
-        branch = path.replace("/", "-")
-        repo.git("checkout", "-q", "-b", branch, base)
-        repo.commit({path: body[path] + "# fix\n" * 5}, author=PAT, date="2025-11-25T00:00:00+00:00")
-        repo.git("checkout", "-q", "main")
-        result = CliRunner().invoke(app, ["pr-check", "--repo", str(root), "--base", base, "--head", branch,
-                                          "--format", "json", "--store", store], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        return [r["name"] for r in json.loads(result.stdout)["suggested_reviewers"]]
-
-    return names
+    checked = reviewers_of_changes(repo, tmp_path_factory.mktemp("store"), body, PAT, "2025-11-25T00:00:00+00:00")
+    return lambda path: [r["name"] for r in checked(path)]
 
 
 def test_one_line_fix_of_the_file_does_not_come_before_its_builder(suggested):

@@ -13,13 +13,11 @@ Dave wrote wheel.py in 2021.
 from __future__ import annotations
 
 import functools
-import json
 
 import pytest
-from fixtures.cli import CliRunner
 
-from cairn.api.cli import app
 from fixtures.gitrepo import GitRepo, python_functions
+from fixtures.reviewer_checks import reviewers_of_changes
 
 ADA = ("Ada Founder", "ada@example.com")
 TOM = ("Tom Steward", "tom@example.com")
@@ -69,23 +67,8 @@ def suggested(tmp_path_factory):
     change("lib/engine.py", MIA, "2025-11-20T00:00:00+00:00", trailer(DAN))
     change("tools/build.py", NED, "2025-11-01T00:00:00+00:00")
     change("lib/gears.py", NED, "2025-11-02T00:00:00+00:00")
-    store = str(tmp_path_factory.mktemp("store"))
-    result = CliRunner().invoke(app, ["ingest", str(root), "--store", store, "--name", "r"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    base = repo.head()
-
-    @functools.cache
-    def reviewers(path: str) -> list[tuple[str, list[str]]]:
-        branch = path.replace("/", "-")
-        repo.git("checkout", "-q", "-b", branch, base)
-        repo.commit({path: body[path] + "# fix\n" * 5}, author=PAT, date="2025-11-25T00:00:00+00:00")
-        repo.git("checkout", "-q", "main")
-        result = CliRunner().invoke(app, ["pr-check", "--repo", str(root), "--base", base, "--head", branch,
-                                          "--format", "json", "--store", store], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        return [(r["name"], r["reasons"]) for r in json.loads(result.stdout)["suggested_reviewers"]]
-
-    return reviewers
+    checked = reviewers_of_changes(repo, tmp_path_factory.mktemp("store"), body, PAT, "2025-11-25T00:00:00+00:00")
+    return functools.cache(lambda path: [(r["name"], r["reasons"]) for r in checked(path)])
 
 
 def test_authorship_is_weighed_beside_the_best_author_still_here(suggested):
